@@ -1,0 +1,1 @@
+"""Activities of legis: every effect on the world outside the workflow (PostgreSQL, files)."""

@@ -1,0 +1,87 @@
+"""The audit trail and the submission registry in PostgreSQL, written idempotently."""
+
+from __future__ import annotations
+
+import json
+
+import asyncpg
+import structlog
+from temporalio import activity
+
+from schemas.messages import RecordEventInput
+
+log = structlog.get_logger(__name__)
+
+_INSERT_EVENT = """
+INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
+                          actor, agency_code, role, official, reasons, documents, vote, loop)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16)
+ON CONFLICT (submission_id, seq) DO NOTHING
+"""
+
+# The registry only moves forward: a late retry of an older event never overwrites a newer state.
+_UPSERT_REGISTRY = """
+INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
+                         stage, stage_since, stage_deadline, classified, last_seq, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+ON CONFLICT (submission_id) DO UPDATE SET
+    workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, lead_ministry = EXCLUDED.lead_ministry,
+    process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
+    stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, stage_deadline = EXCLUDED.stage_deadline,
+    classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, updated_at = now()
+WHERE submissions.last_seq < EXCLUDED.last_seq
+"""
+
+
+class AuditActivities:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @activity.defn
+    async def record_event(self, request: RecordEventInput) -> bool:
+        """Append one event and advance the registry; returns False when the event was already recorded."""
+        entry, row = request.entry, request.registry
+        async with self._pool.acquire() as connection, connection.transaction():
+            status = await connection.execute(
+                _INSERT_EVENT,
+                row.submission_id,
+                entry.seq,
+                row.workflow_id,
+                entry.at,
+                entry.event.value,
+                entry.stage.value,
+                entry.to_stage.value if entry.to_stage else None,
+                entry.outcome.value if entry.outcome else None,
+                entry.actor.value if entry.actor else None,
+                entry.agency_code,
+                entry.role.value if entry.role else None,
+                entry.official,
+                entry.reasons,
+                json.dumps([doc.model_dump(mode="json") for doc in entry.documents]),
+                entry.vote.model_dump_json() if entry.vote else None,
+                entry.loop,
+            )
+            await connection.execute(
+                _UPSERT_REGISTRY,
+                row.submission_id,
+                row.workflow_id,
+                row.title,
+                row.lead_ministry,
+                row.process_version.value,
+                row.target_session,
+                row.stage.value,
+                row.stage_since,
+                row.stage_deadline,
+                row.classified,
+                entry.seq,
+            )
+        written = status.endswith(" 1")
+        log.info(
+            "audit event recorded" if written else "audit event already recorded",
+            submission_id=row.submission_id,
+            seq=entry.seq,
+            audit_event=entry.event.value,
+            stage=entry.stage.value,
+            attempt=activity.info().attempt,
+        )
+        return written

@@ -1,0 +1,31 @@
+"""The PostgreSQL connection pool and the schema migrations applied before a worker starts."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import asyncpg
+import asyncpg_trek
+from asyncpg_trek.asyncpg import AsyncpgBackend
+
+SCHEMA_REVISION = "audit_v1"
+
+
+async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(database_url, min_size=1, max_size=max_size)
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Bring the database to SCHEMA_REVISION; returns the revisions applied (none when already there)."""
+    directory = Path(str(resources.files("activities").joinpath("migrations")))
+    connection = await asyncpg.connect(database_url)
+    try:
+        # One migrator at a time, so that workers starting together do not race each other.
+        await connection.execute("SELECT pg_advisory_lock(7216401)")
+        backend = AsyncpgBackend(connection)
+        plan = await asyncpg_trek.plan(backend, directory, SCHEMA_REVISION, asyncpg_trek.Direction.up)
+        await asyncpg_trek.execute(backend, plan)
+        return [step.to_rev for step in plan]
+    finally:
+        await connection.close()

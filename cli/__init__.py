@@ -1,0 +1,1 @@
+"""The `legis` command for upstream systems and operators."""

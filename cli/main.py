@@ -1,0 +1,235 @@
+"""`legis`: run the stack, start drafts, send decisions, read status and history, list drafts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.table import Table
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from schemas.enums import Stage
+from schemas.messages import Decision, DossierFiling, HistoryView, StartRequest, StatusView
+from workers.log_config import configure_logging
+from workers.settings import Settings
+from workflows import client as drafts
+from workflows.deadlines import VIETNAM
+
+app = typer.Typer(help="legis: Vietnamese draft laws on their statutory path, on Temporal.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+M = TypeVar("M", bound=BaseModel)
+
+JsonFile = Annotated[Path, typer.Argument(help="JSON file, or - for standard input", allow_dash=True)]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+RequestId = Annotated[
+    str | None, typer.Option(help="idempotency key: the same key sent twice applies the decision once")
+]
+
+
+class Refused(Exception):
+    """A caller's mistake, reported in one line with exit code 2."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        raise Refused(_describe(invalid)) from None
+
+
+def _describe(invalid: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in invalid.errors())
+
+
+def _read(path: Path, model: type[M]) -> M:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as missing:
+        raise Refused(f"{path}: {missing.strerror}") from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as invalid:
+        raise Refused(f"{model.__name__} refused: {_describe(invalid)}") from None
+
+
+def _run(action: Callable[[Client], Awaitable[Any]]) -> Any:
+    async def with_client() -> Any:
+        settings = _settings()
+        try:
+            client = await drafts.connect(settings.temporal_address, settings.namespace)
+        except RuntimeError as down:
+            raise Refused(f"cannot reach Temporal at {settings.temporal_address}: {down} (is `legis dev` running?)") from None
+        return await action(client)
+
+    try:
+        return asyncio.run(with_client())
+    except Refused as refused:
+        err.print(f"[red]error:[/red] {refused}", highlight=False)
+        raise typer.Exit(2) from None
+    except WorkflowUpdateFailedError as failed:
+        cause = failed.cause
+        err.print(f"[red]refused:[/red] {cause.message if isinstance(cause, ApplicationError) else failed}", highlight=False)
+        raise typer.Exit(2) from None
+    except RPCError as rpc:
+        if rpc.status is RPCStatusCode.NOT_FOUND:
+            err.print(f"[red]error:[/red] no such draft ({rpc.message})", highlight=False)
+            raise typer.Exit(2) from None
+        raise
+
+
+def _print_json(model: BaseModel) -> None:
+    out.print_json(model.model_dump_json())
+
+
+def _print_status(view: StatusView) -> None:
+    table = Table(show_header=False, title=f"{view.submission_id}: {view.title}")
+    deadline = f"{view.stage_deadline}{' (OVERDUE)' if view.overdue else ''}" if view.stage_deadline else "none"
+    rows = [
+        ("workflow", view.workflow_id),
+        ("lead ministry", view.lead_ministry),
+        ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), {view.session_procedure.value}"),
+        ("target session", f"{view.target_session.code} opening {view.target_session.opens_on}"),
+        ("stage", f"{view.stage.value} since {view.stage_since:%Y-%m-%d %H:%M} UTC"),
+        ("deadline", deadline),
+        ("revision loops", str(view.revision_loops)),
+    ]
+    if view.pending:
+        rows.append(("pending", ", ".join(o.value for o in view.pending.outcomes)))
+        rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))
+        if view.pending.missing_documents:
+            rows.append(("missing documents", ", ".join(k.value for k in view.pending.missing_documents)))
+    if view.last_vote:
+        v = view.last_vote
+        rows.append(("last vote", f"{v.in_favour} for / {v.against} against / {v.abstaining} abstaining of {v.total_deputies}: {'passed' if v.passed else 'not passed'}"))
+    for name, value in rows:
+        table.add_row(name, value)
+    out.print(table)
+
+
+@app.command()
+def dev() -> None:
+    """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker."""
+    from workers.dev_stack import run_dev_stack
+
+    settings = _settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    asyncio.run(run_dev_stack(settings))
+
+
+@app.command()
+def worker() -> None:
+    """Run a worker against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL (production)."""
+    from workers.worker import run_worker
+
+    settings = _settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    try:
+        asyncio.run(run_worker(settings))
+    except ValueError as invalid:
+        err.print(f"[red]error:[/red] {invalid}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations to LEGIS_DATABASE_URL."""
+    from activities.database import migrate as apply
+
+    settings = _settings()
+    if not settings.database_url:
+        err.print("[red]error:[/red] LEGIS_DATABASE_URL: required", highlight=False)
+        raise typer.Exit(2)
+    applied = asyncio.run(apply(settings.database_url))
+    out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+@app.command()
+def start(file: JsonFile) -> None:
+    """Start a submission from a JSON start request; starting it again returns the same draft."""
+    request = _read(file, StartRequest)
+    started = _run(lambda client: drafts.start_submission(client, request, task_queue=_settings().task_queue))
+    out.print(f"{started.workflow_id} run {started.run_id}")
+
+
+@app.command()
+def decide(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
+    """Send a decision (JSON) on the draft's current stage."""
+    decision = _read(file, Decision)
+    view = _run(lambda client: drafts.decide(client, submission_id, decision, request_id=request_id))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@app.command("file")
+def file_documents(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
+    """File documents (JSON dossier filing) to the draft's dossier."""
+    filing = _read(file, DossierFiling)
+    view = _run(lambda client: drafts.file_dossier(client, submission_id, filing, request_id=request_id))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@app.command()
+def status(submission_id: str, as_json: AsJson = False) -> None:
+    """Where a draft stands: stage, since when, deadline, pending decision and who may make it."""
+    view = _run(lambda client: drafts.status(client, submission_id))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@app.command()
+def history(submission_id: str, as_json: AsJson = False) -> None:
+    """Everything that happened to a draft: who did what, in what role, when."""
+    view: HistoryView = _run(lambda client: drafts.history(client, submission_id))
+    if as_json:
+        _print_json(view)
+        return
+    table = Table(title=f"history of {view.submission_id}")
+    for column in ("#", "at (UTC)", "event", "stage", "outcome", "to", "by", "documents"):
+        table.add_column(column)
+    for e in view.entries:
+        by = f"{e.actor.value}/{e.agency_code} {e.role.value} {e.official}" if e.actor and e.role else ""
+        table.add_row(
+            str(e.seq), f"{e.at:%Y-%m-%d %H:%M}", e.event.value, e.stage.value,
+            e.outcome.value if e.outcome else "", e.to_stage.value if e.to_stage and e.to_stage != e.stage else "",
+            by, ", ".join(d.kind.value for d in e.documents),
+        )
+    out.print(table)
+
+
+@app.command("list")
+def list_drafts(
+    stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage")] = None,
+    ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
+    session: Annotated[str | None, typer.Option(help="only drafts for this session, e.g. 15-10")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,
+) -> None:
+    """List drafts by stage, ministry and session, from Temporal's visibility store."""
+    query = drafts.list_query(stage=stage, ministry=ministry, session=session)
+
+    async def listing(client: Client) -> list[tuple[str, ...]]:
+        rows = []
+        async for wf in client.list_workflows(query, limit=limit):
+            attrs = wf.typed_search_attributes
+            rows.append((
+                wf.id, wf.status.name if wf.status else "",
+                attrs.get(drafts.sa.STAGE) or "", attrs.get(drafts.sa.LEAD_MINISTRY) or "",
+                attrs.get(drafts.sa.TARGET_SESSION) or "",
+                f"{attrs.get(drafts.sa.STAGE_DEADLINE).astimezone(VIETNAM):%Y-%m-%d %H:%M}" if attrs.get(drafts.sa.STAGE_DEADLINE) else "",
+            ))
+        return rows
+
+    rows = _run(listing)
+    table = Table(title=f"drafts ({query})")
+    for column in ("workflow", "status", "stage", "ministry", "session", "overdue from (ICT)"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)

@@ -1,0 +1,1 @@
+"""Typed messages of legis: one pydantic model per message, enumerations named as in DOMAIN.md."""

@@ -1,0 +1,133 @@
+"""Enumerations named as in DOMAIN.md; the Vietnamese term stands beside each where officials use it."""
+
+from enum import Enum
+
+
+class ProcessVersion(str, Enum):
+    LAW_2015 = "LAW_2015"  # Luật 80/2015/QH13, sửa đổi 63/2020/QH14
+    LAW_2025 = "LAW_2025"  # Luật 64/2025/QH15
+
+
+class Actor(str, Enum):
+    LEAD_MINISTRY = "LEAD_MINISTRY"  # cơ quan chủ trì soạn thảo
+    MOJ = "MOJ"  # Bộ Tư pháp
+    VPCP = "VPCP"  # Văn phòng Chính phủ
+    DEPUTY_PM = "DEPUTY_PM"  # Phó Thủ tướng phụ trách
+    PM = "PM"  # Thủ tướng
+    GOVERNMENT = "GOVERNMENT"  # Chính phủ
+    NA_COMMITTEE = "NA_COMMITTEE"  # Hội đồng Dân tộc / Ủy ban của Quốc hội
+    UBTVQH = "UBTVQH"  # Ủy ban Thường vụ Quốc hội
+    NA = "NA"  # Quốc hội
+    PRESIDENT = "PRESIDENT"  # Chủ tịch nước
+    MTTQ = "MTTQ"  # Mặt trận Tổ quốc
+    CONSULTEE = "CONSULTEE"  # cơ quan được lấy ý kiến
+
+
+class Role(str, Enum):
+    """The office an official holds when acting for an agency."""
+
+    MINISTER = "MINISTER"  # Bộ trưởng
+    DEPUTY_MINISTER = "DEPUTY_MINISTER"  # Thứ trưởng
+    HEAD_OF_GOVERNMENT_OFFICE = "HEAD_OF_GOVERNMENT_OFFICE"  # Bộ trưởng, Chủ nhiệm VPCP
+    DEPUTY_HEAD_OF_GOVERNMENT_OFFICE = "DEPUTY_HEAD_OF_GOVERNMENT_OFFICE"  # Phó Chủ nhiệm VPCP
+    PRIME_MINISTER = "PRIME_MINISTER"  # Thủ tướng
+    DEPUTY_PRIME_MINISTER = "DEPUTY_PRIME_MINISTER"  # Phó Thủ tướng
+    COMMITTEE_CHAIR = "COMMITTEE_CHAIR"  # Chủ nhiệm Ủy ban / Chủ tịch Hội đồng Dân tộc
+    COMMITTEE_VICE_CHAIR = "COMMITTEE_VICE_CHAIR"  # Phó Chủ nhiệm Ủy ban
+    NA_CHAIR = "NA_CHAIR"  # Chủ tịch Quốc hội
+    NA_VICE_CHAIR = "NA_VICE_CHAIR"  # Phó Chủ tịch Quốc hội
+    NA_SECRETARY_GENERAL = "NA_SECRETARY_GENERAL"  # Tổng Thư ký Quốc hội
+    STATE_PRESIDENT = "STATE_PRESIDENT"  # Chủ tịch nước
+
+
+class Stage(str, Enum):
+    LAW_MAKING_PROPOSAL = "LAW_MAKING_PROPOSAL"  # đề nghị xây dựng luật (LAW_2015)
+    POLICY_PROPOSAL = "POLICY_PROPOSAL"  # lập đề xuất chính sách (LAW_2025)
+    LEGISLATIVE_PROGRAMME = "LEGISLATIVE_PROGRAMME"  # chương trình lập pháp
+    DRAFTING = "DRAFTING"  # soạn thảo
+    APPRAISAL = "APPRAISAL"  # thẩm định
+    GOVERNMENT_REVIEW = "GOVERNMENT_REVIEW"  # VPCP kiểm tra hồ sơ, thẩm tra
+    GOVERNMENT_DECISION = "GOVERNMENT_DECISION"  # Chính phủ xem xét, quyết định
+    EXAMINATION = "EXAMINATION"  # thẩm tra của Ủy ban Quốc hội
+    STANDING_COMMITTEE_OPINION = "STANDING_COMMITTEE_OPINION"  # UBTVQH cho ý kiến
+    NA_FIRST_SESSION = "NA_FIRST_SESSION"  # Quốc hội thảo luận, kỳ họp thứ nhất
+    INTER_SESSION_REVISION = "INTER_SESSION_REVISION"  # chỉnh lý giữa hai kỳ họp
+    NA_SESSION = "NA_SESSION"  # Quốc hội xem xét, thông qua
+    PROMULGATION = "PROMULGATION"  # công bố
+    PROMULGATED = "PROMULGATED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STAGES
+
+
+TERMINAL_STAGES = frozenset({Stage.PROMULGATED, Stage.REJECTED, Stage.WITHDRAWN})
+
+
+class Outcome(str, Enum):
+    APPROVE = "APPROVE"  # thông qua, chuyển bước tiếp theo
+    RETURN_FOR_REVISION = "RETURN_FOR_REVISION"  # trả lại để chỉnh lý
+    REJECT = "REJECT"  # không thông qua / không trình
+    WITHDRAW = "WITHDRAW"  # rút hồ sơ
+    VOTE = "VOTE"  # biểu quyết tại kỳ họp Quốc hội
+
+
+class LawKind(str, Enum):
+    NEW_LAW = "NEW_LAW"  # luật mới
+    AMENDING_LAW = "AMENDING_LAW"  # luật sửa đổi, bổ sung
+
+
+class SessionProcedure(str, Enum):
+    ONE_SESSION = "ONE_SESSION"  # quy trình một kỳ họp
+    TWO_SESSIONS = "TWO_SESSIONS"  # quy trình hai kỳ họp
+
+
+class DocumentKind(str, Enum):
+    """Dossier documents (hồ sơ), DOMAIN.md: Art. 34(2), Art. 37(3)."""
+
+    LAW_MAKING_PROPOSAL = "LAW_MAKING_PROPOSAL"  # đề nghị xây dựng luật
+    POLICY_PROPOSAL = "POLICY_PROPOSAL"  # hồ sơ đề xuất chính sách
+    POLICY_APPRAISAL_REPORT = "POLICY_APPRAISAL_REPORT"  # báo cáo thẩm định chính sách
+    GOVERNMENT_RESOLUTION = "GOVERNMENT_RESOLUTION"  # nghị quyết của Chính phủ
+    PROGRAMME_RESOLUTION = "PROGRAMME_RESOLUTION"  # nghị quyết về chương trình
+    APPRAISAL_REQUEST = "APPRAISAL_REQUEST"  # văn bản đề nghị thẩm định
+    COVER_SUBMISSION = "COVER_SUBMISSION"  # tờ trình
+    DRAFT_TEXT = "DRAFT_TEXT"  # dự thảo
+    IMPLEMENTATION_REPORT = "IMPLEMENTATION_REPORT"  # báo cáo tổng kết thi hành
+    POLICY_REVIEW = "POLICY_REVIEW"  # rà soát chủ trương, văn bản, điều ước
+    IMPACT_ASSESSMENT = "IMPACT_ASSESSMENT"  # đánh giá thủ tục hành chính, giới, dân tộc
+    POLICY_TO_RULES_NOTE = "POLICY_TO_RULES_NOTE"  # thuyết minh cụ thể hóa chính sách
+    COMPARISON_TABLE = "COMPARISON_TABLE"  # bản so sánh, thuyết minh
+    COMMENTS_COMPILATION = "COMMENTS_COMPILATION"  # bản tổng hợp, tiếp thu, giải trình
+    APPRAISAL_REPORT = "APPRAISAL_REPORT"  # báo cáo thẩm định
+    APPRAISAL_ACCEPTANCE_REPORT = "APPRAISAL_ACCEPTANCE_REPORT"  # báo cáo tiếp thu ý kiến thẩm định
+    REVIEW_REPORT = "REVIEW_REPORT"  # báo cáo thẩm tra của VPCP
+    EXAMINATION_REPORT = "EXAMINATION_REPORT"  # báo cáo thẩm tra
+    STANDING_COMMITTEE_CONCLUSION = "STANDING_COMMITTEE_CONCLUSION"  # kết luận của UBTVQH
+    REVISION_REPORT = "REVISION_REPORT"  # báo cáo tiếp thu, chỉnh lý
+    VOTE_RECORD = "VOTE_RECORD"  # kết quả biểu quyết
+    PROMULGATION_ORDER = "PROMULGATION_ORDER"  # lệnh công bố
+
+
+class Counting(str, Enum):
+    CALENDAR_DAYS = "CALENDAR_DAYS"
+    WORKING_DAYS = "WORKING_DAYS"
+
+
+class DeadlineAnchor(str, Enum):
+    """From what a stage's time limit is counted."""
+
+    STAGE_ENTRY = "STAGE_ENTRY"  # forward from entering the stage
+    COMPLETE_DOSSIER = "COMPLETE_DOSSIER"  # forward from a complete dossier (hồ sơ đầy đủ)
+    BEFORE_NA_SESSION = "BEFORE_NA_SESSION"  # backward from the opening of the target session
+    NONE = "NONE"  # no statutory limit
+
+
+
+class EventKind(str, Enum):
+    SUBMITTED = "SUBMITTED"  # the draft was opened by its lead ministry
+    DECISION = "DECISION"  # an official decided on the current stage
+    DOSSIER_FILED = "DOSSIER_FILED"  # documents were added to the dossier (bổ sung hồ sơ)
+    DEADLINE_PASSED = "DEADLINE_PASSED"  # the stage's statutory time limit ran out (quá hạn)

@@ -1,0 +1,216 @@
+"""Messages exchanged with DraftLawWorkflow: the start request, decisions, query results and activity inputs."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from schemas.enums import (
+    Actor,
+    DocumentKind,
+    EventKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    Role,
+    SessionProcedure,
+    Stage,
+)
+
+SubmissionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+AgencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,23}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetSession(Message):
+    """A National Assembly session (kỳ họp), e.g. the 10th session of the 15th legislature."""
+
+    legislature: int = Field(ge=1, le=99, description="khóa Quốc hội, e.g. 15")
+    session: int = Field(ge=1, le=99, description="kỳ họp thứ, e.g. 10")
+    opens_on: date = Field(description="opening date of the session")
+
+    @property
+    def code(self) -> str:
+        return f"{self.legislature}-{self.session}"
+
+
+class StartRequest(Message):
+    """What an upstream system sends to open a submission (hồ sơ dự án luật)."""
+
+    submission_id: SubmissionId
+    title: str = Field(min_length=5, max_length=500, description="tên dự án luật, in Vietnamese with diacritics")
+    law_kind: LawKind
+    amended_law: str | None = Field(default=None, max_length=500, description="the law amended, for AMENDING_LAW")
+    lead_ministry: AgencyCode
+    process_version: ProcessVersion
+    target_session: TargetSession
+    session_procedure: SessionProcedure = SessionProcedure.ONE_SESSION
+    classified: bool = False
+
+    @field_validator("title", "amended_law")
+    @classmethod
+    def _nfc(cls, value: str | None) -> str | None:
+        # Ministries' systems send both composed and decomposed Vietnamese; compare and store one form.
+        return None if value is None else unicodedata.normalize("NFC", value.strip())
+
+    @model_validator(mode="after")
+    def _amended_law_for_amendments(self) -> StartRequest:
+        if self.law_kind is LawKind.AMENDING_LAW and not self.amended_law:
+            raise ValueError("amended_law: required when law_kind is AMENDING_LAW")
+        if self.law_kind is LawKind.NEW_LAW and self.amended_law:
+            raise ValueError("amended_law: only for law_kind AMENDING_LAW")
+        return self
+
+
+class DocumentRef(Message):
+    """A document of the dossier, by reference: its content never travels through the workflow."""
+
+    kind: DocumentKind
+    name: str = Field(min_length=1, max_length=300)
+    sha256: Sha256
+    size_bytes: int | None = Field(default=None, ge=0)
+
+
+class VoteCount(Message):
+    """A National Assembly vote (biểu quyết). Passing needs more than half of all deputies (Constitution Art. 85)."""
+
+    total_deputies: int = Field(gt=0, description="all deputies of the Assembly, not only those present")
+    in_favour: int = Field(ge=0)
+    against: int = Field(ge=0)
+    abstaining: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _counts_fit(self) -> VoteCount:
+        if self.in_favour + self.against + self.abstaining > self.total_deputies:
+            raise ValueError("vote: in_favour + against + abstaining exceeds total_deputies")
+        return self
+
+    @property
+    def passed(self) -> bool:
+        return 2 * self.in_favour > self.total_deputies
+
+
+class Decision(Message):
+    """A decision by an official on the stage a draft stands at; sent as the `decide` update."""
+
+    stage: Stage = Field(description="the stage this decision is for; must be the draft's current stage")
+    outcome: Outcome
+    actor: Actor
+    agency_code: AgencyCode = Field(description="the concrete agency acting, e.g. BTP for the Ministry of Justice")
+    role: Role
+    official: str = Field(min_length=1, max_length=200, description="who signed, name or staff ID")
+    reasons: str = Field(default="", max_length=4000)
+    documents: tuple[DocumentRef, ...] = ()
+    return_to: Stage | None = Field(default=None, description="for RETURN_FOR_REVISION: the stage that redoes the work")
+    vote: VoteCount | None = None
+
+    @model_validator(mode="after")
+    def _outcome_fields(self) -> Decision:
+        if self.outcome is Outcome.VOTE and self.vote is None:
+            raise ValueError("vote: required when outcome is VOTE")
+        if self.outcome is not Outcome.VOTE and self.vote is not None:
+            raise ValueError("vote: only for outcome VOTE")
+        if self.return_to is not None and self.outcome is not Outcome.RETURN_FOR_REVISION:
+            raise ValueError("return_to: only for outcome RETURN_FOR_REVISION")
+        if self.outcome in (Outcome.RETURN_FOR_REVISION, Outcome.REJECT, Outcome.WITHDRAW) and not self.reasons.strip():
+            raise ValueError(f"reasons: required when outcome is {self.outcome.value}")
+        return self
+
+
+class DeciderView(Message):
+    actor: Actor
+    roles: tuple[Role, ...]
+
+
+class PendingDecision(Message):
+    stage: Stage
+    outcomes: tuple[Outcome, ...]
+    deciders: tuple[DeciderView, ...]
+    required_documents: tuple[DocumentKind, ...]
+    missing_documents: tuple[DocumentKind, ...]
+
+
+class HistoryEntry(Message):
+    """One event in a draft's life: who did what, in what role, when, with what outcome."""
+
+    seq: int = Field(ge=1)
+    at: datetime
+    event: EventKind
+    stage: Stage = Field(description="the stage the event concerns")
+    to_stage: Stage | None = None
+    outcome: Outcome | None = None
+    actor: Actor | None = None
+    agency_code: str | None = None
+    role: Role | None = None
+    official: str | None = None
+    reasons: str = ""
+    documents: tuple[DocumentRef, ...] = ()
+    vote: VoteCount | None = None
+    loop: int = Field(default=0, ge=0, description="how many times the draft has been returned to to_stage")
+
+
+class StatusView(Message):
+    submission_id: str
+    workflow_id: str
+    title: str
+    lead_ministry: str
+    process_version: ProcessVersion
+    rulebook_version: str
+    session_procedure: SessionProcedure
+    target_session: TargetSession
+    stage: Stage
+    stage_since: datetime
+    stage_deadline: date | None
+    overdue: bool
+    pending: PendingDecision | None
+    revision_loops: int
+    last_vote: VoteCount | None
+
+
+class HistoryView(Message):
+    submission_id: str
+    entries: tuple[HistoryEntry, ...]
+
+
+class RegistryRow(Message):
+    """The read model's row for one submission, as the workflow last saw it."""
+
+    submission_id: str
+    workflow_id: str
+    title: str | None = Field(description="None for classified drafts")
+    lead_ministry: str
+    process_version: ProcessVersion
+    target_session: str
+    stage: Stage
+    stage_since: datetime
+    stage_deadline: date | None
+    classified: bool
+
+
+class RecordEventInput(Message):
+    """Activity input: append one audit row and bring the registry row up to that event."""
+
+    entry: HistoryEntry
+    registry: RegistryRow
+
+
+class LoadRulebookInput(Message):
+    process_version: ProcessVersion
+
+
+class DossierFiling(Message):
+    """Documents added to the dossier at the current stage; sent as the `file_dossier` update."""
+
+    stage: Stage = Field(description="the stage the filing is for; must be the draft's current stage")
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+    documents: tuple[DocumentRef, ...] = Field(min_length=1)

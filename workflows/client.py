@@ -1,0 +1,77 @@
+"""What upstream systems and operators do to drafts, over a Temporal client (used by the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from schemas.enums import Stage
+from schemas.messages import Decision, DossierFiling, HistoryView, StartRequest, StatusView
+from workflows import search_attributes as sa
+from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
+
+
+async def connect(address: str, namespace: str = "default") -> Client:
+    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+
+
+@dataclass(frozen=True)
+class Started:
+    workflow_id: str
+    run_id: str | None
+
+
+async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
+    """Start the draft's workflow; a repeated start of the same submission returns the existing one."""
+    workflow_id = workflow_id_for(request.submission_id)
+    try:
+        handle = await client.start_workflow(
+            DraftLawWorkflow.run,
+            request,
+            id=workflow_id,
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # A submission ID names one draft for ever: a closed draft is never reopened under it.
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            static_summary=f"Draft law {request.submission_id}" if request.classified else request.title,
+        )
+    except WorkflowAlreadyStartedError as closed:
+        return Started(workflow_id=workflow_id, run_id=closed.run_id)
+    return Started(workflow_id=workflow_id, run_id=handle.result_run_id)
+
+
+def draft(client: Client, submission_id: str) -> WorkflowHandle:
+    return client.get_workflow_handle_for(DraftLawWorkflow.run, workflow_id_for(submission_id))
+
+
+async def decide(client: Client, submission_id: str, decision: Decision, *, request_id: str | None = None) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide, decision, id=request_id)
+
+
+async def file_dossier(client: Client, submission_id: str, filing: DossierFiling, *, request_id: str | None = None) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.file_dossier, filing, id=request_id)
+
+
+async def status(client: Client, submission_id: str) -> StatusView:
+    return await draft(client, submission_id).query(DraftLawWorkflow.status)
+
+
+async def history(client: Client, submission_id: str) -> HistoryView:
+    return await draft(client, submission_id).query(DraftLawWorkflow.history)
+
+
+def list_query(*, stage: Stage | None = None, ministry: str | None = None, session: str | None = None) -> str:
+    """A visibility query over the custom search attributes, as typed in the Web UI's filter box."""
+    clauses = [f"WorkflowType = '{WORKFLOW_TYPE}'"]
+    for key, value in ((sa.STAGE, stage.value if stage else None), (sa.LEAD_MINISTRY, ministry), (sa.TARGET_SESSION, session)):
+        if value is not None:
+            clauses.append(f"{key.name} = '{_quoted(value)}'")
+    return " AND ".join(clauses)
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")

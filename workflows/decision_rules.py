@@ -1,0 +1,103 @@
+"""Who may decide what, and with which documents: the checks behind the update validators.
+
+Every refusal names the field of the message at fault and the rule it breaks, so that a caller
+can correct the message without reading code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from schemas.enums import Actor, DocumentKind, Outcome, Stage
+from schemas.messages import DeciderView, Decision, DossierFiling, PendingDecision
+from schemas.rulebook import Decider, Rulebook
+from workflows.stage_graph import is_earlier
+
+
+class DecisionRefused(ValueError):
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(f"{field}: {message} (rule: {rule})")
+        self.field = field
+        self.rule = rule
+
+
+def check_decision(
+    book: Rulebook,
+    path: tuple[Stage, ...],
+    *,
+    stage: Stage,
+    lead_ministry: str,
+    dossier: Collection[DocumentKind],
+    decision: Decision,
+) -> None:
+    _check_stage(stage, decision.stage)
+    if decision.outcome is Outcome.WITHDRAW:
+        _check_authority(book.withdrawal, decision.actor, decision.role, decision.agency_code, lead_ministry, "withdraw this draft", "withdrawal_authority")
+        return
+    rule = book.rule(stage)
+    if decision.outcome not in rule.outcomes:
+        allowed = ", ".join(o.value for o in rule.outcomes)
+        raise DecisionRefused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {stage.value}; allowed: {allowed}")
+    _check_authority(rule.deciders, decision.actor, decision.role, decision.agency_code, lead_ministry, f"decide {stage.value}", "stage_authority")
+    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE):
+        missing = missing_documents(rule.required_documents, dossier, decision.documents)
+        if missing:
+            names = ", ".join(kind.value for kind in missing)
+            raise DecisionRefused("documents", "required_documents", f"{stage.value} cannot be decided without {names}")
+    if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None:
+        if decision.return_to not in rule.return_to or not is_earlier(path, decision.return_to, stage):
+            allowed = ", ".join(s.value for s in rule.return_to if s in path)
+            raise DecisionRefused("return_to", "return_target", f"{stage.value} may return a draft only to: {allowed}")
+
+
+def check_filing(book: Rulebook, *, stage: Stage, lead_ministry: str, filing: DossierFiling) -> None:
+    _check_stage(stage, filing.stage)
+    _check_authority(book.filing, filing.actor, filing.role, filing.agency_code, lead_ministry, "file documents", "filing_authority")
+
+
+def return_target(book: Rulebook, path: tuple[Stage, ...], decision: Decision) -> Stage:
+    """The stage a return for revision sends the draft to: the one named, else the rulebook's default."""
+    if decision.return_to is not None:
+        return decision.return_to
+    return next(s for s in book.rule(decision.stage).return_to if s in path)
+
+
+def missing_documents(
+    required: Collection[DocumentKind], dossier: Collection[DocumentKind], attached: Collection = ()
+) -> tuple[DocumentKind, ...]:
+    present = set(dossier) | {doc.kind for doc in attached}
+    return tuple(kind for kind in required if kind not in present)
+
+
+def pending_decision(book: Rulebook, stage: Stage, dossier: Collection[DocumentKind]) -> PendingDecision | None:
+    if stage.is_terminal:
+        return None
+    rule = book.rule(stage)
+    return PendingDecision(
+        stage=stage,
+        outcomes=rule.outcomes,
+        deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+        required_documents=rule.required_documents,
+        missing_documents=missing_documents(rule.required_documents, dossier),
+    )
+
+
+def _check_stage(current: Stage, claimed: Stage) -> None:
+    if current.is_terminal:
+        raise DecisionRefused("stage", "draft_closed", f"the draft is {current.value} and takes no more decisions")
+    if claimed is not current:
+        raise DecisionRefused("stage", "current_stage_only", f"the draft is at {current.value}, not {claimed.value}")
+
+
+def _check_authority(
+    allowed: Collection[Decider], actor: Actor, role, agency_code: str, lead_ministry: str, action: str, rule: str
+) -> None:
+    decider = next((d for d in allowed if d.actor is actor), None)
+    if decider is None:
+        who = ", ".join(d.actor.value for d in allowed)
+        raise DecisionRefused("actor", rule, f"{actor.value} may not {action}; only {who}")
+    if role not in decider.roles:
+        roles = ", ".join(r.value for r in decider.roles)
+        raise DecisionRefused("role", rule, f"a {role.value} of {actor.value} may not {action}; roles allowed: {roles}")
+    if actor is Actor.LEAD_MINISTRY and agency_code != lead_ministry:
+        raise DecisionRefused("agency_code", "lead_ministry_only", f"{agency_code} is not this draft's lead ministry ({lead_ministry})")

@@ -1,0 +1,333 @@
+"""DraftLawWorkflow: one draft law on its statutory path, from its first stage to a final state."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.audit import AuditActivities
+    from activities.rulebook import load_pinned_rulebook
+    from schemas.enums import DocumentKind, EventKind, Outcome, Stage
+    from schemas.messages import (
+        Decision,
+        DocumentRef,
+        DossierFiling,
+        HistoryEntry,
+        HistoryView,
+        LoadRulebookInput,
+        RecordEventInput,
+        RegistryRow,
+        StartRequest,
+        StatusView,
+        VoteCount,
+    )
+    from schemas.rulebook import Rulebook
+    from workflows import search_attributes as sa
+    from workflows.decision_rules import (
+        DecisionRefused,
+        check_decision,
+        check_filing,
+        pending_decision,
+        return_target,
+    )
+    from workflows.deadlines import passes_at, stage_deadline
+    from workflows.stage_graph import resolve, stage_path
+
+TASK_QUEUE = "legis-submissions"
+WORKFLOW_TYPE = "DraftLawWorkflow"
+
+_ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# A database outage must delay the audit trail, never lose it: retry without limit, backing off.
+_ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+
+
+def workflow_id_for(submission_id: str) -> str:
+    return f"draft-law-{submission_id}"
+
+
+@workflow.defn(name=WORKFLOW_TYPE)
+class DraftLawWorkflow:
+    @workflow.init
+    def __init__(self, request: StartRequest) -> None:
+        self._request = request
+        self._path = stage_path(request.process_version, request.session_procedure)
+        self._book: Rulebook | None = None
+        self._stage = self._path[0]
+        self._stage_since = workflow.now()
+        self._deadline: date | None = None
+        self._overdue = False
+        self._dossier: dict[DocumentKind, DocumentRef] = {}
+        self._returns: dict[Stage, int] = {}
+        self._last_vote: VoteCount | None = None
+        self._history: list[HistoryEntry] = []
+        # Events not yet in the audit trail, written in order by the main loop alone.
+        self._outbox: list[HistoryEntry] = []
+
+    @workflow.run
+    async def run(self, request: StartRequest) -> StatusView:
+        self._book = await workflow.execute_activity(
+            load_pinned_rulebook,
+            LoadRulebookInput(process_version=request.process_version),
+            start_to_close_timeout=_ACTIVITY_TIMEOUT,
+            retry_policy=_ACTIVITY_RETRY,
+            summary=f"pin rulebook {request.process_version.value}",
+        )
+        workflow.upsert_memo({"rulebook": f"{self._book.process_version.value} {self._book.version} ({self._book.digest})"})
+        if not request.classified:
+            workflow.upsert_memo({"title": request.title, "lead_ministry": request.lead_ministry})
+        self._enter(self._stage, workflow.now())
+        self._append(HistoryEntry(seq=1, at=workflow.now(), event=EventKind.SUBMITTED, stage=self._stage, to_stage=self._stage))
+        while True:
+            await self._flush_outbox()
+            if self._stage.is_terminal:
+                break
+            await self._wait_for_event_or_deadline()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._flush_outbox()
+        return self.status()
+
+    # Decisions -------------------------------------------------------------------------------
+
+    @workflow.update
+    async def decide(self, decision: Decision) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_decision(decision))
+        self._apply_decision(decision)
+        return self.status()
+
+    @decide.validator
+    def validate_decide(self, decision: Decision) -> None:
+        if self._book is not None:
+            self._refuse_if(lambda: self._check_decision(decision))
+
+    @workflow.update
+    async def file_dossier(self, filing: DossierFiling) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_filing(filing))
+        for doc in filing.documents:
+            self._dossier[doc.kind] = doc
+        self._append(
+            HistoryEntry(
+                seq=self._next_seq(),
+                at=workflow.now(),
+                event=EventKind.DOSSIER_FILED,
+                stage=self._stage,
+                actor=filing.actor,
+                agency_code=filing.agency_code,
+                role=filing.role,
+                official=filing.official,
+                documents=filing.documents,
+            )
+        )
+        self._refresh_details()
+        return self.status()
+
+    @file_dossier.validator
+    def validate_file_dossier(self, filing: DossierFiling) -> None:
+        if self._book is not None:
+            self._refuse_if(lambda: self._check_filing(filing))
+
+    # Queries ---------------------------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> StatusView:
+        request = self._request
+        return StatusView(
+            submission_id=request.submission_id,
+            workflow_id=workflow.info().workflow_id,
+            title=request.title,
+            lead_ministry=request.lead_ministry,
+            process_version=request.process_version,
+            rulebook_version=self._book.version if self._book else "",
+            session_procedure=request.session_procedure,
+            target_session=request.target_session,
+            stage=self._stage,
+            stage_since=self._stage_since,
+            stage_deadline=self._deadline,
+            overdue=self._overdue,
+            pending=pending_decision(self._book, self._stage, self._dossier) if self._book else None,
+            revision_loops=sum(self._returns.values()),
+            last_vote=self._last_vote,
+        )
+
+    @workflow.query
+    def history(self) -> HistoryView:
+        return HistoryView(submission_id=self._request.submission_id, entries=tuple(self._history))
+
+    # Internals -------------------------------------------------------------------------------
+
+    def _check_decision(self, decision: Decision) -> None:
+        assert self._book is not None
+        check_decision(
+            self._book,
+            self._path,
+            stage=self._stage,
+            lead_ministry=self._request.lead_ministry,
+            dossier=self._dossier.keys(),
+            decision=decision,
+        )
+
+    def _check_filing(self, filing: DossierFiling) -> None:
+        assert self._book is not None
+        check_filing(self._book, stage=self._stage, lead_ministry=self._request.lead_ministry, filing=filing)
+
+    @staticmethod
+    def _refuse_if(check) -> None:
+        # A refusal fails only the caller's update; it never fails a workflow task.
+        try:
+            check()
+        except DecisionRefused as refused:
+            raise ApplicationError(
+                str(refused), {"field": refused.field, "rule": refused.rule}, type="DecisionRefused", non_retryable=True
+            ) from None
+
+    def _apply_decision(self, decision: Decision) -> None:
+        assert self._book is not None
+        for doc in decision.documents:
+            self._dossier[doc.kind] = doc
+        return_to = None
+        if decision.outcome is Outcome.RETURN_FOR_REVISION:
+            return_to = return_target(self._book, self._path, decision)
+            self._returns[return_to] = self._returns.get(return_to, 0) + 1
+        if decision.vote is not None:
+            self._last_vote = decision.vote
+        to_stage = resolve(
+            self._path,
+            self._stage,
+            decision.outcome,
+            return_to=return_to,
+            vote_passed=decision.vote.passed if decision.vote else None,
+        )
+        now = workflow.now()
+        self._append(
+            HistoryEntry(
+                seq=self._next_seq(),
+                at=now,
+                event=EventKind.DECISION,
+                stage=self._stage,
+                to_stage=to_stage,
+                outcome=decision.outcome,
+                actor=decision.actor,
+                agency_code=decision.agency_code,
+                role=decision.role,
+                official=decision.official,
+                reasons=decision.reasons,
+                documents=decision.documents,
+                vote=decision.vote,
+                loop=self._returns.get(return_to, 0) if return_to else 0,
+            )
+        )
+        workflow.logger.info(
+            "decision recorded",
+            extra={"submission_id": self._request.submission_id, "stage": self._stage.value, "outcome": decision.outcome.value, "to_stage": to_stage.value},
+        )
+        if to_stage is not self._stage:
+            self._enter(to_stage, now)
+        else:
+            self._refresh_details()
+
+    def _enter(self, stage: Stage, at: datetime) -> None:
+        assert self._book is not None
+        self._stage = stage
+        self._stage_since = at
+        self._overdue = False
+        self._deadline = (
+            None
+            if stage.is_terminal
+            else stage_deadline(
+                self._book.rule(stage).time_limit,
+                entered_at=at,
+                session_opens_on=self._request.target_session.opens_on,
+            )
+        )
+        updates = [
+            sa.STAGE.value_set(stage.value),
+            sa.PROCESS_VERSION.value_set(self._request.process_version.value),
+            sa.STAGE_DEADLINE.value_set(passes_at(self._deadline)) if self._deadline else sa.STAGE_DEADLINE.value_unset(),
+        ]
+        if not self._request.classified:
+            updates += [
+                sa.LEAD_MINISTRY.value_set(self._request.lead_ministry),
+                sa.TARGET_SESSION.value_set(self._request.target_session.code),
+            ]
+        workflow.upsert_search_attributes(updates)
+        self._refresh_details()
+
+    async def _wait_for_event_or_deadline(self) -> None:
+        timeout = None
+        if self._deadline is not None and not self._overdue:
+            timeout = passes_at(self._deadline) - workflow.now()
+        if timeout is not None and timeout <= timedelta(0):
+            self._mark_overdue()
+            return
+        try:
+            await workflow.wait_condition(
+                lambda: bool(self._outbox) or self._stage.is_terminal,
+                timeout=timeout,
+                timeout_summary=f"deadline of {self._stage.value}: {self._deadline}" if timeout else None,
+            )
+        except asyncio.TimeoutError:
+            self._mark_overdue()
+
+    def _mark_overdue(self) -> None:
+        self._overdue = True
+        self._append(HistoryEntry(seq=self._next_seq(), at=workflow.now(), event=EventKind.DEADLINE_PASSED, stage=self._stage))
+        workflow.logger.warning(
+            "stage deadline passed",
+            extra={"submission_id": self._request.submission_id, "stage": self._stage.value, "deadline": str(self._deadline)},
+        )
+        self._refresh_details()
+
+    async def _flush_outbox(self) -> None:
+        while self._outbox:
+            entry = self._outbox[0]
+            await workflow.execute_activity_method(
+                AuditActivities.record_event,
+                RecordEventInput(entry=entry, registry=self._registry_row()),
+                start_to_close_timeout=_ACTIVITY_TIMEOUT,
+                retry_policy=_ACTIVITY_RETRY,
+                summary=f"audit #{entry.seq} {entry.event.value} {entry.stage.value}",
+            )
+            self._outbox.pop(0)
+
+    def _append(self, entry: HistoryEntry) -> None:
+        self._history.append(entry)
+        self._outbox.append(entry)
+
+    def _next_seq(self) -> int:
+        return len(self._history) + 1
+
+    def _registry_row(self) -> RegistryRow:
+        request = self._request
+        return RegistryRow(
+            submission_id=request.submission_id,
+            workflow_id=workflow.info().workflow_id,
+            title=None if request.classified else request.title,
+            lead_ministry=request.lead_ministry,
+            process_version=request.process_version,
+            target_session=request.target_session.code,
+            stage=self._stage,
+            stage_since=self._stage_since,
+            stage_deadline=self._deadline,
+            classified=request.classified,
+        )
+
+    def _refresh_details(self) -> None:
+        """The markdown an operator reads under "Current details" in the Web UI."""
+        lines = [f"**Stage:** {self._stage.value} since {self._stage_since:%Y-%m-%d %H:%M} UTC"]
+        if not self._request.classified:
+            lines.insert(0, f"**{self._request.title}** ({self._request.lead_ministry})")
+        if self._deadline:
+            lines.append(f"**Deadline:** {self._deadline}" + (" — OVERDUE" if self._overdue else ""))
+        pending = pending_decision(self._book, self._stage, self._dossier) if self._book else None
+        if pending:
+            who = "; ".join(f"{d.actor.value} ({', '.join(r.value for r in d.roles)})" for d in pending.deciders)
+            lines.append(f"**Pending decision:** {', '.join(o.value for o in pending.outcomes)} by {who}")
+            if pending.missing_documents:
+                lines.append(f"**Missing documents:** {', '.join(k.value for k in pending.missing_documents)}")
+        workflow.set_current_details("\n\n".join(lines))

@@ -1,0 +1,79 @@
+"""The statutory path of a Government draft law (DOMAIN.md, "Stages"), as pure functions."""
+
+from __future__ import annotations
+
+from schemas.enums import Outcome, ProcessVersion, SessionProcedure, Stage
+
+_OPENING = {
+    ProcessVersion.LAW_2015: (Stage.LAW_MAKING_PROPOSAL,),
+    ProcessVersion.LAW_2025: (Stage.POLICY_PROPOSAL,),
+}
+_GOVERNMENT_AND_COMMITTEES = (
+    Stage.LEGISLATIVE_PROGRAMME,
+    Stage.DRAFTING,
+    Stage.APPRAISAL,
+    Stage.GOVERNMENT_REVIEW,
+    Stage.GOVERNMENT_DECISION,
+    Stage.EXAMINATION,
+    Stage.STANDING_COMMITTEE_OPINION,
+)
+_ASSEMBLY = {
+    SessionProcedure.ONE_SESSION: (Stage.NA_SESSION,),
+    SessionProcedure.TWO_SESSIONS: (Stage.NA_FIRST_SESSION, Stage.INTER_SESSION_REVISION, Stage.NA_SESSION),
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def stage_path(version: ProcessVersion, procedure: SessionProcedure) -> tuple[Stage, ...]:
+    """The stages a draft passes, in order, when nothing sends it back."""
+    return _OPENING[version] + _GOVERNMENT_AND_COMMITTEES + _ASSEMBLY[procedure] + (Stage.PROMULGATION,)
+
+
+def next_stage(path: tuple[Stage, ...], stage: Stage) -> Stage:
+    position = _position(path, stage)
+    return path[position + 1] if position + 1 < len(path) else Stage.PROMULGATED
+
+
+def is_earlier(path: tuple[Stage, ...], candidate: Stage, stage: Stage) -> bool:
+    return candidate in path and _position(path, candidate) <= _position(path, stage)
+
+
+def resolve(
+    path: tuple[Stage, ...],
+    stage: Stage,
+    outcome: Outcome,
+    *,
+    return_to: Stage | None = None,
+    vote_passed: bool | None = None,
+) -> Stage:
+    """The stage a draft stands at after `outcome` is decided at `stage`.
+
+    A failed vote leaves the draft at its stage: the Assembly then decides whether to return
+    or drop it (DOMAIN.md, stage 8).
+    """
+    if stage.is_terminal:
+        raise InvalidTransition(f"{stage.value} is final")
+    _position(path, stage)
+    if outcome is Outcome.APPROVE:
+        return next_stage(path, stage)
+    if outcome is Outcome.VOTE:
+        if vote_passed is None:
+            raise InvalidTransition("a VOTE needs its result")
+        return next_stage(path, stage) if vote_passed else stage
+    if outcome is Outcome.REJECT:
+        return Stage.REJECTED
+    if outcome is Outcome.WITHDRAW:
+        return Stage.WITHDRAWN
+    if return_to is None or not is_earlier(path, return_to, stage):
+        raise InvalidTransition(f"a return from {stage.value} must name a stage at or before it")
+    return return_to
+
+
+def _position(path: tuple[Stage, ...], stage: Stage) -> int:
+    try:
+        return path.index(stage)
+    except ValueError:
+        raise InvalidTransition(f"{stage.value} is not on this draft's path") from None
