@@ -123,7 +123,11 @@ def dev() -> None:
 
     settings = _settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
-    asyncio.run(run_dev_stack(settings))
+    try:
+        asyncio.run(run_dev_stack(settings))
+    except RuntimeError as failed:
+        err.print(f"[red]error:[/red] {failed}", highlight=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()

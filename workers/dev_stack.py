@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -78,13 +79,23 @@ def embedded_postgres(data_dir: Path):
         server.cleanup()
 
 
+def refuse_if_taken(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        if probe.connect_ex((host, port)) == 0:
+            raise RuntimeError(f"{host}:{port} is already in use: is another `legis dev` running?")
+
+
 @contextlib.asynccontextmanager
-async def temporal_dev_server(settings: Settings) -> AsyncIterator[Client]:
+async def temporal_dev_server(settings: Settings) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
+    host, _, port = settings.temporal_address.rpartition(":")
+    for taken in (int(port), settings.ui_port):
+        refuse_if_taken(host or "127.0.0.1", taken)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "temporal.log", "ab") as server_log:
         process = subprocess.Popen(dev_server_command(settings), stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        yield await wait_for_temporal(settings, process)
+        yield await wait_for_temporal(settings, process), process
     finally:
         process.terminate()
         try:
@@ -99,7 +110,7 @@ async def run_dev_stack(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with temporal_dev_server(settings) as client:
+    async with temporal_dev_server(settings) as (client, server):
         with contextlib.ExitStack() as stack:
             database_url = settings.database_url or stack.enter_context(embedded_postgres(settings.data_dir))
             applied = await migrate(database_url)
@@ -112,7 +123,12 @@ async def run_dev_stack(settings: Settings) -> None:
                 print(f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}", flush=True)
                 print("legis worker running; Ctrl-C stops everything (drafts resume on the next `legis dev`).", flush=True)
                 async with worker:
-                    await stop.wait()
+                    server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
+                    stopped = asyncio.ensure_future(stop.wait())
+                    await asyncio.wait({server_exit, stopped}, return_when=asyncio.FIRST_COMPLETED)
+                    if server_exit.done():
+                        log.error("the Temporal dev server stopped", exit_code=server.returncode, log_file=str(settings.data_dir / "temporal.log"))
+                    stopped.cancel()
                     log.info("stopping")
             finally:
                 await pool.close()

@@ -27,3 +27,5 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The embedded PostgreSQL narrates every start at INFO; its warnings are enough.
+    logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))

@@ -1,0 +1,69 @@
+"""Environment fixtures: a real PostgreSQL (pgserver), a Temporal dev server and a time-skipping one."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pgserver
+import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from activities.database import create_pool, migrate
+from workers.dev_stack import temporal_binary
+from workers.worker import create_worker
+from workflows import search_attributes as sa
+
+TIME_SKIPPING_FLAGS = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    with tempfile.TemporaryDirectory(prefix="legis-pg-") as data_dir:
+        server = pgserver.get_server(data_dir, cleanup_mode="delete")
+        try:
+            yield server.get_uri()
+        finally:
+            server.cleanup()
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    await migrate(database_url)
+    pool = await create_pool(database_url)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        dev_server_existing_path=temporal_binary(),
+        dev_server_extra_args=TIME_SKIPPING_FLAGS,
+        search_attributes=sa.ALL,
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_binary(),
+        search_attributes=sa.ALL,
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+async def ts_worker(time_skipping_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[str]:
+    """A worker on a task queue of its own in the time-skipping environment; yields the queue."""
+    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+    async with create_worker(time_skipping_env.client, pool, task_queue=task_queue):
+        yield task_queue

@@ -1,0 +1,77 @@
+"""Builders of valid start requests and decisions for tests, read from the rulebook's own data."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date
+
+from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, SessionProcedure, Stage
+from schemas.messages import Decision, DocumentRef, StartRequest, TargetSession, VoteCount
+from schemas.rulebook import load_rulebook
+
+AGENCY = {
+    Actor.MOJ: "BTP",
+    Actor.VPCP: "VPCP",
+    Actor.GOVERNMENT: "CP",
+    Actor.NA_COMMITTEE: "UBPLTP",
+    Actor.UBTVQH: "UBTVQH",
+    Actor.NA: "QH",
+    Actor.PRESIDENT: "CTN",
+}
+
+
+def start_request(
+    version: ProcessVersion = ProcessVersion.LAW_2025,
+    procedure: SessionProcedure = SessionProcedure.ONE_SESSION,
+    *,
+    ministry: str = "BGDDT",
+    opens_on: date = date(2027, 5, 20),
+    classified: bool = False,
+    prefix: str = "T",
+) -> StartRequest:
+    return StartRequest(
+        submission_id=f"{prefix}-{version.value}-{uuid.uuid4().hex[:10]}",
+        title="Luật Giáo dục nghề nghiệp (sửa đổi)",
+        law_kind=LawKind.NEW_LAW,
+        lead_ministry=ministry,
+        process_version=version,
+        target_session=TargetSession(legislature=16, session=2, opens_on=opens_on),
+        session_procedure=procedure,
+        classified=classified,
+    )
+
+
+def document(kind, label: str = "") -> DocumentRef:
+    return DocumentRef(kind=kind, name=f"{kind.value} {label}".strip(), sha256=hashlib.sha256(f"{kind.value}{label}".encode()).hexdigest())
+
+
+def decision(
+    request: StartRequest,
+    stage: Stage,
+    outcome: Outcome = Outcome.APPROVE,
+    *,
+    vote: VoteCount | None = None,
+    return_to: Stage | None = None,
+    label: str = "",
+) -> Decision:
+    """A decision by the first decider the rulebook names for `stage`, with the documents it requires."""
+    rule = load_rulebook(request.process_version).rule(stage)
+    decider = rule.deciders[0]
+    needs_documents = outcome in (Outcome.APPROVE, Outcome.VOTE)
+    return Decision(
+        stage=stage,
+        outcome=outcome,
+        actor=decider.actor,
+        agency_code=request.lead_ministry if decider.actor is Actor.LEAD_MINISTRY else AGENCY[decider.actor],
+        role=decider.roles[0],
+        official="Nguyễn Văn A",
+        reasons="" if outcome in (Outcome.APPROVE, Outcome.VOTE) else "cần chỉnh lý",
+        documents=tuple(document(kind, label) for kind in rule.required_documents) if needs_documents else (),
+        vote=vote,
+        return_to=return_to,
+    )
+
+
+PASSING_VOTE = VoteCount(total_deputies=500, in_favour=251, against=200, abstaining=10)
+FAILING_VOTE = VoteCount(total_deputies=500, in_favour=250, against=100, abstaining=20)
