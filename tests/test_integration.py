@@ -1,0 +1,135 @@
+"""Against a real Temporal dev server and a real PostgreSQL: the audit trail, the registry, visibility."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from typing import Any
+
+import pytest
+from temporalio import activity
+from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
+
+from schemas.enums import Outcome, Stage
+from tests.drafts import decision, start_request
+from workers.worker import create_worker
+from workflows import client as drafts
+from workflows import search_attributes as sa
+from workflows.deadlines import passes_at
+
+S = Stage
+
+
+class CrashAfterCommit(Interceptor):
+    """Fails each audit write once *after* it committed, as a worker dying before it reports would."""
+
+    def __init__(self) -> None:
+        self.crashes: Counter[int] = Counter()
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        outer = self
+
+        class Inbound(ActivityInboundInterceptor):
+            async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+                result = await super().execute_activity(input)
+                info = activity.info()
+                if info.activity_type == "record_event" and info.attempt == 1:
+                    outer.crashes[input.args[0].entry.seq] += 1
+                    raise RuntimeError("worker lost after the commit")
+                return result
+
+        return Inbound(next)
+
+
+@pytest.fixture
+async def dev_worker(dev_env, pool):
+    task_queue = f"it-{uuid.uuid4().hex[:8]}"
+    async with create_worker(dev_env.client, pool, task_queue=task_queue):
+        yield task_queue
+
+
+async def test_audit_trail_and_registry_follow_the_draft(dev_env, dev_worker, pool):
+    client = dev_env.client
+    request = start_request(prefix="IT")
+    await drafts.start_submission(client, request, task_queue=dev_worker)
+    for stage in (S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING):
+        view = await drafts.decide(client, request.submission_id, decision(request, stage))
+    assert view.stage is S.APPRAISAL and view.stage_deadline is not None
+
+    rows = await _wait_rows(pool, request.submission_id, 4)
+    assert [(r["event"], r["stage"], r["to_stage"]) for r in rows] == [
+        ("SUBMITTED", "POLICY_PROPOSAL", "POLICY_PROPOSAL"),
+        ("DECISION", "POLICY_PROPOSAL", "LEGISLATIVE_PROGRAMME"),
+        ("DECISION", "LEGISLATIVE_PROGRAMME", "DRAFTING"),
+        ("DECISION", "DRAFTING", "APPRAISAL"),
+    ]
+    drafting = rows[3]
+    assert (drafting["actor"], drafting["agency_code"], drafting["role"]) == ("LEAD_MINISTRY", request.lead_ministry, "MINISTER")
+    assert {d["kind"] for d in _json(drafting["documents"])} >= {"DRAFT_TEXT", "COVER_SUBMISSION"}
+    registry = await pool.fetchrow("SELECT * FROM submissions WHERE submission_id = $1", request.submission_id)
+    assert (registry["stage"], registry["stage_deadline"], registry["last_seq"]) == ("APPRAISAL", view.stage_deadline, 4)
+
+    async def listed(query: str) -> list[str]:
+        return [wf.id async for wf in client.list_workflows(query)]
+
+    wanted = drafts.workflow_id_for(request.submission_id)
+    by_stage_and_ministry = drafts.list_query(stage=S.APPRAISAL, ministry=request.lead_ministry)
+    await _wait(lambda: listed(by_stage_and_ministry), lambda ids: wanted in ids)
+    assert wanted not in await listed(drafts.list_query(stage=S.DRAFTING, ministry=request.lead_ministry))
+    described = await drafts.draft(client, request.submission_id).describe()
+    attrs = described.typed_search_attributes
+    assert attrs.get(sa.STAGE) == "APPRAISAL" and attrs.get(sa.TARGET_SESSION) == "16-2"
+    assert attrs.get(sa.STAGE_DEADLINE) == passes_at(view.stage_deadline)
+    assert (await described.memo_value("title")) == request.title
+
+
+async def test_a_retried_audit_write_leaves_exactly_one_row(dev_env, pool):
+    crash = CrashAfterCommit()
+    task_queue = f"retry-{uuid.uuid4().hex[:8]}"
+    client = dev_env.client
+    request = start_request(prefix="RETRY")
+    async with create_worker(client, pool, task_queue=task_queue, interceptors=[crash]):
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL, Outcome.REJECT))
+        final = await drafts.draft(client, request.submission_id).result()
+    assert final.stage is S.REJECTED
+    assert crash.crashes == {1: 1, 2: 1}, "each write must have been retried once after committing"
+    rows = await pool.fetch("SELECT seq, count(*) AS n FROM audit_events WHERE submission_id = $1 GROUP BY seq ORDER BY seq", request.submission_id)
+    assert [(r["seq"], r["n"]) for r in rows] == [(1, 1), (2, 1)]
+
+
+async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(dev_env, dev_worker, pool):
+    client = dev_env.client
+    request = start_request(prefix="SECRET", classified=True)
+    await drafts.start_submission(client, request, task_queue=dev_worker)
+    await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))
+    await _wait_rows(pool, request.submission_id, 2)
+    registry = await pool.fetchrow("SELECT * FROM submissions WHERE submission_id = $1", request.submission_id)
+    assert registry["title"] is None and registry["classified"]
+    described = await drafts.draft(client, request.submission_id).describe()
+    assert "title" not in described.raw_description.workflow_execution_info.memo.fields
+    assert described.typed_search_attributes.get(sa.LEAD_MINISTRY) is None
+    assert described.typed_search_attributes.get(sa.STAGE) == "LEGISLATIVE_PROGRAMME"
+
+
+def _json(value):
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def _wait_rows(pool, submission_id: str, n: int):
+    return await _wait(
+        lambda: pool.fetch("SELECT * FROM audit_events WHERE submission_id = $1 ORDER BY seq", submission_id),
+        lambda rows: len(rows) >= n,
+    )
+
+
+async def _wait(probe, ok, seconds: float = 20):
+    for _ in range(int(seconds * 10)):
+        value = await probe()
+        if ok(value):
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"condition not met within {seconds}s; last value: {value!r}")

@@ -1,0 +1,213 @@
+"""DraftLawWorkflow along whole paths, in the time-skipping environment, with the audit in a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import asyncpg
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
+from schemas.messages import DossierFiling, StartRequest, StatusView
+from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, start_request
+from workflows import client as drafts
+from workflows.deadlines import passes_at
+
+S = Stage
+
+
+async def open_draft(client: Client, task_queue: str, request: StartRequest):
+    await drafts.start_submission(client, request, task_queue=task_queue)
+    return drafts.draft(client, request.submission_id)
+
+
+async def approve_through(client: Client, request: StartRequest, stages: list[Stage]) -> StatusView:
+    view = None
+    for stage in stages:
+        outcome = Outcome.VOTE if stage is S.NA_SESSION else Outcome.APPROVE
+        view = await drafts.decide(client, request.submission_id, decision(request, stage, outcome, vote=PASSING_VOTE if outcome is Outcome.VOTE else None))
+        assert view.stage is not stage, f"{stage} did not move"
+    return view
+
+
+async def audit_rows(pool: asyncpg.Pool, submission_id: str) -> list[asyncpg.Record]:
+    return await pool.fetch("SELECT * FROM audit_events WHERE submission_id = $1 ORDER BY seq", submission_id)
+
+
+def stages_entered(history) -> list[Stage]:
+    return [e.to_stage for e in history.entries if e.to_stage is not None]
+
+
+PATH_2025 = [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
+             S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION]
+
+
+async def test_law_2025_full_path_to_promulgation(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request(ProcessVersion.LAW_2025)
+    handle = await open_draft(client, ts_worker, request)
+
+    await approve_through(client, request, PATH_2025[:4])
+    # The lead ministry files its report on the appraisal; the Government Office adds only its own.
+    filing = DossierFiling(stage=S.GOVERNMENT_REVIEW, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry,
+                           role=Role.MINISTER, official="Bộ trưởng", documents=(document(DocumentKind.APPRAISAL_ACCEPTANCE_REPORT),))
+    filed = await drafts.file_dossier(client, request.submission_id, filing)
+    assert filed.pending.missing_documents == (DocumentKind.REVIEW_REPORT,)
+    review = decision(request, S.GOVERNMENT_REVIEW).model_copy(update={"documents": (document(DocumentKind.REVIEW_REPORT),)})
+    await drafts.decide(client, request.submission_id, review)
+    await approve_through(client, request, PATH_2025[5:])
+
+    final = await handle.result()
+    assert final.stage is S.PROMULGATED and final.pending is None
+    history = await drafts.history(client, request.submission_id)
+    assert stages_entered(history) == [S.POLICY_PROPOSAL, *PATH_2025[1:], S.PROMULGATED]
+    vote = next(e for e in history.entries if e.outcome is Outcome.VOTE)
+    assert vote.vote == PASSING_VOTE and vote.actor is Actor.NA
+
+    rows = await audit_rows(pool, request.submission_id)
+    assert [r["seq"] for r in rows] == [e.seq for e in history.entries]
+    assert [(r["event"], r["stage"], r["outcome"]) for r in rows] == [
+        (e.event.value, e.stage.value, e.outcome.value if e.outcome else None) for e in history.entries
+    ]
+    registry = await pool.fetchrow("SELECT * FROM submissions WHERE submission_id = $1", request.submission_id)
+    assert registry["stage"] == "PROMULGATED" and registry["title"] == request.title and registry["last_seq"] == rows[-1]["seq"]
+
+
+async def test_law_2015_two_sessions_full_path(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS)
+    handle = await open_draft(client, ts_worker, request)
+    path = [S.LAW_MAKING_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
+            S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION]
+    assert (await drafts.status(client, request.submission_id)).stage is S.LAW_MAKING_PROPOSAL
+    await approve_through(client, request, path)
+    final = await handle.result()
+    assert final.stage is S.PROMULGATED and final.rulebook_version == "2015.1"
+    assert stages_entered(await drafts.history(client, request.submission_id)) == [*path, S.PROMULGATED]
+
+
+async def test_return_for_revision_loops_back_and_counts(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:3])
+    view = await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
+    assert view.stage is S.DRAFTING and view.revision_loops == 1
+    await approve_through(client, request, [S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW])
+    view = await drafts.decide(client, request.submission_id,
+                               decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION, return_to=S.GOVERNMENT_REVIEW))
+    assert view.stage is S.GOVERNMENT_REVIEW and view.revision_loops == 2
+    await approve_through(client, request, [S.GOVERNMENT_REVIEW, *PATH_2025[5:]])
+    final = await handle.result()
+    assert final.stage is S.PROMULGATED and final.revision_loops == 2
+    returns = [e for e in (await drafts.history(client, request.submission_id)).entries if e.outcome is Outcome.RETURN_FOR_REVISION]
+    assert [(e.stage, e.to_stage, e.loop) for e in returns] == [(S.APPRAISAL, S.DRAFTING, 1), (S.GOVERNMENT_DECISION, S.GOVERNMENT_REVIEW, 1)]
+    assert len(await audit_rows(pool, request.submission_id)) == len((await drafts.history(client, request.submission_id)).entries)
+
+
+async def test_withdrawal_by_the_submitter(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:6])
+    withdraw = decision(request, S.EXAMINATION, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    view = await drafts.decide(client, request.submission_id, withdraw)
+    assert view.stage is S.WITHDRAWN
+    assert (await handle.result()).stage is S.WITHDRAWN
+    rows = await audit_rows(pool, request.submission_id)
+    assert (rows[-1]["outcome"], rows[-1]["to_stage"], rows[-1]["actor"]) == ("WITHDRAW", "WITHDRAWN", "LEAD_MINISTRY")
+
+
+async def test_failed_vote_keeps_the_draft_until_the_assembly_decides(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:8])
+    view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
+    assert view.stage is S.NA_SESSION and view.last_vote == FAILING_VOTE and not view.last_vote.passed
+    view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.REJECT))
+    assert view.stage is S.REJECTED
+    assert (await handle.result()).stage is S.REJECTED
+
+
+async def test_bad_decision_is_refused_and_the_draft_stays_healthy(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:1])
+
+    wrong = [
+        (decision(request, S.APPRAISAL), "stage", "current_stage_only"),
+        (decision(request, S.LEGISLATIVE_PROGRAMME).model_copy(update={"actor": Actor.MOJ}), "actor", "stage_authority"),
+        (decision(request, S.LEGISLATIVE_PROGRAMME).model_copy(update={"documents": ()}), "documents", "required_documents"),
+    ]
+    for bad, field, rule in wrong:
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await drafts.decide(client, request.submission_id, bad)
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "DecisionRefused"
+        assert cause.details[0] == {"field": field, "rule": rule}
+        assert str(cause.message).startswith(f"{field}: ")
+
+    view = await drafts.decide(client, request.submission_id, decision(request, S.LEGISLATIVE_PROGRAMME))
+    assert view.stage is S.DRAFTING
+    events = [e async for e in handle.fetch_history_events()]
+    assert not [e for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+    # Refused in the validator, the bad decisions never entered the history or the audit trail.
+    assert sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED for e in events) == 2
+    # SUBMITTED and the two accepted decisions: nothing of the refused ones.
+    await _until(lambda: _count(pool, request.submission_id), 3)
+
+
+async def test_repeated_start_returns_the_same_draft(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    request = start_request()
+    first = await drafts.start_submission(client, request, task_queue=ts_worker)
+    again = await drafts.start_submission(client, request, task_queue=ts_worker)
+    assert again == first
+    handle = drafts.draft(client, request.submission_id)
+    await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL, Outcome.REJECT))
+    await handle.result()
+    after_close = await drafts.start_submission(client, request, task_queue=ts_worker)
+    assert after_close.workflow_id == first.workflow_id and after_close.run_id == first.run_id
+
+
+async def test_unanswered_stage_records_its_deadline_at_the_right_virtual_time(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    view = await approve_through(client, request, PATH_2025[:9])
+    assert view.stage is S.PROMULGATION and view.stage_deadline is not None
+    history = await _until_event(client, request.submission_id, EventKind.DEADLINE_PASSED)
+    passed = next(e for e in history.entries if e.event is EventKind.DEADLINE_PASSED)
+    assert passed.stage is S.PROMULGATION
+    assert passes_at(view.stage_deadline) <= passed.at < passes_at(view.stage_deadline) + timedelta(minutes=1)
+    assert (await drafts.status(client, request.submission_id)).overdue
+    await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION))
+    assert (await handle.result()).stage is S.PROMULGATED
+
+
+async def _count(pool, submission_id) -> int:
+    return await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", submission_id)
+
+
+async def _until(probe, expected, seconds: float = 20):
+    for _ in range(int(seconds * 10)):
+        if (got := await probe()) == expected:
+            return got
+        await asyncio.sleep(0.1)
+    assert await probe() == expected
+
+
+async def _until_event(client, submission_id: str, kind: EventKind, seconds: float = 30):
+    for _ in range(int(seconds * 10)):
+        history = await drafts.history(client, submission_id)
+        if any(e.event is kind for e in history.entries):
+            return history
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {kind.value} within {seconds}s")
