@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -40,11 +40,16 @@ class Refused(Exception):
     """A caller's mistake, reported in one line with exit code 2."""
 
 
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
 def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as invalid:
-        raise Refused(_describe(invalid)) from None
+        _fail(f"settings: {_describe(invalid)}")
 
 
 def _describe(invalid: ValidationError) -> str:
@@ -55,11 +60,11 @@ def _read(path: Path, model: type[M]) -> M:
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except OSError as missing:
-        raise Refused(f"{path}: {missing.strerror}") from None
+        _fail(f"{path}: {missing.strerror}")
     try:
         return model.model_validate_json(text)
     except ValidationError as invalid:
-        raise Refused(f"{model.__name__} refused: {_describe(invalid)}") from None
+        _fail(f"{model.__name__} refused: {_describe(invalid)}")
 
 
 def _run(action: Callable[[Client], Awaitable[Any]]) -> Any:
@@ -74,16 +79,14 @@ def _run(action: Callable[[Client], Awaitable[Any]]) -> Any:
     try:
         return asyncio.run(with_client())
     except Refused as refused:
-        err.print(f"[red]error:[/red] {refused}", highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(refused))
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         err.print(f"[red]refused:[/red] {cause.message if isinstance(cause, ApplicationError) else failed}", highlight=False)
         raise typer.Exit(2) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND:
-            err.print(f"[red]error:[/red] no such draft ({rpc.message})", highlight=False)
-            raise typer.Exit(2) from None
+            _fail(f"no such draft ({rpc.message})")
         raise
 
 
@@ -92,7 +95,8 @@ def _print_json(model: BaseModel) -> None:
 
 
 def _print_status(view: StatusView) -> None:
-    table = Table(show_header=False, title=f"{view.submission_id}: {view.title}")
+    out.print(f"[bold]{view.submission_id}[/bold]: {view.title}", highlight=False)
+    table = Table(show_header=False)
     deadline = f"{view.stage_deadline}{' (OVERDUE)' if view.overdue else ''}" if view.stage_deadline else "none"
     rows = [
         ("workflow", view.workflow_id),
@@ -140,8 +144,7 @@ def worker() -> None:
     try:
         asyncio.run(run_worker(settings))
     except ValueError as invalid:
-        err.print(f"[red]error:[/red] {invalid}", highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(invalid))
 
 
 @app.command()
@@ -151,8 +154,7 @@ def migrate() -> None:
 
     settings = _settings()
     if not settings.database_url:
-        err.print("[red]error:[/red] LEGIS_DATABASE_URL: required", highlight=False)
-        raise typer.Exit(2)
+        _fail("LEGIS_DATABASE_URL: required")
     applied = asyncio.run(apply(settings.database_url))
     out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
 

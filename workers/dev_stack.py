@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -70,7 +71,10 @@ async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, se
 
 @contextlib.contextmanager
 def embedded_postgres(data_dir: Path):
-    import pgserver
+    with warnings.catch_warnings():
+        # pgserver only keeps a lock file in the runtime dir; the fallback to /tmp is harmless.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pgserver
 
     server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
     try:

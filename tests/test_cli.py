@@ -1,0 +1,87 @@
+"""The README walkthrough, run through the installed `legis` command against a real dev server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from workers.worker import create_worker
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
+LEGIS = str(Path(sys.executable).parent / "legis")
+
+
+@pytest.fixture
+async def cli(dev_env, pool, tmp_path):
+    task_queue = f"cli-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+           "LEGIS_TASK_QUEUE": task_queue, "COLUMNS": "200"}
+
+    async def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            LEGIS, *args, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await process.communicate(stdin.encode() if stdin else None)
+        return process.returncode, out.decode(), err.decode()
+
+    async with create_worker(dev_env.client, pool, task_queue=task_queue):
+        yield run
+
+
+def example(name: str, submission_id: str) -> str:
+    """An example file with a fresh submission ID, so that reruns never meet an earlier draft."""
+    return (EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id)
+
+
+async def test_walkthrough(cli, tmp_path):
+    sid = f"CLI-{uuid.uuid4().hex[:8]}"
+    request = tmp_path / "start.json"
+    request.write_text(example("start-request.json", sid), encoding="utf-8")
+
+    code, out, _ = await cli("start", str(request))
+    assert code == 0 and f"draft-law-{sid}" in out
+    code, again, _ = await cli("start", str(request))
+    assert code == 0 and again == out
+
+    code, _, err = await cli("decide", sid, str(EXAMPLES / "02-programme.json"))
+    assert code == 2 and "stage: the draft is at POLICY_PROPOSAL, not LEGISLATIVE_PROGRAMME" in err
+    for name in ("01-policy-proposal.json", "02-programme.json"):
+        code, out, err = await cli("decide", sid, str(EXAMPLES / name))
+        assert code == 0, err
+    code, _, err = await cli("decide", sid, str(EXAMPLES / "03-drafting-wrong-ministry.json"))
+    assert code == 2 and "agency_code: BTC is not this draft's lead ministry (BGDDT)" in err
+    code, out, _ = await cli("decide", sid, "-", "--json", stdin=(EXAMPLES / "03-drafting.json").read_text(encoding="utf-8"))
+    assert code == 0 and json.loads(out)["stage"] == "APPRAISAL"
+    code, out, _ = await cli("decide", sid, str(EXAMPLES / "04-appraisal-return.json"), "--json")
+    assert json.loads(out)["stage"] == "DRAFTING" and json.loads(out)["revision_loops"] == 1
+
+    code, out, _ = await cli("status", sid)
+    assert code == 0 and "DRAFTING" in out and "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp" in out
+    code, out, _ = await cli("history", sid, "--json")
+    assert [e["event"] for e in json.loads(out)["entries"]] == ["SUBMITTED"] + ["DECISION"] * 4
+
+    for _ in range(100):
+        code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", "BGDDT")
+        if f"draft-law-{sid}" in out:
+            break
+        await asyncio.sleep(0.2)
+    assert f"draft-law-{sid}" in out
+
+
+async def test_bad_input_is_named_by_field(cli, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**json.loads(example("start-request.json", "X-1")), "law_kind": "NEW_LAW", "lead_ministry": "bộ"}))
+    code, _, err = await cli("start", str(bad))
+    assert code == 2 and "StartRequest refused: lead_ministry: String should match pattern" in err
+    bad.write_text(json.dumps({**json.loads(example("start-request.json", "X-1")), "law_kind": "NEW_LAW"}))
+    code, _, err = await cli("start", str(bad))
+    assert code == 2 and "amended_law: only for law_kind AMENDING_LAW" in err
+    code, _, err = await cli("status", "NO-SUCH-DRAFT")
+    assert code == 2 and "no such draft" in err
+    code, _, err = await cli("decide", "X-1", str(tmp_path / "missing.json"))
+    assert code == 2 and "missing.json" in err
