@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowFailureError
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from schemas.enums import Outcome, Stage
@@ -133,3 +135,22 @@ async def _wait(probe, ok, seconds: float = 20):
             return value
         await asyncio.sleep(0.1)
     raise AssertionError(f"condition not met within {seconds}s; last value: {value!r}")
+
+
+async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, dev_worker):
+    client = dev_env.client
+    raw = start_request(prefix="BAD").model_dump(mode="json")
+    raw["target_session"]["opens_on"] = "not a date"
+    handle = await client.start_workflow("DraftLawWorkflow", raw, id=f"draft-law-{raw['submission_id']}", task_queue=dev_worker)
+    with pytest.raises(WorkflowFailureError) as failed:
+        await handle.result()
+    assert "target_session.opens_on" in str(failed.value.cause)
+    assert not [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+
+
+async def test_start_under_a_foreign_workflow_id_is_refused(dev_env, dev_worker):
+    request = start_request(prefix="ID")
+    handle = await dev_env.client.start_workflow("DraftLawWorkflow", request, id=f"my-own-id-{request.submission_id}", task_queue=dev_worker)
+    with pytest.raises(WorkflowFailureError) as failed:
+        await handle.result()
+    assert f"workflow_id: must be draft-law-{request.submission_id}" in str(failed.value.cause)

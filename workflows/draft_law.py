@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timedelta
 
+from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
@@ -50,7 +51,9 @@ def workflow_id_for(submission_id: str) -> str:
     return f"draft-law-{submission_id}"
 
 
-@workflow.defn(name=WORKFLOW_TYPE)
+# A start request that does not validate (say, from a plain `temporal workflow start`) fails the
+# workflow with pydantic's message instead of leaving its first task retrying for ever.
+@workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
     def __init__(self, request: StartRequest) -> None:
@@ -70,6 +73,13 @@ class DraftLawWorkflow:
 
     @workflow.run
     async def run(self, request: StartRequest) -> StatusView:
+        expected_id = workflow_id_for(request.submission_id)
+        if workflow.info().workflow_id != expected_id:
+            raise ApplicationError(
+                f"workflow_id: must be {expected_id} for submission_id {request.submission_id} (rule: one workflow per submission)",
+                type="InvalidStart",
+                non_retryable=True,
+            )
         self._book = await workflow.execute_activity(
             load_pinned_rulebook,
             LoadRulebookInput(process_version=request.process_version),
