@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +19,9 @@ HISTORIES = sorted((Path(__file__).resolve().parent / "histories").glob("*.json"
 
 
 def load(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(f"draft-law-{path.stem}", path.read_text(encoding="utf-8"))
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    workflow_id = raw["events"][0]["workflowExecutionStartedEventAttributes"]["workflowId"]
+    return WorkflowHistory.from_json(workflow_id, raw)
 
 
 def test_histories_are_committed():
