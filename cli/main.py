@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import traceback
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -239,3 +241,23 @@ def list_drafts(
     for row in rows:
         table.add_row(*row)
     out.print(table)
+
+
+def main() -> None:
+    """The `legis` entry point.
+
+    It leaves through os._exit once the command's output is flushed: the Temporal client's Rust
+    threads can crash CPython's teardown of a short-lived process (temporalio/sdk-python#300).
+    """
+    code = 1
+    try:
+        app()
+        code = 0
+    except SystemExit as leaving:
+        code = leaving.code if isinstance(leaving.code, int) else (0 if leaving.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -154,6 +154,10 @@ async def test_bad_decision_is_refused_and_the_draft_stays_healthy(time_skipping
         assert cause.details[0] == {"field": field, "rule": rule}
         assert str(cause.message).startswith(f"{field}: ")
 
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await client.get_workflow_handle(handle.id).execute_update("decide", None)
+    assert refused.value.cause.details[0] == {"field": "input", "rule": "message_required"}
+
     view = await drafts.decide(client, request.submission_id, decision(request, S.LEGISLATIVE_PROGRAMME))
     assert view.stage is S.DRAFTING
     events = [e async for e in handle.fetch_history_events()]

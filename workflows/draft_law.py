@@ -51,6 +51,12 @@ def workflow_id_for(submission_id: str) -> str:
     return f"draft-law-{submission_id}"
 
 
+def _require(message: object, model: type) -> None:
+    # A JSON null passes the data converter as None; refuse it like any other malformed message.
+    if not isinstance(message, model):
+        raise DecisionRefused("input", "message_required", f"a {model.__name__} object is required, got {type(message).__name__}")
+
+
 # A start request that does not validate (say, from a plain `temporal workflow start`) fails the
 # workflow with pydantic's message instead of leaving its first task retrying for ever.
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
@@ -112,8 +118,7 @@ class DraftLawWorkflow:
 
     @decide.validator
     def validate_decide(self, decision: Decision) -> None:
-        if self._book is not None:
-            self._refuse_if(lambda: self._check_decision(decision))
+        self._refuse_if(lambda: self._check_decision(decision))
 
     @workflow.update
     async def file_dossier(self, filing: DossierFiling) -> StatusView:
@@ -139,8 +144,7 @@ class DraftLawWorkflow:
 
     @file_dossier.validator
     def validate_file_dossier(self, filing: DossierFiling) -> None:
-        if self._book is not None:
-            self._refuse_if(lambda: self._check_filing(filing))
+        self._refuse_if(lambda: self._check_filing(filing))
 
     # Queries ---------------------------------------------------------------------------------
 
@@ -172,7 +176,9 @@ class DraftLawWorkflow:
     # Internals -------------------------------------------------------------------------------
 
     def _check_decision(self, decision: Decision) -> None:
-        assert self._book is not None
+        _require(decision, Decision)
+        if self._book is None:
+            return
         check_decision(
             self._book,
             self._path,
@@ -183,12 +189,18 @@ class DraftLawWorkflow:
         )
 
     def _check_filing(self, filing: DossierFiling) -> None:
-        assert self._book is not None
+        _require(filing, DossierFiling)
+        if self._book is None:
+            return
         check_filing(self._book, stage=self._stage, lead_ministry=self._request.lead_ministry, filing=filing)
 
     @staticmethod
     def _refuse_if(check) -> None:
-        # A refusal fails only the caller's update; it never fails a workflow task.
+        """Run a check; a refusal fails only the caller's update, never a workflow task.
+
+        Until the rulebook is pinned the validator can only check the message's shape; the handler
+        waits for the rulebook and checks again.
+        """
         try:
             check()
         except DecisionRefused as refused:
