@@ -9,12 +9,14 @@ of tests/histories/, and commit it. It starts its own time-skipping server and P
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import tempfile
 import uuid
 from pathlib import Path
 
 import pgserver
+from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -26,6 +28,13 @@ from workflows import client as drafts
 from workflows import search_attributes as sa
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
+
+
+def load_history(path: Path) -> WorkflowHistory:
+    """A committed history, under the workflow ID it was recorded with (the workflow checks it)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    workflow_id = raw["events"][0]["workflowExecutionStartedEventAttributes"]["workflowId"]
+    return WorkflowHistory.from_json(workflow_id, raw)
 
 
 async def record(tag: str = "") -> None:

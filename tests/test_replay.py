@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from temporalio import workflow
-from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from schemas.messages import StartRequest
+from tests.record_histories import HISTORIES as HISTORIES_DIR
+from tests.record_histories import load_history
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
 
-HISTORIES = sorted((Path(__file__).resolve().parent / "histories").glob("*.json"))
+HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
 
 
-def load(path: Path) -> WorkflowHistory:
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    workflow_id = raw["events"][0]["workflowExecutionStartedEventAttributes"]["workflowId"]
-    return WorkflowHistory.from_json(workflow_id, raw)
 
 
 def test_histories_are_committed():
@@ -31,7 +27,7 @@ def test_histories_are_committed():
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_committed_history_replays(path: Path):
     replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=pydantic_data_converter)
-    result = await replayer.replay_workflow(load(path), raise_on_replay_failure=False)
+    result = await replayer.replay_workflow(load_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 
 
@@ -46,6 +42,6 @@ class TimerFirstDraftLaw:
 
 async def test_a_nondeterministic_change_fails_the_gate():
     replayer = Replayer(workflows=[TimerFirstDraftLaw], data_converter=pydantic_data_converter)
-    result = await replayer.replay_workflow(load(HISTORIES[0]), raise_on_replay_failure=False)
+    result = await replayer.replay_workflow(load_history(HISTORIES[0]), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "nondeterminism" in type(result.replay_failure).__name__.lower() or "Nondeterminism" in str(result.replay_failure)

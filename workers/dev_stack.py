@@ -121,7 +121,7 @@ async def run_dev_stack(settings: Settings) -> None:
             log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
             pool = await create_pool(database_url)
             try:
-                worker = create_worker(client, pool, task_queue=settings.task_queue)
+                worker = create_worker(client, pool, task_queue=settings.task_queue, max_cached_workflows=settings.max_cached_workflows)
                 host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
                 print(f"Temporal Web UI: http://{host}:{settings.ui_port}/namespaces/{settings.namespace}/workflows", flush=True)
                 print(f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}", flush=True)

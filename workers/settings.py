@@ -21,5 +21,8 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path("data"), description="where `legis dev` keeps its databases")
     ui_port: int = Field(default=8233, description="port of the Web UI that `legis dev` starts")
+    max_cached_workflows: int = Field(
+        default=1000, ge=0, description="drafts a worker keeps in memory; others replay their history on their next event"
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")

@@ -25,6 +25,7 @@ def create_worker(
     *,
     task_queue: str,
     interceptors: Sequence[Interceptor] = (),
+    max_cached_workflows: int = Settings.model_fields["max_cached_workflows"].default,
 ) -> Worker:
     audit = AuditActivities(pool)
     return Worker(
@@ -33,6 +34,9 @@ def create_worker(
         workflows=[DraftLawWorkflow],
         activities=[load_pinned_rulebook, audit.record_event],
         interceptors=interceptors,
+        # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
+        # is bounded and an evicted draft replays its history when its next event arrives.
+        max_cached_workflows=max_cached_workflows,
         # Graceful stop: in-flight activities get this long to finish before they are handed back.
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
@@ -49,7 +53,7 @@ async def run_worker(settings: Settings) -> None:
     await migrate(settings.database_url)
     pool = await create_pool(settings.database_url)
     try:
-        async with create_worker(client, pool, task_queue=settings.task_queue):
+        async with create_worker(client, pool, task_queue=settings.task_queue, max_cached_workflows=settings.max_cached_workflows):
             await stop.wait()
     finally:
         await pool.close()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timedelta
 
-from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
     from activities.audit import AuditActivities
     from activities.rulebook import load_pinned_rulebook
     from schemas.enums import DocumentKind, EventKind, Outcome, Stage

@@ -1,0 +1,1 @@
+"""Benchmarks of legis: `python -m bench` (see BENCHMARKS.md)."""

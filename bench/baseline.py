@@ -1,0 +1,45 @@
+"""A bare Temporal workflow doing as many activities, updates and timers as a draft's lifecycle, with no domain logic."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import activity, workflow
+
+
+@activity.defn
+async def bare_activity(payload: dict[str, Any]) -> bool:
+    return True
+
+
+@workflow.defn
+class BareLifecycleWorkflow:
+    """Mirrors DraftLawWorkflow's shape: one activity at start, one per update, a timer while waiting at
+    the stages that have a deadline."""
+
+    def __init__(self) -> None:
+        self._received: list[dict[str, Any]] = []
+        self._written = 0
+
+    @workflow.run
+    async def run(self, updates: int, timed_steps: list[int]) -> int:
+        await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
+        await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
+        while self._written < updates:
+            try:
+                await workflow.wait_condition(
+                    lambda: len(self._received) > self._written,
+                    timeout=timedelta(days=30) if self._written in timed_steps else None,
+                )
+            except TimeoutError:
+                pass
+            while self._written < len(self._received):
+                await workflow.execute_activity(bare_activity, self._received[self._written], start_to_close_timeout=timedelta(seconds=30))
+                self._written += 1
+        return self._written
+
+    @workflow.update
+    async def step(self, payload: dict[str, Any]) -> int:
+        self._received.append(payload)
+        return len(self._received)
