@@ -14,21 +14,24 @@ log = structlog.get_logger(__name__)
 
 _INSERT_EVENT = """
 INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
-                          actor, agency_code, role, official, reasons, documents, vote, loop)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16)
+                          actor, agency_code, role, official, reasons, documents, vote, loop,
+                          deadline, label, escalation_level, requested_deadline, approved, late_request)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
+        $17, $18, $19, $20, $21, $22)
 ON CONFLICT (submission_id, seq) DO NOTHING
 """
 
 # The registry only moves forward: a late retry of an older event never overwrites a newer state.
 _UPSERT_REGISTRY = """
 INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
-                         stage, stage_since, stage_deadline, classified, last_seq, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+                         stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
 ON CONFLICT (submission_id) DO UPDATE SET
     workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, lead_ministry = EXCLUDED.lead_ministry,
     process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
     stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, stage_deadline = EXCLUDED.stage_deadline,
-    classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, updated_at = now()
+    classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
+    updated_at = now()
 WHERE submissions.last_seq < EXCLUDED.last_seq
 """
 
@@ -60,6 +63,12 @@ class AuditActivities:
                 json.dumps([doc.model_dump(mode="json") for doc in entry.documents]),
                 entry.vote.model_dump_json() if entry.vote else None,
                 entry.loop,
+                entry.deadline,
+                entry.label,
+                entry.escalation_level.value if entry.escalation_level else None,
+                entry.requested_deadline,
+                entry.approved,
+                entry.late_request,
             )
             await connection.execute(
                 _UPSERT_REGISTRY,
@@ -74,6 +83,7 @@ class AuditActivities:
                 row.stage_deadline,
                 row.classified,
                 entry.seq,
+                row.responsible,
             )
         written = status.endswith(" 1")
         log.info(

@@ -131,3 +131,16 @@ class EventKind(str, Enum):
     DECISION = "DECISION"  # an official decided on the current stage
     DOSSIER_FILED = "DOSSIER_FILED"  # documents were added to the dossier (bổ sung hồ sơ)
     DEADLINE_PASSED = "DEADLINE_PASSED"  # the stage's statutory time limit ran out (quá hạn)
+    WARNING = "WARNING"  # an early warning before the deadline (nhắc việc, từ sớm, từ xa)
+    ESCALATION = "ESCALATION"  # a step up the ladder after the deadline (đôn đốc, báo cáo cấp trên)
+    POSTPONEMENT_REQUESTED = "POSTPONEMENT_REQUESTED"  # xin lùi, xin hoãn
+    POSTPONEMENT_DECIDED = "POSTPONEMENT_DECIDED"  # approved or refused
+
+
+class EscalationLevel(str, Enum):
+    """Who is told, in order, as a deadline slips further (the follow-up ladder of the rulebook)."""
+
+    RESPONSIBLE_OFFICIAL = "RESPONSIBLE_OFFICIAL"  # chuyên viên, lãnh đạo đơn vị chủ trì
+    HEAD_OF_AGENCY = "HEAD_OF_AGENCY"  # Bộ trưởng, Thủ trưởng cơ quan
+    VPCP = "VPCP"  # Văn phòng Chính phủ
+    DEPUTY_PM = "DEPUTY_PM"  # Phó Thủ tướng phụ trách

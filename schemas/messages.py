@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from schemas.enums import (
     Actor,
     DocumentKind,
+    EscalationLevel,
     EventKind,
     LawKind,
     Outcome,
@@ -124,6 +125,30 @@ class Decision(Message):
         return self
 
 
+class PostponementRequest(Message):
+    """Asking to move the current stage's deadline (xin lùi, xin hoãn); sent as the `request_postponement` update."""
+
+    stage: Stage = Field(description="the stage whose deadline should move; must be the current one")
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+    new_deadline: date
+    reason: str = Field(min_length=3, max_length=4000)
+
+
+class PostponementDecision(Message):
+    """Approving or refusing the pending postponement; sent as the `decide_postponement` update."""
+
+    stage: Stage
+    approved: bool
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+    reason: str = Field(default="", max_length=4000)
+
+
 class DeciderView(Message):
     actor: Actor
     roles: tuple[Role, ...]
@@ -154,6 +179,12 @@ class HistoryEntry(Message):
     documents: tuple[DocumentRef, ...] = ()
     vote: VoteCount | None = None
     loop: int = Field(default=0, ge=0, description="how many times the draft has been returned to to_stage")
+    deadline: date | None = Field(default=None, description="the stage's deadline in force when the event happened")
+    label: str | None = Field(default=None, description="for warnings and escalations: what the alarm was")
+    escalation_level: EscalationLevel | None = None
+    requested_deadline: date | None = Field(default=None, description="for postponements: the date asked for")
+    approved: bool | None = Field(default=None, description="for a decided postponement")
+    late_request: bool | None = Field(default=None, description="a postponement asked in the last days before the deadline")
 
 
 class StatusView(Message):
@@ -172,6 +203,8 @@ class StatusView(Message):
     pending: PendingDecision | None
     revision_loops: int
     last_vote: VoteCount | None
+    pending_postponement: PostponementRequest | None = None
+    next_alarm: str | None = Field(default=None, description="the next warning or escalation and when it falls")
 
 
 class HistoryView(Message):
@@ -191,6 +224,7 @@ class RegistryRow(Message):
     stage: Stage
     stage_since: datetime
     stage_deadline: date | None
+    responsible: str = Field(description="the agency expected to act: the lead ministry's code, else the deciding body")
     classified: bool
 
 

@@ -8,7 +8,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.enums import Actor, Counting, DeadlineAnchor, DocumentKind, Outcome, ProcessVersion, Role, Stage
+from schemas.enums import Actor, Counting, DeadlineAnchor, DocumentKind, EscalationLevel, Outcome, ProcessVersion, Role, Stage
 
 
 class RuleModel(BaseModel):
@@ -28,6 +28,33 @@ class Decider(RuleModel):
     roles: tuple[Role, ...] = Field(min_length=1)
 
 
+class EscalationStep(RuleModel):
+    level: EscalationLevel
+    days_after: int = Field(ge=0, le=365, description="calendar days after the deadline passed")
+
+
+class FollowUp(RuleModel):
+    """How the Government Office follows a deadline up: early warnings, then escalation (từ sớm, từ xa)."""
+
+    source: str = Field(min_length=3)
+    unverified: bool
+    warn_at_fractions: tuple[float, ...] = Field(description="warn when this share of the window has elapsed, e.g. 0.5")
+    warn_days_before: tuple[int, ...] = Field(description="warn this many days before the deadline")
+    escalation: tuple[EscalationStep, ...] = Field(min_length=1)
+    late_request_days: int = Field(ge=0, le=60, description="a postponement asked this close to the deadline is flagged late")
+
+    @model_validator(mode="after")
+    def _sane(self) -> FollowUp:
+        if any(not 0 < f < 1 for f in self.warn_at_fractions):
+            raise ValueError("warn_at_fractions: each must lie strictly between 0 and 1")
+        if any(d < 1 for d in self.warn_days_before):
+            raise ValueError("warn_days_before: each must be at least 1")
+        days = [step.days_after for step in self.escalation]
+        if days != sorted(days) or len({s.level for s in self.escalation}) != len(days):
+            raise ValueError("escalation: levels must be distinct and in order of days_after")
+        return self
+
+
 class StageRule(RuleModel):
     stage: Stage
     name_vi: str = Field(min_length=2, description="the stage's name as officials say it")
@@ -37,6 +64,9 @@ class StageRule(RuleModel):
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     required_documents: tuple[DocumentKind, ...] = ()
     return_to: tuple[Stage, ...] = Field(default=(), description="stages a return for revision may send the draft to; the first is the default")
+    postponement_authority: tuple[Decider, ...] = Field(
+        default=(), description="who may approve moving this stage's deadline; none: it cannot be moved"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> StageRule:
@@ -61,6 +91,7 @@ class Rulebook(RuleModel):
     stages: tuple[StageRule, ...] = Field(min_length=1)
     withdrawal: tuple[Decider, ...] = Field(min_length=1, description="who may withdraw a draft (rút dự án)")
     filing: tuple[Decider, ...] = Field(min_length=1, description="who may file documents to the dossier (gửi hồ sơ)")
+    follow_up: FollowUp
 
     @model_validator(mode="after")
     def _unique_stages(self) -> Rulebook:

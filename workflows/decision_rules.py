@@ -7,9 +7,17 @@ can correct the message without reading code.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 from schemas.enums import Actor, DocumentKind, Outcome, Stage
-from schemas.messages import DeciderView, Decision, DossierFiling, PendingDecision
+from schemas.messages import (
+    DeciderView,
+    Decision,
+    DossierFiling,
+    PendingDecision,
+    PostponementDecision,
+    PostponementRequest,
+)
 from schemas.rulebook import Decider, Rulebook
 from workflows.stage_graph import is_earlier
 
@@ -53,6 +61,39 @@ def check_decision(
 def check_filing(book: Rulebook, *, stage: Stage, lead_ministry: str, filing: DossierFiling) -> None:
     _check_stage(stage, filing.stage)
     _check_authority(book.filing, filing.actor, filing.role, filing.agency_code, lead_ministry, "file documents", "filing_authority")
+
+
+def check_postponement_request(
+    book: Rulebook,
+    *,
+    stage: Stage,
+    deadline: date | None,
+    lead_ministry: str,
+    pending: PostponementRequest | None,
+    request: PostponementRequest,
+) -> None:
+    _check_stage(stage, request.stage)
+    rule = book.rule(stage)
+    if deadline is None:
+        raise DecisionRefused("stage", "postponable_deadline", f"{stage.value} has no deadline to move")
+    if not rule.postponement_authority:
+        raise DecisionRefused("stage", "postponable_deadline", f"the deadline of {stage.value} is statutory and cannot be moved")
+    if pending is not None:
+        raise DecisionRefused("stage", "one_request_at_a_time", f"a postponement to {pending.new_deadline} is already awaiting a decision")
+    if request.new_deadline <= deadline:
+        raise DecisionRefused("new_deadline", "later_than_current", f"must be after the deadline in force ({deadline})")
+    _check_authority(rule.deciders + book.filing, request.actor, request.role, request.agency_code, lead_ministry,
+                     f"ask to postpone {stage.value}", "postponement_requester")
+
+
+def check_postponement_decision(
+    book: Rulebook, *, stage: Stage, lead_ministry: str, pending: PostponementRequest | None, decision: PostponementDecision
+) -> None:
+    _check_stage(stage, decision.stage)
+    if pending is None:
+        raise DecisionRefused("stage", "pending_request", f"no postponement of {stage.value} is awaiting a decision")
+    _check_authority(book.rule(stage).postponement_authority, decision.actor, decision.role, decision.agency_code,
+                     lead_ministry, f"decide a postponement of {stage.value}", "postponement_authority")
 
 
 def return_target(book: Rulebook, path: tuple[Stage, ...], decision: Decision) -> Stage:

@@ -14,11 +14,13 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.audit import AuditActivities
     from activities.rulebook import load_pinned_rulebook
-    from schemas.enums import DocumentKind, EventKind, Outcome, Stage
+    from schemas.enums import Actor, DocumentKind, EventKind, Outcome, Stage
     from schemas.messages import (
         Decision,
         DocumentRef,
         DossierFiling,
+        PostponementDecision,
+        PostponementRequest,
         HistoryEntry,
         HistoryView,
         LoadRulebookInput,
@@ -34,10 +36,13 @@ with workflow.unsafe.imports_passed_through():
         DecisionRefused,
         check_decision,
         check_filing,
+        check_postponement_decision,
+        check_postponement_request,
         pending_decision,
         return_target,
     )
-    from workflows.deadlines import passes_at, stage_deadline
+    from workflows.deadlines import local_day, passes_at, stage_deadline
+    from workflows.follow_up import Alarm, alarms, is_late_request
     from workflows.stage_graph import resolve, stage_path
 
 TASK_QUEUE = "legis-submissions"
@@ -74,6 +79,9 @@ class DraftLawWorkflow:
         self._dossier: dict[DocumentKind, DocumentRef] = {}
         self._returns: dict[Stage, int] = {}
         self._last_vote: VoteCount | None = None
+        self._pending_postponement: PostponementRequest | None = None
+        # Alarms already raised for the current stage and deadline, by Alarm.key.
+        self._fired: set[str] = set()
         self._history: list[HistoryEntry] = []
         # Events not yet in the audit trail, written in order by the main loop alone.
         self._outbox: list[HistoryEntry] = []
@@ -103,7 +111,7 @@ class DraftLawWorkflow:
             await self._flush_outbox()
             if self._stage.is_terminal:
                 break
-            await self._wait_for_event_or_deadline()
+            await self._wait_for_event_or_alarm()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush_outbox()
         return self.status()
@@ -147,6 +155,67 @@ class DraftLawWorkflow:
     def validate_file_dossier(self, filing: DossierFiling) -> None:
         self._refuse_if(lambda: self._check_filing(filing))
 
+    @workflow.update
+    async def request_postponement(self, request: PostponementRequest) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_postponement_request(request))
+        assert self._book is not None and self._deadline is not None
+        self._pending_postponement = request
+        self._append(
+            HistoryEntry(
+                seq=self._next_seq(),
+                at=workflow.now(),
+                event=EventKind.POSTPONEMENT_REQUESTED,
+                stage=self._stage,
+                actor=request.actor,
+                agency_code=request.agency_code,
+                role=request.role,
+                official=request.official,
+                reasons=request.reason,
+                deadline=self._deadline,
+                requested_deadline=request.new_deadline,
+                late_request=is_late_request(self._book.follow_up, deadline=self._deadline, asked_on=local_day(workflow.now())),
+            )
+        )
+        self._refresh_details()
+        return self.status()
+
+    @request_postponement.validator
+    def validate_request_postponement(self, request: PostponementRequest) -> None:
+        self._refuse_if(lambda: self._check_postponement_request(request))
+
+    @workflow.update
+    async def decide_postponement(self, decision: PostponementDecision) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_postponement_decision(decision))
+        asked = self._pending_postponement
+        assert asked is not None
+        self._pending_postponement = None
+        self._append(
+            HistoryEntry(
+                seq=self._next_seq(),
+                at=workflow.now(),
+                event=EventKind.POSTPONEMENT_DECIDED,
+                stage=self._stage,
+                actor=decision.actor,
+                agency_code=decision.agency_code,
+                role=decision.role,
+                official=decision.official,
+                reasons=decision.reason,
+                deadline=self._deadline,
+                requested_deadline=asked.new_deadline,
+                approved=decision.approved,
+            )
+        )
+        if decision.approved:
+            self._move_deadline(asked.new_deadline)
+        self._refresh_details()
+        return self.status()
+
+    @decide_postponement.validator
+    def validate_decide_postponement(self, decision: PostponementDecision) -> None:
+        self._refuse_if(lambda: self._check_postponement_decision(decision))
+
     # Queries ---------------------------------------------------------------------------------
 
     @workflow.query
@@ -168,6 +237,8 @@ class DraftLawWorkflow:
             pending=pending_decision(self._book, self._stage, self._dossier) if self._book else None,
             revision_loops=sum(self._returns.values()),
             last_vote=self._last_vote,
+            pending_postponement=self._pending_postponement,
+            next_alarm=next((f"{a.label} at {a.at.isoformat()}" for a in self._alarms_due_later()), None),
         )
 
     @workflow.query
@@ -188,6 +259,40 @@ class DraftLawWorkflow:
             dossier=self._dossier.keys(),
             decision=decision,
         )
+
+    def _check_postponement_request(self, request: PostponementRequest) -> None:
+        _require(request, PostponementRequest)
+        if self._book is None:
+            return
+        check_postponement_request(
+            self._book,
+            stage=self._stage,
+            deadline=self._deadline,
+            lead_ministry=self._request.lead_ministry,
+            pending=self._pending_postponement,
+            request=request,
+        )
+
+    def _check_postponement_decision(self, decision: PostponementDecision) -> None:
+        _require(decision, PostponementDecision)
+        if self._book is None:
+            return
+        check_postponement_decision(
+            self._book,
+            stage=self._stage,
+            lead_ministry=self._request.lead_ministry,
+            pending=self._pending_postponement,
+            decision=decision,
+        )
+
+    def _move_deadline(self, deadline: date) -> None:
+        """An approved postponement: the new deadline gets its own alarms, but none already past."""
+        self._deadline = deadline
+        now = workflow.now()
+        self._overdue = passes_at(deadline) <= now
+        self._fired = set()
+        self._fired = {a.key for a in self._alarms_due_later() if a.event is EventKind.WARNING and a.at <= now}
+        self._upsert_search_attributes()
 
     def _check_filing(self, filing: DossierFiling) -> None:
         _require(filing, DossierFiling)
@@ -243,6 +348,7 @@ class DraftLawWorkflow:
                 documents=decision.documents,
                 vote=decision.vote,
                 loop=self._returns.get(return_to, 0) if return_to else 0,
+                deadline=self._deadline,
             )
         )
         workflow.logger.info(
@@ -259,6 +365,8 @@ class DraftLawWorkflow:
         self._stage = stage
         self._stage_since = at
         self._overdue = False
+        self._fired = set()
+        self._pending_postponement = None
         self._deadline = (
             None
             if stage.is_terminal
@@ -268,8 +376,12 @@ class DraftLawWorkflow:
                 session_opens_on=self._request.target_session.opens_on,
             )
         )
+        self._upsert_search_attributes()
+        self._refresh_details()
+
+    def _upsert_search_attributes(self) -> None:
         updates = [
-            sa.STAGE.value_set(stage.value),
+            sa.STAGE.value_set(self._stage.value),
             sa.PROCESS_VERSION.value_set(self._request.process_version.value),
             sa.STAGE_DEADLINE.value_set(passes_at(self._deadline)) if self._deadline else sa.STAGE_DEADLINE.value_unset(),
         ]
@@ -279,31 +391,51 @@ class DraftLawWorkflow:
                 sa.TARGET_SESSION.value_set(self._request.target_session.code),
             ]
         workflow.upsert_search_attributes(updates)
-        self._refresh_details()
 
-    async def _wait_for_event_or_deadline(self) -> None:
-        timeout = None
-        if self._deadline is not None and not self._overdue:
-            timeout = passes_at(self._deadline) - workflow.now()
+    def _alarms_due_later(self) -> list[Alarm]:
+        if self._deadline is None or self._book is None:
+            return []
+        schedule = alarms(self._book.follow_up, window_start=self._stage_since, deadline=self._deadline)
+        return [a for a in schedule if a.key not in self._fired]
+
+    async def _wait_for_event_or_alarm(self) -> None:
+        upcoming = self._alarms_due_later()
+        timeout = upcoming[0].at - workflow.now() if upcoming else None
         if timeout is not None and timeout <= timedelta(0):
-            self._mark_overdue()
+            self._raise_alarms()
             return
         try:
             await workflow.wait_condition(
                 lambda: bool(self._outbox) or self._stage.is_terminal,
                 timeout=timeout,
-                timeout_summary=f"deadline of {self._stage.value}: {self._deadline}" if timeout else None,
+                timeout_summary=f"{upcoming[0].label} ({self._stage.value})" if upcoming else None,
             )
         except asyncio.TimeoutError:
-            self._mark_overdue()
+            self._raise_alarms()
 
-    def _mark_overdue(self) -> None:
-        self._overdue = True
-        self._append(HistoryEntry(seq=self._next_seq(), at=workflow.now(), event=EventKind.DEADLINE_PASSED, stage=self._stage))
-        workflow.logger.warning(
-            "stage deadline passed",
-            extra={"submission_id": self._request.submission_id, "stage": self._stage.value, "deadline": str(self._deadline)},
-        )
+    def _raise_alarms(self) -> None:
+        now = workflow.now()
+        for alarm in self._alarms_due_later():
+            if alarm.at > now:
+                break
+            self._fired.add(alarm.key)
+            if alarm.event is EventKind.DEADLINE_PASSED:
+                self._overdue = True
+            self._append(
+                HistoryEntry(
+                    seq=self._next_seq(),
+                    at=now,
+                    event=alarm.event,
+                    stage=self._stage,
+                    deadline=self._deadline,
+                    label=alarm.label,
+                    escalation_level=alarm.level,
+                )
+            )
+            workflow.logger.warning(
+                alarm.label,
+                extra={"submission_id": self._request.submission_id, "stage": self._stage.value, "deadline": str(self._deadline)},
+            )
         self._refresh_details()
 
     async def _flush_outbox(self) -> None:
@@ -337,8 +469,15 @@ class DraftLawWorkflow:
             stage=self._stage,
             stage_since=self._stage_since,
             stage_deadline=self._deadline,
+            responsible=self._responsible(),
             classified=request.classified,
         )
+
+    def _responsible(self) -> str:
+        if self._stage.is_terminal or self._book is None:
+            return ""
+        actor = self._book.rule(self._stage).deciders[0].actor
+        return self._request.lead_ministry if actor is Actor.LEAD_MINISTRY else actor.value
 
     def _refresh_details(self) -> None:
         """The markdown an operator reads under "Current details" in the Web UI."""

@@ -1,0 +1,146 @@
+"""Early warnings, escalation and postponements: the schedule as pure logic, then drafts on a virtual clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.rulebook import load_rulebook
+from tests.drafts import start_request
+from tests.scenarios import approve
+from workflows import client as drafts
+from workflows.deadlines import VIETNAM, passes_at
+from workflows.draft_law import DraftLawWorkflow
+from workflows.follow_up import alarms, is_late_request
+
+RULES = load_rulebook(ProcessVersion.LAW_2025).follow_up
+S = Stage
+
+
+def test_schedule_for_a_thirty_day_appraisal():
+    entered = datetime(2026, 3, 2, 9, 0, tzinfo=VIETNAM)
+    due = passes_at(date(2026, 4, 1))
+    got = [(a.event, a.at, a.level) for a in alarms(RULES, window_start=entered, deadline=date(2026, 4, 1))]
+    assert got == [
+        (EventKind.WARNING, entered + (due - entered) / 2, None),
+        (EventKind.WARNING, due - timedelta(days=5), None),
+        (EventKind.DEADLINE_PASSED, due, None),
+        (EventKind.ESCALATION, due, EscalationLevel.RESPONSIBLE_OFFICIAL),
+        (EventKind.ESCALATION, due + timedelta(days=3), EscalationLevel.HEAD_OF_AGENCY),
+        (EventKind.ESCALATION, due + timedelta(days=7), EscalationLevel.VPCP),
+        (EventKind.ESCALATION, due + timedelta(days=14), EscalationLevel.DEPUTY_PM),
+    ]
+
+
+def test_warnings_before_the_window_opens_are_dropped():
+    entered = datetime(2026, 3, 30, 9, 0, tzinfo=VIETNAM)
+    kinds = [a.event for a in alarms(RULES, window_start=entered, deadline=date(2026, 4, 1))]
+    assert kinds.count(EventKind.WARNING) == 1  # half the window remains; "5 days before" is already past
+
+
+def test_late_request_is_within_the_last_days():
+    assert is_late_request(RULES, deadline=date(2026, 4, 1), asked_on=date(2026, 3, 28))
+    assert is_late_request(RULES, deadline=date(2026, 4, 1), asked_on=date(2026, 4, 3))
+    assert not is_late_request(RULES, deadline=date(2026, 4, 1), asked_on=date(2026, 3, 27))
+
+
+def ask(request, new_deadline: date) -> PostponementRequest:
+    return PostponementRequest(stage=S.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.DEPUTY_MINISTER,
+                               official="Thứ trưởng", new_deadline=new_deadline, reason="Cần lấy thêm ý kiến Hội đồng thẩm định")
+
+
+def answer(approved: bool) -> PostponementDecision:
+    return PostponementDecision(stage=S.APPRAISAL, approved=approved, actor=Actor.DEPUTY_PM, agency_code="CP",
+                                role=Role.DEPUTY_PRIME_MINISTER, official="Phó Thủ tướng", reason="")
+
+
+async def draft_at_appraisal(env, task_queue):
+    request = start_request(ProcessVersion.LAW_2025)
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(env.client, request, task_queue=task_queue)
+    await approve(env.client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING])
+    view = await drafts.status(env.client, request.submission_id)
+    assert view.stage is S.APPRAISAL
+    return request, view, env.client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
+
+
+def alarm_events(history):
+    return [e for e in history.entries if e.event in (EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION)]
+
+
+async def test_unanswered_appraisal_warns_then_climbs_the_ladder(time_skipping_env, ts_worker, pool):
+    env = time_skipping_env
+    request, view, handle = await draft_at_appraisal(env, ts_worker)
+    await env.fast_forward(handle, timedelta(days=60))
+    history = await drafts.history(env.client, request.submission_id)
+    expected = alarms(RULES, window_start=view.stage_since, deadline=view.stage_deadline)
+    got = alarm_events(history)
+    assert [(e.event, e.escalation_level) for e in got] == [(a.event, a.level) for a in expected]
+    for event, alarm in zip(got, expected):
+        assert alarm.at <= event.at < alarm.at + timedelta(minutes=1), (event.label, event.at, alarm.at)
+        assert event.deadline == view.stage_deadline
+    status = await drafts.status(env.client, request.submission_id)
+    assert status.overdue and status.next_alarm is None
+    rows = await pool.fetch("SELECT event, escalation_level FROM audit_events WHERE submission_id = $1 AND event = 'ESCALATION' ORDER BY seq",
+                            request.submission_id)
+    assert [r["escalation_level"] for r in rows] == ["RESPONSIBLE_OFFICIAL", "HEAD_OF_AGENCY", "VPCP", "DEPUTY_PM"]
+
+
+async def test_approved_postponement_moves_the_deadline_and_its_warnings(time_skipping_env, ts_worker):
+    env = time_skipping_env
+    request, view, handle = await draft_at_appraisal(env, ts_worker)
+    old = view.stage_deadline
+    await env.fast_forward(handle, timedelta(days=10))
+    asked = await drafts.draft(env.client, request.submission_id).execute_update(
+        DraftLawWorkflow.request_postponement, ask(request, old + timedelta(days=20)))
+    assert asked.pending_postponement is not None
+    decided = await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
+    assert decided.stage_deadline == old + timedelta(days=20) and decided.pending_postponement is None
+    await env.fast_forward(handle, timedelta(days=60))
+    history = await drafts.history(env.client, request.submission_id)
+    passed = [e for e in history.entries if e.event is EventKind.DEADLINE_PASSED]
+    assert [e.deadline for e in passed] == [old + timedelta(days=20)]
+    five_days = [e for e in history.entries if e.label == "5 days before the deadline"]
+    assert len(five_days) == 1 and abs(five_days[0].at - (passes_at(old + timedelta(days=20)) - timedelta(days=5))) < timedelta(minutes=1)
+    requested = next(e for e in history.entries if e.event is EventKind.POSTPONEMENT_REQUESTED)
+    decided_entry = next(e for e in history.entries if e.event is EventKind.POSTPONEMENT_DECIDED)
+    assert (requested.late_request, requested.deadline, requested.requested_deadline) == (False, old, old + timedelta(days=20))
+    assert (decided_entry.approved, decided_entry.actor) == (True, Actor.DEPUTY_PM)
+
+
+async def test_refused_postponement_keeps_the_deadline_and_a_late_request_is_flagged(time_skipping_env, ts_worker):
+    env = time_skipping_env
+    request, view, handle = await draft_at_appraisal(env, ts_worker)
+    await env.fast_forward(handle, timedelta(days=27))
+    asked = await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, view.stage_deadline + timedelta(days=30)))
+    refused = await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(False))
+    assert refused.stage_deadline == view.stage_deadline == asked.stage_deadline
+    await env.fast_forward(handle, timedelta(days=10))
+    history = await drafts.history(env.client, request.submission_id)
+    assert [e.deadline for e in history.entries if e.event is EventKind.DEADLINE_PASSED] == [view.stage_deadline]
+    assert next(e for e in history.entries if e.event is EventKind.POSTPONEMENT_REQUESTED).late_request is True
+
+
+async def test_postponement_refusals_name_field_and_rule(time_skipping_env, ts_worker):
+    env = time_skipping_env
+    request, view, handle = await draft_at_appraisal(env, ts_worker)
+
+    async def refused(update, message):
+        with pytest.raises(WorkflowUpdateFailedError) as caught:
+            await handle.execute_update(update, message)
+        return caught.value.cause.details[0]
+
+    assert await refused(DraftLawWorkflow.decide_postponement, answer(True)) == {"field": "stage", "rule": "pending_request"}
+    earlier = ask(request, view.stage_deadline - timedelta(days=1))
+    assert await refused(DraftLawWorkflow.request_postponement, earlier) == {"field": "new_deadline", "rule": "later_than_current"}
+    stranger = ask(request, view.stage_deadline + timedelta(days=5)).model_copy(update={"actor": Actor.NA})
+    assert await refused(DraftLawWorkflow.request_postponement, stranger) == {"field": "actor", "rule": "postponement_requester"}
+    await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, view.stage_deadline + timedelta(days=5)))
+    again = ask(request, view.stage_deadline + timedelta(days=9))
+    assert await refused(DraftLawWorkflow.request_postponement, again) == {"field": "stage", "rule": "one_request_at_a_time"}
+    by_minister = answer(True).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP", "role": Role.MINISTER})
+    assert await refused(DraftLawWorkflow.decide_postponement, by_minister) == {"field": "actor", "rule": "postponement_authority"}

@@ -1,0 +1,46 @@
+"""When to warn and when to escalate, for one stage's deadline: a pure schedule of alarms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from schemas.enums import EscalationLevel, EventKind
+from schemas.rulebook import FollowUp
+from workflows.deadlines import passes_at
+
+
+@dataclass(frozen=True)
+class Alarm:
+    at: datetime
+    event: EventKind  # WARNING, DEADLINE_PASSED or ESCALATION
+    label: str  # what an official reads: "half of the window", "5 days before", the escalation level
+    level: EscalationLevel | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.event.value}:{self.label}"
+
+
+def alarms(rules: FollowUp, *, window_start: datetime, deadline: date) -> list[Alarm]:
+    """Every alarm for a deadline, in time order; warnings that would fall before the window opens are dropped."""
+    due = passes_at(deadline)
+    found = [Alarm(at=due, event=EventKind.DEADLINE_PASSED, label=f"deadline {deadline.isoformat()} passed")]
+    for fraction in rules.warn_at_fractions:
+        found.append(Alarm(at=window_start + (due - window_start) * fraction, event=EventKind.WARNING,
+                           label=f"{round(fraction * 100)}% of the window elapsed"))
+    for days in rules.warn_days_before:
+        found.append(Alarm(at=due - timedelta(days=days), event=EventKind.WARNING, label=f"{days} days before the deadline"))
+    for step in rules.escalation:
+        found.append(Alarm(at=due + timedelta(days=step.days_after), event=EventKind.ESCALATION,
+                           label=f"escalated to {step.level.value}", level=step.level))
+    order = {EventKind.WARNING: 0, EventKind.DEADLINE_PASSED: 1, EventKind.ESCALATION: 2}
+    return sorted(
+        (a for a in found if a.event is not EventKind.WARNING or a.at > window_start),
+        key=lambda a: (a.at, order[a.event]),
+    )
+
+
+def is_late_request(rules: FollowUp, *, deadline: date, asked_on: date) -> bool:
+    """A postponement asked in the last `late_request_days` before the deadline, or after it, is late (xin lùi sát hạn)."""
+    return (deadline - asked_on).days < rules.late_request_days
