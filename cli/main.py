@@ -8,6 +8,7 @@ import traceback
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -20,11 +21,19 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.enums import Stage
-from schemas.messages import Decision, DossierFiling, HistoryView, StartRequest, StatusView
+from schemas.messages import (
+    Decision,
+    DossierFiling,
+    HistoryView,
+    PostponementDecision,
+    PostponementRequest,
+    StartRequest,
+    StatusView,
+)
 from workers.log_config import configure_logging
 from workers.settings import Settings
 from workflows import client as drafts
-from workflows.deadlines import VIETNAM
+from workflows.deadlines import VIETNAM, local_day
 
 app = typer.Typer(help="legis: Vietnamese draft laws on their statutory path, on Temporal.", no_args_is_help=True)
 out = Console()
@@ -114,6 +123,11 @@ def _print_status(view: StatusView) -> None:
         rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))
         if view.pending.missing_documents:
             rows.append(("missing documents", ", ".join(k.value for k in view.pending.missing_documents)))
+    if view.pending_postponement:
+        asked = view.pending_postponement
+        rows.append(("postponement asked", f"to {asked.new_deadline} by {asked.actor.value}/{asked.agency_code}: awaiting decision"))
+    if view.next_alarm:
+        rows.append(("next alarm", view.next_alarm))
     if view.last_vote:
         v = view.last_vote
         rows.append(("last vote", f"{v.in_favour} for / {v.against} against / {v.abstaining} abstaining of {v.total_deputies}: {'passed' if v.passed else 'not passed'}"))
@@ -183,6 +197,68 @@ def file_documents(submission_id: str, file: JsonFile, request_id: RequestId = N
     filing = _read(file, DossierFiling)
     view = _run(lambda client: drafts.file_dossier(client, submission_id, filing, request_id=request_id))
     _print_json(view) if as_json else _print_status(view)
+
+
+@app.command()
+def postpone(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
+    """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
+    request = _read(file, PostponementRequest)
+    view = _run(lambda client: drafts.request_postponement(client, submission_id, request, request_id=request_id))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@app.command("decide-postponement")
+def decide_postponement(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
+    """Approve or refuse the pending postponement (JSON postponement decision)."""
+    decision = _read(file, PostponementDecision)
+    view = _run(lambda client: drafts.decide_postponement(client, submission_id, decision, request_id=request_id))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@app.command()
+def report(
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="first day (default: 1 January this year)")] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="day after the last (default: tomorrow)")] = None,
+    ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="also write the report to this CSV file")] = None,
+) -> None:
+    """Deadlines per agency: stages finished on time and late, overdue now, postponed, late requests."""
+    import asyncpg
+
+    from activities.reports import deadline_report, write_csv
+    from workers.dev_stack import embedded_postgres
+
+    settings = _settings()
+    today = local_day(datetime.now(timezone.utc))
+    first = since.date() if since else date(today.year, 1, 1)
+    last = until.date() if until else today + timedelta(days=1)
+
+    async def fetch(url: str):
+        connection = await asyncpg.connect(url)
+        try:
+            return await deadline_report(connection, since=first, until=last, today=today, lead_ministry=ministry)
+        finally:
+            await connection.close()
+
+    if settings.database_url:
+        rows = asyncio.run(fetch(settings.database_url))
+    elif (settings.data_dir / "postgres").exists():
+        with embedded_postgres(settings.data_dir) as url:
+            rows = asyncio.run(fetch(url))
+    else:
+        _fail("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)")
+    table = Table(title=f"deadlines from {first} to {last - timedelta(days=1)} (overdue as of {today})")
+    for column in ("agency", "finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests"):
+        table.add_column(column, justify="left" if column == "agency" else "right")
+    for r in rows:
+        rate = "" if r.on_time_rate is None else f"{r.on_time_rate:.0%}"
+        table.add_row(r.agency, str(r.on_time), str(r.late), rate, str(r.overdue_now), str(r.postponed), str(r.late_requests),
+                      style="bold" if r.agency == "ALL" else None)
+    out.print(table)
+    if csv_file:
+        with open(csv_file, "w", newline="", encoding="utf-8") as handle:
+            write_csv(rows, handle)
+        out.print(f"written: {csv_file}")
 
 
 @app.command()

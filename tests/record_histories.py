@@ -23,6 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.database import create_pool, migrate
 from tests.scenarios import SCENARIOS
 from workers.dev_stack import temporal_binary
+from workers.log_config import configure_logging
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
@@ -70,4 +71,5 @@ async def record(tag: str = "") -> None:
 
 
 if __name__ == "__main__":
+    configure_logging("WARNING")
     asyncio.run(record(sys.argv[1] if len(sys.argv) > 1 else ""))

@@ -18,10 +18,10 @@ LEGIS = str(Path(sys.executable).parent / "legis")
 
 
 @pytest.fixture
-async def cli(dev_env, pool, tmp_path):
+async def cli(dev_env, pool, database_url, tmp_path):
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
-           "LEGIS_TASK_QUEUE": task_queue, "COLUMNS": "200"}
+           "LEGIS_TASK_QUEUE": task_queue, "LEGIS_DATABASE_URL": database_url, "COLUMNS": "200"}
 
     async def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
         process = await asyncio.create_subprocess_exec(
@@ -33,40 +33,58 @@ async def cli(dev_env, pool, tmp_path):
         yield run
 
 
-def example(name: str, submission_id: str) -> str:
-    """An example file with a fresh submission ID, so that reruns never meet an earlier draft."""
-    return (EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id)
+def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:
+    """An example file with a fresh submission ID (and lead ministry), so that no other draft counts."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id)
+    return text.replace('"BGDDT"', f'"{ministry}"')
 
 
 async def test_walkthrough(cli, tmp_path):
     sid = f"CLI-{uuid.uuid4().hex[:8]}"
-    request = tmp_path / "start.json"
-    request.write_text(example("start-request.json", sid), encoding="utf-8")
+    ministry = "CLI" + uuid.uuid4().hex[:6].upper()
+    for source in EXAMPLES.glob("*.json"):
+        (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
+    request = tmp_path / "start-request.json"
 
     code, out, _ = await cli("start", str(request))
     assert code == 0 and f"draft-law-{sid}" in out
     code, again, _ = await cli("start", str(request))
     assert code == 0 and again == out
 
-    code, _, err = await cli("decide", sid, str(EXAMPLES / "02-programme.json"))
+    code, _, err = await cli("decide", sid, str(tmp_path / "02-programme.json"))
     assert code == 2 and "stage: the draft is at POLICY_PROPOSAL, not LEGISLATIVE_PROGRAMME" in err
     for name in ("01-policy-proposal.json", "02-programme.json"):
-        code, out, err = await cli("decide", sid, str(EXAMPLES / name))
+        code, out, err = await cli("decide", sid, str(tmp_path / name))
         assert code == 0, err
-    code, _, err = await cli("decide", sid, str(EXAMPLES / "03-drafting-wrong-ministry.json"))
-    assert code == 2 and "agency_code: BTC is not this draft's lead ministry (BGDDT)" in err
-    code, out, _ = await cli("decide", sid, "-", "--json", stdin=(EXAMPLES / "03-drafting.json").read_text(encoding="utf-8"))
+    code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting-wrong-ministry.json"))
+    assert code == 2 and f"agency_code: BTC is not this draft's lead ministry ({ministry})" in err
+    code, out, _ = await cli("decide", sid, "-", "--json", stdin=(tmp_path / "03-drafting.json").read_text(encoding="utf-8"))
     assert code == 0 and json.loads(out)["stage"] == "APPRAISAL"
-    code, out, _ = await cli("decide", sid, str(EXAMPLES / "04-appraisal-return.json"), "--json")
+    code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--json")
+    assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == "2027-01-20"
+    code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
+    assert code == 0 and json.loads(out)["stage_deadline"] == "2027-01-20"
+    code, out, _ = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
     assert json.loads(out)["stage"] == "DRAFTING" and json.loads(out)["revision_loops"] == 1
 
     code, out, _ = await cli("status", sid)
     assert code == 0 and "DRAFTING" in out and "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp" in out
     code, out, _ = await cli("history", sid, "--json")
-    assert [e["event"] for e in json.loads(out)["entries"]] == ["SUBMITTED"] + ["DECISION"] * 4
+    assert [e["event"] for e in json.loads(out)["entries"]] == [
+        "SUBMITTED", "DECISION", "DECISION", "DECISION", "POSTPONEMENT_REQUESTED", "POSTPONEMENT_DECIDED", "DECISION"]
+
+    csv_file = tmp_path / "report.csv"
+    for _ in range(50):
+        code, out, err = await cli("report", "--ministry", ministry, "--csv", str(csv_file))
+        assert code == 0, err
+        if "MOJ,1,0,1.000,0,1,0" in csv_file.read_text(encoding="utf-8"):
+            break
+        await asyncio.sleep(0.2)
+    assert "MOJ,1,0,1.000,0,1,0" in csv_file.read_text(encoding="utf-8"), csv_file.read_text(encoding="utf-8")
+    assert "finished on time" in out
 
     for _ in range(100):
-        code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", "BGDDT")
+        code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", ministry)
         if f"draft-law-{sid}" in out:
             break
         await asyncio.sleep(0.2)

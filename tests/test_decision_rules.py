@@ -130,3 +130,17 @@ def test_start_request_rules():
         StartRequest.model_validate({**raw, "submission_id": "bad id with spaces"})
     decomposed = "Luật Đất đai".replace("ậ", "a\u0323\u0302")
     assert StartRequest.model_validate({**raw, "title": decomposed}).title == "Luật Đất đai"
+
+
+def test_a_statutory_deadline_cannot_be_postponed():
+    from datetime import date
+
+    from schemas.messages import PostponementRequest
+    from workflows.decision_rules import check_postponement_request
+
+    asked = PostponementRequest(stage=Stage.PROMULGATION, actor=Actor.PRESIDENT, agency_code="CTN", role=Role.STATE_PRESIDENT,
+                                official="x", new_deadline=date(2027, 7, 1), reason="need more time")
+    with pytest.raises(DecisionRefused) as refused:
+        check_postponement_request(BOOK, stage=Stage.PROMULGATION, deadline=date(2027, 6, 15), lead_ministry="BGDDT",
+                                   pending=None, request=asked)
+    assert (refused.value.field, refused.value.rule) == ("stage", "postponable_deadline")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,6 +11,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
+from activities.reports import deadline_report, write_csv
 from schemas.rulebook import load_rulebook
 from tests.drafts import start_request
 from tests.scenarios import approve
@@ -144,3 +147,47 @@ async def test_postponement_refusals_name_field_and_rule(time_skipping_env, ts_w
     assert await refused(DraftLawWorkflow.request_postponement, again) == {"field": "stage", "rule": "one_request_at_a_time"}
     by_minister = answer(True).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP", "role": Role.MINISTER})
     assert await refused(DraftLawWorkflow.decide_postponement, by_minister) == {"field": "actor", "rule": "postponement_authority"}
+
+
+async def test_deadline_report_counts_on_time_late_overdue_and_postponed(time_skipping_env, ts_worker, pool, tmp_path):
+    env = time_skipping_env
+    ministry = "RPT" + uuid.uuid4().hex[:6].upper()
+
+    async def at_appraisal():
+        request = start_request(ProcessVersion.LAW_2025, ministry=ministry)
+        with env.with_time_skipping_disabled():
+            await drafts.start_submission(env.client, request, task_queue=ts_worker)
+        await approve(env.client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING])
+        return request, drafts.draft(env.client, request.submission_id)
+
+    on_time, _ = await at_appraisal()
+    await approve(env.client, on_time, [S.APPRAISAL])
+    late, late_handle = await at_appraisal()
+    await env.fast_forward(late_handle, timedelta(days=35))
+    await approve(env.client, late, [S.APPRAISAL])
+    overdue, overdue_handle = await at_appraisal()
+    await env.fast_forward(overdue_handle, timedelta(days=40))
+    postponed, postponed_handle = await at_appraisal()
+    deadline = (await drafts.status(env.client, postponed.submission_id)).stage_deadline
+    await env.fast_forward(postponed_handle, timedelta(days=28))
+    await postponed_handle.execute_update(DraftLawWorkflow.request_postponement, ask(postponed, deadline + timedelta(days=10)))
+    await postponed_handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
+
+    # Four drafts with four events each up to appraisal, two appraisal decisions, one postponement decided.
+    for _ in range(200):
+        n = await pool.fetchval("SELECT count(*) FROM audit_events e JOIN submissions s USING (submission_id) "
+                                "WHERE s.lead_ministry = $1 AND e.event IN ('SUBMITTED', 'DECISION', 'POSTPONEMENT_DECIDED')", ministry)
+        if n >= 4 * 4 + 2 + 1:
+            break
+        await asyncio.sleep(0.1)
+    rows = await deadline_report(pool, since=date(2000, 1, 1), until=date(2100, 1, 1), today=deadline + timedelta(days=10),
+                                 lead_ministry=ministry)
+    by_agency = {r.agency: r for r in rows}
+    moj = by_agency["MOJ"]
+    assert (moj.on_time, moj.late, moj.overdue_now, moj.postponed, moj.late_requests) == (1, 1, 1, 1, 1)
+    assert list(by_agency) == ["MOJ", "ALL"]
+    out = tmp_path / "report.csv"
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        write_csv(rows, handle)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("agency,finished_on_time,finished_late") and any(line.startswith("MOJ,1,1,0.500,1,1,1") for line in lines)

@@ -10,7 +10,15 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from schemas.enums import Stage
-from schemas.messages import Decision, DossierFiling, HistoryView, StartRequest, StatusView
+from schemas.messages import (
+    Decision,
+    DossierFiling,
+    HistoryView,
+    PostponementDecision,
+    PostponementRequest,
+    StartRequest,
+    StatusView,
+)
 from workflows import search_attributes as sa
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 
@@ -54,6 +62,18 @@ async def decide(client: Client, submission_id: str, decision: Decision, *, requ
 
 async def file_dossier(client: Client, submission_id: str, filing: DossierFiling, *, request_id: str | None = None) -> StatusView:
     return await draft(client, submission_id).execute_update(DraftLawWorkflow.file_dossier, filing, id=request_id)
+
+
+async def request_postponement(
+    client: Client, submission_id: str, request: PostponementRequest, *, request_id: str | None = None
+) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.request_postponement, request, id=request_id)
+
+
+async def decide_postponement(
+    client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None
+) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide_postponement, decision, id=request_id)
 
 
 async def status(client: Client, submission_id: str) -> StatusView:

@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
         pending_decision,
         return_target,
     )
-    from workflows.deadlines import local_day, passes_at, stage_deadline
+    from workflows.deadlines import VIETNAM, local_day, passes_at, stage_deadline
     from workflows.follow_up import Alarm, alarms, is_late_request
     from workflows.stage_graph import resolve, stage_path
 
@@ -238,7 +238,7 @@ class DraftLawWorkflow:
             revision_loops=sum(self._returns.values()),
             last_vote=self._last_vote,
             pending_postponement=self._pending_postponement,
-            next_alarm=next((f"{a.label} at {a.at.isoformat()}" for a in self._alarms_due_later()), None),
+            next_alarm=next((f"{a.label}: {a.at.astimezone(VIETNAM):%Y-%m-%d %H:%M} ICT" for a in self._alarms_due_later()), None),
         )
 
     @workflow.query

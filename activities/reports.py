@@ -1,0 +1,104 @@
+"""Reports on deadlines, computed in PostgreSQL from the audit trail and the registry.
+
+Like the Government Office's yearly figures: per agency and overall, stages finished on time and
+late (against the deadline in force when they finished, after any postponement), drafts overdue
+now, postponements granted, and postponements asked late.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, time
+from typing import IO
+
+import asyncpg
+from pydantic import BaseModel
+
+from workflows.deadlines import VIETNAM
+
+_REPORT = """
+WITH period AS (
+    -- Lead ministries are named by their codes, the other bodies by their role in the process.
+    SELECT e.*, CASE WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
+    FROM audit_events e JOIN submissions s USING (submission_id)
+    WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ($4::text IS NULL OR s.lead_ministry = $4)
+),
+finished AS (
+    SELECT body AS agency,
+           count(*) FILTER (WHERE (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= deadline) AS on_time,
+           count(*) FILTER (WHERE (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > deadline) AS late
+    FROM period
+    WHERE event = 'DECISION' AND deadline IS NOT NULL AND to_stage IS DISTINCT FROM stage
+    GROUP BY body
+),
+overdue AS (
+    SELECT responsible AS agency, count(*) AS overdue_now
+    FROM submissions
+    WHERE stage_deadline < $3 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
+      AND ($4::text IS NULL OR lead_ministry = $4)
+    GROUP BY responsible
+),
+postponed AS (
+    SELECT asked.body AS agency, count(*) AS postponed
+    FROM period granted
+    JOIN LATERAL (
+        SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code ELSE r.actor END AS body FROM audit_events r
+        WHERE r.submission_id = granted.submission_id AND r.seq < granted.seq AND r.event = 'POSTPONEMENT_REQUESTED'
+        ORDER BY r.seq DESC LIMIT 1
+    ) asked ON true
+    WHERE granted.event = 'POSTPONEMENT_DECIDED' AND granted.approved
+    GROUP BY asked.body
+),
+late_requests AS (
+    SELECT body AS agency, count(*) AS late_requests
+    FROM period WHERE event = 'POSTPONEMENT_REQUESTED' AND late_request
+    GROUP BY body
+),
+agencies AS (
+    SELECT agency FROM finished UNION SELECT agency FROM overdue
+    UNION SELECT agency FROM postponed UNION SELECT agency FROM late_requests
+)
+SELECT a.agency,
+       coalesce(f.on_time, 0) AS on_time, coalesce(f.late, 0) AS late, coalesce(o.overdue_now, 0) AS overdue_now,
+       coalesce(p.postponed, 0) AS postponed, coalesce(l.late_requests, 0) AS late_requests
+FROM agencies a
+LEFT JOIN finished f ON f.agency = a.agency
+LEFT JOIN overdue o ON o.agency = a.agency
+LEFT JOIN postponed p ON p.agency = a.agency
+LEFT JOIN late_requests l ON l.agency = a.agency
+ORDER BY a.agency
+"""
+
+
+class ReportRow(BaseModel):
+    agency: str
+    on_time: int
+    late: int
+    overdue_now: int
+    postponed: int
+    late_requests: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        finished = self.on_time + self.late
+        return self.on_time / finished if finished else None
+
+
+async def deadline_report(
+    connection: asyncpg.Connection | asyncpg.Pool, *, since: date, until: date, today: date, lead_ministry: str | None = None
+) -> list[ReportRow]:
+    """One row per agency, then the overall row named ALL; `until` is exclusive; optionally only the
+    drafts one ministry leads."""
+    start = datetime.combine(since, time(0), tzinfo=VIETNAM)
+    end = datetime.combine(until, time(0), tzinfo=VIETNAM)
+    rows = [ReportRow(**dict(r)) for r in await connection.fetch(_REPORT, start, end, today, lead_ministry)]
+    total = ReportRow(agency="ALL", **{f: sum(getattr(r, f) for r in rows) for f in ("on_time", "late", "overdue_now", "postponed", "late_requests")})
+    return [*rows, total]
+
+
+def write_csv(rows: list[ReportRow], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(["agency", "finished_on_time", "finished_late", "on_time_rate", "overdue_now", "postponed", "late_requests"])
+    for r in rows:
+        rate = "" if r.on_time_rate is None else f"{r.on_time_rate:.3f}"
+        writer.writerow([r.agency, r.on_time, r.late, rate, r.overdue_now, r.postponed, r.late_requests])
