@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import traceback
 import json
@@ -215,6 +216,20 @@ def decide_postponement(submission_id: str, file: JsonFile, request_id: RequestI
     _print_json(view) if as_json else _print_status(view)
 
 
+@contextlib.contextmanager
+def _database(settings: Settings):
+    """LEGIS_DATABASE_URL, or the embedded database that `legis dev` keeps in the data folder."""
+    if settings.database_url:
+        yield settings.database_url
+    elif (settings.data_dir / "postgres").exists():
+        from workers.dev_stack import embedded_postgres
+
+        with embedded_postgres(settings.data_dir) as url:
+            yield url
+    else:
+        _fail("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)")
+
+
 @app.command()
 def report(
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="first day (default: 1 January this year)")] = None,
@@ -226,7 +241,6 @@ def report(
     import asyncpg
 
     from activities.reports import deadline_report, write_csv
-    from workers.dev_stack import embedded_postgres
 
     settings = _settings()
     today = local_day(datetime.now(timezone.utc))
@@ -240,13 +254,8 @@ def report(
         finally:
             await connection.close()
 
-    if settings.database_url:
-        rows = asyncio.run(fetch(settings.database_url))
-    elif (settings.data_dir / "postgres").exists():
-        with embedded_postgres(settings.data_dir) as url:
-            rows = asyncio.run(fetch(url))
-    else:
-        _fail("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)")
+    with _database(settings) as url:
+        rows = asyncio.run(fetch(url))
     table = Table(title=f"deadlines from {first} to {last - timedelta(days=1)} (overdue as of {today})")
     for column in ("agency", "finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests"):
         table.add_column(column, justify="left" if column == "agency" else "right")
@@ -337,3 +346,79 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+calendar_app = typer.Typer(help="The National Assembly's session calendar; running drafts follow every change.", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("set-session")
+def set_session(
+    code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2")],
+    opens_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="opening day")],
+    changed_by: Annotated[str, typer.Option("--by", help="who changes the calendar (recorded in each draft)")],
+    extraordinary: Annotated[bool, typer.Option(help="an extraordinary session (kỳ họp bất thường)")] = False,
+) -> None:
+    """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
+    import asyncpg
+
+    from activities.calendar import running_drafts, sessions, set_session as store
+    from schemas.messages import SessionCalendar, TargetSession
+
+    legislature, _, number = code.partition("-")
+    try:
+        session = TargetSession(legislature=int(legislature), session=int(number), opens_on=opens_on.date(), extraordinary=extraordinary)
+    except ValueError:
+        _fail(f"code: {code!r} is not legislature-session, e.g. 16-2")
+    settings = _settings()
+
+    async def change(client: Client) -> tuple[int, list[str]]:
+        with _database(settings) as url:
+            connection = await asyncpg.connect(url)
+            try:
+                await store(connection, session, changed_by=changed_by)
+                calendar = SessionCalendar(sessions=tuple(await sessions(connection)), changed_by=changed_by)
+                targets = await running_drafts(connection)
+            finally:
+                await connection.close()
+        failed = []
+        for done, submission_id in enumerate(targets, 1):
+            try:
+                # A draft whose workers are all down must not hold up the others.
+                await asyncio.wait_for(drafts.tell_calendar(client, submission_id, calendar), 30)
+            except (RPCError, WorkflowUpdateFailedError) as refused:
+                failed.append(f"{submission_id}: {refused}")
+            except TimeoutError:
+                failed.append(f"{submission_id}: no worker answered within 30 s; run the command again later")
+            if done % 100 == 0 or done == len(targets):
+                err.print(f"told {done}/{len(targets)} running drafts", highlight=False)
+        return len(targets), failed
+
+    told, failed = _run(change)
+    out.print(f"session {session.code} opens {session.opens_on}; {told - len(failed)} running drafts told", highlight=False)
+    for line in failed:
+        err.print(f"[yellow]not told[/yellow] {line}", highlight=False)
+
+
+@calendar_app.command("show")
+def show_calendar() -> None:
+    """The sessions as operators last set them."""
+    import asyncpg
+
+    from activities.calendar import sessions
+
+    async def fetch(url: str):
+        connection = await asyncpg.connect(url)
+        try:
+            return await sessions(connection)
+        finally:
+            await connection.close()
+
+    with _database(_settings()) as url:
+        rows = asyncio.run(fetch(url))
+    table = Table(title="National Assembly sessions")
+    for column in ("session", "opens on", "kind"):
+        table.add_column(column)
+    for s in rows:
+        table.add_row(s.code, str(s.opens_on), "extraordinary" if s.extraordinary else "regular")
+    out.print(table)

@@ -135,6 +135,8 @@ class EventKind(str, Enum):
     ESCALATION = "ESCALATION"  # a step up the ladder after the deadline (đôn đốc, báo cáo cấp trên)
     POSTPONEMENT_REQUESTED = "POSTPONEMENT_REQUESTED"  # xin lùi, xin hoãn
     POSTPONEMENT_DECIDED = "POSTPONEMENT_DECIDED"  # approved or refused
+    SESSION_RESCHEDULED = "SESSION_RESCHEDULED"  # the target session's opening date moved
+    SESSION_SLIPPED = "SESSION_SLIPPED"  # a cut-off was missed: the draft moves to the next session
 
 
 class EscalationLevel(str, Enum):

@@ -36,6 +36,7 @@ class TargetSession(Message):
     legislature: int = Field(ge=1, le=99, description="khóa Quốc hội, e.g. 15")
     session: int = Field(ge=1, le=99, description="kỳ họp thứ, e.g. 10")
     opens_on: date = Field(description="opening date of the session")
+    extraordinary: bool = Field(default=False, description="kỳ họp bất thường, called at short notice")
 
     @property
     def code(self) -> str:
@@ -147,6 +148,20 @@ class PostponementDecision(Message):
     role: Role
     official: str = Field(min_length=1, max_length=200)
     reason: str = Field(default="", max_length=4000)
+
+
+class SessionCalendar(Message):
+    """The National Assembly's sessions as operators last set them; sent as the `calendar_changed` update."""
+
+    sessions: tuple[TargetSession, ...] = Field(min_length=1)
+    changed_by: str = Field(min_length=1, max_length=200, description="the operator who changed the calendar")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> SessionCalendar:
+        codes = [s.code for s in self.sessions]
+        if len(set(codes)) != len(codes):
+            raise ValueError("sessions: each session may appear once")
+        return self
 
 
 class DeciderView(Message):

@@ -21,13 +21,28 @@ TIME_SKIPPING_FLAGS = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingE
 
 
 @pytest.fixture(scope="session")
-def database_url() -> str:
+def pg_server():
     with tempfile.TemporaryDirectory(prefix="legis-pg-") as data_dir:
         server = pgserver.get_server(data_dir, cleanup_mode="delete")
         try:
-            yield server.get_uri()
+            yield server
         finally:
             server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server) -> str:
+    return pg_server.get_uri()
+
+
+@pytest.fixture
+async def fresh_database_url(pg_server, pool) -> str:
+    """A database of its own, migrated, for a test that reads whole tables."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    await pool.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.get_uri(database=name)
+    await migrate(url)
+    return url
 
 
 @pytest.fixture(scope="session")

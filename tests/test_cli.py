@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from activities.database import create_pool
 from workers.worker import create_worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
@@ -18,10 +19,11 @@ LEGIS = str(Path(sys.executable).parent / "legis")
 
 
 @pytest.fixture
-async def cli(dev_env, pool, database_url, tmp_path):
+async def cli(dev_env, fresh_database_url, tmp_path):
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
-           "LEGIS_TASK_QUEUE": task_queue, "LEGIS_DATABASE_URL": database_url, "COLUMNS": "200"}
+           "LEGIS_TASK_QUEUE": task_queue, "LEGIS_DATABASE_URL": fresh_database_url, "COLUMNS": "200"}
+    pool = await create_pool(fresh_database_url)
 
     async def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
         process = await asyncio.create_subprocess_exec(
@@ -31,6 +33,7 @@ async def cli(dev_env, pool, database_url, tmp_path):
 
     async with create_worker(dev_env.client, pool, task_queue=task_queue):
         yield run
+    await pool.close()
 
 
 def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:
@@ -82,6 +85,17 @@ async def test_walkthrough(cli, tmp_path):
         await asyncio.sleep(0.2)
     assert "MOJ,1,0,1.000,0,1,0" in csv_file.read_text(encoding="utf-8"), csv_file.read_text(encoding="utf-8")
     assert "finished on time" in out
+
+    # The operator moves the target session (16-2) earlier than the 45-day cut-off allows, then
+    # announces the next one: the draft, now at DRAFTING, keeps its stage and follows the calendar.
+    code, out, err = await cli("calendar", "set-session", "16-3", "--opens-on", "2027-10-20", "--by", "VPQH")
+    assert code == 0 and "1 running drafts told" in out, err
+    code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", "2027-06-01", "--by", "VPQH")
+    assert code == 0 and "1 running drafts told" in out, err
+    code, out, _ = await cli("status", sid, "--json")
+    assert json.loads(out)["target_session"]["opens_on"] == "2027-06-01"
+    code, out, _ = await cli("calendar", "show")
+    assert "16-2" in out and "2027-06-01" in out and "16-3" in out
 
     for _ in range(100):
         code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", ministry)

@@ -16,6 +16,7 @@ from schemas.messages import (
     HistoryView,
     PostponementDecision,
     PostponementRequest,
+    SessionCalendar,
     StartRequest,
     StatusView,
 )
@@ -74,6 +75,10 @@ async def decide_postponement(
     client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None
 ) -> StatusView:
     return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide_postponement, decision, id=request_id)
+
+
+async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.calendar_changed, calendar)
 
 
 async def status(client: Client, submission_id: str) -> StatusView:

@@ -14,20 +14,22 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.audit import AuditActivities
     from activities.rulebook import load_pinned_rulebook
-    from schemas.enums import Actor, DocumentKind, EventKind, Outcome, Stage
+    from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EventKind, Outcome, Stage
     from schemas.messages import (
         Decision,
         DocumentRef,
         DossierFiling,
-        PostponementDecision,
-        PostponementRequest,
         HistoryEntry,
         HistoryView,
         LoadRulebookInput,
+        PostponementDecision,
+        PostponementRequest,
         RecordEventInput,
         RegistryRow,
+        SessionCalendar,
         StartRequest,
         StatusView,
+        TargetSession,
         VoteCount,
     )
     from schemas.rulebook import Rulebook
@@ -80,6 +82,9 @@ class DraftLawWorkflow:
         self._returns: dict[Stage, int] = {}
         self._last_vote: VoteCount | None = None
         self._pending_postponement: PostponementRequest | None = None
+        # The session the draft is aimed at, and the sessions operators last announced (for slipping).
+        self._target: TargetSession = request.target_session
+        self._calendar: tuple[TargetSession, ...] = ()
         # Alarms already raised for the current stage and deadline, by Alarm.key.
         self._fired: set[str] = set()
         self._history: list[HistoryEntry] = []
@@ -216,6 +221,39 @@ class DraftLawWorkflow:
     def validate_decide_postponement(self, decision: PostponementDecision) -> None:
         self._refuse_if(lambda: self._check_postponement_decision(decision))
 
+    @workflow.update
+    async def calendar_changed(self, calendar: SessionCalendar) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: _require(calendar, SessionCalendar))
+        self._calendar = tuple(sorted(calendar.sessions, key=lambda s: s.opens_on))
+        announced = next((s for s in self._calendar if s.code == self._target.code), None)
+        if announced is not None and announced.opens_on != self._target.opens_on:
+            was = self._target.opens_on
+            self._target = announced
+            if self._session_anchored():
+                self._move_deadline(self._deadline_for(self._target))
+            else:
+                self._upsert_search_attributes()
+            self._append(
+                HistoryEntry(
+                    seq=self._next_seq(),
+                    at=workflow.now(),
+                    event=EventKind.SESSION_RESCHEDULED,
+                    stage=self._stage,
+                    official=calendar.changed_by,
+                    deadline=self._deadline,
+                    label=f"session {announced.code} now opens {announced.opens_on} (was {was})",
+                )
+            )
+        if self._cutoff_missed():
+            self._slip()
+        self._refresh_details()
+        return self.status()
+
+    @calendar_changed.validator
+    def validate_calendar_changed(self, calendar: SessionCalendar) -> None:
+        self._refuse_if(lambda: _require(calendar, SessionCalendar))
+
     # Queries ---------------------------------------------------------------------------------
 
     @workflow.query
@@ -229,7 +267,7 @@ class DraftLawWorkflow:
             process_version=request.process_version,
             rulebook_version=self._book.version if self._book else "",
             session_procedure=request.session_procedure,
-            target_session=request.target_session,
+            target_session=self._target,
             stage=self._stage,
             stage_since=self._stage_since,
             stage_deadline=self._deadline,
@@ -284,6 +322,47 @@ class DraftLawWorkflow:
             pending=self._pending_postponement,
             decision=decision,
         )
+
+    def _session_anchored(self) -> bool:
+        if self._book is None or self._stage.is_terminal:
+            return False
+        limit = self._book.rule(self._stage).time_limit
+        return limit is not None and limit.anchor is DeadlineAnchor.BEFORE_NA_SESSION
+
+    def _deadline_for(self, session: TargetSession) -> date:
+        assert self._book is not None
+        deadline = stage_deadline(self._book.rule(self._stage).time_limit, entered_at=self._stage_since, session_opens_on=session.opens_on)
+        assert deadline is not None
+        return deadline
+
+    def _cutoff_missed(self) -> bool:
+        return self._session_anchored() and self._deadline is not None and passes_at(self._deadline) <= workflow.now()
+
+    def _slip(self) -> bool:
+        """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""
+        now = workflow.now()
+        later = (s for s in self._calendar if s.opens_on > self._target.opens_on and passes_at(self._deadline_for(s)) > now)
+        following = next(later, None)
+        if following is None:
+            return False
+        missed = self._target
+        self._target = following
+        self._move_deadline(self._deadline_for(following))
+        self._append(
+            HistoryEntry(
+                seq=self._next_seq(),
+                at=now,
+                event=EventKind.SESSION_SLIPPED,
+                stage=self._stage,
+                deadline=self._deadline,
+                label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})",
+            )
+        )
+        workflow.logger.warning(
+            "missed cut-off, slipped to the next session",
+            extra={"submission_id": self._request.submission_id, "from": missed.code, "to": following.code},
+        )
+        return True
 
     def _move_deadline(self, deadline: date) -> None:
         """An approved postponement: the new deadline gets its own alarms, but none already past."""
@@ -373,7 +452,7 @@ class DraftLawWorkflow:
             else stage_deadline(
                 self._book.rule(stage).time_limit,
                 entered_at=at,
-                session_opens_on=self._request.target_session.opens_on,
+                session_opens_on=self._target.opens_on,
             )
         )
         self._upsert_search_attributes()
@@ -388,7 +467,7 @@ class DraftLawWorkflow:
         if not self._request.classified:
             updates += [
                 sa.LEAD_MINISTRY.value_set(self._request.lead_ministry),
-                sa.TARGET_SESSION.value_set(self._request.target_session.code),
+                sa.TARGET_SESSION.value_set(self._target.code),
             ]
         workflow.upsert_search_attributes(updates)
 
@@ -436,6 +515,8 @@ class DraftLawWorkflow:
                 alarm.label,
                 extra={"submission_id": self._request.submission_id, "stage": self._stage.value, "deadline": str(self._deadline)},
             )
+            if alarm.event is EventKind.DEADLINE_PASSED and self._cutoff_missed() and self._slip():
+                break
         self._refresh_details()
 
     async def _flush_outbox(self) -> None:
@@ -465,7 +546,7 @@ class DraftLawWorkflow:
             title=None if request.classified else request.title,
             lead_ministry=request.lead_ministry,
             process_version=request.process_version,
-            target_session=request.target_session.code,
+            target_session=self._target.code,
             stage=self._stage,
             stage_since=self._stage_since,
             stage_deadline=self._deadline,

@@ -1,0 +1,32 @@
+"""The session calendar in PostgreSQL, which operators edit and running drafts are told about."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from schemas.messages import TargetSession
+
+
+async def set_session(connection: asyncpg.Connection, session: TargetSession, *, changed_by: str) -> None:
+    await connection.execute(
+        """
+        INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (code) DO UPDATE SET opens_on = EXCLUDED.opens_on, extraordinary = EXCLUDED.extraordinary,
+                                         changed_by = EXCLUDED.changed_by, updated_at = now()
+        """,
+        session.code, session.legislature, session.session, session.opens_on, session.extraordinary, changed_by,
+    )
+
+
+async def sessions(connection: asyncpg.Connection) -> list[TargetSession]:
+    rows = await connection.fetch("SELECT legislature, session, opens_on, extraordinary FROM na_sessions ORDER BY opens_on")
+    return [TargetSession(**dict(r)) for r in rows]
+
+
+async def running_drafts(connection: asyncpg.Connection) -> list[str]:
+    """Submission IDs of the drafts not yet in a final state, as the registry last saw them."""
+    rows = await connection.fetch(
+        "SELECT submission_id FROM submissions WHERE stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') ORDER BY submission_id"
+    )
+    return [r["submission_id"] for r in rows]
