@@ -422,3 +422,93 @@ def show_calendar() -> None:
     for s in rows:
         table.add_row(s.code, str(s.opens_on), "extraordinary" if s.extraordinary else "regular")
     out.print(table)
+
+
+subscribers_app = typer.Typer(help="Webhook subscribers: each agency's URL that receives its drafts' events.", no_args_is_help=True)
+app.add_typer(subscribers_app, name="subscribers")
+
+
+@subscribers_app.command("add")
+def add_subscriber(
+    agency_code: Annotated[str, typer.Argument(help="the lead ministry whose drafts it follows, or '*' for every draft")],
+    url: Annotated[str, typer.Argument(help="where events are POSTed")],
+) -> None:
+    """Register a webhook, print its signing secret once, and start its delivery workflow."""
+    import asyncpg
+
+    from activities.webhooks import new_secret
+    from schemas.messages import WebhookInput
+    from temporalio.common import WorkflowIDConflictPolicy
+    from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
+
+    if not url.startswith(("http://", "https://")):
+        _fail("url: must start with http:// or https://")
+    settings = _settings()
+    secret = new_secret()
+
+    async def add(client: Client) -> int:
+        with _database(settings) as database_url:
+            connection = await asyncpg.connect(database_url)
+            try:
+                subscriber_id = await connection.fetchval(
+                    "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (agency_code, url) DO UPDATE SET secret = EXCLUDED.secret, active = true RETURNING id",
+                    agency_code, url, secret)
+            finally:
+                await connection.close()
+        await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id),
+                                    id=workflow_id_for(subscriber_id), task_queue=settings.task_queue,
+                                    id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+        return subscriber_id
+
+    subscriber_id = _run(add)
+    out.print(f"subscriber {subscriber_id}: {agency_code} -> {url}")
+    out.print(f"signing secret (shown once; verify X-Legis-Signature = sha256=HMAC-SHA256(secret, body)): {secret}", highlight=False)
+
+
+@subscribers_app.command("list")
+def list_subscribers() -> None:
+    """The subscribers and how many events each has received."""
+    import asyncpg
+
+    async def fetch(url: str):
+        connection = await asyncpg.connect(url)
+        try:
+            return await connection.fetch(
+                "SELECT s.id, s.agency_code, s.url, s.active, count(d.seq) AS delivered FROM subscribers s "
+                "LEFT JOIN deliveries d ON d.subscriber_id = s.id GROUP BY s.id ORDER BY s.id")
+        finally:
+            await connection.close()
+
+    with _database(_settings()) as url:
+        rows = asyncio.run(fetch(url))
+    table = Table(title="webhook subscribers")
+    for column in ("id", "agency", "url", "active", "delivered"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["id"]), r["agency_code"], r["url"], "yes" if r["active"] else "no", str(r["delivered"]))
+    out.print(table)
+
+
+@subscribers_app.command("remove")
+def remove_subscriber(subscriber_id: int) -> None:
+    """Stop a subscriber's deliveries (its record and delivery log are kept)."""
+    import asyncpg
+
+    from workflows.webhook_delivery import workflow_id_for
+
+    settings = _settings()
+
+    async def remove(client: Client) -> None:
+        with _database(settings) as url:
+            connection = await asyncpg.connect(url)
+            try:
+                found = await connection.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)
+            finally:
+                await connection.close()
+        if found.endswith(" 0"):
+            raise Refused(f"subscriber_id: no subscriber {subscriber_id}")
+        await client.get_workflow_handle(workflow_id_for(subscriber_id)).cancel()
+
+    _run(remove)
+    out.print(f"subscriber {subscriber_id} stopped")

@@ -263,3 +263,24 @@ class DossierFiling(Message):
     role: Role
     official: str = Field(min_length=1, max_length=200)
     documents: tuple[DocumentRef, ...] = Field(min_length=1)
+
+
+class DeliveryInput(Message):
+    """Activity input: send one subscriber the events it has not received yet."""
+
+    subscriber_id: int
+    batch: int = Field(default=200, ge=1, le=10_000)
+
+
+class DeliveryResult(Message):
+    delivered: int
+    failed_drafts: int = Field(description="drafts whose next event was refused; their later events wait")
+    pending: bool = Field(description="more events were waiting than the batch could take")
+
+
+class WebhookInput(Message):
+    """Input of the delivery workflow of one subscriber."""
+
+    subscriber_id: int
+    poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    max_backoff_seconds: float = Field(default=300.0, gt=0)

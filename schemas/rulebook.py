@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -26,6 +27,12 @@ class TimeLimit(RuleModel):
 class Decider(RuleModel):
     actor: Actor
     roles: tuple[Role, ...] = Field(min_length=1)
+
+
+class Holiday(RuleModel):
+    day: date
+    name: str = Field(min_length=2)
+    unverified: bool = Field(default=False, description="the day is expected, not yet announced by the Government")
 
 
 class EscalationStep(RuleModel):
@@ -92,6 +99,13 @@ class Rulebook(RuleModel):
     withdrawal: tuple[Decider, ...] = Field(min_length=1, description="who may withdraw a draft (rút dự án)")
     filing: tuple[Decider, ...] = Field(min_length=1, description="who may file documents to the dossier (gửi hồ sơ)")
     follow_up: FollowUp
+    public_holidays: tuple[Holiday, ...] = Field(
+        default=(), description="days off that WORKING_DAYS limits skip besides weekends (Tết and the other holidays)"
+    )
+
+    @property
+    def holidays(self) -> frozenset[date]:
+        return frozenset(h.day for h in self.public_holidays)
 
     @model_validator(mode="after")
     def _unique_stages(self) -> Rulebook:

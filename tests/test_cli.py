@@ -117,3 +117,24 @@ async def test_bad_input_is_named_by_field(cli, tmp_path):
     assert code == 2 and "no such draft" in err
     code, _, err = await cli("decide", "X-1", str(tmp_path / "missing.json"))
     assert code == 2 and "missing.json" in err
+
+
+async def test_subscribers_add_list_remove(cli, dev_env):
+    code, out, err = await cli("subscribers", "add", "BGDDT", "http://127.0.0.1:9/hook")
+    assert code == 0, err
+    subscriber_id = int(out.split()[1].rstrip(":"))
+    assert "signing secret" in out
+    code, out, _ = await cli("subscribers", "list")
+    assert code == 0 and "http://127.0.0.1:9/hook" in out
+    code, _, err = await cli("subscribers", "add", "BGDDT", "ftp://example")
+    assert code == 2 and "url: must start with http" in err
+    code, out, err = await cli("subscribers", "remove", str(subscriber_id))
+    assert code == 0 and "stopped" in out, err
+    delivery = dev_env.client.get_workflow_handle(f"webhook-delivery-{subscriber_id}")
+    for _ in range(100):
+        if (await delivery.describe()).status.name == "CANCELED":
+            break
+        await asyncio.sleep(0.1)
+    assert (await delivery.describe()).status.name == "CANCELED"
+    code, _, err = await cli("subscribers", "remove", "999999")
+    assert code == 2 and "no subscriber 999999" in err

@@ -75,3 +75,19 @@ def test_digest_changes_with_any_number():
     raw = _raw()
     next(s for s in raw["stages"] if s["stage"] == "APPRAISAL")["time_limit"]["days"] = 31
     assert Rulebook.model_validate(raw).digest != book.digest
+
+
+def test_public_holidays_are_data_that_working_day_limits_skip():
+    from datetime import date, datetime
+
+    from schemas.enums import Counting, DeadlineAnchor
+    from schemas.rulebook import TimeLimit
+    from workflows.deadlines import VIETNAM, stage_deadline
+
+    book = load_rulebook(ProcessVersion.LAW_2025)
+    assert date(2026, 2, 17) in book.holidays  # Tết Nguyên đán 2026
+    ten_working_days = TimeLimit(days=10, counting=Counting.WORKING_DAYS, anchor=DeadlineAnchor.STAGE_ENTRY, source="test", unverified=False)
+    entered = datetime(2026, 2, 11, 9, 0, tzinfo=VIETNAM)  # Wednesday before Tết
+    # 12, 13 Feb; Tết 14-22 Feb; then 23-27 Feb and 2-4 March.
+    assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1), holidays=book.holidays) == date(2026, 3, 4)
+    assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1)) == date(2026, 2, 25)

@@ -14,9 +14,11 @@ from temporalio.worker import Interceptor, Worker
 from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import load_pinned_rulebook
+from activities.webhooks import WebhookActivities
 from workers.settings import Settings
 from workflows.client import connect
 from workflows.draft_law import DraftLawWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 
 def create_worker(
@@ -28,11 +30,12 @@ def create_worker(
     max_cached_workflows: int = Settings.model_fields["max_cached_workflows"].default,
 ) -> Worker:
     audit = AuditActivities(pool)
+    webhooks = WebhookActivities(pool)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[DraftLawWorkflow],
-        activities=[load_pinned_rulebook, audit.record_event],
+        workflows=[DraftLawWorkflow, WebhookDeliveryWorkflow],
+        activities=[load_pinned_rulebook, audit.record_event, webhooks.deliver_pending],
         interceptors=interceptors,
         # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
         # is bounded and an evicted draft replays its history when its next event arrives.

@@ -331,7 +331,12 @@ class DraftLawWorkflow:
 
     def _deadline_for(self, session: TargetSession) -> date:
         assert self._book is not None
-        deadline = stage_deadline(self._book.rule(self._stage).time_limit, entered_at=self._stage_since, session_opens_on=session.opens_on)
+        deadline = stage_deadline(
+            self._book.rule(self._stage).time_limit,
+            entered_at=self._stage_since,
+            session_opens_on=session.opens_on,
+            holidays=self._book.holidays,
+        )
         assert deadline is not None
         return deadline
 
@@ -453,6 +458,7 @@ class DraftLawWorkflow:
                 self._book.rule(stage).time_limit,
                 entered_at=at,
                 session_opens_on=self._target.opens_on,
+                holidays=self._book.holidays,
             )
         )
         self._upsert_search_attributes()

@@ -1,0 +1,97 @@
+"""Webhook delivery: each subscriber receives its drafts' events, signed, once, in order within a draft.
+
+The payload is deliberately thin (what happened, to which draft, at which stage, by which body):
+no titles, reasons, officials' names or documents, so that classified drafts leak nothing and the
+receiver asks the API for details it is entitled to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+
+import asyncpg
+import httpx
+import structlog
+from temporalio import activity
+
+from schemas.messages import DeliveryInput, DeliveryResult
+
+log = structlog.get_logger(__name__)
+
+SIGNATURE_HEADER = "X-Legis-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+_PENDING = """
+SELECT e.submission_id, e.seq, e.occurred_at, e.event, e.stage, e.to_stage, e.outcome, e.actor, e.deadline,
+       e.label, e.escalation_level, e.requested_deadline, e.approved, e.late_request
+FROM audit_events e
+JOIN submissions s USING (submission_id)
+JOIN subscribers sub ON sub.id = $1 AND sub.active AND (sub.agency_code = '*' OR sub.agency_code = s.lead_ministry)
+WHERE e.recorded_at >= sub.created_at
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = $1 AND d.submission_id = e.submission_id AND d.seq = e.seq)
+ORDER BY e.recorded_at, e.submission_id, e.seq
+LIMIT $2
+"""
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def payload(row: asyncpg.Record) -> dict:
+    event = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in dict(row).items() if v is not None}
+    event["idempotency_key"] = f"{row['submission_id']}:{row['seq']}"
+    return event
+
+
+class WebhookActivities:
+    def __init__(self, pool: asyncpg.Pool, *, timeout_seconds: float = 10.0) -> None:
+        self._pool = pool
+        self._timeout = timeout_seconds
+
+    @activity.defn
+    async def deliver_pending(self, request: DeliveryInput) -> DeliveryResult:
+        subscriber = await self._pool.fetchrow("SELECT url, secret FROM subscribers WHERE id = $1", request.subscriber_id)
+        if subscriber is None:
+            return DeliveryResult(delivered=0, failed_drafts=0, pending=False)
+        rows = await self._pool.fetch(_PENDING, request.subscriber_id, request.batch)
+        blocked: set[str] = set()
+        delivered = 0
+        async with httpx.AsyncClient(timeout=self._timeout) as http:
+            delivered = await self._post_in_order(http, request.subscriber_id, subscriber, rows, blocked)
+        if rows:
+            log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, refused_drafts=len(blocked))
+        return DeliveryResult(delivered=delivered, failed_drafts=len(blocked), pending=len(rows) == request.batch)
+
+    async def _post_in_order(self, http: httpx.AsyncClient, subscriber_id: int, subscriber, rows, blocked: set[str]) -> int:
+        delivered = 0
+        for row in rows:
+            if row["submission_id"] in blocked:
+                continue  # an earlier event of this draft was refused: keep the draft's order
+            body = json.dumps(payload(row), ensure_ascii=False, sort_keys=True).encode()
+            headers = {
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: sign(subscriber["secret"], body),
+                IDEMPOTENCY_HEADER: f"{row['submission_id']}:{row['seq']}",
+            }
+            try:
+                response = await http.post(subscriber["url"], content=body, headers=headers)
+                accepted = response.is_success
+            except httpx.HTTPError:
+                accepted = False
+            if not accepted:
+                blocked.add(row["submission_id"])
+                continue
+            await self._pool.execute(
+                "INSERT INTO deliveries (subscriber_id, submission_id, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                subscriber_id, row["submission_id"], row["seq"],
+            )
+            delivered += 1
+        return delivered

@@ -1,0 +1,42 @@
+"""WebhookDeliveryWorkflow: one per subscriber, sending it the events recorded in PostgreSQL, with backoff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.webhooks import WebhookActivities
+    from schemas.messages import DeliveryInput, WebhookInput
+
+WORKFLOW_TYPE = "WebhookDeliveryWorkflow"
+# Rounds before continuing as new, so that a subscriber's history stays short however long it lives.
+ROUNDS_PER_RUN = 500
+
+
+def workflow_id_for(subscriber_id: int) -> str:
+    return f"webhook-delivery-{subscriber_id}"
+
+
+@workflow.defn(name=WORKFLOW_TYPE)
+class WebhookDeliveryWorkflow:
+    @workflow.run
+    async def run(self, request: WebhookInput) -> None:
+        wait = request.poll_seconds
+        for _ in range(ROUNDS_PER_RUN):
+            result = await workflow.execute_activity_method(
+                WebhookActivities.deliver_pending,
+                DeliveryInput(subscriber_id=request.subscriber_id),
+                start_to_close_timeout=timedelta(minutes=5),
+                summary=f"deliver to subscriber {request.subscriber_id}",
+            )
+            if result.failed_drafts:
+                # The receiver refused: back off, doubling up to the ceiling, and try the same events again.
+                wait = min(max(wait, request.poll_seconds) * 2, request.max_backoff_seconds)
+            else:
+                wait = request.poll_seconds
+                if result.pending:
+                    continue
+            await workflow.sleep(timedelta(seconds=wait), summary="back off" if result.failed_drafts else "poll")
+        workflow.continue_as_new(request)
