@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from schemas.messages import TargetSession
+from schemas.messages import StandingCommitteeMeeting, TargetSession
 
 
 async def set_session(connection: asyncpg.Connection, session: TargetSession, *, changed_by: str) -> None:
@@ -22,6 +22,21 @@ async def set_session(connection: asyncpg.Connection, session: TargetSession, *,
 async def sessions(connection: asyncpg.Connection) -> list[TargetSession]:
     rows = await connection.fetch("SELECT legislature, session, opens_on, extraordinary FROM na_sessions ORDER BY opens_on")
     return [TargetSession(**dict(r)) for r in rows]
+
+
+async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommitteeMeeting, *, changed_by: str) -> None:
+    await connection.execute(
+        """
+        INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, $2, $3)
+        ON CONFLICT (code) DO UPDATE SET meets_on = EXCLUDED.meets_on, changed_by = EXCLUDED.changed_by, updated_at = now()
+        """,
+        meeting.code, meeting.meets_on, changed_by,
+    )
+
+
+async def meetings(connection: asyncpg.Connection) -> list[StandingCommitteeMeeting]:
+    rows = await connection.fetch("SELECT code, meets_on FROM standing_committee_meetings ORDER BY meets_on")
+    return [StandingCommitteeMeeting(**dict(r)) for r in rows]
 
 
 async def running_drafts(connection: asyncpg.Connection) -> list[str]:

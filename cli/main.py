@@ -352,32 +352,24 @@ calendar_app = typer.Typer(help="The National Assembly's session calendar; runni
 app.add_typer(calendar_app, name="calendar")
 
 
-@calendar_app.command("set-session")
-def set_session(
-    code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2")],
-    opens_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="opening day")],
-    changed_by: Annotated[str, typer.Option("--by", help="who changes the calendar (recorded in each draft)")],
-    extraordinary: Annotated[bool, typer.Option(help="an extraordinary session (kỳ họp bất thường)")] = False,
-) -> None:
-    """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
+def _store_and_tell(store) -> None:
+    """Apply one calendar change in PostgreSQL, then tell every running draft the whole calendar."""
     import asyncpg
 
-    from activities.calendar import running_drafts, sessions, set_session as store
-    from schemas.messages import SessionCalendar, TargetSession
+    from activities.calendar import meetings, running_drafts, sessions
+    from schemas.messages import SessionCalendar
 
-    legislature, _, number = code.partition("-")
-    try:
-        session = TargetSession(legislature=int(legislature), session=int(number), opens_on=opens_on.date(), extraordinary=extraordinary)
-    except ValueError:
-        _fail(f"code: {code!r} is not legislature-session, e.g. 16-2")
     settings = _settings()
 
     async def change(client: Client) -> tuple[int, list[str]]:
         with _database(settings) as url:
             connection = await asyncpg.connect(url)
             try:
-                await store(connection, session, changed_by=changed_by)
-                calendar = SessionCalendar(sessions=tuple(await sessions(connection)), changed_by=changed_by)
+                changed_by = await store(connection)
+                known = await sessions(connection)
+                if not known:
+                    raise Refused("sessions: announce at least one session with `legis calendar set-session` first")
+                calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(connection)), changed_by=changed_by)
                 targets = await running_drafts(connection)
             finally:
                 await connection.close()
@@ -395,32 +387,82 @@ def set_session(
         return len(targets), failed
 
     told, failed = _run(change)
-    out.print(f"session {session.code} opens {session.opens_on}; {told - len(failed)} running drafts told", highlight=False)
+    out.print(f"{told - len(failed)} running drafts told", highlight=False)
     for line in failed:
         err.print(f"[yellow]not told[/yellow] {line}", highlight=False)
 
 
+@calendar_app.command("set-session")
+def set_session(
+    code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2")],
+    opens_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="opening day")],
+    changed_by: Annotated[str, typer.Option("--by", help="who changes the calendar (recorded in each draft)")],
+    extraordinary: Annotated[bool, typer.Option(help="an extraordinary session (kỳ họp bất thường)")] = False,
+) -> None:
+    """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
+    from activities.calendar import set_session as store_session
+    from schemas.messages import TargetSession
+
+    legislature, _, number = code.partition("-")
+    try:
+        session = TargetSession(legislature=int(legislature), session=int(number), opens_on=opens_on.date(), extraordinary=extraordinary)
+    except ValueError:
+        _fail(f"code: {code!r} is not legislature-session, e.g. 16-2")
+
+    async def store(connection) -> str:
+        await store_session(connection, session, changed_by=changed_by)
+        out.print(f"session {session.code} opens {session.opens_on}", highlight=False)
+        return changed_by
+
+    _store_and_tell(store)
+
+
+@calendar_app.command("set-meeting")
+def set_meeting(
+    code: Annotated[str, typer.Argument(help="the meeting's code, e.g. UBTVQH-52")],
+    meets_on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="the meeting's day")],
+    changed_by: Annotated[str, typer.Option("--by", help="who changes the calendar (recorded in each draft)")],
+) -> None:
+    """Add a Standing Committee meeting or move it, then tell every running draft (its 20-day cut-off follows)."""
+    from activities.calendar import set_meeting as store_meeting
+    from schemas.messages import StandingCommitteeMeeting
+
+    try:
+        meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on.date())
+    except ValidationError:
+        _fail(f"code: {code!r} may hold only letters, digits, '.', '_' and '-'")
+
+    async def store(connection) -> str:
+        await store_meeting(connection, meeting, changed_by=changed_by)
+        out.print(f"meeting {meeting.code} on {meeting.meets_on}", highlight=False)
+        return changed_by
+
+    _store_and_tell(store)
+
+
 @calendar_app.command("show")
 def show_calendar() -> None:
-    """The sessions as operators last set them."""
+    """The sessions and Standing Committee meetings as operators last set them."""
     import asyncpg
 
-    from activities.calendar import sessions
+    from activities.calendar import meetings, sessions
 
     async def fetch(url: str):
         connection = await asyncpg.connect(url)
         try:
-            return await sessions(connection)
+            return await sessions(connection), await meetings(connection)
         finally:
             await connection.close()
 
     with _database(_settings()) as url:
-        rows = asyncio.run(fetch(url))
-    table = Table(title="National Assembly sessions")
-    for column in ("session", "opens on", "kind"):
+        known_sessions, known_meetings = asyncio.run(fetch(url))
+    table = Table(title="National Assembly calendar")
+    for column in ("what", "code", "day", "kind"):
         table.add_column(column)
-    for s in rows:
-        table.add_row(s.code, str(s.opens_on), "extraordinary" if s.extraordinary else "regular")
+    for s in known_sessions:
+        table.add_row("session opens", s.code, str(s.opens_on), "extraordinary" if s.extraordinary else "regular")
+    for m in known_meetings:
+        table.add_row("Standing Committee meets", m.code, str(m.meets_on), "")
     out.print(table)
 
 

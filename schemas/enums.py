@@ -122,6 +122,7 @@ class DeadlineAnchor(str, Enum):
     STAGE_ENTRY = "STAGE_ENTRY"  # forward from entering the stage
     COMPLETE_DOSSIER = "COMPLETE_DOSSIER"  # forward from a complete dossier (hồ sơ đầy đủ)
     BEFORE_NA_SESSION = "BEFORE_NA_SESSION"  # backward from the opening of the target session
+    BEFORE_STANDING_COMMITTEE_MEETING = "BEFORE_STANDING_COMMITTEE_MEETING"  # backward from the UBTVQH meeting before that session
     NONE = "NONE"  # no statutory limit
 
 
@@ -137,6 +138,7 @@ class EventKind(str, Enum):
     POSTPONEMENT_DECIDED = "POSTPONEMENT_DECIDED"  # approved or refused
     SESSION_RESCHEDULED = "SESSION_RESCHEDULED"  # the target session's opening date moved
     SESSION_SLIPPED = "SESSION_SLIPPED"  # a cut-off was missed: the draft moves to the next session
+    MEETING_SCHEDULED = "MEETING_SCHEDULED"  # the Standing Committee meeting before the target session was set or moved
 
 
 class EscalationLevel(str, Enum):

@@ -150,10 +150,18 @@ class PostponementDecision(Message):
     reason: str = Field(default="", max_length=4000)
 
 
+class StandingCommitteeMeeting(Message):
+    """A meeting (phiên họp) of the National Assembly Standing Committee."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9._-]{1,40}$", description="e.g. UBTVQH-2027-04")
+    meets_on: date
+
+
 class SessionCalendar(Message):
-    """The National Assembly's sessions as operators last set them; sent as the `calendar_changed` update."""
+    """Sessions and Standing Committee meetings as operators last set them; sent as the `calendar_changed` update."""
 
     sessions: tuple[TargetSession, ...] = Field(min_length=1)
+    meetings: tuple[StandingCommitteeMeeting, ...] = ()
     changed_by: str = Field(min_length=1, max_length=200, description="the operator who changed the calendar")
 
     @model_validator(mode="after")

@@ -67,6 +67,9 @@ class StageRule(RuleModel):
     name_vi: str = Field(min_length=2, description="the stage's name as officials say it")
     source: str = Field(min_length=3)
     time_limit: TimeLimit | None = None
+    meeting_cutoff: TimeLimit | None = Field(
+        default=None, description="a second cut-off, before the Standing Committee meeting; the earlier one applies"
+    )
     deciders: tuple[Decider, ...] = Field(min_length=1)
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     required_documents: tuple[DocumentKind, ...] = ()
@@ -83,6 +86,8 @@ class StageRule(RuleModel):
             raise ValueError(f"{self.stage.value}: WITHDRAW is ruled by the rulebook's withdrawal section, not per stage")
         if (Outcome.RETURN_FOR_REVISION in self.outcomes) != bool(self.return_to):
             raise ValueError(f"{self.stage.value}: return_to must be given exactly when RETURN_FOR_REVISION is an outcome")
+        if self.meeting_cutoff is not None and self.meeting_cutoff.anchor is not DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING:
+            raise ValueError(f"{self.stage.value}: meeting_cutoff must be anchored BEFORE_STANDING_COMMITTEE_MEETING")
         if len({d.actor for d in self.deciders}) != len(self.deciders):
             raise ValueError(f"{self.stage.value}: an actor is listed twice among deciders")
         return self

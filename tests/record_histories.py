@@ -1,6 +1,7 @@
-"""Record the committed histories that the replay gate replays: `python -m tests.record_histories [TAG]`.
+"""Record the committed histories that the replay gate replays: `python -m tests.record_histories [TAG [SCENARIO...]]`.
 
-With a TAG the files are named `<scenario>-<TAG>.json`, so that new recordings sit beside the old.
+With a TAG the files are named `<scenario>-<TAG>.json`, so that new recordings sit beside the old;
+naming scenarios records only those ("" as TAG keeps the plain names).
 
 Run it after a deliberate, versioned change to DraftLawWorkflow (see the README), review the diff
 of tests/histories/, and commit it. It starts its own time-skipping server and PostgreSQL.
@@ -38,7 +39,7 @@ def load_history(path: Path) -> WorkflowHistory:
     return WorkflowHistory.from_json(workflow_id, raw)
 
 
-async def record(tag: str = "") -> None:
+async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
     with tempfile.TemporaryDirectory(prefix="legis-record-") as data_dir:
         server = pgserver.get_server(data_dir, cleanup_mode="delete")
         try:
@@ -55,6 +56,8 @@ async def record(tag: str = "") -> None:
                 task_queue = f"record-{uuid.uuid4().hex[:8]}"
                 async with create_worker(env.client, pool, task_queue=task_queue):
                     for name, (make_request, drive) in SCENARIOS.items():
+                        if only and name not in only:
+                            continue
                         request = make_request()
                         await drafts.start_submission(env.client, request, task_queue=task_queue)
                         await drive(env.client, request)
@@ -72,4 +75,4 @@ async def record(tag: str = "") -> None:
 
 if __name__ == "__main__":
     configure_logging("WARNING")
-    asyncio.run(record(sys.argv[1] if len(sys.argv) > 1 else ""))
+    asyncio.run(record(sys.argv[1] if len(sys.argv) > 1 else "", tuple(sys.argv[2:])))

@@ -6,7 +6,7 @@ import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 from schemas.enums import EventKind, ProcessVersion, Stage
-from schemas.messages import SessionCalendar, TargetSession
+from schemas.messages import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from tests.drafts import start_request
 from tests.scenarios import approve
 from workflows import client as drafts
@@ -81,3 +81,23 @@ async def test_a_cut_off_missed_by_waiting_slips_when_a_later_session_is_known(t
             break
         await asyncio.sleep(0.1)
     assert (row["target_session"], row["stage_deadline"]) == ("16-3", opens + timedelta(days=150 - 45))
+
+
+async def test_a_standing_committee_meeting_brings_the_cut_off_forward(time_skipping_env, ts_worker):
+    env = time_skipping_env
+    opens = today() + timedelta(days=200)
+    request, handle = await draft_awaiting_government(env, ts_worker, opens)
+    meeting = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=opens - timedelta(days=50))
+    later_meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=opens + timedelta(days=30))  # after the session: not this draft's
+    view = await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(
+        sessions=(session(2, opens),), meetings=(meeting, later_meeting), changed_by="VPQH operator"))
+    # 20 days before the meeting comes before 45 days before the session.
+    assert view.stage_deadline == meeting.meets_on - timedelta(days=20)
+    history = await drafts.history(env.client, request.submission_id)
+    scheduled = [e for e in history.entries if e.event is EventKind.MEETING_SCHEDULED]
+    assert len(scheduled) == 1 and "UBTVQH-52" in scheduled[0].label
+    # Announcing the same calendar again changes nothing and records nothing.
+    again = await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(
+        sessions=(session(2, opens),), meetings=(meeting, later_meeting), changed_by="VPQH operator"))
+    assert again.stage_deadline == view.stage_deadline
+    assert len((await drafts.history(env.client, request.submission_id)).entries) == len(history.entries)

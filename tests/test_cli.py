@@ -92,10 +92,12 @@ async def test_walkthrough(cli, tmp_path):
     assert code == 0 and "1 running drafts told" in out, err
     code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", "2027-06-01", "--by", "VPQH")
     assert code == 0 and "1 running drafts told" in out, err
+    code, out, err = await cli("calendar", "set-meeting", "UBTVQH-52", "--on", "2027-04-10", "--by", "VPQH")
+    assert code == 0 and "1 running drafts told" in out, err
     code, out, _ = await cli("status", sid, "--json")
     assert json.loads(out)["target_session"]["opens_on"] == "2027-06-01"
     code, out, _ = await cli("calendar", "show")
-    assert "16-2" in out and "2027-06-01" in out and "16-3" in out
+    assert "16-2" in out and "2027-06-01" in out and "16-3" in out and "UBTVQH-52" in out
 
     for _ in range(100):
         code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", ministry)

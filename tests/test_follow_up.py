@@ -191,3 +191,13 @@ async def test_deadline_report_counts_on_time_late_overdue_and_postponed(time_sk
         write_csv(rows, handle)
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("agency,finished_on_time,finished_late") and any(line.startswith("MOJ,1,1,0.500,1,1,1") for line in lines)
+
+
+async def test_a_completed_stage_cancels_its_pending_alarms(time_skipping_env, ts_worker):
+    env = time_skipping_env
+    request, view, handle = await draft_at_appraisal(env, ts_worker)
+    await approve(env.client, request, [S.APPRAISAL])  # on to GOVERNMENT_REVIEW, which has no time limit
+    await env.fast_forward(handle, timedelta(days=60))
+    history = await drafts.history(env.client, request.submission_id)
+    assert alarm_events(history) == []
+    assert (await drafts.status(env.client, request.submission_id)).next_alarm is None

@@ -38,6 +38,7 @@ def stage_deadline(
     *,
     entered_at: datetime,
     session_opens_on: date,
+    meeting_on: date | None = None,
     holidays: Collection[date] = (),
 ) -> date | None:
     """The last day on which the stage may still be completed, or None when no limit applies.
@@ -49,9 +50,17 @@ def stage_deadline(
         return None
     if limit.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
         return shift_days(session_opens_on, -limit.days, limit.counting, holidays)
+    if limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING:
+        return None if meeting_on is None else shift_days(meeting_on, -limit.days, limit.counting, holidays)
     return shift_days(local_day(entered_at), limit.days, limit.counting, holidays)
 
 
 def passes_at(deadline: date) -> datetime:
     """The moment a deadline is missed: the start of the next day in Vietnam."""
     return datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=VIETNAM)
+
+
+def earliest(*days: date | None) -> date | None:
+    """The earliest of the cut-offs that apply; None when none does."""
+    known = [day for day in days if day is not None]
+    return min(known) if known else None

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         RecordEventInput,
         RegistryRow,
         SessionCalendar,
+        StandingCommitteeMeeting,
         StartRequest,
         StatusView,
         TargetSession,
@@ -43,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
         pending_decision,
         return_target,
     )
-    from workflows.deadlines import VIETNAM, local_day, passes_at, stage_deadline
+    from workflows.deadlines import VIETNAM, earliest, local_day, passes_at, stage_deadline
     from workflows.follow_up import Alarm, alarms, is_late_request
     from workflows.stage_graph import resolve, stage_path
 
@@ -85,6 +86,7 @@ class DraftLawWorkflow:
         # The session the draft is aimed at, and the sessions operators last announced (for slipping).
         self._target: TargetSession = request.target_session
         self._calendar: tuple[TargetSession, ...] = ()
+        self._meetings: tuple[StandingCommitteeMeeting, ...] = ()
         # Alarms already raised for the current stage and deadline, by Alarm.key.
         self._fired: set[str] = set()
         self._history: list[HistoryEntry] = []
@@ -226,14 +228,28 @@ class DraftLawWorkflow:
         await workflow.wait_condition(lambda: self._book is not None)
         self._refuse_if(lambda: _require(calendar, SessionCalendar))
         self._calendar = tuple(sorted(calendar.sessions, key=lambda s: s.opens_on))
+        meeting_before = self._meeting_before(self._target)
+        self._meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
+        if self._meeting_before(self._target) != meeting_before:
+            self._recompute_from_calendar()
+            meeting = self._meeting_before(self._target)
+            self._append(
+                HistoryEntry(
+                    seq=self._next_seq(),
+                    at=workflow.now(),
+                    event=EventKind.MEETING_SCHEDULED,
+                    stage=self._stage,
+                    official=calendar.changed_by,
+                    deadline=self._deadline,
+                    label=f"Standing Committee meeting before session {self._target.code}: "
+                    + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"),
+                )
+            )
         announced = next((s for s in self._calendar if s.code == self._target.code), None)
         if announced is not None and announced.opens_on != self._target.opens_on:
             was = self._target.opens_on
             self._target = announced
-            if self._session_anchored():
-                self._move_deadline(self._deadline_for(self._target))
-            else:
-                self._upsert_search_attributes()
+            self._recompute_from_calendar()
             self._append(
                 HistoryEntry(
                     seq=self._next_seq(),
@@ -323,36 +339,61 @@ class DraftLawWorkflow:
             decision=decision,
         )
 
-    def _session_anchored(self) -> bool:
+    def _calendar_anchored(self) -> bool:
+        """Whether the current stage's deadline is counted back from the session or the meeting before it."""
         if self._book is None or self._stage.is_terminal:
             return False
-        limit = self._book.rule(self._stage).time_limit
-        return limit is not None and limit.anchor is DeadlineAnchor.BEFORE_NA_SESSION
-
-    def _deadline_for(self, session: TargetSession) -> date:
-        assert self._book is not None
-        deadline = stage_deadline(
-            self._book.rule(self._stage).time_limit,
-            entered_at=self._stage_since,
-            session_opens_on=session.opens_on,
-            holidays=self._book.holidays,
+        rule = self._book.rule(self._stage)
+        return any(
+            limit is not None and limit.anchor in (DeadlineAnchor.BEFORE_NA_SESSION, DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING)
+            for limit in (rule.time_limit, rule.meeting_cutoff)
         )
-        assert deadline is not None
-        return deadline
+
+    def _meeting_before(self, session: TargetSession) -> StandingCommitteeMeeting | None:
+        """The last announced Standing Committee meeting before the session opens: the one that discusses the draft."""
+        return next((m for m in reversed(self._meetings) if m.meets_on < session.opens_on), None)
+
+    def _deadline_for(self, session: TargetSession) -> date | None:
+        """The current stage's deadline if the draft aimed at `session`: the earliest cut-off that applies."""
+        assert self._book is not None
+        rule = self._book.rule(self._stage)
+        meeting = self._meeting_before(session)
+        return earliest(*(
+            stage_deadline(
+                limit,
+                entered_at=self._stage_since,
+                session_opens_on=session.opens_on,
+                meeting_on=meeting.meets_on if meeting else None,
+                holidays=self._book.holidays,
+            )
+            for limit in (rule.time_limit, rule.meeting_cutoff)
+        ))
+
+    def _recompute_from_calendar(self) -> None:
+        deadline = self._deadline_for(self._target) if self._calendar_anchored() else self._deadline
+        if deadline != self._deadline and deadline is not None:
+            self._move_deadline(deadline)
+        else:
+            self._upsert_search_attributes()
 
     def _cutoff_missed(self) -> bool:
-        return self._session_anchored() and self._deadline is not None and passes_at(self._deadline) <= workflow.now()
+        return self._calendar_anchored() and self._deadline is not None and passes_at(self._deadline) <= workflow.now()
 
     def _slip(self) -> bool:
         """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""
         now = workflow.now()
-        later = (s for s in self._calendar if s.opens_on > self._target.opens_on and passes_at(self._deadline_for(s)) > now)
+        later = (
+            s for s in self._calendar
+            if s.opens_on > self._target.opens_on and (cutoff := self._deadline_for(s)) is not None and passes_at(cutoff) > now
+        )
         following = next(later, None)
         if following is None:
             return False
         missed = self._target
         self._target = following
-        self._move_deadline(self._deadline_for(following))
+        new_deadline = self._deadline_for(following)
+        assert new_deadline is not None
+        self._move_deadline(new_deadline)
         self._append(
             HistoryEntry(
                 seq=self._next_seq(),
@@ -451,16 +492,7 @@ class DraftLawWorkflow:
         self._overdue = False
         self._fired = set()
         self._pending_postponement = None
-        self._deadline = (
-            None
-            if stage.is_terminal
-            else stage_deadline(
-                self._book.rule(stage).time_limit,
-                entered_at=at,
-                session_opens_on=self._target.opens_on,
-                holidays=self._book.holidays,
-            )
-        )
+        self._deadline = None if stage.is_terminal else self._deadline_for(self._target)
         self._upsert_search_attributes()
         self._refresh_details()
 
