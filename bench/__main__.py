@@ -153,7 +153,7 @@ def _percentile(samples: list[float], q: float) -> float:
 
 
 async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_drafts: int) -> None:
-    say(f"\n## Update round trip (decide-like `file_dossier` update, audit write included in the workflow's work)")
+    say("\n## Update round trip (decide-like `file_dossier` update, audit write included in the workflow's work)")
     queue = f"lat-{uuid.uuid4().hex[:6]}"
     async with create_worker(client, pool, task_queue=queue):
         for n_drafts in (1, concurrent_drafts):

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import traceback
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta, timezone

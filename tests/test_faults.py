@@ -21,6 +21,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.database import create_pool, migrate
 from schemas.enums import Stage
+from tests.polling import eventually
 from tests.scenarios import SCENARIOS, approve
 from tests.test_dev_stack import free_port
 from workers.dev_stack import temporal_binary
@@ -67,7 +68,7 @@ async def test_worker_killed_in_the_middle_of_activities(dev_env, database_url, 
     worker = start_worker_process(dev_env, database_url, task_queue)
     try:
         requests = await open_drafts(dev_env.client, task_queue)
-        await _wait_for(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = ANY($1)",
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = ANY($1)",
                                               [r.submission_id for r in requests]), lambda n: n == len(requests))
         # Hold the registry so that the next audit writes stop half-way through their transaction...
         async with pool.acquire() as blocker:
@@ -75,7 +76,7 @@ async def test_worker_killed_in_the_middle_of_activities(dev_env, database_url, 
             await transaction.start()
             await blocker.execute("LOCK TABLE submissions IN EXCLUSIVE MODE")
             driving = drive(dev_env.client, requests)
-            await _wait_for(lambda: pool.fetchval("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"), lambda n: n >= 1)
+            await eventually(lambda: pool.fetchval("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"), lambda n: n >= 1)
             # ...and kill the worker while they wait.
             worker.kill()
             worker.wait()
@@ -146,12 +147,3 @@ async def _connect(address: str) -> Client:
         except RuntimeError:
             await asyncio.sleep(0.5)
     raise AssertionError(f"Temporal at {address} did not come up")
-
-
-async def _wait_for(probe, ok, seconds: float = 60):
-    for _ in range(int(seconds * 10)):
-        value = await probe()
-        if ok(value):
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"condition not met within {seconds}s; last value {value!r}")

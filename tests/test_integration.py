@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
 from typing import Any
@@ -14,6 +13,7 @@ from temporalio.client import WorkflowFailureError
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from schemas.enums import Outcome, Stage
+from tests.polling import eventually
 from tests.drafts import decision, start_request
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -77,7 +77,7 @@ async def test_audit_trail_and_registry_follow_the_draft(dev_env, dev_worker, po
 
     wanted = drafts.workflow_id_for(request.submission_id)
     by_stage_and_ministry = drafts.list_query(stage=S.APPRAISAL, ministry=request.lead_ministry)
-    await _wait(lambda: listed(by_stage_and_ministry), lambda ids: wanted in ids)
+    await eventually(lambda: listed(by_stage_and_ministry), lambda ids: wanted in ids)
     assert wanted not in await listed(drafts.list_query(stage=S.DRAFTING, ministry=request.lead_ministry))
     described = await drafts.draft(client, request.submission_id).describe()
     attrs = described.typed_search_attributes
@@ -122,19 +122,11 @@ def _json(value):
 
 
 async def _wait_rows(pool, submission_id: str, n: int):
-    return await _wait(
+    return await eventually(
         lambda: pool.fetch("SELECT * FROM audit_events WHERE submission_id = $1 ORDER BY seq", submission_id),
         lambda rows: len(rows) >= n,
     )
 
-
-async def _wait(probe, ok, seconds: float = 20):
-    for _ in range(int(seconds * 10)):
-        value = await probe()
-        if ok(value):
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"condition not met within {seconds}s; last value: {value!r}")
 
 
 async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, dev_worker):

@@ -15,6 +15,7 @@ import pytest
 from activities.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, new_secret
 from schemas.enums import Stage
 from schemas.messages import WebhookInput
+from tests.polling import eventually
 from tests.drafts import start_request
 from tests.scenarios import approve
 from workers.worker import create_worker
@@ -85,9 +86,9 @@ async def test_failing_then_recovering_receiver_gets_each_event_once_in_order(de
             await drafts.start_submission(client, request, task_queue=task_queue)
         await asyncio.gather(*(approve(client, r, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]) for r in requests))
         ids = [r.submission_id for r in requests]
-        expected = await _wait_for(lambda: pool.fetch("SELECT submission_id, seq FROM audit_events WHERE submission_id = ANY($1)", ids),
+        expected = await eventually(lambda: pool.fetch("SELECT submission_id, seq FROM audit_events WHERE submission_id = ANY($1)", ids),
                                    lambda rows: len(rows) == 8)
-        await _wait_for(lambda: _accepted(receiver), lambda n: n >= len(expected))
+        await eventually(lambda: _accepted(receiver), lambda n: n >= len(expected))
         await delivery.cancel()
 
     keys = [e["idempotency_key"] for e in receiver.accepted]
@@ -103,12 +104,3 @@ async def test_failing_then_recovering_receiver_gets_each_event_once_in_order(de
 async def _accepted(receiver: Receiver) -> int:
     with receiver.lock:
         return len(receiver.accepted)
-
-
-async def _wait_for(probe, ok, seconds: float = 60):
-    for _ in range(int(seconds * 10)):
-        value = await probe()
-        if ok(value):
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"condition not met within {seconds}s; last value {value!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import asyncpg
@@ -13,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import DossierFiling, StartRequest, StatusView
+from tests.polling import eventually
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, start_request
 from workflows import client as drafts
 from workflows.deadlines import passes_at
@@ -165,7 +165,7 @@ async def test_bad_decision_is_refused_and_the_draft_stays_healthy(time_skipping
     # Refused in the validator, the bad decisions never entered the history or the audit trail.
     assert sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED for e in events) == 2
     # SUBMITTED and the two accepted decisions: nothing of the refused ones.
-    await _until(lambda: _count(pool, request.submission_id), 3)
+    await eventually(lambda: _count(pool, request.submission_id), lambda n: n == 3)
 
 
 async def test_repeated_start_returns_the_same_draft(time_skipping_env, ts_worker):
@@ -187,7 +187,8 @@ async def test_unanswered_stage_records_its_deadline_at_the_right_virtual_time(t
     handle = await open_draft(client, ts_worker, request)
     view = await approve_through(client, request, PATH_2025[:9])
     assert view.stage is S.PROMULGATION and view.stage_deadline is not None
-    history = await _until_event(client, request.submission_id, EventKind.DEADLINE_PASSED)
+    history = await eventually(lambda: drafts.history(client, request.submission_id),
+                               lambda h: any(e.event is EventKind.DEADLINE_PASSED for e in h.entries), 30)
     passed = next(e for e in history.entries if e.event is EventKind.DEADLINE_PASSED)
     assert passed.stage is S.PROMULGATION
     assert passes_at(view.stage_deadline) <= passed.at < passes_at(view.stage_deadline) + timedelta(minutes=1)
@@ -198,20 +199,3 @@ async def test_unanswered_stage_records_its_deadline_at_the_right_virtual_time(t
 
 async def _count(pool, submission_id) -> int:
     return await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", submission_id)
-
-
-async def _until(probe, expected, seconds: float = 20):
-    for _ in range(int(seconds * 10)):
-        if (got := await probe()) == expected:
-            return got
-        await asyncio.sleep(0.1)
-    assert await probe() == expected
-
-
-async def _until_event(client, submission_id: str, kind: EventKind, seconds: float = 30):
-    for _ in range(int(seconds * 10)):
-        history = await drafts.history(client, submission_id)
-        if any(e.event is kind for e in history.entries):
-            return history
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no {kind.value} within {seconds}s")
