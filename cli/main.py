@@ -296,6 +296,30 @@ def history(submission_id: str, as_json: AsJson = False) -> None:
     out.print(table)
 
 
+@app.command()
+def export(
+    submission_id: str,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to this file instead of standard output")] = None,
+) -> None:
+    """A draft's history as Akoma Ntoso XML: text versions as <eventRef>, decisions as <step>."""
+    from schemas.akoma_ntoso import to_akoma_ntoso
+
+    async def fetch(client: Client):
+        status = await drafts.status(client, submission_id)
+        history = await drafts.history(client, submission_id)
+        described = await drafts.draft(client, submission_id).describe()
+        # The memo holds a title only for drafts that are not classified.
+        classified = "title" not in described.raw_description.workflow_execution_info.memo.fields
+        return to_akoma_ntoso(status, history, classified=classified)
+
+    xml = _run(fetch)
+    if output:
+        output.write_text(xml, encoding="utf-8")
+        out.print(f"written: {output}")
+    else:
+        print(xml)
+
+
 @app.command("list")
 def list_drafts(
     stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage")] = None,

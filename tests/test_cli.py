@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from activities.database import create_pool
+from schemas.akoma_ntoso import parse_steps
 from workers.worker import create_worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
@@ -75,6 +76,10 @@ async def test_walkthrough(cli, tmp_path):
     code, out, _ = await cli("history", sid, "--json")
     assert [e["event"] for e in json.loads(out)["entries"]] == [
         "SUBMITTED", "DECISION", "DECISION", "DECISION", "POSTPONEMENT_REQUESTED", "POSTPONEMENT_DECIDED", "DECISION"]
+
+    code, out, _ = await cli("export", sid, "-o", str(tmp_path / "draft.akn.xml"))
+    steps, versions = parse_steps((tmp_path / "draft.akn.xml").read_text(encoding="utf-8"))
+    assert code == 0 and [s.outcome for s in steps] == ["APPROVE", "APPROVE", "APPROVE", "RETURN_FOR_REVISION"] and len(versions) == 1
 
     csv_file = tmp_path / "report.csv"
     for _ in range(50):

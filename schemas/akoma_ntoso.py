@@ -1,0 +1,127 @@
+"""A draft's history as Akoma Ntoso (OASIS LegalDocML 3.0): the versions of its text as `<lifecycle>`
+`<eventRef>`s and every decision as a `<workflow>` `<step>` with date, agent, role and outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+from schemas.enums import DocumentKind, EventKind
+from schemas.messages import HistoryView, StatusView
+
+AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+ET.register_namespace("", AKN)
+
+
+def _q(tag: str) -> str:
+    return f"{{{AKN}}}{tag}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decision as a `<step>` says it; what `parse_steps` gives back."""
+
+    seq: int
+    date: str
+    agent: str
+    role: str
+    outcome: str
+    stage: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of the draft text as an `<eventRef>`: the filing that produced it."""
+
+    seq: int
+    date: str
+    sha256: str
+
+
+def steps_of(history: HistoryView) -> list[Step]:
+    return [
+        Step(seq=e.seq, date=e.at.date().isoformat(), agent=e.agency_code or "", role=e.role.value if e.role else "",
+             outcome=e.outcome.value if e.outcome else "", stage=e.stage.value)
+        for e in history.entries
+        if e.event is EventKind.DECISION
+    ]
+
+
+def versions_of(history: HistoryView) -> list[Version]:
+    """Each new content hash of the draft text (DRAFT_TEXT) filed or attached is a new version."""
+    seen: set[str] = set()
+    found = []
+    for entry in history.entries:
+        for doc in entry.documents:
+            if doc.kind is DocumentKind.DRAFT_TEXT and doc.sha256 not in seen:
+                seen.add(doc.sha256)
+                found.append(Version(seq=entry.seq, date=entry.at.date().isoformat(), sha256=doc.sha256))
+    return found
+
+
+def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool) -> str:
+    """Well-formed Akoma Ntoso XML for a draft; a classified draft's title stays out."""
+    first_day = history.entries[0].at.date().isoformat()
+    year = first_day[:4]
+    work = f"/akn/vn/bill/{year}/{status.submission_id}"
+    root = ET.Element(_q("akomaNtoso"))
+    bill = ET.SubElement(root, _q("bill"), name="draftLaw")
+    meta = ET.SubElement(bill, _q("meta"))
+    identification = ET.SubElement(meta, _q("identification"), source="#legis")
+    for level, uri in (("FRBRWork", work), ("FRBRExpression", f"{work}/vie@"), ("FRBRManifestation", f"{work}/vie@.akn")):
+        frbr = ET.SubElement(identification, _q(level))
+        ET.SubElement(frbr, _q("FRBRthis"), value=f"{uri}/!main" if level == "FRBRWork" else uri)
+        ET.SubElement(frbr, _q("FRBRuri"), value=uri)
+        ET.SubElement(frbr, _q("FRBRdate"), date=first_day, name="submission")
+        ET.SubElement(frbr, _q("FRBRauthor"), href=f"#{status.lead_ministry}")
+        if level == "FRBRWork":
+            ET.SubElement(frbr, _q("FRBRcountry"), value="vn")
+        if level == "FRBRExpression":
+            ET.SubElement(frbr, _q("FRBRlanguage"), language="vie")
+
+    lifecycle = ET.SubElement(meta, _q("lifecycle"), source="#legis")
+    for number, version in enumerate(versions_of(history), 1):
+        ET.SubElement(lifecycle, _q("eventRef"), eId=f"evt_{version.seq}", date=version.date,
+                      source=f"#text_v{number}", type="generation" if number == 1 else "amendment")
+    workflow = ET.SubElement(meta, _q("workflow"), source="#legis")
+    for step in steps_of(history):
+        ET.SubElement(workflow, _q("step"), eId=f"step_{step.seq}", date=step.date, by=f"#{step.agent}",
+                      **{"as": f"#{step.role}"}, outcome=f"#{step.outcome}", refersTo=f"#{step.stage}")
+
+    references = ET.SubElement(meta, _q("references"), source="#legis")
+    ET.SubElement(references, _q("TLCOrganization"), eId="legis", href="/ontology/organization/vn/legis", showAs="legis")
+    steps = steps_of(history)
+    for agent in sorted({s.agent for s in steps} | {status.lead_ministry}):
+        ET.SubElement(references, _q("TLCOrganization"), eId=agent, href=f"/ontology/organization/vn/{agent}", showAs=agent)
+    for role in sorted({s.role for s in steps}):
+        ET.SubElement(references, _q("TLCRole"), eId=role, href=f"/ontology/role/vn/{role}", showAs=role)
+    for concept in sorted({s.outcome for s in steps} | {s.stage for s in steps}):
+        ET.SubElement(references, _q("TLCConcept"), eId=concept, href=f"/ontology/concept/legis/{concept}", showAs=concept)
+    for number, version in enumerate(versions_of(history), 1):
+        ET.SubElement(references, _q("TLCReference"), eId=f"text_v{number}", href=f"/sha256/{version.sha256}",
+                      showAs=f"draft text v{number}")
+
+    preface = ET.SubElement(bill, _q("preface"))
+    long_title = ET.SubElement(ET.SubElement(preface, _q("longTitle")), _q("p"))
+    long_title.text = f"Draft law {status.submission_id}" if classified else status.title
+    body = ET.SubElement(bill, _q("body"))
+    content = ET.SubElement(ET.SubElement(body, _q("paragraph"), eId="para_1"), _q("content"))
+    ET.SubElement(content, _q("p")).text = "The text is held by the lead ministry's document system; its versions are listed by hash."
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def parse_steps(xml: str) -> tuple[list[Step], list[Version]]:
+    """Read the steps and text versions back from exported XML."""
+    root = ET.fromstring(xml)
+    steps = [
+        Step(seq=int(s.get("eId").removeprefix("step_")), date=s.get("date"), agent=s.get("by").lstrip("#"),
+             role=s.get("as").lstrip("#"), outcome=s.get("outcome").lstrip("#"), stage=s.get("refersTo").lstrip("#"))
+        for s in root.iter(_q("step"))
+    ]
+    hashes = {r.get("eId"): r.get("href").removeprefix("/sha256/") for r in root.iter(_q("TLCReference"))}
+    versions = [
+        Version(seq=int(e.get("eId").removeprefix("evt_")), date=e.get("date"), sha256=hashes[e.get("source").lstrip("#")])
+        for e in root.iter(_q("eventRef"))
+    ]
+    return steps, versions
