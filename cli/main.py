@@ -396,23 +396,63 @@ def _store_and_tell(store) -> None:
                 targets = await running_drafts(connection)
             finally:
                 await connection.close()
-        failed = []
-        for done, submission_id in enumerate(targets, 1):
-            try:
-                # A draft whose workers are all down must not hold up the others.
-                await asyncio.wait_for(drafts.tell_calendar(client, submission_id, calendar), 30)
-            except (RPCError, WorkflowUpdateFailedError) as refused:
-                failed.append(f"{submission_id}: {refused}")
-            except TimeoutError:
-                failed.append(f"{submission_id}: no worker answered within 30 s; run the command again later")
-            if done % 100 == 0 or done == len(targets):
-                err.print(f"told {done}/{len(targets)} running drafts", highlight=False)
-        return len(targets), failed
+        return await _tell_each(targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar))
 
-    told, failed = _run(change)
+    _report_told(*_run(change))
+
+
+async def _tell_each(submission_ids: list[str], send) -> tuple[int, list[str]]:
+    """Send one update to each draft in turn, with progress; returns how many and the failures."""
+    failed = []
+    for done, submission_id in enumerate(submission_ids, 1):
+        try:
+            # A draft whose workers are all down must not hold up the others.
+            await asyncio.wait_for(send(submission_id), 30)
+        except (RPCError, WorkflowUpdateFailedError) as refused:
+            failed.append(f"{submission_id}: {refused.cause.message if isinstance(getattr(refused, 'cause', None), ApplicationError) else refused}")
+        except TimeoutError:
+            failed.append(f"{submission_id}: no worker answered within 30 s; run the command again later")
+        if done % 100 == 0 or done == len(submission_ids):
+            err.print(f"told {done}/{len(submission_ids)} running drafts", highlight=False)
+    return len(submission_ids), failed
+
+
+def _report_told(told: int, failed: list[str]) -> None:
     out.print(f"{told - len(failed)} running drafts told", highlight=False)
     for line in failed:
         err.print(f"[yellow]not told[/yellow] {line}", highlight=False)
+
+
+@app.command("remap-agency")
+def remap_agency(
+    old_code: str,
+    new_code: str,
+    changed_by: Annotated[str, typer.Option("--by", help="who makes the change (recorded in each draft)")],
+    reason: Annotated[str, typer.Option(help="e.g. the decree that merged the ministries")],
+) -> None:
+    """Replace a lead ministry's code by another in every running draft (ministries merged); each audit trail records it."""
+    import asyncpg
+
+    from schemas.messages import AgencyRemap
+
+    try:
+        remap = AgencyRemap(old_code=old_code, new_code=new_code, changed_by=changed_by, reason=reason)
+    except ValidationError as invalid:
+        _fail(f"AgencyRemap refused: {_describe(invalid)}")
+    settings = _settings()
+
+    async def change(client: Client) -> tuple[int, list[str]]:
+        with _database(settings) as url:
+            connection = await asyncpg.connect(url)
+            try:
+                rows = await connection.fetch(
+                    "SELECT submission_id FROM submissions WHERE lead_ministry = $1 "
+                    "AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') ORDER BY submission_id", old_code)
+            finally:
+                await connection.close()
+        return await _tell_each([r["submission_id"] for r in rows], lambda sid: drafts.remap_agency(client, sid, remap))
+
+    _report_told(*_run(change))
 
 
 @calendar_app.command("set-session")

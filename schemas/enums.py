@@ -138,6 +138,7 @@ class EventKind(str, Enum):
     POSTPONEMENT_DECIDED = "POSTPONEMENT_DECIDED"  # approved or refused
     SESSION_RESCHEDULED = "SESSION_RESCHEDULED"  # the target session's opening date moved
     SESSION_SLIPPED = "SESSION_SLIPPED"  # a cut-off was missed: the draft moves to the next session
+    AGENCY_REMAPPED = "AGENCY_REMAPPED"  # the lead ministry's code was replaced after a reorganisation
     MEETING_SCHEDULED = "MEETING_SCHEDULED"  # the Standing Committee meeting before the target session was set or moved
 
 

@@ -292,3 +292,18 @@ class WebhookInput(Message):
     subscriber_id: int
     poll_seconds: float = Field(default=5.0, gt=0, le=3600)
     max_backoff_seconds: float = Field(default=300.0, gt=0)
+
+
+class AgencyRemap(Message):
+    """A ministry's code replaced by another (ministries merged in 2025); sent as the `remap_agency` update."""
+
+    old_code: AgencyCode
+    new_code: AgencyCode
+    changed_by: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=3, max_length=1000)
+
+    @model_validator(mode="after")
+    def _differ(self) -> AgencyRemap:
+        if self.old_code == self.new_code:
+            raise ValueError("new_code: must differ from old_code")
+        return self

@@ -104,8 +104,14 @@ async def test_walkthrough(cli, tmp_path):
     code, out, _ = await cli("calendar", "show")
     assert "16-2" in out and "2027-06-01" in out and "16-3" in out and "UBTVQH-52" in out
 
+    merged = "M" + ministry
+    code, out, err = await cli("remap-agency", ministry, merged, "--by", "VPCP", "--reason", "ministries merged")
+    assert code == 0 and "1 running drafts told" in out, err
+    code, out, _ = await cli("status", sid, "--json")
+    assert json.loads(out)["lead_ministry"] == merged
+
     for _ in range(100):
-        code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", ministry)
+        code, out, _ = await cli("list", "--stage", "DRAFTING", "--ministry", merged)
         if f"draft-law-{sid}" in out:
             break
         await asyncio.sleep(0.2)

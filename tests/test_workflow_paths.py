@@ -11,11 +11,12 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
-from schemas.messages import DossierFiling, StartRequest, StatusView
+from schemas.messages import AgencyRemap, DossierFiling, StartRequest, StatusView
 from tests.polling import eventually
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, start_request
 from workflows import client as drafts
 from workflows.deadlines import passes_at
+from workflows.draft_law import DraftLawWorkflow
 
 S = Stage
 
@@ -199,3 +200,27 @@ async def test_unanswered_stage_records_its_deadline_at_the_right_virtual_time(t
 
 async def _count(pool, submission_id) -> int:
     return await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", submission_id)
+
+
+async def test_a_merged_ministry_takes_over_the_draft(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:2])
+    remap = AgencyRemap(old_code=request.lead_ministry, new_code="BKHCN", changed_by="VPCP operator",
+                        reason="Nghị định hợp nhất bộ (2025)")
+    view = await handle.execute_update(DraftLawWorkflow.remap_agency, remap)
+    assert view.lead_ministry == "BKHCN"
+    old_ministry = decision(request, S.DRAFTING)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await drafts.decide(client, request.submission_id, old_ministry)
+    assert refused.value.cause.details[0] == {"field": "agency_code", "rule": "lead_ministry_only"}
+    view = await drafts.decide(client, request.submission_id, old_ministry.model_copy(update={"agency_code": "BKHCN"}))
+    assert view.stage is S.APPRAISAL
+    with pytest.raises(WorkflowUpdateFailedError):
+        await handle.execute_update(DraftLawWorkflow.remap_agency, remap)  # no longer led by the old code
+    remapped = await eventually(
+        lambda: pool.fetchrow("SELECT e.label, s.lead_ministry FROM audit_events e JOIN submissions s USING (submission_id) "
+                              "WHERE e.submission_id = $1 AND e.event = 'AGENCY_REMAPPED'", request.submission_id),
+        lambda row: row is not None and row["lead_ministry"] == "BKHCN")
+    assert remapped["label"] == f"lead ministry {request.lead_ministry} is now BKHCN"

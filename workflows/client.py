@@ -11,6 +11,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from schemas.enums import Stage
 from schemas.messages import (
+    AgencyRemap,
     Decision,
     DossierFiling,
     HistoryView,
@@ -75,6 +76,10 @@ async def decide_postponement(
     client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None
 ) -> StatusView:
     return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide_postponement, decision, id=request_id)
+
+
+async def remap_agency(client: Client, submission_id: str, remap: AgencyRemap) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.remap_agency, remap)
 
 
 async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> StatusView:

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         PostponementRequest,
         RecordEventInput,
         RegistryRow,
+        AgencyRemap,
         SessionCalendar,
         StandingCommitteeMeeting,
         StartRequest,
@@ -85,6 +86,8 @@ class DraftLawWorkflow:
         self._pending_postponement: PostponementRequest | None = None
         # The session the draft is aimed at, and the sessions operators last announced (for slipping).
         self._target: TargetSession = request.target_session
+        # The lead ministry's code, which a reorganisation may replace while the draft runs.
+        self._lead_ministry = request.lead_ministry
         self._calendar: tuple[TargetSession, ...] = ()
         self._meetings: tuple[StandingCommitteeMeeting, ...] = ()
         # Alarms already raised for the current stage and deadline, by Alarm.key.
@@ -266,6 +269,40 @@ class DraftLawWorkflow:
         self._refresh_details()
         return self.status()
 
+    @workflow.update
+    async def remap_agency(self, remap: AgencyRemap) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_remap(remap))
+        self._lead_ministry = remap.new_code
+        self._append(
+            HistoryEntry(
+                seq=self._next_seq(),
+                at=workflow.now(),
+                event=EventKind.AGENCY_REMAPPED,
+                stage=self._stage,
+                agency_code=remap.new_code,
+                official=remap.changed_by,
+                reasons=remap.reason,
+                label=f"lead ministry {remap.old_code} is now {remap.new_code}",
+            )
+        )
+        if not self._request.classified:
+            workflow.upsert_memo({"lead_ministry": remap.new_code})
+        self._upsert_search_attributes()
+        self._refresh_details()
+        return self.status()
+
+    @remap_agency.validator
+    def validate_remap_agency(self, remap: AgencyRemap) -> None:
+        self._refuse_if(lambda: self._check_remap(remap))
+
+    def _check_remap(self, remap: AgencyRemap) -> None:
+        _require(remap, AgencyRemap)
+        if self._stage.is_terminal:
+            raise DecisionRefused("old_code", "draft_closed", f"the draft is {self._stage.value}; its record is final")
+        if remap.old_code != self._lead_ministry:
+            raise DecisionRefused("old_code", "lead_ministry_only", f"this draft is led by {self._lead_ministry}, not {remap.old_code}")
+
     @calendar_changed.validator
     def validate_calendar_changed(self, calendar: SessionCalendar) -> None:
         self._refuse_if(lambda: _require(calendar, SessionCalendar))
@@ -279,7 +316,7 @@ class DraftLawWorkflow:
             submission_id=request.submission_id,
             workflow_id=workflow.info().workflow_id,
             title=request.title,
-            lead_ministry=request.lead_ministry,
+            lead_ministry=self._lead_ministry,
             process_version=request.process_version,
             rulebook_version=self._book.version if self._book else "",
             session_procedure=request.session_procedure,
@@ -309,7 +346,7 @@ class DraftLawWorkflow:
             self._book,
             self._path,
             stage=self._stage,
-            lead_ministry=self._request.lead_ministry,
+            lead_ministry=self._lead_ministry,
             dossier=self._dossier.keys(),
             decision=decision,
         )
@@ -322,7 +359,7 @@ class DraftLawWorkflow:
             self._book,
             stage=self._stage,
             deadline=self._deadline,
-            lead_ministry=self._request.lead_ministry,
+            lead_ministry=self._lead_ministry,
             pending=self._pending_postponement,
             request=request,
         )
@@ -334,7 +371,7 @@ class DraftLawWorkflow:
         check_postponement_decision(
             self._book,
             stage=self._stage,
-            lead_ministry=self._request.lead_ministry,
+            lead_ministry=self._lead_ministry,
             pending=self._pending_postponement,
             decision=decision,
         )
@@ -423,7 +460,7 @@ class DraftLawWorkflow:
         _require(filing, DossierFiling)
         if self._book is None:
             return
-        check_filing(self._book, stage=self._stage, lead_ministry=self._request.lead_ministry, filing=filing)
+        check_filing(self._book, stage=self._stage, lead_ministry=self._lead_ministry, filing=filing)
 
     @staticmethod
     def _refuse_if(check) -> None:
@@ -504,7 +541,7 @@ class DraftLawWorkflow:
         ]
         if not self._request.classified:
             updates += [
-                sa.LEAD_MINISTRY.value_set(self._request.lead_ministry),
+                sa.LEAD_MINISTRY.value_set(self._lead_ministry),
                 sa.TARGET_SESSION.value_set(self._target.code),
             ]
         workflow.upsert_search_attributes(updates)
@@ -582,7 +619,7 @@ class DraftLawWorkflow:
             submission_id=request.submission_id,
             workflow_id=workflow.info().workflow_id,
             title=None if request.classified else request.title,
-            lead_ministry=request.lead_ministry,
+            lead_ministry=self._lead_ministry,
             process_version=request.process_version,
             target_session=self._target.code,
             stage=self._stage,
@@ -596,13 +633,13 @@ class DraftLawWorkflow:
         if self._stage.is_terminal or self._book is None:
             return ""
         actor = self._book.rule(self._stage).deciders[0].actor
-        return self._request.lead_ministry if actor is Actor.LEAD_MINISTRY else actor.value
+        return self._lead_ministry if actor is Actor.LEAD_MINISTRY else actor.value
 
     def _refresh_details(self) -> None:
         """The markdown an operator reads under "Current details" in the Web UI."""
         lines = [f"**Stage:** {self._stage.value} since {self._stage_since:%Y-%m-%d %H:%M} UTC"]
         if not self._request.classified:
-            lines.insert(0, f"**{self._request.title}** ({self._request.lead_ministry})")
+            lines.insert(0, f"**{self._request.title}** ({self._lead_ministry})")
         if self._deadline:
             lines.append(f"**Deadline:** {self._deadline}" + (" — OVERDUE" if self._overdue else ""))
         pending = pending_decision(self._book, self._stage, self._dossier) if self._book else None
