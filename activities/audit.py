@@ -15,9 +15,10 @@ log = structlog.get_logger(__name__)
 _INSERT_EVENT = """
 INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
                           actor, agency_code, role, official, reasons, documents, vote, loop,
-                          deadline, label, escalation_level, requested_deadline, approved, late_request)
+                          deadline, label, escalation_level, requested_deadline, approved, late_request,
+                          version, about_version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
-        $17, $18, $19, $20, $21, $22)
+        $17, $18, $19, $20, $21, $22, $23, $24)
 ON CONFLICT (submission_id, seq) DO NOTHING
 """
 
@@ -69,6 +70,8 @@ class AuditActivities:
                 entry.requested_deadline,
                 entry.approved,
                 entry.late_request,
+                entry.version,
+                entry.about_version,
             )
             await connection.execute(
                 _UPSERT_REGISTRY,

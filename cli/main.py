@@ -320,6 +320,40 @@ def export(
         print(xml)
 
 
+@app.command()
+def versions(
+    submission_id: str,
+    compare: Annotated[tuple[int, int] | None, typer.Option(help="two version numbers to compare by content hash")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The versions of a draft's dossier (each filing that changed a document), or two of them compared by hash."""
+    view = _run(lambda client: drafts.versions(client, submission_id))
+    if as_json:
+        _print_json(view)
+        return
+    if compare is None:
+        table = Table(title=f"dossier versions of {submission_id}")
+        for column in ("version", "event #", "at (UTC)", "documents (kind: sha256)"):
+            table.add_column(column)
+        for v in view.versions:
+            table.add_row(str(v.number), str(v.seq), f"{v.at:%Y-%m-%d %H:%M}", "\n".join(f"{d.kind.value}: {d.sha256[:16]}" for d in v.documents))
+        out.print(table)
+        return
+    by_number = {v.number: v for v in view.versions}
+    missing = [n for n in compare if n not in by_number]
+    if missing:
+        _fail(f"compare: no version {missing[0]}; this draft has {len(view.versions)}")
+    left, right = ({d.kind: d.sha256 for d in by_number[n].documents} for n in compare)
+    table = Table(title=f"{submission_id}: version {compare[0]} against {compare[1]}")
+    for column in ("document", f"v{compare[0]}", f"v{compare[1]}", "change"):
+        table.add_column(column)
+    for kind in sorted(left.keys() | right.keys(), key=lambda k: k.value):
+        a, b = left.get(kind), right.get(kind)
+        change = "added" if a is None else "removed" if b is None else "same" if a == b else "changed"
+        table.add_row(kind.value, (a or "")[:16], (b or "")[:16], change)
+    out.print(table)
+
+
 @app.command("list")
 def list_drafts(
     stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage")] = None,

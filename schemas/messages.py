@@ -208,6 +208,8 @@ class HistoryEntry(Message):
     requested_deadline: date | None = Field(default=None, description="for postponements: the date asked for")
     approved: bool | None = Field(default=None, description="for a decided postponement")
     late_request: bool | None = Field(default=None, description="a postponement asked in the last days before the deadline")
+    version: int | None = Field(default=None, description="the dossier version this event's documents created")
+    about_version: int | None = Field(default=None, description="for a decision: the dossier version it was taken on")
 
 
 class StatusView(Message):
@@ -307,3 +309,17 @@ class AgencyRemap(Message):
         if self.old_code == self.new_code:
             raise ValueError("new_code: must differ from old_code")
         return self
+
+
+class DossierVersion(Message):
+    """The whole dossier (latest document of each kind) after one filing that changed it."""
+
+    number: int = Field(ge=1)
+    seq: int = Field(ge=1, description="the history event that created it")
+    at: datetime
+    documents: tuple[DocumentRef, ...]
+
+
+class VersionsView(Message):
+    submission_id: str
+    versions: tuple[DossierVersion, ...]

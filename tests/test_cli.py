@@ -77,6 +77,13 @@ async def test_walkthrough(cli, tmp_path):
     assert [e["event"] for e in json.loads(out)["entries"]] == [
         "SUBMITTED", "DECISION", "DECISION", "DECISION", "POSTPONEMENT_REQUESTED", "POSTPONEMENT_DECIDED", "DECISION"]
 
+    code, out, _ = await cli("versions", sid, "--json")
+    assert code == 0 and [v["number"] for v in json.loads(out)["versions"]] == [1, 2, 3, 4]
+    code, out, _ = await cli("versions", sid, "--compare", "3", "4")
+    assert code == 0 and "APPRAISAL_REPORT" in out and "added" in out and "changed" not in out
+    code, _, err = await cli("versions", sid, "--compare", "3", "9")
+    assert code == 2 and "compare: no version 9" in err
+
     code, out, _ = await cli("export", sid, "-o", str(tmp_path / "draft.akn.xml"))
     steps, versions = parse_steps((tmp_path / "draft.akn.xml").read_text(encoding="utf-8"))
     assert code == 0 and [s.outcome for s in steps] == ["APPROVE", "APPROVE", "APPROVE", "RETURN_FOR_REVISION"] and len(versions) == 1

@@ -224,3 +224,22 @@ async def test_a_merged_ministry_takes_over_the_draft(time_skipping_env, ts_work
                               "WHERE e.submission_id = $1 AND e.event = 'AGENCY_REMAPPED'", request.submission_id),
         lambda row: row is not None and row["lead_ministry"] == "BKHCN")
     assert remapped["label"] == f"lead ministry {request.lead_ministry} is now BKHCN"
+
+
+async def test_each_filing_that_changes_a_document_is_a_new_version(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    request = start_request()
+    await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:3])  # three approvals, each attaching new documents
+    back = await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
+    assert back.stage is S.DRAFTING
+    same = decision(request, S.DRAFTING)  # the same documents again: no new version
+    redraft = same.model_copy(update={"documents": tuple(d if d.kind is not DocumentKind.DRAFT_TEXT else document(DocumentKind.DRAFT_TEXT, "v2")
+                                                          for d in same.documents)})
+    await drafts.decide(client, request.submission_id, redraft)
+    versions = (await drafts.versions(client, request.submission_id)).versions
+    assert [v.number for v in versions] == [1, 2, 3, 4]
+    texts = [next(d.sha256 for d in v.documents if d.kind is DocumentKind.DRAFT_TEXT) for v in versions[2:]]
+    assert texts == [document(DocumentKind.DRAFT_TEXT).sha256, document(DocumentKind.DRAFT_TEXT, "v2").sha256]
+    decisions = [e for e in (await drafts.history(client, request.submission_id)).entries if e.event is EventKind.DECISION]
+    assert [(e.about_version, e.version) for e in decisions] == [(None, 1), (1, 2), (2, 3), (3, None), (3, 4)]

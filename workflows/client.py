@@ -20,6 +20,7 @@ from schemas.messages import (
     SessionCalendar,
     StartRequest,
     StatusView,
+    VersionsView,
 )
 from workflows import search_attributes as sa
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
@@ -88,6 +89,10 @@ async def tell_calendar(client: Client, submission_id: str, calendar: SessionCal
 
 async def status(client: Client, submission_id: str) -> StatusView:
     return await draft(client, submission_id).query(DraftLawWorkflow.status)
+
+
+async def versions(client: Client, submission_id: str) -> VersionsView:
+    return await draft(client, submission_id).query(DraftLawWorkflow.versions)
 
 
 async def history(client: Client, submission_id: str) -> HistoryView:

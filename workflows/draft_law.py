@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         Decision,
         DocumentRef,
         DossierFiling,
+        DossierVersion,
         HistoryEntry,
         HistoryView,
         LoadRulebookInput,
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         StartRequest,
         StatusView,
         TargetSession,
+        VersionsView,
         VoteCount,
     )
     from schemas.rulebook import Rulebook
@@ -81,6 +83,7 @@ class DraftLawWorkflow:
         self._deadline: date | None = None
         self._overdue = False
         self._dossier: dict[DocumentKind, DocumentRef] = {}
+        self._versions: list[DossierVersion] = []
         self._returns: dict[Stage, int] = {}
         self._last_vote: VoteCount | None = None
         self._pending_postponement: PostponementRequest | None = None
@@ -143,12 +146,13 @@ class DraftLawWorkflow:
     async def file_dossier(self, filing: DossierFiling) -> StatusView:
         await workflow.wait_condition(lambda: self._book is not None)
         self._refuse_if(lambda: self._check_filing(filing))
-        for doc in filing.documents:
-            self._dossier[doc.kind] = doc
+        seq = self._next_seq()
+        version = self._file(filing.documents, seq)
         self._append(
             HistoryEntry(
-                seq=self._next_seq(),
+                seq=seq,
                 at=workflow.now(),
+                version=version,
                 event=EventKind.DOSSIER_FILED,
                 stage=self._stage,
                 actor=filing.actor,
@@ -333,6 +337,10 @@ class DraftLawWorkflow:
         )
 
     @workflow.query
+    def versions(self) -> VersionsView:
+        return VersionsView(submission_id=self._request.submission_id, versions=tuple(self._versions))
+
+    @workflow.query
     def history(self) -> HistoryView:
         return HistoryView(submission_id=self._request.submission_id, entries=tuple(self._history))
 
@@ -476,10 +484,22 @@ class DraftLawWorkflow:
                 str(refused), {"field": refused.field, "rule": refused.rule}, type="DecisionRefused", non_retryable=True
             ) from None
 
+    def _file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
+        """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
+        if all((held := self._dossier.get(doc.kind)) is not None and held.sha256 == doc.sha256 for doc in documents):
+            return None
+        for doc in documents:
+            self._dossier[doc.kind] = doc
+        self._versions.append(
+            DossierVersion(number=len(self._versions) + 1, seq=seq, at=workflow.now(), documents=tuple(self._dossier.values()))
+        )
+        return len(self._versions)
+
     def _apply_decision(self, decision: Decision) -> None:
         assert self._book is not None
-        for doc in decision.documents:
-            self._dossier[doc.kind] = doc
+        seq = self._next_seq()
+        about_version = len(self._versions) or None
+        version = self._file(decision.documents, seq)
         return_to = None
         if decision.outcome is Outcome.RETURN_FOR_REVISION:
             return_to = return_target(self._book, self._path, decision)
@@ -496,8 +516,10 @@ class DraftLawWorkflow:
         now = workflow.now()
         self._append(
             HistoryEntry(
-                seq=self._next_seq(),
+                seq=seq,
                 at=now,
+                version=version,
+                about_version=about_version,
                 event=EventKind.DECISION,
                 stage=self._stage,
                 to_stage=to_stage,
