@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from schemas.rulebook import Rulebook
 from schemas.enums import (
     Actor,
     DocumentKind,
@@ -323,3 +324,34 @@ class DossierVersion(Message):
 class VersionsView(Message):
     submission_id: str
     versions: tuple[DossierVersion, ...]
+
+
+class DraftState(Message):
+    """Everything a draft's workflow knows, carried into its next run when its history grows long."""
+
+    rulebook: Rulebook
+    stage: Stage
+    stage_since: datetime
+    deadline: date | None
+    overdue: bool
+    dossier: tuple[DocumentRef, ...]
+    versions: tuple[DossierVersion, ...]
+    returns: tuple[tuple[Stage, int], ...]
+    last_vote: VoteCount | None
+    pending_postponement: PostponementRequest | None
+    target: TargetSession
+    lead_ministry: str
+    calendar: tuple[TargetSession, ...]
+    meetings: tuple[StandingCommitteeMeeting, ...]
+    fired: tuple[str, ...]
+    history: tuple[HistoryEntry, ...]
+
+
+class DraftLawInput(StartRequest):
+    """The workflow's input: the upstream start request, plus the state a run hands to the next.
+
+    Upstream systems send a plain StartRequest; `carried` is set only by the workflow itself when it
+    continues as new.
+    """
+
+    carried: DraftState | None = None

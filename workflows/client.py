@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.enums import Stage
 from schemas.messages import (
     AgencyRemap,
     Decision,
     DossierFiling,
+    DraftLawInput,
     HistoryView,
     PostponementDecision,
     PostponementRequest,
@@ -42,7 +45,7 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
     try:
         handle = await client.start_workflow(
             DraftLawWorkflow.run,
-            request,
+            DraftLawInput(**request.model_dump()),
             id=workflow_id,
             task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -88,15 +91,26 @@ async def tell_calendar(client: Client, submission_id: str, calendar: SessionCal
 
 
 async def status(client: Client, submission_id: str) -> StatusView:
-    return await draft(client, submission_id).query(DraftLawWorkflow.status)
+    return await _query(client, submission_id, DraftLawWorkflow.status)
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:
-    return await draft(client, submission_id).query(DraftLawWorkflow.versions)
+    return await _query(client, submission_id, DraftLawWorkflow.versions)
 
 
 async def history(client: Client, submission_id: str) -> HistoryView:
-    return await draft(client, submission_id).query(DraftLawWorkflow.history)
+    return await _query(client, submission_id, DraftLawWorkflow.history)
+
+
+async def _query(client: Client, submission_id: str, query, *, attempts: int = 50):
+    """A query, retried while a draft's new run (after continue-as-new) has not had its first task yet."""
+    for attempt in range(attempts):
+        try:
+            return await draft(client, submission_id).query(query)
+        except RPCError as not_ready:
+            if not_ready.status is not RPCStatusCode.FAILED_PRECONDITION or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.1)
 
 
 def list_query(*, stage: Stage | None = None, ministry: str | None = None, session: str | None = None) -> str:

@@ -20,6 +20,8 @@ with workflow.unsafe.imports_passed_through():
         DocumentRef,
         DossierFiling,
         DossierVersion,
+        DraftLawInput,
+        DraftState,
         HistoryEntry,
         HistoryView,
         LoadRulebookInput,
@@ -74,7 +76,7 @@ def _require(message: object, model: type) -> None:
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
-    def __init__(self, request: StartRequest) -> None:
+    def __init__(self, request: DraftLawInput) -> None:
         self._request = request
         self._path = stage_path(request.process_version, request.session_procedure)
         self._book: Rulebook | None = None
@@ -98,9 +100,34 @@ class DraftLawWorkflow:
         self._history: list[HistoryEntry] = []
         # Events not yet in the audit trail, written in order by the main loop alone.
         self._outbox: list[HistoryEntry] = []
+        if request.carried is not None:
+            self._restore(request.carried)
 
     @workflow.run
-    async def run(self, request: StartRequest) -> StatusView:
+    async def run(self, request: DraftLawInput) -> StatusView:
+        if request.carried is None:
+            await self._open(request)
+        while True:
+            await self._flush_outbox()
+            if self._stage.is_terminal:
+                break
+            if workflow.info().is_continue_as_new_suggested():
+                # A long-lived draft starts a fresh run with its whole state; nothing is lost or written twice.
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._flush_outbox()
+                if not self._stage.is_terminal:
+                    workflow.continue_as_new(
+                        request.model_copy(update={"carried": self._carried_state()}),
+                        memo=self._memo(),
+                        search_attributes=workflow.info().typed_search_attributes,
+                    )
+                continue
+            await self._wait_for_event_or_alarm()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._flush_outbox()
+        return self.status()
+
+    async def _open(self, request: StartRequest) -> None:
         expected_id = workflow_id_for(request.submission_id)
         if workflow.info().workflow_id != expected_id:
             raise ApplicationError(
@@ -115,19 +142,58 @@ class DraftLawWorkflow:
             retry_policy=_ACTIVITY_RETRY,
             summary=f"pin rulebook {request.process_version.value}",
         )
-        workflow.upsert_memo({"rulebook": f"{self._book.process_version.value} {self._book.version} ({self._book.digest})"})
+        workflow.upsert_memo({"rulebook": self._memo()["rulebook"]})
         if not request.classified:
             workflow.upsert_memo({"title": request.title, "lead_ministry": request.lead_ministry})
         self._enter(self._stage, workflow.now())
         self._append(HistoryEntry(seq=1, at=workflow.now(), event=EventKind.SUBMITTED, stage=self._stage, to_stage=self._stage))
-        while True:
-            await self._flush_outbox()
-            if self._stage.is_terminal:
-                break
-            await self._wait_for_event_or_alarm()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush_outbox()
-        return self.status()
+
+    def _memo(self) -> dict[str, str]:
+        """What the Web UI shows as the draft's memo; a classified draft's title and ministry stay out."""
+        assert self._book is not None
+        memo = {"rulebook": f"{self._book.process_version.value} {self._book.version} ({self._book.digest})"}
+        if not self._request.classified:
+            memo |= {"title": self._request.title, "lead_ministry": self._lead_ministry}
+        return memo
+
+    def _carried_state(self) -> DraftState:
+        assert self._book is not None and not self._outbox
+        return DraftState(
+            rulebook=self._book,
+            stage=self._stage,
+            stage_since=self._stage_since,
+            deadline=self._deadline,
+            overdue=self._overdue,
+            dossier=tuple(self._dossier.values()),
+            versions=tuple(self._versions),
+            returns=tuple(self._returns.items()),
+            last_vote=self._last_vote,
+            pending_postponement=self._pending_postponement,
+            target=self._target,
+            lead_ministry=self._lead_ministry,
+            calendar=self._calendar,
+            meetings=self._meetings,
+            fired=tuple(sorted(self._fired)),
+            history=tuple(self._history),
+        )
+
+    def _restore(self, state: DraftState) -> None:
+        self._book = state.rulebook
+        self._stage = state.stage
+        self._stage_since = state.stage_since
+        self._deadline = state.deadline
+        self._overdue = state.overdue
+        self._dossier = {doc.kind: doc for doc in state.dossier}
+        self._versions = list(state.versions)
+        self._returns = dict(state.returns)
+        self._last_vote = state.last_vote
+        self._pending_postponement = state.pending_postponement
+        self._target = state.target
+        self._lead_ministry = state.lead_ministry
+        self._calendar = state.calendar
+        self._meetings = state.meetings
+        self._fired = set(state.fired)
+        self._history = list(state.history)
 
     # Decisions -------------------------------------------------------------------------------
 

@@ -1,0 +1,98 @@
+"""Long histories: with the server's suggestion threshold lowered, a draft continues as new, several
+times, carrying its whole state, its pending deadlines and its audit numbering."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from schemas.enums import EventKind, Outcome, Stage
+from schemas.messages import SessionCalendar, TargetSession
+from tests.conftest import TIME_SKIPPING_FLAGS
+from tests.drafts import FAILING_VOTE, decision, start_request
+from tests.polling import eventually
+from tests.scenarios import approve
+from tests.test_follow_up import answer, ask
+from workers.dev_stack import temporal_binary
+from workers.worker import create_worker
+from workflows import client as drafts
+from workflows import search_attributes as sa
+from workflows.draft_law import DraftLawWorkflow
+
+S = Stage
+
+
+@pytest.fixture(scope="module")
+async def short_history_env():
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        dev_server_existing_path=temporal_binary(),
+        dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=40"],
+        search_attributes=sa.ALL,
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(short_history_env, pool):
+    env = short_history_env
+    client = env.client
+    request = start_request()
+    task_queue = f"can-{uuid.uuid4().hex[:8]}"
+    async with create_worker(client, pool, task_queue=task_queue):
+        with env.with_time_skipping_disabled():
+            await drafts.start_submission(client, request, task_queue=task_queue)
+        handle = client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING])
+        # Returned by appraisal, redrafted; the appraisal deadline postponed, then overrun.
+        await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
+        await approve(client, request, [S.DRAFTING])
+        deadline = (await drafts.status(client, request.submission_id)).stage_deadline
+        await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, deadline + timedelta(days=10)))
+        await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
+        await env.fast_forward(handle, timedelta(days=60))
+        status = await drafts.status(client, request.submission_id)
+        assert status.overdue and status.stage_deadline == deadline + timedelta(days=10)
+        await approve(client, request, [S.APPRAISAL, S.GOVERNMENT_REVIEW])
+        # The session is brought forward past the cut-off: the draft slips to the next one.
+        soon = request.target_session.model_copy(update={"opens_on": status.stage_since.date()})
+        later = TargetSession(legislature=16, session=3, opens_on=request.target_session.opens_on + timedelta(days=200))
+        await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(soon, later), changed_by="op"))
+        # Sent back by the Government, then through the Assembly with a failed vote first.
+        await drafts.decide(client, request.submission_id, decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION,
+                                                                    return_to=S.GOVERNMENT_REVIEW))
+        await approve(client, request, [S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
+        await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
+        await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.RETURN_FOR_REVISION))
+        await approve(client, request, [S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
+                                        S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION])
+        final = await handle.result()
+        history = await drafts.history(client, request.submission_id)
+
+    assert final.stage is S.PROMULGATED and final.revision_loops == 3 and final.target_session.code == "16-3"
+    assert [e.seq for e in history.entries] == list(range(1, len(history.entries) + 1))
+    kinds = {e.event for e in history.entries}
+    assert {EventKind.POSTPONEMENT_DECIDED, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_SLIPPED} <= kinds
+    runs = 0
+    async for wf in client.list_workflows(f"WorkflowId = '{handle.id}'"):
+        runs += 1
+    assert runs >= 3, f"expected several runs, saw {runs}"
+    rows = await eventually(lambda: pool.fetch("SELECT seq FROM audit_events WHERE submission_id = $1 ORDER BY seq", request.submission_id),
+                            lambda r: len(r) == len(history.entries))
+    assert [r["seq"] for r in rows] == [e.seq for e in history.entries]
+    described = await handle.describe()
+    assert await described.memo_value("title") == request.title
+    assert described.typed_search_attributes.get(sa.STAGE) == "PROMULGATED"
+    first_run = client.get_workflow_handle(handle.id, run_id=await _first_run_id(client, handle.id))
+    first_events = [e.event_type async for e in first_run.fetch_history_events()]
+    assert first_events[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+
+
+async def _first_run_id(client, workflow_id: str) -> str:
+    runs = [wf async for wf in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
+    return min(runs, key=lambda wf: wf.start_time).run_id
