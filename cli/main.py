@@ -126,6 +126,8 @@ def _print_status(view: StatusView) -> None:
     if view.pending_postponement:
         asked = view.pending_postponement
         rows.append(("postponement asked", f"to {asked.new_deadline} by {asked.actor.value}/{asked.agency_code}: awaiting decision"))
+    for open_point in view.open_points:
+        rows.append((f"disagreement {open_point.point.point_id}", f"{', '.join(open_point.point.parties)}: awaiting {open_point.with_actor.value}"))
     if view.next_alarm:
         rows.append(("next alarm", view.next_alarm))
     if view.last_vote:
@@ -227,6 +229,26 @@ def _database(settings: Settings):
             yield url
     else:
         _fail("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)")
+
+
+@app.command("raise-disagreement")
+def raise_disagreement(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
+    """The Government Office sends a point ministries still disagree on to the Deputy Prime Minister (JSON Disagreement)."""
+    from schemas.messages import Disagreement
+
+    point = _read(file, Disagreement)
+    view = _run(lambda client: drafts.raise_disagreement(client, submission_id, point))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@app.command("rule")
+def rule(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
+    """The Deputy Prime Minister rules or escalates to the Prime Minister, who rules last (JSON Ruling)."""
+    from schemas.messages import Ruling
+
+    ruling = _read(file, Ruling)
+    view = _run(lambda client: drafts.rule_on_disagreement(client, submission_id, ruling))
+    _print_json(view) if as_json else _print_status(view)
 
 
 @app.command()

@@ -138,6 +138,9 @@ class EventKind(str, Enum):
     POSTPONEMENT_DECIDED = "POSTPONEMENT_DECIDED"  # approved or refused
     SESSION_RESCHEDULED = "SESSION_RESCHEDULED"  # the target session's opening date moved
     SESSION_SLIPPED = "SESSION_SLIPPED"  # a cut-off was missed: the draft moves to the next session
+    DISAGREEMENT_RAISED = "DISAGREEMENT_RAISED"  # ministries still disagree after the Government Office's coordination
+    DISAGREEMENT_ESCALATED = "DISAGREEMENT_ESCALATED"  # the Deputy Prime Minister sends the point to the Prime Minister
+    DISAGREEMENT_RULED = "DISAGREEMENT_RULED"  # the ruling that binds the draft (ý kiến chỉ đạo)
     AGENCY_REMAPPED = "AGENCY_REMAPPED"  # the lead ministry's code was replaced after a reorganisation
     MEETING_SCHEDULED = "MEETING_SCHEDULED"  # the Standing Committee meeting before the target session was set or moved
 

@@ -230,6 +230,7 @@ class StatusView(Message):
     revision_loops: int
     last_vote: VoteCount | None
     pending_postponement: PostponementRequest | None = None
+    open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
     next_alarm: str | None = Field(default=None, description="the next warning or escalation and when it falls")
 
 
@@ -326,6 +327,45 @@ class VersionsView(Message):
     versions: tuple[DossierVersion, ...]
 
 
+class Disagreement(Message):
+    """A point on which ministries still disagree after the Government Office's coordination; the
+    `raise_disagreement` update. It goes to the Deputy Prime Minister in charge."""
+
+    point_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,40}$")
+    summary: str = Field(min_length=3, max_length=2000)
+    parties: tuple[AgencyCode, ...] = Field(min_length=2, description="the agencies that disagree")
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+
+
+class Ruling(Message):
+    """The Deputy Prime Minister's or Prime Minister's answer on a point; the `rule_on_disagreement` update.
+
+    A Deputy Prime Minister may instead escalate the point to the Prime Minister.
+    """
+
+    point_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,40}$")
+    escalate: bool = False
+    ruling: str = Field(default="", max_length=4000)
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _ruling_or_escalation(self) -> Ruling:
+        if not self.escalate and len(self.ruling.strip()) < 3:
+            raise ValueError("ruling: required unless the point is escalated")
+        return self
+
+
+class OpenPoint(Message):
+    point: Disagreement
+    with_actor: Actor = Field(description="who must rule now: DEPUTY_PM, then PM")
+
+
 class DraftState(Message):
     """Everything a draft's workflow knows, carried into its next run when its history grows long."""
 
@@ -345,6 +385,7 @@ class DraftState(Message):
     meetings: tuple[StandingCommitteeMeeting, ...]
     fired: tuple[str, ...]
     history: tuple[HistoryEntry, ...]
+    open_points: tuple[OpenPoint, ...] = ()
 
 
 class DraftLawInput(StartRequest):

@@ -104,6 +104,11 @@ class Rulebook(RuleModel):
     withdrawal: tuple[Decider, ...] = Field(min_length=1, description="who may withdraw a draft (rút dự án)")
     filing: tuple[Decider, ...] = Field(min_length=1, description="who may file documents to the dossier (gửi hồ sơ)")
     follow_up: FollowUp
+    arbitration: tuple[Decider, ...] = Field(
+        default=(Decider(actor=Actor.DEPUTY_PM, roles=(Role.DEPUTY_PRIME_MINISTER,)), Decider(actor=Actor.PM, roles=(Role.PRIME_MINISTER,))),
+        description="who rules on ministries' disagreements, in order of escalation",
+    )
+    arbitration_stage: Stage = Field(default=Stage.GOVERNMENT_REVIEW, description="where the Government Office coordinates")
     public_holidays: tuple[Holiday, ...] = Field(
         default=(), description="days off that WORKING_DAYS limits skip besides weekends (Tết and the other holidays)"
     )

@@ -13,6 +13,9 @@ import pytest
 
 from activities.database import create_pool
 from schemas.akoma_ntoso import parse_steps
+from schemas.enums import Stage
+from schemas.messages import StartRequest
+from tests.scenarios import approve
 from workers.worker import create_worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
@@ -158,3 +161,19 @@ async def test_subscribers_add_list_remove(cli, dev_env):
     assert (await delivery.describe()).status.name == "CANCELED"
     code, _, err = await cli("subscribers", "remove", "999999")
     assert code == 2 and "no subscriber 999999" in err
+
+
+async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
+    sid = f"ARB-{uuid.uuid4().hex[:8]}"
+    ministry = "ARB" + uuid.uuid4().hex[:6].upper()
+    for source in EXAMPLES.glob("*.json"):
+        (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
+    request = StartRequest.model_validate_json((tmp_path / "start-request.json").read_text(encoding="utf-8"))
+    await approve(dev_env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL])
+    code, out, err = await cli("raise-disagreement", sid, str(tmp_path / "07-disagreement.json"), "--json")
+    assert code == 0 and json.loads(out)["open_points"][0]["with_actor"] == "DEPUTY_PM", err
+    code, out, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"), "--json")
+    assert code == 0 and json.loads(out)["open_points"] == [], err
+    code, _, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"))
+    assert code == 2 and "point_id: no open point P1" in err

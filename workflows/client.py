@@ -15,11 +15,13 @@ from schemas.enums import Stage
 from schemas.messages import (
     AgencyRemap,
     Decision,
+    Disagreement,
     DossierFiling,
     DraftLawInput,
     HistoryView,
     PostponementDecision,
     PostponementRequest,
+    Ruling,
     SessionCalendar,
     StartRequest,
     StatusView,
@@ -80,6 +82,14 @@ async def decide_postponement(
     client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None
 ) -> StatusView:
     return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide_postponement, decision, id=request_id)
+
+
+async def raise_disagreement(client: Client, submission_id: str, point: Disagreement) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.raise_disagreement, point)
+
+
+async def rule_on_disagreement(client: Client, submission_id: str, ruling: Ruling) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.rule_on_disagreement, ruling)
 
 
 async def remap_agency(client: Client, submission_id: str, remap: AgencyRemap) -> StatusView:

@@ -13,6 +13,9 @@ from schemas.enums import Actor, DocumentKind, Outcome, Stage
 from schemas.messages import (
     DeciderView,
     Decision,
+    Disagreement,
+    OpenPoint,
+    Ruling,
     DossierFiling,
     PendingDecision,
     PostponementDecision,
@@ -37,6 +40,7 @@ def check_decision(
     lead_ministry: str,
     dossier: Collection[DocumentKind],
     decision: Decision,
+    open_points: Collection[str] = (),
 ) -> None:
     _check_stage(stage, decision.stage)
     if decision.outcome is Outcome.WITHDRAW:
@@ -47,6 +51,9 @@ def check_decision(
         allowed = ", ".join(o.value for o in rule.outcomes)
         raise DecisionRefused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {stage.value}; allowed: {allowed}")
     _check_authority(rule.deciders, decision.actor, decision.role, decision.agency_code, lead_ministry, f"decide {stage.value}", "stage_authority")
+    if decision.outcome is Outcome.APPROVE and open_points:
+        raise DecisionRefused("outcome", "open_disagreements",
+                              f"{stage.value} cannot be approved while points await a ruling: {', '.join(sorted(open_points))}")
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE):
         missing = missing_documents(rule.required_documents, dossier, decision.documents)
         if missing:
@@ -94,6 +101,29 @@ def check_postponement_decision(
         raise DecisionRefused("stage", "pending_request", f"no postponement of {stage.value} is awaiting a decision")
     _check_authority(book.rule(stage).postponement_authority, decision.actor, decision.role, decision.agency_code,
                      lead_ministry, f"decide a postponement of {stage.value}", "postponement_authority")
+
+
+def check_disagreement(
+    book: Rulebook, *, stage: Stage, lead_ministry: str, known_points: Collection[str], point: Disagreement
+) -> None:
+    if stage is not book.arbitration_stage:
+        raise DecisionRefused("stage", "coordination_stage",
+                              f"disagreements are raised during {book.arbitration_stage.value}, not {stage.value}")
+    if point.point_id in known_points:
+        raise DecisionRefused("point_id", "unique_point", f"point {point.point_id} was raised already")
+    _check_authority(book.rule(stage).deciders, point.actor, point.role, point.agency_code, lead_ministry,
+                     "raise a disagreement", "coordination_authority")
+
+
+def check_ruling(book: Rulebook, *, lead_ministry: str, open_points: dict[str, OpenPoint], ruling: Ruling) -> None:
+    point = open_points.get(ruling.point_id)
+    if point is None:
+        raise DecisionRefused("point_id", "open_point", f"no open point {ruling.point_id}")
+    level = next(d for d in book.arbitration if d.actor is point.with_actor)
+    _check_authority((level,), ruling.actor, ruling.role, ruling.agency_code, lead_ministry,
+                     f"rule on point {ruling.point_id} now", "arbitration_level")
+    if ruling.escalate and level is book.arbitration[-1]:
+        raise DecisionRefused("escalate", "arbitration_level", f"{level.actor.value} rules last; there is no one to escalate to")
 
 
 def return_target(book: Rulebook, path: tuple[Stage, ...], decision: Decision) -> Stage:

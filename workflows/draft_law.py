@@ -16,7 +16,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.rulebook import load_pinned_rulebook
     from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EventKind, Outcome, Stage
     from schemas.messages import (
+        AgencyRemap,
         Decision,
+        Disagreement,
         DocumentRef,
         DossierFiling,
         DossierVersion,
@@ -25,11 +27,12 @@ with workflow.unsafe.imports_passed_through():
         HistoryEntry,
         HistoryView,
         LoadRulebookInput,
+        OpenPoint,
         PostponementDecision,
         PostponementRequest,
         RecordEventInput,
         RegistryRow,
-        AgencyRemap,
+        Ruling,
         SessionCalendar,
         StandingCommitteeMeeting,
         StartRequest,
@@ -43,9 +46,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.decision_rules import (
         DecisionRefused,
         check_decision,
+        check_disagreement,
         check_filing,
         check_postponement_decision,
         check_postponement_request,
+        check_ruling,
         pending_decision,
         return_target,
     )
@@ -89,6 +94,8 @@ class DraftLawWorkflow:
         self._returns: dict[Stage, int] = {}
         self._last_vote: VoteCount | None = None
         self._pending_postponement: PostponementRequest | None = None
+        # Disagreements between ministries awaiting a ruling, by point ID.
+        self._open_points: dict[str, OpenPoint] = {}
         # The session the draft is aimed at, and the sessions operators last announced (for slipping).
         self._target: TargetSession = request.target_session
         # The lead ministry's code, which a reorganisation may replace while the draft runs.
@@ -175,6 +182,7 @@ class DraftLawWorkflow:
             meetings=self._meetings,
             fired=tuple(sorted(self._fired)),
             history=tuple(self._history),
+            open_points=tuple(self._open_points.values()),
         )
 
     def _restore(self, state: DraftState) -> None:
@@ -194,6 +202,7 @@ class DraftLawWorkflow:
         self._meetings = state.meetings
         self._fired = set(state.fired)
         self._history = list(state.history)
+        self._open_points = {p.point.point_id: p for p in state.open_points}
 
     # Decisions -------------------------------------------------------------------------------
 
@@ -340,6 +349,62 @@ class DraftLawWorkflow:
         return self.status()
 
     @workflow.update
+    async def raise_disagreement(self, point: Disagreement) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_disagreement(point))
+        assert self._book is not None
+        self._open_points[point.point_id] = OpenPoint(point=point, with_actor=self._book.arbitration[0].actor)
+        self._append(HistoryEntry(
+            seq=self._next_seq(), at=workflow.now(), event=EventKind.DISAGREEMENT_RAISED, stage=self._stage, actor=point.actor,
+            agency_code=point.agency_code, role=point.role, official=point.official, reasons=point.summary,
+            label=f"point {point.point_id}: {', '.join(point.parties)} disagree; to {self._book.arbitration[0].actor.value}",
+        ))
+        self._refresh_details()
+        return self.status()
+
+    @raise_disagreement.validator
+    def validate_raise_disagreement(self, point: Disagreement) -> None:
+        self._refuse_if(lambda: self._check_disagreement(point))
+
+    @workflow.update
+    async def rule_on_disagreement(self, ruling: Ruling) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_ruling(ruling))
+        assert self._book is not None
+        open_point = self._open_points[ruling.point_id]
+        if ruling.escalate:
+            levels = [d.actor for d in self._book.arbitration]
+            above = levels[levels.index(open_point.with_actor) + 1]
+            self._open_points[ruling.point_id] = open_point.model_copy(update={"with_actor": above})
+            event, label = EventKind.DISAGREEMENT_ESCALATED, f"point {ruling.point_id}: escalated to {above.value}"
+        else:
+            del self._open_points[ruling.point_id]
+            event, label = EventKind.DISAGREEMENT_RULED, f"point {ruling.point_id}: ruled by {ruling.actor.value}"
+        self._append(HistoryEntry(
+            seq=self._next_seq(), at=workflow.now(), event=event, stage=self._stage, actor=ruling.actor,
+            agency_code=ruling.agency_code, role=ruling.role, official=ruling.official, reasons=ruling.ruling, label=label,
+        ))
+        self._refresh_details()
+        return self.status()
+
+    @rule_on_disagreement.validator
+    def validate_rule_on_disagreement(self, ruling: Ruling) -> None:
+        self._refuse_if(lambda: self._check_ruling(ruling))
+
+    def _check_disagreement(self, point: Disagreement) -> None:
+        _require(point, Disagreement)
+        if self._book is None:
+            return
+        raised = {e.label.split(":")[0].removeprefix("point ") for e in self._history if e.event is EventKind.DISAGREEMENT_RAISED and e.label}
+        check_disagreement(self._book, stage=self._stage, lead_ministry=self._lead_ministry, known_points=raised, point=point)
+
+    def _check_ruling(self, ruling: Ruling) -> None:
+        _require(ruling, Ruling)
+        if self._book is None:
+            return
+        check_ruling(self._book, lead_ministry=self._lead_ministry, open_points=self._open_points, ruling=ruling)
+
+    @workflow.update
     async def remap_agency(self, remap: AgencyRemap) -> StatusView:
         await workflow.wait_condition(lambda: self._book is not None)
         self._refuse_if(lambda: self._check_remap(remap))
@@ -399,6 +464,7 @@ class DraftLawWorkflow:
             revision_loops=sum(self._returns.values()),
             last_vote=self._last_vote,
             pending_postponement=self._pending_postponement,
+            open_points=tuple(self._open_points.values()),
             next_alarm=next((f"{a.label}: {a.at.astimezone(VIETNAM):%Y-%m-%d %H:%M} ICT" for a in self._alarms_due_later()), None),
         )
 
@@ -423,6 +489,7 @@ class DraftLawWorkflow:
             lead_ministry=self._lead_ministry,
             dossier=self._dossier.keys(),
             decision=decision,
+            open_points=self._open_points.keys(),
         )
 
     def _check_postponement_request(self, request: PostponementRequest) -> None:
