@@ -314,7 +314,7 @@ def main(
     waiting: int = typer.Option(10_000, help="drafts left waiting for the memory figure"),
     cache: int = typer.Option(Settings().max_cached_workflows, help="the worker's LEGIS_MAX_CACHED_WORKFLOWS for the memory figure"),
     submissions: int = typer.Option(100_000, help="registry rows for the query figures"),
-    only: list[str] = typer.Option(list(PARTS), help=f"run only these parts: {', '.join(PARTS)}"),
+    only: list[str] = typer.Option(list(PARTS), help=f"run only this part (repeat for several): {', '.join(PARTS)}"),
 ) -> None:
     """Run every benchmark and print its figures (about 10 minutes with the defaults on 2 cores)."""
     unknown = set(only) - set(PARTS)
