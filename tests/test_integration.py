@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import logging
 from collections import Counter
 from typing import Any
 
@@ -101,9 +102,10 @@ async def test_a_retried_audit_write_leaves_exactly_one_row(dev_env, pool):
     assert [(r["seq"], r["n"]) for r in rows] == [(1, 1), (2, 1)]
 
 
-async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(dev_env, dev_worker, pool):
+async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(dev_env, dev_worker, pool, caplog, capsys):
+    caplog.set_level(logging.DEBUG)
     client = dev_env.client
-    request = start_request(prefix="SECRET", classified=True)
+    request = start_request(prefix="SECRET", classified=True).model_copy(update={"title": "Luật về bảo vệ bí mật quốc phòng X"})
     await drafts.start_submission(client, request, task_queue=dev_worker)
     await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))
     await _wait_rows(pool, request.submission_id, 2)
@@ -113,6 +115,8 @@ async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(
     assert "title" not in described.raw_description.workflow_execution_info.memo.fields
     assert described.typed_search_attributes.get(sa.LEAD_MINISTRY) is None
     assert described.typed_search_attributes.get(sa.STAGE) == "LEGISLATIVE_PROGRAMME"
+    logged = caplog.text + capsys.readouterr().out
+    assert request.submission_id in logged and request.title not in logged
 
 
 def _json(value):
