@@ -31,7 +31,7 @@ from schemas.messages import (
     StatusView,
 )
 from workers.log_config import configure_logging
-from workers.settings import Settings
+from workers.settings import Settings, temporal_client
 from workflows import client as drafts
 from workflows.deadlines import VIETNAM, local_day
 
@@ -82,7 +82,7 @@ def _run(action: Callable[[Client], Awaitable[Any]]) -> Any:
     async def with_client() -> Any:
         settings = _settings()
         try:
-            client = await drafts.connect(settings.temporal_address, settings.namespace)
+            client = await temporal_client(settings)
         except RuntimeError as down:
             raise Refused(f"cannot reach Temporal at {settings.temporal_address}: {down} (is `legis dev` running?)") from None
         return await action(client)

@@ -17,10 +17,9 @@ import structlog
 from temporalio.client import Client
 
 from activities.database import create_pool, migrate
-from workers.settings import Settings
+from workers.settings import Settings, temporal_client
 from workers.worker import create_worker
 from workflows import search_attributes as sa
-from workflows.client import connect
 
 log = structlog.get_logger(__name__)
 
@@ -62,7 +61,7 @@ async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, se
         if process.poll() is not None:
             raise RuntimeError(f"the Temporal dev server exited with code {process.returncode}; see {settings.data_dir / 'temporal.log'}")
         try:
-            return await connect(settings.temporal_address, settings.namespace)
+            return await temporal_client(settings)
         except RuntimeError:
             if asyncio.get_running_loop().time() > deadline:
                 raise

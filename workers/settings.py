@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from temporalio.service import TLSConfig
 
+from temporalio.client import Client
+
+from workflows.client import connect
 from workflows.draft_law import TASK_QUEUE
 
 
@@ -16,6 +20,10 @@ class Settings(BaseSettings):
     temporal_address: str = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
     namespace: str = Field(default="default", description="Temporal namespace")
     task_queue: str = Field(default=TASK_QUEUE, description="task queue the workers poll")
+    tls_cert: Path | None = Field(default=None, description="client certificate (PEM) for mTLS to a secured cluster")
+    tls_key: Path | None = Field(default=None, description="its private key (PEM)")
+    tls_ca: Path | None = Field(default=None, description="CA bundle (PEM) that signed the server's certificate")
+    api_key: SecretStr | None = Field(default=None, description="API key, e.g. for Temporal Cloud (implies TLS)")
     database_url: str | None = Field(
         default=None, description="PostgreSQL URL; `legis dev` starts an embedded server when unset"
     )
@@ -26,3 +34,29 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
+
+    @model_validator(mode="after")
+    def _tls_pairs(self) -> Settings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("LEGIS_TLS_CERT and LEGIS_TLS_KEY: give both or neither")
+        return self
+
+    def temporal_tls(self) -> TLSConfig | bool:
+        """The client's TLS settings: mTLS files when given, plain TLS with an API key, else none."""
+        if self.tls_cert or self.tls_ca:
+            return TLSConfig(
+                client_cert=self.tls_cert.read_bytes() if self.tls_cert else None,
+                client_private_key=self.tls_key.read_bytes() if self.tls_key else None,
+                server_root_ca_cert=self.tls_ca.read_bytes() if self.tls_ca else None,
+            )
+        return self.api_key is not None
+
+
+async def temporal_client(settings: Settings) -> Client:
+    """A client for the configured cluster, with its TLS files or API key."""
+    return await connect(
+        settings.temporal_address,
+        settings.namespace,
+        tls=settings.temporal_tls(),
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+    )

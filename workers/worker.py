@@ -15,8 +15,7 @@ from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import load_pinned_rulebook
 from activities.webhooks import WebhookActivities
-from workers.settings import Settings
-from workflows.client import connect
+from workers.settings import Settings, temporal_client
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -52,7 +51,7 @@ async def run_worker(settings: Settings) -> None:
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-    client = await connect(settings.temporal_address, settings.namespace)
+    client = await temporal_client(settings)
     await migrate(settings.database_url)
     pool = await create_pool(settings.database_url)
     try:
