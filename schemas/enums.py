@@ -72,6 +72,7 @@ class Outcome(str, Enum):
     REJECT = "REJECT"  # không thông qua / không trình
     WITHDRAW = "WITHDRAW"  # rút hồ sơ
     VOTE = "VOTE"  # biểu quyết tại kỳ họp Quốc hội
+    CARRY_OVER = "CARRY_OVER"  # chuyển sang kỳ họp sau: the Assembly takes the draft up again at a later session
 
 
 class LawKind(str, Enum):

@@ -113,6 +113,7 @@ class Decision(Message):
     documents: tuple[DocumentRef, ...] = ()
     return_to: Stage | None = Field(default=None, description="for RETURN_FOR_REVISION: the stage that redoes the work")
     vote: VoteCount | None = None
+    carry_to: TargetSession | None = Field(default=None, description="for CARRY_OVER: the session that takes the draft up again")
 
     @model_validator(mode="after")
     def _outcome_fields(self) -> Decision:
@@ -122,6 +123,8 @@ class Decision(Message):
             raise ValueError("vote: only for outcome VOTE")
         if self.return_to is not None and self.outcome is not Outcome.RETURN_FOR_REVISION:
             raise ValueError("return_to: only for outcome RETURN_FOR_REVISION")
+        if (self.carry_to is not None) != (self.outcome is Outcome.CARRY_OVER):
+            raise ValueError("carry_to: required for outcome CARRY_OVER, and only for it")
         if self.outcome in (Outcome.RETURN_FOR_REVISION, Outcome.REJECT, Outcome.WITHDRAW) and not self.reasons.strip():
             raise ValueError(f"reasons: required when outcome is {self.outcome.value}")
         return self

@@ -32,7 +32,7 @@ def test_statutory_numbers_of_law_2025():
     assert (appraisal.days, appraisal.anchor.value, appraisal.unverified) == (30, "COMPLETE_DOSSIER", False)
     assert book.rule(Stage.GOVERNMENT_DECISION).time_limit.days == 45
     assert book.rule(Stage.PROMULGATION).time_limit.days == 15
-    assert book.rule(Stage.NA_SESSION).outcomes == (Outcome.VOTE, Outcome.RETURN_FOR_REVISION, Outcome.REJECT)
+    assert book.rule(Stage.NA_SESSION).outcomes == (Outcome.VOTE, Outcome.CARRY_OVER, Outcome.RETURN_FOR_REVISION, Outcome.REJECT)
 
 
 def test_numbers_domain_marks_unverified_carry_the_flag():

@@ -44,6 +44,7 @@ def test_return_forward_is_invalid():
 def test_failed_vote_stays_passed_vote_moves_on():
     path = stage_path(V2025, ONE)
     assert resolve(path, S.NA_SESSION, Outcome.VOTE, vote_passed=False) is S.NA_SESSION
+    assert resolve(path, S.NA_SESSION, Outcome.CARRY_OVER) is S.NA_SESSION
     assert resolve(path, S.NA_SESSION, Outcome.VOTE, vote_passed=True) is S.PROMULGATION
 
 

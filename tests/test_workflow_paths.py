@@ -11,7 +11,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
-from schemas.messages import AgencyRemap, DossierFiling, StartRequest, StatusView
+from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest, StatusView
 from tests.polling import eventually
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, start_request
 from workflows import client as drafts
@@ -243,3 +243,26 @@ async def test_each_filing_that_changes_a_document_is_a_new_version(time_skippin
     assert texts == [document(DocumentKind.DRAFT_TEXT).sha256, document(DocumentKind.DRAFT_TEXT, "v2").sha256]
     decisions = [e for e in (await drafts.history(client, request.submission_id)).entries if e.event is EventKind.DECISION]
     assert [(e.about_version, e.version) for e in decisions] == [(None, 1), (1, 2), (2, 3), (3, None), (3, 4)]
+
+
+async def test_a_failed_vote_carried_over_to_the_next_session(time_skipping_env, ts_worker, pool):
+    client = time_skipping_env.client
+    request = start_request()
+    handle = await open_draft(client, ts_worker, request)
+    await approve_through(client, request, PATH_2025[:8])
+    await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
+    next_session = request.target_session.model_copy(update={"session": 3, "opens_on": request.target_session.opens_on + timedelta(days=150)})
+    by_the_assembly = decision(request, S.NA_SESSION, Outcome.REJECT).model_dump()
+    carry = Decision.model_validate({**by_the_assembly, "outcome": "CARRY_OVER", "carry_to": next_session.model_dump()})
+    same_session = carry.model_copy(update={"carry_to": request.target_session})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await drafts.decide(client, request.submission_id, same_session)
+    assert refused.value.cause.details[0] == {"field": "carry_to", "rule": "later_session"}
+    view = await drafts.decide(client, request.submission_id, carry)
+    assert view.stage is S.NA_SESSION and view.target_session.code == "16-3"
+    view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE))
+    assert view.stage is S.PROMULGATION
+    await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION))
+    assert (await handle.result()).stage is S.PROMULGATED
+    carried = [e for e in (await drafts.history(client, request.submission_id)).entries if e.outcome is Outcome.CARRY_OVER]
+    assert len(carried) == 1 and carried[0].label.startswith("carried over to session 16-3")

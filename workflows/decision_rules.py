@@ -41,6 +41,7 @@ def check_decision(
     dossier: Collection[DocumentKind],
     decision: Decision,
     open_points: Collection[str] = (),
+    target_opens_on: date = date.min,
 ) -> None:
     _check_stage(stage, decision.stage)
     if decision.outcome is Outcome.WITHDRAW:
@@ -59,6 +60,8 @@ def check_decision(
         if missing:
             names = ", ".join(kind.value for kind in missing)
             raise DecisionRefused("documents", "required_documents", f"{stage.value} cannot be decided without {names}")
+    if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= target_opens_on:
+        raise DecisionRefused("carry_to", "later_session", f"must open after the current target session ({target_opens_on})")
     if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None:
         if decision.return_to not in rule.return_to or not is_earlier(path, decision.return_to, stage):
             allowed = ", ".join(s.value for s in rule.return_to if s in path)

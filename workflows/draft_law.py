@@ -490,6 +490,7 @@ class DraftLawWorkflow:
             dossier=self._dossier.keys(),
             decision=decision,
             open_points=self._open_points.keys(),
+            target_opens_on=self._target.opens_on,
         )
 
     def _check_postponement_request(self, request: PostponementRequest) -> None:
@@ -639,6 +640,9 @@ class DraftLawWorkflow:
             self._returns[return_to] = self._returns.get(return_to, 0) + 1
         if decision.vote is not None:
             self._last_vote = decision.vote
+        if decision.carry_to is not None:
+            self._target = decision.carry_to
+            self._upsert_search_attributes()
         to_stage = resolve(
             self._path,
             self._stage,
@@ -666,6 +670,7 @@ class DraftLawWorkflow:
                 vote=decision.vote,
                 loop=self._returns.get(return_to, 0) if return_to else 0,
                 deadline=self._deadline,
+                label=f"carried over to session {decision.carry_to.code} (opens {decision.carry_to.opens_on})" if decision.carry_to else None,
             )
         )
         workflow.logger.info(

@@ -51,8 +51,8 @@ def resolve(
 ) -> Stage:
     """The stage a draft stands at after `outcome` is decided at `stage`.
 
-    A failed vote leaves the draft at its stage: the Assembly then decides whether to return
-    or drop it (DOMAIN.md, stage 8).
+    A failed vote leaves the draft at its stage: the Assembly then decides whether to carry it
+    over to a later session (it stays at its stage), return or drop it (DOMAIN.md, stage 8).
     """
     if stage.is_terminal:
         raise InvalidTransition(f"{stage.value} is final")
@@ -63,6 +63,8 @@ def resolve(
         if vote_passed is None:
             raise InvalidTransition("a VOTE needs its result")
         return next_stage(path, stage) if vote_passed else stage
+    if outcome is Outcome.CARRY_OVER:
+        return stage
     if outcome is Outcome.REJECT:
         return Stage.REJECTED
     if outcome is Outcome.WITHDRAW:
