@@ -389,6 +389,7 @@ class DraftState(Message):
     fired: tuple[str, ...]
     history: tuple[HistoryEntry, ...]
     open_points: tuple[OpenPoint, ...] = ()
+    points_raised: tuple[str, ...] = ()
 
 
 class DraftLawInput(StartRequest):

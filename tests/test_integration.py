@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import json
 import logging
 from collections import Counter
 from typing import Any
@@ -120,8 +121,6 @@ async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(
 
 
 def _json(value):
-    import json
-
     return json.loads(value) if isinstance(value, str) else value
 
 

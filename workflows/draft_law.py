@@ -94,8 +94,9 @@ class DraftLawWorkflow:
         self._returns: dict[Stage, int] = {}
         self._last_vote: VoteCount | None = None
         self._pending_postponement: PostponementRequest | None = None
-        # Disagreements between ministries awaiting a ruling, by point ID.
+        # Disagreements between ministries awaiting a ruling, by point ID, and every point ever raised.
         self._open_points: dict[str, OpenPoint] = {}
+        self._points_raised: set[str] = set()
         # The session the draft is aimed at, and the sessions operators last announced (for slipping).
         self._target: TargetSession = request.target_session
         # The lead ministry's code, which a reorganisation may replace while the draft runs.
@@ -183,6 +184,7 @@ class DraftLawWorkflow:
             fired=tuple(sorted(self._fired)),
             history=tuple(self._history),
             open_points=tuple(self._open_points.values()),
+            points_raised=tuple(sorted(self._points_raised)),
         )
 
     def _restore(self, state: DraftState) -> None:
@@ -203,6 +205,7 @@ class DraftLawWorkflow:
         self._fired = set(state.fired)
         self._history = list(state.history)
         self._open_points = {p.point.point_id: p for p in state.open_points}
+        self._points_raised = set(state.points_raised)
 
     # Decisions -------------------------------------------------------------------------------
 
@@ -354,6 +357,7 @@ class DraftLawWorkflow:
         self._refuse_if(lambda: self._check_disagreement(point))
         assert self._book is not None
         self._open_points[point.point_id] = OpenPoint(point=point, with_actor=self._book.arbitration[0].actor)
+        self._points_raised.add(point.point_id)
         self._append(HistoryEntry(
             seq=self._next_seq(), at=workflow.now(), event=EventKind.DISAGREEMENT_RAISED, stage=self._stage, actor=point.actor,
             agency_code=point.agency_code, role=point.role, official=point.official, reasons=point.summary,
@@ -395,8 +399,9 @@ class DraftLawWorkflow:
         _require(point, Disagreement)
         if self._book is None:
             return
-        raised = {e.label.split(":")[0].removeprefix("point ") for e in self._history if e.event is EventKind.DISAGREEMENT_RAISED and e.label}
-        check_disagreement(self._book, stage=self._stage, lead_ministry=self._lead_ministry, known_points=raised, point=point)
+        check_disagreement(
+            self._book, stage=self._stage, lead_ministry=self._lead_ministry, known_points=self._points_raised, point=point
+        )
 
     def _check_ruling(self, ruling: Ruling) -> None:
         _require(ruling, Ruling)
