@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import re
 import traceback
 import sys
 from collections.abc import Awaitable, Callable
@@ -20,7 +22,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.enums import Stage
+from schemas.enums import CallerRole, Stage
 from schemas.messages import (
     Decision,
     DossierFiling,
@@ -45,6 +47,9 @@ AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a ta
 RequestId = Annotated[
     str | None, typer.Option(help="idempotency key: the same key sent twice applies the decision once")
 ]
+
+
+AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
 
 
 class Refused(Exception):
@@ -673,3 +678,112 @@ def remove_subscriber(subscriber_id: int) -> None:
 
     _run(remove)
     out.print(f"subscriber {subscriber_id} stopped")
+
+
+@app.command()
+def api() -> None:
+    """Serve the HTTP API on LEGIS_HTTP_HOST:LEGIS_API_PORT against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL."""
+    import uvicorn
+
+    from activities.database import create_pool
+    from api.app import create_app
+
+    settings = _settings()
+    if not settings.database_url:
+        _fail("LEGIS_DATABASE_URL: required for `legis api` (`legis dev` serves the API on its embedded database)")
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+
+    async def connect():
+        return await temporal_client(settings), await create_pool(settings.database_url)
+
+    uvicorn.run(create_app(connect=connect, task_queue=settings.task_queue), host=settings.http_host, port=settings.api_port, log_config=None)
+
+
+@app.command()
+def openapi() -> None:
+    """Print the HTTP API's OpenAPI document (the repository keeps a copy in api/openapi.json)."""
+    from api.app import create_app
+
+    print(json.dumps(create_app().openapi(), indent=2, ensure_ascii=False))
+
+
+tokens_app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+
+def _with_database(action: Callable[[Any], Awaitable[Any]]) -> Any:
+    import asyncpg
+
+    async def run(url: str) -> Any:
+        connection = await asyncpg.connect(url)
+        try:
+            return await action(connection)
+        finally:
+            await connection.close()
+
+    with _database(_settings()) as url:
+        return asyncio.run(run(url))
+
+
+@tokens_app.command("issue")
+def issue_token(
+    agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
+    role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
+    issued_by: Annotated[str, typer.Option("--by", help="the operator issuing it")],
+    label: Annotated[str, typer.Option(help="what system uses it")] = "",
+) -> None:
+    """Issue a token and print it once: only its hash is kept."""
+    from api.tokens import issue
+
+    if not AGENCY_CODE.fullmatch(agency_code):
+        _fail("agency_code: 2-24 capital letters, digits or _ , starting with a letter")
+    token_id, token = _with_database(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label))
+    out.print(f"token {token_id}: {agency_code} as {role.value}")
+    out.print(f"secret (shown once; send as `Authorization: Bearer ...`): {token}", highlight=False)
+
+
+@tokens_app.command("list")
+def list_api_tokens() -> None:
+    """Tokens issued, live and revoked (never their secrets)."""
+    from api.tokens import list_tokens
+
+    rows = _with_database(list_tokens)
+    table = Table(title="API tokens")
+    for column in ("id", "agency", "role", "label", "issued", "by", "revoked"):
+        table.add_column(column)
+    for t in rows:
+        table.add_row(t.token_id, t.agency_code, t.role.value, t.label, f"{t.issued_at:%Y-%m-%d}", t.issued_by,
+                      f"{t.revoked_at:%Y-%m-%d}" if t.revoked_at else "")
+    out.print(table)
+
+
+@tokens_app.command("revoke")
+def revoke_token(token_id: str, revoked_by: Annotated[str, typer.Option("--by", help="the operator revoking it")]) -> None:
+    """Revoke a token: its next request is refused."""
+    from api.tokens import revoke
+
+    if not _with_database(lambda db: revoke(db, token_id, revoked_by=revoked_by)):
+        _fail(f"token_id: no live token {token_id}")
+    out.print(f"token {token_id} revoked")
+
+
+@app.command()
+def refusals(
+    submission_id: Annotated[str | None, typer.Option(help="only attempts on this draft")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Refused HTTP API attempts (part of the audit trail), newest first."""
+    from api.tokens import list_refusals
+
+    rows = _with_database(lambda db: list_refusals(db, submission_id=submission_id, limit=limit))
+    if as_json:
+        print(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table(title="refused attempts")
+    for column in ("when (UTC)", "token", "agency", "role", "action", "draft", "status", "field", "rule"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(f"{r.occurred_at:%Y-%m-%d %H:%M:%S}", r.token_id or "", r.agency_code or "", r.role or "", r.action,
+                      r.submission_id or "", str(r.status), r.field, r.rule)
+    out.print(table)

@@ -153,3 +153,23 @@ class EscalationLevel(str, Enum):
     HEAD_OF_AGENCY = "HEAD_OF_AGENCY"  # Bộ trưởng, Thủ trưởng cơ quan
     VPCP = "VPCP"  # Văn phòng Chính phủ
     DEPUTY_PM = "DEPUTY_PM"  # Phó Thủ tướng phụ trách
+
+
+class CallerRole(str, Enum):
+    """The role an HTTP API token acts in: one of the process's actors, or an operator who reads."""
+
+    LEAD_MINISTRY = "LEAD_MINISTRY"
+    MOJ = "MOJ"
+    VPCP = "VPCP"
+    DEPUTY_PM = "DEPUTY_PM"
+    PM = "PM"
+    GOVERNMENT = "GOVERNMENT"
+    NA_COMMITTEE = "NA_COMMITTEE"
+    UBTVQH = "UBTVQH"
+    NA = "NA"
+    PRESIDENT = "PRESIDENT"
+    OPERATOR = "OPERATOR"  # Government Office / National Assembly Office staff: read everything but classified details
+
+    @property
+    def actor(self) -> Actor | None:
+        return None if self is CallerRole.OPERATOR else Actor(self.value)

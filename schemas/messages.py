@@ -235,6 +235,7 @@ class StatusView(Message):
     pending_postponement: PostponementRequest | None = None
     open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
     next_alarm: str | None = Field(default=None, description="the next warning or escalation and when it falls")
+    classified: bool = Field(default=False, description="a classified draft: its title and documents are shown only to its lead ministry")
 
 
 class HistoryView(Message):

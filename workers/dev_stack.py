@@ -15,10 +15,13 @@ from pathlib import Path
 
 import structlog
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 
 from activities.database import create_pool, migrate
-from workers.settings import Settings, temporal_client
-from workers.worker import create_worker
+from workers.settings import Settings, metrics_runtime, temporal_client
+from api.app import create_app
+from workers.health import serving
+from workers.worker import configured_worker, operations
 from workflows import search_attributes as sa
 
 log = structlog.get_logger(__name__)
@@ -55,13 +58,13 @@ def dev_server_command(settings: Settings) -> list[str]:
     ]
 
 
-async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, seconds: float = 60) -> Client:
+async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, seconds: float = 60, runtime: Runtime | None = None) -> Client:
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"the Temporal dev server exited with code {process.returncode}; see {settings.data_dir / 'temporal.log'}")
         try:
-            return await temporal_client(settings)
+            return await temporal_client(settings, runtime=runtime)
         except RuntimeError:
             if asyncio.get_running_loop().time() > deadline:
                 raise
@@ -90,15 +93,18 @@ def refuse_if_taken(host: str, port: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def temporal_dev_server(settings: Settings) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
+async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
     host, _, port = settings.temporal_address.rpartition(":")
+    http_ports = (settings.api_port, settings.health_port, settings.metrics_port)
     for taken in (int(port), settings.ui_port):
         refuse_if_taken(host or "127.0.0.1", taken)
+    for taken in (p for p in http_ports if p):
+        refuse_if_taken(settings.http_host, taken)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "temporal.log", "ab") as server_log:
         process = subprocess.Popen(dev_server_command(settings), stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        yield await wait_for_temporal(settings, process), process
+        yield await wait_for_temporal(settings, process, runtime=runtime), process
     finally:
         process.terminate()
         try:
@@ -113,19 +119,20 @@ async def run_dev_stack(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with temporal_dev_server(settings) as (client, server):
+    runtime = metrics_runtime(settings)
+    async with temporal_dev_server(settings, runtime) as (client, server):
         with contextlib.ExitStack() as stack:
             database_url = settings.database_url or stack.enter_context(embedded_postgres(settings.data_dir))
             applied = await migrate(database_url)
             log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
             pool = await create_pool(database_url)
             try:
-                worker = create_worker(client, pool, task_queue=settings.task_queue, max_cached_workflows=settings.max_cached_workflows)
-                host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
-                print(f"Temporal Web UI: http://{host}:{settings.ui_port}/namespaces/{settings.namespace}/workflows", flush=True)
-                print(f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}", flush=True)
-                print("legis worker running; Ctrl-C stops everything (drafts resume on the next `legis dev`).", flush=True)
-                async with worker:
+                worker = configured_worker(settings, client, pool)
+                async with worker, operations(settings, client, pool, worker, runtime), serving(
+                    create_app(client=client, pool=pool, task_queue=settings.task_queue), settings.http_host, settings.api_port
+                ):
+                    for line in addresses(settings):
+                        print(line, flush=True)
                     server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
                     stopped = asyncio.ensure_future(stop.wait())
                     await asyncio.wait({server_exit, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -135,3 +142,19 @@ async def run_dev_stack(settings: Settings) -> None:
                     log.info("stopping")
             finally:
                 await pool.close()
+
+
+def addresses(settings: Settings) -> list[str]:
+    host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
+    http = f"http://{settings.http_host}"
+    lines = [
+        f"Temporal Web UI: http://{host}:{settings.ui_port}/namespaces/{settings.namespace}/workflows",
+        f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}",
+        f"HTTP API: {http}:{settings.api_port}/docs (tokens: `legis tokens issue`)",
+    ]
+    if settings.health_port is not None:
+        lines.append(f"worker health: {http}:{settings.health_port}/readyz")
+    if settings.metrics_port is not None:
+        lines.append(f"metrics: {http}:{settings.metrics_port}/metrics")
+    lines.append("legis worker running; Ctrl-C stops everything (drafts resume on the next `legis dev`).")
+    return lines

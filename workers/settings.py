@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.service import TLSConfig
 
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from workflows.client import connect
 from workflows.draft_law import TASK_QUEUE
@@ -32,6 +33,14 @@ class Settings(BaseSettings):
     max_cached_workflows: int = Field(
         default=1000, ge=0, description="drafts a worker keeps in memory; others replay their history on their next event"
     )
+    max_concurrent_activities: int = Field(default=100, ge=1, description="activities one worker runs at once")
+    max_concurrent_workflow_tasks: int = Field(default=100, ge=1, description="workflow tasks one worker runs at once")
+    http_host: str = Field(default="127.0.0.1", description="address the HTTP API, health and metrics endpoints bind (0.0.0.0 in containers)")
+    api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API (`legis api`, `legis dev`)")
+    health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; unset to turn off")
+    metrics_port: int | None = Field(
+        default=9464, ge=0, le=65535, description="worker's Prometheus /metrics (SDK and application metrics); unset to turn off"
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 
@@ -52,11 +61,19 @@ class Settings(BaseSettings):
         return self.api_key is not None
 
 
-async def temporal_client(settings: Settings) -> Client:
+async def temporal_client(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     """A client for the configured cluster, with its TLS files or API key."""
     return await connect(
         settings.temporal_address,
         settings.namespace,
         tls=settings.temporal_tls(),
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        runtime=runtime,
     )
+
+
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal runtime that exports the SDK's metrics, and the application's, for Prometheus."""
+    if settings.metrics_port is None:
+        return None
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}")))

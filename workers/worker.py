@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 import asyncpg
+import structlog
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.worker import Interceptor, Worker
 
 from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import load_pinned_rulebook
 from activities.webhooks import WebhookActivities
-from workers.settings import Settings, temporal_client
+from workers.health import serving, worker_health_app
+from workers.log_context import ActivityLogContext
+from workers.overdue_gauge import publish_overdue
+from workers.settings import Settings, metrics_runtime, temporal_client
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
+
+log = structlog.get_logger(__name__)
 
 
 def create_worker(
@@ -27,6 +35,8 @@ def create_worker(
     task_queue: str,
     interceptors: Sequence[Interceptor] = (),
     max_cached_workflows: int = Settings.model_fields["max_cached_workflows"].default,
+    max_concurrent_activities: int = Settings.model_fields["max_concurrent_activities"].default,
+    max_concurrent_workflow_tasks: int = Settings.model_fields["max_concurrent_workflow_tasks"].default,
 ) -> Worker:
     audit = AuditActivities(pool)
     webhooks = WebhookActivities(pool)
@@ -35,13 +45,43 @@ def create_worker(
         task_queue=task_queue,
         workflows=[DraftLawWorkflow, WebhookDeliveryWorkflow],
         activities=[load_pinned_rulebook, audit.record_event, webhooks.deliver_pending],
-        interceptors=interceptors,
+        interceptors=[ActivityLogContext(), *interceptors],
+        max_concurrent_activities=max_concurrent_activities,
+        max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
         # is bounded and an evicted draft replays its history when its next event arrives.
         max_cached_workflows=max_cached_workflows,
         # Graceful stop: in-flight activities get this long to finish before they are handed back.
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
+
+
+def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool) -> Worker:
+    return create_worker(
+        client,
+        pool,
+        task_queue=settings.task_queue,
+        max_cached_workflows=settings.max_cached_workflows,
+        max_concurrent_activities=settings.max_concurrent_activities,
+        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+    )
+
+
+@contextlib.asynccontextmanager
+async def operations(settings: Settings, client: Client, pool: asyncpg.Pool, worker: Worker, runtime: Runtime | None) -> AsyncIterator[None]:
+    """Beside a running worker: its health endpoint and the overdue gauge (metrics go out through the runtime)."""
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.health_port is not None:
+            app = worker_health_app(client, pool, polling=lambda: worker.is_running and not worker.is_shutdown)
+            await stack.enter_async_context(serving(app, settings.http_host, settings.health_port))
+        gauge = asyncio.create_task(publish_overdue(pool, runtime)) if runtime is not None else None
+        try:
+            yield
+        finally:
+            if gauge is not None:
+                gauge.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await gauge
 
 
 async def run_worker(settings: Settings) -> None:
@@ -51,11 +91,15 @@ async def run_worker(settings: Settings) -> None:
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-    client = await temporal_client(settings)
+    runtime = metrics_runtime(settings)
+    client = await temporal_client(settings, runtime=runtime)
     await migrate(settings.database_url)
     pool = await create_pool(settings.database_url)
     try:
-        async with create_worker(client, pool, task_queue=settings.task_queue, max_cached_workflows=settings.max_cached_workflows):
+        worker = configured_worker(settings, client, pool)
+        async with worker, operations(settings, client, pool, worker, runtime):
+            log.info("worker running", task_queue=settings.task_queue, health_port=settings.health_port, metrics_port=settings.metrics_port)
             await stop.wait()
+            log.info("stopping: in-flight activities get 10 s")
     finally:
         await pool.close()

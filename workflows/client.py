@@ -9,6 +9,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from schemas.enums import Stage
@@ -31,9 +32,11 @@ from workflows import search_attributes as sa
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 
 
-async def connect(address: str, namespace: str = "default", *, tls: TLSConfig | bool = False, api_key: str | None = None) -> Client:
+async def connect(
+    address: str, namespace: str = "default", *, tls: TLSConfig | bool = False, api_key: str | None = None, runtime: Runtime | None = None
+) -> Client:
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls, api_key=api_key
+        address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls, api_key=api_key, runtime=runtime
     )
 
 

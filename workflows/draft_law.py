@@ -43,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.rulebook import Rulebook
     from workflows import search_attributes as sa
+    from workflows.metrics import count_event
     from workflows.decision_rules import (
         DecisionRefused,
         check_decision,
@@ -60,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
 
 TASK_QUEUE = "legis-submissions"
 WORKFLOW_TYPE = "DraftLawWorkflow"
+WORKFLOW_ID_PREFIX = "draft-law-"
 
 _ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
@@ -67,7 +69,7 @@ _ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_int
 
 
 def workflow_id_for(submission_id: str) -> str:
-    return f"draft-law-{submission_id}"
+    return f"{WORKFLOW_ID_PREFIX}{submission_id}"
 
 
 def _require(message: object, model: type) -> None:
@@ -471,6 +473,7 @@ class DraftLawWorkflow:
             pending_postponement=self._pending_postponement,
             open_points=tuple(self._open_points.values()),
             next_alarm=next((f"{a.label}: {a.at.astimezone(VIETNAM):%Y-%m-%d %H:%M} ICT" for a in self._alarms_due_later()), None),
+            classified=request.classified,
         )
 
     @workflow.query
@@ -774,6 +777,7 @@ class DraftLawWorkflow:
     def _append(self, entry: HistoryEntry) -> None:
         self._history.append(entry)
         self._outbox.append(entry)
+        count_event(entry)
 
     def _next_seq(self) -> int:
         return len(self._history) + 1

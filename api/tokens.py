@@ -1,0 +1,141 @@
+"""Callers' tokens, kept hashed in PostgreSQL, and the refused attempts written to the audit trail.
+
+A token reads `legis_<token id>_<secret>`. The ID finds the row; only the secret's SHA-256 is
+stored, so a stolen database cannot be replayed against the API. Secrets carry 256 random bits:
+a plain hash is enough, there is nothing to stretch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+import asyncpg
+import structlog
+from pydantic import BaseModel
+
+from schemas.enums import CallerRole
+
+log = structlog.get_logger(__name__)
+
+PREFIX = "legis"
+
+
+class Caller(BaseModel):
+    token_id: str
+    agency_code: str
+    role: CallerRole
+
+
+class TokenRow(Caller):
+    label: str
+    issued_by: str
+    issued_at: datetime
+    revoked_at: datetime | None
+
+
+class Unauthenticated(Exception):
+    def __init__(self, rule: str, message: str, token_id: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.token_id = token_id
+
+
+def _digest(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+async def issue(pool: asyncpg.Pool, *, agency_code: str, role: CallerRole, issued_by: str, label: str = "") -> tuple[str, str]:
+    """A new token; returns (token ID, the whole token). The whole token is never stored."""
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    await pool.execute(
+        "INSERT INTO api_tokens (token_id, agency_code, role, label, secret_sha256, issued_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        token_id, agency_code, role.value, label, _digest(secret), issued_by,
+    )
+    return token_id, f"{PREFIX}_{token_id}_{secret}"
+
+
+async def revoke(pool: asyncpg.Pool, token_id: str, *, revoked_by: str) -> bool:
+    """Revoke a token; False when there is no such live token."""
+    status = await pool.execute(
+        "UPDATE api_tokens SET revoked_at = now(), revoked_by = $2 WHERE token_id = $1 AND revoked_at IS NULL", token_id, revoked_by
+    )
+    return status == "UPDATE 1"
+
+
+async def list_tokens(pool: asyncpg.Pool) -> list[TokenRow]:
+    rows = await pool.fetch(
+        "SELECT token_id, agency_code, role, label, issued_by, issued_at, revoked_at FROM api_tokens ORDER BY issued_at, token_id"
+    )
+    return [TokenRow(**dict(row)) for row in rows]
+
+
+async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
+    if not token:
+        raise Unauthenticated("token_required", "send `Authorization: Bearer <token>`; operators issue tokens with `legis tokens issue`")
+    prefix, _, rest = token.partition("_")
+    token_id, _, secret = rest.partition("_")
+    if prefix != PREFIX or not token_id or not secret:
+        raise Unauthenticated("token_malformed", "a token reads legis_<id>_<secret>")
+    row = await pool.fetchrow("SELECT agency_code, role, secret_sha256, revoked_at FROM api_tokens WHERE token_id = $1", token_id)
+    if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), _digest(secret)):
+        raise Unauthenticated("token_unknown", "no such token", token_id if row is not None else None)
+    if row["revoked_at"] is not None:
+        raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {row['revoked_at']:%Y-%m-%d}", token_id)
+    return Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))
+
+
+class Refusal(BaseModel):
+    occurred_at: datetime
+    token_id: str | None
+    agency_code: str | None
+    role: str | None
+    action: str
+    submission_id: str | None
+    status: int
+    field: str
+    rule: str
+    message: str
+
+
+async def record_refusal(
+    pool: asyncpg.Pool,
+    *,
+    caller: Caller | None,
+    token_id: str | None,
+    action: str,
+    submission_id: str | None,
+    status: int,
+    field: str,
+    rule: str,
+    message: str,
+) -> None:
+    log.warning(
+        "attempt refused",
+        token_id=token_id,
+        agency_code=caller.agency_code if caller else None,
+        caller_role=caller.role.value if caller else None,
+        action=action,
+        submission_id=submission_id,
+        status=status,
+        field=field,
+        rule=rule,
+    )
+    await pool.execute(
+        """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        token_id, caller.agency_code if caller else None, caller.role.value if caller else None,
+        action, submission_id, status, field, rule, message[:1000],
+    )
+
+
+async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None, limit: int = 100) -> list[Refusal]:
+    rows = await pool.fetch(
+        """SELECT occurred_at, token_id, agency_code, role, action, submission_id, status, field, rule, message
+           FROM access_refusals WHERE ($1::text IS NULL OR submission_id = $1) ORDER BY id DESC LIMIT $2""",
+        submission_id, limit,
+    )
+    return [Refusal(**dict(row)) for row in rows]

@@ -1,0 +1,77 @@
+"""Liveness and readiness over HTTP, for the worker (and the API): what an orchestrator probes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+import uvicorn
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from temporalio.client import Client
+
+PROBE_SECONDS = 3.0
+
+
+class Health(BaseModel):
+    status: str
+    checks: dict[str, str]
+
+
+async def dependency_checks(client: Client, pool: asyncpg.Pool) -> dict[str, str]:
+    async def temporal() -> None:
+        await client.service_client.check_health()
+
+    async def postgres() -> None:
+        await pool.fetchval("SELECT 1")
+
+    results = {}
+    for name, check in (("temporal", temporal), ("postgres", postgres)):
+        try:
+            await asyncio.wait_for(check(), PROBE_SECONDS)
+            results[name] = "ok"
+        except Exception as failed:  # any failure means "not ready"; its kind is what an operator needs
+            results[name] = f"failing: {type(failed).__name__}"
+    return results
+
+
+def readiness_response(checks: dict[str, str]) -> JSONResponse:
+    ready = all(result == "ok" for result in checks.values())
+    body = Health(status="ready" if ready else "not ready", checks=checks)
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+def worker_health_app(client: Client, pool: asyncpg.Pool, polling: Callable[[], bool]) -> Starlette:
+    async def alive(request: Request) -> JSONResponse:
+        return JSONResponse(Health(status="ok", checks={}).model_dump())
+
+    async def ready(request: Request) -> JSONResponse:
+        checks = await dependency_checks(client, pool)
+        checks["worker"] = "ok" if polling() else "failing: not polling"
+        return readiness_response(checks)
+
+    return Starlette(routes=[Route("/healthz", alive), Route("/readyz", ready)])
+
+
+@contextlib.asynccontextmanager
+async def serving(app, host: str, port: int) -> AsyncIterator[uvicorn.Server]:
+    """Serve an ASGI app in this event loop for the duration of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            # uvicorn logs why (e.g. the port is taken) and exits.
+            with contextlib.suppress(SystemExit):
+                task.result()
+            raise RuntimeError(f"could not serve HTTP on {host}:{port} (is the port taken?)")
+        await asyncio.sleep(0.05)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        await task
