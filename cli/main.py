@@ -739,7 +739,7 @@ def issue_token(
         _fail("agency_code: 2-24 capital letters, digits or _ , starting with a letter")
     token_id, token = _with_database(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label))
     out.print(f"token {token_id}: {agency_code} as {role.value}")
-    out.print(f"secret (shown once; send as `Authorization: Bearer ...`): {token}", highlight=False)
+    print(f"secret (shown once; send as `Authorization: Bearer ...`): {token}", flush=True)
 
 
 @tokens_app.command("list")

@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import signal
-import socket
-import sys
 import uuid
 from pathlib import Path
 
-import psutil
+from tests.stack import legis, stack_env, start_stack, stop_stack
 
-LEGIS = str(Path(sys.executable).parent / "legis")
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def start_stack(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
-    process = await asyncio.create_subprocess_exec(LEGIS, "dev", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    seen = ""
-    async with asyncio.timeout(90):
-        while "legis worker running" not in seen:
-            line = await process.stdout.readline()
-            assert line, f"legis dev ended early:\n{seen}"
-            seen += line.decode()
-    return process, seen
-
-
-async def stop_stack(process: asyncio.subprocess.Process) -> None:
-    children = psutil.Process(process.pid).children(recursive=True)
-    process.send_signal(signal.SIGINT)
-    async with asyncio.timeout(60):
-        await process.communicate()
-    assert process.returncode == 0
-    await asyncio.sleep(1)
-    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE], "Ctrl-C left processes behind"
-
-
-async def legis(env, *args: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(LEGIS, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    out, _ = await process.communicate()
-    return process.returncode, out.decode()
-
-
 async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
-    port, ui_port = free_port(), free_port()
-    env = {**os.environ, "LEGIS_DATA_DIR": str(tmp_path / "data"), "LEGIS_TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
-           "LEGIS_UI_PORT": str(ui_port), "COLUMNS": "200"}
-    env.pop("LEGIS_DATABASE_URL", None)
+    env = stack_env(tmp_path / "data")
+    ui_port = env["LEGIS_UI_PORT"]
     sid = f"DEV-{uuid.uuid4().hex[:8]}"
     request = tmp_path / "start.json"
     request.write_text((EXAMPLES / "start-request.json").read_text(encoding="utf-8").replace("BGDDT-2026-017", sid), encoding="utf-8")

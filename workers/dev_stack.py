@@ -85,6 +85,16 @@ def embedded_postgres(data_dir: Path):
         server.cleanup()
 
 
+def refuse_taken_ports(settings: Settings) -> None:
+    """Before anything binds: every port the stack serves must be free."""
+    host, _, port = settings.temporal_address.rpartition(":")
+    for taken in (int(port), settings.ui_port):
+        refuse_if_taken(host or "127.0.0.1", taken)
+    for taken in (settings.api_port, settings.health_port, settings.metrics_port):
+        if taken:
+            refuse_if_taken(settings.http_host, taken)
+
+
 def refuse_if_taken(host: str, port: int) -> None:
     with socket.socket() as probe:
         probe.settimeout(1)
@@ -94,12 +104,6 @@ def refuse_if_taken(host: str, port: int) -> None:
 
 @contextlib.asynccontextmanager
 async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
-    host, _, port = settings.temporal_address.rpartition(":")
-    http_ports = (settings.api_port, settings.health_port, settings.metrics_port)
-    for taken in (int(port), settings.ui_port):
-        refuse_if_taken(host or "127.0.0.1", taken)
-    for taken in (p for p in http_ports if p):
-        refuse_if_taken(settings.http_host, taken)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "temporal.log", "ab") as server_log:
         process = subprocess.Popen(dev_server_command(settings), stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -119,6 +123,7 @@ async def run_dev_stack(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    refuse_taken_ports(settings)
     runtime = metrics_runtime(settings)
     async with temporal_dev_server(settings, runtime) as (client, server):
         with contextlib.ExitStack() as stack:

@@ -22,6 +22,7 @@ def temporal_context(_logger: Any, _name: str, event: dict[str, Any]) -> dict[st
     The workflow logger of the SDK drops its records while a workflow replays, so a draft rebuilt
     from history logs nothing twice.
     """
+    event.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
     if (info := event.pop("temporal_workflow", None)) is not None:
         event.setdefault("workflow_id", info.get("workflow_id"))
         event.setdefault("run_id", info.get("run_id"))
