@@ -23,7 +23,7 @@ from activities.database import create_pool, migrate
 from schemas.enums import Stage
 from tests.polling import eventually
 from tests.scenarios import SCENARIOS, approve
-from tests.test_dev_stack import free_port
+from tests.stack import free_port
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts

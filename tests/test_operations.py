@@ -1,0 +1,121 @@
+"""Workers as production runs them: two `legis worker` processes on one task queue, JSON logs,
+Prometheus metrics, health endpoints and SIGTERM, against a real Temporal and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from schemas.enums import Stage
+from tests.drafts import decision, start_request
+from tests.polling import eventually
+from tests.stack import free_port
+from workflows import client as drafts
+
+LEGIS = str(Path(sys.executable).parent / "legis")
+DRAFT_COUNT = 8
+STAGES = (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME)
+
+
+async def start_worker(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, list[dict]]:
+    process = await asyncio.create_subprocess_exec(LEGIS, "worker", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    lines: list[dict] = []
+
+    async def read() -> None:
+        async for raw in process.stdout:
+            try:
+                lines.append(json.loads(raw))
+            except json.JSONDecodeError:
+                lines.append({"event": "not json", "raw": raw.decode(errors="replace")})
+
+    process.reader = asyncio.create_task(read())
+    await eventually(lambda: asyncio.sleep(0, lines), lambda seen: any(line.get("event") == "worker running" for line in seen), seconds=60)
+    return process, lines
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The sum of a metric's samples whose labels include `labels`."""
+    total = 0.0
+    for line in text.splitlines():
+        match = re.match(rf"^{name}(?:_total)?\{{(.*)\}} ([0-9.e+]+)$", line)
+        if match and all(f'{k}="{v}"' in match.group(1) for k, v in labels.items()):
+            total += float(match.group(2))
+    return total
+
+
+@pytest.mark.timeout(240)
+async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_stop_on_sigterm(dev_env, fresh_database_url):
+    # One draft overdue in the registry, for the gauge of drafts overdue by agency.
+    connection = await asyncpg.connect(fresh_database_url)
+    await connection.execute(
+        "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
+        " stage_deadline, classified, last_seq, responsible) VALUES ('OVERDUE-1', 'draft-law-OVERDUE-1', 'BXD', 'LAW_2025', '16-2',"
+        " 'DRAFTING', now() - interval '90 days', current_date - 10, false, 5, 'BXD')"
+    )
+    await connection.close()
+
+    task_queue = f"ops-{uuid.uuid4().hex[:8]}"
+    base = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+            "LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_LOG_JSON": "true",
+            # No cache: every workflow task replays the draft's history, which must not repeat a log line.
+            "LEGIS_MAX_CACHED_WORKFLOWS": "0"}
+    ports = [{"LEGIS_HEALTH_PORT": str(free_port()), "LEGIS_METRICS_PORT": str(free_port())} for _ in range(2)]
+    workers = [await start_worker(base | p) for p in ports]
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            for p in ports:
+                ready = await http.get(f"http://127.0.0.1:{p['LEGIS_HEALTH_PORT']}/readyz")
+                assert ready.status_code == 200 and ready.json()["checks"] == {"temporal": "ok", "postgres": "ok", "worker": "ok"}
+
+            requests = [start_request(prefix="OPS") for _ in range(DRAFT_COUNT)]
+            for request in requests:
+                await drafts.start_submission(dev_env.client, request, task_queue=task_queue)
+            for stage in STAGES:
+                await asyncio.gather(*(drafts.decide(dev_env.client, r.submission_id, decision(r, stage)) for r in requests))
+            expected_rows = DRAFT_COUNT * (1 + len(STAGES))
+
+            def all_lines() -> list[dict]:
+                return [line for _, lines in workers for line in lines]
+
+            recorded = await eventually(
+                lambda: asyncio.sleep(0, [line for line in all_lines() if line.get("event") == "audit event recorded"]),
+                lambda seen: len(seen) >= expected_rows,
+            )
+            logs = all_lines()
+            # Both processes took work from the one task queue.
+            per_worker = [sum(1 for line in lines if line.get("event") == "audit event recorded") for _, lines in workers]
+            assert all(count > 0 for count in per_worker), per_worker
+            for line in recorded:
+                assert line["activity"] == "record_event" and line["attempt"] >= 1
+                assert line["workflow_id"] == f"draft-law-{line['submission_id']}" and line["run_id"]
+            # The workflow's own lines: one per decision, though every task replayed the whole history.
+            decided = Counter(line["submission_id"] for line in logs if line.get("event") == "decision recorded")
+            assert decided == {r.submission_id: len(STAGES) for r in requests}
+            assert all(line.get("run_id") and line.get("workflow_id") for line in logs if line.get("event") == "decision recorded")
+
+            scraped = [(await http.get(f"http://127.0.0.1:{p['LEGIS_METRICS_PORT']}/metrics")).text for p in ports]
+            assert sum(metric(text, "legis_decisions", stage="POLICY_PROPOSAL", outcome="APPROVE") for text in scraped) == DRAFT_COUNT
+            assert sum(metric(text, "legis_decisions") for text in scraped) == DRAFT_COUNT * len(STAGES)
+            # The SDK's own metrics come out of the same endpoint.
+            assert sum(metric(text, "temporal_activity_execution_latency_count", activity_type="record_event") for text in scraped) >= expected_rows
+            assert all(metric(text, "legis_drafts_overdue", agency="BXD") == 1 for text in scraped)
+    finally:
+        for process, _ in workers:
+            process.send_signal(signal.SIGTERM)
+        for process, lines in workers:
+            async with asyncio.timeout(30):
+                await process.wait()
+                await process.reader
+            assert process.returncode == 0, lines[-5:]
+            assert any(line.get("event", "").startswith("stopping") for line in lines)
