@@ -1,0 +1,100 @@
+"""The production compose file and Dockerfile, checked without a Docker engine: `docker-compose
+config` (Debian's docker-compose) validates the file, and its services agree with the settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workers.settings import Settings
+from workflows import search_attributes as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORDS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "LEGIS_DB_PASSWORD": "legis-secret"}
+
+
+def compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = shutil.which("docker-compose")
+    assert command, "docker-compose is missing: run tests/system-packages.sh"
+    return subprocess.run([command, "-f", str(ROOT / "docker-compose.yml"), "config"], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def services() -> dict:
+    result = compose_config({"PATH": os.environ["PATH"], **PASSWORDS})
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+def published(service: dict) -> set[tuple[int, int]]:
+    """(host port, container port) pairs, whichever way the compose version writes them."""
+    pairs = set()
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            pairs.add((int(port["published"]), int(port["target"])))
+        else:
+            host, _, container = str(port).rpartition(":")
+            pairs.add((int(host), int(container)))
+    return pairs
+
+
+def settings_of(service: dict) -> Settings:
+    environment = service["environment"]
+    unknown = [name for name in environment if name.startswith("LEGIS_") and name.removeprefix("LEGIS_").lower() not in Settings.model_fields]
+    assert not unknown, f"variables the settings model does not read: {unknown}"
+    return Settings(_env_file=None, **{name.removeprefix("LEGIS_").lower(): value for name, value in environment.items() if name.startswith("LEGIS_")})
+
+
+def test_the_file_validates_and_holds_every_part(services):
+    assert {"temporal-postgresql", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "app-postgresql", "worker", "api"} <= services.keys()
+    assert services["worker"]["deploy"]["replicas"] >= 2
+    assert services["temporal"]["environment"]["DB"] == "postgres12"
+    assert (8080, 8080) in published(services["temporal-ui"])
+
+
+def test_no_password_is_written_in_the_file():
+    result = compose_config({"PATH": os.environ["PATH"]})
+    assert result.returncode != 0 and "TEMPORAL_DB_PASSWORD" in result.stderr + result.stdout
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*\w*(PASSWORD|PWD):\s*(?!\$\{)\S", text, re.M)
+
+
+def test_worker_and_api_settings_agree_with_the_model_and_the_other_services(services):
+    for name in ("worker", "api"):
+        settings = settings_of(services[name])
+        host, _, port = settings.temporal_address.rpartition(":")
+        assert host in services and (int(port), int(port)) in published(services["temporal"])
+        database = re.match(r"postgresql://(\w+):([^@]+)@([\w-]+):(\d+)/(\w+)$", settings.database_url or "")
+        assert database, settings.database_url
+        user, password, db_host, _, db_name = database.groups()
+        app_db = services[db_host]["environment"]
+        assert (user, password, db_name) == (app_db["POSTGRES_USER"], app_db["POSTGRES_PASSWORD"], app_db["POSTGRES_DB"])
+        assert settings.http_host == "0.0.0.0"
+    worker = settings_of(services["worker"])
+    assert {str(worker.health_port), str(worker.metrics_port)} <= {str(p) for p in services["worker"]["expose"]}
+    assert f":{worker.health_port}/readyz" in " ".join(services["worker"]["healthcheck"]["test"])
+    api = settings_of(services["api"])
+    assert (api.api_port, api.api_port) in published(services["api"])
+    assert f":{api.api_port}/readyz" in " ".join(services["api"]["healthcheck"]["test"])
+
+
+def test_the_search_attributes_registered_are_the_ones_the_workflow_sets(services):
+    script = " ".join(services["temporal-setup"]["command"])
+    registered = set(re.findall(r"(Legis\w+)=(\w+)", script))
+    assert registered == {(n, t) for n, t in (flag.split("=") for flag in sa.dev_server_flags()[1::2])}
+
+
+def test_the_image_carries_every_package_and_runs_the_legis_command():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    top_level = {package.split(".")[0] for package in project["tool"]["setuptools"]["packages"]}
+    copied = set(re.findall(r"^COPY (\w+) ", dockerfile, re.M))
+    assert top_level <= copied, f"not copied into the image: {top_level - copied}"
+    assert 'ENTRYPOINT ["legis"]' in dockerfile and project["project"]["scripts"]["legis"] == "cli.main:main"
