@@ -36,3 +36,14 @@ def test_a_certificate_without_its_key_is_refused(monkeypatch, tmp_path):
     monkeypatch.delenv("LEGIS_TLS_KEY", raising=False)
     with pytest.raises(ValidationError, match="LEGIS_TLS_CERT and LEGIS_TLS_KEY"):
         Settings()
+
+
+def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
+    monkeypatch.setenv("LEGIS_HEALTH_PORT", "none")
+    monkeypatch.setenv("LEGIS_METRICS_PORT", "9100")
+    monkeypatch.setenv("LEGIS_MAX_CONCURRENT_ACTIVITIES", "8")
+    settings = Settings()
+    assert (settings.health_port, settings.metrics_port, settings.max_concurrent_activities) == (None, 9100, 8)
+    monkeypatch.setenv("LEGIS_MAX_CONCURRENT_ACTIVITIES", "0")
+    with pytest.raises(ValidationError, match="max_concurrent_activities"):
+        Settings()

@@ -16,7 +16,7 @@ from workflows.draft_law import TASK_QUEUE
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore", env_parse_none_str="none")
 
     temporal_address: str = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
     namespace: str = Field(default="default", description="Temporal namespace")
