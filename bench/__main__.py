@@ -137,7 +137,7 @@ def _worker(client: Client, pool: asyncpg.Pool, queue: str) -> Worker:
 def _decisions():
     request = start_request()
     path = [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW,
-            Stage.GOVERNMENT_DECISION, Stage.EXAMINATION, Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION]
+            Stage.GOVERNMENT_DECISION, Stage.EXAMINATION, Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION]
     return [decision(request, s, Outcome.VOTE if s is Stage.NA_SESSION else Outcome.APPROVE,
                      vote=PASSING_VOTE if s is Stage.NA_SESSION else None) for s in path]
 

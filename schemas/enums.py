@@ -52,8 +52,11 @@ class Stage(str, Enum):
     STANDING_COMMITTEE_OPINION = "STANDING_COMMITTEE_OPINION"  # UBTVQH cho ý kiến
     NA_FIRST_SESSION = "NA_FIRST_SESSION"  # Quốc hội thảo luận, kỳ họp thứ nhất
     INTER_SESSION_REVISION = "INTER_SESSION_REVISION"  # chỉnh lý giữa hai kỳ họp
+    NA_SECOND_SESSION = "NA_SECOND_SESSION"  # Quốc hội thảo luận, kỳ họp thứ hai (three-session procedure, LAW_2015)
+    SECOND_INTER_SESSION_REVISION = "SECOND_INTER_SESSION_REVISION"  # chỉnh lý sau kỳ họp thứ hai (three sessions)
     NA_SESSION = "NA_SESSION"  # Quốc hội xem xét, thông qua
     PROMULGATION = "PROMULGATION"  # công bố
+    PUBLICATION = "PUBLICATION"  # đăng Công báo, Cơ sở dữ liệu quốc gia về pháp luật
     PROMULGATED = "PROMULGATED"
     REJECTED = "REJECTED"
     WITHDRAWN = "WITHDRAWN"
@@ -78,11 +81,46 @@ class Outcome(str, Enum):
 class LawKind(str, Enum):
     NEW_LAW = "NEW_LAW"  # luật mới
     AMENDING_LAW = "AMENDING_LAW"  # luật sửa đổi, bổ sung
+    ORDINANCE = "ORDINANCE"  # pháp lệnh: adopted by the Standing Committee; the President may ask it to reconsider
 
 
 class SessionProcedure(str, Enum):
     ONE_SESSION = "ONE_SESSION"  # quy trình một kỳ họp
     TWO_SESSIONS = "TWO_SESSIONS"  # quy trình hai kỳ họp
+    THREE_SESSIONS = "THREE_SESSIONS"  # quy trình ba kỳ họp (LAW_2015 Art. 76 only)
+
+
+class ProgrammeTrack(str, Enum):
+    """How the programme schedules a draft (DOMAIN.md, stage 2)."""
+
+    REGULAR = "REGULAR"  # trình tự thông thường
+    SHORTENED = "SHORTENED"  # trình tự rút gọn (LAW_2025 Art. 51)
+    SPECIAL = "SPECIAL"  # trình tự, thủ tục đặc biệt (LAW_2025 Art. 52)
+
+
+class ProgrammeChangeKind(str, Enum):
+    """The Standing Committee changing the programme while the draft runs (điều chỉnh chương trình)."""
+
+    ADD = "ADD"  # bổ sung vào chương trình: a draft awaiting the programme is placed in it
+    DEFER = "DEFER"  # lùi thời hạn trình: aimed at a later session
+    WITHDRAW = "WITHDRAW"  # rút khỏi chương trình
+    SHORTENED = "SHORTENED"  # chuyển sang trình tự rút gọn
+    SPECIAL = "SPECIAL"  # chuyển sang trình tự đặc biệt
+    SWITCH_PROCEDURE = "SWITCH_PROCEDURE"  # one, two (or three) sessions: split across sessions, or accelerated
+
+
+class ConsultationKind(str, Enum):
+    WRITTEN_OPINIONS = "WRITTEN_OPINIONS"  # lấy ý kiến bằng văn bản: ministries, agencies
+    SOCIAL_CRITIQUE = "SOCIAL_CRITIQUE"  # phản biện xã hội của Mặt trận Tổ quốc
+    NA_DELEGATIONS = "NA_DELEGATIONS"  # ý kiến các Đoàn đại biểu Quốc hội
+    PUBLIC_POSTING = "PUBLIC_POSTING"  # đăng tải lấy ý kiến nhân dân
+
+
+class Response(str, Enum):
+    """The lead ministry's answer to one comment in the compilation (tiếp thu, giải trình)."""
+
+    ACCEPTED = "ACCEPTED"  # tiếp thu
+    EXPLAINED = "EXPLAINED"  # giải trình: not taken, with the reason
 
 
 class DocumentKind(str, Enum):
@@ -110,6 +148,8 @@ class DocumentKind(str, Enum):
     REVISION_REPORT = "REVISION_REPORT"  # báo cáo tiếp thu, chỉnh lý
     VOTE_RECORD = "VOTE_RECORD"  # kết quả biểu quyết
     PROMULGATION_ORDER = "PROMULGATION_ORDER"  # lệnh công bố
+    GAZETTE_PUBLICATION = "GAZETTE_PUBLICATION"  # đăng Công báo và Cơ sở dữ liệu quốc gia về pháp luật
+    RECONSIDERATION_REQUEST = "RECONSIDERATION_REQUEST"  # đề nghị xem xét lại pháp lệnh (President)
 
 
 class Counting(str, Enum):
@@ -144,6 +184,11 @@ class EventKind(str, Enum):
     DISAGREEMENT_RULED = "DISAGREEMENT_RULED"  # the ruling that binds the draft (ý kiến chỉ đạo)
     AGENCY_REMAPPED = "AGENCY_REMAPPED"  # the lead ministry's code was replaced after a reorganisation
     MEETING_SCHEDULED = "MEETING_SCHEDULED"  # the Standing Committee meeting before the target session was set or moved
+    PROGRAMME_CHANGED = "PROGRAMME_CHANGED"  # added, deferred, withdrawn, moved to another track or session procedure
+    CONSULTATION_OPENED = "CONSULTATION_OPENED"  # a round of opinions was asked (lấy ý kiến)
+    OPINION_RECEIVED = "OPINION_RECEIVED"  # a consultee answered
+    CONSULTEE_SILENT = "CONSULTEE_SILENT"  # a consultee had not answered when the window closed
+    CONSULTATION_COMPILED = "CONSULTATION_COMPILED"  # the compilation, each comment accepted or explained
 
 
 class EscalationLevel(str, Enum):
@@ -168,6 +213,8 @@ class CallerRole(str, Enum):
     UBTVQH = "UBTVQH"
     NA = "NA"
     PRESIDENT = "PRESIDENT"
+    MTTQ = "MTTQ"
+    CONSULTEE = "CONSULTEE"
     OPERATOR = "OPERATOR"  # Government Office / National Assembly Office staff: read everything but classified details
 
     @property

@@ -11,12 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from schemas.rulebook import Rulebook
 from schemas.enums import (
     Actor,
+    ConsultationKind,
     DocumentKind,
     EscalationLevel,
     EventKind,
     LawKind,
     Outcome,
     ProcessVersion,
+    ProgrammeChangeKind,
+    ProgrammeTrack,
+    Response,
     Role,
     SessionProcedure,
     Stage,
@@ -69,6 +73,8 @@ class StartRequest(Message):
             raise ValueError("amended_law: required when law_kind is AMENDING_LAW")
         if self.law_kind is LawKind.NEW_LAW and self.amended_law:
             raise ValueError("amended_law: only for law_kind AMENDING_LAW")
+        if self.session_procedure is SessionProcedure.THREE_SESSIONS and self.process_version is not ProcessVersion.LAW_2015:
+            raise ValueError("session_procedure: THREE_SESSIONS exists only under LAW_2015 (Art. 76)")
         return self
 
 
@@ -88,11 +94,16 @@ class VoteCount(Message):
     in_favour: int = Field(ge=0)
     against: int = Field(ge=0)
     abstaining: int = Field(ge=0)
+    parts_not_passed: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = Field(
+        default=(), max_length=500, description="articles or chapters voted down when the law passes in part, e.g. 'Điều 12'"
+    )
 
     @model_validator(mode="after")
     def _counts_fit(self) -> VoteCount:
         if self.in_favour + self.against + self.abstaining > self.total_deputies:
             raise ValueError("vote: in_favour + against + abstaining exceeds total_deputies")
+        if self.parts_not_passed and not self.passed:
+            raise ValueError("vote: parts_not_passed only when the law as a whole passed")
         return self
 
     @property
@@ -235,7 +246,17 @@ class StatusView(Message):
     pending_postponement: PostponementRequest | None = None
     open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
     next_alarm: str | None = Field(default=None, description="the next warning or escalation and when it falls")
+    track: ProgrammeTrack = ProgrammeTrack.REGULAR
+    law_kind: LawKind = LawKind.NEW_LAW
+    open_consultations: tuple[OpenRound, ...] = Field(default=(), description="consultation rounds not yet compiled; they block approval")
     classified: bool = Field(default=False, description="a classified draft: its title and documents are shown only to its lead ministry")
+
+
+class OpenRound(Message):
+    round_id: str
+    kind: ConsultationKind
+    workflow_id: str
+    opened_at: datetime
 
 
 class HistoryView(Message):
@@ -391,6 +412,11 @@ class DraftState(Message):
     history: tuple[HistoryEntry, ...]
     open_points: tuple[OpenPoint, ...] = ()
     points_raised: tuple[str, ...] = ()
+    path: tuple[Stage, ...] | None = Field(default=None, description="the draft's path, once programme changes made it differ")
+    track: ProgrammeTrack = ProgrammeTrack.REGULAR
+    procedure: SessionProcedure | None = None
+    open_rounds: tuple[OpenRound, ...] = ()
+    rounds_opened: tuple[str, ...] = ()
 
 
 class DraftLawInput(StartRequest):
@@ -401,3 +427,135 @@ class DraftLawInput(StartRequest):
     """
 
     carried: DraftState | None = None
+
+
+class ProgrammeChange(Message):
+    """The Standing Committee changing the legislative programme for this draft; the `change_programme` update."""
+
+    kind: ProgrammeChangeKind
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=3, max_length=4000)
+    to_session: TargetSession | None = Field(default=None, description="for DEFER (required), ADD and SWITCH_PROCEDURE: the session aimed at")
+    procedure: SessionProcedure | None = Field(default=None, description="for SWITCH_PROCEDURE: the new procedure")
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> ProgrammeChange:
+        if self.kind is ProgrammeChangeKind.DEFER and self.to_session is None:
+            raise ValueError("to_session: required for DEFER")
+        if (self.procedure is not None) != (self.kind is ProgrammeChangeKind.SWITCH_PROCEDURE):
+            raise ValueError("procedure: required for SWITCH_PROCEDURE, and only for it")
+        if self.to_session is not None and self.kind not in (ProgrammeChangeKind.DEFER, ProgrammeChangeKind.ADD, ProgrammeChangeKind.SWITCH_PROCEDURE):
+            raise ValueError(f"to_session: not for {self.kind.value}")
+        return self
+
+
+RoundId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
+
+
+class ConsultationRequest(Message):
+    """A round of opinions asked by the lead ministry (lấy ý kiến); the `open_consultation` update."""
+
+    round_id: RoundId
+    kind: ConsultationKind
+    consultees: tuple[AgencyCode, ...] = Field(default=(), max_length=500, description="who is asked; empty only for PUBLIC_POSTING")
+    window_days: int | None = Field(default=None, ge=1, le=365, description="longer than the statutory window if wished; never shorter")
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _consultees(self) -> ConsultationRequest:
+        if len(set(self.consultees)) != len(self.consultees):
+            raise ValueError("consultees: each may be asked once")
+        if not self.consultees and self.kind is not ConsultationKind.PUBLIC_POSTING:
+            raise ValueError(f"consultees: required for {self.kind.value}")
+        return self
+
+
+class Comment(Message):
+    comment_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,40}$")
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class Opinion(Message):
+    """A consultee's written opinion (ý kiến góp ý); the consultation round's `submit_opinion` update."""
+
+    consultee: AgencyCode = Field(description="the agency answering; PUBLIC for a comment from the public posting")
+    official: str = Field(min_length=1, max_length=200)
+    comments: tuple[Comment, ...] = Field(default=(), max_length=200, description="none: agrees with the draft")
+    documents: tuple[DocumentRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Opinion:
+        ids = [c.comment_id for c in self.comments]
+        if len(set(ids)) != len(ids):
+            raise ValueError("comments: comment_id must be distinct")
+        return self
+
+
+class CommentResponse(Message):
+    consultee: AgencyCode
+    comment_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,40}$")
+    response: Response
+    explanation: str = Field(default="", max_length=4000, description="required when the comment is EXPLAINED, not accepted")
+
+    @model_validator(mode="after")
+    def _explained(self) -> CommentResponse:
+        if self.response is Response.EXPLAINED and len(self.explanation.strip()) < 3:
+            raise ValueError("explanation: required when response is EXPLAINED")
+        return self
+
+
+class Compilation(Message):
+    """The lead ministry's compilation (bản tổng hợp, tiếp thu, giải trình): an answer to every comment."""
+
+    actor: Actor
+    agency_code: AgencyCode
+    role: Role
+    official: str = Field(min_length=1, max_length=200)
+    responses: tuple[CommentResponse, ...] = ()
+    document: DocumentRef | None = Field(default=None, description="the compilation as a COMMENTS_COMPILATION document")
+
+
+class ReceivedOpinion(Message):
+    opinion: Opinion
+    at: datetime
+
+
+class ConsultationInput(Message):
+    """Input of a consultation round's child workflow."""
+
+    submission_id: str
+    parent_workflow_id: str
+    request: ConsultationRequest
+    lead_ministry: str
+    closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
+
+
+class ConsultationView(Message):
+    round_id: str
+    kind: ConsultationKind
+    closes_at: datetime
+    closed: bool
+    awaiting: tuple[str, ...] = Field(description="consultees that have not answered")
+    opinions: tuple[ReceivedOpinion, ...]
+    silent: tuple[str, ...]
+    unanswered_comments: tuple[str, ...] = Field(description="consultee/comment IDs the compilation must still answer")
+    compiled: bool
+
+
+class ConsultationResult(Message):
+    """What a finished round hands back to its draft: every opinion, the silent, and the compilation."""
+
+    round_id: str
+    kind: ConsultationKind
+    opened_at: datetime
+    closed_at: datetime
+    opinions: tuple[ReceivedOpinion, ...]
+    silent: tuple[str, ...]
+    compilation: Compilation
+    compiled_at: datetime

@@ -9,7 +9,19 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.enums import Actor, Counting, DeadlineAnchor, DocumentKind, EscalationLevel, Outcome, ProcessVersion, Role, Stage
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    Counting,
+    DeadlineAnchor,
+    DocumentKind,
+    EscalationLevel,
+    Outcome,
+    ProcessVersion,
+    ProgrammeTrack,
+    Role,
+    Stage,
+)
 
 
 class RuleModel(BaseModel):
@@ -96,6 +108,26 @@ class StageRule(RuleModel):
         return next((d for d in self.deciders if d.actor is actor), None)
 
 
+class TrackRule(RuleModel):
+    """A programme track other than the regular one (Art. 51 shortened, Art. 52 special)."""
+
+    track: ProgrammeTrack
+    skips: tuple[Stage, ...] = Field(description="stages a draft on this track does not pass")
+    source: str = Field(min_length=3)
+    unverified: bool
+
+
+class ConsultationWindow(RuleModel):
+    """How long consultees have to answer a round of each kind; silence after it is recorded."""
+
+    kind: ConsultationKind
+    days: int = Field(ge=1, le=365)
+    counting: Counting
+    stages: tuple[Stage, ...] = Field(min_length=1, description="stages at which a round of this kind may be opened")
+    source: str = Field(min_length=3)
+    unverified: bool
+
+
 class Rulebook(RuleModel):
     process_version: ProcessVersion
     version: str = Field(pattern=r"^\d{4}\.\d+$", description="edition of this rulebook, e.g. 2025.1")
@@ -112,6 +144,13 @@ class Rulebook(RuleModel):
     public_holidays: tuple[Holiday, ...] = Field(
         default=(), description="days off that WORKING_DAYS limits skip besides weekends (Tết and the other holidays)"
     )
+    # Added after the first drafts ran: optional, so that rulebooks pinned in their histories still load.
+    programme_changes: tuple[Decider, ...] = Field(default=(), description="who may change the programme while a draft runs")
+    tracks: tuple[TrackRule, ...] = ()
+    consultation: tuple[ConsultationWindow, ...] = ()
+    ordinance_reconsideration: TimeLimit | None = Field(
+        default=None, description="how long after an ordinance reaches him the President may ask the Standing Committee to reconsider"
+    )
 
     @property
     def holidays(self) -> frozenset[date]:
@@ -124,6 +163,12 @@ class Rulebook(RuleModel):
             raise ValueError("stages: a stage is ruled twice")
         return self
 
+    def track(self, track: ProgrammeTrack) -> TrackRule | None:
+        return next((t for t in self.tracks if t.track is track), None)
+
+    def window(self, kind: ConsultationKind) -> ConsultationWindow | None:
+        return next((w for w in self.consultation if w.kind is kind), None)
+
     def rule(self, stage: Stage) -> StageRule:
         for candidate in self.stages:
             if candidate.stage is stage:
@@ -133,8 +178,16 @@ class Rulebook(RuleModel):
     @property
     def digest(self) -> str:
         """A short fingerprint of the rules, recorded so that an audit can tell which edition applied."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        # A field added later counts only when a rulebook gives it a value: old editions keep their digests.
+        dumped = {
+            name: value for name, value in self.model_dump(mode="json").items()
+            if name not in _ADDED_LATER or getattr(self, name) != type(self).model_fields[name].default
+        }
+        canonical = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+_ADDED_LATER = ("programme_changes", "tracks", "consultation", "ordinance_reconsideration")
 
 
 def rulebook_file(version: ProcessVersion) -> str:

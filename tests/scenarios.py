@@ -25,12 +25,12 @@ async def approve(client: Client, request: StartRequest, stages: list[Stage]) ->
 
 
 async def law_2025_one_session(client: Client, request: StartRequest) -> None:
-    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_SESSION, S.PROMULGATION])
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
 async def law_2015_two_sessions(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION,
-                                    S.NA_SESSION, S.PROMULGATION])
+                                    S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
 async def returned_twice(client: Client, request: StartRequest) -> None:
@@ -40,7 +40,7 @@ async def returned_twice(client: Client, request: StartRequest) -> None:
     await drafts.decide(client, request.submission_id,
                         decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION, return_to=S.GOVERNMENT_REVIEW))
     await approve(client, request, [S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION,
-                                    S.NA_SESSION, S.PROMULGATION])
+                                    S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
 async def withdrawn(client: Client, request: StartRequest) -> None:
@@ -66,7 +66,7 @@ async def postponed(client: Client, request: StartRequest) -> None:
         stage=S.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP", role=Role.DEPUTY_PRIME_MINISTER,
         official="Phó Thủ tướng"))
     await approve(client, request, [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
-                                    S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION])
+                                    S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
 async def slipped_to_next_session(client: Client, request: StartRequest) -> None:
@@ -75,7 +75,7 @@ async def slipped_to_next_session(client: Client, request: StartRequest) -> None
     brought_forward = target.model_copy(update={"opens_on": (await drafts.status(client, request.submission_id)).stage_since.date()})
     following = TargetSession(legislature=target.legislature, session=target.session + 1, opens_on=target.opens_on + timedelta(days=180))
     await drafts.tell_calendar(client, request.submission_id, SessionCalendar(sessions=(brought_forward, following), changed_by="VPQH"))
-    await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION])
+    await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
 SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRequest], Awaitable[None]]]] = {

@@ -70,7 +70,7 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
         await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.RETURN_FOR_REVISION))
         await approve(client, request, [S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
-                                        S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION])
+                                        S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
         final = await handle.result()
         history = await drafts.history(client, request.submission_id)
 

@@ -132,7 +132,7 @@ async def test_temporal_server_restarted_mid_run(tmp_path, pool):
             server = subprocess.Popen(command)
             client = await _connect(f"127.0.0.1:{port}")
             rest = [Stage.DRAFTING, Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION,
-                    Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION]
+                    Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION]
             await asyncio.wait_for(asyncio.gather(*(approve(client, r, rest) for r in requests)), 180)
             await assert_complete_and_exact(client, pool, requests)
     finally:

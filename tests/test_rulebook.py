@@ -6,21 +6,21 @@ from pydantic import ValidationError
 
 from schemas.enums import Outcome, ProcessVersion, SessionProcedure, Stage
 from schemas.rulebook import Rulebook, load_rulebook
-from workflows.stage_graph import stage_path
+from workflows.stage_graph import procedures_for, stage_path
 
 
 @pytest.mark.parametrize("version", list(ProcessVersion))
 def test_every_stage_on_every_path_has_exactly_one_rule(version):
     book = load_rulebook(version)
     ruled = {rule.stage for rule in book.stages}
-    on_paths = set(stage_path(version, SessionProcedure.ONE_SESSION)) | set(stage_path(version, SessionProcedure.TWO_SESSIONS))
+    on_paths = {stage for procedure in procedures_for(version) for stage in stage_path(version, procedure, publication=True)}
     assert ruled == on_paths
 
 
 @pytest.mark.parametrize("version", list(ProcessVersion))
 def test_return_targets_lie_on_the_path_before_the_stage(version):
     book = load_rulebook(version)
-    path = stage_path(version, SessionProcedure.TWO_SESSIONS)
+    path = stage_path(version, procedures_for(version)[-1], publication=True)
     for rule in book.stages:
         for target in rule.return_to:
             assert path.index(target) <= path.index(rule.stage), (rule.stage, target)
@@ -91,3 +91,21 @@ def test_public_holidays_are_data_that_working_day_limits_skip():
     # 12, 13 Feb; Tết 14-22 Feb; then 23-27 Feb and 2-4 March.
     assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1), holidays=book.holidays) == date(2026, 3, 4)
     assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1)) == date(2026, 2, 25)
+
+
+@pytest.mark.parametrize("version", list(ProcessVersion))
+def test_tracks_skip_only_stages_of_the_path_and_windows_open_only_on_it(version):
+    book = load_rulebook(version)
+    path = set(stage_path(version, procedures_for(version)[-1], publication=True))
+    assert book.tracks and all(set(track.skips) <= path for track in book.tracks)
+    assert book.consultation and all(set(window.stages) <= path for window in book.consultation)
+    assert book.ordinance_reconsideration.days == 10 and book.programme_changes
+
+
+def test_an_added_optional_field_keeps_the_digest_of_an_edition_without_it():
+    raw = json.loads(resources.files("schemas.rulebooks").joinpath("law_2025.json").read_text(encoding="utf-8"))
+    for later in ("programme_changes", "tracks", "consultation", "ordinance_reconsideration"):
+        raw.pop(later)
+    without = Rulebook.model_validate(raw)
+    assert Rulebook.model_validate_json(without.model_dump_json()).digest == without.digest
+    assert without.digest != load_rulebook(ProcessVersion.LAW_2025).digest

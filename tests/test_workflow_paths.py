@@ -44,7 +44,7 @@ def stages_entered(history) -> list[Stage]:
 
 
 PATH_2025 = [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
-             S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION]
+             S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION]
 
 
 async def test_law_2025_full_path_to_promulgation(time_skipping_env, ts_worker, pool):
@@ -83,11 +83,11 @@ async def test_law_2015_two_sessions_full_path(time_skipping_env, ts_worker, poo
     request = start_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS)
     handle = await open_draft(client, ts_worker, request)
     path = [S.LAW_MAKING_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
-            S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION]
+            S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION]
     assert (await drafts.status(client, request.submission_id)).stage is S.LAW_MAKING_PROPOSAL
     await approve_through(client, request, path)
     final = await handle.result()
-    assert final.stage is S.PROMULGATED and final.rulebook_version == "2015.1"
+    assert final.stage is S.PROMULGATED and final.rulebook_version == "2015.2"
     assert stages_entered(await drafts.history(client, request.submission_id)) == [*path, S.PROMULGATED]
 
 
@@ -195,6 +195,7 @@ async def test_unanswered_stage_records_its_deadline_at_the_right_virtual_time(t
     assert passes_at(view.stage_deadline) <= passed.at < passes_at(view.stage_deadline) + timedelta(minutes=1)
     assert (await drafts.status(client, request.submission_id)).overdue
     await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION))
+    await drafts.decide(client, request.submission_id, decision(request, S.PUBLICATION))
     assert (await handle.result()).stage is S.PROMULGATED
 
 
@@ -263,6 +264,7 @@ async def test_a_failed_vote_carried_over_to_the_next_session(time_skipping_env,
     view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE))
     assert view.stage is S.PROMULGATION
     await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION))
+    await drafts.decide(client, request.submission_id, decision(request, S.PUBLICATION))
     assert (await handle.result()).stage is S.PROMULGATED
     carried = [e for e in (await drafts.history(client, request.submission_id)).entries if e.outcome is Outcome.CARRY_OVER]
     assert len(carried) == 1 and carried[0].label.startswith("carried over to session 16-3")

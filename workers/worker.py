@@ -22,6 +22,7 @@ from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
 from workers.settings import Settings, metrics_runtime, temporal_client
+from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -43,7 +44,7 @@ def create_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[DraftLawWorkflow, WebhookDeliveryWorkflow],
+        workflows=[DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow],
         activities=[load_pinned_rulebook, audit.record_event, webhooks.deliver_pending],
         interceptors=[ActivityLogContext(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,

@@ -9,8 +9,20 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from schemas.enums import Actor, DocumentKind, Outcome, Stage
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    DocumentKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    ProgrammeChangeKind,
+    ProgrammeTrack,
+    SessionProcedure,
+    Stage,
+)
 from schemas.messages import (
+    ConsultationRequest,
     DeciderView,
     Decision,
     Disagreement,
@@ -20,9 +32,10 @@ from schemas.messages import (
     PendingDecision,
     PostponementDecision,
     PostponementRequest,
+    ProgrammeChange,
 )
 from schemas.rulebook import Decider, Rulebook
-from workflows.stage_graph import is_earlier
+from workflows.stage_graph import is_earlier, procedures_for
 
 
 class DecisionRefused(ValueError):
@@ -42,6 +55,9 @@ def check_decision(
     decision: Decision,
     open_points: Collection[str] = (),
     target_opens_on: date = date.min,
+    open_rounds: Collection[str] = (),
+    law_kind: LawKind = LawKind.NEW_LAW,
+    days_at_stage: int = 0,
 ) -> None:
     _check_stage(stage, decision.stage)
     if decision.outcome is Outcome.WITHDRAW:
@@ -55,6 +71,11 @@ def check_decision(
     if decision.outcome is Outcome.APPROVE and open_points:
         raise DecisionRefused("outcome", "open_disagreements",
                               f"{stage.value} cannot be approved while points await a ruling: {', '.join(sorted(open_points))}")
+    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and open_rounds:
+        raise DecisionRefused("outcome", "consultation_open",
+                              f"{stage.value} cannot be decided while consultation rounds await their compilation: {', '.join(sorted(open_rounds))}")
+    if stage is Stage.PROMULGATION and decision.outcome is Outcome.RETURN_FOR_REVISION:
+        _check_reconsideration(book, law_kind, days_at_stage)
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE):
         missing = missing_documents(rule.required_documents, dossier, decision.documents)
         if missing:
@@ -66,6 +87,85 @@ def check_decision(
         if decision.return_to not in rule.return_to or not is_earlier(path, decision.return_to, stage):
             allowed = ", ".join(s.value for s in rule.return_to if s in path)
             raise DecisionRefused("return_to", "return_target", f"{stage.value} may return a draft only to: {allowed}")
+
+
+def _check_reconsideration(book: Rulebook, law_kind: LawKind, days_at_stage: int) -> None:
+    """The President may send an ordinance back to the Standing Committee, within its window; never a law."""
+    if law_kind is not LawKind.ORDINANCE:
+        raise DecisionRefused("outcome", "reconsideration_for_ordinances", "a law passed by the Assembly must be promulgated; only an ordinance may be sent back")
+    window = book.ordinance_reconsideration
+    if window is None or days_at_stage > window.days:
+        raise DecisionRefused("outcome", "reconsideration_window",
+                              f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption ({window.source if window else 'no rule'})")
+
+
+def check_programme_change(
+    book: Rulebook,
+    path: tuple[Stage, ...],
+    *,
+    stage: Stage,
+    track: ProgrammeTrack,
+    procedure: SessionProcedure,
+    version: ProcessVersion,
+    law_kind: LawKind,
+    target_opens_on: date,
+    lead_ministry: str,
+    change: ProgrammeChange,
+) -> None:
+    _check_authority(book.programme_changes, change.actor, change.role, change.agency_code, lead_ministry,
+                     f"change the programme ({change.kind.value})", "programme_authority")
+    if stage.is_terminal:
+        raise DecisionRefused("kind", "draft_closed", f"the draft is {stage.value}")
+    after_assembly = (Stage.PROMULGATION, Stage.PUBLICATION)
+    kind = change.kind
+    if kind is ProgrammeChangeKind.ADD and stage is not Stage.LEGISLATIVE_PROGRAMME:
+        raise DecisionRefused("kind", "add_awaiting_programme", f"only a draft awaiting the programme can be added; this one is at {stage.value}")
+    if kind is ProgrammeChangeKind.DEFER and change.to_session is not None and change.to_session.opens_on <= target_opens_on:
+        raise DecisionRefused("to_session", "later_session", f"a deferral aims at a session after the current one ({target_opens_on})")
+    if kind in (ProgrammeChangeKind.DEFER, ProgrammeChangeKind.WITHDRAW) and stage in after_assembly:
+        raise DecisionRefused("kind", "before_passage", f"the law has passed; it is at {stage.value}")
+    if kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL):
+        wanted = ProgrammeTrack(kind.value)
+        rule = book.track(wanted)
+        if rule is None:
+            raise DecisionRefused("kind", "track_known", f"{version.value} has no {wanted.value} procedure")
+        if track is wanted:
+            raise DecisionRefused("kind", "track_changes", f"the draft is on the {wanted.value} track already")
+        if stage in after_assembly:
+            raise DecisionRefused("kind", "before_passage", f"the law has passed; it is at {stage.value}")
+    if kind is ProgrammeChangeKind.SWITCH_PROCEDURE:
+        assert change.procedure is not None
+        if law_kind is LawKind.ORDINANCE:
+            raise DecisionRefused("procedure", "laws_only", "an ordinance is adopted by the Standing Committee, not at sessions")
+        if change.procedure not in procedures_for(version):
+            raise DecisionRefused("procedure", "procedure_known", f"{version.value} has no {change.procedure.value} procedure")
+        if change.procedure is procedure:
+            raise DecisionRefused("procedure", "procedure_changes", f"the draft already follows {procedure.value}")
+        if stage in after_assembly:
+            raise DecisionRefused("procedure", "before_passage", f"the law has passed; it is at {stage.value}")
+        more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
+        if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
+            raise DecisionRefused("to_session", "next_session_named", "a draft split at its session needs the session that takes it up next")
+        if change.to_session is not None and change.to_session.opens_on <= target_opens_on:
+            raise DecisionRefused("to_session", "later_session", f"must open after the current target session ({target_opens_on})")
+
+
+def check_consultation(
+    book: Rulebook, *, stage: Stage, lead_ministry: str, classified: bool, rounds_opened: Collection[str], request: ConsultationRequest
+) -> int:
+    """Checks a round's opening; returns its window in days (the statutory one, or the longer one asked)."""
+    window = book.window(request.kind)
+    if window is None or stage not in window.stages:
+        where = ", ".join(s.value for s in window.stages) if window else "nowhere"
+        raise DecisionRefused("kind", "consultation_stage", f"a {request.kind.value} round is opened at {where}, not at {stage.value}")
+    if classified and request.kind is ConsultationKind.PUBLIC_POSTING:
+        raise DecisionRefused("kind", "classified_not_posted", "a classified draft is never posted for public comment")
+    if request.round_id in rounds_opened:
+        raise DecisionRefused("round_id", "unique_round", f"round {request.round_id} was opened already")
+    if request.window_days is not None and request.window_days < window.days:
+        raise DecisionRefused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})")
+    _check_authority(book.filing, request.actor, request.role, request.agency_code, lead_ministry, "open a consultation round", "consultation_authority")
+    return request.window_days or window.days
 
 
 def check_filing(book: Rulebook, *, stage: Stage, lead_ministry: str, filing: DossierFiling) -> None:

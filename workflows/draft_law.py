@@ -7,15 +7,33 @@ from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.workflow import ParentClosePolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
+    import hashlib
+
     from activities.audit import AuditActivities
     from activities.rulebook import load_pinned_rulebook
-    from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EventKind, Outcome, Stage
+    from schemas.enums import (
+        Actor,
+        DeadlineAnchor,
+        DocumentKind,
+        EventKind,
+        Outcome,
+        ProgrammeChangeKind,
+        ProgrammeTrack,
+        Response,
+        Stage,
+    )
     from schemas.messages import (
+        ConsultationInput,
+        ConsultationRequest,
+        ConsultationResult,
+        OpenRound,
+        ProgrammeChange,
         AgencyRemap,
         Decision,
         Disagreement,
@@ -46,6 +64,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.metrics import count_event
     from workflows.decision_rules import (
         DecisionRefused,
+        check_consultation,
+        check_programme_change,
         check_decision,
         check_disagreement,
         check_filing,
@@ -55,13 +75,17 @@ with workflow.unsafe.imports_passed_through():
         pending_decision,
         return_target,
     )
-    from workflows.deadlines import VIETNAM, earliest, local_day, passes_at, stage_deadline
+    from workflows.deadlines import VIETNAM, earliest, local_day, passes_at, shift_days, stage_deadline
     from workflows.follow_up import Alarm, alarms, is_late_request
-    from workflows.stage_graph import resolve, stage_path
+    from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
+    from workflows.consultation import workflow_id_for as consultation_id_for
+    from workflows.stage_graph import next_stage, place_on_new_path, resolve, stage_path
 
 TASK_QUEUE = "legis-submissions"
 WORKFLOW_TYPE = "DraftLawWorkflow"
 WORKFLOW_ID_PREFIX = "draft-law-"
+# Drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
+PUBLICATION_PATCH = "publication-stage"
 
 _ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
@@ -70,6 +94,14 @@ _ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_int
 
 def workflow_id_for(submission_id: str) -> str:
     return f"{WORKFLOW_ID_PREFIX}{submission_id}"
+
+
+def _decision_label(decision: Decision) -> str | None:
+    if decision.carry_to is not None:
+        return f"carried over to session {decision.carry_to.code} (opens {decision.carry_to.opens_on})"
+    if decision.vote is not None and decision.vote.passed and decision.vote.parts_not_passed:
+        return f"passed in part; not passed: {', '.join(decision.vote.parts_not_passed)}"
+    return None
 
 
 def _require(message: object, model: type) -> None:
@@ -85,8 +117,11 @@ class DraftLawWorkflow:
     @workflow.init
     def __init__(self, request: DraftLawInput) -> None:
         self._request = request
-        self._path = stage_path(request.process_version, request.session_procedure)
+        self._track = ProgrammeTrack.REGULAR
+        self._procedure = request.session_procedure
+        self._publication = workflow.patched(PUBLICATION_PATCH)
         self._book: Rulebook | None = None
+        self._path = self._path_for(self._procedure, ())
         self._stage = self._path[0]
         self._stage_since = workflow.now()
         self._deadline: date | None = None
@@ -107,6 +142,9 @@ class DraftLawWorkflow:
         self._meetings: tuple[StandingCommitteeMeeting, ...] = ()
         # Alarms already raised for the current stage and deadline, by Alarm.key.
         self._fired: set[str] = set()
+        # Consultation rounds (child workflows) awaiting their compilation, and every round ID used.
+        self._open_rounds: dict[str, OpenRound] = {}
+        self._rounds_opened: set[str] = set()
         self._history: list[HistoryEntry] = []
         # Events not yet in the audit trail, written in order by the main loop alone.
         self._outbox: list[HistoryEntry] = []
@@ -133,6 +171,9 @@ class DraftLawWorkflow:
                     )
                 continue
             await self._wait_for_event_or_alarm()
+        for open_round in list(self._open_rounds.values()):
+            # A withdrawn or rejected draft asks nobody's opinion any more.
+            await workflow.get_external_workflow_handle(open_round.workflow_id).cancel()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush_outbox()
         return self.status()
@@ -187,6 +228,11 @@ class DraftLawWorkflow:
             history=tuple(self._history),
             open_points=tuple(self._open_points.values()),
             points_raised=tuple(sorted(self._points_raised)),
+            path=self._path,
+            track=self._track,
+            procedure=self._procedure,
+            open_rounds=tuple(self._open_rounds.values()),
+            rounds_opened=tuple(sorted(self._rounds_opened)),
         )
 
     def _restore(self, state: DraftState) -> None:
@@ -208,6 +254,11 @@ class DraftLawWorkflow:
         self._history = list(state.history)
         self._open_points = {p.point.point_id: p for p in state.open_points}
         self._points_raised = set(state.points_raised)
+        self._track = state.track
+        self._procedure = state.procedure or self._procedure
+        self._path = state.path if state.path is not None else self._path_for(self._procedure, ())
+        self._open_rounds = {r.round_id: r for r in state.open_rounds}
+        self._rounds_opened = set(state.rounds_opened)
 
     # Decisions -------------------------------------------------------------------------------
 
@@ -449,6 +500,124 @@ class DraftLawWorkflow:
     def validate_calendar_changed(self, calendar: SessionCalendar) -> None:
         self._refuse_if(lambda: _require(calendar, SessionCalendar))
 
+    @workflow.update
+    async def change_programme(self, change: ProgrammeChange) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        self._refuse_if(lambda: self._check_programme_change(change))
+        assert self._book is not None
+        now, was, old_target = workflow.now(), self._stage, self._target
+        kind = change.kind
+        to_stage, label = was, kind.value
+        if kind is ProgrammeChangeKind.WITHDRAW:
+            to_stage, label = Stage.WITHDRAWN, "withdrawn from the programme"
+        elif kind is ProgrammeChangeKind.ADD:
+            to_stage, label = next_stage(self._path, was), "added to the programme"
+        elif kind is ProgrammeChangeKind.DEFER:
+            label = "deferred"
+        elif kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL):
+            self._track = ProgrammeTrack(kind.value)
+            to_stage = self._reroute(self._procedure)
+            label = f"moved to the {self._track.value} procedure"
+        else:
+            assert change.procedure is not None
+            label = f"{self._procedure.value} -> {change.procedure.value}"
+            self._procedure = change.procedure
+            to_stage = self._reroute(self._procedure)
+        if change.to_session is not None:
+            self._target = change.to_session
+            label += f"; aimed at session {self._target.code} (opens {self._target.opens_on})"
+        self._append(HistoryEntry(
+            seq=self._next_seq(), at=now, event=EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=change.actor,
+            agency_code=change.agency_code, role=change.role, official=change.official, reasons=change.reason,
+            deadline=self._deadline, label=label,
+        ))
+        if to_stage is not was:
+            self._enter(to_stage, now)
+        elif self._target != old_target:
+            self._recompute_from_calendar()
+            self._refresh_details()
+        else:
+            self._refresh_details()
+        return self.status()
+
+    @change_programme.validator
+    def validate_change_programme(self, change: ProgrammeChange) -> None:
+        self._refuse_if(lambda: self._check_programme_change(change))
+
+    @workflow.update
+    async def open_consultation(self, request: ConsultationRequest) -> StatusView:
+        await workflow.wait_condition(lambda: self._book is not None)
+        days = self._refuse_if(lambda: self._check_consultation(request))
+        assert self._book is not None and self._book.window(request.kind) is not None
+        window = self._book.window(request.kind)
+        self._rounds_opened.add(request.round_id)
+        now = workflow.now()
+        closes_at = passes_at(shift_days(local_day(now), days, window.counting, self._book.holidays))
+        child_id = consultation_id_for(self._request.submission_id, request.round_id)
+        await workflow.start_child_workflow(
+            ConsultationWorkflow.run,
+            ConsultationInput(
+                submission_id=self._request.submission_id,
+                parent_workflow_id=workflow.info().workflow_id,
+                request=request,
+                lead_ministry=self._lead_ministry,
+                closes_at=closes_at,
+            ),
+            id=child_id,
+            # The round outlives a run of its draft that continues as new; it reports by signal.
+            parent_close_policy=ParentClosePolicy.ABANDON,
+            static_summary=f"{request.kind.value} round {request.round_id} of {self._request.submission_id}",
+        )
+        self._open_rounds[request.round_id] = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=child_id, opened_at=now)
+        asked = f"{len(request.consultees)} consultees" if request.consultees else "the public"
+        self._append(HistoryEntry(
+            seq=self._next_seq(), at=now, event=EventKind.CONSULTATION_OPENED, stage=self._stage, actor=request.actor,
+            agency_code=request.agency_code, role=request.role, official=request.official,
+            label=f"round {request.round_id}: {request.kind.value} to {asked} until {local_day(closes_at - timedelta(seconds=1))}",
+        ))
+        self._refresh_details()
+        return self.status()
+
+    @open_consultation.validator
+    def validate_open_consultation(self, request: ConsultationRequest) -> None:
+        self._refuse_if(lambda: self._check_consultation(request))
+
+    @workflow.signal(name=RESULT_SIGNAL)
+    def consultation_finished(self, result: ConsultationResult) -> None:
+        if result.round_id not in self._open_rounds or self._stage.is_terminal:
+            return
+        del self._open_rounds[result.round_id]
+        prefix = f"round {result.round_id}"
+        for received in result.opinions:
+            opinion = received.opinion
+            self._append(HistoryEntry(
+                seq=self._next_seq(), at=received.at, event=EventKind.OPINION_RECEIVED, stage=self._stage,
+                agency_code=opinion.consultee, official=opinion.official, documents=opinion.documents,
+                reasons="; ".join(f"{c.comment_id}: {c.text}" for c in opinion.comments),
+                label=f"{prefix}: {opinion.consultee}, {len(opinion.comments)} comments",
+            ))
+        for consultee in result.silent:
+            self._append(HistoryEntry(
+                seq=self._next_seq(), at=result.closed_at, event=EventKind.CONSULTEE_SILENT, stage=self._stage,
+                agency_code=consultee, label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}",
+            ))
+        compilation = result.compilation
+        document = compilation.document or DocumentRef(
+            kind=DocumentKind.COMMENTS_COMPILATION,
+            name=f"Bản tổng hợp, tiếp thu, giải trình ({result.round_id})",
+            sha256=hashlib.sha256(compilation.model_dump_json().encode()).hexdigest(),
+        )
+        seq = self._next_seq()
+        accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
+        self._append(HistoryEntry(
+            seq=seq, at=workflow.now(), event=EventKind.CONSULTATION_COMPILED, stage=self._stage, actor=compilation.actor,
+            agency_code=compilation.agency_code, role=compilation.role, official=compilation.official, documents=(document,),
+            version=self._file((document,), seq),
+            label=f"{prefix}: {len(result.opinions)} opinions, {len(result.silent)} silent; "
+            f"{accepted} comments accepted, {len(compilation.responses) - accepted} explained",
+        ))
+        self._refresh_details()
+
     # Queries ---------------------------------------------------------------------------------
 
     @workflow.query
@@ -473,6 +642,9 @@ class DraftLawWorkflow:
             pending_postponement=self._pending_postponement,
             open_points=tuple(self._open_points.values()),
             next_alarm=next((f"{a.label}: {a.at.astimezone(VIETNAM):%Y-%m-%d %H:%M} ICT" for a in self._alarms_due_later()), None),
+            track=self._track,
+            law_kind=request.law_kind,
+            open_consultations=tuple(self._open_rounds.values()),
             classified=request.classified,
         )
 
@@ -499,7 +671,62 @@ class DraftLawWorkflow:
             decision=decision,
             open_points=self._open_points.keys(),
             target_opens_on=self._target.opens_on,
+            open_rounds=self._open_rounds.keys(),
+            law_kind=self._request.law_kind,
+            days_at_stage=(local_day(workflow.now()) - local_day(self._stage_since)).days,
         )
+
+    def _check_programme_change(self, change: ProgrammeChange) -> None:
+        _require(change, ProgrammeChange)
+        if self._book is None:
+            return
+        check_programme_change(
+            self._book,
+            self._path,
+            stage=self._stage,
+            track=self._track,
+            procedure=self._procedure,
+            version=self._request.process_version,
+            law_kind=self._request.law_kind,
+            target_opens_on=self._target.opens_on,
+            lead_ministry=self._lead_ministry,
+            change=change,
+        )
+        track = self._book.track(ProgrammeTrack(change.kind.value)) if change.kind.value in ProgrammeTrack.__members__ else None
+        skips = track.skips if track else (self._book.track(self._track).skips if self._book.track(self._track) else ())
+        new_path = self._path_for(change.procedure or self._procedure, skips)
+        unruled = [stage.value for stage in new_path if not any(r.stage is stage for r in self._book.stages)]
+        if unruled:
+            raise DecisionRefused("kind", "rulebook_edition",
+                                  f"rulebook {self._book.version}, pinned by this draft, has no rule for {', '.join(unruled)}")
+
+    def _check_consultation(self, request: ConsultationRequest) -> int:
+        _require(request, ConsultationRequest)
+        if self._book is None:
+            return 0
+        return check_consultation(
+            self._book,
+            stage=self._stage,
+            lead_ministry=self._lead_ministry,
+            classified=self._request.classified,
+            rounds_opened=self._rounds_opened,
+            request=request,
+        )
+
+    def _path_for(self, procedure, skips) -> tuple[Stage, ...]:
+        request = self._request
+        # A draft carried over from before publication was modelled keeps the rulebook it pinned, which has no such stage.
+        publication = self._publication and (self._book is None or any(r.stage is Stage.PUBLICATION for r in self._book.stages))
+        return stage_path(request.process_version, procedure, law_kind=request.law_kind, skips=skips, publication=publication)
+
+    def _reroute(self, procedure) -> Stage:
+        """The path after a change of track or procedure; returns where the draft now stands."""
+        assert self._book is not None
+        track = self._book.track(self._track)
+        new_path = self._path_for(procedure, track.skips if track else ())
+        stage = place_on_new_path(self._stage, self._path, new_path)
+        self._path = new_path
+        return stage
 
     def _check_postponement_request(self, request: PostponementRequest) -> None:
         _require(request, PostponementRequest)
@@ -613,14 +840,14 @@ class DraftLawWorkflow:
         check_filing(self._book, stage=self._stage, lead_ministry=self._lead_ministry, filing=filing)
 
     @staticmethod
-    def _refuse_if(check) -> None:
+    def _refuse_if(check):
         """Run a check; a refusal fails only the caller's update, never a workflow task.
 
         Until the rulebook is pinned the validator can only check the message's shape; the handler
         waits for the rulebook and checks again.
         """
         try:
-            check()
+            return check()
         except DecisionRefused as refused:
             raise ApplicationError(
                 str(refused), {"field": refused.field, "rule": refused.rule}, type="DecisionRefused", non_retryable=True
@@ -678,7 +905,7 @@ class DraftLawWorkflow:
                 vote=decision.vote,
                 loop=self._returns.get(return_to, 0) if return_to else 0,
                 deadline=self._deadline,
-                label=f"carried over to session {decision.carry_to.code} (opens {decision.carry_to.opens_on})" if decision.carry_to else None,
+                label=_decision_label(decision),
             )
         )
         workflow.logger.info(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from schemas.enums import Outcome, ProcessVersion, SessionProcedure, Stage
+from collections.abc import Collection
+
+from schemas.enums import LawKind, Outcome, ProcessVersion, SessionProcedure, Stage
 
 _OPENING = {
     ProcessVersion.LAW_2015: (Stage.LAW_MAKING_PROPOSAL,),
@@ -20,16 +22,66 @@ _GOVERNMENT_AND_COMMITTEES = (
 _ASSEMBLY = {
     SessionProcedure.ONE_SESSION: (Stage.NA_SESSION,),
     SessionProcedure.TWO_SESSIONS: (Stage.NA_FIRST_SESSION, Stage.INTER_SESSION_REVISION, Stage.NA_SESSION),
+    SessionProcedure.THREE_SESSIONS: (
+        Stage.NA_FIRST_SESSION,
+        Stage.INTER_SESSION_REVISION,
+        Stage.NA_SECOND_SESSION,
+        Stage.SECOND_INTER_SESSION_REVISION,
+        Stage.NA_SESSION,
+    ),
 }
+_SESSION_STAGES = frozenset(stage for stages in _ASSEMBLY.values() for stage in stages)
+
+
+def procedures_for(version: ProcessVersion) -> tuple[SessionProcedure, ...]:
+    """The Assembly procedures a process version knows: three sessions only under LAW_2015 (Art. 76)."""
+    if version is ProcessVersion.LAW_2015:
+        return tuple(SessionProcedure)
+    return (SessionProcedure.ONE_SESSION, SessionProcedure.TWO_SESSIONS)
 
 
 class InvalidTransition(ValueError):
     pass
 
 
-def stage_path(version: ProcessVersion, procedure: SessionProcedure) -> tuple[Stage, ...]:
-    """The stages a draft passes, in order, when nothing sends it back."""
-    return _OPENING[version] + _GOVERNMENT_AND_COMMITTEES + _ASSEMBLY[procedure] + (Stage.PROMULGATION,)
+def stage_path(
+    version: ProcessVersion,
+    procedure: SessionProcedure,
+    *,
+    law_kind: LawKind = LawKind.NEW_LAW,
+    skips: Collection[Stage] = (),
+    publication: bool = False,
+) -> tuple[Stage, ...]:
+    """The stages a draft passes, in order, when nothing sends it back.
+
+    An ordinance is adopted by the Standing Committee and never goes to the Assembly's sessions;
+    a shortened or special track skips the stages its rulebook names; publication in the Official
+    Gazette follows promulgation for drafts started since it was modelled.
+    """
+    assembly = () if law_kind is LawKind.ORDINANCE else _ASSEMBLY[procedure]
+    ending = (Stage.PROMULGATION, Stage.PUBLICATION) if publication else (Stage.PROMULGATION,)
+    path = _OPENING[version] + _GOVERNMENT_AND_COMMITTEES + assembly + ending
+    return tuple(stage for stage in path if stage not in skips)
+
+
+def place_on_new_path(stage: Stage, old_path: tuple[Stage, ...], new_path: tuple[Stage, ...]) -> Stage:
+    """Where a draft stands after its programme track or session procedure changes.
+
+    A draft at the voting session that is split over more sessions has just had its first (or
+    second) debate: it goes to the revision before the next session. One whose current stage the
+    new path no longer has moves on to the next stage the new path keeps; at the Assembly, that is
+    the vote (a two-session draft accelerated votes at the session it is at).
+    """
+    if stage is Stage.NA_SESSION:
+        before_vote = new_path[new_path.index(Stage.NA_SESSION) - 1]
+        if before_vote not in old_path and before_vote in _SESSION_STAGES:
+            return before_vote
+    if stage in new_path:
+        return stage
+    if stage in _SESSION_STAGES:
+        return Stage.NA_SESSION
+    later = old_path[_position(old_path, stage) + 1 :]
+    return next((s for s in later if s in new_path), new_path[-1])
 
 
 def next_stage(path: tuple[Stage, ...], stage: Stage) -> Stage:
