@@ -24,11 +24,16 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.enums import CallerRole, Stage
 from schemas.messages import (
+    Compilation,
+    ConsultationRequest,
+    ConsultationView,
     Decision,
     DossierFiling,
     HistoryView,
     PostponementDecision,
     PostponementRequest,
+    ProgrammeChange,
+    Opinion,
     StartRequest,
     StatusView,
 )
@@ -678,6 +683,62 @@ def remove_subscriber(subscriber_id: int) -> None:
 
     _run(remove)
     out.print(f"subscriber {subscriber_id} stopped")
+
+
+@app.command()
+def programme(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
+    """The Standing Committee changes the programme for a draft (ProgrammeChange JSON): add, defer,
+    withdraw, move to the shortened or special track, or switch between one, two and three sessions."""
+    change = _read(file, ProgrammeChange)
+    view = _run(lambda client: drafts.change_programme(client, submission_id, change))
+    _print_json(view) if as_json else _print_status(view)
+
+
+consult_app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
+                          no_args_is_help=True)
+app.add_typer(consult_app, name="consult")
+
+
+@consult_app.command("open")
+def open_round(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
+    """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
+    request = _read(file, ConsultationRequest)
+    view = _run(lambda client: drafts.open_consultation(client, submission_id, request))
+    _print_json(view) if as_json else _print_status(view)
+
+
+@consult_app.command("opinion")
+def send_opinion(submission_id: str, round_id: str, file: JsonFile, as_json: AsJson = False) -> None:
+    """A consultee's opinion (Opinion JSON) to an open round."""
+    opinion = _read(file, Opinion)
+    _print_round(_run(lambda client: drafts.submit_opinion(client, submission_id, round_id, opinion)), as_json)
+
+
+@consult_app.command("compile")
+def compile_round(submission_id: str, round_id: str, file: JsonFile, as_json: AsJson = False) -> None:
+    """The lead ministry's compilation (Compilation JSON): every comment accepted or explained. Ends the round."""
+    compilation = _read(file, Compilation)
+    _print_round(_run(lambda client: drafts.compile_round(client, submission_id, round_id, compilation)), as_json)
+
+
+@consult_app.command("show")
+def show_round(submission_id: str, round_id: str, as_json: AsJson = False) -> None:
+    """A round: who answered, who is awaited or silent, which comments the compilation must still answer."""
+    _print_round(_run(lambda client: drafts.consultation(client, submission_id, round_id)), as_json)
+
+
+def _print_round(view: ConsultationView, as_json: bool) -> None:
+    if as_json:
+        _print_json(view)
+        return
+    table = Table(show_header=False, title=f"round {view.round_id} ({view.kind.value})")
+    table.add_row("window", f"closes {view.closes_at:%Y-%m-%d %H:%M} UTC" + (" (closed)" if view.closed else ""))
+    table.add_row("answered", ", ".join(r.opinion.consultee for r in view.opinions) or "none")
+    table.add_row("awaited", ", ".join(view.awaiting) or "none")
+    table.add_row("silent", ", ".join(view.silent) or "none")
+    table.add_row("comments to answer", ", ".join(view.unanswered_comments) or "none")
+    table.add_row("compiled", "yes" if view.compiled else "no")
+    out.print(table)
 
 
 @app.command()

@@ -6,8 +6,31 @@ import hashlib
 import uuid
 from datetime import date
 
-from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, SessionProcedure, Stage
-from schemas.messages import Decision, DocumentRef, StartRequest, TargetSession, VoteCount
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    ProgrammeChangeKind,
+    Response,
+    Role,
+    SessionProcedure,
+    Stage,
+)
+from schemas.messages import (
+    Comment,
+    CommentResponse,
+    Compilation,
+    ConsultationRequest,
+    Decision,
+    DocumentRef,
+    Opinion,
+    ProgrammeChange,
+    StartRequest,
+    TargetSession,
+    VoteCount,
+)
 from schemas.rulebook import load_rulebook
 
 AGENCY = {
@@ -29,11 +52,12 @@ def start_request(
     opens_on: date = date(2027, 5, 20),
     classified: bool = False,
     prefix: str = "T",
+    law_kind: LawKind = LawKind.NEW_LAW,
 ) -> StartRequest:
     return StartRequest(
         submission_id=f"{prefix}-{version.value}-{uuid.uuid4().hex[:10]}",
         title="Luật Giáo dục nghề nghiệp (sửa đổi)",
-        law_kind=LawKind.NEW_LAW,
+        law_kind=law_kind,
         lead_ministry=ministry,
         process_version=version,
         target_session=TargetSession(legislature=16, session=2, opens_on=opens_on),
@@ -75,3 +99,30 @@ def decision(
 
 PASSING_VOTE = VoteCount(total_deputies=500, in_favour=251, against=200, abstaining=10)
 FAILING_VOTE = VoteCount(total_deputies=500, in_favour=250, against=100, abstaining=20)
+
+
+def programme_change(kind: ProgrammeChangeKind, **fields) -> ProgrammeChange:
+    """A programme change by the Standing Committee's chair."""
+    return ProgrammeChange(kind=kind, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="Chủ tịch Quốc hội",
+                           reason="điều chỉnh chương trình lập pháp", **fields)
+
+
+def consultation(request: StartRequest, round_id: str, consultees: tuple[str, ...] = ("BTC", "BNV", "BCA"),
+                 kind: ConsultationKind = ConsultationKind.WRITTEN_OPINIONS, **fields) -> ConsultationRequest:
+    return ConsultationRequest(round_id=round_id, kind=kind, consultees=consultees, actor=Actor.LEAD_MINISTRY,
+                               agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng", **fields)
+
+
+def opinion(consultee: str, *comment_ids: str) -> Opinion:
+    return Opinion(consultee=consultee, official=f"Thứ trưởng {consultee}",
+                   comments=tuple(Comment(comment_id=c, text=f"đề nghị làm rõ {c}") for c in comment_ids))
+
+
+def compilation(request: StartRequest, *answers: tuple[str, str, Response]) -> Compilation:
+    """The lead ministry's answers, each (consultee, comment ID, response)."""
+    return Compilation(
+        actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng",
+        responses=tuple(CommentResponse(consultee=who, comment_id=cid, response=response,
+                                        explanation="" if response is Response.ACCEPTED else "đã quy định tại luật khác")
+                        for who, cid, response in answers),
+    )

@@ -15,6 +15,11 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 from schemas.enums import Stage
 from schemas.messages import (
     AgencyRemap,
+    Compilation,
+    ConsultationRequest,
+    ConsultationView,
+    Opinion,
+    ProgrammeChange,
     Decision,
     Disagreement,
     DossierFiling,
@@ -29,6 +34,8 @@ from schemas.messages import (
     VersionsView,
 )
 from workflows import search_attributes as sa
+from workflows.consultation import ConsultationWorkflow
+from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 
 
@@ -99,6 +106,30 @@ async def rule_on_disagreement(client: Client, submission_id: str, ruling: Rulin
 
 async def remap_agency(client: Client, submission_id: str, remap: AgencyRemap) -> StatusView:
     return await draft(client, submission_id).execute_update(DraftLawWorkflow.remap_agency, remap)
+
+
+async def change_programme(client: Client, submission_id: str, change: ProgrammeChange) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.change_programme, change)
+
+
+async def open_consultation(client: Client, submission_id: str, request: ConsultationRequest) -> StatusView:
+    return await draft(client, submission_id).execute_update(DraftLawWorkflow.open_consultation, request)
+
+
+def consultation_round(client: Client, submission_id: str, round_id: str) -> WorkflowHandle:
+    return client.get_workflow_handle_for(ConsultationWorkflow.run, consultation_id_for(submission_id, round_id))
+
+
+async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion) -> ConsultationView:
+    return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.submit_opinion, opinion)
+
+
+async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation) -> ConsultationView:
+    return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.compile, compilation)
+
+
+async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:
+    return await consultation_round(client, submission_id, round_id).query(ConsultationWorkflow.view)
 
 
 async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> StatusView:

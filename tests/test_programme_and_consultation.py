@@ -1,0 +1,247 @@
+"""Real drafts off the straight path, in the time-skipping environment: consultation rounds as child
+workflows, programme changes in flight, every Assembly procedure, ordinances, partial passage and
+publication."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+from temporalio.client import WorkflowUpdateFailedError
+
+from schemas.enums import (
+    ConsultationKind,
+    DocumentKind,
+    EventKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    ProgrammeChangeKind,
+    ProgrammeTrack,
+    Response,
+    SessionProcedure,
+    Stage,
+)
+from schemas.messages import TargetSession, VoteCount
+from tests.drafts import PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
+from tests.polling import eventually
+from tests.test_workflow_paths import approve_through, open_draft
+from workflows import client as drafts
+from workflows.deadlines import passes_at
+
+S = Stage
+K = ProgrammeChangeKind
+
+
+async def refused(call) -> dict:
+    with pytest.raises(WorkflowUpdateFailedError) as failure:
+        await call
+    return failure.value.cause.details[0]
+
+
+def later_session(request, sessions_later: int = 1) -> TargetSession:
+    target = request.target_session
+    return target.model_copy(update={"session": target.session + sessions_later, "opens_on": target.opens_on + timedelta(days=180 * sessions_later)})
+
+
+async def test_a_consultation_round_records_opinions_and_silence_and_its_compilation(time_skipping_env, ts_worker):
+    env, client = time_skipping_env, time_skipping_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await open_draft(client, ts_worker, request)
+        await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        sid = request.submission_id
+
+        assert (await refused(drafts.open_consultation(client, sid, consultation(request, "r1", window_days=10)))) == {
+            "field": "window_days", "rule": "statutory_minimum"}
+        view = await drafts.open_consultation(client, sid, consultation(request, "r1"))
+        assert [r.round_id for r in view.open_consultations] == ["r1"]
+        assert (await refused(drafts.open_consultation(client, sid, consultation(request, "r1"))))["rule"] == "unique_round"
+
+        await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c1", "c2"))
+        await drafts.submit_opinion(client, sid, "r1", opinion("BNV"))
+        assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BXD", "c1")))) == {"field": "consultee", "rule": "asked_only"}
+        assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c3"))))["rule"] == "answered_once"
+        assert (await refused(drafts.compile_round(client, sid, "r1", compilation(request))))["rule"] == "round_still_open"
+        # The draft cannot leave drafting while the round awaits its compilation.
+        assert (await refused(drafts.decide(client, sid, decision(request, S.DRAFTING))))["rule"] == "consultation_open"
+
+    # BCA never answers: when the 15-day window closes it is recorded as silent.
+    round_handle = drafts.consultation_round(client, sid, "r1")
+    await env.fast_forward(round_handle, timedelta(days=16))
+    shown = await drafts.consultation(client, sid, "r1")
+    assert shown.closed and shown.silent == ("BCA",) and sorted(shown.unanswered_comments) == ["BTC/c1", "BTC/c2"]
+    assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BCA"))))["rule"] == "round_closed"
+
+    partial = compilation(request, ("BTC", "c1", Response.ACCEPTED))
+    assert (await refused(drafts.compile_round(client, sid, "r1", partial)))["rule"] == "every_comment_answered"
+    await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED), ("BTC", "c2", Response.EXPLAINED)))
+    status = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations)
+    assert status.stage is S.DRAFTING
+
+    history = await drafts.history(client, sid)
+    events = [e.event for e in history.entries]
+    assert events.count(EventKind.OPINION_RECEIVED) == 2 and events.count(EventKind.CONSULTEE_SILENT) == 1
+    compiled = next(e for e in history.entries if e.event is EventKind.CONSULTATION_COMPILED)
+    versions = await drafts.versions(client, sid)
+    assert compiled.documents[0].kind is DocumentKind.COMMENTS_COMPILATION and compiled.version == versions.versions[-1].number
+    assert "1 comments accepted, 1 explained" in compiled.label
+    silent = next(e for e in history.entries if e.event is EventKind.CONSULTEE_SILENT)
+    assert silent.agency_code == "BCA"
+    view = await drafts.decide(client, sid, decision(request, S.DRAFTING))
+    assert view.stage is S.APPRAISAL
+
+
+async def test_rounds_the_rules_refuse(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    secret = start_request(classified=True)
+    with time_skipping_env.with_time_skipping_disabled():
+        await open_draft(client, ts_worker, secret)
+        posting = consultation(secret, "public", (), kind=ConsultationKind.PUBLIC_POSTING)
+        await approve_through(client, secret, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        assert (await refused(drafts.open_consultation(client, secret.submission_id, posting)))["rule"] == "classified_not_posted"
+        delegations = consultation(secret, "na", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS)
+        assert (await refused(drafts.open_consultation(client, secret.submission_id, delegations)))["rule"] == "consultation_stage"
+    with pytest.raises(ValidationError, match="consultees"):
+        consultation(secret, "empty", ())
+
+
+async def test_programme_changes_defer_shorten_add_and_withdraw(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    with time_skipping_env.with_time_skipping_disabled():
+        shortened = start_request()
+        await open_draft(client, ts_worker, shortened)
+        sid = shortened.submission_id
+        by_a_ministry = programme_change(K.SHORTENED).model_copy(update={"actor": "GOVERNMENT", "agency_code": "CP", "role": "PRIME_MINISTER"})
+        assert (await refused(drafts.change_programme(client, sid, by_a_ministry)))["rule"] == "programme_authority"
+        view = await drafts.change_programme(client, sid, programme_change(K.SHORTENED))
+        # Art. 51 skips the policy proposal: the draft goes straight to the programme.
+        assert view.stage is S.LEGISLATIVE_PROGRAMME and view.track is ProgrammeTrack.SHORTENED
+        assert (await refused(drafts.change_programme(client, sid, programme_change(K.SHORTENED))))["rule"] == "track_changes"
+
+        view = await drafts.change_programme(client, sid, programme_change(K.ADD))
+        assert view.stage is S.DRAFTING
+        deferred = await drafts.change_programme(client, sid, programme_change(K.DEFER, to_session=later_session(shortened)))
+        assert deferred.target_session.code == "16-3" and deferred.stage is S.DRAFTING
+        backwards = programme_change(K.DEFER, to_session=shortened.target_session)
+        assert (await refused(drafts.change_programme(client, sid, backwards)))["rule"] == "later_session"
+        withdrawn = await drafts.change_programme(client, sid, programme_change(K.WITHDRAW))
+        assert withdrawn.stage is S.WITHDRAWN
+
+        history = await drafts.history(client, sid)
+        changes = [e for e in history.entries if e.event is EventKind.PROGRAMME_CHANGED]
+        assert [(e.stage, e.to_stage) for e in changes] == [
+            (S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME), (S.LEGISLATIVE_PROGRAMME, S.DRAFTING), (S.DRAFTING, S.DRAFTING), (S.DRAFTING, S.WITHDRAWN)]
+        assert all(e.actor.value == "UBTVQH" and e.reasons for e in changes)
+
+        special = start_request(ProcessVersion.LAW_2015)
+        await open_draft(client, ts_worker, special)
+        assert (await refused(drafts.change_programme(client, special.submission_id, programme_change(K.SPECIAL))))["rule"] == "track_known"
+
+
+async def test_a_special_track_skips_the_standing_committee(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    request = start_request()
+    with time_skipping_env.with_time_skipping_disabled():
+        await open_draft(client, ts_worker, request)
+        view = await drafts.change_programme(client, request.submission_id, programme_change(K.SPECIAL))
+        assert view.stage is S.LEGISLATIVE_PROGRAMME
+        view = await approve_through(client, request, [S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                                                       S.GOVERNMENT_DECISION, S.EXAMINATION])
+        assert view.stage is S.NA_SESSION
+
+
+async def test_a_one_session_draft_split_over_two_and_a_two_session_draft_accelerated(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    before_assembly = [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                       S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION]
+    with time_skipping_env.with_time_skipping_disabled():
+        split = start_request()
+        await open_draft(client, ts_worker, split)
+        await approve_through(client, split, before_assembly)
+        no_session = programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.TWO_SESSIONS)
+        assert (await refused(drafts.change_programme(client, split.submission_id, no_session)))["rule"] == "next_session_named"
+        view = await drafts.change_programme(client, split.submission_id, no_session.model_copy(update={"to_session": later_session(split)}))
+        # The session debated it; the vote waits for the next one, after the revision between sessions.
+        assert view.stage is S.INTER_SESSION_REVISION and view.target_session.code == "16-3"
+        assert view.stage_deadline == later_session(split).opens_on - timedelta(days=45)
+        view = await approve_through(client, split, [S.INTER_SESSION_REVISION, S.NA_SESSION])
+        assert view.stage is S.PROMULGATION
+
+        accelerated = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+        await open_draft(client, ts_worker, accelerated)
+        await approve_through(client, accelerated, before_assembly)
+        assert (await drafts.status(client, accelerated.submission_id)).stage is S.NA_FIRST_SESSION
+        three = programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.THREE_SESSIONS)
+        assert (await refused(drafts.change_programme(client, accelerated.submission_id, three)))["rule"] == "procedure_known"
+        view = await drafts.change_programme(client, accelerated.submission_id,
+                                             programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION))
+        assert view.stage is S.NA_SESSION
+
+
+async def test_three_sessions_under_law_2015(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    with pytest.raises(ValidationError, match="THREE_SESSIONS exists only under LAW_2015"):
+        start_request(ProcessVersion.LAW_2025, SessionProcedure.THREE_SESSIONS)
+    request = start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS)
+    with time_skipping_env.with_time_skipping_disabled():
+        handle = await open_draft(client, ts_worker, request)
+        await approve_through(client, request, [S.LAW_MAKING_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                                                S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION,
+                                                S.INTER_SESSION_REVISION, S.NA_SECOND_SESSION, S.SECOND_INTER_SESSION_REVISION, S.NA_SESSION,
+                                                S.PROMULGATION, S.PUBLICATION])
+        assert (await handle.result()).stage is S.PROMULGATED
+
+
+async def test_an_ordinance_the_president_sends_back_once_within_ten_days(time_skipping_env, ts_worker):
+    env, client = time_skipping_env, time_skipping_env.client
+    request = start_request(law_kind=LawKind.ORDINANCE)
+    with env.with_time_skipping_disabled():
+        handle = await open_draft(client, ts_worker, request)
+        view = await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL,
+                                                       S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
+        # Adopted by the Standing Committee: no session of the Assembly.
+        assert view.stage is S.PROMULGATION
+        reconsider = decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
+        view = await drafts.decide(client, request.submission_id, reconsider)
+        assert view.stage is S.STANDING_COMMITTEE_OPINION
+        await approve_through(client, request, [S.STANDING_COMMITTEE_OPINION])
+    await env.fast_forward(handle, timedelta(days=11))
+    assert (await refused(drafts.decide(client, request.submission_id, reconsider))) == {"field": "outcome", "rule": "reconsideration_window"}
+    await approve_through(client, request, [S.PROMULGATION, S.PUBLICATION])
+    assert (await handle.result()).stage is S.PROMULGATED
+
+    law = start_request()
+    with env.with_time_skipping_disabled():
+        await open_draft(client, ts_worker, law)
+        await approve_through(client, law, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                                            S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION])
+        back = decision(law, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
+        assert (await refused(drafts.decide(client, law.submission_id, back)))["rule"] == "reconsideration_for_ordinances"
+
+
+async def test_partial_passage_then_publication_within_three_days(time_skipping_env, ts_worker):
+    env, client = time_skipping_env, time_skipping_env.client
+    request = start_request()
+    in_part = VoteCount(**PASSING_VOTE.model_dump(exclude={"parts_not_passed"}), parts_not_passed=("Điều 12", "Điều 15"))
+    with pytest.raises(ValidationError, match="parts_not_passed"):
+        VoteCount(total_deputies=500, in_favour=100, against=300, abstaining=0, parts_not_passed=("Điều 1",))
+    with env.with_time_skipping_disabled():
+        handle = await open_draft(client, ts_worker, request)
+        await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                                                S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
+        view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))
+        assert view.stage is S.PROMULGATION and view.last_vote.parts_not_passed == ("Điều 12", "Điều 15")
+        view = await approve_through(client, request, [S.PROMULGATION])
+        assert view.stage is S.PUBLICATION
+        entered = view.stage_since
+        assert view.stage_deadline == (entered + timedelta(hours=7)).date() + timedelta(days=3)
+    await env.fast_forward(handle, timedelta(days=5))
+    history = await drafts.history(client, request.submission_id)
+    passed = next(e for e in history.entries if e.event is EventKind.DEADLINE_PASSED)
+    assert passed.stage is S.PUBLICATION and passed.at >= passes_at(view.stage_deadline)
+    voted = next(e for e in history.entries if e.outcome is Outcome.VOTE)
+    assert voted.label == "passed in part; not passed: Điều 12, Điều 15"
+    await approve_through(client, request, [S.PUBLICATION])
+    assert (await handle.result()).stage is S.PROMULGATED
