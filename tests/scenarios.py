@@ -8,9 +8,10 @@ from temporalio.client import Client
 
 from datetime import timedelta
 
-from schemas.enums import Actor, Outcome, ProcessVersion, Role, SessionProcedure, Stage
-from schemas.messages import PostponementDecision, PostponementRequest, SessionCalendar, StartRequest, TargetSession
-from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, start_request
+from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
+from schemas.messages import PostponementDecision, PostponementRequest, SessionCalendar, StartRequest, TargetSession, VoteCount
+from tests.drafts import FAILING_VOTE, PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
+from tests.polling import eventually
 from workflows import client as drafts
 
 S = Stage
@@ -78,6 +79,41 @@ async def slipped_to_next_session(client: Client, request: StartRequest) -> None
     await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
+async def consulted_and_reprogrammed(client: Client, request: StartRequest) -> None:
+    """A consultation round, a deferral, a split over two sessions, passage in part and publication."""
+    sid = request.submission_id
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, "r1", ("BTC", "BNV")))
+    await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
+    await drafts.submit_opinion(client, sid, "r1", opinion("BNV"))
+    await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
+    await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED)))
+    await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
+    target = request.target_session
+    later = target.model_copy(update={"session": target.session + 1, "opens_on": target.opens_on + timedelta(days=180)})
+    last = target.model_copy(update={"session": target.session + 2, "opens_on": target.opens_on + timedelta(days=360)})
+    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=later))
+    await approve(client, request, BEFORE_ASSEMBLY[1:])
+    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE,
+                                                                procedure=SessionProcedure.TWO_SESSIONS, to_session=last))
+    await approve(client, request, [S.INTER_SESSION_REVISION])
+    in_part = VoteCount(total_deputies=500, in_favour=300, against=150, abstaining=20, parts_not_passed=("Điều 9",))
+    await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))
+    await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
+
+
+async def ordinance_reconsidered(client: Client, request: StartRequest) -> None:
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY])
+    await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION,
+                                                                return_to=S.STANDING_COMMITTEE_OPINION))
+    await approve(client, request, [S.STANDING_COMMITTEE_OPINION, S.PROMULGATION, S.PUBLICATION])
+
+
+async def law_2015_three_sessions(client: Client, request: StartRequest) -> None:
+    await approve(client, request, [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION,
+                                    S.NA_SECOND_SESSION, S.SECOND_INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+
+
 SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRequest], Awaitable[None]]]] = {
     "law_2025_one_session": (lambda: start_request(ProcessVersion.LAW_2025), law_2025_one_session),
     "law_2015_two_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS), law_2015_two_sessions),
@@ -86,4 +122,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "failed_vote_rejected": (lambda: start_request(), failed_vote_rejected),
     "postponed": (lambda: start_request(), postponed),
     "slipped_to_next_session": (lambda: start_request(), slipped_to_next_session),
+    "consulted_and_reprogrammed": (lambda: start_request(), consulted_and_reprogrammed),
+    "ordinance_reconsidered": (lambda: start_request(law_kind=LawKind.ORDINANCE), ordinance_reconsidered),
+    "law_2015_three_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS), law_2015_three_sessions),
 }
