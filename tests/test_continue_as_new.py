@@ -11,12 +11,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from schemas.enums import EventKind, Outcome, Stage
-from schemas.messages import SessionCalendar, TargetSession
+from schemas.enums import EventKind, Outcome, ProgrammeChangeKind, Response, SessionProcedure, Stage
+from schemas.messages import Ruling, SessionCalendar, TargetSession, VoteCount
 from tests.conftest import TIME_SKIPPING_FLAGS
-from tests.drafts import FAILING_VOTE, decision, start_request
+from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
+from tests.test_arbitration import DEPUTY_PM, PM, POINT
 from tests.test_follow_up import answer, ask
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
@@ -48,7 +49,15 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         with env.with_time_skipping_disabled():
             await drafts.start_submission(client, request, task_queue=task_queue)
         handle = client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
-        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING])
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        # A consultation round: one consultee answers, one stays silent until the window closes.
+        sid = request.submission_id
+        await drafts.open_consultation(client, sid, consultation(request, "r1", ("BTC", "BNV")))
+        await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
+        await env.fast_forward(drafts.consultation_round(client, sid, "r1"), timedelta(days=16))
+        await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.EXPLAINED)))
+        await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
+        await approve(client, request, [S.DRAFTING])
         # Returned by appraisal, redrafted; the appraisal deadline postponed, then overrun.
         await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
         await approve(client, request, [S.DRAFTING])
@@ -58,7 +67,12 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         await env.fast_forward(handle, timedelta(days=60))
         status = await drafts.status(client, request.submission_id)
         assert status.overdue and status.stage_deadline == deadline + timedelta(days=10)
-        await approve(client, request, [S.APPRAISAL, S.GOVERNMENT_REVIEW])
+        await approve(client, request, [S.APPRAISAL])
+        # Ministries still disagree: the Deputy Prime Minister escalates, the Prime Minister rules.
+        await drafts.raise_disagreement(client, sid, POINT)
+        await drafts.rule_on_disagreement(client, sid, Ruling(point_id="P1", escalate=True, **DEPUTY_PM))
+        await drafts.rule_on_disagreement(client, sid, Ruling(point_id="P1", ruling="Giao Bộ GD&ĐT chủ trì", **PM))
+        await approve(client, request, [S.GOVERNMENT_REVIEW])
         # The session is brought forward past the cut-off: the draft slips to the next one.
         soon = request.target_session.model_copy(update={"opens_on": status.stage_since.date()})
         later = TargetSession(legislature=16, session=3, opens_on=request.target_session.opens_on + timedelta(days=200))
@@ -70,14 +84,23 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
         await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.RETURN_FOR_REVISION))
         await approve(client, request, [S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
-                                        S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+                                        S.STANDING_COMMITTEE_OPINION])
+        # Debated at this session, the draft is split over two: revised, then voted (in part) at the next one.
+        next_session = TargetSession(legislature=16, session=4, opens_on=later.opens_on + timedelta(days=180))
+        await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE,
+                                                                    procedure=SessionProcedure.TWO_SESSIONS, to_session=next_session))
+        await approve(client, request, [S.INTER_SESSION_REVISION])
+        in_part = VoteCount(total_deputies=500, in_favour=300, against=150, abstaining=20, parts_not_passed=("Điều 9",))
+        await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))
+        await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
         final = await handle.result()
         history = await drafts.history(client, request.submission_id)
 
-    assert final.stage is S.PROMULGATED and final.revision_loops == 3 and final.target_session.code == "16-3"
+    assert final.stage is S.PROMULGATED and final.revision_loops == 3 and final.target_session.code == "16-4"
     assert [e.seq for e in history.entries] == list(range(1, len(history.entries) + 1))
     kinds = {e.event for e in history.entries}
-    assert {EventKind.POSTPONEMENT_DECIDED, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_SLIPPED} <= kinds
+    assert {EventKind.POSTPONEMENT_DECIDED, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_SLIPPED,
+            EventKind.CONSULTEE_SILENT, EventKind.CONSULTATION_COMPILED, EventKind.DISAGREEMENT_RULED, EventKind.PROGRAMME_CHANGED} <= kinds
     runs = 0
     async for wf in client.list_workflows(f"WorkflowId = '{handle.id}'"):
         runs += 1
