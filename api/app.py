@@ -26,13 +26,19 @@ from api.permissions import Forbidden
 from api.tokens import Caller, Refusal, Unauthenticated, authenticate, list_refusals, record_refusal
 from schemas.enums import Stage
 from schemas.messages import (
+    Compilation,
+    ConsultationRequest,
+    ConsultationView,
     Decision,
     Disagreement,
     DossierFiling,
     HistoryView,
     PostponementDecision,
     PostponementRequest,
+    ProgrammeChange,
+    Opinion,
     RegistryRow,
+    RoundId,
     Ruling,
     StartRequest,
     StatusView,
@@ -193,6 +199,42 @@ def create_app(
         _allowed(lambda: permissions.check_acting(who, actor=ruling.actor, agency_code=ruling.agency_code, draft=view))
         return permissions.status_for(who, await _temporal(drafts.rule_on_disagreement(http.app.state.client, submission_id, ruling)))
 
+    @app.post("/v1/submissions/{submission_id}/programme-changes", response_model=StatusView, tags=["events"])
+    async def change_programme(submission_id: SubmissionId, change: ProgrammeChange, who: Authenticated, http: Request) -> StatusView:
+        """The Standing Committee adds, defers or withdraws the draft, or moves it to another track or session procedure."""
+        view = await _draft(http, submission_id)
+        _allowed(lambda: permissions.check_acting(who, actor=change.actor, agency_code=change.agency_code, draft=view))
+        return permissions.status_for(who, await _temporal(drafts.change_programme(http.app.state.client, submission_id, change)))
+
+    @app.post("/v1/submissions/{submission_id}/consultations", response_model=StatusView, tags=["consultation"])
+    async def open_consultation(submission_id: SubmissionId, request: ConsultationRequest, who: Authenticated, http: Request) -> StatusView:
+        """The lead ministry asks many bodies for their opinions at once; silence is recorded when the window closes."""
+        view = await _draft(http, submission_id)
+        _allowed(lambda: permissions.check_acting(who, actor=request.actor, agency_code=request.agency_code, draft=view))
+        return permissions.status_for(who, await _temporal(drafts.open_consultation(http.app.state.client, submission_id, request)))
+
+    @app.get("/v1/submissions/{submission_id}/consultations/{round_id}", response_model=ConsultationView, tags=["consultation"])
+    async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
+        """Who answered, who is awaited or silent, which comments still need an answer."""
+        view = await _draft(http, submission_id)
+        return permissions.round_for(who, await _temporal(drafts.consultation(http.app.state.client, submission_id, round_id), "round_id"), view)
+
+    @app.post("/v1/submissions/{submission_id}/consultations/{round_id}/opinions", response_model=ConsultationView, tags=["consultation"])
+    async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, opinion: Opinion, who: Authenticated, http: Request) -> ConsultationView:
+        """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
+        view = await _draft(http, submission_id)
+        _allowed(lambda: permissions.check_opinion(who, opinion=opinion, draft=view))
+        answered = await _temporal(drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion), "round_id")
+        return permissions.round_for(who, answered, view)
+
+    @app.post("/v1/submissions/{submission_id}/consultations/{round_id}/compilation", response_model=ConsultationView, tags=["consultation"])
+    async def compile_round(submission_id: SubmissionId, round_id: RoundId, compilation: Compilation, who: Authenticated, http: Request) -> ConsultationView:
+        """The lead ministry accepts or explains every comment; this ends the round."""
+        view = await _draft(http, submission_id)
+        _allowed(lambda: permissions.check_acting(who, actor=compilation.actor, agency_code=compilation.agency_code, draft=view))
+        compiled = await _temporal(drafts.compile_round(http.app.state.client, submission_id, round_id, compilation), "round_id")
+        return permissions.round_for(who, compiled, view)
+
     @app.get("/v1/reports/deadlines", response_model=list[ReportRow], tags=["reports"])
     async def report(
         who: Authenticated,
@@ -245,7 +287,7 @@ async def _draft(http: Request, submission_id: str) -> StatusView:
     raise ApiRefusal(503, "submission_id", "draft_not_ready", "the draft has not pinned its rulebook yet; retry shortly")
 
 
-async def _temporal(call: Awaitable[T]) -> T:
+async def _temporal(call: Awaitable[T], missing: str = "submission_id") -> T:
     """A call to a draft, its refusals turned into API errors."""
     try:
         return await call
@@ -259,6 +301,8 @@ async def _temporal(call: Awaitable[T]) -> T:
         if rpc.status is RPCStatusCode.NOT_FOUND:
             if "completed" in rpc.message:
                 raise ApiRefusal(409, "submission_id", "draft_closed", "the draft's record is closed") from None
+            if missing == "round_id":
+                raise ApiRefusal(404, "round_id", "round_unknown", "no such consultation round of this draft") from None
             raise ApiRefusal(404, "submission_id", "draft_unknown", "no such draft") from None
         raise
 

@@ -9,7 +9,8 @@ The workflow then applies the rulebook's own checks (outcomes, roles of official
 from __future__ import annotations
 
 from schemas.enums import Actor, CallerRole
-from schemas.messages import DocumentRef, HistoryEntry, HistoryView, StartRequest, StatusView, VersionsView
+from schemas.messages import ConsultationView, DocumentRef, HistoryEntry, HistoryView, Opinion, StartRequest, StatusView, VersionsView
+from workflows.consultation import PUBLIC
 from api.tokens import Caller
 
 REDACTED = "(classified)"
@@ -54,6 +55,17 @@ def check_deciding(caller: Caller, *, actor: Actor, agency_code: str, draft: Sta
         )
 
 
+def check_opinion(caller: Caller, *, opinion: Opinion, draft: StatusView) -> None:
+    """A consultee answers in its own name; the public's comments come through the lead ministry's system."""
+    if caller.role is CallerRole.OPERATOR:
+        raise Forbidden("role", "operators_read_only", "operator tokens read; opinions come from the consultees' own tokens")
+    if opinion.consultee == PUBLIC:
+        if not (caller.role is CallerRole.LEAD_MINISTRY and caller.agency_code == draft.lead_ministry):
+            raise Forbidden("consultee", "public_through_lead_ministry", "comments of the public are forwarded by the lead ministry's system")
+    elif opinion.consultee != caller.agency_code:
+        raise Forbidden("consultee", "callers_own_agency", f"this token answers for {caller.agency_code}, not {opinion.consultee}")
+
+
 def check_reports(caller: Caller) -> None:
     if caller.role not in (CallerRole.OPERATOR, CallerRole.VPCP, CallerRole.UBTVQH):
         raise Forbidden("role", "reports_for_offices", "reports are for operators, the Government Office and the Standing Committee")
@@ -81,6 +93,18 @@ def versions_for(caller: Caller, view: VersionsView, draft: StatusView) -> Versi
     return view.model_copy(
         update={"versions": tuple(v.model_copy(update={"documents": _redact_documents(v.documents)}) for v in view.versions)}
     )
+
+
+def round_for(caller: Caller, view: ConsultationView, draft: StatusView) -> ConsultationView:
+    if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
+        return view
+    redacted = tuple(
+        received.model_copy(update={"opinion": received.opinion.model_copy(update={
+            "official": REDACTED, "documents": _redact_documents(received.opinion.documents),
+            "comments": tuple(c.model_copy(update={"text": REDACTED}) for c in received.opinion.comments)})})
+        for received in view.opinions
+    )
+    return view.model_copy(update={"opinions": redacted})
 
 
 def _redact_entry(entry: HistoryEntry) -> HistoryEntry:

@@ -128,6 +128,10 @@ def _print_status(view: StatusView) -> None:
         ("deadline", deadline),
         ("revision loops", str(view.revision_loops)),
     ]
+    if view.track.value != "REGULAR" or view.law_kind.value == "ORDINANCE":
+        rows.append(("procedure", f"{view.law_kind.value}, {view.track.value} track"))
+    for open_round in view.open_consultations:
+        rows.append((f"consultation {open_round.round_id}", f"{open_round.kind.value}, awaiting compilation (`legis consult show`)"))
     if view.pending:
         rows.append(("pending", ", ".join(o.value for o in view.pending.outcomes)))
         rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))

@@ -11,8 +11,8 @@ import pytest
 
 from api.app import create_app
 from api.tokens import issue, revoke
-from schemas.enums import CallerRole, Stage
-from tests.drafts import decision, start_request
+from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
+from tests.drafts import compilation, consultation, decision, opinion, programme_change, start_request
 from workers.worker import create_worker
 
 API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
@@ -196,3 +196,28 @@ async def test_health_and_readiness(api):
 
 def test_committed_openapi_document_is_current():
     assert json.loads(API_DOC.read_text(encoding="utf-8")) == create_app().openapi(), "run `legis openapi > api/openapi.json`"
+
+
+async def test_consultation_and_programme_changes_through_http(api, pool):
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    sid = request.submission_id
+    round_request = body(consultation(request, "r1", ("BTC", "BNV")))
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=round_request, headers=lead)
+    assert opened.status_code == 200 and opened.json()["open_consultations"][0]["round_id"] == "r1"
+
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    for_another = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion("BNV", "c1")), headers=btc)
+    assert (for_another.status_code, for_another.json()["error"]["rule"]) == (403, "callers_own_agency")
+    answered = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion("BTC", "c1")), headers=btc)
+    assert answered.status_code == 200 and answered.json()["awaiting"] == ["BNV"]
+    unknown = await api.get(f"/v1/submissions/{sid}/consultations/r9", headers=lead)
+    assert (unknown.status_code, unknown.json()["error"]["rule"]) == (404, "round_unknown")
+    early = await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation(request)), headers=lead)
+    assert (early.status_code, early.json()["error"]["rule"]) == (409, "round_still_open")
+
+    change = body(programme_change(ProgrammeChangeKind.SHORTENED))
+    by_lead = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=lead)
+    assert (by_lead.status_code, by_lead.json()["error"]["rule"]) == (403, "callers_own_role")
+    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    moved = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=ubtvqh)
+    assert moved.status_code == 200 and moved.json()["track"] == "SHORTENED" and moved.json()["stage"] == "DRAFTING"

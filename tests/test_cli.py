@@ -177,3 +177,41 @@ async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
     assert code == 0 and json.loads(out)["open_points"] == [], err
     code, _, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"))
     assert code == 2 and "point_id: no open point P1" in err
+
+
+async def test_consultation_programme_and_token_commands(cli, tmp_path):
+    sid = f"CLI-{uuid.uuid4().hex[:8]}"
+    ministry = "CLI" + uuid.uuid4().hex[:6].upper()
+    for source in EXAMPLES.glob("*.json"):
+        (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
+    for name in ("01-policy-proposal.json", "02-programme.json"):
+        assert (await cli("decide", sid, str(tmp_path / name)))[0] == 0
+
+    code, out, err = await cli("consult", "open", sid, str(tmp_path / "09-consultation.json"), "--json")
+    assert code == 0, err
+    assert [r["round_id"] for r in json.loads(out)["open_consultations"]] == ["Y-KIEN-BO-NGANH"]
+    code, out, err = await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json"))
+    assert code == 0 and "BNV, BCA" in out, out + err
+    code, _, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"))
+    assert code == 2 and "round_still_open" in err
+    code, out, _ = await cli("consult", "show", sid, "Y-KIEN-BO-NGANH", "--json")
+    assert code == 0 and json.loads(out)["awaiting"] == ["BNV", "BCA"]
+    code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting.json"))
+    assert code == 2 and "consultation_open" in err
+
+    code, out, err = await cli("programme", sid, str(tmp_path / "12-programme-defer.json"), "--json")
+    assert code == 0 and json.loads(out)["target_session"]["session"] == 3, err
+
+    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "document system")
+    assert code == 0 and "legis_" in out, err
+    token_id = out.split()[1].rstrip(":")
+    code, out, _ = await cli("tokens", "list")
+    assert code == 0 and token_id in out and "document system" in out
+    assert (await cli("tokens", "revoke", token_id, "--by", "VPCP operator"))[0] == 0
+    code, _, err = await cli("tokens", "revoke", token_id, "--by", "VPCP operator")
+    assert code == 2 and "no live token" in err
+    code, _, err = await cli("tokens", "issue", "bad code", "MOJ", "--by", "x")
+    assert code == 2 and "agency_code" in err
+    code, out, _ = await cli("refusals", "--json")
+    assert code == 0 and isinstance(json.loads(out), list)

@@ -1044,4 +1044,8 @@ class DraftLawWorkflow:
             lines.append(f"**Pending decision:** {', '.join(o.value for o in pending.outcomes)} by {who}")
             if pending.missing_documents:
                 lines.append(f"**Missing documents:** {', '.join(k.value for k in pending.missing_documents)}")
+        if self._open_rounds:
+            lines.append(f"**Consultations awaiting compilation:** {', '.join(f'{r.round_id} ({r.kind.value})' for r in self._open_rounds.values())}")
+        if self._track is not ProgrammeTrack.REGULAR:
+            lines.append(f"**Programme track:** {self._track.value}")
         workflow.set_current_details("\n\n".join(lines))
