@@ -245,3 +245,25 @@ async def test_partial_passage_then_publication_within_three_days(time_skipping_
     assert voted.label == "passed in part; not passed: Điều 12, Điều 15"
     await approve_through(client, request, [S.PUBLICATION])
     assert (await handle.result()).stage is S.PROMULGATED
+
+
+async def test_a_draft_brought_to_an_extraordinary_session_keeps_its_place_past_the_cut_off(time_skipping_env, ts_worker):
+    env, client = time_skipping_env, time_skipping_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        handle = await open_draft(client, ts_worker, request)
+        view = await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW])
+        assert view.stage is S.GOVERNMENT_DECISION
+        soon = TargetSession(legislature=16, session=9, opens_on=view.stage_since.date() + timedelta(days=10), extraordinary=True)
+        not_extraordinary = soon.model_copy(update={"extraordinary": False})
+        early = programme_change(K.DEFER, to_session=not_extraordinary)
+        assert (await refused(drafts.change_programme(client, request.submission_id, early)))["rule"] == "later_session"
+        view = await drafts.change_programme(client, request.submission_id, programme_change(K.DEFER, to_session=soon))
+        assert view.target_session == soon and view.stage_deadline == soon.opens_on - timedelta(days=45)
+    await env.fast_forward(handle, timedelta(days=2))
+    view = await drafts.status(client, request.submission_id)
+    assert view.overdue and view.target_session == soon and view.stage is S.GOVERNMENT_DECISION
+    events = [e.event for e in (await drafts.history(client, request.submission_id)).entries]
+    assert EventKind.DEADLINE_PASSED in events and EventKind.SESSION_SLIPPED not in events
+    changed = next(e for e in (await drafts.history(client, request.submission_id)).entries if e.event is EventKind.PROGRAMME_CHANGED)
+    assert changed.label.startswith("brought to an extraordinary session")

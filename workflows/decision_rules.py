@@ -120,8 +120,10 @@ def check_programme_change(
     kind = change.kind
     if kind is ProgrammeChangeKind.ADD and stage is not Stage.LEGISLATIVE_PROGRAMME:
         raise DecisionRefused("kind", "add_awaiting_programme", f"only a draft awaiting the programme can be added; this one is at {stage.value}")
-    if kind is ProgrammeChangeKind.DEFER and change.to_session is not None and change.to_session.opens_on <= target_opens_on:
-        raise DecisionRefused("to_session", "later_session", f"a deferral aims at a session after the current one ({target_opens_on})")
+    moving = change.to_session
+    if kind is ProgrammeChangeKind.DEFER and moving is not None and moving.opens_on <= target_opens_on and not moving.extraordinary:
+        raise DecisionRefused("to_session", "later_session",
+                              f"a draft moves to a session after the current one ({target_opens_on}), or to an extraordinary session")
     if kind in (ProgrammeChangeKind.DEFER, ProgrammeChangeKind.WITHDRAW) and stage in after_assembly:
         raise DecisionRefused("kind", "before_passage", f"the law has passed; it is at {stage.value}")
     if kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL):

@@ -513,7 +513,7 @@ class DraftLawWorkflow:
         elif kind is ProgrammeChangeKind.ADD:
             to_stage, label = next_stage(self._path, was), "added to the programme"
         elif kind is ProgrammeChangeKind.DEFER:
-            label = "deferred"
+            label = "brought to an extraordinary session" if change.to_session and change.to_session.extraordinary else "deferred"
         elif kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL):
             self._track = ProgrammeTrack(kind.value)
             to_stage = self._reroute(self._procedure)
@@ -791,6 +791,10 @@ class DraftLawWorkflow:
             self._upsert_search_attributes()
 
     def _cutoff_missed(self) -> bool:
+        # An extraordinary session is called at short notice: a draft brought to it keeps its place
+        # though the usual cut-offs cannot be met (they are still recorded as missed).
+        if self._target.extraordinary:
+            return False
         return self._calendar_anchored() and self._deadline is not None and passes_at(self._deadline) <= workflow.now()
 
     def _slip(self) -> bool:
