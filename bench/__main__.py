@@ -44,8 +44,8 @@ from workflows import search_attributes as sa
 from workflows.draft_law import DraftLawWorkflow
 
 app = typer.Typer(add_completion=False)
-LIFECYCLE_UPDATES = 10
-TIMED_STEPS = [3, 5, 9]
+LIFECYCLE_UPDATES = 11
+TIMED_STEPS = [3, 5, 9, 10]
 
 
 def say(line: str) -> None:
