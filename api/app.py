@@ -160,58 +160,42 @@ def create_app(
     @app.post("/v1/submissions/{submission_id}/decisions", response_model=StatusView, tags=["events"])
     async def decide(submission_id: SubmissionId, decision: Decision, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
         """A decision on the draft's current stage, by an agency whose role decides there."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_deciding(who, actor=decision.actor, agency_code=decision.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.decide(http.app.state.client, submission_id, decision, request_id=key)))
+        return await _act(http, who, submission_id, decision, lambda client: drafts.decide(client, submission_id, decision, request_id=key), check=permissions.check_deciding)
 
     @app.post("/v1/submissions/{submission_id}/dossier", response_model=StatusView, tags=["events"])
     async def file_dossier(submission_id: SubmissionId, filing: DossierFiling, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
         """Documents filed to the dossier (by reference: name, hash, size)."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=filing.actor, agency_code=filing.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.file_dossier(http.app.state.client, submission_id, filing, request_id=key)))
+        return await _act(http, who, submission_id, filing, lambda client: drafts.file_dossier(client, submission_id, filing, request_id=key))
 
     @app.post("/v1/submissions/{submission_id}/postponements", response_model=StatusView, tags=["events"])
     async def request_postponement(submission_id: SubmissionId, request: PostponementRequest, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
         """Ask to move the current stage's deadline."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=request.actor, agency_code=request.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.request_postponement(http.app.state.client, submission_id, request, request_id=key)))
+        return await _act(http, who, submission_id, request, lambda client: drafts.request_postponement(client, submission_id, request, request_id=key))
 
     @app.post("/v1/submissions/{submission_id}/postponement-decisions", response_model=StatusView, tags=["events"])
     async def decide_postponement(submission_id: SubmissionId, decision: PostponementDecision, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
         """Approve or refuse the pending postponement (the rulebook names who may)."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=decision.actor, agency_code=decision.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.decide_postponement(http.app.state.client, submission_id, decision, request_id=key)))
+        return await _act(http, who, submission_id, decision, lambda client: drafts.decide_postponement(client, submission_id, decision, request_id=key))
 
     @app.post("/v1/submissions/{submission_id}/disagreements", response_model=StatusView, tags=["events"])
     async def raise_disagreement(submission_id: SubmissionId, point: Disagreement, who: Authenticated, http: Request) -> StatusView:
         """A point ministries still disagree on, sent up for arbitration."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=point.actor, agency_code=point.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.raise_disagreement(http.app.state.client, submission_id, point)))
+        return await _act(http, who, submission_id, point, lambda client: drafts.raise_disagreement(client, submission_id, point))
 
     @app.post("/v1/submissions/{submission_id}/rulings", response_model=StatusView, tags=["events"])
     async def rule(submission_id: SubmissionId, ruling: Ruling, who: Authenticated, http: Request) -> StatusView:
         """The Deputy Prime Minister's or Prime Minister's ruling on an open point."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=ruling.actor, agency_code=ruling.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.rule_on_disagreement(http.app.state.client, submission_id, ruling)))
+        return await _act(http, who, submission_id, ruling, lambda client: drafts.rule_on_disagreement(client, submission_id, ruling))
 
     @app.post("/v1/submissions/{submission_id}/programme-changes", response_model=StatusView, tags=["events"])
     async def change_programme(submission_id: SubmissionId, change: ProgrammeChange, who: Authenticated, http: Request) -> StatusView:
         """The Standing Committee adds, defers or withdraws the draft, or moves it to another track or session procedure."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=change.actor, agency_code=change.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.change_programme(http.app.state.client, submission_id, change)))
+        return await _act(http, who, submission_id, change, lambda client: drafts.change_programme(client, submission_id, change))
 
     @app.post("/v1/submissions/{submission_id}/consultations", response_model=StatusView, tags=["consultation"])
     async def open_consultation(submission_id: SubmissionId, request: ConsultationRequest, who: Authenticated, http: Request) -> StatusView:
         """The lead ministry asks many bodies for their opinions at once; silence is recorded when the window closes."""
-        view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=request.actor, agency_code=request.agency_code, draft=view))
-        return permissions.status_for(who, await _temporal(drafts.open_consultation(http.app.state.client, submission_id, request)))
+        return await _act(http, who, submission_id, request, lambda client: drafts.open_consultation(client, submission_id, request))
 
     @app.get("/v1/submissions/{submission_id}/consultations/{round_id}", response_model=ConsultationView, tags=["consultation"])
     async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
@@ -275,6 +259,21 @@ def _allowed(check: Callable[[], None]) -> None:
         check()
     except Forbidden as forbidden:
         raise ApiRefusal(403, forbidden.field, forbidden.rule, str(forbidden)) from None
+
+
+async def _act(
+    http: Request,
+    who: Caller,
+    submission_id: str,
+    message: Any,
+    send: Callable[[Client], Awaitable[StatusView]],
+    *,
+    check: Callable[..., None] = permissions.check_acting,
+) -> StatusView:
+    """A message sent in an actor's name: the caller's rights first, then the draft's own rules."""
+    view = await _draft(http, submission_id)
+    _allowed(lambda: check(who, actor=message.actor, agency_code=message.agency_code, draft=view))
+    return permissions.status_for(who, await _temporal(send(http.app.state.client)))
 
 
 async def _draft(http: Request, submission_id: str) -> StatusView:

@@ -6,6 +6,8 @@ import json
 import uuid
 from pathlib import Path
 
+import httpx
+
 from tests.stack import legis, stack_env, start_stack, stop_stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
@@ -21,6 +23,11 @@ async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
     process, banner = await start_stack(env)
     try:
         assert f"Temporal Web UI: http://127.0.0.1:{ui_port}/namespaces/default/workflows" in banner
+        # The dev stack serves what production does: the HTTP API, the worker's readiness and metrics.
+        async with httpx.AsyncClient(base_url="http://127.0.0.1", timeout=10) as http:
+            assert (await http.get(f"http://127.0.0.1:{env['LEGIS_API_PORT']}/readyz")).json()["status"] == "ready"
+            assert (await http.get(f"http://127.0.0.1:{env['LEGIS_HEALTH_PORT']}/readyz")).json()["checks"]["worker"] == "ok"
+            assert "temporal_num_pollers" in (await http.get(f"http://127.0.0.1:{env['LEGIS_METRICS_PORT']}/metrics")).text
         assert (await legis(env, "start", str(request)))[0] == 0
         code, out = await legis(env, "decide", sid, str(EXAMPLES / "01-policy-proposal.json"), "--json")
         assert code == 0 and json.loads(out)["stage"] == "LEGISLATIVE_PROGRAMME", out
