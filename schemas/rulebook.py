@@ -123,6 +123,10 @@ class ConsultationWindow(RuleModel):
     kind: ConsultationKind
     days: int = Field(ge=1, le=365)
     counting: Counting
+    anchor: DeadlineAnchor = Field(
+        default=DeadlineAnchor.STAGE_ENTRY,
+        description="STAGE_ENTRY: the window runs from the round's opening; BEFORE_NA_SESSION: it closes this many days before the target session",
+    )
     stages: tuple[Stage, ...] = Field(min_length=1, description="stages at which a round of this kind may be opened")
     source: str = Field(min_length=3)
     unverified: bool

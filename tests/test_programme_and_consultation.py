@@ -267,3 +267,20 @@ async def test_a_draft_brought_to_an_extraordinary_session_keeps_its_place_past_
     assert EventKind.DEADLINE_PASSED in events and EventKind.SESSION_SLIPPED not in events
     changed = next(e for e in (await drafts.history(client, request.submission_id)).entries if e.event is EventKind.PROGRAMME_CHANGED)
     assert changed.label.startswith("brought to an extraordinary session")
+
+
+async def test_delegations_comment_between_sessions_until_twenty_days_before_the_next(time_skipping_env, ts_worker):
+    client = time_skipping_env.client
+    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    with time_skipping_env.with_time_skipping_disabled():
+        await open_draft(client, ts_worker, request)
+        await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                                                S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION])
+        delegations = consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS)
+        fixed = delegations.model_copy(update={"window_days": 40})
+        assert (await refused(drafts.open_consultation(client, request.submission_id, fixed)))["rule"] == "window_fixed_by_session"
+        view = await drafts.open_consultation(client, request.submission_id, delegations)
+        assert view.stage is S.INTER_SESSION_REVISION
+    shown = await drafts.consultation(client, request.submission_id, "dbqh")
+    assert shown.closes_at == passes_at(request.target_session.opens_on - timedelta(days=20))
+    assert shown.awaiting == ("DBQH_HN", "DBQH_HCM")

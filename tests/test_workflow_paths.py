@@ -87,7 +87,7 @@ async def test_law_2015_two_sessions_full_path(time_skipping_env, ts_worker, poo
     assert (await drafts.status(client, request.submission_id)).stage is S.LAW_MAKING_PROPOSAL
     await approve_through(client, request, path)
     final = await handle.result()
-    assert final.stage is S.PROMULGATED and final.rulebook_version == "2015.2"
+    assert final.stage is S.PROMULGATED and final.rulebook_version == "2015.3"
     assert stages_entered(await drafts.history(client, request.submission_id)) == [*path, S.PROMULGATED]
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from schemas.enums import (
     Actor,
     ConsultationKind,
+    DeadlineAnchor,
     DocumentKind,
     LawKind,
     Outcome,
@@ -164,6 +165,8 @@ def check_consultation(
         raise DecisionRefused("kind", "classified_not_posted", "a classified draft is never posted for public comment")
     if request.round_id in rounds_opened:
         raise DecisionRefused("round_id", "unique_round", f"round {request.round_id} was opened already")
+    if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:
+        raise DecisionRefused("window_days", "window_fixed_by_session", f"a {request.kind.value} round closes {window.days} days before the session")
     if request.window_days is not None and request.window_days < window.days:
         raise DecisionRefused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})")
     _check_authority(book.filing, request.actor, request.role, request.agency_code, lead_ministry, "open a consultation round", "consultation_authority")

@@ -552,7 +552,11 @@ class DraftLawWorkflow:
         window = self._book.window(request.kind)
         self._rounds_opened.add(request.round_id)
         now = workflow.now()
-        closes_at = passes_at(shift_days(local_day(now), days, window.counting, self._book.holidays))
+        if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
+            last_day = shift_days(self._target.opens_on, -window.days, window.counting, self._book.holidays)
+        else:
+            last_day = shift_days(local_day(now), days, window.counting, self._book.holidays)
+        closes_at = passes_at(last_day)
         child_id = consultation_id_for(self._request.submission_id, request.round_id)
         await workflow.start_child_workflow(
             ConsultationWorkflow.run,
@@ -704,7 +708,7 @@ class DraftLawWorkflow:
         _require(request, ConsultationRequest)
         if self._book is None:
             return 0
-        return check_consultation(
+        days = check_consultation(
             self._book,
             stage=self._stage,
             lead_ministry=self._lead_ministry,
@@ -712,6 +716,12 @@ class DraftLawWorkflow:
             rounds_opened=self._rounds_opened,
             request=request,
         )
+        window = self._book.window(request.kind)
+        if window is not None and window.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
+            last_day = shift_days(self._target.opens_on, -window.days, window.counting, self._book.holidays)
+            if passes_at(last_day) <= workflow.now():
+                raise DecisionRefused("kind", "window_passed", f"comments were due {window.days} days before session {self._target.code} ({last_day})")
+        return days
 
     def _path_for(self, procedure, skips) -> tuple[Stage, ...]:
         request = self._request
