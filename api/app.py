@@ -136,9 +136,10 @@ def create_app(
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> DraftList:
         """Drafts from the registry, newest change first. Classified drafts show neither title nor ministry."""
+        own = who.agency_code if who.role.value == "LEAD_MINISTRY" else None
         rows, total = await _registry(http.app.state.pool, stage=stage, ministry=ministry, session=session,
-                                      responsible=responsible, overdue=overdue, limit=limit, offset=offset)
-        return DraftList(drafts=rows, total=total)
+                                      responsible=responsible, overdue=overdue, limit=limit, offset=offset, own_agency=own)
+        return DraftList(drafts=[permissions.registry_row_for(who, row) for row in rows], total=total)
 
     @app.get("/v1/submissions/{submission_id}", response_model=StatusView, tags=["drafts"])
     async def read_status(submission_id: SubmissionId, who: Authenticated, http: Request) -> StatusView:
@@ -321,16 +322,21 @@ async def _record(http: Request, refusal: ApiRefusal) -> None:
     )
 
 
-async def _registry(pool: asyncpg.Pool, *, stage, ministry, session, responsible, overdue, limit, offset) -> tuple[list[RegistryRow], int]:
+async def _registry(
+    pool: asyncpg.Pool, *, stage, ministry, session, responsible, overdue, limit, offset, own_agency
+) -> tuple[list[RegistryRow], int]:
+    # Whose a classified draft is, or who acts on it, is itself classified: filtering on it finds
+    # only the caller's own classified drafts.
     where = """($1::text IS NULL OR stage = $1) AND ($2::text IS NULL OR lead_ministry = $2)
                AND ($3::text IS NULL OR target_session = $3) AND ($4::text IS NULL OR responsible = $4)
                AND ($5::boolean IS NULL OR $5 = (stage_deadline IS NOT NULL AND stage_deadline < $6
-                    AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')))"""
-    args = (stage.value if stage else None, ministry, session, responsible, overdue, local_day(datetime.now().astimezone()))
+                    AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')))
+               AND (NOT classified OR ($2::text IS NULL AND $4::text IS NULL) OR lead_ministry = $7)"""
+    args = (stage.value if stage else None, ministry, session, responsible, overdue, local_day(datetime.now().astimezone()), own_agency)
     rows = await pool.fetch(
         f"""SELECT submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since,
                    stage_deadline, responsible, classified
-            FROM submissions WHERE {where} ORDER BY updated_at DESC, submission_id LIMIT $7 OFFSET $8""",
+            FROM submissions WHERE {where} ORDER BY updated_at DESC, submission_id LIMIT $8 OFFSET $9""",
         *args, limit, offset,
     )
     total = await pool.fetchval(f"SELECT count(*) FROM submissions WHERE {where}", *args)

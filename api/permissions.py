@@ -9,7 +9,17 @@ The workflow then applies the rulebook's own checks (outcomes, roles of official
 from __future__ import annotations
 
 from schemas.enums import Actor, CallerRole
-from schemas.messages import ConsultationView, DocumentRef, HistoryEntry, HistoryView, Opinion, StartRequest, StatusView, VersionsView
+from schemas.messages import (
+    ConsultationView,
+    DocumentRef,
+    HistoryEntry,
+    HistoryView,
+    Opinion,
+    RegistryRow,
+    StartRequest,
+    StatusView,
+    VersionsView,
+)
 from workflows.consultation import PUBLIC
 from api.tokens import Caller
 
@@ -78,7 +88,14 @@ def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
 def status_for(caller: Caller, view: StatusView) -> StatusView:
     if not view.classified or sees_classified(caller, lead_ministry=view.lead_ministry):
         return view
-    return view.model_copy(update={"title": REDACTED, "pending_postponement": None, "open_points": ()})
+    return view.model_copy(update={"title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": ()})
+
+
+def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:
+    if not row.classified or sees_classified(caller, lead_ministry=row.lead_ministry):
+        return row
+    responsible = REDACTED if row.responsible == row.lead_ministry else row.responsible
+    return row.model_copy(update={"lead_ministry": REDACTED, "responsible": responsible})
 
 
 def history_for(caller: Caller, view: HistoryView, draft: StatusView) -> HistoryView:

@@ -158,9 +158,15 @@ async def test_operators_read_everything_but_classified_details_and_write_nothin
     write = await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=operator)
     assert (write.status_code, write.json()["error"]["rule"]) == (403, "operators_read_only")
 
-    listed = (await api.get("/v1/submissions", params={"stage": "DRAFTING", "ministry": "BQP"}, headers=operator)).json()
-    mine = [d for d in listed["drafts"] if d["submission_id"] == request.submission_id]
-    assert mine and mine[0]["title"] is None
+    assert seen_by_operator["lead_ministry"] == "(classified)"
+    listed = (await api.get("/v1/submissions", params={"stage": "DRAFTING", "limit": 500}, headers=operator)).json()
+    shown = [d for d in listed["drafts"] if d["submission_id"] == request.submission_id]
+    assert shown and shown[0]["title"] is None and shown[0]["lead_ministry"] == "(classified)"
+    # Whose it is stays classified: filtering on the ministry finds it only for that ministry.
+    by_ministry = {"stage": "DRAFTING", "ministry": "BQP"}
+    assert request.submission_id not in json.dumps((await api.get("/v1/submissions", params=by_ministry, headers=operator)).json())
+    own = (await api.get("/v1/submissions", params=by_ministry, headers=lead)).json()["drafts"]
+    assert [d["lead_ministry"] for d in own if d["submission_id"] == request.submission_id] == ["BQP"]
     refusals = (await api.get("/v1/refusals", params={"submission_id": request.submission_id}, headers=operator)).json()
     assert [r["rule"] for r in refusals] == ["operators_read_only"]
     assert (await api.get("/v1/refusals", headers=lead)).status_code == 403
