@@ -18,10 +18,12 @@ from workflows.deadlines import VIETNAM
 
 _REPORT = """
 WITH period AS (
-    -- Lead ministries are named by their codes, the other bodies by their role in the process.
-    SELECT e.*, CASE WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
+    -- Lead ministries are named by their codes, the other bodies by their role in the process;
+    -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
+    SELECT e.*, s.classified, CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
+                     WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
-    WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ($4::text IS NULL OR s.lead_ministry = $4)
+    WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
 ),
 finished AS (
     SELECT body AS agency,
@@ -32,17 +34,19 @@ finished AS (
     GROUP BY body
 ),
 overdue AS (
-    SELECT responsible AS agency, count(*) AS overdue_now
+    SELECT CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END AS agency,
+           count(*) AS overdue_now
     FROM submissions
     WHERE stage_deadline < $3 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
-      AND ($4::text IS NULL OR lead_ministry = $4)
-    GROUP BY responsible
+      AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
+    GROUP BY 1
 ),
 postponed AS (
     SELECT asked.body AS agency, count(*) AS postponed
     FROM period granted
     JOIN LATERAL (
-        SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code ELSE r.actor END AS body FROM audit_events r
+        SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' AND granted.classified THEN 'CLASSIFIED'
+                    WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code ELSE r.actor END AS body FROM audit_events r
         WHERE r.submission_id = granted.submission_id AND r.seq < granted.seq AND r.event = 'POSTPONEMENT_REQUESTED'
         ORDER BY r.seq DESC LIMIT 1
     ) asked ON true

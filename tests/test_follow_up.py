@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from datetime import date, datetime, timedelta
 
+import asyncpg
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
@@ -201,3 +202,25 @@ async def test_a_completed_stage_cancels_its_pending_alarms(time_skipping_env, t
     history = await drafts.history(env.client, request.submission_id)
     assert alarm_events(history) == []
     assert (await drafts.status(env.client, request.submission_id)).next_alarm is None
+
+
+async def test_the_report_never_names_the_ministry_of_a_classified_draft(fresh_database_url):
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        today = date(2027, 3, 1)
+        for sid, classified in (("SECRET-1", True), ("OPEN-1", False)):
+            await connection.execute(
+                "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage,"
+                " stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, 'BQP', 'LAW_2025', '16-2',"
+                " 'APPRAISAL', $3, $4, $5, 2, 'MOJ')", sid, f"draft-law-{sid}", datetime(2027, 1, 1, tzinfo=VIETNAM), today - timedelta(days=5), classified)
+            await connection.execute(
+                "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor, agency_code,"
+                " deadline) VALUES ($1, 2, $2, $3, 'DECISION', 'POLICY_PROPOSAL', 'APPRAISAL', 'APPROVE', 'LEAD_MINISTRY', 'BQP', $4)",
+                sid, f"draft-law-{sid}", datetime(2027, 1, 10, tzinfo=VIETNAM), date(2027, 1, 20))
+        rows = {r.agency: r for r in await deadline_report(connection, since=date(2027, 1, 1), until=date(2027, 2, 1), today=today)}
+        assert (rows["BQP"].on_time, rows["CLASSIFIED"].on_time) == (1, 1)
+        assert rows["MOJ"].overdue_now == 2
+        only_bqp = await deadline_report(connection, since=date(2027, 1, 1), until=date(2027, 2, 1), today=today, lead_ministry="BQP")
+        assert [(r.agency, r.on_time, r.overdue_now) for r in only_bqp] == [("BQP", 1, 0), ("MOJ", 0, 1), ("ALL", 1, 1)]
+    finally:
+        await connection.close()
