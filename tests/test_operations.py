@@ -61,7 +61,9 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
     await connection.execute(
         "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
         " stage_deadline, classified, last_seq, responsible) VALUES ('OVERDUE-1', 'draft-law-OVERDUE-1', 'BXD', 'LAW_2025', '16-2',"
-        " 'DRAFTING', now() - interval '90 days', current_date - 10, false, 5, 'BXD')"
+        " 'DRAFTING', now() - interval '90 days', current_date - 10, false, 5, 'BXD'),"
+        " ('SECRET-1', 'draft-law-SECRET-1', 'BQP', 'LAW_2025', '16-2', 'DRAFTING', now() - interval '90 days', current_date - 10,"
+        " true, 5, 'BQP')"
     )
     await connection.close()
 
@@ -110,6 +112,7 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
             # The SDK's own metrics come out of the same endpoint.
             assert sum(metric(text, "temporal_activity_execution_latency_count", activity_type="record_event") for text in scraped) >= expected_rows
             assert all(metric(text, "legis_drafts_overdue", agency="BXD") == 1 for text in scraped)
+            assert all(metric(text, "legis_drafts_overdue", agency="CLASSIFIED") == 1 and 'agency="BQP"' not in text for text in scraped)
     finally:
         for process, _ in workers:
             process.send_signal(signal.SIGTERM)

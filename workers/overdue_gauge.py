@@ -1,4 +1,5 @@
-"""The gauge of drafts overdue now, by the agency expected to act, read from the registry."""
+"""The gauge of drafts overdue now, by the agency expected to act, read from the registry (a classified
+draft's ministry is never a label: it counts as CLASSIFIED)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from workflows.deadlines import local_day
 log = structlog.get_logger(__name__)
 
 _OVERDUE = """
-SELECT responsible AS agency, count(*) AS overdue FROM submissions
+SELECT CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END AS agency,
+       count(*) AS overdue
+FROM submissions
 WHERE stage_deadline < $1 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
-GROUP BY responsible
+GROUP BY 1
 """
 
 
