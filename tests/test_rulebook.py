@@ -4,7 +4,7 @@ from importlib import resources
 import pytest
 from pydantic import ValidationError
 
-from schemas.enums import Outcome, ProcessVersion, SessionProcedure, Stage
+from schemas.enums import Outcome, ProcessVersion, Stage
 from schemas.rulebook import Rulebook, load_rulebook
 from workflows.stage_graph import procedures_for, stage_path
 
