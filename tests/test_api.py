@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
 import uuid
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from api.app import create_app
 from api.tokens import issue, revoke
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
 from tests.drafts import compilation, consultation, decision, opinion, programme_change, start_request
+from tests.polling import eventually
+from tests.stack import LEGIS, free_port
 from workers.worker import create_worker
 
 API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
@@ -227,3 +232,26 @@ async def test_consultation_and_programme_changes_through_http(api, pool):
     ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
     moved = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=ubtvqh)
     assert moved.status_code == 200 and moved.json()["track"] == "SHORTENED" and moved.json()["stage"] == "DRAFTING"
+
+
+async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
+    """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own."""
+    port = free_port()
+    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
+           "LEGIS_API_PORT": str(port), "LEGIS_LOG_JSON": "true"}
+    process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            async def ready():
+                try:
+                    return (await http.get("/readyz")).status_code
+                except httpx.TransportError:
+                    return None
+            assert await eventually(ready, lambda status: status == 200, seconds=30) == 200
+            refused = await http.get("/v1/submissions")
+            assert (refused.status_code, refused.json()["error"]["rule"]) == (401, "token_required")
+            assert (await http.get("/openapi.json")).json()["info"]["title"] == "legis"
+    finally:
+        process.terminate()
+        # uvicorn shuts down gracefully, then re-raises SIGTERM so that the exit status tells why it stopped.
+        assert await asyncio.wait_for(process.wait(), 20) in (0, -signal.SIGTERM)
