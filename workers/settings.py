@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="where `legis dev` keeps its databases")
     ui_port: int = Field(default=8233, description="port of the Web UI that `legis dev` starts")
     max_cached_workflows: int = Field(
-        default=1000, ge=0, description="drafts a worker keeps in memory; others replay their history on their next event"
+        default=500, ge=0, description="drafts a worker keeps in memory; others replay their history on their next event"
     )
     max_concurrent_activities: int = Field(default=100, ge=1, description="activities one worker runs at once")
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1, description="workflow tasks one worker runs at once")
