@@ -100,6 +100,21 @@ async def deadline_report(
     return [*rows, total]
 
 
+_OVERDUE = """
+SELECT CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END AS agency,
+       count(*) AS overdue
+FROM submissions
+WHERE stage_deadline < $1 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
+GROUP BY 1
+"""
+
+
+async def overdue_by_agency(connection: asyncpg.Connection | asyncpg.Pool, *, today: date) -> dict[str, int]:
+    """Drafts past their stage deadline on `today`, by the agency expected to act (the overdue gauge)."""
+    rows = await connection.fetch(_OVERDUE, today)
+    return {row["agency"]: row["overdue"] for row in rows}
+
+
 def write_csv(rows: list[ReportRow], out: IO[str]) -> None:
     writer = csv.writer(out)
     writer.writerow(["agency", "finished_on_time", "finished_late", "on_time_rate", "overdue_now", "postponed", "late_requests"])

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import asyncpg
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -18,13 +19,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.reports import ReportRow, deadline_report
 from api import permissions
-from fastapi.responses import JSONResponse
-
-from workers.health import Health, dependency_checks, readiness_response
-from api.errors import REFUSALS, ApiRefusal, refusal_handler, validation_handler
+from api.errors import REFUSALS, ApiRefusal, from_validation, refusal_response
 from api.permissions import Forbidden
 from api.tokens import Caller, Refusal, Unauthenticated, authenticate, list_refusals, record_refusal
-from schemas.enums import Stage
+from schemas.enums import CallerRole, Stage
 from schemas.messages import (
     Compilation,
     ConsultationRequest,
@@ -45,6 +43,7 @@ from schemas.messages import (
     SubmissionId,
     VersionsView,
 )
+from workers.health import Health, dependency_checks, readiness_response
 from workflows import client as drafts
 from workflows.deadlines import local_day
 from workflows.draft_law import TASK_QUEUE
@@ -111,9 +110,8 @@ def create_app(
         lifespan=lifespan,
         responses=REFUSALS,
     )
-    app.add_exception_handler(ApiRefusal, refusal_handler)
-    app.add_exception_handler(RequestValidationError, validation_handler)
-    app.state.refused = _record
+    app.add_exception_handler(ApiRefusal, _refused)
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.state.client, app.state.pool = client, pool
 
     @app.post("/v1/submissions", response_model=Started, tags=["drafts"])
@@ -136,7 +134,7 @@ def create_app(
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> DraftList:
         """Drafts from the registry, newest change first. Classified drafts show neither title nor ministry."""
-        own = who.agency_code if who.role.value == "LEAD_MINISTRY" else None
+        own = who.agency_code if who.role is CallerRole.LEAD_MINISTRY else None
         rows, total = await _registry(http.app.state.pool, stage=stage, ministry=ministry, session=session,
                                       responsible=responsible, overdue=overdue, limit=limit, offset=offset, own_agency=own)
         return DraftList(drafts=[permissions.registry_row_for(who, row) for row in rows], total=total)
@@ -238,8 +236,7 @@ def create_app(
     async def refusals(who: Authenticated, http: Request, submission_id: str | None = None,
                        limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Refusal]:
         """Refused attempts, newest first (operators only)."""
-        if who.role.value != "OPERATOR":
-            raise ApiRefusal(403, "role", "operators_only", "refused attempts are for operators")
+        _allowed(lambda: permissions.check_refusals(who))
         return await list_refusals(http.app.state.pool, submission_id=submission_id, limit=limit)
 
     @app.get("/healthz", response_model=Health, tags=["health"])
@@ -307,7 +304,8 @@ async def _temporal(call: Awaitable[T], missing: str = "submission_id") -> T:
         raise
 
 
-async def _record(http: Request, refusal: ApiRefusal) -> None:
+async def _refused(http: Request, refusal: ApiRefusal) -> JSONResponse:
+    """Every refusal answered in one shape, logged and written to the audit trail."""
     endpoint = http.scope.get("endpoint")
     await record_refusal(
         http.app.state.pool,
@@ -320,6 +318,11 @@ async def _record(http: Request, refusal: ApiRefusal) -> None:
         rule=refusal.detail.rule,
         message=refusal.detail.message,
     )
+    return refusal_response(refusal)
+
+
+async def _invalid(http: Request, invalid: RequestValidationError) -> JSONResponse:
+    return await _refused(http, from_validation(invalid))
 
 
 async def _registry(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -46,17 +45,6 @@ def from_validation(invalid: RequestValidationError) -> ApiRefusal:
         problems.append({"field": field, "rule": error["type"], "message": error["msg"]})
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     return ApiRefusal(422, first["field"], first["rule"], first["message"], problems)
-
-
-async def validation_handler(request: Request, invalid: RequestValidationError) -> JSONResponse:
-    refusal = from_validation(invalid)
-    await request.app.state.refused(request, refusal)
-    return refusal_response(refusal)
-
-
-async def refusal_handler(request: Request, refusal: ApiRefusal) -> JSONResponse:
-    await request.app.state.refused(request, refusal)
-    return refusal_response(refusal)
 
 
 REFUSALS: dict[int | str, dict[str, Any]] = {

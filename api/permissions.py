@@ -81,6 +81,11 @@ def check_reports(caller: Caller) -> None:
         raise Forbidden("role", "reports_for_offices", "reports are for operators, the Government Office and the Standing Committee")
 
 
+def check_refusals(caller: Caller) -> None:
+    if caller.role is not CallerRole.OPERATOR:
+        raise Forbidden("role", "operators_only", "refused attempts are for operators")
+
+
 def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
     return caller.role is CallerRole.LEAD_MINISTRY and caller.agency_code == lead_ministry
 

@@ -9,7 +9,7 @@ import os
 import re
 import traceback
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -111,6 +111,13 @@ def _run(action: Callable[[Client], Awaitable[Any]]) -> Any:
         raise
 
 
+def _send(file: Path, model: type[M], send: Callable[[Client, M], Awaitable[StatusView]], as_json: bool) -> None:
+    """Read one message from a JSON file, send it to a draft, print the draft's status."""
+    message = _read(file, model)
+    view = _run(lambda client: send(client, message))
+    _print_json(view) if as_json else _print_status(view)
+
+
 def _print_json(model: BaseModel) -> None:
     out.print_json(model.model_dump_json())
 
@@ -202,33 +209,25 @@ def start(file: JsonFile) -> None:
 @app.command()
 def decide(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
     """Send a decision (JSON) on the draft's current stage."""
-    decision = _read(file, Decision)
-    view = _run(lambda client: drafts.decide(client, submission_id, decision, request_id=request_id))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, Decision, lambda client, decision: drafts.decide(client, submission_id, decision, request_id=request_id), as_json)
 
 
 @app.command("file")
 def file_documents(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
     """File documents (JSON dossier filing) to the draft's dossier."""
-    filing = _read(file, DossierFiling)
-    view = _run(lambda client: drafts.file_dossier(client, submission_id, filing, request_id=request_id))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, DossierFiling, lambda client, filing: drafts.file_dossier(client, submission_id, filing, request_id=request_id), as_json)
 
 
 @app.command()
 def postpone(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
     """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
-    request = _read(file, PostponementRequest)
-    view = _run(lambda client: drafts.request_postponement(client, submission_id, request, request_id=request_id))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, PostponementRequest, lambda client, request: drafts.request_postponement(client, submission_id, request, request_id=request_id), as_json)
 
 
 @app.command("decide-postponement")
 def decide_postponement(submission_id: str, file: JsonFile, request_id: RequestId = None, as_json: AsJson = False) -> None:
     """Approve or refuse the pending postponement (JSON postponement decision)."""
-    decision = _read(file, PostponementDecision)
-    view = _run(lambda client: drafts.decide_postponement(client, submission_id, decision, request_id=request_id))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, PostponementDecision, lambda client, decision: drafts.decide_postponement(client, submission_id, decision, request_id=request_id), as_json)
 
 
 @contextlib.contextmanager
@@ -245,14 +244,35 @@ def _database(settings: Settings):
         _fail("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)")
 
 
+@contextlib.asynccontextmanager
+async def _connection(settings: Settings) -> AsyncIterator[Any]:
+    """One connection to the database `_database` names, closed when the block ends."""
+    import asyncpg
+
+    with _database(settings) as url:
+        connection = await asyncpg.connect(url)
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+
+def _with_database(action: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Run `action(connection)` for a command that needs only the database."""
+
+    async def run() -> Any:
+        async with _connection(_settings()) as connection:
+            return await action(connection)
+
+    return asyncio.run(run())
+
+
 @app.command("raise-disagreement")
 def raise_disagreement(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
     """The Government Office sends a point ministries still disagree on to the Deputy Prime Minister (JSON Disagreement)."""
     from schemas.messages import Disagreement
 
-    point = _read(file, Disagreement)
-    view = _run(lambda client: drafts.raise_disagreement(client, submission_id, point))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, Disagreement, lambda client, point: drafts.raise_disagreement(client, submission_id, point), as_json)
 
 
 @app.command("rule")
@@ -260,9 +280,7 @@ def rule(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
     """The Deputy Prime Minister rules or escalates to the Prime Minister, who rules last (JSON Ruling)."""
     from schemas.messages import Ruling
 
-    ruling = _read(file, Ruling)
-    view = _run(lambda client: drafts.rule_on_disagreement(client, submission_id, ruling))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, Ruling, lambda client, ruling: drafts.rule_on_disagreement(client, submission_id, ruling), as_json)
 
 
 @app.command()
@@ -273,24 +291,13 @@ def report(
     csv_file: Annotated[Path | None, typer.Option("--csv", help="also write the report to this CSV file")] = None,
 ) -> None:
     """Deadlines per agency: stages finished on time and late, overdue now, postponed, late requests."""
-    import asyncpg
-
     from activities.reports import deadline_report, write_csv
 
-    settings = _settings()
     today = local_day(datetime.now(timezone.utc))
     first = since.date() if since else date(today.year, 1, 1)
     last = until.date() if until else today + timedelta(days=1)
 
-    async def fetch(url: str):
-        connection = await asyncpg.connect(url)
-        try:
-            return await deadline_report(connection, since=first, until=last, today=today, lead_ministry=ministry)
-        finally:
-            await connection.close()
-
-    with _database(settings) as url:
-        rows = asyncio.run(fetch(url))
+    rows = _with_database(lambda db: deadline_report(db, since=first, until=last, today=today, lead_ministry=ministry))
     table = Table(title=f"deadlines from {first} to {last - timedelta(days=1)} (overdue as of {today})")
     for column in ("agency", "finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests"):
         table.add_column(column, justify="left" if column == "agency" else "right")
@@ -447,25 +454,19 @@ app.add_typer(calendar_app, name="calendar")
 
 def _store_and_tell(store) -> None:
     """Apply one calendar change in PostgreSQL, then tell every running draft the whole calendar."""
-    import asyncpg
-
     from activities.calendar import meetings, running_drafts, sessions
     from schemas.messages import SessionCalendar
 
     settings = _settings()
 
     async def change(client: Client) -> tuple[int, list[str]]:
-        with _database(settings) as url:
-            connection = await asyncpg.connect(url)
-            try:
-                changed_by = await store(connection)
-                known = await sessions(connection)
-                if not known:
-                    raise Refused("sessions: announce at least one session with `legis calendar set-session` first")
-                calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(connection)), changed_by=changed_by)
-                targets = await running_drafts(connection)
-            finally:
-                await connection.close()
+        async with _connection(settings) as connection:
+            changed_by = await store(connection)
+            known = await sessions(connection)
+            if not known:
+                raise Refused("sessions: announce at least one session with `legis calendar set-session` first")
+            calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(connection)), changed_by=changed_by)
+            targets = await running_drafts(connection)
         return await _tell_each(targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar))
 
     _report_told(*_run(change))
@@ -501,8 +502,6 @@ def remap_agency(
     reason: Annotated[str, typer.Option(help="e.g. the decree that merged the ministries")],
 ) -> None:
     """Replace a lead ministry's code by another in every running draft (ministries merged); each audit trail records it."""
-    import asyncpg
-
     from schemas.messages import AgencyRemap
 
     try:
@@ -512,14 +511,10 @@ def remap_agency(
     settings = _settings()
 
     async def change(client: Client) -> tuple[int, list[str]]:
-        with _database(settings) as url:
-            connection = await asyncpg.connect(url)
-            try:
-                rows = await connection.fetch(
-                    "SELECT submission_id FROM submissions WHERE lead_ministry = $1 "
-                    "AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') ORDER BY submission_id", old_code)
-            finally:
-                await connection.close()
+        async with _connection(settings) as connection:
+            rows = await connection.fetch(
+                "SELECT submission_id FROM submissions WHERE lead_ministry = $1 "
+                "AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') ORDER BY submission_id", old_code)
         return await _tell_each([r["submission_id"] for r in rows], lambda sid: drafts.remap_agency(client, sid, remap))
 
     _report_told(*_run(change))
@@ -576,19 +571,12 @@ def set_meeting(
 @calendar_app.command("show")
 def show_calendar() -> None:
     """The sessions and Standing Committee meetings as operators last set them."""
-    import asyncpg
-
     from activities.calendar import meetings, sessions
 
-    async def fetch(url: str):
-        connection = await asyncpg.connect(url)
-        try:
-            return await sessions(connection), await meetings(connection)
-        finally:
-            await connection.close()
+    async def fetch(connection):
+        return await sessions(connection), await meetings(connection)
 
-    with _database(_settings()) as url:
-        known_sessions, known_meetings = asyncio.run(fetch(url))
+    known_sessions, known_meetings = _with_database(fetch)
     table = Table(title="National Assembly calendar")
     for column in ("what", "code", "day", "kind"):
         table.add_column(column)
@@ -609,8 +597,6 @@ def add_subscriber(
     url: Annotated[str, typer.Argument(help="where events are POSTed")],
 ) -> None:
     """Register a webhook, print its signing secret once, and start its delivery workflow."""
-    import asyncpg
-
     from activities.webhooks import new_secret
     from schemas.messages import WebhookInput
     from temporalio.common import WorkflowIDConflictPolicy
@@ -622,15 +608,11 @@ def add_subscriber(
     secret = new_secret()
 
     async def add(client: Client) -> int:
-        with _database(settings) as database_url:
-            connection = await asyncpg.connect(database_url)
-            try:
-                subscriber_id = await connection.fetchval(
-                    "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, $3) "
-                    "ON CONFLICT (agency_code, url) DO UPDATE SET secret = EXCLUDED.secret, active = true RETURNING id",
-                    agency_code, url, secret)
-            finally:
-                await connection.close()
+        async with _connection(settings) as connection:
+            subscriber_id = await connection.fetchval(
+                "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, $3) "
+                "ON CONFLICT (agency_code, url) DO UPDATE SET secret = EXCLUDED.secret, active = true RETURNING id",
+                agency_code, url, secret)
         await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id),
                                     id=workflow_id_for(subscriber_id), task_queue=settings.task_queue,
                                     id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
@@ -644,19 +626,9 @@ def add_subscriber(
 @subscribers_app.command("list")
 def list_subscribers() -> None:
     """The subscribers and how many events each has received."""
-    import asyncpg
-
-    async def fetch(url: str):
-        connection = await asyncpg.connect(url)
-        try:
-            return await connection.fetch(
-                "SELECT s.id, s.agency_code, s.url, s.active, count(d.seq) AS delivered FROM subscribers s "
-                "LEFT JOIN deliveries d ON d.subscriber_id = s.id GROUP BY s.id ORDER BY s.id")
-        finally:
-            await connection.close()
-
-    with _database(_settings()) as url:
-        rows = asyncio.run(fetch(url))
+    rows = _with_database(lambda db: db.fetch(
+        "SELECT s.id, s.agency_code, s.url, s.active, count(d.seq) AS delivered FROM subscribers s "
+        "LEFT JOIN deliveries d ON d.subscriber_id = s.id GROUP BY s.id ORDER BY s.id"))
     table = Table(title="webhook subscribers")
     for column in ("id", "agency", "url", "active", "delivered"):
         table.add_column(column)
@@ -668,19 +640,13 @@ def list_subscribers() -> None:
 @subscribers_app.command("remove")
 def remove_subscriber(subscriber_id: int) -> None:
     """Stop a subscriber's deliveries (its record and delivery log are kept)."""
-    import asyncpg
-
     from workflows.webhook_delivery import workflow_id_for
 
     settings = _settings()
 
     async def remove(client: Client) -> None:
-        with _database(settings) as url:
-            connection = await asyncpg.connect(url)
-            try:
-                found = await connection.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)
-            finally:
-                await connection.close()
+        async with _connection(settings) as connection:
+            found = await connection.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)
         if found.endswith(" 0"):
             raise Refused(f"subscriber_id: no subscriber {subscriber_id}")
         await client.get_workflow_handle(workflow_id_for(subscriber_id)).cancel()
@@ -693,9 +659,7 @@ def remove_subscriber(subscriber_id: int) -> None:
 def programme(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
     """The Standing Committee changes the programme for a draft (ProgrammeChange JSON): add, defer,
     withdraw, move to the shortened or special track, or switch between one, two and three sessions."""
-    change = _read(file, ProgrammeChange)
-    view = _run(lambda client: drafts.change_programme(client, submission_id, change))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, ProgrammeChange, lambda client, change: drafts.change_programme(client, submission_id, change), as_json)
 
 
 consult_app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
@@ -706,9 +670,7 @@ app.add_typer(consult_app, name="consult")
 @consult_app.command("open")
 def open_round(submission_id: str, file: JsonFile, as_json: AsJson = False) -> None:
     """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
-    request = _read(file, ConsultationRequest)
-    view = _run(lambda client: drafts.open_consultation(client, submission_id, request))
-    _print_json(view) if as_json else _print_status(view)
+    _send(file, ConsultationRequest, lambda client, request: drafts.open_consultation(client, submission_id, request), as_json)
 
 
 @consult_app.command("opinion")
@@ -774,20 +736,6 @@ def openapi() -> None:
 
 tokens_app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
-
-
-def _with_database(action: Callable[[Any], Awaitable[Any]]) -> Any:
-    import asyncpg
-
-    async def run(url: str) -> Any:
-        connection = await asyncpg.connect(url)
-        try:
-            return await action(connection)
-        finally:
-            await connection.close()
-
-    with _database(_settings()) as url:
-        return asyncio.run(run(url))
 
 
 @tokens_app.command("issue")

@@ -94,8 +94,14 @@ async def consulted_and_reprogrammed(client: Client, request: StartRequest) -> N
     last = target.model_copy(update={"session": target.session + 2, "opens_on": target.opens_on + timedelta(days=360)})
     await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=later))
     await approve(client, request, BEFORE_ASSEMBLY[1:])
+    await split_and_pass_in_part(client, request, last)
+
+
+async def split_and_pass_in_part(client: Client, request: StartRequest, next_session: TargetSession) -> None:
+    """At its voting session the draft is split over two: revised, voted in part at the next one, promulgated, published."""
+    sid = request.submission_id
     await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE,
-                                                                procedure=SessionProcedure.TWO_SESSIONS, to_session=last))
+                                                                procedure=SessionProcedure.TWO_SESSIONS, to_session=next_session))
     await approve(client, request, [S.INTER_SESSION_REVISION])
     in_part = VoteCount(total_deputies=500, in_favour=300, against=150, abstaining=20, parts_not_passed=("Điều 9",))
     await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))

@@ -11,12 +11,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from schemas.enums import EventKind, Outcome, ProgrammeChangeKind, Response, SessionProcedure, Stage
-from schemas.messages import Ruling, SessionCalendar, TargetSession, VoteCount
+from schemas.enums import EventKind, Outcome, Response, Stage
+from schemas.messages import Ruling, SessionCalendar, TargetSession
 from tests.conftest import TIME_SKIPPING_FLAGS
-from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
+from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, start_request
 from tests.polling import eventually
-from tests.scenarios import approve
+from tests.scenarios import approve, split_and_pass_in_part
 from tests.test_arbitration import DEPUTY_PM, PM, POINT
 from tests.test_follow_up import answer, ask
 from workers.dev_stack import temporal_binary
@@ -87,12 +87,7 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
                                         S.STANDING_COMMITTEE_OPINION])
         # Debated at this session, the draft is split over two: revised, then voted (in part) at the next one.
         next_session = TargetSession(legislature=16, session=4, opens_on=later.opens_on + timedelta(days=180))
-        await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE,
-                                                                    procedure=SessionProcedure.TWO_SESSIONS, to_session=next_session))
-        await approve(client, request, [S.INTER_SESSION_REVISION])
-        in_part = VoteCount(total_deputies=500, in_favour=300, against=150, abstaining=20, parts_not_passed=("Điều 9",))
-        await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))
-        await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
+        await split_and_pass_in_part(client, request, next_session)
         final = await handle.result()
         history = await drafts.history(client, request.submission_id)
 

@@ -10,22 +10,10 @@ import asyncpg
 import structlog
 from temporalio.runtime import Runtime
 
+from activities.reports import overdue_by_agency
 from workflows.deadlines import local_day
 
 log = structlog.get_logger(__name__)
-
-_OVERDUE = """
-SELECT CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END AS agency,
-       count(*) AS overdue
-FROM submissions
-WHERE stage_deadline < $1 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
-GROUP BY 1
-"""
-
-
-async def overdue_by_agency(pool: asyncpg.Pool) -> dict[str, int]:
-    rows = await pool.fetch(_OVERDUE, local_day(datetime.now().astimezone()))
-    return {row["agency"]: row["overdue"] for row in rows}
 
 
 async def publish_overdue(pool: asyncpg.Pool, runtime: Runtime, *, every_seconds: float = 30.0) -> None:
@@ -34,7 +22,7 @@ async def publish_overdue(pool: asyncpg.Pool, runtime: Runtime, *, every_seconds
     seen: set[str] = set()
     while True:
         try:
-            counts = await overdue_by_agency(pool)
+            counts = await overdue_by_agency(pool, today=local_day(datetime.now().astimezone()))
         except (OSError, asyncpg.PostgresError) as unavailable:
             log.warning("overdue gauge not refreshed", error=type(unavailable).__name__)
         else:

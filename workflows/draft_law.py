@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         ProgrammeChangeKind,
         ProgrammeTrack,
         Response,
+        SessionProcedure,
         Stage,
     )
     from schemas.messages import (
@@ -59,7 +60,7 @@ with workflow.unsafe.imports_passed_through():
         VersionsView,
         VoteCount,
     )
-    from schemas.rulebook import Rulebook
+    from schemas.rulebook import ConsultationWindow, Rulebook
     from workflows import search_attributes as sa
     from workflows.metrics import count_event
     from workflows.decision_rules import (
@@ -121,7 +122,7 @@ class DraftLawWorkflow:
         self._procedure = request.session_procedure
         self._publication = workflow.patched(PUBLICATION_PATCH)
         self._book: Rulebook | None = None
-        self._path = self._path_for(self._procedure, ())
+        self._path = self._path_on(self._track, self._procedure)
         self._stage = self._path[0]
         self._stage_since = workflow.now()
         self._deadline: date | None = None
@@ -256,7 +257,7 @@ class DraftLawWorkflow:
         self._points_raised = set(state.points_raised)
         self._track = state.track
         self._procedure = state.procedure or self._procedure
-        self._path = state.path if state.path is not None else self._path_for(self._procedure, ())
+        self._path = state.path if state.path is not None else self._path_on(self._track, self._procedure)
         self._open_rounds = {r.round_id: r for r in state.open_rounds}
         self._rounds_opened = set(state.rounds_opened)
 
@@ -514,15 +515,14 @@ class DraftLawWorkflow:
             to_stage, label = next_stage(self._path, was), "added to the programme"
         elif kind is ProgrammeChangeKind.DEFER:
             label = "brought to an extraordinary session" if change.to_session and change.to_session.extraordinary else "deferred"
-        elif kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL):
-            self._track = ProgrammeTrack(kind.value)
-            to_stage = self._reroute(self._procedure)
-            label = f"moved to the {self._track.value} procedure"
         else:
-            assert change.procedure is not None
-            label = f"{self._procedure.value} -> {change.procedure.value}"
-            self._procedure = change.procedure
-            to_stage = self._reroute(self._procedure)
+            track, procedure = self._programme_after(change)
+            if kind is ProgrammeChangeKind.SWITCH_PROCEDURE:
+                label = f"{self._procedure.value} -> {procedure.value}"
+            else:
+                label = f"moved to the {track.value} procedure"
+            self._track, self._procedure = track, procedure
+            to_stage = self._reroute()
         if change.to_session is not None:
             self._target = change.to_session
             label += f"; aimed at session {self._target.code} (opens {self._target.opens_on})"
@@ -552,11 +552,7 @@ class DraftLawWorkflow:
         window = self._book.window(request.kind)
         self._rounds_opened.add(request.round_id)
         now = workflow.now()
-        if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
-            last_day = shift_days(self._target.opens_on, -window.days, window.counting, self._book.holidays)
-        else:
-            last_day = shift_days(local_day(now), days, window.counting, self._book.holidays)
-        closes_at = passes_at(last_day)
+        closes_at = self._round_closes_at(window, days)
         child_id = consultation_id_for(self._request.submission_id, request.round_id)
         await workflow.start_child_workflow(
             ConsultationWorkflow.run,
@@ -696,9 +692,7 @@ class DraftLawWorkflow:
             lead_ministry=self._lead_ministry,
             change=change,
         )
-        track = self._book.track(ProgrammeTrack(change.kind.value)) if change.kind.value in ProgrammeTrack.__members__ else None
-        skips = track.skips if track else (self._book.track(self._track).skips if self._book.track(self._track) else ())
-        new_path = self._path_for(change.procedure or self._procedure, skips)
+        new_path = self._path_on(*self._programme_after(change))
         unruled = [stage.value for stage in new_path if not any(r.stage is stage for r in self._book.stages)]
         if unruled:
             raise DecisionRefused("kind", "rulebook_edition",
@@ -717,26 +711,41 @@ class DraftLawWorkflow:
             request=request,
         )
         window = self._book.window(request.kind)
-        if window is not None and window.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
-            last_day = shift_days(self._target.opens_on, -window.days, window.counting, self._book.holidays)
-            if passes_at(last_day) <= workflow.now():
-                raise DecisionRefused("kind", "window_passed", f"comments were due {window.days} days before session {self._target.code} ({last_day})")
+        assert window is not None
+        if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and (closes_at := self._round_closes_at(window, days)) <= workflow.now():
+            last_day = local_day(closes_at - timedelta(seconds=1))
+            raise DecisionRefused("kind", "window_passed", f"comments were due {window.days} days before session {self._target.code} ({last_day})")
         return days
 
-    def _path_for(self, procedure, skips) -> tuple[Stage, ...]:
+    def _path_on(self, track: ProgrammeTrack, procedure: SessionProcedure) -> tuple[Stage, ...]:
+        """The draft's path on a programme track and session procedure, as its pinned rulebook rules them."""
         request = self._request
+        rule = self._book.track(track) if self._book is not None else None
         # A draft carried over from before publication was modelled keeps the rulebook it pinned, which has no such stage.
         publication = self._publication and (self._book is None or any(r.stage is Stage.PUBLICATION for r in self._book.stages))
-        return stage_path(request.process_version, procedure, law_kind=request.law_kind, skips=skips, publication=publication)
+        return stage_path(request.process_version, procedure, law_kind=request.law_kind, skips=rule.skips if rule else (),
+                          publication=publication)
 
-    def _reroute(self, procedure) -> Stage:
+    def _programme_after(self, change: ProgrammeChange) -> tuple[ProgrammeTrack, SessionProcedure]:
+        """The track and session procedure a programme change leaves the draft on."""
+        moves_track = change.kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL)
+        return ProgrammeTrack(change.kind.value) if moves_track else self._track, change.procedure or self._procedure
+
+    def _reroute(self) -> Stage:
         """The path after a change of track or procedure; returns where the draft now stands."""
-        assert self._book is not None
-        track = self._book.track(self._track)
-        new_path = self._path_for(procedure, track.skips if track else ())
+        new_path = self._path_on(self._track, self._procedure)
         stage = place_on_new_path(self._stage, self._path, new_path)
         self._path = new_path
         return stage
+
+    def _round_closes_at(self, window: ConsultationWindow, days: int) -> datetime:
+        """When a round stops taking opinions: after its window, or the set number of days before the target session."""
+        assert self._book is not None
+        if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
+            last_day = shift_days(self._target.opens_on, -window.days, window.counting, self._book.holidays)
+        else:
+            last_day = shift_days(local_day(workflow.now()), days, window.counting, self._book.holidays)
+        return passes_at(last_day)
 
     def _check_postponement_request(self, request: PostponementRequest) -> None:
         _require(request, PostponementRequest)
