@@ -22,6 +22,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_pool, migrate
+from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.scenarios import SCENARIOS
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
@@ -48,7 +49,7 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
             pool = await create_pool(url)
             env = await WorkflowEnvironment.start_time_skipping_v2(
                 dev_server_existing_path=temporal_binary(),
-                dev_server_extra_args=["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"],
+                dev_server_extra_args=TIME_SKIPPING_FLAGS,
                 search_attributes=sa.ALL,
                 data_converter=pydantic_data_converter,
             )
