@@ -12,28 +12,31 @@ from schemas.messages import RecordEventInput
 
 log = structlog.get_logger(__name__)
 
-_INSERT_EVENT = """
-INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
-                          actor, agency_code, role, official, reasons, documents, vote, loop,
-                          deadline, label, escalation_level, requested_deadline, approved, late_request,
-                          version, about_version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
-        $17, $18, $19, $20, $21, $22, $23, $24)
-ON CONFLICT (submission_id, seq) DO NOTHING
-"""
-
-# The registry only moves forward: a late retry of an older event never overwrites a newer state.
-_UPSERT_REGISTRY = """
-INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
-                         stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
-ON CONFLICT (submission_id) DO UPDATE SET
-    workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, lead_ministry = EXCLUDED.lead_ministry,
-    process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
-    stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, stage_deadline = EXCLUDED.stage_deadline,
-    classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
-    updated_at = now()
-WHERE submissions.last_seq < EXCLUDED.last_seq
+# One statement appends the event and advances the registry: atomic without a transaction block, and one round
+# trip per event. The registry only moves forward: a late retry of an older event never overwrites a newer state.
+_RECORD = """
+WITH event AS (
+    INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
+                              actor, agency_code, role, official, reasons, documents, vote, loop,
+                              deadline, label, escalation_level, requested_deadline, approved, late_request,
+                              version, about_version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
+            $17, $18, $19, $20, $21, $22, $23, $24)
+    ON CONFLICT (submission_id, seq) DO NOTHING
+    RETURNING seq
+), registry AS (
+    INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
+                             stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at)
+    VALUES ($1, $3, $25, $26, $27, $28, $29, $30, $31, $32, $2, $33, now())
+    ON CONFLICT (submission_id) DO UPDATE SET
+        workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, lead_ministry = EXCLUDED.lead_ministry,
+        process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
+        stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, stage_deadline = EXCLUDED.stage_deadline,
+        classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
+        updated_at = now()
+    WHERE submissions.last_seq < EXCLUDED.last_seq
+)
+SELECT count(*) FROM event
 """
 
 
@@ -45,50 +48,42 @@ class AuditActivities:
     async def record_event(self, request: RecordEventInput) -> bool:
         """Append one event and advance the registry; returns False when the event was already recorded."""
         entry, row = request.entry, request.registry
-        async with self._pool.acquire() as connection, connection.transaction():
-            status = await connection.execute(
-                _INSERT_EVENT,
-                row.submission_id,
-                entry.seq,
-                row.workflow_id,
-                entry.at,
-                entry.event.value,
-                entry.stage.value,
-                entry.to_stage.value if entry.to_stage else None,
-                entry.outcome.value if entry.outcome else None,
-                entry.actor.value if entry.actor else None,
-                entry.agency_code,
-                entry.role.value if entry.role else None,
-                entry.official,
-                entry.reasons,
-                json.dumps([doc.model_dump(mode="json") for doc in entry.documents]),
-                entry.vote.model_dump_json() if entry.vote else None,
-                entry.loop,
-                entry.deadline,
-                entry.label,
-                entry.escalation_level.value if entry.escalation_level else None,
-                entry.requested_deadline,
-                entry.approved,
-                entry.late_request,
-                entry.version,
-                entry.about_version,
-            )
-            await connection.execute(
-                _UPSERT_REGISTRY,
-                row.submission_id,
-                row.workflow_id,
-                row.title,
-                row.lead_ministry,
-                row.process_version.value,
-                row.target_session,
-                row.stage.value,
-                row.stage_since,
-                row.stage_deadline,
-                row.classified,
-                entry.seq,
-                row.responsible,
-            )
-        written = status.endswith(" 1")
+        written = await self._pool.fetchval(
+            _RECORD,
+            row.submission_id,
+            entry.seq,
+            row.workflow_id,
+            entry.at,
+            entry.event.value,
+            entry.stage.value,
+            entry.to_stage.value if entry.to_stage else None,
+            entry.outcome.value if entry.outcome else None,
+            entry.actor.value if entry.actor else None,
+            entry.agency_code,
+            entry.role.value if entry.role else None,
+            entry.official,
+            entry.reasons,
+            json.dumps([doc.model_dump(mode="json") for doc in entry.documents]),
+            entry.vote.model_dump_json() if entry.vote else None,
+            entry.loop,
+            entry.deadline,
+            entry.label,
+            entry.escalation_level.value if entry.escalation_level else None,
+            entry.requested_deadline,
+            entry.approved,
+            entry.late_request,
+            entry.version,
+            entry.about_version,
+            row.title,
+            row.lead_ministry,
+            row.process_version.value,
+            row.target_session,
+            row.stage.value,
+            row.stage_since,
+            row.stage_deadline,
+            row.classified,
+            row.responsible,
+        ) == 1
         log.info(
             "audit event recorded" if written else "audit event already recorded",
             submission_id=row.submission_id,
