@@ -962,7 +962,7 @@ class DraftLawWorkflow:
                 sa.LEAD_MINISTRY.value_set(self._lead_ministry),
                 sa.TARGET_SESSION.value_set(self._target.code),
             ]
-        workflow.upsert_search_attributes(updates)
+        workflow.upsert_search_attributes(sa.changes(updates, workflow.info().typed_search_attributes))
 
     def _alarms_due_later(self) -> list[Alarm]:
         if self._deadline is None or self._book is None:
