@@ -55,6 +55,7 @@ def dev_server_command(settings: Settings) -> list[str]:
         "--log-level",
         "warn",
         *sa.dev_server_flags(),
+        *sa.CACHED_SEARCH_ATTRIBUTES,
     ]
 
 
