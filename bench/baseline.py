@@ -6,6 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import activity, workflow
+from temporalio.common import SearchAttributeKey
+
+# Any keyword attribute registered on the benchmark's server will do; the values written are not a draft's.
+STEP = SearchAttributeKey.for_keyword("LegisStage")
 
 
 @activity.defn
@@ -16,15 +20,24 @@ async def bare_activity(payload: dict[str, Any]) -> bool:
 @workflow.defn
 class BareLifecycleWorkflow:
     """Mirrors DraftLawWorkflow's shape: one activity at start, one per update, a timer while waiting at
-    the stages that have a deadline."""
+    the stages that have a deadline. With `visible`, it also makes the Temporal calls a draft makes to be
+    readable in the Web UI: a patch marker, a memo, and a search-attribute upsert at start and at every update."""
 
     def __init__(self) -> None:
         self._received: list[dict[str, Any]] = []
         self._written = 0
+        self._visible = False
 
     @workflow.run
-    async def run(self, updates: int, timed_steps: list[int]) -> int:
+    async def run(self, updates: int, timed_steps: list[int], visible: bool = False) -> int:
+        self._visible = visible
+        if visible:
+            workflow.patched("bench-visible")
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
+        if visible:
+            workflow.upsert_memo({"rulebook": "bench"})
+            workflow.upsert_memo({"title": "bench", "lead_ministry": "bench"})
+            workflow.upsert_search_attributes([STEP.value_set("BENCH-0")])
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
         while self._written < updates:
             try:
@@ -42,4 +55,6 @@ class BareLifecycleWorkflow:
     @workflow.update
     async def step(self, payload: dict[str, Any]) -> int:
         self._received.append(payload)
+        if self._visible:
+            workflow.upsert_search_attributes([STEP.value_set(f"BENCH-{len(self._received)}")])
         return len(self._received)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from datetime import date
@@ -70,6 +71,10 @@ def document(kind, label: str = "") -> DocumentRef:
     return DocumentRef(kind=kind, name=f"{kind.value} {label}".strip(), sha256=hashlib.sha256(f"{kind.value}{label}".encode()).hexdigest())
 
 
+# Rulebook editions are frozen files of the package; reading each once keeps a driving client's CPU on the workflow.
+_rulebook = functools.cache(load_rulebook)
+
+
 def decision(
     request: StartRequest,
     stage: Stage,
@@ -80,7 +85,7 @@ def decision(
     label: str = "",
 ) -> Decision:
     """A decision by the first decider the rulebook names for `stage`, with the documents it requires."""
-    rule = load_rulebook(request.process_version).rule(stage)
+    rule = _rulebook(request.process_version).rule(stage)
     decider = rule.deciders[0]
     needs_documents = outcome in (Outcome.APPROVE, Outcome.VOTE)
     return Decision(
