@@ -338,7 +338,7 @@ def main(
     submissions: int = typer.Option(100_000, help="registry rows for the query figures"),
     only: list[str] = typer.Option(list(PARTS), help=f"run only this part (repeat for several): {', '.join(PARTS)}"),
 ) -> None:
-    """Run every benchmark and print its figures (about 10 minutes with the defaults on 2 cores)."""
+    """Run every benchmark and print its figures (about 15 minutes with the defaults on 2 cores)."""
     unknown = set(only) - set(PARTS)
     if unknown:
         raise typer.BadParameter(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}", param_hint="--only")
