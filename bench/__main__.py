@@ -38,6 +38,7 @@ from tests.record_histories import HISTORIES, load_history
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
 from workers.settings import Settings
+import workflows
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
@@ -279,8 +280,6 @@ async def registry_at_scale(pool: asyncpg.Pool, submissions: int) -> None:
 def _compile_workflow_bytecode() -> None:
     """Measure the worker as installed: `pip install .` compiles bytecode, but an editable install run with
     PYTHONDONTWRITEBYTECODE has none, and the sandbox then compiles the workflow module again for every new draft."""
-    import workflows
-
     for package in workflows.__path__:
         compileall.compile_dir(package, quiet=1)
     say("workflow modules' bytecode compiled, as `pip install .` does")
