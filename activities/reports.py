@@ -16,7 +16,11 @@ from pydantic import BaseModel
 
 from workflows.deadlines import VIETNAM
 
-_REPORT = """
+# The agency expected to act on a draft overdue now: a classified draft's ministry is counted as CLASSIFIED.
+_OVERDUE_AGENCY = "CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END"
+_OVERDUE_ON = "stage_deadline < {today} AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
+
+_REPORT = f"""
 WITH period AS (
     -- Lead ministries are named by their codes, the other bodies by their role in the process;
     -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
@@ -34,10 +38,9 @@ finished AS (
     GROUP BY body
 ),
 overdue AS (
-    SELECT CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END AS agency,
-           count(*) AS overdue_now
+    SELECT {_OVERDUE_AGENCY} AS agency, count(*) AS overdue_now
     FROM submissions
-    WHERE stage_deadline < $3 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
+    WHERE {_OVERDUE_ON.format(today="$3")}
       AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
     GROUP BY 1
 ),
@@ -100,11 +103,10 @@ async def deadline_report(
     return [*rows, total]
 
 
-_OVERDUE = """
-SELECT CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END AS agency,
-       count(*) AS overdue
+_OVERDUE = f"""
+SELECT {_OVERDUE_AGENCY} AS agency, count(*) AS overdue
 FROM submissions
-WHERE stage_deadline < $1 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')
+WHERE {_OVERDUE_ON.format(today="$1")}
 GROUP BY 1
 """
 

@@ -6,10 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import activity, workflow
-from temporalio.common import SearchAttributeKey
 
-# Any keyword attribute registered on the benchmark's server will do; the values written are not a draft's.
-STEP = SearchAttributeKey.for_keyword("LegisStage")
+with workflow.unsafe.imports_passed_through():
+    from workflows import search_attributes as sa
 
 
 @activity.defn
@@ -37,7 +36,7 @@ class BareLifecycleWorkflow:
         if visible:
             workflow.upsert_memo({"rulebook": "bench"})
             workflow.upsert_memo({"title": "bench", "lead_ministry": "bench"})
-            workflow.upsert_search_attributes([STEP.value_set("BENCH-0")])
+            workflow.upsert_search_attributes([sa.STAGE.value_set("BENCH-0")])
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
         while self._written < updates:
             try:
@@ -56,5 +55,5 @@ class BareLifecycleWorkflow:
     async def step(self, payload: dict[str, Any]) -> int:
         self._received.append(payload)
         if self._visible:
-            workflow.upsert_search_attributes([STEP.value_set(f"BENCH-{len(self._received)}")])
+            workflow.upsert_search_attributes([sa.STAGE.value_set(f"BENCH-{len(self._received)}")])
         return len(self._received)

@@ -90,6 +90,13 @@ class SessionProcedure(str, Enum):
     THREE_SESSIONS = "THREE_SESSIONS"  # quy trình ba kỳ họp (LAW_2015 Art. 76 only)
 
 
+def procedures_for(version: ProcessVersion) -> tuple[SessionProcedure, ...]:
+    """The Assembly procedures a process version knows: three sessions only under LAW_2015 (Art. 76)."""
+    if version is ProcessVersion.LAW_2015:
+        return tuple(SessionProcedure)
+    return (SessionProcedure.ONE_SESSION, SessionProcedure.TWO_SESSIONS)
+
+
 class ProgrammeTrack(str, Enum):
     """How the programme schedules a draft (DOMAIN.md, stage 2)."""
 

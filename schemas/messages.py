@@ -24,6 +24,7 @@ from schemas.enums import (
     Role,
     SessionProcedure,
     Stage,
+    procedures_for,
 )
 
 SubmissionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -73,8 +74,8 @@ class StartRequest(Message):
             raise ValueError("amended_law: required when law_kind is AMENDING_LAW")
         if self.law_kind is LawKind.NEW_LAW and self.amended_law:
             raise ValueError("amended_law: only for law_kind AMENDING_LAW")
-        if self.session_procedure is SessionProcedure.THREE_SESSIONS and self.process_version is not ProcessVersion.LAW_2015:
-            raise ValueError("session_procedure: THREE_SESSIONS exists only under LAW_2015 (Art. 76)")
+        if self.session_procedure not in procedures_for(self.process_version):
+            raise ValueError(f"session_procedure: {self.session_procedure.value} exists only under LAW_2015 (Art. 76)")
         return self
 
 

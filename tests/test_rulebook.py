@@ -4,9 +4,9 @@ from importlib import resources
 import pytest
 from pydantic import ValidationError
 
-from schemas.enums import Outcome, ProcessVersion, Stage
+from schemas.enums import Outcome, ProcessVersion, Stage, procedures_for
 from schemas.rulebook import Rulebook, load_rulebook
-from workflows.stage_graph import procedures_for, stage_path
+from workflows.stage_graph import stage_path
 
 
 @pytest.mark.parametrize("version", list(ProcessVersion))

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib.util
 import signal
+import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -25,12 +26,12 @@ from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
 from workers.settings import Settings, metrics_runtime, temporal_client
-from workflows import consultation, draft_law, webhook_delivery
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = structlog.get_logger(__name__)
+WORKFLOWS = (DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow)
 
 
 def create_worker(
@@ -48,7 +49,7 @@ def create_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow],
+        workflows=list(WORKFLOWS),
         activities=[load_pinned_rulebook, audit.record_event, webhooks.deliver_pending],
         interceptors=[ActivityLogContext(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
@@ -108,7 +109,7 @@ async def run_worker(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
     # The sandbox imports the workflow modules afresh for every new draft: without bytecode it compiles them each time.
-    stale = uncompiled([draft_law, consultation, webhook_delivery])
+    stale = uncompiled([sys.modules[workflow.__module__] for workflow in WORKFLOWS])
     if stale:
         log.warning("workflow modules have no compiled bytecode: each new draft compiles them again (about 7 ms of CPU)",
                     modules=stale, fix="install with `pip install .` (not -e), or run `python -m compileall` on the workflows package")

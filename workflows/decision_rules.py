@@ -21,6 +21,7 @@ from schemas.enums import (
     ProgrammeTrack,
     SessionProcedure,
     Stage,
+    procedures_for,
 )
 from schemas.messages import (
     ConsultationRequest,
@@ -36,7 +37,7 @@ from schemas.messages import (
     ProgrammeChange,
 )
 from schemas.rulebook import Decider, Rulebook
-from workflows.stage_graph import is_earlier, procedures_for
+from workflows.stage_graph import is_earlier
 
 
 class DecisionRefused(ValueError):

@@ -33,13 +33,6 @@ _ASSEMBLY = {
 _SESSION_STAGES = frozenset(stage for stages in _ASSEMBLY.values() for stage in stages)
 
 
-def procedures_for(version: ProcessVersion) -> tuple[SessionProcedure, ...]:
-    """The Assembly procedures a process version knows: three sessions only under LAW_2015 (Art. 76)."""
-    if version is ProcessVersion.LAW_2015:
-        return tuple(SessionProcedure)
-    return (SessionProcedure.ONE_SESSION, SessionProcedure.TWO_SESSIONS)
-
-
 class InvalidTransition(ValueError):
     pass
 
