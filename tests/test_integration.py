@@ -74,13 +74,10 @@ async def test_audit_trail_and_registry_follow_the_draft(dev_env, dev_worker, po
     registry = await pool.fetchrow("SELECT * FROM submissions WHERE submission_id = $1", request.submission_id)
     assert (registry["stage"], registry["stage_deadline"], registry["last_seq"]) == ("APPRAISAL", view.stage_deadline, 4)
 
-    async def listed(query: str) -> list[str]:
-        return [wf.id async for wf in client.list_workflows(query)]
-
     wanted = drafts.workflow_id_for(request.submission_id)
     by_stage_and_ministry = drafts.list_query(stage=S.APPRAISAL, ministry=request.lead_ministry)
-    await eventually(lambda: listed(by_stage_and_ministry), lambda ids: wanted in ids)
-    assert wanted not in await listed(drafts.list_query(stage=S.DRAFTING, ministry=request.lead_ministry))
+    await eventually(lambda: _listed(client, by_stage_and_ministry), lambda ids: wanted in ids)
+    assert wanted not in await _listed(client, drafts.list_query(stage=S.DRAFTING, ministry=request.lead_ministry))
     described = await drafts.draft(client, request.submission_id).describe()
     attrs = described.typed_search_attributes
     assert attrs.get(sa.STAGE) == "APPRAISAL" and attrs.get(sa.TARGET_SESSION) == "16-2"
@@ -149,3 +146,53 @@ async def test_start_under_a_foreign_workflow_id_is_refused(dev_env, dev_worker)
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
     assert f"workflow_id: must be draft-law-{request.submission_id}" in str(failed.value.cause)
+
+
+async def test_a_draft_is_findable_in_the_web_ui_from_its_start(dev_env, pool):
+    client = dev_env.client
+    open_draft, classified = start_request(prefix="EARLY"), start_request(prefix="EARLY", classified=True)
+    # Nobody polls this queue yet: what the Web UI shows now comes from the start alone.
+    task_queue = f"early-{uuid.uuid4().hex[:8]}"
+    for request in (open_draft, classified):
+        await drafts.start_submission(client, request, task_queue=task_queue)
+
+    described = await drafts.draft(client, open_draft.submission_id).describe()
+    attrs = described.typed_search_attributes
+    assert (attrs.get(sa.STAGE), attrs.get(sa.PROCESS_VERSION), attrs.get(sa.LEAD_MINISTRY), attrs.get(sa.TARGET_SESSION)) == (
+        "POLICY_PROPOSAL", "LAW_2025", open_draft.lead_ministry, "16-2")
+    assert attrs.get(sa.STAGE_DEADLINE) is None
+    assert await described.memo_value("title") == open_draft.title
+    hidden = await drafts.draft(client, classified.submission_id).describe()
+    assert hidden.typed_search_attributes.get(sa.STAGE) == "POLICY_PROPOSAL"
+    assert hidden.typed_search_attributes.get(sa.LEAD_MINISTRY) is None and hidden.typed_search_attributes.get(sa.TARGET_SESSION) is None
+    assert "title" not in hidden.raw_description.workflow_execution_info.memo.fields
+    wanted = drafts.workflow_id_for(open_draft.submission_id)
+    query = drafts.list_query(stage=S.POLICY_PROPOSAL, ministry=open_draft.lead_ministry)
+    await eventually(lambda: _listed(client, query), lambda ids: wanted in ids)
+
+    async with create_worker(client, pool, task_queue=task_queue):
+        await drafts.decide(client, open_draft.submission_id, decision(open_draft, S.POLICY_PROPOSAL, Outcome.WITHDRAW))
+        await drafts.draft(client, open_draft.submission_id).result()
+    described = await drafts.draft(client, open_draft.submission_id).describe()
+    assert await described.memo_value("title") == open_draft.title
+    assert (await described.memo_value("rulebook")).startswith("LAW_2025 ")
+    events = [e async for e in drafts.draft(client, open_draft.submission_id).fetch_history_events()]
+    # The worker adds the pinned rulebook to the memo, and writes the title no second time.
+    assert sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED for e in events) == 1
+    await drafts.draft(client, classified.submission_id).terminate("test over")
+
+
+async def test_a_draft_started_without_a_memo_gets_its_title_from_the_worker(dev_env, dev_worker):
+    request = start_request(prefix="BARE")
+    # As `temporal workflow start` would: no memo, no search attributes.
+    handle = await dev_env.client.start_workflow(
+        "DraftLawWorkflow", request, id=drafts.workflow_id_for(request.submission_id), task_queue=dev_worker)
+    await drafts.decide(dev_env.client, request.submission_id, decision(request, S.POLICY_PROPOSAL, Outcome.WITHDRAW))
+    await handle.result()
+    described = await handle.describe()
+    assert await described.memo_value("title") == request.title
+    assert described.typed_search_attributes.get(sa.LEAD_MINISTRY) == request.lead_ministry
+
+
+async def _listed(client, query: str) -> list[str]:
+    return [wf.id async for wf in client.list_workflows(query)]

@@ -1,4 +1,4 @@
-"""The search-attribute upserts a draft makes: only what changed, yet never an empty upsert."""
+"""A draft's search attributes: given at its start, then upserted with only what changed, yet never an empty upsert."""
 
 from datetime import datetime, timezone
 
@@ -23,6 +23,24 @@ def _updates(stage: str, deadline: datetime | None, ministry: str = "BTC"):
         sa.STAGE_DEADLINE.value_set(deadline) if deadline else sa.STAGE_DEADLINE.value_unset(),
         sa.LEAD_MINISTRY.value_set(ministry),
     ]
+
+
+def _describing(stage: str, deadline: datetime | None, *, classified: bool = False):
+    return sa.describing(stage=stage, process_version="LAW_2025", deadline=deadline, lead_ministry="BTC", target_session="16-2",
+                         classified=classified)
+
+
+def test_a_classified_draft_is_described_without_its_ministry_and_session():
+    assert [u.key.name for u in _describing("DRAFTING", DEADLINE, classified=True)] == ["LegisStage", "LegisProcessVersion", "LegisStageDeadline"]
+    assert [u.key.name for u in _describing("DRAFTING", DEADLINE)][3:] == ["LegisLeadMinistry", "LegisTargetSession"]
+
+
+def test_the_attributes_given_at_the_start_leave_the_first_upsert_only_the_deadline():
+    at_start = sa.as_set(_describing("POLICY_PROPOSAL", None))
+    assert {pair.key.name: pair.value for pair in at_start} == {
+        "LegisStage": "POLICY_PROPOSAL", "LegisProcessVersion": "LAW_2025", "LegisLeadMinistry": "BTC", "LegisTargetSession": "16-2"}
+    changes = sa.changes(_describing("POLICY_PROPOSAL", DEADLINE), at_start)
+    assert [(u.key.name, u.value) for u in changes] == [("LegisStageDeadline", DEADLINE)]
 
 
 def test_a_first_upsert_sets_everything_that_has_a_value_and_leaves_the_rest():

@@ -36,6 +36,7 @@ from schemas.messages import (
 from workflows import search_attributes as sa
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
+from workflows.stage_graph import stage_path
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 
 
@@ -56,6 +57,7 @@ class Started:
 async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
     """Start the draft's workflow; a repeated start of the same submission returns the existing one."""
     workflow_id = workflow_id_for(request.submission_id)
+    first_stage = stage_path(request.process_version, request.session_procedure, law_kind=request.law_kind)[0]
     try:
         handle = await client.start_workflow(
             DraftLawWorkflow.run,
@@ -66,6 +68,16 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
             # A submission ID names one draft for ever: a closed draft is never reopened under it.
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             static_summary=f"Draft law {request.submission_id}" if request.classified else request.title,
+            # Listed and filterable in the Web UI from its start, before any worker has picked it up.
+            memo=None if request.classified else {"title": request.title, "lead_ministry": request.lead_ministry},
+            search_attributes=sa.as_set(sa.describing(
+                stage=first_stage.value,
+                process_version=request.process_version.value,
+                deadline=None,
+                lead_ministry=request.lead_ministry,
+                target_session=request.target_session.code,
+                classified=request.classified,
+            )),
         )
     except WorkflowAlreadyStartedError as closed:
         return Started(workflow_id=workflow_id, run_id=closed.run_id)

@@ -88,7 +88,7 @@ WORKFLOW_ID_PREFIX = "draft-law-"
 # Drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
 PUBLICATION_PATCH = "publication-stage"
 
-_ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
 _ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
@@ -190,12 +190,13 @@ class DraftLawWorkflow:
         self._book = await workflow.execute_activity(
             load_pinned_rulebook,
             LoadRulebookInput(process_version=request.process_version),
-            start_to_close_timeout=_ACTIVITY_TIMEOUT,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=_ACTIVITY_RETRY,
             summary=f"pin rulebook {request.process_version.value}",
         )
         workflow.upsert_memo({"rulebook": self._memo()["rulebook"]})
-        if not request.classified:
+        # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
+        if not request.classified and workflow.memo_value("title", None) is None:
             workflow.upsert_memo({"title": request.title, "lead_ministry": request.lead_ministry})
         self._enter(self._stage, workflow.now())
         self._append(HistoryEntry(seq=1, at=workflow.now(), event=EventKind.SUBMITTED, stage=self._stage, to_stage=self._stage))
@@ -952,16 +953,14 @@ class DraftLawWorkflow:
         self._refresh_details()
 
     def _upsert_search_attributes(self) -> None:
-        updates = [
-            sa.STAGE.value_set(self._stage.value),
-            sa.PROCESS_VERSION.value_set(self._request.process_version.value),
-            sa.STAGE_DEADLINE.value_set(passes_at(self._deadline)) if self._deadline else sa.STAGE_DEADLINE.value_unset(),
-        ]
-        if not self._request.classified:
-            updates += [
-                sa.LEAD_MINISTRY.value_set(self._lead_ministry),
-                sa.TARGET_SESSION.value_set(self._target.code),
-            ]
+        updates = sa.describing(
+            stage=self._stage.value,
+            process_version=self._request.process_version.value,
+            deadline=passes_at(self._deadline) if self._deadline else None,
+            lead_ministry=self._lead_ministry,
+            target_session=self._target.code,
+            classified=self._request.classified,
+        )
         workflow.upsert_search_attributes(sa.changes(updates, workflow.info().typed_search_attributes))
 
     def _alarms_due_later(self) -> list[Alarm]:
@@ -1018,7 +1017,7 @@ class DraftLawWorkflow:
             await workflow.execute_activity_method(
                 AuditActivities.record_event,
                 RecordEventInput(entry=entry, registry=self._registry_row()),
-                start_to_close_timeout=_ACTIVITY_TIMEOUT,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=_ACTIVITY_RETRY,
                 summary=f"audit #{entry.seq} {entry.event.value} {entry.stage.value}",
             )

@@ -1,6 +1,8 @@
 """Custom search attributes that make drafts findable in the Temporal Web UI, and their server types."""
 
-from temporalio.common import SearchAttributeKey, SearchAttributeUpdate, TypedSearchAttributes
+from datetime import datetime
+
+from temporalio.common import SearchAttributeKey, SearchAttributePair, SearchAttributeUpdate, TypedSearchAttributes
 
 STAGE = SearchAttributeKey.for_keyword("LegisStage")
 LEAD_MINISTRY = SearchAttributeKey.for_keyword("LegisLeadMinistry")
@@ -9,6 +11,25 @@ PROCESS_VERSION = SearchAttributeKey.for_keyword("LegisProcessVersion")
 STAGE_DEADLINE = SearchAttributeKey.for_datetime("LegisStageDeadline")
 
 ALL = (STAGE, LEAD_MINISTRY, TARGET_SESSION, PROCESS_VERSION, STAGE_DEADLINE)
+
+
+def describing(
+    *, stage: str, process_version: str, deadline: datetime | None, lead_ministry: str, target_session: str, classified: bool
+) -> list[SearchAttributeUpdate]:
+    """A draft's attributes, stage first; a classified draft's ministry and session stay out."""
+    updates = [
+        STAGE.value_set(stage),
+        PROCESS_VERSION.value_set(process_version),
+        STAGE_DEADLINE.value_set(deadline) if deadline else STAGE_DEADLINE.value_unset(),
+    ]
+    if not classified:
+        updates += [LEAD_MINISTRY.value_set(lead_ministry), TARGET_SESSION.value_set(target_session)]
+    return updates
+
+
+def as_set(updates: list[SearchAttributeUpdate]) -> TypedSearchAttributes:
+    """The attributes the updates leave on a workflow that had none, to give at its start."""
+    return TypedSearchAttributes([SearchAttributePair(update.key, update.value) for update in updates if update.value is not None])
 
 
 def changes(updates: list[SearchAttributeUpdate], current: TypedSearchAttributes) -> list[SearchAttributeUpdate]:
