@@ -9,6 +9,7 @@ from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
+    from workflows.draft_law import ACTIVITY_TIMEOUT
 
 
 @activity.defn
@@ -32,12 +33,12 @@ class BareLifecycleWorkflow:
         self._visible = visible
         if visible:
             workflow.patched("bench-visible")
-        await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
+        await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=ACTIVITY_TIMEOUT)
         if visible:
             workflow.upsert_memo({"rulebook": "bench"})
             workflow.upsert_memo({"title": "bench", "lead_ministry": "bench"})
             workflow.upsert_search_attributes([sa.STAGE.value_set("BENCH-0")])
-        await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=timedelta(seconds=30))
+        await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=ACTIVITY_TIMEOUT)
         while self._written < updates:
             try:
                 await workflow.wait_condition(
@@ -47,7 +48,7 @@ class BareLifecycleWorkflow:
             except TimeoutError:
                 pass
             while self._written < len(self._received):
-                await workflow.execute_activity(bare_activity, self._received[self._written], start_to_close_timeout=timedelta(seconds=30))
+                await workflow.execute_activity(bare_activity, self._received[self._written], start_to_close_timeout=ACTIVITY_TIMEOUT)
                 self._written += 1
         return self._written
 
