@@ -22,7 +22,9 @@ import asyncpg
 import pgserver
 import psutil
 import typer
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
@@ -99,17 +101,23 @@ async def throughput(client: Client, pool: asyncpg.Pool, lifecycles: int, concur
     # Both sides' messages are built before the clock starts, so that the rounds time the system, not the load generator.
     prepared = iter([(request, _decisions(request)) for request in (start_request() for _ in range(lifecycles * rounds))])
 
+    # One workflow of each side, whose history shows what a lifecycle of that side did.
+    sample: dict[str, str] = {}
+
     async def lifecycle(_: int) -> None:
         request, decisions = next(prepared)
-        await drafts.start_submission(client, request, task_queue=queue)
+        sample["legis"] = (await drafts.start_submission(client, request, task_queue=queue)).workflow_id
         for made in decisions:
             await drafts.decide(client, request.submission_id, made)
         await drafts.draft(client, request.submission_id).result()
 
     def bare(visible: bool) -> Callable[[int], Awaitable[None]]:
         async def run(_: int) -> None:
-            handle = await client.start_workflow(BareLifecycleWorkflow.run, args=[LIFECYCLE_UPDATES, TIMED_STEPS, visible],
-                                                 id=f"bare-{uuid.uuid4().hex}", task_queue=queue)
+            handle = await client.start_workflow(
+                BareLifecycleWorkflow.run, args=[LIFECYCLE_UPDATES, TIMED_STEPS, visible], id=f"bare-{uuid.uuid4().hex}",
+                task_queue=queue, memo={"title": "bench", "lead_ministry": "bench"} if visible else None,
+                search_attributes=TypedSearchAttributes([SearchAttributePair(sa.STAGE, "BENCH")]) if visible else None)
+            sample["bare+visibility" if visible else "bare"] = handle.id
             for payload in payloads:
                 await handle.execute_update(BareLifecycleWorkflow.step, payload)
             await handle.result()
@@ -137,6 +145,20 @@ async def throughput(client: Client, pool: asyncpg.Pool, lifecycles: int, concur
     for side, used in cpu.items():
         per = {k: v / (lifecycles * rounds) * 1000 for k, v in used.items()}
         say(f"CPU ms per {side} lifecycle: " + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
+    for side, workflow_id in sample.items():
+        events = Counter([e.event_type async for e in client.get_workflow_handle(workflow_id).fetch_history_events()])
+        say(f"a {side} lifecycle's history: " + ", ".join(f"{label} {events[kind]}" for label, kind in _SHAPE))
+
+
+# What the sides must have in common (activities, updates, timers) and what the Web UI costs (upserts), read from a history.
+_SHAPE = (
+    ("activities", EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+    ("updates", EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+    ("timers", EventType.EVENT_TYPE_TIMER_STARTED),
+    ("workflow tasks", EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    ("search-attribute upserts", EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES),
+    ("memo upserts", EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED),
+)
 
 
 def _worker(client: Client, pool: asyncpg.Pool, queue: str, *, sandboxed: bool = True) -> Worker:

@@ -21,7 +21,8 @@ async def bare_activity(payload: dict[str, Any]) -> bool:
 class BareLifecycleWorkflow:
     """Mirrors DraftLawWorkflow's shape: one activity at start, one per update, a timer while waiting at
     the stages that have a deadline. With `visible`, it also makes the Temporal calls a draft makes to be
-    readable in the Web UI: a patch marker, a memo, and a search-attribute upsert at start and at every update."""
+    readable in the Web UI: a memo and search attributes given when it starts, a patch marker, a memo upsert and a
+    search-attribute upsert after its first activity, and a search-attribute upsert at every update."""
 
     def __init__(self) -> None:
         self._received: list[dict[str, Any]] = []
@@ -36,7 +37,6 @@ class BareLifecycleWorkflow:
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=ACTIVITY_TIMEOUT)
         if visible:
             workflow.upsert_memo({"rulebook": "bench"})
-            workflow.upsert_memo({"title": "bench", "lead_ministry": "bench"})
             workflow.upsert_search_attributes([sa.STAGE.value_set("BENCH-0")])
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=ACTIVITY_TIMEOUT)
         while self._written < updates:
