@@ -69,7 +69,7 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             static_summary=f"Draft law {request.submission_id}" if request.classified else request.title,
             # Listed and filterable in the Web UI from its start, before any worker has picked it up.
-            memo=None if request.classified else {"title": request.title, "lead_ministry": request.lead_ministry},
+            memo=sa.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified) or None,
             search_attributes=sa.as_set(sa.describing(
                 stage=first_stage.value,
                 process_version=request.process_version.value,

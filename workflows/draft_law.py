@@ -196,18 +196,20 @@ class DraftLawWorkflow:
         )
         workflow.upsert_memo({"rulebook": self._memo()["rulebook"]})
         # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
-        if not request.classified and workflow.memo_value("title", None) is None:
-            workflow.upsert_memo({"title": request.title, "lead_ministry": request.lead_ministry})
+        named = sa.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified)
+        if named and workflow.memo_value("title", None) is None:
+            workflow.upsert_memo(named)
         self._enter(self._stage, workflow.now())
         self._append(HistoryEntry(seq=1, at=workflow.now(), event=EventKind.SUBMITTED, stage=self._stage, to_stage=self._stage))
 
     def _memo(self) -> dict[str, str]:
         """What the Web UI shows as the draft's memo; a classified draft's title and ministry stay out."""
         assert self._book is not None
-        memo = {"rulebook": f"{self._book.process_version.value} {self._book.version} ({self._book.digest})"}
-        if not self._request.classified:
-            memo |= {"title": self._request.title, "lead_ministry": self._lead_ministry}
-        return memo
+        request = self._request
+        return {
+            "rulebook": f"{self._book.process_version.value} {self._book.version} ({self._book.digest})",
+            **sa.title_memo(title=request.title, lead_ministry=self._lead_ministry, classified=request.classified),
+        }
 
     def _carried_state(self) -> DraftState:
         assert self._book is not None and not self._outbox

@@ -1,4 +1,4 @@
-"""Custom search attributes that make drafts findable in the Temporal Web UI, and their server types."""
+"""Custom search attributes and the memo that make drafts findable in the Temporal Web UI, and their server types."""
 
 from datetime import datetime
 
@@ -25,6 +25,11 @@ def describing(
     if not classified:
         updates += [LEAD_MINISTRY.value_set(lead_ministry), TARGET_SESSION.value_set(target_session)]
     return updates
+
+
+def title_memo(*, title: str, lead_ministry: str, classified: bool) -> dict[str, str]:
+    """The part of a draft's memo that names it; a classified draft's is empty."""
+    return {} if classified else {"title": title, "lead_ministry": lead_ministry}
 
 
 def as_set(updates: list[SearchAttributeUpdate]) -> TypedSearchAttributes:
