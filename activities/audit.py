@@ -8,7 +8,7 @@ import asyncpg
 import structlog
 from temporalio import activity
 
-from schemas.messages import RecordEventInput
+from schemas.records import RecordEventInput
 
 log = structlog.get_logger(__name__)
 

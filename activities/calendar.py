@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from schemas.messages import StandingCommitteeMeeting, TargetSession
+from schemas.calendar import StandingCommitteeMeeting, TargetSession
 
 
 async def set_session(connection: asyncpg.Connection, session: TargetSession, *, changed_by: str) -> None:
@@ -19,8 +19,16 @@ async def set_session(connection: asyncpg.Connection, session: TargetSession, *,
     )
 
 
-async def sessions(connection: asyncpg.Connection) -> list[TargetSession]:
-    rows = await connection.fetch("SELECT legislature, session, opens_on, extraordinary FROM na_sessions ORDER BY opens_on")
+# What a draft is told of the calendar: the sessions and meetings from a while back onwards, within its state's bounds.
+_RECENT = "opens_on >= current_date - 730"
+_BOUND = 200
+
+
+async def sessions(connection: asyncpg.Connection, *, upcoming_only: bool = False) -> list[TargetSession]:
+    rows = await connection.fetch(
+        "SELECT legislature, session, opens_on, extraordinary FROM na_sessions"
+        + (f" WHERE {_RECENT} ORDER BY opens_on LIMIT {_BOUND}" if upcoming_only else " ORDER BY opens_on")
+    )
     return [TargetSession(**dict(r)) for r in rows]
 
 
@@ -34,8 +42,11 @@ async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommittee
     )
 
 
-async def meetings(connection: asyncpg.Connection) -> list[StandingCommitteeMeeting]:
-    rows = await connection.fetch("SELECT code, meets_on FROM standing_committee_meetings ORDER BY meets_on")
+async def meetings(connection: asyncpg.Connection, *, upcoming_only: bool = False) -> list[StandingCommitteeMeeting]:
+    rows = await connection.fetch(
+        "SELECT code, meets_on FROM standing_committee_meetings"
+        + (f" WHERE {_RECENT.replace('opens_on', 'meets_on')} ORDER BY meets_on LIMIT {_BOUND * 2}" if upcoming_only else " ORDER BY meets_on")
+    )
     return [StandingCommitteeMeeting(**dict(r)) for r in rows]
 
 

@@ -1,11 +1,59 @@
-"""Reading the rulebook file, done as an activity so that its content is pinned in the draft's history."""
+"""What a draft reads once when it starts (its rulebook and the calendars), and how it checks on its rounds.
 
+Done as activities, so that what was read is pinned in the draft's history and replays the same.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import asyncpg
 from temporalio import activity
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.messages import LoadRulebookInput
+from activities import calendar
+from schemas.calendar import WorkingCalendar
+from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, PinInput, PinnedRules
 from schemas.rulebook import Rulebook, load_rulebook
+
+
+@cache
+def shipped_working_calendar() -> WorkingCalendar:
+    """The working days announced so far, as shipped with this release (`schemas/calendars/working_days.json`)."""
+    text = resources.files("schemas.calendars").joinpath("working_days.json").read_text(encoding="utf-8")
+    return WorkingCalendar.model_validate_json(text)
 
 
 @activity.defn
 async def load_pinned_rulebook(request: LoadRulebookInput) -> Rulebook:
+    """The first generation's pinning: the rulebook alone (drafts started before the draft core replay it)."""
     return load_rulebook(request.process_version)
+
+
+class PinningActivities:
+    def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
+        self._pool = pool
+        self._client = client
+
+    @activity.defn
+    async def pin_rules(self, request: PinInput) -> PinnedRules:
+        """The rulebook of the draft's process version and the calendars as announced now."""
+        async with self._pool.acquire() as connection:
+            sessions = await calendar.sessions(connection, upcoming_only=True)
+            meetings = await calendar.meetings(connection, upcoming_only=True)
+        return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
+                           working=shipped_working_calendar())
+
+    @activity.defn
+    async def describe_workflow(self, request: DescribeInput) -> ExecutionStatus:
+        """How a child workflow stands now; NOT_FOUND when the server no longer knows it."""
+        try:
+            described = await self._client.get_workflow_handle(request.workflow_id).describe()
+        except RPCError as missing:
+            if missing.status is RPCStatusCode.NOT_FOUND:
+                return ExecutionStatus.NOT_FOUND
+            raise
+        status = described.status or WorkflowExecutionStatus.RUNNING
+        return ExecutionStatus(status.name)

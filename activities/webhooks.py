@@ -17,7 +17,7 @@ import httpx
 import structlog
 from temporalio import activity
 
-from schemas.messages import DeliveryInput, DeliveryResult
+from schemas.records import DeliveryInput, DeliveryResult
 
 log = structlog.get_logger(__name__)
 

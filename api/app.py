@@ -23,26 +23,22 @@ from api.errors import REFUSALS, ApiRefusal, from_validation, refusal_response
 from api.permissions import Forbidden
 from api.tokens import Caller, Refusal, Unauthenticated, authenticate, list_refusals, record_refusal
 from schemas.enums import CallerRole, Stage
+from schemas.consultation import Compilation, ConsultationView, Opinion
 from schemas.messages import (
-    Compilation,
     ConsultationRequest,
-    ConsultationView,
     Decision,
     Disagreement,
     DossierFiling,
-    HistoryView,
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
-    Opinion,
-    RegistryRow,
     RoundId,
     Ruling,
     StartRequest,
-    StatusView,
     SubmissionId,
-    VersionsView,
 )
+from schemas.records import RegistryRow
+from schemas.views import HistoryView, StatusView, VersionsView
 from workers.health import Health, dependency_checks, readiness_response
 from workflows import client as drafts
 from workflows.deadlines import local_day

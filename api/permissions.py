@@ -9,17 +9,10 @@ The workflow then applies the rulebook's own checks (outcomes, roles of official
 from __future__ import annotations
 
 from schemas.enums import Actor, CallerRole
-from schemas.messages import (
-    ConsultationView,
-    DocumentRef,
-    HistoryEntry,
-    HistoryView,
-    Opinion,
-    RegistryRow,
-    StartRequest,
-    StatusView,
-    VersionsView,
-)
+from schemas.consultation import ConsultationView, Opinion
+from schemas.messages import DocumentRef, StartRequest
+from schemas.records import RegistryRow
+from schemas.views import HistoryEntry, HistoryView, StatusView, VersionsView
 from workflows.consultation import PUBLIC
 from api.tokens import Caller
 

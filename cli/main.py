@@ -23,20 +23,17 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.enums import CallerRole, Stage
+from schemas.consultation import Compilation, ConsultationView, Opinion
 from schemas.messages import (
-    Compilation,
     ConsultationRequest,
-    ConsultationView,
     Decision,
     DossierFiling,
-    HistoryView,
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
-    Opinion,
     StartRequest,
-    StatusView,
 )
+from schemas.views import HistoryView, StatusView
 from workers.log_config import configure_logging
 from workers.settings import Settings, temporal_client
 from workflows import client as drafts
@@ -455,7 +452,7 @@ app.add_typer(calendar_app, name="calendar")
 def _store_and_tell(store) -> None:
     """Apply one calendar change in PostgreSQL, then tell every running draft the whole calendar."""
     from activities.calendar import meetings, running_drafts, sessions
-    from schemas.messages import SessionCalendar
+    from schemas.calendar import SessionCalendar
 
     settings = _settings()
 
@@ -529,7 +526,7 @@ def set_session(
 ) -> None:
     """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
     from activities.calendar import set_session as store_session
-    from schemas.messages import TargetSession
+    from schemas.calendar import TargetSession
 
     legislature, _, number = code.partition("-")
     try:
@@ -553,7 +550,7 @@ def set_meeting(
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its 20-day cut-off follows)."""
     from activities.calendar import set_meeting as store_meeting
-    from schemas.messages import StandingCommitteeMeeting
+    from schemas.calendar import StandingCommitteeMeeting
 
     try:
         meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on.date())
@@ -598,7 +595,7 @@ def add_subscriber(
 ) -> None:
     """Register a webhook, print its signing secret once, and start its delivery workflow."""
     from activities.webhooks import new_secret
-    from schemas.messages import WebhookInput
+    from schemas.records import WebhookInput
     from temporalio.common import WorkflowIDConflictPolicy
     from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
 

@@ -67,6 +67,10 @@ class Stage(str, Enum):
 
 
 TERMINAL_STAGES = frozenset({Stage.PROMULGATED, Stage.REJECTED, Stage.WITHDRAWN})
+# Sessions at which the Assembly debates a draft without voting it, and the revisions that follow them.
+DEBATING_SESSIONS = frozenset({Stage.NA_FIRST_SESSION, Stage.NA_SECOND_SESSION})
+BETWEEN_SESSIONS = frozenset({Stage.INTER_SESSION_REVISION, Stage.SECOND_INTER_SESSION_REVISION})
+ASSEMBLY_STAGES = DEBATING_SESSIONS | BETWEEN_SESSIONS | {Stage.NA_SESSION}
 
 
 class Outcome(str, Enum):
@@ -164,6 +168,14 @@ class Counting(str, Enum):
     WORKING_DAYS = "WORKING_DAYS"
 
 
+class RestDay(str, Enum):
+    """What happens to a period whose last day is a rest day (weekend, holiday, moved day off)."""
+
+    NEXT_WORKING_DAY = "NEXT_WORKING_DAY"  # Civil Code 2015 Art. 148(5): it ends at the close of the next working day
+    PREVIOUS_WORKING_DAY = "PREVIOUS_WORKING_DAY"  # "at least N days before" a session: the working day before, never later
+    AS_COUNTED = "AS_COUNTED"  # the day counted stands, rest day or not
+
+
 class DeadlineAnchor(str, Enum):
     """From what a stage's time limit is counted."""
 
@@ -172,7 +184,6 @@ class DeadlineAnchor(str, Enum):
     BEFORE_NA_SESSION = "BEFORE_NA_SESSION"  # backward from the opening of the target session
     BEFORE_STANDING_COMMITTEE_MEETING = "BEFORE_STANDING_COMMITTEE_MEETING"  # backward from the UBTVQH meeting before that session
     NONE = "NONE"  # no statutory limit
-
 
 
 class EventKind(str, Enum):
@@ -196,6 +207,8 @@ class EventKind(str, Enum):
     OPINION_RECEIVED = "OPINION_RECEIVED"  # a consultee answered
     CONSULTEE_SILENT = "CONSULTEE_SILENT"  # a consultee had not answered when the window closed
     CONSULTATION_COMPILED = "CONSULTATION_COMPILED"  # the compilation, each comment accepted or explained
+    CONSULTATION_LOST = "CONSULTATION_LOST"  # a round ended (terminated, timed out, failed) without handing back its result
+    POSTPONEMENT_CONFLICT = "POSTPONEMENT_CONFLICT"  # an approved date no longer fits the session's cut-off; for the Government Office
 
 
 class EscalationLevel(str, Enum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from enum import Enum
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,10 +17,13 @@ from schemas.enums import (
     DeadlineAnchor,
     DocumentKind,
     EscalationLevel,
+    LawKind,
     Outcome,
     ProcessVersion,
     ProgrammeTrack,
+    RestDay,
     Role,
+    SessionProcedure,
     Stage,
 )
 
@@ -34,6 +38,36 @@ class TimeLimit(RuleModel):
     anchor: DeadlineAnchor
     source: str = Field(min_length=3, description="the article the number is read from")
     unverified: bool = Field(description="DOMAIN.md marks the number [check]: not read in a law text")
+    # Added with the stage table (editions 2025.4, 2015.4): optional, so that rulebooks pinned earlier still load.
+    url: str | None = Field(default=None, description="where the article's text was read")
+    rest_day: RestDay = Field(
+        default=RestDay.NEXT_WORKING_DAY, description="when the last day is a rest day (Civil Code 2015 Art. 148(5) moves it later)"
+    )
+    law_kinds: tuple[LawKind, ...] = Field(default=(), description="the kinds of draft it applies to; none: every kind")
+
+    def applies_to(self, law_kind: LawKind) -> bool:
+        return not self.law_kinds or law_kind in self.law_kinds
+
+
+class PathCondition(RuleModel):
+    """When a stage is on a draft's path: for which Assembly procedures and which kinds of draft."""
+
+    procedures: tuple[SessionProcedure, ...] = Field(default=(), description="none: every procedure")
+    law_kinds: tuple[LawKind, ...] = Field(default=(), description="none: every kind of draft")
+
+    def admits(self, procedure: SessionProcedure, law_kind: LawKind) -> bool:
+        return (not self.procedures or procedure in self.procedures) and (not self.law_kinds or law_kind in self.law_kinds)
+
+
+_LAWS = (LawKind.NEW_LAW, LawKind.AMENDING_LAW)
+# The Assembly's stages, as the code placed them before the stage table said so: editions pinned then keep them.
+_FIRST_EDITION_PATHS = {
+    Stage.NA_FIRST_SESSION: PathCondition(procedures=(SessionProcedure.TWO_SESSIONS, SessionProcedure.THREE_SESSIONS), law_kinds=_LAWS),
+    Stage.INTER_SESSION_REVISION: PathCondition(procedures=(SessionProcedure.TWO_SESSIONS, SessionProcedure.THREE_SESSIONS), law_kinds=_LAWS),
+    Stage.NA_SECOND_SESSION: PathCondition(procedures=(SessionProcedure.THREE_SESSIONS,), law_kinds=_LAWS),
+    Stage.SECOND_INTER_SESSION_REVISION: PathCondition(procedures=(SessionProcedure.THREE_SESSIONS,), law_kinds=_LAWS),
+    Stage.NA_SESSION: PathCondition(law_kinds=_LAWS),
+}
 
 
 class Decider(RuleModel):
@@ -61,6 +95,7 @@ class FollowUp(RuleModel):
     warn_days_before: tuple[int, ...] = Field(description="warn this many days before the deadline")
     escalation: tuple[EscalationStep, ...] = Field(min_length=1)
     late_request_days: int = Field(ge=0, le=60, description="a postponement asked this close to the deadline is flagged late")
+    url: str | None = None
 
     @model_validator(mode="after")
     def _sane(self) -> FollowUp:
@@ -89,6 +124,12 @@ class StageRule(RuleModel):
     postponement_authority: tuple[Decider, ...] = Field(
         default=(), description="who may approve moving this stage's deadline; none: it cannot be moved"
     )
+    on_path: PathCondition | None = Field(default=None, description="when the stage is on a draft's path; none: always")
+    url: str | None = Field(default=None, description="where the article's text was read")
+
+    @property
+    def path_condition(self) -> PathCondition:
+        return self.on_path or _FIRST_EDITION_PATHS.get(self.stage, _ALWAYS)
 
     @model_validator(mode="after")
     def _consistent(self) -> StageRule:
@@ -108,6 +149,9 @@ class StageRule(RuleModel):
         return next((d for d in self.deciders if d.actor is actor), None)
 
 
+_ALWAYS = PathCondition()
+
+
 class TrackRule(RuleModel):
     """A programme track other than the regular one (Art. 51 shortened, Art. 52 special)."""
 
@@ -115,6 +159,7 @@ class TrackRule(RuleModel):
     skips: tuple[Stage, ...] = Field(description="stages a draft on this track does not pass")
     source: str = Field(min_length=3)
     unverified: bool
+    url: str | None = None
 
 
 class ConsultationWindow(RuleModel):
@@ -130,6 +175,7 @@ class ConsultationWindow(RuleModel):
     stages: tuple[Stage, ...] = Field(min_length=1, description="stages at which a round of this kind may be opened")
     source: str = Field(min_length=3)
     unverified: bool
+    url: str | None = None
 
 
 class Rulebook(RuleModel):
@@ -155,6 +201,7 @@ class Rulebook(RuleModel):
     ordinance_reconsideration: TimeLimit | None = Field(
         default=None, description="how long after an ordinance reaches him the President may ask the Standing Committee to reconsider"
     )
+    url: str | None = Field(default=None, description="where the law's text was read")
 
     @property
     def holidays(self) -> frozenset[date]:
@@ -182,16 +229,35 @@ class Rulebook(RuleModel):
     @property
     def digest(self) -> str:
         """A short fingerprint of the rules, recorded so that an audit can tell which edition applied."""
-        # A field added later counts only when a rulebook gives it a value: old editions keep their digests.
-        dumped = {
-            name: value for name, value in self.model_dump(mode="json").items()
-            if name not in _ADDED_LATER or getattr(self, name) != type(self).model_fields[name].default
-        }
-        canonical = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(_dump_as_written(self), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-_ADDED_LATER = ("programme_changes", "tracks", "consultation", "ordinance_reconsideration")
+# Fields added after the first editions count in a digest only when an edition gives them a value, so
+# that old editions keep the digests recorded when drafts pinned them.
+_ADDED_LATER = {
+    "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url"},
+    "StageRule": {"on_path", "url"},
+    "TimeLimit": {"url", "rest_day", "law_kinds"},
+    "ConsultationWindow": {"url"},
+    "TrackRule": {"url"},
+    "FollowUp": {"url"},
+}
+
+
+def _dump_as_written(value: object) -> object:
+    if isinstance(value, BaseModel):
+        later = _ADDED_LATER.get(type(value).__name__, set())
+        fields = type(value).model_fields
+        return {
+            name: _dump_as_written(getattr(value, name)) for name in fields
+            if name not in later or getattr(value, name) != fields[name].default
+        }
+    if isinstance(value, (tuple, list)):
+        return [_dump_as_written(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if isinstance(value, Enum) else value
 
 
 def rulebook_file(version: ProcessVersion) -> str:

@@ -19,19 +19,9 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.messages import (
-    Comment,
-    CommentResponse,
-    Compilation,
-    ConsultationRequest,
-    Decision,
-    DocumentRef,
-    Opinion,
-    ProgrammeChange,
-    StartRequest,
-    TargetSession,
-    VoteCount,
-)
+from schemas.calendar import TargetSession
+from schemas.consultation import Comment, CommentResponse, Compilation, Opinion
+from schemas.messages import ConsultationRequest, Decision, DocumentRef, ProgrammeChange, StartRequest, VoteCount
 from schemas.rulebook import load_rulebook
 
 AGENCY = {

@@ -9,7 +9,8 @@ from temporalio.client import Client
 from datetime import timedelta
 
 from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
-from schemas.messages import PostponementDecision, PostponementRequest, SessionCalendar, StartRequest, TargetSession, VoteCount
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from workflows import client as drafts

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, versions_of
 from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, SessionProcedure, Stage
-from schemas.messages import HistoryEntry, HistoryView, StatusView
+from schemas.views import HistoryEntry, HistoryView, StatusView
 from tests.drafts import decision, document, start_request
 
 REQUEST = start_request()

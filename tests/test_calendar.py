@@ -6,7 +6,7 @@ import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 from schemas.enums import EventKind, ProcessVersion, Stage
-from schemas.messages import SessionCalendar, StandingCommitteeMeeting, TargetSession
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from tests.drafts import start_request
 from tests.scenarios import approve
 from workflows import client as drafts

@@ -12,7 +12,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from schemas.enums import EventKind, Outcome, Response, Stage
-from schemas.messages import Ruling, SessionCalendar, TargetSession
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.messages import Ruling
 from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, start_request
 from tests.polling import eventually

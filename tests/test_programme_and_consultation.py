@@ -23,7 +23,8 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.messages import TargetSession, VoteCount
+from schemas.calendar import TargetSession
+from schemas.messages import VoteCount
 from tests.drafts import PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from tests.test_workflow_paths import approve_through, open_draft

@@ -10,7 +10,7 @@ from temporalio import workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from schemas.messages import DraftLawInput
+from schemas.state import DraftLawInput
 from tests.record_histories import HISTORIES as HISTORIES_DIR
 from tests.record_histories import load_history
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow

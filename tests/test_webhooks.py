@@ -14,7 +14,7 @@ import pytest
 
 from activities.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, new_secret
 from schemas.enums import Stage
-from schemas.messages import WebhookInput
+from schemas.records import WebhookInput
 from tests.polling import eventually
 from tests.drafts import start_request
 from tests.scenarios import approve

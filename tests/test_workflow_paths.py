@@ -11,7 +11,8 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
-from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest, StatusView
+from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest
+from schemas.views import StatusView
 from tests.polling import eventually
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, start_request
 from workflows import client as drafts

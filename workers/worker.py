@@ -20,7 +20,7 @@ from temporalio.worker import Interceptor, Worker
 
 from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
-from activities.rulebook import load_pinned_rulebook
+from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
 from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
@@ -46,11 +46,12 @@ def create_worker(
 ) -> Worker:
     audit = AuditActivities(pool)
     webhooks = WebhookActivities(pool)
+    pinning = PinningActivities(pool, client)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
-        activities=[load_pinned_rulebook, audit.record_event, webhooks.deliver_pending],
+        activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event, webhooks.deliver_pending],
         interceptors=[ActivityLogContext(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -13,31 +13,29 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from schemas.enums import Stage
+from schemas.calendar import SessionCalendar
+from schemas.consultation import Compilation, ConsultationView, Opinion, OpinionReceipt
 from schemas.messages import (
     AgencyRemap,
-    Compilation,
     ConsultationRequest,
-    ConsultationView,
-    Opinion,
-    ProgrammeChange,
     Decision,
     Disagreement,
     DossierFiling,
-    DraftLawInput,
-    HistoryView,
     PostponementDecision,
     PostponementRequest,
+    ProgrammeChange,
     Ruling,
-    SessionCalendar,
     StartRequest,
-    StatusView,
-    VersionsView,
 )
+from schemas.state import DraftLawInput
+from schemas.rulebook import load_rulebook
+from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import search_attributes as sa
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.stage_graph import stage_path
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
+from workflows.draft_views import title_memo
 
 
 async def connect(
@@ -57,7 +55,7 @@ class Started:
 async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
     """Start the draft's workflow; a repeated start of the same submission returns the existing one."""
     workflow_id = workflow_id_for(request.submission_id)
-    first_stage = stage_path(request.process_version, request.session_procedure, law_kind=request.law_kind)[0]
+    first_stage = stage_path(load_rulebook(request.process_version), request.session_procedure, law_kind=request.law_kind)[0]
     try:
         handle = await client.start_workflow(
             DraftLawWorkflow.run,
@@ -69,7 +67,7 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             static_summary=f"Draft law {request.submission_id}" if request.classified else request.title,
             # Listed and filterable in the Web UI from its start, before any worker has picked it up.
-            memo=sa.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified) or None,
+            memo=title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified) or None,
             search_attributes=sa.as_set(sa.describing(
                 stage=first_stage.value,
                 process_version=request.process_version.value,
@@ -88,51 +86,56 @@ def draft(client: Client, submission_id: str) -> WorkflowHandle:
     return client.get_workflow_handle_for(DraftLawWorkflow.run, workflow_id_for(submission_id))
 
 
-async def decide(client: Client, submission_id: str, decision: Decision, *, request_id: str | None = None) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide, decision, id=request_id)
+async def send(client: Client, submission_id: str, operation: str, message: object, *, request_id: str | None = None) -> Receipt:
+    """Send one of the draft core's operations (`workflows.draft.OPERATIONS`) as the update of that name."""
+    return await draft(client, submission_id).execute_update(operation, message, id=request_id, result_type=Receipt)
 
 
-async def file_dossier(client: Client, submission_id: str, filing: DossierFiling, *, request_id: str | None = None) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.file_dossier, filing, id=request_id)
+async def decide(client: Client, submission_id: str, decision: Decision, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "decide", decision, request_id=request_id)
 
 
-async def request_postponement(
-    client: Client, submission_id: str, request: PostponementRequest, *, request_id: str | None = None
-) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.request_postponement, request, id=request_id)
+async def file_dossier(client: Client, submission_id: str, filing: DossierFiling, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "file_dossier", filing, request_id=request_id)
 
 
-async def decide_postponement(
-    client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None
-) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.decide_postponement, decision, id=request_id)
+async def request_postponement(client: Client, submission_id: str, request: PostponementRequest, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "request_postponement", request, request_id=request_id)
 
 
-async def raise_disagreement(client: Client, submission_id: str, point: Disagreement) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.raise_disagreement, point)
+async def decide_postponement(client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "decide_postponement", decision, request_id=request_id)
 
 
-async def rule_on_disagreement(client: Client, submission_id: str, ruling: Ruling) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.rule_on_disagreement, ruling)
+async def raise_disagreement(client: Client, submission_id: str, point: Disagreement, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "raise_disagreement", point, request_id=request_id)
 
 
-async def remap_agency(client: Client, submission_id: str, remap: AgencyRemap) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.remap_agency, remap)
+async def rule_on_disagreement(client: Client, submission_id: str, ruling: Ruling, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "rule_on_disagreement", ruling, request_id=request_id)
 
 
-async def change_programme(client: Client, submission_id: str, change: ProgrammeChange) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.change_programme, change)
+async def remap_agency(client: Client, submission_id: str, remap: AgencyRemap, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "remap_agency", remap, request_id=request_id)
 
 
-async def open_consultation(client: Client, submission_id: str, request: ConsultationRequest) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.open_consultation, request)
+async def change_programme(client: Client, submission_id: str, change: ProgrammeChange, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "change_programme", change, request_id=request_id)
+
+
+async def open_consultation(client: Client, submission_id: str, request: ConsultationRequest, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, "open_consultation", request, request_id=request_id)
+
+
+async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> Receipt:
+    return await send(client, submission_id, "calendar_changed", calendar)
 
 
 def consultation_round(client: Client, submission_id: str, round_id: str) -> WorkflowHandle:
     return client.get_workflow_handle_for(ConsultationWorkflow.run, consultation_id_for(submission_id, round_id))
 
 
-async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion) -> ConsultationView:
+async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion) -> OpinionReceipt:
     return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.submit_opinion, opinion)
 
 
@@ -142,10 +145,6 @@ async def compile_round(client: Client, submission_id: str, round_id: str, compi
 
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:
     return await consultation_round(client, submission_id, round_id).query(ConsultationWorkflow.view)
-
-
-async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> StatusView:
-    return await draft(client, submission_id).execute_update(DraftLawWorkflow.calendar_changed, calendar)
 
 
 async def status(client: Client, submission_id: str) -> StatusView:
@@ -161,14 +160,18 @@ async def history(client: Client, submission_id: str) -> HistoryView:
 
 
 async def _query(client: Client, submission_id: str, query, *, attempts: int = 50):
-    """A query, retried while a draft's new run (after continue-as-new) has not had its first task yet."""
+    """A query, retried while a draft's new run (after continue-as-new) has not had its first task yet, or while a
+    new draft pins its rulebook."""
     for attempt in range(attempts):
         try:
             return await draft(client, submission_id).query(query)
         except RPCError as not_ready:
             if not_ready.status is not RPCStatusCode.FAILED_PRECONDITION or attempt == attempts - 1:
                 raise
-            await asyncio.sleep(0.1)
+        except WorkflowQueryFailedError as failed:
+            if "draft_not_ready" not in str(failed) or attempt == attempts - 1:
+                raise
+        await asyncio.sleep(0.1)
 
 
 def list_query(*, stage: Stage | None = None, ministry: str | None = None, session: str | None = None) -> str:

@@ -3,13 +3,17 @@
 The round asks many consultees at once. Each opinion arrives as an update. When every consultee
 has answered, or the window closes, the round stops taking opinions and records the silent ones;
 then the lead ministry compiles the comments, accepting or explaining each (bản tổng hợp, tiếp
-thu, giải trình). The round hands its result to the draft by a signal to the draft's workflow ID,
+thu, giải trình). The round hands a summary to the draft by a signal to the draft's workflow ID,
 which reaches the draft's current run even after it continued as new.
+
+Texts travel by reference and the round keeps comment IDs only, within `MAX_COMMENTS_PER_ROUND`:
+its state, its replies and its signal stay small whatever the consultees write.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -17,18 +21,23 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from schemas.enums import Actor, ConsultationKind
-    from schemas.messages import (
+    from schemas.consultation import (
+        MAX_COMMENTS_PER_ROUND,
+        PUBLIC,
+        Answer,
         Compilation,
+        CompilationSummary,
         ConsultationInput,
         ConsultationResult,
         ConsultationView,
         Opinion,
-        ReceivedOpinion,
+        OpinionReceipt,
     )
+    from schemas.enums import Actor, ConsultationKind, Response
+    from schemas.refusal import RefusalKind, Refused
+    from workflows.rules import require
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
-PUBLIC = "PUBLIC"
 RESULT_SIGNAL = "consultation_finished"
 
 
@@ -36,8 +45,11 @@ def workflow_id_for(submission_id: str, round_id: str) -> str:
     return f"consultation-{submission_id}-{round_id}"
 
 
-def _refused(field: str, rule: str, message: str) -> ApplicationError:
-    return ApplicationError(f"{field}: {message} (rule: {rule})", {"field": field, "rule": rule}, type="DecisionRefused", non_retryable=True)
+def _refusing(check) -> None:
+    try:
+        check()
+    except Refused as refused:
+        raise ApplicationError(str(refused), refused.details, type="Refused", non_retryable=True) from None
 
 
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
@@ -46,20 +58,20 @@ class ConsultationWorkflow:
     def __init__(self, input: ConsultationInput) -> None:
         self._input = input
         self._opened_at = workflow.now()
-        self._opinions: dict[str, ReceivedOpinion] = {}
-        self._public: list[ReceivedOpinion] = []
-        self._closed_at = None
+        self._answers: dict[str, Answer] = {}
+        self._public: list[Answer] = []
+        self._comments = 0
+        self._closed_at: datetime | None = None
         self._silent: tuple[str, ...] = ()
-        self._compilation: Compilation | None = None
-        self._compiled_at = None
+        self._compilation: CompilationSummary | None = None
+        self._compiled_at: datetime | None = None
 
     @workflow.run
     async def run(self, input: ConsultationInput) -> ConsultationResult:
-        window = input.closes_at - workflow.now()
         try:
             await workflow.wait_condition(
                 lambda: bool(input.request.consultees) and not self._awaiting(),
-                timeout=window,
+                timeout=input.closes_at - workflow.now(),
                 timeout_summary=f"round {input.request.round_id} closes",
             )
         except asyncio.TimeoutError:
@@ -70,42 +82,43 @@ class ConsultationWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         assert self._compilation is not None and self._compiled_at is not None
         result = ConsultationResult(
-            round_id=input.request.round_id,
-            kind=input.request.kind,
-            opened_at=self._opened_at,
-            closed_at=self._closed_at,
-            opinions=self._received(),
-            silent=self._silent,
-            compilation=self._compilation,
-            compiled_at=self._compiled_at,
+            round_id=input.request.round_id, kind=input.request.kind, opened_at=self._opened_at, closed_at=self._closed_at,
+            answers=self._received(), silent=self._silent, compilation=self._compilation, compiled_at=self._compiled_at,
         )
         await workflow.get_external_workflow_handle(input.parent_workflow_id).signal(RESULT_SIGNAL, result)
         return result
 
     @workflow.update
-    def submit_opinion(self, opinion: Opinion) -> ConsultationView:
-        self._check_opinion(opinion)
-        received = ReceivedOpinion(opinion=opinion, at=workflow.now())
+    def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
+        _refusing(lambda: self._check_opinion(opinion))
+        answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
+                        comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
         if opinion.consultee == PUBLIC:
-            self._public.append(received)
+            self._public.append(answer)
         else:
-            self._opinions[opinion.consultee] = received
-        return self.view()
+            self._answers[opinion.consultee] = answer
+        self._comments += len(answer.comment_ids)
+        return OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
+                              awaiting=len(self._awaiting()), closes_at=self._input.closes_at)
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
-        self._check_opinion(opinion)
+        _refusing(lambda: self._check_opinion(opinion))
 
     @workflow.update
     def compile(self, compilation: Compilation) -> ConsultationView:
-        self._check_compilation(compilation)
-        self._compilation = compilation
+        _refusing(lambda: self._check_compilation(compilation))
+        accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
+        self._compilation = CompilationSummary(
+            actor=compilation.actor, agency_code=compilation.agency_code, role=compilation.role, official=compilation.official,
+            accepted=accepted, explained=len(compilation.responses) - accepted, document=compilation.document,
+        )
         self._compiled_at = workflow.now()
         return self.view()
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
-        self._check_compilation(compilation)
+        _refusing(lambda: self._check_compilation(compilation))
 
     @workflow.query
     def view(self) -> ConsultationView:
@@ -115,48 +128,51 @@ class ConsultationWorkflow:
             closes_at=self._input.closes_at,
             closed=self._closed_at is not None,
             awaiting=() if self._closed_at is not None else self._awaiting(),
-            opinions=self._received(),
+            answers=tuple(a.model_copy(update={"comment_ids": (), "documents": ()}) for a in self._received()),
             silent=self._silent,
-            unanswered_comments=tuple(self._comment_keys() - self._answered_keys(self._compilation)),
+            comments=self._comments,
+            unanswered_comments=() if self._compilation else tuple(sorted(self._comment_keys())),
             compiled=self._compilation is not None,
         )
 
     def _awaiting(self) -> tuple[str, ...]:
-        return tuple(c for c in self._input.request.consultees if c not in self._opinions)
+        return tuple(c for c in self._input.request.consultees if c not in self._answers)
 
-    def _received(self) -> tuple[ReceivedOpinion, ...]:
-        return tuple(sorted([*self._opinions.values(), *self._public], key=lambda r: r.at))
+    def _received(self) -> tuple[Answer, ...]:
+        return tuple(sorted([*self._answers.values(), *self._public], key=lambda a: a.at))
 
     def _comment_keys(self) -> set[str]:
-        return {f"{r.opinion.consultee}/{c.comment_id}" for r in self._received() for c in r.opinion.comments}
-
-    @staticmethod
-    def _answered_keys(compilation: Compilation | None) -> set[str]:
-        return {f"{r.consultee}/{r.comment_id}" for r in compilation.responses} if compilation else set()
+        return {f"{a.consultee}/{c}" for a in self._received() for c in a.comment_ids}
 
     def _check_opinion(self, opinion: Opinion) -> None:
-        if not isinstance(opinion, Opinion):
-            raise _refused("input", "message_required", f"an Opinion object is required, got {type(opinion).__name__}")
+        require(opinion, Opinion)
+        round_id = self._input.request.round_id
         if self._closed_at is not None:
-            raise _refused("consultee", "round_closed", f"round {self._input.request.round_id} closed on {self._closed_at:%Y-%m-%d}")
+            raise Refused("consultee", "round_closed", f"round {round_id} closed on {self._closed_at:%Y-%m-%d}", RefusalKind.CLOSED)
+        if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:
+            raise Refused("comments", "round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all")
         if self._input.request.kind is ConsultationKind.PUBLIC_POSTING and opinion.consultee == PUBLIC:
+            if any(a.consultee == PUBLIC and set(a.comment_ids) & {c.comment_id for c in opinion.comments} for a in self._public):
+                raise Refused("comments", "comment_id_distinct", "a comment ID of the public is used once per round", RefusalKind.INVALID)
             return
         if opinion.consultee not in self._input.request.consultees:
-            raise _refused("consultee", "asked_only", f"{opinion.consultee} was not asked in round {self._input.request.round_id}")
-        if opinion.consultee in self._opinions:
-            raise _refused("consultee", "answered_once", f"{opinion.consultee} has already answered")
+            raise Refused("consultee", "asked_only", f"{opinion.consultee} was not asked in round {round_id}", RefusalKind.FORBIDDEN)
+        if opinion.consultee in self._answers:
+            raise Refused("consultee", "answered_once", f"{opinion.consultee} has already answered")
 
     def _check_compilation(self, compilation: Compilation) -> None:
-        if not isinstance(compilation, Compilation):
-            raise _refused("input", "message_required", f"a Compilation object is required, got {type(compilation).__name__}")
+        require(compilation, Compilation)
         if self._compilation is not None:
-            raise _refused("responses", "compiled_once", "the round is already compiled")
+            raise Refused("responses", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         if self._closed_at is None:
-            raise _refused("responses", "round_still_open", f"the round takes opinions until {self._input.closes_at:%Y-%m-%d %H:%M} UTC")
+            raise Refused("responses", "round_still_open", f"the round takes opinions until {self._input.closes_at.isoformat()}")
         if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code != self._input.lead_ministry:
-            raise _refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._input.lead_ministry})")
-        answered, asked = self._answered_keys(compilation), self._comment_keys()
+            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._input.lead_ministry})",
+                          RefusalKind.FORBIDDEN)
+        answered = {f"{r.consultee}/{r.comment_id}" for r in compilation.responses}
+        asked = self._comment_keys()
         if unknown := sorted(answered - asked):
-            raise _refused("responses", "known_comments_only", f"no such comments: {', '.join(unknown)}")
+            raise Refused("responses", "known_comments_only", f"no such comments: {', '.join(unknown[:20])}", RefusalKind.INVALID)
         if missing := sorted(asked - answered):
-            raise _refused("responses", "every_comment_answered", f"accept or explain every comment; missing: {', '.join(missing)}")
+            raise Refused("responses", "every_comment_answered",
+                          f"accept or explain every comment; missing {len(missing)}: {', '.join(missing[:20])}", RefusalKind.INVALID)

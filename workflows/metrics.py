@@ -10,7 +10,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from schemas.enums import EventKind
-from schemas.messages import HistoryEntry
+from schemas.views import HistoryEntry
 
 
 def count_event(entry: HistoryEntry) -> None:

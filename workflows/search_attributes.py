@@ -27,11 +27,6 @@ def describing(
     return updates
 
 
-def title_memo(*, title: str, lead_ministry: str, classified: bool) -> dict[str, str]:
-    """The part of a draft's memo that names it; a classified draft's is empty."""
-    return {} if classified else {"title": title, "lead_ministry": lead_ministry}
-
-
 def as_set(updates: list[SearchAttributeUpdate]) -> TypedSearchAttributes:
     """The attributes the updates leave on a workflow that had none, to give at its start."""
     return TypedSearchAttributes([SearchAttributePair(update.key, update.value) for update in updates if update.value is not None])

@@ -1,36 +1,15 @@
-"""The statutory path of a Government draft law (DOMAIN.md, "Stages"), as pure functions."""
+"""The statutory path of a draft, read from its rulebook's stage table (DOMAIN.md, "Stages"), as pure functions.
+
+The table lists the stages in order, each with the Assembly procedures and kinds of draft it is on the
+path of; the outcomes move a draft as `resolve` says: APPROVE to the next stage of its path, a passed
+VOTE likewise (a failed one keeps it at the session), CARRY_OVER keeps it, RETURN_FOR_REVISION to the
+stage named or the rule's first `return_to`, REJECT and WITHDRAW to the final states.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from schemas.enums import LawKind, Outcome, ProcessVersion, SessionProcedure, Stage
-
-_OPENING = {
-    ProcessVersion.LAW_2015: (Stage.LAW_MAKING_PROPOSAL,),
-    ProcessVersion.LAW_2025: (Stage.POLICY_PROPOSAL,),
-}
-_GOVERNMENT_AND_COMMITTEES = (
-    Stage.LEGISLATIVE_PROGRAMME,
-    Stage.DRAFTING,
-    Stage.APPRAISAL,
-    Stage.GOVERNMENT_REVIEW,
-    Stage.GOVERNMENT_DECISION,
-    Stage.EXAMINATION,
-    Stage.STANDING_COMMITTEE_OPINION,
-)
-_ASSEMBLY = {
-    SessionProcedure.ONE_SESSION: (Stage.NA_SESSION,),
-    SessionProcedure.TWO_SESSIONS: (Stage.NA_FIRST_SESSION, Stage.INTER_SESSION_REVISION, Stage.NA_SESSION),
-    SessionProcedure.THREE_SESSIONS: (
-        Stage.NA_FIRST_SESSION,
-        Stage.INTER_SESSION_REVISION,
-        Stage.NA_SECOND_SESSION,
-        Stage.SECOND_INTER_SESSION_REVISION,
-        Stage.NA_SESSION,
-    ),
-}
-_SESSION_STAGES = frozenset(stage for stages in _ASSEMBLY.values() for stage in stages)
+from schemas.enums import ASSEMBLY_STAGES, LawKind, Outcome, ProgrammeTrack, SessionProcedure, Stage
+from schemas.rulebook import Rulebook
 
 
 class InvalidTransition(ValueError):
@@ -38,23 +17,27 @@ class InvalidTransition(ValueError):
 
 
 def stage_path(
-    version: ProcessVersion,
+    book: Rulebook,
     procedure: SessionProcedure,
     *,
     law_kind: LawKind = LawKind.NEW_LAW,
-    skips: Collection[Stage] = (),
-    publication: bool = False,
+    track: ProgrammeTrack = ProgrammeTrack.REGULAR,
+    publication: bool = True,
 ) -> tuple[Stage, ...]:
     """The stages a draft passes, in order, when nothing sends it back.
 
     An ordinance is adopted by the Standing Committee and never goes to the Assembly's sessions;
     a shortened or special track skips the stages its rulebook names; publication in the Official
-    Gazette follows promulgation for drafts started since it was modelled.
+    Gazette follows promulgation where the rulebook rules it (and the draft is not of the first
+    generation started before it was modelled).
     """
-    assembly = () if law_kind is LawKind.ORDINANCE else _ASSEMBLY[procedure]
-    ending = (Stage.PROMULGATION, Stage.PUBLICATION) if publication else (Stage.PROMULGATION,)
-    path = _OPENING[version] + _GOVERNMENT_AND_COMMITTEES + assembly + ending
-    return tuple(stage for stage in path if stage not in skips)
+    rule = book.track(track)
+    skips = rule.skips if rule else ()
+    return tuple(
+        r.stage for r in book.stages
+        if r.path_condition.admits(procedure, law_kind) and r.stage not in skips
+        and (publication or r.stage is not Stage.PUBLICATION)
+    )
 
 
 def place_on_new_path(stage: Stage, old_path: tuple[Stage, ...], new_path: tuple[Stage, ...]) -> Stage:
@@ -67,11 +50,11 @@ def place_on_new_path(stage: Stage, old_path: tuple[Stage, ...], new_path: tuple
     """
     if stage is Stage.NA_SESSION:
         before_vote = new_path[new_path.index(Stage.NA_SESSION) - 1]
-        if before_vote not in old_path and before_vote in _SESSION_STAGES:
+        if before_vote not in old_path and before_vote in ASSEMBLY_STAGES:
             return before_vote
     if stage in new_path:
         return stage
-    if stage in _SESSION_STAGES:
+    if stage in ASSEMBLY_STAGES:
         return Stage.NA_SESSION
     later = old_path[_position(old_path, stage) + 1 :]
     return next((s for s in later if s in new_path), new_path[-1])

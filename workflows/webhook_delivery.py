@@ -8,7 +8,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.webhooks import WebhookActivities
-    from schemas.messages import DeliveryInput, WebhookInput
+    from schemas.records import DeliveryInput, WebhookInput
 
 WORKFLOW_TYPE = "WebhookDeliveryWorkflow"
 # Rounds before continuing as new, so that a subscriber's history stays short however long it lives.

@@ -1,0 +1,150 @@
+"""A consultation round's messages (lấy ý kiến): opinions in, a compilation out, a bounded summary back to the draft.
+
+Comment texts and explanations travel by reference (`TextRef`, stored in PostgreSQL by the HTTP API or
+the CLI before the message is sent), so that a round's updates, replies and signal stay small whatever
+the consultees write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from schemas.enums import Actor, ConsultationKind, Response, Role
+from schemas.messages import Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, TextRef
+from schemas.text import Official, code, invalid
+
+# A round asks at most 500 bodies; what they may say in all is bounded so that the round's state stays small.
+MAX_COMMENTS_PER_OPINION = 200
+MAX_COMMENTS_PER_ROUND = 2000
+CommentId = code(r"^[A-Za-z0-9._-]{1,40}$")
+PUBLIC = "PUBLIC"
+
+
+class Comment(Message):
+    comment_id: CommentId
+    article: int | None = Field(default=None, ge=1, le=10_000, strict=True, description="the draft's article (Điều) it is about; none: the draft as a whole")
+    text: TextRef = Field(description="the comment's text, stored beforehand")
+
+
+class Opinion(Message):
+    """A consultee's written opinion (ý kiến góp ý); the round's `submit_opinion` update."""
+
+    consultee: AgencyCode = Field(description="the agency answering; PUBLIC for a comment from the public posting")
+    official: Official
+    comments: tuple[Comment, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION, description="none: agrees with the draft")
+    documents: Documents = Field(default=(), max_length=20)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Opinion:
+        ids = [c.comment_id for c in self.comments]
+        if len(set(ids)) != len(ids):
+            raise invalid("comment_id_distinct", "comment_id must be distinct", "comments")
+        return self
+
+
+class CommentResponse(Message):
+    consultee: AgencyCode
+    comment_id: CommentId
+    response: Response
+    explanation: TextRef | None = Field(default=None, description="required when the comment is EXPLAINED, not accepted")
+
+    @model_validator(mode="after")
+    def _explained(self) -> CommentResponse:
+        if self.response is Response.EXPLAINED and self.explanation is None:
+            raise invalid("explanation_required", "required when response is EXPLAINED", "explanation")
+        return self
+
+
+class Compilation(Acting):
+    """The lead ministry's compilation (bản tổng hợp, tiếp thu, giải trình): an answer to every comment."""
+
+    responses: tuple[CommentResponse, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_ROUND)
+    document: DocumentRef | None = Field(default=None, description="the compilation as a COMMENTS_COMPILATION document")
+
+
+class ConsultationInput(Message):
+    """Input of a consultation round's child workflow."""
+
+    submission_id: str
+    parent_workflow_id: str
+    request: ConsultationRequest
+    lead_ministry: str
+    closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
+
+
+class Answer(Message):
+    """One consultee's answer as the round keeps it: who, when, how many comments, which."""
+
+    consultee: str
+    official: str = ""
+    at: datetime
+    comment_ids: tuple[str, ...] = ()
+    documents: Documents = ()
+
+
+class OpinionReceipt(Message):
+    """The reply to an opinion: taken, and how the round stands; never the other consultees' opinions."""
+
+    round_id: str
+    consultee: str
+    comments: int
+    awaiting: int = Field(description="consultees that have not answered yet")
+    closes_at: datetime
+
+
+class ConsultationView(Message):
+    round_id: str
+    kind: ConsultationKind
+    closes_at: datetime
+    closed: bool
+    awaiting: tuple[str, ...] = Field(description="consultees that have not answered")
+    answers: tuple[Answer, ...]
+    silent: tuple[str, ...]
+    comments: int = Field(description="comments received in all")
+    unanswered_comments: tuple[str, ...] = Field(description="consultee/comment IDs the compilation must still answer")
+    compiled: bool
+
+
+class CompilationSummary(Message):
+    actor: Actor
+    agency_code: str
+    role: Role
+    official: str
+    accepted: int
+    explained: int
+    document: DocumentRef | None = None
+
+
+class ConsultationResult(Message):
+    """What a finished round hands back to its draft: who answered, who was silent, how the comments were answered."""
+
+    round_id: str
+    kind: ConsultationKind
+    opened_at: datetime
+    closed_at: datetime
+    answers: tuple[Answer, ...]
+    silent: tuple[str, ...]
+    compilation: CompilationSummary
+    compiled_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_first_edition(cls, data: Any) -> Any:
+        """Rounds started before texts went by reference handed back every opinion and response whole."""
+        if not isinstance(data, dict) or "opinions" not in data:
+            return data
+        data = dict(data)
+        data["answers"] = [
+            {"consultee": o["opinion"]["consultee"], "official": o["opinion"].get("official", ""), "at": o["at"],
+             "comment_ids": [c["comment_id"] for c in o["opinion"].get("comments", ())], "documents": o["opinion"].get("documents", ())}
+            for o in data.pop("opinions")
+        ]
+        compiled = dict(data["compilation"])
+        responses = compiled.pop("responses", ())
+        accepted = sum(r.get("response") == Response.ACCEPTED.value for r in responses)
+        data["compilation"] = {**compiled, "accepted": accepted, "explained": len(responses) - accepted}
+        return data
+

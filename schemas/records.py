@@ -1,0 +1,97 @@
+"""Inputs and results of activities: the audit trail's rows, the pinned rules, webhook deliveries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
+from schemas.enums import ProcessVersion, Stage
+from schemas.rulebook import Rulebook
+from schemas.views import HistoryEntry
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegistryRow(Record):
+    """The read model's row for one submission, as the workflow last saw it."""
+
+    submission_id: str
+    workflow_id: str
+    title: str | None = Field(description="None for classified drafts")
+    lead_ministry: str
+    process_version: ProcessVersion
+    target_session: str
+    stage: Stage
+    stage_since: datetime
+    stage_deadline: date | None
+    responsible: str = Field(description="the agency expected to act: the lead ministry's code, else the deciding body")
+    classified: bool
+
+
+class RecordEventInput(Record):
+    """Activity input: append one audit row and bring the registry row up to that event."""
+
+    entry: HistoryEntry
+    registry: RegistryRow
+
+
+class LoadRulebookInput(Record):
+    """Input of the first generation's pinning activity, which read the rulebook alone."""
+
+    process_version: ProcessVersion
+
+
+class PinInput(Record):
+    process_version: ProcessVersion
+
+
+class PinnedRules(Record):
+    """What a draft reads once, when it starts: its rulebook and the calendars as announced then."""
+
+    rulebook: Rulebook
+    sessions: tuple[TargetSession, ...] = ()
+    meetings: tuple[StandingCommitteeMeeting, ...] = ()
+    working: WorkingCalendar = WorkingCalendar()
+
+
+class ExecutionStatus(str, Enum):
+    """How a child workflow stands, as the server describes it (NOT_FOUND: its history is gone)."""
+
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELED = "CANCELED"
+    TERMINATED = "TERMINATED"
+    CONTINUED_AS_NEW = "CONTINUED_AS_NEW"
+    TIMED_OUT = "TIMED_OUT"
+    NOT_FOUND = "NOT_FOUND"
+
+
+class DescribeInput(Record):
+    workflow_id: str
+
+
+class DeliveryInput(Record):
+    """Activity input: send one subscriber the events it has not received yet."""
+
+    subscriber_id: int
+    batch: int = Field(default=200, ge=1, le=10_000)
+
+
+class DeliveryResult(Record):
+    delivered: int
+    failed_drafts: int = Field(description="drafts whose next event was refused; their later events wait")
+    pending: bool = Field(description="more events were waiting than the batch could take")
+
+
+class WebhookInput(Record):
+    """Input of the delivery workflow of one subscriber."""
+
+    subscriber_id: int
+    poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    max_backoff_seconds: float = Field(default=300.0, gt=0)

@@ -1,0 +1,110 @@
+"""The whole of a draft's state, in one model: what its workflow needs to decide, bounded whatever its age.
+
+The full history lives in the audit trail in PostgreSQL; the state keeps counts, the latest events and
+what is open (rounds, points, a pending postponement). Every collection has a maximum length, so that
+the state a run hands to the next stays under `STATE_BOUND` bytes (a test builds the largest state the
+limits allow and measures it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
+from schemas.enums import ProgrammeTrack, SessionProcedure, Stage
+from schemas.messages import DocumentRef, PostponementRequest, StartRequest, VoteCount
+from schemas.rulebook import Rulebook
+from schemas.views import ApprovedPostponement, DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
+
+# Temporal refuses payloads over 2 MB; the carried state stays well under, with room for the start request.
+STATE_BOUND = 1024 * 1024
+RECENT_EVENTS = 30
+RECENT_VERSIONS = 3
+# Request IDs are remembered across runs for this many requests (a retry comes within minutes or days).
+REMEMBERED_REQUESTS = 256
+MAX_OPEN_ROUNDS = 20
+MAX_ROUNDS = 300
+MAX_OPEN_POINTS = 50
+MAX_POINTS = 300
+MAX_SESSIONS = 200
+MAX_MEETINGS = 500
+
+
+class SeenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_id: str
+    digest: str = Field(description="SHA-256 (16 hex digits) of the message, to tell a retry from a reused ID")
+    receipt: Receipt
+
+
+class RoundWatch(BaseModel):
+    """An open consultation round, and when the draft next checks that it is still running."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    round: OpenRound
+    check_at: datetime
+    seen_completed: bool = Field(default=False, description="found completed once without its result; lost if so again")
+
+
+class DraftState(BaseModel):
+    """Everything a draft's workflow knows; the pure core (`workflows.draft`) takes it and returns the next one.
+
+    Collections are tuples and are replaced, never changed in place, so that a shallow copy is a new state.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    generation: int = Field(ge=1, le=2, description="1: started before the draft core, and replayed as it ran then")
+    request: StartRequest = Field(description="the start request, without its imported steps")
+    rulebook: Rulebook
+    working: WorkingCalendar = WorkingCalendar()
+    publication: bool = Field(default=True, description="first-generation drafts started before publication was modelled end at PROMULGATED")
+    lead_ministry: str
+    track: ProgrammeTrack = ProgrammeTrack.REGULAR
+    procedure: SessionProcedure
+    path: tuple[Stage, ...]
+    stage: Stage
+    stage_since: datetime
+    deadline: date | None = None
+    overdue: bool = False
+    fired: tuple[str, ...] = Field(default=(), max_length=64, description="alarms raised for the current stage and deadline")
+    postponement: ApprovedPostponement | None = None
+    pending_postponement: PostponementRequest | None = None
+    dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind")
+    dossier_version: int = 0
+    versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
+    returns: tuple[tuple[Stage, int], ...] = ()
+    last_vote: VoteCount | None = None
+    target: TargetSession
+    held: TargetSession | None = Field(default=None, description="the last session at which the Assembly debated the draft")
+    sessions: tuple[TargetSession, ...] = Field(default=(), max_length=MAX_SESSIONS, description="sessions announced, by opening date")
+    meetings: tuple[StandingCommitteeMeeting, ...] = Field(default=(), max_length=MAX_MEETINGS)
+    open_points: tuple[OpenPoint, ...] = Field(default=(), max_length=MAX_OPEN_POINTS)
+    points_raised: tuple[str, ...] = Field(default=(), max_length=MAX_POINTS)
+    open_rounds: tuple[RoundWatch, ...] = Field(default=(), max_length=MAX_OPEN_ROUNDS)
+    rounds_opened: tuple[str, ...] = Field(default=(), max_length=MAX_ROUNDS)
+    seq: int = Field(default=0, ge=0, description="events recorded so far; the next is seq + 1")
+    recent: tuple[HistoryEntry, ...] = Field(default=(), max_length=RECENT_EVENTS)
+    seen: tuple[SeenRequest, ...] = Field(default=(), max_length=REMEMBERED_REQUESTS)
+
+    @property
+    def submission_id(self) -> str:
+        return self.request.submission_id
+
+    @property
+    def classified(self) -> bool:
+        return self.request.classified
+
+
+class DraftLawInput(StartRequest):
+    """The workflow's input: the upstream start request, plus the state a run hands to the next.
+
+    Upstream systems send a plain StartRequest; `carried` is set only by the workflow itself when it
+    continues as new.
+    """
+
+    carried: DraftState | None = None

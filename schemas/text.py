@@ -1,0 +1,86 @@
+"""The rules every string and number of every message follows, whatever the entry (HTTP, CLI, a Temporal client).
+
+Text is normalised to NFC before its length is checked, so that a title typed in decomposed Vietnamese
+counts as many characters as the same title composed. Control characters never enter (PostgreSQL
+refuses NUL, XML 1.0 refuses the rest); tab and newline only where a field allows several lines.
+Names and codes refuse invisible characters (zero-width spaces, byte-order marks, direction marks),
+which would make two different names look the same. Numbers are strict: `true` or `"1024"` is not a
+number, and integers stay within the range of the PostgreSQL column that stores them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
+from pydantic_core import PydanticCustomError
+
+# Characters of category Cf (format): zero-width space and joiners, byte-order mark, direction marks.
+_INVISIBLE = "Cf"
+_MULTILINE = frozenset("\t\n")
+PG_INT_MAX = 2**31 - 1
+PG_BIGINT_MAX = 2**63 - 1
+
+
+def invalid(rule: str, message: str, field: str | None = None) -> PydanticCustomError:
+    """A validation error whose type is the rule's name (never pydantic's generic `value_error`); a model-level
+    check names the field it is about, since its location is the whole model."""
+    return PydanticCustomError(rule, f"{field}: {message}" if field else message, {"field": field} if field else None)
+
+
+def _canonical(value: object, *, multiline: bool, visible_only: bool) -> object:
+    if not isinstance(value, str):
+        return value  # pydantic's own type check refuses it, naming the field
+    text = unicodedata.normalize("NFC", value)
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in _MULTILINE):
+            raise invalid("no_control_characters", f"control character U+{ord(char):04X} is not allowed")
+        if visible_only and category == _INVISIBLE:
+            raise invalid("no_invisible_characters", f"invisible character U+{ord(char):04X} is not allowed")
+        if category == "Cs":
+            raise invalid("valid_unicode", f"lone surrogate U+{ord(char):04X} is not allowed")
+    return text.strip() if not multiline else text
+
+
+def _single_line(value: object) -> object:
+    return _canonical(value, multiline=False, visible_only=True)
+
+
+def _multi_line(value: object) -> object:
+    return _canonical(value, multiline=True, visible_only=False)
+
+
+def _not_blank(value: str) -> str:
+    if value and not value.strip():
+        raise invalid("not_blank", "must not be only spaces")
+    return value
+
+
+def name(max_length: int, min_length: int = 1) -> object:
+    """A one-line name shown to people (a title, an official, a document's name): NFC, visible characters only."""
+    return Annotated[str, BeforeValidator(_single_line), StringConstraints(min_length=min_length, max_length=max_length)]
+
+
+def text(max_length: int, min_length: int = 0) -> object:
+    """Free text of several lines (reasons, a summary): NFC, no control characters but tab and newline."""
+    return Annotated[
+        str, BeforeValidator(_multi_line), StringConstraints(min_length=min_length, max_length=max_length), AfterValidator(_not_blank)
+    ]
+
+
+def code(pattern: str) -> object:
+    """An identifier that machines exchange (agency code, submission ID): ASCII by its pattern."""
+    return Annotated[str, Strict(), StringConstraints(pattern=pattern)]
+
+
+Count = Annotated[int, Strict(), Field(ge=0, le=PG_INT_MAX)]
+Bytes = Annotated[int, Strict(), Field(ge=0, le=PG_BIGINT_MAX)]
+Flag = Annotated[bool, Strict()]
+
+# The names and texts most messages share.
+Official = name(200)
+Label = name(200)
+Reasons = text(4000)
+Source = name(500, 3)

@@ -1,0 +1,164 @@
+"""What a draft answers: its status, its events, the receipt of a message it applied. Each has a fixed upper size."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.calendar import TargetSession
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    DocumentKind,
+    EscalationLevel,
+    EventKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    ProgrammeTrack,
+    Role,
+    SessionProcedure,
+    Stage,
+)
+from schemas.messages import Disagreement, DocumentRef, PostponementRequest, VoteCount
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeciderView(View):
+    actor: Actor
+    roles: tuple[Role, ...]
+
+
+class PendingDecision(View):
+    stage: Stage
+    outcomes: tuple[Outcome, ...]
+    deciders: tuple[DeciderView, ...]
+    required_documents: tuple[DocumentKind, ...]
+    missing_documents: tuple[DocumentKind, ...]
+
+
+class HistoryEntry(View):
+    """One event in a draft's life: who did what, in what role, when, with what outcome."""
+
+    seq: int = Field(ge=1)
+    at: datetime = Field(description="when the event was recorded by the workflow")
+    occurred_on: date | None = Field(default=None, description="the Ha Noi day it happened, when entered afterwards")
+    imported: bool = Field(default=False, description="a step the draft had passed before it was entered into legis")
+    event: EventKind
+    stage: Stage = Field(description="the stage the event concerns")
+    to_stage: Stage | None = None
+    outcome: Outcome | None = None
+    actor: Actor | None = None
+    agency_code: str | None = None
+    role: Role | None = None
+    official: str | None = None
+    reasons: str = ""
+    documents: tuple[DocumentRef, ...] = ()
+    vote: VoteCount | None = None
+    loop: int = Field(default=0, ge=0, description="how many times the draft has been returned to to_stage")
+    deadline: date | None = Field(default=None, description="the stage's deadline in force when the event happened")
+    label: str | None = Field(default=None, description="for warnings and escalations: what the alarm was")
+    escalation_level: EscalationLevel | None = None
+    requested_deadline: date | None = Field(default=None, description="for postponements: the date asked for")
+    approved: bool | None = Field(default=None, description="for a decided postponement")
+    late_request: bool | None = Field(default=None, description="a postponement asked in the last days before the deadline")
+    version: int | None = Field(default=None, description="the dossier version this event's documents created")
+    about_version: int | None = Field(default=None, description="for a decision: the dossier version it was taken on")
+
+
+class OpenPoint(View):
+    point: Disagreement
+    with_actor: Actor = Field(description="who must rule now: DEPUTY_PM, then PM")
+
+
+class OpenRound(View):
+    round_id: str
+    kind: ConsultationKind
+    workflow_id: str
+    opened_at: datetime
+    closes_at: datetime | None = Field(default=None, description="when the round stops taking opinions")
+
+
+class ApprovedPostponement(View):
+    """A deadline moved by the authority the rulebook names; it stands until that authority decides again."""
+
+    deadline: date
+    approved_by: Actor
+    seq: int = Field(ge=1, description="the event that approved it")
+
+
+class NextAlarm(View):
+    at: datetime = Field(description="when it falls, with its UTC offset")
+    event: EventKind
+    label: str
+
+
+class StatusView(View):
+    submission_id: str
+    workflow_id: str
+    title: str
+    lead_ministry: str
+    process_version: ProcessVersion
+    rulebook_version: str
+    session_procedure: SessionProcedure
+    target_session: TargetSession
+    stage: Stage
+    stage_name_vi: str = Field(default="", description="the stage's name as officials say it (the rulebook's name_vi)")
+    stage_since: datetime
+    stage_deadline: date | None = Field(description="the deadline in force, after any approved postponement; a Ha Noi date")
+    overdue: bool
+    pending: PendingDecision | None
+    revision_loops: int
+    last_vote: VoteCount | None
+    pending_postponement: PostponementRequest | None = None
+    postponement: ApprovedPostponement | None = Field(default=None, description="the approved postponement in force at this stage")
+    open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
+    next_alarm: NextAlarm | None = Field(default=None, description="the next warning or escalation and when it falls")
+    track: ProgrammeTrack = ProgrammeTrack.REGULAR
+    law_kind: LawKind = LawKind.NEW_LAW
+    open_consultations: tuple[OpenRound, ...] = Field(default=(), description="consultation rounds not yet compiled; they block approval")
+    classified: bool = Field(default=False, description="a classified draft: its title and documents are shown only to its lead ministry")
+    events_recorded: int = Field(default=0, description="events in the draft's audit trail so far")
+    warnings: tuple[str, ...] = Field(default=(), description="what an official should know, e.g. a deadline in a year whose rest days are not announced")
+
+
+class HistoryView(View):
+    submission_id: str
+    entries: tuple[HistoryEntry, ...]
+    first_seq: int = Field(default=1, description="the workflow keeps the latest events only; the audit trail holds all")
+
+
+class DossierVersion(View):
+    """The whole dossier (latest document of each kind) after one filing that changed it."""
+
+    number: int = Field(ge=1)
+    seq: int = Field(ge=1, description="the history event that created it")
+    at: datetime
+    documents: tuple[DocumentRef, ...]
+
+
+class VersionsView(View):
+    submission_id: str
+    versions: tuple[DossierVersion, ...]
+
+
+class Receipt(View):
+    """The answer to a message a draft applied: what it recorded and where the draft stands after it.
+
+    Sent again, with the same request ID, the message is not applied twice: the receipt of its first
+    application comes back, marked `duplicate`, even after the draft continued as new.
+    """
+
+    submission_id: str
+    request_id: str | None = None
+    duplicate: bool = False
+    first_seq: int | None = Field(default=None, description="the first audit event it recorded")
+    events: int = Field(default=0, description="how many events it recorded")
+    stage: Stage = Field(description="where the draft stood when the message arrived")
+    to_stage: Stage = Field(description="where it stands after")
+    stage_deadline: date | None = None
+    target_session: str = ""

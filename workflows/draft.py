@@ -1,0 +1,605 @@
+"""The draft core: what each message does to a draft, as pure functions of its state, the message and `now`.
+
+No Temporal, no I/O, no clock. An operation checks the message against the state (`workflows.rules`),
+then returns the next state and the effects in the order they happened: audit events to record,
+search attributes and memo to refresh, consultation rounds to start or cancel. The workflow
+(`workflows.draft_law`) is a shell that asks, applies and carries out.
+
+Drafts of the first generation (started before this core) keep the behaviour their histories recorded;
+the second generation adds: the calendar read at the start, the next session after a debate, an
+approved postponement that stands when a session moves, rest days, and rounds watched until they report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
+
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.consultation import ConsultationInput, ConsultationResult
+from schemas.enums import BETWEEN_SESSIONS, DocumentKind, EscalationLevel, EventKind, Outcome, ProgrammeChangeKind, Stage
+from schemas.messages import (
+    AgencyRemap,
+    ConsultationRequest,
+    Decision,
+    Disagreement,
+    DocumentRef,
+    DossierFiling,
+    PostponementDecision,
+    PostponementRequest,
+    ProgrammeChange,
+    Ruling,
+    StartRequest,
+)
+from schemas.records import ExecutionStatus, PinnedRules
+from schemas.refusal import RefusalKind, Refused
+from schemas.state import RECENT_EVENTS, RECENT_VERSIONS, REMEMBERED_REQUESTS, DraftState, RoundWatch, SeenRequest
+from schemas.views import ApprovedPostponement, DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
+from workflows import rules
+from workflows import sessions
+from workflows.deadlines import local_day, passes_at, start_of
+from workflows.follow_up import Alarm, alarms, is_late_request
+from workflows.stage_graph import next_stage, place_on_new_path, resolve, stage_path
+
+M = TypeVar("M")
+# A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
+ROUND_GRACE = timedelta(days=1)
+ROUND_RECHECK = timedelta(days=7)
+
+
+# Effects, carried out by the workflow in order -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    entry: HistoryEntry
+
+
+@dataclass(frozen=True)
+class UpdateVisibility:
+    """Upsert the search attributes (at least the stage) from the state the operation ends with."""
+
+
+@dataclass(frozen=True)
+class SetMemo:
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StartRound:
+    input: ConsultationInput
+    workflow_id: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CancelRound:
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class CheckRound:
+    round_id: str
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class Log:
+    message: str
+    fields: dict[str, str]
+    warning: bool = False
+
+
+Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | CheckRound | Log
+
+
+@dataclass
+class Applied:
+    state: DraftState
+    effects: list[Effect]
+    receipt: Receipt | None = None
+
+
+class Change:
+    """One operation on a draft: a copy of its state to change, and the effects in the order they happened.
+
+    The state's collections are tuples, replaced and never changed in place, so the shallow copy
+    leaves the state the operation started from as it was.
+    """
+
+    def __init__(self, state: DraftState, now: datetime) -> None:
+        self.state = state.model_copy()
+        self.now = now
+        self.effects: list[Effect] = []
+
+    def record(self, event: EventKind, **fields) -> HistoryEntry:
+        s = self.state
+        fields.setdefault("stage", s.stage)
+        entry = HistoryEntry(seq=s.seq + 1, at=fields.pop("at", self.now), event=event, **fields)
+        s.seq = entry.seq
+        s.recent = (*s.recent, entry)[-RECENT_EVENTS:]
+        self.effects.append(Record(entry))
+        return entry
+
+    def refresh(self) -> None:
+        self.effects.append(UpdateVisibility())
+
+    def log(self, message: str, *, warning: bool = False, **fields: str) -> None:
+        self.effects.append(Log(message, {"submission_id": self.state.submission_id, **fields}, warning))
+
+    @property
+    def gen2(self) -> bool:
+        return self.state.generation >= 2
+
+    # What several operations share ------------------------------------------------------------
+
+    def enter(self, stage: Stage, since: datetime) -> None:
+        s = self.state
+        s.stage, s.stage_since, s.overdue, s.fired = stage, since, False, ()
+        s.pending_postponement, s.postponement = None, None
+        s.deadline = sessions.statutory_deadline(s)
+        self.refresh()
+
+    def file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
+        """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
+        s = self.state
+        held = {doc.kind: doc for doc in s.dossier}
+        if all((kept := held.get(doc.kind)) is not None and kept.sha256 == doc.sha256 for doc in documents):
+            return None
+        held.update({doc.kind: doc for doc in documents})
+        s.dossier = tuple(held.values())
+        s.dossier_version += 1
+        version = DossierVersion(number=s.dossier_version, seq=seq, at=self.now, documents=s.dossier)
+        s.versions = (*s.versions, version)[-RECENT_VERSIONS:]
+        return s.dossier_version
+
+    def move_deadline(self, deadline: date, *, quiet: bool = False) -> None:
+        """A deadline moved (a postponement, a calendar change): it gets its own alarms, but no warning already past
+        (with `quiet`, no alarm already past at all: they were raised for the deadline before)."""
+        s, now = self.state, self.now
+        s.deadline = deadline
+        s.overdue = passes_at(deadline) <= now
+        s.fired = ()
+        s.fired = tuple(a.key for a in due_later(s) if a.at <= now and (quiet or a.event is EventKind.WARNING))
+        self.refresh()
+
+    def recompute(self) -> None:
+        """The calendar changed under the current stage: its cut-off follows, unless an approved postponement stands."""
+        s = self.state
+        if self.gen2 and s.postponement is not None:
+            cutoff = sessions.statutory_deadline(s)
+            if sessions.calendar_anchored(s) and cutoff is not None and s.postponement.deadline > cutoff:
+                self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
+                            label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for session {s.target.code}; "
+                                  f"the Government Office resolves it with {s.postponement.approved_by.value}")
+            self.refresh()
+            return
+        deadline = sessions.statutory_deadline(s) if sessions.calendar_anchored(s) else s.deadline
+        if deadline != s.deadline and deadline is not None:
+            self.move_deadline(deadline)
+        else:
+            self.refresh()
+
+    def slip(self) -> bool:
+        """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""
+        s = self.state
+        following = sessions.session_to_slip_to(s, self.now)
+        if following is None:
+            return False
+        missed = s.target
+        s.target, s.postponement = following, None
+        deadline = sessions.statutory_deadline(s)
+        assert deadline is not None
+        self.move_deadline(deadline)
+        self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline,
+                    label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
+        self.log("missed cut-off, slipped to the next session", warning=True, **{"from": missed.code, "to": following.code})
+        return True
+
+    def aim_after_debate(self) -> None:
+        """After a debate at a session, the draft aims at the next announced session (if one is announced yet)."""
+        s = self.state
+        assert s.held is not None
+        following = sessions.next_session_after(s, s.held)
+        if following is not None:
+            s.target = following
+
+
+def due_later(state: DraftState) -> list[Alarm]:
+    """The alarms of the current deadline not raised yet, in time order."""
+    if state.deadline is None:
+        return []
+    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline)
+    return [a for a in schedule if a.key not in state.fired]
+
+
+def next_wake(state: DraftState) -> datetime | None:
+    """When the draft must next act by itself: its next alarm, or the next check of a round it awaits."""
+    times = [a.at for a in due_later(state)[:1]] + [w.check_at for w in state.open_rounds if state.generation >= 2]
+    return min(times) if times else None
+
+
+# Operations ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation(Generic[M]):
+    """One kind of message a draft takes: its update's name, its check and what it does."""
+
+    name: str
+    message: type[M]
+    check: Callable[[DraftState, M, datetime], None]
+    apply: Callable[[Change, M], None]
+
+
+def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None) -> Applied:
+    """Check and apply a message; a request ID seen before returns its first receipt, applying nothing."""
+    seen = remembered(state, request_id)
+    if seen is not None:
+        check_retry(seen, message)
+        return Applied(state, [], seen.receipt.model_copy(update={"duplicate": True}))
+    op.check(state, message, now)
+    change = Change(state, now)
+    op.apply(change, message)
+    s = change.state
+    recorded = [e.entry for e in change.effects if isinstance(e, Record)]
+    receipt = Receipt(
+        submission_id=s.submission_id, request_id=request_id, first_seq=recorded[0].seq if recorded else None,
+        events=len(recorded), stage=state.stage, to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code,
+    )
+    if request_id is not None:
+        s.seen = (*s.seen, SeenRequest(request_id=request_id, digest=digest(message), receipt=receipt))[-REMEMBERED_REQUESTS:]
+    return Applied(s, change.effects, receipt)
+
+
+def validate(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None) -> None:
+    """What an update's validator asks: would `perform` refuse this message?"""
+    seen = remembered(state, request_id)
+    if seen is not None:
+        check_retry(seen, message)
+        return
+    op.check(state, message, now)
+
+
+def remembered(state: DraftState, request_id: str | None) -> SeenRequest | None:
+    return None if request_id is None else next((r for r in reversed(state.seen) if r.request_id == request_id), None)
+
+
+def check_retry(seen: SeenRequest, message: object) -> None:
+    if seen.digest != digest(message):
+        raise Refused("request_id", "idempotency_key_reused",
+                      f"request {seen.request_id} was applied with another message; send a new request ID", RefusalKind.INVALID)
+
+
+def digest(message: object) -> str:
+    dump = message.model_dump_json() if hasattr(message, "model_dump_json") else repr(message)
+    return hashlib.sha256(dump.encode()).hexdigest()[:16]
+
+
+def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, generation: int, publication: bool = True) -> Applied:
+    """A new draft at its first stage (or, for a draft under way, where its imported steps leave it)."""
+    book = pinned.rulebook
+    path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
+    announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
+    target = next((s for s in announced if s.code == request.target_session.code), request.target_session)
+    # A draft under way entered the system with its real dates: its first stage began on its first step's day.
+    since = start_of(request.passed[0].occurred_on) if request.passed and request.passed[0].occurred_on else now
+    state = DraftState(
+        generation=generation, request=request.model_copy(update={"passed": ()}), rulebook=book, working=pinned.working,
+        publication=publication, lead_ministry=request.lead_ministry, procedure=request.session_procedure, path=path,
+        stage=path[0], stage_since=since, target=target, sessions=announced,
+        meetings=tuple(sorted(pinned.meetings, key=lambda m: m.meets_on)),
+    )
+    change = Change(state, now)
+    change.enter(path[0], since)
+    change.record(EventKind.SUBMITTED, to_stage=path[0])
+    for step in request.passed:
+        rules.check_decision(change.state, step, now, imported=True)
+        apply_decision(change, step, imported=True)
+        change.state.fired = tuple(a.key for a in due_later(change.state) if a.at <= now and a.event is EventKind.WARNING)
+    return Applied(change.state, change.effects)
+
+
+def apply_decision(change: Change, decision: Decision, *, imported: bool = False) -> None:
+    s, now = change.state, change.now
+    seq = s.seq + 1
+    about_version = s.dossier_version or None
+    version = change.file(decision.documents, seq)
+    return_to = None
+    if decision.outcome is Outcome.RETURN_FOR_REVISION:
+        return_to = rules.return_target(s, decision)
+        s.returns = _counted(s.returns, return_to)
+    if decision.vote is not None:
+        s.last_vote = decision.vote
+    if decision.carry_to is not None:
+        s.target = decision.carry_to
+        change.refresh()
+    to_stage = resolve(s.path, s.stage, decision.outcome, return_to=return_to, vote_passed=decision.vote.passed if decision.vote else None)
+    change.record(
+        EventKind.DECISION, to_stage=to_stage, outcome=decision.outcome, actor=decision.actor, agency_code=decision.agency_code,
+        role=decision.role, official=decision.official, reasons=decision.reasons, documents=decision.documents, vote=decision.vote,
+        loop=dict(s.returns).get(return_to, 0) if return_to else 0, deadline=s.deadline, label=_decision_label(decision),
+        version=version, about_version=about_version, occurred_on=decision.occurred_on, imported=imported,
+    )
+    change.log("decision recorded", stage=s.stage.value, outcome=decision.outcome.value, to_stage=to_stage.value)
+    if to_stage is not s.stage:
+        if sessions.after_debate(s, s.stage, to_stage):
+            s.held = s.target
+            change.aim_after_debate()
+        change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
+
+
+def _counted(counts: tuple[tuple[Stage, int], ...], stage: Stage) -> tuple[tuple[Stage, int], ...]:
+    totals = dict(counts)
+    totals[stage] = totals.get(stage, 0) + 1
+    return tuple(totals.items())
+
+
+def _decision_label(decision: Decision) -> str | None:
+    if decision.carry_to is not None:
+        return f"carried over to session {decision.carry_to.code} (opens {decision.carry_to.opens_on})"
+    if decision.vote is not None and decision.vote.passed and decision.vote.parts_not_passed:
+        return f"passed in part; not passed: {', '.join(decision.vote.parts_not_passed)}"
+    return None
+
+
+def apply_filing(change: Change, filing: DossierFiling) -> None:
+    seq = change.state.seq + 1
+    version = change.file(filing.documents, seq)
+    change.record(EventKind.DOSSIER_FILED, version=version, actor=filing.actor, agency_code=filing.agency_code, role=filing.role,
+                  official=filing.official, documents=filing.documents, occurred_on=filing.occurred_on)
+
+
+def apply_postponement_request(change: Change, request: PostponementRequest) -> None:
+    s = change.state
+    assert s.deadline is not None
+    s.pending_postponement = request
+    change.record(EventKind.POSTPONEMENT_REQUESTED, actor=request.actor, agency_code=request.agency_code, role=request.role,
+                  official=request.official, reasons=request.reason, deadline=s.deadline, requested_deadline=request.new_deadline,
+                  late_request=is_late_request(s.rulebook.follow_up, deadline=s.deadline, asked_on=local_day(change.now)))
+
+
+def apply_postponement_decision(change: Change, decision: PostponementDecision) -> None:
+    s = change.state
+    asked = s.pending_postponement
+    assert asked is not None
+    s.pending_postponement = None
+    entry = change.record(EventKind.POSTPONEMENT_DECIDED, actor=decision.actor, agency_code=decision.agency_code, role=decision.role,
+                          official=decision.official, reasons=decision.reason, deadline=s.deadline,
+                          requested_deadline=asked.new_deadline, approved=decision.approved)
+    if decision.approved:
+        change.move_deadline(asked.new_deadline, quiet=change.gen2)
+        if change.gen2:
+            s.postponement = ApprovedPostponement(deadline=asked.new_deadline, approved_by=decision.actor, seq=entry.seq)
+
+
+def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
+    s = change.state
+    s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
+    if change.gen2 and calendar.working is not None:
+        s.working = calendar.working
+    meeting_was = sessions.meeting_before(s, s.target)
+    s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
+    if sessions.meeting_before(s, s.target) != meeting_was:
+        change.recompute()
+        meeting = sessions.meeting_before(s, s.target)
+        change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"Standing Committee meeting before session {s.target.code}: "
+                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
+    announced = sessions.announced(s, s.target)
+    if announced is not None and announced.opens_on != s.target.opens_on:
+        was = s.target.opens_on
+        s.target = announced
+        change.recompute()
+        change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+    if sessions.awaiting_session(s):
+        change.aim_after_debate()
+        if not sessions.awaiting_session(s):
+            if (deadline := sessions.statutory_deadline(s)) is not None:
+                change.move_deadline(deadline)
+            change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                          label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
+    if sessions.cutoff_missed(s, change.now):
+        change.slip()
+
+
+def apply_disagreement(change: Change, point: Disagreement) -> None:
+    s = change.state
+    first = s.rulebook.arbitration[0].actor
+    s.open_points = (*s.open_points, OpenPoint(point=point, with_actor=first))
+    s.points_raised = (*s.points_raised, point.point_id)
+    change.record(EventKind.DISAGREEMENT_RAISED, actor=point.actor, agency_code=point.agency_code, role=point.role,
+                  official=point.official, reasons=point.summary,
+                  label=f"point {point.point_id}: {', '.join(point.parties)} disagree; to {first.value}")
+
+
+def apply_ruling(change: Change, ruling: Ruling) -> None:
+    s = change.state
+    point = next(p for p in s.open_points if p.point.point_id == ruling.point_id)
+    others = tuple(p for p in s.open_points if p is not point)
+    if ruling.escalate:
+        levels = [d.actor for d in s.rulebook.arbitration]
+        above = levels[levels.index(point.with_actor) + 1]
+        s.open_points = (*others, point.model_copy(update={"with_actor": above}))
+        event, label = EventKind.DISAGREEMENT_ESCALATED, f"point {ruling.point_id}: escalated to {above.value}"
+    else:
+        s.open_points = others
+        event, label = EventKind.DISAGREEMENT_RULED, f"point {ruling.point_id}: ruled by {ruling.actor.value}"
+    change.record(event, actor=ruling.actor, agency_code=ruling.agency_code, role=ruling.role, official=ruling.official,
+                  reasons=ruling.ruling, label=label)
+
+
+def apply_remap(change: Change, remap: AgencyRemap) -> None:
+    s = change.state
+    s.lead_ministry = remap.new_code
+    change.record(EventKind.AGENCY_REMAPPED, agency_code=remap.new_code, official=remap.changed_by, reasons=remap.reason,
+                  label=f"lead ministry {remap.old_code} is now {remap.new_code}")
+    if not s.classified:
+        change.effects.append(SetMemo({"lead_ministry": remap.new_code}))
+    change.refresh()
+
+
+def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
+    s, now = change.state, change.now
+    was, old_target, kind = s.stage, s.target, programme.kind
+    to_stage, label = was, kind.value
+    if kind is ProgrammeChangeKind.WITHDRAW:
+        to_stage, label = Stage.WITHDRAWN, "withdrawn from the programme"
+    elif kind is ProgrammeChangeKind.ADD:
+        to_stage, label = next_stage(s.path, was), "added to the programme"
+    elif kind is ProgrammeChangeKind.DEFER:
+        label = "brought to an extraordinary session" if programme.to_session and programme.to_session.extraordinary else "deferred"
+    else:
+        track, procedure = rules.programme_after(s, programme)
+        label = f"{s.procedure.value} -> {procedure.value}" if kind is ProgrammeChangeKind.SWITCH_PROCEDURE else f"moved to the {track.value} procedure"
+        s.track, s.procedure = track, procedure
+        new_path = stage_path(s.rulebook, procedure, law_kind=s.request.law_kind, track=track, publication=s.publication)
+        to_stage = place_on_new_path(was, s.path, new_path)
+        s.path = new_path
+    if programme.to_session is not None:
+        s.target = programme.to_session
+        label += f"; aimed at session {s.target.code} (opens {s.target.opens_on})"
+    change.record(EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=programme.actor, agency_code=programme.agency_code,
+                  role=programme.role, official=programme.official, reasons=programme.reason, deadline=s.deadline, label=label,
+                  occurred_on=programme.occurred_on)
+    if to_stage is not was:
+        if change.gen2 and to_stage in BETWEEN_SESSIONS:
+            s.held = old_target
+        change.enter(to_stage, start_of(programme.occurred_on) if programme.occurred_on else now)
+    elif s.target != old_target:
+        change.recompute()
+    else:
+        change.refresh()
+
+
+def apply_consultation(change: Change, request: ConsultationRequest) -> None:
+    """Reserve the round's ID and ask for its child workflow; `round_started` records it once the child runs."""
+    s, now = change.state, change.now
+    window = s.rulebook.window(request.kind)
+    assert window is not None
+    closes_at = sessions.round_closes_at(s, window, request.window_days or window.days, now)
+    s.rounds_opened = (*s.rounds_opened, request.round_id)
+    change.effects.append(StartRound(
+        ConsultationInput(submission_id=s.submission_id, parent_workflow_id=draft_workflow_id(s.submission_id), request=request,
+                          lead_ministry=s.lead_ministry, closes_at=closes_at),
+        workflow_id=round_workflow_id(s.submission_id, request.round_id),
+        summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
+    ))
+
+
+def round_started(state: DraftState, start: StartRound, now: datetime, request_id: str | None = None) -> Applied:
+    """The round's child workflow runs: the draft awaits its result, and checks on it after it closes."""
+    change = Change(state, now)
+    s, request, closes_at = change.state, start.input.request, start.input.closes_at
+    opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
+                       closes_at=closes_at if change.gen2 else None)
+    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE))
+    asked = f"{len(request.consultees)} consultees" if request.consultees else "the public"
+    entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
+                          official=request.official,
+                          label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
+    receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq, events=1, stage=s.stage,
+                      to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code)
+    s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
+    return Applied(s, change.effects, receipt)
+
+
+def round_finished(state: DraftState, result: ConsultationResult, now: datetime) -> Applied:
+    """A round handed back its result: who answered, who was silent, and the compilation."""
+    watch = next((w for w in state.open_rounds if w.round.round_id == result.round_id), None)
+    if watch is None or state.stage.is_terminal:
+        return Applied(state, [])
+    change = Change(state, now)
+    s = change.state
+    s.open_rounds = tuple(w for w in s.open_rounds if w is not watch)
+    prefix = f"round {result.round_id}"
+    for answer in result.answers:
+        change.record(EventKind.OPINION_RECEIVED, at=answer.at, agency_code=answer.consultee, official=answer.official,
+                      documents=answer.documents, reasons="; ".join(answer.comment_ids),
+                      label=f"{prefix}: {answer.consultee}, {len(answer.comment_ids)} comments")
+    for consultee in result.silent:
+        change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
+                      label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}")
+    compiled = result.compilation
+    document = compiled.document or DocumentRef(
+        kind=DocumentKind.COMMENTS_COMPILATION, name=f"Bản tổng hợp, tiếp thu, giải trình ({result.round_id})",
+        sha256=hashlib.sha256(compiled.model_dump_json().encode()).hexdigest(),
+    )
+    seq = s.seq + 1
+    change.record(EventKind.CONSULTATION_COMPILED, actor=compiled.actor, agency_code=compiled.agency_code, role=compiled.role,
+                  official=compiled.official, documents=(document,), version=change.file((document,), seq),
+                  label=f"{prefix}: {len(result.answers)} opinions, {len(result.silent)} silent; "
+                        f"{compiled.accepted} comments accepted, {compiled.explained} explained")
+    return Applied(s, change.effects)
+
+
+def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now: datetime) -> Applied:
+    """A round the draft still awaits was checked: running, or ended without handing back its result."""
+    watch = next((w for w in state.open_rounds if w.round.round_id == round_id), None)
+    if watch is None:
+        return Applied(state, [])
+    change = Change(state, now)
+    s = change.state
+    others = tuple(w for w in s.open_rounds if w is not watch)
+    if status is ExecutionStatus.RUNNING or (status is ExecutionStatus.COMPLETED and not watch.seen_completed):
+        # A round completes just after signalling its result: give the signal a day before calling it lost.
+        later = watch.model_copy(update={"check_at": now + (ROUND_RECHECK if status is ExecutionStatus.RUNNING else ROUND_GRACE),
+                                         "seen_completed": status is ExecutionStatus.COMPLETED})
+        s.open_rounds = (*others, later)
+        return Applied(s, change.effects)
+    s.open_rounds = others
+    change.record(EventKind.CONSULTATION_LOST, escalation_level=EscalationLevel.VPCP, deadline=s.deadline,
+                  label=f"round {round_id} ended {status.value.lower()} without handing back its result; "
+                        f"the stage is no longer held by it; for the Government Office")
+    change.log("consultation round lost", warning=True, round_id=round_id, status=status.value)
+    return Applied(s, change.effects)
+
+
+def tick(state: DraftState, now: datetime) -> Applied:
+    """Time passed: raise the alarms now due (a missed cut-off slips the draft), and check the rounds due."""
+    change = Change(state, now)
+    s = change.state
+    for alarm in due_later(s):
+        if alarm.at > now:
+            break
+        s.fired = (*s.fired, alarm.key)
+        if alarm.event is EventKind.DEADLINE_PASSED:
+            s.overdue = True
+        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level)
+        change.log(alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
+        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip():
+            break
+    if change.gen2:
+        change.effects.extend(CheckRound(w.round.round_id, w.round.workflow_id) for w in s.open_rounds if w.check_at <= now)
+    return Applied(s, change.effects)
+
+
+def closing(state: DraftState) -> list[Effect]:
+    """A draft in a final state asks nobody's opinion any more: its open rounds are cancelled."""
+    return [CancelRound(w.round.workflow_id) for w in state.open_rounds]
+
+
+def draft_workflow_id(submission_id: str) -> str:
+    return f"draft-law-{submission_id}"
+
+
+def round_workflow_id(submission_id: str, round_id: str) -> str:
+    return f"consultation-{submission_id}-{round_id}"
+
+
+DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision)
+FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing)
+REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request)
+DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision)
+CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, apply_calendar)
+RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement)
+RULE_ON_DISAGREEMENT = Operation("rule_on_disagreement", Ruling, rules.check_ruling, apply_ruling)
+REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap)
+CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
+OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, apply_consultation)
+OPERATIONS = {op.name: op for op in (DECIDE, FILE_DOSSIER, REQUEST_POSTPONEMENT, DECIDE_POSTPONEMENT, CALENDAR_CHANGED, RAISE_DISAGREEMENT,
+                                     RULE_ON_DISAGREEMENT, REMAP_AGENCY, CHANGE_PROGRAMME, OPEN_CONSULTATION)}

@@ -1,0 +1,142 @@
+"""What a draft shows: its status, its latest events, the Web UI's memo, attributes and details, the registry row.
+
+Pure functions of the state; a classified draft's title and ministry stay out of everything the Web UI shows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schemas.enums import Actor, ProgrammeTrack
+from schemas.records import RegistryRow
+from schemas.rulebook import Rulebook
+from schemas.state import DraftState
+from schemas.views import HistoryView, NextAlarm, StatusView, VersionsView
+from workflows.deadlines import VIETNAM, passes_at
+from workflows.draft import due_later
+from workflows.rules import pending_decision
+from workflows.sessions import awaiting_session
+
+
+def status(state: DraftState, workflow_id: str) -> StatusView:
+    request, alarm = state.request, next(iter(due_later(state)), None)
+    return StatusView(
+        submission_id=request.submission_id,
+        workflow_id=workflow_id,
+        title=request.title,
+        lead_ministry=state.lead_ministry,
+        process_version=request.process_version,
+        rulebook_version=state.rulebook.version,
+        session_procedure=state.procedure,
+        target_session=state.target,
+        stage=state.stage,
+        stage_name_vi="" if state.stage.is_terminal else state.rulebook.rule(state.stage).name_vi,
+        stage_since=state.stage_since,
+        stage_deadline=state.deadline,
+        overdue=state.overdue,
+        pending=pending_decision(state),
+        revision_loops=sum(count for _, count in state.returns),
+        last_vote=state.last_vote,
+        pending_postponement=state.pending_postponement,
+        postponement=state.postponement,
+        open_points=state.open_points,
+        next_alarm=NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None,
+        track=state.track,
+        law_kind=request.law_kind,
+        open_consultations=tuple(w.round for w in state.open_rounds),
+        classified=request.classified,
+        events_recorded=state.seq,
+        warnings=warnings(state),
+    )
+
+
+def warnings(state: DraftState) -> tuple[str, ...]:
+    found = []
+    if awaiting_session(state):
+        found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
+    if state.generation >= 2 and state.deadline is not None and not state.working.announced(state.deadline):
+        found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
+                     "it may move when they are")
+    return tuple(found)
+
+
+def history(state: DraftState) -> HistoryView:
+    """The latest events the workflow keeps; the audit trail in PostgreSQL holds every one."""
+    return HistoryView(submission_id=state.submission_id, entries=state.recent, first_seq=state.recent[0].seq if state.recent else 1)
+
+
+def versions(state: DraftState) -> VersionsView:
+    return VersionsView(submission_id=state.submission_id, versions=state.versions)
+
+
+def title_memo(*, title: str, lead_ministry: str, classified: bool) -> dict[str, str]:
+    """The part of a draft's memo that names it; a classified draft's is empty."""
+    return {} if classified else {"title": title, "lead_ministry": lead_ministry}
+
+
+def rulebook_memo(book: Rulebook) -> dict[str, str]:
+    return {"rulebook": f"{book.process_version.value} {book.version} ({book.digest})"}
+
+
+def memo(state: DraftState) -> dict[str, str]:
+    """What the Web UI shows as the draft's memo."""
+    request = state.request
+    return {**rulebook_memo(state.rulebook), **title_memo(title=request.title, lead_ministry=state.lead_ministry, classified=request.classified)}
+
+
+def visibility(state: DraftState) -> dict:
+    """The values of the draft's search attributes (see `workflows.search_attributes.describing`)."""
+    return {
+        "stage": state.stage.value,
+        "process_version": state.request.process_version.value,
+        "deadline": passes_at(state.deadline) if state.deadline else None,
+        "lead_ministry": state.lead_ministry,
+        "target_session": state.target.code,
+        "classified": state.classified,
+    }
+
+
+def responsible(state: DraftState) -> str:
+    """The agency expected to act: the lead ministry's code, else the deciding body."""
+    if state.stage.is_terminal:
+        return ""
+    actor = state.rulebook.rule(state.stage).deciders[0].actor
+    return state.lead_ministry if actor is Actor.LEAD_MINISTRY else actor.value
+
+
+def registry_row(state: DraftState, workflow_id: str) -> RegistryRow:
+    request = state.request
+    return RegistryRow(
+        submission_id=request.submission_id,
+        workflow_id=workflow_id,
+        title=None if request.classified else request.title,
+        lead_ministry=state.lead_ministry,
+        process_version=request.process_version,
+        target_session=state.target.code,
+        stage=state.stage,
+        stage_since=state.stage_since,
+        stage_deadline=state.deadline,
+        responsible=responsible(state),
+        classified=request.classified,
+    )
+
+
+def details(state: DraftState) -> str:
+    """The markdown an operator reads under "Current details" in the Web UI, in Ha Noi time."""
+    since: datetime = state.stage_since.astimezone(VIETNAM)
+    lines = [f"**Stage:** {state.stage.value} since {since:%Y-%m-%d %H:%M} (Ha Noi)"]
+    if not state.classified:
+        lines.insert(0, f"**{state.request.title}** ({state.lead_ministry})")
+    if state.deadline:
+        lines.append(f"**Deadline:** {state.deadline}" + (" — OVERDUE" if state.overdue else ""))
+    pending = pending_decision(state)
+    if pending:
+        who = "; ".join(f"{d.actor.value} ({', '.join(r.value for r in d.roles)})" for d in pending.deciders)
+        lines.append(f"**Pending decision:** {', '.join(o.value for o in pending.outcomes)} by {who}")
+        if pending.missing_documents:
+            lines.append(f"**Missing documents:** {', '.join(k.value for k in pending.missing_documents)}")
+    if state.open_rounds:
+        lines.append(f"**Consultations awaiting compilation:** {', '.join(f'{w.round.round_id} ({w.round.kind.value})' for w in state.open_rounds)}")
+    if state.track is not ProgrammeTrack.REGULAR:
+        lines.append(f"**Programme track:** {state.track.value}")
+    return "\n\n".join(lines)

@@ -1,0 +1,307 @@
+"""Who may do what to a draft, and when: the checks behind every update's validator, against the draft's state.
+
+Each check raises `schemas.refusal.Refused`, naming the field of the message at fault and the rule it
+breaks, so that a caller can correct the message without reading code. The HTTP API and the CLI send
+messages to the draft and let these checks answer; they keep no copy of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+
+from schemas.calendar import SessionCalendar
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    DeadlineAnchor,
+    DocumentKind,
+    LawKind,
+    Outcome,
+    ProgrammeChangeKind,
+    ProgrammeTrack,
+    SessionProcedure,
+    Stage,
+    procedures_for,
+)
+from schemas.messages import (
+    AgencyRemap,
+    ConsultationRequest,
+    Decision,
+    Disagreement,
+    DossierFiling,
+    PostponementDecision,
+    PostponementRequest,
+    ProgrammeChange,
+    Ruling,
+)
+from schemas.refusal import RefusalKind, Refused
+from schemas.rulebook import Decider
+from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
+from schemas.views import DeciderView, PendingDecision
+from workflows.deadlines import local_day, passes_at
+from workflows.sessions import last_day_of, round_closes_at
+from workflows.stage_graph import is_earlier, stage_path
+
+INVALID, FORBIDDEN, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.STALE, RefusalKind.CLOSED
+
+
+def require(message: object, model: type) -> None:
+    # A JSON null passes the data converter as None; refuse it like any other malformed message.
+    if not isinstance(message, model):
+        raise Refused("input", "message_required", f"a {model.__name__} object is required, got {type(message).__name__}", INVALID)
+
+
+def check_decision(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
+    """`imported`: a step a draft already under way had passed, entered with it; its documents may be on paper only."""
+    require(decision, Decision)
+    check_stage(state, decision.stage)
+    check_occurred_on(state, decision.occurred_on, now)
+    if decision.outcome is Outcome.WITHDRAW:
+        check_authority(state, state.rulebook.withdrawal, decision, "withdraw this draft", "withdrawal_authority")
+        return
+    rule = state.rulebook.rule(state.stage)
+    if decision.outcome not in rule.outcomes:
+        allowed = ", ".join(o.value for o in rule.outcomes)
+        raise Refused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {state.stage.value}; allowed: {allowed}", INVALID)
+    check_authority(state, rule.deciders, decision, f"decide {state.stage.value}", "stage_authority")
+    if decision.outcome is Outcome.APPROVE and state.open_points:
+        points = ", ".join(sorted(p.point.point_id for p in state.open_points))
+        raise Refused("outcome", "open_disagreements", f"{state.stage.value} cannot be approved while points await a ruling: {points}")
+    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and state.open_rounds:
+        rounds = ", ".join(sorted(r.round.round_id for r in state.open_rounds))
+        raise Refused("outcome", "consultation_open", f"{state.stage.value} cannot be decided while consultation rounds await their compilation: {rounds}")
+    if state.stage is Stage.PROMULGATION and decision.outcome is Outcome.RETURN_FOR_REVISION:
+        check_reconsideration(state, decision, now)
+    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported:
+        missing = missing_documents(rule.required_documents, state, decision.documents)
+        if missing:
+            names = ", ".join(kind.value for kind in missing)
+            raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}", INVALID)
+    if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
+        raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
+    if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None:
+        if decision.return_to not in rule.return_to or not is_earlier(state.path, decision.return_to, state.stage):
+            allowed = ", ".join(s.value for s in rule.return_to if s in state.path)
+            raise Refused("return_to", "return_target", f"{state.stage.value} may return a draft only to: {allowed}", INVALID)
+
+
+def check_reconsideration(state: DraftState, decision: Decision, now: datetime) -> None:
+    """The President may send an ordinance back to the Standing Committee, within its window; never a law."""
+    if state.request.law_kind is not LawKind.ORDINANCE:
+        raise Refused("outcome", "reconsideration_for_ordinances", "a law passed by the Assembly must be promulgated; only an ordinance may be sent back")
+    window = state.rulebook.ordinance_reconsideration
+    asked_on = decision.occurred_on or local_day(now)
+    if window is None or (asked_on - local_day(state.stage_since)).days > window.days:
+        raise Refused("outcome", "reconsideration_window",
+                      f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption ({window.source if window else 'no rule'})")
+
+
+def check_filing(state: DraftState, filing: DossierFiling, now: datetime) -> None:
+    require(filing, DossierFiling)
+    check_stage(state, filing.stage)
+    check_occurred_on(state, filing.occurred_on, now)
+    check_authority(state, state.rulebook.filing, filing, "file documents", "filing_authority")
+
+
+def check_postponement_request(state: DraftState, request: PostponementRequest, now: datetime) -> None:
+    require(request, PostponementRequest)
+    check_stage(state, request.stage)
+    rule = state.rulebook.rule(state.stage)
+    if state.deadline is None:
+        raise Refused("stage", "postponable_deadline", f"{state.stage.value} has no deadline to move")
+    if not rule.postponement_authority:
+        raise Refused("stage", "postponable_deadline", f"the deadline of {state.stage.value} is statutory and cannot be moved")
+    if state.pending_postponement is not None:
+        raise Refused("stage", "one_request_at_a_time", f"a postponement to {state.pending_postponement.new_deadline} is already awaiting a decision")
+    if request.new_deadline <= state.deadline:
+        raise Refused("new_deadline", "later_than_current", f"must be after the deadline in force ({state.deadline})", INVALID)
+    if state.generation >= 2 and passes_at(request.new_deadline) <= now:
+        raise Refused("new_deadline", "not_in_past", f"{request.new_deadline} has passed already", INVALID)
+    check_authority(state, rule.deciders + state.rulebook.filing, request, f"ask to postpone {state.stage.value}", "postponement_requester")
+
+
+def check_postponement_decision(state: DraftState, decision: PostponementDecision, now: datetime) -> None:
+    require(decision, PostponementDecision)
+    check_stage(state, decision.stage)
+    if state.pending_postponement is None:
+        raise Refused("stage", "pending_request", f"no postponement of {state.stage.value} is awaiting a decision")
+    check_authority(state, state.rulebook.rule(state.stage).postponement_authority, decision,
+                    f"decide a postponement of {state.stage.value}", "postponement_authority")
+
+
+def check_disagreement(state: DraftState, point: Disagreement, now: datetime) -> None:
+    require(point, Disagreement)
+    check_open(state, "stage")
+    book = state.rulebook
+    if state.stage is not book.arbitration_stage:
+        raise Refused("stage", "coordination_stage", f"disagreements are raised during {book.arbitration_stage.value}, not {state.stage.value}")
+    if point.point_id in state.points_raised:
+        raise Refused("point_id", "unique_point", f"point {point.point_id} was raised already", INVALID)
+    if len(state.open_points) >= MAX_OPEN_POINTS or len(state.points_raised) >= MAX_POINTS:
+        raise Refused("point_id", "points_bound", f"a draft holds at most {MAX_OPEN_POINTS} open points and {MAX_POINTS} in its life")
+    check_authority(state, book.rule(state.stage).deciders, point, "raise a disagreement", "coordination_authority")
+
+
+def check_ruling(state: DraftState, ruling: Ruling, now: datetime) -> None:
+    require(ruling, Ruling)
+    check_open(state, "point_id")
+    point = next((p for p in state.open_points if p.point.point_id == ruling.point_id), None)
+    if point is None:
+        raise Refused("point_id", "open_point", f"no open point {ruling.point_id}", RefusalKind.NOT_FOUND)
+    book = state.rulebook
+    level = next(d for d in book.arbitration if d.actor is point.with_actor)
+    check_authority(state, (level,), ruling, f"rule on point {ruling.point_id} now", "arbitration_level")
+    if ruling.escalate and level is book.arbitration[-1]:
+        raise Refused("escalate", "arbitration_level", f"{level.actor.value} rules last; there is no one to escalate to")
+
+
+def check_remap(state: DraftState, remap: AgencyRemap, now: datetime) -> None:
+    require(remap, AgencyRemap)
+    check_open(state, "old_code")
+    if remap.old_code != state.lead_ministry:
+        raise Refused("old_code", "lead_ministry_only", f"this draft is led by {state.lead_ministry}, not {remap.old_code}", INVALID)
+
+
+def check_calendar(state: DraftState, calendar: SessionCalendar, now: datetime) -> None:
+    require(calendar, SessionCalendar)
+
+
+def check_programme_change(state: DraftState, change: ProgrammeChange, now: datetime) -> None:
+    require(change, ProgrammeChange)
+    book, stage = state.rulebook, state.stage
+    check_authority(state, book.programme_changes, change, f"change the programme ({change.kind.value})", "programme_authority")
+    check_open(state, "kind")
+    check_occurred_on(state, change.occurred_on, now)
+    after_assembly = (Stage.PROMULGATION, Stage.PUBLICATION)
+    kind, target_opens_on = change.kind, state.target.opens_on
+    if kind is ProgrammeChangeKind.ADD and stage is not Stage.LEGISLATIVE_PROGRAMME:
+        raise Refused("kind", "add_awaiting_programme", f"only a draft awaiting the programme can be added; this one is at {stage.value}")
+    moving = change.to_session
+    if kind is ProgrammeChangeKind.DEFER and moving is not None and moving.opens_on <= target_opens_on and not moving.extraordinary:
+        raise Refused("to_session", "later_session",
+                      f"a draft moves to a session after the current one ({target_opens_on}), or to an extraordinary session", INVALID)
+    if kind in (ProgrammeChangeKind.DEFER, ProgrammeChangeKind.WITHDRAW) and stage in after_assembly:
+        raise Refused("kind", "before_passage", f"the law has passed; it is at {stage.value}")
+    if kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL):
+        wanted = ProgrammeTrack(kind.value)
+        if book.track(wanted) is None:
+            raise Refused("kind", "track_known", f"{state.request.process_version.value} has no {wanted.value} procedure", INVALID)
+        if state.track is wanted:
+            raise Refused("kind", "track_changes", f"the draft is on the {wanted.value} track already")
+        if stage in after_assembly:
+            raise Refused("kind", "before_passage", f"the law has passed; it is at {stage.value}")
+    if kind is ProgrammeChangeKind.SWITCH_PROCEDURE:
+        check_switch(state, change)
+    track, procedure = programme_after(state, change)
+    new_path = stage_path(book, procedure, law_kind=state.request.law_kind, track=track, publication=state.publication)
+    ruled = {r.stage for r in book.stages}
+    unruled = [s.value for s in new_path if s not in ruled]
+    if unruled:
+        raise Refused("kind", "rulebook_edition", f"rulebook {book.version}, pinned by this draft, has no rule for {', '.join(unruled)}")
+
+
+def check_switch(state: DraftState, change: ProgrammeChange) -> None:
+    version, procedure, stage = state.request.process_version, state.procedure, state.stage
+    assert change.procedure is not None
+    if state.request.law_kind is LawKind.ORDINANCE:
+        raise Refused("procedure", "laws_only", "an ordinance is adopted by the Standing Committee, not at sessions", INVALID)
+    if change.procedure not in procedures_for(version):
+        raise Refused("procedure", "procedure_known", f"{version.value} has no {change.procedure.value} procedure", INVALID)
+    if change.procedure is procedure:
+        raise Refused("procedure", "procedure_changes", f"the draft already follows {procedure.value}")
+    if stage in (Stage.PROMULGATION, Stage.PUBLICATION):
+        raise Refused("procedure", "before_passage", f"the law has passed; it is at {stage.value}")
+    more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
+    if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
+        raise Refused("to_session", "next_session_named", "a draft split at its session needs the session that takes it up next", INVALID)
+    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on:
+        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
+
+
+def programme_after(state: DraftState, change: ProgrammeChange) -> tuple[ProgrammeTrack, SessionProcedure]:
+    """The track and session procedure a programme change leaves the draft on."""
+    moves_track = change.kind in (ProgrammeChangeKind.SHORTENED, ProgrammeChangeKind.SPECIAL)
+    return ProgrammeTrack(change.kind.value) if moves_track else state.track, change.procedure or state.procedure
+
+
+def check_consultation(state: DraftState, request: ConsultationRequest, now: datetime) -> None:
+    require(request, ConsultationRequest)
+    check_open(state, "kind")
+    window = state.rulebook.window(request.kind)
+    if window is None or state.stage not in window.stages:
+        where = ", ".join(s.value for s in window.stages) if window else "nowhere"
+        raise Refused("kind", "consultation_stage", f"a {request.kind.value} round is opened at {where}, not at {state.stage.value}")
+    if state.classified and request.kind is ConsultationKind.PUBLIC_POSTING:
+        raise Refused("kind", "classified_not_posted", "a classified draft is never posted for public comment")
+    if request.round_id in state.rounds_opened:
+        raise Refused("round_id", "unique_round", f"round {request.round_id} was opened already", INVALID)
+    if len(state.open_rounds) >= MAX_OPEN_ROUNDS or len(state.rounds_opened) >= MAX_ROUNDS:
+        raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds and {MAX_ROUNDS} in its life")
+    if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:
+        raise Refused("window_days", "window_fixed_by_session", f"a {request.kind.value} round closes {window.days} days before the session", INVALID)
+    if request.window_days is not None and request.window_days < window.days:
+        raise Refused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})", INVALID)
+    check_authority(state, state.rulebook.filing, request, "open a consultation round", "consultation_authority")
+    if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and (closes_at := round_closes_at(state, window, 0, now)) <= now:
+        raise Refused("kind", "window_passed", f"comments were due {window.days} days before session {state.target.code} ({last_day_of(closes_at)})")
+
+
+def check_open(state: DraftState, field: str) -> None:
+    if state.stage.is_terminal:
+        raise Refused(field, "draft_closed", f"the draft is {state.stage.value}; its record is final", CLOSED)
+
+
+def check_stage(state: DraftState, claimed: Stage) -> None:
+    check_open(state, "stage")
+    if claimed is not state.stage:
+        raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", STALE)
+
+
+def check_occurred_on(state: DraftState, day: date | None, now: datetime) -> None:
+    """An event entered afterwards happened at this stage: not in the future, not before the stage began."""
+    if day is None:
+        return
+    if day > local_day(now):
+        raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
+    if day < local_day(state.stage_since):
+        raise Refused("occurred_on", "not_before_stage", f"{day} is before the draft reached {state.stage.value} ({local_day(state.stage_since)})", INVALID)
+
+
+def check_authority(state: DraftState, allowed: Collection[Decider], message, action: str, rule: str) -> None:
+    """The message's actor must be allowed, its official's role among that actor's roles, and a lead ministry this draft's."""
+    actor, role, agency_code = message.actor, message.role, message.agency_code
+    decider = next((d for d in allowed if d.actor is actor), None)
+    if decider is None:
+        who = ", ".join(d.actor.value for d in allowed)
+        raise Refused("actor", rule, f"{actor.value} may not {action}; only {who}", FORBIDDEN)
+    if role not in decider.roles:
+        roles = ", ".join(r.value for r in decider.roles)
+        raise Refused("role", rule, f"a {role.value} of {actor.value} may not {action}; roles allowed: {roles}", FORBIDDEN)
+    if actor is Actor.LEAD_MINISTRY and agency_code != state.lead_ministry:
+        raise Refused("agency_code", "lead_ministry_only", f"{agency_code} is not this draft's lead ministry ({state.lead_ministry})", FORBIDDEN)
+
+
+def missing_documents(required: Collection[DocumentKind], state: DraftState, attached: Collection = ()) -> tuple[DocumentKind, ...]:
+    present = {doc.kind for doc in state.dossier} | {doc.kind for doc in attached}
+    return tuple(kind for kind in required if kind not in present)
+
+
+def pending_decision(state: DraftState) -> PendingDecision | None:
+    if state.stage.is_terminal:
+        return None
+    rule = state.rulebook.rule(state.stage)
+    return PendingDecision(
+        stage=state.stage,
+        outcomes=rule.outcomes,
+        deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+        required_documents=rule.required_documents,
+        missing_documents=missing_documents(rule.required_documents, state),
+    )
+
+
+def return_target(state: DraftState, decision: Decision) -> Stage:
+    """The stage a return for revision sends the draft to: the one named, else the rulebook's default."""
+    if decision.return_to is not None:
+        return decision.return_to
+    return next(s for s in state.rulebook.rule(decision.stage).return_to if s in state.path)
