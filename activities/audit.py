@@ -19,9 +19,9 @@ WITH event AS (
     INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
                               actor, agency_code, role, official, reasons, documents, vote, loop,
                               deadline, label, escalation_level, requested_deadline, approved, late_request,
-                              version, about_version)
+                              version, about_version, occurred_on, imported)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
-            $17, $18, $19, $20, $21, $22, $23, $24)
+            $17, $18, $19, $20, $21, $22, $23, $24, $34, $35)
     ON CONFLICT (submission_id, seq) DO NOTHING
     RETURNING seq
 ), registry AS (
@@ -83,6 +83,8 @@ class AuditActivities:
             row.stage_deadline,
             row.classified,
             row.responsible,
+            entry.occurred_on,
+            entry.imported,
         ) == 1
         log.info(
             "audit event recorded" if written else "audit event already recorded",

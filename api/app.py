@@ -20,7 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.reports import ReportRow, deadline_report
 from api import permissions
 from api.errors import REFUSALS, ApiRefusal, from_validation, refusal_response
-from api.permissions import Forbidden
+from api.permissions import STATUS
 from api.tokens import Caller, Refusal, Unauthenticated, authenticate, list_refusals, record_refusal
 from schemas.enums import CallerRole, Stage
 from schemas.consultation import Compilation, ConsultationView, Opinion
@@ -40,6 +40,10 @@ from schemas.messages import (
 from schemas.records import RegistryRow
 from schemas.views import HistoryView, StatusView, VersionsView
 from workers.health import Health, dependency_checks, readiness_response
+from schemas.consultation import CompilationBody, OpinionBody, OpinionReceipt
+from schemas.refusal import Refused
+from schemas.views import Receipt
+from store import audit, texts
 from workflows import client as drafts
 from workflows.deadlines import local_day
 from workflows.draft_law import TASK_QUEUE
@@ -141,56 +145,57 @@ def create_app(
         return permissions.status_for(who, await _draft(http, submission_id))
 
     @app.get("/v1/submissions/{submission_id}/history", response_model=HistoryView, tags=["drafts"])
-    async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request) -> HistoryView:
-        """Every event: who did what, in what role, when."""
+    async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request,
+                           after: Annotated[int, Query(ge=0, description="events after this sequence number")] = 0) -> HistoryView:
+        """Every event from the audit trail, in order: who did what, in what role, when (a page of at most 1,000)."""
         view = await _draft(http, submission_id)
-        return permissions.history_for(who, await _temporal(drafts.history(http.app.state.client, submission_id)), view)
+        return permissions.history_for(who, await audit.history(http.app.state.pool, submission_id, after=after), view)
 
     @app.get("/v1/submissions/{submission_id}/versions", response_model=VersionsView, tags=["drafts"])
     async def read_versions(submission_id: SubmissionId, who: Authenticated, http: Request) -> VersionsView:
         """The dossier's versions, each document with its hash."""
         view = await _draft(http, submission_id)
-        return permissions.versions_for(who, await _temporal(drafts.versions(http.app.state.client, submission_id)), view)
+        return permissions.versions_for(who, await audit.versions(http.app.state.pool, submission_id), view)
 
-    @app.post("/v1/submissions/{submission_id}/decisions", response_model=StatusView, tags=["events"])
-    async def decide(submission_id: SubmissionId, decision: Decision, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
-        """A decision on the draft's current stage, by an agency whose role decides there."""
-        return await _act(http, who, submission_id, decision, lambda client: drafts.decide(client, submission_id, decision, request_id=key), check=permissions.check_deciding)
+    @app.post("/v1/submissions/{submission_id}/decisions", response_model=Receipt, tags=["events"])
+    async def decide(submission_id: SubmissionId, decision: Decision, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
+        """A decision on the draft's current stage; the draft's rulebook says who decides there and with what."""
+        return await _act(http, who, submission_id, "decide", decision, key)
 
-    @app.post("/v1/submissions/{submission_id}/dossier", response_model=StatusView, tags=["events"])
-    async def file_dossier(submission_id: SubmissionId, filing: DossierFiling, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/dossier", response_model=Receipt, tags=["events"])
+    async def file_dossier(submission_id: SubmissionId, filing: DossierFiling, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """Documents filed to the dossier (by reference: name, hash, size)."""
-        return await _act(http, who, submission_id, filing, lambda client: drafts.file_dossier(client, submission_id, filing, request_id=key))
+        return await _act(http, who, submission_id, "file_dossier", filing, key)
 
-    @app.post("/v1/submissions/{submission_id}/postponements", response_model=StatusView, tags=["events"])
-    async def request_postponement(submission_id: SubmissionId, request: PostponementRequest, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/postponements", response_model=Receipt, tags=["events"])
+    async def request_postponement(submission_id: SubmissionId, request: PostponementRequest, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """Ask to move the current stage's deadline."""
-        return await _act(http, who, submission_id, request, lambda client: drafts.request_postponement(client, submission_id, request, request_id=key))
+        return await _act(http, who, submission_id, "request_postponement", request, key)
 
-    @app.post("/v1/submissions/{submission_id}/postponement-decisions", response_model=StatusView, tags=["events"])
-    async def decide_postponement(submission_id: SubmissionId, decision: PostponementDecision, who: Authenticated, http: Request, key: IdempotencyKey = None) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/postponement-decisions", response_model=Receipt, tags=["events"])
+    async def decide_postponement(submission_id: SubmissionId, decision: PostponementDecision, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """Approve or refuse the pending postponement (the rulebook names who may)."""
-        return await _act(http, who, submission_id, decision, lambda client: drafts.decide_postponement(client, submission_id, decision, request_id=key))
+        return await _act(http, who, submission_id, "decide_postponement", decision, key)
 
-    @app.post("/v1/submissions/{submission_id}/disagreements", response_model=StatusView, tags=["events"])
-    async def raise_disagreement(submission_id: SubmissionId, point: Disagreement, who: Authenticated, http: Request) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/disagreements", response_model=Receipt, tags=["events"])
+    async def raise_disagreement(submission_id: SubmissionId, point: Disagreement, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """A point ministries still disagree on, sent up for arbitration."""
-        return await _act(http, who, submission_id, point, lambda client: drafts.raise_disagreement(client, submission_id, point))
+        return await _act(http, who, submission_id, "raise_disagreement", point, key)
 
-    @app.post("/v1/submissions/{submission_id}/rulings", response_model=StatusView, tags=["events"])
-    async def rule(submission_id: SubmissionId, ruling: Ruling, who: Authenticated, http: Request) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/rulings", response_model=Receipt, tags=["events"])
+    async def rule(submission_id: SubmissionId, ruling: Ruling, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """The Deputy Prime Minister's or Prime Minister's ruling on an open point."""
-        return await _act(http, who, submission_id, ruling, lambda client: drafts.rule_on_disagreement(client, submission_id, ruling))
+        return await _act(http, who, submission_id, "rule_on_disagreement", ruling, key)
 
-    @app.post("/v1/submissions/{submission_id}/programme-changes", response_model=StatusView, tags=["events"])
-    async def change_programme(submission_id: SubmissionId, change: ProgrammeChange, who: Authenticated, http: Request) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/programme-changes", response_model=Receipt, tags=["events"])
+    async def change_programme(submission_id: SubmissionId, change: ProgrammeChange, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """The Standing Committee adds, defers or withdraws the draft, or moves it to another track or session procedure."""
-        return await _act(http, who, submission_id, change, lambda client: drafts.change_programme(client, submission_id, change))
+        return await _act(http, who, submission_id, "change_programme", change, key)
 
-    @app.post("/v1/submissions/{submission_id}/consultations", response_model=StatusView, tags=["consultation"])
-    async def open_consultation(submission_id: SubmissionId, request: ConsultationRequest, who: Authenticated, http: Request) -> StatusView:
+    @app.post("/v1/submissions/{submission_id}/consultations", response_model=Receipt, tags=["consultation"])
+    async def open_consultation(submission_id: SubmissionId, request: ConsultationRequest, who: Authenticated, http: Request, key: IdempotencyKey = None) -> Receipt:
         """The lead ministry asks many bodies for their opinions at once; silence is recorded when the window closes."""
-        return await _act(http, who, submission_id, request, lambda client: drafts.open_consultation(client, submission_id, request))
+        return await _act(http, who, submission_id, "open_consultation", request, key)
 
     @app.get("/v1/submissions/{submission_id}/consultations/{round_id}", response_model=ConsultationView, tags=["consultation"])
     async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
@@ -198,20 +203,22 @@ def create_app(
         view = await _draft(http, submission_id)
         return permissions.round_for(who, await _temporal(drafts.consultation(http.app.state.client, submission_id, round_id), "round_id"), view)
 
-    @app.post("/v1/submissions/{submission_id}/consultations/{round_id}/opinions", response_model=ConsultationView, tags=["consultation"])
-    async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, opinion: Opinion, who: Authenticated, http: Request) -> ConsultationView:
-        """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
+    @app.post("/v1/submissions/{submission_id}/consultations/{round_id}/opinions", response_model=OpinionReceipt, tags=["consultation"])
+    async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, opinion: OpinionBody, who: Authenticated, http: Request) -> OpinionReceipt:
+        """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC).
+        The comments' texts are stored in the audit database; the round receives their hashes."""
         view = await _draft(http, submission_id)
         _allowed(lambda: permissions.check_opinion(who, opinion=opinion, draft=view))
-        answered = await _temporal(drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion), "round_id")
-        return permissions.round_for(who, answered, view)
+        refs = await texts.put(http.app.state.pool, opinion.texts())
+        return await _temporal(drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs)), "round_id")
 
     @app.post("/v1/submissions/{submission_id}/consultations/{round_id}/compilation", response_model=ConsultationView, tags=["consultation"])
-    async def compile_round(submission_id: SubmissionId, round_id: RoundId, compilation: Compilation, who: Authenticated, http: Request) -> ConsultationView:
+    async def compile_round(submission_id: SubmissionId, round_id: RoundId, compilation: CompilationBody, who: Authenticated, http: Request) -> ConsultationView:
         """The lead ministry accepts or explains every comment; this ends the round."""
         view = await _draft(http, submission_id)
-        _allowed(lambda: permissions.check_acting(who, actor=compilation.actor, agency_code=compilation.agency_code, draft=view))
-        compiled = await _temporal(drafts.compile_round(http.app.state.client, submission_id, round_id, compilation), "round_id")
+        _allowed(lambda: permissions.check_acting(who, compilation))
+        refs = await texts.put(http.app.state.pool, compilation.texts())
+        compiled = await _temporal(drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs)), "round_id")
         return permissions.round_for(who, compiled, view)
 
     @app.get("/v1/reports/deadlines", response_model=list[ReportRow], tags=["reports"])
@@ -251,23 +258,15 @@ def create_app(
 def _allowed(check: Callable[[], None]) -> None:
     try:
         check()
-    except Forbidden as forbidden:
-        raise ApiRefusal(403, forbidden.field, forbidden.rule, str(forbidden)) from None
+    except Refused as refused:
+        raise ApiRefusal(STATUS[refused.kind], refused.field, refused.rule, refused.message) from None
 
 
-async def _act(
-    http: Request,
-    who: Caller,
-    submission_id: str,
-    message: Any,
-    send: Callable[[Client], Awaitable[StatusView]],
-    *,
-    check: Callable[..., None] = permissions.check_acting,
-) -> StatusView:
-    """A message sent in an actor's name: the caller's rights first, then the draft's own rules."""
-    view = await _draft(http, submission_id)
-    _allowed(lambda: check(who, actor=message.actor, agency_code=message.agency_code, draft=view))
-    return permissions.status_for(who, await _temporal(send(http.app.state.client)))
+async def _act(http: Request, who: Caller, submission_id: str, operation: str, message: Any, key: str | None) -> Receipt:
+    """A message sent in an actor's name: the token may speak for that actor and agency; the draft's rules do the rest."""
+    _allowed(lambda: permissions.check_acting(who, message))
+    receipt = await _temporal(drafts.send(http.app.state.client, submission_id, operation, message, request_id=key))
+    return permissions.receipt_for(who, receipt)
 
 
 async def _draft(http: Request, submission_id: str) -> StatusView:
@@ -287,8 +286,8 @@ async def _temporal(call: Awaitable[T], missing: str = "submission_id") -> T:
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
-            details = cause.details[0]
-            raise ApiRefusal(409, details.get("field", "body"), details.get("rule", cause.type or "refused"), cause.message) from None
+            refused = Refused.from_details(cause.message, cause.details[0])
+            raise ApiRefusal(STATUS[refused.kind], refused.field, refused.rule, refused.message) from None
         raise ApiRefusal(409, "body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND:

@@ -1,82 +1,84 @@
-"""Who may do what through the HTTP API: pure rules, checked before anything reaches a draft.
+"""Who may speak for whom through the HTTP API: pure rules about the caller's token, checked before a message is sent.
 
 A caller acts as one agency in one role. It may only send messages in its own name (actor and
-agency code), a lead ministry only on the drafts it leads, and a decision only at a stage where its
-role is among the deciders. Operators read everything except classified details, and write nothing.
-The workflow then applies the rulebook's own checks (outcomes, roles of officials, documents).
+agency code); operators read everything except classified details, and write nothing. Everything
+about the draft itself (who decides at which stage, whether a lead ministry leads this draft, which
+documents are needed) is the draft core's rule (`workflows.rules`), answered by the draft.
 """
 
 from __future__ import annotations
 
-from schemas.enums import Actor, CallerRole
-from schemas.consultation import ConsultationView, Opinion
-from schemas.messages import DocumentRef, StartRequest
+from schemas.consultation import PUBLIC, ConsultationView, OpinionBody
+from schemas.enums import CallerRole
+from schemas.messages import Acting, DocumentRef, StartRequest
 from schemas.records import RegistryRow
-from schemas.views import HistoryEntry, HistoryView, StatusView, VersionsView
-from workflows.consultation import PUBLIC
+from schemas.refusal import RefusalKind, Refused
+from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
 from api.tokens import Caller
 
 REDACTED = "(classified)"
 
 
-class Forbidden(Exception):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.rule = rule
+# The HTTP status of each kind of refusal, whoever refused.
+STATUS = {
+    RefusalKind.INVALID: 422,
+    RefusalKind.FORBIDDEN: 403,
+    RefusalKind.CONFLICT: 409,
+    RefusalKind.STALE: 409,
+    RefusalKind.CLOSED: 409,
+    RefusalKind.NOT_FOUND: 404,
+}
+
+
+def forbidden(field: str, rule: str, message: str) -> Refused:
+    return Refused(field, rule, message, RefusalKind.FORBIDDEN)
 
 
 def check_start(caller: Caller, request: StartRequest) -> None:
     if caller.role is not CallerRole.LEAD_MINISTRY:
-        raise Forbidden("role", "only_lead_ministry_starts", f"only a lead ministry starts a submission; this token acts as {caller.role.value}")
+        raise forbidden("role", "only_lead_ministry_starts", f"only a lead ministry starts a submission; this token acts as {caller.role.value}")
     if request.lead_ministry != caller.agency_code:
-        raise Forbidden(
+        raise forbidden(
             "lead_ministry", "own_agency_only", f"this token acts for {caller.agency_code}; it cannot open a draft led by {request.lead_ministry}"
         )
 
 
-def check_acting(caller: Caller, *, actor: Actor, agency_code: str, draft: StatusView) -> None:
-    """A message the caller sends in an actor's name, on one draft."""
+def check_acting(caller: Caller, message: Acting) -> None:
+    """A message the caller sends in an actor's name: its own role and agency, and never an operator's."""
     if caller.role is CallerRole.OPERATOR:
-        raise Forbidden("role", "operators_read_only", "operator tokens read; decisions come from the agencies' own tokens")
-    if actor is not caller.role.actor:
-        raise Forbidden("actor", "callers_own_role", f"this token acts as {caller.role.value}, not {actor.value}")
-    if agency_code != caller.agency_code:
-        raise Forbidden("agency_code", "callers_own_agency", f"this token acts for {caller.agency_code}, not {agency_code}")
-    if caller.role is CallerRole.LEAD_MINISTRY and draft.lead_ministry != caller.agency_code:
-        raise Forbidden("submission_id", "lead_ministry_of_draft", f"{draft.submission_id} is not led by {caller.agency_code}")
+        raise forbidden("role", "operators_read_only", "operator tokens read; decisions come from the agencies' own tokens")
+    if message.actor is not caller.role.actor:
+        raise forbidden("actor", "callers_own_role", f"this token acts as {caller.role.value}, not {message.actor.value}")
+    if message.agency_code != caller.agency_code:
+        raise forbidden("agency_code", "callers_own_agency", f"this token acts for {caller.agency_code}, not {message.agency_code}")
 
 
-def check_deciding(caller: Caller, *, actor: Actor, agency_code: str, draft: StatusView) -> None:
-    """A decision: acting rules, and the caller's role must decide at the draft's current stage."""
-    check_acting(caller, actor=actor, agency_code=agency_code, draft=draft)
-    deciders = {d.actor for d in draft.pending.deciders} if draft.pending else set()
-    if actor not in deciders:
-        raise Forbidden(
-            "stage", "role_decides_at_stage",
-            f"{actor.value} does not decide at {draft.stage.value}" + (f" (deciders: {', '.join(sorted(d.value for d in deciders))})" if deciders else ""),
-        )
+def receipt_for(caller: Caller, receipt: Receipt) -> Receipt:
+    """A receipt names the session a classified draft aims at, which is itself classified (the Web UI withholds it too)."""
+    if not receipt.classified or caller.role is CallerRole.LEAD_MINISTRY:
+        return receipt
+    return receipt.model_copy(update={"target_session": REDACTED})
 
 
-def check_opinion(caller: Caller, *, opinion: Opinion, draft: StatusView) -> None:
+def check_opinion(caller: Caller, *, opinion: OpinionBody, draft: StatusView) -> None:
     """A consultee answers in its own name; the public's comments come through the lead ministry's system."""
     if caller.role is CallerRole.OPERATOR:
-        raise Forbidden("role", "operators_read_only", "operator tokens read; opinions come from the consultees' own tokens")
+        raise forbidden("role", "operators_read_only", "operator tokens read; opinions come from the consultees' own tokens")
     if opinion.consultee == PUBLIC:
         if not (caller.role is CallerRole.LEAD_MINISTRY and caller.agency_code == draft.lead_ministry):
-            raise Forbidden("consultee", "public_through_lead_ministry", "comments of the public are forwarded by the lead ministry's system")
+            raise forbidden("consultee", "public_through_lead_ministry", "comments of the public are forwarded by the lead ministry's system")
     elif opinion.consultee != caller.agency_code:
-        raise Forbidden("consultee", "callers_own_agency", f"this token answers for {caller.agency_code}, not {opinion.consultee}")
+        raise forbidden("consultee", "callers_own_agency", f"this token answers for {caller.agency_code}, not {opinion.consultee}")
 
 
 def check_reports(caller: Caller) -> None:
     if caller.role not in (CallerRole.OPERATOR, CallerRole.VPCP, CallerRole.UBTVQH):
-        raise Forbidden("role", "reports_for_offices", "reports are for operators, the Government Office and the Standing Committee")
+        raise forbidden("role", "reports_for_offices", "reports are for operators, the Government Office and the Standing Committee")
 
 
 def check_refusals(caller: Caller) -> None:
     if caller.role is not CallerRole.OPERATOR:
-        raise Forbidden("role", "operators_only", "refused attempts are for operators")
+        raise forbidden("role", "operators_only", "refused attempts are for operators")
 
 
 def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:

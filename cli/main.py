@@ -23,7 +23,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.enums import CallerRole, Stage
-from schemas.consultation import Compilation, ConsultationView, Opinion
+from schemas.consultation import CompilationBody, ConsultationView, OpinionBody
 from schemas.messages import (
     ConsultationRequest,
     Decision,
@@ -33,7 +33,7 @@ from schemas.messages import (
     ProgrammeChange,
     StartRequest,
 )
-from schemas.views import HistoryView, StatusView
+from schemas.views import HistoryView, Receipt, StatusView
 from workers.log_config import configure_logging
 from workers.settings import Settings, temporal_client
 from workflows import client as drafts
@@ -108,11 +108,22 @@ def _run(action: Callable[[Client], Awaitable[Any]]) -> Any:
         raise
 
 
-def _send(file: Path, model: type[M], send: Callable[[Client, M], Awaitable[StatusView]], as_json: bool) -> None:
-    """Read one message from a JSON file, send it to a draft, print the draft's status."""
+def _send(file: Path, model: type[M], send: Callable[[Client, M], Awaitable[Receipt]], as_json: bool) -> None:
+    """Read one message from a JSON file, send it to a draft, print what it recorded and where the draft stands."""
     message = _read(file, model)
-    view = _run(lambda client: send(client, message))
-    _print_json(view) if as_json else _print_status(view)
+
+    async def sending(client: Client) -> tuple[Receipt, StatusView]:
+        receipt = await send(client, message)
+        return receipt, await drafts.status(client, receipt.submission_id)
+
+    receipt, view = _run(sending)
+    if as_json:
+        _print_json(receipt)
+        return
+    recorded = f"events #{receipt.first_seq}" + (f"-{receipt.first_seq + receipt.events - 1}" if receipt.events > 1 else "") if receipt.events else "no event"
+    out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}",
+              highlight=False)
+    _print_status(view)
 
 
 def _print_json(model: BaseModel) -> None:
@@ -147,7 +158,9 @@ def _print_status(view: StatusView) -> None:
     for open_point in view.open_points:
         rows.append((f"disagreement {open_point.point.point_id}", f"{', '.join(open_point.point.parties)}: awaiting {open_point.with_actor.value}"))
     if view.next_alarm:
-        rows.append(("next alarm", view.next_alarm))
+        rows.append(("next alarm", f"{view.next_alarm.label}: {view.next_alarm.at.isoformat()}"))
+    for warning in view.warnings:
+        rows.append(("warning", warning))
     if view.last_vote:
         v = view.last_vote
         rows.append(("last vote", f"{v.in_favour} for / {v.against} against / {v.abstaining} abstaining of {v.total_deputies}: {'passed' if v.passed else 'not passed'}"))
@@ -318,8 +331,8 @@ def status(submission_id: str, as_json: AsJson = False) -> None:
 
 @app.command()
 def history(submission_id: str, as_json: AsJson = False) -> None:
-    """Everything that happened to a draft: who did what, in what role, when."""
-    view: HistoryView = _run(lambda client: drafts.history(client, submission_id))
+    """Everything that happened to a draft: who did what, in what role, when (from the audit trail)."""
+    view: HistoryView = _with_database(lambda db: _whole_history(db, submission_id))
     if as_json:
         _print_json(view)
         return
@@ -336,6 +349,18 @@ def history(submission_id: str, as_json: AsJson = False) -> None:
     out.print(table)
 
 
+async def _whole_history(db, submission_id: str) -> HistoryView:
+    """Every event of a draft, page after page; refused for a submission the audit trail does not know."""
+    from store import audit
+
+    if not await audit.recorded(db, submission_id):
+        raise typer.BadParameter(f"no draft {submission_id} in the audit trail", param_hint="submission_id")
+    entries = []
+    while page := (await audit.history(db, submission_id, after=entries[-1].seq if entries else 0)).entries:
+        entries.extend(page)
+    return HistoryView(submission_id=submission_id, entries=tuple(entries))
+
+
 @app.command()
 def export(
     submission_id: str,
@@ -346,7 +371,8 @@ def export(
 
     async def fetch(client: Client):
         status = await drafts.status(client, submission_id)
-        history = await drafts.history(client, submission_id)
+        async with _connection(_settings()) as db:
+            history = await _whole_history(db, submission_id)
         described = await drafts.draft(client, submission_id).describe()
         # The memo holds a title only for drafts that are not classified.
         classified = "title" not in described.raw_description.workflow_execution_info.memo.fields
@@ -367,7 +393,9 @@ def versions(
     as_json: AsJson = False,
 ) -> None:
     """The versions of a draft's dossier (each filing that changed a document), or two of them compared by hash."""
-    view = _run(lambda client: drafts.versions(client, submission_id))
+    from store import audit
+
+    view = _with_database(lambda db: audit.versions(db, submission_id))
     if as_json:
         _print_json(view)
         return
@@ -672,16 +700,27 @@ def open_round(submission_id: str, file: JsonFile, as_json: AsJson = False) -> N
 
 @consult_app.command("opinion")
 def send_opinion(submission_id: str, round_id: str, file: JsonFile, as_json: AsJson = False) -> None:
-    """A consultee's opinion (Opinion JSON) to an open round."""
-    opinion = _read(file, Opinion)
-    _print_round(_run(lambda client: drafts.submit_opinion(client, submission_id, round_id, opinion)), as_json)
+    """A consultee's opinion (JSON, texts included) to an open round; the texts are stored, the round gets their hashes."""
+    from store import texts
+
+    opinion = _read(file, OpinionBody)
+    refs = _with_database(lambda db: texts.put(db, opinion.texts()))
+    receipt = _run(lambda client: drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs)))
+    if as_json:
+        _print_json(receipt)
+    else:
+        out.print(f"opinion of {receipt.consultee} taken: {receipt.comments} comments; {receipt.awaiting} consultees awaited; "
+                  f"the round closes {receipt.closes_at.astimezone(VIETNAM).isoformat()}", highlight=False)
 
 
 @consult_app.command("compile")
 def compile_round(submission_id: str, round_id: str, file: JsonFile, as_json: AsJson = False) -> None:
-    """The lead ministry's compilation (Compilation JSON): every comment accepted or explained. Ends the round."""
-    compilation = _read(file, Compilation)
-    _print_round(_run(lambda client: drafts.compile_round(client, submission_id, round_id, compilation)), as_json)
+    """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round."""
+    from store import texts
+
+    compilation = _read(file, CompilationBody)
+    refs = _with_database(lambda db: texts.put(db, compilation.texts()))
+    _print_round(_run(lambda client: drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs))), as_json)
 
 
 @consult_app.command("show")
@@ -695,8 +734,9 @@ def _print_round(view: ConsultationView, as_json: bool) -> None:
         _print_json(view)
         return
     table = Table(show_header=False, title=f"round {view.round_id} ({view.kind.value})")
-    table.add_row("window", f"closes {view.closes_at:%Y-%m-%d %H:%M} UTC" + (" (closed)" if view.closed else ""))
-    table.add_row("answered", ", ".join(r.opinion.consultee for r in view.opinions) or "none")
+    table.add_row("window", f"closes {view.closes_at.astimezone(VIETNAM).isoformat()}" + (" (closed)" if view.closed else ""))
+    table.add_row("answered", ", ".join(a.consultee for a in view.answers) or "none")
+    table.add_row("comments", str(view.comments))
     table.add_row("awaited", ", ".join(view.awaiting) or "none")
     table.add_row("silent", ", ".join(view.silent) or "none")
     table.add_row("comments to answer", ", ".join(view.unanswered_comments) or "none")

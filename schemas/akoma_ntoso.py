@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from schemas.enums import DocumentKind, EventKind
-from schemas.messages import HistoryView, StatusView
+from schemas.views import HistoryView, StatusView
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 ET.register_namespace("", AKN)

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from schemas.enums import Actor, ConsultationKind, Response, Role
 from schemas.messages import Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, TextRef
-from schemas.text import Official, code, invalid
+from schemas.text import Official, code, invalid, text
 
 # A round asks at most 500 bodies; what they may say in all is bounded so that the round's state stays small.
 MAX_COMMENTS_PER_OPINION = 200
@@ -63,6 +63,60 @@ class Compilation(Acting):
 
     responses: tuple[CommentResponse, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_ROUND)
     document: DocumentRef | None = Field(default=None, description="the compilation as a COMMENTS_COMPILATION document")
+
+
+# What callers send over HTTP or from a file: the texts themselves, which the API or the CLI stores
+# (`store.texts`) before sending the round the message with their references.
+CommentText = text(100_000, 1)
+Explanation = text(20_000)
+
+
+class CommentBody(Message):
+    comment_id: CommentId
+    article: int | None = Field(default=None, ge=1, le=10_000, strict=True, description="the draft's article (Điều) it is about")
+    text: CommentText = Field(description="the comment, up to 100,000 characters")
+
+
+class OpinionBody(Message):
+    """An opinion as a consultee's system sends it, texts included."""
+
+    consultee: AgencyCode
+    official: Official
+    comments: tuple[CommentBody, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION)
+    documents: Documents = Field(default=(), max_length=20)
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.comments]
+
+    def by_reference(self, refs: list[TextRef]) -> Opinion:
+        return Opinion(consultee=self.consultee, official=self.official, documents=self.documents,
+                       comments=tuple(Comment(comment_id=c.comment_id, article=c.article, text=ref)
+                                      for c, ref in zip(self.comments, refs, strict=True)))
+
+
+class ResponseBody(Message):
+    consultee: AgencyCode
+    comment_id: CommentId
+    response: Response
+    explanation: Explanation = Field(default="", description="required when the comment is EXPLAINED, not accepted")
+
+
+class CompilationBody(Acting):
+    """A compilation as the lead ministry's system sends it, explanations included."""
+
+    responses: tuple[ResponseBody, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_ROUND)
+    document: DocumentRef | None = None
+
+    def texts(self) -> list[str]:
+        return [r.explanation for r in self.responses if r.explanation]
+
+    def by_reference(self, refs: list[TextRef]) -> Compilation:
+        explained = iter(refs)
+        return Compilation(
+            actor=self.actor, agency_code=self.agency_code, role=self.role, official=self.official, document=self.document,
+            responses=tuple(CommentResponse(consultee=r.consultee, comment_id=r.comment_id, response=r.response,
+                                            explanation=next(explained) if r.explanation else None) for r in self.responses),
+        )
 
 
 class ConsultationInput(Message):

@@ -40,13 +40,23 @@ class TimeLimit(RuleModel):
     unverified: bool = Field(description="DOMAIN.md marks the number [check]: not read in a law text")
     # Added with the stage table (editions 2025.4, 2015.4): optional, so that rulebooks pinned earlier still load.
     url: str | None = Field(default=None, description="where the article's text was read")
-    rest_day: RestDay = Field(
-        default=RestDay.NEXT_WORKING_DAY, description="when the last day is a rest day (Civil Code 2015 Art. 148(5) moves it later)"
+    rest_day: RestDay | None = Field(
+        default=None,
+        description="when the last day is a rest day; none: the next working day for a period counted forward (Civil Code 2015 "
+        "Art. 148(5)), the working day before for a cut-off counted back from a session or meeting (never less than the minimum)",
     )
     law_kinds: tuple[LawKind, ...] = Field(default=(), description="the kinds of draft it applies to; none: every kind")
+    procedures: tuple[SessionProcedure, ...] = Field(default=(), description="the Assembly procedures it applies to; none: every one")
 
-    def applies_to(self, law_kind: LawKind) -> bool:
-        return not self.law_kinds or law_kind in self.law_kinds
+    def applies_to(self, law_kind: LawKind, procedure: SessionProcedure) -> bool:
+        return (not self.law_kinds or law_kind in self.law_kinds) and (not self.procedures or procedure in self.procedures)
+
+    @property
+    def on_rest_day(self) -> RestDay:
+        if self.rest_day is not None:
+            return self.rest_day
+        backward = self.anchor in (DeadlineAnchor.BEFORE_NA_SESSION, DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING)
+        return RestDay.PREVIOUS_WORKING_DAY if backward else RestDay.NEXT_WORKING_DAY
 
 
 class PathCondition(RuleModel):
@@ -192,7 +202,8 @@ class Rulebook(RuleModel):
     )
     arbitration_stage: Stage = Field(default=Stage.GOVERNMENT_REVIEW, description="where the Government Office coordinates")
     public_holidays: tuple[Holiday, ...] = Field(
-        default=(), description="days off that WORKING_DAYS limits skip besides weekends (Tết and the other holidays)"
+        default=(), description="first editions only: days off that WORKING_DAYS limits skipped besides weekends; later drafts "
+        "count on the working calendar the Government announces (schemas/calendars/working_days.json)"
     )
     # Added after the first drafts ran: optional, so that rulebooks pinned in their histories still load.
     programme_changes: tuple[Decider, ...] = Field(default=(), description="who may change the programme while a draft runs")
@@ -238,7 +249,7 @@ class Rulebook(RuleModel):
 _ADDED_LATER = {
     "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url"},
     "StageRule": {"on_path", "url"},
-    "TimeLimit": {"url", "rest_day", "law_kinds"},
+    "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
     "ConsultationWindow": {"url"},
     "TrackRule": {"url"},
     "FollowUp": {"url"},

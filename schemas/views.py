@@ -162,3 +162,4 @@ class Receipt(View):
     to_stage: Stage = Field(description="where it stands after")
     stage_deadline: date | None = None
     target_session: str = ""
+    classified: bool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from schemas.enums import (
     Actor,
@@ -19,10 +19,15 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.calendar import TargetSession
+from activities.rulebook import shipped_working_calendar
+from schemas.calendar import TargetSession, WorkingCalendar
 from schemas.consultation import Comment, CommentResponse, Compilation, Opinion
-from schemas.messages import ConsultationRequest, Decision, DocumentRef, ProgrammeChange, StartRequest, VoteCount
+from schemas.messages import ConsultationRequest, Decision, DocumentRef, ProgrammeChange, StartRequest, TextRef, VoteCount
+from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
+from schemas.state import DraftState
+from workflows import draft
+from workflows.deadlines import VIETNAM
 
 AGENCY = {
     Actor.MOJ: "BTP",
@@ -108,9 +113,14 @@ def consultation(request: StartRequest, round_id: str, consultees: tuple[str, ..
                                agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng", **fields)
 
 
+def text_ref(text: str) -> TextRef:
+    encoded = text.encode()
+    return TextRef(sha256=hashlib.sha256(encoded).hexdigest(), size_bytes=len(encoded))
+
+
 def opinion(consultee: str, *comment_ids: str) -> Opinion:
     return Opinion(consultee=consultee, official=f"Thứ trưởng {consultee}",
-                   comments=tuple(Comment(comment_id=c, text=f"đề nghị làm rõ {c}") for c in comment_ids))
+                   comments=tuple(Comment(comment_id=c, text=text_ref(f"đề nghị làm rõ {c}")) for c in comment_ids))
 
 
 def compilation(request: StartRequest, *answers: tuple[str, str, Response]) -> Compilation:
@@ -118,6 +128,34 @@ def compilation(request: StartRequest, *answers: tuple[str, str, Response]) -> C
     return Compilation(
         actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng",
         responses=tuple(CommentResponse(consultee=who, comment_id=cid, response=response,
-                                        explanation="" if response is Response.ACCEPTED else "đã quy định tại luật khác")
+                                        explanation=None if response is Response.ACCEPTED else text_ref("đã quy định tại luật khác"))
                         for who, cid, response in answers),
     )
+
+
+# The draft core without a server: a state built by the core's own operations, on a clock the test sets.
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
+
+
+def pinned(request: StartRequest, *, sessions=(), meetings=(), working: WorkingCalendar | None = None) -> PinnedRules:
+    return PinnedRules(rulebook=_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
+                       working=working or shipped_working_calendar())
+
+
+def core_state(request: StartRequest | None = None, *, at: Stage | None = None, now: datetime = NOW, generation: int = 2,
+               **calendars) -> DraftState:
+    """A new draft's state from `draft.open_draft`, approved stage by stage until it stands at `at`."""
+    request = request or start_request()
+    state = draft.open_draft(request, pinned(request, **calendars), now, generation=generation).state
+    while at is not None and state.stage is not at:
+        vote = PASSING_VOTE if state.stage is Stage.NA_SESSION else None
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage, Outcome.VOTE if vote else Outcome.APPROVE, vote=vote),
+                              now).state
+    return state
+
+
+def refusal_of(failed: Exception) -> tuple[str, str]:
+    """The (field, rule) of a draft's refusal, from the error a client gets back."""
+    cause = getattr(failed, "cause", None)
+    assert cause is not None and cause.type == "Refused", f"not a refusal: {failed!r}"
+    return cause.details[0]["field"], cause.details[0]["rule"]

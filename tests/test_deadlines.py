@@ -5,7 +5,9 @@ from hypothesis import strategies as st
 
 from schemas.enums import Counting, DeadlineAnchor
 from schemas.rulebook import TimeLimit
-from workflows.deadlines import VIETNAM, is_working_day, local_day, passes_at, shift_days, stage_deadline
+from workflows.deadlines import VIETNAM, holidays, local_day, passes_at, shift_days, stage_deadline
+
+is_working_day = holidays().is_working_day
 
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2040, 12, 31))
 
@@ -35,10 +37,10 @@ def test_no_limit_means_no_deadline():
 
 def test_working_days_skip_weekends_and_holidays():
     friday = date(2026, 4, 24)
-    holidays = {date(2026, 4, 30), date(2026, 5, 1)}
+    off = {date(2026, 4, 30), date(2026, 5, 1)}
     assert shift_days(friday, 1, Counting.WORKING_DAYS) == date(2026, 4, 27)
     # 27, 28, 29 April, then 30 April and 1 May are holidays, then 4 and 5 May.
-    assert shift_days(friday, 5, Counting.WORKING_DAYS, holidays) == date(2026, 5, 5)
+    assert shift_days(friday, 5, Counting.WORKING_DAYS, holidays(off)) == date(2026, 5, 5)
     assert shift_days(date(2026, 4, 27), -1, Counting.WORKING_DAYS) == friday
 
 

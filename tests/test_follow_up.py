@@ -14,7 +14,7 @@ from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Rol
 from schemas.messages import PostponementDecision, PostponementRequest
 from activities.reports import deadline_report, write_csv
 from schemas.rulebook import load_rulebook
-from tests.drafts import start_request
+from tests.drafts import refusal_of, start_request
 from tests.scenarios import approve
 from workflows import client as drafts
 from workflows.deadlines import VIETNAM, passes_at
@@ -99,11 +99,13 @@ async def test_approved_postponement_moves_the_deadline_and_its_warnings(time_sk
     request, view, handle = await draft_at_appraisal(env, ts_worker)
     old = view.stage_deadline
     await env.fast_forward(handle, timedelta(days=10))
-    asked = await drafts.draft(env.client, request.submission_id).execute_update(
-        DraftLawWorkflow.request_postponement, ask(request, old + timedelta(days=20)))
-    assert asked.pending_postponement is not None
+    await drafts.request_postponement(env.client, request.submission_id, ask(request, old + timedelta(days=20)))
+    assert (await drafts.status(env.client, request.submission_id)).pending_postponement is not None
     decided = await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
-    assert decided.stage_deadline == old + timedelta(days=20) and decided.pending_postponement is None
+    assert decided.stage_deadline == old + timedelta(days=20)
+    status = await drafts.status(env.client, request.submission_id)
+    assert status.pending_postponement is None and status.postponement.deadline == old + timedelta(days=20)
+    assert status.postponement.approved_by is Actor.DEPUTY_PM
     await env.fast_forward(handle, timedelta(days=60))
     history = await drafts.history(env.client, request.submission_id)
     passed = [e for e in history.entries if e.event is EventKind.DEADLINE_PASSED]
@@ -136,18 +138,18 @@ async def test_postponement_refusals_name_field_and_rule(time_skipping_env, ts_w
     async def refused(update, message):
         with pytest.raises(WorkflowUpdateFailedError) as caught:
             await handle.execute_update(update, message)
-        return caught.value.cause.details[0]
+        return refusal_of(caught.value)
 
-    assert await refused(DraftLawWorkflow.decide_postponement, answer(True)) == {"field": "stage", "rule": "pending_request"}
+    assert await refused(DraftLawWorkflow.decide_postponement, answer(True)) == ("stage", "pending_request")
     earlier = ask(request, view.stage_deadline - timedelta(days=1))
-    assert await refused(DraftLawWorkflow.request_postponement, earlier) == {"field": "new_deadline", "rule": "later_than_current"}
+    assert await refused(DraftLawWorkflow.request_postponement, earlier) == ("new_deadline", "later_than_current")
     stranger = ask(request, view.stage_deadline + timedelta(days=5)).model_copy(update={"actor": Actor.NA})
-    assert await refused(DraftLawWorkflow.request_postponement, stranger) == {"field": "actor", "rule": "postponement_requester"}
+    assert await refused(DraftLawWorkflow.request_postponement, stranger) == ("actor", "postponement_requester")
     await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, view.stage_deadline + timedelta(days=5)))
     again = ask(request, view.stage_deadline + timedelta(days=9))
-    assert await refused(DraftLawWorkflow.request_postponement, again) == {"field": "stage", "rule": "one_request_at_a_time"}
+    assert await refused(DraftLawWorkflow.request_postponement, again) == ("stage", "one_request_at_a_time")
     by_minister = answer(True).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP", "role": Role.MINISTER})
-    assert await refused(DraftLawWorkflow.decide_postponement, by_minister) == {"field": "actor", "rule": "postponement_authority"}
+    assert await refused(DraftLawWorkflow.decide_postponement, by_minister) == ("actor", "postponement_authority")
 
 
 async def test_deadline_report_counts_on_time_late_overdue_and_postponed(time_skipping_env, ts_worker, pool, tmp_path):

@@ -13,14 +13,14 @@ from workflows.stage_graph import stage_path
 def test_every_stage_on_every_path_has_exactly_one_rule(version):
     book = load_rulebook(version)
     ruled = {rule.stage for rule in book.stages}
-    on_paths = {stage for procedure in procedures_for(version) for stage in stage_path(version, procedure, publication=True)}
+    on_paths = {stage for procedure in procedures_for(version) for stage in stage_path(book, procedure)}
     assert ruled == on_paths
 
 
 @pytest.mark.parametrize("version", list(ProcessVersion))
 def test_return_targets_lie_on_the_path_before_the_stage(version):
     book = load_rulebook(version)
-    path = stage_path(version, procedures_for(version)[-1], publication=True)
+    path = stage_path(book, procedures_for(version)[-1])
     for rule in book.stages:
         for target in rule.return_to:
             assert path.index(target) <= path.index(rule.stage), (rule.stage, target)
@@ -82,21 +82,21 @@ def test_public_holidays_are_data_that_working_day_limits_skip():
 
     from schemas.enums import Counting, DeadlineAnchor
     from schemas.rulebook import TimeLimit
-    from workflows.deadlines import VIETNAM, stage_deadline
+    from workflows.deadlines import VIETNAM, holidays, stage_deadline
 
     book = load_rulebook(ProcessVersion.LAW_2025)
     assert date(2026, 2, 17) in book.holidays  # Tết Nguyên đán 2026
     ten_working_days = TimeLimit(days=10, counting=Counting.WORKING_DAYS, anchor=DeadlineAnchor.STAGE_ENTRY, source="test", unverified=False)
     entered = datetime(2026, 2, 11, 9, 0, tzinfo=VIETNAM)  # Wednesday before Tết
     # 12, 13 Feb; Tết 14-22 Feb; then 23-27 Feb and 2-4 March.
-    assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1), holidays=book.holidays) == date(2026, 3, 4)
+    assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1), workdays=holidays(book.holidays)) == date(2026, 3, 4)
     assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1)) == date(2026, 2, 25)
 
 
 @pytest.mark.parametrize("version", list(ProcessVersion))
 def test_tracks_skip_only_stages_of_the_path_and_windows_open_only_on_it(version):
     book = load_rulebook(version)
-    path = set(stage_path(version, procedures_for(version)[-1], publication=True))
+    path = set(stage_path(book, procedures_for(version)[-1]))
     assert book.tracks and all(set(track.skips) <= path for track in book.tracks)
     assert book.consultation and all(set(window.stages) <= path for window in book.consultation)
     assert book.ordinance_reconsideration.days == 10 and book.programme_changes

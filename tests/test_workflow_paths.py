@@ -14,7 +14,8 @@ from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersio
 from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest
 from schemas.views import StatusView
 from tests.polling import eventually
-from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, start_request
+from tests.drafts import refusal_of, FAILING_VOTE, PASSING_VOTE, decision, document, start_request
+from store import audit
 from workflows import client as drafts
 from workflows.deadlines import passes_at
 from workflows.draft_law import DraftLawWorkflow
@@ -28,12 +29,11 @@ async def open_draft(client: Client, task_queue: str, request: StartRequest):
 
 
 async def approve_through(client: Client, request: StartRequest, stages: list[Stage]) -> StatusView:
-    view = None
     for stage in stages:
         outcome = Outcome.VOTE if stage is S.NA_SESSION else Outcome.APPROVE
-        view = await drafts.decide(client, request.submission_id, decision(request, stage, outcome, vote=PASSING_VOTE if outcome is Outcome.VOTE else None))
-        assert view.stage is not stage, f"{stage} did not move"
-    return view
+        receipt = await drafts.decide(client, request.submission_id, decision(request, stage, outcome, vote=PASSING_VOTE if outcome is Outcome.VOTE else None))
+        assert (receipt.stage, receipt.events) == (stage, 1) and receipt.to_stage is not stage, f"{stage} did not move"
+    return await drafts.status(client, request.submission_id)
 
 
 async def audit_rows(pool: asyncpg.Pool, submission_id: str) -> list[asyncpg.Record]:
@@ -57,8 +57,8 @@ async def test_law_2025_full_path_to_promulgation(time_skipping_env, ts_worker, 
     # The lead ministry files its report on the appraisal; the Government Office adds only its own.
     filing = DossierFiling(stage=S.GOVERNMENT_REVIEW, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry,
                            role=Role.MINISTER, official="Bộ trưởng", documents=(document(DocumentKind.APPRAISAL_ACCEPTANCE_REPORT),))
-    filed = await drafts.file_dossier(client, request.submission_id, filing)
-    assert filed.pending.missing_documents == (DocumentKind.REVIEW_REPORT,)
+    await drafts.file_dossier(client, request.submission_id, filing)
+    assert (await drafts.status(client, request.submission_id)).pending.missing_documents == (DocumentKind.REVIEW_REPORT,)
     review = decision(request, S.GOVERNMENT_REVIEW).model_copy(update={"documents": (document(DocumentKind.REVIEW_REPORT),)})
     await drafts.decide(client, request.submission_id, review)
     await approve_through(client, request, PATH_2025[5:])
@@ -97,11 +97,13 @@ async def test_return_for_revision_loops_back_and_counts(time_skipping_env, ts_w
     request = start_request()
     handle = await open_draft(client, ts_worker, request)
     await approve_through(client, request, PATH_2025[:3])
-    view = await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
+    await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
+    view = await drafts.status(client, request.submission_id)
     assert view.stage is S.DRAFTING and view.revision_loops == 1
     await approve_through(client, request, [S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW])
-    view = await drafts.decide(client, request.submission_id,
-                               decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION, return_to=S.GOVERNMENT_REVIEW))
+    await drafts.decide(client, request.submission_id,
+                        decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION, return_to=S.GOVERNMENT_REVIEW))
+    view = await drafts.status(client, request.submission_id)
     assert view.stage is S.GOVERNMENT_REVIEW and view.revision_loops == 2
     await approve_through(client, request, [S.GOVERNMENT_REVIEW, *PATH_2025[5:]])
     final = await handle.result()
@@ -118,8 +120,7 @@ async def test_withdrawal_by_the_submitter(time_skipping_env, ts_worker, pool):
     await approve_through(client, request, PATH_2025[:6])
     withdraw = decision(request, S.EXAMINATION, Outcome.WITHDRAW).model_copy(
         update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
-    view = await drafts.decide(client, request.submission_id, withdraw)
-    assert view.stage is S.WITHDRAWN
+    assert (await drafts.decide(client, request.submission_id, withdraw)).to_stage is S.WITHDRAWN
     assert (await handle.result()).stage is S.WITHDRAWN
     rows = await audit_rows(pool, request.submission_id)
     assert (rows[-1]["outcome"], rows[-1]["to_stage"], rows[-1]["actor"]) == ("WITHDRAW", "WITHDRAWN", "LEAD_MINISTRY")
@@ -130,10 +131,10 @@ async def test_failed_vote_keeps_the_draft_until_the_assembly_decides(time_skipp
     request = start_request()
     handle = await open_draft(client, ts_worker, request)
     await approve_through(client, request, PATH_2025[:8])
-    view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
+    await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
+    view = await drafts.status(client, request.submission_id)
     assert view.stage is S.NA_SESSION and view.last_vote == FAILING_VOTE and not view.last_vote.passed
-    view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.REJECT))
-    assert view.stage is S.REJECTED
+    assert (await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.REJECT))).to_stage is S.REJECTED
     assert (await handle.result()).stage is S.REJECTED
 
 
@@ -152,16 +153,14 @@ async def test_bad_decision_is_refused_and_the_draft_stays_healthy(time_skipping
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await drafts.decide(client, request.submission_id, bad)
         cause = refused.value.cause
-        assert isinstance(cause, ApplicationError) and cause.type == "DecisionRefused"
-        assert cause.details[0] == {"field": field, "rule": rule}
+        assert isinstance(cause, ApplicationError) and cause.non_retryable and refusal_of(refused.value) == (field, rule)
         assert str(cause.message).startswith(f"{field}: ")
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await client.get_workflow_handle(handle.id).execute_update("decide", None)
-    assert refused.value.cause.details[0] == {"field": "input", "rule": "message_required"}
+    assert refusal_of(refused.value) == ("input", "message_required")
 
-    view = await drafts.decide(client, request.submission_id, decision(request, S.LEGISLATIVE_PROGRAMME))
-    assert view.stage is S.DRAFTING
+    assert (await drafts.decide(client, request.submission_id, decision(request, S.LEGISLATIVE_PROGRAMME))).to_stage is S.DRAFTING
     events = [e async for e in handle.fetch_history_events()]
     assert not [e for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
     # Refused in the validator, the bad decisions never entered the history or the audit trail.
@@ -211,14 +210,13 @@ async def test_a_merged_ministry_takes_over_the_draft(time_skipping_env, ts_work
     await approve_through(client, request, PATH_2025[:2])
     remap = AgencyRemap(old_code=request.lead_ministry, new_code="BKHCN", changed_by="VPCP operator",
                         reason="Nghị định hợp nhất bộ (2025)")
-    view = await handle.execute_update(DraftLawWorkflow.remap_agency, remap)
-    assert view.lead_ministry == "BKHCN"
+    await handle.execute_update(DraftLawWorkflow.remap_agency, remap)
+    assert (await drafts.status(client, request.submission_id)).lead_ministry == "BKHCN"
     old_ministry = decision(request, S.DRAFTING)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await drafts.decide(client, request.submission_id, old_ministry)
-    assert refused.value.cause.details[0] == {"field": "agency_code", "rule": "lead_ministry_only"}
-    view = await drafts.decide(client, request.submission_id, old_ministry.model_copy(update={"agency_code": "BKHCN"}))
-    assert view.stage is S.APPRAISAL
+    assert refusal_of(refused.value) == ("agency_code", "lead_ministry_only")
+    assert (await drafts.decide(client, request.submission_id, old_ministry.model_copy(update={"agency_code": "BKHCN"}))).to_stage is S.APPRAISAL
     with pytest.raises(WorkflowUpdateFailedError):
         await handle.execute_update(DraftLawWorkflow.remap_agency, remap)  # no longer led by the old code
     remapped = await eventually(
@@ -228,18 +226,19 @@ async def test_a_merged_ministry_takes_over_the_draft(time_skipping_env, ts_work
     assert remapped["label"] == f"lead ministry {request.lead_ministry} is now BKHCN"
 
 
-async def test_each_filing_that_changes_a_document_is_a_new_version(time_skipping_env, ts_worker):
+async def test_each_filing_that_changes_a_document_is_a_new_version(time_skipping_env, ts_worker, pool):
     client = time_skipping_env.client
     request = start_request()
     await open_draft(client, ts_worker, request)
     await approve_through(client, request, PATH_2025[:3])  # three approvals, each attaching new documents
     back = await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
-    assert back.stage is S.DRAFTING
+    assert back.to_stage is S.DRAFTING
     same = decision(request, S.DRAFTING)  # the same documents again: no new version
     redraft = same.model_copy(update={"documents": tuple(d if d.kind is not DocumentKind.DRAFT_TEXT else document(DocumentKind.DRAFT_TEXT, "v2")
                                                           for d in same.documents)})
     await drafts.decide(client, request.submission_id, redraft)
-    versions = (await drafts.versions(client, request.submission_id)).versions
+    assert [v.number for v in (await drafts.versions(client, request.submission_id)).versions] == [2, 3, 4]  # the latest the draft keeps
+    versions = (await eventually(lambda: audit.versions(pool, request.submission_id), lambda v: len(v.versions) == 4)).versions
     assert [v.number for v in versions] == [1, 2, 3, 4]
     texts = [next(d.sha256 for d in v.documents if d.kind is DocumentKind.DRAFT_TEXT) for v in versions[2:]]
     assert texts == [document(DocumentKind.DRAFT_TEXT).sha256, document(DocumentKind.DRAFT_TEXT, "v2").sha256]
@@ -259,11 +258,10 @@ async def test_a_failed_vote_carried_over_to_the_next_session(time_skipping_env,
     same_session = carry.model_copy(update={"carry_to": request.target_session})
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await drafts.decide(client, request.submission_id, same_session)
-    assert refused.value.cause.details[0] == {"field": "carry_to", "rule": "later_session"}
-    view = await drafts.decide(client, request.submission_id, carry)
-    assert view.stage is S.NA_SESSION and view.target_session.code == "16-3"
-    view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE))
-    assert view.stage is S.PROMULGATION
+    assert refusal_of(refused.value) == ("carry_to", "later_session")
+    carried = await drafts.decide(client, request.submission_id, carry)
+    assert carried.to_stage is S.NA_SESSION and carried.target_session == "16-3"
+    assert (await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE))).to_stage is S.PROMULGATION
     await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION))
     await drafts.decide(client, request.submission_id, decision(request, S.PUBLICATION))
     assert (await handle.result()).stage is S.PROMULGATED

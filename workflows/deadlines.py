@@ -90,7 +90,7 @@ def stage_deadline(
         day = shift_days(meeting_on, -limit.days, limit.counting, workdays)
     else:
         day = shift_days(local_day(entered_at), limit.days, limit.counting, workdays)
-    return off_rest_day(day, limit.rest_day, workdays) if rest_days else day
+    return off_rest_day(day, limit.on_rest_day, workdays) if rest_days else day
 
 
 def passes_at(deadline: date) -> datetime:

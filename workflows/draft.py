@@ -249,6 +249,7 @@ def perform(op: Operation[M], state: DraftState, message: M, now: datetime, requ
     receipt = Receipt(
         submission_id=s.submission_id, request_id=request_id, first_seq=recorded[0].seq if recorded else None,
         events=len(recorded), stage=state.stage, to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code,
+        classified=s.classified,
     )
     if request_id is not None:
         s.seen = (*s.seen, SeenRequest(request_id=request_id, digest=digest(message), receipt=receipt))[-REMEMBERED_REQUESTS:]
@@ -503,7 +504,7 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
                           official=request.official,
                           label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
     receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq, events=1, stage=s.stage,
-                      to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code)
+                      to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
     s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
     return Applied(s, change.effects, receipt)
 

@@ -28,7 +28,7 @@ def limits(state: DraftState, stage: Stage | None = None) -> tuple[TimeLimit, ..
     found = tuple(limit for limit in (rule.time_limit, rule.meeting_cutoff) if limit is not None)
     if state.generation < 2:
         return found
-    return tuple(limit for limit in found if limit.applies_to(state.request.law_kind))
+    return tuple(limit for limit in found if limit.applies_to(state.request.law_kind, state.procedure))
 
 
 def meeting_before(state: DraftState, session: TargetSession) -> StandingCommitteeMeeting | None:

@@ -1,0 +1,167 @@
+"""The validators' rules against a draft's state, without a server: each refusal names its field, rule and kind."""
+
+from datetime import date, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
+from schemas.messages import Decision, DossierFiling, PostponementRequest, StartRequest
+from schemas.refusal import RefusalKind, Refused
+from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, core_state, decision, document, start_request
+from workflows import rules
+from workflows.deadlines import local_day
+
+REQUEST = start_request()
+
+
+def refusal(state, d) -> Refused:
+    with pytest.raises(Refused) as caught:
+        rules.check_decision(state, d, NOW)
+    return caught.value
+
+
+def at(where: Stage, **changes):
+    return core_state(REQUEST, at=where).model_copy(update=changes)
+
+
+def test_a_valid_approval_passes():
+    rules.check_decision(at(Stage.APPRAISAL), decision(REQUEST, Stage.APPRAISAL), NOW)
+
+
+def test_a_decision_for_a_stage_the_draft_has_left_is_stale():
+    r = refusal(at(Stage.APPRAISAL), decision(REQUEST, Stage.DRAFTING))
+    assert (r.field, r.rule, r.kind) == ("stage", "current_stage_only", RefusalKind.STALE)
+    assert "at APPRAISAL, not DRAFTING" in str(r)
+
+
+def test_closed_draft_takes_no_decision():
+    r = refusal(at(Stage.PROMULGATION, stage=Stage.PROMULGATED), decision(REQUEST, Stage.PROMULGATION))
+    assert (r.field, r.rule, r.kind) == ("stage", "draft_closed", RefusalKind.CLOSED)
+
+
+def test_wrong_agency_for_the_stage():
+    r = refusal(at(Stage.APPRAISAL), decision(REQUEST, Stage.APPRAISAL).model_copy(update={"actor": Actor.VPCP}))
+    assert (r.field, r.rule, r.kind) == ("actor", "stage_authority", RefusalKind.FORBIDDEN)
+    assert "only MOJ" in str(r)
+
+
+def test_wrong_role_for_the_stage():
+    r = refusal(at(Stage.PROMULGATION), decision(REQUEST, Stage.PROMULGATION).model_copy(update={"role": Role.NA_CHAIR}))
+    assert (r.field, r.rule) == ("role", "stage_authority")
+
+
+def test_another_ministry_cannot_act_as_lead_ministry():
+    r = refusal(at(Stage.DRAFTING), decision(REQUEST, Stage.DRAFTING).model_copy(update={"agency_code": "BTC"}))
+    assert (r.field, r.rule) == ("agency_code", "lead_ministry_only")
+
+
+def test_missing_required_document_is_named():
+    d = decision(REQUEST, Stage.DRAFTING)
+    d = d.model_copy(update={"documents": tuple(x for x in d.documents if x.kind is not DocumentKind.DRAFT_TEXT)})
+    r = refusal(at(Stage.DRAFTING), d)
+    assert (r.field, r.rule, r.kind) == ("documents", "required_documents", RefusalKind.INVALID)
+    assert "DRAFT_TEXT" in str(r)
+
+
+def test_documents_already_in_the_dossier_count():
+    d = decision(REQUEST, Stage.APPRAISAL).model_copy(update={"documents": ()})
+    rules.check_decision(at(Stage.APPRAISAL, dossier=(document(DocumentKind.APPRAISAL_REPORT),)), d, NOW)
+
+
+def test_outcome_not_allowed_here():
+    r = refusal(at(Stage.NA_SESSION), decision(REQUEST, Stage.NA_SESSION, Outcome.APPROVE))
+    assert (r.field, r.rule) == ("outcome", "outcome_allowed")
+    assert "VOTE" in str(r)
+
+
+def test_return_to_a_stage_the_rulebook_does_not_name():
+    r = refusal(at(Stage.APPRAISAL), decision(REQUEST, Stage.APPRAISAL, Outcome.RETURN_FOR_REVISION, return_to=Stage.POLICY_PROPOSAL))
+    assert (r.field, r.rule) == ("return_to", "return_target")
+
+
+def test_default_return_target_is_the_rulebooks_first():
+    state = at(Stage.GOVERNMENT_DECISION)
+    assert rules.return_target(state, decision(REQUEST, Stage.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION)) is Stage.DRAFTING
+
+
+def test_withdrawal_by_the_lead_ministrys_minister_at_any_stage_not_final():
+    d = decision(REQUEST, Stage.EXAMINATION, Outcome.WITHDRAW)
+    r = refusal(at(Stage.EXAMINATION), d)
+    assert (r.field, r.rule) == ("actor", "withdrawal_authority")
+    by_minister = d.model_copy(update={"actor": Actor.LEAD_MINISTRY, "agency_code": REQUEST.lead_ministry, "role": Role.MINISTER})
+    rules.check_decision(at(Stage.EXAMINATION), by_minister, NOW)
+    rules.check_decision(at(Stage.APPRAISAL), by_minister.model_copy(update={"stage": Stage.APPRAISAL}), NOW)
+
+
+def test_vote_requires_counts_and_reasons_required_for_rejection():
+    with pytest.raises(ValidationError, match="vote_required"):
+        Decision.model_validate({**decision(REQUEST, Stage.NA_SESSION, Outcome.REJECT).model_dump(), "outcome": "VOTE", "reasons": ""})
+    with pytest.raises(ValidationError, match="reasons_required"):
+        Decision.model_validate({**decision(REQUEST, Stage.NA_SESSION, Outcome.REJECT).model_dump(), "reasons": ""})
+    with pytest.raises(ValidationError, match="not_blank"):
+        Decision.model_validate({**decision(REQUEST, Stage.NA_SESSION, Outcome.REJECT).model_dump(), "reasons": " "})
+
+
+def test_vote_passes_only_with_more_than_half_of_all_deputies():
+    assert PASSING_VOTE.passed and not FAILING_VOTE.passed
+    rules.check_decision(at(Stage.NA_SESSION), decision(REQUEST, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE), NOW)
+
+
+def test_filing_by_the_lead_ministry_only():
+    state = at(Stage.GOVERNMENT_REVIEW)
+    filing = DossierFiling(stage=Stage.GOVERNMENT_REVIEW, actor=Actor.LEAD_MINISTRY, agency_code=REQUEST.lead_ministry,
+                           role=Role.MINISTER, official="x", documents=(document(DocumentKind.APPRAISAL_ACCEPTANCE_REPORT),))
+    rules.check_filing(state, filing, NOW)
+    with pytest.raises(Refused, match="agency_code"):
+        rules.check_filing(state, filing.model_copy(update={"agency_code": "BTC"}), NOW)
+
+
+def test_pending_decision_lists_who_and_what_is_missing():
+    state = at(Stage.GOVERNMENT_REVIEW, dossier=(document(DocumentKind.REVIEW_REPORT),))
+    pending = rules.pending_decision(state)
+    assert pending.deciders[0].actor is Actor.VPCP
+    assert pending.missing_documents == (DocumentKind.APPRAISAL_ACCEPTANCE_REPORT,)
+    assert rules.pending_decision(state.model_copy(update={"stage": Stage.WITHDRAWN})) is None
+
+
+def test_start_request_rules():
+    raw = start_request().model_dump(mode="json")
+    with pytest.raises(ValidationError, match="amended_law"):
+        StartRequest.model_validate({**raw, "law_kind": "AMENDING_LAW"})
+    with pytest.raises(ValidationError, match="submission_id"):
+        StartRequest.model_validate({**raw, "submission_id": "bad id with spaces"})
+    decomposed = "Luật Đất đai".replace("ậ", "a\u0323\u0302")
+    assert StartRequest.model_validate({**raw, "title": decomposed}).title == "Luật Đất đai"
+
+
+def test_a_statutory_deadline_cannot_be_postponed():
+    state = at(Stage.PROMULGATION)
+    asked = PostponementRequest(stage=Stage.PROMULGATION, actor=Actor.PRESIDENT, agency_code="CTN", role=Role.STATE_PRESIDENT,
+                                official="x", new_deadline=state.deadline + timedelta(days=10), reason="need more time")
+    with pytest.raises(Refused) as refused:
+        rules.check_postponement_request(state, asked, NOW)
+    assert (refused.value.field, refused.value.rule) == ("stage", "postponable_deadline")
+
+
+def test_a_postponement_to_a_day_already_past_is_refused():
+    state = at(Stage.APPRAISAL, deadline=local_day(NOW) - timedelta(days=10))
+    asked = PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER, official="x",
+                                new_deadline=local_day(NOW) - timedelta(days=1), reason="need more time")
+    with pytest.raises(Refused) as refused:
+        rules.check_postponement_request(state, asked, NOW)
+    assert (refused.value.field, refused.value.rule, refused.value.kind) == ("new_deadline", "not_in_past", RefusalKind.INVALID)
+
+
+@pytest.mark.parametrize("offset,rule", [(1, "not_in_future"), (-40, "not_before_stage")])
+def test_an_event_entered_afterwards_happened_at_this_stage(offset, rule):
+    state = at(Stage.APPRAISAL)
+    d = decision(REQUEST, Stage.APPRAISAL).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=offset)})
+    r = refusal(state, d)
+    assert (r.field, r.rule, r.kind) == ("occurred_on", rule, RefusalKind.INVALID)
+    rules.check_decision(state, d.model_copy(update={"occurred_on": local_day(NOW)}), NOW)
+
+
+def test_dates_outside_the_calendars_reach_are_refused_with_their_rule():
+    with pytest.raises(ValidationError, match="date_in_range"):
+        Decision.model_validate({**decision(REQUEST, Stage.APPRAISAL).model_dump(), "occurred_on": date(1999, 12, 31)})
