@@ -49,6 +49,7 @@ def start_request(
     classified: bool = False,
     prefix: str = "T",
     law_kind: LawKind = LawKind.NEW_LAW,
+    target: TargetSession | None = None,
 ) -> StartRequest:
     return StartRequest(
         submission_id=f"{prefix}-{version.value}-{uuid.uuid4().hex[:10]}",
@@ -56,7 +57,7 @@ def start_request(
         law_kind=law_kind,
         lead_ministry=ministry,
         process_version=version,
-        target_session=TargetSession(legislature=16, session=2, opens_on=opens_on),
+        target_session=target or TargetSession(legislature=16, session=2, opens_on=opens_on),
         session_procedure=procedure,
         classified=classified,
     )
