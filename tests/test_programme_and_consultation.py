@@ -23,10 +23,11 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.calendar import TargetSession
+from schemas.calendar import SessionCalendar, TargetSession
 from schemas.messages import VoteCount
-from tests.drafts import PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
+from tests.drafts import PASSING_VOTE, refusal_of, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
+from tests.test_calendar import cutoff
 from tests.test_workflow_paths import approve_through, open_draft
 from workflows import client as drafts
 from workflows.deadlines import passes_at
@@ -38,7 +39,14 @@ K = ProgrammeChangeKind
 async def refused(call) -> dict:
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await call
-    return failure.value.cause.details[0]
+    field, rule = refusal_of(failure.value)
+    return {"field": field, "rule": rule}
+
+
+async def status_after(client, call):
+    """Send a message, then read where the draft stands."""
+    receipt = await call
+    return await drafts.status(client, receipt.submission_id)
 
 
 def later_session(request, sessions_later: int = 1) -> TargetSession:
@@ -56,7 +64,7 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
 
         assert (await refused(drafts.open_consultation(client, sid, consultation(request, "r1", window_days=10)))) == {
             "field": "window_days", "rule": "statutory_minimum"}
-        view = await drafts.open_consultation(client, sid, consultation(request, "r1"))
+        view = await status_after(client, drafts.open_consultation(client, sid, consultation(request, "r1")))
         assert [r.round_id for r in view.open_consultations] == ["r1"]
         assert (await refused(drafts.open_consultation(client, sid, consultation(request, "r1"))))["rule"] == "unique_round"
 
@@ -90,7 +98,7 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
     assert "1 comments accepted, 1 explained" in compiled.label
     silent = next(e for e in history.entries if e.event is EventKind.CONSULTEE_SILENT)
     assert silent.agency_code == "BCA"
-    view = await drafts.decide(client, sid, decision(request, S.DRAFTING))
+    view = await status_after(client, drafts.decide(client, sid, decision(request, S.DRAFTING)))
     assert view.stage is S.APPRAISAL
 
 
@@ -116,18 +124,18 @@ async def test_programme_changes_defer_shorten_add_and_withdraw(time_skipping_en
         sid = shortened.submission_id
         by_a_ministry = programme_change(K.SHORTENED).model_copy(update={"actor": "GOVERNMENT", "agency_code": "CP", "role": "PRIME_MINISTER"})
         assert (await refused(drafts.change_programme(client, sid, by_a_ministry)))["rule"] == "programme_authority"
-        view = await drafts.change_programme(client, sid, programme_change(K.SHORTENED))
+        view = await status_after(client, drafts.change_programme(client, sid, programme_change(K.SHORTENED)))
         # Art. 51 skips the policy proposal: the draft goes straight to the programme.
         assert view.stage is S.LEGISLATIVE_PROGRAMME and view.track is ProgrammeTrack.SHORTENED
         assert (await refused(drafts.change_programme(client, sid, programme_change(K.SHORTENED))))["rule"] == "track_changes"
 
-        view = await drafts.change_programme(client, sid, programme_change(K.ADD))
+        view = await status_after(client, drafts.change_programme(client, sid, programme_change(K.ADD)))
         assert view.stage is S.DRAFTING
-        deferred = await drafts.change_programme(client, sid, programme_change(K.DEFER, to_session=later_session(shortened)))
+        deferred = await status_after(client, drafts.change_programme(client, sid, programme_change(K.DEFER, to_session=later_session(shortened))))
         assert deferred.target_session.code == "16-3" and deferred.stage is S.DRAFTING
         backwards = programme_change(K.DEFER, to_session=shortened.target_session)
         assert (await refused(drafts.change_programme(client, sid, backwards)))["rule"] == "later_session"
-        withdrawn = await drafts.change_programme(client, sid, programme_change(K.WITHDRAW))
+        withdrawn = await status_after(client, drafts.change_programme(client, sid, programme_change(K.WITHDRAW)))
         assert withdrawn.stage is S.WITHDRAWN
 
         history = await drafts.history(client, sid)
@@ -146,7 +154,7 @@ async def test_a_special_track_skips_the_standing_committee(time_skipping_env, t
     request = start_request()
     with time_skipping_env.with_time_skipping_disabled():
         await open_draft(client, ts_worker, request)
-        view = await drafts.change_programme(client, request.submission_id, programme_change(K.SPECIAL))
+        view = await status_after(client, drafts.change_programme(client, request.submission_id, programme_change(K.SPECIAL)))
         assert view.stage is S.LEGISLATIVE_PROGRAMME
         view = await approve_through(client, request, [S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
                                                        S.GOVERNMENT_DECISION, S.EXAMINATION])
@@ -163,10 +171,10 @@ async def test_a_one_session_draft_split_over_two_and_a_two_session_draft_accele
         await approve_through(client, split, before_assembly)
         no_session = programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.TWO_SESSIONS)
         assert (await refused(drafts.change_programme(client, split.submission_id, no_session)))["rule"] == "next_session_named"
-        view = await drafts.change_programme(client, split.submission_id, no_session.model_copy(update={"to_session": later_session(split)}))
+        view = await status_after(client, drafts.change_programme(client, split.submission_id, no_session.model_copy(update={"to_session": later_session(split)})))
         # The session debated it; the vote waits for the next one, after the revision between sessions.
         assert view.stage is S.INTER_SESSION_REVISION and view.target_session.code == "16-3"
-        assert view.stage_deadline == later_session(split).opens_on - timedelta(days=45)
+        assert view.stage_deadline == cutoff(later_session(split).opens_on, 45)
         view = await approve_through(client, split, [S.INTER_SESSION_REVISION, S.NA_SESSION])
         assert view.stage is S.PROMULGATION
 
@@ -176,8 +184,8 @@ async def test_a_one_session_draft_split_over_two_and_a_two_session_draft_accele
         assert (await drafts.status(client, accelerated.submission_id)).stage is S.NA_FIRST_SESSION
         three = programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.THREE_SESSIONS)
         assert (await refused(drafts.change_programme(client, accelerated.submission_id, three)))["rule"] == "procedure_known"
-        view = await drafts.change_programme(client, accelerated.submission_id,
-                                             programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION))
+        view = await status_after(client, drafts.change_programme(client, accelerated.submission_id,
+                                             programme_change(K.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION)))
         assert view.stage is S.NA_SESSION
 
 
@@ -205,7 +213,7 @@ async def test_an_ordinance_the_president_sends_back_once_within_ten_days(time_s
         # Adopted by the Standing Committee: no session of the Assembly.
         assert view.stage is S.PROMULGATION
         reconsider = decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
-        view = await drafts.decide(client, request.submission_id, reconsider)
+        view = await status_after(client, drafts.decide(client, request.submission_id, reconsider))
         assert view.stage is S.STANDING_COMMITTEE_OPINION
         await approve_through(client, request, [S.STANDING_COMMITTEE_OPINION])
     await env.fast_forward(handle, timedelta(days=11))
@@ -232,7 +240,7 @@ async def test_partial_passage_then_publication_within_three_days(time_skipping_
         handle = await open_draft(client, ts_worker, request)
         await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
                                                 S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
-        view = await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))
+        view = await status_after(client, drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part)))
         assert view.stage is S.PROMULGATION and view.last_vote.parts_not_passed == ("Điều 12", "Điều 15")
         view = await approve_through(client, request, [S.PROMULGATION])
         assert view.stage is S.PUBLICATION
@@ -259,8 +267,8 @@ async def test_a_draft_brought_to_an_extraordinary_session_keeps_its_place_past_
         not_extraordinary = soon.model_copy(update={"extraordinary": False})
         early = programme_change(K.DEFER, to_session=not_extraordinary)
         assert (await refused(drafts.change_programme(client, request.submission_id, early)))["rule"] == "later_session"
-        view = await drafts.change_programme(client, request.submission_id, programme_change(K.DEFER, to_session=soon))
-        assert view.target_session == soon and view.stage_deadline == soon.opens_on - timedelta(days=45)
+        view = await status_after(client, drafts.change_programme(client, request.submission_id, programme_change(K.DEFER, to_session=soon)))
+        assert view.target_session == soon and view.stage_deadline == cutoff(soon.opens_on, 45)
     await env.fast_forward(handle, timedelta(days=2))
     view = await drafts.status(client, request.submission_id)
     assert view.overdue and view.target_session == soon and view.stage is S.GOVERNMENT_DECISION
@@ -280,8 +288,12 @@ async def test_delegations_comment_between_sessions_until_twenty_days_before_the
         delegations = consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS)
         fixed = delegations.model_copy(update={"window_days": 40})
         assert (await refused(drafts.open_consultation(client, request.submission_id, fixed)))["rule"] == "window_fixed_by_session"
-        view = await drafts.open_consultation(client, request.submission_id, delegations)
-        assert view.stage is S.INTER_SESSION_REVISION
+        # Debated at its first session, the draft waits for the next to be announced before the delegations' round.
+        assert (await refused(drafts.open_consultation(client, request.submission_id, delegations)))["rule"] == "next_session_announced"
+        following = later_session(request)
+        await drafts.tell_calendar(client, request.submission_id, SessionCalendar(sessions=(request.target_session, following), changed_by="op"))
+        view = await status_after(client, drafts.open_consultation(client, request.submission_id, delegations))
+        assert view.stage is S.INTER_SESSION_REVISION and view.target_session == following
     shown = await drafts.consultation(client, request.submission_id, "dbqh")
-    assert shown.closes_at == passes_at(request.target_session.opens_on - timedelta(days=20))
+    assert shown.closes_at == passes_at(cutoff(following.opens_on, 20))
     assert shown.awaiting == ("DBQH_HN", "DBQH_HCM")

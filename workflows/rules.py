@@ -40,7 +40,7 @@ from schemas.rulebook import Decider
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
-from workflows.sessions import last_day_of, round_closes_at
+from workflows.sessions import awaiting_session, last_day_of, round_closes_at
 from workflows.stage_graph import is_earlier, stage_path
 
 INVALID, FORBIDDEN, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.STALE, RefusalKind.CLOSED
@@ -243,6 +243,9 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
     if request.window_days is not None and request.window_days < window.days:
         raise Refused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})", INVALID)
     check_authority(state, state.rulebook.filing, request, "open a consultation round", "consultation_authority")
+    if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and awaiting_session(state):
+        raise Refused("kind", "next_session_announced", f"a {request.kind.value} round closes {window.days} days before the next session; "
+                      f"no session after {state.target.code} is announced yet")
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and (closes_at := round_closes_at(state, window, 0, now)) <= now:
         raise Refused("kind", "window_passed", f"comments were due {window.days} days before session {state.target.code} ({last_day_of(closes_at)})")
 

@@ -107,13 +107,15 @@ def after_debate(state: DraftState, left: Stage, entered: Stage) -> bool:
 def round_closes_at(state: DraftState, window: ConsultationWindow, days: int, now: datetime) -> datetime:
     """When a round stops taking opinions: after its window, or the set number of days before the target session."""
     counted_on = workdays(state)
-    if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION:
+    backward = window.anchor is DeadlineAnchor.BEFORE_NA_SESSION
+    if backward:
         last_day = shift_days(state.target.opens_on, -window.days, window.counting, counted_on)
     else:
         last_day = shift_days(local_day(now), days, window.counting, counted_on)
-        if state.generation >= 2:
-            # A consultee's window ends like any statutory period: on a rest day, at the close of the next working day.
-            last_day = off_rest_day(last_day, RestDay.NEXT_WORKING_DAY, counted_on)
+    if state.generation >= 2:
+        # A window ends like any statutory period: on a rest day, at the close of the next working day; one that
+        # closes N days before a session, on the working day before (never fewer than N days).
+        last_day = off_rest_day(last_day, RestDay.PREVIOUS_WORKING_DAY if backward else RestDay.NEXT_WORKING_DAY, counted_on)
     return passes_at(last_day)
 
 
