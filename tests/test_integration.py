@@ -59,7 +59,7 @@ async def test_audit_trail_and_registry_follow_the_draft(dev_env, dev_worker, po
     await drafts.start_submission(client, request, task_queue=dev_worker)
     for stage in (S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING):
         view = await drafts.decide(client, request.submission_id, decision(request, stage))
-    assert view.stage is S.APPRAISAL and view.stage_deadline is not None
+    assert view.to_stage is S.APPRAISAL and view.stage_deadline is not None
 
     rows = await _wait_rows(pool, request.submission_id, 4)
     assert [(r["event"], r["stage"], r["to_stage"]) for r in rows] == [
