@@ -214,7 +214,8 @@ def end_with_this_process() -> Callable[[], None] | None:
     """A `preexec_fn` asking Linux to send the child SIGTERM when this process dies, kill -9 included.
 
     Linux sends it when the *thread* that started the child ends: start children from the main thread (the event
-    loop's). Elsewhere (not Linux) there is none; a server left running is stopped by the next `legis dev`."""
+    loop's). The function is looked up before the fork; the child only calls it (no import, no lock). Elsewhere
+    (not Linux) there is none; a server left running is stopped by the next `legis dev`."""
     if not sys.platform.startswith("linux"):
         return None
     prctl = ctypes.CDLL(None, use_errno=True).prctl
