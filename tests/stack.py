@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -31,14 +32,66 @@ async def start_stack(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, 
     return process, seen
 
 
-async def stop_stack(process: asyncio.subprocess.Process) -> None:
-    children = psutil.Process(process.pid).children(recursive=True)
+async def stop_stack(process: asyncio.subprocess.Process, env: dict[str, str] | None = None) -> None:
+    """Ctrl-C, and nothing of the stack is left: its children, and the PostgreSQL of its data folder when `env` is given."""
+    ours = stack_processes(process, Path(env["LEGIS_DATA_DIR"]) if env else None)
     process.send_signal(signal.SIGINT)
     async with asyncio.timeout(60):
         await process.communicate()
     assert process.returncode == 0
-    await asyncio.sleep(1)
-    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE], "Ctrl-C left processes behind"
+    left = await still_running(ours, within=5)
+    assert not left, f"Ctrl-C left processes behind: {describe(left)}"
+
+
+def running(process: psutil.Process) -> bool:
+    """Alive and not a zombie (where the first process of a container reaps no orphans, the dead stay zombies)."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def postgres_of(data_dir: Path) -> list[psutil.Process]:
+    """The PostgreSQL processes working in this data folder's embedded database (PostgreSQL runs in its data directory)."""
+    pgdata = (data_dir / "postgres").resolve()
+    found = []
+    for candidate in psutil.process_iter(["name"]):
+        try:
+            if candidate.info["name"] == "postgres" and Path(candidate.cwd()).resolve() == pgdata and running(candidate):
+                found.append(candidate)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def stack_processes(process: asyncio.subprocess.Process, data_dir: Path | None) -> list[psutil.Process]:
+    """What a `legis dev` runs: its descendants, and the PostgreSQL daemon that pg_ctl started for its data folder."""
+    children = psutil.Process(process.pid).children(recursive=True)
+    return [*children, *(postgres_of(data_dir) if data_dir else [])]
+
+
+async def still_running(processes: list[psutil.Process], *, within: float) -> list[psutil.Process]:
+    """Those of `processes` still running after up to `within` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while (left := [p for p in processes if running(p)]) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.2)
+    return left
+
+
+def describe(processes: list[psutil.Process]) -> str:
+    named = []
+    for p in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            named.append(f"{p.pid} {' '.join(p.cmdline())[:80] or p.name()}")
+    return "; ".join(named)
+
+
+def kill_left(processes: list[psutil.Process]) -> None:
+    """SIGKILL, by PID, whichever of these processes (that a test started) still runs."""
+    for p in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if running(p):
+                p.kill()
 
 
 async def legis(env, *args: str) -> tuple[int, str]:

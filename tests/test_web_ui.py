@@ -117,4 +117,4 @@ async def test_operator_finds_and_reads_drafts_in_the_web_ui(tmp_path):
             assert re.search(r"Pending decision:?\s*APPROVE by LEAD_MINISTRY", shown), shown
             await browser.close()
     finally:
-        await stop_stack(process)
+        await stop_stack(process, env)

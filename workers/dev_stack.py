@@ -1,18 +1,36 @@
-"""`legis dev`: a Temporal dev server, an embedded PostgreSQL and a worker, all on this machine."""
+"""`legis dev`: a Temporal dev server, an embedded PostgreSQL and a worker, all on this machine.
+
+It recovers from its own crash. While it runs it holds a lock on its data folder (`legis-dev.lock`), so
+whatever a later `legis dev` finds running from that folder was left by one that died:
+
+- the Temporal dev server is a child that Linux sends SIGTERM when `legis dev` dies (the parent-death signal,
+  kill -9 included); its PID is kept in `temporal.pid`, and a server left running all the same (another
+  system, a server that would not stop) is stopped before the new one starts;
+- PostgreSQL is a daemon that pgserver starts with `pg_ctl`, watched by a guardian process
+  (`workers.dev_guardian`) that stops it when `legis dev` dies; one left running all the same is adopted,
+  and a stale `postmaster.pid` (a dead PID, or one since reused by another program) is set aside.
+
+A port taken by anything else is still refused with a clear error.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import fcntl
+import json
+import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import psutil
 import structlog
 from temporalio.client import Client
 from temporalio.runtime import Runtime
@@ -20,6 +38,9 @@ from temporalio.runtime import Runtime
 from activities.database import create_pool, migrate
 from workers.settings import Settings, metrics_runtime, temporal_client
 from api.app import create_app
+from workers.dev_guardian import (
+    PID_FILE, alive, live_handles, pgserver_lock, postgres_processes, postmaster_of, recorded_pid, stop_process, wait_gone,
+)
 from workers.health import serving
 from workers.worker import configured_worker, operations
 from workflows import search_attributes as sa
@@ -51,7 +72,8 @@ def dev_server_command(settings: Settings) -> list[str]:
         "--namespace",
         settings.namespace,
         "--db-filename",
-        str(settings.data_dir / "temporal.db"),
+        # Absolute: the command line is what tells a server of this data folder from any other process.
+        str((settings.data_dir / "temporal.db").resolve()),
         "--log-level",
         "warn",
         *sa.dev_server_flags(),
@@ -73,17 +95,98 @@ async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, se
 
 
 @contextlib.contextmanager
-def embedded_postgres(data_dir: Path):
+def embedded_postgres(data_dir: Path, *, owner: bool = False):
+    """The data folder's PostgreSQL, started by pgserver or shared with the `legis` command that started it.
+
+    `owner` is `legis dev`, which holds the data folder's lock: a server it finds running was left by an earlier
+    `legis dev` (or started by another `legis` command) and is adopted, with a log line saying so."""
     with warnings.catch_warnings():
         # pgserver only keeps a lock file in the runtime dir; the fallback to /tmp is harmless.
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
         import pgserver
 
-    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+    pgdata = data_dir / "postgres"
+    settle_postgres(pgdata, owner=owner)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+
+
+def settle_postgres(pgdata: Path, *, owner: bool = False) -> None:
+    """Before pgserver looks at the data folder, clear what a crash may have left there.
+
+    pgserver takes any live process that `postmaster.pid` names for the server (and then fails to connect to it),
+    and stops the server at exit only when no other process is on its handle list, dead ones included."""
+    if not (pgdata / "PG_VERSION").exists():
+        return
+    with pgserver_lock():
+        live_handles(pgdata)  # dead processes off pgserver's handle list, so that the last live one stops the server
+        pid = recorded_pid(pgdata)
+        if pid is None:
+            return
+        running = postmaster_of(pgdata)
+        if running is not None:
+            if owner:
+                log.info("adopting the PostgreSQL server already running in the data folder", pid=running.pid, data_dir=str(pgdata))
+            return
+        # postmaster.pid names a process that is gone or is not PostgreSQL (its PID since reused).
+        # Backends whose server was killed end by themselves in a moment; while any is alive the file stays,
+        # and PostgreSQL's own interlock (its shared memory still in use) refuses to start beside them.
+        orphans = postgres_processes(pgdata)
+        for orphan in orphans:
+            wait_gone(orphan, 5)
+        if any(alive(orphan) for orphan in orphans):
+            return
+        (pgdata / PID_FILE).replace(pgdata / f"{PID_FILE}.stale")
+        log.warning(
+            "set aside a stale postmaster.pid: the PID it names is not a PostgreSQL server of this data folder",
+            pid=pid, now="not running" if not psutil.pid_exists(pid) else "another process", kept_as=f"{PID_FILE}.stale",
+        )
+
+
+@contextlib.contextmanager
+def postgres_guardian(data_dir: Path) -> Iterator[None]:
+    """The guardian process that stops the embedded PostgreSQL if `legis dev` dies without stopping it."""
+    guardian = subprocess.Popen(
+        [sys.executable, "-m", "workers.dev_guardian", str((data_dir / "postgres").resolve())],
+        stdin=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        yield
+    finally:
+        # Everything is stopped by now: the guardian has nothing to do.
+        with contextlib.suppress(BrokenPipeError):
+            guardian.stdin.write(b"exit\n")
+        with contextlib.suppress(BrokenPipeError):
+            guardian.stdin.close()
+        try:
+            guardian.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            guardian.kill()
+            guardian.wait()
+
+
+@contextlib.contextmanager
+def data_folder_lock(data_dir: Path) -> Iterator[None]:
+    """Only one `legis dev` per data folder. The kernel drops the lock when its holder dies, kill -9 included,
+    so a lock that can be taken means that whatever still runs from the folder was left behind."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "legis-dev.lock", "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip()
+            raise RuntimeError(
+                f"the data folder {data_dir} is already in use by another `legis dev`" + (f" (pid {holder})" if holder else "")
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        yield
 
 
 def refuse_taken_ports(settings: Settings) -> None:
@@ -100,14 +203,66 @@ def refuse_if_taken(host: str, port: int) -> None:
     with socket.socket() as probe:
         probe.settimeout(1)
         if probe.connect_ex((host, port)) == 0:
-            raise RuntimeError(f"{host}:{port} is already in use: is another `legis dev` running?")
+            raise RuntimeError(f"{host}:{port} is already in use by another program (another `legis dev`, on another data folder?)")
+
+
+SERVER_RECORD = "temporal.pid"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def end_with_this_process() -> Callable[[], None] | None:
+    """A `preexec_fn` asking Linux to send the child SIGTERM when this process dies, kill -9 included.
+
+    Linux sends it when the *thread* that started the child ends: start children from the main thread (the event
+    loop's). The function is looked up before the fork; the child only calls it (no import, no lock). Elsewhere
+    (not Linux) there is none; a server left running is stopped by the next `legis dev`."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent, sigterm = os.getpid(), int(signal.SIGTERM)
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, sigterm, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was asked for
+            os._exit(1)
+
+    return preexec
+
+
+def record_server(settings: Settings, process: subprocess.Popen) -> None:
+    """`temporal.pid`: the server's PID and command line, which names this data folder's database."""
+    record = {"pid": process.pid, "command": dev_server_command(settings)}
+    (settings.data_dir / SERVER_RECORD).write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
+def stop_leftover_server(settings: Settings) -> None:
+    """Stop the Temporal dev server that an earlier `legis dev` of this data folder left running.
+
+    Only a process whose command line is the recorded one counts: a PID since reused by another program has
+    another command line, and is left alone."""
+    path = settings.data_dir / SERVER_RECORD
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        process = psutil.Process(int(record["pid"]))
+        ours = alive(process) and process.cmdline() == record["command"]
+    except (FileNotFoundError, ValueError, KeyError, TypeError, psutil.NoSuchProcess, psutil.AccessDenied):
+        ours = False
+    if ours:
+        log.warning("stopping the Temporal dev server that an earlier `legis dev` of this data folder left running", pid=process.pid)
+        stop_process(process, (signal.SIGTERM,), grace=20)
+    path.unlink(missing_ok=True)
 
 
 @contextlib.asynccontextmanager
 async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "temporal.log", "ab") as server_log:
-        process = subprocess.Popen(dev_server_command(settings), stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+        # A session of its own: the terminal's Ctrl-C reaches `legis dev` only, which stops the server once.
+        process = subprocess.Popen(
+            dev_server_command(settings), stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=end_with_this_process(),
+        )
+    record_server(settings, process)
     try:
         yield await wait_for_temporal(settings, process, runtime=runtime), process
     finally:
@@ -117,37 +272,44 @@ async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        (settings.data_dir / SERVER_RECORD).unlink(missing_ok=True)
 
 
 async def run_dev_stack(settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
-    refuse_taken_ports(settings)
-    runtime = metrics_runtime(settings)
-    async with temporal_dev_server(settings, runtime) as (client, server):
-        with contextlib.ExitStack() as stack:
-            database_url = settings.database_url or stack.enter_context(embedded_postgres(settings.data_dir))
-            applied = await migrate(database_url)
-            log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
-            pool = await create_pool(database_url)
-            try:
-                worker = configured_worker(settings, client, pool)
-                async with worker, operations(settings, client, pool, worker, runtime), serving(
-                    create_app(client=client, pool=pool, task_queue=settings.task_queue), settings.http_host, settings.api_port
-                ):
-                    for line in addresses(settings):
-                        print(line, flush=True)
-                    server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
-                    stopped = asyncio.ensure_future(stop.wait())
-                    await asyncio.wait({server_exit, stopped}, return_when=asyncio.FIRST_COMPLETED)
-                    if server_exit.done():
-                        log.error("the Temporal dev server stopped", exit_code=server.returncode, log_file=str(settings.data_dir / "temporal.log"))
-                    stopped.cancel()
-                    log.info("stopping")
-            finally:
-                await pool.close()
+    with data_folder_lock(settings.data_dir):
+        stop_leftover_server(settings)
+        refuse_taken_ports(settings)
+        runtime = metrics_runtime(settings)
+        async with temporal_dev_server(settings, runtime) as (client, server):
+            with contextlib.ExitStack() as stack:
+                if settings.database_url:
+                    database_url = settings.database_url
+                else:
+                    stack.enter_context(postgres_guardian(settings.data_dir))
+                    database_url = stack.enter_context(embedded_postgres(settings.data_dir, owner=True))
+                applied = await migrate(database_url)
+                log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
+                pool = await create_pool(database_url)
+                try:
+                    worker = configured_worker(settings, client, pool)
+                    async with worker, operations(settings, client, pool, worker, runtime), serving(
+                        create_app(client=client, pool=pool, task_queue=settings.task_queue), settings.http_host, settings.api_port
+                    ):
+                        for line in addresses(settings):
+                            print(line, flush=True)
+                        server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
+                        stopped = asyncio.ensure_future(stop.wait())
+                        await asyncio.wait({server_exit, stopped}, return_when=asyncio.FIRST_COMPLETED)
+                        if server_exit.done():
+                            log.error("the Temporal dev server stopped", exit_code=server.returncode, log_file=str(settings.data_dir / "temporal.log"))
+                        stopped.cancel()
+                        log.info("stopping")
+                finally:
+                    await pool.close()
 
 
 def addresses(settings: Settings) -> list[str]:
