@@ -38,6 +38,9 @@ async def open_drafts(client: Client, task_queue: str, n: int = DRAFTS) -> list:
     requests = [make_request() for _ in range(n)]
     for request in requests:
         await drafts.start_submission(client, request, task_queue=task_queue)
+    # A draft reads its rulebook and the calendar when it starts: these are running before any fault.
+    for request in requests:
+        await drafts.status(client, request.submission_id)
     return requests
 
 

@@ -82,7 +82,7 @@ async def test_random_input_is_refused_clearly_or_accepted(dev_env, pool, fuzz_q
         except WorkflowUpdateFailedError as refused:
             cause = refused.cause
             assert isinstance(cause, ApplicationError)
-            if cause.type == "DecisionRefused":
+            if cause.type == "Refused":
                 assert cause.details[0]["field"] in FIELDS | {"input"} and cause.message.startswith(cause.details[0]["field"] + ": ")
             else:
                 assert cause.type == "ValidationError" and "for Decision" in cause.message, cause

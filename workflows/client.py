@@ -12,9 +12,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
-from schemas.enums import Stage
 from schemas.calendar import SessionCalendar
 from schemas.consultation import Compilation, ConsultationView, Opinion, OpinionReceipt
+from schemas.enums import Stage
 from schemas.messages import (
     AgencyRemap,
     ConsultationRequest,
@@ -27,15 +27,15 @@ from schemas.messages import (
     Ruling,
     StartRequest,
 )
-from schemas.state import DraftLawInput
 from schemas.rulebook import load_rulebook
+from schemas.state import DraftLawInput
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import search_attributes as sa
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
-from workflows.stage_graph import stage_path
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 from workflows.draft_views import title_memo
+from workflows.stage_graph import stage_path
 
 
 async def connect(

@@ -12,7 +12,6 @@ its state, its replies and its signal stay small whatever the consultees write.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from temporalio import workflow
@@ -74,7 +73,7 @@ class ConsultationWorkflow:
                 timeout=input.closes_at - workflow.now(),
                 timeout_summary=f"round {input.request.round_id} closes",
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         self._closed_at = workflow.now()
         self._silent = self._awaiting()

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
-from schemas.calendar import SessionCalendar, TargetSession
-from schemas.consultation import ConsultationInput, ConsultationResult
-from schemas.enums import BETWEEN_SESSIONS, DocumentKind, EscalationLevel, EventKind, Outcome, ProgrammeChangeKind, Stage
+from schemas.calendar import SessionCalendar
+from schemas.enums import BETWEEN_SESSIONS, EventKind, Outcome, ProgrammeChangeKind, Stage
 from schemas.messages import (
     AgencyRemap,
     ConsultationRequest,
     Decision,
     Disagreement,
-    DocumentRef,
     DossierFiling,
     PostponementDecision,
     PostponementRequest,
@@ -34,192 +32,17 @@ from schemas.messages import (
     Ruling,
     StartRequest,
 )
-from schemas.records import ExecutionStatus, PinnedRules
+from schemas.records import PinnedRules
 from schemas.refusal import RefusalKind, Refused
-from schemas.state import RECENT_EVENTS, RECENT_VERSIONS, REMEMBERED_REQUESTS, DraftState, RoundWatch, SeenRequest
-from schemas.views import ApprovedPostponement, DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
-from workflows import rules
-from workflows import sessions
-from workflows.deadlines import local_day, passes_at, start_of
-from workflows.follow_up import Alarm, alarms, is_late_request
+from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
+from schemas.views import ApprovedPostponement, OpenPoint, Receipt
+from workflows import rounds, rules, sessions
+from workflows.change import Applied, Change, CheckRound, Record, SetMemo, due_later
+from workflows.deadlines import local_day, start_of
+from workflows.follow_up import is_late_request
 from workflows.stage_graph import next_stage, place_on_new_path, resolve, stage_path
 
 M = TypeVar("M")
-# A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
-ROUND_GRACE = timedelta(days=1)
-ROUND_RECHECK = timedelta(days=7)
-
-
-# Effects, carried out by the workflow in order -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Record:
-    entry: HistoryEntry
-
-
-@dataclass(frozen=True)
-class UpdateVisibility:
-    """Upsert the search attributes (at least the stage) from the state the operation ends with."""
-
-
-@dataclass(frozen=True)
-class SetMemo:
-    fields: dict[str, str]
-
-
-@dataclass(frozen=True)
-class StartRound:
-    input: ConsultationInput
-    workflow_id: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class CancelRound:
-    workflow_id: str
-
-
-@dataclass(frozen=True)
-class CheckRound:
-    round_id: str
-    workflow_id: str
-
-
-@dataclass(frozen=True)
-class Log:
-    message: str
-    fields: dict[str, str]
-    warning: bool = False
-
-
-Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | CheckRound | Log
-
-
-@dataclass
-class Applied:
-    state: DraftState
-    effects: list[Effect]
-    receipt: Receipt | None = None
-
-
-class Change:
-    """One operation on a draft: a copy of its state to change, and the effects in the order they happened.
-
-    The state's collections are tuples, replaced and never changed in place, so the shallow copy
-    leaves the state the operation started from as it was.
-    """
-
-    def __init__(self, state: DraftState, now: datetime) -> None:
-        self.state = state.model_copy()
-        self.now = now
-        self.effects: list[Effect] = []
-
-    def record(self, event: EventKind, **fields) -> HistoryEntry:
-        s = self.state
-        fields.setdefault("stage", s.stage)
-        entry = HistoryEntry(seq=s.seq + 1, at=fields.pop("at", self.now), event=event, **fields)
-        s.seq = entry.seq
-        s.recent = (*s.recent, entry)[-RECENT_EVENTS:]
-        self.effects.append(Record(entry))
-        return entry
-
-    def refresh(self) -> None:
-        self.effects.append(UpdateVisibility())
-
-    def log(self, message: str, *, warning: bool = False, **fields: str) -> None:
-        self.effects.append(Log(message, {"submission_id": self.state.submission_id, **fields}, warning))
-
-    @property
-    def gen2(self) -> bool:
-        return self.state.generation >= 2
-
-    # What several operations share ------------------------------------------------------------
-
-    def enter(self, stage: Stage, since: datetime) -> None:
-        s = self.state
-        s.stage, s.stage_since, s.overdue, s.fired = stage, since, False, ()
-        s.pending_postponement, s.postponement = None, None
-        s.deadline = sessions.statutory_deadline(s)
-        self.refresh()
-
-    def file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
-        """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
-        s = self.state
-        held = {doc.kind: doc for doc in s.dossier}
-        if all((kept := held.get(doc.kind)) is not None and kept.sha256 == doc.sha256 for doc in documents):
-            return None
-        held.update({doc.kind: doc for doc in documents})
-        s.dossier = tuple(held.values())
-        s.dossier_version += 1
-        version = DossierVersion(number=s.dossier_version, seq=seq, at=self.now, documents=s.dossier)
-        s.versions = (*s.versions, version)[-RECENT_VERSIONS:]
-        return s.dossier_version
-
-    def move_deadline(self, deadline: date, *, quiet: bool = False) -> None:
-        """A deadline moved (a postponement, a calendar change): it gets its own alarms, but no warning already past
-        (with `quiet`, no alarm already past at all: they were raised for the deadline before)."""
-        s, now = self.state, self.now
-        s.deadline = deadline
-        s.overdue = passes_at(deadline) <= now
-        s.fired = ()
-        s.fired = tuple(a.key for a in due_later(s) if a.at <= now and (quiet or a.event is EventKind.WARNING))
-        self.refresh()
-
-    def recompute(self) -> None:
-        """The calendar changed under the current stage: its cut-off follows, unless an approved postponement stands."""
-        s = self.state
-        if self.gen2 and s.postponement is not None:
-            cutoff = sessions.statutory_deadline(s)
-            if sessions.calendar_anchored(s) and cutoff is not None and s.postponement.deadline > cutoff:
-                self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
-                            label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for session {s.target.code}; "
-                                  f"the Government Office resolves it with {s.postponement.approved_by.value}")
-            self.refresh()
-            return
-        deadline = sessions.statutory_deadline(s) if sessions.calendar_anchored(s) else s.deadline
-        if deadline != s.deadline and deadline is not None:
-            self.move_deadline(deadline)
-        else:
-            self.refresh()
-
-    def slip(self) -> bool:
-        """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""
-        s = self.state
-        following = sessions.session_to_slip_to(s, self.now)
-        if following is None:
-            return False
-        missed = s.target
-        s.target, s.postponement = following, None
-        deadline = sessions.statutory_deadline(s)
-        assert deadline is not None
-        self.move_deadline(deadline)
-        self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline,
-                    label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
-        self.log("missed cut-off, slipped to the next session", warning=True, **{"from": missed.code, "to": following.code})
-        return True
-
-    def aim_after_debate(self) -> None:
-        """After a debate at a session, the draft aims at the next announced session (if one is announced yet)."""
-        s = self.state
-        assert s.held is not None
-        following = sessions.next_session_after(s, s.held)
-        if following is not None:
-            s.target = following
-
-
-def due_later(state: DraftState) -> list[Alarm]:
-    """The alarms of the current deadline not raised yet, in time order."""
-    if state.deadline is None:
-        return []
-    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline)
-    return [a for a in schedule if a.key not in state.fired]
-
-
-def next_wake(state: DraftState) -> datetime | None:
-    """When the draft must next act by itself: its next alarm, or the next check of a round it awaits."""
-    times = [a.at for a in due_later(state)[:1]] + [w.check_at for w in state.open_rounds if state.generation >= 2]
-    return min(times) if times else None
 
 
 # Operations ----------------------------------------------------------------------------------------
@@ -477,89 +300,6 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
         change.refresh()
 
 
-def apply_consultation(change: Change, request: ConsultationRequest) -> None:
-    """Reserve the round's ID and ask for its child workflow; `round_started` records it once the child runs."""
-    s, now = change.state, change.now
-    window = s.rulebook.window(request.kind)
-    assert window is not None
-    closes_at = sessions.round_closes_at(s, window, request.window_days or window.days, now)
-    s.rounds_opened = (*s.rounds_opened, request.round_id)
-    change.effects.append(StartRound(
-        ConsultationInput(submission_id=s.submission_id, parent_workflow_id=draft_workflow_id(s.submission_id), request=request,
-                          lead_ministry=s.lead_ministry, closes_at=closes_at),
-        workflow_id=round_workflow_id(s.submission_id, request.round_id),
-        summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
-    ))
-
-
-def round_started(state: DraftState, start: StartRound, now: datetime, request_id: str | None = None) -> Applied:
-    """The round's child workflow runs: the draft awaits its result, and checks on it after it closes."""
-    change = Change(state, now)
-    s, request, closes_at = change.state, start.input.request, start.input.closes_at
-    opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
-                       closes_at=closes_at if change.gen2 else None)
-    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE))
-    asked = f"{len(request.consultees)} consultees" if request.consultees else "the public"
-    entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
-                          official=request.official,
-                          label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
-    receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq, events=1, stage=s.stage,
-                      to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
-    s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
-    return Applied(s, change.effects, receipt)
-
-
-def round_finished(state: DraftState, result: ConsultationResult, now: datetime) -> Applied:
-    """A round handed back its result: who answered, who was silent, and the compilation."""
-    watch = next((w for w in state.open_rounds if w.round.round_id == result.round_id), None)
-    if watch is None or state.stage.is_terminal:
-        return Applied(state, [])
-    change = Change(state, now)
-    s = change.state
-    s.open_rounds = tuple(w for w in s.open_rounds if w is not watch)
-    prefix = f"round {result.round_id}"
-    for answer in result.answers:
-        change.record(EventKind.OPINION_RECEIVED, at=answer.at, agency_code=answer.consultee, official=answer.official,
-                      documents=answer.documents, reasons="; ".join(answer.comment_ids),
-                      label=f"{prefix}: {answer.consultee}, {len(answer.comment_ids)} comments")
-    for consultee in result.silent:
-        change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
-                      label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}")
-    compiled = result.compilation
-    document = compiled.document or DocumentRef(
-        kind=DocumentKind.COMMENTS_COMPILATION, name=f"Bản tổng hợp, tiếp thu, giải trình ({result.round_id})",
-        sha256=hashlib.sha256(compiled.model_dump_json().encode()).hexdigest(),
-    )
-    seq = s.seq + 1
-    change.record(EventKind.CONSULTATION_COMPILED, actor=compiled.actor, agency_code=compiled.agency_code, role=compiled.role,
-                  official=compiled.official, documents=(document,), version=change.file((document,), seq),
-                  label=f"{prefix}: {len(result.answers)} opinions, {len(result.silent)} silent; "
-                        f"{compiled.accepted} comments accepted, {compiled.explained} explained")
-    return Applied(s, change.effects)
-
-
-def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now: datetime) -> Applied:
-    """A round the draft still awaits was checked: running, or ended without handing back its result."""
-    watch = next((w for w in state.open_rounds if w.round.round_id == round_id), None)
-    if watch is None:
-        return Applied(state, [])
-    change = Change(state, now)
-    s = change.state
-    others = tuple(w for w in s.open_rounds if w is not watch)
-    if status is ExecutionStatus.RUNNING or (status is ExecutionStatus.COMPLETED and not watch.seen_completed):
-        # A round completes just after signalling its result: give the signal a day before calling it lost.
-        later = watch.model_copy(update={"check_at": now + (ROUND_RECHECK if status is ExecutionStatus.RUNNING else ROUND_GRACE),
-                                         "seen_completed": status is ExecutionStatus.COMPLETED})
-        s.open_rounds = (*others, later)
-        return Applied(s, change.effects)
-    s.open_rounds = others
-    change.record(EventKind.CONSULTATION_LOST, escalation_level=EscalationLevel.VPCP, deadline=s.deadline,
-                  label=f"round {round_id} ended {status.value.lower()} without handing back its result; "
-                        f"the stage is no longer held by it; for the Government Office")
-    change.log("consultation round lost", warning=True, round_id=round_id, status=status.value)
-    return Applied(s, change.effects)
-
-
 def tick(state: DraftState, now: datetime) -> Applied:
     """Time passed: raise the alarms now due (a missed cut-off slips the draft), and check the rounds due."""
     change = Change(state, now)
@@ -579,18 +319,6 @@ def tick(state: DraftState, now: datetime) -> Applied:
     return Applied(s, change.effects)
 
 
-def closing(state: DraftState) -> list[Effect]:
-    """A draft in a final state asks nobody's opinion any more: its open rounds are cancelled."""
-    return [CancelRound(w.round.workflow_id) for w in state.open_rounds]
-
-
-def draft_workflow_id(submission_id: str) -> str:
-    return f"draft-law-{submission_id}"
-
-
-def round_workflow_id(submission_id: str, round_id: str) -> str:
-    return f"consultation-{submission_id}-{round_id}"
-
 
 DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision)
 FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing)
@@ -601,6 +329,7 @@ RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_d
 RULE_ON_DISAGREEMENT = Operation("rule_on_disagreement", Ruling, rules.check_ruling, apply_ruling)
 REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap)
 CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
-OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, apply_consultation)
+OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation)
 OPERATIONS = {op.name: op for op in (DECIDE, FILE_DOSSIER, REQUEST_POSTPONEMENT, DECIDE_POSTPONEMENT, CALENDAR_CHANGED, RAISE_DISAGREEMENT,
                                      RULE_ON_DISAGREEMENT, REMAP_AGENCY, CHANGE_PROGRAMME, OPEN_CONSULTATION)}
+

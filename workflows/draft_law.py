@@ -8,7 +8,6 @@ workflows. It sleeps until the core's next alarm, and continues as new with the 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -40,9 +39,10 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-    from workflows import draft
+    from workflows import draft, rounds
     from workflows import draft_views as views
     from workflows import search_attributes as sa
+    from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import count_event
 
@@ -61,7 +61,7 @@ M = TypeVar("M")
 
 
 def workflow_id_for(submission_id: str) -> str:
-    return draft.draft_workflow_id(submission_id)
+    return rounds.draft_workflow_id(submission_id)
 
 
 def refusal(refused: Refused) -> ApplicationError:
@@ -80,8 +80,8 @@ class DraftLawWorkflow:
         # Events not yet in the audit trail, written in order by the main loop alone.
         self._outbox: list[HistoryEntry] = []
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
-        self._starting: dict[str, draft.StartRound] = {}
-        self._checking: list[draft.CheckRound] = []
+        self._starting: dict[str, StartRound] = {}
+        self._checking: list[CheckRound] = []
         if input.carried is None:
             self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
             self._publication = self._generation >= 2 or workflow.patched(PUBLICATION_PATCH)
@@ -106,7 +106,7 @@ class DraftLawWorkflow:
                     )
                 continue
             await self._wait_for_event_or_alarm()
-        for effect in draft.closing(self._ready):
+        for effect in rounds.closing(self._ready):
             await workflow.get_external_workflow_handle(effect.workflow_id).cancel()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
@@ -231,7 +231,7 @@ class DraftLawWorkflow:
             )
         except WorkflowAlreadyStartedError:
             raise refusal(Refused("round_id", "round_not_started", f"a round {request.round_id} of this submission exists already")) from None
-        return self._commit(draft.round_started(self._ready, start, workflow.now(), self._request_id())).receipt
+        return self._commit(rounds.round_started(self._ready, start, workflow.now(), self._request_id())).receipt
 
     @open_consultation.validator
     def validate_open_consultation(self, request: ConsultationRequest) -> None:
@@ -240,7 +240,7 @@ class DraftLawWorkflow:
     @workflow.signal(name=RESULT_SIGNAL)
     def consultation_finished(self, result: ConsultationResult) -> None:
         if self._state is not None:
-            self._commit(draft.round_finished(self._state, result, workflow.now()))
+            self._commit(rounds.round_finished(self._state, result, workflow.now()))
 
     # Queries ---------------------------------------------------------------------------------------
 
@@ -289,29 +289,29 @@ class DraftLawWorkflow:
             raise refusal(refused) from None
         return self._commit(applied).receipt
 
-    def _commit(self, applied: draft.Applied) -> draft.Applied:
+    def _commit(self, applied: Applied) -> Applied:
         """Take the core's new state and carry out its effects that need no waiting, in order."""
         self._state = applied.state
         for effect in applied.effects:
-            if isinstance(effect, draft.Record):
+            if isinstance(effect, Record):
                 self._outbox.append(effect.entry)
                 count_event(effect.entry)
-            elif isinstance(effect, draft.UpdateVisibility):
+            elif isinstance(effect, UpdateVisibility):
                 updates = sa.describing(**views.visibility(applied.state))
                 workflow.upsert_search_attributes(sa.changes(updates, workflow.info().typed_search_attributes))
-            elif isinstance(effect, draft.SetMemo):
+            elif isinstance(effect, SetMemo):
                 workflow.upsert_memo(effect.fields)
-            elif isinstance(effect, draft.StartRound):
+            elif isinstance(effect, StartRound):
                 self._starting[effect.input.request.round_id] = effect
-            elif isinstance(effect, draft.CheckRound):
+            elif isinstance(effect, CheckRound):
                 self._checking.append(effect)
-            elif isinstance(effect, draft.Log):
+            elif isinstance(effect, Log):
                 (workflow.logger.warning if effect.warning else workflow.logger.info)(effect.message, extra=effect.fields)
         workflow.set_current_details(views.details(applied.state))
         return applied
 
     async def _wait_for_event_or_alarm(self) -> None:
-        wake = draft.next_wake(self._ready)
+        wake = next_wake(self._ready)
         timeout = wake - workflow.now() if wake is not None else None
         if timeout is not None and timeout <= timedelta(0):
             await self._tick()
@@ -322,7 +322,7 @@ class DraftLawWorkflow:
                 timeout=timeout,
                 timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None,
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await self._tick()
 
     async def _tick(self) -> None:
@@ -333,7 +333,7 @@ class DraftLawWorkflow:
                 PinningActivities.describe_workflow, DescribeInput(workflow_id=check.workflow_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=_ACTIVITY_RETRY, summary=f"check round {check.round_id}",
             )
-            self._commit(draft.round_checked(self._ready, check.round_id, described, workflow.now()))
+            self._commit(rounds.round_checked(self._ready, check.round_id, described, workflow.now()))
 
     async def _flush(self) -> None:
         while self._outbox:

@@ -1,0 +1,191 @@
+"""One operation on a draft's state, and the effects it leaves for the workflow to carry out, in order.
+
+Pure: no Temporal, no I/O, no clock but the `now` an operation is given (`workflows.draft` uses it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from schemas.consultation import ConsultationInput
+from schemas.enums import EscalationLevel, EventKind, Stage
+from schemas.messages import DocumentRef
+from schemas.state import RECENT_EVENTS, RECENT_VERSIONS, DraftState
+from schemas.views import DossierVersion, HistoryEntry, Receipt
+from workflows import sessions
+from workflows.deadlines import passes_at
+from workflows.follow_up import Alarm, alarms
+
+# Effects, carried out by the workflow in order -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    entry: HistoryEntry
+
+
+@dataclass(frozen=True)
+class UpdateVisibility:
+    """Upsert the search attributes (at least the stage) from the state the operation ends with."""
+
+
+@dataclass(frozen=True)
+class SetMemo:
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StartRound:
+    input: ConsultationInput
+    workflow_id: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CancelRound:
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class CheckRound:
+    round_id: str
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class Log:
+    message: str
+    fields: dict[str, str]
+    warning: bool = False
+
+
+Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | CheckRound | Log
+
+
+@dataclass
+class Applied:
+    state: DraftState
+    effects: list[Effect]
+    receipt: Receipt | None = None
+
+
+class Change:
+    """One operation on a draft: a copy of its state to change, and the effects in the order they happened.
+
+    The state's collections are tuples, replaced and never changed in place, so the shallow copy
+    leaves the state the operation started from as it was.
+    """
+
+    def __init__(self, state: DraftState, now: datetime) -> None:
+        self.state = state.model_copy()
+        self.now = now
+        self.effects: list[Effect] = []
+
+    def record(self, event: EventKind, **fields) -> HistoryEntry:
+        s = self.state
+        fields.setdefault("stage", s.stage)
+        entry = HistoryEntry(seq=s.seq + 1, at=fields.pop("at", self.now), event=event, **fields)
+        s.seq = entry.seq
+        s.recent = (*s.recent, entry)[-RECENT_EVENTS:]
+        self.effects.append(Record(entry))
+        return entry
+
+    def refresh(self) -> None:
+        self.effects.append(UpdateVisibility())
+
+    def log(self, message: str, *, warning: bool = False, **fields: str) -> None:
+        self.effects.append(Log(message, {"submission_id": self.state.submission_id, **fields}, warning))
+
+    @property
+    def gen2(self) -> bool:
+        return self.state.generation >= 2
+
+    # What several operations share ------------------------------------------------------------
+
+    def enter(self, stage: Stage, since: datetime) -> None:
+        s = self.state
+        s.stage, s.stage_since, s.overdue, s.fired = stage, since, False, ()
+        s.pending_postponement, s.postponement = None, None
+        s.deadline = sessions.statutory_deadline(s)
+        self.refresh()
+
+    def file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
+        """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
+        s = self.state
+        held = {doc.kind: doc for doc in s.dossier}
+        if all((kept := held.get(doc.kind)) is not None and kept.sha256 == doc.sha256 for doc in documents):
+            return None
+        held.update({doc.kind: doc for doc in documents})
+        s.dossier = tuple(held.values())
+        s.dossier_version += 1
+        version = DossierVersion(number=s.dossier_version, seq=seq, at=self.now, documents=s.dossier)
+        s.versions = (*s.versions, version)[-RECENT_VERSIONS:]
+        return s.dossier_version
+
+    def move_deadline(self, deadline: date, *, quiet: bool = False) -> None:
+        """A deadline moved (a postponement, a calendar change): it gets its own alarms, but no warning already past
+        (with `quiet`, no alarm already past at all: they were raised for the deadline before)."""
+        s, now = self.state, self.now
+        s.deadline = deadline
+        s.overdue = passes_at(deadline) <= now
+        s.fired = ()
+        s.fired = tuple(a.key for a in due_later(s) if a.at <= now and (quiet or a.event is EventKind.WARNING))
+        self.refresh()
+
+    def recompute(self) -> None:
+        """The calendar changed under the current stage: its cut-off follows, unless an approved postponement stands."""
+        s = self.state
+        if self.gen2 and s.postponement is not None:
+            cutoff = sessions.statutory_deadline(s)
+            if sessions.calendar_anchored(s) and cutoff is not None and s.postponement.deadline > cutoff:
+                self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
+                            label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for session {s.target.code}; "
+                                  f"the Government Office resolves it with {s.postponement.approved_by.value}")
+            self.refresh()
+            return
+        deadline = sessions.statutory_deadline(s) if sessions.calendar_anchored(s) else s.deadline
+        if deadline != s.deadline and deadline is not None:
+            self.move_deadline(deadline)
+        else:
+            self.refresh()
+
+    def slip(self) -> bool:
+        """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""
+        s = self.state
+        following = sessions.session_to_slip_to(s, self.now)
+        if following is None:
+            return False
+        missed = s.target
+        s.target, s.postponement = following, None
+        deadline = sessions.statutory_deadline(s)
+        assert deadline is not None
+        self.move_deadline(deadline)
+        self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline,
+                    label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
+        self.log("missed cut-off, slipped to the next session", warning=True, **{"from": missed.code, "to": following.code})
+        return True
+
+    def aim_after_debate(self) -> None:
+        """After a debate at a session, the draft aims at the next announced session (if one is announced yet)."""
+        s = self.state
+        assert s.held is not None
+        following = sessions.next_session_after(s, s.held)
+        if following is not None:
+            s.target = following
+
+
+def due_later(state: DraftState) -> list[Alarm]:
+    """The alarms of the current deadline not raised yet, in time order."""
+    if state.deadline is None:
+        return []
+    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline)
+    return [a for a in schedule if a.key not in state.fired]
+
+
+def next_wake(state: DraftState) -> datetime | None:
+    """When the draft must next act by itself: its next alarm, or the next check of a round it awaits."""
+    times = [a.at for a in due_later(state)[:1]] + [w.check_at for w in state.open_rounds if state.generation >= 2]
+    return min(times) if times else None
+
+

@@ -1,0 +1,117 @@
+"""Consultation rounds as their draft sees them: opened as child workflows, awaited, and noticed when they end
+without handing back their result (terminated, timed out, failed). Pure functions of the draft's state."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from schemas.consultation import ConsultationInput, ConsultationResult
+from schemas.enums import DocumentKind, EscalationLevel, EventKind
+from schemas.messages import ConsultationRequest, DocumentRef
+from schemas.records import ExecutionStatus
+from schemas.state import DraftState, RoundWatch
+from schemas.views import OpenRound, Receipt
+from workflows import sessions
+from workflows.change import Applied, CancelRound, Change, Effect, StartRound
+
+# A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
+ROUND_GRACE = timedelta(days=1)
+ROUND_RECHECK = timedelta(days=7)
+
+
+def apply_consultation(change: Change, request: ConsultationRequest) -> None:
+    """Reserve the round's ID and ask for its child workflow; `round_started` records it once the child runs."""
+    s, now = change.state, change.now
+    window = s.rulebook.window(request.kind)
+    assert window is not None
+    closes_at = sessions.round_closes_at(s, window, request.window_days or window.days, now)
+    s.rounds_opened = (*s.rounds_opened, request.round_id)
+    change.effects.append(StartRound(
+        ConsultationInput(submission_id=s.submission_id, parent_workflow_id=draft_workflow_id(s.submission_id), request=request,
+                          lead_ministry=s.lead_ministry, closes_at=closes_at),
+        workflow_id=round_workflow_id(s.submission_id, request.round_id),
+        summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
+    ))
+
+
+def round_started(state: DraftState, start: StartRound, now: datetime, request_id: str | None = None) -> Applied:
+    """The round's child workflow runs: the draft awaits its result, and checks on it after it closes."""
+    change = Change(state, now)
+    s, request, closes_at = change.state, start.input.request, start.input.closes_at
+    opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
+                       closes_at=closes_at if change.gen2 else None)
+    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE))
+    asked = f"{len(request.consultees)} consultees" if request.consultees else "the public"
+    entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
+                          official=request.official,
+                          label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
+    receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq, events=1, stage=s.stage,
+                      to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
+    s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
+    return Applied(s, change.effects, receipt)
+
+
+def round_finished(state: DraftState, result: ConsultationResult, now: datetime) -> Applied:
+    """A round handed back its result: who answered, who was silent, and the compilation."""
+    watch = next((w for w in state.open_rounds if w.round.round_id == result.round_id), None)
+    if watch is None or state.stage.is_terminal:
+        return Applied(state, [])
+    change = Change(state, now)
+    s = change.state
+    s.open_rounds = tuple(w for w in s.open_rounds if w is not watch)
+    prefix = f"round {result.round_id}"
+    for answer in result.answers:
+        change.record(EventKind.OPINION_RECEIVED, at=answer.at, agency_code=answer.consultee, official=answer.official,
+                      documents=answer.documents, reasons="; ".join(answer.comment_ids),
+                      label=f"{prefix}: {answer.consultee}, {len(answer.comment_ids)} comments")
+    for consultee in result.silent:
+        change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
+                      label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}")
+    compiled = result.compilation
+    document = compiled.document or DocumentRef(
+        kind=DocumentKind.COMMENTS_COMPILATION, name=f"Bản tổng hợp, tiếp thu, giải trình ({result.round_id})",
+        sha256=hashlib.sha256(compiled.model_dump_json().encode()).hexdigest(),
+    )
+    seq = s.seq + 1
+    change.record(EventKind.CONSULTATION_COMPILED, actor=compiled.actor, agency_code=compiled.agency_code, role=compiled.role,
+                  official=compiled.official, documents=(document,), version=change.file((document,), seq),
+                  label=f"{prefix}: {len(result.answers)} opinions, {len(result.silent)} silent; "
+                        f"{compiled.accepted} comments accepted, {compiled.explained} explained")
+    return Applied(s, change.effects)
+
+
+def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now: datetime) -> Applied:
+    """A round the draft still awaits was checked: running, or ended without handing back its result."""
+    watch = next((w for w in state.open_rounds if w.round.round_id == round_id), None)
+    if watch is None:
+        return Applied(state, [])
+    change = Change(state, now)
+    s = change.state
+    others = tuple(w for w in s.open_rounds if w is not watch)
+    if status is ExecutionStatus.RUNNING or (status is ExecutionStatus.COMPLETED and not watch.seen_completed):
+        # A round completes just after signalling its result: give the signal a day before calling it lost.
+        later = watch.model_copy(update={"check_at": now + (ROUND_RECHECK if status is ExecutionStatus.RUNNING else ROUND_GRACE),
+                                         "seen_completed": status is ExecutionStatus.COMPLETED})
+        s.open_rounds = (*others, later)
+        return Applied(s, change.effects)
+    s.open_rounds = others
+    change.record(EventKind.CONSULTATION_LOST, escalation_level=EscalationLevel.VPCP, deadline=s.deadline,
+                  label=f"round {round_id} ended {status.value.lower()} without handing back its result; "
+                        f"the stage is no longer held by it; for the Government Office")
+    change.log("consultation round lost", warning=True, round_id=round_id, status=status.value)
+    return Applied(s, change.effects)
+
+
+
+def closing(state: DraftState) -> list[Effect]:
+    """A draft in a final state asks nobody's opinion any more: its open rounds are cancelled."""
+    return [CancelRound(w.round.workflow_id) for w in state.open_rounds]
+
+
+def draft_workflow_id(submission_id: str) -> str:
+    return f"draft-law-{submission_id}"
+
+
+def round_workflow_id(submission_id: str, round_id: str) -> str:
+    return f"consultation-{submission_id}-{round_id}"
