@@ -6,40 +6,23 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
-from schemas.enums import EventKind, Outcome, Response, Stage
 from schemas.calendar import SessionCalendar, TargetSession
+from schemas.enums import EventKind, Outcome, Response, Stage
 from schemas.messages import Ruling
-from tests.conftest import TIME_SKIPPING_FLAGS
+from store import audit
 from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, start_request
 from tests.polling import eventually
 from tests.scenarios import approve, split_and_pass_in_part
 from tests.test_arbitration import DEPUTY_PM, PM, POINT
 from tests.test_follow_up import answer, ask
-from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
-from store import audit
 from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.draft_law import DraftLawWorkflow
 
 S = Stage
-
-
-@pytest.fixture(scope="module")
-async def short_history_env():
-    env = await WorkflowEnvironment.start_time_skipping_v2(
-        dev_server_existing_path=temporal_binary(),
-        dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=40"],
-        search_attributes=sa.ALL,
-        data_converter=pydantic_data_converter,
-    )
-    yield env
-    await env.shutdown()
 
 
 async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(short_history_env, pool):

@@ -58,6 +58,8 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
 _ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 M = TypeVar("M")
+# Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
+MAX_OUTBOX = 50
 
 
 def workflow_id_for(submission_id: str) -> str:
@@ -82,6 +84,8 @@ class DraftLawWorkflow:
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
         self._starting: dict[str, StartRound] = {}
         self._checking: list[CheckRound] = []
+        # Set when the server suggests a new run: messages wait until the outbox is written and the run continues as new.
+        self._draining = False
         if input.carried is None:
             self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
             self._publication = self._generation >= 2 or workflow.patched(PUBLICATION_PATCH)
@@ -271,6 +275,9 @@ class DraftLawWorkflow:
         return info.id if info else None
 
     def _validate(self, op: draft.Operation[M], message: M) -> None:
+        if self._draining or len(self._outbox) >= MAX_OUTBOX:
+            busy = "the draft is starting a new run" if self._draining else "the audit trail is catching up"
+            raise refusal(Refused("submission_id", "draft_busy", f"{busy}; send the same message again in a moment", RefusalKind.BUSY))
         # Until the rulebook is pinned a validator can check only the message's shape; the handler checks again.
         check: Callable[[], None] = (
             (lambda: draft.rules.require(message, op.message)) if self._state is None
@@ -346,3 +353,5 @@ class DraftLawWorkflow:
                 summary=f"audit #{entry.seq} {entry.event.value} {entry.stage.value}",
             )
             self._outbox.pop(0)
+            # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.
+            self._draining = self._draining or workflow.info().is_continue_as_new_suggested()
