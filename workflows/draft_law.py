@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import count_event
+    from workflows.task_order import CATCHING_UP, TaskClock
 
 TASK_QUEUE = "legis-submissions"
 WORKFLOW_TYPE = "DraftLawWorkflow"
@@ -86,12 +87,15 @@ class DraftLawWorkflow:
         self._checking: list[CheckRound] = []
         # Set when the server suggests a new run: messages wait until the outbox is written and the run continues as new.
         self._draining = False
+        # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
+        self._clock = TaskClock()
         if input.carried is None:
             self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
             self._publication = self._generation >= 2 or workflow.patched(PUBLICATION_PATCH)
 
     @workflow.run
     async def run(self, input: DraftLawInput) -> StatusView:
+        self._clock.start()
         if self._state is None:
             await self._open(input)
         while True:
@@ -275,6 +279,10 @@ class DraftLawWorkflow:
         return info.id if info else None
 
     def _validate(self, op: draft.Operation[M], message: M) -> None:
+        # Called first and always: the clock records this activation.
+        if self._clock.behind():
+            raise refusal(Refused("submission_id", CATCHING_UP, "the draft is catching up with its history; send the same message again",
+                                  RefusalKind.BUSY))
         if self._draining or len(self._outbox) >= MAX_OUTBOX:
             busy = "the draft is starting a new run" if self._draining else "the audit trail is catching up"
             raise refusal(Refused("submission_id", "draft_busy", f"{busy}; send the same message again in a moment", RefusalKind.BUSY))
