@@ -8,7 +8,8 @@ import asyncpg
 import structlog
 from temporalio import activity
 
-from schemas.records import RecordEventInput
+from schemas.records import RecordEventInput, RecordEventsInput, RegistryRow
+from schemas.views import HistoryEntry
 
 log = structlog.get_logger(__name__)
 
@@ -48,44 +49,7 @@ class AuditActivities:
     async def record_event(self, request: RecordEventInput) -> bool:
         """Append one event and advance the registry; returns False when the event was already recorded."""
         entry, row = request.entry, request.registry
-        written = await self._pool.fetchval(
-            _RECORD,
-            row.submission_id,
-            entry.seq,
-            row.workflow_id,
-            entry.at,
-            entry.event.value,
-            entry.stage.value,
-            entry.to_stage.value if entry.to_stage else None,
-            entry.outcome.value if entry.outcome else None,
-            entry.actor.value if entry.actor else None,
-            entry.agency_code,
-            entry.role.value if entry.role else None,
-            entry.official,
-            entry.reasons,
-            json.dumps([doc.model_dump(mode="json") for doc in entry.documents]),
-            entry.vote.model_dump_json() if entry.vote else None,
-            entry.loop,
-            entry.deadline,
-            entry.label,
-            entry.escalation_level.value if entry.escalation_level else None,
-            entry.requested_deadline,
-            entry.approved,
-            entry.late_request,
-            entry.version,
-            entry.about_version,
-            row.title,
-            row.lead_ministry,
-            row.process_version.value,
-            row.target_session,
-            row.stage.value,
-            row.stage_since,
-            row.stage_deadline,
-            row.classified,
-            row.responsible,
-            entry.occurred_on,
-            entry.imported,
-        ) == 1
+        written = await self._pool.fetchval(_RECORD, *_arguments(entry, row)) == 1
         log.info(
             "audit event recorded" if written else "audit event already recorded",
             submission_id=row.submission_id,
@@ -95,3 +59,54 @@ class AuditActivities:
             attempt=activity.info().attempt,
         )
         return written
+
+    @activity.defn
+    async def record_events(self, request: RecordEventsInput) -> int:
+        """Append several events in order, and advance the registry to the last; one pipelined batch, in one transaction.
+        Returns how many events were given (those already recorded are left as they were)."""
+        row = request.registry
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.executemany(_RECORD, [_arguments(entry, row) for entry in request.entries])
+        log.info("audit events recorded", submission_id=row.submission_id, first_seq=request.entries[0].seq,
+                 last_seq=request.entries[-1].seq, attempt=activity.info().attempt)
+        return len(request.entries)
+
+
+def _arguments(entry: HistoryEntry, row: RegistryRow) -> tuple:
+    return (
+        row.submission_id,
+        entry.seq,
+        row.workflow_id,
+        entry.at,
+        entry.event.value,
+        entry.stage.value,
+        entry.to_stage.value if entry.to_stage else None,
+        entry.outcome.value if entry.outcome else None,
+        entry.actor.value if entry.actor else None,
+        entry.agency_code,
+        entry.role.value if entry.role else None,
+        entry.official,
+        entry.reasons,
+        json.dumps([doc.model_dump(mode="json") for doc in entry.documents]),
+        entry.vote.model_dump_json() if entry.vote else None,
+        entry.loop,
+        entry.deadline,
+        entry.label,
+        entry.escalation_level.value if entry.escalation_level else None,
+        entry.requested_deadline,
+        entry.approved,
+        entry.late_request,
+        entry.version,
+        entry.about_version,
+        row.title,
+        row.lead_ministry,
+        row.process_version.value,
+        row.target_session,
+        row.stage.value,
+        row.stage_since,
+        row.stage_deadline,
+        row.classified,
+        row.responsible,
+        entry.occurred_on,
+        entry.imported,
+    )

@@ -40,6 +40,17 @@ class RecordEventInput(Record):
     registry: RegistryRow
 
 
+# Events written in one activity at most: an outbox that fills while the database is slow is written in a few batches.
+BATCH = 10
+
+
+class RecordEventsInput(Record):
+    """Activity input: append events in order (at most `BATCH`) and bring the registry row up to the last."""
+
+    entries: tuple[HistoryEntry, ...] = Field(min_length=1, max_length=BATCH)
+    registry: RegistryRow
+
+
 class LoadRulebookInput(Record):
     """Input of the first generation's pinning activity, which read the rulebook alone."""
 

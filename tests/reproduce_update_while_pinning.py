@@ -78,13 +78,18 @@ def ran_ahead(history) -> bool:
     """
     from temporalio.contrib.pydantic import pydantic_data_converter
 
-    from schemas.records import RecordEventInput
+    from schemas.records import RecordEventInput, RecordEventsInput
 
     first_task = next(e for e in history.events if e.WhichOneof("attributes") == "workflow_task_started_event_attributes")
     for event in history.events:
         attrs = event.activity_task_scheduled_event_attributes
-        if event.WhichOneof("attributes") == "activity_task_scheduled_event_attributes" and attrs.activity_type.name == "record_event":
-            entry = pydantic_data_converter.payload_converter.from_payload(attrs.input.payloads[0], RecordEventInput).entry
+        if event.WhichOneof("attributes") != "activity_task_scheduled_event_attributes":
+            continue
+        if attrs.activity_type.name in ("record_event", "record_events"):
+            if attrs.activity_type.name == "record_event":
+                entry = pydantic_data_converter.payload_converter.from_payload(attrs.input.payloads[0], RecordEventInput).entry
+            else:
+                entry = pydantic_data_converter.payload_converter.from_payload(attrs.input.payloads[0], RecordEventsInput).entries[0]
             # workflow.now() rounds the task's nanoseconds to microseconds; ToDatetime truncates them
             return abs(entry.at - first_task.event_time.ToDatetime(tzinfo=timezone.utc)) <= timedelta(microseconds=1)
     return False
@@ -150,7 +155,8 @@ async def worker_main(args: argparse.Namespace) -> None:
         worker = Worker(client, task_queue=args.task_queue, workflows=list(worker_module.WORKFLOWS))
     elif args.role == "c-activities":
         pinning = PinningActivities(pool, client)
-        activities = [worker_module.load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, AuditActivities(pool).record_event]
+        audit = AuditActivities(pool)
+        activities = [worker_module.load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event, audit.record_events]
         worker = Worker(client, task_queue=args.task_queue, activities=activities)
     else:
         extra = {} if args.max_cached_workflows is None else {"max_cached_workflows": args.max_cached_workflows}

@@ -4,21 +4,28 @@ answers throughout, no workflow task fails, no payload comes near Temporal's lim
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from temporalio.api.enums.v1 import EventType
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.consultation import OpinionBody
 from schemas.enums import Actor, DocumentKind, Outcome, ProcessVersion, Response, Role, SessionProcedure, Stage
 from schemas.messages import DossierFiling
 from store import audit, texts
+from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import PASSING_VOTE, compilation, consultation, decision, document, opinion, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
+from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import search_attributes as sa
 from workflows.deadlines import local_day
 
 S = Stage
@@ -30,12 +37,24 @@ async def run_ids(client, workflow_id: str) -> list[str]:
     return [wf.run_id async for wf in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
 
 
-async def test_a_draft_lives_three_years(short_history_env, pool):
-    env, client = short_history_env, short_history_env.client
+@pytest.fixture(scope="module")
+async def thousand_events_env():
+    """Continue-as-new suggested every thousand history events: a few runs in this draft's life, not hundreds."""
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        dev_server_existing_path=temporal_binary(),
+        dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=1000"],
+        search_attributes=sa.ALL, data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+async def test_a_draft_lives_three_years(thousand_events_env, pool):
+    env, client = thousand_events_env, thousand_events_env.client
     task_queue = f"years-{uuid.uuid4().hex[:8]}"
     start = local_day(datetime.now(timezone.utc))
     sessions = [TargetSession(legislature=16, session=n, opens_on=start + timedelta(days=days))
-                for n, days in zip(range(2, 7), (200, 560, 740, 920, 1100), strict=True)]
+                for n, days in zip(range(2, 7), (200, 700, 1250, 1400, 1600), strict=True)]
     request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=sessions[0])
     sid = request.submission_id
     handle = drafts.draft(client, sid)
@@ -56,19 +75,24 @@ async def test_a_draft_lives_three_years(short_history_env, pool):
             await drafts.submit_opinion(client, sid, round_id, big.by_reference(refs))
             for consultee in CONSULTEES[1:-5]:
                 await drafts.submit_opinion(client, sid, round_id, opinion(consultee, "c1"))
-        # The last five stay silent until the window closes.
-        await env.fast_forward(drafts.consultation_round(client, sid, round_id), timedelta(days=16))
+        # The last five stay silent until the window closes. On this server the round keeps a clock of its own.
+        round_handle = drafts.consultation_round(client, sid, round_id)
+        closes_at = (await drafts.consultation(client, sid, round_id)).closes_at
+        await env.fast_forward(round_handle, closes_at - await env.get_current_time(round_handle) + timedelta(hours=1))
         answers = [(CONSULTEES[0], f"c{i}", Response.ACCEPTED) for i in range(10)] + [(c, "c1", Response.EXPLAINED) for c in CONSULTEES[1:-5]]
         await eventually(lambda: drafts.consultation(client, sid, round_id), lambda view: view.closed)
         await drafts.compile_round(client, sid, round_id, compilation(request, *answers))
         await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
 
     async def file_versions(n: int, stage: Stage, label: str) -> None:
+        """Versions of the text filed by the ministry's system, eight at a time (the server takes ten updates in flight)."""
+        def filing(i: int) -> DossierFiling:
+            return DossierFiling(stage=stage, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+                                 official="Vụ trưởng", documents=(document(DocumentKind.DRAFT_TEXT, f"{label}-{i}"),))
+
         with env.with_time_skipping_disabled():
-            for i in range(n):
-                await drafts.file_dossier(client, sid, DossierFiling(
-                    stage=stage, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="Vụ trưởng",
-                    documents=(document(DocumentKind.DRAFT_TEXT, f"{label}-{i}"),)))
+            for first in range(0, n, 8):
+                await asyncio.gather(*(drafts.file_dossier(client, sid, filing(i)) for i in range(first, min(n, first + 8))))
 
     async with create_worker(client, pool, task_queue=task_queue):
         with env.with_time_skipping_disabled():
@@ -84,11 +108,13 @@ async def test_a_draft_lives_three_years(short_history_env, pool):
         for round_no in range(4, 14):
             await consult(round_no)
             await file_versions(75, S.DRAFTING, f"y1r{round_no}")
+            await env.fast_forward(handle, timedelta(days=40))
         await approve(client, request, [S.DRAFTING])
         await drafts.decide(client, sid, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
         for round_no in range(14, ROUNDS + 1):
             await consult(round_no)
             await file_versions(75, S.DRAFTING, f"y2r{round_no}")
+            await env.fast_forward(handle, timedelta(days=40))
         # The first session is moved later; the draft reaches the Government past its cut-off and slips.
         sessions[1] = sessions[1].model_copy(update={"opens_on": sessions[1].opens_on + timedelta(days=20)})
         with env.with_time_skipping_disabled():

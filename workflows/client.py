@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 
 from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
@@ -88,7 +89,7 @@ def draft(client: Client, submission_id: str) -> WorkflowHandle:
 
 
 # A draft busy starting a new run answers within a second or two; the same message is sent again meanwhile.
-BUSY_RETRIES = 40
+BUSY_RETRIES = 100
 
 
 async def send(client: Client, submission_id: str, operation: str, message: object, *, request_id: str | None = None) -> Receipt:
@@ -96,6 +97,8 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
 
     Raises WorkflowUpdateFailedError when the draft refuses the message (its cause carries field, rule and kind).
     """
+    # An update that reaches a run as it continues as new is aborted unapplied: it is sent again, under the same ID.
+    request_id = request_id or str(uuid.uuid4())
     attempt = 0
     while True:
         try:
@@ -103,8 +106,11 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
         except WorkflowUpdateFailedError as refused:
             if not _busy(refused) or attempt >= BUSY_RETRIES:
                 raise
+        except RPCError as aborted:
+            if aborted.status is not RPCStatusCode.UNAVAILABLE or "aborted" not in aborted.message or attempt >= BUSY_RETRIES:
+                raise
         attempt += 1
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(0.1)
 
 
 def _busy(refused: WorkflowUpdateFailedError) -> bool:

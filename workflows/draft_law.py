@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ProgrammeChange,
         Ruling,
     )
-    from schemas.records import DescribeInput, LoadRulebookInput, PinInput, PinnedRules, RecordEventInput
+    from schemas.records import BATCH, DescribeInput, LoadRulebookInput, PinInput, PinnedRules, RecordEventInput, RecordEventsInput
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
@@ -352,14 +352,21 @@ class DraftLawWorkflow:
 
     async def _flush(self) -> None:
         while self._outbox:
-            entry = self._outbox[0]
-            await workflow.execute_activity_method(
-                AuditActivities.record_event,
-                RecordEventInput(entry=entry, registry=views.registry_row(self._ready, workflow.info().workflow_id)),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=_ACTIVITY_RETRY,
-                summary=f"audit #{entry.seq} {entry.event.value} {entry.stage.value}",
-            )
-            self._outbox.pop(0)
+            registry = views.registry_row(self._ready, workflow.info().workflow_id)
+            if self._ready.generation >= 2:
+                batch = self._outbox[:BATCH]
+                await workflow.execute_activity_method(
+                    AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
+                    summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
+                )
+            else:
+                batch = self._outbox[:1]
+                await workflow.execute_activity_method(
+                    AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
+                    summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
+                )
+            del self._outbox[: len(batch)]
             # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.
             self._draining = self._draining or workflow.info().is_continue_as_new_suggested()
