@@ -14,7 +14,9 @@ from schemas.state import DraftLawInput
 from tests.record_histories import HISTORIES as HISTORIES_DIR
 from tests.record_histories import load_history
 from tests.reproduce_update_while_pinning import ran_ahead
+from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
 # Histories of faults, each with its own test below.
@@ -32,11 +34,28 @@ def test_histories_are_committed():
     }
 
 
+ROUNDS = sorted((HISTORIES_DIR / "rounds").glob("*.json"))
+DELIVERIES = sorted((HISTORIES_DIR / "webhooks").glob("*.json"))
+
+
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_committed_history_replays(path: Path):
     replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(load_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+@pytest.mark.parametrize("path", ROUNDS + DELIVERIES, ids=[p.stem for p in ROUNDS + DELIVERIES])
+async def test_committed_round_and_delivery_histories_replay(path: Path):
+    replayer = Replayer(workflows=[ConsultationWorkflow, WebhookDeliveryWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(load_history(path), raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+def test_every_workflow_type_and_generation_has_committed_histories():
+    assert ROUNDS and DELIVERIES
+    second_generation = [p for p in HISTORIES if "\"pin_rules\"" in p.read_text(encoding="utf-8")]  # what only they run first
+    assert {p.stem.split("-")[0] for p in second_generation} >= {"imported_under_way", "postponed_then_session_moved", "debated_then_next_session"}
 
 
 async def _replay_failure(path: Path) -> Exception | None:
