@@ -59,6 +59,7 @@ class LoadRulebookInput(Record):
 
 class PinInput(Record):
     process_version: ProcessVersion
+    submission_id: str = Field(default="", description="to read what the audit trail already holds of it")
 
 
 class PinnedRules(Record):
@@ -68,6 +69,8 @@ class PinnedRules(Record):
     sessions: tuple[TargetSession, ...] = ()
     meetings: tuple[StandingCommitteeMeeting, ...] = ()
     working: WorkingCalendar = WorkingCalendar()
+    recorded: int = Field(default=0, ge=0, description="events the audit trail already holds for this submission (a run started again)")
+    closed_as: Stage | None = Field(default=None, description="the final state the registry recorded, if the submission was closed")
 
 
 class ExecutionStatus(str, Enum):

@@ -104,7 +104,15 @@ def digest(message: object) -> str:
 
 
 def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, generation: int, publication: bool = True) -> Applied:
-    """A new draft at its first stage (or, for a draft under way, where its imported steps leave it)."""
+    """A new draft at its first stage (or, for a draft under way, where its imported steps leave it).
+
+    Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
+    ever. A run started again for a submission not closed (its workflow terminated, say) numbers its events on
+    from those the audit trail holds.
+    """
+    if pinned.closed_as is not None:
+        raise Refused("submission_id", "draft_closed", f"submission {request.submission_id} was closed as {pinned.closed_as.value}; "
+                      "its record is final and it cannot be started again", RefusalKind.CLOSED)
     book = pinned.rulebook
     path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
     announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
@@ -115,7 +123,7 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
         generation=generation, request=request.model_copy(update={"passed": ()}), rulebook=book, working=pinned.working,
         publication=publication, lead_ministry=request.lead_ministry, procedure=request.session_procedure, path=path,
         stage=path[0], stage_since=since, target=target, sessions=announced,
-        meetings=tuple(sorted(pinned.meetings, key=lambda m: m.meets_on)),
+        meetings=tuple(sorted(pinned.meetings, key=lambda m: m.meets_on)), seq=pinned.recorded,
     )
     change = Change(state, now)
     change.enter(path[0], since)

@@ -131,7 +131,7 @@ class DraftLawWorkflow:
         version = request.process_version
         if self._generation >= 2:
             pinned = await workflow.execute_activity_method(
-                PinningActivities.pin_rules, PinInput(process_version=version), start_to_close_timeout=ACTIVITY_TIMEOUT,
+                PinningActivities.pin_rules, PinInput(process_version=version, submission_id=request.submission_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=_ACTIVITY_RETRY, summary=f"pin rulebook {version.value} and calendars",
             )
         else:
