@@ -97,7 +97,7 @@ ProfileName = Annotated[str, typer.Argument(help="the profile's name; `default` 
 def _hidden_password(profile: Profile) -> dict[str, str]:
     shown = profile.model_dump(exclude_none=True)
     if "database_url" in shown:
-        shown["database_url"] = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", shown["database_url"])
+        shown["database_url"] = re.sub(r"(://[^:/@]*:)[^@]+@", r"\1***@", shown["database_url"])
     return shown
 
 

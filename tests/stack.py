@@ -150,3 +150,14 @@ async def cli_with_worker(client: Client, database_url: str, config_home: Path) 
             yield Cli(env, task_queue)
     finally:
         await pool.close()
+
+
+async def fresh_database(pg_server, pool) -> str:
+    """A migrated database of its own on the test session's PostgreSQL, for tests that read whole tables."""
+    from activities.database import migrate
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    await pool.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.get_uri(database=name)
+    await migrate(url)
+    return url
