@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -35,7 +36,10 @@ from workflows.deadlines import local_day
 app = typer.Typer()
 PANEL = "Drafts"
 
-def send(submission_id: str, message: BaseModel, operation, request_id: str | None) -> None:
+
+def send(
+    submission_id: str, message: BaseModel, operation: Callable[..., Awaitable[Receipt]], request_id: str | None
+) -> None:
     """Send one message to a draft, then print what it recorded and where the draft stands.
 
     Once the draft has applied the message the command succeeds, whatever follows: a status that
@@ -44,7 +48,7 @@ def send(submission_id: str, message: BaseModel, operation, request_id: str | No
     key = request_id or uuid.uuid4().hex
     target = temporal.draft(submission_id)
 
-    async def sending(client: Client) -> tuple[Receipt, StatusView | None, Failure | None]:
+    async def sending(client: Client) -> tuple[Receipt, StatusView | None, str | None]:
         try:
             receipt = await temporal.call(client, target, operation(client, submission_id, message, request_id=key))
         except Unavailable as silent:
@@ -52,11 +56,11 @@ def send(submission_id: str, message: BaseModel, operation, request_id: str | No
                               f"--request-id {key} to have it applied once", rule=silent.rule) from None
         try:
             return receipt, await temporal.call(client, target, drafts.status(client, submission_id)), None
-        except Failure as unread:
-            return receipt, None, unread
+        except Exception as unread:  # whatever it is, the message was applied: a warning, not a failure
+            return receipt, None, unread.line() if isinstance(unread, Failure) else f"{type(unread).__name__}: {unread}"
 
     receipt, view, unread = temporal.run(sending)
-    warning = f"applied, but its status could not be read: {unread.line()}" if unread else None
+    warning = f"applied, but its status could not be read: {unread}" if unread else None
     if wants_json():
         shown = {**(view.model_dump() if view else {"submission_id": submission_id}), "receipt": receipt}
         emit_json(shown | ({"warnings": [*(view.warnings if view else ()), warning]} if warning else {}))
@@ -202,18 +206,21 @@ def list_drafts(
     query = drafts.list_query(stage=stage, ministry=ministry, session=session)
 
     async def listing(client: Client) -> list[dict]:
-        rows = []
-        async for found in client.list_workflows(query, limit=limit):
-            attrs = found.typed_search_attributes
-            missed_at = attrs.get(sa.STAGE_DEADLINE)
-            rows.append({
-                "workflow_id": found.id, "status": found.status.name if found.status else "", "title": await found.memo_value("title", ""),
-                "stage": attrs.get(sa.STAGE) or "", "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or "",
-                "target_session": attrs.get(sa.TARGET_SESSION) or "",
-                # The attribute holds the moment the deadline is missed, the start of the day after it.
-                "stage_deadline": local_day(missed_at) - timedelta(days=1) if missed_at else None,
-            })
-        return rows
+        async def collected() -> list[dict]:
+            rows = []
+            async for found in client.list_workflows(query, limit=limit):
+                attrs = found.typed_search_attributes
+                missed_at = attrs.get(sa.STAGE_DEADLINE)
+                rows.append({
+                    "workflow_id": found.id, "status": found.status.name if found.status else "",
+                    "title": await found.memo_value("title", ""), "stage": attrs.get(sa.STAGE) or "",
+                    "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or "", "target_session": attrs.get(sa.TARGET_SESSION) or "",
+                    # The attribute holds the moment the deadline is missed, the start of the day after it.
+                    "stage_deadline": local_day(missed_at) - timedelta(days=1) if missed_at else None,
+                })
+            return rows
+
+        return await temporal.call(client, None, collected())
 
     rows = temporal.run(listing)
     if wants_json():

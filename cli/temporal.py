@@ -62,8 +62,9 @@ def run(action: Callable[[Client], Awaitable[T]]) -> T:
     return asyncio.run(connected())
 
 
-async def call(client: Client, target: Target, request: Awaitable[T]) -> T:
-    """One update, query or start concerning `target`, waiting at most `--timeout` seconds for its answer."""
+async def call(client: Client, target: Target | None, request: Awaitable[T]) -> T:
+    """One update, query or start concerning `target` (or a visibility read, with none), waiting at most `--timeout`
+    seconds for its answer."""
     try:
         async with asyncio.timeout(chosen.timeout):
             return await request
@@ -105,7 +106,7 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
             return Invalid(f"namespace: Temporal at {config.temporal_address} has no namespace {client.namespace} (--namespace, "
                            "LEGIS_NAMESPACE, the profile)", field="namespace", rule="namespace_known")
         if target is None:
-            return NotFound(rpc.message, rule="not_found")
+            return NotFound(rpc.message, rule="known")
         if "completed" in rpc.message:
             return Rejected(f"{target.field}: {target.missing.removeprefix('no ')} is closed: it takes no more messages",
                             field=target.field, rule="closed", kind=RefusalKind.CLOSED.value)
@@ -127,9 +128,11 @@ async def _namespace_known(client: Client) -> bool:
     return True
 
 
-async def _silence(client: Client, target: Target) -> str:
+async def _silence(client: Client, target: Target | None) -> str:
     """Why nothing answered: no worker polls the workflow's task queue, or the worker is slow or stuck."""
     waited = f"no answer within {chosen.timeout:g} s"
+    if target is None:
+        return f"Temporal at {client.service_client.config.target_host}: {waited}"
     try:
         described = await client.get_workflow_handle(target.workflow_id).describe(rpc_timeout=_GLANCE)
         queue = described.raw_description.execution_config.task_queue.name
