@@ -18,7 +18,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.failures import Failure, Unavailable
 from cli.jsonfile import invalid_model
-from cli.output import AsJson, Format, Output, emit_json, err, examples, out, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json
 from schemas.messages import AgencyRemap
 from store import registry
 from workflows import client as drafts
@@ -69,6 +69,7 @@ def remap_agency(
     as_json: AsJson = False,
 ) -> None:
     """Replace a lead ministry's code by another in every running draft (ministries merged); each audit trail records it."""
+    choose(output, as_json)
     try:
         remap = AgencyRemap(old_code=old_code, new_code=new_code, changed_by=changed_by, reason=reason)
     except ValidationError as invalid:

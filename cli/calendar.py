@@ -15,7 +15,7 @@ from cli import database, temporal
 from cli.broadcast import tell_each
 from cli.failures import Invalid
 from cli.jsonfile import invalid_model
-from cli.output import AsJson, Format, Output, day, emit_json, err, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, table, wants_json
 from schemas.calendar import FIRST_DAY, LAST_DAY, SESSION_CODE, SessionCalendar, StandingCommitteeMeeting, TargetSession
 from workflows import client as drafts
 from workflows.deadlines import local_day
@@ -59,6 +59,7 @@ def set_session(
     """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
     from activities.calendar import set_session as store_session
 
+    choose(output, as_json)
     if not re.fullmatch(SESSION_CODE, code):
         raise Invalid(f"code: {code!r} is not legislature-session, e.g. 16-2, or 16-E9 for an extraordinary session",
                       field="code", rule="session_code")
@@ -87,6 +88,7 @@ def set_meeting(
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow)."""
     from activities.calendar import set_meeting as store_meeting
 
+    choose(output, as_json)
     try:
         meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on.date())
     except ValidationError as invalid:
@@ -104,6 +106,7 @@ def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
     """The sessions and Standing Committee meetings as operators last set them."""
     from activities.calendar import meetings, sessions
 
+    choose(output, as_json)
     async def fetch(db):
         return await sessions(db), await meetings(db)
 
@@ -129,6 +132,7 @@ def holidays(
     and weekend days made working days, with their names and the announcement they come from."""
     from activities.rulebook import shipped_working_calendar
 
+    choose(output, as_json)
     year = year or local_day(datetime.now(UTC)).year
     known = shipped_working_calendar().year(year)
     days = []

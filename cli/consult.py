@@ -14,7 +14,7 @@ from cli import database, temporal
 from cli.app import JsonFile, RequestId, SubmissionId
 from cli.drafts import send
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, emit_json, examples, instant, out, pairs, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody
 from schemas.messages import ConsultationRequest
 from store import texts
@@ -29,12 +29,14 @@ RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGA
 def open_round(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE,
                as_json: AsJson = False) -> None:
     """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
+    choose(output, as_json)
     send(submission_id, read_message(file, ConsultationRequest), drafts.open_consultation, request_id)
 
 
 @app.command("opinion", epilog=examples("legis consult opinion BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/10-opinion.json"))
 def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """A consultee's opinion (JSON, texts included) to an open round."""
+    choose(output, as_json)
     opinion = read_message(file, OpinionBody)
     refs = database.read(lambda db: texts.put(db, opinion.texts()))
     receipt = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
@@ -49,6 +51,7 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: JsonFile,
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))
 def compile_round(submission_id: SubmissionId, round_id: RoundId, file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round."""
+    choose(output, as_json)
     compilation = read_message(file, CompilationBody)
     refs = database.read(lambda db: texts.put(db, compilation.texts()))
     _print_round(temporal.run(lambda client: temporal.call(
@@ -59,6 +62,7 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: JsonFile
 @app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))
 def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """A round: who answered, who is awaited or silent, which comments the compilation must still answer."""
+    choose(output, as_json)
 
     async def viewing(client: Client) -> ConsultationView:
         return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation(client, submission_id, round_id))

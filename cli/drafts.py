@@ -16,7 +16,7 @@ from cli import temporal
 from cli.app import JsonFile, RequestId, SubmissionId, settings
 from cli.failures import Failure, Unavailable
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, day, emit_json, err, examples, instant, out, pairs, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
 from schemas.enums import Stage
 from schemas.messages import (
     Decision,
@@ -122,6 +122,7 @@ def print_status(view: StatusView) -> None:
                                                      "legis start - --output json < start-request.json"))
 def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Start a submission from a JSON start request; starting it again returns the same draft."""
+    choose(output, as_json)
     request = read_message(file, StartRequest)
     queue = settings().task_queue
     started = temporal.run(lambda client: temporal.call(client, temporal.draft(request.submission_id),
@@ -137,6 +138,7 @@ def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False
     "legis decide BGDDT-2026-017 decision.json --request-id dms-4711 --output json"))
 def decide(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Send a decision (JSON) on the draft's current stage."""
+    choose(output, as_json)
     send(submission_id, read_message(file, Decision), drafts.decide, request_id)
 
 
@@ -145,12 +147,14 @@ def file_documents(
     submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
     """File documents (JSON dossier filing) to the draft's dossier."""
+    choose(output, as_json)
     send(submission_id, read_message(file, DossierFiling), drafts.file_dossier, request_id)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis postpone BGDDT-2026-017 schemas/examples/05-postpone-appraisal.json"))
 def postpone(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
+    choose(output, as_json)
     send(submission_id, read_message(file, PostponementRequest), drafts.request_postponement, request_id)
 
 
@@ -160,6 +164,7 @@ def decide_postponement(
     submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
     """Approve or refuse the pending postponement (JSON postponement decision)."""
+    choose(output, as_json)
     send(submission_id, read_message(file, PostponementDecision), drafts.decide_postponement, request_id)
 
 
@@ -169,12 +174,14 @@ def raise_disagreement(
     submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
     """The Government Office sends a point ministries still disagree on to the Deputy Prime Minister (JSON Disagreement)."""
+    choose(output, as_json)
     send(submission_id, read_message(file, Disagreement), drafts.raise_disagreement, request_id)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis rule BGDDT-2026-017 schemas/examples/08-ruling.json"))
 def rule(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The Deputy Prime Minister rules or escalates to the Prime Minister, who rules last (JSON Ruling)."""
+    choose(output, as_json)
     send(submission_id, read_message(file, Ruling), drafts.rule_on_disagreement, request_id)
 
 
@@ -182,12 +189,14 @@ def rule(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = No
 def programme(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The Standing Committee changes the programme for a draft (ProgrammeChange JSON): add, defer,
     withdraw, move to the shortened or special track, or switch between one, two and three sessions."""
+    choose(output, as_json)
     send(submission_id, read_message(file, ProgrammeChange), drafts.change_programme, request_id)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis status BGDDT-2026-017", "legis status BGDDT-2026-017 --output json"))
 def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Where a draft stands: stage, since when, deadline, pending decision and who may make it."""
+    choose(output, as_json)
     view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status(client, submission_id)))
     emit_json(view) if wants_json() else print_status(view)
 
@@ -203,6 +212,7 @@ def list_drafts(
     as_json: AsJson = False,
 ) -> None:
     """List drafts by stage, ministry and session, from Temporal's visibility store (a classified draft shows no title)."""
+    choose(output, as_json)
     query = drafts.list_query(stage=stage, ministry=ministry, session=session)
 
     async def listing(client: Client) -> list[dict]:

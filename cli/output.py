@@ -51,25 +51,17 @@ class Format(str, Enum):
 
 
 class _Chosen:
-    """The format the command's options chose, recorded while they are parsed so that failures answer in it too."""
+    """The format this command's options chose; its failures answer in it too."""
 
     format = Format.TABLE
 
 
-def _choose(value: Format) -> Format:
-    if value is Format.JSON:
-        _Chosen.format = Format.JSON
-    return value
+Output = Annotated[Format, typer.Option("--output", help="table for people, json for scripts")]
+AsJson = Annotated[bool, typer.Option("--json", help="the same as --output json")]
 
 
-def _choose_json(value: bool) -> bool:
-    if value:
-        _Chosen.format = Format.JSON
-    return value
-
-
-Output = Annotated[Format, typer.Option("--output", help="table for people, json for scripts", callback=_choose)]
-AsJson = Annotated[bool, typer.Option("--json", help="the same as --output json", callback=_choose_json)]
+def choose(output: Format, as_json: bool) -> None:
+    _Chosen.format = Format.JSON if as_json else output
 
 
 def wants_json() -> bool:

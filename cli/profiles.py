@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cli.failures import Invalid, NotFound
 from cli.jsonfile import describe
-from cli.output import AsJson, Format, Output, emit_json, err, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, table, wants_json
 
 NAME = r"^[A-Za-z0-9_-]{1,40}$"
 DEFAULT = "default"
@@ -127,6 +127,7 @@ def set_profile(
 @app.command("list", epilog=examples("legis profile list", "legis profile list --output json"))
 def list_profiles(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The profiles and their values (a database password is not shown)."""
+    choose(output, as_json)
     stored = load_all()
     if wants_json():
         emit_json({name: _hidden_password(p) for name, p in sorted(stored.items())})

@@ -14,7 +14,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import SubmissionId
 from cli.failures import NotFound
-from cli.output import AsJson, Format, Output, day, emit_json, err, examples, instant, out, plain, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
 from schemas.views import HistoryView, VersionsView
 from store import audit
 from workflows import client as drafts
@@ -41,6 +41,7 @@ async def _known(db, submission_id: str) -> None:
 @app.command(rich_help_panel=PANEL, epilog=examples("legis history BGDDT-2026-017", "legis history BGDDT-2026-017 --output json"))
 def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Everything that happened to a draft: who did what, in what role, when (from the audit trail)."""
+    choose(output, as_json)
     view: HistoryView = database.read(lambda db: whole_history(db, submission_id))
     if wants_json():
         emit_json(view)
@@ -65,6 +66,7 @@ def versions(
     as_json: AsJson = False,
 ) -> None:
     """The versions of a draft's dossier (each filing that changed a document), or two of them compared by hash."""
+    choose(output, as_json)
 
     async def reading(db) -> VersionsView:
         await _known(db, submission_id)
@@ -141,6 +143,7 @@ def report(
     """Deadlines per agency: stages finished on time and late, overdue now, postponed, late requests."""
     from activities.reports import deadline_report, write_csv
 
+    choose(output, as_json)
     today = local_day(datetime.now(UTC))
     first: date = since.date() if since else date(today.year, 1, 1)
     last: date = until.date() if until else today + timedelta(days=1)

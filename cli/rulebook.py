@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.output import AsJson, Format, Output, emit_json, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
 from cli.stage_table import Limit, StageTable, mermaid, stage_table, starts, words
 from schemas.enums import ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
@@ -72,6 +72,7 @@ def show(
 ) -> None:
     """The stage table: each stage on any path, each outcome and the stage it leads to, who decides, the documents needed,
     the time limit (anchor, counting, rest-day rule, kinds of draft), the source article; and how many numbers are unverified."""
+    choose(output, as_json)
     book = load_rulebook(process_version)
     shown = stage_table(book)
     if diagram:

@@ -11,7 +11,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from cli import database, temporal
 from cli.app import settings
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, emit_json, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
 from schemas.records import WebhookInput
 from store import subscribers
 from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
@@ -34,6 +34,7 @@ def add_subscriber(
     """Register a webhook, print its signing secret once, whole, on one line, and start its delivery workflow."""
     from activities.webhooks import new_secret
 
+    choose(output, as_json)
     if not url.startswith(("http://", "https://")):
         raise Invalid("url: must start with http:// or https://", field="url", rule="http_url")
     config = settings()
@@ -58,6 +59,7 @@ def add_subscriber(
 @app.command("list", epilog=examples("legis subscribers list --output json"))
 def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The subscribers and how many events each has received."""
+    choose(output, as_json)
     rows = database.read(subscribers.listed)
     if wants_json():
         emit_json(rows)
@@ -71,6 +73,7 @@ def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> 
 @app.command("remove", epilog=examples("legis subscribers remove 1"))
 def remove_subscriber(subscriber_id: int, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Stop a subscriber's deliveries (its record and delivery log are kept)."""
+    choose(output, as_json)
     config = settings()
 
     async def remove(client: Client) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from cli import database
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, emit_json, examples, instant, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
 from schemas.enums import CallerRole
 
 app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True)
@@ -32,6 +32,7 @@ def issue_token(
     """Issue a token and print it once, whole, on one line: only its hash is kept."""
     from api.tokens import issue
 
+    choose(output, as_json)
     if not AGENCY_CODE.fullmatch(agency_code):
         raise Invalid("agency_code: 2-24 capital letters, digits or _ , starting with a letter", field="agency_code", rule="agency_code")
     token_id, token = database.read(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label))
@@ -47,6 +48,7 @@ def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> N
     """Tokens issued, live and revoked (never their secrets)."""
     from api.tokens import list_tokens
 
+    choose(output, as_json)
     rows = database.read(list_tokens)
     if wants_json():
         emit_json(rows)
@@ -68,6 +70,7 @@ def revoke_token(
     """Revoke a token: its next request is refused."""
     from api.tokens import list_tokens, revoke
 
+    choose(output, as_json)
     async def revoking(db) -> None:
         if await revoke(db, token_id, revoked_by=revoked_by):
             return
@@ -90,6 +93,7 @@ def refusals(
     """Refused HTTP API attempts (part of the audit trail), newest first."""
     from api.tokens import list_refusals
 
+    choose(output, as_json)
     rows = database.read(lambda db: list_refusals(db, submission_id=submission_id, limit=limit))
     if wants_json():
         emit_json(rows)
