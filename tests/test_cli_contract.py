@@ -5,16 +5,22 @@ against a real Temporal dev server, a worker and PostgreSQL, one of each for the
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
+import pty
 import re
+import select
 import stat
+import struct
+import termios
 import uuid
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
-from tests.stack import Cli, cli_with_worker, free_port, fresh_database
+from tests.stack import LEGIS, Cli, cli_with_worker, free_port, fresh_database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
@@ -239,3 +245,21 @@ async def test_version_and_examples_in_help(cli):
     (code, out, _), (help_code, help_out, _) = await asyncio.gather(cli("--version"), cli("decide", "--help"))
     assert code == 0 and out == f"legis {version('legis')}\n"
     assert help_code == 0 and "Examples" in help_out and "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json" in help_out
+
+
+async def test_a_40_column_terminal_gets_the_secret_on_one_line(cli):
+    """In a terminal (a pseudo-terminal 40 columns wide) the secret is one line the terminal wraps, never two lines."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    env = {name: value for name, value in cli.env.items() if name != "COLUMNS"}
+    try:
+        process = await asyncio.create_subprocess_exec(LEGIS, "subscribers", "add", "*", "http://127.0.0.1:9/narrow", env=env,
+                                                       stdin=follower, stdout=follower, stderr=follower)
+        assert await process.wait() == 0
+        printed = b""
+        while select.select([leader], [], [], 0.5)[0]:
+            printed += os.read(leader, 65536)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert re.search(rb"^signing secret \(shown once; [^\r\n]*\): [A-Za-z0-9_-]{43}\r$", printed, re.M), printed
