@@ -16,7 +16,6 @@ import json
 import sys
 from datetime import date, datetime
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -87,7 +86,7 @@ def plain(value: Any) -> Any:
         return plain(value.model_dump(mode="python"))
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     if isinstance(value, datetime):
         return instant(value)
@@ -95,8 +94,6 @@ def plain(value: Any) -> Any:
         return day(value)
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, Path):
-        return str(value)
     return value
 
 
@@ -104,9 +101,8 @@ def _unicode_out(stream: Any) -> bool:
     return codecs.lookup(stream.encoding or "ascii").name.startswith("utf")
 
 
-def emit_json(value: Any, *, stream: Any = None) -> None:
-    stream = stream or sys.stdout
-    stream.write(json.dumps(plain(value), indent=2, ensure_ascii=not _unicode_out(stream)) + "\n")
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(plain(value), indent=2, ensure_ascii=not _unicode_out(sys.stdout)) + "\n")
 
 
 def table(title: str | None, *columns: str, header: bool = True) -> Table:

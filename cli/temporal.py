@@ -75,7 +75,7 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
         raise _from_update(failed) from None
     except WorkflowQueryFailedError as failed:
         if "draft_not_ready" in str(failed):
-            raise Unavailable(f"{target.field}: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
+            raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
         raise
     except RPCError as rpc:
         raise await _from_rpc(client, settings(), rpc, target) from None
