@@ -73,7 +73,7 @@ def api() -> None:
     async def connect():
         return await temporal_client(config), await create_pool(config.database_url)
 
-    uvicorn.run(create_app(connect=connect, task_queue=config.task_queue), host=config.http_host, port=config.api_port, log_config=None)
+    uvicorn.run(create_app(connect=connect, task_queue=config.task_queue, settings=config), host=config.http_host, port=config.api_port, log_config=None)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis openapi > api/openapi.json"))

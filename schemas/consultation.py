@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from schemas.enums import Actor, ConsultationKind, Response, Role
 from schemas.messages import Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, TextRef
 from schemas.text import Official, code, invalid, text
+from schemas.time import HanoiInstants
 
 # A round asks at most 500 bodies; what they may say in all is bounded so that the round's state stays small.
 MAX_COMMENTS_PER_OPINION = 200
@@ -129,7 +130,7 @@ class ConsultationInput(Message):
     closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
 
 
-class Answer(Message):
+class Answer(Message, HanoiInstants):
     """One consultee's answer as the round keeps it: who, when, how many comments, which."""
 
     consultee: str
@@ -139,7 +140,7 @@ class Answer(Message):
     documents: Documents = ()
 
 
-class OpinionReceipt(Message):
+class OpinionReceipt(Message, HanoiInstants):
     """The reply to an opinion: taken, and how the round stands; never the other consultees' opinions."""
 
     round_id: str
@@ -149,7 +150,7 @@ class OpinionReceipt(Message):
     closes_at: datetime
 
 
-class ConsultationView(Message):
+class ConsultationView(Message, HanoiInstants):
     round_id: str
     kind: ConsultationKind
     closes_at: datetime

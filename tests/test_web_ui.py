@@ -58,7 +58,7 @@ async def seed(env, run: str) -> dict[str, str]:
             request = start | {"submission_id": sid, "lead_ministry": ministry, "title": title,
                                "law_kind": "NEW_LAW", "amended_law": None}
             started = await api.post("/v1/submissions", json=request, headers=await token(env, ministry, "LEAD_MINISTRY"))
-            assert started.status_code == 200, started.text
+            assert started.status_code == 201, started.text
             for name in decisions:
                 decided = await api.post(f"/v1/submissions/{sid}/decisions", json=json.loads((EXAMPLES / name).read_text(encoding="utf-8")),
                                          headers=tokens[DECIDERS[name][1]])

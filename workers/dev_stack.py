@@ -297,7 +297,7 @@ async def run_dev_stack(settings: Settings) -> None:
                 try:
                     worker = configured_worker(settings, client, pool)
                     async with worker, operations(settings, client, pool, worker, runtime), serving(
-                        create_app(client=client, pool=pool, task_queue=settings.task_queue), settings.http_host, settings.api_port
+                        create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings), settings.http_host, settings.api_port
                     ):
                         for line in addresses(settings):
                             print(line, flush=True)

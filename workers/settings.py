@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(
         default=9464, ge=0, le=65535, description="worker's Prometheus /metrics (SDK and application metrics); unset to turn off"
     )
+    api_timeout: float = Field(default=30.0, gt=0, le=300, description="seconds the HTTP API waits for Temporal before answering 504")
+    api_rate_per_token: str = Field(default="600/minute", description="requests a token may send (the `limits` notation); none: no limit")
+    api_rate_per_address: str = Field(default="1200/minute", description="requests one client address may send; none: no limit")
+    api_refusals_recorded: str = Field(default="20/minute", description="refused attempts one caller (token or address) gets written "
+                                       "to access_refusals; the rest are logged and counted; none: every one")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 
