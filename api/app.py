@@ -19,6 +19,7 @@ from temporalio.client import Client
 
 from api import problems
 from api.deps import rate
+from api.docs import serve_offline
 from api.plumbing import BodyLimit, TrailingSlash, around_request
 from api.problems import ProblemDetail
 from api.routes import consultation, events, health, reports, submissions
@@ -26,7 +27,7 @@ from schemas import glossary
 from workers.settings import Settings
 from workflows.draft_law import TASK_QUEUE
 
-DESCRIPTION = """Draft laws of Viet Nam on their statutory path: the intake for ministries' and offices' systems.
+DESCRIPTION = """The intake for ministries' and offices' systems, and the reads for operators.
 
 Every request carries `Authorization: Bearer <token>` (`legis tokens issue`); a token acts as one agency in one role.
 Every failure answers `application/problem+json` (RFC 9457) with the `field` and the `rule` it breaks. Every POST takes an
@@ -76,6 +77,7 @@ def create_app(
     app.state.token_limit, app.state.address_limit = rate(settings.api_rate_per_token), rate(settings.api_rate_per_address)
     app.state.refusals_limit = rate(settings.api_refusals_recorded)
     problems.install(app)
+    serve_offline(app)
     app.middleware("http")(around_request)
     app.add_middleware(BodyLimit)
     app.add_middleware(TrailingSlash)

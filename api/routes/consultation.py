@@ -24,14 +24,14 @@ from workflows import client as drafts
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
 
 
-@router.get("", operation_id="readConsultation", response_model=ConsultationView)
+@router.get("", operation_id="readConsultation", summary="How a consultation round stands", response_model=ConsultationView)
 async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
     """Who answered, who is awaited or silent, which comments still need an answer."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     return permissions.round_for(who, await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id"), view)
 
 
-@router.post("/opinions", operation_id="submitOpinion", response_model=OpinionReceipt)
+@router.post("/opinions", operation_id="submitOpinion", summary="A consultee's opinion (ý kiến góp ý)", response_model=OpinionReceipt)
 async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, key: IdempotencyKey = None,
                          opinion: Annotated[OpinionBody, Body(openapi_examples=examples("10-opinion"))] = ...) -> Response:
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
@@ -46,7 +46,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     return await answer_once(http, who.token_id, key, run)
 
 
-@router.post("/compilation", operation_id="compileConsultation", response_model=ConsultationView)
+@router.post("/compilation", operation_id="compileConsultation", summary="The lead ministry's compilation (tổng hợp, tiếp thu, giải trình)", response_model=ConsultationView)
 async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, key: IdempotencyKey = None,
                         compilation: Annotated[CompilationBody, Body(openapi_examples=examples("11-compilation"))] = ...) -> Response:
     """The lead ministry accepts or explains every comment; this ends the round."""

@@ -11,13 +11,13 @@ from workers.health import Health, dependency_checks, readiness_response
 router = Router(tags=["health"])
 
 
-@router.get("/healthz", operation_id="checkLiveness", response_model=Health)
+@router.get("/healthz", operation_id="checkLiveness", summary="Liveness", response_model=Health)
 async def alive() -> Health:
     """Liveness: the process answers."""
     return Health(status="ok", checks={})
 
 
-@router.get("/readyz", operation_id="checkReadiness", response_model=Health, responses={503: {"model": Health}})
+@router.get("/readyz", operation_id="checkReadiness", summary="Readiness: Temporal and PostgreSQL answer", response_model=Health, responses={503: {"model": Health}})
 async def ready(http: Request) -> JSONResponse:
     """Readiness: Temporal and PostgreSQL both answer."""
     return readiness_response(await dependency_checks(http.app.state.client, http.app.state.pool))

@@ -18,7 +18,7 @@ from workflows.deadlines import local_day
 router = Router(tags=["reports"])
 
 
-@router.get("/v1/reports/deadlines", operation_id="readDeadlineReport", response_model=list[ReportRow],
+@router.get("/v1/reports/deadlines", operation_id="readDeadlineReport", summary="The deadline report per agency", response_model=list[ReportRow],
                   dependencies=[Depends(known_parameters("since", "until", "ministry"))])
 async def report(who: Authenticated, http: Request,
                  since: Annotated[date | None, Query(description="first day, a Ha Noi date (default: 1 January this year)")] = None,
@@ -33,7 +33,7 @@ async def report(who: Authenticated, http: Request,
     return await database(deadline_report(http.app.state.pool, since=first, until=last, today=today, lead_ministry=ministry))
 
 
-@router.get("/v1/refusals", operation_id="listRefusals", response_model=list[Refusal],
+@router.get("/v1/refusals", operation_id="listRefusals", summary="Refused attempts", response_model=list[Refusal],
                   dependencies=[Depends(known_parameters("submission_id", "limit"))])
 async def refusals(who: Authenticated, http: Request, submission_id: str | None = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Refusal]:

@@ -33,7 +33,7 @@ class Started(BaseModel):
     created: bool = Field(description="false when the submission was open already (the same request sent again)")
 
 
-@router.post("", status_code=201, operation_id="startSubmission", response_model=Started,
+@router.post("", status_code=201, operation_id="startSubmission", summary="Open a submission (hồ sơ dự án)", response_model=Started,
              responses={200: {"model": Started, "description": "the submission was open already, with the same request"}})
 async def start_submission(
     who: Authenticated, http: Request, key: IdempotencyKey = None,
@@ -54,7 +54,7 @@ async def start_submission(
     return await answer_once(http, who.token_id, key, start)
 
 
-@router.get("", operation_id="listSubmissions", response_model=CursorPage[RegistryRow],
+@router.get("", operation_id="listSubmissions", summary="The registry of drafts, a page at a time", response_model=CursorPage[RegistryRow],
                   dependencies=[Depends(ListParameters)])
 async def list_submissions(
     who: Authenticated, http: Request, response: Response,
@@ -83,14 +83,14 @@ async def list_submissions(
     return page
 
 
-@router.get("/{submission_id}", operation_id="readSubmission", response_model=StatusView)
+@router.get("/{submission_id}", operation_id="readSubmission", summary="Where a draft stands", response_model=StatusView)
 async def read_status(submission_id: SubmissionId, who: Authenticated, http: Request) -> StatusView:
     """Where the draft stands: its stage (with the Vietnamese name), since when, its deadline, what is pending and who
     may decide it."""
     return permissions.status_for(who, await temporal(http, drafts.status(http.app.state.client, submission_id)))
 
 
-@router.get("/{submission_id}/history", operation_id="readHistory", response_model=HistoryView,
+@router.get("/{submission_id}/history", operation_id="readHistory", summary="A draft's audit trail", response_model=HistoryView,
                   dependencies=[Depends(known_parameters("after"))])
 async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request,
                        after: Annotated[int, Query(ge=0, le=2**31 - 1, description="events after this sequence number")] = 0) -> HistoryView:
@@ -99,7 +99,7 @@ async def read_history(submission_id: SubmissionId, who: Authenticated, http: Re
     return permissions.history_for(who, await database(audit.history(http.app.state.pool, submission_id, after=after)), view)
 
 
-@router.get("/{submission_id}/versions", operation_id="readVersions", response_model=VersionsView)
+@router.get("/{submission_id}/versions", operation_id="readVersions", summary="The dossier's versions", response_model=VersionsView)
 async def read_versions(submission_id: SubmissionId, who: Authenticated, http: Request) -> VersionsView:
     """The dossier's versions, each document with its hash."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
