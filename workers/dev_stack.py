@@ -36,12 +36,20 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 
 from activities.database import create_pool, migrate
-from workers.settings import Settings, metrics_runtime, temporal_client
 from api.app import create_app
 from workers.dev_guardian import (
-    PID_FILE, alive, live_handles, pgserver_lock, postgres_processes, postmaster_of, recorded_pid, stop_process, wait_gone,
+    PID_FILE,
+    alive,
+    live_handles,
+    pgserver_lock,
+    postgres_processes,
+    postmaster_of,
+    recorded_pid,
+    stop_process,
+    wait_gone,
 )
 from workers.health import serving
+from workers.settings import Settings, metrics_runtime, temporal_client
 from workers.worker import configured_worker, operations
 from workflows import search_attributes as sa
 

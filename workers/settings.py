@@ -6,10 +6,9 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from temporalio.service import TLSConfig
-
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.service import TLSConfig
 
 from workflows.client import connect
 from workflows.draft_law import TASK_QUEUE
