@@ -110,7 +110,7 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
             assert sum(metric(text, "legis_decisions", stage="POLICY_PROPOSAL", outcome="APPROVE") for text in scraped) == DRAFT_COUNT
             assert sum(metric(text, "legis_decisions") for text in scraped) == DRAFT_COUNT * len(STAGES)
             # The SDK's own metrics come out of the same endpoint.
-            assert sum(metric(text, "temporal_activity_execution_latency_count", activity_type="record_events") for text in scraped) >= len(recorded)
+            assert sum(metric(text, "temporal_activity_execution_latency_seconds_count", activity_type="record_events") for text in scraped) >= len(recorded)
             assert all(metric(text, "legis_drafts_overdue", agency="BXD") == 1 for text in scraped)
             assert all(metric(text, "legis_drafts_overdue", agency="CLASSIFIED") == 1 and 'agency="BQP"' not in text for text in scraped)
     finally:
