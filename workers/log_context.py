@@ -1,5 +1,5 @@
 """What every log line of a worker says about where it comes from: submission, workflow, run,
-activity and attempt."""
+activity and attempt; and, written inside a span, its trace and span IDs."""
 
 from __future__ import annotations
 
