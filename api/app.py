@@ -16,6 +16,7 @@ import asyncpg
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 
 from api import problems
 from api.deps import rate
@@ -25,6 +26,7 @@ from api.problems import ProblemDetail
 from api.routes import consultation, events, health, reports, submissions
 from schemas import glossary
 from workers.settings import Settings
+from workers.tracing import Tracing
 from workflows.draft_law import TASK_QUEUE
 
 DESCRIPTION = """The intake for ministries' and offices' systems, and the reads for operators.
@@ -53,8 +55,11 @@ def create_app(
     connect: Callable[[], Awaitable[tuple[Client, asyncpg.Pool]]] | None = None,
     task_queue: str = TASK_QUEUE,
     settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    tracing: Tracing | None = None,
 ) -> FastAPI:
-    """The API over a Temporal client and the application's database pool (or a way to make them)."""
+    """The API over a Temporal client and the application's database pool (or a way to make them); with the Temporal
+    runtime whose /metrics it counts its requests on, and the tracing its requests start their traces with."""
     settings = settings or Settings()
 
     @contextlib.asynccontextmanager
@@ -84,6 +89,11 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.openapi = _with_problems_content(app)
+    # OpenTelemetry's name for it; Prometheus reads http_server_request_duration_seconds (histogram; its _count, the requests).
+    app.state.request_duration = runtime.metric_meter.create_histogram_float(
+        "http_server_request_duration", "duration of HTTP requests, by method, route and status", "seconds") if runtime else None
+    if tracing is not None:
+        tracing.instrument_api(app)
     return app
 
 

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute, APIRouter
 from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import RETRY_SECONDS, refusal
@@ -161,6 +162,7 @@ async def around_request(request: Request, call_next: Callable[[Request], Awaita
     per-address rate limit; refusals written to the audit trail, at a bounded rate per caller."""
     request_id = request.headers.get("x-request-id", "")[:100] or uuid.uuid4().hex
     structlog.contextvars.bind_contextvars(request_id=request_id)
+    trace.get_current_span().set_attribute("legis.request_id", request_id)
     started = time.perf_counter()
     try:
         limit: RateLimitItem | None = getattr(request.app.state, "address_limit", None)
@@ -172,11 +174,23 @@ async def around_request(request: Request, call_next: Callable[[Request], Awaita
         response.headers["X-Request-ID"] = request_id
         if 400 <= response.status_code < 500 and response.status_code != 429:
             response = await _recorded(request, response)
+        seconds = time.perf_counter() - started
         access_log.info("request", method=request.method, path=request.url.path, status=response.status_code,
-                        ms=round((time.perf_counter() - started) * 1000, 1), token_id=getattr(request.state, "token_id", None))
+                        ms=round(seconds * 1000, 1), token_id=getattr(request.state, "token_id", None))
+        _count(request, response.status_code, seconds)
         return response
     finally:
         structlog.contextvars.unbind_contextvars("request_id")
+
+
+def _count(request: Request, status: int, seconds: float) -> None:
+    """The request in `http_server_request_duration_seconds`, labelled as OpenTelemetry's HTTP conventions name them (the
+    route's template, never the path, so that a label has a bounded number of values)."""
+    histogram = getattr(request.app.state, "request_duration", None)
+    if histogram is not None:
+        route = request.scope.get("route")
+        histogram.record(seconds, {"http_request_method": request.method, "http_route": getattr(route, "path", ""),
+                                   "http_response_status_code": str(status)})
 
 
 def _problem_response(problem) -> Response:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.tokens import issue, revoke
@@ -242,11 +243,12 @@ async def test_consultation_and_programme_changes_through_http(api, pool):
 
 
 async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
-    """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own."""
-    port = free_port()
+    """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own, with its
+    access lines (request ID, and the trace ID of the caller's `traceparent`) and its Prometheus /metrics."""
+    port, metrics_port = free_port(), free_port()
     env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
-           "LEGIS_API_PORT": str(port), "LEGIS_LOG_JSON": "true"}
-    process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+           "LEGIS_API_PORT": str(port), "LEGIS_METRICS_PORT": str(metrics_port), "LEGIS_LOG_JSON": "true"}
+    process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
             async def ready():
@@ -259,7 +261,23 @@ async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
             assert (await http.get("/openapi.json")).json()["info"]["title"] == "legis"
             head = await http.head("/healthz")
             assert head.status_code == 200 and head.content == b""
+            caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+            traced = await http.get("/v1/submissions", headers={"traceparent": f"00-{caller_trace}-00f067aa0ba902b7-01", "X-Request-ID": "api-1"})
+            assert traced.headers["x-request-id"] == "api-1"
+            metrics = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+            assert _sample(metrics, "http_server_request_duration_seconds_count", http_request_method="GET", http_route="/v1/submissions",
+                           http_response_status_code="401", service_name="legis-api") == 2
+            assert "temporal_request_total{" in metrics and 'service_name="temporal-core-sdk"' not in metrics
     finally:
         process.terminate()
         # uvicorn shuts down gracefully, then re-raises SIGTERM so that the exit status tells why it stopped.
         assert await asyncio.wait_for(process.wait(), 20) in (0, -signal.SIGTERM)
+    lines = [json.loads(line) for line in (await process.stdout.read()).decode().splitlines() if line.startswith("{")]
+    [access] = [line for line in lines if line.get("event") == "request" and line.get("request_id") == "api-1"]
+    assert access["trace_id"] == caller_trace and access["status"] == 401 and access["span_id"] != "00f067aa0ba902b7"
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The sum of a metric's samples whose labels include `labels`, from Prometheus's text format."""
+    return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
+               if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()))

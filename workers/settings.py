@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
@@ -38,7 +39,11 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API (`legis api`, `legis dev`)")
     health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; unset to turn off")
     metrics_port: int | None = Field(
-        default=9464, ge=0, le=65535, description="worker's Prometheus /metrics (SDK and application metrics); unset to turn off"
+        default=9464, ge=0, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); unset to turn off"
+    )
+    otlp_endpoint: str | None = Field(
+        default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="OTLP/HTTP endpoint traces are sent to (e.g. http://otel-collector:4318); unset: no traces are sent anywhere",
     )
     api_timeout: float = Field(default=30.0, gt=0, le=300, description="seconds the HTTP API waits for Temporal before answering 504")
     api_rate_per_token: str = Field(default="600/minute", description="requests a token may send (the `limits` notation); none: no limit")
@@ -65,7 +70,7 @@ class Settings(BaseSettings):
         return self.api_key is not None
 
 
-async def temporal_client(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+async def temporal_client(settings: Settings, *, runtime: Runtime | None = None, interceptors: Sequence[Interceptor] = ()) -> Client:
     """A client for the configured cluster, with its TLS files or API key."""
     return await connect(
         settings.temporal_address,
@@ -73,11 +78,20 @@ async def temporal_client(settings: Settings, *, runtime: Runtime | None = None)
         tls=settings.temporal_tls(),
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         runtime=runtime,
+        interceptors=interceptors,
     )
 
 
-def metrics_runtime(settings: Settings) -> Runtime | None:
-    """A Temporal runtime that exports the SDK's metrics, and the application's, for Prometheus."""
+# The `service_name` label of each process's metrics, and the `service.name` of its traces.
+WORKER_SERVICE, API_SERVICE, DEV_SERVICE = "legis-worker", "legis-api", "legis-dev"
+
+
+def metrics_runtime(settings: Settings, service: str) -> Runtime | None:
+    """A Temporal runtime that exports the SDK's metrics, and the application's, for Prometheus, by its conventions:
+    counters end in `_total`, durations are in seconds and say so (`_seconds`), and every series carries the process's
+    own `service_name` instead of the SDK's `temporal-core-sdk`."""
     if settings.metrics_port is None:
         return None
-    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}")))
+    prometheus = PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}", counters_total_suffix=True, unit_suffix=True,
+                                  durations_as_seconds=True)
+    return Runtime(telemetry=TelemetryConfig(metrics=prometheus, global_tags={"service_name": service}, attach_service_name=False))

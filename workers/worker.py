@@ -26,7 +26,8 @@ from activities.webhooks import WebhookActivities
 from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
-from workers.settings import Settings, metrics_runtime, temporal_client
+from workers.settings import WORKER_SERVICE, Settings, metrics_runtime, temporal_client
+from workers.tracing import start_tracing
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
@@ -75,11 +76,12 @@ def create_worker(
     )
 
 
-def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool) -> Worker:
+def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool, *, interceptors: Sequence[Interceptor] = ()) -> Worker:
     return create_worker(
         client,
         pool,
         task_queue=settings.task_queue,
+        interceptors=interceptors,
         max_cached_workflows=settings.max_cached_workflows,
         max_concurrent_activities=settings.max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
@@ -126,15 +128,17 @@ async def run_worker(settings: Settings) -> None:
     if stale:
         log.warning("workflow modules have no compiled bytecode: each new draft compiles them again (about 7 ms of CPU)",
                     modules=stale, fix="install with `pip install .` (not -e), or run `python -m compileall` on the workflows package")
-    runtime = metrics_runtime(settings)
-    client = await temporal_client(settings, runtime=runtime)
+    runtime = metrics_runtime(settings, WORKER_SERVICE)
+    tracing = start_tracing(settings, WORKER_SERVICE)
+    client = await temporal_client(settings, runtime=runtime, interceptors=tracing.client_interceptors())
     await migrate(settings.database_url)
     pool = await create_pool(settings.database_url)
     try:
-        worker = configured_worker(settings, client, pool)
+        worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
         async with worker, operations(settings, client, pool, worker, runtime):
             log.info("worker running", task_queue=settings.task_queue, health_port=settings.health_port, metrics_port=settings.metrics_port)
             await stop.wait()
             log.info("stopping: in-flight activities get 10 s")
     finally:
         await pool.close()
+        tracing.close()

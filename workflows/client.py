@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.client import Client, Interceptor, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -41,10 +42,13 @@ from workflows.stage_graph import stage_path
 
 
 async def connect(
-    address: str, namespace: str = "default", *, tls: TLSConfig | bool = False, api_key: str | None = None, runtime: Runtime | None = None
+    address: str, namespace: str = "default", *, tls: TLSConfig | bool = False, api_key: str | None = None, runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Client:
+    # Interceptors given here (tracing) also run in the workers made with this client.
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls, api_key=api_key, runtime=runtime
+        address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls, api_key=api_key, runtime=runtime,
+        interceptors=interceptors,
     )
 
 
