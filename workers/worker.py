@@ -19,6 +19,7 @@ from temporalio.runtime import Runtime
 from temporalio.worker import Interceptor, Worker
 
 from activities.audit import AuditActivities
+from activities.public import PublicActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
@@ -45,6 +46,7 @@ def create_worker(
     max_concurrent_workflow_tasks: int = Settings.model_fields["max_concurrent_workflow_tasks"].default,
 ) -> Worker:
     audit = AuditActivities(pool)
+    public = PublicActivities(pool)
     webhooks = WebhookActivities(pool)
     pinning = PinningActivities(pool, client)
     return Worker(
@@ -52,7 +54,8 @@ def create_worker(
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event,
-                    audit.record_events, webhooks.deliver_pending],
+                    audit.record_events, webhooks.deliver_pending,
+                    public.register_public_round, public.close_public_round, public.tally_public_answers],
         interceptors=[ActivityLogContext(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
