@@ -37,9 +37,10 @@ def rulebook(version: ProcessVersion) -> Rulebook:
     return load_rulebook(version)
 
 
-def stage_name_vi(version: ProcessVersion, stage: Stage) -> str:
+def stage_name_vi(version: ProcessVersion | str, stage: Stage | str) -> str:
     """The rulebook's Vietnamese name of a stage (a final state has none: its English name)."""
-    rule = next((r for r in rulebook(version).stages if r.stage is stage), None)
+    stage = Stage(stage)
+    rule = next((r for r in rulebook(ProcessVersion(version)).stages if r.stage is stage), None)
     return rule.name_vi if rule else stage.value
 
 
