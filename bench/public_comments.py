@@ -101,6 +101,7 @@ async def post_comments(base: str, sid: str, round_id: str, count: int, concurre
     failed, seconds)."""
     url = f"{base}/v1/public/consultations/{sid}/{round_id}/comments"
     next_index, taken, failed = 0, 0, 0
+    statuses: dict[int, int] = {}
     started = time.perf_counter()
     deadline = started + seconds_max
 
@@ -115,10 +116,13 @@ async def post_comments(base: str, sid: str, round_id: str, count: int, concurre
                     taken += 1
                 else:
                     failed += 1
+                    statuses[answer.status] = statuses.get(answer.status, 0) + 1
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         await asyncio.gather(*(sender(session) for _ in range(concurrency)))
+    if statuses:
+        say(f"refused by status: {statuses}")
     return taken, failed, time.perf_counter() - started
 
 
@@ -221,7 +225,7 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
             base = f"http://127.0.0.1:{port}"
             target = env.client.service_client.config.target_host
             api_env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": target, "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue,
-                       "LEGIS_API_PORT": str(port), "LEGIS_API_RATE_PER_ADDRESS": "100000000/hour", "LEGIS_API_RATE_PER_TOKEN": "100000000/hour",
+                       "LEGIS_API_PORT": str(port), "LEGIS_API_RATE_PER_ADDRESS": "", "LEGIS_API_RATE_PER_TOKEN": "",
                        # The limiter still runs for every comment; one client (this benchmark) may send them all.
                        "LEGIS_PUBLIC_COMMENT_RATE": "100000000/hour", "LEGIS_LOG_JSON": "true"}
             log = open(Path(tempfile.gettempdir()) / "legis-bench-api.log", "w")  # noqa: SIM115 (kept open while the API runs)

@@ -7,6 +7,7 @@ nothing of it to anyone else, not even a redacted row.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,12 +42,12 @@ async def sittings_ahead(db: asyncpg.Pool | asyncpg.Connection, today: date, *, 
     return [Sitting(**dict(row)) for row in rows]
 
 
-async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], *, own_agency: str | None) -> list[RegistryRow]:
-    """Drafts not in a final state aimed at any of these sessions."""
-    rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND target_session = ANY($2) AND stage <> ALL($3) ORDER BY stage_deadline NULLS LAST",
+async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], *, own_agency: str | None) -> list[asyncpg.Record]:
+    """Drafts not in a final state aimed at any of these sessions, as records (a page marks thousands of them and shows
+    a few: `RegistryRow(**record)` for those)."""
+    return await db.fetch(
+        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND target_session = ANY($2) AND stage <> ALL($3)",
         own_agency, sessions, list(TERMINAL))
-    return [RegistryRow(**dict(row)) for row in rows]
 
 
 async def sessions_by_code(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, date]:
@@ -112,8 +113,10 @@ def quarters(until: date, count: int = 4) -> list[tuple[str, date, date]]:
     return found[::-1]
 
 
-async def quarterly(db: asyncpg.Pool | asyncpg.Connection, today: date, *, ministry: str | None,
-                    count: int = 4) -> list[tuple[str, ReportRow]]:
-    """The overall row of the deadline report for each of the last `count` quarters."""
-    return [(label, (await deadline_report(db, since=first, until=after, today=today, lead_ministry=ministry))[-1])
-            for label, first, after in quarters(today, count)]
+async def quarterly(db: asyncpg.Pool, today: date, *, ministry: str | None, count: int = 4) -> list[tuple[str, ReportRow]]:
+    """The overall row of the deadline report for each of the last `count` quarters (the quarters read at once, each on
+    a connection of the pool)."""
+    periods = quarters(today, count)
+    reports = await asyncio.gather(*(deadline_report(db, since=first, until=after, today=today, lead_ministry=ministry)
+                                     for _, first, after in periods))
+    return [(label, report[-1]) for (label, _, _), report in zip(periods, reports, strict=True)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from functools import cache
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -16,17 +17,18 @@ from fastapi.responses import Response
 
 from api import permissions
 from api.deps import database
-from schemas.enums import Stage
+from schemas.enums import ProcessVersion, Stage
 from schemas.records import RegistryRow
 from store import audit, board
 from web.auth import signed_in, to_sign_in
-from web.marks import Mark, standing, stage_name_vi
+from web.marks import Mark, rulebook, stage_name_vi, standing_of
 from web.render import page
 from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False)
 # Drafts listed under one sitting at most (the worst marks first); the rest are a link to the filtered list.
 SHOWN_PER_SITTING = 50
+SEVERITY = {Mark.ON_TRACK: 0, Mark.AT_RISK: 1, Mark.MISSED: 2}
 
 
 def own_agency(who) -> str | None:
@@ -61,9 +63,9 @@ async def sessions_ahead(request: Request) -> Response:
     sessions = [s for s in sittings if s.kind != "STANDING_COMMITTEE"]
     meetings = [s for s in sittings if s.kind == "STANDING_COMMITTEE"]
     rows = await database(board.drafts_aimed_at(pool, [s.code for s in sessions], own_agency=own_agency(who)))
-    by_session: dict[str, list[RegistryRow]] = {}
+    by_session: dict[str, list] = {}
     for row in rows:
-        by_session.setdefault(row.target_session, []).append(row)
+        by_session.setdefault(row["target_session"], []).append(row)
     blocks = []
     for sitting in sittings:
         if sitting.kind == "STANDING_COMMITTEE":
@@ -76,20 +78,26 @@ async def sessions_ahead(request: Request) -> Response:
                 aimed = [r for r in by_session.get(following.code, ()) if _before_committee(r)]
         else:
             aimed = by_session.get(sitting.code, [])
-        marked = [(row, standing(row, sitting.opens_on, day, meeting=sitting.kind == "STANDING_COMMITTEE")) for row in aimed]
-        marked.sort(key=lambda pair: (list(Mark).index(pair[1].mark) * -1, pair[1].cutoff or day))
+        meeting = sitting.kind == "STANDING_COMMITTEE"
+        marked = [(row, standing_of(ProcessVersion(row["process_version"]), Stage(row["stage"]), row["stage_deadline"], sitting.opens_on, day,
+                                    meeting=meeting)) for row in aimed]
+        marked.sort(key=lambda pair: (-SEVERITY[pair[1].mark], pair[1].cutoff or day))
         counts = Counter(s.mark for _, s in marked)
-        blocks.append({"sitting": sitting, "drafts": marked[:SHOWN_PER_SITTING], "counts": counts, "total": len(marked)})
+        shown = [(RegistryRow(**dict(row)), mark) for row, mark in marked[:SHOWN_PER_SITTING]]
+        blocks.append({"sitting": sitting, "drafts": shown, "counts": counts, "total": len(marked)})
     timed(request, started)
     return with_timing(page(request, "sessions.html", blocks=blocks, today=day, name_vi=stage_name_vi, Mark=Mark), request)
 
 
-def _before_committee(row: RegistryRow) -> bool:
-    from web.marks import rulebook  # the rulebook's stage order, cached
+def _before_committee(row) -> bool:
+    return _before_committee_stage(row["process_version"], row["stage"])
 
-    order = [rule.stage for rule in rulebook(row.process_version).stages]
-    return row.stage in order and Stage.STANDING_COMMITTEE_OPINION in order and \
-        order.index(row.stage) <= order.index(Stage.STANDING_COMMITTEE_OPINION)
+
+@cache
+def _before_committee_stage(version: str, stage: str) -> bool:
+    order = [rule.stage.value for rule in rulebook(ProcessVersion(version)).stages]
+    return stage in order and Stage.STANDING_COMMITTEE_OPINION.value in order and \
+        order.index(stage) <= order.index(Stage.STANDING_COMMITTEE_OPINION.value)
 
 
 @router.get("/board/drafts")

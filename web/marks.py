@@ -44,22 +44,40 @@ def stage_name_vi(version: ProcessVersion | str, stage: Stage | str) -> str:
     return rule.name_vi if rule else stage.value
 
 
-def standing(row: RegistryRow, sitting_on: date, today: date, *, meeting: bool = False) -> Standing:
-    book = rulebook(row.process_version)
+@cache
+def next_cutoff_rule(version: ProcessVersion, stage: Stage, meeting: bool) -> tuple[Stage, int] | None:
+    """The first stage from `stage` on whose limit counts back from the sitting, with its days; None when there is none."""
+    book = rulebook(version)
     order = [rule.stage for rule in book.stages]
-    if row.stage.is_terminal or row.stage not in order:
-        return Standing(Mark.ON_TRACK, None, None)
-    for rule in book.stages[order.index(row.stage):]:
+    if stage.is_terminal or stage not in order:
+        return None
+    wanted = DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING if meeting else DeadlineAnchor.BEFORE_NA_SESSION
+    for rule in book.stages[order.index(stage):]:
         limit = rule.meeting_cutoff if meeting else rule.time_limit
-        wanted = DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING if meeting else DeadlineAnchor.BEFORE_NA_SESSION
-        if limit is None or limit.anchor is not wanted:
-            continue
-        own = rule.stage is row.stage and row.stage_deadline is not None
-        cutoff = row.stage_deadline if own else sitting_on - timedelta(days=limit.days)
-        assert cutoff is not None
-        if today > cutoff:
-            return Standing(Mark.MISSED, cutoff, rule.stage)
-        threshold = max(book.follow_up.warn_days_before, default=0)
-        late_here = row.stage_deadline is not None and row.stage_deadline < today
-        return Standing(Mark.AT_RISK if (cutoff - today).days <= threshold or late_here else Mark.ON_TRACK, cutoff, rule.stage)
-    return Standing(Mark.ON_TRACK, None, None)
+        if limit is not None and limit.anchor is wanted:
+            return rule.stage, limit.days
+    return None
+
+
+@cache
+def threshold_days(version: ProcessVersion) -> int:
+    return max(rulebook(version).follow_up.warn_days_before, default=0)
+
+
+def standing_of(version: ProcessVersion, stage: Stage, stage_deadline: date | None, sitting_on: date, today: date, *,
+                meeting: bool = False) -> Standing:
+    """The mark from the draft's process version, stage and stage deadline (what the registry holds)."""
+    found = next_cutoff_rule(version, stage, meeting)
+    if found is None:
+        return Standing(Mark.ON_TRACK, None, None)
+    cutoff_stage, days = found
+    cutoff = stage_deadline if cutoff_stage is stage and stage_deadline is not None else sitting_on - timedelta(days=days)
+    if today > cutoff:
+        return Standing(Mark.MISSED, cutoff, cutoff_stage)
+    late_here = stage_deadline is not None and stage_deadline < today
+    at_risk = (cutoff - today).days <= threshold_days(version) or late_here
+    return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, cutoff_stage)
+
+
+def standing(row: RegistryRow, sitting_on: date, today: date, *, meeting: bool = False) -> Standing:
+    return standing_of(row.process_version, row.stage, row.stage_deadline, sitting_on, today, meeting=meeting)

@@ -17,7 +17,10 @@ from pydantic import Field
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.idempotency import answer_once
-from api.plumbing import Router, limiter
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import FixedWindowRateLimiter
+
+from api.plumbing import Router
 from api.problems import from_refused, refusal
 from schemas.messages import RoundId, SubmissionId
 from schemas.public import ArticleGroups, GroupAnswer, GroupAnswered, PublicAnswerView, PublicComment, PublicCommentReceipt
@@ -27,6 +30,8 @@ from store import public
 from workflows import client as drafts
 
 router = Router(tags=["public consultation"])
+# A fixed window per client: constant work per comment whatever the limit (a moving window keeps every hit).
+comment_limiter = FixedWindowRateLimiter(MemoryStorage())
 COMMENT_EXAMPLE = {"article": 12, "text": "Đề nghị làm rõ thời hạn cấp giấy chứng nhận tại khoản 2 Điều 12."}
 
 
@@ -55,7 +60,7 @@ async def sender(http: Request) -> bytes:
 async def check_public_rate(http: Request) -> None:
     limit = getattr(http.app.state, "public_comment_limit", None)
     address = http.client.host if http.client else "unknown"
-    if limit is not None and not await limiter.hit(limit, "public-comment", address):
+    if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
         raise refusal(429, "request", "rate_limited", f"more than {limit} comments from one client: wait and send again")
 
 
