@@ -41,9 +41,9 @@ class PublicComment(Message):
 class PublicCommentReceipt(Message, HanoiInstants):
     """The answer to a comment: its number, and whether it was a repeat of one already received (counted once)."""
 
-    comment_id: int = Field(description="the comment's number in this round")
+    comment_id: int = Field(description="the comment's number")
     repeated: bool = Field(description="true when the same sender had sent the same comment already: it is counted once")
-    received_at: datetime
+    received_at: datetime = Field(description="when it was first received")
 
 
 class PublicRoundInput(Message):
@@ -76,14 +76,14 @@ class ArticleGroup(Message):
     """The comments on one article (or on the draft as a whole) as the compilation sees them."""
 
     article: int | None = Field(description="the article (Điều); none: the draft as a whole")
-    comments: Count
-    unanswered: Count
+    comments: Count = Field(description="comments on it in all")
+    unanswered: Count = Field(description="comments on it still without an answer")
 
 
 class ArticleGroups(Message):
-    submission_id: str
-    round_id: str
-    closed: bool
+    submission_id: str = Field(description="the draft's submission ID")
+    round_id: str = Field(description="the public round")
+    closed: bool = Field(description="the window has closed: the groups no longer grow")
     groups: tuple[ArticleGroup, ...] = Field(max_length=MAX_ARTICLE + 1, description="one per article commented on, in article order")
 
 
@@ -110,7 +110,7 @@ class GroupAnswer(Message):
 
 
 class GroupAnswered(Message):
-    answer_id: int
+    answer_id: int = Field(description="the answer's number")
     answered: Count = Field(description="comments this answer covered (those already answered are left as they were)")
     unanswered: Count = Field(description="comments of the round still without an answer")
 
@@ -118,8 +118,8 @@ class GroupAnswered(Message):
 class PublicAnswerView(Message, HanoiInstants):
     """An answer as the public reads it."""
 
-    article: int | None
-    response: Response
-    explanation: str
-    comments: Count
-    answered_at: datetime
+    article: int | None = Field(description="the article answered; none: the draft as a whole")
+    response: Response = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình)")
+    explanation: str = Field(description="why a comment was not taken, for EXPLAINED")
+    comments: Count = Field(description="comments this answer covers")
+    answered_at: datetime = Field(description="when the lead ministry answered")
