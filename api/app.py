@@ -23,8 +23,13 @@ from api.deps import rate
 from api.docs import serve_offline
 from api.plumbing import BodyLimit, TrailingSlash, around_request
 from api.problems import ProblemDetail
-from api.routes import consultation, events, health, reports, submissions
+from api.routes import consultation, events, health, public, reports, submissions
 from schemas import glossary
+from web import auth as web_auth
+from web import board as web_board
+from web import inbox as web_inbox
+from web import ministries as web_ministries
+from web import public_pages as web_public
 from workers.settings import Settings
 from workers.tracing import Tracing
 from workflows.draft_law import TASK_QUEUE
@@ -40,12 +45,15 @@ TAGS = [
     {"name": "drafts", "description": "Opening submissions; the registry; a draft's status, history and dossier versions"},
     {"name": "events", "description": "Decisions, filings, postponements, arbitration and programme changes, in an actor's name"},
     {"name": "consultation", "description": "Consultation rounds: opening, opinions, the compilation"},
+    {"name": "public consultation", "description": "The public's comments on a posted draft (no token) and the answers it reads"},
     {"name": "reports", "description": "Deadline reports and refused attempts"},
     {"name": "health", "description": "Liveness and readiness"},
 ]
 
 
-ROUTERS = (submissions.router, events.router, consultation.router, reports.router, health.router)
+ROUTERS = (submissions.router, events.router, consultation.router, public.router, reports.router, health.router)
+# The board's and the public's HTML pages: plain routes (forms, not strict JSON), left out of the OpenAPI document.
+PAGES = (web_auth.router, web_board.router, web_ministries.router, web_inbox.router, web_public.router)
 
 
 def create_app(
@@ -81,12 +89,14 @@ def create_app(
     app.state.timeout = settings.api_timeout
     app.state.token_limit, app.state.address_limit = rate(settings.api_rate_per_token), rate(settings.api_rate_per_address)
     app.state.refusals_limit = rate(settings.api_refusals_recorded)
+    app.state.public_comment_limit = rate(settings.public_comment_rate)
+    app.state.temporal_ui = f"http://127.0.0.1:{settings.ui_port}/namespaces/{settings.namespace}"
     problems.install(app)
     serve_offline(app)
     app.middleware("http")(around_request)
     app.add_middleware(BodyLimit)
     app.add_middleware(TrailingSlash)
-    for router in ROUTERS:
+    for router in (*ROUTERS, *PAGES):
         app.include_router(router)
     app.openapi = _with_problems_content(app)
     # OpenTelemetry's name for it; Prometheus reads http_server_request_duration_seconds (histogram; its _count, the requests).

@@ -138,6 +138,11 @@ class Answer(Message, HanoiInstants):
     at: datetime
     comment_ids: tuple[str, ...] = ()
     documents: Documents = ()
+    comments: int | None = Field(default=None, ge=0, description="for the public's comments kept in PostgreSQL: how many (no IDs)")
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.comment_ids) if self.comments is None else self.comments
 
 
 class OpinionReceipt(Message, HanoiInstants):
@@ -161,6 +166,9 @@ class ConsultationView(Message, HanoiInstants):
     comments: int = Field(description="comments received in all")
     unanswered_comments: tuple[str, ...] = Field(description="consultee/comment IDs the compilation must still answer")
     compiled: bool
+    public_comments_in_postgresql: bool = Field(
+        default=False, description="the public's comments go to the draft's public page and are answered by article there; "
+        "`comments` counts them once the round has closed")
 
 
 class CompilationSummary(Message):

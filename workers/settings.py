@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     api_rate_per_address: str = Field(default="1200/minute", description="requests one client address may send; none: no limit")
     api_refusals_recorded: str = Field(default="20/minute", description="refused attempts one caller (token or address) gets written "
                                        "to access_refusals; the rest are logged and counted; none: every one")
+    public_comment_rate: str = Field(default="10/minute", description="public comments one client address may send to a "
+                                     "consultation (the `limits` notation); none: no limit")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 

@@ -20,6 +20,7 @@ from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities
+from activities.public import PublicActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
@@ -56,6 +57,7 @@ def create_worker(
     max_concurrent_workflow_tasks: int = Settings.model_fields["max_concurrent_workflow_tasks"].default,
 ) -> Worker:
     audit = AuditActivities(pool)
+    public = PublicActivities(pool)
     webhooks = WebhookActivities(pool)
     pinning = PinningActivities(pool, client)
     return Worker(
@@ -64,7 +66,8 @@ def create_worker(
         workflows=list(WORKFLOWS),
         workflow_runner=sandbox_runner(),
         activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event,
-                    audit.record_events, webhooks.deliver_pending],
+                    audit.record_events, webhooks.deliver_pending,
+                    public.register_public_round, public.close_public_round, public.tally_public_answers],
         interceptors=[ActivityLogContext(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,

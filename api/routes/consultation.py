@@ -16,9 +16,10 @@ from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
+from api.problems import refusal
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt
 from schemas.messages import RoundId, SubmissionId
-from store import texts
+from store import public, texts
 from workflows import client as drafts
 
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
@@ -53,6 +54,12 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
     async def run() -> Response:
         permissions.check_acting(who, compilation)
         view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+        round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
+        if round_now.public_comments_in_postgresql and round_now.closed:
+            tally = await database(public.tally(http.app.state.pool, submission_id, round_id))
+            if tally.unanswered:
+                raise refusal(409, "responses", "every_comment_answered", f"{tally.unanswered} comments of the public have no answer yet: "
+                              "answer them by article (POST .../answers) before the compilation", kind="CONFLICT")
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id,
                                                              compilation.by_reference(refs)), "round_id")
