@@ -39,7 +39,7 @@ def _print_table(shown: StageTable) -> None:
                           for m in row.transitions)
         limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
         rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), "\n".join(row.required_documents) or "none",
-                     limits, row.source + (f"\n{row.url}" if row.url else ""))
+                     limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     out.print(rows)
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
     out.print(f"documents filed by {_deciders(shown.filing)}")
@@ -57,9 +57,14 @@ def _print_table(shown: StageTable) -> None:
               f"{', '.join(str(d) for d in follow.warn_days_before)} days before the deadline; escalation "
               f"{', '.join(f'{s.level.value} +{s.days_after}d' for s in follow.escalation)}{' [UNVERIFIED]' if follow.unverified else ''} "
               f"({follow.source})")
+    for cited in shown.citations:
+        out.print(f"{cited.rule}: {cited.source}{' [UNVERIFIED]' if cited.unverified else ''}" + (f" {cited.url}" if cited.url else ""))
     found = shown.unverified
     out.print(f"unverified: {found.count} of the {found.of} numbers and rules with a source are not yet read in a law text"
-              + (f": {', '.join(found.where)}" if found.where else ""))
+              + (f": {', '.join(found.where)}" if found.where else "")
+              + f"; the other {found.of - found.count} name their article and the URL where its text was read")
+    if found.uncited:
+        out.print(f"claimed without their article or URL: {', '.join(found.uncited)}")
 
 
 @app.command("show", epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2015 --output json",

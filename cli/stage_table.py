@@ -9,14 +9,13 @@ paths it holds for.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from schemas import citations
 from schemas.enums import LawKind, Outcome, ProgrammeTrack, RestDay, SessionProcedure, Stage, procedures_for
-from schemas.rulebook import ConsultationWindow, Decider, FollowUp, Rulebook, StageRule, TimeLimit, TrackRule
+from schemas.rulebook import Citation, ConsultationWindow, Decider, FollowUp, Rulebook, StageRule, TimeLimit, TrackRule
 from workflows.stage_graph import next_stage, stage_path
 
 
@@ -64,12 +63,17 @@ class StageRow(Row):
     postponement_authority: tuple[Decider, ...]
     source: str
     url: str | None
+    unverified: bool | None
 
 
 class Unverified(Row):
+    """How many of the numbers and rules are not yet read in a law text, and where; `uncited`: those that claim to be
+    read without their article or URL (none in a shipped edition)."""
+
     count: int
     of: int
     where: tuple[str, ...]
+    uncited: tuple[str, ...] = ()
 
 
 class StageTable(Row):
@@ -85,6 +89,7 @@ class StageTable(Row):
     consultation: tuple[ConsultationWindow, ...]
     ordinance_reconsideration: Limit | None
     follow_up: FollowUp
+    citations: tuple[Citation, ...]
     unverified: Unverified
 
 
@@ -184,26 +189,13 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
         limits=tuple(limits), postponement_authority=rule.postponement_authority, source=rule.source, url=rule.url,
+        unverified=rule.unverified,
     )
 
 
-def _flagged(value: object, where: str) -> Iterator[tuple[str, bool]]:
-    """Every rule of the rulebook that says whether its number was read in a law text, and what it says."""
-    if isinstance(value, BaseModel):
-        if "unverified" in type(value).model_fields:
-            yield where, bool(value.unverified)
-        for name in type(value).model_fields:
-            yield from _flagged(getattr(value, name), f"{where}.{name}" if where else name)
-    elif isinstance(value, tuple):
-        for position, item in enumerate(value):
-            key = next((getattr(item, k) for k in ("stage", "track", "kind", "day") if hasattr(item, k)), position)
-            yield from _flagged(item, f"{where}.{key.isoformat() if isinstance(key, date) else getattr(key, 'value', key)}")
-
-
-def unverified(book: Rulebook) -> Unverified:
-    flags = list(_flagged(book, ""))
-    where = tuple(place for place, flagged in flags if flagged)
-    return Unverified(count=len(where), of=len(flags), where=where)
+def verification(book: Rulebook) -> Unverified:
+    where = citations.unverified(book)
+    return Unverified(count=len(where), of=len(list(citations.flags(book))), where=where, uncited=citations.uncited(book))
 
 
 def stage_table(book: Rulebook) -> StageTable:
@@ -214,7 +206,7 @@ def stage_table(book: Rulebook) -> StageTable:
         stages=tuple(_row(book, rule, every) for rule in book.stages if rule.stage in on_some_path),
         withdrawal=book.withdrawal, filing=book.filing, tracks=book.tracks, consultation=book.consultation,
         ordinance_reconsideration=limit_row("ordinance reconsideration", book.ordinance_reconsideration) if book.ordinance_reconsideration else None,
-        follow_up=book.follow_up, unverified=unverified(book),
+        follow_up=book.follow_up, citations=book.citations, unverified=verification(book),
     )
 
 
