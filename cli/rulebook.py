@@ -33,6 +33,8 @@ def _print_table(shown: StageTable) -> None:
     rows = table(None, "stage", "on the path of", "outcome -> next stage", "who decides", "documents needed", "time limits", "source")
     for row in shown.stages:
         on = words((row.on_path,)) or "every draft"
+        if row.referred_from:
+            on += f"; ordinances referred from {' and '.join(s.value for s in row.referred_from)}"
         if row.skipped_on:
             on += f"; skipped on the {' and '.join(t.value for t in row.skipped_on)} track"
         moves = "\n".join(f"{m.outcome} -> {m.to.value}" + (f" ({words(m.when)})" if m.when else "") + (" (default)" if m.default else "")

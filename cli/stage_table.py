@@ -55,6 +55,7 @@ class StageRow(Row):
     stage: Stage
     name_vi: str
     on_path: Condition
+    referred_from: tuple[Stage, ...] = ()
     skipped_on: tuple[ProgrammeTrack, ...]
     transitions: tuple[Transition, ...]
     deciders: tuple[Decider, ...]
@@ -158,8 +159,10 @@ def _forward(rule: StageRule, on: list[Route]) -> list[Transition]:
     return [Transition(outcome=outcome, to=to, when=conditions(group, on)) for to, group in targets.items()]
 
 
-# The President sends back only an ordinance, within the rulebook's window (workflows.rules.check_reconsideration).
-_SENT_BACK = {Stage.PROMULGATION: (Condition(law_kinds=(LawKind.ORDINANCE,)),)}
+# The President sends back only an ordinance, within the rulebook's window (workflows.rules.check_reconsideration), and
+# refers to the Assembly only an ordinance he still disagrees with (check_referral).
+_ORDINANCES = (Condition(law_kinds=(LawKind.ORDINANCE,)),)
+_SENT_BACK = {Stage.PROMULGATION: _ORDINANCES}
 
 
 def transitions(rule: StageRule, on: list[Route]) -> tuple[Transition, ...]:
@@ -170,6 +173,8 @@ def transitions(rule: StageRule, on: list[Route]) -> tuple[Transition, ...]:
     if Outcome.RETURN_FOR_REVISION in rule.outcomes:
         when = _SENT_BACK.get(rule.stage, ())
         found += [Transition(outcome="RETURN_FOR_REVISION", to=to, when=when, default=i == 0) for i, to in enumerate(rule.return_to)]
+    if rule.refer_to is not None:
+        found.append(Transition(outcome="REFER_TO_ASSEMBLY", to=rule.refer_to, when=_ORDINANCES))
     if Outcome.REJECT in rule.outcomes:
         found.append(Transition(outcome="REJECT", to=Stage.REJECTED))
     return tuple(found)
@@ -186,6 +191,7 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
     return StageRow(
         stage=rule.stage, name_vi=rule.name_vi,
         on_path=Condition(law_kinds=rule.path_condition.law_kinds, procedures=rule.path_condition.procedures),
+        referred_from=tuple(r.stage for r in book.stages if r.refer_to is rule.stage),
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
         limits=tuple(limits), postponement_authority=rule.postponement_authority, source=rule.source, url=rule.url,

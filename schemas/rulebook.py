@@ -138,6 +138,9 @@ class StageRule(RuleModel):
     on_path: PathCondition | None = Field(default=None, description="when the stage is on a draft's path; none: always")
     url: str | None = Field(default=None, description="where the article's text was read")
     # Added with editions 2025.5 and 2015.5; earlier editions did not say.
+    refer_to: Stage | None = Field(
+        default=None, description="where REFER_TO_ASSEMBLY sends an ordinance the President still disagrees with: the Assembly's session"
+    )
     unverified: bool | None = Field(
         default=None, description="False: the stage's article was read in a law text (`url`) and names who decides; True: not read; "
         "none: an edition before 2025.5 and 2015.5, which did not say"
@@ -155,6 +158,8 @@ class StageRule(RuleModel):
             raise ValueError(f"{self.stage.value}: WITHDRAW is ruled by the rulebook's withdrawal section, not per stage")
         if (Outcome.RETURN_FOR_REVISION in self.outcomes) != bool(self.return_to):
             raise ValueError(f"{self.stage.value}: return_to must be given exactly when RETURN_FOR_REVISION is an outcome")
+        if (Outcome.REFER_TO_ASSEMBLY in self.outcomes) != (self.refer_to is not None):
+            raise ValueError(f"{self.stage.value}: refer_to must be given exactly when REFER_TO_ASSEMBLY is an outcome")
         if self.meeting_cutoff is not None and self.meeting_cutoff.anchor is not DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING:
             raise ValueError(f"{self.stage.value}: meeting_cutoff must be anchored BEFORE_STANDING_COMMITTEE_MEETING")
         if len({d.actor for d in self.deciders}) != len(self.deciders):
@@ -274,7 +279,7 @@ class Rulebook(RuleModel):
 # that old editions keep the digests recorded when drafts pinned them.
 _ADDED_LATER = {
     "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
-    "StageRule": {"on_path", "url", "unverified"},
+    "StageRule": {"on_path", "url", "unverified", "refer_to"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
     "ConsultationWindow": {"url"},
     "TrackRule": {"url"},
