@@ -231,6 +231,8 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         change.recompute()
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+    elif announced is not None:
+        s.target = announced  # its phases may have changed; nothing counts from them
     if change.gen2:
         apply_working_calendar(change, calendar)
         if sessions.awaiting_session(s):
