@@ -62,8 +62,9 @@ def _print_table(shown: StageTable) -> None:
     for cited in shown.citations:
         out.print(f"{cited.rule}: {cited.source}{' [UNVERIFIED]' if cited.unverified else ''}" + (f" {cited.url}" if cited.url else ""))
     found = shown.unverified
-    out.print(f"unverified: {found.count} of the {found.of} numbers and rules with a source are not yet read in a law text"
-              + (f": {', '.join(found.where)}" if found.where else "")
+    out.print(f"unverified: {found.count} of the {found.of} numbers and rules with a source are not yet read in a law text "
+              f"({found.numbers_unverified} of the {found.numbers} numbers, {found.count - found.numbers_unverified} of the "
+              f"{found.of - found.numbers} rules)" + (f": {', '.join(found.where)}" if found.where else "")
               + f"; the other {found.of - found.count} name their article and the URL where its text was read")
     if found.uncited:
         out.print(f"claimed without their article or URL: {', '.join(found.uncited)}")

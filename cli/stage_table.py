@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import citations
 from schemas.enums import LawKind, Outcome, ProgrammeTrack, RestDay, SessionProcedure, Stage, procedures_for
@@ -73,6 +73,8 @@ class Unverified(Row):
 
     count: int
     of: int
+    numbers_unverified: int = Field(description="of `count`, the numbers (time limits, windows, the follow-up ladder)")
+    numbers: int = Field(description="of `of`, the numbers; the others are rules (stages, tracks, citations)")
     where: tuple[str, ...]
     uncited: tuple[str, ...] = ()
 
@@ -200,8 +202,11 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
 
 
 def verification(book: Rulebook) -> Unverified:
+    parts = list(citations.flags(book))
+    numbers = [part for _, part in parts if citations.is_number(part)]
     where = citations.unverified(book)
-    return Unverified(count=len(where), of=len(list(citations.flags(book))), where=where, uncited=citations.uncited(book))
+    return Unverified(count=len(where), of=len(parts), numbers_unverified=sum(1 for n in numbers if n.unverified), numbers=len(numbers),
+                      where=where, uncited=citations.uncited(book))
 
 
 def stage_table(book: Rulebook) -> StageTable:

@@ -16,7 +16,7 @@ from typing import get_args
 
 from pydantic import BaseModel
 
-from schemas.rulebook import CitedRule, Rulebook
+from schemas.rulebook import CitedRule, ConsultationWindow, FollowUp, Rulebook, TimeLimit
 
 ARTICLE = re.compile(r"\b(Arts?\.|Điều) ?\d+")
 
@@ -37,6 +37,11 @@ def _walk(value: object, where: str) -> Iterator[tuple[str, BaseModel]]:
         for position, item in enumerate(value):
             key = next((getattr(item, k) for k in ("stage", "track", "kind", "day", "rule") if hasattr(item, k)), position)
             yield from _walk(item, f"{where}.{key.isoformat() if isinstance(key, date) else getattr(key, 'value', key)}")
+
+
+def is_number(part: BaseModel) -> bool:
+    """A number (a time limit, a consultation window, the follow-up ladder) rather than a rule (a stage, a track, a citation)."""
+    return isinstance(part, (TimeLimit, ConsultationWindow, FollowUp))
 
 
 def unverified(book: Rulebook) -> tuple[str, ...]:
