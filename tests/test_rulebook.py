@@ -119,5 +119,4 @@ def test_editions_pinned_in_committed_histories_keep_the_digests_their_memos_rec
         assert books and recorded, path.name
         assert {(b["version"], Rulebook.model_validate(b).digest) for b in books} == recorded, path.name
         seen |= {version for version, _ in recorded}
-    assert {"2025.1", "2025.4", "2015.1", "2015.4"} <= seen
-    assert {load_rulebook(v).version for v in ProcessVersion} == {"2025.5", "2015.5"}
+    assert {"2025.1", "2025.4", "2025.5", "2015.1", "2015.4"} <= seen
