@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
-from schemas.calendar import StandingCommitteeMeeting, TargetSession
+from schemas.calendar import SessionPhase, StandingCommitteeMeeting, TargetSession
 
 
 async def set_session(connection: asyncpg.Connection, session: TargetSession, *, changed_by: str) -> None:
     await connection.execute(
         """
-        INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by, phases)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
         ON CONFLICT (code) DO UPDATE SET opens_on = EXCLUDED.opens_on, extraordinary = EXCLUDED.extraordinary,
-                                         changed_by = EXCLUDED.changed_by, updated_at = now()
+                                         changed_by = EXCLUDED.changed_by, phases = EXCLUDED.phases, updated_at = now()
         """,
         session.code, session.legislature, session.session, session.opens_on, session.extraordinary, changed_by,
+        json.dumps([phase.model_dump(mode="json") for phase in session.phases]),
     )
 
 
@@ -26,10 +29,10 @@ _BOUND = 200
 
 async def sessions(connection: asyncpg.Connection, *, upcoming_only: bool = False) -> list[TargetSession]:
     rows = await connection.fetch(
-        "SELECT legislature, session, opens_on, extraordinary FROM na_sessions"
+        "SELECT legislature, session, opens_on, extraordinary, phases FROM na_sessions"
         + (f" WHERE {_RECENT} ORDER BY opens_on LIMIT {_BOUND}" if upcoming_only else " ORDER BY opens_on")
     )
-    return [TargetSession(**dict(r)) for r in rows]
+    return [TargetSession(**dict(r) | {"phases": tuple(SessionPhase.model_validate(p) for p in json.loads(r["phases"]))}) for r in rows]
 
 
 async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommitteeMeeting, *, changed_by: str) -> None:

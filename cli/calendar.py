@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 from temporalio.client import Client
 
 from cli import database, temporal
@@ -16,7 +17,7 @@ from cli.broadcast import tell_each
 from cli.failures import Invalid
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, table, wants_json
-from schemas.calendar import FIRST_DAY, LAST_DAY, SESSION_CODE, SessionCalendar, StandingCommitteeMeeting, TargetSession
+from schemas.calendar import FIRST_DAY, LAST_DAY, SessionCalendar, StandingCommitteeMeeting, TargetSession, parse_session_code
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -47,34 +48,46 @@ def _store_and_tell(store, changed_by: str) -> None:
 
 @app.command("set-session", epilog=examples(
     'legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH, Vụ Tổng hợp"',
-    'legis calendar set-session 16-E9 --opens-on 2027-02-10 --by "VPQH"'))
+    'legis calendar set-session 16-E9 --opens-on 2027-02-10 --by "VPQH"',
+    'legis calendar set-session 16-3 --opens-on 2027-10-20 --phase 2027-10-20:2027-11-06 --phase 2027-11-15:2027-11-30 --by "VPQH"'))
 def set_session(
-    code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2; an extraordinary session 16-E9")],
+    code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2; the 9th extraordinary session of the 16th Assembly 16-E9")],
     opens_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="opening day, in Ha Noi")],
     changed_by: ChangedBy,
     extraordinary: Annotated[bool, typer.Option(help="an extraordinary session (kỳ họp bất thường): the same as the E in 16-E9")] = False,
+    phase: Annotated[list[str] | None, typer.Option(
+        help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
+             "the opening day")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
+    """Add a session or move its opening day (and its phases), then tell every running draft (deadlines follow, missed
+    cut-offs slip). The code is refused unless it is legislature-session (16-2) or legislature-E-session (16-E9)."""
     from activities.calendar import set_session as store_session
 
     choose(output, as_json)
-    if not re.fullmatch(SESSION_CODE, code):
-        raise Invalid(f"code: {code!r} is not legislature-session, e.g. 16-2, or 16-E9 for an extraordinary session",
-                      field="code", rule="session_code")
-    legislature, _, number = code.partition("-")
     try:
-        session = TargetSession(legislature=int(legislature), session=int(number.removeprefix("E")), opens_on=opens_on.date(),
-                                extraordinary=extraordinary or number.startswith("E"))
+        legislature, number, coded_extraordinary = parse_session_code(code)
+    except PydanticCustomError as refused:
+        raise Invalid(refused.message(), field="code", rule=refused.type) from None
+    try:
+        session = TargetSession(legislature=legislature, session=number, opens_on=opens_on.date(),
+                                extraordinary=extraordinary or coded_extraordinary, phases=tuple(_phase(p) for p in phase or ()))
     except ValidationError as invalid:
         raise invalid_model(TargetSession, invalid) from None
 
     async def store(db) -> None:
         await store_session(db, session, changed_by=changed_by)
-        err.print(f"session {session.code} ({session.label}) opens {day(session.opens_on)}")
+        err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
 
     _store_and_tell(store, changed_by)
+
+
+def _phase(text: str) -> dict[str, str]:
+    first, _, last = text.partition(":")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", first) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", last):
+        raise Invalid(f"phase: {text!r} is not FIRST:LAST, e.g. 2027-10-20:2027-11-06", field="phase", rule="phase_dates")
+    return {"starts_on": first, "ends_on": last}
 
 
 @app.command("set-meeting", epilog=examples('legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"'))
@@ -112,11 +125,13 @@ def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
 
     known_sessions, known_meetings = database.read(fetch)
     if wants_json():
-        emit_json({"sessions": [s.model_dump() | {"code": s.code, "label": s.label} for s in known_sessions], "meetings": known_meetings})
+        emit_json({"sessions": [s.model_dump(mode="json") | {"code": s.code, "name": s.name, "label": s.label} for s in known_sessions],
+                   "meetings": known_meetings})
         return
     shown = table("National Assembly calendar", "what", "code", "day", "kind")
     for s in known_sessions:
-        shown.add_row("session opens", s.code, day(s.opens_on), f"{'extraordinary' if s.extraordinary else 'regular'}: {s.label}")
+        phases = "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(s.phases, 1))
+        shown.add_row("session opens", s.code, day(s.opens_on), f"{s.name} ({s.label}){phases}")
     for m in known_meetings:
         shown.add_row("Standing Committee meets", m.code, day(m.meets_on), "")
     out.print(shown)

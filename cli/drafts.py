@@ -9,14 +9,16 @@ from typing import Annotated
 
 import typer
 from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
 from rich.text import Text
 from temporalio.client import Client
 
 from cli import temporal
 from cli.app import JsonFile, RequestId, SubmissionId, settings
-from cli.failures import Failure, Rejected, Unavailable
+from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
+from schemas.calendar import parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
     Decision,
@@ -86,7 +88,8 @@ def print_status(view: StatusView) -> None:
         ("workflow", view.workflow_id),
         ("lead ministry", view.lead_ministry),
         ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), {view.session_procedure.value}"),
-        ("target session", f"{session.code} ({session.label}) opening {day(session.opens_on)}"),
+        ("target session", f"{session.code}: {session.name} ({session.label}), opening {day(session.opens_on)}"
+                           + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
         ("revision loops", str(view.revision_loops)),
@@ -217,6 +220,11 @@ def list_drafts(
 ) -> None:
     """List drafts by stage, ministry and session, from Temporal's visibility store (a classified draft shows no title)."""
     choose(output, as_json)
+    if session is not None:
+        try:
+            parse_session_code(session, "session")
+        except PydanticCustomError as refused:
+            raise Invalid(refused.message(), field="session", rule=refused.type) from None
     query = drafts.list_query(stage=stage, ministry=ministry, session=session)
 
     async def listing(client: Client) -> list[dict]:

@@ -33,13 +33,15 @@ def _print_table(shown: StageTable) -> None:
     rows = table(None, "stage", "on the path of", "outcome -> next stage", "who decides", "documents needed", "time limits", "source")
     for row in shown.stages:
         on = words((row.on_path,)) or "every draft"
+        if row.referred_from:
+            on += f"; ordinances referred from {' and '.join(s.value for s in row.referred_from)}"
         if row.skipped_on:
             on += f"; skipped on the {' and '.join(t.value for t in row.skipped_on)} track"
         moves = "\n".join(f"{m.outcome} -> {m.to.value}" + (f" ({words(m.when)})" if m.when else "") + (" (default)" if m.default else "")
                           for m in row.transitions)
         limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
         rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), "\n".join(row.required_documents) or "none",
-                     limits, row.source + (f"\n{row.url}" if row.url else ""))
+                     limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     out.print(rows)
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
     out.print(f"documents filed by {_deciders(shown.filing)}")
@@ -57,9 +59,15 @@ def _print_table(shown: StageTable) -> None:
               f"{', '.join(str(d) for d in follow.warn_days_before)} days before the deadline; escalation "
               f"{', '.join(f'{s.level.value} +{s.days_after}d' for s in follow.escalation)}{' [UNVERIFIED]' if follow.unverified else ''} "
               f"({follow.source})")
+    for cited in shown.citations:
+        out.print(f"{cited.rule}: {cited.source}{' [UNVERIFIED]' if cited.unverified else ''}" + (f" {cited.url}" if cited.url else ""))
     found = shown.unverified
-    out.print(f"unverified: {found.count} of the {found.of} numbers and rules with a source are not yet read in a law text"
-              + (f": {', '.join(found.where)}" if found.where else ""))
+    out.print(f"unverified: {found.count} of the {found.of} numbers and rules with a source are not yet read in a law text "
+              f"({found.numbers_unverified} of the {found.numbers} numbers, {found.count - found.numbers_unverified} of the "
+              f"{found.of - found.numbers} rules)" + (f": {', '.join(found.where)}" if found.where else "")
+              + f"; the other {found.of - found.count} name their article and the URL where its text was read")
+    if found.uncited:
+        out.print(f"claimed without their article or URL: {', '.join(found.uncited)}")
 
 
 @app.command("show", epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2015 --output json",

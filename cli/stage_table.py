@@ -9,14 +9,13 @@ paths it holds for.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from schemas import citations
 from schemas.enums import LawKind, Outcome, ProgrammeTrack, RestDay, SessionProcedure, Stage, procedures_for
-from schemas.rulebook import ConsultationWindow, Decider, FollowUp, Rulebook, StageRule, TimeLimit, TrackRule
+from schemas.rulebook import Citation, ConsultationWindow, Decider, FollowUp, Rulebook, StageRule, TimeLimit, TrackRule
 from workflows.stage_graph import next_stage, stage_path
 
 
@@ -56,6 +55,7 @@ class StageRow(Row):
     stage: Stage
     name_vi: str
     on_path: Condition
+    referred_from: tuple[Stage, ...] = ()
     skipped_on: tuple[ProgrammeTrack, ...]
     transitions: tuple[Transition, ...]
     deciders: tuple[Decider, ...]
@@ -64,12 +64,19 @@ class StageRow(Row):
     postponement_authority: tuple[Decider, ...]
     source: str
     url: str | None
+    unverified: bool | None
 
 
 class Unverified(Row):
+    """How many of the numbers and rules are not yet read in a law text, and where; `uncited`: those that claim to be
+    read without their article or URL (none in a shipped edition)."""
+
     count: int
     of: int
+    numbers_unverified: int = Field(description="of `count`, the numbers (time limits, windows, the follow-up ladder)")
+    numbers: int = Field(description="of `of`, the numbers; the others are rules (stages, tracks, citations)")
     where: tuple[str, ...]
+    uncited: tuple[str, ...] = ()
 
 
 class StageTable(Row):
@@ -85,6 +92,7 @@ class StageTable(Row):
     consultation: tuple[ConsultationWindow, ...]
     ordinance_reconsideration: Limit | None
     follow_up: FollowUp
+    citations: tuple[Citation, ...]
     unverified: Unverified
 
 
@@ -153,8 +161,10 @@ def _forward(rule: StageRule, on: list[Route]) -> list[Transition]:
     return [Transition(outcome=outcome, to=to, when=conditions(group, on)) for to, group in targets.items()]
 
 
-# The President sends back only an ordinance, within the rulebook's window (workflows.rules.check_reconsideration).
-_SENT_BACK = {Stage.PROMULGATION: (Condition(law_kinds=(LawKind.ORDINANCE,)),)}
+# The President sends back only an ordinance, within the rulebook's window (workflows.rules.check_reconsideration), and
+# refers to the Assembly only an ordinance he still disagrees with (check_referral).
+_ORDINANCES = (Condition(law_kinds=(LawKind.ORDINANCE,)),)
+_SENT_BACK = {Stage.PROMULGATION: _ORDINANCES}
 
 
 def transitions(rule: StageRule, on: list[Route]) -> tuple[Transition, ...]:
@@ -165,6 +175,8 @@ def transitions(rule: StageRule, on: list[Route]) -> tuple[Transition, ...]:
     if Outcome.RETURN_FOR_REVISION in rule.outcomes:
         when = _SENT_BACK.get(rule.stage, ())
         found += [Transition(outcome="RETURN_FOR_REVISION", to=to, when=when, default=i == 0) for i, to in enumerate(rule.return_to)]
+    if rule.refer_to is not None:
+        found.append(Transition(outcome="REFER_TO_ASSEMBLY", to=rule.refer_to, when=_ORDINANCES))
     if Outcome.REJECT in rule.outcomes:
         found.append(Transition(outcome="REJECT", to=Stage.REJECTED))
     return tuple(found)
@@ -181,29 +193,20 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
     return StageRow(
         stage=rule.stage, name_vi=rule.name_vi,
         on_path=Condition(law_kinds=rule.path_condition.law_kinds, procedures=rule.path_condition.procedures),
+        referred_from=tuple(r.stage for r in book.stages if r.refer_to is rule.stage),
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
         limits=tuple(limits), postponement_authority=rule.postponement_authority, source=rule.source, url=rule.url,
+        unverified=rule.unverified,
     )
 
 
-def _flagged(value: object, where: str) -> Iterator[tuple[str, bool]]:
-    """Every rule of the rulebook that says whether its number was read in a law text, and what it says."""
-    if isinstance(value, BaseModel):
-        if "unverified" in type(value).model_fields:
-            yield where, bool(value.unverified)
-        for name in type(value).model_fields:
-            yield from _flagged(getattr(value, name), f"{where}.{name}" if where else name)
-    elif isinstance(value, tuple):
-        for position, item in enumerate(value):
-            key = next((getattr(item, k) for k in ("stage", "track", "kind", "day") if hasattr(item, k)), position)
-            yield from _flagged(item, f"{where}.{key.isoformat() if isinstance(key, date) else getattr(key, 'value', key)}")
-
-
-def unverified(book: Rulebook) -> Unverified:
-    flags = list(_flagged(book, ""))
-    where = tuple(place for place, flagged in flags if flagged)
-    return Unverified(count=len(where), of=len(flags), where=where)
+def verification(book: Rulebook) -> Unverified:
+    parts = list(citations.flags(book))
+    numbers = [part for _, part in parts if citations.is_number(part)]
+    where = citations.unverified(book)
+    return Unverified(count=len(where), of=len(parts), numbers_unverified=sum(1 for n in numbers if n.unverified), numbers=len(numbers),
+                      where=where, uncited=citations.uncited(book))
 
 
 def stage_table(book: Rulebook) -> StageTable:
@@ -214,7 +217,7 @@ def stage_table(book: Rulebook) -> StageTable:
         stages=tuple(_row(book, rule, every) for rule in book.stages if rule.stage in on_some_path),
         withdrawal=book.withdrawal, filing=book.filing, tracks=book.tracks, consultation=book.consultation,
         ordinance_reconsideration=limit_row("ordinance reconsideration", book.ordinance_reconsideration) if book.ordinance_reconsideration else None,
-        follow_up=book.follow_up, unverified=unverified(book),
+        follow_up=book.follow_up, citations=book.citations, unverified=verification(book),
     )
 
 

@@ -3,9 +3,11 @@ meetings, and the working days the Government announces each year (ngày nghỉ 
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from schemas.interned import Interned
 from schemas.text import Flag, Label, Source, code, invalid, name
@@ -25,21 +27,52 @@ def in_range(day: date, field: str) -> date:
     return day
 
 
+class SessionPhase(Message):
+    """One sitting period (đợt) of a session held in phases: its first and last days, in Ha Noi."""
+
+    starts_on: date = Field(description="the phase's first sitting day, in Ha Noi")
+    ends_on: date = Field(description="the phase's last sitting day, in Ha Noi")
+
+    @model_validator(mode="after")
+    def _dated(self) -> SessionPhase:
+        in_range(self.starts_on, "starts_on")
+        in_range(self.ends_on, "ends_on")
+        if self.ends_on < self.starts_on:
+            raise invalid("phase_ends_after_it_starts", f"{self.ends_on} is before {self.starts_on}", "ends_on")
+        return self
+
+
+MAX_PHASES = 4
+
+
 class TargetSession(Message):
     """A session (kỳ họp) of the National Assembly: the 10th of the 15th legislature opens on a date.
 
-    An extraordinary session (kỳ họp bất thường, "không thường lệ" since 2025) is numbered on its own:
-    the 5th extraordinary session of the 15th Assembly has the code 15-E5; a regular one 15-10.
+    An extraordinary session (kỳ họp bất thường; "không thường lệ" in the amended Law on the Organisation of the
+    National Assembly, February 2025) is numbered on its own: the 9th extraordinary session of the 15th Assembly,
+    which passed Law 64/2025/QH15, has the code 15-E9; a regular one 15-10. A session may sit in phases (đợt), as
+    the 5th extraordinary session did in January 2024 and most regular sessions do now.
     """
 
     legislature: int = Field(ge=1, le=99, strict=True, description="khóa Quốc hội, e.g. 15")
     session: int = Field(ge=1, le=99, strict=True, description="kỳ họp thứ, e.g. 10 (counted apart for extraordinary sessions)")
     opens_on: date = Field(description="opening date of the session, in Ha Noi")
     extraordinary: Flag = Field(default=False, description="kỳ họp bất thường, called at short notice")
+    # Added with the phases of sessions; left out of a message when none are given, so that earlier messages read the same.
+    phases: tuple[SessionPhase, ...] = Field(
+        default=(), max_length=MAX_PHASES, exclude_if=lambda phases: not phases,
+        description="đợt: the sitting periods of a session held in phases, the first from the opening day; none: not given",
+    )
 
     @model_validator(mode="after")
     def _dated(self) -> TargetSession:
         in_range(self.opens_on, "opens_on")
+        if self.phases and self.phases[0].starts_on != self.opens_on:
+            raise invalid("first_phase_opens_the_session", f"the first phase starts on {self.phases[0].starts_on}, the session opens "
+                          f"on {self.opens_on}", "phases")
+        for earlier, later in zip(self.phases, self.phases[1:], strict=False):
+            if later.starts_on <= earlier.ends_on:
+                raise invalid("phases_in_order", f"a phase starting {later.starts_on} overlaps the one ending {earlier.ends_on}", "phases")
         return self
 
     @property
@@ -47,14 +80,67 @@ class TargetSession(Message):
         return f"{self.legislature}-{'E' if self.extraordinary else ''}{self.session}"
 
     @property
+    def name(self) -> str:
+        """What an official reads in English: 'the 9th extraordinary session of the 15th National Assembly'."""
+        kind = "extraordinary session" if self.extraordinary else "session"
+        return f"the {_ordinal(self.session)} {kind} of the {_ordinal(self.legislature)} National Assembly"
+
+    @property
     def label(self) -> str:
-        """What an official reads: 'kỳ họp thứ 10, Quốc hội khóa 15' or 'kỳ họp bất thường lần thứ 5, ...'."""
-        kind = f"kỳ họp bất thường lần thứ {self.session}" if self.extraordinary else f"kỳ họp thứ {self.session}"
-        return f"{kind}, Quốc hội khóa {self.legislature}"
+        """What an official reads in Vietnamese: 'kỳ họp thứ 10, Quốc hội khóa XV', 'kỳ họp bất thường lần thứ 9, Quốc hội
+        khóa XV' (the first: 'lần thứ nhất')."""
+        number = "nhất" if self.session == 1 else str(self.session)
+        kind = f"kỳ họp bất thường lần thứ {number}" if self.extraordinary else f"kỳ họp thứ {number}"
+        return f"{kind}, Quốc hội khóa {_roman(self.legislature)}"
+
+    @property
+    def sitting(self) -> str:
+        """When it sits: 'opens 2024-01-15', or its phases, 'in 2 phases: 2024-01-15 to 2024-01-16, 2024-01-18 to 2024-01-18'."""
+        if not self.phases:
+            return f"opens {self.opens_on}"
+        return f"in {len(self.phases)} phases: " + ", ".join(f"{p.starts_on} to {p.ends_on}" for p in self.phases)
 
 
-SESSION_CODE = r"^[1-9][0-9]?-E?[1-9][0-9]?$"
-SessionCode = code(SESSION_CODE)
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _roman(number: int) -> str:
+    """The legislature as the Assembly writes it (khóa XV); 1 to 99."""
+    tens, units = divmod(number, 10)
+    return ("", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC")[tens] + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]
+
+
+_SESSION_CODE = re.compile(r"([1-9][0-9]?)-(E?)([1-9][0-9]?)")
+# Two regular sessions a year (Law on the Organisation of the National Assembly, Art. 90) over a five-year term: the 15th
+# Assembly held 10. A higher ordinal is an extraordinary session typed as a regular one (issue 14: 15-95).
+MAX_REGULAR_SESSIONS = 12
+
+
+def parse_session_code(text: str, field: str = "code") -> tuple[int, int, bool]:
+    """A session code as operators type it, as (legislature, session, extraordinary): '16-2' is the 2nd session of the
+    16th Assembly, '15-E9' the 9th extraordinary session of the 15th. Raises the rule it breaks, naming `field`:
+    `session_code` (not legislature-session), `regular_session_ordinal` (a regular session numbered above 12)."""
+    found = _SESSION_CODE.fullmatch(text)
+    if found is None:
+        raise invalid("session_code", f"{text!r} is not a session code: legislature-session, 16-2 for the 2nd session of the 16th "
+                      "Assembly, 15-E9 for the 9th extraordinary session of the 15th (kỳ họp bất thường lần thứ 9); numbers from 1 "
+                      "to 99 without leading zeros, E in capitals", field)
+    legislature, extraordinary, session = found.groups()
+    if not extraordinary and int(session) > MAX_REGULAR_SESSIONS:
+        raise invalid("regular_session_ordinal", f"{text!r}: an Assembly meets in regular session twice a year over its five-year "
+                      f"term, so a regular session is numbered 1 to {MAX_REGULAR_SESSIONS}; an extraordinary session is coded with "
+                      f"an E: {legislature}-E{session}", field)
+    return int(legislature), int(session), extraordinary == "E"
+
+
+def _session_code(text: str) -> str:
+    parse_session_code(text, field=None)
+    return text
+
+
+SessionCode = Annotated[str, Strict(), AfterValidator(_session_code)]
 MeetingCode = code(r"^[A-Za-z0-9._-]{1,40}$")
 DayName = name(100)
 

@@ -80,6 +80,9 @@ class Outcome(str, Enum):
     WITHDRAW = "WITHDRAW"  # rút hồ sơ
     VOTE = "VOTE"  # biểu quyết tại kỳ họp Quốc hội
     CARRY_OVER = "CARRY_OVER"  # chuyển sang kỳ họp sau: the Assembly takes the draft up again at a later session
+    # trình Quốc hội quyết định: the President still disagrees with an ordinance the Standing Committee adopted again
+    # after his request to reconsider it; the Assembly decides at its nearest session (Law 64/2025/QH15 Art. 43(1))
+    REFER_TO_ASSEMBLY = "REFER_TO_ASSEMBLY"
 
 
 class LawKind(str, Enum):

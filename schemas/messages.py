@@ -151,7 +151,7 @@ class Decision(Acting, Dated):
 
     stage: Stage = Field(description="the stage this decision is for; a draft that has moved on refuses it as stale")
     outcome: Outcome
-    reasons: Reasons = Field(default="", description="required for a return, a rejection and a withdrawal")
+    reasons: Reasons = Field(default="", description="required for a return, a rejection, a withdrawal and a referral to the Assembly")
     documents: Documents = Field(default=(), max_length=50)
     return_to: Stage | None = Field(default=None, description="for RETURN_FOR_REVISION: the stage that redoes the work")
     vote: VoteCount | None = None
@@ -167,7 +167,7 @@ class Decision(Acting, Dated):
             raise invalid("return_to_only_for_returns", "only for outcome RETURN_FOR_REVISION", "return_to")
         if (self.carry_to is not None) != (self.outcome is Outcome.CARRY_OVER):
             raise invalid("carry_to_for_carry_over", "required for outcome CARRY_OVER, and only for it", "carry_to")
-        if self.outcome in (Outcome.RETURN_FOR_REVISION, Outcome.REJECT, Outcome.WITHDRAW) and not self.reasons.strip():
+        if self.outcome in (Outcome.RETURN_FOR_REVISION, Outcome.REJECT, Outcome.WITHDRAW, Outcome.REFER_TO_ASSEMBLY) and not self.reasons.strip():
             raise invalid("reasons_required", f"required when outcome is {self.outcome.value}", "reasons")
         return self
 

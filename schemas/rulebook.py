@@ -7,6 +7,7 @@ import json
 from datetime import date
 from enum import Enum
 from importlib import resources
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -137,6 +138,14 @@ class StageRule(RuleModel):
     )
     on_path: PathCondition | None = Field(default=None, description="when the stage is on a draft's path; none: always")
     url: str | None = Field(default=None, description="where the article's text was read")
+    # Added with editions 2025.5 and 2015.5; earlier editions did not say.
+    refer_to: Stage | None = Field(
+        default=None, description="where REFER_TO_ASSEMBLY sends an ordinance the President still disagrees with: the Assembly's session"
+    )
+    unverified: bool | None = Field(
+        default=None, description="False: the stage's article was read in a law text (`url`) and names who decides; True: not read; "
+        "none: an edition before 2025.5 and 2015.5, which did not say"
+    )
 
     @property
     def path_condition(self) -> PathCondition:
@@ -150,6 +159,8 @@ class StageRule(RuleModel):
             raise ValueError(f"{self.stage.value}: WITHDRAW is ruled by the rulebook's withdrawal section, not per stage")
         if (Outcome.RETURN_FOR_REVISION in self.outcomes) != bool(self.return_to):
             raise ValueError(f"{self.stage.value}: return_to must be given exactly when RETURN_FOR_REVISION is an outcome")
+        if (Outcome.REFER_TO_ASSEMBLY in self.outcomes) != (self.refer_to is not None):
+            raise ValueError(f"{self.stage.value}: refer_to must be given exactly when REFER_TO_ASSEMBLY is an outcome")
         if self.meeting_cutoff is not None and self.meeting_cutoff.anchor is not DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING:
             raise ValueError(f"{self.stage.value}: meeting_cutoff must be anchored BEFORE_STANDING_COMMITTEE_MEETING")
         if len({d.actor for d in self.deciders}) != len(self.deciders):
@@ -189,6 +200,19 @@ class ConsultationWindow(RuleModel):
     url: str | None = None
 
 
+CitedRule = Literal["withdrawal", "filing", "arbitration", "programme_changes", "postponement_authority"]
+
+
+class Citation(RuleModel):
+    """Where a rule with no source field of its own is read: who may withdraw, file, arbitrate, change the programme
+    or approve a postponement (`postponement_authority` covers every stage's)."""
+
+    rule: CitedRule
+    source: str = Field(min_length=3, description="the article the rule is read from, or why none was found")
+    unverified: bool
+    url: str | None = Field(default=None, description="where the article's text was read")
+
+
 class Rulebook(RuleModel, Interned):
     process_version: ProcessVersion
     version: str = Field(pattern=r"^\d{4}\.\d+$", description="edition of this rulebook, e.g. 2025.1")
@@ -214,6 +238,7 @@ class Rulebook(RuleModel, Interned):
         default=None, description="how long after an ordinance reaches him the President may ask the Standing Committee to reconsider"
     )
     url: str | None = Field(default=None, description="where the law's text was read")
+    citations: tuple[Citation, ...] = Field(default=(), description="sources of the rules that have no source field of their own")
 
     @property
     def holidays(self) -> frozenset[date]:
@@ -224,7 +249,13 @@ class Rulebook(RuleModel, Interned):
         seen = [rule.stage for rule in self.stages]
         if len(set(seen)) != len(seen):
             raise ValueError("stages: a stage is ruled twice")
+        cited = [c.rule for c in self.citations]
+        if len(set(cited)) != len(cited):
+            raise ValueError("citations: a rule is cited twice")
         return self
+
+    def citation(self, rule: CitedRule) -> Citation | None:
+        return next((c for c in self.citations if c.rule == rule), None)
 
     def track(self, track: ProgrammeTrack) -> TrackRule | None:
         return next((t for t in self.tracks if t.track is track), None)
@@ -241,32 +272,43 @@ class Rulebook(RuleModel, Interned):
     @property
     def digest(self) -> str:
         """A short fingerprint of the rules, recorded so that an audit can tell which edition applied."""
-        canonical = json.dumps(_dump_as_written(self), sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(_dump_as_written(self, int(self.version.split('.')[1])), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
 # Fields added after the first editions count in a digest only when an edition gives them a value, so
 # that old editions keep the digests recorded when drafts pinned them.
 _ADDED_LATER = {
-    "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url"},
-    "StageRule": {"on_path", "url"},
+    "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
+    "StageRule": {"on_path", "url", "unverified", "refer_to"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
     "ConsultationWindow": {"url"},
     "TrackRule": {"url"},
     "FollowUp": {"url"},
 }
+# Fields added without that care, and counted (defaults included) from the edition that first had them. In a
+# payload of an earlier edition they count only where it holds them: the model of the time had them or not
+# (two variants of edition 1 were pinned). A first-generation draft that continues as new writes every field of
+# its edition 1 rulebook, and shows the digest of the variant that had them from then on.
+_COUNTED_FROM = {
+    "Rulebook": {"arbitration": 2, "arbitration_stage": 2, "public_holidays": 2},
+    "StageRule": {"meeting_cutoff": 2},
+    "ConsultationWindow": {"anchor": 3},
+}
 
 
-def _dump_as_written(value: object) -> object:
+def _counted(value: BaseModel, name: str, edition: int) -> bool:
+    kind = type(value).__name__
+    if name in _ADDED_LATER.get(kind, ()):
+        return getattr(value, name) != type(value).model_fields[name].default
+    return edition >= _COUNTED_FROM.get(kind, {}).get(name, 0) or name in value.model_fields_set
+
+
+def _dump_as_written(value: object, edition: int) -> object:
     if isinstance(value, BaseModel):
-        later = _ADDED_LATER.get(type(value).__name__, set())
-        fields = type(value).model_fields
-        return {
-            name: _dump_as_written(getattr(value, name)) for name in fields
-            if name not in later or getattr(value, name) != fields[name].default
-        }
+        return {name: _dump_as_written(getattr(value, name), edition) for name in type(value).model_fields if _counted(value, name, edition)}
     if isinstance(value, (tuple, list)):
-        return [_dump_as_written(item) for item in value]
+        return [_dump_as_written(item, edition) for item in value]
     if isinstance(value, date):
         return value.isoformat()
     return value.value if isinstance(value, Enum) else value

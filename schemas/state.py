@@ -82,7 +82,8 @@ class DraftState(BaseModel):
     returns: tuple[tuple[Stage, int], ...] = ()
     last_vote: VoteCount | None = None
     target: TargetSession
-    held: TargetSession | None = Field(default=None, description="the last session at which the Assembly debated the draft")
+    held: TargetSession | None = Field(default=None, description="the last session at which the Assembly debated the draft; for an "
+                                       "ordinance referred to the Assembly with no later session announced, the last one held")
     sessions: tuple[TargetSession, ...] = Field(default=(), max_length=MAX_SESSIONS, description="sessions announced, by opening date")
     meetings: tuple[StandingCommitteeMeeting, ...] = Field(default=(), max_length=MAX_MEETINGS)
     open_points: tuple[OpenPoint, ...] = Field(default=(), max_length=MAX_OPEN_POINTS)

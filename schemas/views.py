@@ -107,6 +107,8 @@ class StatusView(View):
     rulebook_version: str
     session_procedure: SessionProcedure
     target_session: TargetSession
+    target_session_name: str = Field(default="", description="the target session as officials name it, e.g. 'the 9th extraordinary "
+                                     "session of the 15th National Assembly (kỳ họp bất thường lần thứ 9, Quốc hội khóa XV)'")
     stage: Stage
     stage_name_vi: str = Field(default="", description="the stage's name as officials say it (the rulebook's name_vi)")
     stage_since: datetime

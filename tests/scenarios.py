@@ -117,6 +117,17 @@ async def ordinance_reconsidered(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.STANDING_COMMITTEE_OPINION, S.PROMULGATION, S.PUBLICATION])
 
 
+async def ordinance_referred(client: Client, request: StartRequest) -> None:
+    """Adopted again after the President's request to reconsider it, an ordinance he still disagrees with goes to the
+    Assembly's nearest session (Law 64/2025/QH15 Art. 43(1)), which passes it; then it is promulgated."""
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY])
+    await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION,
+                                                                return_to=S.STANDING_COMMITTEE_OPINION))
+    await approve(client, request, [S.STANDING_COMMITTEE_OPINION])
+    await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY))
+    await approve(client, request, [S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+
+
 async def law_2015_three_sessions(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION,
                                     S.NA_SECOND_SESSION, S.SECOND_INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
@@ -172,6 +183,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "slipped_to_next_session": (lambda: start_request(), slipped_to_next_session),
     "consulted_and_reprogrammed": (lambda: start_request(), consulted_and_reprogrammed),
     "ordinance_reconsidered": (lambda: start_request(law_kind=LawKind.ORDINANCE), ordinance_reconsidered),
+    "ordinance_referred": (lambda: start_request(law_kind=LawKind.ORDINANCE), ordinance_referred),
     "law_2015_three_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS), law_2015_three_sessions),
     "imported_under_way": (under_way_request, imported_under_way),
     "postponed_then_session_moved": (lambda: start_request(), postponed_then_session_moved),

@@ -148,6 +148,8 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     problem(await api.get("/v1/submissions", params={"limit": 5}, headers=operator), 422, "unknown_parameter", "limit")
     problem(await api.get("/v1/submissions", params={"cursor": "not a cursor!"}, headers=operator), 422, "cursor_invalid", "cursor")
     problem(await api.get("/v1/submissions", params={"stage": "NOWHERE"}, headers=operator), 422, field="stage.0")
+    problem(await api.get("/v1/submissions", params={"session": "15-95"}, headers=operator), 422, "regular_session_ordinal", "session")
+    assert (await api.get("/v1/submissions", params={"q": words, "session": "16-E9"}, headers=operator)).json()["total"] == 0
 
 
 async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_a_reused_key(api, lead, pool):

@@ -26,12 +26,14 @@ def cli(tmp_path) -> Cli:
     return Cli(isolated_env(tmp_path / "config", COLUMNS="40"))
 
 
-def flagged(value: object) -> list[bool]:
-    """Every `unverified` flag in a rulebook file, read from its JSON, not through the models."""
+def flagged(value: object, numbers: bool = False) -> list[bool]:
+    """Every `unverified` flag in a rulebook file (with `numbers`, only those of numbers: a part with days or an escalation
+    ladder), read from its JSON, not through the models."""
     if isinstance(value, dict):
-        return ([value["unverified"]] if "unverified" in value else []) + [f for item in value.values() for f in flagged(item)]
+        counted = "unverified" in value and (not numbers or "days" in value or "escalation" in value)
+        return ([value["unverified"]] if counted else []) + [f for item in value.values() for f in flagged(item, numbers)]
     if isinstance(value, list):
-        return [f for item in value for f in flagged(item)]
+        return [f for item in value for f in flagged(item, numbers)]
     return []
 
 
@@ -50,8 +52,11 @@ async def test_rulebook_show_prints_every_stage_its_moves_deciders_documents_lim
             assert document.value in table
     assert (shown["version"], shown["digest"]) == (book.version, book.digest)
 
-    flags = flagged(json.loads(resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8")))
+    raw = json.loads(resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8"))
+    flags, numbers = flagged(raw), flagged(raw, numbers=True)
     assert (shown["unverified"]["count"], shown["unverified"]["of"]) == (sum(flags), len(flags))
+    assert (shown["unverified"]["numbers_unverified"], shown["unverified"]["numbers"], shown["unverified"]["uncited"]) == (
+        sum(numbers), len(numbers), [])
     assert f"unverified: {sum(flags)} of the {len(flags)} numbers and rules with a source" in table
 
 

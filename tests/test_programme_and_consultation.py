@@ -233,6 +233,31 @@ async def test_an_ordinance_the_president_sends_back_once_within_ten_days(time_s
         assert (await refused(drafts.decide(client, law.submission_id, back)))["rule"] == "reconsideration_for_ordinances"
 
 
+async def test_an_ordinance_the_president_still_disagrees_with_goes_to_the_assemblys_nearest_session(time_skipping_env, ts_worker):
+    """Law 64/2025/QH15 Art. 43(1): adopted again after his request to reconsider it, an ordinance the President still
+    disagrees with goes to the Assembly, which decides at its nearest session; then he promulgates it."""
+    env, client = time_skipping_env, time_skipping_env.client
+    request = start_request(law_kind=LawKind.ORDINANCE)
+    with env.with_time_skipping_disabled():
+        handle = await open_draft(client, ts_worker, request)
+        await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
+                                                S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
+        refer = decision(request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY)
+        assert (await refused(drafts.decide(client, request.submission_id, refer)))["rule"] == "referral_after_reconsideration"
+        back = decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
+        await drafts.decide(client, request.submission_id, back)
+        await approve_through(client, request, [S.STANDING_COMMITTEE_OPINION])
+        assert (await refused(drafts.decide(client, request.submission_id, back)))["rule"] == "reconsideration_once"
+        view = await status_after(client, drafts.decide(client, request.submission_id, refer))
+        assert view.stage is S.NA_SESSION and view.target_session.opens_on > view.stage_since.date()
+        await approve_through(client, request, [S.NA_SESSION])
+        assert (await refused(drafts.decide(client, request.submission_id, back)))["rule"] == "assembly_decided"
+        await approve_through(client, request, [S.PROMULGATION, S.PUBLICATION])
+    assert (await handle.result()).stage is S.PROMULGATED
+    referral = next(e for e in (await drafts.history(client, request.submission_id)).entries if e.outcome is Outcome.REFER_TO_ASSEMBLY)
+    assert referral.to_stage is S.NA_SESSION and referral.label.startswith("referred to the Assembly's nearest session")
+
+
 async def test_partial_passage_then_publication_within_three_days(time_skipping_env, ts_worker):
     env, client = time_skipping_env, time_skipping_env.client
     request = start_request()

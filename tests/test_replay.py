@@ -31,6 +31,7 @@ def test_histories_are_committed():
     assert {p.stem.split("-")[0] for p in HISTORIES} >= {
         "law_2025_one_session", "law_2015_two_sessions", "returned_twice", "withdrawn", "failed_vote_rejected",
         "postponed", "slipped_to_next_session", "consulted_and_reprogrammed", "ordinance_reconsidered", "law_2015_three_sessions",
+        "ordinance_referred",
     }
 
 

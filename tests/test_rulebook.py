@@ -1,4 +1,6 @@
+import base64
 import json
+import re
 from importlib import resources
 
 import pytest
@@ -6,6 +8,7 @@ from pydantic import ValidationError
 
 from schemas.enums import Outcome, ProcessVersion, Stage, procedures_for
 from schemas.rulebook import Rulebook, load_rulebook
+from tests.record_histories import HISTORIES
 from workflows.stage_graph import stage_path
 
 
@@ -93,3 +96,27 @@ def test_an_added_optional_field_keeps_the_digest_of_an_edition_without_it():
     without = Rulebook.model_validate(raw)
     assert Rulebook.model_validate_json(without.model_dump_json()).digest == without.digest
     assert without.digest != load_rulebook(ProcessVersion.LAW_2025).digest
+
+
+def _pinned_in(history: dict) -> tuple[list[dict], set[tuple[str, str]]]:
+    """The rulebooks a committed history pinned (activity results) and the editions its memo recorded (edition, digest)."""
+    books, recorded = [], set()
+    for payload in re.findall(r'"data": "([A-Za-z0-9+/=]+)"', json.dumps(history)):
+        text = base64.b64decode(payload).decode("utf-8", "replace")
+        recorded |= set(re.findall(r"LAW_20\d\d (20\d\d\.\d+) \(([0-9a-f]{12})\)", text))
+        if text.startswith("{") and '"stages"' in text:
+            value = json.loads(text)
+            books.append(value.get("rulebook", value))
+    return books, recorded
+
+
+def test_editions_pinned_in_committed_histories_keep_the_digests_their_memos_recorded():
+    """Running drafts keep what they pinned: every edition from 2025.1 and 2015.1 on, read back by today's model, has the
+    digest its draft recorded, whatever fields were added since (`_ADDED_LATER`)."""
+    seen = set()
+    for path in sorted(HISTORIES.glob("*.json")):
+        books, recorded = _pinned_in(json.loads(path.read_text(encoding="utf-8")))
+        assert books and recorded, path.name
+        assert {(b["version"], Rulebook.model_validate(b).digest) for b in books} == recorded, path.name
+        seen |= {version for version, _ in recorded}
+    assert {"2025.1", "2025.4", "2025.5", "2015.1", "2015.4"} <= seen

@@ -40,7 +40,7 @@ from workflows import rounds, rules, sessions
 from workflows.change import Applied, Change, CheckRound, Record, SetMemo, due_later
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
-from workflows.stage_graph import next_stage, place_on_new_path, resolve, stage_path
+from workflows.stage_graph import next_stage, place_on_new_path, referred, resolve, stage_path
 
 M = TypeVar("M")
 
@@ -149,11 +149,16 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
     if decision.carry_to is not None:
         s.target = decision.carry_to
         change.refresh()
-    to_stage = resolve(s.path, s.stage, decision.outcome, return_to=return_to, vote_passed=decision.vote.passed if decision.vote else None)
+    label = _decision_label(decision)
+    if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
+        s.path = stage_path(s.rulebook, s.procedure, law_kind=s.request.law_kind, track=s.track, publication=s.publication, referred=True)
+        label = sessions.aim_at_nearest(s, decision.occurred_on or local_day(now))
+    to_stage = resolve(s.path, s.stage, decision.outcome, return_to=return_to, vote_passed=decision.vote.passed if decision.vote else None,
+                       refer_to=s.rulebook.rule(s.stage).refer_to)
     change.record(
         EventKind.DECISION, to_stage=to_stage, outcome=decision.outcome, actor=decision.actor, agency_code=decision.agency_code,
         role=decision.role, official=decision.official, reasons=decision.reasons, documents=decision.documents, vote=decision.vote,
-        loop=dict(s.returns).get(return_to, 0) if return_to else 0, deadline=s.deadline, label=_decision_label(decision),
+        loop=dict(s.returns).get(return_to, 0) if return_to else 0, deadline=s.deadline, label=label,
         version=version, about_version=about_version, occurred_on=decision.occurred_on, imported=imported,
     )
     change.log("decision recorded", stage=s.stage.value, outcome=decision.outcome.value, to_stage=to_stage.value)
@@ -226,6 +231,8 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         change.recompute()
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+    elif announced is not None:
+        s.target = announced  # its phases may have changed; nothing counts from them
     if change.gen2:
         apply_working_calendar(change, calendar)
         if sessions.awaiting_session(s):
@@ -302,7 +309,8 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
         track, procedure = rules.programme_after(s, programme)
         label = f"{s.procedure.value} -> {procedure.value}" if kind is ProgrammeChangeKind.SWITCH_PROCEDURE else f"moved to the {track.value} procedure"
         s.track, s.procedure = track, procedure
-        new_path = stage_path(s.rulebook, procedure, law_kind=s.request.law_kind, track=track, publication=s.publication)
+        new_path = stage_path(s.rulebook, procedure, law_kind=s.request.law_kind, track=track, publication=s.publication,
+                              referred=referred(s.rulebook, s.path, s.request.law_kind))
         to_stage = place_on_new_path(was, s.path, new_path)
         s.path = new_path
     if programme.to_session is not None:

@@ -29,6 +29,7 @@ def status(state: DraftState, workflow_id: str) -> StatusView:
         rulebook_version=state.rulebook.version,
         session_procedure=state.procedure,
         target_session=state.target,
+        target_session_name=f"{state.target.name} ({state.target.label})",
         stage=state.stage,
         stage_name_vi="" if state.stage.is_terminal else state.rulebook.rule(state.stage).name_vi,
         stage_since=state.stage_since,

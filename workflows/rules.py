@@ -41,7 +41,7 @@ from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUN
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
 from workflows.sessions import awaiting_session, last_day_of, round_closes_at
-from workflows.stage_graph import is_earlier, stage_path
+from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT
 STALE, CLOSED = RefusalKind.STALE, RefusalKind.CLOSED
@@ -74,6 +74,8 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         raise Refused("outcome", "consultation_open", f"{state.stage.value} cannot be decided while consultation rounds await their compilation: {rounds}")
     if state.stage is Stage.PROMULGATION and decision.outcome is Outcome.RETURN_FOR_REVISION:
         check_reconsideration(state, decision, now)
+    if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
+        check_referral(state)
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported:
         missing = missing_documents(rule.required_documents, state, decision.documents)
         if missing:
@@ -88,14 +90,48 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
 
 
 def check_reconsideration(state: DraftState, decision: Decision, now: datetime) -> None:
-    """The President may send an ordinance back to the Standing Committee, within its window; never a law."""
+    """The President may send an ordinance back to the Standing Committee, within its window; never a law. Under a
+    rulebook that refers an ordinance to the Assembly (editions 2025.5, 2015.5 on), only once: adopted again, it is
+    promulgated or referred, and once the Assembly decided, promulgated."""
     if state.request.law_kind is not LawKind.ORDINANCE:
         raise Refused("outcome", "reconsideration_for_ordinances", "a law passed by the Assembly must be promulgated; only an ordinance may be sent back")
+    rule = state.rulebook.rule(state.stage)
+    if rule.refer_to is not None:
+        check_assembly_undecided(state)
     window = state.rulebook.ordinance_reconsideration
     asked_on = decision.occurred_on or local_day(now)
     if window is None or (asked_on - local_day(state.stage_since)).days > window.days:
         raise Refused("outcome", "reconsideration_window",
                       f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption ({window.source if window else 'no rule'})")
+    if rule.refer_to is not None and reconsidered(state):
+        raise Refused("outcome", "reconsideration_once", "the Standing Committee adopted this ordinance again at the President's request; "
+                      f"if he still disagrees, he refers it to the Assembly (REFER_TO_ASSEMBLY; {_article(rule.source)})")
+
+
+def check_referral(state: DraftState) -> None:
+    """The President refers an ordinance to the Assembly's nearest session only when he still disagrees with it after the
+    Standing Committee adopted it again at his request (Law 64/2025/QH15 Art. 43(1); Law 80/2015/QH13 Art. 80(1))."""
+    cited = _article(state.rulebook.rule(state.stage).source)
+    if state.request.law_kind is not LawKind.ORDINANCE:
+        raise Refused("outcome", "referral_for_ordinances", "a law passed by the Assembly must be promulgated; only an ordinance goes to it")
+    check_assembly_undecided(state)
+    if not reconsidered(state):
+        raise Refused("outcome", "referral_after_reconsideration", "the President first asks the Standing Committee to reconsider the "
+                      f"ordinance (RETURN_FOR_REVISION); only if he still disagrees once it is adopted again does it go to the Assembly ({cited})")
+
+
+def check_assembly_undecided(state: DraftState) -> None:
+    if referred(state.rulebook, state.path, state.request.law_kind):
+        raise Refused("outcome", "assembly_decided", "the Assembly decided on this ordinance at the President's referral; it is promulgated")
+
+
+def reconsidered(state: DraftState) -> bool:
+    """Whether the President has sent the ordinance back to the Standing Committee (the only return to its opinion)."""
+    return dict(state.returns).get(Stage.STANDING_COMMITTEE_OPINION, 0) > 0
+
+
+def _article(source: str) -> str:
+    return source.split(":")[0]
 
 
 def check_filing(state: DraftState, filing: DossierFiling, now: datetime) -> None:
@@ -195,7 +231,8 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
     if kind is ProgrammeChangeKind.SWITCH_PROCEDURE:
         check_switch(state, change)
     track, procedure = programme_after(state, change)
-    new_path = stage_path(book, procedure, law_kind=state.request.law_kind, track=track, publication=state.publication)
+    new_path = stage_path(book, procedure, law_kind=state.request.law_kind, track=track, publication=state.publication,
+                          referred=referred(book, state.path, state.request.law_kind))
     ruled = {r.stage for r in book.stages}
     unruled = [s.value for s in new_path if s not in ruled]
     if unruled:

@@ -94,6 +94,19 @@ def next_session_after(state: DraftState, session: TargetSession) -> TargetSessi
     return next((s for s in state.sessions if s.opens_on > session.opens_on), None)
 
 
+def aim_at_nearest(state: DraftState, day: date) -> str:
+    """An ordinance referred to the Assembly on `day` aims at its nearest session: the first known to open after that day.
+    With none announced yet, it waits behind the last one held, as a draft between sessions does, and aims at the next
+    one the calendar announces. Returns what the history says of it."""
+    known = sorted({*state.sessions, state.target}, key=lambda s: s.opens_on)
+    nearest = next((s for s in known if s.opens_on > day), None)
+    if nearest is not None:
+        state.target = nearest
+        return f"referred to the Assembly's nearest session, {nearest.code} (opens {nearest.opens_on})"
+    state.held = known[-1]
+    return f"referred to the Assembly's nearest session: none announced after {state.held.code} yet"
+
+
 def announced(state: DraftState, session: TargetSession) -> TargetSession | None:
     """The session as last announced (its date may have moved), found by its code."""
     return next((s for s in state.sessions if s.code == session.code), None)

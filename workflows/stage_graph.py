@@ -3,7 +3,8 @@
 The table lists the stages in order, each with the Assembly procedures and kinds of draft it is on the
 path of; the outcomes move a draft as `resolve` says: APPROVE to the next stage of its path, a passed
 VOTE likewise (a failed one keeps it at the session), CARRY_OVER keeps it, RETURN_FOR_REVISION to the
-stage named or the rule's first `return_to`, REJECT and WITHDRAW to the final states.
+stage named or the rule's first `return_to`, REFER_TO_ASSEMBLY to the rule's `refer_to` (an ordinance the
+President still disagrees with goes to the Assembly's session), REJECT and WITHDRAW to the final states.
 """
 
 from __future__ import annotations
@@ -23,21 +24,29 @@ def stage_path(
     law_kind: LawKind = LawKind.NEW_LAW,
     track: ProgrammeTrack = ProgrammeTrack.REGULAR,
     publication: bool = True,
+    referred: bool = False,
 ) -> tuple[Stage, ...]:
     """The stages a draft passes, in order, when nothing sends it back.
 
-    An ordinance is adopted by the Standing Committee and never goes to the Assembly's sessions;
-    a shortened or special track skips the stages its rulebook names; publication in the Official
-    Gazette follows promulgation where the rulebook rules it (and the draft is not of the first
-    generation started before it was modelled).
+    An ordinance is adopted by the Standing Committee and goes to the Assembly's session only when
+    `referred` (the President still disagrees with it once adopted again: the stage a rule's
+    `refer_to` names joins its path); a shortened or special track skips the stages its rulebook
+    names; publication in the Official Gazette follows promulgation where the rulebook rules it (and
+    the draft is not of the first generation started before it was modelled).
     """
     rule = book.track(track)
     skips = rule.skips if rule else ()
+    referral = {r.refer_to for r in book.stages if r.refer_to is not None} if referred else set()
     return tuple(
         r.stage for r in book.stages
-        if r.path_condition.admits(procedure, law_kind) and r.stage not in skips
+        if (r.path_condition.admits(procedure, law_kind) or r.stage in referral) and r.stage not in skips
         and (publication or r.stage is not Stage.PUBLICATION)
     )
+
+
+def referred(book: Rulebook, path: tuple[Stage, ...], law_kind: LawKind) -> bool:
+    """Whether an ordinance was referred to the Assembly: its path holds the stage a rule's `refer_to` names."""
+    return law_kind is LawKind.ORDINANCE and any(r.refer_to in path for r in book.stages if r.refer_to is not None)
 
 
 def place_on_new_path(stage: Stage, old_path: tuple[Stage, ...], new_path: tuple[Stage, ...]) -> Stage:
@@ -76,6 +85,7 @@ def resolve(
     *,
     return_to: Stage | None = None,
     vote_passed: bool | None = None,
+    refer_to: Stage | None = None,
 ) -> Stage:
     """The stage a draft stands at after `outcome` is decided at `stage`.
 
@@ -97,6 +107,10 @@ def resolve(
         return Stage.REJECTED
     if outcome is Outcome.WITHDRAW:
         return Stage.WITHDRAWN
+    if outcome is Outcome.REFER_TO_ASSEMBLY:
+        if refer_to is None or not is_earlier(path, refer_to, stage):
+            raise InvalidTransition(f"a referral from {stage.value} needs the Assembly's session on the path before it")
+        return refer_to
     if return_to is None or not is_earlier(path, return_to, stage):
         raise InvalidTransition(f"a return from {stage.value} must name a stage at or before it")
     return return_to

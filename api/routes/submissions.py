@@ -15,6 +15,7 @@ from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
 from api.problems import refusal
+from schemas.calendar import SessionCode
 from schemas.enums import Stage
 from schemas.messages import StartRequest as StartRequestBody
 from schemas.messages import SubmissionId
@@ -62,7 +63,8 @@ async def list_submissions(
     q: Annotated[str | None, Query(min_length=2, max_length=200, description="words of the title (drafts not classified)")] = None,
     stage: Annotated[list[Stage] | None, Query(description="any of these stages (repeat the parameter)")] = None,
     ministry: Annotated[list[str] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
-    session: Annotated[str | None, Query(description="target session, e.g. 16-2 or 16-E9")] = None,
+    session: Annotated[SessionCode | None, Query(description="target session, e.g. 16-2, or 16-E9 for the 9th extraordinary session of "
+                                                             "the 16th Assembly")] = None,
     responsible: Annotated[str | None, Query(description="the agency expected to act")] = None,
     overdue: Annotated[bool | None, Query(description="only drafts past their deadline (or only those not)")] = None,
 ) -> CursorPage[RegistryRow]:

@@ -1,0 +1,118 @@
+"""An ordinance the President disagrees with, in the draft core without a server (DOMAIN.md correction 9).
+
+Law 64/2025/QH15 Art. 43(1), and Law 80/2015/QH13 Art. 80(1) alike: within 10 days of the ordinance's adoption
+the President may ask the Standing Committee to reconsider it; adopted again, he promulgates it, or, if he still
+disagrees, he refers it to the Assembly, which decides at its nearest session.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.enums import EventKind, LawKind, Outcome, ProcessVersion, Stage
+from schemas.messages import Decision
+from schemas.refusal import Refused
+from schemas.state import DraftState
+from tests.drafts import NOW, PASSING_VOTE, core_state, decision, start_request
+from workflows import draft
+
+S = Stage
+HELD = TargetSession(legislature=16, session=1, opens_on=date(2026, 4, 6))
+NEAREST = TargetSession(legislature=16, session=2, opens_on=date(2027, 5, 20))
+LATER = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
+
+
+def decide(state: DraftState, request, stage: Stage, outcome: Outcome = Outcome.APPROVE, **fields) -> DraftState:
+    return draft.perform(draft.DECIDE, state, decision(request, stage, outcome, **fields), NOW).state
+
+
+def refused(state: DraftState, request, stage: Stage, outcome: Outcome, **fields) -> tuple[str, str]:
+    with pytest.raises(Refused) as caught:
+        decide(state, request, stage, outcome, **fields)
+    return caught.value.field, caught.value.rule
+
+
+def adopted_again(version=ProcessVersion.LAW_2025, target=NEAREST, sessions=(HELD, NEAREST, LATER)):
+    """An ordinance the President sent back once, which the Standing Committee adopted again: at PROMULGATION."""
+    request = start_request(version, law_kind=LawKind.ORDINANCE, target=target)
+    state = core_state(request, at=S.PROMULGATION, sessions=sessions)
+    state = decide(state, request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
+    return request, decide(state, request, S.STANDING_COMMITTEE_OPINION)
+
+
+@pytest.mark.parametrize("version,article", [(ProcessVersion.LAW_2025, "Law 64/2025/QH15 Art. 43(1)"),
+                                             (ProcessVersion.LAW_2015, "Law 80/2015/QH13 Art. 80(1)")])
+def test_an_ordinance_the_president_still_disagrees_with_goes_to_the_assemblys_nearest_session(version, article):
+    """Law 64/2025/QH15 Art. 43(1); Law 80/2015/QH13 Art. 80(1): "Trường hợp Chủ tịch nước vẫn không nhất trí thì Chủ tịch
+    nước trình Quốc hội quyết định tại kỳ họp gần nhất"."""
+    request, state = adopted_again(version)
+    rule = state.rulebook.rule(S.PROMULGATION)
+    assert (rule.refer_to, rule.unverified) == (S.NA_SESSION, False) and rule.source.startswith(article)
+    assert refused(state, request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION) == (
+        "outcome", "reconsideration_once")
+
+    state = decide(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY)
+    assert (state.stage, state.target.code, state.deadline) == (S.NA_SESSION, "16-2", None)
+    referral = state.recent[-1]
+    assert (referral.outcome, referral.to_stage) == (Outcome.REFER_TO_ASSEMBLY, S.NA_SESSION)
+    assert referral.label == "referred to the Assembly's nearest session, 16-2 (opens 2027-05-20)"
+
+    # The Assembly decides; then the President promulgates: no second reconsideration, no second referral.
+    state = decide(state, request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE)
+    assert state.stage is S.PROMULGATION and state.deadline == date(2026, 12, 16)
+    for outcome, fields in ((Outcome.REFER_TO_ASSEMBLY, {}), (Outcome.RETURN_FOR_REVISION, {"return_to": S.STANDING_COMMITTEE_OPINION})):
+        assert refused(state, request, S.PROMULGATION, outcome, **fields) == ("outcome", "assembly_decided")
+    assert decide(decide(state, request, S.PROMULGATION), request, S.PUBLICATION).stage is S.PROMULGATED
+
+
+def test_the_assembly_may_reject_the_ordinance_it_was_referred():
+    request, state = adopted_again()
+    state = decide(decide(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY), request, S.NA_SESSION, Outcome.REJECT)
+    assert state.stage is S.REJECTED
+
+
+def test_no_referral_before_the_standing_committee_was_asked_to_reconsider():
+    request = start_request(law_kind=LawKind.ORDINANCE, target=NEAREST)
+    state = core_state(request, at=S.PROMULGATION, sessions=(NEAREST,))
+    assert refused(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY) == ("outcome", "referral_after_reconsideration")
+
+
+def test_a_law_passed_by_the_assembly_is_never_referred_back_to_it():
+    request = start_request(target=NEAREST)
+    state = core_state(request, at=S.PROMULGATION, sessions=(NEAREST,))
+    assert refused(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY) == ("outcome", "referral_for_ordinances")
+
+
+def test_a_referral_states_the_presidents_reasons():
+    fields = decision(start_request(law_kind=LawKind.ORDINANCE), S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY).model_dump()
+    with pytest.raises(ValidationError, match="reasons: required when outcome is REFER_TO_ASSEMBLY"):
+        Decision.model_validate(fields | {"reasons": ""})
+
+
+def test_with_no_session_announced_after_the_referral_the_ordinance_waits_for_the_next_one():
+    """The nearest session is one that opens after the referral: with only a session held before it, the ordinance
+    waits, and aims at the first session the calendar announces."""
+    request, state = adopted_again(target=HELD, sessions=(HELD,))
+    state = decide(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY)
+    assert state.stage is S.NA_SESSION and state.held == HELD and state.deadline is None
+    assert state.recent[-1].label == "referred to the Assembly's nearest session: none announced after 16-1 yet"
+    announced = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(HELD, LATER), changed_by="VPQH"), NOW)
+    assert announced.state.target == LATER
+    assert [e.entry.event for e in announced.effects if hasattr(e, "entry")][-1] is EventKind.SESSION_RESCHEDULED
+
+
+def test_a_draft_that_pinned_an_edition_without_the_referral_keeps_its_rules():
+    """Running drafts keep what they pinned: under edition 2025.4 the President may send the ordinance back again, and
+    REFER_TO_ASSEMBLY is not an outcome of its promulgation."""
+    request, state = adopted_again()
+    old_rule = state.rulebook.rule(S.PROMULGATION).model_copy(update={"refer_to": None, "outcomes": (Outcome.APPROVE, Outcome.RETURN_FOR_REVISION)})
+    old = state.rulebook.model_copy(update={"version": "2025.4", "stages": tuple(
+        old_rule if r.stage is S.PROMULGATION else r for r in state.rulebook.stages)})
+    state = state.model_copy(update={"rulebook": old})
+    assert refused(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY) == ("outcome", "outcome_allowed")
+    again = decide(state, request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
+    assert again.stage is S.STANDING_COMMITTEE_OPINION

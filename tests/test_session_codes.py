@@ -1,0 +1,104 @@
+"""Sessions of the National Assembly as officials name them (DOMAIN.md correction 12): extraordinary sessions numbered
+on their own ("the 9th extraordinary session of the 15th Assembly", kỳ họp bất thường lần thứ 9), sessions sitting in
+phases (đợt), and the session code validator that refuses anything but 16-2 and 15-E9, naming field and rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from activities.calendar import sessions, set_session
+from schemas.calendar import SessionCalendar, TargetSession, parse_session_code
+from schemas.enums import ProcessVersion
+from tests.drafts import NOW, core_state, start_request
+from tests.stack import Cli, isolated_env
+from workflows import draft, draft_views
+
+NINTH = TargetSession(legislature=15, session=9, opens_on=date(2025, 2, 12), extraordinary=True)
+FIFTH_IN_TWO_PHASES = {"legislature": 15, "session": 5, "opens_on": "2024-01-15", "extraordinary": True,
+                       "phases": [{"starts_on": "2024-01-15", "ends_on": "2024-01-16"}, {"starts_on": "2024-01-18", "ends_on": "2024-01-18"}]}
+
+
+def test_an_extraordinary_session_has_its_own_ordinal_in_english_and_vietnamese():
+    """Law 64/2025/QH15 passed on 19 February 2025 at "Kỳ họp bất thường lần thứ 9, Quốc hội khóa XV"."""
+    assert (NINTH.code, NINTH.name, NINTH.label) == (
+        "15-E9", "the 9th extraordinary session of the 15th National Assembly", "kỳ họp bất thường lần thứ 9, Quốc hội khóa XV")
+    first = TargetSession(legislature=15, session=1, opens_on=date(2022, 1, 4), extraordinary=True)
+    assert first.label == "kỳ họp bất thường lần thứ nhất, Quốc hội khóa XV"
+    regular = TargetSession(legislature=16, session=2, opens_on=date(2026, 10, 20))
+    assert (regular.code, regular.name, regular.label) == ("16-2", "the 2nd session of the 16th National Assembly", "kỳ họp thứ 2, Quốc hội khóa XVI")
+    assert [TargetSession(legislature=14, session=n, opens_on=date(2020, 1, 1)).name.split()[1] for n in (1, 3, 4, 11, 12, 13, 21, 22)] == [
+        "1st", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
+
+
+@pytest.mark.parametrize("code,parsed", [("16-2", (16, 2, False)), ("15-E9", (15, 9, True)), ("15-10", (15, 10, False)), ("9-E12", (9, 12, True))])
+def test_the_session_code_validator_accepts_both_kinds(code, parsed):
+    assert parse_session_code(code) == parsed
+
+
+@pytest.mark.parametrize("code,rule", [
+    ("15-95", "regular_session_ordinal"),  # issue 14: an extraordinary session typed as a regular one
+    ("15-13", "regular_session_ordinal"), ("16-02", "session_code"), ("16-e9", "session_code"), ("16-E0", "session_code"),
+    ("0-2", "session_code"), ("15-9.2", "session_code"), ("XV-10", "session_code"), ("16-2 ", "session_code"), ("", "session_code"),
+])
+def test_the_session_code_validator_refuses_anything_else_naming_field_and_rule(code, rule):
+    with pytest.raises(PydanticCustomError) as refused:
+        parse_session_code(code, "session")
+    assert refused.value.type == rule and refused.value.message().startswith(f"session: {code!r}")
+
+
+def test_a_session_sits_in_phases_the_first_from_its_opening_day():
+    """The 5th extraordinary session of the 15th Assembly (January 2024, the Land Law) sat in two phases."""
+    fifth = TargetSession.model_validate(FIFTH_IN_TWO_PHASES)
+    assert fifth.sitting == "in 2 phases: 2024-01-15 to 2024-01-16, 2024-01-18 to 2024-01-18"
+    for phases, rule in ((FIFTH_IN_TWO_PHASES["phases"][1:], "first_phase_opens_the_session"),
+                         ([{"starts_on": "2024-01-15", "ends_on": "2024-01-17"}, {"starts_on": "2024-01-17", "ends_on": "2024-01-18"}],
+                          "phases_in_order"),
+                         ([{"starts_on": "2024-01-15", "ends_on": "2024-01-14"}], "phase_ends_after_it_starts")):
+        with pytest.raises(ValidationError) as refused:
+            TargetSession.model_validate(FIFTH_IN_TWO_PHASES | {"phases": phases})
+        assert refused.value.errors()[0]["type"] == rule
+
+
+def test_a_session_without_phases_is_written_as_before_them():
+    """Messages, histories and digests of requests sent before phases existed read and write the same."""
+    assert json.loads(NINTH.model_dump_json()) == {"legislature": 15, "session": 9, "opens_on": "2025-02-12", "extraordinary": True}
+
+
+def test_the_status_names_the_target_session_and_a_draft_follows_its_phases():
+    request = start_request(ProcessVersion.LAW_2025, target=TargetSession(legislature=16, session=2, opens_on=date(2027, 5, 20)))
+    state = core_state(request)
+    assert draft_views.status(state, "draft-law-T").target_session_name == "the 2nd session of the 16th National Assembly (kỳ họp thứ 2, Quốc hội khóa XVI)"
+    phased = request.target_session.model_copy(update={"phases": TargetSession.model_validate(
+        FIFTH_IN_TWO_PHASES | {"opens_on": "2027-05-20", "phases": [{"starts_on": "2027-05-20", "ends_on": "2027-06-08"},
+                                                                      {"starts_on": "2027-06-17", "ends_on": "2027-06-28"}]}).phases})
+    changed = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(phased,), changed_by="VPQH"), NOW)
+    assert changed.state.target.phases == phased.phases and changed.state.deadline == state.deadline and changed.receipt.events == 0
+
+
+async def test_the_calendar_keeps_phases_and_an_extraordinary_session_beside_a_regular_one_of_the_same_ordinal(pool):
+    fifth = TargetSession.model_validate(FIFTH_IN_TWO_PHASES | {"legislature": 17})
+    regular = TargetSession(legislature=17, session=5, opens_on=date(2024, 5, 20))
+    async with pool.acquire() as connection:
+        try:
+            await set_session(connection, fifth, changed_by="op")
+            await set_session(connection, regular, changed_by="op")
+            kept = {s.code: s for s in await sessions(connection) if s.legislature == 17}
+        finally:
+            await connection.execute("DELETE FROM na_sessions WHERE legislature = 17")
+    assert kept == {"17-E5": fifth, "17-5": regular}
+
+
+async def test_legis_refuses_a_session_code_with_its_field_and_rule(tmp_path):
+    cli = Cli(isolated_env(tmp_path / "config"))
+    code, out, err = await cli("calendar", "set-session", "15-95", "--opens-on", "2025-02-12", "--by", "VPQH", "--output", "json")
+    answer = json.loads(out)
+    assert code == 2 and (answer["field"], answer["rule"]) == ("code", "regular_session_ordinal") and "15-E95" in answer["message"]
+    code, _, err = await cli("list", "--session", "16-x")
+    assert code == 2 and "'16-x' is not a session code" in err and "(rule: session_code)" in err
+    code, _, err = await cli("calendar", "set-session", "15-E5", "--opens-on", "2024-01-15", "--phase", "2024-01-18", "--by", "VPQH")
+    assert code == 2 and "(rule: phase_dates)" in err
