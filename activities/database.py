@@ -9,7 +9,7 @@ import asyncpg
 import asyncpg_trek
 from asyncpg_trek.asyncpg import AsyncpgBackend
 
-SCHEMA_REVISION = "apiv10"
+SCHEMA_REVISION = "deadlettersv11"
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:
