@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from datetime import datetime
 
 import asyncpg
 import httpx
@@ -19,6 +20,7 @@ from temporalio import activity
 
 from activities.audit import count_dead_letter
 from schemas.records import DeliveryInput, DeliveryResult
+from schemas.time import in_hanoi
 from store import dead_letters
 from store.dead_letters import Kind
 
@@ -55,7 +57,9 @@ def new_secret() -> str:
 
 
 def payload(row: asyncpg.Record) -> dict:
-    event = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in dict(row).items() if v is not None}
+    # Instants at the Ha Noi offset, as everywhere legis writes one; days as they are.
+    event = {k: (in_hanoi(v).isoformat() if isinstance(v, datetime) else v.isoformat() if hasattr(v, "isoformat") else v)
+             for k, v in dict(row).items() if v is not None}
     event["idempotency_key"] = f"{row['submission_id']}:{row['seq']}"
     return event
 

@@ -10,6 +10,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.calendar import in_range
 from schemas.enums import (
     Actor,
     ConsultationKind,
@@ -89,6 +90,11 @@ class Holiday(RuleModel):
     day: date
     name: str = Field(min_length=2)
     unverified: bool = Field(default=False, description="the day is expected, not yet announced by the Government")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Holiday:
+        in_range(self.day, "day")
+        return self
 
 
 class EscalationStep(RuleModel):
