@@ -162,7 +162,8 @@ def postpone(
     submission_id: SubmissionId,
     file: JsonFile,
     extend: Annotated[int | None, typer.Option(
-        min=1, max=3650, help="ask for the deadline in force plus this many calendar days, instead of the file's new_deadline (which may be left out)")
+        min=1, max=3650,
+        help="ask for the deadline in force plus this many calendar days, instead of the file's new_deadline (which may be left out)")
     ] = None,
     request_id: RequestId = None,
     output: Output = Format.TABLE,

@@ -141,7 +141,8 @@ RESULT = {"round_id": ROUND, "kind": "WRITTEN_OPINIONS", "opened_at": _AT, "clos
                           "explained": 0}, "compiled_at": _AT}
 ROUND_MESSAGES: dict[str, list[dict]] = {"submit_opinion": [_example("10-opinion")], "compile": [_example("11-compilation")]}
 nasty_text = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(["\x00", "a\u200bb", "e\u0301", "x" * 5000, " "])
-nasty = st.one_of(junk, nasty_text, st.booleans(), st.integers(-(2**63), 2**63), st.floats(allow_nan=True), st.dictionaries(st.text(max_size=4), junk, max_size=2))
+nasty = st.one_of(junk, nasty_text, st.booleans(), st.integers(-(2**63), 2**63), st.floats(allow_nan=True),
+                  st.dictionaries(st.text(max_size=4), junk, max_size=2))
 
 
 @st.composite
