@@ -7,11 +7,16 @@ import json
 import asyncpg
 import structlog
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from schemas.records import RecordEventInput, RecordEventsInput, RegistryRow
 from schemas.views import HistoryEntry
+from store import dead_letters
+from store.dead_letters import Kind, Reason
 
 log = structlog.get_logger(__name__)
+# The type of the non-retryable failure a workflow takes as "kept as a dead letter, go on" (workflows/draft_law.py).
+DEAD_LETTERED = "DeadLettered"
 
 # One statement appends the event and advances the registry: atomic without a transaction block, and one round
 # trip per event. A retried write lands once: the same run's, or another run's writing the same event (a reset run
@@ -59,7 +64,16 @@ class AuditActivities:
     async def record_event(self, request: RecordEventInput) -> bool:
         """Append one event and advance the registry; returns False when the event was already recorded."""
         entry, row = request.entry, request.registry
-        written = await self._pool.fetchval(_RECORD, *_arguments(entry, row), activity.info().workflow_run_id) == 1
+        try:
+            written = await self._pool.fetchval(_RECORD, *_arguments(entry, row), activity.info().workflow_run_id) == 1
+        except Exception as failure:
+            if not dead_letters.refused_for_its_data(failure):
+                raise
+            written = None
+        if written is None:
+            # Outside the handler, so that no traceback chains the database's detail (it quotes the refused row).
+            await self._write_one_by_one((entry,), row)
+            return False
         log.info(
             "audit event recorded" if written else "audit event already recorded",
             submission_id=row.submission_id,
@@ -75,12 +89,70 @@ class AuditActivities:
         """Append several events in order, and advance the registry to the last; one pipelined batch, in one transaction.
         Returns how many events were given (those already recorded are left as they were)."""
         row = request.registry
-        async with self._pool.acquire() as connection, connection.transaction():
-            run_id = activity.info().workflow_run_id
-            await connection.executemany(_RECORD, [(*_arguments(entry, row), run_id) for entry in request.entries])
+        run_id = activity.info().workflow_run_id
+        refused = False
+        try:
+            async with self._pool.acquire() as connection, connection.transaction():
+                await connection.executemany(_RECORD, [(*_arguments(entry, row), run_id) for entry in request.entries])
+        except Exception as failure:
+            if not dead_letters.refused_for_its_data(failure):
+                raise
+            refused = True
+        if refused:
+            # The batch's transaction was rolled back whole: find the events refused, write the others. Outside the
+            # handler, so that no traceback chains the database's detail (it quotes the refused row).
+            await self._write_one_by_one(request.entries, row)
+            return len(request.entries)
         log.info("audit events recorded", submission_id=row.submission_id, first_seq=request.entries[0].seq,
                  last_seq=request.entries[-1].seq, attempt=activity.info().attempt)
         return len(request.entries)
+
+    async def _write_one_by_one(self, entries: tuple[HistoryEntry, ...], row: RegistryRow) -> None:
+        """Write each event on its own (one statement, atomic) and keep each one the database refuses for its data
+        as a dead letter; then fail without retry, naming them, if any was refused. The events after a refused one
+        are written at their own numbers, so the refused one's number is a gap until `legis dead-letters retry`
+        writes it in its place."""
+        info = activity.info()
+        refused = []
+        for entry in entries:
+            try:
+                await self._pool.fetchval(_RECORD, *_arguments(entry, row), info.workflow_run_id)
+            except Exception as failure:
+                if not dead_letters.refused_for_its_data(failure):
+                    raise
+                refused.append(await self._dead_letter(entry, row, failure))
+        if refused:
+            raise ApplicationError(
+                f"audit events {', '.join(f'#{seq} (dead letter {letter})' for seq, letter in refused)} refused by the database for their "
+                "data; kept as dead letters, see `legis dead-letters show`", [{"seq": seq, "dead_letter_id": letter} for seq, letter in refused],
+                type=DEAD_LETTERED, non_retryable=True) from None
+
+    async def _dead_letter(self, entry: HistoryEntry, row: RegistryRow, failure: BaseException) -> tuple[int, int]:
+        info = activity.info()
+        reason = Reason.of(failure, classified=row.classified)
+        payload = RecordEventInput(entry=entry, registry=row).model_dump_json()
+        letter, new = await dead_letters.record(
+            self._pool, Kind.AUDIT, f"{info.workflow_run_id}:{entry.seq}", submission_id=row.submission_id, seq=entry.seq,
+            event=entry.event.value, payload=payload, reason=reason, classified=row.classified, workflow_id=row.workflow_id,
+            run_id=info.workflow_run_id)
+        if new:
+            count_dead_letter(Kind.AUDIT)
+        log.error("audit event kept as a dead letter: the database refuses it for its data", dead_letter_id=letter,
+                  submission_id=row.submission_id, seq=entry.seq, audit_event=entry.event.value, **reason.fields(failure))
+        return entry.seq, letter
+
+
+def count_dead_letter(kind: Kind) -> None:
+    """`legis_dead_letters_total{kind}` (the runtime adds `_total`), through the worker runtime's meter as the workflow's counters are."""
+    activity.metric_meter().create_counter("legis_dead_letters", "messages kept as dead letters, refused for their data").add(
+        1, {"kind": kind.value})
+
+
+async def retry(db: asyncpg.Connection, letter: dead_letters.DeadLetter) -> bool:
+    """Write a dead-lettered audit event again, as its run would have: at its own number when that is free (the gap it
+    left), else after the last (the same rule as any write). Returns False when the event was in the trail already."""
+    request = RecordEventInput.model_validate_json(letter.payload or "")
+    return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry), letter.run_id) == 1
 
 
 def _arguments(entry: HistoryEntry, row: RegistryRow) -> tuple:

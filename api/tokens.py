@@ -17,7 +17,7 @@ import structlog
 from pydantic import BaseModel
 
 from schemas.enums import CallerRole
-from schemas.time import HanoiInstants
+from schemas.time import HanoiInstants, in_hanoi
 
 log = structlog.get_logger(__name__)
 
@@ -91,7 +91,7 @@ async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
     if row["revoked_at"] is not None:
         raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {row['revoked_at']:%Y-%m-%d}", token_id)
     if row["expired"]:
-        raise Unauthenticated("token_expired", f"token {token_id} expired at {row['expires_at'].isoformat()}", token_id)
+        raise Unauthenticated("token_expired", f"token {token_id} expired at {in_hanoi(row['expires_at']).isoformat()}", token_id)
     return Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 from rich.text import Text
 from temporalio.client import Client
@@ -16,7 +17,7 @@ from temporalio.client import Client
 from cli import temporal
 from cli.app import JsonFile, RequestId, SubmissionId, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
-from cli.jsonfile import read_message
+from cli.jsonfile import invalid_model, read_json, read_message
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
 from schemas.calendar import parse_session_code
 from schemas.enums import Stage
@@ -158,11 +159,38 @@ def file_documents(
     send(submission_id, read_message(file, DossierFiling), drafts.file_dossier, request_id)
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis postpone BGDDT-2026-017 schemas/examples/05-postpone-appraisal.json"))
-def postpone(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+@app.command(rich_help_panel=PANEL, epilog=examples("legis postpone BGDDT-2026-017 schemas/examples/05-postpone-appraisal.json",
+                                                    "legis postpone BGDDT-2026-017 schemas/examples/05-postpone-appraisal.json --extend 15"))
+def postpone(
+    submission_id: SubmissionId,
+    file: JsonFile,
+    extend: Annotated[int | None, typer.Option(
+        min=1, max=3650,
+        help="ask for the deadline in force plus this many calendar days, instead of the file's new_deadline (which may be left out)")
+    ] = None,
+    request_id: RequestId = None,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
     """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
     choose(output, as_json)
-    send(submission_id, read_message(file, PostponementRequest), drafts.request_postponement, request_id)
+    message = read_message(file, PostponementRequest) if extend is None else _extended(submission_id, file, extend)
+    send(submission_id, message, drafts.request_postponement, request_id)
+
+
+def _extended(submission_id: str, file, days: int) -> PostponementRequest:
+    """The file's request asking for the deadline in force plus `days`: a request that reads the same whenever it is sent
+    (a fixed date in an example stops working once that date has passed)."""
+    fields = json.loads(read_json(file))
+    target = temporal.draft(submission_id)
+    view: StatusView = temporal.run(lambda client: temporal.call(client, target, drafts.status(client, submission_id)))
+    if view.stage_deadline is None:
+        raise Rejected(f"extend: {view.stage.value} has no deadline in force to extend", field="extend", rule="deadline_in_force")
+    try:
+        return PostponementRequest.model_validate(
+            (fields if isinstance(fields, dict) else {}) | {"new_deadline": (view.stage_deadline + timedelta(days=days)).isoformat()})
+    except ValidationError as invalid:
+        raise invalid_model(PostponementRequest, invalid) from None
 
 
 @app.command("decide-postponement", rich_help_panel=PANEL,

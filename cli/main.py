@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 
-from cli import broadcast, calendar, consult, drafts, profiles, records, rulebook, stack, subscribers, tokens
+from cli import broadcast, calendar, consult, dead_letters, drafts, profiles, records, rulebook, stack, subscribers, tokens
 from cli.app import app
 from cli.failures import ExitCode, Failure
 from cli.output import emit_json, err, tolerant_streams, wants_json
@@ -17,6 +17,7 @@ app.add_typer(calendar.app, name="calendar", rich_help_panel="Operators")
 app.add_typer(consult.app, name="consult", rich_help_panel="Drafts")
 app.add_typer(tokens.app, name="tokens", rich_help_panel="Operators")
 app.add_typer(subscribers.app, name="subscribers", rich_help_panel="Operators")
+app.add_typer(dead_letters.app, name="dead-letters", rich_help_panel="Operators")
 app.add_typer(rulebook.app, name="rulebook", rich_help_panel="Rules")
 app.add_typer(profiles.app, name="profile", rich_help_panel="Settings")
 

@@ -13,8 +13,9 @@ from temporalio.client import Client
 
 from cli import database, temporal
 from cli.app import SubmissionId
-from cli.failures import NotFound
+from cli.failures import Invalid, NotFound
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
+from schemas.calendar import out_of_reach
 from schemas.views import HistoryView, VersionsView
 from store import audit
 from workflows import client as drafts
@@ -145,6 +146,9 @@ def report(
 
     choose(output, as_json)
     today = local_day(datetime.now(UTC))
+    for name, given in (("since", since), ("until", until)):
+        if given is not None and (problem := out_of_reach(given.date())) is not None:
+            raise Invalid(f"{name}: {problem}", field=name, rule="date_in_range")
     first: date = since.date() if since else date(today.year, 1, 1)
     last: date = until.date() if until else today + timedelta(days=1)
     rows = database.read(lambda db: deadline_report(db, since=first, until=last, today=today, lead_ministry=ministry))

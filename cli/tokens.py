@@ -12,6 +12,7 @@ import typer
 from cli import database
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
+from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
 from schemas.time import VIETNAM
 
@@ -57,6 +58,8 @@ def _end_of(day: str) -> datetime:
         last = date.fromisoformat(day)
     except ValueError:
         raise Invalid(f"expires: {day!r} is not a date (YYYY-MM-DD)", field="expires", rule="date_format") from None
+    if (problem := out_of_reach(last)) is not None:
+        raise Invalid(f"expires: {problem}", field="expires", rule="date_in_range")
     if last < datetime.now(VIETNAM).date():
         raise Invalid(f"expires: {day} has passed", field="expires", rule="not_in_past")
     return datetime.combine(last + timedelta(days=1), time(), VIETNAM)

@@ -1,12 +1,20 @@
 """A draft's history as Akoma Ntoso (OASIS LegalDocML 3.0): the versions of its text as `<lifecycle>`
-`<eventRef>`s and every decision as a `<workflow>` `<step>` with date, agent, role and outcome."""
+`<eventRef>`s and every decision as a `<workflow>` `<step>` with date, agent, role and outcome.
+
+The document is valid against the OASIS Akoma Ntoso 3.0 schema (tests/akoma_ntoso/, checked in the tests). Every
+date is the Ha Noi day of the instant (a decision at 06:30 in Ha Noi on 1 December is dated 1 December, not by its
+UTC day); every text and name has the characters XML 1.0 forbids replaced, so that any reader can parse it.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from schemas.enums import DocumentKind, EventKind
+from schemas.time import in_hanoi
 from schemas.views import HistoryView, StatusView
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -15,6 +23,29 @@ ET.register_namespace("", AKN)
 
 def _q(tag: str) -> str:
     return f"{{{AKN}}}{tag}"
+
+
+# What XML 1.0 does not allow in a document at all (its `Char` production): C0 controls but tab, newline and carriage
+# return, surrogates, U+FFFE and U+FFFF. ElementTree would write them as they are, and every parser would refuse the file.
+_NOT_XML_10 = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What an eId may hold (an NCName, ASCII here): anything else becomes "_".
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML 1.0 can carry it: each character it forbids replaced by U+FFFD, and line ends as a parser reads
+    them (it turns a carriage return into a newline)."""
+    return _NOT_XML_10.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _id(name: str) -> str:
+    cleaned = _NOT_ID.sub("_", name) or "_"
+    return cleaned if cleaned[0].isalpha() or cleaned[0] == "_" else f"_{cleaned}"
+
+
+def hanoi_day(moment: datetime) -> str:
+    """The Ha Noi day of an instant, as `YYYY-MM-DD`."""
+    return in_hanoi(moment).date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -40,7 +71,7 @@ class Version:
 
 def steps_of(history: HistoryView) -> list[Step]:
     return [
-        Step(seq=e.seq, date=e.at.date().isoformat(), agent=e.agency_code or "", role=e.role.value if e.role else "",
+        Step(seq=e.seq, date=hanoi_day(e.at), agent=_id(e.agency_code or "unknown"), role=e.role.value if e.role else "",
              outcome=e.outcome.value if e.outcome else "", stage=e.stage.value)
         for e in history.entries
         if e.event is EventKind.DECISION
@@ -55,15 +86,16 @@ def versions_of(history: HistoryView) -> list[Version]:
         for doc in entry.documents:
             if doc.kind is DocumentKind.DRAFT_TEXT and doc.sha256 not in seen:
                 seen.add(doc.sha256)
-                found.append(Version(seq=entry.seq, date=entry.at.date().isoformat(), sha256=doc.sha256))
+                found.append(Version(seq=entry.seq, date=hanoi_day(entry.at), sha256=doc.sha256))
     return found
 
 
 def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool) -> str:
     """Well-formed Akoma Ntoso XML for a draft; a classified draft's title stays out."""
-    first_day = history.entries[0].at.date().isoformat()
+    first_day = hanoi_day(history.entries[0].at)
     year = first_day[:4]
-    work = f"/akn/vn/bill/{year}/{status.submission_id}"
+    work = f"/akn/vn/bill/{year}/{xml_text(status.submission_id)}"
+    lead = _id(status.lead_ministry)
     root = ET.Element(_q("akomaNtoso"))
     bill = ET.SubElement(root, _q("bill"), name="draftLaw")
     meta = ET.SubElement(bill, _q("meta"))
@@ -73,7 +105,7 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool
         ET.SubElement(frbr, _q("FRBRthis"), value=f"{uri}/!main" if level == "FRBRWork" else uri)
         ET.SubElement(frbr, _q("FRBRuri"), value=uri)
         ET.SubElement(frbr, _q("FRBRdate"), date=first_day, name="submission")
-        ET.SubElement(frbr, _q("FRBRauthor"), href=f"#{status.lead_ministry}")
+        ET.SubElement(frbr, _q("FRBRauthor"), href=f"#{lead}")
         if level == "FRBRWork":
             ET.SubElement(frbr, _q("FRBRcountry"), value="vn")
         if level == "FRBRExpression":
@@ -91,7 +123,7 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool
     references = ET.SubElement(meta, _q("references"), source="#legis")
     ET.SubElement(references, _q("TLCOrganization"), eId="legis", href="/ontology/organization/vn/legis", showAs="legis")
     steps = steps_of(history)
-    for agent in sorted({s.agent for s in steps} | {status.lead_ministry}):
+    for agent in sorted({s.agent for s in steps} | {lead}):
         ET.SubElement(references, _q("TLCOrganization"), eId=agent, href=f"/ontology/organization/vn/{agent}", showAs=agent)
     for role in sorted({s.role for s in steps}):
         ET.SubElement(references, _q("TLCRole"), eId=role, href=f"/ontology/role/vn/{role}", showAs=role)
@@ -99,11 +131,11 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool
         ET.SubElement(references, _q("TLCConcept"), eId=concept, href=f"/ontology/concept/legis/{concept}", showAs=concept)
     for number, version in enumerate(versions_of(history), 1):
         ET.SubElement(references, _q("TLCReference"), eId=f"text_v{number}", href=f"/sha256/{version.sha256}",
-                      showAs=f"draft text v{number}")
+                      name="draftText", showAs=f"draft text v{number}")
 
     preface = ET.SubElement(bill, _q("preface"))
     long_title = ET.SubElement(ET.SubElement(preface, _q("longTitle")), _q("p"))
-    long_title.text = f"Draft law {status.submission_id}" if classified else status.title
+    long_title.text = xml_text(f"Draft law {status.submission_id}" if classified else status.title)
     body = ET.SubElement(bill, _q("body"))
     content = ET.SubElement(ET.SubElement(body, _q("paragraph"), eId="para_1"), _q("content"))
     ET.SubElement(content, _q("p")).text = "The text is held by the lead ministry's document system; its versions are listed by hash."

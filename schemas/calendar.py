@@ -12,7 +12,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model
 from schemas.interned import Interned
 from schemas.text import Flag, Label, Source, code, invalid, name
 
-# The calendar's reach: a date outside it is a typing mistake, and the deadline arithmetic never leaves it.
+# The calendar's reach, for every date a message, a command or a query gives: a date outside it is a typing mistake.
+# Inside it the deadline arithmetic cannot overflow: its longest step (a 3,650-day limit, a year of escalation) stays
+# thousands of years inside Python's and PostgreSQL's calendars.
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 
@@ -21,9 +23,14 @@ class Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def out_of_reach(day: date) -> str | None:
+    """Why a date is refused (rule `date_in_range`), or None when it is within the calendar's reach."""
+    return None if FIRST_DAY <= day <= LAST_DAY else f"{day} is outside {FIRST_DAY}..{LAST_DAY}"
+
+
 def in_range(day: date, field: str) -> date:
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise invalid("date_in_range", f"{day} is outside {FIRST_DAY}..{LAST_DAY}", field)
+    if (problem := out_of_reach(day)) is not None:
+        raise invalid("date_in_range", problem, field)
     return day
 
 
@@ -160,6 +167,11 @@ class StandingCommitteeMeeting(Message):
 class CalendarDay(Message):
     day: date
     name: DayName = Field(description="e.g. Tết Nguyên đán, nghỉ bù Quốc khánh")
+
+    @model_validator(mode="after")
+    def _dated(self) -> CalendarDay:
+        in_range(self.day, "day")
+        return self
 
 
 class WorkingYear(Message):

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.calendar import in_range
 from schemas.enums import (
     Actor,
     ConsultationKind,
@@ -91,6 +92,11 @@ class Holiday(RuleModel):
     day: date
     name: str = Field(min_length=2)
     unverified: bool = Field(default=False, description="the day is expected, not yet announced by the Government")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Holiday:
+        in_range(self.day, "day")
+        return self
 
 
 class EscalationStep(RuleModel):

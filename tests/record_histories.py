@@ -74,6 +74,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                             round_id = wf.id.removeprefix(f"consultation-{request.submission_id}-")
                             (HISTORIES / "rounds" / f"{name}-{round_id}{suffix}.json").write_text(round_history.to_json(), encoding="utf-8")
                             print(f"recorded {name} round {round_id}: {len(round_history.events)} events")
+                    if not only or "dead_lettered" in only:
+                        dead = await record_dead_lettered(env.client, pool, task_queue)
+                        (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
+                        print(f"recorded dead_lettered: {len(dead.events)} events")
                     if not only or "webhook_delivery" in only:
                         delivery = await record_webhook_delivery(env.client, pool, task_queue)
                         (HISTORIES / "webhooks" / f"delivery{'-' + tag if tag else ''}.json").write_text(delivery.to_json(), encoding="utf-8")
@@ -83,6 +87,27 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                 await pool.close()
         finally:
             server.cleanup()
+
+
+async def record_dead_lettered(client, pool, task_queue: str) -> WorkflowHistory:
+    """A draft whose second event the database refuses for its data (a check on the reasons' length that the message
+    does not know): the write fails without retry, the event is kept as a dead letter, the draft goes on and ends."""
+    from schemas.enums import Outcome, Stage
+    from tests.drafts import decision, start_request
+
+    await pool.execute("ALTER TABLE audit_events ADD CONSTRAINT reasons_fit_the_register CHECK (octet_length(reasons) <= 200)")
+    try:
+        request = start_request(prefix="DEAD")
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        returned = decision(request, Stage.POLICY_PROPOSAL, Outcome.RETURN_FOR_REVISION).model_copy(update={"reasons": "x" * 300})
+        await drafts.decide(client, request.submission_id, returned)
+        await drafts.decide(client, request.submission_id, decision(request, Stage.POLICY_PROPOSAL))
+        await drafts.decide(client, request.submission_id, decision(request, Stage.LEGISLATIVE_PROGRAMME, Outcome.REJECT))
+        handle = drafts.draft(client, request.submission_id)
+        await handle.result()
+        return await handle.fetch_history()
+    finally:
+        await pool.execute("ALTER TABLE audit_events DROP CONSTRAINT reasons_fit_the_register")
 
 
 async def record_webhook_delivery(client, pool, task_queue: str) -> WorkflowHistory:

@@ -1,11 +1,19 @@
-"""Akoma Ntoso export: well-formed, and read back to the same decisions and text versions."""
+"""Akoma Ntoso export: valid against the OASIS Akoma Ntoso 3.0 schema, dated by the Ha Noi day, free of what XML 1.0
+forbids, and read back to the same decisions and text versions."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, versions_of
+import xmlschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, versions_of, xml_text
+from schemas.calendar import FIRST_DAY, LAST_DAY
 from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, SessionProcedure, Stage
 from schemas.views import HistoryEntry, HistoryView, StatusView
 from tests.drafts import decision, document, start_request
@@ -56,3 +64,54 @@ def test_a_classified_draft_exports_without_its_title():
     history = history_with_two_text_versions()
     xml = to_akoma_ntoso(status_of(history), history, classified=True)
     assert REQUEST.title not in xml and f"Draft law {REQUEST.submission_id}" in xml
+
+
+@functools.cache
+def oasis_schema() -> xmlschema.XMLSchema:
+    """The OASIS schema as committed (tests/akoma_ntoso/LICENSE.md); xmlschema supplies the xml.xsd it imports."""
+    return xmlschema.XMLSchema(Path(__file__).resolve().parent / "akoma_ntoso" / "akomantoso30.xsd")
+
+
+def assert_valid(xml: str) -> None:
+    errors = [f"{e.path}: {e.reason}" for e in oasis_schema().iter_errors(xml)]
+    assert not errors, errors
+
+
+def test_the_export_is_valid_against_the_oasis_schema():
+    history = history_with_two_text_versions()
+    assert_valid(to_akoma_ntoso(status_of(history), history, classified=False))
+    assert_valid(to_akoma_ntoso(status_of(history), history, classified=True))
+
+
+def test_a_decision_is_dated_by_its_ha_noi_day():
+    """06:30 in Ha Noi on 1 December is 23:30 UTC on 30 November: the step says 1 December."""
+    history = history_with_two_text_versions()
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc)
+    entries = (history.entries[0].model_copy(update={"at": late - timedelta(days=1)}), history.entries[1].model_copy(update={"at": late}))
+    shifted = history.model_copy(update={"entries": entries + history.entries[2:]})
+    xml = to_akoma_ntoso(status_of(shifted), shifted, classified=False)
+    steps, _ = parse_steps(xml)
+    assert steps[0].date == "2026-12-01"
+    assert 'date="2026-11-30" name="submission"' in xml  # 06:30 on 30 November in Ha Noi
+    assert_valid(xml)
+
+
+# Any text, the characters XML 1.0 forbids included (C0 controls, lone surrogates, U+FFFE and U+FFFF).
+any_text = st.text(st.characters(codec=None, categories=None, exclude_categories=()), min_size=1, max_size=40)
+instants = st.datetimes(min_value=datetime(FIRST_DAY.year, 1, 1), max_value=datetime(LAST_DAY.year, 12, 31, 23, 59),
+                        timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=7)), timezone(timedelta(hours=-12))]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=any_text, official=any_text, first=instants, step=st.integers(0, 400))
+def test_any_title_and_any_instant_in_reach_export_valid_xml_with_ha_noi_days(title, official, first, step):
+    history = history_with_two_text_versions()
+    entries = tuple(e.model_copy(update={"at": first + timedelta(hours=step * i), "official": official}) for i, e in enumerate(history.entries))
+    dated = history.model_copy(update={"entries": entries})
+    status = status_of(dated).model_copy(update={"title": title})
+    xml = to_akoma_ntoso(status, dated, classified=False)
+    assert_valid(xml)
+    steps, _ = parse_steps(xml)
+    hanoi = timezone(timedelta(hours=7))
+    assert [s.date for s in steps] == [e.at.astimezone(hanoi).date().isoformat() for e in entries if e.event is EventKind.DECISION]
+    assert xml_text(title) in ET.fromstring(xml).find(f".//{{{AKN}}}longTitle/{{{AKN}}}p").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,13 @@ async def test_walkthrough(cli, tmp_path):
     # The draft's status after the decision, with the receipt of what it recorded.
     answer = json.loads(out)
     assert code == 0 and answer["stage"] == "APPRAISAL" and answer["receipt"]["stage"] == "DRAFTING" and answer["receipt"]["events"] == 1
-    code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--json")
-    assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == "2027-01-20"
+    # The new deadline is asked relative to the one in force (the file's fixed date would pass one day).
+    in_force = date.fromisoformat(answer["stage_deadline"])
+    asked = (in_force + timedelta(days=15)).isoformat()
+    code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--extend", "15", "--json")
+    assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == asked
     code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
-    assert code == 0 and json.loads(out)["stage_deadline"] == "2027-01-20"
+    assert code == 0 and json.loads(out)["stage_deadline"] == asked
     code, out, _ = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
     assert json.loads(out)["stage"] == "DRAFTING" and json.loads(out)["revision_loops"] == 1
 

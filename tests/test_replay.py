@@ -59,6 +59,27 @@ def test_every_workflow_type_and_generation_has_committed_histories():
     assert {p.stem.split("-")[0] for p in second_generation} >= {"imported_under_way", "postponed_then_session_moved", "debated_then_next_session"}
 
 
+def test_the_dead_letter_path_has_a_committed_history():
+    """A draft whose audit write the database refused for its data: the write failed without retry, the draft took
+    the patched path and went on to its end (tests.record_histories.record_dead_lettered)."""
+    path = HISTORIES_DIR / "dead_lettered-s6.json"
+    assert path in HISTORIES
+    kinds = _kinds(path)
+    assert "activity_task_failed_event_attributes" in kinds and kinds[-1] == "workflow_execution_completed_event_attributes"
+    assert "audit-dead-letters" in _patches(path)
+
+
+def _patches(path: Path) -> set[str]:
+    import json
+
+    found = set()
+    for event in load_history(path).events:
+        if event.WhichOneof("attributes") == "marker_recorded_event_attributes":
+            for payload in event.marker_recorded_event_attributes.details["patch-data"].payloads:
+                found.add(json.loads(payload.data)["id"])
+    return found
+
+
 async def _replay_failure(path: Path) -> Exception | None:
     replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=pydantic_data_converter)
     return (await replayer.replay_workflow(load_history(path), raise_on_replay_failure=False)).replay_failure

@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enums import Actor, ConsultationKind, Response
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
     from schemas.refusal import RefusalKind, Refused
+    from schemas.time import in_hanoi
     from workflows.rules import require
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
@@ -205,7 +206,7 @@ class ConsultationWorkflow:
         if self._compilation is not None:
             raise Refused("responses", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         if self._closed_at is None:
-            raise Refused("responses", "round_still_open", f"the round takes opinions until {self._input.closes_at.isoformat()}")
+            raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._input.closes_at).isoformat()}")
         if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code != self._input.lead_ministry:
             raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._input.lead_ministry})",
                           RefusalKind.FORBIDDEN)

@@ -14,13 +14,13 @@ from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from activities.audit import AuditActivities
+    from activities.audit import DEAD_LETTERED, AuditActivities
     from activities.rulebook import PinningActivities, load_pinned_rulebook
     from schemas.calendar import SessionCalendar
     from schemas.consultation import ConsultationResult
@@ -54,6 +54,9 @@ WORKFLOW_ID_PREFIX = "draft-law-"
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
 PUBLICATION_PATCH = "publication-stage"
+# An audit write the database refuses for its data fails without retry and is kept as a dead letter; the draft goes
+# on with its later events. Before, such a write was retried for ever and held up everything behind it.
+DEAD_LETTER_PATCH = "audit-dead-letters"
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
@@ -353,20 +356,27 @@ class DraftLawWorkflow:
     async def _flush(self) -> None:
         while self._outbox:
             registry = views.registry_row(self._ready, workflow.info().workflow_id)
-            if self._ready.generation >= 2:
-                batch = self._outbox[:BATCH]
-                await workflow.execute_activity_method(
-                    AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry),
-                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
-                    summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
-                )
-            else:
-                batch = self._outbox[:1]
-                await workflow.execute_activity_method(
-                    AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry),
-                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
-                    summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
-                )
+            batch = self._outbox[:BATCH] if self._ready.generation >= 2 else self._outbox[:1]
+            try:
+                if self._ready.generation >= 2:
+                    await workflow.execute_activity_method(
+                        AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry),
+                        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
+                        summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
+                    )
+                else:
+                    await workflow.execute_activity_method(
+                        AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry),
+                        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
+                        summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
+                    )
+            except ActivityError as failed:
+                # Only a write refused for its data ends without retry; the activity kept the refused events as dead
+                # letters (and logged and counted them), and wrote the others of the batch. A history from before the
+                # patch never failed here, so it replays the same.
+                if not (isinstance(failed.cause, ApplicationError) and failed.cause.type == DEAD_LETTERED and workflow.patched(DEAD_LETTER_PATCH)):
+                    raise
+                workflow.logger.warning("audit events kept as dead letters", extra={"first_seq": batch[0].seq, "last_seq": batch[-1].seq})
             del self._outbox[: len(batch)]
             # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.
             self._draining = self._draining or workflow.info().is_continue_as_new_suggested()

@@ -1,0 +1,101 @@
+"""Every date field within the calendar's reach (2000-01-01..2100-12-31), refused outside it by its validator with
+field and rule, and deadline arithmetic that cannot overflow at the bounds (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from activities.rulebook import shipped_working_calendar
+from schemas.calendar import FIRST_DAY, LAST_DAY, CalendarDay, StandingCommitteeMeeting, TargetSession
+from schemas.enums import Counting, DeadlineAnchor, RestDay
+from schemas.messages import Decision, DossierFiling, PostponementRequest, ProgrammeChange
+from schemas.rulebook import Holiday, TimeLimit
+from tests.stack import Cli, isolated_env
+from workflows.deadlines import Holidays, off_rest_day, passes_at, shift_days, stage_deadline, start_of
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
+
+
+def example(name: str) -> dict:
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+# Every date a message, a calendar or a rulebook gives, with a valid message around it.
+DATE_FIELDS: list[tuple[type[BaseModel], dict, str]] = [
+    (TargetSession, {"legislature": 16, "session": 2}, "opens_on"),
+    (StandingCommitteeMeeting, {"code": "UBTVQH-52"}, "meets_on"),
+    (CalendarDay, {"name": "Tết Nguyên đán"}, "day"),
+    (Holiday, {"name": "Tết Nguyên đán"}, "day"),
+    (Decision, example("01-policy-proposal.json"), "occurred_on"),
+    (DossierFiling, example("dossier-filing.json"), "occurred_on"),
+    (ProgrammeChange, example("12-programme-defer.json"), "occurred_on"),
+    (PostponementRequest, example("05-postpone-appraisal.json"), "new_deadline"),
+]
+BOUNDS = [FIRST_DAY - timedelta(days=1), FIRST_DAY, LAST_DAY, LAST_DAY + timedelta(days=1), date.min, date.max]
+any_day = st.one_of(st.sampled_from(BOUNDS), st.dates(), st.dates(FIRST_DAY - timedelta(days=3), FIRST_DAY + timedelta(days=3)),
+                    st.dates(LAST_DAY - timedelta(days=3), LAST_DAY + timedelta(days=3)))
+
+
+@pytest.mark.parametrize("model,around,field", DATE_FIELDS, ids=[f"{m.__name__}.{f}" for m, _, f in DATE_FIELDS])
+@settings(max_examples=60, deadline=None)
+@given(day=any_day)
+def test_a_date_field_takes_the_calendars_reach_and_refuses_the_rest_naming_field_and_rule(model, around, field, day):
+    given_fields = {**around, field: day.isoformat()}
+    if FIRST_DAY <= day <= LAST_DAY:
+        assert getattr(model.model_validate(given_fields), field) == day
+        return
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate(given_fields)
+    errors = refused.value.errors()
+    assert [e["type"] for e in errors] == ["date_in_range"]
+    assert errors[0]["msg"] == f"{field}: {day} is outside {FIRST_DAY}..{LAST_DAY}"
+
+
+limits = st.builds(
+    TimeLimit, days=st.sampled_from([1, 30, 365, 3650]) | st.integers(1, 3650), counting=st.sampled_from(Counting),
+    anchor=st.sampled_from([a for a in DeadlineAnchor if a is not DeadlineAnchor.NONE]), rest_day=st.sampled_from(RestDay),
+    source=st.just("Art. 1"), unverified=st.just(False),
+)
+reach = st.one_of(st.sampled_from([FIRST_DAY, LAST_DAY]), st.dates(FIRST_DAY, LAST_DAY))
+
+
+@settings(max_examples=80, deadline=None)
+@given(start=reach, days=st.sampled_from([3650, -3650, 1, -1]) | st.integers(-3650, 3650), counting=st.sampled_from(Counting))
+def test_shifting_a_day_by_the_longest_limit_never_overflows_at_the_bounds(start, days, counting):
+    workdays = shipped_working_calendar()
+    shifted = shift_days(start, days, counting, workdays)
+    assert (shifted > start) == (days > 0) and abs((shifted - start).days) >= abs(days)
+    for rule in RestDay:
+        moved = off_rest_day(shifted, rule, workdays)
+        assert abs((moved - shifted).days) <= 15  # Tết is the longest run of rest days
+    assert passes_at(shifted) == start_of(shifted + timedelta(days=1))
+
+
+@settings(max_examples=80, deadline=None)
+@given(limit=limits, entered=reach, session=reach, meeting=reach)
+def test_a_stage_deadline_at_the_bounds_of_every_date_is_a_date(limit, entered, session, meeting):
+    deadline = stage_deadline(limit, entered_at=start_of(entered), session_opens_on=session, meeting_on=meeting,
+                              workdays=Holidays(), rest_days=True)
+    assert deadline is not None and abs((deadline - entered).days) <= 2 * 3650 + 366 * 101
+    # The alarms after it: the deadline passed, then a year of escalation.
+    assert passes_at(deadline) + timedelta(days=365) > start_of(deadline)
+
+
+@pytest.mark.parametrize("args,field", [
+    (("report", "--since", "1999-12-31"), "since"),
+    (("report", "--until", "0001-01-01"), "until"),
+    (("tokens", "issue", "BTP", "MOJ", "--by", "operator", "--expires", "9999-12-31"), "expires"),
+])
+async def test_the_cli_refuses_a_date_out_of_reach_before_anything_else(tmp_path, args, field):
+    cli = Cli(isolated_env(tmp_path / "config", LEGIS_DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"))
+    code, out, err = await cli(*args, "--output", "json")
+    answer = json.loads(out)
+    assert code == 2 and (answer["field"], answer["rule"]) == (field, "date_in_range"), (out, err)
+    assert f"is outside {FIRST_DAY}..{LAST_DAY}" in answer["message"]
