@@ -17,7 +17,7 @@ import structlog
 from pydantic import BaseModel
 
 from schemas.enums import CallerRole
-from schemas.time import HanoiInstants, in_hanoi
+from schemas.time import Instant, in_hanoi
 
 log = structlog.get_logger(__name__)
 
@@ -33,9 +33,9 @@ class Caller(BaseModel):
 class TokenRow(Caller):
     label: str
     issued_by: str
-    issued_at: datetime
-    revoked_at: datetime | None
-    expires_at: datetime | None = None
+    issued_at: Instant
+    revoked_at: Instant | None
+    expires_at: Instant | None = None
 
 
 class Unauthenticated(Exception):
@@ -95,8 +95,8 @@ async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
     return Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))
 
 
-class Refusal(HanoiInstants):
-    occurred_at: datetime
+class Refusal(BaseModel):
+    occurred_at: Instant
     token_id: str | None
     agency_code: str | None
     role: str | None

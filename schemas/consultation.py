@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from schemas.enums import Actor, ConsultationKind, Response, Role
 from schemas.messages import Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, TextRef
 from schemas.text import Official, code, invalid, text
-from schemas.time import HanoiInstants
+from schemas.time import Instant
 
 # A round asks at most 500 bodies; what they may say in all is bounded so that the round's state stays small.
 MAX_COMMENTS_PER_OPINION = 200
@@ -130,12 +130,12 @@ class ConsultationInput(Message):
     closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
 
 
-class Answer(Message, HanoiInstants):
+class Answer(Message):
     """One consultee's answer as the round keeps it: who, when, how many comments, which."""
 
     consultee: str
     official: str = ""
-    at: datetime
+    at: Instant
     comment_ids: tuple[str, ...] = ()
     documents: Documents = ()
     comments: int | None = Field(default=None, ge=0, description="for the public's comments kept in PostgreSQL: how many (no IDs)")
@@ -145,20 +145,20 @@ class Answer(Message, HanoiInstants):
         return len(self.comment_ids) if self.comments is None else self.comments
 
 
-class OpinionReceipt(Message, HanoiInstants):
+class OpinionReceipt(Message):
     """The reply to an opinion: taken, and how the round stands; never the other consultees' opinions."""
 
     round_id: str
     consultee: str
     comments: int
     awaiting: int = Field(description="consultees that have not answered yet")
-    closes_at: datetime
+    closes_at: Instant
 
 
-class ConsultationView(Message, HanoiInstants):
+class ConsultationView(Message):
     round_id: str
     kind: ConsultationKind
-    closes_at: datetime
+    closes_at: Instant
     closed: bool
     awaiting: tuple[str, ...] = Field(description="consultees that have not answered")
     answers: tuple[Answer, ...]

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from schemas.enums import Response
 from schemas.messages import AgencyCode, Message, RoundId, SubmissionId
 from schemas.text import Count, Official, invalid, text
-from schemas.time import HanoiInstants
+from schemas.time import Instant
 
 # What one person may write in one comment, in characters (NFC): a long page of text.
 MAX_PUBLIC_COMMENT = 5_000
@@ -38,12 +38,12 @@ class PublicComment(Message):
         return self
 
 
-class PublicCommentReceipt(Message, HanoiInstants):
+class PublicCommentReceipt(Message):
     """The answer to a comment: its number, and whether it was a repeat of one already received (counted once)."""
 
     comment_id: int = Field(description="the comment's number")
     repeated: bool = Field(description="true when the same sender had sent the same comment already: it is counted once")
-    received_at: datetime = Field(description="when it was first received")
+    received_at: Instant = Field(description="when it was first received")
 
 
 class PublicRoundInput(Message):
@@ -115,11 +115,11 @@ class GroupAnswered(Message):
     unanswered: Count = Field(description="comments of the round still without an answer")
 
 
-class PublicAnswerView(Message, HanoiInstants):
+class PublicAnswerView(Message):
     """An answer as the public reads it."""
 
     article: int | None = Field(description="the article answered; none: the draft as a whole")
     response: Response = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình)")
     explanation: str = Field(description="why a comment was not taken, for EXPLAINED")
     comments: Count = Field(description="comments this answer covers")
-    answered_at: datetime = Field(description="when the lead ministry answered")
+    answered_at: Instant = Field(description="when the lead ministry answered")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
 from schemas.enums import ProcessVersion, Stage
 from schemas.rulebook import Rulebook
-from schemas.time import HanoiInstants
+from schemas.time import Instant
 from schemas.views import HistoryEntry
 
 
@@ -18,7 +18,7 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RegistryRow(Record, HanoiInstants):
+class RegistryRow(Record):
     """The read model's row for one submission, as the workflow last saw it."""
 
     submission_id: str
@@ -28,7 +28,7 @@ class RegistryRow(Record, HanoiInstants):
     process_version: ProcessVersion
     target_session: str
     stage: Stage
-    stage_since: datetime
+    stage_since: Instant
     stage_deadline: date | None
     responsible: str = Field(description="the agency expected to act: the lead ministry's code, else the deciding body")
     classified: bool

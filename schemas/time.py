@@ -7,9 +7,9 @@ A day is a Ha Noi date (YYYY-MM-DD); an instant is ISO 8601 in Ha Noi time with 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Annotated
 
-from pydantic import BaseModel, SerializerFunctionWrapHandler, field_serializer
+from pydantic import PlainSerializer, WithJsonSchema
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
@@ -19,9 +19,9 @@ def in_hanoi(moment: datetime) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(VIETNAM)
 
 
-class HanoiInstants(BaseModel):
-    """A model whose JSON writes each of its instants in Ha Noi time; the instant itself is unchanged."""
-
-    @field_serializer("*", mode="wrap", when_used="json")
-    def _hanoi(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
-        return in_hanoi(value).isoformat() if isinstance(value, datetime) else handler(value)
+# An instant that answers write in Ha Noi time with its offset; the instant itself is unchanged.
+Instant = Annotated[
+    datetime,
+    PlainSerializer(lambda moment: in_hanoi(moment).isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2026-11-30T19:33:20+07:00"]}),
+]

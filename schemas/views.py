@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.calendar import TargetSession
 from schemas.enums import (
@@ -22,10 +22,10 @@ from schemas.enums import (
     Stage,
 )
 from schemas.messages import Disagreement, DocumentRef, PostponementRequest, VoteCount
-from schemas.time import HanoiInstants
+from schemas.time import Instant
 
 
-class View(HanoiInstants):
+class View(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -46,7 +46,7 @@ class HistoryEntry(View):
     """One event in a draft's life: who did what, in what role, when, with what outcome."""
 
     seq: int = Field(ge=1)
-    at: datetime = Field(description="when the event was recorded by the workflow")
+    at: Instant = Field(description="when the event was recorded by the workflow")
     occurred_on: date | None = Field(default=None, description="the Ha Noi day it happened, when entered afterwards")
     imported: bool = Field(default=False, description="a step the draft had passed before it was entered into legis")
     event: EventKind
@@ -80,8 +80,8 @@ class OpenRound(View):
     round_id: str
     kind: ConsultationKind
     workflow_id: str
-    opened_at: datetime
-    closes_at: datetime | None = Field(default=None, description="when the round stops taking opinions")
+    opened_at: Instant
+    closes_at: Instant | None = Field(default=None, description="when the round stops taking opinions")
 
 
 class ApprovedPostponement(View):
@@ -93,7 +93,7 @@ class ApprovedPostponement(View):
 
 
 class NextAlarm(View):
-    at: datetime = Field(description="when it falls, with its UTC offset")
+    at: Instant = Field(description="when it falls, with its UTC offset")
     event: EventKind
     label: str
 
@@ -111,7 +111,7 @@ class StatusView(View):
                                      "session of the 15th National Assembly (kỳ họp bất thường lần thứ 9, Quốc hội khóa XV)'")
     stage: Stage
     stage_name_vi: str = Field(default="", description="the stage's name as officials say it (the rulebook's name_vi)")
-    stage_since: datetime
+    stage_since: Instant
     stage_deadline: date | None = Field(description="the deadline in force, after any approved postponement; a Ha Noi date")
     overdue: bool
     pending: PendingDecision | None
@@ -140,7 +140,7 @@ class DossierVersion(View):
 
     number: int = Field(ge=1)
     seq: int = Field(ge=1, description="the history event that created it")
-    at: datetime
+    at: Instant
     documents: tuple[DocumentRef, ...]
 
 

@@ -10,13 +10,13 @@ other reason (the database down, a lost connection, a lock) is left to Temporal'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum
 
 import asyncpg
 from asyncpg.exceptions import _base as asyncpg_base
+from pydantic import BaseModel
 
-from schemas.time import HanoiInstants
+from schemas.time import Instant
 
 
 class Kind(str, Enum):
@@ -65,7 +65,7 @@ class Reason:
                 "constraint": getattr(failure, "constraint_name", None), "column": getattr(failure, "column_name", None)}
 
 
-class DeadLetter(HanoiInstants):
+class DeadLetter(BaseModel):
     """One dead letter as `legis dead-letters` shows it; `payload` is what a retry sends again (JSON text)."""
 
     id: int
@@ -79,11 +79,11 @@ class DeadLetter(HanoiInstants):
     sqlstate: str | None
     reason: str
     classified: bool
-    created_at: datetime
+    created_at: Instant
     retries: int
-    last_retry_at: datetime | None
+    last_retry_at: Instant | None
     last_error: str | None
-    resolved_at: datetime | None
+    resolved_at: Instant | None
     payload: str | None = None
 
 

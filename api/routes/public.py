@@ -7,25 +7,23 @@ submission and nothing else; the rate limit per client address is kept in this p
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import FixedWindowRateLimiter
+from pydantic import BaseModel, Field
 
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.idempotency import answer_once
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import FixedWindowRateLimiter
-
 from api.plumbing import Router
 from api.problems import from_refused, refusal
 from schemas.messages import RoundId, SubmissionId
 from schemas.public import ArticleGroups, GroupAnswer, GroupAnswered, PublicAnswerView, PublicComment, PublicCommentReceipt
 from schemas.refusal import Refused
-from schemas.time import HanoiInstants
+from schemas.time import Instant
 from store import public
 from workflows import client as drafts
 
@@ -35,15 +33,15 @@ comment_limiter = FixedWindowRateLimiter(MemoryStorage())
 COMMENT_EXAMPLE = {"article": 12, "text": "Đề nghị làm rõ thời hạn cấp giấy chứng nhận tại khoản 2 Điều 12."}
 
 
-class PublicRoundView(HanoiInstants):
+class PublicRoundView(BaseModel):
     """A posted draft's public consultation as anyone may read it: the window, how many comments, the answers."""
 
     submission_id: str
     round_id: str
     title: str
     lead_ministry: str
-    opened_at: datetime = Field(description="when the round opened")
-    closes_at: datetime = Field(description="midnight in Ha Noi after the window's last day")
+    opened_at: Instant = Field(description="when the round opened")
+    closes_at: Instant = Field(description="midnight in Ha Noi after the window's last day")
     closed: bool
     comments: int
     answers: list[PublicAnswerView] = Field(description="the lead ministry's answers, by article (at most 2,000)")
