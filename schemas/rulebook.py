@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import date
@@ -324,10 +325,16 @@ def rulebook_file(version: ProcessVersion) -> str:
     return f"{version.value.lower()}.json"
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> Rulebook:
+    # Read at every start of a draft; validated once per edition of the file's text.
+    return Rulebook.model_validate_json(text)
+
+
 def load_rulebook(version: ProcessVersion) -> Rulebook:
     """Read and validate the rulebook shipped for a process version."""
     text = resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8")
-    book = Rulebook.model_validate_json(text)
+    book = _parsed(text)
     if book.process_version is not version:
         raise ValueError(f"{rulebook_file(version)} declares process_version {book.process_version.value}")
     return book

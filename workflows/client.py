@@ -64,12 +64,6 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
     """Start the draft's workflow. A repeated start of the same submission returns the existing draft (`created`
     false); one whose request differs from the first names the fields that differ (`differs`) and starts nothing."""
     workflow_id = workflow_id_for(request.submission_id)
-    first = await start_request_of(client, request.submission_id)
-    if first is not None:
-        compared = [name for name in type(request).model_fields if name != "passed" or first.passed]
-        differs = tuple(name for name in compared if getattr(first, name) != getattr(request, name))
-        return Started(workflow_id=workflow_id, run_id=(await draft(client, request.submission_id).describe()).run_id, created=False,
-                       differs=differs)
     first_stage = stage_path(load_rulebook(request.process_version), request.session_procedure, law_kind=request.law_kind)[0]
     try:
         handle = await client.start_workflow(
@@ -77,7 +71,9 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
             DraftLawInput(**request.model_dump()),
             id=workflow_id,
             task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # A start of a submission already open (or closed) is answered below, after one look at its first request;
+            # a new one costs one call.
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             # A submission ID names one draft for ever: a closed draft is never reopened under it.
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             static_summary=f"Draft law {request.submission_id}" if request.classified else request.title,
@@ -92,8 +88,11 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
                 classified=request.classified,
             )),
         )
-    except WorkflowAlreadyStartedError as closed:
-        return Started(workflow_id=workflow_id, run_id=closed.run_id)
+    except WorkflowAlreadyStartedError as exists:
+        first = await start_request_of(client, request.submission_id)
+        compared = [name for name in type(request).model_fields if name != "passed" or (first and first.passed)]
+        differs = tuple(name for name in compared if first is not None and getattr(first, name) != getattr(request, name))
+        return Started(workflow_id=workflow_id, run_id=exists.run_id, created=False, differs=differs)
     return Started(workflow_id=workflow_id, run_id=handle.result_run_id)
 
 
