@@ -8,13 +8,12 @@ from datetime import timedelta
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from schemas.enums import EventKind, Outcome, Response, Stage
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.messages import Ruling
-from tests.conftest import TIME_SKIPPING_FLAGS
+from tests.conftest import TEST_KEYS, TIME_SKIPPING_FLAGS
 from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, start_request
 from tests.polling import eventually
 from tests.scenarios import approve, split_and_pass_in_part
@@ -23,6 +22,7 @@ from tests.test_follow_up import answer, ask
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from store import audit
+from workflows.codec import data_converter
 from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.draft_law import DraftLawWorkflow
@@ -36,7 +36,7 @@ async def short_history_env():
         dev_server_existing_path=temporal_binary(),
         dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=40"],
         search_attributes=sa.ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(TEST_KEYS),
     )
     yield env
     await env.shutdown()

@@ -17,10 +17,10 @@ import pgserver
 from pgserver._commands import pg_ctl
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.database import create_pool, migrate
 from schemas.enums import Stage
+from tests.conftest import TEST_KEYS
 from tests.polling import eventually
 from tests.scenarios import SCENARIOS, approve
 from tests.stack import free_port
@@ -146,7 +146,7 @@ async def test_temporal_server_restarted_mid_run(tmp_path, pool):
 async def _connect(address: str) -> Client:
     for _ in range(120):
         try:
-            return await Client.connect(address, data_converter=pydantic_data_converter)
+            return await drafts.connect(address, keys=TEST_KEYS)
         except RuntimeError:
             await asyncio.sleep(0.5)
     raise AssertionError(f"Temporal at {address} did not come up")
