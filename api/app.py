@@ -19,6 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.reports import ReportRow, deadline_report
 from api import permissions
+from api.codec_server import codec_router
 from api.errors import REFUSALS, ApiRefusal, from_validation, refusal_response
 from api.permissions import STATUS
 from api.tokens import Caller, Refusal, Unauthenticated, authenticate, list_refusals, record_refusal
@@ -40,6 +41,7 @@ from schemas.messages import (
 from schemas.records import RegistryRow
 from schemas.views import HistoryView, StatusView, VersionsView
 from workers.health import Health, dependency_checks, readiness_response
+from workers.settings import Settings
 from schemas.consultation import CompilationBody, OpinionBody, OpinionReceipt
 from schemas.refusal import Refused
 from schemas.views import Receipt
@@ -113,6 +115,7 @@ def create_app(
     app.add_exception_handler(ApiRefusal, _refused)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.state.client, app.state.pool = client, pool
+    app.include_router(codec_router(Settings().ui_origin()), include_in_schema=False)
 
     @app.post("/v1/submissions", response_model=Started, tags=["drafts"])
     async def start_submission(request: StartRequest, who: Authenticated, http: Request) -> Started:
