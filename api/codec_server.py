@@ -77,13 +77,17 @@ def codec_router(ui_origin: str) -> APIRouter:
     async def answer(request: Request, convert: Callable[[Request, Caller, list[Payload]], Awaitable[list[Payload]]]) -> Response:
         try:
             headers = cors(request)
+        except ApiRefusal as refused:
+            return refused_response(request, refused)
+        try:
             namespace = request.headers.get("x-namespace")
             if namespace is not None and namespace != request.app.state.client.namespace:
                 raise ApiRefusal(403, "X-Namespace", "namespace_other", f"this codec server serves namespace {request.app.state.client.namespace}")
             caller = await decoder(request)
             payloads = parse_payloads(await bounded_body(request, MAX_BODY))
         except ApiRefusal as refused:
-            return refused_response(request, refused)
+            # With the CORS headers, the Web UI reads the refusal (and says decoding failed) instead of a network error.
+            return refused_response(request, refused, headers)
         converted = await convert(request, caller, payloads)
         body = json_format.MessageToDict(Payloads(payloads=converted))
         return JSONResponse({"payloads": body.get("payloads", [])}, headers=headers)
@@ -235,9 +239,10 @@ async def may_read(pool: asyncpg.Pool, caller: Caller, workflow_id: str | None) 
     return bool(drafts) and all(not d["classified"] or sees_classified(caller, lead_ministry=d["lead_ministry"]) for d in drafts)
 
 
-def refused_response(request: Request, refused: ApiRefusal) -> Response:
+def refused_response(request: Request, refused: ApiRefusal, headers: dict[str, str] | None = None) -> Response:
     refused_log(request, refused)
     response = refusal_response(refused)
+    response.headers.update(headers or {})
     if refused.detail.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'
     return response
