@@ -208,7 +208,7 @@ async def opened_for(request: Request, caller: Caller, payloads: list[Payload]) 
                 try:
                     payload = codec.open(payload)
                 except (KeyRingError, ValueError) as unreadable:
-                    log.warning("a payload does not open", workflow_id=workflow_id, reason=str(unreadable))
+                    log.warning("a payload does not open", workflow_id=workflow_id, error=str(unreadable))
             else:
                 withheld += 1
         answered.append(payload)
