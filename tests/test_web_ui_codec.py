@@ -4,6 +4,7 @@ ministry only. Headless Chromium (Debian's package), as in test_web_ui."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -16,6 +17,7 @@ from playwright.async_api import Page, async_playwright
 from tests.codec_ui import loopback_only, send_credentials, sign_in
 from tests.stack import stack_env, start_stack, stop_stack
 from tests.test_web_ui import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXAMPLES, rendered_text, token
+from workers.dev_stack import temporal_binary
 
 # What the UI shows of a payload it could not decode: its data, the nonce and ciphertext in base64.
 CIPHERTEXT = re.compile(r'Input\s+"([A-Za-z0-9+/]{200,}={0,2})"')
@@ -29,6 +31,17 @@ async def sealed_input(page: Page) -> str:
             return text
         await page.wait_for_timeout(500)
     raise AssertionError(f"the input never showed as ciphertext; the page read:\n{text}")
+
+
+async def start_input(command: list[str]) -> tuple[str, str | None]:
+    """The encoding of the start input in the history that `temporal workflow show --output json` prints, and the
+    title it holds when it is JSON."""
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    [payload] = json.loads(out)["events"][0]["workflowExecutionStartedEventAttributes"]["input"]["payloads"]
+    encoding = base64.b64decode(payload["metadata"]["encoding"]).decode()
+    return encoding, json.loads(base64.b64decode(payload["data"]))["title"] if encoding == "json/plain" else None
 
 
 async def started(env, api: str, ministry: str, title: str, *, classified: bool) -> str:
@@ -81,5 +94,11 @@ async def test_the_web_ui_shows_a_drafts_input_sealed_until_the_codec_server_ope
             await rendered_text(page, f'"title": "{secret}"')
             await page.screenshot(path=ARTIFACTS / "classified-input-opened.png", full_page=True)
             await browser.close()
+
+        # The Temporal CLI speaks the same protocol, with the token in its --codec-auth.
+        show = [temporal_binary(), "workflow", "show", "-w", ordinary_id, "--address", env["LEGIS_TEMPORAL_ADDRESS"], "--output", "json"]
+        assert await start_input(show) == ("binary/encrypted", None)
+        opened = await start_input([*show, "--codec-endpoint", f"{api}/codec", "--codec-auth", f"Bearer {operator}"])
+        assert opened == ("json/plain", ordinary)
     finally:
         await stop_stack(process, env)
