@@ -15,6 +15,7 @@ import pytest
 from api.app import create_app
 from api.tokens import issue, revoke
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
+from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from tests.stack import LEGIS, free_port
@@ -237,7 +238,7 @@ async def test_consultation_and_programme_changes_through_http(api, pool):
 async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
     """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own."""
     port = free_port()
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
            "LEGIS_API_PORT": str(port), "LEGIS_LOG_JSON": "true"}
     process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     try:

@@ -15,6 +15,7 @@ from activities.database import create_pool
 from schemas.akoma_ntoso import parse_steps
 from schemas.enums import Stage
 from schemas.messages import StartRequest
+from tests.conftest import TEST_KEY_ENTRY
 from tests.scenarios import approve
 from workers.worker import create_worker
 
@@ -25,7 +26,7 @@ LEGIS = str(Path(sys.executable).parent / "legis")
 @pytest.fixture
 async def cli(dev_env, fresh_database_url, tmp_path):
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
            "LEGIS_TASK_QUEUE": task_queue, "LEGIS_DATABASE_URL": fresh_database_url, "COLUMNS": "200"}
     pool = await create_pool(fresh_database_url)
 

@@ -10,10 +10,12 @@ import pytest
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.failure.v1 import Failure
 from temporalio.api.query.v1 import WorkflowQuery
 from temporalio.api.workflowservice.v1 import QueryWorkflowRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import WorkflowSerializationContext
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer
 
 from schemas.enums import Outcome, Stage
@@ -81,6 +83,19 @@ async def test_payloads_written_before_encryption_pass_through():
     [plain] = await pydantic_data_converter.encode([{"title": "Luật cũ"}])
     assert await EncryptionCodec(TEST_KEYS).decode([plain]) == [plain]
     assert await opened(TEST_KEYS, plain) == {"title": "Luật cũ"}
+
+
+async def test_failures_are_sealed_but_the_drafts_refusals():
+    converter = data_converter(TEST_KEYS).with_context(DRAFT)
+    leaked, refused = Failure(), Failure()
+    try:
+        raise ValueError("invalid input for query argument $13: 'Luật mật'")
+    except ValueError as error:
+        await converter.encode_failure(error, leaked)
+    await converter.encode_failure(ApplicationError("stage: not at DRAFTING (rule: current_stage_only)", type="Refused"), refused)
+    assert "Luật" not in leaked.message + leaked.stack_trace and is_sealed(leaked.encoded_attributes)
+    assert (await data_converter(TEST_KEYS).decode_failure(leaked)).message == "invalid input for query argument $13: 'Luật mật'"
+    assert refused.message == "stage: not at DRAFTING (rule: current_stage_only)" and not refused.HasField("encoded_attributes")
 
 
 def test_malformed_keys_are_refused_without_echoing_them():

@@ -20,7 +20,7 @@ from temporalio.client import Client
 
 from activities.database import create_pool, migrate
 from schemas.enums import Stage
-from tests.conftest import TEST_KEYS
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.polling import eventually
 from tests.scenarios import SCENARIOS, approve
 from tests.stack import free_port
@@ -61,7 +61,7 @@ async def assert_complete_and_exact(client: Client, pool: asyncpg.Pool, requests
 
 
 def start_worker_process(dev_env, database_url: str, task_queue: str) -> subprocess.Popen:
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
            "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_LOG_LEVEL": "WARNING"}
     return subprocess.Popen([LEGIS, "worker"], env=env)
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
 
 from schemas.enums import Stage
+from tests.conftest import TEST_KEYS
 from tests.drafts import start_request
 from tests.scenarios import approve
 from workers.worker import create_worker
@@ -22,7 +23,7 @@ S = Stage
 async def test_decisions_warnings_escalations_and_missed_deadlines_are_counted(time_skipping_env, pool):
     env = time_skipping_env
     buffer = MetricBuffer(10_000)
-    client = await connect(env.client.service_client.config.target_host, runtime=Runtime(telemetry=TelemetryConfig(metrics=buffer)))
+    client = await connect(env.client.service_client.config.target_host, keys=TEST_KEYS, runtime=Runtime(telemetry=TelemetryConfig(metrics=buffer)))
     task_queue = f"metrics-{uuid.uuid4().hex[:8]}"
     request = start_request()
     async with create_worker(client, pool, task_queue=task_queue):

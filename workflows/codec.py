@@ -2,7 +2,7 @@
 
 Every payload that passes the SDK's codec is encrypted, whether its draft is classified or not: workflow and
 activity inputs and results, updates, signals and queries, the memo, the summaries and details the Web UI shows,
-and failures (their messages and stack traces too, `DefaultFailureConverterWithEncodedAttributes`). Only the search
+and failures (their messages and stack traces too, `SealedFailures`, but for the drafts' refusals). Only the search
 attributes stay readable (the SDK never passes them through a codec), and they hold nothing classified
 (`workflows.search_attributes.describing`).
 
@@ -33,16 +33,19 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
+from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import (
     ActivitySerializationContext,
     DataConverter,
-    DefaultFailureConverterWithEncodedAttributes,
+    DefaultFailureConverter,
     PayloadCodec,
+    PayloadConverter,
     SerializationContext,
     WithSerializationContext,
     WorkflowSerializationContext,
 )
+from temporalio.exceptions import ApplicationError
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
@@ -163,11 +166,28 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         return Payload.FromString(plain)
 
 
+# The ApplicationError type of the drafts' refusals (`schemas.refusal.Refused` raised in workflows).
+REFUSED = "Refused"
+
+
+class SealedFailures(DefaultFailureConverter):
+    """Failures' messages and stack traces moved into a payload, which the codec seals: an exception may quote what
+    it was given (a database driver its query's arguments, a validation error its input).
+
+    The drafts' refusals keep theirs readable: the rules compose them from fields, rules and codes, they never
+    enter a history (validators and queries refuse), and a failed query reaches its caller as the server's text
+    alone, which must say which rule refused (`draft_not_ready` is retried)."""
+
+    def to_failure(self, exception: BaseException, payload_converter: PayloadConverter, failure: Failure) -> None:
+        super().to_failure(exception, payload_converter, failure)
+        if isinstance(exception, ApplicationError) and exception.type == REFUSED:
+            return
+        sealed = {"message": failure.message, "stack_trace": failure.stack_trace}
+        failure.encoded_attributes.CopyFrom(payload_converter.to_payloads([sealed])[0])
+        failure.message, failure.stack_trace = "Encoded failure", ""
+
+
 def data_converter(keys: KeyRing) -> DataConverter:
-    """The project's data converter: pydantic payloads, sealed by an EncryptionCodec over `keys`, failures' messages
-    and stack traces sealed with them."""
-    return dataclasses.replace(
-        pydantic_data_converter,
-        payload_codec=EncryptionCodec(keys),
-        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
-    )
+    """The project's data converter: pydantic payloads, sealed by an EncryptionCodec over `keys`, and failures
+    sealed with them (`SealedFailures`)."""
+    return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
