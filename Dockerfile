@@ -10,6 +10,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
 COPY api ./api
+COPY store ./store
 COPY cli ./cli
 RUN pip install . && useradd --system --no-create-home legis
 

@@ -15,6 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities import calendar
 from schemas.calendar import WorkingCalendar
+from schemas.enums import Stage
 from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, PinInput, PinnedRules
 from schemas.rulebook import Rulebook, load_rulebook
 
@@ -43,8 +44,11 @@ class PinningActivities:
         async with self._pool.acquire() as connection:
             sessions = await calendar.sessions(connection, upcoming_only=True)
             meetings = await calendar.meetings(connection, upcoming_only=True)
+            known = await connection.fetchrow("SELECT stage, last_seq FROM submissions WHERE submission_id = $1", request.submission_id)
+        closed = known is not None and Stage(known["stage"]).is_terminal
         return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
-                           working=shipped_working_calendar())
+                           working=shipped_working_calendar(), recorded=known["last_seq"] if known else 0,
+                           closed_as=Stage(known["stage"]) if closed else None)
 
     @activity.defn
     async def describe_workflow(self, request: DescribeInput) -> ExecutionStatus:

@@ -27,6 +27,7 @@ STATUS = {
     RefusalKind.STALE: 409,
     RefusalKind.CLOSED: 409,
     RefusalKind.NOT_FOUND: 404,
+    RefusalKind.BUSY: 503,
 }
 
 

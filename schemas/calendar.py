@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.text import Flag, Label, Source, code, invalid
+from schemas.text import Flag, Label, Source, code, invalid, name
 
 # The calendar's reach: a date outside it is a typing mistake, and the deadline arithmetic never leaves it.
 FIRST_DAY = date(2000, 1, 1)
@@ -55,6 +55,7 @@ class TargetSession(Message):
 SESSION_CODE = r"^[1-9][0-9]?-E?[1-9][0-9]?$"
 SessionCode = code(SESSION_CODE)
 MeetingCode = code(r"^[A-Za-z0-9._-]{1,40}$")
+DayName = name(100)
 
 
 class StandingCommitteeMeeting(Message):
@@ -71,7 +72,7 @@ class StandingCommitteeMeeting(Message):
 
 class CalendarDay(Message):
     day: date
-    name: Label = Field(description="e.g. Tết Nguyên đán, nghỉ bù Quốc khánh")
+    name: DayName = Field(description="e.g. Tết Nguyên đán, nghỉ bù Quốc khánh")
 
 
 class WorkingYear(Message):
@@ -80,9 +81,9 @@ class WorkingYear(Message):
     year: int = Field(ge=FIRST_DAY.year, le=LAST_DAY.year, strict=True)
     announced: Flag = Field(description="False: the Government has not announced this year yet; its days are expected ones")
     source: Source = Field(description="the announcement read, e.g. the Ministry of Home Affairs' notice, with its URL")
-    holidays: tuple[CalendarDay, ...] = Field(default=(), max_length=40, description="public holidays (Labour Code Art. 112)")
-    days_off: tuple[CalendarDay, ...] = Field(default=(), max_length=20, description="working days made days off (nghỉ bù, hoán đổi)")
-    working_days: tuple[CalendarDay, ...] = Field(default=(), max_length=20, description="weekend days made working days (làm bù)")
+    holidays: tuple[CalendarDay, ...] = Field(default=(), max_length=20, description="public holidays (Labour Code Art. 112)")
+    days_off: tuple[CalendarDay, ...] = Field(default=(), max_length=10, description="working days made days off (nghỉ bù, hoán đổi)")
+    working_days: tuple[CalendarDay, ...] = Field(default=(), max_length=10, description="weekend days made working days (làm bù)")
 
     @model_validator(mode="after")
     def _within_the_year(self) -> WorkingYear:
@@ -98,7 +99,7 @@ class WorkingYear(Message):
 class WorkingCalendar(Message):
     """Rest days by year; a year not listed counts weekends only, and says so."""
 
-    years: tuple[WorkingYear, ...] = Field(default=(), max_length=30)
+    years: tuple[WorkingYear, ...] = Field(default=(), max_length=8, description="the years a draft may still count on")
 
     @model_validator(mode="after")
     def _one_entry_per_year(self) -> WorkingCalendar:

@@ -95,7 +95,7 @@ class VoteCount(Message):
     against: int = Field(ge=0, le=1000, strict=True)
     abstaining: int = Field(ge=0, le=1000, strict=True)
     parts_not_passed: tuple[PartName, ...] = Field(
-        default=(), max_length=500, description="articles or chapters voted down when the law passes in part, e.g. 'Điều 12'"
+        default=(), max_length=200, description="articles or chapters voted down when the law passes in part, e.g. 'Điều 12'"
     )
 
     @model_validator(mode="after")

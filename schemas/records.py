@@ -40,6 +40,17 @@ class RecordEventInput(Record):
     registry: RegistryRow
 
 
+# Events written in one activity at most: an outbox that fills while the database is slow is written in a few batches.
+BATCH = 10
+
+
+class RecordEventsInput(Record):
+    """Activity input: append events in order (at most `BATCH`) and bring the registry row up to the last."""
+
+    entries: tuple[HistoryEntry, ...] = Field(min_length=1, max_length=BATCH)
+    registry: RegistryRow
+
+
 class LoadRulebookInput(Record):
     """Input of the first generation's pinning activity, which read the rulebook alone."""
 
@@ -48,6 +59,7 @@ class LoadRulebookInput(Record):
 
 class PinInput(Record):
     process_version: ProcessVersion
+    submission_id: str = Field(default="", description="to read what the audit trail already holds of it")
 
 
 class PinnedRules(Record):
@@ -57,6 +69,8 @@ class PinnedRules(Record):
     sessions: tuple[TargetSession, ...] = ()
     meetings: tuple[StandingCommitteeMeeting, ...] = ()
     working: WorkingCalendar = WorkingCalendar()
+    recorded: int = Field(default=0, ge=0, description="events the audit trail already holds for this submission (a run started again)")
+    closed_as: Stage | None = Field(default=None, description="the final state the registry recorded, if the submission was closed")
 
 
 class ExecutionStatus(str, Enum):

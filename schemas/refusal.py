@@ -16,6 +16,7 @@ class RefusalKind(str, Enum):
     STALE = "STALE"  # the draft moved on since the caller looked (409): read it again
     CLOSED = "CLOSED"  # the draft is in a final state (409)
     NOT_FOUND = "NOT_FOUND"  # no such draft, round or token (404)
+    BUSY = "BUSY"  # the draft cannot take it this moment (503): send the same message again shortly
 
 
 class Refused(ValueError):

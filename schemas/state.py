@@ -21,12 +21,14 @@ from schemas.views import ApprovedPostponement, DossierVersion, HistoryEntry, Op
 # Temporal refuses payloads over 2 MB; the carried state stays well under, with room for the start request.
 STATE_BOUND = 1024 * 1024
 RECENT_EVENTS = 30
+# What the latest events keep of their reasons; the audit trail keeps everything.
+KEPT_REASONS = 500
 RECENT_VERSIONS = 3
 # Request IDs are remembered across runs for this many requests (a retry comes within minutes or days).
 REMEMBERED_REQUESTS = 256
 MAX_OPEN_ROUNDS = 20
 MAX_ROUNDS = 300
-MAX_OPEN_POINTS = 50
+MAX_OPEN_POINTS = 20
 MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500

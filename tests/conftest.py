@@ -69,6 +69,19 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest.fixture(scope="session")
+async def short_history_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server that suggests continue-as-new after 40 events: long lives in a few dozen messages."""
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        dev_server_existing_path=temporal_binary(),
+        dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=40"],
+        search_attributes=sa.ALL,
+        data_converter=data_converter(TEST_KEYS),
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_binary(),

@@ -1,7 +1,8 @@
 """Record the committed histories that the replay gate replays: `python -m tests.record_histories [TAG [SCENARIO...]]`.
 
 With a TAG the files are named `<scenario>-<TAG>.json`, so that new recordings sit beside the old;
-naming scenarios records only those ("" as TAG keeps the plain names).
+naming scenarios records only those ("" as TAG keeps the plain names). The consultation rounds a
+scenario opens are recorded under `rounds/`, and one subscriber's webhook deliveries under `webhooks/`.
 
 Run it after a deliberate, versioned change to DraftLawWorkflow (see the README), review the diff
 of tests/histories/, and commit it. It starts its own time-skipping server and PostgreSQL.
@@ -67,13 +68,60 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         handle = drafts.draft(env.client, request.submission_id)
                         await handle.result()
                         history = await handle.fetch_history()
-                        (HISTORIES / f"{name}{'-' + tag if tag else ''}.json").write_text(history.to_json(), encoding="utf-8")
+                        suffix = f"-{tag}" if tag else ""
+                        (HISTORIES / f"{name}{suffix}.json").write_text(history.to_json(), encoding="utf-8")
                         print(f"recorded {name}: {len(history.events)} events")
+                        async for wf in env.client.list_workflows(f"WorkflowId STARTS_WITH 'consultation-{request.submission_id}-'"):
+                            round_history = await env.client.get_workflow_handle(wf.id, run_id=wf.run_id).fetch_history()
+                            round_id = wf.id.removeprefix(f"consultation-{request.submission_id}-")
+                            (HISTORIES / "rounds" / f"{name}-{round_id}{suffix}.json").write_text(round_history.to_json(), encoding="utf-8")
+                            print(f"recorded {name} round {round_id}: {len(round_history.events)} events")
+                    if not only or "webhook_delivery" in only:
+                        delivery = await record_webhook_delivery(env.client, pool, task_queue)
+                        (HISTORIES / "webhooks" / f"delivery{'-' + tag if tag else ''}.json").write_text(delivery.to_json(), encoding="utf-8")
+                        print(f"recorded webhook delivery: {len(delivery.events)} events")
             finally:
                 await env.shutdown()
                 await pool.close()
         finally:
             server.cleanup()
+
+
+async def record_webhook_delivery(client, pool, task_queue: str) -> WorkflowHistory:
+    """One subscriber's deliveries: a receiver on 127.0.0.1 that refuses once, then takes the events of a draft."""
+    import http.server
+    import threading
+
+    from schemas.records import WebhookInput
+    from workflows.webhook_delivery import WebhookDeliveryWorkflow
+
+    answers = iter([500])
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(next(answers, 204))
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        subscriber_id = await pool.fetchval(
+            "INSERT INTO subscribers (agency_code, url, secret) VALUES ('*', $1, 'recording') RETURNING id",
+            f"http://127.0.0.1:{server.server_address[1]}/events")
+        handle = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=1),
+                                             id=f"webhook-delivery-record-{uuid.uuid4().hex[:8]}", task_queue=task_queue)
+        for _ in range(300):
+            if await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id) >= 10:
+                break
+            await asyncio.sleep(0.1)
+        await handle.cancel()
+        return await handle.fetch_history()
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.calendar import SessionCalendar, TargetSession
@@ -14,6 +14,7 @@ from schemas.messages import PostponementDecision, PostponementRequest, StartReq
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from workflows import client as drafts
+from workflows.deadlines import local_day
 
 S = Stage
 BEFORE_ASSEMBLY = [S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
@@ -121,6 +122,46 @@ async def law_2015_three_sessions(client: Client, request: StartRequest) -> None
                                     S.NA_SECOND_SESSION, S.SECOND_INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
+async def imported_under_way(client: Client, request: StartRequest) -> None:
+    """A draft entered with the steps it had passed on paper, then a decision entered the day after it was taken."""
+    await approve(client, request, [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
+                                    S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+
+
+def under_way_request() -> StartRequest:
+    plain = start_request()
+    today = local_day(datetime.now(timezone.utc))
+    steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=ago)})
+             for stage, ago in ((S.POLICY_PROPOSAL, 90), (S.LEGISLATIVE_PROGRAMME, 60), (S.DRAFTING, 10))]
+    return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
+async def postponed_then_session_moved(client: Client, request: StartRequest) -> None:
+    """A postponement the Prime Minister approved stands when the session moves; the conflict goes to the Government Office."""
+    sid = request.submission_id
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:4]])
+    deadline = (await drafts.status(client, sid)).stage_deadline
+    await drafts.request_postponement(client, sid, PostponementRequest(
+        stage=S.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+        official="Bộ trưởng", new_deadline=deadline + timedelta(days=10), reason="chờ ý kiến các bộ"))
+    await drafts.decide_postponement(client, sid, PostponementDecision(
+        stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="Thủ tướng"))
+    moved = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on + timedelta(days=6)})
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(moved,), changed_by="VPQH"))
+    await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION,
+                                    S.PUBLICATION])
+
+
+async def debated_then_next_session(client: Client, request: StartRequest) -> None:
+    """A two-session draft debated at its first session aims at the next one announced, where it is voted."""
+    sid = request.submission_id
+    first = request.target_session
+    second = first.model_copy(update={"session": first.session + 1, "opens_on": first.opens_on + timedelta(days=180)})
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(first, second), changed_by="VPQH"))
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION, S.NA_SESSION,
+                                    S.PROMULGATION, S.PUBLICATION])
+
+
 SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRequest], Awaitable[None]]]] = {
     "law_2025_one_session": (lambda: start_request(ProcessVersion.LAW_2025), law_2025_one_session),
     "law_2015_two_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS), law_2015_two_sessions),
@@ -132,4 +173,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "consulted_and_reprogrammed": (lambda: start_request(), consulted_and_reprogrammed),
     "ordinance_reconsidered": (lambda: start_request(law_kind=LawKind.ORDINANCE), ordinance_reconsidered),
     "law_2015_three_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS), law_2015_three_sessions),
+    "imported_under_way": (under_way_request, imported_under_way),
+    "postponed_then_session_moved": (lambda: start_request(), postponed_then_session_moved),
+    "debated_then_next_session": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), debated_then_next_session),
 }

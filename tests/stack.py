@@ -8,9 +8,17 @@ import os
 import signal
 import socket
 import sys
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+from temporalio.client import Client
+
+from activities.database import create_pool
+from tests.conftest import TEST_KEY_ENTRY
+from workers.worker import create_worker
 
 LEGIS = str(Path(sys.executable).parent / "legis")
 
@@ -107,3 +115,50 @@ def stack_env(data_dir: Path) -> dict[str, str]:
            "LEGIS_METRICS_PORT": str(free_port()), "COLUMNS": "200"}
     env.pop("LEGIS_DATABASE_URL", None)
     return env
+
+
+def isolated_env(config_home: Path, **variables: str) -> dict[str, str]:
+    """This process's environment without any LEGIS_* setting of the machine, with a configuration folder of the test's
+    own (no profile of the user's applies), plus `variables`."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LEGIS_")}
+    return env | {"XDG_CONFIG_HOME": str(config_home), "COLUMNS": "200"} | variables
+
+
+@dataclass
+class Cli:
+    """The installed `legis` command with settings of a test's own; each call answers (exit code, stdout, stderr)."""
+
+    env: dict[str, str]
+    task_queue: str = field(default="")
+
+    async def __call__(self, *args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            LEGIS, *args, env=env or self.env,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await process.communicate(stdin.encode() if isinstance(stdin, str) else stdin)
+        return process.returncode, out.decode(), err.decode()
+
+
+@contextlib.asynccontextmanager
+async def cli_with_worker(client: Client, database_url: str, config_home: Path) -> AsyncIterator[Cli]:
+    """`legis` against a running Temporal server and a migrated database, with a worker on a task queue of its own."""
+    task_queue = f"cli-{uuid.uuid4().hex[:8]}"
+    env = isolated_env(config_home, LEGIS_TEMPORAL_ADDRESS=client.service_client.config.target_host, LEGIS_TASK_QUEUE=task_queue,
+                       LEGIS_DATABASE_URL=database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY)
+    pool = await create_pool(database_url)
+    try:
+        async with create_worker(client, pool, task_queue=task_queue):
+            yield Cli(env, task_queue)
+    finally:
+        await pool.close()
+
+
+async def fresh_database(pg_server, pool) -> str:
+    """A migrated database of its own on the test session's PostgreSQL, for tests that read whole tables."""
+    from activities.database import migrate
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    await pool.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.get_uri(database=name)
+    await migrate(url)
+    return url

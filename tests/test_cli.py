@@ -4,41 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
-from activities.database import create_pool
 from schemas.akoma_ntoso import parse_steps
 from schemas.enums import Stage
 from schemas.messages import StartRequest
-from tests.conftest import TEST_KEY_ENTRY
 from tests.scenarios import approve
-from workers.worker import create_worker
+from tests.stack import cli_with_worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
-LEGIS = str(Path(sys.executable).parent / "legis")
 
 
 @pytest.fixture
 async def cli(dev_env, fresh_database_url, tmp_path):
-    task_queue = f"cli-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
-           "LEGIS_TASK_QUEUE": task_queue, "LEGIS_DATABASE_URL": fresh_database_url, "COLUMNS": "200"}
-    pool = await create_pool(fresh_database_url)
-
-    async def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        process = await asyncio.create_subprocess_exec(
-            LEGIS, *args, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await process.communicate(stdin.encode() if stdin else None)
-        return process.returncode, out.decode(), err.decode()
-
-    async with create_worker(dev_env.client, pool, task_queue=task_queue):
+    async with cli_with_worker(dev_env.client, fresh_database_url, tmp_path / "config") as run:
         yield run
-    await pool.close()
 
 
 def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:
@@ -60,14 +43,16 @@ async def test_walkthrough(cli, tmp_path):
     assert code == 0 and again == out
 
     code, _, err = await cli("decide", sid, str(tmp_path / "02-programme.json"))
-    assert code == 2 and "stage: the draft is at POLICY_PROPOSAL, not LEGISLATIVE_PROGRAMME" in err
+    assert code == 3 and "refused: stage: the draft is at POLICY_PROPOSAL, not LEGISLATIVE_PROGRAMME (rule: current_stage_only)" in err
     for name in ("01-policy-proposal.json", "02-programme.json"):
         code, out, err = await cli("decide", sid, str(tmp_path / name))
         assert code == 0, err
     code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting-wrong-ministry.json"))
-    assert code == 2 and f"agency_code: BTC is not this draft's lead ministry ({ministry})" in err
+    assert code == 3 and f"agency_code: BTC is not this draft's lead ministry ({ministry})" in err
     code, out, _ = await cli("decide", sid, "-", "--json", stdin=(tmp_path / "03-drafting.json").read_text(encoding="utf-8"))
-    assert code == 0 and json.loads(out)["stage"] == "APPRAISAL"
+    # The draft's status after the decision, with the receipt of what it recorded.
+    answer = json.loads(out)
+    assert code == 0 and answer["stage"] == "APPRAISAL" and answer["receipt"]["stage"] == "DRAFTING" and answer["receipt"]["events"] == 1
     code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--json")
     assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == "2027-01-20"
     code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
@@ -86,11 +71,13 @@ async def test_walkthrough(cli, tmp_path):
     code, out, _ = await cli("versions", sid, "--compare", "3", "4")
     assert code == 0 and "APPRAISAL_REPORT" in out and "added" in out and "changed" not in out
     code, _, err = await cli("versions", sid, "--compare", "3", "9")
-    assert code == 2 and "compare: no version 9" in err
+    assert code == 4 and "compare: no version 9" in err
 
     code, out, _ = await cli("export", sid, "-o", str(tmp_path / "draft.akn.xml"))
     steps, versions = parse_steps((tmp_path / "draft.akn.xml").read_text(encoding="utf-8"))
     assert code == 0 and [s.outcome for s in steps] == ["APPROVE", "APPROVE", "APPROVE", "RETURN_FOR_REVISION"] and len(versions) == 1
+    code, out, _ = await cli("export", sid, "-o", "-")
+    assert code == 0 and out == (tmp_path / "draft.akn.xml").read_text(encoding="utf-8") and not (Path.cwd() / "-").exists()
 
     csv_file = tmp_path / "report.csv"
     for _ in range(50):
@@ -101,6 +88,9 @@ async def test_walkthrough(cli, tmp_path):
         await asyncio.sleep(0.2)
     assert "MOJ,1,0,1.000,0,1,0" in csv_file.read_text(encoding="utf-8"), csv_file.read_text(encoding="utf-8")
     assert "finished on time" in out
+    # `--csv -`: the CSV alone on standard output, for a pipe.
+    code, out, _ = await cli("report", "--ministry", ministry, "--csv", "-")
+    assert code == 0 and out.splitlines() == csv_file.read_text(encoding="utf-8").splitlines()
 
     # The operator moves the target session (16-2) earlier than the 45-day cut-off allows, then
     # announces the next one: the draft, now at DRAFTING, keeps its stage and follows the calendar.
@@ -138,7 +128,7 @@ async def test_bad_input_is_named_by_field(cli, tmp_path):
     code, _, err = await cli("start", str(bad))
     assert code == 2 and "amended_law: only for law_kind AMENDING_LAW" in err
     code, _, err = await cli("status", "NO-SUCH-DRAFT")
-    assert code == 2 and "no such draft" in err
+    assert code == 4 and "submission_id: no draft NO-SUCH-DRAFT" in err
     code, _, err = await cli("decide", "X-1", str(tmp_path / "missing.json"))
     assert code == 2 and "missing.json" in err
 
@@ -161,7 +151,7 @@ async def test_subscribers_add_list_remove(cli, dev_env):
         await asyncio.sleep(0.1)
     assert (await delivery.describe()).status.name == "CANCELED"
     code, _, err = await cli("subscribers", "remove", "999999")
-    assert code == 2 and "no subscriber 999999" in err
+    assert code == 4 and "no subscriber 999999" in err
 
 
 async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
@@ -177,7 +167,7 @@ async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
     code, out, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"), "--json")
     assert code == 0 and json.loads(out)["open_points"] == [], err
     code, _, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"))
-    assert code == 2 and "point_id: no open point P1" in err
+    assert code == 4 and "point_id: no open point P1" in err
 
 
 async def test_consultation_programme_and_token_commands(cli, tmp_path):
@@ -193,13 +183,15 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 0, err
     assert [r["round_id"] for r in json.loads(out)["open_consultations"]] == ["Y-KIEN-BO-NGANH"]
     code, out, err = await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json"))
-    assert code == 0 and "BNV, BCA" in out, out + err
+    assert code == 0 and "opinion of BTC taken: 2 comments; 2 consultees awaited" in out, out + err
     code, _, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"))
-    assert code == 2 and "round_still_open" in err
+    assert code == 3 and "round_still_open" in err
     code, out, _ = await cli("consult", "show", sid, "Y-KIEN-BO-NGANH", "--json")
     assert code == 0 and json.loads(out)["awaiting"] == ["BNV", "BCA"]
+    code, _, err = await cli("consult", "show", sid, "NO-SUCH-ROUND")
+    assert code == 4 and f"round_id: no consultation round NO-SUCH-ROUND of draft {sid}" in err
     code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting.json"))
-    assert code == 2 and "consultation_open" in err
+    assert code == 3 and "consultation_open" in err
 
     code, out, err = await cli("programme", sid, str(tmp_path / "12-programme-defer.json"), "--json")
     assert code == 0 and json.loads(out)["target_session"]["session"] == 3, err
@@ -211,7 +203,9 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 0 and token_id in out and "document system" in out
     assert (await cli("tokens", "revoke", token_id, "--by", "VPCP operator"))[0] == 0
     code, _, err = await cli("tokens", "revoke", token_id, "--by", "VPCP operator")
-    assert code == 2 and "no live token" in err
+    assert code == 3 and f"token {token_id} was revoked at" in err
+    code, _, err = await cli("tokens", "revoke", "000000000000", "--by", "VPCP operator")
+    assert code == 4 and "no token 000000000000" in err
     code, _, err = await cli("tokens", "issue", "bad code", "MOJ", "--by", "x")
     assert code == 2 and "agency_code" in err
     code, out, _ = await cli("refusals", "--json")

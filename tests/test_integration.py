@@ -38,8 +38,8 @@ class CrashAfterCommit(Interceptor):
             async def execute_activity(self, input: ExecuteActivityInput) -> Any:
                 result = await super().execute_activity(input)
                 info = activity.info()
-                if info.activity_type == "record_event" and info.attempt == 1:
-                    outer.crashes[input.args[0].entry.seq] += 1
+                if info.activity_type == "record_events" and info.attempt == 1:
+                    outer.crashes[input.args[0].entries[0].seq] += 1
                     raise RuntimeError("worker lost after the commit")
                 return result
 

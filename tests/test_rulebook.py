@@ -77,22 +77,6 @@ def test_digest_changes_with_any_number():
     assert Rulebook.model_validate(raw).digest != book.digest
 
 
-def test_public_holidays_are_data_that_working_day_limits_skip():
-    from datetime import date, datetime
-
-    from schemas.enums import Counting, DeadlineAnchor
-    from schemas.rulebook import TimeLimit
-    from workflows.deadlines import VIETNAM, holidays, stage_deadline
-
-    book = load_rulebook(ProcessVersion.LAW_2025)
-    assert date(2026, 2, 17) in book.holidays  # Tết Nguyên đán 2026
-    ten_working_days = TimeLimit(days=10, counting=Counting.WORKING_DAYS, anchor=DeadlineAnchor.STAGE_ENTRY, source="test", unverified=False)
-    entered = datetime(2026, 2, 11, 9, 0, tzinfo=VIETNAM)  # Wednesday before Tết
-    # 12, 13 Feb; Tết 14-22 Feb; then 23-27 Feb and 2-4 March.
-    assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1), workdays=holidays(book.holidays)) == date(2026, 3, 4)
-    assert stage_deadline(ten_working_days, entered_at=entered, session_opens_on=date(2026, 10, 1)) == date(2026, 2, 25)
-
-
 @pytest.mark.parametrize("version", list(ProcessVersion))
 def test_tracks_skip_only_stages_of_the_path_and_windows_open_only_on_it(version):
     book = load_rulebook(version)

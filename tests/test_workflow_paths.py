@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest
+from schemas.rulebook import load_rulebook
 from schemas.views import StatusView
 from tests.polling import eventually
 from tests.drafts import refusal_of, FAILING_VOTE, PASSING_VOTE, decision, document, start_request
@@ -88,7 +89,7 @@ async def test_law_2015_two_sessions_full_path(time_skipping_env, ts_worker, poo
     assert (await drafts.status(client, request.submission_id)).stage is S.LAW_MAKING_PROPOSAL
     await approve_through(client, request, path)
     final = await handle.result()
-    assert final.stage is S.PROMULGATED and final.rulebook_version == "2015.3"
+    assert final.stage is S.PROMULGATED and final.rulebook_version == load_rulebook(ProcessVersion.LAW_2015).version
     assert stages_entered(await drafts.history(client, request.submission_id)) == [*path, S.PROMULGATED]
 
 

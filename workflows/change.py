@@ -11,7 +11,7 @@ from datetime import date, datetime
 from schemas.consultation import ConsultationInput
 from schemas.enums import EscalationLevel, EventKind, Stage
 from schemas.messages import DocumentRef
-from schemas.state import RECENT_EVENTS, RECENT_VERSIONS, DraftState
+from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
 from workflows.deadlines import passes_at
@@ -87,7 +87,7 @@ class Change:
         fields.setdefault("stage", s.stage)
         entry = HistoryEntry(seq=s.seq + 1, at=fields.pop("at", self.now), event=event, **fields)
         s.seq = entry.seq
-        s.recent = (*s.recent, entry)[-RECENT_EVENTS:]
+        s.recent = (*s.recent, kept(entry))[-RECENT_EVENTS:]
         self.effects.append(Record(entry))
         return entry
 
@@ -144,7 +144,8 @@ class Change:
                                   f"the Government Office resolves it with {s.postponement.approved_by.value}")
             self.refresh()
             return
-        deadline = sessions.statutory_deadline(s) if sessions.calendar_anchored(s) else s.deadline
+        # A first-generation draft counted only cut-offs again; a later one counts every limit on the calendars it has now.
+        deadline = sessions.statutory_deadline(s) if self.gen2 or sessions.calendar_anchored(s) else s.deadline
         if deadline != s.deadline and deadline is not None:
             self.move_deadline(deadline)
         else:
@@ -173,6 +174,15 @@ class Change:
         following = sessions.next_session_after(s, s.held)
         if following is not None:
             s.target = following
+
+
+def kept(entry: HistoryEntry) -> HistoryEntry:
+    """An event as the state keeps it among its latest: its documents, the parts voted down and the end of long texts
+    stay in the audit trail, which holds the event whole."""
+    trimmed = {"documents": (), "reasons": entry.reasons[:KEPT_REASONS], "label": entry.label[:KEPT_REASONS] if entry.label else entry.label}
+    if entry.vote is not None and entry.vote.parts_not_passed:
+        trimmed["vote"] = entry.vote.model_copy(update={"parts_not_passed": ()})
+    return entry.model_copy(update=trimmed)
 
 
 def due_later(state: DraftState) -> list[Alarm]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 
-from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
@@ -26,6 +27,7 @@ from schemas.messages import (
     Ruling,
     StartRequest,
 )
+from schemas.refusal import RefusalKind
 from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
@@ -95,9 +97,34 @@ def draft(client: Client, submission_id: str) -> WorkflowHandle:
     return client.get_workflow_handle_for(DraftLawWorkflow.run, workflow_id_for(submission_id))
 
 
+# A draft busy starting a new run answers within a second or two; the same message is sent again meanwhile.
+BUSY_RETRIES = 100
+
+
 async def send(client: Client, submission_id: str, operation: str, message: object, *, request_id: str | None = None) -> Receipt:
-    """Send one of the draft core's operations (`workflows.draft.OPERATIONS`) as the update of that name."""
-    return await draft(client, submission_id).execute_update(operation, message, id=request_id, result_type=Receipt)
+    """Send one of the draft core's operations (`workflows.draft.OPERATIONS`) as the update of that name.
+
+    Raises WorkflowUpdateFailedError when the draft refuses the message (its cause carries field, rule and kind).
+    """
+    # An update that reaches a run as it continues as new is aborted unapplied: it is sent again, under the same ID.
+    request_id = request_id or str(uuid.uuid4())
+    attempt = 0
+    while True:
+        try:
+            return await draft(client, submission_id).execute_update(operation, message, id=request_id, result_type=Receipt)
+        except WorkflowUpdateFailedError as refused:
+            if not _busy(refused) or attempt >= BUSY_RETRIES:
+                raise
+        except RPCError as aborted:
+            if aborted.status is not RPCStatusCode.UNAVAILABLE or "aborted" not in aborted.message or attempt >= BUSY_RETRIES:
+                raise
+        attempt += 1
+        await asyncio.sleep(0.1)
+
+
+def _busy(refused: WorkflowUpdateFailedError) -> bool:
+    details = getattr(refused.cause, "details", None)
+    return bool(details) and isinstance(details[0], dict) and details[0].get("kind") == RefusalKind.BUSY.value
 
 
 async def decide(client: Client, submission_id: str, decision: Decision, *, request_id: str | None = None) -> Receipt:

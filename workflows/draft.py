@@ -104,7 +104,15 @@ def digest(message: object) -> str:
 
 
 def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, generation: int, publication: bool = True) -> Applied:
-    """A new draft at its first stage (or, for a draft under way, where its imported steps leave it)."""
+    """A new draft at its first stage (or, for a draft under way, where its imported steps leave it).
+
+    Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
+    ever. A run started again for a submission not closed (its workflow terminated, say) numbers its events on
+    from those the audit trail holds.
+    """
+    if pinned.closed_as is not None:
+        raise Refused("submission_id", "draft_closed", f"submission {request.submission_id} was closed as {pinned.closed_as.value}; "
+                      "its record is final and it cannot be started again", RefusalKind.CLOSED)
     book = pinned.rulebook
     path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
     announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
@@ -115,7 +123,7 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
         generation=generation, request=request.model_copy(update={"passed": ()}), rulebook=book, working=pinned.working,
         publication=publication, lead_ministry=request.lead_ministry, procedure=request.session_procedure, path=path,
         stage=path[0], stage_since=since, target=target, sessions=announced,
-        meetings=tuple(sorted(pinned.meetings, key=lambda m: m.meets_on)),
+        meetings=tuple(sorted(pinned.meetings, key=lambda m: m.meets_on)), seq=pinned.recorded,
     )
     change = Change(state, now)
     change.enter(path[0], since)
@@ -203,8 +211,6 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
 def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     s = change.state
     s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
-    if change.gen2 and calendar.working is not None:
-        s.working = calendar.working
     meeting_was = sessions.meeting_before(s, s.target)
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     if sessions.meeting_before(s, s.target) != meeting_was:
@@ -220,15 +226,30 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         change.recompute()
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
-    if sessions.awaiting_session(s):
-        change.aim_after_debate()
-        if not sessions.awaiting_session(s):
-            if (deadline := sessions.statutory_deadline(s)) is not None:
-                change.move_deadline(deadline)
-            change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                          label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
+    if change.gen2:
+        apply_working_calendar(change, calendar)
+        if sessions.awaiting_session(s):
+            change.aim_after_debate()
+            if not sessions.awaiting_session(s):
+                if (deadline := sessions.statutory_deadline(s)) is not None:
+                    change.move_deadline(deadline)
+                change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                              label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
     if sessions.cutoff_missed(s, change.now):
         change.slip()
+
+
+def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
+    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded."""
+    s = change.state
+    if calendar.working is None or calendar.working == s.working:
+        return
+    s.working = calendar.working
+    before = s.deadline
+    change.recompute()
+    if s.deadline != before:
+        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"rest days announced: the deadline is now {s.deadline} (was {before})")
 
 
 def apply_disagreement(change: Change, point: Disagreement) -> None:

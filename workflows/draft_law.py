@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ProgrammeChange,
         Ruling,
     )
-    from schemas.records import DescribeInput, LoadRulebookInput, PinInput, PinnedRules, RecordEventInput
+    from schemas.records import BATCH, DescribeInput, LoadRulebookInput, PinInput, PinnedRules, RecordEventInput, RecordEventsInput
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import count_event
+    from workflows.task_order import CATCHING_UP, TaskClock
 
 TASK_QUEUE = "legis-submissions"
 WORKFLOW_TYPE = "DraftLawWorkflow"
@@ -58,6 +59,8 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
 _ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 M = TypeVar("M")
+# Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
+MAX_OUTBOX = 50
 
 
 def workflow_id_for(submission_id: str) -> str:
@@ -82,12 +85,17 @@ class DraftLawWorkflow:
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
         self._starting: dict[str, StartRound] = {}
         self._checking: list[CheckRound] = []
+        # Set when the server suggests a new run: messages wait until the outbox is written and the run continues as new.
+        self._draining = False
+        # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
+        self._clock = TaskClock()
         if input.carried is None:
             self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
             self._publication = self._generation >= 2 or workflow.patched(PUBLICATION_PATCH)
 
     @workflow.run
     async def run(self, input: DraftLawInput) -> StatusView:
+        self._clock.start()
         if self._state is None:
             await self._open(input)
         while True:
@@ -123,7 +131,7 @@ class DraftLawWorkflow:
         version = request.process_version
         if self._generation >= 2:
             pinned = await workflow.execute_activity_method(
-                PinningActivities.pin_rules, PinInput(process_version=version), start_to_close_timeout=ACTIVITY_TIMEOUT,
+                PinningActivities.pin_rules, PinInput(process_version=version, submission_id=request.submission_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=_ACTIVITY_RETRY, summary=f"pin rulebook {version.value} and calendars",
             )
         else:
@@ -271,6 +279,13 @@ class DraftLawWorkflow:
         return info.id if info else None
 
     def _validate(self, op: draft.Operation[M], message: M) -> None:
+        # Called first and always: the clock records this activation.
+        if self._clock.behind():
+            raise refusal(Refused("submission_id", CATCHING_UP, "the draft is catching up with its history; send the same message again",
+                                  RefusalKind.BUSY))
+        if self._draining or len(self._outbox) >= MAX_OUTBOX:
+            busy = "the draft is starting a new run" if self._draining else "the audit trail is catching up"
+            raise refusal(Refused("submission_id", "draft_busy", f"{busy}; send the same message again in a moment", RefusalKind.BUSY))
         # Until the rulebook is pinned a validator can check only the message's shape; the handler checks again.
         check: Callable[[], None] = (
             (lambda: draft.rules.require(message, op.message)) if self._state is None
@@ -337,12 +352,21 @@ class DraftLawWorkflow:
 
     async def _flush(self) -> None:
         while self._outbox:
-            entry = self._outbox[0]
-            await workflow.execute_activity_method(
-                AuditActivities.record_event,
-                RecordEventInput(entry=entry, registry=views.registry_row(self._ready, workflow.info().workflow_id)),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=_ACTIVITY_RETRY,
-                summary=f"audit #{entry.seq} {entry.event.value} {entry.stage.value}",
-            )
-            self._outbox.pop(0)
+            registry = views.registry_row(self._ready, workflow.info().workflow_id)
+            if self._ready.generation >= 2:
+                batch = self._outbox[:BATCH]
+                await workflow.execute_activity_method(
+                    AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
+                    summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
+                )
+            else:
+                batch = self._outbox[:1]
+                await workflow.execute_activity_method(
+                    AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
+                    summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
+                )
+            del self._outbox[: len(batch)]
+            # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.
+            self._draining = self._draining or workflow.info().is_continue_as_new_suggested()

@@ -1,0 +1,98 @@
+"""The root of `legis`: its global options and the settings every command reads.
+
+Where a setting comes from, first found wins: the command line (`--address`, `--namespace`,
+`--api-address`), the environment (LEGIS_*), the chosen profile (`--profile` or LEGIS_PROFILE, else
+the profile named `default`), the built-in default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from cli import profiles
+from cli.failures import Invalid
+from cli.jsonfile import describe
+from cli.output import out
+from workers.settings import Settings
+
+EPILOG = """[bold]Exit codes[/bold]: 0 ok, 1 unexpected, 2 usage or invalid input, 3 refused by the draft or the rules, 4 not found, 5 unavailable (Temporal, a worker or PostgreSQL did not answer).
+
+[bold]Examples[/bold]
+
+legis --profile staging status BGDDT-2026-017 --output json
+
+LEGIS_TEMPORAL_ADDRESS=10.0.0.5:7233 legis list --stage APPRAISAL"""
+
+JsonFile = Annotated[Path, typer.Argument(help="a JSON file (UTF-8), or - for standard input", allow_dash=True)]
+SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017")]
+RequestId = Annotated[
+    str | None, typer.Option(help="idempotency key: sent again, the message is applied once (default: a new key, printed if no answer comes)")
+]
+
+
+app = typer.Typer(
+    help="legis: Vietnamese draft laws on their statutory path, on Temporal.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    # `cli.main` prints failures as one line each; an unexpected one ends with exit code 1.
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@dataclass
+class Chosen:
+    """The root options of this run."""
+
+    profile: str | None = None
+    address: str | None = None
+    namespace: str | None = None
+    api_address: str | None = None
+    timeout: float = 30.0
+
+
+chosen = Chosen()
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        out.print(f"legis {version('legis')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    profile: Annotated[str | None, typer.Option(envvar="LEGIS_PROFILE", help="a profile of `legis profile list`")] = None,
+    address: Annotated[str | None, typer.Option(help="host:port of the Temporal frontend (env LEGIS_TEMPORAL_ADDRESS)")] = None,
+    namespace: Annotated[str | None, typer.Option(help="Temporal namespace (env LEGIS_NAMESPACE)")] = None,
+    api_address: Annotated[
+        str | None, typer.Option(help="host:port the HTTP API serves on, for `legis api` and `legis dev` (env LEGIS_HTTP_HOST, LEGIS_API_PORT)")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(envvar="LEGIS_TIMEOUT", min=0.1, max=3600, help="seconds to wait for Temporal, a worker or PostgreSQL")
+    ] = 30.0,
+    _version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print legis's version and exit")
+    ] = False,
+) -> None:
+    chosen.profile, chosen.address, chosen.namespace, chosen.api_address, chosen.timeout = profile, address, namespace, api_address, timeout
+
+
+def settings() -> Settings:
+    """The settings of this run: options, then environment variables, then the profile, then the defaults."""
+    given = {name.upper() for name in os.environ}
+    values = {field: value for variable, (field, value) in profiles.chosen(chosen.profile).settings().items() if variable not in given}
+    try:
+        options = profiles.Profile(address=chosen.address, namespace=chosen.namespace, api_address=chosen.api_address).settings()
+        return Settings(**values | dict(options.values()))
+    except ValidationError as invalid:
+        problem = describe(invalid)[0]
+        raise Invalid(f"settings: {problem['field']}: {problem['message']}", field=problem["field"], rule=problem["rule"]) from None

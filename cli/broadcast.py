@@ -1,0 +1,83 @@
+"""Changes told to every running draft: the session calendar's (`cli.calendar`) and a lead ministry's new code.
+
+Each draft is told in turn, each within `--timeout`: a draft whose worker does not answer is listed and
+does not hold up the others. Telling a draft again is harmless, so the remedy for a partial run is to
+run the same command again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.text import Text
+from temporalio.client import Client
+
+from cli import database, temporal
+from cli.failures import Failure, Unavailable
+from cli.jsonfile import invalid_model
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json
+from schemas.messages import AgencyRemap
+from store import registry
+from workflows import client as drafts
+
+app = typer.Typer()
+
+
+class NotAllTold(Failure):
+    """Some drafts were not told; the exit code is that of the first failure, or 5 when any draft did not answer."""
+
+    def __init__(self, told: int, failed: list[tuple[str, Failure]]) -> None:
+        super().__init__(f"{len(failed)} of {told + len(failed)} running drafts not told; run the command again to tell them")
+        unavailable = [f for _, f in failed if isinstance(f, Unavailable)]
+        self.code = (unavailable or [failed[0][1]])[0].code
+        self.label = "not all told"
+        self.problems = [{"submission_id": sid, "error": f.label, "rule": f.rule, "message": f.message} for sid, f in failed]
+
+
+async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]]) -> None:
+    """Send one update to each draft in turn, with progress on standard error, then say how many were told."""
+    failed: list[tuple[str, Failure]] = []
+    for done, submission_id in enumerate(submission_ids, 1):
+        try:
+            await temporal.call(client, temporal.draft(submission_id), send(submission_id))
+        except Failure as not_told:
+            failed.append((submission_id, not_told))
+        if done % 100 == 0 or done == len(submission_ids):
+            err.print(f"told {done}/{len(submission_ids)} running drafts")
+    told = len(submission_ids) - len(failed)
+    if wants_json():
+        emit_json({"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed]})
+    else:
+        out.print(f"{told} running drafts told")
+        for submission_id, not_told in failed:
+            err.print(Text.assemble(("not told", "yellow"), f" {submission_id}: {not_told.line()}"))
+    if failed:
+        raise NotAllTold(told, failed)
+
+
+@app.command("remap-agency", rich_help_panel="Operators", epilog=examples(
+    'legis remap-agency BKHDT BTC --by "VPCP operator" --reason "Nghị quyết 176/2025/QH15: ministries merged"'))
+def remap_agency(
+    old_code: Annotated[str, typer.Argument(help="the lead ministry's code until now")],
+    new_code: Annotated[str, typer.Argument(help="its code from now on")],
+    changed_by: Annotated[str, typer.Option("--by", help="who makes the change (recorded in each draft)")],
+    reason: Annotated[str, typer.Option(help="e.g. the decree that merged the ministries")],
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Replace a lead ministry's code by another in every running draft (ministries merged); each audit trail records it."""
+    choose(output, as_json)
+    try:
+        remap = AgencyRemap(old_code=old_code, new_code=new_code, changed_by=changed_by, reason=reason)
+    except ValidationError as invalid:
+        raise invalid_model(AgencyRemap, invalid) from None
+
+    async def change(client: Client) -> None:
+        async with database.connection() as db:
+            led = await registry.running_drafts_led_by(db, old_code)
+        await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap))
+
+    temporal.run(change)

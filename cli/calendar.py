@@ -1,0 +1,160 @@
+"""`legis calendar`: the Assembly's sessions and the Standing Committee's meetings (set by operators, told to every
+running draft), and the working calendar the Government announces each year (shipped with the release)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from temporalio.client import Client
+
+from cli import database, temporal
+from cli.broadcast import tell_each
+from cli.failures import Invalid
+from cli.jsonfile import invalid_model
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, table, wants_json
+from schemas.calendar import FIRST_DAY, LAST_DAY, SESSION_CODE, SessionCalendar, StandingCommitteeMeeting, TargetSession
+from workflows import client as drafts
+from workflows.deadlines import local_day
+
+app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
+                  no_args_is_help=True)
+
+ChangedBy = Annotated[str, typer.Option("--by", help="who changes the calendar (recorded in each draft)")]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _store_and_tell(store, changed_by: str) -> None:
+    """Apply one calendar change in PostgreSQL, then tell every running draft the whole calendar."""
+    from activities.calendar import meetings, running_drafts, sessions
+
+    async def change(client: Client) -> None:
+        async with database.connection() as db:
+            await store(db)
+            known = await sessions(db)
+            if not known:
+                raise Invalid("sessions: announce at least one session with `legis calendar set-session` first",
+                              field="sessions", rule="session_announced")
+            calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), changed_by=changed_by)
+            targets = await running_drafts(db)
+        await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar))
+
+    temporal.run(change)
+
+
+@app.command("set-session", epilog=examples(
+    'legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH, Vụ Tổng hợp"',
+    'legis calendar set-session 16-E9 --opens-on 2027-02-10 --by "VPQH"'))
+def set_session(
+    code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2; an extraordinary session 16-E9")],
+    opens_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="opening day, in Ha Noi")],
+    changed_by: ChangedBy,
+    extraordinary: Annotated[bool, typer.Option(help="an extraordinary session (kỳ họp bất thường): the same as the E in 16-E9")] = False,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Add a session or move its opening day, then tell every running draft (deadlines follow, missed cut-offs slip)."""
+    from activities.calendar import set_session as store_session
+
+    choose(output, as_json)
+    if not re.fullmatch(SESSION_CODE, code):
+        raise Invalid(f"code: {code!r} is not legislature-session, e.g. 16-2, or 16-E9 for an extraordinary session",
+                      field="code", rule="session_code")
+    legislature, _, number = code.partition("-")
+    try:
+        session = TargetSession(legislature=int(legislature), session=int(number.removeprefix("E")), opens_on=opens_on.date(),
+                                extraordinary=extraordinary or number.startswith("E"))
+    except ValidationError as invalid:
+        raise invalid_model(TargetSession, invalid) from None
+
+    async def store(db) -> None:
+        await store_session(db, session, changed_by=changed_by)
+        err.print(f"session {session.code} ({session.label}) opens {day(session.opens_on)}")
+
+    _store_and_tell(store, changed_by)
+
+
+@app.command("set-meeting", epilog=examples('legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"'))
+def set_meeting(
+    code: Annotated[str, typer.Argument(help="the meeting's code, e.g. UBTVQH-52")],
+    meets_on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="the meeting's day, in Ha Noi")],
+    changed_by: ChangedBy,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow)."""
+    from activities.calendar import set_meeting as store_meeting
+
+    choose(output, as_json)
+    try:
+        meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on.date())
+    except ValidationError as invalid:
+        raise invalid_model(StandingCommitteeMeeting, invalid) from None
+
+    async def store(db) -> None:
+        await store_meeting(db, meeting, changed_by=changed_by)
+        err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
+
+    _store_and_tell(store, changed_by)
+
+
+@app.command("show", epilog=examples("legis calendar show", "legis calendar show --output json"))
+def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """The sessions and Standing Committee meetings as operators last set them."""
+    from activities.calendar import meetings, sessions
+
+    choose(output, as_json)
+    async def fetch(db):
+        return await sessions(db), await meetings(db)
+
+    known_sessions, known_meetings = database.read(fetch)
+    if wants_json():
+        emit_json({"sessions": [s.model_dump() | {"code": s.code, "label": s.label} for s in known_sessions], "meetings": known_meetings})
+        return
+    shown = table("National Assembly calendar", "what", "code", "day", "kind")
+    for s in known_sessions:
+        shown.add_row("session opens", s.code, day(s.opens_on), f"{'extraordinary' if s.extraordinary else 'regular'}: {s.label}")
+    for m in known_meetings:
+        shown.add_row("Standing Committee meets", m.code, day(m.meets_on), "")
+    out.print(shown)
+
+
+@app.command("holidays", epilog=examples("legis calendar holidays --year 2026", "legis calendar holidays --year 2027 --output json"))
+def holidays(
+    year: Annotated[int | None, typer.Option(min=FIRST_DAY.year, max=LAST_DAY.year, help="the year (default: this year in Ha Noi)")] = None,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """The working calendar of a year, as WORKING_DAYS limits count it: public holidays, working days made days off,
+    and weekend days made working days, with their names and the announcement they come from."""
+    from activities.rulebook import shipped_working_calendar
+
+    choose(output, as_json)
+    year = year or local_day(datetime.now(UTC)).year
+    known = shipped_working_calendar().year(year)
+    days = []
+    if known:
+        for kind, entries in (("holiday", known.holidays), ("day off", known.days_off), ("working day", known.working_days)):
+            days += [{"day": d.day, "weekday": WEEKDAYS[d.day.weekday()], "kind": kind, "name": d.name} for d in entries]
+        days.sort(key=lambda d: d["day"])
+    if known is None:
+        state = f"{year}: not in this release's working calendar; WORKING_DAYS limits count only Saturdays and Sundays as rest days"
+    elif not known.announced:
+        state = f"{year}: not announced yet by the Government; the days below are the expected ones"
+    else:
+        state = f"{year}: as announced by the Government"
+    if wants_json():
+        emit_json({"year": year, "known": known is not None, "announced": bool(known and known.announced),
+                   "source": known.source if known else None, "note": state, "days": days})
+        return
+    out.print(state)
+    if known is None:
+        return
+    out.print(f"source: {known.source}")
+    shown = table(f"working calendar {year}", "day", "weekday", "kind", "name")
+    for d in days:
+        shown.add_row(day(d["day"]), d["weekday"], d["kind"], d["name"])
+    out.print(shown)

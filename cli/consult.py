@@ -1,0 +1,85 @@
+"""`legis consult`: consultation rounds, opinions asked of many bodies at once; silence recorded when the window closes.
+
+Comment texts and explanations are stored in PostgreSQL first (by their SHA-256); the round gets only their hashes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from temporalio.client import Client
+
+from cli import database, temporal
+from cli.app import JsonFile, RequestId, SubmissionId
+from cli.drafts import send
+from cli.jsonfile import read_message
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
+from schemas.consultation import CompilationBody, ConsultationView, OpinionBody
+from schemas.messages import ConsultationRequest
+from store import texts
+from workflows import client as drafts
+
+app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
+                  no_args_is_help=True)
+RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH")]
+
+
+@app.command("open", epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json"))
+def open_round(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE,
+               as_json: AsJson = False) -> None:
+    """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, ConsultationRequest), drafts.open_consultation, request_id)
+
+
+@app.command("opinion", epilog=examples("legis consult opinion BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/10-opinion.json"))
+def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """A consultee's opinion (JSON, texts included) to an open round."""
+    choose(output, as_json)
+    opinion = read_message(file, OpinionBody)
+    refs = database.read(lambda db: texts.put(db, opinion.texts()))
+    receipt = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
+                                                        drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs))))
+    if wants_json():
+        emit_json(receipt)
+    else:
+        out.print(f"opinion of {receipt.consultee} taken: {receipt.comments} comments; {receipt.awaiting} consultees awaited; "
+                  f"the round closes {instant(receipt.closes_at)}")
+
+
+@app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))
+def compile_round(submission_id: SubmissionId, round_id: RoundId, file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round."""
+    choose(output, as_json)
+    compilation = read_message(file, CompilationBody)
+    refs = database.read(lambda db: texts.put(db, compilation.texts()))
+    _print_round(temporal.run(lambda client: temporal.call(
+        client, temporal.round_of(submission_id, round_id),
+        drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs)))))
+
+
+@app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))
+def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """A round: who answered, who is awaited or silent, which comments the compilation must still answer."""
+    choose(output, as_json)
+
+    async def viewing(client: Client) -> ConsultationView:
+        return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation(client, submission_id, round_id))
+
+    _print_round(temporal.run(viewing))
+
+
+def _print_round(view: ConsultationView) -> None:
+    if wants_json():
+        emit_json(view)
+        return
+    out.print(pairs(f"round {view.round_id} ({view.kind.value})", [
+        ("window", f"closes {instant(view.closes_at)}" + (" (closed)" if view.closed else "")),
+        ("answered", ", ".join(a.consultee for a in view.answers) or "none"),
+        ("comments", str(view.comments)),
+        ("awaited", ", ".join(view.awaiting) or "none"),
+        ("silent", ", ".join(view.silent) or "none"),
+        ("comments to answer", ", ".join(view.unanswered_comments) or "none"),
+        ("compiled", "yes" if view.compiled else "no"),
+    ]))

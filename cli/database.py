@@ -1,0 +1,64 @@
+"""The PostgreSQL a command reads (the audit trail, reports, tokens, subscribers): LEGIS_DATABASE_URL, or the
+embedded database that `legis dev` keeps in its data folder. Connecting and each statement wait at most `--timeout`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import asyncpg
+
+from cli.app import chosen, settings
+from cli.failures import Invalid, Unavailable
+from workers.settings import Settings
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _url(config: Settings) -> Iterator[str]:
+    if config.database_url:
+        yield config.database_url
+    elif (config.data_dir / "postgres").exists():
+        from workers.dev_stack import embedded_postgres
+
+        with embedded_postgres(config.data_dir) as url:
+            yield url
+    else:
+        raise Invalid("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)",
+                      field="database_url", rule="database_configured")
+
+
+@contextlib.asynccontextmanager
+async def connection(config: Settings | None = None) -> AsyncIterator[asyncpg.Connection]:
+    """One connection, closed when the block ends; PostgreSQL not answering is `Unavailable`, not a traceback."""
+    config = config or settings()
+    with _url(config) as url:
+        try:
+            db = await asyncpg.connect(url, timeout=chosen.timeout, command_timeout=chosen.timeout)
+        except (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError) as down:
+            raise Unavailable(f"PostgreSQL does not answer ({down or 'timed out'}); is LEGIS_DATABASE_URL right, and is the "
+                              "database running?", rule="database_reachable") from None
+        except (ValueError, asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError) as refused:
+            raise Invalid(f"database_url: {refused}", field="database_url", rule="database_accepts") from None
+        try:
+            yield db
+        except asyncpg.UndefinedTableError as unmigrated:
+            raise Unavailable(f"the database is not migrated ({unmigrated}); run `legis migrate`", rule="database_migrated") from None
+        except (asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError, TimeoutError) as lost:
+            raise Unavailable(f"PostgreSQL stopped answering ({lost or 'timed out'})", rule="database_reachable") from None
+        finally:
+            if not db.is_closed():
+                await db.close(timeout=chosen.timeout)
+
+
+def read(action: Callable[[Any], Awaitable[T]]) -> T:
+    """Run `action(connection)` for a command that needs only the database."""
+
+    async def reading() -> T:
+        async with connection() as db:
+            return await action(db)
+
+    return asyncio.run(reading())

@@ -1,0 +1,243 @@
+"""Commands on one draft: start it, send it messages, read where it stands; and list drafts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+from rich.text import Text
+from temporalio.client import Client
+
+from cli import temporal
+from cli.app import JsonFile, RequestId, SubmissionId, settings
+from cli.failures import Failure, Unavailable
+from cli.jsonfile import read_message
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
+from schemas.enums import Stage
+from schemas.messages import (
+    Decision,
+    Disagreement,
+    DossierFiling,
+    PostponementDecision,
+    PostponementRequest,
+    ProgrammeChange,
+    Ruling,
+    StartRequest,
+)
+from schemas.views import Receipt, StatusView
+from workflows import client as drafts
+from workflows import search_attributes as sa
+from workflows.deadlines import local_day
+
+app = typer.Typer()
+PANEL = "Drafts"
+
+
+def send(
+    submission_id: str, message: BaseModel, operation: Callable[..., Awaitable[Receipt]], request_id: str | None
+) -> None:
+    """Send one message to a draft, then print what it recorded and where the draft stands.
+
+    Once the draft has applied the message the command succeeds, whatever follows: a status that
+    cannot be read is a warning, never a failure that would make a caller send the message again.
+    """
+    key = request_id or uuid.uuid4().hex
+    target = temporal.draft(submission_id)
+
+    async def sending(client: Client) -> tuple[Receipt, StatusView | None, str | None]:
+        try:
+            receipt = await temporal.call(client, target, operation(client, submission_id, message, request_id=key))
+        except Unavailable as silent:
+            raise Unavailable(f"{silent.message}. The draft may still apply it when a worker answers: send it again with "
+                              f"--request-id {key} to have it applied once", rule=silent.rule) from None
+        try:
+            return receipt, await temporal.call(client, target, drafts.status(client, submission_id)), None
+        except Exception as unread:  # whatever it is, the message was applied: a warning, not a failure
+            return receipt, None, unread.line() if isinstance(unread, Failure) else f"{type(unread).__name__}: {unread}"
+
+    receipt, view, unread = temporal.run(sending)
+    warning = f"applied, but its status could not be read: {unread}" if unread else None
+    if wants_json():
+        shown = {**(view.model_dump() if view else {"submission_id": submission_id}), "receipt": receipt}
+        emit_json(shown | ({"warnings": [*(view.warnings if view else ()), warning]} if warning else {}))
+        return
+    first = receipt.first_seq
+    recorded = (f"event #{first}" if receipt.events == 1 else f"events #{first}-{first + receipt.events - 1}") if first else "no event"
+    out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}")
+    if view:
+        print_status(view)
+    if warning:
+        err.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
+
+
+def print_status(view: StatusView) -> None:
+    out.print(Text.assemble((view.submission_id, "bold"), f": {view.title}"))
+    deadline = "none"
+    if view.stage_deadline:
+        deadline = day(view.stage_deadline) + (" (OVERDUE)" if view.overdue else "")
+        if view.postponement:
+            deadline += f", postponed with the approval of {view.postponement.approved_by.value} (event #{view.postponement.seq})"
+    session = view.target_session
+    rows = [
+        ("workflow", view.workflow_id),
+        ("lead ministry", view.lead_ministry),
+        ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), {view.session_procedure.value}"),
+        ("target session", f"{session.code} ({session.label}) opening {day(session.opens_on)}"),
+        ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
+        ("deadline", deadline),
+        ("revision loops", str(view.revision_loops)),
+        ("events recorded", str(view.events_recorded)),
+    ]
+    if view.track.value != "REGULAR" or view.law_kind.value == "ORDINANCE":
+        rows.append(("procedure", f"{view.law_kind.value}, {view.track.value} track"))
+    for open_round in view.open_consultations:
+        closes = f", closes {instant(open_round.closes_at)}" if open_round.closes_at else ""
+        rows.append((f"consultation {open_round.round_id}", f"{open_round.kind.value}{closes}; awaiting compilation (`legis consult show`)"))
+    if view.pending:
+        rows.append(("pending", ", ".join(o.value for o in view.pending.outcomes)))
+        rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))
+        if view.pending.missing_documents:
+            rows.append(("missing documents", ", ".join(k.value for k in view.pending.missing_documents)))
+    if view.pending_postponement:
+        asked = view.pending_postponement
+        rows.append(("postponement asked", f"to {day(asked.new_deadline)} by {asked.actor.value}/{asked.agency_code}: awaiting decision"))
+    for open_point in view.open_points:
+        rows.append((f"disagreement {open_point.point.point_id}", f"{', '.join(open_point.point.parties)}: awaiting {open_point.with_actor.value}"))
+    if view.next_alarm:
+        rows.append(("next alarm", f"{view.next_alarm.label}: {instant(view.next_alarm.at)}"))
+    for warning in view.warnings:
+        rows.append(("warning", warning))
+    if view.last_vote:
+        v = view.last_vote
+        result = "passed" if v.passed else "not passed"
+        rows.append(("last vote", f"{v.in_favour} for / {v.against} against / {v.abstaining} abstaining of {v.total_deputies}: {result}"))
+    out.print(pairs(None, rows))
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis start schemas/examples/start-request.json",
+                                                     "legis start - --output json < start-request.json"))
+def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Start a submission from a JSON start request; starting it again returns the same draft."""
+    choose(output, as_json)
+    request = read_message(file, StartRequest)
+    queue = settings().task_queue
+    started = temporal.run(lambda client: temporal.call(client, temporal.draft(request.submission_id),
+                                                        drafts.start_submission(client, request, task_queue=queue)))
+    if wants_json():
+        emit_json({"submission_id": request.submission_id, "workflow_id": started.workflow_id, "run_id": started.run_id})
+    else:
+        out.print(f"{started.workflow_id} run {started.run_id}")
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples(
+    "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json",
+    "legis decide BGDDT-2026-017 decision.json --request-id dms-4711 --output json"))
+def decide(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Send a decision (JSON) on the draft's current stage."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, Decision), drafts.decide, request_id)
+
+
+@app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 filing.json"))
+def file_documents(
+    submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
+) -> None:
+    """File documents (JSON dossier filing) to the draft's dossier."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, DossierFiling), drafts.file_dossier, request_id)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis postpone BGDDT-2026-017 schemas/examples/05-postpone-appraisal.json"))
+def postpone(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, PostponementRequest), drafts.request_postponement, request_id)
+
+
+@app.command("decide-postponement", rich_help_panel=PANEL,
+             epilog=examples("legis decide-postponement BGDDT-2026-017 schemas/examples/06-approve-postponement.json"))
+def decide_postponement(
+    submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
+) -> None:
+    """Approve or refuse the pending postponement (JSON postponement decision)."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, PostponementDecision), drafts.decide_postponement, request_id)
+
+
+@app.command("raise-disagreement", rich_help_panel=PANEL,
+             epilog=examples("legis raise-disagreement BGDDT-2026-017 schemas/examples/07-disagreement.json"))
+def raise_disagreement(
+    submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
+) -> None:
+    """The Government Office sends a point ministries still disagree on to the Deputy Prime Minister (JSON Disagreement)."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, Disagreement), drafts.raise_disagreement, request_id)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis rule BGDDT-2026-017 schemas/examples/08-ruling.json"))
+def rule(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """The Deputy Prime Minister rules or escalates to the Prime Minister, who rules last (JSON Ruling)."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, Ruling), drafts.rule_on_disagreement, request_id)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis programme BGDDT-2026-017 schemas/examples/12-programme-defer.json"))
+def programme(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """The Standing Committee changes the programme for a draft (ProgrammeChange JSON): add, defer,
+    withdraw, move to the shortened or special track, or switch between one, two and three sessions."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, ProgrammeChange), drafts.change_programme, request_id)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis status BGDDT-2026-017", "legis status BGDDT-2026-017 --output json"))
+def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Where a draft stands: stage, since when, deadline, pending decision and who may make it."""
+    choose(output, as_json)
+    view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status(client, submission_id)))
+    emit_json(view) if wants_json() else print_status(view)
+
+
+@app.command("list", rich_help_panel=PANEL, epilog=examples(
+    "legis list --stage DRAFTING --ministry BGDDT", "legis list --session 16-2 --output json"))
+def list_drafts(
+    stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage")] = None,
+    ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
+    session: Annotated[str | None, typer.Option(help="only drafts for this session, e.g. 15-10 or 15-E5")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """List drafts by stage, ministry and session, from Temporal's visibility store (a classified draft shows no title)."""
+    choose(output, as_json)
+    query = drafts.list_query(stage=stage, ministry=ministry, session=session)
+
+    async def listing(client: Client) -> list[dict]:
+        async def collected() -> list[dict]:
+            rows = []
+            async for found in client.list_workflows(query, limit=limit):
+                attrs = found.typed_search_attributes
+                missed_at = attrs.get(sa.STAGE_DEADLINE)
+                rows.append({
+                    "workflow_id": found.id, "status": found.status.name if found.status else "",
+                    "title": await found.memo_value("title", ""), "stage": attrs.get(sa.STAGE) or "",
+                    "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or "", "target_session": attrs.get(sa.TARGET_SESSION) or "",
+                    # The attribute holds the moment the deadline is missed, the start of the day after it.
+                    "stage_deadline": local_day(missed_at) - timedelta(days=1) if missed_at else None,
+                })
+            return rows
+
+        return await temporal.call(client, None, collected())
+
+    rows = temporal.run(listing)
+    if wants_json():
+        emit_json(rows)
+        return
+    shown = table(f"drafts ({query})", "workflow", "status", "stage", "ministry", "session", "deadline", "title")
+    for row in rows:
+        deadline = day(row["stage_deadline"]) if row["stage_deadline"] else ""
+        shown.add_row(row["workflow_id"], row["status"], row["stage"], row["lead_ministry"], row["target_session"], deadline, row["title"])
+    out.print(shown)

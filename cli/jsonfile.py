@@ -1,0 +1,105 @@
+"""Every JSON file `legis` reads goes through `read_message`: one reading, so that no command is more lenient than another.
+
+A file is UTF-8, with or without a byte-order mark (Windows editors write one); anything else is
+refused rather than guessed. A key given twice is refused, naming it: which of the two values was
+meant cannot be known (a decision with "outcome" twice must not be applied as either).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import sys
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cli.failures import Invalid
+
+M = TypeVar("M", bound=BaseModel)
+
+_WIDE_MARKS = {
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
+}
+
+
+def _bytes(path: Path) -> bytes:
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except OSError as unreadable:
+        raise Invalid(f"{path}: {unreadable.strerror}", field="file", rule="file_readable") from None
+
+
+def _text(raw: bytes, name: str) -> str:
+    for mark, encoding in _WIDE_MARKS.items():
+        if raw.startswith(mark):
+            raise Invalid(f"{name}: the file is {encoding}; save it as UTF-8", field="file", rule="utf8_only")
+    if b"\x00" in raw:
+        raise Invalid(f"{name}: the file holds NUL bytes (UTF-16 or UTF-32 without a byte-order mark?); save it as UTF-8",
+                      field="file", rule="utf8_only")
+    try:
+        return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError as undecodable:
+        raise Invalid(f"{name}: byte {undecodable.start} (0x{raw[undecodable.start]:02x}) is not UTF-8; save the file as UTF-8",
+                      field="file", rule="utf8_only") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise Invalid(f'{key}: the key "{key}" is given twice', field=key, rule="duplicate_key")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise Invalid(f"{name} is not a JSON number", field="file", rule="json_syntax")
+
+
+def read_json(path: Path) -> str:
+    """The file's text, once it is known to be UTF-8 JSON without a duplicate key."""
+    name = "standard input" if str(path) == "-" else str(path)
+    text = _text(_bytes(path), name)
+    try:
+        json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except Invalid as ambiguous:
+        raise Invalid(f"{name}: {ambiguous.message}", field=ambiguous.field, rule=ambiguous.rule) from None
+    except json.JSONDecodeError as malformed:
+        raise Invalid(f"{name}: not JSON: {malformed.msg} at line {malformed.lineno}, column {malformed.colno}",
+                      field="file", rule="json_syntax") from None
+    return text
+
+
+def describe(invalid: ValidationError) -> list[dict[str, str]]:
+    """Pydantic's errors as the draft's refusals read: the field, the rule and a sentence."""
+    problems = []
+    for error in invalid.errors():
+        location = ".".join(str(part) for part in error["loc"])
+        field = location or (error.get("ctx") or {}).get("field") or "body"
+        problems.append({"field": field, "rule": error["type"], "message": error["msg"]})
+    return problems
+
+
+def invalid_model(model: type[BaseModel], invalid: ValidationError) -> Invalid:
+    problems = describe(invalid)
+    lines = "; ".join(
+        (p["message"] if p["message"].startswith(f"{p['field']}:") else f"{p['field']}: {p['message']}") + f" (rule: {p['rule']})"
+        for p in problems
+    )
+    return Invalid(f"{model.__name__} refused: {lines}", field=problems[0]["field"], rule=problems[0]["rule"], problems=problems)
+
+
+def read_message(path: Path, model: type[M]) -> M:
+    """A message from a JSON file (or standard input for `-`), validated by its model."""
+    text = read_json(path)
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as invalid:
+        raise invalid_model(model, invalid) from None

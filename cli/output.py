@@ -1,0 +1,121 @@
+"""What `legis` prints: tables for people, JSON for scripts, and one way to write time.
+
+Time: a day is a Ha Noi date (2027-01-20); an instant is ISO 8601 in Ha Noi time with its offset
+(2026-11-30T19:21:24+07:00), in tables and JSON alike.
+
+Nothing a script reads is cut or wrapped: when standard output is not a terminal, tables are laid out
+at their natural width whatever COLUMNS says, and JSON is written as it is. Text that the terminal's
+encoding cannot show is replaced (JSON is escaped instead, so it stays exact): printing must never fail
+after a draft has applied a message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import sys
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from workflows.deadlines import VIETNAM
+
+# Wide enough for any row a table of ours holds: piped output is never folded.
+_UNBOUNDED = 1_000_000
+
+
+def _console(stream: Any, *, stderr: bool = False) -> Console:
+    # No markup: titles, names and sources hold brackets ("[check: ...]") that are text, not styles.
+    return Console(stderr=stderr, soft_wrap=True, width=None if stream.isatty() else _UNBOUNDED, highlight=False, markup=False)
+
+
+def tolerant_streams() -> None:
+    """Characters the terminal's encoding lacks become '?' instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(errors="replace")
+
+
+out = _console(sys.stdout)
+err = _console(sys.stderr, stderr=True)
+
+
+class Format(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class _Chosen:
+    """The format this command's options chose; its failures answer in it too."""
+
+    format = Format.TABLE
+
+
+Output = Annotated[Format, typer.Option("--output", help="table for people, json for scripts")]
+AsJson = Annotated[bool, typer.Option("--json", help="the same as --output json")]
+
+
+def choose(output: Format, as_json: bool) -> None:
+    _Chosen.format = Format.JSON if as_json else output
+
+
+def wants_json() -> bool:
+    return _Chosen.format is Format.JSON
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: the command lines, one paragraph each so that help keeps them apart."""
+    return "[bold]Examples[/bold]\n\n" + "\n\n".join(lines)
+
+
+def instant(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
+
+
+def day(value: date) -> str:
+    return value.isoformat()
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON carries it, with instants written in Ha Noi time."""
+    if isinstance(value, BaseModel):
+        return plain(value.model_dump(mode="python"))
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, datetime):
+        return instant(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _unicode_out(stream: Any) -> bool:
+    return codecs.lookup(stream.encoding or "ascii").name.startswith("utf")
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(plain(value), indent=2, ensure_ascii=not _unicode_out(sys.stdout)) + "\n")
+
+
+def table(title: str | None, *columns: str, header: bool = True) -> Table:
+    """A table whose cells fold rather than lose characters when a terminal is too narrow for it."""
+    shown = Table(title=title, show_header=header, title_justify="left")
+    for column in columns:
+        shown.add_column(column, overflow="fold")
+    return shown
+
+
+def pairs(title: str | None, rows: list[tuple[str, str]]) -> Table:
+    """A two-column table of names and values."""
+    shown = table(title, "name", "value", header=False)
+    for name, value in rows:
+        shown.add_row(name, value)
+    return shown

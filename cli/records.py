@@ -1,0 +1,168 @@
+"""Commands that read the audit trail in PostgreSQL: a draft's history, its dossier's versions, its Akoma Ntoso
+export, and the deadline report. `-` stands for standard output wherever they write a file."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from temporalio.client import Client
+
+from cli import database, temporal
+from cli.app import SubmissionId
+from cli.failures import NotFound
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
+from schemas.views import HistoryView, VersionsView
+from store import audit
+from workflows import client as drafts
+from workflows.deadlines import local_day
+
+app = typer.Typer()
+PANEL = "Audit trail and reports"
+
+
+async def whole_history(db, submission_id: str) -> HistoryView:
+    """Every event of a draft, page after page; not found for a submission the audit trail does not know."""
+    await _known(db, submission_id)
+    entries = []
+    while page := (await audit.history(db, submission_id, after=entries[-1].seq if entries else 0)).entries:
+        entries.extend(page)
+    return HistoryView(submission_id=submission_id, entries=tuple(entries))
+
+
+async def _known(db, submission_id: str) -> None:
+    if not await audit.recorded(db, submission_id):
+        raise NotFound(f"submission_id: no draft {submission_id} in the audit trail", field="submission_id", rule="known")
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis history BGDDT-2026-017", "legis history BGDDT-2026-017 --output json"))
+def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Everything that happened to a draft: who did what, in what role, when (from the audit trail)."""
+    choose(output, as_json)
+    view: HistoryView = database.read(lambda db: whole_history(db, submission_id))
+    if wants_json():
+        emit_json(view)
+        return
+    shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents")
+    for e in view.entries:
+        by = f"{e.actor.value}/{e.agency_code} {e.role.value} {e.official}" if e.actor and e.role else ""
+        happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
+        shown.add_row(
+            str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
+            e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", by, ", ".join(d.kind.value for d in e.documents),
+        )
+    out.print(shown)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples(
+    "legis versions BGDDT-2026-017", "legis versions BGDDT-2026-017 --compare 3 4 --output json"))
+def versions(
+    submission_id: SubmissionId,
+    compare: Annotated[tuple[int, int] | None, typer.Option(help="two version numbers to compare by content hash")] = None,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """The versions of a draft's dossier (each filing that changed a document), or two of them compared by hash."""
+    choose(output, as_json)
+
+    async def reading(db) -> VersionsView:
+        await _known(db, submission_id)
+        return await audit.versions(db, submission_id)
+
+    view = database.read(reading)
+    if compare is None:
+        if wants_json():
+            emit_json(view)
+            return
+        shown = table(f"dossier versions of {submission_id}", "version", "event #", "recorded", "documents (kind: sha256)")
+        for v in view.versions:
+            shown.add_row(str(v.number), str(v.seq), instant(v.at), "\n".join(f"{d.kind.value}: {d.sha256}" for d in v.documents))
+        out.print(shown)
+        return
+    by_number = {v.number: v for v in view.versions}
+    missing = [n for n in compare if n not in by_number]
+    if missing:
+        raise NotFound(f"compare: no version {missing[0]}; this draft has {len(view.versions)}", field="compare", rule="version_known")
+    left, right = ({d.kind.value: d.sha256 for d in by_number[n].documents} for n in compare)
+    changes = []
+    for kind in sorted(left.keys() | right.keys()):
+        a, b = left.get(kind), right.get(kind)
+        changes.append({"document": kind, "left": a, "right": b,
+                        "change": "added" if a is None else "removed" if b is None else "same" if a == b else "changed"})
+    if wants_json():
+        emit_json({"submission_id": submission_id, "left": compare[0], "right": compare[1], "documents": changes})
+        return
+    shown = table(f"{submission_id}: version {compare[0]} against {compare[1]}", "document", f"v{compare[0]}", f"v{compare[1]}", "change")
+    for c in changes:
+        shown.add_row(c["document"], c["left"] or "", c["right"] or "", c["change"])
+    out.print(shown)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 -o - | xmllint -"))
+def export(
+    submission_id: SubmissionId,
+    to: Annotated[Path, typer.Option("--output", "-o", help="the file to write; - for standard output", allow_dash=True)] = Path("-"),
+) -> None:
+    """A draft's history as Akoma Ntoso XML: text versions as <eventRef>, decisions as <step>."""
+    from schemas.akoma_ntoso import to_akoma_ntoso
+
+    target = temporal.draft(submission_id)
+
+    async def fetch(client: Client) -> str:
+        status = await temporal.call(client, target, drafts.status(client, submission_id))
+        async with database.connection() as db:
+            history = await whole_history(db, submission_id)
+        described = await temporal.call(client, target, drafts.draft(client, submission_id).describe())
+        # The memo holds a title only for drafts that are not classified.
+        classified = "title" not in described.raw_description.workflow_execution_info.memo.fields
+        return to_akoma_ntoso(status, history, classified=classified)
+
+    xml = temporal.run(fetch)
+    xml += "" if xml.endswith("\n") else "\n"
+    if str(to) == "-":
+        sys.stdout.write(xml)
+    else:
+        to.write_text(xml, encoding="utf-8")
+        err.print(f"written: {to}")
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples(
+    "legis report --since 2026-01-01 --until 2026-07-01", "legis report --ministry BGDDT --csv -", "legis report --output json"))
+def report(
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="first day, in Ha Noi (default: 1 January this year)")] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="the day after the last (default: tomorrow)")] = None,
+    ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="also write the report as CSV to this file; - for standard output only",
+                                                  allow_dash=True)] = None,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Deadlines per agency: stages finished on time and late, overdue now, postponed, late requests."""
+    from activities.reports import deadline_report, write_csv
+
+    choose(output, as_json)
+    today = local_day(datetime.now(UTC))
+    first: date = since.date() if since else date(today.year, 1, 1)
+    last: date = until.date() if until else today + timedelta(days=1)
+    rows = database.read(lambda db: deadline_report(db, since=first, until=last, today=today, lead_ministry=ministry))
+    if csv_file is not None and str(csv_file) == "-":
+        write_csv(rows, sys.stdout)
+        return
+    if csv_file is not None:
+        with open(csv_file, "w", newline="", encoding="utf-8") as handle:
+            write_csv(rows, handle)
+        err.print(f"written: {csv_file}")
+    if wants_json():
+        emit_json({"since": first, "until": last, "overdue_as_of": today,
+                   "rows": [plain(r) | {"on_time_rate": r.on_time_rate} for r in rows]})
+        return
+    shown = table(f"deadlines from {day(first)} to {day(last - timedelta(days=1))} (overdue as of {day(today)})",
+                  "agency", "finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests")
+    for r in rows:
+        rate = "" if r.on_time_rate is None else f"{r.on_time_rate:.0%}"
+        shown.add_row(r.agency, str(r.on_time), str(r.late), rate, str(r.overdue_now), str(r.postponed), str(r.late_requests),
+                      style="bold" if r.agency == "ALL" else None)
+    out.print(shown)

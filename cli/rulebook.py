@@ -1,0 +1,83 @@
+"""`legis rulebook show`: the stage table of a process version, for a person who knows the law to check in one sitting."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
+from cli.stage_table import Limit, StageTable, mermaid, stage_table, starts, words
+from schemas.enums import ProcessVersion
+from schemas.rulebook import Decider, load_rulebook
+
+app = typer.Typer(help="The rulebooks: the statutory path, deciders, documents and time limits of each process version.",
+                  no_args_is_help=True)
+
+
+def _deciders(deciders: tuple[Decider, ...]) -> str:
+    return "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in deciders)
+
+
+def _limit(limit: Limit) -> str:
+    applies = " and ".join(part for part in (", ".join(k.value for k in limit.law_kinds), ", ".join(p.value for p in limit.procedures)) if part)
+    said = f"{limit.days} {limit.counting}, {limit.anchor}; on a rest day: {limit.rest_day.value}"
+    return said + (f"; only for {applies}" if applies else "") + (" [UNVERIFIED]" if limit.unverified else "") + f" ({limit.source})"
+
+
+def _print_table(shown: StageTable) -> None:
+    out.print(f"{shown.process_version}, rulebook edition {shown.version} (digest {shown.digest}): {shown.source}")
+    if shown.url:
+        out.print(shown.url)
+    rows = table(None, "stage", "on the path of", "outcome -> next stage", "who decides", "documents needed", "time limits", "source")
+    for row in shown.stages:
+        on = words((row.on_path,)) or "every draft"
+        if row.skipped_on:
+            on += f"; skipped on the {' and '.join(t.value for t in row.skipped_on)} track"
+        moves = "\n".join(f"{m.outcome} -> {m.to.value}" + (f" ({words(m.when)})" if m.when else "") + (" (default)" if m.default else "")
+                          for m in row.transitions)
+        limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
+        rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), "\n".join(row.required_documents) or "none",
+                     limits, row.source + (f"\n{row.url}" if row.url else ""))
+    out.print(rows)
+    out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
+    out.print(f"documents filed by {_deciders(shown.filing)}")
+    for track in shown.tracks:
+        flag = " [UNVERIFIED]" if track.unverified else ""
+        out.print(f"{track.track.value} track skips {', '.join(s.value for s in track.skips)}{flag} ({track.source})")
+    for window in shown.consultation:
+        flag = " [UNVERIFIED]" if window.unverified else ""
+        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}, {window.anchor.value}, at "
+                  f"{', '.join(s.value for s in window.stages)}{flag} ({window.source})")
+    if shown.ordinance_reconsideration:
+        out.print(f"an ordinance sent back by the President: {_limit(shown.ordinance_reconsideration)}")
+    follow = shown.follow_up
+    out.print(f"follow-up: warnings at {', '.join(f'{f:.0%}' for f in follow.warn_at_fractions)} of the window and "
+              f"{', '.join(str(d) for d in follow.warn_days_before)} days before the deadline; escalation "
+              f"{', '.join(f'{s.level.value} +{s.days_after}d' for s in follow.escalation)}{' [UNVERIFIED]' if follow.unverified else ''} "
+              f"({follow.source})")
+    found = shown.unverified
+    out.print(f"unverified: {found.count} of the {found.of} numbers and rules with a source are not yet read in a law text"
+              + (f": {', '.join(found.where)}" if found.where else ""))
+
+
+@app.command("show", epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2015 --output json",
+                                     "legis rulebook show LAW_2025 --diagram > law_2025.mmd"))
+def show(
+    process_version: Annotated[ProcessVersion, typer.Argument(help="the process version")],
+    diagram: Annotated[bool, typer.Option(help="print a Mermaid state diagram (stateDiagram-v2) instead")] = False,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """The stage table: each stage on any path, each outcome and the stage it leads to, who decides, the documents needed,
+    the time limit (anchor, counting, rest-day rule, kinds of draft), the source article; and how many numbers are unverified."""
+    choose(output, as_json)
+    book = load_rulebook(process_version)
+    shown = stage_table(book)
+    if diagram:
+        sys.stdout.write(mermaid(shown, starts(book)))
+    elif wants_json():
+        emit_json(shown)
+    else:
+        _print_table(shown)

@@ -1,0 +1,84 @@
+"""Running legis: the local stack, a production worker, the HTTP API, the database migrations, the OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import typer
+
+from cli.app import settings
+from cli.failures import Failure, Invalid
+from cli.output import examples, out
+from workers.log_config import configure_logging
+
+app = typer.Typer()
+PANEL = "Running legis"
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis dev", "LEGIS_DATA_DIR=/tmp/legis legis --api-address 127.0.0.1:8010 dev"))
+def dev() -> None:
+    """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API."""
+    from workers.dev_stack import run_dev_stack
+
+    config = settings()
+    configure_logging(config.log_level, json_lines=config.log_json)
+    try:
+        asyncio.run(run_dev_stack(config))
+    except RuntimeError as failed:
+        # Exit code 1: what stops the stack (a port taken, a server that exits) needs a person, not a retry.
+        raise Failure(str(failed)) from None
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis --address temporal:7233 worker"))
+def worker() -> None:
+    """Run a worker against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL (production)."""
+    from workers.worker import run_worker
+
+    config = settings()
+    configure_logging(config.log_level, json_lines=config.log_json)
+    try:
+        asyncio.run(run_worker(config))
+    except ValueError as invalid:
+        raise Invalid(str(invalid), rule="worker_settings") from None
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis migrate"))
+def migrate() -> None:
+    """Apply the database migrations to LEGIS_DATABASE_URL."""
+    from activities.database import migrate as apply
+
+    config = settings()
+    if not config.database_url:
+        raise Invalid("LEGIS_DATABASE_URL: required", field="database_url", rule="database_configured")
+    applied = asyncio.run(apply(config.database_url))
+    out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis --api-address 0.0.0.0:8000 api"))
+def api() -> None:
+    """Serve the HTTP API on --api-address (LEGIS_HTTP_HOST:LEGIS_API_PORT) against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL."""
+    import uvicorn
+
+    from activities.database import create_pool
+    from api.app import create_app
+    from workers.settings import temporal_client
+
+    config = settings()
+    if not config.database_url:
+        raise Invalid("LEGIS_DATABASE_URL: required for `legis api` (`legis dev` serves the API on its embedded database)",
+                      field="database_url", rule="database_configured")
+    configure_logging(config.log_level, json_lines=config.log_json)
+
+    async def connect():
+        return await temporal_client(config), await create_pool(config.database_url)
+
+    uvicorn.run(create_app(connect=connect, task_queue=config.task_queue), host=config.http_host, port=config.api_port, log_config=None)
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("legis openapi > api/openapi.json"))
+def openapi() -> None:
+    """Print the HTTP API's OpenAPI document (the repository keeps a copy in api/openapi.json)."""
+    from api.app import create_app
+
+    print(json.dumps(create_app().openapi(), indent=2, ensure_ascii=False))

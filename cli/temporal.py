@@ -1,0 +1,146 @@
+"""Calls to Temporal from a command: each with a bounded wait, each failure turned into its exit code.
+
+A call to a draft or a round needs a worker to answer. When none does within `--timeout`, the command
+says whether any worker polls the draft's task queue at all, instead of hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
+from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from cli.app import chosen, settings
+from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from_refusal
+from schemas.refusal import RefusalKind, Refused
+from workers.settings import Settings, temporal_client
+from workflows.consultation import workflow_id_for as round_workflow_id
+from workflows.draft_law import workflow_id_for as draft_workflow_id
+
+T = TypeVar("T")
+# A look at the server while explaining a silence must not be a second long wait.
+_GLANCE = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a call is about: the workflow that must answer, and how to say that it does not exist."""
+
+    workflow_id: str
+    field: str
+    missing: str
+
+
+def draft(submission_id: str) -> Target:
+    return Target(draft_workflow_id(submission_id), "submission_id", f"no draft {submission_id}")
+
+
+def round_of(submission_id: str, round_id: str) -> Target:
+    return Target(round_workflow_id(submission_id, round_id), "round_id", f"no consultation round {round_id} of draft {submission_id}")
+
+
+def run(action: Callable[[Client], Awaitable[T]]) -> T:
+    """Connect to the configured cluster and run `action`, its failures turned into exit codes."""
+    config = settings()
+
+    async def connected() -> T:
+        client = await _connect(config)
+        try:
+            return await action(client)
+        except RPCError as rpc:
+            raise await _from_rpc(client, config, rpc, None) from None
+
+    return asyncio.run(connected())
+
+
+async def call(client: Client, target: Target | None, request: Awaitable[T]) -> T:
+    """One update, query or start concerning `target` (or a visibility read, with none), waiting at most `--timeout`
+    seconds for its answer."""
+    try:
+        async with asyncio.timeout(chosen.timeout):
+            return await request
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        # The SDK reports an update cancelled by the timeout as its own error, not as the timeout.
+        raise Unavailable(await _silence(client, target), rule="worker_answers") from None
+    except WorkflowUpdateFailedError as failed:
+        raise _from_update(failed) from None
+    except WorkflowQueryFailedError as failed:
+        if "draft_not_ready" in str(failed):
+            raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
+        raise
+    except RPCError as rpc:
+        raise await _from_rpc(client, settings(), rpc, target) from None
+
+
+async def _connect(config: Settings) -> Client:
+    try:
+        async with asyncio.timeout(chosen.timeout):
+            return await temporal_client(config)
+    except (RuntimeError, TimeoutError) as down:
+        reason = str(down) or f"no answer within {chosen.timeout:g} s"
+        raise Unavailable(f"Temporal at {config.temporal_address} does not answer ({reason}); is `legis dev` running, and is the "
+                          "address right (--address, LEGIS_TEMPORAL_ADDRESS, the profile)?", rule="temporal_reachable") from None
+    except OSError as unreadable:
+        raise Invalid(f"settings: {unreadable}", field="settings", rule="tls_files_readable") from None
+
+
+def _from_update(failed: WorkflowUpdateFailedError) -> Failure:
+    cause = failed.cause
+    if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
+        return from_refusal(Refused.from_details(cause.message, cause.details[0]))
+    return Rejected(cause.message if isinstance(cause, ApplicationError) else str(failed), rule="refused")
+
+
+async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Target | None) -> Failure:
+    if rpc.status is RPCStatusCode.NOT_FOUND:
+        if not await _namespace_known(client):
+            return Invalid(f"namespace: Temporal at {config.temporal_address} has no namespace {client.namespace} (--namespace, "
+                           "LEGIS_NAMESPACE, the profile)", field="namespace", rule="namespace_known")
+        if target is None:
+            return NotFound(rpc.message, rule="known")
+        if "completed" in rpc.message:
+            return Rejected(f"{target.field}: {target.missing.removeprefix('no ')} is closed: it takes no more messages",
+                            field=target.field, rule="closed", kind=RefusalKind.CLOSED.value)
+        return NotFound(f"{target.field}: {target.missing}", field=target.field, rule="known")
+    if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
+        return Unavailable(f"Temporal at {config.temporal_address}: {rpc.message}", rule="temporal_reachable")
+    if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.INVALID_ARGUMENT):
+        return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
+    raise rpc
+
+
+async def _namespace_known(client: Client) -> bool:
+    try:
+        await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=client.namespace), timeout=_GLANCE)
+    except RPCError as missing:
+        if missing.status is RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+async def _silence(client: Client, target: Target | None) -> str:
+    """Why nothing answered: no worker polls the workflow's task queue, or the worker is slow or stuck."""
+    waited = f"no answer within {chosen.timeout:g} s"
+    if target is None:
+        return f"Temporal at {client.service_client.config.target_host}: {waited}"
+    try:
+        described = await client.get_workflow_handle(target.workflow_id).describe(rpc_timeout=_GLANCE)
+        queue = described.raw_description.execution_config.task_queue.name
+        pollers = (await client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(namespace=client.namespace, task_queue=TaskQueue(name=queue),
+                                     task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), timeout=_GLANCE)).pollers
+    except RPCError as rpc:
+        return f"{waited}, and Temporal could not say why ({rpc.message})"
+    if not pollers:
+        return f"{waited}: no worker polls task queue {queue}; start `legis worker` (or `legis dev`)"
+    return f"{waited}: {len(pollers)} worker(s) poll task queue {queue} but none answered; see their logs, or retry with a longer --timeout"

@@ -1,0 +1,105 @@
+"""`legis tokens`: the HTTP API's callers, one agency in one role each, stored hashed; and `legis refusals`, the
+attempts the API refused."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from cli import database
+from cli.failures import Invalid, NotFound, Rejected
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
+from schemas.enums import CallerRole
+
+app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True)
+refusals_app = typer.Typer()
+
+AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
+
+
+@app.command("issue", epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C" --label "BGDDT document system"',
+                                      'legis tokens issue MOJ MOJ --by operator --output json | jq -r .secret'))
+def issue_token(
+    agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
+    role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
+    issued_by: Annotated[str, typer.Option("--by", help="the operator issuing it")],
+    label: Annotated[str, typer.Option(help="what system uses it")] = "",
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Issue a token and print it once, whole, on one line: only its hash is kept."""
+    from api.tokens import issue
+
+    choose(output, as_json)
+    if not AGENCY_CODE.fullmatch(agency_code):
+        raise Invalid("agency_code: 2-24 capital letters, digits or _ , starting with a letter", field="agency_code", rule="agency_code")
+    token_id, token = database.read(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label))
+    if wants_json():
+        emit_json({"token_id": token_id, "agency_code": agency_code, "role": role, "label": label, "secret": token})
+        return
+    out.print(f"token {token_id}: {agency_code} as {role.value}")
+    out.print(f"secret (shown once; send as `Authorization: Bearer ...`): {token}")
+
+
+@app.command("list", epilog=examples("legis tokens list", "legis tokens list --output json"))
+def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Tokens issued, live and revoked (never their secrets)."""
+    from api.tokens import list_tokens
+
+    choose(output, as_json)
+    rows = database.read(list_tokens)
+    if wants_json():
+        emit_json(rows)
+        return
+    shown = table("API tokens", "id", "agency", "role", "label", "issued", "by", "revoked")
+    for t in rows:
+        shown.add_row(t.token_id, t.agency_code, t.role.value, t.label, instant(t.issued_at), t.issued_by,
+                      instant(t.revoked_at) if t.revoked_at else "")
+    out.print(shown)
+
+
+@app.command("revoke", epilog=examples('legis tokens revoke 3f9c0a1b2c4d --by "VPCP operator"'))
+def revoke_token(
+    token_id: Annotated[str, typer.Argument(help="the ID `legis tokens list` shows")],
+    revoked_by: Annotated[str, typer.Option("--by", help="the operator revoking it")],
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Revoke a token: its next request is refused."""
+    from api.tokens import list_tokens, revoke
+
+    choose(output, as_json)
+    async def revoking(db) -> None:
+        if await revoke(db, token_id, revoked_by=revoked_by):
+            return
+        revoked = next((t.revoked_at for t in await list_tokens(db) if t.token_id == token_id), None)
+        if revoked is None:
+            raise NotFound(f"token_id: no token {token_id}", field="token_id", rule="known")
+        raise Rejected(f"token_id: token {token_id} was revoked at {instant(revoked)}", field="token_id", rule="live_token", kind="CLOSED")
+
+    database.read(revoking)
+    emit_json({"token_id": token_id, "revoked": True}) if wants_json() else out.print(f"token {token_id} revoked")
+
+
+@refusals_app.command(rich_help_panel="Operators", epilog=examples("legis refusals --submission-id BGDDT-2026-017 --limit 20"))
+def refusals(
+    submission_id: Annotated[str | None, typer.Option(help="only attempts on this draft")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Refused HTTP API attempts (part of the audit trail), newest first."""
+    from api.tokens import list_refusals
+
+    choose(output, as_json)
+    rows = database.read(lambda db: list_refusals(db, submission_id=submission_id, limit=limit))
+    if wants_json():
+        emit_json(rows)
+        return
+    shown = table("refused attempts", "when", "token", "agency", "role", "action", "draft", "status", "field", "rule")
+    for r in rows:
+        shown.add_row(instant(r.occurred_at), r.token_id or "", r.agency_code or "", r.role or "", r.action,
+                      r.submission_id or "", str(r.status), r.field, r.rule)
+    out.print(shown)

@@ -1,0 +1,265 @@
+"""What scripts rely on in `legis` (issue 17 point 1, issue 13 point 9): exit codes, JSON files read one way, output
+never cut nor failing on the terminal's encoding, one way to write time, profiles. Run through the installed command
+against a real Temporal dev server, a worker and PostgreSQL, one of each for the module."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import stat
+import struct
+import termios
+import uuid
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from tests.stack import LEGIS, Cli, cli_with_worker, free_port, fresh_database
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
+INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
+TITLE = "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp"
+
+
+@pytest.fixture(scope="module")
+async def database_url_of_module(pg_server, pool) -> str:
+    return await fresh_database(pg_server, pool)
+
+
+@pytest.fixture(scope="module")
+async def cli(dev_env, database_url_of_module, tmp_path_factory):
+    async with cli_with_worker(dev_env.client, database_url_of_module, tmp_path_factory.mktemp("config")) as run:
+        yield run
+
+
+def examples_for(folder: Path, sid: str, ministry: str) -> Path:
+    """The example files with this draft's submission ID and lead ministry, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in EXAMPLES.glob("*.json"):
+        text = source.read_text(encoding="utf-8").replace("BGDDT-2026-017", sid)
+        (folder / source.name).write_text(text.replace('"BGDDT"', f'"{ministry}"'), encoding="utf-8")
+    return folder
+
+
+def _sid(folder: Path) -> str:
+    return json.loads((folder / "start-request.json").read_text(encoding="utf-8-sig"))["submission_id"]
+
+
+async def started(cli: Cli, folder: Path, *decisions: str) -> None:
+    """The draft of the folder's start request started, and the decisions of the files named applied."""
+    code, _, err = await cli("start", str(folder / "start-request.json"))
+    assert code == 0, err
+    for name in decisions:
+        code, _, err = await cli("decide", _sid(folder), str(folder / name))
+        assert code == 0, err
+
+
+@pytest.fixture(scope="module")
+async def at_appraisal(cli, tmp_path_factory) -> Path:
+    """A draft with a long submission ID, at APPRAISAL (a stage with a deadline); its example files' folder."""
+    sid = f"CONTRACT-{uuid.uuid4().hex}-{uuid.uuid4().hex[:12]}"
+    folder = examples_for(tmp_path_factory.mktemp("draft"), sid, "CT" + uuid.uuid4().hex[:6].upper())
+    await started(cli, folder, "01-policy-proposal.json", "02-programme.json", "03-drafting.json")
+    return folder
+
+
+async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing_else(cli, at_appraisal, tmp_path):
+    sid = _sid(at_appraisal)
+    code, before, _ = await cli("status", sid, "--output", "json")
+    decision = (at_appraisal / "04-appraisal-return.json").read_text(encoding="utf-8")
+    files = {
+        "utf16.json": (decision.encode("utf-16"), "the file is UTF-16; save it as UTF-8", "utf8_only"),
+        "utf16-no-mark.json": (decision.encode("utf-16-le"), "NUL bytes", "utf8_only"),
+        "latin1.json": (b'{"official": "B\xe1o"}', "byte 15 (0xe1) is not UTF-8", "utf8_only"),
+        "twice.json": (decision.replace('"outcome": "RETURN_FOR_REVISION"', '"outcome": "REJECT", "outcome": "RETURN_FOR_REVISION"').encode(),
+                       'the key "outcome" is given twice', "duplicate_key"),
+        "cut.json": (decision[:40].encode(), "not JSON: ", "json_syntax"),
+        "nan.json": (b'{"vote": NaN}', "NaN is not a JSON number", "json_syntax"),
+    }
+    for name, (content, _, _) in files.items():
+        (tmp_path / name).write_bytes(content)
+    answers = await asyncio.gather(*(cli("decide", sid, str(tmp_path / name)) for name in files))
+    for (name, (_, message, rule)), (code, _, err) in zip(files.items(), answers, strict=True):
+        assert code == 2 and message in err and f"(rule: {rule})" in err and "Traceback" not in err, (name, err)
+    code, out, _ = await cli("decide", sid, str(tmp_path / "twice.json"), "--output", "json")
+    assert code == 2 and json.loads(out) | {"message": ""} == {
+        "exit_code": 2, "error": "invalid", "kind": None, "field": "outcome", "rule": "duplicate_key", "message": ""}
+    code, after, _ = await cli("status", sid, "--output", "json")
+    assert json.loads(after)["events_recorded"] == json.loads(before)["events_recorded"]
+
+    # A byte-order mark is only a mark: the same request reads the same with it.
+    marked = examples_for(tmp_path / "marked", f"BOM-{uuid.uuid4().hex[:8]}", "BOM" + uuid.uuid4().hex[:4].upper())
+    (marked / "start-request.json").write_bytes(b"\xef\xbb\xbf" + (marked / "start-request.json").read_bytes())
+    code, out, err = await cli("start", str(marked / "start-request.json"), "--output", "json")
+    assert code == 0 and json.loads(out)["submission_id"] == _sid(marked), err
+
+
+async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_path):
+    sid = _sid(at_appraisal)
+    nobody = f"nobody-{uuid.uuid4().hex[:8]}"
+    idle = examples_for(tmp_path / "idle", f"IDLE-{uuid.uuid4().hex[:8]}", "IDLE" + uuid.uuid4().hex[:4].upper())
+    code, _, err = await cli("start", str(idle / "start-request.json"), env=cli.env | {"LEGIS_TASK_QUEUE": nobody})
+    assert code == 0, err
+    down = f"127.0.0.1:{free_port()}"
+    no_database = cli.env | {"LEGIS_DATABASE_URL": f"postgresql://legis@127.0.0.1:{free_port()}/legis"}
+    (
+        refused, refused_json, missing, missing_history, missing_round, usage, bad_format, namespace, temporal_down, database_down,
+        silent_status, silent_decision,
+    ) = await asyncio.gather(
+        cli("decide", sid, str(at_appraisal / "02-programme.json")),
+        cli("decide", sid, str(at_appraisal / "02-programme.json"), "--output", "json"),
+        cli("status", "NO-SUCH-DRAFT"),
+        cli("history", "NO-SUCH-DRAFT"),
+        cli("consult", "show", sid, "NO-SUCH-ROUND"),
+        cli("status", sid, "--no-such-option"),
+        cli("status", sid, "--output", "yaml"),
+        cli("--namespace", "no-such-namespace", "status", sid),
+        cli("--address", down, "status", sid),
+        cli("history", sid, env=no_database),
+        cli("--timeout", "2", "status", _sid(idle)),
+        cli("--timeout", "2", "decide", _sid(idle), str(idle / "01-policy-proposal.json"), "--request-id", "idle-1"),
+    )
+    assert refused[0] == 3 and "refused: stage: the draft is at APPRAISAL, not LEGISLATIVE_PROGRAMME (rule: current_stage_only)" in refused[2]
+    answer = json.loads(refused_json[1])
+    assert refused_json[0] == 3 and (answer["error"], answer["field"], answer["rule"]) == ("refused", "stage", "current_stage_only")
+    assert missing[0] == 4 and "not found: submission_id: no draft NO-SUCH-DRAFT (rule: known)" in missing[2]
+    assert missing_history[0] == 4 and "no draft NO-SUCH-DRAFT in the audit trail" in missing_history[2]
+    assert missing_round[0] == 4 and f"no consultation round NO-SUCH-ROUND of draft {sid}" in missing_round[2]
+    assert usage[0] == 2 and "No such option" in usage[2]
+    assert bad_format[0] == 2 and "yaml" in bad_format[2]
+    assert namespace[0] == 2 and "has no namespace no-such-namespace" in namespace[2] and "no draft" not in namespace[2]
+    assert temporal_down[0] == 5 and f"Temporal at {down} does not answer" in temporal_down[2]
+    assert database_down[0] == 5 and "PostgreSQL does not answer" in database_down[2]
+    assert silent_status[0] == 5 and f"no answer within 2 s: no worker polls task queue {nobody}" in silent_status[2]
+    assert silent_decision[0] == 5 and "send it again with --request-id idle-1 to have it applied once" in silent_decision[2]
+    for _, out, err in (refused, missing, namespace, temporal_down, database_down, silent_status, silent_decision):
+        assert "Traceback" not in err and out == "", err
+
+
+async def test_machine_output_is_whole_on_one_line_at_any_width(cli, at_appraisal):
+    """Piped, at 40 columns: IDs, secrets and table rows are never cut, wrapped or ellipsised."""
+    sid = _sid(at_appraisal)
+    ministry = json.loads((at_appraisal / "start-request.json").read_text(encoding="utf-8"))["lead_ministry"]
+    narrow = cli.env | {"COLUMNS": "40"}
+    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "Nguyễn Văn C, Văn phòng Chính phủ", env=narrow)
+    assert code == 0, err
+    token = re.search(r"^secret \(shown once; send as `Authorization: Bearer \.\.\.`\): (legis_([0-9a-f]{12})_[A-Za-z0-9_-]{43})$", out, re.M)
+    assert token, out
+    code, out, err = await cli("subscribers", "add", ministry, f"http://127.0.0.1:9/{'hook' * 20}", env=narrow)
+    assert code == 0 and re.search(r"^signing secret \(shown once; .*\): [A-Za-z0-9_-]{43}$", out, re.M), out + err
+    assert f"http://127.0.0.1:9/{'hook' * 20}" in out
+    code, out, _ = await cli("tokens", "list", env=narrow)
+    assert code == 0 and token.group(2) in out and "Nguyễn Văn C, Văn phòng Chính phủ" in out
+    code, out, _ = await cli("history", sid, env=narrow)
+    row = next(line for line in out.splitlines() if "│ 4 " in line)
+    assert "APPRAISAL_REQUEST, COVER_SUBMISSION, DRAFT_TEXT" in row and "LEAD_MINISTRY/" in row and "Thứ trưởng" in row, out
+    code, out, _ = await cli("status", sid, env=narrow)
+    assert f"workflow          │ draft-law-{sid} " in out and TITLE in out
+    for _ in range(100):
+        code, out, _ = await cli("list", "--ministry", ministry, env=narrow)
+        if sid in out:
+            break
+        await asyncio.sleep(0.2)
+    assert f"draft-law-{sid}" in out and TITLE in out
+    assert "…" not in out
+
+
+async def test_a_terminal_without_unicode_neither_fails_nor_turns_an_applied_decision_into_a_crash(cli, tmp_path):
+    sid = f"ASCII-{uuid.uuid4().hex[:8]}"
+    folder = examples_for(tmp_path, sid, "ASC" + uuid.uuid4().hex[:4].upper())
+    await started(cli, folder)
+    code, out, err = await cli("decide", sid, str(folder / "01-policy-proposal.json"), env=cli.env | {"PYTHONIOENCODING": "ascii"})
+    assert code == 0 and out.startswith("applied: event #2;") and "Lu?t s?a ??i" in out, out + err
+    code, out, err = await cli("decide", sid, str(folder / "02-programme.json"), env=cli.env | {"LC_ALL": "C", "LANG": "C"})
+    assert code == 0 and out.startswith("applied: event #3;"), out + err
+    code, out, _ = await cli("status", sid, "--output", "json", env=cli.env | {"PYTHONIOENCODING": "ascii"})
+    assert code == 0 and out.isascii() and json.loads(out)["title"] == TITLE and json.loads(out)["stage"] == "DRAFTING"
+
+
+async def test_time_is_written_one_way(cli, at_appraisal):
+    """Days are Ha Noi dates; instants ISO 8601 in Ha Noi time with +07:00, in JSON and in tables."""
+    sid = _sid(at_appraisal)
+    (_, status, _), (_, history, _), (_, versions, _), (_, table, _), (_, history_table, _) = await asyncio.gather(
+        cli("status", sid, "--json"), cli("history", sid, "--json"), cli("versions", sid, "--json"), cli("status", sid), cli("history", sid))
+    status, history, versions = json.loads(status), json.loads(history), json.loads(versions)
+    assert INSTANT.match(status["stage_since"]) and DAY.match(status["stage_deadline"]) and INSTANT.match(status["next_alarm"]["at"])
+    assert all(INSTANT.match(e["at"]) for e in history["entries"]) and all(INSTANT.match(v["at"]) for v in versions["versions"])
+    assert f"since {status['stage_since']}" in table and f"deadline          │ {status['stage_deadline']} " in table
+    assert status["next_alarm"]["at"] in table
+    assert all(e["at"] in history_table for e in history["entries"])
+    for printed in (table, history_table):
+        assert "UTC" not in printed and not re.search(r"\d\d:\d\dZ", printed)
+    ministry = status["lead_ministry"]
+    for _ in range(100):
+        code, listed, _ = await cli("list", "--ministry", ministry, "--stage", "APPRAISAL", "--json")
+        if json.loads(listed):
+            break
+        await asyncio.sleep(0.2)
+    assert [(d["workflow_id"], d["stage_deadline"]) for d in json.loads(listed)] == [(f"draft-law-{sid}", status["stage_deadline"])]
+
+
+async def test_profiles_name_clusters_and_the_environment_and_options_win(cli, at_appraisal, tmp_path):
+    sid = _sid(at_appraisal)
+    address, database = cli.env["LEGIS_TEMPORAL_ADDRESS"], cli.env["LEGIS_DATABASE_URL"]
+    bare = {name: value for name, value in cli.env.items() if name not in ("LEGIS_TEMPORAL_ADDRESS", "LEGIS_DATABASE_URL")}
+    bare["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    down = f"127.0.0.1:{free_port()}"
+
+    code, _, err = await cli("profile", "set", "here", "--address", address, "--database-url", database,
+                             "--task-queue", cli.task_queue, env=bare)
+    assert code == 0, err
+    stored = tmp_path / "config" / "legis" / "profiles.toml"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600 and f'address = "{address}"' in stored.read_text(encoding="utf-8")
+    assert (await cli("profile", "set", "default", "--address", down, env=bare))[0] == 0
+    assert (await cli("profile", "set", "secret", "--database-url", "postgresql://legis:pa55word@db.example/legis", env=bare))[0] == 0
+
+    (by_option, by_variable, by_default, env_wins, option_wins, unknown, listed) = await asyncio.gather(
+        cli("--profile", "here", "status", sid, "--json", env=bare),
+        cli("history", sid, "--json", env=bare | {"LEGIS_PROFILE": "here"}),
+        cli("status", sid, env=bare),
+        cli("status", sid, "--json", env=bare | {"LEGIS_TEMPORAL_ADDRESS": address}),
+        cli("--address", address, "status", sid, "--json", env=bare | {"LEGIS_TEMPORAL_ADDRESS": down}),
+        cli("--profile", "nowhere", "status", sid, env=bare),
+        cli("profile", "list", "--output", "json", env=bare),
+    )
+    assert by_option[0] == 0 and json.loads(by_option[1])["submission_id"] == sid, by_option[2]
+    assert by_variable[0] == 0 and json.loads(by_variable[1])["submission_id"] == sid, by_variable[2]
+    assert by_default[0] == 5 and f"Temporal at {down} does not answer" in by_default[2]
+    assert env_wins[0] == 0 and option_wins[0] == 0, env_wins[2] + option_wins[2]
+    assert unknown[0] == 2 and "no profile nowhere" in unknown[2] and "default, here, secret" in unknown[2]
+    profiles = json.loads(listed[1])
+    assert profiles["secret"]["database_url"] == "postgresql://legis:***@db.example/legis" and "pa55word" not in listed[1]
+    assert profiles["here"] == {"address": address, "database_url": database, "task_queue": cli.task_queue}
+    assert (await cli("profile", "delete", "here", env=bare))[0] == 0
+    assert (await cli("--profile", "here", "status", sid, env=bare))[0] == 2
+
+
+async def test_version_and_examples_in_help(cli):
+    (code, out, _), (help_code, help_out, _) = await asyncio.gather(cli("--version"), cli("decide", "--help"))
+    assert code == 0 and out == f"legis {version('legis')}\n"
+    assert help_code == 0 and "Examples" in help_out and "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json" in help_out
+
+
+async def test_a_40_column_terminal_gets_the_secret_on_one_line(cli):
+    """In a terminal (a pseudo-terminal 40 columns wide) the secret is one line the terminal wraps, never two lines."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    env = {name: value for name, value in cli.env.items() if name != "COLUMNS"}
+    try:
+        process = await asyncio.create_subprocess_exec(LEGIS, "subscribers", "add", "*", "http://127.0.0.1:9/narrow", env=env,
+                                                       stdin=follower, stdout=follower, stderr=follower)
+        assert await process.wait() == 0
+        printed = b""
+        while select.select([leader], [], [], 0.5)[0]:
+            printed += os.read(leader, 65536)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert re.search(rb"^signing secret \(shown once; [^\r\n]*\): [A-Za-z0-9_-]{43}\r$", printed, re.M), printed

@@ -1,0 +1,118 @@
+"""`legis rulebook show` and `legis calendar holidays`: the rules and the working calendar as shipped, printed for a
+person to check (issue 12 point 2, issue 14 points 3 and 5). No server needed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import typer
+
+from cli.main import app
+from schemas.enums import ProcessVersion
+from schemas.rulebook import load_rulebook, rulebook_file
+from tests.stack import Cli, isolated_env
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+DIAGRAM_MARK = "<!-- legis rulebook show LAW_2025 --diagram -->"
+
+
+@pytest.fixture
+def cli(tmp_path) -> Cli:
+    return Cli(isolated_env(tmp_path / "config", COLUMNS="40"))
+
+
+def flagged(value: object) -> list[bool]:
+    """Every `unverified` flag in a rulebook file, read from its JSON, not through the models."""
+    if isinstance(value, dict):
+        return ([value["unverified"]] if "unverified" in value else []) + [f for item in value.values() for f in flagged(item)]
+    if isinstance(value, list):
+        return [f for item in value for f in flagged(item)]
+    return []
+
+
+@pytest.mark.parametrize("version", list(ProcessVersion))
+async def test_rulebook_show_prints_every_stage_its_moves_deciders_documents_limits_and_sources(cli, version):
+    book = load_rulebook(version)
+    (code, table, err), (json_code, as_json, _) = await asyncio.gather(cli("rulebook", "show", version.value),
+                                                                       cli("rulebook", "show", version.value, "--output", "json"))
+    assert code == 0 and json_code == 0, err
+    shown = json.loads(as_json)
+    assert [row["stage"] for row in shown["stages"]] == [rule.stage.value for rule in book.stages]
+    for rule in book.stages:
+        row = next(line for line in table.splitlines() if f"│ {rule.stage.value} " in line)
+        assert rule.source.split(" [check")[0] in table and rule.deciders[0].actor.value in row
+        for document in rule.required_documents:
+            assert document.value in table
+    assert (shown["version"], shown["digest"]) == (book.version, book.digest)
+
+    flags = flagged(json.loads(resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8")))
+    assert (shown["unverified"]["count"], shown["unverified"]["of"]) == (sum(flags), len(flags))
+    assert f"unverified: {sum(flags)} of the {len(flags)} numbers and rules with a source" in table
+
+
+async def test_the_stage_table_gives_each_path_its_next_stage(cli):
+    code, out, _ = await cli("rulebook", "show", "LAW_2025", "--json")
+    rows = {row["stage"]: row for row in json.loads(out)["stages"]}
+    moves = {(m["outcome"], m["to"]): m["when"] for m in rows["STANDING_COMMITTEE_OPINION"]["transitions"]}
+    laws = ["NEW_LAW", "AMENDING_LAW"]
+    assert moves[("APPROVE", "NA_SESSION")] == [{"law_kinds": laws, "procedures": ["ONE_SESSION"], "tracks": []}]
+    assert moves[("APPROVE", "NA_FIRST_SESSION")] == [{"law_kinds": laws, "procedures": ["TWO_SESSIONS"], "tracks": []}]
+    assert moves[("APPROVE", "PROMULGATION")] == [{"law_kinds": ["ORDINANCE"], "procedures": [], "tracks": []}]
+    assert rows["STANDING_COMMITTEE_OPINION"]["skipped_on"] == ["SPECIAL"]
+    appraisal = rows["APPRAISAL"]["limits"][0]
+    assert (appraisal["days"], appraisal["counting"], appraisal["anchor"], appraisal["rest_day"], appraisal["unverified"]) == (
+        30, "CALENDAR_DAYS", "COMPLETE_DOSSIER", "NEXT_WORKING_DAY", False)
+    assert appraisal["url"].endswith("/dieu-34") and "Art. 34(1)" in appraisal["source"]
+    cutoffs = {limit["name"]: limit for limit in rows["GOVERNMENT_DECISION"]["limits"]}
+    assert cutoffs["meeting cut-off"]["law_kinds"] == ["ORDINANCE"] and cutoffs["meeting cut-off"]["rest_day"] == "PREVIOUS_WORKING_DAY"
+    assert {(m["outcome"], m["to"]) for m in rows["NA_SESSION"]["transitions"]} == {
+        ("VOTE passed", "PROMULGATION"), ("VOTE failed, CARRY_OVER", "NA_SESSION"), ("RETURN_FOR_REVISION", "DRAFTING"), ("REJECT", "REJECTED")}
+    code, out, _ = await cli("rulebook", "show", "LAW_2015", "--json")
+    revision = next(row for row in json.loads(out)["stages"] if row["stage"] == "INTER_SESSION_REVISION")
+    assert {m["to"]: m["when"][0]["procedures"] for m in revision["transitions"]} == {
+        "NA_SESSION": ["TWO_SESSIONS"], "NA_SECOND_SESSION": ["THREE_SESSIONS"]}
+
+
+async def test_the_readme_embeds_the_diagram_the_command_prints(cli):
+    code, diagram, err = await cli("rulebook", "show", "LAW_2025", "--diagram")
+    assert code == 0 and diagram.startswith("stateDiagram-v2\n"), err
+    for move in ("[*] --> POLICY_PROPOSAL : REGULAR track", "APPRAISAL --> DRAFTING : RETURN_FOR_REVISION",
+                 "NA_SESSION --> PROMULGATION : VOTE passed", "PUBLICATION --> PROMULGATED : APPROVE", "ANY_STAGE --> WITHDRAWN : WITHDRAW",
+                 "STANDING_COMMITTEE_OPINION --> NA_FIRST_SESSION : APPROVE (laws, TWO_SESSIONS)", "REJECTED --> [*]"):
+        assert move in diagram
+    readme = README.read_text(encoding="utf-8")
+    embedded = re.search(re.escape(DIAGRAM_MARK) + r"\n```mermaid\n(.*?)```", readme, re.S)
+    assert embedded, f"README.md has no ```mermaid block after {DIAGRAM_MARK}"
+    assert embedded.group(1) == diagram, "README.md's diagram is stale: paste `legis rulebook show LAW_2025 --diagram` into it"
+
+
+async def test_calendar_holidays_prints_the_years_rest_days_moved_days_and_working_saturdays(cli):
+    (code, table, _), (_, as_json, _), (_, expected, _), (_, unknown, _) = await asyncio.gather(
+        cli("calendar", "holidays", "--year", "2026"), cli("calendar", "holidays", "--year", "2026", "--output", "json"),
+        cli("calendar", "holidays", "--year", "2027"), cli("calendar", "holidays", "--year", "2035"))
+    assert code == 0 and table.startswith("2026: as announced by the Government\nsource: Labour Code 2019")
+    for line in ("│ 2026-01-02 │ Friday    │ day off     │ nghỉ hoán đổi (làm bù thứ Bảy 10/1)", "│ 2026-01-10 │ Saturday  │ working day │",
+                 "│ 2026-02-17 │ Tuesday   │ holiday     │ Tết Nguyên đán (mùng 1)", "│ 2026-08-22 │ Saturday  │ working day │"):
+        assert line in table
+    shown = json.loads(as_json)
+    assert (shown["announced"], len(shown["days"])) == (True, 16) and shown["days"][1] == {
+        "day": "2026-01-02", "weekday": "Friday", "kind": "day off", "name": "nghỉ hoán đổi (làm bù thứ Bảy 10/1)"}
+    assert expected.startswith("2027: not announced yet by the Government; the days below are the expected ones") and "2027-02-08" in expected
+    assert unknown == "2035: not in this release's working calendar; WORKING_DAYS limits count only Saturdays and Sundays as rest days\n"
+
+
+def test_every_command_has_examples_in_its_help():
+    def leaves(command, path: str) -> list[tuple[str, object]]:
+        if hasattr(command, "commands"):
+            return [leaf for name, sub in command.commands.items() for leaf in leaves(sub, f"{path} {name}")]
+        return [(path, command)]
+
+    commands = leaves(typer.main.get_command(app), "legis")
+    assert len(commands) > 30
+    missing = [path for path, command in commands if "Examples" not in (command.epilog or "") or path.split()[-1] not in command.epilog]
+    assert not missing, f"commands without examples in --help: {missing}"

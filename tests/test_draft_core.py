@@ -1,0 +1,269 @@
+"""The draft core through random long lives, without a server (hypothesis stateful testing).
+
+Sessions are announced, moved and held; a two-session draft is debated and aims at the next session;
+postponements are asked, approved and refused; rounds are opened, compiled or lost; decisions are
+entered late with `occurred_on`; the state is carried to a new run; requests are retried. After every
+step the invariants hold: the deadline in force is what the rulebook and the calendar give (or the
+approved postponement), an approved postponement is never silently lost, the carried state stays under
+its bound, and the audit events are numbered without a gap or a double.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.consultation import Answer, CompilationSummary, ConsultationResult
+from schemas.enums import Actor, ConsultationKind, DocumentKind, EventKind, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Role, SessionProcedure, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.records import ExecutionStatus
+from schemas.refusal import Refused
+from schemas.state import STATE_BOUND, DraftState
+from tests.drafts import NOW, PASSING_VOTE, consultation, decision, pinned, programme_change, start_request
+from workflows import draft, rounds, sessions
+from workflows.change import CheckRound, Record, StartRound
+from workflows.deadlines import local_day
+
+LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
+
+
+def session(number: int, days: int) -> TargetSession:
+    return TargetSession(legislature=16, session=number, opens_on=local_day(NOW) + timedelta(days=days))
+
+
+class DraftLife(RuleBasedStateMachine):
+    @initialize(procedure=st.sampled_from([SessionProcedure.ONE_SESSION, SessionProcedure.TWO_SESSIONS]))
+    def open(self, procedure):
+        self.now: datetime = NOW
+        self.calendar = [session(2, 200), session(3, 380), session(4, 560)]
+        self.request = start_request(ProcessVersion.LAW_2025, procedure, target=self.calendar[0])
+        opened = draft.open_draft(self.request, pinned(self.request, sessions=self.calendar), self.now, generation=2)
+        self.state: DraftState = opened.state
+        self.recorded = [e.entry.seq for e in opened.effects if isinstance(e, Record)]
+        self.approved: tuple | None = None  # (deadline, how many times the draft had left a stage or slipped then)
+        self.leaves = 0
+        self.last_request: tuple | None = None
+        self.rounds = 0
+        self.calendar_changes = 0
+
+    # Sending, and what every answer must satisfy -----------------------------------------------------
+
+    def send(self, op, message, *, request_id: str | None = None):
+        before = self.state
+        try:
+            applied = draft.perform(op, before, message, self.now, request_id)
+        except Refused:
+            assert self.state is before
+            return None
+        self.absorb(applied, before)
+        if request_id is not None:
+            self.last_request = (op, message, request_id, applied.receipt)
+        return applied
+
+    def absorb(self, applied, before: DraftState) -> None:
+        entries = [e.entry for e in applied.effects if isinstance(e, Record)]
+        assert [e.seq for e in entries] == list(range(before.seq + 1, before.seq + 1 + len(entries)))
+        if applied.receipt is not None and not applied.receipt.duplicate:
+            assert applied.receipt.events == len(entries)
+            assert applied.receipt.first_seq == (entries[0].seq if entries else None)
+        self.recorded += [e.seq for e in entries]
+        self.leaves += sum(e.event in LEAVES and e.to_stage not in (None, e.stage) or e.event is EventKind.SESSION_SLIPPED for e in entries)
+        self.state = applied.state
+        for effect in applied.effects:
+            if isinstance(effect, StartRound):
+                self.absorb(rounds.round_started(self.state, effect, self.now), self.state)
+            if isinstance(effect, CheckRound):
+                self.absorb(rounds.round_checked(self.state, effect.round_id, ExecutionStatus.RUNNING, self.now), self.state)
+
+    # What happens in a draft's life -------------------------------------------------------------------
+
+    @rule(days=st.integers(min_value=1, max_value=45))
+    def time_passes(self, days):
+        self.now += timedelta(days=days)
+        self.absorb(draft.tick(self.state, self.now), self.state)
+
+    @precondition(lambda self: not self.state.stage.is_terminal)
+    @rule(late=st.integers(min_value=0, max_value=20), retry=st.booleans(), twice=st.booleans())
+    def approve(self, late, retry, twice):
+        self.approve_once(late, retry)
+        if twice and not self.state.stage.is_terminal:
+            self.approve_once(0, False)
+
+    def approve_once(self, late, retry):
+        stage = self.state.stage
+        outcome = Outcome.VOTE if stage is Stage.NA_SESSION else Outcome.APPROVE
+        message = decision(self.request, stage, outcome, vote=PASSING_VOTE if outcome is Outcome.VOTE else None)
+        occurred = max(local_day(self.state.stage_since), local_day(self.now) - timedelta(days=late))
+        self.send(draft.DECIDE, message.model_copy(update={"occurred_on": occurred if late else None}),
+                  request_id=f"r{self.state.seq}" if retry else None)
+
+    @precondition(lambda self: not self.state.stage.is_terminal and self.state.stage is not Stage.POLICY_PROPOSAL
+                  and sum(n for _, n in self.state.returns) < 3
+                  and Outcome.RETURN_FOR_REVISION in self.state.rulebook.rule(self.state.stage).outcomes)
+    @rule()
+    def return_for_revision(self):
+        self.send(draft.DECIDE, decision(self.request, self.state.stage, Outcome.RETURN_FOR_REVISION))
+
+    @precondition(lambda self: self.state.deadline is not None and self.state.pending_postponement is None)
+    @rule(extra=st.integers(min_value=1, max_value=60))
+    def ask_postponement(self, extra):
+        self.send(draft.REQUEST_POSTPONEMENT, PostponementRequest(
+            stage=self.state.stage, actor=Actor.LEAD_MINISTRY, agency_code=self.request.lead_ministry, role=Role.MINISTER,
+            official="Bộ trưởng", new_deadline=self.state.deadline + timedelta(days=extra), reason="cần thêm thời gian"))
+
+    @precondition(lambda self: self.state.pending_postponement is not None)
+    @rule(approved=st.booleans())
+    def decide_postponement(self, approved):
+        authority = self.state.rulebook.rule(self.state.stage).postponement_authority[-1]
+        applied = self.send(draft.DECIDE_POSTPONEMENT, PostponementDecision(
+            stage=self.state.stage, approved=approved, actor=authority.actor, agency_code="CP", role=authority.roles[0], official="x"))
+        if applied is not None and approved:
+            self.approved = (self.state.pending_postponement or applied.state.postponement).deadline, self.leaves
+
+    @precondition(lambda self: self.calendar_changes < 6)
+    @rule(which=st.integers(min_value=0, max_value=2), shift=st.integers(min_value=-60, max_value=60))
+    def move_a_session(self, which, shift):
+        self.calendar_changes += 1
+        moved = self.calendar[which]
+        self.calendar[which] = moved.model_copy(update={"opens_on": moved.opens_on + timedelta(days=shift)})
+        self.send(draft.CALENDAR_CHANGED, SessionCalendar(sessions=tuple(self.calendar), changed_by="op"))
+
+    @precondition(lambda self: len(self.calendar) < 8)
+    @rule()
+    def announce_a_session(self):
+        last = max(self.calendar, key=lambda s: s.opens_on)
+        self.calendar.append(TargetSession(legislature=16, session=last.session + 1, opens_on=last.opens_on + timedelta(days=180)))
+        self.send(draft.CALENDAR_CHANGED, SessionCalendar(sessions=tuple(self.calendar), changed_by="op"))
+
+    @precondition(lambda self: self.state.stage in (Stage.POLICY_PROPOSAL, Stage.DRAFTING) and self.rounds < 3)
+    @rule()
+    def open_a_round(self):
+        self.rounds += 1
+        self.send(draft.OPEN_CONSULTATION, consultation(self.request, f"r{self.rounds}", kind=ConsultationKind.WRITTEN_OPINIONS))
+
+    @precondition(lambda self: bool(self.state.open_rounds))
+    @rule(lost=st.booleans())
+    def a_round_ends(self, lost):
+        watch = self.state.open_rounds[0]
+        if lost:
+            applied = rounds.round_checked(self.state, watch.round.round_id, ExecutionStatus.TERMINATED, self.now)
+        else:
+            applied = rounds.round_finished(self.state, ConsultationResult(
+                round_id=watch.round.round_id, kind=watch.round.kind, opened_at=watch.round.opened_at, closed_at=self.now,
+                answers=(Answer(consultee="BTC", at=self.now, comment_ids=("c1",)),), silent=("BNV", "BCA"),
+                compilation=CompilationSummary(actor=Actor.LEAD_MINISTRY, agency_code=self.request.lead_ministry, role=Role.MINISTER,
+                                               official="x", accepted=1, explained=0),
+                compiled_at=self.now), self.now)
+        self.absorb(applied, self.state)
+        assert all(w.round.round_id != watch.round.round_id for w in self.state.open_rounds)
+
+    @precondition(lambda self: self.state.stage in (Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION))
+    @rule(which=st.integers(min_value=0, max_value=11))
+    def defer_to_a_later_session(self, which):
+        later = sorted(self.calendar, key=lambda s: s.opens_on)[which % len(self.calendar)]
+        self.send(draft.CHANGE_PROGRAMME, programme_change(ProgrammeChangeKind.DEFER, to_session=later))
+
+    @rule()
+    def continue_as_new(self):
+        carried = DraftState.model_validate_json(self.state.model_dump_json())
+        assert carried == self.state
+        self.state = carried
+
+    @precondition(lambda self: self.last_request is not None)
+    @rule()
+    def retry_the_last_request(self):
+        op, message, request_id, first = self.last_request
+        before = self.state
+        try:
+            applied = draft.perform(op, before, message, self.now, request_id)
+        except Refused:
+            # Only when the ID fell out of the remembered window; the draft's own rules answered.
+            assert all(r.request_id != request_id for r in before.seen)
+            return
+        if any(r.request_id == request_id for r in before.seen):
+            assert applied.effects == [] and applied.state is before and applied.receipt.duplicate
+            assert applied.receipt.model_copy(update={"duplicate": False}) == first
+
+    # Invariants -------------------------------------------------------------------------------------
+
+    @invariant()
+    def events_are_numbered_without_gap_or_double(self):
+        assert self.recorded == list(range(1, self.state.seq + 1))
+
+    @invariant()
+    def the_deadline_in_force_is_the_laws_or_the_approved_one(self):
+        s = self.state
+        if s.stage.is_terminal:
+            assert s.deadline is None
+        elif s.postponement is not None:
+            assert s.deadline == s.postponement.deadline
+        else:
+            assert s.deadline == sessions.statutory_deadline(s), (s.stage, s.deadline, sessions.statutory_deadline(s))
+
+    @invariant()
+    def an_approved_postponement_is_never_silently_lost(self):
+        if self.approved is not None and self.approved[1] == self.leaves and not self.state.stage.is_terminal:
+            assert self.state.postponement is not None and self.state.postponement.deadline == self.approved[0]
+
+    @invariant()
+    def the_carried_state_stays_under_its_bound(self):
+        assert len(self.state.model_dump_json().encode()) < STATE_BOUND
+
+
+TestDraftLife = DraftLife.TestCase
+TestDraftLife.settings = settings(max_examples=80, stateful_step_count=80, deadline=None,
+                                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def test_the_largest_state_the_limits_allow_stays_under_its_bound():
+    """Every collection of the state at its maximum length, every text at its longest (three bytes a character)."""
+    from schemas.calendar import CalendarDay, StandingCommitteeMeeting, WorkingCalendar, WorkingYear
+    from schemas.consultation import MAX_COMMENTS_PER_ROUND
+    from schemas.messages import Disagreement, DocumentRef, VoteCount
+    from schemas.state import (
+        MAX_MEETINGS, MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, MAX_SESSIONS, RECENT_EVENTS, RECENT_VERSIONS,
+        REMEMBERED_REQUESTS, RoundWatch, SeenRequest,
+    )
+    from schemas.views import DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
+    from tests.drafts import core_state
+    from workflows.change import kept
+
+    wide = "Ệ"  # three bytes in UTF-8
+    request = start_request().model_copy(update={"title": wide * 500, "amended_law": wide * 500, "law_kind": LawKind.AMENDING_LAW})
+    state = core_state(request)
+    documents = tuple(DocumentRef(kind=kind, name=wide * 300, sha256="0" * 64, size_bytes=2**62) for kind in DocumentKind)
+    day = local_day(NOW)
+    year = lambda y: WorkingYear(year=y, announced=False, source=wide * 500,  # noqa: E731
+                                 holidays=tuple(CalendarDay(day=day.replace(year=y, month=1, day=i + 1), name=wide * 100) for i in range(20)),
+                                 days_off=tuple(CalendarDay(day=day.replace(year=y, month=2, day=i + 1), name=wide * 100) for i in range(10)))
+    entry = HistoryEntry(seq=1, at=NOW, event=EventKind.DECISION, stage=Stage.APPRAISAL, reasons=wide * 4000, documents=documents,
+                         official=wide * 200, label=wide * 400, vote=VoteCount(total_deputies=500, in_favour=400, against=0, abstaining=0,
+                                                                                parts_not_passed=tuple(wide * 100 for _ in range(200))))
+    point = Disagreement(point_id="P" * 40, summary=wide * 2000, parties=tuple(f"A{i:02d}" for i in range(30)), actor=Actor.VPCP,
+                         agency_code="VPCP", role=Role.DEPUTY_HEAD_OF_GOVERNMENT_OFFICE, official=wide * 200)
+    receipt = Receipt(submission_id="S" * 64, request_id="R" * 200, first_seq=2**31, events=99, stage=Stage.APPRAISAL,
+                      to_stage=Stage.APPRAISAL, stage_deadline=day, target_session="16-E99")
+    round_ = OpenRound(round_id="R" * 40, kind=ConsultationKind.WRITTEN_OPINIONS, workflow_id="W" * 150, opened_at=NOW, closes_at=NOW)
+    largest = state.model_copy(update={
+        "working": WorkingCalendar(years=tuple(year(2026 + i) for i in range(8))),
+        "sessions": tuple(session(1 + i % 99, i) for i in range(MAX_SESSIONS)),
+        "meetings": tuple(StandingCommitteeMeeting(code="M" * 36 + f"{i:04d}", meets_on=day) for i in range(MAX_MEETINGS)),
+        "dossier": documents,
+        "versions": tuple(DossierVersion(number=i + 1, seq=i + 1, at=NOW, documents=documents) for i in range(RECENT_VERSIONS)),
+        "last_vote": entry.vote,
+        "pending_postponement": PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER,
+                                                    official=wide * 200, new_deadline=day, reason=wide * 4000),
+        "open_points": tuple(OpenPoint(point=point, with_actor=Actor.PM) for _ in range(MAX_OPEN_POINTS)),
+        "points_raised": tuple(f"{i:040d}" for i in range(MAX_POINTS)),
+        "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW) for _ in range(MAX_OPEN_ROUNDS)),
+        "rounds_opened": tuple(f"{i:040d}" for i in range(MAX_ROUNDS)),
+        "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
+        "seen": tuple(SeenRequest(request_id="R" * 200, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),
+    })
+    size = len(DraftState.model_validate_json(largest.model_dump_json()).model_dump_json().encode())
+    assert size < STATE_BOUND, f"{size} bytes"
+    assert MAX_COMMENTS_PER_ROUND * 100 < STATE_BOUND  # a round's comment IDs, the largest list a round keeps

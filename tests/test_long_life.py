@@ -1,0 +1,176 @@
+"""A draft's long life on a real (time-skipping) server: request IDs remembered across runs, drafts entered with their real
+dates, events entered late, rounds that end badly, postponements approved late, long texts by reference."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
+
+from activities.rulebook import shipped_working_calendar
+from schemas.consultation import OpinionBody
+from schemas.enums import Actor, DocumentKind, EventKind, Role, Stage
+from schemas.messages import DossierFiling, StartRequest
+from store import audit, texts
+from tests.drafts import consultation, decision, document, refusal_of, start_request
+from tests.polling import eventually
+from tests.scenarios import approve
+from tests.test_follow_up import answer, ask
+from workers.worker import create_worker
+from workflows import client as drafts
+from workflows.deadlines import local_day
+
+S = Stage
+
+
+def today() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def next_working_day(day):
+    while not shipped_working_calendar().is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+async def long_worker(short_history_env, pool):
+    task_queue = f"long-{uuid.uuid4().hex[:8]}"
+    async with create_worker(short_history_env.client, pool, task_queue=task_queue):
+        yield task_queue
+
+
+async def run_id(client, submission_id: str) -> str:
+    return (await drafts.draft(client, submission_id).describe()).run_id
+
+
+async def test_a_request_id_applies_once_even_after_the_draft_continues_as_new(short_history_env, long_worker, pool):
+    """Issue 12, case 5: a retried request after a continue-as-new gets its first receipt; nothing is recorded twice."""
+    env, client = short_history_env, short_history_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        filing = DossierFiling(stage=S.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+                               official="Bộ trưởng", documents=(document(DocumentKind.DRAFT_TEXT),))
+        first = await drafts.file_dossier(client, request.submission_id, filing, request_id="ministry-system-42")
+        first_run, version = await run_id(client, request.submission_id), 0
+        while await run_id(client, request.submission_id) == first_run:
+            version += 1
+            more = filing.model_copy(update={"documents": (document(DocumentKind.COVER_SUBMISSION, f"v{version}"),)})
+            await drafts.file_dossier(client, request.submission_id, more)
+        # Within a run Temporal itself answers a repeated update ID; across runs the draft remembers it.
+        other = filing.model_copy(update={"official": "Thứ trưởng"})
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await drafts.file_dossier(client, request.submission_id, other, request_id="ministry-system-42")
+        assert refusal_of(refused.value) == ("request_id", "idempotency_key_reused")
+        again = await drafts.file_dossier(client, request.submission_id, filing, request_id="ministry-system-42")
+        assert again.duplicate and again.first_seq == first.first_seq and again.events == first.events
+    rows = await eventually(lambda: audit.history(pool, request.submission_id),
+                            lambda h: len(h.entries) == (h.entries[-1].seq if h.entries else -1) and len(h.entries) >= first.first_seq)
+    assert [e.seq for e in rows.entries if e.event is EventKind.DOSSIER_FILED and e.official == "Bộ trưởng"
+            and e.documents[0].sha256 == filing.documents[0].sha256] == [first.first_seq]
+
+
+async def test_a_draft_under_way_is_entered_with_its_real_dates(short_history_env, long_worker, pool):
+    """Issue 12, case 6: steps already passed are imported, dated; deadlines count from when things happened."""
+    env, client = short_history_env, short_history_env.client
+    day = local_day(today())
+    plain = start_request()
+    steps = [decision(plain, stage).model_copy(update={"occurred_on": day - timedelta(days=ago)})
+             for stage, ago in ((S.POLICY_PROPOSAL, 60), (S.LEGISLATIVE_PROGRAMME, 50), (S.DRAFTING, 40))]
+    request = StartRequest.model_validate({**plain.model_dump(), "passed": [s.model_dump() for s in steps]})
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        view = await drafts.status(client, request.submission_id)
+    assert view.stage is S.APPRAISAL and local_day(view.stage_since) == day - timedelta(days=40)
+    assert view.stage_deadline == next_working_day(day - timedelta(days=10))  # 30 days from the complete dossier, 40 days ago
+    history = await eventually(lambda: audit.history(pool, request.submission_id), lambda h: len(h.entries) >= 4)
+    imported = [(e.stage, e.occurred_on) for e in history.entries if e.imported]
+    assert imported == [(s.stage, s.occurred_on) for s in steps]
+    # The Ministry of Justice's appraisal report, signed five days ago, entered today.
+    late = decision(request, S.APPRAISAL).model_copy(update={"occurred_on": day - timedelta(days=5)})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await drafts.decide(client, request.submission_id, late.model_copy(update={"occurred_on": day + timedelta(days=1)}))
+    assert refusal_of(refused.value) == ("occurred_on", "not_in_future")
+    receipt = await drafts.decide(client, request.submission_id, late)
+    assert receipt.to_stage is S.GOVERNMENT_REVIEW
+    assert local_day((await drafts.status(client, request.submission_id)).stage_since) == day - timedelta(days=5)
+
+
+async def test_steps_that_break_the_rulebook_refuse_the_start(short_history_env, long_worker):
+    env, client = short_history_env, short_history_env.client
+    plain = start_request()
+    wrong = decision(plain, S.LEGISLATIVE_PROGRAMME).model_copy(update={"occurred_on": local_day(today())})
+    request = StartRequest.model_validate({**plain.model_dump(), "passed": [wrong.model_dump()]})
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        with pytest.raises(WorkflowFailureError) as failed:
+            await drafts.draft(client, request.submission_id).result()
+    assert "current_stage_only" in str(failed.value.cause)
+
+
+async def test_a_round_the_server_terminated_no_longer_holds_the_stage(short_history_env, long_worker, pool):
+    """Issue 12, point 6: a round that ends without handing back its result is noticed and raised to the Government Office."""
+    env, client = short_history_env, short_history_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
+        await drafts.consultation_round(client, request.submission_id, "r1").terminate("history size exceeds limit")
+    handle = drafts.draft(client, request.submission_id)
+    await env.fast_forward(handle, timedelta(days=17))
+    view = await eventually(lambda: drafts.status(client, request.submission_id), lambda v: not v.open_consultations)
+    lost = [e for e in (await audit.history(pool, request.submission_id)).entries if e.event is EventKind.CONSULTATION_LOST]
+    assert len(lost) == 1 and lost[0].escalation_level.value == "VPCP" and "terminated" in lost[0].label
+    assert view.stage is S.DRAFTING
+    assert (await drafts.decide(client, request.submission_id, decision(request, S.DRAFTING))).to_stage is S.APPRAISAL
+
+
+async def test_a_postponement_approved_after_its_date_raises_no_alarm_twice(short_history_env, long_worker, pool):
+    """Issue 12, case 7: past alarms are not repeated when a deadline moves to a day already past."""
+    env, client = short_history_env, short_history_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING])
+    handle = drafts.draft(client, request.submission_id)
+    deadline = (await drafts.status(client, request.submission_id)).stage_deadline
+    await env.fast_forward(handle, timedelta(days=33))
+    await drafts.request_postponement(client, request.submission_id, ask(request, deadline + timedelta(days=6)))
+    await env.fast_forward(handle, timedelta(days=20))
+    await drafts.decide_postponement(client, request.submission_id, answer(True))
+    await env.fast_forward(handle, timedelta(days=5))
+    history = await eventually(lambda: audit.history(pool, request.submission_id),
+                               lambda h: any(e.event is EventKind.POSTPONEMENT_DECIDED for e in h.entries))
+    kinds = [e.event for e in history.entries]
+    assert kinds.count(EventKind.DEADLINE_PASSED) == 1
+    assert kinds.count(EventKind.ESCALATION) == len(set(e.escalation_level for e in history.entries if e.event is EventKind.ESCALATION))
+    view = await drafts.status(client, request.submission_id)
+    assert view.stage_deadline == deadline + timedelta(days=6) and view.overdue
+
+
+async def test_long_opinions_travel_by_reference(short_history_env, long_worker, pool):
+    """Issue 12, case 4: two opinions of about 1 MB each; the round's messages carry hashes, the texts are in PostgreSQL."""
+    env, client = short_history_env, short_history_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(client, request.submission_id, consultation(request, "big", ("BTC", "BNV")))
+        for consultee in ("BTC", "BNV"):
+            body = OpinionBody(consultee=consultee, official="Thứ trưởng", comments=[
+                {"comment_id": f"c{i}", "article": i + 1, "text": f"Điều {i + 1}: " + "ý kiến chi tiết " * 6200} for i in range(10)])
+            refs = await texts.put(pool, body.texts())
+            assert sum(r.size_bytes for r in refs) > 1_000_000
+            receipt = await drafts.submit_opinion(client, request.submission_id, "big", body.by_reference(refs))
+            assert receipt.comments == 10
+            assert await texts.get(pool, refs[3].sha256) == body.comments[3].text
+    events = [e async for e in drafts.consultation_round(client, request.submission_id, "big").fetch_history_events()]
+    largest = max(e.ByteSize() for e in events)
+    assert largest < 64 * 1024, f"an event of {largest} bytes"
+    assert not [e for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]

@@ -1,0 +1,37 @@
+"""A draft's first update raced against the pinning of its rulebook and a worker killed with -9
+(tests/reproduce_update_while_pinning.py, quick mode: about 20 s each); every history replays."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reproduce_update_while_pinning import TIMINGS, race
+
+pytestmark = pytest.mark.slow
+
+UPDATE_EVENTS = {"workflow_execution_update_accepted_event_attributes", "workflow_execution_update_completed_event_attributes"}
+
+
+def acceptances_behind_other_commands(history) -> list[int]:
+    """Update acceptances that follow another command of their workflow task (a replay puts them first)."""
+    kinds = [e.WhichOneof("attributes") for e in history.events]
+    late = []
+    for index, kind in enumerate(kinds):
+        if kind != "workflow_execution_update_accepted_event_attributes":
+            continue
+        task_completed = max(i for i in range(index) if kinds[i] == "workflow_task_completed_event_attributes")
+        if any(k not in UPDATE_EVENTS for k in kinds[task_completed + 1 : index]):
+            late.append(history.events[index].event_id)
+    return late
+
+
+@pytest.mark.parametrize("timing", TIMINGS)
+async def test_update_raced_against_the_pin_and_a_killed_worker_replays(timing: str):
+    outcome = await race(timing, quick=True)
+    assert outcome.accepted_at is not None
+    assert acceptances_behind_other_commands(outcome.history) == []
+    assert outcome.replay_failure is None, f"{timing}: {outcome.replay_failure}"
+    if timing == "query-race":
+        # The worker did run the draft ahead of its task (the case's condition); the draft refused
+        # the update in the next task (`catching_up`) and the client's second try was taken later.
+        assert outcome.ran_ahead

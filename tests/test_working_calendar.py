@@ -1,0 +1,82 @@
+"""Working days as the Government announces them, and periods that end on a rest day (Civil Code 2015 Art. 148(5)),
+without a server: Tết, moved days off, working Saturdays, and a year not announced yet."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from activities.rulebook import shipped_working_calendar
+from schemas.enums import Counting, DeadlineAnchor, RestDay
+from schemas.rulebook import TimeLimit
+from tests.drafts import core_state
+from workflows.deadlines import VIETNAM, off_rest_day, shift_days, stage_deadline
+from workflows.draft_views import warnings
+
+CALENDAR = shipped_working_calendar()
+
+
+def limit(days: int, anchor: DeadlineAnchor, counting: Counting = Counting.CALENDAR_DAYS, rest_day: RestDay | None = None) -> TimeLimit:
+    return TimeLimit(days=days, counting=counting, anchor=anchor, source="test", unverified=False, rest_day=rest_day)
+
+
+def at_nine(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=VIETNAM) + timedelta(hours=9)
+
+
+def test_ten_working_days_across_tet_2026():
+    """Tết Bính Ngọ: 16-20 February 2026 off (with the weekends 14-15 and 21-22), Government Office letter 9859/VPCP-KGVX."""
+    entered = at_nine(date(2026, 2, 11))  # Wednesday before Tết
+    ten = limit(10, DeadlineAnchor.STAGE_ENTRY, Counting.WORKING_DAYS)
+    # 12, 13 February; Tết; then 23-27 February and 2-4 March.
+    assert stage_deadline(ten, entered_at=entered, session_opens_on=date(2026, 10, 1), workdays=CALENDAR, rest_days=True) == date(2026, 3, 4)
+
+
+def test_a_day_off_moved_by_the_government_is_not_a_working_day_and_a_saturday_made_working_is():
+    """2026: Friday 2 January off, Saturday 10 January worked (letter 12729/VPCP-KGVX of 25 December 2025)."""
+    assert not CALENDAR.is_working_day(date(2026, 1, 2)) and CALENDAR.is_working_day(date(2026, 1, 10))
+    assert shift_days(date(2025, 12, 31), 1, Counting.WORKING_DAYS, CALENDAR) == date(2026, 1, 5)
+    assert shift_days(date(2026, 1, 9), 1, Counting.WORKING_DAYS, CALENDAR) == date(2026, 1, 10)
+    # Monday 31 August off, Saturday 22 August worked (letter 9859/VPCP-KGVX of 13 October 2025).
+    assert shift_days(date(2026, 8, 21), 1, Counting.WORKING_DAYS, CALENDAR) == date(2026, 8, 22)
+    assert shift_days(date(2026, 8, 28), 1, Counting.WORKING_DAYS, CALENDAR) == date(2026, 9, 3)
+
+
+def test_an_appraisal_from_7_january_2027_ends_after_tet_not_inside_it():
+    """Issue 14: 30 days from Thursday 7 January 2027 is Saturday 6 February, the first day of Tết Đinh Mùi; the Civil
+    Code (2015, Art. 148(5)) ends the period at the close of the next working day, Friday 12 February (expected days off
+    of 2027, not announced yet)."""
+    appraisal = limit(30, DeadlineAnchor.COMPLETE_DOSSIER)
+    entered = at_nine(date(2027, 1, 7))
+    assert stage_deadline(appraisal, entered_at=entered, session_opens_on=date(2027, 10, 20), workdays=CALENDAR) == date(2027, 2, 6)
+    assert stage_deadline(appraisal, entered_at=entered, session_opens_on=date(2027, 10, 20), workdays=CALENDAR,
+                          rest_days=True) == date(2027, 2, 12)
+    assert not CALENDAR.announced(date(2027, 2, 12))
+
+
+def test_a_cut_off_before_a_session_that_falls_on_a_rest_day_comes_the_working_day_before():
+    """At least 45 days before the session (Law 64/2025/QH15 Art. 37(1)): never fewer, so the working day before."""
+    session = date(2027, 3, 10)  # 45 days before is Sunday 24 January 2027
+    cut_off = limit(45, DeadlineAnchor.BEFORE_NA_SESSION)
+    assert stage_deadline(cut_off, entered_at=at_nine(date(2026, 12, 1)), session_opens_on=session, workdays=CALENDAR,
+                          rest_days=True) == date(2027, 1, 22)
+
+
+def test_a_deadline_in_a_year_not_announced_is_flagged_in_the_status():
+    state = core_state().model_copy(update={"deadline": date(2027, 6, 1)})
+    assert any("2027" in line and "not announced" in line for line in warnings(state))
+    assert not any("not announced" in line for line in warnings(state.model_copy(update={"deadline": date(2026, 6, 1)})))
+
+
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)), st.sampled_from(list(RestDay)))
+def test_a_period_moved_off_a_rest_day_ends_on_a_working_day_nearest_in_its_direction(day, rule):
+    moved = off_rest_day(day, rule, CALENDAR)
+    if rule is RestDay.AS_COUNTED:
+        assert moved == day
+        return
+    assert CALENDAR.is_working_day(moved)
+    step = 1 if rule is RestDay.NEXT_WORKING_DAY else -1
+    between = [day + timedelta(days=i * step) for i in range(abs((moved - day).days))]
+    assert all(not CALENDAR.is_working_day(d) for d in between)
