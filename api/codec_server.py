@@ -125,6 +125,7 @@ def codec_router(ui_origin: str) -> APIRouter:
     async def sign_in(request: Request) -> Response:
         """Sets the codec cookie (HttpOnly, SameSite=Strict, path /codec, 8 hours) for a token that may decode."""
         try:
+            same_origin(request)
             form = urllib.parse.parse_qs((await bounded_body(request, MAX_SIGN_IN_BODY)).decode("utf-8", "replace"))
             token = (form.get("token") or [""])[0].strip()
             caller = await allowed(request.app.state.pool, token)
@@ -139,11 +140,23 @@ def codec_router(ui_origin: str) -> APIRouter:
 
     @router.post("/sign-out")
     async def sign_out(request: Request) -> Response:
+        try:
+            same_origin(request)
+        except ApiRefusal as refused:
+            return refused_response(request, refused)
         response = RedirectResponse(str(request.url_for("page")), status_code=303)
         response.delete_cookie(COOKIE, path="/codec", httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return response
 
     return router
+
+
+def same_origin(request: Request) -> None:
+    """Sign-in and sign-out come from the codec server's own page: another page's form may not sign a browser in
+    with a token of its choosing."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise ApiRefusal(403, "Origin", "own_page_only", "sign in on the codec server's own page")
 
 
 async def decoder(request: Request) -> Caller:

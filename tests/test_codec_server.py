@@ -158,10 +158,13 @@ async def test_browsers_of_the_web_ui_only_with_credentials(codec, pool):
 async def test_signing_in_sets_a_cookie_the_codec_reads(codec, dev_env, pool):
     http, task_queue = codec
     secret, secret_input = await started_input(dev_env, pool, task_queue, ministry="BCT", classified=True)
+    lead_token = await token(pool, "BCT", CallerRole.LEAD_MINISTRY)
+    elsewhere = await http.post("/codec/sign-in", data={"token": lead_token}, headers={"Origin": "http://127.0.0.1:9999"})
+    assert elsewhere.status_code == 403 and COOKIE not in elsewhere.cookies
     refused = await http.post("/codec/sign-in", data={"token": await token(pool, "BTP", CallerRole.MOJ)})
     assert refused.status_code == 403 and "operators and lead ministries" in refused.text and COOKIE not in refused.cookies
 
-    signed = await http.post("/codec/sign-in", data={"token": await token(pool, "BCT", CallerRole.LEAD_MINISTRY)})
+    signed = await http.post("/codec/sign-in", data={"token": lead_token}, headers={"Origin": "http://legis.test"})
     assert signed.status_code == 303
     cookie = signed.headers["set-cookie"]
     assert f"{COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/codec" in cookie

@@ -16,7 +16,7 @@ Its data folder is its owner's alone: the folder is 0700 and everything `legis d
 0600 (the Temporal database, which holds the drafts' sealed histories; the payload key, `encryption.keys`, generated
 on the first start when LEGIS_ENCRYPTION_KEYS is unset; the logs); PostgreSQL keeps its own folder 0700. (Run as
 root, pgserver runs PostgreSQL as a user of its own and opens the folders above its data to it: the data folder is
-then listable, its files still 0600.)
+then listable, its files still 0600.) Only a `legis dev` that holds the folder's lock changes anything in it.
 """
 
 from __future__ import annotations
@@ -101,9 +101,12 @@ OWNER_ONLY = 0o077
 
 def keep_to_owner(data_dir: Path) -> None:
     """The data folder 0700 and, for a folder written before this rule, its files 0600 (PostgreSQL's folder, 0700,
-    is PostgreSQL's to keep). New files are the owner's alone by the umask that `run_dev_stack` sets."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    data_dir.chmod(0o700)
+    is PostgreSQL's to keep). New files are the owner's alone by the umask that `run_dev_stack` sets.
+
+    Run as root, pgserver runs PostgreSQL as a user of its own, which reaches its folder through this one: the
+    folder is left open to it (a PostgreSQL left running would lose its files otherwise)."""
+    if os.geteuid() != 0:
+        data_dir.chmod(0o700)
     for path in data_dir.iterdir():
         if path.is_file() and not path.is_symlink():
             path.chmod(path.stat().st_mode & ~OWNER_ONLY)
@@ -327,8 +330,8 @@ async def run_dev_stack(settings: Settings) -> None:
     # Whatever this process and its servers create is readable by its owner only (the Temporal dev server
     # creates its database with the umask it inherits).
     os.umask(OWNER_ONLY)
-    keep_to_owner(settings.data_dir)
     with data_folder_lock(settings.data_dir):
+        keep_to_owner(settings.data_dir)
         key_file = dev_key(settings)
         stop_leftover_server(settings)
         refuse_taken_ports(settings)
