@@ -9,7 +9,7 @@ import asyncpg
 import asyncpg_trek
 from asyncpg_trek.asyncpg import AsyncpgBackend
 
-SCHEMA_REVISION = "runsv9"
+SCHEMA_REVISION = "publicv11"
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:

@@ -18,7 +18,8 @@ from workflows.deadlines import VIETNAM
 
 # The agency expected to act on a draft overdue now: a classified draft's ministry is counted as CLASSIFIED.
 _OVERDUE_AGENCY = "CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END"
-_OVERDUE_ON = "stage_deadline < {today} AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
+_OPEN = "stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
+_OVERDUE_ON = "stage_deadline < {today} AND " + _OPEN
 
 _REPORT = f"""
 WITH period AS (
@@ -104,15 +105,16 @@ async def deadline_report(
 
 
 _OVERDUE = f"""
-SELECT {_OVERDUE_AGENCY} AS agency, count(*) AS overdue
+SELECT {_OVERDUE_AGENCY} AS agency, count(*) FILTER (WHERE stage_deadline < $1) AS overdue
 FROM submissions
-WHERE {_OVERDUE_ON.format(today="$1")}
+WHERE {_OPEN}
 GROUP BY 1
 """
 
 
 async def overdue_by_agency(connection: asyncpg.Connection | asyncpg.Pool, *, today: date) -> dict[str, int]:
-    """Drafts past their stage deadline on `today`, by the agency expected to act (the overdue gauge)."""
+    """Drafts past their stage deadline on `today`, by the agency expected to act (the overdue gauge); every agency with an
+    open draft is there, at zero when none of its drafts is overdue."""
     rows = await connection.fetch(_OVERDUE, today)
     return {row["agency"]: row["overdue"] for row in rows}
 

@@ -19,8 +19,9 @@ Who may read what:
   does not know yet, for no one. A payload withheld is answered as it came, still sealed.
 
 Browsers may call it only from the Web UI's origin (`Settings.ui_origin`, CORS with credentials). Refused requests
-are answered in the API's error shape and logged (at a bounded rate, `workers.log_config`), not written to the
-audit trail: a Web UI whose user has not signed in asks for every payload it shows.
+are answered as the API's problem details (`api.problems`) and logged at a bounded rate (`workers.log_config`); the
+API's middleware writes them to the audit trail at its own bounded rate, for a Web UI whose user has not signed in
+asks for every payload it shows.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
-from api.errors import ApiRefusal, refusal_response
+from api.problems import ProblemDetail
 from api.permissions import sees_classified
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.enums import CallerRole
@@ -71,21 +72,21 @@ def codec_router(ui_origin: str) -> APIRouter:
         if origin is None:
             return {}
         if origin != ui_origin:
-            raise ApiRefusal(403, "Origin", "origin_not_allowed", f"browsers may call the codec server from {ui_origin} only")
+            raise CodecRefusal(403, "Origin", "origin_not_allowed", f"browsers may call the codec server from {ui_origin} only")
         return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
 
     async def answer(request: Request, convert: Callable[[Request, Caller, list[Payload]], Awaitable[list[Payload]]]) -> Response:
         try:
             headers = cors(request)
-        except ApiRefusal as refused:
+        except CodecRefusal as refused:
             return refused_response(request, refused)
         try:
             namespace = request.headers.get("x-namespace")
             if namespace is not None and namespace != request.app.state.client.namespace:
-                raise ApiRefusal(403, "X-Namespace", "namespace_other", f"this codec server serves namespace {request.app.state.client.namespace}")
+                raise CodecRefusal(403, "X-Namespace", "namespace_other", f"this codec server serves namespace {request.app.state.client.namespace}")
             caller = await decoder(request)
             payloads = parse_payloads(await bounded_body(request, MAX_BODY))
-        except ApiRefusal as refused:
+        except CodecRefusal as refused:
             # With the CORS headers, the Web UI reads the refusal (and says decoding failed) instead of a network error.
             return refused_response(request, refused, headers)
         converted = await convert(request, caller, payloads)
@@ -97,7 +98,7 @@ def codec_router(ui_origin: str) -> APIRouter:
     async def preflight(request: Request) -> Response:
         try:
             return Response(status_code=204, headers={**cors(request), **CORS_HEADERS})
-        except ApiRefusal as refused:
+        except CodecRefusal as refused:
             return refused_response(request, refused)
 
     @router.post("/decode")
@@ -110,7 +111,8 @@ def codec_router(ui_origin: str) -> APIRouter:
         """Seals payloads with the current key, bound to no workflow (so that no one can decode them here)."""
         return await answer(request, lambda http, _caller, payloads: sealed(http, payloads))
 
-    @router.get("/", response_class=HTMLResponse)
+    # At /codec: the API serves /codec/ as /codec (api.plumbing.TrailingSlash).
+    @router.get("", response_class=HTMLResponse)
     async def page(request: Request) -> Response:
         """A page to sign in with a token, so that the Web UI may decode what the token may read."""
         signed_in = None
@@ -129,9 +131,9 @@ def codec_router(ui_origin: str) -> APIRouter:
             form = urllib.parse.parse_qs((await bounded_body(request, MAX_SIGN_IN_BODY)).decode("utf-8", "replace"))
             token = (form.get("token") or [""])[0].strip()
             caller = await allowed(request.app.state.pool, token)
-        except ApiRefusal as refused:
+        except CodecRefusal as refused:
             refused_log(request, refused)
-            return sign_in_page(request, ui_origin, None, refused=refused.detail.message, status=refused.detail.status)
+            return sign_in_page(request, ui_origin, None, refused=refused.message, status=refused.status)
         response = RedirectResponse(str(request.url_for("page")), status_code=303)
         response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, path="/codec", httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")
@@ -142,7 +144,7 @@ def codec_router(ui_origin: str) -> APIRouter:
     async def sign_out(request: Request) -> Response:
         try:
             same_origin(request)
-        except ApiRefusal as refused:
+        except CodecRefusal as refused:
             return refused_response(request, refused)
         response = RedirectResponse(str(request.url_for("page")), status_code=303)
         response.delete_cookie(COOKIE, path="/codec", httponly=True, samesite="strict", secure=request.url.scheme == "https")
@@ -156,7 +158,7 @@ def same_origin(request: Request) -> None:
     with a token of its choosing."""
     origin = request.headers.get("origin")
     if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
-        raise ApiRefusal(403, "Origin", "own_page_only", "sign in on the codec server's own page")
+        raise CodecRefusal(403, "Origin", "own_page_only", "sign in on the codec server's own page")
 
 
 async def decoder(request: Request) -> Caller:
@@ -176,25 +178,25 @@ async def allowed(pool: asyncpg.Pool, token: str | None) -> Caller:
     except Unauthenticated as refused:
         raise unauthenticated(refused.rule, str(refused)) from None
     if caller.role not in DECODERS:
-        raise ApiRefusal(403, "role", "codec_for_operators_and_lead_ministries",
+        raise CodecRefusal(403, "role", "codec_for_operators_and_lead_ministries",
                          f"the codec server decodes for operators and lead ministries; this token acts as {caller.role.value}")
     return caller
 
 
-def unauthenticated(rule: str, message: str) -> ApiRefusal:
-    return ApiRefusal(401, "Authorization", rule, f"{message} (or sign in at /codec/)")
+def unauthenticated(rule: str, message: str) -> CodecRefusal:
+    return CodecRefusal(401, "Authorization", rule, f"{message} (or sign in at /codec/)")
 
 
 async def bounded_body(request: Request, limit: int) -> bytes:
     """The request's body, refused past `limit` bytes before more is read."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ApiRefusal(413, "body", "body_too_large", f"at most {limit} bytes")
+        raise CodecRefusal(413, "body", "body_too_large", f"at most {limit} bytes")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise ApiRefusal(413, "body", "body_too_large", f"at most {limit} bytes")
+            raise CodecRefusal(413, "body", "body_too_large", f"at most {limit} bytes")
     return bytes(body)
 
 
@@ -202,7 +204,7 @@ def parse_payloads(body: bytes) -> list[Payload]:
     try:
         parsed = json_format.ParseDict(json.loads(body), Payloads(), ignore_unknown_fields=True)
     except (ValueError, json_format.ParseError, AttributeError, TypeError):
-        raise ApiRefusal(400, "body", "payloads_malformed", 'send {"payloads": [{"metadata": {...}, "data": "..."}]}') from None
+        raise CodecRefusal(400, "body", "payloads_malformed", 'send {"payloads": [{"metadata": {...}, "data": "..."}]}') from None
     return list(parsed.payloads)
 
 
@@ -252,18 +254,27 @@ async def may_read(pool: asyncpg.Pool, caller: Caller, workflow_id: str | None) 
     return bool(drafts) and all(not d["classified"] or sees_classified(caller, lead_ministry=d["lead_ministry"]) for d in drafts)
 
 
-def refused_response(request: Request, refused: ApiRefusal, headers: dict[str, str] | None = None) -> Response:
+class CodecRefusal(Exception):
+    """A request the codec server refuses: answered as the API's problem details (`api.problems`)."""
+
+    def __init__(self, status: int, field: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.field, self.rule, self.message = status, field, rule, message
+
+
+def refused_response(request: Request, refused: CodecRefusal, headers: dict[str, str] | None = None) -> Response:
     refused_log(request, refused)
-    response = refusal_response(refused)
-    response.headers.update(headers or {})
-    if refused.detail.status == 401:
+    problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=refused.status, detail=refused.message,
+                            field=refused.field, rule=refused.rule)
+    response = JSONResponse(problem.model_dump(), status_code=refused.status, media_type="application/problem+json", headers=headers)
+    if refused.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'
     return response
 
 
-def refused_log(request: Request, refused: ApiRefusal) -> None:
-    log.warning("codec request refused", path=request.url.path, status=refused.detail.status, field=refused.detail.field,
-                rule=refused.detail.rule)
+def refused_log(request: Request, refused: CodecRefusal) -> None:
+    log.warning("codec request refused", path=request.url.path, status=refused.status, field=refused.field,
+                rule=refused.rule)
 
 
 def sign_in_page(request: Request, ui_origin: str, caller: Caller | None, *, refused: str = "", status: int = 200) -> HTMLResponse:

@@ -8,27 +8,15 @@ documents are needed) is the draft core's rule (`workflows.rules`), answered by 
 
 from __future__ import annotations
 
+from api.tokens import Caller
 from schemas.consultation import PUBLIC, ConsultationView, OpinionBody
 from schemas.enums import CallerRole
 from schemas.messages import Acting, DocumentRef, StartRequest
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
 from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-from api.tokens import Caller
 
 REDACTED = "(classified)"
-
-
-# The HTTP status of each kind of refusal, whoever refused.
-STATUS = {
-    RefusalKind.INVALID: 422,
-    RefusalKind.FORBIDDEN: 403,
-    RefusalKind.CONFLICT: 409,
-    RefusalKind.STALE: 409,
-    RefusalKind.CLOSED: 409,
-    RefusalKind.NOT_FOUND: 404,
-    RefusalKind.BUSY: 503,
-}
 
 
 def forbidden(field: str, rule: str, message: str) -> Refused:
@@ -80,6 +68,10 @@ def check_reports(caller: Caller) -> None:
 def check_refusals(caller: Caller) -> None:
     if caller.role is not CallerRole.OPERATOR:
         raise forbidden("role", "operators_only", "refused attempts are for operators")
+
+
+def leads(caller: Caller) -> bool:
+    return caller.role is CallerRole.LEAD_MINISTRY
 
 
 def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:

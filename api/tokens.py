@@ -17,6 +17,7 @@ import structlog
 from pydantic import BaseModel
 
 from schemas.enums import CallerRole
+from schemas.time import HanoiInstants
 
 log = structlog.get_logger(__name__)
 
@@ -34,6 +35,7 @@ class TokenRow(Caller):
     issued_by: str
     issued_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
 class Unauthenticated(Exception):
@@ -47,13 +49,14 @@ def _digest(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
-async def issue(pool: asyncpg.Pool, *, agency_code: str, role: CallerRole, issued_by: str, label: str = "") -> tuple[str, str]:
-    """A new token; returns (token ID, the whole token). The whole token is never stored."""
+async def issue(pool: asyncpg.Pool, *, agency_code: str, role: CallerRole, issued_by: str, label: str = "",
+                expires_at: datetime | None = None) -> tuple[str, str]:
+    """A new token, valid until `expires_at` if given; returns (token ID, the whole token). The whole token is never stored."""
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     await pool.execute(
-        "INSERT INTO api_tokens (token_id, agency_code, role, label, secret_sha256, issued_by) VALUES ($1, $2, $3, $4, $5, $6)",
-        token_id, agency_code, role.value, label, _digest(secret), issued_by,
+        "INSERT INTO api_tokens (token_id, agency_code, role, label, secret_sha256, issued_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        token_id, agency_code, role.value, label, _digest(secret), issued_by, expires_at,
     )
     return token_id, f"{PREFIX}_{token_id}_{secret}"
 
@@ -68,7 +71,7 @@ async def revoke(pool: asyncpg.Pool, token_id: str, *, revoked_by: str) -> bool:
 
 async def list_tokens(pool: asyncpg.Pool) -> list[TokenRow]:
     rows = await pool.fetch(
-        "SELECT token_id, agency_code, role, label, issued_by, issued_at, revoked_at FROM api_tokens ORDER BY issued_at, token_id"
+        "SELECT token_id, agency_code, role, label, issued_by, issued_at, revoked_at, expires_at FROM api_tokens ORDER BY issued_at, token_id"
     )
     return [TokenRow(**dict(row)) for row in rows]
 
@@ -80,15 +83,19 @@ async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
     token_id, _, secret = rest.partition("_")
     if prefix != PREFIX or not token_id or not secret:
         raise Unauthenticated("token_malformed", "a token reads legis_<id>_<secret>")
-    row = await pool.fetchrow("SELECT agency_code, role, secret_sha256, revoked_at FROM api_tokens WHERE token_id = $1", token_id)
+    row = await pool.fetchrow(
+        "SELECT agency_code, role, secret_sha256, revoked_at, expires_at, expires_at <= now() AS expired FROM api_tokens WHERE token_id = $1",
+        token_id)
     if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), _digest(secret)):
         raise Unauthenticated("token_unknown", "no such token", token_id if row is not None else None)
     if row["revoked_at"] is not None:
         raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {row['revoked_at']:%Y-%m-%d}", token_id)
+    if row["expired"]:
+        raise Unauthenticated("token_expired", f"token {token_id} expired at {row['expires_at'].isoformat()}", token_id)
     return Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))
 
 
-class Refusal(BaseModel):
+class Refusal(HanoiInstants):
     occurred_at: datetime
     token_id: str | None
     agency_code: str | None

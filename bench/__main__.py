@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import compileall
-from collections import Counter
 import os
 import statistics
 import subprocess
@@ -14,8 +13,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -30,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+import workflows
 from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities
@@ -41,7 +42,6 @@ from tests.record_histories import HISTORIES, load_history
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
 from workers.settings import Settings
-import workflows
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
@@ -209,6 +209,8 @@ async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_d
 
 
 async def memory(address: str, database_url: str, pool: asyncpg.Pool, client: Client, waiting: int, cache: int) -> None:
+    """RSS of a separate `legis worker`: its cost per cached draft (the slope between half and all of `cache` drafts, every
+    one of them cached), then with `waiting` drafts waiting, at most `cache` of them cached."""
     say(f"\n## Worker memory with {waiting} drafts waiting for a decision (a separate `legis worker`, cache {cache} drafts)")
     queue = f"mem-{uuid.uuid4().hex[:6]}"
     env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": address, "LEGIS_DATABASE_URL": database_url,
@@ -216,24 +218,19 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, client: Cl
     worker = subprocess.Popen([str(Path(sys.executable).parent / "legis"), "worker"], env=env)
     try:
         await asyncio.sleep(3)
-        idle = psutil.Process(worker.pid).memory_info().rss
+        rss = lambda: psutil.Process(worker.pid).memory_info().rss  # noqa: E731
+        idle = rss()
         prefix = f"MEM{uuid.uuid4().hex[:6]}"
-        requests = [start_request(prefix=prefix) for _ in range(waiting)]
-
-        async def start(i: int) -> None:
-            await drafts.start_submission(client, requests[i], task_queue=queue)
-
-        seconds = await bounded(waiting, 50, start, "started")
-        say(f"  {waiting} starts in {seconds:.0f} s")
-        count = 0
-        while count < waiting:
-            await asyncio.sleep(2)
-            count = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
-            say(f"  waiting at their first stage: {count}/{waiting}")
-        await asyncio.sleep(3)
-        rss = psutil.Process(worker.pid).memory_info().rss
-        say(f"worker RSS: idle {idle / 2**20:.0f} MB; with {waiting} drafts waiting, at most {cache} of them cached: "
-            f"{rss / 2**20:.0f} MB (target < 500 MB)")
+        requests = [start_request(prefix=prefix) for _ in range(max(waiting, cache))]
+        half, measured = cache // 2, {}
+        for upto in sorted({half, cache, waiting}):
+            await _waiting(client, pool, queue, prefix, requests, upto)
+            measured[upto] = rss()
+            say(f"  RSS with {upto} drafts waiting: {measured[upto] / 2**20:.0f} MB")
+        per_draft = (measured[cache] - measured[half]) / (cache - half)
+        say(f"worker RSS: idle {idle / 2**20:.0f} MB; per cached draft {per_draft / 1024:.0f} KB (from {half} to {cache} drafts, all "
+            f"cached; target 150 KB); with {waiting} drafts waiting, at most {cache} cached: {measured[waiting] / 2**20:.0f} MB "
+            f"(target < 250 MB for 10,000)")
         samples = []
         for request in requests[:20]:
             started = time.perf_counter()
@@ -244,6 +241,22 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, client: Cl
     finally:
         worker.terminate()
         worker.wait(60)
+
+
+async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, requests: list, upto: int) -> None:
+    """Start drafts until `upto` of `requests` are waiting at their first stage."""
+    already = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
+
+    async def start(i: int) -> None:
+        await drafts.start_submission(client, requests[already + i], task_queue=queue)
+
+    seconds = await bounded(upto - already, 50, start, "started")
+    say(f"  {upto - already} starts in {seconds:.0f} s")
+    count = already
+    while count < upto:
+        await asyncio.sleep(2)
+        count = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
+    await asyncio.sleep(3)
 
 
 async def replay(repeats: int) -> None:
@@ -310,7 +323,7 @@ def _compile_workflow_bytecode() -> None:
 
 
 def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 PARTS = ("throughput", "latency", "replay", "registry", "memory")

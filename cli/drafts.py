@@ -14,7 +14,7 @@ from temporalio.client import Client
 
 from cli import temporal
 from cli.app import JsonFile, RequestId, SubmissionId, settings
-from cli.failures import Failure, Unavailable
+from cli.failures import Failure, Rejected, Unavailable
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
 from schemas.enums import Stage
@@ -127,6 +127,10 @@ def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False
     queue = settings().task_queue
     started = temporal.run(lambda client: temporal.call(client, temporal.draft(request.submission_id),
                                                         drafts.start_submission(client, request, task_queue=queue)))
+    if started.differs:
+        raise Rejected(f"{started.differs[0]}: submission {request.submission_id} was opened with other values of: "
+                       f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists",
+                       kind="CONFLICT")
     if wants_json():
         emit_json({"submission_id": request.submission_id, "workflow_id": started.workflow_id, "run_id": started.run_id})
     else:

@@ -62,18 +62,24 @@ def api() -> None:
 
     from activities.database import create_pool
     from api.app import create_app
-    from workers.settings import temporal_client
+    from workers.settings import API_SERVICE, metrics_runtime, temporal_client
+    from workers.tracing import start_tracing
 
     config = settings()
     if not config.database_url:
         raise Invalid("LEGIS_DATABASE_URL: required for `legis api` (`legis dev` serves the API on its embedded database)",
                       field="database_url", rule="database_configured")
     configure_logging(config.log_level, json_lines=config.log_json)
+    runtime, tracing = metrics_runtime(config, API_SERVICE), start_tracing(config, API_SERVICE)
 
     async def connect():
-        return await temporal_client(config), await create_pool(config.database_url)
+        return await temporal_client(config, runtime=runtime, interceptors=tracing.client_interceptors()), await create_pool(config.database_url)
 
-    uvicorn.run(create_app(connect=connect, task_queue=config.task_queue), host=config.http_host, port=config.api_port, log_config=None)
+    app = create_app(connect=connect, task_queue=config.task_queue, settings=config, runtime=runtime, tracing=tracing)
+    try:
+        uvicorn.run(app, host=config.http_host, port=config.api_port, log_config=None)
+    finally:
+        tracing.close()
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis openapi > api/openapi.json"))

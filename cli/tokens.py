@@ -4,6 +4,7 @@ attempts the API refused."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from cli import database
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
 from schemas.enums import CallerRole
+from schemas.time import VIETNAM
 
 app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True)
 refusals_app = typer.Typer()
@@ -20,12 +22,14 @@ AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
 
 
 @app.command("issue", epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C" --label "BGDDT document system"',
+                                      'legis tokens issue BTP MOJ --by operator --expires 2027-12-31',
                                       'legis tokens issue MOJ MOJ --by operator --output json | jq -r .secret'))
 def issue_token(
     agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
     role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
     issued_by: Annotated[str, typer.Option("--by", help="the operator issuing it")],
     label: Annotated[str, typer.Option(help="what system uses it")] = "",
+    expires: Annotated[str | None, typer.Option(help="the last Ha Noi day it is valid (YYYY-MM-DD); unset: until revoked")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
@@ -35,12 +39,27 @@ def issue_token(
     choose(output, as_json)
     if not AGENCY_CODE.fullmatch(agency_code):
         raise Invalid("agency_code: 2-24 capital letters, digits or _ , starting with a letter", field="agency_code", rule="agency_code")
-    token_id, token = database.read(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label))
+    expires_at = _end_of(expires) if expires is not None else None
+    token_id, token = database.read(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label,
+                                                     expires_at=expires_at))
     if wants_json():
-        emit_json({"token_id": token_id, "agency_code": agency_code, "role": role, "label": label, "secret": token})
+        emit_json({"token_id": token_id, "agency_code": agency_code, "role": role, "label": label, "secret": token,
+                   "expires_at": instant(expires_at) if expires_at else None})
         return
-    out.print(f"token {token_id}: {agency_code} as {role.value}")
+    until = f", valid until {instant(expires_at)}" if expires_at else ""
+    out.print(f"token {token_id}: {agency_code} as {role.value}{until}")
     out.print(f"secret (shown once; send as `Authorization: Bearer ...`): {token}")
+
+
+def _end_of(day: str) -> datetime:
+    """The first instant after Ha Noi day `day`, which must not have passed."""
+    try:
+        last = date.fromisoformat(day)
+    except ValueError:
+        raise Invalid(f"expires: {day!r} is not a date (YYYY-MM-DD)", field="expires", rule="date_format") from None
+    if last < datetime.now(VIETNAM).date():
+        raise Invalid(f"expires: {day} has passed", field="expires", rule="not_in_past")
+    return datetime.combine(last + timedelta(days=1), time(), VIETNAM)
 
 
 @app.command("list", epilog=examples("legis tokens list", "legis tokens list --output json"))
@@ -53,10 +72,10 @@ def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> N
     if wants_json():
         emit_json(rows)
         return
-    shown = table("API tokens", "id", "agency", "role", "label", "issued", "by", "revoked")
+    shown = table("API tokens", "id", "agency", "role", "label", "issued", "by", "expires", "revoked")
     for t in rows:
         shown.add_row(t.token_id, t.agency_code, t.role.value, t.label, instant(t.issued_at), t.issued_by,
-                      instant(t.revoked_at) if t.revoked_at else "")
+                      instant(t.expires_at) if t.expires_at else "", instant(t.revoked_at) if t.revoked_at else "")
     out.print(shown)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.interned import Interned
 from schemas.text import Flag, Label, Source, code, invalid, name
 
 # The calendar's reach: a date outside it is a typing mistake, and the deadline arithmetic never leaves it.
@@ -96,7 +97,7 @@ class WorkingYear(Message):
         return self
 
 
-class WorkingCalendar(Message):
+class WorkingCalendar(Message, Interned):
     """Rest days by year; a year not listed counts weekends only, and says so."""
 
     years: tuple[WorkingYear, ...] = Field(default=(), max_length=8, description="the years a draft may still count on")

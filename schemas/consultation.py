@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from schemas.enums import Actor, ConsultationKind, Response, Role
 from schemas.messages import Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, TextRef
 from schemas.text import Official, code, invalid, text
+from schemas.time import HanoiInstants
 
 # A round asks at most 500 bodies; what they may say in all is bounded so that the round's state stays small.
 MAX_COMMENTS_PER_OPINION = 200
@@ -129,7 +130,7 @@ class ConsultationInput(Message):
     closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
 
 
-class Answer(Message):
+class Answer(Message, HanoiInstants):
     """One consultee's answer as the round keeps it: who, when, how many comments, which."""
 
     consultee: str
@@ -137,9 +138,14 @@ class Answer(Message):
     at: datetime
     comment_ids: tuple[str, ...] = ()
     documents: Documents = ()
+    comments: int | None = Field(default=None, ge=0, description="for the public's comments kept in PostgreSQL: how many (no IDs)")
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.comment_ids) if self.comments is None else self.comments
 
 
-class OpinionReceipt(Message):
+class OpinionReceipt(Message, HanoiInstants):
     """The reply to an opinion: taken, and how the round stands; never the other consultees' opinions."""
 
     round_id: str
@@ -149,7 +155,7 @@ class OpinionReceipt(Message):
     closes_at: datetime
 
 
-class ConsultationView(Message):
+class ConsultationView(Message, HanoiInstants):
     round_id: str
     kind: ConsultationKind
     closes_at: datetime
@@ -160,6 +166,9 @@ class ConsultationView(Message):
     comments: int = Field(description="comments received in all")
     unanswered_comments: tuple[str, ...] = Field(description="consultee/comment IDs the compilation must still answer")
     compiled: bool
+    public_comments_in_postgresql: bool = Field(
+        default=False, description="the public's comments go to the draft's public page and are answered by article there; "
+        "`comments` counts them once the round has closed")
 
 
 class CompilationSummary(Message):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
 from schemas.enums import ProcessVersion, Stage
 from schemas.rulebook import Rulebook
+from schemas.time import HanoiInstants
 from schemas.views import HistoryEntry
 
 
@@ -17,7 +18,7 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RegistryRow(Record):
+class RegistryRow(Record, HanoiInstants):
     """The read model's row for one submission, as the workflow last saw it."""
 
     submission_id: str

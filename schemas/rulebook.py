@@ -26,6 +26,7 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
+from schemas.interned import Interned
 
 
 class RuleModel(BaseModel):
@@ -188,7 +189,7 @@ class ConsultationWindow(RuleModel):
     url: str | None = None
 
 
-class Rulebook(RuleModel):
+class Rulebook(RuleModel, Interned):
     process_version: ProcessVersion
     version: str = Field(pattern=r"^\d{4}\.\d+$", description="edition of this rulebook, e.g. 2025.1")
     source: str = Field(min_length=3)

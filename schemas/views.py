@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from schemas.calendar import TargetSession
 from schemas.enums import (
@@ -22,9 +22,10 @@ from schemas.enums import (
     Stage,
 )
 from schemas.messages import Disagreement, DocumentRef, PostponementRequest, VoteCount
+from schemas.time import HanoiInstants
 
 
-class View(BaseModel):
+class View(HanoiInstants):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from schemas.records import RegistryRow
+
 
 async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_code: str) -> list[str]:
     """Submission IDs of the drafts not yet in a final state whose lead ministry is `agency_code`."""
@@ -13,3 +15,34 @@ async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_co
         agency_code,
     )
     return [row["submission_id"] for row in rows]
+
+
+_TERMINAL = "('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
+_COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,
+              responsible, classified"""
+
+
+async def page(
+    db: asyncpg.Connection | asyncpg.Pool, *, after: str | None, size: int, q: str | None = None, stages=None, ministries=None,
+    session: str | None = None, responsible: str | None = None, overdue: bool | None = None, own_agency: str | None = None,
+) -> tuple[list[RegistryRow], str | None, int]:
+    """A page of drafts in submission-ID order (stable while drafts move), the ID to continue after (if any) and how many
+    drafts match in all.
+
+    Whose a classified draft is, or who acts on it, is itself classified: filtering on it finds only the caller's own
+    classified drafts; a classified draft's title is not in the registry, so a title search never finds one.
+    """
+    pattern = None if q is None else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matching = f"""FROM submissions
+            WHERE ($1::text IS NULL OR title ILIKE $1)
+              AND ($2::text[] IS NULL OR stage = ANY($2)) AND ($3::text[] IS NULL OR lead_ministry = ANY($3))
+              AND ($4::text IS NULL OR target_session = $4) AND ($5::text IS NULL OR responsible = $5)
+              AND ($6::boolean IS NULL OR $6 = (stage_deadline IS NOT NULL AND stage_deadline < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                   AND stage NOT IN {_TERMINAL}))
+              AND (NOT classified OR ($3::text[] IS NULL AND $5::text IS NULL) OR lead_ministry = $7)"""
+    filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, responsible, overdue, own_agency)
+    rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($8::text IS NULL OR submission_id > $8) ORDER BY submission_id LIMIT $9",
+                          *filters, after, size + 1)
+    total = await db.fetchval(f"SELECT count(*) {matching}", *filters)
+    found = [RegistryRow(**dict(row)) for row in rows[:size]]
+    return found, found[-1].submission_id if len(rows) > size else None, total

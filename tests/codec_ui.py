@@ -3,21 +3,7 @@ and let the UI send that sign-in along (its codec settings: this browser's endpo
 
 from __future__ import annotations
 
-import urllib.parse
-
-from playwright.async_api import Page, Route
-
-
-async def loopback_only(page: Page) -> None:
-    """Every request of the page to anything but 127.0.0.1 is refused, from its first load on."""
-
-    async def route(request: Route) -> None:
-        if urllib.parse.urlsplit(request.request.url).hostname == "127.0.0.1":
-            await request.continue_()
-        else:
-            await request.abort()
-
-    await page.route("**/*", route)
+from playwright.async_api import Page
 
 
 async def sign_in(page: Page, api: str, token: str) -> None:

@@ -21,7 +21,16 @@ from schemas.enums import (
 )
 from activities.rulebook import shipped_working_calendar
 from schemas.calendar import TargetSession, WorkingCalendar
-from schemas.consultation import Comment, CommentResponse, Compilation, Opinion
+from schemas.consultation import (
+    Comment,
+    CommentBody,
+    CommentResponse,
+    Compilation,
+    CompilationBody,
+    Opinion,
+    OpinionBody,
+    ResponseBody,
+)
 from schemas.messages import ConsultationRequest, Decision, DocumentRef, ProgrammeChange, StartRequest, TextRef, VoteCount
 from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
@@ -130,6 +139,22 @@ def compilation(request: StartRequest, *answers: tuple[str, str, Response]) -> C
         actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng",
         responses=tuple(CommentResponse(consultee=who, comment_id=cid, response=response,
                                         explanation=None if response is Response.ACCEPTED else text_ref("đã quy định tại luật khác"))
+                        for who, cid, response in answers),
+    )
+
+
+def opinion_body(consultee: str, *comment_ids: str) -> OpinionBody:
+    """An opinion as a consultee's system sends it over HTTP, texts included."""
+    return OpinionBody(consultee=consultee, official=f"Thứ trưởng {consultee}",
+                       comments=tuple(CommentBody(comment_id=c, text=f"đề nghị làm rõ {c}") for c in comment_ids))
+
+
+def compilation_body(request: StartRequest, *answers: tuple[str, str, Response]) -> CompilationBody:
+    """A compilation as the lead ministry's system sends it over HTTP, each answer (consultee, comment ID, response)."""
+    return CompilationBody(
+        actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng",
+        responses=tuple(ResponseBody(consultee=who, comment_id=cid, response=response,
+                                     explanation="" if response is Response.ACCEPTED else "đã quy định tại luật khác")
                         for who, cid, response in answers),
     )
 

@@ -1,4 +1,4 @@
-"""The HTTP API against a real Temporal dev server and PostgreSQL: tokens, roles, refusals, reads."""
+"""The HTTP API against a real Temporal dev server and PostgreSQL: tokens, roles, refusals as problems, reads."""
 
 from __future__ import annotations
 
@@ -6,36 +6,29 @@ import asyncio
 import json
 import os
 import signal
-import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.tokens import issue, revoke
-from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
+from schemas.enums import Actor, CallerRole, ProgrammeChangeKind, Stage
+from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
+from tests.http_api import api_client, bearer, body, problem
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from tests.stack import LEGIS, free_port
-from workers.worker import create_worker
 
 API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
 
 
 @pytest.fixture
 async def api(dev_env, pool):
-    task_queue = f"api-{uuid.uuid4().hex[:8]}"
-    async with create_worker(dev_env.client, pool, task_queue=task_queue):
-        app = create_app(client=dev_env.client, pool=pool, task_queue=task_queue)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://legis.test") as http:
-            yield http
-
-
-async def bearer(pool, agency: str, role: CallerRole) -> dict[str, str]:
-    _, token = await issue(pool, agency_code=agency, role=role, issued_by="test operator")
-    return {"Authorization": f"Bearer {token}"}
+    async with api_client(dev_env.client, pool) as http:
+        yield http
 
 
 async def refusals_of(pool, submission_id: str) -> list[dict]:
@@ -43,16 +36,12 @@ async def refusals_of(pool, submission_id: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def body(model) -> dict:
-    return json.loads(model.model_dump_json())
-
-
 async def started_at_drafting(api, pool, ministry: str = "BGDDT", *, classified: bool = False):
     """A draft started by its ministry's system and carried to DRAFTING by the Government and UBTVQH."""
     request = start_request(ministry=ministry, classified=classified)
     lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
     response = await api.post("/v1/submissions", json=body(request), headers=lead)
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     for stage, actor, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
         token = await bearer(pool, agency, actor)
         response = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)), headers=token)
@@ -60,39 +49,51 @@ async def started_at_drafting(api, pool, ministry: str = "BGDDT", *, classified:
     return request, lead
 
 
-async def test_start_is_idempotent_and_only_for_the_ministrys_own_drafts(api, pool):
+async def test_start_answers_201_with_location_then_200_and_409_naming_what_differs(api, pool):
     request = start_request(ministry="BGDDT")
     lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
     first = await api.post("/v1/submissions", json=body(request), headers=lead)
     again = await api.post("/v1/submissions", json=body(request), headers=lead)
-    assert first.status_code == again.status_code == 200
-    assert first.json()["workflow_id"] == again.json()["workflow_id"] == f"draft-law-{request.submission_id}"
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.headers["location"] == again.headers["location"] == f"/v1/submissions/{request.submission_id}"
+    assert first.json() == {"submission_id": request.submission_id, "workflow_id": f"draft-law-{request.submission_id}", "created": True}
+    assert again.json()["created"] is False
+    assert (await api.get(first.headers["location"], headers=lead)).json()["title"] == request.title
+
+    retitled = body(request) | {"title": "Luật Nhà giáo"}
+    differs = problem(await api.post("/v1/submissions", json=retitled, headers=lead), 409, "submission_exists", "title")
+    assert "title" in differs["detail"]
 
     other = start_request(ministry="BCT")
-    refused = await api.post("/v1/submissions", json=body(other), headers=lead)
-    assert refused.status_code == 403
-    assert refused.json()["error"] | {"message": None} == {"status": 403, "field": "lead_ministry", "rule": "own_agency_only", "message": None, "errors": []}
+    problem(await api.post("/v1/submissions", json=body(other), headers=lead), 403, "own_agency_only", "lead_ministry")
     moj = await bearer(pool, "BTP", CallerRole.MOJ)
-    assert (await api.post("/v1/submissions", json=body(other), headers=moj)).json()["error"]["rule"] == "only_lead_ministry_starts"
+    problem(await api.post("/v1/submissions", json=body(other), headers=moj), 403, "only_lead_ministry_starts")
 
 
-async def test_tokens_missing_unknown_and_revoked_are_refused_and_audited(api, pool):
+async def test_tokens_missing_unknown_revoked_expired_or_not_bearer_are_401_with_a_challenge(api, pool):
     request = start_request()
     path = f"/v1/submissions/{request.submission_id}"
     missing = await api.get(path)
-    assert (missing.status_code, missing.json()["error"]["field"], missing.json()["error"]["rule"]) == (401, "Authorization", "token_required")
+    problem(missing, 401, "token_required", "Authorization")
+    assert missing.headers["www-authenticate"] == 'Bearer realm="legis"'
+    basic = await api.get(path, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    problem(basic, 401, "bearer_only")
     forged = await api.get(path, headers={"Authorization": "Bearer legis_abcdef012345_not-the-secret"})
-    assert forged.json()["error"]["rule"] == "token_unknown"
+    problem(forged, 401, "token_unknown")
+    assert 'error="invalid_token"' in forged.headers["www-authenticate"]
 
     token_id, token = await issue(pool, agency_code="BGDDT", role=CallerRole.LEAD_MINISTRY, issued_by="test operator")
     headers = {"Authorization": f"Bearer {token}"}
-    assert (await api.post("/v1/submissions", json=body(request), headers=headers)).status_code == 200
+    assert (await api.post("/v1/submissions", json=body(request), headers=headers)).status_code == 201
     assert await revoke(pool, token_id, revoked_by="test operator")
-    revoked = await api.get(path, headers=headers)
-    assert (revoked.status_code, revoked.json()["error"]["rule"]) == (401, "token_revoked")
+    problem(await api.get(path, headers=headers), 401, "token_revoked")
+    expired = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY, expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    problem(await api.get(path, headers=expired), 401, "token_expired")
 
     rows = await refusals_of(pool, request.submission_id)
-    assert [(r["status"], r["rule"], r["token_id"]) for r in rows] == [(401, "token_required", None), (401, "token_unknown", None), (401, "token_revoked", token_id)]
+    assert [(r["status"], r["rule"]) for r in rows] == [(401, "token_required"), (401, "bearer_only"), (401, "token_unknown"),
+                                                        (401, "token_revoked"), (401, "token_expired")]
+    assert rows[3]["token_id"] == token_id
     stored = await pool.fetchval("SELECT secret_sha256 FROM api_tokens WHERE token_id = $1", token_id)
     assert token.split("_", 2)[2].encode() not in bytes(stored)
 
@@ -102,35 +103,36 @@ async def test_decisions_only_by_the_role_that_decides_at_the_stage(api, pool):
     path = f"/v1/submissions/{request.submission_id}/decisions"
     moj = await bearer(pool, "BTP", CallerRole.MOJ)
 
-    early = await api.post(path, json=body(decision(request, Stage.APPRAISAL)), headers=moj)
-    assert (early.status_code, early.json()["error"]["field"], early.json()["error"]["rule"]) == (403, "stage", "role_decides_at_stage")
-
-    in_anothers_name = await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=moj)
-    assert (in_anothers_name.status_code, in_anothers_name.json()["error"]["rule"]) == (403, "callers_own_role")
-
+    early = problem(await api.post(path, json=body(decision(request, Stage.APPRAISAL)), headers=moj), 409, "current_stage_only", "stage")
+    assert early["kind"] == "CONFLICT"
+    as_moj = decision(request, Stage.DRAFTING).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP"})
+    problem(await api.post(path, json=body(as_moj), headers=moj), 403, "stage_authority", "actor")
+    problem(await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=moj), 403, "callers_own_role")
     another_ministry = await bearer(pool, "BCT", CallerRole.LEAD_MINISTRY)
     sent = decision(request, Stage.DRAFTING).model_copy(update={"agency_code": "BCT"})
-    refused = await api.post(path, json=body(sent), headers=another_ministry)
-    assert (refused.status_code, refused.json()["error"]["rule"]) == (403, "lead_ministry_of_draft")
+    problem(await api.post(path, json=body(sent), headers=another_ministry), 403, "lead_ministry_only")
 
-    approved = await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=lead, )
+    approved = await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=lead)
     assert approved.status_code == 200, approved.text
-    assert approved.json()["stage"] == "APPRAISAL"
+    receipt = approved.json()
+    assert (receipt["stage"], receipt["to_stage"], receipt["duplicate"]) == ("DRAFTING", "APPRAISAL", False)
     appraised = await api.post(path, json=body(decision(request, Stage.APPRAISAL)), headers=moj)
-    assert appraised.json()["stage"] == "GOVERNMENT_REVIEW"
+    assert appraised.json()["to_stage"] == "GOVERNMENT_REVIEW"
+    # A decision on a stage the draft has left is stale, not forbidden.
+    stale = problem(await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=lead), 409, field="stage")
+    assert stale["kind"] == "STALE"
 
     rules = [r["rule"] for r in await refusals_of(pool, request.submission_id)]
-    assert rules == ["role_decides_at_stage", "callers_own_role", "lead_ministry_of_draft"]
+    assert rules == ["current_stage_only", "stage_authority", "callers_own_role", "lead_ministry_only", "current_stage_only"]
 
 
-async def test_the_drafts_own_refusals_come_back_as_409_with_field_and_rule(api, pool):
+async def test_the_drafts_own_refusals_name_the_field_and_rule_and_record_nothing(api, pool):
     request, lead = await started_at_drafting(api, pool)
     path = f"/v1/submissions/{request.submission_id}/decisions"
     without_documents = decision(request, Stage.DRAFTING).model_copy(update={"documents": ()})
     refused = await api.post(path, json=body(without_documents), headers=lead)
-    assert refused.status_code == 409
-    assert refused.json()["error"]["field"] == "documents"
-    assert refused.json()["error"]["rule"]
+    assert problem(refused, refused.status_code, field="documents")["rule"]
+    assert refused.status_code in (403, 409, 422)
     history = await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)
     assert [e["event"] for e in history.json()["entries"]] == ["SUBMITTED", "DECISION", "DECISION"]
 
@@ -138,15 +140,14 @@ async def test_the_drafts_own_refusals_come_back_as_409_with_field_and_rule(api,
 async def test_malformed_bodies_name_the_field_and_rule(api, pool):
     lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
     request = body(start_request())
-    short_title = await api.post("/v1/submissions", json=request | {"title": "Ab"}, headers=lead)
-    assert short_title.status_code == 422
-    assert (short_title.json()["error"]["field"], short_title.json()["error"]["rule"]) == ("title", "string_too_short")
-    amending = await api.post("/v1/submissions", json=request | {"law_kind": "AMENDING_LAW"}, headers=lead)
-    assert (amending.status_code, amending.json()["error"]["field"]) == (422, "amended_law")
-    not_json = await api.post("/v1/submissions", content=b"{", headers=lead | {"Content-Type": "application/json"})
-    assert not_json.status_code == 422
-    unknown = await api.get("/v1/submissions/NO-SUCH-DRAFT", headers=lead)
-    assert (unknown.status_code, unknown.json()["error"]["rule"]) == (404, "draft_unknown")
+    short_title = problem(await api.post("/v1/submissions", json=request | {"title": "Ab"}, headers=lead), 422, field="title")
+    assert short_title["rule"] != "value_error" and short_title["errors"][0]["field"] == "title"
+    problem(await api.post("/v1/submissions", json=request | {"law_kind": "AMENDING_LAW"}, headers=lead), 422, field="amended_law")
+    problem(await api.post("/v1/submissions", content=b"{", headers=lead | {"Content-Type": "application/json"}), 422, "json_invalid", "body")
+    several = problem(await api.post("/v1/submissions", json=request | {"title": "", "lead_ministry": "bgd dt"}, headers=lead), 422)
+    assert {e["field"] for e in several["errors"]} >= {"title", "lead_ministry"}
+    assert all(e["rule"] != "value_error" for e in several["errors"])
+    problem(await api.get("/v1/submissions/NO-SUCH-DRAFT", headers=lead), 404, "draft_unknown", "submission_id")
 
 
 async def test_operators_read_everything_but_classified_details_and_write_nothing(api, pool):
@@ -161,43 +162,50 @@ async def test_operators_read_everything_but_classified_details_and_write_nothin
     assert all(d["name"] == "(classified)" for e in history["entries"] for d in e["documents"])
     assert request.title not in json.dumps(history, ensure_ascii=False)
 
-    write = await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=operator)
-    assert (write.status_code, write.json()["error"]["rule"]) == (403, "operators_read_only")
+    problem(await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=operator), 403, "operators_read_only")
 
     assert seen_by_operator["lead_ministry"] == "(classified)"
-    listed = (await api.get("/v1/submissions", params={"stage": "DRAFTING", "limit": 500}, headers=operator)).json()
-    shown = [d for d in listed["drafts"] if d["submission_id"] == request.submission_id]
+    listed = (await api.get("/v1/submissions", params={"stage": "DRAFTING", "size": 100}, headers=operator)).json()
+    shown = [d for d in listed["items"] if d["submission_id"] == request.submission_id]
     assert shown and shown[0]["title"] is None and shown[0]["lead_ministry"] == "(classified)"
-    # Whose it is stays classified: filtering on the ministry finds it only for that ministry.
-    by_ministry = {"stage": "DRAFTING", "ministry": "BQP"}
-    assert request.submission_id not in json.dumps((await api.get("/v1/submissions", params=by_ministry, headers=operator)).json())
-    own = (await api.get("/v1/submissions", params=by_ministry, headers=lead)).json()["drafts"]
+    # Whose it is stays classified: filtering on the ministry, or searching the title, finds it only for that ministry.
+    for query in ({"stage": "DRAFTING", "ministry": "BQP"}, {"q": request.title}):
+        assert request.submission_id not in json.dumps((await api.get("/v1/submissions", params=query, headers=operator)).json())
+    own = (await api.get("/v1/submissions", params={"stage": "DRAFTING", "ministry": "BQP"}, headers=lead)).json()["items"]
     assert [d["lead_ministry"] for d in own if d["submission_id"] == request.submission_id] == ["BQP"]
     refusals = (await api.get("/v1/refusals", params={"submission_id": request.submission_id}, headers=operator)).json()
     assert [r["rule"] for r in refusals] == ["operators_read_only"]
-    assert (await api.get("/v1/refusals", headers=lead)).status_code == 403
+    problem(await api.get("/v1/refusals", headers=lead), 403)
 
 
 async def test_postponements_and_reports_through_http(api, pool):
     request, lead = await started_at_drafting(api, pool, "BTC")
-    drafted = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
-    assert drafted.json()["stage"] == "APPRAISAL"
+    sid = request.submission_id
+    drafted = await api.post(f"/v1/submissions/{sid}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
+    assert drafted.json()["to_stage"] == "APPRAISAL"
+    deadline = date_of((await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["stage_deadline"])
     ask = {
         "stage": "APPRAISAL", "actor": "MOJ", "agency_code": "BTP", "role": "MINISTER",
-        "official": "Nguyễn Văn B", "new_deadline": "2027-03-01", "reason": "chờ ý kiến các bộ",
+        "official": "Nguyễn Văn B", "new_deadline": (deadline + timedelta(days=20)).isoformat(), "reason": "chờ ý kiến các bộ",
     }
     moj = await bearer(pool, "BTP", CallerRole.MOJ)
-    assert (await api.post(f"/v1/submissions/{request.submission_id}/postponements", json=ask, headers=lead)).json()["error"]["rule"] == "callers_own_role"
-    asked = await api.post(f"/v1/submissions/{request.submission_id}/postponements", json=ask, headers=moj)
+    problem(await api.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead), 403, "callers_own_role")
+    asked = await api.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=moj)
     assert asked.status_code == 200, asked.text
-    assert asked.json()["pending_postponement"]["new_deadline"] == "2027-03-01"
+    status = (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()
+    assert status["pending_postponement"]["new_deadline"] == ask["new_deadline"]
 
     operator = await bearer(pool, "VPQH", CallerRole.OPERATOR)
     report = await api.get("/v1/reports/deadlines", params={"since": "2026-01-01", "until": "2030-01-01"}, headers=operator)
     assert report.status_code == 200 and report.json()[-1]["agency"] == "ALL"
-    backwards = await api.get("/v1/reports/deadlines", params={"since": "2027-01-01", "until": "2026-01-01"}, headers=operator)
-    assert (backwards.status_code, backwards.json()["error"]["field"]) == (422, "until")
-    assert (await api.get("/v1/reports/deadlines", params={"since": "2026-01-01", "until": "2030-01-01"}, headers=lead)).status_code == 403
+    # Without dates the report covers this year to today, as `legis report` does.
+    assert (await api.get("/v1/reports/deadlines", headers=operator)).status_code == 200
+    problem(await api.get("/v1/reports/deadlines", params={"since": "2027-01-01", "until": "2026-01-01"}, headers=operator), 422, field="until")
+    problem(await api.get("/v1/reports/deadlines", params={"since": "2026-01-01", "until": "2030-01-01"}, headers=lead), 403)
+
+
+def date_of(text: str):
+    return datetime.fromisoformat(text).date() if "T" in text else datetime.strptime(text, "%Y-%m-%d").date()
 
 
 async def test_health_and_readiness(api):
@@ -213,34 +221,35 @@ def test_committed_openapi_document_is_current():
 async def test_consultation_and_programme_changes_through_http(api, pool):
     request, lead = await started_at_drafting(api, pool, "BYT")
     sid = request.submission_id
-    round_request = body(consultation(request, "r1", ("BTC", "BNV")))
-    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=round_request, headers=lead)
-    assert opened.status_code == 200 and opened.json()["open_consultations"][0]["round_id"] == "r1"
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)
+    assert opened.status_code == 200, opened.text
+    assert [r["round_id"] for r in (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["open_consultations"]] == ["r1"]
 
     btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
-    for_another = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion("BNV", "c1")), headers=btc)
-    assert (for_another.status_code, for_another.json()["error"]["rule"]) == (403, "callers_own_agency")
-    answered = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion("BTC", "c1")), headers=btc)
-    assert answered.status_code == 200 and answered.json()["awaiting"] == ["BNV"]
-    unknown = await api.get(f"/v1/submissions/{sid}/consultations/r9", headers=lead)
-    assert (unknown.status_code, unknown.json()["error"]["rule"]) == (404, "round_unknown")
-    early = await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation(request)), headers=lead)
-    assert (early.status_code, early.json()["error"]["rule"]) == (409, "round_still_open")
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BNV", "c1")), headers=btc), 403,
+            "callers_own_agency")
+    answered = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)
+    assert answered.status_code == 200 and answered.json()["awaiting"] == 1
+    assert (await api.get(f"/v1/submissions/{sid}/consultations/r1", headers=lead)).json()["awaiting"] == ["BNV"]
+    problem(await api.get(f"/v1/submissions/{sid}/consultations/r9", headers=lead), 404, "round_unknown", "round_id")
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead), 409,
+            "round_still_open")
 
     change = body(programme_change(ProgrammeChangeKind.SHORTENED))
-    by_lead = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=lead)
-    assert (by_lead.status_code, by_lead.json()["error"]["rule"]) == (403, "callers_own_role")
+    problem(await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=lead), 403, "callers_own_role")
     ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
     moved = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=ubtvqh)
-    assert moved.status_code == 200 and moved.json()["track"] == "SHORTENED" and moved.json()["stage"] == "DRAFTING"
+    assert moved.status_code == 200 and moved.json()["to_stage"] == "DRAFTING"
+    assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["track"] == "SHORTENED"
 
 
 async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
-    """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own."""
-    port = free_port()
+    """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own, with its
+    access lines (request ID, and the trace ID of the caller's `traceparent`) and its Prometheus /metrics."""
+    port, metrics_port = free_port(), free_port()
     env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
-           "LEGIS_API_PORT": str(port), "LEGIS_LOG_JSON": "true"}
-    process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+           "LEGIS_API_PORT": str(port), "LEGIS_METRICS_PORT": str(metrics_port), "LEGIS_LOG_JSON": "true"}
+    process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
             async def ready():
@@ -249,10 +258,27 @@ async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
                 except httpx.TransportError:
                     return None
             assert await eventually(ready, lambda status: status == 200, seconds=30) == 200
-            refused = await http.get("/v1/submissions")
-            assert (refused.status_code, refused.json()["error"]["rule"]) == (401, "token_required")
+            problem(await http.get("/v1/submissions"), 401, "token_required")
             assert (await http.get("/openapi.json")).json()["info"]["title"] == "legis"
+            head = await http.head("/healthz")
+            assert head.status_code == 200 and head.content == b""
+            caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+            traced = await http.get("/v1/submissions", headers={"traceparent": f"00-{caller_trace}-00f067aa0ba902b7-01", "X-Request-ID": "api-1"})
+            assert traced.headers["x-request-id"] == "api-1"
+            metrics = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+            assert _sample(metrics, "http_server_request_duration_seconds_count", http_request_method="GET", http_route="/v1/submissions",
+                           http_response_status_code="401", service_name="legis-api") == 2
+            assert "temporal_request_total{" in metrics and 'service_name="temporal-core-sdk"' not in metrics
     finally:
         process.terminate()
         # uvicorn shuts down gracefully, then re-raises SIGTERM so that the exit status tells why it stopped.
         assert await asyncio.wait_for(process.wait(), 20) in (0, -signal.SIGTERM)
+    lines = [json.loads(line) for line in (await process.stdout.read()).decode().splitlines() if line.startswith("{")]
+    [access] = [line for line in lines if line.get("event") == "request" and line.get("request_id") == "api-1"]
+    assert access["trace_id"] == caller_trace and access["status"] == 401 and access["span_id"] != "00f067aa0ba902b7"
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The sum of a metric's samples whose labels include `labels`, from Prometheus's text format."""
+    return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
+               if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()))

@@ -13,6 +13,7 @@ from schemas.akoma_ntoso import parse_steps
 from schemas.enums import Stage
 from schemas.messages import StartRequest
 from tests.scenarios import approve
+from tests.polling import eventually
 from tests.stack import cli_with_worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
@@ -41,6 +42,11 @@ async def test_walkthrough(cli, tmp_path):
     assert code == 0 and f"draft-law-{sid}" in out
     code, again, _ = await cli("start", str(request))
     assert code == 0 and again == out
+    retitled = tmp_path / "retitled.json"
+    retitled.write_text(json.dumps(json.loads(request.read_text(encoding="utf-8")) | {"title": "Luật Nhà giáo"}, ensure_ascii=False),
+                        encoding="utf-8")
+    code, _, err = await cli("start", str(retitled))
+    assert code == 3 and "title: submission" in err and "(rule: submission_exists)" in err
 
     code, _, err = await cli("decide", sid, str(tmp_path / "02-programme.json"))
     assert code == 3 and "refused: stage: the draft is at POLICY_PROPOSAL, not LEGISLATIVE_PROGRAMME (rule: current_stage_only)" in err
@@ -145,11 +151,8 @@ async def test_subscribers_add_list_remove(cli, dev_env):
     code, out, err = await cli("subscribers", "remove", str(subscriber_id))
     assert code == 0 and "stopped" in out, err
     delivery = dev_env.client.get_workflow_handle(f"webhook-delivery-{subscriber_id}")
-    for _ in range(100):
-        if (await delivery.describe()).status.name == "CANCELED":
-            break
-        await asyncio.sleep(0.1)
-    assert (await delivery.describe()).status.name == "CANCELED"
+    status = await eventually(lambda: delivery.describe(), lambda described: described.status.name == "CANCELED", seconds=30)
+    assert status.status.name == "CANCELED"
     code, _, err = await cli("subscribers", "remove", "999999")
     assert code == 4 and "no subscriber 999999" in err
 
@@ -208,5 +211,9 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 4 and "no token 000000000000" in err
     code, _, err = await cli("tokens", "issue", "bad code", "MOJ", "--by", "x")
     assert code == 2 and "agency_code" in err
+    code, out, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2099-12-31", "--output", "json")
+    assert code == 0 and json.loads(out)["expires_at"] == "2100-01-01T00:00:00+07:00", err
+    code, _, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2020-01-01")
+    assert code == 2 and "expires: 2020-01-01 has passed" in err
     code, out, _ = await cli("refusals", "--json")
     assert code == 0 and isinstance(json.loads(out), list)

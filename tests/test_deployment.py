@@ -18,7 +18,8 @@ from workflows import search_attributes as sa
 from workflows.codec import new_key_entry
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORDS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "LEGIS_DB_PASSWORD": "legis-secret", "LEGIS_ENCRYPTION_KEYS": new_key_entry("compose")}
+PASSWORDS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "LEGIS_DB_PASSWORD": "legis-secret", "GRAFANA_ADMIN_PASSWORD": "grafana-secret",
+             "LEGIS_ENCRYPTION_KEYS": new_key_entry("compose")}
 
 
 def compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -54,7 +55,8 @@ def settings_of(service: dict) -> Settings:
 
 
 def test_the_file_validates_and_holds_every_part(services):
-    assert {"temporal-postgresql", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "app-postgresql", "worker", "api"} <= services.keys()
+    assert {"temporal-postgresql", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "app-postgresql", "worker", "api",
+            "prometheus", "grafana"} <= services.keys()
     assert services["worker"]["deploy"]["replicas"] >= 2
     assert services["temporal"]["environment"]["DB"] == "postgres12"
     assert (8080, 8080) in published(services["temporal-ui"])
@@ -95,6 +97,40 @@ def test_the_web_ui_decodes_through_the_apis_codec_server_and_the_keys_come_from
         assert settings_of(services[name]).key_ring().ids == ("compose",)
     missing = compose_config({"PATH": os.environ["PATH"], **PASSWORDS, "LEGIS_ENCRYPTION_KEYS": ""})
     assert missing.returncode != 0 and "LEGIS_ENCRYPTION_KEYS" in missing.stderr + missing.stdout
+
+
+def mounts(service: dict) -> dict[str, Path]:
+    """Files bound into a container: its path there -> the file in this repository."""
+    bound = {}
+    for volume in service.get("volumes", []):
+        source, target = (volume["source"], volume["target"]) if isinstance(volume, dict) else str(volume).split(":")[:2]
+        if source.startswith("/"):
+            bound[target] = Path(source)
+    return bound
+
+
+def test_prometheus_scrapes_every_worker_and_the_api_with_the_rules_and_grafana_shows_the_dashboard(services):
+    prometheus, grafana = services["prometheus"], services["grafana"]
+    files = mounts(prometheus)
+    config = yaml.safe_load(files["/etc/prometheus/prometheus.yml"].read_text(encoding="utf-8"))
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    worker, api = settings_of(services["worker"]), settings_of(services["api"])
+    # One address per replica: every worker is scraped, however many run.
+    assert jobs["legis-worker"]["dns_sd_configs"] == [{"names": ["worker"], "type": "A", "port": worker.metrics_port}]
+    assert jobs["legis-api"]["static_configs"] == [{"targets": [f"api:{api.metrics_port}"]}]
+    assert str(api.metrics_port) in {str(p) for p in services["api"]["expose"]}
+    endpoint = services["temporal"]["environment"]["PROMETHEUS_ENDPOINT"]
+    assert jobs["temporal"]["static_configs"] == [{"targets": [f"temporal:{endpoint.rpartition(':')[2]}"]}]
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"] and files["/etc/prometheus/alerts.yml"] == ROOT / "monitoring" / "alerts.yml"
+    assert (9090, 9090) in published(prometheus)
+
+    shown = mounts(grafana)
+    datasources = yaml.safe_load(shown["/etc/grafana/provisioning/datasources/legis.yml"].read_text(encoding="utf-8"))["datasources"]
+    assert [source["url"] for source in datasources] == ["http://prometheus:9090"]
+    providers = yaml.safe_load(shown["/etc/grafana/provisioning/dashboards/legis.yml"].read_text(encoding="utf-8"))["providers"]
+    folder = providers[0]["options"]["path"]
+    assert shown[f"{folder}/legis.json"] == ROOT / "monitoring" / "grafana" / "legis.json"
+    assert (3000, 3000) in published(grafana)
 
 
 def test_the_search_attributes_registered_are_the_ones_the_workflow_sets(services):

@@ -101,6 +101,8 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
             assert all(count > 0 for count in per_worker), per_worker
             for line in recorded:
                 assert line["activity"] == "record_events" and line["attempt"] >= 1
+                # Written inside the activity's span: its trace ID, though no traces are exported.
+                assert len(line["trace_id"]) == 32 and len(line["span_id"]) == 16
                 assert line["workflow_id"] == f"draft-law-{line['submission_id']}" and line["run_id"]
             # The workflow's own lines: one per decision, though every task replayed the whole history.
             decided = Counter(line["submission_id"] for line in logs if line.get("event") == "decision recorded")
@@ -110,8 +112,9 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
             scraped = [(await http.get(f"http://127.0.0.1:{p['LEGIS_METRICS_PORT']}/metrics")).text for p in ports]
             assert sum(metric(text, "legis_decisions", stage="POLICY_PROPOSAL", outcome="APPROVE") for text in scraped) == DRAFT_COUNT
             assert sum(metric(text, "legis_decisions") for text in scraped) == DRAFT_COUNT * len(STAGES)
+            assert all('service_name="legis-worker"' in text and 'service_name="temporal-core-sdk"' not in text for text in scraped)
             # The SDK's own metrics come out of the same endpoint.
-            assert sum(metric(text, "temporal_activity_execution_latency_count", activity_type="record_events") for text in scraped) >= len(recorded)
+            assert sum(metric(text, "temporal_activity_execution_latency_seconds_count", activity_type="record_events") for text in scraped) >= len(recorded)
             assert all(metric(text, "legis_drafts_overdue", agency="BXD") == 1 for text in scraped)
             assert all(metric(text, "legis_drafts_overdue", agency="CLASSIFIED") == 1 and 'agency="BQP"' not in text for text in scraped)
     finally:

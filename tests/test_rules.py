@@ -35,6 +35,11 @@ def test_a_decision_for_a_stage_the_draft_has_left_is_stale():
     assert "at APPRAISAL, not DRAFTING" in str(r)
 
 
+def test_a_decision_for_a_stage_ahead_of_the_draft_is_a_conflict_not_stale():
+    r = refusal(at(Stage.DRAFTING), decision(REQUEST, Stage.APPRAISAL))
+    assert (r.field, r.rule, r.kind) == ("stage", "current_stage_only", RefusalKind.CONFLICT)
+
+
 def test_closed_draft_takes_no_decision():
     r = refusal(at(Stage.PROMULGATION, stage=Stage.PROMULGATED), decision(REQUEST, Stage.PROMULGATION))
     assert (r.field, r.rule, r.kind) == ("stage", "draft_closed", RefusalKind.CLOSED)

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import urllib.parse
 import uuid
 from pathlib import Path
@@ -21,15 +20,12 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.codec_ui import send_credentials, sign_in
 from tests.stack import legis, stack_env, start_stack, stop_stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 ARTIFACTS = Path(os.environ.get("LEGIS_TEST_ARTIFACTS", "test-artifacts")) / "web-ui"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Chromium as root on a machine with no network but loopback (see the README's test section).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 DRAFTS = {
     # submission prefix: (lead ministry, title, decisions to send)
@@ -59,7 +55,7 @@ async def seed(env, run: str) -> dict[str, str]:
             request = start | {"submission_id": sid, "lead_ministry": ministry, "title": title,
                                "law_kind": "NEW_LAW", "amended_law": None}
             started = await api.post("/v1/submissions", json=request, headers=await token(env, ministry, "LEAD_MINISTRY"))
-            assert started.status_code == 200, started.text
+            assert started.status_code == 201, started.text
             for name in decisions:
                 decided = await api.post(f"/v1/submissions/{sid}/decisions", json=json.loads((EXAMPLES / name).read_text(encoding="utf-8")),
                                          headers=tokens[DECIDERS[name][1]])
@@ -99,6 +95,7 @@ async def test_operator_finds_and_reads_drafts_in_the_web_ui(tmp_path):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = await browser.new_page(viewport={"width": 1600, "height": 1000})
+            await loopback_only(page)
 
             drafting = await workflow_list(page, ui, 'LegisStage="DRAFTING"', "list-stage-drafting.png")
             assert f"draft-law-{ids['UI-DRAFTING']}" in drafting

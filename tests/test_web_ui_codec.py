@@ -14,9 +14,10 @@ import httpx
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from tests.codec_ui import loopback_only, send_credentials, sign_in
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from tests.codec_ui import send_credentials, sign_in
 from tests.stack import stack_env, start_stack, stop_stack
-from tests.test_web_ui import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXAMPLES, rendered_text, token
+from tests.test_web_ui import ARTIFACTS, EXAMPLES, rendered_text, token
 from workers.dev_stack import temporal_binary
 
 # What the UI shows of a payload it could not decode: its data, the nonce and ciphertext in base64.

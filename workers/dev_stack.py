@@ -43,12 +43,21 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 
 from activities.database import create_pool, migrate
-from workers.settings import Settings, metrics_runtime, temporal_client
 from api.app import create_app
 from workers.dev_guardian import (
-    PID_FILE, alive, live_handles, pgserver_lock, postgres_processes, postmaster_of, recorded_pid, stop_process, wait_gone,
+    PID_FILE,
+    alive,
+    live_handles,
+    pgserver_lock,
+    postgres_processes,
+    postmaster_of,
+    recorded_pid,
+    stop_process,
+    wait_gone,
 )
 from workers.health import serving
+from workers.settings import DEV_SERVICE, Settings, metrics_runtime, temporal_client
+from workers.tracing import Tracing, start_tracing
 from workers.worker import configured_worker, operations
 from workflows import search_attributes as sa
 from workflows.codec import new_key_entry
@@ -128,13 +137,14 @@ def dev_key(settings: Settings) -> Path | None:
     return path
 
 
-async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, seconds: float = 60, runtime: Runtime | None = None) -> Client:
+async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, seconds: float = 60, runtime: Runtime | None = None,
+                            tracing: Tracing | None = None) -> Client:
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"the Temporal dev server exited with code {process.returncode}; see {settings.data_dir / 'temporal.log'}")
         try:
-            return await temporal_client(settings, runtime=runtime)
+            return await temporal_client(settings, runtime=runtime, interceptors=tracing.client_interceptors() if tracing else ())
         except RuntimeError:
             if asyncio.get_running_loop().time() > deadline:
                 raise
@@ -301,7 +311,8 @@ def stop_leftover_server(settings: Settings) -> None:
 
 
 @contextlib.asynccontextmanager
-async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
+async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None,
+                              tracing: Tracing | None = None) -> AsyncIterator[tuple[Client, subprocess.Popen]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "temporal.log", "ab") as server_log:
         # A session of its own: the terminal's Ctrl-C reaches `legis dev` only, which stops the server once.
@@ -311,7 +322,7 @@ async def temporal_dev_server(settings: Settings, runtime: Runtime | None = None
         )
     record_server(settings, process)
     try:
-        yield await wait_for_temporal(settings, process, runtime=runtime), process
+        yield await wait_for_temporal(settings, process, runtime=runtime, tracing=tracing), process
     finally:
         process.terminate()
         try:
@@ -335,8 +346,9 @@ async def run_dev_stack(settings: Settings) -> None:
         key_file = dev_key(settings)
         stop_leftover_server(settings)
         refuse_taken_ports(settings)
-        runtime = metrics_runtime(settings)
-        async with temporal_dev_server(settings, runtime) as (client, server):
+        runtime = metrics_runtime(settings, DEV_SERVICE)
+        tracing = start_tracing(settings, DEV_SERVICE)
+        async with temporal_dev_server(settings, runtime, tracing) as (client, server):
             with contextlib.ExitStack() as stack:
                 if settings.database_url:
                     database_url = settings.database_url
@@ -347,10 +359,9 @@ async def run_dev_stack(settings: Settings) -> None:
                 log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
                 pool = await create_pool(database_url)
                 try:
-                    worker = configured_worker(settings, client, pool)
-                    async with worker, operations(settings, client, pool, worker, runtime), serving(
-                        create_app(client=client, pool=pool, task_queue=settings.task_queue), settings.http_host, settings.api_port
-                    ):
+                    worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
+                    app = create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings, runtime=runtime, tracing=tracing)
+                    async with worker, operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port):
                         for line in addresses(settings, key_file):
                             print(line, flush=True)
                         server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
@@ -362,6 +373,7 @@ async def run_dev_stack(settings: Settings) -> None:
                         log.info("stopping")
                 finally:
                     await pool.close()
+                    tracing.close()
 
 
 def addresses(settings: Settings, key_file: Path | None) -> list[str]:

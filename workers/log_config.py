@@ -28,7 +28,7 @@ from structlog.processors import ExceptionRenderer
 from structlog.tracebacks import ExceptionDictTransformer
 from temporalio import activity, workflow
 
-from workers.log_context import temporal_context
+from workers.log_context import temporal_context, trace_ids
 
 REDACTED = "[redacted]"
 REDACTED_FIELDS = frozenset({
@@ -117,6 +117,8 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # The trace and span IDs of the span a line is written in (workers.tracing).
+        trace_ids,
     ]
     # Records of the standard library (the SDK's workflow and activity loggers) carry their context as extras.
     shared = [*native, structlog.stdlib.ExtraAdder(), temporal_context]

@@ -1,11 +1,13 @@
 """What every log line of a worker says about where it comes from: submission, workflow, run,
-activity and attempt."""
+activity and attempt; and, written inside a span, its trace and span IDs."""
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 from temporalio import activity
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
@@ -34,6 +36,15 @@ def temporal_context(_logger: Any, _name: str, event: dict[str, Any]) -> dict[st
         event.setdefault("attempt", info.get("attempt"))
     if isinstance(workflow_id := event.get("workflow_id"), str) and (submission := submission_of(workflow_id)):
         event.setdefault("submission_id", submission)
+    return event
+
+
+def trace_ids(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: the current span's trace and span IDs (W3C hex) on a line written inside a span."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", trace.format_trace_id(context.trace_id))
+        event.setdefault("span_id", trace.format_span_id(context.span_id))
     return event
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from temporalio.service import TLSConfig
-
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.service import TLSConfig
 
 from workflows.client import connect
 from workflows.codec import KeyRing, KeyRingError
@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API (`legis api`, `legis dev`)")
     health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; unset to turn off")
     metrics_port: int | None = Field(
-        default=9464, ge=0, le=65535, description="worker's Prometheus /metrics (SDK and application metrics); unset to turn off"
+        default=9464, ge=0, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); unset to turn off"
     )
     encryption_keys: SecretStr | None = Field(
         default=None,
@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         description="origin of the Temporal Web UI allowed to call the codec server from a browser (CORS), e.g. https://temporal.example.gov; "
         "default: the Web UI of `legis dev` (http://<temporal host>:<ui port>)",
     )
+    otlp_endpoint: str | None = Field(
+        default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="OTLP/HTTP endpoint traces are sent to (e.g. http://otel-collector:4318); unset: no traces are sent anywhere",
+    )
+    api_timeout: float = Field(default=30.0, gt=0, le=300, description="seconds the HTTP API waits for Temporal before answering 504")
+    api_rate_per_token: str = Field(default="600/minute", description="requests a token may send (the `limits` notation); none: no limit")
+    api_rate_per_address: str = Field(default="1200/minute", description="requests one client address may send; none: no limit")
+    api_refusals_recorded: str = Field(default="20/minute", description="refused attempts one caller (token or address) gets written "
+                                       "to access_refusals; the rest are logged and counted; none: every one")
+    public_comment_rate: str = Field(default="10/minute", description="public comments one client address may send to a "
+                                     "consultation (the `limits` notation); none: no limit")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 
@@ -123,7 +134,7 @@ def read_key_file(path: Path) -> KeyRing:
         raise KeyRingError(f"{path}: {malformed}") from None
 
 
-async def temporal_client(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+async def temporal_client(settings: Settings, *, runtime: Runtime | None = None, interceptors: Sequence[Interceptor] = ()) -> Client:
     """A client for the configured cluster, with its TLS files or API key and the payload keys.
 
     Raises KeyRingError (a ValueError) when no usable key is configured, RuntimeError when Temporal is unreachable."""
@@ -134,11 +145,20 @@ async def temporal_client(settings: Settings, *, runtime: Runtime | None = None)
         tls=settings.temporal_tls(),
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         runtime=runtime,
+        interceptors=interceptors,
     )
 
 
-def metrics_runtime(settings: Settings) -> Runtime | None:
-    """A Temporal runtime that exports the SDK's metrics, and the application's, for Prometheus."""
+# The `service_name` label of each process's metrics, and the `service.name` of its traces.
+WORKER_SERVICE, API_SERVICE, DEV_SERVICE = "legis-worker", "legis-api", "legis-dev"
+
+
+def metrics_runtime(settings: Settings, service: str) -> Runtime | None:
+    """A Temporal runtime that exports the SDK's metrics, and the application's, for Prometheus, by its conventions:
+    counters end in `_total`, durations are in seconds and say so (`_seconds`), and every series carries the process's
+    own `service_name` instead of the SDK's `temporal-core-sdk`."""
     if settings.metrics_port is None:
         return None
-    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}")))
+    prometheus = PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}", counters_total_suffix=True, unit_suffix=True,
+                                  durations_as_seconds=True)
+    return Runtime(telemetry=TelemetryConfig(metrics=prometheus, global_tags={"service_name": service}, attach_service_name=False))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.client import Client, Interceptor, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
@@ -48,12 +49,15 @@ async def connect(
     tls: TLSConfig | bool = False,
     api_key: str | None = None,
     runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Client:
     """The one way the project makes a Temporal client: its payloads sealed with `keys` (`workflows.codec`).
+    Interceptors given here (tracing) also run in the workers made with this client.
 
     Raises RuntimeError when the frontend at `address` (host:port) cannot be reached."""
     return await Client.connect(
-        address, namespace=namespace, data_converter=data_converter(keys), tls=tls, api_key=api_key, runtime=runtime
+        address, namespace=namespace, data_converter=data_converter(keys), tls=tls, api_key=api_key, runtime=runtime,
+        interceptors=interceptors,
     )
 
 
@@ -61,11 +65,20 @@ async def connect(
 class Started:
     workflow_id: str
     run_id: str | None
+    created: bool = True
+    differs: tuple[str, ...] = ()
 
 
 async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
-    """Start the draft's workflow; a repeated start of the same submission returns the existing one."""
+    """Start the draft's workflow. A repeated start of the same submission returns the existing draft (`created`
+    false); one whose request differs from the first names the fields that differ (`differs`) and starts nothing."""
     workflow_id = workflow_id_for(request.submission_id)
+    first = await start_request_of(client, request.submission_id)
+    if first is not None:
+        compared = [name for name in type(request).model_fields if name != "passed" or first.passed]
+        differs = tuple(name for name in compared if getattr(first, name) != getattr(request, name))
+        return Started(workflow_id=workflow_id, run_id=(await draft(client, request.submission_id).describe()).run_id, created=False,
+                       differs=differs)
     first_stage = stage_path(load_rulebook(request.process_version), request.session_procedure, law_kind=request.law_kind)[0]
     try:
         handle = await client.start_workflow(
@@ -91,6 +104,20 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
     except WorkflowAlreadyStartedError as closed:
         return Started(workflow_id=workflow_id, run_id=closed.run_id)
     return Started(workflow_id=workflow_id, run_id=handle.result_run_id)
+
+
+async def start_request_of(client: Client, submission_id: str) -> StartRequest | None:
+    """The start request a submission's draft was opened with, or None for a submission never started."""
+    try:
+        first = await anext(aiter(draft(client, submission_id).fetch_history_events(page_size=1)))
+    except RPCError as missing:
+        if missing.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    attributes = first.workflow_execution_started_event_attributes
+    [started] = await client.data_converter.decode(attributes.input.payloads, [DraftLawInput])
+    # A run continued as new carries the draft's state instead of the steps it was entered with.
+    return StartRequest.model_validate(started.model_dump(exclude={"carried", "passed"} if attributes.continued_execution_run_id else {"carried"}))
 
 
 def draft(client: Client, submission_id: str) -> WorkflowHandle:

@@ -8,13 +8,19 @@ which reaches the draft's current run even after it continued as new.
 
 Texts travel by reference and the round keeps comment IDs only, within `MAX_COMMENTS_PER_ROUND`:
 its state, its replies and its signal stay small whatever the consultees write.
+
+A PUBLIC_POSTING round opened since `PUBLIC_IN_POSTGRESQL` takes no opinion of the public as an update: the public's
+comments go through the HTTP API into PostgreSQL (`store.public`), and the round learns aggregates by activities: it
+registers itself when it opens, reads the totals when its window closes, and the answers' tally once compiled. Its
+history has the same events with ten comments as with a million.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from temporalio import workflow
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -33,11 +39,16 @@ with workflow.unsafe.imports_passed_through():
         OpinionReceipt,
     )
     from schemas.enums import Actor, ConsultationKind, Response
+    from schemas.public import PublicRoundInput, PublicTally, PublicTotals
     from schemas.refusal import RefusalKind, Refused
     from workflows.rules import require
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
 RESULT_SIGNAL = "consultation_finished"
+PUBLIC_IN_POSTGRESQL = "public-comments-in-postgresql"
+_DATABASE_TIMEOUT = timedelta(seconds=60)
+# A database outage delays the round's close or compilation, never loses it.
+_DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=60))
 
 
 def workflow_id_for(submission_id: str, round_id: str) -> str:
@@ -64,9 +75,14 @@ class ConsultationWorkflow:
         self._silent: tuple[str, ...] = ()
         self._compilation: CompilationSummary | None = None
         self._compiled_at: datetime | None = None
+        # Rounds of this kind opened before the patch keep the public's comments in their state, as they always did.
+        self._in_postgresql = input.request.kind is ConsultationKind.PUBLIC_POSTING and workflow.patched(PUBLIC_IN_POSTGRESQL)
+        self._public_totals: PublicTotals | None = None
 
     @workflow.run
     async def run(self, input: ConsultationInput) -> ConsultationResult:
+        if self._in_postgresql:
+            await self._database("register_public_round", None, f"round {input.request.round_id} opens to the public")
         try:
             await workflow.wait_condition(
                 lambda: bool(input.request.consultees) and not self._awaiting(),
@@ -75,17 +91,37 @@ class ConsultationWorkflow:
             )
         except TimeoutError:
             pass
-        self._closed_at = workflow.now()
+        closed_at = workflow.now()
+        if self._in_postgresql:
+            self._public_totals = await self._database("close_public_round", PublicTotals, f"round {input.request.round_id} closes")
+            self._comments += self._public_totals.comments
+        self._closed_at = closed_at
         self._silent = self._awaiting()
         await workflow.wait_condition(lambda: self._compilation is not None)
         await workflow.wait_condition(workflow.all_handlers_finished)
         assert self._compilation is not None and self._compiled_at is not None
+        answers = self._received()
+        if self._public_totals is not None:
+            # The public's answers are counted in PostgreSQL, where the lead ministry gave them (the API let it compile
+            # only once none was left unanswered).
+            tally = await self._database("tally_public_answers", PublicTally, f"round {input.request.round_id} answers counted")
+            self._compilation = self._compilation.model_copy(update={
+                "accepted": self._compilation.accepted + tally.accepted, "explained": self._compilation.explained + tally.explained})
+            if self._public_totals.comments:
+                answers = (*answers, Answer(consultee=PUBLIC, at=closed_at, comments=self._public_totals.comments))
         result = ConsultationResult(
             round_id=input.request.round_id, kind=input.request.kind, opened_at=self._opened_at, closed_at=self._closed_at,
-            answers=self._received(), silent=self._silent, compilation=self._compilation, compiled_at=self._compiled_at,
+            answers=answers, silent=self._silent, compilation=self._compilation, compiled_at=self._compiled_at,
         )
         await workflow.get_external_workflow_handle(input.parent_workflow_id).signal(RESULT_SIGNAL, result)
         return result
+
+    async def _database(self, activity: str, result_type: type | None, summary: str):
+        request = self._input.request
+        return await workflow.execute_activity(
+            activity, PublicRoundInput(submission_id=self._input.submission_id, round_id=request.round_id,
+                                       lead_ministry=self._input.lead_ministry, opened_at=self._opened_at, closes_at=self._input.closes_at),
+            result_type=result_type, start_to_close_timeout=_DATABASE_TIMEOUT, retry_policy=_DATABASE_RETRY, summary=summary)
 
     @workflow.update
     def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
@@ -132,6 +168,7 @@ class ConsultationWorkflow:
             comments=self._comments,
             unanswered_comments=() if self._compilation else tuple(sorted(self._comment_keys())),
             compiled=self._compilation is not None,
+            public_comments_in_postgresql=self._in_postgresql,
         )
 
     def _awaiting(self) -> tuple[str, ...]:
@@ -150,6 +187,10 @@ class ConsultationWorkflow:
             raise Refused("consultee", "round_closed", f"round {round_id} closed on {self._closed_at:%Y-%m-%d}", RefusalKind.CLOSED)
         if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:
             raise Refused("comments", "round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all")
+        if self._in_postgresql and opinion.consultee == PUBLIC:
+            raise Refused("consultee", "public_comments_through_public_page",
+                          "the public comments on the draft's public page (POST /v1/public/consultations/...), not as an opinion",
+                          RefusalKind.CONFLICT)
         if self._input.request.kind is ConsultationKind.PUBLIC_POSTING and opinion.consultee == PUBLIC:
             if any(a.consultee == PUBLIC and set(a.comment_ids) & {c.comment_id for c in opinion.comments} for a in self._public):
                 raise Refused("comments", "comment_id_distinct", "a comment ID of the public is used once per round", RefusalKind.INVALID)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from schemas.enums import Counting, DeadlineAnchor, RestDay
 from schemas.rulebook import TimeLimit
+from schemas.time import VIETNAM
 
 # Vietnam keeps UTC+7 all year; a fixed offset keeps the workflow sandbox free of tz data.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 class WorkDays(Protocol):

@@ -64,7 +64,7 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime)
     for answer in result.answers:
         change.record(EventKind.OPINION_RECEIVED, at=answer.at, agency_code=answer.consultee, official=answer.official,
                       documents=answer.documents, reasons="; ".join(answer.comment_ids),
-                      label=f"{prefix}: {answer.consultee}, {len(answer.comment_ids)} comments")
+                      label=f"{prefix}: {answer.consultee}, {answer.comment_count} comments")
     for consultee in result.silent:
         change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
                       label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}")

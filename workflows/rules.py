@@ -43,7 +43,8 @@ from workflows.deadlines import local_day, passes_at
 from workflows.sessions import awaiting_session, last_day_of, round_closes_at
 from workflows.stage_graph import is_earlier, stage_path
 
-INVALID, FORBIDDEN, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.STALE, RefusalKind.CLOSED
+INVALID, FORBIDDEN, CONFLICT = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT
+STALE, CLOSED = RefusalKind.STALE, RefusalKind.CLOSED
 
 
 def require(message: object, model: type) -> None:
@@ -258,7 +259,9 @@ def check_open(state: DraftState, field: str) -> None:
 def check_stage(state: DraftState, claimed: Stage) -> None:
     check_open(state, "stage")
     if claimed is not state.stage:
-        raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", STALE)
+        # Named after a stage the draft has left, a decision is stale; one ahead of the draft is simply out of turn.
+        kind = STALE if is_earlier(state.path, claimed, state.stage) else CONFLICT
+        raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", kind)
 
 
 def check_occurred_on(state: DraftState, day: date | None, now: datetime) -> None:

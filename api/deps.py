@@ -1,0 +1,109 @@
+"""What routes share: the caller's token, bounded calls to Temporal and PostgreSQL turned into problems, and the
+query parameters a route knows (any other is refused)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import asyncpg
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from limits import parse
+from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.plumbing import limiter
+from api.problems import from_refused, refusal
+from api.tokens import Caller, Unauthenticated, authenticate
+from schemas.refusal import Refused
+
+T = TypeVar("T")
+bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer legis_<id>_<secret>`, issued with `legis tokens issue`")
+CHALLENGE = 'Bearer realm="legis"'
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
+           description="the same key and body sent again get the first answer; the key becomes the draft's request ID"),
+]
+
+
+async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+    """The token's agency and role; refused (401, with `WWW-Authenticate`) without a valid `Bearer` token, and (429) past
+    the token's rate."""
+    header = http.headers.get("authorization")
+    if credentials is None:
+        rule, message = (("token_required", "send `Authorization: Bearer <token>`") if header is None
+                         else ("bearer_only", "only the Bearer scheme is accepted: `Authorization: Bearer <token>`"))
+        raise refusal(401, "Authorization", rule, message, headers={"WWW-Authenticate": CHALLENGE})
+    try:
+        who = await database(authenticate(http.app.state.pool, credentials.credentials))
+    except Unauthenticated as refused:
+        http.state.token_id = refused.token_id
+        raise refusal(401, "Authorization", refused.rule, str(refused),
+                      headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'}) from None
+    http.state.caller, http.state.token_id = who, who.token_id
+    limit = http.app.state.token_limit
+    if limit is not None and not await limiter.hit(limit, "token", who.token_id):
+        raise refusal(429, "Authorization", "rate_limited", f"more than {limit} requests for token {who.token_id}")
+    return who
+
+
+Authenticated = Annotated[Caller, Depends(caller)]
+
+
+def known_parameters(*names: str) -> Callable[[Request], None]:
+    """A dependency refusing query parameters the route does not know (a typo must not silently widen a list)."""
+    allowed = set(names)
+
+    def check(http: Request) -> None:
+        unknown = sorted(set(http.query_params) - allowed)
+        if unknown:
+            raise refusal(422, unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
+                          f"{', '.join(sorted(allowed)) or 'none'}", kind="INVALID")
+
+    return check
+
+
+async def temporal(http: Request, call: Awaitable[T], missing: str = "submission_id") -> T:
+    """A call to Temporal within the API's bounded wait; its failures as problems."""
+    try:
+        async with asyncio.timeout(http.app.state.timeout):
+            return await call
+    except WorkflowUpdateFailedError as failed:
+        cause = failed.cause
+        if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
+            raise from_refused(Refused.from_details(cause.message, cause.details[0])) from None
+        raise refusal(409, "body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed)) from None
+    except WorkflowQueryFailedError as failed:
+        if "draft_not_ready" in str(failed):
+            raise refusal(503, "submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly") from None
+        raise refusal(409, "submission_id", "query_failed", str(failed)) from None
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        raise refusal(504, "submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is a worker running on task "
+                      f"queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once") from None
+    except RPCError as rpc:
+        if rpc.status is RPCStatusCode.NOT_FOUND:
+            if missing == "round_id":
+                raise refusal(404, "round_id", "round_unknown", "no such consultation round of this draft", kind="NOT_FOUND") from None
+            raise refusal(404, "submission_id", "draft_unknown", "no such draft", kind="NOT_FOUND") from None
+        if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
+            raise refusal(503, "submission_id", "temporal_unavailable", f"Temporal does not answer: {rpc.message}") from None
+        raise
+
+
+async def database(call: Awaitable[T]) -> T:
+    """A call to PostgreSQL; an outage as 503 with Retry-After, not a bare 500."""
+    try:
+        async with asyncio.timeout(10):
+            return await call
+    except (OSError, TimeoutError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.CannotConnectNowError,
+            asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError) as down:
+        raise refusal(503, "database", "database_unavailable", f"the database does not answer ({type(down).__name__})") from None
+
+
+def rate(text: str | None):
+    """A rate such as "600/minute" from the settings; none for an empty or `none` setting."""
+    return parse(text) if text and text != "none" else None

@@ -1,0 +1,76 @@
+"""Idempotency keys on every POST, as payment APIs do them (`Idempotency-Key` header).
+
+The key, a hash of the request (method, path, body) and the first answer are recorded per token, before any check.
+A retry with the same key and body gets that answer again, even if a check would now refuse the request; the same
+key with another body is refused (`idempotency_key_reused`); a retry while the first is still being answered is asked
+to come back (`request_in_progress`). Answers of 5xx and 429 are not kept, so that a retry runs the request again.
+Keys reach the draft as its request ID too, which it remembers across runs. A key is kept `KEPT_DAYS` days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from fastapi import Request, Response
+from fastapi_problem.error import Problem
+
+from api.problems import refusal
+
+KEPT_HEADERS = ("location", "link")
+# A key answers its retries for this long, then is forgotten (and may be used again).
+KEPT_DAYS = 30
+
+
+async def answer_once(http: Request, token_id: str, key: str | None, run: Callable[[], Awaitable[Response]]) -> Response:
+    """Run a POST once per (token, key); raises the problems `run` raises, after recording them."""
+    if key is None:
+        return await run()
+    pool: asyncpg.Pool = http.app.state.pool
+    digest = hashlib.sha256(b"\n".join([http.method.encode(), http.url.path.encode(), await http.body()])).hexdigest()
+    claimed = await pool.fetchval(
+        f"""INSERT INTO idempotency_keys (token_id, key, method, path, request_sha256) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (token_id, key) DO UPDATE SET method = $3, path = $4, request_sha256 = $5, status = NULL, headers = NULL,
+                body = NULL, created_at = now()
+            WHERE idempotency_keys.created_at < now() - interval '{KEPT_DAYS} days'
+            RETURNING true""",
+        token_id, key, http.method, http.url.path, digest,
+    )
+    await pool.execute(f"DELETE FROM idempotency_keys WHERE token_id = $1 AND created_at < now() - interval '{KEPT_DAYS} days'", token_id)
+    if not claimed:
+        return await _first_answer(pool, token_id, key, digest)
+    try:
+        response = await run()
+    except Problem as problem:
+        await _keep(pool, token_id, key, problem.status, {"content-type": "application/problem+json", **(problem.headers or {})},
+                    json.dumps(problem.marshal()).encode())
+        raise
+    except BaseException:
+        await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)
+        raise
+    await _keep(pool, token_id, key, response.status_code, dict(response.headers), response.body)
+    return response
+
+
+async def _keep(pool: asyncpg.Pool, token_id: str, key: str, status: int, headers: dict[str, str], body: bytes) -> None:
+    if status >= 500 or status == 429:
+        await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)
+        return
+    kept = {name: value for name, value in headers.items() if name.lower() in (*KEPT_HEADERS, "content-type")}
+    await pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 WHERE token_id = $1 AND key = $2",
+                       token_id, key, status, json.dumps(kept), body)
+
+
+async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digest: str) -> Response:
+    row = await pool.fetchrow("SELECT request_sha256, status, headers, body FROM idempotency_keys WHERE token_id = $1 AND key = $2",
+                              token_id, key)
+    if row is None or row["request_sha256"] != digest:
+        raise refusal(422, "Idempotency-Key", "idempotency_key_reused",
+                      f"the key {key!r} was used for another request; send this one with a new key", kind="INVALID")
+    if row["status"] is None:
+        raise refusal(409, "Idempotency-Key", "request_in_progress", f"the request with key {key!r} is still being answered; retry shortly",
+                      headers={"Retry-After": "1"})
+    headers = {**json.loads(row["headers"]), "Idempotent-Replayed": "true"}
+    return Response(bytes(row["body"]), status_code=row["status"], headers=headers)

@@ -1,0 +1,232 @@
+"""What every request goes through before and after its route: body limits and decoding, a request ID and an access
+line, per-address rate limits, and the refusals written to the audit trail at a bounded rate."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+import structlog
+from fastapi import Request, Response
+from fastapi.routing import APIRoute, APIRouter
+from limits import RateLimitItem
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from opentelemetry import trace
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import RETRY_SECONDS, refusal
+from api.tokens import record_refusal
+from schemas.messages import ROUND_ID, SUBMISSION_ID
+
+log = structlog.get_logger(__name__)
+access_log = structlog.get_logger("legis.access")
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+limiter = MovingWindowRateLimiter(MemoryStorage())
+# Checked before anything else the route does (the token's lookup included), so that no query sees a malformed one.
+PATH_PATTERNS = {"submission_id": re.compile(SUBMISSION_ID), "round_id": re.compile(ROUND_ID)}
+
+
+def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise refusal(422, key, "duplicate_key", f"the key {key!r} appears twice in one object; send it once", kind="INVALID")
+        seen[key] = value
+    return seen
+
+
+def decode_body(raw: bytes) -> Any:
+    """A JSON body as UTF-8, with or without a byte-order mark; anything else, or a key given twice, is refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
+        raise refusal(415, "body", "utf8_json_only", "the body must be JSON in UTF-8 (this looks like UTF-16 or UTF-32)", kind="INVALID")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as bad:
+        raise refusal(415, "body", "utf8_json_only", f"the body is not UTF-8 (byte {bad.start})", kind="INVALID") from None
+    try:
+        return json.loads(text, object_pairs_hook=_duplicates_refused, parse_constant=_no_constant)
+    except json.JSONDecodeError as bad:
+        raise refusal(422, "body", "json_invalid", f"the body is not JSON: {bad.msg} at line {bad.lineno}, column {bad.colno}",
+                      kind="INVALID") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise refusal(422, "body", "json_invalid", f"{name} is not a JSON number", kind="INVALID")
+
+
+class StrictJSONRoute(APIRoute):
+    """A route whose JSON body is decoded by `decode_body` before FastAPI validates it against the route's model."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def decoded(request: Request) -> Response:
+            for name, value in request.path_params.items():
+                if name in PATH_PATTERNS and not PATH_PATTERNS[name].fullmatch(value):
+                    raise refusal(422, name, "path_pattern", f"{name} must match {PATH_PATTERNS[name].pattern}", kind="INVALID")
+            if request.method in ("POST", "PUT", "PATCH"):
+                raw = await request.body()
+                if raw:
+                    _check_content_type(request.headers.get("content-type"))
+                    request._json = decode_body(raw)  # FastAPI reads the body through Request.json(), which keeps this
+            return await handler(request)
+
+        return decoded
+
+
+def _check_content_type(declared: str | None) -> None:
+    media = (declared or "application/json").split(";")[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise refusal(415, "Content-Type", "json_content_type", f"send the body as application/json, not {media}", kind="INVALID")
+
+
+class Router(APIRouter):
+    """Routes with strict JSON bodies; every GET answers HEAD too (RFC 9110), listed once in the OpenAPI document."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(route_class=StrictJSONRoute, **kwargs)
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], *, methods: Any = None, **kwargs: Any) -> None:
+        super().add_api_route(path, endpoint, methods=methods, **kwargs)
+        if methods and "GET" in methods:
+            super().add_api_route(path, endpoint, methods=["HEAD"], **{**kwargs, "include_in_schema": False, "operation_id": None})
+
+
+class BodyLimit:
+    """Refuse a body over `MAX_BODY_BYTES` (413) before the application reads it: by its Content-Length, or as it streams
+    in; a body within the limit is handed on as it came."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(scope, send)
+            return
+        chunks, received, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            received += len(chunks[-1])
+            if received > self.limit:
+                await self._too_large(scope, send)
+                return
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        problem = refusal(413, "body", "body_too_large", f"the body is over {self.limit} bytes")
+        body = json.dumps(problem.marshal()).encode()
+        access_log.info("request", method=scope["method"], path=scope["path"], status=413)
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class TrailingSlash:
+    """`/v1/submissions/` is `/v1/submissions`: served, not redirected (a redirect loses a POST's body in many clients)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and len(scope["path"]) > 1 and scope["path"].endswith("/"):
+            scope = {**scope, "path": scope["path"].rstrip("/") or "/"}
+        await self.app(scope, receive, send)
+
+
+async def around_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """A request ID (the caller's X-Request-ID, or a new one) in every log line and the answer; an access line; a
+    per-address rate limit; refusals written to the audit trail, at a bounded rate per caller."""
+    request_id = request.headers.get("x-request-id", "")[:100] or uuid.uuid4().hex
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    trace.get_current_span().set_attribute("legis.request_id", request_id)
+    started = time.perf_counter()
+    try:
+        limit: RateLimitItem | None = getattr(request.app.state, "address_limit", None)
+        address = request.client.host if request.client else "unknown"
+        if limit is not None and not await limiter.hit(limit, "address", address):
+            response: Response = _problem_response(refusal(429, "request", "rate_limited", f"more than {limit} requests from {address}"))
+        else:
+            response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        if 400 <= response.status_code < 500 and response.status_code != 429:
+            response = await _recorded(request, response)
+        seconds = time.perf_counter() - started
+        access_log.info("request", method=request.method, path=request.url.path, status=response.status_code,
+                        ms=round(seconds * 1000, 1), token_id=getattr(request.state, "token_id", None))
+        _count(request, response.status_code, seconds)
+        return response
+    finally:
+        structlog.contextvars.unbind_contextvars("request_id")
+
+
+def _count(request: Request, status: int, seconds: float) -> None:
+    """The request in `http_server_request_duration_seconds`, labelled as OpenTelemetry's HTTP conventions name them (the
+    route's template, never the path, so that a label has a bounded number of values)."""
+    histogram = getattr(request.app.state, "request_duration", None)
+    if histogram is not None:
+        route = request.scope.get("route")
+        histogram.record(seconds, {"http_request_method": request.method, "http_route": getattr(route, "path", ""),
+                                   "http_response_status_code": str(status)})
+
+
+def _problem_response(problem) -> Response:
+    headers = {"Retry-After": RETRY_SECONDS} if problem.status in (429, 503) else {}
+    return Response(json.dumps(problem.marshal()), status_code=problem.status, media_type="application/problem+json", headers=headers)
+
+
+async def _recorded(request: Request, response: Response) -> Response:
+    """Write a refusal to `access_refusals` (at most `api_refusals_recorded` per caller); the answer is unchanged."""
+    body = b"".join([chunk async for chunk in response.body_iterator])
+    answer = Response(body, status_code=response.status_code, headers=dict(response.headers), media_type=response.media_type)
+    pool: asyncpg.Pool | None = getattr(request.app.state, "pool", None)
+    token_id = getattr(request.state, "token_id", None)
+    caller_key = token_id or (request.client.host if request.client else "unknown")
+    try:
+        problem = json.loads(body)
+    except ValueError:
+        return answer
+    limit: RateLimitItem | None = getattr(request.app.state, "refusals_limit", None)
+    if pool is None or (limit is not None and not await limiter.hit(limit, "refusals", caller_key)):
+        log.info("refusal not recorded: over the rate for this caller", caller=caller_key, rule=problem.get("rule"))
+        return answer
+    submission_id = request.path_params.get("submission_id")
+    endpoint = request.scope.get("endpoint")
+    try:
+        await record_refusal(
+            pool, caller=getattr(request.state, "caller", None), token_id=token_id,
+            action=endpoint.__name__ if endpoint else f"{request.method} {request.url.path}"[:200],
+            submission_id=submission_id if submission_id and _valid_id(submission_id) else None,
+            status=response.status_code, field=str(problem.get("field", "request"))[:200], rule=str(problem.get("rule", "refused"))[:100],
+            message=str(problem.get("detail", ""))[:1000],
+        )
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as down:
+        log.warning("refusal not recorded: the database is unavailable", error=type(down).__name__)
+    return answer
+
+
+def _valid_id(value: str) -> bool:
+    return PATH_PATTERNS["submission_id"].fullmatch(value) is not None

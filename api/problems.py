@@ -1,0 +1,126 @@
+"""Every failure as RFC 9457 problem details (`application/problem+json`), with the field and the rule as members.
+
+| status | when | rule (examples) |
+|---|---|---|
+| 401 | no token, a token unknown, revoked or expired, or not a `Bearer` token | `token_required`, `token_expired` |
+| 403 | the token may not send this (its role, its agency) or the draft's rules forbid it | `callers_own_agency`, `stage_authority` |
+| 404 | no such draft, round, route | `draft_unknown`, `round_unknown`, `route_unknown` |
+| 405 | the route takes other methods | `method_not_allowed` |
+| 409 | the draft's state refuses it; `draft_closed` names the final state; a decision on a stage the draft has left is `current_stage_only` (stale) | `consultation_open` |
+| 413 | the body is over the limit | `body_too_large` |
+| 415 | the body is not UTF-8 JSON | `utf8_json_only` |
+| 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |
+| 429 | too many requests for this token or address; `Retry-After` says when to come back | `rate_limited` |
+| 503 | Temporal, a worker or PostgreSQL is unavailable, or the draft is busy; `Retry-After` | `temporal_unavailable`, `draft_busy` |
+| 504 | no answer within the API's bounded wait | `timed_out` |
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi_problem.error import Problem
+from fastapi_problem.handler import add_exception_handler, new_exception_handler
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
+
+from schemas.refusal import RefusalKind, Refused
+
+STATUS = {
+    RefusalKind.INVALID: 422,
+    RefusalKind.FORBIDDEN: 403,
+    RefusalKind.CONFLICT: 409,
+    RefusalKind.STALE: 409,
+    RefusalKind.CLOSED: 409,
+    RefusalKind.NOT_FOUND: 404,
+    RefusalKind.BUSY: 503,
+}
+HTTP_RULES = {404: ("path", "route_unknown"), 405: ("method", "method_not_allowed")}
+RETRY_SECONDS = "2"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+RESPONSES = {
+    401: "no valid Bearer token (`WWW-Authenticate` says why)",
+    403: "the token's role or agency may not do this",
+    404: "no such draft or round",
+    409: "the draft's state refuses it (closed, stale, a conflict)",
+    413: "the body is over 4 MB",
+    415: "the body is not UTF-8 JSON",
+    422: "the request breaks a rule: every problem with its field and rule",
+    429: "too many requests (`Retry-After`)",
+    503: "Temporal, a worker or PostgreSQL is unavailable, or the draft is busy (`Retry-After`)",
+    504: "no answer within the API's bounded wait",
+}
+
+
+class ProblemDetail(BaseModel):
+    """What every failure answers (RFC 9457), as `application/problem+json`."""
+
+    type: str = Field(description="a URI naming the rule, urn:legis:rule:<rule>", examples=["urn:legis:rule:current_stage_only"])
+    title: str = Field(description="the rule's name", examples=["current_stage_only"])
+    status: int = Field(examples=[409])
+    detail: str = Field(description="what was refused and why, for a person", examples=["the draft is at APPRAISAL, not DRAFTING"])
+    field: str = Field(description="the field (header, path part) the refusal is about", examples=["stage"])
+    rule: str = Field(description="a stable name of the rule that refused it", examples=["current_stage_only"])
+    kind: str = Field(default="", description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY", examples=["STALE"])
+    errors: list[dict[str, Any]] = Field(default_factory=list, description="for an invalid body: every problem found, each with field and rule")
+
+
+def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "", errors: list | None = None,
+            headers: dict[str, str] | None = None) -> Problem:
+    if status in (429, 503) and not headers:
+        headers = {"Retry-After": RETRY_SECONDS}
+    return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
+                   field=field, rule=rule, kind=kind, **({"errors": errors} if errors else {}))
+
+
+def from_refused(refused: Refused) -> Problem:
+    return refusal(STATUS[refused.kind], refused.field, refused.rule, refused.message, kind=refused.kind.value)
+
+
+def _refused(_handler, _request: Request, exc: Refused) -> Problem:
+    return from_refused(exc)
+
+
+def _http(_handler, request: Request, exc: HTTPException) -> Problem:
+    field, rule = HTTP_RULES.get(exc.status_code, ("request", f"http_{exc.status_code}"))
+    headers = exc.headers
+    if exc.status_code == 405:
+        # Starlette names the methods of the first route that matched the path; a path has a route per method here.
+        allowed = [method for method in METHODS if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+                                                       for route in request.app.routes)]
+        headers = {"Allow": ", ".join(allowed)}
+    return refusal(exc.status_code, field, rule, str(exc.detail), headers=headers)
+
+
+def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Problem:
+    problems = [_problem(error) for error in exc.errors()]
+    first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
+    return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems)
+
+
+def _problem(error: dict) -> dict[str, str]:
+    """One of pydantic's errors as field, rule and message: the rule is the error's type, which the project's own
+    validators name after their rule (schemas.text.invalid); a model-level check names its field in its context."""
+    location = [str(part) for part in error["loc"] if part not in ("body", "query", "path", "header")]
+    context = error.get("ctx") or {}
+    field = ".".join([*location, context["field"]] if context.get("field") else location) or "body"
+    message = error["msg"].removeprefix("Value error, ")
+    return {"field": field, "rule": error["type"], "message": json.loads(json.dumps(message, default=str))}
+
+
+def install(app: FastAPI) -> None:
+    """Answer every failure of `app` as a problem: refusals, invalid requests, unknown routes and methods, the rest."""
+    handler = new_exception_handler(
+        logger=logging.getLogger("legis.api"),
+        handlers={Refused: _refused, HTTPException: _http, RequestValidationError: _invalid},
+        http_exception_handler=_http,
+        request_validation_handler=_invalid,
+    )
+    add_exception_handler(app, handler, generic_swagger_defaults=False)
+    # Registered by type, a refusal is answered where it is raised, not by the last-resort handler (which re-raises).
+    app.add_exception_handler(Refused, handler)

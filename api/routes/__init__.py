@@ -1,0 +1,1 @@
+"""The HTTP API's routes, one module per concern, each an APIRouter that `api.app.create_app` includes."""

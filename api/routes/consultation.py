@@ -1,0 +1,68 @@
+"""A consultation round of a draft: how it stands, the opinions sent to it, and the lead ministry's compilation.
+
+Comment texts and explanations are stored in PostgreSQL (content-addressed) before the round is told of them: the
+round receives their SHA-256 and size, so its messages stay small whatever the consultees write.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Body, Request, Response
+from fastapi.responses import JSONResponse
+
+from api import permissions
+from api.deps import Authenticated, IdempotencyKey, database, temporal
+from api.examples import examples
+from api.idempotency import answer_once
+from api.plumbing import Router
+from api.problems import refusal
+from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt
+from schemas.messages import RoundId, SubmissionId
+from store import public, texts
+from workflows import client as drafts
+
+router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
+
+
+@router.get("", operation_id="readConsultation", summary="How a consultation round stands", response_model=ConsultationView)
+async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
+    """Who answered, who is awaited or silent, which comments still need an answer."""
+    view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+    return permissions.round_for(who, await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id"), view)
+
+
+@router.post("/opinions", operation_id="submitOpinion", summary="A consultee's opinion (ý kiến góp ý)", response_model=OpinionReceipt)
+async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, key: IdempotencyKey = None,
+                         opinion: Annotated[OpinionBody, Body(openapi_examples=examples("10-opinion"))] = ...) -> Response:
+    """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
+    async def run() -> Response:
+        view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+        permissions.check_opinion(who, opinion=opinion, draft=view)
+        refs = await database(texts.put(http.app.state.pool, opinion.texts()))
+        receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs)),
+                                 "round_id")
+        return JSONResponse(receipt.model_dump(mode="json"))
+
+    return await answer_once(http, who.token_id, key, run)
+
+
+@router.post("/compilation", operation_id="compileConsultation", summary="The lead ministry's compilation (tổng hợp, tiếp thu, giải trình)", response_model=ConsultationView)
+async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, key: IdempotencyKey = None,
+                        compilation: Annotated[CompilationBody, Body(openapi_examples=examples("11-compilation"))] = ...) -> Response:
+    """The lead ministry accepts or explains every comment; this ends the round."""
+    async def run() -> Response:
+        permissions.check_acting(who, compilation)
+        view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+        round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
+        if round_now.public_comments_in_postgresql and round_now.closed:
+            tally = await database(public.tally(http.app.state.pool, submission_id, round_id))
+            if tally.unanswered:
+                raise refusal(409, "responses", "every_comment_answered", f"{tally.unanswered} comments of the public have no answer yet: "
+                              "answer them by article (POST .../answers) before the compilation", kind="CONFLICT")
+        refs = await database(texts.put(http.app.state.pool, compilation.texts()))
+        compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id,
+                                                             compilation.by_reference(refs)), "round_id")
+        return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
+
+    return await answer_once(http, who.token_id, key, run)

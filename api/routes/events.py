@@ -1,0 +1,82 @@
+"""Events sent to a draft in an actor's name: one route per operation of the draft core's catalogue.
+
+The token may speak only for its own actor and agency (`api.permissions.check_acting`); everything else (who
+decides at which stage, with which documents, whether a lead ministry leads this draft) is the draft's own rule,
+answered by its update's validator. Each answers with the draft's receipt.
+"""
+
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Body, Request, Response
+from fastapi.responses import JSONResponse
+
+from api import permissions
+from api.deps import Authenticated, IdempotencyKey, temporal
+from api.examples import examples
+from api.idempotency import answer_once
+from api.plumbing import Router
+from schemas.messages import SubmissionId
+from schemas.views import Receipt
+from workflows import client as drafts
+from workflows import draft
+
+router = Router(prefix="/v1/submissions/{submission_id}", tags=["events"])
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    operation: draft.Operation
+    operation_id: str
+    summary: str
+    examples: tuple[str, ...] = ()
+    tag: str = "events"
+
+
+ROUTES = (
+    Route("/decisions", draft.DECIDE, "decideSubmission",
+          "A decision on the draft's current stage; the draft's rulebook says who decides there and with what.",
+          ("01-policy-proposal", "02-programme", "03-drafting", "04-appraisal-return")),
+    Route("/dossier", draft.FILE_DOSSIER, "fileDossier", "Documents filed to the dossier, by reference (name, SHA-256, size).",
+          ("dossier-filing",)),
+    Route("/postponements", draft.REQUEST_POSTPONEMENT, "requestPostponement", "Ask to move the current stage's deadline (xin lùi).",
+          ("05-postpone-appraisal",)),
+    Route("/postponement-decisions", draft.DECIDE_POSTPONEMENT, "decidePostponement",
+          "Approve or refuse the pending postponement (the rulebook names who may).", ("06-approve-postponement",)),
+    Route("/disagreements", draft.RAISE_DISAGREEMENT, "raiseDisagreement",
+          "A point ministries still disagree on, sent up for arbitration.", ("07-disagreement",)),
+    Route("/rulings", draft.RULE_ON_DISAGREEMENT, "ruleOnDisagreement",
+          "The Deputy Prime Minister's or Prime Minister's ruling on an open point.", ("08-ruling",)),
+    Route("/programme-changes", draft.CHANGE_PROGRAMME, "changeProgramme",
+          "The Standing Committee adds, defers or withdraws the draft, or moves it to another track or session procedure.",
+          ("12-programme-defer",)),
+    Route("/consultations", draft.OPEN_CONSULTATION, "openConsultation",
+          "The lead ministry asks many bodies for their opinions at once; silence is recorded when the window closes.",
+          ("09-consultation",), "consultation"),
+)
+
+
+def _endpoint(route: Route):
+    model = route.operation.message
+    body = Annotated[model, Body(openapi_examples=examples(*route.examples) if route.examples else None)]
+
+    async def send(submission_id: SubmissionId, message: body, who: Authenticated, http: Request,
+                   key: IdempotencyKey = None) -> Response:
+        async def run() -> Response:
+            permissions.check_acting(who, message)
+            receipt = await temporal(http, drafts.send(http.app.state.client, submission_id, route.operation.name, message, request_id=key))
+            return JSONResponse(permissions.receipt_for(who, receipt).model_dump(mode="json"))
+
+        return await answer_once(http, who.token_id, key, run)
+
+    send.__name__ = route.operation.name
+    send.__doc__ = route.summary
+    return send
+
+
+for _route in ROUTES:
+    router.add_api_route(_route.path, _endpoint(_route), methods=["POST"], operation_id=_route.operation_id, response_model=Receipt,
+                         tags=[_route.tag], summary=_route.summary.split(";")[0].rstrip("."), description=_route.summary)
+

@@ -1,0 +1,137 @@
+"""Public consultation at national scale: the public's comments on a posted draft, straight into PostgreSQL, and the
+lead ministry's answers by article (tiếp thu, giải trình). The round's workflow is never called per comment.
+
+Nothing personal is logged or stored: a sender is known by a keyed hash of its address, which recognises a repeated
+submission and nothing else; the rate limit per client address is kept in this process's memory only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Body, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api import permissions
+from api.deps import Authenticated, IdempotencyKey, database, temporal
+from api.idempotency import answer_once
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import FixedWindowRateLimiter
+
+from api.plumbing import Router
+from api.problems import from_refused, refusal
+from schemas.messages import RoundId, SubmissionId
+from schemas.public import ArticleGroups, GroupAnswer, GroupAnswered, PublicAnswerView, PublicComment, PublicCommentReceipt
+from schemas.refusal import Refused
+from schemas.time import HanoiInstants
+from store import public
+from workflows import client as drafts
+
+router = Router(tags=["public consultation"])
+# A fixed window per client: constant work per comment whatever the limit (a moving window keeps every hit).
+comment_limiter = FixedWindowRateLimiter(MemoryStorage())
+COMMENT_EXAMPLE = {"article": 12, "text": "Đề nghị làm rõ thời hạn cấp giấy chứng nhận tại khoản 2 Điều 12."}
+
+
+class PublicRoundView(HanoiInstants):
+    """A posted draft's public consultation as anyone may read it: the window, how many comments, the answers."""
+
+    submission_id: str
+    round_id: str
+    title: str
+    lead_ministry: str
+    opened_at: datetime = Field(description="when the round opened")
+    closes_at: datetime = Field(description="midnight in Ha Noi after the window's last day")
+    closed: bool
+    comments: int
+    answers: list[PublicAnswerView] = Field(description="the lead ministry's answers, by article (at most 2,000)")
+
+
+async def sender(http: Request) -> bytes:
+    """The keyed hash of the client's address (the key made once and kept by the app)."""
+    key = getattr(http.app.state, "sender_key", None)
+    if key is None:
+        key = http.app.state.sender_key = await database(public.sender_key(http.app.state.pool))
+    return public.sender_hash(key, http.client.host if http.client else "unknown")
+
+
+async def check_public_rate(http: Request) -> None:
+    limit = getattr(http.app.state, "public_comment_limit", None)
+    address = http.client.host if http.client else "unknown"
+    if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
+        raise refusal(429, "request", "rate_limited", f"more than {limit} comments from one client: wait and send again")
+
+
+async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment) -> PublicCommentReceipt:
+    """What the public page's form and the JSON route share: the rate, then one statement into PostgreSQL."""
+    await check_public_rate(http)
+    who = await sender(http)
+    try:
+        return await database(public.take(http.app.state.pool, submission_id, round_id, comment, who))
+    except Refused as refused:
+        raise from_refused(refused) from None
+
+
+@router.post("/v1/public/consultations/{submission_id}/{round_id}/comments", operation_id="submitPublicComment",
+             response_model=PublicCommentReceipt, status_code=201,
+             responses={200: {"model": PublicCommentReceipt, "description": "the same comment from the same sender again: counted once"}})
+async def submit_public_comment(submission_id: SubmissionId, round_id: RoundId, http: Request,
+                                comment: Annotated[PublicComment, Body(openapi_examples={"article": {"value": COMMENT_EXAMPLE}})]) -> Response:
+    """A comment of the public on a posted draft (no token): on the draft as a whole or on one article. Refused when the
+    round is not open (`round_closed`), unknown or of a classified draft (`public_round_unknown`), or past the client's
+    rate (429 with `Retry-After`). The same comment sent again answers 200 with the first one's number."""
+    receipt = await take_comment(http, submission_id, round_id, comment)
+    return JSONResponse(receipt.model_dump(mode="json"), status_code=200 if receipt.repeated else 201)
+
+
+@router.get("/v1/public/consultations/{submission_id}/{round_id}", operation_id="readPublicConsultation", response_model=PublicRoundView)
+async def read_public_consultation(submission_id: SubmissionId, round_id: RoundId, http: Request) -> PublicRoundView:
+    """A posted draft's consultation as the public reads it (no token): window, count, and the answers given."""
+    found = await database(public.public_round(http.app.state.pool, submission_id, round_id))
+    if found is None:
+        raise refusal(404, "round_id", "public_round_unknown", "no public consultation of this draft has this round", kind="NOT_FOUND")
+    given = await database(public.answers(http.app.state.pool, submission_id, round_id))
+    return PublicRoundView(**found.__dict__, answers=given)
+
+
+@router.get("/v1/submissions/{submission_id}/consultations/{round_id}/articles", operation_id="readCommentGroups",
+            response_model=ArticleGroups, tags=["consultation"])
+async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ArticleGroups:
+    """The public's comments grouped by article, each group with how many still need an answer (the lead ministry's)."""
+    await _lead_ministry_of(http, who, submission_id)
+    grouped = await database(public.groups(http.app.state.pool, submission_id, round_id))
+    if grouped is None:
+        raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
+    return grouped
+
+
+@router.post("/v1/submissions/{submission_id}/consultations/{round_id}/answers", operation_id="answerCommentGroup",
+             response_model=GroupAnswered, tags=["consultation"])
+async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request,
+                               given: Annotated[GroupAnswer, Body(openapi_examples={"article": {"value": {
+                                   "agency_code": "BGDDT", "official": "Nguyễn Văn A", "article": 12, "response": "EXPLAINED",
+                                   "explanation": "Thời hạn đã được quy định tại Nghị định hướng dẫn."}}})],
+                               key: IdempotencyKey = None) -> Response:
+    """Accept or explain a group of the public's comments as a whole: every comment on an article not yet answered, those
+    on the draft as a whole, or one comment. Only once the window has closed and before the compilation."""
+    async def run() -> Response:
+        await _lead_ministry_of(http, who, submission_id)
+        if given.agency_code != who.agency_code:
+            raise from_refused(permissions.forbidden("agency_code", "callers_own_agency",
+                                                     f"this token acts for {who.agency_code}, not {given.agency_code}"))
+        try:
+            answered = await database(public.answer(http.app.state.pool, submission_id, round_id, given))
+        except Refused as refused:
+            raise from_refused(refused) from None
+        return JSONResponse(answered.model_dump(mode="json"))
+
+    return await answer_once(http, who.token_id, key, run)
+
+
+async def _lead_ministry_of(http: Request, who, submission_id: str) -> None:
+    view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+    if not permissions.sees_classified(who, lead_ministry=view.lead_ministry) or not permissions.leads(who):
+        raise from_refused(permissions.forbidden("role", "lead_ministry_only", "the compilation is the lead ministry's"))
+

@@ -1,0 +1,42 @@
+"""Reports for the Government Office and the Standing Committee, and the refused attempts, for operators."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from activities.reports import ReportRow, deadline_report
+from api import permissions
+from api.deps import Authenticated, database, known_parameters
+from api.plumbing import Router
+from api.problems import refusal
+from api.tokens import Refusal, list_refusals
+from workflows.deadlines import local_day
+
+router = Router(tags=["reports"])
+
+
+@router.get("/v1/reports/deadlines", operation_id="readDeadlineReport", summary="The deadline report per agency", response_model=list[ReportRow],
+                  dependencies=[Depends(known_parameters("since", "until", "ministry"))])
+async def report(who: Authenticated, http: Request,
+                 since: Annotated[date | None, Query(description="first day, a Ha Noi date (default: 1 January this year)")] = None,
+                 until: Annotated[date | None, Query(description="the day after the last (default: tomorrow)")] = None,
+                 ministry: Annotated[str | None, Query(description="only drafts led by this agency code")] = None) -> list[ReportRow]:
+    """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`)."""
+    permissions.check_reports(who)
+    today = local_day(datetime.now(UTC))
+    first, last = since or date(today.year, 1, 1), until or today + timedelta(days=1)
+    if last <= first:
+        raise refusal(422, "until", "after_since", "until must come after since", kind="INVALID")
+    return await database(deadline_report(http.app.state.pool, since=first, until=last, today=today, lead_ministry=ministry))
+
+
+@router.get("/v1/refusals", operation_id="listRefusals", summary="Refused attempts", response_model=list[Refusal],
+                  dependencies=[Depends(known_parameters("submission_id", "limit"))])
+async def refusals(who: Authenticated, http: Request, submission_id: str | None = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Refusal]:
+    """Refused attempts, newest first (operators only)."""
+    permissions.check_refusals(who)
+    return await database(list_refusals(http.app.state.pool, submission_id=submission_id, limit=limit))

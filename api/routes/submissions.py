@@ -1,0 +1,106 @@
+"""Drafts: opening a submission, the registry's list, a draft's status, history and dossier versions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Body, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi_pagination.cursor import CursorPage, CursorParams
+from pydantic import BaseModel, Field
+
+from api import permissions
+from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
+from api.examples import examples
+from api.idempotency import answer_once
+from api.plumbing import Router
+from api.problems import refusal
+from schemas.enums import Stage
+from schemas.messages import StartRequest as StartRequestBody
+from schemas.messages import SubmissionId
+from schemas.records import RegistryRow
+from schemas.views import HistoryView, StatusView, VersionsView
+from store import audit, registry
+from workflows import client as drafts
+
+router = Router(prefix="/v1/submissions", tags=["drafts"])
+ListParameters = known_parameters("cursor", "size", "q", "stage", "ministry", "session", "responsible", "overdue")
+
+
+class Started(BaseModel):
+    submission_id: str = Field(description="the submission's ID, from the request", examples=["BGDDT-2026-017"])
+    workflow_id: str = Field(description="the draft's Temporal workflow ID", examples=["draft-law-BGDDT-2026-017"])
+    created: bool = Field(description="false when the submission was open already (the same request sent again)")
+
+
+@router.post("", status_code=201, operation_id="startSubmission", summary="Open a submission (hồ sơ dự án)", response_model=Started,
+             responses={200: {"model": Started, "description": "the submission was open already, with the same request"}})
+async def start_submission(
+    who: Authenticated, http: Request, key: IdempotencyKey = None,
+    request: Annotated[StartRequestBody, Body(openapi_examples=examples("start-request"))] = ...,
+) -> Response:
+    """Open a submission (hồ sơ dự án luật): 201 with `Location`. The same request sent again answers 200 with the draft
+    already open; another request under the same submission ID is refused (409) naming the fields that differ."""
+    async def start() -> Response:
+        permissions.check_start(who, request)
+        started = await temporal(http, drafts.start_submission(http.app.state.client, request, task_queue=http.app.state.task_queue))
+        if started.differs:
+            raise refusal(409, started.differs[0], "submission_exists",
+                          f"submission {request.submission_id} was opened with other values of: {', '.join(started.differs)}")
+        body = Started(submission_id=request.submission_id, workflow_id=started.workflow_id, created=started.created)
+        return JSONResponse(body.model_dump(), status_code=201 if started.created else 200,
+                            headers={"Location": f"/v1/submissions/{request.submission_id}"})
+
+    return await answer_once(http, who.token_id, key, start)
+
+
+@router.get("", operation_id="listSubmissions", summary="The registry of drafts, a page at a time", response_model=CursorPage[RegistryRow],
+                  dependencies=[Depends(ListParameters)])
+async def list_submissions(
+    who: Authenticated, http: Request, response: Response,
+    params: Annotated[CursorParams, Depends()],
+    q: Annotated[str | None, Query(min_length=2, max_length=200, description="words of the title (drafts not classified)")] = None,
+    stage: Annotated[list[Stage] | None, Query(description="any of these stages (repeat the parameter)")] = None,
+    ministry: Annotated[list[str] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
+    session: Annotated[str | None, Query(description="target session, e.g. 16-2 or 16-E9")] = None,
+    responsible: Annotated[str | None, Query(description="the agency expected to act")] = None,
+    overdue: Annotated[bool | None, Query(description="only drafts past their deadline (or only those not)")] = None,
+) -> CursorPage[RegistryRow]:
+    """Drafts from the registry, by submission ID, a page at a time: follow `next_page` (or the `Link` header's `next`).
+    A classified draft shows neither title nor ministry to those who may not read it, and no filter reveals them."""
+    own = who.agency_code if permissions.leads(who) else None
+    try:
+        after = params.to_raw_params().cursor
+    except HTTPException:
+        raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)",
+                      kind="INVALID") from None
+    rows, following, total = await database(registry.page(
+        http.app.state.pool, after=after, size=params.size, q=q, stages=stage, ministries=ministry, session=session,
+        responsible=responsible, overdue=overdue, own_agency=own))
+    page = CursorPage[RegistryRow].create([permissions.registry_row_for(who, row) for row in rows], params, next_=following, total=total)
+    if page.next_page:
+        response.headers["Link"] = f'<{http.url.include_query_params(cursor=page.next_page)}>; rel="next"'
+    return page
+
+
+@router.get("/{submission_id}", operation_id="readSubmission", summary="Where a draft stands", response_model=StatusView)
+async def read_status(submission_id: SubmissionId, who: Authenticated, http: Request) -> StatusView:
+    """Where the draft stands: its stage (with the Vietnamese name), since when, its deadline, what is pending and who
+    may decide it."""
+    return permissions.status_for(who, await temporal(http, drafts.status(http.app.state.client, submission_id)))
+
+
+@router.get("/{submission_id}/history", operation_id="readHistory", summary="A draft's audit trail", response_model=HistoryView,
+                  dependencies=[Depends(known_parameters("after"))])
+async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request,
+                       after: Annotated[int, Query(ge=0, le=2**31 - 1, description="events after this sequence number")] = 0) -> HistoryView:
+    """Every event from the audit trail, in order: who did what, in what role, when (a page of at most 1,000)."""
+    view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+    return permissions.history_for(who, await database(audit.history(http.app.state.pool, submission_id, after=after)), view)
+
+
+@router.get("/{submission_id}/versions", operation_id="readVersions", summary="The dossier's versions", response_model=VersionsView)
+async def read_versions(submission_id: SubmissionId, who: Authenticated, http: Request) -> VersionsView:
+    """The dossier's versions, each document with its hash."""
+    view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+    return permissions.versions_for(who, await database(audit.versions(http.app.state.pool, submission_id)), view)

@@ -1,0 +1,122 @@
+"""Reads of the registry for the operators' board: sessions ahead and the drafts aimed at them, the list of drafts with
+filters, an agency's inbox, and the deadline report per quarter.
+
+A classified draft is left out of every read unless the reader is its lead ministry (`own_agency`): the board shows
+nothing of it to anyone else, not even a redacted row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from activities.reports import ReportRow, deadline_report
+from schemas.enums import Stage
+from schemas.records import RegistryRow
+
+TERMINAL = tuple(s.value for s in Stage if s.is_terminal)
+# Rows one board page lists at most; the page says how many more there are.
+PAGE_ROWS = 200
+_COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,
+              responsible, classified"""
+_VISIBLE = "(NOT classified OR lead_ministry = $1)"
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A session of the Assembly (kỳ họp) or a meeting of its Standing Committee (phiên họp UBTVQH) ahead."""
+
+    code: str
+    opens_on: date
+    kind: str  # REGULAR, EXTRAORDINARY or STANDING_COMMITTEE
+
+
+async def sittings_ahead(db: asyncpg.Pool | asyncpg.Connection, today: date, *, limit: int = 12) -> list[Sitting]:
+    rows = await db.fetch(
+        "(SELECT code, opens_on, CASE WHEN extraordinary THEN 'EXTRAORDINARY' ELSE 'REGULAR' END AS kind FROM na_sessions WHERE opens_on >= $1) "
+        "UNION ALL (SELECT code, meets_on, 'STANDING_COMMITTEE' FROM standing_committee_meetings WHERE meets_on >= $1) "
+        "ORDER BY opens_on, code LIMIT $2", today, limit)
+    return [Sitting(**dict(row)) for row in rows]
+
+
+async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], *, own_agency: str | None) -> list[asyncpg.Record]:
+    """Drafts not in a final state aimed at any of these sessions, as records (a page marks thousands of them and shows
+    a few: `RegistryRow(**record)` for those)."""
+    return await db.fetch(
+        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND target_session = ANY($2) AND stage <> ALL($3)",
+        own_agency, sessions, list(TERMINAL))
+
+
+async def sessions_by_code(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, date]:
+    return {row["code"]: row["opens_on"] for row in await db.fetch("SELECT code, opens_on FROM na_sessions")}
+
+
+@dataclass(frozen=True)
+class DraftFilter:
+    q: str | None = None
+    ministry: str | None = None
+    stage: Stage | None = None
+    session: str | None = None
+    state: str | None = None  # OPEN, OVERDUE or FINAL
+
+
+async def drafts(db: asyncpg.Pool | asyncpg.Connection, chosen: DraftFilter, today: date, *, own_agency: str | None,
+                 offset: int = 0) -> tuple[list[RegistryRow], int]:
+    """A page of drafts matching the filter, the nearest deadline first, and how many match in all."""
+    pattern = None if chosen.q is None else "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    where = f"""FROM submissions WHERE {_VISIBLE}
+        AND ($2::text IS NULL OR title ILIKE $2) AND ($3::text IS NULL OR lead_ministry = $3)
+        AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR target_session = $5)
+        AND ($6::text IS NULL
+             OR ($6 = 'FINAL' AND stage = ANY($7)) OR ($6 = 'OPEN' AND stage <> ALL($7))
+             OR ($6 = 'OVERDUE' AND stage <> ALL($7) AND stage_deadline < $8))"""
+    args = (own_agency, pattern, chosen.ministry, chosen.stage.value if chosen.stage else None, chosen.session, chosen.state,
+            list(TERMINAL), today)
+    rows = await db.fetch(f"SELECT {_COLUMNS} {where} ORDER BY stage_deadline NULLS LAST, submission_id LIMIT {PAGE_ROWS} OFFSET $9",
+                          *args, offset)
+    total = await db.fetchval(f"SELECT count(*) {where}", *args)
+    return [RegistryRow(**dict(row)) for row in rows], total
+
+
+async def choices(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> tuple[list[str], list[str]]:
+    """The ministries and sessions the filters offer."""
+    ministries = [r[0] for r in await db.fetch(f"SELECT DISTINCT lead_ministry FROM submissions WHERE {_VISIBLE} ORDER BY 1", own_agency)]
+    sessions = [r[0] for r in await db.fetch(f"SELECT DISTINCT target_session FROM submissions WHERE {_VISIBLE} ORDER BY 1", own_agency)]
+    return ministries, sessions
+
+
+async def one(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_agency: str | None) -> RegistryRow | None:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND submission_id = $2", own_agency, submission_id)
+    return RegistryRow(**dict(row)) if row else None
+
+
+async def inbox(db: asyncpg.Pool | asyncpg.Connection, agencies: list[str], *, own_agency: str | None) -> list[RegistryRow]:
+    """Drafts waiting for one of these agencies (the lead ministry's code, or the deciding body), oldest deadline first."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND responsible = ANY($2) AND stage <> ALL($3) "
+        f"ORDER BY stage_deadline NULLS LAST, stage_since LIMIT {PAGE_ROWS}", own_agency, agencies, list(TERMINAL))
+    return [RegistryRow(**dict(row)) for row in rows]
+
+
+def quarters(until: date, count: int = 4) -> list[tuple[str, date, date]]:
+    """The last `count` calendar quarters up to the one holding `until`: label, first day, the day after the last."""
+    found = []
+    year, quarter = until.year, (until.month - 1) // 3
+    for _ in range(count):
+        first = date(year, quarter * 3 + 1, 1)
+        after = date(year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1)
+        found.append((f"{year} Q{quarter + 1}", first, after))
+        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
+    return found[::-1]
+
+
+async def quarterly(db: asyncpg.Pool, today: date, *, ministry: str | None, count: int = 4) -> list[tuple[str, ReportRow]]:
+    """The overall row of the deadline report for each of the last `count` quarters (the quarters read at once, each on
+    a connection of the pool)."""
+    periods = quarters(today, count)
+    reports = await asyncio.gather(*(deadline_report(db, since=first, until=after, today=today, lead_ministry=ministry)
+                                     for _, first, after in periods))
+    return [(label, report[-1]) for (label, _, _), report in zip(periods, reports, strict=True)]

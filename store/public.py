@@ -1,0 +1,222 @@
+"""The public's comments on a posted draft, in PostgreSQL: taken in, grouped by article, answered, totalled.
+
+A comment is taken in one statement that also checks the round: known, its draft not classified, its window open.
+A repeated submission (the same sender, article and text) finds the row it made the first time. The sender is known
+only by a keyed hash of the client's address (`sender_hash`), never by the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from schemas.enums import Response
+from schemas.public import (
+    ArticleGroup,
+    ArticleGroups,
+    GroupAnswer,
+    GroupAnswered,
+    PublicAnswerView,
+    PublicComment,
+    PublicCommentReceipt,
+    PublicRoundInput,
+    PublicTally,
+    PublicTotals,
+)
+from schemas.refusal import RefusalKind, Refused
+
+# Rows of answers a public page shows at most (one per article group, or per single comment answered alone).
+MAX_ANSWERS_SHOWN = 2_000
+
+
+async def sender_key(db: asyncpg.Pool | asyncpg.Connection) -> bytes:
+    """The key of the senders' hashes, made by the first process that asks (the same for every API process)."""
+    await db.execute("INSERT INTO public_sender_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING", secrets.token_bytes(32))
+    return await db.fetchval("SELECT key FROM public_sender_key WHERE id = 1")
+
+
+def sender_hash(key: bytes, address: str) -> bytes:
+    return hmac.new(key, address.encode(), hashlib.sha256).digest()
+
+
+def fingerprint(sender: bytes, comment: PublicComment) -> bytes:
+    """Equal for the same sender, article and text (spaces around the text do not count)."""
+    return hashlib.sha256(sender + f"{comment.article or 0}\x00{comment.text.strip()}".encode()).digest()
+
+
+_TAKE = """
+WITH open_round AS (
+    SELECT r.submission_id, r.round_id FROM public_rounds r JOIN submissions s USING (submission_id)
+    WHERE r.submission_id = $1 AND r.round_id = $2 AND r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified
+      AND ($3::integer IS NULL OR r.articles IS NULL OR $3 <= r.articles)
+), taken AS (
+    INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint)
+    SELECT submission_id, round_id, $3, $4, $5 FROM open_round
+    ON CONFLICT (submission_id, round_id, fingerprint) DO NOTHING
+    RETURNING comment_id, received_at
+)
+SELECT comment_id, received_at, false AS repeated FROM taken
+UNION ALL
+SELECT c.comment_id, c.received_at, true FROM public_comments c JOIN open_round USING (submission_id, round_id)
+WHERE c.fingerprint = $5 AND NOT EXISTS (SELECT 1 FROM taken)
+"""
+
+
+async def take(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, comment: PublicComment,
+               sender: bytes) -> PublicCommentReceipt:
+    """Store a comment, or find it again when it is a repeat. Refused (`Refused`) when the round is unknown, its draft is
+    classified, its window is closed or the article is past the draft's last."""
+    row = await db.fetchrow(_TAKE, submission_id, round_id, comment.article, comment.text, fingerprint(sender, comment))
+    if row is None:
+        # The same comment sent twice at once: the second insert waited for the first, whose row its snapshot misses.
+        row = await db.fetchrow("SELECT comment_id, received_at, true AS repeated FROM public_comments "
+                                "WHERE submission_id = $1 AND round_id = $2 AND fingerprint = $3",
+                                submission_id, round_id, fingerprint(sender, comment))
+    if row is None:
+        raise await _why_refused(db, submission_id, round_id, comment)
+    return PublicCommentReceipt(comment_id=row["comment_id"], repeated=row["repeated"], received_at=row["received_at"])
+
+
+async def _why_refused(db, submission_id: str, round_id: str, comment: PublicComment) -> Refused:
+    row = await db.fetchrow(
+        "SELECT r.closes_at, r.closed_at, r.articles, s.classified, now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) "
+        "WHERE r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
+    if row is None or row["classified"]:
+        return Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
+    if row["closed_at"] is not None or row["now"] >= row["closes_at"]:
+        return Refused("round_id", "round_closed", "the consultation window is closed", RefusalKind.CLOSED)
+    return Refused("article", "article_in_draft", f"the posted draft has articles 1 to {row['articles']}", RefusalKind.INVALID)
+
+
+async def register(db: asyncpg.Pool | asyncpg.Connection, round_: PublicRoundInput) -> None:
+    """A PUBLIC_POSTING round opens; registering it again (a retried activity) changes nothing."""
+    await db.execute(
+        "INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (submission_id, round_id) DO NOTHING",
+        round_.submission_id, round_.round_id, round_.lead_ministry, round_.opened_at, round_.closes_at)
+
+
+async def close(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicTotals:
+    """The window closed: no comment is taken after this; the totals (the same when asked again)."""
+    await db.execute("UPDATE public_rounds SET closed_at = coalesce(closed_at, now()) WHERE submission_id = $1 AND round_id = $2",
+                     submission_id, round_id)
+    row = await db.fetchrow(
+        "SELECT count(*) AS comments, count(DISTINCT article) AS articles, count(*) FILTER (WHERE article IS NULL) AS whole_draft "
+        "FROM public_comments WHERE submission_id = $1 AND round_id = $2", submission_id, round_id)
+    return PublicTotals(**dict(row))
+
+
+_GROUPS = """
+SELECT article, count(*) AS comments, count(*) FILTER (WHERE answer_id IS NULL) AS unanswered
+FROM public_comments WHERE submission_id = $1 AND round_id = $2 GROUP BY article ORDER BY article NULLS FIRST
+"""
+
+
+async def groups(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> ArticleGroups | None:
+    """The round's comments grouped by article, with how many still need an answer; None for no such public round."""
+    closed = await db.fetchval("SELECT closed_at IS NOT NULL FROM public_rounds WHERE submission_id = $1 AND round_id = $2",
+                               submission_id, round_id)
+    if closed is None:
+        return None
+    rows = await db.fetch(_GROUPS, submission_id, round_id)
+    return ArticleGroups(submission_id=submission_id, round_id=round_id, closed=closed,
+                         groups=tuple(ArticleGroup(**dict(row)) for row in rows))
+
+
+async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: GroupAnswer) -> GroupAnswered:
+    """Answer every comment of the group not yet answered (a comment answered alone before keeps its answer).
+    Refused while the window is open, and for a group with nothing left to answer."""
+    async with db.acquire() as connection, connection.transaction():
+        state = await connection.fetchrow(
+            "SELECT closed_at, compiled_at FROM public_rounds WHERE submission_id = $1 AND round_id = $2 FOR UPDATE", submission_id, round_id)
+        if state is None:
+            raise Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
+        if state["closed_at"] is None:
+            raise Refused("round_id", "round_still_open", "comments are answered once the window has closed", RefusalKind.CONFLICT)
+        if state["compiled_at"] is not None:
+            raise Refused("round_id", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
+        answer_id = await connection.fetchval(
+            "INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
+            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING answer_id",
+            submission_id, round_id, given.article, given.response.value, given.explanation, given.official)
+        if given.comment_id is not None:
+            target, argument = "comment_id = $4", given.comment_id
+        elif given.whole_draft:
+            target, argument = "article IS NULL AND $4::integer IS NULL", None
+        else:
+            target, argument = "article = $4", given.article
+        done = await connection.execute(
+            f"UPDATE public_comments SET answer_id = $3 WHERE submission_id = $1 AND round_id = $2 AND answer_id IS NULL AND {target}",
+            submission_id, round_id, answer_id, argument)
+        answered = int(done.rsplit(" ", 1)[1])
+        if answered == 0:
+            raise Refused("article", "unanswered_comments_only", "no comment of this group is waiting for an answer", RefusalKind.CONFLICT)
+        left = await connection.fetchval(
+            "SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = $2 AND answer_id IS NULL", submission_id, round_id)
+    return GroupAnswered(answer_id=answer_id, answered=answered, unanswered=left)
+
+
+async def tally(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicTally:
+    """How the comments were answered; counted again gives the same figures once the round is closed."""
+    row = await db.fetchrow(
+        "SELECT count(*) FILTER (WHERE a.response = 'ACCEPTED') AS accepted, count(*) FILTER (WHERE a.response = 'EXPLAINED') AS explained, "
+        "count(*) FILTER (WHERE c.answer_id IS NULL) AS unanswered "
+        "FROM public_comments c LEFT JOIN public_answers a USING (answer_id) WHERE c.submission_id = $1 AND c.round_id = $2",
+        submission_id, round_id)
+    return PublicTally(**dict(row))
+
+
+async def compiled(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicTally:
+    """The lead ministry compiled the round: no answer changes after this; the final tally."""
+    await db.execute("UPDATE public_rounds SET compiled_at = coalesce(compiled_at, now()) WHERE submission_id = $1 AND round_id = $2",
+                     submission_id, round_id)
+    return await tally(db, submission_id, round_id)
+
+
+@dataclass(frozen=True)
+class PublicRound:
+    """A public round as its page shows it; only rounds of drafts that are not classified exist here."""
+
+    submission_id: str
+    round_id: str
+    title: str
+    lead_ministry: str
+    opened_at: datetime
+    closes_at: datetime
+    closed: bool
+    comments: int
+
+
+_ROUNDS = """
+SELECT r.submission_id, r.round_id, s.title, r.lead_ministry, r.opened_at, r.closes_at,
+       (r.closed_at IS NOT NULL OR now() >= r.closes_at) AS closed,
+       (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments
+FROM public_rounds r JOIN submissions s USING (submission_id)
+WHERE NOT s.classified AND s.title IS NOT NULL
+"""
+
+
+async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 200) -> list[PublicRound]:
+    """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit`."""
+    rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at) DESC, r.closes_at DESC LIMIT $1", limit)
+    return [PublicRound(**dict(row)) for row in rows]
+
+
+async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicRound | None:
+    row = await db.fetchrow(f"{_ROUNDS} AND r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
+    return PublicRound(**dict(row)) if row else None
+
+
+async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> list[PublicAnswerView]:
+    """The lead ministry's answers, in article order, each with the number of comments it answers."""
+    rows = await db.fetch(
+        "SELECT a.article, a.response, a.explanation, a.answered_at, count(c.comment_id) AS comments "
+        "FROM public_answers a LEFT JOIN public_comments c USING (answer_id) WHERE a.submission_id = $1 AND a.round_id = $2 "
+        "GROUP BY a.answer_id ORDER BY a.article NULLS FIRST, a.answer_id LIMIT $3", submission_id, round_id, MAX_ANSWERS_SHOWN)
+    return [PublicAnswerView(article=r["article"], response=Response(r["response"]), explanation=r["explanation"], comments=r["comments"],
+                             answered_at=r["answered_at"]) for r in rows]

@@ -1,0 +1,54 @@
+"""Helpers for tests of the HTTP API: an app over the test environment, tokens, bodies and the problem shape."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import httpx
+from temporalio.client import Client
+
+from api.app import create_app
+from api.tokens import issue
+from schemas.enums import CallerRole
+from workers.settings import Settings
+from workers.worker import create_worker
+
+
+@contextlib.asynccontextmanager
+async def api_client(client: Client, pool: asyncpg.Pool, *, worker: bool = True, **settings: object) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in this process over `client` and `pool`, with a worker on a task queue of its own (or none)."""
+    task_queue = f"api-{uuid.uuid4().hex[:8]}"
+    configured = Settings(**{"api_rate_per_token": "none", "api_rate_per_address": "none", "api_refusals_recorded": "none", **settings})
+    async with contextlib.AsyncExitStack() as stack:
+        if worker:
+            await stack.enter_async_context(create_worker(client, pool, task_queue=task_queue))
+        app = create_app(client=client, pool=pool, task_queue=task_queue, settings=configured)
+        transport = httpx.ASGITransport(app=app, client=(f"127.0.0.{uuid.uuid4().int % 250 + 2}", 50000))
+        yield await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://legis.test"))
+
+
+async def bearer(pool: asyncpg.Pool, agency: str, role: CallerRole, **fields: object) -> dict[str, str]:
+    _, token = await issue(pool, agency_code=agency, role=role, issued_by="test operator", **fields)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def body(model) -> dict:
+    return json.loads(model.model_dump_json())
+
+
+def problem(response: httpx.Response, status: int, rule: str | None = None, field: str | None = None) -> dict:
+    """The RFC 9457 problem of `response`, checked for its status, content type, members and (if given) rule and field."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json", response.headers
+    answer = response.json()
+    assert answer["status"] == status and answer["type"] == f"urn:legis:rule:{answer['rule']}" and answer["title"] == answer["rule"]
+    assert answer["field"] and answer["rule"] and answer["detail"], answer
+    if rule is not None:
+        assert answer["rule"] == rule, answer
+    if field is not None:
+        assert answer["field"] == field, answer
+    return answer

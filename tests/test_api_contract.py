@@ -1,0 +1,247 @@
+"""The HTTP API's contract with integrators: methods and paths, bodies and their encodings, lists, idempotency keys,
+rate limits and bounded waits; every refusal an RFC 9457 problem naming its field and rule."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from pydantic import TypeAdapter
+
+from api.app import create_app
+from schemas.enums import CallerRole, Stage
+from tests.drafts import decision, start_request
+from tests.http_api import api_client, bearer, body, problem
+from tests.polling import eventually
+
+
+@pytest.fixture
+async def api(dev_env, pool):
+    async with api_client(dev_env.client, pool) as http:
+        yield http
+
+
+@pytest.fixture
+async def lead(pool):
+    return await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+
+
+async def test_unknown_routes_and_methods_are_problems_and_a_trailing_slash_is_served_not_redirected(api, lead):
+    problem(await api.get("/v1/nothing-here", headers=lead), 404, "route_unknown", "path")
+    wrong = await api.delete("/v1/submissions", headers=lead)
+    problem(wrong, 405, "method_not_allowed", "method")
+    assert set(wrong.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+
+    request = start_request()
+    started = await api.post("/v1/submissions/", json=body(request), headers=lead)
+    assert started.status_code == 201, started.text
+    assert (await api.get(f"/v1/submissions/{request.submission_id}/", headers=lead)).json()["submission_id"] == request.submission_id
+
+
+async def test_every_get_in_the_openapi_document_answers_head_with_its_status_and_no_body(api, lead):
+    request = start_request()
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    paths = [path for path, operations in create_app().openapi()["paths"].items() if "get" in operations]
+    assert len(paths) >= 8
+    for path in paths:
+        concrete = path.replace("{submission_id}", request.submission_id).replace("{round_id}", "r1")
+        got, head = await api.get(concrete, headers=lead), await api.head(concrete, headers=lead)
+        assert head.status_code == got.status_code != 405, (path, got.status_code, head.status_code)
+        assert head.content == b""
+
+
+async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env, pool):
+    closed = await create_pool_then_close(pool)
+    async with api_client(dev_env.client, closed, worker=False) as http:
+        headers = {"Authorization": "Bearer legis_000000000000_x"}
+        problem(await http.get("/v1/submissions/bad%20id%00", headers=headers), 422, "path_pattern", "submission_id")
+        problem(await http.get("/v1/submissions/OK-1/consultations/r%201", headers=headers), 422, "path_pattern", "round_id")
+        # A well-formed path goes on to the token, whose lookup finds the database unavailable: 503, with Retry-After.
+        down = problem(await http.get("/v1/submissions/OK-1", headers=headers), 503, "database_unavailable")
+        assert down["field"] == "database"
+
+
+async def create_pool_then_close(pool):
+    from activities.database import create_pool
+
+    url = pool._connect_args[0]
+    closed = await create_pool(url)
+    await closed.close()
+    return closed
+
+
+async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api, lead, pool):
+    request = body(start_request())
+    text = json.dumps(request, ensure_ascii=False)
+    json_header = lead | {"Content-Type": "application/json"}
+    with_bom = await api.post("/v1/submissions", content=b"\xef\xbb\xbf" + text.encode(), headers=json_header)
+    assert with_bom.status_code == 201, with_bom.text
+    problem(await api.post("/v1/submissions", content=text.encode("utf-16"), headers=json_header), 415, "utf8_json_only", "body")
+    latin = json.dumps(body(start_request()) | {"official": "Lê Văn Đức"}, ensure_ascii=False).encode("cp1258", errors="replace")
+    problem(await api.post("/v1/submissions", content=latin.replace(b"?", b"\xe9"), headers=json_header), 415, "utf8_json_only")
+    problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "text/plain"}), 415,
+            "json_content_type", "Content-Type")
+    problem(await api.post("/v1/submissions", content=b'{"a": NaN}', headers=json_header), 422, "json_invalid")
+
+    twice = text[:-1] + ', "title": "Luật khác"}'
+    problem(await api.post("/v1/submissions", content=twice.encode(), headers=json_header), 422, "duplicate_key", "title")
+
+    sid = (await _started(api, lead))
+    drafted = body(decision(start_request(), Stage.POLICY_PROPOSAL))
+    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+    for size in (True, "1024", 10**28, -1):
+        filed = drafted | {"documents": [drafted["documents"][0] | {"size_bytes": size}]}
+        refused = problem(await api.post(f"/v1/submissions/{sid}/decisions", json=filed, headers=government), 422)
+        assert refused["field"] == "documents.0.size_bytes", refused
+    nul = problem(await api.post("/v1/submissions", json=request | {"title": "Luật\x00 Nhà giáo"}, headers=lead), 422, field="title")
+    assert nul["rule"] != "value_error"
+
+
+async def _started(api, lead) -> str:
+    request = start_request()
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    return request.submission_id
+
+
+async def test_a_body_over_the_limit_is_413_before_it_is_read(api, lead):
+    big = b'{"title": "' + b"a" * (4 * 1024 * 1024) + b'"}'
+    problem(await api.post("/v1/submissions", content=big, headers=lead | {"Content-Type": "application/json"}), 413, "body_too_large", "body")
+
+    async def streamed():
+        for _ in range(5):
+            yield b"a" * (1024 * 1024)
+
+    problem(await api.post("/v1/submissions", content=streamed(), headers=lead | {"Content-Type": "application/json"}), 413, "body_too_large")
+
+
+async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_not_know(api, lead, pool):
+    words = f"Luật thử nghiệm {asyncio.get_running_loop().time():.0f}"
+    started = []
+    for _ in range(5):
+        request = start_request().model_copy(update={"title": words})
+        assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+        started.append(request.submission_id)
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+
+    async def listed():
+        return (await api.get("/v1/submissions", params={"q": words, "size": 100}, headers=operator)).json()["total"]
+
+    await eventually(listed, lambda total: total == 5, seconds=30)
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"q": words, "size": 2} | ({"cursor": cursor} if cursor else {})
+        page = await api.get("/v1/submissions", params=params, headers=operator)
+        assert page.status_code == 200 and page.json()["total"] == 5
+        seen += [row["submission_id"] for row in page.json()["items"]]
+        cursor, pages = page.json()["next_page"], pages + 1
+        if cursor is None:
+            assert "link" not in page.headers
+            break
+        assert 'rel="next"' in page.headers["link"]
+    assert (seen, pages) == (sorted(started), 3)
+
+    both = await api.get("/v1/submissions", params=[("q", words), ("stage", "POLICY_PROPOSAL"), ("stage", "DRAFTING")], headers=operator)
+    assert both.json()["total"] == 5  # a repeated parameter means "any of"
+    none = await api.get("/v1/submissions", params=[("q", words), ("stage", "DRAFTING")], headers=operator)
+    assert none.json()["total"] == 0
+    problem(await api.get("/v1/submissions", params={"limit": 5}, headers=operator), 422, "unknown_parameter", "limit")
+    problem(await api.get("/v1/submissions", params={"cursor": "not a cursor!"}, headers=operator), 422, "cursor_invalid", "cursor")
+    problem(await api.get("/v1/submissions", params={"stage": "NOWHERE"}, headers=operator), 422, field="stage.0")
+
+
+async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_a_reused_key(api, lead, pool):
+    request = start_request()
+    key = {"Idempotency-Key": f"start-{request.submission_id}"}
+    first = await api.post("/v1/submissions", json=body(request), headers=lead | key)
+    again = await api.post("/v1/submissions", json=body(request), headers=lead | key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"
+    other = body(start_request())
+    problem(await api.post("/v1/submissions", json=other, headers=lead | key), 422, "idempotency_key_reused", "Idempotency-Key")
+
+    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+    decided = body(decision(request, Stage.POLICY_PROPOSAL))
+    path = f"/v1/submissions/{request.submission_id}/decisions"
+    once = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
+    assert once.status_code == 200 and once.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
+    # Sent again after the draft moved on, a check would now refuse it as stale: the first answer comes back instead.
+    retried = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
+    assert (retried.status_code, retried.json()) == (200, once.json())
+    without_key = await api.post(path, json=decided, headers=government)
+    assert problem(without_key, 409, "current_stage_only")["kind"] == "STALE"
+    # A refusal is an answer too: the same key gets it again.
+    refused = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})
+    assert (await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})).json() == refused.json()
+    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
+    assert [e["event"] for e in history] == ["SUBMITTED", "DECISION"]
+    problem(await api.post(path, json=decided, headers=government | {"Idempotency-Key": "bad key with spaces"}), 422, field="Idempotency-Key")
+
+
+async def test_rate_limits_answer_429_with_retry_after_per_token(dev_env, pool):
+    async with api_client(dev_env.client, pool, worker=False, api_rate_per_token="3/minute") as http:
+        lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+        answers = [await http.get("/v1/submissions", headers=lead) for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        problem(answers[-1], 429, "rate_limited", "Authorization")
+        assert int(answers[-1].headers["retry-after"]) > 0
+        other = await bearer(pool, "BCT", CallerRole.LEAD_MINISTRY)
+        assert (await http.get("/v1/submissions", headers=other)).status_code == 200
+
+
+async def test_no_worker_means_a_bounded_wait_then_504_naming_the_task_queue(dev_env, pool):
+    async with api_client(dev_env.client, pool, worker=False, api_timeout=1.5) as http:
+        lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+        request = start_request()
+        assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+        government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+        waited = asyncio.get_running_loop().time()
+        timed_out = await http.post(f"/v1/submissions/{request.submission_id}/decisions",
+                                    json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)
+        assert asyncio.get_running_loop().time() - waited < 10
+        assert "task queue api-" in problem(timed_out, 504, "timed_out")["detail"]
+
+
+def test_the_openapi_document_names_its_operations_security_examples_and_problems():
+    document = create_app().openapi()
+    assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    operations = [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+    for path, method, operation in operations:
+        assert operation["operationId"][0].islower() and "_" not in operation["operationId"], operation["operationId"]
+        assert operation.get("tags"), path
+        for status, answer in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                assert list(answer["content"]) == ["application/problem+json"], (path, method, status)
+        if method == "post":
+            content = operation["requestBody"]["content"]["application/json"]
+            assert content.get("examples"), (path, "request example")
+    assert len({op["operationId"] for _, _, op in operations}) == len(operations)
+
+
+def test_every_operation_shows_the_walkthroughs_answer_and_every_field_is_described():
+    from api.app import ROUTERS, answer_example
+    from schemas.glossary import describe
+
+    document = create_app().openapi()
+    routes = [route for router in ROUTERS for route in router.routes if route.include_in_schema]
+    for route in routes:
+        example = answer_example(route.operation_id)
+        assert example is not None, f"no answer example for {route.operation_id}: run `python -m tests.record_examples`"
+        TypeAdapter(route.response_model).validate_python(example)
+    shown = [op["responses"] for ops in document["paths"].values() for op in ops.values()]
+    assert all(any("example" in answer.get("content", {}).get("application/json", {}) for answer in responses.values())
+               for responses in shown)
+    assert describe(document["components"]["schemas"]) == []
+    assert all("description" in prop for schema in document["components"]["schemas"].values()
+               for prop in schema.get("properties", {}).values())
+
+
+async def test_an_idempotency_key_is_forgotten_after_30_days(api, lead, pool):
+    first, second = body(start_request()), body(start_request())
+    key = {"Idempotency-Key": "kept-for-30-days"}
+    assert (await api.post("/v1/submissions", json=first, headers=lead | key)).status_code == 201
+    await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'kept-for-30-days'")
+    reused = await api.post("/v1/submissions", json=second, headers=lead | key)
+    assert reused.status_code == 201 and reused.json()["submission_id"] == second["submission_id"]
+    assert await pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'kept-for-30-days'") == 1

@@ -1,0 +1,187 @@
+"""Public consultation at national scale, through the HTTP API against a time-skipping Temporal server, a worker and
+PostgreSQL: comments go straight into PostgreSQL (validated, rate limited per client, repeats counted once), the round's
+workflow learns totals when it closes, the lead ministry answers by article, and the public reads the answers.
+
+The round's close is held (an activity interceptor waits on an event) so that comments can be sent while the window is
+open on the server's skipping clock; everything else runs as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
+
+from api.app import create_app
+from schemas.consultation import PUBLIC
+from schemas.enums import CallerRole, ConsultationKind, EventKind, Stage
+from store import public
+from tests.drafts import consultation, decision, start_request
+from tests.http_api import bearer, body, problem
+from tests.polling import eventually
+from workers.settings import Settings
+from workers.worker import create_worker
+from workflows.rounds import round_workflow_id
+
+
+class HoldClose(Interceptor):
+    """Holds `close_public_round` until `release` is set: the window stays open while the test comments."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        release = self.release
+
+        class Held(ActivityInboundInterceptor):
+            async def execute_activity(self, input: ExecuteActivityInput):
+                if input.fn.__name__ == "close_public_round":
+                    await release.wait()
+                return await super().execute_activity(input)
+
+        return Held(next)
+
+
+@contextlib.asynccontextmanager
+async def public_api(env, pool, hold: HoldClose, **settings) -> AsyncIterator[httpx.AsyncClient]:
+    task_queue = f"public-{uuid.uuid4().hex[:8]}"
+    configured = Settings(**{"api_rate_per_token": "none", "api_rate_per_address": "none", "api_refusals_recorded": "none", **settings})
+    async with create_worker(env.client, pool, task_queue=task_queue, interceptors=[hold]):
+        app = create_app(client=env.client, pool=pool, task_queue=task_queue, settings=configured)
+        # An address of its own: the rate per client is kept in the process's memory across tests.
+        address = f"127.0.{uuid.uuid4().int % 250 + 2}.{uuid.uuid4().int % 250 + 2}"
+        transport = httpx.ASGITransport(app=app, client=(address, 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://legis.test") as http:
+            yield http
+
+
+async def posted_draft(api, pool, *rounds: str):
+    """A draft carried to DRAFTING with public rounds open; returns its request and its lead ministry's token."""
+    request = start_request(ministry="BGDDT")
+    lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    for stage, role, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
+        sent = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)),
+                              headers=await bearer(pool, agency, role))
+        assert sent.status_code == 200, sent.text
+    for round_id in rounds:
+        opened = await api.post(f"/v1/submissions/{request.submission_id}/consultations",
+                                json=body(consultation(request, round_id, (), kind=ConsultationKind.PUBLIC_POSTING)), headers=lead)
+        assert opened.status_code == 200, opened.text
+    for round_id in rounds:
+        await eventually(lambda r=round_id: public.public_round(pool, request.submission_id, r), lambda found: found is not None)
+    return request, lead
+
+
+async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time_skipping_env, pool):
+    hold = HoldClose()
+    async with public_api(time_skipping_env, pool, hold) as api:
+        request, lead = await posted_draft(api, pool, "cong-khai")
+        sid = request.submission_id
+        url = f"/v1/public/consultations/{sid}/cong-khai/comments"
+
+        first = await api.post(url, json={"article": 12, "text": "Đề nghị làm rõ khoản 2 Điều 12."})
+        assert first.status_code == 201, first.text
+        again = await api.post(url, json={"article": 12, "text": "  Đề nghị làm rõ khoản 2 Điều 12.  "})
+        assert again.status_code == 200 and again.json()["repeated"] is True
+        assert again.json()["comment_id"] == first.json()["comment_id"]
+        for article, text in ((12, "Điều 12 nên bỏ thủ tục xác nhận."), (3, "Định nghĩa tại Điều 3 chưa rõ."), (None, "Đồng ý với dự thảo.")):
+            assert (await api.post(url, json={"article": article, "text": text})).status_code == 201
+
+        problem(await api.post(url, json={"article": 0, "text": "x"}), 422, "greater_than_equal", "article")
+        problem(await api.post(url, json={"article": 3, "text": "x" * 5001}), 422, None, "text")
+        problem(await api.post(url, json={"article": 3, "text": "   "}), 422, None, "text")
+        problem(await api.post(url, json={"article": "3", "text": "chuỗi"}), 422, "int_type", "article")
+        problem(await api.post(f"/v1/public/consultations/{sid}/khong-co/comments", json={"text": "ý kiến"}), 404, "public_round_unknown", "round_id")
+        # The draft's own opinion route no longer takes the public's comments for such a round.
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/opinions", headers=lead,
+                               json={"consultee": PUBLIC, "official": "Cổng thông tin", "comments": [{"comment_id": "1", "text": "ý kiến"}]}),
+                409, "public_comments_through_public_page", "consultee")
+        # Answers wait for the window to close.
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                               json={"agency_code": "BGDDT", "official": "Vụ trưởng", "article": 12, "response": "ACCEPTED"}),
+                409, "round_still_open", "round_id")
+
+        hold.release.set()
+        closed = await eventually(lambda: api.get(f"/v1/submissions/{sid}/consultations/cong-khai", headers=lead),
+                                  lambda answer: answer.json().get("closed") is True)
+        assert closed.json()["comments"] == 4 and closed.json()["public_comments_in_postgresql"] is True
+        problem(await api.post(url, json={"article": 3, "text": "Đến muộn."}), 409, "round_closed", "round_id")
+
+        groups = (await api.get(f"/v1/submissions/{sid}/consultations/cong-khai/articles", headers=lead)).json()
+        assert [(g["article"], g["comments"], g["unanswered"]) for g in groups["groups"]] == [(None, 1, 1), (3, 1, 1), (12, 2, 2)]
+        other = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+        problem(await api.get(f"/v1/submissions/{sid}/consultations/cong-khai/articles", headers=other), 403, "lead_ministry_only")
+
+        compile_now = {"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []}
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/compilation", json=compile_now, headers=lead),
+                409, "every_comment_answered", "responses")
+        answer = {"agency_code": "BGDDT", "official": "Vụ trưởng Vụ Pháp chế"}
+        whole = await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                               json=answer | {"article": 12, "response": "EXPLAINED", "explanation": "Thủ tục đã được rút gọn tại Điều 14."})
+        assert whole.json()["answered"] == 2 and whole.json()["unanswered"] == 2, whole.text
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                               json=answer | {"article": 12, "response": "ACCEPTED"}), 409, "unanswered_comments_only", "article")
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                               json=answer | {"article": 3, "response": "EXPLAINED"}), 422, "explanation_required", "explanation")
+        for target in ({"article": 3}, {"whole_draft": True}):
+            assert (await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                                   json=answer | target | {"response": "ACCEPTED"})).status_code == 200
+
+        compiled = await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/compilation", json=compile_now, headers=lead)
+        assert compiled.status_code == 200, compiled.text
+        history = await eventually(lambda: api.get(f"/v1/submissions/{sid}/history", headers=lead),
+                                   lambda answer: any(e["event"] == EventKind.CONSULTATION_COMPILED.value for e in answer.json()["entries"]))
+        labels = [e["label"] or "" for e in history.json()["entries"]]
+        assert "round cong-khai: PUBLIC, 4 comments" in labels, labels
+        assert any("2 comments accepted, 2 explained" in label for label in labels), labels
+
+        shown = (await api.get(f"/v1/public/consultations/{sid}/cong-khai")).json()
+        assert shown["comments"] == 4 and shown["closed"] is True
+        assert [(a["article"], a["response"], a["comments"]) for a in shown["answers"]] == [(None, "ACCEPTED", 1), (3, "ACCEPTED", 1),
+                                                                                           (12, "EXPLAINED", 2)]
+
+
+async def test_the_rate_per_client_and_a_classified_draft(time_skipping_env, pool):
+    hold = HoldClose()
+    async with public_api(time_skipping_env, pool, hold, public_comment_rate="3/minute") as api:
+        request, _ = await posted_draft(api, pool, "dot-1")
+        url = f"/v1/public/consultations/{request.submission_id}/dot-1/comments"
+        for n in range(3):
+            assert (await api.post(url, json={"text": f"ý kiến số {n}"})).status_code == 201
+        limited = problem(await api.post(url, json={"text": "ý kiến thứ tư"}), 429, "rate_limited", "request")
+        assert "127.0." not in limited["detail"]
+        # A classified draft is never posted: the draft refuses the round, and no public page or route knows it.
+        secret = start_request(ministry="BQP", classified=True)
+        lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+        assert (await api.post("/v1/submissions", json=body(secret), headers=lead)).status_code == 201
+        refused = await api.post(f"/v1/submissions/{secret.submission_id}/consultations", headers=lead,
+                                 json=body(consultation(secret, "mat", (), kind=ConsultationKind.PUBLIC_POSTING)))
+        assert refused.status_code in (403, 409, 422), refused.text
+        problem(await api.get(f"/v1/public/consultations/{secret.submission_id}/mat"), 404, "public_round_unknown")
+        hold.release.set()
+
+
+async def test_the_rounds_history_is_the_same_size_with_3_and_with_40_comments(time_skipping_env, pool):
+    hold = HoldClose()
+    async with public_api(time_skipping_env, pool, hold, public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool, "nho", "lon")
+        sid = request.submission_id
+        for round_id, count in (("nho", 3), ("lon", 40)):
+            for n in range(count):
+                sent = await api.post(f"/v1/public/consultations/{sid}/{round_id}/comments", json={"article": n % 7 + 1, "text": f"ý kiến {n}"})
+                assert sent.status_code == 201, sent.text
+        hold.release.set()
+        sizes = {}
+        for round_id in ("nho", "lon"):
+            await eventually(lambda r=round_id: api.get(f"/v1/submissions/{sid}/consultations/{r}", headers=lead),
+                             lambda answer: answer.json().get("closed") is True)
+            history = await time_skipping_env.client.get_workflow_handle(round_workflow_id(sid, round_id)).fetch_history()
+            sizes[round_id] = (len(history.events), len(history.to_json()))
+        assert sizes["nho"][0] == sizes["lon"][0], sizes
+        assert abs(sizes["nho"][1] - sizes["lon"][1]) < 200, sizes
+

@@ -1,0 +1,79 @@
+"""Signing in to the board with an API token, kept in an HttpOnly, SameSite=Strict cookie (never in an address).
+
+The cookie holds the token itself; each page checks it as the API checks a Bearer token (unknown, revoked, expired
+tokens are refused), so the board shows exactly what the API would let the token read. SameSite=Strict keeps another
+site's form from sending a decision in the operator's name; the cookie is Secure whenever the page came over HTTPS.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import database
+from api.tokens import Caller, Unauthenticated, authenticate
+from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, page
+
+TOKEN_COOKIE = "legis_token"
+SIGNED_IN_HOURS = 12
+router = APIRouter(include_in_schema=False)
+
+
+async def signed_in(request: Request) -> Caller | None:
+    """The caller whose token the cookie holds, or None (no cookie, or a token no longer valid)."""
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token or len(token) > 200:
+        return None
+    try:
+        who = await database(authenticate(request.app.state.pool, token))
+    except Unauthenticated:
+        return None
+    request.state.board_caller = who
+    request.state.token_id = who.token_id
+    return who
+
+
+def to_sign_in(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/board/signin?next={request.url.path}", status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path of this site: never an address elsewhere (an open redirect).
+    return target if target and target.startswith("/board") and not target.startswith("//") and "\\" not in target else "/board"
+
+
+@router.get("/board/signin")
+async def sign_in_form(request: Request, next: str | None = None) -> Response:
+    return page(request, "signin.html", next=_safe_next(next), error=None)
+
+
+@router.post("/board/signin")
+async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)], next: Annotated[str, Form(max_length=300)] = "/board") -> Response:
+    try:
+        await database(authenticate(request.app.state.pool, token.strip()))
+    except Unauthenticated as refused:
+        message = gettext(request, "This token is not valid") + f" ({refused.rule})"
+        return page(request, "signin.html", status_code=401, next=_safe_next(next), error=message)
+    answer = RedirectResponse(_safe_next(next), status_code=303)
+    answer.set_cookie(TOKEN_COOKIE, token.strip(), max_age=SIGNED_IN_HOURS * 3600, httponly=True, samesite="strict",
+                      secure=request.url.scheme == "https", path="/")
+    return answer
+
+
+@router.post("/board/signout")
+async def sign_out() -> Response:
+    answer = RedirectResponse("/board/signin", status_code=303)
+    answer.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    return answer
+
+
+@router.get("/language/{language}")
+async def choose_language(request: Request, language: str, back: str = "/") -> Response:
+    """The language switch: a cookie, then back to the page it was pressed on."""
+    target = back if back.startswith("/") and not back.startswith("//") and "\\" not in back else "/"
+    answer = RedirectResponse(target, status_code=303)
+    if language in LANGUAGES:
+        answer.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="lax", path="/")
+    return answer

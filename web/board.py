@@ -1,0 +1,146 @@
+"""The operators' board: sessions ahead with their drafts' marks, the list of drafts with filters, a draft's timeline.
+
+Every page needs a signed-in token (`web.auth`); a classified draft is shown only to its lead ministry, the one reader
+the API lets read its details, and to nobody else in any form.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from functools import cache
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api import permissions
+from api.deps import database
+from schemas.enums import ProcessVersion, Stage
+from schemas.records import RegistryRow
+from store import audit, board
+from web.auth import signed_in, to_sign_in
+from web.marks import Mark, rulebook, stage_name_vi, standing_of
+from web.render import page
+from workflows.deadlines import local_day
+
+router = APIRouter(include_in_schema=False)
+# Drafts listed under one sitting at most (the worst marks first); the rest are a link to the filtered list.
+SHOWN_PER_SITTING = 50
+SEVERITY = {Mark.ON_TRACK: 0, Mark.AT_RISK: 1, Mark.MISSED: 2}
+
+
+def own_agency(who) -> str | None:
+    """The agency whose classified drafts this reader may see: a lead ministry's own, nobody else's."""
+    return who.agency_code if permissions.leads(who) else None
+
+
+def today() -> datetime:
+    return datetime.now(UTC)
+
+
+def timed(request: Request, started: float) -> None:
+    # Server time of the page, for the benchmark and the browser's developer tools (Server-Timing).
+    request.state.server_ms = (time.perf_counter() - started) * 1000
+
+
+def with_timing(response: Response, request: Request) -> Response:
+    response.headers["Server-Timing"] = f"app;dur={getattr(request.state, 'server_ms', 0):.1f}"
+    return response
+
+
+@router.get("/board")
+async def sessions_ahead(request: Request) -> Response:
+    """Each sitting ahead (regular or extraordinary session, Standing Committee meeting) with the drafts aimed at it."""
+    started = time.perf_counter()
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    day = local_day(today())
+    pool = request.app.state.pool
+    sittings = await database(board.sittings_ahead(pool, day))
+    sessions = [s for s in sittings if s.kind != "STANDING_COMMITTEE"]
+    meetings = [s for s in sittings if s.kind == "STANDING_COMMITTEE"]
+    rows = await database(board.drafts_aimed_at(pool, [s.code for s in sessions], own_agency=own_agency(who)))
+    by_session: dict[str, list] = {}
+    for row in rows:
+        by_session.setdefault(row["target_session"], []).append(row)
+    blocks = []
+    for sitting in sittings:
+        if sitting.kind == "STANDING_COMMITTEE":
+            # A meeting takes the drafts of the first session after it that reach the Committee's opinion there.
+            following = next((s for s in sessions if s.opens_on > sitting.opens_on), None)
+            later = next((m for m in meetings if m.opens_on > sitting.opens_on), None)
+            if following is None or (later is not None and later.opens_on < following.opens_on):
+                aimed = []
+            else:
+                aimed = [r for r in by_session.get(following.code, ()) if _before_committee(r)]
+        else:
+            aimed = by_session.get(sitting.code, [])
+        meeting = sitting.kind == "STANDING_COMMITTEE"
+        marked = [(row, standing_of(ProcessVersion(row["process_version"]), Stage(row["stage"]), row["stage_deadline"], sitting.opens_on, day,
+                                    meeting=meeting)) for row in aimed]
+        marked.sort(key=lambda pair: (-SEVERITY[pair[1].mark], pair[1].cutoff or day))
+        counts = Counter(s.mark for _, s in marked)
+        shown = [(RegistryRow(**dict(row)), mark) for row, mark in marked[:SHOWN_PER_SITTING]]
+        blocks.append({"sitting": sitting, "drafts": shown, "counts": counts, "total": len(marked)})
+    timed(request, started)
+    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, name_vi=stage_name_vi, Mark=Mark), request)
+
+
+def _before_committee(row) -> bool:
+    return _before_committee_stage(row["process_version"], row["stage"])
+
+
+@cache
+def _before_committee_stage(version: str, stage: str) -> bool:
+    order = [rule.stage.value for rule in rulebook(ProcessVersion(version)).stages]
+    return stage in order and Stage.STANDING_COMMITTEE_OPINION.value in order and \
+        order.index(stage) <= order.index(Stage.STANDING_COMMITTEE_OPINION.value)
+
+
+@router.get("/board/drafts")
+async def draft_list(request: Request,
+                     q: Annotated[str | None, Query(max_length=200)] = None,
+                     ministry: Annotated[str | None, Query(max_length=24)] = None,
+                     stage: Annotated[str | None, Query(max_length=40)] = None,
+                     session: Annotated[str | None, Query(max_length=20)] = None,
+                     state: Annotated[str | None, Query(max_length=10)] = None,
+                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+    """Drafts by title, ministry, stage, session and state, the nearest deadline first, with the Vietnamese stage name."""
+    started = time.perf_counter()
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    chosen = board.DraftFilter(
+        q=(q or "").strip() or None, ministry=ministry or None, stage=Stage(stage) if stage in Stage.__members__ else None,
+        session=session or None, state=state if state in ("OPEN", "OVERDUE", "FINAL") else None)
+    day = local_day(today())
+    rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
+    ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
+    timed(request, started)
+    return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
+                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS,
+                            name_vi=stage_name_vi), request)
+
+
+@router.get("/board/drafts/{submission_id}")
+async def draft_page(request: Request, submission_id: str) -> Response:
+    """A draft's path as a timeline: stages entered and finished (on time or late), deadlines, postponements, consultation
+    rounds, votes; the dossier's versions; a link to its workflow in the Temporal Web UI."""
+    started = time.perf_counter()
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    pool = request.app.state.pool
+    row = await database(board.one(pool, submission_id[:64], own_agency=own_agency(who)))
+    if row is None:
+        return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
+    history = await database(audit.history(pool, submission_id))
+    versions = await database(audit.versions(pool, submission_id))
+    ui = getattr(request.app.state, "temporal_ui", None)
+    timed(request, started)
+    return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions,
+                            name_vi=stage_name_vi, today=local_day(today()),
+                            temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), request)

@@ -1,0 +1,46 @@
+"""Charts drawn on the server as SVG (pygal), inline in the page: no script, nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import pygal
+from pygal.style import Style
+
+from activities.reports import ReportRow
+
+# Colours with at least 3:1 contrast against white (WCAG 1.4.11 for graphical objects).
+STYLE = Style(background="white", plot_background="white", foreground="#1f2933", foreground_strong="#1f2933",
+              foreground_subtle="#52606d", colors=("#1b7a3e", "#b42318", "#7a4b00", "#3a4ccf", "#6b21a8"),
+              font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12, legend_font_size=13,
+              title_font_size=15)
+
+
+def _svg(chart: pygal.graph.graph.Graph, description: str) -> str:
+    svg = chart.render(is_unicode=True)
+    # The chart is a picture with a text alternative; its numbers are in the table beside it.
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{description}" ', 1)
+
+
+def _base(kind, title: str, labels: list[str]):
+    chart = kind(style=STYLE, title=title, width=860, height=380, js=[], disable_xml_declaration=True, show_legend=True,
+                 legend_at_bottom=True, x_label_rotation=30 if len(labels) > 8 else 0, print_values=False, explicit_size=False,
+                 no_prefix=True)
+    chart.x_labels = labels
+    return chart
+
+
+def per_ministry(rows: list[ReportRow], *, title: str, labels: dict[str, str]) -> str:
+    """Stacked bars per agency: finished on time, finished late, overdue now."""
+    agencies = [r for r in rows if r.agency != "ALL"]
+    chart = _base(pygal.StackedBar, title, [r.agency for r in agencies])
+    chart.add(labels["on_time"], [r.on_time for r in agencies])
+    chart.add(labels["late"], [r.late for r in agencies])
+    chart.add(labels["overdue_now"], [r.overdue_now for r in agencies])
+    return _svg(chart, title)
+
+
+def trend(quarters: list[tuple[str, ReportRow]], *, title: str, labels: dict[str, str]) -> str:
+    """Lines per quarter: finished on time, finished late, postponements, late requests."""
+    chart = _base(pygal.Line, title, [label for label, _ in quarters])
+    for field in ("on_time", "late", "postponed", "late_requests"):
+        chart.add(labels[field], [getattr(row, field) for _, row in quarters])
+    return _svg(chart, title)

@@ -1,0 +1,98 @@
+"""An agency's inbox: the drafts waiting for its decision, oldest deadline first, each with a form that sends the
+decision through the same checks as the API (the token's own role and agency, then the draft's validators), and shows
+a refusal in plain words with its rule."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi_problem.error import Problem
+from pydantic import ValidationError
+
+from api import permissions
+from api.deps import database, temporal
+from api.problems import _problem
+
+from schemas.messages import Decision
+from schemas.refusal import Refused
+from store import board
+from web.auth import signed_in, to_sign_in
+from web.board import own_agency
+from web.marks import rulebook, stage_name_vi
+from web.render import page
+from workflows import client as drafts
+
+router = APIRouter(include_in_schema=False)
+MAX_DOCUMENT_LINES = 50
+
+
+def agencies_of(who) -> list[str]:
+    """The registry names who must act by the lead ministry's code, or by the deciding body."""
+    return [who.agency_code] + ([who.role.actor.value] if who.role.actor is not None else [])
+
+
+def parse_documents(text: str) -> list[dict[str, str]]:
+    """One document a line: `KIND | name | sha256` (the API's `documents`, by name and hash)."""
+    found = []
+    for line in text.splitlines()[:MAX_DOCUMENT_LINES + 1]:
+        if line.strip():
+            kind, _, rest = line.partition("|")
+            name, _, sha256 = rest.rpartition("|")
+            found.append({"kind": kind.strip(), "name": name.strip(), "sha256": sha256.strip().lower()})
+    return found
+
+
+async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: str | None = None, status_code: int = 200) -> Response:
+    rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
+    forms = {}
+    for row in rows:
+        rule = next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None)
+        roles = sorted({role.value for d in (rule.deciders if rule else ()) if d.actor is who.role.actor for role in d.roles})
+        forms[row.submission_id] = {"outcomes": [o.value for o in rule.outcomes] if rule else [], "roles": roles,
+                                    "return_to": [s.value for s in rule.return_to] if rule else []}
+    return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
+                name_vi=stage_name_vi, can_decide=who.role.actor is not None)
+
+
+@router.get("/board/inbox")
+async def inbox(request: Request, sent: str | None = None) -> Response:
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    return await _inbox(request, who, sent=(sent or "")[:64] or None)
+
+
+@router.post("/board/inbox/{submission_id}")
+async def decide(request: Request, submission_id: str,
+                 stage: Annotated[str, Form(max_length=40)], outcome: Annotated[str, Form(max_length=40)],
+                 role: Annotated[str, Form(max_length=40)], official: Annotated[str, Form(max_length=300)],
+                 reasons: Annotated[str, Form(max_length=5000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
+                 return_to: Annotated[str, Form(max_length=40)] = "") -> Response:
+    """The decision form: the message the API would take, checked by the same rules, sent as the `decide` update."""
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    submission_id = submission_id[:64]
+    fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
+              "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
+              "return_to": return_to or None}
+    try:
+        decision = Decision.model_validate(fields)
+        permissions.check_acting(who, decision)
+        await temporal(request, drafts.decide(request.app.state.client, submission_id, decision))
+    except ValidationError as invalid:
+        problems = [_problem(error) for error in invalid.errors()]
+        return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "problems": problems})
+    except Refused as refused:
+        return await _inbox(request, who, status_code=403, refusal={"submission_id": submission_id, "problems": [
+            {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
+    except Problem as problem:
+        answer = problem.marshal()
+        return await _inbox(request, who, status_code=problem.status or 409, refusal={"submission_id": submission_id, "problems": [
+            {"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}]})
+    return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
+
+
+

@@ -1,0 +1,78 @@
+"""The ministries' deadline report on the board: a chart and a table per ministry for a period, the quarterly trend,
+and the same figures as CSV (the report of `legis report` and `GET /v1/reports/deadlines`)."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from activities.reports import deadline_report, write_csv
+from api import permissions
+from api.deps import database
+from schemas.refusal import Refused
+from store import board
+from web import charts
+from web.auth import signed_in, to_sign_in
+from web.board import timed, today, with_timing
+from web.render import gettext, page
+from workflows.deadlines import local_day
+
+router = APIRouter(include_in_schema=False)
+MAX_PERIOD_DAYS = 3660
+
+
+def _period(since: date | None, until: date | None, day: date) -> tuple[date, date]:
+    first, last = since or date(day.year, 1, 1), until or day + timedelta(days=1)
+    if last <= first or (last - first).days > MAX_PERIOD_DAYS:
+        return date(day.year, 1, 1), day + timedelta(days=1)
+    return first, last
+
+
+@router.get("/board/ministries")
+async def ministries(request: Request, since: date | None = None, until: date | None = None,
+                     ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+    started = time.perf_counter()
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    try:
+        permissions.check_reports(who)
+    except Refused as refused:
+        return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
+    day = local_day(today())
+    first, last = _period(since, until, day)
+    pool = request.app.state.pool
+    rows = await database(deadline_report(pool, since=first, until=last, today=day, lead_ministry=ministry or None))
+    quarters = await database(board.quarterly(pool, day, ministry=ministry or None))
+    labels = {key: gettext(request, text) for key, text in (
+        ("on_time", "Finished on time"), ("late", "Finished late"), ("overdue_now", "Overdue now"),
+        ("postponed", "Postponed"), ("late_requests", "Late requests"))}
+    chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels)
+    trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
+    timed(request, started)
+    return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
+                            until=last, ministry=ministry or "", labels=labels), request)
+
+
+@router.get("/board/ministries.csv")
+async def ministries_csv(request: Request, since: date | None = None, until: date | None = None,
+                         ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    try:
+        permissions.check_reports(who)
+    except Refused as refused:
+        return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
+    day = local_day(today())
+    first, last = _period(since, until, day)
+    rows = await database(deadline_report(request.app.state.pool, since=first, until=last, today=day, lead_ministry=ministry or None))
+    out = io.StringIO()
+    write_csv(rows, out)
+    name = f"deadlines-{first.isoformat()}-{(last - timedelta(days=1)).isoformat()}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})

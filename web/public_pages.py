@@ -1,0 +1,66 @@
+"""The public's pages: the drafts posted for comment, and one posted draft's page with its comment form and the lead
+ministry's answers. No sign-in; a classified draft is never posted (the draft refuses it) and never listed here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi_problem.error import Problem
+from pydantic import ValidationError
+
+from api.deps import database
+from api.problems import _problem
+from api.routes.public import take_comment
+from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
+from store import audit, public
+from web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/public")
+async def posted_drafts(request: Request) -> Response:
+    rounds = await database(public.public_rounds(request.app.state.pool))
+    return page(request, "public_list.html", rounds=rounds, public=True)
+
+
+async def _round_page(request: Request, submission_id: str, round_id: str, *, status_code: int = 200, problems=None,
+                      received: str | None = None, text: str = "", article: str = "") -> Response:
+    pool = request.app.state.pool
+    found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
+    if found is None:
+        return page(request, "missing.html", status_code=404, submission_id=submission_id[:64], public=True)
+    answers = await database(public.answers(pool, found.submission_id, found.round_id))
+    versions = await database(audit.versions(pool, found.submission_id))
+    documents = versions.versions[-1].documents if versions.versions else ()
+    return page(request, "public_round.html", status_code=status_code, public=True, round=found, answers=answers, documents=documents,
+                problems=problems, received=received, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
+
+
+@router.get("/public/{submission_id}/{round_id}")
+async def posted_draft(request: Request, submission_id: str, round_id: str, received: str | None = None) -> Response:
+    return await _round_page(request, submission_id, round_id, received=(received or "")[:20] or None)
+
+
+@router.post("/public/{submission_id}/{round_id}")
+async def comment(request: Request, submission_id: str, round_id: str,
+                  text: Annotated[str, Form(max_length=MAX_PUBLIC_COMMENT * 2)],
+                  article: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """The comment form: the same checks as `POST /v1/public/consultations/.../comments`, then back to the page."""
+    try:
+        number = int(article) if article.strip() else None
+    except ValueError:
+        return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=[
+            {"field": "article", "rule": "int_parsing", "message": "the article is a number, e.g. 12"}])
+    try:
+        receipt = await take_comment(request, submission_id[:64], round_id[:40], PublicComment(article=number, text=text))
+    except ValidationError as invalid:
+        return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article,
+                                 problems=[_problem(error) for error in invalid.errors()])
+    except Problem as problem:
+        answer = problem.marshal()
+        return await _round_page(request, submission_id, round_id, status_code=problem.status or 409, text=text, article=article,
+                                 problems=[{"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}])
+    return RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)
