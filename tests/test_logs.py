@@ -82,7 +82,7 @@ async def test_failures_leave_no_title_and_no_token_in_the_logs(dev_env, tmp_pat
                     lead = {"Authorization": f"Bearer {real}"}
                     start = json.loads(EXAMPLE.read_text(encoding="utf-8")) | {
                         "submission_id": f"LOG-{run}", "lead_ministry": "BCT", "title": title, "classified": True}
-                    assert (await http.post("/v1/submissions", json=start, headers=lead)).status_code == 200
+                    assert (await http.post("/v1/submissions", json=start, headers=lead)).status_code == 201
 
                     # A 1 MB request, made of the classified title.
                     huge = start | {"submission_id": f"LOG-HUGE-{run}", "title": title * (1_000_000 // len(title))}
@@ -90,11 +90,11 @@ async def test_failures_leave_no_title_and_no_token_in_the_logs(dev_env, tmp_pat
 
                     database.cleanup()  # the database goes down
                     for token in (forged, real):
-                        # Answered 500 (a logger that chokes on what it prints may close the connection instead: the
+                        # Answered 503 (a logger that chokes on what it prints may close the connection instead: the
                         # log, read below, tells).
                         with contextlib.suppress(httpx.TransportError):
                             down = await http.get(f"/v1/submissions/LOG-{run}", headers={"Authorization": f"Bearer {token}"})
-                            assert down.status_code == 500
+                            assert down.status_code == 503
 
                 # A decision on the classified draft, whose reasons are as classified as its title: the workflow
                 # takes it, and the activity writing it to the audit trail fails while the database is down.

@@ -52,7 +52,7 @@ async def started(env, api: str, ministry: str, title: str, *, classified: bool)
                        "classified": classified}
     async with httpx.AsyncClient(base_url=api, timeout=30) as http:
         response = await http.post("/v1/submissions", json=request, headers=await token(env, ministry, "LEAD_MINISTRY"))
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     return f"draft-law-{sid}"
 
 
