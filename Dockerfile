@@ -12,6 +12,7 @@ COPY workers ./workers
 COPY api ./api
 COPY store ./store
 COPY cli ./cli
+COPY web ./web
 RUN pip install . && useradd --system --no-create-home legis
 
 USER legis

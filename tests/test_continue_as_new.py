@@ -47,8 +47,8 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
         await approve(client, request, [S.DRAFTING])
         deadline = (await drafts.status(client, request.submission_id)).stage_deadline
-        await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, deadline + timedelta(days=10)))
-        await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
+        await drafts.request_postponement(client, request.submission_id, ask(request, deadline + timedelta(days=10)))
+        await drafts.decide_postponement(client, request.submission_id, answer(True))
         await env.fast_forward(handle, timedelta(days=60))
         status = await drafts.status(client, request.submission_id)
         assert status.overdue and status.stage_deadline == deadline + timedelta(days=10)
@@ -61,7 +61,7 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         # The session is brought forward past the cut-off: the draft slips to the next one.
         soon = request.target_session.model_copy(update={"opens_on": status.stage_since.date()})
         later = TargetSession(legislature=16, session=3, opens_on=request.target_session.opens_on + timedelta(days=200))
-        await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(soon, later), changed_by="op"))
+        await drafts.send(client, request.submission_id, "calendar_changed", SessionCalendar(sessions=(soon, later), changed_by="op"))
         # Sent back by the Government, then through the Assembly with a failed vote first.
         await drafts.decide(client, request.submission_id, decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION,
                                                                     return_to=S.GOVERNMENT_REVIEW))
