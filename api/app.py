@@ -19,6 +19,7 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 
 from api import problems
+from api.codec_server import codec_router
 from api.deps import rate
 from api.docs import serve_offline
 from api.plumbing import BodyLimit, TrailingSlash, around_request
@@ -98,6 +99,7 @@ def create_app(
     app.add_middleware(TrailingSlash)
     for router in (*ROUTERS, *PAGES):
         app.include_router(router)
+    app.include_router(codec_router(settings.ui_origin()), include_in_schema=False)
     app.openapi = _with_problems_content(app)
     # OpenTelemetry's name for it; Prometheus reads http_server_request_duration_seconds (histogram; its _count, the requests).
     app.state.request_duration = runtime.metric_meter.create_histogram_float(

@@ -9,14 +9,17 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pgserver
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_pool, migrate
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import search_attributes as sa
+from workflows.codec import KeyRing, data_converter, new_key_entry
 
+# The tests' clients and workers seal payloads as the project's do, with a key of the test run.
+TEST_KEY_ENTRY = new_key_entry("test")
+TEST_KEYS = KeyRing.parse(TEST_KEY_ENTRY)
 TIME_SKIPPING_FLAGS = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
 
 
@@ -71,7 +74,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_existing_path=temporal_binary(),
         dev_server_extra_args=TIME_SKIPPING_FLAGS,
         search_attributes=sa.ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(TEST_KEYS),
     )
     yield env
     await env.shutdown()
@@ -84,7 +87,7 @@ async def short_history_env() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_existing_path=temporal_binary(),
         dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=40"],
         search_attributes=sa.ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(TEST_KEYS),
     )
     yield env
     await env.shutdown()
@@ -95,7 +98,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_binary(),
         search_attributes=sa.ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(TEST_KEYS),
     )
     yield env
     await env.shutdown()

@@ -52,6 +52,8 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                 dev_server_existing_path=temporal_binary(),
                 dev_server_extra_args=TIME_SKIPPING_FLAGS,
                 search_attributes=sa.ALL,
+                # Without the payload codec: a committed history must replay on any machine, with no key, and the
+                # scenarios' drafts are made up.
                 data_converter=pydantic_data_converter,
             )
             try:

@@ -17,6 +17,7 @@ import psutil
 from temporalio.client import Client
 
 from activities.database import create_pool
+from tests.conftest import TEST_KEY_ENTRY
 from workers.worker import create_worker
 
 LEGIS = str(Path(sys.executable).parent / "legis")
@@ -143,7 +144,7 @@ async def cli_with_worker(client: Client, database_url: str, config_home: Path) 
     """`legis` against a running Temporal server and a migrated database, with a worker on a task queue of its own."""
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
     env = isolated_env(config_home, LEGIS_TEMPORAL_ADDRESS=client.service_client.config.target_host, LEGIS_TASK_QUEUE=task_queue,
-                       LEGIS_DATABASE_URL=database_url)
+                       LEGIS_DATABASE_URL=database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY)
     pool = await create_pool(database_url)
     try:
         async with create_worker(client, pool, task_queue=task_queue):

@@ -18,6 +18,7 @@ from api.tokens import issue, revoke
 from schemas.enums import Actor, CallerRole, ProgrammeChangeKind, Stage
 from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem
+from tests.conftest import TEST_KEY_ENTRY
 from tests.polling import eventually
 from tests.stack import LEGIS, free_port
 
@@ -246,7 +247,7 @@ async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
     """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own, with its
     access lines (request ID, and the trace ID of the caller's `traceparent`) and its Prometheus /metrics."""
     port, metrics_port = free_port(), free_port()
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host, "LEGIS_DATABASE_URL": fresh_database_url,
            "LEGIS_API_PORT": str(port), "LEGIS_METRICS_PORT": str(metrics_port), "LEGIS_LOG_JSON": "true"}
     process = await asyncio.create_subprocess_exec(LEGIS, "api", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:

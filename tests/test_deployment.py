@@ -15,9 +15,11 @@ import yaml
 
 from workers.settings import Settings
 from workflows import search_attributes as sa
+from workflows.codec import new_key_entry
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORDS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "LEGIS_DB_PASSWORD": "legis-secret", "GRAFANA_ADMIN_PASSWORD": "grafana-secret"}
+PASSWORDS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "LEGIS_DB_PASSWORD": "legis-secret", "GRAFANA_ADMIN_PASSWORD": "grafana-secret",
+             "LEGIS_ENCRYPTION_KEYS": new_key_entry("compose")}
 
 
 def compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -84,6 +86,17 @@ def test_worker_and_api_settings_agree_with_the_model_and_the_other_services(ser
     api = settings_of(services["api"])
     assert (api.api_port, api.api_port) in published(services["api"])
     assert f":{api.api_port}/readyz" in " ".join(services["api"]["healthcheck"]["test"])
+
+
+def test_the_web_ui_decodes_through_the_apis_codec_server_and_the_keys_come_from_the_environment(services):
+    ui = services["temporal-ui"]["environment"]
+    api = settings_of(services["api"])
+    assert ui["TEMPORAL_CODEC_ENDPOINT"] == f"http://localhost:{api.api_port}/codec" and ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
+    assert api.ui_origin() == "http://localhost:8080" and (8080, 8080) in published(services["temporal-ui"])
+    for name in ("worker", "api"):
+        assert settings_of(services[name]).key_ring().ids == ("compose",)
+    missing = compose_config({"PATH": os.environ["PATH"], **PASSWORDS, "LEGIS_ENCRYPTION_KEYS": ""})
+    assert missing.returncode != 0 and "LEGIS_ENCRYPTION_KEYS" in missing.stderr + missing.stdout
 
 
 def mounts(service: dict) -> dict[str, Path]:

@@ -32,6 +32,14 @@ async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
     process, banner = await start_stack(env)
     try:
         assert f"Temporal Web UI: http://127.0.0.1:{ui_port}/namespaces/default/workflows" in banner
+        # No key configured: one is generated in the data folder, and every data file is its owner's alone.
+        data = tmp_path / "data"
+        assert f"payload keys: {data / 'encryption.keys'}" in banner
+        # As root, pgserver runs PostgreSQL as a user of its own and opens the folders above its data to it (rx).
+        assert owner_only(data) or os.geteuid() == 0
+        assert owner_only(data / "postgres")
+        assert {"encryption.keys", "temporal.db", "temporal.log"} <= {p.name for p in data.iterdir()}
+        assert all(owner_only(path) for path in data.iterdir()), {p.name: oct(p.stat().st_mode) for p in data.iterdir()}
         # The dev stack serves what production does: the HTTP API, the worker's readiness and metrics.
         async with httpx.AsyncClient(base_url="http://127.0.0.1", timeout=10) as http:
             assert (await http.get(f"http://127.0.0.1:{env['LEGIS_API_PORT']}/readyz")).json()["status"] == "ready"
@@ -55,6 +63,10 @@ async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
         assert [e["seq"] for e in json.loads(out)["entries"]] == [1, 2, 3]
     finally:
         await stop_stack(process, env)
+
+
+def owner_only(path: Path) -> bool:
+    return path.stat().st_mode & 0o077 == 0
 
 
 def start_request(tmp_path: Path, sid: str) -> Path:

@@ -17,10 +17,10 @@ import pgserver
 from pgserver._commands import pg_ctl
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.database import create_pool, migrate
 from schemas.enums import Stage
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.polling import eventually
 from tests.scenarios import SCENARIOS, approve
 from tests.stack import free_port
@@ -61,7 +61,7 @@ async def assert_complete_and_exact(client: Client, pool: asyncpg.Pool, requests
 
 
 def start_worker_process(dev_env, database_url: str, task_queue: str) -> subprocess.Popen:
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
            "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_LOG_LEVEL": "WARNING"}
     return subprocess.Popen([LEGIS, "worker"], env=env)
 
@@ -146,7 +146,7 @@ async def test_temporal_server_restarted_mid_run(tmp_path, pool):
 async def _connect(address: str) -> Client:
     for _ in range(120):
         try:
-            return await Client.connect(address, data_converter=pydantic_data_converter)
+            return await drafts.connect(address, keys=TEST_KEYS)
         except RuntimeError:
             await asyncio.sleep(0.5)
     raise AssertionError(f"Temporal at {address} did not come up")

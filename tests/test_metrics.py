@@ -24,6 +24,7 @@ from activities.database import create_pool, migrate
 from api.app import create_app
 from schemas.enums import CallerRole, Stage
 from schemas.views import HistoryView
+from tests.conftest import TEST_KEYS
 from tests.drafts import decision, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
@@ -74,7 +75,7 @@ async def scrape(time_skipping_env, pg_server, pool) -> Scrape:
     settings = Settings(_env_file=None, metrics_port=free_port(), health_port=None, task_queue=f"metrics-{uuid.uuid4().hex[:8]}",
                         api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
     runtime = metrics_runtime(settings, WORKER_SERVICE)
-    client = await connect(env.client.service_client.config.target_host, runtime=runtime)
+    client = await connect(env.client.service_client.config.target_host, keys=TEST_KEYS, runtime=runtime)
     app_pool = await create_pool(url)
     request, refused = start_request(), start_request()
     try:

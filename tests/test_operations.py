@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from schemas.enums import Stage
+from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.stack import free_port
@@ -68,7 +69,7 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
     await connection.close()
 
     task_queue = f"ops-{uuid.uuid4().hex[:8]}"
-    base = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+    base = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
             "LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_LOG_JSON": "true",
             # No cache: every workflow task replays the draft's history, which must not repeat a log line.
             "LEGIS_MAX_CACHED_WORKFLOWS": "0"}

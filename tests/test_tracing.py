@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 
 from api.app import create_app
 from schemas.enums import CallerRole, Stage
+from tests.conftest import TEST_KEYS
 from tests.drafts import decision, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
@@ -67,7 +68,7 @@ async def test_one_decision_sent_over_http_is_one_trace_from_the_request_to_the_
     previous_level = logging.getLogger("temporalio.workflow").level
     logging.getLogger("temporalio.workflow").setLevel(logging.INFO)
     try:
-        client = await connect(dev_env.client.service_client.config.target_host, interceptors=tracing.client_interceptors())
+        client = await connect(dev_env.client.service_client.config.target_host, keys=TEST_KEYS, interceptors=tracing.client_interceptors())
         task_queue = f"trace-{uuid.uuid4().hex[:8]}"
         settings = Settings(_env_file=None, api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
         app = create_app(client=client, pool=pool, task_queue=task_queue, settings=settings, tracing=tracing)

@@ -21,6 +21,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from tests.codec_ui import send_credentials, sign_in
 from tests.stack import legis, stack_env, start_stack, stop_stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
@@ -104,6 +105,10 @@ async def test_operator_finds_and_reads_drafts_in_the_web_ui(tmp_path):
             assert f"draft-law-{ids['UI-PROGRAMME']}" in bct
             assert f"draft-law-{ids['UI-DRAFTING']}" not in bct and f"draft-law-{ids['UI-POLICY']}" not in bct
 
+            # The summary and details are sealed: the UI shows them through the codec server, to an operator signed in.
+            api = f"http://127.0.0.1:{env['LEGIS_API_PORT']}"
+            await send_credentials(page, ui, api)
+            await sign_in(page, api, (await token(env, "VPCP", "OPERATOR"))["Authorization"].removeprefix("Bearer "))
             await page.goto(f"{ui}/namespaces/default/workflows/draft-law-{ids['UI-DRAFTING']}")
             # The static summary (title) and the current details (pending decision) are the User Metadata tab.
             await page.click("text=User Metadata", timeout=30_000)

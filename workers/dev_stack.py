@@ -11,6 +11,12 @@ whatever a later `legis dev` finds running from that folder was left by one that
   and a stale `postmaster.pid` (a dead PID, or one since reused by another program) is set aside.
 
 A port taken by anything else is still refused with a clear error.
+
+Its data folder is its owner's alone: the folder is 0700 and everything `legis dev` and its servers create in it is
+0600 (the Temporal database, which holds the drafts' sealed histories; the payload key, `encryption.keys`, generated
+on the first start when LEGIS_ENCRYPTION_KEYS is unset; the logs); PostgreSQL keeps its own folder 0700. (Run as
+root, pgserver runs PostgreSQL as a user of its own and opens the folders above its data to it: the data folder is
+then listable, its files still 0600.) Only a `legis dev` that holds the folder's lock changes anything in it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -53,6 +60,7 @@ from workers.settings import DEV_SERVICE, Settings, metrics_runtime, temporal_cl
 from workers.tracing import Tracing, start_tracing
 from workers.worker import configured_worker, operations
 from workflows import search_attributes as sa
+from workflows.codec import new_key_entry
 
 log = structlog.get_logger(__name__)
 
@@ -85,9 +93,48 @@ def dev_server_command(settings: Settings) -> list[str]:
         str((settings.data_dir / "temporal.db").resolve()),
         "--log-level",
         "warn",
+        # The Web UI decodes payloads through the API's codec server, for the callers it lets read them.
+        "--ui-codec-endpoint",
+        codec_endpoint(settings),
         *sa.dev_server_flags(),
         *sa.CACHED_SEARCH_ATTRIBUTES,
     ]
+
+
+def codec_endpoint(settings: Settings) -> str:
+    return f"http://{settings.http_host}:{settings.api_port}/codec"
+
+
+OWNER_ONLY = 0o077
+
+
+def keep_to_owner(data_dir: Path) -> None:
+    """The data folder 0700 and, for a folder written before this rule, its files 0600 (PostgreSQL's folder, 0700,
+    is PostgreSQL's to keep). New files are the owner's alone by the umask that `run_dev_stack` sets.
+
+    Run as root, pgserver runs PostgreSQL as a user of its own, which reaches its folder through this one: the
+    folder is left open to it (a PostgreSQL left running would lose its files otherwise)."""
+    if os.geteuid() != 0:
+        data_dir.chmod(0o700)
+    for path in data_dir.iterdir():
+        if path.is_file() and not path.is_symlink():
+            path.chmod(path.stat().st_mode & ~OWNER_ONLY)
+
+
+def dev_key(settings: Settings) -> Path | None:
+    """The key file of `legis dev` when no key is configured, written with a fresh key on the first start.
+
+    Returns None when LEGIS_ENCRYPTION_KEYS gives the keys. The key itself is never printed nor logged."""
+    if settings.encryption_keys is not None:
+        return None
+    path = settings.key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as keys:
+            keys.write("# Payload keys of `legis dev`, newest first: the first seals, all open. Losing them loses the drafts' histories.\n")
+            keys.write(new_key_entry(f"dev-{datetime.now(UTC):%Y%m%d}") + "\n")
+        log.warning("generated a payload key: keep it, the drafts' Temporal histories cannot be read without it", key_file=str(path))
+    return path
 
 
 async def wait_for_temporal(settings: Settings, process: subprocess.Popen, *, seconds: float = 60, runtime: Runtime | None = None,
@@ -291,7 +338,12 @@ async def run_dev_stack(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
+    # Whatever this process and its servers create is readable by its owner only (the Temporal dev server
+    # creates its database with the umask it inherits).
+    os.umask(OWNER_ONLY)
     with data_folder_lock(settings.data_dir):
+        keep_to_owner(settings.data_dir)
+        key_file = dev_key(settings)
         stop_leftover_server(settings)
         refuse_taken_ports(settings)
         runtime = metrics_runtime(settings, DEV_SERVICE)
@@ -310,7 +362,7 @@ async def run_dev_stack(settings: Settings) -> None:
                     worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
                     app = create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings, runtime=runtime, tracing=tracing)
                     async with worker, operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port):
-                        for line in addresses(settings):
+                        for line in addresses(settings, key_file):
                             print(line, flush=True)
                         server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
                         stopped = asyncio.ensure_future(stop.wait())
@@ -324,13 +376,16 @@ async def run_dev_stack(settings: Settings) -> None:
                     tracing.close()
 
 
-def addresses(settings: Settings) -> list[str]:
+def addresses(settings: Settings, key_file: Path | None) -> list[str]:
     host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
     http = f"http://{settings.http_host}"
     lines = [
         f"Temporal Web UI: http://{host}:{settings.ui_port}/namespaces/{settings.namespace}/workflows",
         f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}",
         f"HTTP API: {http}:{settings.api_port}/docs (tokens: `legis tokens issue`)",
+        f"codec server: {codec_endpoint(settings)} (the Web UI shows payloads after signing in at {codec_endpoint(settings)}/ "
+        "with an OPERATOR or LEAD_MINISTRY token)",
+        f"payload keys: {key_file} (owner-only; keep it)" if key_file else "payload keys: from LEGIS_ENCRYPTION_KEYS",
     ]
     if settings.health_port is not None:
         lines.append(f"worker health: {http}:{settings.health_port}/readyz")

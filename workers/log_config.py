@@ -1,13 +1,114 @@
-"""structlog set up once per process; the standard library's records (Temporal's too) go through it."""
+"""structlog set up once per process; the standard library's records (Temporal's, uvicorn's) go through it.
+
+Logs cannot leak what they are never given, and are cut where they might be:
+
+- tracebacks never show local variables (a frame's locals hold tokens, titles, request bodies): the console
+  renderer prints Python's own traceback, JSON lines carry a structured one (`exception`: frames and messages);
+- fields named like secrets or draft contents (`REDACTED_FIELDS`: tokens, secrets, keys, Authorization, cookies,
+  titles, reasons, bodies, texts) are replaced by `[redacted]`, at any depth;
+- in every text, traceback messages included, a legis token keeps its ID only, a bearer credential and a
+  pydantic error's echo of its input are cut (`scrub`);
+- every field is at most `MAX_FIELD` characters (a traceback `MAX_TRACEBACK`), so that no request can write a
+  line of its own size;
+- warnings and errors repeating the same message from the same logger (refusals, an activity failing for every
+  draft) are written at most `BURST` times per `WINDOW` seconds; the next one written says how many were left out.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+import threading
+import time
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
+from structlog.processors import ExceptionRenderer
+from structlog.tracebacks import ExceptionDictTransformer
 from temporalio import activity, workflow
 
 from workers.log_context import temporal_context, trace_ids
+
+REDACTED = "[redacted]"
+REDACTED_FIELDS = frozenset({
+    "token", "tokens", "secret", "secrets", "password", "api_key", "key", "keys", "encryption_keys", "authorization", "cookie",
+    "cookies", "title", "titles", "reason", "reasons", "body", "text", "texts", "comment", "comments",
+})
+MAX_FIELD = 2_000
+MAX_TRACEBACK = 20_000
+BURST = 20
+WINDOW = 10.0
+
+_TOKEN = re.compile(r"\b(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]+")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+")
+# pydantic's errors repeat what they were given: "input_value='...', input_type=str".
+_INPUT_ECHO = re.compile(r"input_value=.*?(?=, input_type=|\]$|$)", re.MULTILINE)
+
+
+def scrub(text: str) -> str:
+    """`text` without the secrets it may quote: a token's secret part, a bearer credential, a validation error's input."""
+    return _INPUT_ECHO.sub(f"input_value={REDACTED}", _TOKEN.sub(rf"\1{REDACTED}", _BEARER.sub(rf"\1 {REDACTED}", text)))
+
+
+def _clean(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        cleaned = scrub(value)
+        return cleaned if len(cleaned) <= limit else f"{cleaned[:limit]}... [{len(cleaned) - limit} more characters cut]"
+    if isinstance(value, dict):
+        return {k: REDACTED if str(k).lower() in REDACTED_FIELDS else _clean(v, limit) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item, limit) for item in value[:100]]
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def redact(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: secret fields redacted, texts scrubbed and cut (see the module)."""
+    for name, value in list(event.items()):
+        if name.startswith("_"):  # the formatter's own (the stdlib record)
+            continue
+        if name.lower() in REDACTED_FIELDS:
+            event[name] = REDACTED
+        else:
+            event[name] = _clean(value, MAX_TRACEBACK if name == "exception" else MAX_FIELD)
+    return event
+
+
+class Throttle(logging.Filter):
+    """A warning or error repeating the same message from the same logger is dropped past `burst` lines in a
+    `window` of seconds; the first one written after a drop carries `suppressed` (how many were dropped)."""
+
+    def __init__(self, burst: int = BURST, window: float = WINDOW) -> None:
+        super().__init__()
+        self._burst, self._window = burst, window
+        self._seen: dict[tuple[str, str], tuple[float, int, int]] = {}  # (logger, message) -> (window start, written, dropped)
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        # structlog's own records carry their event dict as the message; the standard library's, a text.
+        native = record.msg if isinstance(record.msg, dict) else None
+        message = str(native.get("event")) if native is not None else str(record.msg)
+        key, now = (record.name, message[:200]), time.monotonic()
+        with self._lock:
+            if len(self._seen) > 10_000:  # many distinct messages: forget the old ones rather than grow without bound
+                self._seen.clear()
+            started, written, dropped = self._seen.get(key, (now, 0, 0))
+            if now - started >= self._window:
+                started, written = now, 0
+            if written >= self._burst:
+                self._seen[key] = (started, written, dropped + 1)
+                return False
+            self._seen[key] = (started, written + 1, 0)
+        if dropped:
+            if native is not None:
+                native["suppressed"] = dropped
+            else:
+                record.suppressed = dropped  # the formatter's ExtraAdder makes it a field
+        return True
 
 
 def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
@@ -24,7 +125,13 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     # The context goes into fields of its own, not into the message text.
     workflow.logger.workflow_info_on_message = False
     activity.logger.activity_info_on_message = False
-    renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
+    if json_lines:
+        tracebacks = ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
+        renderer: Any = structlog.processors.JSONRenderer()
+    else:
+        # The traceback is rendered (by Python's own formatter, without locals) before it is scrubbed.
+        tracebacks = structlog.processors.format_exc_info
+        renderer = structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     structlog.configure(
         processors=[*native, temporal_context, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -32,7 +139,8 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     )
     handler = logging.StreamHandler()
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
-        structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]))
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta, tracebacks, redact, renderer]))
+    handler.addFilter(Throttle())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
 from workflows.client import connect
+from workflows.codec import KeyRing, KeyRingError
 from workflows.draft_law import TASK_QUEUE
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore", env_parse_none_str="none")
+    # Errors never echo what was given: it may be a key.
+    model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore", env_parse_none_str="none", hide_input_in_errors=True)
 
     temporal_address: str = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
     namespace: str = Field(default="default", description="Temporal namespace")
@@ -41,6 +44,21 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(
         default=9464, ge=0, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); unset to turn off"
     )
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description="payload keys as id:base64key,... (32-byte AES keys, newest first: the first seals, every one opens); "
+        "when unset, the key file is read",
+    )
+    encryption_key_file: Path | None = Field(
+        default=None,
+        description="a file of id:base64key lines, newest first, readable by its owner only; default: encryption.keys in the data folder, "
+        "which `legis dev` creates on its first start",
+    )
+    web_ui_origin: str | None = Field(
+        default=None,
+        description="origin of the Temporal Web UI allowed to call the codec server from a browser (CORS), e.g. https://temporal.example.gov; "
+        "default: the Web UI of `legis dev` (http://<temporal host>:<ui port>)",
+    )
     otlp_endpoint: str | None = Field(
         default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
         description="OTLP/HTTP endpoint traces are sent to (e.g. http://otel-collector:4318); unset: no traces are sent anywhere",
@@ -54,6 +72,13 @@ class Settings(BaseSettings):
                                      "consultation (the `limits` notation); none: no limit")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _keys_parse(cls, keys: SecretStr | None) -> SecretStr | None:
+        if keys is not None:
+            KeyRing.parse(keys.get_secret_value())
+        return keys
 
     @model_validator(mode="after")
     def _tls_pairs(self) -> Settings:
@@ -71,12 +96,52 @@ class Settings(BaseSettings):
             )
         return self.api_key is not None
 
+    def key_file(self) -> Path:
+        return self.encryption_key_file or self.data_dir / KEY_FILE
+
+    def key_ring(self) -> KeyRing:
+        """The payload keys: LEGIS_ENCRYPTION_KEYS, else the key file.
+
+        Raises KeyRingError (a ValueError) when neither gives a key, or when the file is readable by others than
+        its owner; the message says how to fix it and never shows a key."""
+        if self.encryption_keys is not None:
+            return KeyRing.parse(self.encryption_keys.get_secret_value())
+        return read_key_file(self.key_file())
+
+    def ui_origin(self) -> str:
+        """The origin the codec server answers browsers of (CORS)."""
+        host = self.temporal_address.rpartition(":")[0] or "127.0.0.1"
+        return self.web_ui_origin or f"http://{host}:{self.ui_port}"
+
+
+KEY_FILE = "encryption.keys"
+
+
+def read_key_file(path: Path) -> KeyRing:
+    """The key ring a key file holds (see `KeyRing.parse`), refused when others than its owner may read it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise KeyRingError(
+            f"no payload key: set LEGIS_ENCRYPTION_KEYS or LEGIS_ENCRYPTION_KEY_FILE ({path} does not exist; "
+            "`legis dev` creates it on its first start)"
+        ) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyRingError(f"{path}: readable by others than its owner (mode {stat.S_IMODE(mode):04o}); `chmod 600 {path}`")
+    try:
+        return KeyRing.parse(path.read_text(encoding="utf-8"))
+    except KeyRingError as malformed:
+        raise KeyRingError(f"{path}: {malformed}") from None
+
 
 async def temporal_client(settings: Settings, *, runtime: Runtime | None = None, interceptors: Sequence[Interceptor] = ()) -> Client:
-    """A client for the configured cluster, with its TLS files or API key."""
+    """A client for the configured cluster, with its TLS files or API key and the payload keys.
+
+    Raises KeyRingError (a ValueError) when no usable key is configured, RuntimeError when Temporal is unreachable."""
     return await connect(
         settings.temporal_address,
         settings.namespace,
+        keys=settings.key_ring(),
         tls=settings.temporal_tls(),
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         runtime=runtime,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from temporalio.client import Client, Interceptor, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
@@ -34,6 +33,7 @@ from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import search_attributes as sa
+from workflows.codec import KeyRing, data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
@@ -42,12 +42,21 @@ from workflows.stage_graph import stage_path
 
 
 async def connect(
-    address: str, namespace: str = "default", *, tls: TLSConfig | bool = False, api_key: str | None = None, runtime: Runtime | None = None,
+    address: str,
+    namespace: str = "default",
+    *,
+    keys: KeyRing,
+    tls: TLSConfig | bool = False,
+    api_key: str | None = None,
+    runtime: Runtime | None = None,
     interceptors: Sequence[Interceptor] = (),
 ) -> Client:
-    # Interceptors given here (tracing) also run in the workers made with this client.
+    """The one way the project makes a Temporal client: its payloads sealed with `keys` (`workflows.codec`).
+    Interceptors given here (tracing) also run in the workers made with this client.
+
+    Raises RuntimeError when the frontend at `address` (host:port) cannot be reached."""
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls, api_key=api_key, runtime=runtime,
+        address, namespace=namespace, data_converter=data_converter(keys), tls=tls, api_key=api_key, runtime=runtime,
         interceptors=interceptors,
     )
 

@@ -1,0 +1,159 @@
+"""Logs that cannot leak: `legis api` and `legis worker`, run as an operator runs them, go through the failures
+that once printed tokens and titles (the database down while callers authenticate, an activity failing on a
+classified draft's decision, a 1 MB request), and neither a classified text nor a token shows in any line they
+write."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pgserver
+import pytest
+from temporalio.client import WorkflowUpdateStage
+
+from activities.database import migrate
+from api.tokens import issue
+from schemas.enums import CallerRole, Stage
+from schemas.messages import StartRequest
+from tests.conftest import TEST_KEY_ENTRY
+from tests.drafts import decision
+from tests.polling import eventually
+from tests.stack import LEGIS, free_port
+from workers.log_config import MAX_FIELD, REDACTED, Throttle, redact, scrub
+from workflows import client as drafts
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "schemas" / "examples" / "start-request.json"
+
+
+def running(command: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen([LEGIS, command], env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+async def stopped(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        await asyncio.to_thread(process.wait, 30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("json_lines", [False, True], ids=["console", "json"])
+async def test_failures_leave_no_title_and_no_token_in_the_logs(dev_env, tmp_path, json_lines):
+    run = uuid.uuid4().hex[:8]
+    # ASCII markers: a JSON line escapes other characters, and would hide a leak.
+    title, forged = f"SECRET-TITLE-{run}", f"legis_0123456789ab_TOKENMARK{run}"
+    with tempfile.TemporaryDirectory(prefix="legis-logs-pg-") as pgdata:
+        database = pgserver.get_server(pgdata, cleanup_mode="delete")
+        try:
+            url = database.get_uri()
+            await migrate(url)
+            connection = await asyncpg.connect(url)
+            try:
+                _, real = await issue(connection, agency_code="BCT", role=CallerRole.LEAD_MINISTRY, issued_by="log test")
+            finally:
+                await connection.close()
+            port = free_port()
+            env = {**os.environ, "LEGIS_DATABASE_URL": url, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+                   "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TASK_QUEUE": f"logs-{run}", "LEGIS_API_PORT": str(port),
+                   "LEGIS_HEALTH_PORT": "none", "LEGIS_METRICS_PORT": "none", "LEGIS_LOG_JSON": str(json_lines).lower(),
+                   "LEGIS_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+            logs = {"api": tmp_path / "api.log", "worker": tmp_path / "worker.log"}
+            api, worker = running("api", env, logs["api"]), running("worker", env, logs["worker"])
+            try:
+                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+                    await eventually(lambda: _ready(http), bool)
+                    await eventually(lambda: logged(logs["worker"], "worker running"), bool)
+                    lead = {"Authorization": f"Bearer {real}"}
+                    start = json.loads(EXAMPLE.read_text(encoding="utf-8")) | {
+                        "submission_id": f"LOG-{run}", "lead_ministry": "BCT", "title": title, "classified": True}
+                    assert (await http.post("/v1/submissions", json=start, headers=lead)).status_code == 201
+
+                    # A 1 MB request, made of the classified title.
+                    huge = start | {"submission_id": f"LOG-HUGE-{run}", "title": title * (1_000_000 // len(title))}
+                    assert (await http.post("/v1/submissions", json=huge, headers=lead)).status_code == 422
+
+                    database.cleanup()  # the database goes down
+                    for token in (forged, real):
+                        # Answered 503 (a logger that chokes on what it prints may close the connection instead: the
+                        # log, read below, tells).
+                        with contextlib.suppress(httpx.TransportError):
+                            down = await http.get(f"/v1/submissions/LOG-{run}", headers={"Authorization": f"Bearer {token}"})
+                            assert down.status_code == 503
+
+                # A decision on the classified draft, whose reasons are as classified as its title: the workflow
+                # takes it, and the activity writing it to the audit trail fails while the database is down.
+                decided = decision(StartRequest.model_validate(start), Stage.POLICY_PROPOSAL).model_copy(update={"reasons": title})
+                await drafts.draft(dev_env.client, f"LOG-{run}").start_update("decide", decided, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
+                await eventually(lambda: logged(logs["worker"], "Completing activity as failed"), bool)
+            finally:
+                await stopped(api)
+                await stopped(worker)
+        finally:
+            database.cleanup()
+
+    written = {name: path.read_text(encoding="utf-8", errors="replace") for name, path in logs.items()}
+    # The failures happened, and were logged with their tracebacks.
+    assert "Traceback" in written["api"] or '"exc_type"' in written["api"], written["api"][-3000:]
+    assert "Completing activity as failed" in written["worker"]
+    for name, text in written.items():
+        for secret in (title, f"TOKENMARK{run}", real.split("_", 2)[2]):
+            assert secret not in text, f"{name} log leaks {secret[:20]}...:\n" + "\n".join(line[:300] for line in text.splitlines() if secret in line)
+        assert len(text.splitlines()) < 5_000 and max(map(len, text.splitlines())) < 60_000
+
+
+async def logged(log: Path, text: str) -> bool:
+    return text in log.read_text(encoding="utf-8", errors="replace")
+
+
+async def _ready(http: httpx.AsyncClient) -> bool:
+    try:
+        return (await http.get("/readyz")).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+
+def test_repeated_warnings_are_bounded_and_the_next_line_counts_the_dropped():
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(logging.Formatter("%(message)s suppressed=%(suppressed)s", defaults={"suppressed": 0}))
+    handler.addFilter(Throttle(burst=3, window=0.2))
+    logger = logging.getLogger(f"test-throttle-{uuid.uuid4().hex[:6]}")
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    for _ in range(50):
+        logger.warning("attempt refused")
+        logger.info("audit event recorded")  # below warnings: never dropped
+    time.sleep(0.25)
+    logger.warning("attempt refused")
+    written = lines.getvalue().splitlines()
+    assert written.count("attempt refused suppressed=0") == 3 and written.count("audit event recorded suppressed=0") == 50
+    assert written[-1] == "attempt refused suppressed=47"
+
+
+def test_secrets_are_cut_from_every_text_and_field():
+    token = "legis_0123456789ab_c2VjcmV0LXNlY3JldA"
+    assert scrub(f"no such token {token}") == f"no such token legis_0123456789ab_{REDACTED}"
+    assert scrub("Authorization: Bearer abc.def-ghi") == f"Authorization: Bearer {REDACTED}"
+    assert scrub("1 validation error\n  input_value='Luật mật', input_type=str") == f"1 validation error\n  input_value={REDACTED}, input_type=str"
+    event = redact(None, "warning", {"event": f"refused {token}", "title": "Luật mật", "context": {"reasons": "mật", "stage": "DRAFTING"},
+                                     "note": "x" * (MAX_FIELD + 10), "payload": b"\x00" * 5})
+    assert event == {"event": f"refused legis_0123456789ab_{REDACTED}", "title": REDACTED, "context": {"reasons": REDACTED, "stage": "DRAFTING"},
+                     "note": "x" * MAX_FIELD + "... [10 more characters cut]", "payload": "<5 bytes>"}

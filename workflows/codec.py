@@ -1,0 +1,193 @@
+"""Payload encryption: what the project's clients and workers write to Temporal is sealed with AES-256-GCM.
+
+Every payload that passes the SDK's codec is encrypted, whether its draft is classified or not: workflow and
+activity inputs and results, updates, signals and queries, the memo, the summaries and details the Web UI shows,
+and failures (their messages and stack traces too, `SealedFailures`, but for the drafts' refusals). Only the search
+attributes stay readable (the SDK never passes them through a codec), and they hold nothing classified
+(`workflows.search_attributes.describing`).
+
+A sealed payload reads:
+
+- metadata `encoding`: `binary/encrypted`;
+- metadata `encryption-key-id`: the ID of the key that sealed it, so that keys rotate: the first key of the ring
+  seals, every key of the ring opens;
+- metadata `legis-workflow-id`: the workflow the payload belongs to (absent where the SDK gives no context). It is
+  authenticated (the AES-GCM associated data), so that the codec server (`api.codec_server`) can decide from it
+  who may read the payload, and a payload moved under another workflow's ID no longer opens;
+- data: a random 96-bit nonce followed by the ciphertext (with its 16-byte tag) of the whole original payload.
+
+A payload without the `binary/encrypted` encoding is passed through as it is: histories recorded before
+encryption still replay and read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from temporalio.api.common.v1 import Payload
+from temporalio.api.failure.v1 import Failure
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import (
+    ActivitySerializationContext,
+    DataConverter,
+    DefaultFailureConverter,
+    PayloadCodec,
+    PayloadConverter,
+    SerializationContext,
+    WithSerializationContext,
+    WorkflowSerializationContext,
+)
+from temporalio.exceptions import ApplicationError
+
+ENCODING = b"binary/encrypted"
+KEY_ID = "encryption-key-id"
+WORKFLOW_ID = "legis-workflow-id"
+NONCE_BYTES = 12
+KEY_BYTES = 32
+KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class KeyRingError(ValueError):
+    """A key ring that cannot be used: malformed, empty, or missing the key a payload names."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """Payload keys by ID, newest first: the first seals, all open. Its repr names the IDs only."""
+
+    ids: tuple[str, ...]
+    _keys: dict[str, bytes] = dataclasses.field(repr=False, compare=False)
+
+    @classmethod
+    def parse(cls, text: str) -> KeyRing:
+        """Keys as `id:base64key` entries separated by commas or new lines, newest first; blank lines and lines
+        starting with `#` are skipped. Each key is 32 bytes (AES-256) in standard base64.
+
+        Raises KeyRingError naming the entry (never its key) when an entry is malformed, an ID repeats or none is given."""
+        ids: list[str] = []
+        keys: dict[str, bytes] = {}
+        entries = [entry.strip() for line in text.splitlines() if not line.strip().startswith("#") for entry in line.split(",")]
+        for number, entry in enumerate((e for e in entries if e), start=1):
+            key_id, separator, encoded = entry.partition(":")
+            key_id = key_id.strip()
+            if not separator or not KEY_ID_PATTERN.fullmatch(key_id):
+                raise KeyRingError(f"key entry {number}: write it as id:base64key, the ID of 1-64 letters, digits, '.', '_' or '-'")
+            try:
+                key = base64.b64decode(encoded.strip(), validate=True)
+            except binascii.Error:
+                raise KeyRingError(f"key {key_id}: not valid base64") from None
+            if len(key) != KEY_BYTES:
+                raise KeyRingError(f"key {key_id}: {len(key)} bytes; AES-256 keys are {KEY_BYTES} bytes (`openssl rand -base64 32`)")
+            if key_id in keys:
+                raise KeyRingError(f"key {key_id}: given twice")
+            ids.append(key_id)
+            keys[key_id] = key
+        if not ids:
+            raise KeyRingError("no key given")
+        return cls(tuple(ids), keys)
+
+    @property
+    def current(self) -> str:
+        """The ID of the key that seals new payloads."""
+        return self.ids[0]
+
+    def cipher(self, key_id: str) -> AESGCM:
+        try:
+            return AESGCM(self._keys[key_id])
+        except KeyError:
+            raise KeyRingError(f"a payload was sealed with key {key_id}, which is not configured (keys: {', '.join(self.ids)})") from None
+
+
+def new_key_entry(key_id: str) -> str:
+    """A fresh random key as one `id:base64key` entry."""
+    if not KEY_ID_PATTERN.fullmatch(key_id):
+        raise KeyRingError(f"key ID {key_id!r}: 1-64 letters, digits, '.', '_' or '-'")
+    return f"{key_id}:{base64.b64encode(os.urandom(KEY_BYTES)).decode()}"
+
+
+def is_sealed(payload: Payload) -> bool:
+    return payload.metadata.get("encoding") == ENCODING
+
+
+def workflow_of(payload: Payload) -> str | None:
+    """The workflow a sealed payload is bound to, if it is bound to one."""
+    bound = payload.metadata.get(WORKFLOW_ID)
+    return bound.decode() if bound is not None else None
+
+
+class EncryptionCodec(PayloadCodec, WithSerializationContext):
+    """Seals every payload with the ring's first key, bound to the workflow the SDK names in its serialization
+    context; opens sealed payloads with the key they name and passes others through."""
+
+    def __init__(self, keys: KeyRing, workflow_id: str | None = None) -> None:
+        self._keys = keys
+        self._workflow_id = workflow_id
+
+    @property
+    def keys(self) -> KeyRing:
+        return self._keys
+
+    def with_context(self, context: SerializationContext) -> EncryptionCodec:
+        workflow_id = context.workflow_id if isinstance(context, WorkflowSerializationContext | ActivitySerializationContext) else None
+        return EncryptionCodec(self._keys, workflow_id)
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        return [self.seal(payload) for payload in payloads]
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        """Raises KeyRingError for a payload sealed with a key the ring lacks, ValueError for one that does not open
+        (altered, or moved under another workflow's ID)."""
+        return [self.open(payload) if is_sealed(payload) else payload for payload in payloads]
+
+    def seal(self, payload: Payload) -> Payload:
+        key_id, nonce = self._keys.current, os.urandom(NONCE_BYTES)
+        bound = self._workflow_id.encode() if self._workflow_id is not None else b""
+        metadata = {"encoding": ENCODING, KEY_ID: key_id.encode()}
+        if self._workflow_id is not None:
+            metadata[WORKFLOW_ID] = bound
+        sealed = self._keys.cipher(key_id).encrypt(nonce, payload.SerializeToString(), bound)
+        return Payload(metadata=metadata, data=nonce + sealed)
+
+    def open(self, payload: Payload) -> Payload:
+        key_id = payload.metadata.get(KEY_ID, b"").decode()
+        bound = payload.metadata.get(WORKFLOW_ID, b"")
+        try:
+            plain = self._keys.cipher(key_id).decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], bound)
+        except InvalidTag:
+            raise ValueError(f"a payload sealed with key {key_id} does not open: altered, or not of workflow {bound.decode()!r}") from None
+        return Payload.FromString(plain)
+
+
+# The ApplicationError type of the drafts' refusals (`schemas.refusal.Refused` raised in workflows).
+REFUSED = "Refused"
+
+
+class SealedFailures(DefaultFailureConverter):
+    """Failures' messages and stack traces moved into a payload, which the codec seals: an exception may quote what
+    it was given (a database driver its query's arguments, a validation error its input).
+
+    The drafts' refusals keep theirs readable: the rules compose them from fields, rules and codes, they never
+    enter a history (validators and queries refuse), and a failed query reaches its caller as the server's text
+    alone, which must say which rule refused (`draft_not_ready` is retried)."""
+
+    def to_failure(self, exception: BaseException, payload_converter: PayloadConverter, failure: Failure) -> None:
+        super().to_failure(exception, payload_converter, failure)
+        if isinstance(exception, ApplicationError) and exception.type == REFUSED:
+            return
+        sealed = {"message": failure.message, "stack_trace": failure.stack_trace}
+        failure.encoded_attributes.CopyFrom(payload_converter.to_payloads([sealed])[0])
+        failure.message, failure.stack_trace = "Encoded failure", ""
+
+
+def data_converter(keys: KeyRing) -> DataConverter:
+    """The project's data converter: pydantic payloads, sealed by an EncryptionCodec over `keys`, and failures
+    sealed with them (`SealedFailures`)."""
+    return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
