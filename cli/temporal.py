@@ -23,6 +23,7 @@ from cli.app import chosen, settings
 from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from_refusal
 from schemas.refusal import RefusalKind, Refused
 from workers.settings import Settings, temporal_client
+from workflows.codec import KeyRingError
 from workflows.consultation import workflow_id_for as round_workflow_id
 from workflows.draft_law import workflow_id_for as draft_workflow_id
 
@@ -91,6 +92,8 @@ async def _connect(config: Settings) -> Client:
                           "address right (--address, LEGIS_TEMPORAL_ADDRESS, the profile)?", rule="temporal_reachable") from None
     except OSError as unreadable:
         raise Invalid(f"settings: {unreadable}", field="settings", rule="tls_files_readable") from None
+    except KeyRingError as keys:
+        raise Invalid(f"encryption_keys: {keys}", field="encryption_keys", rule="encryption_keys_configured") from None
 
 
 def _from_update(failed: WorkflowUpdateFailedError) -> Failure:

@@ -111,7 +111,7 @@ async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_pat
     no_database = cli.env | {"LEGIS_DATABASE_URL": f"postgresql://legis@127.0.0.1:{free_port()}/legis"}
     (
         refused, refused_json, missing, missing_history, missing_round, usage, bad_format, namespace, temporal_down, database_down,
-        silent_status, silent_decision,
+        silent_status, silent_decision, no_keys,
     ) = await asyncio.gather(
         cli("decide", sid, str(at_appraisal / "02-programme.json")),
         cli("decide", sid, str(at_appraisal / "02-programme.json"), "--output", "json"),
@@ -125,6 +125,7 @@ async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_pat
         cli("history", sid, env=no_database),
         cli("--timeout", "2", "status", _sid(idle)),
         cli("--timeout", "2", "decide", _sid(idle), str(idle / "01-policy-proposal.json"), "--request-id", "idle-1"),
+        cli("status", sid, env={k: v for k, v in cli.env.items() if k != "LEGIS_ENCRYPTION_KEYS"} | {"LEGIS_DATA_DIR": str(tmp_path)}),
     )
     assert refused[0] == 3 and "refused: stage: the draft is at APPRAISAL, not LEGISLATIVE_PROGRAMME (rule: current_stage_only)" in refused[2]
     answer = json.loads(refused_json[1])
@@ -139,7 +140,8 @@ async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_pat
     assert database_down[0] == 5 and "PostgreSQL does not answer" in database_down[2]
     assert silent_status[0] == 5 and f"no answer within 2 s: no worker polls task queue {nobody}" in silent_status[2]
     assert silent_decision[0] == 5 and "send it again with --request-id idle-1 to have it applied once" in silent_decision[2]
-    for _, out, err in (refused, missing, namespace, temporal_down, database_down, silent_status, silent_decision):
+    assert no_keys[0] == 2 and "encryption_keys: no payload key: set LEGIS_ENCRYPTION_KEYS" in no_keys[2]
+    for _, out, err in (refused, missing, namespace, temporal_down, database_down, silent_status, silent_decision, no_keys):
         assert "Traceback" not in err and out == "", err
 
 
