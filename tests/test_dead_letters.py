@@ -17,6 +17,7 @@ from schemas.enums import Outcome, Stage
 from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.stack import Cli, isolated_env
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.client import connect
@@ -32,11 +33,12 @@ LONG_REASONS = "Hồ sơ chưa đủ điều kiện trình thẩm định; đề
 async def stack(dev_env, fresh_database_url, tmp_path):
     """A worker whose runtime keeps its metrics in a buffer, on a task queue and database of the test's own."""
     buffer = MetricBuffer(10_000)
-    client = await connect(dev_env.client.service_client.config.target_host, runtime=Runtime(telemetry=TelemetryConfig(metrics=buffer)))
+    client = await connect(dev_env.client.service_client.config.target_host, keys=TEST_KEYS,
+                           runtime=Runtime(telemetry=TelemetryConfig(metrics=buffer)))
     task_queue = f"dead-{uuid.uuid4().hex[:8]}"
     pool = await create_pool(fresh_database_url)
     env = isolated_env(tmp_path / "config", LEGIS_TEMPORAL_ADDRESS=client.service_client.config.target_host, LEGIS_TASK_QUEUE=task_queue,
-                       LEGIS_DATABASE_URL=fresh_database_url)
+                       LEGIS_DATABASE_URL=fresh_database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY)
     try:
         async with create_worker(client, pool, task_queue=task_queue):
             yield client, pool, Cli(env, task_queue), buffer

@@ -98,7 +98,16 @@ async def scrape(time_skipping_env, pg_server, pool) -> Scrape:
 
             # A workflow task that fails (a workflow type no worker here knows), and an audit write PostgreSQL refuses.
             stuck = await env.client.start_workflow("NoSuchWorkflow", id=f"stuck-{uuid.uuid4().hex[:8]}", task_queue=settings.task_queue)
-            await app_pool.execute(f"ALTER TABLE audit_events ADD CONSTRAINT refused CHECK (submission_id <> '{refused.submission_id}') NOT VALID")
+            # A transient refusal (lock_not_available), which the activity retries; a refusal for the data would be a dead letter.
+            await app_pool.execute(f"""
+                CREATE FUNCTION refuse_while_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.submission_id = '{refused.submission_id}' THEN
+                        RAISE EXCEPTION 'audit_events locked' USING ERRCODE = '55P03';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refused BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_while_locked();""")
             await drafts.decide(env.client, refused.submission_id, decision(refused, S.POLICY_PROPOSAL))
             metrics = f"http://127.0.0.1:{settings.metrics_port}/metrics"
             async with httpx.AsyncClient(timeout=10) as scraper:
@@ -107,7 +116,7 @@ async def scrape(time_skipping_env, pg_server, pool) -> Scrape:
                 text = await eventually(scraped, lambda t: "temporal_workflow_task_execution_failed_total{" in t
                                         and 'temporal_activity_execution_failed_total{activity_type="record_events"' in t)
             await stuck.terminate()
-            await app_pool.execute("ALTER TABLE audit_events DROP CONSTRAINT refused")
+            await app_pool.execute("DROP TRIGGER refused ON audit_events; DROP FUNCTION refuse_while_locked()")
             await eventually(lambda: app_pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'DECISION'",
                                                        refused.submission_id), lambda n: n == 1)
     finally:
