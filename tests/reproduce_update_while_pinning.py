@@ -1,5 +1,5 @@
 """Race a draft's first update against the pinning of its rulebook and a worker killed with -9, then
-replay the history that was written (the case tests/histories/cases/draft-stuck-after-restart.json).
+replay the history that was written (the case tests/histories/cases/draft-stuck-after-restart.history.json).
 
     python -m tests.reproduce_update_while_pinning [--update TIMING] [--quick] [--reset] [--log-activations]
 
@@ -47,7 +47,7 @@ from pathlib import Path
 from schemas.records import PinInput
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE = ROOT / "tests" / "histories" / "cases" / "draft-stuck-after-restart.json"
+CASE = ROOT / "tests" / "histories" / "cases" / "draft-stuck-after-restart.history.json"
 TIMINGS = ("during-pin", "after-pin", "after-query", "query-race")
 
 

@@ -22,7 +22,7 @@ from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
 # Histories of faults, each with its own test below.
-STUCK_AFTER_RESTART = HISTORIES_DIR / "cases" / "draft-stuck-after-restart.json"
+STUCK_AFTER_RESTART = HISTORIES_DIR / "cases" / "draft-stuck-after-restart.history.json"
 # Written by the same code from the same events, with the update taken first: its twin.
 UPDATE_WITH_PIN_RESULT = HISTORIES_DIR / "cases" / "draft-update-with-pin-result.json"
 

@@ -1,6 +1,6 @@
 """Keep an update's acceptance where a replay will put it: first in its workflow task.
 
-Why (temporalio 1.35.0; see tests/histories/cases/draft-stuck-after-restart.json):
+Why (temporalio 1.35.0; see tests/histories/cases/draft-stuck-after-restart.history.json):
 
 A worker that answers a query for a run it does not hold, or holds without its last events, gets
 the whole history; sdk-core applies every event in it, also those recorded after the last workflow
