@@ -132,15 +132,19 @@ async def seed_registry(pool: asyncpg.Pool, drafts_count: int) -> list[str]:
         ministry = f"B{i % 20:02d}"
         stage = stages[i % len(stages)]
         deadline = today + timedelta(days=(i % 90) - 30)
-        rows.append((sid, f"draft-law-{sid}", f"Luật số {i} về lĩnh vực {i % 37}", ministry, "LAW_2025", sessions[i % 3][0], stage.value,
-                     now - timedelta(days=i % 200), deadline, i % 50 == 0, 5, ministry))
+        # The cut-off each draft would have recorded: 45 days before its session, at the Government's decision.
+        session_code, _, _, opens_on = sessions[i % 3]
+        rows.append((sid, f"draft-law-{sid}", f"Luật số {i} về lĩnh vực {i % 37}", ministry, "LAW_2025", session_code, stage.value,
+                     now - timedelta(days=i % 200), deadline, i % 50 == 0, 5, ministry, opens_on - timedelta(days=45),
+                     Stage.GOVERNMENT_DECISION.value, session_code, "UBTVQH-B1" if i % 3 == 0 and i % 4 else None, True))
         for seq in range(1, 6):
             at = now - timedelta(days=(i + seq * 13) % 360)
             events.append((sid, seq, f"draft-law-{sid}", at, "DECISION", stage.value, stage.value if seq % 2 else "APPRAISAL",
                            "APPROVE", "LEAD_MINISTRY", ministry, "MINISTER", deadline - timedelta(days=seq * 7)))
     await pool.copy_records_to_table("submissions", records=rows, columns=[
         "submission_id", "workflow_id", "title", "lead_ministry", "process_version", "target_session", "stage", "stage_since",
-        "stage_deadline", "classified", "last_seq", "responsible"])
+        "stage_deadline", "classified", "last_seq", "responsible", "cutoff", "cutoff_stage", "cutoff_sitting", "committee_meeting",
+        "cutoffs_recorded"])
     await pool.copy_records_to_table("audit_events", records=events, columns=[
         "submission_id", "seq", "workflow_id", "occurred_at", "event", "stage", "to_stage", "outcome", "actor", "agency_code", "role", "deadline"])
     await pool.execute("ANALYZE submissions; ANALYZE audit_events")

@@ -42,12 +42,17 @@ async def sittings_ahead(db: asyncpg.Pool | asyncpg.Connection, today: date, *, 
     return [Sitting(**dict(row)) for row in rows]
 
 
-async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], *, own_agency: str | None) -> list[asyncpg.Record]:
-    """Drafts not in a final state aimed at any of these sessions, as records (a page marks thousands of them and shows
-    a few: `RegistryRow(**record)` for those)."""
+async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], meetings: list[str], *,
+                          own_agency: str | None) -> list[asyncpg.Record]:
+    """Drafts not in a final state aimed at any of these sessions, or coming before any of these Standing Committee
+    meetings (as each draft recorded it), with the cut-off each recorded and whether its session is extraordinary; as
+    records (a page marks thousands of them and shows a few: `RegistryRow(**record)` for those)."""
     return await db.fetch(
-        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND target_session = ANY($2) AND stage <> ALL($3)",
-        own_agency, sessions, list(TERMINAL))
+        f"SELECT {_COLUMNS}, cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded, "
+        "coalesce(n.extraordinary, false) AS extraordinary "
+        f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session "
+        f"WHERE {_VISIBLE} AND (target_session = ANY($2) OR committee_meeting = ANY($4)) AND stage <> ALL($3)",
+        own_agency, sessions, list(TERMINAL), meetings)
 
 
 async def sessions_by_code(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, date]:
