@@ -25,10 +25,14 @@ _REPORT = f"""
 WITH period AS (
     -- Lead ministries are named by their codes, the other bodies by their role in the process;
     -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
-    SELECT e.*, s.classified, CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
+    -- Only the events and columns the figures below read: the period is kept whole for the four of them, and the
+    -- index on (event, occurred_at) finds its rows.
+    SELECT e.submission_id, e.seq, e.occurred_at, e.event, e.stage, e.to_stage, e.deadline, e.approved, e.late_request,
+           s.classified, CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
                      WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
-    WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
+    WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
+      AND e.occurred_at >= $1 AND e.occurred_at < $2 AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
 ),
 finished AS (
     SELECT body AS agency,

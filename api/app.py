@@ -26,6 +26,7 @@ from api.problems import ProblemDetail
 from api.routes import consultation, events, health, public, reports, submissions
 from schemas import glossary
 from web import auth as web_auth
+from web.csrf import PageForms
 from web import board as web_board
 from web import inbox as web_inbox
 from web import ministries as web_ministries
@@ -95,6 +96,7 @@ def create_app(
     app.state.temporal_ui = f"http://127.0.0.1:{settings.ui_port}/namespaces/{settings.namespace}"
     problems.install(app)
     serve_offline(app)
+    app.add_middleware(PageForms)
     app.add_middleware(AroundRequest)
     app.add_middleware(BodyLimit)
     app.add_middleware(TrailingSlash)

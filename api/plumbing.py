@@ -179,6 +179,8 @@ class AroundRequest:
         trace.get_current_span().set_attribute("legis.request_id", request_id)
         started = time.perf_counter()
         state = scope["app"].state
+        # The request's state (token ID, caller) as the route leaves it, in a dict shared with any copy of the scope.
+        scope.setdefault("state", {})
         status = 500
         held: list[Message] = []
 

@@ -3,6 +3,7 @@ and the same figures as CSV (the report of `legis report` and `GET /v1/reports/d
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from schemas.refusal import Refused
 from store import board
 from web import charts
 from web.auth import signed_in, to_sign_in
-from web.board import timed, today, with_timing
+from web.board import today, with_timing
 from web.render import gettext, page
 from workflows.deadlines import local_day
 
@@ -47,16 +48,16 @@ async def ministries(request: Request, since: date | None = None, until: date | 
     day = local_day(today())
     first, last = _period(since, until, day)
     pool = request.app.state.pool
-    rows = await database(deadline_report(pool, since=first, until=last, today=day, lead_ministry=ministry or None))
-    quarters = await database(board.quarterly(pool, day, ministry=ministry or None))
+    # The period's report and the four quarters' at once, each on a connection of the pool.
+    rows, quarters = await database(asyncio.gather(deadline_report(pool, since=first, until=last, today=day, lead_ministry=ministry or None),
+                                                   board.quarterly(pool, day, ministry=ministry or None)))
     labels = {key: gettext(request, text) for key, text in (
         ("on_time", "Finished on time"), ("late", "Finished late"), ("overdue_now", "Overdue now"),
         ("postponed", "Postponed"), ("late_requests", "Late requests"))}
     chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels)
     trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
-    timed(request, started)
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
-                            until=last, ministry=ministry or "", labels=labels), request)
+                            until=last, ministry=ministry or "", labels=labels), started)
 
 
 @router.get("/board/ministries.csv")
