@@ -3,7 +3,6 @@ and the same figures as CSV (the report of `legis report` and `GET /v1/reports/d
 
 from __future__ import annotations
 
-import asyncio
 import io
 import time
 from datetime import date, timedelta
@@ -48,9 +47,8 @@ async def ministries(request: Request, since: date | None = None, until: date | 
     day = local_day(today())
     first, last = _period(since, until, day)
     pool = request.app.state.pool
-    # The period's report and the four quarters' at once, each on a connection of the pool.
-    rows, quarters = await database(asyncio.gather(deadline_report(pool, since=first, until=last, today=day, lead_ministry=ministry or None),
-                                                   board.quarterly(pool, day, ministry=ministry or None)))
+    # The four quarters' reports and the period's, in one statement.
+    quarters, rows = await database(board.quarterly(pool, day, ministry=ministry or None, period=(first, last)))
     labels = {key: gettext(request, text) for key, text in (
         ("on_time", "Finished on time"), ("late", "Finished late"), ("overdue_now", "Overdue now"),
         ("postponed", "Postponed"), ("late_requests", "Late requests"))}
