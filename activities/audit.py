@@ -9,7 +9,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from schemas.records import RecordEventInput, RecordEventsInput, RegistryRow
+from schemas.records import RecordEventInput, RecordEventsInput, RegistryCutoffs, RegistryRow
 from schemas.views import HistoryEntry
 from store import dead_letters
 from store.dead_letters import Kind, Reason
@@ -42,13 +42,16 @@ WITH prior AS (
     RETURNING seq
 ), registry AS (
     INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
-                             stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at)
-    SELECT $1, $3, $25, $26, $27, $28, $29, $30, $31, $32, coalesce((SELECT seq FROM event), $2), $33, now()
+                             stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at,
+                             cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded)
+    SELECT $1, $3, $25, $26, $27, $28, $29, $30, $31, $32, coalesce((SELECT seq FROM event), $2), $33, now(), $37, $38, $39, $40, $41
     ON CONFLICT (submission_id) DO UPDATE SET
         workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, lead_ministry = EXCLUDED.lead_ministry,
         process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
         stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, stage_deadline = EXCLUDED.stage_deadline,
         classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
+        cutoff = EXCLUDED.cutoff, cutoff_stage = EXCLUDED.cutoff_stage, cutoff_sitting = EXCLUDED.cutoff_sitting,
+        committee_meeting = EXCLUDED.committee_meeting, cutoffs_recorded = EXCLUDED.cutoffs_recorded,
         updated_at = now()
     WHERE submissions.last_seq < EXCLUDED.last_seq
 )
@@ -65,14 +68,14 @@ class AuditActivities:
         """Append one event and advance the registry; returns False when the event was already recorded."""
         entry, row = request.entry, request.registry
         try:
-            written = await self._pool.fetchval(_RECORD, *_arguments(entry, row), activity.info().workflow_run_id) == 1
+            written = await self._pool.fetchval(_RECORD, *_arguments(entry, row, activity.info().workflow_run_id, request.cutoffs)) == 1
         except Exception as failure:
             if not dead_letters.refused_for_its_data(failure):
                 raise
             written = None
         if written is None:
             # Outside the handler, so that no traceback chains the database's detail (it quotes the refused row).
-            await self._write_one_by_one((entry,), row)
+            await self._write_one_by_one((entry,), row, request.cutoffs)
             return False
         log.info(
             "audit event recorded" if written else "audit event already recorded",
@@ -93,7 +96,7 @@ class AuditActivities:
         refused = False
         try:
             async with self._pool.acquire() as connection, connection.transaction():
-                await connection.executemany(_RECORD, [(*_arguments(entry, row), run_id) for entry in request.entries])
+                await connection.executemany(_RECORD, [_arguments(entry, row, run_id, request.cutoffs) for entry in request.entries])
         except Exception as failure:
             if not dead_letters.refused_for_its_data(failure):
                 raise
@@ -101,13 +104,13 @@ class AuditActivities:
         if refused:
             # The batch's transaction was rolled back whole: find the events refused, write the others. Outside the
             # handler, so that no traceback chains the database's detail (it quotes the refused row).
-            await self._write_one_by_one(request.entries, row)
+            await self._write_one_by_one(request.entries, row, request.cutoffs)
             return len(request.entries)
         log.info("audit events recorded", submission_id=row.submission_id, first_seq=request.entries[0].seq,
                  last_seq=request.entries[-1].seq, attempt=activity.info().attempt)
         return len(request.entries)
 
-    async def _write_one_by_one(self, entries: tuple[HistoryEntry, ...], row: RegistryRow) -> None:
+    async def _write_one_by_one(self, entries: tuple[HistoryEntry, ...], row: RegistryRow, cutoffs: RegistryCutoffs | None) -> None:
         """Write each event on its own (one statement, atomic) and keep each one the database refuses for its data
         as a dead letter; then fail without retry, naming them, if any was refused. The events after a refused one
         are written at their own numbers, so the refused one's number is a gap until `legis dead-letters retry`
@@ -116,21 +119,22 @@ class AuditActivities:
         refused = []
         for entry in entries:
             try:
-                await self._pool.fetchval(_RECORD, *_arguments(entry, row), info.workflow_run_id)
+                await self._pool.fetchval(_RECORD, *_arguments(entry, row, info.workflow_run_id, cutoffs))
             except Exception as failure:
                 if not dead_letters.refused_for_its_data(failure):
                     raise
-                refused.append(await self._dead_letter(entry, row, failure))
+                refused.append(await self._dead_letter(entry, row, cutoffs, failure))
         if refused:
             raise ApplicationError(
                 f"audit events {', '.join(f'#{seq} (dead letter {letter})' for seq, letter in refused)} refused by the database for their "
                 "data; kept as dead letters, see `legis dead-letters show`", [{"seq": seq, "dead_letter_id": letter} for seq, letter in refused],
                 type=DEAD_LETTERED, non_retryable=True) from None
 
-    async def _dead_letter(self, entry: HistoryEntry, row: RegistryRow, failure: BaseException) -> tuple[int, int]:
+    async def _dead_letter(self, entry: HistoryEntry, row: RegistryRow, cutoffs: RegistryCutoffs | None,
+                           failure: BaseException) -> tuple[int, int]:
         info = activity.info()
         reason = Reason.of(failure, classified=row.classified)
-        payload = RecordEventInput(entry=entry, registry=row).model_dump_json()
+        payload = RecordEventInput(entry=entry, registry=row, cutoffs=cutoffs).model_dump_json()
         letter, new = await dead_letters.record(
             self._pool, Kind.AUDIT, f"{info.workflow_run_id}:{entry.seq}", submission_id=row.submission_id, seq=entry.seq,
             event=entry.event.value, payload=payload, reason=reason, classified=row.classified, workflow_id=row.workflow_id,
@@ -152,10 +156,11 @@ async def retry(db: asyncpg.Connection, letter: dead_letters.DeadLetter) -> bool
     """Write a dead-lettered audit event again, as its run would have: at its own number when that is free (the gap it
     left), else after the last (the same rule as any write). Returns False when the event was in the trail already."""
     request = RecordEventInput.model_validate_json(letter.payload or "")
-    return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry), letter.run_id) == 1
+    return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs)) == 1
 
 
-def _arguments(entry: HistoryEntry, row: RegistryRow) -> tuple:
+def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoffs: RegistryCutoffs | None) -> tuple:
+    recorded = cutoffs or RegistryCutoffs()
     return (
         row.submission_id,
         entry.seq,
@@ -192,4 +197,10 @@ def _arguments(entry: HistoryEntry, row: RegistryRow) -> tuple:
         row.responsible,
         entry.occurred_on,
         entry.imported,
+        run_id,
+        recorded.cutoff,
+        recorded.cutoff_stage.value if recorded.cutoff_stage else None,
+        recorded.cutoff_sitting,
+        recorded.committee_meeting,
+        cutoffs is not None,
     )

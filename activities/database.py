@@ -9,7 +9,7 @@ import asyncpg
 import asyncpg_trek
 from asyncpg_trek.asyncpg import AsyncpgBackend
 
-SCHEMA_REVISION = "deadlettersv13"
+SCHEMA_REVISION = "cutoffsv14"
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:

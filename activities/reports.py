@@ -22,31 +22,44 @@ _OPEN = "stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
 _OVERDUE_ON = "stage_deadline < {today} AND " + _OPEN
 
 _REPORT = f"""
-WITH period AS (
+WITH periods AS (
+    -- One or more periods [starts, ends), reported on in one pass over the audit trail (the board's page shows a
+    -- period and the last four quarters).
+    SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS p(starts, ends, n)
+),
+period AS (
     -- Lead ministries are named by their codes, the other bodies by their role in the process;
     -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
-    SELECT e.*, s.classified, CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
+    -- Only the events and columns the figures below read: the index on (event, occurred_at) finds its rows.
+    SELECT p.n, e.submission_id, e.seq, e.occurred_at, e.event, e.stage, e.to_stage, e.deadline, e.approved, e.late_request,
+           s.classified, CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
                      WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
-    WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
+    JOIN periods p ON e.occurred_at >= p.starts AND e.occurred_at < p.ends
+    WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
+      AND e.occurred_at >= (SELECT min(starts) FROM periods) AND e.occurred_at < (SELECT max(ends) FROM periods)
+      AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
 ),
 finished AS (
-    SELECT body AS agency,
+    SELECT n, body AS agency,
            count(*) FILTER (WHERE (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= deadline) AS on_time,
            count(*) FILTER (WHERE (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > deadline) AS late
     FROM period
     WHERE event = 'DECISION' AND deadline IS NOT NULL AND to_stage IS DISTINCT FROM stage
-    GROUP BY body
+    GROUP BY n, body
 ),
 overdue AS (
-    SELECT {_OVERDUE_AGENCY} AS agency, count(*) AS overdue_now
-    FROM submissions
-    WHERE {_OVERDUE_ON.format(today="$3")}
-      AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
-    GROUP BY 1
+    -- Overdue on `today`, whatever the period: the same figures in each.
+    SELECT p.n, o.agency, o.overdue_now FROM periods p CROSS JOIN (
+        SELECT {_OVERDUE_AGENCY} AS agency, count(*) AS overdue_now
+        FROM submissions
+        WHERE {_OVERDUE_ON.format(today="$3")}
+          AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
+        GROUP BY 1
+    ) o
 ),
 postponed AS (
-    SELECT asked.body AS agency, count(*) AS postponed
+    SELECT granted.n, asked.body AS agency, count(*) AS postponed
     FROM period granted
     JOIN LATERAL (
         SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' AND granted.classified THEN 'CLASSIFIED'
@@ -55,26 +68,26 @@ postponed AS (
         ORDER BY r.seq DESC LIMIT 1
     ) asked ON true
     WHERE granted.event = 'POSTPONEMENT_DECIDED' AND granted.approved
-    GROUP BY asked.body
+    GROUP BY granted.n, asked.body
 ),
 late_requests AS (
-    SELECT body AS agency, count(*) AS late_requests
+    SELECT n, body AS agency, count(*) AS late_requests
     FROM period WHERE event = 'POSTPONEMENT_REQUESTED' AND late_request
-    GROUP BY body
+    GROUP BY n, body
 ),
 agencies AS (
-    SELECT agency FROM finished UNION SELECT agency FROM overdue
-    UNION SELECT agency FROM postponed UNION SELECT agency FROM late_requests
+    SELECT n, agency FROM finished UNION SELECT n, agency FROM overdue
+    UNION SELECT n, agency FROM postponed UNION SELECT n, agency FROM late_requests
 )
-SELECT a.agency,
+SELECT a.n, a.agency,
        coalesce(f.on_time, 0) AS on_time, coalesce(f.late, 0) AS late, coalesce(o.overdue_now, 0) AS overdue_now,
        coalesce(p.postponed, 0) AS postponed, coalesce(l.late_requests, 0) AS late_requests
 FROM agencies a
-LEFT JOIN finished f ON f.agency = a.agency
-LEFT JOIN overdue o ON o.agency = a.agency
-LEFT JOIN postponed p ON p.agency = a.agency
-LEFT JOIN late_requests l ON l.agency = a.agency
-ORDER BY a.agency
+LEFT JOIN finished f USING (n, agency)
+LEFT JOIN overdue o USING (n, agency)
+LEFT JOIN postponed p USING (n, agency)
+LEFT JOIN late_requests l USING (n, agency)
+ORDER BY a.n, a.agency
 """
 
 
@@ -97,11 +110,21 @@ async def deadline_report(
 ) -> list[ReportRow]:
     """One row per agency, then the overall row named ALL; `until` is exclusive; optionally only the
     drafts one ministry leads."""
-    start = datetime.combine(since, time(0), tzinfo=VIETNAM)
-    end = datetime.combine(until, time(0), tzinfo=VIETNAM)
-    rows = [ReportRow(**dict(r)) for r in await connection.fetch(_REPORT, start, end, today, lead_ministry)]
-    total = ReportRow(agency="ALL", **{f: sum(getattr(r, f) for r in rows) for f in ("on_time", "late", "overdue_now", "postponed", "late_requests")})
-    return [*rows, total]
+    [report] = await deadline_reports(connection, [(since, until)], today=today, lead_ministry=lead_ministry)
+    return report
+
+
+async def deadline_reports(
+    connection: asyncpg.Connection | asyncpg.Pool, periods: list[tuple[date, date]], *, today: date, lead_ministry: str | None = None
+) -> list[list[ReportRow]]:
+    """`deadline_report` for each of several periods, in one statement."""
+    starts = [datetime.combine(since, time(0), tzinfo=VIETNAM) for since, _ in periods]
+    ends = [datetime.combine(until, time(0), tzinfo=VIETNAM) for _, until in periods]
+    found: list[list[ReportRow]] = [[] for _ in periods]
+    for r in await connection.fetch(_REPORT, starts, ends, today, lead_ministry):
+        found[r["n"] - 1].append(ReportRow(**{k: v for k, v in dict(r).items() if k != "n"}))
+    fields = ("on_time", "late", "overdue_now", "postponed", "late_requests")
+    return [[*rows, ReportRow(agency="ALL", **{f: sum(getattr(r, f) for r in rows) for f in fields})] for rows in found]
 
 
 _OVERDUE = f"""

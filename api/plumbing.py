@@ -16,7 +16,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute, APIRouter
 from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,7 +28,9 @@ log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
-limiter = MovingWindowRateLimiter(MemoryStorage())
+# A sliding window counted in two fixed windows: constant work and memory per hit whatever the limit (a moving window
+# keeps every hit of the window, which a limit of thousands a minute makes slow).
+limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 # Checked before anything else the route does (the token's lookup included), so that no query sees a malformed one.
 PATH_PATTERNS = {"submission_id": re.compile(SUBMISSION_ID), "round_id": re.compile(ROUND_ID)}
 
@@ -157,39 +159,73 @@ class TrailingSlash:
         await self.app(scope, receive, send)
 
 
-async def around_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+class AroundRequest:
     """A request ID (the caller's X-Request-ID, or a new one) in every log line and the answer; an access line; a
-    per-address rate limit; refusals written to the audit trail, at a bounded rate per caller."""
-    request_id = request.headers.get("x-request-id", "")[:100] or uuid.uuid4().hex
-    structlog.contextvars.bind_contextvars(request_id=request_id)
-    trace.get_current_span().set_attribute("legis.request_id", request_id)
-    started = time.perf_counter()
-    try:
-        limit: RateLimitItem | None = getattr(request.app.state, "address_limit", None)
-        address = request.client.host if request.client else "unknown"
-        if limit is not None and not await limiter.hit(limit, "address", address):
-            response: Response = _problem_response(refusal(429, "request", "rate_limited", f"more than {limit} requests from {address}"))
-        else:
-            response = await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        if 400 <= response.status_code < 500 and response.status_code != 429:
-            response = await _recorded(request, response)
-        seconds = time.perf_counter() - started
-        access_log.info("request", method=request.method, path=request.url.path, status=response.status_code,
-                        ms=round(seconds * 1000, 1), token_id=getattr(request.state, "token_id", None))
-        _count(request, response.status_code, seconds)
-        return response
-    finally:
-        structlog.contextvars.unbind_contextvars("request_id")
+    per-address rate limit; refusals written to the audit trail, at a bounded rate per caller.
+
+    Pure ASGI, so that a request costs one call of this object and no extra task or copy of the response (Starlette's
+    `BaseHTTPMiddleware` runs the route in a task of its own and streams every answer through a queue). Only an answer
+    of 400-499 other than 429 is held whole, to be recorded before it leaves."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _header(scope, b"x-request-id")[:100] or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        trace.get_current_span().set_attribute("legis.request_id", request_id)
+        started = time.perf_counter()
+        state = scope["app"].state
+        # The request's state (token ID, caller) as the route leaves it, in a dict shared with any copy of the scope.
+        scope.setdefault("state", {})
+        status = 500
+        held: list[Message] = []
+
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()), (b"x-request-id", request_id.encode("latin-1"))]}
+            if 400 <= status < 500 and status != 429:
+                held.append(message)
+                if message["type"] == "http.response.body" and not message.get("more_body", False):
+                    await _recorded(scope, status, held)
+                    for kept in held:
+                        await send(kept)
+                return
+            await send(message)
+
+        try:
+            limit: RateLimitItem | None = getattr(state, "address_limit", None)
+            address = scope["client"][0] if scope.get("client") else "unknown"
+            if limit is not None and not await limiter.hit(limit, "address", address):
+                await _problem_response(refusal(429, "request", "rate_limited", f"more than {limit} requests from {address}"))(scope, receive, answer)
+            else:
+                await self.app(scope, receive, answer)
+            seconds = time.perf_counter() - started
+            access_log.info("request", method=scope["method"], path=scope["path"], status=status, ms=round(seconds * 1000, 1),
+                            token_id=scope.get("state", {}).get("token_id"))
+            _count(state, scope, status, seconds)
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
 
 
-def _count(request: Request, status: int, seconds: float) -> None:
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _count(state: Any, scope: Scope, status: int, seconds: float) -> None:
     """The request in `http_server_request_duration_seconds`, labelled as OpenTelemetry's HTTP conventions name them (the
     route's template, never the path, so that a label has a bounded number of values)."""
-    histogram = getattr(request.app.state, "request_duration", None)
+    histogram = getattr(state, "request_duration", None)
     if histogram is not None:
-        route = request.scope.get("route")
-        histogram.record(seconds, {"http_request_method": request.method, "http_route": getattr(route, "path", ""),
+        histogram.record(seconds, {"http_request_method": scope["method"], "http_route": getattr(scope.get("route"), "path", ""),
                                    "http_response_status_code": str(status)})
 
 
@@ -198,34 +234,35 @@ def _problem_response(problem) -> Response:
     return Response(json.dumps(problem.marshal()), status_code=problem.status, media_type="application/problem+json", headers=headers)
 
 
-async def _recorded(request: Request, response: Response) -> Response:
+async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
     """Write a refusal to `access_refusals` (at most `api_refusals_recorded` per caller); the answer is unchanged."""
-    body = b"".join([chunk async for chunk in response.body_iterator])
-    answer = Response(body, status_code=response.status_code, headers=dict(response.headers), media_type=response.media_type)
-    pool: asyncpg.Pool | None = getattr(request.app.state, "pool", None)
-    token_id = getattr(request.state, "token_id", None)
-    caller_key = token_id or (request.client.host if request.client else "unknown")
+    body = b"".join(message.get("body", b"") for message in held if message["type"] == "http.response.body")
+    state, request_state = scope["app"].state, scope.get("state", {})
+    pool: asyncpg.Pool | None = getattr(state, "pool", None)
+    token_id = request_state.get("token_id")
+    caller_key = token_id or (scope["client"][0] if scope.get("client") else "unknown")
     try:
         problem = json.loads(body)
     except ValueError:
-        return answer
-    limit: RateLimitItem | None = getattr(request.app.state, "refusals_limit", None)
+        return
+    if not isinstance(problem, dict):
+        return
+    limit: RateLimitItem | None = getattr(state, "refusals_limit", None)
     if pool is None or (limit is not None and not await limiter.hit(limit, "refusals", caller_key)):
         log.info("refusal not recorded: over the rate for this caller", caller=caller_key, rule=problem.get("rule"))
-        return answer
-    submission_id = request.path_params.get("submission_id")
-    endpoint = request.scope.get("endpoint")
+        return
+    submission_id = scope.get("path_params", {}).get("submission_id")
+    endpoint = scope.get("endpoint")
     try:
         await record_refusal(
-            pool, caller=getattr(request.state, "caller", None), token_id=token_id,
-            action=endpoint.__name__ if endpoint else f"{request.method} {request.url.path}"[:200],
+            pool, caller=request_state.get("caller"), token_id=token_id,
+            action=endpoint.__name__ if endpoint else f"{scope['method']} {scope['path']}"[:200],
             submission_id=submission_id if submission_id and _valid_id(submission_id) else None,
-            status=response.status_code, field=str(problem.get("field", "request"))[:200], rule=str(problem.get("rule", "refused"))[:100],
+            status=status, field=str(problem.get("field", "request"))[:200], rule=str(problem.get("rule", "refused"))[:100],
             message=str(problem.get("detail", ""))[:1000],
         )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as down:
         log.warning("refusal not recorded: the database is unavailable", error=type(down).__name__)
-    return answer
 
 
 def _valid_id(value: str) -> bool:

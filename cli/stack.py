@@ -77,7 +77,8 @@ def api() -> None:
 
     app = create_app(connect=connect, task_queue=config.task_queue, settings=config, runtime=runtime, tracing=tracing)
     try:
-        uvicorn.run(app, host=config.http_host, port=config.api_port, log_config=None)
+        # legis.access logs each request once, with its request ID and status (uvicorn's own access line would repeat it).
+        uvicorn.run(app, host=config.http_host, port=config.api_port, log_config=None, access_log=False)
     finally:
         tracing.close()
 

@@ -34,11 +34,22 @@ class RegistryRow(Record):
     classified: bool
 
 
+class RegistryCutoffs(Record):
+    """A draft against the sittings ahead, as the draft itself counts it (`workflows.sessions`), for the board's marks."""
+
+    cutoff: date | None = Field(default=None, description="the last day of the next cut-off the draft must meet to keep its session")
+    cutoff_stage: Stage | None = Field(default=None, description="the stage that cut-off is for")
+    cutoff_sitting: str | None = Field(default=None, description="the session or Standing Committee meeting it is counted back from")
+    committee_meeting: str | None = Field(default=None, description="the Standing Committee meeting the draft still comes before")
+
+
 class RecordEventInput(Record):
     """Activity input: append one audit row and bring the registry row up to that event."""
 
     entry: HistoryEntry
     registry: RegistryRow
+    # Added with the board's marks; absent from the inputs of histories written before (the row keeps none recorded).
+    cutoffs: RegistryCutoffs | None = None
 
 
 # Events written in one activity at most: an outbox that fills while the database is slow is written in a few batches.
@@ -50,6 +61,7 @@ class RecordEventsInput(Record):
 
     entries: tuple[HistoryEntry, ...] = Field(min_length=1, max_length=BATCH)
     registry: RegistryRow
+    cutoffs: RegistryCutoffs | None = None
 
 
 class LoadRulebookInput(Record):

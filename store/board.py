@@ -7,13 +7,12 @@ nothing of it to anyone else, not even a redacted row.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
 
-from activities.reports import ReportRow, deadline_report
+from activities.reports import ReportRow, deadline_reports
 from schemas.enums import Stage
 from schemas.records import RegistryRow
 
@@ -42,12 +41,17 @@ async def sittings_ahead(db: asyncpg.Pool | asyncpg.Connection, today: date, *, 
     return [Sitting(**dict(row)) for row in rows]
 
 
-async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], *, own_agency: str | None) -> list[asyncpg.Record]:
-    """Drafts not in a final state aimed at any of these sessions, as records (a page marks thousands of them and shows
-    a few: `RegistryRow(**record)` for those)."""
+async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], meetings: list[str], *,
+                          own_agency: str | None) -> list[asyncpg.Record]:
+    """Drafts not in a final state aimed at any of these sessions, or coming before any of these Standing Committee
+    meetings (as each draft recorded it), with the cut-off each recorded and whether its session is extraordinary; as
+    records (a page marks thousands of them and shows a few: `RegistryRow(**record)` for those)."""
     return await db.fetch(
-        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND target_session = ANY($2) AND stage <> ALL($3)",
-        own_agency, sessions, list(TERMINAL))
+        f"SELECT {_COLUMNS}, cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded, "
+        "coalesce(n.extraordinary, false) AS extraordinary "
+        f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session "
+        f"WHERE {_VISIBLE} AND (target_session = ANY($2) OR committee_meeting = ANY($4)) AND stage <> ALL($3)",
+        own_agency, sessions, list(TERMINAL), meetings)
 
 
 async def sessions_by_code(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, date]:
@@ -113,10 +117,12 @@ def quarters(until: date, count: int = 4) -> list[tuple[str, date, date]]:
     return found[::-1]
 
 
-async def quarterly(db: asyncpg.Pool, today: date, *, ministry: str | None, count: int = 4) -> list[tuple[str, ReportRow]]:
-    """The overall row of the deadline report for each of the last `count` quarters (the quarters read at once, each on
-    a connection of the pool)."""
-    periods = quarters(today, count)
-    reports = await asyncio.gather(*(deadline_report(db, since=first, until=after, today=today, lead_ministry=ministry)
-                                     for _, first, after in periods))
-    return [(label, report[-1]) for (label, _, _), report in zip(periods, reports, strict=True)]
+async def quarterly(db: asyncpg.Pool, today: date, *, ministry: str | None, count: int = 4,
+                    period: tuple[date, date] | None = None) -> tuple[list[tuple[str, ReportRow]], list[ReportRow] | None]:
+    """The overall row of the deadline report for each of the last `count` quarters, and with `period` that period's
+    report whole; all in one statement."""
+    quarters_ = quarters(today, count)
+    reports = await deadline_reports(db, [(first, after) for _, first, after in quarters_] + ([period] if period else []), today=today,
+                                     lead_ministry=ministry)
+    trend = [(label, report[-1]) for (label, _, _), report in zip(quarters_, reports, strict=False)]
+    return trend, reports[-1] if period else None

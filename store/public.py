@@ -29,6 +29,7 @@ from schemas.public import (
     PublicTotals,
 )
 from schemas.refusal import RefusalKind, Refused
+from store.intake import Incoming, take_many
 
 # Rows of answers a public page shows at most (one per article group, or per single comment answered alone).
 MAX_ANSWERS_SHOWN = 2_000
@@ -49,40 +50,18 @@ def fingerprint(sender: bytes, comment: PublicComment) -> bytes:
     return hashlib.sha256(sender + f"{comment.article or 0}\x00{comment.text.strip()}".encode()).digest()
 
 
-_TAKE = """
-WITH open_round AS (
-    SELECT r.submission_id, r.round_id FROM public_rounds r JOIN submissions s USING (submission_id)
-    WHERE r.submission_id = $1 AND r.round_id = $2 AND r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified
-      AND ($3::integer IS NULL OR r.articles IS NULL OR $3 <= r.articles)
-), taken AS (
-    INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint)
-    SELECT submission_id, round_id, $3, $4, $5 FROM open_round
-    ON CONFLICT (submission_id, round_id, fingerprint) DO NOTHING
-    RETURNING comment_id, received_at
-)
-SELECT comment_id, received_at, false AS repeated FROM taken
-UNION ALL
-SELECT c.comment_id, c.received_at, true FROM public_comments c JOIN open_round USING (submission_id, round_id)
-WHERE c.fingerprint = $5 AND NOT EXISTS (SELECT 1 FROM taken)
-"""
-
-
 async def take(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, comment: PublicComment,
                sender: bytes) -> PublicCommentReceipt:
-    """Store a comment, or find it again when it is a repeat. Refused (`Refused`) when the round is unknown, its draft is
-    classified, its window is closed or the article is past the draft's last."""
-    row = await db.fetchrow(_TAKE, submission_id, round_id, comment.article, comment.text, fingerprint(sender, comment))
-    if row is None:
-        # The same comment sent twice at once: the second insert waited for the first, whose row its snapshot misses.
-        row = await db.fetchrow("SELECT comment_id, received_at, true AS repeated FROM public_comments "
-                                "WHERE submission_id = $1 AND round_id = $2 AND fingerprint = $3",
-                                submission_id, round_id, fingerprint(sender, comment))
-    if row is None:
-        raise await _why_refused(db, submission_id, round_id, comment)
-    return PublicCommentReceipt(comment_id=row["comment_id"], repeated=row["repeated"], received_at=row["received_at"])
+    """Store a comment, or find it again when it is a repeat (alone; the API takes them in groups, `store.intake`).
+    Refused (`Refused`) when the round is unknown, its draft is classified, its window is closed or the article is past
+    the draft's last."""
+    [outcome] = await take_many(db, [Incoming(submission_id, round_id, comment, fingerprint(sender, comment))])
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
 
 
-async def _why_refused(db, submission_id: str, round_id: str, comment: PublicComment) -> Refused:
+async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> Refused:
     row = await db.fetchrow(
         "SELECT r.closes_at, r.closed_at, r.articles, s.classified, now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) "
         "WHERE r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)

@@ -84,6 +84,7 @@ async def walk(http, pool, env: WorkflowEnvironment) -> None:
         await asyncio.sleep(0.1)
     await keep("readConsultation", read)
     await keep("compileConsultation", await http.post(f"{round_path}/compilation", json=request("11-compilation"), headers=lead))
+    await public_round(http, pool, env, base, lead, keep)
     await http.post(f"{base}/decisions", json=request("03-drafting"), headers=lead)
     deadline = date.fromisoformat((await http.get(base, headers=lead)).json()["stage_deadline"])
     later = request("05-postpone-appraisal") | {"new_deadline": (deadline + timedelta(days=20)).isoformat()}
@@ -112,6 +113,45 @@ async def walk(http, pool, env: WorkflowEnvironment) -> None:
     await keep("listRefusals", await http.get("/v1/refusals", headers=operator))
     await keep("checkLiveness", await http.get("/healthz"))
     await keep("checkReadiness", await http.get("/readyz"))
+
+
+async def public_round(http, pool, env: WorkflowEnvironment, base: str, lead: dict[str, str], keep) -> None:
+    """The draft posted for the public's comments: comments by article and on the whole draft, the window closed, the
+    comments grouped and answered by the lead ministry, the round compiled, and the answers as the public reads them."""
+    posting = request("09-consultation") | {"round_id": "CONG-KHAI", "kind": "PUBLIC_POSTING", "consultees": []}
+    opened = await http.post(f"{base}/consultations", json=posting, headers=lead)
+    assert opened.status_code == 200, opened.text
+    for _ in range(100):
+        if await pool.fetchval("SELECT count(*) FROM public_rounds WHERE submission_id = $1 AND round_id = 'CONG-KHAI'", SID):
+            break
+        await asyncio.sleep(0.05)
+    comments = f"/v1/public/consultations/{SID}/CONG-KHAI/comments"
+    await keep("submitPublicComment", await http.post(comments, json={"article": 12, "text": "Đề nghị làm rõ thời hạn cấp giấy chứng nhận "
+                                                                      "tại khoản 2 Điều 12."}))
+    for article, text in ((12, "Điều 12 nên bỏ thủ tục xác nhận."), (3, "Định nghĩa tại Điều 3 chưa rõ."), (None, "Đồng ý với dự thảo.")):
+        sent = await http.post(comments, json={"article": article, "text": text})
+        assert sent.status_code == 201, sent.text
+    await env.fast_forward(env.client.get_workflow_handle(f"consultation-{SID}-CONG-KHAI"), timedelta(days=31))
+    round_path = f"{base}/consultations/CONG-KHAI"
+    for _ in range(100):
+        if (await http.get(round_path, headers=lead)).json()["closed"]:
+            break
+        await asyncio.sleep(0.1)
+    await keep("readCommentGroups", await http.get(f"{round_path}/articles", headers=lead))
+    answer = {"agency_code": "BGDDT", "official": "Vụ trưởng Vụ Pháp chế"}
+    await keep("answerCommentGroup", await http.post(f"{round_path}/answers", headers=lead, json=answer | {
+        "article": 12, "response": "EXPLAINED", "explanation": "Thủ tục đã được rút gọn tại Điều 14."}))
+    for target in ({"article": 3}, {"whole_draft": True}):
+        done = await http.post(f"{round_path}/answers", headers=lead, json=answer | target | {"response": "ACCEPTED"})
+        assert done.status_code == 200, done.text
+    compiled = await http.post(f"{round_path}/compilation", headers=lead, json={
+        "actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []})
+    assert compiled.status_code == 200, compiled.text
+    await keep("readPublicConsultation", await http.get(f"/v1/public/consultations/{SID}/CONG-KHAI"))
+    for _ in range(100):
+        if not (await http.get(base, headers=lead)).json()["open_consultations"]:
+            break
+        await asyncio.sleep(0.1)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
                         print(f"recorded dead_lettered: {len(dead.events)} events")
+                    if not only or "public_in_postgresql" in only:
+                        public_round = await record_public_round(env.client, pool, task_queue)
+                        (HISTORIES / "rounds" / f"public_in_postgresql{'-' + tag if tag else ''}.json").write_text(public_round.to_json(), encoding="utf-8")
+                        print(f"recorded public round: {len(public_round.events)} events")
                     if not only or "webhook_delivery" in only:
                         delivery = await record_webhook_delivery(env.client, pool, task_queue)
                         (HISTORIES / "webhooks" / f"delivery{'-' + tag if tag else ''}.json").write_text(delivery.to_json(), encoding="utf-8")
@@ -110,6 +114,40 @@ async def record_dead_lettered(client, pool, task_queue: str) -> WorkflowHistory
         return await handle.fetch_history()
     finally:
         await pool.execute("ALTER TABLE audit_events DROP CONSTRAINT reasons_fit_the_register")
+
+
+async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
+    """A PUBLIC_POSTING round of the kind opened since the public's comments went to PostgreSQL: it registers itself,
+    the public comments straight into PostgreSQL (`store.public`, the API's path), the window closes and the round reads
+    the totals, the lead ministry answers by article and compiles, and the round reads the answers' tally."""
+    from schemas.enums import ConsultationKind, Response, Stage
+    from schemas.public import GroupAnswer, PublicComment
+    from store import public
+    from tests.drafts import compilation, consultation, decision, start_request
+    from workflows.rounds import round_workflow_id
+
+    request = start_request(prefix="PUBLIC")
+    sid, round_id = request.submission_id, "cong-khai"
+    await drafts.start_submission(client, request, task_queue=task_queue)
+    for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):
+        await drafts.decide(client, sid, decision(request, stage))
+    await drafts.open_consultation(client, sid, consultation(request, round_id, (), kind=ConsultationKind.PUBLIC_POSTING))
+    for _ in range(300):
+        if await public.public_round(pool, sid, round_id) is not None:
+            break
+        await asyncio.sleep(0.02)
+    for article, text in ((12, "Đề nghị làm rõ khoản 2 Điều 12."), (12, "Điều 12 nên bỏ thủ tục xác nhận."), (None, "Đồng ý với dự thảo.")):
+        await public.take(pool, sid, round_id, PublicComment(article=article, text=text), b"recording")
+    for _ in range(600):
+        if await pool.fetchval("SELECT closed_at IS NOT NULL FROM public_rounds WHERE submission_id = $1 AND round_id = $2", sid, round_id):
+            break
+        await asyncio.sleep(0.1)
+    for target in ({"article": 12}, {"whole_draft": True}):
+        await public.answer(pool, sid, round_id, GroupAnswer(agency_code=request.lead_ministry, official="Vụ trưởng", response=Response.ACCEPTED, **target))
+    await drafts.compile_round(client, sid, round_id, compilation(request))
+    handle = client.get_workflow_handle(round_workflow_id(sid, round_id))
+    await handle.result()
+    return await handle.fetch_history()
 
 
 async def record_webhook_delivery(client, pool, task_queue: str) -> WorkflowHistory:

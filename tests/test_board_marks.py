@@ -1,42 +1,106 @@
-"""The board's marks against a session (pure): on track, at risk within the rulebook's follow-up threshold, missed."""
+"""The board's marks agree with the draft: the board reads the cut-off each draft counts for itself
+(`workflows.sessions.cutoff_ahead`), written with its registry row by the audit write, and only compares it with today.
+
+The cut-offs here fall in Tết 2027 (5-11 February, the working calendar shipped with the release), so a count in plain
+calendar days would put them days later than the draft does; and an ordinance's cut-off counts back from the Standing
+Committee meeting, not the session (its limits by kind of law).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import uuid
+from datetime import date, datetime, timedelta
 
-from schemas.enums import ProcessVersion, Stage
-from schemas.records import RegistryRow
+from activities.audit import _RECORD, _arguments
+from schemas.calendar import StandingCommitteeMeeting, TargetSession
+from schemas.enums import LawKind, ProcessVersion, Stage
+from schemas.views import HistoryEntry
+from store import board
 from store.board import quarters
-from web.marks import Mark, rulebook, stage_name_vi, standing
+from tests.drafts import core_state, decision, start_request
+from web.marks import Mark, stage_name_vi, standing, standing_of_row, threshold_days
+from workflows import draft, draft_views, sessions
+from workflows.deadlines import VIETNAM, start_of
 
-SESSION = date(2027, 5, 20)  # the Government's decision is due 45 days before: 5 April 2027
-
-
-def row(stage: Stage, deadline: date | None = None) -> RegistryRow:
-    return RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật Nhà giáo", lead_ministry="BGDDT",
-                       process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=stage,
-                       stage_since=datetime(2026, 1, 5, tzinfo=UTC), stage_deadline=deadline, responsible="BGDDT", classified=False)
-
-
-def test_marks_follow_the_cutoff_counted_back_from_the_session():
-    threshold = max(rulebook(ProcessVersion.LAW_2025).follow_up.warn_days_before)
-    cutoff = date(2027, 4, 5)
-    assert standing(row(Stage.DRAFTING), SESSION, date(2027, 1, 10)).mark is Mark.ON_TRACK
-    assert standing(row(Stage.DRAFTING), SESSION, date(2027, 1, 10)).cutoff == cutoff
-    assert standing(row(Stage.DRAFTING), SESSION, date.fromordinal(cutoff.toordinal() - threshold)).mark is Mark.AT_RISK
-    assert standing(row(Stage.DRAFTING), SESSION, date.fromordinal(cutoff.toordinal() - threshold - 1)).mark is Mark.ON_TRACK
-    assert standing(row(Stage.DRAFTING), SESSION, date(2027, 4, 6)).mark is Mark.MISSED
+SESSION = TargetSession(legislature=16, session=2, opens_on=date(2027, 3, 25))  # 45 days before: Monday 8 February, in Tết
+MEETING = StandingCommitteeMeeting(code="UBTVQH-2027-02", meets_on=date(2027, 2, 26))  # 20 days before: Saturday 6 February
+LAST_WORKING_DAY_BEFORE_TET = date(2027, 2, 4)
+EARLY = datetime(2027, 1, 4, 9, 0, tzinfo=VIETNAM)
 
 
-def test_a_draft_late_at_its_stage_is_at_risk_and_the_stage_deadline_is_its_own_cutoff():
-    assert standing(row(Stage.APPRAISAL, date(2027, 1, 1)), SESSION, date(2027, 1, 10)).mark is Mark.AT_RISK
-    own = standing(row(Stage.GOVERNMENT_DECISION, date(2027, 4, 2)), SESSION, date(2027, 4, 3))
-    assert (own.mark, own.cutoff) == (Mark.MISSED, date(2027, 4, 2))
+def drafted(law_kind: LawKind):
+    request = start_request(ProcessVersion.LAW_2025, law_kind=law_kind, target=SESSION)
+    return request, core_state(request, at=Stage.DRAFTING, now=EARLY, sessions=[SESSION], meetings=[MEETING])
 
 
-def test_past_every_cutoff_a_draft_is_on_track():
-    assert standing(row(Stage.NA_SESSION), SESSION, date(2027, 5, 30)).mark is Mark.ON_TRACK
-    assert standing(row(Stage.PROMULGATED), SESSION, date(2027, 6, 30)).mark is Mark.ON_TRACK
+def carried_to(request, state, stage: Stage):
+    while state.stage is not stage:
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), EARLY).state
+    return state
+
+
+def board_mark(cutoffs, state, today: date) -> Mark:
+    return standing(recorded=True, cutoff=cutoffs.cutoff, cutoff_stage=cutoffs.cutoff_stage, stage_deadline=state.deadline,
+                    process_version=state.request.process_version, extraordinary=state.target.extraordinary, today=today).mark
+
+
+def test_a_law_in_drafting_is_marked_by_the_cutoff_its_draft_will_set_before_tet():
+    request, state = drafted(LawKind.NEW_LAW)
+    ahead = draft_views.registry_cutoffs(state)
+    assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, Stage.GOVERNMENT_DECISION, SESSION.code)
+    assert ahead.committee_meeting == MEETING.code  # the Committee's opinion still lies ahead of it
+    # The draft, once at the Government's decision, sets the same day as its deadline, and records it as its cut-off.
+    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    assert at_decision.deadline == ahead.cutoff
+    assert draft_views.registry_cutoffs(at_decision).cutoff == ahead.cutoff
+    # Every day around Tết, the board says missed exactly when the draft would slip.
+    for offset in range(-20, 12):
+        today = LAST_WORKING_DAY_BEFORE_TET + timedelta(days=offset)
+        noon = start_of(today) + timedelta(hours=12)
+        assert (board_mark(ahead, state, today) is Mark.MISSED) == sessions.cutoff_missed(at_decision, noon), today
+    assert board_mark(ahead, state, LAST_WORKING_DAY_BEFORE_TET - timedelta(days=threshold_days("LAW_2025"))) is Mark.AT_RISK
+    assert board_mark(ahead, state, LAST_WORKING_DAY_BEFORE_TET - timedelta(days=threshold_days("LAW_2025") + 1)) is Mark.ON_TRACK
+
+
+def test_an_ordinance_counts_back_from_the_committee_meeting_as_its_draft_does():
+    request, state = drafted(LawKind.ORDINANCE)
+    ahead = draft_views.registry_cutoffs(state)
+    assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, Stage.GOVERNMENT_DECISION, MEETING.code)
+    assert carried_to(request, state, Stage.GOVERNMENT_DECISION).deadline == ahead.cutoff
+
+
+def test_an_extraordinary_session_keeps_its_drafts_past_the_cutoff():
+    extraordinary = SESSION.model_copy(update={"extraordinary": True})
+    request = start_request(ProcessVersion.LAW_2025, target=extraordinary)
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, now=EARLY, sessions=[extraordinary])
+    ahead = draft_views.registry_cutoffs(state)
+    after = ahead.cutoff + timedelta(days=1)
+    assert not sessions.cutoff_missed(state, start_of(after))
+    assert board_mark(ahead, state, after) is Mark.AT_RISK
+
+
+def test_past_every_cutoff_a_draft_is_on_track_and_a_row_written_before_is_said_so():
+    request = start_request(ProcessVersion.LAW_2025, target=SESSION)
+    state = core_state(request, at=Stage.NA_SESSION, now=EARLY, sessions=[SESSION])
+    assert draft_views.registry_cutoffs(state).cutoff is None
+    assert board_mark(draft_views.registry_cutoffs(state), state, date(2027, 3, 30)) is Mark.ON_TRACK
+    assert standing(recorded=False, cutoff=None, cutoff_stage=None, stage_deadline=None, process_version="LAW_2025", extraordinary=False,
+                    today=date(2027, 3, 30)).mark is Mark.NOT_RECORDED
+
+
+async def test_the_board_reads_the_cutoff_the_audit_write_recorded(pool):
+    """Through PostgreSQL: the registry row written by the audit statement, read back by the sessions page's query."""
+    request, state = drafted(LawKind.NEW_LAW)
+    request = request.model_copy(update={"submission_id": f"MARK-{uuid.uuid4().hex[:10]}"})
+    state = state.model_copy(update={"request": request})
+    row, cutoffs = draft_views.registry_row(state, f"draft-law-{request.submission_id}"), draft_views.registry_cutoffs(state)
+    entry = HistoryEntry(seq=1, at=EARLY, event="SUBMITTED", stage=state.stage)
+    assert await pool.fetchval(_RECORD, *_arguments(entry, row, "run-1", cutoffs)) == 1
+    [found] = [r for r in await board.drafts_aimed_at(pool, [SESSION.code], [MEETING.code], own_agency=None)
+               if r["submission_id"] == request.submission_id]
+    marked = standing_of_row(found, date(2027, 2, 5))
+    assert (marked.mark, marked.cutoff, marked.cutoff_stage) == (Mark.MISSED, LAST_WORKING_DAY_BEFORE_TET, Stage.GOVERNMENT_DECISION)
+    assert found["committee_meeting"] == MEETING.code
 
 
 def test_vietnamese_stage_names_and_quarters():

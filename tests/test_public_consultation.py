@@ -19,7 +19,10 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 from api.app import create_app
 from schemas.consultation import PUBLIC
 from schemas.enums import CallerRole, ConsultationKind, EventKind, Stage
+from schemas.public import PublicComment
+from schemas.refusal import Refused
 from store import public
+from store.intake import CommentIntake, Incoming
 from tests.drafts import consultation, decision, start_request
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
@@ -185,3 +188,30 @@ async def test_the_rounds_history_is_the_same_size_with_3_and_with_40_comments(t
         assert sizes["nho"][0] == sizes["lon"][0], sizes
         assert abs(sizes["nho"][1] - sizes["lon"][1]) < 200, sizes
 
+
+
+async def test_comments_taken_in_one_group_keep_their_own_outcomes(pool):
+    """The API stores the comments that arrive together in one statement (`store.intake`): each still gets its own
+    number, a repeat in the same group or of an earlier comment gets the first one's, and a comment for a closed round
+    or past the draft's last article is refused with its rule while the others are stored."""
+    sid = f"GROUP-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
+                       sid, f"draft-law-{sid}")
+    for round_id, closes in (("mo", "1 day"), ("dong", "-1 day")):
+        await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, articles, opened_at, closes_at) "
+                           f"VALUES ($1, $2, 'BGDDT', 40, now(), now() + interval '{closes}')", sid, round_id)
+    earlier = await public.take(pool, sid, "mo", PublicComment(article=1, text="gửi trước"), b"a")
+    intake = CommentIntake(pool)
+    sent = [("mo", 2, "một", b"a"), ("mo", 2, "một", b"a"), ("mo", 1, "gửi trước", b"a"), ("dong", 2, "muộn", b"a"), ("mo", 41, "quá", b"a"),
+            ("mo", None, "một", b"b")]
+    outcomes = await asyncio.gather(*(intake.take(Incoming(sid, round_id, PublicComment(article=article, text=text),
+                                                           public.fingerprint(who, PublicComment(article=article, text=text))))
+                                      for round_id, article, text, who in sent), return_exceptions=True)
+    first, again, repeat, closed, past, other = outcomes
+    assert not first.repeated and again.repeated and again.comment_id == first.comment_id
+    assert repeat.repeated and repeat.comment_id == earlier.comment_id
+    assert isinstance(closed, Refused) and closed.rule == "round_closed"
+    assert isinstance(past, Refused) and past.rule == "article_in_draft"
+    assert not other.repeated and other.comment_id not in (first.comment_id, earlier.comment_id)
+    assert await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1", sid) == 3

@@ -71,6 +71,18 @@ def test_the_dead_letter_path_has_a_committed_history():
     assert "audit-dead-letters" in _patches(path)
 
 
+def test_a_round_with_the_publics_comments_in_postgresql_has_a_committed_history():
+    """A PUBLIC_POSTING round on the patched path (tests.record_histories.record_public_round): registered, closed with
+    the totals read, compiled with the answers' tally read, each by an activity; no comment's text is in its history."""
+    path = HISTORIES_DIR / "rounds" / "public_in_postgresql-s7.json"
+    assert path in ROUNDS
+    assert "public-comments-in-postgresql" in _patches(path)
+    activities = [e.activity_task_scheduled_event_attributes.activity_type.name for e in load_history(path).events
+                  if e.WhichOneof("attributes") == "activity_task_scheduled_event_attributes"]
+    assert activities == ["register_public_round", "close_public_round", "tally_public_answers"]
+    assert "Điều 12" not in path.read_text(encoding="utf-8")
+
+
 def _patches(path: Path) -> set[str]:
     import json
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from functools import cache
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -17,18 +16,19 @@ from fastapi.responses import Response
 
 from api import permissions
 from api.deps import database
-from schemas.enums import ProcessVersion, Stage
+from schemas.enums import Stage
 from schemas.records import RegistryRow
 from store import audit, board
 from web.auth import signed_in, to_sign_in
-from web.marks import Mark, rulebook, stage_name_vi, standing_of
+from web.marks import Mark, stage_name_vi, standing_of_row
 from web.render import page
 from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False)
 # Drafts listed under one sitting at most (the worst marks first); the rest are a link to the filtered list.
 SHOWN_PER_SITTING = 50
-SEVERITY = {Mark.ON_TRACK: 0, Mark.AT_RISK: 1, Mark.MISSED: 2}
+SEVERITY = {Mark.ON_TRACK: 0, Mark.NOT_RECORDED: 1, Mark.AT_RISK: 2, Mark.MISSED: 3}
+REGISTRY_FIELDS = tuple(RegistryRow.model_fields)
 
 
 def own_agency(who) -> str | None:
@@ -40,13 +40,9 @@ def today() -> datetime:
     return datetime.now(UTC)
 
 
-def timed(request: Request, started: float) -> None:
-    # Server time of the page, for the benchmark and the browser's developer tools (Server-Timing).
-    request.state.server_ms = (time.perf_counter() - started) * 1000
-
-
-def with_timing(response: Response, request: Request) -> Response:
-    response.headers["Server-Timing"] = f"app;dur={getattr(request.state, 'server_ms', 0):.1f}"
+def with_timing(response: Response, started: float) -> Response:
+    """The page's server time, its rendering included, for the benchmark and the browser's developer tools."""
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
 
 
@@ -62,42 +58,23 @@ async def sessions_ahead(request: Request) -> Response:
     sittings = await database(board.sittings_ahead(pool, day))
     sessions = [s for s in sittings if s.kind != "STANDING_COMMITTEE"]
     meetings = [s for s in sittings if s.kind == "STANDING_COMMITTEE"]
-    rows = await database(board.drafts_aimed_at(pool, [s.code for s in sessions], own_agency=own_agency(who)))
-    by_session: dict[str, list] = {}
+    rows = await database(board.drafts_aimed_at(pool, [s.code for s in sessions], [m.code for m in meetings], own_agency=own_agency(who)))
+    # A draft sits under its session and, while it still comes before the Standing Committee, under the meeting it
+    # recorded (the one before its session, as the draft pairs them); its mark is the same in both places.
+    by_sitting: dict[str, list] = {}
     for row in rows:
-        by_session.setdefault(row["target_session"], []).append(row)
+        by_sitting.setdefault(row["target_session"], []).append(row)
+        if row["committee_meeting"]:
+            by_sitting.setdefault(row["committee_meeting"], []).append(row)
+    marks = {row["submission_id"]: standing_of_row(row, day) for row in rows}
     blocks = []
     for sitting in sittings:
-        if sitting.kind == "STANDING_COMMITTEE":
-            # A meeting takes the drafts of the first session after it that reach the Committee's opinion there.
-            following = next((s for s in sessions if s.opens_on > sitting.opens_on), None)
-            later = next((m for m in meetings if m.opens_on > sitting.opens_on), None)
-            if following is None or (later is not None and later.opens_on < following.opens_on):
-                aimed = []
-            else:
-                aimed = [r for r in by_session.get(following.code, ()) if _before_committee(r)]
-        else:
-            aimed = by_session.get(sitting.code, [])
-        meeting = sitting.kind == "STANDING_COMMITTEE"
-        marked = [(row, standing_of(ProcessVersion(row["process_version"]), Stage(row["stage"]), row["stage_deadline"], sitting.opens_on, day,
-                                    meeting=meeting)) for row in aimed]
+        marked = [(row, marks[row["submission_id"]]) for row in by_sitting.get(sitting.code, ())]
         marked.sort(key=lambda pair: (-SEVERITY[pair[1].mark], pair[1].cutoff or day))
         counts = Counter(s.mark for _, s in marked)
-        shown = [(RegistryRow(**dict(row)), mark) for row, mark in marked[:SHOWN_PER_SITTING]]
+        shown = [(RegistryRow(**{k: row[k] for k in REGISTRY_FIELDS}), mark) for row, mark in marked[:SHOWN_PER_SITTING]]
         blocks.append({"sitting": sitting, "drafts": shown, "counts": counts, "total": len(marked)})
-    timed(request, started)
-    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, name_vi=stage_name_vi, Mark=Mark), request)
-
-
-def _before_committee(row) -> bool:
-    return _before_committee_stage(row["process_version"], row["stage"])
-
-
-@cache
-def _before_committee_stage(version: str, stage: str) -> bool:
-    order = [rule.stage.value for rule in rulebook(ProcessVersion(version)).stages]
-    return stage in order and Stage.STANDING_COMMITTEE_OPINION.value in order and \
-        order.index(stage) <= order.index(Stage.STANDING_COMMITTEE_OPINION.value)
+    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, name_vi=stage_name_vi, Mark=Mark), started)
 
 
 @router.get("/board/drafts")
@@ -119,10 +96,9 @@ async def draft_list(request: Request,
     day = local_day(today())
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
     ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
-    timed(request, started)
     return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
                             stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS,
-                            name_vi=stage_name_vi), request)
+                            name_vi=stage_name_vi), started)
 
 
 @router.get("/board/drafts/{submission_id}")
@@ -140,7 +116,6 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     history = await database(audit.history(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id))
     ui = getattr(request.app.state, "temporal_ui", None)
-    timed(request, started)
     return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions,
                             name_vi=stage_name_vi, today=local_day(today()),
-                            temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), request)
+                            temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)

@@ -1,6 +1,7 @@
 """An agency's inbox: the drafts waiting for its decision, oldest deadline first, each with a form that sends the
 decision through the same checks as the API (the token's own role and agency, then the draft's validators), and shows
-a refusal in plain words with its rule."""
+a refusal in plain words with its rule. Where the stage is decided by a vote, the form takes the counts (and the parts
+voted down); where the draft may be carried over, the session that takes it up, from the sessions announced."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
 from pydantic import ValidationError
 
+from activities import calendar
 from api import permissions
 from api.deps import database, temporal
 from api.problems import _problem
-
 from schemas.messages import Decision
 from schemas.refusal import Refused
 from store import board
@@ -44,6 +45,23 @@ def parse_documents(text: str) -> list[dict[str, str]]:
     return found
 
 
+def _count(text: str) -> int | str:
+    # A count as the form sent it: a number, or the text as typed, which the message's validators refuse by name.
+    return int(text) if text.strip().isdigit() else text
+
+
+def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: str) -> dict:
+    """The form's vote (biểu quyết) as the API's `vote`: counts, and the parts voted down one a line."""
+    return {"total_deputies": _count(total), "in_favour": _count(in_favour), "against": _count(against), "abstaining": _count(abstaining),
+            "parts_not_passed": [line.strip() for line in parts.splitlines()[:MAX_DOCUMENT_LINES * 4] if line.strip()]}
+
+
+async def _later_sessions(request: Request) -> list:
+    """The sessions announced, for a carry-over's choice (the draft refuses one not after its own)."""
+    async with request.app.state.pool.acquire() as connection:
+        return await calendar.sessions(connection)
+
+
 async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: str | None = None, status_code: int = 200) -> Response:
     rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
     forms = {}
@@ -52,8 +70,10 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
         roles = sorted({role.value for d in (rule.deciders if rule else ()) if d.actor is who.role.actor for role in d.roles})
         forms[row.submission_id] = {"outcomes": [o.value for o in rule.outcomes] if rule else [], "roles": roles,
                                     "return_to": [s.value for s in rule.return_to] if rule else []}
+    carrying = any("CARRY_OVER" in f["outcomes"] for f in forms.values())
+    sessions = await database(_later_sessions(request)) if carrying else []
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                name_vi=stage_name_vi, can_decide=who.role.actor is not None)
+                name_vi=stage_name_vi, can_decide=who.role.actor is not None, sessions=sessions)
 
 
 @router.get("/board/inbox")
@@ -69,7 +89,11 @@ async def decide(request: Request, submission_id: str,
                  stage: Annotated[str, Form(max_length=40)], outcome: Annotated[str, Form(max_length=40)],
                  role: Annotated[str, Form(max_length=40)], official: Annotated[str, Form(max_length=300)],
                  reasons: Annotated[str, Form(max_length=5000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
-                 return_to: Annotated[str, Form(max_length=40)] = "") -> Response:
+                 return_to: Annotated[str, Form(max_length=40)] = "",
+                 total_deputies: Annotated[str, Form(max_length=10)] = "", in_favour: Annotated[str, Form(max_length=10)] = "",
+                 against: Annotated[str, Form(max_length=10)] = "", abstaining: Annotated[str, Form(max_length=10)] = "",
+                 parts_not_passed: Annotated[str, Form(max_length=30000)] = "",
+                 carry_to: Annotated[str, Form(max_length=20)] = "") -> Response:
     """The decision form: the message the API would take, checked by the same rules, sent as the `decide` update."""
     who = await signed_in(request)
     if who is None:
@@ -78,6 +102,11 @@ async def decide(request: Request, submission_id: str,
     fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
               "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
               "return_to": return_to or None}
+    if outcome == "VOTE":
+        fields["vote"] = vote_of(total_deputies, in_favour, against, abstaining, parts_not_passed)
+    if outcome == "CARRY_OVER":
+        chosen = next((s for s in await database(_later_sessions(request)) if s.code == carry_to), None)
+        fields["carry_to"] = chosen.model_dump(mode="json") if chosen else None
     try:
         decision = Decision.model_validate(fields)
         permissions.check_acting(who, decision)

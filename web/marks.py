@@ -1,28 +1,32 @@
-"""How a draft stands against the session or meeting it aims at: on track, at risk, missed. Pure, from the rulebook.
+"""How a draft stands against the session or meeting it aims at: on track, at risk, missed.
 
-The cut-off is the first deadline counted back from the sitting (`BEFORE_NA_SESSION`, or a Standing Committee meeting's
-`meeting_cutoff`) on a stage the draft has not yet finished; the stage's own registry deadline when the draft stands at
-that stage (the workflow computed it with the working calendar), else the sitting's date less the rule's calendar days.
-At risk: the cut-off is within the largest of the rulebook's `follow_up.warn_days_before` days, or the draft is already
-past its current stage's deadline. Missed: the cut-off has passed (the draft will slip to the next sitting).
+The board counts no cut-off itself. Each draft records with its every event the next cut-off it must meet, as its own
+workflow counts it (`workflows.sessions.cutoff_ahead`: the limits that apply to its kind of law, the working calendar
+it counts on, the rest-day rule of each limit, the Standing Committee meeting before its session), and the Committee
+meeting it still comes before (`committee_meeting_ahead`). The board reads those and compares them with today:
+missed when the cut-off has passed (the draft will slip to the next sitting, unless its session is extraordinary, where
+it keeps its place: `slips_when_missed`); at risk when the cut-off is within the largest of the rulebook's
+`follow_up.warn_days_before` days, or the draft is already past its current stage's deadline; else on track. A draft
+whose row was last written before the cut-offs were recorded is marked as such until its next event.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 from functools import cache
 
-from schemas.enums import DeadlineAnchor, ProcessVersion, Stage
-from schemas.records import RegistryRow
+from schemas.enums import ProcessVersion, Stage
 from schemas.rulebook import Rulebook, load_rulebook
+from workflows.sessions import slips_when_missed
 
 
 class Mark(str, Enum):
     ON_TRACK = "ON_TRACK"  # đúng tiến độ
     AT_RISK = "AT_RISK"  # có nguy cơ chậm
     MISSED = "MISSED"  # lỡ hạn, chuyển kỳ sau
+    NOT_RECORDED = "NOT_RECORDED"  # chưa ghi nhận: the draft records its cut-off with its next event
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ def rulebook(version: ProcessVersion) -> Rulebook:
     return load_rulebook(version)
 
 
+@cache
 def stage_name_vi(version: ProcessVersion | str, stage: Stage | str) -> str:
     """The rulebook's Vietnamese name of a stage (a final state has none: its English name)."""
     stage = Stage(stage)
@@ -45,39 +50,27 @@ def stage_name_vi(version: ProcessVersion | str, stage: Stage | str) -> str:
 
 
 @cache
-def next_cutoff_rule(version: ProcessVersion, stage: Stage, meeting: bool) -> tuple[Stage, int] | None:
-    """The first stage from `stage` on whose limit counts back from the sitting, with its days; None when there is none."""
-    book = rulebook(version)
-    order = [rule.stage for rule in book.stages]
-    if stage.is_terminal or stage not in order:
-        return None
-    wanted = DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING if meeting else DeadlineAnchor.BEFORE_NA_SESSION
-    for rule in book.stages[order.index(stage):]:
-        limit = rule.meeting_cutoff if meeting else rule.time_limit
-        if limit is not None and limit.anchor is wanted:
-            return rule.stage, limit.days
-    return None
+def threshold_days(version: ProcessVersion | str) -> int:
+    return max(rulebook(ProcessVersion(version)).follow_up.warn_days_before, default=0)
 
 
-@cache
-def threshold_days(version: ProcessVersion) -> int:
-    return max(rulebook(version).follow_up.warn_days_before, default=0)
-
-
-def standing_of(version: ProcessVersion, stage: Stage, stage_deadline: date | None, sitting_on: date, today: date, *,
-                meeting: bool = False) -> Standing:
-    """The mark from the draft's process version, stage and stage deadline (what the registry holds)."""
-    found = next_cutoff_rule(version, stage, meeting)
-    if found is None:
+def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str | None, stage_deadline: date | None,
+             process_version: ProcessVersion | str, extraordinary: bool, today: date) -> Standing:
+    """The mark from what the draft recorded (its registry row) and today."""
+    stage = Stage(cutoff_stage) if cutoff_stage else None
+    if not recorded:
+        return Standing(Mark.NOT_RECORDED, None, None)
+    if cutoff is None:
         return Standing(Mark.ON_TRACK, None, None)
-    cutoff_stage, days = found
-    cutoff = stage_deadline if cutoff_stage is stage and stage_deadline is not None else sitting_on - timedelta(days=days)
     if today > cutoff:
-        return Standing(Mark.MISSED, cutoff, cutoff_stage)
+        return Standing(Mark.MISSED if slips_when_missed(extraordinary) else Mark.AT_RISK, cutoff, stage)
     late_here = stage_deadline is not None and stage_deadline < today
-    at_risk = (cutoff - today).days <= threshold_days(version) or late_here
-    return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, cutoff_stage)
+    at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here
+    return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, stage)
 
 
-def standing(row: RegistryRow, sitting_on: date, today: date, *, meeting: bool = False) -> Standing:
-    return standing_of(row.process_version, row.stage, row.stage_deadline, sitting_on, today, meeting=meeting)
+def standing_of_row(row, today: date) -> Standing:
+    """`standing` of a row of `store.board.drafts_aimed_at` (a record with the registry's columns)."""
+    return standing(recorded=row["cutoffs_recorded"], cutoff=row["cutoff"], cutoff_stage=row["cutoff_stage"],
+                    stage_deadline=row["stage_deadline"], process_version=row["process_version"],
+                    extraordinary=bool(row["extraordinary"]), today=today)

@@ -18,7 +18,7 @@ from schemas.refusal import Refused
 from store import board
 from web import charts
 from web.auth import signed_in, to_sign_in
-from web.board import timed, today, with_timing
+from web.board import today, with_timing
 from web.render import gettext, page
 from workflows.deadlines import local_day
 
@@ -47,16 +47,15 @@ async def ministries(request: Request, since: date | None = None, until: date | 
     day = local_day(today())
     first, last = _period(since, until, day)
     pool = request.app.state.pool
-    rows = await database(deadline_report(pool, since=first, until=last, today=day, lead_ministry=ministry or None))
-    quarters = await database(board.quarterly(pool, day, ministry=ministry or None))
+    # The four quarters' reports and the period's, in one statement.
+    quarters, rows = await database(board.quarterly(pool, day, ministry=ministry or None, period=(first, last)))
     labels = {key: gettext(request, text) for key, text in (
         ("on_time", "Finished on time"), ("late", "Finished late"), ("overdue_now", "Overdue now"),
         ("postponed", "Postponed"), ("late_requests", "Late requests"))}
     chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels)
     trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
-    timed(request, started)
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
-                            until=last, ministry=ministry or "", labels=labels), request)
+                            until=last, ministry=ministry or "", labels=labels), started)
 
 
 @router.get("/board/ministries.csv")

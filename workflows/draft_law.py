@@ -356,17 +356,19 @@ class DraftLawWorkflow:
     async def _flush(self) -> None:
         while self._outbox:
             registry = views.registry_row(self._ready, workflow.info().workflow_id)
+            # Activity inputs are not compared on replay: a history written before the cut-offs were recorded replays.
+            cutoffs = views.registry_cutoffs(self._ready)
             batch = self._outbox[:BATCH] if self._ready.generation >= 2 else self._outbox[:1]
             try:
                 if self._ready.generation >= 2:
                     await workflow.execute_activity_method(
-                        AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry),
+                        AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry, cutoffs=cutoffs),
                         start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
                         summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
                     )
                 else:
                     await workflow.execute_activity_method(
-                        AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry),
+                        AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry, cutoffs=cutoffs),
                         start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
                         summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
                     )

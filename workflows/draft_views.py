@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from schemas.enums import Actor, ProgrammeTrack
-from schemas.records import RegistryRow
+from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryView, NextAlarm, StatusView, VersionsView
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision
-from workflows.sessions import awaiting_session
+from workflows.sessions import awaiting_session, committee_meeting_ahead, cutoff_ahead
 
 
 def status(state: DraftState, workflow_id: str) -> StatusView:
@@ -120,6 +120,13 @@ def registry_row(state: DraftState, workflow_id: str) -> RegistryRow:
         responsible=responsible(state),
         classified=request.classified,
     )
+
+
+def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
+    """What the board marks the draft by: its next cut-off and the Committee meeting it comes before, as it counts them."""
+    cutoff, meeting = cutoff_ahead(state), committee_meeting_ahead(state)
+    return RegistryCutoffs(cutoff=cutoff.day if cutoff else None, cutoff_stage=cutoff.stage if cutoff else None,
+                           cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None)
 
 
 def details(state: DraftState) -> str:

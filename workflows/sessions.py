@@ -6,6 +6,7 @@ Dates are Ha Noi dates; a deadline is missed at the start of the next Ha Noi day
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession
@@ -70,12 +71,62 @@ def calendar_anchored(state: DraftState) -> bool:
     return any(limit.anchor in CALENDAR_ANCHORS for limit in limits(state))
 
 
+def slips_when_missed(extraordinary: bool) -> bool:
+    """An extraordinary session is called at short notice: a draft brought to it keeps its place though the usual
+    cut-offs cannot be met (they are still recorded as missed). A draft aimed at a regular session slips."""
+    return not extraordinary
+
+
 def cutoff_missed(state: DraftState, now: datetime) -> bool:
-    # An extraordinary session is called at short notice: a draft brought to it keeps its place
-    # though the usual cut-offs cannot be met (they are still recorded as missed).
-    if state.target.extraordinary:
+    if not slips_when_missed(state.target.extraordinary):
         return False
     return calendar_anchored(state) and state.deadline is not None and passes_at(state.deadline) <= now
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """The next cut-off a draft must meet to keep its session: the stage it must finish, the last day, and the sitting
+    it is counted back from (the session's code, or the Standing Committee meeting's)."""
+
+    stage: Stage
+    day: date
+    sitting: str
+
+
+def cutoff_ahead(state: DraftState) -> Cutoff | None:
+    """The first cut-off on the draft's path from its current stage on: at the current stage, the draft's own deadline
+    (a postponement included); at a later one, the deadline the draft will set when it enters that stage, counted by
+    the same `stage_deadline` over the same limits (by kind of law), calendars and rest-day rules. None when no stage
+    ahead counts back from a sitting, or no session is announced to count from."""
+    if state.stage.is_terminal or awaiting_session(state) or state.stage not in state.path:
+        return None
+    meeting = meeting_before(state, state.target)
+    for stage in state.path[state.path.index(state.stage):]:
+        anchored = [limit for limit in limits(state, stage) if limit.anchor in CALENDAR_ANCHORS]
+        if stage is state.stage:
+            if anchored and state.deadline is not None:
+                on_meeting = all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored)
+                return Cutoff(stage, state.deadline, meeting.code if on_meeting and meeting else state.target.code)
+            continue
+        found = [(day, limit) for limit in anchored if (day := stage_deadline(
+            limit, entered_at=state.stage_since, session_opens_on=state.target.opens_on, meeting_on=meeting.meets_on if meeting else None,
+            workdays=workdays(state), rest_days=state.generation >= 2)) is not None]
+        if found:
+            day, limit = min(found, key=lambda pair: pair[0])
+            on_meeting = limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING
+            return Cutoff(stage, day, meeting.code if on_meeting and meeting else state.target.code)
+    return None
+
+
+def committee_meeting_ahead(state: DraftState) -> StandingCommitteeMeeting | None:
+    """The Standing Committee meeting the draft still comes before: the one before its session, while the Committee's
+    opinion, or a cut-off counted back from that meeting, lies ahead on its path."""
+    if state.stage.is_terminal or state.stage not in state.path:
+        return None
+    ahead = state.path[state.path.index(state.stage):]
+    before_committee = Stage.STANDING_COMMITTEE_OPINION in ahead or any(
+        limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for stage in ahead for limit in limits(state, stage))
+    return meeting_before(state, state.target) if before_committee else None
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:

@@ -25,6 +25,7 @@ from schemas.public import ArticleGroups, GroupAnswer, GroupAnswered, PublicAnsw
 from schemas.refusal import Refused
 from schemas.time import Instant
 from store import public
+from store.intake import CommentIntake, Incoming
 from workflows import client as drafts
 
 router = Router(tags=["public consultation"])
@@ -63,11 +64,15 @@ async def check_public_rate(http: Request) -> None:
 
 
 async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment) -> PublicCommentReceipt:
-    """What the public page's form and the JSON route share: the rate, then one statement into PostgreSQL."""
+    """What the public page's form and the JSON route share: the rate, then into PostgreSQL with the comments arriving at
+    the same time (one statement for them all, `store.intake`)."""
     await check_public_rate(http)
     who = await sender(http)
+    state = http.app.state
+    if getattr(state, "comment_intake", None) is None:
+        state.comment_intake = CommentIntake(state.pool)
     try:
-        return await database(public.take(http.app.state.pool, submission_id, round_id, comment, who))
+        return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(who, comment))))
     except Refused as refused:
         raise from_refused(refused) from None
 

@@ -1,0 +1,105 @@
+"""The board's and the public page's forms carry a CSRF token (`web.csrf`): a POST without the token its page gave is
+refused with rule `csrf_token` and changes nothing, whether it comes with the site's cookies or with none; with the token
+it goes through. The JSON API is not touched. Through the API's app and a real PostgreSQL (no Temporal needed)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+
+from api.app import create_app
+from api.tokens import issue
+from schemas.enums import CallerRole, Stage
+from tests.drafts import decision, start_request
+from tests.polling import eventually
+from workers.settings import Settings
+from workers.worker import create_worker
+from workflows import client as drafts
+
+TOKEN_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
+
+
+def app_client(pool) -> httpx.AsyncClient:
+    settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", public_comment_rate="none")
+    transport = httpx.ASGITransport(app=create_app(pool=pool, settings=settings), client=("127.0.0.9", 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://legis.test")
+
+
+def token_of(page: httpx.Response) -> str:
+    found = TOKEN_FIELD.search(page.text)
+    assert found, "the form carries no CSRF token"
+    return found.group(1)
+
+
+async def test_sign_in_needs_the_token_its_form_gave(pool):
+    _, secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test")
+    async with app_client(pool) as http:
+        # Another site's form: no cookie of this site, no token.
+        forged = await http.post("/board/signin", data={"token": secret, "next": "/board"})
+        assert forged.status_code == 403 and "csrf_token" in forged.text and "legis_token" not in forged.cookies
+        form = await http.get("/board/signin")
+        token = token_of(form)
+        assert "samesite=strict" in form.headers["set-cookie"].lower()
+        # This site's cookie, but the form sent without the token (another site cannot read it).
+        missing = await http.post("/board/signin", data={"token": secret, "next": "/board"})
+        assert missing.status_code == 403 and "legis_token" not in missing.cookies
+        wrong = await http.post("/board/signin", data={"token": secret, "next": "/board", "csrftoken": token[::-1]})
+        assert wrong.status_code == 403
+        signed = await http.post("/board/signin", data={"token": secret, "next": "/board", "csrftoken": token})
+        assert signed.status_code == 303 and "legis_token" in signed.cookies
+        # Every POST form the signed-in operator sees carries it: the sign-out button in the page's header.
+        assert token_of(await http.get("/board/drafts")) == token
+
+
+async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route_does_not(pool):
+    sid = f"FORM-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
+                       sid, f"draft-law-{sid}")
+    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
+                       "VALUES ($1, 'cong-khai', 'BGDDT', now(), now() + interval '1 day')", sid)
+    stored = "SELECT count(*) FROM public_comments WHERE submission_id = $1"
+    async with app_client(pool) as http:
+        page = await http.get(f"/public/{sid}/cong-khai")
+        token = token_of(page)
+        refused = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến giả mạo", "article": "3"})
+        assert refused.status_code == 403 and "csrf_token" in refused.text
+        assert await pool.fetchval(stored, sid) == 0
+        sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.", "article": "3", "csrftoken": token})
+        assert sent.status_code == 303, sent.text
+        # The JSON route takes no form and no token, with this site's cookies or without.
+        json_route = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"article": 4, "text": "Điều 4 cần sửa."})
+        assert json_route.status_code == 201, json_route.text
+        assert await pool.fetchval(stored, sid) == 2
+
+
+async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
+    """A draft at the Assembly's session waits in the Assembly's inbox; the form takes the vote's counts: counts that do
+    not add up are refused with their rule, then the vote is sent and the draft moves on."""
+    request = start_request(ministry="BGDDT")
+    task_queue = f"forms-{uuid.uuid4().hex[:8]}"
+    async with create_worker(time_skipping_env.client, pool, task_queue=task_queue):
+        await drafts.start_submission(time_skipping_env.client, request, task_queue=task_queue)
+        while (status := await drafts.status(time_skipping_env.client, request.submission_id)).stage is not Stage.NA_SESSION:
+            await drafts.decide(time_skipping_env.client, request.submission_id, decision(request, status.stage))
+        await eventually(lambda: pool.fetchval("SELECT stage FROM submissions WHERE submission_id = $1", request.submission_id),
+                         lambda stage: stage == Stage.NA_SESSION.value)
+        _, secret = await issue(pool, agency_code="QH", role=CallerRole.NA, issued_by="test")
+        settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
+        app = create_app(client=time_skipping_env.client, pool=pool, task_queue=task_queue, settings=settings)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.10", 50000)), base_url="http://legis.test") as http:
+            token = token_of(await http.get("/board/signin"))
+            assert (await http.post("/board/signin", data={"token": secret, "csrftoken": token})).status_code == 303
+            inbox = await http.get("/board/inbox")
+            assert request.submission_id in inbox.text and 'name="in_favour"' in inbox.text and 'name="carry_to"' in inbox.text
+            form = {"csrftoken": token, "stage": "NA_SESSION", "outcome": "VOTE", "role": "NA_CHAIR", "official": "Chủ tịch Quốc hội",
+                    "total_deputies": "500", "against": "100", "abstaining": "20",
+                    "documents": "\n".join(f"{d.kind.value} | {d.name} | {d.sha256}" for d in decision(request, Stage.NA_SESSION).documents)}
+            refused = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "600"})
+            assert refused.status_code == 422 and "vote_counts_fit" in refused.text, refused.text[-2000:]
+            sent = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "380"})
+            assert sent.status_code == 303, re.findall(r"<li>.*?</li>", sent.text)
+        status = await drafts.status(time_skipping_env.client, request.submission_id)
+        assert status.stage is Stage.PROMULGATION and status.last_vote.in_favour == 380

@@ -1,0 +1,78 @@
+"""A CSRF token on every form of the board and the public pages (asgi-csrf: the double-submit pattern with a signed token).
+
+A page that shows a form sets the `csrftoken` cookie (SameSite=Strict) and writes the same token into the form; a POST
+under /board or /public is refused (403, rule `csrf_token`) unless its form carries the cookie's token, whether or not
+the browser sent other cookies, so that another site can neither send a decision in a signed-in operator's name nor a
+comment in a visitor's, and cannot sign a visitor in with its own token. SameSite=Strict on the sign-in cookie alone
+leaves older browsers and same-site subdomains open; the token closes that.
+
+The token is signed with a key every API process shares (derived from the installation's key in PostgreSQL), so that a
+form shown by one process is accepted by another behind the same load balancer. The JSON API is not touched: its
+callers send a bearer token, or no cookie at all (the public comment route).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+
+from asgi_csrf import asgi_csrf
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from store import public
+from web.render import gettext, page
+
+PROTECTED = ("/board", "/public")
+COOKIE = "csrftoken"
+_OUTER = "legis.outer_scope"
+
+
+class _Prefixes:
+    """What asgi-csrf's `always_protect` is asked (`path in it`): every path under the pages' prefixes."""
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and path.startswith(PROTECTED)
+
+
+async def _refused(scope: Scope, send: Send, message_id) -> None:
+    request = Request(scope)
+    message = gettext(request, "This form has expired or was sent from another site: open the page again and send it from there")
+    await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message)(scope, _nothing, send)
+
+
+async def _nothing() -> dict:
+    return {"type": "http.disconnect"}
+
+
+class PageForms:
+    """CSRF protection for the pages' forms, built on the first page request (its key is read from the database)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._protected: ASGIApp | None = None
+        self._building = asyncio.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PROTECTED):
+            await self.app(scope, receive, send)
+            return
+        if self._protected is None:
+            async with self._building:
+                if self._protected is None:
+                    key = await public.sender_key(scope["app"].state.pool)
+                    self._protected = asgi_csrf(self._routed, cookie_name=COOKIE, signing_secret=hmac.new(key, b"csrf-forms", hashlib.sha256).hexdigest(),
+                                                always_protect=_Prefixes(), cookie_samesite="Strict", send_csrf_failed=_refused)
+        await self._protected({**scope, _OUTER: scope}, receive, send)
+
+    async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # asgi-csrf hands on a copy of the request's scope: what routing adds to it goes back to the original, where the
+        # access line, the metrics and the refusals' record read it.
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            outer = scope[_OUTER]
+            for key in ("route", "endpoint", "path_params"):
+                if key in scope:
+                    outer[key] = scope[key]
