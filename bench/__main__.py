@@ -45,7 +45,8 @@ from workers.settings import Settings
 from workers.worker import PASSED_THROUGH, create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
-from workflows.draft_law import ACTIVITY_TIMEOUT, DraftLawWorkflow
+from workflows.draft_activities import ACTIVITY_TIMEOUT
+from workflows.draft_law import DraftLawWorkflow
 
 app = typer.Typer(add_completion=False)
 LIFECYCLE_UPDATES = 11
@@ -59,17 +60,25 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU used so far by this process (client and worker), the Temporal server, and PostgreSQL."""
+def cpu_seconds(postgres_data: str) -> dict[str, float]:
+    """CPU used so far by this process (client and worker), the Temporal server, and the PostgreSQL whose data
+    folder is `postgres_data` (its postmaster with its backends, and the backends that have ended; not another
+    program's PostgreSQL on this shared machine)."""
     used = {"client+worker": 0.0, "temporal": 0.0, "postgres": 0.0}
     me = psutil.Process()
-    for process in [me, *me.children(recursive=True), *[p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]]:
+    for process in [me, *me.children(recursive=True)]:
         try:
             times = process.cpu_times()
         except psutil.NoSuchProcess:
             continue
-        kind = "client+worker" if process.pid == me.pid else "postgres" if process.name() == "postgres" else "temporal"
-        used[kind] += times.user + times.system
+        used["client+worker" if process.pid == me.pid else "temporal"] += times.user + times.system
+    postmaster = psutil.Process(int(Path(postgres_data, "postmaster.pid").read_text().split()[0]))
+    for process in [postmaster, *postmaster.children()]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        used["postgres"] += times.user + times.system + (times.children_user + times.children_system if process is postmaster else 0)
     return used
 
 
@@ -93,7 +102,8 @@ async def bounded(n: int, concurrency: int, job: Callable[[int], Awaitable[None]
     return time.perf_counter() - started
 
 
-async def throughput(client: Client, pool: asyncpg.Pool, lifecycles: int, concurrency: int, rounds: int, sandboxed: bool) -> None:
+async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lifecycles: int, concurrency: int, rounds: int,
+                     sandboxed: bool) -> None:
     say(f"\n## Throughput: {lifecycles} lifecycles per side, {concurrency} at once, {rounds} alternating rounds"
         + ("" if sandboxed else ", every side without the workflow sandbox"))
     queue = f"bench-{uuid.uuid4().hex[:6]}"
@@ -132,10 +142,10 @@ async def throughput(client: Client, pool: asyncpg.Pool, lifecycles: int, concur
             # The server's in-memory store grows with every lifecycle, so each round starts with a different side.
             order = list(sides)[r % len(sides):] + list(sides)[:r % len(sides)]
             for side in order:
-                before = cpu_seconds()
+                before = cpu_seconds(postgres_data)
                 rates[side].append(lifecycles / await bounded(lifecycles, concurrency, sides[side], f"round {r + 1} {side}"))
                 await asyncio.sleep(SETTLE_SECONDS)
-                cpu[side].update({k: v - before[k] for k, v in cpu_seconds().items()})
+                cpu[side].update({k: v - before[k] for k, v in cpu_seconds(postgres_data).items()})
     median = {side: statistics.median(found) for side, found in rates.items()}
     for side, found in rates.items():
         say(f"{side:>15} lifecycles/s (median of rounds): {median[side]:.2f}   rounds: {', '.join(f'{x:.2f}' for x in found)}")
@@ -348,7 +358,7 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
                                                         dev_server_extra_args=sa.CACHED_SEARCH_ATTRIBUTES)
             client = env.client
             if "throughput" in parts:
-                await throughput(client, pool, lifecycles, concurrency, rounds, sandboxed)
+                await throughput(client, pool, data_dir, lifecycles, concurrency, rounds, sandboxed)
             if "latency" in parts:
                 await latency(client, pool, updates, concurrent_drafts)
             if "replay" in parts:

@@ -9,7 +9,7 @@ from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
-    from workflows.draft_law import ACTIVITY_TIMEOUT
+    from workflows.draft_activities import ACTIVITY_TIMEOUT
 
 
 @activity.defn

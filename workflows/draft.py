@@ -36,7 +36,7 @@ from schemas.records import PinnedRules
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
-from workflows import rounds, rules, sessions
+from workflows import calendar_changes, rounds, rules, sessions
 from workflows.change import Applied, Change, CheckRound, Record, SetMemo, due_later
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
@@ -213,52 +213,6 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
             s.postponement = ApprovedPostponement(deadline=asked.new_deadline, approved_by=decision.actor, seq=entry.seq)
 
 
-def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
-    s = change.state
-    s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
-    meeting_was = sessions.meeting_before(s, s.target)
-    s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
-    if sessions.meeting_before(s, s.target) != meeting_was:
-        change.recompute()
-        meeting = sessions.meeting_before(s, s.target)
-        change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"Standing Committee meeting before session {s.target.code}: "
-                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
-    announced = sessions.announced(s, s.target)
-    if announced is not None and announced.opens_on != s.target.opens_on:
-        was = s.target.opens_on
-        s.target = announced
-        change.recompute()
-        change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
-    elif announced is not None:
-        s.target = announced  # its phases may have changed; nothing counts from them
-    if change.gen2:
-        apply_working_calendar(change, calendar)
-        if sessions.awaiting_session(s):
-            change.aim_after_debate()
-            if not sessions.awaiting_session(s):
-                if (deadline := sessions.statutory_deadline(s)) is not None:
-                    change.move_deadline(deadline)
-                change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                              label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
-    if sessions.cutoff_missed(s, change.now):
-        change.slip()
-
-
-def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
-    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded."""
-    s = change.state
-    if calendar.working is None or calendar.working == s.working:
-        return
-    s.working = calendar.working
-    before = s.deadline
-    change.recompute()
-    if s.deadline != before:
-        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"rest days announced: the deadline is now {s.deadline} (was {before})")
-
-
 def apply_disagreement(change: Change, point: Disagreement) -> None:
     s = change.state
     first = s.rulebook.arbitration[0].actor
@@ -353,7 +307,7 @@ DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision)
 FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing)
 REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request)
 DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision)
-CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, apply_calendar)
+CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar)
 RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement)
 RULE_ON_DISAGREEMENT = Operation("rule_on_disagreement", Ruling, rules.check_ruling, apply_ruling)
 REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap)

@@ -13,15 +13,12 @@ from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from activities.audit import DEAD_LETTERED, AuditActivities
-    from activities.rulebook import PinningActivities, load_pinned_rulebook
     from schemas.calendar import SessionCalendar
     from schemas.consultation import ConsultationResult
     from schemas.messages import (
@@ -35,11 +32,10 @@ with workflow.unsafe.imports_passed_through():
         ProgrammeChange,
         Ruling,
     )
-    from schemas.records import BATCH, DescribeInput, LoadRulebookInput, PinInput, PinnedRules, RecordEventInput, RecordEventsInput
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-    from workflows import draft, rounds
+    from workflows import draft, draft_activities, rounds
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
@@ -54,13 +50,6 @@ WORKFLOW_ID_PREFIX = "draft-law-"
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
 PUBLICATION_PATCH = "publication-stage"
-# An audit write the database refuses for its data fails without retry and is kept as a dead letter; the draft goes
-# on with its later events. Before, such a write was retried for ever and held up everything behind it.
-DEAD_LETTER_PATCH = "audit-dead-letters"
-
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-# A database outage must delay the audit trail, never lose it: retry without limit, backing off.
-_ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 M = TypeVar("M")
 # Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
 MAX_OUTBOX = 50
@@ -131,18 +120,7 @@ class DraftLawWorkflow:
                 type="InvalidStart",
                 non_retryable=True,
             )
-        version = request.process_version
-        if self._generation >= 2:
-            pinned = await workflow.execute_activity_method(
-                PinningActivities.pin_rules, PinInput(process_version=version, submission_id=request.submission_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=_ACTIVITY_RETRY, summary=f"pin rulebook {version.value} and calendars",
-            )
-        else:
-            book = await workflow.execute_activity(
-                load_pinned_rulebook, LoadRulebookInput(process_version=version), start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=_ACTIVITY_RETRY, summary=f"pin rulebook {version.value}",
-            )
-            pinned = PinnedRules(rulebook=book)
+        pinned = await draft_activities.pin_rules(request.process_version, request.submission_id, self._generation)
         workflow.upsert_memo(views.rulebook_memo(pinned.rulebook))
         # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
         named = views.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified)
@@ -347,10 +325,7 @@ class DraftLawWorkflow:
         self._commit(draft.tick(self._ready, workflow.now()))
         checks, self._checking = self._checking, []
         for check in checks:
-            described = await workflow.execute_activity_method(
-                PinningActivities.describe_workflow, DescribeInput(workflow_id=check.workflow_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=_ACTIVITY_RETRY, summary=f"check round {check.round_id}",
-            )
+            described = await draft_activities.describe(check.workflow_id, check.round_id)
             self._commit(rounds.round_checked(self._ready, check.round_id, described, workflow.now()))
 
     async def _flush(self) -> None:
@@ -358,27 +333,8 @@ class DraftLawWorkflow:
             registry = views.registry_row(self._ready, workflow.info().workflow_id)
             # Activity inputs are not compared on replay: a history written before the cut-offs were recorded replays.
             cutoffs = views.registry_cutoffs(self._ready)
-            batch = self._outbox[:BATCH] if self._ready.generation >= 2 else self._outbox[:1]
-            try:
-                if self._ready.generation >= 2:
-                    await workflow.execute_activity_method(
-                        AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry, cutoffs=cutoffs),
-                        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
-                        summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
-                    )
-                else:
-                    await workflow.execute_activity_method(
-                        AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry, cutoffs=cutoffs),
-                        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=_ACTIVITY_RETRY,
-                        summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
-                    )
-            except ActivityError as failed:
-                # Only a write refused for its data ends without retry; the activity kept the refused events as dead
-                # letters (and logged and counted them), and wrote the others of the batch. A history from before the
-                # patch never failed here, so it replays the same.
-                if not (isinstance(failed.cause, ApplicationError) and failed.cause.type == DEAD_LETTERED and workflow.patched(DEAD_LETTER_PATCH)):
-                    raise
-                workflow.logger.warning("audit events kept as dead letters", extra={"first_seq": batch[0].seq, "last_seq": batch[-1].seq})
+            batch = self._outbox[:draft_activities.batch_size(self._ready.generation)]
+            await draft_activities.record(batch, registry, cutoffs, self._ready.generation)
             del self._outbox[: len(batch)]
             # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.
             self._draining = self._draining or workflow.info().is_continue_as_new_suggested()

@@ -1,0 +1,58 @@
+"""What an announced session calendar does to a draft (part of the draft core: pure, no Temporal, no clock).
+
+A session or Standing Committee meeting announced, moved or withdrawn moves the draft's target and its deadline,
+records why, and may make it slip; rest days the Government announces count from then on (second generation).
+"""
+
+from __future__ import annotations
+
+from schemas.calendar import SessionCalendar
+from schemas.enums import EventKind
+from workflows import sessions
+from workflows.change import Change
+
+
+def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
+    s = change.state
+    s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
+    meeting_was = sessions.meeting_before(s, s.target)
+    s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
+    if sessions.meeting_before(s, s.target) != meeting_was:
+        change.recompute()
+        meeting = sessions.meeting_before(s, s.target)
+        change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"Standing Committee meeting before session {s.target.code}: "
+                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
+    announced = sessions.announced(s, s.target)
+    if announced is not None and announced.opens_on != s.target.opens_on:
+        was = s.target.opens_on
+        s.target = announced
+        change.recompute()
+        change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+    elif announced is not None:
+        s.target = announced  # its phases may have changed; nothing counts from them
+    if change.gen2:
+        apply_working_calendar(change, calendar)
+        if sessions.awaiting_session(s):
+            change.aim_after_debate()
+            if not sessions.awaiting_session(s):
+                if (deadline := sessions.statutory_deadline(s)) is not None:
+                    change.move_deadline(deadline)
+                change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                              label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
+    if sessions.cutoff_missed(s, change.now):
+        change.slip()
+
+
+def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
+    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded."""
+    s = change.state
+    if calendar.working is None or calendar.working == s.working:
+        return
+    s.working = calendar.working
+    before = s.deadline
+    change.recompute()
+    if s.deadline != before:
+        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"rest days announced: the deadline is now {s.deadline} (was {before})")

@@ -1,0 +1,86 @@
+"""The activities a draft's workflow calls, as it calls them: the rulebook pin, the audit trail's writes, a round's
+description. Workflow code (deterministic); `DraftLawWorkflow` alone calls these."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.audit import DEAD_LETTERED, AuditActivities
+    from activities.rulebook import PinningActivities, load_pinned_rulebook
+    from schemas.enums import ProcessVersion
+    from schemas.records import (
+        BATCH,
+        DescribeInput,
+        ExecutionStatus,
+        LoadRulebookInput,
+        PinInput,
+        PinnedRules,
+        RecordEventInput,
+        RecordEventsInput,
+        RegistryCutoffs,
+        RegistryRow,
+    )
+    from schemas.views import HistoryEntry
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# A database outage must delay the audit trail, never lose it: retry without limit, backing off.
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# An audit write the database refuses for its data fails without retry and is kept as a dead letter; the draft goes
+# on with its later events. Before, such a write was retried for ever and held up everything behind it.
+DEAD_LETTER_PATCH = "audit-dead-letters"
+
+
+async def pin_rules(version: ProcessVersion, submission_id: str, generation: int) -> PinnedRules:
+    """The rulebook of `version` (and, from generation 2, the calendars), fixed for the draft's whole life."""
+    if generation >= 2:
+        return await workflow.execute_activity_method(
+            PinningActivities.pin_rules, PinInput(process_version=version, submission_id=submission_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY, summary=f"pin rulebook {version.value} and calendars",
+        )
+    book = await workflow.execute_activity(
+        load_pinned_rulebook, LoadRulebookInput(process_version=version), start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=RETRY, summary=f"pin rulebook {version.value}",
+    )
+    return PinnedRules(rulebook=book)
+
+
+async def record(batch: list[HistoryEntry], registry: RegistryRow, cutoffs: RegistryCutoffs | None, generation: int) -> None:
+    """Write `batch` to the audit trail (one event at a time in generation 1). Returns when it is written, or when the
+    database refused some of it for their data and kept them as dead letters (a warning is logged)."""
+    try:
+        if generation >= 2:
+            await workflow.execute_activity_method(
+                AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry, cutoffs=cutoffs),
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
+            )
+        else:
+            await workflow.execute_activity_method(
+                AuditActivities.record_event, RecordEventInput(entry=batch[0], registry=registry, cutoffs=cutoffs),
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                summary=f"audit #{batch[0].seq} {batch[0].event.value} {batch[0].stage.value}",
+            )
+    except ActivityError as failed:
+        # Only a write refused for its data ends without retry; the activity kept the refused events as dead
+        # letters (and logged and counted them), and wrote the others of the batch. A history from before the
+        # patch never failed here, so it replays the same.
+        if not (isinstance(failed.cause, ApplicationError) and failed.cause.type == DEAD_LETTERED and workflow.patched(DEAD_LETTER_PATCH)):
+            raise
+        workflow.logger.warning("audit events kept as dead letters", extra={"first_seq": batch[0].seq, "last_seq": batch[-1].seq})
+
+
+def batch_size(generation: int) -> int:
+    return BATCH if generation >= 2 else 1
+
+
+async def describe(workflow_id: str, round_id: str) -> ExecutionStatus:
+    """How a consultation round's workflow stands, seen from the server (when its report is overdue)."""
+    return await workflow.execute_activity_method(
+        PinningActivities.describe_workflow, DescribeInput(workflow_id=workflow_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=RETRY, summary=f"check round {round_id}",
+    )
