@@ -206,3 +206,12 @@ def data_converter(keys: KeyRing) -> DataConverter:
     """The project's data converter: pydantic payloads, sealed by an EncryptionCodec over `keys`, and failures
     sealed with them (`SealedFailures`)."""
     return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
+
+
+def keys_of(converter: DataConverter) -> KeyRing:
+    """The key ring of a data converter made by `data_converter`, for what a worker seals outside Temporal (webhook
+    secrets). Raises KeyRingError for a converter that does not seal."""
+    codec = converter.payload_codec
+    if not isinstance(codec, EncryptionCodec):
+        raise KeyRingError("this client does not seal payloads: connect it with the project's data converter (workflows.codec)")
+    return codec.keys
