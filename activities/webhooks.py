@@ -93,7 +93,7 @@ def may_receive(row: asyncpg.Record) -> bool:
 
 
 class WebhookActivities:
-    def __init__(self, pool: asyncpg.Pool, keys: KeyRing, *, allowed: destinations.AllowedHosts = destinations.AllowedHosts(),
+    def __init__(self, pool: asyncpg.Pool, keys: KeyRing | None, *, allowed: destinations.AllowedHosts = destinations.AllowedHosts(),
                  timeout_seconds: float = 10.0) -> None:
         self._pool = pool
         self._keys = keys
@@ -114,6 +114,9 @@ class WebhookActivities:
         return DeliveryResult(delivered=delivered, failed_drafts=len(blocked), pending=len(rows) == request.batch)
 
     async def _send(self, subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str]) -> int:
+        if self._keys is None:
+            return _held(subscriber_id, rows, blocked, "encryption_keys", "encryption_keys_configured",
+                         "this worker has no payload keys (LEGIS_ENCRYPTION_KEYS) to open the subscriber's secret")
         try:
             found = await subscribers.signing_secrets(self._pool, self._keys, subscriber_id)
             if found is None:

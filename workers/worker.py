@@ -30,7 +30,7 @@ from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime, temporal_client
 from workers.tracing import start_tracing
-from workflows.codec import keys_of
+from workflows.codec import KeyRing, keys_of
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
@@ -58,10 +58,13 @@ def create_worker(
     max_concurrent_activities: int = Settings.model_fields["max_concurrent_activities"].default,
     max_concurrent_workflow_tasks: int = Settings.model_fields["max_concurrent_workflow_tasks"].default,
     webhook_allowed_hosts: Sequence[str] = (),
+    keys: KeyRing | None = None,
 ) -> Worker:
+    """A worker of every workflow and activity; `keys` open the webhook secrets (by default, the client's payload keys;
+    a worker without keys holds the deliveries back)."""
     audit = AuditActivities(pool)
     public = PublicActivities(pool)
-    webhooks = WebhookActivities(pool, keys_of(client.data_converter), allowed=AllowedHosts.parse(webhook_allowed_hosts))
+    webhooks = WebhookActivities(pool, keys or keys_of(client.data_converter), allowed=AllowedHosts.parse(webhook_allowed_hosts))
     pinning = PinningActivities(pool, client)
     return Worker(
         client,

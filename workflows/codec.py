@@ -208,10 +208,8 @@ def data_converter(keys: KeyRing) -> DataConverter:
     return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
 
 
-def keys_of(converter: DataConverter) -> KeyRing:
+def keys_of(converter: DataConverter) -> KeyRing | None:
     """The key ring of a data converter made by `data_converter`, for what a worker seals outside Temporal (webhook
-    secrets). Raises KeyRingError for a converter that does not seal."""
+    secrets); None for a converter that does not seal."""
     codec = converter.payload_codec
-    if not isinstance(codec, EncryptionCodec):
-        raise KeyRingError("this client does not seal payloads: connect it with the project's data converter (workflows.codec)")
-    return codec.keys
+    return codec.keys if isinstance(codec, EncryptionCodec) else None
