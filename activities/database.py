@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
@@ -9,7 +10,11 @@ import asyncpg
 import asyncpg_trek
 from asyncpg_trek.asyncpg import AsyncpgBackend
 
-SCHEMA_REVISION = "cutoffsv14"
+from workflows.codec import KeyRing
+
+SCHEMA_REVISION = "secretsv15"
+# The payload keys a migration that seals data reads (secretsv15 seals the webhook secrets); set by `migrate`.
+MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", default=None)
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:
@@ -21,8 +26,11 @@ async def _session_unchanged(connection: asyncpg.Connection) -> None:
     connection skips asyncpg's reset query, a round trip per use; asyncpg still rolls back an unfinished transaction."""
 
 
-async def migrate(database_url: str) -> list[str]:
-    """Bring the database to SCHEMA_REVISION; returns the revisions applied (none when already there)."""
+async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
+    """Bring the database to SCHEMA_REVISION; returns the revisions applied (none when already there).
+
+    `keys` seal what a migration moves out of clear; without them, such a migration fails (KeyRingError, a ValueError)
+    when it finds something to seal, and nothing of it is applied."""
     directory = Path(str(resources.files("activities").joinpath("migrations")))
     connection = await asyncpg.connect(database_url)
     try:
@@ -30,7 +38,11 @@ async def migrate(database_url: str) -> list[str]:
         await connection.execute("SELECT pg_advisory_lock(7216401)")
         backend = AsyncpgBackend(connection)
         plan = await asyncpg_trek.plan(backend, directory, SCHEMA_REVISION, asyncpg_trek.Direction.up)
-        await asyncpg_trek.execute(backend, plan)
+        token = MIGRATION_KEYS.set(keys)
+        try:
+            await asyncpg_trek.execute(backend, plan)
+        finally:
+            MIGRATION_KEYS.reset(token)
         return [step.to_rev for step in plan]
     finally:
         await connection.close()

@@ -2,40 +2,56 @@
 
 The payload is deliberately thin (what happened, to which draft, at which stage, by which body):
 no titles, reasons, officials' names or documents, so that classified drafts leak nothing and the
-receiver asks the API for details it is entitled to.
+receiver asks the API for details it is entitled to. A classified draft's events go only to subscribers whose agency
+may read the draft (`api.permissions.agency_reads_classified`: its own lead ministry); for the others, a subscriber to
+every draft (`*`) included, they are recorded as withheld and never sent.
+
+Each request follows Standard Webhooks (standardwebhooks.com): `webhook-id` names the message, the same on every retry
+(`<subscriber>:<submission>:<seq>`); `webhook-timestamp` is when it was sent, in Unix seconds; `webhook-signature` is
+`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` with the subscriber's `whsec_` secret, and a second one, after
+a space, with the secret a rotation keeps (`store.subscribers.rotate`). The destination is checked before each round
+(`activities.destinations`) and the round's requests go to the address checked; redirects are not followed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
 import json
 import secrets
-from datetime import datetime
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
 import structlog
+from standardwebhooks.webhooks import Webhook
 from temporalio import activity
 
+from activities import destinations
 from activities.audit import count_dead_letter
+from api.permissions import agency_reads_classified
 from schemas.records import DeliveryInput, DeliveryResult
 from schemas.time import in_hanoi
-from store import dead_letters
+from store import dead_letters, subscribers
 from store.dead_letters import Kind
+from workflows.codec import KeyRing
 
 log = structlog.get_logger(__name__)
 # Answers by which a receiver refuses this event's body, whatever happens next: sending it again is sent in vain, so
 # the event is kept as a dead letter and the draft's later events go on. Any other failure (5xx, 401, 404, 408,
-# 429, no answer) says nothing about the event: it waits and is tried again, holding its draft's later events.
+# 429, a redirect, no answer) says nothing about the event: it waits and is tried again, holding its draft's later events.
 REFUSED_FOR_ITS_BODY = frozenset({400, 413, 415, 422})
 
-SIGNATURE_HEADER = "X-Legis-Signature"
+ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER = "webhook-id", "webhook-timestamp", "webhook-signature"
+# The event's key, the same for every subscriber (`<submission>:<seq>`), as before Standard Webhooks.
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
-_PENDING = """
-SELECT e.submission_id, e.seq, e.occurred_at, e.event, e.stage, e.to_stage, e.outcome, e.actor, e.deadline,
-       e.label, e.escalation_level, e.requested_deadline, e.approved, e.late_request
+EVENT_COLUMNS = ("submission_id", "seq", "occurred_at", "event", "stage", "to_stage", "outcome", "actor", "deadline", "label",
+                 "escalation_level", "requested_deadline", "approved", "late_request")
+
+_PENDING = f"""
+SELECT {", ".join("e." + c for c in EVENT_COLUMNS)}, s.classified, s.lead_ministry, sub.agency_code AS subscriber_agency
 FROM audit_events e
 JOIN submissions s USING (submission_id)
 JOIN subscribers sub ON sub.id = $1 AND sub.active AND (sub.agency_code = '*' OR sub.agency_code = s.lead_ministry)
@@ -48,60 +64,99 @@ LIMIT $2
 """
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(signing: Sequence[str], message_id: str, timestamp: int, body: str) -> str:
+    """The `webhook-signature` header: one `v1,<base64>` signature for each secret in `signing`, separated by spaces."""
+    sent_at = datetime.fromtimestamp(timestamp, UTC)
+    return " ".join(Webhook(secret).sign(message_id, sent_at, body) for secret in signing)
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    """A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def message_id(subscriber_id: int, row: asyncpg.Record) -> str:
+    return f"{subscriber_id}:{row['submission_id']}:{row['seq']}"
 
 
 def payload(row: asyncpg.Record) -> dict:
     # Instants at the Ha Noi offset, as everywhere legis writes one; days as they are.
     event = {k: (in_hanoi(v).isoformat() if isinstance(v, datetime) else v.isoformat() if hasattr(v, "isoformat") else v)
-             for k, v in dict(row).items() if v is not None}
+             for k, v in ((c, row[c]) for c in EVENT_COLUMNS) if v is not None}
     event["idempotency_key"] = f"{row['submission_id']}:{row['seq']}"
     return event
 
 
+def may_receive(row: asyncpg.Record) -> bool:
+    """May the subscriber receive this event? A classified draft's only when its agency may read the draft."""
+    return not row["classified"] or agency_reads_classified(row["subscriber_agency"], lead_ministry=row["lead_ministry"])
+
+
 class WebhookActivities:
-    def __init__(self, pool: asyncpg.Pool, *, timeout_seconds: float = 10.0) -> None:
+    def __init__(self, pool: asyncpg.Pool, keys: KeyRing | None, *, allowed: destinations.AllowedHosts = destinations.AllowedHosts(),
+                 timeout_seconds: float = 10.0) -> None:
         self._pool = pool
+        self._keys = keys
+        self._allowed = allowed
         self._timeout = timeout_seconds
 
     @activity.defn
     async def deliver_pending(self, request: DeliveryInput) -> DeliveryResult:
-        subscriber = await self._pool.fetchrow("SELECT url, secret FROM subscribers WHERE id = $1", request.subscriber_id)
-        if subscriber is None:
-            return DeliveryResult(delivered=0, failed_drafts=0, pending=False)
         rows = await self._pool.fetch(_PENDING, request.subscriber_id, request.batch)
+        sendable = [row for row in rows if may_receive(row)]
+        withheld = [row for row in rows if not may_receive(row)]
+        await self._withhold(request.subscriber_id, withheld)
         blocked: set[str] = set()
-        delivered = 0
-        async with httpx.AsyncClient(timeout=self._timeout) as http:
-            delivered = await self._post_in_order(http, request.subscriber_id, subscriber, rows, blocked)
+        delivered = await self._send(request.subscriber_id, sendable, blocked) if sendable else 0
         if rows:
-            log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, refused_drafts=len(blocked))
+            log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, withheld=len(withheld),
+                     refused_drafts=len(blocked))
         return DeliveryResult(delivered=delivered, failed_drafts=len(blocked), pending=len(rows) == request.batch)
 
-    async def _post_in_order(self, http: httpx.AsyncClient, subscriber_id: int, subscriber, rows, blocked: set[str]) -> int:
+    async def _send(self, subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str]) -> int:
+        if self._keys is None:
+            return _held(subscriber_id, rows, blocked, "encryption_keys", "encryption_keys_configured",
+                         "this worker has no payload keys (LEGIS_ENCRYPTION_KEYS) to open the subscriber's secret")
+        try:
+            found = await subscribers.signing_secrets(self._pool, self._keys, subscriber_id)
+            if found is None:
+                return 0  # removed meanwhile
+            url, signing = found
+            destination = await destinations.check(url, self._allowed)
+        except destinations.DestinationRefused as refused:
+            return _held(subscriber_id, rows, blocked, refused.field, refused.rule, str(refused))
+        except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
+            return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened))
+        async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as http:
+            return await self._post_in_order(http, destination, subscriber_id, signing, rows, blocked)
+
+    async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, subscriber_id: int,
+                             signing: list[str], rows: list[asyncpg.Record], blocked: set[str]) -> int:
         delivered = 0
+        options = destination.request_options()
         for row in rows:
             if row["submission_id"] in blocked:
                 continue  # an earlier event of this draft was refused: keep the draft's order
-            body = json.dumps(payload(row), ensure_ascii=False, sort_keys=True).encode()
-            headers = {
+            body = json.dumps(payload(row), ensure_ascii=False, sort_keys=True)
+            sent_at, message = int(time.time()), message_id(subscriber_id, row)
+            headers = options["headers"] | {
                 "Content-Type": "application/json",
-                SIGNATURE_HEADER: sign(subscriber["secret"], body),
+                ID_HEADER: message,
+                TIMESTAMP_HEADER: str(sent_at),
+                SIGNATURE_HEADER: signature(signing, message, sent_at, body),
                 IDEMPOTENCY_HEADER: f"{row['submission_id']}:{row['seq']}",
             }
             try:
-                response = await http.post(subscriber["url"], content=body, headers=headers)
+                response = await http.post(destination.url, content=body.encode(), headers=headers, extensions=options.get("extensions"))
                 accepted = response.is_success
             except httpx.HTTPError:
                 response, accepted = None, False
             if response is not None and response.status_code in REFUSED_FOR_ITS_BODY:
                 await self._dead_letter(subscriber_id, row, body, response.status_code)
                 continue
+            if response is not None and response.is_redirect:
+                log.warning("webhook receiver answered a redirect, which is not followed: register the URL it names",
+                            subscriber_id=subscriber_id, status=response.status_code)
             if not accepted:
                 blocked.add(row["submission_id"])
                 continue
@@ -112,13 +167,26 @@ class WebhookActivities:
             delivered += 1
         return delivered
 
-    async def _dead_letter(self, subscriber_id: int, row, body: bytes, status: int) -> None:
-        classified = bool(await self._pool.fetchval("SELECT classified FROM submissions WHERE submission_id = $1", row["submission_id"]))
+    async def _withhold(self, subscriber_id: int, rows: list[asyncpg.Record]) -> None:
+        if rows:
+            await self._pool.execute(
+                "INSERT INTO deliveries (subscriber_id, submission_id, seq, withheld) SELECT $1, unnest($2::text[]), unnest($3::int[]), true "
+                "ON CONFLICT DO NOTHING", subscriber_id, [r["submission_id"] for r in rows], [r["seq"] for r in rows])
+
+    async def _dead_letter(self, subscriber_id: int, row, body: str, status: int) -> None:
         letter, new = await dead_letters.record(
-            self._pool, Kind.WEBHOOK, f"{subscriber_id}:{row['submission_id']}:{row['seq']}", submission_id=row["submission_id"],
-            seq=row["seq"], event=row["event"], payload=body.decode(), subscriber_id=subscriber_id, classified=classified,
+            self._pool, Kind.WEBHOOK, message_id(subscriber_id, row), submission_id=row["submission_id"],
+            seq=row["seq"], event=row["event"], payload=body, subscriber_id=subscriber_id, classified=row["classified"],
             reason=dead_letters.Reason(None, f"the receiver answered HTTP {status}, refusing this event's body"))
         if new:
             count_dead_letter(Kind.WEBHOOK)
         log.error("webhook event kept as a dead letter: the receiver refuses its body", dead_letter_id=letter, subscriber_id=subscriber_id,
                   submission_id=row["submission_id"], seq=row["seq"], status=status)
+
+
+def _held(subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str], field: str, rule: str, error: str) -> int:
+    """The subscriber's URL or secret cannot be used: nothing is sent, and its drafts' events wait (the workflow backs
+    off) until an operator fixes it; returns the events delivered, none."""
+    blocked.update(row["submission_id"] for row in rows)
+    log.error("webhook deliveries held: the subscriber cannot be sent to", subscriber_id=subscriber_id, field=field, rule=rule, error=error)
+    return 0

@@ -74,8 +74,14 @@ def leads(caller: Caller) -> bool:
     return caller.role is CallerRole.LEAD_MINISTRY
 
 
+def agency_reads_classified(agency_code: str, *, lead_ministry: str) -> bool:
+    """A classified draft's details are for its own lead ministry alone: its tokens acting as the lead ministry, and its
+    webhook subscribers (a subscriber to every draft, `*`, is no ministry's)."""
+    return agency_code == lead_ministry
+
+
 def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
-    return caller.role is CallerRole.LEAD_MINISTRY and caller.agency_code == lead_ministry
+    return caller.role is CallerRole.LEAD_MINISTRY and agency_reads_classified(caller.agency_code, lead_ministry=lead_ministry)
 
 
 def status_for(caller: Caller, view: StatusView) -> StatusView:

@@ -45,13 +45,21 @@ def worker() -> None:
 
 @app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis migrate"))
 def migrate() -> None:
-    """Apply the database migrations to LEGIS_DATABASE_URL."""
+    """Apply the database migrations to LEGIS_DATABASE_URL (with the payload keys, when one seals data)."""
     from activities.database import migrate as apply
+    from workflows.codec import KeyRingError
 
     config = settings()
     if not config.database_url:
         raise Invalid("LEGIS_DATABASE_URL: required", field="database_url", rule="database_configured")
-    applied = asyncio.run(apply(config.database_url))
+    try:
+        keys = config.key_ring()
+    except KeyRingError:
+        keys = None  # needed only by a migration that finds something to seal, which then says so
+    try:
+        applied = asyncio.run(apply(config.database_url, keys))
+    except KeyRingError as missing:
+        raise Invalid(str(missing), field="encryption_keys", rule="encryption_keys_configured") from None
     out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
 
 

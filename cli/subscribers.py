@@ -1,7 +1,14 @@
-"""`legis subscribers`: each agency's URL that receives its drafts' events, signed with a secret shown once."""
+"""`legis subscribers`: each agency's URL that receives its drafts' events, signed with a secret shown once.
+
+URLs are checked against `activities.destinations` (public addresses over https, or hosts LEGIS_WEBHOOK_ALLOWED_HOSTS
+names); secrets are sealed with the payload keys before they are stored (`store.subscribers`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -13,10 +20,18 @@ from cli.app import settings
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
 from schemas.records import WebhookInput
+from schemas.time import in_hanoi
 from store import subscribers
+from workers.settings import Settings
+from workflows.codec import KeyRing, KeyRingError
 from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
 
 app = typer.Typer(help="Webhook subscribers: each agency's URL that receives its drafts' events.", no_args_is_help=True)
+
+VERIFY = "verify as Standard Webhooks: webhook-signature = v1,base64 HMAC-SHA256 of {webhook-id}.{webhook-timestamp}.{body}"
+_DURATION = re.compile(r"(\d{1,5})([mhd])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+LONGEST_OVERLAP = timedelta(days=30)
 
 
 def _delivery(subscriber_id: int) -> temporal.Target:
@@ -24,25 +39,30 @@ def _delivery(subscriber_id: int) -> temporal.Target:
 
 
 @app.command("add", epilog=examples("legis subscribers add BGDDT https://docs.moet.example/legis-hook",
-                                    "legis subscribers add '*' http://127.0.0.1:9000/hook --output json"))
+                                    "LEGIS_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 legis subscribers add '*' http://127.0.0.1:9000/hook --output json"))
 def add_subscriber(
     agency_code: Annotated[str, typer.Argument(help="the lead ministry whose drafts it follows, or '*' for every draft")],
     url: Annotated[str, typer.Argument(help="where events are POSTed")],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Register a webhook, print its signing secret once, whole, on one line, and start its delivery workflow."""
+    """Register a webhook, print its signing secret once, whole, on one line, and start its delivery workflow.
+
+    The URL must reach a public address over https, unless LEGIS_WEBHOOK_ALLOWED_HOSTS names its host."""
+    from activities import destinations
     from activities.webhooks import new_secret
 
     choose(output, as_json)
-    if not url.startswith(("http://", "https://")):
-        raise Invalid("url: must start with http:// or https://", field="url", rule="http_url")
     config = settings()
-    secret = new_secret()
+    try:
+        asyncio.run(destinations.check(url, config.allowed_hosts()))
+    except destinations.DestinationRefused as refused:
+        raise Invalid(str(refused), field=refused.field, rule=refused.rule) from None
+    keys, secret = _keys(config), new_secret()
 
     async def add(client: Client) -> int:
         async with database.connection(config) as db:
-            subscriber_id = await subscribers.add(db, agency_code=agency_code, url=url, secret=secret)
+            subscriber_id = await subscribers.add(db, keys, agency_code=agency_code, url=url, secret=secret)
         await temporal.call(client, _delivery(subscriber_id), client.start_workflow(
             WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id), id=workflow_id_for(subscriber_id),
             task_queue=config.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING))
@@ -53,7 +73,58 @@ def add_subscriber(
         emit_json({"subscriber_id": subscriber_id, "agency_code": agency_code, "url": url, "secret": secret})
         return
     out.print(f"subscriber {subscriber_id}: {agency_code} -> {url}")
-    out.print(f"signing secret (shown once; verify X-Legis-Signature = sha256=HMAC-SHA256(secret, body)): {secret}")
+    out.print(f"signing secret (shown once; {VERIFY}): {secret}")
+
+
+@app.command("rotate-secret", epilog=examples("legis subscribers rotate-secret 1", "legis subscribers rotate-secret 1 --keep-old-for 0"))
+def rotate_secret(
+    subscriber_id: int,
+    keep_old_for: Annotated[str, typer.Option(help="how long the old secret signs too (30m, 24h, 7d; 0: not at all), at most 30d")] = "24h",
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Give a subscriber a new signing secret, printed once; until --keep-old-for has passed, every delivery carries a
+    signature with the old one too, so that the receiver can switch without losing an event."""
+    from activities.webhooks import new_secret
+
+    choose(output, as_json)
+    overlap = _duration(keep_old_for)
+    keys, secret = _keys(settings()), new_secret()
+
+    async def rotate(db) -> subscribers.Rotated:
+        rotated = await subscribers.rotate(db, keys, subscriber_id, secret, keep_old_for=overlap)
+        if rotated is None:
+            raise NotFound(f"subscriber_id: no subscriber {subscriber_id}", field="subscriber_id", rule="known")
+        return rotated
+
+    rotated = database.read(rotate)
+    until = in_hanoi(rotated.previous_until) if rotated.previous_until else None
+    if wants_json():
+        emit_json({"subscriber_id": subscriber_id, "secret": secret, "previous_until": until.isoformat() if until else None})
+        return
+    out.print(f"subscriber {subscriber_id}: " + (f"the old secret signs too until {until:%Y-%m-%d %H:%M %z}" if until else "the old secret no longer signs"))
+    out.print(f"signing secret (shown once; {VERIFY}): {secret}")
+
+
+def _keys(config: Settings) -> KeyRing:
+    """The payload keys that seal the secret, or the reason there are none."""
+    try:
+        return config.key_ring()
+    except KeyRingError as missing:
+        raise Invalid(f"encryption_keys: {missing}; subscribers' secrets are stored sealed with them", field="encryption_keys",
+                      rule="encryption_keys_configured") from None
+
+
+def _duration(text: str) -> timedelta:
+    if text.strip() == "0":
+        return timedelta(0)
+    matched = _DURATION.fullmatch(text.strip())
+    if matched is None:
+        raise Invalid(f"keep_old_for: {text!r} is not a duration such as 30m, 24h or 7d (or 0)", field="keep_old_for", rule="duration")
+    overlap = timedelta(**{_UNITS[matched.group(2)]: int(matched.group(1))})
+    if overlap > LONGEST_OVERLAP:
+        raise Invalid(f"keep_old_for: {text} is longer than 30 days", field="keep_old_for", rule="at_most_30_days")
+    return overlap
 
 
 @app.command("list", epilog=examples("legis subscribers list --output json"))

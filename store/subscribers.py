@@ -1,9 +1,21 @@
-"""Webhook subscribers as operators manage them (`legis subscribers`); their deliveries are the workers' (activities.webhooks)."""
+"""Webhook subscribers as operators manage them (`legis subscribers`); their deliveries are the workers' (activities.webhooks).
+
+A subscriber's signing secret is never stored in clear: it is sealed with the payload key ring (`workflows.codec.KeyRing`,
+AES-256-GCM, LEGIS_ENCRYPTION_KEYS) and bound to the subscriber's ID, written `<key id>:<base64 nonce and ciphertext>`.
+While a secret is rotated, the one it replaces is kept, sealed the same way, until `previous_until`: deliveries then
+carry a signature with each.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+from datetime import datetime, timedelta
+
 import asyncpg
 from pydantic import BaseModel
+
+from workflows.codec import KeyRing
 
 
 class Subscriber(BaseModel):
@@ -14,20 +26,70 @@ class Subscriber(BaseModel):
     delivered: int
 
 
-async def add(db: asyncpg.Connection | asyncpg.Pool, *, agency_code: str, url: str, secret: str) -> int:
+class Rotated(BaseModel):
+    subscriber_id: int
+    previous_until: datetime | None
+
+
+def seal(keys: KeyRing, subscriber_id: int, secret: str) -> str:
+    key_id, sealed = keys.seal(secret.encode(), _bound(subscriber_id))
+    return f"{key_id}:{base64.b64encode(sealed).decode()}"
+
+
+def unseal(keys: KeyRing, subscriber_id: int, sealed: str) -> str:
+    """The secret `seal` sealed. Raises KeyRingError (a ValueError) when its key is not in the ring, ValueError when it
+    does not open (altered, or moved from another subscriber's row)."""
+    key_id, _, data = sealed.partition(":")
+    try:
+        return keys.open(key_id, base64.b64decode(data, validate=True), _bound(subscriber_id)).decode()
+    except binascii.Error:
+        raise ValueError(f"subscriber {subscriber_id}: its secret is not sealed") from None
+
+
+def _bound(subscriber_id: int) -> bytes:
+    return f"webhook-subscriber-{subscriber_id}".encode()
+
+
+async def add(db: asyncpg.Connection, keys: KeyRing, *, agency_code: str, url: str, secret: str) -> int:
     """Register a subscriber, or give an existing one (same agency and URL) a new secret and make it active again."""
-    return await db.fetchval(
-        "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, $3) "
-        "ON CONFLICT (agency_code, url) DO UPDATE SET secret = EXCLUDED.secret, active = true RETURNING id",
-        agency_code, url, secret,
+    async with db.transaction():
+        subscriber_id = await db.fetchval(
+            "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, '') "
+            "ON CONFLICT (agency_code, url) DO UPDATE SET active = true RETURNING id",
+            agency_code, url,
+        )
+        await db.execute("UPDATE subscribers SET secret = $2, previous_secret = NULL, previous_until = NULL WHERE id = $1",
+                         subscriber_id, seal(keys, subscriber_id, secret))
+    return subscriber_id
+
+
+async def rotate(db: asyncpg.Connection, keys: KeyRing, subscriber_id: int, secret: str, *, keep_old_for: timedelta) -> Rotated | None:
+    """Sign with `secret` from now on, and with the current one too for `keep_old_for` (none when zero); the one an earlier
+    rotation kept is dropped. None when there is no such subscriber."""
+    row = await db.fetchrow(
+        "UPDATE subscribers SET previous_secret = CASE WHEN $3 > interval '0' THEN secret END, "
+        "previous_until = CASE WHEN $3 > interval '0' THEN now() + $3 END, secret = $2 WHERE id = $1 RETURNING previous_until",
+        subscriber_id, seal(keys, subscriber_id, secret), keep_old_for,
     )
+    return None if row is None else Rotated(subscriber_id=subscriber_id, previous_until=row["previous_until"])
+
+
+async def signing_secrets(db: asyncpg.Connection | asyncpg.Pool, keys: KeyRing, subscriber_id: int) -> tuple[str, list[str]] | None:
+    """An active subscriber's URL and the secrets its deliveries are signed with now (the newest first); None when it is
+    unknown or removed."""
+    row = await db.fetchrow(
+        "SELECT url, secret, CASE WHEN previous_until > now() THEN previous_secret END AS previous FROM subscribers "
+        "WHERE id = $1 AND active", subscriber_id)
+    if row is None:
+        return None
+    return row["url"], [unseal(keys, subscriber_id, s) for s in (row["secret"], row["previous"]) if s is not None]
 
 
 async def listed(db: asyncpg.Connection | asyncpg.Pool) -> list[Subscriber]:
-    """Every subscriber and how many events it has received."""
+    """Every subscriber and how many events it has received (not those withheld from it)."""
     rows = await db.fetch(
-        "SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active, count(d.seq) AS delivered FROM subscribers s "
-        "LEFT JOIN deliveries d ON d.subscriber_id = s.id GROUP BY s.id ORDER BY s.id"
+        "SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active, count(d.seq) FILTER (WHERE NOT d.withheld) AS delivered "
+        "FROM subscribers s LEFT JOIN deliveries d ON d.subscriber_id = s.id GROUP BY s.id ORDER BY s.id"
     )
     return [Subscriber(**dict(row)) for row in rows]
 

@@ -23,6 +23,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_pool, migrate
+from activities.webhooks import new_secret
+from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.scenarios import SCENARIOS
 from workers.dev_stack import temporal_binary
@@ -30,8 +32,12 @@ from workers.log_config import configure_logging
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
+from workflows.codec import KeyRing, new_key_entry
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
+# The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
+# the recording's own.
+RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))
 
 
 def load_history(path: Path) -> WorkflowHistory:
@@ -58,7 +64,7 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
             )
             try:
                 task_queue = f"record-{uuid.uuid4().hex[:8]}"
-                async with create_worker(env.client, pool, task_queue=task_queue):
+                async with create_worker(env.client, pool, task_queue=task_queue, keys=RECORDING_KEYS, webhook_allowed_hosts=["127.0.0.1"]):
                     for name, (make_request, drive) in SCENARIOS.items():
                         if only and name not in only:
                             continue
@@ -172,9 +178,9 @@ async def record_webhook_delivery(client, pool, task_queue: str) -> WorkflowHist
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        subscriber_id = await pool.fetchval(
-            "INSERT INTO subscribers (agency_code, url, secret) VALUES ('*', $1, 'recording') RETURNING id",
-            f"http://127.0.0.1:{server.server_address[1]}/events")
+        async with pool.acquire() as db:
+            subscriber_id = await subscribers.add(db, RECORDING_KEYS, agency_code="*", url=f"http://127.0.0.1:{server.server_address[1]}/events",
+                                                  secret=new_secret())
         handle = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=1),
                                              id=f"webhook-delivery-record-{uuid.uuid4().hex[:8]}", task_queue=task_queue)
         for _ in range(300):

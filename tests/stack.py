@@ -23,6 +23,10 @@ from workers.worker import create_worker
 LEGIS = str(Path(sys.executable).parent / "legis")
 
 
+# The tests' webhook receivers listen here, which LEGIS_WEBHOOK_ALLOWED_HOSTS must name (activities.destinations).
+RECEIVER_HOST = "127.0.0.1"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -144,10 +148,10 @@ async def cli_with_worker(client: Client, database_url: str, config_home: Path) 
     """`legis` against a running Temporal server and a migrated database, with a worker on a task queue of its own."""
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
     env = isolated_env(config_home, LEGIS_TEMPORAL_ADDRESS=client.service_client.config.target_host, LEGIS_TASK_QUEUE=task_queue,
-                       LEGIS_DATABASE_URL=database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY)
+                       LEGIS_DATABASE_URL=database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY, LEGIS_WEBHOOK_ALLOWED_HOSTS=RECEIVER_HOST)
     pool = await create_pool(database_url)
     try:
-        async with create_worker(client, pool, task_queue=task_queue):
+        async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
             yield Cli(env, task_queue)
     finally:
         await pool.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -152,6 +153,21 @@ async def test_subscribers_add_list_remove(cli, dev_env):
     assert code == 0 and "http://127.0.0.1:9/hook" in out
     code, _, err = await cli("subscribers", "add", "BGDDT", "ftp://example")
     assert code == 2 and "url: must start with http" in err
+    for url, says in (("https://169.254.169.254/latest/meta-data", "url: 169.254.169.254 is a link-local address (cloud metadata"
+                       " endpoints are here) (169.254.0.0/16); webhooks go to public addresses only, unless LEGIS_WEBHOOK_ALLOWED_HOSTS"
+                       " names the host (rule: no_link_local)"),
+                      ("https://[::1]:9/hook", "url: ::1 is a loopback address (::1/128)"),
+                      ("http://10.0.0.7/hook", "url: plain http to 10.0.0.7; use https")):
+        code, out, err = await cli("subscribers", "add", "BGDDT", url)
+        assert code == 2 and says in err and out == "", err
+    code, out, err = await cli("subscribers", "rotate-secret", str(subscriber_id), "--keep-old-for", "2h")
+    assert code == 0 and "the old secret signs too until" in out and re.search(r"^signing secret .*: whsec_\S{44}$", out, re.M), out + err
+    code, out, err = await cli("subscribers", "rotate-secret", str(subscriber_id), "--keep-old-for", "0", "--output", "json")
+    assert code == 0 and json.loads(out)["previous_until"] is None and json.loads(out)["secret"].startswith("whsec_"), err
+    code, _, err = await cli("subscribers", "rotate-secret", str(subscriber_id), "--keep-old-for", "90d")
+    assert code == 2 and "keep_old_for: 90d is longer than 30 days (rule: at_most_30_days)" in err
+    code, _, err = await cli("subscribers", "rotate-secret", "999999")
+    assert code == 4 and "no subscriber 999999" in err
     code, out, err = await cli("subscribers", "remove", str(subscriber_id))
     assert code == 0 and "stopped" in out, err
     delivery = dev_env.client.get_workflow_handle(f"webhook-delivery-{subscriber_id}")

@@ -13,10 +13,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
 
 from activities.database import create_pool
+from activities.webhooks import new_secret
 from schemas.enums import Outcome, Stage
+from store import subscribers
 from tests.drafts import decision, start_request
 from tests.polling import eventually
-from tests.stack import Cli, isolated_env
+from tests.stack import RECEIVER_HOST, Cli, isolated_env
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -38,9 +40,9 @@ async def stack(dev_env, fresh_database_url, tmp_path):
     task_queue = f"dead-{uuid.uuid4().hex[:8]}"
     pool = await create_pool(fresh_database_url)
     env = isolated_env(tmp_path / "config", LEGIS_TEMPORAL_ADDRESS=client.service_client.config.target_host, LEGIS_TASK_QUEUE=task_queue,
-                       LEGIS_DATABASE_URL=fresh_database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY)
+                       LEGIS_DATABASE_URL=fresh_database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY, LEGIS_WEBHOOK_ALLOWED_HOSTS=RECEIVER_HOST)
     try:
-        async with create_worker(client, pool, task_queue=task_queue):
+        async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
             yield client, pool, Cli(env, task_queue), buffer
     finally:
         await pool.close()
@@ -164,8 +166,9 @@ async def test_a_webhook_event_the_receiver_refuses_is_a_dead_letter_and_later_e
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        subscriber_id = await pool.fetchval("INSERT INTO subscribers (agency_code, url, secret) VALUES ('*', $1, 's') RETURNING id",
-                                            f"http://127.0.0.1:{server.server_address[1]}/events")
+        async with pool.acquire() as db:
+            subscriber_id = await subscribers.add(db, TEST_KEYS, agency_code="*", url=f"http://127.0.0.1:{server.server_address[1]}/events",
+                                                  secret=new_secret())
         request = start_request(prefix="HOOK")
         await drafts.start_submission(client, request, task_queue=cli.task_queue)
         for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):

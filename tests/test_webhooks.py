@@ -1,60 +1,82 @@
-"""Webhooks against a real HTTP receiver on 127.0.0.1 that fails, then recovers."""
+"""Webhooks against a real HTTP receiver on 127.0.0.1: Standard Webhooks signatures checked independently, retries,
+secret rotation, secrets sealed at rest, refused destinations, redirects, and classified drafts kept from `*`."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
-import json
 import threading
+import time
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
 
+import asyncpg
+import asyncpg_trek
 import pytest
+from asyncpg_trek.asyncpg import AsyncpgBackend
 
-from activities.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, new_secret
+from activities.database import migrate
+from activities import destinations
+from activities.destinations import AllowedHosts
+from activities.webhooks import IDEMPOTENCY_HEADER, WebhookActivities, new_secret, signature
 from schemas.enums import Stage
-from schemas.records import WebhookInput
-from tests.polling import eventually
+from schemas.records import DeliveryInput, WebhookInput
+from store import subscribers
+from tests.conftest import TEST_KEYS
 from tests.drafts import start_request
+from tests.polling import eventually
 from tests.scenarios import approve
+from tests.stack import RECEIVER_HOST
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows.codec import KeyRingError
 from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
+
+TOLERANCE_SECONDS = 5 * 60
+ALLOWED = AllowedHosts.parse([RECEIVER_HOST])
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
 
 
 class Receiver(ThreadingHTTPServer):
-    """Refuses the first `failures` requests with 503, then accepts and records every event."""
+    """Records every request; answers with the statuses of `answers` in turn (302 sends to /moved), then 204."""
 
-    def __init__(self, failures: int, secret: str) -> None:
-        self.failures, self.secret = failures, secret
-        self.accepted: list[dict] = []
-        self.refused = 0
+    def __init__(self, answers: list[int]) -> None:
+        self.answers = answers
+        self.received: list[Received] = []
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__((RECEIVER_HOST, 0), Handler)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+    def url(self, host: str = RECEIVER_HOST, scheme: str = "http") -> str:
+        return f"{scheme}://{host}:{self.server_address[1]}/hook"
+
+    def taken(self) -> list[Received]:
+        with self.lock:
+            return [r for r in self.received if r.status == 204]
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
         server: Receiver = self.server  # type: ignore[assignment]
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        expected = "sha256=" + hmac.new(server.secret.encode(), body, hashlib.sha256).hexdigest()
         with server.lock:
-            if server.failures > 0:
-                server.failures -= 1
-                server.refused += 1
-                self.send_response(503)
-            elif not hmac.compare_digest(expected, self.headers[SIGNATURE_HEADER]):
-                self.send_response(401)
-            else:
-                event = json.loads(body)
-                assert event["idempotency_key"] == self.headers[IDEMPOTENCY_HEADER]
-                server.accepted.append(event)
-                self.send_response(204)
+            status = server.answers.pop(0) if server.answers and self.path == "/hook" else 204
+            server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+        self.send_response(status)
+        if status == 302:
+            self.send_header("Location", "/moved")
         self.end_headers()
 
     def log_message(self, *args) -> None:  # keep test output quiet
@@ -63,44 +85,241 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def receiver():
-    server = Receiver(failures=3, secret=new_secret())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    servers: list[Receiver] = []
+
+    def serve(*answers: int) -> Receiver:
+        server = Receiver(list(answers))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
-async def test_failing_then_recovering_receiver_gets_each_event_once_in_order(dev_env, pool, receiver):
-    client = dev_env.client
-    ministry = "WH" + uuid.uuid4().hex[:6].upper()
-    subscriber_id = await pool.fetchval(
-        "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, $3) RETURNING id", ministry, receiver.url, receiver.secret)
+def signed_by(secret: str, received: Received) -> list[bool]:
+    """For each signature of the request, whether it is the spec's HMAC with `secret`, computed here from the spec."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{received.headers['webhook-id']}.{received.headers['webhook-timestamp']}.".encode() + received.body
+    expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return [hmac.compare_digest(expected, given) for given in received.headers["webhook-signature"].split(" ")]
+
+
+async def subscribe(pool: asyncpg.Pool, agency_code: str, url: str, secret: str) -> int:
+    async with pool.acquire() as db:
+        return await subscribers.add(db, TEST_KEYS, agency_code=agency_code, url=url, secret=secret)
+
+
+async def recorded(pool: asyncpg.Pool, submission_ids: list[str], count: int) -> list[asyncpg.Record]:
+    return await eventually(lambda: pool.fetch("SELECT submission_id, seq FROM audit_events WHERE submission_id = ANY($1)", submission_ids),
+                            lambda rows: len(rows) == count)
+
+
+async def taken_by(hook: Receiver) -> list[Received]:
+    return hook.taken()
+
+
+def ministry() -> str:
+    return "WH" + uuid.uuid4().hex[:6].upper()
+
+
+@pytest.fixture
+async def worker(dev_env, pool):
+    """A worker on a queue of its own, for the drafts whose events are delivered; yields the queue."""
+    task_queue = f"wh-{uuid.uuid4().hex[:8]}"
+    async with create_worker(dev_env.client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
+        yield task_queue
+
+
+def test_the_signature_is_the_spec_s_published_example():
+    """The test vector of the Standard Webhooks specification."""
+    assert signature(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                     '{"test": 2432232314}') == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_signed_with_a_stable_id(dev_env, pool, receiver):
+    client, hook, secret, agency = dev_env.client, receiver(503, 503, 503), new_secret(), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(), secret)
     other = start_request(ministry="BGDDT")  # another ministry's draft: not for this subscriber
     task_queue = f"wh-{uuid.uuid4().hex[:8]}"
-    async with create_worker(client, pool, task_queue=task_queue):
+    async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
         delivery = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=0.2,
                                                max_backoff_seconds=1), id=workflow_id_for(subscriber_id), task_queue=task_queue)
-        requests = [start_request(ministry=ministry) for _ in range(2)]
+        requests = [start_request(ministry=agency) for _ in range(2)]
         for request in [*requests, other]:
             await drafts.start_submission(client, request, task_queue=task_queue)
         await asyncio.gather(*(approve(client, r, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]) for r in requests))
         ids = [r.submission_id for r in requests]
-        expected = await eventually(lambda: pool.fetch("SELECT submission_id, seq FROM audit_events WHERE submission_id = ANY($1)", ids),
-                                   lambda rows: len(rows) == 8)
-        await eventually(lambda: _accepted(receiver), lambda n: n >= len(expected))
+        expected = await recorded(pool, ids, 8)
+        await eventually(lambda: taken_by(hook), lambda taken: len(taken) >= len(expected))
         await delivery.cancel()
 
-    keys = [e["idempotency_key"] for e in receiver.accepted]
-    assert receiver.refused == 3
-    assert sorted(keys) == sorted(f"{r['submission_id']}:{r['seq']}" for r in expected)
-    assert len(keys) == len(set(keys)), "an event was delivered twice"
+    refused = [r for r in hook.received if r.status == 503]
+    taken = hook.taken()
+    assert len(refused) == 3
+    messages = [r.headers["webhook-id"] for r in taken]
+    assert sorted(messages) == sorted(f"{subscriber_id}:{r['submission_id']}:{r['seq']}" for r in expected)
+    assert len(messages) == len(set(messages)), "an event was delivered twice"
+    assert {r.headers["webhook-id"] for r in refused} <= set(messages), "a retried event changed its webhook-id"
+    for request in hook.received:
+        assert signed_by(secret, request) == [True]
+        assert abs(int(request.headers["webhook-timestamp"]) - time.time()) < TOLERANCE_SECONDS
+        assert request.headers[IDEMPOTENCY_HEADER.lower()] == ":".join(request.headers["webhook-id"].split(":")[1:])
+        assert "x-legis-signature" not in request.headers
     for submission_id in ids:
-        seqs = [e["seq"] for e in receiver.accepted if e["submission_id"] == submission_id]
+        seqs = [int(r.headers["webhook-id"].rsplit(":", 1)[1]) for r in taken if r.headers["webhook-id"].split(":")[1] == submission_id]
         assert seqs == sorted(seqs) == [1, 2, 3, 4]
-    assert all("title" not in e and "reasons" not in e for e in receiver.accepted)
+    assert all(b'"title"' not in r.body and b'"reasons"' not in r.body for r in taken)
 
 
-async def _accepted(receiver: Receiver) -> int:
-    with receiver.lock:
-        return len(receiver.accepted)
+async def test_a_rotation_signs_with_both_secrets_during_the_overlap_and_with_the_new_one_after(dev_env, pool, receiver, worker):
+    hook, old, agency = receiver(), new_secret(), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(), old)
+    activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
+    new = new_secret()
+    async with pool.acquire() as db:
+        rotated = await subscribers.rotate(db, TEST_KEYS, subscriber_id, new, keep_old_for=timedelta(hours=24))
+    assert rotated is not None and rotated.previous_until is not None
+    first = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, first, task_queue=worker)
+    await recorded(pool, [first.submission_id], 1)
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    assert signed_by(new, hook.received[-1]) == [True, False] and signed_by(old, hook.received[-1]) == [False, True]
+
+    newest = new_secret()
+    async with pool.acquire() as db:
+        await subscribers.rotate(db, TEST_KEYS, subscriber_id, newest, keep_old_for=timedelta(0))
+    second = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, second, task_queue=worker)
+    await recorded(pool, [second.submission_id], 1)
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    assert signed_by(newest, hook.received[-1]) == [True]
+
+
+async def test_no_secret_is_stored_in_clear(pool, receiver):
+    secret, previous, url = new_secret(), new_secret(), receiver().url()
+    subscriber_id = await subscribe(pool, ministry(), url, previous)
+    async with pool.acquire() as db:
+        await subscribers.rotate(db, TEST_KEYS, subscriber_id, secret, keep_old_for=timedelta(hours=1))
+        table = "\n".join(str(dict(row)) for row in await db.fetch("SELECT * FROM subscribers"))
+    for clear in (secret, previous):
+        raw = base64.b64decode(clear.removeprefix("whsec_"))
+        for form in (clear, clear.removeprefix("whsec_"), raw.hex(), base64.urlsafe_b64encode(raw).decode()):
+            assert form not in table
+    assert await subscribers.signing_secrets(pool, TEST_KEYS, subscriber_id) == (url, [secret, previous])
+
+
+async def test_the_migration_seals_the_secrets_kept_in_clear_before(pg_server, pool):
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    await pool.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.get_uri(database=name)
+    connection = await asyncpg.connect(url)
+    try:
+        backend = AsyncpgBackend(connection)
+        directory = Path(str(resources.files("activities").joinpath("migrations")))
+        await asyncpg_trek.execute(backend, await asyncpg_trek.plan(backend, directory, "cutoffsv14", asyncpg_trek.Direction.up))
+        subscriber_id = await connection.fetchval(
+            "INSERT INTO subscribers (agency_code, url, secret) VALUES ('BGDDT', 'https://hooks.example/x', 'old-clear-secret') RETURNING id")
+        with pytest.raises(KeyRingError, match="1 webhook secrets are to be sealed"):
+            await migrate(url)
+        assert await migrate(url, TEST_KEYS) == ["secretsv15"]
+        assert "old-clear-secret" not in str(dict(await connection.fetchrow("SELECT * FROM subscribers")))
+        _, signing = await subscribers.signing_secrets(connection, TEST_KEYS, subscriber_id)
+        assert signing == ["whsec_" + base64.b64encode(b"old-clear-secret").decode()]
+    finally:
+        await connection.close()
+
+
+@pytest.mark.parametrize(("url", "rule", "says"), [
+    ("https://127.0.0.1/hook", "no_loopback", "127.0.0.1 is a loopback address"),
+    ("https://[::1]/hook", "no_loopback", "::1 is a loopback address"),
+    ("https://localhost/hook", "no_loopback", "localhost resolves to"),
+    ("https://10.1.2.3/hook", "no_private", "10.1.2.3 is a private address (10.0.0.0/8)"),
+    ("https://172.20.0.1/hook", "no_private", "(172.16.0.0/12)"),
+    ("https://192.168.1.1/hook", "no_private", "(192.168.0.0/16)"),
+    ("https://[fd12::1]/hook", "no_private", "(fc00::/7)"),
+    ("https://169.254.169.254/latest/meta-data", "no_link_local", "169.254.169.254 is a link-local address"),
+    ("https://[fe80::1]/hook", "no_link_local", "(fe80::/10)"),
+    ("https://0.0.0.0/hook", "no_unspecified", "an unspecified address"),
+    ("https://[::]/hook", "no_unspecified", "an unspecified address"),
+    ("https://239.1.1.1/hook", "no_multicast", "a multicast address"),
+    ("https://[ff02::1]/hook", "no_multicast", "a multicast address"),
+    ("https://100.64.0.1/hook", "no_shared", "carrier-grade NAT"),
+    ("https://[::ffff:192.168.0.1]/hook", "no_private", "(192.168.0.0/16)"),
+    ("https://192.0.2.10/hook", "public_address", "not a globally routable address"),
+    ("http://hooks.example/hook", "https_only", "plain http to hooks.example"),
+    ("ftp://hooks.example/hook", "http_url", "must start with http:// or https://"),
+    ("https://user:pw@hooks.example/hook", "no_credentials_in_url", "user name or password"),
+    ("https://no-such-host.invalid/hook", "host_resolves", "no-such-host.invalid does not resolve"),
+])
+async def test_destinations_that_are_not_public_are_refused_with_field_and_rule(url, rule, says):
+    with pytest.raises(destinations.DestinationRefused) as refused:
+        await destinations.check(url, AllowedHosts())
+    assert (refused.value.field, refused.value.rule) == ("url", rule)
+    assert str(refused.value).startswith("url: ") and says in str(refused.value)
+
+
+async def test_the_operator_s_allowed_hosts_open_names_and_networks():
+    assert (await destinations.check("http://localhost:8080/hook", AllowedHosts.parse(["localhost"]))).url.host == "127.0.0.1"
+    pinned = await destinations.check("http://127.0.0.1:9/hook", AllowedHosts.parse(["127.0.0.0/8"]))
+    assert (pinned.url.host, pinned.request_options()["headers"]["Host"]) == ("127.0.0.1", "127.0.0.1:9")
+    with pytest.raises(ValueError, match="LEGIS_WEBHOOK_ALLOWED_HOSTS: 'a b' is neither"):
+        AllowedHosts.parse(["a b"])
+
+
+async def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_and_nothing_is_sent(dev_env, pool, receiver, worker):
+    """Registered while allowed (or when the name resolved elsewhere), the name is resolved again before sending: its
+    events wait, and the activity does not fail."""
+    hook, agency = receiver(), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(host="localhost", scheme="https"), new_secret())
+    request = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, request, task_queue=worker)
+    await recorded(pool, [request.submission_id], 1)
+    result = await WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    assert (result.delivered, result.failed_drafts) == (0, 1)
+    assert hook.received == []
+    assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
+
+    by_name = AllowedHosts.parse(["localhost"])  # the operator names it: sent to the address checked, Host kept
+    await pool.execute("UPDATE subscribers SET url = $2 WHERE id = $1", subscriber_id, hook.url(host="localhost"))
+    assert (await WebhookActivities(pool, TEST_KEYS, allowed=by_name).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    assert hook.received[-1].headers["host"] == f"localhost:{hook.server_address[1]}"
+
+
+async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, receiver, worker):
+    hook, agency = receiver(302), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+    request = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, request, task_queue=worker)
+    await recorded(pool, [request.submission_id], 1)
+    activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
+    result = await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    assert (result.delivered, result.failed_drafts) == (0, 1)
+    assert [r.path for r in hook.received] == ["/hook"], "the redirect was followed"
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1  # tried again, same ID
+    assert hook.received[0].headers["webhook-id"] == hook.received[1].headers["webhook-id"]
+
+
+async def test_a_subscriber_to_every_draft_gets_no_classified_draft_s_events(dev_env, pool, receiver, worker):
+    everything, own, agency = receiver(), receiver(), ministry()
+    every_id = await subscribe(pool, "*", everything.url(), new_secret())
+    own_id = await subscribe(pool, agency, own.url(), new_secret())
+    classified, ordinary = start_request(ministry=agency, classified=True), start_request(ministry=agency)
+    for request in (classified, ordinary):
+        await drafts.start_submission(dev_env.client, request, task_queue=worker)
+    await recorded(pool, [classified.submission_id, ordinary.submission_id], 2)
+    activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
+    for subscriber_id in (every_id, own_id):
+        await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+
+    def drafts_in(hook: Receiver) -> set[str]:
+        return {r.headers["webhook-id"].split(":")[1] for r in hook.taken()} & {classified.submission_id, ordinary.submission_id}
+
+    assert drafts_in(everything) == {ordinary.submission_id}
+    assert drafts_in(own) == {classified.submission_id, ordinary.submission_id}
+    withheld = await pool.fetch("SELECT submission_id FROM deliveries WHERE subscriber_id = $1 AND withheld", every_id)
+    assert [r["submission_id"] for r in withheld] == [classified.submission_id]
+    again = await activities.deliver_pending(DeliveryInput(subscriber_id=every_id))
+    assert drafts_in(everything) == {ordinary.submission_id} and not again.pending

@@ -355,7 +355,7 @@ async def run_dev_stack(settings: Settings) -> None:
                 else:
                     stack.enter_context(postgres_guardian(settings.data_dir))
                     database_url = stack.enter_context(embedded_postgres(settings.data_dir, owner=True))
-                applied = await migrate(database_url)
+                applied = await migrate(database_url, settings.key_ring())
                 log.info("database ready", migrations_applied=applied, embedded=settings.database_url is None)
                 pool = await create_pool(database_url)
                 try:

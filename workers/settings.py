@@ -5,13 +5,15 @@ from __future__ import annotations
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
+from activities.destinations import AllowedHosts
 from workflows.client import connect
 from workflows.codec import KeyRing, KeyRingError
 from workflows.draft_law import TASK_QUEUE
@@ -70,6 +72,10 @@ class Settings(BaseSettings):
                                        "to access_refusals; the rest are logged and counted; none: every one")
     public_comment_rate: str = Field(default="10/minute", description="public comments one client address may send to a "
                                      "consultation (the `limits` notation); none: no limit")
+    webhook_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="host names, addresses and networks webhooks may be sent to although they are not public (a test "
+        "receiver on 127.0.0.1, an agency's internal host), and with plain http; comma-separated",
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 
@@ -79,6 +85,16 @@ class Settings(BaseSettings):
         if keys is not None:
             KeyRing.parse(keys.get_secret_value())
         return keys
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _hosts_listed(cls, hosts: str | Sequence[str] | None) -> tuple[str, ...]:
+        entries = tuple(h.strip() for h in (hosts.split(",") if isinstance(hosts, str) else hosts or ()) if h.strip())
+        AllowedHosts.parse(entries)
+        return entries
+
+    def allowed_hosts(self) -> AllowedHosts:
+        return AllowedHosts.parse(self.webhook_allowed_hosts)
 
     @model_validator(mode="after")
     def _tls_pairs(self) -> Settings:

@@ -20,6 +20,7 @@ from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities
+from activities.destinations import AllowedHosts
 from activities.public import PublicActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities, load_pinned_rulebook
@@ -29,6 +30,7 @@ from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime, temporal_client
 from workers.tracing import start_tracing
+from workflows.codec import KeyRing, keys_of
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
@@ -55,10 +57,14 @@ def create_worker(
     max_cached_workflows: int = Settings.model_fields["max_cached_workflows"].default,
     max_concurrent_activities: int = Settings.model_fields["max_concurrent_activities"].default,
     max_concurrent_workflow_tasks: int = Settings.model_fields["max_concurrent_workflow_tasks"].default,
+    webhook_allowed_hosts: Sequence[str] = (),
+    keys: KeyRing | None = None,
 ) -> Worker:
+    """A worker of every workflow and activity; `keys` open the webhook secrets (by default, the client's payload keys;
+    a worker without keys holds the deliveries back)."""
     audit = AuditActivities(pool)
     public = PublicActivities(pool)
-    webhooks = WebhookActivities(pool)
+    webhooks = WebhookActivities(pool, keys or keys_of(client.data_converter), allowed=AllowedHosts.parse(webhook_allowed_hosts))
     pinning = PinningActivities(pool, client)
     return Worker(
         client,
@@ -88,6 +94,7 @@ def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool, *,
         max_cached_workflows=settings.max_cached_workflows,
         max_concurrent_activities=settings.max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+        webhook_allowed_hosts=settings.webhook_allowed_hosts,
     )
 
 
@@ -134,7 +141,7 @@ async def run_worker(settings: Settings) -> None:
     runtime = metrics_runtime(settings, WORKER_SERVICE)
     tracing = start_tracing(settings, WORKER_SERVICE)
     client = await temporal_client(settings, runtime=runtime, interceptors=tracing.client_interceptors())
-    await migrate(settings.database_url)
+    await migrate(settings.database_url, settings.key_ring())
     pool = await create_pool(settings.database_url)
     try:
         worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())

@@ -103,7 +103,21 @@ class KeyRing:
         try:
             return AESGCM(self._keys[key_id])
         except KeyError:
-            raise KeyRingError(f"a payload was sealed with key {key_id}, which is not configured (keys: {', '.join(self.ids)})") from None
+            raise KeyRingError(f"sealed with key {key_id}, which is not configured (keys: {', '.join(self.ids)})") from None
+
+    def seal(self, plain: bytes, bound: bytes) -> tuple[str, bytes]:
+        """`plain` sealed with the current key, authenticated with `bound` (the AES-GCM associated data): the key's ID,
+        and a random 96-bit nonce followed by the ciphertext with its tag."""
+        nonce = os.urandom(NONCE_BYTES)
+        return self.current, nonce + self.cipher(self.current).encrypt(nonce, plain, bound)
+
+    def open(self, key_id: str, sealed: bytes, bound: bytes) -> bytes:
+        """What `seal` sealed. Raises KeyRingError when the key is not in the ring, ValueError when it does not open
+        (altered, or bound to something else)."""
+        try:
+            return self.cipher(key_id).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], bound)
+        except InvalidTag:
+            raise ValueError(f"sealed with key {key_id} but does not open: altered, or bound to something else") from None
 
 
 def new_key_entry(key_id: str) -> str:
@@ -148,20 +162,21 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         return [self.open(payload) if is_sealed(payload) else payload for payload in payloads]
 
     def seal(self, payload: Payload) -> Payload:
-        key_id, nonce = self._keys.current, os.urandom(NONCE_BYTES)
         bound = self._workflow_id.encode() if self._workflow_id is not None else b""
+        key_id, sealed = self._keys.seal(payload.SerializeToString(), bound)
         metadata = {"encoding": ENCODING, KEY_ID: key_id.encode()}
         if self._workflow_id is not None:
             metadata[WORKFLOW_ID] = bound
-        sealed = self._keys.cipher(key_id).encrypt(nonce, payload.SerializeToString(), bound)
-        return Payload(metadata=metadata, data=nonce + sealed)
+        return Payload(metadata=metadata, data=sealed)
 
     def open(self, payload: Payload) -> Payload:
         key_id = payload.metadata.get(KEY_ID, b"").decode()
         bound = payload.metadata.get(WORKFLOW_ID, b"")
         try:
-            plain = self._keys.cipher(key_id).decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], bound)
-        except InvalidTag:
+            plain = self._keys.open(key_id, payload.data, bound)
+        except KeyRingError:
+            raise
+        except ValueError:
             raise ValueError(f"a payload sealed with key {key_id} does not open: altered, or not of workflow {bound.decode()!r}") from None
         return Payload.FromString(plain)
 
@@ -191,3 +206,10 @@ def data_converter(keys: KeyRing) -> DataConverter:
     """The project's data converter: pydantic payloads, sealed by an EncryptionCodec over `keys`, and failures
     sealed with them (`SealedFailures`)."""
     return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
+
+
+def keys_of(converter: DataConverter) -> KeyRing | None:
+    """The key ring of a data converter made by `data_converter`, for what a worker seals outside Temporal (webhook
+    secrets); None for a converter that does not seal."""
+    codec = converter.payload_codec
+    return codec.keys if isinstance(codec, EncryptionCodec) else None
