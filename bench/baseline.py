@@ -9,6 +9,7 @@ from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
+    from schemas.records import BATCH
     from workflows.draft_activities import ACTIVITY_TIMEOUT
 
 
@@ -19,8 +20,8 @@ async def bare_activity(payload: dict[str, Any]) -> bool:
 
 @workflow.defn
 class BareLifecycleWorkflow:
-    """Mirrors DraftLawWorkflow's shape: one activity at start, one per update, a timer while waiting at
-    the stages that have a deadline. With `visible`, it also makes the Temporal calls a draft makes to be
+    """Mirrors DraftLawWorkflow's shape: one activity at start, one write per batch of updates received (as a draft
+    writes its audit events), a timer while waiting at the stages that have a deadline. With `visible`, it also makes the Temporal calls a draft makes to be
     readable in the Web UI: a memo and search attributes given when it starts, a patch marker, a memo upsert and a
     search-attribute upsert after its first activity, and a search-attribute upsert at every update."""
 
@@ -48,8 +49,10 @@ class BareLifecycleWorkflow:
             except TimeoutError:
                 pass
             while self._written < len(self._received):
-                await workflow.execute_activity(bare_activity, self._received[self._written], start_to_close_timeout=ACTIVITY_TIMEOUT)
-                self._written += 1
+                # What arrived while the last write ran goes in one write, as a draft's audit events do (up to BATCH).
+                batch = self._received[self._written:self._written + BATCH]
+                await workflow.execute_activity(bare_activity, {"entries": batch}, start_to_close_timeout=ACTIVITY_TIMEOUT)
+                self._written += len(batch)
         return self._written
 
     @workflow.update
