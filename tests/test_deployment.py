@@ -1,6 +1,7 @@
 """The production compose file and Dockerfile, checked without a Docker engine: `docker-compose
 config` (Debian's docker-compose) validates the file, its services agree with the settings, only the
-HTTP API is published on the host and every image is pinned by digest."""
+HTTP API is published on the host, every image is pinned by digest, and the image installs the locked
+packages with their hashes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from workers.settings import Settings
 from workflows import search_attributes as sa
@@ -181,6 +184,47 @@ def test_every_image_is_pinned_by_digest(services):
     pulled = {name: service["image"] for name, service in services.items() if "build" not in service}
     assert pulled and {name: image for name, image in pulled.items() if not PINNED.fullmatch(image)} == {}
     assert {service["image"] for service in services.values() if "build" in service} == {"legis:latest"}
+    bases = re.findall(r"^FROM (\S+)", (ROOT / "Dockerfile").read_text(encoding="utf-8"), re.M)
+    assert bases and all(PINNED.fullmatch(base) for base in bases), bases
+
+
+def test_the_image_installs_the_locked_packages_by_hash_then_legis_alone():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    installs = re.findall(r"\bpip install [^&\n]*", dockerfile)
+    assert [install.strip() for install in installs] == ["pip install --require-hashes -r requirements.lock",
+                                                         "pip install --no-deps --no-build-isolation ."]
+    assert dockerfile.index("COPY requirements.lock ./") < dockerfile.index(installs[0])
+
+
+def locked(name: str) -> dict[str, str]:
+    """A lock file's packages (name -> version), each checked to carry its sha256 hashes."""
+    packages = {}
+    for entry in re.split(r"\n(?=[^\s#])", (ROOT / name).read_text(encoding="utf-8").strip()):
+        first, *rest = entry.splitlines()
+        if first.startswith("#"):
+            continue
+        requirement = re.fullmatch(r"([A-Za-z0-9][\w.-]*)==(\S+) \\", first)
+        assert requirement, f"{name}: not an exact pin: {first}"
+        hashes = [line.strip() for line in rest if line.strip() and not line.strip().startswith("#")]
+        assert hashes and all(re.fullmatch(r"--hash=sha256:[0-9a-f]{64}( \\)?", line) for line in hashes), f"{name}: {first}"
+        packages[canonicalize_name(requirement[1])] = requirement[2]
+    return packages
+
+
+def test_the_locks_hold_every_dependency_of_pyproject_at_its_pinned_version():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    runtime, test = locked("requirements.lock"), locked("requirements-test.lock")
+    declared = project["project"]["dependencies"]
+    for lock, requirements in ((runtime, declared), (test, declared + project["project"]["optional-dependencies"]["test"])):
+        for requirement in map(Requirement, requirements):
+            (pin,) = requirement.specifier
+            assert pin.operator == "==", f"pyproject.toml pins every dependency: {requirement}"
+            assert lock.get(canonicalize_name(requirement.name)) == pin.version, f"the lock disagrees with pyproject.toml: {requirement}"
+        # The build backend too: legis is installed with --no-build-isolation, from the locked setuptools.
+        for requirement in map(Requirement, project["build-system"]["requires"]):
+            assert requirement.specifier.contains(lock[canonicalize_name(requirement.name)])
+    # The tests run on the versions the image ships.
+    assert {name: version for name, version in test.items() if name in runtime} == runtime
 
 
 def test_the_mtls_overlay_secures_the_frontend_for_each_of_its_clients():
@@ -205,3 +249,10 @@ def test_the_mtls_overlay_secures_the_frontend_for_each_of_its_clients():
     assert {setup["TEMPORAL_TLS_CLIENT_CERT_PATH"], setup["TEMPORAL_TLS_CLIENT_KEY_PATH"]} <= bound.keys()
     # The overlay publishes nothing more.
     assert {name: published(service) for name, service in services.items()} == {name: published(service) for name, service in services_of().items()}
+
+
+def test_the_readmes_commands_install_from_the_locks_and_ci_runs_the_test_command_as_written():
+    run, test = (ROOT / "README.md").read_text(encoding="utf-8").split("```bash\n", 1)[1].splitlines()[:2]
+    assert "pip install --require-hashes -r requirements.lock && .venv/bin/pip install --no-deps --no-build-isolation -e ." in run
+    assert "pip install --require-hashes -r requirements-test.lock && .venv/bin/pip install --no-deps --no-build-isolation -e ." in test
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()[-1] == test
