@@ -14,9 +14,7 @@ from schemas.enums import Actor, CallerRole
 from schemas.messages import Acting, DocumentRef, StartRequest
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
-from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-
-REDACTED = "(classified)"
+from schemas.views import REDACTED, HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
 
 
 def forbidden(field: str, rule: str, message: str) -> Refused:
@@ -79,13 +77,9 @@ def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
 
 
 def status_for(caller: Caller, view: StatusView) -> StatusView:
-    """Its target session is withheld as the Web UI's attributes withhold it; a warning may name it, so each says only
-    that there is one."""
     if not view.classified or sees_classified(caller, lead_ministry=view.lead_ministry):
         return view
-    return view.model_copy(update={
-        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": (), "target_session": None,
-        "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
+    return _redacted_status(view)
 
 
 def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:
@@ -99,7 +93,15 @@ def history_for(caller: Caller, view: HistoryView, draft: StatusView) -> History
     """`draft` as the draft answers, before `status_for`: its lead ministry is what the entries must not name."""
     if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
         return view
-    return view.model_copy(update={"entries": tuple(_redact_entry(e, draft.lead_ministry) for e in view.entries)})
+    return _redacted_history(view, draft.lead_ministry)
+
+
+def exported(status: StatusView, history: HistoryView) -> tuple[StatusView, HistoryView]:
+    """What an export (Akoma Ntoso) may carry: it leaves legis for readers it cannot name, so a classified draft's is
+    redacted for everyone, as for any reader but its lead ministry."""
+    if not status.classified:
+        return status, history
+    return _redacted_status(status), _redacted_history(history, status.lead_ministry)
 
 
 def versions_for(caller: Caller, view: VersionsView, draft: StatusView) -> VersionsView:
@@ -120,6 +122,18 @@ def round_for(caller: Caller, view: ConsultationView, draft: StatusView) -> Cons
         for received in view.opinions
     )
     return view.model_copy(update={"opinions": redacted})
+
+
+def _redacted_status(view: StatusView) -> StatusView:
+    """Its target session is withheld as the Web UI's attributes withhold it; a warning may name it, so each says only
+    that there is one."""
+    return view.model_copy(update={
+        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": (), "target_session": None,
+        "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
+
+
+def _redacted_history(view: HistoryView, lead_ministry: str) -> HistoryView:
+    return view.model_copy(update={"entries": tuple(_redact_entry(e, lead_ministry) for e in view.entries)})
 
 
 def _redact_entry(entry: HistoryEntry, lead_ministry: str) -> HistoryEntry:

@@ -25,6 +25,10 @@ from schemas.messages import Disagreement, DocumentRef, PostponementRequest, Vot
 from schemas.time import Instant
 
 
+# What a reader who may not read a classified draft's detail sees in its place (`api.permissions`).
+REDACTED = "(classified)"
+
+
 class View(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
