@@ -245,3 +245,29 @@ async def test_a_raw_message_that_does_not_decode_is_refused_without_a_failed_ta
     assert (receipt["stage"], receipt["to_stage"], receipt["first_seq"]) == ("POLICY_PROPOSAL", "LEGISLATIVE_PROGRAMME", 2)
     await assert_no_task_failed(handle)
 
+
+async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it_was(dev_env, fuzz_queue):
+    """The round's result comes by signal, which any client can send: one that would grow the draft without bound
+    (more silent consultees than a round asks, an official's name of 5,000 characters, counts past their column) is
+    dropped; the round stays open, nothing is recorded, no workflow task fails."""
+    client = dev_env.client
+    request = start_request(prefix="CRAFTED")
+    sid = request.submission_id
+    await drafts.start_submission(client, request, task_queue=fuzz_queue)
+    await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, ROUND))
+    recorded = (await drafts.status(client, sid)).events_recorded
+    draft = drafts.draft(client, sid)
+    crafted = RESULT | {"round_id": ROUND}
+    for broken in ({"silent": [f"B{i:04d}" for i in range(501)]},
+                   {"compilation": crafted["compilation"] | {"official": "x" * 5000}},
+                   {"compilation": crafted["compilation"] | {"accepted": 2**40}},
+                   {"answers": [{"consultee": "BTC", "at": _AT, "comment_ids": [f"c{i}" for i in range(201)]}]}):
+        await draft.signal(RESULT_SIGNAL, crafted | broken)
+
+    with pytest.raises(WorkflowUpdateFailedError) as still_open:
+        await drafts.decide(client, sid, decision(request, Stage.DRAFTING))
+    assert still_open.value.cause.details[0]["rule"] == "consultation_open"
+    status = await drafts.status(client, sid)
+    assert [r.round_id for r in status.open_consultations] == [ROUND] and status.events_recorded == recorded
+    await assert_no_task_failed(draft)
