@@ -248,8 +248,8 @@ async def test_a_raw_message_that_does_not_decode_is_refused_without_a_failed_ta
 
 async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it_was(dev_env, fuzz_queue):
     """The round's result comes by signal, which any client can send: one that would grow the draft without bound
-    (more silent consultees than a round asks, an official's name of 5,000 characters, counts past their column) is
-    dropped; the round stays open, nothing is recorded, no workflow task fails."""
+    (more silent consultees than a round asks, an official's name of 5,000 characters, counts past their column), or a
+    null, is dropped; the round stays open, nothing is recorded, no workflow task fails."""
     client = dev_env.client
     request = start_request(prefix="CRAFTED")
     sid = request.submission_id
@@ -264,6 +264,7 @@ async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it
                    {"compilation": crafted["compilation"] | {"accepted": 2**40}},
                    {"answers": [{"consultee": "BTC", "at": _AT, "comment_ids": [f"c{i}" for i in range(201)]}]}):
         await draft.signal(RESULT_SIGNAL, crafted | broken)
+    await draft.signal(RESULT_SIGNAL, None)  # a JSON null decodes as None whatever the type: refused too
 
     with pytest.raises(WorkflowUpdateFailedError) as still_open:
         await drafts.decide(client, sid, decision(request, Stage.DRAFTING))

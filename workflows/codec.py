@@ -33,7 +33,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
@@ -50,6 +50,7 @@ from temporalio.converter import (
 from temporalio.exceptions import ApplicationError
 
 from schemas.refusal import Refused
+from workflows.rules import require
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
@@ -185,15 +186,22 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
 
     A raw update or signal (the plain `temporal` CLI, a client without the project's types) may carry any JSON.
     Pydantic's ValidationError would reach the SDK as it is: an update rejected as a retryable failure of type
-    `ValidationError`, sealed, so that its sender reads neither field nor rule. As an ApplicationError it is a
+    `ValidationError`, sealed, so that its sender reads neither field nor rule; and a JSON null (the SDK's
+    `binary/null`) decodes as None whatever the type, which a signal handler would take. As an ApplicationError it is a
     FailureError, which the SDK passes on unwrapped: an update is rejected with it (no workflow task fails), a start
     fails its workflow with it, a signal is dropped and logged."""
 
     def from_payloads(self, payloads: Sequence[Payload], type_hints: list[type] | None = None) -> list[Any]:
         try:
-            return super().from_payloads(payloads, type_hints)
+            values = super().from_payloads(payloads, type_hints)
+            for value, hint in zip(values, type_hints or (), strict=False):
+                if isinstance(hint, type) and issubclass(hint, BaseModel):
+                    require(value, hint)
         except ValidationError as invalid:
             raise refusal(Refused.invalid(invalid)) from None
+        except Refused as refused:
+            raise refusal(refused) from None
+        return values
 
 
 class SealedFailures(DefaultFailureConverter):
