@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from api.tokens import Caller
 from schemas.consultation import PUBLIC, ConsultationView, OpinionBody
-from schemas.enums import CallerRole
+from schemas.enums import Actor, CallerRole
 from schemas.messages import Acting, DocumentRef, StartRequest
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
-from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-
-REDACTED = "(classified)"
+from schemas.views import REDACTED, HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
 
 
 def forbidden(field: str, rule: str, message: str) -> Refused:
@@ -87,20 +85,29 @@ def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
 def status_for(caller: Caller, view: StatusView) -> StatusView:
     if not view.classified or sees_classified(caller, lead_ministry=view.lead_ministry):
         return view
-    return view.model_copy(update={"title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": ()})
+    return _redacted_status(view)
 
 
 def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:
     if not row.classified or sees_classified(caller, lead_ministry=row.lead_ministry):
         return row
     responsible = REDACTED if row.responsible == row.lead_ministry else row.responsible
-    return row.model_copy(update={"lead_ministry": REDACTED, "responsible": responsible})
+    return row.model_copy(update={"lead_ministry": REDACTED, "responsible": responsible, "target_session": REDACTED})
 
 
 def history_for(caller: Caller, view: HistoryView, draft: StatusView) -> HistoryView:
+    """`draft` as the draft answers, before `status_for`: its lead ministry is what the entries must not name."""
     if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
         return view
-    return view.model_copy(update={"entries": tuple(_redact_entry(e) for e in view.entries)})
+    return _redacted_history(view, draft.lead_ministry)
+
+
+def exported(status: StatusView, history: HistoryView) -> tuple[StatusView, HistoryView]:
+    """What an export (Akoma Ntoso) may carry: it leaves legis for readers it cannot name, so a classified draft's is
+    redacted for everyone, as for any reader but its lead ministry."""
+    if not status.classified:
+        return status, history
+    return _redacted_status(status), _redacted_history(history, status.lead_ministry)
 
 
 def versions_for(caller: Caller, view: VersionsView, draft: StatusView) -> VersionsView:
@@ -123,10 +130,26 @@ def round_for(caller: Caller, view: ConsultationView, draft: StatusView) -> Cons
     return view.model_copy(update={"opinions": redacted})
 
 
-def _redact_entry(entry: HistoryEntry) -> HistoryEntry:
+def _redacted_status(view: StatusView) -> StatusView:
+    """Its target session is withheld as the Web UI's attributes withhold it; a warning may name it, so each says only
+    that there is one."""
+    return view.model_copy(update={
+        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": (), "target_session": None,
+        "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
+
+
+def _redacted_history(view: HistoryView, lead_ministry: str) -> HistoryView:
+    return view.model_copy(update={"entries": tuple(_redact_entry(e, lead_ministry) for e in view.entries)})
+
+
+def _redact_entry(entry: HistoryEntry, lead_ministry: str) -> HistoryEntry:
+    """The lead ministry's own steps keep their actor and role but not its code; a label may name the ministry or the
+    target session (a session aimed at, a ministry re-mapped), so none is shown."""
+    led = entry.actor is Actor.LEAD_MINISTRY or entry.agency_code == lead_ministry
     return entry.model_copy(
         update={"reasons": REDACTED if entry.reasons else "", "official": REDACTED if entry.official else None,
-                "documents": _redact_documents(entry.documents)}
+                "documents": _redact_documents(entry.documents), "agency_code": REDACTED if led else entry.agency_code,
+                "label": REDACTED if entry.label else None}
     )
 
 

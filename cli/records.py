@@ -107,7 +107,9 @@ def export(
     submission_id: SubmissionId,
     to: Annotated[Path, typer.Option("--output", "-o", help="the file to write; - for standard output", allow_dash=True)] = Path("-"),
 ) -> None:
-    """A draft's history as Akoma Ntoso XML: text versions as <eventRef>, decisions as <step>."""
+    """A draft's history as Akoma Ntoso XML: text versions as <eventRef>, decisions as <step>. A classified draft's
+    names neither its title nor its lead ministry."""
+    from api.permissions import exported
     from schemas.akoma_ntoso import to_akoma_ntoso
 
     target = temporal.draft(submission_id)
@@ -116,10 +118,7 @@ def export(
         status = await temporal.call(client, target, drafts.status(client, submission_id))
         async with database.connection() as db:
             history = await whole_history(db, submission_id)
-        described = await temporal.call(client, target, drafts.draft(client, submission_id).describe())
-        # The memo holds a title only for drafts that are not classified.
-        classified = "title" not in described.raw_description.workflow_execution_info.memo.fields
-        return to_akoma_ntoso(status, history, classified=classified)
+        return to_akoma_ntoso(*exported(status, history))
 
     xml = temporal.run(fetch)
     xml += "" if xml.endswith("\n") else "\n"

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from schemas.enums import DocumentKind, EventKind
 from schemas.time import in_hanoi
-from schemas.views import HistoryView, StatusView
+from schemas.views import REDACTED, HistoryView, StatusView
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 ET.register_namespace("", AKN)
@@ -41,6 +41,11 @@ def xml_text(text: str) -> str:
 def _id(name: str) -> str:
     cleaned = _NOT_ID.sub("_", name) or "_"
     return cleaned if cleaned[0].isalpha() or cleaned[0] == "_" else f"_{cleaned}"
+
+
+def _agent(code: str | None) -> str:
+    """An organisation's eId: its code, `classified` for one withheld (`schemas.views.REDACTED`)."""
+    return "classified" if code == REDACTED else _id(code or "unknown")
 
 
 def hanoi_day(moment: datetime) -> str:
@@ -71,7 +76,7 @@ class Version:
 
 def steps_of(history: HistoryView) -> list[Step]:
     return [
-        Step(seq=e.seq, date=hanoi_day(e.at), agent=_id(e.agency_code or "unknown"), role=e.role.value if e.role else "",
+        Step(seq=e.seq, date=hanoi_day(e.at), agent=_agent(e.agency_code), role=e.role.value if e.role else "",
              outcome=e.outcome.value if e.outcome else "", stage=e.stage.value)
         for e in history.entries
         if e.event is EventKind.DECISION
@@ -90,12 +95,13 @@ def versions_of(history: HistoryView) -> list[Version]:
     return found
 
 
-def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool) -> str:
-    """Well-formed Akoma Ntoso XML for a draft; a classified draft's title stays out."""
+def to_akoma_ntoso(status: StatusView, history: HistoryView) -> str:
+    """Well-formed Akoma Ntoso XML for a draft as `status` and `history` show it: a classified draft's are given as
+    `api.permissions.exported` redacts them, and its title stays out."""
     first_day = hanoi_day(history.entries[0].at)
     year = first_day[:4]
     work = f"/akn/vn/bill/{year}/{xml_text(status.submission_id)}"
-    lead = _id(status.lead_ministry)
+    lead = _agent(status.lead_ministry)
     root = ET.Element(_q("akomaNtoso"))
     bill = ET.SubElement(root, _q("bill"), name="draftLaw")
     meta = ET.SubElement(bill, _q("meta"))
@@ -135,7 +141,7 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView, *, classified: bool
 
     preface = ET.SubElement(bill, _q("preface"))
     long_title = ET.SubElement(ET.SubElement(preface, _q("longTitle")), _q("p"))
-    long_title.text = xml_text(f"Draft law {status.submission_id}" if classified else status.title)
+    long_title.text = xml_text(f"Draft law {status.submission_id}" if status.classified else status.title)
     body = ET.SubElement(bill, _q("body"))
     content = ET.SubElement(ET.SubElement(body, _q("paragraph"), eId="para_1"), _q("content"))
     ET.SubElement(content, _q("p")).text = "The text is held by the lead ministry's document system; its versions are listed by hash."

@@ -13,14 +13,20 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from schemas.enums import Actor, ConsultationKind, Response, Role
-from schemas.messages import Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, TextRef
-from schemas.text import Official, code, invalid, text
+from schemas.messages import MAX_CONSULTEES, Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, RoundId, TextRef
+from schemas.text import Count, Official, code, invalid, name, text
 from schemas.time import Instant
 
-# A round asks at most 500 bodies; what they may say in all is bounded so that the round's state stays small.
+# A round asks at most MAX_CONSULTEES bodies; what they may say in all is bounded so that the round's state stays small.
 MAX_COMMENTS_PER_OPINION = 200
 MAX_COMMENTS_PER_ROUND = 2000
+# The answers a round hands back: each consultee's, the public's opinions (a round takes fewer than
+# MAX_COMMENTS_PER_ROUND), and the public's comments kept in PostgreSQL, counted as one.
+MAX_ANSWERS = MAX_CONSULTEES + MAX_COMMENTS_PER_ROUND + 1
+MAX_DOCUMENTS = 20
 CommentId = code(r"^[A-Za-z0-9._-]{1,40}$")
+# Who signed an answer; none for the public's.
+Signatory = name(200, 0)
 PUBLIC = "PUBLIC"
 
 
@@ -36,7 +42,7 @@ class Opinion(Message):
     consultee: AgencyCode = Field(description="the agency answering; PUBLIC for a comment from the public posting")
     official: Official
     comments: tuple[Comment, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION, description="none: agrees with the draft")
-    documents: Documents = Field(default=(), max_length=20)
+    documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
 
     @model_validator(mode="after")
     def _distinct(self) -> Opinion:
@@ -84,7 +90,7 @@ class OpinionBody(Message):
     consultee: AgencyCode
     official: Official
     comments: tuple[CommentBody, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION)
-    documents: Documents = Field(default=(), max_length=20)
+    documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
 
     def texts(self) -> list[str]:
         return [c.text for c in self.comments]
@@ -133,12 +139,12 @@ class ConsultationInput(Message):
 class Answer(Message):
     """One consultee's answer as the round keeps it: who, when, how many comments, which."""
 
-    consultee: str
-    official: str = ""
+    consultee: AgencyCode
+    official: Signatory = ""
     at: Instant
-    comment_ids: tuple[str, ...] = ()
-    documents: Documents = ()
-    comments: int | None = Field(default=None, ge=0, description="for the public's comments kept in PostgreSQL: how many (no IDs)")
+    comment_ids: tuple[CommentId, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION)
+    documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
+    comments: Count | None = Field(default=None, description="for the public's comments kept in PostgreSQL: how many (no IDs)")
 
     @property
     def comment_count(self) -> int:
@@ -173,23 +179,26 @@ class ConsultationView(Message):
 
 class CompilationSummary(Message):
     actor: Actor
-    agency_code: str
+    agency_code: AgencyCode
     role: Role
-    official: str
-    accepted: int
-    explained: int
+    official: Official
+    accepted: Count = Field(description="comments accepted, the public's kept in PostgreSQL included")
+    explained: Count
     document: DocumentRef | None = None
 
 
 class ConsultationResult(Message):
-    """What a finished round hands back to its draft: who answered, who was silent, how the comments were answered."""
+    """What a finished round hands back to its draft: who answered, who was silent, how the comments were answered.
 
-    round_id: str
+    The draft takes it by signal, which any client can send: every field is bounded as the round bounds what it takes,
+    so that a crafted result is refused (the signal dropped) instead of growing the draft's state and audit trail."""
+
+    round_id: RoundId
     kind: ConsultationKind
     opened_at: datetime
     closed_at: datetime
-    answers: tuple[Answer, ...]
-    silent: tuple[str, ...]
+    answers: tuple[Answer, ...] = Field(max_length=MAX_ANSWERS)
+    silent: tuple[AgencyCode, ...] = Field(max_length=MAX_CONSULTEES)
     compilation: CompilationSummary
     compiled_at: datetime
 
@@ -210,4 +219,10 @@ class ConsultationResult(Message):
         accepted = sum(r.get("response") == Response.ACCEPTED.value for r in responses)
         data["compilation"] = {**compiled, "accepted": accepted, "explained": len(responses) - accepted}
         return data
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ConsultationResult:
+        if sum(len(a.comment_ids) for a in self.answers) > MAX_COMMENTS_PER_ROUND:
+            raise invalid("round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all", "answers")
+        return self
 

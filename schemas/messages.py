@@ -263,12 +263,16 @@ class ProgrammeChange(Acting, Dated):
         return self
 
 
+# A round asks at most this many bodies.
+MAX_CONSULTEES = 500
+
+
 class ConsultationRequest(Acting):
     """A round of opinions asked by the lead ministry (lấy ý kiến); the `open_consultation` update."""
 
     round_id: RoundId
     kind: ConsultationKind
-    consultees: tuple[AgencyCode, ...] = Field(default=(), max_length=500, description="who is asked; empty only for PUBLIC_POSTING")
+    consultees: tuple[AgencyCode, ...] = Field(default=(), max_length=MAX_CONSULTEES, description="who is asked; empty only for PUBLIC_POSTING")
     window_days: int | None = Field(default=None, ge=1, le=365, strict=True, description="longer than the statutory window if wished; never shorter")
 
     @model_validator(mode="after")

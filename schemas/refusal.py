@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from pydantic import ValidationError
+
 
 class RefusalKind(str, Enum):
     INVALID = "INVALID"  # the message breaks a rule of its own (422): correct it
@@ -43,3 +45,22 @@ class Refused(ValueError):
             message.removesuffix(f" (rule: {details.get('rule')})").removeprefix(f"{details.get('field')}: "),
             RefusalKind(kind) if kind in RefusalKind._value2member_map_ else RefusalKind.CONFLICT,
         )
+
+    @classmethod
+    def invalid(cls, error: ValidationError) -> Refused:
+        """A message that does not validate against its model: its first problem's field and rule (pydantic's error
+        type, which the project's validators name after their rule, `schemas.text.invalid`), and the other problems
+        named after it; in pydantic's words, never quoting the input."""
+        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)] or [("input", "invalid", "invalid")]
+        (field, rule, message), more = problems[0], problems[1:]
+        if more:
+            message += f" (and {len(more)} more: " + ", ".join(f"{f} ({r})" for f, r, _ in more) + ")"
+        return cls(field, rule, message, RefusalKind.INVALID)
+
+
+def _problem(error: dict) -> tuple[str, str, str]:
+    """One of pydantic's errors as field, rule and sentence; the whole message's field is `input`, and a model-level
+    check names its field in its context."""
+    named = (error.get("ctx") or {}).get("field")
+    field = ".".join([*(str(part) for part in error["loc"]), *([named] if named else [])]) or "input"
+    return field, error["type"], error["msg"].removeprefix("Value error, ").removeprefix(f"{named}: ")

@@ -25,6 +25,10 @@ from schemas.messages import Disagreement, DocumentRef, PostponementRequest, Vot
 from schemas.time import Instant
 
 
+# What a reader who may not read a classified draft's detail sees in its place (`api.permissions`).
+REDACTED = "(classified)"
+
+
 class View(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -106,7 +110,8 @@ class StatusView(View):
     process_version: ProcessVersion
     rulebook_version: str
     session_procedure: SessionProcedure
-    target_session: TargetSession
+    target_session: TargetSession | None = Field(description="none: withheld (a classified draft, shown to a reader other than its "
+                                                          "lead ministry)")
     target_session_name: str = Field(default="", description="the target session as officials name it, e.g. 'the 9th extraordinary "
                                      "session of the 15th National Assembly (kỳ họp bất thường lần thứ 9, Quốc hội khóa XV)'")
     stage: Stage

@@ -29,8 +29,9 @@ async def page(
     """A page of drafts in submission-ID order (stable while drafts move), the ID to continue after (if any) and how many
     drafts match in all.
 
-    Whose a classified draft is, or who acts on it, is itself classified: filtering on it finds only the caller's own
-    classified drafts; a classified draft's title is not in the registry, so a title search never finds one.
+    Whose a classified draft is, who acts on it and the session it aims at are themselves classified: filtering on them
+    finds only the caller's own classified drafts; a classified draft's title is not in the registry, so a title search
+    never finds one.
     """
     pattern = None if q is None else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     matching = f"""FROM submissions
@@ -39,7 +40,7 @@ async def page(
               AND ($4::text IS NULL OR target_session = $4) AND ($5::text IS NULL OR responsible = $5)
               AND ($6::boolean IS NULL OR $6 = (stage_deadline IS NOT NULL AND stage_deadline < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
                    AND stage NOT IN {_TERMINAL}))
-              AND (NOT classified OR ($3::text[] IS NULL AND $5::text IS NULL) OR lead_ministry = $7)"""
+              AND (NOT classified OR ($3::text[] IS NULL AND $4::text IS NULL AND $5::text IS NULL) OR lead_ministry = $7)"""
     filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, responsible, overdue, own_agency)
     rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($8::text IS NULL OR submission_id > $8) ORDER BY submission_id LIMIT $9",
                           *filters, after, size + 1)

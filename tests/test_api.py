@@ -178,6 +178,44 @@ async def test_operators_read_everything_but_classified_details_and_write_nothin
     problem(await api.get("/v1/refusals", headers=lead), 403)
 
 
+async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_ministry(api, pool):
+    """Status, history and list show the lead ministry, the target session and what names them (its own steps' agency
+    code, the events' labels) only to the lead ministry; an operator and another agency read them redacted."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    drafted = await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
+    assert drafted.status_code == 200, drafted.text
+    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    later = request.target_session.model_copy(update={"session": 3, "opens_on": request.target_session.opens_on + timedelta(days=150)})
+    deferred = await api.post(f"{path}/programme-changes", headers=ubtvqh,
+                              json=body(programme_change(ProgrammeChangeKind.DEFER, to_session=later)))
+    assert deferred.status_code == 200, deferred.text
+    assert deferred.json()["target_session"] == "(classified)"
+
+    own = (await api.get(path, headers=lead)).json()
+    assert own["lead_ministry"] == "BQP" and own["target_session"]["session"] == 3
+    async def own_trail() -> list[dict]:
+        return (await api.get(f"{path}/history", headers=lead)).json()["entries"]
+
+    own_history = await eventually(own_trail, lambda entries: entries and entries[-1]["event"] == "PROGRAMME_CHANGED", seconds=20)
+    assert "BQP" in {e["agency_code"] for e in own_history} and any("16-3" in (e["label"] or "") for e in own_history)
+
+    for reader in (await bearer(pool, "VPCP", CallerRole.OPERATOR), await bearer(pool, "BTP", CallerRole.MOJ)):
+        status = (await api.get(path, headers=reader)).json()
+        assert status["stage"] == "APPRAISAL" and status["target_session"] is None
+        assert status["lead_ministry"] == status["target_session_name"] == "(classified)"
+        entries = (await api.get(f"{path}/history", headers=reader)).json()["entries"]
+        assert len(entries) == len(own_history) and "BQP" not in {e["agency_code"] for e in entries}
+        assert {e["label"] for e in entries} <= {None, "(classified)"} and "16-3" not in json.dumps(entries)
+        listed = (await api.get("/v1/submissions", params={"stage": "APPRAISAL", "size": 100}, headers=reader)).json()["items"]
+        assert [(d["lead_ministry"], d["target_session"]) for d in listed if d["submission_id"] == request.submission_id] == [
+            ("(classified)", "(classified)")]
+        by_session = (await api.get("/v1/submissions", params={"session": "16-3", "size": 100}, headers=reader)).json()
+        assert request.submission_id not in json.dumps(by_session)
+    by_session = (await api.get("/v1/submissions", params={"session": "16-3", "size": 100}, headers=lead)).json()["items"]
+    assert [d["target_session"] for d in by_session if d["submission_id"] == request.submission_id] == ["16-3"]
+
+
 async def test_postponements_and_reports_through_http(api, pool):
     request, lead = await started_at_drafting(api, pool, "BTC")
     sid = request.submission_id

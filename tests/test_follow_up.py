@@ -12,7 +12,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
-from activities.reports import deadline_report, write_csv
+from activities.reports import deadline_report, overdue_by_agency, write_csv
 from schemas.rulebook import load_rulebook
 from tests.drafts import refusal_of, start_request
 from tests.scenarios import approve
@@ -224,5 +224,36 @@ async def test_the_report_never_names_the_ministry_of_a_classified_draft(fresh_d
         assert rows["MOJ"].overdue_now == 2
         only_bqp = await deadline_report(connection, since=date(2027, 1, 1), until=date(2027, 2, 1), today=today, lead_ministry="BQP")
         assert [(r.agency, r.on_time, r.overdue_now) for r in only_bqp] == [("BQP", 1, 0), ("MOJ", 0, 1), ("ALL", 1, 1)]
+    finally:
+        await connection.close()
+
+
+async def test_reports_and_the_overdue_gauge_count_a_classified_draft_without_naming_its_ministry(fresh_database_url):
+    """Every figure of a classified draft's own ministry (a stage finished, overdue now, a postponement asked late and
+    granted) is counted, under CLASSIFIED; the ministry's code is in no report row and no gauge label."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        today, since = date(2027, 3, 1), datetime(2027, 1, 1, tzinfo=VIETNAM)
+        for sid, ministry, classified in (("SECRET-2", "BQP", True), ("OPEN-2", "BCT", False)):
+            await connection.execute(
+                "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage,"
+                " stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, $3, 'LAW_2025', '16-2',"
+                " 'DRAFTING', $4, $5, $6, 4, $3)", sid, f"draft-law-{sid}", ministry, since, today - timedelta(days=5), classified)
+            for seq, event, actor, agency, extra in (
+                (2, "DECISION", "LEAD_MINISTRY", ministry, {"outcome": "APPROVE", "to_stage": "DRAFTING", "deadline": date(2027, 1, 20)}),
+                (3, "POSTPONEMENT_REQUESTED", "LEAD_MINISTRY", ministry, {"late_request": True}),
+                (4, "POSTPONEMENT_DECIDED", "DEPUTY_PM", "CP", {"approved": True}),
+            ):
+                await connection.execute(
+                    "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor,"
+                    " agency_code, deadline, late_request, approved) VALUES ($1, $2, $3, $4, $5, 'POLICY_PROPOSAL', $6, $7, $8, $9, $10,"
+                    " $11, $12)", sid, seq, f"draft-law-{sid}", since + timedelta(days=seq), event, extra.get("to_stage"),
+                    extra.get("outcome"), actor, agency, extra.get("deadline"), extra.get("late_request"), extra.get("approved"))
+        rows = {r.agency: r for r in await deadline_report(connection, since=date(2027, 1, 1), until=date(2027, 2, 1), today=today)}
+        assert "BQP" not in rows
+        figures = ("on_time", "late", "overdue_now", "postponed", "late_requests")
+        assert [getattr(rows["CLASSIFIED"], f) for f in figures] == [getattr(rows["BCT"], f) for f in figures] == [1, 0, 1, 1, 1]
+        assert [getattr(rows["ALL"], f) for f in figures] == [2, 0, 2, 2, 2]
+        assert await overdue_by_agency(connection, today=today) == {"CLASSIFIED": 1, "BCT": 1}
     finally:
         await connection.close()

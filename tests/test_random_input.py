@@ -13,18 +13,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
 from schemas.messages import Decision
-from tests.drafts import consultation, start_request
+from tests.conftest import TEST_KEYS
+from tests.drafts import consultation, decision, start_request
+from tests.http_api import body
 from tests.polling import eventually
 from tests.scenarios import approve
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows.codec import EncryptionCodec
 from workflows.consultation import RESULT_SIGNAL
+from workflows.draft_law import workflow_id_for
 from workflows.rounds import round_workflow_id
 
 junk = st.one_of(st.none(), st.integers(), st.text(max_size=8), st.lists(st.integers(), max_size=2))
@@ -90,15 +95,16 @@ async def test_random_input_is_refused_clearly_or_accepted(dev_env, pool, fuzz_q
         except WorkflowUpdateFailedError as refused:
             cause = refused.cause
             assert isinstance(cause, ApplicationError)
-            if cause.type == "Refused":
-                assert cause.details[0]["field"] in FIELDS | {"input"} and cause.message.startswith(cause.details[0]["field"] + ": ")
-            else:
-                assert cause.type == "ValidationError" and "for Decision" in cause.message, cause
+            # Refused by the draft's rules, or before them by the data converter when it does not decode: alike.
+            field = cause.details[0]["field"]
+            assert cause.type == "Refused" and cause.non_retryable, cause
+            assert field.split(".")[0] in FIELDS | {"input"} and cause.message.startswith(f"{field}: "), cause.message
         except Exception as closed:
             # The start itself was refused: the workflow failed at once and takes no updates.
             with pytest.raises(WorkflowFailureError) as failed:
                 await handle.result()
-            assert "validation error" in str(failed.value.cause).lower(), closed
+            refused = failed.value.cause
+            assert isinstance(refused, ApplicationError) and refused.type == "Refused" and "(rule: " in refused.message, closed
             break
 
     await assert_no_task_failed(handle)
@@ -170,15 +176,11 @@ sends = st.one_of(
 
 
 def assert_refused_clearly(refused: WorkflowUpdateFailedError) -> None:
+    """Refused by a rule, or (a message that does not decode) by the data converter before any validator: alike."""
     cause = refused.cause
-    assert isinstance(cause, ApplicationError), cause
-    if cause.type == "Refused":
-        field = cause.details[0]["field"]
-        assert cause.details[0]["rule"] and cause.message.startswith(f"{field}: ") and cause.non_retryable, cause.message
-    else:
-        # A message that does not decode is refused by the SDK before any validator, naming the model and the field
-        # (and marked retryable, the SDK's default for an exception that is not an ApplicationError).
-        assert cause.type == "ValidationError" and "validation error" in cause.message, cause
+    assert isinstance(cause, ApplicationError) and cause.type == "Refused", cause
+    field = cause.details[0]["field"]
+    assert cause.details[0]["rule"] and cause.message.startswith(f"{field}: ") and cause.non_retryable, cause.message
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -215,3 +217,58 @@ async def test_every_update_and_signal_takes_random_input_without_a_failed_task_
 
     assert await eventually(trail, lambda rows: rows == expected, seconds=20) == expected
     assert not await pool.fetchval("SELECT count(*) FROM dead_letters WHERE submission_id = $1", sid)
+
+
+async def test_a_raw_message_that_does_not_decode_is_refused_without_a_failed_task(dev_env, fuzz_queue):
+    """An update and a signal sent by a client without the project's types (the SDK's own JSON converter; with the
+    deployment's key, as every client of it has): the update is refused, not retryable, naming the field and the rule;
+    the signal is dropped; the draft takes the next decision, and no workflow task failed."""
+    request = start_request(prefix="RAW")
+    await drafts.start_submission(dev_env.client, request, task_queue=fuzz_queue)
+    plain = await Client.connect(dev_env.client.service_client.config.target_host, namespace=dev_env.client.namespace,
+                                 data_converter=DataConverter(payload_codec=EncryptionCodec(TEST_KEYS)))
+    handle = plain.get_workflow_handle(workflow_id_for(request.submission_id))
+    valid = body(decision(request, Stage.POLICY_PROPOSAL))
+
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update("decide", valid | {"stage": "NO_SUCH_STAGE"})
+    cause = refused.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == "Refused" and cause.non_retryable, cause
+    assert cause.message.startswith("stage: Input should be ") and cause.message.endswith("(rule: enum)"), cause.message
+    assert cause.details[0] == {"field": "stage", "rule": "enum", "kind": "INVALID"}
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update("decide", "approve")
+    assert refused.value.cause.details[0] == {"field": "input", "rule": "model_type", "kind": "INVALID"}
+    await handle.signal(RESULT_SIGNAL, {"round_id": ROUND, "answers": "none"})
+
+    receipt = await handle.execute_update("decide", valid)
+    assert (receipt["stage"], receipt["to_stage"], receipt["first_seq"]) == ("POLICY_PROPOSAL", "LEGISLATIVE_PROGRAMME", 2)
+    await assert_no_task_failed(handle)
+
+
+async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it_was(dev_env, fuzz_queue):
+    """The round's result comes by signal, which any client can send: one that would grow the draft without bound
+    (more silent consultees than a round asks, an official's name of 5,000 characters, counts past their column), or a
+    null, is dropped; the round stays open, nothing is recorded, no workflow task fails."""
+    client = dev_env.client
+    request = start_request(prefix="CRAFTED")
+    sid = request.submission_id
+    await drafts.start_submission(client, request, task_queue=fuzz_queue)
+    await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, ROUND))
+    recorded = (await drafts.status(client, sid)).events_recorded
+    draft = drafts.draft(client, sid)
+    crafted = RESULT | {"round_id": ROUND}
+    for broken in ({"silent": [f"B{i:04d}" for i in range(501)]},
+                   {"compilation": crafted["compilation"] | {"official": "x" * 5000}},
+                   {"compilation": crafted["compilation"] | {"accepted": 2**40}},
+                   {"answers": [{"consultee": "BTC", "at": _AT, "comment_ids": [f"c{i}" for i in range(201)]}]}):
+        await draft.signal(RESULT_SIGNAL, crafted | broken)
+    await draft.signal(RESULT_SIGNAL, None)  # a JSON null decodes as None whatever the type: refused too
+
+    with pytest.raises(WorkflowUpdateFailedError) as still_open:
+        await drafts.decide(client, sid, decision(request, Stage.DRAFTING))
+    assert still_open.value.cause.details[0]["rule"] == "consultation_open"
+    status = await drafts.status(client, sid)
+    assert [r.round_id for r in status.open_consultations] == [ROUND] and status.events_recorded == recorded
+    await assert_no_task_failed(draft)

@@ -29,12 +29,14 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
 from temporalio.converter import (
     ActivitySerializationContext,
     DataConverter,
@@ -46,6 +48,9 @@ from temporalio.converter import (
     WorkflowSerializationContext,
 )
 from temporalio.exceptions import ApplicationError
+
+from schemas.refusal import Refused
+from workflows.rules import require
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
@@ -185,6 +190,35 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
 REFUSED = "Refused"
 
 
+def refusal(refused: Refused) -> ApplicationError:
+    """A refusal as it crosses Temporal: it fails only the caller's message, never a workflow task; it is not worth
+    retrying, and stays readable (`SealedFailures`)."""
+    return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
+
+
+class RefusingPayloadConverter(PydanticPayloadConverter):
+    """Pydantic payloads; one that does not validate against its type is refused as the drafts refuse a message.
+
+    A raw update or signal (the plain `temporal` CLI, a client without the project's types) may carry any JSON.
+    Pydantic's ValidationError would reach the SDK as it is: an update rejected as a retryable failure of type
+    `ValidationError`, sealed, so that its sender reads neither field nor rule; and a JSON null (the SDK's
+    `binary/null`) decodes as None whatever the type, which a signal handler would take. As an ApplicationError it is a
+    FailureError, which the SDK passes on unwrapped: an update is rejected with it (no workflow task fails), a start
+    fails its workflow with it, a signal is dropped and logged."""
+
+    def from_payloads(self, payloads: Sequence[Payload], type_hints: list[type] | None = None) -> list[Any]:
+        try:
+            values = super().from_payloads(payloads, type_hints)
+            for value, hint in zip(values, type_hints or (), strict=False):
+                if isinstance(hint, type) and issubclass(hint, BaseModel):
+                    require(value, hint)
+        except ValidationError as invalid:
+            raise refusal(Refused.invalid(invalid)) from None
+        except Refused as refused:
+            raise refusal(refused) from None
+        return values
+
+
 class SealedFailures(DefaultFailureConverter):
     """Failures' messages and stack traces moved into a payload, which the codec seals: an exception may quote what
     it was given (a database driver its query's arguments, a validation error its input).
@@ -203,9 +237,10 @@ class SealedFailures(DefaultFailureConverter):
 
 
 def data_converter(keys: KeyRing) -> DataConverter:
-    """The project's data converter: pydantic payloads, sealed by an EncryptionCodec over `keys`, and failures
-    sealed with them (`SealedFailures`)."""
-    return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
+    """The project's data converter: pydantic payloads (refused as a draft refuses a message when they do not
+    validate), sealed by an EncryptionCodec over `keys`, and failures sealed with them (`SealedFailures`)."""
+    return dataclasses.replace(pydantic_data_converter, payload_converter_class=RefusingPayloadConverter,
+                               payload_codec=EncryptionCodec(keys), failure_converter_class=SealedFailures)
 
 
 def keys_of(converter: DataConverter) -> KeyRing | None:

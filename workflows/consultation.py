@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -42,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
     from schemas.refusal import RefusalKind, Refused
     from schemas.time import in_hanoi
+    from workflows.codec import refusal
     from workflows.rules import require
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
@@ -60,7 +60,7 @@ def _refusing(check) -> None:
     try:
         check()
     except Refused as refused:
-        raise ApplicationError(str(refused), refused.details, type="Refused", non_retryable=True) from None
+        raise refusal(refused) from None
 
 
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
+    from workflows.codec import refusal
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import count_event
     from workflows.task_order import CATCHING_UP, TaskClock
@@ -59,13 +60,9 @@ def workflow_id_for(submission_id: str) -> str:
     return rounds.draft_workflow_id(submission_id)
 
 
-def refusal(refused: Refused) -> ApplicationError:
-    """A refusal fails only the caller's update, never a workflow task; it is not worth retrying."""
-    return ApplicationError(str(refused), refused.details, type="Refused", non_retryable=True)
-
-
-# A start request that does not validate (say, from a plain `temporal workflow start`) fails the
-# workflow with pydantic's message instead of leaving its first task retrying for ever.
+# A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
+# the data converter with its field and rule (`workflows.codec.RefusingPayloadConverter`); a model the workflow's own
+# code builds that does not validate fails it too (or, in an update, the update), instead of a task retrying for ever.
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
