@@ -276,9 +276,10 @@ class Rulebook(RuleModel, Interned):
                 return candidate
         raise KeyError(f"rulebook {self.process_version.value} {self.version} has no rule for {stage.value}")
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
-        """A short fingerprint of the rules, recorded so that an audit can tell which edition applied."""
+        """A short fingerprint of the rules, recorded so that an audit can tell which edition applied (computed once
+        per instance: the interned rulebook of a worker serves every draft pinned to it)."""
         canonical = json.dumps(_dump_as_written(self, int(self.version.split('.')[1])), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
