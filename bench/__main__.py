@@ -45,6 +45,8 @@ from workers.settings import Settings
 from workers.worker import PASSED_THROUGH, create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
+from workflows.client import connect
+from workflows.codec import KeyRing, new_key_entry
 from workflows.draft_activities import ACTIVITY_TIMEOUT
 from workflows.draft_law import DraftLawWorkflow
 
@@ -220,12 +222,15 @@ async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_d
                 f"p99 {_percentile(samples, 0.99):.1f} ms, max {max(samples):.1f} ms")
 
 
-async def memory(address: str, database_url: str, pool: asyncpg.Pool, client: Client, waiting: int, cache: int) -> None:
+async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: int, cache: int) -> None:
     """RSS of a separate `legis worker`: its cost per cached draft (the slope between half and all of `cache` drafts, every
-    one of them cached), then with `waiting` drafts waiting, at most `cache` of them cached."""
+    one of them cached), then with `waiting` drafts waiting, at most `cache` of them cached. The worker and this client
+    seal payloads with a key of this run, as every deployment does."""
     say(f"\n## Worker memory with {waiting} drafts waiting for a decision (a separate `legis worker`, cache {cache} drafts)")
     queue = f"mem-{uuid.uuid4().hex[:6]}"
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": address, "LEGIS_DATABASE_URL": database_url,
+    key = new_key_entry("bench")
+    client = await connect(address, keys=KeyRing.parse(key))
+    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": address, "LEGIS_DATABASE_URL": database_url, "LEGIS_ENCRYPTION_KEYS": key,
            "LEGIS_TASK_QUEUE": queue, "LEGIS_LOG_LEVEL": "WARNING", "LEGIS_MAX_CACHED_WORKFLOWS": str(cache)}
     worker = subprocess.Popen([str(Path(sys.executable).parent / "legis"), "worker"], env=env)
     try:
@@ -366,7 +371,7 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
             if "registry" in parts:
                 await registry_at_scale(pool, submissions)
             if "memory" in parts:
-                await memory(client.service_client.config.target_host, database_url, pool, client, waiting, cache)
+                await memory(client.service_client.config.target_host, database_url, pool, waiting, cache)
             await pool.close()
         finally:
             if env is not None:
