@@ -9,13 +9,17 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 
 from api.tokens import issue
-from schemas.enums import CallerRole, Stage
+from schemas.enums import CallerRole, EventKind, ProcessVersion, Stage
+from schemas.records import RegistryRow
+from schemas.views import HistoryEntry
 from tests.test_board_forms import app_client, token_of
+from web.render import environment
 
 OPTION = re.compile(r'<option value="([A-Z_]+)"[^>]*>([^<]*)</option>')
 
@@ -118,3 +122,24 @@ async def test_every_stage_has_a_name_on_the_page(pool, language):
         assert name and name != stage and not name.isupper(), shown
     assert options["NA_SECOND_SESSION"].startswith("Quốc hội thảo luận tại kỳ họp thứ hai")
     assert options["PROMULGATED"].startswith("Đã công bố" if language == "vi" else "Promulgated")
+
+
+@pytest.mark.parametrize(("language", "asked", "approved", "refused"), [
+    ("vi", "Xin lùi thời hạn đến", "Được lùi thời hạn đến", "Không chấp thuận lùi thời hạn"),
+    ("en", "Postponement asked to", "Postponement approved to", "Postponement refused"),
+])
+def test_the_timeline_says_what_became_of_each_postponement(language, asked, approved, refused):
+    at, moved = datetime(2027, 3, 1, 3, tzinfo=UTC), date(2027, 4, 15)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None,
+                      responsible="MOJ", classified=False)
+    entries = [HistoryEntry(seq=seq, at=at, event=event, stage=Stage.APPRAISAL, requested_deadline=moved, approved=verdict)
+               for seq, (event, verdict) in enumerate(((EventKind.POSTPONEMENT_REQUESTED, None), (EventKind.POSTPONEMENT_DECIDED, True),
+                                                       (EventKind.POSTPONEMENT_REQUESTED, None), (EventKind.POSTPONEMENT_DECIDED, False)), 1)]
+    shown = environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=entries, versions=[], today=date(2027, 3, 2), temporal_link=None,
+        who=None, csrftoken=lambda: "")
+    items = re.findall(r"<li>(.*?)</li>", shown, re.S)
+    assert [asked in item for item in items] == [True, False, True, False]
+    assert [approved in item for item in items] == [False, True, False, False]
+    assert [refused in item for item in items] == [False, False, False, True]
