@@ -11,6 +11,7 @@ import asyncpg
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse
+from pydantic import StringConstraints
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -28,6 +29,9 @@ IdempotencyKey = Annotated[
     Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
            description="the same key and body sent again get the first answer; the key becomes the draft's request ID"),
 ]
+
+# Words of a draft's title to search for, in the API's list and on the board.
+TitleWords = Annotated[str, StringConstraints(min_length=2, max_length=200)]
 
 
 async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:

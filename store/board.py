@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import asyncpg
 
@@ -22,6 +23,8 @@ PAGE_ROWS = 200
 _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,
               responsible, classified"""
 _VISIBLE = "(NOT classified OR lead_ministry = $1)"
+# A draft's state in the list: under way, past its stage's deadline, or in a final state.
+DraftState = Literal["OPEN", "OVERDUE", "FINAL"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class DraftFilter:
     ministry: str | None = None
     stage: Stage | None = None
     session: str | None = None
-    state: str | None = None  # OPEN, OVERDUE or FINAL
+    state: DraftState | None = None
 
 
 async def drafts(db: asyncpg.Pool | asyncpg.Connection, chosen: DraftFilter, today: date, *, own_agency: str | None,

@@ -18,6 +18,8 @@ import httpx
 from tests.stack import (
     describe, kill_left, legis, postgres_of, stack_env, stack_processes, start_stack, still_running, stop_stack,
 )
+from workers.dev_stack import addresses
+from workers.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 
@@ -32,6 +34,8 @@ async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
     process, banner = await start_stack(env)
     try:
         assert f"Temporal Web UI: http://127.0.0.1:{ui_port}/namespaces/default/workflows" in banner
+        assert f"board: http://127.0.0.1:{env['LEGIS_API_PORT']}/board " in banner
+        assert f"public consultation pages: http://127.0.0.1:{env['LEGIS_API_PORT']}/public" in banner
         # No key configured: one is generated in the data folder, and every data file is its owner's alone.
         data = tmp_path / "data"
         assert f"payload keys: {data / 'encryption.keys'}" in banner
@@ -226,3 +230,10 @@ async def test_dev_stack_refuses_a_port_taken_by_another_program(tmp_path):
     assert code == 1, out
     assert f"{address} is already in use by another program" in out, out
     assert not (tmp_path / "data" / "temporal.pid").exists()
+
+
+def test_dev_stack_prints_the_board_and_the_public_pages(tmp_path):
+    printed = "\n".join(addresses(Settings(data_dir=tmp_path, http_host="127.0.0.1", api_port=8000), None))
+    assert "HTTP API: http://127.0.0.1:8000/docs" in printed
+    assert "board: http://127.0.0.1:8000/board (sign in with a token" in printed
+    assert "public consultation pages: http://127.0.0.1:8000/public" in printed

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import database
+from api.deps import database, known_parameters
 from api.tokens import Caller, Unauthenticated, authenticate
+from web.refusals import PageRoute
 from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, page
 
 TOKEN_COOKIE = "legis_token"
 SIGNED_IN_HOURS = 12
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 async def signed_in(request: Request) -> Caller | None:
@@ -44,7 +45,7 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/board") and not target.startswith("//") and "\\" not in target else "/board"
 
 
-@router.get("/board/signin")
+@router.get("/board/signin", dependencies=[Depends(known_parameters("next"))])
 async def sign_in_form(request: Request, next: str | None = None) -> Response:
     return page(request, "signin.html", next=_safe_next(next), error=None)
 
@@ -69,7 +70,7 @@ async def sign_out() -> Response:
     return answer
 
 
-@router.get("/language/{language}")
+@router.get("/language/{language}", dependencies=[Depends(known_parameters("back"))])
 async def choose_language(request: Request, language: str, back: str = "/") -> Response:
     """The language switch: a cookie, then back to the page it was pressed on."""
     target = back if back.startswith("/") and not back.startswith("//") and "\\" not in back else "/"

@@ -11,24 +11,29 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from api import permissions
-from api.deps import database
+from api.deps import TitleWords, database, known_parameters
+from schemas.calendar import SessionCode
 from schemas.enums import Stage
 from schemas.records import RegistryRow
 from store import audit, board
 from web.auth import signed_in, to_sign_in
-from web.marks import Mark, stage_name_vi, standing_of_row
+from web.marks import Mark, standing_of_row
+from web.refusals import PageRoute
 from web.render import page
 from workflows.deadlines import local_day
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 # Drafts listed under one sitting at most (the worst marks first); the rest are a link to the filtered list.
 SHOWN_PER_SITTING = 50
 SEVERITY = {Mark.ON_TRACK: 0, Mark.NOT_RECORDED: 1, Mark.AT_RISK: 2, Mark.MISSED: 3}
 REGISTRY_FIELDS = tuple(RegistryRow.model_fields)
+# A filter's "All" is the parameter sent empty; any other value is checked as the API checks it.
+All = BeforeValidator(lambda value: value or None)
 
 
 def own_agency(who) -> str | None:
@@ -46,7 +51,7 @@ def with_timing(response: Response, started: float) -> Response:
     return response
 
 
-@router.get("/board")
+@router.get("/board", dependencies=[Depends(known_parameters())])
 async def sessions_ahead(request: Request) -> Response:
     """Each sitting ahead (regular or extraordinary session, Standing Committee meeting) with the drafts aimed at it."""
     started = time.perf_counter()
@@ -74,34 +79,32 @@ async def sessions_ahead(request: Request) -> Response:
         counts = Counter(s.mark for _, s in marked)
         shown = [(RegistryRow(**{k: row[k] for k in REGISTRY_FIELDS}), mark) for row, mark in marked[:SHOWN_PER_SITTING]]
         blocks.append({"sitting": sitting, "drafts": shown, "counts": counts, "total": len(marked)})
-    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, name_vi=stage_name_vi, Mark=Mark), started)
+    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, Mark=Mark), started)
 
 
-@router.get("/board/drafts")
+@router.get("/board/drafts", dependencies=[Depends(known_parameters("q", "ministry", "stage", "session", "state", "offset"))])
 async def draft_list(request: Request,
-                     q: Annotated[str | None, Query(max_length=200)] = None,
+                     q: Annotated[TitleWords | None, All, Query()] = None,
                      ministry: Annotated[str | None, Query(max_length=24)] = None,
-                     stage: Annotated[str | None, Query(max_length=40)] = None,
-                     session: Annotated[str | None, Query(max_length=20)] = None,
-                     state: Annotated[str | None, Query(max_length=10)] = None,
+                     stage: Annotated[Stage | None, All, Query()] = None,
+                     session: Annotated[SessionCode | None, All, Query()] = None,
+                     state: Annotated[board.DraftState | None, All, Query()] = None,
                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
-    """Drafts by title, ministry, stage, session and state, the nearest deadline first, with the Vietnamese stage name."""
+    """Drafts by title, ministry, stage, session and state, the nearest deadline first, with the Vietnamese stage name.
+    The filters are checked as the API's list checks them: a stage or session it refuses is refused here, never ignored."""
     started = time.perf_counter()
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
-    chosen = board.DraftFilter(
-        q=(q or "").strip() or None, ministry=ministry or None, stage=Stage(stage) if stage in Stage.__members__ else None,
-        session=session or None, state=state if state in ("OPEN", "OVERDUE", "FINAL") else None)
+    chosen = board.DraftFilter(q=q.strip() if q else None, ministry=ministry or None, stage=stage, session=session, state=state)
     day = local_day(today())
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
     ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
     return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
-                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS,
-                            name_vi=stage_name_vi), started)
+                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS), started)
 
 
-@router.get("/board/drafts/{submission_id}")
+@router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters())])
 async def draft_page(request: Request, submission_id: str) -> Response:
     """A draft's path as a timeline: stages entered and finished (on time or late), deadlines, postponements, consultation
     rounds, votes; the dossier's versions; a link to its workflow in the Temporal Web UI."""
@@ -117,5 +120,5 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     versions = await database(audit.versions(pool, submission_id))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions,
-                            name_vi=stage_name_vi, today=local_day(today()),
+                            today=local_day(today()),
                             temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)

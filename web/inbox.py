@@ -7,25 +7,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
 from pydantic import ValidationError
 
 from activities import calendar
 from api import permissions
-from api.deps import database, temporal
-from api.problems import _problem
+from api.deps import database, known_parameters, temporal
 from schemas.messages import Decision
 from schemas.refusal import Refused
 from store import board
 from web.auth import signed_in, to_sign_in
 from web.board import own_agency
-from web.marks import rulebook, stage_name_vi
+from web.marks import rulebook
+from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import page
 from workflows import client as drafts
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_DOCUMENT_LINES = 50
 
 
@@ -72,11 +72,13 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "return_to": [s.value for s in rule.return_to] if rule else []}
     carrying = any("CARRY_OVER" in f["outcomes"] for f in forms.values())
     sessions = await database(_later_sessions(request)) if carrying else []
+    if refusal is not None:
+        refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                name_vi=stage_name_vi, can_decide=who.role.actor is not None, sessions=sessions)
+                can_decide=who.role.actor is not None, sessions=sessions)
 
 
-@router.get("/board/inbox")
+@router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])
 async def inbox(request: Request, sent: str | None = None) -> Response:
     who = await signed_in(request)
     if who is None:
@@ -86,15 +88,16 @@ async def inbox(request: Request, sent: str | None = None) -> Response:
 
 @router.post("/board/inbox/{submission_id}")
 async def decide(request: Request, submission_id: str,
-                 stage: Annotated[str, Form(max_length=40)], outcome: Annotated[str, Form(max_length=40)],
-                 role: Annotated[str, Form(max_length=40)], official: Annotated[str, Form(max_length=300)],
+                 stage: Annotated[str, Form(max_length=40)] = "", outcome: Annotated[str, Form(max_length=40)] = "",
+                 role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=300)] = "",
                  reasons: Annotated[str, Form(max_length=5000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
                  return_to: Annotated[str, Form(max_length=40)] = "",
                  total_deputies: Annotated[str, Form(max_length=10)] = "", in_favour: Annotated[str, Form(max_length=10)] = "",
                  against: Annotated[str, Form(max_length=10)] = "", abstaining: Annotated[str, Form(max_length=10)] = "",
                  parts_not_passed: Annotated[str, Form(max_length=30000)] = "",
                  carry_to: Annotated[str, Form(max_length=20)] = "") -> Response:
-    """The decision form: the message the API would take, checked by the same rules, sent as the `decide` update."""
+    """The decision form: the message the API would take, checked by the same rules, sent as the `decide` update. A field
+    left empty is the message's to refuse, on the page, with its rule."""
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
@@ -112,15 +115,13 @@ async def decide(request: Request, submission_id: str,
         permissions.check_acting(who, decision)
         await temporal(request, drafts.decide(request.app.state.client, submission_id, decision))
     except ValidationError as invalid:
-        problems = [_problem(error) for error in invalid.errors()]
-        return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "problems": problems})
+        return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "problems": problems_of(invalid.errors())})
     except Refused as refused:
         return await _inbox(request, who, status_code=403, refusal={"submission_id": submission_id, "problems": [
             {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
     except Problem as problem:
-        answer = problem.marshal()
-        return await _inbox(request, who, status_code=problem.status or 409, refusal={"submission_id": submission_id, "problems": [
-            {"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}]})
+        status, problems = of_problem(problem)
+        return await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "problems": problems})
     return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
 
 

@@ -41,12 +41,17 @@ def rulebook(version: ProcessVersion) -> Rulebook:
     return load_rulebook(version)
 
 
+# The final states, a stage of no rulebook: their names are the catalogue's (English here, Vietnamese in web/locales).
+FINAL_NAMES = {Stage.PROMULGATED: "Promulgated", Stage.REJECTED: "Rejected", Stage.WITHDRAWN: "Withdrawn"}
+
+
 @cache
-def stage_name_vi(version: ProcessVersion | str, stage: Stage | str) -> str:
-    """The rulebook's Vietnamese name of a stage (a final state has none: its English name)."""
+def stage_name_vi(version: ProcessVersion | str | None, stage: Stage | str) -> str | None:
+    """The rulebook's Vietnamese name of a stage: the draft's own rulebook's, else that of the first rulebook with the
+    stage (NA_SECOND_SESSION is LAW_2015's only; no version: any rulebook's); none for a final state (`FINAL_NAMES`)."""
     stage = Stage(stage)
-    rule = next((r for r in rulebook(ProcessVersion(version)).stages if r.stage is stage), None)
-    return rule.name_vi if rule else stage.value
+    versions = ([ProcessVersion(version)] if version else []) + list(ProcessVersion)
+    return next((r.name_vi for v in versions for r in rulebook(v).stages if r.stage is stage), None)
 
 
 @cache

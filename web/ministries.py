@@ -8,33 +8,27 @@ import time
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from activities.reports import deadline_report, write_csv
 from api import permissions
 from api.deps import database
+from api.routes.reports import ReportParameters, period
 from schemas.refusal import Refused
 from store import board
 from web import charts
 from web.auth import signed_in, to_sign_in
-from web.board import today, with_timing
+from web.board import All, today, with_timing
+from web.refusals import PageRoute
 from web.render import gettext, page
 from workflows.deadlines import local_day
 
-router = APIRouter(include_in_schema=False)
-MAX_PERIOD_DAYS = 3660
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-def _period(since: date | None, until: date | None, day: date) -> tuple[date, date]:
-    first, last = since or date(day.year, 1, 1), until or day + timedelta(days=1)
-    if last <= first or (last - first).days > MAX_PERIOD_DAYS:
-        return date(day.year, 1, 1), day + timedelta(days=1)
-    return first, last
-
-
-@router.get("/board/ministries")
-async def ministries(request: Request, since: date | None = None, until: date | None = None,
+@router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
+async def ministries(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
                      ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
     started = time.perf_counter()
     who = await signed_in(request)
@@ -45,7 +39,7 @@ async def ministries(request: Request, since: date | None = None, until: date | 
     except Refused as refused:
         return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
     day = local_day(today())
-    first, last = _period(since, until, day)
+    first, last = period(since, until, day)
     pool = request.app.state.pool
     # The four quarters' reports and the period's, in one statement.
     quarters, rows = await database(board.quarterly(pool, day, ministry=ministry or None, period=(first, last)))
@@ -58,8 +52,8 @@ async def ministries(request: Request, since: date | None = None, until: date | 
                             until=last, ministry=ministry or "", labels=labels), started)
 
 
-@router.get("/board/ministries.csv")
-async def ministries_csv(request: Request, since: date | None = None, until: date | None = None,
+@router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
+async def ministries_csv(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
                          ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
     who = await signed_in(request)
     if who is None:
@@ -69,7 +63,7 @@ async def ministries_csv(request: Request, since: date | None = None, until: dat
     except Refused as refused:
         return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
     day = local_day(today())
-    first, last = _period(since, until, day)
+    first, last = period(since, until, day)
     rows = await database(deadline_report(request.app.state.pool, since=first, until=last, today=day, lead_ministry=ministry or None))
     out = io.StringIO()
     write_csv(rows, out)

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
 from pydantic import ValidationError
 
-from api.deps import database
-from api.problems import _problem
+from api.deps import database, known_parameters
 from api.routes.public import take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from store import audit, public
+from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-@router.get("/public")
+@router.get("/public", dependencies=[Depends(known_parameters())])
 async def posted_drafts(request: Request) -> Response:
     rounds = await database(public.public_rounds(request.app.state.pool))
     return page(request, "public_list.html", rounds=rounds, public=True)
@@ -36,19 +36,20 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
     return page(request, "public_round.html", status_code=status_code, public=True, round=found, answers=answers, documents=documents,
-                problems=problems, received=received, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
+                problems=explain(request, problems or []), received=received, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 
 
-@router.get("/public/{submission_id}/{round_id}")
+@router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received"))])
 async def posted_draft(request: Request, submission_id: str, round_id: str, received: str | None = None) -> Response:
     return await _round_page(request, submission_id, round_id, received=(received or "")[:20] or None)
 
 
 @router.post("/public/{submission_id}/{round_id}")
 async def comment(request: Request, submission_id: str, round_id: str,
-                  text: Annotated[str, Form(max_length=MAX_PUBLIC_COMMENT * 2)],
+                  text: Annotated[str, Form(max_length=MAX_PUBLIC_COMMENT * 2)] = "",
                   article: Annotated[str, Form(max_length=10)] = "") -> Response:
-    """The comment form: the same checks as `POST /v1/public/consultations/.../comments`, then back to the page."""
+    """The comment form: the same checks as `POST /v1/public/consultations/.../comments`, then back to the page. A field
+    left empty is the comment's to refuse, on the page, as one of only spaces is."""
     try:
         number = int(article) if article.strip() else None
     except ValueError:
@@ -58,9 +59,8 @@ async def comment(request: Request, submission_id: str, round_id: str,
         receipt = await take_comment(request, submission_id[:64], round_id[:40], PublicComment(article=number, text=text))
     except ValidationError as invalid:
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article,
-                                 problems=[_problem(error) for error in invalid.errors()])
+                                 problems=problems_of(invalid.errors()))
     except Problem as problem:
-        answer = problem.marshal()
-        return await _round_page(request, submission_id, round_id, status_code=problem.status or 409, text=text, article=article,
-                                 problems=[{"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}])
+        status, problems = of_problem(problem)
+        return await _round_page(request, submission_id, round_id, status_code=status, text=text, article=article, problems=problems)
     return RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)

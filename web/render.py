@@ -22,7 +22,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from schemas.enums import Stage
 from schemas.time import VIETNAM
+from web.marks import FINAL_NAMES, stage_name_vi
 
 LANGUAGES = ("vi", "en")
 LANGUAGE_COOKIE = "legis_lang"
@@ -50,6 +52,7 @@ def environment(language: str) -> Environment:
         t.astimezone(VIETNAM), format="medium", tzinfo=VIETNAM, locale=language)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
     env.globals["language"] = language
+    env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
     return env
 
 

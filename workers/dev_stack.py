@@ -383,6 +383,8 @@ def addresses(settings: Settings, key_file: Path | None) -> list[str]:
         f"Temporal Web UI: http://{host}:{settings.ui_port}/namespaces/{settings.namespace}/workflows",
         f"Temporal frontend: {settings.temporal_address}  task queue: {settings.task_queue}",
         f"HTTP API: {http}:{settings.api_port}/docs (tokens: `legis tokens issue`)",
+        f"board: {http}:{settings.api_port}/board (sign in with a token: `legis tokens issue VPCP OPERATOR --by me`)",
+        f"public consultation pages: {http}:{settings.api_port}/public",
         f"codec server: {codec_endpoint(settings)} (the Web UI shows payloads after signing in at {codec_endpoint(settings)}/ "
         "with an OPERATOR or LEAD_MINISTRY token)",
         f"payload keys: {key_file} (owner-only; keep it)" if key_file else "payload keys: from LEGIS_ENCRYPTION_KEYS",

@@ -10,7 +10,7 @@ from fastapi_pagination.cursor import CursorPage, CursorParams
 from pydantic import BaseModel, Field
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
+from api.deps import Authenticated, IdempotencyKey, TitleWords, database, known_parameters, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
@@ -60,7 +60,7 @@ async def start_submission(
 async def list_submissions(
     who: Authenticated, http: Request, response: Response,
     params: Annotated[CursorParams, Depends()],
-    q: Annotated[str | None, Query(min_length=2, max_length=200, description="words of the title (drafts not classified)")] = None,
+    q: Annotated[TitleWords | None, Query(description="words of the title (drafts not classified)")] = None,
     stage: Annotated[list[Stage] | None, Query(description="any of these stages (repeat the parameter)")] = None,
     ministry: Annotated[list[str] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
     session: Annotated[SessionCode | None, Query(description="target session, e.g. 16-2, or 16-E9 for the 9th extraordinary session of "

@@ -1,0 +1,145 @@
+"""The pages refuse what the API refuses, as HTML in the page's language: a board filter the API's list would refuse
+(a stage, a session, an unknown parameter, a report's period) is refused with its field and rule, never ignored; a form
+with a field left empty or too long shows the page with the refusal in Vietnamese; the JSON API keeps problem+json.
+Every stage has a name on the page in both languages; the timeline says what became of a postponement. Through the
+API's app and a real PostgreSQL (no Temporal needed)."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+
+from api.tokens import issue
+from schemas.enums import CallerRole, EventKind, ProcessVersion, Stage
+from schemas.records import RegistryRow
+from schemas.views import HistoryEntry
+from tests.test_board_forms import app_client, token_of
+from web.render import environment
+
+OPTION = re.compile(r'<option value="([A-Z_]+)"[^>]*>([^<]*)</option>')
+
+
+async def signed_in(http: httpx.AsyncClient, pool, *, language: str = "vi") -> str:
+    _, secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test")
+    http.cookies.set("legis_lang", language)
+    token = token_of(await http.get("/board/signin"))
+    assert (await http.post("/board/signin", data={"token": secret, "csrftoken": token})).status_code == 303
+    return secret
+
+
+def is_page(answer: httpx.Response, status: int) -> str:
+    assert answer.status_code == status, answer.text[-1500:]
+    assert answer.headers["content-type"].startswith("text/html"), answer.headers["content-type"]
+    return html.unescape(answer.text)
+
+
+@pytest.mark.parametrize(("query", "field", "rule"), [
+    ("stage=FOO", "stage", "enum"),
+    ("session=15-95", "session", "regular_session_ordinal"),
+    ("session=16-02", "session", "session_code"),
+    ("state=LATE", "state", "literal_error"),
+    ("stag=DRAFTING", "stag", "unknown_parameter"),
+    ("q=a", "q", "string_too_short"),
+])
+async def test_a_board_filter_the_api_refuses_is_refused_on_the_page(pool, query, field, rule):
+    async with app_client(pool) as http:
+        secret = await signed_in(http, pool)
+        text = is_page(await http.get(f"/board/drafts?{query}"), 422)
+        assert f"trường {field}, quy tắc {rule}" in text and "<table>" not in text, text[-1500:]
+        # The API's list refuses the same with the same rule, as a problem.
+        api_query = query.replace("state=LATE", "overdue=maybe").replace("stag=", "stages=")
+        api = await http.get(f"/v1/submissions?{api_query}", headers={"Authorization": f"Bearer {secret}"})
+        assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
+        if rule != "literal_error":
+            assert api.json()["rule"] == rule
+
+
+async def test_the_filter_form_as_sent_and_good_filters_list_drafts(pool):
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        is_page(await http.get("/board/drafts?q=&ministry=&stage=&session=&state=&offset=0"), 200)
+        is_page(await http.get("/board/drafts?stage=DRAFTING&session=16-E9&state=OVERDUE"), 200)
+
+
+@pytest.mark.parametrize(("path", "status", "expected"), [
+    ("/board/ministries?since=bad", 422, "trường since, quy tắc date_from_datetime_parsing"),
+    ("/board/ministries?since=2027-03-01&until=2027-02-01", 422, "trường until, quy tắc after_since"),
+    ("/board/ministries.csv?since=1800-01-01", 422, "trường since, quy tắc date_in_range"),
+    ("/board?x=1", 422, "trường x, quy tắc unknown_parameter"),
+    ("/board/inbox?sent=A&x=1", 422, "quy tắc unknown_parameter"),
+    ("/public?page=2", 422, "quy tắc unknown_parameter"),
+])
+async def test_every_page_answers_html_for_a_refusal(pool, path, status, expected):
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        text = is_page(await http.get(path), status)
+        assert expected in text and "Bị từ chối" in text, text[-1500:]
+        assert "Ngày kết thúc phải sau ngày bắt đầu" in text if "after_since" in expected else True
+
+
+async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_language(pool):
+    sid = f"BLANK-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
+                       sid, f"draft-law-{sid}")
+    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
+                       "VALUES ($1, 'cong-khai', 'BGDDT', now(), now() + interval '1 day')", sid)
+    async with app_client(pool) as http:
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        blank = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "article": "", "csrftoken": token}), 422)
+        assert 'id="comment-count"' in blank and "Mục này là bắt buộc" in blank and "trường text, quy tắc too_short" in blank
+        long = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "x" * 5001, "csrftoken": token}), 422)
+        assert "Tối đa 5000 ký tự" in long and "Value should" not in long and "trường text, quy tắc too_long" in long
+        http.cookies.set("legis_lang", "en")
+        english = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "csrftoken": token}), 422)
+        assert "This is required." in english and "field text, rule too_short" in english
+        http.cookies.set("legis_lang", "vi")
+        await signed_in(http, pool)
+        token = token_of(await http.get("/board/inbox"))
+        form = {"csrftoken": token, "stage": "DRAFTING", "outcome": "APPROVE", "role": "MINISTER", "official": ""}
+        inbox = is_page(await http.post(f"/board/inbox/{sid}", data=form), 422)
+        assert "trường official" in inbox and "Mục này là bắt buộc" in inbox and 'class="refusal"' in inbox, inbox[-2000:]
+    # The JSON route keeps its problems.
+    async with app_client(pool) as http:
+        answer = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"text": ""})
+        assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+async def test_every_stage_has_a_name_on_the_page(pool, language):
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language=language)
+        text = is_page(await http.get("/board/drafts"), 200)
+    options = dict(OPTION.findall(text[text.index('<select id="stage"'):].partition("</select>")[0]))
+    assert set(options) == {s.value for s in Stage}, options
+    for stage, shown in options.items():
+        name = shown.removesuffix(f" ({stage})").strip()
+        assert name and name != stage and not name.isupper(), shown
+    assert options["NA_SECOND_SESSION"].startswith("Quốc hội thảo luận tại kỳ họp thứ hai")
+    assert options["PROMULGATED"].startswith("Đã công bố" if language == "vi" else "Promulgated")
+
+
+@pytest.mark.parametrize(("language", "asked", "approved", "refused"), [
+    ("vi", "Xin lùi thời hạn đến", "Được lùi thời hạn đến", "Không chấp thuận lùi thời hạn"),
+    ("en", "Postponement asked to", "Postponement approved to", "Postponement refused"),
+])
+def test_the_timeline_says_what_became_of_each_postponement(language, asked, approved, refused):
+    at, moved = datetime(2027, 3, 1, 3, tzinfo=UTC), date(2027, 4, 15)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None,
+                      responsible="MOJ", classified=False)
+    entries = [HistoryEntry(seq=seq, at=at, event=event, stage=Stage.APPRAISAL, requested_deadline=moved, approved=verdict)
+               for seq, (event, verdict) in enumerate(((EventKind.POSTPONEMENT_REQUESTED, None), (EventKind.POSTPONEMENT_DECIDED, True),
+                                                       (EventKind.POSTPONEMENT_REQUESTED, None), (EventKind.POSTPONEMENT_DECIDED, False)), 1)]
+    shown = environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=entries, versions=[], today=date(2027, 3, 2), temporal_link=None,
+        who=None, csrftoken=lambda: "")
+    items = re.findall(r"<li>(.*?)</li>", shown, re.S)
+    assert [asked in item for item in items] == [True, False, True, False]
+    assert [approved in item for item in items] == [False, True, False, False]
+    assert [refused in item for item in items] == [False, False, False, True]

@@ -1,0 +1,119 @@
+"""Refusals on the pages: whatever refuses a page's request (its query parameters or form, checked by the API's own types
+and rules; a message's validators; the draft; the database) answers the page's HTML in the reader's language, naming
+the field and the rule. The JSON API keeps answering problems (`api.problems`).
+
+A refusal's words come from the catalogue by its rule (pydantic's error types and the API's rules, filled in with the
+error's context: the lengths, the values expected). For a rule the catalogue has no sentence for, the page names the
+field and the rule and gives the refusal's own words, marked as English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from fastapi_problem.error import Problem
+
+from api.problems import STATUS, _problem
+from schemas.refusal import Refused
+from web.render import language_of, page, translations
+
+# What each rule says, in English here and in Vietnamese in the catalogue; %(name)s is the error's context.
+SENTENCES = {
+    "missing": "This is required.",
+    "not_blank": "This must not be empty or only spaces.",
+    "string_too_short": "At least %(min_length)s characters.",
+    "string_too_long": "At most %(max_length)s characters.",
+    "too_short": "At least %(min_length)s characters.",
+    "too_long": "At most %(max_length)s characters.",
+    "int_parsing": "A whole number, e.g. 12.",
+    "greater_than_equal": "At least %(ge)s.",
+    "less_than_equal": "At most %(le)s.",
+    "enum": "Not one of the choices: %(expected)s.",
+    "literal_error": "Not one of the choices: %(expected)s.",
+    "date_parsing": "A date, as YYYY-MM-DD.",
+    "date_from_datetime_parsing": "A date, as YYYY-MM-DD.",
+    "session_code": "A session code: the legislature and the session, e.g. 16-2; an extraordinary session with an E, e.g. 15-E9.",
+    "regular_session_ordinal": "A regular session is numbered 1 to 12: an extraordinary session is written with an E, e.g. 15-E9.",
+    "unknown_parameter": "This page takes no such choice.",
+    "date_in_range": "This date is outside the calendar legis knows.",
+    "after_since": "The end of the period must come after its start.",
+    "database_unavailable": "The database does not answer: try again in a moment.",
+    "rate_limited": "Too many comments from this address: wait a minute and send again.",
+    "round_closed": "The consultation has closed.",
+    "public_round_unknown": "No draft or consultation here that you may read.",
+    "current_stage_only": "The draft is no longer at this stage: open the inbox again.",
+    "callers_own_agency": "Your agency may not send this.",
+}
+EMPTY = ("string_too_short", "too_short")
+# The form's or the filter's name for each field (messages the pages already show).
+LABELS = {
+    "q": "Title", "ministry": "Ministry", "stage": "Stage", "session": "Session", "state": "State", "since": "From",
+    "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
+    "role": "Role", "reasons": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
+}
+MAX_CONTEXT = 400
+
+
+def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each problem (field, rule, message, and the error's context) in the page's language, with its field's label."""
+    catalogue = translations(language_of(request))
+    english = language_of(request) == "en"
+    shown = []
+    for problem in problems:
+        field, rule = problem.get("field", ""), problem.get("rule", "")
+        label = LABELS.get(field) or LABELS.get(field.rpartition(".")[2])
+        context = problem.get("ctx") or {}
+        # "at least 1 character" is the field left empty.
+        sentence = SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1 else SENTENCES.get(rule)
+        context = {key: str(value)[:MAX_CONTEXT] for key, value in context.items()}
+        try:
+            text = catalogue.gettext(sentence) % context if sentence else problem.get("message", "")
+        except (KeyError, ValueError):
+            text, sentence = problem.get("message", ""), None
+        shown.append({"field": field, "rule": rule, "label": catalogue.gettext(label) if label else field, "text": text,
+                      "english": sentence is None and not english})
+    return shown
+
+
+def problems_of(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pydantic's errors as the API names them (`api.problems`), each with its context for the page's sentence."""
+    return [_problem(error) | {"ctx": error.get("ctx") or {}} for error in errors]
+
+
+def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
+    answer = problem.marshal()
+    found = answer.get("errors") or [{"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}]
+    return problem.status or 409, found
+
+
+def refused(request: Request, status: int, problems: list[dict[str, Any]], headers: dict[str, str] | None = None) -> Response:
+    """The refusal as a page of the board (or of the public's pages) in the reader's language, with a way back."""
+    answer = page(request, "refused.html", status_code=status, problems=explain(request, problems), public=request.url.path.startswith("/public"),
+                  sent=request.method == "POST")
+    answer.headers.update(headers or {})
+    return answer
+
+
+class PageRoute(APIRoute):
+    """A page's route: a refusal of its request, or one raised while answering it, is the page's HTML, never a problem."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as invalid:
+                return refused(request, 422, problems_of(list(invalid.errors())))
+            except Refused as refusal:
+                return refused(request, STATUS[refusal.kind], [{"field": refusal.field, "rule": refusal.rule, "message": refusal.message}])
+            except Problem as problem:
+                status, found = of_problem(problem)
+                return refused(request, status, found, headers=problem.headers)
+
+        return answer
