@@ -32,7 +32,6 @@ import asyncpg
 import pgserver
 import psutil
 import typer
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
@@ -47,6 +46,7 @@ from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
+from workflows.codec import KeyRing, data_converter, new_key_entry
 from workflows.rounds import round_workflow_id
 
 app = typer.Typer(add_completion=False)
@@ -176,13 +176,16 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
         database_url = server.get_uri()
         await migrate(database_url)
         pool = await create_pool(database_url)
+        # A payload key of this run, shared by the benchmark's worker and the API processes (both seal what they send).
+        key = new_key_entry("bench")
         env = await WorkflowEnvironment.start_time_skipping_v2(dev_server_existing_path=temporal_binary(), dev_server_extra_args=TIME_SKIPPING,
-                                                               search_attributes=sa.ALL, data_converter=pydantic_data_converter)
+                                                               search_attributes=sa.ALL, data_converter=data_converter(KeyRing.parse(key)))
         apis = None
         try:
             task_queue, hold, port = f"bench-{uuid.uuid4().hex[:6]}", HoldClose(), 18000 + os.getpid() % 1000 * 4
             target = env.client.service_client.config.target_host
             api_env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": target, "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue,
+                       "LEGIS_ENCRYPTION_KEYS": key,
                        # The limiters still run for every comment, at rates that let one client (this benchmark) send them all.
                        "LEGIS_API_RATE_PER_ADDRESS": "100000000/hour", "LEGIS_API_RATE_PER_TOKEN": "",
                        "LEGIS_PUBLIC_COMMENT_RATE": "100000000/hour", "LEGIS_LOG_JSON": "true"}
