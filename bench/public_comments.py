@@ -37,7 +37,7 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 
 from activities.database import create_pool, migrate
 from api.tokens import issue
-from bench.intake import ARTICLES, ApiProcesses, comment_text, intake, post_comments, wrk_installed
+from bench.intake import ARTICLES, ApiProcesses, capacity, comment_text, intake, post_comments, wrk_installed
 from bench.intake import held as held_in
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from store import public
@@ -219,14 +219,17 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
                     rounds.append(measured)
                     say(f"intake stretch {len(rounds)}: {measured.taken:,} comments in {measured.seconds:.1f} s = {measured.rate:,.0f}/s; CPU µs "
                         f"per comment: API {measured.api_us:.0f}, PostgreSQL {measured.postgres_us:.0f}, load generator and worker "
-                        f"{measured.generator_us:.0f}; load average {os.getloadavg()[0]:.1f} ({measured.notes})")
+                        f"{measured.generator_us:.0f}, so {measured.capacity:,.0f}/s on {os.cpu_count()} free cores; "
+                        f"load average {os.getloadavg()[0]:.1f} ({measured.notes})")
                 if rounds:
                     rates = sorted(r.rate for r in rounds)
                     total = sum(r.taken for r in rounds)
+                    api_us, postgres_us, generator_us = (statistics.median(getattr(r, part) for r in rounds)
+                                                         for part in ("api_us", "postgres_us", "generator_us"))
                     say(f"intake: {total:,} comments through the HTTP API in {len(rounds)} stretches, {concurrency} connections; "
                         f"{statistics.median(rates):,.0f}/s median (min {rates[0]:,.0f}, max {rates[-1]:,.0f}); CPU µs per comment, median: "
-                        f"API {statistics.median(r.api_us for r in rounds):.0f}, PostgreSQL {statistics.median(r.postgres_us for r in rounds):.0f}, "
-                        f"load generator and worker {statistics.median(r.generator_us for r in rounds):.0f}")
+                        f"API {api_us:.0f}, PostgreSQL {postgres_us:.0f}, load generator and worker {generator_us:.0f}, so "
+                        f"{capacity(api_us + postgres_us + generator_us):,.0f}/s on {os.cpu_count()} free cores")
                 held = await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = 'large'", sid)
                 if held < comments:
                     say(f"writing the other {comments - held:,} comments of the large round with COPY (not through the API)")
