@@ -23,30 +23,52 @@ _OVERDUE_ON = "stage_deadline < {today} AND " + _OPEN
 
 _REPORT = f"""
 WITH periods AS (
-    -- One or more periods [starts, ends), reported on in one pass over the audit trail (the board's page shows a
-    -- period and the last four quarters).
-    SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS p(starts, ends, n)
+    -- One or more periods [starts, ends) from midnight to midnight in Ha Noi, as days (the board's page shows a period
+    -- and the last four quarters, which overlap it).
+    SELECT n, (starts AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS first_day, (ends AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS end_day
+    FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS p(starts, ends, n)
 ),
-period AS (
+counted_events AS (
+    -- The events that count in a figure, each read once whatever the number of periods, with its day in Ha Noi.
     -- Lead ministries are named by their codes, the other bodies by their role in the process;
     -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
     -- Only the events and columns the figures below read: the index on (event, occurred_at) finds its rows.
-    SELECT p.n, e.submission_id, e.seq, e.occurred_at, e.event, e.stage, e.to_stage, e.deadline, e.approved, e.late_request,
-           s.classified, CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
-                     WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
+    SELECT e.submission_id, e.seq, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, e.event, e.deadline, s.classified,
+           CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
+                WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
-    JOIN periods p ON e.occurred_at >= p.starts AND e.occurred_at < p.ends
     WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
-      AND e.occurred_at >= (SELECT min(starts) FROM periods) AND e.occurred_at < (SELECT max(ends) FROM periods)
+      AND e.occurred_at >= (SELECT min(starts) FROM unnest($1::timestamptz[]) AS starts)
+      AND e.occurred_at < (SELECT max(ends) FROM unnest($2::timestamptz[]) AS ends)
       AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
+      AND ((e.event = 'DECISION' AND e.deadline IS NOT NULL AND e.to_stage IS DISTINCT FROM e.stage)
+           OR (e.event = 'POSTPONEMENT_DECIDED' AND e.approved) OR (e.event = 'POSTPONEMENT_REQUESTED' AND e.late_request))
 ),
-finished AS (
-    SELECT n, body AS agency,
-           count(*) FILTER (WHERE (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= deadline) AS on_time,
-           count(*) FILTER (WHERE (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > deadline) AS late
-    FROM period
-    WHERE event = 'DECISION' AND deadline IS NOT NULL AND to_stage IS DISTINCT FROM stage
-    GROUP BY n, body
+daily AS (
+    -- Per agency and day: stages finished on time and late, late requests, and postponements granted, counted for the
+    -- body that asked for them.
+    SELECT body AS agency, day, count(*) FILTER (WHERE event = 'DECISION' AND day <= deadline) AS on_time,
+           count(*) FILTER (WHERE event = 'DECISION' AND day > deadline) AS late, 0 AS postponed,
+           count(*) FILTER (WHERE event = 'POSTPONEMENT_REQUESTED') AS late_requests
+    FROM counted_events WHERE event <> 'POSTPONEMENT_DECIDED'
+    GROUP BY body, day
+    UNION ALL
+    SELECT asked.body, granted.day, 0, 0, count(*), 0
+    FROM counted_events granted
+    JOIN LATERAL (
+        SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' AND granted.classified THEN 'CLASSIFIED'
+                    WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code ELSE r.actor END AS body FROM audit_events r
+        WHERE r.submission_id = granted.submission_id AND r.seq < granted.seq AND r.event = 'POSTPONEMENT_REQUESTED'
+        ORDER BY r.seq DESC LIMIT 1
+    ) asked ON true
+    WHERE granted.event = 'POSTPONEMENT_DECIDED'
+    GROUP BY asked.body, granted.day
+),
+counted AS (
+    SELECT p.n, d.agency, sum(d.on_time) AS on_time, sum(d.late) AS late, sum(d.postponed) AS postponed,
+           sum(d.late_requests) AS late_requests
+    FROM periods p JOIN daily d ON d.day >= p.first_day AND d.day < p.end_day
+    GROUP BY p.n, d.agency
 ),
 overdue AS (
     -- Overdue on `today`, whatever the period: the same figures in each.
@@ -57,37 +79,12 @@ overdue AS (
           AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
         GROUP BY 1
     ) o
-),
-postponed AS (
-    SELECT granted.n, asked.body AS agency, count(*) AS postponed
-    FROM period granted
-    JOIN LATERAL (
-        SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' AND granted.classified THEN 'CLASSIFIED'
-                    WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code ELSE r.actor END AS body FROM audit_events r
-        WHERE r.submission_id = granted.submission_id AND r.seq < granted.seq AND r.event = 'POSTPONEMENT_REQUESTED'
-        ORDER BY r.seq DESC LIMIT 1
-    ) asked ON true
-    WHERE granted.event = 'POSTPONEMENT_DECIDED' AND granted.approved
-    GROUP BY granted.n, asked.body
-),
-late_requests AS (
-    SELECT n, body AS agency, count(*) AS late_requests
-    FROM period WHERE event = 'POSTPONEMENT_REQUESTED' AND late_request
-    GROUP BY n, body
-),
-agencies AS (
-    SELECT n, agency FROM finished UNION SELECT n, agency FROM overdue
-    UNION SELECT n, agency FROM postponed UNION SELECT n, agency FROM late_requests
 )
-SELECT a.n, a.agency,
-       coalesce(f.on_time, 0) AS on_time, coalesce(f.late, 0) AS late, coalesce(o.overdue_now, 0) AS overdue_now,
-       coalesce(p.postponed, 0) AS postponed, coalesce(l.late_requests, 0) AS late_requests
-FROM agencies a
-LEFT JOIN finished f USING (n, agency)
-LEFT JOIN overdue o USING (n, agency)
-LEFT JOIN postponed p USING (n, agency)
-LEFT JOIN late_requests l USING (n, agency)
-ORDER BY a.n, a.agency
+SELECT n, agency, coalesce(c.on_time, 0)::bigint AS on_time, coalesce(c.late, 0)::bigint AS late,
+       coalesce(o.overdue_now, 0) AS overdue_now, coalesce(c.postponed, 0)::bigint AS postponed,
+       coalesce(c.late_requests, 0)::bigint AS late_requests
+FROM counted c FULL JOIN overdue o USING (n, agency)
+ORDER BY n, agency
 """
 
 

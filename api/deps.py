@@ -98,10 +98,10 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         raise
 
 
-async def database(call: Awaitable[T]) -> T:
-    """A call to PostgreSQL; an outage as 503 with Retry-After, not a bare 500."""
+async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
+    """A call to PostgreSQL; an outage (no answer within `seconds`) as 503 with Retry-After, not a bare 500."""
     try:
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(seconds):
             return await call
     except (OSError, TimeoutError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.CannotConnectNowError,
             asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError) as down:

@@ -165,6 +165,15 @@ class Intake:
     def rate(self) -> float:
         return self.taken / self.seconds
 
+    @property
+    def capacity(self) -> float:
+        """Comments a second this machine's cores would take at these CPU figures, with nothing else running."""
+        return capacity(self.api_us + self.postgres_us + self.generator_us)
+
+
+def capacity(cpu_us_per_comment: float) -> float:
+    return (os.cpu_count() or 1) * 1e6 / max(cpu_us_per_comment, 1)
+
 
 async def held(pool: asyncpg.Pool, sid: str, round_id: str) -> int:
     return await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = $2", sid, round_id)

@@ -32,13 +32,12 @@ import asyncpg
 import pgserver
 import psutil
 import typer
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from activities.database import create_pool, migrate
 from api.tokens import issue
-from bench.intake import ARTICLES, ApiProcesses, comment_text, intake, post_comments, wrk_installed
+from bench.intake import ARTICLES, ApiProcesses, capacity, comment_text, intake, post_comments, wrk_installed
 from bench.intake import held as held_in
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from store import public
@@ -47,6 +46,7 @@ from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
+from workflows.codec import KeyRing, data_converter, new_key_entry
 from workflows.rounds import round_workflow_id
 
 app = typer.Typer(add_completion=False)
@@ -176,13 +176,16 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
         database_url = server.get_uri()
         await migrate(database_url)
         pool = await create_pool(database_url)
+        # A payload key of this run, shared by the benchmark's worker and the API processes (both seal what they send).
+        key = new_key_entry("bench")
         env = await WorkflowEnvironment.start_time_skipping_v2(dev_server_existing_path=temporal_binary(), dev_server_extra_args=TIME_SKIPPING,
-                                                               search_attributes=sa.ALL, data_converter=pydantic_data_converter)
+                                                               search_attributes=sa.ALL, data_converter=data_converter(KeyRing.parse(key)))
         apis = None
         try:
             task_queue, hold, port = f"bench-{uuid.uuid4().hex[:6]}", HoldClose(), 18000 + os.getpid() % 1000 * 4
             target = env.client.service_client.config.target_host
             api_env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": target, "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue,
+                       "LEGIS_ENCRYPTION_KEYS": key,
                        # The limiters still run for every comment, at rates that let one client (this benchmark) send them all.
                        "LEGIS_API_RATE_PER_ADDRESS": "100000000/hour", "LEGIS_API_RATE_PER_TOKEN": "",
                        "LEGIS_PUBLIC_COMMENT_RATE": "100000000/hour", "LEGIS_LOG_JSON": "true"}
@@ -216,14 +219,17 @@ async def run(comments: int, http_comments: int, concurrency: int, seconds_max: 
                     rounds.append(measured)
                     say(f"intake stretch {len(rounds)}: {measured.taken:,} comments in {measured.seconds:.1f} s = {measured.rate:,.0f}/s; CPU µs "
                         f"per comment: API {measured.api_us:.0f}, PostgreSQL {measured.postgres_us:.0f}, load generator and worker "
-                        f"{measured.generator_us:.0f}; load average {os.getloadavg()[0]:.1f} ({measured.notes})")
+                        f"{measured.generator_us:.0f}, so {measured.capacity:,.0f}/s on {os.cpu_count()} free cores; "
+                        f"load average {os.getloadavg()[0]:.1f} ({measured.notes})")
                 if rounds:
                     rates = sorted(r.rate for r in rounds)
                     total = sum(r.taken for r in rounds)
+                    api_us, postgres_us, generator_us = (statistics.median(getattr(r, part) for r in rounds)
+                                                         for part in ("api_us", "postgres_us", "generator_us"))
                     say(f"intake: {total:,} comments through the HTTP API in {len(rounds)} stretches, {concurrency} connections; "
                         f"{statistics.median(rates):,.0f}/s median (min {rates[0]:,.0f}, max {rates[-1]:,.0f}); CPU µs per comment, median: "
-                        f"API {statistics.median(r.api_us for r in rounds):.0f}, PostgreSQL {statistics.median(r.postgres_us for r in rounds):.0f}, "
-                        f"load generator and worker {statistics.median(r.generator_us for r in rounds):.0f}")
+                        f"API {api_us:.0f}, PostgreSQL {postgres_us:.0f}, load generator and worker {generator_us:.0f}, so "
+                        f"{capacity(api_us + postgres_us + generator_us):,.0f}/s on {os.cpu_count()} free cores")
                 held = await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = 'large'", sid)
                 if held < comments:
                     say(f"writing the other {comments - held:,} comments of the large round with COPY (not through the API)")

@@ -47,14 +47,20 @@ async def sittings_ahead(db: asyncpg.Pool | asyncpg.Connection, today: date, *, 
 async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], meetings: list[str], *,
                           own_agency: str | None) -> list[asyncpg.Record]:
     """Drafts not in a final state aimed at any of these sessions, or coming before any of these Standing Committee
-    meetings (as each draft recorded it), with the cut-off each recorded and whether its session is extraordinary; as
-    records (a page marks thousands of them and shows a few: `RegistryRow(**record)` for those)."""
+    meetings (as each draft recorded it), with what their marks are made of: the cut-off each recorded and whether its
+    session is extraordinary. A page marks thousands of them and shows a few (`rows` reads those whole)."""
     return await db.fetch(
-        f"SELECT {_COLUMNS}, cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded, "
-        "coalesce(n.extraordinary, false) AS extraordinary "
+        "SELECT submission_id, process_version, target_session, stage_deadline, cutoff, cutoff_stage, committee_meeting, "
+        "cutoffs_recorded, coalesce(n.extraordinary, false) AS extraordinary "
         f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session "
         f"WHERE {_VISIBLE} AND (target_session = ANY($2) OR committee_meeting = ANY($4)) AND stage <> ALL($3)",
         own_agency, sessions, list(TERMINAL), meetings)
+
+
+async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str], *, own_agency: str | None) -> dict[str, RegistryRow]:
+    """The registry rows of these drafts, by submission ID."""
+    found = await db.fetch(f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND submission_id = ANY($2)", own_agency, submission_ids)
+    return {row["submission_id"]: RegistryRow(**dict(row)) for row in found}
 
 
 async def sessions_by_code(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, date]:

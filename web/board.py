@@ -19,7 +19,6 @@ from api import permissions
 from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
-from schemas.records import RegistryRow
 from store import audit, board
 from web.auth import signed_in, to_sign_in
 from web.marks import Mark, standing_of_row
@@ -31,7 +30,6 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 # Drafts listed under one sitting at most (the worst marks first); the rest are a link to the filtered list.
 SHOWN_PER_SITTING = 50
 SEVERITY = {Mark.ON_TRACK: 0, Mark.NOT_RECORDED: 1, Mark.AT_RISK: 2, Mark.MISSED: 3}
-REGISTRY_FIELDS = tuple(RegistryRow.model_fields)
 # A filter's "All" is the parameter sent empty; any other value is checked as the API checks it.
 All = BeforeValidator(lambda value: value or None)
 
@@ -72,13 +70,19 @@ async def sessions_ahead(request: Request) -> Response:
         if row["committee_meeting"]:
             by_sitting.setdefault(row["committee_meeting"], []).append(row)
     marks = {row["submission_id"]: standing_of_row(row, day) for row in rows}
+    marked_by_sitting = {}
+    for sitting in sittings:
+        marked = [(row["submission_id"], marks[row["submission_id"]]) for row in by_sitting.get(sitting.code, ())]
+        marked.sort(key=lambda pair: (-SEVERITY[pair[1].mark], pair[1].cutoff or day))
+        marked_by_sitting[sitting.code] = marked
+    # Only the drafts shown are read whole.
+    shown_ids = {sid for marked in marked_by_sitting.values() for sid, _ in marked[:SHOWN_PER_SITTING]}
+    registry = await database(board.rows(pool, sorted(shown_ids), own_agency=own_agency(who)))
     blocks = []
     for sitting in sittings:
-        marked = [(row, marks[row["submission_id"]]) for row in by_sitting.get(sitting.code, ())]
-        marked.sort(key=lambda pair: (-SEVERITY[pair[1].mark], pair[1].cutoff or day))
-        counts = Counter(s.mark for _, s in marked)
-        shown = [(RegistryRow(**{k: row[k] for k in REGISTRY_FIELDS}), mark) for row, mark in marked[:SHOWN_PER_SITTING]]
-        blocks.append({"sitting": sitting, "drafts": shown, "counts": counts, "total": len(marked)})
+        marked = marked_by_sitting[sitting.code]
+        shown = [(registry[sid], mark) for sid, mark in marked[:SHOWN_PER_SITTING] if sid in registry]
+        blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(s.mark for _, s in marked), "total": len(marked)})
     return with_timing(page(request, "sessions.html", blocks=blocks, today=day, Mark=Mark), started)
 
 

@@ -59,10 +59,14 @@ def threshold_days(version: ProcessVersion | str) -> int:
     return max(rulebook(ProcessVersion(version)).follow_up.warn_days_before, default=0)
 
 
+# A stage by its name, once per name: a page marks thousands of drafts.
+stage_of = cache(Stage)
+
+
 def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str | None, stage_deadline: date | None,
              process_version: ProcessVersion | str, extraordinary: bool, today: date) -> Standing:
     """The mark from what the draft recorded (its registry row) and today."""
-    stage = Stage(cutoff_stage) if cutoff_stage else None
+    stage = stage_of(cutoff_stage) if cutoff_stage else None
     if not recorded:
         return Standing(Mark.NOT_RECORDED, None, None)
     if cutoff is None:

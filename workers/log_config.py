@@ -46,8 +46,14 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+")
 _INPUT_ECHO = re.compile(r"input_value=.*?(?=, input_type=|\]$|$)", re.MULTILINE)
 
 
+# Whether a text may hold any of the three: one search instead of three substitutions for the texts that hold none.
+_SUSPECT = re.compile(r"(?i)legis_|bearer|basic|input_value=")
+
+
 def scrub(text: str) -> str:
     """`text` without the secrets it may quote: a token's secret part, a bearer credential, a validation error's input."""
+    if not _SUSPECT.search(text):
+        return text
     return _INPUT_ECHO.sub(f"input_value={REDACTED}", _TOKEN.sub(rf"\1{REDACTED}", _BEARER.sub(rf"\1 {REDACTED}", text)))
 
 

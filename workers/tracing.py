@@ -27,6 +27,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio import client, worker
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.opentelemetry import TracingInterceptor
@@ -40,6 +41,9 @@ TRACE_HEADER = "_tracer-data"
 AUDIT_ACTIVITIES = frozenset({"record_events", "record_event"})
 # Probes are answered every few seconds and tell nothing worth a trace.
 UNTRACED_PATHS = "/healthz,/readyz"
+_UNTRACED = frozenset(UNTRACED_PATHS.split(","))
+_PROPAGATOR = TraceContextTextMapPropagator()
+_TRACE_HEADERS = frozenset({b"traceparent", b"tracestate"})
 # HTTP span attributes that hold the query string, by semantic-convention version.
 _URL_ATTRIBUTES = ("http.target", "http.url", "url.full")
 
@@ -60,6 +64,10 @@ class Tracing:
         return [UpdateTraceContext()]
 
     def instrument_api(self, app: FastAPI) -> None:
+        """A server span per request when spans are recorded; else only the request's trace context (`TraceContext`)."""
+        if self.provider.sampler is ALWAYS_OFF:
+            app.add_middleware(TraceContext, tracer=self.provider.get_tracer("legis.api"))
+            return
         FastAPIInstrumentor.instrument_app(app, tracer_provider=self.provider, server_request_hook=without_query,
                                            excluded_urls=UNTRACED_PATHS, exclude_spans=["receive", "send"])
 
@@ -68,6 +76,24 @@ class Tracing:
         if self.database:
             AsyncPGInstrumentor().uninstrument()
         self.provider.shutdown()
+
+
+class TraceContext:
+    """With no span recorded, what a request needs of tracing is its trace context: the caller's `traceparent`, or a new
+    trace, current while the request runs, for its log lines and the Temporal calls it makes. The instrumentor would also
+    collect the span's attributes, match the route for its name and wrap every message sent, for a span nobody records:
+    a fifth of the API's CPU per public comment."""
+
+    def __init__(self, app: ASGIApp, tracer: trace.Tracer) -> None:
+        self.app, self.tracer = app, tracer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in _UNTRACED:
+            await self.app(scope, receive, send)
+            return
+        carrier = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"] if name in _TRACE_HEADERS}
+        with self.tracer.start_as_current_span("HTTP", context=_PROPAGATOR.extract(carrier), kind=trace.SpanKind.SERVER):
+            await self.app(scope, receive, send)
 
 
 def start_tracing(settings: Settings, service: str) -> Tracing:
