@@ -82,6 +82,14 @@ def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
     return caller.role is CallerRole.LEAD_MINISTRY and agency_reads_classified(caller.agency_code, lead_ministry=lead_ministry)
 
 
+def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_ministry: str) -> Refused:
+    """A draft's refusal explains itself from what the draft holds (its lead ministry, session, dates, open points): for
+    a classified draft, a caller who may not read it learns the field and the rule only."""
+    if not classified or sees_classified(caller, lead_ministry=lead_ministry):
+        return refused
+    return Refused(refused.field, refused.rule, f"refused by rule {refused.rule} (details withheld: classified draft)", refused.kind)
+
+
 def status_for(caller: Caller, view: StatusView) -> StatusView:
     if not view.classified or sees_classified(caller, lead_ministry=view.lead_ministry):
         return view

@@ -47,3 +47,9 @@ async def page(
     total = await db.fetchval(f"SELECT count(*) {matching}", *filters)
     found = [RegistryRow(**dict(row)) for row in rows[:size]]
     return found, found[-1].submission_id if len(rows) > size else None, total
+
+
+async def classification(db: asyncpg.Connection | asyncpg.Pool, submission_id: str) -> tuple[bool, str] | None:
+    """Whether a registered draft is classified, and its lead ministry; None for a draft not (yet) registered."""
+    row = await db.fetchrow("SELECT classified, lead_ministry FROM submissions WHERE submission_id = $1", submission_id)
+    return (row["classified"], row["lead_ministry"]) if row else None

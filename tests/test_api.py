@@ -216,6 +216,28 @@ async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_minis
     assert [d["target_session"] for d in by_session if d["submission_id"] == request.submission_id] == ["16-3"]
 
 
+async def test_refusals_name_nothing_of_a_classified_draft_to_whom_may_not_read_it(api, pool):
+    """A refusal explains itself from the draft (its lead ministry, its session's dates): to another agency a classified
+    draft's refusals give the field and the rule only, and a start under its ID names none of its values."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    other = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    as_other = decision(request, Stage.DRAFTING).model_copy(update={"agency_code": "BTC"})
+    refused = problem(await api.post(f"{path}/decisions", json=body(as_other), headers=other), 403, "lead_ministry_only", "agency_code")
+    assert "BQP" not in json.dumps(refused) and "withheld" in refused["detail"]
+    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    earlier = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on - timedelta(days=30)})
+    moved = await api.post(f"{path}/programme-changes", headers=ubtvqh, json=body(programme_change(ProgrammeChangeKind.DEFER, to_session=earlier)))
+    assert moved.status_code in (409, 422) and str(request.target_session.opens_on) not in moved.text and "withheld" in moved.text
+    # The lead ministry reads its own draft's refusals whole.
+    own = problem(await api.post(f"{path}/decisions", json=body(decision(request, Stage.APPRAISAL)), headers=lead), 403)
+    assert "withheld" not in own["detail"]
+    # Guessing another agency's draft by starting its ID: which values match is not told.
+    guess = start_request(ministry="BTC").model_copy(update={"submission_id": request.submission_id, "title": request.title})
+    taken = problem(await api.post("/v1/submissions", json=body(guess), headers=other), 409, "submission_exists", "submission_id")
+    assert "title" not in taken["detail"] and request.title not in json.dumps(taken)
+
+
 async def test_postponements_and_reports_through_http(api, pool):
     request, lead = await started_at_drafting(api, pool, "BTC")
     sid = request.submission_id

@@ -322,7 +322,7 @@ def check_authority(state: DraftState, allowed: Collection[Decider], message, ac
         roles = ", ".join(r.value for r in decider.roles)
         raise Refused("role", rule, f"a {role.value} of {actor.value} may not {action}; roles allowed: {roles}", FORBIDDEN)
     if actor is Actor.LEAD_MINISTRY and agency_code != state.lead_ministry:
-        raise Refused("agency_code", "lead_ministry_only", f"{agency_code} is not this draft's lead ministry ({state.lead_ministry})", FORBIDDEN)
+        raise Refused("agency_code", "lead_ministry_only", f"{agency_code} is not this draft's lead ministry", FORBIDDEN)
 
 
 def missing_documents(required: Collection[DocumentKind], state: DraftState, attached: Collection = ()) -> tuple[DocumentKind, ...]:

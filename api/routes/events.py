@@ -11,6 +11,8 @@ from typing import Annotated
 
 from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, temporal
@@ -18,7 +20,9 @@ from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
 from schemas.messages import SubmissionId
+from schemas.refusal import Refused
 from schemas.views import Receipt
+from store import registry
 from workflows import client as drafts
 from workflows import draft
 
@@ -64,9 +68,21 @@ def _endpoint(route: Route):
 
     async def send(submission_id: SubmissionId, message: body, who: Authenticated, http: Request,
                    key: IdempotencyKey = None) -> Response:
+        async def sent() -> Receipt:
+            try:
+                return await drafts.send(http.app.state.client, submission_id, route.operation.name, message, request_id=key)
+            except WorkflowUpdateFailedError as failed:
+                cause = failed.cause
+                if not (isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict)):
+                    raise
+                refused = Refused.from_details(cause.message, cause.details[0])
+                if found := await registry.classification(http.app.state.pool, submission_id):
+                    refused = permissions.refused_for(who, refused, classified=found[0], lead_ministry=found[1])
+                raise refused from None
+
         async def run() -> Response:
             permissions.check_acting(who, message)
-            receipt = await temporal(http, drafts.send(http.app.state.client, submission_id, route.operation.name, message, request_id=key))
+            receipt = await temporal(http, sent())
             return JSONResponse(permissions.receipt_for(who, receipt).model_dump(mode="json"))
 
         return await answer_once(http, who.token_id, key, run)

@@ -45,6 +45,10 @@ async def start_submission(
     async def start() -> Response:
         permissions.check_start(who, request)
         started = await temporal(http, drafts.start_submission(http.app.state.client, request, task_queue=http.app.state.task_queue))
+        if "lead_ministry" in started.differs:
+            # Another agency's draft: which of its values a guess matches is that agency's to know (and classified, maybe).
+            raise refusal(409, "submission_id", "submission_exists", f"submission {request.submission_id} is another agency's draft; "
+                          "choose another submission ID")
         if started.differs:
             raise refusal(409, started.differs[0], "submission_exists",
                           f"submission {request.submission_id} was opened with other values of: {', '.join(started.differs)}")
