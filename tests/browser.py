@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import urllib.parse
 
-from playwright.async_api import Page, Route
+from playwright.async_api import BrowserContext, Page, Route
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium as root on a machine with no network but loopback (see the README's test section).
@@ -14,9 +14,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
-async def loopback_only(page: Page) -> list[str]:
-    """Refuse every request of `page` to anything but 127.0.0.1, from its first load on; returns the list the refused
-    URLs are added to, so that a test can show that a page needed nothing from outside."""
+async def loopback_only(page: Page | BrowserContext) -> list[str]:
+    """Refuse every request of `page` (or of every page of a browser context) to anything but 127.0.0.1, from its first
+    load on; returns the list the refused URLs are added to, so that a test can show that a page needed nothing from
+    outside."""
     refused: list[str] = []
 
     async def route(request: Route) -> None:

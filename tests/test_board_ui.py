@@ -26,11 +26,11 @@ from activities.calendar import set_session
 from api.app import create_app
 from schemas.calendar import TargetSession
 from schemas.enums import CallerRole, ConsultationKind, Stage
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.drafts import consultation, decision, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
 from tests.stack import free_port
-from tests.test_web_ui import CHROMIUM, CHROMIUM_ARGS
 from workers.settings import Settings
 from workers.worker import create_worker
 
@@ -94,21 +94,6 @@ async def seed(base: str, pool) -> dict[str, str]:
     return ids
 
 
-async def local_only(context) -> list[str]:
-    """Abort every request not to 127.0.0.1; returns the list of those blocked (which must stay empty)."""
-    blocked: list[str] = []
-
-    async def guard(route):
-        if urllib.parse.urlsplit(route.request.url).hostname == "127.0.0.1":
-            await route.continue_()
-        else:
-            blocked.append(route.request.url)
-            await route.abort()
-
-    await context.route("**/*", guard)
-    return blocked
-
-
 async def checked(page: Page, shot: str) -> str:
     """Screenshot, axe-core (no serious or critical violation), and the page's text."""
     await page.screenshot(path=ARTIFACTS / shot, full_page=True)
@@ -135,7 +120,7 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            blocked = await local_only(context)
+            blocked = await loopback_only(context)
             page = await context.new_page()
 
             await page.goto(f"{base}/board")
@@ -202,7 +187,7 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             await checked(page, "inbox-refusal.png")
 
             public = await browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # a phone
-            blocked_public = await local_only(public)
+            blocked_public = await loopback_only(public)
             citizen = await public.new_page()
             await citizen.goto(f"{base}/public")
             assert DRAFTING in await checked(citizen, "public-list.png")
