@@ -11,7 +11,7 @@
 | 415 | the body is not UTF-8 JSON | `utf8_json_only` |
 | 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |
 | 429 | too many requests for this token or address; `Retry-After` says when to come back | `rate_limited` |
-| 503 | Temporal, a worker or PostgreSQL is unavailable, or the draft is busy; `Retry-After` | `temporal_unavailable`, `draft_busy` |
+| 503 | Temporal, a worker or PostgreSQL is unavailable, the draft is busy, or its workflow task is failing; `Retry-After` | `temporal_unavailable`, `draft_busy`, `draft_task_failing` |
 | 504 | no answer within the API's bounded wait | `timed_out` |
 """
 
