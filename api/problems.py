@@ -66,7 +66,8 @@ class ProblemDetail(BaseModel):
     detail: str = Field(description="what was refused and why, for a person", examples=["the draft is at APPRAISAL, not DRAFTING"])
     field: str = Field(description="the field (header, path part) the refusal is about", examples=["stage"])
     rule: str = Field(description="a stable name of the rule that refused it", examples=["current_stage_only"])
-    kind: str = Field(default="", description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY", examples=["STALE"])
+    kind: str = Field(default="", description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY; absent from a refusal "
+                      "that is not the draft core's (a token, a body too large, Temporal unavailable)", examples=["STALE"])
     errors: list[dict[str, Any]] = Field(default_factory=list, description="for an invalid body: every problem found, each with field and rule")
 
 
@@ -75,7 +76,7 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
     if status in (429, 503) and not headers:
         headers = {"Retry-After": RETRY_SECONDS}
     return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
-                   field=field, rule=rule, kind=kind, **({"errors": errors} if errors else {}))
+                   field=field, rule=rule, **({"kind": kind} if kind else {}), **({"errors": errors} if errors else {}))
 
 
 def from_refused(refused: Refused) -> Problem:
