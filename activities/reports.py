@@ -8,12 +8,14 @@ now, postponements granted, and postponements asked late.
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import IO
 
 import asyncpg
 from pydantic import BaseModel
 
+from schemas.calendar import out_of_reach
+from schemas.refusal import RefusalKind, Refused
 from workflows.deadlines import VIETNAM
 
 # The agency expected to act on a draft overdue now: a classified draft's ministry is counted as CLASSIFIED.
@@ -100,6 +102,20 @@ class ReportRow(BaseModel):
     def on_time_rate(self) -> float | None:
         finished = self.on_time + self.late
         return self.on_time / finished if finished else None
+
+
+def report_period(since: date | None, until: date | None, *, today: date) -> tuple[date, date]:
+    """The days a report covers, as the API and the CLI take them: from `since` (default 1 January of this year) to
+    `until`, exclusive (default tomorrow). Raises Refused (INVALID) naming the day out of the calendar's reach
+    (`date_in_range`), or `until` when the period is empty or reversed (`after_since`)."""
+    for name, given in (("since", since), ("until", until)):
+        if given is not None and (problem := out_of_reach(given)) is not None:
+            raise Refused(name, "date_in_range", problem, RefusalKind.INVALID)
+    first, last = since or date(today.year, 1, 1), until or today + timedelta(days=1)
+    if last <= first:
+        raise Refused("until", "after_since", f"{last} (the day after the last) must come after since ({first})",
+                      RefusalKind.INVALID)
+    return first, last
 
 
 async def deadline_report(

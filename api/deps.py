@@ -8,8 +8,10 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import asyncpg
+import structlog
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_problem.error import Problem
 from limits import parse
 from pydantic import StringConstraints
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
@@ -20,8 +22,12 @@ from api.plumbing import limiter
 from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.refusal import Refused
+from workflows import client as drafts
+from workflows.consultation import workflow_id_for as consultation_id_for
+from workflows.draft_law import workflow_id_for as draft_id_for
 
 T = TypeVar("T")
+log = structlog.get_logger(__name__)
 bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer legis_<id>_<secret>`, issued with `legis tokens issue`")
 CHALLENGE = 'Bearer realm="legis"'
 IdempotencyKey = Annotated[
@@ -89,13 +95,31 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         raise refusal(504, "submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is a worker running on task "
                       f"queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once") from None
     except RPCError as rpc:
-        if rpc.status is RPCStatusCode.NOT_FOUND:
-            if missing == "round_id":
-                raise refusal(404, "round_id", "round_unknown", "no such consultation round of this draft", kind="NOT_FOUND") from None
-            raise refusal(404, "submission_id", "draft_unknown", "no such draft", kind="NOT_FOUND") from None
-        if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
-            raise refusal(503, "submission_id", "temporal_unavailable", f"Temporal does not answer: {rpc.message}") from None
-        raise
+        raise _from_rpc(http, rpc, missing) from None
+
+
+def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
+    """Every answer of Temporal's that is not the call's result, as a problem: none reaches the caller as a 500."""
+    if rpc.status is RPCStatusCode.NOT_FOUND:
+        if missing == "round_id":
+            return refusal(404, "round_id", "round_unknown", "no such consultation round of this draft", kind="NOT_FOUND")
+        return refusal(404, "submission_id", "draft_unknown", "no such draft", kind="NOT_FOUND")
+    if drafts.task_failing(rpc):
+        submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
+        workflow_id = consultation_id_for(submission_id, round_id) if missing == "round_id" else draft_id_for(submission_id)
+        log.error("workflow task failing", submission_id=submission_id, workflow_id=workflow_id)
+        return refusal(503, missing, "draft_task_failing", f"submission {submission_id}: {drafts.task_failing_message(workflow_id)}")
+    if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
+        return refusal(503, missing, "draft_not_ready", f"the workflow has not run its first task yet; retry shortly ({rpc.message})")
+    if rpc.status is RPCStatusCode.CANCELLED:
+        return refusal(504, missing, "timed_out", f"Temporal gave up waiting for a worker's answer ({rpc.message}): is a worker "
+                       f"running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) "
+                       "to apply it once")
+    if rpc.status is RPCStatusCode.INVALID_ARGUMENT:
+        return refusal(422, "body", "temporal_accepts", f"Temporal refused the request: {rpc.message}", kind="INVALID")
+    if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
+        log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
+    return refusal(503, "submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}")
 
 
 async def database(call: Awaitable[T], *, seconds: float = 10) -> T:

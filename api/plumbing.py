@@ -143,7 +143,8 @@ class BodyLimit:
         body = json.dumps(problem.marshal()).encode()
         access_log.info("request", method=scope["method"], path=scope["path"], status=413)
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+                    "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+                                (b"x-request-id", caller_request_id(scope).encode("latin-1"))]})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -174,7 +175,7 @@ class AroundRequest:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _header(scope, b"x-request-id")[:100] or uuid.uuid4().hex
+        request_id = caller_request_id(scope)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         trace.get_current_span().set_attribute("legis.request_id", request_id)
         started = time.perf_counter()
@@ -211,6 +212,11 @@ class AroundRequest:
             _count(state, scope, status, seconds)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
+
+
+def caller_request_id(scope: Scope) -> str:
+    """The request's ID: the caller's X-Request-ID (at most 100 characters), or a new one."""
+    return _header(scope, b"x-request-id")[:100] or uuid.uuid4().hex
 
 
 def _header(scope: Scope, name: bytes) -> str:

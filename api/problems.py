@@ -11,7 +11,7 @@
 | 415 | the body is not UTF-8 JSON | `utf8_json_only` |
 | 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |
 | 429 | too many requests for this token or address; `Retry-After` says when to come back | `rate_limited` |
-| 503 | Temporal, a worker or PostgreSQL is unavailable, or the draft is busy; `Retry-After` | `temporal_unavailable`, `draft_busy` |
+| 503 | Temporal, a worker or PostgreSQL is unavailable, the draft is busy, or its workflow task is failing; `Retry-After` | `temporal_unavailable`, `draft_busy`, `draft_task_failing` |
 | 504 | no answer within the API's bounded wait | `timed_out` |
 """
 
@@ -66,7 +66,8 @@ class ProblemDetail(BaseModel):
     detail: str = Field(description="what was refused and why, for a person", examples=["the draft is at APPRAISAL, not DRAFTING"])
     field: str = Field(description="the field (header, path part) the refusal is about", examples=["stage"])
     rule: str = Field(description="a stable name of the rule that refused it", examples=["current_stage_only"])
-    kind: str = Field(default="", description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY", examples=["STALE"])
+    kind: str = Field(default="", description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY; absent from a refusal "
+                      "that is not the draft core's (a token, a body too large, Temporal unavailable)", examples=["STALE"])
     errors: list[dict[str, Any]] = Field(default_factory=list, description="for an invalid body: every problem found, each with field and rule")
 
 
@@ -75,7 +76,7 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
     if status in (429, 503) and not headers:
         headers = {"Retry-After": RETRY_SECONDS}
     return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
-                   field=field, rule=rule, kind=kind, **({"errors": errors} if errors else {}))
+                   field=field, rule=rule, **({"kind": kind} if kind else {}), **({"errors": errors} if errors else {}))
 
 
 def from_refused(refused: Refused) -> Problem:

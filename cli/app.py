@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from cli import profiles
 from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
+from schemas import messages
 from workers.settings import Settings
 
 EPILOG = """[bold]Exit codes[/bold]: 0 ok, 1 unexpected, 2 usage or invalid input, 3 refused by the draft or the rules, 4 not found, 5 unavailable (Temporal, a worker or PostgreSQL did not answer).
@@ -30,8 +31,27 @@ legis --profile staging status BGDDT-2026-017 --output json
 
 LEGIS_TEMPORAL_ADDRESS=10.0.0.5:7233 legis list --stage APPRAISAL"""
 
+
+
+def _identifier(kind: object, field: str):
+    """An argument checked against its schema's pattern before anything is read or sent, as the API checks its path
+    (`path_pattern`), with the rule `start` names for the same ID in a file."""
+    checked = TypeAdapter(kind)
+
+    def check(value: str) -> str:
+        try:
+            return checked.validate_python(value)
+        except ValidationError as invalid:
+            problem = describe(invalid)[0]
+            raise Invalid(f"{field}: {problem['message']}", field=field, rule=problem["rule"]) from None
+
+    return check
+
+
 JsonFile = Annotated[Path, typer.Argument(help="a JSON file (UTF-8), or - for standard input", allow_dash=True)]
-SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017")]
+SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017",
+                                             callback=_identifier(messages.SubmissionId, "submission_id"))]
+RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=_identifier(messages.RoundId, "round_id"))]
 RequestId = Annotated[
     str | None, typer.Option(help="idempotency key: sent again, the message is applied once (default: a new key, printed if no answer comes)")
 ]

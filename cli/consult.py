@@ -5,13 +5,11 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import JsonFile, RequestId, SubmissionId
+from cli.app import JsonFile, RequestId, RoundId, SubmissionId
 from cli.drafts import send
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
@@ -22,7 +20,6 @@ from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
                   no_args_is_help=True)
-RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH")]
 
 
 @app.command("open", epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json"))

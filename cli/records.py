@@ -4,7 +4,7 @@ export, and the deadline report. `-` stands for standard output wherever they wr
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +13,9 @@ from temporalio.client import Client
 
 from cli import database, temporal
 from cli.app import SubmissionId
-from cli.failures import Invalid, NotFound
+from cli.failures import NotFound, from_refusal
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
-from schemas.calendar import out_of_reach
+from schemas.refusal import Refused
 from schemas.views import HistoryView, VersionsView
 from store import audit
 from workflows import client as drafts
@@ -141,15 +141,14 @@ def report(
     as_json: AsJson = False,
 ) -> None:
     """Deadlines per agency: stages finished on time and late, overdue now, postponed, late requests."""
-    from activities.reports import deadline_report, write_csv
+    from activities.reports import deadline_report, report_period, write_csv
 
     choose(output, as_json)
     today = local_day(datetime.now(UTC))
-    for name, given in (("since", since), ("until", until)):
-        if given is not None and (problem := out_of_reach(given.date())) is not None:
-            raise Invalid(f"{name}: {problem}", field=name, rule="date_in_range")
-    first: date = since.date() if since else date(today.year, 1, 1)
-    last: date = until.date() if until else today + timedelta(days=1)
+    try:
+        first, last = report_period(since.date() if since else None, until.date() if until else None, today=today)
+    except Refused as refused:
+        raise from_refusal(refused) from None
     rows = database.read(lambda db: deadline_report(db, since=first, until=last, today=today, lead_ministry=ministry))
     if csv_file is not None and str(csv_file) == "-":
         write_csv(rows, sys.stdout)

@@ -23,6 +23,7 @@ from cli.app import chosen, settings
 from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from_refusal
 from schemas.refusal import RefusalKind, Refused
 from workers.settings import Settings, temporal_client
+from workflows.client import task_failing, task_failing_message
 from workflows.codec import KeyRingError
 from workflows.consultation import workflow_id_for as round_workflow_id
 from workflows.draft_law import workflow_id_for as draft_workflow_id
@@ -77,7 +78,7 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
     except WorkflowQueryFailedError as failed:
         if "draft_not_ready" in str(failed):
             raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
-        raise
+        raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
     except RPCError as rpc:
         raise await _from_rpc(client, settings(), rpc, target) from None
 
@@ -114,11 +115,18 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
             return Rejected(f"{target.field}: {target.missing.removeprefix('no ')} is closed: it takes no more messages",
                             field=target.field, rule="closed", kind=RefusalKind.CLOSED.value)
         return NotFound(f"{target.field}: {target.missing}", field=target.field, rule="known")
-    if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
-        return Unavailable(f"Temporal at {config.temporal_address}: {rpc.message}", rule="temporal_reachable")
+    if task_failing(rpc):
+        field = target.field if target else "submission_id"
+        return Unavailable(f"{field}: {task_failing_message(target.workflow_id if target else None)}", field=field, rule="draft_task_failing")
+    if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
+        return Unavailable(f"Temporal at {config.temporal_address}: the workflow has not run its first task yet; retry shortly "
+                           f"({rpc.message})", rule="draft_not_ready")
+    if rpc.status is RPCStatusCode.CANCELLED:
+        return Unavailable(f"Temporal at {config.temporal_address} gave up waiting for a worker's answer ({rpc.message}); "
+                           "see the worker's log, or retry with a longer --timeout", rule="worker_answers")
     if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.INVALID_ARGUMENT):
         return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
-    raise rpc
+    return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")
 
 
 async def _namespace_known(client: Client) -> bool:

@@ -60,13 +60,13 @@ def _not_blank(value: str) -> str:
 
 def name(max_length: int, min_length: int = 1) -> object:
     """A one-line name shown to people (a title, an official, a document's name): NFC, visible characters only."""
-    return Annotated[str, BeforeValidator(_single_line), StringConstraints(min_length=min_length, max_length=max_length)]
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length), BeforeValidator(_single_line)]
 
 
 def text(max_length: int, min_length: int = 0) -> object:
     """Free text of several lines (reasons, a summary): NFC, no control characters but tab and newline."""
     return Annotated[
-        str, BeforeValidator(_multi_line), StringConstraints(min_length=min_length, max_length=max_length), AfterValidator(_not_blank)
+        str, StringConstraints(min_length=min_length, max_length=max_length), BeforeValidator(_multi_line), AfterValidator(_not_blank)
     ]
 
 
@@ -78,6 +78,10 @@ def code(pattern: str) -> object:
 Count = Annotated[int, Strict(), Field(ge=0, le=PG_INT_MAX)]
 Bytes = Annotated[int, Strict(), Field(ge=0, le=PG_BIGINT_MAX)]
 Flag = Annotated[bool, Strict()]
+
+# The length is a constraint of the string itself, the normalising validator around it (it runs first all the same):
+# refused, it reads "String should have at most N characters" (`string_too_long`), not pydantic's "Value should have
+# at most N items after validation" of a constraint put after a validator.
 
 # The names and texts most messages share.
 Official = name(200)

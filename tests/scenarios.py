@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from datetime import datetime, timedelta, timezone
 
@@ -14,6 +15,7 @@ from schemas.messages import PostponementDecision, PostponementRequest, StartReq
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
 from workflows import client as drafts
+from workflows.codec import KeyRing, new_key_entry
 from workflows.deadlines import local_day
 
 S = Stage
@@ -189,3 +191,21 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "postponed_then_session_moved": (lambda: start_request(), postponed_then_session_moved),
     "debated_then_next_session": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), debated_then_next_session),
 }
+
+
+async def failing_draft(client: Client, task_queue: str) -> StartRequest:
+    """A draft started by a client whose key ring the worker on `task_queue` lacks: its first workflow task fails, and
+    goes on failing; returned once Temporal says so to a query (its first query may time out instead)."""
+    stranger = await drafts.connect(client.service_client.config.target_host, keys=KeyRing.parse(new_key_entry("stranger")))
+    request = start_request()
+    await drafts.start_submission(stranger, request, task_queue=task_queue)
+
+    async def failing() -> bool:
+        try:
+            await drafts.draft(client, request.submission_id).query("status")
+        except RPCError as refused:
+            return drafts.task_failing(refused)
+        return False
+
+    await eventually(failing, bool)
+    return request

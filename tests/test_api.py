@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import signal
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from tests.drafts import compilation_body, consultation, decision, opinion_body,
 from tests.http_api import api_client, bearer, body, problem
 from tests.conftest import TEST_KEY_ENTRY
 from tests.polling import eventually
+from tests.scenarios import failing_draft
 from tests.stack import LEGIS, free_port
+from workers.worker import create_worker
 
 API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
 
@@ -342,3 +345,18 @@ def _sample(text: str, name: str, **labels: str) -> float:
     """The sum of a metric's samples whose labels include `labels`, from Prometheus's text format."""
     return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
                if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()))
+
+
+async def test_a_draft_whose_workflow_task_fails_is_503_naming_it_never_500(dev_env, pool):
+    """Its worker cannot open what the draft was started with: reads and writes are refused with Retry-After, naming
+    the submission and where to look, as a Temporal outage is."""
+    task_queue = f"failing-{uuid.uuid4().hex[:8]}"
+    async with create_worker(dev_env.client, pool, task_queue=task_queue), api_client(dev_env.client, pool, worker=False) as api:
+        request = await failing_draft(dev_env.client, task_queue)
+        path = f"/v1/submissions/{request.submission_id}"
+        operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+        government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+        for response in (await api.get(path, headers=operator), await api.get(f"{path}/history", headers=operator),
+                         await api.post(f"{path}/decisions", json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)):
+            failing = problem(response, 503, "draft_task_failing", "submission_id")
+            assert response.headers["retry-after"] and request.submission_id in failing["detail"] and "worker's log" in failing["detail"]

@@ -106,13 +106,23 @@ async def _started(api, lead) -> str:
 
 async def test_a_body_over_the_limit_is_413_before_it_is_read(api, lead):
     big = b'{"title": "' + b"a" * (4 * 1024 * 1024) + b'"}'
-    problem(await api.post("/v1/submissions", content=big, headers=lead | {"Content-Type": "application/json"}), 413, "body_too_large", "body")
+    too_large = await api.post("/v1/submissions", content=big, headers=lead | {"Content-Type": "application/json", "X-Request-ID": "big-1"})
+    problem(too_large, 413, "body_too_large", "body")
+    assert too_large.headers["x-request-id"] == "big-1" and "kind" not in too_large.json()
 
     async def streamed():
         for _ in range(5):
             yield b"a" * (1024 * 1024)
 
     problem(await api.post("/v1/submissions", content=streamed(), headers=lead | {"Content-Type": "application/json"}), 413, "body_too_large")
+
+
+async def test_refusals_name_lengths_in_characters_and_a_kind_only_where_there_is_one(api, lead):
+    request = body(start_request()) | {"title": "Luật " + "a" * 600}
+    too_long = problem(await api.post("/v1/submissions", json=request, headers=lead), 422, "string_too_long", "title")
+    assert "at most 500 characters" in too_long["detail"] and "items" not in too_long["detail"]
+    unauthenticated = problem(await api.get("/v1/submissions"), 401, "token_required")
+    assert "kind" not in unauthenticated
 
 
 async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_not_know(api, lead, pool):

@@ -14,7 +14,8 @@ import pytest
 from schemas.akoma_ntoso import parse_steps
 from schemas.enums import Stage
 from schemas.messages import StartRequest
-from tests.scenarios import approve
+from tests.drafts import decision
+from tests.scenarios import approve, failing_draft
 from tests.polling import eventually
 from tests.stack import cli_with_worker
 
@@ -237,3 +238,16 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 2 and "expires: 2020-01-01 has passed" in err
     code, out, _ = await cli("refusals", "--json")
     assert code == 0 and isinstance(json.loads(out), list)
+
+
+async def test_a_draft_whose_workflow_task_fails_is_unavailable_naming_it_without_a_trace(cli, dev_env, tmp_path):
+    request = await failing_draft(dev_env.client, cli.task_queue)
+    sid = request.submission_id
+    decision_file = tmp_path / "decision.json"
+    decision_file.write_text(decision(request, Stage.POLICY_PROPOSAL).model_dump_json(), encoding="utf-8")
+    # (`legis history` reads the audit trail, which has no event of it: not found.)
+    for command in (("status", sid), ("decide", sid, str(decision_file))):
+        code, _, err = await cli(*command)
+        assert code == 5 and "(rule: draft_task_failing)" in err and "worker's log" in err and "Traceback" not in err, (command, err)
+    code, out, _ = await cli("status", sid, "--json")
+    assert code == 5 and json.loads(out)["rule"] == "draft_task_failing"

@@ -145,6 +145,21 @@ async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_pat
         assert "Traceback" not in err and out == "", err
 
 
+async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_anything_is_read(cli, tmp_path):
+    decision = tmp_path / "decision.json"
+    decision.write_text("{}", encoding="utf-8")
+    for command in (("decide", "bad/id", str(decision)), ("status", "bad/id"), ("history", "_x"), ("export", "bad/id"),
+                    ("consult", "show", "BGDDT-2026-017", "bad round")):
+        code, _, err = await cli(*command)
+        field = "round_id" if command[0] == "consult" else "submission_id"
+        assert code == 2 and err.startswith(f"invalid: {field}: ") and "(rule: string_pattern_mismatch)" in err, (command, err)
+    reversed_period = await cli("report", "--since", "2026-12-01", "--until", "2026-01-01")
+    empty_period = await cli("report", "--since", "2026-12-01", "--until", "2026-12-01", "--output", "json")
+    assert reversed_period[0] == 2 and reversed_period[2].startswith("invalid: until: ") and "(rule: after_since)" in reversed_period[2]
+    answer = json.loads(empty_period[1])
+    assert empty_period[0] == 2 and (answer["field"], answer["rule"], answer["kind"]) == ("until", "after_since", "INVALID")
+
+
 async def test_machine_output_is_whole_on_one_line_at_any_width(cli, at_appraisal):
     """Piped, at 40 columns: IDs, secrets and table rows are never cut, wrapped or ellipsised."""
     sid = _sid(at_appraisal)

@@ -3,6 +3,7 @@ through, and what Temporal stores of a draft holds its title only as ciphertext.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -22,6 +23,7 @@ from schemas.enums import Outcome, Stage
 from schemas.state import DraftLawInput
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import decision, start_request
+from workers.dev_stack import dev_key
 from workers.settings import Settings, read_key_file
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -64,6 +66,17 @@ async def test_the_first_key_seals_and_every_key_opens():
 
     with pytest.raises(KeyRingError, match="sealed with key a, which is not configured"):
         await opened(KeyRing.parse(b), old)
+
+
+async def test_a_key_of_the_same_id_but_another_key_is_named_as_differing_not_missing():
+    old = await sealed(KeyRing.parse(new_key_entry("dev-20261130")), {"title": "Luật A"})
+    with pytest.raises(ValueError, match="the key configured here as dev-20261130 differs from the one that sealed it"):
+        await opened(KeyRing.parse(new_key_entry("dev-20261130")), old)
+
+
+def test_dev_key_ids_differ_between_data_folders_of_the_same_day(tmp_path):
+    ids = [read_key_file(dev_key(Settings(data_dir=tmp_path / folder, encryption_keys=None))).current for folder in ("a", "b")]
+    assert ids[0] != ids[1] and all(re.fullmatch(r"dev-\d{8}-[0-9a-f]{8}", key_id) for key_id in ids), ids
 
 
 async def test_each_payload_has_a_nonce_of_its_own():

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from activities.reports import deadline_report, write_csv
+from activities.reports import deadline_report, report_period, write_csv
 from api import permissions
 from api.deps import database
-from api.routes.reports import ReportParameters, period
+from api.routes.reports import ReportParameters
 from schemas.refusal import Refused
 from store import board
 from web import charts
@@ -39,7 +39,7 @@ async def ministries(request: Request, since: Annotated[date | None, All] = None
     except Refused as refused:
         return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
     day = local_day(today())
-    first, last = period(since, until, day)
+    first, last = report_period(since, until, today=day)
     pool = request.app.state.pool
     # The four quarters' reports and the period's, in one statement.
     quarters, rows = await database(board.quarterly(pool, day, ministry=ministry or None, period=(first, last)))
@@ -63,7 +63,7 @@ async def ministries_csv(request: Request, since: Annotated[date | None, All] = 
     except Refused as refused:
         return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
     day = local_day(today())
-    first, last = period(since, until, day)
+    first, last = report_period(since, until, today=day)
     rows = await database(deadline_report(request.app.state.pool, since=first, until=last, today=day, lead_ministry=ministry or None))
     out = io.StringIO()
     write_csv(rows, out)

@@ -27,6 +27,7 @@ import ctypes
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -132,7 +133,8 @@ def dev_key(settings: Settings) -> Path | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as keys:
             keys.write("# Payload keys of `legis dev`, newest first: the first seals, all open. Losing them loses the drafts' histories.\n")
-            keys.write(new_key_entry(f"dev-{datetime.now(UTC):%Y%m%d}") + "\n")
+            # Dated, and apart from any other data folder's key made the same day: a key ID names one key.
+            keys.write(new_key_entry(f"dev-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(4)}") + "\n")
         log.warning("generated a payload key: keep it, the drafts' Temporal histories cannot be read without it", key_file=str(path))
     return path
 

@@ -221,14 +221,31 @@ async def history(client: Client, submission_id: str) -> HistoryView:
     return await _query(client, submission_id, DraftLawWorkflow.history)
 
 
+def task_failing(rpc: RPCError) -> bool:
+    """Whether Temporal refused a query or an update because the workflow's last workflow task failed: its worker
+    cannot run it (a payload sealed with a key the worker lacks, a bug), and retries it until it can. The server
+    answers FAILED_PRECONDITION "Unable to query workflow due to Workflow Task in failed state." (an update: "Unable to
+    perform workflow execution update due to Workflow Task in failed state."); a new run's first task not yet
+    scheduled is FAILED_PRECONDITION too, but passes within a second."""
+    return rpc.status is RPCStatusCode.FAILED_PRECONDITION and "Workflow Task in failed state" in rpc.message
+
+
+def task_failing_message(workflow_id: str | None) -> str:
+    """What to tell the caller of a workflow whose task is failing (`task_failing`)."""
+    named = f"workflow {workflow_id}" if workflow_id else "the workflow"
+    return (f"{named} cannot run: its workflow task is failing on the worker (a payload sealed with a key the worker does "
+            "not have, or a bug), and nothing is applied or read until it runs; look at the worker's log, or at the "
+            "workflow's pending task in the Web UI")
+
+
 async def _query(client: Client, submission_id: str, query, *, attempts: int = 50):
     """A query, retried while a draft's new run (after continue-as-new) has not had its first task yet, or while a
-    new draft pins its rulebook."""
+    new draft pins its rulebook; not while its workflow task is failing (`task_failing`)."""
     for attempt in range(attempts):
         try:
             return await draft(client, submission_id).query(query)
         except RPCError as not_ready:
-            if not_ready.status is not RPCStatusCode.FAILED_PRECONDITION or attempt == attempts - 1:
+            if not_ready.status is not RPCStatusCode.FAILED_PRECONDITION or task_failing(not_ready) or attempt == attempts - 1:
                 raise
         except WorkflowQueryFailedError as failed:
             if "draft_not_ready" not in str(failed) or attempt == attempts - 1:

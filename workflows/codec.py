@@ -58,6 +58,9 @@ WORKFLOW_ID = "legis-workflow-id"
 NONCE_BYTES = 12
 KEY_BYTES = 32
 KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# An authentication failure with a key the ring has: most often two key files giving the same ID to different keys.
+DIFFERS = ("the key configured here as {key_id} differs from the one that sealed it (another data folder's or cluster's "
+           "key of the same ID?), or the payload was altered or moved under another workflow")
 
 
 class KeyRingError(ValueError):
@@ -118,11 +121,11 @@ class KeyRing:
 
     def open(self, key_id: str, sealed: bytes, bound: bytes) -> bytes:
         """What `seal` sealed. Raises KeyRingError when the key is not in the ring, ValueError when it does not open
-        (altered, or bound to something else)."""
+        (the ring's key of that ID is another key, or the payload was altered or bound to something else)."""
         try:
             return self.cipher(key_id).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], bound)
         except InvalidTag:
-            raise ValueError(f"sealed with key {key_id} but does not open: altered, or bound to something else") from None
+            raise ValueError(f"sealed with key {key_id} but does not open: {DIFFERS.format(key_id=key_id)}") from None
 
 
 def new_key_entry(key_id: str) -> str:
@@ -182,7 +185,8 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         except KeyRingError:
             raise
         except ValueError:
-            raise ValueError(f"a payload sealed with key {key_id} does not open: altered, or not of workflow {bound.decode()!r}") from None
+            raise ValueError(f"a payload of workflow {bound.decode()!r} sealed with key {key_id} does not open: "
+                             f"{DIFFERS.format(key_id=key_id)}") from None
         return Payload.FromString(plain)
 
 

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from activities.reports import ReportRow, deadline_report
+from activities.reports import ReportRow, deadline_report, report_period
 from api import permissions
 from api.deps import Authenticated, database, known_parameters
 from api.plumbing import Router
-from api.problems import refusal
 from api.tokens import Refusal, list_refusals
-from schemas.calendar import out_of_reach
 from workflows.deadlines import local_day
 
 router = Router(tags=["reports"])
 ReportParameters = known_parameters("since", "until", "ministry")
-
-
-def period(since: date | None, until: date | None, today: date) -> tuple[date, date]:
-    """A report's period, from `since` to the day before `until` (by default this year, today included); refused (422)
-    naming the rule: a date outside the calendar's reach, or an end not after the start. The board's report checks the same."""
-    for name, given in (("since", since), ("until", until)):
-        if given is not None and (problem := out_of_reach(given)) is not None:
-            raise refusal(422, name, "date_in_range", problem, kind="INVALID")
-    first, last = since or date(today.year, 1, 1), until or today + timedelta(days=1)
-    if last <= first:
-        raise refusal(422, "until", "after_since", "until must come after since", kind="INVALID")
-    return first, last
 
 
 @router.get("/v1/reports/deadlines", operation_id="readDeadlineReport", summary="The deadline report per agency", response_model=list[ReportRow],
@@ -41,7 +27,7 @@ async def report(who: Authenticated, http: Request,
     """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`)."""
     permissions.check_reports(who)
     today = local_day(datetime.now(UTC))
-    first, last = period(since, until, today)
+    first, last = report_period(since, until, today=today)
     return await database(deadline_report(http.app.state.pool, since=first, until=last, today=today, lead_ministry=ministry))
 
 
