@@ -92,12 +92,12 @@ async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_
     async with app_client(pool) as http:
         token = token_of(await http.get(f"/public/{sid}/cong-khai"))
         blank = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "article": "", "csrftoken": token}), 422)
-        assert 'id="comment-count"' in blank and "Mục này là bắt buộc" in blank and "trường text, quy tắc too_short" in blank
+        assert 'id="comment-count"' in blank and "Mục này là bắt buộc" in blank and "trường text, quy tắc string_too_short" in blank
         long = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "x" * 5001, "csrftoken": token}), 422)
-        assert "Tối đa 5000 ký tự" in long and "Value should" not in long and "trường text, quy tắc too_long" in long
+        assert "Tối đa 5000 ký tự" in long and "Value should" not in long and "trường text, quy tắc string_too_long" in long
         http.cookies.set("legis_lang", "en")
         english = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "csrftoken": token}), 422)
-        assert "This is required." in english and "field text, rule too_short" in english
+        assert "This is required." in english and "field text, rule string_too_short" in english
         http.cookies.set("legis_lang", "vi")
         await signed_in(http, pool)
         token = token_of(await http.get("/board/inbox"))

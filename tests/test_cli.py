@@ -57,7 +57,7 @@ async def test_walkthrough(cli, tmp_path):
         code, out, err = await cli("decide", sid, str(tmp_path / name))
         assert code == 0, err
     code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting-wrong-ministry.json"))
-    assert code == 3 and f"agency_code: BTC is not this draft's lead ministry ({ministry})" in err
+    assert code == 3 and "agency_code: BTC is not this draft's lead ministry (rule: lead_ministry_only)" in err
     code, out, _ = await cli("decide", sid, "-", "--json", stdin=(tmp_path / "03-drafting.json").read_text(encoding="utf-8"))
     # The draft's status after the decision, with the receipt of what it recorded.
     answer = json.loads(out)
