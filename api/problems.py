@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from schemas.refusal import RefusalKind, Refused
+from schemas.refusal import RefusalKind, Refused, described
 
 STATUS = {
     RefusalKind.INVALID: 422,
@@ -105,13 +105,8 @@ def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Proble
 
 
 def _problem(error: dict) -> dict[str, str]:
-    """One of pydantic's errors as field, rule and message: the rule is the error's type, which the project's own
-    validators name after their rule (schemas.text.invalid); a model-level check names its field in its context."""
-    location = [str(part) for part in error["loc"] if part not in ("body", "query", "path", "header")]
-    context = error.get("ctx") or {}
-    field = ".".join([*location, context["field"]] if context.get("field") else location) or "body"
-    message = error["msg"].removeprefix("Value error, ")
-    return {"field": field, "rule": error["type"], "message": json.loads(json.dumps(message, default=str))}
+    field, rule, message = described(error, whole="body", skip=("body", "query", "path", "header"))
+    return {"field": field, "rule": rule, "message": json.loads(json.dumps(message, default=str))}
 
 
 def install(app: FastAPI) -> None:

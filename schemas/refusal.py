@@ -51,16 +51,31 @@ class Refused(ValueError):
         """A message that does not validate against its model: its first problem's field and rule (pydantic's error
         type, which the project's validators name after their rule, `schemas.text.invalid`), and the other problems
         named after it; in pydantic's words, never quoting the input."""
-        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)] or [("input", "invalid", "invalid")]
+        problems = [described(e) for e in error.errors(include_url=False, include_input=False)] or [("input", "invalid", "invalid")]
         (field, rule, message), more = problems[0], problems[1:]
         if more:
             message += f" (and {len(more)} more: " + ", ".join(f"{f} ({r})" for f, r, _ in more) + ")"
         return cls(field, rule, message, RefusalKind.INVALID)
 
 
-def _problem(error: dict) -> tuple[str, str, str]:
-    """One of pydantic's errors as field, rule and sentence; the whole message's field is `input`, and a model-level
-    check names its field in its context."""
+# Pydantic's words where they name Python's types, not what a caller writes in JSON.
+_WORDING = {
+    "tuple_type": "Input should be a list (a JSON array)",
+    "date_from_datetime_parsing": "Input should be a date written YYYY-MM-DD",
+    "date_parsing": "Input should be a date written YYYY-MM-DD",
+    "date_type": "Input should be a date written YYYY-MM-DD",
+}
+
+
+def described(error: dict, *, whole: str = "input", skip: tuple[str, ...] = ()) -> tuple[str, str, str]:
+    """One of pydantic's errors as field, rule and sentence: the rule is the error's type, which the project's own
+    validators name after their rule (`schemas.text.invalid`); the whole message's field is `whole`, the location's
+    parts in `skip` are left out (the HTTP API's `body`, `query`), and a model-level check names its field in its
+    context."""
     named = (error.get("ctx") or {}).get("field")
-    field = ".".join([*(str(part) for part in error["loc"]), *([named] if named else [])]) or "input"
-    return field, error["type"], error["msg"].removeprefix("Value error, ").removeprefix(f"{named}: ")
+    location = [str(part) for part in error["loc"] if part not in skip]
+    field = ".".join([*location, *([named] if named else [])]) or whole
+    said = error["msg"].removeprefix("Value error, ").removeprefix(f"{named}: ")
+    if (plain := _WORDING.get(error["type"])) is not None:
+        said = plain + (f" ({said.split(', ', 1)[1]})" if ", " in said else "")
+    return field, error["type"], said

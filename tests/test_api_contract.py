@@ -123,6 +123,13 @@ async def test_refusals_name_lengths_in_characters_and_a_kind_only_where_there_i
     assert "at most 500 characters" in too_long["detail"] and "items" not in too_long["detail"]
     unauthenticated = problem(await api.get("/v1/submissions"), 401, "token_required")
     assert "kind" not in unauthenticated
+    # Dates and lists in the words of the JSON a caller writes, not of Python's types.
+    dated = body(start_request()) | {"passed": [body(decision(start_request(), Stage.POLICY_PROPOSAL)) | {"occurred_on": "30/11/2026"}]}
+    misdated = problem(await api.post("/v1/submissions", json=dated, headers=lead), 422, "date_from_datetime_parsing", "passed.0.occurred_on")
+    assert "YYYY-MM-DD" in misdated["detail"]
+    not_a_list = problem(await api.post("/v1/submissions", json=body(start_request()) | {"passed": "POLICY_PROPOSAL"}, headers=lead), 422,
+                         "tuple_type", "passed")
+    assert "a list (a JSON array)" in not_a_list["detail"] and "tuple" not in not_a_list["detail"]
 
 
 async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_not_know(api, lead, pool):
