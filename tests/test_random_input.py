@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -271,4 +272,35 @@ async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it
     assert still_open.value.cause.details[0]["rule"] == "consultation_open"
     status = await drafts.status(client, sid)
     assert [r.round_id for r in status.open_consultations] == [ROUND] and status.events_recorded == recorded
+    await assert_no_task_failed(draft)
+
+
+async def test_a_round_result_that_is_not_the_round_s_is_ignored_without_a_failed_task(dev_env, fuzz_queue):
+    """A well-formed result the round never sent, by a client with the project's key: of another kind, closed before the
+    round opened, or with consultees the round did not ask, or listed both as answering and silent. Each is ignored
+    with a warning; the round stays awaited, nothing is recorded; the round's own result is then applied."""
+    client = dev_env.client
+    request = start_request(prefix="FORGED")
+    sid = request.submission_id
+    await drafts.start_submission(client, request, task_queue=fuzz_queue)
+    await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, ROUND, ("BTC", "BNV")))
+    opened = (await drafts.status(client, sid)).open_consultations[0].opened_at
+    recorded = (await drafts.status(client, sid)).events_recorded
+    at = lambda days: (opened + timedelta(days=days)).isoformat()  # noqa: E731
+    real = RESULT | {"opened_at": at(0), "closed_at": at(15), "compiled_at": at(0), "silent": ["BNV"],
+                     "compilation": RESULT["compilation"] | {"accepted": 1},
+                     "answers": [{"consultee": "BTC", "official": "Thứ trưởng BTC", "at": at(1), "comment_ids": ["c1"]}]}
+    draft = drafts.draft(client, sid)
+    for forged in ({"kind": "SOCIAL_CRITIQUE"}, {"closed_at": at(-1)}, {"opened_at": at(16)},
+                   {"silent": ["BNV", "BXD"]}, {"silent": ["BTC", "BNV"]}, {"silent": []}):
+        await draft.signal(RESULT_SIGNAL, real | {"compilation": RESULT["compilation"]} | forged)
+    status = await drafts.status(client, sid)
+    assert [r.round_id for r in status.open_consultations] == [ROUND] and status.events_recorded == recorded
+
+    await draft.signal(RESULT_SIGNAL, real)
+    done = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations)
+    assert done.events_recorded == recorded + 3  # BTC's opinion, BNV silent, the compilation
+    compiled = (await drafts.history(client, sid)).entries[-1]
+    assert compiled.event.value == "CONSULTATION_COMPILED" and "1 comments accepted" in compiled.label, compiled.label
     await assert_no_task_failed(draft)
