@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.common import RawValue
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -244,6 +246,24 @@ async def test_a_raw_message_that_does_not_decode_is_refused_without_a_failed_ta
 
     receipt = await handle.execute_update("decide", valid)
     assert (receipt["stage"], receipt["to_stage"], receipt["first_seq"]) == ("POLICY_PROPOSAL", "LEGISLATIVE_PROGRAMME", 2)
+    await assert_no_task_failed(handle)
+
+
+async def test_a_raw_payload_in_an_unknown_encoding_or_that_does_not_parse_is_refused_not_retried(dev_env, fuzz_queue):
+    """The sealed payload of a client that writes its own: an encoding no converter reads, or JSON that does not parse."""
+    request = start_request(prefix="RAWENC")
+    await drafts.start_submission(dev_env.client, request, task_queue=fuzz_queue)
+    handle = drafts.draft(dev_env.client, request.submission_id)
+    for payload, rule in ((Payload(metadata={"encoding": b"foo/bar"}, data=b"{}"), "payload_encoding"),
+                          (Payload(metadata={"encoding": b"json/plain"}, data=b"{not json"), "json_invalid")):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update("decide", RawValue(payload))
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "Refused" and cause.non_retryable, cause
+        assert cause.details[0] == {"field": "input", "rule": rule, "kind": "INVALID"}
+        assert cause.message.startswith("input: ") and cause.message.endswith(f"(rule: {rule})"), cause.message
+    receipt = await drafts.decide(dev_env.client, request.submission_id, decision(request, Stage.POLICY_PROPOSAL))
+    assert receipt.first_seq == 2
     await assert_no_task_failed(handle)
 
 
