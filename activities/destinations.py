@@ -7,8 +7,11 @@ a name that later resolves elsewhere (DNS rebinding) reaches nothing it should n
 
 Refused: loopback, private (RFC 1918, fc00::/7), link-local (169.254.0.0/16 with the cloud metadata endpoint
 169.254.169.254, fe80::/10), unspecified, multicast and shared (carrier-grade NAT, 100.64.0.0/10) addresses, and any
-other that is not globally routable (reserved, documentation ranges); an IPv4 address written as IPv6 (::ffff:a.b.c.d)
-is judged as the IPv4 address. Plain http only to an allowed host: the body of a classified draft's event, though thin,
+other that is not globally routable (reserved, documentation ranges). An IPv6 address that carries an IPv4 address at a
+fixed place (IPv4-mapped ::ffff:0:0/96, SIIT ::ffff:0:0:0/96, IPv4-compatible ::/96, NAT64 64:ff9b::/96, 6to4
+2002::/16) may reach that IPv4 address through a translator or a tunnel: it is judged as the IPv4 address it carries.
+The local-use NAT64 prefix 64:ff9b:1::/48 places the IPv4 address where its operator chose, so it is refused outright, as
+is deprecated site-local fec0::/10 (private in all but name). Plain http only to an allowed host: the body of a classified draft's event, though thin,
 is not for the network to read.
 """
 
@@ -32,11 +35,23 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 REFUSED_RANGES: tuple[tuple[str, str, tuple[Network, ...]], ...] = tuple(
     (rule, name, tuple(ipaddress.ip_network(n) for n in networks)) for rule, name, networks in (
         ("no_loopback", "a loopback address", ("127.0.0.0/8", "::1/128")),
-        ("no_private", "a private address", ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")),
+        ("no_private", "a private address", ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fec0::/10")),
         ("no_link_local", "a link-local address (cloud metadata endpoints are here)", ("169.254.0.0/16", "fe80::/10")),
         ("no_unspecified", "an unspecified address", ("0.0.0.0/8", "::/128")),
         ("no_multicast", "a multicast address", ("224.0.0.0/4", "ff00::/8")),
         ("no_shared", "a shared (carrier-grade NAT) address", ("100.64.0.0/10",)),
+        ("no_local_nat64", "a local-use NAT64 address (it may carry any IPv4 address, private ones too)", ("64:ff9b:1::/48",)),
+    )
+)
+
+# IPv6 forms that carry an IPv4 address, the bits it sits at (from the most significant), and what each is called.
+EMBEDDING: tuple[tuple[ipaddress.IPv6Network, int, str], ...] = tuple(
+    (ipaddress.IPv6Network(network), at, name) for network, at, name in (
+        ("::ffff:0:0/96", 96, "IPv4-mapped"),
+        ("::ffff:0:0:0/96", 96, "SIIT"),
+        ("64:ff9b::/96", 96, "NAT64"),
+        ("2002::/16", 16, "6to4"),
+        ("::/96", 96, "IPv4-compatible"),
     )
 )
 
@@ -122,15 +137,36 @@ async def check(url: str, allowed: AllowedHosts) -> Destination:
 def _refuse_unless_public(host: str, address: Address, allowed: AllowedHosts) -> None:
     if allowed.covers(address):
         return
-    judged = address.ipv4_mapped or address if isinstance(address, ipaddress.IPv6Address) else address
     where = f"{host} is" if _address(host) == address else f"{host} resolves to {address},"
     unless = f"webhooks go to public addresses only, unless {SETTING} names the host"
-    for rule, name, networks in REFUSED_RANGES:
-        network = next((n for n in networks if judged.version == n.version and judged in n), None)
-        if network is not None:
-            raise DestinationRefused(rule, f"{where} {name} ({network}); {unless}")
+    judged, carried = address, _carried(address)
+    if carried is not None and not _refused_range(address):  # ::1 and :: are loopback and unspecified, not IPv4
+        judged, form = carried
+        unless = f"it carries the IPv4 address {judged} ({form}); {unless}"
+    refused = _refused_range(judged)
+    if refused is not None:
+        rule, name, network = refused
+        raise DestinationRefused(rule, f"{where} {name} ({network}); {unless}")
     if not judged.is_global:
         raise DestinationRefused("public_address", f"{where} not a globally routable address; {unless}")
+
+
+def _refused_range(address: Address) -> tuple[str, str, Network] | None:
+    for rule, name, networks in REFUSED_RANGES:
+        network = next((n for n in networks if address.version == n.version and address in n), None)
+        if network is not None:
+            return rule, name, network
+    return None
+
+
+def _carried(address: Address) -> tuple[ipaddress.IPv4Address, str] | None:
+    """The IPv4 address an IPv6 address carries at a fixed place, with the form's name and prefix."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return None
+    for network, at, name in EMBEDDING:
+        if address in network:
+            return ipaddress.IPv4Address(int(address) >> (96 - at) & 0xFFFF_FFFF), f"{name}, {network}"
+    return None
 
 
 async def _resolve(host: str, port: int) -> list[Address]:

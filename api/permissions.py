@@ -127,15 +127,25 @@ def versions_for(caller: Caller, view: VersionsView, draft: StatusView) -> Versi
 
 
 def round_for(caller: Caller, view: ConsultationView, draft: StatusView) -> ConsultationView:
+    """A classified draft's round, for any reader but its lead ministry: who answered and how much, without the
+    officials who signed or the lead ministry's code where it was asked itself. The round's view carries no comment
+    texts (PostgreSQL keeps them, by reference) nor documents."""
     if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
         return view
-    redacted = tuple(
-        received.model_copy(update={"opinion": received.opinion.model_copy(update={
-            "official": REDACTED, "documents": _redact_documents(received.opinion.documents),
-            "comments": tuple(c.model_copy(update={"text": REDACTED}) for c in received.opinion.comments)})})
-        for received in view.opinions
-    )
-    return view.model_copy(update={"opinions": redacted})
+    lead = draft.lead_ministry
+
+    def code(consultee: str) -> str:
+        return REDACTED if consultee == lead else consultee
+
+    def comment(key: str) -> str:
+        consultee, _, comment_id = key.partition("/")
+        return f"{code(consultee)}/{comment_id}"
+
+    answers = tuple(a.model_copy(update={"consultee": code(a.consultee), "official": REDACTED if a.official else ""})
+                    for a in view.answers)
+    return view.model_copy(update={
+        "answers": answers, "awaiting": tuple(map(code, view.awaiting)), "silent": tuple(map(code, view.silent)),
+        "unanswered_comments": tuple(map(comment, view.unanswered_comments))})
 
 
 def _redacted_status(view: StatusView) -> StatusView:

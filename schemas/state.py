@@ -50,6 +50,8 @@ class RoundWatch(BaseModel):
     round: OpenRound
     check_at: datetime
     seen_completed: bool = Field(default=False, description="found completed once without its result; lost if so again")
+    consultees: str | None = Field(default=None, description="SHA-256 (16 hex digits) of the consultees asked, sorted: a result "
+                                   "must account for exactly them; none for a round opened before it was kept")
 
 
 class DraftState(BaseModel):

@@ -306,6 +306,35 @@ async def test_consultation_and_programme_changes_through_http(api, pool):
     assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["track"] == "SHORTENED"
 
 
+async def test_a_classified_draft_s_round_reads_redacted_for_all_but_its_lead_ministry(api, pool):
+    """The officials who signed and the lead ministry's code (asked itself here) stay with the lead ministry; an
+    ordinary draft's round reads whole for everyone."""
+    operator, btc = await bearer(pool, "VPCP", CallerRole.OPERATOR), await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    for ministry, classified in (("BQP", True), ("BYT", False)):
+        request, lead = await started_at_drafting(api, pool, ministry, classified=classified)
+        path = f"/v1/submissions/{request.submission_id}/consultations"
+        opened = await api.post(path, json=body(consultation(request, "r1", ("BTC", ministry, "BNV"))), headers=lead)
+        assert opened.status_code == 200, opened.text
+        assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)).status_code == 200
+        own = await bearer(pool, ministry, CallerRole.CONSULTEE)
+        assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body(ministry, "c2")), headers=own)).status_code == 200
+
+        whole = (await api.get(f"{path}/r1", headers=lead)).json()
+        assert [(a["consultee"], a["official"]) for a in whole["answers"]] == [("BTC", "Thứ trưởng BTC"), (ministry, f"Thứ trưởng {ministry}")]
+        assert whole["awaiting"] == ["BNV"] and sorted(whole["unanswered_comments"]) == sorted(["BTC/c1", f"{ministry}/c2"])
+        for reader in (operator, btc):
+            read = await api.get(f"{path}/r1", headers=reader)
+            assert read.status_code == 200, read.text
+            if not classified:
+                assert read.json() == whole
+                continue
+            seen = read.json()
+            assert [(a["consultee"], a["official"]) for a in seen["answers"]] == [("BTC", "(classified)"), ("(classified)", "(classified)")]
+            assert seen["awaiting"] == ["BNV"] and seen["comments"] == 2
+            assert sorted(seen["unanswered_comments"]) == ["(classified)/c2", "BTC/c1"]
+            assert "Thứ trưởng" not in json.dumps(seen, ensure_ascii=False) and ministry not in json.dumps(seen)
+
+
 async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
     """`legis api` as production runs it: its own Temporal client and database pool, on a port of its own, with its
     access lines (request ID, and the trace ID of the caller's `traceparent`) and its Prometheus /metrics."""

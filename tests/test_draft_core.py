@@ -259,7 +259,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
                                                     official=wide * 200, new_deadline=day, reason=wide * 4000),
         "open_points": tuple(OpenPoint(point=point, with_actor=Actor.PM) for _ in range(MAX_OPEN_POINTS)),
         "points_raised": tuple(f"{i:040d}" for i in range(MAX_POINTS)),
-        "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW) for _ in range(MAX_OPEN_ROUNDS)),
+        "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW, consultees="0" * 16) for _ in range(MAX_OPEN_ROUNDS)),
         "rounds_opened": tuple(f"{i:040d}" for i in range(MAX_ROUNDS)),
         "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
         "seen": tuple(SeenRequest(request_id="R" * 200, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),

@@ -7,13 +7,16 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.common import RawValue
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -246,6 +249,24 @@ async def test_a_raw_message_that_does_not_decode_is_refused_without_a_failed_ta
     await assert_no_task_failed(handle)
 
 
+async def test_a_raw_payload_in_an_unknown_encoding_or_that_does_not_parse_is_refused_not_retried(dev_env, fuzz_queue):
+    """The sealed payload of a client that writes its own: an encoding no converter reads, or JSON that does not parse."""
+    request = start_request(prefix="RAWENC")
+    await drafts.start_submission(dev_env.client, request, task_queue=fuzz_queue)
+    handle = drafts.draft(dev_env.client, request.submission_id)
+    for payload, rule in ((Payload(metadata={"encoding": b"foo/bar"}, data=b"{}"), "payload_encoding"),
+                          (Payload(metadata={"encoding": b"json/plain"}, data=b"{not json"), "json_invalid")):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update("decide", RawValue(payload))
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "Refused" and cause.non_retryable, cause
+        assert cause.details[0] == {"field": "input", "rule": rule, "kind": "INVALID"}
+        assert cause.message.startswith("input: ") and cause.message.endswith(f"(rule: {rule})"), cause.message
+    receipt = await drafts.decide(dev_env.client, request.submission_id, decision(request, Stage.POLICY_PROPOSAL))
+    assert receipt.first_seq == 2
+    await assert_no_task_failed(handle)
+
+
 async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it_was(dev_env, fuzz_queue):
     """The round's result comes by signal, which any client can send: one that would grow the draft without bound
     (more silent consultees than a round asks, an official's name of 5,000 characters, counts past their column), or a
@@ -271,4 +292,35 @@ async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it
     assert still_open.value.cause.details[0]["rule"] == "consultation_open"
     status = await drafts.status(client, sid)
     assert [r.round_id for r in status.open_consultations] == [ROUND] and status.events_recorded == recorded
+    await assert_no_task_failed(draft)
+
+
+async def test_a_round_result_that_is_not_the_round_s_is_ignored_without_a_failed_task(dev_env, fuzz_queue):
+    """A well-formed result the round never sent, by a client with the project's key: of another kind, closed before the
+    round opened, or with consultees the round did not ask, or listed both as answering and silent. Each is ignored
+    with a warning; the round stays awaited, nothing is recorded; the round's own result is then applied."""
+    client = dev_env.client
+    request = start_request(prefix="FORGED")
+    sid = request.submission_id
+    await drafts.start_submission(client, request, task_queue=fuzz_queue)
+    await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, ROUND, ("BTC", "BNV")))
+    opened = (await drafts.status(client, sid)).open_consultations[0].opened_at
+    recorded = (await drafts.status(client, sid)).events_recorded
+    at = lambda days: (opened + timedelta(days=days)).isoformat()  # noqa: E731
+    real = RESULT | {"opened_at": at(0), "closed_at": at(15), "compiled_at": at(0), "silent": ["BNV"],
+                     "compilation": RESULT["compilation"] | {"accepted": 1},
+                     "answers": [{"consultee": "BTC", "official": "Thứ trưởng BTC", "at": at(1), "comment_ids": ["c1"]}]}
+    draft = drafts.draft(client, sid)
+    for forged in ({"kind": "SOCIAL_CRITIQUE"}, {"closed_at": at(-1)}, {"opened_at": at(16)},
+                   {"silent": ["BNV", "BXD"]}, {"silent": ["BTC", "BNV"]}, {"silent": []}):
+        await draft.signal(RESULT_SIGNAL, real | {"compilation": RESULT["compilation"]} | forged)
+    status = await drafts.status(client, sid)
+    assert [r.round_id for r in status.open_consultations] == [ROUND] and status.events_recorded == recorded
+
+    await draft.signal(RESULT_SIGNAL, real)
+    done = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations)
+    assert done.events_recorded == recorded + 3  # BTC's opinion, BNV silent, the compilation
+    compiled = (await drafts.history(client, sid)).entries[-1]
+    assert compiled.event.value == "CONSULTATION_COMPILED" and "1 comments accepted" in compiled.label, compiled.label
     await assert_no_task_failed(draft)

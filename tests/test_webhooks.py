@@ -7,6 +7,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import socket
 import threading
 import time
 import uuid
@@ -248,6 +249,14 @@ async def test_the_migration_seals_the_secrets_kept_in_clear_before(pg_server, p
     ("https://[ff02::1]/hook", "no_multicast", "a multicast address"),
     ("https://100.64.0.1/hook", "no_shared", "carrier-grade NAT"),
     ("https://[::ffff:192.168.0.1]/hook", "no_private", "(192.168.0.0/16)"),
+    ("https://[64:ff9b::a00:1]/hook", "no_private", "carries the IPv4 address 10.0.0.1 (NAT64, 64:ff9b::/96)"),
+    ("https://[64:ff9b::a9fe:a9fe]/latest/meta-data", "no_link_local", "carries the IPv4 address 169.254.169.254 (NAT64"),
+    ("https://[64:ff9b:1::a00:1]/hook", "no_local_nat64", "a local-use NAT64 address"),
+    ("https://[2002:a00:1::]/hook", "no_private", "carries the IPv4 address 10.0.0.1 (6to4, 2002::/16)"),
+    ("https://[2002:7f00:1::]/hook", "no_loopback", "carries the IPv4 address 127.0.0.1 (6to4"),
+    ("https://[::ffff:0:7f00:1]/hook", "no_loopback", "carries the IPv4 address 127.0.0.1 (SIIT, ::ffff:0:0:0/96)"),
+    ("https://[::127.0.0.1]/hook", "no_loopback", "carries the IPv4 address 127.0.0.1 (IPv4-compatible, ::/96)"),
+    ("https://[fec0::1]/hook", "no_private", "(fec0::/10)"),
     ("https://192.0.2.10/hook", "public_address", "not a globally routable address"),
     ("http://hooks.example/hook", "https_only", "plain http to hooks.example"),
     ("ftp://hooks.example/hook", "http_url", "must start with http:// or https://"),
@@ -259,6 +268,19 @@ async def test_destinations_that_are_not_public_are_refused_with_field_and_rule(
         await destinations.check(url, AllowedHosts())
     assert (refused.value.field, refused.value.rule) == ("url", rule)
     assert str(refused.value).startswith("url: ") and says in str(refused.value)
+
+
+async def test_an_address_resolved_at_delivery_is_judged_by_the_ipv4_address_it_carries(monkeypatch):
+    """A name may resolve, when the round is sent, to an IPv6 form a translator or a tunnel takes to private space."""
+    async def resolves(host, port, **_):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("64:ff9b::a9fe:a9fe", port, 0, 0))]
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolves)
+    with pytest.raises(destinations.DestinationRefused) as refused:
+        await destinations.check("https://hooks.example/hook", AllowedHosts())
+    assert refused.value.rule == "no_link_local"
+    assert "hooks.example resolves to 64:ff9b::a9fe:a9fe, a link-local address" in str(refused.value)
+    assert (await destinations.check("https://[64:ff9b::808:808]/hook", AllowedHosts())).url.host == "64:ff9b::808:808"
 
 
 async def test_the_operator_s_allowed_hosts_open_names_and_networks():

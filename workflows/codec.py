@@ -49,7 +49,7 @@ from temporalio.converter import (
 )
 from temporalio.exceptions import ApplicationError
 
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from workflows.rules import require
 
 ENCODING = b"binary/encrypted"
@@ -208,9 +208,16 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     `ValidationError`, sealed, so that its sender reads neither field nor rule; and a JSON null (the SDK's
     `binary/null`) decodes as None whatever the type, which a signal handler would take. As an ApplicationError it is a
     FailureError, which the SDK passes on unwrapped: an update is rejected with it (no workflow task fails), a start
-    fails its workflow with it, a signal is dropped and logged."""
+    fails its workflow with it, a signal is dropped and logged. So is a payload in an encoding no converter reads (the
+    SDK's KeyError, retryable): refused as `payload_encoding`; JSON that does not parse is pydantic's `json_invalid`."""
 
     def from_payloads(self, payloads: Sequence[Payload], type_hints: list[type] | None = None) -> list[Any]:
+        for payload in payloads:
+            encoding = payload.metadata.get("encoding", b"")
+            if encoding not in self.converters:
+                readable = ", ".join(e.decode() for e in self.converters)
+                raise refusal(Refused("input", "payload_encoding", f"encoding {encoding.decode(errors='replace')!r} is not one "
+                                      f"of {readable}", RefusalKind.INVALID)) from None
         try:
             values = super().from_payloads(payloads, type_hints)
             for value, hint in zip(values, type_hints or (), strict=False):

@@ -51,6 +51,8 @@ WORKFLOW_ID_PREFIX = "draft-law-"
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
 PUBLICATION_PATCH = "publication-stage"
+# A round's result is checked against the round before it is applied; histories from before applied it unchecked.
+ROUND_RESULT_PATCH = "round-result-checked"
 M = TypeVar("M")
 # Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
 MAX_OUTBOX = 50
@@ -226,7 +228,7 @@ class DraftLawWorkflow:
     @workflow.signal(name=RESULT_SIGNAL)
     def consultation_finished(self, result: ConsultationResult) -> None:
         if self._state is not None:
-            self._commit(rounds.round_finished(self._state, result, workflow.now()))
+            self._commit(rounds.round_finished(self._state, result, workflow.now(), checked=workflow.patched(ROUND_RESULT_PATCH)))
 
     # Queries ---------------------------------------------------------------------------------------
 

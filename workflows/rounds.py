@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from schemas.consultation import ConsultationInput, ConsultationResult
+from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult
 from schemas.enums import DocumentKind, EscalationLevel, EventKind
 from schemas.messages import ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
@@ -18,6 +18,8 @@ from workflows.change import Applied, CancelRound, Change, Effect, StartRound
 # A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
 ROUND_GRACE = timedelta(days=1)
 ROUND_RECHECK = timedelta(days=7)
+# How far apart the Temporal server's hosts may tell the time: a round's times are its own workflow's, not the draft's.
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 def apply_consultation(change: Change, request: ConsultationRequest) -> None:
@@ -41,7 +43,7 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     s, request, closes_at = change.state, start.input.request, start.input.closes_at
     opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
                        closes_at=closes_at if change.gen2 else None)
-    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE))
+    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees)))
     asked = f"{len(request.consultees)} consultees" if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                           official=request.official,
@@ -52,13 +54,19 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     return Applied(s, change.effects, receipt)
 
 
-def round_finished(state: DraftState, result: ConsultationResult, now: datetime) -> Applied:
-    """A round handed back its result: who answered, who was silent, and the compilation."""
+def round_finished(state: DraftState, result: ConsultationResult, now: datetime, *, checked: bool = True) -> Applied:
+    """A round handed back its result: who answered, who was silent, and the compilation. `checked`: against the round
+    first (`not_the_rounds`); histories from before applied it as it came."""
     watch = next((w for w in state.open_rounds if w.round.round_id == result.round_id), None)
     if watch is None or state.stage.is_terminal:
         return Applied(state, [])
     change = Change(state, now)
     s = change.state
+    if checked and (forged := not_the_rounds(watch, result)):
+        # The signal is any client's to send: a result the round did not hand back is not applied, nor recorded (the audit
+        # trail is the draft's, not a sender's); the round stays awaited and is checked on as before.
+        change.log("consultation result ignored: not the round's", warning=True, round_id=result.round_id, reason=forged)
+        return Applied(s, change.effects)
     s.open_rounds = tuple(w for w in s.open_rounds if w is not watch)
     prefix = f"round {result.round_id}"
     for answer in result.answers:
@@ -79,6 +87,24 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime)
                   label=f"{prefix}: {len(result.answers)} opinions, {len(result.silent)} silent; "
                         f"{compiled.accepted} comments accepted, {compiled.explained} explained")
     return Applied(s, change.effects)
+
+
+def not_the_rounds(watch: RoundWatch, result: ConsultationResult) -> str:
+    """Why `result` cannot be what the round `watch` awaits handed back ("" when it can): another kind, closed before it
+    opened, or consultees other than those asked (each asked is either answered or silent). Its compilation's time is
+    the round's clock, which may run ahead of the draft's where time skips workflow by workflow (the tests): not checked."""
+    opened = watch.round
+    if result.kind is not opened.kind:
+        return f"a {result.kind.value} result for a {opened.kind.value} round"
+    if result.closed_at < result.opened_at or result.closed_at < opened.opened_at - CLOCK_SKEW:
+        return f"closed at {result.closed_at.isoformat()}, before the round opened at {opened.opened_at.isoformat()}"
+    answered = [a.consultee for a in result.answers if a.consultee != PUBLIC]
+    if both := sorted(set(answered) & set(result.silent)):
+        return f"lists as silent {', '.join(both)}, which answered"
+    accounted = [*answered, *result.silent]
+    if watch.consultees is not None and (len(set(accounted)) != len(accounted) or _digest(accounted) != watch.consultees):
+        return "its consultees, answered or silent, are not those the round asked"
+    return ""
 
 
 def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now: datetime) -> Applied:
@@ -115,3 +141,7 @@ def draft_workflow_id(submission_id: str) -> str:
 
 def round_workflow_id(submission_id: str, round_id: str) -> str:
     return f"consultation-{submission_id}-{round_id}"
+
+
+def _digest(consultees) -> str:
+    return hashlib.sha256("\n".join(sorted(consultees)).encode()).hexdigest()[:16]
