@@ -202,7 +202,8 @@ async def failing_draft(client: Client, task_queue: str) -> StartRequest:
 
     async def failing() -> bool:
         try:
-            await drafts.draft(client, request.submission_id).query("status")
+            # Each probe short: a query that reaches the failing task first waits out its whole RPC timeout.
+            await drafts.draft(client, request.submission_id).query("status", rpc_timeout=timedelta(seconds=2))
         except RPCError as refused:
             return drafts.task_failing(refused)
         return False
