@@ -27,10 +27,8 @@ from workflows.deadlines import local_day
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-@router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
-async def ministries(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
-                     ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
-    started = time.perf_counter()
+async def _not_for_reports(request: Request) -> Response | None:
+    """The page a caller gets instead of the reports: the sign-in, or a refusal naming the rule; None for a reader."""
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
@@ -38,6 +36,15 @@ async def ministries(request: Request, since: Annotated[date | None, All] = None
         permissions.check_reports(who)
     except Refused as refused:
         return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
+    return None
+
+
+@router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
+async def ministries(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
+                     ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+    started = time.perf_counter()
+    if (turned_away := await _not_for_reports(request)) is not None:
+        return turned_away
     day = local_day(today())
     first, last = report_period(since, until, today=day)
     pool = request.app.state.pool
@@ -55,13 +62,8 @@ async def ministries(request: Request, since: Annotated[date | None, All] = None
 @router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
 async def ministries_csv(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
                          ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
-    who = await signed_in(request)
-    if who is None:
-        return to_sign_in(request)
-    try:
-        permissions.check_reports(who)
-    except Refused as refused:
-        return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
+    if (turned_away := await _not_for_reports(request)) is not None:
+        return turned_away
     day = local_day(today())
     first, last = report_period(since, until, today=day)
     rows = await database(deadline_report(request.app.state.pool, since=first, until=last, today=day, lead_ministry=ministry or None))
