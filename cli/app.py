@@ -38,7 +38,9 @@ def _identifier(kind: object, field: str):
     (`path_pattern`), with the rule `start` names for the same ID in a file."""
     checked = TypeAdapter(kind)
 
-    def check(value: str) -> str:
+    def check(value: str | None) -> str | None:
+        if value is None:  # an option left out
+            return None
         try:
             return checked.validate_python(value)
         except ValidationError as invalid:
@@ -51,6 +53,8 @@ def _identifier(kind: object, field: str):
 JsonFile = Annotated[Path, typer.Argument(help="a JSON file (UTF-8), or - for standard input", allow_dash=True)]
 SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017",
                                              callback=_identifier(messages.SubmissionId, "submission_id"))]
+SubmissionIdFilter = Annotated[str | None, typer.Option("--submission-id", help="only this draft's, by its submission ID",
+                                                        callback=_identifier(messages.SubmissionId, "submission_id"))]
 RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=_identifier(messages.RoundId, "round_id"))]
 RequestId = Annotated[
     str | None, typer.Option(help="idempotency key: sent again, the message is applied once (default: a new key, printed if no answer comes)")

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from cli import database
+from cli.app import SubmissionIdFilter
 from cli.failures import NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, table, wants_json
 from store import dead_letters
@@ -46,7 +47,7 @@ def message_of(letter: DeadLetter) -> object:
 @app.command("list", epilog=examples("legis dead-letters list", "legis dead-letters list --all --submission-id BGDDT-2026-017 --output json"))
 def list_letters(
     all_letters: Annotated[bool, typer.Option("--all", help="resolved ones too (default: the open ones)")] = False,
-    submission_id: Annotated[str | None, typer.Option(help="only this draft's")] = None,
+    submission_id: SubmissionIdFilter = None,
     kind: Annotated[Kind | None, typer.Option(help="only AUDIT or WEBHOOK")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="at most this many, oldest first")] = 100,
     output: Output = Format.TABLE,

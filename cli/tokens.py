@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import database
+from cli.app import SubmissionIdFilter
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
 from schemas.calendar import out_of_reach
@@ -107,7 +108,7 @@ def revoke_token(
 
 @refusals_app.command(rich_help_panel="Operators", epilog=examples("legis refusals --submission-id BGDDT-2026-017 --limit 20"))
 def refusals(
-    submission_id: Annotated[str | None, typer.Option(help="only attempts on this draft")] = None,
+    submission_id: SubmissionIdFilter = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
