@@ -8,7 +8,9 @@ the profile named `default`), the built-in default.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
@@ -48,6 +50,23 @@ def _identifier(kind: object, field: str):
             raise Invalid(f"{field}: {problem['message']}", field=field, rule=problem["rule"]) from None
 
     return check
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_option(field: str):
+    """The parser of an option that takes a Ha Noi day, written YYYY-MM-DD; anything else is refused (exit 2) naming
+    the option's field and the rule `date_format`."""
+    def parse(value: str) -> date:
+        try:
+            if not _DAY.fullmatch(value):
+                raise ValueError("not of the form YYYY-MM-DD")
+            return date.fromisoformat(value)
+        except ValueError as wrong:
+            raise Invalid(f"{field}: {value!r} is not a day written YYYY-MM-DD ({wrong})", field=field, rule="date_format") from None
+
+    return parse
 
 
 JsonFile = Annotated[Path, typer.Argument(help="a JSON file (UTF-8), or - for standard input", allow_dash=True)]

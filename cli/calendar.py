@@ -4,7 +4,7 @@ running draft), and the working calendar the Government announces each year (shi
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from temporalio.client import Client
 
 from cli import database, temporal
+from cli.app import day_option
 from cli.broadcast import tell_each
 from cli.failures import Invalid
 from cli.jsonfile import invalid_model
@@ -52,7 +53,7 @@ def _store_and_tell(store, changed_by: str) -> None:
     'legis calendar set-session 16-3 --opens-on 2027-10-20 --phase 2027-10-20:2027-11-06 --phase 2027-11-15:2027-11-30 --by "VPQH"'))
 def set_session(
     code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2; the 9th extraordinary session of the 16th Assembly 16-E9")],
-    opens_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="opening day, in Ha Noi")],
+    opens_on: Annotated[date, typer.Option(parser=day_option("opens_on"), metavar="YYYY-MM-DD", help="opening day, in Ha Noi")],
     changed_by: ChangedBy,
     extraordinary: Annotated[bool, typer.Option(help="an extraordinary session (kỳ họp bất thường): the same as the E in 16-E9")] = False,
     phase: Annotated[list[str] | None, typer.Option(
@@ -71,7 +72,7 @@ def set_session(
     except PydanticCustomError as refused:
         raise Invalid(refused.message(), field="code", rule=refused.type) from None
     try:
-        session = TargetSession(legislature=legislature, session=number, opens_on=opens_on.date(),
+        session = TargetSession(legislature=legislature, session=number, opens_on=opens_on,
                                 extraordinary=extraordinary or coded_extraordinary, phases=tuple(_phase(p) for p in phase or ()))
     except ValidationError as invalid:
         raise invalid_model(TargetSession, invalid) from None
@@ -93,7 +94,7 @@ def _phase(text: str) -> dict[str, str]:
 @app.command("set-meeting", epilog=examples('legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"'))
 def set_meeting(
     code: Annotated[str, typer.Argument(help="the meeting's code, e.g. UBTVQH-52")],
-    meets_on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="the meeting's day, in Ha Noi")],
+    meets_on: Annotated[date, typer.Option("--on", parser=day_option("meets_on"), metavar="YYYY-MM-DD", help="the meeting's day, in Ha Noi")],
     changed_by: ChangedBy,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
@@ -103,7 +104,7 @@ def set_meeting(
 
     choose(output, as_json)
     try:
-        meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on.date())
+        meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on)
     except ValidationError as invalid:
         raise invalid_model(StandingCommitteeMeeting, invalid) from None
 

@@ -4,7 +4,7 @@ export, and the deadline report. `-` stands for standard output wherever they wr
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import SubmissionId
+from cli.app import SubmissionId, day_option
 from cli.failures import NotFound, from_refusal
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
 from schemas.refusal import Refused
@@ -132,8 +132,8 @@ def export(
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis report --since 2026-01-01 --until 2026-07-01", "legis report --ministry BGDDT --csv -", "legis report --output json"))
 def report(
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="first day, in Ha Noi (default: 1 January this year)")] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="the day after the last (default: tomorrow)")] = None,
+    since: Annotated[date | None, typer.Option(parser=day_option("since"), metavar="YYYY-MM-DD", help="first day, in Ha Noi (default: 1 January this year)")] = None,
+    until: Annotated[date | None, typer.Option(parser=day_option("until"), metavar="YYYY-MM-DD", help="the day after the last (default: tomorrow)")] = None,
     ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="also write the report as CSV to this file; - for standard output only",
                                                   allow_dash=True)] = None,
@@ -146,7 +146,7 @@ def report(
     choose(output, as_json)
     today = local_day(datetime.now(UTC))
     try:
-        first, last = report_period(since.date() if since else None, until.date() if until else None, today=today)
+        first, last = report_period(since, until, today=today)
     except Refused as refused:
         raise from_refusal(refused) from None
     rows = database.read(lambda db: deadline_report(db, since=first, until=last, today=today, lead_ministry=ministry))

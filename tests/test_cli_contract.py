@@ -154,6 +154,10 @@ async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_an
         code, _, err = await cli(*command)
         field = "round_id" if command[0] == "consult" else "submission_id"
         assert code == 2 and err.startswith(f"invalid: {field}: ") and "(rule: string_pattern_mismatch)" in err, (command, err)
+    for command, field in ((("report", "--since", "30/11/2026"), "since"), (("calendar", "set-session", "17-1", "--opens-on", "2027-13-01",
+                                                                             "--by", "VPQH"), "opens_on")):
+        code, _, err = await cli(*command)
+        assert code == 2 and err.startswith(f"invalid: {field}: ") and "YYYY-MM-DD" in err and "(rule: date_format)" in err, (command, err)
     reversed_period = await cli("report", "--since", "2026-12-01", "--until", "2026-01-01")
     empty_period = await cli("report", "--since", "2026-12-01", "--until", "2026-12-01", "--output", "json")
     assert reversed_period[0] == 2 and reversed_period[2].startswith("invalid: until: ") and "(rule: after_since)" in reversed_period[2]
