@@ -33,7 +33,6 @@ import pgserver
 import psutil
 import typer
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from activities.database import create_pool, migrate
 from api.tokens import issue
@@ -42,6 +41,7 @@ from bench.intake import held as held_in
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from store import public
 from tests.drafts import consultation, decision, start_request
+from tests.holding import HoldClose
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -55,24 +55,6 @@ TIME_SKIPPING = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled
 
 def say(line: str) -> None:
     print(line, flush=True)
-
-
-class HoldClose(Interceptor):
-    """Holds `close_public_round` until released: the round's window stays open on the skipping clock."""
-
-    def __init__(self) -> None:
-        self.release = asyncio.Event()
-
-    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        release = self.release
-
-        class Held(ActivityInboundInterceptor):
-            async def execute_activity(self, input: ExecuteActivityInput):
-                if input.fn.__name__ == "close_public_round":
-                    await release.wait()
-                return await super().execute_activity(input)
-
-        return Held(next)
 
 
 def postgres_processes(pid_file: Path) -> list[psutil.Process]:

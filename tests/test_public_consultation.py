@@ -14,7 +14,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import httpx
-from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from api.app import create_app
 from schemas.consultation import PUBLIC
@@ -24,29 +23,12 @@ from schemas.refusal import Refused
 from store import public
 from store.intake import CommentIntake, Incoming
 from tests.drafts import consultation, decision, start_request
+from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
 from workers.settings import Settings
 from workers.worker import create_worker
 from workflows.rounds import round_workflow_id
-
-
-class HoldClose(Interceptor):
-    """Holds `close_public_round` until `release` is set: the window stays open while the test comments."""
-
-    def __init__(self) -> None:
-        self.release = asyncio.Event()
-
-    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        release = self.release
-
-        class Held(ActivityInboundInterceptor):
-            async def execute_activity(self, input: ExecuteActivityInput):
-                if input.fn.__name__ == "close_public_round":
-                    await release.wait()
-                return await super().execute_activity(input)
-
-        return Held(next)
 
 
 @contextlib.asynccontextmanager
