@@ -14,6 +14,7 @@ import asyncio
 import json
 import sys
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -158,28 +159,15 @@ async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
 
 async def record_webhook_delivery(client, pool, task_queue: str) -> WorkflowHistory:
     """One subscriber's deliveries: a receiver on 127.0.0.1 that refuses once, then takes the events of a draft."""
-    import http.server
-    import threading
-
     from schemas.records import WebhookInput
+    from tests.receiver import Receiver
     from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
-    answers = iter([500])
-
-    class Receiver(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.send_response(next(answers, 204))
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server = Receiver([500])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         async with pool.acquire() as db:
-            subscriber_id = await subscribers.add(db, RECORDING_KEYS, agency_code="*", url=f"http://127.0.0.1:{server.server_address[1]}/events",
+            subscriber_id = await subscribers.add(db, RECORDING_KEYS, agency_code="*", url=server.url(),
                                                   secret=new_secret())
         handle = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=1),
                                              id=f"webhook-delivery-record-{uuid.uuid4().hex[:8]}", task_queue=task_queue)

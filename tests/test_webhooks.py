@@ -11,9 +11,7 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
@@ -22,8 +20,8 @@ import asyncpg_trek
 import pytest
 from asyncpg_trek.asyncpg import AsyncpgBackend
 
-from activities.database import migrate
 from activities import destinations
+from activities.database import migrate
 from activities.destinations import AllowedHosts
 from activities.webhooks import IDEMPOTENCY_HEADER, WebhookActivities, new_secret, signature
 from schemas.enums import Stage
@@ -32,6 +30,7 @@ from store import subscribers
 from tests.conftest import TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
+from tests.receiver import Received, Receiver
 from tests.scenarios import approve
 from tests.stack import RECEIVER_HOST
 from workers.worker import create_worker
@@ -41,47 +40,6 @@ from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
 
 TOLERANCE_SECONDS = 5 * 60
 ALLOWED = AllowedHosts.parse([RECEIVER_HOST])
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    status: int
-
-
-class Receiver(ThreadingHTTPServer):
-    """Records every request; answers with the statuses of `answers` in turn (302 sends to /moved), then 204."""
-
-    def __init__(self, answers: list[int]) -> None:
-        self.answers = answers
-        self.received: list[Received] = []
-        self.lock = threading.Lock()
-        super().__init__((RECEIVER_HOST, 0), Handler)
-
-    def url(self, host: str = RECEIVER_HOST, scheme: str = "http") -> str:
-        return f"{scheme}://{host}:{self.server_address[1]}/hook"
-
-    def taken(self) -> list[Received]:
-        with self.lock:
-            return [r for r in self.received if r.status == 204]
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
-        server: Receiver = self.server  # type: ignore[assignment]
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        with server.lock:
-            status = server.answers.pop(0) if server.answers and self.path == "/hook" else 204
-            server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
-        self.send_response(status)
-        if status == 302:
-            self.send_header("Location", "/moved")
-        self.end_headers()
-
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
 
 
 @pytest.fixture
