@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import compileall
+import dataclasses
 import os
 import statistics
 import subprocess
@@ -46,7 +47,7 @@ from workers.worker import PASSED_THROUGH, create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.client import connect
-from workflows.codec import KeyRing, new_key_entry
+from workflows.codec import KeyRing, RefusingPayloadConverter, new_key_entry
 from workflows.draft_activities import ACTIVITY_TIMEOUT
 from workflows.draft_law import DraftLawWorkflow
 
@@ -56,6 +57,8 @@ TIMED_STEPS = [3, 5, 9, 10]
 # The server processes the timeout timer of every workflow task (10 s) and activity (ACTIVITY_TIMEOUT) when it fires,
 # though the task finished long before: each side waits that long, so that this work is counted for it.
 SETTLE_SECONDS = ACTIVITY_TIMEOUT.total_seconds() + 5
+# The project's payload conversion without the codec (whose encryption cost is on neither side).
+UNSEALED = dataclasses.replace(pydantic_data_converter, payload_converter_class=RefusingPayloadConverter)
 
 
 def say(line: str) -> None:
@@ -128,6 +131,7 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
             handle = await client.start_workflow(
                 BareLifecycleWorkflow.run, args=[LIFECYCLE_UPDATES, TIMED_STEPS, visible], id=f"bare-{uuid.uuid4().hex}",
                 task_queue=queue, memo={"title": "bench", "lead_ministry": "bench"} if visible else None,
+                static_summary="bench" if visible else None,
                 search_attributes=TypedSearchAttributes([SearchAttributePair(sa.STAGE, "BENCH")]) if visible else None)
             sample["bare+visibility" if visible else "bare"] = handle.id
             for payload in payloads:
@@ -138,6 +142,8 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     sides = {"bare": bare(False), "bare+visibility": bare(True), "legis": lifecycle}
     rates: dict[str, list[float]] = {side: [] for side in sides}
     cpu: dict[str, Counter] = {side: Counter() for side in sides}
+    # Each round's CPU per side too: the spread of the rounds' ratios shows how much one run's figure can be trusted.
+    per_round: dict[str, list[float]] = {side: [] for side in sides}
 
     async with _worker(client, pool, queue, sandboxed=sandboxed):
         for r in range(rounds):
@@ -147,7 +153,9 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
                 before = cpu_seconds(postgres_data)
                 rates[side].append(lifecycles / await bounded(lifecycles, concurrency, sides[side], f"round {r + 1} {side}"))
                 await asyncio.sleep(SETTLE_SECONDS)
-                cpu[side].update({k: v - before[k] for k, v in cpu_seconds(postgres_data).items()})
+                used = {k: v - before[k] for k, v in cpu_seconds(postgres_data).items()}
+                cpu[side].update(used)
+                per_round[side].append(sum(used.values()))
     median = {side: statistics.median(found) for side, found in rates.items()}
     for side, found in rates.items():
         say(f"{side:>15} lifecycles/s (median of rounds): {median[side]:.2f}   rounds: {', '.join(f'{x:.2f}' for x in found)}")
@@ -157,9 +165,13 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     for side, used in cpu.items():
         per = {k: v / (lifecycles * rounds) * 1000 for k, v in used.items()}
         say(f"CPU ms per {side} lifecycle: " + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
+    say("legis/bare+visibility by CPU per lifecycle, round by round: "
+        + ", ".join(f"{b / a:.2f}" for a, b in zip(per_round["legis"], per_round["bare+visibility"], strict=True)))
     for side, workflow_id in sample.items():
-        events = Counter([e.event_type async for e in client.get_workflow_handle(workflow_id).fetch_history_events()])
-        say(f"a {side} lifecycle's history: " + ", ".join(f"{label} {events[kind]}" for label, kind in _SHAPE))
+        history = [e async for e in client.get_workflow_handle(workflow_id).fetch_history_events()]
+        events = Counter(e.event_type for e in history)
+        summaries = sum(1 for e in history if e.HasField("user_metadata") and e.user_metadata.HasField("summary"))
+        say(f"a {side} lifecycle's history: " + ", ".join(f"{label} {events[kind]}" for label, kind in _SHAPE) + f", summaries {summaries}")
 
 
 # What the sides must have in common (activities, updates, timers) and what the Web UI costs (upserts), read from a history.
@@ -278,7 +290,7 @@ async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, 
 
 async def replay(repeats: int) -> None:
     say("\n## Replay of a full-lifecycle history")
-    replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=UNSEALED)
     for name in ("law_2025_one_session-s5", "returned_twice-s5"):
         history = load_history(HISTORIES / f"{name}.json")
         samples = []
@@ -359,7 +371,7 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
             await migrate(database_url)
             pool = await create_pool(database_url, max_size=20)
             env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(), search_attributes=sa.ALL,
-                                                        data_converter=pydantic_data_converter,
+                                                        data_converter=UNSEALED,
                                                         dev_server_extra_args=sa.CACHED_SEARCH_ATTRIBUTES)
             client = env.client
             if "throughput" in parts:

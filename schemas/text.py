@@ -33,6 +33,9 @@ def _canonical(value: object, *, multiline: bool, visible_only: bool) -> object:
     if not isinstance(value, str):
         return value  # pydantic's own type check refuses it, naming the field
     text = unicodedata.normalize("NFC", value)
+    # Printable text holds none of the categories refused below (Cc, Cf, Cs): most text is settled by one pass in C.
+    if (text.replace("\t", "").replace("\n", "") if multiline else text).isprintable():
+        return text.strip() if not multiline else text
     for char in text:
         category = unicodedata.category(char)
         if category == "Cc" and not (multiline and char in _MULTILINE):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from google.protobuf.message import Message
+from pydantic import TypeAdapter
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.failure.v1 import Failure
@@ -33,6 +34,7 @@ from workflows.codec import (
     EncryptionCodec,
     KeyRing,
     KeyRingError,
+    RefusingPayloadConverter,
     data_converter,
     is_sealed,
     new_key_entry,
@@ -96,6 +98,15 @@ async def test_payloads_written_before_encryption_pass_through():
     [plain] = await pydantic_data_converter.encode([{"title": "Luật cũ"}])
     assert await EncryptionCodec(TEST_KEYS).decode([plain]) == [plain]
     assert await opened(TEST_KEYS, plain) == {"title": "Luật cũ"}
+
+
+def test_every_converter_of_the_process_shares_the_type_adapters(monkeypatch):
+    # The worker makes a converter per workflow: the second draft's must not build its adapters again.
+    [payload] = RefusingPayloadConverter().to_payloads([start_request()])
+    first = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
+    monkeypatch.setattr(TypeAdapter, "__init__", lambda *args, **kwargs: pytest.fail("a type adapter was built again"))
+    again = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
+    assert again == first and isinstance(again, DraftLawInput)
 
 
 async def test_failures_are_sealed_but_the_drafts_refusals():

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -33,14 +34,17 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
-from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter, pydantic_data_converter
 from temporalio.converter import (
     ActivitySerializationContext,
+    CompositePayloadConverter,
     DataConverter,
     DefaultFailureConverter,
+    DefaultPayloadConverter,
+    JSONPlainPayloadConverter,
     PayloadCodec,
     PayloadConverter,
     SerializationContext,
@@ -200,6 +204,29 @@ def refusal(refused: Refused) -> ApplicationError:
     return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
 
 
+# A worker makes a new payload converter for every workflow it runs, and the SDK's converter keeps its type adapters per
+# converter: each new draft built again an adapter for every type it decoded. The project's types are passed through
+# the sandbox (one class object for every workflow), so one bounded cache serves them all.
+_ADAPTERS = functools.lru_cache(maxsize=256)(TypeAdapter)
+
+
+class SharedAdaptersJSONConverter(PydanticJSONPlainPayloadConverter):
+    """Pydantic's JSON payload converter, its type adapters shared by every converter of the process."""
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        hint = type_hint if type_hint is not None else Any
+        try:
+            adapter = _ADAPTERS(hint)
+        except TypeError:
+            try:
+                hash(hint)
+            except TypeError:
+                adapter = TypeAdapter(hint)
+            else:
+                raise
+        return adapter.validate_json(payload.data)
+
+
 class RefusingPayloadConverter(PydanticPayloadConverter):
     """Pydantic payloads; one that does not validate against its type is refused as the drafts refuse a message.
 
@@ -210,6 +237,11 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     FailureError, which the SDK passes on unwrapped: an update is rejected with it (no workflow task fails), a start
     fails its workflow with it, a signal is dropped and logged. So is a payload in an encoding no converter reads (the
     SDK's KeyError, retryable): refused as `payload_encoding`; JSON that does not parse is pydantic's `json_invalid`."""
+
+    def __init__(self) -> None:
+        shared = SharedAdaptersJSONConverter()
+        CompositePayloadConverter.__init__(self, *(shared if isinstance(c, JSONPlainPayloadConverter) else c
+                                                   for c in DefaultPayloadConverter.default_encoding_payload_converters))
 
     def from_payloads(self, payloads: Sequence[Payload], type_hints: list[type] | None = None) -> list[Any]:
         for payload in payloads:

@@ -1,0 +1,55 @@
+"""The text rules (`schemas.text`) against their definition, character by character, for any text."""
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from schemas.text import name, text
+
+
+class Named(BaseModel):
+    title: name(10_000, min_length=0)
+    reasons: text(10_000)
+
+
+def refused_by_definition(value: str, *, multiline: bool) -> str | None:
+    """The rule a text breaks, read from each character's Unicode category."""
+    for char in unicodedata.normalize("NFC", value):
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in "\t\n"):
+            return "no_control_characters"
+        if not multiline and category == "Cf":
+            return "no_invisible_characters"
+        if category == "Cs":
+            return "valid_unicode"
+    return None
+
+
+# Vietnamese composed and decomposed, tabs and newlines, invisible and control characters, lone surrogates.
+some_text = st.text(st.characters(codec=None), max_size=40) | st.lists(st.sampled_from(
+    ["a", " ", "Luật", "e\u0301", "\t", "\n", "\u200b", "\ufeff", "\x00", "\x7f", "\x85", "\u00a0", "\u2028", "\ud800"]), max_size=12).map("".join)
+
+
+@given(some_text)
+def test_a_one_line_name_is_refused_exactly_when_a_character_breaks_its_rule(value):
+    rule = refused_by_definition(value, multiline=False)
+    if rule is None:
+        assert Named(title=value, reasons="").title == unicodedata.normalize("NFC", value).strip()
+    else:
+        with pytest.raises(ValidationError) as refused:
+            Named(title=value, reasons="")
+        assert refused.value.errors()[0]["type"] == rule
+
+
+@given(some_text)
+def test_free_text_is_refused_exactly_when_a_character_breaks_its_rule(value):
+    rule = refused_by_definition(value, multiline=True)
+    if rule is None and value.strip():
+        assert Named(title="", reasons=value).reasons == unicodedata.normalize("NFC", value)
+    elif rule is not None:
+        with pytest.raises(ValidationError) as refused:
+            Named(title="", reasons=value)
+        assert refused.value.errors()[0]["type"] == rule
