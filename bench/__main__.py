@@ -345,7 +345,8 @@ async def registry_at_scale(pool: asyncpg.Pool, submissions: int) -> None:
 
 def _compile_workflow_bytecode() -> None:
     """Measure the worker as installed: `pip install .` compiles bytecode, but an editable install run with
-    PYTHONDONTWRITEBYTECODE has none, and the sandbox then compiles the workflow module again for every new draft."""
+    PYTHONDONTWRITEBYTECODE has none, and a module not passed through the sandbox is then compiled again for every new
+    draft."""
     for package in workflows.__path__:
         compileall.compile_dir(package, quiet=1)
     say("workflow modules' bytecode compiled, as `pip install .` does")
