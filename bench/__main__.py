@@ -36,6 +36,7 @@ from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities
 from bench.baseline import BareLifecycleWorkflow, bare_activity
+from bench.core import core
 from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
 from schemas.messages import Decision, DossierFiling, StartRequest
 from tests.drafts import PASSING_VOTE, decision, document, start_request
@@ -356,7 +357,7 @@ def _utc(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-PARTS = ("throughput", "latency", "replay", "registry", "memory")
+PARTS = ("throughput", "latency", "replay", "registry", "memory", "core")
 
 
 async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: int, sandboxed: bool, updates: int,
@@ -383,6 +384,8 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
                 await replay(20)
             if "registry" in parts:
                 await registry_at_scale(pool, submissions)
+            if "core" in parts:
+                core(lifecycles * rounds, start_request, _decisions, say)
             if "memory" in parts:
                 await memory(client.service_client.config.target_host, database_url, pool, waiting, cache)
             await pool.close()
