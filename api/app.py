@@ -32,6 +32,7 @@ from web import board as web_board
 from web import inbox as web_inbox
 from web import ministries as web_ministries
 from web import public_pages as web_public
+from web.refusals import not_found
 from workers.settings import Settings
 from workers.tracing import Tracing
 from workflows.draft_law import TASK_QUEUE
@@ -95,7 +96,7 @@ def create_app(
     app.state.refusals_limit = rate(settings.api_refusals_recorded)
     app.state.public_comment_limit = rate(settings.public_comment_rate)
     app.state.temporal_ui = f"http://127.0.0.1:{settings.ui_port}/namespaces/{settings.namespace}"
-    problems.install(app)
+    app.add_exception_handler(404, not_found(problems.install(app)))
     serve_offline(app)
     app.add_middleware(PageForms)
     app.add_middleware(AroundRequest)

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi_problem.error import Problem
 from fastapi_problem.handler import add_exception_handler, new_exception_handler
@@ -109,8 +110,9 @@ def _problem(error: dict) -> dict[str, str]:
     return {"field": field, "rule": rule, "message": json.loads(json.dumps(message, default=str))}
 
 
-def install(app: FastAPI) -> None:
-    """Answer every failure of `app` as a problem: refusals, invalid requests, unknown routes and methods, the rest."""
+def install(app: FastAPI) -> Callable[[Request, Exception], Response]:
+    """Answer every failure of `app` as a problem: refusals, invalid requests, unknown routes and methods, the rest.
+    Returns the handler, for an answer that is a problem only outside the pages (`web.refusals.not_found`)."""
     handler = new_exception_handler(
         logger=logging.getLogger("legis.api"),
         handlers={Refused: _refused, HTTPException: _http, RequestValidationError: _invalid},
@@ -120,3 +122,4 @@ def install(app: FastAPI) -> None:
     add_exception_handler(app, handler, generic_swagger_defaults=False)
     # Registered by type, a refusal is answered where it is raised, not by the last-resort handler (which re-raises).
     app.add_exception_handler(Refused, handler)
+    return handler

@@ -83,6 +83,20 @@ async def test_every_page_answers_html_for_a_refusal(pool, path, status, expecte
         assert "Ngày kết thúc phải sau ngày bắt đầu" in text if "after_since" in expected else True
 
 
+async def test_a_page_path_that_names_no_page_answers_the_pages_not_found_and_the_api_keeps_its_problem(pool):
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        for path in ("/board/nothing-here", "/board/drafts/X-1/more", "/public/a/b/c"):
+            text = is_page(await http.get(path), 404)
+            assert "Không tìm thấy" in text, (path, text[-800:])
+        public = is_page(await http.get("/public/a/b/c"), 404)
+        assert 'href="/public">legis' in public and 'href="/board">legis' not in public
+        api = await http.get("/v1/nothing-here")
+        assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+        assert api.json()["rule"] == "route_unknown"
+        assert (await http.get("/publicity")).headers["content-type"] == "application/problem+json"
+
+
 async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_language(pool):
     sid = f"BLANK-{uuid.uuid4().hex[:8]}"
     await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "

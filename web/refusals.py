@@ -15,11 +15,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException
 from fastapi.routing import APIRoute
 from fastapi_problem.error import Problem
 
 from api.problems import STATUS, _problem
 from schemas.refusal import Refused
+from web.csrf import PROTECTED
 from web.render import language_of, page, translations
 
 # What each rule says, in English here and in Vietnamese in the catalogue; %(name)s is the error's context.
@@ -117,3 +119,16 @@ class PageRoute(APIRoute):
                 return refused(request, status, found, headers=problem.headers)
 
         return answer
+
+
+def not_found(problem: Callable[[Request, Exception], Response]) -> Callable[[Request, HTTPException], Coroutine[Any, Any, Response]]:
+    """The answer to a path no route serves: under the pages (`/board`, `/public`), the pages' "Not found" in the reader's
+    language; anywhere else, `problem` (the API's problem+json, rule `route_unknown`)."""
+
+    async def answer(request: Request, exc: HTTPException) -> Response:
+        path = request.url.path
+        if any(path == prefix or path.startswith(f"{prefix}/") for prefix in PROTECTED):
+            return page(request, "missing.html", status_code=404, public=path.startswith("/public"))
+        return problem(request, exc)
+
+    return answer
