@@ -26,14 +26,15 @@ class BareLifecycleWorkflow:
     and a search-attribute upsert after its first activity, a search-attribute upsert at every update, and a summary
     on each activity and timer, as a draft names its rulebook pin, its audit writes and its alarms."""
 
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, updates: int, timed_steps: list[int], visible: bool = False) -> None:
         self._received: list[dict[str, Any]] = []
         self._written = 0
-        self._visible = False
+        # Known before the first update's handler runs (it may come in the first workflow task), which upserts as a draft's does.
+        self._visible = visible
 
     @workflow.run
     async def run(self, updates: int, timed_steps: list[int], visible: bool = False) -> int:
-        self._visible = visible
         if visible:
             workflow.patched("bench-visible")
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=ACTIVITY_TIMEOUT, summary=self._summary("pin rulebook BENCH"))

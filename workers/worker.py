@@ -30,20 +30,20 @@ from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime, temporal_client
 from workers.tracing import start_tracing
-from workflows.codec import KeyRing, keys_of
+from workflows.codec import PASSED_THROUGH, KeyRing, keys_of
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = structlog.get_logger(__name__)
 WORKFLOWS = (DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow)
+
+
 # The sandbox reloads a workflow's own module for every run, so that module-level state cannot leak between runs:
 # about 185 KB per cached draft for legis's shell. The project's modules hold no mutable module-level state (the
 # draft's whole state is one model, held by the instance), and the draft core, which is all of the logic, was passed
-# through already; so they are passed through too, and the sandbox keeps its restrictions on the calls it intercepts.
-PASSED_THROUGH = ("workflows", "schemas", "activities")
-
-
+# through already; so they are passed through too (`PASSED_THROUGH`), and the sandbox keeps its restrictions on the
+# calls it intercepts.
 def sandbox_runner() -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH))
 

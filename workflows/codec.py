@@ -30,7 +30,8 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -204,17 +205,35 @@ def refusal(refused: Refused) -> ApplicationError:
     return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
 
 
+# The project's packages, which the worker passes through the workflow sandbox (`workers.worker`): imported once per
+# process, their types are the same objects in every workflow.
+PASSED_THROUGH = ("workflows", "schemas", "activities")
 # A worker makes a new payload converter for every workflow it runs, and the SDK's converter keeps its type adapters per
-# converter: each new draft built again an adapter for every type it decoded. The project's types are passed through
-# the sandbox (one class object for every workflow), so one bounded cache serves them all.
+# converter: each new draft built again an adapter for every type it decoded. One bounded cache serves every converter
+# for the types that are the same in every workflow.
 _ADAPTERS = functools.lru_cache(maxsize=256)(TypeAdapter)
+_SAME_IN_EVERY_WORKFLOW = frozenset({"builtins", "typing", "datetime", "decimal", "uuid", *PASSED_THROUGH})
+
+
+def _same_in_every_workflow(hint: Any) -> bool:
+    """Whether every type `hint` names is one object in every workflow. A type of a module the sandbox imports again for
+    each workflow is a new object each time: shared, its adapters would keep every copy of that module alive. A union is
+    left out too: `Union[A, B]` equals `Union[B, A]`, whose members pydantic tries in another order."""
+    origin = get_origin(hint)
+    if origin is Union or origin is UnionType:
+        return False
+    top = getattr(origin or hint, "__module__", "").partition(".")[0]
+    return top in _SAME_IN_EVERY_WORKFLOW and all(_same_in_every_workflow(arg) for arg in get_args(hint))
 
 
 class SharedAdaptersJSONConverter(PydanticJSONPlainPayloadConverter):
-    """Pydantic's JSON payload converter, its type adapters shared by every converter of the process."""
+    """Pydantic's JSON payload converter, the type adapters of the types that are one object in every workflow shared
+    by every converter of the process (the others' kept per converter, as the SDK does)."""
 
     def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
         hint = type_hint if type_hint is not None else Any
+        if not _same_in_every_workflow(hint):
+            return super().from_payload(payload, type_hint)
         try:
             adapter = _ADAPTERS(hint)
         except TypeError:

@@ -123,7 +123,7 @@ class DraftLawWorkflow:
         workflow.upsert_memo(views.rulebook_memo(pinned.rulebook))
         # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
         named = views.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified)
-        if named and "title" not in workflow.memo():
+        if named and workflow.memo_value("title", None) is None:
             workflow.upsert_memo(named)
         try:
             opened = draft.open_draft(request, pinned, workflow.now(), generation=self._generation, publication=self._publication)
