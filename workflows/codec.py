@@ -237,12 +237,8 @@ class SharedAdaptersJSONConverter(PydanticJSONPlainPayloadConverter):
         try:
             adapter = _ADAPTERS(hint)
         except TypeError:
-            try:
-                hash(hint)
-            except TypeError:
-                adapter = TypeAdapter(hint)
-            else:
-                raise
+            # An unhashable hint cannot be a cache key: the SDK's own path builds its adapter (and re-raises any other error).
+            return super().from_payload(payload, type_hint)
         return adapter.validate_json(payload.data)
 
 
