@@ -45,7 +45,7 @@ def core(lifecycles: int, start_request: Callable[[], StartRequest], decisions: 
             message = timed("decode the decision", lambda: converter.from_payloads([payload], [Decision])[0])
             now += timedelta(minutes=1)
             timed("validate (the update's validator)", lambda: draft.validate(draft.DECIDE, state, message, now, f"{i}-{made.stage}"))
-            applied = timed("perform (the handler)", lambda: draft.perform(draft.DECIDE, state, message, now, f"{i}-{made.stage}"))
+            applied = timed("perform (the handler, once the validator passed)", lambda: draft.perform(draft.DECIDE, state, message, now, f"{i}-{made.stage}", checked=True))
             state = applied.state
             timed("encode the receipt", lambda: converter.to_payloads([applied.receipt]))
             timed("Web UI details", lambda: views.details(state))

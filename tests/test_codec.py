@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from google.protobuf.message import Message
-from pydantic import BaseModel, TypeAdapter
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.failure.v1 import Failure
@@ -34,7 +33,6 @@ from workflows.codec import (
     EncryptionCodec,
     KeyRing,
     KeyRingError,
-    RefusingPayloadConverter,
     data_converter,
     is_sealed,
     new_key_entry,
@@ -98,33 +96,6 @@ async def test_payloads_written_before_encryption_pass_through():
     [plain] = await pydantic_data_converter.encode([{"title": "Luật cũ"}])
     assert await EncryptionCodec(TEST_KEYS).decode([plain]) == [plain]
     assert await opened(TEST_KEYS, plain) == {"title": "Luật cũ"}
-
-
-def test_every_converter_of_the_process_shares_the_type_adapters(monkeypatch):
-    # The worker makes a converter per workflow: the second draft's must not build its adapters again.
-    [payload] = RefusingPayloadConverter().to_payloads([start_request()])
-    first = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
-    monkeypatch.setattr(TypeAdapter, "__init__", lambda *args, **kwargs: pytest.fail("a type adapter was built again"))
-    again = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
-    assert again == first and isinstance(again, DraftLawInput)
-
-
-class Elsewhere(BaseModel):
-    """A type of a module the sandbox imports again for every workflow (this test module is not passed through)."""
-
-    x: int
-
-
-@pytest.mark.parametrize(("value", "hint"), [(Elsewhere(x=1), Elsewhere), (1, int | str)])
-def test_a_type_not_the_same_in_every_workflow_keeps_its_adapters_per_converter(monkeypatch, value, hint):
-    # Shared, the adapters of a type imported again per workflow would keep every copy of its module alive; a union
-    # equals its members in another order, which pydantic tries in that order.
-    [payload] = RefusingPayloadConverter().to_payloads([value])
-    RefusingPayloadConverter().from_payloads([payload], [hint])
-    built, build = [], TypeAdapter.__init__
-    monkeypatch.setattr(TypeAdapter, "__init__", lambda adapter, type_, **options: (built.append(type_), build(adapter, type_, **options))[1])
-    assert RefusingPayloadConverter().from_payloads([payload], [hint]) == [value]
-    assert built == [hint]
 
 
 async def test_failures_are_sealed_but_the_drafts_refusals():

@@ -25,7 +25,7 @@ from schemas.refusal import Refused
 from schemas.state import STATE_BOUND, DraftState
 from tests.drafts import NOW, PASSING_VOTE, consultation, decision, pinned, programme_change, start_request
 from workflows import draft, rounds, sessions
-from workflows.change import CheckRound, Record, StartRound
+from workflows.change import Applied, CheckRound, Record, StartRound
 from workflows.deadlines import local_day
 
 LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
@@ -56,13 +56,29 @@ class DraftLife(RuleBasedStateMachine):
         before = self.state
         try:
             applied = draft.perform(op, before, message, self.now, request_id)
-        except Refused:
+        except Refused as refused:
             assert self.state is before
+            self.after_validation_alike(op, before, message, request_id, refused)
             return None
+        self.after_validation_alike(op, before, message, request_id, applied)
         self.absorb(applied, before)
         if request_id is not None:
             self.last_request = (op, message, request_id, applied.receipt)
         return applied
+
+    def after_validation_alike(self, op, before: DraftState, message, request_id: str | None, outcome) -> None:
+        """As the workflow does once its validator let a message pass: the handler, not checking again, does the same."""
+        try:
+            draft.validate(op, before, message, self.now, request_id)
+        except Refused:
+            return
+        try:
+            again = draft.perform(op, before, message, self.now, request_id, checked=True)
+        except Refused as refused:
+            assert isinstance(outcome, Refused) and refused.details == outcome.details
+            return
+        assert isinstance(outcome, Applied)
+        assert (again.state, again.effects, again.receipt) == (outcome.state, outcome.effects, outcome.receipt)
 
     def absorb(self, applied, before: DraftState) -> None:
         entries = [e.entry for e in applied.effects if isinstance(e, Record)]

@@ -20,9 +20,9 @@ from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities
+from activities.database import create_pool, migrate
 from activities.destinations import AllowedHosts
 from activities.public import PublicActivities
-from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
 from workers.health import serving, worker_health_app
@@ -30,9 +30,10 @@ from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime, temporal_client
 from workers.tracing import start_tracing
-from workflows.codec import PASSED_THROUGH, KeyRing, keys_of
+from workflows.codec import KeyRing, keys_of
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import DraftLawWorkflow
+from workflows.shared_decoding import PASSED_THROUGH
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = structlog.get_logger(__name__)

@@ -25,20 +25,18 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import functools
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
-from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter, pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
 from temporalio.converter import (
     ActivitySerializationContext,
     CompositePayloadConverter,
@@ -56,6 +54,7 @@ from temporalio.exceptions import ApplicationError
 
 from schemas.refusal import RefusalKind, Refused
 from workflows.rules import require
+from workflows.shared_decoding import SharedDecodingJSONConverter
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
@@ -205,43 +204,6 @@ def refusal(refused: Refused) -> ApplicationError:
     return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
 
 
-# The project's packages, which the worker passes through the workflow sandbox (`workers.worker`): imported once per
-# process, their types are the same objects in every workflow.
-PASSED_THROUGH = ("workflows", "schemas", "activities")
-# A worker makes a new payload converter for every workflow it runs, and the SDK's converter keeps its type adapters per
-# converter: each new draft built again an adapter for every type it decoded. One bounded cache serves every converter
-# for the types that are the same in every workflow.
-_ADAPTERS = functools.lru_cache(maxsize=256)(TypeAdapter)
-_SAME_IN_EVERY_WORKFLOW = frozenset({"builtins", "typing", "datetime", "decimal", "uuid", *PASSED_THROUGH})
-
-
-def _same_in_every_workflow(hint: Any) -> bool:
-    """Whether every type `hint` names is one object in every workflow. A type of a module the sandbox imports again for
-    each workflow is a new object each time: shared, its adapters would keep every copy of that module alive. A union is
-    left out too: `Union[A, B]` equals `Union[B, A]`, whose members pydantic tries in another order."""
-    origin = get_origin(hint)
-    if origin is Union or origin is UnionType:
-        return False
-    top = getattr(origin or hint, "__module__", "").partition(".")[0]
-    return top in _SAME_IN_EVERY_WORKFLOW and all(_same_in_every_workflow(arg) for arg in get_args(hint))
-
-
-class SharedAdaptersJSONConverter(PydanticJSONPlainPayloadConverter):
-    """Pydantic's JSON payload converter, the type adapters of the types that are one object in every workflow shared
-    by every converter of the process (the others' kept per converter, as the SDK does)."""
-
-    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
-        hint = type_hint if type_hint is not None else Any
-        if not _same_in_every_workflow(hint):
-            return super().from_payload(payload, type_hint)
-        try:
-            adapter = _ADAPTERS(hint)
-        except TypeError:
-            # An unhashable hint cannot be a cache key: the SDK's own path builds its adapter (and re-raises any other error).
-            return super().from_payload(payload, type_hint)
-        return adapter.validate_json(payload.data)
-
-
 class RefusingPayloadConverter(PydanticPayloadConverter):
     """Pydantic payloads; one that does not validate against its type is refused as the drafts refuse a message.
 
@@ -254,7 +216,7 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     SDK's KeyError, retryable): refused as `payload_encoding`; JSON that does not parse is pydantic's `json_invalid`."""
 
     def __init__(self) -> None:
-        shared = SharedAdaptersJSONConverter()
+        shared = SharedDecodingJSONConverter()
         CompositePayloadConverter.__init__(self, *(shared if isinstance(c, JSONPlainPayloadConverter) else c
                                                    for c in DefaultPayloadConverter.default_encoding_payload_converters))
 

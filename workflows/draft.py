@@ -58,13 +58,16 @@ class Operation(Generic[M]):
     apply: Callable[[Change, M], None]
 
 
-def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None) -> Applied:
-    """Check and apply a message; a request ID seen before returns its first receipt, applying nothing."""
+def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
+            checked: bool = False) -> Applied:
+    """Check and apply a message; a request ID seen before returns its first receipt, applying nothing. `checked`: the
+    caller has just had `validate` pass for this very state, message, `now` and request ID, so the check is not repeated."""
     seen = remembered(state, request_id)
     if seen is not None:
         check_retry(seen, message)
         return Applied(state, [], seen.receipt.model_copy(update={"duplicate": True}))
-    op.check(state, message, now)
+    if not checked:
+        op.check(state, message, now)
     change = Change(state, now)
     op.apply(change, message)
     s = change.state

@@ -80,6 +80,9 @@ class DraftLawWorkflow:
         self._draining = False
         # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
         self._clock = TaskClock()
+        # What a validator last let pass (request ID, message, state, time): its handler, if nothing changed meanwhile,
+        # need not ask the same rules again. Validators do not run on replay, where the handler checks.
+        self._passed: tuple[object, ...] | None = None
         if input.carried is None:
             self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
             self._publication = self._generation >= 2 or workflow.patched(PUBLICATION_PATCH)
@@ -275,11 +278,16 @@ class DraftLawWorkflow:
             check()
         except Refused as refused:
             raise refusal(refused) from None
+        if self._state is not None:
+            self._passed = (self._request_id(), message, self._state, workflow.now())
 
     async def _perform(self, op: draft.Operation[M], message: M) -> Receipt:
         await workflow.wait_condition(lambda: self._state is not None)
+        passed, self._passed = self._passed, None
+        # Compared item by item, the request ID first; a message and a state are most often the very same objects.
+        checked = passed == (self._request_id(), message, self._state, workflow.now())
         try:
-            applied = draft.perform(op, self._ready, message, workflow.now(), self._request_id())
+            applied = draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)
         except Refused as refused:
             raise refusal(refused) from None
         return self._commit(applied).receipt
