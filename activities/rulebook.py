@@ -40,7 +40,7 @@ class PinningActivities:
 
     @activity.defn
     async def pin_rules(self, request: PinInput) -> PinnedRules:
-        """The rulebook of the draft's process version and the calendars as announced now."""
+        """The rulebook of the draft's process version (by reference when asked) and the calendars as announced now."""
         async with self._pool.acquire() as connection:
             sessions = await calendar.sessions(connection, upcoming_only=True)
             meetings = await calendar.meetings(connection, upcoming_only=True)
@@ -48,7 +48,7 @@ class PinningActivities:
         closed = known is not None and Stage(known["stage"]).is_terminal
         return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
                            working=shipped_working_calendar(), recorded=known["last_seq"] if known else 0,
-                           closed_as=Stage(known["stage"]) if closed else None)
+                           closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference)
 
     @activity.defn
     async def describe_workflow(self, request: DescribeInput) -> ExecutionStatus:

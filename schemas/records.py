@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
 from schemas.enums import ProcessVersion, Stage
-from schemas.rulebook import Rulebook
+from schemas.rulebook import Rulebook, edition
 from schemas.time import Instant
 from schemas.views import HistoryEntry
 
@@ -73,6 +74,15 @@ class LoadRulebookInput(Record):
 class PinInput(Record):
     process_version: ProcessVersion
     submission_id: str = Field(default="", description="to read what the audit trail already holds of it")
+    by_reference: bool = Field(default=False, description="answer with the rulebook's edition in place of its text (PinnedRules.by_reference)")
+
+
+class RulebookEdition(Record):
+    """A rulebook named by its edition (`schemas.rulebook.edition` finds it among those this release ships)."""
+
+    process_version: ProcessVersion
+    version: str
+    digest: str = Field(pattern=r"^[0-9a-f]{12}$")
 
 
 class PinnedRules(Record):
@@ -84,6 +94,21 @@ class PinnedRules(Record):
     working: WorkingCalendar = WorkingCalendar()
     recorded: int = Field(default=0, ge=0, description="events the audit trail already holds for this submission (a run started again)")
     closed_as: Stage | None = Field(default=None, description="the final state the registry recorded, if the submission was closed")
+    by_reference: bool = Field(default=False, description="written with the rulebook's edition (RulebookEdition) in place of its text: "
+                               "a draft's history then holds 16 KB less, and every reader finds the text in the editions shipped")
+
+    @field_validator("rulebook", mode="before")
+    @classmethod
+    def _edition_read(cls, value: Any) -> Any:
+        # A rulebook's own fields never include a digest: a value with one names an edition.
+        if isinstance(value, dict) and "digest" in value:
+            named = RulebookEdition.model_validate(value)
+            return edition(named.process_version, named.digest)
+        return value
+
+    @field_serializer("rulebook", return_type=Any)
+    def _edition_written(self, book: Rulebook) -> Any:
+        return RulebookEdition(process_version=book.process_version, version=book.version, digest=book.digest) if self.by_reference else book
 
 
 class ExecutionStatus(str, Enum):

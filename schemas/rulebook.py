@@ -339,3 +339,31 @@ def load_rulebook(version: ProcessVersion) -> Rulebook:
     if book.process_version is not version:
         raise ValueError(f"{rulebook_file(version)} declares process_version {book.process_version.value}")
     return book
+
+
+def _shipped_editions() -> dict[tuple[ProcessVersion, str], Rulebook]:
+    shipped = [load_rulebook(version) for version in ProcessVersion]
+    folder = resources.files("schemas.rulebooks").joinpath("editions")
+    kept = [_parsed(f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".json")] if folder.is_dir() else []
+    return {(book.process_version, book.digest): book for book in (*kept, *shipped)}
+
+
+# Read as the module is imported (outside the workflow sandbox), so that a workflow finds an edition without I/O.
+_EDITIONS = _shipped_editions()
+
+
+def edition(process_version: ProcessVersion, digest: str) -> Rulebook:
+    """The rulebook edition of `process_version` whose `digest` is given: the one shipped now, or an earlier one kept in
+    `schemas/rulebooks/editions/` (every edition listed in `editions.json` must stay findable, since drafts pinned it by
+    reference). Raises LookupError when this release has it not."""
+    try:
+        return _EDITIONS[(process_version, digest)]
+    except KeyError:
+        raise LookupError(f"rulebook {process_version.value} edition {digest} is not shipped with this release; keep it in "
+                          "schemas/rulebooks/editions/") from None
+
+
+def editions_pinned() -> dict[ProcessVersion, tuple[str, ...]]:
+    """The editions that drafts may have pinned by reference, by process version (`schemas/rulebooks/editions.json`)."""
+    listed = json.loads(resources.files("schemas.rulebooks").joinpath("editions.json").read_text(encoding="utf-8"))
+    return {ProcessVersion(version): tuple(digests) for version, digests in listed.items()}

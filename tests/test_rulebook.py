@@ -7,7 +7,9 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.enums import Outcome, ProcessVersion, Stage, procedures_for
-from schemas.rulebook import Rulebook, load_rulebook
+from schemas.records import PinnedRules
+from schemas.rulebook import Rulebook, edition, editions_pinned, load_rulebook
+from tests.drafts import pinned, start_request
 from tests.record_histories import HISTORIES
 from workflows.stage_graph import stage_path
 
@@ -98,25 +100,65 @@ def test_an_added_optional_field_keeps_the_digest_of_an_edition_without_it():
     assert without.digest != load_rulebook(ProcessVersion.LAW_2025).digest
 
 
-def _pinned_in(history: dict) -> tuple[list[dict], set[tuple[str, str]]]:
-    """The rulebooks a committed history pinned (activity results) and the editions its memo recorded (edition, digest)."""
-    books, recorded = [], set()
+def _pinned_in(history: dict) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The editions a committed history pinned (activity results: a rulebook's text read back by today's model, or an
+    edition named by reference and found among those shipped) and the editions its memo recorded, as (edition, digest)."""
+    pinned, recorded = set(), set()
     for payload in re.findall(r'"data": "([A-Za-z0-9+/=]+)"', json.dumps(history)):
         text = base64.b64decode(payload).decode("utf-8", "replace")
         recorded |= set(re.findall(r"LAW_20\d\d (20\d\d\.\d+) \(([0-9a-f]{12})\)", text))
         if text.startswith("{") and '"stages"' in text:
             value = json.loads(text)
-            books.append(value.get("rulebook", value))
-    return books, recorded
+            book = value.get("rulebook", value)
+            pinned.add((book["version"], Rulebook.model_validate(book).digest))
+        elif text.startswith('{"rulebook":') and '"by_reference":true' in text:
+            named = json.loads(text)["rulebook"]
+            found = edition(ProcessVersion(named["process_version"]), named["digest"])
+            pinned.add((found.version, found.digest))
+    return pinned, recorded
 
 
 def test_editions_pinned_in_committed_histories_keep_the_digests_their_memos_recorded():
     """Running drafts keep what they pinned: every edition from 2025.1 and 2015.1 on, read back by today's model, has the
-    digest its draft recorded, whatever fields were added since (`_ADDED_LATER`)."""
+    digest its draft recorded, whatever fields were added since (`_ADDED_LATER`); one pinned by reference is found."""
     seen = set()
     for path in sorted(HISTORIES.glob("*.json")):
-        books, recorded = _pinned_in(json.loads(path.read_text(encoding="utf-8")))
-        assert books and recorded, path.name
-        assert {(b["version"], Rulebook.model_validate(b).digest) for b in books} == recorded, path.name
+        pinned_there, recorded = _pinned_in(json.loads(path.read_text(encoding="utf-8")))
+        assert pinned_there and recorded, path.name
+        assert pinned_there == recorded, path.name
         seen |= {version for version, _ in recorded}
     assert {"2025.1", "2025.4", "2025.5", "2015.1", "2015.4"} <= seen
+
+
+@pytest.mark.parametrize("version", list(ProcessVersion))
+def test_every_edition_a_draft_may_have_pinned_by_reference_is_found_and_every_shipped_one_listed(version):
+    listed = editions_pinned()[version]
+    assert load_rulebook(version).digest in listed
+    for digest in listed:
+        found = edition(version, digest)
+        assert (found.process_version, found.digest) == (version, digest)
+
+
+def test_an_edition_this_release_lacks_is_named():
+    with pytest.raises(LookupError, match="LAW_2025 edition 000000000000 is not shipped"):
+        edition(ProcessVersion.LAW_2025, "000000000000")
+
+
+def test_a_pin_by_reference_reads_back_as_the_edition_it_names_and_a_pin_by_value_still_reads():
+    by_value = pinned(start_request())
+    by_reference = by_value.model_copy(update={"by_reference": True})
+    written = by_reference.model_dump_json()
+    assert json.loads(written)["rulebook"] == {"process_version": "LAW_2025", "version": by_value.rulebook.version, "digest": by_value.rulebook.digest}
+    assert len(by_value.model_dump_json()) - len(written) > 15_000
+    read = PinnedRules.model_validate_json(written)
+    assert read == by_reference and read.rulebook is load_rulebook(ProcessVersion.LAW_2025)
+    assert PinnedRules.model_validate_json(by_value.model_dump_json()) == by_value
+    with pytest.raises(LookupError):
+        PinnedRules.model_validate_json(written.replace(by_value.rulebook.digest, "000000000000"))
+
+
+def test_drafts_started_now_pin_by_reference_in_their_committed_histories():
+    history = (HISTORIES / "law_2025_one_session-s7.json").read_text(encoding="utf-8")
+    texts = [base64.b64decode(p).decode("utf-8", "replace") for p in re.findall(r'"data": "([A-Za-z0-9+/=]+)"', history)]
+    assert any(t.startswith('{"rulebook":{"process_version":"LAW_2025"') and '"by_reference":true' in t for t in texts)
+    assert not any('"stages"' in t for t in texts)

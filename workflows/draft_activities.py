@@ -36,11 +36,13 @@ DEAD_LETTER_PATCH = "audit-dead-letters"
 
 
 async def pin_rules(version: ProcessVersion, submission_id: str, generation: int) -> PinnedRules:
-    """The rulebook of `version` (and, from generation 2, the calendars), fixed for the draft's whole life."""
+    """The rulebook of `version` (and, from generation 2, the calendars), fixed for the draft's whole life. Asked by
+    reference, so that the history holds the edition's name, not its text; a result written by value (older histories,
+    an older worker's activity) reads the same."""
     if generation >= 2:
         return await workflow.execute_activity_method(
-            PinningActivities.pin_rules, PinInput(process_version=version, submission_id=submission_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY, summary=f"pin rulebook {version.value} and calendars",
+            PinningActivities.pin_rules, PinInput(process_version=version, submission_id=submission_id, by_reference=True),
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY, summary=f"pin rulebook {version.value} and calendars",
         )
     book = await workflow.execute_activity(
         load_pinned_rulebook, LoadRulebookInput(process_version=version), start_to_close_timeout=ACTIVITY_TIMEOUT,
