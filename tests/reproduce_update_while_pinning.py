@@ -33,7 +33,6 @@ import base64
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 from schemas.records import PinInput
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "histories" / "cases" / "draft-stuck-after-restart.history.json"
@@ -177,12 +177,6 @@ class Outcome:
     replay_failure: Exception | None
     reset_history: object | None = None
     reset_replay_failure: Exception | None = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _spawn(args: list[str], log: Path) -> subprocess.Popen:

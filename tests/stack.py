@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -18,6 +17,7 @@ from temporalio.client import Client
 
 from activities.database import create_pool
 from tests.conftest import TEST_KEY_ENTRY
+from tests.ports import free_port
 from workers.worker import create_worker
 
 LEGIS = str(Path(sys.executable).parent / "legis")
@@ -25,12 +25,6 @@ LEGIS = str(Path(sys.executable).parent / "legis")
 
 # The tests' webhook receivers listen here, which LEGIS_WEBHOOK_ALLOWED_HOSTS must name (activities.destinations).
 RECEIVER_HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def start_stack(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:

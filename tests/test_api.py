@@ -17,12 +17,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from api.app import create_app
 from api.tokens import issue, revoke
 from schemas.enums import Actor, CallerRole, ProgrammeChangeKind, Stage
+from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem
-from tests.conftest import TEST_KEY_ENTRY
 from tests.polling import eventually
+from tests.ports import free_port
 from tests.scenarios import failing_draft
-from tests.stack import LEGIS, free_port
+from tests.stack import LEGIS
 from workers.worker import create_worker
 
 API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"

@@ -11,7 +11,7 @@ from playwright.async_api import async_playwright
 
 from api.app import create_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
-from tests.stack import free_port
+from tests.ports import free_port
 from workers.health import serving
 
 ARTIFACTS = Path(os.environ.get("LEGIS_TEST_ARTIFACTS", "test-artifacts")) / "api-docs"

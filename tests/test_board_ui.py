@@ -30,7 +30,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.drafts import consultation, decision, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
-from tests.stack import free_port
+from tests.ports import free_port
 from workers.settings import Settings
 from workers.worker import create_worker
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack import LEGIS, Cli, cli_with_worker, free_port, fresh_database
+from tests.ports import free_port
+from tests.stack import LEGIS, Cli, cli_with_worker, fresh_database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")

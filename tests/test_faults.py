@@ -22,8 +22,8 @@ from activities.database import create_pool, migrate
 from schemas.enums import Stage
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.polling import eventually
+from tests.ports import free_port
 from tests.scenarios import SCENARIOS, approve
-from tests.stack import free_port
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts

@@ -31,7 +31,8 @@ from schemas.messages import StartRequest
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import decision
 from tests.polling import eventually
-from tests.stack import LEGIS, free_port
+from tests.ports import free_port
+from tests.stack import LEGIS
 from workers.log_config import MAX_FIELD, REDACTED, Throttle, redact, scrub
 from workflows import client as drafts
 

@@ -28,8 +28,8 @@ from tests.conftest import TEST_KEYS
 from tests.drafts import decision, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
+from tests.ports import free_port
 from tests.scenarios import approve
-from tests.stack import free_port
 from workers.overdue_gauge import KNOWN_AGENCIES
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime
 from workers.worker import configured_worker, operations

@@ -21,7 +21,7 @@ from schemas.enums import Stage
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import decision, start_request
 from tests.polling import eventually
-from tests.stack import free_port
+from tests.ports import free_port
 from workflows import client as drafts
 
 LEGIS = str(Path(sys.executable).parent / "legis")
