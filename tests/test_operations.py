@@ -41,7 +41,13 @@ async def start_worker(env: dict[str, str]) -> tuple[asyncio.subprocess.Process,
                 lines.append({"event": "not json", "raw": raw.decode(errors="replace")})
 
     process.reader = asyncio.create_task(read())
-    await eventually(lambda: asyncio.sleep(0, lines), lambda seen: any(line.get("event") == "worker running" for line in seen), seconds=60)
+    try:
+        await eventually(lambda: asyncio.sleep(0, lines), lambda seen: any(line.get("event") == "worker running" for line in seen), seconds=60)
+    except BaseException:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        raise
     return process, lines
 
 
@@ -74,8 +80,11 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
             # No cache: every workflow task replays the draft's history, which must not repeat a log line.
             "LEGIS_MAX_CACHED_WORKFLOWS": "0"}
     ports = [{"LEGIS_HEALTH_PORT": str(free_port()), "LEGIS_METRICS_PORT": str(free_port())} for _ in range(2)]
-    workers = [await start_worker(base | p) for p in ports]
+    workers: list[tuple[asyncio.subprocess.Process, list[dict]]] = []
     try:
+        # Started one by one inside the try: a worker that fails to start leaves none running behind it.
+        for p in ports:
+            workers.append(await start_worker(base | p))
         async with httpx.AsyncClient(timeout=10) as http:
             for p in ports:
                 ready = await http.get(f"http://127.0.0.1:{p['LEGIS_HEALTH_PORT']}/readyz")
