@@ -34,9 +34,11 @@ async def load_pinned_rulebook(request: LoadRulebookInput) -> Rulebook:
 
 
 class PinningActivities:
-    def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
+    def __init__(self, pool: asyncpg.Pool, client: Client, *, by_reference: bool = True) -> None:
+        """`by_reference`: whether a pin asked by reference is written so (`LEGIS_PIN_BY_REFERENCE`)."""
         self._pool = pool
         self._client = client
+        self._by_reference = by_reference
 
     @activity.defn
     async def pin_rules(self, request: PinInput) -> PinnedRules:
@@ -48,7 +50,7 @@ class PinningActivities:
         closed = known is not None and Stage(known["stage"]).is_terminal
         return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
                            working=shipped_working_calendar(), recorded=known["last_seq"] if known else 0,
-                           closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference)
+                           closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference and self._by_reference)
 
     @activity.defn
     async def describe_workflow(self, request: DescribeInput) -> ExecutionStatus:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_valid
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
 from schemas.enums import ProcessVersion, Stage
-from schemas.rulebook import Rulebook, edition
+from schemas.rulebook import Rulebook, edition, shipped
 from schemas.time import Instant
 from schemas.views import HistoryEntry
 
@@ -103,12 +103,18 @@ class PinnedRules(Record):
         # A rulebook's own fields never include a digest: a value with one names an edition.
         if isinstance(value, dict) and "digest" in value:
             named = RulebookEdition.model_validate(value)
-            return edition(named.process_version, named.digest)
+            found = edition(named.process_version, named.digest)
+            if found.version != named.version:
+                raise LookupError(f"rulebook {named.process_version.value} edition {named.digest} is {found.version} here, not {named.version}")
+            return found
         return value
 
     @field_serializer("rulebook", return_type=Any)
     def _edition_written(self, book: Rulebook) -> Any:
-        return RulebookEdition(process_version=book.process_version, version=book.version, digest=book.digest) if self.by_reference else book
+        # Only a shipped edition is named: any other rulebook (a copy changed in a test, say) is written whole.
+        if self.by_reference and shipped(book):
+            return RulebookEdition(process_version=book.process_version, version=book.version, digest=book.digest)
+        return book
 
 
 class ExecutionStatus(str, Enum):

@@ -363,6 +363,13 @@ def edition(process_version: ProcessVersion, digest: str) -> Rulebook:
                           "schemas/rulebooks/editions/") from None
 
 
+def shipped(book: Rulebook) -> bool:
+    """Whether `book` is, field for field, an edition this release ships (its digest is not trusted alone: a changed copy
+    of a rulebook keeps the digest cached on the original)."""
+    found = _EDITIONS.get((book.process_version, book.digest))
+    return found is book or found == book
+
+
 def editions_pinned() -> dict[ProcessVersion, tuple[str, ...]]:
     """The editions that drafts may have pinned by reference, by process version (`schemas/rulebooks/editions.json`)."""
     listed = json.loads(resources.files("schemas.rulebooks").joinpath("editions.json").read_text(encoding="utf-8"))

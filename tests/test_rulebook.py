@@ -162,3 +162,14 @@ def test_drafts_started_now_pin_by_reference_in_their_committed_histories():
     texts = [base64.b64decode(p).decode("utf-8", "replace") for p in re.findall(r'"data": "([A-Za-z0-9+/=]+)"', history)]
     assert any(t.startswith('{"rulebook":{"process_version":"LAW_2025"') and '"by_reference":true' in t for t in texts)
     assert not any('"stages"' in t for t in texts)
+
+
+def test_only_a_shipped_edition_is_written_by_reference_and_a_reference_must_name_its_edition():
+    shipped_pin = pinned(start_request()).model_copy(update={"by_reference": True})
+    changed = shipped_pin.rulebook.model_copy(update={"version": "1999.2"})
+    assert changed.digest == shipped_pin.rulebook.digest  # the digest cached on the original comes with the copy
+    written = json.loads(shipped_pin.model_copy(update={"rulebook": changed}).model_dump_json())
+    assert written["rulebook"]["version"] == "1999.2" and "stages" in written["rulebook"]
+    named, version = shipped_pin.model_dump_json(), shipped_pin.rulebook.version
+    with pytest.raises(LookupError, match=f"is {version} here, not 1999.1"):
+        PinnedRules.model_validate_json(named.replace(f'"version":"{version}"', '"version":"1999.1"'))

@@ -20,6 +20,12 @@ from workflows.codec import RefusingPayloadConverter
 from workflows.shared_decoding import immutable
 
 
+@pytest.fixture
+def in_a_workflow(monkeypatch):
+    """Decoding as a workflow's code does (the values are shared inside workflows only)."""
+    monkeypatch.setattr(shared_decoding.workflow, "in_workflow", lambda: True)
+
+
 def decoded(value: object, hint: object) -> tuple[object, object]:
     """The value sent, decoded twice by two converters, as two workflows (or a validator and its handler) do."""
     [payload] = RefusingPayloadConverter().to_payloads([value])
@@ -54,7 +60,7 @@ def test_a_type_not_the_same_in_every_workflow_keeps_its_adapters_per_converter(
     assert built == [hint]
 
 
-def test_an_immutable_value_is_decoded_once_for_every_converter():
+def test_an_immutable_value_is_decoded_once_for_every_converter(in_a_workflow):
     request = start_request()
     for value, hint in [(decision(request, Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision), (pinned(request), PinnedRules), (7, int)]:
         first, again = decoded(value, hint)
@@ -62,12 +68,17 @@ def test_an_immutable_value_is_decoded_once_for_every_converter():
 
 
 @pytest.mark.parametrize("value, hint", [(DraftLawInput(**start_request().model_dump()), DraftLawInput), ({"a": [1]}, dict), ([1, 2], list), (Elsewhere(x=1), Elsewhere)])
-def test_a_value_that_can_change_or_whose_type_differs_per_workflow_is_decoded_anew(value, hint):
+def test_a_value_that_can_change_or_whose_type_differs_per_workflow_is_decoded_anew(in_a_workflow, value, hint):
     first, again = decoded(value, hint)
     assert first == again == value and again is not first
 
 
-def test_a_payload_over_the_bound_is_decoded_anew(monkeypatch):
+def test_outside_a_workflow_nothing_decoded_is_kept():
+    first, again = decoded(decision(start_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision)
+    assert first == again and again is not first
+
+
+def test_a_payload_over_the_bound_is_decoded_anew(in_a_workflow, monkeypatch):
     monkeypatch.setattr(shared_decoding, "MAX_SHARED_BYTES", 10)
     first, again = decoded(decision(start_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision)
     assert first == again and again is not first

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     )
     max_concurrent_activities: int = Field(default=100, ge=1, description="activities one worker runs at once")
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1, description="workflow tasks one worker runs at once")
+    pin_by_reference: bool = Field(
+        default=True, description="new drafts pin their rulebook by reference (its edition's name); false while workers of a release "
+        "that cannot read such a pin still run (a rolling upgrade from one)"
+    )
     http_host: str = Field(default="127.0.0.1", description="address the HTTP API, health and metrics endpoints bind (0.0.0.0 in containers)")
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API (`legis api`, `legis dev`)")
     health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; unset to turn off")

@@ -60,13 +60,14 @@ def create_worker(
     max_concurrent_workflow_tasks: int = Settings.model_fields["max_concurrent_workflow_tasks"].default,
     webhook_allowed_hosts: Sequence[str] = (),
     keys: KeyRing | None = None,
+    pin_by_reference: bool = Settings.model_fields["pin_by_reference"].default,
 ) -> Worker:
     """A worker of every workflow and activity; `keys` open the webhook secrets (by default, the client's payload keys;
     a worker without keys holds the deliveries back)."""
     audit = AuditActivities(pool)
     public = PublicActivities(pool)
     webhooks = WebhookActivities(pool, keys or keys_of(client.data_converter), allowed=AllowedHosts.parse(webhook_allowed_hosts))
-    pinning = PinningActivities(pool, client)
+    pinning = PinningActivities(pool, client, by_reference=pin_by_reference)
     return Worker(
         client,
         task_queue=task_queue,
@@ -96,6 +97,7 @@ def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool, *,
         max_concurrent_activities=settings.max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
         webhook_allowed_hosts=settings.webhook_allowed_hosts,
+        pin_by_reference=settings.pin_by_reference,
     )
 
 

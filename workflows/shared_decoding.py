@@ -5,9 +5,11 @@ converter: each new draft built again an adapter for every type it decoded. It a
 (once for the validator, once for the handler), and every new draft decodes the same pinned rulebook. So:
 
 - the adapters of the types that are one object in every workflow are shared by the process (`ADAPTERS`);
-- a payload of a deeply immutable type (`immutable`) decoded once is not decoded again: the same bytes for the same type
-  give the same value, and an immutable value can be handed to any number of workflows, as an interned one is
-  (`schemas.interned`). Only payloads of at most `MAX_SHARED_BYTES` are kept, at most `MAX_SHARED_VALUES` of them.
+- a payload of a deeply immutable type (`immutable`) decoded in a workflow once is not decoded again: the same bytes for
+  the same type give the same value, and an immutable value can be handed to any number of workflows, as an interned
+  one is (`schemas.interned`). Only payloads of at most `MAX_SHARED_BYTES` are kept, at most `MAX_SHARED_VALUES` of them
+  (a decoded value takes about six times its JSON, so at most about 12 MB). Outside workflows (activities, the API, the
+  CLI) nothing is kept: there the same payload seldom comes twice, and what was read is not held.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter
+from temporalio import workflow
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
 
@@ -29,8 +32,8 @@ from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
 PASSED_THROUGH = ("workflows", "schemas", "activities")
 _SAME_IN_EVERY_WORKFLOW = frozenset({"builtins", "typing", "datetime", "decimal", "uuid", *PASSED_THROUGH})
 ADAPTERS = functools.lru_cache(maxsize=256)(TypeAdapter)
-# A pinned rulebook with its calendars is about 30 KB; an update's message a few hundred bytes.
-MAX_SHARED_BYTES = 128 * 1024
+# A rulebook pinned by value is about 19 KB, by reference 4 KB; an update's message a few hundred bytes.
+MAX_SHARED_BYTES = 32 * 1024
 MAX_SHARED_VALUES = 64
 _SCALARS = (str, int, float, bool, bytes, type(None), date, datetime, time, timedelta, Decimal, uuid.UUID)
 
@@ -85,7 +88,7 @@ class SharedDecodingJSONConverter(PydanticJSONPlainPayloadConverter):
         if not same_in_every_workflow(hint):
             return super().from_payload(payload, type_hint)
         try:
-            if immutable(hint) and len(payload.data) <= MAX_SHARED_BYTES:
+            if immutable(hint) and len(payload.data) <= MAX_SHARED_BYTES and workflow.in_workflow():
                 return _shared_value(hint, payload.data)
             adapter = ADAPTERS(hint)
         except TypeError:
