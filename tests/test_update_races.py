@@ -25,13 +25,20 @@ def acceptances_behind_other_commands(history) -> list[int]:
     return late
 
 
+# The case's race is timed by sleeps; on a loaded machine worker B may start too late to run the draft ahead. Each
+# attempt must replay; the case must be reproduced in one of them.
+QUERY_RACE_ATTEMPTS = 3
+
+
 @pytest.mark.parametrize("timing", TIMINGS)
 async def test_update_raced_against_the_pin_and_a_killed_worker_replays(timing: str):
-    outcome = await race(timing, quick=True)
-    assert outcome.accepted_at is not None
-    assert acceptances_behind_other_commands(outcome.history) == []
-    assert outcome.replay_failure is None, f"{timing}: {outcome.replay_failure}"
-    if timing == "query-race":
-        # The worker did run the draft ahead of its task (the case's condition); the draft refused
-        # the update in the next task (`catching_up`) and the client's second try was taken later.
-        assert outcome.ran_ahead
+    for _ in range(QUERY_RACE_ATTEMPTS if timing == "query-race" else 1):
+        outcome = await race(timing, quick=True)
+        assert outcome.accepted_at is not None
+        assert acceptances_behind_other_commands(outcome.history) == []
+        assert outcome.replay_failure is None, f"{timing}: {outcome.replay_failure}"
+        # With query-race, the worker is to run the draft ahead of its task (the case's condition); the draft then
+        # refused the update in the next task (`catching_up`) and the client's second try was taken later.
+        if timing != "query-race" or outcome.ran_ahead:
+            return
+    pytest.fail(f"query-race: the worker ran the draft ahead in none of {QUERY_RACE_ATTEMPTS} attempts; the case was not reproduced")
