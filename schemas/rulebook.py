@@ -342,10 +342,10 @@ def load_rulebook(version: ProcessVersion) -> Rulebook:
 
 
 def _shipped_editions() -> dict[tuple[ProcessVersion, str], Rulebook]:
-    shipped = [load_rulebook(version) for version in ProcessVersion]
+    current = [load_rulebook(version) for version in ProcessVersion]
     folder = resources.files("schemas.rulebooks").joinpath("editions")
     kept = [_parsed(f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".json")] if folder.is_dir() else []
-    return {(book.process_version, book.digest): book for book in (*kept, *shipped)}
+    return {(book.process_version, book.digest): book for book in (*kept, *current)}
 
 
 # Read as the module is imported (outside the workflow sandbox), so that a workflow finds an edition without I/O.
@@ -368,9 +368,3 @@ def shipped(book: Rulebook) -> bool:
     of a rulebook keeps the digest cached on the original)."""
     found = _EDITIONS.get((book.process_version, book.digest))
     return found is book or found == book
-
-
-def editions_pinned() -> dict[ProcessVersion, tuple[str, ...]]:
-    """The editions that drafts may have pinned by reference, by process version (`schemas/rulebooks/editions.json`)."""
-    listed = json.loads(resources.files("schemas.rulebooks").joinpath("editions.json").read_text(encoding="utf-8"))
-    return {ProcessVersion(version): tuple(digests) for version, digests in listed.items()}

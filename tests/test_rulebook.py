@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from schemas.enums import Outcome, ProcessVersion, Stage, procedures_for
 from schemas.records import PinnedRules
-from schemas.rulebook import Rulebook, edition, editions_pinned, load_rulebook
+from schemas.rulebook import Rulebook, edition, load_rulebook
 from tests.drafts import pinned, start_request
 from tests.record_histories import HISTORIES
 from workflows.stage_graph import stage_path
@@ -128,6 +128,12 @@ def test_editions_pinned_in_committed_histories_keep_the_digests_their_memos_rec
         assert pinned_there == recorded, path.name
         seen |= {version for version, _ in recorded}
     assert {"2025.1", "2025.4", "2025.5", "2015.1", "2015.4"} <= seen
+
+
+def editions_pinned() -> dict[ProcessVersion, tuple[str, ...]]:
+    """The editions that drafts may have pinned by reference, by process version (`schemas/rulebooks/editions.json`)."""
+    listed = json.loads(resources.files("schemas.rulebooks").joinpath("editions.json").read_text(encoding="utf-8"))
+    return {ProcessVersion(version): tuple(digests) for version, digests in listed.items()}
 
 
 @pytest.mark.parametrize("version", list(ProcessVersion))
