@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import dataclasses
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -213,14 +214,39 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     `binary/null`) decodes as None whatever the type, which a signal handler would take. As an ApplicationError it is a
     FailureError, which the SDK passes on unwrapped: an update is rejected with it (no workflow task fails), a start
     fails its workflow with it, a signal is dropped and logged. So is a payload in an encoding no converter reads (the
-    SDK's KeyError, retryable): refused as `payload_encoding`; JSON that does not parse is pydantic's `json_invalid`."""
+    SDK's KeyError, retryable): refused as `payload_encoding`; JSON that does not parse is pydantic's `json_invalid`.
+
+    An activity's payload is not a caller's message but the project's own data, written by a worker of this release
+    or of another one during a rolling upgrade. Under an activity's serialization context, a payload that does not
+    decode raises `UnreadableActivityPayload` instead: in a workflow, its task fails and is retried (by a worker that
+    can read it, once the fleet is upgraded), where a refusal would have failed the draft's workflow for good; in an
+    activity worker, the attempt fails and is retried, as before."""
 
     def __init__(self) -> None:
         shared = SharedDecodingJSONConverter()
         CompositePayloadConverter.__init__(self, *(shared if isinstance(c, JSONPlainPayloadConverter) else c
                                                    for c in DefaultPayloadConverter.default_encoding_payload_converters))
+        self._for_activity: RefusingPayloadConverter | None = None
+        self._activity = False
+
+    def with_context(self, context: SerializationContext) -> Self:
+        if not isinstance(context, ActivitySerializationContext) or self._activity:
+            return self
+        # Made once per converter (the SDK asks at every activity a workflow starts or resolves), sharing its decoders.
+        if self._for_activity is None:
+            self._for_activity = copy.copy(self)
+            self._for_activity._activity = True
+        return self._for_activity
 
     def from_payloads(self, payloads: Sequence[Payload], type_hints: list[type] | None = None) -> list[Any]:
+        try:
+            return self._refusing(payloads, type_hints)
+        except ApplicationError as refused:
+            if self._activity and refused.type == REFUSED:
+                raise UnreadableActivityPayload(f"an activity's payload does not decode: {refused.message}") from None
+            raise
+
+    def _refusing(self, payloads: Sequence[Payload], type_hints: list[type] | None) -> list[Any]:
         for payload in payloads:
             encoding = payload.metadata.get("encoding", b"")
             if encoding not in self.converters:
@@ -237,6 +263,11 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
         except Refused as refused:
             raise refusal(refused) from None
         return values
+
+
+class UnreadableActivityPayload(RuntimeError):
+    """An activity's input or result that this worker cannot decode; its message names the field and the rule, never
+    the value. Not a FailureError: it fails the task or the attempt, which is retried, never a workflow."""
 
 
 class SealedFailures(DefaultFailureConverter):
