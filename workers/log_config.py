@@ -139,7 +139,8 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
         tracebacks = structlog.processors.format_exc_info
         renderer = structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     structlog.configure(
-        processors=[*native, temporal_context, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # A line below the level is dropped first, before any processor formats its time or gathers its context.
+        processors=[structlog.stdlib.filter_by_level, *native, temporal_context, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
