@@ -58,6 +58,7 @@ TIMED_STEPS = [3, 5, 9, 10]
 # The server processes the timeout timer of every workflow task (10 s) and activity (ACTIVITY_TIMEOUT) when it fires,
 # though the task finished long before: each side waits that long, so that this work is counted for it.
 SETTLE_SECONDS = ACTIVITY_TIMEOUT.total_seconds() + 5
+WARM_UP = 5
 # The project's payload conversion without the codec (whose encryption cost is on neither side).
 UNSEALED = dataclasses.replace(pydantic_data_converter, payload_converter_class=RefusingPayloadConverter)
 
@@ -115,7 +116,7 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     queue = f"bench-{uuid.uuid4().hex[:6]}"
     payloads = [d.model_dump(mode="json") for d in _decisions(start_request())]
     # Both sides' messages are built before the clock starts, so that the rounds time the system, not the load generator.
-    prepared = iter([(request, _decisions(request)) for request in (start_request() for _ in range(lifecycles * rounds))])
+    prepared = iter([(request, _decisions(request)) for request in (start_request() for _ in range(lifecycles * rounds + WARM_UP))])
 
     # One workflow of each side, whose history shows what a lifecycle of that side did.
     sample: dict[str, str] = {}
@@ -147,6 +148,11 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     per_round: dict[str, list[float]] = {side: [] for side in sides}
 
     async with _worker(client, pool, queue, sandboxed=sandboxed):
+        # What a worker does once (importing, building its type adapters, its first drafts' caches) is not timed: a worker
+        # lives through thousands of drafts. The warm-up's timers fire before the first round starts.
+        for side, job in sides.items():
+            await bounded(WARM_UP, concurrency, job, f"warm-up {side}, not timed")
+        await asyncio.sleep(SETTLE_SECONDS)
         for r in range(rounds):
             # The server's in-memory store grows with every lifecycle, so each round starts with a different side.
             order = list(sides)[r % len(sides):] + list(sides)[:r % len(sides)]
