@@ -220,23 +220,23 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     or of another one during a rolling upgrade. Under an activity's serialization context, a payload that does not
     decode raises `UnreadableActivityPayload` instead: in a workflow, its task fails and is retried (by a worker that
     can read it, once the fleet is upgraded), where a refusal would have failed the draft's workflow for good; in an
-    activity worker, the attempt fails and is retried, as before."""
+    activity worker, the attempt fails and is retried, as before. (The workflow's other inputs of the project's own,
+    a run's carried state and a round's result signal, come under a workflow's context and are refused.)"""
 
     def __init__(self) -> None:
         shared = SharedDecodingJSONConverter()
         CompositePayloadConverter.__init__(self, *(shared if isinstance(c, JSONPlainPayloadConverter) else c
                                                    for c in DefaultPayloadConverter.default_encoding_payload_converters))
-        self._for_activity: RefusingPayloadConverter | None = None
         self._activity = False
 
     def with_context(self, context: SerializationContext) -> Self:
-        if not isinstance(context, ActivitySerializationContext) or self._activity:
+        activity = isinstance(context, ActivitySerializationContext)
+        if activity == self._activity:
             return self
-        # Made once per converter (the SDK asks at every activity a workflow starts or resolves), sharing its decoders.
-        if self._for_activity is None:
-            self._for_activity = copy.copy(self)
-            self._for_activity._activity = True
-        return self._for_activity
+        # A shallow copy shares the decoders; it is not kept, so that nothing holds it or races to make it.
+        other = copy.copy(self)
+        other._activity = activity
+        return other
 
     def from_payloads(self, payloads: Sequence[Payload], type_hints: list[type] | None = None) -> list[Any]:
         try:
