@@ -33,8 +33,8 @@ async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who:
 
 
 @router.post("/opinions", operation_id="submitOpinion", summary="A consultee's opinion (ý kiến góp ý)", response_model=OpinionReceipt)
-async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, key: IdempotencyKey = None,
-                         opinion: Annotated[OpinionBody, Body(openapi_examples=examples("10-opinion"))] = ...) -> Response:
+async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, *,
+                         opinion: Annotated[OpinionBody, Body(openapi_examples=examples("10-opinion"))], key: IdempotencyKey = None) -> Response:
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
     async def run() -> Response:
         view = await temporal(http, drafts.status(http.app.state.client, submission_id))
@@ -48,8 +48,9 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
 
 
 @router.post("/compilation", operation_id="compileConsultation", summary="The lead ministry's compilation (tổng hợp, tiếp thu, giải trình)", response_model=ConsultationView)
-async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, key: IdempotencyKey = None,
-                        compilation: Annotated[CompilationBody, Body(openapi_examples=examples("11-compilation"))] = ...) -> Response:
+async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, *,
+                        compilation: Annotated[CompilationBody, Body(openapi_examples=examples("11-compilation"))],
+                        key: IdempotencyKey = None) -> Response:
     """The lead ministry accepts or explains every comment; this ends the round."""
     async def run() -> Response:
         permissions.check_acting(who, compilation)

@@ -37,8 +37,8 @@ class Started(BaseModel):
 @router.post("", status_code=201, operation_id="startSubmission", summary="Open a submission (hồ sơ dự án)", response_model=Started,
              responses={200: {"model": Started, "description": "the submission was open already, with the same request"}})
 async def start_submission(
-    who: Authenticated, http: Request, key: IdempotencyKey = None,
-    request: Annotated[StartRequestBody, Body(openapi_examples=examples("start-request"))] = ...,
+    who: Authenticated, http: Request, *,
+    request: Annotated[StartRequestBody, Body(openapi_examples=examples("start-request"))], key: IdempotencyKey = None,
 ) -> Response:
     """Open a submission (hồ sơ dự án luật): 201 with `Location`. The same request sent again answers 200 with the draft
     already open; another request under the same submission ID is refused (409) naming the fields that differ."""
