@@ -19,17 +19,18 @@ log = structlog.get_logger(__name__)
 DEAD_LETTERED = "DeadLettered"
 
 # One statement appends the event and advances the registry: atomic without a transaction block, and one round
-# trip per event. A retried write lands once: the same run's, or another run's writing the same event (a reset run
-# replays the events before its reset point, each at its recorded time). An event whose number a reset run gives
-# again for something else (the abandoned branch wrote that number) is appended after the last one: the audit
-# trail never skips an event of any run. The registry only moves forward.
+# trip per event. A retried write lands once: the same run's (known by its run and its own number), or another run's
+# writing the same event (a reset run replays the events before its reset point, each at its recorded time). An event
+# whose number is taken by something else (the abandoned branch of a reset wrote that number, or this run's own event
+# placed there after one) is appended after the last one: the audit trail never skips an event of any run. The
+# registry only moves forward.
 _RECORD = """
 WITH prior AS (
     SELECT run_id, occurred_at, event, stage FROM audit_events WHERE submission_id = $1 AND seq = $2
 ), placed AS (
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM prior) THEN $2
                 ELSE (SELECT max(seq) + 1 FROM audit_events WHERE submission_id = $1) END AS seq
-    WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL OR run_id = $36 OR (occurred_at, event, stage) = ($4, $5, $6))
+    WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL OR (run_id IS DISTINCT FROM $36 AND (occurred_at, event, stage) = ($4, $5, $6)))
       AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_id = $36 AND run_seq = $2)
 ), event AS (
     INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
