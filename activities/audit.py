@@ -19,19 +19,21 @@ log = structlog.get_logger(__name__)
 DEAD_LETTERED = "DeadLettered"
 
 # One statement appends the event and advances the registry: atomic without a transaction block, and one round
-# trip per event. A retried write lands once: the same run's (known by its run and its own number), or another run's
-# writing the same event (a reset run replays the events before its reset point, each at its recorded time). An event
-# whose number is taken by something else (the abandoned branch of a reset wrote that number, or this run's own event
-# placed there after one) is appended after the last one: the audit trail never skips an event of any run. The
-# registry only moves forward.
+# trip per event. An event is written once, known by its number in the run that wrote it (`run_seq`): a retry of the
+# same run's write, or another run's write of the same event (a reset run replays its parent's events before the reset
+# point, each at its recorded time, wherever the parent placed them), finds it. An event whose number is taken by
+# another event (the abandoned branch of a reset wrote that number, or this run's own event placed there) is appended
+# after the last one: the audit trail never skips an event of any run. A row written before runs were recorded (no
+# `run_id`) counts as the event of its number. The registry only moves forward.
 _RECORD = """
 WITH prior AS (
-    SELECT run_id, occurred_at, event, stage FROM audit_events WHERE submission_id = $1 AND seq = $2
+    SELECT run_id FROM audit_events WHERE submission_id = $1 AND seq = $2
 ), placed AS (
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM prior) THEN $2
                 ELSE (SELECT max(seq) + 1 FROM audit_events WHERE submission_id = $1) END AS seq
-    WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL OR (run_id IS DISTINCT FROM $36 AND (occurred_at, event, stage) = ($4, $5, $6)))
-      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_id = $36 AND run_seq = $2)
+    WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_seq = $2
+                      AND (run_id = $36 OR (occurred_at, event, stage) = ($4, $5, $6)))
 ), event AS (
     INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
                               actor, agency_code, role, official, reasons, documents, vote, loop,
