@@ -9,12 +9,14 @@ limits allow and measures it).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidatorFunctionWrapHandler, model_validator
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
 from schemas.enums import ProgrammeTrack, SessionProcedure, Stage
 from schemas.messages import DocumentRef, PostponementRequest, StartRequest, VoteCount
+from schemas.refusal import Refused
 from schemas.rulebook import Rulebook
 from schemas.views import ApprovedPostponement, DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
 
@@ -109,7 +111,29 @@ class DraftLawInput(StartRequest):
     """The workflow's input: the upstream start request, plus the state a run hands to the next.
 
     Upstream systems send a plain StartRequest; `carried` is set only by the workflow itself when it
-    continues as new.
+    continues as new. A carried state that does not validate (a worker of a later release wrote it, or a caller
+    forged it) is read as none, and `unreadable_carried` says why: the workflow, which knows whether a run came
+    before it, tells the two apart (`workflows.codec.unreadable_carried`).
     """
 
     carried: DraftState | None = None
+    _unreadable_carried: Refused | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _carried_read(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as invalid:
+            problems = invalid.errors(include_url=False, include_input=False)
+            if not (isinstance(value, dict) and value.get("carried") is not None and all(p["loc"][:1] == ("carried",) for p in problems)):
+                raise
+            unreadable = Refused.invalid(invalid)
+        read = handler({**value, "carried": None})
+        read._unreadable_carried = unreadable
+        return read
+
+    @property
+    def unreadable_carried(self) -> Refused | None:
+        """Why the carried state given did not validate (its field and rule, never its value); None when it did."""
+        return self._unreadable_carried

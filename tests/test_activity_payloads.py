@@ -1,30 +1,40 @@
-"""An activity's payload that does not decode (a worker of another release wrote it, during a rolling upgrade) fails
-the workflow task, which is retried, never the draft's workflow; a client's message is refused as before
-(workflows.codec.RefusingPayloadConverter)."""
+"""An activity's payload, or a run's carried state, that does not decode (a worker of another release wrote it, during
+a rolling upgrade) fails the workflow task, which is retried, never the draft's workflow; a client's message, and a
+start by a client with the same input, are refused as before (workflows.codec.RefusingPayloadConverter)."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from temporalio import activity
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.converter import ActivitySerializationContext, WorkflowSerializationContext
 from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.rulebook import shipped_working_calendar
 from schemas.messages import Decision
 from schemas.records import PinInput, PinnedRules
 from schemas.rulebook import load_rulebook
+from schemas.state import DraftLawInput
 from tests.drafts import start_request
 from tests.polling import eventually
-from workers.worker import sandbox_runner
+from tests.scenarios import approve
+from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
 from workflows.codec import RefusingPayloadConverter, UnreadableActivityPayload
 from workflows.draft_law import DraftLawWorkflow
+from workflows.stage_graph import stage_path
 
 ACTIVITY = ActivitySerializationContext(namespace="default", workflow_id="draft-law-X", workflow_type="DraftLawWorkflow",
                                         activity_type="pin_rules", activity_id="1", activity_task_queue="q", is_local=False)
@@ -77,3 +87,71 @@ async def test_an_unreadable_activity_result_fails_the_task_and_the_draft_waits(
         assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
     finally:
         await handle.terminate("test over")
+
+
+def test_a_carried_state_that_does_not_validate_is_read_as_none_with_its_field_and_rule():
+    started = DraftLawInput(**start_request().model_dump()).model_dump(mode="json")
+    read = DraftLawInput.model_validate_json(json.dumps(started | {"carried": {"secret_field": "SECRET VALUE"}}))
+    assert read.carried is None and read.unreadable_carried is not None
+    assert (read.unreadable_carried.field, read.unreadable_carried.rule) == ("carried.generation", "missing")
+    assert "SECRET VALUE" not in str(read.unreadable_carried) and "carried.secret_field (extra_forbidden)" in str(read.unreadable_carried)
+    assert DraftLawInput.model_validate_json(json.dumps(started)).unreadable_carried is None
+    # A start request's own fields are refused as before, whatever its carried state.
+    with pytest.raises(ValidationError, match="submission_id"):
+        DraftLawInput.model_validate_json(json.dumps(started | {"submission_id": None, "carried": {"secret_field": 1}}))
+
+
+class LaterRelease(RefusingPayloadConverter):
+    """Writes a draft's carried state as a later release might: with a field this release does not know."""
+
+    def to_payloads(self, values: Sequence[Any]) -> list[Payload]:
+        payloads = super().to_payloads(values)
+        for value, payload in zip(values, payloads, strict=True):
+            if isinstance(value, DraftLawInput) and value.carried is not None:
+                written = json.loads(payload.data)
+                written["carried"]["holidays_moved"] = []
+                payload.data = json.dumps(written).encode()
+        return payloads
+
+
+async def test_an_unreadable_carried_state_fails_the_new_runs_task_and_the_draft_waits(short_history_env, pool):
+    client, queue, request = short_history_env.client, f"tq-{uuid.uuid4().hex[:8]}", start_request()
+    later = Client(client.service_client, namespace=client.namespace,
+                   data_converter=dataclasses.replace(client.data_converter, payload_converter_class=LaterRelease))
+    handle = drafts.draft(client, request.submission_id)
+    async with create_worker(later, pool, task_queue=queue):
+        with short_history_env.with_time_skipping_disabled():
+            first = (await drafts.start_submission(client, request, task_queue=queue)).run_id
+            # The server suggests a new run after 40 events: a few decisions take the draft there.
+            for stage in stage_path(load_rulebook(request.process_version), request.session_procedure)[:8]:
+                try:
+                    await asyncio.wait_for(approve(client, request, [stage]), 30)
+                except RPCError as refused:
+                    # Sent as the run continued as new, or to the new run: one that cannot start takes no update.
+                    assert "aborted" in refused.message or "Workflow Task in failed state" in refused.message
+                if (await handle.describe()).run_id != first:
+                    break
+            continued = client.get_workflow_handle(handle.id, run_id=(await handle.describe()).run_id)
+            assert continued.run_id != first
+
+            async def task_failures() -> list:
+                return [e async for e in continued.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+
+            [failed, *_] = await eventually(task_failures, bool)
+    try:
+        cause = await client.data_converter.decode_failure(failed.workflow_task_failed_event_attributes.failure)
+        assert "the state this run was continued with does not decode: carried.holidays_moved: Extra inputs are not permitted (rule: extra_forbidden)" in \
+            f"{cause} {cause.__cause__}"
+        assert (await continued.describe()).status is WorkflowExecutionStatus.RUNNING
+    finally:
+        await handle.terminate("test over")
+
+
+async def test_a_client_starting_a_draft_with_an_unreadable_carried_state_is_refused(dev_env):
+    client, queue, request = dev_env.client, f"tq-{uuid.uuid4().hex[:8]}", start_request()
+    started = DraftLawInput(**request.model_dump()).model_dump(mode="json") | {"carried": {"holidays_moved": []}}
+    async with Worker(client, task_queue=queue, workflows=[DraftLawWorkflow], workflow_runner=sandbox_runner()):
+        handle = await client.start_workflow("DraftLawWorkflow", started, id=drafts.workflow_id_for(request.submission_id), task_queue=queue)
+        with pytest.raises(WorkflowFailureError) as refused:
+            await handle.result()
+    assert "(rule: " in str(refused.value.cause) and refused.value.cause.type == "Refused"

@@ -35,6 +35,7 @@ from typing import Any, Self
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ValidationError
+from temporalio import workflow
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
@@ -220,8 +221,9 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     or of another one during a rolling upgrade. Under an activity's serialization context, a payload that does not
     decode raises `UnreadableActivityPayload` instead: in a workflow, its task fails and is retried (by a worker that
     can read it, once the fleet is upgraded), where a refusal would have failed the draft's workflow for good; in an
-    activity worker, the attempt fails and is retried, as before. (The workflow's other inputs of the project's own,
-    a run's carried state and a round's result signal, come under a workflow's context and are refused.)"""
+    activity worker, the attempt fails and is retried, as before. A run's carried state is read by its model instead
+    (`DraftLawInput.unreadable_carried`, `unreadable_carried`). (A round's start input and its result signal, the
+    project's own data too, come under a workflow's context and are refused.)"""
 
     def __init__(self) -> None:
         shared = SharedDecodingJSONConverter()
@@ -268,6 +270,21 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
 class UnreadableActivityPayload(RuntimeError):
     """An activity's input or result that this worker cannot decode; its message names the field and the rule, never
     the value. Not a FailureError: it fails the task or the attempt, which is retried, never a workflow."""
+
+
+class UnreadableContinuedState(RuntimeError):
+    """The state a run was continued with that this worker cannot read, written by a worker of another release; its
+    message names the field and the rule, never the value. Not a FailureError: the new run's task fails and is retried,
+    by a worker that can read it once the fleet is upgraded, and the draft waits."""
+
+
+def unreadable_carried(refused: Refused) -> Exception:
+    """What a workflow raises for a carried state that does not validate (`DraftLawInput.unreadable_carried`). Only the
+    workflow itself continues a run as new: in a run that has one before it, a worker wrote the state
+    (`UnreadableContinuedState`); in a first run, a caller sent it, and is refused."""
+    if workflow.info().continued_run_id is not None:
+        return UnreadableContinuedState(f"the state this run was continued with does not decode: {refused}")
+    return refusal(refused)
 
 
 class SealedFailures(DefaultFailureConverter):

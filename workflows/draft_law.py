@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
-    from workflows.codec import refusal
+    from workflows.codec import refusal, unreadable_carried
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import count_event
     from workflows.task_order import CATCHING_UP, TaskClock
@@ -69,6 +69,8 @@ def workflow_id_for(submission_id: str) -> str:
 class DraftLawWorkflow:
     @workflow.init
     def __init__(self, input: DraftLawInput) -> None:
+        if input.unreadable_carried is not None:
+            raise unreadable_carried(input.unreadable_carried)
         self._input = input
         self._state: DraftState | None = input.carried
         # Events not yet in the audit trail, written in order by the main loop alone.
