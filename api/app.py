@@ -27,11 +27,11 @@ from api.problems import ProblemDetail
 from api.routes import consultation, events, health, public, reports, submissions
 from schemas import glossary
 from web import auth as web_auth
-from web.csrf import PageForms
 from web import board as web_board
 from web import inbox as web_inbox
 from web import ministries as web_ministries
 from web import public_pages as web_public
+from web.csrf import PageForms
 from web.refusals import not_found
 from workers.settings import Settings
 from workers.tracing import Tracing

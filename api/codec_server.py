@@ -38,8 +38,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
-from api.problems import ProblemDetail
 from api.permissions import sees_classified
+from api.problems import ProblemDetail
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.enums import CallerRole
 from workflows.codec import EncryptionCodec, KeyRingError, is_sealed, workflow_of

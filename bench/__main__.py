@@ -230,13 +230,13 @@ async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_d
                 await drafts.start_submission(client, request, task_queue=queue)
             samples: list[float] = []
 
-            async def one_draft(request) -> None:
+            async def one_draft(request, samples: list[float]) -> None:
                 for i in range(updates):
                     started = time.perf_counter()
                     await drafts.file_dossier(client, request.submission_id, _filing(request.lead_ministry, i))
                     samples.append((time.perf_counter() - started) * 1000)
 
-            await asyncio.gather(*(one_draft(r) for r in requests))
+            await asyncio.gather(*(one_draft(r, samples) for r in requests))
             say(f"{n_drafts:>3} draft(s) x {updates} updates: p50 {_percentile(samples, 0.5):.1f} ms, "
                 f"p99 {_percentile(samples, 0.99):.1f} ms, max {max(samples):.1f} ms")
 

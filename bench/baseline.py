@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
 from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import search_attributes as sa
     from schemas.records import BATCH
+    from workflows import search_attributes as sa
     from workflows.draft_activities import ACTIVITY_TIMEOUT
 
 
@@ -44,14 +45,12 @@ class BareLifecycleWorkflow:
         await workflow.execute_activity(bare_activity, {}, start_to_close_timeout=ACTIVITY_TIMEOUT, summary=self._summary("audit #1-1 BENCH"))
         while self._written < updates:
             timed = self._written in timed_steps
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: len(self._received) > self._written,
                     timeout=timedelta(days=30) if timed else None,
                     timeout_summary=self._summary("next alarm of BENCH") if timed else None,
                 )
-            except TimeoutError:
-                pass
             while self._written < len(self._received):
                 # What arrived while the last write ran goes in one write, as a draft's audit events do (up to BATCH).
                 batch = self._received[self._written:self._written + BATCH]

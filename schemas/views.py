@@ -24,7 +24,6 @@ from schemas.enums import (
 from schemas.messages import Disagreement, DocumentRef, PostponementRequest, VoteCount
 from schemas.time import Instant
 
-
 # What a reader who may not read a classified draft's detail sees in its place (`api.permissions`).
 REDACTED = "(classified)"
 

@@ -7,18 +7,6 @@ import hashlib
 import uuid
 from datetime import date, datetime
 
-from schemas.enums import (
-    Actor,
-    ConsultationKind,
-    LawKind,
-    Outcome,
-    ProcessVersion,
-    ProgrammeChangeKind,
-    Response,
-    Role,
-    SessionProcedure,
-    Stage,
-)
 from activities.rulebook import shipped_working_calendar
 from schemas.calendar import TargetSession, WorkingCalendar
 from schemas.consultation import (
@@ -30,6 +18,18 @@ from schemas.consultation import (
     Opinion,
     OpinionBody,
     ResponseBody,
+)
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    ProgrammeChangeKind,
+    Response,
+    Role,
+    SessionProcedure,
+    Stage,
 )
 from schemas.messages import ConsultationRequest, Decision, DocumentRef, ProgrammeChange, StartRequest, TextRef, VoteCount
 from schemas.records import PinnedRules

@@ -40,7 +40,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from schemas.records import PinInput
@@ -91,7 +91,7 @@ def ran_ahead(history) -> bool:
             else:
                 entry = pydantic_data_converter.payload_converter.from_payload(attrs.input.payloads[0], RecordEventsInput).entries[0]
             # workflow.now() rounds the task's nanoseconds to microseconds; ToDatetime truncates them
-            return abs(entry.at - first_task.event_time.ToDatetime(tzinfo=timezone.utc)) <= timedelta(microseconds=1)
+            return abs(entry.at - first_task.event_time.ToDatetime(tzinfo=UTC)) <= timedelta(microseconds=1)
     return False
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from datetime import datetime, timedelta, timezone
-
-from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.calendar import SessionCalendar, TargetSession
+from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
 from tests.polling import eventually
@@ -143,7 +142,7 @@ async def imported_under_way(client: Client, request: StartRequest) -> None:
 
 def under_way_request() -> StartRequest:
     plain = start_request()
-    today = local_day(datetime.now(timezone.utc))
+    today = local_day(datetime.now(UTC))
     steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=ago)})
              for stage, ago in ((S.POLICY_PROPOSAL, 90), (S.LEGISLATIVE_PROGRAMME, 60), (S.DRAFTING, 10))]
     return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})

@@ -4,7 +4,7 @@ forbids, and read back to the same decisions and text versions."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -23,7 +23,7 @@ REQUEST = start_request()
 
 
 def history_with_two_text_versions() -> HistoryView:
-    at = datetime(2026, 3, 1, 2, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
     entries = [HistoryEntry(seq=1, at=at, event=EventKind.SUBMITTED, stage=Stage.POLICY_PROPOSAL, to_stage=Stage.POLICY_PROPOSAL)]
     path = [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]
     for i, stage in enumerate(path, 2):
@@ -97,7 +97,7 @@ def test_the_export_is_valid_against_the_oasis_schema():
 def test_a_decision_is_dated_by_its_ha_noi_day():
     """06:30 in Ha Noi on 1 December is 23:30 UTC on 30 November: the step says 1 December."""
     history = history_with_two_text_versions()
-    late = datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc)
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
     entries = (history.entries[0].model_copy(update={"at": late - timedelta(days=1)}), history.entries[1].model_copy(update={"at": late}))
     shifted = history.model_copy(update={"entries": entries + history.entries[2:]})
     xml = to_akoma_ntoso(status_of(shifted), shifted)
@@ -110,7 +110,7 @@ def test_a_decision_is_dated_by_its_ha_noi_day():
 # Any text, the characters XML 1.0 forbids included (C0 controls, lone surrogates, U+FFFE and U+FFFF).
 any_text = st.text(st.characters(codec=None, categories=None, exclude_categories=()), min_size=1, max_size=40)
 instants = st.datetimes(min_value=datetime(FIRST_DAY.year, 1, 1), max_value=datetime(LAST_DAY.year, 12, 31, 23, 59),
-                        timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=7)), timezone(timedelta(hours=-12))]))
+                        timezones=st.sampled_from([UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-12))]))
 
 
 @settings(max_examples=40, deadline=None)

@@ -4,7 +4,7 @@ an approved postponement; a draft started after an announcement knows it; a deba
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from activities.calendar import set_meeting, set_session
 from activities.rulebook import shipped_working_calendar
@@ -46,7 +46,7 @@ async def draft_awaiting_government(env, task_queue, opens_on: date, **fields):
 
 
 def today() -> date:
-    return local_day(datetime.now(timezone.utc))
+    return local_day(datetime.now(UTC))
 
 
 async def events_of(client, request) -> list[EventKind]:

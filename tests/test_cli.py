@@ -15,8 +15,8 @@ from schemas.akoma_ntoso import parse_steps
 from schemas.enums import Stage
 from schemas.messages import StartRequest
 from tests.drafts import decision
-from tests.scenarios import approve, failing_draft
 from tests.polling import eventually
+from tests.scenarios import approve, failing_draft
 from tests.stack import cli_with_worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"

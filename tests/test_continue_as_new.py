@@ -87,7 +87,7 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
     assert {EventKind.POSTPONEMENT_DECIDED, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_SLIPPED,
             EventKind.CONSULTEE_SILENT, EventKind.CONSULTATION_COMPILED, EventKind.DISAGREEMENT_RULED, EventKind.PROGRAMME_CHANGED} <= kinds
     runs = 0
-    async for wf in client.list_workflows(f"WorkflowId = '{handle.id}'"):
+    async for _ in client.list_workflows(f"WorkflowId = '{handle.id}'"):
         runs += 1
     assert runs >= 3, f"expected several runs, saw {runs}"
     assert final.events_recorded == len(history.entries)

@@ -16,10 +16,10 @@ from activities.database import create_pool
 from activities.webhooks import new_secret
 from schemas.enums import Outcome, Stage
 from store import subscribers
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.stack import RECEIVER_HOST, Cli, isolated_env
-from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.client import connect

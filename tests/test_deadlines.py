@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -22,17 +22,17 @@ def test_appraisal_thirty_days_from_complete_dossier():
 
 
 def test_dossier_forty_five_days_before_session():
-    got = stage_deadline(limit(45, DeadlineAnchor.BEFORE_NA_SESSION), entered_at=datetime.now(timezone.utc), session_opens_on=date(2026, 10, 20))
+    got = stage_deadline(limit(45, DeadlineAnchor.BEFORE_NA_SESSION), entered_at=datetime.now(UTC), session_opens_on=date(2026, 10, 20))
     assert got == date(2026, 9, 5)
 
 
 def test_entry_day_is_the_day_in_vietnam_not_utc():
     # 20:00 UTC on 1 March is already 2 March in Ha Noi.
-    assert local_day(datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc)) == date(2026, 3, 2)
+    assert local_day(datetime(2026, 3, 1, 20, 0, tzinfo=UTC)) == date(2026, 3, 2)
 
 
 def test_no_limit_means_no_deadline():
-    assert stage_deadline(None, entered_at=datetime.now(timezone.utc), session_opens_on=date(2026, 1, 1)) is None
+    assert stage_deadline(None, entered_at=datetime.now(UTC), session_opens_on=date(2026, 1, 1)) is None
 
 
 def test_working_days_skip_weekends_and_holidays():
@@ -45,7 +45,7 @@ def test_working_days_skip_weekends_and_holidays():
 
 
 def test_deadline_passes_at_midnight_in_vietnam():
-    assert passes_at(date(2026, 4, 1)) == datetime(2026, 4, 1, 17, 0, tzinfo=timezone.utc)
+    assert passes_at(date(2026, 4, 1)) == datetime(2026, 4, 1, 17, 0, tzinfo=UTC)
 
 
 @given(days, st.integers(min_value=1, max_value=400))

@@ -16,7 +16,15 @@ from pathlib import Path
 import httpx
 
 from tests.stack import (
-    describe, kill_left, legis, postgres_of, stack_env, stack_processes, start_stack, still_running, stop_stack,
+    describe,
+    kill_left,
+    legis,
+    postgres_of,
+    stack_env,
+    stack_processes,
+    start_stack,
+    still_running,
+    stop_stack,
 )
 from workers.dev_stack import addresses
 from workers.settings import Settings
@@ -225,7 +233,7 @@ async def test_dev_stack_refuses_a_port_taken_by_another_program(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        address = "127.0.0.1:%d" % taken.getsockname()[1]
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
         code, out = await legis({**stack_env(tmp_path / "data"), "LEGIS_TEMPORAL_ADDRESS": address}, "dev")
     assert code == 1, out
     assert f"{address} is already in use by another program" in out, out

@@ -18,7 +18,19 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
-from schemas.enums import Actor, ConsultationKind, DocumentKind, EventKind, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Role, SessionProcedure, Stage
+from schemas.enums import (
+    Actor,
+    ConsultationKind,
+    DocumentKind,
+    EventKind,
+    LawKind,
+    Outcome,
+    ProcessVersion,
+    ProgrammeChangeKind,
+    Role,
+    SessionProcedure,
+    Stage,
+)
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
@@ -241,8 +253,17 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     from schemas.consultation import MAX_COMMENTS_PER_ROUND
     from schemas.messages import Disagreement, DocumentRef, VoteCount
     from schemas.state import (
-        MAX_MEETINGS, MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, MAX_SESSIONS, RECENT_EVENTS, RECENT_VERSIONS,
-        REMEMBERED_REQUESTS, RoundWatch, SeenRequest,
+        MAX_MEETINGS,
+        MAX_OPEN_POINTS,
+        MAX_OPEN_ROUNDS,
+        MAX_POINTS,
+        MAX_ROUNDS,
+        MAX_SESSIONS,
+        RECENT_EVENTS,
+        RECENT_VERSIONS,
+        REMEMBERED_REQUESTS,
+        RoundWatch,
+        SeenRequest,
     )
     from schemas.views import DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
     from tests.drafts import core_state

@@ -10,9 +10,9 @@ import asyncpg
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from activities.reports import deadline_report, overdue_by_agency, write_csv
 from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
-from activities.reports import deadline_report, overdue_by_agency, write_csv
 from schemas.rulebook import load_rulebook
 from tests.drafts import refusal_of, start_request
 from tests.scenarios import approve
@@ -84,7 +84,7 @@ async def test_unanswered_appraisal_warns_then_climbs_the_ladder(time_skipping_e
     expected = alarms(RULES, window_start=view.stage_since, deadline=view.stage_deadline)
     got = alarm_events(history)
     assert [(e.event, e.escalation_level) for e in got] == [(a.event, a.level) for a in expected]
-    for event, alarm in zip(got, expected):
+    for event, alarm in zip(got, expected, strict=True):
         assert alarm.at <= event.at < alarm.at + timedelta(minutes=1), (event.label, event.at, alarm.at)
         assert event.deadline == view.stage_deadline
     status = await drafts.status(env.client, request.submission_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 import json
 import logging
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -15,8 +15,8 @@ from temporalio.client import WorkflowFailureError
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from schemas.enums import Outcome, Stage
-from tests.polling import eventually
 from tests.drafts import decision, start_request
+from tests.polling import eventually
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa

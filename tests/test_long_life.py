@@ -4,7 +4,7 @@ dates, events entered late, rounds that end badly, postponements approved late, 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -27,7 +27,7 @@ S = Stage
 
 
 def today() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def next_working_day(day):

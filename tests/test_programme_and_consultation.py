@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 from temporalio.client import WorkflowUpdateFailedError
 
+from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import (
     ConsultationKind,
     DocumentKind,
@@ -23,10 +24,9 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.calendar import SessionCalendar, TargetSession
 from schemas.messages import VoteCount
 from schemas.time import VIETNAM
-from tests.drafts import PASSING_VOTE, refusal_of, compilation, consultation, decision, opinion, programme_change, start_request
+from tests.drafts import PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, refusal_of, start_request
 from tests.polling import eventually
 from tests.test_calendar import cutoff
 from tests.test_workflow_paths import approve_through, open_draft

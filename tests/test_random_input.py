@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from temporalio.api.enums.v1 import EventType
 from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.common import RawValue
 from temporalio.converter import DataConverter
@@ -91,9 +91,9 @@ async def test_random_input_is_refused_clearly_or_accepted(dev_env, pool, fuzz_q
     handle = await client.start_workflow("DraftLawWorkflow", raw, id=workflow_id, task_queue=fuzz_queue)
 
     accepted = 0
-    for decision in sent:
+    for message in sent:
         try:
-            await handle.execute_update("decide", decision)
+            await handle.execute_update("decide", message)
             accepted += 1
         except WorkflowUpdateFailedError as refused:
             cause = refused.cause

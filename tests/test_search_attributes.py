@@ -1,6 +1,6 @@
 """A draft's search attributes: given at its start, then upserted with only what changed, yet never an empty upsert."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,7 +8,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from workflows import search_attributes as sa
 
-DEADLINE = datetime(2026, 12, 1, 17, tzinfo=timezone.utc)
+DEADLINE = datetime(2026, 12, 1, 17, tzinfo=UTC)
 
 
 def _current(**values) -> TypedSearchAttributes:

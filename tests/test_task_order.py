@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from workflows.task_order import TaskClock
 
-T0 = datetime(2026, 11, 30, 10, 6, 22, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 30, 10, 6, 22, tzinfo=UTC)
 
 
 def at(seconds: float) -> datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -52,7 +52,7 @@ async def thousand_events_env():
 async def test_a_draft_lives_three_years(thousand_events_env, pool):
     env, client = thousand_events_env, thousand_events_env.client
     task_queue = f"years-{uuid.uuid4().hex[:8]}"
-    start = local_day(datetime.now(timezone.utc))
+    start = local_day(datetime.now(UTC))
     sessions = [TargetSession(legislature=16, session=n, opens_on=start + timedelta(days=days))
                 for n, days in zip(range(2, 7), (200, 700, 1250, 1400, 1600), strict=True)]
     request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=sessions[0])

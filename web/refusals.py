@@ -15,9 +15,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from starlette.exceptions import HTTPException
 from fastapi.routing import APIRoute
 from fastapi_problem.error import Problem
+from starlette.exceptions import HTTPException
 
 from api.problems import STATUS, _problem
 from schemas.refusal import Refused

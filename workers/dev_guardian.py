@@ -24,7 +24,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psutil
@@ -142,10 +142,9 @@ def release(pgdata: Path, dead: int) -> psutil.Process | None:
 
 
 def say(text: str) -> None:
-    try:
+    # Nobody reads the terminal of a `legis dev` that was killed.
+    with suppress(BrokenPipeError, OSError):
         print(f"legis dev guardian: {text}", file=sys.stderr, flush=True)
-    except (BrokenPipeError, OSError):
-        pass  # nobody reads the terminal of a `legis dev` that was killed
 
 
 def main() -> None:

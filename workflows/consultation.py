@@ -17,6 +17,7 @@ history has the same events with ten comments as with a million.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -84,14 +85,12 @@ class ConsultationWorkflow:
     async def run(self, input: ConsultationInput) -> ConsultationResult:
         if self._in_postgresql:
             await self._database("register_public_round", None, f"round {input.request.round_id} opens to the public")
-        try:
+        with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: bool(input.request.consultees) and not self._awaiting(),
                 timeout=input.closes_at - workflow.now(),
                 timeout_summary=f"round {input.request.round_id} closes",
             )
-        except TimeoutError:
-            pass
         closed_at = workflow.now()
         if self._in_postgresql:
             self._public_totals = await self._database("close_public_round", PublicTotals, f"round {input.request.round_id} closes")

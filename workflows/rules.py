@@ -83,10 +83,10 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
             raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}", INVALID)
     if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
         raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
-    if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None:
-        if decision.return_to not in rule.return_to or not is_earlier(state.path, decision.return_to, state.stage):
-            allowed = ", ".join(s.value for s in rule.return_to if s in state.path)
-            raise Refused("return_to", "return_target", f"{state.stage.value} may return a draft only to: {allowed}", INVALID)
+    if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None and (
+            decision.return_to not in rule.return_to or not is_earlier(state.path, decision.return_to, state.stage)):
+        allowed = ", ".join(s.value for s in rule.return_to if s in state.path)
+        raise Refused("return_to", "return_target", f"{state.stage.value} may return a draft only to: {allowed}", INVALID)
 
 
 def check_reconsideration(state: DraftState, decision: Decision, now: datetime) -> None:
