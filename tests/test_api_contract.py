@@ -167,6 +167,12 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     problem(await api.get("/v1/submissions", params={"stage": "NOWHERE"}, headers=operator), 422, field="stage.0")
     problem(await api.get("/v1/submissions", params={"session": "15-95"}, headers=operator), 422, "regular_session_ordinal", "session")
     assert (await api.get("/v1/submissions", params={"q": words, "session": "16-E9"}, headers=operator)).json()["total"] == 0
+    # A page holds at least one draft; agency codes are checked as in every message.
+    for size in (0, -1, 101):
+        problem(await api.get("/v1/submissions", params={"size": size}, headers=operator), 422, field="size")
+    problem(await api.get("/v1/submissions", params={"ministry": " "}, headers=operator), 422, "string_pattern_mismatch", "ministry.0")
+    problem(await api.get("/v1/submissions", params={"responsible": "zz z"}, headers=operator), 422, "string_pattern_mismatch", "responsible")
+    problem(await api.get("/v1/reports/deadlines", params={"ministry": "zz z"}, headers=operator), 422, "string_pattern_mismatch", "ministry")
 
 
 async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_a_reused_key(api, lead, pool):

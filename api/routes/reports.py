@@ -12,6 +12,7 @@ from api import permissions
 from api.deps import Authenticated, database, known_parameters
 from api.plumbing import Router
 from api.tokens import Refusal, list_refusals
+from schemas.messages import AgencyCode, SubmissionId
 from workflows.deadlines import local_day
 
 router = Router(tags=["reports"])
@@ -23,7 +24,7 @@ ReportParameters = known_parameters("since", "until", "ministry")
 async def report(who: Authenticated, http: Request,
                  since: Annotated[date | None, Query(description="first day, a Ha Noi date (default: 1 January this year)")] = None,
                  until: Annotated[date | None, Query(description="the day after the last (default: tomorrow)")] = None,
-                 ministry: Annotated[str | None, Query(description="only drafts led by this agency code")] = None) -> list[ReportRow]:
+                 ministry: Annotated[AgencyCode | None, Query(description="only drafts led by this agency code")] = None) -> list[ReportRow]:
     """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`)."""
     permissions.check_reports(who)
     today = local_day(datetime.now(UTC))
@@ -33,7 +34,7 @@ async def report(who: Authenticated, http: Request,
 
 @router.get("/v1/refusals", operation_id="listRefusals", summary="Refused attempts", response_model=list[Refusal],
                   dependencies=[Depends(known_parameters("submission_id", "limit"))])
-async def refusals(who: Authenticated, http: Request, submission_id: str | None = None,
+async def refusals(who: Authenticated, http: Request, submission_id: SubmissionId | None = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Refusal]:
     """Refused attempts, newest first (operators only)."""
     permissions.check_refusals(who)

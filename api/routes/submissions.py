@@ -17,8 +17,8 @@ from api.plumbing import Router
 from api.problems import refusal
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
+from schemas.messages import AgencyCode, SubmissionId
 from schemas.messages import StartRequest as StartRequestBody
-from schemas.messages import SubmissionId
 from schemas.records import RegistryRow
 from schemas.views import HistoryView, StatusView, VersionsView
 from store import audit, registry
@@ -26,6 +26,12 @@ from workflows import client as drafts
 
 router = Router(prefix="/v1/submissions", tags=["drafts"])
 ListParameters = known_parameters("cursor", "size", "q", "stage", "ministry", "session", "responsible", "overdue")
+
+
+class PageParams(CursorParams):
+    """The paging library's cursor parameters, with a page of at least one draft (an empty page has no next cursor)."""
+
+    size: int = Query(50, ge=1, le=100, description="Page size")
 
 
 class Started(BaseModel):
@@ -63,13 +69,13 @@ async def start_submission(
                   dependencies=[Depends(ListParameters)])
 async def list_submissions(
     who: Authenticated, http: Request, response: Response,
-    params: Annotated[CursorParams, Depends()],
+    params: Annotated[PageParams, Depends()],
     q: Annotated[TitleWords | None, Query(description="words of the title (drafts not classified)")] = None,
     stage: Annotated[list[Stage] | None, Query(description="any of these stages (repeat the parameter)")] = None,
-    ministry: Annotated[list[str] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
+    ministry: Annotated[list[AgencyCode] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
     session: Annotated[SessionCode | None, Query(description="target session, e.g. 16-2, or 16-E9 for the 9th extraordinary session of "
                                                              "the 16th Assembly")] = None,
-    responsible: Annotated[str | None, Query(description="the agency expected to act")] = None,
+    responsible: Annotated[AgencyCode | None, Query(description="the agency expected to act")] = None,
     overdue: Annotated[bool | None, Query(description="only drafts past their deadline (or only those not)")] = None,
 ) -> CursorPage[RegistryRow]:
     """Drafts from the registry, by submission ID, a page at a time: follow `next_page` (or the `Link` header's `next`).
