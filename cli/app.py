@@ -74,6 +74,8 @@ SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.
                                              callback=_identifier(messages.SubmissionId, "submission_id"))]
 SubmissionIdFilter = Annotated[str | None, typer.Option("--submission-id", help="only this draft's, by its submission ID",
                                                         callback=_identifier(messages.SubmissionId, "submission_id"))]
+MinistryFilter = Annotated[str | None, typer.Option(help="only drafts led by this agency code, e.g. BGDDT",
+                                                   callback=_identifier(messages.AgencyCode, "ministry"))]
 RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=_identifier(messages.RoundId, "round_id"))]
 RequestId = Annotated[
     str | None, typer.Option(help="idempotency key: sent again, the message is applied once (default: a new key, printed if no answer comes)")

@@ -15,7 +15,7 @@ from rich.text import Text
 from temporalio.client import Client
 
 from cli import temporal
-from cli.app import JsonFile, RequestId, SubmissionId, settings
+from cli.app import JsonFile, MinistryFilter, RequestId, SubmissionId, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
@@ -240,7 +240,7 @@ def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: 
     "legis list --stage DRAFTING --ministry BGDDT", "legis list --session 16-2 --output json"))
 def list_drafts(
     stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage")] = None,
-    ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
+    ministry: MinistryFilter = None,
     session: Annotated[str | None, typer.Option(help="only drafts for this session, e.g. 15-10 or 15-E5")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,
     output: Output = Format.TABLE,

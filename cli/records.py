@@ -12,7 +12,7 @@ import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import SubmissionId, day_option
+from cli.app import MinistryFilter, SubmissionId, day_option
 from cli.failures import NotFound, from_refusal
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
 from schemas.refusal import Refused
@@ -134,7 +134,7 @@ def export(
 def report(
     since: Annotated[date | None, typer.Option(parser=day_option("since"), metavar="YYYY-MM-DD", help="first day, in Ha Noi (default: 1 January this year)")] = None,
     until: Annotated[date | None, typer.Option(parser=day_option("until"), metavar="YYYY-MM-DD", help="the day after the last (default: tomorrow)")] = None,
-    ministry: Annotated[str | None, typer.Option(help="only drafts led by this agency code")] = None,
+    ministry: MinistryFilter = None,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="also write the report as CSV to this file; - for standard output only",
                                                   allow_dash=True)] = None,
     output: Output = Format.TABLE,

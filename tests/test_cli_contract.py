@@ -151,9 +151,10 @@ async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_an
     decision.write_text("{}", encoding="utf-8")
     for command in (("decide", "bad/id", str(decision)), ("status", "bad/id"), ("history", "_x"), ("export", "bad/id"),
                     ("consult", "show", "BGDDT-2026-017", "bad round"),
-                    ("dead-letters", "list", "--submission-id", "bad/id"), ("refusals", "--submission-id", "bad/id")):
+                    ("dead-letters", "list", "--submission-id", "bad/id"), ("refusals", "--submission-id", "bad/id"),
+                    ("list", "--ministry", " "), ("report", "--ministry", "zz z")):
         code, _, err = await cli(*command)
-        field = "round_id" if command[0] == "consult" else "submission_id"
+        field = {"consult": "round_id", "list": "ministry", "report": "ministry"}.get(command[0], "submission_id")
         assert code == 2 and err.startswith(f"invalid: {field}: ") and "(rule: string_pattern_mismatch)" in err, (command, err)
     for command, field in ((("report", "--since", "30/11/2026"), "since"), (("calendar", "set-session", "17-1", "--opens-on", "2027-13-01",
                                                                              "--by", "VPQH"), "opens_on")):
