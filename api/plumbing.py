@@ -247,8 +247,10 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
     pool: asyncpg.Pool | None = getattr(state, "pool", None)
     token_id = request_state.get("token_id")
     caller_key = token_id or (scope["client"][0] if scope.get("client") else "unknown")
+    # A page's refusal is HTML: the page left its problem, route and draft in the request's state (`web.render.noted`).
+    noted = request_state.get("refusal") or {}
     try:
-        problem = json.loads(body)
+        problem = noted or json.loads(body)
     except ValueError:
         return
     if not isinstance(problem, dict):
@@ -257,12 +259,12 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
     if pool is None or (limit is not None and not await limiter.hit(limit, "refusals", caller_key)):
         log.info("refusal not recorded: over the rate for this caller", caller=caller_key, rule=problem.get("rule"))
         return
-    submission_id = scope.get("path_params", {}).get("submission_id")
-    endpoint = scope.get("endpoint")
+    submission_id = noted.get("submission_id") or scope.get("path_params", {}).get("submission_id")
+    endpoint = noted.get("action") or getattr(scope.get("endpoint"), "__name__", None)
     try:
         await record_refusal(
-            pool, caller=request_state.get("caller"), token_id=token_id,
-            action=endpoint.__name__ if endpoint else f"{scope['method']} {scope['path']}"[:200],
+            pool, caller=request_state.get("caller") or request_state.get("board_caller"), token_id=token_id,
+            action=endpoint or f"{scope['method']} {scope['path']}"[:200],
             submission_id=submission_id if submission_id and _valid_id(submission_id) else None,
             status=status, field=str(problem.get("field", "request"))[:200], rule=str(problem.get("rule", "refused"))[:100],
             message=str(problem.get("detail", ""))[:1000],

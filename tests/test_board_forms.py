@@ -27,6 +27,13 @@ def app_client(pool) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url="http://legis.test")
 
 
+async def recorded(pool, submission_id: str) -> list[tuple]:
+    """The refusals `access_refusals` holds for a draft, newest first: action, status, field, rule, agency."""
+    rows = await pool.fetch("SELECT action, status, field, rule, agency_code FROM access_refusals WHERE submission_id = $1 ORDER BY id DESC",
+                            submission_id)
+    return [tuple(row) for row in rows]
+
+
 def token_of(page: httpx.Response) -> str:
     found = TOKEN_FIELD.search(page.text)
     assert found, "the form carries no CSRF token"
@@ -67,6 +74,13 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         refused = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến giả mạo", "article": "3"})
         assert refused.status_code == 403 and "csrf_token" in refused.text
         assert await pool.fetchval(stored, sid) == 0
+        # A page's refusals are audited as the API's are.
+        not_a_number = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến", "article": "abc", "csrftoken": token})
+        assert not_a_number.status_code == 422
+        assert await recorded(pool, sid) == [("comment", 422, "article", "int_parsing", None)]
+        # Refused before any route is chosen, the form without its token is recorded by its path.
+        assert await pool.fetchval("SELECT count(*) FROM access_refusals WHERE rule = 'csrf_token' AND action = $1",
+                                   f"POST /public/{sid}/cong-khai") == 1
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.", "article": "3", "csrftoken": token})
         assert sent.status_code == 303, sent.text
         # The JSON route takes no form and no token, with this site's cookies or without.
@@ -99,6 +113,8 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
                     "documents": "\n".join(f"{d.kind.value} | {d.name} | {d.sha256}" for d in decision(request, Stage.NA_SESSION).documents)}
             refused = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "600"})
             assert refused.status_code == 422 and "vote_counts_fit" in refused.text, refused.text[-2000:]
+            [(action, status, _, rule, agency)] = await recorded(pool, request.submission_id)
+            assert (status, rule, agency) == (422, "vote_counts_fit", "QH") and action, action
             sent = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "380"})
             assert sent.status_code == 303, re.findall(r"<li>.*?</li>", sent.text)
         status = await drafts.status(time_skipping_env.client, request.submission_id)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import database, known_parameters
 from api.tokens import Caller, Unauthenticated, authenticate
 from web.refusals import PageRoute
-from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, page
+from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, noted, page
 
 TOKEN_COOKIE = "legis_token"
 SIGNED_IN_HOURS = 12
@@ -56,6 +56,7 @@ async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
         await database(authenticate(request.app.state.pool, token.strip()))
     except Unauthenticated as refused:
         message = gettext(request, "This token is not valid") + f" ({refused.rule})"
+        noted(request, [{"field": "token", "rule": refused.rule, "message": "the token is not valid"}])
         return page(request, "signin.html", status_code=401, next=_safe_next(next), error=message)
     answer = RedirectResponse(_safe_next(next), status_code=303)
     answer.set_cookie(TOKEN_COOKIE, token.strip(), max_age=SIGNED_IN_HOURS * 3600, httponly=True, samesite="strict",

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from store import public
-from web.render import gettext, page
+from web.render import gettext, noted, page
 
 PROTECTED = ("/board", "/public")
 COOKIE = "csrftoken"
@@ -39,6 +39,7 @@ class _Prefixes:
 async def _refused(scope: Scope, send: Send, message_id) -> None:
     request = Request(scope)
     message = gettext(request, "This form has expired or was sent from another site: open the page again and send it from there")
+    noted(request, [{"field": "csrf_token", "rule": "csrf_token", "message": "the form has expired or was sent from another site"}])
     await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message)(scope, _nothing, send)
 
 

@@ -22,7 +22,7 @@ from web.auth import signed_in, to_sign_in
 from web.board import own_agency
 from web.marks import rulebook
 from web.refusals import PageRoute, explain, of_problem, problems_of
-from web.render import page
+from web.render import noted, page
 from workflows import client as drafts
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -63,6 +63,8 @@ async def _later_sessions(request: Request) -> list:
 
 
 async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: str | None = None, status_code: int = 200) -> Response:
+    if refusal:
+        noted(request, refusal["problems"])
     rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
     forms = {}
     for row in rows:

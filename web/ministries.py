@@ -21,7 +21,7 @@ from web import charts
 from web.auth import signed_in, to_sign_in
 from web.board import All, today, with_timing
 from web.refusals import PageRoute
-from web.render import gettext, page
+from web.render import gettext, noted, page
 from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -35,6 +35,7 @@ async def _not_for_reports(request: Request) -> Response | None:
     try:
         permissions.check_reports(who)
     except Refused as refused:
+        noted(request, [{"field": refused.field, "rule": refused.rule, "message": refused.message}])
         return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
     return None
 

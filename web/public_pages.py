@@ -15,7 +15,7 @@ from api.routes.public import take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from store import audit, public
 from web.refusals import PageRoute, explain, of_problem, problems_of
-from web.render import page
+from web.render import noted, page
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -28,6 +28,7 @@ async def posted_drafts(request: Request) -> Response:
 
 async def _round_page(request: Request, submission_id: str, round_id: str, *, status_code: int = 200, problems=None,
                       received: str | None = None, text: str = "", article: str = "") -> Response:
+    noted(request, problems or [])
     pool = request.app.state.pool
     found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
     if found is None:

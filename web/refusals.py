@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from api.problems import STATUS, _problem
 from schemas.refusal import Refused
 from web.csrf import PROTECTED
-from web.render import language_of, page, translations
+from web.render import language_of, noted, page, translations
 
 # What each rule says, in English here and in Vietnamese in the catalogue; %(name)s is the error's context.
 SENTENCES = {
@@ -95,6 +95,7 @@ def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
 
 def refused(request: Request, status: int, problems: list[dict[str, Any]], headers: dict[str, str] | None = None) -> Response:
     """The refusal as a page of the board (or of the public's pages) in the reader's language, with a way back."""
+    noted(request, problems)
     answer = page(request, "refused.html", status_code=status, problems=explain(request, problems), public=request.url.path.startswith("/public"),
                   sent=request.method == "POST")
     answer.headers.update(headers or {})

@@ -76,3 +76,13 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
 
 def iso(value: date | datetime | None) -> str:
     return "" if value is None else value.isoformat()
+
+
+def noted(request: Request, problems: list[dict[str, Any]]) -> None:
+    """Leave a page's refusal (its first problem) where the request's middleware finds it, to log it and write it to
+    `access_refusals` as an API refusal is (`api.plumbing.AroundRequest`): the page's HTML is no problem to read."""
+    if problems:
+        first, endpoint = problems[0], request.scope.get("endpoint")
+        # The route's name and draft from here: a middleware between (the forms' CSRF check) may route a copy of the scope.
+        request.state.refusal = {"field": first.get("field", ""), "rule": first.get("rule", ""), "detail": first.get("message", ""),
+                                 "submission_id": request.path_params.get("submission_id"), "action": getattr(endpoint, "__name__", None)}
