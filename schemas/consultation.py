@@ -144,7 +144,8 @@ class Answer(Message):
     at: Instant
     comment_ids: tuple[CommentId, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION)
     documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
-    comments: Count | None = Field(default=None, description="for the public's comments kept in PostgreSQL: how many (no IDs)")
+    comments: Count | None = Field(default=None, description="how many comments, where their IDs are not listed: the public's comments "
+                                   "kept in PostgreSQL, and every answer in a round's view (bounded whatever the round's size)")
 
     @property
     def comment_count(self) -> int:

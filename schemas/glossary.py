@@ -54,7 +54,8 @@ FIELDS = {
     "consultee": "the code of a consulted agency, or PUBLIC for comments from the public",
     "consultees": "the agencies asked for opinions",
     "comment_id": "the comment's ID, unique within the consultee's opinion",
-    "comment_ids": "the IDs of the comments it sent",
+    "comment_ids": "the IDs of the comments it sent (in a round's result and its compilation; a round's view gives their number, "
+                   "`comments`, and the comments still unanswered, `unanswered_comments`)",
     "comments": "the comments (góp ý)",
     "response": "ACCEPTED (tiếp thu) or EXPLAINED (giải trình)",
     "responses": "the lead ministry's answer to every comment (bản tổng hợp, tiếp thu, giải trình)",

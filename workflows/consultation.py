@@ -163,7 +163,8 @@ class ConsultationWorkflow:
             closes_at=self._input.closes_at,
             closed=self._closed_at is not None,
             awaiting=() if self._closed_at is not None else self._awaiting(),
-            answers=tuple(a.model_copy(update={"comment_ids": (), "documents": ()}) for a in self._received()),
+            # Bounded whatever the round's size: each answer's comments by their number, its documents in the result.
+            answers=tuple(a.model_copy(update={"comment_ids": (), "documents": (), "comments": a.comment_count}) for a in self._received()),
             silent=self._silent,
             comments=self._comments,
             unanswered_comments=() if self._compilation else tuple(sorted(self._comment_keys())),
