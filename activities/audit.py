@@ -19,21 +19,30 @@ log = structlog.get_logger(__name__)
 DEAD_LETTERED = "DeadLettered"
 
 # One statement appends the event and advances the registry: atomic without a transaction block, and one round
-# trip per event. An event is written once, known by its number in the run that wrote it (`run_seq`): a retry of the
-# same run's write, or another run's write of the same event (a reset run replays its parent's events before the reset
-# point, each at its recorded time, wherever the parent placed them), finds it. An event whose number is taken by
-# another event (the abandoned branch of a reset wrote that number, or this run's own event placed there) is appended
-# after the last one: the audit trail never skips an event of any run. A row written before runs were recorded (no
-# `run_id`) counts as the event of its number. The registry only moves forward.
-_RECORD = """
+# trip per event.
+# - An event is written once, known by its number in the run that wrote it (`run_seq`) and what it says (its moment,
+#   kind, stages, outcome and agency: events of one moment differ by these, as a round's silent consultees do). A retry
+#   of the same run's write, or another run's write of the same event (a reset run replays its parent's events before
+#   the reset point, each at its recorded time, wherever the parent placed them), finds it. A row written before runs
+#   were recorded (no `run_id`) is the event of its number if it says the same.
+# - It goes at its own number when that is free and no event numbered before it in a run already stands after it;
+#   otherwise (the number taken by an abandoned branch of a reset, or by the run's own event placed there; a gap left by
+#   a dead letter behind a reset run's events) after the last one: the audit trail never skips an event of any run, and
+#   keeps each run's events in order. A dead letter written again ($42) fills its own gap. (The events after its number
+#   are read by the primary key, behind OFFSET 0: none when appending, where a plan by `run_seq` would read them all.)
+# - The registry only moves forward.
+_SAME = "(occurred_at, event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($4, $5, $6, $7, $8, $10)"
+_RECORD = f"""
 WITH prior AS (
-    SELECT run_id FROM audit_events WHERE submission_id = $1 AND seq = $2
+    SELECT run_id, occurred_at, event, stage, to_stage, outcome, agency_code FROM audit_events WHERE submission_id = $1 AND seq = $2
 ), placed AS (
-    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM prior) THEN $2
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM prior)
+                     AND ($42 OR NOT EXISTS (SELECT 1 FROM (SELECT run_seq FROM audit_events WHERE submission_id = $1 AND seq > $2
+                                                            OFFSET 0) after_it WHERE run_seq < $2))
+                THEN $2
                 ELSE (SELECT max(seq) + 1 FROM audit_events WHERE submission_id = $1) END AS seq
-    WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL)
-      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_seq = $2
-                      AND (run_id = $36 OR (occurred_at, event, stage) = ($4, $5, $6)))
+    WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL AND {_SAME})
+      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_seq = $2 AND (run_id = $36 OR {_SAME}))
 ), event AS (
     INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
                               actor, agency_code, role, official, reasons, documents, vote, loop,
@@ -159,10 +168,10 @@ async def retry(db: asyncpg.Connection, letter: dead_letters.DeadLetter) -> bool
     """Write a dead-lettered audit event again, as its run would have: at its own number when that is free (the gap it
     left), else after the last (the same rule as any write). Returns False when the event was in the trail already."""
     request = RecordEventInput.model_validate_json(letter.payload or "")
-    return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs)) == 1
+    return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs, fills_gap=True)) == 1
 
 
-def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoffs: RegistryCutoffs | None) -> tuple:
+def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoffs: RegistryCutoffs | None, *, fills_gap: bool = False) -> tuple:
     recorded = cutoffs or RegistryCutoffs()
     return (
         row.submission_id,
@@ -206,4 +215,5 @@ def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoff
         recorded.cutoff_sitting,
         recorded.committee_meeting,
         cutoffs is not None,
+        fills_gap,
     )
