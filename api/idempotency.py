@@ -17,7 +17,7 @@ import asyncpg
 from fastapi import Request, Response
 from fastapi_problem.error import Problem
 
-from api.problems import refusal
+from api.problems import problem_body, refusal
 
 KEPT_HEADERS = ("location", "link")
 # A key answers its retries for this long, then is forgotten (and may be used again).
@@ -45,7 +45,7 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
         response = await run()
     except Problem as problem:
         await _keep(pool, token_id, key, problem.status, {"content-type": "application/problem+json", **(problem.headers or {})},
-                    json.dumps(problem.marshal()).encode())
+                    problem_body(problem))
         raise
     except BaseException:
         await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)

@@ -20,7 +20,7 @@ from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import RETRY_SECONDS, refusal
+from api.problems import RETRY_SECONDS, problem_body, refusal
 from api.tokens import record_refusal
 from schemas.messages import ROUND_ID, SUBMISSION_ID
 
@@ -55,7 +55,7 @@ def decode_body(raw: bytes) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_duplicates_refused, parse_constant=_no_constant)
     except json.JSONDecodeError as bad:
-        raise refusal(422, "body", "json_invalid", f"the body is not JSON: {bad.msg} at line {bad.lineno}, column {bad.colno}",
+        raise refusal(422, "body", "json_invalid", f"the body is not JSON: {bad.msg} (line {bad.lineno}, column {bad.colno})",
                       kind="INVALID") from None
 
 
@@ -140,7 +140,7 @@ class BodyLimit:
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
         problem = refusal(413, "body", "body_too_large", f"the body is over {self.limit} bytes")
-        body = json.dumps(problem.marshal()).encode()
+        body = problem_body(problem)
         access_log.info("request", method=scope["method"], path=scope["path"], status=413)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
@@ -237,7 +237,7 @@ def _count(state: Any, scope: Scope, status: int, seconds: float) -> None:
 
 def _problem_response(problem) -> Response:
     headers = {"Retry-After": RETRY_SECONDS} if problem.status in (429, 503) else {}
-    return Response(json.dumps(problem.marshal()), status_code=problem.status, media_type="application/problem+json", headers=headers)
+    return Response(problem_body(problem), status_code=problem.status, media_type="application/problem+json", headers=headers)
 
 
 async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:

@@ -80,6 +80,11 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
                    field=field, rule=rule, **({"kind": kind} if kind else {}), **({"errors": errors} if errors else {}))
 
 
+def problem_body(problem: Problem) -> bytes:
+    """A problem's JSON as every answer writes it (compact, as Starlette's JSONResponse), for the answers written by hand."""
+    return json.dumps(problem.marshal(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def from_refused(refused: Refused) -> Problem:
     return refusal(STATUS[refused.kind], refused.field, refused.rule, refused.message, kind=refused.kind.value)
 
