@@ -162,14 +162,17 @@ def same_origin(request: Request) -> None:
 
 
 async def decoder(request: Request) -> Caller:
-    """The caller by its bearer token, else by the sign-in cookie."""
+    """The caller by its bearer token, else by the sign-in cookie; its token ID is left for the access log line."""
     authorization = request.headers.get("authorization")
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthenticated("token_malformed", "send `Authorization: Bearer <token>`")
-        return await allowed(request.app.state.pool, token.strip())
-    return await allowed(request.app.state.pool, request.cookies.get(COOKIE))
+        caller = await allowed(request.app.state.pool, token.strip())
+    else:
+        caller = await allowed(request.app.state.pool, request.cookies.get(COOKIE))
+    request.state.token_id = caller.token_id
+    return caller
 
 
 async def allowed(pool: asyncpg.Pool, token: str | None) -> Caller:

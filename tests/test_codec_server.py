@@ -67,11 +67,12 @@ def titles(response: httpx.Response) -> list[str | None]:
     return [None if is_sealed(p) else json.loads(p.data)["title"] for p in answered]
 
 
-async def test_payloads_open_for_those_who_may_read_their_draft(codec, dev_env, pool):
+async def test_payloads_open_for_those_who_may_read_their_draft(codec, dev_env, pool, caplog, capsys):
     http, task_queue = codec
     ordinary, ordinary_input = await started_input(dev_env, pool, task_queue, ministry="BGDDT", classified=False)
     secret, secret_input = await started_input(dev_env, pool, task_queue, ministry="BCT", classified=True)
-    operator = bearer(await token(pool, "VPCP", CallerRole.OPERATOR))
+    operator_id, operator_secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="codec test")
+    operator = bearer(operator_secret)
     own_ministry = bearer(await token(pool, "BCT", CallerRole.LEAD_MINISTRY))
     other_ministry = bearer(await token(pool, "BGDDT", CallerRole.LEAD_MINISTRY))
 
@@ -83,6 +84,9 @@ async def test_payloads_open_for_those_who_may_read_their_draft(codec, dev_env, 
     assert titles(await decoded(http, secret_input, own_ministry)) == [secret]
     both = {"payloads": ordinary_input["payloads"] + secret_input["payloads"]}
     assert titles(await decoded(http, both, operator)) == [ordinary, None]
+    # The access log names the token that decoded, as for any request of the API.
+    logged = caplog.text + capsys.readouterr().out
+    assert any("path=/codec/decode" in line and f"token_id={operator_id}" in line for line in logged.splitlines()), logged[-3000:]
 
 
 async def test_a_consultation_rounds_payloads_follow_its_draft_and_others_are_for_operators(codec, dev_env, pool):
