@@ -105,6 +105,10 @@ async def test_the_board_reads_the_cutoff_the_audit_write_recorded(pool):
 
 def test_vietnamese_stage_names_and_quarters():
     assert stage_name_vi("LAW_2025", "APPRAISAL") == "Thẩm định"
+    # Over every draft (the board's filter), a stage whose name changed with the law shows both, the newest first.
+    assert stage_name_vi(None, "LEGISLATIVE_PROGRAMME") == "Chương trình lập pháp hằng năm / Chương trình xây dựng luật, pháp lệnh"
+    assert stage_name_vi("LAW_2015", "LEGISLATIVE_PROGRAMME") == "Chương trình xây dựng luật, pháp lệnh"
+    assert stage_name_vi(None, "APPRAISAL") == "Thẩm định" and stage_name_vi(None, "PROMULGATED") is None
     assert [label for label, _, _ in quarters(date(2027, 2, 3))] == ["2026 Q2", "2026 Q3", "2026 Q4", "2027 Q1"]
     assert quarters(date(2027, 2, 3))[-1][1:] == (date(2027, 1, 1), date(2027, 4, 1))
     assert quarters(date(2026, 12, 31))[-1][1:] == (date(2026, 10, 1), date(2027, 1, 1))

@@ -48,9 +48,13 @@ FINAL_NAMES = {Stage.PROMULGATED: "Promulgated", Stage.REJECTED: "Rejected", Sta
 @cache
 def stage_name_vi(version: ProcessVersion | str | None, stage: Stage | str) -> str | None:
     """The rulebook's Vietnamese name of a stage: the draft's own rulebook's, else that of the first rulebook with the
-    stage (NA_SECOND_SESSION is LAW_2015's only; no version: any rulebook's); none for a final state (`FINAL_NAMES`)."""
+    stage (NA_SECOND_SESSION is LAW_2015's only); with no version (a filter over every draft), each rulebook's name,
+    the newest first, where they differ (LEGISLATIVE_PROGRAMME); none for a final state (`FINAL_NAMES`)."""
     stage = Stage(stage)
-    versions = ([ProcessVersion(version)] if version else []) + list(ProcessVersion)
+    if version is None:
+        names = dict.fromkeys(r.name_vi for v in reversed(ProcessVersion) for r in rulebook(v).stages if r.stage is stage)
+        return " / ".join(names) or None
+    versions = [ProcessVersion(version), *ProcessVersion]
     return next((r.name_vi for v in versions for r in rulebook(v).stages if r.stage is stage), None)
 
 
