@@ -48,7 +48,8 @@ def issue_token(
         emit_json({"token_id": token_id, "agency_code": agency_code, "role": role, "label": label, "secret": token,
                    "expires_at": instant(expires_at) if expires_at else None})
         return
-    until = f", valid until {instant(expires_at)}" if expires_at else ""
+    # The day as given: the instant it ends (the next day's midnight in Ha Noi) would read as one day more.
+    until = f", valid through {expires} (Ha Noi)" if expires is not None else ""
     out.print(f"token {token_id}: {agency_code} as {role.value}{until}")
     out.print(f"secret (shown once; send as `Authorization: Bearer ...`): {token}")
 

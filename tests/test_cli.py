@@ -234,6 +234,8 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 2 and "agency_code" in err
     code, out, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2099-12-31", "--output", "json")
     assert code == 0 and json.loads(out)["expires_at"] == "2100-01-01T00:00:00+07:00", err
+    code, out, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2099-12-31")
+    assert code == 0 and "BTP as MOJ, valid through 2099-12-31 (Ha Noi)" in out, err
     code, _, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2020-01-01")
     assert code == 2 and "expires: 2020-01-01 has passed" in err
     code, out, _ = await cli("refusals", "--json")
