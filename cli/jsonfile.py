@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cli.failures import Invalid
+from schemas.refusal import described
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,12 +79,12 @@ def read_json(path: Path) -> str:
 
 
 def describe(invalid: ValidationError) -> list[dict[str, str]]:
-    """Pydantic's errors as the draft's refusals read: the field, the rule and a sentence."""
+    """Pydantic's errors as the draft's refusals and the API's problems read: the field, the rule and a sentence
+    (`schemas.refusal.described`, so that a date, say, is refused in the same words everywhere)."""
     problems = []
-    for error in invalid.errors():
-        location = ".".join(str(part) for part in error["loc"])
-        field = location or (error.get("ctx") or {}).get("field") or "body"
-        problems.append({"field": field, "rule": error["type"], "message": error["msg"]})
+    for error in invalid.errors(include_url=False, include_input=False):
+        field, rule, message = described(error, whole="body")
+        problems.append({"field": field, "rule": rule, "message": message})
     return problems
 
 

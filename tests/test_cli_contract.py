@@ -83,6 +83,9 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
                        'the key "outcome" is given twice', "duplicate_key"),
         "cut.json": (decision[:40].encode(), "not JSON: ", "json_syntax"),
         "nan.json": (b'{"vote": NaN}', "NaN is not a JSON number", "json_syntax"),
+        # In the API's words (`schemas.refusal.described`).
+        "bad-day.json": (decision.replace('"stage"', '"occurred_on": "2026-13-01", "stage"').encode(),
+                         "occurred_on: Input should be a date written YYYY-MM-DD", "date_from_datetime_parsing"),
     }
     for name, (content, _, _) in files.items():
         (tmp_path / name).write_bytes(content)
