@@ -69,8 +69,6 @@ def workflow_id_for(submission_id: str) -> str:
 class DraftLawWorkflow:
     @workflow.init
     def __init__(self, input: DraftLawInput) -> None:
-        if input.unreadable_carried is not None:
-            raise unreadable_carried(input.unreadable_carried)
         self._input = input
         self._state: DraftState | None = input.carried
         # Events not yet in the audit trail, written in order by the main loop alone.
@@ -91,6 +89,8 @@ class DraftLawWorkflow:
 
     @workflow.run
     async def run(self, input: DraftLawInput) -> StatusView:
+        if input.unreadable_carried is not None:  # raised here, not in __init__, where the SDK's run coroutine would be left unawaited
+            raise unreadable_carried(input.unreadable_carried)
         self._clock.start()
         if self._state is None:
             await self._open(input)
