@@ -263,7 +263,7 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
     endpoint = noted.get("action") or getattr(scope.get("endpoint"), "__name__", None)
     try:
         await record_refusal(
-            pool, caller=request_state.get("caller") or request_state.get("board_caller"), token_id=token_id,
+            pool, caller=request_state.get("caller"), token_id=token_id,
             action=endpoint or f"{scope['method']} {scope['path']}"[:200],
             submission_id=submission_id if submission_id and _valid_id(submission_id) else None,
             status=status, field=str(problem.get("field", "request"))[:200], rule=str(problem.get("rule", "refused"))[:100],

@@ -36,6 +36,12 @@ async def bearer(pool: asyncpg.Pool, agency: str, role: CallerRole, **fields: ob
     return {"Authorization": f"Bearer {token}"}
 
 
+async def refusals_of(pool: asyncpg.Pool, submission_id: str) -> list[dict]:
+    """The refused attempts `access_refusals` holds for a draft, oldest first."""
+    rows = await pool.fetch("SELECT * FROM access_refusals WHERE submission_id = $1 ORDER BY id", submission_id)
+    return [dict(r) for r in rows]
+
+
 def body(model) -> dict:
     return json.loads(model.model_dump_json())
 

@@ -19,7 +19,7 @@ from api.tokens import issue, revoke
 from schemas.enums import Actor, CallerRole, ProgrammeChangeKind, Stage
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
-from tests.http_api import api_client, bearer, body, problem
+from tests.http_api import api_client, bearer, body, problem, refusals_of
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.scenarios import failing_draft
@@ -33,11 +33,6 @@ API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
 async def api(dev_env, pool):
     async with api_client(dev_env.client, pool) as http:
         yield http
-
-
-async def refusals_of(pool, submission_id: str) -> list[dict]:
-    rows = await pool.fetch("SELECT * FROM access_refusals WHERE submission_id = $1 ORDER BY id", submission_id)
-    return [dict(r) for r in rows]
 
 
 async def started_at_drafting(api, pool, ministry: str = "BGDDT", *, classified: bool = False):

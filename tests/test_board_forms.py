@@ -13,6 +13,7 @@ from api.app import create_app
 from api.tokens import issue
 from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, start_request
+from tests.http_api import refusals_of
 from tests.polling import eventually
 from workers.settings import Settings
 from workers.worker import create_worker
@@ -29,9 +30,7 @@ def app_client(pool) -> httpx.AsyncClient:
 
 async def recorded(pool, submission_id: str) -> list[tuple]:
     """The refusals `access_refusals` holds for a draft, newest first: action, status, field, rule, agency."""
-    rows = await pool.fetch("SELECT action, status, field, rule, agency_code FROM access_refusals WHERE submission_id = $1 ORDER BY id DESC",
-                            submission_id)
-    return [tuple(row) for row in rows]
+    return [(r["action"], r["status"], r["field"], r["rule"], r["agency_code"]) for r in reversed(await refusals_of(pool, submission_id))]
 
 
 def token_of(page: httpx.Response) -> str:

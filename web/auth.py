@@ -31,7 +31,7 @@ async def signed_in(request: Request) -> Caller | None:
         who = await database(authenticate(request.app.state.pool, token))
     except Unauthenticated:
         return None
-    request.state.board_caller = who
+    request.state.caller = who
     request.state.token_id = who.token_id
     return who
 

@@ -67,7 +67,7 @@ def gettext(request: Request, message: str) -> str:
 
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     """The template rendered in the reader's language; `who` (the signed-in caller, if any) is always there."""
-    context.setdefault("who", getattr(request.state, "board_caller", None))
+    context.setdefault("who", getattr(request.state, "caller", None))
     # The CSRF token every POST form carries (`web.csrf`); asking for it sets its cookie on this answer.
     context.setdefault("csrftoken", request.scope.get("csrftoken", lambda: ""))
     html = environment(language_of(request)).get_template(template).render(request=request, path=request.url.path, **context)
