@@ -10,7 +10,7 @@ its bound, and the audit events are numbered without a gap or a double.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -35,8 +35,9 @@ from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
 from schemas.state import STATE_BOUND, DraftState
-from tests.drafts import NOW, PASSING_VOTE, consultation, decision, pinned, programme_change, start_request
+from tests.drafts import NOW, PASSING_VOTE, consultation, core_state, decision, pinned, programme_change, start_request
 from workflows import draft, rounds, sessions
+from workflows import draft_views as views
 from workflows.change import Applied, CheckRound, Record, StartRound
 from workflows.deadlines import local_day
 
@@ -304,3 +305,12 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     size = len(DraftState.model_validate_json(largest.model_dump_json()).model_dump_json().encode())
     assert size < STATE_BOUND, f"{size} bytes"
     assert MAX_COMMENTS_PER_ROUND * 100 < STATE_BOUND  # a round's comment IDs, the largest list a round keeps
+
+
+def test_web_ui_details_give_the_stage_start_in_ha_noi_time():
+    # 02:05 UTC on 1 December is 09:05 in Ha Noi (UTC+7), the same day.
+    state = core_state(now=datetime(2026, 12, 1, 2, 5, tzinfo=UTC), at=Stage.DRAFTING)
+    assert "**Stage:** DRAFTING since 2026-12-01 09:05 (Ha Noi)" in views.details(state)
+    # 20:30 UTC is 03:30 the next day in Ha Noi.
+    late = core_state(now=datetime(2026, 12, 1, 20, 30, tzinfo=UTC))
+    assert views.details(late).split("\n\n")[1] == f"**Stage:** {late.stage.value} since 2026-12-02 03:30 (Ha Noi)"

@@ -132,7 +132,8 @@ def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
 def details(state: DraftState) -> str:
     """The markdown an operator reads under "Current details" in the Web UI, in Ha Noi time."""
     since: datetime = state.stage_since.astimezone(VIETNAM)
-    lines = [f"**Stage:** {state.stage.value} since {since:%Y-%m-%d %H:%M} (Ha Noi)"]
+    # Not strftime: it imports `time` on every call, which inside the workflow sandbox is an import through its hook.
+    lines = [f"**Stage:** {state.stage.value} since {since.date()} {since.hour:02d}:{since.minute:02d} (Ha Noi)"]
     if not state.classified:
         lines.insert(0, f"**{state.request.title}** ({state.lead_ministry})")
     if state.deadline:
