@@ -8,7 +8,6 @@ the profile named `default`), the built-in default.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -23,6 +22,7 @@ from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
+from schemas.time import Day
 from workers.settings import Settings
 
 EPILOG = """[bold]Exit codes[/bold]: 0 ok, 1 unexpected, 2 usage or invalid input, 3 refused by the draft or the rules, 4 not found, 5 unavailable (Temporal, a worker or PostgreSQL did not answer).
@@ -52,19 +52,17 @@ def _identifier(kind: object, field: str):
     return check
 
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def day_option(field: str):
-    """The parser of an option that takes a Ha Noi day, written YYYY-MM-DD; anything else is refused (exit 2) naming
-    the option's field and the rule `date_format`."""
+    """The parser of an option that takes a Ha Noi day (`schemas.time.Day`, written YYYY-MM-DD): anything else is
+    refused (exit 2) naming the option's field and the rule the API names for the same day."""
+    checked = TypeAdapter(Day)
+
     def parse(value: str) -> date:
         try:
-            if not _DAY.fullmatch(value):
-                raise ValueError("not of the form YYYY-MM-DD")
-            return date.fromisoformat(value)
-        except ValueError as wrong:
-            raise Invalid(f"{field}: {value!r} is not a day written YYYY-MM-DD ({wrong})", field=field, rule="date_format") from None
+            return checked.validate_python(value)
+        except ValidationError as invalid:
+            problem = describe(invalid)[0]
+            raise Invalid(f"{field}: {value!r} is not a day: {problem['message']}", field=field, rule=problem["rule"]) from None
 
     return parse
 

@@ -4,13 +4,13 @@ attempts the API refused."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated
 
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter
+from cli.app import SubmissionIdFilter, day_option
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
 from schemas.calendar import out_of_reach
@@ -56,10 +56,7 @@ def issue_token(
 
 def _end_of(day: str) -> datetime:
     """The first instant after Ha Noi day `day`, which must not have passed."""
-    try:
-        last = date.fromisoformat(day)
-    except ValueError:
-        raise Invalid(f"expires: {day!r} is not a date (YYYY-MM-DD)", field="expires", rule="date_format") from None
+    last = day_option("expires")(day)
     if (problem := out_of_reach(last)) is not None:
         raise Invalid(f"expires: {problem}", field="expires", rule="date_in_range")
     if last < datetime.now(VIETNAM).date():

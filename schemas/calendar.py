@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model
 
 from schemas.interned import Interned
 from schemas.text import Flag, Label, Source, code, invalid, name
+from schemas.time import Day
 
 # The calendar's reach, for every date a message, a command or a query gives: a date outside it is a typing mistake.
 # Inside it the deadline arithmetic cannot overflow: its longest step (a 3,650-day limit, a year of escalation) stays
@@ -37,8 +38,8 @@ def in_range(day: date, field: str) -> date:
 class SessionPhase(Message):
     """One sitting period (đợt) of a session held in phases: its first and last days, in Ha Noi."""
 
-    starts_on: date = Field(description="the phase's first sitting day, in Ha Noi")
-    ends_on: date = Field(description="the phase's last sitting day, in Ha Noi")
+    starts_on: Day = Field(description="the phase's first sitting day, in Ha Noi")
+    ends_on: Day = Field(description="the phase's last sitting day, in Ha Noi")
 
     @model_validator(mode="after")
     def _dated(self) -> SessionPhase:
@@ -63,7 +64,7 @@ class TargetSession(Message):
 
     legislature: int = Field(ge=1, le=99, strict=True, description="khóa Quốc hội, e.g. 15")
     session: int = Field(ge=1, le=99, strict=True, description="kỳ họp thứ, e.g. 10 (counted apart for extraordinary sessions)")
-    opens_on: date = Field(description="opening date of the session, in Ha Noi")
+    opens_on: Day = Field(description="opening date of the session, in Ha Noi")
     extraordinary: Flag = Field(default=False, description="kỳ họp bất thường, called at short notice")
     # Added with the phases of sessions; left out of a message when none are given, so that earlier messages read the same.
     phases: tuple[SessionPhase, ...] = Field(
@@ -156,7 +157,7 @@ class StandingCommitteeMeeting(Message):
     """A meeting (phiên họp) of the National Assembly Standing Committee."""
 
     code: MeetingCode = Field(description="e.g. UBTVQH-2027-04")
-    meets_on: date
+    meets_on: Day
 
     @model_validator(mode="after")
     def _dated(self) -> StandingCommitteeMeeting:
@@ -165,7 +166,7 @@ class StandingCommitteeMeeting(Message):
 
 
 class CalendarDay(Message):
-    day: date
+    day: Day
     name: DayName = Field(description="e.g. Tết Nguyên đán, nghỉ bù Quốc khánh")
 
     @model_validator(mode="after")

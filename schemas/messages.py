@@ -6,8 +6,6 @@ CLI, a Temporal client). Its strings follow `schemas.text`; its dates are Ha Noi
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.calendar import TargetSession, in_range
@@ -25,6 +23,7 @@ from schemas.enums import (
     procedures_for,
 )
 from schemas.text import Bytes, Flag, Official, Reasons, code, invalid, name, text
+from schemas.time import Day
 
 SUBMISSION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 SubmissionId = code(SUBMISSION_ID)
@@ -58,7 +57,7 @@ class Acting(Message):
 class Dated(Message):
     """An event entered after it happened says when (a Ha Noi date); deadlines count from that day."""
 
-    occurred_on: date | None = Field(
+    occurred_on: Day | None = Field(
         default=None, description="the day it happened, in Ha Noi, when entered afterwards; not in the future nor before the stage began"
     )
 
@@ -186,7 +185,7 @@ class PostponementRequest(Acting):
     """Asking to move the current stage's deadline (xin lùi, xin hoãn); the `request_postponement` update."""
 
     stage: Stage = Field(description="the stage whose deadline should move; must be the current one")
-    new_deadline: date
+    new_deadline: Day
     reason: Reason
 
     @model_validator(mode="after")

@@ -30,6 +30,7 @@ from schemas.enums import (
     Stage,
 )
 from schemas.interned import Interned
+from schemas.time import Day
 
 
 class RuleModel(BaseModel):
@@ -90,7 +91,7 @@ class Decider(RuleModel):
 
 
 class Holiday(RuleModel):
-    day: date
+    day: Day
     name: str = Field(min_length=2)
     unverified: bool = Field(default=False, description="the day is expected, not yet announced by the Government")
 

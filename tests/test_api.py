@@ -271,6 +271,7 @@ async def test_postponements_and_reports_through_http(api, pool):
     # Without dates the report covers this year to today, as `legis report` does.
     assert (await api.get("/v1/reports/deadlines", headers=operator)).status_code == 200
     problem(await api.get("/v1/reports/deadlines", params={"since": "2027-01-01", "until": "2026-01-01"}, headers=operator), 422, field="until")
+    problem(await api.get("/v1/reports/deadlines", params={"since": "1764547200"}, headers=operator), 422, "date_from_datetime_parsing", "since")
     problem(await api.get("/v1/reports/deadlines", params={"since": "2026-01-01", "until": "2030-01-01"}, headers=lead), 403)
 
 

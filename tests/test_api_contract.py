@@ -127,6 +127,10 @@ async def test_refusals_name_lengths_in_characters_and_a_kind_only_where_there_i
     dated = body(start_request()) | {"passed": [body(decision(start_request(), Stage.POLICY_PROPOSAL)) | {"occurred_on": "30/11/2026"}]}
     misdated = problem(await api.post("/v1/submissions", json=dated, headers=lead), 422, "date_from_datetime_parsing", "passed.0.occurred_on")
     assert "YYYY-MM-DD" in misdated["detail"]
+    # A Ha Noi day is written as one: not seconds since 1970, not an instant at midnight (pydantic alone reads both).
+    for day in (1764547200, "2026-11-30T00:00:00"):
+        dated = body(start_request()) | {"passed": [body(decision(start_request(), Stage.POLICY_PROPOSAL)) | {"occurred_on": day}]}
+        problem(await api.post("/v1/submissions", json=dated, headers=lead), 422, "date_from_datetime_parsing", "passed.0.occurred_on")
     not_a_list = problem(await api.post("/v1/submissions", json=body(start_request()) | {"passed": "POLICY_PROPOSAL"}, headers=lead), 422,
                          "tuple_type", "passed")
     assert "a list (a JSON array)" in not_a_list["detail"] and "tuple" not in not_a_list["detail"]

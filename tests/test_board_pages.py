@@ -69,6 +69,7 @@ async def test_the_filter_form_as_sent_and_good_filters_list_drafts(pool):
 
 @pytest.mark.parametrize(("path", "status", "expected"), [
     ("/board/ministries?since=bad", 422, "trường since, quy tắc date_from_datetime_parsing"),
+    ("/board/ministries.csv?until=1764547200", 422, "trường until, quy tắc date_from_datetime_parsing"),
     ("/board/ministries?since=2027-03-01&until=2027-02-01", 422, "trường until, quy tắc after_since"),
     ("/board/ministries.csv?since=1800-01-01", 422, "trường since, quy tắc date_in_range"),
     ("/board?x=1", 422, "trường x, quy tắc unknown_parameter"),

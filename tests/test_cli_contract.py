@@ -159,10 +159,15 @@ async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_an
         code, _, err = await cli(*command)
         field = {"consult": "round_id", "list": "ministry", "report": "ministry"}.get(command[0], "submission_id")
         assert code == 2 and err.startswith(f"invalid: {field}: ") and "(rule: string_pattern_mismatch)" in err, (command, err)
-    for command, field in ((("report", "--since", "30/11/2026"), "since"), (("calendar", "set-session", "17-1", "--opens-on", "2027-13-01",
-                                                                             "--by", "VPQH"), "opens_on")):
+    # A day in the API's rule, whatever is wrong with it: its form, its month, or a number of seconds or an instant
+    # (which pydantic alone would read as a UTC day).
+    for command, field in ((("report", "--since", "30/11/2026"), "since"), (("report", "--until", "1764547200"), "until"),
+                           (("calendar", "set-session", "17-1", "--opens-on", "2027-13-01", "--by", "VPQH"), "opens_on"),
+                           (("tokens", "issue", "BTP", "MOJ", "--by", "operator", "--expires", "2027-12-31T00:00:00"), "expires"),
+                           (("tokens", "issue", "BTP", "MOJ", "--by", "operator", "--expires", "20271231"), "expires")):
         code, _, err = await cli(*command)
-        assert code == 2 and err.startswith(f"invalid: {field}: ") and "YYYY-MM-DD" in err and "(rule: date_format)" in err, (command, err)
+        assert code == 2 and err.startswith(f"invalid: {field}: ") and "YYYY-MM-DD" in err, (command, err)
+        assert "(rule: date_from_datetime_parsing)" in err, (command, err)
     reversed_period = await cli("report", "--since", "2026-12-01", "--until", "2026-01-01")
     empty_period = await cli("report", "--since", "2026-12-01", "--until", "2026-12-01", "--output", "json")
     assert reversed_period[0] == 2 and reversed_period[2].startswith("invalid: until: ") and "(rule: after_since)" in reversed_period[2]

@@ -99,3 +99,21 @@ async def test_the_cli_refuses_a_date_out_of_reach_before_anything_else(tmp_path
     answer = json.loads(out)
     assert code == 2 and (answer["field"], answer["rule"]) == (field, "date_in_range"), (out, err)
     assert f"is outside {FIRST_DAY}..{LAST_DAY}" in answer["message"]
+
+
+# A day written otherwise: an instant (at midnight too), seconds since 1970, a day without its zeros, or in another order.
+not_a_written_day = st.one_of(
+    st.dates().map(lambda day: f"{day.isoformat()}T00:00:00"), st.integers(-10**10, 10**10), st.floats(allow_nan=False, allow_infinity=False),
+    st.dates().map(lambda day: f"{day.year}-{day.month}-{day.day}").filter(lambda text: len(text) < 10),
+    st.dates().map(lambda day: day.strftime("%d/%m/%Y")), st.dates().map(lambda day: day.strftime("%Y%m%d")),
+    st.dates().map(lambda day: f" {day.isoformat()}"),
+)
+
+
+@pytest.mark.parametrize("model,around,field", DATE_FIELDS, ids=[f"{m.__name__}.{f}" for m, _, f in DATE_FIELDS])
+@settings(max_examples=40, deadline=None)
+@given(written=not_a_written_day)
+def test_a_date_field_takes_a_day_written_yyyy_mm_dd_and_nothing_else(model, around, field, written):
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate_json(json.dumps({**around, field: written}))
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [((field,), "date_from_datetime_parsing")]

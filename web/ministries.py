@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +16,7 @@ from api import permissions
 from api.deps import database
 from api.routes.reports import ReportParameters
 from schemas.refusal import Refused
+from schemas.time import Day
 from store import board
 from web import charts
 from web.auth import signed_in, to_sign_in
@@ -41,7 +42,7 @@ async def _not_for_reports(request: Request) -> Response | None:
 
 
 @router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
-async def ministries(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
+async def ministries(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
                      ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
     started = time.perf_counter()
     if (turned_away := await _not_for_reports(request)) is not None:
@@ -61,7 +62,7 @@ async def ministries(request: Request, since: Annotated[date | None, All] = None
 
 
 @router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
-async def ministries_csv(request: Request, since: Annotated[date | None, All] = None, until: Annotated[date | None, All] = None,
+async def ministries_csv(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
                          ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
     if (turned_away := await _not_for_reports(request)) is not None:
         return turned_away

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -13,6 +13,7 @@ from api.deps import Authenticated, database, known_parameters
 from api.plumbing import Router
 from api.tokens import Refusal, list_refusals
 from schemas.messages import AgencyCode, SubmissionId
+from schemas.time import Day
 from workflows.deadlines import local_day
 
 router = Router(tags=["reports"])
@@ -22,8 +23,8 @@ ReportParameters = known_parameters("since", "until", "ministry")
 @router.get("/v1/reports/deadlines", operation_id="readDeadlineReport", summary="The deadline report per agency", response_model=list[ReportRow],
                   dependencies=[Depends(ReportParameters)])
 async def report(who: Authenticated, http: Request,
-                 since: Annotated[date | None, Query(description="first day, a Ha Noi date (default: 1 January this year)")] = None,
-                 until: Annotated[date | None, Query(description="the day after the last (default: tomorrow)")] = None,
+                 since: Annotated[Day | None, Query(description="first day, a Ha Noi date (default: 1 January this year)")] = None,
+                 until: Annotated[Day | None, Query(description="the day after the last (default: tomorrow)")] = None,
                  ministry: Annotated[AgencyCode | None, Query(description="only drafts led by this agency code")] = None) -> list[ReportRow]:
     """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`)."""
     permissions.check_reports(who)
