@@ -3,7 +3,6 @@ running draft), and the working calendar the Government announces each year (shi
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -84,11 +83,12 @@ def set_session(
     _store_and_tell(store, changed_by)
 
 
-def _phase(text: str) -> dict[str, str]:
-    first, _, last = text.partition(":")
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", first) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", last):
+def _phase(text: str) -> dict[str, date]:
+    first, colon, last = text.partition(":")
+    if not colon:
         raise Invalid(f"phase: {text!r} is not FIRST:LAST, e.g. 2027-10-20:2027-11-06", field="phase", rule="phase_dates")
-    return {"starts_on": first, "ends_on": last}
+    day_of = day_option("phase")  # each day by the rule every other day is checked by
+    return {"starts_on": day_of(first), "ends_on": day_of(last)}
 
 
 @app.command("set-meeting", epilog=examples('legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"'))

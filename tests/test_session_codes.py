@@ -102,3 +102,6 @@ async def test_legis_refuses_a_session_code_with_its_field_and_rule(tmp_path):
     assert code == 2 and "'16-x' is not a session code" in err and "(rule: session_code)" in err
     code, _, err = await cli("calendar", "set-session", "15-E5", "--opens-on", "2024-01-15", "--phase", "2024-01-18", "--by", "VPQH")
     assert code == 2 and "(rule: phase_dates)" in err
+    # Each of its days by the rule every day is checked by, here and in the API.
+    code, _, err = await cli("calendar", "set-session", "15-E5", "--opens-on", "2024-01-15", "--phase", "2024-01-18:2024-1-20", "--by", "VPQH")
+    assert code == 2 and err.startswith("invalid: phase: ") and "(rule: date_from_datetime_parsing)" in err, err
