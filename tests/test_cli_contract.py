@@ -295,3 +295,18 @@ async def test_a_40_column_terminal_gets_the_secret_on_one_line(cli):
         os.close(leader)
         os.close(follower)
     assert re.search(rb"^signing secret \(shown once; [^\r\n]*\): whsec_[A-Za-z0-9+/]{43}=\r$", printed, re.M), printed
+
+
+async def test_a_request_id_sent_again_in_the_same_run_is_marked_or_refused_never_answered_for_another_message(cli, tmp_path):
+    """Temporal answers an update ID it knows itself, whatever the message: the CLI asks the draft first."""
+    folder = examples_for(tmp_path / "draft", f"REQ-{uuid.uuid4().hex[:12]}", "RQ" + uuid.uuid4().hex[:6].upper())
+    await started(cli, folder, "01-policy-proposal.json", "02-programme.json")
+    sid = _sid(folder)
+    first = await cli("decide", sid, str(folder / "03-drafting.json"), "--request-id", "dms-1")
+    again = await cli("decide", sid, str(folder / "03-drafting.json"), "--request-id", "dms-1", "--output", "json")
+    other = await cli("decide", sid, str(folder / "04-appraisal-return.json"), "--request-id", "dms-1")
+    assert first[0] == 0 and first[1].startswith("applied: "), first
+    assert again[0] == 0 and json.loads(again[1])["receipt"]["duplicate"] is True, again
+    assert other[0] == 2 and "(rule: idempotency_key_reused)" in other[2], other
+    code, out, _ = await cli("status", sid, "--output", "json")
+    assert code == 0 and json.loads(out)["stage"] == "APPRAISAL"

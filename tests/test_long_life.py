@@ -57,6 +57,13 @@ async def test_a_request_id_applies_once_even_after_the_draft_continues_as_new(s
         filing = DossierFiling(stage=S.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
                                official="Bộ trưởng", documents=(document(DocumentKind.DRAFT_TEXT),))
         first = await drafts.file_dossier(client, request.submission_id, filing, request_id="ministry-system-42")
+        # Within the run too, where Temporal would answer the known update ID itself: the client asks the draft first.
+        within = await drafts.file_dossier(client, request.submission_id, filing, request_id="ministry-system-42")
+        assert within.duplicate and within.first_seq == first.first_seq
+        with pytest.raises(WorkflowUpdateFailedError) as reused:
+            await drafts.file_dossier(client, request.submission_id, filing.model_copy(update={"official": "Cục trưởng"}),
+                                      request_id="ministry-system-42")
+        assert refusal_of(reused.value) == ("request_id", "idempotency_key_reused")
         first_run, version = await run_id(client, request.submission_id), 0
         while await run_id(client, request.submission_id) == first_run:
             version += 1
@@ -73,6 +80,7 @@ async def test_a_request_id_applies_once_even_after_the_draft_continues_as_new(s
                             lambda h: len(h.entries) == (h.entries[-1].seq if h.entries else -1) and len(h.entries) >= first.first_seq)
     assert [e.seq for e in rows.entries if e.event is EventKind.DOSSIER_FILED and e.official == "Bộ trưởng"
             and e.documents[0].sha256 == filing.documents[0].sha256] == [first.first_seq]
+    assert not [e for e in rows.entries if e.official in ("Cục trưởng", "Thứ trưởng")]
 
 
 async def test_a_draft_under_way_is_entered_with_its_real_dates(short_history_env, long_worker, pool):

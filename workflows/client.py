@@ -28,14 +28,15 @@ from schemas.messages import (
     Ruling,
     StartRequest,
 )
-from schemas.refusal import RefusalKind
+from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import load_rulebook
-from schemas.state import DraftLawInput
+from schemas.state import DraftLawInput, SeenRequest
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import search_attributes as sa
-from workflows.codec import KeyRing, data_converter
+from workflows.codec import KeyRing, data_converter, refusal
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
+from workflows.draft import check_retry
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 from workflows.draft_views import title_memo
 from workflows.stage_graph import stage_path
@@ -130,8 +131,18 @@ BUSY_RETRIES = 100
 async def send(client: Client, submission_id: str, operation: str, message: object, *, request_id: str | None = None) -> Receipt:
     """Send one of the draft core's operations (`workflows.draft.OPERATIONS`) as the update of that name.
 
-    Raises WorkflowUpdateFailedError when the draft refuses the message (its cause carries field, rule and kind).
+    Raises WorkflowUpdateFailedError when the draft refuses the message (its cause carries field, rule and kind), also
+    when `request_id` was applied with another message (`idempotency_key_reused`).
     """
+    # Within a run, Temporal answers an update ID it knows with that update's outcome, whatever the message, before any
+    # validator sees it: a caller's ID is asked about first, so that a retry is marked and a reused ID refused.
+    if request_id is not None and (seen := await _remembered(client, submission_id, request_id)) is not None:
+        try:
+            check_retry(seen, message)
+        except Refused as reused:  # as the draft itself would refuse it (the SDK's error reads its cause from __cause__)
+            cause = refusal(reused)
+            raise WorkflowUpdateFailedError(cause) from cause
+        return seen.receipt.model_copy(update={"duplicate": True})
     # An update that reaches a run as it continues as new is aborted unapplied: it is sent again, under the same ID.
     request_id = request_id or str(uuid.uuid4())
     attempt = 0
@@ -146,6 +157,13 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
                 raise
         attempt += 1
         await asyncio.sleep(0.1)
+
+
+async def _remembered(client: Client, submission_id: str, request_id: str) -> SeenRequest | None:
+    try:
+        return await draft(client, submission_id).query(DraftLawWorkflow.request, request_id)
+    except WorkflowQueryFailedError:  # not pinned yet, or a worker of an earlier release: the draft's own check stands
+        return None
 
 
 def _busy(refused: WorkflowUpdateFailedError) -> bool:

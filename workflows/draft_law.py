@@ -33,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
         Ruling,
     )
     from schemas.refusal import RefusalKind, Refused
-    from schemas.state import DraftLawInput, DraftState
+    from schemas.state import DraftLawInput, DraftState, SeenRequest
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
     from workflows import draft, draft_activities, rounds
     from workflows import draft_views as views
@@ -80,8 +80,8 @@ class DraftLawWorkflow:
         self._draining = False
         # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
         self._clock = TaskClock()
-        # What a validator last let pass (request ID, message, state, time): its handler, if nothing changed meanwhile,
-        # need not ask the same rules again. Validators do not run on replay, where the handler checks.
+        # What a validator last let pass (request ID, message, state, time): its handler need not ask the same rules again
+        # if nothing changed meanwhile. Validators do not run on replay, where the handler checks.
         self._passed: tuple[object, ...] | None = None
         if input.carried is None:
             self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
@@ -137,7 +137,6 @@ class DraftLawWorkflow:
         self._commit(opened)
 
     # Updates: each asks the core in its validator, then applies -------------------------------------
-
     @workflow.update
     async def decide(self, decision: Decision) -> Receipt:
         return await self._perform(draft.DECIDE, decision)
@@ -236,7 +235,6 @@ class DraftLawWorkflow:
             self._commit(rounds.round_finished(self._state, result, workflow.now(), checked=workflow.patched(ROUND_RESULT_PATCH)))
 
     # Queries ---------------------------------------------------------------------------------------
-
     @workflow.query
     def status(self) -> StatusView:
         return views.status(self._ready, workflow.info().workflow_id)
@@ -249,8 +247,11 @@ class DraftLawWorkflow:
     def history(self) -> HistoryView:
         return views.history(self._ready)
 
-    # The shell's own work --------------------------------------------------------------------------
+    @workflow.query
+    def request(self, request_id: str) -> SeenRequest | None:  # what `client.send` asks first: Temporal answers an update ID itself
+        return draft.remembered(self._ready, request_id)
 
+    # The shell's own work --------------------------------------------------------------------------
     @property
     def _ready(self) -> DraftState:
         if self._state is None:
@@ -339,11 +340,10 @@ class DraftLawWorkflow:
 
     async def _flush(self) -> None:
         while self._outbox:
-            registry = views.registry_row(self._ready, workflow.info().workflow_id)
-            # Activity inputs are not compared on replay: a history written before the cut-offs were recorded replays.
-            cutoffs = views.registry_cutoffs(self._ready)
             batch = self._outbox[:draft_activities.batch_size(self._ready.generation)]
-            await draft_activities.record(batch, registry, cutoffs, self._ready.generation)
+            # Activity inputs are not compared on replay: a history written before the cut-offs were recorded replays.
+            await draft_activities.record(batch, views.registry_row(self._ready, workflow.info().workflow_id), views.registry_cutoffs(self._ready),
+                                          self._ready.generation)
             del self._outbox[: len(batch)]
             # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.
             self._draining = self._draining or workflow.info().is_continue_as_new_suggested()
