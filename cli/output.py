@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import sys
 from datetime import date, datetime
 from enum import Enum
@@ -35,9 +36,39 @@ def _console(stream: Any, *, stderr: bool = False) -> Console:
 
 
 def tolerant_streams() -> None:
-    """Characters the terminal's encoding lacks become '?' instead of failing the command."""
+    """Characters the terminal's encoding lacks become '?' instead of failing the command, and a reader that stops
+    early (`| head -1`) does not change its exit code."""
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(errors="replace")
+    sys.stdout = _ReaderMayLeave(sys.stdout)
+
+
+class _ReaderMayLeave:
+    """Standard output whose reader may close it early: what is written after that goes to the null device. Without
+    this, click answers the broken pipe with exit code 1, which a script reads as "not applied" after a draft applied
+    the message."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._left()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._left()
+
+    def _left(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 out = _console(sys.stdout)

@@ -310,3 +310,20 @@ async def test_a_request_id_sent_again_in_the_same_run_is_marked_or_refused_neve
     assert other[0] == 2 and "(rule: idempotency_key_reused)" in other[2], other
     code, out, _ = await cli("status", sid, "--output", "json")
     assert code == 0 and json.loads(out)["stage"] == "APPRAISAL"
+
+
+async def test_a_reader_that_stops_early_does_not_turn_an_applied_message_into_a_failure(cli, tmp_path):
+    """`legis decide ... | head -1`: the pipe closes before the status is printed; the command still exits 0."""
+    folder = examples_for(tmp_path / "draft", f"PIPE-{uuid.uuid4().hex[:12]}", "PP" + uuid.uuid4().hex[:6].upper())
+    await started(cli, folder, "01-policy-proposal.json")
+    closed, writer = os.pipe()
+    os.close(closed)  # no reader at all: the first write breaks the pipe
+    try:
+        process = await asyncio.create_subprocess_exec(LEGIS, "decide", _sid(folder), str(folder / "02-programme.json"), env=cli.env,
+                                                       stdout=writer, stderr=asyncio.subprocess.PIPE)
+        _, err = await process.communicate()
+    finally:
+        os.close(writer)
+    assert process.returncode == 0 and not err, err
+    code, out, _ = await cli("status", _sid(folder), "--output", "json")
+    assert code == 0 and json.loads(out)["stage"] == "DRAFTING"
