@@ -52,14 +52,15 @@ def _identifier(kind: object, field: str):
     return check
 
 
+_DAY = TypeAdapter(Day)
+
+
 def day_option(field: str):
     """The parser of an option that takes a Ha Noi day (`schemas.time.Day`, written YYYY-MM-DD): anything else is
     refused (exit 2) naming the option's field and the rule the API names for the same day."""
-    checked = TypeAdapter(Day)
-
     def parse(value: str) -> date:
         try:
-            return checked.validate_python(value)
+            return _DAY.validate_python(value)
         except ValidationError as invalid:
             problem = describe(invalid)[0]
             raise Invalid(f"{field}: {value!r} is not a day: {problem['message']}", field=field, rule=problem["rule"]) from None

@@ -45,7 +45,7 @@ def tolerant_streams() -> None:
 
 class _ReaderMayLeave:
     """Standard output whose reader may close it early: what is written after that goes to the null device. Without
-    this, click answers the broken pipe with exit code 1, which a script reads as "not applied" after a draft applied
+    this, typer (as click) answers the broken pipe with exit code 1, which a script reads as "not applied" after a draft applied
     the message."""
 
     def __init__(self, stream: Any) -> None:

@@ -34,7 +34,7 @@ _WRITTEN_AS_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _written_as_day(value: object) -> object:
     # Pydantic alone would take a number as seconds since 1970 (a UTC day) and an instant at midnight as its day.
-    if isinstance(value, str) and _WRITTEN_AS_DAY.fullmatch(value) or isinstance(value, date) and not isinstance(value, datetime):
+    if (isinstance(value, str) and _WRITTEN_AS_DAY.fullmatch(value)) or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     raise PydanticCustomError("date_from_datetime_parsing", "Input should be a date written YYYY-MM-DD")
 
