@@ -41,6 +41,7 @@ from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
 from schemas.messages import Decision, DossierFiling, StartRequest
 from tests.drafts import PASSING_VOTE, decision, document, start_request
 from tests.record_histories import HISTORIES, load_history
+from workers import heap
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
 from workers.settings import Settings
@@ -147,7 +148,9 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     # Each round's CPU per side too: the spread of the rounds' ratios shows how much one run's figure can be trusted.
     per_round: dict[str, list[float]] = {side: [] for side in sides}
 
-    async with _worker(client, pool, queue, sandboxed=sandboxed):
+    worker = _worker(client, pool, queue, sandboxed=sandboxed)
+    heap.settle()  # as `legis worker` does once its worker is built
+    async with worker:
         # What a worker does once (importing, building its type adapters, its first drafts' caches) is not timed: a worker
         # lives through thousands of drafts. The warm-up's timers fire before the first round starts.
         for side, job in sides.items():

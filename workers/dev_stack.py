@@ -45,6 +45,7 @@ from temporalio.runtime import Runtime
 
 from activities.database import create_pool, migrate
 from api.app import create_app
+from workers import heap
 from workers.dev_guardian import (
     PID_FILE,
     alive,
@@ -363,6 +364,7 @@ async def run_dev_stack(settings: Settings) -> None:
                 try:
                     worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
                     app = create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings, runtime=runtime, tracing=tracing)
+                    heap.settle()
                     async with worker, operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port):
                         for line in addresses(settings, key_file):
                             print(line, flush=True)

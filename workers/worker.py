@@ -25,6 +25,7 @@ from activities.destinations import AllowedHosts
 from activities.public import PublicActivities
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
+from workers import heap
 from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
@@ -148,6 +149,7 @@ async def run_worker(settings: Settings) -> None:
     pool = await create_pool(settings.database_url)
     try:
         worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
+        heap.settle()
         async with worker, operations(settings, client, pool, worker, runtime):
             log.info("worker running", task_queue=settings.task_queue, health_port=settings.health_port, metrics_port=settings.metrics_port)
             await stop.wait()
