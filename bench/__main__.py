@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import compileall
 import dataclasses
+import gc
 import os
 import statistics
 import subprocess
@@ -147,6 +148,8 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     cpu: dict[str, Counter] = {side: Counter() for side in sides}
     # Each round's CPU per side too: the spread of the rounds' ratios shows how much one run's figure can be trusted.
     per_round: dict[str, list[float]] = {side: [] for side in sides}
+    collector = _CollectorClock()
+    collected: Counter[str] = Counter()
 
     worker = _worker(client, pool, queue, sandboxed=sandboxed)
     heap.settle()  # as `legis worker` does once its worker is built
@@ -160,28 +163,55 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
             # The server's in-memory store grows with every lifecycle, so each round starts with a different side.
             order = list(sides)[r % len(sides):] + list(sides)[:r % len(sides)]
             for side in order:
-                before = cpu_seconds(postgres_data)
+                before, collecting = cpu_seconds(postgres_data), collector.seconds
                 rates[side].append(lifecycles / await bounded(lifecycles, concurrency, sides[side], f"round {r + 1} {side}"))
                 await asyncio.sleep(SETTLE_SECONDS)
                 used = {k: v - before[k] for k, v in cpu_seconds(postgres_data).items()}
                 cpu[side].update(used)
                 per_round[side].append(sum(used.values()))
+                collected[side] += collector.seconds - collecting
     median = {side: statistics.median(found) for side, found in rates.items()}
     for side, found in rates.items():
         say(f"{side:>15} lifecycles/s (median of rounds): {median[side]:.2f}   rounds: {', '.join(f'{x:.2f}' for x in found)}")
     say(f"ratio legis/bare: {median['legis'] / median['bare']:.2f}  (target >= 0.80)")
     say(f"ratio legis/bare+visibility: {median['legis'] / median['bare+visibility']:.2f}  (target >= 0.90: "
         "legis's own code against the same Temporal calls, search-attribute upserts and memo included)")
+    # Every round's lifecycles over every round's time: a side's median comes from whichever round it likes, and the
+    # machine's speed moves by a third from one round to the next.
+    overall = {side: len(found) / sum(1 / rate for rate in found) for side, found in rates.items()}
+    say(f"over all rounds (lifecycles over time): legis/bare+visibility {overall['legis'] / overall['bare+visibility']:.2f}, "
+        f"legis/bare {overall['legis'] / overall['bare']:.2f}")
     for side, used in cpu.items():
         per = {k: v / (lifecycles * rounds) * 1000 for k, v in used.items()}
         say(f"CPU ms per {side} lifecycle: " + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
     say("legis/bare+visibility by CPU per lifecycle, round by round: "
         + ", ".join(f"{b / a:.2f}" for a, b in zip(per_round["legis"], per_round["bare+visibility"], strict=True)))
+    collector.stop()
+    say("of which Python's cycle collector (client+worker), ms per lifecycle: "
+        + ", ".join(f"{side} {seconds / (lifecycles * rounds) * 1000:.1f}" for side, seconds in collected.items()))
     for side, workflow_id in sample.items():
         history = [e async for e in client.get_workflow_handle(workflow_id).fetch_history_events()]
         events = Counter(e.event_type for e in history)
         summaries = sum(1 for e in history if e.HasField("user_metadata") and e.user_metadata.HasField("summary"))
         say(f"a {side} lifecycle's history: " + ", ".join(f"{label} {events[kind]}" for label, kind in _SHAPE) + f", summaries {summaries}")
+
+
+class _CollectorClock:
+    """The time this process spends in Python's cycle collector, from the moment it is made until `stop`."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, _: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._observe)
 
 
 # What the sides must have in common (activities, updates, timers) and what the Web UI costs (upserts), read from a history.
