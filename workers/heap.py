@@ -3,7 +3,7 @@
 A worker imports the project, the SDK and pydantic, reads the rulebooks and builds its type adapters once, then runs
 drafts for months. With Python's defaults (a collection of the youngest objects every 700 allocations), the throughput
 benchmark's worker collected about once per draft lifecycle, and every hundredth collection walked the whole heap, its
-160,000 lasting objects included: 3 ms per lifecycle in all, 0.3 ms once settled (`BENCHMARKS.md`, "Throughput").
+160,000 lasting objects included: 1.7 to 3 ms per lifecycle in all, 0.3 ms once settled (`BENCHMARKS.md`, "Throughput").
 """
 
 from __future__ import annotations
