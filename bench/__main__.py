@@ -30,7 +30,6 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows
 from activities.audit import AuditActivities
@@ -46,7 +45,7 @@ from workers import heap
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
 from workers.settings import Settings
-from workers.worker import PASSED_THROUGH, create_worker
+from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.client import connect
@@ -226,13 +225,12 @@ _SHAPE = (
 
 
 def _worker(client: Client, pool: asyncpg.Pool, queue: str, *, sandboxed: bool = True) -> Worker:
-    """The production worker's workflows and activities, plus the bare baseline's, on one task queue; the sandbox passes
-    through the project's modules as `legis worker`'s does, and the baseline's module alike."""
+    """The production worker's workflows and activities, plus the bare baseline's, on one task queue, in `legis worker`'s
+    sandbox (which passes the baseline's module through as it does the project's)."""
     audit, pinning = AuditActivities(pool), PinningActivities(pool, client)
     return Worker(client, task_queue=queue, workflows=[DraftLawWorkflow, BareLifecycleWorkflow],
                   activities=[pinning.pin_rules, audit.record_events, bare_activity],
-                  workflow_runner=SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(
-                      *PASSED_THROUGH, "bench")) if sandboxed else UnsandboxedWorkflowRunner())
+                  workflow_runner=sandbox_runner("bench") if sandboxed else UnsandboxedWorkflowRunner())
 
 
 def _decisions(request: StartRequest) -> list[Decision]:
