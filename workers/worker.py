@@ -50,8 +50,8 @@ WORKFLOWS = (DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow)
 # Its restriction of builtins (`open`, `input`, `breakpoint`) is left out: to enforce it, the sandbox replaces
 # `builtins.isinstance` and `issubclass` for the whole process while any activation runs, a Python-level wrapper
 # around every call in every thread (the activities' and the client's too), which cost a draft's lifecycle about
-# 20 ms of the worker's CPU in the benchmark. Code passed through never met those restrictions anyway; the
-# project's workflow code is checked for these calls, and for clocks and randomness, by
+# 15 ms of the worker's CPU (a bare workflow's 14 ms: BENCHMARKS.md). Code passed through never met those
+# restrictions anyway; the project's workflow code is checked for these calls, and for clocks and randomness, by
 # tests/test_workflow_determinism.py, and its committed histories replay in CI.
 def sandbox_runner(*passed_through: str) -> SandboxedWorkflowRunner:
     """The workers' sandbox: Temporal's default restrictions with the project's modules (and `passed_through`) passed
