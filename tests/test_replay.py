@@ -15,6 +15,7 @@ from tests.conftest import TEST_KEYS
 from tests.record_histories import HISTORIES as HISTORIES_DIR
 from tests.record_histories import load_history
 from tests.reproduce_update_while_pinning import ran_ahead
+from workers.worker import sandbox_runner
 from workflows.codec import data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
@@ -41,16 +42,17 @@ DELIVERIES = sorted((HISTORIES_DIR / "webhooks").glob("*.json"))
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_committed_history_replays(path: Path):
-    # With the workers' own converter: the committed histories were recorded before payloads were sealed, and the
+    # With the workers' own converter and sandbox: the committed histories were recorded before payloads were sealed, and the
     # codec passes their payloads through.
-    replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=data_converter(TEST_KEYS))
+    replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=data_converter(TEST_KEYS), workflow_runner=sandbox_runner())
     result = await replayer.replay_workflow(load_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 
 
 @pytest.mark.parametrize("path", ROUNDS + DELIVERIES, ids=[p.stem for p in ROUNDS + DELIVERIES])
 async def test_committed_round_and_delivery_histories_replay(path: Path):
-    replayer = Replayer(workflows=[ConsultationWorkflow, WebhookDeliveryWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[ConsultationWorkflow, WebhookDeliveryWorkflow], data_converter=pydantic_data_converter,
+                        workflow_runner=sandbox_runner())
     result = await replayer.replay_workflow(load_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 

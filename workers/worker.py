@@ -47,19 +47,18 @@ WORKFLOWS = (DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow)
 # draft's whole state is one model, held by the instance), and the draft core, which is all of the logic, was passed
 # through already; so they are passed through too (`PASSED_THROUGH`), and the sandbox keeps its restrictions on what
 # is imported inside it.
-# Its restriction of builtins (`open`, `input`, `breakpoint`) is left out: to enforce it, the sandbox replaces
-# `builtins.isinstance` and `issubclass` for the whole process while any activation runs, a Python-level wrapper
-# around every call in every thread (the activities' and the client's too), which cost a draft's lifecycle about
-# 15 ms of the worker's CPU (a bare workflow's 14 ms: BENCHMARKS.md). Code passed through never met those
-# restrictions anyway; the project's workflow code is checked for these calls, and for clocks and randomness, by
-# tests/test_workflow_determinism.py, and its committed histories replay in CI.
+# Its restriction of builtins (`open`, `input`, `breakpoint`), which reaches passed-through code as well, is left out:
+# to enforce it, the sandbox replaces `builtins.isinstance` and `issubclass` for the whole process while any
+# activation runs, a Python-level wrapper around every call in every thread (the activities' and the client's too),
+# which cost a draft's lifecycle about 15 ms of the worker's CPU (a bare workflow's 14 ms: BENCHMARKS.md). The
+# project's workflow code is checked for those calls, for clocks, randomness and the environment, and for imports at
+# run time, by tests/test_workflow_determinism.py; its committed histories replay in this sandbox in CI.
 def sandbox_runner(*passed_through: str) -> SandboxedWorkflowRunner:
     """The workers' sandbox: Temporal's default restrictions with the project's modules (and `passed_through`) passed
     through, and builtins left alone."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH, *passed_through)
-    members = restrictions.invalid_module_members
-    return SandboxedWorkflowRunner(restrictions=dataclasses.replace(restrictions, invalid_module_members=dataclasses.replace(
-        members, children={name: matcher for name, matcher in members.children.items() if name != "__builtins__"})))
+    return SandboxedWorkflowRunner(restrictions=dataclasses.replace(
+        restrictions, invalid_module_members=restrictions.invalid_module_members.with_child_unrestricted("__builtins__")))
 
 
 def create_worker(
