@@ -17,7 +17,7 @@ from schemas.rulebook import load_rulebook
 from tests.drafts import refusal_of, start_request
 from tests.scenarios import approve
 from workflows import client as drafts
-from workflows.deadlines import VIETNAM, passes_at
+from workflows.deadlines import VIETNAM, passes_at, start_of
 from workflows.draft_law import DraftLawWorkflow
 from workflows.follow_up import alarms, is_late_request
 
@@ -72,6 +72,12 @@ async def draft_at_appraisal(env, task_queue):
     return request, view, env.client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
 
 
+async def to_days_before(env, handle, since: datetime, deadline: date, days: int) -> None:
+    """Skip time from `since` to an hour into the day `days` days before `deadline` (a deadline that falls on a rest
+    day moves to the next working day, so its distance from the start depends on the day the test runs)."""
+    await env.fast_forward(handle, start_of(deadline - timedelta(days=days)) + timedelta(hours=1) - since)
+
+
 def alarm_events(history):
     return [e for e in history.entries if e.event in (EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION)]
 
@@ -121,7 +127,7 @@ async def test_approved_postponement_moves_the_deadline_and_its_warnings(time_sk
 async def test_refused_postponement_keeps_the_deadline_and_a_late_request_is_flagged(time_skipping_env, ts_worker):
     env = time_skipping_env
     request, view, handle = await draft_at_appraisal(env, ts_worker)
-    await env.fast_forward(handle, timedelta(days=27))
+    await to_days_before(env, handle, view.stage_since, view.stage_deadline, 3)
     asked = await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, view.stage_deadline + timedelta(days=30)))
     refused = await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(False))
     assert refused.stage_deadline == view.stage_deadline == asked.stage_deadline
@@ -171,8 +177,9 @@ async def test_deadline_report_counts_on_time_late_overdue_and_postponed(time_sk
     overdue, overdue_handle = await at_appraisal()
     await env.fast_forward(overdue_handle, timedelta(days=40))
     postponed, postponed_handle = await at_appraisal()
-    deadline = (await drafts.status(env.client, postponed.submission_id)).stage_deadline
-    await env.fast_forward(postponed_handle, timedelta(days=28))
+    entered = await drafts.status(env.client, postponed.submission_id)
+    deadline = entered.stage_deadline
+    await to_days_before(env, postponed_handle, entered.stage_since, deadline, 2)
     await postponed_handle.execute_update(DraftLawWorkflow.request_postponement, ask(postponed, deadline + timedelta(days=10)))
     await postponed_handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
 

@@ -21,7 +21,7 @@ from tests.scenarios import approve
 from tests.test_follow_up import answer, ask
 from workers.worker import create_worker
 from workflows import client as drafts
-from workflows.deadlines import local_day
+from workflows.deadlines import local_day, start_of
 
 S = Stage
 
@@ -147,10 +147,13 @@ async def test_a_postponement_approved_after_its_date_raises_no_alarm_twice(shor
         await drafts.start_submission(client, request, task_queue=long_worker)
         await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING])
     handle = drafts.draft(client, request.submission_id)
-    deadline = (await drafts.status(client, request.submission_id)).stage_deadline
-    await env.fast_forward(handle, timedelta(days=33))
+    entered = await drafts.status(client, request.submission_id)
+    deadline = entered.stage_deadline
+    # Counted from the deadline, which a rest day moves: asked 3 days after it, approved 20 days after the date asked,
+    # when every alarm of the new date is past too.
+    await env.fast_forward(handle, start_of(deadline + timedelta(days=3)) + timedelta(hours=1) - entered.stage_since)
     await drafts.request_postponement(client, request.submission_id, ask(request, deadline + timedelta(days=6)))
-    await env.fast_forward(handle, timedelta(days=20))
+    await env.fast_forward(handle, timedelta(days=23))
     await drafts.decide_postponement(client, request.submission_id, answer(True))
     await env.fast_forward(handle, timedelta(days=5))
     history = await eventually(lambda: audit.history(pool, request.submission_id),

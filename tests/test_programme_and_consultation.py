@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 from temporalio.client import WorkflowUpdateFailedError
 
+from activities.rulebook import shipped_working_calendar
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import (
     ConsultationKind,
@@ -21,6 +22,7 @@ from schemas.enums import (
     ProgrammeChangeKind,
     ProgrammeTrack,
     Response,
+    RestDay,
     SessionProcedure,
     Stage,
 )
@@ -31,7 +33,7 @@ from tests.polling import eventually
 from tests.test_calendar import cutoff
 from tests.test_workflow_paths import approve_through, open_draft
 from workflows import client as drafts
-from workflows.deadlines import passes_at
+from workflows.deadlines import off_rest_day, passes_at
 
 S = Stage
 K = ProgrammeChangeKind
@@ -273,8 +275,10 @@ async def test_partial_passage_then_publication_within_three_days(time_skipping_
         view = await approve_through(client, request, [S.PROMULGATION])
         assert view.stage is S.PUBLICATION
         entered = view.stage_since
-        assert view.stage_deadline == entered.astimezone(VIETNAM).date() + timedelta(days=3)
-    await env.fast_forward(handle, timedelta(days=5))
+        # Three days, or the next working day when the third is a rest day (Civil Code 2015 Art. 148(5)).
+        assert view.stage_deadline == off_rest_day(entered.astimezone(VIETNAM).date() + timedelta(days=3), RestDay.NEXT_WORKING_DAY,
+                                                   shipped_working_calendar())
+    await env.fast_forward(handle, passes_at(view.stage_deadline) - entered + timedelta(days=1))
     history = await drafts.history(client, request.submission_id)
     passed = next(e for e in history.entries if e.event is EventKind.DEADLINE_PASSED)
     assert passed.stage is S.PUBLICATION and passed.at >= passes_at(view.stage_deadline)
