@@ -139,7 +139,10 @@ async def test_a_round_the_server_terminated_no_longer_holds_the_stage(short_his
     assert (await drafts.decide(client, request.submission_id, decision(request, S.DRAFTING))).to_stage is S.APPRAISAL
 
 
-async def test_a_postponement_approved_after_its_date_raises_no_alarm_twice(short_history_env, long_worker, pool):
+@pytest.mark.parametrize(("asked", "approved_after"), [(3, 20), pytest.param(-1, 13, marks=pytest.mark.xfail(strict=True, reason=(
+    "known, not fixed: the new date's escalation still ahead at the approval (14 days after it) raises a level the draft "
+    "already reached a second time; not raising it changes a running draft's alarms and needs a patched change of the core")))])
+async def test_a_postponement_approved_after_its_date_raises_no_alarm_twice(short_history_env, long_worker, pool, asked, approved_after):
     """Issue 12, case 7: past alarms are not repeated when a deadline moves to a day already past."""
     env, client = short_history_env, short_history_env.client
     request = start_request()
@@ -149,13 +152,14 @@ async def test_a_postponement_approved_after_its_date_raises_no_alarm_twice(shor
     handle = drafts.draft(client, request.submission_id)
     entered = await drafts.status(client, request.submission_id)
     deadline = entered.stage_deadline
-    # Counted from the deadline, which a rest day moves: asked 3 days after it, approved 20 days after the date asked,
-    # when every alarm of the new date is past too.
-    await env.fast_forward(handle, start_of(deadline + timedelta(days=3)) + timedelta(hours=1) - entered.stage_since)
+    # Counted from the deadline, which a rest day moves: asked `asked` days after it (before it, when negative) for a
+    # date 6 days after it, approved `approved_after` days after that date (20: every alarm of the new date is past
+    # too; 13, asked the day before the deadline: its last escalation, 14 days after it, is not).
+    await env.fast_forward(handle, start_of(deadline + timedelta(days=asked)) + timedelta(hours=1) - entered.stage_since)
     await drafts.request_postponement(client, request.submission_id, ask(request, deadline + timedelta(days=6)))
-    await env.fast_forward(handle, timedelta(days=23))
+    await env.fast_forward(handle, timedelta(days=6 - asked + approved_after))
     await drafts.decide_postponement(client, request.submission_id, answer(True))
-    await env.fast_forward(handle, timedelta(days=5))
+    await env.fast_forward(handle, timedelta(days=10))
     history = await eventually(lambda: audit.history(pool, request.submission_id),
                                lambda h: any(e.event is EventKind.POSTPONEMENT_DECIDED for e in h.entries))
     kinds = [e.event for e in history.entries]
