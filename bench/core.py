@@ -13,7 +13,7 @@ from activities.rulebook import shipped_working_calendar
 from schemas.messages import Decision, StartRequest
 from schemas.records import PinnedRules, RecordEventsInput
 from schemas.rulebook import load_rulebook
-from schemas.state import DraftLawInput
+from schemas.state import NEWEST_GENERATION, DraftLawInput
 from workflows import draft
 from workflows import draft_views as views
 from workflows import search_attributes as sa
@@ -39,7 +39,7 @@ def core(lifecycles: int, start_request: Callable[[], StartRequest], decisions: 
         request = start_request()
         pinned = PinnedRules(rulebook=load_rulebook(request.process_version), working=shipped_working_calendar())
         now = datetime.now(UTC)
-        state = timed("open the draft", lambda: draft.open_draft(DraftLawInput(**request.model_dump()), pinned, now, generation=2)).state
+        state = timed("open the draft", lambda: draft.open_draft(DraftLawInput(**request.model_dump()), pinned, now, generation=NEWEST_GENERATION)).state
         for made in decisions(request):
             [payload] = converter.to_payloads([made])
             message = timed("decode the decision", lambda: converter.from_payloads([payload], [Decision])[0])

@@ -34,6 +34,8 @@ MAX_OPEN_POINTS = 20
 MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
+# The behaviour a new draft takes (`workflows.generations`).
+NEWEST_GENERATION = 3
 
 
 class SeenRequest(BaseModel):
@@ -64,7 +66,8 @@ class DraftState(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    generation: int = Field(ge=1, le=2, description="1: started before the draft core, and replayed as it ran then")
+    generation: int = Field(ge=1, le=NEWEST_GENERATION, description="1: started before the draft core, and replayed as it ran then; 2: before a draft "
+                            "that stays overdue when its deadline moves kept the escalation levels it had reached")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

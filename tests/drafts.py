@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import uuid
 from datetime import date, datetime
 
@@ -31,10 +32,20 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.messages import ConsultationRequest, Decision, DocumentRef, ProgrammeChange, StartRequest, TextRef, VoteCount
+from schemas.messages import (
+    ConsultationRequest,
+    Decision,
+    DocumentRef,
+    PostponementDecision,
+    PostponementRequest,
+    ProgrammeChange,
+    StartRequest,
+    TextRef,
+    VoteCount,
+)
 from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
-from schemas.state import DraftState
+from schemas.state import NEWEST_GENERATION, DraftState
 from workflows import draft
 from workflows.deadlines import VIETNAM
 
@@ -168,7 +179,7 @@ def pinned(request: StartRequest, *, sessions=(), meetings=(), working: WorkingC
                        working=working or shipped_working_calendar())
 
 
-def core_state(request: StartRequest | None = None, *, at: Stage | None = None, now: datetime = NOW, generation: int = 2,
+def core_state(request: StartRequest | None = None, *, at: Stage | None = None, now: datetime = NOW, generation: int = NEWEST_GENERATION,
                **calendars) -> DraftState:
     """A new draft's state from `draft.open_draft`, approved stage by stage until it stands at `at`."""
     request = request or start_request()
@@ -185,3 +196,21 @@ def refusal_of(failed: Exception) -> tuple[str, str]:
     cause = getattr(failed, "cause", None)
     assert cause is not None and cause.type == "Refused", f"not a refusal: {failed!r}"
     return cause.details[0]["field"], cause.details[0]["rule"]
+
+
+def patch_ids(events) -> set[str]:
+    """The `workflow.patched` IDs a workflow's history events record."""
+    return {json.loads(payload.data)["id"] for event in events if event.WhichOneof("attributes") == "marker_recorded_event_attributes"
+            for payload in event.marker_recorded_event_attributes.details["patch-data"].payloads}
+
+
+def postponement(request: StartRequest, new_deadline: date) -> PostponementRequest:
+    """The Ministry of Justice asks to move the APPRAISAL deadline to `new_deadline`."""
+    return PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.DEPUTY_MINISTER,
+                               official="Thứ trưởng", new_deadline=new_deadline, reason="Cần lấy thêm ý kiến Hội đồng thẩm định")
+
+
+def postponement_decision(approved: bool) -> PostponementDecision:
+    """The Deputy Prime Minister decides the APPRAISAL postponement asked."""
+    return PostponementDecision(stage=Stage.APPRAISAL, approved=approved, actor=Actor.DEPUTY_PM, agency_code="CP",
+                                role=Role.DEPUTY_PRIME_MINISTER, official="Phó Thủ tướng", reason="")

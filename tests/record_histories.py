@@ -83,6 +83,14 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                             round_id = wf.id.removeprefix(f"consultation-{request.submission_id}-")
                             (HISTORIES / "rounds" / f"{name}-{round_id}{suffix}.json").write_text(round_history.to_json(), encoding="utf-8")
                             print(f"recorded {name} round {round_id}: {len(round_history.events)} events")
+                    if not only or "postponed_while_overdue" in only:
+                        late = await record_postponed_while_overdue(env, task_queue)
+                        (HISTORIES / f"postponed_while_overdue{'-' + tag if tag else ''}.json").write_text(late.to_json(), encoding="utf-8")
+                        print(f"recorded postponed_while_overdue: {len(late.events)} events")
+                    if not only or "carried_from_generation_2" in only:
+                        upgraded = await record_carried_from_generation_2(env, task_queue)
+                        (HISTORIES / f"carried_from_generation_2{'-' + tag if tag else ''}.json").write_text(upgraded.to_json(), encoding="utf-8")
+                        print(f"recorded carried_from_generation_2: {len(upgraded.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
@@ -121,6 +129,48 @@ async def record_dead_lettered(client, pool, task_queue: str) -> WorkflowHistory
         return await handle.fetch_history()
     finally:
         await pool.execute("ALTER TABLE audit_events DROP CONSTRAINT reasons_fit_the_register")
+
+
+async def record_postponed_while_overdue(env, task_queue: str) -> WorkflowHistory:
+    """A postponement approved while the draft is overdue, to a date already past, whose last escalation is still ahead
+    (tests.scenarios.postponed_while_overdue): the level is not raised again; then the draft goes on to its end."""
+    from schemas.enums import Stage
+    from tests.drafts import start_request
+    from tests.scenarios import approve, postponed_while_overdue
+
+    request = start_request(prefix="LATE")
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(env.client, request, task_queue=task_queue)
+        await approve(env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING])
+    await postponed_while_overdue(env, request)
+    with env.with_time_skipping_disabled():
+        await approve(env.client, request, [Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION,
+                                            Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION])
+        handle = drafts.draft(env.client, request.submission_id)
+        await handle.result()
+        return await handle.fetch_history()
+
+
+async def record_carried_from_generation_2(env, task_queue: str) -> WorkflowHistory:
+    """A run continued from a second-generation draft's state, at APPRAISAL, which takes up the third generation; then
+    the draft goes on to its end."""
+    from datetime import UTC, datetime
+
+    from schemas.enums import Stage
+    from schemas.state import DraftLawInput
+    from tests.drafts import core_state, start_request
+    from tests.scenarios import approve
+    from workflows.draft_law import DraftLawWorkflow
+
+    request = start_request(prefix="CARRIED")
+    state = core_state(request, at=Stage.APPRAISAL, now=datetime.now(UTC), generation=2)
+    with env.with_time_skipping_disabled():
+        handle = await env.client.start_workflow(DraftLawWorkflow.run, DraftLawInput(**request.model_dump(), carried=state),
+                                                 id=drafts.workflow_id_for(request.submission_id), task_queue=task_queue)
+        await approve(env.client, request, [Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION,
+                                            Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION])
+        await handle.result()
+        return await handle.fetch_history()
 
 
 async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:

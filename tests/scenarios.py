@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -11,11 +11,22 @@ from temporalio.service import RPCError
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
-from tests.drafts import FAILING_VOTE, PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, start_request
+from tests.drafts import (
+    FAILING_VOTE,
+    PASSING_VOTE,
+    compilation,
+    consultation,
+    decision,
+    opinion,
+    postponement,
+    postponement_decision,
+    programme_change,
+    start_request,
+)
 from tests.polling import eventually
 from workflows import client as drafts
 from workflows.codec import KeyRing, new_key_entry
-from workflows.deadlines import local_day
+from workflows.deadlines import local_day, start_of
 
 S = Stage
 BEFORE_ASSEMBLY = [S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
@@ -162,6 +173,29 @@ async def postponed_then_session_moved(client: Client, request: StartRequest) ->
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(moved,), changed_by="VPQH"))
     await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION,
                                     S.PUBLICATION])
+
+
+async def fast_forward_to_day(env, handle, since: datetime, day: date) -> None:
+    """Skip a draft's clock from `since` to an hour into the Ha Noi day `day`. Tests count from a deadline, not from
+    today: a deadline that falls on a rest day moves to the next working day, so its distance from today varies."""
+    await env.fast_forward(handle, start_of(day) + timedelta(hours=1) - since)
+
+
+async def postponed_while_overdue(env, request: StartRequest, *, asked: int = -1, approved_after: int = 13) -> date:
+    """At APPRAISAL, a postponement asked `asked` days after the deadline (before it, when negative) for a date 6 days
+    after it, approved `approved_after` days after that date, then 10 days on; returns the deadline it moved from. Asked
+    the day before and approved 13 days after, the new date's last escalation is still ahead when the old date's has
+    been raised: it is not raised again."""
+    client, sid = env.client, request.submission_id
+    handle = drafts.draft(client, sid)
+    entered = await drafts.status(client, sid)
+    deadline = entered.stage_deadline
+    await fast_forward_to_day(env, handle, entered.stage_since, deadline + timedelta(days=asked))
+    await drafts.request_postponement(client, sid, postponement(request, deadline + timedelta(days=6)))
+    await env.fast_forward(handle, timedelta(days=6 - asked + approved_after))
+    await drafts.decide_postponement(client, sid, postponement_decision(True))
+    await env.fast_forward(handle, timedelta(days=10))
+    return deadline
 
 
 async def debated_then_next_session(client: Client, request: StartRequest) -> None:

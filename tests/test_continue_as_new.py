@@ -12,11 +12,10 @@ from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import EventKind, Outcome, Response, Stage
 from schemas.messages import Ruling
 from store import audit
-from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, start_request
+from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, postponement, postponement_decision, start_request
 from tests.polling import eventually
 from tests.scenarios import approve, split_and_pass_in_part
 from tests.test_arbitration import DEPUTY_PM, PM, POINT
-from tests.test_follow_up import answer, ask
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows import search_attributes as sa
@@ -47,8 +46,8 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         await drafts.decide(client, request.submission_id, decision(request, S.APPRAISAL, Outcome.RETURN_FOR_REVISION))
         await approve(client, request, [S.DRAFTING])
         deadline = (await drafts.status(client, request.submission_id)).stage_deadline
-        await drafts.request_postponement(client, request.submission_id, ask(request, deadline + timedelta(days=10)))
-        await drafts.decide_postponement(client, request.submission_id, answer(True))
+        await drafts.request_postponement(client, request.submission_id, postponement(request, deadline + timedelta(days=10)))
+        await drafts.decide_postponement(client, request.submission_id, postponement_decision(True))
         await env.fast_forward(handle, timedelta(days=60))
         status = await drafts.status(client, request.submission_id)
         assert status.overdue and status.stage_deadline == deadline + timedelta(days=10)

@@ -4,14 +4,17 @@ Sessions are announced, moved and held; a two-session draft is debated and aims 
 postponements are asked, approved and refused; rounds are opened, compiled or lost; decisions are
 entered late with `occurred_on`; the state is carried to a new run; requests are retried. After every
 step the invariants hold: the deadline in force is what the rulebook and the calendar give (or the
-approved postponement), an approved postponement is never silently lost, the carried state stays under
-its bound, and the audit events are numbered without a gap or a double.
+approved postponement), an approved postponement is never silently lost, no level of escalation is
+raised twice while the draft stays overdue in a stage, the carried state stays under its bound, and the
+audit events are numbered without a gap or a double.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -34,12 +37,12 @@ from schemas.enums import (
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
-from schemas.state import STATE_BOUND, DraftState
+from schemas.state import NEWEST_GENERATION, STATE_BOUND, DraftState
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_state, decision, pinned, programme_change, start_request
 from workflows import draft, rounds, sessions
 from workflows import draft_views as views
 from workflows.change import Applied, CheckRound, Record, StartRound
-from workflows.deadlines import local_day
+from workflows.deadlines import local_day, start_of
 
 LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
 
@@ -54,7 +57,7 @@ class DraftLife(RuleBasedStateMachine):
         self.now: datetime = NOW
         self.calendar = [session(2, 200), session(3, 380), session(4, 560)]
         self.request = start_request(ProcessVersion.LAW_2025, procedure, target=self.calendar[0])
-        opened = draft.open_draft(self.request, pinned(self.request, sessions=self.calendar), self.now, generation=2)
+        opened = draft.open_draft(self.request, pinned(self.request, sessions=self.calendar), self.now, generation=NEWEST_GENERATION)
         self.state: DraftState = opened.state
         self.recorded = [e.entry.seq for e in opened.effects if isinstance(e, Record)]
         self.approved: tuple | None = None  # (deadline, how many times the draft had left a stage or slipped then)
@@ -62,6 +65,9 @@ class DraftLife(RuleBasedStateMachine):
         self.last_request: tuple | None = None
         self.rounds = 0
         self.calendar_changes = 0
+        # Escalation levels raised since the draft last became overdue in its stage, and any raised a second time.
+        self.reached: set = set()
+        self.raised_twice: list = []
 
     # Sending, and what every answer must satisfy -----------------------------------------------------
 
@@ -101,6 +107,15 @@ class DraftLife(RuleBasedStateMachine):
             assert applied.receipt.first_seq == (entries[0].seq if entries else None)
         self.recorded += [e.seq for e in entries]
         self.leaves += sum(e.event in LEAVES and e.to_stage not in (None, e.stage) or e.event is EventKind.SESSION_SLIPPED for e in entries)
+        for e in entries:
+            if e.event is EventKind.ESCALATION:
+                if e.escalation_level in self.reached:
+                    self.raised_twice.append((e.stage, e.escalation_level, e.deadline))
+                self.reached.add(e.escalation_level)
+            elif e.event in LEAVES and e.to_stage not in (None, e.stage) or e.event is EventKind.SESSION_SLIPPED:
+                self.reached.clear()
+        if not applied.state.overdue:
+            self.reached.clear()
         self.state = applied.state
         for effect in applied.effects:
             if isinstance(effect, StartRound):
@@ -113,6 +128,13 @@ class DraftLife(RuleBasedStateMachine):
     @rule(days=st.integers(min_value=1, max_value=45))
     def time_passes(self, days):
         self.now += timedelta(days=days)
+        self.absorb(draft.tick(self.state, self.now), self.state)
+
+    @precondition(lambda self: self.state.deadline is not None)
+    @rule(offset=st.integers(min_value=-3, max_value=20))
+    def time_passes_to_around_the_deadline(self, offset):
+        """Where the alarms are: a few days before the deadline to the end of its escalations."""
+        self.now = max(self.now, start_of(self.state.deadline + timedelta(days=offset)) + timedelta(hours=9))
         self.absorb(draft.tick(self.state, self.now), self.state)
 
     @precondition(lambda self: not self.state.stage.is_terminal)
@@ -239,6 +261,10 @@ class DraftLife(RuleBasedStateMachine):
             assert self.state.postponement is not None and self.state.postponement.deadline == self.approved[0]
 
     @invariant()
+    def a_level_of_escalation_is_raised_once_while_the_draft_stays_overdue(self):
+        assert not self.raised_twice, self.raised_twice
+
+    @invariant()
     def the_carried_state_stays_under_its_bound(self):
         assert len(self.state.model_dump_json().encode()) < STATE_BOUND
 
@@ -314,3 +340,45 @@ def test_web_ui_details_give_the_stage_start_in_ha_noi_time():
     # 20:30 UTC is 03:30 the next day in Ha Noi.
     late = core_state(now=datetime(2026, 12, 1, 20, 30, tzinfo=UTC))
     assert views.details(late).split("\n\n")[1] == f"**Stage:** {late.stage.value} since 2026-12-02 03:30 (Ha Noi)"
+
+
+def escalations_by_level(state: DraftState, steps) -> dict:
+    """Apply (now, operation, message) steps in order, with the time's alarms before each; the levels raised, counted."""
+    effects = []
+    for now, op, message in steps:
+        ticked = draft.tick(state, now)
+        applied = ticked if op is None else draft.perform(op, ticked.state, message, now)
+        effects += ticked.effects + (applied.effects if op is not None else [])
+        state = applied.state
+    return Counter(e.entry.escalation_level for e in effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION)
+
+
+@pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
+def test_a_postponement_approved_while_overdue_keeps_the_levels_reached(generation, most):
+    """Asked the day before the deadline, approved 13 days after its new date (6 days after the old): the old date's
+    escalations ran to the Deputy Prime Minister, the new date's last is still ahead. The second generation raised it
+    again, as its histories recorded; the third does not."""
+    state = core_state(at=Stage.APPRAISAL, generation=generation)
+    deadline = state.deadline
+    at = lambda days: start_of(deadline + timedelta(days=days)) + timedelta(hours=9)  # noqa: E731
+    ask = PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER, official="x",
+                              new_deadline=deadline + timedelta(days=6), reason="cần thêm thời gian")
+    answer = PostponementDecision(stage=Stage.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP",
+                                  role=Role.DEPUTY_PRIME_MINISTER, official="x")
+    raised = escalations_by_level(state, [(at(-1), draft.REQUEST_POSTPONEMENT, ask), (at(19), draft.DECIDE_POSTPONEMENT, answer),
+                                          (at(40), None, None)])
+    assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == most, raised
+
+
+@pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
+def test_a_session_moved_while_its_cut_off_stays_missed_keeps_the_levels_reached(generation, most):
+    """A draft aimed at an extraordinary session keeps its place when a cut-off is missed, and escalates; the session
+    moves 5 days later, its cut-off still past: no level is raised again (the second generation raised them all)."""
+    target = TargetSession(legislature=16, session=9, opens_on=local_day(NOW) + timedelta(days=60), extraordinary=True)
+    state = core_state(start_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    deadline = state.deadline
+    assert deadline == sessions.statutory_deadline(state) and sessions.calendar_anchored(state)
+    at = lambda days: start_of(deadline + timedelta(days=days)) + timedelta(hours=9)  # noqa: E731
+    moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=5)}),), changed_by="VPQH")
+    raised = escalations_by_level(state, [(at(20), draft.CALENDAR_CHANGED, moved), (at(40), None, None)])
+    assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == most, raised

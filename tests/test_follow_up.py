@@ -12,12 +12,11 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from activities.reports import deadline_report, overdue_by_agency, write_csv
 from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
-from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.rulebook import load_rulebook
-from tests.drafts import refusal_of, start_request
-from tests.scenarios import approve
+from tests.drafts import postponement, postponement_decision, refusal_of, start_request
+from tests.scenarios import approve, fast_forward_to_day
 from workflows import client as drafts
-from workflows.deadlines import VIETNAM, passes_at, start_of
+from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft_law import DraftLawWorkflow
 from workflows.follow_up import alarms, is_late_request
 
@@ -52,16 +51,6 @@ def test_late_request_is_within_the_last_days():
     assert not is_late_request(RULES, deadline=date(2026, 4, 1), asked_on=date(2026, 3, 27))
 
 
-def ask(request, new_deadline: date) -> PostponementRequest:
-    return PostponementRequest(stage=S.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.DEPUTY_MINISTER,
-                               official="Thứ trưởng", new_deadline=new_deadline, reason="Cần lấy thêm ý kiến Hội đồng thẩm định")
-
-
-def answer(approved: bool) -> PostponementDecision:
-    return PostponementDecision(stage=S.APPRAISAL, approved=approved, actor=Actor.DEPUTY_PM, agency_code="CP",
-                                role=Role.DEPUTY_PRIME_MINISTER, official="Phó Thủ tướng", reason="")
-
-
 async def draft_at_appraisal(env, task_queue):
     request = start_request(ProcessVersion.LAW_2025)
     with env.with_time_skipping_disabled():
@@ -70,12 +59,6 @@ async def draft_at_appraisal(env, task_queue):
     view = await drafts.status(env.client, request.submission_id)
     assert view.stage is S.APPRAISAL
     return request, view, env.client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
-
-
-async def to_days_before(env, handle, since: datetime, deadline: date, days: int) -> None:
-    """Skip time from `since` to an hour into the day `days` days before `deadline` (a deadline that falls on a rest
-    day moves to the next working day, so its distance from the start depends on the day the test runs)."""
-    await env.fast_forward(handle, start_of(deadline - timedelta(days=days)) + timedelta(hours=1) - since)
 
 
 def alarm_events(history):
@@ -105,9 +88,9 @@ async def test_approved_postponement_moves_the_deadline_and_its_warnings(time_sk
     request, view, handle = await draft_at_appraisal(env, ts_worker)
     old = view.stage_deadline
     await env.fast_forward(handle, timedelta(days=10))
-    await drafts.request_postponement(env.client, request.submission_id, ask(request, old + timedelta(days=20)))
+    await drafts.request_postponement(env.client, request.submission_id, postponement(request, old + timedelta(days=20)))
     assert (await drafts.status(env.client, request.submission_id)).pending_postponement is not None
-    decided = await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
+    decided = await handle.execute_update(DraftLawWorkflow.decide_postponement, postponement_decision(True))
     assert decided.stage_deadline == old + timedelta(days=20)
     status = await drafts.status(env.client, request.submission_id)
     assert status.pending_postponement is None and status.postponement.deadline == old + timedelta(days=20)
@@ -127,9 +110,9 @@ async def test_approved_postponement_moves_the_deadline_and_its_warnings(time_sk
 async def test_refused_postponement_keeps_the_deadline_and_a_late_request_is_flagged(time_skipping_env, ts_worker):
     env = time_skipping_env
     request, view, handle = await draft_at_appraisal(env, ts_worker)
-    await to_days_before(env, handle, view.stage_since, view.stage_deadline, 3)
-    asked = await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, view.stage_deadline + timedelta(days=30)))
-    refused = await handle.execute_update(DraftLawWorkflow.decide_postponement, answer(False))
+    await fast_forward_to_day(env, handle, view.stage_since, view.stage_deadline - timedelta(days=3))
+    asked = await handle.execute_update(DraftLawWorkflow.request_postponement, postponement(request, view.stage_deadline + timedelta(days=30)))
+    refused = await handle.execute_update(DraftLawWorkflow.decide_postponement, postponement_decision(False))
     assert refused.stage_deadline == view.stage_deadline == asked.stage_deadline
     await env.fast_forward(handle, timedelta(days=10))
     history = await drafts.history(env.client, request.submission_id)
@@ -146,15 +129,15 @@ async def test_postponement_refusals_name_field_and_rule(time_skipping_env, ts_w
             await handle.execute_update(update, message)
         return refusal_of(caught.value)
 
-    assert await refused(DraftLawWorkflow.decide_postponement, answer(True)) == ("stage", "pending_request")
-    earlier = ask(request, view.stage_deadline - timedelta(days=1))
+    assert await refused(DraftLawWorkflow.decide_postponement, postponement_decision(True)) == ("stage", "pending_request")
+    earlier = postponement(request, view.stage_deadline - timedelta(days=1))
     assert await refused(DraftLawWorkflow.request_postponement, earlier) == ("new_deadline", "later_than_current")
-    stranger = ask(request, view.stage_deadline + timedelta(days=5)).model_copy(update={"actor": Actor.NA})
+    stranger = postponement(request, view.stage_deadline + timedelta(days=5)).model_copy(update={"actor": Actor.NA})
     assert await refused(DraftLawWorkflow.request_postponement, stranger) == ("actor", "postponement_requester")
-    await handle.execute_update(DraftLawWorkflow.request_postponement, ask(request, view.stage_deadline + timedelta(days=5)))
-    again = ask(request, view.stage_deadline + timedelta(days=9))
+    await handle.execute_update(DraftLawWorkflow.request_postponement, postponement(request, view.stage_deadline + timedelta(days=5)))
+    again = postponement(request, view.stage_deadline + timedelta(days=9))
     assert await refused(DraftLawWorkflow.request_postponement, again) == ("stage", "one_request_at_a_time")
-    by_minister = answer(True).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP", "role": Role.MINISTER})
+    by_minister = postponement_decision(True).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP", "role": Role.MINISTER})
     assert await refused(DraftLawWorkflow.decide_postponement, by_minister) == ("actor", "postponement_authority")
 
 
@@ -179,9 +162,9 @@ async def test_deadline_report_counts_on_time_late_overdue_and_postponed(time_sk
     postponed, postponed_handle = await at_appraisal()
     entered = await drafts.status(env.client, postponed.submission_id)
     deadline = entered.stage_deadline
-    await to_days_before(env, postponed_handle, entered.stage_since, deadline, 2)
-    await postponed_handle.execute_update(DraftLawWorkflow.request_postponement, ask(postponed, deadline + timedelta(days=10)))
-    await postponed_handle.execute_update(DraftLawWorkflow.decide_postponement, answer(True))
+    await fast_forward_to_day(env, postponed_handle, entered.stage_since, deadline - timedelta(days=2))
+    await postponed_handle.execute_update(DraftLawWorkflow.request_postponement, postponement(postponed, deadline + timedelta(days=10)))
+    await postponed_handle.execute_update(DraftLawWorkflow.decide_postponement, postponement_decision(True))
 
     # Four drafts with four events each up to appraisal, two appraisal decisions, one postponement decided.
     for _ in range(200):

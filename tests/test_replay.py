@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from temporalio.worker import Replayer
 
 from schemas.state import DraftLawInput
 from tests.conftest import TEST_KEYS
+from tests.drafts import patch_ids
 from tests.record_histories import HISTORIES as HISTORIES_DIR
 from tests.record_histories import load_history
 from tests.reproduce_update_while_pinning import ran_ahead
@@ -19,6 +21,7 @@ from workers.worker import sandbox_runner
 from workflows.codec import data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
+from workflows.generations import REACHED_LEVELS_PATCH
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
@@ -63,6 +66,26 @@ def test_every_workflow_type_and_generation_has_committed_histories():
     assert {p.stem.split("-")[0] for p in second_generation} >= {"imported_under_way", "postponed_then_session_moved", "debated_then_next_session"}
 
 
+def test_the_third_generation_has_committed_histories():
+    """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
+    notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run
+    continued from a second-generation state, which takes the third generation up."""
+    third = {p.stem.split("-")[0] for p in HISTORIES if REACHED_LEVELS_PATCH in patch_ids(load_history(p).events)}
+    assert third >= {"postponed_while_overdue", "carried_from_generation_2", "law_2025_one_session", "postponed_then_session_moved"}
+    assert escalations(HISTORIES_DIR / "postponed_while_overdue-s8.json") == ["RESPONSIBLE_OFFICIAL", "HEAD_OF_AGENCY", "VPCP", "DEPUTY_PM"]
+    # The same path recorded by the second generation, which raised the last level again: it replays as it ran.
+    assert REACHED_LEVELS_PATCH not in patch_ids(load_history(HISTORIES_DIR / "postponed_while_overdue-s7.json").events)
+    assert escalations(HISTORIES_DIR / "postponed_while_overdue-s7.json")[-2:] == ["DEPUTY_PM", "DEPUTY_PM"]
+
+
+def escalations(path: Path) -> list[str]:
+    """The escalation levels a draft's history wrote to the audit trail, in order."""
+    written = [json.loads(e.activity_task_scheduled_event_attributes.input.payloads[0].data) for e in load_history(path).events
+               if e.WhichOneof("attributes") == "activity_task_scheduled_event_attributes"
+               and e.activity_task_scheduled_event_attributes.activity_type.name == "record_events"]
+    return [entry["escalation_level"] for batch in written for entry in batch["entries"] if entry["event"] == "ESCALATION"]
+
+
 def test_the_dead_letter_path_has_a_committed_history():
     """A draft whose audit write the database refused for its data: the write failed without retry, the draft took
     the patched path and went on to its end (tests.record_histories.record_dead_lettered)."""
@@ -70,7 +93,7 @@ def test_the_dead_letter_path_has_a_committed_history():
     assert path in HISTORIES
     kinds = _kinds(path)
     assert "activity_task_failed_event_attributes" in kinds and kinds[-1] == "workflow_execution_completed_event_attributes"
-    assert "audit-dead-letters" in _patches(path)
+    assert "audit-dead-letters" in patch_ids(load_history(path).events)
 
 
 def test_a_round_with_the_publics_comments_in_postgresql_has_a_committed_history():
@@ -78,22 +101,11 @@ def test_a_round_with_the_publics_comments_in_postgresql_has_a_committed_history
     the totals read, compiled with the answers' tally read, each by an activity; no comment's text is in its history."""
     path = HISTORIES_DIR / "rounds" / "public_in_postgresql-s7.json"
     assert path in ROUNDS
-    assert "public-comments-in-postgresql" in _patches(path)
+    assert "public-comments-in-postgresql" in patch_ids(load_history(path).events)
     activities = [e.activity_task_scheduled_event_attributes.activity_type.name for e in load_history(path).events
                   if e.WhichOneof("attributes") == "activity_task_scheduled_event_attributes"]
     assert activities == ["register_public_round", "close_public_round", "tally_public_answers"]
     assert "Điều 12" not in path.read_text(encoding="utf-8")
-
-
-def _patches(path: Path) -> set[str]:
-    import json
-
-    found = set()
-    for event in load_history(path).events:
-        if event.WhichOneof("attributes") == "marker_recorded_event_attributes":
-            for payload in event.marker_recorded_event_attributes.details["patch-data"].payloads:
-                found.add(json.loads(payload.data)["id"])
-    return found
 
 
 async def _replay_failure(path: Path) -> Exception | None:

@@ -101,6 +101,10 @@ class Change:
     def gen2(self) -> bool:
         return self.state.generation >= 2
 
+    @property
+    def keeps_reached_levels(self) -> bool:
+        return self.state.generation >= 3
+
     # What several operations share ------------------------------------------------------------
 
     def enter(self, stage: Stage, since: datetime) -> None:
@@ -125,12 +129,16 @@ class Change:
 
     def move_deadline(self, deadline: date, *, quiet: bool = False) -> None:
         """A deadline moved (a postponement, a calendar change): it gets its own alarms, but no warning already past
-        (with `quiet`, no alarm already past at all: they were raised for the deadline before)."""
+        (with `quiet`, no alarm already past at all: they were raised for the deadline before). A draft overdue before
+        and after the move is still late on the same work: the escalation levels it reached are not raised again
+        (third generation; before, a level still ahead for the new date was raised a second time)."""
         s, now = self.state, self.now
+        reached = set(s.fired) if s.overdue and self.keeps_reached_levels else set()
         s.deadline = deadline
         s.overdue = passes_at(deadline) <= now
         s.fired = ()
-        s.fired = tuple(a.key for a in due_later(s) if a.at <= now and (quiet or a.event is EventKind.WARNING))
+        s.fired = tuple(a.key for a in due_later(s)
+                        if a.at <= now and (quiet or a.event is EventKind.WARNING) or s.overdue and a.key in reached)
         self.refresh()
 
     def recompute(self) -> None:

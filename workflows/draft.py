@@ -5,9 +5,10 @@ then returns the next state and the effects in the order they happened: audit ev
 search attributes and memo to refresh, consultation rounds to start or cancel. The workflow
 (`workflows.draft_law`) is a shell that asks, applies and carries out.
 
-Drafts of the first generation (started before this core) keep the behaviour their histories recorded;
-the second generation adds: the calendar read at the start, the next session after a debate, an
-approved postponement that stands when a session moves, rest days, and rounds watched until they report.
+A draft's generation (`workflows.generations`) says which behaviour its histories recorded: the first was
+started before this core, the second added the calendar read at the start, the next session after a debate,
+an approved postponement that stands when a session moves, rest days and rounds watched until they report,
+and the third keeps the escalation levels a draft reached when its deadline moves and it stays overdue.
 """
 
 from __future__ import annotations

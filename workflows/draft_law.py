@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState, SeenRequest
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-    from workflows import draft, draft_activities, rounds
+    from workflows import draft, draft_activities, generations, rounds
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
@@ -47,10 +47,6 @@ with workflow.unsafe.imports_passed_through():
 TASK_QUEUE = "legis-submissions"
 WORKFLOW_TYPE = "DraftLawWorkflow"
 WORKFLOW_ID_PREFIX = "draft-law-"
-# Drafts started before the draft core keep the behaviour their histories recorded (generation 1).
-DRAFT_CORE_PATCH = "draft-core"
-# First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
-PUBLICATION_PATCH = "publication-stage"
 # A round's result is checked against the round before it is applied; histories from before applied it unchecked.
 ROUND_RESULT_PATCH = "round-result-checked"
 M = TypeVar("M")
@@ -70,7 +66,7 @@ class DraftLawWorkflow:
     @workflow.init
     def __init__(self, input: DraftLawInput) -> None:
         self._input = input
-        self._state: DraftState | None = input.carried
+        self._state: DraftState | None = generations.of_carried(input.carried) if input.carried is not None else None
         # Events not yet in the audit trail, written in order by the main loop alone.
         self._outbox: list[HistoryEntry] = []
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
@@ -84,8 +80,7 @@ class DraftLawWorkflow:
         # if nothing changed meanwhile. Validators do not run on replay, where the handler checks.
         self._passed: tuple[object, ...] | None = None
         if input.carried is None:
-            self._generation = 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
-            self._publication = self._generation >= 2 or workflow.patched(PUBLICATION_PATCH)
+            self._generation, self._publication = generations.of_new_draft()
 
     @workflow.run
     async def run(self, input: DraftLawInput) -> StatusView:
