@@ -160,13 +160,16 @@ async def record_carried_from_generation_2(env, task_queue: str) -> WorkflowHist
     from schemas.state import DraftLawInput
     from tests.drafts import core_state, start_request
     from tests.scenarios import approve
+    from workflows import draft_views
     from workflows.draft_law import DraftLawWorkflow
 
     request = start_request(prefix="CARRIED")
     state = core_state(request, at=Stage.APPRAISAL, now=datetime.now(UTC), generation=2)
     with env.with_time_skipping_disabled():
+        # With the memo a run continued as new is given.
         handle = await env.client.start_workflow(DraftLawWorkflow.run, DraftLawInput(**request.model_dump(), carried=state),
-                                                 id=drafts.workflow_id_for(request.submission_id), task_queue=task_queue)
+                                                 id=drafts.workflow_id_for(request.submission_id), task_queue=task_queue,
+                                                 memo=draft_views.memo(state))
         await approve(env.client, request, [Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION,
                                             Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION])
         await handle.result()

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from schemas.calendar import SessionCalendar, TargetSession
+from schemas.calendar import CalendarDay, SessionCalendar, TargetSession, WorkingCalendar, WorkingYear
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import (
     Actor,
@@ -165,6 +165,17 @@ class DraftLife(RuleBasedStateMachine):
         self.send(draft.REQUEST_POSTPONEMENT, PostponementRequest(
             stage=self.state.stage, actor=Actor.LEAD_MINISTRY, agency_code=self.request.lead_ministry, role=Role.MINISTER,
             official="Bộ trưởng", new_deadline=self.state.deadline + timedelta(days=extra), reason="cần thêm thời gian"))
+
+    @precondition(lambda self: self.state.deadline is not None and self.state.pending_postponement is None)
+    @rule(extra=st.integers(min_value=1, max_value=10), after=st.integers(min_value=0, max_value=24))
+    def postponement_approved_late(self, extra, after):
+        """Asked for a date `extra` days after the deadline, approved `after` days after the deadline (often once the
+        new date has passed too, with escalations raised for the old one), and then 15 days pass."""
+        self.ask_postponement(extra)
+        self.time_passes_to_around_the_deadline(after)
+        if self.state.pending_postponement is not None:
+            self.decide_postponement(True)
+            self.time_passes(15)
 
     @precondition(lambda self: self.state.pending_postponement is not None)
     @rule(approved=st.booleans())
@@ -382,3 +393,19 @@ def test_a_session_moved_while_its_cut_off_stays_missed_keeps_the_levels_reached
     moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=5)}),), changed_by="VPQH")
     raised = escalations_by_level(state, [(at(20), draft.CALENDAR_CHANGED, moved), (at(40), None, None)])
     assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == most, raised
+
+
+def test_a_calendar_change_that_moves_the_deadline_twice_keeps_the_levels_reached():
+    """One calendar change moves an overdue draft's session so that its cut-off is today (still ahead, for a moment) and
+    makes today a rest day, which moves the cut-off back to the working day before: overdue before and after, the draft
+    raises no level again."""
+    target = TargetSession(legislature=16, session=9, opens_on=local_day(NOW) + timedelta(days=60), extraordinary=True)
+    state = core_state(start_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    now = start_of(state.deadline + timedelta(days=20)) + timedelta(hours=9)
+    today = local_day(now)
+    assert today.weekday() == 1, "a Tuesday, whose day before is a working day"
+    moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": today + timedelta(days=45)}),), changed_by="VPQH",
+                            working=WorkingCalendar(years=(WorkingYear(year=today.year, announced=True, source="Bộ Nội vụ",
+                                                                       days_off=(CalendarDay(day=today, name="nghỉ bù"),)),)))
+    raised = escalations_by_level(state, [(now, draft.CALENDAR_CHANGED, moved), (now + timedelta(days=30), None, None)])
+    assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == 1, raised

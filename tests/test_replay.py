@@ -11,7 +11,7 @@ from temporalio import workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from schemas.state import DraftLawInput
+from schemas.state import NEWEST_GENERATION, DraftLawInput
 from tests.conftest import TEST_KEYS
 from tests.drafts import patch_ids
 from tests.record_histories import HISTORIES as HISTORIES_DIR
@@ -21,7 +21,7 @@ from workers.worker import sandbox_runner
 from workflows.codec import data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
-from workflows.generations import REACHED_LEVELS_PATCH
+from workflows.generations import GENERATIONS, REACHED_LEVELS_PATCH
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
@@ -64,6 +64,10 @@ def test_every_workflow_type_and_generation_has_committed_histories():
     assert ROUNDS and DELIVERIES
     second_generation = [p for p in HISTORIES if "\"pin_rules\"" in p.read_text(encoding="utf-8")]  # what only they run first
     assert {p.stem.split("-")[0] for p in second_generation} >= {"imported_under_way", "postponed_then_session_moved", "debated_then_next_session"}
+
+
+def test_the_newest_generation_is_the_one_its_patch_names():
+    assert GENERATIONS[0][0] == NEWEST_GENERATION and [g for g, _ in GENERATIONS] == sorted({g for g, _ in GENERATIONS}, reverse=True)
 
 
 def test_the_third_generation_has_committed_histories():

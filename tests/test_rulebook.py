@@ -102,14 +102,15 @@ def test_an_added_optional_field_keeps_the_digest_of_an_edition_without_it():
 
 def _pinned_in(history: dict) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """The editions a committed history pinned (activity results: a rulebook's text read back by today's model, or an
-    edition named by reference and found among those shipped) and the editions its memo recorded, as (edition, digest)."""
+    edition named by reference and found among those shipped; or the rulebook of the state a run was continued with)
+    and the editions its memo recorded, as (edition, digest)."""
     pinned, recorded = set(), set()
     for payload in re.findall(r'"data": "([A-Za-z0-9+/=]+)"', json.dumps(history)):
         text = base64.b64decode(payload).decode("utf-8", "replace")
         recorded |= set(re.findall(r"LAW_20\d\d (20\d\d\.\d+) \(([0-9a-f]{12})\)", text))
         if text.startswith("{") and '"stages"' in text:
             value = json.loads(text)
-            book = value.get("rulebook", value)
+            book = value.get("rulebook") or (value.get("carried") or {}).get("rulebook") or value
             pinned.add((book["version"], Rulebook.model_validate(book).digest))
         elif text.startswith('{"rulebook":') and '"by_reference":true' in text:
             named = json.loads(text)["rulebook"]

@@ -81,6 +81,9 @@ class Change:
         self.state = state.model_copy()
         self.now = now
         self.effects: list[Effect] = []
+        # The alarms raised while the draft has been overdue in its stage (third generation): one operation may move the
+        # deadline several times (a calendar change), through dates still ahead, before it settles on one already past.
+        self.reached = frozenset(state.fired) if state.overdue and self.keeps_reached_levels else frozenset()
 
     def record(self, event: EventKind, **fields) -> HistoryEntry:
         s = self.state
@@ -110,6 +113,7 @@ class Change:
     def enter(self, stage: Stage, since: datetime) -> None:
         s = self.state
         s.stage, s.stage_since, s.overdue, s.fired = stage, since, False, ()
+        self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)
         self.refresh()
@@ -133,12 +137,13 @@ class Change:
         and after the move is still late on the same work: the escalation levels it reached are not raised again
         (third generation; before, a level still ahead for the new date was raised a second time)."""
         s, now = self.state, self.now
-        reached = set(s.fired) if s.overdue and self.keeps_reached_levels else set()
+        if s.overdue and self.keeps_reached_levels:
+            self.reached |= frozenset(s.fired)
         s.deadline = deadline
         s.overdue = passes_at(deadline) <= now
         s.fired = ()
         s.fired = tuple(a.key for a in due_later(s)
-                        if a.at <= now and (quiet or a.event is EventKind.WARNING) or s.overdue and a.key in reached)
+                        if a.at <= now and (quiet or a.event is EventKind.WARNING) or s.overdue and a.key in self.reached)
         self.refresh()
 
     def recompute(self) -> None:

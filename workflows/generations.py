@@ -5,7 +5,8 @@
    stands when a session moves, rest days, rounds watched until they report.
 3. A draft that stays overdue when its deadline moves keeps the escalation levels it reached (`Change.move_deadline`).
 
-A new draft takes the newest generation; a carried second-generation state takes the third at its next run.
+A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
+generation on (a run already under way keeps its own).
 """
 
 from __future__ import annotations
@@ -13,22 +14,25 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.state import NEWEST_GENERATION, DraftState
+    from schemas.state import DraftState
 
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
 PUBLICATION_PATCH = "publication-stage"
 REACHED_LEVELS_PATCH = "escalation-levels-kept"
+# Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
+GENERATIONS = ((3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
     """The generation of a draft's first run, and whether its path ends with publication."""
-    generation = NEWEST_GENERATION if workflow.patched(REACHED_LEVELS_PATCH) else 2 if workflow.patched(DRAFT_CORE_PATCH) else 1
+    generation = next((g for g, patch in GENERATIONS if workflow.patched(patch)), 1)
     return generation, generation >= 2 or workflow.patched(PUBLICATION_PATCH)
 
 
 def of_carried(state: DraftState) -> DraftState:
-    """A state carried to a new run, in the newest generation its own allows."""
-    if state.generation == 2 and workflow.patched(REACHED_LEVELS_PATCH):
-        return state.model_copy(update={"generation": NEWEST_GENERATION})
-    return state
+    """A state carried to a new run, in the newest generation it may take up (the first stays the first)."""
+    if state.generation < 2:
+        return state
+    generation = next((g for g, patch in GENERATIONS if g > state.generation and workflow.patched(patch)), state.generation)
+    return state if generation == state.generation else state.model_copy(update={"generation": generation})
