@@ -136,7 +136,7 @@ async def record_postponed_while_overdue(env, task_queue: str) -> WorkflowHistor
     (tests.scenarios.postponed_while_overdue): the level is not raised again; then the draft goes on to its end."""
     from schemas.enums import Stage
     from tests.drafts import start_request
-    from tests.scenarios import approve, postponed_while_overdue
+    from tests.scenarios import FROM_APPRAISAL, approve, postponed_while_overdue
 
     request = start_request(prefix="LATE")
     with env.with_time_skipping_disabled():
@@ -144,8 +144,7 @@ async def record_postponed_while_overdue(env, task_queue: str) -> WorkflowHistor
         await approve(env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING])
     await postponed_while_overdue(env, request)
     with env.with_time_skipping_disabled():
-        await approve(env.client, request, [Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION,
-                                            Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION])
+        await approve(env.client, request, FROM_APPRAISAL)
         handle = drafts.draft(env.client, request.submission_id)
         await handle.result()
         return await handle.fetch_history()
@@ -159,7 +158,7 @@ async def record_carried_from_generation_2(env, task_queue: str) -> WorkflowHist
     from schemas.enums import Stage
     from schemas.state import DraftLawInput
     from tests.drafts import core_state, start_request
-    from tests.scenarios import approve
+    from tests.scenarios import FROM_APPRAISAL, approve
     from workflows import draft_views
     from workflows.draft_law import DraftLawWorkflow
 
@@ -170,8 +169,7 @@ async def record_carried_from_generation_2(env, task_queue: str) -> WorkflowHist
         handle = await env.client.start_workflow(DraftLawWorkflow.run, DraftLawInput(**request.model_dump(), carried=state),
                                                  id=drafts.workflow_id_for(request.submission_id), task_queue=task_queue,
                                                  memo=draft_views.memo(state))
-        await approve(env.client, request, [Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION,
-                                            Stage.STANDING_COMMITTEE_OPINION, Stage.NA_SESSION, Stage.PROMULGATION, Stage.PUBLICATION])
+        await approve(env.client, request, FROM_APPRAISAL)
         await handle.result()
         return await handle.fetch_history()
 

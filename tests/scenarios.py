@@ -31,6 +31,9 @@ from workflows.deadlines import local_day, start_of
 S = Stage
 BEFORE_ASSEMBLY = [S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
                    S.EXAMINATION, S.STANDING_COMMITTEE_OPINION]
+# A one-session LAW_2025 draft's stages from APPRAISAL to its end.
+FROM_APPRAISAL = [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION,
+                  S.PROMULGATION, S.PUBLICATION]
 
 
 async def approve(client: Client, request: StartRequest, stages: list[Stage]) -> None:
@@ -80,8 +83,7 @@ async def postponed(client: Client, request: StartRequest) -> None:
     await drafts.decide_postponement(client, request.submission_id, PostponementDecision(
         stage=S.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP", role=Role.DEPUTY_PRIME_MINISTER,
         official="Phó Thủ tướng"))
-    await approve(client, request, [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
-                                    S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+    await approve(client, request, FROM_APPRAISAL)
 
 
 async def slipped_to_next_session(client: Client, request: StartRequest) -> None:
@@ -147,8 +149,7 @@ async def law_2015_three_sessions(client: Client, request: StartRequest) -> None
 
 async def imported_under_way(client: Client, request: StartRequest) -> None:
     """A draft entered with the steps it had passed on paper, then a decision entered the day after it was taken."""
-    await approve(client, request, [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,
-                                    S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+    await approve(client, request, FROM_APPRAISAL)
 
 
 def under_way_request() -> StartRequest:
