@@ -35,6 +35,7 @@ import workflows
 from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.rulebook import PinningActivities
+from bench.audit import audit
 from bench.baseline import BareLifecycleWorkflow, bare_activity
 from bench.core import core
 from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
@@ -394,7 +395,7 @@ def _utc(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-PARTS = ("throughput", "latency", "replay", "registry", "memory", "core")
+PARTS = ("throughput", "latency", "replay", "registry", "memory", "core", "audit")
 
 
 async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: int, sandboxed: bool, updates: int,
@@ -423,6 +424,8 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
                 await registry_at_scale(pool, submissions)
             if "core" in parts:
                 core(lifecycles * rounds, start_request, _decisions, say)
+            if "audit" in parts:
+                await audit(pool, lifecycles, concurrency, start_request, _decisions, lambda: cpu_seconds(data_dir), say)
             if "memory" in parts:
                 await memory(client.service_client.config.target_host, database_url, pool, waiting, cache)
             await pool.close()
