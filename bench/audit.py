@@ -36,10 +36,12 @@ async def _writes_nothing(request: RecordEventsInput) -> int:
 async def audit(pool: asyncpg.Pool, lifecycles: int, concurrency: int, start_request: Callable[[], StartRequest],
                 decisions: Callable[[StartRequest], list[Decision]], cpu: Callable[[], dict[str, float]],
                 say: Callable[[str], None]) -> None:
-    """Write `lifecycles` lifecycles' audit batches (`concurrency` lifecycles at once), alternating `ROUNDS` times with
-    the same calls to an activity that writes nothing; prints CPU ms per lifecycle of this process and of PostgreSQL."""
+    """Write about `lifecycles` lifecycles' audit batches (in whole waves of `concurrency` at once, one at least),
+    alternating `ROUNDS` times with the same calls to an activity that writes nothing; prints CPU ms per lifecycle of
+    this process and of PostgreSQL."""
     lifecycle = _batches(start_request(), decisions)
-    say(f"\n## The audit trail's writes, outside Temporal ({lifecycles} lifecycles per side and round, {concurrency} at once, "
+    waves = max(1, lifecycles // concurrency)
+    say(f"\n## The audit trail's writes, outside Temporal ({waves * concurrency} lifecycles per side and round, {concurrency} at once, "
         f"{ROUNDS} rounds): {sum(len(b.entries) for b in lifecycle)} events in {len(lifecycle)} batches per lifecycle")
     sides = {"written to PostgreSQL": AuditActivities(pool).record_events, "an activity that writes nothing": _writes_nothing}
     spent = {side: {"worker": 0.0, "postgres": 0.0} for side in sides}
@@ -47,12 +49,12 @@ async def audit(pool: asyncpg.Pool, lifecycles: int, concurrency: int, start_req
     for _ in range(ROUNDS):
         for side, write in sides.items():
             before = cpu()
-            for _ in range(lifecycles // concurrency):
+            for _ in range(waves):
                 await asyncio.gather(*(_one_lifecycle(environment, write, lifecycle) for _ in range(concurrency)))
             after = cpu()
             spent[side]["worker"] += after["client+worker"] - before["client+worker"]
             spent[side]["postgres"] += after["postgres"] - before["postgres"]
-    done = lifecycles // concurrency * concurrency * ROUNDS
+    done = waves * concurrency * ROUNDS
     for side, used in spent.items():
         say(f"{side:>31}: CPU ms per lifecycle, the activity's worker {used['worker'] / done * 1000:.2f}, "
             f"PostgreSQL {used['postgres'] / done * 1000:.2f}")
