@@ -184,8 +184,8 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     for side, used in cpu.items():
         per = {k: v / (lifecycles * rounds) * 1000 for k, v in used.items()}
         say(f"CPU ms per {side} lifecycle: " + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
-    say("legis/bare+visibility by CPU per lifecycle, round by round: "
-        + ", ".join(f"{b / a:.2f}" for a, b in zip(per_round["legis"], per_round["bare+visibility"], strict=True)))
+    say(f"legis/bare+visibility by CPU per lifecycle, all rounds: {sum(cpu['bare+visibility'].values()) / sum(cpu['legis'].values()):.2f}; "
+        "round by round: " + ", ".join(f"{b / a:.2f}" for a, b in zip(per_round["legis"], per_round["bare+visibility"], strict=True)))
     collector.stop()
     say("of which Python's cycle collector (client+worker), ms per lifecycle: "
         + ", ".join(f"{side} {seconds / (lifecycles * rounds) * 1000:.1f}" for side, seconds in collected.items()))
