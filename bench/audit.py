@@ -15,15 +15,12 @@ from temporalio import activity
 from temporalio.testing import ActivityEnvironment
 
 from activities.audit import AuditActivities
-from activities.rulebook import shipped_working_calendar
+from bench.core import pinned_rules, recorded
 from schemas.messages import Decision, StartRequest
-from schemas.records import PinnedRules, RecordEventsInput
-from schemas.rulebook import load_rulebook
+from schemas.records import RecordEventsInput
 from schemas.state import NEWEST_GENERATION, DraftLawInput
-from schemas.views import HistoryEntry
 from workflows import draft
 from workflows import draft_views as views
-from workflows.change import Applied, Record
 
 ROUNDS = 3
 
@@ -48,9 +45,11 @@ async def audit(pool: asyncpg.Pool, lifecycles: int, concurrency: int, start_req
     environment = ActivityEnvironment()
     for _ in range(ROUNDS):
         for side, write in sides.items():
+            # Each lifecycle's batches under a submission ID of its own, made before the clock starts.
+            inputs = [[_under_new_id(lifecycle) for _ in range(concurrency)] for _ in range(waves)]
             before = cpu()
-            for _ in range(waves):
-                await asyncio.gather(*(_one_lifecycle(environment, write, lifecycle) for _ in range(concurrency)))
+            for wave in inputs:
+                await asyncio.gather(*(_write_in_order(environment, write, batches) for batches in wave))
             after = cpu()
             spent[side]["worker"] += after["client+worker"] - before["client+worker"]
             spent[side]["postgres"] += after["postgres"] - before["postgres"]
@@ -60,26 +59,24 @@ async def audit(pool: asyncpg.Pool, lifecycles: int, concurrency: int, start_req
             f"PostgreSQL {used['postgres'] / done * 1000:.2f}")
 
 
-async def _one_lifecycle(environment: ActivityEnvironment, write: Callable, lifecycle: list[RecordEventsInput]) -> None:
-    """One lifecycle's batches in order, under a submission ID of its own."""
+async def _write_in_order(environment: ActivityEnvironment, write: Callable, batches: list[RecordEventsInput]) -> None:
+    for batch in batches:
+        await environment.run(write, batch)
+
+
+def _under_new_id(lifecycle: list[RecordEventsInput]) -> list[RecordEventsInput]:
     submission_id = f"AUDIT-{uuid.uuid4().hex[:10]}"
-    for batch in lifecycle:
-        row = batch.registry.model_copy(update={"submission_id": submission_id, "workflow_id": f"draft-law-{submission_id}"})
-        await environment.run(write, batch.model_copy(update={"registry": row}))
+    names = {"submission_id": submission_id, "workflow_id": f"draft-law-{submission_id}"}
+    return [batch.model_copy(update={"registry": batch.registry.model_copy(update=names)}) for batch in lifecycle]
 
 
 def _batches(request: StartRequest, decisions: Callable[[StartRequest], list[Decision]]) -> list[RecordEventsInput]:
     """The audit batches of one lifecycle, one per step (the opening, then each decision), as a draft writes them when
     each decision's events are written before the next decision arrives."""
-    pinned = PinnedRules(rulebook=load_rulebook(request.process_version), working=shipped_working_calendar())
     now = datetime.now(UTC)
-    steps = [draft.open_draft(DraftLawInput(**request.model_dump()), pinned, now, generation=NEWEST_GENERATION)]
+    steps = [draft.open_draft(DraftLawInput(**request.model_dump()), pinned_rules(request), now, generation=NEWEST_GENERATION)]
     for made in decisions(request):
         now += timedelta(minutes=1)
         steps.append(draft.perform(draft.DECIDE, steps[-1].state, made, now, str(uuid.uuid4())))
     return [RecordEventsInput(entries=entries, registry=views.registry_row(step.state, "bench"), cutoffs=views.registry_cutoffs(step.state))
-            for step in steps if (entries := _entries(step))]
-
-
-def _entries(applied: Applied) -> tuple[HistoryEntry, ...]:
-    return tuple(effect.entry for effect in applied.effects if isinstance(effect, Record))
+            for step in steps if (entries := recorded(step))]

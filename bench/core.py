@@ -14,10 +14,11 @@ from schemas.messages import Decision, StartRequest
 from schemas.records import PinnedRules, RecordEventsInput
 from schemas.rulebook import load_rulebook
 from schemas.state import NEWEST_GENERATION, DraftLawInput
+from schemas.views import HistoryEntry
 from workflows import draft
 from workflows import draft_views as views
 from workflows import search_attributes as sa
-from workflows.change import Record
+from workflows.change import Applied, Record
 from workflows.codec import RefusingPayloadConverter
 
 T = TypeVar("T")
@@ -37,7 +38,7 @@ def core(lifecycles: int, start_request: Callable[[], StartRequest], decisions: 
 
     for i in range(lifecycles):
         request = start_request()
-        pinned = PinnedRules(rulebook=load_rulebook(request.process_version), working=shipped_working_calendar())
+        pinned = pinned_rules(request)
         now = datetime.now(UTC)
         state = timed("open the draft", lambda: draft.open_draft(DraftLawInput(**request.model_dump()), pinned, now, generation=NEWEST_GENERATION)).state
         for made in decisions(request):
@@ -52,9 +53,19 @@ def core(lifecycles: int, start_request: Callable[[], StartRequest], decisions: 
             timed("search attributes", lambda: sa.describing(**views.visibility(state)))
             row = timed("registry row and cut-offs", lambda: views.registry_row(state, "bench"))
             cutoffs = timed("registry row and cut-offs", lambda: views.registry_cutoffs(state))
-            entries = tuple(effect.entry for effect in applied.effects if isinstance(effect, Record))
+            entries = recorded(applied)
             if entries:
                 timed("encode the audit batch", lambda: converter.to_payloads([RecordEventsInput(entries=entries, registry=row, cutoffs=cutoffs)]))
     for step, seconds in spent.most_common():
         say(f"{step:>36}: {seconds / lifecycles * 1000:.2f}")
     say(f"{'all':>36}: {sum(spent.values()) / lifecycles * 1000:.2f}")
+
+
+def pinned_rules(request: StartRequest) -> PinnedRules:
+    """What a new draft's pin gives it in the benchmarks: its rulebook and the shipped working calendar, no sessions."""
+    return PinnedRules(rulebook=load_rulebook(request.process_version), working=shipped_working_calendar())
+
+
+def recorded(applied: Applied) -> tuple[HistoryEntry, ...]:
+    """The audit events a step of the core gives to write."""
+    return tuple(effect.entry for effect in applied.effects if isinstance(effect, Record))
