@@ -95,7 +95,23 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         raise refusal(504, "submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is a worker running on task "
                       f"queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once") from None
     except RPCError as rpc:
+        if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
+            raise from_refused(ended) from None
         raise _from_rpc(http, rpc, missing) from None
+
+
+async def _closed(http: Request, missing: str) -> Refused | None:
+    """A draft or round that Temporal knows but answered NOT_FOUND has ended: 409 naming its end, not "no such draft"."""
+    submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
+    if missing == "round_id" and round_id is not None:
+        workflow_id, what, rule = consultation_id_for(submission_id, round_id), f"round {round_id}", "round_closed"
+    else:
+        workflow_id, what, rule = draft_id_for(submission_id), "the draft", "draft_closed"
+    try:
+        async with asyncio.timeout(http.app.state.timeout):
+            return await drafts.closed(http.app.state.client, workflow_id, field=missing, what=what, rule=rule)
+    except (RPCError, TimeoutError):
+        return None  # Temporal cannot say more: the caller is told what the first answer said
 
 
 def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:

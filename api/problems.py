@@ -6,7 +6,7 @@
 | 403 | the token may not send this (its role, its agency) or the draft's rules forbid it | `callers_own_agency`, `stage_authority` |
 | 404 | no such draft, round, route | `draft_unknown`, `round_unknown`, `route_unknown` |
 | 405 | the route takes other methods | `method_not_allowed` |
-| 409 | the draft's state refuses it; `draft_closed` names the final state; a decision on a stage the draft has left is `current_stage_only` (stale) | `consultation_open` |
+| 409 | the draft's state refuses it; `draft_closed` names the final state (`round_closed`, a round's end); a decision on a stage the draft has left is `current_stage_only` (stale) | `consultation_open` |
 | 413 | the body is over the limit | `body_too_large` |
 | 415 | the body is not UTF-8 JSON | `utf8_json_only` |
 | 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |

@@ -35,7 +35,8 @@ LONGEST_OVERLAP = timedelta(days=30)
 
 
 def _delivery(subscriber_id: int) -> temporal.Target:
-    return temporal.Target(workflow_id_for(subscriber_id), "subscriber_id", f"no delivery workflow for subscriber {subscriber_id}")
+    return temporal.Target(workflow_id_for(subscriber_id), "subscriber_id", f"no delivery workflow for subscriber {subscriber_id}",
+                           f"the delivery workflow of subscriber {subscriber_id}", "delivery_closed")
 
 
 @app.command("add", epilog=examples("legis subscribers add BGDDT https://docs.moet.example/legis-hook",
@@ -155,7 +156,7 @@ def remove_subscriber(subscriber_id: int, output: Output = Format.TABLE, as_json
             await temporal.call(client, _delivery(subscriber_id), client.get_workflow_handle(workflow_id_for(subscriber_id)).cancel())
         except Rejected as ended:
             # Removed before: its delivery workflow has ended already.
-            if ended.rule != "closed":
+            if ended.rule != "delivery_closed":
                 raise
 
     temporal.run(remove)

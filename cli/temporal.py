@@ -21,9 +21,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from cli.app import chosen, settings
 from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from_refusal
-from schemas.refusal import RefusalKind, Refused
+from schemas.refusal import Refused
 from workers.settings import Settings, temporal_client
-from workflows.client import task_failing, task_failing_message
+from workflows.client import closed, task_failing, task_failing_message
 from workflows.codec import KeyRingError
 from workflows.consultation import workflow_id_for as round_workflow_id
 from workflows.draft_law import workflow_id_for as draft_workflow_id
@@ -40,14 +40,18 @@ class Target:
     workflow_id: str
     field: str
     missing: str
+    # What it is called, and the rule, when it has ended (`workflows.client.closed`).
+    what: str
+    closed_rule: str
 
 
 def draft(submission_id: str) -> Target:
-    return Target(draft_workflow_id(submission_id), "submission_id", f"no draft {submission_id}")
+    return Target(draft_workflow_id(submission_id), "submission_id", f"no draft {submission_id}", "the draft", "draft_closed")
 
 
 def round_of(submission_id: str, round_id: str) -> Target:
-    return Target(round_workflow_id(submission_id, round_id), "round_id", f"no consultation round {round_id} of draft {submission_id}")
+    return Target(round_workflow_id(submission_id, round_id), "round_id", f"no consultation round {round_id} of draft {submission_id}",
+                  f"round {round_id}", "round_closed")
 
 
 def run(action: Callable[[Client], Awaitable[T]]) -> T:
@@ -111,9 +115,8 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
                            "LEGIS_NAMESPACE, the profile)", field="namespace", rule="namespace_known")
         if target is None:
             return NotFound(rpc.message, rule="known")
-        if "completed" in rpc.message:
-            return Rejected(f"{target.field}: {target.missing.removeprefix('no ')} is closed: it takes no more messages",
-                            field=target.field, rule="closed", kind=RefusalKind.CLOSED.value)
+        if (ended := await _closed(client, target)) is not None:
+            return from_refusal(ended)
         return NotFound(f"{target.field}: {target.missing}", field=target.field, rule="known")
     if task_failing(rpc):
         field = target.field if target else "submission_id"
@@ -127,6 +130,14 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
     if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.INVALID_ARGUMENT):
         return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
     return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")
+
+
+async def _closed(client: Client, target: Target) -> Refused | None:
+    try:
+        async with asyncio.timeout(_GLANCE.total_seconds()):
+            return await closed(client, target.workflow_id, field=target.field, what=target.what, rule=target.closed_rule)
+    except (RPCError, TimeoutError):
+        return None  # Temporal cannot say more: the first answer stands
 
 
 async def _namespace_known(client: Client) -> bool:

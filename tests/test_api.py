@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.tokens import issue, revoke
-from schemas.enums import Actor, CallerRole, ProgrammeChangeKind, Stage
+from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Role, Stage
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem, refusals_of
@@ -123,6 +123,36 @@ async def test_decisions_only_by_the_role_that_decides_at_the_stage(api, pool):
 
     rules = [r["rule"] for r in await refusals_of(pool, request.submission_id)]
     assert rules == ["current_stage_only", "stage_authority", "callers_own_role", "lead_ministry_only", "current_stage_only"]
+
+
+async def test_a_message_to_a_closed_draft_is_409_naming_its_end_not_404(api, dev_env, pool):
+    """A draft whose workflow has ended is known: what is sent to it is refused as closed, naming the final stage (or,
+    for a workflow ended otherwise, how it ended), and the refusal is recorded; a submission never started stays 404."""
+    request, lead = await started_at_drafting(api, pool)
+    path = f"/v1/submissions/{request.submission_id}"
+    withdrawal = decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    assert (await api.post(f"{path}/decisions", json=body(withdrawal), headers=lead)).json()["to_stage"] == "WITHDRAWN"
+    handle = dev_env.client.get_workflow_handle(f"draft-law-{request.submission_id}")
+    await eventually(handle.describe, lambda described: described.status is not None and described.status.name == "COMPLETED")
+
+    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+    for response in (await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead),
+                     await api.post(f"{path}/decisions", json=body(decision(request, Stage.GOVERNMENT_DECISION)), headers=government),
+                     await api.post(f"{path}/decisions", json=body(withdrawal), headers=lead)):
+        closed = problem(response, 409, "draft_closed", "submission_id")
+        assert closed["kind"] == "CLOSED" and closed["detail"] == "the draft is WITHDRAWN; its record is final"
+    assert (await api.get(path, headers=lead)).json()["stage"] == "WITHDRAWN"
+    assert [r["rule"] for r in await refusals_of(pool, request.submission_id)][-3:] == ["draft_closed"] * 3
+
+    ended, _ = await started_at_drafting(api, pool)
+    await dev_env.client.get_workflow_handle(f"draft-law-{ended.submission_id}").terminate("test")
+    terminated = problem(await api.post(f"/v1/submissions/{ended.submission_id}/decisions", json=body(decision(ended, Stage.DRAFTING)),
+                                        headers=lead), 409, "draft_closed", "submission_id")
+    assert terminated["detail"] == "the draft has ended (TERMINATED at DRAFTING); it takes no more messages"
+    never = start_request()
+    problem(await api.post(f"/v1/submissions/{never.submission_id}/decisions", json=body(decision(never, Stage.POLICY_PROPOSAL)),
+                           headers=government), 404, "draft_unknown", "submission_id")
 
 
 async def test_the_drafts_own_refusals_name_the_field_and_rule_and_record_nothing(api, pool):

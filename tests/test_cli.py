@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from schemas.akoma_ntoso import parse_steps
-from schemas.enums import Stage
+from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
-from tests.drafts import decision
+from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
 from tests.stack import cli_with_worker
@@ -143,6 +143,27 @@ async def test_bad_input_is_named_by_field(cli, tmp_path):
     assert code == 4 and "submission_id: no draft NO-SUCH-DRAFT" in err
     code, _, err = await cli("decide", "X-1", str(tmp_path / "missing.json"))
     assert code == 2 and "missing.json" in err
+
+
+async def test_a_message_to_a_closed_draft_is_refused_naming_its_final_stage(cli, dev_env, tmp_path):
+    request = start_request()
+    sid = request.submission_id
+    files = {"start": request, "policy": decision(request, Stage.POLICY_PROPOSAL), "programme": decision(request, Stage.LEGISLATIVE_PROGRAMME),
+             "withdraw": decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
+                 update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER}),
+             "approve": decision(request, Stage.DRAFTING)}
+    for name, message in files.items():
+        (tmp_path / f"{name}.json").write_text(message.model_dump_json(), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    for name in ("policy", "programme", "withdraw"):
+        code, _, err = await cli("decide", sid, str(tmp_path / f"{name}.json"))
+        assert code == 0, err
+    handle = dev_env.client.get_workflow_handle(f"draft-law-{sid}")
+    await eventually(handle.describe, lambda described: described.status is not None and described.status.name == "COMPLETED")
+    code, out, err = await cli("decide", sid, str(tmp_path / "approve.json"))
+    assert code == 3 and "submission_id: the draft is WITHDRAWN; its record is final (rule: draft_closed)" in err, err
+    code, out, _ = await cli("decide", sid, str(tmp_path / "approve.json"), "--output", "json")
+    assert code == 3 and (json.loads(out)["rule"], json.loads(out)["kind"]) == ("draft_closed", "CLOSED")
 
 
 async def test_subscribers_add_list_remove(cli, dev_env):

@@ -7,7 +7,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from temporalio.client import Client, Interceptor, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    Interceptor,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
@@ -15,7 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from schemas.calendar import SessionCalendar
 from schemas.consultation import Compilation, ConsultationView, Opinion, OpinionReceipt
-from schemas.enums import Stage
+from schemas.enums import TERMINAL_STAGES, Stage
 from schemas.messages import (
     AgencyRemap,
     ConsultationRequest,
@@ -118,6 +125,30 @@ async def start_request_of(client: Client, submission_id: str) -> StartRequest |
     [started] = await client.data_converter.decode(attributes.input.payloads, [DraftLawInput])
     # A run continued as new carries the draft's state instead of the steps it was entered with.
     return StartRequest.model_validate(started.model_dump(exclude={"carried", "passed"} if attributes.continued_execution_run_id else {"carried"}))
+
+
+async def closed(client: Client, workflow_id: str, *, field: str, what: str, rule: str) -> Refused | None:
+    """Why Temporal answered NOT_FOUND to a message (an update, a signal, a cancel) for a workflow it knows: the workflow
+    has ended and takes no more messages. A Refused of kind CLOSED under `field` and `rule`, naming `what` ("the draft",
+    "round R") and how it ended: a draft closed by its own rules by its final stage ("the draft is WITHDRAWN; its record
+    is final", as the draft core says it), any other end by its status (terminated, timed out, failed). None when
+    Temporal knows no such workflow, or it still runs. Raises RPCError when Temporal cannot say."""
+    try:
+        described = await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as missing:
+        if missing.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    if described.status in (None, WorkflowExecutionStatus.RUNNING):
+        return None
+    stage = described.typed_search_attributes.get(sa.STAGE)
+    if described.status is WorkflowExecutionStatus.COMPLETED and stage in _FINAL_STAGES:
+        return Refused(field, rule, f"{what} is {stage}; its record is final", RefusalKind.CLOSED)
+    at = f" at {stage}" if stage else ""
+    return Refused(field, rule, f"{what} has ended ({described.status.name}{at}); it takes no more messages", RefusalKind.CLOSED)
+
+
+_FINAL_STAGES = frozenset(stage.value for stage in TERMINAL_STAGES)
 
 
 def draft(client: Client, submission_id: str) -> WorkflowHandle:
