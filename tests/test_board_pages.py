@@ -159,3 +159,19 @@ def test_the_timeline_says_what_became_of_each_postponement(language, asked, app
     assert [asked in item for item in items] == [True, False, True, False]
     assert [approved in item for item in items] == [False, True, False, False]
     assert [refused in item for item in items] == [False, False, False, True]
+
+
+@pytest.mark.parametrize(("language", "day", "before"), [("vi", "2 thg 12, 2026", "1 thg 12, 2026"), ("en", "Dec 2, 2026", "Dec 1, 2026")])
+def test_the_timeline_dates_an_event_by_its_ha_noi_day(language, day, before):
+    """An event recorded at 06:10 in Ha Noi on 2 December is 23:10 UTC on 1 December, as PostgreSQL gives it back."""
+    at = datetime(2026, 12, 1, 23, 10, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None,
+                      responsible="MOJ", classified=False)
+    entries = [HistoryEntry(seq=1, at=at, event=EventKind.SUBMITTED, stage=Stage.APPRAISAL),
+               HistoryEntry(seq=2, at=at, occurred_on=date(2026, 12, 1), event=EventKind.DECISION, stage=Stage.APPRAISAL)]
+    shown = environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=entries, versions=[], today=date(2026, 12, 2), temporal_link=None,
+        who=None, csrftoken=lambda: "")
+    days = [html.unescape(d) for d in re.findall(r"<li>\s*<strong>(.*?)</strong>", shown, re.S)]
+    assert days == [day, before]  # the second was entered afterwards, with the day it happened

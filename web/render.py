@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemas.enums import Stage
-from schemas.time import VIETNAM
+from schemas.time import VIETNAM, in_hanoi
 from web.marks import FINAL_NAMES, stage_name_vi
 
 LANGUAGES = ("vi", "en")
@@ -47,7 +47,9 @@ def environment(language: str) -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(default=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["day"] = lambda d: "" if d is None else format_date(d, format="medium", locale=language)
+    # An instant's day is its Ha Noi date: PostgreSQL gives instants in UTC, whose date is the day before until 07:00.
+    env.filters["day"] = lambda d: "" if d is None else format_date(in_hanoi(d).date() if isinstance(d, datetime) else d, format="medium",
+                                                                    locale=language)
     env.filters["instant"] = lambda t: "" if t is None else format_datetime(
         t.astimezone(VIETNAM), format="medium", tzinfo=VIETNAM, locale=language)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
