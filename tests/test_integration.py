@@ -140,12 +140,21 @@ async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, 
     assert not [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
 
 
-async def test_start_under_a_foreign_workflow_id_is_refused(dev_env, dev_worker):
+async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(dev_env, dev_worker, caplog):
+    """Its failure is a refusal as readable as a refused message's (a sealed one, of a draft that never ran, the codec
+    server withholds from every token), and the worker's log names the field and the rule."""
+    caplog.set_level(logging.WARNING)
     request = start_request(prefix="ID")
     handle = await dev_env.client.start_workflow("DraftLawWorkflow", request, id=f"my-own-id-{request.submission_id}", task_queue=dev_worker)
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
-    assert f"workflow_id: must be draft-law-{request.submission_id}" in str(failed.value.cause)
+    said = f"workflow_id: must be draft-law-{request.submission_id} for submission_id {request.submission_id} (rule: one_workflow_per_submission)"
+    assert failed.value.cause.message == said and failed.value.cause.type == "Refused"
+    [ended] = [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED]
+    raw = ended.workflow_execution_failed_event_attributes.failure
+    assert raw.message == said and not raw.HasField("encoded_attributes")
+    [logged] = [r for r in caplog.records if r.getMessage().startswith("start refused") and f"my-own-id-{request.submission_id}" in r.getMessage()]
+    assert (logged.levelname, logged.field, logged.rule) == ("WARNING", "workflow_id", "one_workflow_per_submission")
 
 
 async def test_a_draft_is_findable_in_the_web_ui_from_its_start(dev_env, pool):

@@ -58,6 +58,12 @@ def workflow_id_for(submission_id: str) -> str:
     return rounds.draft_workflow_id(submission_id)
 
 
+def _refused_start(refused: Refused) -> ApplicationError:
+    # As readable as a refused message (a sealed failure of a draft that never ran is withheld by the codec server), and logged.
+    workflow.logger.warning("start refused", extra={"field": refused.field, "rule": refused.rule})
+    return refusal(refused)
+
+
 # A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
 # the data converter with its field and rule (`workflows.codec.RefusingPayloadConverter`); a model the workflow's own
 # code builds that does not validate fails it too (or, in an update, the update), instead of a task retrying for ever.
@@ -114,11 +120,8 @@ class DraftLawWorkflow:
     async def _open(self, request: DraftLawInput) -> None:
         expected_id = workflow_id_for(request.submission_id)
         if workflow.info().workflow_id != expected_id:
-            raise ApplicationError(
-                f"workflow_id: must be {expected_id} for submission_id {request.submission_id} (rule: one workflow per submission)",
-                type="InvalidStart",
-                non_retryable=True,
-            )
+            raise _refused_start(Refused("workflow_id", "one_workflow_per_submission",
+                                         f"must be {expected_id} for submission_id {request.submission_id}", RefusalKind.INVALID))
         pinned = await draft_activities.pin_rules(request.process_version, request.submission_id, self._generation)
         workflow.upsert_memo(views.rulebook_memo(pinned.rulebook))
         # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
@@ -128,7 +131,7 @@ class DraftLawWorkflow:
         try:
             opened = draft.open_draft(request, pinned, workflow.now(), generation=self._generation, publication=self._publication)
         except Refused as refused:
-            raise ApplicationError(f"{refused}", refused.details, type="InvalidStart", non_retryable=True) from None
+            raise _refused_start(refused) from None
         self._commit(opened)
 
     # Updates: each asks the core in its validator, then applies -------------------------------------
