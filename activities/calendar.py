@@ -45,6 +45,11 @@ async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommittee
     )
 
 
+async def remove_meeting(connection: asyncpg.Connection, code: str) -> bool:
+    """Take a meeting off the calendar (set by mistake, or called off); False when none has that code."""
+    return await connection.fetchval("DELETE FROM standing_committee_meetings WHERE code = $1 RETURNING true", code) is not None
+
+
 async def meetings(connection: asyncpg.Connection, *, upcoming_only: bool = False) -> list[StandingCommitteeMeeting]:
     rows = await connection.fetch(
         "SELECT code, meets_on FROM standing_committee_meetings"

@@ -14,10 +14,20 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import day_option
 from cli.broadcast import tell_each
-from cli.failures import Invalid
+from cli.failures import Invalid, NotFound, from_refusal
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, table, wants_json
-from schemas.calendar import FIRST_DAY, LAST_DAY, SessionCalendar, StandingCommitteeMeeting, TargetSession, parse_session_code
+from schemas.calendar import (
+    FIRST_DAY,
+    LAST_DAY,
+    SessionCalendar,
+    StandingCommitteeMeeting,
+    TargetSession,
+    check_meeting,
+    check_session_order,
+    parse_session_code,
+)
+from schemas.refusal import Refused
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -63,6 +73,7 @@ def set_session(
 ) -> None:
     """Add a session or move its opening day (and its phases), then tell every running draft (deadlines follow, missed
     cut-offs slip). The code is refused unless it is legislature-session (16-2) or legislature-E-session (16-E9)."""
+    from activities.calendar import sessions
     from activities.calendar import set_session as store_session
 
     choose(output, as_json)
@@ -77,6 +88,7 @@ def set_session(
         raise invalid_model(TargetSession, invalid) from None
 
     async def store(db) -> None:
+        _checked(check_session_order, await sessions(db), session)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
 
@@ -100,6 +112,7 @@ def set_meeting(
     as_json: AsJson = False,
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow)."""
+    from activities.calendar import meetings
     from activities.calendar import set_meeting as store_meeting
 
     choose(output, as_json)
@@ -109,10 +122,40 @@ def set_meeting(
         raise invalid_model(StandingCommitteeMeeting, invalid) from None
 
     async def store(db) -> None:
+        _checked(check_meeting, await meetings(db), meeting)
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
 
     _store_and_tell(store, changed_by)
+
+
+@app.command("remove-meeting", epilog=examples('legis calendar remove-meeting UBTVQH-25 --by "VPQH"'))
+def remove_meeting(
+    code: Annotated[str, typer.Argument(help="the code of the meeting to take off the calendar")],
+    changed_by: ChangedBy,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Take a Standing Committee meeting off the calendar (set by mistake, or called off), then tell every running draft:
+    a draft counting its cut-off from it counts from the meeting before its session that is left, or none. What the
+    drafts recorded of it stays in their audit trails, followed by the change."""
+    from activities.calendar import remove_meeting as unset_meeting
+
+    choose(output, as_json)
+
+    async def store(db) -> None:
+        if not await unset_meeting(db, code):
+            raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
+        err.print(f"meeting {code} removed")
+
+    _store_and_tell(store, changed_by)
+
+
+def _checked(check, known, new) -> None:
+    try:
+        check(known, new)
+    except Refused as refused:
+        raise from_refusal(refused) from None
 
 
 @app.command("show", epilog=examples("legis calendar show", "legis calendar show --output json"))

@@ -4,12 +4,14 @@ meetings, and the working days the Government announces each year (ngày nghỉ 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from schemas.interned import Interned
+from schemas.refusal import RefusalKind, Refused
 from schemas.text import Flag, Label, Source, code, invalid, name
 from schemas.time import Day
 
@@ -239,3 +241,30 @@ class SessionCalendar(Message):
         if len(set(codes)) != len(codes):
             raise invalid("one_entry_per_session", "each session may appear once", "sessions")
         return self
+
+
+def check_meeting(known: Sequence[StandingCommitteeMeeting], meeting: StandingCommitteeMeeting) -> None:
+    """Whether `meeting` may be set beside the meetings `known`: the Standing Committee meets once a day, so another
+    code on the same day is a typing mistake, which every running draft would be told and record.
+
+    Raises Refused (INVALID) `one_meeting_a_day`, naming the meeting already set that day."""
+    for other in known:
+        if other.code != meeting.code and other.meets_on == meeting.meets_on:
+            raise Refused("meets_on", "one_meeting_a_day", f"{other.code} meets on {other.meets_on} already, and the Standing Committee "
+                          f"holds one meeting a day: move {other.code}, or remove it (legis calendar remove-meeting {other.code})",
+                          RefusalKind.INVALID)
+
+
+def check_session_order(known: Sequence[TargetSession], session: TargetSession) -> None:
+    """Whether `session` may be set beside the sessions `known`: a legislature's regular sessions open in the order of
+    their numbers, and so do its extraordinary ones (16-3 after 16-2, 16-E9 after 16-E8).
+
+    Raises Refused (INVALID) `sessions_in_order`, naming the session it would open out of order with."""
+    for other in known:
+        if other.code == session.code or (other.legislature, other.extraordinary) != (session.legislature, session.extraordinary):
+            continue
+        if (other.session < session.session and other.opens_on >= session.opens_on) or (
+                other.session > session.session and other.opens_on <= session.opens_on):
+            raise Refused("opens_on", "sessions_in_order", f"session {session.code} would open on {session.opens_on}, and session "
+                          f"{other.code} opens on {other.opens_on}: a legislature's sessions open in the order of their numbers",
+                          RefusalKind.INVALID)

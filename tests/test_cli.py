@@ -116,6 +116,21 @@ async def test_walkthrough(cli, tmp_path):
     assert json.loads(out)["target_session"]["opens_on"] == "2027-06-01"
     code, out, _ = await cli("calendar", "show")
     assert "16-2" in out and "2027-06-01" in out and "16-3" in out and "UBTVQH-52" in out
+    # Typing mistakes are refused before any draft records them; a meeting set by mistake (or called off) comes off.
+    code, _, err = await cli("calendar", "set-meeting", "FOO", "--on", "2027-04-10", "--by", "VPQH")
+    assert code == 2 and "meets_on: UBTVQH-52 meets on 2027-04-10 already" in err and "(rule: one_meeting_a_day)" in err, err
+    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", "2020-01-01", "--by", "VPQH")
+    assert code == 2 and "session 16-2 opens on 2027-06-01" in err and "(rule: sessions_in_order)" in err, err
+    for command in (("set-meeting", "UBTVQH-53", "--on", "2027-05-08"), ("remove-meeting", "UBTVQH-53")):
+        code, out, err = await cli("calendar", *command, "--by", "VPQH")
+        assert code == 0 and "1 running drafts told" in out, err
+    code, out, _ = await cli("calendar", "show")
+    assert "UBTVQH-52" in out and "UBTVQH-53" not in out
+    code, out, _ = await cli("history", sid, "--output", "json")
+    meetings = [e["label"] for e in json.loads(out)["entries"] if e["event"] == "MEETING_SCHEDULED"]
+    assert [m.rsplit(": ", 1)[1] for m in meetings[-3:]] == ["UBTVQH-52 on 2027-04-10", "UBTVQH-53 on 2027-05-08", "UBTVQH-52 on 2027-04-10"]
+    code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-53", "--by", "VPQH")
+    assert code == 4 and "code: no meeting UBTVQH-53 on the calendar" in err, err
 
     merged = "M" + ministry
     code, out, err = await cli("remap-agency", ministry, merged, "--by", "VPCP", "--reason", "ministries merged")

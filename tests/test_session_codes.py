@@ -12,8 +12,16 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from activities.calendar import sessions, set_session
-from schemas.calendar import SessionCalendar, TargetSession, parse_session_code
+from schemas.calendar import (
+    SessionCalendar,
+    StandingCommitteeMeeting,
+    TargetSession,
+    check_meeting,
+    check_session_order,
+    parse_session_code,
+)
 from schemas.enums import ProcessVersion
+from schemas.refusal import RefusalKind, Refused
 from tests.drafts import NOW, core_state, start_request
 from tests.stack import Cli, isolated_env
 from workflows import draft, draft_views
@@ -105,3 +113,41 @@ async def test_legis_refuses_a_session_code_with_its_field_and_rule(tmp_path):
     # Each of its days by the rule every day is checked by, here and in the API.
     code, _, err = await cli("calendar", "set-session", "15-E5", "--opens-on", "2024-01-15", "--phase", "2024-01-18:2024-1-20", "--by", "VPQH")
     assert code == 2 and err.startswith("invalid: phase: ") and "(rule: date_from_datetime_parsing)" in err, err
+
+
+def _session(code: str, opens_on: date) -> TargetSession:
+    legislature, number, extraordinary = parse_session_code(code)
+    return TargetSession(legislature=legislature, session=number, extraordinary=extraordinary, opens_on=opens_on)
+
+
+KNOWN = (_session("16-2", date(2027, 6, 1)), _session("16-3", date(2027, 10, 20)), _session("16-E1", date(2027, 2, 10)),
+         _session("15-10", date(2025, 10, 20)))
+
+
+@pytest.mark.parametrize(("code", "opens_on"), [
+    ("16-4", date(2028, 5, 20)), ("16-1", date(2026, 4, 6)), ("16-2", date(2027, 6, 8)),  # a session moved within its neighbours
+    ("16-E2", date(2027, 3, 1)), ("16-E2", date(2027, 12, 1)),  # extraordinary ones are numbered, and ordered, on their own
+    ("17-1", date(2020, 1, 1)),  # another legislature's numbers are not compared
+])
+def test_a_session_in_its_numbers_order_is_accepted(code, opens_on):
+    check_session_order(KNOWN, _session(code, opens_on))
+
+
+@pytest.mark.parametrize(("code", "opens_on", "other"), [
+    ("16-5", date(2020, 1, 1), "16-2"), ("16-4", date(2027, 10, 20), "16-3"), ("16-2", date(2027, 10, 21), "16-3"),
+    ("16-1", date(2027, 6, 1), "16-2"), ("16-E2", date(2027, 2, 1), "16-E1"),
+])
+def test_a_session_out_of_its_numbers_order_is_refused_naming_the_other(code, opens_on, other):
+    with pytest.raises(Refused) as refused:
+        check_session_order(KNOWN, _session(code, opens_on))
+    assert (refused.value.field, refused.value.rule, refused.value.kind) == ("opens_on", "sessions_in_order", RefusalKind.INVALID)
+    assert f"session {other} opens on" in refused.value.message
+
+
+def test_one_standing_committee_meeting_a_day():
+    known = (StandingCommitteeMeeting(code="UBTVQH-52", meets_on=date(2027, 4, 10)),)
+    check_meeting(known, StandingCommitteeMeeting(code="UBTVQH-52", meets_on=date(2027, 4, 12)))  # moved
+    check_meeting(known, StandingCommitteeMeeting(code="UBTVQH-53", meets_on=date(2027, 5, 8)))
+    with pytest.raises(Refused) as refused:
+        check_meeting(known, StandingCommitteeMeeting(code="FOO", meets_on=date(2027, 4, 10)))
+    assert (refused.value.field, refused.value.rule) == ("meets_on", "one_meeting_a_day") and "UBTVQH-52" in refused.value.message
