@@ -13,13 +13,17 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from starlette.requests import Request
 
+from activities.reports import ReportRow
 from api.tokens import issue
 from schemas.enums import CallerRole, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.views import HistoryEntry
 from tests.test_board_forms import app_client, token_of
-from web.render import environment
+from web.charts import per_ministry, trend
+from web.refusals import FIELD_SENTENCES, SENTENCES, explain
+from web.render import environment, translations
 
 OPTION = re.compile(r'<option value="([A-Z_]+)"[^>]*>([^<]*)</option>')
 
@@ -175,3 +179,41 @@ def test_the_timeline_dates_an_event_by_its_ha_noi_day(language, day, before):
         who=None, csrftoken=lambda: "")
     days = [html.unescape(d) for d in re.findall(r"<li>\s*<strong>(.*?)</strong>", shown, re.S)]
     assert days == [day, before]  # the second was entered afterwards, with the day it happened
+
+
+def _reader(language: str) -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/board/inbox", "headers": [(b"cookie", f"legis_lang={language}".encode())]})
+
+
+def test_every_sentence_of_a_refusal_reads_in_vietnamese():
+    catalogue = translations("vi")
+    untranslated = [s for s in (*SENTENCES.values(), *FIELD_SENTENCES.values()) if catalogue.gettext(s) == s]
+    assert not untranslated
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_refusal_on_a_page_reads_in_its_language_with_what_the_rule_named(language):
+    """The decision form's refusals the inbox met in English: a document's hash written wrong, and a stage still
+    consulting (the draft's own words, which name the round, follow the sentence)."""
+    core = ("DRAFTING cannot be decided while consultation rounds await their compilation: Y-KIEN-BO-NGANH")
+    problems = [{"field": "documents.0.sha256", "rule": "string_pattern_mismatch", "message": "String should match pattern '^[0-9a-f]{64}$'",
+                 "ctx": {"pattern": "^[0-9a-f]{64}$"}},
+                {"field": "outcome", "rule": "consultation_open", "message": core}]
+    hashed, consulting = explain(_reader(language), problems)
+    vi = language == "vi"
+    assert hashed["text"] == ("Mã băm SHA-256: 64 ký tự, gồm chữ số 0-9 và chữ cái a-f." if vi else FIELD_SENTENCES[("string_pattern_mismatch", "sha256")])
+    assert hashed["detail"] is None and not hashed["english"]  # pydantic's words are not repeated
+    assert consulting["text"].startswith("Chưa thể quyết định" if vi else "This stage cannot be decided")
+    assert (consulting["detail"], consulting["detail_english"], consulting["english"]) == (core, vi, False)
+    shown = html.unescape(environment(language).get_template("problems.html").module.listed(explain(_reader(language), problems)))
+    assert "Y-KIEN-BO-NGANH" in shown and "String should match" not in shown
+
+
+def test_the_charts_carry_no_script_and_name_themselves():
+    rows = [ReportRow(agency="BTP", on_time=3, late=1, overdue_now=2, postponed=1, late_requests=0),
+            ReportRow(agency="ALL", on_time=3, late=1, overdue_now=2, postponed=1, late_requests=0)]
+    labels = {"on_time": "đúng hạn", "late": "trễ hạn", "overdue_now": "quá hạn", "postponed": "lùi", "late_requests": "xin muộn"}
+    for svg in (per_ministry(rows, title='Hạn "theo" bộ & ngành', labels=labels), trend([("2027-Q1", rows[1])], title="Xu hướng", labels=labels)):
+        assert "<script" not in svg and "file://" not in svg and "javascript" not in svg
+        assert svg.startswith("<svg ") and 'role="img"' in svg
+    assert 'aria-label="Hạn &quot;theo&quot; bộ &amp; ngành"' in per_ministry(rows, title='Hạn "theo" bộ & ngành', labels=labels)

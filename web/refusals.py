@@ -10,13 +10,14 @@ field and the rule and gives the refusal's own words, marked as English.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from fastapi_problem.error import Problem
+from pydantic_core import ErrorType
 from starlette.exceptions import HTTPException
 
 from api.problems import STATUS, _problem
@@ -50,7 +51,47 @@ SENTENCES = {
     "public_round_unknown": "No draft or consultation here that you may read.",
     "current_stage_only": "The draft is no longer at this stage: open the inbox again.",
     "callers_own_agency": "Your agency may not send this.",
+    "callers_own_role": "Your role may not send this.",
+    "string_pattern_mismatch": "Not written as this field requires.",
+    # The draft's rules (workflows.rules) and its messages' own (schemas.messages), which a decision form may meet.
+    "outcome_allowed": "The rulebook does not allow this outcome at this stage.",
+    "stage_authority": "Under the rulebook, your role does not decide at this stage.",
+    "withdrawal_authority": "Your role may not withdraw this draft.",
+    "lead_ministry_only": "Only the draft's lead ministry may send this.",
+    "consultation_open": "This stage cannot be decided while consultation rounds await their compilation.",
+    "open_disagreements": "This stage cannot be approved while points of disagreement await a ruling.",
+    "required_documents": "Documents this stage requires are missing.",
+    "return_target": "The draft cannot be returned to this stage.",
+    "later_session": "The session must open after the draft's current target session.",
+    "reconsideration_for_ordinances": "Only an ordinance may be sent back: a law passed by the Assembly is promulgated.",
+    "reconsideration_window": "The time to ask for reconsideration has passed.",
+    "reconsideration_once": "The ordinance was adopted again after a reconsideration: it is promulgated or referred to the Assembly.",
+    "referral_for_ordinances": "Only an ordinance may be referred to the Assembly.",
+    "referral_after_reconsideration": "An ordinance goes to the Assembly only after the Standing Committee has reconsidered it.",
+    "assembly_decided": "The Assembly has decided on this ordinance: it is promulgated.",
+    "not_in_future": "This date is in the future.",
+    "not_before_stage": "This date is before the stage began.",
+    "draft_closed": "The draft is closed: its record is final.",
+    "vote_required": "A vote needs its counts.",
+    "vote_only_for_votes": "Vote counts go with the outcome VOTE only.",
+    "vote_counts_fit": "The votes for, against and abstaining add up to more than the deputies.",
+    "parts_only_when_passed": "Parts not passed are given only when the law as a whole passed.",
+    "reasons_required": "This outcome needs its reasons.",
+    "return_to_only_for_returns": "A stage to return to goes with the outcome RETURN_FOR_REVISION only.",
+    "carry_to_for_carry_over": "A session to carry over to is needed with the outcome CARRY_OVER, and only with it.",
+    "no_control_characters": "This text has control characters.",
+    "no_invisible_characters": "This text has invisible characters.",
+    "draft_busy": "The draft is busy: send the same form again in a moment.",
+    "catching_up": "The draft is busy: send the same form again in a moment.",
+    "draft_not_ready": "The draft is starting: send the same form again in a moment.",
+    "timed_out": "No answer came in time: open the inbox to see whether it was taken, and send again if not.",
+    "temporal_unavailable": "The workflow service does not answer: try again in a moment.",
+    "draft_task_failing": "The draft cannot run on its worker: tell the Government Office's operators.",
 }
+# A field's own sentence for a rule, where the rule's sentence would say too little.
+FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f."}
+# pydantic's own error types: their messages are pydantic's, where the project's rules' messages name what refused.
+PYDANTIC_RULES = frozenset(get_args(ErrorType))
 EMPTY = ("string_too_short", "too_short")
 # The form's or the filter's name for each field (messages the pages already show).
 LABELS = {
@@ -71,14 +112,18 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         label = LABELS.get(field) or LABELS.get(field.rpartition(".")[2])
         context = problem.get("ctx") or {}
         # "at least 1 character" is the field left empty.
-        sentence = SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1 else SENTENCES.get(rule)
+        sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
+                    else FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
         context = {key: str(value)[:MAX_CONTEXT] for key, value in context.items()}
+        message = problem.get("message", "")
         try:
-            text = catalogue.gettext(sentence) % context if sentence else problem.get("message", "")
+            text = catalogue.gettext(sentence) % context if sentence else message
         except (KeyError, ValueError):
-            text, sentence = problem.get("message", ""), None
+            text, sentence = message, None
+        # The project's own rules name what refused (the documents missing, the rounds still open): said after the sentence.
+        detail = message if sentence and message and rule not in PYDANTIC_RULES else None
         shown.append({"field": field, "rule": rule, "label": catalogue.gettext(label) if label else field, "text": text,
-                      "english": sentence is None and not english})
+                      "english": sentence is None and not english, "detail": detail, "detail_english": not english})
     return shown
 
 
