@@ -160,6 +160,10 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
             assert "link" not in page.headers
             break
         assert 'rel="next"' in page.headers["link"]
+        # The link, followed as it is, gives the page the body's cursor gives.
+        linked = await api.get(page.headers["link"].removeprefix("<").partition(">")[0], headers=operator)
+        assert linked.json()["items"] == (await api.get("/v1/submissions", params=params | {"cursor": cursor}, headers=operator)).json()["items"]
+        assert "%25" not in page.headers["link"]
     assert (seen, pages) == (sorted(started), 3)
 
     both = await api.get("/v1/submissions", params=[("q", words), ("stage", "POLICY_PROPOSAL"), ("stage", "DRAFTING")], headers=operator)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import unquote
 
 from fastapi import Body, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -91,7 +92,8 @@ async def list_submissions(
         responsible=responsible, overdue=overdue, own_agency=own))
     page = CursorPage[RegistryRow].create([permissions.registry_row_for(who, row) for row in rows], params, next_=following, total=total)
     if page.next_page:
-        response.headers["Link"] = f'<{http.url.include_query_params(cursor=page.next_page)}>; rel="next"'
+        # `next_page` is written URL-encoded already: the link carries it once encoded, to be followed as it is.
+        response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(page.next_page))}>; rel="next"'
     return page
 
 
