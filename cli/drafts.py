@@ -184,6 +184,10 @@ def _extended(submission_id: str, file, days: int) -> PostponementRequest:
     fields = json.loads(read_json(file))
     target = temporal.draft(submission_id)
     view: StatusView = temporal.run(lambda client: temporal.call(client, target, drafts.status(client, submission_id)))
+    named = fields.get("stage") if isinstance(fields, dict) else None
+    if isinstance(named, str) and named != view.stage.value:
+        # As the draft would refuse the request: its stage first, then what it asks.
+        raise Rejected(f"stage: the draft is at {view.stage.value}, not {named}", field="stage", rule="current_stage_only", kind="CONFLICT")
     if view.stage_deadline is None:
         raise Rejected(f"extend: {view.stage.value} has no deadline in force to extend", field="extend", rule="deadline_in_force")
     try:

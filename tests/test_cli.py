@@ -71,6 +71,10 @@ async def test_walkthrough(cli, tmp_path):
     assert code == 0 and json.loads(out)["stage_deadline"] == asked
     code, out, _ = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
     assert json.loads(out)["stage"] == "DRAFTING" and json.loads(out)["revision_loops"] == 1
+    # A request for another stage is refused for its stage first, with or without --extend.
+    for extended in ((), ("--extend", "15")):
+        code, _, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended)
+        assert code == 3 and "stage: the draft is at DRAFTING, not APPRAISAL (rule: current_stage_only)" in err, (extended, err)
 
     code, out, _ = await cli("status", sid)
     assert code == 0 and "DRAFTING" in out and "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp" in out
