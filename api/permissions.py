@@ -87,7 +87,7 @@ def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_mini
     a classified draft, a caller who may not read it learns the field and the rule only."""
     if not classified or sees_classified(caller, lead_ministry=lead_ministry):
         return refused
-    return Refused(refused.field, refused.rule, f"refused by rule {refused.rule} (details withheld: classified draft)", refused.kind)
+    return refused.withheld()
 
 
 def status_for(caller: Caller, view: StatusView) -> StatusView:

@@ -36,6 +36,11 @@ class Refused(ValueError):
         """What travels with the refusal through Temporal (an ApplicationError's details) and into the API's answer."""
         return {"field": self.field, "rule": self.rule, "kind": self.kind.value}
 
+    def withheld(self) -> Refused:
+        """The same refusal naming its field and rule only: what a classified draft's refusal says to whom may not read
+        the draft (its words may quote what the draft holds: its session, dates, points)."""
+        return Refused(self.field, self.rule, f"refused by rule {self.rule} (details withheld: classified draft)", self.kind)
+
     @classmethod
     def from_details(cls, message: str, details: dict) -> Refused:
         kind = details.get("kind")

@@ -140,15 +140,19 @@ async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, 
     assert not [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
 
 
-async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(dev_env, dev_worker, caplog):
+@pytest.mark.parametrize("classified", [False, True])
+async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(dev_env, dev_worker, caplog, classified):
     """Its failure is a refusal as readable as a refused message's (a sealed one, of a draft that never ran, the codec
-    server withholds from every token), and the worker's log names the field and the rule."""
+    server withholds from every token), and the worker's log names the field and the rule. A classified draft's, which
+    enters the history in clear, names its field and rule only."""
     caplog.set_level(logging.WARNING)
-    request = start_request(prefix="ID")
+    request = start_request(prefix="ID", classified=classified)
     handle = await dev_env.client.start_workflow("DraftLawWorkflow", request, id=f"my-own-id-{request.submission_id}", task_queue=dev_worker)
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
-    said = f"workflow_id: must be draft-law-{request.submission_id} for submission_id {request.submission_id} (rule: one_workflow_per_submission)"
+    said = (f"workflow_id: refused by rule one_workflow_per_submission (details withheld: classified draft) (rule: one_workflow_per_submission)"
+            if classified else
+            f"workflow_id: must be draft-law-{request.submission_id} for submission_id {request.submission_id} (rule: one_workflow_per_submission)")
     assert failed.value.cause.message == said and failed.value.cause.type == "Refused"
     [ended] = [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED]
     raw = ended.workflow_execution_failed_event_attributes.failure

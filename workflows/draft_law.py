@@ -58,10 +58,11 @@ def workflow_id_for(submission_id: str) -> str:
     return rounds.draft_workflow_id(submission_id)
 
 
-def _refused_start(refused: Refused) -> ApplicationError:
-    # As readable as a refused message (a sealed failure of a draft that never ran is withheld by the codec server), and logged.
+def _refused_start(refused: Refused, classified: bool) -> ApplicationError:
+    # Readable, where a sealed failure of a draft that never ran is withheld by the codec server; a classified draft's
+    # names its field and rule only, as its failure enters the history in clear. Logged, with field and rule only.
     workflow.logger.warning("start refused", extra={"field": refused.field, "rule": refused.rule})
-    return refusal(refused)
+    return refusal(refused.withheld() if classified else refused)
 
 
 # A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
@@ -121,7 +122,8 @@ class DraftLawWorkflow:
         expected_id = workflow_id_for(request.submission_id)
         if workflow.info().workflow_id != expected_id:
             raise _refused_start(Refused("workflow_id", "one_workflow_per_submission",
-                                         f"must be {expected_id} for submission_id {request.submission_id}", RefusalKind.INVALID))
+                                         f"must be {expected_id} for submission_id {request.submission_id}", RefusalKind.INVALID),
+                                 request.classified)
         pinned = await draft_activities.pin_rules(request.process_version, request.submission_id, self._generation)
         workflow.upsert_memo(views.rulebook_memo(pinned.rulebook))
         # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
@@ -131,7 +133,7 @@ class DraftLawWorkflow:
         try:
             opened = draft.open_draft(request, pinned, workflow.now(), generation=self._generation, publication=self._publication)
         except Refused as refused:
-            raise _refused_start(refused) from None
+            raise _refused_start(refused, request.classified) from None
         self._commit(opened)
 
     # Updates: each asks the core in its validator, then applies -------------------------------------
