@@ -29,33 +29,40 @@ app = typer.Typer()
 class NotAllTold(Failure):
     """Some drafts were not told; the exit code is that of the first failure, or 5 when any draft did not answer."""
 
-    def __init__(self, told: int, failed: list[tuple[str, Failure]]) -> None:
-        super().__init__(f"{len(failed)} of {told + len(failed)} running drafts not told; run the command again to tell them")
+    def __init__(self, told: int, failed: list[tuple[str, Failure]], retry: str) -> None:
+        super().__init__(f"{len(failed)} of {told + len(failed)} running drafts not told; {retry}")
         unavailable = [f for _, f in failed if isinstance(f, Unavailable)]
         self.code = (unavailable or [failed[0][1]])[0].code
         self.label = "not all told"
         self.problems = [{"submission_id": sid, "error": f.label, "rule": f.rule, "message": f.message} for sid, f in failed]
 
 
-async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]]) -> None:
-    """Send one update to each draft in turn, with progress on standard error, then say how many were told."""
+async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
+                    retry: str = "run the command again to tell them") -> None:
+    """Send one update to each draft in turn, with progress on standard error, then say how many were told. A draft
+    whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
+    as ended, and nothing is left to retry for it. Raises NotAllTold, saying how to retry (`retry`), when others failed."""
     failed: list[tuple[str, Failure]] = []
+    ended: list[tuple[str, Failure]] = []
     for done, submission_id in enumerate(submission_ids, 1):
         try:
             await temporal.call(client, temporal.draft(submission_id), send(submission_id))
         except Failure as not_told:
-            failed.append((submission_id, not_told))
+            (ended if not_told.rule == "draft_closed" else failed).append((submission_id, not_told))
         if done % 100 == 0 or done == len(submission_ids):
             err.print(f"told {done}/{len(submission_ids)} running drafts")
-    told = len(submission_ids) - len(failed)
+    told = len(submission_ids) - len(failed) - len(ended)
     if wants_json():
-        emit_json({"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed]})
+        emit_json({"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed],
+                   "ended": [{"submission_id": sid, "message": f.message} for sid, f in ended]})
     else:
         out.print(f"{told} running drafts told")
+        for submission_id, closed in ended:
+            err.print(Text.assemble(("ended", "yellow"), f" {submission_id}: {closed.message}"))
         for submission_id, not_told in failed:
             err.print(Text.assemble(("not told", "yellow"), f" {submission_id}: {not_told.line()}"))
     if failed:
-        raise NotAllTold(told, failed)
+        raise NotAllTold(told, failed, retry)
 
 
 @app.command("remap-agency", rich_help_panel="Operators", epilog=examples(

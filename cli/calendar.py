@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 from temporalio.client import Client
 
@@ -28,6 +28,7 @@ from schemas.calendar import (
     parse_session_code,
 )
 from schemas.refusal import Refused
+from schemas.text import Label
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -39,19 +40,28 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def _store_and_tell(store, changed_by: str) -> None:
-    """Apply one calendar change in PostgreSQL, then tell every running draft the whole calendar."""
+    """Apply one calendar change in PostgreSQL (none: `tell`), then tell every running draft the whole calendar. Who
+    changes it is checked first, so that nothing is stored that no draft can be told."""
     from activities.calendar import meetings, running_drafts, sessions
+
+    try:
+        changed_by = TypeAdapter(Label).validate_python(changed_by)
+    except ValidationError as invalid:
+        problem = invalid.errors(include_url=False, include_input=False)[0]
+        raise Invalid(f"changed_by: {problem['msg']} (--by)", field="changed_by", rule=problem["type"]) from None
 
     async def change(client: Client) -> None:
         async with database.connection() as db:
-            await store(db)
+            if store is not None:
+                await store(db)
             known = await sessions(db)
             if not known:
                 raise Invalid("sessions: announce at least one session with `legis calendar set-session` first",
                               field="sessions", rule="session_announced")
             calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), changed_by=changed_by)
             targets = await running_drafts(db)
-        await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar))
+        await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
+                        retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands")
 
     temporal.run(change)
 
@@ -140,15 +150,27 @@ def remove_meeting(
     a draft counting its cut-off from it counts from the meeting before its session that is left, or none. What the
     drafts recorded of it stays in their audit trails, followed by the change."""
     from activities.calendar import remove_meeting as unset_meeting
+    from activities.calendar import sessions
 
     choose(output, as_json)
 
     async def store(db) -> None:
+        if not await sessions(db):
+            raise Invalid("sessions: announce at least one session with `legis calendar set-session` first",
+                          field="sessions", rule="session_announced")
         if not await unset_meeting(db, code):
             raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
         err.print(f"meeting {code} removed")
 
     _store_and_tell(store, changed_by)
+
+
+@app.command("tell", epilog=examples('legis calendar tell --by "VPQH"'))
+def tell(changed_by: ChangedBy, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Tell every running draft the calendar as it stands, changing nothing: after a calendar command that could not tell
+    them all (a draft whose worker did not answer). A draft that follows it already records nothing."""
+    choose(output, as_json)
+    _store_and_tell(None, changed_by)
 
 
 def _checked(check, known, new) -> None:

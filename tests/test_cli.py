@@ -185,6 +185,33 @@ async def test_a_message_to_a_closed_draft_is_refused_naming_its_final_stage(cli
     assert code == 3 and (json.loads(out)["rule"], json.loads(out)["kind"]) == ("draft_closed", "CLOSED")
 
 
+async def test_calendar_changes_are_checked_before_they_are_stored_and_told_again_safely(cli, dev_env, tmp_path):
+    running, ended = start_request(), start_request()
+    for request in (running, ended):
+        (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
+        assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
+    code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
+    assert code == 2 and "(rule: session_announced)" in err, err  # nothing removed before it would be refused
+    for command in (("set-session", "16-2", "--opens-on", "2027-05-20"), ("set-meeting", "UBTVQH-70", "--on", "2027-04-10")):
+        code, _, err = await cli("calendar", *command, "--by", "VPQH")
+        assert code == 0, err
+    code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "")
+    assert code == 2 and "changed_by:" in err and "Traceback" not in err, err
+    code, out, _ = await cli("calendar", "show")
+    assert "UBTVQH-70" in out  # a change no draft could be told is not stored
+
+    # A draft the registry counts running whose workflow has ended takes no message, and is named, not retried.
+    await dev_env.client.get_workflow_handle(f"draft-law-{ended.submission_id}").terminate("test")
+    code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
+    assert code == 0 and "2 running drafts told" not in out and "1 running drafts told" in out, out + err
+    assert f"ended {ended.submission_id}: submission_id: the draft has ended (TERMINATED at POLICY_PROPOSAL)" in err, err
+    code, before, _ = await cli("history", running.submission_id, "--output", "json")
+    code, out, err = await cli("calendar", "tell", "--by", "VPQH", "--output", "json")
+    assert code == 0 and json.loads(out)["told"] == 1 and [e["submission_id"] for e in json.loads(out)["ended"]] == [ended.submission_id], err
+    code, after, _ = await cli("history", running.submission_id, "--output", "json")
+    assert json.loads(after)["entries"] == json.loads(before)["entries"]  # told the calendar it follows, it records nothing
+
+
 async def test_subscribers_add_list_remove(cli, dev_env):
     code, out, err = await cli("subscribers", "add", "BGDDT", "http://127.0.0.1:9/hook")
     assert code == 0, err
