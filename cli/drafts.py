@@ -19,7 +19,7 @@ from cli.app import JsonFile, MinistryFilter, RequestId, SubmissionId, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
-from schemas.calendar import parse_session_code
+from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
     Decision,
@@ -184,17 +184,16 @@ def _extended(submission_id: str, file, days: int) -> PostponementRequest:
     fields = json.loads(read_json(file))
     target = temporal.draft(submission_id)
     view: StatusView = temporal.run(lambda client: temporal.call(client, target, drafts.status(client, submission_id)))
-    named = fields.get("stage") if isinstance(fields, dict) else None
-    if isinstance(named, str) and named != view.stage.value:
-        # As the draft would refuse the request: its stage first, then what it asks.
-        raise Rejected(f"stage: the draft is at {view.stage.value}, not {named}", field="stage", rule="current_stage_only", kind="CONFLICT")
-    if view.stage_deadline is None:
-        raise Rejected(f"extend: {view.stage.value} has no deadline in force to extend", field="extend", rule="deadline_in_force")
+    # Without a deadline in force, a date the draft refuses whatever it holds (one long past): a request for another
+    # stage, or to a closed draft, is then refused by the draft itself, for its stage first, as without --extend.
+    asked = view.stage_deadline + timedelta(days=days) if view.stage_deadline is not None else FIRST_DAY
     try:
-        return PostponementRequest.model_validate(
-            (fields if isinstance(fields, dict) else {}) | {"new_deadline": (view.stage_deadline + timedelta(days=days)).isoformat()})
+        request = PostponementRequest.model_validate((fields if isinstance(fields, dict) else {}) | {"new_deadline": asked.isoformat()})
     except ValidationError as invalid:
         raise invalid_model(PostponementRequest, invalid) from None
+    if view.stage_deadline is None and request.stage is view.stage:
+        raise Rejected(f"extend: {view.stage.value} has no deadline in force to extend", field="extend", rule="deadline_in_force")
+    return request
 
 
 @app.command("decide-postponement", rich_help_panel=PANEL,

@@ -75,6 +75,12 @@ async def test_walkthrough(cli, tmp_path):
     for extended in ((), ("--extend", "15")):
         code, _, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended)
         assert code == 3 and "stage: the draft is at DRAFTING, not APPRAISAL (rule: current_stage_only)" in err, (extended, err)
+        code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended, "--output", "json")
+        assert json.loads(out)["kind"] == "CONFLICT"  # a stage ahead of the draft (out of turn), as the draft itself says
+    misspelt = tmp_path / "misspelt.json"
+    misspelt.write_text(json.dumps(json.loads((tmp_path / "05-postpone-appraisal.json").read_text(encoding="utf-8")) | {"stage": "appraisal"}))
+    code, _, err = await cli("postpone", sid, str(misspelt), "--extend", "15")
+    assert code == 2 and "stage:" in err and "(rule: enum)" in err, err
 
     code, out, _ = await cli("status", sid)
     assert code == 0 and "DRAFTING" in out and "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp" in out
