@@ -81,6 +81,9 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
         raise _from_update(failed) from None
     except WorkflowQueryFailedError as failed:
         if "draft_not_ready" in str(failed):
+            # A draft whose start was refused never becomes ready: it has ended.
+            if target is not None and (ended := await _closed(client, target)) is not None:
+                raise from_refusal(ended) from None
             raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
         raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
     except RPCError as rpc:

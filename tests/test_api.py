@@ -155,6 +155,23 @@ async def test_a_message_to_a_closed_draft_is_409_naming_its_end_not_404(api, de
                            headers=government), 404, "draft_unknown", "submission_id")
 
 
+async def test_a_start_the_draft_refuses_reads_as_ended_with_its_field_and_rule(api, dev_env, pool):
+    """Accepted by Temporal (201), refused by the draft's first task (an imported step by an official who does not
+    decide there): reads and messages then say why it ended, instead of "retry shortly" for ever."""
+    request = start_request()
+    step = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP",
+                                                                       "occurred_on": datetime.now(UTC).date() - timedelta(days=10)})
+    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    assert (await api.post("/v1/submissions", json=body(request) | {"passed": [body(step)]}, headers=lead)).status_code == 201
+    handle = dev_env.client.get_workflow_handle(f"draft-law-{request.submission_id}")
+    await eventually(handle.describe, lambda described: described.status is not None and described.status.name == "FAILED")
+    path = f"/v1/submissions/{request.submission_id}"
+    for response in (await api.get(path, headers=lead),
+                     await api.post(f"{path}/decisions", json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=await bearer(pool, "CP", CallerRole.GOVERNMENT))):
+        ended = problem(response, 409, "draft_closed", "submission_id")
+        assert ended["detail"].startswith("the draft has ended (FAILED at POLICY_PROPOSAL: actor: ") and "(rule: stage_authority)" in ended["detail"], ended
+
+
 async def test_the_drafts_own_refusals_name_the_field_and_rule_and_record_nothing(api, pool):
     request, lead = await started_at_drafting(api, pool)
     path = f"/v1/submissions/{request.submission_id}/decisions"

@@ -12,6 +12,7 @@ from temporalio.client import (
     Interceptor,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowHistoryEventFilterType,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
@@ -40,7 +41,7 @@ from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput, SeenRequest
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import search_attributes as sa
-from workflows.codec import KeyRing, data_converter, refusal
+from workflows.codec import REFUSED, KeyRing, data_converter, refusal
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.draft import check_retry
@@ -145,7 +146,19 @@ async def closed(client: Client, workflow_id: str, *, field: str, what: str, rul
     if described.status is WorkflowExecutionStatus.COMPLETED and stage in _FINAL_STAGES:
         return Refused(field, rule, f"{what} is {stage}; its record is final", RefusalKind.CLOSED)
     at = f" at {stage}" if stage else ""
-    return Refused(field, rule, f"{what} has ended ({described.status.name}{at}); it takes no more messages", RefusalKind.CLOSED)
+    why = await _failure(client, workflow_id) if described.status is WorkflowExecutionStatus.FAILED else None
+    return Refused(field, rule, f"{what} has ended ({described.status.name}{at}{f': {why}' if why else ''}); it takes no more messages",
+                   RefusalKind.CLOSED)
+
+
+async def _failure(client: Client, workflow_id: str) -> str | None:
+    """What a failed workflow failed with, when it is a refusal (a start refused: its field and rule, in clear in its
+    history); None for a failure sealed by the codec."""
+    async for event in client.get_workflow_handle(workflow_id).fetch_history_events(event_filter_type=WorkflowHistoryEventFilterType.CLOSE_EVENT):
+        failure = event.workflow_execution_failed_event_attributes.failure
+        if failure.application_failure_info.type == REFUSED:
+            return failure.message
+    return None
 
 
 _FINAL_STAGES = frozenset(stage.value for stage in TERMINAL_STAGES)
