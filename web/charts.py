@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.etree import ElementTree
-
 import pygal
 from pygal.style import Style
 
@@ -17,15 +15,19 @@ STYLE = Style(background="white", plot_background="white", foreground="#1f2933",
 
 
 def _svg(chart: pygal.graph.graph.Graph, description: str) -> str:
-    svg = chart.render_tree()
-    # pygal always embeds its configuration for its tooltips' script, which the pages do not load: no script at all.
-    for parent in svg.iter():
-        for child in [c for c in parent if c.tag == "script"]:
-            parent.remove(child)
-    # The chart is a picture with a text alternative; its numbers are in the table beside it.
-    svg.set("role", "img")
-    svg.set("aria-label", description)
-    return ElementTree.tostring(svg, encoding="unicode")
+    def plain(svg):
+        # pygal always embeds its configuration for its tooltips' script, which the pages do not load: no script at all.
+        for parent in svg.iter():
+            for child in [c for c in parent if isinstance(c.tag, str) and c.tag.rpartition("}")[2] == "script"]:
+                parent.remove(child)
+        # The chart is a picture with a text alternative; its numbers are in the table beside it.
+        svg.set("role", "img")
+        svg.set("aria-label", description)
+        return svg
+
+    # As an XML filter, the tree is written by pygal, with lxml's etree or the standard library's, whichever it uses.
+    chart.add_xml_filter(plain)
+    return chart.render(is_unicode=True)
 
 
 def _base(kind, title: str, labels: list[str]):
