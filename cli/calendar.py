@@ -54,10 +54,7 @@ def _store_and_tell(store, changed_by: str) -> None:
         async with database.connection() as db:
             if store is not None:
                 await store(db)
-            known = await sessions(db)
-            if not known:
-                raise Invalid("sessions: announce at least one session with `legis calendar set-session` first",
-                              field="sessions", rule="session_announced")
+            known = _announced(await sessions(db))
             calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), changed_by=changed_by)
             targets = await running_drafts(db)
         await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
@@ -155,9 +152,7 @@ def remove_meeting(
     choose(output, as_json)
 
     async def store(db) -> None:
-        if not await sessions(db):
-            raise Invalid("sessions: announce at least one session with `legis calendar set-session` first",
-                          field="sessions", rule="session_announced")
+        _announced(await sessions(db))
         if not await unset_meeting(db, code):
             raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
         err.print(f"meeting {code} removed")
@@ -171,6 +166,13 @@ def tell(changed_by: ChangedBy, output: Output = Format.TABLE, as_json: AsJson =
     them all (a draft whose worker did not answer). A draft that follows it already records nothing."""
     choose(output, as_json)
     _store_and_tell(None, changed_by)
+
+
+def _announced(known: list[TargetSession]) -> list[TargetSession]:
+    if not known:
+        raise Invalid("sessions: announce at least one session with `legis calendar set-session` first", field="sessions",
+                      rule="session_announced")
+    return known
 
 
 def _checked(check, known, new) -> None:
