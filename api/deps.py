@@ -104,7 +104,8 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
 
 
 async def _closed(http: Request, missing: str) -> Refused | None:
-    """A draft or round that Temporal knows but answered NOT_FOUND has ended: 409 naming its end, not "no such draft"."""
+    """A draft or round that Temporal knows but answered NOT_FOUND (or a draft never ready) has ended: 409 naming its
+    end, not "no such draft" nor "retry shortly"."""
     submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
     if missing == "round_id" and round_id is not None:
         workflow_id, what, rule = consultation_id_for(submission_id, round_id), f"round {round_id}", "round_closed"

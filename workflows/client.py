@@ -129,8 +129,8 @@ async def start_request_of(client: Client, submission_id: str) -> StartRequest |
 
 
 async def closed(client: Client, workflow_id: str, *, field: str, what: str, rule: str) -> Refused | None:
-    """Why Temporal answered NOT_FOUND to a message (an update, a signal, a cancel) for a workflow it knows: the workflow
-    has ended and takes no more messages. A Refused of kind CLOSED under `field` and `rule`, naming `what` ("the draft",
+    """Why Temporal answered NOT_FOUND to a message (an update, a signal, a cancel) for a workflow it knows, or why a draft
+    is never ready to answer a query (its start was refused): the workflow has ended and takes no more messages. A Refused of kind CLOSED under `field` and `rule`, naming `what` ("the draft",
     "round R") and how it ended: a draft closed by its own rules by its final stage ("the draft is WITHDRAWN; its record
     is final", as the draft core says it), any other end by its status (terminated, timed out, failed). None when
     Temporal knows no such workflow, or it still runs. Raises RPCError when Temporal cannot say."""
