@@ -150,7 +150,7 @@ async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(
     handle = await dev_env.client.start_workflow("DraftLawWorkflow", request, id=f"my-own-id-{request.submission_id}", task_queue=dev_worker)
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
-    said = (f"workflow_id: refused by rule one_workflow_per_submission (details withheld: classified draft) (rule: one_workflow_per_submission)"
+    said = ("workflow_id: refused by rule one_workflow_per_submission (details withheld: classified draft) (rule: one_workflow_per_submission)"
             if classified else
             f"workflow_id: must be draft-law-{request.submission_id} for submission_id {request.submission_id} (rule: one_workflow_per_submission)")
     assert failed.value.cause.message == said and failed.value.cause.type == "Refused"
