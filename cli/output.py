@@ -138,11 +138,12 @@ def emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(plain(value), indent=2, ensure_ascii=not _unicode_out(sys.stdout)) + "\n")
 
 
-def table(title: str | None, *columns: str, header: bool = True) -> Table:
-    """A table whose cells fold rather than lose characters when a terminal is too narrow for it."""
+def table(title: str | None, *columns: str, header: bool = True, numbers: tuple[str, ...] = ()) -> Table:
+    """A table whose cells fold rather than lose characters when a terminal is too narrow for it; the columns named in
+    `numbers` are aligned right, as figures are read."""
     shown = Table(title=title, show_header=header, title_justify="left")
     for column in columns:
-        shown.add_column(column, overflow="fold")
+        shown.add_column(column, overflow="fold", justify="right" if column in numbers else "left")
     return shown
 
 

@@ -161,8 +161,9 @@ def report(
         emit_json({"since": first, "until": last, "overdue_as_of": today,
                    "rows": [plain(r) | {"on_time_rate": r.on_time_rate} for r in rows]})
         return
+    figures = ("finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests")
     shown = table(f"deadlines from {day(first)} to {day(last - timedelta(days=1))} (overdue as of {day(today)})",
-                  "agency", "finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests")
+                  "agency", *figures, numbers=figures)
     for r in rows:
         rate = "" if r.on_time_rate is None else f"{r.on_time_rate:.0%}"
         shown.add_row(r.agency, str(r.on_time), str(r.late), rate, str(r.overdue_now), str(r.postponed), str(r.late_requests),

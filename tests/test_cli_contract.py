@@ -327,3 +327,16 @@ async def test_a_reader_that_stops_early_does_not_turn_an_applied_message_into_a
     assert process.returncode == 0 and not err, err
     code, out, _ = await cli("status", _sid(folder), "--output", "json")
     assert code == 0 and json.loads(out)["stage"] == "DRAFTING"
+
+
+def test_figures_in_a_table_are_aligned_right_and_names_left():
+    from rich.console import Console
+
+    from cli.output import table
+
+    shown = table(None, "agency", "finished on time", numbers=("finished on time",))
+    shown.add_row("MOJ", "1")
+    console = Console(width=80, record=True, color_system=None)
+    console.print(shown)
+    row = next(line for line in console.export_text().splitlines() if "MOJ" in line)
+    assert re.fullmatch(r"│ MOJ\s+│\s+1 │", row), row
