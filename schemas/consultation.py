@@ -46,10 +46,27 @@ class Opinion(Message):
 
     @model_validator(mode="after")
     def _distinct(self) -> Opinion:
-        ids = [c.comment_id for c in self.comments]
-        if len(set(ids)) != len(ids):
-            raise invalid("comment_id_distinct", "comment_id must be distinct", "comments")
+        distinct_comment_ids(self.comments)
         return self
+
+
+def distinct_comment_ids(comments: tuple[Comment, ...] | tuple[CommentBody, ...]) -> None:
+    ids = [c.comment_id for c in comments]
+    if len(set(ids)) != len(ids):
+        raise invalid("comment_id_distinct", "comment_id must be distinct", "comments")
+
+
+def explained(response: Response, explanation: object) -> None:
+    if response is Response.EXPLAINED and not explanation:
+        raise invalid("explanation_required", "required when response is EXPLAINED", "explanation")
+
+
+def answered_once(responses: tuple[CommentResponse, ...] | tuple[ResponseBody, ...]) -> None:
+    """A compilation answers each comment once (accepted or explained, not both)."""
+    keys = [(r.consultee, r.comment_id) for r in responses]
+    if len(set(keys)) != len(keys):
+        twice = sorted({f"{c}/{i}" for c, i in keys if keys.count((c, i)) > 1})
+        raise invalid("answered_once", f"each comment is answered once; answered more than once: {', '.join(twice[:20])}", "responses")
 
 
 class CommentResponse(Message):
@@ -60,8 +77,7 @@ class CommentResponse(Message):
 
     @model_validator(mode="after")
     def _explained(self) -> CommentResponse:
-        if self.response is Response.EXPLAINED and self.explanation is None:
-            raise invalid("explanation_required", "required when response is EXPLAINED", "explanation")
+        explained(self.response, self.explanation)
         return self
 
 
@@ -85,12 +101,17 @@ class CommentBody(Message):
 
 
 class OpinionBody(Message):
-    """An opinion as a consultee's system sends it, texts included."""
+    """An opinion as a consultee's system sends it, texts included; refused by the rules of the `Opinion` it becomes."""
 
     consultee: AgencyCode
     official: Official
     comments: tuple[CommentBody, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION)
     documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> OpinionBody:
+        distinct_comment_ids(self.comments)
+        return self
 
     def texts(self) -> list[str]:
         return [c.text for c in self.comments]
@@ -107,12 +128,22 @@ class ResponseBody(Message):
     response: Response
     explanation: Explanation = Field(default="", description="required when the comment is EXPLAINED, not accepted")
 
+    @model_validator(mode="after")
+    def _explained(self) -> ResponseBody:
+        explained(self.response, self.explanation)
+        return self
+
 
 class CompilationBody(Acting):
     """A compilation as the lead ministry's system sends it, explanations included."""
 
     responses: tuple[ResponseBody, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_ROUND)
     document: DocumentRef | None = None
+
+    @model_validator(mode="after")
+    def _answered_once(self) -> CompilationBody:
+        answered_once(self.responses)
+        return self
 
     def texts(self) -> list[str]:
         return [r.explanation for r in self.responses if r.explanation]

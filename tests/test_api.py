@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.tokens import issue, revoke
-from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Role, Stage
+from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Response, Role, Stage
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem, refusals_of
@@ -170,6 +170,23 @@ async def test_a_start_the_draft_refuses_reads_as_ended_with_its_field_and_rule(
                      await api.post(f"{path}/decisions", json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=await bearer(pool, "CP", CallerRole.GOVERNMENT))):
         ended = problem(response, 409, "draft_closed", "submission_id")
         assert ended["detail"].startswith("the draft has ended (FAILED at POLICY_PROPOSAL: actor: ") and "(rule: stage_authority)" in ended["detail"], ended
+
+
+async def test_an_opinion_or_a_compilation_breaking_a_rule_of_its_own_is_422_not_500(api, pool):
+    """The rules of the round's messages (one comment per ID, an explanation for what is explained, one answer per
+    comment) refuse what a consultee's or the lead ministry's system sends, before any text is stored."""
+    request, lead = await started_at_drafting(api, pool)
+    path = f"/v1/submissions/{request.submission_id}/consultations/r1"
+    bca = await bearer(pool, "BCA", CallerRole.CONSULTEE)
+    repeated = body(opinion_body("BCA", "1")) | {"comments": [{"comment_id": "1", "text": "a"}, {"comment_id": "1", "text": "b"}]}
+    problem(await api.post(f"{path}/opinions", json=repeated, headers=bca), 422, "comment_id_distinct", "comments")
+    unexplained = body(compilation_body(request, ("BCA", "1", Response.ACCEPTED)))
+    unexplained["responses"][0] |= {"response": "EXPLAINED", "explanation": ""}
+    problem(await api.post(f"{path}/compilation", json=unexplained, headers=lead), 422, "explanation_required")
+    twice = body(compilation_body(request, ("BCA", "1", Response.ACCEPTED), ("BCA", "2", Response.EXPLAINED)))
+    twice["responses"][1]["comment_id"] = "1"
+    answer = problem(await api.post(f"{path}/compilation", json=twice, headers=lead), 422, "answered_once", "responses")
+    assert "BCA/1" in answer["detail"]
 
 
 async def test_the_drafts_own_refusals_name_the_field_and_rule_and_record_nothing(api, pool):

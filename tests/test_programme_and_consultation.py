@@ -88,6 +88,8 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
 
     partial = compilation(request, ("BTC", "c1", Response.ACCEPTED))
     assert (await refused(drafts.compile_round(client, sid, "r1", partial)))["rule"] == "every_comment_answered"
+    twice = compilation(request, ("BTC", "c1", Response.ACCEPTED), ("BTC", "c1", Response.EXPLAINED), ("BTC", "c2", Response.EXPLAINED))
+    assert (await refused(drafts.compile_round(client, sid, "r1", twice)))["rule"] == "answered_once"
     await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED), ("BTC", "c2", Response.EXPLAINED)))
     status = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations)
     assert status.stage is S.DRAFTING

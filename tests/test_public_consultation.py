@@ -17,7 +17,7 @@ import httpx
 
 from api.app import create_app
 from schemas.consultation import PUBLIC
-from schemas.enums import CallerRole, ConsultationKind, EventKind, Stage
+from schemas.enums import Actor, CallerRole, ConsultationKind, EventKind, Outcome, Role, Stage
 from schemas.public import PublicComment
 from schemas.refusal import Refused
 from store import public
@@ -129,6 +129,24 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
         assert shown["comments"] == 4 and shown["closed"] is True
         assert [(a["article"], a["response"], a["comments"]) for a in shown["answers"]] == [(None, "ACCEPTED", 1), (3, "ACCEPTED", 1),
                                                                                            (12, "EXPLAINED", 2)]
+
+
+async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, pool):
+    """On a real clock, the window open for days: the draft withdrawn cancels its round, which closes its public
+    registration, so the public's page and route stop taking comments (they took them before)."""
+    hold = HoldClose()
+    hold.release.set()  # the close runs as in production
+    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool, "rut")
+        url = f"/v1/public/consultations/{request.submission_id}/rut/comments"
+        assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi rút."})).status_code == 201
+        withdrawal = decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
+            update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+        assert (await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(withdrawal), headers=lead)).status_code == 200
+        shown = await eventually(lambda: public.public_round(pool, request.submission_id, "rut"), lambda found: found.closed)
+        assert shown.comments == 1
+        problem(await api.post(url, json={"text": "Ý kiến sau khi rút."}), 409, "round_closed", "round_id")
+        assert (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()["closed"] is True
 
 
 async def test_the_rate_per_client_and_a_classified_draft(time_skipping_env, pool):

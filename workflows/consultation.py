@@ -17,6 +17,7 @@ history has the same events with ten comments as with a million.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
+    from pydantic_core import PydanticCustomError
 
     from schemas.consultation import (
         MAX_COMMENTS_PER_ROUND,
@@ -37,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         ConsultationView,
         Opinion,
         OpinionReceipt,
+        answered_once,
     )
     from schemas.enums import Actor, ConsultationKind, Response
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
@@ -48,6 +51,8 @@ with workflow.unsafe.imports_passed_through():
 WORKFLOW_TYPE = "ConsultationWorkflow"
 RESULT_SIGNAL = "consultation_finished"
 PUBLIC_IN_POSTGRESQL = "public-comments-in-postgresql"
+# A public round cancelled while open closes its public registration (rounds cancelled before the patch left it open).
+PUBLIC_CLOSED_ON_CANCEL = "public-round-closed-on-cancel"
 _DATABASE_TIMEOUT = timedelta(seconds=60)
 # A database outage delays the round's close or compilation, never loses it.
 _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=60))
@@ -85,12 +90,18 @@ class ConsultationWorkflow:
     async def run(self, input: ConsultationInput) -> ConsultationResult:
         if self._in_postgresql:
             await self._database("register_public_round", None, f"round {input.request.round_id} opens to the public")
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(
-                lambda: bool(input.request.consultees) and not self._awaiting(),
-                timeout=input.closes_at - workflow.now(),
-                timeout_summary=f"round {input.request.round_id} closes",
-            )
+        try:
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: bool(input.request.consultees) and not self._awaiting(),
+                    timeout=input.closes_at - workflow.now(),
+                    timeout_summary=f"round {input.request.round_id} closes",
+                )
+        except asyncio.CancelledError:
+            # Cancelled while open (its draft withdrawn or closed): the public's page and comments close with it.
+            if self._in_postgresql and workflow.patched(PUBLIC_CLOSED_ON_CANCEL):
+                await self._database("close_public_round", PublicTotals, f"round {input.request.round_id} closes: cancelled")
+            raise
         closed_at = workflow.now()
         if self._in_postgresql:
             self._public_totals = await self._database("close_public_round", PublicTotals, f"round {input.request.round_id} closes")
@@ -154,6 +165,11 @@ class ConsultationWorkflow:
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
         _refusing(lambda: self._check_compilation(compilation))
+        # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
+        try:
+            answered_once(compilation.responses)
+        except PydanticCustomError as twice:
+            raise refusal(Refused("responses", twice.type, twice.message(), RefusalKind.INVALID)) from None
 
     @workflow.query
     def view(self) -> ConsultationView:
