@@ -15,15 +15,19 @@ import codecs
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, TextIO
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
+from cli.failures import Invalid
 from workflows.deadlines import VIETNAM
 
 # Wide enough for any row a table of ours holds: piped output is never folded.
@@ -153,3 +157,16 @@ def pairs(title: str | None, rows: list[tuple[str, str]]) -> Table:
     for name, value in rows:
         shown.add_row(name, value)
     return shown
+
+
+@contextmanager
+def written(path: Path, field: str) -> Iterator[TextIO]:
+    """The file a command writes (`--output`, `--csv`), opened for UTF-8 text. A path that cannot be written (a folder
+    that does not exist, no permission) is refused naming the field, exit code 2, never a traceback."""
+    try:
+        handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 (closed by the with below)
+    except OSError as refused:
+        raise Invalid(f"{field}: cannot write {path}: {refused.strerror or refused}", field=field, rule="writable_path") from None
+    with handle:
+        yield handle
+

@@ -14,7 +14,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import MinistryFilter, SubmissionId, day_option
 from cli.failures import NotFound, from_refusal
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json, written
 from schemas.refusal import Refused
 from schemas.views import HistoryView, VersionsView
 from store import audit
@@ -125,7 +125,8 @@ def export(
     if str(to) == "-":
         sys.stdout.write(xml)
     else:
-        to.write_text(xml, encoding="utf-8")
+        with written(to, "output") as handle:
+            handle.write(xml)
         err.print(f"written: {to}")
 
 
@@ -154,7 +155,7 @@ def report(
         write_csv(rows, sys.stdout)
         return
     if csv_file is not None:
-        with open(csv_file, "w", newline="", encoding="utf-8") as handle:
+        with written(csv_file, "csv") as handle:
             write_csv(rows, handle)
         err.print(f"written: {csv_file}")
     if wants_json():

@@ -113,6 +113,10 @@ async def test_walkthrough(cli, tmp_path):
     # `--csv -`: the CSV alone on standard output, for a pipe.
     code, out, _ = await cli("report", "--ministry", ministry, "--csv", "-")
     assert code == 0 and out.splitlines() == csv_file.read_text(encoding="utf-8").splitlines()
+    # A file that cannot be written is refused by its option's name, never a traceback.
+    for command, field in ((("report", "--csv"), "csv"), (("export", sid, "--output"), "output")):
+        code, _, err = await cli(*command, str(tmp_path / "no-such-folder" / "out"))
+        assert code == 2 and f"{field}: cannot write" in err and "(rule: writable_path)" in err and "Traceback" not in err, err
 
     # The operator moves the target session (16-2) earlier than the 45-day cut-off allows, then
     # announces the next one: the draft, now at DRAFTING, keeps its stage and follows the calendar.
