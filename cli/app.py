@@ -22,6 +22,7 @@ from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
+from schemas.text import Label
 from schemas.time import Day
 from workers.settings import Settings
 
@@ -35,7 +36,7 @@ LEGIS_TEMPORAL_ADDRESS=10.0.0.5:7233 legis list --stage APPRAISAL"""
 
 
 
-def _identifier(kind: object, field: str):
+def identifier(kind: object, field: str):
     """An argument checked against its schema's pattern before anything is read or sent, as the API checks its path
     (`path_pattern`), with the rule `start` names for the same ID in a file."""
     checked = TypeAdapter(kind)
@@ -68,14 +69,20 @@ def day_option(field: str):
     return parse
 
 
+def by_option(help: str) -> object:
+    """`--by`: who acts, recorded with what the command changes; a name as the drafts' messages take one (`Label`: not
+    blank, at most 200 characters), refused (exit 2) before anything is stored."""
+    return Annotated[str, typer.Option("--by", help=help, callback=identifier(Label, "by"))]
+
+
 JsonFile = Annotated[Path, typer.Argument(help="a JSON file (UTF-8), or - for standard input", allow_dash=True)]
 SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017",
-                                             callback=_identifier(messages.SubmissionId, "submission_id"))]
+                                             callback=identifier(messages.SubmissionId, "submission_id"))]
 SubmissionIdFilter = Annotated[str | None, typer.Option("--submission-id", help="only this draft's, by its submission ID",
-                                                        callback=_identifier(messages.SubmissionId, "submission_id"))]
+                                                        callback=identifier(messages.SubmissionId, "submission_id"))]
 MinistryFilter = Annotated[str | None, typer.Option(help="only drafts led by this agency code, e.g. BGDDT",
-                                                   callback=_identifier(messages.AgencyCode, "ministry"))]
-RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=_identifier(messages.RoundId, "round_id"))]
+                                                   callback=identifier(messages.AgencyCode, "ministry"))]
+RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=identifier(messages.RoundId, "round_id"))]
 RequestId = Annotated[
     str | None, typer.Option(help="idempotency key: sent again, the message is applied once (default: a new key, printed if no answer comes)")
 ]

@@ -16,6 +16,7 @@ from rich.text import Text
 from temporalio.client import Client
 
 from cli import database, temporal
+from cli.app import by_option
 from cli.failures import Failure, Unavailable
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json
@@ -70,7 +71,7 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
 def remap_agency(
     old_code: Annotated[str, typer.Argument(help="the lead ministry's code until now")],
     new_code: Annotated[str, typer.Argument(help="its code from now on")],
-    changed_by: Annotated[str, typer.Option("--by", help="who makes the change (recorded in each draft)")],
+    changed_by: by_option("who makes the change (recorded in each draft)"),
     reason: Annotated[str, typer.Option(help="e.g. the decree that merged the ministries")],
     output: Output = Format.TABLE,
     as_json: AsJson = False,

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import day_option
+from cli.app import by_option, day_option
 from cli.broadcast import tell_each
 from cli.failures import Invalid, NotFound, from_refusal
 from cli.jsonfile import invalid_model
@@ -28,27 +28,19 @@ from schemas.calendar import (
     parse_session_code,
 )
 from schemas.refusal import Refused
-from schemas.text import Label
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
 app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
                   no_args_is_help=True)
 
-ChangedBy = Annotated[str, typer.Option("--by", help="who changes the calendar (recorded in each draft)")]
+ChangedBy = by_option("who changes the calendar (recorded in each draft)")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _store_and_tell(store, changed_by: str) -> None:
-    """Apply one calendar change in PostgreSQL (none: `tell`), then tell every running draft the whole calendar. Who
-    changes it is checked first, so that nothing is stored that no draft can be told."""
+    """Apply one calendar change in PostgreSQL (none: `tell`), then tell every running draft the whole calendar."""
     from activities.calendar import meetings, running_drafts, sessions
-
-    try:
-        changed_by = TypeAdapter(Label).validate_python(changed_by)
-    except ValidationError as invalid:
-        problem = invalid.errors(include_url=False, include_input=False)[0]
-        raise Invalid(f"changed_by: {problem['msg']} (--by)", field="changed_by", rule=problem["type"]) from None
 
     async def change(client: Client) -> None:
         async with database.connection() as db:

@@ -16,9 +16,10 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from cli import database, temporal
-from cli.app import settings
+from cli.app import identifier, settings
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
+from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
 from schemas.time import in_hanoi
 from store import subscribers
@@ -54,6 +55,8 @@ def add_subscriber(
     from activities.webhooks import new_secret
 
     choose(output, as_json)
+    if agency_code != "*":
+        identifier(AgencyCode, "agency_code")(agency_code)
     config = settings()
     try:
         asyncio.run(destinations.check(url, config.allowed_hosts()))
@@ -63,7 +66,12 @@ def add_subscriber(
 
     async def add(client: Client) -> int:
         async with database.connection(config) as db:
-            subscriber_id = await subscribers.add(db, keys, agency_code=agency_code, url=url, secret=secret)
+            try:
+                subscriber_id = await subscribers.add(db, keys, agency_code=agency_code, url=url, secret=secret)
+            except subscribers.SubscriberExists as exists:
+                raise Rejected(f"url: subscriber {exists.subscriber_id} delivers {agency_code}'s events to {url} already; `legis "
+                               f"subscribers rotate-secret {exists.subscriber_id}` gives it a new secret", field="url",
+                               rule="subscriber_exists", kind="CONFLICT") from None
         await temporal.call(client, _delivery(subscriber_id), client.start_workflow(
             WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id), id=workflow_id_for(subscriber_id),
             task_queue=config.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING))

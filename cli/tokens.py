@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter, day_option
+from cli.app import SubmissionIdFilter, by_option, day_option
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
 from schemas.calendar import out_of_reach
@@ -29,7 +29,7 @@ AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
 def issue_token(
     agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
     role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
-    issued_by: Annotated[str, typer.Option("--by", help="the operator issuing it")],
+    issued_by: by_option("the operator issuing it"),
     label: Annotated[str, typer.Option(help="what system uses it")] = "",
     expires: Annotated[str | None, typer.Option(help="the last Ha Noi day it is valid (YYYY-MM-DD); unset: until revoked")] = None,
     output: Output = Format.TABLE,
@@ -84,7 +84,7 @@ def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> N
 @app.command("revoke", epilog=examples('legis tokens revoke 3f9c0a1b2c4d --by "VPCP operator"'))
 def revoke_token(
     token_id: Annotated[str, typer.Argument(help="the ID `legis tokens list` shows")],
-    revoked_by: Annotated[str, typer.Option("--by", help="the operator revoking it")],
+    revoked_by: by_option("the operator revoking it"),
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -50,9 +50,23 @@ def _bound(subscriber_id: int) -> bytes:
     return f"webhook-subscriber-{subscriber_id}".encode()
 
 
+class SubscriberExists(Exception):
+    """An active subscriber has this agency and URL already (its secret is not replaced: `rotate` does that, with overlap)."""
+
+    def __init__(self, subscriber_id: int) -> None:
+        super().__init__(f"subscriber {subscriber_id}")
+        self.subscriber_id = subscriber_id
+
+
 async def add(db: asyncpg.Connection, keys: KeyRing, *, agency_code: str, url: str, secret: str) -> int:
-    """Register a subscriber, or give an existing one (same agency and URL) a new secret and make it active again."""
+    """Register a subscriber, or make a removed one (same agency and URL) active again with a new secret.
+
+    Raises SubscriberExists when an active one has that agency and URL: replacing its secret at once would make its
+    receiver refuse every event signed after."""
     async with db.transaction():
+        existing = await db.fetchrow("SELECT id, active FROM subscribers WHERE agency_code = $1 AND url = $2 FOR UPDATE", agency_code, url)
+        if existing is not None and existing["active"]:
+            raise SubscriberExists(existing["id"])
         subscriber_id = await db.fetchval(
             "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, '') "
             "ON CONFLICT (agency_code, url) DO UPDATE SET active = true RETURNING id",

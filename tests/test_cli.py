@@ -206,7 +206,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
         code, _, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 0, err
     code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "")
-    assert code == 2 and "changed_by:" in err and "Traceback" not in err, err
+    assert code == 2 and "by: String should have at least 1 character (rule: string_too_short)" in err and "Traceback" not in err, err
     code, out, _ = await cli("calendar", "show")
     assert "UBTVQH-70" in out  # a change no draft could be told is not stored
 
@@ -229,6 +229,11 @@ async def test_subscribers_add_list_remove(cli, dev_env):
     assert "signing secret" in out
     code, out, _ = await cli("subscribers", "list")
     assert code == 0 and "http://127.0.0.1:9/hook" in out
+    # The same again would replace its secret at once, and its receiver would refuse every event after: refused.
+    code, out, err = await cli("subscribers", "add", "BGDDT", "http://127.0.0.1:9/hook")
+    assert code == 3 and f"subscriber {subscriber_id} delivers BGDDT's events" in err and "(rule: subscriber_exists)" in err, err
+    code, _, err = await cli("subscribers", "add", "bgddt", "http://127.0.0.1:9/other")
+    assert code == 2 and "agency_code:" in err, err  # a code no draft's lead ministry can have
     code, _, err = await cli("subscribers", "add", "BGDDT", "ftp://example")
     assert code == 2 and "url: must start with http" in err
     for url, says in (("https://169.254.169.254/latest/meta-data", "url: 169.254.169.254 is a link-local address (cloud metadata"
@@ -307,6 +312,8 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 3 and f"token {token_id} was revoked at" in err
     code, _, err = await cli("tokens", "revoke", "000000000000", "--by", "VPCP operator")
     assert code == 4 and "no token 000000000000" in err
+    code, _, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", " ")
+    assert code == 2 and "by: String should have at least 1 character (rule: string_too_short)" in err, err  # who issued it is recorded
     code, _, err = await cli("tokens", "issue", "bad code", "MOJ", "--by", "x")
     assert code == 2 and "agency_code" in err
     code, out, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2099-12-31", "--output", "json")
