@@ -51,7 +51,7 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
         except Failure as not_told:
             (ended if not_told.rule == "draft_closed" else failed).append((submission_id, not_told))
         if done % 100 == 0 or done == len(submission_ids):
-            err.print(f"told {done}/{len(submission_ids)} running drafts")
+            err.print(f"sent to {done}/{len(submission_ids)} running drafts")
     told = len(submission_ids) - len(failed) - len(ended)
     if wants_json():
         emit_json({"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed],
