@@ -32,7 +32,7 @@ from workflows import client as drafts
 from workflows.deadlines import local_day
 
 app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"', "legis calendar show"))
 
 ChangedBy = by_option("who changes the calendar (recorded in each draft)")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -19,7 +19,7 @@ from store import texts
 from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
 
 
 @app.command("open", epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json"))

@@ -21,7 +21,7 @@ from cli.output import AsJson, Format, Output, choose, emit_json, examples, inst
 from store import dead_letters
 from store.dead_letters import DeadLetter, Kind, Reason
 
-app = typer.Typer(help="Messages refused for their data, kept with the reason: list, show and retry them.", no_args_is_help=True)
+app = typer.Typer(help="Messages refused for their data, kept with the reason: list, show and retry them.", no_args_is_help=True, epilog=examples("legis dead-letters list", "legis dead-letters show 1", "legis dead-letters retry 1"))
 
 # What a person may read of a classified draft's message: what happened, never who wrote what.
 _CLASSIFIED_TEXTS = {"title", "reasons", "official", "name", "reason", "summary"}

@@ -90,7 +90,7 @@ def save(profiles: dict[str, Profile]) -> Path:
 # Commands ------------------------------------------------------------------------------------------
 
 app = typer.Typer(help="Named profiles of settings (address, namespace, task queue, database, API address), as `temporal env` keeps them.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, epilog=examples("legis profile set staging --address temporal.staging:7233 --namespace legis", "legis profile list"))
 ProfileName = Annotated[str, typer.Argument(help="the profile's name; `default` applies when no --profile is given")]
 
 

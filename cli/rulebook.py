@@ -13,7 +13,7 @@ from schemas.enums import ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
 
 app = typer.Typer(help="The rulebooks: the statutory path, deciders, documents and time limits of each process version.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2025 --diagram"))
 
 
 def _deciders(deciders: tuple[Decider, ...]) -> str:

@@ -27,7 +27,7 @@ from workers.settings import Settings
 from workflows.codec import KeyRing, KeyRingError
 from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
 
-app = typer.Typer(help="Webhook subscribers: each agency's URL that receives its drafts' events.", no_args_is_help=True)
+app = typer.Typer(help="Webhook subscribers: each agency's URL that receives its drafts' events.", no_args_is_help=True, epilog=examples("legis subscribers add BGDDT https://docs.moet.example/legis-hook", "legis subscribers list"))
 
 VERIFY = "verify as Standard Webhooks: webhook-signature = v1,base64 HMAC-SHA256 of {webhook-id}.{webhook-timestamp}.{body}"
 _DURATION = re.compile(r"(\d{1,5})([mhd])")

@@ -17,7 +17,7 @@ from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
 from schemas.time import VIETNAM
 
-app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True)
+app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True, epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C"', "legis tokens list"))
 refusals_app = typer.Typer()
 
 AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")

@@ -111,13 +111,12 @@ async def test_calendar_holidays_prints_the_years_rest_days_moved_days_and_worki
     assert unknown == "2035: not in this release's working calendar; WORKING_DAYS limits count only Saturdays and Sundays as rest days\n"
 
 
-def test_every_command_has_examples_in_its_help():
-    def leaves(command, path: str) -> list[tuple[str, object]]:
-        if hasattr(command, "commands"):
-            return [leaf for name, sub in command.commands.items() for leaf in leaves(sub, f"{path} {name}")]
-        return [(path, command)]
+def test_every_command_and_group_has_examples_in_its_help():
+    def walk(command, path: str) -> list[tuple[str, object]]:
+        below = [leaf for name, sub in command.commands.items() for leaf in walk(sub, f"{path} {name}")] if hasattr(command, "commands") else []
+        return [(path, command), *below]
 
-    commands = leaves(typer.main.get_command(app), "legis")
+    commands = walk(typer.main.get_command(app), "legis")[1:]  # `legis --help` itself lists the groups and commands
     assert len(commands) > 30
     missing = [path for path, command in commands if "Examples" not in (command.epilog or "") or path.split()[-1] not in command.epilog]
-    assert not missing, f"commands without examples in --help: {missing}"
+    assert not missing, f"commands and groups without examples in --help: {missing}"
