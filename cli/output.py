@@ -169,4 +169,3 @@ def written(path: Path, field: str) -> Iterator[TextIO]:
         raise Invalid(f"{field}: cannot write {path}: {refused.strerror or refused}", field=field, rule="writable_path") from None
     with handle:
         yield handle
-

@@ -7,6 +7,7 @@ the consultees write.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -63,9 +64,9 @@ def explained(response: Response, explanation: object) -> None:
 
 def answered_once(responses: tuple[CommentResponse, ...] | tuple[ResponseBody, ...]) -> None:
     """A compilation answers each comment once (accepted or explained, not both)."""
-    keys = [(r.consultee, r.comment_id) for r in responses]
-    if len(set(keys)) != len(keys):
-        twice = sorted({f"{c}/{i}" for c, i in keys if keys.count((c, i)) > 1})
+    # Counted once over the responses: a round may hold thousands of comments.
+    twice = sorted(f"{c}/{i}" for (c, i), n in Counter((r.consultee, r.comment_id) for r in responses).items() if n > 1)
+    if twice:
         raise invalid("answered_once", f"each comment is answered once; answered more than once: {', '.join(twice[:20])}", "responses")
 
 
