@@ -79,6 +79,8 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
         raise Unavailable(await _silence(client, target), rule="worker_answers") from None
     except WorkflowUpdateFailedError as failed:
         raise _from_update(failed) from None
+    except Refused as refused:  # a rule the client function checks before it calls Temporal
+        raise from_refusal(refused) from None
     except WorkflowQueryFailedError as failed:
         if "draft_not_ready" in str(failed):
             # A draft whose start was refused never becomes ready: it has ended.

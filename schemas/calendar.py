@@ -138,11 +138,24 @@ def parse_session_code(text: str, field: str = "code") -> tuple[int, int, bool]:
                       "Assembly, 15-E9 for the 9th extraordinary session of the 15th (kỳ họp bất thường lần thứ 9); numbers from 1 "
                       "to 99 without leading zeros, E in capitals", field)
     legislature, extraordinary, session = found.groups()
-    if not extraordinary and int(session) > MAX_REGULAR_SESSIONS:
-        raise invalid("regular_session_ordinal", f"{text!r}: an Assembly meets in regular session twice a year over its five-year "
-                      f"term, so a regular session is numbered 1 to {MAX_REGULAR_SESSIONS}; an extraordinary session is coded with "
-                      f"an E: {legislature}-E{session}", field)
+    if (problem := _regular_ordinal_problem(int(legislature), int(session), extraordinary == "E")) is not None:
+        raise invalid("regular_session_ordinal", f"{text!r}: {problem}", field)
     return int(legislature), int(session), extraordinary == "E"
+
+
+def _regular_ordinal_problem(legislature: int, session: int, extraordinary: bool) -> str | None:
+    if extraordinary or session <= MAX_REGULAR_SESSIONS:
+        return None
+    return (f"an Assembly meets in regular session twice a year over its five-year term, so a regular session is numbered 1 "
+            f"to {MAX_REGULAR_SESSIONS}; an extraordinary session is coded with an E: {legislature}-E{session}")
+
+
+def check_session_number(session: TargetSession, field: str) -> None:
+    """A session a new message names (a start, a carry-over, a programme change): a regular one is numbered 1 to 12, as
+    its code is read everywhere else. Raises Refused (INVALID, rule `regular_session_ordinal`) naming `field`.session.
+    Checked where a message enters, not in the model, so that a draft already aiming at such a session still reads."""
+    if (problem := _regular_ordinal_problem(session.legislature, session.session, session.extraordinary)) is not None:
+        raise Refused(f"{field}.session", "regular_session_ordinal", f"{session.code}: {problem}", RefusalKind.INVALID)
 
 
 def _session_code(text: str) -> str:

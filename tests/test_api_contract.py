@@ -39,6 +39,15 @@ async def test_unknown_routes_and_methods_are_problems_and_a_trailing_slash_is_s
     assert (await api.get(f"/v1/submissions/{request.submission_id}/", headers=lead)).json()["submission_id"] == request.submission_id
 
 
+async def test_a_start_aimed_at_a_regular_session_above_12_is_refused_before_anything_starts(api, lead):
+    """Found by a new user: 16-13 was accepted (201), though no list could filter by it; 16-E13 is the extraordinary one."""
+    request = start_request()
+    aimed = body(request) | {"target_session": {**body(request)["target_session"], "session": 13}}
+    answer = problem(await api.post("/v1/submissions", json=aimed, headers=lead), 422, "regular_session_ordinal", "target_session.session")
+    assert "E13" in answer["detail"]
+    problem(await api.get(f"/v1/submissions/{request.submission_id}", headers=lead), 404)
+
+
 async def test_every_get_in_the_openapi_document_answers_head_with_its_status_and_no_body(api, lead):
     request = start_request()
     assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201

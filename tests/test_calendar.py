@@ -169,7 +169,8 @@ async def test_after_its_first_session_a_draft_aims_at_the_next(time_skipping_en
 
 
 async def test_a_moved_session_keeps_an_approved_postponement_and_raises_the_conflict(time_skipping_env, ts_worker):
-    """Issue 12, case 3: the deadline in force stays the date the Prime Minister approved; the Government Office is told."""
+    """Issue 12, case 3: the deadline in force stays the date the Prime Minister approved; the Government Office is told,
+    when the date is approved after the session's cut-off and again when the moved session leaves it after its new one."""
     env = time_skipping_env
     opens = today() + timedelta(days=200)
     request, handle, view = await draft_awaiting_government(env, ts_worker, opens)
@@ -185,4 +186,6 @@ async def test_a_moved_session_keeps_an_approved_postponement_and_raises_the_con
     status = await drafts.status(env.client, request.submission_id)
     assert status.postponement.deadline == approved_date and status.postponement.approved_by is Actor.PM
     conflict = [e for e in (await drafts.history(env.client, request.submission_id)).entries if e.event is EventKind.POSTPONEMENT_CONFLICT]
-    assert len(conflict) == 1 and str(approved_date) in conflict[0].label and conflict[0].escalation_level.value == "VPCP"
+    assert len(conflict) == 2 and all(str(approved_date) in e.label and e.escalation_level.value == "VPCP" for e in conflict)
+    # The first against the cut-off in force when approved; the second against the moved session's, a later one.
+    assert f"cut-off {view.stage_deadline}" in conflict[0].label and f"cut-off {view.stage_deadline}" not in conflict[1].label

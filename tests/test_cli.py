@@ -168,6 +168,14 @@ async def test_bad_input_is_named_by_field(cli, tmp_path):
     bad.write_text(json.dumps({**json.loads(example("start-request.json", "X-1")), "law_kind": "NEW_LAW"}))
     code, _, err = await cli("start", str(bad))
     assert code == 2 and "amended_law: only for law_kind AMENDING_LAW" in err
+    thirteenth = json.loads(example("start-request.json", "X-13"))
+    thirteenth["target_session"]["session"] = 13
+    bad.write_text(json.dumps(thirteenth))
+    code, out, _ = await cli("start", str(bad), "--output", "json")
+    answer = json.loads(out)
+    assert code == 2 and (answer["field"], answer["rule"]) == ("target_session.session", "regular_session_ordinal") and "16-E13" in answer["message"]
+    code, _, err = await cli("status", "X-13")
+    assert code == 4, "nothing was started"
     code, _, err = await cli("status", "NO-SUCH-DRAFT")
     assert code == 4 and "submission_id: no draft NO-SUCH-DRAFT" in err
     code, _, err = await cli("decide", "X-1", str(tmp_path / "missing.json"))

@@ -5,8 +5,9 @@ postponements are asked, approved and refused; rounds are opened, compiled or lo
 entered late with `occurred_on`; the state is carried to a new run; requests are retried. After every
 step the invariants hold: the deadline in force is what the rulebook and the calendar give (or the
 approved postponement), an approved postponement is never silently lost, no level of escalation is
-raised twice while the draft stays overdue in a stage, the carried state stays under its bound, and the
-audit events are numbered without a gap or a double.
+raised twice while the draft stays overdue in a stage, an approved date after the session's cut-off is
+raised to the Government Office, the carried state stays under its bound, and the audit events are
+numbered without a gap or a double.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from schemas.enums import (
     SessionProcedure,
     Stage,
 )
-from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.messages import Decision, PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION, STATE_BOUND, DraftState
@@ -68,6 +69,7 @@ class DraftLife(RuleBasedStateMachine):
         # Escalation levels raised since the draft last became overdue in its stage, and any raised a second time.
         self.reached: set = set()
         self.raised_twice: list = []
+        self.conflicts: list[int] = []  # the numbers of the POSTPONEMENT_CONFLICT events recorded
 
     # Sending, and what every answer must satisfy -----------------------------------------------------
 
@@ -107,6 +109,7 @@ class DraftLife(RuleBasedStateMachine):
             assert applied.receipt.first_seq == (entries[0].seq if entries else None)
         self.recorded += [e.seq for e in entries]
         self.leaves += sum(e.event in LEAVES and e.to_stage not in (None, e.stage) or e.event is EventKind.SESSION_SLIPPED for e in entries)
+        self.conflicts += [e.seq for e in entries if e.event is EventKind.POSTPONEMENT_CONFLICT]
         for e in entries:
             if e.event is EventKind.ESCALATION:
                 if e.escalation_level in self.reached:
@@ -272,6 +275,13 @@ class DraftLife(RuleBasedStateMachine):
             assert self.state.postponement is not None and self.state.postponement.deadline == self.approved[0]
 
     @invariant()
+    def an_approved_date_after_the_cut_off_is_raised_to_the_government_office(self):
+        s = self.state
+        cutoff = sessions.statutory_deadline(s) if s.postponement is not None and sessions.calendar_anchored(s) else None
+        if cutoff is not None and s.postponement.deadline > cutoff:
+            assert any(seq > s.postponement.seq for seq in self.conflicts), (s.postponement, cutoff)
+
+    @invariant()
     def a_level_of_escalation_is_raised_once_while_the_draft_stays_overdue(self):
         assert not self.raised_twice, self.raised_twice
 
@@ -409,3 +419,65 @@ def test_a_calendar_change_that_moves_the_deadline_twice_keeps_the_levels_reache
                                                                        days_off=(CalendarDay(day=today, name="nghỉ bù"),)),)))
     raised = escalations_by_level(state, [(now, draft.CALENDAR_CHANGED, moved), (now + timedelta(days=30), None, None)])
     assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == 1, raised
+
+
+@pytest.mark.parametrize("generation,raised", [(NEWEST_GENERATION, 1), (3, 0)])
+def test_a_date_approved_after_the_sessions_cut_off_is_raised_when_approved(generation, raised):
+    """Found by a new user: a postponement ten years past the target session was approved and nothing told the Government
+    Office. From the fourth generation the approval raises the conflict (the approved date stays in force); the third
+    raised it only when the calendar moved, as its histories recorded."""
+    target = session(2, 200)
+    state = core_state(start_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    cutoff = sessions.statutory_deadline(state)
+    assert state.deadline == cutoff and sessions.calendar_anchored(state)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=3650), reason="chờ ý kiến các bộ"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+    conflicts = [e.entry for e in approved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
+    assert len(conflicts) == raised and approved.state.deadline == cutoff + timedelta(days=3650)
+    if raised:
+        assert conflicts[0].escalation_level.value == "VPCP" and f"after the cut-off {cutoff} for session 16-2" in conflicts[0].label
+        assert approved.receipt.events == 2
+
+
+def test_a_date_approved_before_the_cut_off_raises_nothing():
+    """At a stage whose limit counts from its start (APPRAISAL), a postponement is no conflict with the session."""
+    state = core_state(at=Stage.APPRAISAL)
+    assert not sessions.calendar_anchored(state)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER, official="x",
+        new_deadline=state.deadline + timedelta(days=20), reason="cần thêm thời gian"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP", role=Role.DEPUTY_PRIME_MINISTER, official="x"), NOW)
+    assert [e.entry.event for e in approved.effects if isinstance(e, Record)] == [EventKind.POSTPONEMENT_DECIDED]
+
+
+def test_a_regular_session_above_12_is_refused_where_a_message_names_it():
+    """Found by a new user: a start aimed at session 16-13 was accepted, though no list could filter by it (a regular
+    session is numbered 1 to 12; 16-E13 is an extraordinary one). The start, a carry-over and a programme change are
+    refused from the fourth generation; a third-generation draft replays the messages it took."""
+    thirteenth = TargetSession(legislature=16, session=13, opens_on=local_day(NOW) + timedelta(days=200))
+    request = start_request(target=thirteenth)
+    with pytest.raises(Refused) as refused:
+        draft.open_draft(request, pinned(request), NOW, generation=NEWEST_GENERATION)
+    assert (refused.value.field, refused.value.rule) == ("target_session.session", "regular_session_ordinal")
+    assert "16-E13" in refused.value.message
+    assert draft.open_draft(request, pinned(request), NOW, generation=3).state.target.code == "16-13"
+    extraordinary = thirteenth.model_copy(update={"extraordinary": True})
+    assert draft.open_draft(start_request(target=extraordinary), pinned(request), NOW, generation=NEWEST_GENERATION).state.target.code == "16-E13"
+    for generation in (NEWEST_GENERATION, 3):
+        state = core_state(at=Stage.APPRAISAL, generation=generation)
+        moved = programme_change(ProgrammeChangeKind.DEFER, to_session=thirteenth)
+        if generation == 3:
+            assert draft.perform(draft.CHANGE_PROGRAMME, state, moved, NOW).state.target.code == "16-13"
+            continue
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.CHANGE_PROGRAMME, state, moved, NOW)
+        assert (refused.value.field, refused.value.rule) == ("to_session.session", "regular_session_ordinal")
+    at_session = core_state(at=Stage.NA_SESSION)
+    carried = Decision(**{**decision(request, Stage.NA_SESSION, Outcome.REJECT).model_dump(), "outcome": Outcome.CARRY_OVER, "carry_to": thirteenth})
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, at_session, carried, NOW)
+    assert (refused.value.field, refused.value.rule) == ("carry_to.session", "regular_session_ordinal")

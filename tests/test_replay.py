@@ -21,7 +21,7 @@ from workers.worker import sandbox_runner
 from workflows.codec import data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
-from workflows.generations import GENERATIONS, REACHED_LEVELS_PATCH
+from workflows.generations import APPROVED_DATES_PATCH, GENERATIONS, REACHED_LEVELS_PATCH
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
@@ -82,12 +82,28 @@ def test_the_third_generation_has_committed_histories():
     assert escalations(HISTORIES_DIR / "postponed_while_overdue-s7.json")[-2:] == ["DEPUTY_PM", "DEPUTY_PM"]
 
 
-def escalations(path: Path) -> list[str]:
-    """The escalation levels a draft's history wrote to the audit trail, in order."""
+def test_the_fourth_generation_has_committed_histories():
+    """Recorded since an approved date after the session's cut-off is raised when it is approved: the postponement the
+    Prime Minister approved 10 days after the cut-off, then the session moved 6 days later, raises the conflict twice
+    (the third generation's recording of the same path, once, when the session moved); it replays as it ran."""
+    fourth = {p.stem.split("-")[0] for p in HISTORIES if APPROVED_DATES_PATCH in patch_ids(load_history(p).events)}
+    assert fourth >= {"postponed_then_session_moved", "law_2025_one_session", "imported_under_way", "carried_from_generation_2"}
+    conflicts = lambda path: [e for e in audited(path) if e["event"] == "POSTPONEMENT_CONFLICT"]  # noqa: E731
+    assert len(conflicts(HISTORIES_DIR / "postponed_then_session_moved-s9.json")) == 2
+    assert len(conflicts(HISTORIES_DIR / "postponed_then_session_moved-s8.json")) == 1
+
+
+def audited(path: Path) -> list[dict]:
+    """The events a draft's history wrote to the audit trail, in order, as JSON."""
     written = [json.loads(e.activity_task_scheduled_event_attributes.input.payloads[0].data) for e in load_history(path).events
                if e.WhichOneof("attributes") == "activity_task_scheduled_event_attributes"
                and e.activity_task_scheduled_event_attributes.activity_type.name == "record_events"]
-    return [entry["escalation_level"] for batch in written for entry in batch["entries"] if entry["event"] == "ESCALATION"]
+    return [entry for batch in written for entry in batch["entries"]]
+
+
+def escalations(path: Path) -> list[str]:
+    """The escalation levels a draft's history wrote to the audit trail, in order."""
+    return [entry["escalation_level"] for entry in audited(path) if entry["event"] == "ESCALATION"]
 
 
 def test_the_dead_letter_path_has_a_committed_history():

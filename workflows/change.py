@@ -108,6 +108,12 @@ class Change:
     def keeps_reached_levels(self) -> bool:
         return self.state.generation >= 3
 
+    @property
+    def checks_approved_dates(self) -> bool:
+        """Fourth generation: an approved date after the session's cut-off is raised when it is approved, not only when
+        the calendar moves; a regular session numbered above 12 is refused in new messages."""
+        return self.state.generation >= 4
+
     # What several operations share ------------------------------------------------------------
 
     def enter(self, stage: Stage, since: datetime) -> None:
@@ -150,11 +156,7 @@ class Change:
         """The calendar changed under the current stage: its cut-off follows, unless an approved postponement stands."""
         s = self.state
         if self.gen2 and s.postponement is not None:
-            cutoff = sessions.statutory_deadline(s)
-            if sessions.calendar_anchored(s) and cutoff is not None and s.postponement.deadline > cutoff:
-                self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
-                            label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for session {s.target.code}; "
-                                  f"the Government Office resolves it with {s.postponement.approved_by.value}")
+            self.raise_conflict()
             self.refresh()
             return
         # A first-generation draft counted only cut-offs again; a later one counts every limit on the calendars it has now.
@@ -163,6 +165,17 @@ class Change:
             self.move_deadline(deadline)
         else:
             self.refresh()
+
+    def raise_conflict(self) -> None:
+        """An approved postponement whose date is after the cut-off of the session the draft aims at: raised to the
+        Government Office as POSTPONEMENT_CONFLICT, never resolved by overwriting (the approved date stays in force)."""
+        s = self.state
+        assert s.postponement is not None
+        cutoff = sessions.statutory_deadline(s)
+        if sessions.calendar_anchored(s) and cutoff is not None and s.postponement.deadline > cutoff:
+            self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
+                        label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for session {s.target.code}; "
+                              f"the Government Office resolves it with {s.postponement.approved_by.value}")
 
     def slip(self) -> bool:
         """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""

@@ -21,7 +21,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
-from schemas.calendar import SessionCalendar
+from schemas.calendar import SessionCalendar, check_session_number
 from schemas.consultation import Compilation, ConsultationView, Opinion, OpinionReceipt
 from schemas.enums import TERMINAL_STAGES, Stage
 from schemas.messages import (
@@ -80,7 +80,9 @@ class Started:
 
 async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
     """Start the draft's workflow. A repeated start of the same submission returns the existing draft (`created`
-    false); one whose request differs from the first names the fields that differ (`differs`) and starts nothing."""
+    false); one whose request differs from the first names the fields that differ (`differs`) and starts nothing.
+    Raises Refused (INVALID) for a regular target session numbered above 12, before anything is started."""
+    check_session_number(request.target_session, "target_session")
     workflow_id = workflow_id_for(request.submission_id)
     first_stage = stage_path(load_rulebook(request.process_version), request.session_procedure, law_kind=request.law_kind)[0]
     try:

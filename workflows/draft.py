@@ -8,7 +8,8 @@ search attributes and memo to refresh, consultation rounds to start or cancel. T
 A draft's generation (`workflows.generations`) says which behaviour its histories recorded: the first was
 started before this core, the second added the calendar read at the start, the next session after a debate,
 an approved postponement that stands when a session moves, rest days and rounds watched until they report,
-and the third keeps the escalation levels a draft reached when its deadline moves and it stays overdue.
+the third keeps the escalation levels a draft reached when its deadline moves and it stays overdue, and the fourth
+raises an approved date after the session's cut-off when it is approved and refuses a regular session numbered above 12.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from schemas.calendar import SessionCalendar
+from schemas.calendar import SessionCalendar, check_session_number
 from schemas.enums import BETWEEN_SESSIONS, EventKind, Outcome, ProgrammeChangeKind, Stage
 from schemas.messages import (
     AgencyRemap,
@@ -111,12 +112,14 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     """A new draft at its first stage (or, for a draft under way, where its imported steps leave it).
 
     Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
-    ever. A run started again for a submission not closed (its workflow terminated, say) numbers its events on
+    ever; (INVALID) for a regular target session numbered above 12 (fourth generation on). A run started again for a submission not closed (its workflow terminated, say) numbers its events on
     from those the audit trail holds.
     """
     if pinned.closed_as is not None:
         raise Refused("submission_id", "draft_closed", f"submission {request.submission_id} was closed as {pinned.closed_as.value}; "
                       "its record is final and it cannot be started again", RefusalKind.CLOSED)
+    if generation >= 4:
+        check_session_number(request.target_session, "target_session")
     book = pinned.rulebook
     path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
     announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
@@ -215,6 +218,8 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
         change.move_deadline(asked.new_deadline, quiet=change.gen2)
         if change.gen2:
             s.postponement = ApprovedPostponement(deadline=asked.new_deadline, approved_by=decision.actor, seq=entry.seq)
+        if change.checks_approved_dates:
+            change.raise_conflict()
 
 
 def apply_disagreement(change: Change, point: Disagreement) -> None:

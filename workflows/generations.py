@@ -4,6 +4,8 @@
 2. The draft core: the calendar read at the start, the next session after a debate, an approved postponement that
    stands when a session moves, rest days, rounds watched until they report.
 3. A draft that stays overdue when its deadline moves keeps the escalation levels it reached (`Change.move_deadline`).
+4. An approved postponement whose date is after the session's cut-off raises the conflict when it is approved
+   (`Change.raise_conflict`), and new messages may not name a regular session above 12 (`rules.check_session_number`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -20,8 +22,9 @@ DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
 PUBLICATION_PATCH = "publication-stage"
 REACHED_LEVELS_PATCH = "escalation-levels-kept"
+APPROVED_DATES_PATCH = "approved-dates-checked"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

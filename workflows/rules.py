@@ -40,11 +40,10 @@ from schemas.rulebook import Decider
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
-from workflows.sessions import awaiting_session, last_day_of, round_closes_at
+from workflows.sessions import awaiting_session, check_named, last_day_of, round_closes_at
 from workflows.stage_graph import is_earlier, referred, stage_path
 
-INVALID, FORBIDDEN, CONFLICT = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT
-STALE, CLOSED = RefusalKind.STALE, RefusalKind.CLOSED
+INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
 
 
 def require(message: object, model: type) -> None:
@@ -58,6 +57,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
     require(decision, Decision)
     check_stage(state, decision.stage)
     check_occurred_on(state, decision.occurred_on, now)
+    check_named(state, decision.carry_to, "carry_to")
     if decision.outcome is Outcome.WITHDRAW:
         check_authority(state, state.rulebook.withdrawal, decision, "withdraw this draft", "withdrawal_authority")
         return
@@ -210,6 +210,7 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
     check_authority(state, book.programme_changes, change, f"change the programme ({change.kind.value})", "programme_authority")
     check_open(state, "kind")
     check_occurred_on(state, change.occurred_on, now)
+    check_named(state, change.to_session, "to_session")
     after_assembly = (Stage.PROMULGATION, Stage.PUBLICATION)
     kind, target_opens_on = change.kind, state.target.opens_on
     if kind is ProgrammeChangeKind.ADD and stage is not Stage.LEGISLATIVE_PROGRAMME:
@@ -334,13 +335,8 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
     if state.stage.is_terminal:
         return None
     rule = state.rulebook.rule(state.stage)
-    return PendingDecision(
-        stage=state.stage,
-        outcomes=rule.outcomes,
-        deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
-        required_documents=rule.required_documents,
-        missing_documents=missing_documents(rule.required_documents, state),
-    )
+    return PendingDecision(stage=state.stage, outcomes=rule.outcomes, deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+                           required_documents=rule.required_documents, missing_documents=missing_documents(rule.required_documents, state))
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from schemas.calendar import StandingCommitteeMeeting, TargetSession
+from schemas.calendar import StandingCommitteeMeeting, TargetSession, check_session_number
 from schemas.enums import ASSEMBLY_STAGES, DEBATING_SESSIONS, DeadlineAnchor, RestDay, Stage
 from schemas.rulebook import ConsultationWindow, TimeLimit
 from schemas.state import DraftState
@@ -62,6 +62,13 @@ def statutory_deadline(state: DraftState, session: TargetSession | None = None) 
         )
         for limit in limits(state)
     ))
+
+
+def check_named(state: DraftState, session: TargetSession | None, field: str) -> None:
+    """A session a message names, from the fourth generation on (`schemas.calendar.check_session_number`): a draft of an
+    earlier one replays the messages it took."""
+    if session is not None and state.generation >= 4:
+        check_session_number(session, field)
 
 
 def calendar_anchored(state: DraftState) -> bool:
