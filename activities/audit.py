@@ -30,7 +30,7 @@ DEAD_LETTERED = "DeadLettered"
 #   a dead letter behind a reset run's events) after the last one: the audit trail never skips an event of any run, and
 #   keeps each run's events in order. A dead letter written again ($42) fills its own gap. (The events after its number
 #   are read by the primary key, behind OFFSET 0: none when appending, where a plan by `run_seq` would read them all.)
-# - The registry only moves forward.
+# - The registry only moves forward; a draft that writes is running (a draft reset after it ended: see workers/ended_drafts.py).
 _SAME = "(occurred_at, event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($4, $5, $6, $7, $8, $10)"
 _RECORD = f"""
 WITH prior AS (
@@ -64,7 +64,7 @@ WITH prior AS (
         classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
         cutoff = EXCLUDED.cutoff, cutoff_stage = EXCLUDED.cutoff_stage, cutoff_sitting = EXCLUDED.cutoff_sitting,
         committee_meeting = EXCLUDED.committee_meeting, cutoffs_recorded = EXCLUDED.cutoffs_recorded,
-        updated_at = now()
+        updated_at = now(), ended = NULL, ended_at = NULL
     WHERE submissions.last_seq < EXCLUDED.last_seq
 )
 SELECT count(*) FROM event

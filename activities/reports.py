@@ -20,7 +20,8 @@ from workflows.deadlines import VIETNAM
 
 # The agency expected to act on a draft overdue now: a classified draft's ministry is counted as CLASSIFIED.
 _OVERDUE_AGENCY = "CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END"
-_OPEN = "stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
+# Open: not in a final state, and its workflow not ended outside its rules (terminated, say: workers/ended_drafts.py).
+_OPEN = "stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') AND ended IS NULL"
 _OVERDUE_ON = "stage_deadline < {today} AND " + _OPEN
 
 _REPORT = f"""

@@ -93,6 +93,8 @@ def print_status(view: StatusView) -> None:
                            + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
+        *([("ended", f"{view.ended}: the workflow ended outside the draft's rules and takes no more messages (Temporal Web UI, "
+                     "`temporal workflow describe`)")] if view.ended else []),
         ("revision loops", str(view.revision_loops)),
         ("events recorded", str(view.events_recorded)),
     ]
@@ -235,7 +237,7 @@ def programme(submission_id: SubmissionId, file: JsonFile, request_id: RequestId
 def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Where a draft stands: stage, since when, deadline, pending decision and who may make it."""
     choose(output, as_json)
-    view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status(client, submission_id)))
+    view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id)))
     emit_json(view) if wants_json() else print_status(view)
 
 

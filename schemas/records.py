@@ -19,6 +19,15 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ExecutionEnd(str, Enum):
+    """How a draft's workflow ended outside its own rules, as Temporal names it (the registry's `ended`)."""
+
+    TERMINATED = "TERMINATED"  # by hand (`temporal workflow terminate`)
+    TIMED_OUT = "TIMED_OUT"
+    FAILED = "FAILED"  # a start the draft refused, say
+    CANCELED = "CANCELED"
+
+
 class RegistryRow(Record):
     """The read model's row for one submission, as the workflow last saw it."""
 
@@ -33,6 +42,10 @@ class RegistryRow(Record):
     stage_deadline: date | None
     responsible: str = Field(description="the agency expected to act: the lead ministry's code, else the deciding body")
     classified: bool
+    # Read from the registry, never written by a draft: left out of the audit writes' inputs.
+    ended: ExecutionEnd | None = Field(default=None, exclude_if=lambda ended: ended is None,
+                                       description="how the draft's workflow ended outside its own rules (terminated by hand, timed out, "
+                                       "failed, cancelled), as Temporal reported it within a minute or so; it is no longer open")
 
 
 class RegistryCutoffs(Record):

@@ -150,6 +150,13 @@ async def test_a_message_to_a_closed_draft_is_409_naming_its_end_not_404(api, de
     terminated = problem(await api.post(f"/v1/submissions/{ended.submission_id}/decisions", json=body(decision(ended, Stage.DRAFTING)),
                                         headers=lead), 409, "draft_closed", "submission_id")
     assert terminated["detail"] == "the draft has ended (TERMINATED at DRAFTING); it takes no more messages"
+    # Its status says so, with nothing pending (its own query answers as it stood); the same start again is no 200.
+    status = (await api.get(f"/v1/submissions/{ended.submission_id}", headers=lead)).json()
+    assert status["ended"] == "TERMINATED" and status["pending"] is None and status["stage"] == "DRAFTING"
+    assert "ended" not in (await api.get(path, headers=lead)).json()
+    again = problem(await api.post("/v1/submissions", json=body(ended), headers=lead), 409, "draft_closed", "submission_id")
+    assert again["detail"] == terminated["detail"]
+    problem(await api.post("/v1/submissions", json=body(request), headers=lead), 409, "draft_closed", "submission_id")
     never = start_request()
     problem(await api.post(f"/v1/submissions/{never.submission_id}/decisions", json=body(decision(never, Stage.POLICY_PROPOSAL)),
                            headers=government), 404, "draft_unknown", "submission_id")

@@ -223,6 +223,11 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
     assert code == 0 and "2 running drafts told" not in out and "1 running drafts told" in out, out + err
     assert f"ended {ended.submission_id}: submission_id: the draft has ended (TERMINATED at POLICY_PROPOSAL)" in err, err
+    # `status` says so, pending nothing; the same start again is refused as closed (it answered 0 as "open already").
+    code, out, _ = await cli("status", ended.submission_id)
+    assert code == 0 and "TERMINATED: the workflow ended outside the draft's rules" in out and "who may decide" not in out, out
+    code, _, err = await cli("start", str(tmp_path / f"{ended.submission_id}.json"))
+    assert code == 3 and "the draft has ended (TERMINATED at POLICY_PROPOSAL); it takes no more messages (rule: draft_closed)" in err, err
     code, before, _ = await cli("history", running.submission_id, "--output", "json")
     code, out, err = await cli("calendar", "tell", "--by", "VPQH", "--output", "json")
     assert code == 0 and json.loads(out)["told"] == 1 and [e["submission_id"] for e in json.loads(out)["ended"]] == [ended.submission_id], err

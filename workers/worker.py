@@ -27,6 +27,7 @@ from activities.public import PublicActivities
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
 from workers import heap
+from workers.ended_drafts import watch_ended
 from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
 from workers.overdue_gauge import publish_overdue
@@ -126,19 +127,22 @@ def uncompiled(modules: Sequence[ModuleType]) -> list[str]:
 
 @contextlib.asynccontextmanager
 async def operations(settings: Settings, client: Client, pool: asyncpg.Pool, worker: Worker, runtime: Runtime | None) -> AsyncIterator[None]:
-    """Beside a running worker: its health endpoint and the overdue gauge (metrics go out through the runtime)."""
+    """Beside a running worker: its health endpoint, the overdue gauge (metrics go out through the runtime) and the
+    registry's watch for drafts ended outside their rules (`workers.ended_drafts`)."""
     async with contextlib.AsyncExitStack() as stack:
         if settings.health_port is not None:
             app = worker_health_app(client, pool, polling=lambda: worker.is_running and not worker.is_shutdown)
             await stack.enter_async_context(serving(app, settings.http_host, settings.health_port))
-        gauge = asyncio.create_task(publish_overdue(pool, runtime)) if runtime is not None else None
+        tasks = [asyncio.create_task(watch_ended(client, pool))]
+        if runtime is not None:
+            tasks.append(asyncio.create_task(publish_overdue(pool, runtime)))
         try:
             yield
         finally:
-            if gauge is not None:
-                gauge.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await gauge
+                    await task
 
 
 async def run_worker(settings: Settings) -> None:

@@ -36,6 +36,7 @@ from schemas.messages import (
     Ruling,
     StartRequest,
 )
+from schemas.records import ExecutionEnd
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput, SeenRequest
@@ -81,7 +82,8 @@ class Started:
 async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
     """Start the draft's workflow. A repeated start of the same submission returns the existing draft (`created`
     false); one whose request differs from the first names the fields that differ (`differs`) and starts nothing.
-    Raises Refused (INVALID) for a regular target session numbered above 12, before anything is started."""
+    Raises Refused (INVALID) for a regular target session numbered above 12, before anything is started; (CLOSED,
+    `draft_closed`) for the same request again once the draft has ended, by its rules or otherwise (terminated)."""
     check_session_number(request.target_session, "target_session")
     workflow_id = workflow_id_for(request.submission_id)
     first_stage = stage_path(load_rulebook(request.process_version), request.session_procedure, law_kind=request.law_kind)[0]
@@ -112,6 +114,9 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
         first = await start_request_of(client, request.submission_id)
         compared = [name for name in type(request).model_fields if name != "passed" or (first and first.passed)]
         differs = tuple(name for name in compared if first is not None and getattr(first, name) != getattr(request, name))
+        # The same request again answers with the draft open; a draft that has ended is not open, and nothing reopens it.
+        if not differs and (ended := await closed(client, workflow_id, field="submission_id", what="the draft", rule="draft_closed")):
+            raise ended from None
         return Started(workflow_id=workflow_id, run_id=exists.run_id, created=False, differs=differs)
     return Started(workflow_id=workflow_id, run_id=handle.result_run_id)
 
@@ -275,6 +280,23 @@ async def consultation(client: Client, submission_id: str, round_id: str) -> Con
 
 async def status(client: Client, submission_id: str) -> StatusView:
     return await _query(client, submission_id, DraftLawWorkflow.status)
+
+
+# How a workflow may end besides completing by its own rules, as the registry names it.
+END_OF = {
+    WorkflowExecutionStatus.TERMINATED: ExecutionEnd.TERMINATED,
+    WorkflowExecutionStatus.TIMED_OUT: ExecutionEnd.TIMED_OUT,
+    WorkflowExecutionStatus.FAILED: ExecutionEnd.FAILED,
+    WorkflowExecutionStatus.CANCELED: ExecutionEnd.CANCELED,
+}
+
+
+async def status_and_end(client: Client, submission_id: str) -> StatusView:
+    """`status`, with `ended` set (and nothing pending, no alarm ahead) when the draft's workflow ended outside its own
+    rules: a draft terminated by hand still answers its queries as it stood then, and would look alive."""
+    view = await status(client, submission_id)
+    end = END_OF.get((await draft(client, submission_id).describe()).status)
+    return view if end is None else view.model_copy(update={"ended": end.value, "pending": None, "next_alarm": None})
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

@@ -100,8 +100,8 @@ async def list_submissions(
 @router.get("/{submission_id}", operation_id="readSubmission", summary="Where a draft stands", response_model=StatusView)
 async def read_status(submission_id: SubmissionId, who: Authenticated, http: Request) -> StatusView:
     """Where the draft stands: its stage (with the Vietnamese name), since when, its deadline, what is pending and who
-    may decide it."""
-    return permissions.status_for(who, await temporal(http, drafts.status(http.app.state.client, submission_id)))
+    may decide it; `ended` when its workflow ended outside its own rules (terminated by hand, say), with nothing pending."""
+    return permissions.status_for(who, await temporal(http, drafts.status_and_end(http.app.state.client, submission_id)))
 
 
 @router.get("/{submission_id}/history", operation_id="readHistory", summary="A draft's audit trail", response_model=HistoryView,

@@ -1,0 +1,80 @@
+"""Drafts whose workflow ended outside their own rules (terminated by hand, timed out, failed, cancelled), marked in
+the registry, which otherwise knows only what each draft last wrote: an ended draft would stay "on track" on the
+board, in the reports and in the overdue gauge for ever.
+
+Beside each worker (`workers.worker.operations`), every minute: Temporal's visibility store is asked for the draft
+workflows closed so since the last look (all of them at the first), and each one's latest run is described, since a
+reset leaves its old run terminated and a new one running. A draft that writes again clears its mark (activities/audit.py).
+Every worker does this; the updates are idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import asyncpg
+import structlog
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from schemas.records import ExecutionEnd
+from workflows.client import END_OF
+from workflows.draft_law import WORKFLOW_ID_PREFIX, WORKFLOW_TYPE
+
+log = structlog.get_logger(__name__)
+
+# The same ends (`workflows.client.END_OF`) as a visibility query names them.
+QUERY_NAMES = {ExecutionEnd.TERMINATED: "Terminated", ExecutionEnd.TIMED_OUT: "TimedOut", ExecutionEnd.FAILED: "Failed",
+               ExecutionEnd.CANCELED: "Canceled"}
+# Visibility is written a moment after a workflow closes: each look goes back this far before the last one began.
+OVERLAP = timedelta(minutes=5)
+
+
+async def mark_ended(client: Client, pool: asyncpg.Pool, *, since: datetime | None = None) -> int:
+    """Mark in the registry each draft whose latest run ended outside its own rules (closed after `since`, if given);
+    returns how many rows changed. A draft found running again (reset) is unmarked, as it is when it next writes."""
+    query = f"WorkflowType = '{WORKFLOW_TYPE}' AND ExecutionStatus IN ({', '.join(repr(name) for name in QUERY_NAMES.values())})"
+    if since is not None:
+        query += f" AND CloseTime > '{since.isoformat()}'"
+    changed = 0
+    seen: set[str] = set()
+    async for closed in client.list_workflows(query):
+        if closed.id in seen or not closed.id.startswith(WORKFLOW_ID_PREFIX):
+            continue
+        seen.add(closed.id)
+        changed += await _mark(client, pool, closed.id)
+    return changed
+
+
+async def _mark(client: Client, pool: asyncpg.Pool, workflow_id: str) -> int:
+    try:
+        latest = await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as missing:
+        if missing.status is RPCStatusCode.NOT_FOUND:  # past the namespace's retention: the registry keeps what it had
+            return 0
+        raise
+    end = END_OF.get(latest.status)
+    ended = end.value if end is not None else None
+    status = await pool.execute(
+        "UPDATE submissions SET ended = $2, ended_at = $3 WHERE workflow_id = $1 AND ended IS DISTINCT FROM $2",
+        workflow_id, ended, latest.close_time if ended else None)
+    if status != "UPDATE 0":
+        log.info("registry: draft ended outside its rules" if ended else "registry: ended draft running again",
+                 workflow_id=workflow_id, ended=ended)
+        return 1
+    return 0
+
+
+async def watch_ended(client: Client, pool: asyncpg.Pool, *, every_seconds: float = 60.0) -> None:
+    """`mark_ended` until cancelled; a round that fails (Temporal or PostgreSQL away) is logged and tried again."""
+    since: datetime | None = None
+    while True:
+        began = datetime.now().astimezone()
+        try:
+            await mark_ended(client, pool, since=since)
+        except (RPCError, OSError, asyncpg.PostgresError) as unavailable:
+            log.warning("registry: ended drafts not checked", error=type(unavailable).__name__)
+        else:
+            since = began - OVERLAP
+        await asyncio.sleep(every_seconds)
