@@ -260,7 +260,11 @@ def check_meeting(known: Sequence[StandingCommitteeMeeting], meeting: StandingCo
     """Whether `meeting` may be set beside the meetings `known`: the Standing Committee meets once a day, so another
     code on the same day is a typing mistake, which every running draft would be told and record.
 
-    Raises Refused (INVALID) `one_meeting_a_day`, naming the meeting already set that day."""
+    Raises Refused (INVALID) `one_meeting_a_day`, naming the meeting already set that day; `meeting_code_not_session`
+    for a code that reads as a session's (16-2), under which the board would list a draft twice, as if two sessions."""
+    if _SESSION_CODE.fullmatch(meeting.code):
+        raise Refused("code", "meeting_code_not_session", f"{meeting.code} reads as the code of a session of the Assembly; a Standing "
+                      "Committee meeting is coded apart, e.g. UBTVQH-70 or UBTVQH-2027-04", RefusalKind.INVALID)
     for other in known:
         if other.code != meeting.code and other.meets_on == meeting.meets_on:
             raise Refused("meets_on", "one_meeting_a_day", f"{other.code} meets on {other.meets_on} already, and the Standing Committee "

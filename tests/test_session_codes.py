@@ -151,3 +151,12 @@ def test_one_standing_committee_meeting_a_day():
     with pytest.raises(Refused) as refused:
         check_meeting(known, StandingCommitteeMeeting(code="FOO", meets_on=date(2027, 4, 10)))
     assert (refused.value.field, refused.value.rule) == ("meets_on", "one_meeting_a_day") and "UBTVQH-52" in refused.value.message
+
+
+@pytest.mark.parametrize("code", ["16-2", "15-E9"])
+def test_a_meeting_coded_as_a_session_is_refused(code):
+    """Found by a new user: a meeting coded 16-2 listed the drafts aimed at session 16-2 twice on the board's sessions page."""
+    with pytest.raises(Refused) as refused:
+        check_meeting((), StandingCommitteeMeeting(code=code, meets_on=date(2027, 4, 10)))
+    assert (refused.value.field, refused.value.rule) == ("code", "meeting_code_not_session") and "UBTVQH-70" in refused.value.message
+    check_meeting((), StandingCommitteeMeeting(code="UBTVQH-16-2", meets_on=date(2027, 4, 10)))
