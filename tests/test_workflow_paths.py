@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest
+from schemas.refusal import Refused
 from schemas.rulebook import load_rulebook
 from schemas.views import StatusView
 from store import audit
@@ -180,8 +181,11 @@ async def test_repeated_start_returns_the_same_draft(time_skipping_env, ts_worke
     handle = drafts.draft(client, request.submission_id)
     await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL, Outcome.REJECT))
     await handle.result()
-    after_close = await drafts.start_submission(client, request, task_queue=ts_worker)
-    assert after_close.workflow_id == first.workflow_id and after_close.run_id == first.run_id
+    # Closed, it is no longer "open already": the same start is refused, naming its final state, and starts nothing.
+    with pytest.raises(Refused) as refused:
+        await drafts.start_submission(client, request, task_queue=ts_worker)
+    assert (refused.value.rule, refused.value.message) == ("draft_closed", "the draft is REJECTED; its record is final")
+    assert (await handle.describe()).run_id == first.run_id
 
 
 async def test_unanswered_stage_records_its_deadline_at_the_right_virtual_time(time_skipping_env, ts_worker, pool):
