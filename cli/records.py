@@ -16,7 +16,7 @@ from cli.app import MinistryFilter, SubmissionId, day_option
 from cli.failures import NotFound, from_refusal
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json, written
 from schemas.refusal import Refused
-from schemas.views import HistoryView, VersionsView
+from schemas.views import HistoryEntry, HistoryView, VersionsView
 from store import audit
 from workflows import client as drafts
 from workflows.deadlines import local_day
@@ -47,15 +47,23 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
     if wants_json():
         emit_json(view)
         return
-    shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents")
+    shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
+                  "note")
     for e in view.entries:
-        by = f"{e.actor.value}/{e.agency_code} {e.role.value} {e.official}" if e.actor and e.role else ""
         happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
-            e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", by, ", ".join(d.kind.value for d in e.documents),
+            e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
+            e.label or "",
         )
     out.print(shown)
+
+
+def acted_by(entry: HistoryEntry) -> str:
+    """Whatever of who acted an event holds: "MOJ/BTP MINISTER Bộ trưởng"; a consultee's opinion its agency and official
+    only; an alarm nobody."""
+    acting = "/".join(part for part in (entry.actor.value if entry.actor else "", entry.agency_code or "") if part)
+    return " ".join(part for part in (acting, entry.role.value if entry.role else "", entry.official or "") if part)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples(

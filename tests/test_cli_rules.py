@@ -120,3 +120,19 @@ def test_every_command_and_group_has_examples_in_its_help():
     assert len(commands) > 30
     missing = [path for path, command in commands if "Examples" not in (command.epilog or "") or path.split()[-1] not in command.epilog]
     assert not missing, f"commands and groups without examples in --help: {missing}"
+
+
+def test_the_history_names_whoever_acted_as_far_as_the_event_says():
+    """Found by a new user: `legis history` left "by" empty for a consultee's opinion (an agency and an official, no role)."""
+    from datetime import UTC, datetime
+
+    from cli.records import acted_by
+    from schemas.enums import Actor, EventKind, Role, Stage
+    from schemas.views import HistoryEntry
+
+    at, stage = datetime(2026, 12, 2, tzinfo=UTC), Stage.DRAFTING
+    decided = HistoryEntry(seq=2, at=at, event=EventKind.DECISION, stage=stage, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER,
+                           official="Bộ trưởng")
+    opinion = HistoryEntry(seq=3, at=at, event=EventKind.OPINION_RECEIVED, stage=stage, agency_code="BTC", official="Thứ trưởng")
+    alarm = HistoryEntry(seq=4, at=at, event=EventKind.WARNING, stage=stage)
+    assert [acted_by(e) for e in (decided, opinion, alarm)] == ["MOJ/BTP MINISTER Bộ trưởng", "BTC Thứ trưởng", ""]
