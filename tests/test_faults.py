@@ -62,7 +62,9 @@ async def assert_complete_and_exact(client: Client, pool: asyncpg.Pool, requests
 
 def start_worker_process(dev_env, database_url: str, task_queue: str) -> subprocess.Popen:
     env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
-           "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_LOG_LEVEL": "WARNING"}
+           "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_LOG_LEVEL": "WARNING",
+           # Ports of its own: a `legis dev` running on this machine holds the defaults.
+           "LEGIS_HEALTH_PORT": str(free_port()), "LEGIS_METRICS_PORT": str(free_port())}
     return subprocess.Popen([LEGIS, "worker"], env=env)
 
 
