@@ -59,8 +59,9 @@ async def meetings(connection: asyncpg.Connection, *, upcoming_only: bool = Fals
 
 
 async def running_drafts(connection: asyncpg.Connection) -> list[str]:
-    """Submission IDs of the drafts not yet in a final state, as the registry last saw them."""
+    """Submission IDs of the drafts not yet in a final state (nor ended outside their rules), as the registry last saw them."""
     rows = await connection.fetch(
-        "SELECT submission_id FROM submissions WHERE stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') ORDER BY submission_id"
+        "SELECT submission_id FROM submissions WHERE stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') AND ended IS NULL "
+        "ORDER BY submission_id"
     )
     return [r["submission_id"] for r in rows]

@@ -5,6 +5,7 @@ Done as activities, so that what was read is pinned in the draft's history and r
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from importlib import resources
 
@@ -16,8 +17,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities import calendar
 from schemas.calendar import WorkingCalendar
 from schemas.enums import Stage
+from schemas.messages import StartRequest
 from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, PinInput, PinnedRules
 from schemas.rulebook import Rulebook, load_rulebook
+from schemas.state import NEWEST_GENERATION
+from workflows import draft
 
 
 @cache
@@ -33,6 +37,31 @@ async def load_pinned_rulebook(request: LoadRulebookInput) -> Rulebook:
     return load_rulebook(request.process_version)
 
 
+async def pinned_rules(connection: asyncpg.Connection | asyncpg.Pool, request: PinInput) -> PinnedRules:
+    """What a draft starting now pins: its process version's rulebook, the calendars as announced, what the audit trail
+    holds of it already and whether the registry records it closed."""
+    sessions = await calendar.sessions(connection, upcoming_only=True)
+    meetings = await calendar.meetings(connection, upcoming_only=True)
+    known = await connection.fetchrow("SELECT stage, last_seq FROM submissions WHERE submission_id = $1", request.submission_id)
+    closed = known is not None and Stage(known["stage"]).is_terminal
+    return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
+                       working=shipped_working_calendar(), recorded=known["last_seq"] if known else 0,
+                       closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference)
+
+
+async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime) -> None:
+    """What the draft's first task would refuse of a start request with steps already passed, asked before it is started
+    (by the HTTP API and the CLI), so that a refused start starts nothing and leaves its submission ID free: the steps of
+    a draft already under way checked against the rulebook's path and the calendars as announced (the draft core's
+    `open_draft`). Raises Refused as the draft would. A submission closed already is left to the start, which names how
+    it ended; a start with no steps passed has nothing the draft refuses that `workflows.client.start_submission` does
+    not check."""
+    if not request.passed:
+        return
+    pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))
+    draft.open_draft(request, pinned.model_copy(update={"closed_as": None}), now, generation=NEWEST_GENERATION)
+
+
 class PinningActivities:
     def __init__(self, pool: asyncpg.Pool, client: Client, *, by_reference: bool = True) -> None:
         """`by_reference`: whether a pin asked by reference is written so (`LEGIS_PIN_BY_REFERENCE`)."""
@@ -44,13 +73,8 @@ class PinningActivities:
     async def pin_rules(self, request: PinInput) -> PinnedRules:
         """The rulebook of the draft's process version (by reference when asked) and the calendars as announced now."""
         async with self._pool.acquire() as connection:
-            sessions = await calendar.sessions(connection, upcoming_only=True)
-            meetings = await calendar.meetings(connection, upcoming_only=True)
-            known = await connection.fetchrow("SELECT stage, last_seq FROM submissions WHERE submission_id = $1", request.submission_id)
-        closed = known is not None and Stage(known["stage"]).is_terminal
-        return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
-                           working=shipped_working_calendar(), recorded=known["last_seq"] if known else 0,
-                           closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference and self._by_reference)
+            pinned = await pinned_rules(connection, request)
+        return pinned.model_copy(update={"by_reference": request.by_reference and self._by_reference})
 
     @activity.defn
     async def describe_workflow(self, request: DescribeInput) -> ExecutionStatus:

@@ -111,7 +111,7 @@ def set_meeting(
     as_json: AsJson = False,
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow)."""
-    from activities.calendar import meetings
+    from activities.calendar import meetings, sessions
     from activities.calendar import set_meeting as store_meeting
 
     choose(output, as_json)
@@ -121,6 +121,8 @@ def set_meeting(
         raise invalid_model(StandingCommitteeMeeting, invalid) from None
 
     async def store(db) -> None:
+        # Refused before anything is stored: the drafts are told the meetings with the sessions they count back to.
+        _announced(await sessions(db))
         _checked(check_meeting, await meetings(db), meeting)
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")

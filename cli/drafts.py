@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 from rich.text import Text
 from temporalio.client import Client
 
-from cli import temporal
+from cli import database, temporal
 from cli.app import JsonFile, MinistryFilter, RequestId, SubmissionId, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message
@@ -130,9 +130,19 @@ def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False
     """Start a submission from a JSON start request; starting it again returns the same draft."""
     choose(output, as_json)
     request = read_message(file, StartRequest)
+    from activities.rulebook import check_start
+
     queue = settings().task_queue
-    started = temporal.run(lambda client: temporal.call(client, temporal.draft(request.submission_id),
-                                                        drafts.start_submission(client, request, task_queue=queue)))
+
+    async def starting(client: Client) -> drafts.Started:
+        async def checked_then_started() -> drafts.Started:
+            if request.passed:  # checked as the draft's first task would, so that a refused start starts nothing
+                async with database.connection() as db:
+                    await check_start(db, request, datetime.now(UTC))
+            return await drafts.start_submission(client, request, task_queue=queue)
+        return await temporal.call(client, temporal.draft(request.submission_id), checked_then_started())
+
+    started = temporal.run(starting)
     if started.differs:
         raise Rejected(f"{started.differs[0]}: submission {request.submission_id} was opened with other values of: "
                        f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists",

@@ -41,6 +41,11 @@ class Refused(ValueError):
         the draft (its words may quote what the draft holds: its session, dates, points)."""
         return Refused(self.field, self.rule, f"refused by rule {self.rule} (details withheld: classified draft)", self.kind)
 
+    def within(self, part: str) -> Refused:
+        """The same rule broken by a part of a larger message (`passed.2`: a start request's third step), which the
+        message breaks as a whole: INVALID, whatever it would be sent on its own."""
+        return Refused(f"{part}.{self.field}", self.rule, self.message, RefusalKind.INVALID)
+
     @classmethod
     def from_details(cls, message: str, details: dict) -> Refused:
         kind = details.get("kind")

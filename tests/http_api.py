@@ -20,7 +20,8 @@ from workers.worker import create_worker
 
 @contextlib.asynccontextmanager
 async def api_client(client: Client, pool: asyncpg.Pool, *, worker: bool = True, **settings: object) -> AsyncIterator[httpx.AsyncClient]:
-    """The API in this process over `client` and `pool`, with a worker on a task queue of its own (or none)."""
+    """The API in this process over `client` and `pool`, with a worker on a task queue of its own (or none), named by the
+    HTTP client's `task_queue`."""
     task_queue = f"api-{uuid.uuid4().hex[:8]}"
     configured = Settings(**{"api_rate_per_token": "none", "api_rate_per_address": "none", "api_refusals_recorded": "none", **settings})
     async with contextlib.AsyncExitStack() as stack:
@@ -28,7 +29,9 @@ async def api_client(client: Client, pool: asyncpg.Pool, *, worker: bool = True,
             await stack.enter_async_context(create_worker(client, pool, task_queue=task_queue))
         app = create_app(client=client, pool=pool, task_queue=task_queue, settings=configured)
         transport = httpx.ASGITransport(app=app, client=(f"127.0.0.{uuid.uuid4().int % 250 + 2}", 50000))
-        yield await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://legis.test"))
+        http = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://legis.test"))
+        http.task_queue = task_queue
+        yield http
 
 
 async def bearer(pool: asyncpg.Pool, agency: str, role: CallerRole, **fields: object) -> dict[str, str]:

@@ -25,6 +25,7 @@ from tests.ports import free_port
 from tests.scenarios import failing_draft
 from tests.stack import LEGIS
 from workers.worker import create_worker
+from workflows import client as drafts
 
 API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
 
@@ -162,21 +163,37 @@ async def test_a_message_to_a_closed_draft_is_409_naming_its_end_not_404(api, de
                            headers=government), 404, "draft_unknown", "submission_id")
 
 
+async def test_a_start_the_draft_would_refuse_is_refused_before_it_starts_and_leaves_its_id_free(api, pool):
+    """Found by a new user: a start whose imported step breaks a rule was answered 201, then failed, and its submission
+    ID could never be used again. The steps are checked as the draft's first task checks them, before anything starts."""
+    request = start_request()
+    good = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"occurred_on": datetime.now(UTC).date() - timedelta(days=10)})
+    bad = good.model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP"})
+    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    refused = problem(await api.post("/v1/submissions", json=body(request) | {"passed": [body(bad)]}, headers=lead), 422, "stage_authority",
+                      "passed.0.actor")
+    assert "POLICY_PROPOSAL" in refused["detail"]
+    problem(await api.get(f"/v1/submissions/{request.submission_id}", headers=lead), 404)
+    started = await api.post("/v1/submissions", json=body(request) | {"passed": [body(good)]}, headers=lead)
+    assert started.status_code == 201 and (await api.get(started.headers["location"], headers=lead)).json()["stage"] == "LEGISLATIVE_PROGRAMME"
+
+
 async def test_a_start_the_draft_refuses_reads_as_ended_with_its_field_and_rule(api, dev_env, pool):
-    """Accepted by Temporal (201), refused by the draft's first task (an imported step by an official who does not
-    decide there): reads and messages then say why it ended, instead of "retry shortly" for ever."""
+    """Started by a system other than the API (the Python client here, or `temporal workflow start`), refused by the
+    draft's first task (an imported step by an official who does not decide there): reads and messages then say why it
+    ended, instead of "retry shortly" for ever."""
     request = start_request()
     step = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP",
                                                                        "occurred_on": datetime.now(UTC).date() - timedelta(days=10)})
     lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
-    assert (await api.post("/v1/submissions", json=body(request) | {"passed": [body(step)]}, headers=lead)).status_code == 201
+    await drafts.start_submission(dev_env.client, request.model_copy(update={"passed": (step,)}), task_queue=api.task_queue)
     handle = dev_env.client.get_workflow_handle(f"draft-law-{request.submission_id}")
     await eventually(handle.describe, lambda described: described.status is not None and described.status.name == "FAILED")
     path = f"/v1/submissions/{request.submission_id}"
     for response in (await api.get(path, headers=lead),
                      await api.post(f"{path}/decisions", json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=await bearer(pool, "CP", CallerRole.GOVERNMENT))):
         ended = problem(response, 409, "draft_closed", "submission_id")
-        assert ended["detail"].startswith("the draft has ended (FAILED at POLICY_PROPOSAL: actor: ") and "(rule: stage_authority)" in ended["detail"], ended
+        assert ended["detail"].startswith("the draft has ended (FAILED at POLICY_PROPOSAL: passed.0.actor: ") and "(rule: stage_authority)" in ended["detail"], ended
 
 
 async def test_an_opinion_or_a_compilation_breaking_a_rule_of_its_own_is_422_not_500(api, pool):

@@ -176,6 +176,14 @@ async def test_bad_input_is_named_by_field(cli, tmp_path):
     assert code == 2 and (answer["field"], answer["rule"]) == ("target_session.session", "regular_session_ordinal") and "16-E13" in answer["message"]
     code, _, err = await cli("status", "X-13")
     assert code == 4, "nothing was started"
+    # A step of a draft already under way that the draft would refuse: refused before anything starts, its ID left free.
+    imported = start_request()
+    step = decision(imported, Stage.POLICY_PROPOSAL).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP",
+                                                                        "occurred_on": date.today() - timedelta(days=10)})
+    bad.write_text(imported.model_copy(update={"passed": (step,)}).model_dump_json())
+    code, _, err = await cli("start", str(bad))
+    assert code == 2 and "passed.0.actor:" in err and "(rule: stage_authority)" in err, err
+    assert (await cli("status", imported.submission_id))[0] == 4
     code, _, err = await cli("status", "NO-SUCH-DRAFT")
     assert code == 4 and "submission_id: no draft NO-SUCH-DRAFT" in err
     code, _, err = await cli("decide", "X-1", str(tmp_path / "missing.json"))

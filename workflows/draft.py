@@ -135,8 +135,11 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     change = Change(state, now)
     change.enter(path[0], since)
     change.record(EventKind.SUBMITTED, to_stage=path[0])
-    for step in request.passed:
-        rules.check_decision(change.state, step, now, imported=True)
+    for number, step in enumerate(request.passed):
+        try:
+            rules.check_decision(change.state, step, now, imported=True)
+        except Refused as refused:
+            raise refused.within(f"passed.{number}") from None
         apply_decision(change, step, imported=True)
         change.state.fired = tuple(a.key for a in due_later(change.state) if a.at <= now and a.event is EventKind.WARNING)
     return Applied(change.state, change.effects)

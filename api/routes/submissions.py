@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 from fastapi_pagination.cursor import CursorPage, CursorParams
 from pydantic import BaseModel, Field
 
+from activities.rulebook import check_start
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, TitleWords, database, known_parameters, temporal
 from api.examples import examples
@@ -51,6 +53,7 @@ async def start_submission(
     already open; another request under the same submission ID is refused (409) naming the fields that differ."""
     async def start() -> Response:
         permissions.check_start(who, request)
+        await database(check_start(http.app.state.pool, request, datetime.now(UTC)))
         started = await temporal(http, drafts.start_submission(http.app.state.client, request, task_queue=http.app.state.task_queue))
         if "lead_ministry" in started.differs:
             # Another agency's draft: which of its values a guess matches is that agency's to know (and classified, maybe).
