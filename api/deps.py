@@ -64,8 +64,9 @@ async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredenti
 Authenticated = Annotated[Caller, Depends(caller)]
 
 
-def known_parameters(*names: str) -> Callable[[Request], None]:
-    """A dependency refusing query parameters the route does not know (a typo must not silently widen a list)."""
+def known_parameters(*names: str, repeatable: tuple[str, ...] = ()) -> Callable[[Request], None]:
+    """A dependency refusing query parameters the route does not know (a typo must not silently widen a list), and one
+    given twice that takes one value (the last would win, unseen: `session=16-2&session=16-3`)."""
     allowed = set(names)
 
     def check(http: Request) -> None:
@@ -73,6 +74,11 @@ def known_parameters(*names: str) -> Callable[[Request], None]:
         if unknown:
             raise refusal(422, unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
                           f"{', '.join(sorted(allowed)) or 'none'}", kind="INVALID")
+        repeated = sorted(name for name in set(http.query_params) - set(repeatable) if len(http.query_params.getlist(name)) > 1)
+        if repeated:
+            takes_many = f"; only {', '.join(repeatable)} may be repeated" if repeatable else ""
+            raise refusal(422, repeated[0], "parameter_once", f"{repeated[0]} is given {len(http.query_params.getlist(repeated[0]))} times and "
+                          f"takes one value{takes_many}", kind="INVALID")
 
     return check
 

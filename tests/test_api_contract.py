@@ -180,6 +180,9 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     none = await api.get("/v1/submissions", params=[("q", words), ("stage", "DRAFTING")], headers=operator)
     assert none.json()["total"] == 0
     problem(await api.get("/v1/submissions", params={"limit": 5}, headers=operator), 422, "unknown_parameter", "limit")
+    # One that takes one value, given twice, is refused: the last would win unseen (found by a new user).
+    for twice in ([("session", "16-2"), ("session", "16-3")], [("size", "1"), ("size", "100")]):
+        problem(await api.get("/v1/submissions", params=twice, headers=operator), 422, "parameter_once", twice[0][0])
     problem(await api.get("/v1/submissions", params={"cursor": "not a cursor!"}, headers=operator), 422, "cursor_invalid", "cursor")
     problem(await api.get("/v1/submissions", params={"stage": "NOWHERE"}, headers=operator), 422, field="stage.0")
     problem(await api.get("/v1/submissions", params={"session": "15-95"}, headers=operator), 422, "regular_session_ordinal", "session")

@@ -46,6 +46,7 @@ def is_page(answer: httpx.Response, status: int) -> str:
     ("stage=FOO", "stage", "enum"),
     ("session=15-95", "session", "regular_session_ordinal"),
     ("session=16-02", "session", "session_code"),
+    ("ministry=bgddt", "ministry", "string_pattern_mismatch"),
     ("state=LATE", "state", "literal_error"),
     ("stag=DRAFTING", "stag", "unknown_parameter"),
     ("q=a", "q", "string_too_short"),

@@ -218,6 +218,9 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
         assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
     code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
     assert code == 2 and "(rule: session_announced)" in err, err  # nothing removed before it would be refused
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-70", "--on", "2027-04-10", "--by", "VPQH")
+    assert code == 2 and "(rule: session_announced)" in err, err
+    assert "UBTVQH-70" not in (await cli("calendar", "show"))[1], "nothing stored before it would be refused"
     for command in (("set-session", "16-2", "--opens-on", "2027-05-20"), ("set-meeting", "UBTVQH-70", "--on", "2027-04-10")):
         code, _, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 0, err

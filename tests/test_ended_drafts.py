@@ -60,7 +60,8 @@ async def test_a_terminated_draft_is_marked_ended_everywhere_and_a_reset_one_run
 
         # The draft's own query still answers as it stood; Temporal says it has ended, and nothing is pending.
         view = await drafts.status_and_end(client, sid)
-        assert view.ended == "TERMINATED" and view.pending is None and view.stage is Stage.APPRAISAL
+        assert view.ended == "TERMINATED" and view.pending is None and view.stage is Stage.APPRAISAL and view.stage_deadline is not None
+        assert (view.overdue, view.next_alarm, view.warnings) == (False, None, ())
         assert "ended" not in (await drafts.status(client, sid)).model_dump(mode="json")
         # The same start again: not "open already" (200), but closed, naming how.
         with pytest.raises(Refused) as refused:

@@ -19,6 +19,7 @@ from api import permissions
 from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
+from schemas.messages import AgencyCode
 from store import audit, board
 from web.auth import signed_in, to_sign_in
 from web.marks import Mark, standing_of_row
@@ -89,13 +90,14 @@ async def sessions_ahead(request: Request) -> Response:
 @router.get("/board/drafts", dependencies=[Depends(known_parameters("q", "ministry", "stage", "session", "state", "offset"))])
 async def draft_list(request: Request,
                      q: Annotated[TitleWords | None, All, Query()] = None,
-                     ministry: Annotated[str | None, Query(max_length=24)] = None,
+                     ministry: Annotated[AgencyCode | None, All, Query()] = None,
                      stage: Annotated[Stage | None, All, Query()] = None,
                      session: Annotated[SessionCode | None, All, Query()] = None,
                      state: Annotated[board.DraftState | None, All, Query()] = None,
                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
     """Drafts by title, ministry, stage, session and state, the nearest deadline first, with the Vietnamese stage name.
-    The filters are checked as the API's list checks them: a stage or session it refuses is refused here, never ignored."""
+    The filters are checked as the API's list checks them: a ministry, stage or session it refuses is refused here, never
+    ignored."""
     started = time.perf_counter()
     who = await signed_in(request)
     if who is None:

@@ -292,11 +292,13 @@ END_OF = {
 
 
 async def status_and_end(client: Client, submission_id: str) -> StatusView:
-    """`status`, with `ended` set (and nothing pending, no alarm ahead) when the draft's workflow ended outside its own
-    rules: a draft terminated by hand still answers its queries as it stood then, and would look alive."""
+    """`status`, with `ended` set (and nothing pending, overdue or ahead: no alarm, no warning) when the draft's workflow
+    ended outside its own rules: a draft terminated by hand still answers its queries as it stood then, and would look
+    alive. Its stage and deadline stay as they were when it ended."""
     view = await status(client, submission_id)
     end = END_OF.get((await draft(client, submission_id).describe()).status)
-    return view if end is None else view.model_copy(update={"ended": end.value, "pending": None, "next_alarm": None})
+    return view if end is None else view.model_copy(update={"ended": end.value, "pending": None, "next_alarm": None, "overdue": False,
+                                                            "warnings": ()})
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

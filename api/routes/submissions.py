@@ -28,7 +28,7 @@ from store import audit, registry
 from workflows import client as drafts
 
 router = Router(prefix="/v1/submissions", tags=["drafts"])
-ListParameters = known_parameters("cursor", "size", "q", "stage", "ministry", "session", "responsible", "overdue")
+ListParameters = known_parameters("cursor", "size", "q", "stage", "ministry", "session", "responsible", "overdue", repeatable=("stage", "ministry"))
 
 
 class PageParams(CursorParams):
