@@ -3,6 +3,7 @@ running draft), and the working calendar the Government announces each year (shi
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -76,6 +77,8 @@ def set_session(
     from activities.calendar import set_session as store_session
 
     choose(output, as_json)
+    if extraordinary and (regular := re.fullmatch(r"([0-9]+)-([0-9]+)", code)):
+        code = f"{regular[1]}-E{regular[2]}"  # `--extraordinary` is the E of the code
     try:
         legislature, number, coded_extraordinary = parse_session_code(code)
     except PydanticCustomError as refused:

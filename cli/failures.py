@@ -28,6 +28,8 @@ class Failure(Exception):
 
     code = ExitCode.UNEXPECTED
     label = "error"
+    # The refusal kind (`schemas.refusal.RefusalKind`) a failure of this class is, unless it says otherwise.
+    kind_of_class: str | None = None
 
     def __init__(
         self, message: str, *, field: str | None = None, rule: str | None = None, kind: str | None = None, problems: list[dict] | None = None
@@ -36,7 +38,7 @@ class Failure(Exception):
         self.message = message
         self.field = field
         self.rule = rule
-        self.kind = kind
+        self.kind = kind or self.kind_of_class
         self.problems = problems or []
 
     def line(self) -> str:
@@ -53,6 +55,7 @@ class Invalid(Failure):
 
     code = ExitCode.INVALID
     label = "invalid"
+    kind_of_class = RefusalKind.INVALID.value
 
 
 class Rejected(Failure):
@@ -65,6 +68,7 @@ class Rejected(Failure):
 class NotFound(Failure):
     code = ExitCode.NOT_FOUND
     label = "not found"
+    kind_of_class = RefusalKind.NOT_FOUND.value
 
 
 class Unavailable(Failure):
@@ -72,6 +76,7 @@ class Unavailable(Failure):
 
     code = ExitCode.UNAVAILABLE
     label = "unavailable"
+    kind_of_class = RefusalKind.BUSY.value
 
 
 def from_refusal(refused: Refused) -> Failure:

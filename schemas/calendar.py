@@ -123,6 +123,8 @@ def _roman(number: int) -> str:
 
 
 _SESSION_CODE = re.compile(r"([1-9][0-9]?)-(E?)([1-9][0-9]?)")
+# What reads as a session's code, however typed (16-e2, 16-02): never a Standing Committee meeting's.
+_LIKE_A_SESSION_CODE = re.compile(r"[0-9]{1,2}-[Ee]?[0-9]{1,2}")
 # Two regular sessions a year (Law on the Organisation of the National Assembly, Art. 90) over a five-year term: the 15th
 # Assembly held 10. A higher ordinal is an extraordinary session typed as a regular one (issue 14: 15-95).
 MAX_REGULAR_SESSIONS = 12
@@ -262,7 +264,7 @@ def check_meeting(known: Sequence[StandingCommitteeMeeting], meeting: StandingCo
 
     Raises Refused (INVALID) `one_meeting_a_day`, naming the meeting already set that day; `meeting_code_not_session`
     for a code that reads as a session's (16-2), under which the board would list a draft twice, as if two sessions."""
-    if _SESSION_CODE.fullmatch(meeting.code):
+    if _LIKE_A_SESSION_CODE.fullmatch(meeting.code):
         raise Refused("code", "meeting_code_not_session", f"{meeting.code} reads as the code of a session of the Assembly; a Standing "
                       "Committee meeting is coded apart, e.g. UBTVQH-70 or UBTVQH-2027-04", RefusalKind.INVALID)
     for other in known:

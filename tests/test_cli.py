@@ -244,6 +244,9 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     assert code == 0 and json.loads(out)["told"] == 1 and [e["submission_id"] for e in json.loads(out)["ended"]] == [ended.submission_id], err
     code, after, _ = await cli("history", running.submission_id, "--output", "json")
     assert json.loads(after)["entries"] == json.loads(before)["entries"]  # told the calendar it follows, it records nothing
+    # `--extraordinary` is the E of the code: 16-13 with it is 16-E13, not a regular session above 12.
+    code, _, err = await cli("calendar", "set-session", "16-13", "--extraordinary", "--opens-on", "2027-08-02", "--by", "VPQH")
+    assert code == 0 and "session 16-E13" in err, err
 
 
 async def test_subscribers_add_list_remove(cli, dev_env):

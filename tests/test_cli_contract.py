@@ -94,7 +94,7 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
         assert code == 2 and message in err and f"(rule: {rule})" in err and "Traceback" not in err, (name, err)
     code, out, _ = await cli("decide", sid, str(tmp_path / "twice.json"), "--output", "json")
     assert code == 2 and json.loads(out) | {"message": ""} == {
-        "exit_code": 2, "error": "invalid", "kind": None, "field": "outcome", "rule": "duplicate_key", "message": ""}
+        "exit_code": 2, "error": "invalid", "kind": "INVALID", "field": "outcome", "rule": "duplicate_key", "message": ""}
     code, after, _ = await cli("status", sid, "--output", "json")
     assert json.loads(after)["events_recorded"] == json.loads(before)["events_recorded"]
 

@@ -153,7 +153,7 @@ def test_one_standing_committee_meeting_a_day():
     assert (refused.value.field, refused.value.rule) == ("meets_on", "one_meeting_a_day") and "UBTVQH-52" in refused.value.message
 
 
-@pytest.mark.parametrize("code", ["16-2", "15-E9"])
+@pytest.mark.parametrize("code", ["16-2", "15-E9", "16-e2", "16-02", "16-13"])
 def test_a_meeting_coded_as_a_session_is_refused(code):
     """Found by a new user: a meeting coded 16-2 listed the drafts aimed at session 16-2 twice on the board's sessions page."""
     with pytest.raises(Refused) as refused:
