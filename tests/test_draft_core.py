@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from schemas.calendar import CalendarDay, SessionCalendar, TargetSession, WorkingCalendar, WorkingYear
+from schemas.calendar import CalendarDay, SessionCalendar, StandingCommitteeMeeting, TargetSession, WorkingCalendar, WorkingYear
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import (
     Actor,
@@ -481,3 +481,25 @@ def test_a_regular_session_above_12_is_refused_where_a_message_names_it():
     with pytest.raises(Refused) as refused:
         draft.validate(draft.DECIDE, at_session, carried, NOW)
     assert (refused.value.field, refused.value.rule) == ("carry_to.session", "regular_session_ordinal")
+
+
+def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():
+    """Found by a new user: an ordinance's conflict said "for session 16-2" where its cut-off counts back from the
+    Standing Committee meeting; a moved session's conflict was recorded before the move; `status` did not say."""
+    target, meeting = session(2, 200), StandingCommitteeMeeting(code="UBTVQH-52", meets_on=local_day(NOW) + timedelta(days=170))
+    state = core_state(start_request(law_kind=LawKind.ORDINANCE, target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target],
+                       meetings=[meeting])
+    cutoff = state.deadline
+    assert cutoff == sessions.statutory_deadline(state) and cutoff < meeting.meets_on
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=10), reason="chờ ý kiến các bộ"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+    [conflict] = [e.entry for e in approved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
+    assert f"after the cut-off {cutoff} for Standing Committee meeting UBTVQH-52 before session 16-2" in conflict.label
+    assert any(f"is after the cut-off {cutoff}" in w for w in views.status(approved.state, "w").warnings)
+    moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=3)}),), meetings=(meeting,),
+                            changed_by="VPQH")
+    recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, approved.state, moved, NOW).effects if isinstance(e, Record)]
+    assert recorded == [EventKind.SESSION_RESCHEDULED, EventKind.POSTPONEMENT_CONFLICT]

@@ -18,18 +18,20 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     meeting_was = sessions.meeting_before(s, s.target)
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     if sessions.meeting_before(s, s.target) != meeting_was:
-        change.recompute()
+        change.recompute(conflict=False)
         meeting = sessions.meeting_before(s, s.target)
         change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"Standing Committee meeting before session {s.target.code}: "
                             + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
+        change.raise_conflict()  # after the change that causes it
     announced = sessions.announced(s, s.target)
     if announced is not None and announced.opens_on != s.target.opens_on:
         was = s.target.opens_on
         s.target = announced
-        change.recompute()
+        change.recompute(conflict=False)
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+        change.raise_conflict()
     elif announced is not None:
         s.target = announced  # its phases may have changed; nothing counts from them
     if change.gen2:

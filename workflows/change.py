@@ -152,11 +152,13 @@ class Change:
                         if a.at <= now and (quiet or a.event is EventKind.WARNING) or s.overdue and a.key in self.reached)
         self.refresh()
 
-    def recompute(self) -> None:
-        """The calendar changed under the current stage: its cut-off follows, unless an approved postponement stands."""
+    def recompute(self, *, conflict: bool = True) -> None:
+        """The calendar changed under the current stage: its cut-off follows, unless an approved postponement stands
+        (a conflict with the new cut-off is raised, unless the caller raises it after recording the change itself)."""
         s = self.state
         if self.gen2 and s.postponement is not None:
-            self.raise_conflict()
+            if conflict:
+                self.raise_conflict()
             self.refresh()
             return
         # A first-generation draft counted only cut-offs again; a later one counts every limit on the calendars it has now.
@@ -167,15 +169,16 @@ class Change:
             self.refresh()
 
     def raise_conflict(self) -> None:
-        """An approved postponement whose date is after the cut-off of the session the draft aims at: raised to the
+        """An approved postponement whose date is after the cut-off of the sitting the draft aims at: raised to the
         Government Office as POSTPONEMENT_CONFLICT, never resolved by overwriting (the approved date stays in force)."""
         s = self.state
+        if not self.gen2 or (found := sessions.postponement_conflict(s)) is None:
+            return
         assert s.postponement is not None
-        cutoff = sessions.statutory_deadline(s)
-        if sessions.calendar_anchored(s) and cutoff is not None and s.postponement.deadline > cutoff:
-            self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
-                        label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for session {s.target.code}; "
-                              f"the Government Office resolves it with {s.postponement.approved_by.value}")
+        cutoff, sitting = found
+        self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
+                    label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for {sitting}; "
+                          f"the Government Office resolves it with {s.postponement.approved_by.value}")
 
     def slip(self) -> bool:
         """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""

@@ -222,7 +222,7 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
         if change.gen2:
             s.postponement = ApprovedPostponement(deadline=asked.new_deadline, approved_by=decision.actor, seq=entry.seq)
         if change.checks_approved_dates:
-            change.raise_conflict()
+            change.raise_conflict()  # against the cut-off in force now
 
 
 def apply_disagreement(change: Change, point: Disagreement) -> None:

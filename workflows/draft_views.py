@@ -15,7 +15,7 @@ from schemas.views import HistoryView, NextAlarm, StatusView, VersionsView
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision
-from workflows.sessions import awaiting_session, committee_meeting_ahead, cutoff_ahead
+from workflows.sessions import awaiting_session, committee_meeting_ahead, cutoff_ahead, postponement_conflict
 
 
 def status(state: DraftState, workflow_id: str) -> StatusView:
@@ -55,6 +55,9 @@ def warnings(state: DraftState) -> tuple[str, ...]:
     found = []
     if awaiting_session(state):
         found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
+    if state.generation >= 2 and (conflict := postponement_conflict(state)) is not None and state.postponement is not None:
+        found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
+                     "the draft cannot keep its sitting unless the Government Office resolves it (POSTPONEMENT_CONFLICT)")
     if state.generation >= 2 and state.deadline is not None and not state.working.announced(state.deadline):
         found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                      "it may move when they are")

@@ -71,6 +71,20 @@ def check_named(state: DraftState, session: TargetSession | None, field: str) ->
         check_session_number(session, field)
 
 
+def postponement_conflict(state: DraftState) -> tuple[date, str] | None:
+    """The cut-off an approved postponement's date falls after, and the sitting it is counted back from ("session 16-2",
+    or "Standing Committee meeting UBTVQH-52 before session 16-2" for a limit counted from the meeting); None without
+    a postponement, or with one that still fits."""
+    cutoff = statutory_deadline(state)
+    if state.postponement is None or cutoff is None or not calendar_anchored(state) or state.postponement.deadline <= cutoff:
+        return None
+    anchored = [limit for limit in limits(state) if limit.anchor in CALENDAR_ANCHORS]
+    meeting = meeting_before(state, state.target)
+    if meeting and all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored):
+        return cutoff, f"Standing Committee meeting {meeting.code} before session {state.target.code}"
+    return cutoff, f"session {state.target.code}"
+
+
 def calendar_anchored(state: DraftState) -> bool:
     """Whether the current stage's deadline is counted back from the session or the meeting before it."""
     if state.stage.is_terminal:
