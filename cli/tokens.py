@@ -12,7 +12,7 @@ import typer
 from cli import database
 from cli.app import SubmissionIdFilter, by_option, day_option
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, table, wants_json
 from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
 from schemas.time import VIETNAM
@@ -64,6 +64,12 @@ def _end_of(day: str) -> datetime:
     return datetime.combine(last + timedelta(days=1), time(), VIETNAM)
 
 
+def _valid_through(expires_at: datetime) -> str:
+    """The last Ha Noi day a token is valid, as `issue --expires` took it; an instant that ends no Ha Noi day as it is."""
+    local = expires_at.astimezone(VIETNAM)
+    return day(local.date() - timedelta(days=1)) if local.time() == time() else instant(expires_at)
+
+
 @app.command("list", epilog=examples("legis tokens list", "legis tokens list --output json"))
 def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Tokens issued, live and revoked (never their secrets)."""
@@ -74,10 +80,10 @@ def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> N
     if wants_json():
         emit_json(rows)
         return
-    shown = table("API tokens", "id", "agency", "role", "label", "issued", "by", "expires", "revoked")
+    shown = table("API tokens", "id", "agency", "role", "label", "issued", "by", "valid through", "revoked")
     for t in rows:
         shown.add_row(t.token_id, t.agency_code, t.role.value, t.label, instant(t.issued_at), t.issued_by,
-                      instant(t.expires_at) if t.expires_at else "", instant(t.revoked_at) if t.revoked_at else "")
+                      _valid_through(t.expires_at) if t.expires_at else "", instant(t.revoked_at) if t.revoked_at else "")
     out.print(shown)
 
 

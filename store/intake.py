@@ -29,7 +29,7 @@ WITH incoming AS (
         AS i(submission_id, round_id, article, body, fingerprint, n)
 ), accepted AS (
     SELECT i.* FROM incoming i JOIN public_rounds r USING (submission_id, round_id) JOIN submissions s USING (submission_id)
-    WHERE r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified
+    WHERE r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified AND s.ended IS NULL
       AND (i.article IS NULL OR r.articles IS NULL OR i.article <= r.articles)
 ), taken AS (
     INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint)

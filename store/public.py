@@ -63,11 +63,11 @@ async def take(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_
 
 async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> Refused:
     row = await db.fetchrow(
-        "SELECT r.closes_at, r.closed_at, r.articles, s.classified, now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) "
+        "SELECT r.closes_at, r.closed_at, r.articles, s.classified, s.ended, now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) "
         "WHERE r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
     if row is None or row["classified"]:
         return Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
-    if row["closed_at"] is not None or row["now"] >= row["closes_at"]:
+    if row["closed_at"] is not None or row["now"] >= row["closes_at"] or row["ended"] is not None:
         return Refused("round_id", "round_closed", "the consultation window is closed", RefusalKind.CLOSED)
     return Refused("article", "article_in_draft", f"the posted draft has articles 1 to {row['articles']}", RefusalKind.INVALID)
 
@@ -173,7 +173,8 @@ class PublicRound:
 
 _ROUNDS = """
 SELECT r.submission_id, r.round_id, s.title, r.lead_ministry, r.opened_at, r.closes_at,
-       (r.closed_at IS NOT NULL OR now() >= r.closes_at) AS closed,
+       -- A draft whose workflow ended outside its rules (terminated, say) takes no more comments.
+       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
        (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments
 FROM public_rounds r JOIN submissions s USING (submission_id)
 WHERE NOT s.classified AND s.title IS NOT NULL
@@ -182,7 +183,8 @@ WHERE NOT s.classified AND s.title IS NOT NULL
 
 async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 200) -> list[PublicRound]:
     """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit`."""
-    rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at) DESC, r.closes_at DESC LIMIT $1", limit)
+    rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at AND s.ended IS NULL) DESC, r.closes_at DESC "
+                          "LIMIT $1", limit)
     return [PublicRound(**dict(row)) for row in rows]
 
 

@@ -332,8 +332,12 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "document system")
     assert code == 0 and "legis_" in out, err
     token_id = out.split()[1].rstrip(":")
+    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "until 2030",
+                               "--expires", "2030-12-31")
+    assert code == 0 and "valid through 2030-12-31" in out, out + err
     code, out, _ = await cli("tokens", "list")
     assert code == 0 and token_id in out and "document system" in out
+    assert "2030-12-31" in out and "2031-01-01" not in out  # the last day it is valid, as it was issued
     assert (await cli("tokens", "revoke", token_id, "--by", "VPCP operator"))[0] == 0
     code, _, err = await cli("tokens", "revoke", token_id, "--by", "VPCP operator")
     assert code == 3 and f"token {token_id} was revoked at" in err

@@ -5,16 +5,18 @@ fresh-user findings). Against a real Temporal dev server and PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
+from temporalio.client import WorkflowFailureError
 
 from activities.reports import deadline_reports
-from schemas.enums import Stage
+from schemas.enums import Outcome, Stage
 from schemas.records import ExecutionEnd
 from schemas.refusal import Refused
+from schemas.state import DraftLawInput
 from store import board, registry
 from tests.drafts import decision, start_request
 from tests.polling import eventually
@@ -22,6 +24,7 @@ from tests.scenarios import approve
 from workers.ended_drafts import mark_ended
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows.draft_law import DraftLawWorkflow
 
 FAR_AHEAD = date(2100, 1, 1)
 
@@ -32,8 +35,8 @@ async def registry_row(pool, request):
     return next((r for r in rows if r.submission_id == request.submission_id), None)
 
 
-async def marked_then_read(client, pool, request):
-    await mark_ended(client, pool)
+async def marked_then_read(client, pool, request, *, since=None):
+    await mark_ended(client, pool, since=since)
     return await registry_row(pool, request)
 
 
@@ -88,10 +91,32 @@ async def test_a_terminated_draft_is_marked_ended_everywhere_and_a_reset_one_run
             namespace=client.namespace, workflow_execution={"workflow_id": handle.id}, reason="terminated by mistake",
             workflow_task_finish_event_id=last_task, request_id=str(uuid.uuid4())))
         assert (await drafts.status_and_end(client, sid)).ended is None
-        await eventually(lambda: marked_then_read(client, pool, request), lambda row: row.ended is None)
+        # Seen however long after its end it was reset: its old run closed before the watch's last look.
+        later = datetime.now(UTC)
+        await eventually(lambda: marked_then_read(client, pool, request, since=later), lambda row: row.ended is None)
         # A draft that writes is running: its next audit write clears a mark the watch has not cleared yet.
         await pool.execute("UPDATE submissions SET ended = 'TERMINATED' WHERE submission_id = $1", sid)
         receipt = await drafts.decide(client, sid, decision(request, Stage.APPRAISAL))
         assert receipt.to_stage is Stage.GOVERNMENT_REVIEW
         row = await eventually(lambda: registry_row(pool, request), lambda row: row.stage is Stage.GOVERNMENT_REVIEW)
         assert row.ended is None
+
+
+async def test_a_draft_closed_by_its_rules_is_not_marked_by_a_later_run_it_refused(dev_env, pool):
+    """Found by a breaker: a rejected draft started again by hand (`temporal workflow start` reuses a closed workflow's ID
+    by default) fails its new run, refused as closed; the registry kept its final stage but was marked FAILED too."""
+    client, task_queue = dev_env.client, f"ended-{uuid.uuid4().hex[:8]}"
+    request = start_request(ministry="END" + uuid.uuid4().hex[:5].upper())
+    async with create_worker(client, pool, task_queue=task_queue):
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await drafts.decide(client, request.submission_id, decision(request, Stage.POLICY_PROPOSAL, Outcome.REJECT))
+        await drafts.draft(client, request.submission_id).result()
+        again = await client.start_workflow(DraftLawWorkflow.run, DraftLawInput(**request.model_dump()), id=drafts.workflow_id_for(request.submission_id),
+                                            task_queue=task_queue)
+        with pytest.raises(WorkflowFailureError):
+            await again.result()
+        await eventually(lambda: client.count_workflows(f"WorkflowId = '{again.id}' AND ExecutionStatus = 'Failed'"),
+                         lambda counted: counted.count == 1)  # what the watch lists
+        await mark_ended(client, pool)
+        row = await registry_row(pool, request)
+        assert (row.stage, row.ended) == (Stage.REJECTED, None)

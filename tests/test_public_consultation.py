@@ -26,6 +26,7 @@ from tests.drafts import consultation, decision, start_request
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
+from workers.ended_drafts import mark_ended
 from workers.settings import Settings
 from workers.worker import create_worker
 from workflows.rounds import round_workflow_id
@@ -147,6 +148,26 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         assert shown.comments == 1
         problem(await api.post(url, json={"text": "Ý kiến sau khi rút."}), 409, "round_closed", "round_id")
         assert (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()["closed"] is True
+
+
+async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_registry_marks_it(dev_env, pool):
+    """Found by a breaker: a draft terminated by hand leaves its round running (it is abandoned to outlive a run of its
+    draft), and the public's comments were taken for it still. Once the registry marks the draft ended, they are not."""
+    hold = HoldClose()
+    hold.release.set()
+    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
+        request, _ = await posted_draft(api, pool, "dung")
+        url = f"/v1/public/consultations/{request.submission_id}/dung/comments"
+        assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi dừng."})).status_code == 201
+        await dev_env.client.get_workflow_handle(f"draft-law-{request.submission_id}").terminate("test")
+        await eventually(lambda: marked(dev_env.client, pool, request.submission_id), bool)
+        assert (await public.public_round(pool, request.submission_id, "dung")).closed
+        problem(await api.post(url, json={"text": "Ý kiến sau khi dừng."}), 409, "round_closed", "round_id")
+
+
+async def marked(client, pool, submission_id: str) -> bool:
+    await mark_ended(client, pool)
+    return await pool.fetchval("SELECT ended IS NOT NULL FROM submissions WHERE submission_id = $1", submission_id)
 
 
 async def test_the_rate_per_client_and_a_classified_draft(time_skipping_env, pool):

@@ -19,7 +19,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.records import ExecutionEnd
-from workflows.client import END_OF
+from workflows.client import END_OF, quoted
 from workflows.draft_law import WORKFLOW_ID_PREFIX, WORKFLOW_TYPE
 
 log = structlog.get_logger(__name__)
@@ -29,6 +29,8 @@ QUERY_NAMES = {ExecutionEnd.TERMINATED: "Terminated", ExecutionEnd.TIMED_OUT: "T
                ExecutionEnd.CANCELED: "Canceled"}
 # Visibility is written a moment after a workflow closes: each look goes back this far before the last one began.
 OVERLAP = timedelta(minutes=5)
+# Drafts marked ended asked about in one visibility query (whether any runs again).
+MARKED_PER_QUERY = 100
 
 
 async def mark_ended(client: Client, pool: asyncpg.Pool, *, since: datetime | None = None) -> int:
@@ -44,6 +46,14 @@ async def mark_ended(client: Client, pool: asyncpg.Pool, *, since: datetime | No
             continue
         seen.add(closed.id)
         changed += await _mark(client, pool, closed.id)
+    # A draft reset after it ended runs again under a new run; its old run closed long before the last look.
+    marked = [row["workflow_id"] for row in await pool.fetch("SELECT workflow_id FROM submissions WHERE ended IS NOT NULL ORDER BY 1")]
+    for first in range(0, len(marked), MARKED_PER_QUERY):
+        ids = ", ".join(f"'{quoted(workflow_id)}'" for workflow_id in marked[first:first + MARKED_PER_QUERY])
+        async for running in client.list_workflows(f"WorkflowType = '{WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND WorkflowId IN ({ids})"):
+            if running.id not in seen:
+                seen.add(running.id)
+                changed += await _mark(client, pool, running.id)
     return changed
 
 
@@ -56,8 +66,10 @@ async def _mark(client: Client, pool: asyncpg.Pool, workflow_id: str) -> int:
         raise
     end = END_OF.get(latest.status)
     ended = end.value if end is not None else None
+    # A draft closed by its own rules stays as its final stage says, whatever a later run (a start it refused) did.
     status = await pool.execute(
-        "UPDATE submissions SET ended = $2, ended_at = $3 WHERE workflow_id = $1 AND ended IS DISTINCT FROM $2",
+        "UPDATE submissions SET ended = $2, ended_at = $3 WHERE workflow_id = $1 AND ended IS DISTINCT FROM $2 "
+        "AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN')",
         workflow_id, ended, latest.close_time if ended else None)
     if status != "UPDATE 0":
         log.info("registry: draft ended outside its rules" if ended else "registry: ended draft running again",

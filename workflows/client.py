@@ -84,7 +84,11 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
     false); one whose request differs from the first names the fields that differ (`differs`) and starts nothing.
     Raises Refused (INVALID) for a regular target session numbered above 12, before anything is started; (CLOSED,
     `draft_closed`) for the same request again once the draft has ended, by its rules or otherwise (terminated)."""
-    check_session_number(request.target_session, "target_session")
+    try:
+        check_session_number(request.target_session, "target_session")
+    except Refused:
+        if await start_request_of(client, request.submission_id) is None:  # a draft started before the rule is answered as before
+            raise
     workflow_id = workflow_id_for(request.submission_id)
     first_stage = stage_path(load_rulebook(request.process_version), request.session_procedure, law_kind=request.law_kind)[0]
     try:
@@ -346,9 +350,10 @@ def list_query(*, stage: Stage | None = None, ministry: str | None = None, sessi
     clauses = [f"WorkflowType = '{WORKFLOW_TYPE}'"]
     for key, value in ((sa.STAGE, stage.value if stage else None), (sa.LEAD_MINISTRY, ministry), (sa.TARGET_SESSION, session)):
         if value is not None:
-            clauses.append(f"{key.name} = '{_quoted(value)}'")
+            clauses.append(f"{key.name} = '{quoted(value)}'")
     return " AND ".join(clauses)
 
 
-def _quoted(value: str) -> str:
+def quoted(value: str) -> str:
+    """A value as a string literal of a visibility query."""
     return value.replace("\\", "\\\\").replace("'", "\\'")
