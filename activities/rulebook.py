@@ -19,6 +19,7 @@ from schemas.calendar import WorkingCalendar
 from schemas.enums import Stage
 from schemas.messages import StartRequest
 from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, PinInput, PinnedRules
+from schemas.refusal import Refused
 from schemas.rulebook import Rulebook, load_rulebook
 from schemas.state import NEWEST_GENERATION
 from workflows import draft
@@ -50,16 +51,17 @@ async def pinned_rules(connection: asyncpg.Connection | asyncpg.Pool, request: P
 
 
 async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime) -> None:
-    """What the draft's first task would refuse of a start request with steps already passed, asked before it is started
-    (by the HTTP API and the CLI), so that a refused start starts nothing and leaves its submission ID free: the steps of
-    a draft already under way checked against the rulebook's path and the calendars as announced (the draft core's
-    `open_draft`). Raises Refused as the draft would. A submission closed already is left to the start, which names how
-    it ended; a start with no steps passed has nothing the draft refuses that `workflows.client.start_submission` does
-    not check."""
-    if not request.passed:
-        return
+    """What the first task of a new draft would refuse of a start request, asked (by the HTTP API and the CLI) before a
+    submission Temporal does not know yet is started, so that a refused start starts nothing and leaves its submission ID
+    free: the steps of a draft already under way checked against the rulebook's path and the calendars as announced, the
+    session it aims at, a submission the registry records closed (its workflow gone past Temporal's retention): the
+    draft core's `open_draft`. Raises Refused as the draft would, naming a classified draft's field and rule only, as
+    the draft does. A calendar changed before the draft's first task runs may still make it refuse what passed here."""
     pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))
-    draft.open_draft(request, pinned.model_copy(update={"closed_as": None}), now, generation=NEWEST_GENERATION)
+    try:
+        draft.open_draft(request, pinned, now, generation=NEWEST_GENERATION)
+    except Refused as refused:
+        raise refused.withheld() if request.classified else refused from None
 
 
 class PinningActivities:

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import asyncpg
 
 from cli.app import chosen, settings
-from cli.failures import Invalid, Unavailable
+from cli.failures import Invalid, Unavailable, from_refusal
+from schemas.refusal import Refused
 from workers.settings import Settings
 
 T = TypeVar("T")
@@ -52,6 +53,16 @@ async def connection(config: Settings | None = None) -> AsyncIterator[asyncpg.Co
         finally:
             if not db.is_closed():
                 await db.close(timeout=chosen.timeout)
+
+
+async def checked(action: Callable[[asyncpg.Connection], Awaitable[None]]) -> None:
+    """Run a check that reads the database and raises a rule's `Refused`, as the CLI's failure for it (the database's
+    own failures as `connection` has them: within `--timeout`, never blamed on Temporal)."""
+    async with connection() as db:
+        try:
+            await action(db)
+        except Refused as refused:
+            raise from_refusal(refused) from None
 
 
 def read(action: Callable[[Any], Awaitable[T]]) -> T:

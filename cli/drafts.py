@@ -135,12 +135,12 @@ def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False
     queue = settings().task_queue
 
     async def starting(client: Client) -> drafts.Started:
-        async def checked_then_started() -> drafts.Started:
-            if request.passed:  # checked as the draft's first task would, so that a refused start starts nothing
-                async with database.connection() as db:
-                    await check_start(db, request, datetime.now(UTC))
-            return await drafts.start_submission(client, request, task_queue=queue)
-        return await temporal.call(client, temporal.draft(request.submission_id), checked_then_started())
+        target = temporal.draft(request.submission_id)
+        # A submission Temporal knows already is answered as such (open already, or closed); a new one is checked first,
+        # as the draft's first task would check it, so that a refused start starts nothing.
+        if await temporal.call(client, target, drafts.start_request_of(client, request.submission_id)) is None:
+            await database.checked(lambda db: check_start(db, request, datetime.now(UTC)))
+        return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue))
 
     started = temporal.run(starting)
     if started.differs:

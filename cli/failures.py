@@ -76,7 +76,6 @@ class Unavailable(Failure):
 
     code = ExitCode.UNAVAILABLE
     label = "unavailable"
-    kind_of_class = RefusalKind.BUSY.value
 
 
 def from_refusal(refused: Refused) -> Failure:

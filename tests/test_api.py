@@ -178,6 +178,24 @@ async def test_a_start_the_draft_would_refuse_is_refused_before_it_starts_and_le
     assert started.status_code == 201 and (await api.get(started.headers["location"], headers=lead)).json()["stage"] == "LEGISLATIVE_PROGRAMME"
 
 
+async def test_a_known_submission_is_answered_as_such_before_a_new_one_is_checked(api, pool):
+    """Found by a breaker: the check before a start ran for a submission Temporal knew already, so a repeated start was
+    refused by rules that changed since (a later calendar) instead of answered "open already". And a submission the
+    registry records closed, whose workflow Temporal no longer keeps (past its retention), is refused, not started."""
+    request, lead = await started_at_drafting(api, pool)
+    # What a check of it as a new start would refuse now: the registry records it closed.
+    await pool.execute("UPDATE submissions SET stage = 'REJECTED' WHERE submission_id = $1", request.submission_id)
+    again = await api.post("/v1/submissions", json=body(request), headers=lead)
+    assert again.status_code == 200 and again.json()["created"] is False, again.text
+    gone = start_request()
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq, responsible) VALUES ($1, $2, 't', $3, 'LAW_2025', '16-2', 'REJECTED', now(), false, "
+                       "4, $3)", gone.submission_id, f"draft-law-{gone.submission_id}", gone.lead_ministry)
+    closed = problem(await api.post("/v1/submissions", json=body(gone), headers=lead), 409, "draft_closed", "submission_id")
+    assert "closed as REJECTED" in closed["detail"]
+    problem(await api.get(f"/v1/submissions/{gone.submission_id}", headers=lead), 404)
+
+
 async def test_a_start_the_draft_refuses_reads_as_ended_with_its_field_and_rule(api, dev_env, pool):
     """Started by a system other than the API (the Python client here, or `temporal workflow start`), refused by the
     draft's first task (an imported step by an official who does not decide there): reads and messages then say why it

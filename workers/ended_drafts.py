@@ -29,8 +29,10 @@ QUERY_NAMES = {ExecutionEnd.TERMINATED: "Terminated", ExecutionEnd.TIMED_OUT: "T
                ExecutionEnd.CANCELED: "Canceled"}
 # Visibility is written a moment after a workflow closes: each look goes back this far before the last one began.
 OVERLAP = timedelta(minutes=5)
-# Drafts marked ended asked about in one visibility query (whether any runs again).
+# Drafts marked ended asked about in one visibility query (whether any runs again), and in a look at most: the latest
+# ended; an older one reset is unmarked by its next audit write.
 MARKED_PER_QUERY = 100
+MARKED_ASKED = 1000
 
 
 async def mark_ended(client: Client, pool: asyncpg.Pool, *, since: datetime | None = None) -> int:
@@ -47,7 +49,8 @@ async def mark_ended(client: Client, pool: asyncpg.Pool, *, since: datetime | No
         seen.add(closed.id)
         changed += await _mark(client, pool, closed.id)
     # A draft reset after it ended runs again under a new run; its old run closed long before the last look.
-    marked = [row["workflow_id"] for row in await pool.fetch("SELECT workflow_id FROM submissions WHERE ended IS NOT NULL ORDER BY 1")]
+    marked = [row["workflow_id"] for row in await pool.fetch(
+        f"SELECT workflow_id FROM submissions WHERE ended IS NOT NULL ORDER BY ended_at DESC NULLS LAST LIMIT {MARKED_ASKED}")]
     for first in range(0, len(marked), MARKED_PER_QUERY):
         ids = ", ".join(f"'{quoted(workflow_id)}'" for workflow_id in marked[first:first + MARKED_PER_QUERY])
         async for running in client.list_workflows(f"WorkflowType = '{WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND WorkflowId IN ({ids})"):

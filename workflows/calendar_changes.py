@@ -18,20 +18,23 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     meeting_was = sessions.meeting_before(s, s.target)
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     if sessions.meeting_before(s, s.target) != meeting_was:
-        change.recompute(conflict=False)
+        # From the fourth generation a conflict is recorded after the change that causes it; earlier ones replay as they ran.
+        change.recompute(conflict=not change.checks_approved_dates)
         meeting = sessions.meeting_before(s, s.target)
         change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"Standing Committee meeting before session {s.target.code}: "
                             + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
-        change.raise_conflict()  # after the change that causes it
+        if change.checks_approved_dates:
+            change.raise_conflict()
     announced = sessions.announced(s, s.target)
     if announced is not None and announced.opens_on != s.target.opens_on:
         was = s.target.opens_on
         s.target = announced
-        change.recompute(conflict=False)
+        change.recompute(conflict=not change.checks_approved_dates)
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
-        change.raise_conflict()
+        if change.checks_approved_dates:
+            change.raise_conflict()
     elif announced is not None:
         s.target = announced  # its phases may have changed; nothing counts from them
     if change.gen2:

@@ -175,7 +175,7 @@ class Change:
         if not self.gen2 or (found := sessions.postponement_conflict(s)) is None:
             return
         assert s.postponement is not None
-        cutoff, sitting = found
+        cutoff, sitting = found if self.checks_approved_dates else (found[0], f"session {s.target.code}")  # as earlier ones ran
         self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
                     label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for {sitting}; "
                           f"the Government Office resolves it with {s.postponement.approved_by.value}")

@@ -50,11 +50,16 @@ async def start_submission(
     request: Annotated[StartRequestBody, Body(openapi_examples=examples("start-request"))], key: IdempotencyKey = None,
 ) -> Response:
     """Open a submission (hồ sơ dự án luật): 201 with `Location`. The same request sent again answers 200 with the draft
-    already open; another request under the same submission ID is refused (409) naming the fields that differ."""
+    already open (409 `draft_closed` once it has ended); another request under the same submission ID is refused (409)
+    naming the fields that differ. A new submission is first checked as its draft's first task would check it (the
+    steps of a draft already under way, its session): what it would refuse is refused here and nothing starts."""
     async def start() -> Response:
         permissions.check_start(who, request)
-        await database(check_start(http.app.state.pool, request, datetime.now(UTC)))
-        started = await temporal(http, drafts.start_submission(http.app.state.client, request, task_queue=http.app.state.task_queue))
+        client = http.app.state.client
+        # A submission Temporal knows already is answered as such (open already, or closed); a new one is checked first.
+        if await temporal(http, drafts.start_request_of(client, request.submission_id)) is None:
+            await database(check_start(http.app.state.pool, request, datetime.now(UTC)))
+        started = await temporal(http, drafts.start_submission(client, request, task_queue=http.app.state.task_queue))
         if "lead_ministry" in started.differs:
             # Another agency's draft: which of its values a guess matches is that agency's to know (and classified, maybe).
             raise refusal(409, "submission_id", "submission_exists", f"submission {request.submission_id} is another agency's draft; "
