@@ -4,8 +4,9 @@ board, in the reports and in the overdue gauge for ever.
 
 Beside each worker (`workers.worker.operations`), every minute: Temporal's visibility store is asked for the draft
 workflows closed so since the last look (all of them at the first), and each one's latest run is described, since a
-reset leaves its old run terminated and a new one running. A draft that writes again clears its mark (activities/audit.py).
-Every worker does this; the updates are idempotent.
+reset leaves its old run terminated and a new one running; and whether any draft marked ended runs again (reset however
+long after). A draft that writes again clears its mark too (activities/audit.py); a draft whose registry stage is final
+is never marked. Every worker does this; the updates are idempotent.
 """
 
 from __future__ import annotations

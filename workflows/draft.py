@@ -112,8 +112,9 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     """A new draft at its first stage (or, for a draft under way, where its imported steps leave it).
 
     Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
-    ever; (INVALID) for a regular target session numbered above 12 (fourth generation on). A run started again for a submission not closed (its workflow terminated, say) numbers its events on
-    from those the audit trail holds.
+    ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), and for an imported step
+    the rulebook's path refuses (its field under `passed.N`). A run started again for a submission not closed (its
+    workflow terminated, say) numbers its events on from those the audit trail holds.
     """
     if pinned.closed_as is not None:
         raise Refused("submission_id", "draft_closed", f"submission {request.submission_id} was closed as {pinned.closed_as.value}; "
