@@ -87,7 +87,7 @@ def set_session(
         session = TargetSession(legislature=legislature, session=number, opens_on=opens_on,
                                 extraordinary=extraordinary or coded_extraordinary, phases=tuple(_phase(p) for p in phase or ()))
     except ValidationError as invalid:
-        raise invalid_model(TargetSession, invalid) from None
+        raise invalid_model("the session refused", invalid) from None
 
     async def store(db) -> None:
         _checked(check_session_order, await sessions(db), session)
@@ -121,7 +121,7 @@ def set_meeting(
     try:
         meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on)
     except ValidationError as invalid:
-        raise invalid_model(StandingCommitteeMeeting, invalid) from None
+        raise invalid_model("the meeting refused", invalid) from None
 
     async def store(db) -> None:
         # Refused before anything is stored: the drafts are told the meetings with the sessions they count back to.

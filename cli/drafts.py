@@ -17,7 +17,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import JsonFile, MinistryFilter, RequestId, SubmissionId, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
-from cli.jsonfile import invalid_model, read_json, read_message
+from cli.jsonfile import invalid_model, read_json, read_message, shown
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
 from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
@@ -202,7 +202,7 @@ def _extended(submission_id: str, file, days: int) -> PostponementRequest:
     try:
         request = PostponementRequest.model_validate((fields if isinstance(fields, dict) else {}) | {"new_deadline": asked.isoformat()})
     except ValidationError as invalid:
-        raise invalid_model(PostponementRequest, invalid) from None
+        raise invalid_model(f"{shown(file)} with --extend {days}", invalid) from None
     if view.stage_deadline is None and request.stage is view.stage:
         raise Rejected(f"extend: {view.stage.value} has no deadline in force to extend", field="extend", rule="deadline_in_force")
     return request

@@ -64,9 +64,14 @@ def _no_constant(name: str) -> Any:
     raise Invalid(f"{name} is not a JSON number", field="file", rule="json_syntax")
 
 
+def shown(path: Path) -> str:
+    """How an error names the file read: its path as given, or standard input for `-`."""
+    return "standard input" if str(path) == "-" else str(path)
+
+
 def read_json(path: Path) -> str:
     """The file's text, once it is known to be UTF-8 JSON without a duplicate key."""
-    name = "standard input" if str(path) == "-" else str(path)
+    name = shown(path)
     text = _text(_bytes(path), name)
     try:
         json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
@@ -88,13 +93,15 @@ def describe(invalid: ValidationError) -> list[dict[str, str]]:
     return problems
 
 
-def invalid_model(model: type[BaseModel], invalid: ValidationError) -> Invalid:
+def invalid_model(what: str, invalid: ValidationError) -> Invalid:
+    """`invalid`'s problems in one line after `what` (the file read, or what the command's options made), each with its
+    field and rule; the operator gave a file or options, never a model, so no model is named."""
     problems = describe(invalid)
     lines = "; ".join(
         (p["message"] if p["message"].startswith(f"{p['field']}:") else f"{p['field']}: {p['message']}") + f" (rule: {p['rule']})"
         for p in problems
     )
-    return Invalid(f"{model.__name__} refused: {lines}", field=problems[0]["field"], rule=problems[0]["rule"], problems=problems)
+    return Invalid(f"{what}: {lines}", field=problems[0]["field"], rule=problems[0]["rule"], problems=problems)
 
 
 def read_message(path: Path, model: type[M]) -> M:
@@ -103,4 +110,4 @@ def read_message(path: Path, model: type[M]) -> M:
     try:
         return model.model_validate_json(text)
     except ValidationError as invalid:
-        raise invalid_model(model, invalid) from None
+        raise invalid_model(shown(path), invalid) from None
