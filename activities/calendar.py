@@ -7,6 +7,7 @@ import json
 import asyncpg
 
 from schemas.calendar import SessionPhase, StandingCommitteeMeeting, TargetSession
+from store import registry
 
 
 async def set_session(connection: asyncpg.Connection, session: TargetSession, *, changed_by: str) -> None:
@@ -61,7 +62,6 @@ async def meetings(connection: asyncpg.Connection, *, upcoming_only: bool = Fals
 async def running_drafts(connection: asyncpg.Connection) -> list[str]:
     """Submission IDs of the drafts not yet in a final state (nor ended outside their rules), as the registry last saw them."""
     rows = await connection.fetch(
-        "SELECT submission_id FROM submissions WHERE stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') AND ended IS NULL "
-        "ORDER BY submission_id"
+        f"SELECT submission_id FROM submissions WHERE {registry.OPEN} ORDER BY submission_id"
     )
     return [r["submission_id"] for r in rows]

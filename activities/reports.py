@@ -16,13 +16,13 @@ from pydantic import BaseModel
 
 from schemas.calendar import out_of_reach
 from schemas.refusal import RefusalKind, Refused
+from store import registry
 from workflows.deadlines import VIETNAM
 
 # The agency expected to act on a draft overdue now: a classified draft's ministry is counted as CLASSIFIED.
 _OVERDUE_AGENCY = "CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END"
 # Open: not in a final state, and its workflow not ended outside its rules (terminated, say: workers/ended_drafts.py).
-_OPEN = "stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') AND ended IS NULL"
-_OVERDUE_ON = "stage_deadline < {today} AND " + _OPEN
+_OVERDUE_ON = "stage_deadline < {today} AND " + registry.OPEN
 
 _REPORT = f"""
 WITH periods AS (
@@ -144,7 +144,7 @@ async def deadline_reports(
 _OVERDUE = f"""
 SELECT {_OVERDUE_AGENCY} AS agency, count(*) FILTER (WHERE stage_deadline < $1) AS overdue
 FROM submissions
-WHERE {_OPEN}
+WHERE {registry.OPEN}
 GROUP BY 1
 """
 

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncpg
 
+from schemas.enums import TERMINAL_STAGES
 from schemas.records import RegistryRow
+
+# The final stages as an SQL list, and a draft still on its path as SQL over `submissions`: not at a final stage, nor
+# ended outside its rules (terminated, timed out: workers/ended_drafts.py). Every "open" of the registry's readers is this one.
+FINAL_STAGES = "(" + ", ".join(f"'{stage}'" for stage in sorted(stage.value for stage in TERMINAL_STAGES)) + ")"
+OPEN = f"stage NOT IN {FINAL_STAGES} AND ended IS NULL"
 
 
 async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_code: str) -> list[str]:
     """Submission IDs of the drafts not yet in a final state (nor ended outside their rules) whose lead ministry is `agency_code`."""
     rows = await db.fetch(
-        "SELECT submission_id FROM submissions WHERE lead_ministry = $1 AND stage NOT IN ('PROMULGATED', 'REJECTED', 'WITHDRAWN') "
-        "AND ended IS NULL ORDER BY submission_id",
+        f"SELECT submission_id FROM submissions WHERE lead_ministry = $1 AND {OPEN} ORDER BY submission_id",
         agency_code,
     )
     return [row["submission_id"] for row in rows]
 
 
-_TERMINAL = "('PROMULGATED', 'REJECTED', 'WITHDRAWN')"
 _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,
               responsible, classified, ended"""
 
@@ -39,7 +43,7 @@ async def page(
               AND ($2::text[] IS NULL OR stage = ANY($2)) AND ($3::text[] IS NULL OR lead_ministry = ANY($3))
               AND ($4::text IS NULL OR target_session = $4) AND ($5::text IS NULL OR responsible = $5)
               AND ($6::boolean IS NULL OR $6 = (stage_deadline IS NOT NULL AND stage_deadline < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-                   AND stage NOT IN {_TERMINAL} AND ended IS NULL))
+                   AND {OPEN}))
               AND (NOT classified OR ($3::text[] IS NULL AND $4::text IS NULL AND $5::text IS NULL) OR lead_ministry = $7)"""
     filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, responsible, overdue, own_agency)
     rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($8::text IS NULL OR submission_id > $8) ORDER BY submission_id LIMIT $9",
