@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.codec import refusal, unreadable_carried
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
-    from workflows.metrics import count_event
+    from workflows.metrics import EventCounters
     from workflows.task_order import CATCHING_UP, TaskClock
 
 TASK_QUEUE = "legis-submissions"
@@ -86,6 +86,7 @@ class DraftLawWorkflow:
         # What a validator last let pass (request ID, message, state, time): its handler need not ask the same rules again
         # if nothing changed meanwhile. Validators do not run on replay, where the handler checks.
         self._passed: tuple[object, ...] | None = None
+        self._counters = EventCounters()
         if input.carried is None:
             self._generation, self._publication = generations.of_new_draft()
 
@@ -301,7 +302,7 @@ class DraftLawWorkflow:
         for effect in applied.effects:
             if isinstance(effect, Record):
                 self._outbox.append(effect.entry)
-                count_event(effect.entry)
+                self._counters.count(effect.entry)
             elif isinstance(effect, UpdateVisibility):
                 updates = sa.describing(**views.visibility(applied.state))
                 workflow.upsert_search_attributes(sa.changes(updates, workflow.info().typed_search_attributes))
