@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 
 from activities.audit import _RECORD, _arguments
 from schemas.calendar import StandingCommitteeMeeting, TargetSession
-from schemas.enums import LawKind, ProcessVersion, Stage
+from schemas.enums import Actor, LawKind, ProcessVersion, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.views import HistoryEntry
 from store import board
 from store.board import quarters
@@ -77,6 +78,28 @@ def test_an_extraordinary_session_keeps_its_drafts_past_the_cutoff():
     after = ahead.cutoff + timedelta(days=1)
     assert not sessions.cutoff_missed(state, start_of(after))
     assert board_mark(ahead, state, after) is Mark.AT_RISK
+
+
+def test_an_approved_date_after_the_cutoff_is_marked_by_the_sittings_cutoff_not_on_track():
+    """Found by a breaker: the sessions page marked "on track" a draft whose approved postponement fell after its session's
+    cut-off (POSTPONEMENT_CONFLICT), since the registry recorded the approved date in force as its cut-off. While the
+    conflict stands it records the sitting's cut-off, and the board marks the draft at risk, then missed past it."""
+    request, state = drafted(LawKind.NEW_LAW)
+    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    cutoff = at_decision.deadline
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=30), reason="chờ ý kiến các bộ"), EARLY).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
+    assert approved.deadline == cutoff + timedelta(days=30) and sessions.postponement_conflict(approved) is not None
+    ahead = draft_views.registry_cutoffs(approved)
+    assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (cutoff, Stage.GOVERNMENT_DECISION, SESSION.code)
+    long_before = cutoff - timedelta(days=threshold_days("LAW_2025") + 10)
+    assert board_mark(ahead, approved, long_before) is Mark.AT_RISK
+    assert board_mark(ahead, approved, cutoff + timedelta(days=1)) is Mark.MISSED
+    # Before the approval, the same day was on track.
+    assert board_mark(draft_views.registry_cutoffs(at_decision), at_decision, long_before) is Mark.ON_TRACK
 
 
 def test_past_every_cutoff_a_draft_is_on_track_and_a_row_written_before_is_said_so():

@@ -6,7 +6,9 @@ it counts on, the rest-day rule of each limit, the Standing Committee meeting be
 meeting it still comes before (`committee_meeting_ahead`). The board reads those and compares them with today:
 missed when the cut-off has passed (the draft will slip to the next sitting, unless its session is extraordinary, where
 it keeps its place: `slips_when_missed`); at risk when the cut-off is within the largest of the rulebook's
-`follow_up.warn_days_before` days, or the draft is already past its current stage's deadline; else on track. A draft
+`follow_up.warn_days_before` days, the draft is already past its current stage's deadline, or that deadline falls after
+the cut-off (an approved postponement in conflict with the sitting: the draft records the sitting's cut-off then); else
+on track. A draft
 whose row was last written before the cut-offs were recorded is marked as such until its next event.
 """
 
@@ -78,7 +80,9 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
     if today > cutoff:
         return Standing(Mark.MISSED if slips_when_missed(extraordinary) else Mark.AT_RISK, cutoff, stage)
     late_here = stage_deadline is not None and stage_deadline < today
-    at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here
+    # A deadline in force after the cut-off: an approved date the sitting's cut-off does not allow (POSTPONEMENT_CONFLICT).
+    after_cutoff = stage_deadline is not None and stage_deadline > cutoff
+    at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here or after_cutoff
     return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, stage)
 
 
