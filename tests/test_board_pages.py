@@ -22,6 +22,7 @@ from schemas.records import RegistryRow
 from schemas.views import HistoryEntry
 from tests.test_board_forms import app_client, token_of
 from web.charts import per_ministry, trend
+from web.event_names import EVENT_NAMES
 from web.refusals import FIELD_SENTENCES, SENTENCES, explain
 from web.render import environment, translations
 
@@ -180,6 +181,30 @@ def test_the_timeline_dates_an_event_by_its_ha_noi_day(language, day, before):
         who=None, csrftoken=lambda: "")
     days = [html.unescape(d) for d in re.findall(r"<li>\s*<strong>(.*?)</strong>", shown, re.S)]
     assert days == [day, before]  # the second was entered afterwards, with the day it happened
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_timeline_names_every_kind_of_event_in_its_language_and_marks_the_english_note(language):
+    """Found by a helper: the Vietnamese board's timeline showed each event by its code and the draft's note in English,
+    unmarked. Every kind of event now has a name in the page's language, its code beside it; the note the draft wrote
+    (in English) says so to a screen reader on the Vietnamese page."""
+    at = datetime(2027, 3, 1, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None,
+                      responsible="MOJ", classified=False)
+    entries = [HistoryEntry(seq=seq, at=at, event=kind, stage=Stage.APPRAISAL, label="a note") for seq, kind in enumerate(EventKind, 1)]
+    shown = environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=entries, versions=[], today=date(2027, 3, 2), temporal_link=None,
+        who=None, csrftoken=lambda: "")
+    items = re.findall(r"<li>(.*?)</li>", shown, re.S)
+    assert len(items) == len(EventKind)
+    catalogue = translations("vi")
+    for kind, item in zip(EventKind, items, strict=True):
+        name = html.unescape(re.search(r"</strong> · (.*?) <span class=\"vi\">\((\w+)\)</span>", item).group(1))
+        assert re.search(rf"\({kind.value}\)", item) and name != kind.value and not name.isupper(), item
+        assert (catalogue.gettext(EVENT_NAMES[kind]) == name) if language == "vi" else name == EVENT_NAMES[kind]
+        assert ('<span class="vi" lang="en">a note</span>' in item) == (language == "vi"), item
+    assert len({catalogue.gettext(name) for name in EVENT_NAMES.values()} - set(EVENT_NAMES.values())) == len(EventKind)
 
 
 def _reader(language: str) -> Request:

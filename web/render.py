@@ -22,8 +22,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from schemas.enums import Stage
+from schemas.enums import EventKind, Stage
 from schemas.time import VIETNAM, in_hanoi
+from web.event_names import EVENT_NAMES
 from web.marks import FINAL_NAMES, stage_name_vi
 
 LANGUAGES = ("vi", "en")
@@ -55,6 +56,7 @@ def environment(language: str) -> Environment:
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
     env.globals["language"] = language
     env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
+    env.globals["event_name"] = lambda kind: translations(language).gettext(EVENT_NAMES[EventKind(kind)])
     return env
 
 

@@ -1,0 +1,32 @@
+"""What each kind of audit event is called on the board: English here (the catalogue's message IDs), Vietnamese in
+`locales/vi/LC_MESSAGES/legis.po`. The event's code (`schemas.enums.EventKind`) is shown beside its name."""
+
+from __future__ import annotations
+
+from schemas.enums import EventKind
+
+EVENT_NAMES = {
+    EventKind.SUBMITTED: "Draft opened",
+    EventKind.DECISION: "Decision",
+    EventKind.DOSSIER_FILED: "Dossier filed",
+    EventKind.DEADLINE_PASSED: "Deadline passed",
+    EventKind.WARNING: "Early warning",
+    EventKind.ESCALATION: "Escalation",
+    EventKind.POSTPONEMENT_REQUESTED: "Postponement requested",
+    EventKind.POSTPONEMENT_DECIDED: "Postponement decided",
+    EventKind.SESSION_RESCHEDULED: "Session rescheduled",
+    EventKind.SESSION_SLIPPED: "Moved to a later session",
+    EventKind.DISAGREEMENT_RAISED: "Disagreement raised",
+    EventKind.DISAGREEMENT_ESCALATED: "Disagreement sent to the Prime Minister",
+    EventKind.DISAGREEMENT_RULED: "Ruling on a disagreement",
+    EventKind.AGENCY_REMAPPED: "Lead ministry's code changed",
+    EventKind.MEETING_SCHEDULED: "Standing Committee meeting set",
+    EventKind.PROGRAMME_CHANGED: "Programme changed",
+    EventKind.CONSULTATION_OPENED: "Consultation opened",
+    EventKind.OPINION_RECEIVED: "Opinion received",
+    EventKind.CONSULTEE_SILENT: "No answer from a consultee",
+    EventKind.CONSULTATION_COMPILED: "Opinions compiled",
+    EventKind.CONSULTATION_LOST: "Consultation round lost",
+    EventKind.DEADLINE_RECOUNTED: "Deadline counted again",
+    EventKind.POSTPONEMENT_CONFLICT: "Approved date after the cut-off",
+}
