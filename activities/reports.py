@@ -21,7 +21,7 @@ from workflows.deadlines import VIETNAM
 
 # The agency expected to act on a draft overdue now: a classified draft's ministry is counted as CLASSIFIED.
 _OVERDUE_AGENCY = "CASE WHEN classified AND responsible = lead_ministry THEN 'CLASSIFIED' ELSE responsible END"
-# Open: not in a final state, and its workflow not ended outside its rules (terminated, say: workers/ended_drafts.py).
+# Overdue now: past its stage's deadline and still on its path (`store.registry.OPEN`).
 _OVERDUE_ON = "stage_deadline < {today} AND " + registry.OPEN
 
 _REPORT = f"""

@@ -16,8 +16,8 @@ import asyncpg
 from activities.reports import ReportRow, deadline_reports
 from schemas.enums import Stage
 from schemas.records import RegistryRow
+from store.registry import OPEN
 
-TERMINAL = tuple(s.value for s in Stage if s.is_terminal)
 # Rows one board page lists at most; the page says how many more there are.
 PAGE_ROWS = 200
 _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,
@@ -50,11 +50,11 @@ async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[
     meetings (as each draft recorded it), with what their marks are made of: the cut-off each recorded and whether its
     session is extraordinary. A page marks thousands of them and shows a few (`rows` reads those whole)."""
     return await db.fetch(
-        "SELECT submission_id, process_version, target_session, stage_deadline, cutoff, cutoff_stage, committee_meeting, "
+        "SELECT submission_id, process_version, target_session, stage, stage_deadline, cutoff, cutoff_stage, committee_meeting, "
         "cutoffs_recorded, coalesce(n.extraordinary, false) AS extraordinary "
         f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session "
-        f"WHERE {_VISIBLE} AND (target_session = ANY($2) OR committee_meeting = ANY($4)) AND stage <> ALL($3) AND ended IS NULL",
-        own_agency, sessions, list(TERMINAL), meetings)
+        f"WHERE {_VISIBLE} AND (target_session = ANY($2) OR committee_meeting = ANY($3)) AND {OPEN}",
+        own_agency, sessions, meetings)
 
 
 async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str], *, own_agency: str | None) -> dict[str, RegistryRow]:
@@ -84,11 +84,10 @@ async def drafts(db: asyncpg.Pool | asyncpg.Connection, chosen: DraftFilter, tod
         AND ($2::text IS NULL OR title ILIKE $2) AND ($3::text IS NULL OR lead_ministry = $3)
         AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR target_session = $5)
         AND ($6::text IS NULL
-             OR ($6 = 'FINAL' AND (stage = ANY($7) OR ended IS NOT NULL)) OR ($6 = 'OPEN' AND stage <> ALL($7) AND ended IS NULL)
-             OR ($6 = 'OVERDUE' AND stage <> ALL($7) AND ended IS NULL AND stage_deadline < $8))"""
-    args = (own_agency, pattern, chosen.ministry, chosen.stage.value if chosen.stage else None, chosen.session, chosen.state,
-            list(TERMINAL), today)
-    rows = await db.fetch(f"SELECT {_COLUMNS} {where} ORDER BY stage_deadline NULLS LAST, submission_id LIMIT {PAGE_ROWS} OFFSET $9",
+             OR ($6 = 'FINAL' AND NOT {OPEN}) OR ($6 = 'OPEN' AND {OPEN})
+             OR ($6 = 'OVERDUE' AND {OPEN} AND stage_deadline < $7))"""
+    args = (own_agency, pattern, chosen.ministry, chosen.stage.value if chosen.stage else None, chosen.session, chosen.state, today)
+    rows = await db.fetch(f"SELECT {_COLUMNS} {where} ORDER BY stage_deadline NULLS LAST, submission_id LIMIT {PAGE_ROWS} OFFSET $8",
                           *args, offset)
     total = await db.fetchval(f"SELECT count(*) {where}", *args)
     return [RegistryRow(**dict(row)) for row in rows], total
@@ -109,8 +108,8 @@ async def one(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_
 async def inbox(db: asyncpg.Pool | asyncpg.Connection, agencies: list[str], *, own_agency: str | None) -> list[RegistryRow]:
     """Drafts waiting for one of these agencies (the lead ministry's code, or the deciding body), oldest deadline first."""
     rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND responsible = ANY($2) AND stage <> ALL($3) AND ended IS NULL "
-        f"ORDER BY stage_deadline NULLS LAST, stage_since LIMIT {PAGE_ROWS}", own_agency, agencies, list(TERMINAL))
+        f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND responsible = ANY($2) AND {OPEN} "
+        f"ORDER BY stage_deadline NULLS LAST, stage_since LIMIT {PAGE_ROWS}", own_agency, agencies)
     return [RegistryRow(**dict(row)) for row in rows]
 
 

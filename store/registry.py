@@ -7,10 +7,11 @@ import asyncpg
 from schemas.enums import TERMINAL_STAGES
 from schemas.records import RegistryRow
 
-# The final stages as an SQL list, and a draft still on its path as SQL over `submissions`: not at a final stage, nor
-# ended outside its rules (terminated, timed out: workers/ended_drafts.py). Every "open" of the registry's readers is this one.
+# A draft still on its path, as SQL over `submissions`: not at a final stage, nor ended outside its rules (terminated,
+# timed out: workers/ended_drafts.py). The registry, the reports, the calendar's broadcasts and the board read this one;
+# parenthesised, so that it can be negated or joined with OR.
 FINAL_STAGES = "(" + ", ".join(f"'{stage}'" for stage in sorted(stage.value for stage in TERMINAL_STAGES)) + ")"
-OPEN = f"stage NOT IN {FINAL_STAGES} AND ended IS NULL"
+OPEN = f"(stage NOT IN {FINAL_STAGES} AND ended IS NULL)"
 
 
 async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_code: str) -> list[str]:
