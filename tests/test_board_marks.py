@@ -34,14 +34,14 @@ def drafted(law_kind: LawKind):
     return request, core_state(request, at=Stage.DRAFTING, now=EARLY, sessions=[SESSION], meetings=[MEETING])
 
 
-def carried_to(request, state, stage: Stage):
+def carried_to(request, state, stage: Stage, now: datetime = EARLY):
     while state.stage is not stage:
-        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), EARLY).state
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), now).state
     return state
 
 
 def board_mark(cutoffs, state, today: date) -> Mark:
-    return standing(recorded=True, cutoff=cutoffs.cutoff, cutoff_stage=cutoffs.cutoff_stage, stage_deadline=state.deadline,
+    return standing(recorded=True, cutoff=cutoffs.cutoff, cutoff_stage=cutoffs.cutoff_stage, stage=state.stage, stage_deadline=state.deadline,
                     process_version=state.request.process_version, extraordinary=state.target.extraordinary, today=today).mark
 
 
@@ -83,7 +83,8 @@ def test_an_extraordinary_session_keeps_its_drafts_past_the_cutoff():
 def test_an_approved_date_after_the_cutoff_is_marked_by_the_sittings_cutoff_not_on_track():
     """Found by a breaker: the sessions page marked "on track" a draft whose approved postponement fell after its session's
     cut-off (POSTPONEMENT_CONFLICT), since the registry recorded the approved date in force as its cut-off. While the
-    conflict stands it records the sitting's cut-off, and the board marks the draft at risk, then missed past it."""
+    conflict stands it records the sitting's cut-off, and the board marks the draft at risk; missed only once the approved
+    date has passed, when the draft slips (it keeps its session until then)."""
     request, state = drafted(LawKind.NEW_LAW)
     at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
     cutoff = at_decision.deadline
@@ -97,9 +98,24 @@ def test_an_approved_date_after_the_cutoff_is_marked_by_the_sittings_cutoff_not_
     assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (cutoff, Stage.GOVERNMENT_DECISION, SESSION.code)
     long_before = cutoff - timedelta(days=threshold_days("LAW_2025") + 10)
     assert board_mark(ahead, approved, long_before) is Mark.AT_RISK
-    assert board_mark(ahead, approved, cutoff + timedelta(days=1)) is Mark.MISSED
     # Before the approval, the same day was on track.
     assert board_mark(draft_views.registry_cutoffs(at_decision), at_decision, long_before) is Mark.ON_TRACK
+    # Every day around the cut-off and the approved date, missed exactly when the draft would slip; at risk else.
+    for offset in range(-5, 36):
+        today = cutoff + timedelta(days=offset)
+        mark = board_mark(ahead, approved, today)
+        assert mark in (Mark.AT_RISK, Mark.MISSED) and (mark is Mark.MISSED) == sessions.cutoff_missed(approved, start_of(today) + timedelta(hours=12)), today
+
+
+def test_a_deadline_after_the_cutoff_ahead_is_at_risk_from_the_start():
+    """A draft whose current deadline falls after a later stage's cut-off cannot meet it on its own schedule: a law sent
+    to appraisal on 14 January, whose limit ends after the Government's cut-off before Tết, is at risk at once."""
+    request, state = drafted(LawKind.NEW_LAW)
+    at_appraisal = carried_to(request, state, Stage.APPRAISAL, EARLY + timedelta(days=10))
+    ahead = draft_views.registry_cutoffs(at_appraisal)
+    assert ahead.cutoff_stage is Stage.GOVERNMENT_DECISION and at_appraisal.deadline > ahead.cutoff
+    assert board_mark(ahead, at_appraisal, ahead.cutoff - timedelta(days=threshold_days("LAW_2025") + 10)) is Mark.AT_RISK
+    assert board_mark(ahead, at_appraisal, ahead.cutoff + timedelta(days=1)) is Mark.MISSED
 
 
 def test_past_every_cutoff_a_draft_is_on_track_and_a_row_written_before_is_said_so():
@@ -107,7 +123,7 @@ def test_past_every_cutoff_a_draft_is_on_track_and_a_row_written_before_is_said_
     state = core_state(request, at=Stage.NA_SESSION, now=EARLY, sessions=[SESSION])
     assert draft_views.registry_cutoffs(state).cutoff is None
     assert board_mark(draft_views.registry_cutoffs(state), state, date(2027, 3, 30)) is Mark.ON_TRACK
-    assert standing(recorded=False, cutoff=None, cutoff_stage=None, stage_deadline=None, process_version="LAW_2025", extraordinary=False,
+    assert standing(recorded=False, cutoff=None, cutoff_stage=None, stage=Stage.NA_SESSION, stage_deadline=None, process_version="LAW_2025", extraordinary=False,
                     today=date(2027, 3, 30)).mark is Mark.NOT_RECORDED
 
 

@@ -7,8 +7,9 @@ meeting it still comes before (`committee_meeting_ahead`). The board reads those
 missed when the cut-off has passed (the draft will slip to the next sitting, unless its session is extraordinary, where
 it keeps its place: `slips_when_missed`); at risk when the cut-off is within the largest of the rulebook's
 `follow_up.warn_days_before` days, the draft is already past its current stage's deadline, or that deadline falls after
-the cut-off (an approved postponement in conflict with the sitting: the draft records the sitting's cut-off then); else
-on track. A draft
+the cut-off ahead (it cannot meet the cut-off on its own schedule); else on track. While an approved postponement
+conflicts with the sitting (POSTPONEMENT_CONFLICT), the draft records the sitting's cut-off, not the approved date; past
+that cut-off it is at risk until the approved date passes, when it slips (missed). A draft
 whose row was last written before the cut-offs were recorded is marked as such until its next event.
 """
 
@@ -69,25 +70,30 @@ def threshold_days(version: ProcessVersion | str) -> int:
 stage_of = cache(Stage)
 
 
-def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str | None, stage_deadline: date | None,
+def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str | None, stage: Stage | str, stage_deadline: date | None,
              process_version: ProcessVersion | str, extraordinary: bool, today: date) -> Standing:
-    """The mark from what the draft recorded (its registry row) and today."""
-    stage = stage_of(cutoff_stage) if cutoff_stage else None
+    """The mark from what the draft recorded (its registry row: its stage, that stage's deadline in force, its cut-off
+    ahead) and today (a Ha Noi date)."""
+    ahead = stage_of(cutoff_stage) if cutoff_stage else None
     if not recorded:
         return Standing(Mark.NOT_RECORDED, None, None)
     if cutoff is None:
         return Standing(Mark.ON_TRACK, None, None)
-    if today > cutoff:
-        return Standing(Mark.MISSED if slips_when_missed(extraordinary) else Mark.AT_RISK, cutoff, stage)
-    late_here = stage_deadline is not None and stage_deadline < today
-    # A deadline in force after the cut-off: an approved date the sitting's cut-off does not allow (POSTPONEMENT_CONFLICT).
+    # Its deadline in force falls after the cut-off: it cannot meet that cut-off on its own schedule.
     after_cutoff = stage_deadline is not None and stage_deadline > cutoff
+    if today > cutoff:
+        # An approved date past the sitting's cut-off at the current stage (POSTPONEMENT_CONFLICT): the draft keeps its
+        # sitting until that date passes (or the Government Office resolves the conflict), and only then slips.
+        keeps_until_approved_date = after_cutoff and ahead is stage_of(stage) and today <= stage_deadline
+        missed = slips_when_missed(extraordinary) and not keeps_until_approved_date
+        return Standing(Mark.MISSED if missed else Mark.AT_RISK, cutoff, ahead)
+    late_here = stage_deadline is not None and stage_deadline < today
     at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here or after_cutoff
-    return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, stage)
+    return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, ahead)
 
 
 def standing_of_row(row, today: date) -> Standing:
     """`standing` of a row of `store.board.drafts_aimed_at` (a record with the registry's columns)."""
-    return standing(recorded=row["cutoffs_recorded"], cutoff=row["cutoff"], cutoff_stage=row["cutoff_stage"],
+    return standing(recorded=row["cutoffs_recorded"], cutoff=row["cutoff"], cutoff_stage=row["cutoff_stage"], stage=row["stage"],
                     stage_deadline=row["stage_deadline"], process_version=row["process_version"],
                     extraordinary=bool(row["extraordinary"]), today=today)
