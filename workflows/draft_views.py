@@ -129,9 +129,9 @@ def registry_row(state: DraftState, workflow_id: str) -> RegistryRow:
 def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
     """What the board marks the draft by: its next cut-off and the Committee meeting it comes before, as it counts them.
     While an approved date conflicts with its sitting's cut-off (POSTPONEMENT_CONFLICT), the cut-off is the sitting's,
-    not the approved date in force: the draft keeps its sitting only by meeting it (the board then marks it at risk)."""
+    not the approved date in force (the board marks the draft at risk until the approved date passes: `web.marks`)."""
     cutoff, meeting = cutoff_ahead(state), committee_meeting_ahead(state)
-    if cutoff is not None and cutoff.stage is state.stage and state.generation >= 2 and (conflict := postponement_conflict(state)):
+    if cutoff is not None and state.generation >= 2 and (conflict := postponement_conflict(state)):  # a conflict is the current stage's
         cutoff = replace(cutoff, day=conflict[0])
     return RegistryCutoffs(cutoff=cutoff.day if cutoff else None, cutoff_stage=cutoff.stage if cutoff else None,
                            cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None)
