@@ -19,14 +19,13 @@ import structlog
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.enums import TERMINAL_STAGES
 from schemas.records import ExecutionEnd
+from store.registry import FINAL_STAGES
 from workflows.client import END_OF, quoted
 from workflows.draft_law import WORKFLOW_ID_PREFIX, WORKFLOW_TYPE
 
 log = structlog.get_logger(__name__)
 
-FINAL_STAGES = sorted(stage.value for stage in TERMINAL_STAGES)
 # The same ends (`workflows.client.END_OF`) as a visibility query names them.
 QUERY_NAMES = {ExecutionEnd.TERMINATED: "Terminated", ExecutionEnd.TIMED_OUT: "TimedOut", ExecutionEnd.FAILED: "Failed",
                ExecutionEnd.CANCELED: "Canceled"}
@@ -74,8 +73,8 @@ async def _mark(client: Client, pool: asyncpg.Pool, workflow_id: str) -> int:
     ended = end.value if end is not None else None
     # A draft closed by its own rules stays as its final stage says, whatever a later run (a start it refused) did.
     status = await pool.execute(
-        "UPDATE submissions SET ended = $2, ended_at = $3 WHERE workflow_id = $1 AND ended IS DISTINCT FROM $2 AND stage <> ALL($4)",
-        workflow_id, ended, latest.close_time if ended else None, FINAL_STAGES)
+        f"UPDATE submissions SET ended = $2, ended_at = $3 WHERE workflow_id = $1 AND ended IS DISTINCT FROM $2 AND stage NOT IN {FINAL_STAGES}",
+        workflow_id, ended, latest.close_time if ended else None)
     if status != "UPDATE 0":
         log.info("registry: draft ended outside its rules" if ended else "registry: ended draft running again",
                  workflow_id=workflow_id, ended=ended)
