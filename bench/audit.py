@@ -19,7 +19,7 @@ from bench.core import pinned_rules, recorded
 from schemas.messages import Decision, StartRequest
 from schemas.records import RecordEventsInput
 from schemas.state import NEWEST_GENERATION, DraftLawInput
-from workflows import draft
+from workflows import draft, sessions
 from workflows import draft_views as views
 
 ROUNDS = 3
@@ -78,5 +78,5 @@ def _batches(request: StartRequest, decisions: Callable[[StartRequest], list[Dec
     for made in decisions(request):
         now += timedelta(minutes=1)
         steps.append(draft.perform(draft.DECIDE, steps[-1].state, made, now, str(uuid.uuid4())))
-    return [RecordEventsInput(entries=entries, registry=views.registry_row(step.state, "bench"), cutoffs=views.registry_cutoffs(step.state))
+    return [RecordEventsInput(entries=entries, registry=views.registry_row(step.state, "bench"), cutoffs=sessions.registry_cutoffs(step.state))
             for step in steps if (entries := recorded(step))]

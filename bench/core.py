@@ -15,7 +15,7 @@ from schemas.records import PinnedRules, RecordEventsInput
 from schemas.rulebook import load_rulebook
 from schemas.state import NEWEST_GENERATION, DraftLawInput
 from schemas.views import HistoryEntry
-from workflows import draft
+from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows import search_attributes as sa
 from workflows.change import Applied, Record
@@ -52,7 +52,7 @@ def core(lifecycles: int, start_request: Callable[[], StartRequest], decisions: 
             timed("Web UI details", lambda: views.details(state))
             timed("search attributes", lambda: sa.describing(**views.visibility(state)))
             row = timed("registry row and cut-offs", lambda: views.registry_row(state, "bench"))
-            cutoffs = timed("registry row and cut-offs", lambda: views.registry_cutoffs(state))
+            cutoffs = timed("registry row and cut-offs", lambda: sessions.registry_cutoffs(state))
             entries = recorded(applied)
             if entries:
                 timed("encode the audit batch", lambda: converter.to_payloads([RecordEventsInput(entries=entries, registry=row, cutoffs=cutoffs)]))

@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime
 
 from activities.rulebook import shipped_working_calendar
-from schemas.calendar import TargetSession, WorkingCalendar
+from schemas.calendar import CalendarDay, TargetSession, WorkingCalendar, WorkingYear
 from schemas.consultation import (
     Comment,
     CommentBody,
@@ -177,6 +177,14 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
 def pinned(request: StartRequest, *, sessions=(), meetings=(), working: WorkingCalendar | None = None) -> PinnedRules:
     return PinnedRules(rulebook=_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
                        working=working or shipped_working_calendar())
+
+
+def with_day_off(working: WorkingCalendar, day: date, *, off: bool = True) -> WorkingCalendar:
+    """`working` with `day` made a day off (nghỉ bù), or with it given back."""
+    year = working.year(day.year) or WorkingYear(year=day.year, announced=True, source="Bộ Nội vụ")
+    kept = tuple(d for d in year.days_off if d.day != day)
+    changed = year.model_copy(update={"days_off": (*kept, CalendarDay(day=day, name="nghỉ bù")) if off else kept, "announced": True})
+    return WorkingCalendar(years=tuple(sorted((changed, *(y for y in working.years if y.year != day.year)), key=lambda y: y.year)))
 
 
 def core_state(request: StartRequest | None = None, *, at: Stage | None = None, now: datetime = NOW, generation: int = NEWEST_GENERATION,

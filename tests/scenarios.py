@@ -16,15 +16,18 @@ from tests.drafts import (
     PASSING_VOTE,
     compilation,
     consultation,
+    core_state,
     decision,
     opinion,
     postponement,
     postponement_decision,
     programme_change,
     start_request,
+    with_day_off,
 )
 from tests.polling import eventually
 from workflows import client as drafts
+from workflows import sessions
 from workflows.codec import KeyRing, new_key_entry
 from workflows.deadlines import local_day, start_of
 
@@ -209,6 +212,19 @@ async def debated_then_next_session(client: Client, request: StartRequest) -> No
                                     S.PROMULGATION, S.PUBLICATION])
 
 
+async def rest_days_moved_the_cutoff(client: Client, request: StartRequest) -> None:
+    """A day off announced on the Government's cut-off ahead of a draft still in drafting moves that cut-off a day
+    earlier, its own deadline unchanged: recorded (fifth generation), so that the registry and the board follow."""
+    sid = request.submission_id
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    counted = core_state(request, at=S.DRAFTING)  # the same draft counted by the pure core, on the same calendars
+    ahead = sessions.registry_cutoffs(counted).cutoff
+    assert ahead is not None
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(request.target_session,), working=with_day_off(counted.working, ahead),
+                                                            changed_by="VPCP"))
+    await approve(client, request, [S.DRAFTING, *FROM_APPRAISAL])
+
+
 SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRequest], Awaitable[None]]]] = {
     "law_2025_one_session": (lambda: start_request(ProcessVersion.LAW_2025), law_2025_one_session),
     "law_2015_two_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS), law_2015_two_sessions),
@@ -224,6 +240,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "imported_under_way": (under_way_request, imported_under_way),
     "postponed_then_session_moved": (lambda: start_request(), postponed_then_session_moved),
     "debated_then_next_session": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), debated_then_next_session),
+    "rest_days_moved_the_cutoff": (lambda: start_request(), rest_days_moved_the_cutoff),
 }
 
 

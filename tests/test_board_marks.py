@@ -12,15 +12,16 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from activities.audit import _RECORD, _arguments
-from schemas.calendar import StandingCommitteeMeeting, TargetSession
-from schemas.enums import Actor, LawKind, ProcessVersion, Role, Stage
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession, WorkingCalendar
+from schemas.enums import Actor, EventKind, LawKind, ProcessVersion, Role, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.views import HistoryEntry
 from store import board
 from store.board import quarters
-from tests.drafts import core_state, decision, start_request
+from tests.drafts import core_state, decision, start_request, with_day_off
 from web.marks import Mark, stage_name_vi, standing, standing_of_row, threshold_days
 from workflows import draft, draft_views, sessions
+from workflows.change import Record
 from workflows.deadlines import VIETNAM, start_of
 
 SESSION = TargetSession(legislature=16, session=2, opens_on=date(2027, 3, 25))  # 45 days before: Monday 8 February, in Tết
@@ -47,13 +48,13 @@ def board_mark(cutoffs, state, today: date) -> Mark:
 
 def test_a_law_in_drafting_is_marked_by_the_cutoff_its_draft_will_set_before_tet():
     request, state = drafted(LawKind.NEW_LAW)
-    ahead = draft_views.registry_cutoffs(state)
+    ahead = sessions.registry_cutoffs(state)
     assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, Stage.GOVERNMENT_DECISION, SESSION.code)
     assert ahead.committee_meeting == MEETING.code  # the Committee's opinion still lies ahead of it
     # The draft, once at the Government's decision, sets the same day as its deadline, and records it as its cut-off.
     at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
     assert at_decision.deadline == ahead.cutoff
-    assert draft_views.registry_cutoffs(at_decision).cutoff == ahead.cutoff
+    assert sessions.registry_cutoffs(at_decision).cutoff == ahead.cutoff
     # Every day around Tết, the board says missed exactly when the draft would slip.
     for offset in range(-20, 12):
         today = LAST_WORKING_DAY_BEFORE_TET + timedelta(days=offset)
@@ -65,7 +66,7 @@ def test_a_law_in_drafting_is_marked_by_the_cutoff_its_draft_will_set_before_tet
 
 def test_an_ordinance_counts_back_from_the_committee_meeting_as_its_draft_does():
     request, state = drafted(LawKind.ORDINANCE)
-    ahead = draft_views.registry_cutoffs(state)
+    ahead = sessions.registry_cutoffs(state)
     assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, Stage.GOVERNMENT_DECISION, MEETING.code)
     assert carried_to(request, state, Stage.GOVERNMENT_DECISION).deadline == ahead.cutoff
 
@@ -74,7 +75,7 @@ def test_an_extraordinary_session_keeps_its_drafts_past_the_cutoff():
     extraordinary = SESSION.model_copy(update={"extraordinary": True})
     request = start_request(ProcessVersion.LAW_2025, target=extraordinary)
     state = core_state(request, at=Stage.GOVERNMENT_DECISION, now=EARLY, sessions=[extraordinary])
-    ahead = draft_views.registry_cutoffs(state)
+    ahead = sessions.registry_cutoffs(state)
     after = ahead.cutoff + timedelta(days=1)
     assert not sessions.cutoff_missed(state, start_of(after))
     assert board_mark(ahead, state, after) is Mark.AT_RISK
@@ -94,12 +95,12 @@ def test_an_approved_date_after_the_cutoff_is_marked_by_the_sittings_cutoff_not_
     approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
         stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
     assert approved.deadline == cutoff + timedelta(days=30) and sessions.postponement_conflict(approved) is not None
-    ahead = draft_views.registry_cutoffs(approved)
+    ahead = sessions.registry_cutoffs(approved)
     assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (cutoff, Stage.GOVERNMENT_DECISION, SESSION.code)
     long_before = cutoff - timedelta(days=threshold_days("LAW_2025") + 10)
     assert board_mark(ahead, approved, long_before) is Mark.AT_RISK
     # Before the approval, the same day was on track.
-    assert board_mark(draft_views.registry_cutoffs(at_decision), at_decision, long_before) is Mark.ON_TRACK
+    assert board_mark(sessions.registry_cutoffs(at_decision), at_decision, long_before) is Mark.ON_TRACK
     # Every day around the cut-off and the approved date, missed exactly when the draft would slip; at risk else.
     for offset in range(-5, 36):
         today = cutoff + timedelta(days=offset)
@@ -112,7 +113,7 @@ def test_a_deadline_after_the_cutoff_ahead_is_at_risk_from_the_start():
     to appraisal on 14 January, whose limit ends after the Government's cut-off before Tết, is at risk at once."""
     request, state = drafted(LawKind.NEW_LAW)
     at_appraisal = carried_to(request, state, Stage.APPRAISAL, EARLY + timedelta(days=10))
-    ahead = draft_views.registry_cutoffs(at_appraisal)
+    ahead = sessions.registry_cutoffs(at_appraisal)
     assert ahead.cutoff_stage is Stage.GOVERNMENT_DECISION and at_appraisal.deadline > ahead.cutoff
     assert board_mark(ahead, at_appraisal, ahead.cutoff - timedelta(days=threshold_days("LAW_2025") + 10)) is Mark.AT_RISK
     assert board_mark(ahead, at_appraisal, ahead.cutoff + timedelta(days=1)) is Mark.MISSED
@@ -121,10 +122,59 @@ def test_a_deadline_after_the_cutoff_ahead_is_at_risk_from_the_start():
 def test_past_every_cutoff_a_draft_is_on_track_and_a_row_written_before_is_said_so():
     request = start_request(ProcessVersion.LAW_2025, target=SESSION)
     state = core_state(request, at=Stage.NA_SESSION, now=EARLY, sessions=[SESSION])
-    assert draft_views.registry_cutoffs(state).cutoff is None
-    assert board_mark(draft_views.registry_cutoffs(state), state, date(2027, 3, 30)) is Mark.ON_TRACK
+    assert sessions.registry_cutoffs(state).cutoff is None
+    assert board_mark(sessions.registry_cutoffs(state), state, date(2027, 3, 30)) is Mark.ON_TRACK
     assert standing(recorded=False, cutoff=None, cutoff_stage=None, stage=Stage.NA_SESSION, stage_deadline=None, process_version="LAW_2025", extraordinary=False,
                     today=date(2027, 3, 30)).mark is Mark.NOT_RECORDED
+
+
+def told_rest_days(state, working: WorkingCalendar):
+    return draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(SESSION,), meetings=(MEETING,), working=working,
+                                                                        changed_by="VPCP"), EARLY)
+
+
+def recounted(applied) -> list[str]:
+    return [e.entry.label for e in applied.effects if isinstance(e, Record) and e.entry.event is EventKind.DEADLINE_RECOUNTED]
+
+
+def test_rest_days_that_move_a_later_cutoff_are_recorded_so_that_the_board_follows():
+    """Found by the stateful test's board invariant: a day off announced on the Government's cut-off before Tết moved the
+    cut-off of a draft still in drafting a day earlier, and, its deadline unchanged, nothing was recorded: the registry
+    (written with each audit event) and the board kept the old day. From the fifth generation the move is recorded; a
+    draft of the fourth still runs as it ran (its history replays)."""
+    _, state = drafted(LawKind.NEW_LAW)
+    assert sessions.registry_cutoffs(state).cutoff == LAST_WORKING_DAY_BEFORE_TET
+    applied = told_rest_days(state, with_day_off(state.working, LAST_WORKING_DAY_BEFORE_TET))
+    moved = sessions.registry_cutoffs(applied.state)
+    assert (moved.cutoff, moved.cutoff_stage) == (LAST_WORKING_DAY_BEFORE_TET - timedelta(days=1), Stage.GOVERNMENT_DECISION)
+    assert applied.state.deadline == state.deadline
+    assert recounted(applied) == ["rest days announced: the cut-off ahead is now 2027-02-03 for GOVERNMENT_DECISION (sitting 16-2) "
+                                  "(was 2027-02-04 for GOVERNMENT_DECISION (sitting 16-2))"]
+    fourth = state.model_copy(update={"generation": 4})
+    assert recounted(told_rest_days(fourth, with_day_off(state.working, LAST_WORKING_DAY_BEFORE_TET))) == []
+
+
+def test_rest_days_that_end_an_approved_dates_conflict_are_recorded():
+    """A day off on the cut-off put it a day earlier, before an approved date (the conflict raised); the Government gives
+    the day back: the cut-off returns to the approved date, the conflict ends, and the registry records the approved
+    date again, with the event that says why."""
+    request, state = drafted(LawKind.NEW_LAW)
+    working = with_day_off(state.working, LAST_WORKING_DAY_BEFORE_TET)
+    state = told_rest_days(state, working).state
+    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    cutoff = at_decision.deadline
+    assert cutoff == LAST_WORKING_DAY_BEFORE_TET - timedelta(days=1)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=LAST_WORKING_DAY_BEFORE_TET, reason="chờ ý kiến các bộ"), EARLY).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
+    assert sessions.postponement_conflict(approved) is not None and sessions.registry_cutoffs(approved).cutoff == cutoff
+    applied = told_rest_days(approved, with_day_off(working, LAST_WORKING_DAY_BEFORE_TET, off=False))
+    assert sessions.postponement_conflict(applied.state) is None and applied.state.deadline == LAST_WORKING_DAY_BEFORE_TET
+    assert sessions.registry_cutoffs(applied.state).cutoff == LAST_WORKING_DAY_BEFORE_TET
+    assert recounted(applied) == ["rest days announced: the cut-off for session 16-2 is now 2027-02-04 (was 2027-02-03): the approved "
+                                  "date 2027-02-04 no longer falls after it"]
 
 
 async def test_the_board_reads_the_cutoff_the_audit_write_recorded(pool):
@@ -132,7 +182,7 @@ async def test_the_board_reads_the_cutoff_the_audit_write_recorded(pool):
     request, state = drafted(LawKind.NEW_LAW)
     request = request.model_copy(update={"submission_id": f"MARK-{uuid.uuid4().hex[:10]}"})
     state = state.model_copy(update={"request": request})
-    row, cutoffs = draft_views.registry_row(state, f"draft-law-{request.submission_id}"), draft_views.registry_cutoffs(state)
+    row, cutoffs = draft_views.registry_row(state, f"draft-law-{request.submission_id}"), sessions.registry_cutoffs(state)
     entry = HistoryEntry(seq=1, at=EARLY, event="SUBMITTED", stage=state.stage)
     assert await pool.fetchval(_RECORD, *_arguments(entry, row, "run-1", cutoffs)) == 1
     [found] = [r for r in await board.drafts_aimed_at(pool, [SESSION.code], [MEETING.code], own_agency=None)

@@ -48,6 +48,10 @@ from workflows.deadlines import local_day, start_of
 LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
 
 
+def board_view(state: DraftState) -> tuple:
+    return views.registry_row(state, "draft-law-x"), sessions.registry_cutoffs(state)
+
+
 def session(number: int, days: int) -> TargetSession:
     return TargetSession(legislature=16, session=number, opens_on=local_day(NOW) + timedelta(days=days))
 
@@ -70,6 +74,11 @@ class DraftLife(RuleBasedStateMachine):
         self.reached: set = set()
         self.raised_twice: list = []
         self.conflicts: list[int] = []  # the numbers of the POSTPONEMENT_CONFLICT events recorded
+        self.meetings: list[StandingCommitteeMeeting] = []
+        self.working = self.state.working
+        # What the registry (and so the board) last recorded of the draft: it is written with each audit event.
+        self.registered = board_view(self.state)
+        self.unregistered: list = []  # operations that changed what the board shows without recording an event
 
     # Sending, and what every answer must satisfy -----------------------------------------------------
 
@@ -108,6 +117,10 @@ class DraftLife(RuleBasedStateMachine):
             assert applied.receipt.events == len(entries)
             assert applied.receipt.first_seq == (entries[0].seq if entries else None)
         self.recorded += [e.seq for e in entries]
+        if entries:
+            self.registered = board_view(applied.state)
+        elif board_view(applied.state) != self.registered:
+            self.unregistered.append((self.registered, board_view(applied.state)))
         self.leaves += sum(e.event in LEAVES and e.to_stage not in (None, e.stage) or e.event is EventKind.SESSION_SLIPPED for e in entries)
         self.conflicts += [e.seq for e in entries if e.event is EventKind.POSTPONEMENT_CONFLICT]
         for e in entries:
@@ -192,17 +205,48 @@ class DraftLife(RuleBasedStateMachine):
     @precondition(lambda self: self.calendar_changes < 6)
     @rule(which=st.integers(min_value=0, max_value=2), shift=st.integers(min_value=-60, max_value=60))
     def move_a_session(self, which, shift):
-        self.calendar_changes += 1
         moved = self.calendar[which]
         self.calendar[which] = moved.model_copy(update={"opens_on": moved.opens_on + timedelta(days=shift)})
-        self.send(draft.CALENDAR_CHANGED, SessionCalendar(sessions=tuple(self.calendar), changed_by="op"))
+        self.tell_calendar()
 
     @precondition(lambda self: len(self.calendar) < 8)
     @rule()
     def announce_a_session(self):
         last = max(self.calendar, key=lambda s: s.opens_on)
         self.calendar.append(TargetSession(legislature=16, session=last.session + 1, opens_on=last.opens_on + timedelta(days=180)))
-        self.send(draft.CALENDAR_CHANGED, SessionCalendar(sessions=tuple(self.calendar), changed_by="op"))
+        self.tell_calendar()
+
+    @precondition(lambda self: len(self.meetings) < 6)
+    @rule(before=st.integers(min_value=5, max_value=60))
+    def schedule_a_standing_committee_meeting(self, before):
+        opens_on = self.state.target.opens_on
+        self.meetings.append(StandingCommitteeMeeting(code=f"UBTVQH-{len(self.meetings) + 1}", meets_on=opens_on - timedelta(days=before)))
+        self.tell_calendar()
+
+    @rule(ahead=st.integers(min_value=0, max_value=500), near=st.sampled_from(["today", "cut-off", "deadline"]),
+          off=st.booleans())
+    def the_government_announces_rest_days(self, ahead, near, off):
+        """A working day made a day off (nghỉ bù), or a day off given back: any day ahead, or one near the cut-off ahead
+        or the deadline in force, where a rest day moves them."""
+        cutoff = sessions.registry_cutoffs(self.state).cutoff
+        around = {"today": local_day(self.now), "cut-off": cutoff, "deadline": self.state.deadline}[near]
+        if around is None:
+            return
+        day = around + timedelta(days=ahead if near == "today" else ahead % 7 - 3)
+        if day.weekday() >= 5 or day.year > 2027 or day < local_day(self.now):
+            return
+        years = {y.year: y for y in self.working.years}
+        year = years.get(day.year) or WorkingYear(year=day.year, announced=True, source="test")
+        kept = tuple(d for d in year.days_off if d.day != day)
+        days_off = (*kept[-9:], CalendarDay(day=day, name="nghỉ bù")) if off else kept
+        years[day.year] = year.model_copy(update={"days_off": days_off, "announced": True})
+        self.working = WorkingCalendar(years=tuple(sorted(years.values(), key=lambda y: y.year)))
+        self.tell_calendar()
+
+    def tell_calendar(self):
+        self.calendar_changes += 1
+        self.send(draft.CALENDAR_CHANGED, SessionCalendar(sessions=tuple(self.calendar), meetings=tuple(self.meetings), working=self.working,
+                                                          changed_by="op"))
 
     @precondition(lambda self: self.state.stage in (Stage.POLICY_PROPOSAL, Stage.DRAFTING) and self.rounds < 3)
     @rule()
@@ -284,6 +328,12 @@ class DraftLife(RuleBasedStateMachine):
     @invariant()
     def a_level_of_escalation_is_raised_once_while_the_draft_stays_overdue(self):
         assert not self.raised_twice, self.raised_twice
+
+    @invariant()
+    def the_board_never_lags_the_draft(self):
+        """What the registry shows of the draft (its row and cut-offs, written with each audit event) changes only with
+        an event recorded, so that the board never keeps a stage, deadline or cut-off the draft no longer has."""
+        assert not self.unregistered, self.unregistered[0]
 
     @invariant()
     def the_carried_state_stays_under_its_bound(self):

@@ -21,7 +21,7 @@ from workers.worker import sandbox_runner
 from workflows.codec import data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
-from workflows.generations import APPROVED_DATES_PATCH, GENERATIONS, REACHED_LEVELS_PATCH
+from workflows.generations import APPROVED_DATES_PATCH, CUTOFFS_RECOUNTED_PATCH, GENERATIONS, REACHED_LEVELS_PATCH
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
@@ -91,6 +91,16 @@ def test_the_fourth_generation_has_committed_histories():
     conflicts = lambda path: [e for e in audited(path) if e["event"] == "POSTPONEMENT_CONFLICT"]  # noqa: E731
     assert len(conflicts(HISTORIES_DIR / "postponed_then_session_moved-s9.json")) == 2
     assert len(conflicts(HISTORIES_DIR / "postponed_then_session_moved-s8.json")) == 1
+
+
+def test_the_fifth_generation_has_committed_histories():
+    """Recorded since rest days that move a cut-off ahead of a draft, not its deadline, are recorded: a day off announced
+    on the Government's cut-off while the draft is in drafting (tests.scenarios.rest_days_moved_the_cutoff)."""
+    fifth = {p.stem.split("-")[0] for p in HISTORIES if CUTOFFS_RECOUNTED_PATCH in patch_ids(load_history(p).events)}
+    assert fifth >= {"rest_days_moved_the_cutoff", "law_2025_one_session", "postponed_then_session_moved", "carried_from_generation_2"}
+    [moved] = [e for e in audited(HISTORIES_DIR / "rest_days_moved_the_cutoff-s15.json") if e["event"] == "DEADLINE_RECOUNTED"]
+    assert (moved["stage"], moved["label"]) == ("DRAFTING", "rest days announced: the cut-off ahead is now 2027-04-02 for GOVERNMENT_DECISION "
+                                                            "(sitting 16-2) (was 2027-04-05 for GOVERNMENT_DECISION (sitting 16-2))")
 
 
 def audited(path: Path) -> list[dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import EventKind
+from schemas.records import RegistryCutoffs
 from workflows import sessions
 from workflows.change import Change
 
@@ -51,13 +52,29 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
-    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded."""
+    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded, and (fifth
+    generation) so is a cut-off ahead they move while the deadline stays, or an approved date's conflict they end."""
     s = change.state
     if calendar.working is None or calendar.working == s.working:
         return
+    cutoffs, conflict, recorded = sessions.registry_cutoffs(s), sessions.postponement_conflict(s), s.seq
     s.working = calendar.working
     before = s.deadline
     change.recompute()
     if s.deadline != before:
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"rest days announced: the deadline is now {s.deadline} (was {before})")
+    elif change.records_cutoffs and s.seq == recorded and (now := sessions.registry_cutoffs(s)) != cutoffs:
+        # The registry, and the board that reads it, learn a cut-off only with an event.
+        if conflict is not None and sessions.postponement_conflict(s) is None:
+            moved = (f"the cut-off for {conflict[1]} is now {sessions.statutory_deadline(s)} (was {conflict[0]}): the approved date "
+                     f"{s.deadline} no longer falls after it")
+        else:
+            moved = f"the cut-off ahead is now {_cutoff(now)} (was {_cutoff(cutoffs)})"
+        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline, label=f"rest days announced: {moved}")
+
+
+def _cutoff(cutoffs: RegistryCutoffs) -> str:
+    if cutoffs.cutoff is None or cutoffs.cutoff_stage is None:
+        return "none"
+    return f"{cutoffs.cutoff} for {cutoffs.cutoff_stage.value} (sitting {cutoffs.cutoff_sitting})"

@@ -114,6 +114,11 @@ class Change:
         the calendar moves; a regular session numbered above 12 is refused in new messages."""
         return self.state.generation >= 4
 
+    @property
+    def records_cutoffs(self) -> bool:
+        """Fifth generation: rest days that move a cut-off ahead (not the deadline in force) are recorded."""
+        return self.state.generation >= 5
+
     # What several operations share ------------------------------------------------------------
 
     def enter(self, stage: Stage, since: datetime) -> None:

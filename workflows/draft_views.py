@@ -5,18 +5,17 @@ Pure functions of the state; a classified draft's title and ministry stay out of
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from schemas.enums import Actor, ProgrammeTrack
-from schemas.records import RegistryCutoffs, RegistryRow
+from schemas.records import RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryView, NextAlarm, StatusView, VersionsView
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision
-from workflows.sessions import awaiting_session, committee_meeting_ahead, cutoff_ahead, postponement_conflict
+from workflows.sessions import awaiting_session, postponement_conflict
 
 
 def status(state: DraftState, workflow_id: str) -> StatusView:
@@ -124,17 +123,6 @@ def registry_row(state: DraftState, workflow_id: str) -> RegistryRow:
         responsible=responsible(state),
         classified=request.classified,
     )
-
-
-def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
-    """What the board marks the draft by: its next cut-off and the Committee meeting it comes before, as it counts them.
-    While an approved date conflicts with its sitting's cut-off (POSTPONEMENT_CONFLICT), the cut-off is the sitting's,
-    not the approved date in force (the board marks the draft at risk until the approved date passes: `web.marks`)."""
-    cutoff, meeting = cutoff_ahead(state), committee_meeting_ahead(state)
-    if cutoff is not None and state.generation >= 2 and (conflict := postponement_conflict(state)):  # a conflict is the current stage's
-        cutoff = replace(cutoff, day=conflict[0])
-    return RegistryCutoffs(cutoff=cutoff.day if cutoff else None, cutoff_stage=cutoff.stage if cutoff else None,
-                           cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None)
 
 
 def details(state: DraftState) -> str:

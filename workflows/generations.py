@@ -6,6 +6,9 @@
 3. A draft that stays overdue when its deadline moves keeps the escalation levels it reached (`Change.move_deadline`).
 4. An approved postponement whose date is after the session's cut-off raises the conflict when it is approved
    (`Change.raise_conflict`), and new messages may not name a regular session above 12 (`rules.check_session_number`).
+5. Rest days the Government announces that move a cut-off ahead of the draft (its sitting's, or a later stage's) but not
+   its deadline in force are recorded (DEADLINE_RECOUNTED), so that the registry and the board follow them
+   (`calendar_changes.apply_working_calendar`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -23,8 +26,9 @@ DRAFT_CORE_PATCH = "draft-core"
 PUBLICATION_PATCH = "publication-stage"
 REACHED_LEVELS_PATCH = "escalation-levels-kept"
 APPROVED_DATES_PATCH = "approved-dates-checked"
+CUTOFFS_RECOUNTED_PATCH = "cutoffs-recounted"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -6,11 +6,12 @@ Dates are Ha Noi dates; a deadline is missed at the start of the next Ha Noi day
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, check_session_number
 from schemas.enums import ASSEMBLY_STAGES, DEBATING_SESSIONS, DeadlineAnchor, RestDay, Stage
+from schemas.records import RegistryCutoffs
 from schemas.rulebook import ConsultationWindow, TimeLimit
 from schemas.state import DraftState
 from workflows.deadlines import WorkDays, earliest, holidays, local_day, off_rest_day, passes_at, shift_days, stage_deadline
@@ -148,6 +149,17 @@ def committee_meeting_ahead(state: DraftState) -> StandingCommitteeMeeting | Non
     before_committee = Stage.STANDING_COMMITTEE_OPINION in ahead or any(
         limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for stage in ahead for limit in limits(state, stage))
     return meeting_before(state, state.target) if before_committee else None
+
+
+def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
+    """What the board marks the draft by: its next cut-off and the Committee meeting it comes before, as it counts them.
+    While an approved date conflicts with its sitting's cut-off (POSTPONEMENT_CONFLICT), the cut-off is the sitting's,
+    not the approved date in force (the board marks the draft at risk until the approved date passes: `web.marks`)."""
+    cutoff, meeting = cutoff_ahead(state), committee_meeting_ahead(state)
+    if cutoff is not None and state.generation >= 2 and (conflict := postponement_conflict(state)):  # a conflict is the current stage's
+        cutoff = replace(cutoff, day=conflict[0])
+    return RegistryCutoffs(cutoff=cutoff.day if cutoff else None, cutoff_stage=cutoff.stage if cutoff else None,
+                           cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None)
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:
