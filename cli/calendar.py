@@ -40,15 +40,19 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def _store_and_tell(store, changed_by: str) -> None:
-    """Apply one calendar change in PostgreSQL (none: `tell`), then tell every running draft the whole calendar."""
+    """Apply one calendar change in PostgreSQL (none: `tell`), then tell every running draft the whole calendar: the
+    sessions and meetings as stored, and the working calendar this release ships (a draft counts rest days announced
+    since it started from then on, and records what they move)."""
     from activities.calendar import meetings, running_drafts, sessions
+    from activities.rulebook import shipped_working_calendar
 
     async def change(client: Client) -> None:
         async with database.connection() as db:
             if store is not None:
                 await store(db)
             known = _announced(await sessions(db))
-            calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), changed_by=changed_by)
+            calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), working=shipped_working_calendar(),
+                                       changed_by=changed_by)
             targets = await running_drafts(db)
         await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
                         retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands")
@@ -160,7 +164,9 @@ def remove_meeting(
 @app.command("tell", epilog=examples('legis calendar tell --by "VPQH"'))
 def tell(changed_by: ChangedBy, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Tell every running draft the calendar as it stands, changing nothing: after a calendar command that could not tell
-    them all (a draft whose worker did not answer). A draft that follows it already records nothing."""
+    them all (a draft whose worker did not answer), and after installing a release whose working calendar holds rest days
+    announced since (each draft counts its deadline and cut-offs on them, DEADLINE_RECOUNTED). A draft that follows it
+    already records nothing."""
     choose(output, as_json)
     _store_and_tell(None, changed_by)
 

@@ -9,15 +9,19 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from schemas.akoma_ntoso import parse_steps
+from schemas.calendar import SessionCalendar
 from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
-from tests.drafts import decision, start_request
+from tests.drafts import core_state, decision, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
 from tests.stack import cli_with_worker
+from workflows import client as drafts
+from workflows import sessions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 
@@ -247,6 +251,37 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     # `--extraordinary` is the E of the code: 16-13 with it is 16-E13, not a regular session above 12.
     code, _, err = await cli("calendar", "set-session", "16-13", "--extraordinary", "--opens-on", "2027-08-02", "--by", "VPQH")
     assert code == 0 and "session 16-E13" in err, err
+
+
+async def test_calendar_commands_bring_the_releases_working_calendar_to_running_drafts(cli, dev_env, fresh_database_url, tmp_path):
+    """A running draft counts on the rest days this release ships once a calendar command tells it: a draft that counted a
+    day off on its cut-off ahead (as told by another release) counts the day as a working day again, records why, and the
+    registry, which the board reads, holds the cut-off it counts."""
+    request = start_request()
+    sid = request.submission_id
+    (tmp_path / "start.json").write_text(request.model_dump_json(), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    code, _, err = await cli("calendar", "set-session", request.target_session.code, "--opens-on", str(request.target_session.opens_on),
+                             "--by", "VPQH")
+    assert code == 0, err
+    await approve(dev_env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+    counted = core_state(request, at=Stage.DRAFTING)
+    ahead = sessions.registry_cutoffs(counted).cutoff
+    assert ahead == date(2027, 4, 5)
+    await drafts.tell_calendar(dev_env.client, sid, SessionCalendar(sessions=(request.target_session,),
+                                                                    working=with_day_off(counted.working, ahead), changed_by="VPCP"))
+    code, out, err = await cli("calendar", "tell", "--by", "VPQH")
+    assert code == 0 and "1 running drafts told" in out, err
+    code, out, _ = await cli("history", sid, "--output", "json")
+    labels = [e["label"] for e in json.loads(out)["entries"] if e["event"] == "DEADLINE_RECOUNTED"]
+    assert [label.split(" (was ")[0] for label in labels] == [
+        "rest days announced: the cut-off ahead is now 2027-04-02 for GOVERNMENT_DECISION (sitting 16-2)",
+        "rest days announced: the cut-off ahead is now 2027-04-05 for GOVERNMENT_DECISION (sitting 16-2)"], labels
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        await eventually(lambda: db.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", sid), lambda cutoff: cutoff == ahead)
+    finally:
+        await db.close()
 
 
 async def test_subscribers_add_list_remove(cli, dev_env):
