@@ -149,10 +149,10 @@ def round_for(caller: Caller, view: ConsultationView, draft: StatusView) -> Cons
 
 
 def _redacted_status(view: StatusView) -> StatusView:
-    """Its target session is withheld as the Web UI's attributes withhold it; a warning may name it, so each says only
-    that there is one."""
+    """Its target session (and the cut-off counted back from it) is withheld as the Web UI's attributes withhold it; a
+    warning may name it, so each says only that there is one."""
     return view.model_copy(update={
-        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": (), "target_session": None,
+        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": (), "target_session": None, "next_cutoff": None,
         "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
 
 

@@ -25,6 +25,7 @@ from schemas.calendar import (
     StandingCommitteeMeeting,
     TargetSession,
     check_meeting,
+    check_not_past,
     check_session_order,
     parse_session_code,
 )
@@ -94,7 +95,10 @@ def set_session(
         raise invalid_model("the session refused", invalid) from None
 
     async def store(db) -> None:
-        _checked(check_session_order, await sessions(db), session)
+        known = await sessions(db)
+        stored = next((s.opens_on for s in known if s.code == session.code), None)
+        _checked(check_not_past, "opens_on", session.opens_on, stored, local_day(datetime.now(UTC)))
+        _checked(check_session_order, known, session)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
 
@@ -130,7 +134,10 @@ def set_meeting(
     async def store(db) -> None:
         # Refused before anything is stored: the drafts are told the meetings with the sessions they count back to.
         _announced(await sessions(db))
-        _checked(check_meeting, await meetings(db), meeting)
+        known = await meetings(db)
+        stored = next((m.meets_on for m in known if m.code == meeting.code), None)
+        _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)))
+        _checked(check_meeting, known, meeting)
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
 
@@ -178,9 +185,9 @@ def _announced(known: list[TargetSession]) -> list[TargetSession]:
     return known
 
 
-def _checked(check, known, new) -> None:
+def _checked(check, *args) -> None:
     try:
-        check(known, new)
+        check(*args)
     except Refused as refused:
         raise from_refusal(refused) from None
 

@@ -32,6 +32,7 @@ from schemas.messages import (
     StartRequest,
 )
 from schemas.views import Receipt, StatusView
+from web.marks import Mark, standing
 from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.deadlines import local_day
@@ -77,6 +78,20 @@ def send(
         err.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
 
 
+# The board's words for its marks (web.marks), so that `status` and the board say the same.
+MARK_WORDS = {Mark.ON_TRACK: "on track", Mark.AT_RISK: "at risk", Mark.MISSED: "missed: it will slip to the next session",
+              Mark.NOT_RECORDED: "not recorded yet"}
+
+
+def _next_cutoff(view: StatusView) -> str:
+    cutoff = view.next_cutoff
+    assert cutoff is not None
+    marked = standing(recorded=True, cutoff=cutoff.day, cutoff_stage=cutoff.stage, stage=view.stage, stage_deadline=view.stage_deadline,
+                      process_version=view.process_version, extraordinary=bool(view.target_session and view.target_session.extraordinary),
+                      today=local_day(datetime.now(UTC)))
+    return f"{day(cutoff.day)} to be through {cutoff.stage.value}, counted back from {cutoff.sitting}: {MARK_WORDS[marked.mark]} (the board's mark)"
+
+
 def print_status(view: StatusView) -> None:
     out.print(Text.assemble((view.submission_id, "bold"), f": {view.title}"))
     deadline = "none"
@@ -93,6 +108,7 @@ def print_status(view: StatusView) -> None:
                            + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
+        *([("next cut-off", _next_cutoff(view))] if view.next_cutoff else []),
         *([("ended", f"{view.ended}: the workflow ended outside the draft's rules and takes no more messages (Temporal Web UI, "
                      "`temporal workflow describe`)")] if view.ended else []),
         ("revision loops", str(view.revision_loops)),

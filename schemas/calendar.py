@@ -274,6 +274,18 @@ def check_meeting(known: Sequence[StandingCommitteeMeeting], meeting: StandingCo
                           RefusalKind.INVALID)
 
 
+def check_not_past(field: str, day: date, stored: date | None, today: date) -> None:
+    """Whether a session's opening day or a meeting's day (`field`) may be set to `day`, `stored` being the day already on
+    the calendar (None for a new one) and `today` Ha Noi's date: a day before today, set or moved to, is a typing mistake
+    (2025 for 2027) that every running draft would be told, recording its cut-offs missed and escalations at once, which
+    stay in its audit trail. A day already stored, set again unchanged (a session's phases corrected), passes.
+
+    Raises Refused (INVALID) `not_in_past`."""
+    if day < today and day != stored:
+        raise Refused(field, "not_in_past", f"{day} is before today ({today} in Ha Noi): the calendar holds the sittings ahead, and every "
+                      "running draft aimed at it would record its cut-offs as missed", RefusalKind.INVALID)
+
+
 def check_session_order(known: Sequence[TargetSession], session: TargetSession) -> None:
     """Whether `session` may be set beside the sessions `known`: a legislature's regular sessions open in the order of
     their numbers, and so do its extraordinary ones (16-3 after 16-2, 16-E9 after 16-E8).

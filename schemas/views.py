@@ -101,6 +101,12 @@ class NextAlarm(View):
     label: str
 
 
+class NextCutoff(View):
+    day: date = Field(description="the last day, in Ha Noi, for the draft to be through `stage` and keep its sitting")
+    stage: Stage = Field(description="the stage on the draft's path whose time limit counts back from the sitting")
+    sitting: str = Field(description="the session (16-2) or Standing Committee meeting (UBTVQH-52) it is counted back from")
+
+
 class StatusView(View):
     submission_id: str
     workflow_id: str
@@ -125,6 +131,9 @@ class StatusView(View):
     postponement: ApprovedPostponement | None = Field(default=None, description="the approved postponement in force at this stage")
     open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
     next_alarm: NextAlarm | None = Field(default=None, description="the next warning or escalation and when it falls")
+    next_cutoff: NextCutoff | None = Field(default=None, description="the first cut-off ahead on the draft's path, the one the board marks "
+                                           "it by (while an approved date conflicts with its sitting, the sitting's own); none past "
+                                           "every cut-off, or with no session announced to count from")
     track: ProgrammeTrack = ProgrammeTrack.REGULAR
     law_kind: LawKind = LawKind.NEW_LAW
     open_consultations: tuple[OpenRound, ...] = Field(default=(), description="consultation rounds not yet compiled; they block approval")

@@ -310,6 +310,7 @@ async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_minis
 
     own = (await api.get(path, headers=lead)).json()
     assert own["lead_ministry"] == "BQP" and own["target_session"]["session"] == 3
+    assert own["next_cutoff"]["sitting"] == "16-3"  # counted back from the session: withheld from the others below
     async def own_trail() -> list[dict]:
         return (await api.get(f"{path}/history", headers=lead)).json()["entries"]
 
@@ -318,7 +319,7 @@ async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_minis
 
     for reader in (await bearer(pool, "VPCP", CallerRole.OPERATOR), await bearer(pool, "BTP", CallerRole.MOJ)):
         status = (await api.get(path, headers=reader)).json()
-        assert status["stage"] == "APPRAISAL" and status["target_session"] is None
+        assert status["stage"] == "APPRAISAL" and status["target_session"] is None and status["next_cutoff"] is None
         assert status["lead_ministry"] == status["target_session_name"] == "(classified)"
         entries = (await api.get(f"{path}/history", headers=reader)).json()["entries"]
         assert len(entries) == len(own_history) and "BQP" not in {e["agency_code"] for e in entries}

@@ -137,8 +137,13 @@ async def test_walkthrough(cli, tmp_path):
     # Typing mistakes are refused before any draft records them; a meeting set by mistake (or called off) comes off.
     code, _, err = await cli("calendar", "set-meeting", "FOO", "--on", "2027-04-10", "--by", "VPQH")
     assert code == 2 and "meets_on: UBTVQH-52 meets on 2027-04-10 already" in err and "(rule: one_meeting_a_day)" in err, err
-    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", "2020-01-01", "--by", "VPQH")
+    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", "2027-03-01", "--by", "VPQH")
     assert code == 2 and "session 16-2 opens on 2027-06-01" in err and "(rule: sessions_in_order)" in err, err
+    # A year mistyped (2025 for 2027) would have every draft aimed at the session record its cut-offs missed and escalate.
+    for command in (("set-session", "16-2", "--opens-on", "2025-06-01"), ("set-meeting", "UBTVQH-52", "--on", "2025-04-10"),
+                    ("set-meeting", "UBTVQH-60", "--on", "2025-04-11")):
+        code, _, err = await cli("calendar", *command, "--by", "VPQH")
+        assert code == 2 and f"{command[-1]} is before today" in err and "(rule: not_in_past)" in err, err
     for command in (("set-meeting", "UBTVQH-53", "--on", "2027-05-08"), ("remove-meeting", "UBTVQH-53")):
         code, out, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 0 and "1 running drafts told" in out, err
@@ -270,8 +275,12 @@ async def test_calendar_commands_bring_the_releases_working_calendar_to_running_
     assert ahead == date(2027, 4, 5)
     await drafts.tell_calendar(dev_env.client, sid, SessionCalendar(sessions=(request.target_session,),
                                                                     working=with_day_off(counted.working, ahead), changed_by="VPCP"))
+    code, out, _ = await cli("status", sid)
+    assert "next cut-off" in out and "2027-04-02 to be through GOVERNMENT_DECISION, counted back from 16-2" in out, out
     code, out, err = await cli("calendar", "tell", "--by", "VPQH")
     assert code == 0 and "1 running drafts told" in out, err
+    code, out, _ = await cli("status", sid, "--json")
+    assert json.loads(out)["next_cutoff"] == {"day": "2027-04-05", "stage": "GOVERNMENT_DECISION", "sitting": "16-2"}
     code, out, _ = await cli("history", sid, "--output", "json")
     labels = [e["label"] for e in json.loads(out)["entries"] if e["event"] == "DEADLINE_RECOUNTED"]
     assert [label.split(" (was ")[0] for label in labels] == [

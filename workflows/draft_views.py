@@ -11,11 +11,11 @@ from schemas.enums import Actor, ProgrammeTrack
 from schemas.records import RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
-from schemas.views import HistoryView, NextAlarm, StatusView, VersionsView
+from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision
-from workflows.sessions import awaiting_session, postponement_conflict
+from workflows.sessions import awaiting_session, postponement_conflict, registry_cutoffs
 
 
 def status(state: DraftState, workflow_id: str) -> StatusView:
@@ -42,6 +42,8 @@ def status(state: DraftState, workflow_id: str) -> StatusView:
         postponement=state.postponement,
         open_points=state.open_points,
         next_alarm=NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None,
+        next_cutoff=NextCutoff(day=cutoffs.cutoff, stage=cutoffs.cutoff_stage, sitting=cutoffs.cutoff_sitting or "")
+        if (cutoffs := registry_cutoffs(state)).cutoff and cutoffs.cutoff_stage else None,
         track=state.track,
         law_kind=request.law_kind,
         open_consultations=tuple(w.round for w in state.open_rounds),
