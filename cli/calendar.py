@@ -15,7 +15,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import by_option, day_option
 from cli.broadcast import tell_each
-from cli.failures import Invalid, NotFound, from_refusal
+from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, table, wants_json
 from schemas.calendar import (
@@ -140,6 +140,36 @@ def set_meeting(
         _checked(check_meeting, known, meeting)
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
+
+    _store_and_tell(store, changed_by)
+
+
+@app.command("remove-session", epilog=examples('legis calendar remove-session 16-9 --by "VPQH"'))
+def remove_session(
+    code: Annotated[str, typer.Argument(help="the code of the session to take off the calendar, e.g. 16-9")],
+    changed_by: ChangedBy,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Take a session off the calendar (set by mistake, say 16-9 for 16-2), then tell every running draft. Refused while a
+    running draft aims at it (move the session with set-session, or aim those drafts elsewhere by a programme change,
+    first) and for the last session announced; what drafts recorded of it stays in their audit trails."""
+    from activities.calendar import remove_session as unset_session
+    from activities.calendar import running_drafts_aimed_at, sessions
+
+    choose(output, as_json)
+
+    async def store(db) -> None:
+        known = await sessions(db)
+        if all(s.code != code for s in known):
+            raise NotFound(f"code: no session {code} on the calendar (legis calendar show)", field="code", rule="known")
+        if aimed := await running_drafts_aimed_at(db, code):
+            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({', '.join(aimed[:5])}"
+                           f"{', ...' if len(aimed) > 5 else ''}): move the session with `legis calendar set-session`, or aim them at "
+                           "another by a programme change, first", field="code", rule="session_has_drafts")
+        _announced([s for s in known if s.code != code])
+        await unset_session(db, code)
+        err.print(f"session {code} removed")
 
     _store_and_tell(store, changed_by)
 

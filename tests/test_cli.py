@@ -256,6 +256,17 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     # `--extraordinary` is the E of the code: 16-13 with it is 16-E13, not a regular session above 12.
     code, _, err = await cli("calendar", "set-session", "16-13", "--extraordinary", "--opens-on", "2027-08-02", "--by", "VPQH")
     assert code == 0 and "session 16-E13" in err, err
+    # A session set by mistake comes off; one a running draft aims at does not, nor one never set.
+    code, _, err = await cli("calendar", "set-session", "16-9", "--opens-on", "2030-01-10", "--by", "VPQH")
+    assert code == 0, err
+    code, out, err = await cli("calendar", "remove-session", "16-2", "--by", "VPQH")
+    assert code == 3 and "running draft(s) aim at session 16-2" in err and running.submission_id in err and "(rule: session_has_drafts)" in err, err
+    code, _, err = await cli("calendar", "remove-session", "16-8", "--by", "VPQH")
+    assert code == 4 and "no session 16-8 on the calendar" in err and "(rule: known)" in err, err
+    code, out, err = await cli("calendar", "remove-session", "16-9", "--by", "VPQH")
+    assert code == 0 and "session 16-9 removed" in err and "1 running drafts told" in out, err
+    code, out, _ = await cli("calendar", "show")
+    assert "16-9" not in out and "16-2" in out and "16-E13" in out
 
 
 async def test_calendar_commands_bring_the_releases_working_calendar_to_running_drafts(cli, dev_env, fresh_database_url, tmp_path):
