@@ -200,7 +200,7 @@ def remove_meeting(
 
 @app.command("tell", epilog=examples('legis calendar tell --by "VPQH"'))
 def tell(changed_by: ChangedBy, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """Tell every running draft the calendar as it stands, changing nothing: after a calendar command that could not tell
+    """Tell every running draft the calendar as it stands, changing nothing stored: after a calendar command that could not tell
     them all (a draft whose worker did not answer), and after installing a release whose working calendar holds rest days
     announced since (each draft counts its deadline and cut-offs on them, DEADLINE_RECOUNTED). A draft that follows it
     already records nothing."""

@@ -68,8 +68,8 @@ class DraftState(BaseModel):
 
     generation: int = Field(ge=1, le=NEWEST_GENERATION, description="1: started before the draft core, and replayed as it ran then; 2: before a draft "
                             "that stays overdue when its deadline moves kept the escalation levels it had reached; 3: before an approved date "
-                            "after the session's cut-off was raised when approved; 4: before rest days that move a cut-off ahead were "
-                            "recorded; 5: the newest (`workflows.generations`)")
+                            "after the session's cut-off was raised when approved; 4: before rest days counted first and a cut-off ahead "
+                            "they move was recorded; 5: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -154,27 +154,66 @@ def test_rest_days_that_move_a_later_cutoff_are_recorded_so_that_the_board_follo
     assert recounted(told_rest_days(fourth, with_day_off(state.working, LAST_WORKING_DAY_BEFORE_TET))) == []
 
 
-def test_rest_days_that_end_an_approved_dates_conflict_are_recorded():
-    """A day off on the cut-off put it a day earlier, before an approved date (the conflict raised); the Government gives
-    the day back: the cut-off returns to the approved date, the conflict ends, and the registry records the approved
-    date again, with the event that says why."""
+def conflicted_on_a_day_off():
+    """A law at the Government's decision counting a day off on 4 February (its cut-off the 3rd), whose approved date is
+    the 4th: the conflict raised."""
     request, state = drafted(LawKind.NEW_LAW)
     working = with_day_off(state.working, LAST_WORKING_DAY_BEFORE_TET)
-    state = told_rest_days(state, working).state
-    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
-    cutoff = at_decision.deadline
-    assert cutoff == LAST_WORKING_DAY_BEFORE_TET - timedelta(days=1)
+    at_decision = carried_to(request, told_rest_days(state, working).state, Stage.GOVERNMENT_DECISION)
     asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
         stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
         new_deadline=LAST_WORKING_DAY_BEFORE_TET, reason="chờ ý kiến các bộ"), EARLY).state
     approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
         stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
-    assert sessions.postponement_conflict(approved) is not None and sessions.registry_cutoffs(approved).cutoff == cutoff
+    assert sessions.postponement_conflict(approved) == (LAST_WORKING_DAY_BEFORE_TET - timedelta(days=1), f"session {SESSION.code}")
+    return approved, working
+
+
+def events(applied) -> list[EventKind]:
+    return [e.entry.event for e in applied.effects if isinstance(e, Record)]
+
+
+def test_rest_days_that_end_an_approved_dates_conflict_are_recorded():
+    """A day off on the cut-off put it a day earlier, before an approved date (the conflict raised); the Government gives
+    the day back: the cut-off returns to the approved date, the conflict ends, and the registry records the approved
+    date again, with the event that says why."""
+    approved, working = conflicted_on_a_day_off()
     applied = told_rest_days(approved, with_day_off(working, LAST_WORKING_DAY_BEFORE_TET, off=False))
     assert sessions.postponement_conflict(applied.state) is None and applied.state.deadline == LAST_WORKING_DAY_BEFORE_TET
     assert sessions.registry_cutoffs(applied.state).cutoff == LAST_WORKING_DAY_BEFORE_TET
     assert recounted(applied) == ["rest days announced: the cut-off for session 16-2 is now 2027-02-04 (was 2027-02-03): the approved "
                                   "date 2027-02-04 no longer falls after it"]
+
+
+def test_a_session_moved_with_new_rest_days_is_counted_once_on_the_days_in_force():
+    """Found by a breaker: one message that gave the day back and moved the session a day later counted the session on the
+    old rest days first, raising to the Government Office a conflict that was never real, then ended it. From the fifth
+    generation the rest days come first: the session's event alone, with the deadline in force; the fourth ran as it ran."""
+    approved, working = conflicted_on_a_day_off()
+    later = SESSION.model_copy(update={"opens_on": SESSION.opens_on + timedelta(days=1)})
+    message = SessionCalendar(sessions=(later,), meetings=(MEETING,), working=with_day_off(working, LAST_WORKING_DAY_BEFORE_TET, off=False),
+                              changed_by="VPQH")
+    applied = draft.perform(draft.CALENDAR_CHANGED, approved, message, EARLY)
+    assert events(applied) == [EventKind.SESSION_RESCHEDULED] and sessions.postponement_conflict(applied.state) is None
+    fourth = draft.perform(draft.CALENDAR_CHANGED, approved.model_copy(update={"generation": 4}), message, EARLY)
+    assert events(fourth) == [EventKind.SESSION_RESCHEDULED, EventKind.POSTPONEMENT_CONFLICT]
+
+
+def test_rest_days_far_from_a_standing_conflict_raise_it_no_second_time():
+    """Found by a breaker: any change of the rest days raised an open conflict again to the Government Office, unchanged."""
+    approved, working = conflicted_on_a_day_off()
+    far = with_day_off(working, date(2027, 11, 15))
+    assert events(told_rest_days(approved, far)) == []
+    assert events(told_rest_days(approved.model_copy(update={"generation": 4}), far)) == [EventKind.POSTPONEMENT_CONFLICT]
+
+
+def test_rest_days_that_move_the_deadline_and_a_later_cutoff_say_both():
+    request = start_request(ProcessVersion.LAW_2025, law_kind=LawKind.NEW_LAW, target=SESSION)
+    state = core_state(request, at=Stage.APPRAISAL, now=EARLY, sessions=[SESSION], meetings=[MEETING])
+    assert (state.deadline, sessions.registry_cutoffs(state).cutoff) == (date(2027, 2, 3), LAST_WORKING_DAY_BEFORE_TET)
+    applied = told_rest_days(state, with_day_off(with_day_off(state.working, state.deadline), LAST_WORKING_DAY_BEFORE_TET))
+    assert recounted(applied) == ["rest days announced: the deadline is now 2027-02-12 (was 2027-02-03); the cut-off ahead is now 2027-02-02 "
+                                  "for GOVERNMENT_DECISION (sitting 16-2) (was 2027-02-04 for GOVERNMENT_DECISION (sitting 16-2))"]
 
 
 async def test_the_board_reads_the_cutoff_the_audit_write_recorded(pool):

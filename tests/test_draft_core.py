@@ -205,6 +205,7 @@ class DraftLife(RuleBasedStateMachine):
     @precondition(lambda self: self.calendar_changes < 6)
     @rule(which=st.integers(min_value=0, max_value=2), shift=st.integers(min_value=-60, max_value=60))
     def move_a_session(self, which, shift):
+        self.calendar_changes += 1
         moved = self.calendar[which]
         self.calendar[which] = moved.model_copy(update={"opens_on": moved.opens_on + timedelta(days=shift)})
         self.tell_calendar()
@@ -244,7 +245,6 @@ class DraftLife(RuleBasedStateMachine):
         self.tell_calendar()
 
     def tell_calendar(self):
-        self.calendar_changes += 1
         self.send(draft.CALENDAR_CHANGED, SessionCalendar(sessions=tuple(self.calendar), meetings=tuple(self.meetings), working=self.working,
                                                           changed_by="op"))
 

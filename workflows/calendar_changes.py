@@ -6,15 +6,24 @@ records why, and may make it slip; rest days the Government announces count from
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from schemas.calendar import SessionCalendar
 from schemas.enums import EventKind
 from schemas.records import RegistryCutoffs
+from schemas.state import DraftState
 from workflows import sessions
 from workflows.change import Change
 
 
 def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     s = change.state
+    # Fifth generation: rest days first, so that a session or meeting the same message moves is counted once, on the days
+    # in force (earlier ones counted it on the old days, then again).
+    counted = _Counted.of(s) if change.records_cutoffs and calendar.working is not None and calendar.working != s.working else None
+    if counted is not None:
+        s.working = calendar.working
     s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
     meeting_was = sessions.meeting_before(s, s.target)
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
@@ -39,7 +48,10 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     elif announced is not None:
         s.target = announced  # its phases may have changed; nothing counts from them
     if change.gen2:
-        apply_working_calendar(change, calendar)
+        if counted is not None:
+            _recount(change, calendar, counted)
+        else:
+            apply_working_calendar(change, calendar)
         if sessions.awaiting_session(s):
             change.aim_after_debate()
             if not sessions.awaiting_session(s):
@@ -52,26 +64,56 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
-    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded, and (fifth
-    generation) so is a cut-off ahead they move while the deadline stays, or an approved date's conflict they end."""
+    """Rest days the Government announced (or moved) count from now on: a deadline they move is recorded (second to
+    fourth generations, as they ran; the fifth: `_recount`)."""
     s = change.state
     if calendar.working is None or calendar.working == s.working:
         return
-    cutoffs, conflict, recorded = sessions.registry_cutoffs(s), sessions.postponement_conflict(s), s.seq
     s.working = calendar.working
     before = s.deadline
     change.recompute()
     if s.deadline != before:
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"rest days announced: the deadline is now {s.deadline} (was {before})")
-    elif change.records_cutoffs and s.seq == recorded and (now := sessions.registry_cutoffs(s)) != cutoffs:
-        # The registry, and the board that reads it, learn a cut-off only with an event.
-        if conflict is not None and sessions.postponement_conflict(s) is None:
-            moved = (f"the cut-off for {conflict[1]} is now {sessions.statutory_deadline(s)} (was {conflict[0]}): the approved date "
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What a draft counted before new rest days: its deadline, what the registry shows, its conflict, its last event."""
+
+    deadline: date | None
+    cutoffs: RegistryCutoffs
+    conflict: tuple[date, str] | None
+    seq: int
+
+    @classmethod
+    def of(cls, s: DraftState) -> _Counted:
+        return cls(s.deadline, sessions.registry_cutoffs(s), sessions.postponement_conflict(s), s.seq)
+
+
+def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
+    """Fifth generation: what new rest days moved, recorded once, when the message recorded nothing else (a session's or
+    meeting's event carries the new counts with it): a conflict they make or move (raised again only then), else the
+    deadline and the cut-off ahead they move, so that the registry and the board, which learn them with an event, follow."""
+    s = change.state
+    if s.seq != was.seq:
+        return
+    change.recompute(conflict=False)
+    conflict, now = sessions.postponement_conflict(s), sessions.registry_cutoffs(s)
+    if conflict is not None and conflict != was.conflict:
+        change.raise_conflict()
+        return
+    moved = []
+    if s.deadline != was.deadline:
+        moved.append(f"the deadline is now {s.deadline} (was {was.deadline})")
+    if was.conflict is not None and conflict is None:
+        moved.append(f"the cut-off for {was.conflict[1]} is now {sessions.statutory_deadline(s)} (was {was.conflict[0]}): the approved date "
                      f"{s.deadline} no longer falls after it")
-        else:
-            moved = f"the cut-off ahead is now {_cutoff(now)} (was {_cutoff(cutoffs)})"
-        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline, label=f"rest days announced: {moved}")
+    elif now != was.cutoffs and now.cutoff != s.deadline:
+        moved.append(f"the cut-off ahead is now {_cutoff(now)} (was {_cutoff(was.cutoffs)})")
+    if moved:
+        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"rest days announced: {'; '.join(moved)}")
 
 
 def _cutoff(cutoffs: RegistryCutoffs) -> str:

@@ -116,7 +116,7 @@ class Change:
 
     @property
     def records_cutoffs(self) -> bool:
-        """Fifth generation: rest days that move a cut-off ahead (not the deadline in force) are recorded."""
+        """Fifth generation: rest days count first, once; a cut-off ahead they move (not the deadline in force) is recorded."""
         return self.state.generation >= 5
 
     # What several operations share ------------------------------------------------------------

@@ -6,9 +6,9 @@
 3. A draft that stays overdue when its deadline moves keeps the escalation levels it reached (`Change.move_deadline`).
 4. An approved postponement whose date is after the session's cut-off raises the conflict when it is approved
    (`Change.raise_conflict`), and new messages may not name a regular session above 12 (`rules.check_session_number`).
-5. Rest days the Government announces that move a cut-off ahead of the draft (its sitting's, or a later stage's) but not
-   its deadline in force are recorded (DEADLINE_RECOUNTED), so that the registry and the board follow them
-   (`calendar_changes.apply_working_calendar`).
+5. Rest days the Government announces count first in the message that brings them, once; a cut-off ahead of the draft
+   (its sitting's, or a later stage's) they move while its deadline stays is recorded (DEADLINE_RECOUNTED), so that the
+   registry and the board follow, and an open conflict is raised again only when they change it (`calendar_changes`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
