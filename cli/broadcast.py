@@ -57,7 +57,7 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
         emit_json({"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed],
                    "ended": [{"submission_id": sid, "message": f.message} for sid, f in ended]})
     else:
-        out.print(f"{told} running drafts told")
+        out.print(f"{told} running draft{'' if told == 1 else 's'} told")
         for submission_id, closed in ended:
             err.print(Text.assemble(("ended", "yellow"), f" {submission_id}: {closed.message}"))
         for submission_id, not_told in failed:

@@ -127,7 +127,8 @@ def set_meeting(
 
     choose(output, as_json)
     try:
-        meeting = StandingCommitteeMeeting(code=code, meets_on=meets_on)
+        # Codes are capitals (UBTVQH-52): one typed in small letters would be a second meeting that `remove-meeting` misses.
+        meeting = StandingCommitteeMeeting(code=code.upper(), meets_on=meets_on)
     except ValidationError as invalid:
         raise invalid_model("the meeting refused", invalid) from None
 

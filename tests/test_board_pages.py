@@ -242,3 +242,18 @@ def test_the_charts_carry_no_script_and_name_themselves():
         assert "<script" not in svg and "file://" not in svg and "javascript" not in svg
         assert svg.startswith("<svg ") and 'role="img"' in svg
     assert 'aria-label="Hạn &quot;theo&quot; bộ &amp; ngành"' in per_ministry(rows, title='Hạn "theo" bộ & ngành', labels=labels)
+
+
+@pytest.mark.parametrize(("language", "one", "two"), [("vi", "1 dự án", "2 dự án"), ("en", "1 draft", "2 drafts")])
+def test_a_sitting_counts_its_drafts_in_words_that_agree(language, one, two):
+    """Found by a fresh-user trial: the English board said "1 drafts"."""
+    from collections import Counter
+
+    from store.board import Sitting
+    from web.marks import Mark
+
+    blocks = [{"sitting": Sitting(code=f"16-{n}", opens_on=date(2027, 5, 20), kind="REGULAR"), "drafts": [], "counts": Counter(), "total": n}
+              for n in (1, 2)]
+    shown = environment(language).get_template("sessions.html").render(request=None, path="/board", blocks=blocks, today=date(2027, 3, 2),
+                                                                         Mark=Mark, who=None, csrftoken=lambda: "")
+    assert re.findall(r'<p class="counts">\s*<span>(.*?)</span>', shown) == [one, two]

@@ -125,11 +125,11 @@ async def test_walkthrough(cli, tmp_path):
     # The operator moves the target session (16-2) earlier than the 45-day cut-off allows, then
     # announces the next one: the draft, now at DRAFTING, keeps its stage and follows the calendar.
     code, out, err = await cli("calendar", "set-session", "16-3", "--opens-on", "2027-10-20", "--by", "VPQH")
-    assert code == 0 and "1 running drafts told" in out, err
+    assert code == 0 and "1 running draft told" in out, err
     code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", "2027-06-01", "--by", "VPQH")
-    assert code == 0 and "1 running drafts told" in out, err
+    assert code == 0 and "1 running draft told" in out, err
     code, out, err = await cli("calendar", "set-meeting", "UBTVQH-52", "--on", "2027-04-10", "--by", "VPQH")
-    assert code == 0 and "1 running drafts told" in out, err
+    assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("status", sid, "--json")
     assert json.loads(out)["target_session"]["opens_on"] == "2027-06-01"
     code, out, _ = await cli("calendar", "show")
@@ -144,9 +144,10 @@ async def test_walkthrough(cli, tmp_path):
                     ("set-meeting", "UBTVQH-60", "--on", "2025-04-11")):
         code, _, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 2 and f"{command[-1]} is before today" in err and "(rule: not_in_past)" in err, err
-    for command in (("set-meeting", "UBTVQH-53", "--on", "2027-05-08"), ("remove-meeting", "UBTVQH-53")):
+    # A code typed in small letters is the same meeting.
+    for command in (("set-meeting", "ubtvqh-53", "--on", "2027-05-08"), ("remove-meeting", "UBTVQH-53")):
         code, out, err = await cli("calendar", *command, "--by", "VPQH")
-        assert code == 0 and "1 running drafts told" in out, err
+        assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("calendar", "show")
     assert "UBTVQH-52" in out and "UBTVQH-53" not in out
     code, out, _ = await cli("history", sid, "--output", "json")
@@ -157,7 +158,7 @@ async def test_walkthrough(cli, tmp_path):
 
     merged = "M" + ministry
     code, out, err = await cli("remap-agency", ministry, merged, "--by", "VPCP", "--reason", "ministries merged")
-    assert code == 0 and "1 running drafts told" in out, err
+    assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("status", sid, "--json")
     assert json.loads(out)["lead_ministry"] == merged
 
@@ -241,7 +242,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     # A draft the registry counts running whose workflow has ended takes no message, and is named, not retried.
     await dev_env.client.get_workflow_handle(f"draft-law-{ended.submission_id}").terminate("test")
     code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
-    assert code == 0 and "2 running drafts told" not in out and "1 running drafts told" in out, out + err
+    assert code == 0 and "2 running drafts told" not in out and "1 running draft told" in out, out + err
     assert f"ended {ended.submission_id}: submission_id: the draft has ended (TERMINATED at POLICY_PROPOSAL)" in err, err
     # `status` says so, pending nothing; the same start again is refused as closed (it answered 0 as "open already").
     code, out, _ = await cli("status", ended.submission_id)
@@ -264,7 +265,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     code, _, err = await cli("calendar", "remove-session", "16-8", "--by", "VPQH")
     assert code == 4 and "no session 16-8 on the calendar" in err and "(rule: known)" in err, err
     code, out, err = await cli("calendar", "remove-session", "16-9", "--by", "VPQH")
-    assert code == 0 and "session 16-9 removed" in err and "1 running drafts told" in out, err
+    assert code == 0 and "session 16-9 removed" in err and "1 running draft told" in out, err
     code, out, _ = await cli("calendar", "show")
     assert "16-9" not in out and "16-2" in out and "16-E13" in out
 
@@ -289,7 +290,7 @@ async def test_calendar_commands_bring_the_releases_working_calendar_to_running_
     code, out, _ = await cli("status", sid)
     assert "next cut-off" in out and "2027-04-02 to be through GOVERNMENT_DECISION, counted back from 16-2" in out, out
     code, out, err = await cli("calendar", "tell", "--by", "VPQH")
-    assert code == 0 and "1 running drafts told" in out, err
+    assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("status", sid, "--json")
     assert json.loads(out)["next_cutoff"] == {"day": "2027-04-05", "stage": "GOVERNMENT_DECISION", "sitting": "16-2"}
     code, out, _ = await cli("history", sid, "--output", "json")
