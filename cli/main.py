@@ -6,9 +6,13 @@ import os
 import sys
 import traceback
 
+import typer
+from typer import rich_utils
+from typer._click import exceptions as click  # typer carries its own click
+
 from cli import broadcast, calendar, consult, dead_letters, drafts, profiles, records, rulebook, stack, subscribers, tokens
 from cli.app import app
-from cli.failures import ExitCode, Failure
+from cli.failures import ExitCode, Failure, Invalid
 from cli.output import emit_json, err, tolerant_streams, wants_json
 
 for commands in (drafts.app, records.app, broadcast.app, tokens.refusals_app, stack.app):
@@ -22,12 +26,30 @@ app.add_typer(rulebook.app, name="rulebook", rich_help_panel="Rules")
 app.add_typer(profiles.app, name="profile", rich_help_panel="Settings")
 
 
-def report(failure: Failure) -> int:
-    if wants_json():
+def report(failure: Failure, *, json: bool = False) -> int:
+    if json or wants_json():
         emit_json(failure.as_json())
     else:
         err.print(failure.line())
     return int(failure.code)
+
+
+# What click names the ways a command line can be wrong, as rules.
+_USAGE_RULES = ((click.MissingParameter, "required"), (click.NoSuchOption, "unknown_option"), (click.BadParameter, "invalid_value"))
+
+
+def usage_failure(usage: click.UsageError) -> Invalid:
+    """A command line click refused, as an Invalid naming the option or argument (its name as typed, `by` for `--by`)."""
+    param = getattr(usage, "param", None)
+    field = (max(param.opts, key=len).lstrip("-") if param.opts else param.name) if param is not None else getattr(usage, "option_name", None)
+    rule = next((rule for kind, rule in _USAGE_RULES if isinstance(usage, kind)), "usage")
+    field = (field or "").lstrip("-").replace("-", "_") or None
+    return Invalid(f"{field + ': ' if field else ''}{usage.format_message()}", field=field, rule=rule)
+
+
+def json_asked(argv: list[str]) -> bool:
+    """Whether the command line asks for JSON (`--json`, `--output json`), read before click could parse it."""
+    return "--json" in argv or "--output=json" in argv or any(a == "--output" and b == "json" for a, b in zip(argv, argv[1:], strict=False))
 
 
 def main() -> None:
@@ -39,8 +61,19 @@ def main() -> None:
     tolerant_streams()
     code = int(ExitCode.UNEXPECTED)
     try:
-        app()
-        code = 0
+        # Not standalone: a usage error comes back here, to be told as every other failure is (one line, or JSON).
+        done = app(standalone_mode=False)
+        code = done if isinstance(done, int) else 0
+    except click.ClickException as failed:
+        # A script that asked for JSON gets the command line's mistake as JSON too; a person, typer's box.
+        if isinstance(failed, click.UsageError) and not isinstance(failed, click.NoArgsIsHelpError) and json_asked(sys.argv[1:]):
+            code = report(usage_failure(failed), json=True)
+        else:
+            rich_utils.rich_format_error(failed)
+            code = failed.exit_code
+    except typer.Abort:
+        err.print("Aborted.")
+        code = 1
     except SystemExit as leaving:
         code = leaving.code if isinstance(leaving.code, int) else (0 if leaving.code is None else int(ExitCode.UNEXPECTED))
     except Failure as failure:

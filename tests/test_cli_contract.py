@@ -279,6 +279,22 @@ async def test_version_and_examples_in_help(cli):
     assert help_code == 0 and "Examples" in help_out and "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json" in help_out
 
 
+async def test_a_command_line_mistake_is_json_when_json_was_asked(cli):
+    """Found by a fresh-user trial: a missing `--by` printed typer's box even with `--json`, and nothing on standard
+    output. Asked for JSON, a script gets the failure as every other one, with the option's name and the rule; a person
+    still gets the usage and the box."""
+    for command, field, rule in ((("calendar", "tell", "--json"), "by", "required"),
+                                 (("calendar", "set-session", "16-2", "--by", "VPQH", "--output", "json"), "opens_on", "required"),
+                                 (("status", "X", "--no-such-option", "--output=json"), "no_such_option", "unknown_option"),
+                                 (("start", "--json"), "file", "required")):
+        code, out, err = await cli(*command)
+        answer = json.loads(out)
+        assert code == 2 and (answer["exit_code"], answer["kind"], answer["field"], answer["rule"]) == (2, "INVALID", field, rule), (command, out)
+        assert err == "", err
+    code, out, err = await cli("calendar", "tell")
+    assert code == 2 and out == "" and "Missing option '--by'" in err and "Try 'legis calendar tell --help'" in err
+
+
 async def test_a_40_column_terminal_gets_the_secret_on_one_line(cli):
     """In a terminal (a pseudo-terminal 40 columns wide) the secret is one line the terminal wraps, never two lines."""
     leader, follower = pty.openpty()
