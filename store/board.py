@@ -23,6 +23,10 @@ PAGE_ROWS = 200
 _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,
               responsible, classified, ended"""
 _VISIBLE = "(NOT classified OR lead_ministry = $1)"
+# What a draft's mark is made of (`web.marks.standing_of_row`): its cut-off as it recorded it, and its session's kind.
+_MARKED = ("SELECT submission_id, process_version, target_session, stage, stage_deadline, cutoff, cutoff_stage, committee_meeting, "
+           "cutoffs_recorded, coalesce(n.extraordinary, false) AS extraordinary "
+           f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session WHERE {_VISIBLE}")
 # A draft's state in the list: under way, past its stage's deadline, or in a final state (or ended outside its rules).
 DraftState = Literal["OPEN", "OVERDUE", "FINAL"]
 
@@ -49,12 +53,12 @@ async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[
     """Drafts not in a final state (nor ended outside their rules) aimed at any of these sessions, or coming before any of these Standing Committee
     meetings (as each draft recorded it), with what their marks are made of: the cut-off each recorded and whether its
     session is extraordinary. A page marks thousands of them and shows a few (`rows` reads those whole)."""
-    return await db.fetch(
-        "SELECT submission_id, process_version, target_session, stage, stage_deadline, cutoff, cutoff_stage, committee_meeting, "
-        "cutoffs_recorded, coalesce(n.extraordinary, false) AS extraordinary "
-        f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session "
-        f"WHERE {_VISIBLE} AND (target_session = ANY($2) OR committee_meeting = ANY($3)) AND {OPEN}",
-        own_agency, sessions, meetings)
+    return await db.fetch(f"{_MARKED} AND (target_session = ANY($2) OR committee_meeting = ANY($3)) AND {OPEN}", own_agency, sessions, meetings)
+
+
+async def marked(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_agency: str | None) -> asyncpg.Record | None:
+    """What one draft's mark is made of, as `drafts_aimed_at` reads it (for its own page); None when it is not open."""
+    return await db.fetchrow(f"{_MARKED} AND submission_id = $2 AND {OPEN}", own_agency, submission_id)
 
 
 async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str], *, own_agency: str | None) -> dict[str, RegistryRow]:

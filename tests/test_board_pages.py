@@ -257,3 +257,20 @@ def test_a_sitting_counts_its_drafts_in_words_that_agree(language, one, two):
     shown = environment(language).get_template("sessions.html").render(request=None, path="/board", blocks=blocks, today=date(2027, 3, 2),
                                                                          Mark=Mark, who=None, csrftoken=lambda: "")
     assert re.findall(r'<p class="counts">\s*<span>(.*?)</span>', shown) == [one, two]
+
+
+@pytest.mark.parametrize(("language", "at_risk", "day"), [("vi", "Có nguy cơ chậm", "4 thg 2, 2027"), ("en", "At risk", "Feb 4, 2027")])
+def test_a_drafts_page_shows_its_next_cutoff_with_the_boards_mark(language, at_risk, day):
+    """Found by a fresh-user trial: only the sessions page showed a draft's cut-off and mark; its own page now does too."""
+    from web.marks import Mark, Standing
+
+    at = datetime(2027, 1, 4, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None,
+                      responsible="MOJ", classified=False)
+    render = environment(language).get_template("draft.html").render
+    context = dict(request=None, path="/board/drafts/T-1", row=row, entries=[], versions=[], today=date(2027, 2, 1), temporal_link=None,
+                   who=None, csrftoken=lambda: "")
+    shown = html.unescape(render(**context, st=Standing(Mark.AT_RISK, date(2027, 2, 4), Stage.GOVERNMENT_DECISION)))
+    assert f'class="mark AT_RISK">{at_risk}</span> {day}' in shown
+    assert 'class="mark' not in render(**context, st=None)  # a draft no longer open has no mark

@@ -156,6 +156,8 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             await page.goto(f"{base}/board/drafts/{ids['drafting']}")
             timeline = await checked(page, "draft-timeline.png")
             assert "Chương trình lập pháp hằng năm" in timeline and "cong-khai" in timeline
+            # Its next cut-off (the Government's decision, 45 days before the session) with the board's mark for it.
+            assert "Hạn chót tiếp theo" in timeline and await page.locator(".grid .mark.ON_TRACK").count() == 1
             assert await page.get_attribute("a[href*='/workflows/draft-law-']", "href")
 
             await page.goto(f"{base}/board/ministries")

@@ -124,7 +124,8 @@ async def draft_page(request: Request, submission_id: str) -> Response:
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
     history = await database(audit.history(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id))
+    mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions,
-                            today=local_day(today()),
+                            today=local_day(today()), st=standing_of_row(mark_of, local_day(today())) if mark_of else None,
                             temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)
