@@ -49,13 +49,16 @@ async def running_drafts_aimed_at(connection: asyncpg.Connection, code: str) -> 
 
 
 async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommitteeMeeting, *, changed_by: str) -> None:
-    await connection.execute(
-        """
-        INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, $2, $3)
-        ON CONFLICT (code) DO UPDATE SET meets_on = EXCLUDED.meets_on, changed_by = EXCLUDED.changed_by, updated_at = now()
-        """,
-        meeting.code, meeting.meets_on, changed_by,
-    )
+    async with connection.transaction():
+        # The same meeting stored in small letters before codes were kept in capitals is moved, not doubled.
+        await connection.execute("DELETE FROM standing_committee_meetings WHERE upper(code) = upper($1) AND code <> $1", meeting.code)
+        await connection.execute(
+            """
+            INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, $2, $3)
+            ON CONFLICT (code) DO UPDATE SET meets_on = EXCLUDED.meets_on, changed_by = EXCLUDED.changed_by, updated_at = now()
+            """,
+            meeting.code, meeting.meets_on, changed_by,
+        )
 
 
 async def remove_meeting(connection: asyncpg.Connection, code: str) -> bool:

@@ -29,7 +29,7 @@ from schemas.calendar import (
     check_session_order,
     parse_session_code,
 )
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -136,7 +136,7 @@ def set_meeting(
         # Refused before anything is stored: the drafts are told the meetings with the sessions they count back to.
         _announced(await sessions(db))
         known = await meetings(db)
-        stored = next((m.meets_on for m in known if m.code == meeting.code), None)
+        stored = next((m.meets_on for m in known if m.code.upper() == meeting.code), None)
         _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)))
         _checked(check_meeting, known, meeting)
         await store_meeting(db, meeting, changed_by=changed_by)
@@ -167,7 +167,8 @@ def remove_session(
         if aimed := await running_drafts_aimed_at(db, code):
             raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({', '.join(aimed[:5])}"
                            f"{', ...' if len(aimed) > 5 else ''}): move the session with `legis calendar set-session`, or aim them at "
-                           "another by a programme change, first", field="code", rule="session_has_drafts")
+                           "another by a programme change, first", field="code", rule="session_has_drafts",
+                           kind=RefusalKind.CONFLICT.value)
         _announced([s for s in known if s.code != code])
         await unset_session(db, code)
         err.print(f"session {code} removed")
@@ -175,7 +176,7 @@ def remove_session(
     _store_and_tell(store, changed_by)
 
 
-@app.command("remove-meeting", epilog=examples('legis calendar remove-meeting UBTVQH-25 --by "VPQH"'))
+@app.command("remove-meeting", epilog=examples('legis calendar remove-meeting UBTVQH-53 --by "VPQH"'))
 def remove_meeting(
     code: Annotated[str, typer.Argument(help="the code of the meeting to take off the calendar")],
     changed_by: ChangedBy,

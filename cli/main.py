@@ -77,7 +77,8 @@ def main() -> None:
     except SystemExit as leaving:
         code = leaving.code if isinstance(leaving.code, int) else (0 if leaving.code is None else int(ExitCode.UNEXPECTED))
     except Failure as failure:
-        code = report(failure)
+        # A value refused while the command line is read (an ID, a day) fails before the command chose its output.
+        code = report(failure, json=json_asked(sys.argv[1:]))
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:

@@ -268,7 +268,7 @@ def check_meeting(known: Sequence[StandingCommitteeMeeting], meeting: StandingCo
         raise Refused("code", "meeting_code_not_session", f"{meeting.code} reads as the code of a session of the Assembly; a Standing "
                       "Committee meeting is coded apart, e.g. UBTVQH-70 or UBTVQH-2027-04", RefusalKind.INVALID)
     for other in known:
-        if other.code != meeting.code and other.meets_on == meeting.meets_on:
+        if other.code.upper() != meeting.code.upper() and other.meets_on == meeting.meets_on:
             raise Refused("meets_on", "one_meeting_a_day", f"{other.code} meets on {other.meets_on} already, and the Standing Committee "
                           f"holds one meeting a day: move {other.code}, or remove it (legis calendar remove-meeting {other.code})",
                           RefusalKind.INVALID)

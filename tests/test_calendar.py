@@ -189,3 +189,20 @@ async def test_a_moved_session_keeps_an_approved_postponement_and_raises_the_con
     assert len(conflict) == 2 and all(str(approved_date) in e.label and e.escalation_level.value == "VPCP" for e in conflict)
     # The first against the cut-off in force when approved; the second against the moved session's, a later one.
     assert f"cut-off {view.stage_deadline}" in conflict[0].label and f"cut-off {view.stage_deadline}" not in conflict[1].label
+
+
+async def test_a_meeting_stored_in_small_letters_is_moved_not_doubled(pool):
+    """Found by a breaker: meeting codes are kept in capitals now; one stored in small letters before could be removed but
+    not moved (set again, it was a second meeting, or refused as another meeting on its own day)."""
+    from schemas.calendar import check_meeting
+
+    async with pool.acquire() as connection:
+        try:
+            await connection.execute("INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ('ubtvqh-s15', '2027-04-10', 'op')")
+            known = [StandingCommitteeMeeting(code="ubtvqh-s15", meets_on=date(2027, 4, 10))]
+            check_meeting(known, StandingCommitteeMeeting(code="UBTVQH-S15", meets_on=date(2027, 4, 10)))  # the same meeting, not refused
+            await set_meeting(connection, StandingCommitteeMeeting(code="UBTVQH-S15", meets_on=date(2027, 4, 17)), changed_by="op")
+            stored = await connection.fetch("SELECT code, meets_on FROM standing_committee_meetings WHERE upper(code) = 'UBTVQH-S15'")
+        finally:
+            await connection.execute("DELETE FROM standing_committee_meetings WHERE upper(code) = 'UBTVQH-S15'")
+    assert [(r["code"], r["meets_on"]) for r in stored] == [("UBTVQH-S15", date(2027, 4, 17))]

@@ -137,7 +137,7 @@ async def test_walkthrough(cli, tmp_path):
     # Typing mistakes are refused before any draft records them; a meeting set by mistake (or called off) comes off.
     code, _, err = await cli("calendar", "set-meeting", "FOO", "--on", "2027-04-10", "--by", "VPQH")
     assert code == 2 and "meets_on: UBTVQH-52 meets on 2027-04-10 already" in err and "(rule: one_meeting_a_day)" in err, err
-    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", "2027-03-01", "--by", "VPQH")
+    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", "2027-05-31", "--by", "VPQH")
     assert code == 2 and "session 16-2 opens on 2027-06-01" in err and "(rule: sessions_in_order)" in err, err
     # A year mistyped (2025 for 2027) would have every draft aimed at the session record its cut-offs missed and escalate.
     for command in (("set-session", "16-2", "--opens-on", "2025-06-01"), ("set-meeting", "UBTVQH-52", "--on", "2025-04-10"),
@@ -247,6 +247,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     # `status` says so, pending nothing; the same start again is refused as closed (it answered 0 as "open already").
     code, out, _ = await cli("status", ended.submission_id)
     assert code == 0 and "TERMINATED: the workflow ended outside the draft's rules" in out and "who may decide" not in out, out
+    assert "next cut-off" not in out  # an ended draft slips nowhere and the board gives it no mark
     code, _, err = await cli("start", str(tmp_path / f"{ended.submission_id}.json"))
     assert code == 3 and "the draft has ended (TERMINATED at POLICY_PROPOSAL); it takes no more messages (rule: draft_closed)" in err, err
     code, before, _ = await cli("history", running.submission_id, "--output", "json")

@@ -286,7 +286,8 @@ async def test_a_command_line_mistake_is_json_when_json_was_asked(cli):
     for command, field, rule in ((("calendar", "tell", "--json"), "by", "required"),
                                  (("calendar", "set-session", "16-2", "--by", "VPQH", "--output", "json"), "opens_on", "required"),
                                  (("status", "X", "--no-such-option", "--output=json"), "no_such_option", "unknown_option"),
-                                 (("start", "--json"), "file", "required")):
+                                 (("start", "--json"), "file", "required"),
+                                 (("status", "bad!id", "--json"), "submission_id", "string_pattern_mismatch")):
         code, out, err = await cli(*command)
         answer = json.loads(out)
         assert code == 2 and (answer["exit_code"], answer["kind"], answer["field"], answer["rule"]) == (2, "INVALID", field, rule), (command, out)

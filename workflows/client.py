@@ -302,7 +302,7 @@ async def status_and_end(client: Client, submission_id: str) -> StatusView:
     view = await status(client, submission_id)
     end = END_OF.get((await draft(client, submission_id).describe()).status)
     return view if end is None else view.model_copy(update={"ended": end.value, "pending": None, "next_alarm": None, "overdue": False,
-                                                            "warnings": ()})
+                                                            "warnings": (), "next_cutoff": None})
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:
