@@ -41,13 +41,6 @@ async def remove_session(connection: asyncpg.Connection, code: str) -> bool:
     return await connection.fetchval("DELETE FROM na_sessions WHERE code = $1 RETURNING true", code) is not None
 
 
-async def running_drafts_aimed_at(connection: asyncpg.Connection, code: str) -> list[str]:
-    """Submission IDs of the running drafts the registry last saw aimed at session `code`."""
-    rows = await connection.fetch(
-        f"SELECT submission_id FROM submissions WHERE target_session = $1 AND {registry.OPEN} ORDER BY submission_id", code)
-    return [r["submission_id"] for r in rows]
-
-
 async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommitteeMeeting, *, changed_by: str) -> None:
     async with connection.transaction():
         # The same meeting stored in small letters before codes were kept in capitals is moved, not doubled.

@@ -156,7 +156,8 @@ def remove_session(
     running draft aims at it (move the session with set-session, or aim those drafts elsewhere by a programme change,
     first) and for the last session announced; what drafts recorded of it stays in their audit trails."""
     from activities.calendar import remove_session as unset_session
-    from activities.calendar import running_drafts_aimed_at, sessions
+    from activities.calendar import sessions
+    from store.registry import running_drafts_aimed_at
 
     choose(output, as_json)
 

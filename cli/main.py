@@ -41,9 +41,9 @@ _USAGE_RULES = ((click.MissingParameter, "required"), (click.NoSuchOption, "unkn
 def usage_failure(usage: click.UsageError) -> Invalid:
     """A command line click refused, as an Invalid naming the option or argument (its name as typed, `by` for `--by`)."""
     param = getattr(usage, "param", None)
-    field = (max(param.opts, key=len).lstrip("-") if param.opts else param.name) if param is not None else getattr(usage, "option_name", None)
+    named = (max(param.opts, key=len) if param.opts else param.name) if param is not None else getattr(usage, "option_name", None)
+    field = (named or "").lstrip("-").replace("-", "_") or None
     rule = next((rule for kind, rule in _USAGE_RULES if isinstance(usage, kind)), "usage")
-    field = (field or "").lstrip("-").replace("-", "_") or None
     return Invalid(f"{field + ': ' if field else ''}{usage.format_message()}", field=field, rule=rule)
 
 
