@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
+from rich.text import Text
 from temporalio.client import Client
 
 from cli import database, temporal
@@ -101,8 +102,18 @@ def set_session(
         _checked(check_session_order, known, session)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
+        _warn_on_rest_day(f"session {session.code} opens", session.opens_on)
 
     _store_and_tell(store, changed_by)
+
+
+def _warn_on_rest_day(what: str, on: date) -> None:
+    """Said, not refused: the Assembly and its Standing Committee do sit on some weekend days, but a sitting set on Tết
+    or a Sunday is most often a mistyped day, which every running draft would count its cut-offs back from."""
+    from activities.rulebook import shipped_working_calendar
+
+    if (why := shipped_working_calendar().rest_day(on)) is not None:
+        err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, {why}: if the day is mistyped, set it again with the right one"))
 
 
 def _phase(text: str) -> dict[str, date]:
@@ -141,6 +152,7 @@ def set_meeting(
         _checked(check_meeting, known, meeting)
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
+        _warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
 
     _store_and_tell(store, changed_by)
 

@@ -241,6 +241,16 @@ class WorkingCalendar(Message, Interned):
         known = self.year(day.year)
         return known is not None and known.announced
 
+    def rest_day(self, day: date) -> str | None:
+        """Why `day` is not a working day ("Tết Nguyên đán, a public holiday", "a Sunday"), or None for a working day."""
+        if self.is_working_day(day):
+            return None
+        known = self.year(day.year)
+        for kind, entries in (("a public holiday", known.holidays if known else ()), ("a day off", known.days_off if known else ())):
+            if named := next((d.name for d in entries if d.day == day), None):
+                return f"{named}, {kind}"
+        return "a Saturday" if day.weekday() == 5 else "a Sunday"
+
 
 class SessionCalendar(Message):
     """Sessions and Standing Committee meetings as operators last set them; the `calendar_changed` update."""

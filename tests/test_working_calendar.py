@@ -44,6 +44,20 @@ def test_a_day_off_moved_by_the_government_is_not_a_working_day_and_a_saturday_m
     assert shift_days(date(2026, 8, 28), 1, Counting.WORKING_DAYS, CALENDAR) == date(2026, 9, 3)
 
 
+def test_a_rest_day_is_named_by_why_it_is_one():
+    """What `legis calendar set-session` and `set-meeting` warn of: a holiday or a day off by its name, a weekend day by
+    its weekday; a working day (a Saturday made one included) is none."""
+    assert CALENDAR.rest_day(date(2027, 2, 8)) == "Tết Nguyên đán (mùng 3, expected), a public holiday"
+    assert CALENDAR.rest_day(date(2026, 1, 2)).endswith(", a day off")
+    assert CALENDAR.rest_day(date(2027, 4, 10)) == "a Saturday" and CALENDAR.rest_day(date(2027, 4, 11)) == "a Sunday"
+    assert CALENDAR.rest_day(date(2026, 1, 10)) is None and CALENDAR.rest_day(date(2027, 10, 20)) is None
+
+
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)))
+def test_a_day_is_named_a_rest_day_exactly_when_it_is_not_a_working_day(day):
+    assert (CALENDAR.rest_day(day) is None) == CALENDAR.is_working_day(day)
+
+
 def test_an_appraisal_from_7_january_2027_ends_after_tet_not_inside_it():
     """Issue 14: 30 days from Thursday 7 January 2027 is Saturday 6 February, the first day of Tết Đinh Mùi; the Civil
     Code (2015, Art. 148(5)) ends the period at the close of the next working day, Friday 12 February (expected days off
