@@ -258,7 +258,11 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     assert json.loads(after)["entries"] == json.loads(before)["entries"]  # told the calendar it follows, it records nothing
     # `--extraordinary` is the E of the code: 16-13 with it is 16-E13, not a regular session above 12.
     code, _, err = await cli("calendar", "set-session", "16-13", "--extraordinary", "--opens-on", "2027-08-02", "--by", "VPQH")
-    assert code == 0 and "session 16-E13" in err, err
+    assert code == 0 and "session 16-E13" in err and "warning" not in err, err
+    # A session opening on a holiday is warned of on standard error, by the holiday's name; standard output stays JSON.
+    code, out, err = await cli("calendar", "set-session", "16-E14", "--opens-on", "2027-09-02", "--by", "VPQH", "--json")
+    assert code == 0 and json.loads(out)["told"] == 1, out + err
+    assert "warning session 16-E14 opens on 2027-09-02, Quốc khánh, a public holiday" in err, err
     # A session set by mistake comes off; one a running draft aims at does not, nor one never set.
     code, _, err = await cli("calendar", "set-session", "16-9", "--opens-on", "2030-01-10", "--by", "VPQH")
     assert code == 0, err
@@ -269,7 +273,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     code, out, err = await cli("calendar", "remove-session", "16-9", "--by", "VPQH")
     assert code == 0 and "session 16-9 removed" in err and "1 running draft told" in out, err
     code, out, _ = await cli("calendar", "show")
-    assert "16-9" not in out and "16-2" in out and "16-E13" in out
+    assert "16-9" not in out and "16-2" in out and "16-E13" in out and "16-E14" in out
 
 
 async def test_calendar_commands_bring_the_releases_working_calendar_to_running_drafts(cli, dev_env, fresh_database_url, tmp_path):

@@ -48,6 +48,7 @@ def test_a_rest_day_is_named_by_why_it_is_one():
     """What `legis calendar set-session` and `set-meeting` warn of: a holiday or a day off by its name, a weekend day by
     its weekday; a working day (a Saturday made one included) is none."""
     assert CALENDAR.rest_day(date(2027, 2, 8)) == "Tết Nguyên đán (mùng 3, expected), a public holiday"
+    assert CALENDAR.rest_day(date(2027, 2, 6)) == "Tết Nguyên đán (mùng 1), a public holiday"  # a holiday on a Saturday, by its name
     assert CALENDAR.rest_day(date(2026, 1, 2)).endswith(", a day off")
     assert CALENDAR.rest_day(date(2027, 4, 10)) == "a Saturday" and CALENDAR.rest_day(date(2027, 4, 11)) == "a Sunday"
     assert CALENDAR.rest_day(date(2026, 1, 10)) is None and CALENDAR.rest_day(date(2027, 10, 20)) is None
