@@ -245,10 +245,10 @@ class WorkingCalendar(Message, Interned):
         """Why `day` is not a working day ("Tết Nguyên đán, a public holiday", "a Sunday"), or None for a working day."""
         if self.is_working_day(day):
             return None
-        known = self.year(day.year)
-        for kind, entries in (("a public holiday", known.holidays if known else ()), ("a day off", known.days_off if known else ())):
-            if named := next((d.name for d in entries if d.day == day), None):
-                return f"{named}, {kind}"
+        if (known := self.year(day.year)) is not None:
+            for kind, entries in (("a public holiday", known.holidays), ("a day off", known.days_off)):
+                if named := next((d.name for d in entries if d.day == day), None):
+                    return f"{named}, {kind}"
         return "a Saturday" if day.weekday() == 5 else "a Sunday"
 
 
