@@ -8,12 +8,19 @@ from typing import Annotated
 import typer
 
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
-from cli.stage_table import Limit, StageTable, mermaid, stage_table, starts, words
+from cli.stage_table import Limit, StageRow, StageTable, mermaid, stage_table, starts, words
 from schemas.enums import ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
 
 app = typer.Typer(help="The rulebooks: the statutory path, deciders, documents and time limits of each process version.",
                   no_args_is_help=True, epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2025 --diagram"))
+
+
+ANEW = "(anew)"
+
+
+def _documents(row: StageRow) -> str:
+    return "\n".join(kind + (f" {ANEW}" if kind in row.renewed_documents else "") for kind in row.required_documents)
 
 
 def _deciders(deciders: tuple[Decider, ...]) -> str:
@@ -40,11 +47,12 @@ def _print_table(shown: StageTable) -> None:
         moves = "\n".join(f"{m.outcome} -> {m.to.value}" + (f" ({words(m.when)})" if m.when else "") + (" (default)" if m.default else "")
                           for m in row.transitions)
         limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
-        rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), "\n".join(row.required_documents) or "none",
+        rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), _documents(row) or "none",
                      limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     out.print(rows)
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
-    out.print(f"documents filed by {_deciders(shown.filing)}")
+    out.print(f"documents filed by {_deciders(shown.filing)}; {ANEW}: counts only when filed at that stage, on each visit (a document of "
+              "the kind filed before does not count); the others may have been filed at an earlier stage")
     for track in shown.tracks:
         flag = " [UNVERIFIED]" if track.unverified else ""
         out.print(f"{track.track.value} track skips {', '.join(s.value for s in track.skips)}{flag} ({track.source})")

@@ -60,6 +60,8 @@ class StageRow(Row):
     transitions: tuple[Transition, ...]
     deciders: tuple[Decider, ...]
     required_documents: tuple[str, ...]
+    renewed_documents: tuple[str, ...] = Field(default=(), description="of the required kinds, those that count only when filed at "
+                                               "this stage, on each visit")
     limits: tuple[Limit, ...]
     postponement_authority: tuple[Decider, ...]
     source: str
@@ -196,6 +198,7 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
         referred_from=tuple(r.stage for r in book.stages if r.refer_to is rule.stage),
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
+        renewed_documents=tuple(d.value for d in rule.renewed_documents),
         limits=tuple(limits), postponement_authority=rule.postponement_authority, source=rule.source, url=rule.url,
         unverified=rule.unverified,
     )

@@ -140,6 +140,11 @@ class StageRule(RuleModel):
     deciders: tuple[Decider, ...] = Field(min_length=1)
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     required_documents: tuple[DocumentKind, ...] = ()
+    # Added with editions 2025.6 and 2015.6; earlier editions let a document filed at any stage count.
+    renewed_documents: tuple[DocumentKind, ...] = Field(
+        default=(), description="required kinds that count only when filed since the draft entered this stage (on each visit): "
+        "the stage's own report, the revised draft; a document of the kind filed before does not count"
+    )
     return_to: tuple[Stage, ...] = Field(default=(), description="stages a return for revision may send the draft to; the first is the default")
     postponement_authority: tuple[Decider, ...] = Field(
         default=(), description="who may approve moving this stage's deadline; none: it cannot be moved"
@@ -173,6 +178,8 @@ class StageRule(RuleModel):
             raise ValueError(f"{self.stage.value}: meeting_cutoff must be anchored BEFORE_STANDING_COMMITTEE_MEETING")
         if len({d.actor for d in self.deciders}) != len(self.deciders):
             raise ValueError(f"{self.stage.value}: an actor is listed twice among deciders")
+        if stray := [kind.value for kind in self.renewed_documents if kind not in self.required_documents]:
+            raise ValueError(f"{self.stage.value}: renewed_documents must be required_documents too: {', '.join(stray)}")
         return self
 
     def decider(self, actor: Actor) -> Decider | None:
@@ -289,7 +296,7 @@ class Rulebook(RuleModel, Interned):
 # that old editions keep the digests recorded when drafts pinned them.
 _ADDED_LATER = {
     "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
-    "StageRule": {"on_path", "url", "unverified", "refer_to"},
+    "StageRule": {"on_path", "url", "unverified", "refer_to", "renewed_documents"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
     "ConsultationWindow": {"url"},
     "TrackRule": {"url"},

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidatorFunctionWrapHandler, model_validator
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
-from schemas.enums import ProgrammeTrack, SessionProcedure, Stage
+from schemas.enums import DocumentKind, ProgrammeTrack, SessionProcedure, Stage
 from schemas.messages import DocumentRef, PostponementRequest, StartRequest, VoteCount
 from schemas.refusal import Refused
 from schemas.rulebook import Rulebook
@@ -86,6 +86,8 @@ class DraftState(BaseModel):
     postponement: ApprovedPostponement | None = None
     pending_postponement: PostponementRequest | None = None
     dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind")
+    filed_here: tuple[DocumentKind, ...] = Field(default=(), max_length=64, description="the kinds filed since the draft entered "
+                                                  "its current stage (a rule's renewed documents count only from these)")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
     returns: tuple[tuple[Stage, int], ...] = ()

@@ -388,6 +388,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         "sessions": tuple(session(1 + i % 99, i) for i in range(MAX_SESSIONS)),
         "meetings": tuple(StandingCommitteeMeeting(code="M" * 36 + f"{i:04d}", meets_on=day) for i in range(MAX_MEETINGS)),
         "dossier": documents,
+        "filed_here": tuple(DocumentKind),
         "versions": tuple(DossierVersion(number=i + 1, seq=i + 1, at=NOW, documents=documents) for i in range(RECENT_VERSIONS)),
         "last_vote": entry.vote,
         "pending_postponement": PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER,
@@ -553,3 +554,32 @@ def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_ch
                             changed_by="VPQH")
     recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, approved.state, moved, NOW).effects if isinstance(e, Record)]
     assert recorded == [EventKind.SESSION_RESCHEDULED, EventKind.POSTPONEMENT_CONFLICT]
+
+
+def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_back_revised():
+    """At INTER_SESSION_REVISION the draft filed at drafting does not stand for the revised one: the decision is refused
+    until the lead ministry files it (or the decision attaches it); a draft returned to DRAFTING needs a new draft, cover
+    submission and request for appraisal, while what the stage asked before that is not renewed still counts."""
+    from schemas.messages import DossierFiling
+    from tests.drafts import document
+
+    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION)
+    assert {doc.kind for doc in state.dossier} >= {DocumentKind.DRAFT_TEXT} and state.filed_here == ()
+    bare = decision(request, Stage.INTER_SESSION_REVISION).model_copy(update={"documents": ()})
+    with pytest.raises(Refused, match="without REVISION_REPORT filed at this stage, DRAFT_TEXT filed at this stage"):
+        draft.validate(draft.DECIDE, state, bare, NOW)
+    filing = DossierFiling(stage=Stage.INTER_SESSION_REVISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+                           official="x", documents=(document(DocumentKind.DRAFT_TEXT, "revised"), document(DocumentKind.REVISION_REPORT)))
+    draft.validate(draft.FILE_DOSSIER, state, filing, NOW)
+    filed = draft.perform(draft.FILE_DOSSIER, state, filing, NOW).state
+    assert set(filed.filed_here) == {DocumentKind.DRAFT_TEXT, DocumentKind.REVISION_REPORT}
+    carried = DraftState.model_validate_json(filed.model_dump_json())  # what a run continued as new starts from
+    draft.validate(draft.DECIDE, carried, bare, NOW)
+    moved = draft.perform(draft.DECIDE, carried, bare, NOW).state
+    assert moved.stage is Stage.NA_SESSION and moved.filed_here == ()
+
+    at_appraisal = core_state(request, at=Stage.APPRAISAL)
+    returned = draft.perform(draft.DECIDE, at_appraisal, decision(request, Stage.APPRAISAL, Outcome.RETURN_FOR_REVISION), NOW).state
+    assert returned.stage is Stage.DRAFTING
+    assert views.status(returned, "w").pending.missing_documents == (DocumentKind.APPRAISAL_REQUEST, DocumentKind.COVER_SUBMISSION, DocumentKind.DRAFT_TEXT)

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
+from schemas.enums import Actor, DocumentKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import Decision, DossierFiling, PostponementRequest, StartRequest
 from schemas.refusal import RefusalKind, Refused
+from schemas.rulebook import edition
 from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, core_state, decision, document, start_request
 from workflows import rules
 from workflows.deadlines import local_day
@@ -71,7 +72,56 @@ def test_missing_required_document_is_named():
 
 def test_documents_already_in_the_dossier_count():
     d = decision(REQUEST, Stage.APPRAISAL).model_copy(update={"documents": ()})
-    rules.check_decision(at(Stage.APPRAISAL, dossier=(document(DocumentKind.APPRAISAL_REPORT),)), d, NOW)
+    rules.check_decision(at(Stage.APPRAISAL, dossier=(document(DocumentKind.APPRAISAL_REPORT),), filed_here=(DocumentKind.APPRAISAL_REPORT,)), d, NOW)
+
+
+def test_the_appraisal_reports_filed_at_earlier_stages_go_with_the_dossier_to_the_examining_committee():
+    """Examination needs the appraisal report and the report on its acceptance (Art. 37(3)): filed at appraisal and at the
+    Government's review, they count; the committee's own report must be filed at examination."""
+    dossier = tuple(document(kind) for kind in (DocumentKind.APPRAISAL_REPORT, DocumentKind.APPRAISAL_ACCEPTANCE_REPORT, DocumentKind.EXAMINATION_REPORT))
+    d = decision(REQUEST, Stage.EXAMINATION).model_copy(update={"documents": ()})
+    rules.check_decision(at(Stage.EXAMINATION, dossier=dossier, filed_here=(DocumentKind.EXAMINATION_REPORT,)), d, NOW)
+    r = refusal(at(Stage.EXAMINATION, dossier=dossier), d)
+    assert (r.field, r.rule, r.kind) == ("documents", "required_documents", RefusalKind.INVALID)
+    assert r.message == "EXAMINATION cannot be decided without EXAMINATION_REPORT filed at this stage (one filed before the draft entered the stage does not count)"
+
+
+@pytest.mark.parametrize(("where", "renewed"), [
+    (Stage.INTER_SESSION_REVISION, {DocumentKind.DRAFT_TEXT, DocumentKind.REVISION_REPORT}),
+    (Stage.DRAFTING, {DocumentKind.APPRAISAL_REQUEST, DocumentKind.COVER_SUBMISSION, DocumentKind.DRAFT_TEXT}),
+    (Stage.GOVERNMENT_REVIEW, {DocumentKind.REVIEW_REPORT}),
+])
+def test_a_revised_draft_and_a_stages_own_report_count_only_when_filed_since_the_draft_entered_the_stage(where, renewed):
+    """Between sessions the revised draft goes to the deputies: the draft filed at drafting is not it. A draft returned
+    for revision comes back with a new draft, cover submission and request for appraisal; a stage visited again gives a
+    new report of its own."""
+    request = start_request(procedure=SessionProcedure.TWO_SESSIONS) if where is Stage.INTER_SESSION_REVISION else REQUEST
+    rule = core_state(request, at=where).rulebook.rule(where)
+    assert set(rule.renewed_documents) == renewed
+    dossier = tuple(document(kind, "earlier") for kind in rule.required_documents)
+    state = core_state(request, at=where).model_copy(update={"dossier": dossier})
+    bare = decision(request, where).model_copy(update={"documents": ()})
+    with pytest.raises(Refused) as caught:
+        rules.check_decision(state, bare, NOW)
+    assert caught.value.field == "documents" and "filed at this stage" in str(caught.value)
+    assert set(rules.pending_decision(state).missing_documents) == renewed
+    # Filed at this stage (by a filing, or attached to the decision itself), they count.
+    rules.check_decision(state.model_copy(update={"filed_here": tuple(renewed)}), bare, NOW)
+    rules.check_decision(state, bare.model_copy(update={"documents": tuple(document(kind, "revised") for kind in renewed)}), NOW)
+
+
+def test_a_draft_pinned_to_an_edition_before_renewed_documents_keeps_its_rules():
+    """Editions 2025.5 and 2015.5 let a document filed at any stage count: a running draft pinned to one is not refused
+    what it was allowed when it started."""
+    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION)
+    dossier = tuple(document(kind, "earlier") for kind in state.rulebook.rule(Stage.INTER_SESSION_REVISION).required_documents)
+    earlier = state.model_copy(update={"rulebook": edition(ProcessVersion.LAW_2025, "3448d639390a"), "dossier": dossier, "filed_here": ()})
+    assert earlier.rulebook.version == "2025.5"
+    bare = decision(request, Stage.INTER_SESSION_REVISION).model_copy(update={"documents": ()})
+    rules.check_decision(earlier, bare, NOW)
+    with pytest.raises(Refused, match="DRAFT_TEXT"):
+        rules.check_decision(earlier.model_copy(update={"rulebook": state.rulebook}), bare, NOW)
 
 
 def test_outcome_not_allowed_here():
@@ -123,7 +173,7 @@ def test_filing_by_the_lead_ministry_only():
 
 
 def test_pending_decision_lists_who_and_what_is_missing():
-    state = at(Stage.GOVERNMENT_REVIEW, dossier=(document(DocumentKind.REVIEW_REPORT),))
+    state = at(Stage.GOVERNMENT_REVIEW, dossier=(document(DocumentKind.REVIEW_REPORT),), filed_here=(DocumentKind.REVIEW_REPORT,))
     pending = rules.pending_decision(state)
     assert pending.deciders[0].actor is Actor.VPCP
     assert pending.missing_documents == (DocumentKind.APPRAISAL_ACCEPTANCE_REPORT,)

@@ -123,7 +123,7 @@ class Change:
 
     def enter(self, stage: Stage, since: datetime) -> None:
         s = self.state
-        s.stage, s.stage_since, s.overdue, s.fired = stage, since, False, ()
+        s.stage, s.stage_since, s.overdue, s.fired, s.filed_here = stage, since, False, (), ()
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)
@@ -132,6 +132,7 @@ class Change:
     def file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
         """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
         s = self.state
+        s.filed_here = (*s.filed_here, *dict.fromkeys(doc.kind for doc in documents if doc.kind not in s.filed_here))
         held = {doc.kind: doc for doc in s.dossier}
         if all((kept := held.get(doc.kind)) is not None and kept.sha256 == doc.sha256 for doc in documents):
             return None

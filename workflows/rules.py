@@ -29,6 +29,7 @@ from schemas.messages import (
     ConsultationRequest,
     Decision,
     Disagreement,
+    DocumentRef,
     DossierFiling,
     PostponementDecision,
     PostponementRequest,
@@ -36,7 +37,7 @@ from schemas.messages import (
     Ruling,
 )
 from schemas.refusal import RefusalKind, Refused
-from schemas.rulebook import Decider
+from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
@@ -76,11 +77,10 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         check_reconsideration(state, decision, now)
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
         check_referral(state)
-    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported:
-        missing = missing_documents(rule.required_documents, state, decision.documents)
-        if missing:
-            names = ", ".join(kind.value for kind in missing)
-            raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}", INVALID)
+    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported and (missing := missing_documents(rule, state, decision.documents)):
+        names = ", ".join(kind.value + (" filed at this stage" if kind in rule.renewed_documents else "") for kind in missing)
+        again = " (one filed before the draft entered the stage does not count)" if set(missing) & set(rule.renewed_documents) else ""
+        raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}{again}", INVALID)
     if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
         raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
     if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None and (
@@ -326,9 +326,13 @@ def check_authority(state: DraftState, allowed: Collection[Decider], message, ac
         raise Refused("agency_code", "lead_ministry_only", f"{agency_code} is not this draft's lead ministry", FORBIDDEN)
 
 
-def missing_documents(required: Collection[DocumentKind], state: DraftState, attached: Collection = ()) -> tuple[DocumentKind, ...]:
-    present = {doc.kind for doc in state.dossier} | {doc.kind for doc in attached}
-    return tuple(kind for kind in required if kind not in present)
+def missing_documents(rule: StageRule, state: DraftState, attached: Collection[DocumentRef] = ()) -> tuple[DocumentKind, ...]:
+    """The kinds `rule` requires that neither the dossier nor `attached` holds; a renewed kind (the stage's own report,
+    the revised draft) counts only when filed since the draft entered its stage, or attached."""
+    given = {doc.kind for doc in attached}
+    held = {doc.kind for doc in state.dossier}
+    return tuple(kind for kind in rule.required_documents
+                 if kind not in given and kind not in (state.filed_here if kind in rule.renewed_documents else held))
 
 
 def pending_decision(state: DraftState) -> PendingDecision | None:
@@ -336,7 +340,7 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
         return None
     rule = state.rulebook.rule(state.stage)
     return PendingDecision(stage=state.stage, outcomes=rule.outcomes, deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
-                           required_documents=rule.required_documents, missing_documents=missing_documents(rule.required_documents, state))
+                           required_documents=rule.required_documents, missing_documents=missing_documents(rule, state))
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:
