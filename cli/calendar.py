@@ -112,8 +112,12 @@ def _warn_on_rest_day(what: str, on: date) -> None:
     or a Sunday is most often a mistyped day, which every running draft would count its cut-offs back from."""
     from activities.rulebook import shipped_working_calendar
 
-    if (why := shipped_working_calendar().rest_day(on)) is not None:
+    working = shipped_working_calendar()
+    if (why := working.rest_day(on)) is not None:
         err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, {why}: if the day is mistyped, set it again with the right one"))
+    elif working.year(on.year) is None:
+        err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, in {on.year}, a year this release's working calendar does not "
+                                "list: the day is checked against weekends only, not against that year's public holidays and days off"))
 
 
 def _phase(text: str) -> dict[str, date]:

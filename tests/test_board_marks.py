@@ -17,8 +17,9 @@ from schemas.enums import Actor, EventKind, LawKind, ProcessVersion, Role, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.views import HistoryEntry
 from store import board
-from store.board import quarters
+from store.board import Sitting, quarters
 from tests.drafts import core_state, decision, start_request, with_day_off
+from web.board import drafts_by_sitting
 from web.marks import Mark, stage_name_vi, standing, standing_of_row, threshold_days
 from workflows import draft, draft_views, sessions
 from workflows.change import Record
@@ -228,7 +229,12 @@ async def test_the_board_reads_the_cutoff_the_audit_write_recorded(pool):
                if r["submission_id"] == request.submission_id]
     marked = standing_of_row(found, date(2027, 2, 5))
     assert (marked.mark, marked.cutoff, marked.cutoff_stage) == (Mark.MISSED, LAST_WORKING_DAY_BEFORE_TET, Stage.GOVERNMENT_DECISION)
-    assert found["committee_meeting"] == MEETING.code
+    assert (found["committee_meeting"], found["cutoff_sitting"]) == (MEETING.code, SESSION.code)
+    # The sessions page lists it under both sittings with the same mark; under the meeting, its cut-off names the session.
+    sittings = [Sitting(code=MEETING.code, opens_on=MEETING.meets_on, kind="STANDING_COMMITTEE"), Sitting(code=SESSION.code, opens_on=SESSION.opens_on, kind="REGULAR")]
+    listed = drafts_by_sitting(sittings, [found], date(2027, 2, 5))
+    assert [(m.submission_id, m.standing, m.counted_from) for m in listed[MEETING.code]] == [(request.submission_id, marked, SESSION.code)]
+    assert [(m.submission_id, m.standing, m.counted_from) for m in listed[SESSION.code]] == [(request.submission_id, marked, None)]
 
 
 def test_vietnamese_stage_names_and_quarters():

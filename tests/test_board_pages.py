@@ -274,3 +274,28 @@ def test_a_drafts_page_shows_its_next_cutoff_with_the_boards_mark(language, at_r
     shown = html.unescape(render(**context, st=Standing(Mark.AT_RISK, date(2027, 2, 4), Stage.GOVERNMENT_DECISION)))
     assert f'class="mark AT_RISK">{at_risk}</span> {day}' in shown
     assert 'class="mark' not in render(**context, st=None)  # a draft no longer open has no mark
+
+
+@pytest.mark.parametrize(("language", "said"), [("vi", "tính lùi từ 16-2"), ("en", "counted back from 16-2")])
+def test_a_cutoff_counted_back_from_another_sitting_says_which(language, said):
+    """Found by a review: under the Standing Committee meeting before its session, a draft showed its cut-off counted back
+    from the session, a day after the meeting, as if the meeting set it; the sitting it counts from is named where it is
+    not the block's own."""
+    from collections import Counter
+
+    from store.board import Sitting
+    from web.marks import Mark, Standing
+
+    at = datetime(2027, 1, 4, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.STANDING_COMMITTEE_OPINION, stage_since=at,
+                      stage_deadline=None, responsible="UBTVQH", classified=False)
+    st = Standing(Mark.ON_TRACK, date(2027, 5, 5), Stage.STANDING_COMMITTEE_OPINION)
+    blocks = [{"sitting": Sitting(code="UBTVQH-52", opens_on=date(2027, 4, 12), kind="STANDING_COMMITTEE"), "drafts": [(row, st, "16-2")],
+               "counts": Counter({Mark.ON_TRACK: 1}), "total": 1},
+              {"sitting": Sitting(code="16-2", opens_on=date(2027, 5, 20), kind="REGULAR"), "drafts": [(row, st, None)],
+               "counts": Counter({Mark.ON_TRACK: 1}), "total": 1}]
+    shown = html.unescape(environment(language).get_template("sessions.html").render(
+        request=None, path="/board", blocks=blocks, today=date(2027, 3, 2), Mark=Mark, who=None, csrftoken=lambda: ""))
+    meeting, session = shown.split('id="s-2"')
+    assert said in meeting and said not in session

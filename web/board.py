@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,7 +23,7 @@ from schemas.enums import Stage
 from schemas.messages import AgencyCode
 from store import audit, board
 from web.auth import signed_in, to_sign_in
-from web.marks import Mark, standing_of_row
+from web.marks import Mark, Standing, standing_of_row
 from web.refusals import PageRoute
 from web.render import page
 from workflows.deadlines import local_day
@@ -50,6 +51,36 @@ def with_timing(response: Response, started: float) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A draft under one sitting: its mark, and the sitting its cut-off counts back from where that is not this one."""
+
+    submission_id: str
+    standing: Standing
+    counted_from: str | None
+
+
+def drafts_by_sitting(sittings: list[board.Sitting], rows: list, today: date) -> dict[str, list[Marked]]:
+    """Each sitting's drafts, the worst marks first (`rows`: `store.board.drafts_aimed_at`'s). A draft sits under its
+    session and, while it still comes before the Standing Committee, under the meeting it recorded (the one before its
+    session, as the draft pairs them); its mark is the same in both places, and its cut-off, counted back from one of
+    the two, names that sitting under the other (under the meeting, a session's cut-off may fall after the meeting)."""
+    under: dict[str, list] = {}
+    for row in rows:
+        under.setdefault(row["target_session"], []).append(row)
+        if row["committee_meeting"]:
+            under.setdefault(row["committee_meeting"], []).append(row)
+    marks = {row["submission_id"]: standing_of_row(row, today) for row in rows}
+    listed = {}
+    for sitting in sittings:
+        marked = [Marked(row["submission_id"], marks[row["submission_id"]],
+                         row["cutoff_sitting"] if row["cutoff_sitting"] not in (None, sitting.code) else None)
+                  for row in under.get(sitting.code, ())]
+        marked.sort(key=lambda m: (-SEVERITY[m.standing.mark], m.standing.cutoff or today))
+        listed[sitting.code] = marked
+    return listed
+
+
 @router.get("/board", dependencies=[Depends(known_parameters())])
 async def sessions_ahead(request: Request) -> Response:
     """Each sitting ahead (regular or extraordinary session, Standing Committee meeting) with the drafts aimed at it."""
@@ -63,27 +94,15 @@ async def sessions_ahead(request: Request) -> Response:
     sessions = [s for s in sittings if s.kind != "STANDING_COMMITTEE"]
     meetings = [s for s in sittings if s.kind == "STANDING_COMMITTEE"]
     rows = await database(board.drafts_aimed_at(pool, [s.code for s in sessions], [m.code for m in meetings], own_agency=own_agency(who)))
-    # A draft sits under its session and, while it still comes before the Standing Committee, under the meeting it
-    # recorded (the one before its session, as the draft pairs them); its mark is the same in both places.
-    by_sitting: dict[str, list] = {}
-    for row in rows:
-        by_sitting.setdefault(row["target_session"], []).append(row)
-        if row["committee_meeting"]:
-            by_sitting.setdefault(row["committee_meeting"], []).append(row)
-    marks = {row["submission_id"]: standing_of_row(row, day) for row in rows}
-    marked_by_sitting = {}
-    for sitting in sittings:
-        marked = [(row["submission_id"], marks[row["submission_id"]]) for row in by_sitting.get(sitting.code, ())]
-        marked.sort(key=lambda pair: (-SEVERITY[pair[1].mark], pair[1].cutoff or day))
-        marked_by_sitting[sitting.code] = marked
+    marked_by_sitting = drafts_by_sitting(sittings, rows, day)
     # Only the drafts shown are read whole.
-    shown_ids = {sid for marked in marked_by_sitting.values() for sid, _ in marked[:SHOWN_PER_SITTING]}
+    shown_ids = {marked.submission_id for listed in marked_by_sitting.values() for marked in listed[:SHOWN_PER_SITTING]}
     registry = await database(board.rows(pool, sorted(shown_ids), own_agency=own_agency(who)))
     blocks = []
     for sitting in sittings:
-        marked = marked_by_sitting[sitting.code]
-        shown = [(registry[sid], mark) for sid, mark in marked[:SHOWN_PER_SITTING] if sid in registry]
-        blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(s.mark for _, s in marked), "total": len(marked)})
+        listed = marked_by_sitting[sitting.code]
+        shown = [(registry[m.submission_id], m.standing, m.counted_from) for m in listed[:SHOWN_PER_SITTING] if m.submission_id in registry]
+        blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(m.standing.mark for m in listed), "total": len(listed)})
     return with_timing(page(request, "sessions.html", blocks=blocks, today=day, Mark=Mark), started)
 
 
