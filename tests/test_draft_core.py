@@ -567,7 +567,7 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     state = core_state(request, at=Stage.INTER_SESSION_REVISION)
     assert {doc.kind for doc in state.dossier} >= {DocumentKind.DRAFT_TEXT} and state.filed_here == ()
     bare = decision(request, Stage.INTER_SESSION_REVISION).model_copy(update={"documents": ()})
-    with pytest.raises(Refused, match="without REVISION_REPORT filed at this stage, DRAFT_TEXT filed at this stage"):
+    with pytest.raises(Refused, match="without REVISION_REPORT, DRAFT_TEXT filed anew"):
         draft.validate(draft.DECIDE, state, bare, NOW)
     filing = DossierFiling(stage=Stage.INTER_SESSION_REVISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
                            official="x", documents=(document(DocumentKind.DRAFT_TEXT, "revised"), document(DocumentKind.REVISION_REPORT)))
@@ -583,3 +583,68 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     returned = draft.perform(draft.DECIDE, at_appraisal, decision(request, Stage.APPRAISAL, Outcome.RETURN_FOR_REVISION), NOW).state
     assert returned.stage is Stage.DRAFTING
     assert views.status(returned, "w").pending.missing_documents == (DocumentKind.APPRAISAL_REQUEST, DocumentKind.COVER_SUBMISSION, DocumentKind.DRAFT_TEXT)
+
+
+def _filing(request, stage, *documents):
+    from schemas.messages import DossierFiling
+
+    return DossierFiling(stage=stage, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="x",
+                         documents=documents)
+
+
+def _bare(request, stage, outcome=Outcome.APPROVE, **fields):
+    return decision(request, stage, outcome, **fields).model_copy(update={"documents": ()})
+
+
+@pytest.mark.parametrize(("version", "stage"), [(ProcessVersion.LAW_2025, Stage.POLICY_PROPOSAL), (ProcessVersion.LAW_2015, Stage.LAW_MAKING_PROPOSAL)])
+def test_a_proposal_returned_to_its_own_stage_is_not_approved_unrevised(version, stage):
+    """Found by a breaker: a proposal returns for revision to its own stage, which the draft never left, so what was filed
+    before the return still counted; a decision spends what was filed for it."""
+    from tests.drafts import document
+
+    request = start_request(version)
+    state = core_state(request, at=stage)
+    proposal = tuple(document(kind, "v1") for kind in state.rulebook.rule(stage).renewed_documents)
+    state = draft.perform(draft.FILE_DOSSIER, state, _filing(request, stage, *proposal), NOW).state
+    returned = draft.perform(draft.DECIDE, state, decision(request, stage, Outcome.RETURN_FOR_REVISION), NOW).state
+    assert returned.stage is stage and dict(returned.returns)[stage] == 1 and returned.filed_here == ()
+    assert set(views.status(returned, "w").pending.missing_documents) == {d.kind for d in proposal}
+    with pytest.raises(Refused, match="filed anew"):
+        draft.validate(draft.DECIDE, returned, _bare(request, stage), NOW)
+    revised = tuple(document(kind, "v2") for kind in state.rulebook.rule(stage).renewed_documents)
+    draft.validate(draft.DECIDE, draft.perform(draft.FILE_DOSSIER, returned, _filing(request, stage, *revised), NOW).state, _bare(request, stage), NOW)
+
+
+def test_the_record_of_a_failed_vote_does_not_stand_for_the_next_vote():
+    """Found by a breaker: a failed vote and a carry-over keep the draft at NA_SESSION; the failed vote's record counted
+    for the vote at the next session."""
+    from tests.drafts import FAILING_VOTE
+
+    request = start_request()
+    state = core_state(request, at=Stage.NA_SESSION)
+    state = draft.perform(draft.DECIDE, state, decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE, label="failed"), NOW).state
+    later = TargetSession(legislature=16, session=3, opens_on=state.target.opens_on + timedelta(days=150))
+    carry = decision(request, Stage.NA_SESSION, Outcome.RETURN_FOR_REVISION)
+    carry = Decision.model_validate({**carry.model_dump(), "outcome": Outcome.CARRY_OVER, "carry_to": later.model_dump()})
+    carried = draft.perform(draft.DECIDE, state, carry, NOW).state
+    assert carried.stage is Stage.NA_SESSION and carried.target.code == later.code and carried.filed_here == ()
+    with pytest.raises(Refused, match="VOTE_RECORD filed anew"):
+        draft.validate(draft.DECIDE, carried, _bare(request, Stage.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE), NOW)
+
+
+def test_the_draft_filed_again_unchanged_is_not_the_revised_draft():
+    """Found by a breaker: filing again the very draft filed at drafting (same SHA-256), or attaching it to the decision,
+    counted as the revised draft between sessions."""
+    from tests.drafts import document
+
+    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION)
+    old = {d.kind: d for d in state.dossier}[DocumentKind.DRAFT_TEXT]
+    report = document(DocumentKind.REVISION_REPORT, "new")
+    applied = draft.perform(draft.FILE_DOSSIER, state, _filing(request, Stage.INTER_SESSION_REVISION, old, report), NOW)
+    assert applied.state.filed_here == (DocumentKind.REVISION_REPORT,)
+    assert views.status(applied.state, "w").pending.missing_documents == (DocumentKind.DRAFT_TEXT,)
+    bare = _bare(request, Stage.INTER_SESSION_REVISION)
+    for refused, message in ((applied.state, bare), (state, bare.model_copy(update={"documents": (old, report)}))):
+        with pytest.raises(Refused, match="without DRAFT_TEXT filed anew .one filed for an earlier decision or stage does not count, nor the same"):
+            draft.validate(draft.DECIDE, refused, message, NOW)

@@ -83,7 +83,10 @@ def test_the_appraisal_reports_filed_at_earlier_stages_go_with_the_dossier_to_th
     rules.check_decision(at(Stage.EXAMINATION, dossier=dossier, filed_here=(DocumentKind.EXAMINATION_REPORT,)), d, NOW)
     r = refusal(at(Stage.EXAMINATION, dossier=dossier), d)
     assert (r.field, r.rule, r.kind) == ("documents", "required_documents", RefusalKind.INVALID)
-    assert r.message == "EXAMINATION cannot be decided without EXAMINATION_REPORT filed at this stage (one filed before the draft entered the stage does not count)"
+    assert r.message == ("EXAMINATION cannot be decided without EXAMINATION_REPORT filed anew (one filed for an earlier decision or stage does "
+                         "not count, nor the same document filed again)")
+    # Nothing of the kind filed before: the kind is named as any missing one.
+    assert refusal(at(Stage.EXAMINATION, dossier=dossier[:2]), d).message == "EXAMINATION cannot be decided without EXAMINATION_REPORT"
 
 
 @pytest.mark.parametrize(("where", "renewed"), [
@@ -103,7 +106,7 @@ def test_a_revised_draft_and_a_stages_own_report_count_only_when_filed_since_the
     bare = decision(request, where).model_copy(update={"documents": ()})
     with pytest.raises(Refused) as caught:
         rules.check_decision(state, bare, NOW)
-    assert caught.value.field == "documents" and "filed at this stage" in str(caught.value)
+    assert caught.value.field == "documents" and "filed anew" in str(caught.value)
     assert set(rules.pending_decision(state).missing_documents) == renewed
     # Filed at this stage (by a filing, or attached to the decision itself), they count.
     rules.check_decision(state.model_copy(update={"filed_here": tuple(renewed)}), bare, NOW)

@@ -173,6 +173,9 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         version=version, about_version=about_version, occurred_on=decision.occurred_on, imported=imported,
     )
     change.log("decision recorded", stage=s.stage.value, outcome=decision.outcome.value, to_stage=to_stage.value)
+    # What was filed for this decision is spent: a decision that keeps the draft at its stage (returned to it, a vote
+    # failed, carried over) is taken again on documents filed after it.
+    s.filed_here = ()
     if to_stage is not s.stage:
         if sessions.after_debate(s, s.stage, to_stage):
             s.held = s.target

@@ -78,8 +78,10 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
         check_referral(state)
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported and (missing := missing_documents(rule, state, decision.documents)):
-        names = ", ".join(kind.value + (" filed at this stage" if kind in rule.renewed_documents else "") for kind in missing)
-        again = " (one filed before the draft entered the stage does not count)" if set(missing) & set(rule.renewed_documents) else ""
+        held = {doc.kind for doc in state.dossier} | {doc.kind for doc in decision.documents}
+        stale = {kind for kind in missing if kind in rule.renewed_documents and kind in held}
+        names = ", ".join(kind.value + (" filed anew" if kind in stale else "") for kind in missing)
+        again = " (one filed for an earlier decision or stage does not count, nor the same document filed again)" if stale else ""
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}{again}", INVALID)
     if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
         raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
@@ -327,12 +329,14 @@ def check_authority(state: DraftState, allowed: Collection[Decider], message, ac
 
 
 def missing_documents(rule: StageRule, state: DraftState, attached: Collection[DocumentRef] = ()) -> tuple[DocumentKind, ...]:
-    """The kinds `rule` requires that neither the dossier nor `attached` holds; a renewed kind (the stage's own report,
-    the revised draft) counts only when filed since the draft entered its stage, or attached."""
+    """The kinds `rule` requires that neither the dossier nor `attached` holds. A renewed kind (the stage's own report,
+    the revised draft) counts only when a new document of it (not the one the dossier holds) was filed since the draft
+    entered its stage or since the last decision taken there, or is attached."""
+    held = {doc.kind: doc.sha256 for doc in state.dossier}
     given = {doc.kind for doc in attached}
-    held = {doc.kind for doc in state.dossier}
+    anew = {*state.filed_here, *(doc.kind for doc in attached if held.get(doc.kind) != doc.sha256)}
     return tuple(kind for kind in rule.required_documents
-                 if kind not in given and kind not in (state.filed_here if kind in rule.renewed_documents else held))
+                 if kind not in (anew if kind in rule.renewed_documents else given | held.keys()))
 
 
 def pending_decision(state: DraftState) -> PendingDecision | None:
