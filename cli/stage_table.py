@@ -60,8 +60,8 @@ class StageRow(Row):
     transitions: tuple[Transition, ...]
     deciders: tuple[Decider, ...]
     required_documents: tuple[str, ...]
-    renewed_documents: tuple[str, ...] = Field(default=(), description="of the required kinds, those that count only when a new "
-                                               "document of the kind is filed at this stage for its decision")
+    renewed_documents: tuple[str, ...] = Field(default=(), description="of the required kinds, those that count only when filed "
+                                               "at this stage for its decision")
     limits: tuple[Limit, ...]
     postponement_authority: tuple[Decider, ...]
     source: str

@@ -142,9 +142,8 @@ class StageRule(RuleModel):
     required_documents: tuple[DocumentKind, ...] = ()
     # Added with editions 2025.6 and 2015.6; earlier editions let a document filed at any stage count.
     renewed_documents: tuple[DocumentKind, ...] = Field(
-        default=(), description="required kinds that count only when a new document of the kind is filed since the draft entered "
-        "this stage or since the last decision taken there (the stage's own report, the revised draft): one filed before, or the "
-        "same one filed again, does not count"
+        default=(), description="required kinds that count only when filed since the draft entered this stage or since the last "
+        "decision taken there (the stage's own report, the revised draft): one filed before does not count"
     )
     return_to: tuple[Stage, ...] = Field(default=(), description="stages a return for revision may send the draft to; the first is the default")
     postponement_authority: tuple[Decider, ...] = Field(

@@ -86,8 +86,8 @@ class DraftState(BaseModel):
     postponement: ApprovedPostponement | None = None
     pending_postponement: PostponementRequest | None = None
     dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind")
-    filed_here: tuple[DocumentKind, ...] = Field(default=(), max_length=64, description="the kinds of which a new document was filed "
-                                                  "since the draft entered its stage or the last decision there (a rule's renewed documents "
+    filed_here: tuple[DocumentKind, ...] = Field(default=(), max_length=64, description="the kinds filed since the draft entered its "
+                                                  "stage or since the last decision there (a rule's renewed documents "
                                                   "count only from these)")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)

@@ -132,10 +132,8 @@ class Change:
     def file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
         """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
         s = self.state
+        s.filed_here = (*s.filed_here, *dict.fromkeys(doc.kind for doc in documents if doc.kind not in s.filed_here))
         held = {doc.kind: doc for doc in s.dossier}
-        # Only a new document is filed anew: the same one again does not stand for a revised one.
-        new = dict.fromkeys(doc.kind for doc in documents if (kept := held.get(doc.kind)) is None or kept.sha256 != doc.sha256)
-        s.filed_here = (*s.filed_here, *(kind for kind in new if kind not in s.filed_here))
         if all((kept := held.get(doc.kind)) is not None and kept.sha256 == doc.sha256 for doc in documents):
             return None
         held.update({doc.kind: doc for doc in documents})

@@ -78,10 +78,9 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
         check_referral(state)
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported and (missing := missing_documents(rule, state, decision.documents)):
-        held = {doc.kind for doc in state.dossier} | {doc.kind for doc in decision.documents}
-        stale = {kind for kind in missing if kind in rule.renewed_documents and kind in held}
+        stale = {kind for kind in missing if kind in rule.renewed_documents and kind in {doc.kind for doc in state.dossier}}
         names = ", ".join(kind.value + (" filed anew" if kind in stale else "") for kind in missing)
-        again = " (one filed for an earlier decision or stage does not count, nor the same document filed again)" if stale else ""
+        again = " (one filed for an earlier decision or stage does not count)" if stale else ""
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}{again}", INVALID)
     if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
         raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
@@ -330,13 +329,13 @@ def check_authority(state: DraftState, allowed: Collection[Decider], message, ac
 
 def missing_documents(rule: StageRule, state: DraftState, attached: Collection[DocumentRef] = ()) -> tuple[DocumentKind, ...]:
     """The kinds `rule` requires that neither the dossier nor `attached` holds. A renewed kind (the stage's own report,
-    the revised draft) counts only when a new document of it (not the one the dossier holds) was filed since the draft
-    entered its stage or since the last decision taken there, or is attached."""
-    held = {doc.kind: doc.sha256 for doc in state.dossier}
+    the revised draft) counts only when filed since the draft entered its stage or since the last decision taken there,
+    or attached. Filing a document is the official's statement that it stands for the decision: the same bytes as an
+    earlier one count."""
     given = {doc.kind for doc in attached}
-    anew = {*state.filed_here, *(doc.kind for doc in attached if held.get(doc.kind) != doc.sha256)}
+    held = {doc.kind for doc in state.dossier}
     return tuple(kind for kind in rule.required_documents
-                 if kind not in (anew if kind in rule.renewed_documents else given | held.keys()))
+                 if kind not in given and kind not in (state.filed_here if kind in rule.renewed_documents else held))
 
 
 def pending_decision(state: DraftState) -> PendingDecision | None:
