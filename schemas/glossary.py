@@ -83,6 +83,7 @@ FIELDS = {
     "deciders": "who may decide here, and in which office",
     "required_documents": "the kinds of document a decision here must include",
     "missing_documents": "required kinds not yet filed",
+    "filed_before": "of the missing kinds, those the dossier holds from an earlier decision or stage, which must be filed anew here",
     "pending": "the decision the draft is waiting for",
     "pending_postponement": "a postponement asked for and not yet decided",
     "revision_loops": "how many times the draft was sent back at each stage",

@@ -43,6 +43,8 @@ class PendingDecision(View):
     deciders: tuple[DeciderView, ...]
     required_documents: tuple[DocumentKind, ...]
     missing_documents: tuple[DocumentKind, ...]
+    # Left out when empty, so that a reader of an earlier release, which forbids fields it does not know, still reads it.
+    filed_before: tuple[DocumentKind, ...] = Field(default=(), exclude_if=lambda kinds: not kinds)
 
 
 class HistoryEntry(View):

@@ -78,7 +78,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
         check_referral(state)
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported and (missing := missing_documents(rule, state, decision.documents)):
-        stale = {kind for kind in missing if kind in rule.renewed_documents and kind in {doc.kind for doc in state.dossier}}
+        stale = filed_before(rule, state, missing)
         names = ", ".join(kind.value + (" filed anew" if kind in stale else "") for kind in missing)
         again = " (one filed for an earlier decision or stage does not count)" if stale else ""
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}{again}", INVALID)
@@ -338,12 +338,19 @@ def missing_documents(rule: StageRule, state: DraftState, attached: Collection[D
                  if kind not in given and kind not in (state.filed_here if kind in rule.renewed_documents else held))
 
 
+def filed_before(rule: StageRule, state: DraftState, missing: Collection[DocumentKind]) -> tuple[DocumentKind, ...]:
+    """Of the `missing` kinds, the renewed ones the dossier holds: filed for an earlier decision or stage, not for this one."""
+    held = {doc.kind for doc in state.dossier}
+    return tuple(kind for kind in missing if kind in rule.renewed_documents and kind in held)
+
+
 def pending_decision(state: DraftState) -> PendingDecision | None:
     if state.stage.is_terminal:
         return None
     rule = state.rulebook.rule(state.stage)
+    missing = missing_documents(rule, state)
     return PendingDecision(stage=state.stage, outcomes=rule.outcomes, deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
-                           required_documents=rule.required_documents, missing_documents=missing_documents(rule, state))
+                           required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing))
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:
