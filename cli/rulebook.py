@@ -51,8 +51,9 @@ def _print_table(shown: StageTable) -> None:
                      limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     out.print(rows)
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
-    out.print(f"documents filed by {_deciders(shown.filing)}; {ANEW}: counts only when filed at that stage for its decision (one filed for "
-              "an earlier decision or stage does not count); the others may have been filed at an earlier stage")
+    out.print(f"documents needed: {ANEW} counts only when filed at that stage for its decision (one filed for an earlier decision or stage "
+              "does not count); the others may have been filed at an earlier stage")
+    out.print(f"documents filed by {_deciders(shown.filing)}")
     for track in shown.tracks:
         flag = " [UNVERIFIED]" if track.unverified else ""
         out.print(f"{track.track.value} track skips {', '.join(s.value for s in track.skips)}{flag} ({track.source})")

@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 5
+NEWEST_GENERATION = 6
 
 
 class SeenRequest(BaseModel):
@@ -69,7 +69,8 @@ class DraftState(BaseModel):
     generation: int = Field(ge=1, le=NEWEST_GENERATION, description="1: started before the draft core, and replayed as it ran then; 2: before a draft "
                             "that stays overdue when its deadline moves kept the escalation levels it had reached; 3: before an approved date "
                             "after the session's cut-off was raised when approved; 4: before rest days counted first and a cut-off ahead "
-                            "they move was recorded; 5: the newest (`workflows.generations`)")
+                            "they move was recorded; 5: before the cut-off ahead counted the revision after a debate back from the next session; "
+                            "6: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -11,10 +11,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from activities.audit import _RECORD, _arguments
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession, WorkingCalendar
-from schemas.enums import Actor, EventKind, LawKind, ProcessVersion, Role, Stage
+from schemas.enums import Actor, EventKind, LawKind, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.state import NEWEST_GENERATION
 from schemas.views import HistoryEntry
 from store import board
 from store.board import Sitting, quarters
@@ -246,3 +249,24 @@ def test_vietnamese_stage_names_and_quarters():
     assert [label for label, _, _ in quarters(date(2027, 2, 3))] == ["2026 Q2", "2026 Q3", "2026 Q4", "2027 Q1"]
     assert quarters(date(2027, 2, 3))[-1][1:] == (date(2027, 1, 1), date(2027, 4, 1))
     assert quarters(date(2026, 12, 31))[-1][1:] == (date(2026, 10, 1), date(2027, 1, 1))
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 5])
+def test_the_revision_after_a_debate_ahead_counts_back_from_the_next_session(generation):
+    """Found by a fresh-user trial: a two-session draft before its first session showed the revision between sessions
+    due 45 days before the first session, the one of its debate. From the sixth generation the projection counts it back
+    from the next session announced, where the draft will aim after the debate, and gives the day the draft sets when it
+    gets there; with no next session announced, there is no cut-off to show after the debate."""
+    later = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
+    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=SESSION)
+    at_debate = core_state(request, at=Stage.NA_FIRST_SESSION, now=EARLY, sessions=[SESSION, later], meetings=[MEETING], generation=generation)
+    ahead = sessions.registry_cutoffs(at_debate)
+    assert ahead.cutoff_stage is Stage.INTER_SESSION_REVISION
+    revising = draft.perform(draft.DECIDE, at_debate, decision(request, Stage.NA_FIRST_SESSION), EARLY).state
+    assert (revising.stage, revising.target.code, revising.deadline) == (Stage.INTER_SESSION_REVISION, later.code, date(2027, 9, 1))
+    if generation >= 6:
+        assert (ahead.cutoff, ahead.cutoff_sitting) == (revising.deadline, later.code)
+        alone = core_state(request, at=Stage.NA_FIRST_SESSION, now=EARLY, sessions=[SESSION], meetings=[MEETING])
+        assert sessions.registry_cutoffs(alone).cutoff is None
+    else:  # as the fifth generation counted it, so that its histories replay
+        assert (ahead.cutoff, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, SESSION.code)  # 45 days before the debate, in Tết

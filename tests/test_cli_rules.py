@@ -53,8 +53,8 @@ async def test_rulebook_show_prints_every_stage_its_moves_deciders_documents_lim
         shown_row = next(row for row in shown["stages"] if row["stage"] == rule.stage.value)
         assert shown_row["renewed_documents"] == [kind.value for kind in rule.renewed_documents]
     assert "DRAFT_TEXT (anew)" in table and "APPRAISAL_ACCEPTANCE_REPORT (anew)" not in table
-    assert "(anew): counts only when filed at that stage for its decision (one filed for an earlier decision or stage does not count)" in " ".join(
-        table.split())
+    assert "documents needed: (anew) counts only when filed at that stage for its decision (one filed for an earlier decision or stage does not " \
+           "count)" in " ".join(table.split())
     assert (shown["version"], shown["digest"]) == (book.version, book.digest)
 
     raw = json.loads(resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8"))

@@ -567,7 +567,7 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     state = core_state(request, at=Stage.INTER_SESSION_REVISION)
     assert {doc.kind for doc in state.dossier} >= {DocumentKind.DRAFT_TEXT} and state.filed_here == ()
     bare = decision(request, Stage.INTER_SESSION_REVISION).model_copy(update={"documents": ()})
-    with pytest.raises(Refused, match="without REVISION_REPORT, DRAFT_TEXT filed anew"):
+    with pytest.raises(Refused, match="without REVISION_REPORT and without DRAFT_TEXT filed anew"):
         draft.validate(draft.DECIDE, state, bare, NOW)
     # The status says which missing kind the dossier holds from before, as the Web UI's details do.
     pending = views.status(state, "w").pending
@@ -649,7 +649,7 @@ def test_the_draft_filed_again_unchanged_counts_as_filed_for_the_decision():
     old = {d.kind: d for d in state.dossier}[DocumentKind.DRAFT_TEXT]
     report = document(DocumentKind.REVISION_REPORT, "new")
     bare = _bare(request, Stage.INTER_SESSION_REVISION)
-    with pytest.raises(Refused, match=r"without REVISION_REPORT, DRAFT_TEXT filed anew \(one filed for an earlier decision or stage does not count\) \(rule"):
+    with pytest.raises(Refused, match=r"without REVISION_REPORT and without DRAFT_TEXT filed anew \(one filed for an earlier decision or stage does not count\) \(rule"):
         draft.validate(draft.DECIDE, state, bare, NOW)
     applied = draft.perform(draft.FILE_DOSSIER, state, _filing(request, Stage.INTER_SESSION_REVISION, old, report), NOW)
     assert applied.state.filed_here == (DocumentKind.DRAFT_TEXT, DocumentKind.REVISION_REPORT)

@@ -9,6 +9,10 @@
 5. Rest days the Government announces count first in the message that brings them, once; a cut-off ahead of the draft
    (its sitting's, or a later stage's) they move while its deadline stays is recorded (DEADLINE_RECOUNTED), so that the
    registry and the board follow, and an open conflict is raised again only when they change it (`calendar_changes`).
+6. The cut-off ahead of a draft that has a debate ahead (a two- or three-session procedure) counts the revision after
+   the debate back from the next session announced, where the draft will aim, not from the session of the debate
+   (`sessions.cutoff_ahead`; it moves what the registry, the board and the status show, and what DEADLINE_RECOUNTED
+   records).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -27,8 +31,9 @@ PUBLICATION_PATCH = "publication-stage"
 REACHED_LEVELS_PATCH = "escalation-levels-kept"
 APPROVED_DATES_PATCH = "approved-dates-checked"
 CUTOFFS_RECOUNTED_PATCH = "cutoffs-recounted"
+CUTOFFS_AFTER_DEBATE_PATCH = "cutoffs-after-debate"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -79,9 +79,10 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         check_referral(state)
     if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and not imported and (missing := missing_documents(rule, state, decision.documents)):
         stale = filed_before(rule, state, missing)
-        names = ", ".join(kind.value + (" filed anew" if kind in stale else "") for kind in missing)
-        again = " (one filed for an earlier decision or stage does not count)" if stale else ""
-        raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {names}{again}", INVALID)
+        lacking = [", ".join(kind.value for kind in missing if kind not in stale)] if len(stale) < len(missing) else []
+        if stale:
+            lacking.append(f"{', '.join(kind.value for kind in stale)} filed anew (one filed for an earlier decision or stage does not count)")
+        raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {' and without '.join(lacking)}", INVALID)
     if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
         raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
     if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None and (

@@ -118,25 +118,33 @@ class Cutoff:
 def cutoff_ahead(state: DraftState) -> Cutoff | None:
     """The first cut-off on the draft's path from its current stage on: at the current stage, the draft's own deadline
     (a postponement included); at a later one, the deadline the draft will set when it enters that stage, counted by
-    the same `stage_deadline` over the same limits (by kind of law), calendars and rest-day rules. None when no stage
-    ahead counts back from a sitting, or no session is announced to count from."""
+    the same `stage_deadline` over the same limits (by kind of law), calendars and rest-day rules; a stage after a
+    debate ahead counts back from the session after the draft's (sixth generation; before, from the draft's own). None
+    when no stage ahead counts back from a sitting, or no session is announced to count from."""
     if state.stage.is_terminal or awaiting_session(state) or state.stage not in state.path:
         return None
-    meeting = meeting_before(state, state.target)
+    session = state.target
+    meeting = meeting_before(state, session)
     for stage in state.path[state.path.index(state.stage):]:
         anchored = [limit for limit in limits(state, stage) if limit.anchor in CALENDAR_ANCHORS]
         if stage is state.stage:
             if anchored and state.deadline is not None:
                 on_meeting = all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored)
-                return Cutoff(stage, state.deadline, meeting.code if on_meeting and meeting else state.target.code)
-            continue
-        found = [(day, limit) for limit in anchored if (day := stage_deadline(
-            limit, entered_at=state.stage_since, session_opens_on=state.target.opens_on, meeting_on=meeting.meets_on if meeting else None,
-            workdays=workdays(state), rest_days=state.generation >= 2)) is not None]
-        if found:
-            day, limit = min(found, key=lambda pair: pair[0])
-            on_meeting = limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING
-            return Cutoff(stage, day, meeting.code if on_meeting and meeting else state.target.code)
+                return Cutoff(stage, state.deadline, meeting.code if on_meeting and meeting else session.code)
+        else:
+            found = [(day, limit) for limit in anchored if (day := stage_deadline(
+                limit, entered_at=state.stage_since, session_opens_on=session.opens_on, meeting_on=meeting.meets_on if meeting else None,
+                workdays=workdays(state), rest_days=state.generation >= 2)) is not None]
+            if found:
+                day, limit = min(found, key=lambda pair: pair[0])
+                on_meeting = limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING
+                return Cutoff(stage, day, meeting.code if on_meeting and meeting else session.code)
+        if state.generation >= 6 and stage in DEBATING_SESSIONS:
+            # After its debate the draft aims at the next session (`Change.aim_after_debate`): the revision between
+            # the two counts back from that one, or from none while it is not announced.
+            if (session := next_session_after(state, session)) is None:
+                return None
+            meeting = meeting_before(state, session)
     return None
 
 
