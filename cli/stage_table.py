@@ -194,7 +194,10 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
     limits = [limit_row(name, limit) for name, limit in (("time limit", rule.time_limit), ("meeting cut-off", rule.meeting_cutoff)) if limit]
     return StageRow(
         stage=rule.stage, name_vi=rule.name_vi,
-        on_path=Condition(law_kinds=rule.path_condition.law_kinds, procedures=rule.path_condition.procedures),
+        # Only the procedures the process version knows: the first editions' path conditions name three sessions under
+        # LAW_2025 too, which refuses them (`procedures_for`).
+        on_path=Condition(law_kinds=rule.path_condition.law_kinds,
+                          procedures=tuple(p for p in rule.path_condition.procedures if p in procedures_for(book.process_version))),
         referred_from=tuple(r.stage for r in book.stages if r.refer_to is rule.stage),
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
