@@ -207,6 +207,22 @@ async def _wait_for_port(port: int, timeout: float = 30) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
 
 
+async def _connect_when_healthy(address: str, timeout: float = 60):
+    """A client of the dev server at `address`, once its frontend answers: it listens before it is healthy (found by a
+    CI run on a busy machine: "Frontend is not healthy yet")."""
+    from temporalio.client import Client
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return await Client.connect(address, data_converter=pydantic_data_converter)
+        except RuntimeError as failed:
+            if "not healthy" not in str(failed) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
 async def _wait_for_line(log: Path, text: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -238,8 +254,6 @@ async def race(
     say=lambda line: None,
 ) -> Outcome:
     import pgserver
-    from temporalio.client import Client
-    from temporalio.contrib.pydantic import pydantic_data_converter
 
     from activities.database import migrate
     from schemas.messages import Decision, StartRequest
@@ -269,7 +283,7 @@ async def race(
                 tmpdir / "server.log",
             ))
             await _wait_for_port(port)
-            client = await Client.connect(address, data_converter=pydantic_data_converter)
+            client = await _connect_when_healthy(address)
             worker_cmd = [sys.executable, "-m", "tests.reproduce_update_while_pinning", "--worker", "--address", address,
                           "--database-url", database_url, "--task-queue", task_queue]
 
