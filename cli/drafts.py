@@ -123,8 +123,7 @@ def print_status(view: StatusView) -> None:
         rows.append(("pending", ", ".join(o.value for o in view.pending.outcomes)))
         rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))
         if view.pending.missing_documents:
-            rows.append(("missing documents", ", ".join(k.value + (" (filed before: file it anew)" if k in view.pending.filed_before else "")
-                                                        for k in view.pending.missing_documents)))
+            rows.append(("missing documents", view.pending.missing_said()))
     if view.pending_postponement:
         asked = view.pending_postponement
         rows.append(("postponement asked", f"to {day(asked.new_deadline)} by {asked.actor.value}/{asked.agency_code}: awaiting decision"))

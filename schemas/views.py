@@ -46,6 +46,10 @@ class PendingDecision(View):
     # Left out when empty, so that a reader of an earlier release, which forbids fields it does not know, still reads it.
     filed_before: tuple[DocumentKind, ...] = Field(default=(), exclude_if=lambda kinds: not kinds)
 
+    def missing_said(self) -> str:
+        """The missing kinds as the CLI's status and the Web UI's details list them, those filed before marked so."""
+        return ", ".join(k.value + (" (filed before: file it anew)" if k in self.filed_before else "") for k in self.missing_documents)
+
 
 class HistoryEntry(View):
     """One event in a draft's life: who did what, in what role, when, with what outcome."""

@@ -141,8 +141,7 @@ def details(state: DraftState) -> str:
         who = "; ".join(f"{d.actor.value} ({', '.join(r.value for r in d.roles)})" for d in pending.deciders)
         lines.append(f"**Pending decision:** {', '.join(o.value for o in pending.outcomes)} by {who}")
         if pending.missing_documents:
-            lines.append("**Missing documents:** " + ", ".join(k.value + (" (filed before: file it anew)" if k in pending.filed_before else "")
-                                                               for k in pending.missing_documents))
+            lines.append(f"**Missing documents:** {pending.missing_said()}")
     if state.open_rounds:
         lines.append(f"**Consultations awaiting compilation:** {', '.join(f'{w.round.round_id} ({w.round.kind.value})' for w in state.open_rounds)}")
     if state.track is not ProgrammeTrack.REGULAR:
