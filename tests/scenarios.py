@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from schemas.calendar import SessionCalendar, TargetSession
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
 from tests.drafts import (
@@ -225,6 +225,28 @@ async def rest_days_moved_the_cutoff(client: Client, request: StartRequest) -> N
     await approve(client, request, [S.DRAFTING, *FROM_APPRAISAL])
 
 
+def later_ordinance_request() -> StartRequest:
+    """An ordinance aimed at the session after the usual one."""
+    usual = start_request(law_kind=LawKind.ORDINANCE).target_session
+    return start_request(law_kind=LawKind.ORDINANCE, target=usual.model_copy(update={"session": usual.session + 1,
+                                                                                      "opens_on": usual.opens_on + timedelta(days=180)}))
+
+
+async def ordinance_meeting_between_sessions(client: Client, request: StartRequest) -> None:
+    """An ordinance aimed at a later session, told of the session before it and of the one meeting announced, which
+    prepares that earlier session: its cut-off waits (seventh generation); a meeting announced between the two sets it."""
+    sid, target = request.submission_id, request.target_session
+    earlier = target.model_copy(update={"session": target.session - 1, "opens_on": target.opens_on - timedelta(days=180)})
+    early = StandingCommitteeMeeting(code="UBTVQH-EARLY", meets_on=earlier.opens_on - timedelta(days=20))
+    between = StandingCommitteeMeeting(code="UBTVQH-BETWEEN", meets_on=target.opens_on - timedelta(days=20))
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:4]])
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(earlier, target), meetings=(early,), changed_by="VPQH"))
+    assert (await drafts.status(client, sid)).stage_deadline is None
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(earlier, target), meetings=(early, between), changed_by="VPQH"))
+    assert (await drafts.status(client, sid)).stage_deadline is not None
+    await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.PROMULGATION, S.PUBLICATION])
+
+
 SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRequest], Awaitable[None]]]] = {
     "law_2025_one_session": (lambda: start_request(ProcessVersion.LAW_2025), law_2025_one_session),
     "law_2015_two_sessions": (lambda: start_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS), law_2015_two_sessions),
@@ -241,6 +263,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "postponed_then_session_moved": (lambda: start_request(), postponed_then_session_moved),
     "debated_then_next_session": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), debated_then_next_session),
     "rest_days_moved_the_cutoff": (lambda: start_request(), rest_days_moved_the_cutoff),
+    "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
 }
 
 

@@ -270,3 +270,30 @@ def test_the_revision_after_a_debate_ahead_counts_back_from_the_next_session(gen
         assert sessions.registry_cutoffs(alone).cutoff is None
     else:  # as the fifth generation counted it, so that its histories replay
         assert (ahead.cutoff, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, SESSION.code)  # 45 days before the debate, in Tết
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 6])
+def test_the_next_session_moved_under_a_debate_ahead_is_recorded_so_that_the_board_follows(generation):
+    """Found by the property test: a two-session draft before its debate counts the revision after it back from the next
+    session (sixth generation); when that session moved, the cut-off ahead moved with no event, so the registry, written
+    with each event, kept the old day. From the seventh generation the change is recorded (DEADLINE_RECOUNTED); the
+    sixth records nothing, as it ran."""
+    later = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
+    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=SESSION)
+    state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, now=EARLY, sessions=[SESSION, later], meetings=[MEETING],
+                       generation=generation)
+    was = sessions.registry_cutoffs(state)
+    moved = later.model_copy(update={"opens_on": later.opens_on + timedelta(days=7)})
+    told = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(SESSION, moved), meetings=(MEETING,), changed_by="VPQH"),
+                         EARLY)
+    now = sessions.registry_cutoffs(told.state)
+    assert (now.cutoff_stage, now.cutoff_sitting) == (Stage.INTER_SESSION_REVISION, "16-3") and now.cutoff > was.cutoff
+    assert told.state.deadline == state.deadline
+    recorded = [e.entry for e in told.effects if isinstance(e, Record)]
+    if generation == 6:
+        assert recorded == []
+        return
+    [recount] = recorded
+    assert (recount.event, recount.official) == (EventKind.DEADLINE_RECOUNTED, "VPQH")
+    assert recount.label == (f"calendar changed: the cut-off ahead is now {now.cutoff} for INTER_SESSION_REVISION (sitting 16-3) "
+                             f"(was {was.cutoff} for INTER_SESSION_REVISION (sitting 16-3))")

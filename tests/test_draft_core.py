@@ -36,7 +36,7 @@ from schemas.enums import (
     Stage,
 )
 from schemas.messages import Decision, PostponementDecision, PostponementRequest
-from schemas.records import ExecutionStatus
+from schemas.records import ExecutionStatus, RegistryCutoffs
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION, STATE_BOUND, DraftState
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_state, decision, pinned, programme_change, start_request
@@ -556,6 +556,45 @@ def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_ch
                             changed_by="VPQH")
     recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, approved.state, moved, NOW).effects if isinstance(e, Record)]
     assert recorded == [EventKind.SESSION_RESCHEDULED, EventKind.POSTPONEMENT_CONFLICT]
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 6])
+def test_the_meeting_before_a_session_meets_after_the_session_before_it(generation):
+    """Found by a new user: an ordinance aiming at 16-3, with the only meeting announced one that prepares 16-2, was
+    counted back from that meeting, due eight months before its time. From the seventh generation the meeting before a
+    session must meet after the session before it opens: the limit waits for one, and a meeting announced between the
+    two sets it (the sixth generation counts as it did, so that its histories replay)."""
+    second, third = session(2, 200), session(3, 400)
+    early = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=second.opens_on - timedelta(days=30))
+    request = start_request(law_kind=LawKind.ORDINANCE, target=third)
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, generation=generation, sessions=[second, third], meetings=[early])
+    between = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=third.opens_on - timedelta(days=25))
+    told = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(second, third), meetings=(early, between),
+                                                                        changed_by="VPQH"), NOW)
+    [scheduled] = [e.entry for e in told.effects if isinstance(e, Record) and e.entry.event is EventKind.MEETING_SCHEDULED]
+    assert scheduled.label == f"Standing Committee meeting before session 16-3: UBTVQH-60 on {between.meets_on}"
+    assert told.state.deadline == sessions.statutory_deadline(told.state) and told.state.deadline < between.meets_on - timedelta(days=9)
+    assert sessions.registry_cutoffs(told.state).committee_meeting == "UBTVQH-60"
+    if generation == 6:
+        assert state.deadline is not None and state.deadline < early.meets_on
+        assert sessions.registry_cutoffs(state).committee_meeting == "UBTVQH-52"
+        return
+    assert state.deadline is None and sessions.meeting_before(state, third) is None
+    # The meeting between withdrawn: the limit waits again, its deadline lifted.
+    withdrawn = draft.perform(draft.CALENDAR_CHANGED, told.state, SessionCalendar(sessions=(second, third), meetings=(early,),
+                                                                                  changed_by="VPQH"), NOW)
+    assert withdrawn.state.deadline is None and not withdrawn.state.overdue
+    assert [e.entry.label for e in withdrawn.effects if isinstance(e, Record)] == ["Standing Committee meeting before session 16-3: none announced"]
+    assert sessions.registry_cutoffs(state) == RegistryCutoffs()
+    assert [e.entry.event for e in draft.tick(state, start_of(early.meets_on)).effects
+            if isinstance(e, Record)] == []
+    # Told of the session before its own only now, a draft counting from a meeting before that session lets it go.
+    alone = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[third], meetings=[early])
+    assert alone.deadline is not None and sessions.registry_cutoffs(alone).committee_meeting == "UBTVQH-52"
+    told = draft.perform(draft.CALENDAR_CHANGED, alone, SessionCalendar(sessions=(second, third), meetings=(early,), changed_by="VPQH"), NOW)
+    [scheduled] = [e.entry for e in told.effects if isinstance(e, Record) and e.entry.event is EventKind.MEETING_SCHEDULED]
+    assert scheduled.label == "Standing Committee meeting before session 16-3: none announced"
+    assert told.state.deadline is None and sessions.registry_cutoffs(told.state).committee_meeting is None
 
 
 def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_back_revised():

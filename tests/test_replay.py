@@ -21,7 +21,13 @@ from workers.worker import sandbox_runner
 from workflows.codec import data_converter
 from workflows.consultation import ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
-from workflows.generations import APPROVED_DATES_PATCH, CUTOFFS_RECOUNTED_PATCH, GENERATIONS, REACHED_LEVELS_PATCH
+from workflows.generations import (
+    APPROVED_DATES_PATCH,
+    CUTOFFS_RECOUNTED_PATCH,
+    GENERATIONS,
+    MEETING_AFTER_SESSION_PATCH,
+    REACHED_LEVELS_PATCH,
+)
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 HISTORIES = sorted(HISTORIES_DIR.glob("*.json"))
@@ -101,6 +107,16 @@ def test_the_fifth_generation_has_committed_histories():
     [moved] = [e for e in audited(HISTORIES_DIR / "rest_days_moved_the_cutoff-s15.json") if e["event"] == "DEADLINE_RECOUNTED"]
     assert (moved["stage"], moved["label"]) == ("DRAFTING", "rest days announced: the cut-off ahead is now 2027-04-02 for GOVERNMENT_DECISION "
                                                             "(sitting 16-2) (was 2027-04-05 for GOVERNMENT_DECISION (sitting 16-2))")
+
+
+def test_the_seventh_generation_has_committed_histories():
+    """Recorded since the Standing Committee meeting before a session must meet after the session before it opens: an
+    ordinance aimed at a later session, told of the one meeting announced, which prepares the earlier session, counts no
+    cut-off from it; told of a meeting between the two, it counts back from that one."""
+    seventh = {p.stem.split("-")[0] for p in HISTORIES if MEETING_AFTER_SESSION_PATCH in patch_ids(load_history(p).events)}
+    assert seventh >= {"ordinance_meeting_between_sessions", "law_2025_one_session", "debated_then_next_session"}
+    scheduled = [e for e in audited(HISTORIES_DIR / "ordinance_meeting_between_sessions-s18.json") if e["event"] == "MEETING_SCHEDULED"]
+    assert [e["label"].split(": ")[1].split(" on ")[0] for e in scheduled] == ["UBTVQH-BETWEEN"]
 
 
 def audited(path: Path) -> list[dict]:

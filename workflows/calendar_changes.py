@@ -1,7 +1,8 @@
 """What an announced session calendar does to a draft (part of the draft core: pure, no Temporal, no clock).
 
 A session or Standing Committee meeting announced, moved or withdrawn moves the draft's target and its deadline,
-records why, and may make it slip; rest days the Government announces count from then on (second generation).
+records why, and may make it slip; rest days the Government announces count from then on (second generation); a
+cut-off ahead that moves with nothing else recorded is recorded (seventh generation).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     # Fifth generation: rest days first, so that a session or meeting the same message moves is counted once, on the days
     # in force (earlier ones counted it on the old days, then again).
     counted = _Counted.of(s) if change.records_cutoffs and calendar.working is not None and calendar.working != s.working else None
+    before = _Counted.of(s) if change.lets_limits_wait else None
     if counted is not None:
         s.working = calendar.working
-    s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
+    # Before the sessions change: from the seventh generation the meeting before a session depends on the one before it.
     meeting_was = sessions.meeting_before(s, s.target)
+    s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     if sessions.meeting_before(s, s.target) != meeting_was:
         # From the fourth generation a conflict is recorded after the change that causes it; earlier ones replay as they ran.
@@ -61,6 +64,11 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
                               label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
     if sessions.cutoff_missed(s, change.now):
         change.slip()
+    if before is not None and s.seq == before.seq and (now := sessions.registry_cutoffs(s)) != before.cutoffs:
+        # Seventh generation: a session the draft does not aim at moved a cut-off ahead (the revision after a debate
+        # counts back from the next session), which the registry and the board learn only with an event.
+        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"calendar changed: the cut-off ahead is now {_cutoff(now)} (was {_cutoff(before.cutoffs)})")
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:

@@ -119,6 +119,13 @@ class Change:
         """Fifth generation: rest days count first, once; a cut-off ahead they move (not the deadline in force) is recorded."""
         return self.state.generation >= 5
 
+    @property
+    def lets_limits_wait(self) -> bool:
+        """Seventh generation: the meeting before a session meets after the session before it opens, a deadline the
+        calendar no longer gives (no such meeting) is lifted (before, the last one counted stayed in force), and a cut-off
+        ahead a calendar change moves with nothing else recorded is recorded (`calendar_changes`)."""
+        return self.state.generation >= 7
+
     # What several operations share ------------------------------------------------------------
 
     def enter(self, stage: Stage, since: datetime) -> None:
@@ -171,6 +178,13 @@ class Change:
         deadline = sessions.statutory_deadline(s) if self.gen2 or sessions.calendar_anchored(s) else s.deadline
         if deadline != s.deadline and deadline is not None:
             self.move_deadline(deadline)
+        elif deadline is None and s.deadline is not None and self.lets_limits_wait:
+            # No sitting left to count back from (the meeting withdrawn, or one prepared an earlier session): the limit
+            # waits for one, as it does for a session not yet announced.
+            if s.overdue and self.keeps_reached_levels:
+                self.reached |= frozenset(s.fired)
+            s.deadline, s.overdue, s.fired = None, False, ()
+            self.refresh()
         else:
             self.refresh()
 

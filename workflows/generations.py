@@ -13,6 +13,11 @@
    the debate back from the next session announced, where the draft will aim, not from the session of the debate
    (`sessions.cutoff_ahead`; it moves what the registry, the board and the status show, and what DEADLINE_RECOUNTED
    records).
+7. The Standing Committee meeting before a session is one that meets after the session announced before it opens
+   (`sessions.meeting_before`): an ordinance aiming at a later session was counted back from the last meeting announced,
+   one that prepared an earlier session, and shown overdue months before its time. A deadline the calendar no longer
+   gives is lifted (`Change.recompute`), and a cut-off ahead a calendar change moves with nothing else recorded is
+   recorded (DEADLINE_RECOUNTED), so that the registry and the board follow.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -32,8 +37,9 @@ REACHED_LEVELS_PATCH = "escalation-levels-kept"
 APPROVED_DATES_PATCH = "approved-dates-checked"
 CUTOFFS_RECOUNTED_PATCH = "cutoffs-recounted"
 CUTOFFS_AFTER_DEBATE_PATCH = "cutoffs-after-debate"
+MEETING_AFTER_SESSION_PATCH = "meeting-after-the-session-before"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

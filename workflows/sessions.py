@@ -34,8 +34,19 @@ def limits(state: DraftState, stage: Stage | None = None) -> tuple[TimeLimit, ..
 
 
 def meeting_before(state: DraftState, session: TargetSession) -> StandingCommitteeMeeting | None:
-    """The last announced Standing Committee meeting before the session opens: the one that discusses the draft."""
-    return next((m for m in reversed(state.meetings) if m.meets_on < session.opens_on), None)
+    """The last announced Standing Committee meeting before the session opens: the one that discusses the draft. From the
+    seventh generation it must also meet after the session announced before that one opens (a meeting before an earlier
+    session prepares that session): None while no meeting between the two is announced, so that an ordinance aiming at
+    a later session is not counted back from a meeting months before its time."""
+    earlier = session_before(state, session) if state.generation >= 7 else None
+    return next((m for m in reversed(state.meetings)
+                 if m.meets_on < session.opens_on and (earlier is None or m.meets_on > earlier.opens_on)), None)
+
+
+def session_before(state: DraftState, session: TargetSession) -> TargetSession | None:
+    """The last announced session (or the last one the draft had) that opens before `session`."""
+    known = (*state.sessions, state.held) if state.held is not None else state.sessions
+    return max((s for s in known if s.opens_on < session.opens_on), key=lambda s: s.opens_on, default=None)
 
 
 def awaiting_session(state: DraftState) -> bool:
