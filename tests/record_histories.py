@@ -91,6 +91,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         upgraded = await record_carried_from_generation_2(env, task_queue)
                         (HISTORIES / f"carried_from_generation_2{'-' + tag if tag else ''}.json").write_text(upgraded.to_json(), encoding="utf-8")
                         print(f"recorded carried_from_generation_2: {len(upgraded.events)} events")
+                    if not only or "carried_from_generation_6" in only:
+                        taken_up = await record_carried_from_generation_6(env, task_queue)
+                        (HISTORIES / f"carried_from_generation_6{'-' + tag if tag else ''}.json").write_text(taken_up.to_json(), encoding="utf-8")
+                        print(f"recorded carried_from_generation_6: {len(taken_up.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
@@ -170,6 +174,26 @@ async def record_carried_from_generation_2(env, task_queue: str) -> WorkflowHist
                                                  id=drafts.workflow_id_for(request.submission_id), task_queue=task_queue,
                                                  memo=draft_views.memo(state))
         await approve(env.client, request, FROM_APPRAISAL)
+        await handle.result()
+        return await handle.fetch_history()
+
+
+async def record_carried_from_generation_6(env, task_queue: str) -> WorkflowHistory:
+    """A run continued from a sixth-generation ordinance's state counted from a meeting that prepares an earlier session,
+    which takes up the newest generation, is counted again (DEADLINE_RECOUNTED), then goes on to its end."""
+    from datetime import UTC, datetime
+
+    from schemas.state import DraftLawInput
+    from tests.scenarios import S, approve, carried_ordinance_of_generation_6
+    from workflows import draft_views
+    from workflows.draft_law import DraftLawWorkflow
+
+    request, state = carried_ordinance_of_generation_6(datetime.now(UTC))
+    with env.with_time_skipping_disabled():
+        handle = await env.client.start_workflow(DraftLawWorkflow.run, DraftLawInput(**request.model_dump(), carried=state),
+                                                 id=drafts.workflow_id_for(request.submission_id), task_queue=task_queue,
+                                                 memo=draft_views.memo(state))
+        await approve(env.client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.PROMULGATION, S.PUBLICATION])
         await handle.result()
         return await handle.fetch_history()
 

@@ -11,6 +11,7 @@ from temporalio.service import RPCError
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
+from schemas.state import DraftState
 from tests.drafts import (
     FAILING_VOTE,
     PASSING_VOTE,
@@ -245,6 +246,17 @@ async def ordinance_meeting_between_sessions(client: Client, request: StartReque
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(earlier, target), meetings=(early, between), changed_by="VPQH"))
     assert (await drafts.status(client, sid)).stage_deadline is not None
     await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.PROMULGATION, S.PUBLICATION])
+
+
+def carried_ordinance_of_generation_6(now: datetime) -> tuple[StartRequest, DraftState]:
+    """A sixth-generation ordinance at GOVERNMENT_DECISION aimed at the session after next, with the one meeting announced
+    preparing the next session: its deadline counts back from that meeting (as the sixth generation did), the state a run
+    of it carries to the next."""
+    request = later_ordinance_request()
+    target = request.target_session
+    earlier = target.model_copy(update={"session": target.session - 1, "opens_on": target.opens_on - timedelta(days=180)})
+    early = StandingCommitteeMeeting(code="UBTVQH-EARLY", meets_on=earlier.opens_on - timedelta(days=20))
+    return request, core_state(request, at=S.GOVERNMENT_DECISION, now=now, generation=6, sessions=[earlier, target], meetings=[early])
 
 
 SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRequest], Awaitable[None]]]] = {

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from schemas.calendar import CalendarDay, SessionCalendar, StandingCommitteeMeeting, TargetSession, WorkingCalendar, WorkingYear
+from schemas.calendar import CalendarDay, SessionCalendar, SessionPhase, StandingCommitteeMeeting, TargetSession, WorkingCalendar, WorkingYear
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import (
     Actor,
@@ -595,6 +595,73 @@ def test_the_meeting_before_a_session_meets_after_the_session_before_it(generati
     [scheduled] = [e.entry for e in told.effects if isinstance(e, Record) and e.entry.event is EventKind.MEETING_SCHEDULED]
     assert scheduled.label == "Standing Committee meeting before session 16-3: none announced"
     assert told.state.deadline is None and sessions.registry_cutoffs(told.state).committee_meeting is None
+
+
+def test_the_session_before_is_another_sitting_that_has_sat():
+    """Found by a breaker: the draft's own session, moved earlier or named with another date, was taken for the session
+    before it (no meeting between: "none announced", the deadline lifted); a meeting between two phases of the session
+    before counted; an extraordinary session called between the meeting and a regular session took the meeting away."""
+    second, third = session(2, 200), session(3, 380)
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=third.opens_on - timedelta(days=5))
+    state = core_state(start_request(target=third), at=Stage.GOVERNMENT_DECISION, sessions=[second, third], meetings=[meeting])
+    moved = third.model_copy(update={"opens_on": third.opens_on - timedelta(days=1)})
+    told = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(second, moved), meetings=(meeting,), changed_by="VPQH"), NOW)
+    assert [e.entry.event for e in told.effects if isinstance(e, Record)] == [EventKind.SESSION_RESCHEDULED]
+    assert sessions.meeting_before(state, third.model_copy(update={"opens_on": third.opens_on + timedelta(days=3)})) == meeting
+    phased = second.model_copy(update={"phases": (SessionPhase(starts_on=second.opens_on, ends_on=second.opens_on + timedelta(days=10)),
+                                                  SessionPhase(starts_on=second.opens_on + timedelta(days=30),
+                                                               ends_on=second.opens_on + timedelta(days=40)))})
+    between_phases = StandingCommitteeMeeting(code="UBTVQH-55", meets_on=second.opens_on + timedelta(days=20))
+    ordinance = core_state(start_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, sessions=[phased, third],
+                           meetings=[between_phases])
+    assert sessions.meeting_before(ordinance, third) is None and ordinance.deadline is None
+    called = TargetSession(legislature=16, session=1, extraordinary=True, opens_on=meeting.meets_on + timedelta(days=2))
+    assert sessions.meeting_before(state.model_copy(update={"sessions": (second, called, third)}), third) == meeting
+    assert sessions.meeting_before(state.model_copy(update={"sessions": (second, called, third)}), called) == meeting  # any kind before it
+
+
+def test_an_overdue_draft_whose_meeting_is_withdrawn_and_announced_again_raises_nothing_twice():
+    """Found by a breaker: the deadline lifted with the meeting forgot the alarms it had raised; announced again, the
+    same deadline raised DEADLINE_PASSED and every level of escalation a second time."""
+    second, third = session(2, 60), session(3, 240)
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=third.opens_on - timedelta(days=25))
+    told = lambda *meetings: SessionCalendar(sessions=(second, third), meetings=meetings, changed_by="VPQH")  # noqa: E731
+    state = core_state(start_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, sessions=[second, third],
+                       meetings=[meeting])
+    late = start_of(state.deadline + timedelta(days=20)) + timedelta(hours=9)
+    ticked = draft.tick(state, late)
+    assert sum(1 for e in ticked.effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION) == 4
+    lifted = draft.perform(draft.CALENDAR_CHANGED, ticked.state, told(), late).state
+    assert lifted.deadline is None and not lifted.overdue
+    again = draft.perform(draft.CALENDAR_CHANGED, lifted, told(meeting), late + timedelta(days=1)).state
+    assert again.deadline == state.deadline and again.overdue
+    assert [e for e in draft.tick(again, late + timedelta(days=1, hours=1)).effects if isinstance(e, Record)] == []
+
+
+def test_a_state_carried_into_the_seventh_generation_is_counted_again_and_says_so():
+    """Found by a breaker: a sixth-generation state carried to a new run takes up the seventh generation, but kept the
+    deadline counted from a meeting before an earlier session until it passed, and then slipped. Taken up, it is counted
+    again by the new rules, and the change is recorded (DEADLINE_RECOUNTED) so that the registry and the board follow;
+    nothing happens to a state that does not change generation."""
+    from workflows import calendar_changes
+
+    second, third = session(2, 200), session(3, 380)
+    early = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=second.opens_on - timedelta(days=30))
+    sixth = core_state(start_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, generation=6,
+                       sessions=[second, third], meetings=[early])
+    assert sixth.deadline is not None
+    taken = calendar_changes.taken_up(sixth, sixth.model_copy(update={"generation": 7}), NOW)
+    [recount] = [e.entry for e in taken.effects if isinstance(e, Record)]
+    assert taken.state.deadline is None and taken.state.generation == 7 and sessions.registry_cutoffs(taken.state) == RegistryCutoffs()
+    assert recount.event is EventKind.DEADLINE_RECOUNTED and recount.label.startswith(
+        f"counted again by this release's rules: the deadline is now none: the limit waits for a sitting to count back from (was {sixth.deadline})")
+    assert calendar_changes.taken_up(sixth, sixth.model_copy(update={"generation": 6}), NOW).effects == []
+    # A law counts back from the session: only the meeting it is grouped under on the board changes.
+    law = core_state(start_request(target=third), at=Stage.GOVERNMENT_DECISION, generation=6, sessions=[second, third], meetings=[early])
+    [regrouped] = [e.entry for e in calendar_changes.taken_up(law, law.model_copy(update={"generation": 7}), NOW).effects if isinstance(e, Record)]
+    assert regrouped.label == ("counted again by this release's rules: the Standing Committee meeting it comes before is now none "
+                               "(was UBTVQH-52)") and regrouped.deadline == law.deadline
+    assert calendar_changes.taken_up(law, law, NOW).effects == []
 
 
 def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_back_revised():

@@ -26,7 +26,7 @@ from tests.drafts import (
     start_request,
 )
 from tests.polling import eventually
-from tests.scenarios import approve, postponed_while_overdue
+from tests.scenarios import approve, carried_ordinance_of_generation_6, postponed_while_overdue
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.deadlines import local_day
@@ -178,6 +178,23 @@ async def test_a_postponement_approved_after_its_date_raises_no_alarm_twice(shor
     assert view.stage_deadline == deadline + timedelta(days=6) and view.overdue
     first = await client.get_workflow_handle(handle.id, run_id=first_run).fetch_history()
     assert GENERATIONS[0][1] in patch_ids(first.events)  # the newest generation, which keeps the levels reached too
+
+
+async def test_a_state_carried_into_a_newer_generation_is_counted_again(short_history_env, long_worker, pool):
+    """A sixth-generation ordinance's state, counted from a meeting that prepares an earlier session, carried to a new run:
+    the run takes up the newest generation, counts the draft again by its rules and records it, then goes on."""
+    env, client = short_history_env, short_history_env.client
+    request, state = carried_ordinance_of_generation_6(today())
+    assert state.deadline is not None
+    with env.with_time_skipping_disabled():
+        await client.start_workflow(DraftLawWorkflow.run, DraftLawInput(**request.model_dump(), carried=state),
+                                    id=drafts.workflow_id_for(request.submission_id), task_queue=long_worker)
+        history = await eventually(lambda: audit.history(pool, request.submission_id),
+                                   lambda h: any(e.event is EventKind.DEADLINE_RECOUNTED for e in h.entries))
+        [recount] = [e for e in history.entries if e.event is EventKind.DEADLINE_RECOUNTED]
+        assert recount.seq == state.seq + 1 and recount.deadline is None and f"(was {state.deadline})" in recount.label
+        assert (await drafts.status(client, request.submission_id)).stage_deadline is None
+        assert (await drafts.decide(client, request.submission_id, decision(request, S.GOVERNMENT_DECISION))).to_stage is S.EXAMINATION
 
 
 async def test_long_opinions_travel_by_reference(short_history_env, long_worker, pool):

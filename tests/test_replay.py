@@ -114,9 +114,13 @@ def test_the_seventh_generation_has_committed_histories():
     ordinance aimed at a later session, told of the one meeting announced, which prepares the earlier session, counts no
     cut-off from it; told of a meeting between the two, it counts back from that one."""
     seventh = {p.stem.split("-")[0] for p in HISTORIES if MEETING_AFTER_SESSION_PATCH in patch_ids(load_history(p).events)}
-    assert seventh >= {"ordinance_meeting_between_sessions", "law_2025_one_session", "debated_then_next_session"}
+    assert seventh >= {"ordinance_meeting_between_sessions", "law_2025_one_session", "debated_then_next_session", "carried_from_generation_6"}
     scheduled = [e for e in audited(HISTORIES_DIR / "ordinance_meeting_between_sessions-s18.json") if e["event"] == "MEETING_SCHEDULED"]
     assert [e["label"].split(": ")[1].split(" on ")[0] for e in scheduled] == ["UBTVQH-BETWEEN"]
+    # A sixth-generation state carried into a run of the seventh is counted again by its rules, and says so first.
+    recounted = audited(HISTORIES_DIR / "carried_from_generation_6-s18.json")[0]
+    assert recounted["event"] == "DEADLINE_RECOUNTED" and recounted["deadline"] is None
+    assert "the Standing Committee meeting it comes before is now none (was UBTVQH-EARLY)" in recounted["label"]
 
 
 def audited(path: Path) -> list[dict]:

@@ -8,14 +8,14 @@ cut-off ahead that moves with nothing else recorded is recorded (seventh generat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import EventKind
 from schemas.records import RegistryCutoffs
 from schemas.state import DraftState
 from workflows import sessions
-from workflows.change import Change
+from workflows.change import Applied, Change
 
 
 def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
@@ -64,11 +64,11 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
                               label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
     if sessions.cutoff_missed(s, change.now):
         change.slip()
-    if before is not None and s.seq == before.seq and (now := sessions.registry_cutoffs(s)) != before.cutoffs:
+    if before is not None and s.seq == before.seq and (moved := _board_moved(sessions.registry_cutoffs(s), before.cutoffs)):
         # Seventh generation: a session the draft does not aim at moved a cut-off ahead (the revision after a debate
         # counts back from the next session), which the registry and the board learn only with an event.
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"calendar changed: the cut-off ahead is now {_cutoff(now)} (was {_cutoff(before.cutoffs)})")
+                      label=f"calendar changed: {'; '.join(moved)}")
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
@@ -83,6 +83,25 @@ def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
     if s.deadline != before:
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"rest days announced: the deadline is now {s.deadline} (was {before})")
+
+
+def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
+    """A state carried into a run that takes up the seventh generation (or a later one) from an earlier one: its deadline
+    and the cut-off ahead counted again by the rules it takes up (an approved date stays in force), and recorded when
+    they move (DEADLINE_RECOUNTED), so that its alarms, the registry and the board follow. Nothing for other runs."""
+    change = Change(state, now)
+    if carried.generation >= 7 or not change.lets_limits_wait or state.stage.is_terminal:
+        return Applied(state, [])
+    was = _Counted.of(carried)
+    change.recompute(conflict=False)
+    s, moved = change.state, []
+    if s.deadline != was.deadline:
+        moved.append(f"the deadline is now {s.deadline or 'none: the limit waits for a sitting to count back from'} (was {was.deadline})")
+    moved += _board_moved(sessions.registry_cutoffs(s), was.cutoffs)
+    if not moved:
+        return Applied(state, [])
+    change.record(EventKind.DEADLINE_RECOUNTED, deadline=s.deadline, label=f"counted again by this release's rules: {'; '.join(moved)}")
+    return Applied(s, change.effects)
 
 
 @dataclass(frozen=True)
@@ -122,6 +141,16 @@ def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
     if moved:
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"rest days announced: {'; '.join(moved)}")
+
+
+def _board_moved(now: RegistryCutoffs, was: RegistryCutoffs) -> list[str]:
+    """What moved of what the board shows of a draft: its cut-off ahead, the Standing Committee meeting it comes before."""
+    moved = []
+    if (now.cutoff, now.cutoff_stage, now.cutoff_sitting) != (was.cutoff, was.cutoff_stage, was.cutoff_sitting):
+        moved.append(f"the cut-off ahead is now {_cutoff(now)} (was {_cutoff(was)})")
+    if now.committee_meeting != was.committee_meeting:
+        moved.append(f"the Standing Committee meeting it comes before is now {now.committee_meeting or 'none'} (was {was.committee_meeting or 'none'})")
+    return moved
 
 
 def _cutoff(cutoffs: RegistryCutoffs) -> str:

@@ -156,7 +156,8 @@ class Change:
         and after the move is still late on the same work: the escalation levels it reached are not raised again
         (third generation; before, a level still ahead for the new date was raised a second time)."""
         s, now = self.state, self.now
-        if s.overdue and self.keeps_reached_levels:
+        # A deadline lifted (seventh generation) keeps what it had raised: set again, it is the same work, still late.
+        if self.keeps_reached_levels and (s.overdue or s.deadline is None and self.lets_limits_wait):
             self.reached |= frozenset(s.fired)
         s.deadline = deadline
         s.overdue = passes_at(deadline) <= now
@@ -180,10 +181,8 @@ class Change:
             self.move_deadline(deadline)
         elif deadline is None and s.deadline is not None and self.lets_limits_wait:
             # No sitting left to count back from (the meeting withdrawn, or one prepared an earlier session): the limit
-            # waits for one, as it does for a session not yet announced.
-            if s.overdue and self.keeps_reached_levels:
-                self.reached |= frozenset(s.fired)
-            s.deadline, s.overdue, s.fired = None, False, ()
+            # waits for one, as it does for a session not yet announced. The alarms it raised stay raised (`move_deadline`).
+            s.deadline, s.overdue = None, False
             self.refresh()
         else:
             self.refresh()

@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState, SeenRequest
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-    from workflows import draft, draft_activities, generations, rounds, sessions
+    from workflows import calendar_changes, draft, draft_activities, generations, rounds, sessions
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
@@ -65,9 +65,9 @@ def _refused_start(refused: Refused, classified: bool) -> ApplicationError:
     return refusal(refused.withheld() if classified else refused)
 
 
-# A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
-# the data converter with its field and rule (`workflows.codec.RefusingPayloadConverter`); a model the workflow's own
-# code builds that does not validate fails it too (or, in an update, the update), instead of a task retrying for ever.
+# A start request that does not decode (say, from `temporal workflow start`) fails the workflow, refused by the data converter
+# with field and rule (`codec.RefusingPayloadConverter`); so does a model its own code builds that does not validate (or, in
+# an update, the update), instead of a task retrying for ever.
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
@@ -97,6 +97,8 @@ class DraftLawWorkflow:
         self._clock.start()
         if self._state is None:
             await self._open(input)
+        else:  # a state carried into a run that took up a newer generation, counted again by its rules
+            self._commit(calendar_changes.taken_up(input.carried, self._state, workflow.now()))
         while True:
             await self._flush()
             if self._ready.stage.is_terminal:
@@ -262,8 +264,7 @@ class DraftLawWorkflow:
         return self._state
 
     def _request_id(self) -> str | None:
-        info = workflow.current_update_info()
-        return info.id if info else None
+        return info.id if (info := workflow.current_update_info()) else None
 
     def _validate(self, op: draft.Operation[M], message: M) -> None:
         # Called first and always: the clock records this activation.
@@ -324,11 +325,8 @@ class DraftLawWorkflow:
             await self._tick()
             return
         try:
-            await workflow.wait_condition(
-                lambda: bool(self._outbox) or self._ready.stage.is_terminal,
-                timeout=timeout,
-                timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None,
-            )
+            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal, timeout=timeout,
+                                          timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None)
         except TimeoutError:
             await self._tick()
 

@@ -35,18 +35,21 @@ def limits(state: DraftState, stage: Stage | None = None) -> tuple[TimeLimit, ..
 
 def meeting_before(state: DraftState, session: TargetSession) -> StandingCommitteeMeeting | None:
     """The last announced Standing Committee meeting before the session opens: the one that discusses the draft. From the
-    seventh generation it must also meet after the session announced before that one opens (a meeting before an earlier
-    session prepares that session): None while no meeting between the two is announced, so that an ordinance aiming at
-    a later session is not counted back from a meeting months before its time."""
+    seventh generation it must also meet after the session before that one (`session_before`) has sat: None while no
+    meeting between the two is announced, so that an ordinance aiming at a later session is not counted back from a
+    meeting months before its time."""
     earlier = session_before(state, session) if state.generation >= 7 else None
-    return next((m for m in reversed(state.meetings)
-                 if m.meets_on < session.opens_on and (earlier is None or m.meets_on > earlier.opens_on)), None)
+    after = (earlier.phases[-1].ends_on if earlier.phases else earlier.opens_on) if earlier else None
+    return next((m for m in reversed(state.meetings) if m.meets_on < session.opens_on and (after is None or m.meets_on > after)), None)
 
 
 def session_before(state: DraftState, session: TargetSession) -> TargetSession | None:
-    """The last announced session (or the last one the draft had) that opens before `session`."""
+    """The last session announced (or the last one the draft had) that opens before `session`, other than `session` under
+    another date; before a regular session, the last regular one (an extraordinary session called in between does not
+    take the Committee's preparation of the regular one away)."""
     known = (*state.sessions, state.held) if state.held is not None else state.sessions
-    return max((s for s in known if s.opens_on < session.opens_on), key=lambda s: s.opens_on, default=None)
+    return max((s for s in known if s.opens_on < session.opens_on and s.code != session.code
+                and (session.extraordinary or not s.extraordinary)), key=lambda s: s.opens_on, default=None)
 
 
 def awaiting_session(state: DraftState) -> bool:
