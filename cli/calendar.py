@@ -38,6 +38,7 @@ app = typer.Typer(help="The National Assembly's session calendar (running drafts
                   no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"', "legis calendar show"))
 
 ChangedBy = by_option("who changes the calendar (recorded in each draft)")
+TellBy = by_option("who tells the drafts (recorded in each event it causes)")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -218,7 +219,7 @@ def remove_meeting(
 
 
 @app.command("tell", epilog=examples('legis calendar tell --by "VPQH"'))
-def tell(changed_by: ChangedBy, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def tell(changed_by: TellBy, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Tell every running draft the calendar as it stands, changing nothing stored: after a calendar command that could not tell
     them all (a draft whose worker did not answer), and after installing a release whose working calendar holds rest days
     announced since (each draft counts its deadline and cut-offs on them, DEADLINE_RECOUNTED). A draft that follows it

@@ -261,7 +261,8 @@ def programme(submission_id: SubmissionId, file: JsonFile, request_id: RequestId
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis status BGDDT-2026-017", "legis status BGDDT-2026-017 --output json"))
 def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """Where a draft stands: stage, since when, deadline, pending decision and who may make it."""
+    """Where a draft stands: stage, since when, deadline, the next cut-off to keep its session (and the sitting it counts
+    back from), pending decision and who may make it."""
     choose(output, as_json)
     view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id)))
     emit_json(view) if wants_json() else print_status(view)

@@ -15,6 +15,7 @@ from cli import database, temporal
 from cli.app import MinistryFilter, SubmissionId, day_option
 from cli.failures import NotFound, from_refusal
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json, written
+from schemas.enums import EventKind
 from schemas.refusal import Refused
 from schemas.views import HistoryEntry, HistoryView, VersionsView
 from store import audit
@@ -48,15 +49,27 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
         emit_json(view)
         return
     shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
-                  "note")
+                  "deadline", "note")
     for e in view.entries:
         happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
-            e.label or "",
+            deadline_after(e), e.label or "",
         )
     out.print(shown)
+
+
+# Events that may set, move or lift the deadline in force without saying so in their note.
+_RECOUNTING = frozenset({EventKind.SESSION_RESCHEDULED, EventKind.MEETING_SCHEDULED, EventKind.DEADLINE_RECOUNTED, EventKind.SESSION_SLIPPED})
+
+
+def deadline_after(entry: HistoryEntry) -> str:
+    """The deadline in force after the event, as it recorded it; "none" where a calendar event left none (a limit that
+    waits for a sitting to count back from)."""
+    if entry.deadline is not None:
+        return day(entry.deadline)
+    return "none" if entry.event in _RECOUNTING else ""
 
 
 def acted_by(entry: HistoryEntry) -> str:

@@ -25,7 +25,7 @@ AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
 
 @app.command("issue", epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C" --label "BGDDT document system"',
                                       'legis tokens issue BTP MOJ --by operator --expires 2027-12-31',
-                                      'legis tokens issue MOJ MOJ --by operator --output json | jq -r .secret'))
+                                      'legis tokens issue BTP MOJ --by operator --output json | jq -r .secret'))
 def issue_token(
     agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
     role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],

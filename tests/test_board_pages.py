@@ -273,6 +273,9 @@ def test_a_drafts_page_shows_its_next_cutoff_with_the_boards_mark(language, at_r
                    who=None, csrftoken=lambda: "")
     shown = html.unescape(render(**context, st=Standing(Mark.AT_RISK, date(2027, 2, 4), Stage.GOVERNMENT_DECISION)))
     assert f'class="mark AT_RISK">{at_risk}</span> {day}' in shown
+    # The sitting it counts back from, as the sessions page and `legis status` say (found by a fresh-user trial).
+    counted = html.unescape(render(**context, st=Standing(Mark.AT_RISK, date(2027, 2, 4), Stage.GOVERNMENT_DECISION), counted_from="16-2"))
+    assert ("tính lùi từ 16-2" if language == "vi" else "counted back from 16-2") in counted and "16-2)" not in shown.split(day)[1][:80]
     assert 'class="mark' not in render(**context, st=None)  # a draft no longer open has no mark
 
 

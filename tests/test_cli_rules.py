@@ -144,3 +144,19 @@ def test_the_history_names_whoever_acted_as_far_as_the_event_says():
     opinion = HistoryEntry(seq=3, at=at, event=EventKind.OPINION_RECEIVED, stage=stage, agency_code="BTC", official="Thứ trưởng")
     alarm = HistoryEntry(seq=4, at=at, event=EventKind.WARNING, stage=stage)
     assert [acted_by(e) for e in (decided, opinion, alarm)] == ["MOJ/BTP MINISTER Bộ trưởng", "BTC Thứ trưởng", ""]
+
+
+def test_the_history_shows_the_deadline_each_event_left_in_force():
+    """Found by a fresh-user trial: a session moved, which lifted an ordinance's deadline and later set it again, showed
+    only "session 16-3 now opens ..." in `legis history`; the deadline was in the JSON alone."""
+    from datetime import UTC, date, datetime
+
+    from cli.records import deadline_after
+    from schemas.enums import EventKind, Stage
+    from schemas.views import HistoryEntry
+
+    at, stage = datetime(2026, 12, 2, tzinfo=UTC), Stage.GOVERNMENT_DECISION
+    moved = HistoryEntry(seq=5, at=at, event=EventKind.SESSION_RESCHEDULED, stage=stage, label="session 16-3 now opens 2027-10-12 (was 2027-11-04)")
+    back = moved.model_copy(update={"seq": 6, "deadline": date(2027, 9, 24)})
+    filed = HistoryEntry(seq=7, at=at, event=EventKind.DOSSIER_FILED, stage=stage)
+    assert [deadline_after(e) for e in (moved, back, filed)] == ["none", "2027-09-24", ""]

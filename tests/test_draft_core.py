@@ -37,7 +37,7 @@ from schemas.enums import (
 )
 from schemas.messages import Decision, PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus, RegistryCutoffs
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from schemas.state import NEWEST_GENERATION, STATE_BOUND, DraftState
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_state, decision, pinned, programme_change, start_request
 from workflows import draft, rounds, sessions
@@ -534,6 +534,18 @@ def test_a_regular_session_above_12_is_refused_where_a_message_names_it():
     with pytest.raises(Refused) as refused:
         draft.validate(draft.DECIDE, at_session, carried, NOW)
     assert (refused.value.field, refused.value.rule) == ("carry_to.session", "regular_session_ordinal")
+
+
+def test_an_ordinance_over_two_sessions_is_refused_at_the_start():
+    """Found by a fresh-user trial: an ordinance started TWO_SESSIONS was taken (and `legis status` said TWO_SESSIONS),
+    though a programme change may not switch one (`laws_only`). From the seventh generation the start is refused; the
+    sixth took it, and is replayed as it ran."""
+    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS,
+                            law_kind=LawKind.ORDINANCE)
+    with pytest.raises(Refused) as refused:
+        draft.open_draft(request, pinned(request), NOW, generation=NEWEST_GENERATION)
+    assert (refused.value.field, refused.value.rule, refused.value.kind) == ("session_procedure", "laws_only", RefusalKind.INVALID)
+    assert draft.open_draft(request, pinned(request), NOW, generation=6).state.procedure is SessionProcedure.TWO_SESSIONS
 
 
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():

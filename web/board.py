@@ -147,4 +147,4 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions,
                             today=local_day(today()), st=standing_of_row(mark_of, local_day(today())) if mark_of else None,
-                            temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)
+                            counted_from=mark_of["cutoff_sitting"] if mark_of else None, temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from schemas.calendar import SessionCalendar, check_session_number
-from schemas.enums import BETWEEN_SESSIONS, EventKind, Outcome, ProgrammeChangeKind, Stage
+from schemas.enums import BETWEEN_SESSIONS, EventKind, LawKind, Outcome, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.messages import (
     AgencyRemap,
     ConsultationRequest,
@@ -112,7 +112,8 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     """A new draft at its first stage (or, for a draft under way, where its imported steps leave it).
 
     Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
-    ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), and for an imported step
+    ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), for an ordinance over more
+    than one session (seventh generation on), and for an imported step
     the rulebook's path refuses (its field under `passed.N`). A run started again for a submission not closed (its
     workflow terminated, say) numbers its events on from those the audit trail holds.
     """
@@ -121,6 +122,10 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
                       "its record is final and it cannot be started again", RefusalKind.CLOSED)
     if generation >= 4:
         check_session_number(request.target_session, "target_session")
+    if generation >= 7 and request.law_kind is LawKind.ORDINANCE and request.session_procedure is not SessionProcedure.ONE_SESSION:
+        # As a programme change may not switch one (`rules.check_switch`); an earlier generation took it and ignored it.
+        raise Refused("session_procedure", "laws_only", "an ordinance is adopted by the Standing Committee, not over sessions of the "
+                      "Assembly: ONE_SESSION (the default)", RefusalKind.INVALID)
     book = pinned.rulebook
     path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
     announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
