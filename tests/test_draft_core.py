@@ -548,6 +548,31 @@ def test_an_ordinance_over_two_sessions_is_refused_at_the_start():
     assert draft.open_draft(request, pinned(request), NOW, generation=6).state.procedure is SessionProcedure.TWO_SESSIONS
 
 
+def test_a_target_session_not_announced_is_checked_as_the_calendar_would_and_an_announced_one_says_its_date():
+    """Found by a fresh-user trial: a start aimed at a session not on the calendar was taken with an opening day already
+    past (every cut-off missed at once: the draft slipped) or before a later session announced; one aimed at an announced
+    session under another day silently took the calendar's. From the seventh generation the first two are refused as
+    `legis calendar set-session` refuses them (a draft under way may name a session sitting now), and the start records
+    the day it took."""
+    second, third = session(2, 200), session(3, 380)
+    past = TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=3))
+    out_of_order = TargetSession(legislature=16, session=4, opens_on=third.opens_on - timedelta(days=10))
+    for target, broken in ((past, "not_in_past"), (out_of_order, "sessions_in_order")):
+        request = start_request(target=target)
+        with pytest.raises(Refused) as refused:
+            draft.open_draft(request, pinned(request, sessions=[second, third]), NOW, generation=NEWEST_GENERATION)
+        assert (refused.value.field, refused.value.rule) == ("target_session.opens_on", broken)
+        assert draft.open_draft(request, pinned(request, sessions=[second, third]), NOW, generation=6).state.target == target
+    from tests.scenarios import under_way_request
+    sitting = under_way_request().model_copy(update={"target_session": past})
+    assert draft.open_draft(sitting, pinned(sitting), NOW, generation=NEWEST_GENERATION).state.target == past
+    named = start_request(target=second.model_copy(update={"opens_on": second.opens_on + timedelta(days=16)}))
+    opened = draft.open_draft(named, pinned(named, sessions=[second, third]), NOW, generation=NEWEST_GENERATION)
+    [submitted] = [e.entry for e in opened.effects if isinstance(e, Record)][:1]
+    assert opened.state.target == second and submitted.label == (
+        f"aimed at session 16-2, which opens on {second.opens_on} as announced (the request said {second.opens_on + timedelta(days=16)})")
+
+
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():
     """Found by a new user: an ordinance's conflict said "for session 16-2" where its cut-off counts back from the
     Standing Committee meeting; a moved session's conflict was recorded before the move; `status` did not say."""
@@ -587,11 +612,14 @@ def test_the_meeting_before_a_session_meets_after_the_session_before_it(generati
     assert scheduled.label == f"Standing Committee meeting before session 16-3: UBTVQH-60 on {between.meets_on}"
     assert told.state.deadline == sessions.statutory_deadline(told.state) and told.state.deadline < between.meets_on - timedelta(days=9)
     assert sessions.registry_cutoffs(told.state).committee_meeting == "UBTVQH-60"
+    assert not any("Standing Committee meeting is announced" in w for w in views.status(told.state, "w").warnings)
     if generation == 6:
         assert state.deadline is not None and state.deadline < early.meets_on
         assert sessions.registry_cutoffs(state).committee_meeting == "UBTVQH-52"
         return
     assert state.deadline is None and sessions.meeting_before(state, third) is None
+    assert "no Standing Committee meeting is announced between 16-2 and 16-3: the limit counted back from it waits for one" in " ".join(
+        views.status(state, "w").warnings)
     # The meeting between withdrawn: the limit waits again, its deadline lifted.
     withdrawn = draft.perform(draft.CALENDAR_CHANGED, told.state, SessionCalendar(sessions=(second, third), meetings=(early,),
                                                                                   changed_by="VPQH"), NOW)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from schemas.calendar import SessionCalendar, check_session_number
+from schemas.calendar import SessionCalendar, TargetSession, check_not_past, check_session_number, check_session_order
 from schemas.enums import BETWEEN_SESSIONS, EventKind, LawKind, Outcome, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.messages import (
     AgencyRemap,
@@ -113,7 +113,9 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
 
     Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
     ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), for an ordinance over more
-    than one session (seventh generation on), and for an imported step
+    than one session or a target session not announced that opens before today (but for a draft under way) or out of
+    order with those announced (seventh generation on: `target_session.opens_on`, `not_in_past`, `sessions_in_order`),
+    and for an imported step
     the rulebook's path refuses (its field under `passed.N`). A run started again for a submission not closed (its
     workflow terminated, say) numbers its events on from those the audit trail holds.
     """
@@ -130,6 +132,8 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
     announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
     target = next((s for s in announced if s.code == request.target_session.code), request.target_session)
+    if generation >= 7 and target is request.target_session:
+        _check_unannounced(announced, target, now, under_way=bool(request.passed))
     # A draft under way entered the system with its real dates: its first stage began on its first step's day.
     since = start_of(request.passed[0].occurred_on) if request.passed and request.passed[0].occurred_on else now
     state = DraftState(
@@ -140,7 +144,9 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     )
     change = Change(state, now)
     change.enter(path[0], since)
-    change.record(EventKind.SUBMITTED, to_stage=path[0])
+    differs = generation >= 7 and target.opens_on != request.target_session.opens_on
+    change.record(EventKind.SUBMITTED, to_stage=path[0], label=f"aimed at session {target.code}, which opens on {target.opens_on} as "
+                  f"announced (the request said {request.target_session.opens_on})" if differs else None)
     for number, step in enumerate(request.passed):
         try:
             rules.check_decision(change.state, step, now, imported=True)
@@ -149,6 +155,17 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
         apply_decision(change, step, imported=True)
         change.state.fired = tuple(a.key for a in due_later(change.state) if a.at <= now and a.event is EventKind.WARNING)
     return Applied(change.state, change.effects)
+
+
+def _check_unannounced(announced: tuple[TargetSession, ...], target: TargetSession, now: datetime, *, under_way: bool) -> None:
+    """A target session not on the calendar, as `legis calendar set-session` would take it: in order with the sessions
+    announced, and (but for a draft under way, whose session may be sitting) not opened before today."""
+    try:
+        if not under_way:
+            check_not_past("opens_on", target.opens_on, None, local_day(now))
+        check_session_order(announced, target)
+    except Refused as refused:
+        raise refused.within("target_session") from None
 
 
 def apply_decision(change: Change, decision: Decision, *, imported: bool = False) -> None:

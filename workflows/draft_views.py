@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import Actor, ProgrammeTrack
+from schemas.enums import Actor, DeadlineAnchor, ProgrammeTrack
 from schemas.records import RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
@@ -15,7 +15,7 @@ from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, Versio
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision
-from workflows.sessions import awaiting_session, postponement_conflict, registry_cutoffs
+from workflows.sessions import awaiting_session, limits, meeting_before, postponement_conflict, registry_cutoffs, session_before
 
 
 def status(state: DraftState, workflow_id: str) -> StatusView:
@@ -57,6 +57,10 @@ def warnings(state: DraftState) -> tuple[str, ...]:
     found = []
     if awaiting_session(state):
         found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
+    if waits_for_meeting(state):
+        earlier = session_before(state, state.target)
+        found.append(f"no Standing Committee meeting is announced {f'between {earlier.code} and' if earlier else 'before'} {state.target.code}: "
+                     "the limit counted back from it waits for one (legis calendar set-meeting)")
     if state.generation >= 2 and (conflict := postponement_conflict(state)) is not None and state.postponement is not None:
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      "the draft cannot keep its sitting unless the Government Office resolves it (POSTPONEMENT_CONFLICT)")
@@ -64,6 +68,13 @@ def warnings(state: DraftState) -> tuple[str, ...]:
         found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                      "it may move when they are")
     return tuple(found)
+
+
+def waits_for_meeting(state: DraftState) -> bool:
+    """A stage whose limit counts back from the Standing Committee meeting before the draft's session, with none announced
+    to count from (seventh generation: one that meets after the session before it)."""
+    return (state.generation >= 7 and not state.stage.is_terminal and state.deadline is None and meeting_before(state, state.target) is None
+            and any(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in limits(state)))
 
 
 def history(state: DraftState) -> HistoryView:
