@@ -49,7 +49,7 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
         emit_json(view)
         return
     shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
-                  "deadline", "note")
+                  "deadline after", "note")
     for e in view.entries:
         happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
         shown.add_row(
@@ -65,11 +65,12 @@ _RECOUNTING = frozenset({EventKind.SESSION_RESCHEDULED, EventKind.MEETING_SCHEDU
 
 
 def deadline_after(entry: HistoryEntry) -> str:
-    """The deadline in force after the event, as it recorded it; "none" where a calendar event left none (a limit that
-    waits for a sitting to count back from)."""
-    if entry.deadline is not None:
-        return day(entry.deadline)
-    return "none" if entry.event in _RECOUNTING else ""
+    """For a calendar event, the deadline in force after it ("none": a limit that waits for a sitting to count back from);
+    other events record the deadline of the stage as it stood when they happened (a decision's is the stage it left), so
+    nothing is shown for them."""
+    if entry.event not in _RECOUNTING:
+        return ""
+    return day(entry.deadline) if entry.deadline is not None else "none"
 
 
 def acted_by(entry: HistoryEntry) -> str:

@@ -158,5 +158,6 @@ def test_the_history_shows_the_deadline_each_event_left_in_force():
     at, stage = datetime(2026, 12, 2, tzinfo=UTC), Stage.GOVERNMENT_DECISION
     moved = HistoryEntry(seq=5, at=at, event=EventKind.SESSION_RESCHEDULED, stage=stage, label="session 16-3 now opens 2027-10-12 (was 2027-11-04)")
     back = moved.model_copy(update={"seq": 6, "deadline": date(2027, 9, 24)})
-    filed = HistoryEntry(seq=7, at=at, event=EventKind.DOSSIER_FILED, stage=stage)
-    assert [deadline_after(e) for e in (moved, back, filed)] == ["none", "2027-09-24", ""]
+    # A decision records the deadline of the stage it left: not the one in force after it.
+    decided = HistoryEntry(seq=7, at=at, event=EventKind.DECISION, stage=stage, deadline=date(2027, 9, 24))
+    assert [deadline_after(e) for e in (moved, back, decided)] == ["none", "2027-09-24", ""]

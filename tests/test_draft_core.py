@@ -548,25 +548,29 @@ def test_an_ordinance_over_two_sessions_is_refused_at_the_start():
     assert draft.open_draft(request, pinned(request), NOW, generation=6).state.procedure is SessionProcedure.TWO_SESSIONS
 
 
-def test_a_target_session_not_announced_is_checked_as_the_calendar_would_and_an_announced_one_says_its_date():
+def test_a_new_drafts_target_session_is_checked_before_it_starts_and_an_announced_one_says_its_date():
     """Found by a fresh-user trial: a start aimed at a session not on the calendar was taken with an opening day already
     past (every cut-off missed at once: the draft slipped) or before a later session announced; one aimed at an announced
-    session under another day silently took the calendar's. From the seventh generation the first two are refused as
-    `legis calendar set-session` refuses them (a draft under way may name a session sitting now), and the start records
-    the day it took."""
+    session under another day silently took the calendar's. The check before a start (`check_target`, which the API and
+    `legis start` ask beside `open_draft`) refuses the first two as `legis calendar set-session` would, and a session
+    announced that has already opened too (a draft under way may name a session sitting now); the draft itself does not
+    ask it, so that a first task run after the day turns does not fail. The start records the day it took (seventh
+    generation)."""
     second, third = session(2, 200), session(3, 380)
     past = TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=3))
     out_of_order = TargetSession(legislature=16, session=4, opens_on=third.opens_on - timedelta(days=10))
-    for target, broken in ((past, "not_in_past"), (out_of_order, "sessions_in_order")):
+    for target, calendar, broken in ((past, [second, third], "not_in_past"), (past, [past.model_copy(), second], "not_in_past"),
+                                     (out_of_order, [second, third], "sessions_in_order")):
         request = start_request(target=target)
         with pytest.raises(Refused) as refused:
-            draft.open_draft(request, pinned(request, sessions=[second, third]), NOW, generation=NEWEST_GENERATION)
+            draft.check_target(request, pinned(request, sessions=calendar), NOW)
         assert (refused.value.field, refused.value.rule) == ("target_session.opens_on", broken)
-        assert draft.open_draft(request, pinned(request, sessions=[second, third]), NOW, generation=6).state.target == target
+        assert draft.open_draft(request, pinned(request, sessions=calendar), NOW, generation=NEWEST_GENERATION).state.target == target
     from tests.scenarios import under_way_request
     sitting = under_way_request().model_copy(update={"target_session": past})
-    assert draft.open_draft(sitting, pinned(sitting), NOW, generation=NEWEST_GENERATION).state.target == past
+    draft.check_target(sitting, pinned(sitting, sessions=[past.model_copy(), second]), NOW)
     named = start_request(target=second.model_copy(update={"opens_on": second.opens_on + timedelta(days=16)}))
+    draft.check_target(named, pinned(named, sessions=[second, third]), NOW)
     opened = draft.open_draft(named, pinned(named, sessions=[second, third]), NOW, generation=NEWEST_GENERATION)
     [submitted] = [e.entry for e in opened.effects if isinstance(e, Record)][:1]
     assert opened.state.target == second and submitted.label == (

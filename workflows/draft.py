@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from schemas.calendar import SessionCalendar, TargetSession, check_not_past, check_session_number, check_session_order
+from schemas.calendar import SessionCalendar, check_session_number, check_session_order
 from schemas.enums import BETWEEN_SESSIONS, EventKind, LawKind, Outcome, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.messages import (
     AgencyRemap,
@@ -113,9 +113,7 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
 
     Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
     ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), for an ordinance over more
-    than one session or a target session not announced that opens before today (but for a draft under way) or out of
-    order with those announced (seventh generation on: `target_session.opens_on`, `not_in_past`, `sessions_in_order`),
-    and for an imported step
+    than one session (seventh generation on), and for an imported step
     the rulebook's path refuses (its field under `passed.N`). A run started again for a submission not closed (its
     workflow terminated, say) numbers its events on from those the audit trail holds.
     """
@@ -132,8 +130,6 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     path = stage_path(book, request.session_procedure, law_kind=request.law_kind, publication=publication)
     announced = tuple(sorted(pinned.sessions, key=lambda s: s.opens_on))
     target = next((s for s in announced if s.code == request.target_session.code), request.target_session)
-    if generation >= 7 and target is request.target_session:
-        _check_unannounced(announced, target, now, under_way=bool(request.passed))
     # A draft under way entered the system with its real dates: its first stage began on its first step's day.
     since = start_of(request.passed[0].occurred_on) if request.passed and request.passed[0].occurred_on else now
     state = DraftState(
@@ -157,15 +153,24 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     return Applied(change.state, change.effects)
 
 
-def _check_unannounced(announced: tuple[TargetSession, ...], target: TargetSession, now: datetime, *, under_way: bool) -> None:
-    """A target session not on the calendar, as `legis calendar set-session` would take it: in order with the sessions
-    announced, and (but for a draft under way, whose session may be sitting) not opened before today."""
-    try:
-        if not under_way:
-            check_not_past("opens_on", target.opens_on, None, local_day(now))
-        check_session_order(announced, target)
-    except Refused as refused:
-        raise refused.within("target_session") from None
+def check_target(request: StartRequest, pinned: PinnedRules, now: datetime) -> None:
+    """The session a new submission aims at, checked before it starts (by the HTTP API and `legis start`, beside
+    `open_draft`; not by the draft, whose first task may run after the day turns): one not on the calendar in order with
+    those announced, as `legis calendar set-session` would take it; and, but for a draft under way (whose session may be
+    sitting), not one that opened before today (Ha Noi), at the day the calendar gives it.
+
+    Raises Refused (INVALID) `target_session.opens_on`: `sessions_in_order`, `not_in_past`."""
+    announced = next((s for s in pinned.sessions if s.code == request.target_session.code), None)
+    target, today = announced or request.target_session, local_day(now)
+    if announced is None:
+        try:
+            check_session_order(pinned.sessions, target)
+        except Refused as refused:
+            raise refused.within("target_session") from None
+    if not request.passed and target.opens_on < today:
+        raise Refused("target_session.opens_on", "not_in_past", f"session {target.code} opened on {target.opens_on}, before today ({today} "
+                      "in Ha Noi): aim a new draft at a session ahead, or enter a draft under way with the steps it has passed (passed)",
+                      RefusalKind.INVALID)
 
 
 def apply_decision(change: Change, decision: Decision, *, imported: bool = False) -> None:
