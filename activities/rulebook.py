@@ -55,8 +55,9 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     submission Temporal does not know yet is started, so that a refused start starts nothing and leaves its submission ID
     free: the steps of a draft already under way checked against the rulebook's path and the calendars as announced, the
     session it aims at, a submission the registry records closed (its workflow gone past Temporal's retention): the
-    draft core's `open_draft`; and the target session's day (`draft.check_target`), which only this check asks. Raises Refused as the draft would, naming a classified draft's field and rule only, as
-    the draft does. A calendar changed before the draft's first task runs may still make it refuse what passed here."""
+    draft core's `open_draft`; and the target session's day (`draft.check_target`), which only this check asks. Raises
+    Refused as the draft would, naming a classified draft's field and rule only, as the draft does. A calendar changed
+    before the draft's first task runs may still make it refuse what passed here."""
     pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))
     try:
         draft.open_draft(request, pinned, now, generation=NEWEST_GENERATION)

@@ -65,9 +65,9 @@ def _refused_start(refused: Refused, classified: bool) -> ApplicationError:
     return refusal(refused.withheld() if classified else refused)
 
 
-# A start request that does not decode (say, from `temporal workflow start`) fails the workflow, refused by the data converter
-# with field and rule (`codec.RefusingPayloadConverter`); so does a model its own code builds that does not validate (or, in
-# an update, the update), instead of a task retrying for ever.
+# A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
+# the data converter with its field and rule (`workflows.codec.RefusingPayloadConverter`); a model the workflow's own
+# code builds that does not validate fails it too (or, in an update, the update), instead of a task retrying for ever.
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
