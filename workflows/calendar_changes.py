@@ -23,7 +23,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     # Fifth generation: rest days first, so that a session or meeting the same message moves is counted once, on the days
     # in force (earlier ones counted it on the old days, then again).
     counted = _Counted.of(s) if change.records_cutoffs and calendar.working is not None and calendar.working != s.working else None
-    before = _Counted.of(s) if change.lets_limits_wait else None
+    before = counted or (_Counted.of(s) if change.lets_limits_wait else None)
     if counted is not None:
         s.working = calendar.working
     # Before the sessions change: from the seventh generation the meeting before a session depends on the one before it.

@@ -179,13 +179,12 @@ class Change:
         deadline = sessions.statutory_deadline(s) if self.gen2 or sessions.calendar_anchored(s) else s.deadline
         if deadline != s.deadline and deadline is not None:
             self.move_deadline(deadline)
-        elif deadline is None and s.deadline is not None and self.lets_limits_wait:
+            return
+        if deadline is None and s.deadline is not None and self.lets_limits_wait:
             # No sitting left to count back from (the meeting withdrawn, or one prepared an earlier session): the limit
             # waits for one, as it does for a session not yet announced. The alarms it raised stay raised (`move_deadline`).
             s.deadline, s.overdue = None, False
-            self.refresh()
-        else:
-            self.refresh()
+        self.refresh()
 
     def raise_conflict(self) -> None:
         """An approved postponement whose date is after the cut-off of the sitting the draft aims at: raised to the
