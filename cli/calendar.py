@@ -121,6 +121,18 @@ def _warn_on_rest_day(what: str, on: date) -> None:
                                 "list: the day is checked against weekends only, not against that year's public holidays and days off"))
 
 
+def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[TargetSession]) -> None:
+    """Said, not refused: the Standing Committee does meet while the Assembly sits, but a meeting held during a session
+    (on its opening day, or within its phases) is the meeting before no session, so no draft counts a cut-off back from
+    it; set on a mistyped day, the drafts it was meant for keep counting from an earlier meeting, or wait for one."""
+    for session in announced:
+        last = session.phases[-1].ends_on if session.phases else session.opens_on
+        if session.opens_on <= meeting.meets_on <= last:
+            err.print(Text.assemble(("warning", "yellow"), f" meeting {meeting.code} is on {day(meeting.meets_on)}, during session "
+                                    f"{session.code} ({session.sitting}): it is the meeting before no session, so no draft counts a "
+                                    "cut-off back from it; if the day is mistyped, set it again with the right one"))
+
+
 def _phase(text: str) -> dict[str, date]:
     first, colon, last = text.partition(":")
     if not colon:
@@ -150,7 +162,8 @@ def set_meeting(
 
     async def store(db) -> None:
         # Refused before anything is stored: the drafts are told the meetings with the sessions they count back to.
-        _announced(await sessions(db))
+        announced = await sessions(db)
+        _announced(announced)
         known = await meetings(db)
         stored = next((m.meets_on for m in known if m.code.upper() == meeting.code), None)
         _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)))
@@ -158,6 +171,7 @@ def set_meeting(
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
         _warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
+        _warn_during_session(meeting, announced)
 
     _store_and_tell(store, changed_by)
 

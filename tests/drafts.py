@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from activities.rulebook import shipped_working_calendar
 from schemas.calendar import CalendarDay, TargetSession, WorkingCalendar, WorkingYear
@@ -47,7 +48,7 @@ from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
 from schemas.state import NEWEST_GENERATION, DraftState
 from workflows import draft
-from workflows.deadlines import VIETNAM
+from workflows.deadlines import VIETNAM, local_day
 
 AGENCY = {
     Actor.MOJ: "BTP",
@@ -60,12 +61,35 @@ AGENCY = {
 }
 
 
+# The pure tests' clock, and the opening of the session their drafts aim at: fixed, so that what they compute is the same
+# whatever the day they run.
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
+OPENS_ON = date(2027, 5, 20)
+
+
+def opening_ahead() -> date:
+    """The opening of the session a draft started on the real clock (a Temporal server's, the API's) aims at by default:
+    as far ahead of today in Ha Noi as `OPENS_ON` is of `NOW` (170 calendar days), so that no cut-off counted back from
+    it has passed while a test runs, whatever the day the suite runs on."""
+    return local_day(datetime.now(UTC)) + (OPENS_ON - NOW.date())
+
+
+_OPENS_ON_FIELD = re.compile(r'"opens_on": "([0-9]{4}-[0-9]{2}-[0-9]{2})"')
+
+
+def sessions_moved_ahead(text: str) -> str:
+    """A JSON text (an example file) with each session's `opens_on` moved by as many days as `opening_ahead()` lies after
+    `OPENS_ON`, the examples' 16-2: run on any day, the examples' sessions lie ahead as they did when written."""
+    ahead = opening_ahead() - OPENS_ON
+    return _OPENS_ON_FIELD.sub(lambda m: f'"opens_on": "{date.fromisoformat(m[1]) + ahead}"', text)
+
+
 def start_request(
     version: ProcessVersion = ProcessVersion.LAW_2025,
     procedure: SessionProcedure = SessionProcedure.ONE_SESSION,
     *,
     ministry: str = "BGDDT",
-    opens_on: date = date(2027, 5, 20),
+    opens_on: date | None = None,
     classified: bool = False,
     prefix: str = "T",
     law_kind: LawKind = LawKind.NEW_LAW,
@@ -77,7 +101,7 @@ def start_request(
         law_kind=law_kind,
         lead_ministry=ministry,
         process_version=version,
-        target_session=target or TargetSession(legislature=16, session=2, opens_on=opens_on),
+        target_session=target or TargetSession(legislature=16, session=2, opens_on=opens_on or opening_ahead()),
         session_procedure=procedure,
         classified=classified,
     )
@@ -170,10 +194,13 @@ def compilation_body(request: StartRequest, *answers: tuple[str, str, Response])
     )
 
 
+def core_request(version: ProcessVersion = ProcessVersion.LAW_2025, procedure: SessionProcedure = SessionProcedure.ONE_SESSION,
+                 **fields) -> StartRequest:
+    """A start request for the draft core on the pure tests' clock (`NOW`), aimed at the session opening on `OPENS_ON`."""
+    return start_request(version, procedure, **{"opens_on": OPENS_ON, **fields})
+
+
 # The draft core without a server: a state built by the core's own operations, on a clock the test sets.
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
-
-
 def pinned(request: StartRequest, *, sessions=(), meetings=(), working: WorkingCalendar | None = None) -> PinnedRules:
     return PinnedRules(rulebook=_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
                        working=working or shipped_working_calendar())
@@ -190,7 +217,7 @@ def with_day_off(working: WorkingCalendar, day: date, *, off: bool = True) -> Wo
 def core_state(request: StartRequest | None = None, *, at: Stage | None = None, now: datetime = NOW, generation: int = NEWEST_GENERATION,
                **calendars) -> DraftState:
     """A new draft's state from `draft.open_draft`, approved stage by stage until it stands at `at`."""
-    request = request or start_request()
+    request = request or core_request()
     state = draft.open_draft(request, pinned(request, **calendars), now, generation=generation).state
     while at is not None and state.stage is not at:
         vote = PASSING_VOTE if state.stage is Stage.NA_SESSION else None

@@ -17,9 +17,9 @@ from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, vers
 from schemas.calendar import FIRST_DAY, LAST_DAY
 from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, SessionProcedure, Stage
 from schemas.views import HistoryEntry, HistoryView, StatusView
-from tests.drafts import decision, document, start_request
+from tests.drafts import core_request, decision, document
 
-REQUEST = start_request()
+REQUEST = core_request()
 
 
 def history_with_two_text_versions() -> HistoryView:

@@ -21,7 +21,7 @@ from schemas.state import NEWEST_GENERATION
 from schemas.views import HistoryEntry
 from store import board
 from store.board import Sitting, quarters
-from tests.drafts import core_state, decision, start_request, with_day_off
+from tests.drafts import core_request, core_state, decision, with_day_off
 from web.board import drafts_by_sitting
 from web.marks import Mark, stage_name_vi, standing, standing_of_row, threshold_days
 from workflows import draft, draft_views, sessions
@@ -35,7 +35,7 @@ EARLY = datetime(2027, 1, 4, 9, 0, tzinfo=VIETNAM)
 
 
 def drafted(law_kind: LawKind):
-    request = start_request(ProcessVersion.LAW_2025, law_kind=law_kind, target=SESSION)
+    request = core_request(ProcessVersion.LAW_2025, law_kind=law_kind, target=SESSION)
     return request, core_state(request, at=Stage.DRAFTING, now=EARLY, sessions=[SESSION], meetings=[MEETING])
 
 
@@ -77,7 +77,7 @@ def test_an_ordinance_counts_back_from_the_committee_meeting_as_its_draft_does()
 
 def test_an_extraordinary_session_keeps_its_drafts_past_the_cutoff():
     extraordinary = SESSION.model_copy(update={"extraordinary": True})
-    request = start_request(ProcessVersion.LAW_2025, target=extraordinary)
+    request = core_request(ProcessVersion.LAW_2025, target=extraordinary)
     state = core_state(request, at=Stage.GOVERNMENT_DECISION, now=EARLY, sessions=[extraordinary])
     ahead = sessions.registry_cutoffs(state)
     after = ahead.cutoff + timedelta(days=1)
@@ -124,7 +124,7 @@ def test_a_deadline_after_the_cutoff_ahead_is_at_risk_from_the_start():
 
 
 def test_past_every_cutoff_a_draft_is_on_track_and_a_row_written_before_is_said_so():
-    request = start_request(ProcessVersion.LAW_2025, target=SESSION)
+    request = core_request(ProcessVersion.LAW_2025, target=SESSION)
     state = core_state(request, at=Stage.NA_SESSION, now=EARLY, sessions=[SESSION])
     assert sessions.registry_cutoffs(state).cutoff is None
     assert board_mark(sessions.registry_cutoffs(state), state, date(2027, 3, 30)) is Mark.ON_TRACK
@@ -212,7 +212,7 @@ def test_rest_days_far_from_a_standing_conflict_raise_it_no_second_time():
 
 
 def test_rest_days_that_move_the_deadline_and_a_later_cutoff_say_both():
-    request = start_request(ProcessVersion.LAW_2025, law_kind=LawKind.NEW_LAW, target=SESSION)
+    request = core_request(ProcessVersion.LAW_2025, law_kind=LawKind.NEW_LAW, target=SESSION)
     state = core_state(request, at=Stage.APPRAISAL, now=EARLY, sessions=[SESSION], meetings=[MEETING])
     assert (state.deadline, sessions.registry_cutoffs(state).cutoff) == (date(2027, 2, 3), LAST_WORKING_DAY_BEFORE_TET)
     applied = told_rest_days(state, with_day_off(with_day_off(state.working, state.deadline), LAST_WORKING_DAY_BEFORE_TET))
@@ -258,7 +258,7 @@ def test_the_revision_after_a_debate_ahead_counts_back_from_the_next_session(gen
     from the next session announced, where the draft will aim after the debate, and gives the day the draft sets when it
     gets there; with no next session announced, there is no cut-off to show after the debate."""
     later = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
-    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=SESSION)
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=SESSION)
     at_debate = core_state(request, at=Stage.NA_FIRST_SESSION, now=EARLY, sessions=[SESSION, later], meetings=[MEETING], generation=generation)
     ahead = sessions.registry_cutoffs(at_debate)
     assert ahead.cutoff_stage is Stage.INTER_SESSION_REVISION
@@ -279,7 +279,7 @@ def test_the_next_session_moved_under_a_debate_ahead_is_recorded_so_that_the_boa
     with each event, kept the old day. From the seventh generation the change is recorded (DEADLINE_RECOUNTED); the
     sixth records nothing, as it ran."""
     later = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
-    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=SESSION)
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=SESSION)
     state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, now=EARLY, sessions=[SESSION, later], meetings=[MEETING],
                        generation=generation)
     was = sessions.registry_cutoffs(state)

@@ -12,11 +12,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from activities.rulebook import shipped_working_calendar
 from schemas.akoma_ntoso import parse_steps
 from schemas.calendar import SessionCalendar
 from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
-from tests.drafts import core_state, decision, start_request, with_day_off
+from tests.drafts import core_state, decision, sessions_moved_ahead, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
 from tests.stack import cli_with_worker
@@ -24,6 +25,8 @@ from workflows import client as drafts
 from workflows import sessions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
+# The days these tests set on the calendar are counted from the sessions' openings, which lie ahead of the real day.
+WORKING = shipped_working_calendar()
 
 
 @pytest.fixture
@@ -33,9 +36,33 @@ async def cli(dev_env, fresh_database_url, tmp_path):
 
 
 def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:
-    """An example file with a fresh submission ID (and lead ministry), so that no other draft counts."""
-    text = (EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id)
+    """An example file with a fresh submission ID (and lead ministry), so that no other draft counts, and its sessions
+    moved by as many days as the session the suite's drafts aim at lies ahead of the example's (16-2, 2027-05-20)."""
+    text = sessions_moved_ahead((EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id))
     return text.replace('"BGDDT"', f'"{ministry}"')
+
+
+def working_day(on_or_after: date) -> date:
+    """The first working day from `on_or_after`, by this release's working calendar (weekends only in a year it does not list)."""
+    while not WORKING.is_working_day(on_or_after):
+        on_or_after += timedelta(days=1)
+    return on_or_after
+
+
+def holiday_after(after: date) -> date:
+    """The first public holiday this release's working calendar lists after `after`; with none listed, the first rest day."""
+    listed = sorted(h.day for y in WORKING.years for h in y.holidays if h.day > after and not WORKING.is_working_day(h.day))
+    day = listed[0] if listed else after + timedelta(days=1)
+    while WORKING.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def unwarned(err: str, day: date) -> bool:
+    """Whether `legis calendar` said nothing of a sitting set on `day`, a working day, but that its year is one this
+    release's working calendar does not list (the weekends alone checked)."""
+    return "warning" not in err or (WORKING.year(day.year) is None and err.count("warning") == 1
+                                    and f"in {day.year}, a year this release's working calendar does not list" in err)
 
 
 async def test_walkthrough(cli, tmp_path):
@@ -122,38 +149,50 @@ async def test_walkthrough(cli, tmp_path):
         code, _, err = await cli(*command, str(tmp_path / "no-such-folder" / "out"))
         assert code == 2 and f"{field}: cannot write" in err and "(rule: writable_path)" in err and "Traceback" not in err, err
 
-    # The operator moves the target session (16-2) earlier than the 45-day cut-off allows, then
-    # announces the next one: the draft, now at DRAFTING, keeps its stage and follows the calendar.
-    code, out, err = await cli("calendar", "set-session", "16-3", "--opens-on", "2027-10-20", "--by", "VPQH")
-    assert code == 0 and "1 running draft told" in out and "warning" not in err, err
-    code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", "2027-06-01", "--by", "VPQH")
+    # The operator announces the next session and moves the target session (16-2) later: the draft, now at DRAFTING,
+    # keeps its stage and follows the calendar.
+    opens_on = date.fromisoformat(json.loads(request.read_text(encoding="utf-8"))["target_session"]["opens_on"])
+    third, moved = working_day(opens_on + timedelta(days=153)), working_day(opens_on + timedelta(days=12))
+    code, out, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(third), "--by", "VPQH")
+    assert code == 0 and "1 running draft told" in out and unwarned(err, third), err
+    code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", str(moved), "--by", "VPQH")
     assert code == 0 and "1 running draft told" in out, err
     # A sitting on a rest day is said, not refused (the Standing Committee does meet on some Saturdays).
-    code, out, err = await cli("calendar", "set-meeting", "UBTVQH-52", "--on", "2027-04-10", "--by", "VPQH")
-    assert code == 0 and "1 running draft told" in out and "warning meeting UBTVQH-52 is on 2027-04-10" in err and "a Saturday" in err, err
+    saturday = opens_on - timedelta(days=40)
+    saturday += timedelta(days=(5 - saturday.weekday()) % 7)
+    while WORKING.is_working_day(saturday):  # a Saturday made a working day (làm bù)
+        saturday += timedelta(days=7)
+    code, out, err = await cli("calendar", "set-meeting", "UBTVQH-52", "--on", str(saturday), "--by", "VPQH")
+    assert code == 0 and "1 running draft told" in out and f"warning meeting UBTVQH-52 is on {saturday}, {WORKING.rest_day(saturday)}" in err, err
     code, out, _ = await cli("status", sid, "--json")
-    assert json.loads(out)["target_session"]["opens_on"] == "2027-06-01"
+    assert json.loads(out)["target_session"]["opens_on"] == str(moved)
     code, out, _ = await cli("calendar", "show")
-    assert "16-2" in out and "2027-06-01" in out and "16-3" in out and "UBTVQH-52" in out
+    assert "16-2" in out and str(moved) in out and "16-3" in out and "UBTVQH-52" in out
     # Typing mistakes are refused before any draft records them; a meeting set by mistake (or called off) comes off.
-    code, _, err = await cli("calendar", "set-meeting", "FOO", "--on", "2027-04-10", "--by", "VPQH")
-    assert code == 2 and "meets_on: UBTVQH-52 meets on 2027-04-10 already" in err and "(rule: one_meeting_a_day)" in err, err
-    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", "2027-05-31", "--by", "VPQH")
-    assert code == 2 and "session 16-2 opens on 2027-06-01" in err and "(rule: sessions_in_order)" in err, err
+    code, _, err = await cli("calendar", "set-meeting", "FOO", "--on", str(saturday), "--by", "VPQH")
+    assert code == 2 and f"meets_on: UBTVQH-52 meets on {saturday} already" in err and "(rule: one_meeting_a_day)" in err, err
+    code, _, err = await cli("calendar", "set-session", "16-5", "--opens-on", str(moved - timedelta(days=1)), "--by", "VPQH")
+    assert code == 2 and f"session 16-2 opens on {moved}" in err and "(rule: sessions_in_order)" in err, err
     # A year mistyped (2025 for 2027) would have every draft aimed at the session record its cut-offs missed and escalate.
     for command in (("set-session", "16-2", "--opens-on", "2025-06-01"), ("set-meeting", "UBTVQH-52", "--on", "2025-04-10"),
                     ("set-meeting", "UBTVQH-60", "--on", "2025-04-11")):
         code, _, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 2 and f"{command[-1]} is before today" in err and "(rule: not_in_past)" in err, err
     # A code typed in small letters is the same meeting.
-    for command in (("set-meeting", "ubtvqh-53", "--on", "2027-05-08"), ("remove-meeting", "UBTVQH-53")):
+    later = opens_on - timedelta(days=12)
+    for command in (("set-meeting", "ubtvqh-53", "--on", str(later)), ("remove-meeting", "UBTVQH-53")):
         code, out, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("calendar", "show")
     assert "UBTVQH-52" in out and "UBTVQH-53" not in out
     code, out, _ = await cli("history", sid, "--output", "json")
     meetings = [e["label"] for e in json.loads(out)["entries"] if e["event"] == "MEETING_SCHEDULED"]
-    assert [m.rsplit(": ", 1)[1] for m in meetings[-3:]] == ["UBTVQH-52 on 2027-04-10", "UBTVQH-53 on 2027-05-08", "UBTVQH-52 on 2027-04-10"]
+    assert [m.rsplit(": ", 1)[1] for m in meetings[-3:]] == [f"UBTVQH-52 on {saturday}", f"UBTVQH-53 on {later}", f"UBTVQH-52 on {saturday}"]
+    # A meeting on a session's opening day is held during the session, and is the meeting before none: said, not refused.
+    code, out, err = await cli("calendar", "set-meeting", "UBTVQH-54", "--on", str(moved), "--by", "VPQH")
+    assert code == 0 and f"warning meeting UBTVQH-54 is on {moved}, during session 16-2" in err and "the meeting before no session" in err, err
+    code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-54", "--by", "VPQH")
+    assert code == 0 and "1 running draft told" in out, err
     code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-53", "--by", "VPQH")
     assert code == 4 and "code: no meeting UBTVQH-53 on the calendar" in err, err
 
@@ -224,15 +263,17 @@ async def test_a_message_to_a_closed_draft_is_refused_naming_its_final_stage(cli
 
 async def test_calendar_changes_are_checked_before_they_are_stored_and_told_again_safely(cli, dev_env, tmp_path):
     running, ended = start_request(), start_request()
+    opens_on = running.target_session.opens_on
+    before = str(opens_on - timedelta(days=40))
     for request in (running, ended):
         (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
         assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
     code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
     assert code == 2 and "(rule: session_announced)" in err, err  # nothing removed before it would be refused
-    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-70", "--on", "2027-04-10", "--by", "VPQH")
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-70", "--on", before, "--by", "VPQH")
     assert code == 2 and "(rule: session_announced)" in err, err
     assert "UBTVQH-70" not in (await cli("calendar", "show"))[1], "nothing stored before it would be refused"
-    for command in (("set-session", "16-2", "--opens-on", "2027-05-20"), ("set-meeting", "UBTVQH-70", "--on", "2027-04-10")):
+    for command in (("set-session", "16-2", "--opens-on", str(opens_on)), ("set-meeting", "UBTVQH-70", "--on", before)):
         code, _, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 0, err
     code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "")
@@ -257,15 +298,19 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     code, after, _ = await cli("history", running.submission_id, "--output", "json")
     assert json.loads(after)["entries"] == json.loads(before)["entries"]  # told the calendar it follows, it records nothing
     # `--extraordinary` is the E of the code: 16-13 with it is 16-E13, not a regular session above 12.
-    code, _, err = await cli("calendar", "set-session", "16-13", "--extraordinary", "--opens-on", "2027-08-02", "--by", "VPQH")
-    assert code == 0 and "session 16-E13" in err and "warning" not in err, err
+    thirteenth = working_day(opens_on + timedelta(days=74))
+    code, _, err = await cli("calendar", "set-session", "16-13", "--extraordinary", "--opens-on", str(thirteenth), "--by", "VPQH")
+    assert code == 0 and "session 16-E13" in err and unwarned(err, thirteenth), err
     # A session opening on a holiday is warned of on standard error, by the holiday's name; standard output stays JSON.
-    code, out, err = await cli("calendar", "set-session", "16-E14", "--opens-on", "2027-09-02", "--by", "VPQH", "--json")
+    holiday = holiday_after(thirteenth)
+    code, out, err = await cli("calendar", "set-session", "16-E14", "--opens-on", str(holiday), "--by", "VPQH", "--json")
     assert code == 0 and json.loads(out)["told"] == 1, out + err
-    assert "warning session 16-E14 opens on 2027-09-02, Quốc khánh, a public holiday" in err, err
+    assert f"warning session 16-E14 opens on {holiday}, {WORKING.rest_day(holiday)}" in err, err
     # A session set by mistake comes off; one a running draft aims at does not, nor one never set.
-    code, _, err = await cli("calendar", "set-session", "16-9", "--opens-on", "2030-01-10", "--by", "VPQH")
-    assert code == 0 and "warning session 16-9 opens on 2030-01-10, in 2030, a year this release's working calendar does not list" in err, err
+    unlisted = working_day(date(max(opens_on.year, *(y.year for y in WORKING.years)) + 1, 1, 10))
+    code, _, err = await cli("calendar", "set-session", "16-9", "--opens-on", str(unlisted), "--by", "VPQH")
+    assert code == 0 and (f"warning session 16-9 opens on {unlisted}, in {unlisted.year}, a year this release's working calendar does not "
+                          "list") in err, err
     code, out, err = await cli("calendar", "remove-session", "16-2", "--by", "VPQH")
     assert code == 3 and "running draft(s) aim at session 16-2" in err and running.submission_id in err and "(rule: session_has_drafts)" in err, err
     code, _, err = await cli("calendar", "remove-session", "16-8", "--by", "VPQH")
@@ -290,20 +335,22 @@ async def test_calendar_commands_bring_the_releases_working_calendar_to_running_
     await approve(dev_env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
     counted = core_state(request, at=Stage.DRAFTING)
     ahead = sessions.registry_cutoffs(counted).cutoff
-    assert ahead == date(2027, 4, 5)
-    await drafts.tell_calendar(dev_env.client, sid, SessionCalendar(sessions=(request.target_session,),
-                                                                    working=with_day_off(counted.working, ahead), changed_by="VPCP"))
+    assert ahead is not None and ahead < request.target_session.opens_on
+    told = with_day_off(counted.working, ahead)
+    earlier = sessions.registry_cutoffs(core_state(request, at=Stage.DRAFTING, working=told)).cutoff
+    assert earlier is not None and earlier < ahead
+    await drafts.tell_calendar(dev_env.client, sid, SessionCalendar(sessions=(request.target_session,), working=told, changed_by="VPCP"))
     code, out, _ = await cli("status", sid)
-    assert "next cut-off" in out and "2027-04-02 to be through GOVERNMENT_DECISION, counted back from 16-2" in out, out
+    assert "next cut-off" in out and f"{earlier} to be through GOVERNMENT_DECISION, counted back from 16-2" in out, out
     code, out, err = await cli("calendar", "tell", "--by", "VPQH")
     assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("status", sid, "--json")
-    assert json.loads(out)["next_cutoff"] == {"day": "2027-04-05", "stage": "GOVERNMENT_DECISION", "sitting": "16-2"}
+    assert json.loads(out)["next_cutoff"] == {"day": str(ahead), "stage": "GOVERNMENT_DECISION", "sitting": "16-2"}
     code, out, _ = await cli("history", sid, "--output", "json")
     labels = [e["label"] for e in json.loads(out)["entries"] if e["event"] == "DEADLINE_RECOUNTED"]
     assert [label.split(" (was ")[0] for label in labels] == [
-        "rest days announced: the cut-off ahead is now 2027-04-02 for GOVERNMENT_DECISION (sitting 16-2)",
-        "rest days announced: the cut-off ahead is now 2027-04-05 for GOVERNMENT_DECISION (sitting 16-2)"], labels
+        f"rest days announced: the cut-off ahead is now {earlier} for GOVERNMENT_DECISION (sitting 16-2)",
+        f"rest days announced: the cut-off ahead is now {ahead} for GOVERNMENT_DECISION (sitting 16-2)"], labels
     db = await asyncpg.connect(fresh_database_url)
     try:
         await eventually(lambda: db.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", sid), lambda cutoff: cutoff == ahead)
@@ -394,12 +441,12 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "document system")
     assert code == 0 and "legis_" in out, err
     token_id = out.split()[1].rstrip(":")
-    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "until 2030",
-                               "--expires", "2030-12-31")
-    assert code == 0 and "valid through 2030-12-31" in out, out + err
+    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "until 2099",
+                               "--expires", "2099-12-31")
+    assert code == 0 and "valid through 2099-12-31" in out, out + err
     code, out, _ = await cli("tokens", "list")
     assert code == 0 and token_id in out and "document system" in out
-    assert "2030-12-31" in out and "2031-01-01" not in out  # the last day it is valid, as it was issued
+    assert "2099-12-31" in out and "2100-01-01" not in out  # the last day it is valid, as it was issued
     assert (await cli("tokens", "revoke", token_id, "--by", "VPCP operator"))[0] == 0
     code, _, err = await cli("tokens", "revoke", token_id, "--by", "VPCP operator")
     assert code == 3 and f"token {token_id} was revoked at" in err

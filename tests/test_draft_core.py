@@ -39,7 +39,7 @@ from schemas.messages import Decision, PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus, RegistryCutoffs
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import NEWEST_GENERATION, STATE_BOUND, DraftState
-from tests.drafts import NOW, PASSING_VOTE, consultation, core_state, decision, pinned, programme_change, start_request
+from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, pinned, programme_change
 from workflows import draft, rounds, sessions
 from workflows import draft_views as views
 from workflows.change import Applied, CheckRound, Record, StartRound
@@ -61,7 +61,7 @@ class DraftLife(RuleBasedStateMachine):
     def open(self, procedure):
         self.now: datetime = NOW
         self.calendar = [session(2, 200), session(3, 380), session(4, 560)]
-        self.request = start_request(ProcessVersion.LAW_2025, procedure, target=self.calendar[0])
+        self.request = core_request(ProcessVersion.LAW_2025, procedure, target=self.calendar[0])
         opened = draft.open_draft(self.request, pinned(self.request, sessions=self.calendar), self.now, generation=NEWEST_GENERATION)
         self.state: DraftState = opened.state
         self.recorded = [e.entry.seq for e in opened.effects if isinstance(e, Record)]
@@ -370,7 +370,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     from workflows.change import kept
 
     wide = "Ệ"  # three bytes in UTF-8
-    request = start_request().model_copy(update={"title": wide * 500, "amended_law": wide * 500, "law_kind": LawKind.AMENDING_LAW})
+    request = core_request().model_copy(update={"title": wide * 500, "amended_law": wide * 500, "law_kind": LawKind.AMENDING_LAW})
     state = core_state(request)
     documents = tuple(DocumentRef(kind=kind, name=wide * 300, sha256="0" * 64, size_bytes=2**62) for kind in DocumentKind)
     day = local_day(NOW)
@@ -449,7 +449,7 @@ def test_a_session_moved_while_its_cut_off_stays_missed_keeps_the_levels_reached
     """A draft aimed at an extraordinary session keeps its place when a cut-off is missed, and escalates; the session
     moves 5 days later, its cut-off still past: no level is raised again (the second generation raised them all)."""
     target = TargetSession(legislature=16, session=9, opens_on=local_day(NOW) + timedelta(days=60), extraordinary=True)
-    state = core_state(start_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
     deadline = state.deadline
     assert deadline == sessions.statutory_deadline(state) and sessions.calendar_anchored(state)
     at = lambda days: start_of(deadline + timedelta(days=days)) + timedelta(hours=9)  # noqa: E731
@@ -463,7 +463,7 @@ def test_a_calendar_change_that_moves_the_deadline_twice_keeps_the_levels_reache
     makes today a rest day, which moves the cut-off back to the working day before: overdue before and after, the draft
     raises no level again."""
     target = TargetSession(legislature=16, session=9, opens_on=local_day(NOW) + timedelta(days=60), extraordinary=True)
-    state = core_state(start_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
     now = start_of(state.deadline + timedelta(days=20)) + timedelta(hours=9)
     today = local_day(now)
     assert today.weekday() == 1, "a Tuesday, whose day before is a working day"
@@ -480,7 +480,7 @@ def test_a_date_approved_after_the_sessions_cut_off_is_raised_when_approved(gene
     Office. From the fourth generation the approval raises the conflict (the approved date stays in force); the third
     raised it only when the calendar moved, as its histories recorded."""
     target = session(2, 200)
-    state = core_state(start_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
     cutoff = sessions.statutory_deadline(state)
     assert state.deadline == cutoff and sessions.calendar_anchored(state)
     asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
@@ -512,14 +512,14 @@ def test_a_regular_session_above_12_is_refused_where_a_message_names_it():
     session is numbered 1 to 12; 16-E13 is an extraordinary one). The start, a carry-over and a programme change are
     refused from the fourth generation; a third-generation draft replays the messages it took."""
     thirteenth = TargetSession(legislature=16, session=13, opens_on=local_day(NOW) + timedelta(days=200))
-    request = start_request(target=thirteenth)
+    request = core_request(target=thirteenth)
     with pytest.raises(Refused) as refused:
         draft.open_draft(request, pinned(request), NOW, generation=NEWEST_GENERATION)
     assert (refused.value.field, refused.value.rule) == ("target_session.session", "regular_session_ordinal")
     assert "16-E13" in refused.value.message
     assert draft.open_draft(request, pinned(request), NOW, generation=3).state.target.code == "16-13"
     extraordinary = thirteenth.model_copy(update={"extraordinary": True})
-    assert draft.open_draft(start_request(target=extraordinary), pinned(request), NOW, generation=NEWEST_GENERATION).state.target.code == "16-E13"
+    assert draft.open_draft(core_request(target=extraordinary), pinned(request), NOW, generation=NEWEST_GENERATION).state.target.code == "16-E13"
     for generation in (NEWEST_GENERATION, 3):
         state = core_state(at=Stage.APPRAISAL, generation=generation)
         moved = programme_change(ProgrammeChangeKind.DEFER, to_session=thirteenth)
@@ -540,7 +540,7 @@ def test_an_ordinance_over_two_sessions_is_refused_at_the_start():
     """Found by a fresh-user trial: an ordinance started TWO_SESSIONS was taken (and `legis status` said TWO_SESSIONS),
     though a programme change may not switch one (`laws_only`). From the seventh generation the start is refused; the
     sixth took it, and is replayed as it ran."""
-    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS,
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS,
                             law_kind=LawKind.ORDINANCE)
     with pytest.raises(Refused) as refused:
         draft.open_draft(request, pinned(request), NOW, generation=NEWEST_GENERATION)
@@ -561,7 +561,7 @@ def test_a_new_drafts_target_session_is_checked_before_it_starts_and_an_announce
     out_of_order = TargetSession(legislature=16, session=4, opens_on=third.opens_on - timedelta(days=10))
     for target, calendar, broken in ((past, [second, third], "not_in_past"), (past, [past.model_copy(), second], "not_in_past"),
                                      (out_of_order, [second, third], "sessions_in_order")):
-        request = start_request(target=target)
+        request = core_request(target=target)
         with pytest.raises(Refused) as refused:
             draft.check_target(request, pinned(request, sessions=calendar), NOW)
         assert (refused.value.field, refused.value.rule) == ("target_session.opens_on", broken)
@@ -569,7 +569,7 @@ def test_a_new_drafts_target_session_is_checked_before_it_starts_and_an_announce
     from tests.scenarios import under_way_request
     sitting = under_way_request().model_copy(update={"target_session": past})
     draft.check_target(sitting, pinned(sitting, sessions=[past.model_copy(), second]), NOW)
-    named = start_request(target=second.model_copy(update={"opens_on": second.opens_on + timedelta(days=16)}))
+    named = core_request(target=second.model_copy(update={"opens_on": second.opens_on + timedelta(days=16)}))
     draft.check_target(named, pinned(named, sessions=[second, third]), NOW)
     opened = draft.open_draft(named, pinned(named, sessions=[second, third]), NOW, generation=NEWEST_GENERATION)
     [submitted] = [e.entry for e in opened.effects if isinstance(e, Record)][:1]
@@ -581,7 +581,7 @@ def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_ch
     """Found by a new user: an ordinance's conflict said "for session 16-2" where its cut-off counts back from the
     Standing Committee meeting; a moved session's conflict was recorded before the move; `status` did not say."""
     target, meeting = session(2, 200), StandingCommitteeMeeting(code="UBTVQH-52", meets_on=local_day(NOW) + timedelta(days=170))
-    state = core_state(start_request(law_kind=LawKind.ORDINANCE, target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target],
+    state = core_state(core_request(law_kind=LawKind.ORDINANCE, target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target],
                        meetings=[meeting])
     cutoff = state.deadline
     assert cutoff == sessions.statutory_deadline(state) and cutoff < meeting.meets_on
@@ -607,7 +607,7 @@ def test_the_meeting_before_a_session_meets_after_the_session_before_it(generati
     two sets it (the sixth generation counts as it did, so that its histories replay)."""
     second, third = session(2, 200), session(3, 400)
     early = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=second.opens_on - timedelta(days=30))
-    request = start_request(law_kind=LawKind.ORDINANCE, target=third)
+    request = core_request(law_kind=LawKind.ORDINANCE, target=third)
     state = core_state(request, at=Stage.GOVERNMENT_DECISION, generation=generation, sessions=[second, third], meetings=[early])
     between = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=third.opens_on - timedelta(days=25))
     told = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(second, third), meetings=(early, between),
@@ -647,7 +647,7 @@ def test_the_session_before_is_another_sitting_that_has_sat():
     before counted; an extraordinary session called between the meeting and a regular session took the meeting away."""
     second, third = session(2, 200), session(3, 380)
     meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=third.opens_on - timedelta(days=5))
-    state = core_state(start_request(target=third), at=Stage.GOVERNMENT_DECISION, sessions=[second, third], meetings=[meeting])
+    state = core_state(core_request(target=third), at=Stage.GOVERNMENT_DECISION, sessions=[second, third], meetings=[meeting])
     moved = third.model_copy(update={"opens_on": third.opens_on - timedelta(days=1)})
     told = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(second, moved), meetings=(meeting,), changed_by="VPQH"), NOW)
     assert [e.entry.event for e in told.effects if isinstance(e, Record)] == [EventKind.SESSION_RESCHEDULED]
@@ -656,7 +656,7 @@ def test_the_session_before_is_another_sitting_that_has_sat():
                                                   SessionPhase(starts_on=second.opens_on + timedelta(days=30),
                                                                ends_on=second.opens_on + timedelta(days=40)))})
     between_phases = StandingCommitteeMeeting(code="UBTVQH-55", meets_on=second.opens_on + timedelta(days=20))
-    ordinance = core_state(start_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, sessions=[phased, third],
+    ordinance = core_state(core_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, sessions=[phased, third],
                            meetings=[between_phases])
     assert sessions.meeting_before(ordinance, third) is None and ordinance.deadline is None
     called = TargetSession(legislature=16, session=1, extraordinary=True, opens_on=meeting.meets_on + timedelta(days=2))
@@ -670,7 +670,7 @@ def test_an_overdue_draft_whose_meeting_is_withdrawn_and_announced_again_raises_
     second, third = session(2, 60), session(3, 240)
     meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=third.opens_on - timedelta(days=25))
     told = lambda *meetings: SessionCalendar(sessions=(second, third), meetings=meetings, changed_by="VPQH")  # noqa: E731
-    state = core_state(start_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, sessions=[second, third],
+    state = core_state(core_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, sessions=[second, third],
                        meetings=[meeting])
     late = start_of(state.deadline + timedelta(days=20)) + timedelta(hours=9)
     ticked = draft.tick(state, late)
@@ -691,7 +691,7 @@ def test_a_state_carried_into_the_seventh_generation_is_counted_again_and_says_s
 
     second, third = session(2, 200), session(3, 380)
     early = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=second.opens_on - timedelta(days=30))
-    sixth = core_state(start_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, generation=6,
+    sixth = core_state(core_request(law_kind=LawKind.ORDINANCE, target=third), at=Stage.GOVERNMENT_DECISION, generation=6,
                        sessions=[second, third], meetings=[early])
     assert sixth.deadline is not None
     taken = calendar_changes.taken_up(sixth, sixth.model_copy(update={"generation": 7}), NOW)
@@ -701,7 +701,7 @@ def test_a_state_carried_into_the_seventh_generation_is_counted_again_and_says_s
         f"counted again by this release's rules: the deadline is now none: the limit waits for a sitting to count back from (was {sixth.deadline})")
     assert calendar_changes.taken_up(sixth, sixth.model_copy(update={"generation": 6}), NOW).effects == []
     # A law counts back from the session: only the meeting it is grouped under on the board changes.
-    law = core_state(start_request(target=third), at=Stage.GOVERNMENT_DECISION, generation=6, sessions=[second, third], meetings=[early])
+    law = core_state(core_request(target=third), at=Stage.GOVERNMENT_DECISION, generation=6, sessions=[second, third], meetings=[early])
     [regrouped] = [e.entry for e in calendar_changes.taken_up(law, law.model_copy(update={"generation": 7}), NOW).effects if isinstance(e, Record)]
     assert regrouped.label == ("counted again by this release's rules: the Standing Committee meeting it comes before is now none "
                                "(was UBTVQH-52)") and regrouped.deadline == law.deadline
@@ -715,7 +715,7 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     from schemas.messages import DossierFiling
     from tests.drafts import document
 
-    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
     state = core_state(request, at=Stage.INTER_SESSION_REVISION)
     assert {doc.kind for doc in state.dossier} >= {DocumentKind.DRAFT_TEXT} and state.filed_here == ()
     bare = decision(request, Stage.INTER_SESSION_REVISION).model_copy(update={"documents": ()})
@@ -759,7 +759,7 @@ def test_a_proposal_returned_to_its_own_stage_is_not_approved_unrevised(version,
     before the return still counted; a decision spends what was filed for it."""
     from tests.drafts import document
 
-    request = start_request(version)
+    request = core_request(version)
     state = core_state(request, at=stage)
     proposal = tuple(document(kind, "v1") for kind in state.rulebook.rule(stage).renewed_documents)
     state = draft.perform(draft.FILE_DOSSIER, state, _filing(request, stage, *proposal), NOW).state
@@ -777,7 +777,7 @@ def test_the_record_of_a_failed_vote_does_not_stand_for_the_next_vote():
     for the vote at the next session."""
     from tests.drafts import FAILING_VOTE
 
-    request = start_request()
+    request = core_request()
     state = core_state(request, at=Stage.NA_SESSION)
     state = draft.perform(draft.DECIDE, state, decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE, label="failed"), NOW).state
     later = TargetSession(legislature=16, session=3, opens_on=state.target.opens_on + timedelta(days=150))
@@ -796,7 +796,7 @@ def test_the_draft_filed_again_unchanged_counts_as_filed_for_the_decision():
     last entry or decision does not."""
     from tests.drafts import document
 
-    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
     state = core_state(request, at=Stage.INTER_SESSION_REVISION)
     old = {d.kind: d for d in state.dossier}[DocumentKind.DRAFT_TEXT]
     report = document(DocumentKind.REVISION_REPORT, "new")

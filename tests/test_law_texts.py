@@ -13,7 +13,7 @@ from schemas.calendar import StandingCommitteeMeeting, TargetSession
 from schemas.enums import ConsultationKind, Counting, DeadlineAnchor, LawKind, ProcessVersion, SessionProcedure, Stage
 from schemas.refusal import Refused
 from schemas.rulebook import load_rulebook
-from tests.drafts import consultation, core_state, start_request
+from tests.drafts import consultation, core_request, core_state
 from workflows import rules
 from workflows.deadlines import VIETNAM
 
@@ -31,7 +31,7 @@ def book(version: ProcessVersion):
 
 
 def deadline_at(stage: Stage, version=V2025, procedure=SessionProcedure.ONE_SESSION, law_kind=LawKind.NEW_LAW, **fields) -> date | None:
-    request = start_request(version, procedure, law_kind=law_kind, target=SESSION_2)
+    request = core_request(version, procedure, law_kind=law_kind, target=SESSION_2)
     return core_state(request, at=stage, sessions=(SESSION_2, SESSION_3, SESSION_4), meetings=(MEETING,), **fields).deadline
 
 
@@ -131,7 +131,7 @@ def test_publication_law_80_2015_art_150_4_not_157_and_law_64_2025_art_9_1_unver
 
 def test_three_days_to_publish_ending_on_a_sunday_end_on_the_next_working_day__civil_code_2015_art_148_5():
     """Promulgated on Thursday 31 December 2026: the third day is Sunday 3 January 2027, so the period ends on Monday 4."""
-    request = start_request(target=SESSION_2)
+    request = core_request(target=SESSION_2)
     published = core_state(request, at=Stage.PUBLICATION, now=datetime(2026, 12, 31, 9, tzinfo=VIETNAM))
     assert published.rulebook.rule(Stage.PUBLICATION).time_limit.counting is Counting.CALENDAR_DAYS
     assert published.deadline == date(2027, 1, 4)
@@ -167,7 +167,7 @@ def test_fatherland_front_critique_during_drafting_only__law_64_2025_art_6_1(ver
     Art. 6(1)), not at the policy or law-making proposal; no day count is in the law (unverified)."""
     critique = book(version).window(ConsultationKind.SOCIAL_CRITIQUE)
     assert critique.stages == (Stage.DRAFTING,) and critique.unverified
-    request = start_request(version, target=SESSION_2)
+    request = core_request(version, target=SESSION_2)
     proposal = core_state(request)
     with pytest.raises(Refused) as refused:
         rules.check_consultation(proposal, consultation(request, "R1", ("MTTQ",), ConsultationKind.SOCIAL_CRITIQUE), proposal.stage_since)
@@ -189,7 +189,7 @@ def test_public_posting_days_are_unverified_and_a_public_round_may_run_between_s
     (Art. 76(2)(b), the Land Law 2023), so a public round opens at the revision between sessions."""
     posting = book(version).window(ConsultationKind.PUBLIC_POSTING)
     assert (posting.days, posting.unverified) == (days, True) and Stage.INTER_SESSION_REVISION in posting.stages
-    request = start_request(version, SessionProcedure.TWO_SESSIONS, target=SESSION_2)
+    request = core_request(version, SessionProcedure.TWO_SESSIONS, target=SESSION_2)
     between = core_state(request, at=Stage.INTER_SESSION_REVISION, sessions=(SESSION_2, SESSION_3))
     rules.check_consultation(between, consultation(request, "P1", ("PUBLIC",), ConsultationKind.PUBLIC_POSTING), between.stage_since)
 

@@ -17,7 +17,7 @@ from schemas.enums import EventKind, LawKind, Outcome, ProcessVersion, Stage
 from schemas.messages import Decision
 from schemas.refusal import Refused
 from schemas.state import DraftState
-from tests.drafts import NOW, PASSING_VOTE, core_state, decision, start_request
+from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision
 from workflows import draft
 
 S = Stage
@@ -38,7 +38,7 @@ def refused(state: DraftState, request, stage: Stage, outcome: Outcome, **fields
 
 def adopted_again(version=ProcessVersion.LAW_2025, target=NEAREST, sessions=(HELD, NEAREST, LATER)):
     """An ordinance the President sent back once, which the Standing Committee adopted again: at PROMULGATION."""
-    request = start_request(version, law_kind=LawKind.ORDINANCE, target=target)
+    request = core_request(version, law_kind=LawKind.ORDINANCE, target=target)
     state = core_state(request, at=S.PROMULGATION, sessions=sessions)
     state = decide(state, request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
     return request, decide(state, request, S.STANDING_COMMITTEE_OPINION)
@@ -76,19 +76,19 @@ def test_the_assembly_may_reject_the_ordinance_it_was_referred():
 
 
 def test_no_referral_before_the_standing_committee_was_asked_to_reconsider():
-    request = start_request(law_kind=LawKind.ORDINANCE, target=NEAREST)
+    request = core_request(law_kind=LawKind.ORDINANCE, target=NEAREST)
     state = core_state(request, at=S.PROMULGATION, sessions=(NEAREST,))
     assert refused(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY) == ("outcome", "referral_after_reconsideration")
 
 
 def test_a_law_passed_by_the_assembly_is_never_referred_back_to_it():
-    request = start_request(target=NEAREST)
+    request = core_request(target=NEAREST)
     state = core_state(request, at=S.PROMULGATION, sessions=(NEAREST,))
     assert refused(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY) == ("outcome", "referral_for_ordinances")
 
 
 def test_a_referral_states_the_presidents_reasons():
-    fields = decision(start_request(law_kind=LawKind.ORDINANCE), S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY).model_dump()
+    fields = decision(core_request(law_kind=LawKind.ORDINANCE), S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY).model_dump()
     with pytest.raises(ValidationError, match="reasons: required when outcome is REFER_TO_ASSEMBLY"):
         Decision.model_validate(fields | {"reasons": ""})
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from schemas.enums import Outcome, ProcessVersion, Stage, procedures_for
 from schemas.records import PinnedRules
 from schemas.rulebook import Rulebook, edition, load_rulebook
-from tests.drafts import pinned, start_request
+from tests.drafts import core_request, pinned
 from tests.record_histories import HISTORIES
 from workflows.stage_graph import stage_path
 
@@ -152,7 +152,7 @@ def test_an_edition_this_release_lacks_is_named():
 
 
 def test_a_pin_by_reference_reads_back_as_the_edition_it_names_and_a_pin_by_value_still_reads():
-    by_value = pinned(start_request())
+    by_value = pinned(core_request())
     by_reference = by_value.model_copy(update={"by_reference": True})
     written = by_reference.model_dump_json()
     assert json.loads(written)["rulebook"] == {"process_version": "LAW_2025", "version": by_value.rulebook.version, "digest": by_value.rulebook.digest}
@@ -172,7 +172,7 @@ def test_drafts_started_now_pin_by_reference_in_their_committed_histories():
 
 
 def test_only_a_shipped_edition_is_written_by_reference_and_a_reference_must_name_its_edition():
-    shipped_pin = pinned(start_request()).model_copy(update={"by_reference": True})
+    shipped_pin = pinned(core_request()).model_copy(update={"by_reference": True})
     changed = shipped_pin.rulebook.model_copy(update={"version": "1999.2"})
     assert changed.digest == shipped_pin.rulebook.digest  # the digest cached on the original comes with the copy
     written = json.loads(shipped_pin.model_copy(update={"rulebook": changed}).model_dump_json())

@@ -9,11 +9,11 @@ from schemas.enums import Actor, DocumentKind, Outcome, ProcessVersion, Role, Se
 from schemas.messages import Decision, DossierFiling, PostponementRequest, StartRequest
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import edition
-from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, core_state, decision, document, start_request
+from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, core_request, core_state, decision, document
 from workflows import rules
 from workflows.deadlines import local_day
 
-REQUEST = start_request()
+REQUEST = core_request()
 
 
 def refusal(state, d) -> Refused:
@@ -97,7 +97,7 @@ def test_a_revised_draft_and_a_stages_own_report_count_only_when_filed_since_the
     """Between sessions the revised draft goes to the deputies: the draft filed at drafting is not it. A draft returned
     for revision comes back with a new draft, cover submission and request for appraisal; a stage visited again gives a
     new report of its own."""
-    request = start_request(procedure=SessionProcedure.TWO_SESSIONS) if where is Stage.INTER_SESSION_REVISION else REQUEST
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS) if where is Stage.INTER_SESSION_REVISION else REQUEST
     rule = core_state(request, at=where).rulebook.rule(where)
     assert set(rule.renewed_documents) == renewed
     dossier = tuple(document(kind, "earlier") for kind in rule.required_documents)
@@ -115,7 +115,7 @@ def test_a_revised_draft_and_a_stages_own_report_count_only_when_filed_since_the
 def test_a_draft_pinned_to_an_edition_before_renewed_documents_keeps_its_rules():
     """Editions 2025.5 and 2015.5 let a document filed at any stage count: a running draft pinned to one is not refused
     what it was allowed when it started."""
-    request = start_request(procedure=SessionProcedure.TWO_SESSIONS)
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
     state = core_state(request, at=Stage.INTER_SESSION_REVISION)
     dossier = tuple(document(kind, "earlier") for kind in state.rulebook.rule(Stage.INTER_SESSION_REVISION).required_documents)
     earlier = state.model_copy(update={"rulebook": edition(ProcessVersion.LAW_2025, "3448d639390a"), "dossier": dossier, "filed_here": ()})
@@ -183,7 +183,7 @@ def test_pending_decision_lists_who_and_what_is_missing():
 
 
 def test_start_request_rules():
-    raw = start_request().model_dump(mode="json")
+    raw = core_request().model_dump(mode="json")
     with pytest.raises(ValidationError, match="amended_law"):
         StartRequest.model_validate({**raw, "law_kind": "AMENDING_LAW"})
     with pytest.raises(ValidationError, match="submission_id"):

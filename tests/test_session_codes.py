@@ -22,7 +22,7 @@ from schemas.calendar import (
 )
 from schemas.enums import ProcessVersion
 from schemas.refusal import RefusalKind, Refused
-from tests.drafts import NOW, core_state, start_request
+from tests.drafts import NOW, core_request, core_state
 from tests.stack import Cli, isolated_env
 from workflows import draft, draft_views
 
@@ -78,7 +78,7 @@ def test_a_session_without_phases_is_written_as_before_them():
 
 
 def test_the_status_names_the_target_session_and_a_draft_follows_its_phases():
-    request = start_request(ProcessVersion.LAW_2025, target=TargetSession(legislature=16, session=2, opens_on=date(2027, 5, 20)))
+    request = core_request(ProcessVersion.LAW_2025, target=TargetSession(legislature=16, session=2, opens_on=date(2027, 5, 20)))
     state = core_state(request)
     assert draft_views.status(state, "draft-law-T").target_session_name == "the 2nd session of the 16th National Assembly (kỳ họp thứ 2, Quốc hội khóa XVI)"
     phased = request.target_session.model_copy(update={"phases": TargetSession.model_validate(

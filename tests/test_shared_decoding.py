@@ -14,7 +14,7 @@ from schemas.messages import Decision
 from schemas.records import PinnedRules
 from schemas.state import DraftLawInput, DraftState
 from schemas.views import Receipt
-from tests.drafts import decision, pinned, start_request
+from tests.drafts import core_request, decision, pinned
 from workflows import shared_decoding
 from workflows.codec import RefusingPayloadConverter
 from workflows.shared_decoding import immutable
@@ -34,7 +34,7 @@ def decoded(value: object, hint: object) -> tuple[object, object]:
 
 def test_every_converter_of_the_process_shares_the_type_adapters(monkeypatch):
     # The worker makes a converter per workflow: the second draft's must not build its adapters again.
-    [payload] = RefusingPayloadConverter().to_payloads([start_request()])
+    [payload] = RefusingPayloadConverter().to_payloads([core_request()])
     first = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
     monkeypatch.setattr(TypeAdapter, "__init__", lambda *args, **kwargs: pytest.fail("a type adapter was built again"))
     again = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
@@ -61,26 +61,26 @@ def test_a_type_not_the_same_in_every_workflow_keeps_its_adapters_per_converter(
 
 
 def test_an_immutable_value_is_decoded_once_for_every_converter(in_a_workflow):
-    request = start_request()
+    request = core_request()
     for value, hint in [(decision(request, Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision), (pinned(request), PinnedRules), (7, int)]:
         first, again = decoded(value, hint)
         assert first == value and again is first
 
 
-@pytest.mark.parametrize("value, hint", [(DraftLawInput(**start_request().model_dump()), DraftLawInput), ({"a": [1]}, dict), ([1, 2], list), (Elsewhere(x=1), Elsewhere)])
+@pytest.mark.parametrize("value, hint", [(DraftLawInput(**core_request().model_dump()), DraftLawInput), ({"a": [1]}, dict), ([1, 2], list), (Elsewhere(x=1), Elsewhere)])
 def test_a_value_that_can_change_or_whose_type_differs_per_workflow_is_decoded_anew(in_a_workflow, value, hint):
     first, again = decoded(value, hint)
     assert first == again == value and again is not first
 
 
 def test_outside_a_workflow_nothing_decoded_is_kept():
-    first, again = decoded(decision(start_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision)
+    first, again = decoded(decision(core_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision)
     assert first == again and again is not first
 
 
 def test_a_payload_over_the_bound_is_decoded_anew(in_a_workflow, monkeypatch):
     monkeypatch.setattr(shared_decoding, "MAX_SHARED_BYTES", 10)
-    first, again = decoded(decision(start_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision)
+    first, again = decoded(decision(core_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE), Decision)
     assert first == again and again is not first
 
 

@@ -1,6 +1,8 @@
 """The README's "Five minutes" walkthrough, run as written: its bash block parsed from the README, each `legis`
-command run from the repository's root against a `legis dev` of the test's own, and each line the README shows as
-output (a comment indented under the command, `#    `) found in what the command printed."""
+command run against a `legis dev` of the test's own, and each line the README shows as output (a comment indented
+under the command, `#    `) found in what the command printed. The commands run from a folder holding the
+repository's examples (`schemas/examples`) with their sessions moved as far ahead of today as they were of the day
+they were written, so that the walkthrough is checked on any day (the example aims at 16-2, opening 2027-05-20)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.drafts import sessions_moved_ahead
 from tests.stack import LEGIS, stack_env, start_stack, stop_stack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +65,18 @@ def test_the_walkthrough_block_is_found_with_its_output_lines():
     assert any("--extend" in s.command for s in steps)
 
 
-async def run(env: dict[str, str], command: str) -> tuple[int, str]:
+def examples_ahead(folder: Path) -> Path:
+    """`folder` holding `schemas/examples` as the repository has them, their sessions moved ahead of today."""
+    for source in (ROOT / "schemas" / "examples").glob("*.json"):
+        copy = folder / "schemas" / "examples" / source.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(sessions_moved_ahead(source.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+async def run(env: dict[str, str], command: str, cwd: Path) -> tuple[int, str]:
     args = shlex.split(command)
-    process = await asyncio.create_subprocess_exec(LEGIS, *args[1:], cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
+    process = await asyncio.create_subprocess_exec(LEGIS, *args[1:], cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
                                                    stderr=asyncio.subprocess.STDOUT)
     out, _ = await process.communicate()
     return process.returncode, out.decode()
@@ -73,10 +85,11 @@ async def run(env: dict[str, str], command: str) -> tuple[int, str]:
 async def test_the_readme_walkthrough_runs_as_written(tmp_path):
     steps = walkthrough((ROOT / "README.md").read_text(encoding="utf-8"))
     env = stack_env(tmp_path / "data")
+    here = examples_ahead(tmp_path / "repository")
     process, _ = await start_stack(env)
     try:
         for step in steps:
-            code, printed = await run(env, step.command)
+            code, printed = await run(env, step.command, here)
             assert code == (3 if step.refused else 0), f"{step.command}\n{printed}"
             for shown in step.shown:
                 assert pattern(shown).search(flat(printed)), f"{step.command}: the README shows\n  {shown}\nit printed:\n{printed}"
