@@ -54,10 +54,10 @@ async def set_meeting(connection: asyncpg.Connection, meeting: StandingCommittee
         )
 
 
-async def remove_meeting(connection: asyncpg.Connection, code: str) -> bool:
-    """Take a meeting off the calendar (set by mistake, or called off); False when none has that code, in capitals or not
-    (one stored in small letters before codes were set in capitals)."""
-    return await connection.fetchval("DELETE FROM standing_committee_meetings WHERE upper(code) = upper($1) RETURNING true", code) is not None
+async def remove_meeting(connection: asyncpg.Connection, code: str) -> str | None:
+    """Take a meeting off the calendar (set by mistake, or called off); returns its code as stored, or None when none has
+    that code, in capitals or not (one stored in small letters before codes were set in capitals)."""
+    return await connection.fetchval("DELETE FROM standing_committee_meetings WHERE upper(code) = upper($1) RETURNING code", code)
 
 
 async def meetings(connection: asyncpg.Connection, *, upcoming_only: bool = False) -> list[StandingCommitteeMeeting]:

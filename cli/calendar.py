@@ -75,11 +75,15 @@ def set_session(
     phase: Annotated[list[str] | None, typer.Option(
         help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
              "the opening day")] = None,
+    accept_missed_cutoffs: Annotated[bool, typer.Option(
+        help="move the session earlier even though the cut-off of running drafts counted back from it would then have passed "
+             "(each records it missed and slips)")] = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
     """Add a session or move its opening day (and its phases), then tell every running draft (deadlines follow, missed
-    cut-offs slip). The code is refused unless it is legislature-session (16-2) or legislature-E-session (16-E9)."""
+    cut-offs slip). The code is refused unless it is legislature-session (16-2) or legislature-E-session (16-E9). A move
+    earlier that would put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is given."""
     from activities.calendar import sessions
     from activities.calendar import set_session as store_session
 
@@ -101,11 +105,30 @@ def set_session(
         stored = next((s.opens_on for s in known if s.code == session.code), None)
         _checked(check_not_past, "opens_on", session.opens_on, stored, local_day(datetime.now(UTC)))
         _checked(check_session_order, known, session)
+        if stored is not None and session.opens_on < stored and not accept_missed_cutoffs:
+            await _refuse_cutoffs_passing(db, session, stored, local_day(datetime.now(UTC)))
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
         _warn_on_rest_day(f"session {session.code} opens", session.opens_on)
 
     _store_and_tell(store, changed_by)
+
+
+async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date, today: date) -> None:
+    """A session moved earlier moves the cut-offs counted back from it as many days: refused, before anything is stored,
+    when a running draft's cut-off ahead would then lie before today (a day and month swapped, 2027-01-06 for 2027-06-01,
+    would have each such draft record its cut-off missed and slip, in an audit trail that keeps it). As the registry last
+    recorded the cut-offs; a rest day may move one by a day or two."""
+    from store.registry import cutoffs_counted_from
+
+    earlier = stored - session.opens_on
+    passing = [r for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today > r["cutoff"] - earlier]
+    if passing:
+        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {r['cutoff'] - earlier}" for r in passing[:5])
+        raise Rejected(f"opens_on: moving session {session.code} {earlier.days} days earlier, from {stored} to {session.opens_on}, puts the "
+                       f"cut-off of {len(passing)} running draft(s) counted back from it before today ({named}{'; ...' if len(passing) > 5 else ''}): "
+                       "each would record it missed and slip. If the day is right, set it again with --accept-missed-cutoffs",
+                       field="opens_on", rule="cutoffs_would_pass", kind=RefusalKind.CONFLICT.value)
 
 
 def _warn_on_rest_day(what: str, on: date) -> None:
@@ -225,9 +248,9 @@ def remove_meeting(
 
     async def store(db) -> None:
         _announced(await sessions(db))
-        if not await unset_meeting(db, code):
+        if (removed := await unset_meeting(db, code)) is None:
             raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
-        err.print(f"meeting {code} removed")
+        err.print(f"meeting {removed} removed")
 
     _store_and_tell(store, changed_by)
 

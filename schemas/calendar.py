@@ -166,7 +166,7 @@ def _session_code(text: str) -> str:
 
 
 SessionCode = Annotated[str, Strict(), AfterValidator(_session_code)]
-MeetingCode = code(r"^[A-Za-z0-9._-]{1,40}$")
+MeetingCode = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters, e.g. UBTVQH-52")
 DayName = name(100)
 
 

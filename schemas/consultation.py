@@ -25,7 +25,7 @@ MAX_COMMENTS_PER_ROUND = 2000
 # MAX_COMMENTS_PER_ROUND), and the public's comments kept in PostgreSQL, counted as one.
 MAX_ANSWERS = MAX_CONSULTEES + MAX_COMMENTS_PER_ROUND + 1
 MAX_DOCUMENTS = 20
-CommentId = code(r"^[A-Za-z0-9._-]{1,40}$")
+CommentId = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters")
 # Who signed an answer; none for the public's.
 Signatory = name(200, 0)
 PUBLIC = "PUBLIC"

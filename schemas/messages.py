@@ -26,12 +26,12 @@ from schemas.text import Bytes, Flag, Official, Reasons, code, invalid, name, te
 from schemas.time import Day
 
 SUBMISSION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-SubmissionId = code(SUBMISSION_ID)
-AgencyCode = code(r"^[A-Z][A-Z0-9_]{1,23}$")
-Sha256 = code(r"^[0-9a-f]{64}$")
+SubmissionId = code(SUBMISSION_ID, "letters, digits, '.', '_' or '-', 1 to 64 characters, the first a letter or digit, e.g. BGDDT-2026-017")
+AgencyCode = code(r"^[A-Z][A-Z0-9_]{1,23}$", "capital letters, digits or '_', 2 to 24 characters, the first a letter, e.g. BTP")
+Sha256 = code(r"^[0-9a-f]{64}$", "a SHA-256: 64 hexadecimal digits, in small letters")
 ROUND_ID = r"^[A-Za-z0-9._-]{1,40}$"
-RoundId = code(ROUND_ID)
-PointId = code(r"^[A-Za-z0-9._-]{1,40}$")
+RoundId = code(ROUND_ID, "letters, digits, '.', '_' or '-', 1 to 40 characters, e.g. Y-KIEN-BO-NGANH")
+PointId = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters")
 Title = name(500, 5)
 DocumentName = name(300)
 PartName = name(100)

@@ -10,10 +10,11 @@ number, and integers stay within the range of the PostgreSQL column that stores 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 # Characters of category Cf (format): zero-width space and joiners, byte-order mark, direction marks.
@@ -51,6 +52,14 @@ def _single_line(value: object) -> object:
     return _canonical(value, multiline=False, visible_only=True)
 
 
+def _single_line_not_blank(value: object) -> object:
+    canonical = _single_line(value)
+    # Spaces alone are refused as such, not as "at least 1 character" to someone who typed three.
+    if value and canonical == "":
+        raise invalid("not_blank", "must not be only spaces")
+    return canonical
+
+
 def _multi_line(value: object) -> object:
     return _canonical(value, multiline=True, visible_only=False)
 
@@ -63,7 +72,8 @@ def _not_blank(value: str) -> str:
 
 def name(max_length: int, min_length: int = 1) -> object:
     """A one-line name shown to people (a title, an official, a document's name): NFC, visible characters only."""
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length), BeforeValidator(_single_line)]
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length),
+                     BeforeValidator(_single_line_not_blank if min_length else _single_line)]
 
 
 def text(max_length: int, min_length: int = 0) -> object:
@@ -73,9 +83,18 @@ def text(max_length: int, min_length: int = 0) -> object:
     ]
 
 
-def code(pattern: str) -> object:
-    """An identifier that machines exchange (agency code, submission ID): ASCII by its pattern."""
-    return Annotated[str, Strict(), StringConstraints(pattern=pattern)]
+def code(pattern: str, words: str) -> object:
+    """An identifier that machines exchange (agency code, submission ID): ASCII by its pattern. Refused under pydantic's
+    rule, `string_pattern_mismatch`, with the pattern said in `words` for the official who typed it (the pattern itself
+    after them, and in the JSON schema, for a program's author)."""
+    matches = re.compile(pattern).fullmatch
+
+    def check(value: str) -> str:
+        if matches(value) is None:
+            raise PydanticCustomError("string_pattern_mismatch", "{words} (pattern {pattern})", {"words": words, "pattern": pattern})
+        return value
+
+    return Annotated[str, Strict(), AfterValidator(check), WithJsonSchema({"type": "string", "pattern": pattern})]
 
 
 Count = Annotated[int, Strict(), Field(ge=0, le=PG_INT_MAX)]

@@ -39,7 +39,7 @@ from schemas.messages import Decision, PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus, RegistryCutoffs
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import NEWEST_GENERATION, STATE_BOUND, DraftState
-from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, pinned, programme_change
+from tests.drafts import NOW, OPENS_ON, PASSING_VOTE, consultation, core_request, core_state, decision, pinned, programme_change
 from workflows import draft, rounds, sessions
 from workflows import draft_views as views
 from workflows.change import Applied, CheckRound, Record, StartRound
@@ -592,7 +592,7 @@ def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_ch
         stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
     [conflict] = [e.entry for e in approved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
     assert f"after the cut-off {cutoff} for Standing Committee meeting UBTVQH-52 before session 16-2" in conflict.label
-    assert any(f"is after the cut-off {cutoff}" in w for w in views.status(approved.state, "w").warnings)
+    assert any(f"is after the cut-off {cutoff}" in w for w in views.status(approved.state, "w", NOW).warnings)
     moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=3)}),), meetings=(meeting,),
                             changed_by="VPQH")
     recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, approved.state, moved, NOW).effects if isinstance(e, Record)]
@@ -616,14 +616,14 @@ def test_the_meeting_before_a_session_meets_after_the_session_before_it(generati
     assert scheduled.label == f"Standing Committee meeting before session 16-3: UBTVQH-60 on {between.meets_on}"
     assert told.state.deadline == sessions.statutory_deadline(told.state) and told.state.deadline < between.meets_on - timedelta(days=9)
     assert sessions.registry_cutoffs(told.state).committee_meeting == "UBTVQH-60"
-    assert not any("Standing Committee meeting is announced" in w for w in views.status(told.state, "w").warnings)
+    assert not any("Standing Committee meeting is announced" in w for w in views.status(told.state, "w", NOW).warnings)
     if generation == 6:
         assert state.deadline is not None and state.deadline < early.meets_on
         assert sessions.registry_cutoffs(state).committee_meeting == "UBTVQH-52"
         return
     assert state.deadline is None and sessions.meeting_before(state, third) is None
     assert "no Standing Committee meeting is announced between 16-2 and 16-3: the limit counted back from it waits for one" in " ".join(
-        views.status(state, "w").warnings)
+        views.status(state, "w", NOW).warnings)
     # The meeting between withdrawn: the limit waits again, its deadline lifted.
     withdrawn = draft.perform(draft.CALENDAR_CHANGED, told.state, SessionCalendar(sessions=(second, third), meetings=(early,),
                                                                                   changed_by="VPQH"), NOW)
@@ -722,7 +722,7 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     with pytest.raises(Refused, match="without REVISION_REPORT and without DRAFT_TEXT filed anew"):
         draft.validate(draft.DECIDE, state, bare, NOW)
     # The status says which missing kind the dossier holds from before, as the Web UI's details do.
-    pending = views.status(state, "w").pending
+    pending = views.status(state, "w", NOW).pending
     assert (pending.missing_documents, pending.filed_before) == ((DocumentKind.REVISION_REPORT, DocumentKind.DRAFT_TEXT), (DocumentKind.DRAFT_TEXT,))
     assert "**Missing documents:** REVISION_REPORT, DRAFT_TEXT (filed before: file it anew)" in views.details(state)
     filing = DossierFiling(stage=Stage.INTER_SESSION_REVISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
@@ -734,12 +734,12 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     draft.validate(draft.DECIDE, carried, bare, NOW)
     moved = draft.perform(draft.DECIDE, carried, bare, NOW).state
     assert moved.stage is Stage.NA_SESSION and moved.filed_here == ()
-    assert "filed_before" not in views.status(moved, "w").pending.model_dump()  # as an earlier release's reader expects it
+    assert "filed_before" not in views.status(moved, "w", NOW).pending.model_dump()  # as an earlier release's reader expects it
 
     at_appraisal = core_state(request, at=Stage.APPRAISAL)
     returned = draft.perform(draft.DECIDE, at_appraisal, decision(request, Stage.APPRAISAL, Outcome.RETURN_FOR_REVISION), NOW).state
     assert returned.stage is Stage.DRAFTING
-    assert views.status(returned, "w").pending.missing_documents == (DocumentKind.APPRAISAL_REQUEST, DocumentKind.COVER_SUBMISSION, DocumentKind.DRAFT_TEXT)
+    assert views.status(returned, "w", NOW).pending.missing_documents == (DocumentKind.APPRAISAL_REQUEST, DocumentKind.COVER_SUBMISSION, DocumentKind.DRAFT_TEXT)
 
 
 def _filing(request, stage, *documents):
@@ -765,7 +765,7 @@ def test_a_proposal_returned_to_its_own_stage_is_not_approved_unrevised(version,
     state = draft.perform(draft.FILE_DOSSIER, state, _filing(request, stage, *proposal), NOW).state
     returned = draft.perform(draft.DECIDE, state, decision(request, stage, Outcome.RETURN_FOR_REVISION), NOW).state
     assert returned.stage is stage and dict(returned.returns)[stage] == 1 and returned.filed_here == ()
-    assert set(views.status(returned, "w").pending.missing_documents) == {d.kind for d in proposal}
+    assert set(views.status(returned, "w", NOW).pending.missing_documents) == {d.kind for d in proposal}
     with pytest.raises(Refused, match="filed anew"):
         draft.validate(draft.DECIDE, returned, _bare(request, stage), NOW)
     revised = tuple(document(kind, "v2") for kind in state.rulebook.rule(stage).renewed_documents)
@@ -808,3 +808,16 @@ def test_the_draft_filed_again_unchanged_counts_as_filed_for_the_decision():
     assert applied.state.dossier_version == state.dossier_version + 1  # the report is new; the draft text is not
     draft.validate(draft.DECIDE, applied.state, bare, NOW)
     draft.validate(draft.DECIDE, state, bare.model_copy(update={"documents": (old, report)}), NOW)
+
+
+def test_status_warns_of_a_cut_off_passed():
+    """Found by a fresh-user trial: a draft whose cut-off ahead has passed (no later session announced to slip to) said so
+    in `legis status`'s table only; its JSON, which scripts read, showed nothing amiss."""
+    for target, said in ((None, "the draft slips to the next session announced"),
+                         (TargetSession(legislature=16, session=13, opens_on=OPENS_ON, extraordinary=True),
+                          "the draft keeps its place at the extraordinary session")):
+        state = core_state(core_request(target=target), at=Stage.DRAFTING)
+        cutoff = sessions.registry_cutoffs(state).cutoff
+        passed = f"the cut-off {cutoff} for GOVERNMENT_DECISION, counted back from {state.target.code}, has passed: {said}"
+        assert not any("has passed" in w for w in views.status(state, "w", start_of(cutoff)).warnings)
+        assert any(w.startswith(passed) for w in views.status(state, "w", start_of(cutoff + timedelta(days=1))).warnings)

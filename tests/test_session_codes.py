@@ -80,7 +80,7 @@ def test_a_session_without_phases_is_written_as_before_them():
 def test_the_status_names_the_target_session_and_a_draft_follows_its_phases():
     request = core_request(ProcessVersion.LAW_2025, target=TargetSession(legislature=16, session=2, opens_on=date(2027, 5, 20)))
     state = core_state(request)
-    assert draft_views.status(state, "draft-law-T").target_session_name == "the 2nd session of the 16th National Assembly (kỳ họp thứ 2, Quốc hội khóa XVI)"
+    assert draft_views.status(state, "draft-law-T", NOW).target_session_name == "the 2nd session of the 16th National Assembly (kỳ họp thứ 2, Quốc hội khóa XVI)"
     phased = request.target_session.model_copy(update={"phases": TargetSession.model_validate(
         FIFTH_IN_TWO_PHASES | {"opens_on": "2027-05-20", "phases": [{"starts_on": "2027-05-20", "ends_on": "2027-06-08"},
                                                                       {"starts_on": "2027-06-17", "ends_on": "2027-06-28"}]}).phases})

@@ -53,3 +53,16 @@ def test_free_text_is_refused_exactly_when_a_character_breaks_its_rule(value):
         with pytest.raises(ValidationError) as refused:
             Named(title="", reasons=value)
         assert refused.value.errors()[0]["type"] == rule
+
+
+class Required(BaseModel):
+    official: name(200)
+
+
+@pytest.mark.parametrize("value, rule", [("   ", "not_blank"), ("\u00a0\u3000", "not_blank"), ("", "string_too_short")])
+def test_a_required_name_of_spaces_alone_is_refused_as_blank(value, rule):
+    """Found by a fresh-user trial: `--by "   "` was refused as "at least 1 character" to someone who typed three."""
+    with pytest.raises(ValidationError) as refused:
+        Required(official=value)
+    assert refused.value.errors()[0]["type"] == rule
+    assert Required(official=" Nguyễn Văn A ").official == "Nguyễn Văn A"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from activities.rulebook import shipped_working_calendar
 from schemas.enums import Counting, DeadlineAnchor, RestDay
 from schemas.rulebook import TimeLimit
-from tests.drafts import core_state
+from tests.drafts import NOW, core_state
 from workflows.deadlines import VIETNAM, off_rest_day, shift_days, stage_deadline
 from workflows.draft_views import warnings
 
@@ -81,8 +81,8 @@ def test_a_cut_off_before_a_session_that_falls_on_a_rest_day_comes_the_working_d
 
 def test_a_deadline_in_a_year_not_announced_is_flagged_in_the_status():
     state = core_state().model_copy(update={"deadline": date(2027, 6, 1)})
-    assert any("2027" in line and "not announced" in line for line in warnings(state))
-    assert not any("not announced" in line for line in warnings(state.model_copy(update={"deadline": date(2026, 6, 1)})))
+    assert any("2027" in line and "not announced" in line for line in warnings(state, NOW))
+    assert not any("not announced" in line for line in warnings(state.model_copy(update={"deadline": date(2026, 6, 1)}), NOW))
 
 
 @given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)), st.sampled_from(list(RestDay)))

@@ -240,7 +240,7 @@ class DraftLawWorkflow:
     # Queries ---------------------------------------------------------------------------------------
     @workflow.query
     def status(self) -> StatusView:
-        return views.status(self._ready, workflow.info().workflow_id)
+        return views.status(self._ready, workflow.info().workflow_id, workflow.now())
 
     @workflow.query
     def versions(self) -> VersionsView:

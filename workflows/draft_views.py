@@ -15,10 +15,18 @@ from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, Versio
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision
-from workflows.sessions import awaiting_session, limits, meeting_before, postponement_conflict, registry_cutoffs, session_before
+from workflows.sessions import (
+    awaiting_session,
+    limits,
+    meeting_before,
+    postponement_conflict,
+    registry_cutoffs,
+    session_before,
+    slips_when_missed,
+)
 
 
-def status(state: DraftState, workflow_id: str) -> StatusView:
+def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
     request, alarm = state.request, next(iter(due_later(state)), None)
     return StatusView(
         submission_id=request.submission_id,
@@ -49,12 +57,17 @@ def status(state: DraftState, workflow_id: str) -> StatusView:
         open_consultations=tuple(w.round for w in state.open_rounds),
         classified=request.classified,
         events_recorded=state.seq,
-        warnings=warnings(state),
+        warnings=warnings(state, now),
     )
 
 
-def warnings(state: DraftState) -> tuple[str, ...]:
+def warnings(state: DraftState, now: datetime) -> tuple[str, ...]:
     found = []
+    if (cutoffs := registry_cutoffs(state)).cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
+        keeps = not slips_when_missed(state.target.extraordinary) and cutoffs.cutoff_sitting == state.target.code
+        found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
+                     + ("the draft keeps its place at the extraordinary session" if keeps else
+                        "the draft slips to the next session announced whose cut-off is ahead (legis calendar set-session)"))
     if awaiting_session(state):
         found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
     if waits_for_meeting(state):
