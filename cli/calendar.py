@@ -115,20 +115,33 @@ def set_session(
 
 
 async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date, today: date) -> None:
-    """A session moved earlier moves the cut-offs counted back from it as many days: refused, before anything is stored,
-    when a running draft's cut-off ahead would then lie before today (a day and month swapped, 2027-01-06 for 2027-06-01,
-    would have each such draft record its cut-off missed and slip, in an audit trail that keeps it). As the registry last
-    recorded the cut-offs; a rest day may move one by a day or two."""
+    """A session moved earlier moves the cut-offs counted back from it as many days, and those counted back from the
+    Standing Committee meeting before it to an earlier meeting once that one no longer comes before it: refused, before
+    anything is stored, when a running draft's cut-off ahead would then lie before today (a day and month swapped,
+    2027-01-06 for 2027-06-01, would have each such draft record its cut-off missed, in an audit trail that keeps it). As
+    the registry last recorded the cut-offs; a rest day may move one by a day or two."""
+    from activities.calendar import meetings
     from store.registry import cutoffs_counted_from
 
-    earlier = stored - session.opens_on
-    passing = [r for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today > r["cutoff"] - earlier]
+    on = {m.code: m.meets_on for m in await meetings(db)}
+    before = max((day for day in on.values() if day < session.opens_on), default=None)
+
+    def moved(row) -> date | None:
+        if row["cutoff_sitting"] == session.code:
+            return row["cutoff"] - (stored - session.opens_on)
+        was = on.get(row["cutoff_sitting"])
+        if was is None or was < session.opens_on or before is None:  # the same meeting before it, or none left to count from
+            return None
+        return row["cutoff"] - (was - before)
+
+    passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {r['cutoff'] - earlier}" for r in passing[:5])
-        raise Rejected(f"opens_on: moving session {session.code} {earlier.days} days earlier, from {stored} to {session.opens_on}, puts the "
-                       f"cut-off of {len(passing)} running draft(s) counted back from it before today ({named}{'; ...' if len(passing) > 5 else ''}): "
-                       "each would record it missed and slip. If the day is right, set it again with --accept-missed-cutoffs",
-                       field="opens_on", rule="cutoffs_would_pass", kind=RefusalKind.CONFLICT.value)
+        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" for r, day in passing[:5])
+        slip = "and slip" if not session.extraordinary else "(at an extraordinary session it keeps its place)"
+        raise Rejected(f"opens_on: moving session {session.code} from {stored} to {session.opens_on} puts the cut-off of {len(passing)} running "
+                       f"draft(s) before today ({named}{'; ...' if len(passing) > 5 else ''}): each would record it missed {slip}. If the day "
+                       "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass",
+                       kind=RefusalKind.CONFLICT.value)
 
 
 def _warn_on_rest_day(what: str, on: date) -> None:
@@ -145,10 +158,13 @@ def _warn_on_rest_day(what: str, on: date) -> None:
 
 
 def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[TargetSession]) -> None:
-    """Said, not refused: the Standing Committee does meet while the Assembly sits, but a meeting held during a session
-    (on its opening day, or within its phases) is the meeting before no session, so no draft counts a cut-off back from
-    it; set on a mistyped day, the drafts it was meant for keep counting from an earlier meeting, or wait for one."""
+    """Said, not refused: the Standing Committee does meet while the Assembly sits, but a meeting held during a regular
+    session (on its opening day, or within its phases) is the meeting before no session (seventh generation on), so no
+    draft counts a cut-off back from it; set on a mistyped day, the drafts it was meant for keep counting from an earlier
+    meeting, or wait for one."""
     for session in announced:
+        if session.extraordinary:  # the meeting before the next regular session may meet while an extraordinary one sits
+            continue
         last = session.phases[-1].ends_on if session.phases else session.opens_on
         if session.opens_on <= meeting.meets_on <= last:
             err.print(Text.assemble(("warning", "yellow"), f" meeting {meeting.code} is on {day(meeting.meets_on)}, during session "

@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from activities.rulebook import shipped_working_calendar
 from schemas.calendar import CalendarDay, TargetSession, WorkingCalendar, WorkingYear
@@ -82,6 +83,15 @@ def sessions_moved_ahead(text: str) -> str:
     `OPENS_ON`, the examples' 16-2: run on any day, the examples' sessions lie ahead as they did when written."""
     ahead = opening_ahead() - OPENS_ON
     return _OPENS_ON_FIELD.sub(lambda m: f'"opens_on": "{date.fromisoformat(m[1]) + ahead}"', text)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
+
+
+def example_text(name: str) -> str:
+    """An example file of `schemas/examples` (`name` with its `.json`), its sessions moved ahead (`sessions_moved_ahead`):
+    what a test on a real clock sends."""
+    return sessions_moved_ahead((EXAMPLES / name).read_text(encoding="utf-8"))
 
 
 def start_request(

@@ -23,7 +23,7 @@ from activities.database import create_pool, migrate
 from schemas.enums import CallerRole, Stage
 from schemas.messages import StartRequest
 from tests.conftest import TIME_SKIPPING_FLAGS
-from tests.drafts import decision
+from tests.drafts import decision, example_text
 from tests.http_api import api_client, bearer
 from workers.dev_stack import temporal_binary
 from workflows import search_attributes as sa
@@ -33,7 +33,7 @@ SID = "BGDDT-2026-017"
 
 
 def request(name: str) -> dict:
-    return json.loads(resources.files("schemas.examples").joinpath(f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads(example_text(f"{name}.json"))
 
 
 async def record() -> None:

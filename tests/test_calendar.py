@@ -206,3 +206,40 @@ async def test_a_meeting_stored_in_small_letters_is_moved_not_doubled(pool):
         finally:
             await connection.execute("DELETE FROM standing_committee_meetings WHERE upper(code) = 'UBTVQH-S15'")
     assert [(r["code"], r["meets_on"]) for r in stored] == [("UBTVQH-S15", date(2027, 4, 17))]
+
+
+async def test_a_session_moved_earlier_is_refused_when_it_would_put_running_drafts_cut_offs_before_today(fresh_database_url):
+    """Found by a fresh-user trial and a breaker: a session's day and month swapped (2027-01-06 for 2027-06-01) had every
+    draft aimed at it record its cut-off missed. The check reads the cut-offs the registry holds: a law's, counted back from
+    the session, moves with it; an ordinance's, counted back from the Standing Committee meeting before it, moves to the
+    meeting left before it. A move that puts no cut-off before today, or a draft already past its cut-off, passes."""
+    import asyncpg
+
+    from cli.calendar import _refuse_cutoffs_passing
+    from cli.failures import Rejected
+
+    today = local_day(datetime.now(UTC))
+    opens_on, stored = today + timedelta(days=100), today + timedelta(days=200)
+    session = TargetSession(legislature=16, session=2, opens_on=opens_on)
+    early, late = today + timedelta(days=50), today + timedelta(days=150)
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        await set_meeting(db, StandingCommitteeMeeting(code="UBTVQH-51", meets_on=early), changed_by="op")
+        await set_meeting(db, StandingCommitteeMeeting(code="UBTVQH-52", meets_on=late), changed_by="op")
+        # cut-off, the sitting it counts back from: the law's moves 100 days earlier, the ordinance's 100 (52 to 51).
+        for sid, cutoff, sitting in (("LAW", today + timedelta(days=90), "16-2"), ("ORD", today + timedelta(days=95), "UBTVQH-52"),
+                                     ("FAR", today + timedelta(days=150), "16-2"), ("PAST", today - timedelta(days=1), "16-2")):
+            await db.execute(
+                "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
+                " classified, last_seq, cutoff, cutoff_stage, cutoff_sitting) VALUES ($1, $2, 'BTP', 'LAW_2025', '16-2', 'DRAFTING', now(),"
+                " false, 1, $3, 'GOVERNMENT_DECISION', $4)", sid, f"draft-law-{sid}", cutoff, sitting)
+        try:
+            await _refuse_cutoffs_passing(db, session, stored, today)
+            raise AssertionError("not refused")
+        except Rejected as refused:
+            said = str(refused)
+        assert "LAW: GOVERNMENT_DECISION by" in said and "ORD: GOVERNMENT_DECISION by" in said and "2 running draft(s)" in said, said
+        assert "FAR" not in said and "PAST" not in said and "--accept-missed-cutoffs" in said
+        await _refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": stored - timedelta(days=5)}), stored, today)
+    finally:
+        await db.close()

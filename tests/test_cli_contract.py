@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.drafts import EXAMPLES, example_text
 from tests.ports import free_port
 from tests.stack import LEGIS, Cli, cli_with_worker, fresh_database
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
 DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 TITLE = "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp"
@@ -44,7 +44,7 @@ def examples_for(folder: Path, sid: str, ministry: str) -> Path:
     """The example files with this draft's submission ID and lead ministry, in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for source in EXAMPLES.glob("*.json"):
-        text = source.read_text(encoding="utf-8").replace("BGDDT-2026-017", sid)
+        text = example_text(source.name).replace("BGDDT-2026-017", sid)
         (folder / source.name).write_text(text.replace('"BGDDT"', f'"{ministry}"'), encoding="utf-8")
     return folder
 

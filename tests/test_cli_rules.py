@@ -161,3 +161,25 @@ def test_the_history_shows_the_deadline_each_event_left_in_force():
     # A decision records the deadline of the stage it left: not the one in force after it.
     decided = HistoryEntry(seq=7, at=at, event=EventKind.DECISION, stage=stage, deadline=date(2027, 9, 24))
     assert [deadline_after(e) for e in (moved, back, decided)] == ["none", "2027-09-24", ""]
+
+
+def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
+    """A meeting on a regular session's opening day, or within its phases, is the meeting before no session; one while an
+    extraordinary session sits may be the meeting before the next regular one (a breaker found it warned of too)."""
+    from datetime import date
+
+    from cli.calendar import _warn_during_session
+    from cli.output import err
+    from schemas.calendar import SessionPhase, StandingCommitteeMeeting, TargetSession
+
+    phased = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20), phases=(
+        SessionPhase(starts_on=date(2027, 10, 20), ends_on=date(2027, 11, 6)), SessionPhase(starts_on=date(2027, 11, 15), ends_on=date(2027, 11, 30))))
+    called = TargetSession(legislature=16, session=9, opens_on=date(2027, 8, 2), extraordinary=True)
+    said = {}
+    for day in (date(2027, 10, 20), date(2027, 11, 10), date(2027, 11, 30), date(2027, 12, 1), date(2027, 8, 2)):
+        with err.capture() as captured:
+            _warn_during_session(StandingCommitteeMeeting(code="UBTVQH-60", meets_on=day), [called, phased])
+        said[day] = captured.get()
+    assert all("during session 16-3" in said[d] and "the meeting before no session" in said[d]
+               for d in (date(2027, 10, 20), date(2027, 11, 10), date(2027, 11, 30))), said
+    assert said[date(2027, 12, 1)] == "" and said[date(2027, 8, 2)] == "", said

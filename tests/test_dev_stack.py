@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.drafts import EXAMPLES, example_text
 from tests.stack import (
     describe,
     kill_left,
@@ -29,15 +30,13 @@ from tests.stack import (
 from workers.dev_stack import addresses
 from workers.settings import Settings
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
-
 
 async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
     env = stack_env(tmp_path / "data")
     ui_port = env["LEGIS_UI_PORT"]
     sid = f"DEV-{uuid.uuid4().hex[:8]}"
     request = tmp_path / "start.json"
-    request.write_text((EXAMPLES / "start-request.json").read_text(encoding="utf-8").replace("BGDDT-2026-017", sid), encoding="utf-8")
+    request.write_text(example_text("start-request.json").replace("BGDDT-2026-017", sid), encoding="utf-8")
 
     process, banner = await start_stack(env)
     try:
@@ -83,7 +82,7 @@ def owner_only(path: Path) -> bool:
 
 def start_request(tmp_path: Path, sid: str) -> Path:
     request = tmp_path / f"{sid}.json"
-    request.write_text((EXAMPLES / "start-request.json").read_text(encoding="utf-8").replace("BGDDT-2026-017", sid), encoding="utf-8")
+    request.write_text(example_text("start-request.json").replace("BGDDT-2026-017", sid), encoding="utf-8")
     return request
 
 

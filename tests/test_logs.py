@@ -29,14 +29,12 @@ from api.tokens import issue
 from schemas.enums import CallerRole, Stage
 from schemas.messages import StartRequest
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import decision
+from tests.drafts import decision, example_text
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.stack import LEGIS
 from workers.log_config import MAX_FIELD, REDACTED, Throttle, redact, scrub
 from workflows import client as drafts
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "schemas" / "examples" / "start-request.json"
 
 
 def running(command: str, env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -81,7 +79,7 @@ async def test_failures_leave_no_title_and_no_token_in_the_logs(dev_env, tmp_pat
                     await eventually(lambda: _ready(http), bool)
                     await eventually(lambda: logged(logs["worker"], "worker running"), bool)
                     lead = {"Authorization": f"Bearer {real}"}
-                    start = json.loads(EXAMPLE.read_text(encoding="utf-8")) | {
+                    start = json.loads(example_text("start-request.json")) | {
                         "submission_id": f"LOG-{run}", "lead_ministry": "BCT", "title": title, "classified": True}
                     assert (await http.post("/v1/submissions", json=start, headers=lead)).status_code == 201
 

@@ -8,7 +8,6 @@ import asyncio
 import json
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from schemas.enums import Actor, DocumentKind, Outcome, Role, Stage
 from schemas.messages import Decision
 from tests.conftest import TEST_KEYS
-from tests.drafts import consultation, decision, start_request
+from tests.drafts import consultation, decision, example_text, start_request
 from tests.http_api import body
 from tests.polling import eventually
 from tests.scenarios import approve
@@ -124,11 +123,10 @@ async def test_random_input_is_refused_clearly_or_accepted(dev_env, pool, fuzz_q
 
 # Every update and signal of DraftLawWorkflow and ConsultationWorkflow, each with a valid message of its own (the
 # walkthrough's examples) that hypothesis may leave as it is, break a field of, drop a field from, or replace.
-EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 
 
 def _example(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads(example_text(f"{name}.json"))
 
 
 ROUND = "R-FUZZ"

@@ -22,9 +22,9 @@ from playwright.async_api import Page, async_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.codec_ui import send_credentials, sign_in
+from tests.drafts import EXAMPLES, example_text
 from tests.stack import legis, stack_env, start_stack, stop_stack
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 ARTIFACTS = Path(os.environ.get("LEGIS_TEST_ARTIFACTS", "test-artifacts")) / "web-ui"
 
 DRAFTS = {
@@ -46,7 +46,7 @@ async def token(env, agency: str, role: str) -> dict[str, str]:
 
 async def seed(env, run: str) -> dict[str, str]:
     """Three drafts at three stages, two ministries; returns submission ID by prefix."""
-    start = json.loads((EXAMPLES / "start-request.json").read_text(encoding="utf-8"))
+    start = json.loads(example_text("start-request.json"))
     tokens = {role: await token(env, agency, role) for agency, role in DECIDERS.values()}
     ids = {}
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{env['LEGIS_API_PORT']}", timeout=30) as api:

@@ -16,8 +16,9 @@ from playwright.async_api import Page, async_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.codec_ui import send_credentials, sign_in
+from tests.drafts import example_text
 from tests.stack import stack_env, start_stack, stop_stack
-from tests.test_web_ui import ARTIFACTS, EXAMPLES, rendered_text, token
+from tests.test_web_ui import ARTIFACTS, rendered_text, token
 from workers.dev_stack import temporal_binary
 
 # What the UI shows of a payload it could not decode: its data, the nonce and ciphertext in base64.
@@ -46,7 +47,7 @@ async def start_input(command: list[str]) -> tuple[str, str | None]:
 
 
 async def started(env, api: str, ministry: str, title: str, *, classified: bool) -> str:
-    start = json.loads((EXAMPLES / "start-request.json").read_text(encoding="utf-8"))
+    start = json.loads(example_text("start-request.json"))
     sid = f"UI-SEALED-{uuid.uuid4().hex[:6]}"
     request = start | {"submission_id": sid, "lead_ministry": ministry, "title": title, "law_kind": "NEW_LAW", "amended_law": None,
                        "classified": classified}

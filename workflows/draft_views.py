@@ -64,7 +64,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
 def warnings(state: DraftState, now: datetime) -> tuple[str, ...]:
     found = []
     if (cutoffs := registry_cutoffs(state)).cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
-        keeps = not slips_when_missed(state.target.extraordinary) and cutoffs.cutoff_sitting == state.target.code
+        keeps = not slips_when_missed(state.target.extraordinary)
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
                         "the draft slips to the next session announced whose cut-off is ahead (legis calendar set-session)"))
