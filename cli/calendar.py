@@ -102,11 +102,11 @@ def set_session(
 
     async def store(db) -> None:
         known = await sessions(db)
-        stored = next((s.opens_on for s in known if s.code == session.code), None)
-        _checked(check_not_past, "opens_on", session.opens_on, stored, local_day(datetime.now(UTC)))
+        stored, today = next((s.opens_on for s in known if s.code == session.code), None), local_day(datetime.now(UTC))
+        _checked(check_not_past, "opens_on", session.opens_on, stored, today)
         _checked(check_session_order, known, session)
         if stored is not None and session.opens_on < stored and not accept_missed_cutoffs:
-            await _refuse_cutoffs_passing(db, session, stored, local_day(datetime.now(UTC)))
+            await _refuse_cutoffs_passing(db, session, stored, today)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
         _warn_on_rest_day(f"session {session.code} opens", session.opens_on)
