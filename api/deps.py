@@ -21,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.plumbing import limiter
 from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
+from schemas.messages import IDEMPOTENCY_KEY
 from schemas.refusal import Refused
 from workflows import client as drafts
 from workflows.consultation import workflow_id_for as consultation_id_for
@@ -32,7 +33,7 @@ bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer legis_
 CHALLENGE = 'Bearer realm="legis"'
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
+    Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=IDEMPOTENCY_KEY,
            description="the same key and body sent again get the first answer; the key becomes the draft's request ID"),
 ]
 

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import RETRY_SECONDS, problem_body, refusal
 from api.tokens import record_refusal
-from schemas.messages import ROUND_ID, SUBMISSION_ID
+from schemas.messages import ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
@@ -32,7 +32,7 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 # keeps every hit of the window, which a limit of thousands a minute makes slow).
 limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 # Checked before anything else the route does (the token's lookup included), so that no query sees a malformed one.
-PATH_PATTERNS = {"submission_id": re.compile(SUBMISSION_ID), "round_id": re.compile(ROUND_ID)}
+PATH_PATTERNS = {"submission_id": (re.compile(SUBMISSION_ID), SUBMISSION_ID_WORDS), "round_id": (re.compile(ROUND_ID), ROUND_ID_WORDS)}
 
 
 def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -71,8 +71,9 @@ class StrictJSONRoute(APIRoute):
 
         async def decoded(request: Request) -> Response:
             for name, value in request.path_params.items():
-                if name in PATH_PATTERNS and not PATH_PATTERNS[name].fullmatch(value):
-                    raise refusal(422, name, "path_pattern", f"{name} must match {PATH_PATTERNS[name].pattern}", kind="INVALID")
+                if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
+                    raise refusal(422, name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
+                                  kind="INVALID")
             if request.method in ("POST", "PUT", "PATCH"):
                 raw = await request.body()
                 if raw:
@@ -274,4 +275,4 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
 
 
 def _valid_id(value: str) -> bool:
-    return PATH_PATTERNS["submission_id"].fullmatch(value) is not None
+    return PATH_PATTERNS["submission_id"][0].fullmatch(value) is not None

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from schemas.messages import IDEMPOTENCY_KEY
 from schemas.refusal import RefusalKind, Refused, described
 
 STATUS = {
@@ -110,8 +111,14 @@ def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Proble
     return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems)
 
 
+# The patterns of the request's headers and query, said in words (a body's codes say theirs: `schemas.text.code`).
+PATTERN_WORDS = {IDEMPOTENCY_KEY: "printable ASCII without spaces, '!' to '~'"}
+
+
 def _problem(error: dict) -> dict[str, str]:
     field, rule, message = described(error, whole="body", skip=("body", "query", "path", "header"))
+    if rule == "string_pattern_mismatch" and (words := PATTERN_WORDS.get((error.get("ctx") or {}).get("pattern", ""))):
+        message = f"{words} (pattern {error['ctx']['pattern']})"
     return {"field": field, "rule": rule, "message": json.loads(json.dumps(message, default=str))}
 
 

@@ -81,7 +81,7 @@ def remap_agency(
     try:
         remap = AgencyRemap(old_code=old_code, new_code=new_code, changed_by=changed_by, reason=reason)
     except ValidationError as invalid:
-        raise invalid_model("the remap refused", invalid) from None
+        raise invalid_model("remap not sent", invalid) from None
 
     async def change(client: Client) -> None:
         async with database.connection() as db:

@@ -98,7 +98,7 @@ def set_session(
         session = TargetSession(legislature=legislature, session=number, opens_on=opens_on,
                                 extraordinary=extraordinary or coded_extraordinary, phases=tuple(_phase(p) for p in phase or ()))
     except ValidationError as invalid:
-        raise invalid_model("the session refused", invalid) from None
+        raise invalid_model(f"session {code} not set", invalid) from None
 
     async def store(db) -> None:
         known = await sessions(db)
@@ -197,7 +197,7 @@ def set_meeting(
         # Codes are capitals (UBTVQH-52): one typed in small letters would be a second meeting that `remove-meeting` misses.
         meeting = StandingCommitteeMeeting(code=code.upper(), meets_on=meets_on)
     except ValidationError as invalid:
-        raise invalid_model("the meeting refused", invalid) from None
+        raise invalid_model("meeting not set", invalid) from None
 
     async def store(db) -> None:
         # Refused before anything is stored: the drafts are told the meetings with the sessions they count back to.

@@ -26,11 +26,15 @@ from schemas.text import Bytes, Flag, Official, Reasons, code, invalid, name, te
 from schemas.time import Day
 
 SUBMISSION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-SubmissionId = code(SUBMISSION_ID, "letters, digits, '.', '_' or '-', 1 to 64 characters, the first a letter or digit, e.g. BGDDT-2026-017")
+SUBMISSION_ID_WORDS = "letters, digits, '.', '_' or '-', 1 to 64 characters, the first a letter or digit, e.g. BGDDT-2026-017"
+SubmissionId = code(SUBMISSION_ID, SUBMISSION_ID_WORDS)
 AgencyCode = code(r"^[A-Z][A-Z0-9_]{1,23}$", "capital letters, digits or '_', 2 to 24 characters, the first a letter, e.g. BTP")
 Sha256 = code(r"^[0-9a-f]{64}$", "a SHA-256: 64 hexadecimal digits, in small letters")
 ROUND_ID = r"^[A-Za-z0-9._-]{1,40}$"
-RoundId = code(ROUND_ID, "letters, digits, '.', '_' or '-', 1 to 40 characters, e.g. Y-KIEN-BO-NGANH")
+ROUND_ID_WORDS = "letters, digits, '.', '_' or '-', 1 to 40 characters, e.g. Y-KIEN-BO-NGANH"
+RoundId = code(ROUND_ID, ROUND_ID_WORDS)
+# An HTTP header's value: printable ASCII, no spaces.
+IDEMPOTENCY_KEY = r"^[\x21-\x7e]+$"
 PointId = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters")
 Title = name(500, 5)
 DocumentName = name(300)

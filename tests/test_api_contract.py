@@ -64,8 +64,10 @@ async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env
     closed = await create_pool_then_close(pool)
     async with api_client(dev_env.client, closed, worker=False) as http:
         headers = {"Authorization": "Bearer legis_000000000000_x"}
-        problem(await http.get("/v1/submissions/bad%20id%00", headers=headers), 422, "path_pattern", "submission_id")
-        problem(await http.get("/v1/submissions/OK-1/consultations/r%201", headers=headers), 422, "path_pattern", "round_id")
+        bad_id = problem(await http.get("/v1/submissions/bad%20id%00", headers=headers), 422, "path_pattern", "submission_id")
+        assert bad_id["detail"].startswith("submission_id must be letters, digits, '.', '_' or '-', 1 to 64 characters"), bad_id
+        bad_round = problem(await http.get("/v1/submissions/OK-1/consultations/r%201", headers=headers), 422, "path_pattern", "round_id")
+        assert "e.g. Y-KIEN-BO-NGANH (pattern ^[A-Za-z0-9._-]{1,40}$)" in bad_round["detail"], bad_round
         # A well-formed path goes on to the token, whose lookup finds the database unavailable: 503, with Retry-After.
         down = problem(await http.get("/v1/submissions/OK-1", headers=headers), 503, "database_unavailable")
         assert down["field"] == "database"
@@ -221,7 +223,9 @@ async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_
     assert (await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})).json() == refused.json()
     history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
     assert [e["event"] for e in history] == ["SUBMITTED", "DECISION"]
-    problem(await api.post(path, json=decided, headers=government | {"Idempotency-Key": "bad key with spaces"}), 422, field="Idempotency-Key")
+    spaced = problem(await api.post(path, json=decided, headers=government | {"Idempotency-Key": "bad key with spaces"}), 422,
+                     "string_pattern_mismatch", "Idempotency-Key")
+    assert spaced["detail"] == "printable ASCII without spaces, '!' to '~' (pattern ^[\\x21-\\x7e]+$)", spaced
 
 
 async def test_rate_limits_answer_429_with_retry_after_per_token(dev_env, pool):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from schemas.enums import Actor, DeadlineAnchor, ProgrammeTrack
-from schemas.records import RegistryRow
+from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
@@ -27,7 +27,7 @@ from workflows.sessions import (
 
 
 def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
-    request, alarm = state.request, next(iter(due_later(state)), None)
+    request, alarm, cutoffs = state.request, next(iter(due_later(state)), None), registry_cutoffs(state)
     return StatusView(
         submission_id=request.submission_id,
         workflow_id=workflow_id,
@@ -51,19 +51,22 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         open_points=state.open_points,
         next_alarm=NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None,
         next_cutoff=NextCutoff(day=cutoffs.cutoff, stage=cutoffs.cutoff_stage, sitting=cutoffs.cutoff_sitting or "")
-        if (cutoffs := registry_cutoffs(state)).cutoff and cutoffs.cutoff_stage else None,
+        if cutoffs.cutoff and cutoffs.cutoff_stage else None,
         track=state.track,
         law_kind=request.law_kind,
         open_consultations=tuple(w.round for w in state.open_rounds),
         classified=request.classified,
         events_recorded=state.seq,
-        warnings=warnings(state, now),
+        warnings=warnings(state, now, cutoffs),
     )
 
 
-def warnings(state: DraftState, now: datetime) -> tuple[str, ...]:
+def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None = None) -> tuple[str, ...]:
+    """What an operator should know of the draft's limits, in words; `cutoffs` are `registry_cutoffs(state)` when the caller
+    has them already."""
     found = []
-    if (cutoffs := registry_cutoffs(state)).cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
+    cutoffs = registry_cutoffs(state) if cutoffs is None else cutoffs
+    if cutoffs.cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
         keeps = not slips_when_missed(state.target.extraordinary)
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
