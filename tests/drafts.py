@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from activities.rulebook import shipped_working_calendar
@@ -66,6 +66,11 @@ AGENCY = {
 # whatever the day they run.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
 OPENS_ON = date(2027, 5, 20)
+
+
+def session(number: int, days: int) -> TargetSession:
+    """Session 16-`number`, opening `days` calendar days after the pure tests' day (`NOW`, in Ha Noi)."""
+    return TargetSession(legislature=16, session=number, opens_on=local_day(NOW) + timedelta(days=days))
 
 
 def opening_ahead() -> date:

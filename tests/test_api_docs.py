@@ -3,6 +3,7 @@ and styles from the API itself and show the operations."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from tests.ports import free_port
 from workers.health import serving
 
 ARTIFACTS = Path(os.environ.get("LEGIS_TEST_ARTIFACTS", "test-artifacts")) / "api-docs"
+API_DOC = Path(__file__).parent.parent / "api" / "openapi.json"
+
+
+def test_committed_openapi_document_is_current():
+    assert json.loads(API_DOC.read_text(encoding="utf-8")) == create_app().openapi(), "run `legis openapi > api/openapi.json`"
 
 
 @pytest.mark.timeout(120)

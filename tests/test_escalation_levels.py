@@ -1,0 +1,115 @@
+"""The draft core's escalation levels and approved dates against the calendar's changes, without a server: a level
+reached is not raised again while the draft stays overdue, and an approved date after the cut-off is raised.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from schemas.calendar import CalendarDay, SessionCalendar, TargetSession, WorkingCalendar, WorkingYear
+from schemas.enums import (
+    Actor,
+    EventKind,
+    Role,
+    Stage,
+)
+from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.state import NEWEST_GENERATION, DraftState
+from tests.drafts import NOW, core_request, core_state, session
+from workflows import draft, sessions
+from workflows.change import Record
+from workflows.deadlines import local_day, start_of
+
+
+def escalations_by_level(state: DraftState, steps) -> dict:
+    """Apply (now, operation, message) steps in order, with the time's alarms before each; the levels raised, counted."""
+    effects = []
+    for now, op, message in steps:
+        ticked = draft.tick(state, now)
+        applied = ticked if op is None else draft.perform(op, ticked.state, message, now)
+        effects += ticked.effects + (applied.effects if op is not None else [])
+        state = applied.state
+    return Counter(e.entry.escalation_level for e in effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION)
+
+
+@pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
+def test_a_postponement_approved_while_overdue_keeps_the_levels_reached(generation, most):
+    """Asked the day before the deadline, approved 13 days after its new date (6 days after the old): the old date's
+    escalations ran to the Deputy Prime Minister, the new date's last is still ahead. The second generation raised it
+    again, as its histories recorded; the third does not."""
+    state = core_state(at=Stage.APPRAISAL, generation=generation)
+    deadline = state.deadline
+    at = lambda days: start_of(deadline + timedelta(days=days)) + timedelta(hours=9)  # noqa: E731
+    ask = PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER, official="x",
+                              new_deadline=deadline + timedelta(days=6), reason="cần thêm thời gian")
+    answer = PostponementDecision(stage=Stage.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP",
+                                  role=Role.DEPUTY_PRIME_MINISTER, official="x")
+    raised = escalations_by_level(state, [(at(-1), draft.REQUEST_POSTPONEMENT, ask), (at(19), draft.DECIDE_POSTPONEMENT, answer),
+                                          (at(40), None, None)])
+    assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == most, raised
+
+
+@pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
+def test_a_session_moved_while_its_cut_off_stays_missed_keeps_the_levels_reached(generation, most):
+    """A draft aimed at an extraordinary session keeps its place when a cut-off is missed, and escalates; the session
+    moves 5 days later, its cut-off still past: no level is raised again (the second generation raised them all)."""
+    target = TargetSession(legislature=16, session=9, opens_on=local_day(NOW) + timedelta(days=60), extraordinary=True)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    deadline = state.deadline
+    assert deadline == sessions.statutory_deadline(state) and sessions.calendar_anchored(state)
+    at = lambda days: start_of(deadline + timedelta(days=days)) + timedelta(hours=9)  # noqa: E731
+    moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=5)}),), changed_by="VPQH")
+    raised = escalations_by_level(state, [(at(20), draft.CALENDAR_CHANGED, moved), (at(40), None, None)])
+    assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == most, raised
+
+
+def test_a_calendar_change_that_moves_the_deadline_twice_keeps_the_levels_reached():
+    """One calendar change moves an overdue draft's session so that its cut-off is today (still ahead, for a moment) and
+    makes today a rest day, which moves the cut-off back to the working day before: overdue before and after, the draft
+    raises no level again."""
+    target = TargetSession(legislature=16, session=9, opens_on=local_day(NOW) + timedelta(days=60), extraordinary=True)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    now = start_of(state.deadline + timedelta(days=20)) + timedelta(hours=9)
+    today = local_day(now)
+    assert today.weekday() == 1, "a Tuesday, whose day before is a working day"
+    moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": today + timedelta(days=45)}),), changed_by="VPQH",
+                            working=WorkingCalendar(years=(WorkingYear(year=today.year, announced=True, source="Bộ Nội vụ",
+                                                                       days_off=(CalendarDay(day=today, name="nghỉ bù"),)),)))
+    raised = escalations_by_level(state, [(now, draft.CALENDAR_CHANGED, moved), (now + timedelta(days=30), None, None)])
+    assert len(raised) == len(state.rulebook.follow_up.escalation) and max(raised.values()) == 1, raised
+
+
+@pytest.mark.parametrize("generation,raised", [(NEWEST_GENERATION, 1), (3, 0)])
+def test_a_date_approved_after_the_sessions_cut_off_is_raised_when_approved(generation, raised):
+    """Found by a new user: a postponement ten years past the target session was approved and nothing told the Government
+    Office. From the fourth generation the approval raises the conflict (the approved date stays in force); the third
+    raised it only when the calendar moved, as its histories recorded."""
+    target = session(2, 200)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    cutoff = sessions.statutory_deadline(state)
+    assert state.deadline == cutoff and sessions.calendar_anchored(state)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=3650), reason="chờ ý kiến các bộ"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+    conflicts = [e.entry for e in approved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
+    assert len(conflicts) == raised and approved.state.deadline == cutoff + timedelta(days=3650)
+    if raised:
+        assert conflicts[0].escalation_level.value == "VPCP" and f"after the cut-off {cutoff} for session 16-2" in conflicts[0].label
+        assert approved.receipt.events == 2
+
+
+def test_a_date_approved_before_the_cut_off_raises_nothing():
+    """At a stage whose limit counts from its start (APPRAISAL), a postponement is no conflict with the session."""
+    state = core_state(at=Stage.APPRAISAL)
+    assert not sessions.calendar_anchored(state)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER, official="x",
+        new_deadline=state.deadline + timedelta(days=20), reason="cần thêm thời gian"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP", role=Role.DEPUTY_PRIME_MINISTER, official="x"), NOW)
+    assert [e.entry.event for e in approved.effects if isinstance(e, Record)] == [EventKind.POSTPONEMENT_DECIDED]
