@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
+from schemas.calendar import SessionCalendar
 from schemas.enums import EventKind
 from schemas.records import RegistryCutoffs
 from schemas.state import DraftState
@@ -35,7 +35,8 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         change.recompute(conflict=not change.checks_approved_dates)
         meeting = sessions.meeting_before(s, s.target)
         change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"Standing Committee meeting before session {s.target.code}: {_named(meeting)} (was {_named(meeting_was)})")
+                      label=f"Standing Committee meeting before session {s.target.code}: "
+                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
         if change.checks_approved_dates:
             change.raise_conflict()
     announced = sessions.announced(s, s.target)
@@ -68,10 +69,6 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         # counts back from the next session), which the registry and the board learn only with an event.
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"calendar changed: {'; '.join(moved)}")
-
-
-def _named(meeting: StandingCommitteeMeeting | None) -> str:
-    return f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
