@@ -206,7 +206,7 @@ async def bounded_body(request: Request, limit: int) -> bytes:
 def parse_payloads(body: bytes) -> list[Payload]:
     try:
         parsed = json_format.ParseDict(json.loads(body), Payloads(), ignore_unknown_fields=True)
-    except (ValueError, json_format.ParseError, AttributeError, TypeError):
+    except (ValueError, RecursionError, json_format.ParseError, AttributeError, TypeError):
         raise CodecRefusal(400, "body", "payloads_malformed", 'send {"payloads": [{"metadata": {...}, "data": "..."}]}') from None
     return list(parsed.payloads)
 

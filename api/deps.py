@@ -13,7 +13,6 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_problem.error import Problem
 from limits import parse
-from pydantic import StringConstraints
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -23,6 +22,7 @@ from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.refusal import Refused
+from schemas.text import name
 from workflows import client as drafts
 from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.draft_law import workflow_id_for as draft_id_for
@@ -38,7 +38,7 @@ IdempotencyKey = Annotated[
 ]
 
 # Words of a draft's title to search for, in the API's list and on the board.
-TitleWords = Annotated[str, StringConstraints(min_length=2, max_length=200)]
+TitleWords = name(200, 2)  # NFC, as titles are stored; a control character is refused before the database sees it
 
 
 async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:

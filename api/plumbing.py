@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import RETRY_SECONDS, problem_body, refusal
 from api.tokens import record_refusal
 from schemas.messages import ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
+from schemas.refusal import beyond_json_limits
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
@@ -57,6 +58,8 @@ def decode_body(raw: bytes) -> Any:
     except json.JSONDecodeError as bad:
         raise refusal(422, "body", "json_invalid", f"the body is not JSON: {bad.msg} (line {bad.lineno}, column {bad.colno})",
                       kind="INVALID") from None
+    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
+        raise refusal(422, "body", "json_invalid", f"the body is not read: {beyond_json_limits(beyond)}", kind="INVALID") from None
 
 
 def _no_constant(name: str) -> Any:

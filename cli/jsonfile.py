@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cli.failures import Invalid
-from schemas.refusal import described
+from schemas.refusal import beyond_json_limits, described
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,6 +80,8 @@ def read_json(path: Path) -> str:
     except json.JSONDecodeError as malformed:
         raise Invalid(f"{name}: not JSON: {malformed.msg} at line {malformed.lineno}, column {malformed.colno}",
                       field="file", rule="json_syntax") from None
+    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
+        raise Invalid(f"{name}: not read: {beyond_json_limits(beyond)}", field="file", rule="json_syntax") from None
     return text
 
 

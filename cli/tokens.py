@@ -10,17 +10,19 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter, by_option, day_option
+from cli.app import SubmissionIdFilter, by_option, day_option, identifier
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, table, wants_json
 from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
+from schemas.text import name
 from schemas.time import VIETNAM
 
 app = typer.Typer(help="Tokens of the HTTP API's callers: one agency in one role each; stored hashed.", no_args_is_help=True, epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C"', "legis tokens list"))
 refusals_app = typer.Typer()
 
 AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
+TokenLabel = name(200, 0)  # one line, NFC, visible characters: it is shown in `tokens list`
 
 
 @app.command("issue", epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C" --label "BGDDT document system"',
@@ -30,7 +32,7 @@ def issue_token(
     agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
     role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
     issued_by: by_option("the operator issuing it"),
-    label: Annotated[str, typer.Option(help="what system uses it")] = "",
+    label: Annotated[str, typer.Option(help="what system uses it (one line, at most 200 characters)", callback=identifier(TokenLabel, "label"))] = "",
     expires: Annotated[str | None, typer.Option(help="the last Ha Noi day it is valid (YYYY-MM-DD); unset: until revoked")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,

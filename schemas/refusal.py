@@ -89,3 +89,10 @@ def described(error: dict, *, whole: str = "input", skip: tuple[str, ...] = ()) 
     if (plain := _WORDING.get(error["type"])) is not None:
         said = plain + (f" ({said.split(', ', 1)[1]})" if ", " in said else "")
     return field, error["type"], said
+
+
+def beyond_json_limits(error: RecursionError | ValueError) -> str:
+    """Which limit of Python's JSON reader a text passed, in words (the API's body, the CLI's files)."""
+    if isinstance(error, RecursionError):
+        return "its arrays or objects are nested too deeply"
+    return "a number has more than 4300 digits" if "digits" in str(error) else str(error)

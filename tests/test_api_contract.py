@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import unicodedata
 
 import pytest
 from pydantic import TypeAdapter
@@ -94,6 +95,10 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
     problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "text/plain"}), 415,
             "json_content_type", "Content-Type")
     problem(await api.post("/v1/submissions", content=b'{"a": NaN}', headers=json_header), 422, "json_invalid")
+    # Past the limits of Python's reader (depth, an integer's digits), with a token or without: refused, never a 500.
+    for beyond in (b'{"a":' * 1000 + b"1" + b"}" * 1000, b'{"stage": ' + b"1" * 5000 + b"}"):
+        for headers in (json_header, {"Content-Type": "application/json"}):
+            problem(await api.post("/v1/submissions/S-1/decisions", content=beyond, headers=headers), 422, "json_invalid", "body")
 
     twice = text[:-1] + ', "title": "Luật khác"}'
     problem(await api.post("/v1/submissions", content=twice.encode(), headers=json_header), 422, "duplicate_key", "title")
@@ -160,6 +165,10 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
         return (await api.get("/v1/submissions", params={"q": words, "size": 100}, headers=operator)).json()["total"]
 
     await eventually(listed, lambda total: total == 5, seconds=30)
+    # The words are NFC, as titles are stored, and a control character is refused before the database sees it.
+    decomposed = await api.get("/v1/submissions", params={"q": unicodedata.normalize("NFD", words), "size": 100}, headers=operator)
+    assert decomposed.json()["total"] == 5, decomposed.text
+    problem(await api.get("/v1/submissions", params={"q": "ab\x00"}, headers=operator), 422, "no_control_characters", "q")
     seen, cursor, pages = [], None, 0
     while True:
         params = {"q": words, "size": 2} | ({"cursor": cursor} if cursor else {})

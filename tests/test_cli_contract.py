@@ -83,6 +83,8 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
                        'the key "outcome" is given twice', "duplicate_key"),
         "cut.json": (decision[:40].encode(), "not JSON: ", "json_syntax"),
         "nan.json": (b'{"vote": NaN}', "NaN is not a JSON number", "json_syntax"),
+        "deep.json": (b'{"a":' * 1000 + b"1" + b"}" * 1000, "not read: its arrays or objects are nested too deeply", "json_syntax"),
+        "digits.json": (b'{"stage": ' + b"1" * 5000 + b"}", "not read: a number has more than 4300 digits", "json_syntax"),
         # In the API's words (`schemas.refusal.described`).
         "bad-day.json": (decision.replace('"stage"', '"occurred_on": "2026-13-01", "stage"').encode(),
                          "occurred_on: Input should be a date written YYYY-MM-DD", "date_from_datetime_parsing"),
@@ -168,6 +170,10 @@ async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_an
         code, _, err = await cli(*command)
         assert code == 2 and err.startswith(f"invalid: {field}: ") and "YYYY-MM-DD" in err, (command, err)
         assert "(rule: date_from_datetime_parsing)" in err, (command, err)
+    # A token's label is shown in `tokens list`: one line of visible characters, at most 200.
+    for label, rule in (("L" * 201, "string_too_long"), ("\x1b[2J", "no_control_characters"), ("\u202eabc", "no_invisible_characters")):
+        code, _, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "operator", "--label", label)
+        assert code == 2 and err.startswith("invalid: label: ") and f"(rule: {rule})" in err, (label, err)
     reversed_period = await cli("report", "--since", "2026-12-01", "--until", "2026-01-01")
     empty_period = await cli("report", "--since", "2026-12-01", "--until", "2026-12-01", "--output", "json")
     assert reversed_period[0] == 2 and reversed_period[2].startswith("invalid: until: ") and "(rule: after_since)" in reversed_period[2]
