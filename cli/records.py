@@ -55,9 +55,18 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
-            deadline_after(e), e.label or "",
+            deadline_after(e), "; ".join(part for part in (postponement_note(e), e.label) if part),
         )
     out.print(shown)
+
+
+def postponement_note(entry: HistoryEntry) -> str:
+    """What a postponement asked or decided: "asked to 2026-12-17 (late request)", "approved: 2026-12-17", "refused"."""
+    if entry.event is EventKind.POSTPONEMENT_REQUESTED and entry.requested_deadline is not None:
+        return f"asked to {day(entry.requested_deadline)}" + (" (late request)" if entry.late_request else "")
+    if entry.event is EventKind.POSTPONEMENT_DECIDED and entry.approved is not None:
+        return f"approved: {day(entry.requested_deadline)}" if entry.approved and entry.requested_deadline else "refused"
+    return ""
 
 
 # Events that may set, move or lift the deadline in force without saying so in their note.

@@ -163,6 +163,23 @@ def test_the_history_shows_the_deadline_each_event_left_in_force():
     assert [deadline_after(e) for e in (moved, back, decided)] == ["none", "2027-09-24", ""]
 
 
+def test_the_history_says_what_a_postponement_asked_and_what_was_decided():
+    """Found by a fresh-user trial: in `legis history` a postponement refused and one approved read the same; the date
+    asked, the late request and the decision were in the JSON alone."""
+    from datetime import UTC, date, datetime
+
+    from cli.records import postponement_note
+    from schemas.enums import EventKind, Stage
+    from schemas.views import HistoryEntry
+
+    at, stage, asked = datetime(2026, 12, 2, tzinfo=UTC), Stage.APPRAISAL, date(2026, 12, 17)
+    requested = HistoryEntry(seq=5, at=at, event=EventKind.POSTPONEMENT_REQUESTED, stage=stage, requested_deadline=asked, late_request=True)
+    decided = HistoryEntry(seq=6, at=at, event=EventKind.POSTPONEMENT_DECIDED, stage=stage, requested_deadline=asked, approved=True)
+    notes = [postponement_note(e) for e in (requested, requested.model_copy(update={"late_request": False}), decided,
+                                            decided.model_copy(update={"approved": False}), HistoryEntry(seq=7, at=at, event=EventKind.WARNING, stage=stage))]
+    assert notes == ["asked to 2026-12-17 (late request)", "asked to 2026-12-17", "approved: 2026-12-17", "refused", ""]
+
+
 def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
     """A meeting on a regular session's opening day, or within its phases, is the meeting before no session; one while an
     extraordinary session sits may be the meeting before the next regular one (a breaker found it warned of too)."""
