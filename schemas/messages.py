@@ -142,10 +142,11 @@ class StartRequest(Message):
         if self.session_procedure not in procedures_for(self.process_version):
             raise invalid("procedure_known", f"{self.session_procedure.value} exists only under LAW_2015 (Art. 76)", "session_procedure")
         days = [step.occurred_on for step in self.passed]
-        if any(day is None for day in days):
-            raise invalid("imported_steps_dated", "every step already passed needs its occurred_on", "passed")
-        if days != sorted(days):
-            raise invalid("imported_steps_in_order", "steps already passed must be in the order they happened", "passed")
+        if (undated := next((i for i, day in enumerate(days) if day is None), None)) is not None:
+            raise invalid("imported_steps_dated", "every step already passed needs its occurred_on", f"passed.{undated}.occurred_on")
+        if (early := next((i for i in range(1, len(days)) if days[i] < days[i - 1]), None)) is not None:
+            raise invalid("imported_steps_in_order", f"steps already passed must be in the order they happened: {days[early]} is before "
+                          f"{days[early - 1]}, the day of step {early - 1}", f"passed.{early}.occurred_on")
         return self
 
 

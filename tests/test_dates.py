@@ -117,3 +117,25 @@ def test_a_date_field_takes_a_day_written_yyyy_mm_dd_and_nothing_else(model, aro
     with pytest.raises(ValidationError) as refused:
         model.model_validate_json(json.dumps({**around, field: written}))
     assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [((field,), "date_from_datetime_parsing")]
+
+
+def test_steps_already_passed_are_dated_in_order_and_a_refusal_names_the_step():
+    """Found by a fresh-user trial: an undated step or one out of order was refused naming `passed` alone, where the
+    README promises the step's place in the list."""
+    from schemas.enums import Stage
+    from schemas.refusal import Refused
+    from tests.drafts import core_request, decision
+
+    request = core_request()
+    first, second = (decision(request, stage).model_copy(update={"occurred_on": day})
+                     for stage, day in ((Stage.POLICY_PROPOSAL, date(2026, 9, 1)), (Stage.LEGISLATIVE_PROGRAMME, date(2026, 10, 1))))
+    fields = request.model_dump() | {"passed": [first.model_dump(), second.model_dump()]}
+    assert len(type(request).model_validate(fields).passed) == 2
+    for steps, field, rule in (([second, first], "passed.1.occurred_on", "imported_steps_in_order"),
+                               ([first, second.model_copy(update={"occurred_on": None})], "passed.1.occurred_on", "imported_steps_dated")):
+        with pytest.raises(ValidationError) as refused:
+            type(request).model_validate(fields | {"passed": [s.model_dump() for s in steps]})
+        said = Refused.invalid(refused.value)
+        assert (said.field, said.rule) == (field, rule), said
+    assert "2026-09-01 is before 2026-10-01, the day of step 0" in Refused.invalid(
+        pytest.raises(ValidationError, type(request).model_validate, fields | {"passed": [second.model_dump(), first.model_dump()]}).value).message
