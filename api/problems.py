@@ -106,7 +106,10 @@ def _http(_handler, request: Request, exc: HTTPException) -> Problem:
 
 
 def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Problem:
-    problems = [_problem(error) for error in exc.errors()]
+    errors = exc.errors()
+    # FastAPI also reports a list whose items failed as too short (its valid items counted): only the items are wrong.
+    problems = [_problem(error) for error in errors
+                if not (error["type"] == "too_short" and any(other["loc"][:len(error["loc"])] == error["loc"] and other is not error for other in errors))]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems)
 

@@ -88,6 +88,8 @@ def described(error: dict, *, whole: str = "input", skip: tuple[str, ...] = ()) 
     said = error["msg"].removeprefix("Value error, ").removeprefix(f"{named}: ")
     if (plain := _WORDING.get(error["type"])) is not None:
         said = plain + (f" ({said.split(', ', 1)[1]})" if ", " in said else "")
+    elif error["type"] in ("too_short", "too_long") and said.startswith("Tuple "):  # a JSON array, to whom sent it
+        said = "List " + said.removeprefix("Tuple ").replace(" after validation", "")
     return field, error["type"], said
 
 

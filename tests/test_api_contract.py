@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from api.app import create_app
 from schemas.enums import CallerRole, Stage
+from schemas.messages import DossierFiling
 from tests.drafts import decision, start_request
 from tests.http_api import api_client, bearer, body, problem
 from tests.polling import eventually
@@ -110,6 +111,15 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
         filed = drafted | {"documents": [drafted["documents"][0] | {"size_bytes": size}]}
         refused = problem(await api.post(f"/v1/submissions/{sid}/decisions", json=filed, headers=government), 422)
         assert refused["field"] == "documents.0.size_bytes", refused
+    filing = {k: v for k, v in drafted.items() if k in DossierFiling.model_fields} | {"documents": [drafted["documents"][0] | {"sha256": "XYZ"}]}
+    one_bad = problem(await api.post(f"/v1/submissions/{sid}/dossier", json=filing, headers=lead), 422, "string_pattern_mismatch")
+    assert [e["field"] for e in one_bad["errors"]] == ["documents.0.sha256"], one_bad  # the list is not said to be empty too
+    empty = problem(await api.post(f"/v1/submissions/{sid}/dossier", json=filing | {"documents": []}, headers=lead), 422, "too_short", "documents")
+    assert empty["detail"] == "List should have at least 1 item, not 0", empty  # in JSON's words
+    for number in (16.0, "16"):  # a session's numbers are integers, as JSON writes them
+        aimed = body(start_request())
+        aimed["target_session"]["legislature"] = number
+        problem(await api.post("/v1/submissions", json=aimed, headers=lead), 422, "int_type", "target_session.legislature")
     nul = problem(await api.post("/v1/submissions", json=request | {"title": "Luật\x00 Nhà giáo"}, headers=lead), 422, field="title")
     assert nul["rule"] != "value_error"
 
