@@ -171,8 +171,10 @@ class DraftLife(RuleBasedStateMachine):
         self.send(draft.DECIDE, decision(self.request, self.state.stage, Outcome.RETURN_FOR_REVISION))
 
     @precondition(lambda self: self.state.deadline is not None and self.state.pending_postponement is None)
-    @rule(extra=st.integers(min_value=1, max_value=60))
+    @rule(extra=st.integers(min_value=-30, max_value=60).filter(bool))
     def ask_postponement(self, extra):
+        """`extra` days after the deadline in force; an earlier date is taken only to resolve a conflict (an approved date
+        after the sitting's cut-off)."""
         self.send(draft.REQUEST_POSTPONEMENT, PostponementRequest(
             stage=self.state.stage, actor=Actor.LEAD_MINISTRY, agency_code=self.request.lead_ministry, role=Role.MINISTER,
             official="Bộ trưởng", new_deadline=self.state.deadline + timedelta(days=extra), reason="cần thêm thời gian"))
@@ -187,6 +189,17 @@ class DraftLife(RuleBasedStateMachine):
         if self.state.pending_postponement is not None:
             self.decide_postponement(True)
             self.time_passes(15)
+
+    @precondition(lambda self: self.state.pending_postponement is None and sessions.postponement_conflict(self.state) is not None)
+    @rule(before=st.integers(min_value=0, max_value=20))
+    def resolve_conflict(self, before):
+        """The authority decides again on an approved date after the sitting's cut-off: a date `before` days before the
+        cut-off, or tomorrow once that has passed, which lies before the approved date."""
+        cutoff, _ = sessions.postponement_conflict(self.state)
+        day = max(cutoff - timedelta(days=before), local_day(self.now) + timedelta(days=1))
+        self.ask_postponement((day - self.state.deadline).days or -1)
+        if self.state.pending_postponement is not None:
+            self.decide_postponement(True)
 
     @precondition(lambda self: self.state.pending_postponement is not None)
     @rule(approved=st.booleans())

@@ -17,9 +17,11 @@ from schemas.enums import (
     Stage,
 )
 from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION, DraftState
 from tests.drafts import NOW, core_request, core_state, session
 from workflows import draft, sessions
+from workflows import draft_views as views
 from workflows.change import Record
 from workflows.deadlines import local_day, start_of
 
@@ -113,3 +115,35 @@ def test_a_date_approved_before_the_cut_off_raises_nothing():
     approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
         stage=Stage.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP", role=Role.DEPUTY_PRIME_MINISTER, official="x"), NOW)
     assert [e.entry.event for e in approved.effects if isinstance(e, Record)] == [EventKind.POSTPONEMENT_DECIDED]
+
+
+def test_a_conflict_is_resolved_by_the_authority_deciding_again_an_earlier_date_included():
+    """Found by a fresh-user trial: with an approved date after the session's cut-off (POSTPONEMENT_CONFLICT), an earlier
+    date was refused (`later_than_current`) and no decision could be taken, so the conflict could not be resolved. While
+    it stands, a request for another date, earlier ones included, is taken, and its approval ends the conflict."""
+    target = session(2, 200)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    cutoff = sessions.statutory_deadline(state)
+
+    def postponed(state, day):
+        asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+            stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+            official="x", new_deadline=day, reason="chờ ý kiến các bộ"), NOW).state
+        return draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+            stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+
+    def refusal(state, day):
+        with pytest.raises(Refused) as refused:
+            postponed(state, day)
+        return refused.value.field, refused.value.rule, refused.value.message
+
+    # Without a conflict, a postponement is later than the deadline in force.
+    field, rule, message = refusal(state, cutoff - timedelta(days=5))
+    assert (field, rule) == ("new_deadline", "later_than_current") and "an earlier date only while an approved one" in message
+    late = postponed(state, cutoff + timedelta(days=30)).state
+    assert sessions.postponement_conflict(late) is not None and any("POSTPONEMENT_CONFLICT" in w for w in views.status(late, "w", NOW).warnings)
+    assert refusal(late, cutoff + timedelta(days=30))[1:] == ("later_than_current", f"must be another date than the approved one ({cutoff + timedelta(days=30)})")
+    resolved = postponed(late, cutoff - timedelta(days=5))
+    assert resolved.state.deadline == resolved.state.postponement.deadline == cutoff - timedelta(days=5)
+    assert sessions.postponement_conflict(resolved.state) is None and resolved.receipt.events == 1
+    assert not any("POSTPONEMENT_CONFLICT" in w for w in views.status(resolved.state, "w", NOW).warnings)

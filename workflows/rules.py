@@ -41,7 +41,7 @@ from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
-from workflows.sessions import awaiting_session, check_named, last_day_of, round_closes_at
+from workflows.sessions import awaiting_session, check_named, last_day_of, postponement_conflict, round_closes_at
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -153,8 +153,14 @@ def check_postponement_request(state: DraftState, request: PostponementRequest, 
         raise Refused("stage", "postponable_deadline", f"the deadline of {state.stage.value} is statutory and cannot be moved")
     if state.pending_postponement is not None:
         raise Refused("stage", "one_request_at_a_time", f"a postponement to {state.pending_postponement.new_deadline} is already awaiting a decision")
-    if request.new_deadline <= state.deadline:
-        raise Refused("new_deadline", "later_than_current", f"must be after the deadline in force ({state.deadline})", INVALID)
+    # An approved date after the sitting's cut-off stands until its authority decides again: a request for another
+    # date, earlier ones included, is how the conflict is resolved (POSTPONEMENT_CONFLICT).
+    resolving = state.generation >= 2 and postponement_conflict(state) is not None
+    if resolving and request.new_deadline == state.deadline:
+        raise Refused("new_deadline", "later_than_current", f"must be another date than the approved one ({state.deadline})", INVALID)
+    if not resolving and request.new_deadline <= state.deadline:
+        raise Refused("new_deadline", "later_than_current", f"must be after the deadline in force ({state.deadline}); an earlier "
+                      "date only while an approved one is after the sitting's cut-off", INVALID)
     if state.generation >= 2 and passes_at(request.new_deadline) <= now:
         raise Refused("new_deadline", "not_in_past", f"{request.new_deadline} has passed already", INVALID)
     check_authority(state, rule.deciders + state.rulebook.filing, request, f"ask to postpone {state.stage.value}", "postponement_requester")
