@@ -68,9 +68,13 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     cutoffs = registry_cutoffs(state) if cutoffs is None else cutoffs
     if cutoffs.cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
         keeps = not slips_when_missed(state.target.extraordinary)
+        # A cut-off of a later stage is missed, and the draft slips, when it reaches that stage.
+        when = f" when it reaches {cutoffs.cutoff_stage.value}" if cutoffs.cutoff_stage != state.stage else ""
+        later = any(s.opens_on > state.target.opens_on for s in state.sessions)
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
-                        "the draft slips to the next session announced whose cut-off is ahead (legis calendar set-session)"))
+                        f"the draft slips{when} to the next session announced whose cut-off is ahead"
+                        + ("" if later else " (none is announced yet: legis calendar set-session)")))
     if awaiting_session(state):
         found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
     if waits_for_meeting(state):
