@@ -220,7 +220,8 @@ def _extended(submission_id: str, file, days: int) -> PostponementRequest:
     except ValidationError as invalid:
         raise invalid_model(f"{shown(file)} with --extend {days}", invalid) from None
     if view.stage_deadline is None and request.stage is view.stage:
-        raise Rejected(f"extend: {view.stage.value} has no deadline in force to extend", field="extend", rule="deadline_in_force")
+        # The draft's own rule and words (`workflows.rules.check_postponement_request`), as the API answers it.
+        raise Rejected(f"stage: {view.stage.value} has no deadline to move (--extend counts from it)", field="stage", rule="postponable_deadline")
     return request
 
 

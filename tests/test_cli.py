@@ -71,7 +71,6 @@ async def test_walkthrough(cli, tmp_path):
     for source in EXAMPLES.glob("*.json"):
         (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
     request = tmp_path / "start-request.json"
-
     code, out, _ = await cli("start", str(request))
     assert code == 0 and f"draft-law-{sid}" in out
     code, again, _ = await cli("start", str(request))
@@ -102,23 +101,25 @@ async def test_walkthrough(cli, tmp_path):
     assert code == 0 and json.loads(out)["stage_deadline"] == asked
     code, out, _ = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
     assert json.loads(out)["stage"] == "DRAFTING" and json.loads(out)["revision_loops"] == 1
-    # A request for another stage is refused for its stage first, with or without --extend.
+    # A request for another stage is refused for its stage first, and one at a stage without a deadline for that, in the
+    # draft's own rule and words: with or without --extend.
+    postponing = json.loads((tmp_path / "05-postpone-appraisal.json").read_text(encoding="utf-8"))
+    for stage in ("appraisal", "DRAFTING"):
+        (tmp_path / f"{stage}.json").write_text(json.dumps(postponing | {"stage": stage}))
     for extended in ((), ("--extend", "15")):
         code, _, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended)
         assert code == 3 and "stage: the draft is at DRAFTING, not APPRAISAL (rule: current_stage_only)" in err, (extended, err)
         code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended, "--output", "json")
         assert json.loads(out)["kind"] == "CONFLICT"  # a stage ahead of the draft (out of turn), as the draft itself says
-    misspelt = tmp_path / "misspelt.json"
-    misspelt.write_text(json.dumps(json.loads((tmp_path / "05-postpone-appraisal.json").read_text(encoding="utf-8")) | {"stage": "appraisal"}))
-    code, _, err = await cli("postpone", sid, str(misspelt), "--extend", "15")
+        code, _, err = await cli("postpone", sid, str(tmp_path / "DRAFTING.json"), *extended)
+        assert code == 3 and "stage: DRAFTING has no deadline to move" in err and "(rule: postponable_deadline)" in err, (extended, err)
+    code, _, err = await cli("postpone", sid, str(tmp_path / "appraisal.json"), "--extend", "15")
     assert code == 2 and "stage:" in err and "(rule: enum)" in err, err
-
     code, out, _ = await cli("status", sid)
     assert code == 0 and "DRAFTING" in out and "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục nghề nghiệp" in out
     code, out, _ = await cli("history", sid, "--json")
     assert [e["event"] for e in json.loads(out)["entries"]] == [
         "SUBMITTED", "DECISION", "DECISION", "DECISION", "POSTPONEMENT_REQUESTED", "POSTPONEMENT_DECIDED", "DECISION"]
-
     code, out, _ = await cli("versions", sid, "--json")
     assert code == 0 and [v["number"] for v in json.loads(out)["versions"]] == [1, 2, 3, 4]
     code, out, _ = await cli("versions", sid, "--compare", "3", "4")
