@@ -107,9 +107,12 @@ def _http(_handler, request: Request, exc: HTTPException) -> Problem:
 
 def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Problem:
     errors = exc.errors()
-    # FastAPI also reports a list whose items failed as too short (its valid items counted): only the items are wrong.
-    problems = [_problem(error) for error in errors
-                if not (error["type"] == "too_short" and any(other["loc"][:len(error["loc"])] == error["loc"] and other is not error for other in errors))]
+    # FastAPI also reports a list whose items failed as too short (its valid items counted): long enough as sent, only
+    # the items are wrong.
+    problems = [_problem(error) for error in errors if not (
+        error["type"] == "too_short" and isinstance(error.get("input"), list | tuple)
+        and len(error["input"]) >= (error.get("ctx") or {}).get("min_length", 0)
+        and any(other is not error and other["loc"][:len(error["loc"])] == error["loc"] for other in errors))]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems)
 

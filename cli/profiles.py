@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cli.failures import Invalid, NotFound
 from cli.jsonfile import describe
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, table, wants_json
+from schemas.refusal import beyond_json_limits
 
 NAME = r"^[A-Za-z0-9_-]{1,40}$"
 DEFAULT = "default"
@@ -58,6 +59,8 @@ def load_all() -> dict[str, Profile]:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as unreadable:
         raise Invalid(f"{file}: {unreadable}", field="profile", rule="profiles_readable") from None
+    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
+        raise Invalid(f"{file}: not read: {beyond_json_limits(beyond)}", field="profile", rule="profiles_readable") from None
     try:
         return {name: Profile.model_validate(values) for name, values in stored.get("profiles", {}).items()}
     except ValidationError as invalid:

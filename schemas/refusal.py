@@ -94,7 +94,7 @@ def described(error: dict, *, whole: str = "input", skip: tuple[str, ...] = ()) 
 
 
 def beyond_json_limits(error: RecursionError | ValueError) -> str:
-    """Which limit of Python's JSON reader a text passed, in words (the API's body, the CLI's files)."""
+    """Which limit of Python's JSON (or TOML) reader a text passed, in words (the API's body, the CLI's files)."""
     if isinstance(error, RecursionError):
         return "its arrays or objects are nested too deeply"
     return "a number has more than 4300 digits" if "digits" in str(error) else str(error)

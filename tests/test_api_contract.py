@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from api.app import create_app
 from schemas.enums import CallerRole, Stage
 from schemas.messages import DossierFiling
-from tests.drafts import decision, start_request
+from tests.drafts import decision, example_text, start_request
 from tests.http_api import api_client, bearer, body, problem
 from tests.polling import eventually
 
@@ -114,6 +114,9 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
     filing = {k: v for k, v in drafted.items() if k in DossierFiling.model_fields} | {"documents": [drafted["documents"][0] | {"sha256": "XYZ"}]}
     one_bad = problem(await api.post(f"/v1/submissions/{sid}/dossier", json=filing, headers=lead), 422, "string_pattern_mismatch")
     assert [e["field"] for e in one_bad["errors"]] == ["documents.0.sha256"], one_bad  # the list is not said to be empty too
+    point = json.loads(example_text("07-disagreement.json")) | {"parties": ["bad code"]}  # too short as sent, and its item bad
+    short = problem(await api.post(f"/v1/submissions/{sid}/disagreements", json=point, headers=lead), 422)
+    assert {(e["field"], e["rule"]) for e in short["errors"]} == {("parties.0", "string_pattern_mismatch"), ("parties", "too_short")}, short
     empty = problem(await api.post(f"/v1/submissions/{sid}/dossier", json=filing | {"documents": []}, headers=lead), 422, "too_short", "documents")
     assert empty["detail"] == "List should have at least 1 item, not 0", empty  # in JSON's words
     for number in (16.0, "16"):  # a session's numbers are integers, as JSON writes them

@@ -277,6 +277,11 @@ async def test_profiles_name_clusters_and_the_environment_and_options_win(cli, a
     assert profiles["here"] == {"address": address, "database_url": database, "task_queue": cli.task_queue}
     assert (await cli("profile", "delete", "here", env=bare))[0] == 0
     assert (await cli("--profile", "here", "status", sid, env=bare))[0] == 2
+    # A profiles file past the reader's limits is named, never a traceback (found by a breaker).
+    for text, said in (("x = " + "[" * 3000 + "]" * 3000, "nested too deeply"), ("api_port = " + "9" * 5000, "more than 4300 digits")):
+        stored.write_text(text, encoding="utf-8")
+        code, _, err = await cli("profile", "list", env=bare)
+        assert code == 2 and said in err and "(rule: profiles_readable)" in err and "Traceback" not in err, err
 
 
 async def test_version_and_examples_in_help(cli):

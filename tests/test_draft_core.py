@@ -60,6 +60,7 @@ class DraftLife(RuleBasedStateMachine):
         opened = draft.open_draft(self.request, pinned(self.request, sessions=self.calendar), self.now, generation=NEWEST_GENERATION)
         self.state: DraftState = opened.state
         self.recorded = [e.entry.seq for e in opened.effects if isinstance(e, Record)]
+        self.events = [e.entry.event for e in opened.effects if isinstance(e, Record)]
         self.approved: tuple | None = None  # (deadline, how many times the draft had left a stage or slipped then)
         self.leaves = 0
         self.last_request: tuple | None = None
@@ -112,6 +113,7 @@ class DraftLife(RuleBasedStateMachine):
             assert applied.receipt.events == len(entries)
             assert applied.receipt.first_seq == (entries[0].seq if entries else None)
         self.recorded += [e.seq for e in entries]
+        self.events += [e.event for e in entries]
         if entries:
             self.registered = board_view(applied.state)
         elif board_view(applied.state) != self.registered:
@@ -190,16 +192,35 @@ class DraftLife(RuleBasedStateMachine):
             self.decide_postponement(True)
             self.time_passes(15)
 
-    @precondition(lambda self: self.state.pending_postponement is None and sessions.postponement_conflict(self.state) is not None)
-    @rule(before=st.integers(min_value=0, max_value=20))
-    def resolve_conflict(self, before):
-        """The authority decides again on an approved date after the sitting's cut-off: a date `before` days before the
-        cut-off, or tomorrow once that has passed, which lies before the approved date."""
-        cutoff, _ = sessions.postponement_conflict(self.state)
-        day = max(cutoff - timedelta(days=before), local_day(self.now) + timedelta(days=1))
+    @precondition(lambda self: self.state.pending_postponement is None and self.state.deadline is not None
+                  and sessions.calendar_anchored(self.state))
+    @rule(past=st.integers(min_value=1, max_value=40), before=st.integers(min_value=-5, max_value=20), wait=st.integers(min_value=0, max_value=5))
+    def postpone_past_the_cut_off_and_resolve(self, past, before, wait):
+        """A date approved `past` days after the sitting's cut-off (a conflict), then the authority deciding again: a date
+        `before` days before the cut-off (refused: it would count the draft late while the cut-off is ahead) or after it,
+        or tomorrow once that has passed; decided `wait` days after the date asked. Overdue then, the draft has recorded the
+        deadline passed (for the approved date, or for the date now in force, for which none was raised before)."""
+        stage, seen, was_overdue = self.state.stage, len(self.events), self.state.overdue
+        if sessions.postponement_conflict(self.state) is None:
+            self.ask_postponement(past)
+            if self.state.pending_postponement is not None:
+                self.decide_postponement(True)
+        if (found := sessions.postponement_conflict(self.state)) is None:
+            return
+        day = max(found[0] - timedelta(days=before), local_day(self.now) + timedelta(days=1))
         self.ask_postponement((day - self.state.deadline).days or -1)
-        if self.state.pending_postponement is not None:
-            self.decide_postponement(True)
+        if self.state.pending_postponement is None:
+            assert day < found[0] or day == self.state.deadline, (day, found)
+            return
+        if wait:
+            self.now = max(self.now, start_of(self.state.pending_postponement.new_deadline + timedelta(days=wait)) + timedelta(hours=9))
+            self.absorb(draft.tick(self.state, self.now), self.state)
+        if self.state.pending_postponement is None:
+            return
+        self.decide_postponement(True)
+        self.time_passes(0)
+        if self.state.stage is stage and self.state.overdue and not was_overdue:
+            assert EventKind.DEADLINE_PASSED in self.events[seen:], (stage, self.state.deadline, self.now)
 
     @precondition(lambda self: self.state.pending_postponement is not None)
     @rule(approved=st.booleans())

@@ -143,7 +143,20 @@ def test_a_conflict_is_resolved_by_the_authority_deciding_again_an_earlier_date_
     late = postponed(state, cutoff + timedelta(days=30)).state
     assert sessions.postponement_conflict(late) is not None and any("POSTPONEMENT_CONFLICT" in w for w in views.status(late, "w", NOW).warnings)
     assert refusal(late, cutoff + timedelta(days=30))[1:] == ("later_than_current", f"must be another date than the approved one ({cutoff + timedelta(days=30)})")
-    resolved = postponed(late, cutoff - timedelta(days=5))
-    assert resolved.state.deadline == resolved.state.postponement.deadline == cutoff - timedelta(days=5)
+    # Before the cut-off, the draft would be late for a sitting whose cut-off is still ahead, and slip (found by a breaker).
+    assert refusal(late, cutoff - timedelta(days=5))[:2] == ("new_deadline", "not_before_cutoff")
+    resolved = postponed(late, cutoff)
+    assert resolved.state.deadline == resolved.state.postponement.deadline == cutoff
     assert sessions.postponement_conflict(resolved.state) is None and resolved.receipt.events == 1
     assert not any("POSTPONEMENT_CONFLICT" in w for w in views.status(resolved.state, "w", NOW).warnings)
+    # Decided once the date asked has passed: the deadline passed is recorded for it, and escalated (none was raised for
+    # it), where a later date's approval keeps quiet the alarms raised for the date before.
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, late, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=late.lead_ministry, role=Role.MINISTER,
+        official="x", new_deadline=cutoff, reason="theo chỉ đạo"), NOW).state
+    after = start_of(cutoff + timedelta(days=2)) + timedelta(hours=9)
+    decided = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), after)
+    assert decided.state.overdue
+    alarms = [e.entry.event for e in draft.tick(decided.state, after).effects if isinstance(e, Record)]
+    assert EventKind.DEADLINE_PASSED in alarms and EventKind.ESCALATION in alarms, alarms

@@ -244,12 +244,15 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
     s = change.state
     asked = s.pending_postponement
     assert asked is not None
+    # An earlier date resolving a conflict gets the alarms already past for it (the deadline passed, escalations): none
+    # was raised for it. Only such a request asks a date before an approved one (`rules.check_postponement_request`).
+    resolving = s.postponement is not None and s.deadline is not None and asked.new_deadline < s.deadline
     s.pending_postponement = None
     entry = change.record(EventKind.POSTPONEMENT_DECIDED, actor=decision.actor, agency_code=decision.agency_code, role=decision.role,
                           official=decision.official, reasons=decision.reason, deadline=s.deadline,
                           requested_deadline=asked.new_deadline, approved=decision.approved)
     if decision.approved:
-        change.move_deadline(asked.new_deadline, quiet=change.gen2)
+        change.move_deadline(asked.new_deadline, quiet=change.gen2 and not resolving)
         if change.gen2:
             s.postponement = ApprovedPostponement(deadline=asked.new_deadline, approved_by=decision.actor, seq=entry.seq)
         if change.checks_approved_dates:
