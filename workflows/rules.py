@@ -156,13 +156,12 @@ def check_postponement_request(state: DraftState, request: PostponementRequest, 
     # An approved date after the sitting's cut-off stands until its authority decides again: a request for another
     # date, earlier ones included, is how the conflict is resolved (POSTPONEMENT_CONFLICT).
     conflict = postponement_conflict(state) if state.generation >= 2 else None
-    resolving = conflict is not None
     if conflict is not None and request.new_deadline == state.deadline:
         raise Refused("new_deadline", "later_than_current", f"must be another date than the approved one ({state.deadline})", INVALID)
     if conflict is not None and request.new_deadline < conflict[0]:
         # Before the cut-off the draft would be counted late for a sitting whose cut-off is still ahead, and slip.
         raise Refused("new_deadline", "not_before_cutoff", f"must be on or after the cut-off {conflict[0]} for {conflict[1]}", INVALID)
-    if not resolving and request.new_deadline <= state.deadline:
+    if conflict is None and request.new_deadline <= state.deadline:
         raise Refused("new_deadline", "later_than_current", f"must be after the deadline in force ({state.deadline}); an earlier "
                       "date only while an approved one is after the sitting's cut-off", INVALID)
     if state.generation >= 2 and passes_at(request.new_deadline) <= now:
