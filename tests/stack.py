@@ -16,6 +16,7 @@ import psutil
 from temporalio.client import Client
 
 from activities.database import create_pool
+from tests import cli_forks
 from tests.conftest import TEST_KEY_ENTRY
 from tests.ports import free_port
 from workers.worker import create_worker
@@ -124,16 +125,22 @@ def isolated_env(config_home: Path, **variables: str) -> dict[str, str]:
 
 @dataclass
 class Cli:
-    """The installed `legis` command with settings of a test's own; each call answers (exit code, stdout, stderr)."""
+    """The `legis` command with settings of a test's own, forked from a process that has imported it (`tests.cli_forks`)
+    or, with an environment the interpreter reads at its start, as installed; each call answers (exit code, stdout,
+    stderr)."""
 
     env: dict[str, str]
     task_queue: str = field(default="")
 
     async def __call__(self, *args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        env = env or self.env
+        given = stdin.encode() if isinstance(stdin, str) else stdin
+        if cli_forks.forkable(env):
+            code, out, err = await cli_forks.run(args, env, given)
+            return code, out.decode(), err.decode()
         process = await asyncio.create_subprocess_exec(
-            LEGIS, *args, env=env or self.env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await process.communicate(stdin.encode() if isinstance(stdin, str) else stdin)
+            LEGIS, *args, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await process.communicate(given)
         return process.returncode, out.decode(), err.decode()
 
 
