@@ -24,6 +24,9 @@ _OVERDUE_AGENCY = "CASE WHEN classified AND responsible = lead_ministry THEN 'CL
 # Overdue now: past its stage's deadline and still on its path (`store.registry.OPEN`).
 _OVERDUE_ON = "stage_deadline < {today} AND " + registry.OPEN
 
+# The Ha Noi day a step happened, as the index `audit_events_happened_idx` has it (migration happenedv18).
+_HAPPENED_ON = "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)"
+
 _REPORT = f"""
 WITH periods AS (
     -- One or more periods [starts, ends) from midnight to midnight in Ha Noi, as days (the board's page shows a period
@@ -35,14 +38,15 @@ counted_events AS (
     -- The events that count in a figure, each read once whatever the number of periods, with its day in Ha Noi.
     -- Lead ministries are named by their codes, the other bodies by their role in the process;
     -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
-    -- Only the events and columns the figures below read: the index on (event, occurred_at) finds its rows.
-    SELECT e.submission_id, e.seq, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, e.event, e.deadline, s.classified,
+    -- A step counts on the day it happened: the day it was entered as happening (entered afterwards, or imported), else
+    -- the day it was recorded. Only the events and columns the figures below read: the index on (event, that day) finds them.
+    SELECT e.submission_id, e.seq, {_HAPPENED_ON} AS day, e.event, e.deadline, s.classified,
            CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
                 WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
     WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
-      AND e.occurred_at >= (SELECT min(starts) FROM unnest($1::timestamptz[]) AS starts)
-      AND e.occurred_at < (SELECT max(ends) FROM unnest($2::timestamptz[]) AS ends)
+      AND {_HAPPENED_ON} >= (SELECT min(first_day) FROM periods)
+      AND {_HAPPENED_ON} < (SELECT max(end_day) FROM periods)
       AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
       AND ((e.event = 'DECISION' AND e.deadline IS NOT NULL AND e.to_stage IS DISTINCT FROM e.stage)
            OR (e.event = 'POSTPONEMENT_DECIDED' AND e.approved) OR (e.event = 'POSTPONEMENT_REQUESTED' AND e.late_request))

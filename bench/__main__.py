@@ -370,8 +370,9 @@ async def registry_at_scale(pool: asyncpg.Pool, submissions: int) -> None:
                 "SELECT lead_ministry, count(*) FROM submissions WHERE stage_deadline < $1 GROUP BY lead_ministry", [today]),
             "a draft's audit trail": ("SELECT * FROM audit_events WHERE submission_id = $1 ORDER BY seq", ["SCALE-4242"]),
             "decisions per agency this year (report)": (
-                "SELECT agency_code, outcome, count(*) FROM audit_events WHERE event = 'DECISION' AND occurred_at >= $1 "
-                "GROUP BY agency_code, outcome", [_utc(date(today.year, 1, 1))]),
+                "SELECT agency_code, outcome, count(*) FROM audit_events "
+                "WHERE event = 'DECISION' AND coalesce(occurred_on, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) >= $1 "
+                "GROUP BY agency_code, outcome", [date(today.year, 1, 1)]),
         }
         for label, (sql, args) in queries.items():
             samples = []

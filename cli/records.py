@@ -109,9 +109,10 @@ def versions(
         if wants_json():
             emit_json(view)
             return
-        shown = table(f"dossier versions of {submission_id}", "version", "event #", "recorded", "documents (kind: sha256)")
+        shown = table(f"dossier versions of {submission_id}", "version", "event #", "recorded", "filed on", "documents (kind: sha256)")
         for v in view.versions:
-            shown.add_row(str(v.number), str(v.seq), instant(v.at), "\n".join(f"{d.kind.value}: {d.sha256}" for d in v.documents))
+            shown.add_row(str(v.number), str(v.seq), instant(v.at), day(v.occurred_on) if v.occurred_on else "",
+                          "\n".join(f"{d.kind.value}: {d.sha256}" for d in v.documents))
         out.print(shown)
         return
     by_number = {v.number: v for v in view.versions}

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from schemas.enums import DocumentKind, EventKind
 from schemas.time import in_hanoi
-from schemas.views import REDACTED, HistoryView, StatusView
+from schemas.views import REDACTED, HistoryEntry, HistoryView, StatusView
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 ET.register_namespace("", AKN)
@@ -53,6 +53,12 @@ def hanoi_day(moment: datetime) -> str:
     return in_hanoi(moment).date().isoformat()
 
 
+def happened_on(entry: HistoryEntry) -> str:
+    """The Ha Noi day a step happened, as `YYYY-MM-DD`: the day it was entered as happening (`occurred_on`, a step
+    entered afterwards or imported), else the day it was recorded."""
+    return entry.occurred_on.isoformat() if entry.occurred_on else hanoi_day(entry.at)
+
+
 @dataclass(frozen=True)
 class Step:
     """One decision as a `<step>` says it; what `parse_steps` gives back."""
@@ -76,7 +82,7 @@ class Version:
 
 def steps_of(history: HistoryView) -> list[Step]:
     return [
-        Step(seq=e.seq, date=hanoi_day(e.at), agent=_agent(e.agency_code), role=e.role.value if e.role else "",
+        Step(seq=e.seq, date=happened_on(e), agent=_agent(e.agency_code), role=e.role.value if e.role else "",
              outcome=e.outcome.value if e.outcome else "", stage=e.stage.value)
         for e in history.entries
         if e.event is EventKind.DECISION
@@ -91,14 +97,14 @@ def versions_of(history: HistoryView) -> list[Version]:
         for doc in entry.documents:
             if doc.kind is DocumentKind.DRAFT_TEXT and doc.sha256 not in seen:
                 seen.add(doc.sha256)
-                found.append(Version(seq=entry.seq, date=hanoi_day(entry.at), sha256=doc.sha256))
+                found.append(Version(seq=entry.seq, date=happened_on(entry), sha256=doc.sha256))
     return found
 
 
 def to_akoma_ntoso(status: StatusView, history: HistoryView) -> str:
     """Well-formed Akoma Ntoso XML for a draft as `status` and `history` show it: a classified draft's are given as
     `api.permissions.exported` redacts them, and its title stays out."""
-    first_day = hanoi_day(history.entries[0].at)
+    first_day = happened_on(history.entries[0])
     year = first_day[:4]
     work = f"/akn/vn/bill/{year}/{xml_text(status.submission_id)}"
     lead = _agent(status.lead_ministry)

@@ -164,6 +164,7 @@ class DossierVersion(View):
     number: int = Field(ge=1)
     seq: int = Field(ge=1, description="the history event that created it")
     at: Instant
+    occurred_on: date | None = Field(default=None, description="the Ha Noi day its filing happened, when entered afterwards")
     documents: tuple[DocumentRef, ...]
 
 

@@ -40,7 +40,7 @@ async def recorded(pool: asyncpg.Pool, submission_id: str) -> bool:
 async def versions(pool: asyncpg.Pool, submission_id: str) -> VersionsView:
     """Every version of the dossier: the latest document of each kind after each filing that changed one."""
     rows = await pool.fetch(
-        "SELECT seq, occurred_at, documents, version FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL ORDER BY seq",
+        "SELECT seq, occurred_at, occurred_on, documents, version FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL ORDER BY seq",
         submission_id,
     )
     dossier: dict[str, DocumentRef] = {}
@@ -49,5 +49,6 @@ async def versions(pool: asyncpg.Pool, submission_id: str) -> VersionsView:
         for raw in json.loads(row["documents"]):
             document = DocumentRef.model_validate(raw)
             dossier[document.kind.value] = document
-        found.append(DossierVersion(number=row["version"], seq=row["seq"], at=row["occurred_at"], documents=tuple(dossier.values())))
+        found.append(DossierVersion(number=row["version"], seq=row["seq"], at=row["occurred_at"], occurred_on=row["occurred_on"],
+                                   documents=tuple(dossier.values())))
     return VersionsView(submission_id=submission_id, versions=tuple(found))

@@ -107,6 +107,21 @@ def test_a_decision_is_dated_by_its_ha_noi_day():
     assert_valid(xml)
 
 
+def test_a_step_entered_afterwards_is_dated_by_the_day_it_happened():
+    """Found by a new user: a draft entered with the steps it had already passed exported every step, and its text's
+    versions, on the day they were entered. A step with `occurred_on` is dated by it; the work by the earliest."""
+    history = history_with_two_text_versions()
+    entries = [e.model_copy(update={"occurred_on": e.at.date() - timedelta(days=400), "imported": True}) for e in history.entries[:4]]
+    imported = history.model_copy(update={"entries": tuple(entries) + history.entries[4:]})
+    xml = to_akoma_ntoso(status_of(imported), imported)
+    steps, versions = parse_steps(xml)
+    assert [s.date for s in steps[:3]] == [e.occurred_on.isoformat() for e in entries[1:4]]
+    assert steps[3].date == "2026-03-21"  # recorded, with no day of its own: its Ha Noi day
+    assert versions[0].date == entries[3].occurred_on.isoformat()  # the draft text filed at DRAFTING
+    assert f'date="{entries[0].occurred_on.isoformat()}" name="submission"' in xml and "/akn/vn/bill/2025/" in xml
+    assert_valid(xml)
+
+
 # Any text, the characters XML 1.0 forbids included (C0 controls, lone surrogates, U+FFFE and U+FFFF).
 any_text = st.text(st.characters(codec=None, categories=None, exclude_categories=()), min_size=1, max_size=40)
 instants = st.datetimes(min_value=datetime(FIRST_DAY.year, 1, 1), max_value=datetime(LAST_DAY.year, 12, 31, 23, 59),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -19,7 +19,7 @@ from activities.reports import ReportRow
 from api.tokens import issue
 from schemas.enums import CallerRole, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
-from schemas.views import HistoryEntry
+from schemas.views import DossierVersion, HistoryEntry
 from tests.test_board_forms import app_client, token_of
 from web.charts import per_ministry, trend
 from web.event_names import EVENT_NAMES
@@ -181,6 +181,26 @@ def test_the_timeline_dates_an_event_by_its_ha_noi_day(language, day, before):
         who=None, csrftoken=lambda: "")
     days = [html.unescape(d) for d in re.findall(r"<li>\s*<strong>(.*?)</strong>", shown, re.S)]
     assert days == [day, before]  # the second was entered afterwards, with the day it happened
+
+
+@pytest.mark.parametrize(("language", "filed"), [("vi", "1 thg 12, 2026"), ("en", "Dec 1, 2026")])
+def test_the_timeline_judges_a_step_by_the_day_it_happened(language, filed):
+    """A step entered afterwards is on time by the day it happened; one recorded at 06:10 in Ha Noi on 2 December (1
+    December in UTC) is late for a deadline of 1 December. A dossier version is dated by its filing's day."""
+    at = datetime(2026, 12, 1, 23, 10, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None,
+                      responsible="MOJ", classified=False)
+    due = date(2026, 12, 1)
+    entries = [HistoryEntry(seq=2, at=at + timedelta(days=30), occurred_on=due, event=EventKind.DECISION, stage=Stage.DRAFTING, deadline=due),
+               HistoryEntry(seq=3, at=at, event=EventKind.DECISION, stage=Stage.APPRAISAL, deadline=due)]
+    versions = [DossierVersion(number=1, seq=2, at=at + timedelta(days=30), occurred_on=due, documents=())]
+    shown = html.unescape(environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=entries, versions=versions, today=date(2027, 1, 2), temporal_link=None,
+        who=None, csrftoken=lambda: ""))
+    items = re.findall(r"<li>(.*?)</li>", shown, re.S)
+    assert [re.findall(r'class="(ontime|late)"', item) for item in items] == [["ontime"], ["late"]]
+    assert f"1 · {filed}</summary>" in shown
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -13,6 +14,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from activities.reports import deadline_report, overdue_by_agency, write_csv
 from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
 from schemas.rulebook import load_rulebook
+from store import audit
 from tests.drafts import postponement, postponement_decision, refusal_of, start_request
 from tests.scenarios import approve, fast_forward_to_day
 from workflows import client as drafts
@@ -245,5 +247,41 @@ async def test_reports_and_the_overdue_gauge_count_a_classified_draft_without_na
         assert [getattr(rows["CLASSIFIED"], f) for f in figures] == [getattr(rows["BCT"], f) for f in figures] == [1, 0, 1, 1, 1]
         assert [getattr(rows["ALL"], f) for f in figures] == [2, 0, 2, 2, 2]
         assert await overdue_by_agency(connection, today=today) == {"CLASSIFIED": 1, "BCT": 1}
+    finally:
+        await connection.close()
+
+
+async def test_a_step_entered_afterwards_counts_on_the_day_it_happened(fresh_database_url):
+    """Found by a new user: drafts entered with the steps they had passed were judged on time or late, and put in a
+    period, by the day they were entered. A step counts on its `occurred_on`, else on the Ha Noi day it was recorded;
+    a dossier version is dated by its filing's `occurred_on` too."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        sid, text = "LATE-1", json.dumps([{"kind": "DRAFT_TEXT", "name": "v1", "sha256": "a" * 64}])
+        await connection.execute(
+            "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
+            " classified, last_seq, responsible) VALUES ($1, $2, 'BGDDT', 'LAW_2025', '16-2', 'GOVERNMENT_REVIEW', $3, false, 3, 'VPCP')",
+            sid, f"draft-law-{sid}", datetime(2027, 3, 2, tzinfo=VIETNAM))
+        for seq, stage, actor, recorded, happened, deadline, documents in (
+            # Entered on 2 March, having happened on 10 January: on time, in January.
+            (2, "DRAFTING", "LEAD_MINISTRY", datetime(2027, 3, 2, 10, 0, tzinfo=VIETNAM), date(2027, 1, 10), date(2027, 1, 20), text),
+            # Recorded at 06:30 in Ha Noi on 1 February (31 January in UTC), its deadline's day: on time, in February.
+            (3, "APPRAISAL", "MOJ", datetime(2027, 1, 31, 23, 30, tzinfo=UTC), None, date(2027, 2, 1), "[]"),
+        ):
+            await connection.execute(
+                "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, occurred_on, event, stage, to_stage, outcome,"
+                " actor, agency_code, deadline, documents, version) VALUES ($1, $2, $3, $4, $5, 'DECISION', $6, 'GOVERNMENT_REVIEW',"
+                " 'APPROVE', $7, 'X', $8, $9::jsonb, $10)",
+                sid, seq, f"draft-law-{sid}", recorded, happened, stage, actor, deadline, documents, 1 if seq == 2 else None)
+
+        async def finished(since: date, until: date) -> dict[str, tuple[int, int]]:
+            rows = await deadline_report(connection, since=since, until=until, today=date(2027, 3, 3))
+            return {r.agency: (r.on_time, r.late) for r in rows if r.on_time or r.late}
+
+        assert await finished(date(2027, 1, 1), date(2027, 2, 1)) == {"X": (1, 0), "ALL": (1, 0)}
+        assert await finished(date(2027, 2, 1), date(2027, 3, 1)) == {"MOJ": (1, 0), "ALL": (1, 0)}
+        assert await finished(date(2027, 3, 1), date(2027, 4, 1)) == {}
+        [version] = (await audit.versions(connection, sid)).versions
+        assert version.occurred_on == date(2027, 1, 10)
     finally:
         await connection.close()

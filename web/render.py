@@ -49,8 +49,8 @@ def environment(language: str) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     # An instant's day is its Ha Noi date: PostgreSQL gives instants in UTC, whose date is the day before until 07:00.
-    env.filters["day"] = lambda d: "" if d is None else format_date(in_hanoi(d).date() if isinstance(d, datetime) else d, format="medium",
-                                                                    locale=language)
+    env.filters["hanoi_date"] = lambda d: in_hanoi(d).date() if isinstance(d, datetime) else d
+    env.filters["day"] = lambda d: "" if d is None else format_date(env.filters["hanoi_date"](d), format="medium", locale=language)
     env.filters["instant"] = lambda t: "" if t is None else format_datetime(
         t.astimezone(VIETNAM), format="medium", tzinfo=VIETNAM, locale=language)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
