@@ -33,6 +33,7 @@ from schemas.calendar import (
 from schemas.refusal import RefusalKind, Refused
 from workflows import client as drafts
 from workflows.deadlines import local_day
+from workflows.sessions import meeting_before_among
 
 app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
                   no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"', "legis calendar show"))
@@ -63,6 +64,11 @@ def _store_and_tell(store, changed_by: str) -> None:
     temporal.run(change)
 
 
+AcceptMissedCutoffs = Annotated[bool, typer.Option(
+    help="make the change even though the cut-off of running drafts counted back from the sitting would then have passed "
+         "(each records it missed and slips)")]
+
+
 @app.command("set-session", epilog=examples(
     'legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH, Vụ Tổng hợp"',
     'legis calendar set-session 16-E9 --opens-on 2027-02-10 --by "VPQH"',
@@ -75,9 +81,7 @@ def set_session(
     phase: Annotated[list[str] | None, typer.Option(
         help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
              "the opening day")] = None,
-    accept_missed_cutoffs: Annotated[bool, typer.Option(
-        help="move the session earlier even though the cut-off of running drafts counted back from it would then have passed "
-             "(each records it missed and slips)")] = False,
+    accept_missed_cutoffs: AcceptMissedCutoffs = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
@@ -144,6 +148,35 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date, toda
                        kind=RefusalKind.CONFLICT.value)
 
 
+async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, stored: date, *, field: str) -> None:
+    """A Standing Committee meeting moved from `stored` to `meets_on` (None: removed) moves the cut-offs counted back from
+    it to the meeting that is then the one before their session (itself, or an earlier one once it no longer comes
+    before the session): refused, before anything is stored, when a running draft's cut-off ahead would then lie before
+    today (a mistyped year, 2026 for 2027, would have each such draft record its cut-off missed, in an audit trail that
+    keeps it). As the registry last recorded the cut-offs; a rest day may move one by a day or two."""
+    from activities.calendar import meetings, sessions
+    from store.registry import cutoffs_counted_from
+
+    today = local_day(datetime.now(UTC))
+    announced = {s.code: s for s in await sessions(db)}
+    after = sorted([m for m in await meetings(db) if m.code != code] + ([StandingCommitteeMeeting(code=code, meets_on=meets_on)] if meets_on else []),
+                   key=lambda m: m.meets_on)
+
+    def moved(row) -> date | None:
+        if (session := announced.get(row["target_session"])) is None:  # a session of the draft's own: the meeting stays before it
+            return None if meets_on is None else row["cutoff"] - (stored - meets_on)
+        before = meeting_before_among(after, tuple(announced.values()), session)
+        return None if before is None else row["cutoff"] - (stored - before.meets_on)
+
+    passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
+    if passing:
+        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" for r, day in passing[:5])
+        change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
+        raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}"
+                       f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip. If the change is right, make "
+                       "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass", kind=RefusalKind.CONFLICT.value)
+
+
 def _warn_on_rest_day(what: str, on: date) -> None:
     """Said, not refused: the Assembly and its Standing Committee do sit on some weekend days, but a sitting set on Tết
     or a Sunday is most often a mistyped day, which every running draft would count its cut-offs back from."""
@@ -185,10 +218,12 @@ def set_meeting(
     code: Annotated[str, typer.Argument(help="the meeting's code, e.g. UBTVQH-52")],
     meets_on: Annotated[date, typer.Option("--on", parser=day_option("meets_on"), metavar="YYYY-MM-DD", help="the meeting's day, in Ha Noi")],
     changed_by: ChangedBy,
+    accept_missed_cutoffs: AcceptMissedCutoffs = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow)."""
+    """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow). A move that would
+    put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is given."""
     from activities.calendar import meetings, sessions
     from activities.calendar import set_meeting as store_meeting
 
@@ -207,6 +242,8 @@ def set_meeting(
         stored = next((m.meets_on for m in known if m.code.upper() == meeting.code), None)
         _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)))
         _checked(check_meeting, known, meeting)
+        if stored is not None and not accept_missed_cutoffs:
+            await _refuse_meeting_cutoffs_passing(db, meeting.code, meeting.meets_on, stored, field="meets_on")
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
         _warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
@@ -251,19 +288,24 @@ def remove_session(
 def remove_meeting(
     code: Annotated[str, typer.Argument(help="the code of the meeting to take off the calendar")],
     changed_by: ChangedBy,
+    accept_missed_cutoffs: AcceptMissedCutoffs = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
     """Take a Standing Committee meeting off the calendar (set by mistake, or called off), then tell every running draft:
     a draft counting its cut-off from it counts from the meeting before its session that is left, or none. What the
-    drafts recorded of it stays in their audit trails, followed by the change."""
+    drafts recorded of it stays in their audit trails, followed by the change. A removal that would put the cut-off of
+    running drafts in the past (counted from an earlier meeting) is refused unless --accept-missed-cutoffs is given."""
+    from activities.calendar import meetings, sessions
     from activities.calendar import remove_meeting as unset_meeting
-    from activities.calendar import sessions
 
     choose(output, as_json)
 
     async def store(db) -> None:
         _announced(await sessions(db))
+        stored = next((m.meets_on for m in await meetings(db) if m.code == code), None)
+        if stored is not None and not accept_missed_cutoffs:
+            await _refuse_meeting_cutoffs_passing(db, code, None, stored, field="code")
         if (removed := await unset_meeting(db, code)) is None:
             raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
         err.print(f"meeting {removed} removed")

@@ -105,6 +105,15 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest.fixture
+async def cli(dev_env, fresh_database_url, tmp_path):
+    """`legis` (`tests.stack.Cli`) with a worker of its own, on a fresh database."""
+    from tests.stack import cli_with_worker
+
+    async with cli_with_worker(dev_env.client, fresh_database_url, tmp_path / "config") as run:
+        yield run
+
+
+@pytest.fixture
 async def ts_worker(time_skipping_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[str]:
     """A worker on a task queue of its own in the time-skipping environment; yields the queue."""
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"

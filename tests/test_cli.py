@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import asyncpg
-import pytest
 
 from activities.rulebook import shipped_working_calendar
 from schemas.akoma_ntoso import parse_steps
@@ -20,19 +19,12 @@ from schemas.messages import StartRequest
 from tests.drafts import core_state, decision, sessions_moved_ahead, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
-from tests.stack import cli_with_worker
 from workflows import client as drafts
 from workflows import sessions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 # The days these tests set on the calendar are counted from the sessions' openings, which lie ahead of the real day.
 WORKING = shipped_working_calendar()
-
-
-@pytest.fixture
-async def cli(dev_env, fresh_database_url, tmp_path):
-    async with cli_with_worker(dev_env.client, fresh_database_url, tmp_path / "config") as run:
-        yield run
 
 
 def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:

@@ -6,6 +6,7 @@ Dates are Ha Noi dates; a deadline is missed at the start of the next Ha Noi day
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -38,18 +39,33 @@ def meeting_before(state: DraftState, session: TargetSession) -> StandingCommitt
     seventh generation it must also meet after the session before that one (`session_before`) has sat: None while no
     meeting between the two is announced, so that an ordinance aiming at a later session is not counted back from a
     meeting months before its time."""
-    earlier = session_before(state, session) if state.generation >= 7 else None
+    return meeting_before_among(state.meetings, _known(state) if state.generation >= 7 else (), session)
+
+
+def meeting_before_among(meetings: Sequence[StandingCommitteeMeeting], sessions: Sequence[TargetSession],
+                         session: TargetSession) -> StandingCommitteeMeeting | None:
+    """`meeting_before` among `meetings` (in the order of their days), the one before `session` among `sessions` having
+    sat (none given: any meeting before it); what `legis calendar` asks before it moves or removes a meeting."""
+    earlier = session_before_among(sessions, session)
     after = (earlier.phases[-1].ends_on if earlier.phases else earlier.opens_on) if earlier else None
-    return next((m for m in reversed(state.meetings) if m.meets_on < session.opens_on and (after is None or m.meets_on > after)), None)
+    return next((m for m in reversed(meetings) if m.meets_on < session.opens_on and (after is None or m.meets_on > after)), None)
 
 
 def session_before(state: DraftState, session: TargetSession) -> TargetSession | None:
     """The last session announced (or the last one the draft had) that opens before `session`, other than `session` under
     another date; before a regular session, the last regular one (an extraordinary session called in between does not
     take the Committee's preparation of the regular one away)."""
-    known = (*state.sessions, state.held) if state.held is not None else state.sessions
+    return session_before_among(_known(state), session)
+
+
+def session_before_among(known: Sequence[TargetSession], session: TargetSession) -> TargetSession | None:
+    """`session_before` among the sessions `known`."""
     return max((s for s in known if s.opens_on < session.opens_on and s.code != session.code
                 and (session.extraordinary or not s.extraordinary)), key=lambda s: s.opens_on, default=None)
+
+
+def _known(state: DraftState) -> tuple[TargetSession, ...]:
+    return (*state.sessions, state.held) if state.held is not None else state.sessions
 
 
 def awaiting_session(state: DraftState) -> bool:

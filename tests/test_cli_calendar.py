@@ -1,0 +1,48 @@
+"""`legis calendar` against running drafts: a change that would put their cut-offs before today is refused, naming them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import asyncpg
+
+from schemas.enums import LawKind
+from tests.drafts import start_request
+from tests.polling import eventually
+
+
+async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_is_refused(cli, fresh_database_url, tmp_path):
+    """Found by a new user: a Standing Committee meeting moved to a mistyped day months earlier was taken, and a draft
+    counting its cut-off back from it recorded its deadline passed and an escalation, which its audit trail keeps once
+    the day is put right. Refused as a session's move is, naming the drafts, unless meant; so is a removal that leaves an
+    earlier meeting to count from."""
+    running = start_request(law_kind=LawKind.ORDINANCE)  # its cut-off counts back from the meeting before its session
+    opens_on = running.target_session.opens_on
+    meeting = opens_on - timedelta(days=40)
+    (tmp_path / "start.json").write_text(running.model_dump_json(), encoding="utf-8")
+    for command in (("set-session", "16-2", "--opens-on", str(opens_on)), ("set-meeting", "UBTVQH-70", "--on", str(meeting)),
+                    ("start", str(tmp_path / "start.json"))):
+        code, _, err = await cli(*command) if command[0] == "start" else await cli("calendar", *command, "--by", "VPQH")
+        assert code == 0, err
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        row = await eventually(lambda: db.fetchrow("SELECT cutoff, cutoff_sitting FROM submissions WHERE submission_id = $1",
+                                                   running.submission_id), lambda r: r is not None and r["cutoff"] is not None)
+    finally:
+        await db.close()
+    assert row["cutoff_sitting"] == "UBTVQH-70", row
+    ahead = row["cutoff"] - date.today()
+    mistyped = str(meeting - ahead - timedelta(days=10))
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-70", "--on", mistyped, "--by", "VPQH")
+    assert code == 3 and "meets_on: moving meeting UBTVQH-70" in err and "(rule: cutoffs_would_pass)" in err, err
+    assert running.submission_id in err and "--accept-missed-cutoffs" in err, err
+    # An earlier meeting, tomorrow: the draft still counts from UBTVQH-70, but would count from it were UBTVQH-70 removed.
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-69", "--on", str(date.today() + timedelta(days=1)), "--by", "VPQH")
+    assert code == 0, err
+    code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
+    assert code == 3 and "code: removing meeting UBTVQH-70" in err and "(rule: cutoffs_would_pass)" in err, err
+    shown = (await cli("calendar", "show"))[1]
+    assert "UBTVQH-70" in shown and mistyped not in shown, "nothing stored when refused"
+    code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH", "--accept-missed-cutoffs")
+    assert code == 0 and "running draft" in out, err
+    assert "UBTVQH-70" not in (await cli("calendar", "show"))[1]
