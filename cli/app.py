@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cli import profiles
 from cli.failures import Invalid
@@ -75,7 +75,18 @@ def by_option(help: str) -> object:
     return Annotated[str, typer.Option("--by", help=help, callback=identifier(Label, "by"))]
 
 
-JsonFile = Annotated[Path, typer.Argument(help="a JSON file (UTF-8), or - for standard input", allow_dash=True)]
+def json_file(model: type[BaseModel]) -> object:
+    """A JSON file argument whose help names the fields of `model`, the message it holds (those that may be left out
+    apart), and where each field's rule is said (the API's reference, of the same models)."""
+    required = [name for name, field in model.model_fields.items() if field.is_required()]
+    optional = [name for name in model.model_fields if name not in required]
+    return Annotated[Path, typer.Argument(
+        allow_dash=True,
+        help=f"a JSON file (UTF-8), or - for standard input, holding a {model.__name__}: {', '.join(required)}"
+             f"{'; optional: ' + ', '.join(optional) if optional else ''}. Each field's type and rule: `legis openapi`, or the "
+             "API's /docs; examples in schemas/examples")]
+
+
 SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017",
                                              callback=identifier(messages.SubmissionId, "submission_id"))]
 SubmissionIdFilter = Annotated[str | None, typer.Option("--submission-id", help="only this draft's, by its submission ID",

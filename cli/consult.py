@@ -9,7 +9,7 @@ import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import JsonFile, RequestId, RoundId, SubmissionId
+from cli.app import RequestId, RoundId, SubmissionId, json_file
 from cli.drafts import send
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
@@ -20,10 +20,11 @@ from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
+ConsultationFile, OpinionFile, CompilationFile = json_file(ConsultationRequest), json_file(OpinionBody), json_file(CompilationBody)
 
 
 @app.command("open", epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json"))
-def open_round(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE,
+def open_round(submission_id: SubmissionId, file: ConsultationFile, request_id: RequestId = None, output: Output = Format.TABLE,
                as_json: AsJson = False) -> None:
     """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
     choose(output, as_json)
@@ -31,7 +32,7 @@ def open_round(submission_id: SubmissionId, file: JsonFile, request_id: RequestI
 
 
 @app.command("opinion", epilog=examples("legis consult opinion BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/10-opinion.json"))
-def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """A consultee's opinion (JSON, texts included) to an open round."""
     choose(output, as_json)
     opinion = read_message(file, OpinionBody)
@@ -46,7 +47,7 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: JsonFile,
 
 
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))
-def compile_round(submission_id: SubmissionId, round_id: RoundId, file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def compile_round(submission_id: SubmissionId, round_id: RoundId, file: CompilationFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round."""
     choose(output, as_json)
     compilation = read_message(file, CompilationBody)

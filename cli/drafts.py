@@ -15,7 +15,7 @@ from rich.text import Text
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import JsonFile, MinistryFilter, RequestId, SubmissionId, settings
+from cli.app import MinistryFilter, RequestId, SubmissionId, json_file, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
@@ -39,6 +39,9 @@ from workflows.deadlines import local_day
 
 app = typer.Typer()
 PANEL = "Drafts"
+StartFile, DecisionFile, FilingFile = json_file(StartRequest), json_file(Decision), json_file(DossierFiling)
+PostponementFile, PostponementDecisionFile = json_file(PostponementRequest), json_file(PostponementDecision)
+DisagreementFile, RulingFile, ProgrammeFile = json_file(Disagreement), json_file(Ruling), json_file(ProgrammeChange)
 
 
 def send(
@@ -142,8 +145,10 @@ def print_status(view: StatusView) -> None:
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis start schemas/examples/start-request.json",
                                                      "legis start - --output json < start-request.json"))
-def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """Start a submission from a JSON start request; starting it again returns the same draft."""
+def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Start a submission from a JSON start request; starting it again returns the same draft. A draft already under way
+    is entered with the steps it has passed: `passed` lists them in order, each a decision as `legis decide` takes it with
+    the day it happened (`occurred_on`), and the draft stands where they leave it."""
     choose(output, as_json)
     request = read_message(file, StartRequest)
     from activities.rulebook import check_start
@@ -172,7 +177,7 @@ def start(file: JsonFile, output: Output = Format.TABLE, as_json: AsJson = False
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json",
     "legis decide BGDDT-2026-017 decision.json --request-id dms-4711 --output json"))
-def decide(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Send a decision (JSON) on the draft's current stage."""
     choose(output, as_json)
     send(submission_id, read_message(file, Decision), drafts.decide, request_id)
@@ -180,7 +185,7 @@ def decide(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = 
 
 @app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 filing.json"))
 def file_documents(
-    submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
+    submission_id: SubmissionId, file: FilingFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
     """File documents (JSON dossier filing) to the draft's dossier."""
     choose(output, as_json)
@@ -191,7 +196,7 @@ def file_documents(
                                                     "legis postpone BGDDT-2026-017 schemas/examples/05-postpone-appraisal.json --extend 15"))
 def postpone(
     submission_id: SubmissionId,
-    file: JsonFile,
+    file: PostponementFile,
     extend: Annotated[int | None, typer.Option(
         min=1, max=3650,
         help="ask for the deadline in force plus this many calendar days, instead of the file's new_deadline (which may be left out)")
@@ -228,7 +233,7 @@ def _extended(submission_id: str, file, days: int) -> PostponementRequest:
 @app.command("decide-postponement", rich_help_panel=PANEL,
              epilog=examples("legis decide-postponement BGDDT-2026-017 schemas/examples/06-approve-postponement.json"))
 def decide_postponement(
-    submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
+    submission_id: SubmissionId, file: PostponementDecisionFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
     """Approve or refuse the pending postponement (JSON postponement decision)."""
     choose(output, as_json)
@@ -238,7 +243,7 @@ def decide_postponement(
 @app.command("raise-disagreement", rich_help_panel=PANEL,
              epilog=examples("legis raise-disagreement BGDDT-2026-017 schemas/examples/07-disagreement.json"))
 def raise_disagreement(
-    submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
+    submission_id: SubmissionId, file: DisagreementFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
     """The Government Office sends a point ministries still disagree on to the Deputy Prime Minister (JSON Disagreement)."""
     choose(output, as_json)
@@ -246,14 +251,14 @@ def raise_disagreement(
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis rule BGDDT-2026-017 schemas/examples/08-ruling.json"))
-def rule(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def rule(submission_id: SubmissionId, file: RulingFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The Deputy Prime Minister rules or escalates to the Prime Minister, who rules last (JSON Ruling)."""
     choose(output, as_json)
     send(submission_id, read_message(file, Ruling), drafts.rule_on_disagreement, request_id)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis programme BGDDT-2026-017 schemas/examples/12-programme-defer.json"))
-def programme(submission_id: SubmissionId, file: JsonFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def programme(submission_id: SubmissionId, file: ProgrammeFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The Standing Committee changes the programme for a draft (ProgrammeChange JSON): add, defer,
     withdraw, move to the shortened or special track, or switch between one, two and three sessions."""
     choose(output, as_json)

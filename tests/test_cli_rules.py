@@ -130,6 +130,22 @@ def test_every_command_and_group_has_examples_in_its_help():
     assert not missing, f"commands and groups without examples in --help: {missing}"
 
 
+def test_every_command_reading_a_json_file_names_its_fields_in_its_help():
+    """Found by a new user: `legis start --help` said "a JSON file (UTF-8)" and no more; an official could not tell a
+    draft under way is entered with `passed`, nor a decision entered afterwards with `occurred_on`."""
+    def leaves(command, path: str) -> list[tuple[str, object]]:
+        return [leaf for name, sub in command.commands.items() for leaf in leaves(sub, f"{path} {name}")] if hasattr(command, "commands") \
+            else [(path, command)]
+
+    files = {path: next(p.help for p in command.params if p.name == "file") for path, command in leaves(typer.main.get_command(app), "legis")
+             if any(p.name == "file" and p.help.startswith("a JSON file") for p in command.params)}
+    assert len(files) == 11, sorted(files)
+    for path, help in files.items():
+        assert "`legis openapi`" in help and "schemas/examples" in help, path
+    assert "submission_id, title" in files["legis start"] and "passed" in files["legis start"]
+    assert "occurred_on" in files["legis decide"] and "vote" in files["legis decide"] and "carry_to" in files["legis decide"]
+
+
 def test_the_history_names_whoever_acted_as_far_as_the_event_says():
     """Found by a new user: `legis history` left "by" empty for a consultee's opinion (an agency and an official, no role)."""
     from datetime import UTC, datetime
