@@ -5,6 +5,7 @@ voted down); where the draft may be carried over, the session that takes it up, 
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -15,8 +16,9 @@ from pydantic import ValidationError
 from activities import calendar
 from api import permissions
 from api.deps import database, known_parameters, temporal
+from api.problems import STATUS
 from schemas.messages import Decision
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from store import board
 from web.auth import signed_in, to_sign_in
 from web.board import own_agency
@@ -35,13 +37,17 @@ def agencies_of(who) -> list[str]:
 
 
 def parse_documents(text: str) -> list[dict[str, str]]:
-    """One document a line: `KIND | name | sha256` (the API's `documents`, by name and hash)."""
+    """One document a line: `KIND | name | sha256` (the API's `documents`, by name and hash).
+
+    Raises Refused (INVALID) `document_line`, naming the line's place (`documents.0`), for a line that is not three
+    parts: its kind would be refused for what is the whole line."""
     found = []
-    for line in text.splitlines()[:MAX_DOCUMENT_LINES + 1]:
-        if line.strip():
-            kind, _, rest = line.partition("|")
-            name, _, sha256 = rest.rpartition("|")
-            found.append({"kind": kind.strip(), "name": name.strip(), "sha256": sha256.strip().lower()})
+    for line in [line for line in text.splitlines()[:MAX_DOCUMENT_LINES + 1] if line.strip()]:
+        if line.count("|") < 2:
+            raise Refused(f"documents.{len(found)}", "document_line", f"{line[:60]!r} is not KIND | name | sha256", RefusalKind.INVALID)
+        kind, _, rest = line.partition("|")
+        name, _, sha256 = rest.rpartition("|")
+        found.append({"kind": kind.strip(), "name": name.strip(), "sha256": sha256.strip().lower()})
     return found
 
 
@@ -97,29 +103,34 @@ async def decide(request: Request, submission_id: str,
                  total_deputies: Annotated[str, Form(max_length=10)] = "", in_favour: Annotated[str, Form(max_length=10)] = "",
                  against: Annotated[str, Form(max_length=10)] = "", abstaining: Annotated[str, Form(max_length=10)] = "",
                  parts_not_passed: Annotated[str, Form(max_length=30000)] = "",
-                 carry_to: Annotated[str, Form(max_length=20)] = "") -> Response:
+                 carry_to: Annotated[str, Form(max_length=20)] = "", occurred_on: Annotated[str, Form(max_length=40)] = "") -> Response:
     """The decision form: the message the API would take, checked by the same rules, sent as the `decide` update. A field
-    left empty is the message's to refuse, on the page, with its rule."""
+    left empty is the message's to refuse, on the page, with its rule; a field the form does not have is refused
+    (`unknown_parameter`), never dropped unseen (a decision's `occurred_on` dropped would date it today)."""
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
     submission_id = submission_id[:64]
-    fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
-              "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
-              "return_to": return_to or None}
-    if outcome == "VOTE":
-        fields["vote"] = vote_of(total_deputies, in_favour, against, abstaining, parts_not_passed)
-    if outcome == "CARRY_OVER":
-        chosen = next((s for s in await database(_later_sessions(request)) if s.code == carry_to), None)
-        fields["carry_to"] = chosen.model_dump(mode="json") if chosen else None
+    counts = (total_deputies, in_favour, against, abstaining, parts_not_passed)
     try:
+        if unknown := sorted(set((await request.form()).keys()) - _FORM_FIELDS):
+            raise Refused(unknown[0], "unknown_parameter", f"{unknown[0]} is not a field of this form; known: {', '.join(sorted(_FORM_FIELDS))}",
+                          RefusalKind.INVALID)
+        fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
+                  "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
+                  "return_to": return_to or None, "occurred_on": occurred_on or None}
+        if outcome == "VOTE" and any(count.strip() for count in counts):  # none given: the message says a vote needs them
+            fields["vote"] = vote_of(*counts)
+        if outcome == "CARRY_OVER":
+            chosen = next((s for s in await database(_later_sessions(request)) if s.code == carry_to), None)
+            fields["carry_to"] = chosen.model_dump(mode="json") if chosen else None
         decision = Decision.model_validate(fields)
         permissions.check_acting(who, decision)
         await temporal(request, drafts.decide(request.app.state.client, submission_id, decision))
     except ValidationError as invalid:
         return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "problems": problems_of(invalid.errors())})
     except Refused as refused:
-        return await _inbox(request, who, status_code=403, refusal={"submission_id": submission_id, "problems": [
+        return await _inbox(request, who, status_code=STATUS[refused.kind], refusal={"submission_id": submission_id, "problems": [
             {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
     except Problem as problem:
         status, problems = of_problem(problem)
@@ -127,4 +138,5 @@ async def decide(request: Request, submission_id: str,
     return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
 
 
-
+# What the decision form sends: its fields, and the token that shows it came from the board's own page.
+_FORM_FIELDS = {"csrftoken"} | set(inspect.signature(decide).parameters) - {"request", "submission_id"}

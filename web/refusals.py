@@ -74,6 +74,7 @@ SENTENCES = {
     "not_before_stage": "This date is before the stage began.",
     "draft_closed": "The draft is closed: its record is final.",
     "vote_required": "A vote needs its counts.",
+    "document_line": "One document a line, written KIND | name | sha256.",
     "vote_only_for_votes": "Vote counts go with the outcome VOTE only.",
     "vote_counts_fit": "The votes for, against and abstaining add up to more than the deputies.",
     "parts_only_when_passed": "Parts not passed are given only when the law as a whole passed.",
