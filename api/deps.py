@@ -84,6 +84,18 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = ()) -> Callable[
     return check
 
 
+async def known_form_fields(http: Request) -> None:
+    """A dependency of a page's form route refusing a field the route does not take (a typo, or a field of another form,
+    must not be dropped unseen: a decision's `occurred_on` dropped would date it today); the CSRF token (`web.csrf`) is
+    every form's."""
+    route = http.scope["route"]
+    taken = {"csrftoken"} | {field.alias for field in route.dependant.body_params}
+    unknown = sorted(set((await http.form()).keys()) - taken)
+    if unknown:
+        raise refusal(422, unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a field of this form; known: {', '.join(sorted(taken))}",
+                      kind="INVALID")
+
+
 async def temporal(http: Request, call: Awaitable[T], missing: str = "submission_id") -> T:
     """A call to Temporal within the API's bounded wait; its failures as problems."""
     try:

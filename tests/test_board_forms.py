@@ -81,6 +81,10 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         # Refused before any route is chosen, the form without its token is recorded by its path.
         assert await pool.fetchval("SELECT count(*) FROM access_refusals WHERE rule = 'csrf_token' AND action = $1",
                                    f"POST /public/{sid}/cong-khai") == 1
+        # A field the form does not have is refused, never dropped unseen (the article typed under another name).
+        misnamed = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến", "dieu": "3", "csrftoken": token})
+        assert misnamed.status_code == 422 and "unknown_parameter" in misnamed.text and "dieu" in misnamed.text
+        assert await pool.fetchval(stored, sid) == 0
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.", "article": "3", "csrftoken": token})
         assert sent.status_code == 303, sent.text
         # The JSON route takes no form and no token, with this site's cookies or without.

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import database, known_parameters
+from api.deps import database, known_form_fields, known_parameters
 from api.tokens import Caller, Unauthenticated, authenticate
 from web.refusals import PageRoute
 from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, noted, page
@@ -50,7 +50,7 @@ async def sign_in_form(request: Request, next: str | None = None) -> Response:
     return page(request, "signin.html", next=_safe_next(next), error=None)
 
 
-@router.post("/board/signin")
+@router.post("/board/signin", dependencies=[Depends(known_form_fields)])
 async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)], next: Annotated[str, Form(max_length=300)] = "/board") -> Response:
     try:
         await database(authenticate(request.app.state.pool, token.strip()))
@@ -64,7 +64,7 @@ async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
     return answer
 
 
-@router.post("/board/signout")
+@router.post("/board/signout", dependencies=[Depends(known_form_fields)])
 async def sign_out() -> Response:
     answer = RedirectResponse("/board/signin", status_code=303)
     answer.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")

@@ -5,7 +5,6 @@ voted down); where the draft may be carried over, the session that takes it up, 
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -15,7 +14,7 @@ from pydantic import ValidationError
 
 from activities import calendar
 from api import permissions
-from api.deps import database, known_parameters, temporal
+from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import STATUS
 from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
@@ -94,7 +93,7 @@ async def inbox(request: Request, sent: str | None = None) -> Response:
     return await _inbox(request, who, sent=(sent or "")[:64] or None)
 
 
-@router.post("/board/inbox/{submission_id}")
+@router.post("/board/inbox/{submission_id}", dependencies=[Depends(known_form_fields)])
 async def decide(request: Request, submission_id: str,
                  stage: Annotated[str, Form(max_length=40)] = "", outcome: Annotated[str, Form(max_length=40)] = "",
                  role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=300)] = "",
@@ -105,17 +104,14 @@ async def decide(request: Request, submission_id: str,
                  parts_not_passed: Annotated[str, Form(max_length=30000)] = "",
                  carry_to: Annotated[str, Form(max_length=20)] = "", occurred_on: Annotated[str, Form(max_length=40)] = "") -> Response:
     """The decision form: the message the API would take, checked by the same rules, sent as the `decide` update. A field
-    left empty is the message's to refuse, on the page, with its rule; a field the form does not have is refused
-    (`unknown_parameter`), never dropped unseen (a decision's `occurred_on` dropped would date it today)."""
+    left empty is the message's to refuse, on the page, with its rule; one the form does not have, refused before
+    (`api.deps.known_form_fields`)."""
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
     submission_id = submission_id[:64]
     counts = (total_deputies, in_favour, against, abstaining, parts_not_passed)
     try:
-        if unknown := sorted(set((await request.form()).keys()) - _FORM_FIELDS):
-            raise Refused(unknown[0], "unknown_parameter", f"{unknown[0]} is not a field of this form; known: {', '.join(sorted(_FORM_FIELDS))}",
-                          RefusalKind.INVALID)
         fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
                   "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
                   "return_to": return_to or None, "occurred_on": occurred_on or None}
@@ -136,7 +132,3 @@ async def decide(request: Request, submission_id: str,
         status, problems = of_problem(problem)
         return await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "problems": problems})
     return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
-
-
-# What the decision form sends: its fields, and the token that shows it came from the board's own page.
-_FORM_FIELDS = {"csrftoken"} | set(inspect.signature(decide).parameters) - {"request", "submission_id"}

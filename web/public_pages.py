@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
 from pydantic import ValidationError
 
-from api.deps import database, known_parameters
+from api.deps import database, known_form_fields, known_parameters
 from api.routes.public import take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from store import audit, public
@@ -45,7 +45,7 @@ async def posted_draft(request: Request, submission_id: str, round_id: str, rece
     return await _round_page(request, submission_id, round_id, received=(received or "")[:20] or None)
 
 
-@router.post("/public/{submission_id}/{round_id}")
+@router.post("/public/{submission_id}/{round_id}", dependencies=[Depends(known_form_fields)])
 async def comment(request: Request, submission_id: str, round_id: str,
                   text: Annotated[str, Form(max_length=MAX_PUBLIC_COMMENT * 2)] = "",
                   article: Annotated[str, Form(max_length=10)] = "") -> Response:
