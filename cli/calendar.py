@@ -107,7 +107,7 @@ def set_session(
     async def store(db) -> None:
         known = await sessions(db)
         stored, today = next((s.opens_on for s in known if s.code == session.code), None), local_day(datetime.now(UTC))
-        _checked(check_not_past, "opens_on", session.opens_on, stored, today)
+        _checked(check_not_past, "opens_on", session.opens_on, stored, today, sits_until=session.phases[-1].ends_on if session.phases else None)
         _checked(check_session_order, known, session)
         if stored is not None and session.opens_on < stored and not accept_missed_cutoffs:
             await _refuse_cutoffs_passing(db, session, stored, today)
@@ -330,9 +330,9 @@ def _announced(known: list[TargetSession]) -> list[TargetSession]:
     return known
 
 
-def _checked(check, *args) -> None:
+def _checked(check, *args, **options) -> None:
     try:
-        check(*args)
+        check(*args, **options)
     except Refused as refused:
         raise from_refusal(refused) from None
 

@@ -284,16 +284,20 @@ def check_meeting(known: Sequence[StandingCommitteeMeeting], meeting: StandingCo
                           RefusalKind.INVALID)
 
 
-def check_not_past(field: str, day: date, stored: date | None, today: date) -> None:
+def check_not_past(field: str, day: date, stored: date | None, today: date, *, sits_until: date | None = None) -> None:
     """Whether a session's opening day or a meeting's day (`field`) may be set to `day`, `stored` being the day already on
     the calendar (None for a new one) and `today` Ha Noi's date: a day before today, set or moved to, is a typing mistake
     (2025 for 2027) that every running draft would be told, recording its cut-offs missed and escalations at once, which
-    stay in its audit trail. A day already stored, set again unchanged (a session's phases corrected), passes.
+    stay in its audit trail. A day already stored, set again unchanged (a session's phases corrected), passes; so does the
+    opening of a session sitting now, whose last phase ends on `sits_until`, today or later (an office that starts with
+    the engine mid-session describes the session its drafts are at).
 
     Raises Refused (INVALID) `not_in_past`."""
-    if day < today and day != stored:
+    if day < today and day != stored and (sits_until is None or sits_until < today):
+        sitting = (" A session sitting now is set with its phases (--phase FIRST:LAST), the last one not yet over."
+                   if field == "opens_on" else "")
         raise Refused(field, "not_in_past", f"{day} is before today ({today} in Ha Noi): the calendar holds the sittings ahead, and every "
-                      "running draft aimed at it would record its cut-offs as missed", RefusalKind.INVALID)
+                      f"running draft aimed at it would record its cut-offs as missed.{sitting}", RefusalKind.INVALID)
 
 
 def check_session_order(known: Sequence[TargetSession], session: TargetSession) -> None:

@@ -41,8 +41,10 @@ class Sitting:
 
 
 async def sittings_ahead(db: asyncpg.Pool | asyncpg.Connection, today: date, *, limit: int = 12) -> list[Sitting]:
+    """The sessions and meetings from `today` on, a session sitting now (its last phase not over) included."""
     rows = await db.fetch(
-        "(SELECT code, opens_on, CASE WHEN extraordinary THEN 'EXTRAORDINARY' ELSE 'REGULAR' END AS kind FROM na_sessions WHERE opens_on >= $1) "
+        "(SELECT code, opens_on, CASE WHEN extraordinary THEN 'EXTRAORDINARY' ELSE 'REGULAR' END AS kind FROM na_sessions "
+        " WHERE coalesce((phases -> -1 ->> 'ends_on')::date, opens_on) >= $1) "
         "UNION ALL (SELECT code, meets_on, 'STANDING_COMMITTEE' FROM standing_committee_meetings WHERE meets_on >= $1) "
         "ORDER BY opens_on, code LIMIT $2", today, limit)
     return [Sitting(**dict(row)) for row in rows]

@@ -1,14 +1,18 @@
-"""`legis calendar` against running drafts: a change that would put their cut-offs before today is refused, naming them."""
+"""`legis calendar` against running drafts: a change that would put their cut-offs before today is refused, naming them;
+a session sitting now is set with its phases."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
 from schemas.enums import LawKind
+from store.board import sittings_ahead
 from tests.drafts import start_request
 from tests.polling import eventually
+from workflows.deadlines import local_day
 
 
 async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_is_refused(cli, fresh_database_url, tmp_path):
@@ -46,3 +50,28 @@ async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_i
     code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH", "--accept-missed-cutoffs")
     assert code == 0 and "running draft" in out, err
     assert "UBTVQH-70" not in (await cli("calendar", "show"))[1]
+
+
+async def test_a_session_sitting_now_is_set_with_its_phases(cli, fresh_database_url, tmp_path):
+    """Found by a new user: an office starting to use legis mid-session could not put the session its drafts were at on
+    the calendar (its opening has passed: not_in_past), so the board never listed it. With its phases, the last not yet
+    over, it is taken, and the board lists it among the sittings; an opening past without them is refused as before."""
+    today = local_day(datetime.now(UTC))
+    opened = today - timedelta(days=30)
+    running = start_request()  # aimed at 16-2, ahead
+    (tmp_path / "start.json").write_text(running.model_dump_json(), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    command = ("calendar", "set-session", "16-1", "--opens-on", str(opened), "--by", "VPQH")
+    code, _, err = await cli(*command)
+    assert code == 2 and "(rule: not_in_past)" in err and "--phase" in err, err
+    code, _, err = await cli(*command, "--phase", f"{opened}:{today - timedelta(days=1)}")
+    assert code == 2 and "(rule: not_in_past)" in err, err  # over: a session held, not one sitting
+    code, out, err = await cli(*command, "--phase", f"{opened}:{today + timedelta(days=8)}")
+    assert code == 0 and "1 running draft" in out, (out, err)
+    code, out, _ = await cli("status", running.submission_id, "--output", "json")
+    assert code == 0 and json.loads(out)["target_session"]["opens_on"] == str(running.target_session.opens_on), out
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        assert "16-1" in [s.code for s in await sittings_ahead(db, today)]
+    finally:
+        await db.close()
