@@ -104,6 +104,16 @@ async def test_a_page_path_that_names_no_page_answers_the_pages_not_found_and_th
         assert (await http.get("/publicity")).headers["content-type"] == "application/problem+json"
 
 
+async def test_a_page_answers_head_as_it_answers_get_without_a_body(pool):
+    """Found by a new user: `HEAD /board` answered 405 where GET answers the page (a link checker's or a monitor's request)."""
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        for path in ("/board", "/board/drafts", "/board/sessions", "/public", "/board/signin"):
+            got, head = await http.get(path), await http.head(path)
+            assert (head.status_code, head.headers["content-type"], head.content) == (got.status_code, got.headers["content-type"], b""), path
+        assert (await http.head("/board/inbox/X-1")).status_code == 405  # a form's route takes POST only
+
+
 async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_language(pool):
     sid = f"BLANK-{uuid.uuid4().hex[:8]}"
     await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "

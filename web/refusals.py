@@ -150,7 +150,13 @@ def refused(request: Request, status: int, problems: list[dict[str, Any]], heade
 
 
 class PageRoute(APIRoute):
-    """A page's route: a refusal of its request, or one raised while answering it, is the page's HTML, never a problem."""
+    """A page's route: a refusal of its request, or one raised while answering it, is the page's HTML, never a problem. A
+    page read by GET answers HEAD as well (a link checker's, a monitor's), with the headers GET would give and no body."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], *, methods: set[str] | list[str] | None = None, **options: Any) -> None:
+        if methods and "GET" in methods:
+            methods = {*methods, "HEAD"}
+        super().__init__(path, endpoint, methods=methods, **options)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
