@@ -4,7 +4,7 @@ running draft), and the working calendar the Government announces each year (shi
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -109,7 +109,7 @@ def set_session(
         stored, today = next((s.opens_on for s in known if s.code == session.code), None), local_day(datetime.now(UTC))
         _checked(check_not_past, "opens_on", session.opens_on, stored, today, sits_until=session.phases[-1].ends_on if session.phases else None)
         _checked(check_session_order, known, session)
-        if stored is not None and session.opens_on < stored and not accept_missed_cutoffs:
+        if not accept_missed_cutoffs and session.opens_on < (stored or today):  # moved earlier, or set first while it sits
             await _refuse_cutoffs_passing(db, session, stored, today)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
@@ -118,12 +118,14 @@ def set_session(
     _store_and_tell(store, changed_by)
 
 
-async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date, today: date) -> None:
+async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | None, today: date) -> None:
     """A session moved earlier moves the cut-offs counted back from it as many days, and those counted back from the
     Standing Committee meeting before it to an earlier meeting once that one no longer comes before it: refused, before
     anything is stored, when a running draft's cut-off ahead would then lie before today (a day and month swapped,
     2027-01-06 for 2027-06-01, would have each such draft record its cut-off missed, in an audit trail that keeps it). As
-    the registry last recorded the cut-offs; a rest day may move one by a day or two."""
+    the registry last recorded the cut-offs; a rest day may move one by a day or two. A session set for the first time
+    while it sits (`stored` None, its opening past) puts every cut-off counted back from it, or from the meeting before
+    it, before today: a draft aimed at it whose cut-off is ahead, on a day of its own start request, would miss it."""
     from activities.calendar import meetings
     from store.registry import cutoffs_counted_from
 
@@ -131,6 +133,8 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date, toda
     before = max((day for day in on.values() if day < session.opens_on), default=None)
 
     def moved(row) -> date | None:
+        if stored is None:
+            return session.opens_on
         if row["cutoff_sitting"] == session.code:
             return row["cutoff"] - (stored - session.opens_on)
         was = on.get(row["cutoff_sitting"])
@@ -142,7 +146,10 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date, toda
     if passing:
         named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" for r, day in passing[:5])
         slip = "and slip" if not session.extraordinary else "(at an extraordinary session it keeps its place)"
-        raise Rejected(f"opens_on: moving session {session.code} from {stored} to {session.opens_on} puts the cut-off of {len(passing)} running "
+        change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
+        named = named if stored else "; ".join(f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now"
+                                               for r, _ in passing[:5])
+        raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
                        f"draft(s) before today ({named}{'; ...' if len(passing) > 5 else ''}): each would record it missed {slip}. If the day "
                        "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass",
                        kind=RefusalKind.CONFLICT.value)
@@ -162,10 +169,17 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
     after = sorted([m for m in await meetings(db) if m.code != code] + ([StandingCommitteeMeeting(code=code, meets_on=meets_on)] if meets_on else []),
                    key=lambda m: m.meets_on)
 
+    def session_of(row) -> TargetSession:
+        if (session := announced.get(row["target_session"])) is not None:
+            return session
+        # A session of the draft's own, whose day the registry does not keep: it opens after this meeting, the one before it,
+        # with no other meeting between; counted as opening the day after the later of the meeting's two days.
+        legislature, number, extraordinary = parse_session_code(row["target_session"])
+        return TargetSession(legislature=legislature, session=number, extraordinary=extraordinary,
+                             opens_on=max(stored, meets_on or stored) + timedelta(days=1))
+
     def moved(row) -> date | None:
-        if (session := announced.get(row["target_session"])) is None:  # a session of the draft's own: the meeting stays before it
-            return None if meets_on is None else row["cutoff"] - (stored - meets_on)
-        before = meeting_before_among(after, tuple(announced.values()), session)
+        before = meeting_before_among(after, tuple(announced.values()), session_of(row))
         return None if before is None else row["cutoff"] - (stored - before.meets_on)
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
@@ -300,6 +314,8 @@ def remove_meeting(
     from activities.calendar import remove_meeting as unset_meeting
 
     choose(output, as_json)
+
+    code = code.upper()  # as set-meeting stores it: `ubtvqh-70` is UBTVQH-70
 
     async def store(db) -> None:
         _announced(await sessions(db))

@@ -7,7 +7,9 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
+import pytest
 
+from schemas.calendar import TargetSession
 from schemas.enums import LawKind
 from store.board import sittings_ahead
 from tests.drafts import start_request
@@ -15,17 +17,19 @@ from tests.polling import eventually
 from workflows.deadlines import local_day
 
 
-async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_is_refused(cli, fresh_database_url, tmp_path):
+@pytest.mark.parametrize("announced", [True, False], ids=["its-session-announced", "a-session-of-its-own"])
+async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_is_refused(cli, fresh_database_url, tmp_path, announced):
     """Found by a new user: a Standing Committee meeting moved to a mistyped day months earlier was taken, and a draft
     counting its cut-off back from it recorded its deadline passed and an escalation, which its audit trail keeps once
     the day is put right. Refused as a session's move is, naming the drafts, unless meant; so is a removal that leaves an
-    earlier meeting to count from."""
+    earlier meeting to count from, its code typed in small letters too, and so for a draft aimed at a session of its own
+    that the calendar does not hold (found by a breaker)."""
     running = start_request(law_kind=LawKind.ORDINANCE)  # its cut-off counts back from the meeting before its session
     opens_on = running.target_session.opens_on
     meeting = opens_on - timedelta(days=40)
     (tmp_path / "start.json").write_text(running.model_dump_json(), encoding="utf-8")
-    for command in (("set-session", "16-2", "--opens-on", str(opens_on)), ("set-meeting", "UBTVQH-70", "--on", str(meeting)),
-                    ("start", str(tmp_path / "start.json"))):
+    session = ("set-session", "16-2", "--opens-on", str(opens_on)) if announced else ("set-session", "16-3", "--opens-on", str(opens_on + timedelta(days=200)))
+    for command in (session, ("set-meeting", "UBTVQH-70", "--on", str(meeting)), ("start", str(tmp_path / "start.json"))):
         code, _, err = await cli(*command) if command[0] == "start" else await cli("calendar", *command, "--by", "VPQH")
         assert code == 0, err
     db = await asyncpg.connect(fresh_database_url)
@@ -43,8 +47,9 @@ async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_i
     # An earlier meeting, tomorrow: the draft still counts from UBTVQH-70, but would count from it were UBTVQH-70 removed.
     code, _, err = await cli("calendar", "set-meeting", "UBTVQH-69", "--on", str(date.today() + timedelta(days=1)), "--by", "VPQH")
     assert code == 0, err
-    code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
-    assert code == 3 and "code: removing meeting UBTVQH-70" in err and "(rule: cutoffs_would_pass)" in err, err
+    for typed in ("UBTVQH-70", "ubtvqh-70"):
+        code, _, err = await cli("calendar", "remove-meeting", typed, "--by", "VPQH")
+        assert code == 3 and "code: removing meeting UBTVQH-70" in err and "(rule: cutoffs_would_pass)" in err, err
     shown = (await cli("calendar", "show"))[1]
     assert "UBTVQH-70" in shown and mistyped not in shown, "nothing stored when refused"
     code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH", "--accept-missed-cutoffs")
@@ -55,23 +60,32 @@ async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_i
 async def test_a_session_sitting_now_is_set_with_its_phases(cli, fresh_database_url, tmp_path):
     """Found by a new user: an office starting to use legis mid-session could not put the session its drafts were at on
     the calendar (its opening has passed: not_in_past), so the board never listed it. With its phases, the last not yet
-    over, it is taken, and the board lists it among the sittings; an opening past without them is refused as before."""
+    over, it is taken, and the board lists it among the sittings; an opening past without them is refused as before. A
+    draft aimed at that session under a day of its own, whose cut-off is still ahead, would miss it: refused, naming it,
+    unless meant (found by a breaker)."""
     today = local_day(datetime.now(UTC))
     opened = today - timedelta(days=30)
     running = start_request()  # aimed at 16-2, ahead
-    (tmp_path / "start.json").write_text(running.model_dump_json(), encoding="utf-8")
-    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
-    command = ("calendar", "set-session", "16-1", "--opens-on", str(opened), "--by", "VPQH")
-    code, _, err = await cli(*command)
-    assert code == 2 and "(rule: not_in_past)" in err and "--phase" in err, err
-    code, _, err = await cli(*command, "--phase", f"{opened}:{today - timedelta(days=1)}")
-    assert code == 2 and "(rule: not_in_past)" in err, err  # over: a session held, not one sitting
-    code, out, err = await cli(*command, "--phase", f"{opened}:{today + timedelta(days=8)}")
-    assert code == 0 and "1 running draft" in out, (out, err)
-    code, out, _ = await cli("status", running.submission_id, "--output", "json")
-    assert code == 0 and json.loads(out)["target_session"]["opens_on"] == str(running.target_session.opens_on), out
+    aimed = start_request(target=TargetSession(legislature=16, session=1, opens_on=today + timedelta(days=120)))
+    for request in (running, aimed):
+        (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
+        assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
     db = await asyncpg.connect(fresh_database_url)
     try:
+        await eventually(lambda: db.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", aimed.submission_id),
+                         lambda day: day is not None and day >= today)
+        command = ("calendar", "set-session", "16-1", "--opens-on", str(opened), "--by", "VPQH")
+        code, _, err = await cli(*command)
+        assert code == 2 and "(rule: not_in_past)" in err and "--phase" in err, err
+        code, _, err = await cli(*command, "--phase", f"{opened}:{today - timedelta(days=1)}")
+        assert code == 2 and "(rule: not_in_past)" in err, err  # over: a session held, not one sitting
+        sitting = (*command, "--phase", f"{opened}:{today + timedelta(days=8)}")
+        code, _, err = await cli(*sitting)
+        assert code == 3 and "(rule: cutoffs_would_pass)" in err and aimed.submission_id in err and running.submission_id not in err, err
+        code, out, err = await cli(*sitting, "--accept-missed-cutoffs")
+        assert code == 0 and "2 running draft" in out, (out, err)
+        code, out, _ = await cli("status", running.submission_id, "--output", "json")
+        assert code == 0 and json.loads(out)["target_session"]["opens_on"] == str(running.target_session.opens_on), out
         assert "16-1" in [s.code for s in await sittings_ahead(db, today)]
     finally:
         await db.close()
