@@ -85,14 +85,17 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = ()) -> Callable[
 
 
 async def known_form_fields(http: Request) -> None:
-    """A dependency of a page's form route refusing a field the route does not take (a typo, or a field of another form,
-    must not be dropped unseen: a decision's `occurred_on` dropped would date it today); the CSRF token (`web.csrf`) is
-    every form's."""
+    """A dependency of a page's form route refusing a field the route does not take, and one given twice (a typo, or a
+    field of another form, must not be dropped unseen, nor a value but the last: a decision's `occurred_on` dropped
+    would date it today); the CSRF token (`web.csrf`) is every form's."""
     route = http.scope["route"]
     taken = {"csrftoken"} | {field.alias for field in route.dependant.body_params}
-    unknown = sorted(set((await http.form()).keys()) - taken)
-    if unknown:
+    form = await http.form()
+    if unknown := sorted(set(form.keys()) - taken):
         raise refusal(422, unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a field of this form; known: {', '.join(sorted(taken))}",
+                      kind="INVALID")
+    if repeated := sorted(name for name in set(form.keys()) if len(form.getlist(name)) > 1):
+        raise refusal(422, repeated[0], "parameter_once", f"{repeated[0]} is given {len(form.getlist(repeated[0]))} times and takes one value",
                       kind="INVALID")
 
 

@@ -5,9 +5,10 @@ typer); the CLI tests run it hundreds of times. A multiprocessing fork server im
 runs in a child forked from it: a process of its own, with the test's arguments, environment, standard input and
 standard output and error, leaving through `cli.main.main` as the installed command does.
 
-What a fork does not redo is the interpreter's start: a command whose environment sets what the interpreter reads then
-(PYTHON*, LC_*, LANG: the streams' encoding) runs the installed command instead, and so do the tests of the command as
-installed (`tests/test_walkthrough.py`, `tests/test_dev_stack.py`).
+What a fork does not redo is the interpreter's start and the import: a command whose environment sets what the
+interpreter reads then (PYTHON*, LC_*, LANG: the streams' encoding) or what its consoles read when built (`CONSOLE_SETTINGS`,
+which the fork server imports without, its output not a terminal: `tests.cli_fork_server`) runs the installed command
+instead, and so do the tests of the command as installed (`tests/test_walkthrough.py`, `tests/test_dev_stack.py`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+# What rich reads when `cli.output` builds its consoles, at import, that can change what a command prints to a pipe (a
+# terminal forced, colours): the fork server imports it without them. The rest (TERM, COLUMNS) counts only on a terminal.
+CONSOLE_SETTINGS = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
 _FORKS = multiprocessing.get_context("forkserver")
-_FORKS.set_forkserver_preload(["cli.main"])
+_FORKS.set_forkserver_preload(["tests.cli_fork_server"])
 
 
 def _read_at_start(name: str) -> bool:
@@ -29,8 +34,9 @@ def _read_at_start(name: str) -> bool:
 
 def forkable(env: dict[str, str]) -> bool:
     """Whether a command with `env` behaves forked as it does started anew: the interpreter's own settings are this
-    process's (the fork server's, which it started with)."""
-    return {k: v for k, v in env.items() if _read_at_start(k)} == {k: v for k, v in os.environ.items() if _read_at_start(k)}
+    process's (the fork server's, which it started with), and the env sets nothing its consoles read when built."""
+    same_interpreter = {k: v for k, v in env.items() if _read_at_start(k)} == {k: v for k, v in os.environ.items() if _read_at_start(k)}
+    return same_interpreter and not any(name in env for name in CONSOLE_SETTINGS)
 
 
 def _command(argv: list[str], env: dict[str, str], stdin: str, stdout: str, stderr: str) -> None:

@@ -84,6 +84,8 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         # A field the form does not have is refused, never dropped unseen (the article typed under another name).
         misnamed = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến", "dieu": "3", "csrftoken": token})
         assert misnamed.status_code == 422 and "unknown_parameter" in misnamed.text and "dieu" in misnamed.text
+        twice = await http.post(f"/public/{sid}/cong-khai", data={"text": ["Ý kiến", ""], "article": "3", "csrftoken": token})
+        assert twice.status_code == 422 and "parameter_once" in twice.text  # not the last value taken unseen (found by a breaker)
         assert await pool.fetchval(stored, sid) == 0
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.", "article": "3", "csrftoken": token})
         assert sent.status_code == 303, sent.text

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from asyncpg_trek.asyncpg import AsyncpgBackend
 from activities import destinations
 from activities.database import migrate
 from activities.destinations import AllowedHosts
-from activities.webhooks import IDEMPOTENCY_HEADER, WebhookActivities, new_secret, signature
+from activities.webhooks import EVENT_COLUMNS, IDEMPOTENCY_HEADER, WebhookActivities, new_secret, payload, signature
 from schemas.enums import Stage
 from schemas.records import DeliveryInput, WebhookInput
 from store import subscribers
@@ -96,6 +96,16 @@ def test_the_signature_is_the_spec_s_published_example():
     """The test vector of the Standard Webhooks specification."""
     assert signature(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
                      '{"test": 2432232314}') == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_an_event_entered_afterwards_tells_the_day_it_happened():
+    """Found by a breaker: a step entered afterwards or imported reached subscribers with the instant it was recorded
+    only; its body says the day it happened (`occurred_on`, a Ha Noi date) and whether it was imported."""
+    row = dict.fromkeys(EVENT_COLUMNS) | {"submission_id": "B-1", "seq": 3, "occurred_at": datetime(2026, 12, 2, 23, 30, tzinfo=UTC),
+                                          "occurred_on": date(2026, 11, 20), "imported": True, "event": "DECISION"}
+    body = payload(row)
+    assert (body["occurred_at"], body["occurred_on"], body["imported"]) == ("2026-12-03T06:30:00+07:00", "2026-11-20", True)
+    assert "deadline" not in body and body["idempotency_key"] == "B-1:3"
 
 
 async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_signed_with_a_stable_id(dev_env, pool, receiver):
