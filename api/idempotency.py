@@ -17,7 +17,8 @@ import asyncpg
 from fastapi import Request, Response
 from fastapi_problem.error import Problem
 
-from api.problems import problem_body, refusal
+from api.problems import from_refused, problem_body, refusal
+from schemas.refusal import Refused
 
 KEPT_HEADERS = ("location", "link")
 # A key answers its retries for this long, then is forgotten (and may be used again).
@@ -43,7 +44,9 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
         return await _first_answer(pool, token_id, key, digest)
     try:
         response = await run()
-    except Problem as problem:
+    except (Problem, Refused) as refused:
+        # A refusal is an answer: kept, so that a retry after the draft has moved on is refused again, not applied then.
+        problem = from_refused(refused) if isinstance(refused, Refused) else refused
         await _keep(pool, token_id, key, problem.status, {"content-type": "application/problem+json", **(problem.headers or {})},
                     problem_body(problem))
         raise

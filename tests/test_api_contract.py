@@ -233,11 +233,18 @@ async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_
     government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
     decided = body(decision(request, Stage.POLICY_PROPOSAL))
     path = f"/v1/submissions/{request.submission_id}/decisions"
+    # Found by a new user: a refusal was forgotten, so the same request sent again once the draft had reached its stage was
+    # applied, after its sender was told it was refused. The refusal is the answer the key keeps.
+    committee = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    early = (path, body(decision(request, Stage.LEGISLATIVE_PROGRAMME)), committee | {"Idempotency-Key": "programme-early"})
+    too_early = problem(await api.post(early[0], json=early[1], headers=early[2]), 409, "current_stage_only")
     once = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
     assert once.status_code == 200 and once.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
     # Sent again after the draft moved on, a check would now refuse it as stale: the first answer comes back instead.
     retried = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
     assert (retried.status_code, retried.json()) == (200, once.json())
+    again = await api.post(early[0], json=early[1], headers=early[2])
+    assert (again.status_code, again.json(), again.headers["idempotent-replayed"]) == (409, too_early, "true")
     without_key = await api.post(path, json=decided, headers=government)
     assert problem(without_key, 409, "current_stage_only")["kind"] == "STALE"
     # A refusal is an answer too: the same key gets it again.
