@@ -204,6 +204,11 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     none = await api.get("/v1/submissions", params=[("q", words), ("stage", "DRAFTING")], headers=operator)
     assert none.json()["total"] == 0
     problem(await api.get("/v1/submissions", params={"limit": 5}, headers=operator), 422, "unknown_parameter", "limit")
+    # Every read refuses a parameter it does not take, not only the lists (found by a new user: five ignored one).
+    sid = started[0]
+    for path in (f"/v1/submissions/{sid}", f"/v1/submissions/{sid}/versions", f"/v1/submissions/{sid}/consultations/R-1",
+                 f"/v1/submissions/{sid}/consultations/R-1/articles", f"/v1/public/consultations/{sid}/R-1"):
+        problem(await api.get(path, params={"x": "1"}, headers=operator), 422, "unknown_parameter", "x")
     # One that takes one value, given twice, is refused: the last would win unseen (found by a new user).
     for twice in ([("session", "16-2"), ("session", "16-3")], [("size", "1"), ("size", "100")]):
         problem(await api.get("/v1/submissions", params=twice, headers=operator), 422, "parameter_once", twice[0][0])

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Body, Request, Response
+from fastapi import Body, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, database, temporal
+from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
@@ -25,7 +25,8 @@ from workflows import client as drafts
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
 
 
-@router.get("", operation_id="readConsultation", summary="How a consultation round stands", response_model=ConsultationView)
+@router.get("", operation_id="readConsultation", summary="How a consultation round stands", response_model=ConsultationView,
+            dependencies=[Depends(known_parameters())])
 async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
     """Who answered, who is awaited or silent, which comments still need an answer."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Body, Request, Response
+from fastapi import Body, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from pydantic import BaseModel, Field
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, database, temporal
+from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
 from api.idempotency import answer_once
 from api.plumbing import Router
 from api.problems import from_refused, refusal
@@ -92,7 +92,8 @@ async def submit_public_comment(submission_id: SubmissionId, round_id: RoundId, 
     return JSONResponse(receipt.model_dump(mode="json"), status_code=200 if receipt.repeated else 201)
 
 
-@router.get("/v1/public/consultations/{submission_id}/{round_id}", operation_id="readPublicConsultation", response_model=PublicRoundView)
+@router.get("/v1/public/consultations/{submission_id}/{round_id}", operation_id="readPublicConsultation", response_model=PublicRoundView,
+            dependencies=[Depends(known_parameters())])
 async def read_public_consultation(submission_id: SubmissionId, round_id: RoundId, http: Request) -> PublicRoundView:
     """A posted draft's consultation as the public reads it (no token): window, count, and the answers given."""
     found = await database(public.public_round(http.app.state.pool, submission_id, round_id))
@@ -103,7 +104,7 @@ async def read_public_consultation(submission_id: SubmissionId, round_id: RoundI
 
 
 @router.get("/v1/submissions/{submission_id}/consultations/{round_id}/articles", operation_id="readCommentGroups",
-            response_model=ArticleGroups, tags=["consultation"])
+            response_model=ArticleGroups, tags=["consultation"], dependencies=[Depends(known_parameters())])
 async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ArticleGroups:
     """The public's comments grouped by article, each group with how many still need an answer (the lead ministry's)."""
     await _lead_ministry_of(http, who, submission_id)

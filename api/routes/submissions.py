@@ -105,7 +105,8 @@ async def list_submissions(
     return page
 
 
-@router.get("/{submission_id}", operation_id="readSubmission", summary="Where a draft stands", response_model=StatusView)
+@router.get("/{submission_id}", operation_id="readSubmission", summary="Where a draft stands", response_model=StatusView,
+            dependencies=[Depends(known_parameters())])
 async def read_status(submission_id: SubmissionId, who: Authenticated, http: Request) -> StatusView:
     """Where the draft stands: its stage (with the Vietnamese name), since when, its deadline, what is pending and who
     may decide it; `ended` when its workflow ended outside its own rules (terminated by hand, say), with nothing pending."""
@@ -121,7 +122,8 @@ async def read_history(submission_id: SubmissionId, who: Authenticated, http: Re
     return permissions.history_for(who, await database(audit.history(http.app.state.pool, submission_id, after=after)), view)
 
 
-@router.get("/{submission_id}/versions", operation_id="readVersions", summary="The dossier's versions", response_model=VersionsView)
+@router.get("/{submission_id}/versions", operation_id="readVersions", summary="The dossier's versions", response_model=VersionsView,
+            dependencies=[Depends(known_parameters())])
 async def read_versions(submission_id: SubmissionId, who: Authenticated, http: Request) -> VersionsView:
     """The dossier's versions, each document with its hash."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
