@@ -4,6 +4,7 @@ line, per-address rate limits, and the refusals written to the audit trail at a 
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 import uuid
@@ -16,7 +17,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute, APIRouter
 from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +33,13 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 # A sliding window counted in two fixed windows: constant work and memory per hit whatever the limit (a moving window
 # keeps every hit of the window, which a limit of thousands a minute makes slow).
 limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+
+
+async def retry_after(limited: RateLimiter, item: RateLimitItem, *identifiers: str) -> dict[str, str]:
+    """`Retry-After` for a request `limited` refused: the seconds until its window resets, at least one (a client that
+    waits that long is taken again; told a constant, it would come back, be refused, and come back again)."""
+    stats = await limited.get_window_stats(item, *identifiers)
+    return {"Retry-After": str(max(1, math.ceil(stats.reset_time - time.time())))}
 # Checked before anything else the route does (the token's lookup included), so that no query sees a malformed one.
 PATH_PATTERNS = {"submission_id": (re.compile(SUBMISSION_ID), SUBMISSION_ID_WORDS), "round_id": (re.compile(ROUND_ID), ROUND_ID_WORDS)}
 
@@ -207,7 +215,8 @@ class AroundRequest:
             limit: RateLimitItem | None = getattr(state, "address_limit", None)
             address = scope["client"][0] if scope.get("client") else "unknown"
             if limit is not None and not await limiter.hit(limit, "address", address):
-                await _problem_response(refusal(429, "request", "rate_limited", f"more than {limit} requests from {address}"))(scope, receive, answer)
+                await _problem_response(refusal(429, "request", "rate_limited", f"more than {limit} requests from {address}",
+                                                headers=await retry_after(limiter, limit, "address", address)))(scope, receive, answer)
             else:
                 await self.app(scope, receive, answer)
             seconds = time.perf_counter() - started
@@ -240,7 +249,7 @@ def _count(state: Any, scope: Scope, status: int, seconds: float) -> None:
 
 
 def _problem_response(problem) -> Response:
-    headers = {"Retry-After": RETRY_SECONDS} if problem.status in (429, 503) else {}
+    headers = problem.headers or ({"Retry-After": RETRY_SECONDS} if problem.status in (429, 503) else {})
     return Response(problem_body(problem), status_code=problem.status, media_type="application/problem+json", headers=headers)
 
 

@@ -268,7 +268,7 @@ async def test_rate_limits_answer_429_with_retry_after_per_token(dev_env, pool):
         answers = [await http.get("/v1/submissions", headers=lead) for _ in range(4)]
         assert [a.status_code for a in answers] == [200, 200, 200, 429]
         problem(answers[-1], 429, "rate_limited", "Authorization")
-        assert int(answers[-1].headers["retry-after"]) > 0
+        assert 30 <= int(answers[-1].headers["retry-after"]) <= 60  # the window's seconds left, not a constant
         other = await bearer(pool, "BCT", CallerRole.LEAD_MINISTRY)
         assert (await http.get("/v1/submissions", headers=other)).status_code == 200
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
 from api.idempotency import answer_once
-from api.plumbing import Router
+from api.plumbing import Router, retry_after
 from api.problems import from_refused, refusal
 from schemas.messages import RoundId, SubmissionId
 from schemas.public import ArticleGroups, GroupAnswer, GroupAnswered, PublicAnswerView, PublicComment, PublicCommentReceipt
@@ -63,7 +63,8 @@ async def check_public_rate(http: Request) -> None:
     limit = getattr(http.app.state, "public_comment_limit", None)
     address = http.client.host if http.client else "unknown"
     if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
-        raise refusal(429, "request", "rate_limited", f"more than {limit} comments from one client: wait and send again")
+        raise refusal(429, "request", "rate_limited", f"more than {limit} comments from one client: wait and send again",
+                      headers=await retry_after(comment_limiter, limit, "public-comment", address))
 
 
 async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment) -> PublicCommentReceipt:
