@@ -63,6 +63,9 @@ async def test_a_board_filter_the_api_refuses_is_refused_on_the_page(pool, query
         assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
         if rule != "literal_error":
             assert api.json()["rule"] == rule
+        if field == "ministry":  # the report's pages too (found by a new user: an all-zero report for bgddt)
+            for page_path in ("/board/ministries", "/board/ministries.csv"):
+                assert f"trường {field}, quy tắc {rule}" in is_page(await http.get(f"{page_path}?{query}"), 422)
 
 
 async def test_the_filter_form_as_sent_and_good_filters_list_drafts(pool):

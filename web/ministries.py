@@ -15,6 +15,7 @@ from activities.reports import deadline_report, report_period, write_csv
 from api import permissions
 from api.deps import database
 from api.routes.reports import ReportParameters
+from schemas.messages import AgencyCode
 from schemas.refusal import Refused
 from schemas.time import Day
 from store import board
@@ -43,7 +44,7 @@ async def _not_for_reports(request: Request) -> Response | None:
 
 @router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
 async def ministries(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
-                     ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+                     ministry: Annotated[AgencyCode | None, All, Query()] = None) -> Response:
     started = time.perf_counter()
     if (turned_away := await _not_for_reports(request)) is not None:
         return turned_away
@@ -63,7 +64,7 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
 
 @router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
 async def ministries_csv(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
-                         ministry: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+                         ministry: Annotated[AgencyCode | None, All, Query()] = None) -> Response:
     if (turned_away := await _not_for_reports(request)) is not None:
         return turned_away
     day = local_day(today())
