@@ -105,9 +105,10 @@ class VoteCount(Message):
     @model_validator(mode="after")
     def _counts_fit(self) -> VoteCount:
         if self.in_favour + self.against + self.abstaining > self.total_deputies:
-            raise invalid("vote_counts_fit", "in_favour + against + abstaining exceeds total_deputies", "vote")
+            # Named by the field that holds the count (the vote sits in a decision under `vote`: not `vote.vote`).
+            raise invalid("vote_counts_fit", "in_favour + against + abstaining exceeds total_deputies", "total_deputies")
         if self.parts_not_passed and not self.passed:
-            raise invalid("parts_only_when_passed", "parts_not_passed only when the law as a whole passed", "vote")
+            raise invalid("parts_only_when_passed", "parts_not_passed only when the law as a whole passed", "parts_not_passed")
         return self
 
     @property

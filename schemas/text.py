@@ -52,10 +52,19 @@ def _single_line(value: object) -> object:
     return _canonical(value, multiline=False, visible_only=True)
 
 
+def _blank(value: str) -> bool:
+    """Nothing visible: only spaces (of any kind) and format characters, a zero-width space or a byte-order mark, which
+    show nothing either."""
+    visible = value.strip()
+    if visible.isprintable():  # nearly every text, settled in C
+        return visible == ""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in visible)
+
+
 def _single_line_not_blank(value: object) -> object:
     canonical = _single_line(value)
     # Spaces alone are refused as such, not as "at least 1 character" to someone who typed three.
-    if value and canonical == "":
+    if value and isinstance(canonical, str) and _blank(canonical):
         raise invalid("not_blank", "must not be only spaces")
     return canonical
 
@@ -65,8 +74,8 @@ def _multi_line(value: object) -> object:
 
 
 def _not_blank(value: str) -> str:
-    if value and not value.strip():
-        raise invalid("not_blank", "must not be only spaces")
+    if value and _blank(value):
+        raise invalid("not_blank", "must not be only spaces, or characters that show nothing")
     return value
 
 

@@ -119,8 +119,8 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
                     "documents": "\n".join(f"{d.kind.value} | {d.name} | {d.sha256}" for d in decision(request, Stage.NA_SESSION).documents)}
             refused = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "600"})
             assert refused.status_code == 422 and "vote_counts_fit" in refused.text, refused.text[-2000:]
-            [(action, status, _, rule, agency)] = await recorded(pool, request.submission_id)
-            assert (status, rule, agency) == (422, "vote_counts_fit", "QH") and action, action
+            [(action, status, field, rule, agency)] = await recorded(pool, request.submission_id)
+            assert (status, field, rule, agency) == (422, "vote.total_deputies", "vote_counts_fit", "QH") and action, action  # not vote.vote
             # Found by a new user: a field the form does not have was dropped unseen (`occurred_on`, before the form had it,
             # dated the decision today); a document line without its bars was refused as a kind; a vote without counts, as
             # four counts not numbers.
