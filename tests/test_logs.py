@@ -156,3 +156,10 @@ def test_secrets_are_cut_from_every_text_and_field():
                                      "note": "x" * (MAX_FIELD + 10), "payload": b"\x00" * 5})
     assert event == {"event": f"refused legis_0123456789ab_{REDACTED}", "title": REDACTED, "context": {"reasons": REDACTED, "stage": "DRAFTING"},
                      "note": "x" * MAX_FIELD + "... [10 more characters cut]", "payload": "<5 bytes>"}
+
+
+def test_control_characters_are_written_escaped():
+    """Found by a new user: a request for `/v1/submissions/X/consultations/%00` wrote a NUL into the console's access log,
+    and grep took the log for a binary file. Tabs and newlines (a traceback's) stay."""
+    event = redact(None, "info", {"event": "request", "path": "/v1/submissions/X/consultations/\x00\x1b[2J", "exception": "a\n\tb"})
+    assert event == {"event": "request", "path": "/v1/submissions/X/consultations/\\x00\\x1b[2J", "exception": "a\n\tb"}

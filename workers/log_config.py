@@ -57,9 +57,16 @@ def scrub(text: str) -> str:
     return _INPUT_ECHO.sub(f"input_value={REDACTED}", _TOKEN.sub(rf"\1{REDACTED}", _BEARER.sub(rf"\1 {REDACTED}", text)))
 
 
+# Control characters but tab and newline (a traceback's): written escaped, so that a request's path holding a NUL does
+# not make the log a binary file to grep, nor an escape sequence drive the terminal that shows it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _clean(value: Any, limit: int) -> Any:
     if isinstance(value, str):
         cleaned = scrub(value)
+        if not cleaned.isprintable():
+            cleaned = _CONTROL.sub(lambda control: f"\\x{ord(control.group()):02x}", cleaned)
         return cleaned if len(cleaned) <= limit else f"{cleaned[:limit]}... [{len(cleaned) - limit} more characters cut]"
     if isinstance(value, dict):
         return {k: REDACTED if str(k).lower() in REDACTED_FIELDS else _clean(v, limit) for k, v in value.items()}
