@@ -15,7 +15,7 @@ from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody
 from schemas.messages import ConsultationRequest
-from store import texts
+from store import public, texts
 from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
@@ -63,9 +63,10 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
     choose(output, as_json)
 
     async def viewing(client: Client) -> ConsultationView:
-        return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation(client, submission_id, round_id))
+        return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation_and_end(client, submission_id, round_id))
 
-    _print_round(temporal.run(viewing))
+    found = temporal.run(viewing)
+    _print_round(database.read(lambda db: public.counted(db, submission_id, found)))
 
 
 def _print_round(view: ConsultationView) -> None:
@@ -73,7 +74,8 @@ def _print_round(view: ConsultationView) -> None:
         emit_json(view)
         return
     out.print(pairs(f"round {view.round_id} ({view.kind.value})", [
-        ("window", f"closes {instant(view.closes_at)}" + (" (closed)" if view.closed else "")),
+        ("window", f"closes {instant(view.closes_at)}" + (f" (closed: its workflow {view.ended}, no compilation to come)" if view.ended
+                                                          else " (closed)" if view.closed else "")),
         ("answered", ", ".join(a.consultee for a in view.answers) or "none"),
         ("comments", str(view.comments)),
         ("awaited", ", ".join(view.awaiting) or "none"),

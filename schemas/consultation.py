@@ -208,6 +208,10 @@ class ConsultationView(Message):
     public_comments_in_postgresql: bool = Field(
         default=False, description="the public's comments go to the draft's public page and are answered by article there; "
         "`comments` counts them once the round has closed")
+    # Told by Temporal, not by the round (whose query answers as it stood when it ended); left out while it runs.
+    ended: str | None = Field(default=None, exclude_if=lambda ended: ended is None,
+                              description="how the round's workflow ended outside its own rules: CANCELED when its draft was withdrawn "
+                              "or ended, TERMINATED by hand; the round is closed, with no compilation to come. Absent while it runs")
 
 
 class CompilationSummary(Message):

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import asyncpg
 
+from schemas.consultation import ConsultationView
 from schemas.enums import Response
 from schemas.public import (
     ArticleGroup,
@@ -191,6 +192,15 @@ async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 2
 async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicRound | None:
     row = await db.fetchrow(f"{_ROUNDS} AND r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
     return PublicRound(**dict(row)) if row else None
+
+
+async def counted(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, view: ConsultationView) -> ConsultationView:
+    """A round's view (`workflows.client.consultation_and_end`) whose workflow ended before the round closed (its draft
+    withdrawn): the public's comments counted where they are kept, which the round counts only when it closes itself."""
+    if not (view.ended and view.public_comments_in_postgresql):
+        return view
+    posted = await public_round(db, submission_id, view.round_id)
+    return view if posted is None else view.model_copy(update={"comments": posted.comments})
 
 
 async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> list[PublicAnswerView]:

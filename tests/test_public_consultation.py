@@ -148,6 +148,10 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         assert shown.comments == 1
         problem(await api.post(url, json={"text": "Ý kiến sau khi rút."}), 409, "round_closed", "round_id")
         assert (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()["closed"] is True
+        # The round as the lead ministry and operators read it agrees (found by a new user: open, no comments).
+        operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+        read = (await api.get(f"/v1/submissions/{request.submission_id}/consultations/rut", headers=operator)).json()
+        assert (read["closed"], read["ended"], read["comments"], read["awaiting"]) == (True, "CANCELED", 1, []), read
 
 
 async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_registry_marks_it(dev_env, pool):

@@ -286,6 +286,14 @@ async def status(client: Client, submission_id: str) -> StatusView:
     return await _query(client, submission_id, DraftLawWorkflow.status)
 
 
+async def consultation_and_end(client: Client, submission_id: str, round_id: str) -> ConsultationView:
+    """`consultation`, closed, with `ended` set and nothing awaited, when the round's workflow ended outside its own rules
+    (cancelled with its withdrawn draft): its query answers as it stood then, open and awaiting answers."""
+    view = await consultation(client, submission_id, round_id)
+    end = END_OF.get((await consultation_round(client, submission_id, round_id).describe()).status)
+    return view if end is None else view.model_copy(update={"ended": end.value, "closed": True, "awaiting": ()})
+
+
 # How a workflow may end besides completing by its own rules, as the registry names it.
 END_OF = {
     WorkflowExecutionStatus.TERMINATED: ExecutionEnd.TERMINATED,

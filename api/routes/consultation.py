@@ -30,7 +30,8 @@ router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}
 async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
     """Who answered, who is awaited or silent, which comments still need an answer."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
-    return permissions.round_for(who, await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id"), view)
+    found = await temporal(http, drafts.consultation_and_end(http.app.state.client, submission_id, round_id), "round_id")
+    return permissions.round_for(who, await database(public.counted(http.app.state.pool, submission_id, found)), view)
 
 
 @router.post("/opinions", operation_id="submitOpinion", summary="A consultee's opinion (ý kiến góp ý)", response_model=OpinionReceipt)
