@@ -170,12 +170,15 @@ class PublicRound:
     closes_at: datetime
     closed: bool
     comments: int
+    draft_ended: bool = False
 
 
 _ROUNDS = """
 SELECT r.submission_id, r.round_id, s.title, r.lead_ministry, r.opened_at, r.closes_at,
        -- A draft whose workflow ended outside its rules (terminated, say) takes no more comments.
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
+       -- Withdrawn, rejected or ended: its round will get no answers.
+       (s.stage IN ('WITHDRAWN', 'REJECTED') OR s.ended IS NOT NULL) AS draft_ended,
        (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments
 FROM public_rounds r JOIN submissions s USING (submission_id)
 WHERE NOT s.classified AND s.title IS NOT NULL

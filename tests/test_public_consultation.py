@@ -147,7 +147,11 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         shown = await eventually(lambda: public.public_round(pool, request.submission_id, "rut"), lambda found: found.closed)
         assert shown.comments == 1
         problem(await api.post(url, json={"text": "Ý kiến sau khi rút."}), 409, "round_closed", "round_id")
-        assert (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()["closed"] is True
+        public_view = (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()
+        assert (public_view["closed"], public_view["draft_ended"]) == (True, True)
+        # Its page says no answer will come, not that the ministry answers once the consultation has closed.
+        page = (await api.get(f"/public/{request.submission_id}/rut")).text
+        assert "sẽ không có giải trình" in page and "Chưa có trả lời" not in page
         # The round as the lead ministry and operators read it agrees (found by a new user: open, no comments).
         operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
         read = (await api.get(f"/v1/submissions/{request.submission_id}/consultations/rut", headers=operator)).json()

@@ -48,6 +48,7 @@ class PublicRoundView(BaseModel):
     closes_at: Instant = Field(description="midnight in Ha Noi after the window's last day")
     closed: bool
     comments: int
+    draft_ended: bool = Field(description="the draft was withdrawn, rejected or ended before its answers: none will come")
     answers: list[PublicAnswerView] = Field(description="the lead ministry's answers, by article (at most 2,000)")
 
 
