@@ -115,7 +115,8 @@ def create_app(
 
 
 def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """Errors are `application/problem+json`, and requests other than health checks need the bearer token."""
+    """Errors are `application/problem+json`, and requests other than health checks and the public's need the bearer
+    token."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -127,8 +128,10 @@ def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 for status, answer in operation.get("responses", {}).items():
                     if status.startswith(("4", "5")) and "application/json" in answer.get("content", {}):
                         answer["content"] = {"application/problem+json": answer["content"]["application/json"]}
-                if path in ("/healthz", "/readyz"):
+                if path in ("/healthz", "/readyz") or path.startswith("/v1/public/"):  # no token asked: none refused
                     operation.pop("security", None)
+                    for status in ("401", "403"):
+                        operation.get("responses", {}).pop(status, None)
         components = schema["components"]["schemas"]
         for unused in ("HTTPValidationError", "Problem", "ValidationError"):
             if f'"#/components/schemas/{unused}"' not in json.dumps(schema["paths"]):

@@ -28,7 +28,8 @@ class PublicComment(Message):
     """A comment of the public on a posted draft: on the draft as a whole (no article) or on one numbered article (Điều)."""
 
     article: int | None = Field(default=None, ge=1, le=MAX_ARTICLE, strict=True,
-                                description="the draft's article (Điều) it is about, 1 to the posted draft's last; none: the draft as a whole")
+                                description=f"the draft's article (Điều) it is about, 1 to {MAX_ARTICLE:,} (the posted draft's own "
+                                "count is not known to legis); none: the draft as a whole")
     text: PublicText = Field(description=f"the comment, 1 to {MAX_PUBLIC_COMMENT:,} characters")
 
     @model_validator(mode="after")
