@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import IO
 
 import asyncpg
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from schemas.calendar import out_of_reach
 from schemas.refusal import RefusalKind, Refused
@@ -103,6 +103,7 @@ class ReportRow(BaseModel):
     postponed: int
     late_requests: int
 
+    @computed_field(description="on_time / (on_time + late), 0 to 1; none when no stage finished")  # type: ignore[prop-decorator]
     @property
     def on_time_rate(self) -> float | None:
         finished = self.on_time + self.late

@@ -192,7 +192,7 @@ def report(
         err.print(f"written: {csv_file}")
     if wants_json():
         emit_json({"since": first, "until": last, "overdue_as_of": today,
-                   "rows": [plain(r) | {"on_time_rate": r.on_time_rate} for r in rows]})
+                   "rows": [plain(r) for r in rows]})
         return
     figures = ("finished on time", "finished late", "on-time rate", "overdue now", "postponed", "late requests")
     shown = table(f"deadlines from {day(first)} to {day(last - timedelta(days=1))} (overdue as of {day(today)})",
