@@ -265,6 +265,9 @@ def test_a_refusal_on_a_page_reads_in_its_language_with_what_the_rule_named(lang
     assert (consulting["detail"], consulting["detail_english"], consulting["english"]) == (core, vi, False)
     shown = html.unescape(environment(language).get_template("problems.html").module.listed(explain(_reader(language), problems)))
     assert "Y-KIEN-BO-NGANH" in shown and "String should match" not in shown
+    # A list of choices is joined in the page's language (found by a new user: "... 'OVERDUE' or 'FINAL'" in Vietnamese).
+    [choice] = explain(_reader(language), [{"field": "state", "rule": "literal_error", "message": "", "ctx": {"expected": "'OPEN', 'OVERDUE' or 'FINAL'"}}])
+    assert choice["text"].endswith("'OPEN', 'OVERDUE' hoặc 'FINAL'." if vi else "'OPEN', 'OVERDUE' or 'FINAL'."), choice
 
 
 def test_the_charts_carry_no_script_and_name_themselves():

@@ -117,6 +117,9 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
                     else FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
         context = {key: str(value)[:MAX_CONTEXT] for key, value in context.items()}
+        if "expected" in context:  # pydantic's list of choices joins the last with an English "or"
+            head, joined, last = context["expected"].rpartition(" or ")
+            context["expected"] = f"{head} {catalogue.gettext('or')} {last}" if joined else last
         message = problem.get("message", "")
         try:
             text = catalogue.gettext(sentence) % context if sentence else message
