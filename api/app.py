@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 from temporalio.runtime import Runtime
@@ -105,6 +106,9 @@ def create_app(
     for router in (*ROUTERS, *PAGES):
         app.include_router(router)
     app.include_router(codec_router(settings.ui_origin()), include_in_schema=False)
+    for route in app.routes:  # the docs' pages answer HEAD as GET too, as the API's routes (`plumbing.Router`) and the pages do
+        if isinstance(route, APIRoute) and route.methods == {"GET"}:
+            route.methods.add("HEAD")
     app.openapi = _with_problems_content(app)
     # OpenTelemetry's name for it; Prometheus reads http_server_request_duration_seconds (histogram; its _count, the requests).
     app.state.request_duration = runtime.metric_meter.create_histogram_float(

@@ -111,7 +111,7 @@ async def test_a_page_answers_head_as_it_answers_get_without_a_body(pool):
     """Found by a new user: `HEAD /board` answered 405 where GET answers the page (a link checker's or a monitor's request)."""
     async with app_client(pool) as http:
         await signed_in(http, pool)
-        for path in ("/board", "/board/drafts", "/board/sessions", "/public", "/board/signin"):
+        for path in ("/board", "/board/drafts", "/board/sessions", "/public", "/board/signin", "/docs", "/redoc"):
             got, head = await http.get(path), await http.head(path)
             assert (head.status_code, head.headers["content-type"], head.content) == (got.status_code, got.headers["content-type"], b""), path
         assert (await http.head("/board/inbox/X-1")).status_code == 405  # a form's route takes POST only
