@@ -66,7 +66,8 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
         return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation_and_end(client, submission_id, round_id))
 
     found = temporal.run(viewing)
-    _print_round(database.read(lambda db: public.counted(db, submission_id, found)))
+    # PostgreSQL only for a round that ended before counting the public's comments kept there.
+    _print_round(database.read(lambda db: public.counted(db, submission_id, found)) if found.ended else found)
 
 
 def _print_round(view: ConsultationView) -> None:

@@ -210,8 +210,9 @@ class ConsultationView(Message):
         "`comments` counts them once the round has closed")
     # Told by Temporal, not by the round (whose query answers as it stood when it ended); left out while it runs.
     ended: str | None = Field(default=None, exclude_if=lambda ended: ended is None,
-                              description="how the round's workflow ended outside its own rules: CANCELED when its draft was withdrawn "
-                              "or ended, TERMINATED by hand; the round is closed, with no compilation to come. Absent while it runs")
+                              description="how the round's workflow, or its draft's, ended outside its own rules: CANCELED when its "
+                              "draft was withdrawn, TERMINATED by hand; the round is closed, with no compilation to come. Absent while "
+                              "both run")
 
 
 class CompilationSummary(Message):

@@ -21,7 +21,7 @@ from schemas.time import Instant
 MAX_PUBLIC_COMMENT = 5_000
 MAX_ARTICLE = 10_000
 MAX_EXPLANATION = 20_000
-PublicText = text(MAX_PUBLIC_COMMENT, 1)
+PublicText = text(MAX_PUBLIC_COMMENT, 1, visible=True)  # kept in PostgreSQL, never in a workflow's history
 
 
 class PublicComment(Message):

@@ -171,6 +171,14 @@ async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_re
         await eventually(lambda: marked(dev_env.client, pool, request.submission_id), bool)
         assert (await public.public_round(pool, request.submission_id, "dung")).closed
         problem(await api.post(url, json={"text": "Ý kiến sau khi dừng."}), 409, "round_closed", "round_id")
+        # Its round, left running, reads as the public's page does (a breaker: open, no comments).
+        operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+        read = (await api.get(f"/v1/submissions/{request.submission_id}/consultations/dung", headers=operator)).json()
+        assert (read["closed"], read["ended"], read["comments"], read["awaiting"]) == (True, "TERMINATED", 1, []), read
+        consultee = await bearer(pool, "BTC", CallerRole.CONSULTEE)  # nor does the round take an opinion for nothing
+        problem(await api.post(f"/v1/submissions/{request.submission_id}/consultations/dung/opinions", headers=consultee,
+                               json={"consultee": "BTC", "official": "Vụ trưởng", "comments": [{"comment_id": "1", "text": "ý kiến"}]}),
+                409, "draft_closed", "submission_id")
 
 
 async def marked(client, pool, submission_id: str) -> bool:

@@ -57,9 +57,10 @@ def scrub(text: str) -> str:
     return _INPUT_ECHO.sub(f"input_value={REDACTED}", _TOKEN.sub(rf"\1{REDACTED}", _BEARER.sub(rf"\1 {REDACTED}", text)))
 
 
-# Control characters but tab and newline (a traceback's): written escaped, so that a request's path holding a NUL does
-# not make the log a binary file to grep, nor an escape sequence drive the terminal that shows it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters but tab and newline (a traceback's), C1's included (a CSI, a NEL): written escaped, so that a
+# request's path holding a NUL does not make the log a binary file to grep, nor an escape sequence drive the terminal
+# that shows it, nor a NEL start a line of its own.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _clean(value: Any, limit: int) -> Any:

@@ -287,10 +287,12 @@ async def status(client: Client, submission_id: str) -> StatusView:
 
 
 async def consultation_and_end(client: Client, submission_id: str, round_id: str) -> ConsultationView:
-    """`consultation`, closed, with `ended` set and nothing awaited, when the round's workflow ended outside its own rules
-    (cancelled with its withdrawn draft): its query answers as it stood then, open and awaiting answers."""
+    """`consultation`, closed, with `ended` set and nothing awaited, when the round's workflow, or its draft's, ended
+    outside its own rules (cancelled with its withdrawn draft; a draft terminated by hand leaves its round running,
+    abandoned): its query answers as it stood then, open and awaiting answers."""
     view = await consultation(client, submission_id, round_id)
-    end = END_OF.get((await consultation_round(client, submission_id, round_id).describe()).status)
+    end = END_OF.get((await consultation_round(client, submission_id, round_id).describe()).status) or END_OF.get(
+        (await draft(client, submission_id).describe()).status)
     return view if end is None else view.model_copy(update={"ended": end.value, "closed": True, "awaiting": ()})
 
 

@@ -39,7 +39,10 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
                          opinion: Annotated[OpinionBody, Body(openapi_examples=examples("10-opinion"))], key: IdempotencyKey = None) -> Response:
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
     async def run() -> Response:
-        view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+        view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
+        if view.ended:  # its round, abandoned, would take the opinion for nothing (a breaker)
+            raise refusal(409, "submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion",
+                          kind="CLOSED")
         permissions.check_opinion(who, opinion=opinion, draft=view)
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
         receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs)),
