@@ -112,7 +112,7 @@ def codec_router(ui_origin: str) -> APIRouter:
         return await answer(request, lambda http, _caller, payloads: sealed(http, payloads))
 
     # At /codec: the API serves /codec/ as /codec (api.plumbing.TrailingSlash).
-    @router.get("", response_class=HTMLResponse)
+    @router.api_route("", methods=["GET", "HEAD"], response_class=HTMLResponse)  # every GET answers HEAD too
     async def page(request: Request) -> Response:
         """A page to sign in with a token, so that the Web UI may decode what the token may read."""
         signed_in = None

@@ -175,6 +175,8 @@ async def test_signing_in_sets_a_cookie_the_codec_reads(codec, dev_env, pool):
     page = await http.get("/codec/")
     assert "Signed in as <b>BCT</b> (LEAD_MINISTRY)" in page.text
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    head = await http.head("/codec/")  # as every GET (a breaker: 405)
+    assert (head.status_code, head.content, head.headers["Content-Security-Policy"]) == (200, b"", page.headers["Content-Security-Policy"])
     assert titles(await http.post("/codec/decode", json=secret_input, headers={"X-Namespace": "default"})) == [secret]
 
     await http.post("/codec/sign-out")
