@@ -144,11 +144,11 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" for r, day in passing[:5])
+        # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
+        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" if stored else
+                          f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now" for r, day in passing[:5])
         slip = "and slip" if not session.extraordinary else "(at an extraordinary session it keeps its place)"
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
-        named = named if stored else "; ".join(f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now"
-                                               for r, _ in passing[:5])
         raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
                        f"draft(s) before today ({named}{'; ...' if len(passing) > 5 else ''}): each would record it missed {slip}. If the day "
                        "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass",
