@@ -71,6 +71,8 @@ TERMINAL_STAGES = frozenset({Stage.PROMULGATED, Stage.REJECTED, Stage.WITHDRAWN}
 DEBATING_SESSIONS = frozenset({Stage.NA_FIRST_SESSION, Stage.NA_SECOND_SESSION})
 BETWEEN_SESSIONS = frozenset({Stage.INTER_SESSION_REVISION, Stage.SECOND_INTER_SESSION_REVISION})
 ASSEMBLY_STAGES = DEBATING_SESSIONS | BETWEEN_SESSIONS | {Stage.NA_SESSION}
+# Stages the Assembly decides in plenary, at a sitting of the session the draft aims at.
+SITTING_STAGES = DEBATING_SESSIONS | {Stage.NA_SESSION}
 
 
 class Outcome(str, Enum):

@@ -23,6 +23,7 @@ from schemas.consultation import (
     ResponseBody,
 )
 from schemas.enums import (
+    SITTING_STAGES,
     Actor,
     ConsultationKind,
     LawKind,
@@ -49,7 +50,7 @@ from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
 from schemas.state import NEWEST_GENERATION, DraftState
 from workflows import draft
-from workflows.deadlines import VIETNAM, local_day
+from workflows.deadlines import VIETNAM, local_day, start_of
 
 AGENCY = {
     Actor.MOJ: "BTP",
@@ -66,6 +67,8 @@ AGENCY = {
 # whatever the day they run.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
 OPENS_ON = date(2027, 5, 20)
+# A moment at the first sitting of that session, when the Assembly may decide (`rules.check_sitting`).
+SITTING = datetime(2027, 5, 20, 9, 0, tzinfo=VIETNAM)
 
 
 def session(number: int, days: int) -> TargetSession:
@@ -209,6 +212,19 @@ def compilation_body(request: StartRequest, *answers: tuple[str, str, Response])
     )
 
 
+# A one-session LAW_2025 draft's stages before the Assembly's.
+BEFORE_THE_ASSEMBLY = [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW,
+                       Stage.GOVERNMENT_DECISION, Stage.EXAMINATION, Stage.STANDING_COMMITTEE_OPINION]
+
+
+def passed_through(request: StartRequest, stages: list[Stage], last_on: date) -> StartRequest:
+    """`request` entered under way: each of `stages` approved (voted at NA_SESSION), 30 days apart, the last on `last_on`."""
+    steps = [decision(request, stage, Outcome.VOTE if stage is Stage.NA_SESSION else Outcome.APPROVE,
+                      vote=PASSING_VOTE if stage is Stage.NA_SESSION else None).model_copy(
+                 update={"occurred_on": last_on - timedelta(days=30 * (len(stages) - 1 - i))}) for i, stage in enumerate(stages)]
+    return StartRequest.model_validate({**request.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
 def core_request(version: ProcessVersion = ProcessVersion.LAW_2025, procedure: SessionProcedure = SessionProcedure.ONE_SESSION,
                  **fields) -> StartRequest:
     """A start request for the draft core on the pure tests' clock (`NOW`), aimed at the session opening on `OPENS_ON`."""
@@ -235,10 +251,17 @@ def core_state(request: StartRequest | None = None, *, at: Stage | None = None, 
     request = request or core_request()
     state = draft.open_draft(request, pinned(request, **calendars), now, generation=generation).state
     while at is not None and state.stage is not at:
+        now = sitting(state, now) if state.stage in SITTING_STAGES else now
         vote = PASSING_VOTE if state.stage is Stage.NA_SESSION else None
         state = draft.perform(draft.DECIDE, state, decision(request, state.stage, Outcome.VOTE if vote else Outcome.APPROVE, vote=vote),
                               now).state
     return state
+
+
+def sitting(state: DraftState, now: datetime = NOW) -> datetime:
+    """`now`, or 9:00 in Ha Noi on the day the session the draft aims at opens if that is later: when the Assembly may
+    decide the draft's stage (`rules.check_sitting`)."""
+    return max(now, start_of(state.target.opens_on) + timedelta(hours=9))
 
 
 def refusal_of(failed: Exception) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from schemas.state import NEWEST_GENERATION
 from schemas.views import HistoryEntry
 from store import board
 from store.board import Sitting, quarters
-from tests.drafts import core_request, core_state, decision, with_day_off
+from tests.drafts import core_request, core_state, decision, sitting, with_day_off
 from web.board import drafts_by_sitting
 from web.marks import Mark, stage_name_vi, standing, standing_of_row, threshold_days
 from workflows import draft, draft_views, sessions
@@ -262,7 +262,7 @@ def test_the_revision_after_a_debate_ahead_counts_back_from_the_next_session(gen
     at_debate = core_state(request, at=Stage.NA_FIRST_SESSION, now=EARLY, sessions=[SESSION, later], meetings=[MEETING], generation=generation)
     ahead = sessions.registry_cutoffs(at_debate)
     assert ahead.cutoff_stage is Stage.INTER_SESSION_REVISION
-    revising = draft.perform(draft.DECIDE, at_debate, decision(request, Stage.NA_FIRST_SESSION), EARLY).state
+    revising = draft.perform(draft.DECIDE, at_debate, decision(request, Stage.NA_FIRST_SESSION), sitting(at_debate, EARLY)).state
     assert (revising.stage, revising.target.code, revising.deadline) == (Stage.INTER_SESSION_REVISION, later.code, date(2027, 9, 1))
     if generation >= 6:
         assert (ahead.cutoff, ahead.cutoff_sitting) == (revising.deadline, later.code)

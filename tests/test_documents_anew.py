@@ -21,7 +21,7 @@ from schemas.enums import (
 from schemas.messages import Decision
 from schemas.refusal import Refused
 from schemas.state import DraftState
-from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision
+from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision, sitting
 from workflows import draft
 from workflows import draft_views as views
 
@@ -97,14 +97,14 @@ def test_the_record_of_a_failed_vote_does_not_stand_for_the_next_vote():
 
     request = core_request()
     state = core_state(request, at=Stage.NA_SESSION)
-    state = draft.perform(draft.DECIDE, state, decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE, label="failed"), NOW).state
+    state = draft.perform(draft.DECIDE, state, decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE, label="failed"), sitting(state)).state
     later = TargetSession(legislature=16, session=3, opens_on=state.target.opens_on + timedelta(days=150))
     carry = decision(request, Stage.NA_SESSION, Outcome.RETURN_FOR_REVISION)
     carry = Decision.model_validate({**carry.model_dump(), "outcome": Outcome.CARRY_OVER, "carry_to": later.model_dump()})
-    carried = draft.perform(draft.DECIDE, state, carry, NOW).state
+    carried = draft.perform(draft.DECIDE, state, carry, sitting(state)).state
     assert carried.stage is Stage.NA_SESSION and carried.target.code == later.code and carried.filed_here == ()
     with pytest.raises(Refused, match="VOTE_RECORD filed anew"):
-        draft.validate(draft.DECIDE, carried, _bare(request, Stage.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE), NOW)
+        draft.validate(draft.DECIDE, carried, _bare(request, Stage.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE), sitting(carried))
 
 
 def test_the_draft_filed_again_unchanged_counts_as_filed_for_the_decision():

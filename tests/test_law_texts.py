@@ -130,8 +130,9 @@ def test_publication_law_80_2015_art_150_4_not_157_and_law_64_2025_art_9_1_unver
 
 
 def test_three_days_to_publish_ending_on_a_sunday_end_on_the_next_working_day__civil_code_2015_art_148_5():
-    """Promulgated on Thursday 31 December 2026: the third day is Sunday 3 January 2027, so the period ends on Monday 4."""
-    request = core_request(target=SESSION_2)
+    """Promulgated on Thursday 31 December 2026: the third day is Sunday 3 January 2027, so the period ends on Monday 4.
+    (Voted on that day too, at an extraordinary session opening then.)"""
+    request = core_request(target=TargetSession(legislature=16, session=9, opens_on=date(2026, 12, 31), extraordinary=True))
     published = core_state(request, at=Stage.PUBLICATION, now=datetime(2026, 12, 31, 9, tzinfo=VIETNAM))
     assert published.rulebook.rule(Stage.PUBLICATION).time_limit.counting is Counting.CALENDAR_DAYS
     assert published.deadline == date(2027, 1, 4)

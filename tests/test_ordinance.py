@@ -13,11 +13,11 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.calendar import SessionCalendar, TargetSession
-from schemas.enums import EventKind, LawKind, Outcome, ProcessVersion, Stage
+from schemas.enums import SITTING_STAGES, EventKind, LawKind, Outcome, ProcessVersion, Stage
 from schemas.messages import Decision
 from schemas.refusal import Refused
 from schemas.state import DraftState
-from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision
+from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision, sitting
 from workflows import draft
 
 S = Stage
@@ -27,7 +27,9 @@ LATER = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
 
 
 def decide(state: DraftState, request, stage: Stage, outcome: Outcome = Outcome.APPROVE, **fields) -> DraftState:
-    return draft.perform(draft.DECIDE, state, decision(request, stage, outcome, **fields), NOW).state
+    """Decided at `NOW`, or once the draft's stage began, or, at a sitting stage, once its session opened."""
+    now = sitting(state) if stage in SITTING_STAGES else max(NOW, state.stage_since)
+    return draft.perform(draft.DECIDE, state, decision(request, stage, outcome, **fields), now).state
 
 
 def refused(state: DraftState, request, stage: Stage, outcome: Outcome, **fields) -> tuple[str, str]:
@@ -63,7 +65,7 @@ def test_an_ordinance_the_president_still_disagrees_with_goes_to_the_assemblys_n
 
     # The Assembly decides; then the President promulgates: no second reconsideration, no second referral.
     state = decide(state, request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE)
-    assert state.stage is S.PROMULGATION and state.deadline == date(2026, 12, 16)
+    assert state.stage is S.PROMULGATION and state.deadline == date(2027, 6, 4)  # 15 days from the vote at the opening
     for outcome, fields in ((Outcome.REFER_TO_ASSEMBLY, {}), (Outcome.RETURN_FOR_REVISION, {"return_to": S.STANDING_COMMITTEE_OPINION})):
         assert refused(state, request, S.PROMULGATION, outcome, **fields) == ("outcome", "assembly_decided")
     assert decide(decide(state, request, S.PROMULGATION), request, S.PUBLICATION).stage is S.PROMULGATED

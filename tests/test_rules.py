@@ -9,7 +9,7 @@ from schemas.enums import Actor, DocumentKind, Outcome, ProcessVersion, Role, Se
 from schemas.messages import Decision, DossierFiling, PostponementRequest, StartRequest
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import edition
-from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, core_request, core_state, decision, document
+from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, SITTING, core_request, core_state, decision, document
 from workflows import rules
 from workflows.deadlines import local_day
 
@@ -162,7 +162,7 @@ def test_vote_requires_counts_and_reasons_required_for_rejection():
 
 def test_vote_passes_only_with_more_than_half_of_all_deputies():
     assert PASSING_VOTE.passed and not FAILING_VOTE.passed
-    rules.check_decision(at(Stage.NA_SESSION), decision(REQUEST, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE), NOW)
+    rules.check_decision(at(Stage.NA_SESSION), decision(REQUEST, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE), SITTING)
 
 
 def test_filing_by_the_lead_ministry_only():

@@ -18,6 +18,8 @@
    one that prepared an earlier session, and shown overdue months before its time. A deadline the calendar no longer
    gives is lifted (`Change.recompute`), and a cut-off ahead a calendar change moves with nothing else recorded is
    recorded (DEADLINE_RECOUNTED), so that the registry and the board follow.
+8. The Assembly decides at a sitting stage only once the session the draft aims at has opened (`rules.check_sitting`): a
+   vote dated before the opening was taken, and the promulgation's 15 days counted from it.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -38,8 +40,9 @@ APPROVED_DATES_PATCH = "approved-dates-checked"
 CUTOFFS_RECOUNTED_PATCH = "cutoffs-recounted"
 CUTOFFS_AFTER_DEBATE_PATCH = "cutoffs-after-debate"
 MEETING_AFTER_SESSION_PATCH = "meeting-after-the-session-before"
+AT_THE_SITTING_PATCH = "assembly-decides-at-its-sitting"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

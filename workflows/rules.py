@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
+    SITTING_STAGES,
     Actor,
     ConsultationKind,
     DeadlineAnchor,
@@ -67,6 +68,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         allowed = ", ".join(o.value for o in rule.outcomes)
         raise Refused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {state.stage.value}; allowed: {allowed}", INVALID)
     check_authority(state, rule.deciders, decision, f"decide {state.stage.value}", "stage_authority")
+    check_sitting(state, decision, now)
     if decision.outcome is Outcome.APPROVE and state.open_points:
         points = ", ".join(sorted(p.point.point_id for p in state.open_points))
         raise Refused("outcome", "open_disagreements", f"{state.stage.value} cannot be approved while points await a ruling: {points}")
@@ -321,6 +323,26 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime) -> Non
         raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
     if day < local_day(state.stage_since):
         raise Refused("occurred_on", "not_before_stage", f"{day} is before the draft reached {state.stage.value} ({local_day(state.stage_since)})", INVALID)
+
+
+def check_sitting(state: DraftState, decision: Decision, now: datetime) -> None:
+    """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, once it has opened, and not at
+    a session that has already debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is
+    its `occurred_on`, or today, in Ha Noi.
+
+    Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today); `stage`:
+    `session_announced` (CONFLICT) while no session after the one that debated the draft is announced."""
+    if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
+        return
+    target, day = state.target, decision.occurred_on or local_day(now)
+    if awaiting_session(state):
+        raise Refused("stage", "session_announced", f"the Assembly took this draft up at session {target.code}; it decides "
+                      f"{state.stage.value} at a later session, and none is announced yet (legis calendar set-session)", CONFLICT)
+    if day < target.opens_on:
+        raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a sitting of session "
+                      f"{target.code}, which opens on {target.opens_on}, after {day} (Ha Noi): record the decision once it is taken, "
+                      "or, if the session opened earlier than the calendar says, correct the calendar first (legis calendar set-session)",
+                      INVALID if decision.occurred_on else CONFLICT)
 
 
 def check_authority(state: DraftState, allowed: Collection[Decider], message, action: str, rule: str) -> None:

@@ -1,0 +1,140 @@
+"""The Assembly decides at its sitting (eighth generation), in the draft core without a server.
+
+Found by both fresh-user trials of 2026-12-03: a vote at NA_SESSION was taken months before the session it aimed at opened,
+and the President's 15 days to promulgate were counted from it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from schemas.calendar import TargetSession
+from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
+from schemas.refusal import RefusalKind, Refused
+from tests.drafts import (
+    BEFORE_THE_ASSEMBLY,
+    NOW,
+    OPENS_ON,
+    PASSING_VOTE,
+    SITTING,
+    core_request,
+    core_state,
+    decision,
+    passed_through,
+    pinned,
+    sitting,
+)
+from workflows import draft
+from workflows import draft_views as views
+from workflows.deadlines import local_day
+
+S = Stage
+
+
+def refusal(state, message, now) -> Refused:
+    with pytest.raises(Refused) as caught:
+        draft.validate(draft.DECIDE, state, message, now)
+    return caught.value
+
+
+def vote(request, **fields):
+    return decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE).model_copy(update=fields)
+
+
+def test_a_vote_before_the_session_opens_is_refused_and_one_at_its_opening_taken():
+    request = core_request()
+    state = core_state(request, at=S.NA_SESSION)
+    early = refusal(state, vote(request), NOW)
+    assert (early.field, early.rule, early.kind) == ("occurred_on", "after_session_opens", RefusalKind.CONFLICT)
+    assert f"opens on {OPENS_ON}" in early.message and "16-2" in early.message
+    voted = draft.perform(draft.DECIDE, state, vote(request), SITTING).state
+    assert voted.stage is S.PROMULGATION and voted.deadline == OPENS_ON + timedelta(days=15)
+
+
+def test_a_vote_entered_afterwards_is_dated_at_the_sitting():
+    """Entered after the session, a vote dated before its opening is a wrong date (INVALID); one dated at a sitting
+    counts the President's 15 days from that day."""
+    request = core_request()
+    state = core_state(request, at=S.NA_SESSION)
+    later = SITTING + timedelta(days=30)
+    wrong = refusal(state, vote(request, occurred_on=OPENS_ON - timedelta(days=1)), later)
+    assert (wrong.field, wrong.rule, wrong.kind) == ("occurred_on", "after_session_opens", RefusalKind.INVALID)
+    sat = OPENS_ON + timedelta(days=3)
+    voted = draft.perform(draft.DECIDE, state, vote(request, occurred_on=sat), later).state
+    assert voted.deadline == sat + timedelta(days=15)
+
+
+@pytest.mark.parametrize("outcome", [Outcome.REJECT, Outcome.RETURN_FOR_REVISION])
+def test_every_decision_of_the_assembly_waits_for_its_session(outcome):
+    request = core_request()
+    state = core_state(request, at=S.NA_SESSION)
+    assert refusal(state, decision(request, S.NA_SESSION, outcome), NOW).rule == "after_session_opens"
+    draft.validate(draft.DECIDE, state, decision(request, S.NA_SESSION, outcome), SITTING)
+
+
+def test_a_debate_waits_for_its_session_and_the_vote_for_the_next():
+    """A two-session draft: the first debate at the session it aims at once it opens; after the revision, the vote at
+    the next session announced, and none while none is."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
+    debating = core_state(request, at=S.NA_FIRST_SESSION)
+    assert refusal(debating, decision(request, S.NA_FIRST_SESSION), NOW).rule == "after_session_opens"
+    awaiting = core_state(request, at=S.NA_SESSION)
+    assert awaiting.held is not None and awaiting.target == awaiting.held
+    waiting = refusal(awaiting, vote(request), sitting(awaiting) + timedelta(days=200))
+    assert (waiting.field, waiting.rule, waiting.kind) == ("stage", "session_announced", RefusalKind.CONFLICT)
+
+    following = TargetSession(legislature=16, session=3, opens_on=OPENS_ON + timedelta(days=150))
+    aimed = core_state(request, at=S.NA_SESSION, sessions=[request.target_session, following])
+    assert aimed.target == following
+    assert refusal(aimed, vote(request), SITTING + timedelta(days=10)).rule == "after_session_opens"
+    assert draft.perform(draft.DECIDE, aimed, vote(request), sitting(aimed)).state.stage is S.PROMULGATION
+
+
+def test_the_lead_ministry_may_withdraw_before_the_session():
+    request = core_request()
+    state = core_state(request, at=S.NA_SESSION)
+    withdrawal = decision(request, S.NA_SESSION, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    assert draft.perform(draft.DECIDE, state, withdrawal, NOW).state.stage is S.WITHDRAWN
+
+
+def test_a_seventh_generation_draft_takes_the_vote_it_took():
+    """Its histories replay: a draft of the seventh generation kept its rule."""
+    request = core_request()
+    state = core_state(request, at=S.NA_SESSION, generation=7)
+    assert draft.perform(draft.DECIDE, state, vote(request), NOW).state.stage is S.PROMULGATION
+
+
+def test_an_ordinance_referred_to_the_assembly_waits_for_the_nearest_session():
+    request = core_request(law_kind=LawKind.ORDINANCE)
+    state = core_state(request, at=S.PROMULGATION)
+    state = draft.perform(draft.DECIDE, state, decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION,
+                                                        return_to=S.STANDING_COMMITTEE_OPINION), NOW).state
+    state = draft.perform(draft.DECIDE, state, decision(request, S.STANDING_COMMITTEE_OPINION), NOW).state
+    state = draft.perform(draft.DECIDE, state, decision(request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY), NOW).state
+    assert state.stage is S.NA_SESSION
+    assert refusal(state, decision(request, S.NA_SESSION, Outcome.REJECT), NOW).rule == "after_session_opens"
+
+
+def test_a_draft_under_way_is_entered_with_its_vote_dated_at_the_sitting():
+    """A passed step is checked as a decision is: a vote dated before the session opened is refused where it is."""
+    held = TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=40))
+    plain = core_request(ProcessVersion.LAW_2025, target=held)
+
+    def entered(voted_on):
+        request = passed_through(plain, [*BEFORE_THE_ASSEMBLY, S.NA_SESSION], voted_on)
+        return draft.open_draft(request, pinned(request), NOW, generation=8).state
+
+    with pytest.raises(Refused) as caught:
+        entered(held.opens_on - timedelta(days=2))
+    assert (caught.value.field, caught.value.rule) == (f"passed.{len(BEFORE_THE_ASSEMBLY)}.occurred_on", "after_session_opens")
+    promulgating = entered(held.opens_on + timedelta(days=5))
+    assert promulgating.stage is S.PROMULGATION and promulgating.deadline == held.opens_on + timedelta(days=20)
+
+
+def test_the_web_uis_details_say_when_the_assembly_may_decide():
+    state = core_state(core_request(), at=S.NA_SESSION)
+    assert f"**Decided at a sitting** of 16-2, from its opening on {OPENS_ON}" in views.details(state)
+    assert "Decided at a sitting" not in views.details(core_state(core_request(), at=S.STANDING_COMMITTEE_OPINION))
