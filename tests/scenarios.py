@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
+from google.protobuf.field_mask_pb2 import FieldMask
+from temporalio.api.common.v1 import TimeSkippingConfig, WorkflowExecution
+from temporalio.api.workflow.v1 import WorkflowExecutionOptions
+from temporalio.api.workflowservice.v1 import UpdateWorkflowExecutionOptionsRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
+from temporalio.testing import TimeSkipper
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
-from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
+from schemas.enums import SITTING_STAGES, Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
 from schemas.state import DraftState
 from tests.drafts import (
@@ -40,8 +45,39 @@ FROM_APPRAISAL = [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXA
                   S.PROMULGATION, S.PUBLICATION]
 
 
+async def until_sitting(client: Client, submission_id: str) -> None:
+    """On a time-skipping server, skip the draft's clock to 9:00 in Ha Noi on the day the session it aims at opens, when
+    the Assembly may decide it (`rules.check_sitting`); nothing if that moment has passed. A draft whose clock skipped
+    whenever it waited skips so again after (a fast-forward ends its skipping)."""
+    skipper, handle = TimeSkipper(client), drafts.draft(client, submission_id)
+    opens_on = (await drafts.status(client, submission_id)).target_session.opens_on
+    gap = start_of(opens_on) + timedelta(hours=9) - await skipper.get_current_time(handle)
+    if gap <= timedelta(0):
+        return
+    info = await skipper.get_time_skipping_info(handle)
+    skipping = info is not None and info.effective_config.enabled and not info.effective_config.HasField("fast_forward_config")
+    await skipper.fast_forward(handle, gap)
+    if skipping:
+        await client.workflow_service.update_workflow_execution_options(UpdateWorkflowExecutionOptionsRequest(
+            namespace=client.namespace, workflow_execution=WorkflowExecution(workflow_id=handle.id),
+            workflow_execution_options=WorkflowExecutionOptions(time_skipping_config=TimeSkippingConfig(enabled=True)),
+            update_mask=FieldMask(paths=["time_skipping_config"])))
+
+
+async def announce_following(client: Client, request: StartRequest, sessions: int) -> None:
+    """Tell the draft the calendar: its session and the `sessions` regular sessions after it, 180 days apart, so that a
+    draft over several sessions has one to aim at after each debate."""
+    target = request.target_session
+    announced = tuple(target.model_copy(update={"session": target.session + n, "opens_on": target.opens_on + timedelta(days=180 * n)})
+                      for n in range(sessions + 1))
+    await drafts.tell_calendar(client, request.submission_id, SessionCalendar(sessions=announced, changed_by="VPQH"))
+
+
 async def approve(client: Client, request: StartRequest, stages: list[Stage]) -> None:
+    """Each stage approved in turn (a vote passed at NA_SESSION), a sitting stage once its session opens."""
     for stage in stages:
+        if stage in SITTING_STAGES:
+            await until_sitting(client, request.submission_id)
         vote = PASSING_VOTE if stage is S.NA_SESSION else None
         await drafts.decide(client, request.submission_id, decision(request, stage, Outcome.VOTE if vote else Outcome.APPROVE, vote=vote))
 
@@ -51,6 +87,7 @@ async def law_2025_one_session(client: Client, request: StartRequest) -> None:
 
 
 async def law_2015_two_sessions(client: Client, request: StartRequest) -> None:
+    await announce_following(client, request, 1)
     await approve(client, request, [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION,
                                     S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
@@ -74,6 +111,7 @@ async def withdrawn(client: Client, request: StartRequest) -> None:
 
 async def failed_vote_rejected(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY])
+    await until_sitting(client, request.submission_id)
     await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
     await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.REJECT))
 
@@ -124,6 +162,7 @@ async def split_and_pass_in_part(client: Client, request: StartRequest, next_ses
                                                                 procedure=SessionProcedure.TWO_SESSIONS, to_session=next_session))
     await approve(client, request, [S.INTER_SESSION_REVISION])
     in_part = VoteCount(total_deputies=500, in_favour=300, against=150, abstaining=20, parts_not_passed=("Điều 9",))
+    await until_sitting(client, sid)
     await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part))
     await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
 
@@ -147,6 +186,7 @@ async def ordinance_referred(client: Client, request: StartRequest) -> None:
 
 
 async def law_2015_three_sessions(client: Client, request: StartRequest) -> None:
+    await announce_following(client, request, 2)
     await approve(client, request, [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION,
                                     S.NA_SECOND_SESSION, S.SECOND_INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 

@@ -15,10 +15,10 @@ from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, start_request
 from tests.http_api import refusals_of
 from tests.polling import eventually
+from tests.scenarios import until_sitting
 from workers.settings import Settings
 from workers.worker import create_worker
 from workflows import client as drafts
-from workflows.deadlines import local_day
 
 TOKEN_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
 
@@ -129,7 +129,12 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
                                    ({"total_deputies": "", "against": "", "abstaining": ""}, "vote_required")):
                 refused = await http.post(f"/board/inbox/{request.submission_id}", data=form | sent_too)
                 assert refused.status_code == 422 and f"{rule})" in refused.text and "int_type" not in refused.text, refused.text[-2000:]
-            day = local_day((await drafts.status(time_skipping_env.client, request.submission_id)).stage_since)
+            # Before the session opens the Assembly cannot have voted (eighth generation): refused, saying so.
+            early = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "380"})
+            assert early.status_code == 409 and "(trường occurred_on, quy tắc after_session_opens)" in early.text, early.text[-2000:]
+            assert "Quốc hội quyết định tại kỳ họp: không trước ngày khai mạc kỳ họp." in early.text
+            await until_sitting(time_skipping_env.client, request.submission_id)
+            day = (await drafts.status(time_skipping_env.client, request.submission_id)).target_session.opens_on  # the first sitting
             sent = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "380", "occurred_on": str(day)})
             assert sent.status_code == 303, re.findall(r"<li>.*?</li>", sent.text)
         status = await drafts.status(time_skipping_env.client, request.submission_id)

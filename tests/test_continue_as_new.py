@@ -14,7 +14,7 @@ from schemas.messages import Ruling
 from store import audit
 from tests.drafts import FAILING_VOTE, compilation, consultation, decision, opinion, postponement, postponement_decision, start_request
 from tests.polling import eventually
-from tests.scenarios import approve, split_and_pass_in_part
+from tests.scenarios import approve, split_and_pass_in_part, until_sitting
 from tests.test_arbitration import DEPUTY_PM, PM, POINT
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -65,6 +65,7 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         await drafts.decide(client, request.submission_id, decision(request, S.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION,
                                                                     return_to=S.GOVERNMENT_REVIEW))
         await approve(client, request, [S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
+        await until_sitting(client, request.submission_id)
         await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
         await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.RETURN_FOR_REVISION))
         await approve(client, request, [S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXAMINATION,

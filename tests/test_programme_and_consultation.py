@@ -30,6 +30,7 @@ from schemas.messages import VoteCount
 from schemas.time import VIETNAM
 from tests.drafts import PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, refusal_of, start_request
 from tests.polling import eventually
+from tests.scenarios import announce_following, until_sitting
 from tests.test_calendar import cutoff
 from tests.test_workflow_paths import approve_through, open_draft
 from workflows import client as drafts
@@ -203,6 +204,7 @@ async def test_three_sessions_under_law_2015(time_skipping_env, ts_worker):
     request = start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS)
     with time_skipping_env.with_time_skipping_disabled():
         handle = await open_draft(client, ts_worker, request)
+        await announce_following(client, request, 2)
         await approve_through(client, request, [S.LAW_MAKING_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
                                                 S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION,
                                                 S.INTER_SESSION_REVISION, S.NA_SECOND_SESSION, S.SECOND_INTER_SESSION_REVISION, S.NA_SESSION,
@@ -272,6 +274,7 @@ async def test_partial_passage_then_publication_within_three_days(time_skipping_
         handle = await open_draft(client, ts_worker, request)
         await approve_through(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW,
                                                 S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION])
+        await until_sitting(client, request.submission_id)
         view = await status_after(client, drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=in_part)))
         assert view.stage is S.PROMULGATION and view.last_vote.parts_not_passed == ("Điều 12", "Điều 15")
         view = await approve_through(client, request, [S.PROMULGATION])

@@ -21,7 +21,7 @@ from store import audit, texts
 from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import PASSING_VOTE, compilation, consultation, decision, document, opinion, start_request
 from tests.polling import eventually
-from tests.scenarios import approve
+from tests.scenarios import approve, until_sitting
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -132,6 +132,7 @@ async def test_a_draft_lives_three_years(thousand_events_env, pool):
         await env.fast_forward(handle, timedelta(days=120))
         await file_versions(200, S.INTER_SESSION_REVISION, "between")
         await approve(client, request, [S.INTER_SESSION_REVISION])
+        await until_sitting(client, sid)
         await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE))
         await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
         final = await handle.result()
@@ -146,7 +147,7 @@ async def test_a_draft_lives_three_years(thousand_events_env, pool):
     largest = 0
     for run_id in runs:
         async for event in client.get_workflow_handle(handle.id, run_id=run_id).fetch_history_events():
-            assert event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+            assert event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, event.workflow_task_failed_event_attributes.failure.message
             largest = max(largest, event.ByteSize())
     assert largest < 1024 * 1024, f"an event of {largest} bytes"
 

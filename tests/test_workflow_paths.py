@@ -10,7 +10,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from schemas.enums import Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
+from schemas.enums import SITTING_STAGES, Actor, DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import AgencyRemap, Decision, DossierFiling, StartRequest
 from schemas.refusal import Refused
 from schemas.rulebook import load_rulebook
@@ -18,6 +18,7 @@ from schemas.views import StatusView
 from store import audit
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, decision, document, refusal_of, start_request
 from tests.polling import eventually
+from tests.scenarios import announce_following, until_sitting
 from workflows import client as drafts
 from workflows.deadlines import passes_at
 from workflows.draft_law import DraftLawWorkflow
@@ -32,6 +33,8 @@ async def open_draft(client: Client, task_queue: str, request: StartRequest):
 
 async def approve_through(client: Client, request: StartRequest, stages: list[Stage]) -> StatusView:
     for stage in stages:
+        if stage in SITTING_STAGES:
+            await until_sitting(client, request.submission_id)
         outcome = Outcome.VOTE if stage is S.NA_SESSION else Outcome.APPROVE
         receipt = await drafts.decide(client, request.submission_id, decision(request, stage, outcome, vote=PASSING_VOTE if outcome is Outcome.VOTE else None))
         assert (receipt.stage, receipt.events) == (stage, 1) and receipt.to_stage is not stage, f"{stage} did not move"
@@ -88,6 +91,7 @@ async def test_law_2015_two_sessions_full_path(time_skipping_env, ts_worker, poo
     path = [S.LAW_MAKING_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION,
             S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION, S.NA_SESSION, S.PROMULGATION, S.PUBLICATION]
     assert (await drafts.status(client, request.submission_id)).stage is S.LAW_MAKING_PROPOSAL
+    await announce_following(client, request, 1)
     await approve_through(client, request, path)
     final = await handle.result()
     assert final.stage is S.PROMULGATED and final.rulebook_version == load_rulebook(ProcessVersion.LAW_2015).version
@@ -133,6 +137,7 @@ async def test_failed_vote_keeps_the_draft_until_the_assembly_decides(time_skipp
     request = start_request()
     handle = await open_draft(client, ts_worker, request)
     await approve_through(client, request, PATH_2025[:8])
+    await until_sitting(client, request.submission_id)
     await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
     view = await drafts.status(client, request.submission_id)
     assert view.stage is S.NA_SESSION and view.last_vote == FAILING_VOTE and not view.last_vote.passed
@@ -257,6 +262,7 @@ async def test_a_failed_vote_carried_over_to_the_next_session(time_skipping_env,
     request = start_request()
     handle = await open_draft(client, ts_worker, request)
     await approve_through(client, request, PATH_2025[:8])
+    await until_sitting(client, request.submission_id)
     await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
     next_session = request.target_session.model_copy(update={"session": 3, "opens_on": request.target_session.opens_on + timedelta(days=150)})
     by_the_assembly = decision(request, S.NA_SESSION, Outcome.REJECT).model_dump()
@@ -267,6 +273,7 @@ async def test_a_failed_vote_carried_over_to_the_next_session(time_skipping_env,
     assert refusal_of(refused.value) == ("carry_to", "later_session")
     carried = await drafts.decide(client, request.submission_id, carry)
     assert carried.to_stage is S.NA_SESSION and carried.target_session == "16-3"
+    await until_sitting(client, request.submission_id)
     assert (await drafts.decide(client, request.submission_id, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE))).to_stage is S.PROMULGATION
     await drafts.decide(client, request.submission_id, decision(request, S.PROMULGATION))
     await drafts.decide(client, request.submission_id, decision(request, S.PUBLICATION))
