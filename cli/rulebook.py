@@ -9,7 +9,7 @@ import typer
 
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
 from cli.stage_table import Limit, StageRow, StageTable, mermaid, stage_table, starts, words
-from schemas.enums import ProcessVersion
+from schemas.enums import SITTING_STAGES, ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
 
 app = typer.Typer(help="The rulebooks: the statutory path, deciders, documents and time limits of each process version.",
@@ -51,6 +51,9 @@ def _print_table(shown: StageTable) -> None:
                      limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     out.print(rows)
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
+    if sitting := [row.stage.value for row in shown.stages if row.stage in SITTING_STAGES]:
+        out.print(f"{', '.join(sitting)}: decided at a sitting, on or after the opening of the session the draft aims at (every "
+                  "outcome but WITHDRAW; workflows.rules.check_sitting)")
     out.print(f"documents needed: {ANEW} counts only when filed at that stage for its decision (one filed for an earlier decision or stage "
               "does not count); the others may have been filed at an earlier stage")
     out.print(f"documents filed by {_deciders(shown.filing)}")

@@ -1,5 +1,5 @@
 """`legis calendar` against running drafts: a change that would put their cut-offs before today is refused, naming them;
-a session sitting now is set with its phases."""
+a session sitting now is set with its phases; the Assembly votes a draft once its session has opened."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import asyncpg
 import pytest
 
 from schemas.calendar import TargetSession
-from schemas.enums import LawKind
+from schemas.enums import LawKind, Outcome, Stage
 from store.board import sittings_ahead
-from tests.drafts import start_request
+from tests.drafts import BEFORE_THE_ASSEMBLY, PASSING_VOTE, decision, passed_through, start_request
 from tests.polling import eventually
 from workflows.deadlines import local_day
 
@@ -89,3 +89,26 @@ async def test_a_session_sitting_now_is_set_with_its_phases(cli, fresh_database_
         assert "16-1" in [s.code for s in await sittings_ahead(db, today)]
     finally:
         await db.close()
+
+
+async def test_the_assembly_votes_a_draft_once_its_session_has_opened(cli, tmp_path):
+    """Found by both fresh-user trials: a vote was taken months before its session opened, and the President's 15 days
+    counted from it. On the real clock: a draft entered under way at NA_SESSION of a session sitting since five days ago
+    is voted; one aimed at a session ahead is refused (409's exit code), naming the opening, which its status shows."""
+    today = local_day(datetime.now(UTC))
+    sitting_now = TargetSession(legislature=16, session=1, opens_on=today - timedelta(days=5))
+    voted = passed_through(start_request(target=sitting_now), BEFORE_THE_ASSEMBLY, today - timedelta(days=6))
+    waiting = passed_through(start_request(), BEFORE_THE_ASSEMBLY, today)  # 16-2, months ahead
+    vote = decision(voted, Stage.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE)
+    (tmp_path / "vote.json").write_text(vote.model_dump_json(), encoding="utf-8")
+    for request in (voted, waiting):
+        (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
+        assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
+
+    code, _, err = await cli("decide", waiting.submission_id, str(tmp_path / "vote.json"))
+    opens = waiting.target_session.opens_on
+    assert code == 3 and "(rule: after_session_opens)" in err and f"opens on {opens}" in err, err
+    code, out, _ = await cli("status", waiting.submission_id)
+    assert code == 0 and f"at a sitting of 16-2, from its opening on {opens}" in " ".join(out.split()), out
+    code, out, err = await cli("decide", voted.submission_id, str(tmp_path / "vote.json"), "--output", "json")
+    assert code == 0 and json.loads(out)["stage"] == "PROMULGATION", (out, err)

@@ -13,7 +13,7 @@ import pytest
 import typer
 
 from cli.main import app
-from schemas.enums import ProcessVersion, procedures_for
+from schemas.enums import SITTING_STAGES, ProcessVersion, procedures_for
 from schemas.rulebook import load_rulebook, rulebook_file
 from tests.stack import Cli, isolated_env
 
@@ -59,6 +59,8 @@ async def test_rulebook_show_prints_every_stage_its_moves_deciders_documents_lim
     assert "documents needed: (anew) counts only when filed at that stage for its decision (one filed for an earlier decision or stage does not " \
            "count)" in " ".join(table.split())
     assert (shown["version"], shown["digest"]) == (book.version, book.digest)
+    sitting = ", ".join(rule.stage.value for rule in book.stages if rule.stage in SITTING_STAGES)
+    assert f"{sitting}: decided at a sitting, on or after the opening of the session the draft aims at" in " ".join(table.split())
 
     raw = json.loads(resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8"))
     flags, numbers = flagged(raw), flagged(raw, numbers=True)

@@ -72,6 +72,8 @@ SENTENCES = {
     "assembly_decided": "The Assembly has decided on this ordinance: it is promulgated.",
     "not_in_future": "This date is in the future.",
     "not_before_stage": "This date is before the stage began.",
+    "after_session_opens": "The Assembly decides at its session: not before the session opens.",
+    "session_announced": "The Assembly decides at a later session, and none is announced yet.",
     "draft_closed": "The draft is closed: its record is final.",
     "vote_required": "A vote needs its counts.",
     "document_line": "One document a line, written KIND | name | sha256.",
