@@ -213,6 +213,7 @@ class EventKind(str, Enum):
     CONSULTEE_SILENT = "CONSULTEE_SILENT"  # a consultee had not answered when the window closed
     CONSULTATION_COMPILED = "CONSULTATION_COMPILED"  # the compilation, each comment accepted or explained
     CONSULTATION_LOST = "CONSULTATION_LOST"  # a round ended (terminated, timed out, failed) without handing back its result
+    CONSULTATION_CANCELLED = "CONSULTATION_CANCELLED"  # a round still open when its draft ended (withdrawn, rejected): cancelled
     DEADLINE_RECOUNTED = "DEADLINE_RECOUNTED"  # the Government announced or moved rest days: the deadline (or a cut-off ahead) counts again
     POSTPONEMENT_CONFLICT = "POSTPONEMENT_CONFLICT"  # an approved date no longer fits the session's cut-off; for the Government Office
 

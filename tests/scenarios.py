@@ -109,6 +109,15 @@ async def withdrawn(client: Client, request: StartRequest) -> None:
     await drafts.decide(client, request.submission_id, withdraw)
 
 
+async def withdrawn_with_a_round_open(client: Client, request: StartRequest) -> None:
+    """Withdrawn at DRAFTING while a round of written opinions is open: the round is cancelled, and recorded so."""
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, request.submission_id, consultation(request, "r1", ("BTC", "BNV")))
+    withdraw = decision(request, S.DRAFTING, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    await drafts.decide(client, request.submission_id, withdraw)
+
+
 async def failed_vote_rejected(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY])
     await until_sitting(client, request.submission_id)
@@ -305,6 +314,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "returned_twice": (lambda: start_request(), returned_twice),
     "withdrawn": (lambda: start_request(), withdrawn),
     "failed_vote_rejected": (lambda: start_request(), failed_vote_rejected),
+    "withdrawn_with_a_round_open": (lambda: start_request(), withdrawn_with_a_round_open),
     "postponed": (lambda: start_request(), postponed),
     "slipped_to_next_session": (lambda: start_request(), slipped_to_next_session),
     "consulted_and_reprogrammed": (lambda: start_request(), consulted_and_reprogrammed),

@@ -156,6 +156,10 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
         read = (await api.get(f"/v1/submissions/{request.submission_id}/consultations/rut", headers=operator)).json()
         assert (read["closed"], read["ended"], read["comments"], read["awaiting"]) == (True, "CANCELED", 1, []), read
+        # The audit trail says the round was cancelled with its draft (eighth generation; found by a new user: nothing said it).
+        rows = await pool.fetch("SELECT event, label FROM audit_events WHERE submission_id = $1 ORDER BY seq", request.submission_id)
+        assert [r["event"] for r in rows][-2:] == ["DECISION", "CONSULTATION_CANCELLED"]
+        assert rows[-1]["label"] == "round rut (PUBLIC_POSTING) cancelled: the draft is WITHDRAWN and asks nobody's opinion any more"
 
 
 async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_registry_marks_it(dev_env, pool):

@@ -136,6 +136,13 @@ def escalations(path: Path) -> list[str]:
     return [entry["escalation_level"] for entry in audited(path) if entry["event"] == "ESCALATION"]
 
 
+def test_the_eighth_generations_paths_have_committed_histories():
+    """The Assembly's decisions taken at its sittings, and a withdrawal's cancelled round recorded after the decision."""
+    assert all("assembly-decides-at-its-sitting" in patch_ids(load_history(path).events) for path in HISTORIES if path.stem.endswith("-s22"))
+    entries = audited(HISTORIES_DIR / "withdrawn_with_a_round_open-s22.json")
+    assert [e["event"] for e in entries][-2:] == ["DECISION", "CONSULTATION_CANCELLED"]
+
+
 def test_the_dead_letter_path_has_a_committed_history():
     """A draft whose audit write the database refused for its data: the write failed without retry, the draft took
     the patched path and went on to its end (tests.record_histories.record_dead_lettered)."""

@@ -27,6 +27,7 @@ EVENT_NAMES = {
     EventKind.CONSULTEE_SILENT: "No answer from a consultee",
     EventKind.CONSULTATION_COMPILED: "Opinions compiled",
     EventKind.CONSULTATION_LOST: "Consultation round lost",
+    EventKind.CONSULTATION_CANCELLED: "Consultation cancelled with its draft",
     EventKind.DEADLINE_RECOUNTED: "Deadline or cut-off counted again",
     EventKind.POSTPONEMENT_CONFLICT: "Approved date after the cut-off",
 }

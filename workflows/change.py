@@ -134,6 +134,11 @@ class Change:
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)
+        if stage.is_terminal and s.generation >= 8:
+            # The workflow cancels them once the draft ends (`rounds.closing`); the audit trail says so (eighth generation).
+            for watch in s.open_rounds:
+                self.record(EventKind.CONSULTATION_CANCELLED, label=f"round {watch.round.round_id} ({watch.round.kind.value}) cancelled: "
+                            f"the draft is {stage.value} and asks nobody's opinion any more")
         self.refresh()
 
     def file(self, documents: tuple[DocumentRef, ...], seq: int) -> int | None:
