@@ -20,7 +20,7 @@ from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
 from schemas.calendar import FIRST_DAY, parse_session_code
-from schemas.enums import SITTING_STAGES, Stage
+from schemas.enums import Stage
 from schemas.messages import (
     Decision,
     Disagreement,
@@ -125,8 +125,9 @@ def print_status(view: StatusView) -> None:
     if view.pending:
         rows.append(("pending", ", ".join(o.value for o in view.pending.outcomes)))
         rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))
-        if view.stage in SITTING_STAGES and session is not None:
-            rows.append(("decided", f"at a sitting of {session.code}, from its opening on {day(session.opens_on)}"))
+        if (sitting := view.pending.at_sitting_of) is not None:
+            rows.append(("decided", f"at a sitting of {sitting.code}, from its opening on {day(sitting.opens_on)}"
+                                    + (f" to {day(sitting.phases[-1].ends_on)}" if sitting.phases else "")))
         if view.pending.missing_documents:
             rows.append(("missing documents", view.pending.missing_said()))
     if view.pending_postponement:

@@ -45,6 +45,11 @@ class PendingDecision(View):
     missing_documents: tuple[DocumentKind, ...]
     # Left out when empty, so that a reader of an earlier release, which forbids fields it does not know, still reads it.
     filed_before: tuple[DocumentKind, ...] = Field(default=(), exclude_if=lambda kinds: not kinds)
+    # Left out when none, as filed_before is.
+    at_sitting_of: TargetSession | None = Field(
+        default=None, exclude_if=lambda session: session is None,
+        description="at a sitting stage (eighth generation): the session at whose sittings the Assembly decides, from its "
+                    "opening (to the end of its last phase, where given); none elsewhere, and while no later session is announced")
 
     def missing_said(self) -> str:
         """The missing kinds as the CLI's status and the Web UI's details list them, those filed before marked so."""

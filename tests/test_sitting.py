@@ -10,8 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.calendar import TargetSession
-from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
+from schemas.calendar import SessionCalendar, SessionPhase, TargetSession
+from schemas.enums import Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Role, SessionProcedure, Stage
+from schemas.messages import StartRequest
 from schemas.refusal import RefusalKind, Refused
 from tests.drafts import (
     BEFORE_THE_ASSEMBLY,
@@ -24,9 +25,10 @@ from tests.drafts import (
     decision,
     passed_through,
     pinned,
+    programme_change,
     sitting,
 )
-from workflows import draft
+from workflows import draft, rules
 from workflows import draft_views as views
 from workflows.deadlines import local_day
 
@@ -138,3 +140,71 @@ def test_the_web_uis_details_say_when_the_assembly_may_decide():
     state = core_state(core_request(), at=S.NA_SESSION)
     assert f"**Decided at a sitting** of 16-2, from its opening on {OPENS_ON}" in views.details(state)
     assert "Decided at a sitting" not in views.details(core_state(core_request(), at=S.STANDING_COMMITTEE_OPINION))
+
+
+def test_a_session_that_debated_the_draft_and_then_moved_is_not_where_it_is_voted():
+    """Found by a breaker: after the debate at 16-2 with no later session announced, 16-2 moved two days later; the draft
+    stopped waiting (its day was compared, not its code) and the vote was taken at the session that had debated it."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
+    waiting = core_state(request, at=S.NA_SESSION, sessions=[request.target_session])
+    moved = request.target_session.model_copy(update={"opens_on": OPENS_ON + timedelta(days=2)})
+    later = SITTING + timedelta(days=3)
+    state = draft.perform(draft.CALENDAR_CHANGED, waiting, SessionCalendar(sessions=(moved,), changed_by="VPQH"), later).state
+    assert refusal(state, vote(request), later).rule == "session_announced"
+    assert state.target.code == "16-2" and rules.pending_decision(state).at_sitting_of is None
+    assert "Decided at a sitting" not in views.details(state)
+
+
+def test_a_law_accelerated_after_its_debate_is_voted_at_the_session_that_debated_it():
+    """Found by a breaker: a two-session law switched to one session between the sessions goes to NA_SESSION; the
+    Assembly votes it at the session that debated it (DOMAIN.md, edge case 6)."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
+    revising = core_state(request, at=S.INTER_SESSION_REVISION, sessions=[request.target_session])
+    at_sitting = sitting(revising)
+    switch = programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION)
+    accelerated = draft.perform(draft.CHANGE_PROGRAMME, revising, switch, at_sitting).state
+    assert accelerated.stage is S.NA_SESSION
+    assert draft.perform(draft.DECIDE, accelerated, vote(request), at_sitting).state.stage is S.PROMULGATION
+
+
+def test_an_ordinance_referred_with_no_session_after_it_waits_for_one():
+    request = core_request(law_kind=LawKind.ORDINANCE, target=TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=30)))
+    state = core_state(request, at=S.PROMULGATION)
+    for message in (decision(request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION),
+                    decision(request, S.STANDING_COMMITTEE_OPINION), decision(request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY)):
+        state = draft.perform(draft.DECIDE, state, message, NOW).state
+    waiting = refusal(state, decision(request, S.NA_SESSION, Outcome.REJECT), NOW)
+    assert (waiting.rule, waiting.kind) == ("session_announced", RefusalKind.CONFLICT)
+    assert "at its nearest session after the referral, and none after 16-1 is announced yet" in waiting.message
+
+
+def test_once_the_session_has_ended_a_decision_says_its_day():
+    """Found by a breaker: a vote entered without its day after the session had ended was dated then, and the President's
+    15 days counted from a day the Assembly did not sit. Where the calendar gives the session's phases, a decision after
+    the last is refused until it gives its day, which must lie within the session."""
+    phased = TargetSession(legislature=16, session=2, opens_on=OPENS_ON, phases=(
+        SessionPhase(starts_on=OPENS_ON, ends_on=OPENS_ON + timedelta(days=10)),
+        SessionPhase(starts_on=OPENS_ON + timedelta(days=20), ends_on=OPENS_ON + timedelta(days=30))))
+    request = core_request(target=phased)
+    state = core_state(request, at=S.NA_SESSION, sessions=[phased])
+    weeks_after = SITTING + timedelta(days=60)
+    undated = refusal(state, vote(request), weeks_after)
+    assert (undated.field, undated.rule, undated.kind) == ("occurred_on", "within_session", RefusalKind.INVALID)
+    assert f"sat until {OPENS_ON + timedelta(days=30)}: give the day the Assembly decided" in undated.message
+    assert refusal(state, vote(request, occurred_on=OPENS_ON + timedelta(days=31)), weeks_after).rule == "within_session"
+    voted = draft.perform(draft.DECIDE, state, vote(request, occurred_on=OPENS_ON + timedelta(days=25)), weeks_after).state
+    assert voted.deadline == OPENS_ON + timedelta(days=40)
+    shown = rules.pending_decision(state).at_sitting_of
+    assert (shown.code, shown.phases[-1].ends_on) == ("16-2", OPENS_ON + timedelta(days=30))
+
+
+def test_a_draft_under_way_voted_at_a_session_the_calendar_no_longer_holds_is_entered():
+    """Found by a breaker: a two-session draft debated at 16-1 and voted at 16-2, both ended, could not be entered under way
+    (the calendar keeps no session that has ended, and refuses to set one): its imported vote is checked by its day only."""
+    first = TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=200))
+    plain = core_request(ProcessVersion.LAW_2015, SessionProcedure.TWO_SESSIONS, target=first)
+    stages = [S.LAW_MAKING_PROPOSAL, *BEFORE_THE_ASSEMBLY[1:], S.NA_FIRST_SESSION, S.INTER_SESSION_REVISION]
+    debated = passed_through(plain, stages, first.opens_on + timedelta(days=60))
+    steps = [*debated.passed, vote(plain, occurred_on=local_day(NOW) - timedelta(days=15))]
+    request = StartRequest.model_validate({**plain.model_dump(), "passed": [s.model_dump() for s in steps]})
+    assert draft.open_draft(request, pinned(request), NOW, generation=8).state.stage is S.PROMULGATION

@@ -74,6 +74,7 @@ SENTENCES = {
     "not_before_stage": "This date is before the stage began.",
     "after_session_opens": "The Assembly decides at its session: not before the session opens.",
     "session_announced": "The Assembly decides at a later session, and none is announced yet.",
+    "within_session": "The session has ended: give the day the Assembly decided, within the session.",
     "draft_closed": "The draft is closed: its record is final.",
     "vote_required": "A vote needs its counts.",
     "document_line": "One document a line, written KIND | name | sha256.",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import SITTING_STAGES, Actor, DeadlineAnchor, ProgrammeTrack
+from schemas.enums import Actor, DeadlineAnchor, ProgrammeTrack
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
@@ -171,8 +171,9 @@ def details(state: DraftState) -> str:
     if pending:
         who = "; ".join(f"{d.actor.value} ({', '.join(r.value for r in d.roles)})" for d in pending.deciders)
         lines.append(f"**Pending decision:** {', '.join(o.value for o in pending.outcomes)} by {who}")
-        if state.generation >= 8 and state.stage in SITTING_STAGES:
-            lines.append(f"**Decided at a sitting** of {state.target.code}, from its opening on {state.target.opens_on}")
+        if (sitting := pending.at_sitting_of) is not None:
+            lines.append(f"**Decided at a sitting** of {sitting.code}, from its opening on {sitting.opens_on}"
+                         + (f" to {sitting.phases[-1].ends_on}" if sitting.phases else ""))
         if pending.missing_documents:
             lines.append(f"**Missing documents:** {pending.missing_said()}")
     if state.open_rounds:

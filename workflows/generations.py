@@ -18,8 +18,10 @@
    one that prepared an earlier session, and shown overdue months before its time. A deadline the calendar no longer
    gives is lifted (`Change.recompute`), and a cut-off ahead a calendar change moves with nothing else recorded is
    recorded (DEADLINE_RECOUNTED), so that the registry and the board follow.
-8. The Assembly decides at a sitting stage only once the session the draft aims at has opened (`rules.check_sitting`): a
-   vote dated before the opening was taken, and the promulgation's 15 days counted from it.
+8. The Assembly decides at a sitting stage only at a sitting of the session the draft aims at (`rules.check_sitting`:
+   from its opening, within its phases where given, and after a debate at a later session): a vote dated before the
+   opening was taken, and the promulgation's 15 days counted from it.
+   A round still open when the draft ends (withdrawn, rejected) is recorded as cancelled (CONSULTATION_CANCELLED).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

@@ -42,7 +42,7 @@ from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
-from workflows.sessions import awaiting_session, check_named, last_day_of, postponement_conflict, round_closes_at
+from workflows.sessions import awaiting_session, awaits_later_session, check_named, last_day_of, postponement_conflict, round_closes_at
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -68,7 +68,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         allowed = ", ".join(o.value for o in rule.outcomes)
         raise Refused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {state.stage.value}; allowed: {allowed}", INVALID)
     check_authority(state, rule.deciders, decision, f"decide {state.stage.value}", "stage_authority")
-    check_sitting(state, decision, now)
+    check_sitting(state, decision, now, imported=imported)
     if decision.outcome is Outcome.APPROVE and state.open_points:
         points = ", ".join(sorted(p.point.point_id for p in state.open_points))
         raise Refused("outcome", "open_disagreements", f"{state.stage.value} cannot be approved while points await a ruling: {points}")
@@ -325,24 +325,35 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime) -> Non
         raise Refused("occurred_on", "not_before_stage", f"{day} is before the draft reached {state.stage.value} ({local_day(state.stage_since)})", INVALID)
 
 
-def check_sitting(state: DraftState, decision: Decision, now: datetime) -> None:
-    """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, once it has opened, and not at
-    a session that has already debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is
-    its `occurred_on`, or today, in Ha Noi.
+def check_sitting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
+    """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, from its opening to the end
+    of its last phase where the calendar gives its phases, and, after a debate, at a later session than the one that
+    debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is its `occurred_on`, or today,
+    in Ha Noi. `imported`: a step of a draft entered under way, whose later session the calendar may no longer hold
+    (it keeps no session that has ended), so that only its day is checked.
 
-    Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today); `stage`:
-    `session_announced` (CONFLICT) while no session after the one that debated the draft is announced."""
+    Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today), `within_session`
+    (INVALID: a day after the session's last phase, or none given once it has ended); `stage`: `session_announced`
+    (CONFLICT) while no session after the one that debated the draft is announced."""
     if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
         return
     target, day = state.target, decision.occurred_on or local_day(now)
-    if awaiting_session(state):
-        raise Refused("stage", "session_announced", f"the Assembly took this draft up at session {target.code}; it decides "
-                      f"{state.stage.value} at a later session, and none is announced yet (legis calendar set-session)", CONFLICT)
+    if awaits_later_session(state):
+        if imported:
+            return
+        after = (f"at its nearest session after the referral, and none after {state.held.code} is announced yet"
+                 if state.request.law_kind is LawKind.ORDINANCE else
+                 f"at a later session than {state.held.code}, which debated it, and none is announced yet")
+        raise Refused("stage", "session_announced", f"the Assembly decides {state.stage.value} {after} (legis calendar set-session)",
+                      CONFLICT)
     if day < target.opens_on:
         raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a sitting of session "
-                      f"{target.code}, which opens on {target.opens_on}, after {day} (Ha Noi): record the decision once it is taken, "
-                      "or, if the session opened earlier than the calendar says, correct the calendar first (legis calendar set-session)",
-                      INVALID if decision.occurred_on else CONFLICT)
+                      f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: record "
+                      "the decision once it is taken, or, if the session opened earlier than the calendar says, correct the calendar "
+                      "first (legis calendar set-session)", INVALID if decision.occurred_on else CONFLICT)
+    if target.phases and day > (last := target.phases[-1].ends_on):
+        said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"
+        raise Refused("occurred_on", "within_session", f"session {target.code} sat until {last}: {said} (occurred_on, Ha Noi)", INVALID)
 
 
 def check_authority(state: DraftState, allowed: Collection[Decider], message, action: str, rule: str) -> None:
@@ -381,8 +392,10 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
         return None
     rule = state.rulebook.rule(state.stage)
     missing = missing_documents(rule, state)
+    sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
     return PendingDecision(stage=state.stage, outcomes=rule.outcomes, deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
-                           required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing))
+                           required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
+                           at_sitting_of=state.target if sitting else None)
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:

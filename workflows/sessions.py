@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, check_session_number
-from schemas.enums import ASSEMBLY_STAGES, DEBATING_SESSIONS, DeadlineAnchor, RestDay, Stage
+from schemas.enums import ASSEMBLY_STAGES, DEBATING_SESSIONS, SITTING_STAGES, DeadlineAnchor, LawKind, RestDay, SessionProcedure, Stage
 from schemas.records import RegistryCutoffs
 from schemas.rulebook import ConsultationWindow, TimeLimit
 from schemas.state import DraftState
@@ -74,6 +74,18 @@ def awaiting_session(state: DraftState) -> bool:
         state.generation >= 2 and state.held is not None and state.stage in ASSEMBLY_STAGES
         and state.target.opens_on <= state.held.opens_on
     )
+
+
+def awaits_later_session(state: DraftState) -> bool:
+    """At a sitting stage after a debate (or an ordinance's referral with no session announced after it), whether the
+    draft still aims at the session that debated it (`held`: by code, as a calendar change may move its day), where the
+    Assembly decides at a later one. A law accelerated to one session is voted at the session that debated it."""
+    held = state.held
+    if held is None or state.stage not in SITTING_STAGES:
+        return False
+    if state.request.law_kind is not LawKind.ORDINANCE and state.procedure is SessionProcedure.ONE_SESSION:
+        return False
+    return state.target.code == held.code or state.target.opens_on <= held.opens_on
 
 
 def statutory_deadline(state: DraftState, session: TargetSession | None = None) -> date | None:
