@@ -34,9 +34,11 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         # From the fourth generation a conflict is recorded after the change that causes it; earlier ones replay as they ran.
         change.recompute(conflict=not change.checks_approved_dates)
         meeting = sessions.meeting_before(s, s.target)
-        change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"Standing Committee meeting before session {s.target.code}: "
-                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
+        # Eighth generation: only for a draft that still comes before the Committee (earlier ones recorded it past it too).
+        if s.generation < 8 or sessions.comes_before_committee(s):
+            change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                          label=f"Standing Committee meeting before session {s.target.code}: "
+                                + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
         if change.checks_approved_dates:
             change.raise_conflict()
     announced = sessions.announced(s, s.target)

@@ -22,6 +22,8 @@
    from its opening, within its phases where given, and after a debate at a later session): a vote dated before the
    opening was taken, and the promulgation's 15 days counted from it.
    A round still open when the draft ends (withdrawn, rejected) is recorded as cancelled (CONSULTATION_CANCELLED).
+   MEETING_SCHEDULED is recorded only for a draft that still comes before the Standing Committee (its opinion, or a
+   cut-off counted back from its meeting, ahead).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

@@ -190,15 +190,19 @@ def cutoff_ahead(state: DraftState) -> Cutoff | None:
     return None
 
 
+def comes_before_committee(state: DraftState) -> bool:
+    """Whether the Committee's opinion, or a cut-off counted back from its meeting, lies ahead on the draft's path."""
+    if state.stage.is_terminal or state.stage not in state.path:
+        return False
+    ahead = state.path[state.path.index(state.stage):]
+    return Stage.STANDING_COMMITTEE_OPINION in ahead or any(
+        limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for stage in ahead for limit in limits(state, stage))
+
+
 def committee_meeting_ahead(state: DraftState) -> StandingCommitteeMeeting | None:
     """The Standing Committee meeting the draft still comes before: the one before its session, while the Committee's
     opinion, or a cut-off counted back from that meeting, lies ahead on its path."""
-    if state.stage.is_terminal or state.stage not in state.path:
-        return None
-    ahead = state.path[state.path.index(state.stage):]
-    before_committee = Stage.STANDING_COMMITTEE_OPINION in ahead or any(
-        limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for stage in ahead for limit in limits(state, stage))
-    return meeting_before(state, state.target) if before_committee else None
+    return meeting_before(state, state.target) if comes_before_committee(state) else None
 
 
 def registry_cutoffs(state: DraftState) -> RegistryCutoffs:

@@ -1,12 +1,16 @@
-"""A consultation round still open when its draft ends, in the draft core without a server: the audit trail says it
-was cancelled (eighth generation). Found by a fresh-user trial: a withdrawal cancelled the round and nothing said so."""
+"""What the eighth generation records no more and records now, in the draft core without a server: a consultation round
+still open when its draft ends is recorded cancelled (found by a fresh-user trial: a withdrawal cancelled the round and
+nothing said so); a Standing Committee meeting moved is recorded only for a draft that still comes before it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
 from schemas.enums import Actor, EventKind, Outcome, ProgrammeChangeKind, Role, Stage
-from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change
+from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change, session
 from workflows import draft, rounds
 from workflows.change import Record, StartRound
 
@@ -49,3 +53,23 @@ def test_a_seventh_generation_draft_records_no_cancellation():
     op, message = ending(request, "withdrawn by the minister")
     ended = draft.perform(op, with_rounds_open(request, Stage.DRAFTING, 7), message, NOW)
     assert [e.entry.event for e in ended.effects if isinstance(e, Record)] == [EventKind.DECISION]
+
+
+@pytest.mark.parametrize("generation", [8, 7])
+def test_a_meeting_moved_is_recorded_only_for_drafts_that_still_come_before_the_committee(generation):
+    """Found by a breaker: a law already at the Assembly was told of every Standing Committee meeting moved before its
+    session (MEETING_SCHEDULED), though nothing of it counts from the meeting any more. From the eighth generation it is
+    recorded only for a draft whose Committee opinion, or a cut-off counted from the meeting, lies ahead (the seventh
+    recorded it for both, as its histories say)."""
+    target = session(2, 200)
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=target.opens_on - timedelta(days=25))
+    moved = meeting.model_copy(update={"meets_on": meeting.meets_on + timedelta(days=3)})
+    request = core_request(target=target)
+
+    def told(stage: Stage) -> list[EventKind]:
+        state = core_state(request, at=stage, generation=generation, sessions=[target], meetings=[meeting])
+        changed = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(target,), meetings=(moved,), changed_by="VPQH"), NOW)
+        return [e.entry.event for e in changed.effects if isinstance(e, Record)]
+
+    assert EventKind.MEETING_SCHEDULED in told(Stage.EXAMINATION)
+    assert (EventKind.MEETING_SCHEDULED in told(Stage.NA_SESSION)) is (generation == 7)
