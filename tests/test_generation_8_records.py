@@ -1,6 +1,7 @@
 """What the eighth generation records no more and records now, in the draft core without a server: a consultation round
 still open when its draft ends is recorded cancelled (found by a fresh-user trial: a withdrawal cancelled the round and
-nothing said so); a Standing Committee meeting moved is recorded only for a draft that still comes before it."""
+nothing said so); a Standing Committee meeting moved is recorded only for a draft that still comes before it; one
+consultee is named so. And what a final draft's status and a pending decision offer."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import timedelta
 import pytest
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
-from schemas.enums import Actor, EventKind, Outcome, ProgrammeChangeKind, Role, Stage
+from schemas.enums import Actor, EventKind, LawKind, Outcome, ProgrammeChangeKind, Role, Stage
 from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change, session
-from workflows import draft, rounds
+from workflows import draft, rounds, rules
+from workflows import draft_views as views
 from workflows.change import Record, StartRound
 
 
@@ -73,3 +75,33 @@ def test_a_meeting_moved_is_recorded_only_for_drafts_that_still_come_before_the_
 
     assert EventKind.MEETING_SCHEDULED in told(Stage.EXAMINATION)
     assert (EventKind.MEETING_SCHEDULED in told(Stage.NA_SESSION)) is (generation == 7)
+
+
+def test_a_withdrawn_drafts_status_lists_no_round_awaiting_compilation():
+    """Found by a fresh-user trial: `legis status` and the API listed the rounds a withdrawal cancelled as awaiting
+    compilation."""
+    request = core_request()
+    op, message = ending(request, "withdrawn by the minister")
+    ended = draft.perform(op, with_rounds_open(request, Stage.DRAFTING, 8), message, NOW).state
+    assert ended.open_rounds and views.status(ended, "w", NOW).open_consultations == ()
+    assert "awaiting compilation" not in views.details(ended)
+
+
+def test_one_consultee_is_named_so():
+    request = core_request()
+    state = core_state(request, at=Stage.DRAFTING)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "r1", ("BTC",)), NOW)
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    [entry] = [e.entry for e in rounds.round_started(opened.state, start, NOW).effects if isinstance(e, Record)]
+    assert entry.label.startswith("round r1: WRITTEN_OPINIONS to 1 consultee until ")
+
+
+@pytest.mark.parametrize("law_kind", [LawKind.NEW_LAW, LawKind.ORDINANCE])
+def test_the_president_is_offered_a_referral_and_a_return_only_for_an_ordinance(law_kind):
+    """Found by a fresh-user trial: a law at PROMULGATION was offered REFER_TO_ASSEMBLY and RETURN_FOR_REVISION, each
+    refused when chosen (referral_for_ordinances, reconsideration_for_ordinances)."""
+    state = core_state(core_request(law_kind=law_kind), at=Stage.PROMULGATION)
+    outcomes = rules.pending_decision(state).outcomes
+    ordinance = law_kind is LawKind.ORDINANCE
+    assert Outcome.APPROVE in outcomes
+    assert (Outcome.REFER_TO_ASSEMBLY in outcomes, Outcome.RETURN_FOR_REVISION in outcomes) == (ordinance, ordinance)

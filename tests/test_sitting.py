@@ -208,3 +208,45 @@ def test_a_draft_under_way_voted_at_a_session_the_calendar_no_longer_holds_is_en
     steps = [*debated.passed, vote(plain, occurred_on=local_day(NOW) - timedelta(days=15))]
     request = StartRequest.model_validate({**plain.model_dump(), "passed": [s.model_dump() for s in steps]})
     assert draft.open_draft(request, pinned(request), NOW, generation=8).state.stage is S.PROMULGATION
+
+
+def test_a_law_accelerated_after_its_debate_may_be_voted_at_the_session_that_debated_it_with_the_next_announced():
+    """Found by a fresh-user trial: with the next session announced, a two-session law switched to one session after its
+    debate aimed at that next session, and naming the session that debated it was refused (later_session). It may now
+    name it, and is voted there; without it, it waits for the next."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
+    following = TargetSession(legislature=16, session=3, opens_on=OPENS_ON + timedelta(days=150))
+    revising = core_state(request, at=S.INTER_SESSION_REVISION, sessions=[request.target_session, following])
+    assert revising.target == following
+    at_sitting = SITTING + timedelta(days=1)  # 16-2 sitting, 16-3 months ahead
+    switch = programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION)
+    waits = draft.perform(draft.CHANGE_PROGRAMME, revising, switch, at_sitting).state
+    assert (waits.stage, waits.target) == (S.NA_SESSION, following) and refusal(waits, vote(request), at_sitting).rule == "after_session_opens"
+    back = draft.perform(draft.CHANGE_PROGRAMME, revising, switch.model_copy(update={"to_session": request.target_session}), at_sitting).state
+    assert back.target.code == "16-2" and draft.perform(draft.DECIDE, back, vote(request), at_sitting).state.stage is S.PROMULGATION
+    elsewhere = switch.model_copy(update={"to_session": TargetSession(legislature=16, session=1, opens_on=OPENS_ON - timedelta(days=150))})
+    wrong = refusal_of_change(revising, elsewhere, at_sitting)
+    assert wrong.rule == "later_session" and "or the session that debated it (16-2) to be voted there" in wrong.message
+
+
+def refusal_of_change(state, change, now) -> Refused:
+    with pytest.raises(Refused) as caught:
+        draft.validate(draft.CHANGE_PROGRAMME, state, change, now)
+    return caught.value
+
+
+def test_a_day_between_a_sessions_phases_is_not_a_sitting_day():
+    """Found by a fresh-user trial: a vote dated in the recess between two phases was taken."""
+    phased = TargetSession(legislature=16, session=2, opens_on=OPENS_ON, phases=(
+        SessionPhase(starts_on=OPENS_ON, ends_on=OPENS_ON + timedelta(days=10)),
+        SessionPhase(starts_on=OPENS_ON + timedelta(days=20), ends_on=OPENS_ON + timedelta(days=30))))
+    request = core_request(target=phased)
+    state = core_state(request, at=S.NA_SESSION, sessions=[phased])
+    recess = SITTING + timedelta(days=15)
+    today = refusal(state, vote(request), recess)
+    assert (today.rule, today.kind) == ("within_session", RefusalKind.CONFLICT) and "is between its phases" in today.message
+    dated = refusal(state, vote(request, occurred_on=OPENS_ON + timedelta(days=12)), recess)
+    assert (dated.rule, dated.kind) == ("within_session", RefusalKind.INVALID)
+    assert draft.perform(draft.DECIDE, state, vote(request, occurred_on=OPENS_ON + timedelta(days=10)), recess).state.stage is S.PROMULGATION
+    early = refusal(state, vote(request), NOW)
+    assert "if session 16-2 opened earlier than the calendar says, correct its date first (legis calendar set-session 16-2)" in early.message

@@ -54,7 +54,8 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         if cutoffs.cutoff and cutoffs.cutoff_stage else None,
         track=state.track,
         law_kind=request.law_kind,
-        open_consultations=tuple(w.round for w in state.open_rounds),
+        # A final draft's rounds are cancelled with it (`rounds.closing`): none awaits its compilation any more.
+        open_consultations=() if state.stage.is_terminal else tuple(w.round for w in state.open_rounds),
         classified=request.classified,
         events_recorded=state.seq,
         warnings=warnings(state, now, cutoffs),
@@ -176,7 +177,7 @@ def details(state: DraftState) -> str:
                          + (f" to {sitting.phases[-1].ends_on}" if sitting.phases else ""))
         if pending.missing_documents:
             lines.append(f"**Missing documents:** {pending.missing_said()}")
-    if state.open_rounds:
+    if state.open_rounds and not state.stage.is_terminal:
         lines.append(f"**Consultations awaiting compilation:** {', '.join(f'{w.round.round_id} ({w.round.kind.value})' for w in state.open_rounds)}")
     if state.track is not ProgrammeTrack.REGULAR:
         lines.append(f"**Programme track:** {state.track.value}")

@@ -44,7 +44,9 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
                        closes_at=closes_at if change.gen2 else None)
     s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees)))
-    asked = f"{len(request.consultees)} consultees" if request.consultees else "the public"
+    count = len(request.consultees)
+    # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
+    asked = (f"{count} consultee{'s' if count != 1 or s.generation < 8 else ''}") if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                           official=request.official,
                           label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")

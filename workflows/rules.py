@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
+    BETWEEN_SESSIONS,
     SITTING_STAGES,
     Actor,
     ConsultationKind,
@@ -267,8 +268,11 @@ def check_switch(state: DraftState, change: ProgrammeChange) -> None:
     more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
     if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
         raise Refused("to_session", "next_session_named", "a draft split at its session needs the session that takes it up next", INVALID)
-    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on:
-        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
+    # Eighth generation: a law accelerated between its sessions may be voted at the session that debated it, still sitting.
+    back = state.held if state.generation >= 8 and not more_sessions and stage in BETWEEN_SESSIONS else None
+    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on and (back is None or change.to_session.code != back.code):
+        also = f", or the session that debated it ({back.code}) to be voted there" if back is not None else ""
+        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on}){also}", INVALID)
 
 
 def programme_after(state: DraftState, change: ProgrammeChange) -> tuple[ProgrammeTrack, SessionProcedure]:
@@ -326,14 +330,15 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime) -> Non
 
 
 def check_sitting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
-    """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, from its opening to the end
-    of its last phase where the calendar gives its phases, and, after a debate, at a later session than the one that
+    """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, from its opening, and within
+    one of its phases where the calendar gives them, and, after a debate, at a later session than the one that
     debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is its `occurred_on`, or today,
     in Ha Noi. `imported`: a step of a draft entered under way, whose later session the calendar may no longer hold
     (it keeps no session that has ended), so that only its day is checked.
 
     Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today), `within_session`
-    (INVALID: a day after the session's last phase, or none given once it has ended); `stage`: `session_announced`
+    (INVALID: a day after the session's last phase, or none given once it has ended; a day between two phases, CONFLICT
+    for today); `stage`: `session_announced`
     (CONFLICT) while no session after the one that debated the draft is announced."""
     if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
         return
@@ -349,11 +354,15 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     if day < target.opens_on:
         raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a sitting of session "
                       f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: record "
-                      "the decision once it is taken, or, if the session opened earlier than the calendar says, correct the calendar "
-                      "first (legis calendar set-session)", INVALID if decision.occurred_on else CONFLICT)
-    if target.phases and day > (last := target.phases[-1].ends_on):
-        said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"
-        raise Refused("occurred_on", "within_session", f"session {target.code} sat until {last}: {said} (occurred_on, Ha Noi)", INVALID)
+                      f"the decision once it is taken, or, if session {target.code} opened earlier than the calendar says, correct its "
+                      f"date first (legis calendar set-session {target.code})", INVALID if decision.occurred_on else CONFLICT)
+    if target.phases and not any(phase.starts_on <= day <= phase.ends_on for phase in target.phases):
+        if day > (last := target.phases[-1].ends_on):
+            said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"
+            raise Refused("occurred_on", "within_session", f"session {target.code} sat until {last}: {said} (occurred_on, Ha Noi)", INVALID)
+        phases = ", ".join(f"{phase.starts_on} to {phase.ends_on}" for phase in target.phases)
+        raise Refused("occurred_on", "within_session", f"session {target.code} sits {phases}: {day} (Ha Noi) is between its phases, not "
+                      "a sitting day", INVALID if decision.occurred_on else CONFLICT)
 
 
 def check_authority(state: DraftState, allowed: Collection[Decider], message, action: str, rule: str) -> None:
@@ -393,9 +402,17 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
     rule = state.rulebook.rule(state.stage)
     missing = missing_documents(rule, state)
     sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
-    return PendingDecision(stage=state.stage, outcomes=rule.outcomes, deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+    return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
                            required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
                            at_sitting_of=state.target if sitting else None)
+
+
+def offered(state: DraftState, outcome: Outcome) -> bool:
+    """Whether the pending decision offers `outcome`: at PROMULGATION the President sends back or refers only an ordinance,
+    and one the Assembly has not decided on (`check_reconsideration`, `check_referral`); the rulebook's stage allows both."""
+    ordinance_only = outcome is Outcome.REFER_TO_ASSEMBLY or (state.stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)
+    return not ordinance_only or (state.request.law_kind is LawKind.ORDINANCE
+                                  and not referred(state.rulebook, state.path, state.request.law_kind))
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:
