@@ -42,7 +42,9 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
     if wants_json():
         emit_json(receipt)
     else:
-        out.print(f"opinion of {receipt.consultee} taken: {receipt.comments} comments; {receipt.awaiting} consultees awaited; "
+        comments, awaited = receipt.comments, receipt.awaiting
+        out.print(f"opinion of {receipt.consultee} taken: {comments} comment{'s' * (comments != 1)}; "
+                  f"{awaited} consultee{'s' * (awaited != 1)} awaited; "
                   f"the round closes {instant(receipt.closes_at)}")
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
 from schemas.enums import Actor, EventKind, LawKind, Outcome, ProgrammeChangeKind, Role, Stage
+from schemas.refusal import Refused
 from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change, session
 from workflows import draft, rounds, rules
 from workflows import draft_views as views
@@ -96,12 +97,26 @@ def test_one_consultee_is_named_so():
     assert entry.label.startswith("round r1: WRITTEN_OPINIONS to 1 consultee until ")
 
 
-@pytest.mark.parametrize("law_kind", [LawKind.NEW_LAW, LawKind.ORDINANCE])
-def test_the_president_is_offered_a_referral_and_a_return_only_for_an_ordinance(law_kind):
+def test_the_president_is_offered_a_return_or_a_referral_only_where_the_checks_take_it():
     """Found by a fresh-user trial: a law at PROMULGATION was offered REFER_TO_ASSEMBLY and RETURN_FOR_REVISION, each
-    refused when chosen (referral_for_ordinances, reconsideration_for_ordinances)."""
-    state = core_state(core_request(law_kind=law_kind), at=Stage.PROMULGATION)
-    outcomes = rules.pending_decision(state).outcomes
-    ordinance = law_kind is LawKind.ORDINANCE
-    assert Outcome.APPROVE in outcomes
-    assert (Outcome.REFER_TO_ASSEMBLY in outcomes, Outcome.RETURN_FOR_REVISION in outcomes) == (ordinance, ordinance)
+    refused when chosen; a breaker then found an ordinance offered a referral before it was sent back, and a second return
+    after it. An ordinance is sent back once (LAW_2025 refers it to the Assembly then), and referred only after that."""
+    def offer(state) -> set[Outcome]:
+        return set(rules.pending_decision(state).outcomes) & {Outcome.RETURN_FOR_REVISION, Outcome.REFER_TO_ASSEMBLY}
+
+    assert offer(core_state(core_request(), at=Stage.PROMULGATION)) == set()
+    request = core_request(law_kind=LawKind.ORDINANCE)
+    first = core_state(request, at=Stage.PROMULGATION)
+    assert offer(first) == {Outcome.RETURN_FOR_REVISION}
+    sent_back = draft.perform(draft.DECIDE, first, decision(request, Stage.PROMULGATION, Outcome.RETURN_FOR_REVISION,
+                                                            return_to=Stage.STANDING_COMMITTEE_OPINION), NOW).state
+    again = draft.perform(draft.DECIDE, sent_back, decision(request, Stage.STANDING_COMMITTEE_OPINION), NOW).state
+    assert offer(again) == {Outcome.REFER_TO_ASSEMBLY}
+    for outcome in (Outcome.RETURN_FOR_REVISION, Outcome.REFER_TO_ASSEMBLY):
+        message = decision(request, Stage.PROMULGATION, outcome, return_to=Stage.STANDING_COMMITTEE_OPINION if outcome is Outcome.RETURN_FOR_REVISION else None)
+        try:
+            draft.validate(draft.DECIDE, again, message, NOW)
+            taken = True
+        except Refused:
+            taken = False
+        assert taken is (outcome in offer(again))

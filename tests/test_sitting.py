@@ -210,23 +210,19 @@ def test_a_draft_under_way_voted_at_a_session_the_calendar_no_longer_holds_is_en
     assert draft.open_draft(request, pinned(request), NOW, generation=8).state.stage is S.PROMULGATION
 
 
-def test_a_law_accelerated_after_its_debate_may_be_voted_at_the_session_that_debated_it_with_the_next_announced():
-    """Found by a fresh-user trial: with the next session announced, a two-session law switched to one session after its
-    debate aimed at that next session, and naming the session that debated it was refused (later_session). It may now
-    name it, and is voted there; without it, it waits for the next."""
+def test_a_law_accelerated_after_its_debate_with_the_next_session_announced_is_voted_at_it():
+    """Asked by a fresh-user trial: with the next session announced, a two-session law switched to one session after its
+    debate aims at that next session, and is voted there; the session that debated it cannot be named again (a breaker
+    found that naming it left a draft at a session that had ended, or one a calendar change took it from)."""
     request = core_request(procedure=SessionProcedure.TWO_SESSIONS)
     following = TargetSession(legislature=16, session=3, opens_on=OPENS_ON + timedelta(days=150))
     revising = core_state(request, at=S.INTER_SESSION_REVISION, sessions=[request.target_session, following])
-    assert revising.target == following
     at_sitting = SITTING + timedelta(days=1)  # 16-2 sitting, 16-3 months ahead
     switch = programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION)
     waits = draft.perform(draft.CHANGE_PROGRAMME, revising, switch, at_sitting).state
     assert (waits.stage, waits.target) == (S.NA_SESSION, following) and refusal(waits, vote(request), at_sitting).rule == "after_session_opens"
-    back = draft.perform(draft.CHANGE_PROGRAMME, revising, switch.model_copy(update={"to_session": request.target_session}), at_sitting).state
-    assert back.target.code == "16-2" and draft.perform(draft.DECIDE, back, vote(request), at_sitting).state.stage is S.PROMULGATION
-    elsewhere = switch.model_copy(update={"to_session": TargetSession(legislature=16, session=1, opens_on=OPENS_ON - timedelta(days=150))})
-    wrong = refusal_of_change(revising, elsewhere, at_sitting)
-    assert wrong.rule == "later_session" and "or the session that debated it (16-2) to be voted there" in wrong.message
+    assert draft.perform(draft.DECIDE, waits, vote(request), sitting(waits)).state.stage is S.PROMULGATION
+    assert refusal_of_change(revising, switch.model_copy(update={"to_session": request.target_session}), at_sitting).rule == "later_session"
 
 
 def refusal_of_change(state, change, now) -> Refused:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
-    BETWEEN_SESSIONS,
     SITTING_STAGES,
     Actor,
     ConsultationKind,
@@ -268,11 +267,8 @@ def check_switch(state: DraftState, change: ProgrammeChange) -> None:
     more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
     if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
         raise Refused("to_session", "next_session_named", "a draft split at its session needs the session that takes it up next", INVALID)
-    # Eighth generation: a law accelerated between its sessions may be voted at the session that debated it, still sitting.
-    back = state.held if state.generation >= 8 and not more_sessions and stage in BETWEEN_SESSIONS else None
-    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on and (back is None or change.to_session.code != back.code):
-        also = f", or the session that debated it ({back.code}) to be voted there" if back is not None else ""
-        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on}){also}", INVALID)
+    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on:
+        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
 
 
 def programme_after(state: DraftState, change: ProgrammeChange) -> tuple[ProgrammeTrack, SessionProcedure]:
@@ -408,11 +404,15 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
 
 
 def offered(state: DraftState, outcome: Outcome) -> bool:
-    """Whether the pending decision offers `outcome`: at PROMULGATION the President sends back or refers only an ordinance,
-    and one the Assembly has not decided on (`check_reconsideration`, `check_referral`); the rulebook's stage allows both."""
-    ordinance_only = outcome is Outcome.REFER_TO_ASSEMBLY or (state.stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)
-    return not ordinance_only or (state.request.law_kind is LawKind.ORDINANCE
-                                  and not referred(state.rulebook, state.path, state.request.law_kind))
+    """Whether the pending decision offers `outcome`: at PROMULGATION the President sends back only an ordinance, once
+    where the rulebook refers one to the Assembly, and refers it only once sent back and adopted again; neither once the
+    Assembly decided on it (`check_reconsideration`, `check_referral`; their window is a day's, not the view's)."""
+    if not (outcome is Outcome.REFER_TO_ASSEMBLY or (state.stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)):
+        return True
+    if state.request.law_kind is not LawKind.ORDINANCE or referred(state.rulebook, state.path, state.request.law_kind):
+        return False
+    once = state.rulebook.rule(state.stage).refer_to is not None
+    return reconsidered(state) if outcome is Outcome.REFER_TO_ASSEMBLY else not (once and reconsidered(state))
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:
