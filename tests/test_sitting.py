@@ -33,6 +33,10 @@ from workflows import draft_views as views
 from workflows.deadlines import local_day
 
 S = Stage
+# Session 16-2 sitting in two phases of eleven days, ten days apart.
+PHASED = TargetSession(legislature=16, session=2, opens_on=OPENS_ON, phases=(
+    SessionPhase(starts_on=OPENS_ON, ends_on=OPENS_ON + timedelta(days=10)),
+    SessionPhase(starts_on=OPENS_ON + timedelta(days=20), ends_on=OPENS_ON + timedelta(days=30))))
 
 
 def refusal(state, message, now) -> Refused:
@@ -182,11 +186,8 @@ def test_once_the_session_has_ended_a_decision_says_its_day():
     """Found by a breaker: a vote entered without its day after the session had ended was dated then, and the President's
     15 days counted from a day the Assembly did not sit. Where the calendar gives the session's phases, a decision after
     the last is refused until it gives its day, which must lie within the session."""
-    phased = TargetSession(legislature=16, session=2, opens_on=OPENS_ON, phases=(
-        SessionPhase(starts_on=OPENS_ON, ends_on=OPENS_ON + timedelta(days=10)),
-        SessionPhase(starts_on=OPENS_ON + timedelta(days=20), ends_on=OPENS_ON + timedelta(days=30))))
-    request = core_request(target=phased)
-    state = core_state(request, at=S.NA_SESSION, sessions=[phased])
+    request = core_request(target=PHASED)
+    state = core_state(request, at=S.NA_SESSION, sessions=[PHASED])
     weeks_after = SITTING + timedelta(days=60)
     undated = refusal(state, vote(request), weeks_after)
     assert (undated.field, undated.rule, undated.kind) == ("occurred_on", "within_session", RefusalKind.INVALID)
@@ -233,11 +234,8 @@ def refusal_of_change(state, change, now) -> Refused:
 
 def test_a_day_between_a_sessions_phases_is_not_a_sitting_day():
     """Found by a fresh-user trial: a vote dated in the recess between two phases was taken."""
-    phased = TargetSession(legislature=16, session=2, opens_on=OPENS_ON, phases=(
-        SessionPhase(starts_on=OPENS_ON, ends_on=OPENS_ON + timedelta(days=10)),
-        SessionPhase(starts_on=OPENS_ON + timedelta(days=20), ends_on=OPENS_ON + timedelta(days=30))))
-    request = core_request(target=phased)
-    state = core_state(request, at=S.NA_SESSION, sessions=[phased])
+    request = core_request(target=PHASED)
+    state = core_state(request, at=S.NA_SESSION, sessions=[PHASED])
     recess = SITTING + timedelta(days=15)
     today = refusal(state, vote(request), recess)
     assert (today.rule, today.kind) == ("within_session", RefusalKind.CONFLICT) and "is between its phases" in today.message
