@@ -79,13 +79,11 @@ def awaiting_session(state: DraftState) -> bool:
 def awaits_later_session(state: DraftState) -> bool:
     """At a sitting stage after a debate (or an ordinance's referral with no session announced after it), whether the
     draft still aims at the session that debated it (`held`: by code, as a calendar change may move its day), where the
-    Assembly decides at a later one. A law accelerated to one session is voted at the session that debated it."""
-    held = state.held
-    if held is None or state.stage not in SITTING_STAGES:
+    Assembly decides at a later one. A law accelerated to one session is voted at the session that debated it.
+    `awaiting_session`, which compares days only, as the generations before the eighth counted, is the rest of it."""
+    if state.stage not in SITTING_STAGES or (state.request.law_kind is not LawKind.ORDINANCE and state.procedure is SessionProcedure.ONE_SESSION):
         return False
-    if state.request.law_kind is not LawKind.ORDINANCE and state.procedure is SessionProcedure.ONE_SESSION:
-        return False
-    return state.target.code == held.code or state.target.opens_on <= held.opens_on
+    return awaiting_session(state) or (state.held is not None and state.target.code == state.held.code)
 
 
 def statutory_deadline(state: DraftState, session: TargetSession | None = None) -> date | None:
