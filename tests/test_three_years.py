@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -31,6 +31,8 @@ from workflows.deadlines import local_day
 S = Stage
 ROUNDS = 20
 CONSULTEES = tuple(f"B{i:02d}" for i in range(30))
+
+UNHANDLED_COMMAND = WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
 
 
 async def run_ids(client, workflow_id: str) -> list[str]:
@@ -147,7 +149,10 @@ async def test_a_draft_lives_three_years(thousand_events_env, pool):
     largest = 0
     for run_id in runs:
         async for event in client.get_workflow_handle(handle.id, run_id=run_id).fetch_history_events():
-            assert event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, event.workflow_task_failed_event_attributes.failure.message
+            # No task the worker failed; the server's own UNHANDLED_COMMAND (a timer fired while the run was closing, so the
+            # server hands the task back with it) is how Temporal orders them, not a failure of the draft's code.
+            failed = event.workflow_task_failed_event_attributes
+            assert event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED or failed.cause == UNHANDLED_COMMAND, failed.failure.message
             largest = max(largest, event.ByteSize())
     assert largest < 1024 * 1024, f"an event of {largest} bytes"
 
