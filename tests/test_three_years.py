@@ -5,6 +5,7 @@ answers throughout, no workflow task fails, no payload comes near Temporal's lim
 from __future__ import annotations
 
 import asyncio
+import gc
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,7 @@ from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import PASSING_VOTE, compilation, consultation, decision, document, opinion, start_request
 from tests.polling import eventually
 from tests.scenarios import approve, until_sitting
+from workers import heap
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -41,7 +43,13 @@ async def run_ids(client, workflow_id: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 async def thousand_events_env():
-    """Continue-as-new suggested every thousand history events: a few runs in this draft's life, not hundreds."""
+    """Continue-as-new suggested every thousand history events: a few runs in this draft's life, not hundreds.
+
+    The test's process settles its heap as `legis worker` does (workers/heap.py): a full collection in a test process
+    that has run other modules before walks all their objects (0.5 s for 3 million here, alone), and on a loaded CI
+    machine one in a new run's first activation passed the SDK's 2-second deadlock limit."""
+    threshold = gc.get_threshold()
+    heap.settle()
     env = await WorkflowEnvironment.start_time_skipping_v2(
         dev_server_existing_path=temporal_binary(),
         dev_server_extra_args=[*TIME_SKIPPING_FLAGS, "--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=1000"],
@@ -49,6 +57,8 @@ async def thousand_events_env():
     )
     yield env
     await env.shutdown()
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 async def test_a_draft_lives_three_years(thousand_events_env, pool):
