@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import httpx
 
+from activities import calendar
+from activities.database import create_pool
 from api.app import create_app
 from api.tokens import issue
+from schemas.calendar import TargetSession
 from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, start_request
 from tests.http_api import refusals_of
@@ -95,9 +99,12 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         assert await pool.fetchval(stored, sid) == 2
 
 
-async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
-    """A draft at the Assembly's session waits in the Assembly's inbox; the form takes the vote's counts: counts that do
-    not add up are refused with their rule, then the vote is sent and the draft moves on."""
+async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_url):
+    """A draft at the Assembly's session waits in the Assembly's inbox, whose form says from which day the Assembly can
+    decide and offers a carry-over only to a later session; the form takes the vote's counts: counts that do not add up
+    are refused with their rule, the form coming back as typed, then the vote is sent and the draft moves on. On a
+    database of its own, whose calendar the test sets."""
+    pool = await create_pool(fresh_database_url)
     request = start_request(ministry="BGDDT")
     task_queue = f"forms-{uuid.uuid4().hex[:8]}"
     async with create_worker(time_skipping_env.client, pool, task_queue=task_queue):
@@ -106,6 +113,11 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
             await drafts.decide(time_skipping_env.client, request.submission_id, decision(request, status.stage))
         await eventually(lambda: pool.fetchval("SELECT stage FROM submissions WHERE submission_id = $1", request.submission_id),
                          lambda stage: stage == Stage.NA_SESSION.value)
+        aimed = request.target_session
+        async with pool.acquire() as connection:
+            for session in (aimed, TargetSession(legislature=16, session=1, opens_on=aimed.opens_on - timedelta(days=120)),
+                            TargetSession(legislature=16, session=3, opens_on=aimed.opens_on + timedelta(days=180))):
+                await calendar.set_session(connection, session, changed_by="VPQH")
         _, secret = await issue(pool, agency_code="QH", role=CallerRole.NA, issued_by="test")
         settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
         app = create_app(client=time_skipping_env.client, pool=pool, task_queue=task_queue, settings=settings)
@@ -114,11 +126,19 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
             assert (await http.post("/board/signin", data={"token": secret, "csrftoken": token})).status_code == 303
             inbox = await http.get("/board/inbox")
             assert request.submission_id in inbox.text and 'name="in_favour"' in inbox.text and 'name="carry_to"' in inbox.text
+            assert "Quốc hội quyết định tại phiên họp của kỳ họp 16-2, từ ngày khai mạc" in inbox.text, inbox.text[-3000:]
+            offered = re.findall(r'<option value="(16-[0-9])"', inbox.text)
+            assert offered == ["16-3"], offered  # not 16-1, before the session the draft aims at, nor 16-2 itself
             form = {"csrftoken": token, "stage": "NA_SESSION", "outcome": "VOTE", "role": "NA_CHAIR", "official": "Chủ tịch Quốc hội",
                     "total_deputies": "500", "against": "100", "abstaining": "20",
                     "documents": "\n".join(f"{d.kind.value} | {d.name} | {d.sha256}" for d in decision(request, Stage.NA_SESSION).documents)}
-            refused = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "600"})
+            refused = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "600", "reasons": "Biểu quyết <toàn văn>"})
             assert refused.status_code == 422 and "vote_counts_fit" in refused.text, refused.text[-2000:]
+            # The form comes back as it was typed (its text escaped), open on the draft refused.
+            for kept in ('name="official" required maxlength="200" value="Chủ tịch Quốc hội"', 'name="in_favour" inputmode="numeric" maxlength="4" value="600"',
+                         'name="against" inputmode="numeric" maxlength="4" value="100"', '<option selected>VOTE</option>',
+                         '<option selected>NA_CHAIR</option>', ">Biểu quyết &lt;toàn văn&gt;</textarea>", form["documents"].splitlines()[0]):
+                assert kept in refused.text, (kept, refused.text[-3000:])
             [(action, status, field, rule, agency)] = await recorded(pool, request.submission_id)
             assert (status, field, rule, agency) == (422, "vote.total_deputies", "vote_counts_fit", "QH") and action, action  # not vote.vote
             # Found by a new user: a field the form does not have was dropped unseen (`occurred_on`, before the form had it,
@@ -140,3 +160,4 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, pool):
         status = await drafts.status(time_skipping_env.client, request.submission_id)
         assert status.stage is Stage.PROMULGATION and status.last_vote.in_favour == 380
         assert (await drafts.history(time_skipping_env.client, request.submission_id)).entries[-1].occurred_on == day
+    await pool.close()

@@ -1,7 +1,9 @@
 """An agency's inbox: the drafts waiting for its decision, oldest deadline first, each with a form that sends the
 decision through the same checks as the API (the token's own role and agency, then the draft's validators), and shows
 a refusal in plain words with its rule. Where the stage is decided by a vote, the form takes the counts (and the parts
-voted down); where the draft may be carried over, the session that takes it up, from the sessions announced."""
+voted down); where the draft may be carried over, the session that takes it up, from the sessions announced after its
+own. At the Assembly's sessions a form says from which day the Assembly can decide (at a sitting of the session the
+draft aims at, from its opening: `workflows.rules.check_sitting`). A refused form comes back with what was typed in it."""
 
 from __future__ import annotations
 
@@ -16,15 +18,18 @@ from activities import calendar
 from api import permissions
 from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import STATUS
+from schemas.calendar import TargetSession
+from schemas.enums import SITTING_STAGES
 from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from store import board
 from web.auth import signed_in, to_sign_in
-from web.board import own_agency
+from web.board import own_agency, today
 from web.marks import rulebook
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 from workflows import client as drafts
+from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_DOCUMENT_LINES = 50
@@ -61,28 +66,39 @@ def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: st
             "parts_not_passed": [line.strip() for line in parts.splitlines()[:MAX_DOCUMENT_LINES * 4] if line.strip()]}
 
 
-async def _later_sessions(request: Request) -> list:
-    """The sessions announced, for a carry-over's choice (the draft refuses one not after its own)."""
+async def _announced(request: Request) -> list[TargetSession]:
     async with request.app.state.pool.acquire() as connection:
         return await calendar.sessions(connection)
+
+
+def later_than(sessions: list[TargetSession], target: str) -> list[TargetSession]:
+    """The sessions a draft aimed at `target` (a code) may be carried over to: those opening after it, as the draft
+    checks a carry-over (`carry_to`), or all of them while `target` is not in the calendar."""
+    aimed = next((s for s in sessions if s.code == target), None)
+    return [s for s in sessions if aimed is None or s.opens_on > aimed.opens_on]
 
 
 async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: str | None = None, status_code: int = 200) -> Response:
     if refusal:
         noted(request, refusal["problems"])
     rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
+    rules = {row.submission_id: next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None) for row in rows}
+    asks_calendar = any(row.stage in SITTING_STAGES or (rules[row.submission_id] and "CARRY_OVER" in rules[row.submission_id].outcomes) for row in rows)
+    sessions = await database(_announced(request)) if asks_calendar else []
+    day = local_day(today())
     forms = {}
     for row in rows:
-        rule = next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None)
+        rule = rules[row.submission_id]
         roles = sorted({role.value for d in (rule.deciders if rule else ()) if d.actor is who.role.actor for role in d.roles})
+        aimed = next((s for s in sessions if s.code == row.target_session), None)
         forms[row.submission_id] = {"outcomes": [o.value for o in rule.outcomes] if rule else [], "roles": roles,
-                                    "return_to": [s.value for s in rule.return_to] if rule else []}
-    carrying = any("CARRY_OVER" in f["outcomes"] for f in forms.values())
-    sessions = await database(_later_sessions(request)) if carrying else []
+                                    "return_to": [s.value for s in rule.return_to] if rule else [],
+                                    "carry_to": later_than(sessions, row.target_session),
+                                    "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None, sessions=sessions)
+                can_decide=who.role.actor is not None)
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])
@@ -111,6 +127,9 @@ async def decide(request: Request, submission_id: str,
         return to_sign_in(request)
     submission_id = submission_id[:64]
     counts = (total_deputies, in_favour, against, abstaining, parts_not_passed)
+    typed = {"outcome": outcome, "role": role, "official": official, "occurred_on": occurred_on, "return_to": return_to, "reasons": reasons,
+             "documents": documents, "total_deputies": total_deputies, "in_favour": in_favour, "against": against,
+             "abstaining": abstaining, "parts_not_passed": parts_not_passed, "carry_to": carry_to}
     try:
         fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
                   "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
@@ -118,17 +137,18 @@ async def decide(request: Request, submission_id: str,
         if outcome == "VOTE" and any(count.strip() for count in counts):  # none given: the message says a vote needs them
             fields["vote"] = vote_of(*counts)
         if outcome == "CARRY_OVER":
-            chosen = next((s for s in await database(_later_sessions(request)) if s.code == carry_to), None)
+            chosen = next((s for s in await database(_announced(request)) if s.code == carry_to), None)
             fields["carry_to"] = chosen.model_dump(mode="json") if chosen else None
         decision = Decision.model_validate(fields)
         permissions.check_acting(who, decision)
         await temporal(request, drafts.decide(request.app.state.client, submission_id, decision))
     except ValidationError as invalid:
-        return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "problems": problems_of(invalid.errors())})
+        return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "typed": typed,
+                                                                       "problems": problems_of(invalid.errors())})
     except Refused as refused:
-        return await _inbox(request, who, status_code=STATUS[refused.kind], refusal={"submission_id": submission_id, "problems": [
+        return await _inbox(request, who, status_code=STATUS[refused.kind], refusal={"submission_id": submission_id, "typed": typed, "problems": [
             {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
     except Problem as problem:
         status, problems = of_problem(problem)
-        return await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "problems": problems})
+        return await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "typed": typed, "problems": problems})
     return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
