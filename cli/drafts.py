@@ -92,7 +92,9 @@ def _next_cutoff(view: StatusView) -> str:
     marked = standing(recorded=True, cutoff=cutoff.day, cutoff_stage=cutoff.stage, stage=view.stage, stage_deadline=view.stage_deadline,
                       process_version=view.process_version, extraordinary=bool(view.target_session and view.target_session.extraordinary),
                       today=local_day(datetime.now(UTC)))
-    return f"{day(cutoff.day)} to be through {cutoff.stage.value}, counted back from {cutoff.sitting}: {MARK_WORDS[marked.mark]} (the board's mark)"
+    source = (f"the approved postponement's date, within the cut-off counted back from {cutoff.sitting}" if cutoff.approved_postponement
+              else f"counted back from {cutoff.sitting}")
+    return f"{day(cutoff.day)} to be through {cutoff.stage.value}, {source}: {MARK_WORDS[marked.mark]} (the board's mark)"
 
 
 def print_status(view: StatusView) -> None:

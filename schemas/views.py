@@ -116,6 +116,9 @@ class NextCutoff(View):
     day: date = Field(description="the last day, in Ha Noi, for the draft to be through `stage` and keep its sitting")
     stage: Stage = Field(description="the stage on the draft's path whose time limit counts back from the sitting")
     sitting: str = Field(description="the session (16-2) or Standing Committee meeting (UBTVQH-52) it is counted back from")
+    approved_postponement: bool = Field(default=False, description="true when `day` is the date of an approved postponement "
+                                        "at the current stage, the deadline in force, within the cut-off counted back from "
+                                        "`sitting` (not counted back from it)")
 
 
 class StatusView(View):

@@ -358,7 +358,7 @@ async def test_calendar_commands_bring_the_releases_working_calendar_to_running_
     code, out, err = await cli("calendar", "tell", "--by", "VPQH")
     assert code == 0 and "1 running draft told" in out, err
     code, out, _ = await cli("status", sid, "--json")
-    assert json.loads(out)["next_cutoff"] == {"day": str(ahead), "stage": "GOVERNMENT_DECISION", "sitting": "16-2"}
+    assert json.loads(out)["next_cutoff"] == {"day": str(ahead), "stage": "GOVERNMENT_DECISION", "sitting": "16-2", "approved_postponement": False}
     code, out, _ = await cli("history", sid, "--output", "json")
     labels = [e["label"] for e in json.loads(out)["entries"] if e["event"] == "DEADLINE_RECOUNTED"]
     assert [label.split(" (was ")[0] for label in labels] == [

@@ -102,6 +102,25 @@ def test_a_new_drafts_target_session_is_checked_before_it_starts_and_an_announce
         f"aimed at session 16-2, which opens on {second.opens_on} as announced (the request said {second.opens_on + timedelta(days=16)})")
 
 
+def test_the_next_cut_off_says_when_its_day_is_an_approved_postponements():
+    """Found by a new user: once the session moved later, an approved date that stands (within the new cut-off) was shown
+    as the next cut-off "counted back from 16-2". The status says it is the approved postponement's date."""
+    target = session(2, 200)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    cutoff = state.deadline
+    assert cutoff is not None and not views.status(state, "w", NOW).next_cutoff.approved_postponement
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=10), reason="chờ ý kiến các bộ"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW).state
+    moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=30)}),), changed_by="VPQH")
+    later = draft.perform(draft.CALENDAR_CHANGED, approved, moved, NOW).state
+    assert later.deadline == cutoff + timedelta(days=10) < sessions.statutory_deadline(later)
+    shown = views.status(later, "w", NOW).next_cutoff
+    assert (shown.day, shown.stage, shown.sitting, shown.approved_postponement) == (later.deadline, Stage.GOVERNMENT_DECISION, "16-2", True)
+
+
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():
     """Found by a new user: an ordinance's conflict said "for session 16-2" where its cut-off counts back from the
     Standing Committee meeting; a moved session's conflict was recorded before the move; `status` did not say."""

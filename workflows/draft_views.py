@@ -50,7 +50,9 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         postponement=state.postponement,
         open_points=state.open_points,
         next_alarm=NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None,
-        next_cutoff=NextCutoff(day=cutoffs.cutoff, stage=cutoffs.cutoff_stage, sitting=cutoffs.cutoff_sitting or "")
+        next_cutoff=NextCutoff(day=cutoffs.cutoff, stage=cutoffs.cutoff_stage, sitting=cutoffs.cutoff_sitting or "",
+                               approved_postponement=cutoffs.cutoff_stage is state.stage and state.postponement is not None
+                               and cutoffs.cutoff == state.postponement.deadline)
         if cutoffs.cutoff and cutoffs.cutoff_stage else None,
         track=state.track,
         law_kind=request.law_kind,
