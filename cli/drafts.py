@@ -86,7 +86,7 @@ MARK_WORDS = {Mark.ON_TRACK: "on track", Mark.AT_RISK: "at risk", Mark.MISSED: "
               Mark.NOT_RECORDED: "not recorded yet"}
 
 
-def _next_cutoff(view: StatusView) -> str:
+def next_cutoff_line(view: StatusView) -> str:
     cutoff = view.next_cutoff
     assert cutoff is not None
     marked = standing(recorded=True, cutoff=cutoff.day, cutoff_stage=cutoff.stage, stage=view.stage, stage_deadline=view.stage_deadline,
@@ -113,7 +113,7 @@ def print_status(view: StatusView) -> None:
                            + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
-        *([("next cut-off", _next_cutoff(view))] if view.next_cutoff else []),
+        *([("next cut-off", next_cutoff_line(view))] if view.next_cutoff else []),
         *([("ended", f"{view.ended}: the workflow ended outside the draft's rules and takes no more messages (Temporal Web UI, "
                      "`temporal workflow describe`)")] if view.ended else []),
         ("revision loops", str(view.revision_loops)),

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from cli.drafts import next_cutoff_line
 from schemas.calendar import SessionCalendar, SessionPhase, StandingCommitteeMeeting, TargetSession
 from schemas.enums import (
     Actor,
@@ -119,6 +120,8 @@ def test_the_next_cut_off_says_when_its_day_is_an_approved_postponements():
     assert later.deadline == cutoff + timedelta(days=10) < sessions.statutory_deadline(later)
     shown = views.status(later, "w", NOW).next_cutoff
     assert (shown.day, shown.stage, shown.sitting, shown.approved_postponement) == (later.deadline, Stage.GOVERNMENT_DECISION, "16-2", True)
+    said = next_cutoff_line(views.status(later, "w", NOW))
+    assert f"{later.deadline} to be through GOVERNMENT_DECISION, the approved postponement's date, within the cut-off counted back from 16-2" in said
 
 
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():
