@@ -19,7 +19,7 @@ from schemas.calendar import WorkingCalendar
 from schemas.enums import Stage
 from schemas.messages import StartRequest
 from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, PinInput, PinnedRules
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, load_rulebook
 from schemas.state import NEWEST_GENERATION
 from workflows import draft
@@ -50,6 +50,10 @@ async def pinned_rules(connection: asyncpg.Connection | asyncpg.Pool, request: P
                        closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference)
 
 
+# By the registry's index on lower(submission_id) (migration idcasev19).
+_FOLDED = "SELECT submission_id FROM submissions WHERE lower(submission_id) = lower($1) AND submission_id <> $1 LIMIT 1"
+
+
 async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime) -> None:
     """What the first task of a new draft would refuse of a start request, asked (by the HTTP API and the CLI) before a
     submission Temporal does not know yet is started, so that a refused start starts nothing and leaves its submission ID
@@ -57,7 +61,13 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     session it aims at, a submission the registry records closed (its workflow gone past Temporal's retention): the
     draft core's `open_draft`; and the target session's day (`draft.check_target`), which only this check asks. Raises
     Refused as the draft would, naming a classified draft's field and rule only, as the draft does. A calendar changed
-    before the draft's first task runs may still make it refuse what passed here."""
+    before the draft's first task runs may still make it refuse what passed here. Also refuses (CONFLICT,
+    `submission_id_case`) a submission ID that differs only in letter case from one the registry holds: two upstream
+    systems writing BGDDT-2026-018 and bgddt-2026-018 mean one draft."""
+    folded = await connection.fetchval(_FOLDED, request.submission_id)
+    if folded is not None:
+        raise Refused("submission_id", "submission_id_case", f"submission {folded} exists, an ID differing from {request.submission_id} only in "
+                      f"letter case; send {folded} to reach that draft, or choose another ID", RefusalKind.CONFLICT)
     pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))
     try:
         draft.open_draft(request, pinned, now, generation=NEWEST_GENERATION)

@@ -1,0 +1,33 @@
+"""A submission ID names one draft whatever its letters' case: a start whose ID differs from one the registry holds only
+in case is refused before anything starts (`activities.rulebook.check_start`, which the API and the CLI ask), naming
+the ID to send. Against a real PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from activities.rulebook import check_start
+from schemas.refusal import RefusalKind, Refused
+from tests.drafts import start_request
+
+
+async def registered(pool, submission_id: str, ministry: str) -> None:
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq, responsible) VALUES ($1, $2, 't', $3, 'LAW_2025', '16-2', 'DRAFTING', now(), false, "
+                       "3, $3)", submission_id, f"draft-law-{submission_id}", ministry)
+
+
+@pytest.mark.parametrize("written", ["upper", "lower", "swapcase"])
+async def test_an_id_differing_only_in_case_is_refused_naming_the_one_held(pool, written):
+    held = start_request(prefix="Bgddt")
+    await registered(pool, held.submission_id, held.lead_ministry)
+    again = held.model_copy(update={"submission_id": getattr(held.submission_id, written)()})
+    with pytest.raises(Refused) as refused:
+        await check_start(pool, again, datetime.now(UTC))
+    assert (refused.value.field, refused.value.rule, refused.value.kind) == ("submission_id", "submission_id_case", RefusalKind.CONFLICT)
+    assert f"submission {held.submission_id} exists" in refused.value.message and f"send {held.submission_id}" in refused.value.message
+    # The ID held itself, and any other, are checked as before: nothing here refuses them.
+    await check_start(pool, held, datetime.now(UTC))
+    await check_start(pool, start_request(prefix="Bgddt"), datetime.now(UTC))
