@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 
 from activities.rulebook import check_start
 from schemas.refusal import RefusalKind, Refused
 from tests.drafts import start_request
+from tests.polling import eventually
 
 
 async def registered(pool, submission_id: str, ministry: str) -> None:
@@ -31,3 +33,24 @@ async def test_an_id_differing_only_in_case_is_refused_naming_the_one_held(pool,
     # The ID held itself, and any other, are checked as before: nothing here refuses them.
     await check_start(pool, held, datetime.now(UTC))
     await check_start(pool, start_request(prefix="Bgddt"), datetime.now(UTC))
+
+
+async def test_legis_start_refuses_an_id_differing_only_in_case(cli, fresh_database_url, tmp_path):
+    """Through the CLI, on a real Temporal server: the draft started, a start of its ID in small letters is refused with
+    exit 3, and starts nothing."""
+    request = start_request(prefix="BGDDT")
+    (tmp_path / "start.json").write_text(request.model_dump_json(), encoding="utf-8")
+    code, _, err = await cli("start", str(tmp_path / "start.json"))
+    assert code == 0, err
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        await eventually(lambda: connection.fetchval("SELECT count(*) FROM submissions"), lambda rows: rows == 1)
+        lowered = request.model_copy(update={"submission_id": request.submission_id.lower()})
+        (tmp_path / "lowered.json").write_text(lowered.model_dump_json(), encoding="utf-8")
+        code, _, err = await cli("start", str(tmp_path / "lowered.json"))
+        assert code == 3 and f"send {request.submission_id} to reach that draft" in err and "(rule: submission_id_case)" in err, err
+        code, _, err = await cli("status", lowered.submission_id)
+        assert code == 4, err  # nothing was started under it
+        assert await connection.fetchval("SELECT count(*) FROM submissions") == 1
+    finally:
+        await connection.close()
