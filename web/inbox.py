@@ -7,6 +7,7 @@ draft aims at, from its opening: `workflows.rules.check_sitting`). A refused for
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -55,9 +56,13 @@ def parse_documents(text: str) -> list[dict[str, str]]:
     return found
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+
+
 def _count(text: str) -> int | str:
-    # A count as the form sent it: a number, or the text as typed, which the message's validators refuse by name.
-    return int(text) if text.strip().isdigit() else text
+    # A count as the form sent it: a whole number written in ASCII digits (a negative one for the validators to refuse
+    # as such), or the text as typed, which they refuse by name: "²" and "５００" are digits to Python, not counts.
+    return int(text) if _WHOLE_NUMBER.fullmatch(text.strip()) else text
 
 
 def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: str) -> dict:
@@ -66,15 +71,32 @@ def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: st
             "parts_not_passed": [line.strip() for line in parts.splitlines()[:MAX_DOCUMENT_LINES * 4] if line.strip()]}
 
 
+# Drafts of a page whose session is not on the calendar, whose status the page asks for the session's day.
+MAX_ASKED = 20
+
+
 async def _announced(request: Request) -> list[TargetSession]:
     async with request.app.state.pool.acquire() as connection:
         return await calendar.sessions(connection)
 
 
-def later_than(sessions: list[TargetSession], target: str) -> list[TargetSession]:
-    """The sessions a draft aimed at `target` (a code) may be carried over to: those opening after it, as the draft
-    checks a carry-over (`carry_to`), or all of them while `target` is not in the calendar."""
-    aimed = next((s for s in sessions if s.code == target), None)
+async def _aimed(request: Request, row, sessions: list[TargetSession], asked: list[int]) -> TargetSession | None:
+    """The session the draft aims at, with its day: the calendar's, else (a session not announced, or taken off the
+    calendar) the draft's own, asked of it for at most `MAX_ASKED` drafts a page; None when the draft does not say."""
+    if (found := next((s for s in sessions if s.code == row.target_session), None)) is not None:
+        return found
+    if asked[0] >= MAX_ASKED:
+        return None
+    asked[0] += 1
+    try:
+        return (await drafts.status(request.app.state.client, row.submission_id)).target_session
+    except Exception:  # a draft that cannot answer now still has its form; the draft checks what is sent
+        return None
+
+
+def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
+    """The sessions a draft aimed at `aimed` may be carried over to: those opening after it, as the draft checks a
+    carry-over (`carry_to`), or all of them when its session is not known here."""
     return [s for s in sessions if aimed is None or s.opens_on > aimed.opens_on]
 
 
@@ -85,15 +107,16 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     rules = {row.submission_id: next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None) for row in rows}
     asks_calendar = any(row.stage in SITTING_STAGES or (rules[row.submission_id] and "CARRY_OVER" in rules[row.submission_id].outcomes) for row in rows)
     sessions = await database(_announced(request)) if asks_calendar else []
-    day = local_day(today())
+    day, asked = local_day(today()), [0]
     forms = {}
     for row in rows:
         rule = rules[row.submission_id]
         roles = sorted({role.value for d in (rule.deciders if rule else ()) if d.actor is who.role.actor for role in d.roles})
-        aimed = next((s for s in sessions if s.code == row.target_session), None)
+        carrying = rule is not None and "CARRY_OVER" in rule.outcomes
+        aimed = await _aimed(request, row, sessions, asked) if row.stage in SITTING_STAGES or carrying else None
         forms[row.submission_id] = {"outcomes": [o.value for o in rule.outcomes] if rule else [], "roles": roles,
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
-                                    "carry_to": later_than(sessions, row.target_session),
+                                    "carry_to": later_than(sessions, aimed) if carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
@@ -112,8 +135,8 @@ async def inbox(request: Request, sent: str | None = None) -> Response:
 @router.post("/board/inbox/{submission_id}", dependencies=[Depends(known_form_fields)])
 async def decide(request: Request, submission_id: str,
                  stage: Annotated[str, Form(max_length=40)] = "", outcome: Annotated[str, Form(max_length=40)] = "",
-                 role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=300)] = "",
-                 reasons: Annotated[str, Form(max_length=5000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
+                 role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=200)] = "",
+                 reasons: Annotated[str, Form(max_length=4000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
                  return_to: Annotated[str, Form(max_length=40)] = "",
                  total_deputies: Annotated[str, Form(max_length=10)] = "", in_favour: Annotated[str, Form(max_length=10)] = "",
                  against: Annotated[str, Form(max_length=10)] = "", abstaining: Annotated[str, Form(max_length=10)] = "",
@@ -138,6 +161,10 @@ async def decide(request: Request, submission_id: str,
             fields["vote"] = vote_of(*counts)
         if outcome == "CARRY_OVER":
             chosen = next((s for s in await database(_announced(request)) if s.code == carry_to), None)
+            if carry_to and chosen is None:
+                raise Refused("carry_to", "carried_to_announced", f"session {carry_to[:20]} is not on the calendar (taken off since the page "
+                              "was shown?); choose one of the sessions announced, or announce it first (legis calendar set-session)",
+                              RefusalKind.INVALID)
             fields["carry_to"] = chosen.model_dump(mode="json") if chosen else None
         decision = Decision.model_validate(fields)
         permissions.check_acting(who, decision)
