@@ -223,8 +223,12 @@ async def postponed_then_session_moved(client: Client, request: StartRequest) ->
         official="Bộ trưởng", new_deadline=deadline + timedelta(days=10), reason="chờ ý kiến các bộ"))
     await drafts.decide_postponement(client, sid, PostponementDecision(
         stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="Thủ tướng"))
+    # A meeting announced leaves the law's conflict (counted back from the session) as it was: not raised again (ninth
+    # generation); the session moved changes it.
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=request.target_session.opens_on - timedelta(days=40))
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(request.target_session,), meetings=(meeting,), changed_by="VPQH"))
     moved = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on + timedelta(days=6)})
-    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(moved,), changed_by="VPQH"))
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(moved,), meetings=(meeting,), changed_by="VPQH"))
     await approve(client, request, [S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION, S.NA_SESSION, S.PROMULGATION,
                                     S.PUBLICATION])
 

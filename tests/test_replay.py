@@ -143,6 +143,16 @@ def test_the_eighth_generations_paths_have_committed_histories():
     assert [e["event"] for e in entries][-2:] == ["DECISION", "CONSULTATION_CANCELLED"]
 
 
+def test_the_ninth_generations_paths_have_committed_histories():
+    """A Standing Committee meeting announced while a law's approved date conflicts with its session raises no second
+    conflict; the session moved, which changes the cut-off, raises it with the new one."""
+    assert all("conflict-raised-when-it-changes" in patch_ids(load_history(path).events) for path in HISTORIES if path.stem.endswith("-s23"))
+    told = [(e["event"], e["label"].split(";")[0]) for e in audited(HISTORIES_DIR / "postponed_then_session_moved-s23.json")
+            if e["event"] in ("POSTPONEMENT_CONFLICT", "MEETING_SCHEDULED", "SESSION_RESCHEDULED")]
+    assert [event for event, _ in told] == ["POSTPONEMENT_CONFLICT", "MEETING_SCHEDULED", "SESSION_RESCHEDULED", "POSTPONEMENT_CONFLICT"]
+    assert told[0][1] != told[3][1]  # another cut-off
+
+
 def test_the_dead_letter_path_has_a_committed_history():
     """A draft whose audit write the database refused for its data: the write failed without retry, the draft took
     the patched path and went on to its end (tests.record_histories.record_dead_lettered)."""

@@ -124,6 +124,25 @@ def test_the_next_cut_off_says_when_its_day_is_an_approved_postponements():
     assert f"{later.deadline} to be through GOVERNMENT_DECISION, the approved postponement's date, within the cut-off counted back from 16-2" in said
 
 
+def test_a_meeting_announced_raises_no_conflict_it_did_not_change():
+    """Found by a new user: a Standing Committee meeting announced raised a law's standing conflict (its cut-off counted
+    back from the session) to the Government Office a second time, the same dates; the ninth generation does not."""
+    target = session(2, 200)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=state.deadline + timedelta(days=15), reason="chờ ý kiến các bộ"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+    assert EventKind.POSTPONEMENT_CONFLICT in [e.entry.event for e in approved.effects if isinstance(e, Record)]
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=target.opens_on - timedelta(days=40))
+    announced = SessionCalendar(sessions=(target,), meetings=(meeting,), changed_by="VPQH")
+    for generation, expected in ((9, [EventKind.MEETING_SCHEDULED]), (8, [EventKind.MEETING_SCHEDULED, EventKind.POSTPONEMENT_CONFLICT])):
+        carried = approved.state.model_copy(update={"generation": generation})
+        recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, carried, announced, NOW).effects if isinstance(e, Record)]
+        assert recorded == expected, (generation, recorded)
+
+
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():
     """Found by a new user: an ordinance's conflict said "for session 16-2" where its cut-off counts back from the
     Standing Committee meeting; a moved session's conflict was recorded before the move; `status` did not say."""
@@ -140,10 +159,21 @@ def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_ch
     [conflict] = [e.entry for e in approved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
     assert f"after the cut-off {cutoff} for Standing Committee meeting UBTVQH-52 before session 16-2" in conflict.label
     assert any(f"is after the cut-off {cutoff}" in w for w in views.status(approved.state, "w", NOW).warnings)
+    # The session moved, its meeting not: the conflict, counted back from the meeting, is the same, and is not raised again
+    # (ninth generation; the eighth raised it once more). The meeting moved: it is raised, with its new cut-off.
     moved = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=3)}),), meetings=(meeting,),
                             changed_by="VPQH")
     recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, approved.state, moved, NOW).effects if isinstance(e, Record)]
+    assert recorded == [EventKind.SESSION_RESCHEDULED]
+    eighth = approved.state.model_copy(update={"generation": 8})
+    recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, eighth, moved, NOW).effects if isinstance(e, Record)]
     assert recorded == [EventKind.SESSION_RESCHEDULED, EventKind.POSTPONEMENT_CONFLICT]
+    earlier = SessionCalendar(sessions=(target,), meetings=(meeting.model_copy(update={"meets_on": meeting.meets_on - timedelta(days=7)}),),
+                              changed_by="VPQH")
+    applied = draft.perform(draft.CALENDAR_CHANGED, approved.state, earlier, NOW)
+    [again] = [e.entry for e in applied.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
+    new_cutoff, _ = sessions.postponement_conflict(applied.state)
+    assert new_cutoff < cutoff and f"after the cut-off {new_cutoff} for Standing Committee meeting UBTVQH-52" in again.label, again.label
 
 
 @pytest.mark.parametrize("generation", [NEWEST_GENERATION, 6])

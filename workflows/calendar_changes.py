@@ -27,7 +27,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     if counted is not None:
         s.working = calendar.working
     # Before the sessions change: from the seventh generation the meeting before a session depends on the one before it.
-    meeting_was = sessions.meeting_before(s, s.target)
+    meeting_was, conflict = sessions.meeting_before(s, s.target), _Conflict(s)
     s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     if sessions.meeting_before(s, s.target) != meeting_was:
@@ -40,7 +40,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
                           label=f"Standing Committee meeting before session {s.target.code}: "
                                 + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
         if change.checks_approved_dates:
-            change.raise_conflict()
+            conflict.raise_if_changed(change)
     announced = sessions.announced(s, s.target)
     if announced is not None and announced.opens_on != s.target.opens_on:
         was = s.target.opens_on
@@ -49,7 +49,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
         if change.checks_approved_dates:
-            change.raise_conflict()
+            conflict.raise_if_changed(change)
     elif announced is not None:
         s.target = announced  # its phases may have changed; nothing counts from them
     if change.gen2:
@@ -104,6 +104,20 @@ def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
         return Applied(state, [])
     change.record(EventKind.DEADLINE_RECOUNTED, deadline=s.deadline, label=f"counted again by this release's rules: {'; '.join(moved)}")
     return Applied(s, change.effects)
+
+
+class _Conflict:
+    """An approved date's conflict with its sitting as a calendar message found it, raised again after each change of
+    the message only when it changed (ninth generation; before, after every change of the meeting or the session)."""
+
+    def __init__(self, s: DraftState) -> None:
+        self.last = sessions.postponement_conflict(s)
+
+    def raise_if_changed(self, change: Change) -> None:
+        now = sessions.postponement_conflict(change.state)
+        if change.state.generation < 9 or now != self.last:
+            change.raise_conflict()
+        self.last = now
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@
    A round still open when the draft ends (withdrawn, rejected) is recorded as cancelled (CONSULTATION_CANCELLED).
    MEETING_SCHEDULED is recorded only for a draft that still comes before the Standing Committee (its opinion, or a
    cut-off counted back from its meeting, ahead).
+9. A calendar change raises an approved date's conflict with its sitting again only when the conflict changed (its
+   cut-off, or the sitting it counts back from): a Standing Committee meeting announced for a law whose cut-off counts
+   back from the session raised the same conflict to the Government Office once more (`calendar_changes`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -45,8 +48,9 @@ CUTOFFS_RECOUNTED_PATCH = "cutoffs-recounted"
 CUTOFFS_AFTER_DEBATE_PATCH = "cutoffs-after-debate"
 MEETING_AFTER_SESSION_PATCH = "meeting-after-the-session-before"
 AT_THE_SITTING_PATCH = "assembly-decides-at-its-sitting"
+CONFLICT_ONCE_PATCH = "conflict-raised-when-it-changes"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
