@@ -63,6 +63,14 @@ async def marked(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, o
     return await db.fetchrow(f"{_MARKED} AND submission_id = $2 AND {OPEN}", own_agency, submission_id)
 
 
+async def approved_date(db: asyncpg.Pool | asyncpg.Connection, row: RegistryRow) -> date | None:
+    """The date of the postponement last approved at the draft's current stage since it entered it (its deadline in
+    force while it stands), or None."""
+    return await db.fetchval(
+        "SELECT requested_deadline FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_DECIDED' AND approved "
+        "AND stage = $2 AND occurred_at >= $3 ORDER BY seq DESC LIMIT 1", row.submission_id, row.stage.value, row.stage_since)
+
+
 async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str], *, own_agency: str | None) -> dict[str, RegistryRow]:
     """The registry rows of these drafts, by submission ID."""
     found = await db.fetch(f"SELECT {_COLUMNS} FROM submissions WHERE {_VISIBLE} AND submission_id = ANY($2)", own_agency, submission_ids)

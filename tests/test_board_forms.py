@@ -14,12 +14,13 @@ from activities import calendar
 from activities.database import create_pool
 from api.app import create_app
 from api.tokens import issue
-from schemas.calendar import TargetSession
-from schemas.enums import CallerRole, Stage
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.enums import Actor, CallerRole, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
 from tests.drafts import decision, start_request
 from tests.http_api import refusals_of
 from tests.polling import eventually
-from tests.scenarios import until_sitting
+from tests.scenarios import BEFORE_ASSEMBLY, approve, until_sitting
 from workers.settings import Settings
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -175,3 +176,32 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_
         assert status.stage is Stage.PROMULGATION and status.last_vote.in_favour == 380
         assert (await drafts.history(time_skipping_env.client, request.submission_id)).entries[-1].occurred_on == day
     await pool.close()
+
+
+async def test_a_drafts_page_says_its_cut_off_is_an_approved_date_that_stands(time_skipping_env, pool):
+    """Found by a fresh-user trial: a draft whose approved postponement stands within its session's cut-off (the session
+    moved later since) showed the approved date "counted back from 16-2" on its page; it says whose date it is, as
+    `legis status` does."""
+    request = start_request(ministry="BGDDT")
+    sid, client = request.submission_id, time_skipping_env.client
+    task_queue = f"forms-{uuid.uuid4().hex[:8]}"
+    async with create_worker(client, pool, task_queue=task_queue):
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await approve(client, request, [Stage.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:4]])
+        deadline = (await drafts.status(client, sid)).stage_deadline
+        await drafts.request_postponement(client, sid, PostponementRequest(
+            stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+            official="Bộ trưởng", new_deadline=deadline + timedelta(days=10), reason="chờ ý kiến các bộ"))
+        await drafts.decide_postponement(client, sid, PostponementDecision(
+            stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="Thủ tướng"))
+        moved = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on + timedelta(days=30)})
+        await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(moved,), changed_by="VPQH"))
+        approved = deadline + timedelta(days=10)
+        assert (await drafts.status(client, sid)).next_cutoff.approved_postponement
+        await eventually(lambda: pool.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", sid), lambda day: day == approved)
+        _, secret = await issue(pool, agency_code=request.lead_ministry, role=CallerRole.LEAD_MINISTRY, issued_by="test")
+        async with app_client(pool) as http:
+            token = token_of(await http.get("/board/signin"))
+            assert (await http.post("/board/signin", data={"token": secret, "csrftoken": token})).status_code == 303
+            shown = (await http.get(f"/board/drafts/{sid}")).text
+            assert "ngày lùi hạn đã được chấp thuận, trong hạn tính lùi từ 16-2" in shown and "· tính lùi từ 16-2" not in shown, shown[-3000:]

@@ -144,7 +144,12 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     history = await database(audit.history(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id))
     mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))
+    st = standing_of_row(mark_of, local_day(today())) if mark_of else None
+    # The cut-off at the current stage may be an approved postponement's date that stands within the sitting's cut-off
+    # (the session moved later since): said so, as `legis status` says it, not as counted back from the sitting.
+    postponed = (st is not None and st.cutoff is not None and st.cutoff_stage is row.stage and st.cutoff == row.stage_deadline
+                 and await database(board.approved_date(pool, row)) == st.cutoff)
     ui = getattr(request.app.state, "temporal_ui", None)
-    return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions,
-                            today=local_day(today()), st=standing_of_row(mark_of, local_day(today())) if mark_of else None,
-                            counted_from=mark_of["cutoff_sitting"] if mark_of else None, temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)
+    return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions, today=local_day(today()),
+                            st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,
+                            temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)
