@@ -50,8 +50,11 @@ async def pinned_rules(connection: asyncpg.Connection | asyncpg.Pool, request: P
                        closed_as=Stage(known["stage"]) if closed else None, by_reference=request.by_reference)
 
 
-# By the registry's index on lower(submission_id) (migration idcasev19).
+# By the registry's index on lower(submission_id), and the IDs starts claimed (migration idcasev19). The claim and its
+# reading are two statements: the second sees a claim another start committed while the first waited on it.
 _FOLDED = "SELECT submission_id FROM submissions WHERE lower(submission_id) = lower($1) AND submission_id <> $1 LIMIT 1"
+_CLAIM = "INSERT INTO submission_ids (folded, submission_id) VALUES (lower($1), $1) ON CONFLICT (folded) DO NOTHING"
+_CLAIMED = "SELECT submission_id FROM submission_ids WHERE folded = lower($1)"
 
 
 async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime) -> None:
@@ -62,18 +65,22 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     draft core's `open_draft`; and the target session's day (`draft.check_target`), which only this check asks. Raises
     Refused as the draft would, naming a classified draft's field and rule only, as the draft does. A calendar changed
     before the draft's first task runs may still make it refuse what passed here. Also refuses (CONFLICT,
-    `submission_id_case`) a submission ID that differs only in letter case from one the registry holds: two upstream
-    systems writing BGDDT-2026-018 and bgddt-2026-018 mean one draft."""
-    folded = await connection.fetchval(_FOLDED, request.submission_id)
-    if folded is not None:
-        raise Refused("submission_id", "submission_id_case", f"submission {folded} exists, an ID differing from {request.submission_id} only in "
-                      f"letter case; send {folded} to reach that draft, or choose another ID", RefusalKind.CONFLICT)
-    pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))
-    try:
-        draft.open_draft(request, pinned, now, generation=NEWEST_GENERATION)
-        draft.check_target(request, pinned, now)
-    except Refused as refused:
-        raise refused.withheld() if request.classified else refused from None
+    `submission_id_case`) a submission ID that differs only in letter case from one taken (two upstream systems writing
+    BGDDT-2026-018 and bgddt-2026-018 mean one draft): one the registry holds, or one a start claimed; a start that
+    passes claims its ID (`submission_ids`), so that of two starts close together the second is refused."""
+    taken = await connection.fetchval(_FOLDED, request.submission_id)
+    if taken is None:
+        pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))
+        try:
+            draft.open_draft(request, pinned, now, generation=NEWEST_GENERATION)
+            draft.check_target(request, pinned, now)
+        except Refused as refused:
+            raise refused.withheld() if request.classified else refused from None
+        await connection.execute(_CLAIM, request.submission_id)
+        taken = await connection.fetchval(_CLAIMED, request.submission_id)
+    if taken is not None and taken != request.submission_id:
+        raise Refused("submission_id", "submission_id_case", f"submission ID {taken} is taken, differing from {request.submission_id} only in "
+                      f"letter case (IDs are compared without it); use {taken} for that draft, or choose another ID", RefusalKind.CONFLICT)
 
 
 class PinningActivities:

@@ -2,7 +2,8 @@
 
 Text is normalised to NFC before its length is checked, so that a title typed in decomposed Vietnamese
 counts as many characters as the same title composed. Control characters never enter (PostgreSQL
-refuses NUL, XML 1.0 refuses the rest); tab and newline only where a field allows several lines.
+refuses NUL, XML 1.0 refuses the rest); tab and newline only where a field allows several lines, where
+a line break sent as CR LF (as every browser sends a form's text area) or CR is a newline.
 Names and codes refuse invisible characters (zero-width spaces, byte-order marks, direction marks),
 which would make two different names look the same. Numbers are strict: `true` or `"1024"` is not a
 number, and integers stay within the range of the PostgreSQL column that stores them.
@@ -34,6 +35,9 @@ def _canonical(value: object, *, multiline: bool, visible_only: bool) -> object:
     if not isinstance(value, str):
         return value  # pydantic's own type check refuses it, naming the field
     text = unicodedata.normalize("NFC", value)
+    if multiline and "\r" in text:
+        # A line break as HTML forms send it (CR LF), or as an old Mac wrote it (CR): a newline, not a control character.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Printable text holds none of the categories refused below (Cc, Cf, Cs): most text is settled by one pass in C.
     if (text.replace("\t", "").replace("\n", "") if multiline else text).isprintable():
         return text.strip() if not multiline else text

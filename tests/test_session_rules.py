@@ -26,7 +26,7 @@ from schemas.messages import Decision, PostponementDecision, PostponementRequest
 from schemas.records import RegistryCutoffs
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import NOW, OPENS_ON, core_request, core_state, decision, pinned, programme_change, session
+from tests.drafts import NOW, OPENS_ON, core_request, core_state, decision, pinned, programme_change, session, with_day_off
 from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Record
@@ -141,6 +141,43 @@ def test_a_meeting_announced_raises_no_conflict_it_did_not_change():
         carried = approved.state.model_copy(update={"generation": generation})
         recorded = [e.entry.event for e in draft.perform(draft.CALENDAR_CHANGED, carried, announced, NOW).effects if isinstance(e, Record)]
         assert recorded == expected, (generation, recorded)
+
+
+def approved_after_cutoff(state, days: int):
+    """`state` with a postponement the Prime Minister approved `days` after its cut-off (a conflict raised)."""
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=state.stage, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=state.deadline + timedelta(days=days), reason="chờ ý kiến các bộ"), NOW).state
+    return draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=state.stage, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW).state
+
+
+def test_the_ninth_generation_compares_a_conflict_with_what_the_message_found():
+    """Found by a breaker: the conflict was taken after the message's rest days, so rest days that moved the cut-off and a
+    meeting announced in one message raised nothing; and a conflict gone and back, the same, within one message (a
+    session moved earlier, a meeting added) was raised again."""
+    target = session(2, 200)
+    law = approved_after_cutoff(core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target]), 15)
+    cutoff, _ = sessions.postponement_conflict(law)
+    working = with_day_off(law.working, cutoff)  # a weekday: the cut-off moves to the working day before
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=target.opens_on - timedelta(days=40))
+    both = draft.perform(draft.CALENDAR_CHANGED, law, SessionCalendar(sessions=(target,), meetings=(meeting,), working=working,
+                                                                      changed_by="VPQH"), NOW)
+    [raised] = [e.entry for e in both.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
+    moved, _ = sessions.postponement_conflict(both.state)
+    assert moved < cutoff and f"after the cut-off {moved} for session 16-2" in raised.label
+
+    first = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=local_day(NOW) + timedelta(days=170))
+    ordinance = approved_after_cutoff(core_state(core_request(law_kind=LawKind.ORDINANCE, target=target), at=Stage.GOVERNMENT_DECISION,
+                                                 sessions=[target], meetings=[first]), 10)
+    found = sessions.postponement_conflict(ordinance)
+    later = StandingCommitteeMeeting(code="UBTVQH-53", meets_on=local_day(NOW) + timedelta(days=195))
+    back = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on - timedelta(days=10)}),), meetings=(first, later),
+                           changed_by="VPQH")
+    for generation, conflicts in ((9, 0), (8, 1)):
+        applied = draft.perform(draft.CALENDAR_CHANGED, ordinance.model_copy(update={"generation": generation}), back, NOW)
+        assert sessions.postponement_conflict(applied.state) == found
+        assert [e.entry.event for e in applied.effects if isinstance(e, Record)].count(EventKind.POSTPONEMENT_CONFLICT) == conflicts
 
 
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():

@@ -1,6 +1,6 @@
 """A submission ID names one draft whatever its letters' case: a start whose ID differs from one the registry holds only
 in case is refused before anything starts (`activities.rulebook.check_start`, which the API and the CLI ask), naming
-the ID to send. Against a real PostgreSQL."""
+the ID taken, whether the registry holds it or a start claimed it. Against a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -29,10 +29,21 @@ async def test_an_id_differing_only_in_case_is_refused_naming_the_one_held(pool,
     with pytest.raises(Refused) as refused:
         await check_start(pool, again, datetime.now(UTC))
     assert (refused.value.field, refused.value.rule, refused.value.kind) == ("submission_id", "submission_id_case", RefusalKind.CONFLICT)
-    assert f"submission {held.submission_id} exists" in refused.value.message and f"send {held.submission_id}" in refused.value.message
+    assert f"submission ID {held.submission_id} is taken" in refused.value.message and f"use {held.submission_id} for that draft" in refused.value.message
     # The ID held itself, and any other, are checked as before: nothing here refuses them.
     await check_start(pool, held, datetime.now(UTC))
     await check_start(pool, start_request(prefix="Bgddt"), datetime.now(UTC))
+
+
+async def test_of_two_starts_close_together_the_second_is_refused(pool):
+    """Found by a breaker: the registry row is written by a draft's first task, so a second start checked before it (two
+    starts close together, a worker behind) passed. A start that passes claims its ID."""
+    first = start_request(prefix="Bgddt")
+    await check_start(pool, first, datetime.now(UTC))
+    with pytest.raises(Refused) as refused:
+        await check_start(pool, first.model_copy(update={"submission_id": first.submission_id.upper()}), datetime.now(UTC))
+    assert refused.value.rule == "submission_id_case" and first.submission_id in refused.value.message
+    await check_start(pool, first, datetime.now(UTC))  # the same ID again, as a retry of the start sends it
 
 
 async def test_legis_start_refuses_an_id_differing_only_in_case(cli, fresh_database_url, tmp_path):
@@ -48,7 +59,7 @@ async def test_legis_start_refuses_an_id_differing_only_in_case(cli, fresh_datab
         lowered = request.model_copy(update={"submission_id": request.submission_id.lower()})
         (tmp_path / "lowered.json").write_text(lowered.model_dump_json(), encoding="utf-8")
         code, _, err = await cli("start", str(tmp_path / "lowered.json"))
-        assert code == 3 and f"send {request.submission_id} to reach that draft" in err and "(rule: submission_id_case)" in err, err
+        assert code == 3 and f"use {request.submission_id} for that draft" in err and "(rule: submission_id_case)" in err, err
         code, _, err = await cli("status", lowered.submission_id)
         assert code == 4, err  # nothing was started under it
         assert await connection.fetchval("SELECT count(*) FROM submissions") == 1

@@ -7,6 +7,7 @@ draft aims at, from its opening: `workflows.rules.check_sitting`). A refused for
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated
 
@@ -71,8 +72,10 @@ def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: st
             "parts_not_passed": [line.strip() for line in parts.splitlines()[:MAX_DOCUMENT_LINES * 4] if line.strip()]}
 
 
-# Drafts of a page whose session is not on the calendar, whose status the page asks for the session's day.
+# Drafts of a page whose session is not on the calendar, whose status the page asks for the session's day: at most so
+# many, all at once, for at most so many seconds (a draft whose worker is down or behind does not answer).
 MAX_ASKED = 20
+ASK_SECONDS = 2.0
 
 
 async def _announced(request: Request) -> list[TargetSession]:
@@ -80,18 +83,20 @@ async def _announced(request: Request) -> list[TargetSession]:
         return await calendar.sessions(connection)
 
 
-async def _aimed(request: Request, row, sessions: list[TargetSession], asked: list[int]) -> TargetSession | None:
-    """The session the draft aims at, with its day: the calendar's, else (a session not announced, or taken off the
-    calendar) the draft's own, asked of it for at most `MAX_ASKED` drafts a page; None when the draft does not say."""
-    if (found := next((s for s in sessions if s.code == row.target_session), None)) is not None:
-        return found
-    if asked[0] >= MAX_ASKED:
-        return None
-    asked[0] += 1
-    try:
-        return (await drafts.status(request.app.state.client, row.submission_id)).target_session
-    except Exception:  # a draft that cannot answer now still has its form; the draft checks what is sent
-        return None
+async def _aimed(request: Request, rows: list, sessions: list[TargetSession]) -> dict[str, TargetSession]:
+    """The session each draft aims at, with its day: the calendar's, else (a session not announced, or taken off the
+    calendar) the draft's own, asked of at most `MAX_ASKED` drafts for `ASK_SECONDS`; a draft that does not answer in
+    time is left out (its form offers every session, and the draft checks what is sent)."""
+    by_code = {s.code: s for s in sessions}
+    found = {row.submission_id: by_code[row.target_session] for row in rows if row.target_session in by_code}
+    unknown = [row.submission_id for row in rows if row.target_session not in by_code][:MAX_ASKED]
+
+    async def ask(submission_id: str) -> TargetSession | None:
+        return (await drafts.status(request.app.state.client, submission_id)).target_session
+
+    answers = await asyncio.gather(*(asyncio.wait_for(ask(sid), ASK_SECONDS) for sid in unknown), return_exceptions=True)
+    found.update({sid: answer for sid, answer in zip(unknown, answers, strict=True) if isinstance(answer, TargetSession)})
+    return found
 
 
 def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
@@ -105,18 +110,17 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
         noted(request, refusal["problems"])
     rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
     rules = {row.submission_id: next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None) for row in rows}
-    asks_calendar = any(row.stage in SITTING_STAGES or (rules[row.submission_id] and "CARRY_OVER" in rules[row.submission_id].outcomes) for row in rows)
-    sessions = await database(_announced(request)) if asks_calendar else []
-    day, asked = local_day(today()), [0]
+    carrying = {sid for sid, rule in rules.items() if rule is not None and "CARRY_OVER" in rule.outcomes}
+    sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
+    sessions = await database(_announced(request)) if sitting else []
+    aiming, day = await _aimed(request, sitting, sessions), local_day(today())
     forms = {}
     for row in rows:
-        rule = rules[row.submission_id]
+        rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
         roles = sorted({role.value for d in (rule.deciders if rule else ()) if d.actor is who.role.actor for role in d.roles})
-        carrying = rule is not None and "CARRY_OVER" in rule.outcomes
-        aimed = await _aimed(request, row, sessions, asked) if row.stage in SITTING_STAGES or carrying else None
         forms[row.submission_id] = {"outcomes": [o.value for o in rule.outcomes] if rule else [], "roles": roles,
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
-                                    "carry_to": later_than(sessions, aimed) if carrying else [],
+                                    "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
@@ -136,7 +140,7 @@ async def inbox(request: Request, sent: str | None = None) -> Response:
 async def decide(request: Request, submission_id: str,
                  stage: Annotated[str, Form(max_length=40)] = "", outcome: Annotated[str, Form(max_length=40)] = "",
                  role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=200)] = "",
-                 reasons: Annotated[str, Form(max_length=4000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
+                 reasons: Annotated[str, Form(max_length=8000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
                  return_to: Annotated[str, Form(max_length=40)] = "",
                  total_deputies: Annotated[str, Form(max_length=10)] = "", in_favour: Annotated[str, Form(max_length=10)] = "",
                  against: Annotated[str, Form(max_length=10)] = "", abstaining: Annotated[str, Form(max_length=10)] = "",

@@ -20,6 +20,7 @@ from workflows.change import Applied, Change
 
 def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     s = change.state
+    conflict = _Conflict(s)  # as the message found it, before its rest days too
     # Fifth generation: rest days first, so that a session or meeting the same message moves is counted once, on the days
     # in force (earlier ones counted it on the old days, then again).
     counted = _Counted.of(s) if change.records_cutoffs and calendar.working is not None and calendar.working != s.working else None
@@ -27,7 +28,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     if counted is not None:
         s.working = calendar.working
     # Before the sessions change: from the seventh generation the meeting before a session depends on the one before it.
-    meeting_was, conflict = sessions.meeting_before(s, s.target), _Conflict(s)
+    meeting_was = sessions.meeting_before(s, s.target)
     s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     if sessions.meeting_before(s, s.target) != meeting_was:
@@ -107,17 +108,22 @@ def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
 
 
 class _Conflict:
-    """An approved date's conflict with its sitting as a calendar message found it, raised again after each change of
-    the message only when it changed (ninth generation; before, after every change of the meeting or the session)."""
+    """An approved date's conflict with its sitting, as the Government Office was last told of it: as the calendar
+    message found it (its cut-off and sitting), then as raised within the message. After a change of the meeting or
+    the session it is raised again only when it differs from that (ninth generation; before, after every such change),
+    so that a conflict gone and back within one message, the same, is not raised twice."""
 
     def __init__(self, s: DraftState) -> None:
-        self.last = sessions.postponement_conflict(s)
+        self.told = sessions.postponement_conflict(s)
 
     def raise_if_changed(self, change: Change) -> None:
-        now = sessions.postponement_conflict(change.state)
-        if change.state.generation < 9 or now != self.last:
+        if change.state.generation < 9:
             change.raise_conflict()
-        self.last = now
+            return
+        now = sessions.postponement_conflict(change.state)
+        if now is not None and now != self.told:
+            change.raise_conflict()
+            self.told = now
 
 
 @dataclass(frozen=True)
