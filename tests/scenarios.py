@@ -213,16 +213,24 @@ def under_way_request() -> StartRequest:
     return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
 
 
+async def postponed_at_government_decision(client: Client, request: StartRequest, days: int = 10) -> date:
+    """The draft taken to GOVERNMENT_DECISION, whose deadline the Prime Minister moves `days` later (past the session's
+    cut-off: a conflict); returns the approved date."""
+    sid = request.submission_id
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:4]])
+    approved = (await drafts.status(client, sid)).stage_deadline + timedelta(days=days)
+    await drafts.request_postponement(client, sid, PostponementRequest(
+        stage=S.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+        official="Bộ trưởng", new_deadline=approved, reason="chờ ý kiến các bộ"))
+    await drafts.decide_postponement(client, sid, PostponementDecision(
+        stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="Thủ tướng"))
+    return approved
+
+
 async def postponed_then_session_moved(client: Client, request: StartRequest) -> None:
     """A postponement the Prime Minister approved stands when the session moves; the conflict goes to the Government Office."""
     sid = request.submission_id
-    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:4]])
-    deadline = (await drafts.status(client, sid)).stage_deadline
-    await drafts.request_postponement(client, sid, PostponementRequest(
-        stage=S.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
-        official="Bộ trưởng", new_deadline=deadline + timedelta(days=10), reason="chờ ý kiến các bộ"))
-    await drafts.decide_postponement(client, sid, PostponementDecision(
-        stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="Thủ tướng"))
+    await postponed_at_government_decision(client, request)
     # A meeting announced leaves the law's conflict (counted back from the session) as it was: not raised again (ninth
     # generation); the session moved changes it.
     meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=request.target_session.opens_on - timedelta(days=40))

@@ -16,12 +16,11 @@ from activities.database import create_pool
 from api.app import create_app
 from api.tokens import issue
 from schemas.calendar import SessionCalendar, TargetSession
-from schemas.enums import Actor, CallerRole, Role, Stage
-from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, start_request
 from tests.http_api import refusals_of
 from tests.polling import eventually
-from tests.scenarios import BEFORE_ASSEMBLY, approve, until_sitting
+from tests.scenarios import BEFORE_ASSEMBLY, approve, postponed_at_government_decision, until_sitting
 from web.inbox import ASK_SECONDS
 from workers.settings import Settings
 from workers.worker import create_worker
@@ -194,16 +193,9 @@ async def test_a_drafts_page_says_its_cut_off_is_an_approved_date_that_stands(ti
     task_queue = f"forms-{uuid.uuid4().hex[:8]}"
     async with create_worker(client, pool, task_queue=task_queue):
         await drafts.start_submission(client, request, task_queue=task_queue)
-        await approve(client, request, [Stage.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:4]])
-        deadline = (await drafts.status(client, sid)).stage_deadline
-        await drafts.request_postponement(client, sid, PostponementRequest(
-            stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
-            official="Bộ trưởng", new_deadline=deadline + timedelta(days=10), reason="chờ ý kiến các bộ"))
-        await drafts.decide_postponement(client, sid, PostponementDecision(
-            stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="Thủ tướng"))
+        approved = await postponed_at_government_decision(client, request)
         moved = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on + timedelta(days=30)})
         await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(moved,), changed_by="VPQH"))
-        approved = deadline + timedelta(days=10)
         assert (await drafts.status(client, sid)).next_cutoff.approved_postponement
         await eventually(lambda: pool.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", sid), lambda day: day == approved)
         _, secret = await issue(pool, agency_code=request.lead_ministry, role=CallerRole.LEAD_MINISTRY, issued_by="test")
