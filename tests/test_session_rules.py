@@ -174,10 +174,30 @@ def test_the_ninth_generation_compares_a_conflict_with_what_the_message_found():
     later = StandingCommitteeMeeting(code="UBTVQH-53", meets_on=local_day(NOW) + timedelta(days=195))
     back = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on - timedelta(days=10)}),), meetings=(first, later),
                            changed_by="VPQH")
-    for generation, conflicts in ((9, 0), (8, 1)):
+    # The ninth generation moves the session first: the meeting before it as it now opens is still UBTVQH-52, so none is
+    # recorded (the eighth named UBTVQH-53, the one before the session as it opened, which the same message moved).
+    for generation, recorded in ((9, [EventKind.SESSION_RESCHEDULED]),
+                                 (8, [EventKind.MEETING_SCHEDULED, EventKind.SESSION_RESCHEDULED, EventKind.POSTPONEMENT_CONFLICT])):
         applied = draft.perform(draft.CALENDAR_CHANGED, ordinance.model_copy(update={"generation": generation}), back, NOW)
         assert sessions.postponement_conflict(applied.state) == found
-        assert [e.entry.event for e in applied.effects if isinstance(e, Record)].count(EventKind.POSTPONEMENT_CONFLICT) == conflicts
+        assert [e.entry.event for e in applied.effects if isinstance(e, Record)] == recorded, generation
+
+
+def test_a_session_moved_past_a_meeting_records_the_meeting_it_now_comes_before():
+    """Ninth generation: an ordinance whose session moves later than a second meeting announced comes before that one, and
+    says so (MEETING_SCHEDULED after SESSION_RESCHEDULED); the eighth recorded no meeting, its registry moving unsaid."""
+    target = session(2, 200)
+    first = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=target.opens_on - timedelta(days=30))
+    second = StandingCommitteeMeeting(code="UBTVQH-53", meets_on=target.opens_on + timedelta(days=10))
+    state = core_state(core_request(law_kind=LawKind.ORDINANCE, target=target), at=Stage.DRAFTING, sessions=[target], meetings=[first, second])
+    later = SessionCalendar(sessions=(target.model_copy(update={"opens_on": target.opens_on + timedelta(days=30)}),), meetings=(first, second),
+                            changed_by="VPQH")
+    applied = draft.perform(draft.CALENDAR_CHANGED, state, later, NOW)
+    records = [e.entry for e in applied.effects if isinstance(e, Record)]
+    assert [r.event for r in records][:2] == [EventKind.SESSION_RESCHEDULED, EventKind.MEETING_SCHEDULED]
+    assert "UBTVQH-53 on" in records[1].label and sessions.registry_cutoffs(applied.state).committee_meeting == "UBTVQH-53"
+    eighth = draft.perform(draft.CALENDAR_CHANGED, state.model_copy(update={"generation": 8}), later, NOW)
+    assert EventKind.MEETING_SCHEDULED not in [e.entry.event for e in eighth.effects if isinstance(e, Record)]
 
 
 def test_a_conflict_names_the_sitting_its_cut_off_counts_from_and_follows_the_change_that_caused_it():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schemas.calendar import SessionCalendar
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
 from schemas.enums import EventKind
 from schemas.records import RegistryCutoffs
 from schemas.state import DraftState
@@ -31,28 +31,11 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     meeting_was = sessions.meeting_before(s, s.target)
     s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
-    if sessions.meeting_before(s, s.target) != meeting_was:
-        # From the fourth generation a conflict is recorded after the change that causes it; earlier ones replay as they ran.
-        change.recompute(conflict=not change.checks_approved_dates)
-        meeting = sessions.meeting_before(s, s.target)
-        # Eighth generation: only for a draft that still comes before the Committee (earlier ones recorded it past it too).
-        if s.generation < 8 or sessions.comes_before_committee(s):
-            change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                          label=f"Standing Committee meeting before session {s.target.code}: "
-                                + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
-        if change.checks_approved_dates:
-            conflict.raise_if_changed(change)
-    announced = sessions.announced(s, s.target)
-    if announced is not None and announced.opens_on != s.target.opens_on:
-        was = s.target.opens_on
-        s.target = announced
-        change.recompute(conflict=not change.checks_approved_dates)
-        change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
-        if change.checks_approved_dates:
-            conflict.raise_if_changed(change)
-    elif announced is not None:
-        s.target = announced  # its phases may have changed; nothing counts from them
+    # Ninth generation: the session first, so that the meeting recorded is the one before the session as it now opens (the
+    # eighth and earlier named the one before it as it opened, and none when only the session's move changed it).
+    steps = (_session_moved, _meeting_moved) if s.generation >= 9 else (_meeting_moved, _session_moved)
+    for step in steps:
+        step(change, calendar, conflict, meeting_was)
     if change.gen2:
         if counted is not None:
             _recount(change, calendar, counted)
@@ -72,6 +55,37 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         # counts back from the next session), which the registry and the board learn only with an event.
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"calendar changed: {'; '.join(moved)}")
+
+
+def _meeting_moved(change: Change, calendar: SessionCalendar, conflict: _Conflict, meeting_was: StandingCommitteeMeeting | None) -> None:
+    s = change.state
+    if sessions.meeting_before(s, s.target) == meeting_was:
+        return
+    # From the fourth generation a conflict is recorded after the change that causes it; earlier ones replay as they ran.
+    change.recompute(conflict=not change.checks_approved_dates)
+    meeting = sessions.meeting_before(s, s.target)
+    # Eighth generation: only for a draft that still comes before the Committee (earlier ones recorded it past it too).
+    if s.generation < 8 or sessions.comes_before_committee(s):
+        change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"Standing Committee meeting before session {s.target.code}: "
+                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
+    if change.checks_approved_dates:
+        conflict.raise_if_changed(change)
+
+
+def _session_moved(change: Change, calendar: SessionCalendar, conflict: _Conflict, meeting_was: StandingCommitteeMeeting | None) -> None:
+    s = change.state
+    announced = sessions.announced(s, s.target)
+    if announced is not None and announced.opens_on != s.target.opens_on:
+        was = s.target.opens_on
+        s.target = announced
+        change.recompute(conflict=not change.checks_approved_dates)
+        change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+        if change.checks_approved_dates:
+            conflict.raise_if_changed(change)
+    elif announced is not None:
+        s.target = announced  # its phases may have changed; nothing counts from them
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:

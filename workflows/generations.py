@@ -26,7 +26,9 @@
    cut-off counted back from its meeting, ahead).
 9. A calendar change raises an approved date's conflict with its sitting again only when the conflict changed (its
    cut-off, or the sitting it counts back from): a Standing Committee meeting announced for a law whose cut-off counts
-   back from the session raised the same conflict to the Government Office once more (`calendar_changes`).
+   back from the session raised the same conflict to the Government Office once more (`calendar_changes`). A message
+   that moves the session and the meetings applies the session's move first, so that MEETING_SCHEDULED names the meeting
+   before the session as it now opens.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
