@@ -206,6 +206,12 @@ async def counted(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, vie
     return view if posted is None else view.model_copy(update={"comments": posted.comments})
 
 
+async def received(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, comment_id: int) -> bool:
+    """Whether the round took a comment of that number (the page thanks its sender for it, and for nothing else)."""
+    return await db.fetchval("SELECT EXISTS (SELECT 1 FROM public_comments WHERE comment_id = $1 AND submission_id = $2 AND round_id = $3)",
+                             comment_id, submission_id, round_id)
+
+
 async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> list[PublicAnswerView]:
     """The lead ministry's answers, in article order, each with the number of comments it answers."""
     rows = await db.fetch(

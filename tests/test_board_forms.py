@@ -97,6 +97,12 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.\r\nCảm ơn.", "article": "3", "csrftoken": token})
         assert sent.status_code == 303, sent.text
         assert await pool.fetchval("SELECT body FROM public_comments WHERE submission_id = $1", sid) == "Đề nghị làm rõ Điều 3.\nCảm ơn."
+        thanked = await http.get(sent.headers["location"])
+        assert "ý kiến của bạn đã được ghi nhận (số" in thanked.text
+        # Found by a new user: any number written in the link was thanked for, as if a comment of that number were taken.
+        for forged in ("99999999", "abc", "1" * 30):
+            page = await http.get(f"/public/{sid}/cong-khai?received={forged}")
+            assert page.status_code == 200 and "đã được ghi nhận" not in page.text, forged
         # The JSON route takes no form and no token, with this site's cookies or without.
         json_route = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"article": 4, "text": "Điều 4 cần sửa."})
         assert json_route.status_code == 201, json_route.text

@@ -17,7 +17,7 @@ from starlette.requests import Request
 
 from activities.reports import ReportRow
 from api.tokens import issue
-from schemas.enums import CallerRole, EventKind, ProcessVersion, Stage
+from schemas.enums import CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.views import DossierVersion, HistoryEntry
 from tests.test_board_forms import app_client, token_of
@@ -268,6 +268,13 @@ def test_a_refusal_on_a_page_reads_in_its_language_with_what_the_rule_named(lang
     # A list of choices is joined in the page's language (found by a new user: "... 'OVERDUE' or 'FINAL'" in Vietnamese).
     [choice] = explain(_reader(language), [{"field": "state", "rule": "literal_error", "message": "", "ctx": {"expected": "'OPEN', 'OVERDUE' or 'FINAL'"}}])
     assert choice["text"].endswith("'OPEN', 'OVERDUE' hoặc 'FINAL'." if vi else "'OPEN', 'OVERDUE' or 'FINAL'."), choice
+    # Every document kind is named (found by a new user: the list was cut in the middle of a word after 400 characters,
+    # before the kinds the Assembly's stages take); a list longer than any enumeration is cut between two choices.
+    kinds = ", ".join(repr(k.value) for k in DocumentKind)
+    [kind] = explain(_reader(language), [{"field": "documents.0.kind", "rule": "enum", "message": "", "ctx": {"expected": kinds}}])
+    assert all(f"'{k.value}'" in kind["text"] for k in DocumentKind), kind
+    [cut] = explain(_reader(language), [{"field": "x", "rule": "enum", "message": "", "ctx": {"expected": ", ".join(["'CHOICE'"] * 400)}}])
+    assert cut["text"].endswith("'CHOICE' ….") and len(cut["text"]) < 2100, cut["text"][-40:]
 
 
 def test_the_charts_carry_no_script_and_name_themselves():

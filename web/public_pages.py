@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from api.deps import database, known_form_fields, known_parameters
 from api.routes.public import take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
+from schemas.text import PG_BIGINT_MAX
 from store import audit, public
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
@@ -33,6 +34,10 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
     if found is None:
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64], public=True)
+    # A thank-you for a comment the round took, never for a number written in a link.
+    if received and not (received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
+                         and await database(public.received(pool, found.submission_id, found.round_id, int(received)))):
+        received = None
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()

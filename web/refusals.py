@@ -108,6 +108,8 @@ LABELS = {
     "role": "Role", "reasons": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
 }
 MAX_CONTEXT = 400
+# A list of choices is shown whole up to this length (every enumeration of the project fits), else cut between choices.
+MAX_CHOICES = 2000
 
 
 def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,7 +124,7 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         # "at least 1 character" is the field left empty.
         sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
                     else FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
-        context = {key: str(value)[:MAX_CONTEXT] for key, value in context.items()}
+        context = {key: _shortened(str(value), MAX_CHOICES if key == "expected" else MAX_CONTEXT) for key, value in context.items()}
         if "expected" in context:  # pydantic's list of choices joins the last with an English "or"
             head, joined, last = context["expected"].rpartition(" or ")
             context["expected"] = f"{head} {catalogue.gettext('or')} {last}" if joined else last
@@ -136,6 +138,15 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         shown.append({"field": field, "rule": rule, "label": catalogue.gettext(label) if label else field, "text": text,
                       "english": sentence is None and not english, "detail": detail, "detail_english": not english})
     return shown
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` whole, or cut before `limit` between two items of a list (never within a word), marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind(", ")
+    return (head[:cut] if cut > 0 else head.rsplit(" ", 1)[0]) + " …"
 
 
 def problems_of(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
