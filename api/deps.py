@@ -17,12 +17,14 @@ from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedErro
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import permissions
 from api.plumbing import limiter, retry_after
 from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.refusal import Refused
 from schemas.text import name
+from store import board
 from workflows import client as drafts
 from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.draft_law import workflow_id_for as draft_id_for
@@ -123,7 +125,21 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
             raise from_refused(ended) from None
+        if rpc.status is RPCStatusCode.NOT_FOUND and missing == "submission_id" and (named := await _in_other_case(http)) is not None:
+            raise refusal(404, "submission_id", "draft_unknown", f"no such draft; {named} differs from it only in letter case",
+                          kind="NOT_FOUND") from None
         raise _from_rpc(http, rpc, missing) from None
+
+
+async def _in_other_case(http: Request) -> str | None:
+    """The draft a submission ID written in other letter case names, for the caller's 404 (one it may see)."""
+    who = getattr(http.state, "caller", None)
+    try:
+        async with asyncio.timeout(http.app.state.timeout):
+            return await board.in_other_case(http.app.state.pool, http.path_params.get("submission_id", "")[:64],
+                                             own_agency=who.agency_code if who is not None and permissions.leads(who) else None)
+    except (OSError, TimeoutError, asyncpg.PostgresError):
+        return None  # the database cannot say: the 404 as Temporal gave it
 
 
 async def _closed(http: Request, missing: str) -> Refused | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
+import asyncpg
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
@@ -19,9 +20,11 @@ from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFa
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from cli import database
 from cli.app import chosen, settings
 from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from_refusal
 from schemas.refusal import Refused
+from store import board
 from workers.settings import Settings, temporal_client
 from workflows.client import closed, task_failing, task_failing_message
 from workflows.codec import KeyRingError
@@ -43,10 +46,13 @@ class Target:
     # What it is called, and the rule, when it has ended (`workflows.client.closed`).
     what: str
     closed_rule: str
+    # A draft's submission ID, looked for in other letter case when Temporal knows none.
+    submission_id: str | None = None
 
 
 def draft(submission_id: str) -> Target:
-    return Target(draft_workflow_id(submission_id), "submission_id", f"no draft {submission_id}", "the draft", "draft_closed")
+    return Target(draft_workflow_id(submission_id), "submission_id", f"no draft {submission_id}", "the draft", "draft_closed",
+                  submission_id)
 
 
 def round_of(submission_id: str, round_id: str) -> Target:
@@ -122,7 +128,9 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
             return NotFound(rpc.message, rule="known")
         if (ended := await _closed(client, target)) is not None:
             return from_refusal(ended)
-        return NotFound(f"{target.field}: {target.missing}", field=target.field, rule="known")
+        named = await _in_other_case(target.submission_id) if target.submission_id else None
+        return NotFound(f"{target.field}: {target.missing}" + (f"; {named} differs from it only in letter case" if named else ""),
+                        field=target.field, rule="known")
     if task_failing(rpc):
         field = target.field if target else "submission_id"
         return Unavailable(f"{field}: {task_failing_message(target.workflow_id if target else None)}", field=field, rule="draft_task_failing")
@@ -135,6 +143,16 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
     if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.INVALID_ARGUMENT):
         return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
     return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")
+
+
+async def _in_other_case(submission_id: str) -> str | None:
+    """The draft the registry holds under this submission ID in other letter case (not a classified one), if the
+    database answers within `--timeout`."""
+    try:
+        async with asyncio.timeout(chosen.timeout), database.connection() as db:
+            return await board.in_other_case(db, submission_id, own_agency=None)
+    except (Failure, OSError, TimeoutError, asyncpg.PostgresError):
+        return None  # no database configured, or none answering: "no draft" as Temporal said
 
 
 async def _closed(client: Client, target: Target) -> Refused | None:

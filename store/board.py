@@ -63,6 +63,13 @@ async def marked(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, o
     return await db.fetchrow(f"{_MARKED} AND submission_id = $2 AND {OPEN}", own_agency, submission_id)
 
 
+async def in_other_case(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_agency: str | None) -> str | None:
+    """The submission ID the registry holds that differs from `submission_id` only in letter case, if this reader may see
+    its draft (by the registry's index on the folded ID); None otherwise."""
+    return await db.fetchval(f"SELECT submission_id FROM submissions WHERE {_VISIBLE} AND lower(submission_id) = lower($2) "
+                             "AND submission_id <> $2 LIMIT 1", own_agency, submission_id)
+
+
 async def approved_date(db: asyncpg.Pool | asyncpg.Connection, row: RegistryRow) -> date | None:
     """The date of the postponement last approved at the draft's current stage since it entered it (its deadline in
     force while it stands), or None."""

@@ -10,8 +10,10 @@ import asyncpg
 import pytest
 
 from activities.rulebook import check_start
+from schemas.enums import CallerRole
 from schemas.refusal import RefusalKind, Refused
 from tests.drafts import start_request
+from tests.http_api import api_client, bearer
 from tests.polling import eventually
 
 
@@ -61,7 +63,24 @@ async def test_legis_start_refuses_an_id_differing_only_in_case(cli, fresh_datab
         code, _, err = await cli("start", str(tmp_path / "lowered.json"))
         assert code == 3 and f"use {request.submission_id} for that draft" in err and "(rule: submission_id_case)" in err, err
         code, _, err = await cli("status", lowered.submission_id)
-        assert code == 4, err  # nothing was started under it
+        assert code == 4 and f"{request.submission_id} differs from it only in letter case" in err, err  # nothing was started under it
         assert await connection.fetchval("SELECT count(*) FROM submissions") == 1
     finally:
         await connection.close()
+
+
+async def test_an_id_asked_in_other_case_is_answered_with_the_draft_it_names(dev_env, pool):
+    """Found by a new user: `GET /v1/submissions/bgddt-...` answered only "no such draft" for BGDDT-...'s draft; the 404
+    names it, for a reader who may see it (a classified draft's own ministry only)."""
+    shown, hidden = start_request(prefix="BGDDT"), start_request(prefix="BGDDT", classified=True)
+    async with api_client(dev_env.client, pool) as api:
+        lead = await bearer(pool, shown.lead_ministry, CallerRole.LEAD_MINISTRY)  # both drafts' lead ministry
+        for request in (shown, hidden):
+            assert (await api.post("/v1/submissions", json=request.model_dump(mode="json"), headers=lead)).status_code == 201
+            await eventually(lambda r=request: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = $1", r.submission_id),
+                             lambda rows: rows == 1)
+        other = await bearer(pool, "BTP", CallerRole.LEAD_MINISTRY)
+        for request, reader, named in ((shown, other, True), (hidden, other, False), (hidden, lead, True)):
+            answer = await api.get(f"/v1/submissions/{request.submission_id.lower()}", headers=reader)
+            assert answer.status_code == 404 and answer.json()["rule"] == "draft_unknown", answer.text
+            assert (f"{request.submission_id} differs from it only in letter case" in answer.json()["detail"]) is named, answer.text
