@@ -53,8 +53,12 @@ async def pinned_rules(connection: asyncpg.Connection | asyncpg.Pool, request: P
 # By the registry's index on lower(submission_id), and the IDs starts claimed (migration idcasev19). The claim and its
 # reading are two statements: the second sees a claim another start committed while the first waited on it.
 _FOLDED = "SELECT submission_id FROM submissions WHERE lower(submission_id) = lower($1) AND submission_id <> $1 LIMIT 1"
-_CLAIM = "INSERT INTO submission_ids (folded, submission_id) VALUES (lower($1), $1) ON CONFLICT (folded) DO NOTHING"
+_CLAIM = ("INSERT INTO submission_ids (folded, submission_id, lead_ministry, classified) VALUES (lower($1), $1, $2, $3) "
+          "ON CONFLICT (folded) DO NOTHING")
 _CLAIMED = "SELECT submission_id FROM submission_ids WHERE folded = lower($1)"
+# Whether a starter of `lead_ministry` may be told the ID taken: its draft is not classified, or is that ministry's own.
+_SHOWN = """SELECT EXISTS (SELECT 1 FROM submission_ids WHERE submission_id = $1 AND (NOT classified OR lead_ministry = $2))
+             OR EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1 AND (NOT classified OR lead_ministry = $2))"""
 
 
 async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime) -> None:
@@ -76,11 +80,14 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
             draft.check_target(request, pinned, now)
         except Refused as refused:
             raise refused.withheld() if request.classified else refused from None
-        await connection.execute(_CLAIM, request.submission_id)
+        await connection.execute(_CLAIM, request.submission_id, request.lead_ministry, request.classified)
         taken = await connection.fetchval(_CLAIMED, request.submission_id)
     if taken is not None and taken != request.submission_id:
-        raise Refused("submission_id", "submission_id_case", f"submission ID {taken} is taken, differing from {request.submission_id} only in "
-                      f"letter case (IDs are compared without it); use {taken} for that draft, or choose another ID", RefusalKind.CONFLICT)
+        # Named only where the registry shows whose it is and the starter may see it: never another agency's classified draft.
+        shown = await connection.fetchval(_SHOWN, taken, request.lead_ministry)
+        said = f"submission ID {taken} is taken" if shown else "a submission ID is taken"
+        raise Refused("submission_id", "submission_id_case", f"{said}, differing from {request.submission_id} only in letter case (IDs are "
+                      f"compared without it); {f'use {taken} for that draft, or ' if shown else ''}choose another ID", RefusalKind.CONFLICT)
 
 
 class PinningActivities:

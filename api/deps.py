@@ -131,15 +131,19 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         raise _from_rpc(http, rpc, missing) from None
 
 
+# The 404's hint waits this long for the registry, whatever the wait for Temporal.
+HINT_SECONDS = 2.0
+
+
 async def _in_other_case(http: Request) -> str | None:
     """The draft a submission ID written in other letter case names, for the caller's 404 (one it may see)."""
     who = getattr(http.state, "caller", None)
     try:
-        async with asyncio.timeout(http.app.state.timeout):
+        async with asyncio.timeout(HINT_SECONDS):
             return await board.in_other_case(http.app.state.pool, http.path_params.get("submission_id", "")[:64],
                                              own_agency=who.agency_code if who is not None and permissions.leads(who) else None)
-    except (OSError, TimeoutError, asyncpg.PostgresError):
-        return None  # the database cannot say: the 404 as Temporal gave it
+    except Exception:  # a courtesy: a database that cannot say (slow, locked, closing) leaves the 404 as Temporal gave it
+        return None
 
 
 async def _closed(http: Request, missing: str) -> Refused | None:

@@ -147,6 +147,9 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
 async def _in_other_case(submission_id: str) -> str | None:
     """The draft the registry holds under this submission ID in other letter case (not a classified one), if the
     database answers within `--timeout`."""
+    config = settings()
+    if not config.database_url and not (config.data_dir / "postgres" / "postmaster.pid").exists():
+        return None  # no database to ask but an embedded one not running: not started for a hint
     try:
         async with asyncio.timeout(chosen.timeout), database.connection() as db:
             return await board.in_other_case(db, submission_id, own_agency=None)

@@ -4,12 +4,15 @@ the ID taken, whether the registry holds it or a start claimed it. Against a rea
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
+from activities.database import create_pool
 from activities.rulebook import check_start
+from api.deps import HINT_SECONDS
 from schemas.enums import CallerRole
 from schemas.refusal import RefusalKind, Refused
 from tests.drafts import start_request
@@ -84,3 +87,31 @@ async def test_an_id_asked_in_other_case_is_answered_with_the_draft_it_names(dev
             answer = await api.get(f"/v1/submissions/{request.submission_id.lower()}", headers=reader)
             assert answer.status_code == 404 and answer.json()["rule"] == "draft_unknown", answer.text
             assert (f"{request.submission_id} differs from it only in letter case" in answer.json()["detail"]) is named, answer.text
+
+
+async def test_another_agencys_classified_draft_is_never_named(pool):
+    """Found by a breaker: a start in other letter case named the classified draft of another agency whose ID it took
+    (a read of it names nothing); the starter is told only that an ID is taken. Its own ministry is told which."""
+    secret = start_request(prefix="Bgddt", classified=True)
+    await check_start(pool, secret, datetime.now(UTC))  # claimed, before any registry row
+    for ministry, named in (("BTP", False), (secret.lead_ministry, True)):
+        guess = secret.model_copy(update={"submission_id": secret.submission_id.upper(), "lead_ministry": ministry})
+        with pytest.raises(Refused) as refused:
+            await check_start(pool, guess, datetime.now(UTC))
+        assert refused.value.rule == "submission_id_case" and (secret.submission_id in refused.value.message) is named, refused.value.message
+
+
+async def test_an_unknown_draft_is_answered_while_the_registry_is_locked(dev_env, fresh_database_url):
+    """Found by a breaker: the 404's hint waited for the registry as long as for Temporal (30 s) when a migration held
+    its table; it waits `HINT_SECONDS`, then answers the plain 404."""
+    own = await create_pool(fresh_database_url)
+    try:
+        async with api_client(dev_env.client, own, worker=False) as api:
+            reader = await bearer(own, "BTP", CallerRole.LEAD_MINISTRY)
+            async with own.acquire() as locker, locker.transaction():
+                await locker.execute("LOCK TABLE submissions IN ACCESS EXCLUSIVE MODE")
+                async with asyncio.timeout(HINT_SECONDS * 4):
+                    answer = await api.get("/v1/submissions/NOPE-LAW_2025-0000000000", headers=reader)
+            assert answer.status_code == 404 and answer.json()["rule"] == "draft_unknown", answer.text
+    finally:
+        await own.close()

@@ -38,6 +38,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     if received and not (received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
                          and await database(public.received(pool, found.submission_id, found.round_id, int(received)))):
         received = None
+    received = str(int(received)) if received else None  # its number as the page gives it: "0001" is comment 1
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
