@@ -34,11 +34,9 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
     if found is None:
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64], public=True)
-    # A thank-you for a comment the round took, never for a number written in a link.
-    if received and not (received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
-                         and await database(public.received(pool, found.submission_id, found.round_id, int(received)))):
-        received = None
-    received = str(int(received)) if received else None  # its number as the page gives it: "0001" is comment 1
+    # A thank-you for a comment the round took, by its number ("0001" is comment 1), never for a number made up in a link.
+    taken = bool(received) and received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
+    received = str(int(received)) if taken and await database(public.received(pool, found.submission_id, found.round_id, int(received))) else None
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
