@@ -247,6 +247,39 @@ async def test_a_raw_message_that_does_not_decode_is_refused_without_a_failed_ta
     await assert_no_task_failed(handle)
 
 
+async def test_an_update_or_signal_without_its_one_message_is_refused_or_dropped_without_a_failed_task(dev_env, fuzz_queue):
+    """A client may send an update or a signal with no argument or with two (`temporal workflow signal` without
+    `--input`): the SDK would call the handler with the wrong number of them, failing every workflow task of a signal. The
+    update is refused (`one_message`, not retryable), the signal dropped; the draft takes the next decision."""
+    request = start_request(prefix="ARGS")
+    sid = request.submission_id
+    await drafts.start_submission(dev_env.client, request, task_queue=fuzz_queue)
+    handle = drafts.draft(dev_env.client, sid)
+
+    async def refused_for_its_arguments(target, name: str, args: list) -> None:
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await target.execute_update(name, args=args)
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "Refused" and cause.non_retryable, cause
+        assert cause.details[0] == {"field": "message", "rule": "one_message", "kind": "INVALID"}
+        assert cause.message == f"message: the update {name} takes exactly one message; it came with {len(args)} (rule: one_message)"
+
+    valid = decision(request, Stage.POLICY_PROPOSAL)
+    await refused_for_its_arguments(handle, "decide", [])
+    await refused_for_its_arguments(handle, "decide", [valid, valid])
+    await handle.signal(RESULT_SIGNAL)
+    await handle.signal(RESULT_SIGNAL, args=[RESULT, RESULT])
+    receipt = await drafts.decide(dev_env.client, sid, valid)
+    assert (receipt.stage, receipt.to_stage, receipt.first_seq) == (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, 2)
+
+    await approve(dev_env.client, request, [Stage.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(dev_env.client, sid, consultation(request, ROUND))
+    round_handle = dev_env.client.get_workflow_handle(round_workflow_id(sid, ROUND))
+    await refused_for_its_arguments(round_handle, "compile", [])
+    await assert_no_task_failed(handle)
+    await assert_no_task_failed(round_handle)
+
+
 async def test_a_raw_payload_in_an_unknown_encoding_or_that_does_not_parse_is_refused_not_retried(dev_env, fuzz_queue):
     """The sealed payload of a client that writes its own: an encoding no converter reads, or JSON that does not parse."""
     request = start_request(prefix="RAWENC")

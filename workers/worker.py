@@ -30,6 +30,7 @@ from workers import heap
 from workers.ended_drafts import watch_ended
 from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
+from workers.one_message import OneMessageEach
 from workers.overdue_gauge import publish_overdue
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime, temporal_client
 from workers.tracing import start_tracing
@@ -89,7 +90,7 @@ def create_worker(
         activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event,
                     audit.record_events, webhooks.deliver_pending,
                     public.register_public_round, public.close_public_round, public.tally_public_answers],
-        interceptors=[ActivityLogContext(), *interceptors],
+        interceptors=[ActivityLogContext(), OneMessageEach(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
