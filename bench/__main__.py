@@ -45,6 +45,7 @@ from tests.record_histories import HISTORIES, load_history
 from workers import heap
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
+from workers.one_message import OneMessageEach
 from workers.settings import Settings
 from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
@@ -227,11 +228,11 @@ _SHAPE = (
 
 
 def _worker(client: Client, pool: asyncpg.Pool, queue: str, *, sandboxed: bool = True) -> Worker:
-    """The production worker's workflows and activities, plus the bare baseline's, on one task queue, in `legis worker`'s
+    """The production worker's workflows, activities and workflow interceptor, plus the bare baseline's, on one task queue, in `legis worker`'s
     sandbox (which passes the baseline's module through as it does the project's)."""
     audit, pinning = AuditActivities(pool), PinningActivities(pool, client)
     return Worker(client, task_queue=queue, workflows=[DraftLawWorkflow, BareLifecycleWorkflow],
-                  activities=[pinning.pin_rules, audit.record_events, bare_activity],
+                  activities=[pinning.pin_rules, audit.record_events, bare_activity], interceptors=[OneMessageEach()],
                   workflow_runner=sandbox_runner("bench") if sandboxed else UnsandboxedWorkflowRunner())
 
 
