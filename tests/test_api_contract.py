@@ -4,6 +4,7 @@ rate limits and bounded waits; every refusal an RFC 9457 problem naming its fiel
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 import unicodedata
@@ -216,7 +217,9 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     # One that takes one value, given twice, is refused: the last would win unseen (found by a new user).
     for twice in ([("session", "16-2"), ("session", "16-3")], [("size", "1"), ("size", "100")]):
         problem(await api.get("/v1/submissions", params=twice, headers=operator), 422, "parameter_once", twice[0][0])
-    problem(await api.get("/v1/submissions", params={"cursor": "not a cursor!"}, headers=operator), 422, "cursor_invalid", "cursor")
+    # Base64 of a NUL byte, of characters a submission ID never has, and a long run: no position in the list (a NUL answered 500).
+    for cursor in ("not a cursor!", "AA==", "AAAA", "A" * 10_000, base64.b64encode("ID có dấu".encode()).decode()):
+        problem(await api.get("/v1/submissions", params={"cursor": cursor}, headers=operator), 422, "cursor_invalid", "cursor")
     problem(await api.get("/v1/submissions", params={"stage": "NOWHERE"}, headers=operator), 422, field="stage.0")
     problem(await api.get("/v1/submissions", params={"session": "15-95"}, headers=operator), 422, "regular_session_ordinal", "session")
     assert (await api.get("/v1/submissions", params={"q": words, "session": "16-E9"}, headers=operator)).json()["total"] == 0

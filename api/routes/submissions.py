@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import unquote
@@ -20,7 +21,7 @@ from api.plumbing import Router
 from api.problems import refusal
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
-from schemas.messages import AgencyCode, SubmissionId
+from schemas.messages import SUBMISSION_ID, AgencyCode, SubmissionId
 from schemas.messages import StartRequest as StartRequestBody
 from schemas.records import RegistryRow
 from schemas.views import HistoryView, StatusView, VersionsView
@@ -92,7 +93,10 @@ async def list_submissions(
     own = who.agency_code if permissions.leads(who) else None
     try:
         after = params.to_raw_params().cursor
-    except HTTPException:
+    except HTTPException:  # not base64 of UTF-8
+        after = ""
+    # A position in the list is a submission ID, as `next_page` gives it: anything else (a NUL byte, say) is no cursor.
+    if after is not None and not re.fullmatch(SUBMISSION_ID, after):
         raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)",
                       kind="INVALID") from None
     rows, following, total = await database(registry.page(
