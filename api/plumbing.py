@@ -23,13 +23,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import RETRY_SECONDS, problem_body, refusal
 from api.tokens import record_refusal
-from schemas.messages import ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
+from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
 from schemas.refusal import beyond_json_limits
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
 
-MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_BODY_BYTES = MAX_MESSAGE_BYTES
 # A sliding window counted in two fixed windows: constant work and memory per hit whatever the limit (a moving window
 # keeps every hit of the window, which a limit of thousands a minute makes slow).
 limiter = SlidingWindowCounterRateLimiter(MemoryStorage())

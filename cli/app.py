@@ -95,7 +95,8 @@ MinistryFilter = Annotated[str | None, typer.Option(help="only drafts led by thi
                                                    callback=identifier(messages.AgencyCode, "ministry"))]
 RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=identifier(messages.RoundId, "round_id"))]
 RequestId = Annotated[
-    str | None, typer.Option(help="idempotency key: sent again, the message is applied once (default: a new key, printed if no answer comes)")
+    str | None, typer.Option(help="idempotency key, 1 to 200 printable ASCII characters without spaces: sent again, the message is "
+                             "applied once (default: a new key, printed if no answer comes)", callback=identifier(messages.RequestId, "request_id"))
 ]
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cli.failures import Invalid
+from schemas.messages import MAX_MESSAGE_BYTES
 from schemas.refusal import beyond_json_limits, described
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,12 +30,20 @@ _WIDE_MARKS = {
 
 
 def _bytes(path: Path) -> bytes:
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
+    """At most one byte over the limit is read, so that a file without end (`/dev/zero`) or of gigabytes is refused, not
+    read into memory."""
     try:
-        return path.read_bytes()
+        if str(path) == "-":
+            raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
+        else:
+            with path.open("rb") as file:
+                raw = file.read(MAX_MESSAGE_BYTES + 1)
     except OSError as unreadable:
         raise Invalid(f"{path}: {unreadable.strerror}", field="file", rule="file_readable") from None
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise Invalid(f"{shown(path)}: over {MAX_MESSAGE_BYTES} bytes, the most a message may be (as the API's body)", field="file",
+                      rule="file_too_large")
+    return raw
 
 
 def _text(raw: bytes, name: str) -> str:

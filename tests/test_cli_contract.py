@@ -88,12 +88,16 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
         # In the API's words (`schemas.refusal.described`).
         "bad-day.json": (decision.replace('"stage"', '"occurred_on": "2026-13-01", "stage"').encode(),
                          "occurred_on: Input should be a date written YYYY-MM-DD", "date_from_datetime_parsing"),
+        # The API's body limit: read no further than one byte past it (`/dev/zero` below, endless, grew a CLI to 24 GB).
+        "huge.json": (b" " * (4 * 1024 * 1024) + decision.encode(), "over 4194304 bytes, the most a message may be", "file_too_large"),
     }
     for name, (content, _, _) in files.items():
         (tmp_path / name).write_bytes(content)
     answers = await asyncio.gather(*(cli("decide", sid, str(tmp_path / name)) for name in files))
     for (name, (_, message, rule)), (code, _, err) in zip(files.items(), answers, strict=True):
         assert code == 2 and message in err and f"(rule: {rule})" in err and "Traceback" not in err, (name, err)
+    code, _, err = await cli("decide", sid, "/dev/zero")
+    assert code == 2 and err == "invalid: /dev/zero: over 4194304 bytes, the most a message may be (as the API's body) (rule: file_too_large)\n", err
     code, out, _ = await cli("decide", sid, str(tmp_path / "twice.json"), "--output", "json")
     assert code == 2 and json.loads(out) | {"message": ""} == {
         "exit_code": 2, "error": "invalid", "kind": "INVALID", "field": "outcome", "rule": "duplicate_key", "message": ""}
@@ -161,6 +165,11 @@ async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_an
         code, _, err = await cli(*command)
         field = {"consult": "round_id", "list": "ministry", "report": "ministry"}.get(command[0], "submission_id")
         assert code == 2 and err.startswith(f"invalid: {field}: ") and "(rule: string_pattern_mismatch)" in err, (command, err)
+    # A request ID in the API's rule for its Idempotency-Key: not bytes that are not UTF-8, a control character, over 200.
+    for request_id, rule in (("bad\udcffutf", "string_pattern_mismatch"), ("ctl\x01x", "string_pattern_mismatch"),
+                             ("k" * 201, "string_pattern_mismatch"), ("a b", "string_pattern_mismatch")):
+        code, _, err = await cli("decide", "BGDDT-2026-017", str(decision), "--request-id", request_id)
+        assert code == 2 and err.startswith("invalid: request_id: printable ASCII without spaces, 1 to 200") and f"(rule: {rule})" in err, (request_id, err)
     # A day in the API's rule, whatever is wrong with it: its form, its month, or a number of seconds or an instant
     # (which pydantic alone would read as a UTC day).
     for command, field in ((("report", "--since", "30/11/2026"), "since"), (("report", "--until", "1764547200"), "until"),
