@@ -22,6 +22,8 @@ from cli.output import AsJson, Format, Output, choose, day, emit_json, err, exam
 from schemas.calendar import (
     FIRST_DAY,
     LAST_DAY,
+    MAX_MEETINGS,
+    MAX_SESSIONS,
     SessionCalendar,
     StandingCommitteeMeeting,
     TargetSession,
@@ -55,8 +57,11 @@ def _store_and_tell(store, changed_by: str) -> None:
             if store is not None:
                 await store(db)
             known = _announced(await sessions(db))
-            calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), working=shipped_working_calendar(),
-                                       changed_by=changed_by)
+            try:
+                calendar = SessionCalendar(sessions=tuple(known), meetings=tuple(await meetings(db)), working=shipped_working_calendar(),
+                                           changed_by=changed_by)
+            except ValidationError as invalid:  # stored otherwise than by these commands, which keep within the bounds
+                raise invalid_model("the calendar as stored cannot be told", invalid) from None
             targets = await running_drafts(db)
         await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
                         retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands")
@@ -109,6 +114,8 @@ def set_session(
         stored, today = next((s.opens_on for s in known if s.code == session.code), None), local_day(datetime.now(UTC))
         _checked(check_not_past, "opens_on", session.opens_on, stored, today, sits_until=session.phases[-1].ends_on if session.phases else None)
         _checked(check_session_order, known, session)
+        if stored is None:
+            _within(len(known), MAX_SESSIONS, "sessions", "remove-session")
         if not accept_missed_cutoffs and session.opens_on < (stored or today):  # moved earlier, or set first while it sits
             await _refuse_cutoffs_passing(db, session, stored, today)
         await store_session(db, session, changed_by=changed_by)
@@ -256,6 +263,8 @@ def set_meeting(
         stored = next((m.meets_on for m in known if m.code.upper() == meeting.code), None)
         _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)))
         _checked(check_meeting, known, meeting)
+        if stored is None:
+            _within(len(known), MAX_MEETINGS, "meetings", "remove-meeting")
         if stored is not None and not accept_missed_cutoffs:
             await _refuse_meeting_cutoffs_passing(db, meeting.code, meeting.meets_on, stored, field="meets_on")
         await store_meeting(db, meeting, changed_by=changed_by)
@@ -344,6 +353,13 @@ def _announced(known: list[TargetSession]) -> list[TargetSession]:
         raise Invalid("sessions: announce at least one session with `legis calendar set-session` first", field="sessions",
                       rule="session_announced")
     return known
+
+
+def _within(held: int, most: int, field: str, remove: str) -> None:
+    """Refuse one more session or meeting before it is stored: the calendar the drafts are told holds at most `most`."""
+    if held >= most:
+        raise Invalid(f"{field}: the calendar holds {held}, the most a draft can be told; take one that is over off it first "
+                      f"(`legis calendar {remove}`)", field=field, rule="too_long")
 
 
 def _checked(check, *args, **options) -> None:

@@ -252,11 +252,16 @@ class WorkingCalendar(Message, Interned):
         return "a Saturday" if day.weekday() == 5 else "a Sunday"
 
 
+# The most a calendar told to the drafts holds (a bound of the message): `legis calendar` stores no more.
+MAX_SESSIONS = 200
+MAX_MEETINGS = 500
+
+
 class SessionCalendar(Message):
     """Sessions and Standing Committee meetings as operators last set them; the `calendar_changed` update."""
 
-    sessions: tuple[TargetSession, ...] = Field(min_length=1, max_length=200)
-    meetings: tuple[StandingCommitteeMeeting, ...] = Field(default=(), max_length=500)
+    sessions: tuple[TargetSession, ...] = Field(min_length=1, max_length=MAX_SESSIONS)
+    meetings: tuple[StandingCommitteeMeeting, ...] = Field(default=(), max_length=MAX_MEETINGS)
     working: WorkingCalendar | None = Field(default=None, description="the working calendar, when it changed too")
     changed_by: Label = Field(description="the operator who changed the calendar")
 

@@ -112,3 +112,35 @@ async def test_the_assembly_votes_a_draft_once_its_session_has_opened(cli, tmp_p
     assert code == 0 and f"at a sitting of 16-2, from its opening on {opens}" in " ".join(out.split()), out
     code, out, err = await cli("decide", voted.submission_id, str(tmp_path / "vote.json"), "--output", "json")
     assert code == 0 and json.loads(out)["stage"] == "PROMULGATION", (out, err)
+
+
+async def test_the_calendar_takes_no_more_sessions_or_meetings_than_a_draft_can_be_told(cli, fresh_database_url):
+    """Found by a breaker: a 201st session was stored, and then every calendar command failed with a traceback (the
+    message told to the drafts holds 200), no draft told. One more session or meeting is refused before it is stored;
+    a calendar stored over its bounds otherwise is refused by `tell` with its field and rule."""
+    first = date.today() + timedelta(days=400)
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        await db.executemany(
+            "INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by) VALUES ($1, $2, $3, $4, true, 'test')",
+            [(f"{20 + i // 50}-E{i % 50 + 1}", 20 + i // 50, i % 50 + 1, first + timedelta(days=10 * i)) for i in range(200)])
+        await db.executemany("INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, $2, 'test')",
+                             [(f"UBTVQH-{i}", first + timedelta(days=i)) for i in range(500)])
+        code, _, err = await cli("calendar", "set-session", "30-1", "--opens-on", str(first + timedelta(days=3000)), "--by", "VPQH")
+        assert code == 2 and err.startswith("invalid: sessions: the calendar holds 200, the most a draft can be told") \
+            and "`legis calendar remove-session`" in err and "(rule: too_long)" in err, err
+        code, _, err = await cli("calendar", "set-meeting", "UBTVQH-900", "--on", str(first + timedelta(days=600)), "--by", "VPQH")
+        assert code == 2 and err.startswith("invalid: meetings: the calendar holds 500") and "(rule: too_long)" in err, err
+        assert await db.fetchval("SELECT count(*) FROM na_sessions") == 200
+        assert await db.fetchval("SELECT count(*) FROM standing_committee_meetings") == 500
+        # A session already on the calendar may still move.
+        code, _, err = await cli("calendar", "set-session", "20-E1", "--opens-on", str(first + timedelta(days=1)), "--by", "VPQH")
+        assert code == 0, err
+
+        await db.execute("INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by) "
+                         "VALUES ('30-E1', 30, 1, $1, true, 'test')", first + timedelta(days=3000))
+        code, _, err = await cli("calendar", "tell", "--by", "VPQH")
+        assert code == 2 and err.startswith("invalid: the calendar as stored cannot be told: sessions: ") and "(rule: too_long)" in err, err
+        assert "Traceback" not in err
+    finally:
+        await db.close()
