@@ -11,6 +11,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 
 from activities.rulebook import shipped_working_calendar
+from schemas.calendar import SessionCalendar
 from schemas.consultation import OpinionBody
 from schemas.enums import Actor, DocumentKind, EventKind, Role, Stage
 from schemas.messages import DossierFiling, StartRequest
@@ -117,6 +118,50 @@ async def test_a_draft_under_way_is_entered_with_its_real_dates(short_history_en
     receipt = await drafts.decide(client, request.submission_id, late)
     assert receipt.to_stage is S.GOVERNMENT_REVIEW
     assert local_day((await drafts.status(client, request.submission_id)).stage_since) == day - timedelta(days=5)
+
+
+async def test_a_draft_told_what_changes_nothing_for_it_still_continues_as_new(short_history_env, long_worker):
+    """Found by the test below, as it was written: a draft waiting for its next alarm woke only for events to record, so
+    messages that record nothing (a calendar unchanged for it, told to every running draft at each calendar command) grew
+    its run's history without end, until Temporal refused its 2,001st update. It now continues as new when the server
+    suggests it, here after 40 events."""
+    env, client = short_history_env, short_history_env.client
+    request = start_request()
+    calendar = SessionCalendar(sessions=(request.target_session,), changed_by="VPQH")
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        first_run = await run_id(client, request.submission_id)
+        for told in range(1, 31):
+            assert (await drafts.tell_calendar(client, request.submission_id, calendar)).events == 0
+            if await run_id(client, request.submission_id) != first_run:
+                break
+        assert told < 30, "the run never continued as new"
+        assert (await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))).first_seq == 2
+
+
+async def test_a_start_sent_again_is_the_same_only_with_the_same_steps_passed_even_after_a_continue_as_new(short_history_env, long_worker):
+    """The same start request again answers with the draft open; one that adds, drops or changes the steps passed
+    differs by `passed` (a breaker: steps added to a draft started without were answered as the same request), also once
+    the draft has continued as new, whose runs carry its state instead of the steps (they are read from its first run)."""
+    env, client = short_history_env, short_history_env.client
+    day = local_day(today())
+    plain, imported = start_request(), start_request()
+    steps = [decision(imported, S.POLICY_PROPOSAL).model_copy(update={"occurred_on": day - timedelta(days=30)})]
+    imported = StartRequest.model_validate({**imported.model_dump(), "passed": [s.model_dump() for s in steps]})
+    with env.with_time_skipping_disabled():
+        for request in (plain, imported):
+            assert (await drafts.start_submission(client, request, task_queue=long_worker)).created
+        first_run = await run_id(client, imported.submission_id)
+        for continued in (False, True):
+            while continued and await run_id(client, imported.submission_id) == first_run:
+                await drafts.tell_calendar(client, imported.submission_id, SessionCalendar(sessions=(imported.target_session,), changed_by="VPQH"))
+            again = await drafts.start_submission(client, imported, task_queue=long_worker)
+            assert (again.created, again.differs) == (False, ()), continued
+            without = imported.model_copy(update={"passed": ()})
+            assert (await drafts.start_submission(client, without, task_queue=long_worker)).differs == ("passed",), continued
+        added = plain.model_copy(update={"passed": tuple(s.model_copy(update={"agency_code": plain.lead_ministry}) for s in steps)})
+        assert (await drafts.start_submission(client, added, task_queue=long_worker)).differs == ("passed",)
+        assert (await drafts.start_submission(client, plain, task_queue=long_worker)).differs == ()
 
 
 async def test_steps_that_break_the_rulebook_refuse_the_start(short_history_env, long_worker):

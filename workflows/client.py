@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from temporalio.api.history.v1 import WorkflowExecutionStartedEventAttributes
 from temporalio.client import (
     Client,
     Interceptor,
@@ -115,8 +116,9 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
             )),
         )
     except WorkflowAlreadyStartedError as exists:
-        first = await start_request_of(client, request.submission_id)
-        compared = [name for name in type(request).model_fields if name != "passed" or (first and first.passed)]
+        opened = await _opened_with(client, request.submission_id)
+        first, steps_known = opened if opened is not None else (None, False)
+        compared = [name for name in type(request).model_fields if name != "passed" or steps_known]
         differs = tuple(name for name in compared if first is not None and getattr(first, name) != getattr(request, name))
         # The same request again answers with the draft open; a draft that has ended is not open, and nothing reopens it.
         if not differs and (ended := await closed(client, workflow_id, field="submission_id", what="the draft", rule="draft_closed")):
@@ -126,17 +128,32 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
 
 
 async def start_request_of(client: Client, submission_id: str) -> StartRequest | None:
-    """The start request a submission's draft was opened with, or None for a submission never started."""
+    """The start request a submission's draft was opened with, or None for a submission never started. The steps of a
+    draft entered under way (`passed`) are left out where Temporal no longer keeps its first run (`_opened_with`)."""
+    opened = await _opened_with(client, submission_id)
+    return opened[0] if opened is not None else None
+
+
+async def _opened_with(client: Client, submission_id: str) -> tuple[StartRequest, bool] | None:
+    """The start request, and whether its `passed` steps are known: a run continued as new carries the draft's state
+    instead of them, so they are read from the first run, which Temporal keeps until its retention ends."""
+    current = await _started(client, submission_id, None)
+    if current is None:
+        return None
+    first = current if not current.continued_execution_run_id else await _started(client, submission_id, current.first_execution_run_id)
+    [started] = await client.data_converter.decode(current.input.payloads, [DraftLawInput])
+    steps = (await client.data_converter.decode(first.input.payloads, [DraftLawInput]))[0].passed if first is not None else ()
+    return StartRequest.model_validate(started.model_dump(exclude={"carried"}) | {"passed": steps}), first is not None
+
+
+async def _started(client: Client, submission_id: str, run_id: str | None) -> WorkflowExecutionStartedEventAttributes | None:
     try:
-        first = await anext(aiter(draft(client, submission_id).fetch_history_events(page_size=1)))
+        first = await anext(aiter(client.get_workflow_handle(workflow_id_for(submission_id), run_id=run_id).fetch_history_events(page_size=1)))
     except RPCError as missing:
         if missing.status is RPCStatusCode.NOT_FOUND:
             return None
         raise
-    attributes = first.workflow_execution_started_event_attributes
-    [started] = await client.data_converter.decode(attributes.input.payloads, [DraftLawInput])
-    # A run continued as new carries the draft's state instead of the steps it was entered with.
-    return StartRequest.model_validate(started.model_dump(exclude={"carried", "passed"} if attributes.continued_execution_run_id else {"carried"}))
+    return first.workflow_execution_started_event_attributes
 
 
 async def closed(client: Client, workflow_id: str, *, field: str, what: str, rule: str) -> Refused | None:

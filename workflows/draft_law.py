@@ -1,9 +1,8 @@
 """DraftLawWorkflow: one draft law on its statutory path; a shell around the pure draft core (`workflows.draft`).
 
-For each message the shell asks the core (in the update's validator, so that a refused message never
-enters the history), applies it, and carries out what the core returns: audit events written in order
-by an activity, the Web UI's search attributes and memo, consultation rounds started as child
-workflows. It sleeps until the core's next alarm, and continues as new with the core's state.
+For each message the shell asks the core (in the update's validator, so that a refused message never enters the history), applies it, and carries
+out what the core returns: audit events written in order by an activity, the Web UI's search attributes and memo, consultation rounds started as
+child workflows. It sleeps until the core's next alarm, and continues as new with the core's state when the server suggests it.
 """
 
 from __future__ import annotations
@@ -49,6 +48,8 @@ WORKFLOW_TYPE = "DraftLawWorkflow"
 WORKFLOW_ID_PREFIX = "draft-law-"
 # A round's result is checked against the round before it is applied; histories from before applied it unchecked.
 ROUND_RESULT_PATCH = "round-result-checked"
+# A waiting draft wakes when the server suggests a new run (before, messages that record nothing grew a run without end).
+RENEW_WHEN_SUGGESTED_PATCH = "continue-as-new-while-waiting"
 M = TypeVar("M")
 # Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
 MAX_OUTBOX = 50
@@ -324,9 +325,10 @@ class DraftLawWorkflow:
         if timeout is not None and timeout <= timedelta(0):
             await self._tick()
             return
+        renew = workflow.patched(RENEW_WHEN_SUGGESTED_PATCH)
         try:
-            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal, timeout=timeout,
-                                          timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None)
+            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or (renew and workflow.info().is_continue_as_new_suggested()),
+                                          timeout=timeout, timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None)
         except TimeoutError:
             await self._tick()
 
