@@ -22,7 +22,7 @@ from schemas.public import PublicComment
 from schemas.refusal import Refused
 from store import public
 from store.intake import CommentIntake, Incoming
-from tests.drafts import consultation, decision, start_request
+from tests.drafts import consultation, decision, opinion_body, start_request
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
@@ -45,8 +45,9 @@ async def public_api(env, pool, hold: HoldClose, **settings) -> AsyncIterator[ht
             yield http
 
 
-async def posted_draft(api, pool, *rounds: str):
-    """A draft carried to DRAFTING with public rounds open; returns its request and its lead ministry's token."""
+async def posted_draft(api, pool, *rounds: str, consultees: tuple[str, ...] = ()):
+    """A draft carried to DRAFTING with public rounds open (asking `consultees` too); returns its request and its lead
+    ministry's token."""
     request = start_request(ministry="BGDDT")
     lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
     assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
@@ -56,7 +57,7 @@ async def posted_draft(api, pool, *rounds: str):
         assert sent.status_code == 200, sent.text
     for round_id in rounds:
         opened = await api.post(f"/v1/submissions/{request.submission_id}/consultations",
-                                json=body(consultation(request, round_id, (), kind=ConsultationKind.PUBLIC_POSTING)), headers=lead)
+                                json=body(consultation(request, round_id, consultees, kind=ConsultationKind.PUBLIC_POSTING)), headers=lead)
         assert opened.status_code == 200, opened.text
     for round_id in rounds:
         await eventually(lambda r=round_id: public.public_round(pool, request.submission_id, r), lambda found: found is not None)
@@ -160,6 +161,25 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         rows = await pool.fetch("SELECT event, label FROM audit_events WHERE submission_id = $1 ORDER BY seq", request.submission_id)
         assert [r["event"] for r in rows][-2:] == ["DECISION", "CONSULTATION_CANCELLED"]
         assert rows[-1]["label"] == "round rut (PUBLIC_POSTING) cancelled: the draft is WITHDRAWN and asks nobody's opinion any more"
+
+
+async def test_a_public_posting_that_asks_consultees_too_stays_open_to_the_public_for_its_whole_window(dev_env, pool):
+    """Found by a new user: a public posting that also asked a ministry closed as soon as that ministry answered, and was
+    compiled the same day with no comment of the public's. It closes when its window does, whoever answered."""
+    hold = HoldClose()
+    hold.release.set()
+    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool, "ca-hai", consultees=("BTC",))
+        sid = request.submission_id
+        btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+        answered = await api.post(f"/v1/submissions/{sid}/consultations/ca-hai/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)
+        assert answered.status_code == 200 and answered.json()["awaiting"] == 0, answered.text
+        assert (await api.post(f"/v1/public/consultations/{sid}/ca-hai/comments", json={"text": "Ý kiến của người dân."})).status_code == 201
+        read = (await api.get(f"/v1/submissions/{sid}/consultations/ca-hai", headers=lead)).json()
+        assert read["closed"] is False and (await api.get(f"/v1/public/consultations/{sid}/ca-hai")).json()["closed"] is False, read
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/ca-hai/compilation", headers=lead,
+                               json={"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []}),
+                409, "round_still_open", "responses")
 
 
 async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_registry_marks_it(dev_env, pool):

@@ -53,6 +53,8 @@ RESULT_SIGNAL = "consultation_finished"
 PUBLIC_IN_POSTGRESQL = "public-comments-in-postgresql"
 # A public round cancelled while open closes its public registration (rounds cancelled before the patch left it open).
 PUBLIC_CLOSED_ON_CANCEL = "public-round-closed-on-cancel"
+# A public posting stays open to the public for its whole window: before, its consultees' answers closed it at once.
+PUBLIC_WINDOW_WHOLE = "public-posting-open-its-whole-window"
 _DATABASE_TIMEOUT = timedelta(seconds=60)
 # A database outage delays the round's close or compilation, never loses it.
 _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=60))
@@ -85,6 +87,7 @@ class ConsultationWorkflow:
         # Rounds of this kind opened before the patch keep the public's comments in their state, as they always did.
         self._in_postgresql = input.request.kind is ConsultationKind.PUBLIC_POSTING and workflow.patched(PUBLIC_IN_POSTGRESQL)
         self._public_totals: PublicTotals | None = None
+        self._early_close = input.request.kind is not ConsultationKind.PUBLIC_POSTING or not workflow.patched(PUBLIC_WINDOW_WHOLE)
 
     @workflow.run
     async def run(self, input: ConsultationInput) -> ConsultationResult:
@@ -93,7 +96,7 @@ class ConsultationWorkflow:
         try:
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: bool(input.request.consultees) and not self._awaiting(),
+                    lambda: self._early_close and bool(input.request.consultees) and not self._awaiting(),
                     timeout=input.closes_at - workflow.now(),
                     timeout_summary=f"round {input.request.round_id} closes",
                 )
