@@ -19,8 +19,8 @@ from tests.record_histories import load_history
 from tests.reproduce_update_while_pinning import ran_ahead
 from workers.worker import sandbox_runner
 from workflows.codec import data_converter
-from workflows.consultation import ConsultationWorkflow
-from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
+from workflows.consultation import PUBLIC_WINDOW_WHOLE, ConsultationWorkflow
+from workflows.draft_law import RENEW_WHEN_SUGGESTED_PATCH, WORKFLOW_TYPE, DraftLawWorkflow
 from workflows.generations import (
     APPROVED_DATES_PATCH,
     CUTOFFS_RECOUNTED_PATCH,
@@ -74,6 +74,16 @@ def test_every_workflow_type_and_generation_has_committed_histories():
 
 def test_the_newest_generation_is_the_one_its_patch_names():
     assert GENERATIONS[0][0] == NEWEST_GENERATION and [g for g, _ in GENERATIONS] == sorted({g for g, _ in GENERATIONS}, reverse=True)
+
+
+def test_the_shells_own_patches_have_committed_histories_beside_those_from_before():
+    """Recorded since a waiting draft continues as new when the server suggests it, and since a public posting stays
+    open for its whole window: each replays with its patch taken, and the histories from before without it."""
+    drafts_renewing = {p.name for p in HISTORIES if RENEW_WHEN_SUGGESTED_PATCH in patch_ids(load_history(p).events)}
+    assert drafts_renewing >= {"law_2025_one_session-s24.json", "consulted_and_reprogrammed-s24.json"}
+    assert RENEW_WHEN_SUGGESTED_PATCH not in patch_ids(load_history(HISTORIES_DIR / "law_2025_one_session-s23.json").events)
+    public_rounds = {p.name: PUBLIC_WINDOW_WHOLE in patch_ids(load_history(p).events) for p in ROUNDS if p.stem.startswith("public_in_postgresql")}
+    assert public_rounds["public_in_postgresql-s24.json"] and not public_rounds["public_in_postgresql-s7.json"], public_rounds
 
 
 def test_the_third_generation_has_committed_histories():
