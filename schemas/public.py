@@ -88,6 +88,16 @@ class ArticleGroups(Message):
     groups: tuple[ArticleGroup, ...] = Field(max_length=MAX_ARTICLE + 1, description="one per article commented on, in article order")
 
 
+class PublicCommentRow(Message):
+    """One comment of the public as the lead ministry reads it to answer it (`GET .../comments`)."""
+
+    comment_id: int = Field(description="its number, as its sender was told; a comment may be answered alone by it")
+    article: int | None = Field(description="the article (Điều) it is on; none: the draft as a whole")
+    text: str = Field(max_length=MAX_PUBLIC_COMMENT, description="what its sender wrote, as it was taken (NFC)")
+    received_at: Instant = Field(description="when the round took it")
+    answered: bool = Field(description="it has an answer (accepted or explained, alone or with its group)")
+
+
 class GroupAnswer(Message):
     """The lead ministry's answer to every comment on one article not yet answered (or to one comment): tiếp thu or
     giải trình, with the reason when it explains."""

@@ -25,6 +25,7 @@ from schemas.public import (
     PublicAnswerView,
     PublicComment,
     PublicCommentReceipt,
+    PublicCommentRow,
     PublicRoundInput,
     PublicTally,
     PublicTotals,
@@ -106,6 +107,24 @@ async def groups(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, roun
     rows = await db.fetch(_GROUPS, submission_id, round_id)
     return ArticleGroups(submission_id=submission_id, round_id=round_id, closed=closed,
                          groups=tuple(ArticleGroup(**dict(row)) for row in rows))
+
+
+_COMMENTS = """
+FROM public_comments WHERE submission_id = $1 AND round_id = $2 AND ($3::integer IS NULL OR article = $3) AND (NOT $4 OR article IS NULL)
+"""
+
+
+async def comments(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, *, article: int | None, whole_draft: bool,
+                   after: int | None, size: int) -> tuple[list[PublicCommentRow], int | None, int] | None:
+    """A page of the round's comments in the order they were taken (of one article, or on the draft as a whole, if
+    asked), the number to continue after (if any) and how many match in all; None for no such public round."""
+    if await db.fetchval("SELECT true FROM public_rounds WHERE submission_id = $1 AND round_id = $2", submission_id, round_id) is None:
+        return None
+    chosen = (submission_id, round_id, article, whole_draft)
+    rows = await db.fetch(f"SELECT comment_id, article, body AS text, received_at, answer_id IS NOT NULL AS answered {_COMMENTS} "
+                          "AND ($5::bigint IS NULL OR comment_id > $5) ORDER BY comment_id LIMIT $6", *chosen, after, size + 1)
+    found = [PublicCommentRow(**dict(row)) for row in rows[:size]]
+    return found, found[-1].comment_id if len(rows) > size else None, await db.fetchval(f"SELECT count(*) {_COMMENTS}", *chosen)
 
 
 async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: GroupAnswer) -> GroupAnswered:

@@ -103,6 +103,24 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
         assert [(g["article"], g["comments"], g["unanswered"]) for g in groups["groups"]] == [(None, 1, 1), (3, 1, 1), (12, 2, 2)]
         other = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
         problem(await api.get(f"/v1/submissions/{sid}/consultations/cong-khai/articles", headers=other), 403, "lead_ministry_only")
+        # The texts, which the ministry reads before it answers (found by a new user: it could read only the counts).
+        comments = f"/v1/submissions/{sid}/consultations/cong-khai/comments"
+        first_page = await api.get(comments, params={"size": 3}, headers=lead)
+        assert first_page.status_code == 200 and first_page.json()["total"] == 4, first_page.text
+        rest = await api.get(comments, params={"size": 3, "cursor": first_page.json()["next_page"]}, headers=lead)
+        read = [(c["comment_id"], c["article"], c["text"], c["answered"]) for c in first_page.json()["items"] + rest.json()["items"]]
+        assert [(article, text) for _, article, text, _ in read] == [
+            (12, "Đề nghị làm rõ khoản 2 Điều 12."), (12, "Điều 12 nên bỏ thủ tục xác nhận."), (3, "Định nghĩa tại Điều 3 chưa rõ."),
+            (None, "Đồng ý với dự thảo.")]
+        assert read[0][0] == first.json()["comment_id"] and not any(answered for *_, answered in read) and rest.json()["next_page"] is None
+        on_12 = (await api.get(comments, params={"article": 12}, headers=lead)).json()["items"]
+        whole = (await api.get(comments, params={"whole_draft": "true"}, headers=lead)).json()["items"]
+        assert [c["article"] for c in on_12] == [12, 12] and [c["text"] for c in whole] == ["Đồng ý với dự thảo."]
+        problem(await api.get(comments, headers=other), 403, "lead_ministry_only")
+        problem(await api.get(comments, params={"article": 3, "whole_draft": "true"}, headers=lead), 422, "article_or_whole_draft", "whole_draft")
+        for cursor in ("AA==", "LTE=", "not one"):
+            problem(await api.get(comments, params={"cursor": cursor}, headers=lead), 422, "cursor_invalid", "cursor")
+        problem(await api.get(f"/v1/submissions/{sid}/consultations/khong-co/comments", headers=lead), 404, "public_round_unknown", "round_id")
 
         compile_now = {"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []}
         problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/compilation", json=compile_now, headers=lead),

@@ -7,10 +7,13 @@ submission and nothing else; the rate limit per client address is kept in this p
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
+from urllib.parse import unquote
 
-from fastapi import Body, Depends, Request, Response
+from fastapi import Body, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_pagination.cursor import CursorPage, CursorParams
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from pydantic import BaseModel, Field
@@ -21,7 +24,16 @@ from api.idempotency import answer_once
 from api.plumbing import Router, retry_after
 from api.problems import from_refused, refusal
 from schemas.messages import RoundId, SubmissionId
-from schemas.public import ArticleGroups, GroupAnswer, GroupAnswered, PublicAnswerView, PublicComment, PublicCommentReceipt
+from schemas.public import (
+    MAX_ARTICLE,
+    ArticleGroups,
+    GroupAnswer,
+    GroupAnswered,
+    PublicAnswerView,
+    PublicComment,
+    PublicCommentReceipt,
+    PublicCommentRow,
+)
 from schemas.refusal import Refused
 from schemas.time import Instant
 from store import public
@@ -114,6 +126,43 @@ async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, wh
     if grouped is None:
         raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
     return grouped
+
+
+class CommentPageParams(CursorParams):
+    """The paging library's cursor parameters: at most 200 comments a page."""
+
+    size: int = Query(100, ge=1, le=200, description="Page size")
+
+
+@router.get("/v1/submissions/{submission_id}/consultations/{round_id}/comments", operation_id="readPublicComments",
+            response_model=CursorPage[PublicCommentRow], tags=["consultation"],
+            dependencies=[Depends(known_parameters("cursor", "size", "article", "whole_draft"))])
+async def read_public_comments(
+    submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, response: Response,
+    params: Annotated[CommentPageParams, Depends()],
+    article: Annotated[int | None, Query(ge=1, le=MAX_ARTICLE, description="only the comments on this article (Điều)")] = None,
+    whole_draft: Annotated[bool, Query(description="only the comments on the draft as a whole")] = False,
+) -> CursorPage[PublicCommentRow]:
+    """The public's comments with their texts, in the order the round took them, a page at a time (follow `next_page`),
+    for the lead ministry to read before it answers them by article or one by one (`POST .../answers`)."""
+    await _lead_ministry_of(http, who, submission_id)
+    if article is not None and whole_draft:
+        raise refusal(422, "whole_draft", "article_or_whole_draft", "ask for one article or for the draft as a whole, not both", kind="INVALID")
+    try:
+        after = params.to_raw_params().cursor
+    except HTTPException:  # not base64 of UTF-8
+        after = ""
+    if after is not None and not re.fullmatch(r"[0-9]{1,18}", after):  # a comment's number, as `next_page` gives it
+        raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", kind="INVALID")
+    page = await database(public.comments(http.app.state.pool, submission_id, round_id, article=article, whole_draft=whole_draft,
+                                          after=None if after is None else int(after), size=params.size))
+    if page is None:
+        raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
+    rows, following, total = page
+    listed = CursorPage[PublicCommentRow].create(rows, params, next_=None if following is None else str(following), total=total)
+    if listed.next_page:
+        response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(listed.next_page))}>; rel="next"'
+    return listed
 
 
 @router.post("/v1/submissions/{submission_id}/consultations/{round_id}/answers", operation_id="answerCommentGroup",
