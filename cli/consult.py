@@ -69,7 +69,7 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
 
     found = temporal.run(viewing)
     # PostgreSQL only for a round that ended before counting the public's comments kept there.
-    _print_round(database.read(lambda db: public.counted(db, submission_id, found)) if found.ended else found)
+    _print_round(database.read(lambda db: public.counted(db, submission_id, found)) if found.public_comments_in_postgresql else found)
 
 
 def _print_round(view: ConsultationView) -> None:

@@ -217,9 +217,9 @@ async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str
 
 
 async def counted(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, view: ConsultationView) -> ConsultationView:
-    """A round's view (`workflows.client.consultation_and_end`) whose workflow ended before the round closed (its draft
-    withdrawn): the public's comments counted where they are kept, which the round counts only when it closes itself."""
-    if not (view.ended and view.public_comments_in_postgresql):
+    """A round's view (`workflows.client.consultation_and_end`) with the public's comments counted where they are kept:
+    the round itself learns their total only when it closes (an open round, or one whose draft was withdrawn, said 0)."""
+    if not view.public_comments_in_postgresql:
         return view
     posted = await public_round(db, submission_id, view.round_id)
     return view if posted is None else view.model_copy(update={"comments": posted.comments})

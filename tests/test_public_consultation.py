@@ -93,6 +93,9 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
                                json={"agency_code": "BGDDT", "official": "Vụ trưởng", "article": 12, "response": "ACCEPTED"}),
                 409, "round_still_open", "round_id")
 
+        # While open, the officials' read counts them as the public's page does (found by a new user: it said 0 until the close).
+        open_round = (await api.get(f"/v1/submissions/{sid}/consultations/cong-khai", headers=lead)).json()
+        assert (open_round["closed"], open_round["comments"]) == (False, 4), open_round
         hold.release.set()
         closed = await eventually(lambda: api.get(f"/v1/submissions/{sid}/consultations/cong-khai", headers=lead),
                                   lambda answer: answer.json().get("closed") is True)
