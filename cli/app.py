@@ -53,6 +53,19 @@ def identifier(kind: object, field: str):
     return check
 
 
+def numbered(field: str, most: int):
+    """An ID the database numbers (a dead letter's, a subscriber's): from 1 to `most`, its column's largest, checked
+    before anything is read (an ID past it failed the database's query with a traceback)."""
+    def check(value: int | list[int] | None) -> int | list[int] | None:
+        for number in value if isinstance(value, list) else [] if value is None else [value]:
+            if not 1 <= number <= most:
+                raise Invalid(f"{field}: {number} is out of range: IDs run from 1 to {most}", field=field,
+                              rule="greater_than_equal" if number < 1 else "less_than_equal")
+        return value
+
+    return check
+
+
 _DAY = TypeAdapter(Day)
 
 

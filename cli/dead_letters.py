@@ -15,9 +15,10 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter
+from cli.app import SubmissionIdFilter, numbered
 from cli.failures import NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, table, wants_json
+from schemas.text import PG_BIGINT_MAX
 from store import dead_letters
 from store.dead_letters import DeadLetter, Kind, Reason
 
@@ -76,7 +77,8 @@ async def _letter(db, letter_id: int) -> DeadLetter:
 
 @app.command("show", epilog=examples("legis dead-letters show 7", "legis dead-letters show 7 --output json"))
 def show_letter(
-    letter_id: Annotated[int, typer.Argument(metavar="ID", help="a dead letter's ID, from `legis dead-letters list`")],
+    letter_id: Annotated[int, typer.Argument(metavar="ID", help="a dead letter's ID, from `legis dead-letters list`",
+                                             callback=numbered("dead_letter_id", PG_BIGINT_MAX))],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
@@ -120,7 +122,8 @@ async def _retry(db, letter: DeadLetter) -> dict:
 
 @app.command("retry", epilog=examples("legis dead-letters retry 7", "legis dead-letters retry 7 8 --output json"))
 def retry_letters(
-    letter_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="dead letters' IDs; a draft's are retried in its order")],
+    letter_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="dead letters' IDs; a draft's are retried in its order",
+                                                    callback=numbered("dead_letter_id", PG_BIGINT_MAX))],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -16,11 +16,12 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from cli import database, temporal
-from cli.app import identifier, settings
+from cli.app import identifier, numbered, settings
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
 from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
+from schemas.text import PG_INT_MAX
 from schemas.time import in_hanoi
 from store import subscribers
 from workers.settings import Settings
@@ -85,9 +86,13 @@ def add_subscriber(
     out.print(f"signing secret (shown once; {VERIFY}): {secret}")
 
 
+SubscriberId = Annotated[int, typer.Argument(metavar="ID", help="a subscriber's ID, from `legis subscribers list`",
+                                              callback=numbered("subscriber_id", PG_INT_MAX))]
+
+
 @app.command("rotate-secret", epilog=examples("legis subscribers rotate-secret 1", "legis subscribers rotate-secret 1 --keep-old-for 0"))
 def rotate_secret(
-    subscriber_id: int,
+    subscriber_id: SubscriberId,
     keep_old_for: Annotated[str, typer.Option(help="how long the old secret signs too (30m, 24h, 7d; 0: not at all), at most 30d")] = "24h",
     output: Output = Format.TABLE,
     as_json: AsJson = False,
@@ -151,7 +156,7 @@ def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> 
 
 
 @app.command("remove", epilog=examples("legis subscribers remove 1"))
-def remove_subscriber(subscriber_id: int, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+def remove_subscriber(subscriber_id: SubscriberId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Stop a subscriber's deliveries (its record and delivery log are kept)."""
     choose(output, as_json)
     config = settings()
