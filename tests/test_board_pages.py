@@ -117,6 +117,25 @@ async def test_a_page_answers_head_as_it_answers_get_without_a_body(pool):
         assert (await http.head("/board/inbox/X-1")).status_code == 405  # a form's route takes POST only
 
 
+async def test_the_public_is_told_the_last_day_a_round_takes_comments_not_the_midnight_after_it(pool):
+    """Found by a new user: a window ending 2026-12-23 read "Kết thúc 00:00:00 24 thg 12", and a citizen who came on the
+    24th was refused. The pages name the last day."""
+    sid = f"LASTDAY-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
+                       sid, f"draft-law-{sid}")
+    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
+                       "VALUES ($1, 'cong-khai', 'BGDDT', now(), '2099-12-24T00:00:00+07:00')", sid)
+    async with app_client(pool) as http:
+        page = is_page(await http.get(f"/public/{sid}/cong-khai"), 200)
+        listed = is_page(await http.get("/public"), 200)
+        http.cookies.set("legis_lang", "en")
+        english = is_page(await http.get(f"/public/{sid}/cong-khai"), 200)
+    assert "Nhận ý kiến đến hết ngày</strong><br>23 thg 12, 2099" in page and "24 thg 12, 2099" not in page, page[page.find("<main"):][:1500]
+    assert "nhận ý kiến đến hết ngày 23 thg 12, 2099" in listed
+    assert "Comments until the end of</strong><br>Dec 23, 2099" in english
+
+
 async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_language(pool):
     sid = f"BLANK-{uuid.uuid4().hex[:8]}"
     await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "

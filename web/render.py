@@ -8,7 +8,7 @@ the page's address, so every link works in both.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -53,6 +53,9 @@ def environment(language: str) -> Environment:
     env.filters["day"] = lambda d: "" if d is None else format_date(env.filters["hanoi_date"](d), format="medium", locale=language)
     env.filters["instant"] = lambda t: "" if t is None else format_datetime(
         t.astimezone(VIETNAM), format="medium", tzinfo=VIETNAM, locale=language)
+    # A window closes at the midnight that ends its last day: the public is told that day, not a midnight it may read as the next.
+    env.filters["last_day"] = lambda t: "" if t is None else format_date((in_hanoi(t) - timedelta(microseconds=1)).date(), format="medium",
+                                                                         locale=language)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
     env.globals["language"] = language
     env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
