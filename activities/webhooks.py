@@ -132,7 +132,7 @@ class WebhookActivities:
 
     async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, subscriber_id: int,
                              signing: list[str], rows: list[asyncpg.Record], blocked: set[str]) -> int:
-        delivered = 0
+        delivered, failure = 0, None
         options = destination.request_options()
         for row in rows:
             if row["submission_id"] in blocked:
@@ -149,8 +149,9 @@ class WebhookActivities:
             try:
                 response = await http.post(destination.url, content=body.encode(), headers=headers, extensions=options.get("extensions"))
                 accepted = response.is_success
-            except httpx.HTTPError:
+            except httpx.HTTPError as unreached:
                 response, accepted = None, False
+                failure = failure or f"{type(unreached).__name__}: {str(unreached)[:200]}"
             if response is not None and response.status_code in REFUSED_FOR_ITS_BODY:
                 await self._dead_letter(subscriber_id, row, body, response.status_code)
                 continue
@@ -158,6 +159,7 @@ class WebhookActivities:
                 log.warning("webhook receiver answered a redirect, which is not followed: register the URL it names",
                             subscriber_id=subscriber_id, status=response.status_code)
             if not accepted:
+                failure = failure or (None if response is None else f"HTTP {response.status_code}")
                 blocked.add(row["submission_id"])
                 continue
             await self._pool.execute(
@@ -165,6 +167,10 @@ class WebhookActivities:
                 subscriber_id, row["submission_id"], row["seq"],
             )
             delivered += 1
+        if blocked:
+            # An operator's sign that a receiver is down or failing; the events wait for it and nothing is lost.
+            log.warning("webhook receiver did not take events; they wait and are sent again", subscriber_id=subscriber_id,
+                        host=destination.host, cause=failure, waiting_drafts=len(blocked))
         return delivered
 
     async def _withhold(self, subscriber_id: int, rows: list[asyncpg.Record]) -> None:

@@ -19,6 +19,7 @@ import asyncpg
 import asyncpg_trek
 import pytest
 from asyncpg_trek.asyncpg import AsyncpgBackend
+from structlog.testing import capture_logs
 
 from activities import destinations
 from activities.database import migrate
@@ -113,17 +114,18 @@ async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_
     subscriber_id = await subscribe(pool, agency, hook.url(), secret)
     other = start_request(ministry="BGDDT")  # another ministry's draft: not for this subscriber
     task_queue = f"wh-{uuid.uuid4().hex[:8]}"
-    async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
-        delivery = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=0.2,
-                                               max_backoff_seconds=1), id=workflow_id_for(subscriber_id), task_queue=task_queue)
-        requests = [start_request(ministry=agency) for _ in range(2)]
-        for request in [*requests, other]:
-            await drafts.start_submission(client, request, task_queue=task_queue)
-        await asyncio.gather(*(approve(client, r, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]) for r in requests))
-        ids = [r.submission_id for r in requests]
-        expected = await recorded(pool, ids, 8)
-        await eventually(lambda: taken_by(hook), lambda taken: len(taken) >= len(expected))
-        await delivery.cancel()
+    with capture_logs() as lines:
+        async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
+            delivery = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=0.2,
+                                                   max_backoff_seconds=1), id=workflow_id_for(subscriber_id), task_queue=task_queue)
+            requests = [start_request(ministry=agency) for _ in range(2)]
+            for request in [*requests, other]:
+                await drafts.start_submission(client, request, task_queue=task_queue)
+            await asyncio.gather(*(approve(client, r, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]) for r in requests))
+            ids = [r.submission_id for r in requests]
+            expected = await recorded(pool, ids, 8)
+            await eventually(lambda: taken_by(hook), lambda taken: len(taken) >= len(expected))
+            await delivery.cancel()
 
     refused = [r for r in hook.received if r.status == 503]
     taken = hook.taken()
@@ -141,6 +143,10 @@ async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_
         seqs = [int(r.headers["webhook-id"].rsplit(":", 1)[1]) for r in taken if r.headers["webhook-id"].split(":")[1] == submission_id]
         assert seqs == sorted(seqs) == [1, 2, 3, 4]
     assert all(b'"title"' not in r.body and b'"reasons"' not in r.body for r in taken)
+    # The operators are warned, with whom and why (found by a new user: only an info line counted the drafts refused).
+    warned = [line for line in lines if line["event"] == "webhook receiver did not take events; they wait and are sent again"]
+    assert warned and all(w["log_level"] == "warning" and w["subscriber_id"] == subscriber_id and w["cause"] == "HTTP 503" for w in warned)
+    assert warned[0]["host"] == RECEIVER_HOST and warned[0]["waiting_drafts"] >= 1
 
 
 async def test_a_rotation_signs_with_both_secrets_during_the_overlap_and_with_the_new_one_after(dev_env, pool, receiver, worker):
