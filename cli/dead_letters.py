@@ -68,10 +68,10 @@ def list_letters(
     out.print(shown)
 
 
-async def _letter(db, letter_id: int) -> DeadLetter:
+async def _letter(db, letter_id: int, *, unless: str = "") -> DeadLetter:
     letter = await dead_letters.one(db, letter_id)
     if letter is None:
-        raise NotFound(f"dead_letter_id: no dead letter {letter_id}", field="dead_letter_id", rule="known")
+        raise NotFound(f"dead_letter_id: no dead letter {letter_id}" + (f"; {unless}" if unless else ""), field="dead_letter_id", rule="known")
     return letter
 
 
@@ -105,6 +105,10 @@ async def _retry(db, letter: DeadLetter) -> dict:
     if letter.resolved_at is not None:
         return {"id": letter.id, "outcome": "already_resolved"}
     if letter.kind is Kind.WEBHOOK:
+        if not await db.fetchval("SELECT active FROM subscribers WHERE id = $1", letter.subscriber_id):
+            # Its delivery has stopped: resolved, the letter would be lost unsent. It stays open until the subscriber is added again.
+            return {"id": letter.id, "outcome": "refused", "rule": "subscriber_active", "reason": f"subscriber {letter.subscriber_id} was "
+                    "removed; add it again (`legis subscribers add`) to retry its dead letters"}
         # The delivery activity leaves out only open letters: resolved, the event is pending again for its subscriber.
         await dead_letters.retried(db, letter.id, error=None)
         return {"id": letter.id, "outcome": "handed_to_delivery"}
@@ -115,7 +119,7 @@ async def _retry(db, letter: DeadLetter) -> dict:
             raise
         reason = Reason.of(failure, classified=letter.classified)
         await dead_letters.retried(db, letter.id, error=reason)
-        return {"id": letter.id, "outcome": "refused", "reason": reason.text}
+        return {"id": letter.id, "outcome": "refused", "rule": "database_accepts", "reason": reason.text}
     await dead_letters.retried(db, letter.id, error=None)
     return {"id": letter.id, "outcome": "written" if written else "already_recorded"}
 
@@ -132,7 +136,7 @@ def retry_letters(
     choose(output, as_json)
 
     async def retrying(db) -> list[dict]:
-        letters = [await _letter(db, letter_id) for letter_id in dict.fromkeys(letter_ids)]
+        letters = [await _letter(db, letter_id, unless="none of the letters given was retried") for letter_id in dict.fromkeys(letter_ids)]
         return [await _retry(db, letter) for letter in sorted(letters, key=lambda x: (x.submission_id, x.seq, x.id))]
 
     results = database.read(retrying)
@@ -142,7 +146,9 @@ def retry_letters(
             out.print(f"dead letter {r['id']}: {r['outcome'].replace('_', ' ')}" + (f" ({r['reason']})" if "reason" in r else ""))
     if refused:
         # With --output json the failure's object lists every letter's outcome under `problems`.
-        raise Rejected(f"dead_letter_id: the database still refuses dead letter {refused[0]['id']}: {refused[0]['reason']}",
-                       field="dead_letter_id", rule="database_accepts", problems=results)
+        first = refused[0]
+        why = "the database still refuses" if first["rule"] == "database_accepts" else "cannot retry"
+        raise Rejected(f"dead_letter_id: {why} dead letter {first['id']}: {first['reason']}", field="dead_letter_id", rule=first["rule"],
+                       problems=results)
     if wants_json():
         emit_json({"results": results})

@@ -180,6 +180,15 @@ async def test_a_webhook_event_the_receiver_refuses_is_a_dead_letter_and_later_e
         assert (letter["kind"], letter["seq"]) == ("WEBHOOK", 2) and "HTTP 422" in letter["reason"]
         assert dead_letters_counted(buffer) == {"WEBHOOK": 1}
 
+        # A removed subscriber's letter stays open (found by a new user: marked resolved, it was never sent again).
+        await pool.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)
+        code, _, err = await cli("dead-letters", "retry", str(letter["id"]))
+        assert code == 3 and f"cannot retry dead letter {letter['id']}: subscriber {subscriber_id} was removed" in err, err
+        assert "(rule: subscriber_active)" in err and await pool.fetchval("SELECT resolved_at FROM dead_letters WHERE id = $1", letter["id"]) is None
+        code, _, err = await cli("dead-letters", "retry", str(letter["id"]), "999999999")
+        assert code == 4 and err.startswith("not found: dead_letter_id: no dead letter 999999999; none of the letters given was retried"), err
+        await pool.execute("UPDATE subscribers SET active = true WHERE id = $1", subscriber_id)
+
         refuse.clear()  # the receiver fixed
         code, out, err = await cli("dead-letters", "retry", str(letter["id"]))
         assert code == 0 and "handed to delivery" in out, err
