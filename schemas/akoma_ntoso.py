@@ -1,5 +1,5 @@
 """A draft's history as Akoma Ntoso (OASIS LegalDocML 3.0): the versions of its text as `<lifecycle>`
-`<eventRef>`s and every decision as a `<workflow>` `<step>` with date, agent, role and outcome.
+`<eventRef>`s and every decision and programme change as a `<workflow>` `<step>` with date, agent, role and outcome.
 
 The document is valid against the OASIS Akoma Ntoso 3.0 schema (tests/akoma_ntoso/, checked in the tests). Every
 date is the Ha Noi day of the instant (a decision at 06:30 in Ha Noi on 1 December is dated 1 December, not by its
@@ -81,12 +81,20 @@ class Version:
 
 
 def steps_of(history: HistoryView) -> list[Step]:
+    """Each decision, and each programme change of the Standing Committee (which may end a draft: its outcome is then the
+    final stage, WITHDRAWN, else PROGRAMME_CHANGED), as a step at the stage where it was taken."""
     return [
         Step(seq=e.seq, date=happened_on(e), agent=_agent(e.agency_code), role=e.role.value if e.role else "",
-             outcome=e.outcome.value if e.outcome else "", stage=e.stage.value)
+             outcome=_outcome(e), stage=e.stage.value)
         for e in history.entries
-        if e.event is EventKind.DECISION
+        if e.event in (EventKind.DECISION, EventKind.PROGRAMME_CHANGED)
     ]
+
+
+def _outcome(entry: HistoryEntry) -> str:
+    if entry.event is EventKind.PROGRAMME_CHANGED:
+        return entry.to_stage.value if entry.to_stage.is_terminal else "PROGRAMME_CHANGED"
+    return entry.outcome.value if entry.outcome else ""
 
 
 def versions_of(history: HistoryView) -> list[Version]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from api.permissions import exported
 from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, versions_of, xml_text
 from schemas.calendar import FIRST_DAY, LAST_DAY
-from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, SessionProcedure, Stage
+from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.views import HistoryEntry, HistoryView, StatusView
 from tests.drafts import core_request, decision, document
 
@@ -59,6 +59,22 @@ def test_export_is_well_formed_and_parses_back_to_the_same_history():
     assert versions == versions_of(history) and len(versions) == 2
     assert versions[1].sha256 == document(DocumentKind.DRAFT_TEXT, "v2").sha256
     assert REQUEST.title in xml
+
+
+def test_programme_changes_are_steps_and_one_that_withdraws_the_draft_says_so():
+    """Found by a new user: a draft the Standing Committee withdrew by a programme change exported as if it ran on."""
+    history = history_with_two_text_versions()
+    at = history.entries[-1].at
+    changes = [HistoryEntry(seq=7, at=at + timedelta(days=1), event=EventKind.PROGRAMME_CHANGED, stage=Stage.APPRAISAL, to_stage=Stage.APPRAISAL,
+                            agency_code="UBTVQH", role=Role.NA_CHAIR, label="deferred"),
+               HistoryEntry(seq=8, at=at + timedelta(days=2), event=EventKind.PROGRAMME_CHANGED, stage=Stage.APPRAISAL, to_stage=Stage.WITHDRAWN,
+                            agency_code="UBTVQH", role=Role.NA_CHAIR, label="withdrawn from the programme")]
+    withdrawn = history.model_copy(update={"entries": (*history.entries, *changes)})
+    xml = to_akoma_ntoso(status_of(withdrawn).model_copy(update={"stage": Stage.WITHDRAWN}), withdrawn)
+    steps, _ = parse_steps(xml)
+    assert [(s.seq, s.agent, s.role, s.outcome, s.stage) for s in steps[-2:]] == [
+        (7, "UBTVQH", "NA_CHAIR", "PROGRAMME_CHANGED", "APPRAISAL"), (8, "UBTVQH", "NA_CHAIR", "WITHDRAWN", "APPRAISAL")]
+    assert_valid(xml)
 
 
 def classified_export(history: HistoryView) -> str:
