@@ -18,7 +18,7 @@ from cli.output import AsJson, Format, Output, choose, day, emit_json, err, exam
 from schemas.enums import EventKind
 from schemas.refusal import Refused
 from schemas.views import HistoryEntry, HistoryView, VersionsView
-from store import audit
+from store import audit, board
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -37,7 +37,10 @@ async def whole_history(db, submission_id: str) -> HistoryView:
 
 async def _known(db, submission_id: str) -> None:
     if not await audit.recorded(db, submission_id):
-        raise NotFound(f"submission_id: no draft {submission_id} in the audit trail", field="submission_id", rule="known")
+        # As `legis status` says it: the draft the registry holds in other letter case, not a classified one.
+        named = await board.in_other_case(db, submission_id, own_agency=None)
+        raise NotFound(f"submission_id: no draft {submission_id} in the audit trail" + (f"; {named} differs from it only in letter case"
+                       if named else ""), field="submission_id", rule="known")
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis history BGDDT-2026-017", "legis history BGDDT-2026-017 --output json"))

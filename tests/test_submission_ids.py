@@ -65,8 +65,9 @@ async def test_legis_start_refuses_an_id_differing_only_in_case(cli, fresh_datab
         (tmp_path / "lowered.json").write_text(lowered.model_dump_json(), encoding="utf-8")
         code, _, err = await cli("start", str(tmp_path / "lowered.json"))
         assert code == 3 and f"use {request.submission_id} for that draft" in err and "(rule: submission_id_case)" in err, err
-        code, _, err = await cli("status", lowered.submission_id)
-        assert code == 4 and f"{request.submission_id} differs from it only in letter case" in err, err  # nothing was started under it
+        for command in ("status", "history", "versions"):  # history and versions from the audit trail, as status from Temporal
+            code, _, err = await cli(command, lowered.submission_id)
+            assert code == 4 and f"{request.submission_id} differs from it only in letter case" in err, (command, err)  # nothing started
         assert await connection.fetchval("SELECT count(*) FROM submissions") == 1
     finally:
         await connection.close()
