@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from typer.core import TyperOption
 
 from cli import profiles
 from cli.failures import Invalid
@@ -95,7 +96,7 @@ def json_file(model: type[BaseModel]) -> object:
     optional = [name for name in model.model_fields if name not in required]
     return Annotated[Path, typer.Argument(
         allow_dash=True,
-        help=f"a JSON file (UTF-8), or - for standard input, holding a {model.__name__}: {', '.join(required)}"
+        help=f"a JSON file (UTF-8), or - for standard input, holding the message the API's reference calls {model.__name__}: {', '.join(required)}"
              f"{'; optional: ' + ', '.join(optional) if optional else ''}. Each field's type and rule: `legis openapi`, or the "
              "API's /docs; examples in schemas/examples")]
 
@@ -112,6 +113,11 @@ RequestId = Annotated[
                              "applied once (default: a new key, printed if no answer comes)", callback=identifier(messages.RequestId, "request_id"))
 ]
 
+
+# typer 0.29 shows every flag in the help as taking a value (`--json <bool>`, `--help <bool>`), which a flag refuses
+# (`--json true`: an unexpected extra argument): a flag shows none.
+_value_shown = TyperOption.display_type_rich
+TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _value_shown(self, ctx)  # type: ignore[method-assign]
 
 app = typer.Typer(
     help="legis: Vietnamese draft laws on their statutory path, on Temporal.",

@@ -149,7 +149,7 @@ def print_status(view: StatusView) -> None:
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis start schemas/examples/start-request.json",
-                                                     "legis start - --output json < start-request.json"))
+                                                     "legis start - --output json < schemas/examples/start-request.json"))
 def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Start a submission from a JSON start request; starting it again returns the same draft. A draft already under way
     is entered with the steps it has passed: `passed` lists them in order, each a decision as `legis decide` takes it with
@@ -181,14 +181,14 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
 
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json",
-    "legis decide BGDDT-2026-017 decision.json --request-id dms-4711 --output json"))
+    "legis decide BGDDT-2026-017 schemas/examples/04-appraisal-return.json --request-id dms-4711 --output json"))
 def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Send a decision (JSON) on the draft's current stage."""
     choose(output, as_json)
     send(submission_id, read_message(file, Decision), drafts.decide, request_id)
 
 
-@app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 filing.json"))
+@app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 schemas/examples/dossier-filing.json"))
 def file_documents(
     submission_id: SubmissionId, file: FilingFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False
 ) -> None:
