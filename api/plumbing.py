@@ -81,6 +81,10 @@ class StrictJSONRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def decoded(request: Request) -> Response:
+            for header in _ONCE:
+                if len(request.headers.getlist(header)) > 1:
+                    raise refusal(422, header, "header_once", f"give {header} once: which of its values was meant cannot be known",
+                                  kind="INVALID")
             for name, value in request.path_params.items():
                 if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
                     raise refusal(422, name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
@@ -95,10 +99,19 @@ class StrictJSONRoute(APIRoute):
         return decoded
 
 
+# Headers that say who calls, what the body is and which request it repeats: one of each, or the first would win unseen.
+_ONCE = ("Authorization", "Idempotency-Key", "Content-Type")
+
+
 def _check_content_type(declared: str | None) -> None:
-    media = (declared or "application/json").split(";")[0].strip().lower()
+    media, *parameters = (declared or "application/json").split(";")
+    media = media.strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
         raise refusal(415, "Content-Type", "json_content_type", f"send the body as application/json, not {media}", kind="INVALID")
+    charset = next((value.strip().strip('"').lower() for key, _, value in (p.partition("=") for p in parameters)
+                    if key.strip().lower() == "charset"), "utf-8")
+    if charset not in ("utf-8", "utf8"):
+        raise refusal(415, "Content-Type", "utf8_json_only", f"the body must be JSON in UTF-8, not {charset[:40]}", kind="INVALID")
 
 
 class Router(APIRouter):

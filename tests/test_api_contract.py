@@ -101,6 +101,18 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
     problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "text/plain"}), 415,
             "json_content_type", "Content-Type")
     problem(await api.post("/v1/submissions", content=b'{"a": NaN}', headers=json_header), 422, "json_invalid")
+    # A charset other than UTF-8, and a header given twice whose first value would win unseen (found by a breaker).
+    problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "application/json; charset=latin-1"}),
+            415, "utf8_json_only", "Content-Type")
+    assert (await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": 'application/json; charset="UTF-8"'})
+            ).status_code == 200
+    other = body(start_request())
+    for header, values in (("Idempotency-Key", ["dupA", "dupB"]), ("Content-Type", ["application/json", "text/plain"]),
+                           ("Authorization", [lead["Authorization"], "Bearer other"])):
+        headers = [(name, value) for name, value in (lead | {"Content-Type": "application/json"}).items() if name != header]
+        sent = await api.post("/v1/submissions", content=json.dumps(other).encode(), headers=headers + [(header, v) for v in values])
+        problem(sent, 422, "header_once", header)
+    assert (await api.get(f"/v1/submissions/{other['submission_id']}", headers=lead)).status_code == 404, "nothing started"
     # Past the limits of Python's reader (depth, an integer's digits), with a token or without: refused, never a 500.
     for beyond in (b'{"a":' * 1000 + b"1" + b"}" * 1000, b'{"stage": ' + b"1" * 5000 + b"}"):
         for headers in (json_header, {"Content-Type": "application/json"}):
