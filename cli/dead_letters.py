@@ -60,11 +60,11 @@ def list_letters(
     if wants_json():
         emit_json(rows)
         return
-    shown = table("dead letters" if all_letters else "open dead letters", "id", "kind", "submission", "#", "event", "kept", "reason", "retries",
-                  "resolved")
+    shown = table("dead letters" if all_letters else "open dead letters", "id", "kind", "submission", "#", "event", "subscriber", "kept",
+                  "reason", "retries", "resolved")
     for r in rows:
-        shown.add_row(str(r.id), r.kind.value, r.submission_id, str(r.seq), r.event, instant(r.created_at), r.reason, str(r.retries),
-                      instant(r.resolved_at) if r.resolved_at else "")
+        shown.add_row(str(r.id), r.kind.value, r.submission_id, str(r.seq), r.event, "" if r.subscriber_id is None else str(r.subscriber_id),
+                      instant(r.created_at), r.reason, str(r.retries), instant(r.resolved_at) if r.resolved_at else "")
     out.print(shown)
 
 

@@ -123,7 +123,9 @@ def print_status(view: StatusView) -> None:
         rows.append(("procedure", f"{view.law_kind.value}, {view.track.value} track"))
     for open_round in view.open_consultations:
         closes = f", closes {instant(open_round.closes_at)}" if open_round.closes_at else ""
-        rows.append((f"consultation {open_round.round_id}", f"{open_round.kind.value}{closes}; awaiting compilation (`legis consult show`)"))
+        # The draft knows when the round closes, not whether it closed early: the round itself says (`consult show`).
+        rows.append((f"consultation {open_round.round_id}", f"{open_round.kind.value}{closes}; open or awaiting its compilation "
+                     "(`legis consult show`)"))
     if view.pending:
         rows.append(("pending", ", ".join(o.value for o in view.pending.outcomes)))
         rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))

@@ -180,6 +180,10 @@ async def test_a_webhook_event_the_receiver_refuses_is_a_dead_letter_and_later_e
         assert (letter["kind"], letter["seq"]) == ("WEBHOOK", 2) and "HTTP 422" in letter["reason"]
         assert dead_letters_counted(buffer) == {"WEBHOOK": 1}
 
+        # Whose letter it is shows in the list (found by a new user: two subscribers' letters of one event looked the same).
+        code, out, err = await cli("dead-letters", "list", "--kind", "WEBHOOK", "--submission-id", request.submission_id)
+        cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
+        assert code == 0 and "subscriber" in out and [cells[0][0], cells[0][5]] == [str(letter["id"]), str(subscriber_id)], (out, err)
         # A removed subscriber's letter stays open (found by a new user: marked resolved, it was never sent again).
         await pool.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)
         code, _, err = await cli("dead-letters", "retry", str(letter["id"]))
