@@ -28,7 +28,8 @@ def _url(config: Settings) -> Iterator[str]:
         with embedded_postgres(config.data_dir) as url:
             yield url
     else:
-        raise Invalid("LEGIS_DATABASE_URL: required (or run `legis dev` once, which creates the embedded database)",
+        raise Invalid(f"LEGIS_DATABASE_URL: required, or an embedded database in {config.data_dir.resolve()}/postgres, which `legis dev` "
+                      "creates there (it is relative to the current folder: run legis where `legis dev` runs, or set LEGIS_DATA_DIR)",
                       field="database_url", rule="database_configured")
 
 

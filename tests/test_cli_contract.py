@@ -151,6 +151,7 @@ async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_pat
     assert silent_status[0] == 5 and f"no answer within 2 s: no worker polls task queue {nobody}" in silent_status[2]
     assert silent_decision[0] == 5 and "send it again with --request-id idle-1 to have it applied once" in silent_decision[2]
     assert no_keys[0] == 2 and "encryption_keys: no payload key: set LEGIS_ENCRYPTION_KEYS" in no_keys[2]
+    assert "in its data folder: LEGIS_DATA_DIR, by default data/ in the current folder" in no_keys[2]  # run elsewhere (a new user)
     for _, out, err in (refused, missing, namespace, temporal_down, database_down, silent_status, silent_decision, no_keys):
         assert "Traceback" not in err and out == "", err
 

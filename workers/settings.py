@@ -143,8 +143,8 @@ def read_key_file(path: Path) -> KeyRing:
         mode = path.stat().st_mode
     except FileNotFoundError:
         raise KeyRingError(
-            f"no payload key: set LEGIS_ENCRYPTION_KEYS or LEGIS_ENCRYPTION_KEY_FILE ({path} does not exist; "
-            "`legis dev` creates it on its first start)"
+            f"no payload key: set LEGIS_ENCRYPTION_KEYS or LEGIS_ENCRYPTION_KEY_FILE ({path.resolve()} does not exist; "
+            "`legis dev` creates it on its first start, in its data folder: LEGIS_DATA_DIR, by default data/ in the current folder)"
         ) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyRingError(f"{path}: readable by others than its owner (mode {stat.S_IMODE(mode):04o}); `chmod 600 {path}`")
