@@ -12,9 +12,10 @@ import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import MinistryFilter, SubmissionId, day_option
+from cli.app import SubmissionId, day_option, identifier
 from cli.failures import NotFound, from_refusal
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json, written
+from schemas import messages
 from schemas.enums import EventKind
 from schemas.refusal import Refused
 from schemas.views import HistoryEntry, HistoryView, VersionsView
@@ -170,7 +171,9 @@ def export(
 def report(
     since: Annotated[date | None, typer.Option(parser=day_option("since"), metavar="YYYY-MM-DD", help="first day, in Ha Noi (default: 1 January this year)")] = None,
     until: Annotated[date | None, typer.Option(parser=day_option("until"), metavar="YYYY-MM-DD", help="the day after the last (default: tomorrow)")] = None,
-    ministry: MinistryFilter = None,
+    ministry: Annotated[str | None, typer.Option(
+        help="only the drafts this agency code leads, e.g. BGDDT; the rows stay one per body that acted on them (MOJ, VPCP, ...; "
+             "the ministry itself under its code)", callback=identifier(messages.AgencyCode, "ministry"))] = None,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="also write the report as CSV to this file; - for standard output only",
                                                   allow_dash=True)] = None,
     output: Output = Format.TABLE,
@@ -186,6 +189,8 @@ def report(
     except Refused as refused:
         raise from_refusal(refused) from None
     rows = database.read(lambda db: deadline_report(db, since=first, until=last, today=today, lead_ministry=ministry))
+    if ministry is not None and len(rows) == 1 and not wants_json():
+        err.print(f"no draft led by {ministry} has anything to count in the period (the registry's agency codes: `legis list`)")
     if csv_file is not None and str(csv_file) == "-":
         write_csv(rows, sys.stdout)
         return

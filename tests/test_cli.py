@@ -134,6 +134,9 @@ async def test_walkthrough(cli, tmp_path):
         await asyncio.sleep(0.2)
     assert "MOJ,1,0,1.000,0,1,0" in csv_file.read_text(encoding="utf-8"), csv_file.read_text(encoding="utf-8")
     assert "finished on time" in out
+    # A ministry that leads nothing counted is said so (found by a new user: a row ALL of zeros, and nothing else).
+    code, out, err = await cli("report", "--ministry", "ZZZ")
+    assert code == 0 and "no draft led by ZZZ has anything to count in the period" in err, err
     # `--csv -`: the CSV alone on standard output, for a pipe.
     code, out, _ = await cli("report", "--ministry", ministry, "--csv", "-")
     assert code == 0 and out.splitlines() == csv_file.read_text(encoding="utf-8").splitlines()
