@@ -117,7 +117,7 @@ async def walk(http, pool, env: WorkflowEnvironment) -> None:
 
 async def public_round(http, pool, env: WorkflowEnvironment, base: str, lead: dict[str, str], keep) -> None:
     """The draft posted for the public's comments: comments by article and on the whole draft, the window closed, the
-    comments grouped and answered by the lead ministry, the round compiled, and the answers as the public reads them."""
+    comments read and grouped and answered by the lead ministry, the round compiled, and the answers as the public reads them."""
     posting = request("09-consultation") | {"round_id": "CONG-KHAI", "kind": "PUBLIC_POSTING", "consultees": []}
     opened = await http.post(f"{base}/consultations", json=posting, headers=lead)
     assert opened.status_code == 200, opened.text
@@ -138,6 +138,7 @@ async def public_round(http, pool, env: WorkflowEnvironment, base: str, lead: di
             break
         await asyncio.sleep(0.1)
     await keep("readCommentGroups", await http.get(f"{round_path}/articles", headers=lead))
+    await keep("readPublicComments", await http.get(f"{round_path}/comments", params={"article": 12}, headers=lead))
     answer = {"agency_code": "BGDDT", "official": "Vụ trưởng Vụ Pháp chế"}
     await keep("answerCommentGroup", await http.post(f"{round_path}/answers", headers=lead, json=answer | {
         "article": 12, "response": "EXPLAINED", "explanation": "Thủ tục đã được rút gọn tại Điều 14."}))

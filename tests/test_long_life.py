@@ -131,11 +131,12 @@ async def test_a_draft_told_what_changes_nothing_for_it_still_continues_as_new(s
     with env.with_time_skipping_disabled():
         await drafts.start_submission(client, request, task_queue=long_worker)
         first_run = await run_id(client, request.submission_id)
-        for told in range(1, 31):
+        for _ in range(30):
             assert (await drafts.tell_calendar(client, request.submission_id, calendar)).events == 0
             if await run_id(client, request.submission_id) != first_run:
                 break
-        assert told < 30, "the run never continued as new"
+        else:
+            raise AssertionError("the run never continued as new")
         assert (await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))).first_seq == 2
 
 
