@@ -40,6 +40,18 @@ async def recorded(pool, submission_id: str) -> list[tuple]:
     return [(r["action"], r["status"], r["field"], r["rule"], r["agency_code"]) for r in reversed(await refusals_of(pool, submission_id))]
 
 
+async def posted_round(pool, prefix: str, closes_at: str = "now() + interval '1 day'") -> str:
+    """A draft in the registry (DRAFTING, BGDDT's) with its public round `cong-khai` open, without a workflow: the
+    pages read PostgreSQL alone. Returns its submission ID."""
+    sid = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
+                       sid, f"draft-law-{sid}")
+    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
+                       f"VALUES ($1, 'cong-khai', 'BGDDT', now(), {closes_at})", sid)
+    return sid
+
+
 def token_of(page: httpx.Response) -> str:
     found = TOKEN_FIELD.search(page.text)
     assert found, "the form carries no CSRF token"
@@ -67,12 +79,7 @@ async def test_sign_in_needs_the_token_its_form_gave(pool):
 
 
 async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route_does_not(pool):
-    sid = f"FORM-{uuid.uuid4().hex[:8]}"
-    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
-                       sid, f"draft-law-{sid}")
-    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
-                       "VALUES ($1, 'cong-khai', 'BGDDT', now(), now() + interval '1 day')", sid)
+    sid = await posted_round(pool, "FORM")
     stored = "SELECT count(*) FROM public_comments WHERE submission_id = $1"
     async with app_client(pool) as http:
         page = await http.get(f"/public/{sid}/cong-khai")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -20,7 +19,7 @@ from api.tokens import issue
 from schemas.enums import CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.views import DossierVersion, HistoryEntry
-from tests.test_board_forms import app_client, token_of
+from tests.test_board_forms import app_client, posted_round, token_of
 from web.charts import per_ministry, trend
 from web.event_names import EVENT_NAMES
 from web.refusals import FIELD_SENTENCES, SENTENCES, explain
@@ -120,12 +119,7 @@ async def test_a_page_answers_head_as_it_answers_get_without_a_body(pool):
 async def test_the_public_is_told_the_last_day_a_round_takes_comments_not_the_midnight_after_it(pool):
     """Found by a new user: a window ending 2026-12-23 read "Kết thúc 00:00:00 24 thg 12", and a citizen who came on the
     24th was refused. The pages name the last day."""
-    sid = f"LASTDAY-{uuid.uuid4().hex[:8]}"
-    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
-                       sid, f"draft-law-{sid}")
-    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
-                       "VALUES ($1, 'cong-khai', 'BGDDT', now(), '2099-12-24T00:00:00+07:00')", sid)
+    sid = await posted_round(pool, "LASTDAY", closes_at="'2099-12-24T00:00:00+07:00'")
     async with app_client(pool) as http:
         page = is_page(await http.get(f"/public/{sid}/cong-khai"), 200)
         listed = is_page(await http.get("/public"), 200)
@@ -137,12 +131,7 @@ async def test_the_public_is_told_the_last_day_a_round_takes_comments_not_the_mi
 
 
 async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_language(pool):
-    sid = f"BLANK-{uuid.uuid4().hex[:8]}"
-    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
-                       sid, f"draft-law-{sid}")
-    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
-                       "VALUES ($1, 'cong-khai', 'BGDDT', now(), now() + interval '1 day')", sid)
+    sid = await posted_round(pool, "BLANK")
     async with app_client(pool) as http:
         token = token_of(await http.get(f"/public/{sid}/cong-khai"))
         blank = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "article": "", "csrftoken": token}), 422)
