@@ -18,7 +18,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from cli import database, temporal
 from cli.app import identifier, numbered, settings
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
 from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
 from schemas.text import PG_INT_MAX
@@ -143,15 +143,17 @@ def _duration(text: str) -> timedelta:
 
 @app.command("list", epilog=examples("legis subscribers list --output json"))
 def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """The subscribers and how many events each has received."""
+    """The subscribers, how many events each has received and when last, and how many wait for it (a receiver down, or
+    refusing, shows as events waiting)."""
     choose(output, as_json)
     rows = database.read(subscribers.listed)
     if wants_json():
         emit_json(rows)
         return
-    shown = table("webhook subscribers", "id", "agency", "url", "active", "delivered")
+    shown = table("webhook subscribers", "id", "agency", "url", "active", "delivered", "last delivered", "waiting")
     for r in rows:
-        shown.add_row(str(r.subscriber_id), r.agency_code, r.url, "yes" if r.active else "no", str(r.delivered))
+        shown.add_row(str(r.subscriber_id), r.agency_code, r.url, "yes" if r.active else "no", str(r.delivered),
+                      instant(r.last_delivered_at) if r.last_delivered_at else "", str(r.waiting))
     out.print(shown)
 
 

@@ -13,7 +13,7 @@ import binascii
 from datetime import datetime, timedelta
 
 import asyncpg
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from workflows.codec import KeyRing
 
@@ -24,6 +24,8 @@ class Subscriber(BaseModel):
     url: str
     active: bool
     delivered: int
+    waiting: int = Field(description="events recorded for it and not delivered yet (its dead letters apart): a receiver down shows here")
+    last_delivered_at: datetime | None
 
 
 class Rotated(BaseModel):
@@ -101,11 +103,24 @@ async def signing_secrets(db: asyncpg.Connection | asyncpg.Pool, keys: KeyRing, 
 
 async def listed(db: asyncpg.Connection | asyncpg.Pool) -> list[Subscriber]:
     """Every subscriber and how many events it has received (not those withheld from it)."""
-    rows = await db.fetch(
-        "SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active, count(d.seq) FILTER (WHERE NOT d.withheld) AS delivered "
-        "FROM subscribers s LEFT JOIN deliveries d ON d.subscriber_id = s.id GROUP BY s.id ORDER BY s.id"
-    )
+    rows = await db.fetch(_LISTED)
     return [Subscriber(**dict(row)) for row in rows]
+
+
+# What waits is what the delivery would send (`activities.webhooks`): the events of its drafts since it subscribed, neither
+# delivered nor withheld nor kept as an open dead letter. Nothing waits for a removed subscriber.
+_LISTED = """
+SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active,
+       (SELECT count(*) FROM deliveries d WHERE d.subscriber_id = s.id AND NOT d.withheld) AS delivered,
+       (SELECT max(d.delivered_at) FROM deliveries d WHERE d.subscriber_id = s.id AND NOT d.withheld) AS last_delivered_at,
+       CASE WHEN NOT s.active THEN 0 ELSE (
+           SELECT count(*) FROM audit_events e JOIN submissions r USING (submission_id)
+           WHERE (s.agency_code = '*' OR s.agency_code = r.lead_ministry) AND e.recorded_at >= s.created_at
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = s.id AND d.submission_id = e.submission_id AND d.seq = e.seq)
+             AND NOT EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL
+                             AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq)) END AS waiting
+FROM subscribers s ORDER BY s.id
+"""
 
 
 async def deactivate(db: asyncpg.Connection | asyncpg.Pool, subscriber_id: int) -> bool:

@@ -374,16 +374,25 @@ async def test_calendar_commands_bring_the_releases_working_calendar_to_running_
         await db.close()
 
 
-async def test_subscribers_add_list_remove(cli, dev_env):
-    code, out, err = await cli("subscribers", "add", "BGDDT", "http://127.0.0.1:9/hook")
+async def test_subscribers_add_list_remove(cli, dev_env, tmp_path):
+    ministry = f"SUB{uuid.uuid4().hex[:4].upper()}"
+    code, out, err = await cli("subscribers", "add", ministry, "http://127.0.0.1:9/hook")
     assert code == 0, err
     subscriber_id = int(out.split()[1].rstrip(":"))
     assert "signing secret" in out
+    # A draft of its ministry's, started since: its events wait, the receiver (port 9) taking none (found by a new user:
+    # a receiver down showed nowhere).
+    (tmp_path / "start.json").write_text(example("start-request.json", f"{ministry}-2026-1", ministry), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    listed = await eventually(lambda: cli("subscribers", "list", "--output", "json"),
+                              lambda answer: next(r for r in json.loads(answer[1]) if r["subscriber_id"] == subscriber_id)["waiting"] >= 1)
+    mine = next(r for r in json.loads(listed[1]) if r["subscriber_id"] == subscriber_id)
+    assert (mine["delivered"], mine["last_delivered_at"], mine["active"]) == (0, None, True), mine
     code, out, _ = await cli("subscribers", "list")
-    assert code == 0 and "http://127.0.0.1:9/hook" in out
+    assert code == 0 and "http://127.0.0.1:9/hook" in out and "waiting" in out
     # The same again would replace its secret at once, and its receiver would refuse every event after: refused.
-    code, out, err = await cli("subscribers", "add", "BGDDT", "http://127.0.0.1:9/hook")
-    assert code == 3 and f"subscriber {subscriber_id} delivers BGDDT's events" in err and "(rule: subscriber_exists)" in err, err
+    code, out, err = await cli("subscribers", "add", ministry, "http://127.0.0.1:9/hook")
+    assert code == 3 and f"subscriber {subscriber_id} delivers {ministry}'s events" in err and "(rule: subscriber_exists)" in err, err
     code, _, err = await cli("subscribers", "add", "bgddt", "http://127.0.0.1:9/other")
     assert code == 2 and "agency_code:" in err, err  # a code no draft's lead ministry can have
     code, _, err = await cli("subscribers", "add", "BGDDT", "ftp://example")
