@@ -217,12 +217,14 @@ async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str
 
 
 async def counted(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, view: ConsultationView) -> ConsultationView:
-    """A round's view (`workflows.client.consultation_and_end`) with the public's comments counted where they are kept:
-    the round itself learns their total only when it closes (an open round, or one whose draft was withdrawn, said 0)."""
+    """A round's view (`workflows.client.consultation_and_end`) with the public's comments counted where they are kept,
+    beside the consultees' in their answers: the round itself adds the public's total only when it closes (an open round,
+    or one whose draft was withdrawn, counted only its consultees')."""
     if not view.public_comments_in_postgresql:
         return view
     posted = await public_round(db, submission_id, view.round_id)
-    return view if posted is None else view.model_copy(update={"comments": posted.comments})
+    asked = sum(answer.comment_count for answer in view.answers)  # the public's go to PostgreSQL, never into an answer
+    return view if posted is None else view.model_copy(update={"comments": asked + posted.comments})
 
 
 async def received(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, comment_id: int) -> bool:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.worker import Replayer, Worker
 
 from activities.rulebook import shipped_working_calendar
 from schemas.calendar import SessionCalendar
@@ -28,10 +29,10 @@ from tests.drafts import (
 )
 from tests.polling import eventually
 from tests.scenarios import approve, carried_ordinance_of_generation_6, postponed_while_overdue
-from workers.worker import create_worker
+from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
 from workflows.deadlines import local_day
-from workflows.draft_law import DraftLawWorkflow
+from workflows.draft_law import RENEW_WHEN_SUGGESTED_PATCH, DraftLawWorkflow
 from workflows.generations import GENERATIONS
 
 S = Stage
@@ -138,6 +139,41 @@ async def test_a_draft_told_what_changes_nothing_for_it_still_continues_as_new(s
         else:
             raise AssertionError("the run never continued as new")
         assert (await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))).first_seq == 2
+
+
+async def test_a_run_under_way_takes_up_the_wake_live_and_one_from_before_replays_waiting(short_history_env, pool):
+    """The patch that wakes a waiting draft to continue as new (`continue-as-new-while-waiting`) is asked only once the
+    server suggests a new run. A worker that turns it down plays the last release's: its run grows past the suggestion
+    and waits on, and replays with this code as it ran. A run that release began, carried on by this code before the
+    suggestion, takes it up live when it comes; the history of both workers replays."""
+    env, client = short_history_env, short_history_env.client
+    queue = f"renew-{uuid.uuid4().hex[:8]}"
+    last_release = Worker(**(create_worker(client, pool, task_queue=f"config-{queue}").config()
+                             | {"task_queue": queue, "patch_activation_callback": lambda asked: asked.patch_id != RENEW_WHEN_SUGGESTED_PATCH}))
+    grown, carried_on = start_request(), start_request()
+    unchanged = SessionCalendar(sessions=(grown.target_session,), changed_by="VPQH")
+    with env.with_time_skipping_disabled():
+        async with last_release:
+            for request in (grown, carried_on):
+                await drafts.start_submission(client, request, task_queue=queue)
+            first_run = await run_id(client, grown.submission_id)
+            for _ in range(15):  # some 75 events: past the suggestion at 40
+                await drafts.tell_calendar(client, grown.submission_id, unchanged)
+            assert await run_id(client, grown.submission_id) == first_run
+            await drafts.tell_calendar(client, carried_on.submission_id, unchanged)
+        async with create_worker(client, pool, task_queue=queue):
+            first_of_carried = await run_id(client, carried_on.submission_id)
+            for _ in range(30):
+                await drafts.tell_calendar(client, carried_on.submission_id, unchanged)
+                if await run_id(client, carried_on.submission_id) != first_of_carried:
+                    break
+            else:
+                raise AssertionError("the run never continued as new")
+    replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=client.data_converter, workflow_runner=sandbox_runner())
+    for submission_id, run in ((grown.submission_id, first_run), (carried_on.submission_id, first_of_carried)):
+        history = await client.get_workflow_handle(drafts.workflow_id_for(submission_id), run_id=run).fetch_history()
+        assert (await replayer.replay_workflow(history, raise_on_replay_failure=False)).replay_failure is None, submission_id
+        assert (RENEW_WHEN_SUGGESTED_PATCH in patch_ids(history.events)) is (submission_id == carried_on.submission_id)
 
 
 async def test_a_start_sent_again_is_the_same_only_with_the_same_steps_passed_even_after_a_continue_as_new(short_history_env, long_worker):

@@ -48,7 +48,6 @@ WORKFLOW_TYPE = "DraftLawWorkflow"
 WORKFLOW_ID_PREFIX = "draft-law-"
 # A round's result is checked against the round before it is applied; histories from before applied it unchecked.
 ROUND_RESULT_PATCH = "round-result-checked"
-# A waiting draft wakes when the server suggests a new run (before, messages that record nothing grew a run without end).
 RENEW_WHEN_SUGGESTED_PATCH = "continue-as-new-while-waiting"
 M = TypeVar("M")
 # Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
@@ -325,10 +324,11 @@ class DraftLawWorkflow:
         if timeout is not None and timeout <= timedelta(0):
             await self._tick()
             return
-        renew = workflow.patched(RENEW_WHEN_SUGGESTED_PATCH)
+        # Messages recording nothing grow a run too. Asked only when suggested, the patch reaches runs under way where that happens live.
         try:
-            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or (renew and workflow.info().is_continue_as_new_suggested()),
-                                          timeout=timeout, timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None)
+            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or (
+                workflow.info().is_continue_as_new_suggested() and workflow.patched(RENEW_WHEN_SUGGESTED_PATCH)),
+                timeout=timeout, timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None)
         except TimeoutError:
             await self._tick()
 
