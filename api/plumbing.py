@@ -108,8 +108,10 @@ def _check_content_type(declared: str | None) -> None:
     media = media.strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
         raise refusal(415, "Content-Type", "json_content_type", f"send the body as application/json, not {media}", kind="INVALID")
-    charset = next((value.strip().strip('"').lower() for key, _, value in (p.partition("=") for p in parameters)
-                    if key.strip().lower() == "charset"), "utf-8")
+    charsets = [value.strip().strip('"').lower() for key, _, value in (p.partition("=") for p in parameters) if key.strip().lower() == "charset"]
+    if len(charsets) > 1:
+        raise refusal(422, "Content-Type", "header_once", "give the charset once: which of its values was meant cannot be known", kind="INVALID")
+    charset = charsets[0] if charsets else "utf-8"
     if charset not in ("utf-8", "utf8"):
         raise refusal(415, "Content-Type", "utf8_json_only", f"the body must be JSON in UTF-8, not {charset[:40]}", kind="INVALID")
 

@@ -106,6 +106,8 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
             415, "utf8_json_only", "Content-Type")
     assert (await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": 'application/json; charset="UTF-8"'})
             ).status_code == 200
+    problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "application/json; charset=utf-8; charset=utf-16"}),
+            422, "header_once", "Content-Type")
     other = body(start_request())
     for header, values in (("Idempotency-Key", ["dupA", "dupB"]), ("Content-Type", ["application/json", "text/plain"]),
                            ("Authorization", [lead["Authorization"], "Bearer other"])):
