@@ -134,8 +134,7 @@ async def test_walkthrough(cli, tmp_path):
         await asyncio.sleep(0.2)
     assert "MOJ,1,0,1.000,0,1,0" in csv_file.read_text(encoding="utf-8"), csv_file.read_text(encoding="utf-8")
     assert "finished on time" in out
-    # A ministry that leads nothing counted is said so (found by a new user: a row ALL of zeros, and nothing else).
-    code, out, err = await cli("report", "--ministry", "ZZZ")
+    code, out, err = await cli("report", "--ministry", "ZZZ")  # leading nothing counted, said so (a new user: a row ALL of zeros alone)
     assert code == 0 and "no draft led by ZZZ has anything to count in the period" in err, err
     # `--csv -`: the CSV alone on standard output, for a pipe.
     code, out, _ = await cli("report", "--ministry", ministry, "--csv", "-")
@@ -377,17 +376,14 @@ async def test_calendar_commands_bring_the_releases_working_calendar_to_running_
 async def test_subscribers_add_list_remove(cli, dev_env, tmp_path):
     ministry = f"SUB{uuid.uuid4().hex[:4].upper()}"
     code, out, err = await cli("subscribers", "add", ministry, "http://127.0.0.1:9/hook")
-    assert code == 0, err
     subscriber_id = int(out.split()[1].rstrip(":"))
-    assert "signing secret" in out
-    # A draft of its ministry's, started since: its events wait, the receiver (port 9) taking none (found by a new user:
-    # a receiver down showed nowhere).
+    assert code == 0 and "signing secret" in out, err
+    # A draft of its ministry's, started since: its events wait, the receiver (port 9) taking none (a new user: a receiver down showed nowhere).
     (tmp_path / "start.json").write_text(example("start-request.json", f"{ministry}-2026-1", ministry), encoding="utf-8")
     assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
-    listed = await eventually(lambda: cli("subscribers", "list", "--output", "json"),
-                              lambda answer: next(r for r in json.loads(answer[1]) if r["subscriber_id"] == subscriber_id)["waiting"] >= 1)
-    mine = next(r for r in json.loads(listed[1]) if r["subscriber_id"] == subscriber_id)
-    assert (mine["delivered"], mine["last_delivered_at"], mine["active"]) == (0, None, True), mine
+    mine = lambda answer: next(r for r in json.loads(answer[1]) if r["subscriber_id"] == subscriber_id)  # noqa: E731
+    listed = mine(await eventually(lambda: cli("subscribers", "list", "--output", "json"), lambda answer: mine(answer)["waiting"] >= 1))
+    assert (listed["delivered"], listed["last_delivered_at"], listed["active"]) == (0, None, True), listed
     code, out, _ = await cli("subscribers", "list")
     assert code == 0 and "http://127.0.0.1:9/hook" in out and "waiting" in out
     # The same again would replace its secret at once, and its receiver would refuse every event after: refused.
