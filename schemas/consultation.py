@@ -207,7 +207,7 @@ class ConsultationView(Message):
     compiled: bool
     public_comments_in_postgresql: bool = Field(
         default=False, description="the public's comments go to the draft's public page and are answered by article there; "
-        "`comments` counts them once the round has closed")
+        "`comments` counts them (the round's own query once it has closed; the API and `legis consult show` at any time)")
     # Told by Temporal, not by the round (whose query answers as it stood when it ended); left out while it runs.
     ended: str | None = Field(default=None, exclude_if=lambda ended: ended is None,
                               description="how the round's workflow, or its draft's, ended outside its own rules: CANCELED when its "
