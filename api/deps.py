@@ -4,13 +4,15 @@ query parameters a route knows (any other is refused)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import asyncpg
 import structlog
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_pagination.cursor import CursorParams
 from fastapi_problem.error import Problem
 from limits import parse
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
@@ -183,6 +185,18 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
     return refusal(503, "submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}")
+
+
+def cursor_of(params: CursorParams, position: str) -> str | None:
+    """The position a list's `cursor` names, decoded; refused (422 `cursor_invalid`) unless it is base64 of UTF-8 that
+    fully matches `position`, as the list's `next_page` gives it (a NUL byte, say, answered 500 from the database)."""
+    try:
+        after = params.to_raw_params().cursor
+    except HTTPException:  # not base64 of UTF-8
+        after = ""
+    if after is not None and not re.fullmatch(position, after):
+        raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", kind="INVALID")
+    return after
 
 
 async def database(call: Awaitable[T], *, seconds: float = 10) -> T:

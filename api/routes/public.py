@@ -7,11 +7,10 @@ submission and nothing else; the rate limit per client address is kept in this p
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Body, Depends, HTTPException, Query, Request, Response
+from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi_pagination.cursor import CursorPage, CursorParams
 from limits.aio.storage import MemoryStorage
@@ -19,7 +18,7 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from pydantic import BaseModel, Field
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
+from api.deps import Authenticated, IdempotencyKey, cursor_of, database, known_parameters, temporal
 from api.idempotency import answer_once
 from api.plumbing import Router, retry_after
 from api.problems import from_refused, refusal
@@ -148,12 +147,7 @@ async def read_public_comments(
     await _lead_ministry_of(http, who, submission_id)
     if article is not None and whole_draft:
         raise refusal(422, "whole_draft", "article_or_whole_draft", "ask for one article or for the draft as a whole, not both", kind="INVALID")
-    try:
-        after = params.to_raw_params().cursor
-    except HTTPException:  # not base64 of UTF-8
-        after = ""
-    if after is not None and not re.fullmatch(r"[0-9]{1,18}", after):  # a comment's number, as `next_page` gives it
-        raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", kind="INVALID")
+    after = cursor_of(params, r"[0-9]{1,18}")  # a comment's number
     page = await database(public.comments(http.app.state.pool, submission_id, round_id, article=article, whole_draft=whole_draft,
                                           after=None if after is None else int(after), size=params.size))
     if page is None:

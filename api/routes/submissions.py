@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Body, Depends, HTTPException, Query, Request, Response
+from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi_pagination.cursor import CursorPage, CursorParams
 from pydantic import BaseModel, Field
 
 from activities.rulebook import check_start
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, TitleWords, database, known_parameters, temporal
+from api.deps import Authenticated, IdempotencyKey, TitleWords, cursor_of, database, known_parameters, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
@@ -91,14 +90,7 @@ async def list_submissions(
     """Drafts from the registry, by submission ID, a page at a time: follow `next_page` (or the `Link` header's `next`).
     A classified draft shows neither title nor ministry to those who may not read it, and no filter reveals them."""
     own = who.agency_code if permissions.leads(who) else None
-    try:
-        after = params.to_raw_params().cursor
-    except HTTPException:  # not base64 of UTF-8
-        after = ""
-    # A position in the list is a submission ID, as `next_page` gives it: anything else (a NUL byte, say) is no cursor.
-    if after is not None and not re.fullmatch(SUBMISSION_ID, after):
-        raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)",
-                      kind="INVALID") from None
+    after = cursor_of(params, SUBMISSION_ID)
     rows, following, total = await database(registry.page(
         http.app.state.pool, after=after, size=params.size, q=q, stages=stage, ministries=ministry, session=session,
         responsible=responsible, overdue=overdue, own_agency=own))
