@@ -241,6 +241,14 @@ async def postponed_then_session_moved(client: Client, request: StartRequest) ->
                                     S.PUBLICATION])
 
 
+async def past_window(env, request: StartRequest, round_id: str, handle=None, *, after: timedelta = timedelta(hours=1)) -> None:
+    """Skip `handle`'s clock (the round's by default), just opened, to `after` past the round's window as its draft sees
+    it: rest days lengthen a window, so that a fixed number of days falls short on some days of the week."""
+    client, sid = env.client, request.submission_id
+    [opened] = [r for r in (await drafts.status(client, sid)).open_consultations if r.round_id == round_id]
+    await env.fast_forward(handle or drafts.consultation_round(client, sid, round_id), opened.closes_at - opened.opened_at + after)
+
+
 async def fast_forward_to_day(env, handle, since: datetime, day: date) -> None:
     """Skip a draft's clock from `since` to an hour into the Ha Noi day `day`. Tests count from a deadline, not from
     today: a deadline that falls on a rest day moves to the next working day, so its distance from today varies."""

@@ -28,12 +28,13 @@ from tests.drafts import (
     start_request,
 )
 from tests.polling import eventually
-from tests.scenarios import approve, carried_ordinance_of_generation_6, postponed_while_overdue
+from tests.scenarios import approve, carried_ordinance_of_generation_6, past_window, postponed_while_overdue
 from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
 from workflows.deadlines import local_day
 from workflows.draft_law import RENEW_WHEN_SUGGESTED_PATCH, DraftLawWorkflow
 from workflows.generations import GENERATIONS
+from workflows.rounds import ROUND_GRACE
 
 S = Stage
 
@@ -222,8 +223,7 @@ async def test_a_round_the_server_terminated_no_longer_holds_the_stage(short_his
         await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
         await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
         await drafts.consultation_round(client, request.submission_id, "r1").terminate("history size exceeds limit")
-    handle = drafts.draft(client, request.submission_id)
-    await env.fast_forward(handle, timedelta(days=17))
+    await past_window(env, request, "r1", drafts.draft(client, request.submission_id), after=ROUND_GRACE + timedelta(hours=1))
     view = await eventually(lambda: drafts.status(client, request.submission_id), lambda v: not v.open_consultations)
     lost = [e for e in (await audit.history(pool, request.submission_id)).entries if e.event is EventKind.CONSULTATION_LOST]
     assert len(lost) == 1 and lost[0].escalation_level.value == "VPCP" and "terminated" in lost[0].label

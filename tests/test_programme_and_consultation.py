@@ -30,7 +30,7 @@ from schemas.messages import VoteCount
 from schemas.time import VIETNAM
 from tests.drafts import PASSING_VOTE, compilation, consultation, decision, opinion, programme_change, refusal_of, start_request
 from tests.polling import eventually
-from tests.scenarios import announce_following, until_sitting
+from tests.scenarios import announce_following, past_window, until_sitting
 from tests.test_calendar import cutoff
 from tests.test_workflow_paths import approve_through, open_draft
 from workflows import client as drafts
@@ -81,9 +81,8 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
         assert (await refused(drafts.decide(client, sid, decision(request, S.DRAFTING))))["rule"] == "consultation_open"
 
     # BCA never answers: when the 15-day window closes it is recorded as silent.
-    round_handle = drafts.consultation_round(client, sid, "r1")
-    await env.fast_forward(round_handle, timedelta(days=16))
-    shown = await drafts.consultation(client, sid, "r1")
+    await past_window(env, request, "r1")
+    shown = await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
     assert shown.closed and shown.silent == ("BCA",) and sorted(shown.unanswered_comments) == ["BTC/c1", "BTC/c2"]
     assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BCA"))))["rule"] == "round_closed"
 
