@@ -7,10 +7,11 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
+from urllib.parse import unquote
 
 import asyncpg
 import structlog
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_pagination.cursor import CursorParams
 from fastapi_problem.error import Problem
@@ -197,6 +198,13 @@ def cursor_of(params: CursorParams, position: str) -> str | None:
     if after is not None and not re.fullmatch(position, after):
         raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", kind="INVALID")
     return after
+
+
+def link_next(http: Request, response: Response, next_page: str | None) -> None:
+    """The `Link: <...>; rel="next"` header of a page that has a next one. `next_page` is written URL-encoded already:
+    the link carries it once encoded, to be followed as it is."""
+    if next_page:
+        response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(next_page))}>; rel="next"'
 
 
 async def database(call: Awaitable[T], *, seconds: float = 10) -> T:

@@ -8,7 +8,6 @@ submission and nothing else; the rate limit per client address is kept in this p
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import unquote
 
 from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -18,7 +17,7 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from pydantic import BaseModel, Field
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, cursor_of, database, known_parameters, temporal
+from api.deps import Authenticated, IdempotencyKey, cursor_of, database, known_parameters, link_next, temporal
 from api.idempotency import answer_once
 from api.plumbing import Router, retry_after
 from api.problems import from_refused, refusal
@@ -154,8 +153,7 @@ async def read_public_comments(
         raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
     rows, following, total = page
     listed = CursorPage[PublicCommentRow].create(rows, params, next_=None if following is None else str(following), total=total)
-    if listed.next_page:
-        response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(listed.next_page))}>; rel="next"'
+    link_next(http, response, listed.next_page)
     return listed
 
 

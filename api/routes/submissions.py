@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import unquote
 
 from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -13,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from activities.rulebook import check_start
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, TitleWords, cursor_of, database, known_parameters, temporal
+from api.deps import Authenticated, IdempotencyKey, TitleWords, cursor_of, database, known_parameters, link_next, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
@@ -95,9 +94,7 @@ async def list_submissions(
         http.app.state.pool, after=after, size=params.size, q=q, stages=stage, ministries=ministry, session=session,
         responsible=responsible, overdue=overdue, own_agency=own))
     page = CursorPage[RegistryRow].create([permissions.registry_row_for(who, row) for row in rows], params, next_=following, total=total)
-    if page.next_page:
-        # `next_page` is written URL-encoded already: the link carries it once encoded, to be followed as it is.
-        response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(page.next_page))}>; rel="next"'
+    link_next(http, response, page.next_page)
     return page
 
 
