@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 9
+NEWEST_GENERATION = 10
 
 
 class SeenRequest(BaseModel):
@@ -70,7 +70,9 @@ class DraftState(BaseModel):
                             "that stays overdue when its deadline moves kept the escalation levels it had reached; 3: before an approved date "
                             "after the session's cut-off was raised when approved; 4: before rest days counted first and a cut-off ahead "
                             "they move was recorded; 5: before the cut-off ahead counted the revision after a debate back from the next session; "
-                            "6: before the meeting before a session had to meet after the session before it opens; 7: the newest "
+                            "6: before the meeting before a session had to meet after the session before it opens; 7: before the Assembly "
+                            "decided only at a sitting of its session; 8: before a calendar change raised a conflict again only when it "
+                            "changed it; 9: before a round's ID was one whatever its letter case; 10: the newest "
                             "(`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook

@@ -114,6 +114,15 @@ async def cli(dev_env, fresh_database_url, tmp_path):
 
 
 @pytest.fixture
+async def api(dev_env, pool):
+    """The HTTP API in this process (`tests.http_api.api_client`), with a worker of its own."""
+    from tests.http_api import api_client
+
+    async with api_client(dev_env.client, pool) as http:
+        yield http
+
+
+@pytest.fixture
 async def ts_worker(time_skipping_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[str]:
     """A worker on a task queue of its own in the time-skipping environment; yields the queue."""
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"

@@ -13,7 +13,8 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.tokens import issue
-from schemas.enums import CallerRole
+from schemas.enums import CallerRole, Stage
+from tests.drafts import decision, start_request
 from workers.settings import Settings
 from workers.worker import create_worker
 
@@ -61,3 +62,16 @@ def problem(response: httpx.Response, status: int, rule: str | None = None, fiel
     if field is not None:
         assert answer["field"] == field, answer
     return answer
+
+
+async def started_at_drafting(api, pool, ministry: str = "BGDDT", *, classified: bool = False):
+    """A draft started by its ministry's system and carried to DRAFTING by the Government and UBTVQH."""
+    request = start_request(ministry=ministry, classified=classified)
+    lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
+    response = await api.post("/v1/submissions", json=body(request), headers=lead)
+    assert response.status_code == 201, response.text
+    for stage, actor, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
+        token = await bearer(pool, agency, actor)
+        response = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)), headers=token)
+        assert response.status_code == 200, response.text
+    return request, lead

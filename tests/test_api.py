@@ -10,40 +10,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.tokens import issue, revoke
-from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Response, Role, Stage
+from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Role, Stage
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import compilation_body, consultation, decision, opinion_body, programme_change, start_request
-from tests.http_api import api_client, bearer, body, problem, refusals_of
+from tests.drafts import decision, programme_change, start_request
+from tests.http_api import api_client, bearer, body, problem, refusals_of, started_at_drafting
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.scenarios import failing_draft
 from tests.stack import LEGIS
 from workers.worker import create_worker
 from workflows import client as drafts
-
-
-@pytest.fixture
-async def api(dev_env, pool):
-    async with api_client(dev_env.client, pool) as http:
-        yield http
-
-
-async def started_at_drafting(api, pool, ministry: str = "BGDDT", *, classified: bool = False):
-    """A draft started by its ministry's system and carried to DRAFTING by the Government and UBTVQH."""
-    request = start_request(ministry=ministry, classified=classified)
-    lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
-    response = await api.post("/v1/submissions", json=body(request), headers=lead)
-    assert response.status_code == 201, response.text
-    for stage, actor, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
-        token = await bearer(pool, agency, actor)
-        response = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)), headers=token)
-        assert response.status_code == 200, response.text
-    return request, lead
 
 
 async def test_start_answers_201_with_location_then_200_and_409_naming_what_differs(api, pool):
@@ -211,23 +191,6 @@ async def test_a_start_the_draft_refuses_reads_as_ended_with_its_field_and_rule(
         assert ended["detail"].startswith("the draft has ended (FAILED at POLICY_PROPOSAL: passed.0.actor: ") and "(rule: stage_authority)" in ended["detail"], ended
 
 
-async def test_an_opinion_or_a_compilation_breaking_a_rule_of_its_own_is_422_not_500(api, pool):
-    """The rules of the round's messages (one comment per ID, an explanation for what is explained, one answer per
-    comment) refuse what a consultee's or the lead ministry's system sends, before any text is stored."""
-    request, lead = await started_at_drafting(api, pool)
-    path = f"/v1/submissions/{request.submission_id}/consultations/r1"
-    bca = await bearer(pool, "BCA", CallerRole.CONSULTEE)
-    repeated = body(opinion_body("BCA", "1")) | {"comments": [{"comment_id": "1", "text": "a"}, {"comment_id": "1", "text": "b"}]}
-    problem(await api.post(f"{path}/opinions", json=repeated, headers=bca), 422, "comment_id_distinct", "comments")
-    unexplained = body(compilation_body(request, ("BCA", "1", Response.ACCEPTED)))
-    unexplained["responses"][0] |= {"response": "EXPLAINED", "explanation": ""}
-    problem(await api.post(f"{path}/compilation", json=unexplained, headers=lead), 422, "explanation_required")
-    twice = body(compilation_body(request, ("BCA", "1", Response.ACCEPTED), ("BCA", "2", Response.EXPLAINED)))
-    twice["responses"][1]["comment_id"] = "1"
-    answer = problem(await api.post(f"{path}/compilation", json=twice, headers=lead), 422, "answered_once", "responses")
-    assert "BCA/1" in answer["detail"]
-
-
 async def test_the_drafts_own_refusals_name_the_field_and_rule_and_record_nothing(api, pool):
     request, lead = await started_at_drafting(api, pool)
     path = f"/v1/submissions/{request.submission_id}/decisions"
@@ -388,60 +351,6 @@ async def test_health_and_readiness(api):
     assert (await api.get("/healthz")).json()["status"] == "ok"
     ready = await api.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"temporal": "ok", "postgres": "ok"}
-
-
-async def test_consultation_and_programme_changes_through_http(api, pool):
-    request, lead = await started_at_drafting(api, pool, "BYT")
-    sid = request.submission_id
-    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)
-    assert opened.status_code == 200, opened.text
-    assert [r["round_id"] for r in (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["open_consultations"]] == ["r1"]
-
-    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
-    problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BNV", "c1")), headers=btc), 403,
-            "callers_own_agency")
-    answered = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)
-    assert answered.status_code == 200 and answered.json()["awaiting"] == 1
-    assert (await api.get(f"/v1/submissions/{sid}/consultations/r1", headers=lead)).json()["awaiting"] == ["BNV"]
-    problem(await api.get(f"/v1/submissions/{sid}/consultations/r9", headers=lead), 404, "round_unknown", "round_id")
-    problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead), 409,
-            "round_still_open")
-
-    change = body(programme_change(ProgrammeChangeKind.SHORTENED))
-    problem(await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=lead), 403, "callers_own_role")
-    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
-    moved = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=ubtvqh)
-    assert moved.status_code == 200 and moved.json()["to_stage"] == "DRAFTING"
-    assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["track"] == "SHORTENED"
-
-
-async def test_a_classified_draft_s_round_reads_redacted_for_all_but_its_lead_ministry(api, pool):
-    """The officials who signed and the lead ministry's code (asked itself here) stay with the lead ministry; an
-    ordinary draft's round reads whole for everyone."""
-    operator, btc = await bearer(pool, "VPCP", CallerRole.OPERATOR), await bearer(pool, "BTC", CallerRole.CONSULTEE)
-    for ministry, classified in (("BQP", True), ("BYT", False)):
-        request, lead = await started_at_drafting(api, pool, ministry, classified=classified)
-        path = f"/v1/submissions/{request.submission_id}/consultations"
-        opened = await api.post(path, json=body(consultation(request, "r1", ("BTC", ministry, "BNV"))), headers=lead)
-        assert opened.status_code == 200, opened.text
-        assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)).status_code == 200
-        own = await bearer(pool, ministry, CallerRole.CONSULTEE)
-        assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body(ministry, "c2")), headers=own)).status_code == 200
-
-        whole = (await api.get(f"{path}/r1", headers=lead)).json()
-        assert [(a["consultee"], a["official"]) for a in whole["answers"]] == [("BTC", "Thứ trưởng BTC"), (ministry, f"Thứ trưởng {ministry}")]
-        assert whole["awaiting"] == ["BNV"] and sorted(whole["unanswered_comments"]) == sorted(["BTC/c1", f"{ministry}/c2"])
-        for reader in (operator, btc):
-            read = await api.get(f"{path}/r1", headers=reader)
-            assert read.status_code == 200, read.text
-            if not classified:
-                assert read.json() == whole
-                continue
-            seen = read.json()
-            assert [(a["consultee"], a["official"]) for a in seen["answers"]] == [("BTC", "(classified)"), ("(classified)", "(classified)")]
-            assert seen["awaiting"] == ["BNV"] and seen["comments"] == 2
-            assert sorted(seen["unanswered_comments"]) == ["(classified)/c2", "BTC/c1"]
-            assert "Thứ trưởng" not in json.dumps(seen, ensure_ascii=False) and ministry not in json.dumps(seen)
 
 
 async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):

@@ -24,12 +24,6 @@ from tests.polling import eventually
 
 
 @pytest.fixture
-async def api(dev_env, pool):
-    async with api_client(dev_env.client, pool) as http:
-        yield http
-
-
-@pytest.fixture
 async def lead(pool):
     return await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
 

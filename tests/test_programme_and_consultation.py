@@ -102,7 +102,7 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
     # The workflow's recent events leave out documents (the audit trail keeps them); the dossier's version holds it.
     assert compiled.version == versions.versions[-1].number
     assert DocumentKind.COMMENTS_COMPILATION in {d.kind for d in versions.versions[-1].documents}
-    assert "1 comments accepted, 1 explained" in compiled.label
+    assert "1 comment accepted, 1 explained" in compiled.label
     silent = next(e for e in history.entries if e.event is EventKind.CONSULTEE_SILENT)
     assert silent.agency_code == "BCA"
     view = await status_after(client, drafts.decide(client, sid, decision(request, S.DRAFTING)))

@@ -353,5 +353,5 @@ async def test_a_round_result_that_is_not_the_round_s_is_ignored_without_a_faile
     done = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations)
     assert done.events_recorded == recorded + 3  # BTC's opinion, BNV silent, the compilation
     compiled = (await drafts.history(client, sid)).entries[-1]
-    assert compiled.event.value == "CONSULTATION_COMPILED" and "1 comments accepted" in compiled.label, compiled.label
+    assert compiled.event.value == "CONSULTATION_COMPILED" and "1 comment accepted" in compiled.label, compiled.label
     await assert_no_task_failed(draft)

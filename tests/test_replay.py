@@ -161,6 +161,15 @@ def test_the_ninth_generations_paths_have_committed_histories():
     assert told[0][1] != told[3][1]  # another cut-off
 
 
+def test_the_tenth_generations_paths_have_committed_histories():
+    """A round's counts in words that agree with them: one comment received and accepted is "1 comment"."""
+    tenth = [path for path in HISTORIES if path.stem.endswith("-s25") and "rounds-named-once-whatever-the-case" in patch_ids(load_history(path).events)]
+    assert {p.stem for p in tenth} >= {"consulted_and_reprogrammed-s25", "law_2025_one_session-s25", "withdrawn_with_a_round_open-s25"}
+    labels = [e["label"] for e in audited(HISTORIES_DIR / "consulted_and_reprogrammed-s25.json")
+              if e["event"] in ("OPINION_RECEIVED", "CONSULTATION_COMPILED")]
+    assert labels[:2] == ["round r1: BTC, 1 comment", "round r1: BNV, 0 comments"] and "2 opinions, 0 silent; 1 comment accepted" in labels[2]
+
+
 def test_the_dead_letter_path_has_a_committed_history():
     """A draft whose audit write the database refused for its data: the write failed without retry, the draft took
     the patched path and went on to its end (tests.record_histories.record_dead_lettered)."""

@@ -29,6 +29,9 @@
    back from the session raised the same conflict to the Government Office once more (`calendar_changes`). A message
    that moves the session and the meetings applies the session's move first, so that MEETING_SCHEDULED names the meeting
    before the session as it now opens.
+10. A round's ID is the draft's once whatever its letter case (`y-kien-bo` beside `Y-KIEN-BO` opened two rounds), and
+   the lead ministry is not its own consultee (`rules.check_consultation`); a round's opinions and comments are counted
+   in words that agree with their number ("1 comment", where it recorded "1 comments").
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -51,8 +54,9 @@ CUTOFFS_AFTER_DEBATE_PATCH = "cutoffs-after-debate"
 MEETING_AFTER_SESSION_PATCH = "meeting-after-the-session-before"
 AT_THE_SITTING_PATCH = "assembly-decides-at-its-sitting"
 CONFLICT_ONCE_PATCH = "conflict-raised-when-it-changes"
+ROUNDS_NAMED_ONCE_PATCH = "rounds-named-once-whatever-the-case"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

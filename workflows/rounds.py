@@ -44,9 +44,8 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
                        closes_at=closes_at if change.gen2 else None)
     s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees)))
-    count = len(request.consultees)
     # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
-    asked = (f"{count} consultee{'s' if count != 1 or s.generation < 8 else ''}") if request.consultees else "the public"
+    asked = counted(len(request.consultees), "consultee", s.generation >= 8) if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                           official=request.official,
                           label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
@@ -71,10 +70,11 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime,
         return Applied(s, change.effects)
     s.open_rounds = tuple(w for w in s.open_rounds if w is not watch)
     prefix = f"round {result.round_id}"
+    agrees = s.generation >= 10
     for answer in result.answers:
         change.record(EventKind.OPINION_RECEIVED, at=answer.at, agency_code=answer.consultee, official=answer.official,
                       documents=answer.documents, reasons="; ".join(answer.comment_ids),
-                      label=f"{prefix}: {answer.consultee}, {answer.comment_count} comments")
+                      label=f"{prefix}: {answer.consultee}, {counted(answer.comment_count, 'comment', agrees)}")
     for consultee in result.silent:
         change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
                       label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}")
@@ -86,9 +86,14 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime,
     seq = s.seq + 1
     change.record(EventKind.CONSULTATION_COMPILED, actor=compiled.actor, agency_code=compiled.agency_code, role=compiled.role,
                   official=compiled.official, documents=(document,), version=change.file((document,), seq),
-                  label=f"{prefix}: {len(result.answers)} opinions, {len(result.silent)} silent; "
-                        f"{compiled.accepted} comments accepted, {compiled.explained} explained")
+                  label=f"{prefix}: {counted(len(result.answers), 'opinion', agrees)}, {len(result.silent)} silent; "
+                        f"{counted(compiled.accepted, 'comment', agrees)} accepted, {compiled.explained} explained")
     return Applied(s, change.effects)
+
+
+def counted(number: int, word: str, agrees: bool) -> str:
+    """"1 comment", "2 comments"; where a draft's generation recorded "1 comments" (`agrees` false), as before."""
+    return f"{number} {word}{'s' if number != 1 or not agrees else ''}"
 
 
 def not_the_rounds(watch: RoundWatch, result: ConsultationResult) -> str:

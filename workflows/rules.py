@@ -288,6 +288,12 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         raise Refused("kind", "classified_not_posted", "a classified draft is never posted for public comment")
     if request.round_id in state.rounds_opened:
         raise Refused("round_id", "unique_round", f"round {request.round_id} was opened already", INVALID)
+    if state.generation >= 10:  # officials read one round in two IDs differing only in case
+        if same := next((r for r in state.rounds_opened if r.casefold() == request.round_id.casefold()), None):
+            raise Refused("round_id", "unique_round", f"round {same} was opened already; a round's ID is one whatever its letter case", INVALID)
+        if state.lead_ministry in request.consultees:
+            raise Refused("consultees", "not_own_consultee", f"{state.lead_ministry} is the lead ministry: it answers the comments, it is not "
+                          "asked for them", INVALID)
     if len(state.open_rounds) >= MAX_OPEN_ROUNDS or len(state.rounds_opened) >= MAX_ROUNDS:
         raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds and {MAX_ROUNDS} in its life")
     if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:

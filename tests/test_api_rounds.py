@@ -1,0 +1,86 @@
+"""Consultation rounds through the HTTP API: opening one, opinions and compilations refused by their own rules, a round's
+read redacted for a classified draft; and a programme change."""
+
+from __future__ import annotations
+
+import json
+
+from schemas.enums import CallerRole, ProgrammeChangeKind, Response
+from schemas.messages import AgencyRemap
+from tests.drafts import compilation_body, consultation, opinion_body, programme_change
+from tests.http_api import bearer, body, problem, started_at_drafting
+from workflows import client as drafts
+
+
+async def test_an_opinion_or_a_compilation_breaking_a_rule_of_its_own_is_422_not_500(api, pool):
+    """The rules of the round's messages (one comment per ID, an explanation for what is explained, one answer per
+    comment) refuse what a consultee's or the lead ministry's system sends, before any text is stored."""
+    request, lead = await started_at_drafting(api, pool)
+    path = f"/v1/submissions/{request.submission_id}/consultations/r1"
+    bca = await bearer(pool, "BCA", CallerRole.CONSULTEE)
+    repeated = body(opinion_body("BCA", "1")) | {"comments": [{"comment_id": "1", "text": "a"}, {"comment_id": "1", "text": "b"}]}
+    problem(await api.post(f"{path}/opinions", json=repeated, headers=bca), 422, "comment_id_distinct", "comments")
+    unexplained = body(compilation_body(request, ("BCA", "1", Response.ACCEPTED)))
+    unexplained["responses"][0] |= {"response": "EXPLAINED", "explanation": ""}
+    problem(await api.post(f"{path}/compilation", json=unexplained, headers=lead), 422, "explanation_required")
+    twice = body(compilation_body(request, ("BCA", "1", Response.ACCEPTED), ("BCA", "2", Response.EXPLAINED)))
+    twice["responses"][1]["comment_id"] = "1"
+    answer = problem(await api.post(f"{path}/compilation", json=twice, headers=lead), 422, "answered_once", "responses")
+    assert "BCA/1" in answer["detail"]
+
+
+async def test_consultation_and_programme_changes_through_http(api, pool):
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    sid = request.submission_id
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)
+    assert opened.status_code == 200, opened.text
+    assert [r["round_id"] for r in (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["open_consultations"]] == ["r1"]
+
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BNV", "c1")), headers=btc), 403,
+            "callers_own_agency")
+    answered = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)
+    assert answered.status_code == 200 and answered.json()["awaiting"] == 1
+    assert (await api.get(f"/v1/submissions/{sid}/consultations/r1", headers=lead)).json()["awaiting"] == ["BNV"]
+    problem(await api.get(f"/v1/submissions/{sid}/consultations/r9", headers=lead), 404, "round_unknown", "round_id")
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead), 409,
+            "round_still_open")
+
+    change = body(programme_change(ProgrammeChangeKind.SHORTENED))
+    problem(await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=lead), 403, "callers_own_role")
+    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    moved = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=ubtvqh)
+    assert moved.status_code == 200 and moved.json()["to_stage"] == "DRAFTING"
+    assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["track"] == "SHORTENED"
+
+
+async def test_a_classified_draft_s_round_reads_redacted_for_all_but_its_lead_ministry(api, pool, dev_env):
+    """The officials who signed and the lead ministry's code (a consultee merged into the ministry that led the draft)
+    stay with the lead ministry; an ordinary draft's round reads whole for everyone. A lead ministry asks not itself."""
+    operator, btc = await bearer(pool, "VPCP", CallerRole.OPERATOR), await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    for ministry, classified in (("BQP", True), ("BYT", False)):
+        request, lead = await started_at_drafting(api, pool, f"{ministry}X", classified=classified)
+        path = f"/v1/submissions/{request.submission_id}/consultations"
+        problem(await api.post(path, json=body(consultation(request, "r0", ("BTC", f"{ministry}X"))), headers=lead), 422, "not_own_consultee", "consultees")
+        assert (await api.post(path, json=body(consultation(request, "r1", ("BTC", ministry, "BNV"))), headers=lead)).status_code == 200
+        merged = AgencyRemap(old_code=f"{ministry}X", new_code=ministry, changed_by="VPCP", reason="sáp nhập")
+        await drafts.remap_agency(dev_env.client, request.submission_id, merged)
+        lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
+        assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)).status_code == 200
+        own = await bearer(pool, ministry, CallerRole.CONSULTEE)
+        assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body(ministry, "c2")), headers=own)).status_code == 200
+
+        whole = (await api.get(f"{path}/r1", headers=lead)).json()
+        assert [(a["consultee"], a["official"]) for a in whole["answers"]] == [("BTC", "Thứ trưởng BTC"), (ministry, f"Thứ trưởng {ministry}")]
+        assert whole["awaiting"] == ["BNV"] and sorted(whole["unanswered_comments"]) == sorted(["BTC/c1", f"{ministry}/c2"])
+        for reader in (operator, btc):
+            read = await api.get(f"{path}/r1", headers=reader)
+            assert read.status_code == 200, read.text
+            if not classified:
+                assert read.json() == whole
+                continue
+            seen = read.json()
+            assert [(a["consultee"], a["official"]) for a in seen["answers"]] == [("BTC", "(classified)"), ("(classified)", "(classified)")]
+            assert seen["awaiting"] == ["BNV"] and seen["comments"] == 2
+            assert sorted(seen["unanswered_comments"]) == ["(classified)/c2", "BTC/c1"]
+            assert "Thứ trưởng" not in json.dumps(seen, ensure_ascii=False) and ministry not in json.dumps(seen)

@@ -1,0 +1,73 @@
+"""What the tenth generation refuses and records, in the draft core without a server (found by a fresh-user trial): a
+round's ID is one whatever its letter case, the lead ministry is not its own consultee, and a round's counts are in words
+that agree with them. The ninth generation took and recorded them as before, as its histories say."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.consultation import Answer, CompilationSummary, ConsultationResult
+from schemas.enums import Actor, EventKind, Role, Stage
+from schemas.refusal import Refused
+from schemas.state import NEWEST_GENERATION
+from tests.drafts import NOW, consultation, core_request, core_state
+from workflows import draft, rounds
+from workflows.change import Record, StartRound
+
+
+def with_round(generation: int, round_id: str = "y-kien-bo-nganh"):
+    request = core_request()
+    opened = draft.perform(draft.OPEN_CONSULTATION, core_state(request, at=Stage.DRAFTING, generation=generation),
+                           consultation(request, round_id), NOW)
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    return request, rounds.round_started(opened.state, start, NOW).state
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 9])
+def test_a_round_id_differing_only_in_case_names_the_round_opened(generation):
+    request, state = with_round(generation)
+    again = consultation(request, "Y-KIEN-BO-NGANH")
+    if generation == 9:
+        draft.validate(draft.OPEN_CONSULTATION, state, again, NOW)
+        return
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.OPEN_CONSULTATION, state, again, NOW)
+    assert (refused.value.field, refused.value.rule) == ("round_id", "unique_round")
+    assert "round y-kien-bo-nganh was opened already" in refused.value.message
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 9])
+def test_the_lead_ministry_is_not_its_own_consultee(generation):
+    request = core_request()
+    state = core_state(request, at=Stage.DRAFTING, generation=generation)
+    asking_itself = consultation(request, "r1", ("BTC", request.lead_ministry))
+    if generation == 9:
+        draft.validate(draft.OPEN_CONSULTATION, state, asking_itself, NOW)
+        return
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.OPEN_CONSULTATION, state, asking_itself, NOW)
+    assert (refused.value.field, refused.value.rule) == ("consultees", "not_own_consultee")
+    assert request.lead_ministry in refused.value.message
+
+
+@pytest.mark.parametrize("generation,words", [
+    (NEWEST_GENERATION, ("BTC, 1 comment", "1 opinion, 2 silent; 1 comment accepted")),
+    (9, ("BTC, 1 comments", "1 opinions, 2 silent; 1 comments accepted")),
+])
+def test_a_rounds_counts_agree_with_their_number(generation, words):
+    request, state = with_round(generation)
+    watch = state.open_rounds[0]
+    finished = rounds.round_finished(state, ConsultationResult(
+        round_id=watch.round.round_id, kind=watch.round.kind, opened_at=watch.round.opened_at, closed_at=NOW,
+        answers=(Answer(consultee="BTC", at=NOW, comment_ids=("c1",)),), silent=("BNV", "BCA"),
+        compilation=CompilationSummary(actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+                                       official="Bộ trưởng", accepted=1, explained=0),
+        compiled_at=NOW), NOW)
+    labels = {e.entry.event: e.entry.label for e in finished.effects if isinstance(e, Record)}
+    opinion, compiled = words
+    assert labels[EventKind.OPINION_RECEIVED] == f"round y-kien-bo-nganh: {opinion}"
+    assert labels[EventKind.CONSULTATION_COMPILED].startswith(f"round y-kien-bo-nganh: {compiled}, 0 explained")
+
+
+def test_counts_of_many_are_plural_in_every_generation():
+    assert [rounds.counted(n, "comment", agrees) for n in (0, 2) for agrees in (True, False)] == ["0 comments"] * 2 + ["2 comments"] * 2
