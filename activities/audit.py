@@ -47,9 +47,9 @@ WITH prior AS (
     INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
                               actor, agency_code, role, official, reasons, documents, vote, loop,
                               deadline, label, escalation_level, requested_deadline, approved, late_request,
-                              version, about_version, occurred_on, imported, run_id, run_seq)
+                              version, about_version, occurred_on, imported, run_id, run_seq, to_stage_deadline)
     SELECT $1, placed.seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
-           $17, $18, $19, $20, $21, $22, $23, $24, $34, $35, $36, $2
+           $17, $18, $19, $20, $21, $22, $23, $24, $34, $35, $36, $2, $43
     FROM placed
     RETURNING seq
 ), registry AS (
@@ -216,4 +216,5 @@ def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoff
         recorded.committee_meeting,
         cutoffs is not None,
         fills_gap,
+        entry.to_stage_deadline,
     )

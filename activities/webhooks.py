@@ -48,7 +48,7 @@ ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER = "webhook-id", "webhook-timestamp
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 EVENT_COLUMNS = ("submission_id", "seq", "occurred_at", "occurred_on", "imported", "event", "stage", "to_stage", "outcome", "actor",
-                 "deadline", "label", "escalation_level", "requested_deadline", "approved", "late_request")
+                 "deadline", "to_stage_deadline", "label", "escalation_level", "requested_deadline", "approved", "late_request")
 
 _PENDING = f"""
 SELECT {", ".join("e." + c for c in EVENT_COLUMNS)}, s.classified, s.lead_ministry, sub.agency_code AS subscriber_agency

@@ -79,8 +79,11 @@ _RECOUNTING = frozenset({EventKind.SESSION_RESCHEDULED, EventKind.MEETING_SCHEDU
 
 def deadline_after(entry: HistoryEntry) -> str:
     """For a calendar event, the deadline in force after it ("none": a limit that waits for a sitting to count back from);
-    other events record the deadline of the stage as it stood when they happened (a decision's is the stage it left), so
-    nothing is shown for them."""
+    for an event that moved the draft to a stage, that stage's deadline (recorded from the tenth generation); other events
+    record the deadline of the stage as it stood when they happened (a decision's is the stage it left), so nothing is
+    shown for them."""
+    if entry.to_stage_deadline is not None:
+        return day(entry.to_stage_deadline)
     if entry.event not in _RECOUNTING:
         return ""
     return day(entry.deadline) if entry.deadline is not None else "none"

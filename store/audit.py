@@ -10,7 +10,8 @@ from schemas.messages import DocumentRef, VoteCount
 from schemas.views import DossierVersion, HistoryEntry, HistoryView, VersionsView
 
 _COLUMNS = """seq, occurred_at, occurred_on, imported, event, stage, to_stage, outcome, actor, agency_code, role, official, reasons,
-              documents, vote, loop, deadline, label, escalation_level, requested_deadline, approved, late_request, version, about_version"""
+              documents, vote, loop, deadline, label, escalation_level, requested_deadline, approved, late_request, version, about_version,
+              to_stage_deadline"""
 # One page of a history at most; a caller pages on with `after`.
 PAGE = 1000
 

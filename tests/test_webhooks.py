@@ -7,6 +7,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 import socket
 import threading
 import time
@@ -143,6 +144,10 @@ async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_
         seqs = [int(r.headers["webhook-id"].rsplit(":", 1)[1]) for r in taken if r.headers["webhook-id"].split(":")[1] == submission_id]
         assert seqs == sorted(seqs) == [1, 2, 3, 4]
     assert all(b'"title"' not in r.body and b'"reasons"' not in r.body for r in taken)
+    # The decision that starts appraisal's clock tells its deadline (tenth generation; before, only the next event did).
+    entered = [event for event in (json.loads(r.body) for r in taken) if event.get("to_stage") == "APPRAISAL"]
+    due = dict(await pool.fetch("SELECT submission_id, stage_deadline::text FROM submissions WHERE submission_id = ANY($1)", ids))
+    assert sorted(e["submission_id"] for e in entered) == sorted(ids) and all(e["to_stage_deadline"] == due[e["submission_id"]] for e in entered)
     # The operators are warned, with whom and why (found by a new user: only an info line counted the drafts refused).
     warned = [line for line in lines if line["event"] == "webhook receiver did not take events; they wait and are sent again"]
     assert warned and all(w["log_level"] == "warning" and w["subscriber_id"] == subscriber_id and w["cause"] == "HTTP 503" for w in warned)
@@ -199,7 +204,7 @@ async def test_the_migration_seals_the_secrets_kept_in_clear_before(pg_server, p
             "INSERT INTO subscribers (agency_code, url, secret) VALUES ('BGDDT', 'https://hooks.example/x', 'old-clear-secret') RETURNING id")
         with pytest.raises(KeyRingError, match="1 webhook secrets are to be sealed"):
             await migrate(url)
-        assert await migrate(url, TEST_KEYS) == ["secretsv15", "runseqv16", "endedv17", "happenedv18", "idcasev19"]
+        assert await migrate(url, TEST_KEYS) == ["secretsv15", "runseqv16", "endedv17", "happenedv18", "idcasev19", "stagedeadlinev20"]
         assert "old-clear-secret" not in str(dict(await connection.fetchrow("SELECT * FROM subscribers")))
         _, signing = await subscribers.signing_secrets(connection, TEST_KEYS, subscriber_id)
         assert signing == ["whsec_" + base64.b64encode(b"old-clear-secret").decode()]

@@ -94,6 +94,16 @@ class Change:
         self.effects.append(Record(entry))
         return entry
 
+    def entered(self, entry: HistoryEntry) -> None:
+        """Tenth generation: the event that moved the draft to its stage carries that stage's deadline, so that its webhook
+        tells a receiver the new limit at once (before, only the next event recorded it)."""
+        s = self.state
+        if s.generation < 10 or s.deadline is None:
+            return
+        dated = entry.model_copy(update={"to_stage_deadline": s.deadline})
+        self.effects = [Record(dated) if isinstance(e, Record) and e.entry is entry else e for e in self.effects]
+        s.recent = tuple(kept(dated) if e.seq == entry.seq else e for e in s.recent)
+
     def refresh(self) -> None:
         self.effects.append(UpdateVisibility())
 

@@ -141,8 +141,9 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     change = Change(state, now)
     change.enter(path[0], since)
     differs = generation >= 7 and target.opens_on != request.target_session.opens_on
-    change.record(EventKind.SUBMITTED, to_stage=path[0], label=f"aimed at session {target.code}, which opens on {target.opens_on} as "
+    submitted = change.record(EventKind.SUBMITTED, to_stage=path[0], label=f"aimed at session {target.code}, which opens on {target.opens_on} as "
                   f"announced (the request said {request.target_session.opens_on})" if differs else None)
+    change.entered(submitted)
     for number, step in enumerate(request.passed):
         try:
             rules.check_decision(change.state, step, now, imported=True)
@@ -193,7 +194,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         label = sessions.aim_at_nearest(s, decision.occurred_on or local_day(now))
     to_stage = resolve(s.path, s.stage, decision.outcome, return_to=return_to, vote_passed=decision.vote.passed if decision.vote else None,
                        refer_to=s.rulebook.rule(s.stage).refer_to)
-    change.record(
+    entry = change.record(
         EventKind.DECISION, to_stage=to_stage, outcome=decision.outcome, actor=decision.actor, agency_code=decision.agency_code,
         role=decision.role, official=decision.official, reasons=decision.reasons, documents=decision.documents, vote=decision.vote,
         loop=dict(s.returns).get(return_to, 0) if return_to else 0, deadline=s.deadline, label=label,
@@ -208,6 +209,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
             s.held = s.target
             change.aim_after_debate()
         change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
+        change.entered(entry)
 
 
 def _counted(counts: tuple[tuple[Stage, int], ...], stage: Stage) -> tuple[tuple[Stage, int], ...]:
@@ -316,13 +318,14 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
     if programme.to_session is not None:
         s.target = programme.to_session
         label += f"; aimed at session {s.target.code} (opens {s.target.opens_on})"
-    change.record(EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=programme.actor, agency_code=programme.agency_code,
+    entry = change.record(EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=programme.actor, agency_code=programme.agency_code,
                   role=programme.role, official=programme.official, reasons=programme.reason, deadline=s.deadline, label=label,
                   occurred_on=programme.occurred_on)
     if to_stage is not was:
         if change.gen2 and to_stage in BETWEEN_SESSIONS:
             s.held = old_target
         change.enter(to_stage, start_of(programme.occurred_on) if programme.occurred_on else now)
+        change.entered(entry)
     elif s.target != old_target:
         change.recompute()
     else:

@@ -1,16 +1,18 @@
 """What the tenth generation refuses and records, in the draft core without a server (found by a fresh-user trial): a
-round's ID is one whatever its letter case, the lead ministry is not its own consultee, and a round's counts are in words
-that agree with them. The ninth generation took and recorded them as before, as its histories say."""
+round's ID is one whatever its letter case, the lead ministry is not its own consultee, a round's counts are in words
+that agree with them, and the event that moves a draft to a stage carries that stage's deadline. The ninth generation
+took and recorded them as before, as its histories say."""
 
 from __future__ import annotations
 
 import pytest
 
+from cli.records import deadline_after
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
-from schemas.enums import Actor, EventKind, Role, Stage
+from schemas.enums import Actor, EventKind, ProgrammeChangeKind, Role, SessionProcedure, Stage
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import NOW, consultation, core_request, core_state
+from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change, session
 from workflows import draft, rounds
 from workflows.change import Record, StartRound
 
@@ -71,3 +73,27 @@ def test_a_rounds_counts_agree_with_their_number(generation, words):
 
 def test_counts_of_many_are_plural_in_every_generation():
     assert [rounds.counted(n, "comment", agrees) for n in (0, 2) for agrees in (True, False)] == ["0 comments"] * 2 + ["2 comments"] * 2
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 9])
+def test_the_event_that_moves_a_draft_tells_the_deadline_of_the_stage_it_enters(generation):
+    """Found by a fresh-user trial: the webhook of the decision that starts appraisal's clock carried no deadline (the
+    decision records the deadline of the stage it left); the next event was the first to say it."""
+    request = core_request()
+    state = core_state(request, at=Stage.DRAFTING, generation=generation)
+    moved = draft.perform(draft.DECIDE, state, decision(request, Stage.DRAFTING), NOW)
+    [entry] = [e.entry for e in moved.effects if isinstance(e, Record)]
+    assert moved.state.stage is Stage.APPRAISAL and moved.state.deadline is not None and entry.deadline == state.deadline
+    assert entry.to_stage_deadline == (moved.state.deadline if generation == NEWEST_GENERATION else None)
+    assert moved.state.recent[-1].to_stage_deadline == entry.to_stage_deadline
+    # `legis history` shows it in the "deadline after" column; a decision of the ninth shows nothing there, as before.
+    assert deadline_after(entry) == (moved.state.deadline.isoformat() if generation == NEWEST_GENERATION else "")
+    # A law split over two sessions at its sitting goes back to revision, whose limit counts back from the next session.
+    split = core_request(target=session(2, 100))
+    following = session(3, 300)
+    at_sitting = core_state(split, at=Stage.NA_SESSION, generation=generation, sessions=[split.target_session, following])
+    switched = draft.perform(draft.CHANGE_PROGRAMME, at_sitting, programme_change(
+        ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.TWO_SESSIONS, to_session=following), NOW)
+    [changed] = [e.entry for e in switched.effects if isinstance(e, Record)]
+    assert changed.to_stage is Stage.INTER_SESSION_REVISION and switched.state.deadline is not None
+    assert changed.to_stage_deadline == (switched.state.deadline if generation == NEWEST_GENERATION else None)
