@@ -76,7 +76,9 @@ class HistoryEntry(View):
     vote: VoteCount | None = None
     loop: int = Field(default=0, ge=0, description="how many times the draft has been returned to to_stage")
     deadline: date | None = Field(default=None, description="the stage's deadline in force when the event happened")
-    to_stage_deadline: date | None = Field(default=None, description="for an event that moves the draft to another stage (or starts it): "
+    # Left out when none, so that a worker of an earlier release still reads a ninth generation's states and audit writes.
+    to_stage_deadline: date | None = Field(default=None, exclude_if=lambda day: day is None,
+                                           description="for an event that moves the draft to another stage (or starts it): "
                                            "that stage's deadline as the draft enters it; none where it has none yet (tenth generation on)")
     label: str | None = Field(default=None, description="for warnings and escalations: what the alarm was")
     escalation_level: EscalationLevel | None = None

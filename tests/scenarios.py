@@ -13,7 +13,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.testing import TimeSkipper
 
-from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
+from schemas.calendar import SessionCalendar, SessionPhase, StandingCommitteeMeeting, TargetSession
 from schemas.enums import SITTING_STAGES, Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
 from schemas.state import DraftState
@@ -282,6 +282,21 @@ async def debated_then_next_session(client: Client, request: StartRequest) -> No
                                     S.PROMULGATION, S.PUBLICATION])
 
 
+async def accelerated_at_its_debate(client: Client, request: StartRequest) -> None:
+    """A two-session law debated at its first session, which the Assembly decides at that sitting to pass there: the switch
+    names the session, within its phase (tenth generation), and a session announced afterwards does not take it away."""
+    sid, first = request.submission_id, request.target_session
+    sitting = first.model_copy(update={"phases": (SessionPhase(starts_on=first.opens_on, ends_on=first.opens_on + timedelta(days=20)),)})
+    second = first.model_copy(update={"session": first.session + 1, "opens_on": first.opens_on + timedelta(days=180)})
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(sitting, second), changed_by="VPQH"))
+    await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION])
+    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION,
+                                                                to_session=sitting))
+    third = second.model_copy(update={"session": second.session + 1, "opens_on": second.opens_on + timedelta(days=180)})
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(sitting, second, third), changed_by="VPQH"))
+    await approve(client, request, [S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+
+
 async def rest_days_moved_the_cutoff(client: Client, request: StartRequest) -> None:
     """A day off announced on the Government's cut-off ahead of a draft still in drafting moves that cut-off a day
     earlier, its own deadline unchanged: recorded (fifth generation), so that the registry and the board follow."""
@@ -345,6 +360,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "postponed_then_session_moved": (lambda: start_request(), postponed_then_session_moved),
     "debated_then_next_session": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), debated_then_next_session),
     "rest_days_moved_the_cutoff": (lambda: start_request(), rest_days_moved_the_cutoff),
+    "accelerated_at_its_debate": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), accelerated_at_its_debate),
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
 }
 

@@ -1,20 +1,25 @@
 """What the tenth generation refuses and records, in the draft core without a server (found by a fresh-user trial): a
 round's ID is one whatever its letter case, the lead ministry is not its own consultee, a round's counts are in words
-that agree with them, and the event that moves a draft to a stage carries that stage's deadline. The ninth generation
-took and recorded them as before, as its histories say."""
+that agree with them, the event that moves a draft to a stage carries that stage's deadline, and a law accelerated at
+the sitting that debated it may be voted there. The ninth generation took and recorded them as before, as its
+histories say."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
 from cli.records import deadline_after
+from schemas.calendar import SessionCalendar, SessionPhase, TargetSession
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
-from schemas.enums import Actor, EventKind, ProgrammeChangeKind, Role, SessionProcedure, Stage
+from schemas.enums import Actor, EventKind, Outcome, ProgrammeChangeKind, Role, SessionProcedure, Stage
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change, session
+from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, programme_change, session
 from workflows import draft, rounds
 from workflows.change import Record, StartRound
+from workflows.deadlines import start_of
 
 
 def with_round(generation: int, round_id: str = "y-kien-bo-nganh"):
@@ -97,3 +102,69 @@ def test_the_event_that_moves_a_draft_tells_the_deadline_of_the_stage_it_enters(
     [changed] = [e.entry for e in switched.effects if isinstance(e, Record)]
     assert changed.to_stage is Stage.INTER_SESSION_REVISION and switched.state.deadline is not None
     assert changed.to_stage_deadline == (switched.state.deadline if generation == NEWEST_GENERATION else None)
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 9])
+def test_a_law_accelerated_at_the_sitting_that_debated_it_is_voted_there(generation):
+    """DOMAIN edge case 6, found by a fresh-user trial: a two-session law that the Assembly decides, at the sitting that
+    debated it, to pass there could not be voted there once the next session was announced (`later_session`). From the
+    tenth generation a switch to one session may name that session on a day the calendar has it sitting (within a
+    phase), and a session announced later does not take the draft from it."""
+    debated = TargetSession(legislature=16, session=2, opens_on=NOW.date() + timedelta(days=100), phases=(
+        SessionPhase(starts_on=NOW.date() + timedelta(days=100), ends_on=NOW.date() + timedelta(days=120)),))
+    following, later = session(3, 280), session(4, 460)
+    request = core_request(target=debated, procedure=SessionProcedure.TWO_SESSIONS)
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION, generation=generation, sessions=[debated, following])
+    at_its_sitting = start_of(debated.opens_on) + timedelta(days=10, hours=9)
+    switch = programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION, to_session=debated)
+    if generation == 9:
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.CHANGE_PROGRAMME, state, switch, at_its_sitting)
+        assert refused.value.rule == "later_session"
+        return
+    switched = draft.perform(draft.CHANGE_PROGRAMME, state, switch, at_its_sitting).state
+    told = draft.perform(draft.CALENDAR_CHANGED, switched, SessionCalendar(sessions=(debated, following, later), changed_by="VPQH"),
+                         at_its_sitting).state
+    assert (told.stage, told.target.code, told.held) == (Stage.NA_SESSION, debated.code, None)
+    # Named without its phases, it is aimed at as the calendar announces it: votes after its last phase stay refused.
+    bare = switch.model_copy(update={"to_session": debated.model_copy(update={"phases": ()})})
+    assert draft.perform(draft.CHANGE_PROGRAMME, state, bare, at_its_sitting).state.target.phases == debated.phases
+    vote = decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE)
+    assert draft.perform(draft.DECIDE, told, vote, at_its_sitting).state.stage is Stage.PROMULGATION
+    # After its last phase the calendar says it has ended: naming it then is refused, as for a session without phases.
+    with pytest.raises(Refused) as ended:
+        draft.validate(draft.CHANGE_PROGRAMME, state, switch, start_of(debated.phases[-1].ends_on) + timedelta(days=1, hours=9))
+    assert ended.value.rule == "later_session" and f"or be {debated.code}, which debated the draft, on a day within a phase" in ended.value.message
+
+
+def test_a_session_without_phases_that_debated_a_law_is_not_named_by_its_acceleration():
+    """The calendar cannot tell it sitting from ended (a breaker found a draft left at a session that had ended): the switch
+    aims the law at the next session announced, as before."""
+    request = core_request(target=session(2, 100), procedure=SessionProcedure.TWO_SESSIONS)
+    debated, following = request.target_session, session(3, 280)
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION, sessions=[debated, following])
+    at_its_sitting = start_of(debated.opens_on) + timedelta(days=3, hours=9)
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.CHANGE_PROGRAMME, state, programme_change(
+            ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION, to_session=debated), at_its_sitting)
+    assert refused.value.rule == "later_session"
+    switched = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(
+        ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION), at_its_sitting).state
+    assert (switched.stage, switched.target.code) == (Stage.NA_SESSION, following.code)
+
+
+def test_another_ministry_learns_nothing_of_a_classified_drafts_lead_or_rounds_from_the_round_checks():
+    """Found by a breaker: the round checks ran before the authority's, so that another ministry's system, answered
+    `not_own_consultee` or `unique_round`, could find out a classified draft's lead ministry and round IDs."""
+    request, state = with_round(NEWEST_GENERATION)
+    classified = core_request(ministry="BQP", classified=True)
+    secret = core_state(classified, at=Stage.DRAFTING)
+    stranger = classified.model_copy(update={"lead_ministry": "BTC"})
+    for probe in (consultation(stranger, "r1", ("BCA", "BQP")), consultation(stranger, "r1", ("BCA", "BNV"))):
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.OPEN_CONSULTATION, secret, probe, NOW)
+        assert refused.value.rule == "lead_ministry_only"
+    elsewhere = consultation(request.model_copy(update={"lead_ministry": "BTC"}), "Y-KIEN-BO-NGANH")
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.OPEN_CONSULTATION, state, elsewhere, NOW)
+    assert refused.value.rule == "lead_ministry_only"

@@ -163,14 +163,20 @@ def test_the_ninth_generations_paths_have_committed_histories():
 
 def test_the_tenth_generations_paths_have_committed_histories():
     """A round's counts in words that agree with them: one comment received and accepted is "1 comment"; a decision
-    that starts appraisal's clock carries its deadline."""
+    that starts appraisal's clock carries its deadline; a law accelerated at its debate is voted there."""
     tenth = [path for path in HISTORIES if path.stem.endswith("-s25") and "rounds-named-once-whatever-the-case" in patch_ids(load_history(path).events)]
-    assert {p.stem for p in tenth} >= {"consulted_and_reprogrammed-s25", "law_2025_one_session-s25", "withdrawn_with_a_round_open-s25"}
+    assert {p.stem for p in tenth} >= {"consulted_and_reprogrammed-s25", "law_2025_one_session-s25", "withdrawn_with_a_round_open-s25",
+                                  "accelerated_at_its_debate-s25"}
     labels = [e["label"] for e in audited(HISTORIES_DIR / "consulted_and_reprogrammed-s25.json")
               if e["event"] in ("OPINION_RECEIVED", "CONSULTATION_COMPILED")]
     assert labels[:2] == ["round r1: BTC, 1 comment", "round r1: BNV, 0 comments"] and "2 opinions, 0 silent; 1 comment accepted" in labels[2]
     entered = {e["to_stage"]: e["to_stage_deadline"] for e in audited(HISTORIES_DIR / "law_2025_one_session-s25.json") if e["event"] == "DECISION"}
     assert entered["APPRAISAL"] is not None and entered["DRAFTING"] is None  # drafting has no limit of its own
+    # A law accelerated at the sitting that debated it, a later session announced after: voted there.
+    accelerated = audited(HISTORIES_DIR / "accelerated_at_its_debate-s25.json")
+    [switched] = [e for e in accelerated if e["event"] == "PROGRAMME_CHANGED"]
+    [voted] = [e for e in accelerated if e["event"] == "DECISION" and e["stage"] == "NA_SESSION"]
+    assert switched["label"].startswith("TWO_SESSIONS -> ONE_SESSION; aimed at session 16-2") and voted["to_stage"] == "PROMULGATION"
 
 
 def test_the_dead_letter_path_has_a_committed_history():

@@ -315,8 +315,10 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
                               referred=referred(s.rulebook, s.path, s.request.law_kind))
         to_stage = place_on_new_path(was, s.path, new_path)
         s.path = new_path
+    # Voted at the sitting that debated it (its phases as announced): a session announced later does not take it away.
+    debate = sessions.passed_at_its_debate(s, programme, programme.occurred_on or local_day(now)) if kind is ProgrammeChangeKind.SWITCH_PROCEDURE else None
     if programme.to_session is not None:
-        s.target = programme.to_session
+        s.target, s.held = (debate, None) if debate else (programme.to_session, s.held)
         label += f"; aimed at session {s.target.code} (opens {s.target.opens_on})"
     entry = change.record(EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=programme.actor, agency_code=programme.agency_code,
                   role=programme.role, official=programme.official, reasons=programme.reason, deadline=s.deadline, label=label,

@@ -31,7 +31,10 @@
    before the session as it now opens.
 10. A round's ID is the draft's once whatever its letter case (`y-kien-bo` beside `Y-KIEN-BO` opened two rounds), and
    the lead ministry is not its own consultee (`rules.check_consultation`); a round's opinions and comments are counted
-   in words that agree with their number ("1 comment", where it recorded "1 comments").
+   in words that agree with their number ("1 comment", where it recorded "1 comments"); the event that moves a draft to
+   a stage carries that stage's deadline (`Change.entered`); a law switched to one session at the sitting that debated
+   it may be aimed at that session on a day within its phases, and no session announced later re-aims it
+   (`sessions.passed_at_its_debate`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

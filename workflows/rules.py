@@ -42,7 +42,15 @@ from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
-from workflows.sessions import awaiting_session, awaits_later_session, check_named, last_day_of, postponement_conflict, round_closes_at
+from workflows.sessions import (
+    awaiting_session,
+    awaits_later_session,
+    check_named,
+    last_day_of,
+    passed_at_its_debate,
+    postponement_conflict,
+    round_closes_at,
+)
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -243,7 +251,7 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
         if stage in after_assembly:
             raise Refused("kind", "before_passage", f"the law has passed; it is at {stage.value}")
     if kind is ProgrammeChangeKind.SWITCH_PROCEDURE:
-        check_switch(state, change)
+        check_switch(state, change, change.occurred_on or local_day(now))
     track, procedure = programme_after(state, change)
     new_path = stage_path(book, procedure, law_kind=state.request.law_kind, track=track, publication=state.publication,
                           referred=referred(book, state.path, state.request.law_kind))
@@ -253,7 +261,8 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
         raise Refused("kind", "rulebook_edition", f"rulebook {book.version}, pinned by this draft, has no rule for {', '.join(unruled)}")
 
 
-def check_switch(state: DraftState, change: ProgrammeChange) -> None:
+def check_switch(state: DraftState, change: ProgrammeChange, day: date) -> None:
+    """A switch of the session procedure; `day`: the change's, in Ha Noi."""
     version, procedure, stage = state.request.process_version, state.procedure, state.stage
     assert change.procedure is not None
     if state.request.law_kind is LawKind.ORDINANCE:
@@ -267,8 +276,11 @@ def check_switch(state: DraftState, change: ProgrammeChange) -> None:
     more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
     if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
         raise Refused("to_session", "next_session_named", "a draft split at its session needs the session that takes it up next", INVALID)
-    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on:
-        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
+    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on and not passed_at_its_debate(state, change, day):
+        debated = state.held if state.generation >= 10 and change.procedure is SessionProcedure.ONE_SESSION else None
+        raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on})"
+                      + (f", or be {debated.code}, which debated the draft, on a day within a phase of it the calendar gives"
+                         if debated else ""), INVALID)
 
 
 def programme_after(state: DraftState, change: ProgrammeChange) -> tuple[ProgrammeTrack, SessionProcedure]:
@@ -286,14 +298,8 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         raise Refused("kind", "consultation_stage", f"a {request.kind.value} round is opened at {where}, not at {state.stage.value}")
     if state.classified and request.kind is ConsultationKind.PUBLIC_POSTING:
         raise Refused("kind", "classified_not_posted", "a classified draft is never posted for public comment")
-    if request.round_id in state.rounds_opened:
-        raise Refused("round_id", "unique_round", f"round {request.round_id} was opened already", INVALID)
-    if state.generation >= 10:  # officials read one round in two IDs differing only in case
-        if same := next((r for r in state.rounds_opened if r.casefold() == request.round_id.casefold()), None):
-            raise Refused("round_id", "unique_round", f"round {same} was opened already; a round's ID is one whatever its letter case", INVALID)
-        if state.lead_ministry in request.consultees:
-            raise Refused("consultees", "not_own_consultee", f"{state.lead_ministry} is the lead ministry: it answers the comments, it is not "
-                          "asked for them", INVALID)
+    if state.generation < 10:  # as it ran: before the authority's check
+        check_round_named(state, request)
     if len(state.open_rounds) >= MAX_OPEN_ROUNDS or len(state.rounds_opened) >= MAX_ROUNDS:
         raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds and {MAX_ROUNDS} in its life")
     if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:
@@ -301,11 +307,27 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
     if request.window_days is not None and request.window_days < window.days:
         raise Refused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})", INVALID)
     check_authority(state, state.rulebook.filing, request, "open a consultation round", "consultation_authority")
+    if state.generation >= 10:  # after it: only the lead ministry learns what rounds and consultees a draft has
+        check_round_named(state, request)
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and awaiting_session(state):
         raise Refused("kind", "next_session_announced", f"a {request.kind.value} round closes {window.days} days before the next session; "
                       f"no session after {state.target.code} is announced yet")
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and (closes_at := round_closes_at(state, window, 0, now)) <= now:
         raise Refused("kind", "window_passed", f"comments were due {window.days} days before session {state.target.code} ({last_day_of(closes_at)})")
+
+
+def check_round_named(state: DraftState, request: ConsultationRequest) -> None:
+    """A round's ID names one round of the draft (tenth generation on: whatever its letter case, which officials read as
+    one), and the lead ministry is not among those it asks (tenth generation on)."""
+    if request.round_id in state.rounds_opened:
+        raise Refused("round_id", "unique_round", f"round {request.round_id} was opened already", INVALID)
+    if state.generation < 10:
+        return
+    if same := next((r for r in state.rounds_opened if r.casefold() == request.round_id.casefold()), None):
+        raise Refused("round_id", "unique_round", f"round {same} was opened already; a round's ID is one whatever its letter case", INVALID)
+    if state.lead_ministry in request.consultees:
+        raise Refused("consultees", "not_own_consultee", f"{state.lead_ministry} is the lead ministry: it answers the comments, it is not "
+                      "asked for them", INVALID)
 
 
 def check_open(state: DraftState, field: str) -> None:

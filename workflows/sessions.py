@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, check_session_number
 from schemas.enums import ASSEMBLY_STAGES, DEBATING_SESSIONS, SITTING_STAGES, DeadlineAnchor, LawKind, RestDay, SessionProcedure, Stage
+from schemas.messages import ProgrammeChange
 from schemas.records import RegistryCutoffs
 from schemas.rulebook import ConsultationWindow, TimeLimit
 from schemas.state import DraftState
@@ -84,6 +85,19 @@ def awaits_later_session(state: DraftState) -> bool:
     if state.stage not in SITTING_STAGES or (state.request.law_kind is not LawKind.ORDINANCE and state.procedure is SessionProcedure.ONE_SESSION):
         return False
     return awaiting_session(state) or (state.held is not None and state.target.code == state.held.code)
+
+
+def passed_at_its_debate(state: DraftState, change: ProgrammeChange, day: date) -> TargetSession | None:
+    """Tenth generation: the session that debated a law, as the calendar announces it, when a switch of the law to one
+    session (DOMAIN edge case 6) names it on `day` (Ha Noi), a day the calendar has it sitting (within one of its phases):
+    the Assembly passes the law at the sitting that debated it, where it is voted whatever session is announced later.
+    None otherwise: without phases the calendar cannot tell a sitting session from one that has ended."""
+    held = state.held
+    if state.generation < 10 or held is None or change.procedure is not SessionProcedure.ONE_SESSION or change.to_session is None:
+        return None
+    sitting = next((s for s in state.sessions if s.code == held.code), held)
+    named = change.to_session.code == held.code and any(phase.starts_on <= day <= phase.ends_on for phase in sitting.phases)
+    return sitting if named else None
 
 
 def statutory_deadline(state: DraftState, session: TargetSession | None = None) -> date | None:
