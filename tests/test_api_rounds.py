@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from temporalio.api.enums.v1 import EventType
+
 from schemas.enums import CallerRole, ProgrammeChangeKind, Response
 from schemas.messages import AgencyRemap
 from tests.drafts import compilation_body, consultation, opinion_body, programme_change
@@ -84,3 +86,28 @@ async def test_a_classified_draft_s_round_reads_redacted_for_all_but_its_lead_mi
             assert seen["awaiting"] == ["BNV"] and seen["comments"] == 2
             assert sorted(seen["unanswered_comments"]) == ["(classified)/c2", "BTC/c1"]
             assert "Thứ trưởng" not in json.dumps(seen, ensure_ascii=False) and ministry not in json.dumps(seen)
+
+
+async def test_a_round_opened_before_its_lead_ministry_merged_takes_the_compilation_from_the_new_code(api, pool, dev_env):
+    """Found by a breaker: a round kept the lead ministry's code it was opened with, so that after a remap (ministries
+    merged in 2025) the lead ministry could not compile it. The draft tells its open rounds (tenth generation); one that
+    has ended is not told, and the draft goes on."""
+    request, old_lead = await started_at_drafting(api, pool, "BKHDT")
+    path = f"/v1/submissions/{request.submission_id}/consultations"
+    for round_id, consultees in (("r1", ("BNV", "BCA")), ("r2", ("BNV",))):
+        assert (await api.post(path, json=body(consultation(request, round_id, consultees)), headers=old_lead)).status_code == 200
+    await dev_env.client.get_workflow_handle(f"consultation-{request.submission_id}-r2").terminate("ended before the remap")
+    await drafts.remap_agency(dev_env.client, request.submission_id, AgencyRemap(
+        old_code="BKHDT", new_code="BTC", changed_by="VPCP", reason="Nghị quyết 176/2025/QH15: sáp nhập"))
+    events = [e.event_type async for e in drafts.draft(dev_env.client, request.submission_id).fetch_history_events()]
+    assert EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED in events and EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED in events
+    for consultee, comment in (("BNV", "c1"), ("BCA", "c2")):
+        answered = await api.post(f"{path}/r1/opinions", json=body(opinion_body(consultee, comment)),
+                                  headers=await bearer(pool, consultee, CallerRole.CONSULTEE))
+        assert answered.status_code == 200, answered.text
+    merged = request.model_copy(update={"lead_ministry": "BTC"})
+    compiled = body(compilation_body(merged, ("BNV", "c1", Response.ACCEPTED), ("BCA", "c2", Response.ACCEPTED)))
+    new_lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    done = await api.post(f"{path}/r1/compilation", json=compiled, headers=new_lead)
+    assert done.status_code == 200 and done.json()["compiled"], done.text
+    assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=new_lead)).json()["lead_ministry"] == "BTC"

@@ -14,11 +14,12 @@ from cli.records import deadline_after
 from schemas.calendar import SessionCalendar, SessionPhase, TargetSession
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import Actor, EventKind, Outcome, ProgrammeChangeKind, Role, SessionProcedure, Stage
+from schemas.messages import AgencyRemap
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, programme_change, session
 from workflows import draft, rounds
-from workflows.change import Record, StartRound
+from workflows.change import Record, RemapRound, StartRound
 from workflows.deadlines import start_of
 
 
@@ -168,3 +169,13 @@ def test_another_ministry_learns_nothing_of_a_classified_drafts_lead_or_rounds_f
     with pytest.raises(Refused) as refused:
         draft.validate(draft.OPEN_CONSULTATION, state, elsewhere, NOW)
     assert refused.value.rule == "lead_ministry_only"
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 9])
+def test_a_remap_is_told_to_the_rounds_open(generation):
+    """A round takes the compilation from the lead ministry's code it knows: the draft tells its open rounds the new one."""
+    request, state = with_round(generation)
+    remapped = draft.perform(draft.REMAP_AGENCY, state, AgencyRemap(old_code=request.lead_ministry, new_code="BTC", changed_by="VPCP",
+                                                                    reason="sáp nhập"), NOW)
+    told = [e for e in remapped.effects if isinstance(e, RemapRound)]
+    assert [(t.workflow_id, t.remap.new_code) for t in told] == ([(state.open_rounds[0].round.workflow_id, "BTC")] if generation == 10 else [])

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from schemas.consultation import ConsultationInput
 from schemas.enums import EscalationLevel, EventKind, Stage
-from schemas.messages import DocumentRef
+from schemas.messages import AgencyRemap, DocumentRef
 from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
@@ -48,6 +48,13 @@ class CancelRound:
 
 
 @dataclass(frozen=True)
+class RemapRound:
+    """Tell an open round its draft's lead ministry has a new code, so that it takes the compilation from it."""
+    workflow_id: str
+    remap: AgencyRemap
+
+
+@dataclass(frozen=True)
 class CheckRound:
     round_id: str
     workflow_id: str
@@ -60,7 +67,7 @@ class Log:
     warning: bool = False
 
 
-Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | CheckRound | Log
+Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | RemapRound | CheckRound | Log
 
 
 @dataclass

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         answered_once,
     )
     from schemas.enums import Actor, ConsultationKind, Response
+    from schemas.messages import AgencyRemap
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
     from schemas.refusal import RefusalKind, Refused
     from schemas.time import in_hanoi
@@ -50,6 +51,8 @@ with workflow.unsafe.imports_passed_through():
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
 RESULT_SIGNAL = "consultation_finished"
+# From its draft: the lead ministry's code replaced (ministries merged), so that the round takes the compilation from the new one.
+REMAP_SIGNAL = "lead_ministry_remapped"
 PUBLIC_IN_POSTGRESQL = "public-comments-in-postgresql"
 # A public round cancelled while open closes its public registration (rounds cancelled before the patch left it open).
 PUBLIC_CLOSED_ON_CANCEL = "public-round-closed-on-cancel"
@@ -76,6 +79,7 @@ class ConsultationWorkflow:
     @workflow.init
     def __init__(self, input: ConsultationInput) -> None:
         self._input = input
+        self._lead = input.lead_ministry
         self._opened_at = workflow.now()
         self._answers: dict[str, Answer] = {}
         self._public: list[Answer] = []
@@ -136,6 +140,11 @@ class ConsultationWorkflow:
             activity, PublicRoundInput(submission_id=self._input.submission_id, round_id=request.round_id,
                                        lead_ministry=self._input.lead_ministry, opened_at=self._opened_at, closes_at=self._input.closes_at),
             result_type=result_type, start_to_close_timeout=_DATABASE_TIMEOUT, retry_policy=_DATABASE_RETRY, summary=summary)
+
+    @workflow.signal(name=REMAP_SIGNAL)
+    def lead_ministry_remapped(self, remap: AgencyRemap) -> None:
+        if remap.old_code == self._lead:  # told again, or out of turn: the code the round knows is what counts
+            self._lead = remap.new_code
 
     @workflow.update
     def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
@@ -226,8 +235,8 @@ class ConsultationWorkflow:
             raise Refused("responses", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         if self._closed_at is None:
             raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._input.closes_at).isoformat()}")
-        if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code != self._input.lead_ministry:
-            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._input.lead_ministry})",
+        if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code != self._lead:
+            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._lead})",
                           RefusalKind.FORBIDDEN)
         answered = {f"{r.consultee}/{r.comment_id}" for r in compilation.responses}
         asked = self._comment_keys()

@@ -39,7 +39,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
 from workflows import calendar_changes, rounds, rules, sessions
-from workflows.change import Applied, Change, CheckRound, Record, SetMemo, due_later
+from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, due_later
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
 from workflows.stage_graph import next_stage, place_on_new_path, referred, resolve, stage_path
@@ -294,6 +294,8 @@ def apply_remap(change: Change, remap: AgencyRemap) -> None:
                   label=f"lead ministry {remap.old_code} is now {remap.new_code}")
     if not s.classified:
         change.effects.append(SetMemo({"lead_ministry": remap.new_code}))
+    if s.generation >= 10:  # its open rounds take the compilation from the new code (before, from the old one only)
+        change.effects.extend(RemapRound(w.round.workflow_id, remap) for w in s.open_rounds)
     change.refresh()
 
 

@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.audit import DEAD_LETTERED, AuditActivities
     from activities.rulebook import PinningActivities, load_pinned_rulebook
     from schemas.enums import ProcessVersion
+    from schemas.messages import AgencyRemap
     from schemas.records import (
         BATCH,
         DescribeInput,
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         RegistryRow,
     )
     from schemas.views import HistoryEntry
+    from workflows.consultation import REMAP_SIGNAL
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
@@ -78,6 +80,14 @@ async def record(batch: list[HistoryEntry], registry: RegistryRow, cutoffs: Regi
 
 def batch_size(generation: int) -> int:
     return BATCH if generation >= 2 else 1
+
+
+async def tell_round(workflow_id: str, remap: AgencyRemap) -> None:
+    """Signal a round its draft's lead ministry has a new code; a round that has ended needs it no more."""
+    try:
+        await workflow.get_external_workflow_handle(workflow_id).signal(REMAP_SIGNAL, remap)
+    except ApplicationError as gone:
+        workflow.logger.info("round not told of the remap: it has ended", extra={"round_workflow_id": workflow_id, "reason": str(gone)})
 
 
 async def describe(workflow_id: str, round_id: str) -> ExecutionStatus:

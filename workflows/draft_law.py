@@ -7,7 +7,6 @@ child workflows. It sleeps until the core's next alarm, and continues as new wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
@@ -37,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calendar_changes, draft, draft_activities, generations, rounds, sessions
     from workflows import draft_views as views
     from workflows import search_attributes as sa
-    from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
+    from workflows.change import Applied, CheckRound, Log, Record, RemapRound, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.codec import refusal, unreadable_carried
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import EventCounters
@@ -274,13 +273,11 @@ class DraftLawWorkflow:
         if self._draining or len(self._outbox) >= MAX_OUTBOX:
             busy = "the draft is starting a new run" if self._draining else "the audit trail is catching up"
             raise refusal(Refused("submission_id", "draft_busy", f"{busy}; send the same message again in a moment", RefusalKind.BUSY))
-        # Until the rulebook is pinned a validator can check only the message's shape; the handler checks again.
-        check: Callable[[], None] = (
-            (lambda: draft.rules.require(message, op.message)) if self._state is None
-            else (lambda: draft.validate(op, self._state, message, workflow.now(), self._request_id()))
-        )
         try:
-            check()
+            if self._state is None:  # until the rulebook is pinned, only the message's shape: the handler checks again
+                draft.rules.require(message, op.message)
+            else:
+                draft.validate(op, self._state, message, workflow.now(), self._request_id())
         except Refused as refused:
             raise refusal(refused) from None
         if self._state is not None:
@@ -295,7 +292,9 @@ class DraftLawWorkflow:
             applied = draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)
         except Refused as refused:
             raise refusal(refused) from None
-        return self._commit(applied).receipt
+        for told in (effect for effect in self._commit(applied).effects if isinstance(effect, RemapRound)):
+            await draft_activities.tell_round(told.workflow_id, told.remap)
+        return applied.receipt
 
     def _commit(self, applied: Applied) -> Applied:
         """Take the core's new state and carry out its effects that need no waiting, in order."""

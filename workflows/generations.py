@@ -34,7 +34,8 @@
    in words that agree with their number ("1 comment", where it recorded "1 comments"); the event that moves a draft to
    a stage carries that stage's deadline (`Change.entered`); a law switched to one session at the sitting that debated
    it may be aimed at that session on a day within its phases, and no session announced later re-aims it
-   (`sessions.passed_at_its_debate`).
+   (`sessions.passed_at_its_debate`); a remap of the lead ministry is told to the open rounds, which take the
+   compilation from the new code (`RemapRound`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
