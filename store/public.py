@@ -193,7 +193,8 @@ class PublicRound:
 
 
 _ROUNDS = """
-SELECT r.submission_id, r.round_id, s.title, r.lead_ministry, r.opened_at, r.closes_at,
+-- The lead ministry the registry holds now: a round opened before ministries merged names the merged one.
+SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
        -- A draft whose workflow ended outside its rules (terminated, say) takes no more comments.
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
        -- Withdrawn, rejected or ended: its round will get no answers.

@@ -19,6 +19,7 @@ from api.tokens import issue
 from schemas.enums import CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.views import DossierVersion, HistoryEntry
+from store import public
 from tests.test_board_forms import app_client, posted_round, token_of
 from web.charts import per_ministry, trend
 from web.event_names import EVENT_NAMES
@@ -353,3 +354,10 @@ def test_a_cutoff_counted_back_from_another_sitting_says_which(language, said):
         request=None, path="/board", blocks=blocks, today=date(2027, 3, 2), Mark=Mark, who=None, csrftoken=lambda: ""))
     meeting, session = shown.split('id="s-2"')
     assert said in meeting and said not in session
+
+
+async def test_a_public_round_names_the_lead_ministry_the_registry_holds_now(pool):
+    """Found by a breaker: a round opened before its lead ministry merged named the merged ministry to the public."""
+    sid = await posted_round(pool, "MERGED")
+    await pool.execute("UPDATE submissions SET lead_ministry = 'BTC' WHERE submission_id = $1", sid)
+    assert (await public.public_round(pool, sid, "cong-khai")).lead_ministry == "BTC"
