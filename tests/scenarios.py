@@ -15,7 +15,7 @@ from temporalio.testing import TimeSkipper
 
 from schemas.calendar import SessionCalendar, SessionPhase, StandingCommitteeMeeting, TargetSession
 from schemas.enums import SITTING_STAGES, Actor, LawKind, Outcome, ProcessVersion, ProgrammeChangeKind, Response, Role, SessionProcedure, Stage
-from schemas.messages import PostponementDecision, PostponementRequest, StartRequest, VoteCount
+from schemas.messages import AgencyRemap, PostponementDecision, PostponementRequest, StartRequest, VoteCount
 from schemas.state import DraftState
 from tests.drafts import (
     FAILING_VOTE,
@@ -297,6 +297,24 @@ async def accelerated_at_its_debate(client: Client, request: StartRequest) -> No
     await approve(client, request, [S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
 
 
+async def remapped_with_a_round_open(client: Client, request: StartRequest) -> None:
+    """The lead ministry merged into another while a round is open (ministries merged in 2025): the round is told, and
+    the new code compiles it (tenth generation); the merged ministry then withdraws the draft."""
+    sid = request.submission_id
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, "r1", ("BNV",)))
+    await drafts.remap_agency(client, sid, AgencyRemap(old_code=request.lead_ministry, new_code="BTC", changed_by="Vụ Tổ chức cán bộ",
+                                                       reason="Nghị quyết 176/2025/QH15: sáp nhập"))
+    await drafts.submit_opinion(client, sid, "r1", opinion("BNV", "c1"))
+    await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
+    merged = request.model_copy(update={"lead_ministry": "BTC"})
+    await drafts.compile_round(client, sid, "r1", compilation(merged, ("BNV", "c1", Response.ACCEPTED)))
+    await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
+    withdraw = decision(merged, S.DRAFTING, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": "BTC", "role": Role.MINISTER})
+    await drafts.decide(client, sid, withdraw)
+
+
 async def rest_days_moved_the_cutoff(client: Client, request: StartRequest) -> None:
     """A day off announced on the Government's cut-off ahead of a draft still in drafting moves that cut-off a day
     earlier, its own deadline unchanged: recorded (fifth generation), so that the registry and the board follow."""
@@ -361,6 +379,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "debated_then_next_session": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), debated_then_next_session),
     "rest_days_moved_the_cutoff": (lambda: start_request(), rest_days_moved_the_cutoff),
     "accelerated_at_its_debate": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), accelerated_at_its_debate),
+    "remapped_with_a_round_open": (lambda: start_request(), remapped_with_a_round_open),
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
 }
 

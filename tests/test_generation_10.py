@@ -179,3 +179,27 @@ def test_a_remap_is_told_to_the_rounds_open(generation):
                                                                     reason="sáp nhập"), NOW)
     told = [e for e in remapped.effects if isinstance(e, RemapRound)]
     assert [(t.workflow_id, t.remap.new_code) for t in told] == ([(state.open_rounds[0].round.workflow_id, "BTC")] if generation == 10 else [])
+
+
+def test_a_round_started_after_a_remap_it_was_opened_before_is_told_the_new_code():
+    """Found by a breaker: a remap taken while a round's child workflow was starting reached no round (the round was not
+    open yet), which then took the compilation from the old code only."""
+    request = core_request()
+    state = core_state(request, at=Stage.DRAFTING)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "r1"), NOW)
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    remapped = draft.perform(draft.REMAP_AGENCY, opened.state, AgencyRemap(old_code=request.lead_ministry, new_code="BTC", changed_by="VPCP",
+                                                                           reason="sáp nhập"), NOW).state
+    told = [e for e in rounds.round_started(remapped, start, NOW).effects if isinstance(e, RemapRound)]
+    assert [(t.workflow_id, t.remap.old_code, t.remap.new_code) for t in told] == [(start.workflow_id, request.lead_ministry, "BTC")]
+    assert not [e for e in rounds.round_started(opened.state, start, NOW).effects if isinstance(e, RemapRound)]
+
+
+def test_a_stranger_to_a_draft_is_refused_for_its_authority_before_anything_of_its_rounds():
+    """Found by a breaker: the stage, the bound on rounds and the window's rules answered a stranger before the authority."""
+    request = core_request(ministry="BQP", classified=True)
+    stranger = request.model_copy(update={"lead_ministry": "BTC"})
+    for stage in (Stage.POLICY_PROPOSAL, Stage.DRAFTING):
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.OPEN_CONSULTATION, core_state(request, at=stage), consultation(stranger, "r1", window_days=1), NOW)
+        assert refused.value.rule == "lead_ministry_only"

@@ -166,7 +166,7 @@ def test_the_tenth_generations_paths_have_committed_histories():
     that starts appraisal's clock carries its deadline; a law accelerated at its debate is voted there."""
     tenth = [path for path in HISTORIES if path.stem.endswith("-s25") and "rounds-named-once-whatever-the-case" in patch_ids(load_history(path).events)]
     assert {p.stem for p in tenth} >= {"consulted_and_reprogrammed-s25", "law_2025_one_session-s25", "withdrawn_with_a_round_open-s25",
-                                  "accelerated_at_its_debate-s25"}
+                                  "accelerated_at_its_debate-s25", "remapped_with_a_round_open-s25"}
     labels = [e["label"] for e in audited(HISTORIES_DIR / "consulted_and_reprogrammed-s25.json")
               if e["event"] in ("OPINION_RECEIVED", "CONSULTATION_COMPILED")]
     assert labels[:2] == ["round r1: BTC, 1 comment", "round r1: BNV, 0 comments"] and "2 opinions, 0 silent; 1 comment accepted" in labels[2]
@@ -177,6 +177,12 @@ def test_the_tenth_generations_paths_have_committed_histories():
     [switched] = [e for e in accelerated if e["event"] == "PROGRAMME_CHANGED"]
     [voted] = [e for e in accelerated if e["event"] == "DECISION" and e["stage"] == "NA_SESSION"]
     assert switched["label"].startswith("TWO_SESSIONS -> ONE_SESSION; aimed at session 16-2") and voted["to_stage"] == "PROMULGATION"
+    # A round open when its lead ministry merged is told, and compiled by the new code.
+    told = [e for e in load_history(HISTORIES_DIR / "remapped_with_a_round_open-s25.json").events
+            if e.WhichOneof("attributes") == "signal_external_workflow_execution_initiated_event_attributes"]
+    assert [e.signal_external_workflow_execution_initiated_event_attributes.signal_name for e in told] == ["lead_ministry_remapped"]
+    compiled = [e for e in audited(HISTORIES_DIR / "remapped_with_a_round_open-s25.json") if e["event"] == "CONSULTATION_COMPILED"]
+    assert [e["agency_code"] for e in compiled] == ["BTC"]
 
 
 def test_the_dead_letter_path_has_a_committed_history():

@@ -206,6 +206,14 @@ def refusal(refused: Refused) -> ApplicationError:
     return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
 
 
+def refused_start(refused: Refused, classified: bool) -> ApplicationError:
+    """A start its draft refuses, as the workflow fails with it: readable, where a sealed failure of a draft that never ran
+    is withheld by the codec server; a classified draft's names its field and rule only, as its failure enters the
+    history in clear. Logged, with field and rule only."""
+    workflow.logger.warning("start refused", extra={"field": refused.field, "rule": refused.rule})
+    return refusal(refused.withheld() if classified else refused)
+
+
 class RefusingPayloadConverter(PydanticPayloadConverter):
     """Pydantic payloads; one that does not validate against its type is refused as the drafts refuse a message.
 

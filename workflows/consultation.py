@@ -143,8 +143,7 @@ class ConsultationWorkflow:
 
     @workflow.signal(name=REMAP_SIGNAL)
     def lead_ministry_remapped(self, remap: AgencyRemap) -> None:
-        if remap.old_code == self._lead:  # told again, or out of turn: the code the round knows is what counts
-            self._lead = remap.new_code
+        self._lead = remap.new_code  # its draft tells its rounds in order: the last word is the lead ministry's code now
 
     @workflow.update
     def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:

@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, RemapRound, SetMemo, StartRound, UpdateVisibility, next_wake
-    from workflows.codec import refusal, unreadable_carried
+    from workflows.codec import refusal, refused_start, unreadable_carried
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import EventCounters
     from workflows.task_order import CATCHING_UP, TaskClock
@@ -55,13 +55,6 @@ MAX_OUTBOX = 50
 
 def workflow_id_for(submission_id: str) -> str:
     return rounds.draft_workflow_id(submission_id)
-
-
-def _refused_start(refused: Refused, classified: bool) -> ApplicationError:
-    # Readable, where a sealed failure of a draft that never ran is withheld by the codec server; a classified draft's
-    # names its field and rule only, as its failure enters the history in clear. Logged, with field and rule only.
-    workflow.logger.warning("start refused", extra={"field": refused.field, "rule": refused.rule})
-    return refusal(refused.withheld() if classified else refused)
 
 
 # A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
@@ -123,7 +116,7 @@ class DraftLawWorkflow:
     async def _open(self, request: DraftLawInput) -> None:
         expected_id = workflow_id_for(request.submission_id)
         if workflow.info().workflow_id != expected_id:
-            raise _refused_start(Refused("workflow_id", "one_workflow_per_submission",
+            raise refused_start(Refused("workflow_id", "one_workflow_per_submission",
                                          f"must be {expected_id} for submission_id {request.submission_id}", RefusalKind.INVALID),
                                  request.classified)
         pinned = await draft_activities.pin_rules(request.process_version, request.submission_id, self._generation)
@@ -135,7 +128,7 @@ class DraftLawWorkflow:
         try:
             opened = draft.open_draft(request, pinned, workflow.now(), generation=self._generation, publication=self._publication)
         except Refused as refused:
-            raise _refused_start(refused, request.classified) from None
+            raise refused_start(refused, request.classified) from None
         self._commit(opened)
 
     # Updates: each asks the core in its validator, then applies -------------------------------------
@@ -225,7 +218,7 @@ class DraftLawWorkflow:
             )
         except WorkflowAlreadyStartedError:
             raise refusal(Refused("round_id", "round_not_started", f"a round {request.round_id} of this submission exists already")) from None
-        return self._commit(rounds.round_started(self._ready, start, workflow.now(), self._request_id())).receipt
+        return await self._told(rounds.round_started(self._ready, start, workflow.now(), self._request_id()))
 
     @open_consultation.validator
     def validate_open_consultation(self, request: ConsultationRequest) -> None:
@@ -292,6 +285,10 @@ class DraftLawWorkflow:
             applied = draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)
         except Refused as refused:
             raise refusal(refused) from None
+        return await self._told(applied)
+
+    async def _told(self, applied: Applied) -> Receipt:
+        """Commit, then tell the rounds the core names their draft's lead ministry's new code."""
         for told in (effect for effect in self._commit(applied).effects if isinstance(effect, RemapRound)):
             await draft_activities.tell_round(told.workflow_id, told.remap)
         return applied.receipt

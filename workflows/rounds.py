@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult
 from schemas.enums import DocumentKind, EscalationLevel, EventKind
-from schemas.messages import ConsultationRequest, DocumentRef
+from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
 from schemas.state import DraftState, RoundWatch
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
-from workflows.change import Applied, CancelRound, Change, Effect, StartRound
+from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, StartRound
 
 # A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
 ROUND_GRACE = timedelta(days=1)
@@ -49,6 +49,9 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                           official=request.official,
                           label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
+    if s.generation >= 10 and start.input.lead_ministry != s.lead_ministry:  # remapped while the round was starting
+        change.effects.append(RemapRound(start.workflow_id, AgencyRemap(
+            old_code=start.input.lead_ministry, new_code=s.lead_ministry, changed_by="legis", reason="remapped while the round opened")))
     receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq, events=1, stage=s.stage,
                       to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
     s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)

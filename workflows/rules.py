@@ -292,6 +292,10 @@ def programme_after(state: DraftState, change: ProgrammeChange) -> tuple[Program
 def check_consultation(state: DraftState, request: ConsultationRequest, now: datetime) -> None:
     require(request, ConsultationRequest)
     check_open(state, "kind")
+    authority = (state, state.rulebook.filing, request, "open a consultation round", "consultation_authority")
+    if state.generation >= 10:  # first: a caller who is not its lead ministry learns nothing of the draft's rounds
+        check_authority(*authority)
+        check_round_named(state, request)
     window = state.rulebook.window(request.kind)
     if window is None or state.stage not in window.stages:
         where = ", ".join(s.value for s in window.stages) if window else "nowhere"
@@ -306,9 +310,8 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         raise Refused("window_days", "window_fixed_by_session", f"a {request.kind.value} round closes {window.days} days before the session", INVALID)
     if request.window_days is not None and request.window_days < window.days:
         raise Refused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})", INVALID)
-    check_authority(state, state.rulebook.filing, request, "open a consultation round", "consultation_authority")
-    if state.generation >= 10:  # after it: only the lead ministry learns what rounds and consultees a draft has
-        check_round_named(state, request)
+    if state.generation < 10:
+        check_authority(*authority)
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and awaiting_session(state):
         raise Refused("kind", "next_session_announced", f"a {request.kind.value} round closes {window.days} days before the next session; "
                       f"no session after {state.target.code} is announced yet")
