@@ -82,6 +82,13 @@ def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
     return caller.role is CallerRole.LEAD_MINISTRY and agency_reads_classified(caller.agency_code, lead_ministry=lead_ministry)
 
 
+def check_leads(caller: Caller, draft: StatusView, action: str) -> None:
+    """The caller acts as the draft's own lead ministry; refused first, naming nothing of the draft (a classified
+    draft's lead ministry, its rounds), before anything else is asked of it."""
+    if not sees_classified(caller, lead_ministry=draft.lead_ministry):
+        raise forbidden("role", "lead_ministry_only", f"{action} is for the draft's lead ministry alone")
+
+
 def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_ministry: str) -> Refused:
     """A draft's refusal explains itself from what the draft holds (its lead ministry, session, dates, open points): for
     a classified draft, a caller who may not read it learns the field and the rule only."""

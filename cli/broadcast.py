@@ -21,7 +21,7 @@ from cli.failures import Failure, Unavailable
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json
 from schemas.messages import AgencyRemap
-from store import registry
+from store import registry, subscribers
 from workflows import client as drafts
 
 app = typer.Typer()
@@ -86,6 +86,14 @@ def remap_agency(
     async def change(client: Client) -> None:
         async with database.connection() as db:
             led = await registry.running_drafts_led_by(db, old_code)
+            hooked = await subscribers.active_of(db, old_code)
+        if not led:
+            err.print(Text.assemble(("warning", "yellow"), f" no running draft is led by {old_code}: nothing to remap (a code as the "
+                                    "drafts write it: legis list --ministry CODE)"))
         await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap))
+        if led and hooked:
+            err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "
+                                    f"{', '.join(map(str, hooked))} of {old_code} receive{'' if len(hooked) > 1 else 's'} no event of these "
+                                    f"drafts from now on: they are {new_code}'s (legis subscribers add {new_code} URL)"))
 
     temporal.run(change)

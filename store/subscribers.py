@@ -123,6 +123,11 @@ FROM subscribers s ORDER BY s.id
 """
 
 
+async def active_of(db: asyncpg.Connection | asyncpg.Pool, agency_code: str) -> list[int]:
+    """The IDs of the active subscribers of an agency's drafts, in order."""
+    return [row["id"] for row in await db.fetch("SELECT id FROM subscribers WHERE active AND agency_code = $1 ORDER BY id", agency_code)]
+
+
 async def deactivate(db: asyncpg.Connection | asyncpg.Pool, subscriber_id: int) -> bool:
     """Stop a subscriber (its record and delivery log are kept); False when there is no such subscriber."""
     return not (await db.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)).endswith(" 0")

@@ -86,6 +86,13 @@ async def test_a_classified_draft_s_round_reads_redacted_for_all_but_its_lead_mi
             assert seen["awaiting"] == ["BNV"] and seen["comments"] == 2
             assert sorted(seen["unanswered_comments"]) == ["(classified)/c2", "BTC/c1"]
             assert "Thứ trưởng" not in json.dumps(seen, ensure_ascii=False) and ministry not in json.dumps(seen)
+        # Another ministry's system compiling is refused before the round is asked: neither the round's state, whether
+        # it exists, nor the lead ministry's code (found by a fresh-user trial).
+        stranger = await bearer(pool, "BKHCN", CallerRole.LEAD_MINISTRY)
+        as_stranger = body(compilation_body(request.model_copy(update={"lead_ministry": "BKHCN"})))
+        for round_id in ("r1", "NOPE"):
+            refused = problem(await api.post(f"{path}/{round_id}/compilation", json=as_stranger, headers=stranger), 403, "lead_ministry_only")
+            assert ministry not in json.dumps(refused) and "still_open" not in refused["rule"]
 
 
 async def test_a_round_opened_before_its_lead_ministry_merged_takes_the_compilation_from_the_new_code(api, pool, dev_env):

@@ -60,6 +60,8 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
     async def run() -> Response:
         permissions.check_acting(who, compilation)
         view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+        # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
+        permissions.check_leads(who, view, "the compilation")
         round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
         if round_now.public_comments_in_postgresql and round_now.closed:
             tally = await database(public.tally(http.app.state.pool, submission_id, round_id))

@@ -182,6 +182,8 @@ async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, w
 
 async def _lead_ministry_of(http: Request, who, submission_id: str) -> None:
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
-    if not permissions.sees_classified(who, lead_ministry=view.lead_ministry) or not permissions.leads(who):
-        raise from_refused(permissions.forbidden("role", "lead_ministry_only", "the compilation is the lead ministry's"))
+    try:
+        permissions.check_leads(who, view, "what the public wrote, and its answers,")
+    except Refused as refused:
+        raise from_refused(refused) from None
 
