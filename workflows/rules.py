@@ -50,6 +50,7 @@ from workflows.sessions import (
     passed_at_its_debate,
     postponement_conflict,
     round_closes_at,
+    within_phase,
 )
 from workflows.stage_graph import is_earlier, referred, stage_path
 
@@ -383,7 +384,7 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
                       f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: record "
                       f"the decision once it is taken, or, if session {target.code} opened earlier than the calendar says, correct its "
                       f"date first (legis calendar set-session {target.code})", INVALID if decision.occurred_on else CONFLICT)
-    if target.phases and not any(phase.starts_on <= day <= phase.ends_on for phase in target.phases):
+    if target.phases and not within_phase(target, day):
         if day > (last := target.phases[-1].ends_on):
             said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"
             raise Refused("occurred_on", "within_session", f"session {target.code} sat until {last}: {said} (occurred_on, Ha Noi)", INVALID)

@@ -95,9 +95,13 @@ def passed_at_its_debate(state: DraftState, change: ProgrammeChange, day: date) 
     held = state.held
     if state.generation < 10 or held is None or change.procedure is not SessionProcedure.ONE_SESSION or change.to_session is None:
         return None
-    sitting = next((s for s in state.sessions if s.code == held.code), held)
-    named = change.to_session.code == held.code and any(phase.starts_on <= day <= phase.ends_on for phase in sitting.phases)
-    return sitting if named else None
+    sitting = announced(state, held) or held
+    return sitting if change.to_session.code == held.code and within_phase(sitting, day) else None
+
+
+def within_phase(session: TargetSession, day: date) -> bool:
+    """Whether `day` (Ha Noi) lies within one of the session's phases, as the calendar gives them (none: never)."""
+    return any(phase.starts_on <= day <= phase.ends_on for phase in session.phases)
 
 
 def statutory_deadline(state: DraftState, session: TargetSession | None = None) -> date | None:
