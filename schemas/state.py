@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
 from schemas.enums import DocumentKind, ProgrammeTrack, SessionProcedure, Stage
-from schemas.messages import DocumentRef, PostponementRequest, StartRequest, VoteCount
+from schemas.messages import AgencyCode, DocumentRef, PostponementRequest, StartRequest, VoteCount
 from schemas.refusal import Refused
 from schemas.rulebook import Rulebook
 from schemas.views import ApprovedPostponement, DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
@@ -35,7 +35,9 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 10
+NEWEST_GENERATION = 11
+# The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
+ROUND_LEADS = 8
 
 
 class SeenRequest(BaseModel):
@@ -56,6 +58,11 @@ class RoundWatch(BaseModel):
     seen_completed: bool = Field(default=False, description="found completed once without its result; lost if so again")
     consultees: str | None = Field(default=None, description="SHA-256 (16 hex digits) of the consultees asked, sorted: a result "
                                    "must account for exactly them; none for a round opened before it was kept")
+    # Left out when none, so that a worker of an earlier release still reads a tenth generation's states.
+    leads: tuple[AgencyCode, ...] = Field(default=(), max_length=ROUND_LEADS, exclude_if=lambda codes: not codes,
+                                          description="the lead ministry's codes since the round opened, the latest last (the "
+                                          f"last {ROUND_LEADS}): its compilation is taken from one of them only; none for a round "
+                                          "opened before the eleventh generation")
 
 
 class DraftState(BaseModel):
@@ -72,7 +79,8 @@ class DraftState(BaseModel):
                             "they move was recorded; 5: before the cut-off ahead counted the revision after a debate back from the next session; "
                             "6: before the meeting before a session had to meet after the session before it opens; 7: before the Assembly "
                             "decided only at a sitting of its session; 8: before a calendar change raised a conflict again only when it "
-                            "changed it; 9: before a round's ID was one whatever its letter case; 10: the newest "
+                            "changed it; 9: before a round's ID was one whatever its letter case; 10: before a round's compilation was checked against "
+                            "the lead ministry's codes and a deferral or an approved postponement told the deadline it set; 11: the newest "
                             "(`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook

@@ -79,7 +79,9 @@ class HistoryEntry(View):
     # Left out when none, so that a worker of an earlier release still reads a ninth generation's states and audit writes.
     to_stage_deadline: date | None = Field(default=None, exclude_if=lambda day: day is None,
                                            description="for an event that moves the draft to another stage (or starts it): "
-                                           "that stage's deadline as the draft enters it; none where it has none yet (tenth generation on)")
+                                           "that stage's deadline as the draft enters it; none where it has none yet (tenth generation "
+                                           "on); for a deferral or an approved postponement that moves the deadline of the stage the "
+                                           "draft stays at: the new deadline (eleventh generation on)")
     label: str | None = Field(default=None, description="for warnings and escalations: what the alarm was")
     escalation_level: EscalationLevel | None = None
     requested_deadline: date | None = Field(default=None, description="for postponements: the date asked for")

@@ -35,6 +35,7 @@ from tests.polling import eventually
 from workflows import client as drafts
 from workflows import sessions
 from workflows.codec import KeyRing, new_key_entry
+from workflows.consultation import REMAP_SIGNAL
 from workflows.deadlines import local_day, start_of
 
 S = Stage
@@ -315,6 +316,25 @@ async def remapped_with_a_round_open(client: Client, request: StartRequest) -> N
     await drafts.decide(client, sid, withdraw)
 
 
+async def compiled_by_a_stranger(client: Client, request: StartRequest) -> None:
+    """A round told by a forged signal that another ministry leads the draft, which compiles it: the draft does not take
+    that compilation (eleventh generation); the lead ministry's own round is compiled, and the draft withdrawn."""
+    sid = request.submission_id
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    for round_id in ("r1", "r2"):
+        await drafts.open_consultation(client, sid, consultation(request, round_id, ("BNV",)))
+        await drafts.consultation_round(client, sid, round_id).signal(REMAP_SIGNAL, AgencyRemap(
+            old_code=request.lead_ministry, new_code="BCA", changed_by="not the draft", reason="forged"))
+        await drafts.submit_opinion(client, sid, round_id, opinion("BNV", "c1"))
+        await eventually(lambda round_id=round_id: drafts.consultation(client, sid, round_id), lambda view: view.closed)
+    forger = request.model_copy(update={"lead_ministry": "BCA"})
+    await drafts.compile_round(client, sid, "r1", compilation(forger, ("BNV", "c1", Response.ACCEPTED)))
+    await drafts.compile_round(client, sid, "r2", compilation(request, ("BNV", "c1", Response.ACCEPTED)))
+    await eventually(lambda: drafts.status(client, sid), lambda view: [r.round_id for r in view.open_consultations] == ["r1"])
+    await drafts.decide(client, sid, decision(request, S.DRAFTING, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))
+
+
 async def rest_days_moved_the_cutoff(client: Client, request: StartRequest) -> None:
     """A day off announced on the Government's cut-off ahead of a draft still in drafting moves that cut-off a day
     earlier, its own deadline unchanged: recorded (fifth generation), so that the registry and the board follow."""
@@ -380,6 +400,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "rest_days_moved_the_cutoff": (lambda: start_request(), rest_days_moved_the_cutoff),
     "accelerated_at_its_debate": (lambda: start_request(procedure=SessionProcedure.TWO_SESSIONS), accelerated_at_its_debate),
     "remapped_with_a_round_open": (lambda: start_request(), remapped_with_a_round_open),
+    "compiled_by_a_stranger": (lambda: start_request(), compiled_by_a_stranger),
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
 }
 

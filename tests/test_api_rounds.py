@@ -3,15 +3,18 @@ read redacted for a classified draft; and a programme change."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from temporalio.api.enums.v1 import EventType
 
-from schemas.enums import CallerRole, ProgrammeChangeKind, Response
+from schemas.enums import Actor, CallerRole, EventKind, Outcome, ProgrammeChangeKind, Response, Role, Stage
 from schemas.messages import AgencyRemap
-from tests.drafts import compilation_body, consultation, opinion_body, programme_change
+from tests.drafts import compilation, compilation_body, consultation, decision, opinion_body, programme_change
 from tests.http_api import bearer, body, problem, started_at_drafting
+from tests.polling import eventually
 from workflows import client as drafts
+from workflows.consultation import REMAP_SIGNAL
 
 
 async def test_an_opinion_or_a_compilation_breaking_a_rule_of_its_own_is_422_not_500(api, pool):
@@ -118,3 +121,43 @@ async def test_a_round_opened_before_its_lead_ministry_merged_takes_the_compilat
     done = await api.post(f"{path}/r1/compilation", json=compiled, headers=new_lead)
     assert done.status_code == 200 and done.json()["compiled"], done.text
     assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=new_lead)).json()["lead_ministry"] == "BTC"
+
+
+async def test_a_forged_remap_signal_hands_no_round_to_another_ministry(api, pool, dev_env):
+    """Found by a breaker: any Temporal client may signal a round that its lead ministry is remapped, after which the round
+    took another ministry's compilation and the draft recorded it as the lead ministry's. From the eleventh generation the
+    draft takes a compilation only from a code its lead ministry has had since the round opened, and the round still
+    takes the lead ministry's own."""
+    request, lead = await started_at_drafting(api, pool, "BKHDT")
+    sid, bnv = request.submission_id, await bearer(pool, "BNV", CallerRole.CONSULTEE)
+    path = f"/v1/submissions/{sid}/consultations"
+    forged = AgencyRemap(old_code="BKHDT", new_code="BCA", changed_by="not the draft", reason="forged")
+    for round_id in ("r1", "r2"):
+        assert (await api.post(path, json=body(consultation(request, round_id, ("BNV",))), headers=lead)).status_code == 200
+        await drafts.consultation_round(dev_env.client, sid, round_id).signal(REMAP_SIGNAL, forged)
+        assert (await api.post(f"{path}/{round_id}/opinions", json=body(opinion_body("BNV", "c1")), headers=bnv)).status_code == 200
+    # The forger compiles r1 through Temporal (the API would refuse it, not being the draft's lead ministry)...
+    forger = request.model_copy(update={"lead_ministry": "BCA"})
+    assert (await drafts.compile_round(dev_env.client, sid, "r1", compilation(forger, ("BNV", "c1", Response.ACCEPTED)))).compiled
+    # ...and the lead ministry compiles r2 over HTTP as before the forged signal.
+    done = await api.post(f"{path}/r2/compilation", json=body(compilation_body(request, ("BNV", "c1", Response.ACCEPTED))), headers=lead)
+    assert done.status_code == 200 and done.json()["compiled"], done.text
+
+    def compiled(entries: list[dict]) -> list[tuple[str, str]]:
+        return [(e["agency_code"], e["label"].split(":")[0]) for e in entries if e["event"] == EventKind.CONSULTATION_COMPILED.value]
+
+    history = await eventually(lambda: _entries(api, f"/v1/submissions/{sid}/history", lead), lambda entries: compiled(entries))
+    assert compiled(history) == [("BKHDT", "round r2")]
+    status = (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()
+    assert [r["round_id"] for r in status["open_consultations"]] == ["r1"]
+    # Withdrawn while it still awaits the round that ended: the draft ends, its cancel of that ended round taken and void.
+    await drafts.decide(dev_env.client, sid, decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))
+    ended = await asyncio.wait_for(drafts.draft(dev_env.client, sid).result(), 30)
+    assert ended.stage is Stage.WITHDRAWN
+    events = [e.event_type async for e in drafts.draft(dev_env.client, sid).fetch_history_events()]
+    assert EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED in events and EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED in events
+
+
+async def _entries(api, path: str, headers: dict) -> list[dict]:
+    return (await api.get(path, headers=headers)).json()["entries"]

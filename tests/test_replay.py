@@ -185,6 +185,20 @@ def test_the_tenth_generations_paths_have_committed_histories():
     assert [e["agency_code"] for e in compiled] == ["BTC"]
 
 
+def test_the_eleventh_generations_paths_have_committed_histories():
+    """A round told by a forged signal that another ministry leads the draft, which compiled it: the draft did not record
+    that compilation, only the lead ministry's of its other round; an approved postponement carries the deadline it set."""
+    eleventh = [path for path in HISTORIES if path.stem.endswith("-s26") and "compiled-by-the-lead-ministry" in patch_ids(load_history(path).events)]
+    assert {p.stem for p in eleventh} >= {"compiled_by_a_stranger-s26", "postponed-s26", "law_2025_one_session-s26",
+                                          "remapped_with_a_round_open-s26", "consulted_and_reprogrammed-s26"}
+    stranger = audited(HISTORIES_DIR / "compiled_by_a_stranger-s26.json")
+    compiled = [(e["agency_code"], e["label"].split(":")[0]) for e in stranger if e["event"] == "CONSULTATION_COMPILED"]
+    opened = [e["agency_code"] for e in stranger if e["event"] == "CONSULTATION_OPENED"]
+    assert opened == [opened[0]] * 2 and compiled == [(opened[0], "round r2")] and opened[0] != "BCA"
+    [approved] = [e for e in audited(HISTORIES_DIR / "postponed-s26.json") if e["event"] == "POSTPONEMENT_DECIDED"]
+    assert approved["to_stage_deadline"] == approved["requested_deadline"] != approved["deadline"]
+
+
 def test_the_dead_letter_path_has_a_committed_history():
     """A draft whose audit write the database refused for its data: the write failed without retry, the draft took
     the patched path and went on to its end (tests.record_histories.record_dead_lettered)."""

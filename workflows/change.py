@@ -104,8 +104,18 @@ class Change:
     def entered(self, entry: HistoryEntry) -> None:
         """Tenth generation: the event that moved the draft to its stage carries that stage's deadline, so that its webhook
         tells a receiver the new limit at once (before, only the next event recorded it)."""
+        if self.state.generation >= 10:
+            self._tell_deadline(entry)
+
+    def dated(self, entry: HistoryEntry) -> None:
+        """Eleventh generation: an event that moved the deadline of the stage the draft stays at (a deferral, an approved
+        postponement) carries the new one, as an event that enters a stage does (before, only the next event told it)."""
+        if self.state.generation >= 11 and self.state.deadline != entry.deadline:
+            self._tell_deadline(entry)
+
+    def _tell_deadline(self, entry: HistoryEntry) -> None:
         s = self.state
-        if s.generation < 10 or s.deadline is None:
+        if s.deadline is None:
             return
         dated = entry.model_copy(update={"to_stage_deadline": s.deadline})
         self.effects = [Record(dated) if isinstance(e, Record) and e.entry is entry else e for e in self.effects]

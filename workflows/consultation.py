@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.messages import AgencyRemap
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
     from schemas.refusal import RefusalKind, Refused
+    from schemas.state import ROUND_LEADS
     from schemas.time import in_hanoi
     from workflows.codec import refusal
     from workflows.rules import require
@@ -79,7 +80,9 @@ class ConsultationWorkflow:
     @workflow.init
     def __init__(self, input: ConsultationInput) -> None:
         self._input = input
-        self._lead = input.lead_ministry
+        # The lead ministry's codes the round has been told, the latest last: a remap signal is any client's to send, so a
+        # code told before still compiles, and the draft takes a compilation only from a code its lead ministry has had.
+        self._leads = [input.lead_ministry]
         self._opened_at = workflow.now()
         self._answers: dict[str, Answer] = {}
         self._public: list[Answer] = []
@@ -143,7 +146,7 @@ class ConsultationWorkflow:
 
     @workflow.signal(name=REMAP_SIGNAL)
     def lead_ministry_remapped(self, remap: AgencyRemap) -> None:
-        self._lead = remap.new_code  # its draft tells its rounds in order: the last word is the lead ministry's code now
+        self._leads = [*(code for code in self._leads if code != remap.new_code), remap.new_code][-ROUND_LEADS:]
 
     @workflow.update
     def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
@@ -234,8 +237,8 @@ class ConsultationWorkflow:
             raise Refused("responses", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         if self._closed_at is None:
             raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._input.closes_at).isoformat()}")
-        if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code != self._lead:
-            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._lead})",
+        if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code not in self._leads:
+            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._leads[-1]})",
                           RefusalKind.FORBIDDEN)
         answered = {f"{r.consultee}/{r.comment_id}" for r in compilation.responses}
         asked = self._comment_keys()

@@ -255,6 +255,7 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
                           requested_deadline=asked.new_deadline, approved=decision.approved)
     if decision.approved:
         change.move_deadline(asked.new_deadline, quiet=change.gen2 and not resolving)
+        change.dated(entry)
         if change.gen2:
             s.postponement = ApprovedPostponement(deadline=asked.new_deadline, approved_by=decision.actor, seq=entry.seq)
         if change.checks_approved_dates:
@@ -296,6 +297,7 @@ def apply_remap(change: Change, remap: AgencyRemap) -> None:
         change.effects.append(SetMemo({"lead_ministry": remap.new_code}))
     if s.generation >= 10:  # its open rounds take the compilation from the new code (before, from the old one only)
         change.effects.extend(RemapRound(w.round.workflow_id, remap) for w in s.open_rounds)
+        s.open_rounds = tuple(rounds.remapped(w, remap.new_code) for w in s.open_rounds)
     change.refresh()
 
 
@@ -332,6 +334,7 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
         change.entered(entry)
     elif s.target != old_target:
         change.recompute()
+        change.dated(entry)
     else:
         change.refresh()
 

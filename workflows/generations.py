@@ -36,6 +36,10 @@
    it may be aimed at that session on a day within its phases, and no session announced later re-aims it
    (`sessions.passed_at_its_debate`); a remap of the lead ministry is told to the open rounds, which take the
    compilation from the new code (`RemapRound`).
+11. A round's compilation is taken only from a code the lead ministry has had since the round opened (`RoundWatch.leads`,
+   `rounds.not_the_rounds`): a remap signal any Temporal client may send to a round handed its compilation to another
+   ministry, which the draft recorded. A deferral and an approved postponement carry the deadline they set
+   (`to_stage_deadline`, `Change.dated`), as an event that moves the draft to a stage does.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -59,8 +63,9 @@ MEETING_AFTER_SESSION_PATCH = "meeting-after-the-session-before"
 AT_THE_SITTING_PATCH = "assembly-decides-at-its-sitting"
 CONFLICT_ONCE_PATCH = "conflict-raised-when-it-changes"
 ROUNDS_NAMED_ONCE_PATCH = "rounds-named-once-whatever-the-case"
+COMPILED_BY_THE_LEAD_PATCH = "compiled-by-the-lead-ministry"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -7,10 +7,10 @@ import hashlib
 from datetime import datetime, timedelta
 
 from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult
-from schemas.enums import DocumentKind, EscalationLevel, EventKind
+from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
-from schemas.state import DraftState, RoundWatch
+from schemas.state import ROUND_LEADS, DraftState, RoundWatch
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
 from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, StartRound
@@ -43,7 +43,10 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     s, request, closes_at = change.state, start.input.request, start.input.closes_at
     opened = OpenRound(round_id=request.round_id, kind=request.kind, workflow_id=start.workflow_id, opened_at=now,
                        closes_at=closes_at if change.gen2 else None)
-    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees)))
+    # Eleventh generation: the codes its compilation may come from, the one it opened with and the draft's now.
+    leads = tuple(dict.fromkeys((start.input.lead_ministry, s.lead_ministry))) if s.generation >= 11 else ()
+    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees),
+                                                leads=leads))
     # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
     asked = counted(len(request.consultees), "consultee", s.generation >= 8) if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
@@ -101,7 +104,8 @@ def counted(number: int, word: str, agrees: bool) -> str:
 
 def not_the_rounds(watch: RoundWatch, result: ConsultationResult) -> str:
     """Why `result` cannot be what the round `watch` awaits handed back ("" when it can): another kind, closed before it
-    opened, or consultees other than those asked (each asked is either answered or silent). Its compilation's time is
+    opened, consultees other than those asked (each asked is either answered or silent), or a compilation by another than
+    the lead ministry under a code it has had since the round opened (where the round keeps them: `RoundWatch.leads`). Its compilation's time is
     the round's clock, which may run ahead of the draft's where time skips workflow by workflow (the tests): not checked."""
     opened = watch.round
     if result.kind is not opened.kind:
@@ -114,7 +118,18 @@ def not_the_rounds(watch: RoundWatch, result: ConsultationResult) -> str:
     accounted = [*answered, *result.silent]
     if watch.consultees is not None and (len(set(accounted)) != len(accounted) or _digest(accounted) != watch.consultees):
         return "its consultees, answered or silent, are not those the round asked"
+    compiled = result.compilation
+    if watch.leads and (compiled.actor is not Actor.LEAD_MINISTRY or compiled.agency_code not in watch.leads):
+        return f"compiled by {compiled.agency_code}, which has not led the draft since the round opened"
     return ""
+
+
+def remapped(watch: RoundWatch, new_code: str) -> RoundWatch:
+    """An open round of an eleventh-generation draft takes its compilation from the lead ministry's new code too (the
+    old one's, made before the round heard of the remap, still stands); the last `ROUND_LEADS` codes are kept."""
+    if not watch.leads:
+        return watch
+    return watch.model_copy(update={"leads": (*(c for c in watch.leads if c != new_code), new_code)[-ROUND_LEADS:]})
 
 
 def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now: datetime) -> Applied:
