@@ -38,6 +38,7 @@ from activities.rulebook import PinningActivities
 from bench.audit import audit
 from bench.baseline import BareLifecycleWorkflow, bare_activity
 from bench.core import core
+from bench.cores import Layout, arrange
 from schemas.enums import Actor, DocumentKind, LawKind, Role, Stage
 from schemas.messages import Decision, DossierFiling, StartRequest
 from tests.drafts import decision, document, start_request
@@ -83,14 +84,26 @@ def cpu_seconds(postgres_data: str) -> dict[str, float]:
         except psutil.NoSuchProcess:
             continue
         used["client+worker" if process.pid == me.pid else "temporal"] += times.user + times.system
-    postmaster = psutil.Process(int(Path(postgres_data, "postmaster.pid").read_text().split()[0]))
-    for process in [postmaster, *postmaster.children()]:
+    postmaster, *backends = _postgres(postgres_data)
+    for process in [postmaster, *backends]:
         try:
             times = process.cpu_times()
         except psutil.NoSuchProcess:
             continue
         used["postgres"] += times.user + times.system + (times.children_user + times.children_system if process is postmaster else 0)
     return used
+
+
+def _postgres(postgres_data: str) -> list[psutil.Process]:
+    """The postmaster whose data folder is `postgres_data`, then its backends."""
+    postmaster = psutil.Process(int(Path(postgres_data, "postmaster.pid").read_text().split()[0]))
+    return [postmaster, *postmaster.children()]
+
+
+def _arrange(layout: Layout, postgres_data: str) -> str:
+    """The Temporal server (this process's children) apart from this process and PostgreSQL, as `layout` says."""
+    me = psutil.Process()
+    return arrange(layout, me.children(recursive=True), [me, *_postgres(postgres_data)])
 
 
 async def bounded(n: int, concurrency: int, job: Callable[[int], Awaitable[None]], label: str) -> float:
@@ -114,9 +127,10 @@ async def bounded(n: int, concurrency: int, job: Callable[[int], Awaitable[None]
 
 
 async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lifecycles: int, concurrency: int, rounds: int,
-                     sandboxed: bool) -> None:
+                     sandboxed: bool, layout: Layout) -> None:
     say(f"\n## Throughput: {lifecycles} lifecycles per side, {concurrency} at once, {rounds} alternating rounds"
         + ("" if sandboxed else ", every side without the workflow sandbox"))
+    say(f"cores ({layout}): {_arrange(layout, postgres_data)}")
     queue = f"bench-{uuid.uuid4().hex[:6]}"
     payloads = [d.model_dump(mode="json") for d in _decisions(_ordinance())]
     # Both sides' messages are built before the clock starts, so that the rounds time the system, not the load generator.
@@ -162,6 +176,7 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
             await bounded(WARM_UP, concurrency, job, f"warm-up {side}, not timed")
         await asyncio.sleep(SETTLE_SECONDS)
         for r in range(rounds):
+            _arrange(layout, postgres_data)  # the threads and backends started since, whatever thread started them
             # The server's in-memory store grows with every lifecycle, so each round starts with a different side.
             order = list(sides)[r % len(sides):] + list(sides)[:r % len(sides)]
             for side in order:
@@ -189,6 +204,7 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     say(f"legis/bare+visibility by CPU per lifecycle, all rounds: {sum(cpu['bare+visibility'].values()) / sum(cpu['legis'].values()):.2f}; "
         "round by round: " + ", ".join(f"{b / a:.2f}" for a, b in zip(per_round["legis"], per_round["bare+visibility"], strict=True)))
     collector.stop()
+    _arrange(Layout.SHARED, postgres_data)  # the other parts as before
     say("of which Python's cycle collector (client+worker), ms per lifecycle: "
         + ", ".join(f"{side} {seconds / (lifecycles * rounds) * 1000:.1f}" for side, seconds in collected.items()))
     for side, workflow_id in sample.items():
@@ -406,7 +422,7 @@ def _utc(day: date) -> datetime:
 PARTS = ("throughput", "latency", "replay", "registry", "memory", "core", "audit")
 
 
-async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: int, sandboxed: bool, updates: int,
+async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: int, sandboxed: bool, layout: Layout, updates: int,
                   concurrent_drafts: int, waiting: int, cache: int, submissions: int) -> None:
     configure_logging("WARNING")
     say(f"# legis benchmark, {time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -423,7 +439,7 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
                                                         dev_server_extra_args=sa.CACHED_SEARCH_ATTRIBUTES)
             client = env.client
             if "throughput" in parts:
-                await throughput(client, pool, data_dir, lifecycles, concurrency, rounds, sandboxed)
+                await throughput(client, pool, data_dir, lifecycles, concurrency, rounds, sandboxed, layout)
             if "latency" in parts:
                 await latency(client, pool, updates, concurrent_drafts)
             if "replay" in parts:
@@ -450,6 +466,9 @@ def main(
     rounds: int = typer.Option(3, help="alternating rounds of bare and legis"),
     sandboxed: bool = typer.Option(True, help="run the throughput sides in the workflow sandbox, as `legis worker` does; "
                                    "--no-sandboxed shows the sandbox's share"),
+    cores: Layout = typer.Option(Layout.SEPARATE, help="for the throughput sides: the Temporal server on cores of its own, apart "
+                                 "from the client, the worker and PostgreSQL, as a deployment runs it on hosts of its own "
+                                 "(separate), or every process on every core (shared)"),
     updates: int = typer.Option(40, help="updates per draft for the latency figures"),
     concurrent_drafts: int = typer.Option(50, help="drafts updated at once for the second latency figure"),
     waiting: int = typer.Option(10_000, help="drafts left waiting for the memory figure"),
@@ -461,7 +480,7 @@ def main(
     unknown = set(only) - set(PARTS)
     if unknown:
         raise typer.BadParameter(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}", param_hint="--only")
-    asyncio.run(run_all(set(only), lifecycles, concurrency, rounds, sandboxed, updates, concurrent_drafts, waiting, cache, submissions))
+    asyncio.run(run_all(set(only), lifecycles, concurrency, rounds, sandboxed, cores, updates, concurrent_drafts, waiting, cache, submissions))
 
 
 if __name__ == "__main__":
