@@ -11,6 +11,9 @@ from enum import StrEnum
 
 import psutil
 
+# The cores this process may use when it starts, before it moves itself to some of them.
+CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
 
 class Layout(StrEnum):
     SEPARATE = "separate"
@@ -18,11 +21,11 @@ class Layout(StrEnum):
 
 
 def arrange(layout: Layout, server: Iterable[psutil.Process], ours: Iterable[psutil.Process]) -> str:
-    """Put every thread of the `server` processes on the upper half of this process's cores and every thread of `ours`
+    """Put every thread of the `server` processes on the upper half of the cores this process started with (`CPUS`) and every thread of `ours`
     on the lower half (SEPARATE), or all of them on all of those cores (SHARED). Threads started later inherit the mask
     of the thread that starts them, and PostgreSQL's new backends that of the postmaster. Returns the layout in words,
     which the benchmark prints."""
-    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    cpus = CPUS
     if layout is Layout.SHARED or len(cpus) < 2:
         for process in [*server, *ours]:
             _pin(process.pid, cpus)
