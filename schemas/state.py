@@ -38,6 +38,9 @@ MAX_MEETINGS = 500
 NEWEST_GENERATION = 11
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
+# The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
+# draft, and two at once in either order) is one the draft takes too.
+WATCHED_LEADS = 2 * ROUND_LEADS
 
 
 class SeenRequest(BaseModel):
@@ -59,10 +62,11 @@ class RoundWatch(BaseModel):
     consultees: str | None = Field(default=None, description="SHA-256 (16 hex digits) of the consultees asked, sorted: a result "
                                    "must account for exactly them; none for a round opened before it was kept")
     # Left out when none, so that a worker of an earlier release still reads a tenth generation's states.
-    leads: tuple[AgencyCode, ...] = Field(default=(), max_length=ROUND_LEADS, exclude_if=lambda codes: not codes,
+    leads: tuple[AgencyCode, ...] = Field(default=(), max_length=WATCHED_LEADS, exclude_if=lambda codes: not codes,
                                           description="the lead ministry's codes since the round opened, the latest last (the "
-                                          f"last {ROUND_LEADS}): its compilation is taken from one of them only; none for a round "
-                                          "opened before the eleventh generation")
+                                          f"last {WATCHED_LEADS}; the round keeps the last {ROUND_LEADS}): its compilation is taken "
+                                          "from one of them only; for a round opened before the eleventh generation, the lead "
+                                          "ministry's code when the draft took it up, or none")
 
 
 class DraftState(BaseModel):

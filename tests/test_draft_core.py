@@ -37,7 +37,7 @@ from schemas.enums import (
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
-from schemas.state import NEWEST_GENERATION, ROUND_LEADS, STATE_BOUND, DraftState
+from schemas.state import NEWEST_GENERATION, STATE_BOUND, WATCHED_LEADS, DraftState
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, pinned, programme_change, session
 from workflows import draft, rounds, sessions
 from workflows import draft_views as views
@@ -426,7 +426,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
                                                     official=wide * 200, new_deadline=day, reason=wide * 4000),
         "open_points": tuple(OpenPoint(point=point, with_actor=Actor.PM) for _ in range(MAX_OPEN_POINTS)),
         "points_raised": tuple(f"{i:040d}" for i in range(MAX_POINTS)),
-        "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW, consultees="0" * 16, leads=tuple(f"B{i:023d}" for i in range(ROUND_LEADS))) for _ in range(MAX_OPEN_ROUNDS)),
+        "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW, consultees="0" * 16, leads=tuple(f"B{i:023d}" for i in range(WATCHED_LEADS))) for _ in range(MAX_OPEN_ROUNDS)),
         "rounds_opened": tuple(f"{i:040d}" for i in range(MAX_ROUNDS)),
         "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
         "seen": tuple(SeenRequest(request_id="R" * 200, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),

@@ -12,7 +12,7 @@ import pytest
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import Actor, EventKind, ProgrammeChangeKind, Role, Stage
 from schemas.messages import AgencyRemap
-from schemas.state import NEWEST_GENERATION, ROUND_LEADS
+from schemas.state import NEWEST_GENERATION, ROUND_LEADS, WATCHED_LEADS
 from tests.drafts import NOW, consultation, core_request, core_state, postponement, postponement_decision, programme_change, session
 from tests.test_generation_10 import with_round
 from workflows import draft, rounds
@@ -74,24 +74,53 @@ def test_a_round_takes_the_compilation_from_every_code_its_lead_ministry_has_had
 
 
 def test_a_round_keeps_the_last_codes_of_its_lead_ministry_within_its_bound():
-    """A draft lives for years: however many remaps, a round keeps a bounded list of codes, the latest last."""
+    """A draft lives for years: however many remaps, a round's watch keeps a bounded list of codes, the latest last."""
     request, state = with_round(NEWEST_GENERATION)
-    codes = [f"B{n:02d}" for n in range(ROUND_LEADS + 3)]
+    codes = [f"B{n:02d}" for n in range(WATCHED_LEADS + 3)]
     old = request.lead_ministry
     for code in codes:
         state, old = remap(state, old, code), code
-    assert state.open_rounds[0].leads == tuple(codes[-ROUND_LEADS:])
+    assert state.open_rounds[0].leads == tuple(codes[-WATCHED_LEADS:])
     back = remap(state, old, codes[-3])
-    assert back.open_rounds[0].leads[-1] == codes[-3] and len(back.open_rounds[0].leads) == ROUND_LEADS
+    assert back.open_rounds[0].leads[-1] == codes[-3] and len(back.open_rounds[0].leads) == WATCHED_LEADS
 
 
-def test_a_round_of_a_carried_tenth_generation_draft_is_taken_as_before():
-    """A round opened in the tenth generation kept no codes: its compilation is taken as then, whoever made it."""
+def told(leads: list[str], new_code: str) -> list[str]:
+    """What the round keeps when told a remap (`ConsultationWorkflow.lead_ministry_remapped`)."""
+    return [*(code for code in leads if code != new_code), new_code][-ROUND_LEADS:]
+
+
+@pytest.mark.parametrize("remaps", [ROUND_LEADS - 1, ROUND_LEADS, 2 * ROUND_LEADS + 3])
+def test_every_code_a_round_still_takes_is_one_its_draft_takes(remaps):
+    """Found by a breaker: the draft dropped a code at the ninth remap while the round, which hears of it later, still
+    took it; and two remaps at once may reach the round in the other order. A compilation the round took was then not
+    recorded, and the round was found lost. The draft keeps twice the round's codes."""
+    request, state = with_round(NEWEST_GENERATION)
+    state = remap(remap(state, request.lead_ministry, "BAA"), "BAA", "BBB")
+    heard = told(told([request.lead_ministry], "BBB"), "BAA")  # the round heard the two in the other order
+    old = "BBB"
+    for n in range(remaps):
+        code = f"C{n:02d}"
+        state, old = remap(state, old, code), code
+        assert set(heard) <= set(state.open_rounds[0].leads)  # before the round hears of it
+        heard = told(heard, code)
+        assert all(taken(state, c) for c in heard)
+
+
+def taken(state, code: str) -> bool:
+    return EventKind.CONSULTATION_COMPILED in recorded(rounds.round_finished(state, compiled_by(state, code), NOW + timedelta(days=31)))
+
+
+def test_a_round_of_a_tenth_generation_draft_taken_up_compiles_from_its_lead_ministry_now():
+    """Found by a breaker: a round opened in the tenth generation kept no codes, so that once its draft took up the
+    eleventh, a forged remap signal still let another ministry's compilation be recorded. Taken up, it keeps the lead
+    ministry's code as it is then (`workflows.generations.of_carried`)."""
     request, state = with_round(10)
-    carried = state.model_copy(update={"generation": NEWEST_GENERATION})
-    assert carried.open_rounds[0].leads == ()
-    assert remap(carried, request.lead_ministry, "BKHDT").open_rounds[0].leads == ()
-    assert recorded(rounds.round_finished(carried, compiled_by(carried, "BKHCN"), NOW))[-1] is EventKind.CONSULTATION_COMPILED
+    assert state.open_rounds[0].leads == ()
+    carried = rounds.taking_up_leads(state.model_copy(update={"generation": NEWEST_GENERATION}))
+    assert carried.open_rounds[0].leads == (request.lead_ministry,)
+    assert taken(carried, request.lead_ministry) and not taken(carried, "BKHCN")
+    assert taken(remap(carried, request.lead_ministry, "BKHDT"), "BKHDT")
 
 
 @pytest.mark.parametrize("generation", [NEWEST_GENERATION, 10])

@@ -38,7 +38,8 @@
    compilation from the new code (`RemapRound`).
 11. A round's compilation is taken only from a code the lead ministry has had since the round opened (`RoundWatch.leads`,
    `rounds.not_the_rounds`): a remap signal any Temporal client may send to a round handed its compilation to another
-   ministry, which the draft recorded. A deferral and an approved postponement carry the deadline they set
+   ministry, which the draft recorded; a round opened before its draft took it up keeps the lead ministry's code then
+   (`rounds.taking_up_leads`). A deferral and an approved postponement carry the deadline they set
    (`to_stage_deadline`, `Change.dated`), as an event that moves the draft to a stage does.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
@@ -51,6 +52,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from schemas.state import DraftState
+    from workflows import rounds
 
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
@@ -79,4 +81,7 @@ def of_carried(state: DraftState) -> DraftState:
     if state.generation < 2:
         return state
     generation = next((g for g, patch in GENERATIONS if g > state.generation and workflow.patched(patch)), state.generation)
-    return state if generation == state.generation else state.model_copy(update={"generation": generation})
+    if generation == state.generation:
+        return state
+    taken_up = state.model_copy(update={"generation": generation})
+    return rounds.taking_up_leads(taken_up) if state.generation < 11 <= generation else taken_up

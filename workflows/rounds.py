@@ -10,7 +10,7 @@ from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult
 from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
-from schemas.state import ROUND_LEADS, DraftState, RoundWatch
+from schemas.state import WATCHED_LEADS, DraftState, RoundWatch
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
 from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, StartRound
@@ -126,10 +126,17 @@ def not_the_rounds(watch: RoundWatch, result: ConsultationResult) -> str:
 
 def remapped(watch: RoundWatch, new_code: str) -> RoundWatch:
     """An open round of an eleventh-generation draft takes its compilation from the lead ministry's new code too (the
-    old one's, made before the round heard of the remap, still stands); the last `ROUND_LEADS` codes are kept."""
+    old one's, made before the round heard of the remap, still stands); the last `WATCHED_LEADS` codes are kept."""
     if not watch.leads:
         return watch
-    return watch.model_copy(update={"leads": (*(c for c in watch.leads if c != new_code), new_code)[-ROUND_LEADS:]})
+    return watch.model_copy(update={"leads": (*(c for c in watch.leads if c != new_code), new_code)[-WATCHED_LEADS:]})
+
+
+def taking_up_leads(state: DraftState) -> DraftState:
+    """A state carried into the eleventh generation: its open rounds, which kept no codes, take the compilation from the
+    lead ministry's code now (and those it has later), so that a forged remap signal lets no other ministry compile them."""
+    watches = tuple(w if w.leads else w.model_copy(update={"leads": (state.lead_ministry,)}) for w in state.open_rounds)
+    return state.model_copy(update={"open_rounds": watches})
 
 
 def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now: datetime) -> Applied:
