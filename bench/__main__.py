@@ -9,6 +9,7 @@ import compileall
 import dataclasses
 import gc
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -425,6 +426,8 @@ PARTS = ("throughput", "latency", "replay", "registry", "memory", "core", "audit
 async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: int, sandboxed: bool, layout: Layout, updates: int,
                   concurrent_drafts: int, waiting: int, cache: int, submissions: int) -> None:
     configure_logging("WARNING")
+    # SIGTERM stops a run as Ctrl-C does: through the clean-up below, so that no server is left behind.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     say(f"# legis benchmark, {time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     _compile_workflow_bytecode()
     with tempfile.TemporaryDirectory(prefix="legis-bench-") as data_dir:
@@ -480,7 +483,12 @@ def main(
     unknown = set(only) - set(PARTS)
     if unknown:
         raise typer.BadParameter(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}", param_hint="--only")
-    asyncio.run(run_all(set(only), lifecycles, concurrency, rounds, sandboxed, cores, updates, concurrent_drafts, waiting, cache, submissions))
+    try:
+        asyncio.run(run_all(set(only), lifecycles, concurrency, rounds, sandboxed, cores, updates, concurrent_drafts, waiting, cache,
+                            submissions))
+    except asyncio.CancelledError:
+        say("stopped (SIGTERM): the worker, the Temporal dev server and PostgreSQL of this run are stopped")
+        raise typer.Exit(128 + signal.SIGTERM) from None
 
 
 if __name__ == "__main__":

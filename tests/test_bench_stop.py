@@ -1,0 +1,66 @@
+"""`python -m bench` stopped by SIGTERM (a cancelled job, `kill`) leaves nothing running: its `legis worker`, its
+Temporal dev server and its PostgreSQL (a daemon started by `pg_ctl`, not its child) stop with it, and its data
+folder is removed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+import psutil
+
+from tests.stack import describe, kill_left, still_running
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def _postgres_under(folder: Path) -> list[psutil.Process]:
+    found = []
+    for candidate in psutil.process_iter(["name"]):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if candidate.info["name"] == "postgres" and folder.resolve() in Path(candidate.cwd()).resolve().parents:
+                found.append(candidate)
+    return found
+
+
+async def _worker_started(bench: psutil.Process, within: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if any("worker" in child.cmdline() for child in bench.children()):
+                return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+async def test_a_benchmark_stopped_by_sigterm_leaves_no_server_running(tmp_path):
+    # The memory part runs a `legis worker` of its own beside the dev server and PostgreSQL: every kind of process.
+    # Its output goes to a file: a server left running would hold a pipe open after the benchmark ended.
+    log = tmp_path / "bench.log"
+    with log.open("wb") as out:
+        bench = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench", "--only", "memory", "--waiting", "400", "--cache", "200",
+            cwd=REPOSITORY, env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=out, stderr=asyncio.subprocess.STDOUT)
+    started = psutil.Process(bench.pid)
+    processes: list[psutil.Process] = []
+    try:
+        assert await _worker_started(started, within=120), "the benchmark's `legis worker` did not start"
+        processes = [*started.children(recursive=True), *_postgres_under(tmp_path)]
+        assert any(p.name() == "postgres" for p in processes) and len(processes) >= 3, describe(processes)
+        bench.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(bench.wait(), timeout=90)
+        printed = log.read_text(errors="replace")
+        assert bench.returncode == 128 + signal.SIGTERM, printed[-2000:]
+        assert "stopped (SIGTERM)" in printed
+        left = await still_running(processes, within=10)
+        assert not left, f"still running after the benchmark stopped: {describe(left)}"
+        assert not list(tmp_path.glob("legis-bench-*")), "the benchmark's data folder was left behind"
+    finally:
+        if bench.returncode is None:
+            bench.kill()
+            await bench.wait()
+        kill_left([*processes, *_postgres_under(tmp_path)])
