@@ -43,6 +43,7 @@ from bench.cores import Layout, arrange
 from schemas.enums import Actor, DocumentKind, LawKind, Role, Stage
 from schemas.messages import Decision, DossierFiling, StartRequest
 from tests.drafts import decision, document, start_request
+from tests.ports import free_port
 from tests.record_histories import HISTORIES, load_history
 from workers import heap
 from workers.dev_stack import temporal_binary
@@ -306,7 +307,9 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: i
     key = new_key_entry("bench")
     client = await connect(address, keys=KeyRing.parse(key))
     env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": address, "LEGIS_DATABASE_URL": database_url, "LEGIS_ENCRYPTION_KEYS": key,
-           "LEGIS_TASK_QUEUE": queue, "LEGIS_LOG_LEVEL": "WARNING", "LEGIS_MAX_CACHED_WORKFLOWS": str(cache)}
+           "LEGIS_TASK_QUEUE": queue, "LEGIS_LOG_LEVEL": "WARNING", "LEGIS_MAX_CACHED_WORKFLOWS": str(cache),
+           # Ports of its own: a `legis worker` or `legis dev` running beside the benchmark holds the default ones.
+           "LEGIS_HEALTH_PORT": str(free_port()), "LEGIS_METRICS_PORT": str(free_port())}
     worker = subprocess.Popen([str(Path(sys.executable).parent / "legis"), "worker"], env=env)
     try:
         await asyncio.sleep(3)
@@ -316,7 +319,7 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: i
         requests = [start_request(prefix=prefix) for _ in range(max(waiting, cache))]
         half, measured = cache // 2, {}
         for upto in sorted({half, cache, waiting}):
-            await _waiting(client, pool, queue, prefix, requests, upto)
+            await _waiting(client, pool, queue, prefix, requests, upto, worker)
             measured[upto] = rss()
             say(f"  RSS with {upto} drafts waiting: {measured[upto] / 2**20:.0f} MB")
         per_draft = (measured[cache] - measured[half]) / (cache - half)
@@ -335,8 +338,14 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: i
         worker.wait(60)
 
 
-async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, requests: list, upto: int) -> None:
-    """Start drafts until `upto` of `requests` are waiting at their first stage."""
+class WorkerEnded(RuntimeError):
+    """The memory part's `legis worker` ended before the drafts it was to hold were waiting."""
+
+
+async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, requests: list, upto: int,
+                   worker: subprocess.Popen) -> None:
+    """Start drafts until `upto` of `requests` are waiting at their first stage. Raises RuntimeError when `worker`, which
+    takes them there, has ended."""
     already = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
 
     async def start(i: int) -> None:
@@ -346,6 +355,9 @@ async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, 
     say(f"  {upto - already} starts in {seconds:.0f} s")
     count = already
     while count < upto:
+        if (code := worker.poll()) is not None:
+            raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above) with "
+                               f"{count} of {upto} drafts waiting")
         await asyncio.sleep(2)
         count = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
     await asyncio.sleep(3)
@@ -432,7 +444,7 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
     _compile_workflow_bytecode()
     with tempfile.TemporaryDirectory(prefix="legis-bench-") as data_dir:
         server = pgserver.get_server(data_dir, cleanup_mode="delete")
-        env = None
+        env, pool = None, None
         try:
             database_url = server.get_uri()
             await migrate(database_url)
@@ -457,6 +469,8 @@ async def run_all(parts: set[str], lifecycles: int, concurrency: int, rounds: in
                 await memory(client.service_client.config.target_host, database_url, pool, waiting, cache)
             await pool.close()
         finally:
+            if pool is not None:
+                pool.terminate()  # after a stop; a pool already closed is left as it is
             if env is not None:
                 await env.shutdown()
             server.cleanup()
@@ -489,6 +503,9 @@ def main(
     except asyncio.CancelledError:
         say("stopped (SIGTERM): the worker, the Temporal dev server and PostgreSQL of this run are stopped")
         raise typer.Exit(128 + signal.SIGTERM) from None
+    except WorkerEnded as ended:
+        say(f"stopped: {ended}; the Temporal dev server and PostgreSQL of this run are stopped")
+        raise typer.Exit(1) from None
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""`python -m bench` stopped by SIGTERM (a cancelled job, `kill`) leaves nothing running: its `legis worker`, its
-Temporal dev server and its PostgreSQL (a daemon started by `pg_ctl`, not its child) stop with it, and its data
-folder is removed."""
+"""`python -m bench` stopped (SIGTERM from a cancelled job or `kill`, or its own worker ending) leaves nothing running:
+its `legis worker`, its Temporal dev server and its PostgreSQL (a daemon started by `pg_ctl`, not its child) stop with
+it, and its data folder is removed."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ async def test_a_benchmark_stopped_by_sigterm_leaves_no_server_running(tmp_path)
         printed = log.read_text(errors="replace")
         assert bench.returncode == 128 + signal.SIGTERM, printed[-2000:]
         assert "stopped (SIGTERM)" in printed
+        assert "Task was destroyed" not in printed, printed[-2000:]
         left = await still_running(processes, within=10)
         assert not left, f"still running after the benchmark stopped: {describe(left)}"
         assert not list(tmp_path.glob("legis-bench-*")), "the benchmark's data folder was left behind"
@@ -64,3 +65,25 @@ async def test_a_benchmark_stopped_by_sigterm_leaves_no_server_running(tmp_path)
             bench.kill()
             await bench.wait()
         kill_left([*processes, *_postgres_under(tmp_path)])
+
+
+async def test_a_benchmark_whose_worker_ends_says_so_and_stops(tmp_path):
+    # The worker cannot bind its metrics endpoint on an address of no interface here (TEST-NET-1), and ends at once;
+    # the benchmark waited for its drafts for ever.
+    log = tmp_path / "bench.log"
+    with log.open("wb") as out:
+        bench = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench", "--only", "memory", "--waiting", "400", "--cache", "200", cwd=REPOSITORY,
+            env={**os.environ, "TMPDIR": str(tmp_path), "LEGIS_HTTP_HOST": "192.0.2.1"}, stdout=out, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await asyncio.wait_for(bench.wait(), timeout=120)
+        printed = log.read_text(errors="replace")
+        assert bench.returncode == 1, printed[-2000:]
+        assert "stopped: the benchmark's `legis worker` ended (exit status 2" in printed, printed[-2000:]
+        assert not _postgres_under(tmp_path)
+        assert not list(tmp_path.glob("legis-bench-*")), "the benchmark's data folder was left behind"
+    finally:
+        if bench.returncode is None:
+            bench.kill()
+            await bench.wait()
+        kill_left(_postgres_under(tmp_path))
