@@ -116,10 +116,11 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
             raise from_refused(Refused.from_details(cause.message, cause.details[0])) from None
         raise refusal(409, "body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed)) from None
     except WorkflowQueryFailedError as failed:
+        # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
+        # run to answer: it has ended.
+        if (ended := await _closed(http, missing)) is not None:
+            raise from_refused(ended) from None
         if "draft_not_ready" in str(failed):
-            # A draft whose start was refused never becomes ready: it has ended.
-            if (ended := await _closed(http, missing)) is not None:
-                raise from_refused(ended) from None
             raise refusal(503, "submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly") from None
         raise refusal(409, "submission_id", "query_failed", str(failed)) from None
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):

@@ -86,7 +86,9 @@ def check_leads(caller: Caller, draft: StatusView, action: str) -> None:
     """The caller acts as the draft's own lead ministry; refused first, naming nothing of the draft (a classified
     draft's lead ministry, its rounds), before anything else is asked of it."""
     if not sees_classified(caller, lead_ministry=draft.lead_ministry):
-        raise forbidden("role", "lead_ministry_only", f"{action} is for the draft's lead ministry alone")
+        # A lead ministry's token of another agency is refused for its agency, which it knows, not for its role.
+        field = "agency_code" if caller.role is CallerRole.LEAD_MINISTRY else "role"
+        raise forbidden(field, "lead_ministry_only", f"{action} is for the draft's lead ministry alone")
 
 
 def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_ministry: str) -> Refused:

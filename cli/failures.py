@@ -42,7 +42,8 @@ class Failure(Exception):
         self.problems = problems or []
 
     def line(self) -> str:
-        rule = f" (rule: {self.rule})" if self.rule and "(rule: " not in self.message else ""
+        # A message may quote another rule (a failed start's, within "the draft has ended (...)"): its own is still told.
+        rule = f" (rule: {self.rule})" if self.rule and not self.message.endswith(f"(rule: {self.rule})") else ""
         return f"{self.label}: {self.message}{rule}"
 
     def as_json(self) -> dict:

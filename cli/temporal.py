@@ -87,10 +87,11 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
     except Refused as refused:  # a rule the client function checks before it calls Temporal
         raise from_refusal(refused) from None
     except WorkflowQueryFailedError as failed:
+        # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
+        # run to answer: it has ended.
+        if target is not None and (ended := await _closed(client, target)) is not None:
+            raise from_refusal(ended) from None
         if "draft_not_ready" in str(failed):
-            # A draft whose start was refused never becomes ready: it has ended.
-            if target is not None and (ended := await _closed(client, target)) is not None:
-                raise from_refusal(ended) from None
             raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
         raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
     except RPCError as rpc:

@@ -35,7 +35,7 @@ from tests.polling import eventually
 from workflows import client as drafts
 from workflows import sessions
 from workflows.codec import KeyRing, new_key_entry
-from workflows.consultation import REMAP_SIGNAL
+from workflows.consultation import REMAP_SIGNAL, ConsultationWorkflow
 from workflows.deadlines import local_day, start_of
 
 S = Stage
@@ -328,7 +328,9 @@ async def compiled_by_a_stranger(client: Client, request: StartRequest) -> None:
         await drafts.submit_opinion(client, sid, round_id, opinion("BNV", "c1"))
         await eventually(lambda round_id=round_id: drafts.consultation(client, sid, round_id), lambda view: view.closed)
     forger = request.model_copy(update={"lead_ministry": "BCA"})
-    await drafts.compile_round(client, sid, "r1", compilation(forger, ("BNV", "c1", Response.ACCEPTED)))
+    # A raw update to the round: `workflows.client` refuses a compilation by another than the draft's lead ministry now.
+    await drafts.consultation_round(client, sid, "r1").execute_update(ConsultationWorkflow.compile,
+                                                                       compilation(forger, ("BNV", "c1", Response.ACCEPTED)))
     await drafts.compile_round(client, sid, "r2", compilation(request, ("BNV", "c1", Response.ACCEPTED)))
     await eventually(lambda: drafts.status(client, sid), lambda view: [r.round_id for r in view.open_consultations] == ["r1"])
     await drafts.decide(client, sid, decision(request, S.DRAFTING, Outcome.WITHDRAW).model_copy(

@@ -14,8 +14,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowFailureError
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
-from schemas.enums import Outcome, Stage
+from schemas.enums import CallerRole, Outcome, Stage
+from schemas.refusal import RefusalKind, Refused
 from tests.drafts import decision, start_request
+from tests.http_api import bearer, body, problem
 from tests.polling import eventually
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -138,6 +140,31 @@ async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, 
         await handle.result()
     assert "target_session.opens_on" in str(failed.value.cause)
     assert not [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+
+
+async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_env, dev_worker, api, pool, cli, tmp_path):
+    """Found by a fresh-user trial: after a raw `temporal workflow start` whose input the payload converter refused, the
+    same submission's start answered 500 over HTTP and a traceback from the CLI (reading that input back failed), and
+    its status `query_failed` ("Encoded failure"). Each now says the draft has ended, with its field and rule."""
+    request = start_request(prefix="RAW")
+    raw = request.model_dump(mode="json") | {"title": "x"}
+    handle = await dev_env.client.start_workflow("DraftLawWorkflow", raw, id=drafts.workflow_id_for(request.submission_id), task_queue=dev_worker)
+    with pytest.raises(WorkflowFailureError):
+        await handle.result()
+    sid, ended = request.submission_id, "the draft has ended (FAILED: title:"
+
+    with pytest.raises(Refused) as refused:
+        await drafts.start_submission(dev_env.client, request, task_queue=dev_worker)
+    assert (refused.value.rule, refused.value.kind) == ("draft_closed", RefusalKind.CLOSED) and ended in str(refused.value)
+    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    assert ended in problem(await api.post("/v1/submissions", json=body(request), headers=lead), 409, "draft_closed")["detail"]
+    for read in (f"/v1/submissions/{sid}", f"/v1/submissions/{sid}/history"):
+        assert ended in problem(await api.get(read, headers=lead), 409, "draft_closed")["detail"]
+    started = tmp_path / "start.json"
+    started.write_text(request.model_dump_json())
+    for command in (("start", str(started)), ("status", sid)):
+        code, _, err = await cli(*command)
+        assert code == 3 and ended in err and "(rule: draft_closed)" in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("classified", [False, True])

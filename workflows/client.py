@@ -18,7 +18,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
@@ -136,13 +136,20 @@ async def start_request_of(client: Client, submission_id: str) -> StartRequest |
 
 async def _opened_with(client: Client, submission_id: str) -> tuple[StartRequest, bool] | None:
     """The start request, and whether its `passed` steps are known: a run continued as new carries the draft's state
-    instead of them, so they are read from the first run, which Temporal keeps until its retention ends."""
+    instead of them, so they are read from the first run, which Temporal keeps until its retention ends. None for a
+    submission never started, or one whose start input was not a draft's (a raw `temporal workflow start`, refused by
+    the payload converter before its run began: it never opened a draft)."""
     current = await _started(client, submission_id, None)
     if current is None:
         return None
     first = current if not current.continued_execution_run_id else await _started(client, submission_id, current.first_execution_run_id)
-    [started] = await client.data_converter.decode(current.input.payloads, [DraftLawInput])
-    steps = (await client.data_converter.decode(first.input.payloads, [DraftLawInput]))[0].passed if first is not None else ()
+    try:
+        [started] = await client.data_converter.decode(current.input.payloads, [DraftLawInput])
+        steps = (await client.data_converter.decode(first.input.payloads, [DraftLawInput]))[0].passed if first is not None else ()
+    except ApplicationError as unreadable:
+        if unreadable.type != REFUSED:
+            raise
+        return None
     return StartRequest.model_validate(started.model_dump(exclude={"carried"}) | {"passed": steps}), first is not None
 
 
@@ -292,6 +299,13 @@ async def submit_opinion(client: Client, submission_id: str, round_id: str, opin
 
 
 async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation) -> ConsultationView:
+    """Send the lead ministry's compilation to its round. Raises Refused (FORBIDDEN, `agency_code`, `lead_ministry_only`)
+    when the compiling agency does not lead the draft now, as the draft refuses its decisions: after a remap a round
+    still takes a compilation made under the old code before it heard of the remap (`rounds.remapped`), not one sent
+    afterwards. Names no code: a classified draft's lead ministry is not told."""
+    if compilation.agency_code != (await status(client, submission_id)).lead_ministry:
+        raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "
+                      "the compilation is sent under its new code)", RefusalKind.FORBIDDEN)
     return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.compile, compilation)
 
 
