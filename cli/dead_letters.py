@@ -131,8 +131,9 @@ def retry_letters(
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Carry out dead letters again once their cause is fixed: an audit event is written in its own place in the
-    trail; a webhook event is handed back to its subscriber's delivery. Exit 3 if the database still refuses one."""
+    """Carry out dead letters again once their cause is fixed.
+
+    An audit event is written in its own place in the trail; a webhook event is handed back to its subscriber's delivery. Exit 3 if the database still refuses one."""
     choose(output, as_json)
 
     async def retrying(db) -> list[dict]:

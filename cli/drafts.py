@@ -150,8 +150,9 @@ def print_status(view: StatusView) -> None:
     out.print(pairs(None, rows))
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis start schemas/examples/start-request.json",
-                                                     "legis start - --output json < schemas/examples/start-request.json"))
+@app.command(rich_help_panel=PANEL, short_help="Start a submission from a JSON start request, or enter a draft already under way.",
+             epilog=examples("legis start schemas/examples/start-request.json",
+                             "legis start - --output json < schemas/examples/start-request.json"))
 def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Start a submission from a JSON start request; starting it again returns the same draft. A draft already under way
     is entered with the steps it has passed: `passed` lists them in order, each a decision as `legis decide` takes it with
@@ -264,7 +265,8 @@ def rule(submission_id: SubmissionId, file: RulingFile, request_id: RequestId = 
     send(submission_id, read_message(file, Ruling), drafts.rule_on_disagreement, request_id)
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis programme BGDDT-2026-017 schemas/examples/12-programme-defer.json"))
+@app.command(rich_help_panel=PANEL, short_help="The Standing Committee changes the programme for a draft (ProgrammeChange JSON).",
+             epilog=examples("legis programme BGDDT-2026-017 schemas/examples/12-programme-defer.json"))
 def programme(submission_id: SubmissionId, file: ProgrammeFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The Standing Committee changes the programme for a draft (ProgrammeChange JSON): add, defer,
     withdraw, move to the shortened or special track, or switch between one, two and three sessions."""
@@ -272,7 +274,8 @@ def programme(submission_id: SubmissionId, file: ProgrammeFile, request_id: Requ
     send(submission_id, read_message(file, ProgrammeChange), drafts.change_programme, request_id)
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis status BGDDT-2026-017", "legis status BGDDT-2026-017 --output json"))
+@app.command(rich_help_panel=PANEL, short_help="Where a draft stands: stage, deadline, next cut-off, pending decision and who may make it.",
+             epilog=examples("legis status BGDDT-2026-017", "legis status BGDDT-2026-017 --output json"))
 def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Where a draft stands: stage, since when, deadline, the next cut-off to keep its session (and the sitting it counts
     back from), pending decision and who may make it."""

@@ -141,7 +141,8 @@ def versions(
     out.print(shown)
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 -o - | xmllint -"))
+@app.command(rich_help_panel=PANEL, short_help="A draft's history as Akoma Ntoso XML (a classified draft's names neither title nor ministry).",
+             epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 -o - | xmllint -"))
 def export(
     submission_id: SubmissionId,
     to: Annotated[Path, typer.Option("--output", "-o", help="the file to write; - for standard output", allow_dash=True)] = Path("-"),

@@ -97,8 +97,9 @@ def rotate_secret(
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Give a subscriber a new signing secret, printed once; until --keep-old-for has passed, every delivery carries a
-    signature with the old one too, so that the receiver can switch without losing an event."""
+    """Give a subscriber a new signing secret, printed once.
+
+    Until --keep-old-for has passed, every delivery carries a signature with the old one too, so that the receiver can switch without losing an event."""
     from activities.webhooks import new_secret
 
     choose(output, as_json)
@@ -143,8 +144,9 @@ def _duration(text: str) -> timedelta:
 
 @app.command("list", epilog=examples("legis subscribers list --output json"))
 def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """The subscribers, how many events each has received and when last, and how many wait for it (a receiver down, or
-    refusing, shows as events waiting)."""
+    """The subscribers, how many events each has received and when last, and how many wait for it.
+
+    A receiver down, or refusing, shows as events waiting."""
     choose(output, as_json)
     rows = database.read(subscribers.listed)
     if wants_json():

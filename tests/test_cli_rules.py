@@ -121,15 +121,26 @@ async def test_calendar_holidays_prints_the_years_rest_days_moved_days_and_worki
     assert unknown == "2035: not in this release's working calendar; WORKING_DAYS limits count only Saturdays and Sundays as rest days\n"
 
 
-def test_every_command_and_group_has_examples_in_its_help():
+def _commands() -> list[tuple[str, object]]:
     def walk(command, path: str) -> list[tuple[str, object]]:
         below = [leaf for name, sub in command.commands.items() for leaf in walk(sub, f"{path} {name}")] if hasattr(command, "commands") else []
         return [(path, command), *below]
 
-    commands = walk(typer.main.get_command(app), "legis")[1:]  # `legis --help` itself lists the groups and commands
+    return walk(typer.main.get_command(app), "legis")[1:]  # `legis --help` itself lists the groups and commands
+
+
+def test_every_command_and_group_has_examples_in_its_help():
+    commands = _commands()
     assert len(commands) > 30
     missing = [path for path, command in commands if "Examples" not in (command.epilog or "") or path.split()[-1] not in command.epilog]
     assert not missing, f"commands and groups without examples in --help: {missing}"
+
+
+def test_every_command_s_summary_reads_as_one_line():
+    """A group's list shows each command's first paragraph as it is written: a docstring's line break cut it mid-sentence
+    ("A draft already under way / is entered", found by a fresh-user trial); such a command gives a short help."""
+    broken = [path for path, command in _commands() if "\n" in (command.short_help or (command.help or "").split("\n\n")[0])]
+    assert not broken, f"commands whose summary breaks mid-sentence in their group's list: {broken}"
 
 
 def test_every_command_reading_a_json_file_names_its_fields_in_its_help():
