@@ -68,21 +68,33 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
         return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation_and_end(client, submission_id, round_id))
 
     found = temporal.run(viewing)
-    # PostgreSQL only for a round that ended before counting the public's comments kept there.
-    _print_round(database.read(lambda db: public.counted(db, submission_id, found)) if found.public_comments_in_postgresql else found)
+    if not found.public_comments_in_postgresql:
+        _print_round(found)
+        return
+
+    # The public's comments are kept in PostgreSQL, and answered there by article before the compilation.
+    async def with_the_public(db) -> tuple[ConsultationView, int]:
+        return await public.counted(db, submission_id, found), (await public.tally(db, submission_id, round_id)).unanswered
+
+    counted, unanswered = database.read(with_the_public)
+    _print_round(counted, public_unanswered=unanswered)
 
 
-def _print_round(view: ConsultationView) -> None:
+def _print_round(view: ConsultationView, *, public_unanswered: int | None = None) -> None:
     if wants_json():
         emit_json(view)
         return
+    window = (f"closed (its workflow {view.ended}, no compilation to come)" if view.ended
+              else f"closed (it was to close {instant(view.closes_at)})" if view.closed else f"closes {instant(view.closes_at)}")
+    public_rows = [] if public_unanswered is None else [
+        ("public comments to answer", f"{public_unanswered}" + (" (answered by article before the compilation)" if public_unanswered else ""))]
     out.print(pairs(f"round {view.round_id} ({view.kind.value})", [
-        ("window", f"closes {instant(view.closes_at)}" + (f" (closed: its workflow {view.ended}, no compilation to come)" if view.ended
-                                                          else " (closed)" if view.closed else "")),
+        ("window", window),
         ("answered", ", ".join(a.consultee for a in view.answers) or "none"),
         ("comments", str(view.comments)),
         ("awaited", ", ".join(view.awaiting) or "none"),
         ("silent", ", ".join(view.silent) or "none"),
         ("comments to answer", ", ".join(view.unanswered_comments) or "none"),
+        *public_rows,
         ("compiled", "yes" if view.compiled else "no"),
     ]))

@@ -16,6 +16,8 @@ from schemas.akoma_ntoso import parse_steps
 from schemas.calendar import SessionCalendar
 from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
+from schemas.public import PublicComment
+from store import public
 from tests.drafts import core_state, decision, sessions_moved_ahead, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
@@ -431,6 +433,33 @@ async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
     assert code == 0 and json.loads(out)["open_points"] == [], err
     code, _, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"))
     assert code == 4 and "point_id: no open point P1" in err
+
+
+async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, tmp_path):
+    """Found by a fresh-user trial: `consult show` of a public posting with a comment of the public said "comments to
+    answer: none", where the compilation is refused until the public's comments are answered by article."""
+    sid = f"PUB-{uuid.uuid4().hex[:8]}"
+    ministry = "PUB" + uuid.uuid4().hex[:6].upper()
+    for source in EXAMPLES.glob("*.json"):
+        (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
+    for name in ("01-policy-proposal.json", "02-programme.json"):
+        assert (await cli("decide", sid, str(tmp_path / name)))[0] == 0
+    posting = json.loads((tmp_path / "09-consultation.json").read_text(encoding="utf-8")) | {
+        "round_id": "CONG-KHAI", "kind": "PUBLIC_POSTING", "consultees": []}
+    (tmp_path / "posting.json").write_text(json.dumps(posting), encoding="utf-8")
+    code, _, err = await cli("consult", "open", sid, str(tmp_path / "posting.json"))
+    assert code == 0, err
+    db = await asyncpg.connect(cli.env["LEGIS_DATABASE_URL"])
+    try:
+        await eventually(lambda: public.public_round(db, sid, "CONG-KHAI"), lambda posted: posted is not None)
+        await public.take(db, sid, "CONG-KHAI", PublicComment(article=3, text="Định nghĩa tại Điều 3 chưa rõ."), b"sender")
+    finally:
+        await db.close()
+    code, out, err = await cli("consult", "show", sid, "CONG-KHAI")
+    assert code == 0, err
+    assert re.search(r"public comments to answer\W+1 \(answered by article before the compilation\)", out), out
+    assert re.search(r"window\W+closes ", out), out
 
 
 async def test_consultation_programme_and_token_commands(cli, tmp_path):
