@@ -438,13 +438,7 @@ async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
 async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, tmp_path):
     """Found by a fresh-user trial: `consult show` of a public posting with a comment of the public said "comments to
     answer: none", where the compilation is refused until the public's comments are answered by article."""
-    sid = f"PUB-{uuid.uuid4().hex[:8]}"
-    ministry = "PUB" + uuid.uuid4().hex[:6].upper()
-    for source in EXAMPLES.glob("*.json"):
-        (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
-    assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
-    for name in ("01-policy-proposal.json", "02-programme.json"):
-        assert (await cli("decide", sid, str(tmp_path / name)))[0] == 0
+    sid, _ = await _at_drafting(cli, tmp_path, "PUB")
     posting = json.loads((tmp_path / "09-consultation.json").read_text(encoding="utf-8")) | {
         "round_id": "CONG-KHAI", "kind": "PUBLIC_POSTING", "consultees": []}
     (tmp_path / "posting.json").write_text(json.dumps(posting), encoding="utf-8")
@@ -462,14 +456,21 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     assert re.search(r"window\W+closes ", out), out
 
 
-async def test_consultation_programme_and_token_commands(cli, tmp_path):
-    sid = f"CLI-{uuid.uuid4().hex[:8]}"
-    ministry = "CLI" + uuid.uuid4().hex[:6].upper()
+async def _at_drafting(cli, tmp_path: Path, prefix: str) -> tuple[str, str]:
+    """A draft of a ministry of its own started and carried to DRAFTING by the CLI from the examples, which are written
+    to `tmp_path` for it; its submission ID and lead ministry."""
+    sid = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    ministry = prefix + uuid.uuid4().hex[:6].upper()
     for source in EXAMPLES.glob("*.json"):
         (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
     assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
     for name in ("01-policy-proposal.json", "02-programme.json"):
         assert (await cli("decide", sid, str(tmp_path / name)))[0] == 0
+    return sid, ministry
+
+
+async def test_consultation_programme_and_token_commands(cli, tmp_path):
+    sid, ministry = await _at_drafting(cli, tmp_path, "CLI")
 
     code, out, err = await cli("consult", "open", sid, str(tmp_path / "09-consultation.json"), "--json")
     assert code == 0, err
