@@ -5,6 +5,8 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 
 from __future__ import annotations
 
+import asyncio
+
 import typer
 from temporalio.client import Client
 
@@ -53,10 +55,12 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round."""
     choose(output, as_json)
     compilation = read_message(file, CompilationBody)
+    target = temporal.round_of(submission_id, round_id)
+    round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
+    asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
     refs = database.read(lambda db: texts.put(db, compilation.texts()))
     _print_round(temporal.run(lambda client: temporal.call(
-        client, temporal.round_of(submission_id, round_id),
-        drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs)))))
+        client, target, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs)))))
 
 
 @app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))

@@ -42,8 +42,9 @@ class Failure(Exception):
         self.problems = problems or []
 
     def line(self) -> str:
-        # A message may quote another rule (a failed start's, within "the draft has ended (...)"): its own is still told.
-        rule = f" (rule: {self.rule})" if self.rule and not self.message.endswith(f"(rule: {self.rule})") else ""
+        # Told once: a message may already name its rule (among others, for a file with several problems), or quote
+        # only another one (a failed start's, within "the draft has ended (...)"), when its own is still told.
+        rule = f" (rule: {self.rule})" if self.rule and f"(rule: {self.rule})" not in self.message else ""
         return f"{self.label}: {self.message}{rule}"
 
     def as_json(self) -> dict:

@@ -16,6 +16,7 @@ from tests.drafts import compilation, compilation_body, consultation, decision, 
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from workflows import client as drafts
+from workflows import generations
 from workflows.consultation import REMAP_SIGNAL, ConsultationWorkflow
 
 
@@ -131,6 +132,23 @@ async def test_a_round_opened_before_its_lead_ministry_merged_takes_the_compilat
     done = await api.post(f"{path}/r1/compilation", json=compiled, headers=new_lead)
     assert done.status_code == 200 and done.json()["compiled"], done.text
     assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=new_lead)).json()["lead_ministry"] == "BTC"
+
+
+async def test_a_round_never_told_of_a_remap_is_compiled_under_the_code_it_opened_with(api, pool, dev_env, monkeypatch):
+    """A draft before the tenth generation tells its rounds of no remap: its round takes the compilation from the code it
+    opened with only. The check that refuses an old code after a remap stands aside for it (a breaker found neither code
+    could compile such a round)."""
+    monkeypatch.setattr(generations, "GENERATIONS", tuple(g for g in generations.GENERATIONS if g[0] <= 9))
+    request, old_lead = await started_at_drafting(api, pool, "BKHDT")
+    sid, path = request.submission_id, f"/v1/submissions/{request.submission_id}/consultations"
+    assert (await api.post(path, json=body(consultation(request, "r1", ("BNV",))), headers=old_lead)).status_code == 200
+    await drafts.remap_agency(dev_env.client, sid, AgencyRemap(old_code="BKHDT", new_code="BTC", changed_by="VPCP", reason="sáp nhập"))
+    assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BNV", "c1")),
+                           headers=await bearer(pool, "BNV", CallerRole.CONSULTEE))).status_code == 200
+    await eventually(lambda: drafts.consultation(dev_env.client, sid, "r1"), lambda view: view.closed)
+    answers = (("BNV", "c1", Response.ACCEPTED),)
+    assert await drafts.consultation_round(dev_env.client, sid, "r1").query(ConsultationWorkflow.lead_codes) == ("BKHDT",)
+    assert (await drafts.compile_round(dev_env.client, sid, "r1", compilation(request, *answers))).compiled
 
 
 async def test_a_forged_remap_signal_hands_no_round_to_another_ministry(api, pool, dev_env):

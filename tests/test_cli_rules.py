@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 
+from cli.failures import Invalid, Rejected
 from cli.main import app
 from schemas.enums import SITTING_STAGES, ProcessVersion, procedures_for
 from schemas.rulebook import load_rulebook, rulebook_file
@@ -229,3 +230,15 @@ def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
     assert all("during session 16-3" in said[d] and "the meeting before no session" in said[d]
                for d in (date(2027, 10, 20), date(2027, 11, 10), date(2027, 11, 30))), said
     assert said[date(2027, 12, 1)] == "" and said[date(2027, 8, 2)] == "", said
+
+
+def test_a_failure_tells_its_rule_once():
+    """A file with two problems names both rules in its message, the first its own: not told again at the end (a breaker
+    found it repeated); a message quoting only another rule (a failed start's) still tells its own."""
+    two = Invalid("title: too short (rule: string_too_short); process_version: not one of them (rule: enum)", field="title",
+                  rule="string_too_short")
+    assert two.line().endswith("(rule: enum)") and two.line().count("(rule: ") == 2
+    ended = Rejected("submission_id: the draft has ended (FAILED: title: too short (rule: string_too_short))", rule="draft_closed")
+    assert ended.line().endswith("(rule: string_too_short)) (rule: draft_closed)")
+    assert Rejected("agency_code: not the lead ministry", rule="lead_ministry_only").line() == (
+        "refused: agency_code: not the lead ministry (rule: lead_ministry_only)")

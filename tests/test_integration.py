@@ -167,6 +167,26 @@ async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_en
         assert code == 3 and ended in err and "(rule: draft_closed)" in err and "Traceback" not in err, err
 
 
+async def test_a_draft_started_with_no_input_is_answered_as_not_a_draft(dev_env, dev_worker, api, pool, cli, tmp_path):
+    """A raw start with no input (or several) cannot even make the workflow: its every task fails and it stays running.
+    Its start again answered 500 over HTTP and a traceback from the CLI (a breaker); it is refused, naming what to do."""
+    request = start_request(prefix="NONE")
+    handle = await dev_env.client.start_workflow("DraftLawWorkflow", args=[], id=drafts.workflow_id_for(request.submission_id),
+                                                 task_queue=dev_worker)
+    try:
+        with pytest.raises(Refused) as refused:
+            await drafts.start_submission(dev_env.client, request, task_queue=dev_worker)
+        assert (refused.value.rule, refused.value.kind) == ("not_a_draft", RefusalKind.CONFLICT)
+        lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+        assert "terminate" in problem(await api.post("/v1/submissions", json=body(request), headers=lead), 409, "not_a_draft")["detail"]
+        started = tmp_path / "start.json"
+        started.write_text(request.model_dump_json())
+        code, _, err = await cli("start", str(started))
+        assert code == 3 and "(rule: not_a_draft)" in err and "Traceback" not in err, err
+    finally:
+        await handle.terminate("a test's raw start")
+
+
 @pytest.mark.parametrize("classified", [False, True])
 async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(dev_env, dev_worker, caplog, classified):
     """Its failure is a refusal as readable as a refused message's (a sealed one, of a draft that never ran, the codec

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 
@@ -22,10 +23,12 @@ from schemas.public import PublicComment
 from schemas.refusal import Refused
 from store import public
 from store.intake import CommentIntake, Incoming
+from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import consultation, decision, opinion_body, start_request
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
+from tests.stack import Cli, isolated_env
 from workers.ended_drafts import mark_ended
 from workers.settings import Settings
 from workers.worker import create_worker
@@ -64,7 +67,7 @@ async def posted_draft(api, pool, *rounds: str, consultees: tuple[str, ...] = ()
     return request, lead
 
 
-async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time_skipping_env, pool):
+async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time_skipping_env, pool, database_url, tmp_path):
     hold = HoldClose()
     async with public_api(time_skipping_env, pool, hold) as api:
         request, lead = await posted_draft(api, pool, "cong-khai")
@@ -128,6 +131,12 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
         compile_now = {"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []}
         problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/compilation", json=compile_now, headers=lead),
                 409, "every_comment_answered", "responses")
+        # `legis consult compile` asks the same rule (found by a breaker: it compiled the round with the public unanswered).
+        cli = Cli(isolated_env(tmp_path / "config", LEGIS_TEMPORAL_ADDRESS=time_skipping_env.client.service_client.config.target_host,
+                               LEGIS_DATABASE_URL=database_url, LEGIS_ENCRYPTION_KEYS=TEST_KEY_ENTRY))
+        (tmp_path / "compilation.json").write_text(json.dumps(compile_now), encoding="utf-8")
+        code, _, err = await cli("consult", "compile", sid, "cong-khai", str(tmp_path / "compilation.json"))
+        assert code == 3 and "4 comments of the public have no answer yet" in err and "(rule: every_comment_answered)" in err, err
         answer = {"agency_code": "BGDDT", "official": "Vụ trưởng Vụ Pháp chế"}
         whole = await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
                                json=answer | {"article": 12, "response": "EXPLAINED", "explanation": "Thủ tục đã được rút gọn tại Điều 14."})

@@ -117,7 +117,11 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
         )
     except WorkflowAlreadyStartedError as exists:
         opened = await _opened_with(client, request.submission_id)
-        first, steps_known = opened if opened is not None else (None, False)
+        if opened is None:  # started without a draft's start request (a raw start): it never opened a draft
+            ended = await closed(client, workflow_id, field="submission_id", what="the draft", rule="draft_closed")
+            raise ended or Refused("submission_id", "not_a_draft", f"workflow {workflow_id} was started without a draft's start request "
+                                   "and cannot run; an operator terminates it (temporal workflow terminate)", RefusalKind.CONFLICT) from None
+        first, steps_known = opened
         compared = [name for name in type(request).model_fields if name != "passed" or steps_known]
         differs = tuple(name for name in compared if first is not None and getattr(first, name) != getattr(request, name))
         # The same request again answers with the draft open; a draft that has ended is not open, and nothing reopens it.
@@ -137,12 +141,15 @@ async def start_request_of(client: Client, submission_id: str) -> StartRequest |
 async def _opened_with(client: Client, submission_id: str) -> tuple[StartRequest, bool] | None:
     """The start request, and whether its `passed` steps are known: a run continued as new carries the draft's state
     instead of them, so they are read from the first run, which Temporal keeps until its retention ends. None for a
-    submission never started, or one whose start input was not a draft's (a raw `temporal workflow start`, refused by
-    the payload converter before its run began: it never opened a draft)."""
+    submission never started, or one whose start input was not a draft's (a raw `temporal workflow start`: refused by
+    the payload converter before its run began, or with no input or several, which fails its every workflow task): it
+    never opened a draft."""
     current = await _started(client, submission_id, None)
     if current is None:
         return None
     first = current if not current.continued_execution_run_id else await _started(client, submission_id, current.first_execution_run_id)
+    if len(current.input.payloads) != 1 or (first is not None and len(first.input.payloads) != 1):
+        return None  # no input, or several: the workflow cannot even begin
     try:
         [started] = await client.data_converter.decode(current.input.payloads, [DraftLawInput])
         steps = (await client.data_converter.decode(first.input.payloads, [DraftLawInput]))[0].passed if first is not None else ()
@@ -300,13 +307,16 @@ async def submit_opinion(client: Client, submission_id: str, round_id: str, opin
 
 async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation) -> ConsultationView:
     """Send the lead ministry's compilation to its round. Raises Refused (FORBIDDEN, `agency_code`, `lead_ministry_only`)
-    when the compiling agency does not lead the draft now, as the draft refuses its decisions: after a remap a round
-    still takes a compilation made under the old code before it heard of the remap (`rounds.remapped`), not one sent
-    afterwards. Names no code: a classified draft's lead ministry is not told."""
-    if compilation.agency_code != (await status(client, submission_id)).lead_ministry:
+    when the compiling agency does not lead the draft now and the round takes the code that does, as the draft refuses
+    its decisions: after a remap a round still takes a compilation made under the old code before it heard of the remap
+    (`rounds.remapped`), not one sent afterwards; a round of a draft before the tenth generation, never told of a
+    remap, takes the code it opened with only. Names no code: a classified draft's lead ministry is not told."""
+    lead = (await status(client, submission_id)).lead_ministry
+    handle = consultation_round(client, submission_id, round_id)
+    if compilation.agency_code != lead and lead in await handle.query(ConsultationWorkflow.lead_codes):
         raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "
                       "the compilation is sent under its new code)", RefusalKind.FORBIDDEN)
-    return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.compile, compilation)
+    return await handle.execute_update(ConsultationWorkflow.compile, compilation)
 
 
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:

@@ -148,6 +148,12 @@ class ConsultationWorkflow:
     def lead_ministry_remapped(self, remap: AgencyRemap) -> None:
         self._leads = [*(code for code in self._leads if code != remap.new_code), remap.new_code][-ROUND_LEADS:]
 
+    @workflow.query
+    def lead_codes(self) -> tuple[str, ...]:
+        """The lead ministry's codes the round takes its compilation from, the newest last: the code it opened with, and
+        each it was told of since (a round of a draft before the tenth generation is told of none)."""
+        return tuple(self._leads)
+
     @workflow.update
     def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
         _refusing(lambda: self._check_opinion(opinion))

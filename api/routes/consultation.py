@@ -63,11 +63,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
         permissions.check_leads(who, view, "the compilation")
         round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
-        if round_now.public_comments_in_postgresql and round_now.closed:
-            tally = await database(public.tally(http.app.state.pool, submission_id, round_id))
-            if tally.unanswered:
-                raise refusal(409, "responses", "every_comment_answered", f"{tally.unanswered} comments of the public have no answer yet: "
-                              "answer them by article (POST .../answers) before the compilation", kind="CONFLICT")
+        await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id,
                                                              compilation.by_reference(refs)), "round_id")
