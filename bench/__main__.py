@@ -328,6 +328,8 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: i
             f"(target < 250 MB for 10,000)")
         samples = []
         for request in requests[:20]:
+            if (code := worker.poll()) is not None:
+                raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above)")
             started = time.perf_counter()
             await drafts.file_dossier(client, request.submission_id, _filing(request.lead_ministry, 0))
             samples.append((time.perf_counter() - started) * 1000)
