@@ -29,11 +29,12 @@ def _tracked(thing: object) -> bool:
 
 
 def test_what_lives_before_is_frozen_and_what_comes_after_is_still_collected(restored_gc: None) -> None:
+    threshold = gc.get_threshold()
     before = _Node()
     heap.settle()
     assert gc.get_freeze_count() > 0
     assert not _tracked(before), "an object alive when the worker settled is left out of every collection"
-    assert gc.get_threshold()[0] == heap.YOUNG_COLLECTION_AFTER
+    assert gc.get_threshold() == threshold, "young objects are collected as often as Python does: a draft evicted from the cache is freed"
 
     after = _Node()
     gone = weakref.ref(after)
