@@ -123,7 +123,7 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
                                    "and cannot run; an operator terminates it (temporal workflow terminate)", RefusalKind.CONFLICT) from None
         first, steps_known = opened
         compared = [name for name in type(request).model_fields if name != "passed" or steps_known]
-        differs = tuple(name for name in compared if first is not None and getattr(first, name) != getattr(request, name))
+        differs = tuple(name for name in compared if getattr(first, name) != getattr(request, name))
         # The same request again answers with the draft open; a draft that has ended is not open, and nothing reopens it.
         if not differs and (ended := await closed(client, workflow_id, field="submission_id", what="the draft", rule="draft_closed")):
             raise ended from None
