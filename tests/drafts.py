@@ -96,6 +96,13 @@ def sessions_moved_ahead(text: str) -> str:
 EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 
 
+def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:
+    """An example file with a fresh submission ID (and lead ministry), so that no other draft counts, and its sessions
+    moved by as many days as the session the suite's drafts aim at lies ahead of the example's (16-2, 2027-05-20)."""
+    text = sessions_moved_ahead((EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id))
+    return text.replace('"BGDDT"', f'"{ministry}"')
+
+
 def example_text(name: str) -> str:
     """An example file of `schemas/examples` (`name` with its `.json`), its sessions moved ahead (`sessions_moved_ahead`):
     what a test on a real clock sends."""

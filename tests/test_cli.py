@@ -16,24 +16,14 @@ from schemas.akoma_ntoso import parse_steps
 from schemas.calendar import SessionCalendar
 from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
-from schemas.public import PublicComment
-from store import public
-from tests.drafts import core_state, decision, sessions_moved_ahead, start_request, with_day_off
+from tests.drafts import EXAMPLES, core_state, decision, example, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
 from workflows import client as drafts
 from workflows import sessions
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 # The days these tests set on the calendar are counted from the sessions' openings, which lie ahead of the real day.
 WORKING = shipped_working_calendar()
-
-
-def example(name: str, submission_id: str, ministry: str = "BGDDT") -> str:
-    """An example file with a fresh submission ID (and lead ministry), so that no other draft counts, and its sessions
-    moved by as many days as the session the suite's drafts aim at lies ahead of the example's (16-2, 2027-05-20)."""
-    text = sessions_moved_ahead((EXAMPLES / name).read_text(encoding="utf-8").replace("BGDDT-2026-017", submission_id))
-    return text.replace('"BGDDT"', f'"{ministry}"')
 
 
 def working_day(on_or_after: date) -> date:
@@ -433,88 +423,6 @@ async def test_arbitration_from_the_cli(cli, dev_env, tmp_path):
     assert code == 0 and json.loads(out)["open_points"] == [], err
     code, _, err = await cli("rule", sid, str(tmp_path / "08-ruling.json"))
     assert code == 4 and "point_id: no open point P1" in err
-
-
-async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, tmp_path):
-    """Found by a fresh-user trial: `consult show` of a public posting with a comment of the public said "comments to
-    answer: none", where the compilation is refused until the public's comments are answered by article."""
-    sid, _ = await _at_drafting(cli, tmp_path, "PUB")
-    posting = json.loads((tmp_path / "09-consultation.json").read_text(encoding="utf-8")) | {
-        "round_id": "CONG-KHAI", "kind": "PUBLIC_POSTING", "consultees": []}
-    (tmp_path / "posting.json").write_text(json.dumps(posting), encoding="utf-8")
-    code, _, err = await cli("consult", "open", sid, str(tmp_path / "posting.json"))
-    assert code == 0, err
-    db = await asyncpg.connect(cli.env["LEGIS_DATABASE_URL"])
-    try:
-        await eventually(lambda: public.public_round(db, sid, "CONG-KHAI"), lambda posted: posted is not None)
-        await public.take(db, sid, "CONG-KHAI", PublicComment(article=3, text="Định nghĩa tại Điều 3 chưa rõ."), b"sender")
-    finally:
-        await db.close()
-    code, out, err = await cli("consult", "show", sid, "CONG-KHAI")
-    assert code == 0, err
-    assert re.search(r"public comments to answer\W+1 \(answered by article before the compilation\)", out), out
-    assert re.search(r"window\W+closes ", out), out
-
-
-async def _at_drafting(cli, tmp_path: Path, prefix: str) -> tuple[str, str]:
-    """A draft of a ministry of its own started and carried to DRAFTING by the CLI from the examples, which are written
-    to `tmp_path` for it; its submission ID and lead ministry."""
-    sid = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    ministry = prefix + uuid.uuid4().hex[:6].upper()
-    for source in EXAMPLES.glob("*.json"):
-        (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
-    assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
-    for name in ("01-policy-proposal.json", "02-programme.json"):
-        assert (await cli("decide", sid, str(tmp_path / name)))[0] == 0
-    return sid, ministry
-
-
-async def test_consultation_programme_and_token_commands(cli, tmp_path):
-    sid, ministry = await _at_drafting(cli, tmp_path, "CLI")
-
-    code, out, err = await cli("consult", "open", sid, str(tmp_path / "09-consultation.json"), "--json")
-    assert code == 0, err
-    assert [r["round_id"] for r in json.loads(out)["open_consultations"]] == ["Y-KIEN-BO-NGANH"]
-    code, out, err = await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json"))
-    assert code == 0 and "opinion of BTC taken: 2 comments; 2 consultees awaited" in out, out + err
-    code, _, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"))
-    assert code == 3 and "round_still_open" in err
-    code, out, _ = await cli("consult", "show", sid, "Y-KIEN-BO-NGANH", "--json")
-    assert code == 0 and json.loads(out)["awaiting"] == ["BNV", "BCA"]
-    code, _, err = await cli("consult", "show", sid, "NO-SUCH-ROUND")
-    assert code == 4 and f"round_id: no consultation round NO-SUCH-ROUND of draft {sid}" in err
-    code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting.json"))
-    assert code == 3 and "consultation_open" in err
-
-    code, out, err = await cli("programme", sid, str(tmp_path / "12-programme-defer.json"), "--json")
-    assert code == 0 and json.loads(out)["target_session"]["session"] == 3, err
-
-    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "document system")
-    assert code == 0 and "legis_" in out, err
-    token_id = out.split()[1].rstrip(":")
-    code, out, err = await cli("tokens", "issue", ministry, "LEAD_MINISTRY", "--by", "VPCP operator", "--label", "until 2099",
-                               "--expires", "2099-12-31")
-    assert code == 0 and "valid through 2099-12-31" in out, out + err
-    code, out, _ = await cli("tokens", "list")
-    assert code == 0 and token_id in out and "document system" in out
-    assert "2099-12-31" in out and "2100-01-01" not in out  # the last day it is valid, as it was issued
-    assert (await cli("tokens", "revoke", token_id, "--by", "VPCP operator"))[0] == 0
-    code, _, err = await cli("tokens", "revoke", token_id, "--by", "VPCP operator")
-    assert code == 3 and f"token {token_id} was revoked at" in err
-    code, _, err = await cli("tokens", "revoke", "000000000000", "--by", "VPCP operator")
-    assert code == 4 and "no token 000000000000" in err
-    code, _, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", " ")
-    assert code == 2 and "by: must not be only spaces (rule: not_blank)" in err, err  # who issued it is recorded
-    code, _, err = await cli("tokens", "issue", "bad code", "MOJ", "--by", "x")
-    assert code == 2 and "agency_code" in err
-    code, out, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2099-12-31", "--output", "json")
-    assert code == 0 and json.loads(out)["expires_at"] == "2100-01-01T00:00:00+07:00", err
-    code, out, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2099-12-31")
-    assert code == 0 and "BTP as MOJ, valid through 2099-12-31 (Ha Noi)" in out, err
-    code, _, err = await cli("tokens", "issue", "BTP", "MOJ", "--by", "x", "--expires", "2020-01-01")
-    assert code == 2 and "expires: 2020-01-01 has passed" in err
-    code, out, _ = await cli("refusals", "--json")
-    assert code == 0 and isinstance(json.loads(out), list)
 
 
 async def test_a_draft_whose_workflow_task_fails_is_unavailable_naming_it_without_a_trace(cli, dev_env, tmp_path):
