@@ -11,7 +11,6 @@ import gc
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,10 +39,11 @@ from bench.audit import audit
 from bench.baseline import BareLifecycleWorkflow, bare_activity
 from bench.core import core
 from bench.cores import Layout, arrange
-from schemas.enums import Actor, DocumentKind, LawKind, Role, Stage
-from schemas.messages import Decision, DossierFiling, StartRequest
-from tests.drafts import decision, document, start_request
-from tests.ports import free_port
+from bench.memory import WorkerEnded, memory
+from bench.running import bounded, filing, percentile, say
+from schemas.enums import LawKind, Stage
+from schemas.messages import Decision, StartRequest
+from tests.drafts import decision, start_request
 from tests.record_histories import HISTORIES, load_history
 from workers import heap
 from workers.dev_stack import temporal_binary
@@ -53,8 +53,7 @@ from workers.settings import Settings
 from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
 from workflows import search_attributes as sa
-from workflows.client import connect
-from workflows.codec import KeyRing, RefusingPayloadConverter, new_key_entry
+from workflows.codec import RefusingPayloadConverter
 from workflows.draft_activities import ACTIVITY_TIMEOUT
 from workflows.draft_law import DraftLawWorkflow
 
@@ -68,10 +67,6 @@ SETTLE_SECONDS = ACTIVITY_TIMEOUT.total_seconds() + 5
 WARM_UP = 5
 # The project's payload conversion without the codec (whose encryption cost is on neither side).
 UNSEALED = dataclasses.replace(pydantic_data_converter, payload_converter_class=RefusingPayloadConverter)
-
-
-def say(line: str) -> None:
-    print(line, flush=True)
 
 
 def cpu_seconds(postgres_data: str) -> dict[str, float]:
@@ -106,26 +101,6 @@ def _arrange(layout: Layout, postgres_data: str) -> str:
     """The Temporal server (this process's children) apart from this process and PostgreSQL, as `layout` says."""
     me = psutil.Process()
     return arrange(layout, me.children(recursive=True), [me, *_postgres(postgres_data)])
-
-
-async def bounded(n: int, concurrency: int, job: Callable[[int], Awaitable[None]], label: str) -> float:
-    """Run job(0..n-1) with at most `concurrency` at once; prints progress; returns seconds."""
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(n):
-        queue.put_nowait(i)
-    done = 0
-    started = time.perf_counter()
-
-    async def runner() -> None:
-        nonlocal done
-        while not queue.empty():
-            await job(queue.get_nowait())
-            done += 1
-            if done % max(1, n // 10) == 0:
-                say(f"  {label}: {done}/{n}")
-
-    await asyncio.gather(*(runner() for _ in range(concurrency)))
-    return time.perf_counter() - started
 
 
 async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lifecycles: int, concurrency: int, rounds: int,
@@ -267,16 +242,6 @@ def _decisions(request: StartRequest) -> list[Decision]:
     return [decision(request, s) for s in path]
 
 
-def _filing(lead_ministry: str, i: int) -> DossierFiling:
-    return DossierFiling(stage=Stage.POLICY_PROPOSAL, actor=Actor.LEAD_MINISTRY, agency_code=lead_ministry, role=Role.MINISTER,
-                         official="bench", documents=(document(DocumentKind.POLICY_PROPOSAL, str(i)),))
-
-
-def _percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_drafts: int) -> None:
     say("\n## Update round trip (decide-like `file_dossier` update, audit write included in the workflow's work)")
     queue = f"lat-{uuid.uuid4().hex[:6]}"
@@ -290,79 +255,12 @@ async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_d
             async def one_draft(request, samples: list[float]) -> None:
                 for i in range(updates):
                     started = time.perf_counter()
-                    await drafts.file_dossier(client, request.submission_id, _filing(request.lead_ministry, i))
+                    await drafts.file_dossier(client, request.submission_id, filing(request.lead_ministry, i))
                     samples.append((time.perf_counter() - started) * 1000)
 
             await asyncio.gather(*(one_draft(r, samples) for r in requests))
-            say(f"{n_drafts:>3} draft(s) x {updates} updates: p50 {_percentile(samples, 0.5):.1f} ms, "
-                f"p99 {_percentile(samples, 0.99):.1f} ms, max {max(samples):.1f} ms")
-
-
-async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: int, cache: int) -> None:
-    """RSS of a separate `legis worker`: its cost per cached draft (the slope between half and all of `cache` drafts, every
-    one of them cached), then with `waiting` drafts waiting, at most `cache` of them cached. The worker and this client
-    seal payloads with a key of this run, as every deployment does."""
-    say(f"\n## Worker memory with {waiting} drafts waiting for a decision (a separate `legis worker`, cache {cache} drafts)")
-    queue = f"mem-{uuid.uuid4().hex[:6]}"
-    key = new_key_entry("bench")
-    client = await connect(address, keys=KeyRing.parse(key))
-    env = {**os.environ, "LEGIS_TEMPORAL_ADDRESS": address, "LEGIS_DATABASE_URL": database_url, "LEGIS_ENCRYPTION_KEYS": key,
-           "LEGIS_TASK_QUEUE": queue, "LEGIS_LOG_LEVEL": "WARNING", "LEGIS_MAX_CACHED_WORKFLOWS": str(cache),
-           # Ports of its own: a `legis worker` or `legis dev` running beside the benchmark holds the default ones.
-           "LEGIS_HEALTH_PORT": str(free_port()), "LEGIS_METRICS_PORT": str(free_port())}
-    worker = subprocess.Popen([str(Path(sys.executable).parent / "legis"), "worker"], env=env)
-    try:
-        await asyncio.sleep(3)
-        rss = lambda: psutil.Process(worker.pid).memory_info().rss  # noqa: E731
-        idle = rss()
-        prefix = f"MEM{uuid.uuid4().hex[:6]}"
-        requests = [start_request(prefix=prefix) for _ in range(max(waiting, cache))]
-        half, measured = cache // 2, {}
-        for upto in sorted({half, cache, waiting}):
-            await _waiting(client, pool, queue, prefix, requests, upto, worker)
-            measured[upto] = rss()
-            say(f"  RSS with {upto} drafts waiting: {measured[upto] / 2**20:.0f} MB")
-        per_draft = (measured[cache] - measured[half]) / (cache - half)
-        say(f"worker RSS: idle {idle / 2**20:.0f} MB; per cached draft {per_draft / 1024:.0f} KB (from {half} to {cache} drafts, all "
-            f"cached; target 150 KB); with {waiting} drafts waiting, at most {cache} cached: {measured[waiting] / 2**20:.0f} MB "
-            f"(target < 250 MB for 10,000)")
-        samples = []
-        for request in requests[:20]:
-            if (code := worker.poll()) is not None:
-                raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above)")
-            started = time.perf_counter()
-            await drafts.file_dossier(client, request.submission_id, _filing(request.lead_ministry, 0))
-            samples.append((time.perf_counter() - started) * 1000)
-        say(f"an event for one of the first drafts (evicted from the cache when {waiting} > {cache}): "
-            f"p50 {_percentile(samples, 0.5):.1f} ms, max {max(samples):.1f} ms over {len(samples)}")
-    finally:
-        worker.terminate()
-        worker.wait(60)
-
-
-class WorkerEnded(RuntimeError):
-    """The memory part's `legis worker` ended before the drafts it was to hold were waiting."""
-
-
-async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, requests: list, upto: int,
-                   worker: subprocess.Popen) -> None:
-    """Start drafts until `upto` of `requests` are waiting at their first stage. Raises RuntimeError when `worker`, which
-    takes them there, has ended."""
-    already = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
-
-    async def start(i: int) -> None:
-        await drafts.start_submission(client, requests[already + i], task_queue=queue)
-
-    seconds = await bounded(upto - already, 50, start, "started")
-    say(f"  {upto - already} starts in {seconds:.0f} s")
-    count = already
-    while count < upto:
-        if (code := worker.poll()) is not None:
-            raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above) with "
-                               f"{count} of {upto} drafts waiting")
-        await asyncio.sleep(2)
-        count = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
-    await asyncio.sleep(3)
+            say(f"{n_drafts:>3} draft(s) x {updates} updates: p50 {percentile(samples, 0.5):.1f} ms, "
+                f"p99 {percentile(samples, 0.99):.1f} ms, max {max(samples):.1f} ms")
 
 
 async def replay(repeats: int) -> None:
