@@ -90,10 +90,11 @@ def set_session(
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Add a session or move its opening day (and its phases), then tell every running draft (deadlines follow, missed cut-offs slip).
+    """Add a session or move its opening day (and its phases), then tell every running draft.
 
-    The code is refused unless it is legislature-session (16-2) or legislature-E-session (16-E9). A move
-    earlier that would put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is given."""
+    Deadlines follow, missed cut-offs slip. The code is refused unless it is legislature-session (16-2) or
+    legislature-E-session (16-E9). A move earlier that would put the cut-off of running drafts in the past is
+    refused unless --accept-missed-cutoffs is given."""
     from activities.calendar import sessions
     from activities.calendar import set_session as store_session
 
@@ -246,7 +247,8 @@ def set_meeting(
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow).
 
-    A move that would put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is given."""
+    A move that would put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is
+    given."""
     from activities.calendar import meetings, sessions
     from activities.calendar import set_meeting as store_meeting
 
@@ -286,8 +288,9 @@ def remove_session(
 ) -> None:
     """Take a session off the calendar (set by mistake, say 16-9 for 16-2), then tell every running draft.
 
-    Refused while a running draft aims at it (move the session with set-session, or aim those drafts elsewhere by a programme change,
-    first) and for the last session announced; what drafts recorded of it stays in their audit trails."""
+    Refused while a running draft aims at it (move the session with set-session, or aim those drafts elsewhere by a
+    programme change, first) and for the last session announced; what drafts recorded of it stays in their audit
+    trails."""
     from activities.calendar import remove_session as unset_session
     from activities.calendar import sessions
     from store.registry import running_drafts_aimed_at
@@ -321,8 +324,9 @@ def remove_meeting(
     """Take a Standing Committee meeting off the calendar (set by mistake, or called off), then tell every running draft.
 
     A draft counting its cut-off from it counts from the meeting before its session that is left, or none. What the
-    drafts recorded of it stays in their audit trails, followed by the change. A removal that would put the cut-off of
-    running drafts in the past (counted from an earlier meeting) is refused unless --accept-missed-cutoffs is given."""
+    drafts recorded of it stays in their audit trails, followed by the change. A removal that would put the cut-off
+    of running drafts in the past (counted from an earlier meeting) is refused unless --accept-missed-cutoffs is
+    given."""
     from activities.calendar import meetings, sessions
     from activities.calendar import remove_meeting as unset_meeting
 
@@ -346,9 +350,9 @@ def remove_meeting(
 def tell(changed_by: TellBy, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Tell every running draft the calendar as it stands, changing nothing stored.
 
-    After a calendar command that could not tell them all (a draft whose worker did not answer), and after installing a release whose working calendar holds rest days
-    announced since (each draft counts its deadline and cut-offs on them, DEADLINE_RECOUNTED). A draft that follows it
-    already records nothing."""
+    After a calendar command that could not tell them all (a draft whose worker did not answer), and after
+    installing a release whose working calendar holds rest days announced since (each draft counts its deadline and
+    cut-offs on them, DEADLINE_RECOUNTED). A draft that follows it already records nothing."""
     choose(output, as_json)
     _store_and_tell(None, changed_by)
 
@@ -405,7 +409,8 @@ def holidays(
 ) -> None:
     """The working calendar of a year, as WORKING_DAYS limits count it.
 
-    Public holidays, working days made days off, and weekend days made working days, with their names and the announcement they come from."""
+    Public holidays, working days made days off, and weekend days made working days, with their names and the
+    announcement they come from."""
     from activities.rulebook import shipped_working_calendar
 
     choose(output, as_json)

@@ -133,7 +133,8 @@ def retry_letters(
 ) -> None:
     """Carry out dead letters again once their cause is fixed.
 
-    An audit event is written in its own place in the trail; a webhook event is handed back to its subscriber's delivery. Exit 3 if the database still refuses one."""
+    An audit event is written in its own place in the trail; a webhook event is handed back to its subscriber's
+    delivery. Exit 3 if the database still refuses one."""
     choose(output, as_json)
 
     async def retrying(db) -> list[dict]:

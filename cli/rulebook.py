@@ -92,7 +92,9 @@ def show(
 ) -> None:
     """The stage table of a process version, on one page.
 
-    Each stage on any path, each outcome and the stage it leads to, who decides, the documents needed, the time limit (anchor, counting, rest-day rule, kinds of draft), the source article; and how many numbers are unverified."""
+    Each stage on any path, each outcome and the stage it leads to, who decides, the documents needed, the time
+    limit (anchor, counting, rest-day rule, kinds of draft), the source article; and how many numbers are
+    unverified."""
     choose(output, as_json)
     book = load_rulebook(process_version)
     shown = stage_table(book)

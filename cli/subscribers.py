@@ -99,7 +99,8 @@ def rotate_secret(
 ) -> None:
     """Give a subscriber a new signing secret, printed once.
 
-    Until --keep-old-for has passed, every delivery carries a signature with the old one too, so that the receiver can switch without losing an event."""
+    Until --keep-old-for has passed, every delivery carries a signature with the old one too, so that the receiver
+    can switch without losing an event."""
     from activities.webhooks import new_secret
 
     choose(output, as_json)
