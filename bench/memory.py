@@ -52,8 +52,7 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: i
             f"(target < 250 MB for 10,000)")
         samples = []
         for request in requests[:20]:
-            if (code := worker.poll()) is not None:
-                raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above)")
+            _still_running(worker)
             started = time.perf_counter()
             await drafts.file_dossier(client, request.submission_id, filing(request.lead_ministry, 0))
             samples.append((time.perf_counter() - started) * 1000)
@@ -66,6 +65,12 @@ async def memory(address: str, database_url: str, pool: asyncpg.Pool, waiting: i
 
 class WorkerEnded(RuntimeError):
     """The memory part's `legis worker` ended before the drafts it was to hold were waiting."""
+
+
+def _still_running(worker: subprocess.Popen, when: str = "") -> None:
+    """Raises WorkerEnded, with its exit status and `when`, if `worker` has ended."""
+    if (code := worker.poll()) is not None:
+        raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above){when}")
 
 
 async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, requests: list, upto: int,
@@ -81,9 +86,7 @@ async def _waiting(client: Client, pool: asyncpg.Pool, queue: str, prefix: str, 
     say(f"  {upto - already} starts in {seconds:.0f} s")
     count = already
     while count < upto:
-        if (code := worker.poll()) is not None:
-            raise WorkerEnded(f"the benchmark's `legis worker` ended (exit status {code}; its own words are above) with "
-                               f"{count} of {upto} drafts waiting")
+        _still_running(worker, f" with {count} of {upto} drafts waiting")
         await asyncio.sleep(2)
         count = await pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id LIKE $1", f"{prefix}-%")
     await asyncio.sleep(3)

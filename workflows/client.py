@@ -305,13 +305,15 @@ async def submit_opinion(client: Client, submission_id: str, round_id: str, opin
     return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.submit_opinion, opinion)
 
 
-async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation) -> ConsultationView:
+async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation, *,
+                        lead_ministry: str | None = None) -> ConsultationView:
     """Send the lead ministry's compilation to its round. Raises Refused (FORBIDDEN, `agency_code`, `lead_ministry_only`)
     when the compiling agency does not lead the draft now and the round takes the code that does, as the draft refuses
     its decisions: after a remap a round still takes a compilation made under the old code before it heard of the remap
     (`rounds.remapped`), not one sent afterwards; a round of a draft before the tenth generation, never told of a
-    remap, takes the code it opened with only. Names no code: a classified draft's lead ministry is not told."""
-    lead = (await status(client, submission_id)).lead_ministry
+    remap, takes the code it opened with only. Names no code: a classified draft's lead ministry is not told.
+    `lead_ministry`: the draft's, as its caller has just read it (`status`); asked of the draft when not given."""
+    lead = lead_ministry or (await status(client, submission_id)).lead_ministry
     handle = consultation_round(client, submission_id, round_id)
     if compilation.agency_code != lead and lead in await handle.query(ConsultationWorkflow.lead_codes):
         raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "

@@ -65,8 +65,8 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
-        compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id,
-                                                             compilation.by_reference(refs)), "round_id")
+        compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
+                                                             lead_ministry=view.lead_ministry), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
