@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+from temporalio.converter import WorkflowSerializationContext
 from temporalio.exceptions import ApplicationError
 
 from schemas.enums import Outcome, Stage
@@ -14,9 +15,11 @@ from schemas.messages import Decision
 from schemas.records import PinnedRules
 from schemas.state import DraftLawInput, DraftState
 from schemas.views import Receipt
+from tests.conftest import TEST_KEYS
 from tests.drafts import core_request, decision, pinned
+from tests.test_activity_payloads import ACTIVITY
 from workflows import shared_decoding
-from workflows.codec import RefusingPayloadConverter
+from workflows.codec import RefusingPayloadConverter, data_converter
 from workflows.shared_decoding import immutable
 
 
@@ -39,6 +42,22 @@ def test_every_converter_of_the_process_shares_the_type_adapters(monkeypatch):
     monkeypatch.setattr(TypeAdapter, "__init__", lambda *args, **kwargs: pytest.fail("a type adapter was built again"))
     again = RefusingPayloadConverter().from_payloads([payload], [DraftLawInput])[0]
     assert again == first and isinstance(again, DraftLawInput)
+
+
+def test_a_converter_builds_its_decoders_on_first_use_and_its_activity_copy_shares_them(monkeypatch):
+    # The SDK makes a data converter, and with it a payload converter, many times a lifecycle and drops most unused.
+    built, build = [], shared_decoding.SharedDecodingJSONConverter.__init__
+    monkeypatch.setattr(shared_decoding.SharedDecodingJSONConverter, "__init__", lambda self: (built.append(self), build(self))[1])
+    converters = data_converter(TEST_KEYS)
+    for workflow_id in ("draft-law-X-1", "draft-law-X-2"):
+        converters = converters.with_context(WorkflowSerializationContext(namespace="default", workflow_id=workflow_id))
+    assert built == []
+    message = decision(core_request(), Stage.POLICY_PROPOSAL, Outcome.APPROVE)
+    [payload] = converters.payload_converter.to_payloads([message])
+    assert len(built) == 1
+    for_activity = RefusingPayloadConverter().with_context(ACTIVITY)
+    assert for_activity.from_payloads([payload], [Decision]) == [message]
+    assert len(built) == 2
 
 
 class Elsewhere(BaseModel):

@@ -26,6 +26,7 @@ import base64
 import binascii
 import copy
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -41,10 +42,10 @@ from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
 from temporalio.converter import (
     ActivitySerializationContext,
-    CompositePayloadConverter,
     DataConverter,
     DefaultFailureConverter,
     DefaultPayloadConverter,
+    EncodingPayloadConverter,
     JSONPlainPayloadConverter,
     PayloadCodec,
     PayloadConverter,
@@ -234,10 +235,17 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
     project's own data too, come under a workflow's context and are refused.)"""
 
     def __init__(self) -> None:
-        shared = SharedDecodingJSONConverter()
-        CompositePayloadConverter.__init__(self, *(shared if isinstance(c, JSONPlainPayloadConverter) else c
-                                                   for c in DefaultPayloadConverter.default_encoding_payload_converters))
+        # Not CompositePayloadConverter's: the decoders are built on first use (`converters`).
         self._activity = False
+
+    @functools.cached_property
+    def converters(self) -> dict[bytes, EncodingPayloadConverter]:
+        """The SDK's default encodings, JSON decoded by a `SharedDecodingJSONConverter`. Built on first use: the SDK
+        builds a payload converter with every data converter it makes (for each workflow activation, and for each
+        activity's payloads it visits) and throws most of them away unused, about 110 in a draft's lifecycle."""
+        shared = SharedDecodingJSONConverter()
+        return {c.encoding.encode(): c for c in (shared if isinstance(c, JSONPlainPayloadConverter) else c
+                                                 for c in DefaultPayloadConverter.default_encoding_payload_converters)}
 
     def with_context(self, context: SerializationContext) -> Self:
         activity = isinstance(context, ActivitySerializationContext)
@@ -245,6 +253,7 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
             return self
         # A shallow copy shares the decoders; it is not kept, so that nothing holds it or races to make it.
         other = copy.copy(self)
+        other.converters = self.converters
         other._activity = activity
         return other
 
