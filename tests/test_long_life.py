@@ -142,6 +142,20 @@ async def test_a_draft_told_what_changes_nothing_for_it_still_continues_as_new(s
         assert (await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))).first_seq == 2
 
 
+async def waiting(client, submission_id: str) -> None:
+    """Until the draft has written its opening to the audit trail and waits. A write that ends half-way through the
+    messages sent after the start finds the run past the suggestion, and every release continues it as new there (in CI,
+    under load; reproduced with the write delayed by 0.08 to 0.14 s)."""
+    handle = drafts.draft(client, submission_id)
+
+    async def activities() -> tuple[int, int]:
+        kinds = [event.event_type for event in (await handle.fetch_history()).events]
+        return kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+
+    await eventually(activities, lambda counts: counts[1] >= 2 and counts[0] == counts[1])  # the pin and the first write
+    await drafts.status(client, submission_id)  # answered once the task that took the write's result has run
+
+
 async def test_a_run_under_way_takes_up_the_wake_live_and_one_from_before_replays_waiting(short_history_env, pool):
     """The patch that wakes a waiting draft to continue as new (`continue-as-new-while-waiting`) is asked only once the
     server suggests a new run. A worker that turns it down plays the last release's: its run grows past the suggestion
@@ -157,6 +171,7 @@ async def test_a_run_under_way_takes_up_the_wake_live_and_one_from_before_replay
         async with last_release:
             for request in (grown, carried_on):
                 await drafts.start_submission(client, request, task_queue=queue)
+                await waiting(client, request.submission_id)
             first_run = await run_id(client, grown.submission_id)
             for _ in range(15):  # some 75 events: past the suggestion at 40
                 await drafts.tell_calendar(client, grown.submission_id, unchanged)
