@@ -289,8 +289,8 @@ def remove_session(
     """Take a session off the calendar (set by mistake, say 16-9 for 16-2), then tell every running draft.
 
     Refused while a running draft aims at it (move the session with set-session, or aim those drafts elsewhere by a
-    programme change, first) and for the last session announced; what drafts recorded of it stays in their audit
-    trails."""
+    programme change, first) and for the only session on the calendar (it keeps at least one); what drafts recorded of
+    it stays in their audit trails."""
     from activities.calendar import remove_session as unset_session
     from activities.calendar import sessions
     from store.registry import running_drafts_aimed_at

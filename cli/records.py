@@ -59,7 +59,7 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
-            deadline_after(e), "; ".join(part for part in (postponement_note(e), e.label) if part),
+            deadline_after(e), "; ".join(part for part in (postponement_note(e), vote_note(e), e.label) if part),
         )
     out.print(shown)
 
@@ -71,6 +71,17 @@ def postponement_note(entry: HistoryEntry) -> str:
     if entry.event is EventKind.POSTPONEMENT_DECIDED and entry.approved is not None:
         return f"approved: {day(entry.requested_deadline)}" if entry.approved and entry.requested_deadline else "refused"
     return ""
+
+
+def vote_note(entry: HistoryEntry) -> str:
+    """A vote's result and counts: "passed: 320 of 480 deputies in favour, 20 against, 10 abstaining", "not passed: ..."
+    (the outcome column says VOTE for both), and the parts voted down when the law passed in part."""
+    vote = entry.vote
+    if vote is None:
+        return ""
+    counts = f"{vote.in_favour} of {vote.total_deputies} deputies in favour, {vote.against} against, {vote.abstaining} abstaining"
+    parts = f"; not passed: {', '.join(vote.parts_not_passed)}" if vote.parts_not_passed else ""
+    return f"{'passed' if vote.passed else 'not passed'}: {counts}{parts}"
 
 
 # Events that may set, move or lift the deadline in force without saying so in their note.

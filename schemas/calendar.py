@@ -105,10 +105,12 @@ class TargetSession(Message):
 
     @property
     def sitting(self) -> str:
-        """When it sits: 'opens 2024-01-15', or its phases, 'in 2 phases: 2024-01-15 to 2024-01-16, 2024-01-18 to 2024-01-18'."""
+        """When it sits: 'opens 2024-01-15', or its phases, 'in 2 phases: 2024-01-15 to 2024-01-16, 2024-01-18 to 2024-01-18'
+        ('in 1 phase: ...' for one)."""
         if not self.phases:
             return f"opens {self.opens_on}"
-        return f"in {len(self.phases)} phases: " + ", ".join(f"{p.starts_on} to {p.ends_on}" for p in self.phases)
+        count = f"{len(self.phases)} phase" + ("s" if len(self.phases) > 1 else "")
+        return f"in {count}: " + ", ".join(f"{p.starts_on} to {p.ends_on}" for p in self.phases)
 
 
 def _ordinal(number: int) -> str:

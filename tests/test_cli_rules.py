@@ -210,6 +210,25 @@ def test_the_history_says_what_a_postponement_asked_and_what_was_decided():
     assert notes == ["asked to 2026-12-17 (late request)", "asked to 2026-12-17", "approved: 2026-12-17", "refused", ""]
 
 
+def test_the_history_says_whether_a_vote_passed():
+    """Found by a fresh-user trial: a vote that failed and one that passed both read VOTE in `legis history`."""
+    from datetime import UTC, datetime
+
+    from cli.records import vote_note
+    from schemas.enums import EventKind, Outcome, Stage
+    from schemas.messages import VoteCount
+    from schemas.views import HistoryEntry
+
+    at, stage = datetime(2026, 11, 25, tzinfo=UTC), Stage.NA_SESSION
+    failed = HistoryEntry(seq=10, at=at, event=EventKind.DECISION, stage=stage, outcome=Outcome.VOTE,
+                          vote=VoteCount(total_deputies=480, in_favour=200, against=250, abstaining=30))
+    passed = failed.model_copy(update={"seq": 11, "vote": VoteCount(total_deputies=480, in_favour=241, against=200, abstaining=39,
+                                                                     parts_not_passed=("Điều 12",))})
+    assert [vote_note(e) for e in (failed, passed, HistoryEntry(seq=12, at=at, event=EventKind.WARNING, stage=stage))] == [
+        "not passed: 200 of 480 deputies in favour, 250 against, 30 abstaining",
+        "passed: 241 of 480 deputies in favour, 200 against, 39 abstaining; not passed: Điều 12", ""]
+
+
 def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
     """A meeting on a regular session's opening day, or within its phases, is the meeting before no session; one while an
     extraordinary session sits may be the meeting before the next regular one (a breaker found it warned of too)."""

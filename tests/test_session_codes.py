@@ -63,6 +63,8 @@ def test_a_session_sits_in_phases_the_first_from_its_opening_day():
     """The 5th extraordinary session of the 15th Assembly (January 2024, the Land Law) sat in two phases."""
     fifth = TargetSession.model_validate(FIFTH_IN_TWO_PHASES)
     assert fifth.sitting == "in 2 phases: 2024-01-15 to 2024-01-16, 2024-01-18 to 2024-01-18"
+    one_phase = fifth.model_copy(update={"phases": fifth.phases[:1]})
+    assert one_phase.sitting == "in 1 phase: 2024-01-15 to 2024-01-16"
     for phases, rule in ((FIFTH_IN_TWO_PHASES["phases"][1:], "first_phase_opens_the_session"),
                          ([{"starts_on": "2024-01-15", "ends_on": "2024-01-17"}, {"starts_on": "2024-01-17", "ends_on": "2024-01-18"}],
                           "phases_in_order"),
