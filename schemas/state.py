@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 11
+NEWEST_GENERATION = 12
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
@@ -105,6 +105,8 @@ class DraftState(BaseModel):
     filed_here: tuple[DocumentKind, ...] = Field(default=(), max_length=64, description="the kinds filed since the draft entered its "
                                                   "stage or since the last decision there (a rule's renewed documents "
                                                   "count only from these)")
+    decided_here_on: date | None = Field(default=None, description="the day (Ha Noi) of the last decision taken at the current "
+                                         "stage (a vote failed, a carry-over); a decision entered afterwards is not dated before it")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
     returns: tuple[tuple[Stage, int], ...] = ()

@@ -337,6 +337,22 @@ async def compiled_by_a_stranger(client: Client, request: StartRequest) -> None:
         update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))
 
 
+async def deferred_to_a_mistyped_session(client: Client, request: StartRequest) -> None:
+    """A deferral naming the session announced after the draft's with a mistyped opening day: the draft aims at the day
+    the calendar gives (twelfth generation); there it is voted down, then passed."""
+    sid = request.submission_id
+    await announce_following(client, request, 1)
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    target = (await drafts.status(client, sid)).target_session
+    # The next session, announced to open 180 days after the draft's, given as opening after 160.
+    mistyped = target.model_copy(update={"session": target.session + 1, "opens_on": target.opens_on + timedelta(days=160)})
+    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=mistyped))
+    await approve(client, request, BEFORE_ASSEMBLY[1:])
+    await until_sitting(client, sid)
+    await drafts.decide(client, sid, decision(request, S.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE))
+    await approve(client, request, [S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+
+
 async def rest_days_moved_the_cutoff(client: Client, request: StartRequest) -> None:
     """A day off announced on the Government's cut-off ahead of a draft still in drafting moves that cut-off a day
     earlier, its own deadline unchanged: recorded (fifth generation), so that the registry and the board follow."""
@@ -404,6 +420,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "remapped_with_a_round_open": (lambda: start_request(), remapped_with_a_round_open),
     "compiled_by_a_stranger": (lambda: start_request(), compiled_by_a_stranger),
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
+    "deferred_to_a_mistyped_session": (lambda: start_request(), deferred_to_a_mistyped_session),
 }
 
 

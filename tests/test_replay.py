@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -278,3 +278,17 @@ async def test_a_nondeterministic_change_fails_the_gate():
     result = await replayer.replay_workflow(load_history(HISTORIES_DIR / "consulted_and_reprogrammed-s2.json"), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "nondeterminism" in type(result.replay_failure).__name__.lower() or "Nondeterminism" in str(result.replay_failure)
+
+
+def test_the_twelfth_generations_paths_have_committed_histories():
+    """A deferral naming the next session with a mistyped opening day aims the draft at the day the calendar announces;
+    a vote failed, then one passed, at the session."""
+    twelfth = [path for path in HISTORIES if path.stem.endswith("-s27") and "named-sessions-as-announced" in patch_ids(load_history(path).events)]
+    assert {p.stem for p in twelfth} >= {"deferred_to_a_mistyped_session-s27", "law_2025_one_session-s27", "failed_vote_rejected-s27",
+                                         "consulted_and_reprogrammed-s27", "postponed-s27"}
+    entries = audited(HISTORIES_DIR / "deferred_to_a_mistyped_session-s27.json")
+    [deferred] = [e for e in entries if e["event"] == "PROGRAMME_CHANGED"]
+    aimed, said = deferred["label"].split("(opens ")[1].split(") (the request said ")
+    assert date.fromisoformat(said.rstrip(")")) == date.fromisoformat(aimed) - timedelta(days=20)
+    votes = [e["to_stage"] for e in entries if e["event"] == "DECISION" and e["stage"] == "NA_SESSION"]
+    assert votes == ["NA_SESSION", "PROMULGATION"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from schemas.calendar import SessionCalendar, check_session_number, check_session_order
+from schemas.calendar import SessionCalendar, TargetSession, check_session_number, check_session_order
 from schemas.enums import BETWEEN_SESSIONS, EventKind, LawKind, Outcome, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.messages import (
     AgencyRemap,
@@ -185,10 +185,11 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         s.returns = _counted(s.returns, return_to)
     if decision.vote is not None:
         s.last_vote = decision.vote
-    if decision.carry_to is not None:
-        s.target = decision.carry_to
+    carry_to = sessions.as_named(s, decision.carry_to)
+    if carry_to is not None:
+        s.target = carry_to
         change.refresh()
-    label = _decision_label(decision)
+    label = _decision_label(decision, carry_to)
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
         s.path = stage_path(s.rulebook, s.procedure, law_kind=s.request.law_kind, track=s.track, publication=s.publication, referred=True)
         label = sessions.aim_at_nearest(s, decision.occurred_on or local_day(now))
@@ -204,6 +205,8 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
     # What was filed for this decision is spent: a decision that keeps the draft at its stage (returned to it, a vote
     # failed, carried over) is taken again on documents filed after it.
     s.filed_here = ()
+    if s.generation >= 12:
+        s.decided_here_on = decision.occurred_on or local_day(now)
     if to_stage is not s.stage:
         if sessions.after_debate(s, s.stage, to_stage):
             s.held = s.target
@@ -218,9 +221,9 @@ def _counted(counts: tuple[tuple[Stage, int], ...], stage: Stage) -> tuple[tuple
     return tuple(totals.items())
 
 
-def _decision_label(decision: Decision) -> str | None:
-    if decision.carry_to is not None:
-        return f"carried over to session {decision.carry_to.code} (opens {decision.carry_to.opens_on})"
+def _decision_label(decision: Decision, carry_to: TargetSession | None) -> str | None:
+    if decision.carry_to is not None and carry_to is not None:
+        return f"carried over to session {carry_to.code} (opens {carry_to.opens_on}){sessions.differs_from(carry_to, decision.carry_to)}"
     if decision.vote is not None and decision.vote.passed and decision.vote.parts_not_passed:
         return f"passed in part; not passed: {', '.join(decision.vote.parts_not_passed)}"
     return None
@@ -322,8 +325,9 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
     # Voted at the sitting that debated it (its phases as announced): a session announced later does not take it away.
     debate = sessions.passed_at_its_debate(s, programme, programme.occurred_on or local_day(now)) if kind is ProgrammeChangeKind.SWITCH_PROCEDURE else None
     if programme.to_session is not None:
-        s.target, s.held = (debate, None) if debate else (programme.to_session, s.held)
-        label += f"; aimed at session {s.target.code} (opens {s.target.opens_on})"
+        named = sessions.as_named(s, programme.to_session)
+        s.target, s.held = (debate, None) if debate else (named, s.held)
+        label += f"; aimed at session {s.target.code} (opens {s.target.opens_on}){sessions.differs_from(s.target, programme.to_session)}"
     entry = change.record(EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=programme.actor, agency_code=programme.agency_code,
                   role=programme.role, official=programme.official, reasons=programme.reason, deadline=s.deadline, label=label,
                   occurred_on=programme.occurred_on)

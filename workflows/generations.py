@@ -41,6 +41,11 @@
    ministry, which the draft recorded; a round opened before its draft took it up keeps the lead ministry's code then
    (`rounds.taking_up_leads`). A deferral and an approved postponement carry the deadline they set
    (`to_stage_deadline`, `Change.dated`), as an event that moves the draft to a stage does.
+12. A session a message names (a programme change's `to_session`, a carry-over's `carry_to`) is the session as the
+   calendar announces it, found by its code (`sessions.as_named`): a deferral naming an announced session with a mistyped
+   opening day aimed the draft at that day, and compared it, until the calendar was told again. A decision entered
+   afterwards is not dated before a decision already taken at its stage (`rules.check_occurred_on`,
+   `DraftState.decided_here_on`): a passing vote dated the day before the failed vote recorded before it was taken.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -66,8 +71,9 @@ AT_THE_SITTING_PATCH = "assembly-decides-at-its-sitting"
 CONFLICT_ONCE_PATCH = "conflict-raised-when-it-changes"
 ROUNDS_NAMED_ONCE_PATCH = "rounds-named-once-whatever-the-case"
 COMPILED_BY_THE_LEAD_PATCH = "compiled-by-the-lead-ministry"
+AS_ANNOUNCED_PATCH = "named-sessions-as-announced"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -43,6 +43,7 @@ from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUN
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
 from workflows.sessions import (
+    as_named,
     awaiting_session,
     awaits_later_session,
     check_named,
@@ -67,7 +68,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
     """`imported`: a step a draft already under way had passed, entered with it; its documents may be on paper only."""
     require(decision, Decision)
     check_stage(state, decision.stage)
-    check_occurred_on(state, decision.occurred_on, now)
+    check_occurred_on(state, decision.occurred_on, now, decision=True)
     check_named(state, decision.carry_to, "carry_to")
     if decision.outcome is Outcome.WITHDRAW:
         check_authority(state, state.rulebook.withdrawal, decision, "withdraw this draft", "withdrawal_authority")
@@ -94,7 +95,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         if stale:
             lacking.append(f"{', '.join(kind.value for kind in stale)} filed anew (one filed for an earlier decision or stage does not count)")
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {' and without '.join(lacking)}", INVALID)
-    if decision.outcome is Outcome.CARRY_OVER and decision.carry_to is not None and decision.carry_to.opens_on <= state.target.opens_on:
+    if decision.outcome is Outcome.CARRY_OVER and (carry_to := as_named(state, decision.carry_to)) and carry_to.opens_on <= state.target.opens_on:
         raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
     if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None and (
             decision.return_to not in rule.return_to or not is_earlier(state.path, decision.return_to, state.stage)):
@@ -237,7 +238,7 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
     kind, target_opens_on = change.kind, state.target.opens_on
     if kind is ProgrammeChangeKind.ADD and stage is not Stage.LEGISLATIVE_PROGRAMME:
         raise Refused("kind", "add_awaiting_programme", f"only a draft awaiting the programme can be added; this one is at {stage.value}")
-    moving = change.to_session
+    moving = as_named(state, change.to_session)
     if kind is ProgrammeChangeKind.DEFER and moving is not None and moving.opens_on <= target_opens_on and not moving.extraordinary:
         raise Refused("to_session", "later_session",
                       f"a draft moves to a session after the current one ({target_opens_on}), or to an extraordinary session", INVALID)
@@ -277,7 +278,7 @@ def check_switch(state: DraftState, change: ProgrammeChange, day: date) -> None:
     more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
     if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
         raise Refused("to_session", "next_session_named", "a draft split at its session needs the session that takes it up next", INVALID)
-    if change.to_session is not None and change.to_session.opens_on <= state.target.opens_on and not passed_at_its_debate(state, change, day):
+    if (moving := as_named(state, change.to_session)) and moving.opens_on <= state.target.opens_on and not passed_at_its_debate(state, change, day):
         debated = state.held if state.generation >= 10 and change.procedure is SessionProcedure.ONE_SESSION else None
         raise Refused("to_session", "later_session", f"must open after the current target session ({state.target.opens_on})"
                       + (f", or be {debated.code}, which debated the draft, on a day within a phase of it the calendar gives"
@@ -347,14 +348,19 @@ def check_stage(state: DraftState, claimed: Stage) -> None:
         raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", kind)
 
 
-def check_occurred_on(state: DraftState, day: date | None, now: datetime) -> None:
-    """An event entered afterwards happened at this stage: not in the future, not before the stage began."""
+def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, decision: bool = False) -> None:
+    """An event entered afterwards happened at this stage: not in the future, not before the stage began; a `decision`,
+    from the twelfth generation on, not before a decision already taken at this stage (a vote failed, a carry-over).
+    Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`, `not_before_stage`, `not_before_last_decision`."""
     if day is None:
         return
     if day > local_day(now):
         raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
     if day < local_day(state.stage_since):
         raise Refused("occurred_on", "not_before_stage", f"{day} is before the draft reached {state.stage.value} ({local_day(state.stage_since)})", INVALID)
+    if decision and state.generation >= 12 and state.decided_here_on is not None and day < state.decided_here_on:
+        raise Refused("occurred_on", "not_before_last_decision", f"{day} is before the decision taken at {state.stage.value} on "
+                      f"{state.decided_here_on}, already recorded", INVALID)
 
 
 def check_sitting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:

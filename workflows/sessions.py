@@ -99,6 +99,20 @@ def passed_at_its_debate(state: DraftState, change: ProgrammeChange, day: date) 
     return sitting if change.to_session.code == held.code and within_phase(sitting, day) else None
 
 
+def as_named(state: DraftState, session: TargetSession | None) -> TargetSession | None:
+    """A session a message names (a deferral's, a carry-over's), from the twelfth generation on as the calendar announces
+    it, found by its code: its opening day and phases, whatever day the message gave. One not on the calendar is taken as
+    the message gives it."""
+    if session is None or state.generation < 12:
+        return session
+    return announced(state, session) or session
+
+
+def differs_from(named: TargetSession, session: TargetSession) -> str:
+    """What a label adds when the message gave another opening day than the calendar's: " (the request said D)"."""
+    return f" (the request said {session.opens_on})" if named.opens_on != session.opens_on else ""
+
+
 def within_phase(session: TargetSession, day: date) -> bool:
     """Whether `day` (Ha Noi) lies within one of the session's phases, as the calendar gives them (none: never)."""
     return any(phase.starts_on <= day <= phase.ends_on for phase in session.phases)
