@@ -112,7 +112,8 @@ def versions_of(history: HistoryView) -> list[Version]:
 def to_akoma_ntoso(status: StatusView, history: HistoryView) -> str:
     """Well-formed Akoma Ntoso XML for a draft as `status` and `history` show it: a classified draft's are given as
     `api.permissions.exported` redacts them, and its title stays out."""
-    first_day = happened_on(history.entries[0])
+    # A draft entered under way was submitted before the steps it had passed (imported): the work is dated by the earliest.
+    first_day = min([happened_on(history.entries[0]), *(happened_on(entry) for entry in history.entries if entry.imported)])
     year = first_day[:4]
     work = f"/akn/vn/bill/{year}/{xml_text(status.submission_id)}"
     lead = _agent(status.lead_ministry)

@@ -127,14 +127,17 @@ def test_a_step_entered_afterwards_is_dated_by_the_day_it_happened():
     """Found by a new user: a draft entered with the steps it had already passed exported every step, and its text's
     versions, on the day they were entered. A step with `occurred_on` is dated by it; the work by the earliest."""
     history = history_with_two_text_versions()
-    entries = [e.model_copy(update={"occurred_on": e.at.date() - timedelta(days=400), "imported": True}) for e in history.entries[:4]]
+    # As a draft entered under way records them: its SUBMITTED event on the day it was entered, its steps on their days.
+    entries = [history.entries[0], *(e.model_copy(update={"occurred_on": e.at.date() - timedelta(days=400), "imported": True})
+                                     for e in history.entries[1:4])]
     imported = history.model_copy(update={"entries": tuple(entries) + history.entries[4:]})
     xml = to_akoma_ntoso(status_of(imported), imported)
     steps, versions = parse_steps(xml)
     assert [s.date for s in steps[:3]] == [e.occurred_on.isoformat() for e in entries[1:4]]
     assert steps[3].date == "2026-03-21"  # recorded, with no day of its own: its Ha Noi day
     assert versions[0].date == entries[3].occurred_on.isoformat()  # the draft text filed at DRAFTING
-    assert f'date="{entries[0].occurred_on.isoformat()}" name="submission"' in xml and "/akn/vn/bill/2025/" in xml
+    # Found by a fresh-user trial: the work was dated by the day the draft was entered, after the steps it had passed.
+    assert f'date="{entries[1].occurred_on.isoformat()}" name="submission"' in xml and "/akn/vn/bill/2025/" in xml
     assert_valid(xml)
 
 
