@@ -84,7 +84,8 @@ class DraftState(BaseModel):
                             "6: before the meeting before a session had to meet after the session before it opens; 7: before the Assembly "
                             "decided only at a sitting of its session; 8: before a calendar change raised a conflict again only when it "
                             "changed it; 9: before a round's ID was one whatever its letter case; 10: before a round's compilation was checked against "
-                            "the lead ministry's codes and a deferral or an approved postponement told the deadline it set; 11: the newest "
+                            "the lead ministry's codes and a deferral or an approved postponement told the deadline it set; 11: before a session a "
+                            "message names was taken as the draft knows it and a decision was not dated before one taken at its stage; 12: the newest "
                             "(`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
@@ -105,7 +106,8 @@ class DraftState(BaseModel):
     filed_here: tuple[DocumentKind, ...] = Field(default=(), max_length=64, description="the kinds filed since the draft entered its "
                                                   "stage or since the last decision there (a rule's renewed documents "
                                                   "count only from these)")
-    decided_here_on: date | None = Field(default=None, description="the day (Ha Noi) of the last decision taken at the current "
+    # Left out when none, so that a worker of an earlier release still reads the states this one carries.
+    decided_here_on: date | None = Field(default=None, exclude_if=lambda day: day is None, description="the day (Ha Noi) of the last decision taken at the current "
                                          "stage (a vote failed, a carry-over); a decision entered afterwards is not dated before it")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)

@@ -85,3 +85,25 @@ def test_a_decision_entered_afterwards_is_not_dated_before_one_already_taken_at_
     assert str(opens + timedelta(days=2)) in str(refused.value)
     passed = draft.perform(draft.DECIDE, failed, vote(PASSING_VOTE, 2), now).state
     assert passed.stage is Stage.PROMULGATION and passed.decided_here_on is None  # a new stage: no decision taken there yet
+
+
+def test_the_session_the_draft_aims_at_is_known_by_its_code_off_the_calendar_too():
+    """Found by a breaker: with the draft's session not on the calendar (a start may name one not announced yet), a
+    deferral to it by another day passed, and the calendar's announcement then recorded it moved."""
+    request = core_request()
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION)
+    assert not state.sessions
+    for day in (30, -30):
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=mistyped(state.target, day)), NOW)
+        assert (refused.value.field, refused.value.rule) == ("to_session", "later_session")
+
+
+def test_a_state_with_no_decision_at_its_stage_is_carried_as_an_earlier_release_reads_it():
+    """Found by a breaker: a worker of the release before, during a rolling upgrade, refused every carried state for
+    the new field (its models forbid fields they do not know), also a null one."""
+    request = core_request()
+    state = core_state(request, at=Stage.NA_SESSION)
+    assert "decided_here_on" not in state.model_dump(mode="json")
+    failed = draft.perform(draft.DECIDE, state, decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE), sitting(state)).state
+    assert failed.model_dump(mode="json")["decided_here_on"] == str(failed.target.opens_on)

@@ -72,6 +72,7 @@ SENTENCES = {
     "assembly_decided": "The Assembly has decided on this ordinance: it is promulgated.",
     "not_in_future": "This date is in the future.",
     "not_before_stage": "This date is before the stage began.",
+    "not_before_last_decision": "This date is before a decision already recorded at this stage.",
     "after_session_opens": "The Assembly decides at its session: not before the session opens.",
     "session_announced": "The Assembly decides at a later session, and none is announced yet.",
     "within_session": "The session has ended: give the day the Assembly decided, within the session.",

@@ -100,12 +100,14 @@ def passed_at_its_debate(state: DraftState, change: ProgrammeChange, day: date) 
 
 
 def as_named(state: DraftState, session: TargetSession | None) -> TargetSession | None:
-    """A session a message names (a deferral's, a carry-over's), from the twelfth generation on as the calendar announces
-    it, found by its code: its opening day and phases, whatever day the message gave. One not on the calendar is taken as
-    the message gives it."""
+    """A session a message names (a deferral's, a carry-over's), from the twelfth generation on as the draft knows it,
+    found by its code: as the calendar announces it, or else as the session the draft aims at or last debated it (one the
+    calendar no longer holds, or never announced), its opening day and phases whatever day the message gave. One the
+    draft does not know is taken as the message gives it."""
     if session is None or state.generation < 12:
         return session
-    return announced(state, session) or session
+    known = (s for s in (state.target, state.held) if s is not None and s.code == session.code)
+    return announced(state, session) or next(known, session)
 
 
 def differs_from(named: TargetSession, session: TargetSession) -> str:
