@@ -107,3 +107,15 @@ def test_a_state_with_no_decision_at_its_stage_is_carried_as_an_earlier_release_
     assert "decided_here_on" not in state.model_dump(mode="json")
     failed = draft.perform(draft.DECIDE, state, decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=FAILING_VOTE), sitting(state)).state
     assert failed.model_dump(mode="json")["decided_here_on"] == str(failed.target.opens_on)
+
+
+def test_a_session_the_draft_does_not_know_is_in_order_with_those_announced():
+    """Found by a breaker: a deferral to a session not announced that opens out of order with one announced (16-4 before
+    16-3) passed, where a start naming it is refused."""
+    request = core_request()
+    later = session(request.target_session.session + 1, 400)
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, later])
+    out_of_order = session(request.target_session.session + 2, 390)
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=out_of_order), NOW)
+    assert (refused.value.field, refused.value.rule) == ("to_session.opens_on", "sessions_in_order")

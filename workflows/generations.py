@@ -42,7 +42,8 @@
    (`rounds.taking_up_leads`). A deferral and an approved postponement carry the deadline they set
    (`to_stage_deadline`, `Change.dated`), as an event that moves the draft to a stage does.
 12. A session a message names (a programme change's `to_session`, a carry-over's `carry_to`) is the session as the
-   calendar announces it, or as the draft aims at or last debated it, found by its code (`sessions.as_named`): a deferral naming an announced session with a mistyped
+   calendar announces it, or as the draft aims at or last debated it, found by its code (`sessions.as_named`), and one
+   the draft does not know is in order with the sessions announced (`sessions.check_named`): a deferral naming an announced session with a mistyped
    opening day aimed the draft at that day, and compared it, until the calendar was told again. A decision entered
    afterwards is not dated before a decision already taken at its stage (`rules.check_occurred_on`,
    `DraftState.decided_here_on`): a passing vote dated the day before the failed vote recorded before it was taken.

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from schemas.calendar import StandingCommitteeMeeting, TargetSession, check_session_number
+from schemas.calendar import StandingCommitteeMeeting, TargetSession, check_session_number, check_session_order
 from schemas.enums import ASSEMBLY_STAGES, DEBATING_SESSIONS, SITTING_STAGES, DeadlineAnchor, LawKind, RestDay, SessionProcedure, Stage
 from schemas.messages import ProgrammeChange
 from schemas.records import RegistryCutoffs
+from schemas.refusal import Refused
 from schemas.rulebook import ConsultationWindow, TimeLimit
 from schemas.state import DraftState
 from workflows.deadlines import WorkDays, earliest, holidays, local_day, off_rest_day, passes_at, shift_days, stage_deadline
@@ -141,9 +142,15 @@ def statutory_deadline(state: DraftState, session: TargetSession | None = None) 
 
 def check_named(state: DraftState, session: TargetSession | None, field: str) -> None:
     """A session a message names, from the fourth generation on (`schemas.calendar.check_session_number`): a draft of an
-    earlier one replays the messages it took."""
+    earlier one replays the messages it took; from the twelfth, one the draft does not know (`as_named`) in order with the
+    sessions announced, as a start's is (`schemas.calendar.check_session_order`, `FIELD.opens_on`, `sessions_in_order`)."""
     if session is not None and state.generation >= 4:
         check_session_number(session, field)
+    if session is not None and state.generation >= 12 and as_named(state, session) is session:
+        try:
+            check_session_order(state.sessions, session)
+        except Refused as refused:
+            raise refused.within(field) from None
 
 
 def postponement_conflict(state: DraftState) -> tuple[date, str] | None:
