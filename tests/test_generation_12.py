@@ -119,3 +119,23 @@ def test_a_session_the_draft_does_not_know_is_in_order_with_those_announced():
     with pytest.raises(Refused) as refused:
         draft.validate(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=out_of_order), NOW)
     assert (refused.value.field, refused.value.rule) == ("to_session.opens_on", "sessions_in_order")
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 11])
+def test_a_switch_at_its_debate_says_the_day_the_request_gave_from_the_twelfth_generation_only(generation):
+    """The words an event records are the generation's: a draft of the eleventh, accelerated at the sitting that debated
+    it by a message giving that session another day, records what it recorded then."""
+    from schemas.calendar import SessionPhase
+    from schemas.enums import SessionProcedure
+    from workflows.deadlines import start_of
+
+    debated = TargetSession(legislature=16, session=2, opens_on=NOW.date() + timedelta(days=100), phases=(
+        SessionPhase(starts_on=NOW.date() + timedelta(days=100), ends_on=NOW.date() + timedelta(days=120)),))
+    request = core_request(target=debated, procedure=SessionProcedure.TWO_SESSIONS)
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION, generation=generation, sessions=[debated, session(3, 280)])
+    switch = programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=SessionProcedure.ONE_SESSION, to_session=TargetSession(
+        legislature=16, session=2, opens_on=debated.opens_on + timedelta(days=1)))
+    switched = draft.perform(draft.CHANGE_PROGRAMME, state, switch, start_of(debated.opens_on) + timedelta(days=10, hours=9))
+    [entry] = [e.entry for e in switched.effects if isinstance(e, Record)]
+    assert switched.state.target == debated
+    assert entry.label.endswith(f"(opens {debated.opens_on})" if generation == 11 else f"(the request said {debated.opens_on + timedelta(days=1)})")

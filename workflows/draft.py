@@ -327,7 +327,8 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
     if programme.to_session is not None:
         named = sessions.as_named(s, programme.to_session)
         s.target, s.held = (debate, None) if debate else (named, s.held)
-        label += f"; aimed at session {s.target.code} (opens {s.target.opens_on}){sessions.differs_from(s.target, programme.to_session)}"
+        # Before the twelfth generation the session named is the message's own: its label says nothing more.
+        label += f"; aimed at session {s.target.code} (opens {s.target.opens_on}){sessions.differs_from(named, programme.to_session)}"
     entry = change.record(EventKind.PROGRAMME_CHANGED, stage=was, to_stage=to_stage, actor=programme.actor, agency_code=programme.agency_code,
                   role=programme.role, official=programme.official, reasons=programme.reason, deadline=s.deadline, label=label,
                   occurred_on=programme.occurred_on)

@@ -112,7 +112,8 @@ def as_named(state: DraftState, session: TargetSession | None) -> TargetSession 
 
 
 def differs_from(named: TargetSession, session: TargetSession) -> str:
-    """What a label adds when the message gave another opening day than the calendar's: " (the request said D)"."""
+    """What a label adds when a message gave another opening day than the draft knows (`as_named`): " (the request said
+    D)"."""
     return f" (the request said {session.opens_on})" if named.opens_on != session.opens_on else ""
 
 
