@@ -75,13 +75,12 @@ def postponement_note(entry: HistoryEntry) -> str:
 
 def vote_note(entry: HistoryEntry) -> str:
     """A vote's result and counts: "passed: 320 of 480 deputies in favour, 20 against, 10 abstaining", "not passed: ..."
-    (the outcome column says VOTE for both), and the parts voted down when the law passed in part."""
+    (the outcome column says VOTE for both). The parts voted down are the event's label's ("passed in part; ...")."""
     vote = entry.vote
     if vote is None:
         return ""
     counts = f"{vote.in_favour} of {vote.total_deputies} deputies in favour, {vote.against} against, {vote.abstaining} abstaining"
-    parts = f"; not passed: {', '.join(vote.parts_not_passed)}" if vote.parts_not_passed else ""
-    return f"{'passed' if vote.passed else 'not passed'}: {counts}{parts}"
+    return f"{'passed' if vote.passed else 'not passed'}: {counts}"
 
 
 # Events that may set, move or lift the deadline in force without saying so in their note.
