@@ -8,14 +8,15 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.calendar import TargetSession
-from schemas.enums import Outcome, ProgrammeChangeKind, Stage
+from schemas.calendar import SessionPhase, TargetSession
+from schemas.enums import Outcome, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.messages import Decision
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, core_request, core_state, decision, programme_change, session, sitting
 from workflows import draft
 from workflows.change import Record
+from workflows.deadlines import start_of
 
 
 def mistyped(announced: TargetSession, days: int) -> TargetSession:
@@ -125,10 +126,6 @@ def test_a_session_the_draft_does_not_know_is_in_order_with_those_announced():
 def test_a_switch_at_its_debate_says_the_day_the_request_gave_from_the_twelfth_generation_only(generation):
     """The words an event records are the generation's: a draft of the eleventh, accelerated at the sitting that debated
     it by a message giving that session another day, records what it recorded then."""
-    from schemas.calendar import SessionPhase
-    from schemas.enums import SessionProcedure
-    from workflows.deadlines import start_of
-
     debated = TargetSession(legislature=16, session=2, opens_on=NOW.date() + timedelta(days=100), phases=(
         SessionPhase(starts_on=NOW.date() + timedelta(days=100), ends_on=NOW.date() + timedelta(days=120)),))
     request = core_request(target=debated, procedure=SessionProcedure.TWO_SESSIONS)
