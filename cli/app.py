@@ -177,4 +177,7 @@ def settings() -> Settings:
         return Settings(**values | dict(options.values()))
     except ValidationError as invalid:
         problem = describe(invalid)[0]
-        raise Invalid(f"settings: {problem['field']}: {problem['message']}", field=problem["field"], rule=problem["rule"]) from None
+        field = problem["field"]
+        described = Settings.model_fields[field].description if field in Settings.model_fields else None
+        raise Invalid(f"settings: LEGIS_{field.upper()}: {problem['message']}" + (f" (LEGIS_{field.upper()}: {described})" if described else ""),
+                      field=field, rule=problem["rule"]) from None

@@ -21,6 +21,7 @@ from cli.failures import Invalid, NotFound
 from cli.jsonfile import describe
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, table, wants_json
 from schemas.refusal import beyond_json_limits
+from workers.settings import HostPort, PostgresqlUrl
 
 NAME = r"^[A-Za-z0-9_-]{1,40}$"
 DEFAULT = "default"
@@ -29,10 +30,10 @@ DEFAULT = "default"
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    address: str | None = Field(default=None, min_length=3, description="host:port of the Temporal frontend (LEGIS_TEMPORAL_ADDRESS)")
+    address: HostPort | None = Field(default=None, description="host:port of the Temporal frontend (LEGIS_TEMPORAL_ADDRESS)")
     namespace: str | None = Field(default=None, min_length=1, description="Temporal namespace (LEGIS_NAMESPACE)")
     task_queue: str | None = Field(default=None, min_length=1, description="task queue of workers and new drafts (LEGIS_TASK_QUEUE)")
-    database_url: str | None = Field(default=None, min_length=3, description="PostgreSQL URL (LEGIS_DATABASE_URL)")
+    database_url: PostgresqlUrl | None = Field(default=None, description="PostgreSQL URL (LEGIS_DATABASE_URL)")
     api_address: str | None = Field(
         default=None, pattern=r"^[^:\s]+:[0-9]{1,5}$", description="host:port the HTTP API serves on (LEGIS_HTTP_HOST, LEGIS_API_PORT)"
     )

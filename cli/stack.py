@@ -11,9 +11,25 @@ from cli.app import settings
 from cli.failures import Failure, Invalid
 from cli.output import examples, out
 from workers.log_config import configure_logging
+from workers.settings import Settings
 
 app = typer.Typer()
 PANEL = "Running legis"
+
+
+def _reachable(config: Settings, *, temporal: bool) -> None:
+    """PostgreSQL (and Temporal, with the payload keys) answer before a long-running process starts: what is wrong is
+    said as any command says it (rule `database_reachable`, `temporal_reachable`, ...), not as a traceback."""
+    from cli.database import connection
+    from cli.temporal import connect
+
+    async def check() -> None:
+        async with connection(config):
+            pass
+        if temporal:
+            await connect(config)
+
+    asyncio.run(check())
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis dev", "LEGIS_DATA_DIR=/tmp/legis legis --api-address 127.0.0.1:8010 dev"))
@@ -36,6 +52,10 @@ def worker() -> None:
     from workers.worker import run_worker
 
     config = settings()
+    if not config.database_url:
+        raise Invalid("LEGIS_DATABASE_URL: required for `legis worker` (only `legis dev` embeds PostgreSQL)", field="database_url",
+                      rule="database_configured")
+    _reachable(config, temporal=True)
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
         asyncio.run(run_worker(config))
@@ -52,6 +72,7 @@ def migrate() -> None:
     config = settings()
     if not config.database_url:
         raise Invalid("LEGIS_DATABASE_URL: required", field="database_url", rule="database_configured")
+    _reachable(config, temporal=False)
     try:
         keys = config.key_ring()
     except KeyRingError:
@@ -77,6 +98,7 @@ def api() -> None:
     if not config.database_url:
         raise Invalid("LEGIS_DATABASE_URL: required for `legis api` (`legis dev` serves the API on its embedded database)",
                       field="database_url", rule="database_configured")
+    _reachable(config, temporal=True)
     configure_logging(config.log_level, json_lines=config.log_json)
     runtime, tracing = metrics_runtime(config, API_SERVICE), start_tracing(config, API_SERVICE)
 

@@ -64,7 +64,7 @@ def run(action: Callable[[Client], Awaitable[T]]) -> T:
     config = settings()
 
     async def connected() -> T:
-        client = await _connect(config)
+        client = await connect(config)
         try:
             return await action(client)
         except RPCError as rpc:
@@ -98,7 +98,9 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
         raise await _from_rpc(client, settings(), rpc, target) from None
 
 
-async def _connect(config: Settings) -> Client:
+async def connect(config: Settings) -> Client:
+    """A client of the configured cluster; Temporal not answering, unreadable TLS files or missing payload keys are
+    `Unavailable` or `Invalid`, naming the setting."""
     try:
         async with asyncio.timeout(chosen.timeout):
             return await temporal_client(config)

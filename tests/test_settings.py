@@ -34,8 +34,9 @@ def test_an_api_key_implies_tls_and_is_never_printed(monkeypatch):
 def test_a_certificate_without_its_key_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("LEGIS_TLS_CERT", str(tmp_path / "cert.pem"))
     monkeypatch.delenv("LEGIS_TLS_KEY", raising=False)
-    with pytest.raises(ValidationError, match="LEGIS_TLS_CERT and LEGIS_TLS_KEY"):
+    with pytest.raises(ValidationError, match="LEGIS_TLS_CERT and LEGIS_TLS_KEY") as refused:
         Settings()
+    assert refused.value.errors()[0]["type"] == "tls_pair" and refused.value.errors()[0]["ctx"] == {"field": "tls_key"}
 
 
 def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
@@ -47,3 +48,40 @@ def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
     monkeypatch.setenv("LEGIS_MAX_CONCURRENT_ACTIVITIES", "0")
     with pytest.raises(ValidationError, match="max_concurrent_activities"):
         Settings()
+
+
+# Found by a fresh-user trial: these crashed `legis api` and `legis dev` (a rate), or every command (an address), with a
+# traceback, or were taken and failed later.
+@pytest.mark.parametrize(("variable", "value", "rule"), [
+    ("LEGIS_API_RATE_PER_TOKEN", "lots", "rate_notation"),
+    ("LEGIS_API_RATE_PER_ADDRESS", "-5/minute", "rate_notation"),
+    ("LEGIS_PUBLIC_COMMENT_RATE", "10/fortnight", "rate_notation"),
+    ("LEGIS_API_REFUSALS_RECORDED", "0/hour", "rate_notation"),
+    ("LEGIS_TEMPORAL_ADDRESS", "not an address", "host_port"),
+    ("LEGIS_TEMPORAL_ADDRESS", "127.0.0.1:99999", "host_port"),
+    ("LEGIS_TEMPORAL_ADDRESS", "http://127.0.0.1:7233", "host_port"),
+    ("LEGIS_DATABASE_URL", "notaurl", "postgresql_url"),
+    ("LEGIS_DATABASE_URL", "mysql://legis@db/legis", "postgresql_url"),
+    ("LEGIS_DATABASE_URL", "postgresql://legis:hunter2@db:99999/legis", "postgresql_url"),
+    ("LEGIS_WEB_UI_ORIGIN", "notanorigin", "web_origin"),
+    ("LEGIS_WEB_UI_ORIGIN", "https://temporal.example.gov/ui", "web_origin"),
+])
+def test_a_malformed_setting_is_refused_naming_its_rule_and_never_echoed(monkeypatch, variable, value, rule):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    [error] = refused.value.errors()
+    assert (error["loc"], error["type"]) == ((variable.removeprefix("LEGIS_").lower(),), rule)
+    assert value not in str(refused.value) and "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("LEGIS_API_RATE_PER_TOKEN", "none"), ("LEGIS_API_RATE_PER_TOKEN", "5/second"), ("LEGIS_PUBLIC_COMMENT_RATE", "1 per 2 minutes"),
+    ("LEGIS_TEMPORAL_ADDRESS", "temporal.example.gov:7233"), ("LEGIS_TEMPORAL_ADDRESS", "[::1]:7233"),
+    ("LEGIS_DATABASE_URL", "postgresql://legis@db.example.gov:5432/legis"), ("LEGIS_DATABASE_URL", "postgres:///legis?host=/run/postgresql"),
+    ("LEGIS_WEB_UI_ORIGIN", "https://temporal.example.gov:8443"),
+])
+def test_well_formed_settings_are_taken(monkeypatch, variable, value):
+    # "none" for a rate (no limit) was refused from the environment until the trial's fix: the type took no None.
+    monkeypatch.setenv(variable, value)
+    assert getattr(Settings(), variable.removeprefix("LEGIS_").lower()) == (None if value == "none" else value)

@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from limits import parse as parse_rate
+from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
 from activities.destinations import AllowedHosts
+from schemas.text import invalid
 from workflows.client import connect
 from workflows.codec import KeyRing, KeyRingError
 from workflows.draft_law import TASK_QUEUE
+
+
+def _host_port(text: str) -> str:
+    host, colon, port = text.rpartition(":")
+    if not (colon and host and port.isdecimal() and 1 <= int(port) <= 65535) or "/" in text or any(c.isspace() for c in text):
+        raise invalid("host_port", "not host:port with a port from 1 to 65535, e.g. 127.0.0.1:7233 or temporal.example.gov:7233")
+    return text
+
+
+def _postgresql_url(text: str) -> str:
+    # Never quotes the URL: it may hold a password.
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError:
+        raise invalid("postgresql_url", "not a PostgreSQL URL: its port is not a number from 0 to 65535") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise invalid("postgresql_url", "not a PostgreSQL URL such as postgresql://legis@db.example.gov:5432/legis")
+    return text
+
+
+def _web_origin(text: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#@]+", text):
+        raise invalid("web_origin", "not an origin: http or https, the host and its port if any, nothing after (https://temporal.example.gov)")
+    return text
+
+
+HostPort = Annotated[str, AfterValidator(_host_port)]
+WebOrigin = Annotated[str, AfterValidator(_web_origin)]
+PostgresqlUrl = Annotated[str, AfterValidator(_postgresql_url)]
 
 
 class Settings(BaseSettings):
     # Errors never echo what was given: it may be a key.
     model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore", env_parse_none_str="none", hide_input_in_errors=True)
 
-    temporal_address: str = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
+    temporal_address: HostPort = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
     namespace: str = Field(default="default", description="Temporal namespace")
     task_queue: str = Field(default=TASK_QUEUE, description="task queue the workers poll")
     tls_cert: Path | None = Field(default=None, description="client certificate (PEM) for mTLS to a secured cluster")
     tls_key: Path | None = Field(default=None, description="its private key (PEM)")
     tls_ca: Path | None = Field(default=None, description="CA bundle (PEM) that signed the server's certificate")
     api_key: SecretStr | None = Field(default=None, description="API key, e.g. for Temporal Cloud (implies TLS)")
-    database_url: str | None = Field(
+    database_url: PostgresqlUrl | None = Field(
         default=None, description="PostgreSQL URL; `legis dev` starts an embedded server when unset"
     )
     data_dir: Path = Field(default=Path("data"), description="where `legis dev` keeps its databases")
@@ -46,9 +80,9 @@ class Settings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="address the HTTP API, health and metrics endpoints bind (0.0.0.0 in containers)")
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API (`legis api`, `legis dev`)")
-    health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; unset to turn off")
+    health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; none: off")
     metrics_port: int | None = Field(
-        default=9464, ge=0, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); unset to turn off"
+        default=9464, ge=0, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); none: off"
     )
     encryption_keys: SecretStr | None = Field(
         default=None,
@@ -60,7 +94,7 @@ class Settings(BaseSettings):
         description="a file of id:base64key lines, newest first, readable by its owner only; default: encryption.keys in the data folder, "
         "which `legis dev` creates on its first start",
     )
-    web_ui_origin: str | None = Field(
+    web_ui_origin: WebOrigin | None = Field(
         default=None,
         description="origin of the Temporal Web UI allowed to call the codec server from a browser (CORS), e.g. https://temporal.example.gov; "
         "default: the Web UI of `legis dev` (http://<temporal host>:<ui port>)",
@@ -70,11 +104,11 @@ class Settings(BaseSettings):
         description="OTLP/HTTP endpoint traces are sent to (e.g. http://otel-collector:4318); unset: no traces are sent anywhere",
     )
     api_timeout: float = Field(default=30.0, gt=0, le=300, description="seconds the HTTP API waits for Temporal before answering 504")
-    api_rate_per_token: str = Field(default="600/minute", description="requests a token may send (the `limits` notation); none: no limit")
-    api_rate_per_address: str = Field(default="1200/minute", description="requests one client address may send; none: no limit")
-    api_refusals_recorded: str = Field(default="20/minute", description="refused attempts one caller (token or address) gets written "
+    api_rate_per_token: str | None = Field(default="600/minute", description="requests a token may send (the `limits` notation); none: no limit")
+    api_rate_per_address: str | None = Field(default="1200/minute", description="requests one client address may send; none: no limit")
+    api_refusals_recorded: str | None = Field(default="20/minute", description="refused attempts one caller (token or address) gets written "
                                        "to access_refusals; the rest are logged and counted; none: every one")
-    public_comment_rate: str = Field(default="10/minute", description="public comments one client address may send to a "
+    public_comment_rate: str | None = Field(default="10/minute", description="public comments one client address may send to a "
                                      "consultation (the `limits` notation); none: no limit")
     webhook_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="host names, addresses and networks webhooks may be sent to although they are not public (a test "
@@ -82,6 +116,18 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
+
+    @field_validator("api_rate_per_token", "api_rate_per_address", "api_refusals_recorded", "public_comment_rate")
+    @classmethod
+    def _rate_notation(cls, text: str | None) -> str | None:
+        if text and text != "none":
+            try:
+                amount = parse_rate(text).amount
+            except ValueError:
+                amount = 0
+            if amount < 1:
+                raise invalid("rate_notation", "not a rate such as 600/minute (one or more per second, minute, hour or day)")
+        return text
 
     @field_validator("encryption_keys")
     @classmethod
@@ -103,7 +149,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _tls_pairs(self) -> Settings:
         if (self.tls_cert is None) != (self.tls_key is None):
-            raise ValueError("LEGIS_TLS_CERT and LEGIS_TLS_KEY: give both or neither")
+            raise invalid("tls_pair", "give LEGIS_TLS_CERT and LEGIS_TLS_KEY both, or neither", "tls_key" if self.tls_key is None else "tls_cert")
         return self
 
     def temporal_tls(self) -> TLSConfig | bool:

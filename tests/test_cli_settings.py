@@ -1,0 +1,80 @@
+"""Settings and the services a command needs, wrong or missing: said with the setting and the rule, and an exit code,
+before a long-running process starts (found by a fresh-user trial: tracebacks, or an error cut off before its reason)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from cli.failures import ExitCode
+from tests.conftest import TEST_KEY_ENTRY
+from tests.ports import free_port
+from tests.stack import Cli, isolated_env
+
+
+@pytest.fixture
+def cli(tmp_path) -> Cli:
+    return Cli(isolated_env(tmp_path / "config", LEGIS_DATA_DIR=str(tmp_path / "data")))
+
+
+@pytest.mark.parametrize(("variable", "value", "rule"), [
+    ("LEGIS_API_RATE_PER_TOKEN", "lots", "rate_notation"),
+    ("LEGIS_PUBLIC_COMMENT_RATE", "10/fortnight", "rate_notation"),
+    ("LEGIS_TEMPORAL_ADDRESS", "127.0.0.1:99999", "host_port"),
+    ("LEGIS_DATABASE_URL", "notaurl", "postgresql_url"),
+    ("LEGIS_HEALTH_PORT", "off", "int_parsing"),
+])
+@pytest.mark.parametrize("command", ["api", "dev", "worker", "migrate", "list"])
+async def test_a_malformed_setting_stops_every_command_naming_the_variable(cli, tmp_path, command, variable, value, rule):
+    code, out, err = await cli(command, env=cli.env | {variable: value})
+    assert code == ExitCode.INVALID and f"settings: {variable}: " in err and f"(rule: {rule})" in err, err
+    assert "Traceback" not in out + err and not (tmp_path / "data").exists()
+
+
+async def test_a_port_setting_says_none_turns_it_off(cli):
+    _, _, err = await cli("list", env=cli.env | {"LEGIS_HEALTH_PORT": "off"})
+    assert "none: off" in err
+
+
+async def test_a_certificate_without_its_key_names_the_key(cli, tmp_path):
+    _, _, err = await cli("list", env=cli.env | {"LEGIS_TLS_CERT": str(tmp_path / "cert.pem")})
+    assert "settings: LEGIS_TLS_KEY: give LEGIS_TLS_CERT and LEGIS_TLS_KEY both, or neither" in err and "(rule: tls_pair)" in err
+
+
+@pytest.mark.parametrize("command", ["api", "worker", "migrate"])
+async def test_postgresql_not_answering_is_unavailable_before_anything_starts(cli, command):
+    silent = f"postgresql://legis@127.0.0.1:{free_port()}/legis"
+    code, out, err = await cli("--timeout", "3", command, env=cli.env | {"LEGIS_DATABASE_URL": silent})
+    assert code == ExitCode.UNAVAILABLE and "PostgreSQL does not answer" in err and "(rule: database_reachable)" in err, err
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("command", ["api", "worker"])
+async def test_temporal_not_answering_is_unavailable_before_anything_starts(cli, fresh_database_url, command):
+    env = cli.env | {"LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+                     "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY}
+    code, out, err = await cli("--timeout", "3", command, env=env)
+    assert code == ExitCode.UNAVAILABLE and "(rule: temporal_reachable)" in err and "Traceback" not in out + err, err
+
+
+@pytest.mark.parametrize("command", ["api", "worker"])
+async def test_missing_or_open_payload_keys_are_said_whole_before_the_api_or_a_worker_starts(cli, dev_env, fresh_database_url, tmp_path,
+                                                                                           command):
+    address = dev_env.client.service_client.config.target_host
+    keys = tmp_path / "open.keys"
+    keys.write_text("k1:" + "A" * 43 + "=\n")
+    keys.chmod(0o644)
+    env = cli.env | {"LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TEMPORAL_ADDRESS": address}
+    for key_file, said in ((tmp_path / "none.keys", "does not exist"), (keys, "chmod 600")):
+        code, out, err = await asyncio.wait_for(cli(command, env=env | {"LEGIS_ENCRYPTION_KEY_FILE": str(key_file)}), 60)
+        assert code == ExitCode.INVALID and said in err and "(rule: encryption_keys_configured)" in err, err
+        assert "more characters cut" not in out + err and "Traceback" not in out + err
+
+
+async def test_a_profile_with_a_malformed_address_or_url_is_refused_when_set(cli):
+    for option, value, rule in (("--address", "not an address", "host_port"), ("--database-url", "notaurl", "postgresql_url")):
+        code, _, err = await cli("profile", "set", "bad", option, value)
+        assert code == ExitCode.INVALID and f"(rule: {rule})" in err, err
+    code, out, _ = await cli("profile", "list")
+    assert code == 0 and "bad" not in out
