@@ -13,12 +13,18 @@ fixed place (IPv4-mapped ::ffff:0:0/96, SIIT ::ffff:0:0:0/96, IPv4-compatible ::
 The local-use NAT64 prefix 64:ff9b:1::/48 places the IPv4 address where its operator chose, so it is refused outright, as
 is deprecated site-local fec0::/10 (private in all but name). Plain http only to an allowed host: the body of a classified draft's event, though thin,
 is not for the network to read.
+
+The URL itself must be one that can be sent to as written: at most 2,000 characters (`url_length`), RFC 3986's
+characters only (`url_characters`: no space or control character, no raw non-ASCII, `%` only before two hex digits;
+httpx would quietly escape some of them, and the receiver's route would not be the one registered), and a port from 1 to
+65535 (`url_port`: httpx takes any number, and the socket refuses it only when connecting).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +35,12 @@ FIELD = "url"
 SETTING = "LEGIS_WEBHOOK_ALLOWED_HOSTS"
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# A receiver's address, not a place for data: browsers and servers take about 2,000 characters.
+LONGEST_URL = 2000
+# RFC 3986's characters: unreserved and reserved ones, and `%` with two hex digits.
+_URL_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+PORTS = range(1, 65536)
 
 # Each refused range: its rule, what it is called, its networks. An address in none of them is still refused when it is
 # not globally routable (`public_address`).
@@ -114,6 +126,12 @@ class Destination:
 
 async def check(url: str, allowed: AllowedHosts) -> Destination:
     """The URL with its host resolved to an address that may be sent to. Raises DestinationRefused with the rule."""
+    if len(url) > LONGEST_URL:
+        raise DestinationRefused("url_length", f"is {len(url):,} characters long; a webhook URL has at most {LONGEST_URL:,}")
+    written = _URL_CHARACTERS.match(url).end()
+    if written < len(url):
+        raise DestinationRefused("url_characters", f"holds {url[written]!r} at position {written + 1}, which a URL does not hold as written "
+                                 "(RFC 3986: a space as %20, '%' only before two hex digits, a non-ASCII name in its xn-- form)")
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as malformed:
@@ -122,6 +140,8 @@ async def check(url: str, allowed: AllowedHosts) -> Destination:
         raise DestinationRefused("http_url", "must start with http:// or https://")
     if not parsed.host:
         raise DestinationRefused("url_host", "names no host")
+    if parsed.port is not None and parsed.port not in PORTS:
+        raise DestinationRefused("url_port", f"port {parsed.port} is not a port; a port is from 1 to 65535")
     if parsed.userinfo:
         raise DestinationRefused("no_credentials_in_url", "carries a user name or password; the signature authenticates the sender")
     host = parsed.host

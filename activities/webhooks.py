@@ -152,6 +152,12 @@ class WebhookActivities:
             except httpx.HTTPError as unreached:
                 response, accepted = None, False
                 failure = failure or f"{type(unreached).__name__}: {str(unreached)[:200]}"
+            except Exception as unsendable:  # anything else is the destination's fault, not the receiver's
+                # Not an answer or a network failure but a request that cannot be made (a URL stored before `check`
+                # refused what it holds: a socket refusing its port). Held as a refused destination is, rather than
+                # failing the activity on every attempt for ever.
+                return delivered + _held(subscriber_id, rows, blocked, destinations.FIELD, "url_sendable",
+                                         f"{destinations.FIELD}: the request cannot be made ({type(unsendable).__name__}: {str(unsendable)[:200]})")
             if response is not None and response.status_code in REFUSED_FOR_ITS_BODY:
                 await self._dead_letter(subscriber_id, row, body, response.status_code)
                 continue

@@ -389,7 +389,11 @@ async def test_subscribers_add_list_remove(cli, dev_env, tmp_path):
                        " endpoints are here) (169.254.0.0/16); webhooks go to public addresses only, unless LEGIS_WEBHOOK_ALLOWED_HOSTS"
                        " names the host (rule: no_link_local)"),
                       ("https://[::1]:9/hook", "url: ::1 is a loopback address (::1/128)"),
-                      ("http://10.0.0.7/hook", "url: plain http to 10.0.0.7; use https")):
+                      ("http://10.0.0.7/hook", "url: plain http to 10.0.0.7; use https"),
+                      # Found in a user trial: taken, and then no delivery could ever be made.
+                      ("http://127.0.0.1:99999/x", "url: port 99999 is not a port; a port is from 1 to 65535 (rule: url_port)"),
+                      ("http://127.0.0.1:9911/a b", "url: holds ' ' at position 24"),
+                      ("http://127.0.0.1:9/" + "x" * 3000, "(rule: url_length)")):
         code, out, err = await cli("subscribers", "add", "BGDDT", url)
         assert code == 2 and says in err and out == "", err
     code, out, err = await cli("subscribers", "rotate-secret", str(subscriber_id), "--keep-old-for", "2h")

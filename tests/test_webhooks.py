@@ -241,6 +241,15 @@ async def test_the_migration_seals_the_secrets_kept_in_clear_before(pg_server, p
     ("ftp://hooks.example/hook", "http_url", "must start with http:// or https://"),
     ("https://user:pw@hooks.example/hook", "no_credentials_in_url", "user name or password"),
     ("https://no-such-host.invalid/hook", "host_resolves", "no-such-host.invalid does not resolve"),
+    # Found in a user trial: URLs httpx parses but no request can be sent to as registered.
+    ("https://hooks.example:99999/hook", "url_port", "port 99999 is not a port; a port is from 1 to 65535"),
+    ("https://hooks.example:0/hook", "url_port", "port 0 is not a port"),
+    ("https://[2001:db8::1]:70000/hook", "url_port", "port 70000"),
+    ("https://hooks.example/a b", "url_characters", "holds ' ' at position 24"),
+    ("https://hooks.example/a%zz", "url_characters", "holds '%' at position 24"),
+    ("https://hooks.example/ho\u0300ok", "url_characters", "holds '\u0300'"),
+    ("https://hooks.example/hook\n", "url_characters", "holds '\\n'"),
+    ("https://hooks.example/" + "a" * 3000, "url_length", "is 3,022 characters long; a webhook URL has at most 2,000"),
 ])
 async def test_destinations_that_are_not_public_are_refused_with_field_and_rule(url, rule, says):
     with pytest.raises(destinations.DestinationRefused) as refused:
@@ -287,6 +296,23 @@ async def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_and_nothi
     await pool.execute("UPDATE subscribers SET url = $2 WHERE id = $1", subscriber_id, hook.url(host="localhost"))
     assert (await WebhookActivities(pool, TEST_KEYS, allowed=by_name).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
     assert hook.received[-1].headers["host"] == f"localhost:{hook.server_address[1]}"
+
+
+@pytest.mark.parametrize(("url", "rule"), [("http://127.0.0.1:99999/hook", "url_port"), ("http://127.0.0.1:9911/a b", "url_characters")])
+async def test_a_url_stored_before_it_was_refused_holds_its_events_and_fails_no_activity(dev_env, pool, worker, url, rule):
+    """Found in a user trial: a URL with an impossible port, registered before `add` refused it, failed the delivery
+    activity on every attempt (OverflowError from the socket). Its events wait, held, with the field and rule logged."""
+    agency = ministry()
+    subscriber_id = await subscribe(pool, agency, url, new_secret())  # the store takes what it is given, as before the check
+    request = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, request, task_queue=worker)
+    await recorded(pool, [request.submission_id], 1)
+    with capture_logs() as lines:
+        result = await WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    assert (result.delivered, result.failed_drafts) == (0, 1)
+    held = [line for line in lines if line["event"] == "webhook deliveries held: the subscriber cannot be sent to"]
+    assert [(h["log_level"], h["field"], h["rule"]) for h in held] == [("error", "url", rule)], lines
+    assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
 
 
 async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, receiver, worker):
