@@ -55,7 +55,10 @@ SELECT {", ".join("e." + c for c in EVENT_COLUMNS)}, s.classified, s.lead_minist
 FROM audit_events e
 JOIN submissions s USING (submission_id)
 JOIN subscribers sub ON sub.id = $1 AND sub.active AND (sub.agency_code = '*' OR sub.agency_code = s.lead_ministry)
-WHERE e.recorded_at >= sub.created_at
+WHERE (e.recorded_at >= sub.created_at  -- since it was (last) added: not what was recorded before, or while it was removed
+       -- a dead letter handed back (`legis dead-letters retry`), also one kept before the subscriber was removed and added again
+       OR EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NOT NULL
+                  AND dl.key = $1::text || ':' || e.submission_id || ':' || e.seq))
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = $1 AND d.submission_id = e.submission_id AND d.seq = e.seq)
   AND NOT EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL
                   AND dl.key = $1::text || ':' || e.submission_id || ':' || e.seq)

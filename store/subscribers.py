@@ -63,7 +63,9 @@ class SubscriberExists(Exception):
 async def add(db: asyncpg.Connection, keys: KeyRing, *, agency_code: str, url: str, secret: str) -> int:
     """Register a subscriber, or make a removed one (same agency and URL) active again with a new secret.
 
-    Raises SubscriberExists when an active one has that agency and URL: replacing its secret at once would make its
+    Either way it receives the events recorded from now on: `created_at` is when its current subscription began, so that a
+    subscriber added again is not sent what was recorded while it was removed, nor what waited for it when it was removed
+    (its open dead letters stay its own, to retry). Raises SubscriberExists when an active one has that agency and URL: replacing its secret at once would make its
     receiver refuse every event signed after."""
     async with db.transaction():
         existing = await db.fetchrow("SELECT id, active FROM subscribers WHERE agency_code = $1 AND url = $2 FOR UPDATE", agency_code, url)
@@ -71,7 +73,7 @@ async def add(db: asyncpg.Connection, keys: KeyRing, *, agency_code: str, url: s
             raise SubscriberExists(existing["id"])
         subscriber_id = await db.fetchval(
             "INSERT INTO subscribers (agency_code, url, secret) VALUES ($1, $2, '') "
-            "ON CONFLICT (agency_code, url) DO UPDATE SET active = true RETURNING id",
+            "ON CONFLICT (agency_code, url) DO UPDATE SET active = true, created_at = now() RETURNING id",
             agency_code, url,
         )
         await db.execute("UPDATE subscribers SET secret = $2, previous_secret = NULL, previous_until = NULL WHERE id = $1",
@@ -107,15 +109,18 @@ async def listed(db: asyncpg.Connection | asyncpg.Pool) -> list[Subscriber]:
     return [Subscriber(**dict(row)) for row in rows]
 
 
-# What waits is what the delivery would send (`activities.webhooks`): the events of its drafts since it subscribed, neither
-# delivered nor withheld nor kept as an open dead letter. Nothing waits for a removed subscriber.
+# What waits is what the delivery would send (`activities.webhooks`): the events of its drafts since it subscribed (last added),
+# and those of its dead letters handed back, neither delivered nor withheld nor kept as an open dead letter. Nothing waits
+# for a removed subscriber.
 _LISTED = """
 SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active,
        (SELECT count(*) FROM deliveries d WHERE d.subscriber_id = s.id AND NOT d.withheld) AS delivered,
        (SELECT max(d.delivered_at) FROM deliveries d WHERE d.subscriber_id = s.id AND NOT d.withheld) AS last_delivered_at,
        CASE WHEN NOT s.active THEN 0 ELSE (
            SELECT count(*) FROM audit_events e JOIN submissions r USING (submission_id)
-           WHERE (s.agency_code = '*' OR s.agency_code = r.lead_ministry) AND e.recorded_at >= s.created_at
+           WHERE (s.agency_code = '*' OR s.agency_code = r.lead_ministry)
+             AND (e.recorded_at >= s.created_at OR EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NOT NULL
+                                                           AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq))
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = s.id AND d.submission_id = e.submission_id AND d.seq = e.seq)
              AND NOT EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL
                              AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq)) END AS waiting

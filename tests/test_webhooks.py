@@ -315,6 +315,39 @@ async def test_a_url_stored_before_it_was_refused_holds_its_events_and_fails_no_
     assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
 
 
+async def test_a_subscriber_added_again_receives_what_is_recorded_from_then_on(dev_env, pool, receiver, worker):
+    """Found in a user trial: a subscriber removed and added again received the events recorded while it was removed,
+    although delivery covers what is recorded since the subscriber was added. Its dead letters stay its own to retry."""
+    hook, agency = receiver(), ministry()
+    url, activities = hook.url(), WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
+
+    async def started() -> str:
+        request = start_request(ministry=agency)
+        await drafts.start_submission(dev_env.client, request, task_queue=worker)
+        await recorded(pool, [request.submission_id], 1)
+        return request.submission_id
+
+    def sent_drafts() -> list[str]:
+        return [r.headers["webhook-id"].split(":")[1] for r in hook.taken()]
+
+    subscriber_id = await subscribe(pool, agency, url, new_secret())
+    before = await started()
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    lettered = await started()  # kept as a dead letter for it, as a receiver's 422 would keep it
+    await pool.execute("INSERT INTO dead_letters (kind, key, submission_id, seq, event, subscriber_id, payload, reason) "
+                       "VALUES ('WEBHOOK', $1, $2, 1, 'SUBMITTED', $3, '{}', 'HTTP 422')", f"{subscriber_id}:{lettered}:1", lettered, subscriber_id)
+    assert await subscribers.deactivate(pool, subscriber_id)
+    while_removed = await started()
+    assert await subscribe(pool, agency, url, new_secret()) == subscriber_id  # the same subscriber, active again
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 0
+    assert next(s for s in await subscribers.listed(pool) if s.subscriber_id == subscriber_id).waiting == 0
+    after = await started()
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    await pool.execute("UPDATE dead_letters SET resolved_at = now() WHERE key = $1", f"{subscriber_id}:{lettered}:1")  # handed back
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    assert sent_drafts() == [before, after, lettered] and while_removed not in sent_drafts()
+
+
 async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, receiver, worker):
     hook, agency = receiver(302), ministry()
     subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
