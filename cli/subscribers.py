@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shlex
 from datetime import timedelta
 from typing import Annotated
 
@@ -108,7 +109,14 @@ def rotate_secret(
     keys, secret = _keys(settings()), new_secret()
 
     async def rotate(db) -> subscribers.Rotated:
-        rotated = await subscribers.rotate(db, keys, subscriber_id, secret, keep_old_for=overlap)
+        try:
+            rotated = await subscribers.rotate(db, keys, subscriber_id, secret, keep_old_for=overlap)
+        except subscribers.SubscriberRemoved as removed:
+            # As `dead-letters retry` refuses a removed subscriber's letters: it signs nothing, and adding it again
+            # gives it a new secret, printed then.
+            again = shlex.join(("legis", "subscribers", "add", removed.agency_code, removed.url))
+            raise Rejected(f"subscriber_id: subscriber {subscriber_id} was removed and signs nothing; `{again}` makes it active "
+                           "again, with a new secret", field="subscriber_id", rule="subscriber_active", kind="CONFLICT") from None
         if rotated is None:
             raise NotFound(f"subscriber_id: no subscriber {subscriber_id}", field="subscriber_id", rule="known")
         return rotated

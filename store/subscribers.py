@@ -81,15 +81,28 @@ async def add(db: asyncpg.Connection, keys: KeyRing, *, agency_code: str, url: s
     return subscriber_id
 
 
+class SubscriberRemoved(Exception):
+    """The subscriber was removed: it signs nothing, and adding it again gives it a new secret anyway."""
+
+    def __init__(self, subscriber_id: int, agency_code: str, url: str) -> None:
+        super().__init__(f"subscriber {subscriber_id}")
+        self.subscriber_id, self.agency_code, self.url = subscriber_id, agency_code, url
+
+
 async def rotate(db: asyncpg.Connection, keys: KeyRing, subscriber_id: int, secret: str, *, keep_old_for: timedelta) -> Rotated | None:
     """Sign with `secret` from now on, and with the current one too for `keep_old_for` (none when zero); the one an earlier
-    rotation kept is dropped. None when there is no such subscriber."""
+    rotation kept is dropped. None when there is no such subscriber; raises SubscriberRemoved when it was removed."""
     row = await db.fetchrow(
         "UPDATE subscribers SET previous_secret = CASE WHEN $3 > interval '0' THEN secret END, "
-        "previous_until = CASE WHEN $3 > interval '0' THEN now() + $3 END, secret = $2 WHERE id = $1 RETURNING previous_until",
+        "previous_until = CASE WHEN $3 > interval '0' THEN now() + $3 END, secret = $2 WHERE id = $1 AND active RETURNING previous_until",
         subscriber_id, seal(keys, subscriber_id, secret), keep_old_for,
     )
-    return None if row is None else Rotated(subscriber_id=subscriber_id, previous_until=row["previous_until"])
+    if row is not None:
+        return Rotated(subscriber_id=subscriber_id, previous_until=row["previous_until"])
+    removed = await db.fetchrow("SELECT agency_code, url FROM subscribers WHERE id = $1", subscriber_id)
+    if removed is not None:
+        raise SubscriberRemoved(subscriber_id, removed["agency_code"], removed["url"])
+    return None
 
 
 async def signing_secrets(db: asyncpg.Connection | asyncpg.Pool, keys: KeyRing, subscriber_id: int) -> tuple[str, list[str]] | None:

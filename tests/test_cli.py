@@ -409,6 +409,12 @@ async def test_subscribers_add_list_remove(cli, dev_env, tmp_path):
     delivery = dev_env.client.get_workflow_handle(f"webhook-delivery-{subscriber_id}")
     status = await eventually(lambda: delivery.describe(), lambda described: described.status.name == "CANCELED", seconds=30)
     assert status.status.name == "CANCELED"
+    # Found in a user trial: a removed subscriber's secret was rotated, with no word that it signs nothing.
+    code, out, err = await cli("subscribers", "rotate-secret", str(subscriber_id))
+    assert code == 3 and out == "" and f"refused: subscriber_id: subscriber {subscriber_id} was removed and signs nothing" in err, out + err
+    assert f"`legis subscribers add {ministry} http://127.0.0.1:9/hook` makes it active again" in err and "(rule: subscriber_active)" in err
+    code, out, _ = await cli("subscribers", "rotate-secret", str(subscriber_id), "--output", "json")
+    assert (code, json.loads(out)["rule"], json.loads(out)["exit_code"]) == (3, "subscriber_active", 3), out
     code, _, err = await cli("subscribers", "remove", "999999")
     assert code == 4 and "no subscriber 999999" in err
 
