@@ -23,7 +23,6 @@ from cli.output import AsJson, Format, Output, choose, emit_json, examples, inst
 from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
 from schemas.text import PG_INT_MAX
-from schemas.time import in_hanoi
 from store import subscribers
 from workers.settings import Settings
 from workflows.codec import KeyRing, KeyRingError
@@ -122,11 +121,12 @@ def rotate_secret(
         return rotated
 
     rotated = database.read(rotate)
-    until = in_hanoi(rotated.previous_until) if rotated.previous_until else None
+    # An instant as every command writes one (ISO 8601, Ha Noi offset, to the second), in the table and the JSON alike.
+    until = instant(rotated.previous_until) if rotated.previous_until else None
     if wants_json():
-        emit_json({"subscriber_id": subscriber_id, "secret": secret, "previous_until": until.isoformat() if until else None})
+        emit_json({"subscriber_id": subscriber_id, "secret": secret, "previous_until": until})
         return
-    out.print(f"subscriber {subscriber_id}: " + (f"the old secret signs too until {until:%Y-%m-%d %H:%M %z}" if until else "the old secret no longer signs"))
+    out.print(f"subscriber {subscriber_id}: " + (f"the old secret signs too until {until}" if until else "the old secret no longer signs"))
     out.print(f"signing secret (shown once; {VERIFY}): {secret}")
 
 
