@@ -46,6 +46,8 @@ REFUSED_FOR_ITS_BODY = frozenset({400, 413, 415, 422})
 ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER = "webhook-id", "webhook-timestamp", "webhook-signature"
 # The event's key, the same for every subscriber (`<submission>:<seq>`), as before Standard Webhooks.
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The longest redirect target a warning writes: a log line is for a person to read, and the receiver chooses the header.
+LOCATION_LOGGED = 200
 
 EVENT_COLUMNS = ("submission_id", "seq", "occurred_at", "occurred_on", "imported", "event", "stage", "to_stage", "outcome", "actor",
                  "deadline", "to_stage_deadline", "label", "escalation_level", "requested_deadline", "approved", "late_request")
@@ -131,9 +133,9 @@ class WebhookActivities:
         except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
             return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened))
         async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as http:
-            return await self._post_in_order(http, destination, subscriber_id, signing, rows, blocked)
+            return await self._post_in_order(http, destination, url, subscriber_id, signing, rows, blocked)
 
-    async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, subscriber_id: int,
+    async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, registered: str, subscriber_id: int,
                              signing: list[str], rows: list[asyncpg.Record], blocked: set[str]) -> int:
         delivered, failure = 0, None
         options = destination.request_options()
@@ -166,7 +168,8 @@ class WebhookActivities:
                 continue
             if response is not None and response.is_redirect:
                 log.warning("webhook receiver answered a redirect, which is not followed: register the URL it names",
-                            subscriber_id=subscriber_id, status=response.status_code)
+                            subscriber_id=subscriber_id, status=response.status_code,
+                            location=redirect_target(response.headers.get("location"), registered))
             if not accepted:
                 failure = failure or (None if response is None else f"HTTP {response.status_code}")
                 blocked.add(row["submission_id"])
@@ -197,6 +200,21 @@ class WebhookActivities:
             count_dead_letter(Kind.WEBHOOK)
         log.error("webhook event kept as a dead letter: the receiver refuses its body", dead_letter_id=letter, subscriber_id=subscriber_id,
                   submission_id=row["submission_id"], seq=row["seq"], status=status)
+
+
+def redirect_target(location: str | None, registered: str) -> str:
+    """Where a redirect points, as safe to log: resolved against the URL registered (its name, not the address the round
+    was sent to), without user name, password, query or fragment (where tokens and signatures travel), at most
+    LOCATION_LOGGED characters. The receiver writes the header: what is not a URL is said so, not copied."""
+    if not location:
+        return "(no Location header)"
+    try:
+        target = httpx.URL(registered).join(location)
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return "(not a URL)"
+    said = str(target.copy_with(username=None, password=None, query=None, fragment=None))
+    said += "?(query left out)" if target.query else ""
+    return said if len(said) <= LOCATION_LOGGED else said[:LOCATION_LOGGED - 1] + "…"
 
 
 def _held(subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str], field: str, rule: str, error: str) -> int:

@@ -19,10 +19,11 @@ class Received:
 
 
 class Receiver(ThreadingHTTPServer):
-    """Records every request; answers with the statuses of `answers` in turn (302 sends to /moved), then 204."""
+    """Records every request; answers with the statuses of `answers` in turn (302 sends to `location`), then 204."""
 
-    def __init__(self, answers: list[int]) -> None:
+    def __init__(self, answers: list[int], location: str = "/moved") -> None:
         self.answers = answers
+        self.location = location
         self.received: list[Received] = []
         self.lock = threading.Lock()
         super().__init__((RECEIVER_HOST, 0), Handler)
@@ -44,7 +45,7 @@ class Handler(BaseHTTPRequestHandler):
             server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
         self.send_response(status)
         if status == 302:
-            self.send_header("Location", "/moved")
+            self.send_header("Location", server.location)
         self.end_headers()
 
     def log_message(self, *args) -> None:  # keep test output quiet

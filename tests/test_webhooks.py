@@ -25,7 +25,7 @@ from structlog.testing import capture_logs
 from activities import destinations
 from activities.database import migrate
 from activities.destinations import AllowedHosts
-from activities.webhooks import EVENT_COLUMNS, IDEMPOTENCY_HEADER, WebhookActivities, new_secret, payload, signature
+from activities.webhooks import EVENT_COLUMNS, IDEMPOTENCY_HEADER, WebhookActivities, new_secret, payload, redirect_target, signature
 from schemas.enums import Stage
 from schemas.records import DeliveryInput, WebhookInput
 from store import subscribers
@@ -48,8 +48,8 @@ ALLOWED = AllowedHosts.parse([RECEIVER_HOST])
 def receiver():
     servers: list[Receiver] = []
 
-    def serve(*answers: int) -> Receiver:
-        server = Receiver(list(answers))
+    def serve(*answers: int, location: str = "/moved") -> Receiver:
+        server = Receiver(list(answers), location)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return server
@@ -348,18 +348,37 @@ async def test_a_subscriber_added_again_receives_what_is_recorded_from_then_on(d
     assert sent_drafts() == [before, after, lettered] and while_removed not in sent_drafts()
 
 
-async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, receiver, worker):
-    hook, agency = receiver(302), ministry()
+@pytest.mark.parametrize(("location", "logged"), [
+    ("/moved", "http://127.0.0.1:{port}/moved"),
+    # Found in a user trial: the warning said to register the URL the redirect names, but not the URL. Its user name,
+    # password, query and fragment stay out of the log (tokens and signatures travel there); its length is bounded.
+    ("https://user:pw-s3cret@hooks.example/new/hook?token=s3cret#s3cret", "https://hooks.example/new/hook?(query left out)"),
+    ("https://hooks.example/" + "a" * 500, "https://hooks.example/" + "a" * 177 + "…"),
+])
+async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, receiver, worker, location, logged):
+    hook, agency = receiver(302, location=location), ministry()
     subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
     request = start_request(ministry=agency)
     await drafts.start_submission(dev_env.client, request, task_queue=worker)
     await recorded(pool, [request.submission_id], 1)
     activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
-    result = await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    with capture_logs() as lines:
+        result = await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
     assert (result.delivered, result.failed_drafts) == (0, 1)
     assert [r.path for r in hook.received] == ["/hook"], "the redirect was followed"
+    warned = [line for line in lines if line["event"].startswith("webhook receiver answered a redirect")]
+    assert [w["location"] for w in warned] == [logged.format(port=hook.server_address[1])], lines
+    assert "s3cret" not in str(lines) and len(warned[0]["location"]) <= 200
     assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1  # tried again, same ID
     assert hook.received[0].headers["webhook-id"] == hook.received[1].headers["webhook-id"]
+
+
+@pytest.mark.parametrize(("location", "logged"), [
+    (None, "(no Location header)"), ("", "(no Location header)"), ("http://[::1", "(not a URL)"), ("\x01x", "(not a URL)"),
+    ("../other?a=1", "https://hooks.example/other?(query left out)"), ("//u@elsewhere.example:8443/x#f", "https://elsewhere.example:8443/x"),
+])
+def test_a_redirect_target_is_logged_without_what_may_be_secret(location, logged):
+    assert redirect_target(location, "https://hooks.example/legis/hook?kept=1") == logged
 
 
 async def test_a_subscriber_to_every_draft_gets_no_classified_draft_s_events(dev_env, pool, receiver, worker):
