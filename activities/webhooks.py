@@ -204,16 +204,17 @@ class WebhookActivities:
 
 def redirect_target(location: str | None, registered: str) -> str:
     """Where a redirect points, as safe to log: resolved against the URL registered (its name, not the address the round
-    was sent to), without user name, password, query or fragment (where tokens and signatures travel), at most
-    LOCATION_LOGGED characters. The receiver writes the header: what is not a URL is said so, not copied."""
+    was sent to), its scheme, host and port only: tokens and signatures travel in the user name, the password, the query
+    and the path too (chat services' hook URLs carry theirs in the path); at most LOCATION_LOGGED characters. The
+    receiver writes the header: what is not a URL is said so, not copied."""
     if not location:
         return "(no Location header)"
     try:
         target = httpx.URL(registered).join(location)
     except (httpx.InvalidURL, UnicodeError, ValueError):
         return "(not a URL)"
-    said = str(target.copy_with(username=None, password=None, query=None, fragment=None))
-    said += "?(query left out)" if target.query else ""
+    said = f"{target.scheme}://{target.netloc.decode('ascii', 'replace')}"
+    said += " (path and query left out)" if target.raw_path not in (b"", b"/") else ""
     return said if len(said) <= LOCATION_LOGGED else said[:LOCATION_LOGGED - 1] + "…"
 
 

@@ -349,11 +349,11 @@ async def test_a_subscriber_added_again_receives_what_is_recorded_from_then_on(d
 
 
 @pytest.mark.parametrize(("location", "logged"), [
-    ("/moved", "http://127.0.0.1:{port}/moved"),
+    ("/moved", "http://127.0.0.1:{port} (path and query left out)"),
     # Found in a user trial: the warning said to register the URL the redirect names, but not the URL. Its user name,
-    # password, query and fragment stay out of the log (tokens and signatures travel there); its length is bounded.
-    ("https://user:pw-s3cret@hooks.example/new/hook?token=s3cret#s3cret", "https://hooks.example/new/hook?(query left out)"),
-    ("https://hooks.example/" + "a" * 500, "https://hooks.example/" + "a" * 177 + "…"),
+    # password, path, query and fragment stay out of the log (tokens and signatures travel there); its length is bounded.
+    ("https://user:pw-s3cret@hooks.example/new/s3cret?token=s3cret#s3cret", "https://hooks.example (path and query left out)"),
+    ("https://" + "a" * 250 + ".example/", "https://" + "a" * 191 + "…"),
 ])
 async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, receiver, worker, location, logged):
     hook, agency = receiver(302, location=location), ministry()
@@ -375,7 +375,8 @@ async def test_a_redirect_is_not_followed_and_the_event_waits(dev_env, pool, rec
 
 @pytest.mark.parametrize(("location", "logged"), [
     (None, "(no Location header)"), ("", "(no Location header)"), ("http://[::1", "(not a URL)"), ("\x01x", "(not a URL)"),
-    ("../other?a=1", "https://hooks.example/other?(query left out)"), ("//u@elsewhere.example:8443/x#f", "https://elsewhere.example:8443/x"),
+    ("../other?a=1", "https://hooks.example (path and query left out)"), ("//u@elsewhere.example:8443/#f", "https://elsewhere.example:8443"),
+    ("http://hooks.example/", "http://hooks.example"),
 ])
 def test_a_redirect_target_is_logged_without_what_may_be_secret(location, logged):
     assert redirect_target(location, "https://hooks.example/legis/hook?kept=1") == logged
