@@ -104,7 +104,12 @@ _ONCE = ("Authorization", "Idempotency-Key", "Content-Type")
 
 
 def _check_content_type(declared: str | None) -> None:
-    media, *parameters = (declared or "application/json").split(";")
+    """A body is taken as `application/json` (or `application/<x>+json`) in UTF-8 only: a header naming another type or
+    charset, and a body sent without the header (a client that names no type sends, as often as not, a form), are 415."""
+    if not (declared or "").strip():
+        raise refusal(415, "Content-Type", "json_content_type",
+                      "the body came without a Content-Type header; send it as application/json", kind="INVALID")
+    media, *parameters = declared.split(";")
     media = media.strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
         raise refusal(415, "Content-Type", "json_content_type", f"send the body as application/json, not {media}", kind="INVALID")

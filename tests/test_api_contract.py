@@ -74,6 +74,21 @@ async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env
         assert down["field"] == "database"
 
 
+async def test_a_body_without_content_type_is_refused_as_a_wrong_content_type_on_every_json_route(api, lead):
+    """Found in a user trial: a valid JSON object sent with no Content-Type got 422 `model_attributes_type` ("Input should
+    be a valid dictionary"), a message that sent its reader to the body. The header is what is missing: 415."""
+    request = start_request()
+    text = json.dumps(body(request)).encode()
+    posts = [path for path, operations in create_app().openapi()["paths"].items() if "post" in operations]
+    assert len(posts) >= 10 and "/v1/public/consultations/{submission_id}/{round_id}/comments" in posts
+    for path in posts:
+        concrete = path.replace("{submission_id}", request.submission_id).replace("{round_id}", "r1")
+        for headers in (lead, lead | {"Content-Type": ""}):
+            refused = problem(await api.post(concrete, content=text, headers=headers), 415, "json_content_type", "Content-Type")
+            assert "Content-Type" in refused["detail"] and refused["kind"] == "INVALID", (path, refused)
+    problem(await api.get(f"/v1/submissions/{request.submission_id}", headers=lead), 404)  # nothing started
+
+
 async def create_pool_then_close(pool):
     from activities.database import create_pool
 
