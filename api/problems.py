@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from schemas.messages import IDEMPOTENCY_KEY
+from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused, described
 
 STATUS = {
@@ -77,6 +78,11 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
             headers: dict[str, str] | None = None) -> Problem:
     if status in (429, 503) and not headers:
         headers = {"Retry-After": RETRY_SECONDS}
+    # A token pasted where an ID or a name was expected is echoed with its ID only (`schemas.redaction`).
+    field, message = tokens_redacted(field), tokens_redacted(message)
+    if errors:
+        errors = [{**error, **{name: tokens_redacted(error[name]) for name in ("field", "message") if isinstance(error.get(name), str)}}
+                  for error in errors]
     return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
                    field=field, rule=rule, **({"kind": kind} if kind else {}), **({"errors": errors} if errors else {}))
 

@@ -17,6 +17,7 @@ import structlog
 from pydantic import BaseModel
 
 from schemas.enums import CallerRole
+from schemas.redaction import tokens_redacted
 from schemas.time import Instant, in_hanoi
 
 log = structlog.get_logger(__name__)
@@ -120,6 +121,10 @@ async def record_refusal(
     rule: str,
     message: str,
 ) -> None:
+    # What the caller sent (a path part, a parameter's name) is quoted here as operators will read it: a token pasted in
+    # place of a submission ID keeps its ID only, as in the logs (`schemas.redaction`).
+    action, field, message = tokens_redacted(action), tokens_redacted(field), tokens_redacted(message)
+    submission_id = tokens_redacted(submission_id) if submission_id else submission_id
     log.warning(
         "attempt refused",
         token_id=token_id,
@@ -145,4 +150,6 @@ async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None,
            FROM access_refusals WHERE ($1::text IS NULL OR submission_id = $1) ORDER BY id DESC LIMIT $2""",
         submission_id, limit,
     )
-    return [Refusal(**dict(row)) for row in rows]
+    # Rows written before refusals were redacted on their way in may quote a token whole.
+    return [Refusal(**{name: tokens_redacted(value) if name in ("action", "submission_id", "field", "message") and value else value
+                       for name, value in row.items()}) for row in rows]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused
 
 
@@ -34,6 +35,8 @@ class Failure(Exception):
     def __init__(
         self, message: str, *, field: str | None = None, rule: str | None = None, kind: str | None = None, problems: list[dict] | None = None
     ) -> None:
+        # An argument quoted back (an ID that was a whole token pasted) keeps a token's ID only (`schemas.redaction`).
+        message = tokens_redacted(message)
         super().__init__(message)
         self.message = message
         self.field = field

@@ -15,6 +15,7 @@ from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, table, wants_json
 from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
+from schemas.redaction import token_id_in
 from schemas.text import name
 from schemas.time import VIETNAM
 
@@ -100,6 +101,11 @@ def revoke_token(
     from api.tokens import list_tokens, revoke
 
     choose(output, as_json)
+    if (named := token_id_in(token_id)) is not None:
+        # A secret pasted in place of its ID (it is the line `issue` printed): refused, so that the command means one thing,
+        # naming the ID to give, never the secret (which a terminal's scrollback or a CI log would keep).
+        raise Invalid(f"token_id: this is a whole token, its secret included, not a token ID; its ID is {named}: "
+                      f"legis tokens revoke {named} --by ...", field="token_id", rule="token_id_not_secret")
     async def revoking(db) -> None:
         if await revoke(db, token_id, revoked_by=revoked_by):
             return

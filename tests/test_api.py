@@ -75,6 +75,33 @@ async def test_tokens_missing_unknown_revoked_expired_or_not_bearer_are_401_with
     assert token.split("_", 2)[2].encode() not in bytes(stored)
 
 
+async def test_a_token_sent_as_a_path_part_or_a_parameter_keeps_its_id_only_in_answers_and_the_audit_trail(api, pool):
+    """Found in a user trial: `GET /v1/submissions/<a whole token>` stored the token whole in `access_refusals`, which
+    `legis refusals` and `GET /v1/refusals` print; the logs had it as `legis_<id>_[redacted]`, and so does all the rest."""
+    token_id, token = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test operator")
+    operator = {"Authorization": f"Bearer {token}"}
+    secret, redacted = token.removeprefix(f"legis_{token_id}_"), f"legis_{token_id}_[redacted]"
+    before = await pool.fetchval("SELECT coalesce(max(id), 0) FROM access_refusals")
+    assert len(token) <= 64, "a token fits a submission ID's pattern: it reaches the route, not `path_pattern`"
+    answers = [problem(await api.get(f"/v1/submissions/{token}", headers=operator), 404, "draft_unknown"),
+               problem(await api.get(f"/v1/submissions/{token}/history", headers=operator), 404),
+               problem(await api.get(f"/v1/submissions?{token}=1", headers=operator), 422, "unknown_parameter"),
+               problem(await api.post(f"/v1/submissions/{token}/decisions", json={"stage": token}, headers=operator), 422)]
+    for answer in answers:
+        assert secret not in json.dumps(answer), answer
+    assert answers[2]["field"] == redacted, answers[2]
+    rows = await pool.fetch("SELECT * FROM access_refusals WHERE id > $1 ORDER BY id", before)
+    assert len(rows) == len(answers) and any(row["submission_id"] == redacted for row in rows), [dict(r) for r in rows]
+    assert not [row for row in rows if secret in json.dumps(dict(row), default=str)], rows
+    listed = await api.get("/v1/refusals", headers=operator)
+    assert listed.status_code == 200 and redacted in listed.text and secret not in listed.text
+    # A row written whole before this was fixed is read back redacted.
+    await pool.execute("INSERT INTO access_refusals (action, submission_id, status, field, rule, message) VALUES "
+                       "('readSubmission', $1, 404, 'submission_id', 'draft_unknown', $2)", token, f"no draft {token}")
+    listed = await api.get("/v1/refusals", headers=operator)
+    assert listed.status_code == 200 and secret not in listed.text
+
+
 async def test_decisions_only_by_the_role_that_decides_at_the_stage(api, pool):
     request, lead = await started_at_drafting(api, pool)
     path = f"/v1/submissions/{request.submission_id}/decisions"

@@ -96,3 +96,22 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 2 and "expires: 2020-01-01 has passed" in err
     code, out, _ = await cli("refusals", "--json")
     assert code == 0 and isinstance(json.loads(out), list)
+
+
+async def test_a_whole_token_given_where_its_id_is_expected_is_refused_naming_its_id_never_its_secret(cli):
+    """Found in a user trial: `legis tokens revoke <the secret>` answered `not found: token_id: no token legis_..._<the
+    whole secret>`. The command takes an ID: it names the ID to give, and no failure of `legis` quotes a secret."""
+    code, out, err = await cli("tokens", "issue", "BGDDT", "LEAD_MINISTRY", "--by", "VPCP operator")
+    assert code == 0, err
+    token_id = out.split()[1].rstrip(":")
+    token = re.search(r"legis_[0-9a-f]{12}_\S+", out).group()
+    secret = token.removeprefix(f"legis_{token_id}_")
+    code, out, err = await cli("tokens", "revoke", token, "--by", "x")
+    assert code == 2 and f"its ID is {token_id}" in err and "(rule: token_id_not_secret)" in err and secret not in out + err, out + err
+    code, out, _ = await cli("tokens", "revoke", token, "--by", "x", "--output", "json")
+    assert code == 2 and json.loads(out)["rule"] == "token_id_not_secret" and secret not in out
+    code, out, _ = await cli("tokens", "list", "--output", "json")
+    assert [t["revoked_at"] for t in json.loads(out) if t["token_id"] == token_id] == [None], "nothing revoked on a guess"
+    code, out, err = await cli("status", token)
+    assert code == 4 and f"legis_{token_id}_[redacted]" in err and secret not in out + err, out + err
+

@@ -21,6 +21,7 @@ from pydantic_core import ErrorType
 from starlette.exceptions import HTTPException
 
 from api.problems import STATUS, _problem
+from schemas.redaction import tokens_redacted
 from schemas.refusal import Refused
 from web.csrf import PROTECTED
 from web.render import language_of, noted, page, translations
@@ -119,7 +120,7 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
     english = language_of(request) == "en"
     shown = []
     for problem in problems:
-        field, rule = problem.get("field", ""), problem.get("rule", "")
+        field, rule = tokens_redacted(problem.get("field", "")), problem.get("rule", "")
         label = LABELS.get(field) or LABELS.get(field.rpartition(".")[2])
         context = problem.get("ctx") or {}
         # "at least 1 character" is the field left empty.
@@ -129,7 +130,7 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         if "expected" in context:  # pydantic's list of choices joins the last with an English "or"
             head, joined, last = context["expected"].rpartition(" or ")
             context["expected"] = f"{head} {catalogue.gettext('or')} {last}" if joined else last
-        message = problem.get("message", "")
+        message = tokens_redacted(problem.get("message", ""))
         try:
             text = catalogue.gettext(sentence) % context if sentence else message
         except (KeyError, ValueError):

@@ -28,9 +28,9 @@ from structlog.processors import ExceptionRenderer
 from structlog.tracebacks import ExceptionDictTransformer
 from temporalio import activity, workflow
 
+from schemas.redaction import REDACTED, TOKEN
 from workers.log_context import temporal_context, trace_ids
 
-REDACTED = "[redacted]"
 REDACTED_FIELDS = frozenset({
     "token", "tokens", "secret", "secrets", "password", "api_key", "key", "keys", "encryption_keys", "authorization", "cookie",
     "cookies", "title", "titles", "reason", "reasons", "body", "text", "texts", "comment", "comments",
@@ -40,7 +40,6 @@ MAX_TRACEBACK = 20_000
 BURST = 20
 WINDOW = 10.0
 
-_TOKEN = re.compile(r"\b(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]+")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+")
 # pydantic's errors repeat what they were given: "input_value='...', input_type=str".
 _INPUT_ECHO = re.compile(r"input_value=.*?(?=, input_type=|\]$|$)", re.MULTILINE)
@@ -54,7 +53,7 @@ def scrub(text: str) -> str:
     """`text` without the secrets it may quote: a token's secret part, a bearer credential, a validation error's input."""
     if not _SUSPECT.search(text):
         return text
-    return _INPUT_ECHO.sub(f"input_value={REDACTED}", _TOKEN.sub(rf"\1{REDACTED}", _BEARER.sub(rf"\1 {REDACTED}", text)))
+    return _INPUT_ECHO.sub(f"input_value={REDACTED}", TOKEN.sub(rf"\1{REDACTED}", _BEARER.sub(rf"\1 {REDACTED}", text)))
 
 
 # Control characters but tab and newline (a traceback's), C1's included (a CSI, a NEL): written escaped, so that a
