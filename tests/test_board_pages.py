@@ -107,6 +107,30 @@ async def test_a_page_path_that_names_no_page_answers_the_pages_not_found_and_th
         assert (await http.get("/publicity")).headers["content-type"] == "application/problem+json"
 
 
+async def test_the_language_switch_lands_on_a_page_and_refuses_a_language_the_pages_do_not_have(pool):
+    """Found in a user trial: `/language/en` without `back`, or with another site's address, redirected to `/`, which is
+    404 `route_unknown`; and `/language/fr` was taken silently."""
+    async with app_client(pool) as http:
+        for query in ("", "?back=https://evil.example/", "?back=//evil.example/board", "?back=/", "?back=/v1/submissions",
+                      "?back=/boardx"):
+            switched = await http.get(f"/language/en{query}")
+            assert (switched.status_code, switched.headers["location"]) == (303, "/board"), (query, switched.headers)
+            assert switched.cookies["legis_lang"] == "en"
+            landed = await http.get("/board", follow_redirects=True)
+            assert landed.status_code == 200 and landed.headers["content-type"].startswith("text/html"), query
+        for back in ("/public", "/board/drafts?stage=DRAFTING", "/public/X-1/r1"):
+            switched = await http.get("/language/vi", params={"back": back})
+            assert (switched.status_code, switched.headers["location"]) == (303, back)
+        http.cookies.set("legis_lang", "vi")
+        refused = await http.get("/language/fr?back=/public")
+        text = is_page(refused, 422)
+        assert "trường language, quy tắc literal_error" in text and "Không thuộc các giá trị được chọn" in text, text[-1500:]
+        assert "legis_lang" not in refused.cookies and "location" not in refused.headers
+        http.cookies.set("legis_lang", "en")
+        text = is_page(await http.get("/language/fr"), 422)
+        assert "field language, rule literal_error" in text and "Not one of the choices: 'vi' or 'en'" in text, text[-1500:]
+
+
 async def test_a_page_answers_head_as_it_answers_get_without_a_body(pool):
     """Found by a new user: `HEAD /board` answered 405 where GET answers the page (a link checker's or a monitor's request)."""
     async with app_client(pool) as http:

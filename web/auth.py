@@ -7,13 +7,14 @@ site's form from sending a decision in the operator's name; the cookie is Secure
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import database, known_form_fields, known_parameters
 from api.tokens import Caller, Unauthenticated, authenticate
+from web.csrf import PROTECTED as PAGES
 from web.refusals import PageRoute
 from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, noted, page
 
@@ -71,11 +72,20 @@ async def sign_out() -> Response:
     return answer
 
 
+def _page_back(back: str | None) -> str:
+    """Where the language switch returns: the page it was pressed on, a page of this site's (`/board...`, `/public...`);
+    without one, or given any other address (another site's: an open redirect; `/`, which serves nothing), the board's
+    home, which exists for everyone (it asks a reader who has not signed in to sign in)."""
+    if back and not back.startswith("//") and "\\" not in back and any(
+            back == prefix or back.startswith((f"{prefix}/", f"{prefix}?")) for prefix in PAGES):
+        return back
+    return "/board"
+
+
 @router.get("/language/{language}", dependencies=[Depends(known_parameters("back"))])
-async def choose_language(request: Request, language: str, back: str = "/") -> Response:
-    """The language switch: a cookie, then back to the page it was pressed on."""
-    target = back if back.startswith("/") and not back.startswith("//") and "\\" not in back else "/"
-    answer = RedirectResponse(target, status_code=303)
-    if language in LANGUAGES:
-        answer.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="lax", path="/")
+async def choose_language(request: Request, language: Literal[LANGUAGES], back: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """The language switch: a cookie, then back to the page it was pressed on. A language the pages do not have is refused
+    on a page (`literal_error`, naming `language`), as every page refuses what it does not take."""
+    answer = RedirectResponse(_page_back(back), status_code=303)
+    answer.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="lax", path="/")
     return answer

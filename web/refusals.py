@@ -108,6 +108,7 @@ LABELS = {
     "q": "Title", "ministry": "Ministry", "stage": "Stage", "session": "Session", "state": "State", "since": "From",
     "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
     "role": "Role", "reasons": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
+    "language": "Language",
 }
 MAX_CONTEXT = 400
 # A list of choices is shown whole up to this length (every enumeration of the project fits), else cut between choices.
