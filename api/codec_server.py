@@ -39,7 +39,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.permissions import sees_classified
-from api.problems import ProblemDetail
+from api.problems import ProblemDetail, kind_of
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.enums import CallerRole
 from workflows.codec import EncryptionCodec, KeyRingError, is_sealed, workflow_of
@@ -268,7 +268,7 @@ class CodecRefusal(Exception):
 def refused_response(request: Request, refused: CodecRefusal, headers: dict[str, str] | None = None) -> Response:
     refused_log(request, refused)
     problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=refused.status, detail=refused.message,
-                            field=refused.field, rule=refused.rule)
+                            field=refused.field, rule=refused.rule, kind=kind_of(refused.status, refused.rule))
     response = JSONResponse(problem.model_dump(), status_code=refused.status, media_type="application/problem+json", headers=headers)
     if refused.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'

@@ -44,6 +44,22 @@ STATUS = {
     RefusalKind.BUSY: 503,
 }
 HTTP_RULES = {404: ("path", "route_unknown"), 405: ("method", "method_not_allowed")}
+# The kind of every problem the draft core does not give one: its rule's, where a rule is the core's too (so that it
+# reads the same wherever it refuses), else its status's. Every problem carries a kind.
+RULE_KINDS = {
+    "draft_closed": RefusalKind.CLOSED, "round_closed": RefusalKind.CLOSED, "current_stage_only": RefusalKind.STALE,
+}
+STATUS_KINDS = {
+    401: RefusalKind.FORBIDDEN, 403: RefusalKind.FORBIDDEN, 404: RefusalKind.NOT_FOUND, 405: RefusalKind.INVALID,
+    409: RefusalKind.CONFLICT, 413: RefusalKind.INVALID, 415: RefusalKind.INVALID, 422: RefusalKind.INVALID,
+    429: RefusalKind.BUSY, 503: RefusalKind.BUSY, 504: RefusalKind.BUSY,
+}
+
+
+def kind_of(status: int, rule: str) -> str:
+    """The kind of a problem raised without one: by its rule (`RULE_KINDS`), else by its status."""
+    kind = RULE_KINDS.get(rule) or STATUS_KINDS.get(status) or (RefusalKind.INVALID if status < 500 else RefusalKind.BUSY)
+    return kind.value
 RETRY_SECONDS = "2"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 RESPONSES = {
@@ -69,8 +85,8 @@ class ProblemDetail(BaseModel):
     detail: str = Field(description="what was refused and why, for a person", examples=["the draft is at APPRAISAL, not DRAFTING"])
     field: str = Field(description="the field (header, path part) the refusal is about", examples=["stage"])
     rule: str = Field(description="a stable name of the rule that refused it", examples=["current_stage_only"])
-    kind: str = Field(default="", description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY; absent from a refusal "
-                      "that is not the draft core's (a token, a body too large, Temporal unavailable)", examples=["STALE"])
+    kind: str = Field(description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY: what the caller can do about it; one "
+                      "rule has one kind wherever it refuses", examples=["STALE"])
     errors: list[dict[str, Any]] = Field(default_factory=list, description="for an invalid body: every problem found, each with field and rule")
 
 
@@ -84,7 +100,7 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
         errors = [{**error, **{name: tokens_redacted(error[name]) for name in ("field", "message") if isinstance(error.get(name), str)}}
                   for error in errors]
     return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
-                   field=field, rule=rule, **({"kind": kind} if kind else {}), **({"errors": errors} if errors else {}))
+                   field=field, rule=rule, kind=kind or kind_of(status, rule), **({"errors": errors} if errors else {}))
 
 
 def problem_body(problem: Problem) -> bytes:

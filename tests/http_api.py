@@ -14,6 +14,7 @@ from temporalio.client import Client
 from api.app import create_app
 from api.tokens import issue
 from schemas.enums import CallerRole, Stage
+from schemas.refusal import RefusalKind
 from tests.drafts import decision, start_request
 from workers.settings import Settings
 from workers.worker import create_worker
@@ -57,6 +58,7 @@ def problem(response: httpx.Response, status: int, rule: str | None = None, fiel
     answer = response.json()
     assert answer["status"] == status and answer["type"] == f"urn:legis:rule:{answer['rule']}" and answer["title"] == answer["rule"]
     assert answer["field"] and answer["rule"] and answer["detail"], answer
+    assert answer.get("kind") in {kind.value for kind in RefusalKind}, answer  # every problem says what the caller can do
     if rule is not None:
         assert answer["rule"] == rule, answer
     if field is not None:

@@ -165,7 +165,7 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read(api, lead):
     big = b'{"title": "' + b"a" * (4 * 1024 * 1024) + b'"}'
     too_large = await api.post("/v1/submissions", content=big, headers=lead | {"Content-Type": "application/json", "X-Request-ID": "big-1"})
     problem(too_large, 413, "body_too_large", "body")
-    assert too_large.headers["x-request-id"] == "big-1" and "kind" not in too_large.json()
+    assert too_large.headers["x-request-id"] == "big-1" and too_large.json()["kind"] == "INVALID"
 
     async def streamed():
         for _ in range(5):
@@ -174,12 +174,12 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read(api, lead):
     problem(await api.post("/v1/submissions", content=streamed(), headers=lead | {"Content-Type": "application/json"}), 413, "body_too_large")
 
 
-async def test_refusals_name_lengths_in_characters_and_a_kind_only_where_there_is_one(api, lead):
+async def test_refusals_name_lengths_in_characters_and_a_kind_each(api, lead):
     request = body(start_request()) | {"title": "Luật " + "a" * 600}
     too_long = problem(await api.post("/v1/submissions", json=request, headers=lead), 422, "string_too_long", "title")
     assert "at most 500 characters" in too_long["detail"] and "items" not in too_long["detail"]
     unauthenticated = problem(await api.get("/v1/submissions"), 401, "token_required")
-    assert "kind" not in unauthenticated
+    assert unauthenticated["kind"] == "FORBIDDEN"
     # Dates and lists in the words of the JSON a caller writes, not of Python's types.
     dated = body(start_request()) | {"passed": [body(decision(start_request(), Stage.POLICY_PROPOSAL)) | {"occurred_on": "30/11/2026"}]}
     misdated = problem(await api.post("/v1/submissions", json=dated, headers=lead), 422, "date_from_datetime_parsing", "passed.0.occurred_on")
@@ -304,6 +304,25 @@ async def test_rate_limits_answer_429_with_retry_after_per_token(dev_env, pool):
         assert abs(int(answers[-1].headers["retry-after"]) - (window.reset_time - time.time())) <= 2 and window.remaining == 0
         other = await bearer(pool, "BCT", CallerRole.LEAD_MINISTRY)
         assert (await http.get("/v1/submissions", headers=other)).status_code == 200
+
+
+async def test_every_problem_carries_a_kind_one_per_rule_wherever_it_refuses(dev_env, pool):
+    """Found in a user trial: 409 `submission_exists`, 413 `body_too_large` and 429 carried no `kind`, and the codec server's
+    problems `"kind": ""`. Every problem carries one (`tests.http_api.problem` checks it on every answer of these tests)."""
+    async with api_client(dev_env.client, pool, api_rate_per_address="6/minute") as http:
+        lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+        request = body(start_request())
+        assert (await http.post("/v1/submissions", json=request, headers=lead)).status_code == 201
+        kinds = {
+            problem(await http.post("/v1/submissions", json=request | {"title": "Luật khác"}, headers=lead), 409, "submission_exists")["kind"],
+            problem(await http.post("/v1/submissions", content=b" " * (4 * 1024 * 1024 + 1), headers=lead | {"Content-Type": "application/json"}),
+                    413, "body_too_large")["kind"],
+            problem(await http.get("/v1/submissions"), 401, "token_required")["kind"],
+            problem(await http.post("/codec/decode", json={"payloads": []}), 401)["kind"],
+        }
+        assert kinds == {"CONFLICT", "INVALID", "FORBIDDEN"}, kinds
+        answers = [await http.get("/v1/submissions", headers=lead) for _ in range(3)]
+        assert problem(answers[-1], 429, "rate_limited")["kind"] == "BUSY"
 
 
 async def test_no_worker_means_a_bounded_wait_then_504_naming_the_task_queue(dev_env, pool):

@@ -9,7 +9,7 @@ from schemas.enums import Actor, DocumentKind, Outcome, ProcessVersion, Role, Se
 from schemas.messages import Decision, DossierFiling, PostponementRequest, StartRequest
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import edition
-from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, SITTING, core_request, core_state, decision, document
+from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, SITTING, core_request, core_state, decision, document, example_text
 from workflows import rules
 from workflows.deadlines import local_day
 
@@ -36,9 +36,15 @@ def test_a_decision_for_a_stage_the_draft_has_left_is_stale():
     assert "at APPRAISAL, not DRAFTING" in str(r)
 
 
-def test_a_decision_for_a_stage_ahead_of_the_draft_is_a_conflict_not_stale():
+def test_a_message_for_a_stage_ahead_of_the_draft_is_stale_too_one_rule_one_kind():
+    """Found in a user trial: `current_stage_only` was STALE on a decision and CONFLICT on a postponement for APPRAISAL
+    after the draft went back to DRAFTING (the path puts APPRAISAL ahead of it, though it has left it)."""
     r = refusal(at(Stage.DRAFTING), decision(REQUEST, Stage.APPRAISAL))
-    assert (r.field, r.rule, r.kind) == ("stage", "current_stage_only", RefusalKind.CONFLICT)
+    assert (r.field, r.rule, r.kind) == ("stage", "current_stage_only", RefusalKind.STALE)
+    postponement = PostponementRequest.model_validate_json(example_text("05-postpone-appraisal.json"))
+    with pytest.raises(Refused) as refused:
+        rules.check_postponement_request(at(Stage.DRAFTING), postponement, NOW)
+    assert (refused.value.rule, refused.value.kind) == ("current_stage_only", RefusalKind.STALE)
 
 
 def test_closed_draft_takes_no_decision():

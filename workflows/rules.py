@@ -343,9 +343,10 @@ def check_open(state: DraftState, field: str) -> None:
 def check_stage(state: DraftState, claimed: Stage) -> None:
     check_open(state, "stage")
     if claimed is not state.stage:
-        # Named after a stage the draft has left, a decision is stale; one ahead of the draft is simply out of turn.
-        kind = STALE if is_earlier(state.path, claimed, state.stage) else CONFLICT
-        raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", kind)
+        # Stale, whichever way the draft went: the caller's view of it is not the draft's (read it again). Judging by the
+        # path (left behind: stale; ahead: out of turn) gave one rule two kinds, and got a return loop wrong: a message for
+        # APPRAISAL after the draft went back to DRAFTING names a stage the path puts ahead of it, though it has left it.
+        raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", STALE)
 
 
 def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, decision: bool = False) -> None:
