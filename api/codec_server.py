@@ -133,7 +133,7 @@ def codec_router(ui_origin: str) -> APIRouter:
             caller = await allowed(request.app.state.pool, token)
         except CodecRefusal as refused:
             refused_log(request, refused)
-            return sign_in_page(request, ui_origin, None, refused=refused.message, status=refused.status)
+            return sign_in_page(request, ui_origin, None, refused=refused.on_page(), status=refused.status)
         response = RedirectResponse(str(request.url_for("page")), status_code=303)
         response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, path="/codec", httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")
@@ -187,7 +187,7 @@ async def allowed(pool: asyncpg.Pool, token: str | None) -> Caller:
 
 
 def unauthenticated(rule: str, message: str) -> CodecRefusal:
-    return CodecRefusal(401, "Authorization", rule, f"{message} (or sign in at /codec/)")
+    return CodecRefusal(401, "Authorization", rule, message, hint=" (or sign in at /codec/)")
 
 
 async def bounded_body(request: Request, limit: int) -> bytes:
@@ -258,17 +258,22 @@ async def may_read(pool: asyncpg.Pool, caller: Caller, workflow_id: str | None) 
 
 
 class CodecRefusal(Exception):
-    """A request the codec server refuses: answered as the API's problem details (`api.problems`)."""
+    """A request the codec server refuses: answered as the API's problem details (`api.problems`); `hint`, a way out for
+    a client elsewhere (the Web UI, the CLI), is said after the message there, not on the sign-in page itself."""
 
-    def __init__(self, status: int, field: str, rule: str, message: str) -> None:
+    def __init__(self, status: int, field: str, rule: str, message: str, hint: str = "") -> None:
         super().__init__(message)
-        self.status, self.field, self.rule, self.message = status, field, rule, message
+        self.status, self.field, self.rule, self.message, self.hint = status, field, rule, message, hint
+
+    def on_page(self) -> str:
+        """What the sign-in page says of it: the field (the form's `token` for the token's own), the message and the rule."""
+        return f"{'token' if self.field == 'Authorization' else self.field}: {self.message} (rule: {self.rule})"
 
 
 def refused_response(request: Request, refused: CodecRefusal, headers: dict[str, str] | None = None) -> Response:
     refused_log(request, refused)
-    problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=refused.status, detail=refused.message,
-                            field=refused.field, rule=refused.rule, kind=kind_of(refused.status, refused.rule))
+    problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=refused.status,
+                            detail=refused.message + refused.hint, field=refused.field, rule=refused.rule, kind=kind_of(refused.status, refused.rule))
     response = JSONResponse(problem.model_dump(), status_code=refused.status, media_type="application/problem+json", headers=headers)
     if refused.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'
@@ -282,13 +287,15 @@ def refused_log(request: Request, refused: CodecRefusal) -> None:
 
 def sign_in_page(request: Request, ui_origin: str, caller: Caller | None, *, refused: str = "", status: int = 200) -> HTMLResponse:
     endpoint = str(request.url_for("page")).rstrip("/")
+    # The form's CSRF token (`web.csrf`, as the board's forms carry it); asking for it sets its cookie on this answer.
+    csrf = f'<input type="hidden" name="csrftoken" value="{html.escape(request.scope.get("csrftoken", lambda: "")())}">'
     if caller is not None:
         state = (f"<p>Signed in as <b>{html.escape(caller.agency_code)}</b> ({html.escape(caller.role.value)}), token "
                  f"{html.escape(caller.token_id)}: the Web UI at {html.escape(ui_origin)} now shows the payloads this token may read.</p>"
-                 f'<form method="post" action="{html.escape(endpoint)}/sign-out"><button>Sign out</button></form>')
+                 f'<form method="post" action="{html.escape(endpoint)}/sign-out">{csrf}<button>Sign out</button></form>')
     else:
         state = ((f'<p role="alert">Not signed in: {html.escape(refused)}</p>' if refused else "")
-                 + f'<form method="post" action="{html.escape(endpoint)}/sign-in"><label>Token <input name="token" type="password" '
+                 + f'<form method="post" action="{html.escape(endpoint)}/sign-in">{csrf}<label>Token <input name="token" type="password" '
                  'autocomplete="off" size="60" required></label> <button>Sign in</button></form>')
     body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>legis codec server</title></head>
 <body style="font-family: sans-serif; max-width: 48em; margin: 2em auto">

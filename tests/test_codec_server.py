@@ -20,6 +20,7 @@ from schemas.enums import CallerRole
 from tests.conftest import TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
+from tests.test_board_forms import token_of
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.codec import data_converter, is_sealed
@@ -163,12 +164,22 @@ async def test_signing_in_sets_a_cookie_the_codec_reads(codec, dev_env, pool):
     http, task_queue = codec
     secret, secret_input = await started_input(dev_env, pool, task_queue, ministry="BCT", classified=True)
     lead_token = await token(pool, "BCT", CallerRole.LEAD_MINISTRY)
-    elsewhere = await http.post("/codec/sign-in", data={"token": lead_token}, headers={"Origin": "http://127.0.0.1:9999"})
+    # Found in a user trial: the sign-in form had no CSRF token, unlike the board's; a form without it is refused as there.
+    for path in ("/codec/sign-in", "/codec/sign-out"):
+        forged = await http.post(path, data={"token": lead_token})
+        assert forged.status_code == 403 and "csrf_token" in forged.text and COOKIE not in forged.cookies, forged.text
+    csrf = token_of(await http.get("/codec/"))
+    elsewhere = await http.post("/codec/sign-in", data={"token": lead_token, "csrftoken": csrf}, headers={"Origin": "http://127.0.0.1:9999"})
     assert elsewhere.status_code == 403 and COOKIE not in elsewhere.cookies
-    refused = await http.post("/codec/sign-in", data={"token": await token(pool, "BTP", CallerRole.MOJ)})
+    refused = await http.post("/codec/sign-in", data={"token": await token(pool, "BTP", CallerRole.MOJ), "csrftoken": csrf})
     assert refused.status_code == 403 and "operators and lead ministries" in refused.text and COOKIE not in refused.cookies
+    assert "(rule: codec_for_operators_and_lead_ministries)" in refused.text, refused.text
+    # A token not valid, refused on the sign-in page itself: the rule named, not "sign in at /codec/".
+    unknown = await http.post("/codec/sign-in", data={"token": "legis_000000000000_nothing", "csrftoken": token_of(refused)})
+    assert unknown.status_code == 401 and "token: no such token (rule: token_unknown)" in unknown.text, unknown.text
+    assert "sign in at /codec/" not in unknown.text
 
-    signed = await http.post("/codec/sign-in", data={"token": lead_token}, headers={"Origin": "http://legis.test"})
+    signed = await http.post("/codec/sign-in", data={"token": lead_token, "csrftoken": csrf}, headers={"Origin": "http://legis.test"})
     assert signed.status_code == 303
     cookie = signed.headers["set-cookie"]
     assert f"{COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/codec" in cookie
@@ -179,6 +190,7 @@ async def test_signing_in_sets_a_cookie_the_codec_reads(codec, dev_env, pool):
     assert (head.status_code, head.content, head.headers["Content-Security-Policy"]) == (200, b"", page.headers["Content-Security-Policy"])
     assert titles(await http.post("/codec/decode", json=secret_input, headers={"X-Namespace": "default"})) == [secret]
 
-    await http.post("/codec/sign-out")
-    assert (await http.post("/codec/decode", json=secret_input)).status_code == 401
+    await http.post("/codec/sign-out", data={"csrftoken": token_of(page)})
+    unsigned = await http.post("/codec/decode", json=secret_input)
+    assert unsigned.status_code == 401 and unsigned.json()["detail"].endswith("(or sign in at /codec/)"), unsigned.text
     assert "Token <input" in (await http.get("/codec/")).text

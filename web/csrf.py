@@ -1,7 +1,7 @@
 """A CSRF token on every form of the board and the public pages (asgi-csrf: the double-submit pattern with a signed token).
 
 A page that shows a form sets the `csrftoken` cookie (SameSite=Strict) and writes the same token into the form; a POST
-under /board or /public is refused (403, rule `csrf_token`) unless its form carries the cookie's token, whether or not
+under /board or /public, or to the codec server's sign-in and sign-out (`CODEC_FORMS`), is refused (403, rule `csrf_token`) unless its form carries the cookie's token, whether or not
 the browser sent other cookies, so that another site can neither send a decision in a signed-in operator's name nor a
 comment in a visitor's, and cannot sign a visitor in with its own token. SameSite=Strict on the sign-in cookie alone
 leaves older browsers and same-site subdomains open; the token closes that.
@@ -25,7 +25,15 @@ from store import public
 from web.render import gettext, noted, page
 
 PROTECTED = ("/board", "/public")
+# The codec server's sign-in page and its two forms (`api.codec_server`): a form of another site must not sign a browser
+# in with a token of its choosing. Not /codec/decode and /encode, which the Web UI calls with its cookie or a bearer token.
+CODEC_FORMS = ("/codec", "/codec/sign-in", "/codec/sign-out")
 COOKIE = "csrftoken"
+
+
+def has_forms(path: str) -> bool:
+    """Whether `path` is a page's, or a form's of the pages or of the codec server's sign-in."""
+    return path.startswith(PROTECTED) or path in CODEC_FORMS
 _OUTER = "legis.outer_scope"
 
 
@@ -33,7 +41,7 @@ class _Prefixes:
     """What asgi-csrf's `always_protect` is asked (`path in it`): every path under the pages' prefixes."""
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and path.startswith(PROTECTED)
+        return isinstance(path, str) and has_forms(path)
 
 
 async def _refused(scope: Scope, send: Send, message_id) -> None:
@@ -56,7 +64,7 @@ class PageForms:
         self._building = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PROTECTED):
+        if scope["type"] != "http" or not has_forms(scope["path"]):
             await self.app(scope, receive, send)
             return
         if self._protected is None:
