@@ -21,6 +21,7 @@ from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import bounds
 from api.problems import RETRY_SECONDS, problem_body, refusal
 from api.tokens import record_refusal
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
@@ -94,6 +95,8 @@ class StrictJSONRoute(APIRoute):
                 if raw:
                     _check_content_type(request.headers.get("content-type"))
                     request._json = decode_body(raw)  # FastAPI reads the body through Request.json(), which keeps this
+                    if self.body_field is not None and not self._embed_body_fields:
+                        bounds.check(self.body_field.field_info.annotation, request._json)
             return await handler(request)
 
         return decoded

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from api.bounds import MAX_ERRORS
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused, described
@@ -69,7 +70,7 @@ RESPONSES = {
     409: "the draft's state refuses it (closed, stale, a conflict)",
     413: "the body is over 4 MB",
     415: "the body is not UTF-8 JSON",
-    422: "the request breaks a rule: every problem with its field and rule",
+    422: "the request breaks a rule: its problems (the first 20) with their field and rule",
     429: "too many requests (`Retry-After`)",
     503: "Temporal, a worker or PostgreSQL is unavailable, or the draft is busy (`Retry-After`)",
     504: "no answer within the API's bounded wait",
@@ -87,11 +88,13 @@ class ProblemDetail(BaseModel):
     rule: str = Field(description="a stable name of the rule that refused it", examples=["current_stage_only"])
     kind: str = Field(description="INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED, NOT_FOUND, BUSY: what the caller can do about it; one "
                       "rule has one kind wherever it refuses", examples=["STALE"])
-    errors: list[dict[str, Any]] = Field(default_factory=list, description="for an invalid body: every problem found, each with field and rule")
+    errors: list[dict[str, Any]] = Field(default_factory=list, description=f"for an invalid body: the problems found (the first {MAX_ERRORS}), "
+                                         "each with field and rule")
+    errors_omitted: int = Field(default=0, description="how many problems were found beyond those listed in errors; absent when none")
 
 
 def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "", errors: list | None = None,
-            headers: dict[str, str] | None = None) -> Problem:
+            errors_omitted: int = 0, headers: dict[str, str] | None = None) -> Problem:
     if status in (429, 503) and not headers:
         headers = {"Retry-After": RETRY_SECONDS}
     # A token pasted where an ID or a name was expected is echoed with its ID only (`schemas.redaction`).
@@ -100,7 +103,8 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
         errors = [{**error, **{name: tokens_redacted(error[name]) for name in ("field", "message") if isinstance(error.get(name), str)}}
                   for error in errors]
     return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
-                   field=field, rule=rule, kind=kind or kind_of(status, rule), **({"errors": errors} if errors else {}))
+                   field=field, rule=rule, kind=kind or kind_of(status, rule), **({"errors": errors} if errors else {}),
+                   **({"errors_omitted": errors_omitted} if errors_omitted else {}))
 
 
 def problem_body(problem: Problem) -> bytes:
@@ -131,12 +135,15 @@ def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Proble
     errors = exc.errors()
     # FastAPI also reports a list whose items failed as too short (its valid items counted): long enough as sent, only
     # the items are wrong.
-    problems = [_problem(error) for error in errors if not (
+    beneath = {error["loc"][:depth] for error in errors for depth in range(1, len(error["loc"]))}
+    kept = [error for error in errors if not (
         error["type"] == "too_short" and isinstance(error.get("input"), list | tuple)
-        and len(error["input"]) >= (error.get("ctx") or {}).get("min_length", 0)
-        and any(other is not error and other["loc"][:len(error["loc"])] == error["loc"] for other in errors))]
+        and len(error["input"]) >= (error.get("ctx") or {}).get("min_length", 0) and error["loc"] in beneath)]
+    # The first MAX_ERRORS, and how many more: the answer's size is bounded whatever the body holds.
+    problems = [_problem(error) for error in kept[:MAX_ERRORS]]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
-    return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems)
+    return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems,
+                   errors_omitted=len(kept) - len(problems))
 
 
 # The patterns of the request's headers and query, said in words (a body's codes say theirs: `schemas.text.code`).

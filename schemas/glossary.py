@@ -101,7 +101,8 @@ FIELDS = {
     "message": "what was refused and why, for a person",
     "detail": "what was refused and why, for a person",
     "type": "a URI naming the rule, `urn:legis:rule:<rule>`",
-    "errors": "every problem found in the body, each with its field and rule",
+    "errors": "the problems found in the body (the first 20), each with its field and rule",
+    "errors_omitted": "how many problems were found beyond those listed in `errors`; absent when none",
     "created": "false when the submission was open already (the same request sent again)",
 }
 
