@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 import asyncpg
 import structlog
@@ -184,14 +185,25 @@ class BodyLimit:
 
 
 class TrailingSlash:
-    """`/v1/submissions/` is `/v1/submissions`: served, not redirected (a redirect loses a POST's body in many clients)."""
+    """`/v1/submissions/` is `/v1/submissions`: served, not redirected (a redirect loses a POST's body in many clients).
+
+    A slash sent percent-encoded (`%2F`) stays in the path part that holds it, as `%2F`: the server decodes it before
+    routing, so that `FZ-A%2Fhistory` was read as FZ-A's history. Kept encoded, it is part of the path parameter, whose
+    pattern refuses it (422 `path_pattern`, naming the parameter)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and len(scope["path"]) > 1 and scope["path"].endswith("/"):
-            scope = {**scope, "path": scope["path"].rstrip("/") or "/"}
+        if scope["type"] == "http":
+            path = scope["path"]
+            raw = scope.get("raw_path") or b""
+            if b"%2f" in raw.lower():
+                path = "/".join(unquote(part).replace("/", "%2F") for part in raw.decode("latin-1").split("/"))
+            if len(path) > 1 and path.endswith("/"):
+                path = path.rstrip("/") or "/"
+            if path != scope["path"]:
+                scope = {**scope, "path": path}
         await self.app(scope, receive, send)
 
 

@@ -28,7 +28,7 @@ from fastapi_problem.error import Problem
 from fastapi_problem.handler import add_exception_handler, new_exception_handler
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
+from starlette.routing import Match, compile_path
 
 from api.bounds import MAX_ERRORS
 from schemas.messages import IDEMPOTENCY_KEY
@@ -123,12 +123,25 @@ def _refused(_handler, _request: Request, exc: Refused) -> Problem:
 def _http(_handler, request: Request, exc: HTTPException) -> Problem:
     field, rule = HTTP_RULES.get(exc.status_code, ("request", f"http_{exc.status_code}"))
     headers = exc.headers
+    if exc.status_code == 405 and (encoded := _encoded_slash(request)) is not None:
+        # A slash kept encoded (`api.plumbing.TrailingSlash`) in a path part made the path one of another route's.
+        return refusal(422, encoded, "path_pattern", f"{encoded} may not hold a slash, encoded (%2F) or not", kind="INVALID")
     if exc.status_code == 405:
         # Starlette names the methods of the first route that matched the path; a path has a route per method here.
         allowed = [method for method in METHODS if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
                                                        for route in request.app.routes)]
         headers = {"Allow": ", ".join(allowed)}
     return refusal(exc.status_code, field, rule, str(exc.detail), headers=headers)
+
+
+def _encoded_slash(request: Request) -> str | None:
+    """The path parameter that holds an encoded slash, of the API's route whose path this is (whatever its method)."""
+    if "%2F" not in request.scope["path"]:
+        return None
+    for template in request.app.openapi()["paths"]:
+        if found := compile_path(template)[0].match(request.scope["path"]):
+            return next((name for name, value in found.groupdict().items() if "%2F" in value), None)
+    return None
 
 
 def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Problem:

@@ -69,6 +69,14 @@ async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env
         assert bad_id["detail"].startswith("submission_id must be letters, digits, '.', '_' or '-', 1 to 64 characters"), bad_id
         bad_round = problem(await http.get("/v1/submissions/OK-1/consultations/r%201", headers=headers), 422, "path_pattern", "round_id")
         assert "e.g. Y-KIEN-BO-NGANH (pattern ^[A-Za-z0-9._-]{1,40}$)" in bad_round["detail"], bad_round
+        # A slash sent encoded is part of the path parameter that holds it, not a separator (found by a breaker:
+        # FZ-A%2Fhistory answered FZ-A's history), whatever the route and the method.
+        for path in ("/v1/submissions/FZ-A%2Fhistory", "/v1/submissions/FZ-A%2fversions/", "/v1/submissions/FZ-A%2F..%2FFZ-B"):
+            problem(await http.get(path, headers=headers), 422, "path_pattern", "submission_id")
+        problem(await http.post("/v1/submissions/FZ-A%2Fx/decisions", json={}, headers=headers), 422, "path_pattern", "submission_id")
+        problem(await http.post("/v1/submissions/FZ-A%2Fdecisions", json={}, headers=headers), 422, "path_pattern", "submission_id")
+        problem(await http.get("/v1/submissions/FZ-A/consultations/r%2F1", headers=headers), 422, "path_pattern", "round_id")
+        problem(await http.get("/v1/submissions/FZ-A/consultations/r1%2Fcomments", headers=headers), 422, "path_pattern", "round_id")
         # A well-formed path goes on to the token, whose lookup finds the database unavailable: 503, with Retry-After.
         down = problem(await http.get("/v1/submissions/OK-1", headers=headers), 503, "database_unavailable")
         assert down["field"] == "database"
