@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import bounds
 from api.problems import RETRY_SECONDS, problem_body, refusal
-from api.tokens import record_refusal
+from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
 from schemas.refusal import beyond_json_limits
 
@@ -303,20 +303,17 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
         return
     if not isinstance(problem, dict):
         return
-    limit: RateLimitItem | None = getattr(state, "refusals_limit", None)
-    if pool is None or (limit is not None and not await limiter.hit(limit, "refusals", caller_key)):
-        log.info("refusal not recorded: over the rate for this caller", caller=caller_key, rule=problem.get("rule"))
-        return
     submission_id = noted.get("submission_id") or scope.get("path_params", {}).get("submission_id")
     endpoint = noted.get("action") or getattr(scope.get("endpoint"), "__name__", None)
+    refused = {"caller": request_state.get("caller"), "token_id": token_id, "action": endpoint or f"{scope['method']} {scope['path']}"[:200],
+               "submission_id": submission_id if submission_id and _valid_id(submission_id) else None, "status": status,
+               "field": str(problem.get("field", "request"))[:200], "rule": str(problem.get("rule", "refused"))[:100]}
+    limit: RateLimitItem | None = getattr(state, "refusals_limit", None)
+    if pool is None or (limit is not None and not await limiter.hit(limit, "refusals", caller_key)):
+        log.info("refusal not recorded: over the rate for this caller", caller=caller_key, **refusal_logged(**refused))
+        return
     try:
-        await record_refusal(
-            pool, caller=request_state.get("caller"), token_id=token_id,
-            action=endpoint or f"{scope['method']} {scope['path']}"[:200],
-            submission_id=submission_id if submission_id and _valid_id(submission_id) else None,
-            status=status, field=str(problem.get("field", "request"))[:200], rule=str(problem.get("rule", "refused"))[:100],
-            message=str(problem.get("detail", ""))[:1000],
-        )
+        await record_refusal(pool, **refused, message=str(problem.get("detail", ""))[:1000])
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as down:
         log.warning("refusal not recorded: the database is unavailable", error=type(down).__name__)
 

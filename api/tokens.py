@@ -109,6 +109,15 @@ class Refusal(BaseModel):
     message: str
 
 
+def refusal_logged(*, caller: Caller | None, token_id: str | None, action: str, submission_id: str | None, status: int, field: str,
+                   rule: str) -> dict[str, object]:
+    """What a refusal's log line carries, recorded or not: who (the token's public ID, never its secret), what, and why
+    (the field and the rule; not the message, which may quote a classified draft)."""
+    return {"token_id": token_id, "agency_code": caller.agency_code if caller else None,
+            "caller_role": caller.role.value if caller else None, "action": action, "submission_id": submission_id,
+            "status": status, "field": field, "rule": rule}
+
+
 async def record_refusal(
     pool: asyncpg.Pool,
     *,
@@ -125,17 +134,8 @@ async def record_refusal(
     # place of a submission ID keeps its ID only, as in the logs (`schemas.redaction`).
     action, field, message = tokens_redacted(action), tokens_redacted(field), tokens_redacted(message)
     submission_id = tokens_redacted(submission_id) if submission_id else submission_id
-    log.warning(
-        "attempt refused",
-        token_id=token_id,
-        agency_code=caller.agency_code if caller else None,
-        caller_role=caller.role.value if caller else None,
-        action=action,
-        submission_id=submission_id,
-        status=status,
-        field=field,
-        rule=rule,
-    )
+    log.warning("attempt refused", **refusal_logged(caller=caller, token_id=token_id, action=action, submission_id=submission_id,
+                                                   status=status, field=field, rule=rule))
     await pool.execute(
         """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",

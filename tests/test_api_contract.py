@@ -421,3 +421,21 @@ async def test_a_malformed_body_gets_a_bounded_problem_whatever_its_size(api, le
     refused = problem(await api.post(f"/v1/submissions/{submission_id}/postponement-decisions", json=few, headers=lead), 422,
                       "extra_forbidden", "a")
     assert [error["field"] for error in refused["errors"]] == ["a", "b"] and "errors_omitted" not in refused
+
+
+async def test_a_refusal_over_the_recording_rate_is_logged_with_what_a_recorded_one_is(dev_env, pool):
+    """Found by a breaker: past the 20 a minute recorded, the log line said the caller and the rule only."""
+    from structlog.testing import capture_logs
+
+    async with api_client(dev_env.client, pool, worker=False, api_refusals_recorded="1/minute") as http:
+        lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+        with capture_logs() as logs:
+            for _ in range(2):
+                problem(await http.post("/v1/submissions/OK-1/decisions", json={}, headers=lead | {"X-Request-ID": "over-1"}), 422)
+    recorded = next(line for line in logs if line["event"] == "attempt refused")
+    unrecorded = next(line for line in logs if line["event"] == "refusal not recorded: over the rate for this caller")
+    for key in ("token_id", "agency_code", "caller_role", "action", "submission_id", "status", "field", "rule"):
+        assert unrecorded[key] == recorded[key], (key, unrecorded, recorded)
+    assert unrecorded["agency_code"] == "BGDDT" and unrecorded["caller_role"] == "LEAD_MINISTRY" and unrecorded["action"] == "decide"
+    assert unrecorded["field"] and unrecorded["status"] == 422 and unrecorded["submission_id"] == "OK-1"
+    assert "legis_" not in repr(unrecorded)
