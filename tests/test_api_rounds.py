@@ -191,3 +191,15 @@ async def test_a_forged_remap_signal_hands_no_round_to_another_ministry(api, poo
 
 async def _entries(api, path: str, headers: dict) -> list[dict]:
     return (await api.get(path, headers=headers)).json()["entries"]
+
+
+async def test_a_round_named_a_dot_segment_is_refused_and_nothing_starts(api, pool):
+    """Found by a breaker: `"round_id": ".."` was opened (200), an event recorded and a workflow `consultation-<id>-..`
+    started, which HTTP clients cannot address (they collapse the segment)."""
+    request, lead = await started_at_drafting(api, pool)
+    sid = request.submission_id
+    for round_id in (".", ".."):
+        problem(await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, round_id)), headers=lead), 422,
+                "not_dot_segment", "round_id")
+    assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["open_consultations"] == []
+    assert [entry["event"] for entry in (await api.get(f"/v1/submissions/{sid}/history", headers=lead)).json()["entries"]][-1] == "DECISION"

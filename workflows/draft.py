@@ -58,6 +58,9 @@ class Operation(Generic[M]):
     message: type[M]
     check: Callable[[DraftState, M, datetime], None]
     apply: Callable[[Change, M], None]
+    # What only new input must meet, asked by the update's validator alone (`validate`), never by `perform`: a history
+    # that recorded a message before the rule existed replays as it ran, and the message type still decodes it.
+    admits: Callable[[M], None] | None = None
 
 
 def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
@@ -90,6 +93,8 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
     if seen is not None:
         check_retry(seen, message)
         return
+    if op.admits is not None:
+        op.admits(message)
     op.check(state, message, now)
 
 
@@ -369,11 +374,12 @@ FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, appl
 REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request)
 DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision)
 CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar)
-RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement)
+RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement, rules.admits_point)
 RULE_ON_DISAGREEMENT = Operation("rule_on_disagreement", Ruling, rules.check_ruling, apply_ruling)
 REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap)
 CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
-OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation)
+OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation,
+                              rules.admits_round)
 OPERATIONS = {op.name: op for op in (DECIDE, FILE_DOSSIER, REQUEST_POSTPONEMENT, DECIDE_POSTPONEMENT, CALENDAR_CHANGED, RAISE_DISAGREEMENT,
                                      RULE_ON_DISAGREEMENT, REMAP_AGENCY, CHANGE_PROGRAMME, OPEN_CONSULTATION)}
 

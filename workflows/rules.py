@@ -321,6 +321,24 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         raise Refused("kind", "window_passed", f"comments were due {window.days} days before session {state.target.code} ({last_day_of(closes_at)})")
 
 
+# A path segment of "." or ".." is no name a URL can carry: HTTP clients collapse it (`.../consultations/..` is the draft's
+# own path), so that a round so named, and its workflow `consultation-<submission>-..`, could not be addressed.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def admits_round(request: ConsultationRequest) -> None:
+    """A new round's ID is not "." nor "..": asked of new input only (`draft.Operation.admits`), so that a round opened
+    under such an ID before the rule replays, decodes and is answered as it was."""
+    if request.round_id in DOT_SEGMENTS:
+        raise Refused("round_id", "not_dot_segment", f"a round's ID may not be {request.round_id!r}: no URL can name it", INVALID)
+
+
+def admits_point(point: Disagreement) -> None:
+    """A new point's ID is not "." nor ".." (as a round's: `admits_round`); a ruling names a point already open, whatever it is."""
+    if point.point_id in DOT_SEGMENTS:
+        raise Refused("point_id", "not_dot_segment", f"a point's ID may not be {point.point_id!r}: no URL can name it", INVALID)
+
+
 def check_round_named(state: DraftState, request: ConsultationRequest) -> None:
     """A round's ID names one round of the draft (tenth generation on: whatever its letter case, which officials read as
     one), and the lead ministry is not among those it asks (tenth generation on)."""
