@@ -208,6 +208,13 @@ def link_next(http: Request, response: Response, next_page: str | None) -> None:
         response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(next_page))}>; rel="next"'
 
 
+def link_after(http: Request, response: Response, after: int | None) -> None:
+    """The `Link: <...>; rel="next"` header of a page read by `after` (a draft's history, its dossier's versions) that has
+    a next one."""
+    if after is not None:
+        response.headers["Link"] = f'<{http.url.include_query_params(after=after)}>; rel="next"'
+
+
 async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
     """A call to PostgreSQL; an outage (no answer within `seconds`) as 503 with Retry-After, not a bare 500."""
     try:

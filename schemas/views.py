@@ -170,6 +170,10 @@ class HistoryView(View):
     submission_id: str
     entries: tuple[HistoryEntry, ...]
     first_seq: int = Field(default=1, description="the workflow keeps the latest events only; the audit trail holds all")
+    # Left out when none (every page the workflow's `history` query answers), so that an API of an earlier release reads it.
+    next_after: int | None = Field(default=None, exclude_if=lambda after: after is None,
+                                   description="a page of the audit trail with more after it: pass this as `after` for the next "
+                                   "(also the `Link` header's `next`); absent on the last page")
 
 
 class DossierVersion(View):
@@ -185,6 +189,9 @@ class DossierVersion(View):
 class VersionsView(View):
     submission_id: str
     versions: tuple[DossierVersion, ...]
+    next_after: int | None = Field(default=None, exclude_if=lambda after: after is None,
+                                   description="a page with more versions after it: pass this as `after` for the next "
+                                   "(also the `Link` header's `next`); absent on the last page")
 
 
 class Receipt(View):

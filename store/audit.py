@@ -12,8 +12,18 @@ from schemas.views import DossierVersion, HistoryEntry, HistoryView, VersionsVie
 _COLUMNS = """seq, occurred_at, occurred_on, imported, event, stage, to_stage, outcome, actor, agency_code, role, official, reasons,
               documents, vote, loop, deadline, label, escalation_level, requested_deadline, approved, late_request, version, about_version,
               to_stage_deadline"""
-# One page of a history at most; a caller pages on with `after`.
+# One page of a history at most; a caller pages on with `after`. An event carries its documents (up to 50, each with a
+# name of up to 300 characters) and reasons, so a page is also cut once what its entries hold passes PAGE_BYTES (an
+# estimate of their JSON: one entry is at most about 70 KB, so a page stays under about 1.1 MB).
 PAGE = 1000
+PAGE_BYTES = 1024 * 1024
+# The dossier's versions a page holds: each carries the whole dossier (its latest document of each kind).
+VERSIONS_PAGE = 20
+_ENTRY_BYTES = 600  # an entry's fields but its texts and documents, as JSON, at most
+
+
+def _estimated_bytes(row: asyncpg.Record) -> int:
+    return _ENTRY_BYTES + sum(len((row[column] or "").encode()) for column in ("documents", "reasons", "label", "official"))
 
 
 def _entry(row: asyncpg.Record) -> HistoryEntry:
@@ -24,22 +34,32 @@ def _entry(row: asyncpg.Record) -> HistoryEntry:
     return HistoryEntry(**fields)
 
 
-async def history(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int = PAGE) -> HistoryView:
-    """The events after `after`, in order, at most `limit` of them."""
+async def history(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int = PAGE, budget: int | None = None) -> HistoryView:
+    """The events after `after`, in order: at most `limit` of them, and (given a `budget`) no more than about that many
+    bytes of them (one at least); `next_after` says where the next page starts, when there is one."""
     rows = await pool.fetch(
         f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-        submission_id, after, min(limit, PAGE),
+        submission_id, after, min(limit, PAGE) + 1,
     )
-    entries = tuple(_entry(row) for row in rows)
-    return HistoryView(submission_id=submission_id, entries=entries, first_seq=entries[0].seq if entries else after + 1)
+    kept, spent = [], 0
+    for row in rows[:min(limit, PAGE)]:
+        spent += _estimated_bytes(row)
+        if kept and budget is not None and spent > budget:
+            break
+        kept.append(row)
+    entries = tuple(_entry(row) for row in kept)
+    more = len(kept) < len(rows)
+    return HistoryView(submission_id=submission_id, entries=entries, first_seq=entries[0].seq if entries else after + 1,
+                       next_after=entries[-1].seq if more else None)
 
 
 async def recorded(pool: asyncpg.Pool, submission_id: str) -> bool:
     return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1)", submission_id))
 
 
-async def versions(pool: asyncpg.Pool, submission_id: str) -> VersionsView:
-    """Every version of the dossier: the latest document of each kind after each filing that changed one."""
+async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int | None = None) -> VersionsView:
+    """The dossier's versions numbered after `after` (at most `limit` of them; all without): each the latest document of
+    each kind after the filing that made it; `next_after` says where the next page starts, when there is one."""
     rows = await pool.fetch(
         "SELECT seq, occurred_at, occurred_on, documents, version FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL ORDER BY seq",
         submission_id,
@@ -50,6 +70,10 @@ async def versions(pool: asyncpg.Pool, submission_id: str) -> VersionsView:
         for raw in json.loads(row["documents"]):
             document = DocumentRef.model_validate(raw)
             dossier[document.kind.value] = document
+        if row["version"] <= after:
+            continue
+        if limit is not None and len(found) == limit:
+            return VersionsView(submission_id=submission_id, versions=tuple(found), next_after=found[-1].number)
         found.append(DossierVersion(number=row["version"], seq=row["seq"], at=row["occurred_at"], occurred_on=row["occurred_on"],
                                    documents=tuple(dossier.values())))
     return VersionsView(submission_id=submission_id, versions=tuple(found))

@@ -19,7 +19,7 @@ from api.tokens import issue
 from schemas.enums import CallerRole, Stage
 from schemas.messages import DossierFiling
 from tests.drafts import decision, example_text, start_request
-from tests.http_api import api_client, bearer, body, problem
+from tests.http_api import api_client, bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 
 
@@ -439,3 +439,46 @@ async def test_a_refusal_over_the_recording_rate_is_logged_with_what_a_recorded_
     assert unrecorded["agency_code"] == "BGDDT" and unrecorded["caller_role"] == "LEAD_MINISTRY" and unrecorded["action"] == "decide"
     assert unrecorded["field"] and unrecorded["status"] == 422 and unrecorded["submission_id"] == "OK-1"
     assert "legis_" not in repr(unrecorded)
+
+
+async def test_a_drafts_history_and_versions_are_read_a_bounded_page_at_a_time(api, pool):
+    """Found by a breaker: `/versions` had no paging and grew by ~10 KB a filing, and a history page of 1,000 events,
+    each with its documents, could be tens of MB. Versions come 20 a page, a history page stops at about 1 MB; each
+    page says where the next starts (`next_after`, `Link`)."""
+    request, lead = await started_at_drafting(api, pool)
+    sid = request.submission_id
+    kinds = ("DRAFT_TEXT", "COVER_SUBMISSION", "IMPACT_ASSESSMENT", "COMPARISON_TABLE", "POLICY_REVIEW")
+    filing = json.loads(example_text("dossier-filing.json"))
+    for number in range(24):  # 50 documents of 300 characters (900 bytes) each: about 50 KB an event
+        documents = [{"kind": kinds[i % len(kinds)], "name": f"Tài liệu {number:02d}-{i:02d} " + "ầ" * 285,
+                      "sha256": f"{number:02x}{i:02x}".ljust(64, "a")} for i in range(50)]
+        filed = await api.post(f"/v1/submissions/{sid}/dossier", json=filing | {"documents": documents}, headers=lead)
+        assert filed.status_code == 200, filed.text
+
+    async def history_pages():
+        pages, after = [], 0
+        while after is not None:
+            page = await api.get(f"/v1/submissions/{sid}/history", params={"after": after}, headers=lead)
+            assert page.status_code == 200 and len(page.content) < 1_200_000, len(page.content)
+            assert ("link" in page.headers) == ("next_after" in page.json())
+            pages.append(page.json()["entries"])
+            after = page.json().get("next_after")
+        return pages
+
+    # The audit trail is written after the receipt.
+    pages = await eventually(history_pages, lambda pages: sum(e["event"] == "DOSSIER_FILED" for entries in pages for e in entries) == 24)
+    assert len(pages) >= 2
+    seqs = [entry["seq"] for entries in pages for entry in entries]
+    assert seqs == list(range(1, len(seqs) + 1))
+
+    versions, after = [], 0
+    while True:
+        page = await api.get(f"/v1/submissions/{sid}/versions", params={"after": after}, headers=lead)
+        numbers = [v["number"] for v in page.json()["versions"]]
+        assert page.status_code == 200 and len(numbers) <= 20
+        versions += numbers
+        if (after := page.json().get("next_after")) is None:
+            assert "link" not in page.headers
+            break
+        assert after == numbers[-1] and len(numbers) == 20 and page.headers["link"].endswith(f'after={after}>; rel="next"'), page.headers
+    assert len(versions) >= 24 and versions == list(range(1, len(versions) + 1))

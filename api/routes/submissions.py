@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from activities.rulebook import check_start
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, TitleWords, cursor_of, database, known_parameters, link_next, temporal
+from api.deps import Authenticated, IdempotencyKey, TitleWords, cursor_of, database, known_parameters, link_after, link_next, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
@@ -108,16 +108,23 @@ async def read_status(submission_id: SubmissionId, who: Authenticated, http: Req
 
 @router.get("/{submission_id}/history", operation_id="readHistory", summary="A draft's audit trail", response_model=HistoryView,
                   dependencies=[Depends(known_parameters("after"))])
-async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request,
+async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request, response: Response,
                        after: Annotated[int, Query(ge=0, le=2**31 - 1, description="events after this sequence number")] = 0) -> HistoryView:
-    """Every event from the audit trail, in order: who did what, in what role, when (a page of at most 1,000)."""
+    """Every event from the audit trail, in order: who did what, in what role, when. A page holds at most 1,000 events
+    and about 1 MB of them; `next_after` (and the `Link` header's `next`) gives the `after` of the next page."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
-    return permissions.history_for(who, await database(audit.history(http.app.state.pool, submission_id, after=after)), view)
+    page = await database(audit.history(http.app.state.pool, submission_id, after=after, budget=audit.PAGE_BYTES))
+    link_after(http, response, page.next_after)
+    return permissions.history_for(who, page, view)
 
 
 @router.get("/{submission_id}/versions", operation_id="readVersions", summary="The dossier's versions", response_model=VersionsView,
-            dependencies=[Depends(known_parameters())])
-async def read_versions(submission_id: SubmissionId, who: Authenticated, http: Request) -> VersionsView:
-    """The dossier's versions, each document with its hash."""
+            dependencies=[Depends(known_parameters("after"))])
+async def read_versions(submission_id: SubmissionId, who: Authenticated, http: Request, response: Response,
+                        after: Annotated[int, Query(ge=0, le=2**31 - 1, description="versions numbered after this one")] = 0) -> VersionsView:
+    """The dossier's versions, each document with its hash, 20 a page: `next_after` (and the `Link` header's `next`)
+    gives the `after` of the next page."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
-    return permissions.versions_for(who, await database(audit.versions(http.app.state.pool, submission_id)), view)
+    page = await database(audit.versions(http.app.state.pool, submission_id, after=after, limit=audit.VERSIONS_PAGE))
+    link_after(http, response, page.next_after)
+    return permissions.versions_for(who, page, view)
