@@ -23,6 +23,7 @@ from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
+from schemas.redaction import TOKEN, tokens_redacted
 from schemas.text import Label
 from schemas.time import Day
 from workers.settings import Settings
@@ -85,8 +86,17 @@ def day_option(field: str):
 
 def by_option(help: str) -> object:
     """`--by`: who acts, recorded with what the command changes; a name as the drafts' messages take one (`Label`: not
-    blank, at most 200 characters), refused (exit 2) before anything is stored."""
-    return Annotated[str, typer.Option("--by", help=help, callback=identifier(Label, "by"))]
+    blank, at most 200 characters, and no API token in it), refused (exit 2) before anything is stored."""
+    named = identifier(Label, "by")
+
+    def check(value: str | None) -> str | None:
+        # A token pasted as a name would be stored and listed whole (`legis tokens list`): refused, naming its ID only.
+        if value is not None and TOKEN.search(value):
+            raise Invalid(f"by: {tokens_redacted(value)} holds an API token's secret; give the name of who acts", field="by",
+                          rule="not_a_secret")
+        return named(value)
+
+    return Annotated[str, typer.Option("--by", help=help, callback=check)]
 
 
 def json_file(model: type[BaseModel]) -> object:

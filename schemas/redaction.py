@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 REDACTED = "[redacted]"
-TOKEN = re.compile(r"\b(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]+")
+# Wherever it stands, glued to other text too ("xlegis_..."): a word boundary before it let such a secret through.
+TOKEN = re.compile(r"(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]+")
 _WHOLE_TOKEN = re.compile(r"legis_([0-9a-f]{12})_[A-Za-z0-9_\-]+")
 
 

@@ -94,7 +94,8 @@ async def test_walkthrough(cli, tmp_path):
         code, _, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended)
         assert code == 3 and "stage: the draft is at DRAFTING, not APPRAISAL (rule: current_stage_only)" in err, (extended, err)
         code, out, _ = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), *extended, "--output", "json")
-        assert json.loads(out)["kind"] == "CONFLICT"  # a stage ahead of the draft (out of turn), as the draft itself says
+        # The draft went back from APPRAISAL to DRAFTING: it has left the stage, though the path puts APPRAISAL ahead of it.
+        assert json.loads(out)["kind"] == "STALE"
         code, _, err = await cli("postpone", sid, str(tmp_path / "DRAFTING.json"), *extended)
         assert code == 3 and "stage: DRAFTING has no deadline to move" in err and "(rule: postponable_deadline)" in err, (extended, err)
     code, _, err = await cli("postpone", sid, str(tmp_path / "appraisal.json"), "--extend", "15")

@@ -78,3 +78,10 @@ async def test_a_profile_with_a_malformed_address_or_url_is_refused_when_set(cli
         assert code == ExitCode.INVALID and f"(rule: {rule})" in err, err
     code, out, _ = await cli("profile", "list")
     assert code == 0 and "bad" not in out
+
+
+async def test_a_token_given_as_a_name_is_refused_and_never_echoed(cli):
+    token = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
+    for given in (token, f"x{token}", f"operator {token}"):
+        code, out, err = await cli("calendar", "set-meeting", "UBTVQH-60", "--on", "2030-01-10", "--by", given)
+        assert code == ExitCode.INVALID and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err

@@ -63,6 +63,7 @@ def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
     ("LEGIS_DATABASE_URL", "notaurl", "postgresql_url"),
     ("LEGIS_DATABASE_URL", "mysql://legis@db/legis", "postgresql_url"),
     ("LEGIS_DATABASE_URL", "postgresql://legis:hunter2@db:99999/legis", "postgresql_url"),
+    ("LEGIS_DATABASE_URL", "postgresql://legis:hunter2@h1:5432,h2:port/legis", "postgresql_url"),
     ("LEGIS_WEB_UI_ORIGIN", "notanorigin", "web_origin"),
     ("LEGIS_WEB_UI_ORIGIN", "https://temporal.example.gov/ui", "web_origin"),
 ])
@@ -79,6 +80,8 @@ def test_a_malformed_setting_is_refused_naming_its_rule_and_never_echoed(monkeyp
     ("LEGIS_API_RATE_PER_TOKEN", "none"), ("LEGIS_API_RATE_PER_TOKEN", "5/second"), ("LEGIS_PUBLIC_COMMENT_RATE", "1 per 2 minutes"),
     ("LEGIS_TEMPORAL_ADDRESS", "temporal.example.gov:7233"), ("LEGIS_TEMPORAL_ADDRESS", "[::1]:7233"),
     ("LEGIS_DATABASE_URL", "postgresql://legis@db.example.gov:5432/legis"), ("LEGIS_DATABASE_URL", "postgres:///legis?host=/run/postgresql"),
+    # A breaker's find: several hosts, as libpq and asyncpg take them, were refused for their port.
+    ("LEGIS_DATABASE_URL", "postgresql://legis@h1:5432,h2:5433/legis"), ("LEGIS_DATABASE_URL", "postgresql://legis@[::1]:5432/legis"),
     ("LEGIS_WEB_UI_ORIGIN", "https://temporal.example.gov:8443"),
 ])
 def test_well_formed_settings_are_taken(monkeypatch, variable, value):

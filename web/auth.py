@@ -8,12 +8,14 @@ site's form from sending a decision in the operator's name; the cookie is Secure
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import database, known_form_fields, known_parameters
 from api.tokens import Caller, Unauthenticated, authenticate
+from schemas.redaction import tokens_redacted
 from web.csrf import PROTECTED as PAGES
 from web.refusals import PageRoute
 from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, noted, page
@@ -38,12 +40,13 @@ async def signed_in(request: Request) -> Caller | None:
 
 
 def to_sign_in(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/board/signin?next={request.url.path}", status_code=303)
+    return RedirectResponse(f"/board/signin?next={quote(tokens_redacted(request.url.path))}", status_code=303)
 
 
 def _safe_next(target: str | None) -> str:
     # Only a path of this site: never an address elsewhere (an open redirect).
-    return target if target and target.startswith("/board") and not target.startswith("//") and "\\" not in target else "/board"
+    safe = target and target.startswith("/board") and not target.startswith("//") and "\\" not in target
+    return tokens_redacted(target) if safe else "/board"  # a token pasted in an address is not written back into the page
 
 
 @router.get("/board/signin", dependencies=[Depends(known_parameters("next"))])

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemas.enums import EventKind, Stage
+from schemas.redaction import tokens_redacted
 from schemas.time import VIETNAM, in_hanoi
 from web.event_names import EVENT_NAMES
 from web.marks import FINAL_NAMES, stage_name_vi
@@ -77,7 +78,7 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
     context.setdefault("who", getattr(request.state, "caller", None))
     # The CSRF token every POST form carries (`web.csrf`); asking for it sets its cookie on this answer.
     context.setdefault("csrftoken", request.scope.get("csrftoken", lambda: ""))
-    html = environment(language_of(request)).get_template(template).render(request=request, path=request.url.path, **context)
+    html = environment(language_of(request)).get_template(template).render(request=request, path=tokens_redacted(request.url.path), **context)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", "Content-Language": language_of(request)})
 
 

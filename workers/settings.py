@@ -34,9 +34,13 @@ def _postgresql_url(text: str) -> str:
     # Never quotes the URL: it may hold a password.
     try:
         parts = urlsplit(text)
-        parts.port  # noqa: B018 (reading it checks it)
     except ValueError:
-        raise invalid("postgresql_url", "not a PostgreSQL URL: its port is not a number from 0 to 65535") from None
+        raise invalid("postgresql_url", "not a PostgreSQL URL such as postgresql://legis@db.example.gov:5432/legis") from None
+    # One host or several (host1:5432,host2:5433, as libpq and asyncpg take them), each port a number up to 65535.
+    for host in parts.netloc.rpartition("@")[2].split(","):
+        port = host.rpartition("]")[2].partition(":")[2]
+        if port and not (port.isdecimal() and int(port) <= 65535):
+            raise invalid("postgresql_url", "not a PostgreSQL URL: a port is not a number from 0 to 65535")
     if parts.scheme not in ("postgresql", "postgres"):
         raise invalid("postgresql_url", "not a PostgreSQL URL such as postgresql://legis@db.example.gov:5432/legis")
     return text
