@@ -57,10 +57,6 @@ STATUS_KINDS = {
 }
 
 
-def kind_of(status: int, rule: str) -> str:
-    """The kind of a problem raised without one: by its rule (`RULE_KINDS`), else by its status."""
-    kind = RULE_KINDS.get(rule) or STATUS_KINDS.get(status) or (RefusalKind.INVALID if status < 500 else RefusalKind.BUSY)
-    return kind.value
 RETRY_SECONDS = "2"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 RESPONSES = {
@@ -75,6 +71,12 @@ RESPONSES = {
     503: "Temporal, a worker or PostgreSQL is unavailable, or the draft is busy (`Retry-After`)",
     504: "no answer within the API's bounded wait",
 }
+
+
+def kind_of(status: int, rule: str) -> str:
+    """The kind of a problem raised without one: by its rule (`RULE_KINDS`), else by its status."""
+    kind = RULE_KINDS.get(rule) or STATUS_KINDS.get(status) or (RefusalKind.INVALID if status < 500 else RefusalKind.BUSY)
+    return kind.value
 
 
 class ProblemDetail(BaseModel):

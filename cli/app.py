@@ -23,7 +23,7 @@ from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
-from schemas.redaction import TOKEN, tokens_redacted
+from schemas.redaction import TOKEN
 from schemas.text import Label
 from schemas.time import Day
 from workers.settings import Settings
@@ -91,9 +91,8 @@ def by_option(help: str) -> object:
 
     def check(value: str | None) -> str | None:
         # A token pasted as a name would be stored and listed whole (`legis tokens list`): refused, naming its ID only.
-        if value is not None and TOKEN.search(value):
-            raise Invalid(f"by: {tokens_redacted(value)} holds an API token's secret; give the name of who acts", field="by",
-                          rule="not_a_secret")
+        if value is not None and TOKEN.search(value):  # the failure's message keeps the token's ID only (`cli.failures`)
+            raise Invalid(f"by: {value} holds an API token's secret; give the name of who acts", field="by", rule="not_a_secret")
         return named(value)
 
     return Annotated[str, typer.Option("--by", help=help, callback=check)]
@@ -188,6 +187,7 @@ def settings() -> Settings:
     except ValidationError as invalid:
         problem = describe(invalid)[0]
         field = problem["field"]
+        variable = f"LEGIS_{field.upper()}"
         described = Settings.model_fields[field].description if field in Settings.model_fields else None
-        raise Invalid(f"settings: LEGIS_{field.upper()}: {problem['message']}" + (f" (LEGIS_{field.upper()}: {described})" if described else ""),
+        raise Invalid(f"settings: {variable}: {problem['message']}" + (f" ({variable}: {described})" if described else ""),
                       field=field, rule=problem["rule"]) from None

@@ -104,7 +104,8 @@ async def test_a_token_sent_as_a_path_part_or_a_parameter_keeps_its_id_only_in_a
     # address back (the language switch's `back`, the sign-in's `next`).
     glued = await api.get(f"/v1/submissions/x{token[:60]}", headers=operator)
     assert glued.status_code in (404, 422) and token[:60].removeprefix(f"legis_{token_id}_") not in glued.text, glued.text
-    for page in (f"/public/consultations/{token}", f"/board/{token}", f"/board/drafts/{token}", f"/board/signin?next=/board/drafts/{token}"):
+    for page in (f"/public/consultations/{token}", f"/board/{token}", f"/board/drafts/{token}", f"/board/signin?next=/board/drafts/{token}",
+                 f"/language/en?back=/board/drafts/{token}"):
         answered = await api.get(page)
         assert secret not in answered.text and secret not in answered.headers.get("location", ""), (page, answered.headers, answered.text)
 

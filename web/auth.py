@@ -44,9 +44,7 @@ def to_sign_in(request: Request) -> RedirectResponse:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only a path of this site: never an address elsewhere (an open redirect).
-    safe = target and target.startswith("/board") and not target.startswith("//") and "\\" not in target
-    return tokens_redacted(target) if safe else "/board"  # a token pasted in an address is not written back into the page
+    return _page_of_this_site(target, ("/board",))
 
 
 @router.get("/board/signin", dependencies=[Depends(known_parameters("next"))])
@@ -75,14 +73,19 @@ async def sign_out() -> Response:
     return answer
 
 
-def _page_back(back: str | None) -> str:
-    """Where the language switch returns: the page it was pressed on, a page of this site's (`/board...`, `/public...`);
-    without one, or given any other address (another site's: an open redirect; `/`, which serves nothing), the board's
-    home, which exists for everyone (it asks a reader who has not signed in to sign in)."""
-    if back and not back.startswith("//") and "\\" not in back and any(
-            back == prefix or back.startswith((f"{prefix}/", f"{prefix}?")) for prefix in PAGES):
-        return back
+def _page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
+    """`target` when it is a page of this site under one of `prefixes`, else the board's home, which exists for everyone
+    (it asks a reader who has not signed in to sign in): never another site's address (an open redirect), nor `/`, which
+    serves nothing. A token pasted in an address is not written back into the page (`schemas.redaction`)."""
+    if target and not target.startswith("//") and "\\" not in target and any(
+            target == prefix or target.startswith((f"{prefix}/", f"{prefix}?")) for prefix in prefixes):
+        return tokens_redacted(target)
     return "/board"
+
+
+def _page_back(back: str | None) -> str:
+    """Where the language switch returns: the page it was pressed on, a page of the board's or the public pages'."""
+    return _page_of_this_site(back, PAGES)
 
 
 @router.get("/language/{language}", dependencies=[Depends(known_parameters("back"))])

@@ -29,12 +29,12 @@ PROTECTED = ("/board", "/public")
 # in with a token of its choosing. Not /codec/decode and /encode, which the Web UI calls with its cookie or a bearer token.
 CODEC_FORMS = ("/codec", "/codec/sign-in", "/codec/sign-out")
 COOKIE = "csrftoken"
+_OUTER = "legis.outer_scope"
 
 
 def has_forms(path: str) -> bool:
     """Whether `path` is a page's, or a form's of the pages or of the codec server's sign-in."""
     return path.startswith(PROTECTED) or path in CODEC_FORMS
-_OUTER = "legis.outer_scope"
 
 
 class _Prefixes:

@@ -329,14 +329,17 @@ DOT_SEGMENTS = frozenset({".", ".."})
 def admits_round(request: ConsultationRequest) -> None:
     """A new round's ID is not "." nor "..": asked of new input only (`draft.Operation.admits`), so that a round opened
     under such an ID before the rule replays, decodes and is answered as it was."""
-    if request.round_id in DOT_SEGMENTS:
-        raise Refused("round_id", "not_dot_segment", f"a round's ID may not be {request.round_id!r}: no URL can name it", INVALID)
+    _no_dot_segment("round_id", "round", request.round_id)
 
 
 def admits_point(point: Disagreement) -> None:
     """A new point's ID is not "." nor ".." (as a round's: `admits_round`); a ruling names a point already open, whatever it is."""
-    if point.point_id in DOT_SEGMENTS:
-        raise Refused("point_id", "not_dot_segment", f"a point's ID may not be {point.point_id!r}: no URL can name it", INVALID)
+    _no_dot_segment("point_id", "point", point.point_id)
+
+
+def _no_dot_segment(field: str, what: str, value: str) -> None:
+    if value in DOT_SEGMENTS:
+        raise Refused(field, "not_dot_segment", f"a {what}'s ID may not be {value!r}: no URL can name it", INVALID)
 
 
 def check_round_named(state: DraftState, request: ConsultationRequest) -> None:
