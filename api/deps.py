@@ -48,7 +48,9 @@ TitleWords = name(200, 2)  # NFC, as titles are stored; a control character is r
 
 async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
     """The token's agency and role; refused (401, with `WWW-Authenticate`) without a valid `Bearer` token, and (429) past
-    the token's rate."""
+    the token's rate. Asked once per request: the route asks it before reading a body (`before_body`)."""
+    if (known := getattr(http.state, "caller", None)) is not None:
+        return known
     header = http.headers.get("authorization")
     if credentials is None:
         rule, message = (("token_required", "send `Authorization: Bearer <token>`") if header is None
@@ -68,6 +70,11 @@ async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredenti
     return who
 
 
+async def _caller_before_body(http: Request) -> Caller:
+    return await caller(http, await bearer(http))
+
+
+caller.before_body = _caller_before_body  # type: ignore[attr-defined]
 Authenticated = Annotated[Caller, Depends(caller)]
 
 

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import asyncpg
 import structlog
 from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIRouter
 from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage
@@ -81,6 +82,7 @@ class StrictJSONRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()
+        authenticate = _authentication(self.dependant)
 
         async def decoded(request: Request) -> Response:
             for header in _ONCE:
@@ -91,6 +93,8 @@ class StrictJSONRoute(APIRoute):
                 if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
                     raise refusal(422, name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
                                   kind="INVALID")
+            if authenticate is not None:
+                await authenticate(request)
             if request.method in ("POST", "PUT", "PATCH"):
                 raw = await request.body()
                 if raw:
@@ -101,6 +105,16 @@ class StrictJSONRoute(APIRoute):
             return await handler(request)
 
         return decoded
+
+
+def _authentication(dependant: Dependant) -> Callable[[Request], Awaitable[Any]] | None:
+    """The check of the caller's token a route depends on, if any (`api.deps.caller`'s `before_body`): run before the
+    body is read, so that a caller without a valid token is answered 401 whatever its body, which is not decoded."""
+    for dependency in dependant.dependencies:
+        found = getattr(dependency.call, "before_body", None) or _authentication(dependency)
+        if found is not None:
+            return found
+    return None
 
 
 # Headers that say who calls, what the body is and which request it repeats: one of each, or the first would win unseen.
