@@ -1,6 +1,7 @@
 """Idempotency keys on every POST, as payment APIs do them (`Idempotency-Key` header).
 
-The key, a hash of the request (method, path, body) and the first answer are recorded per token, before any check.
+The key, a hash of the request (method, path, and the body's JSON value: keys in any order, any spacing) and the
+first answer are recorded per token, before any check.
 A retry with the same key and body gets that answer again, even if a check would now refuse the request; the same
 key with another body is refused (`idempotency_key_reused`); a retry while the first is still being answered is asked
 to come back (`request_in_progress`). Answers of 5xx and 429 are not kept, so that a retry runs the request again.
@@ -30,7 +31,7 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
     if key is None:
         return await run()
     pool: asyncpg.Pool = http.app.state.pool
-    digest = hashlib.sha256(b"\n".join([http.method.encode(), http.url.path.encode(), await http.body()])).hexdigest()
+    digest = await _digest(http, canonical=True)
     claimed = await pool.fetchval(
         f"""INSERT INTO idempotency_keys (token_id, key, method, path, request_sha256) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (token_id, key) DO UPDATE SET method = $3, path = $4, request_sha256 = $5, status = NULL, headers = NULL,
@@ -41,7 +42,7 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
     )
     await pool.execute(f"DELETE FROM idempotency_keys WHERE token_id = $1 AND created_at < now() - interval '{KEPT_DAYS} days'", token_id)
     if not claimed:
-        return await _first_answer(pool, token_id, key, digest)
+        return await _first_answer(pool, token_id, key, (digest, await _digest(http, canonical=False)))
     try:
         response = await run()
     except (Problem, Refused) as refused:
@@ -57,6 +58,17 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
     return response
 
 
+async def _digest(http: Request, *, canonical: bool) -> str:
+    """SHA-256 of the method, the path and the body: its JSON value written one way (a client that sends its retry with
+    its keys in another order, or spaced otherwise, sends the same request), or (`canonical=False`) its bytes, as keys
+    recorded before this rule were hashed. The body has been decoded by then (`api.plumbing.decode_body`: each key
+    once), so the value is the body's whole meaning."""
+    raw = await http.body()
+    if canonical and raw:
+        raw = json.dumps(await http.json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(b"\n".join([http.method.encode(), http.url.path.encode(), raw])).hexdigest()
+
+
 async def _keep(pool: asyncpg.Pool, token_id: str, key: str, status: int, headers: dict[str, str], body: bytes) -> None:
     if status >= 500 or status == 429:
         await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)
@@ -66,10 +78,10 @@ async def _keep(pool: asyncpg.Pool, token_id: str, key: str, status: int, header
                        token_id, key, status, json.dumps(kept), body)
 
 
-async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digest: str) -> Response:
+async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digests: tuple[str, str]) -> Response:
     row = await pool.fetchrow("SELECT request_sha256, status, headers, body FROM idempotency_keys WHERE token_id = $1 AND key = $2",
                               token_id, key)
-    if row is None or row["request_sha256"] != digest:
+    if row is None or row["request_sha256"] not in digests:
         raise refusal(422, "Idempotency-Key", "idempotency_key_reused",
                       f"the key {key!r} was used for another request; send this one with a new key", kind="INVALID")
     if row["status"] is None:

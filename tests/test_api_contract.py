@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import time
 import unicodedata
@@ -132,10 +133,18 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
         sent = await api.post("/v1/submissions", content=json.dumps(other).encode(), headers=headers + [(header, v) for v in values])
         problem(sent, 422, "header_once", header)
     assert (await api.get(f"/v1/submissions/{other['submission_id']}", headers=lead)).status_code == 404, "nothing started"
-    # Past the limits of Python's reader (depth, an integer's digits), with a token or without: refused, never a 500.
+    # Past the limits of Python's reader (depth, an integer's digits): refused, never a 500; on a route that takes a token,
+    # a caller without one is told so, and its body is not read (found by a breaker: it was told what the body broke).
+    public_comments = f"/v1/public/consultations/{other['submission_id']}/r1/comments"
     for beyond in (b'{"a":' * 1000 + b"1" + b"}" * 1000, b'{"stage": ' + b"1" * 5000 + b"}"):
-        for headers in (json_header, {"Content-Type": "application/json"}):
-            problem(await api.post("/v1/submissions/S-1/decisions", content=beyond, headers=headers), 422, "json_invalid", "body")
+        problem(await api.post("/v1/submissions/S-1/decisions", content=beyond, headers=json_header), 422, "json_invalid", "body")
+        problem(await api.post(public_comments, content=beyond, headers={"Content-Type": "application/json"}), 422, "json_invalid", "body")
+        for unauthenticated, rule in (({}, "token_required"), ({"Authorization": "Bearer legis_abcdef012345_not-the-secret"}, "token_unknown")):
+            for headers in (unauthenticated | {"Content-Type": "application/json"}, unauthenticated | {"Content-Type": "text/plain"}):
+                problem(await api.post("/v1/submissions/S-1/decisions", content=beyond, headers=headers), 401, rule, "Authorization")
+    over_bound = {"documents": [{}] * 60_000}
+    problem(await api.post("/v1/submissions/S-1/decisions", json=over_bound), 401, "token_required", "Authorization")
+    problem(await api.post("/v1/submissions/S-1/decisions", json=over_bound, headers=lead), 422, "too_long", "documents")
 
     twice = text[:-1] + ', "title": "Luật khác"}'
     problem(await api.post("/v1/submissions", content=twice.encode(), headers=json_header), 422, "duplicate_key", "title")
@@ -270,8 +279,19 @@ async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
     assert again.headers["idempotent-replayed"] == "true"
+    # The same request as another client writes it, keys in another order and spaced: the same request (found in a
+    # review: the bytes were hashed, so such a retry was refused as another request).
+    rewritten = json.dumps(dict(reversed(body(request).items())), indent=2, ensure_ascii=True).encode()
+    assert rewritten != json.dumps(body(request)).encode()
+    third = await api.post("/v1/submissions", content=rewritten, headers=lead | key | {"Content-Type": "application/json"})
+    assert (third.status_code, third.json(), third.headers["idempotent-replayed"]) == (201, first.json(), "true")
     other = body(start_request())
     problem(await api.post("/v1/submissions", json=other, headers=lead | key), 422, "idempotency_key_reused", "Idempotency-Key")
+    # A key recorded by an earlier release, with the hash of the body's bytes, still answers the same bytes.
+    await pool.execute("UPDATE idempotency_keys SET request_sha256 = $1 WHERE key = $2",
+                       hashlib.sha256(b"\n".join([b"POST", b"/v1/submissions", json.dumps(body(request)).encode()])).hexdigest(), key["Idempotency-Key"])
+    assert (await api.post("/v1/submissions", content=json.dumps(body(request)).encode(),
+                           headers=lead | key | {"Content-Type": "application/json"})).headers["idempotent-replayed"] == "true"
 
     government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
     decided = body(decision(request, Stage.POLICY_PROPOSAL))
