@@ -124,6 +124,15 @@ class Destination:
         return options
 
 
+def normal_form(url: str) -> str:
+    """The URL as it is registered: scheme and host in lower case, the scheme's default port left out (RFC 3986 6.2.2
+    and 6.2.3), so that one receiver written two ways is one subscriber, not two sent every event. For a URL `check` took."""
+    parsed = httpx.URL(url)
+    if parsed.port == {"http": 80, "https": 443}.get(parsed.scheme):
+        parsed = parsed.copy_with(port=None)
+    return str(parsed)
+
+
 async def check(url: str, allowed: AllowedHosts) -> Destination:
     """The URL with its host resolved to an address that may be sent to. Raises DestinationRefused with the rule."""
     if len(url) > LONGEST_URL:

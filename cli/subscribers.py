@@ -63,6 +63,7 @@ def add_subscriber(
         asyncio.run(destinations.check(url, config.allowed_hosts()))
     except destinations.DestinationRefused as refused:
         raise Invalid(str(refused), field=refused.field, rule=refused.rule) from None
+    url = destinations.normal_form(url)
     keys, secret = _keys(config), new_secret()
 
     async def add(client: Client) -> int:

@@ -382,6 +382,11 @@ async def test_subscribers_add_list_remove(cli, dev_env, tmp_path):
     # The same again would replace its secret at once, and its receiver would refuse every event after: refused.
     code, out, err = await cli("subscribers", "add", ministry, "http://127.0.0.1:9/hook")
     assert code == 3 and f"subscriber {subscriber_id} delivers {ministry}'s events" in err and "(rule: subscriber_exists)" in err, err
+    # The same receiver written another way (found in a review: registered twice, it got every event twice).
+    code, out, err = await cli("subscribers", "add", ministry, "HTTP://127.0.0.1:80/hook")
+    assert code == 0 and out.startswith("subscriber ") and "-> http://127.0.0.1/hook" in out, err
+    code, out, err = await cli("subscribers", "add", ministry, "http://127.0.0.1/hook")
+    assert code == 3 and "(rule: subscriber_exists)" in err, err
     code, _, err = await cli("subscribers", "add", "bgddt", "http://127.0.0.1:9/other")
     assert code == 2 and "agency_code:" in err, err  # a code no draft's lead ministry can have
     code, _, err = await cli("subscribers", "add", "BGDDT", "ftp://example")
