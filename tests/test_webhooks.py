@@ -315,6 +315,32 @@ async def test_a_url_stored_before_it_was_refused_holds_its_events_and_fails_no_
     assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
 
 
+async def test_a_request_that_cannot_be_made_for_a_reason_not_foreseen_holds_the_events_too(dev_env, pool, worker, receiver,
+                                                                                            monkeypatch):
+    """What made the URLs above fail (the socket's OverflowError) is now refused before sending, but a URL may hold what
+    no rule foresaw: any failure to make the request that is not an answer nor a network failure holds the subscriber's
+    events (`url_sendable`) rather than failing the activity on every attempt. The socket's failure is put back here."""
+    agency, hook = ministry(), receiver()
+    subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+    request = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, request, task_queue=worker)
+    await recorded(pool, [request.submission_id], 1)
+
+    async def unmakeable(*_, **__):
+        raise OverflowError("getsockaddrarg: port must be 0-65535.")
+
+    monkeypatch.setattr("httpx.AsyncClient.post", unmakeable)
+    with capture_logs() as lines:
+        result = await WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    assert (result.delivered, result.failed_drafts) == (0, 1)
+    held = [line for line in lines if line["event"] == "webhook deliveries held: the subscriber cannot be sent to"]
+    assert [(h["field"], h["rule"]) for h in held] == [("url", "url_sendable")], lines
+    assert "OverflowError" in held[0]["error"] and not hook.received
+    assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
+    monkeypatch.undo()
+    assert (await WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+
+
 async def test_a_subscriber_added_again_receives_what_is_recorded_from_then_on(dev_env, pool, receiver, worker):
     """Found in a user trial: a subscriber removed and added again received the events recorded while it was removed,
     although delivery covers what is recorded since the subscriber was added. Its dead letters stay its own to retry."""
