@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 12
+NEWEST_GENERATION = 13
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
@@ -85,7 +85,8 @@ class DraftState(BaseModel):
                             "decided only at a sitting of its session; 8: before a calendar change raised a conflict again only when it "
                             "changed it; 9: before a round's ID was one whatever its letter case; 10: before a round's compilation was checked against "
                             "the lead ministry's codes and a deferral or an approved postponement told the deadline it set; 11: before a session a "
-                            "message names was taken as the draft knows it and a decision was not dated before one taken at its stage; 12: the newest "
+                            "message names was taken as the draft knows it and a decision was not dated before one taken at its stage; 12: before a vote of a draft entered "
+                            "under way, taken at a session after its debate, was checked against that debate's session; 13: the newest "
                             "(`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook

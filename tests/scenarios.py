@@ -214,6 +214,25 @@ def under_way_request() -> StartRequest:
     return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
 
 
+def voted_after_its_debate_request() -> StartRequest:
+    """A two-session law debated at a session 300 days ago and voted at the next, 100 days ago, entered under way with
+    every step dated (thirteenth generation: the vote is checked against the debate's session, the later one having ended)."""
+    debated = local_day(datetime.now(UTC)) - timedelta(days=300)
+    plain = start_request(procedure=SessionProcedure.TWO_SESSIONS, opens_on=debated)
+    before = [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY]
+    days = {stage: debated - timedelta(days=10 * (len(before) - i)) for i, stage in enumerate(before)}
+    days |= {S.NA_FIRST_SESSION: debated + timedelta(days=5), S.INTER_SESSION_REVISION: debated + timedelta(days=60),
+             S.NA_SESSION: debated + timedelta(days=200)}
+    steps = [decision(plain, stage, Outcome.VOTE if stage is S.NA_SESSION else Outcome.APPROVE,
+                      vote=PASSING_VOTE if stage is S.NA_SESSION else None).model_copy(update={"occurred_on": day})
+             for stage, day in days.items()]
+    return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
+async def voted_after_its_debate(client: Client, request: StartRequest) -> None:
+    await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
+
+
 async def postponed_at_government_decision(client: Client, request: StartRequest, days: int = 10) -> date:
     """The draft taken to GOVERNMENT_DECISION, whose deadline the Prime Minister moves `days` later (past the session's
     cut-off: a conflict); returns the approved date."""
@@ -421,6 +440,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "compiled_by_a_stranger": (lambda: start_request(), compiled_by_a_stranger),
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
     "deferred_to_a_mistyped_session": (lambda: start_request(), deferred_to_a_mistyped_session),
+    "voted_after_its_debate": (voted_after_its_debate_request, voted_after_its_debate),
 }
 
 

@@ -292,3 +292,15 @@ def test_the_twelfth_generations_paths_have_committed_histories():
     assert date.fromisoformat(said.rstrip(")")) == date.fromisoformat(aimed) - timedelta(days=20)
     votes = [e["to_stage"] for e in entries if e["event"] == "DECISION" and e["stage"] == "NA_SESSION"]
     assert votes == ["NA_SESSION", "PROMULGATION"]
+
+
+def test_the_thirteenth_generations_paths_have_committed_histories():
+    """A two-session law entered under way with its vote at the session after its debate, dated by its day."""
+    thirteenth = [path for path in HISTORIES if path.stem.endswith("-s30") and "imported-sittings-after-their-debate" in patch_ids(load_history(path).events)]
+    assert {p.stem for p in thirteenth} >= {"voted_after_its_debate-s30", "law_2025_one_session-s30"}
+    entries = audited(HISTORIES_DIR / "voted_after_its_debate-s30.json")
+    [debated] = [e for e in entries if e["stage"] == "NA_FIRST_SESSION" and e["event"] == "DECISION"]
+    [voted] = [e for e in entries if e["stage"] == "NA_SESSION" and e["event"] == "DECISION"]
+    assert debated["imported"] and voted["imported"] and voted["to_stage"] == "PROMULGATION"
+    assert date.fromisoformat(voted["occurred_on"]) - date.fromisoformat(debated["occurred_on"]) == timedelta(days=195)
+    assert [e["to_stage"] for e in entries if e["event"] == "DECISION" and not e["imported"]] == ["PUBLICATION", "PROMULGATED"]

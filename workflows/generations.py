@@ -47,6 +47,10 @@
    opening day aimed the draft at that day, and compared it, until the calendar was told again. A decision entered
    afterwards is not dated before a decision already taken at its stage (`rules.check_occurred_on`,
    `DraftState.decided_here_on`): a passing vote dated the day before the failed vote recorded before it was taken.
+13. A step of a draft entered under way that the Assembly took at a session after the one that debated the draft (a
+   two- or three-session law's later vote or debate, an ordinance's vote after its referral) is checked against the
+   session of the debate only (`rules.check_sitting`): that later session has ended, and the calendar keeps no session
+   that has ended, so the draft's start compared the step with whatever session was announced next and refused it.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -73,8 +77,9 @@ CONFLICT_ONCE_PATCH = "conflict-raised-when-it-changes"
 ROUNDS_NAMED_ONCE_PATCH = "rounds-named-once-whatever-the-case"
 COMPILED_BY_THE_LEAD_PATCH = "compiled-by-the-lead-ministry"
 AS_ANNOUNCED_PATCH = "named-sessions-as-announced"
+IMPORTED_SITTINGS_PATCH = "imported-sittings-after-their-debate"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

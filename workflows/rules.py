@@ -390,7 +390,9 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     one of its phases where the calendar gives them, and, after a debate, at a later session than the one that
     debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is its `occurred_on`, or today,
     in Ha Noi. `imported`: a step of a draft entered under way, whose later session the calendar may no longer hold
-    (it keeps no session that has ended), so that only its day is checked.
+    (it keeps no session that has ended), so that only its day is checked: after the opening of the session that
+    debated the draft (thirteenth generation; before, not at all while no later session was announced, and against the
+    next one announced otherwise).
 
     Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today), `within_session`
     (INVALID: a day after the session's last phase, or none given once it has ended; a day between two phases, CONFLICT
@@ -399,6 +401,14 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
         return
     target, day = state.target, decision.occurred_on or local_day(now)
+    if imported and state.generation >= 13 and state.held is not None:
+        # Taken at a session after the debate, which has ended: the calendar no longer holds it, and the draft aims at
+        # whichever session is announced next, so that only the debate's session dates the step.
+        if day <= state.held.opens_on:
+            raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a later session than "
+                          f"{state.held.code}, which debated the draft and opened on {state.held.opens_on}; the step's day, {day} "
+                          "(Ha Noi), is not after it: correct the step's occurred_on", INVALID)
+        return
     if awaits_later_session(state):
         if imported:
             return
@@ -408,10 +418,14 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
         raise Refused("stage", "session_announced", f"the Assembly decides {state.stage.value} {after} (legis calendar set-session)",
                       CONFLICT)
     if day < target.opens_on:
+        # A step of a draft entered under way is dated by the start request: its target session's day, or its own.
+        correct = (f"correct the step's occurred_on, or the start request's target_session.opens_on if session {target.code} "
+                   "opened earlier" if imported else
+                   f"record the decision once it is taken, or, if session {target.code} opened earlier than the calendar says, "
+                   f"correct its date first (legis calendar set-session {target.code})")
         raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a sitting of session "
-                      f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: record "
-                      f"the decision once it is taken, or, if session {target.code} opened earlier than the calendar says, correct its "
-                      f"date first (legis calendar set-session {target.code})", INVALID if decision.occurred_on else CONFLICT)
+                      f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: {correct}",
+                      INVALID if decision.occurred_on else CONFLICT)
     if target.phases and not within_phase(target, day):
         if day > (last := target.phases[-1].ends_on):
             said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"

@@ -1,0 +1,56 @@
+"""Thirteenth generation: a draft entered under way with a step the Assembly took at a session after its debate.
+
+Found by a fresh-user trial: a two-session law voted at its second session a year ago could not be entered once any session
+was announced ahead: its vote was compared with the next session announced, which had not opened, and refused
+(`after_session_opens`); the calendar keeps no session that has ended, so no date could be right.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from schemas.calendar import TargetSession
+from schemas.enums import Outcome, SessionProcedure, Stage
+from schemas.messages import StartRequest
+from schemas.refusal import Refused
+from schemas.state import NEWEST_GENERATION
+from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, PASSING_VOTE, core_request, decision, pinned, session
+from workflows import draft
+from workflows.deadlines import local_day
+
+S = Stage
+DEBATED = TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=400))
+
+
+def entered(voted_on: date, generation: int):
+    """A two-session law debated at 16-1, revised, and voted on `voted_on`, entered with session 16-3 announced ahead."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS, target=DEBATED)
+    days = {stage: DEBATED.opens_on - timedelta(days=10 * (len(BEFORE_THE_ASSEMBLY) - i)) for i, stage in enumerate(BEFORE_THE_ASSEMBLY)}
+    days |= {S.NA_FIRST_SESSION: min(DEBATED.opens_on + timedelta(days=5), voted_on),
+             S.INTER_SESSION_REVISION: min(DEBATED.opens_on + timedelta(days=60), voted_on), S.NA_SESSION: voted_on}
+    steps = [decision(request, stage, Outcome.VOTE if stage is S.NA_SESSION else Outcome.APPROVE,
+                      vote=PASSING_VOTE if stage is S.NA_SESSION else None).model_copy(update={"occurred_on": day})
+             for stage, day in days.items()]
+    request = StartRequest.model_validate({**request.model_dump(), "passed": [step.model_dump() for step in steps]})
+    return draft.open_draft(request, pinned(request, sessions=[session(3, 60)]), NOW, generation=generation).state
+
+
+def test_a_vote_at_a_session_after_the_debate_is_entered_with_its_day():
+    voted_on = DEBATED.opens_on + timedelta(days=185)
+    state = entered(voted_on, NEWEST_GENERATION)
+    assert state.stage is S.PROMULGATION and state.generation == 13
+    assert state.deadline is not None and state.deadline > voted_on  # the President's days count from the vote
+    # Not after the opening of the session that debated the draft (all three steps on that day): the step's day is wrong,
+    # and the refusal says which field to correct.
+    with pytest.raises(Refused) as caught:
+        entered(DEBATED.opens_on, NEWEST_GENERATION)
+    assert (caught.value.field, caught.value.rule) == (f"passed.{len(BEFORE_THE_ASSEMBLY) + 2}.occurred_on", "after_session_opens")
+    assert "later session than 16-1, which debated the draft" in caught.value.message and "correct the step's occurred_on" in caught.value.message
+
+
+def test_the_twelfth_generation_still_compares_it_with_the_session_announced_next():
+    with pytest.raises(Refused) as caught:
+        entered(DEBATED.opens_on + timedelta(days=185), 12)
+    assert caught.value.rule == "after_session_opens" and "16-3" in caught.value.message
