@@ -152,16 +152,21 @@ def versions(
 
 
 @app.command(rich_help_panel=PANEL, short_help="A draft's history as Akoma Ntoso XML (a classified draft's names neither title nor ministry).",
-             epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 -o - | xmllint -"))
+             epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 | xmllint -",
+                             "legis export BGDDT-2026-017 --json"))
 def export(
     submission_id: SubmissionId,
-    to: Annotated[Path, typer.Option("--output", "-o", help="the file to write; - for standard output", allow_dash=True)] = Path("-"),
+    to: Annotated[Path, typer.Option("--file", "-o", help="the file to write; - for standard output", allow_dash=True)] = Path("-"),
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
 ) -> None:
     """A draft's history as Akoma Ntoso XML: text versions as <eventRef>, decisions as <step>. A classified draft's
-    names neither its title nor its lead ministry."""
+    names neither its title nor its lead ministry. With --output json: {"submission_id", "xml"}, or, with a file,
+    {"submission_id", "written", "bytes"}."""
     from api.permissions import exported
     from schemas.akoma_ntoso import to_akoma_ntoso
 
+    choose(output, as_json)
     target = temporal.draft(submission_id)
 
     async def fetch(client: Client) -> str:
@@ -173,10 +178,13 @@ def export(
     xml = temporal.run(fetch)
     xml += "" if xml.endswith("\n") else "\n"
     if str(to) == "-":
-        sys.stdout.write(xml)
+        emit_json({"submission_id": submission_id, "xml": xml}) if wants_json() else sys.stdout.write(xml)
+        return
+    with written(to, "file") as handle:
+        handle.write(xml)
+    if wants_json():
+        emit_json({"submission_id": submission_id, "written": str(to), "bytes": len(xml.encode())})
     else:
-        with written(to, "output") as handle:
-            handle.write(xml)
         err.print(f"written: {to}")
 
 

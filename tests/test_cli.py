@@ -117,6 +117,11 @@ async def test_walkthrough(cli, tmp_path):
     assert code == 0 and [s.outcome for s in steps] == ["APPROVE", "APPROVE", "APPROVE", "RETURN_FOR_REVISION"] and len(versions) == 1
     code, out, _ = await cli("export", sid, "-o", "-")
     assert code == 0 and out == (tmp_path / "draft.akn.xml").read_text(encoding="utf-8") and not (Path.cwd() / "-").exists()
+    # `--output json` is JSON, as for every reading command (found in a user trial: it wrote the XML to a file named json).
+    code, out, _ = await cli("export", sid, "--output", "json")
+    assert code == 0 and json.loads(out) == {"submission_id": sid, "xml": (tmp_path / "draft.akn.xml").read_text(encoding="utf-8")}
+    code, out, _ = await cli("export", sid, "--json", "--file", str(tmp_path / "again.xml"))
+    assert code == 0 and json.loads(out)["written"] == str(tmp_path / "again.xml") and not (Path.cwd() / "json").exists()
 
     csv_file = tmp_path / "report.csv"
     for _ in range(50):
@@ -133,7 +138,7 @@ async def test_walkthrough(cli, tmp_path):
     code, out, _ = await cli("report", "--ministry", ministry, "--csv", "-")
     assert code == 0 and out.splitlines() == csv_file.read_text(encoding="utf-8").splitlines()
     # A file that cannot be written is refused by its option's name, never a traceback.
-    for command, field in ((("report", "--csv"), "csv"), (("export", sid, "--output"), "output")):
+    for command, field in ((("report", "--csv"), "csv"), (("export", sid, "--file"), "file")):
         code, _, err = await cli(*command, str(tmp_path / "no-such-folder" / "out"))
         assert code == 2 and f"{field}: cannot write" in err and "(rule: writable_path)" in err and "Traceback" not in err, err
 
