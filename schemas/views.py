@@ -52,8 +52,12 @@ class PendingDecision(View):
                     "opening (to the end of its last phase, where given); none elsewhere, and while no later session is announced")
 
     def missing_said(self) -> str:
-        """The missing kinds as the CLI's status and the Web UI's details list them, those filed before marked so."""
-        return ", ".join(k.value + (" (filed before: file it anew)" if k in self.filed_before else "") for k in self.missing_documents)
+        """The missing kinds as the CLI's status and the Web UI's details list them: those never filed, then those filed
+        before under a note of their own ("REVISION_REPORT; filed before, to file anew: DRAFT_TEXT"), so that the note
+        is not read as the whole list's (found by a fresh-user trial)."""
+        again = [k.value for k in self.missing_documents if k in self.filed_before]
+        said = [", ".join(k.value for k in self.missing_documents if k not in self.filed_before)]
+        return "; ".join([*filter(None, said), *([f"filed before, to file anew: {', '.join(again)}"] if again else [])])
 
 
 class HistoryEntry(View):

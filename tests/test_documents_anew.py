@@ -42,7 +42,7 @@ def test_the_revised_draft_is_filed_between_sessions_and_a_returned_draft_comes_
     # The status says which missing kind the dossier holds from before, as the Web UI's details do.
     pending = views.status(state, "w", NOW).pending
     assert (pending.missing_documents, pending.filed_before) == ((DocumentKind.REVISION_REPORT, DocumentKind.DRAFT_TEXT), (DocumentKind.DRAFT_TEXT,))
-    assert "**Missing documents:** REVISION_REPORT, DRAFT_TEXT (filed before: file it anew)" in views.details(state)
+    assert "**Missing documents:** REVISION_REPORT; filed before, to file anew: DRAFT_TEXT" in views.details(state)
     filing = DossierFiling(stage=Stage.INTER_SESSION_REVISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
                            official="x", documents=(document(DocumentKind.DRAFT_TEXT, "revised"), document(DocumentKind.REVISION_REPORT)))
     draft.validate(draft.FILE_DOSSIER, state, filing, NOW)
