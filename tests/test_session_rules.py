@@ -357,3 +357,15 @@ def test_status_warns_of_a_cut_off_passed():
         passed = f"the cut-off {cutoff} for GOVERNMENT_DECISION, counted back from {state.target.code}, has passed: {said}"
         assert not any("has passed" in w for w in views.status(state, "w", start_of(cutoff)).warnings)
         assert passed in views.status(state, "w", start_of(cutoff + timedelta(days=1))).warnings
+
+
+def test_status_says_an_approved_date_holds_the_draft_past_its_cut_off():
+    """Found by a fresh-user trial: a session brought forward put a draft's cut-off in the past while its approved date
+    stood (a conflict raised); `status` said the draft slips, where it keeps its session until the approved date passes."""
+    request = core_request()
+    state = approved_after_cutoff(core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session]), 20)
+    cutoff, _ = sessions.postponement_conflict(state)
+    said = views.status(state, "w", start_of(cutoff + timedelta(days=1))).warnings
+    assert any(f"the cut-off {cutoff} for GOVERNMENT_DECISION" in w and f"the approved date {cutoff + timedelta(days=20)} stands" in w
+               and "slips if that date passes" in w for w in said), said
+    assert not any("the draft slips to" in w for w in said), said

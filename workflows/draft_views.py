@@ -74,8 +74,13 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         # A cut-off of a later stage is missed, and the draft slips, when it reaches that stage.
         when = f" when it reaches {cutoffs.cutoff_stage.value}" if cutoffs.cutoff_stage != state.stage else ""
         later = any(s.opens_on > state.target.opens_on for s in state.sessions)
+        # An approved date after the cut-off stands until its authority decides again: the draft slips when it passes.
+        approved = (state.postponement.deadline if state.postponement is not None and cutoffs.cutoff_stage is state.stage
+                    and state.deadline == state.postponement.deadline and state.deadline > cutoffs.cutoff else None)
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
+                        f"the approved date {approved} stands until the authority that approved it decides again; the draft slips "
+                        "if that date passes too" if approved else
                         f"the draft slips{when} to the next session announced whose cut-off is ahead"
                         + ("" if later else " (none is announced yet: legis calendar set-session)")))
     if awaiting_session(state):
