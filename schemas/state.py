@@ -86,7 +86,8 @@ class DraftState(BaseModel):
                             "changed it; 9: before a round's ID was one whatever its letter case; 10: before a round's compilation was checked against "
                             "the lead ministry's codes and a deferral or an approved postponement told the deadline it set; 11: before a session a "
                             "message names was taken as the draft knows it and a decision was not dated before one taken at its stage; 12: before a vote of a draft entered "
-                            "under way, taken at a session after its debate, was checked against that debate's session; 13: the newest "
+                            "under way, taken at a session after its debate, was checked against that debate's session and a late alarm "
+                            "said the day it fell due; 13: the newest "
                             "(`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook

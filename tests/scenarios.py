@@ -233,6 +233,21 @@ async def voted_after_its_debate(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
 
 
+def entered_overdue_request() -> StartRequest:
+    """A draft entered under way at APPRAISAL, its drafting finished 80 days ago: the appraisal's deadline long passed."""
+    plain = start_request()
+    today = local_day(datetime.now(UTC))
+    steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=ago)})
+             for stage, ago in ((S.POLICY_PROPOSAL, 120), (S.LEGISLATIVE_PROGRAMME, 100), (S.DRAFTING, 80))]
+    return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
+async def entered_overdue(client: Client, request: StartRequest) -> None:
+    """The deadline passed and its escalations are raised at once, each with the day it fell due (thirteenth generation)."""
+    await eventually(lambda: drafts.status(client, request.submission_id), lambda status: status.overdue)
+    await approve(client, request, FROM_APPRAISAL)
+
+
 async def postponed_at_government_decision(client: Client, request: StartRequest, days: int = 10) -> date:
     """The draft taken to GOVERNMENT_DECISION, whose deadline the Prime Minister moves `days` later (past the session's
     cut-off: a conflict); returns the approved date."""
@@ -441,6 +456,7 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
     "deferred_to_a_mistyped_session": (lambda: start_request(), deferred_to_a_mistyped_session),
     "voted_after_its_debate": (voted_after_its_debate_request, voted_after_its_debate),
+    "entered_overdue": (entered_overdue_request, entered_overdue),
 }
 
 

@@ -1,4 +1,5 @@
-"""Thirteenth generation: a draft entered under way with a step the Assembly took at a session after its debate.
+"""Thirteenth generation: a draft entered under way with a step the Assembly took at a session after its debate; an
+alarm raised after the day it fell due.
 
 Found by a fresh-user trial: a two-session law voted at its second session a year ago could not be entered once any session
 was announced ahead: its vote was compared with the next session announced, which had not opened, and refused
@@ -12,12 +13,13 @@ from datetime import date, timedelta
 import pytest
 
 from schemas.calendar import TargetSession
-from schemas.enums import Outcome, SessionProcedure, Stage
+from schemas.enums import EventKind, Outcome, SessionProcedure, Stage
 from schemas.messages import StartRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, PASSING_VOTE, core_request, decision, pinned, session
+from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, PASSING_VOTE, core_request, decision, passed_through, pinned, session
 from workflows import draft
+from workflows.change import Record, due_later
 from workflows.deadlines import local_day
 
 S = Stage
@@ -54,3 +56,21 @@ def test_the_twelfth_generation_still_compares_it_with_the_session_announced_nex
     with pytest.raises(Refused) as caught:
         entered(DEBATED.opens_on + timedelta(days=185), 12)
     assert caught.value.rule == "after_session_opens" and "16-3" in caught.value.message
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 12])
+def test_alarms_raised_after_the_day_they_fell_due_say_that_day(generation):
+    """Found by a fresh-user trial: a draft entered already past its deadline recorded the deadline passed and every
+    escalation level at the moment it was entered, nothing saying when each fell due."""
+    request = core_request()
+    entered_on = passed_through(request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING], local_day(NOW) - timedelta(days=80))
+    state = draft.open_draft(entered_on, pinned(entered_on), NOW, generation=generation).state
+    assert state.stage is S.APPRAISAL and state.deadline < local_day(NOW) - timedelta(days=14)
+    raised = [e.entry for e in draft.tick(state, NOW).effects if isinstance(e, Record)]
+    assert [e.event for e in raised] == [EventKind.DEADLINE_PASSED, *[EventKind.ESCALATION] * (len(raised) - 1)] and len(raised) >= 3
+    due = [alarm for alarm in due_later(state) if alarm.at <= NOW]
+    assert [e.occurred_on for e in raised] == ([local_day(a.at) for a in due] if generation >= 13 else [None] * len(raised))
+    assert all(e.at == NOW for e in raised)  # recorded now, as every event is
+    # An alarm raised on its own day says no other.
+    on_time = draft.tick(state, due[0].at).effects
+    assert [e.entry.occurred_on for e in on_time if isinstance(e, Record)] == [None] * len([a for a in due if a.at == due[0].at])

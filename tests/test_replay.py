@@ -295,9 +295,15 @@ def test_the_twelfth_generations_paths_have_committed_histories():
 
 
 def test_the_thirteenth_generations_paths_have_committed_histories():
-    """A two-session law entered under way with its vote at the session after its debate, dated by its day."""
+    """A two-session law entered under way with its vote at the session after its debate, dated by its day; a draft
+    entered past its deadline, whose deadline passed and escalations say the day each fell due."""
     thirteenth = [path for path in HISTORIES if path.stem.endswith("-s30") and "imported-sittings-after-their-debate" in patch_ids(load_history(path).events)]
-    assert {p.stem for p in thirteenth} >= {"voted_after_its_debate-s30", "law_2025_one_session-s30"}
+    assert {p.stem for p in thirteenth} >= {"voted_after_its_debate-s30", "law_2025_one_session-s30", "entered_overdue-s30"}
+    alarms = [e for e in audited(HISTORIES_DIR / "entered_overdue-s30.json") if e["event"] in ("DEADLINE_PASSED", "ESCALATION")]
+    assert [e["escalation_level"] for e in alarms] == [None, "RESPONSIBLE_OFFICIAL", "HEAD_OF_AGENCY", "VPCP", "DEPUTY_PM"]
+    days = [date.fromisoformat(e["occurred_on"]) for e in alarms]
+    assert days == sorted(days) and days[0] == date.fromisoformat(alarms[0]["deadline"]) + timedelta(days=1) and days[-1] > days[0]
+    assert all(date.fromisoformat(e["at"][:10]) > days[-1] for e in alarms)  # recorded when the draft was entered
     entries = audited(HISTORIES_DIR / "voted_after_its_debate-s30.json")
     [debated] = [e for e in entries if e["stage"] == "NA_FIRST_SESSION" and e["event"] == "DECISION"]
     [voted] = [e for e in entries if e["stage"] == "NA_SESSION" and e["event"] == "DECISION"]

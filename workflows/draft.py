@@ -359,7 +359,11 @@ def tick(state: DraftState, now: datetime) -> Applied:
         s.fired = (*s.fired, alarm.key)
         if alarm.event is EventKind.DEADLINE_PASSED:
             s.overdue = True
-        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level)
+        # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
+        # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does.
+        late = change.state.generation >= 13 and local_day(alarm.at) < local_day(now)
+        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level,
+                      occurred_on=local_day(alarm.at) if late else None)
         change.log(alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
         if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip():
             break

@@ -51,6 +51,9 @@
    two- or three-session law's later vote or debate, an ordinance's vote after its referral) is checked against the
    session of the debate only (`rules.check_sitting`): that later session has ended, and the calendar keeps no session
    that has ended, so the draft's start compared the step with whatever session was announced next and refused it.
+   An alarm raised on a later day than it fell due (a draft entered already overdue, a worker down) carries the day it
+   fell due (`occurred_on`, `draft.tick`): the deadline passed and every escalation level read as raised the day the
+   draft was entered.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
