@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pgserver
@@ -95,6 +96,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         taken_up = await record_carried_from_generation_6(env, task_queue)
                         (HISTORIES / f"carried_from_generation_6{'-' + tag if tag else ''}.json").write_text(taken_up.to_json(), encoding="utf-8")
                         print(f"recorded carried_from_generation_6: {len(taken_up.events)} events")
+                    if not only or "voted_with_a_session_ahead" in only:
+                        ahead = await record_voted_with_a_session_ahead(env.client, pool, task_queue)
+                        (HISTORIES / f"voted_with_a_session_ahead{'-' + tag if tag else ''}.json").write_text(ahead.to_json(), encoding="utf-8")
+                        print(f"recorded voted_with_a_session_ahead: {len(ahead.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
@@ -112,6 +117,30 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                 await pool.close()
         finally:
             server.cleanup()
+
+
+async def record_voted_with_a_session_ahead(client, pool, task_queue: str) -> WorkflowHistory:
+    """`tests.scenarios.voted_after_its_debate` with a session announced ahead when the draft is entered (thirteenth
+    generation): its vote, taken at a session that has ended, is checked against the sitting that debated it, not
+    against the session announced, which the draft aims at."""
+    from activities import calendar
+    from schemas.calendar import TargetSession
+    from tests.scenarios import voted_after_its_debate, voted_after_its_debate_request
+
+    request = voted_after_its_debate_request()
+    debated = request.target_session
+    ahead = TargetSession(legislature=debated.legislature, session=debated.session + 2, opens_on=debated.opens_on + timedelta(days=400))
+    async with pool.acquire() as connection:
+        await calendar.set_session(connection, ahead, changed_by="VPQH")
+    try:
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await voted_after_its_debate(client, request)
+        handle = drafts.draft(client, request.submission_id)
+        await handle.result()
+        return await handle.fetch_history()
+    finally:
+        async with pool.acquire() as connection:
+            await calendar.remove_session(connection, ahead.code)
 
 
 async def record_dead_lettered(client, pool, task_queue: str) -> WorkflowHistory:

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from schemas.calendar import TargetSession
-from schemas.enums import EventKind, Outcome, SessionProcedure, Stage
-from schemas.messages import StartRequest
+from schemas.calendar import SessionPhase, TargetSession
+from schemas.enums import EventKind, LawKind, Outcome, ProcessVersion, SessionProcedure, Stage
+from schemas.messages import Decision, StartRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, PASSING_VOTE, core_request, decision, passed_through, pinned, session
@@ -74,3 +74,58 @@ def test_alarms_raised_after_the_day_they_fell_due_say_that_day(generation):
     # An alarm raised on its own day says no other.
     on_time = draft.tick(state, due[0].at).effects
     assert [e.entry.occurred_on for e in on_time if isinstance(e, Record)] == [None] * len([a for a in due if a.at == due[0].at])
+
+
+def steps_of(request: StartRequest, plan: list[tuple[Stage, Outcome, date, dict]]) -> StartRequest:
+    """`request` entered under way with each (stage, outcome, day, fields) of `plan` passed, the stages on its path before
+    the plan's first approved ten days apart before it."""
+    path = state_path(request)
+    lead = path[:path.index(plan[0][0])]
+    first = plan[0][2]
+    days = [(stage, Outcome.APPROVE, first - timedelta(days=10 * (len(lead) - i)), {}) for i, stage in enumerate(lead)]
+    steps = [Decision.model_validate({**decision(request, stage, Outcome.APPROVE if outcome is Outcome.CARRY_OVER else outcome,
+                                                 vote=fields.get("vote")).model_dump(), "occurred_on": day, "outcome": outcome,
+                                      **({"documents": ()} if outcome is Outcome.CARRY_OVER else {}), **fields})
+             for stage, outcome, day, fields in days + plan]
+    return StartRequest.model_validate({**request.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
+def state_path(request: StartRequest) -> list[Stage]:
+    return list(draft.open_draft(request, pinned(request), NOW, generation=NEWEST_GENERATION).state.path)
+
+
+T0 = DEBATED.opens_on
+PHASED = DEBATED.model_copy(update={"phases": (SessionPhase(starts_on=T0, ends_on=T0 + timedelta(days=20)),)})
+VOTED = (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=365), {"vote": PASSING_VOTE})
+
+
+@pytest.mark.parametrize(("case", "request_fields", "plan", "announced", "refused"), [
+    # Found by a breaker of the first version: a vote within the sitting that debated the draft was entered.
+    ("voted at the debate's own sitting", {"procedure": SessionProcedure.TWO_SESSIONS, "target": PHASED},
+     [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=6), {}),
+      (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=10), {"vote": PASSING_VOTE})], [session(3, 60)], "later session than 16-1"),
+    # A session a carry-over named is the draft's: a vote before it is refused, as before.
+    ("voted before the session it was carried to", {"procedure": SessionProcedure.TWO_SESSIONS, "target": DEBATED},
+     [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=60), {}),
+      (S.NA_SESSION, Outcome.CARRY_OVER, T0 + timedelta(days=185), {"carry_to": session(2, -35), "reasons": "chưa đủ điều kiện"}),
+      (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=186), {"vote": PASSING_VOTE})], [], "sitting of session 16-2"),
+    # A three-session law debated twice and voted, and an ordinance referred and voted, at sessions that have ended.
+    ("three sessions", {"version": ProcessVersion.LAW_2015, "procedure": SessionProcedure.THREE_SESSIONS, "target": DEBATED},
+     [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=60), {}),
+      (S.NA_SECOND_SESSION, Outcome.APPROVE, T0 + timedelta(days=185), {}),
+      (S.SECOND_INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=240), {}), VOTED], [session(3, 60)], None),
+    ("an ordinance referred", {"law_kind": LawKind.ORDINANCE, "target": DEBATED},
+     [(S.PROMULGATION, Outcome.RETURN_FOR_REVISION, T0 + timedelta(days=28), {"reasons": "xem xét lại"}),
+      (S.STANDING_COMMITTEE_OPINION, Outcome.APPROVE, T0 + timedelta(days=29), {}),
+      (S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY, T0 + timedelta(days=30), {"reasons": "trình Quốc hội"}), VOTED], [session(3, 60)], None),
+])
+def test_steps_at_sessions_that_have_ended_are_checked_against_what_the_draft_knows(case, request_fields, plan, announced, refused):
+    request = steps_of(core_request(**request_fields), plan)
+    if refused is None:
+        assert draft.open_draft(request, pinned(request, sessions=announced), NOW, generation=NEWEST_GENERATION).state.stage is S.PROMULGATION
+        with pytest.raises(Refused):  # the twelfth generation compared them with the session announced ahead
+            draft.open_draft(request, pinned(request, sessions=announced), NOW, generation=12)
+        return
+    with pytest.raises(Refused) as caught:
+        draft.open_draft(request, pinned(request, sessions=announced), NOW, generation=NEWEST_GENERATION)
+    assert caught.value.rule == "after_session_opens" and refused in caught.value.message, caught.value

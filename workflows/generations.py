@@ -48,9 +48,10 @@
    afterwards is not dated before a decision already taken at its stage (`rules.check_occurred_on`,
    `DraftState.decided_here_on`): a passing vote dated the day before the failed vote recorded before it was taken.
 13. A step of a draft entered under way that the Assembly took at a session after the one that debated the draft (a
-   two- or three-session law's later vote or debate, an ordinance's vote after its referral) is checked against the
-   session of the debate only (`rules.check_sitting`): that later session has ended, and the calendar keeps no session
-   that has ended, so the draft's start compared the step with whatever session was announced next and refused it.
+   two- or three-session law's later vote or debate, an ordinance's vote after its referral), dated before the session
+   the draft chose from the calendar, is checked against the sitting that debated the draft only (`rules.check_sitting`,
+   `sessions.aimed_by_the_draft`): that later session has ended, and the calendar keeps no session that has ended, so
+   the draft's start compared the step with whatever session was announced next and refused it.
    An alarm raised on a later day than it fell due (a draft entered already overdue, a worker down) carries the day it
    fell due (`occurred_on`, `draft.tick`): the deadline passed and every escalation level read as raised the day the
    draft was entered.

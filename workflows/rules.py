@@ -43,11 +43,13 @@ from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUN
 from schemas.views import DeciderView, PendingDecision
 from workflows.deadlines import local_day, passes_at
 from workflows.sessions import (
+    aimed_by_the_draft,
     as_named,
     awaiting_session,
     awaits_later_session,
     check_named,
     last_day_of,
+    last_sitting_day,
     passed_at_its_debate,
     postponement_conflict,
     round_closes_at,
@@ -401,13 +403,13 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
         return
     target, day = state.target, decision.occurred_on or local_day(now)
-    if imported and state.generation >= 13 and state.held is not None:
-        # Taken at a session after the debate, which has ended: the calendar no longer holds it, and the draft aims at
-        # whichever session is announced next, so that only the debate's session dates the step.
-        if day <= state.held.opens_on:
+    if imported and state.generation >= 13 and day < target.opens_on and aimed_by_the_draft(state):
+        # Taken before the session the draft chose from the calendar: at one that has ended, which the calendar no longer
+        # holds; only after the sitting that debated the draft, where that one is known to have sat before the step.
+        if (held := state.held) is not None and held.opens_on <= day <= (last := last_sitting_day(held)):
             raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a later session than "
-                          f"{state.held.code}, which debated the draft and opened on {state.held.opens_on}; the step's day, {day} "
-                          "(Ha Noi), is not after it: correct the step's occurred_on", INVALID)
+                          f"{held.code}, which debated the draft and sat until {last}; the step's day, {day} (Ha Noi), is not after "
+                          "it: correct the step's occurred_on", INVALID)
         return
     if awaits_later_session(state):
         if imported:
@@ -419,8 +421,8 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
                       CONFLICT)
     if day < target.opens_on:
         # A step of a draft entered under way is dated by the start request: its target session's day, or its own.
-        correct = (f"correct the step's occurred_on, or the start request's target_session.opens_on if session {target.code} "
-                   "opened earlier" if imported else
+        correct = ("correct the step's occurred_on" + (f", or the start request's target_session.opens_on if session {target.code} "
+                   "opened earlier" if target.code == state.request.target_session.code else "") if imported else
                    f"record the decision once it is taken, or, if session {target.code} opened earlier than the calendar says, "
                    f"correct its date first (legis calendar set-session {target.code})")
         raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a sitting of session "

@@ -272,6 +272,20 @@ def next_session_after(state: DraftState, session: TargetSession) -> TargetSessi
     return next((s for s in state.sessions if s.opens_on > session.opens_on), None)
 
 
+def aimed_by_the_draft(state: DraftState) -> bool:
+    """Whether the session the draft aims at is one it chose from the calendar after its last sitting (the first announced
+    after the session that debated it, or, for an ordinance, after its referral), not one a message named."""
+    if announced(state, state.target) is None:
+        return False
+    after = state.held.opens_on if state.held is not None else local_day(state.stage_since)
+    return next((s for s in state.sessions if s.opens_on > after), None) == state.target
+
+
+def last_sitting_day(session: TargetSession) -> date:
+    """The last day a session sits, where the calendar gives its phases; else the day it opens."""
+    return session.phases[-1].ends_on if session.phases else session.opens_on
+
+
 def aim_at_nearest(state: DraftState, day: date) -> str:
     """An ordinance referred to the Assembly on `day` aims at its nearest session: the first known to open after that day.
     With none announced yet, it waits behind the last one held, as a draft between sessions does, and aims at the next
