@@ -367,5 +367,6 @@ def test_status_says_an_approved_date_holds_the_draft_past_its_cut_off():
     cutoff, _ = sessions.postponement_conflict(state)
     said = views.status(state, "w", start_of(cutoff + timedelta(days=1))).warnings
     assert any(f"the cut-off {cutoff} for GOVERNMENT_DECISION" in w and f"the approved date {cutoff + timedelta(days=20)} stands" in w
-               and "slips if that date passes" in w for w in said), said
+               and "slips if that date passes too, to the next session announced" in w
+               and w.endswith("(none is announced yet: legis calendar set-session)") for w in said), said
     assert not any("the draft slips to" in w for w in said), said

@@ -79,9 +79,9 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
                     and state.deadline == state.postponement.deadline and state.deadline > cutoffs.cutoff else None)
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
-                        f"the approved date {approved} stands until the authority that approved it decides again; the draft slips "
-                        "if that date passes too" if approved else
-                        f"the draft slips{when} to the next session announced whose cut-off is ahead"
+                        (f"the approved date {approved} stands until the authority that approved it decides again; the draft slips "
+                         "if that date passes too, to the next session announced whose cut-off is ahead" if approved else
+                         f"the draft slips{when} to the next session announced whose cut-off is ahead")
                         + ("" if later else " (none is announced yet: legis calendar set-session)")))
     if awaiting_session(state):
         found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
