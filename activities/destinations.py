@@ -125,12 +125,13 @@ class Destination:
 
 
 def normal_form(url: str) -> str:
-    """The URL as it is registered: scheme and host in lower case, the scheme's default port left out (RFC 3986 6.2.2
-    and 6.2.3), so that one receiver written two ways is one subscriber, not two sent every event. For a URL `check` took."""
-    parsed = httpx.URL(url)
+    """The URL as it is registered: scheme and host in lower case, the scheme's default port left out, an empty path as
+    "/" (RFC 3986 6.2.2 and 6.2.3), and no fragment (never sent), so that one receiver written two ways is one
+    subscriber, not two sent every event. For a URL `check` took."""
+    parsed = httpx.URL(url).copy_with(fragment=None)
     if parsed.port == {"http": 80, "https": 443}.get(parsed.scheme):
         parsed = parsed.copy_with(port=None)
-    return str(parsed)
+    return str(parsed.copy_with(path=parsed.path or "/"))
 
 
 async def check(url: str, allowed: AllowedHosts) -> Destination:

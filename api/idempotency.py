@@ -65,7 +65,7 @@ async def _digest(http: Request, *, canonical: bool) -> str:
     once), so the value is the body's whole meaning."""
     raw = await http.body()
     if canonical and raw:
-        raw = json.dumps(await http.json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        raw = json.dumps(await http.json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.sha256(b"\n".join([http.method.encode(), http.url.path.encode(), raw])).hexdigest()
 
 

@@ -341,6 +341,15 @@ async def test_a_request_that_cannot_be_made_for_a_reason_not_foreseen_holds_the
     assert (await WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
 
 
+@pytest.mark.parametrize(("written", "registered"), [
+    ("HTTPS://Hooks.Example:443/x", "https://hooks.example/x"), ("https://hooks.example", "https://hooks.example/"),
+    ("https://hooks.example/a?b=C#part", "https://hooks.example/a?b=C"), ("http://127.0.0.1:80", "http://127.0.0.1/"),
+    ("https://hooks.example:8443/Hook", "https://hooks.example:8443/Hook")])
+def test_a_url_is_registered_in_its_normal_form(written, registered):
+    """One receiver written several ways is one subscriber (RFC 3986 6.2.2, 6.2.3; a fragment is never sent)."""
+    assert destinations.normal_form(written) == registered
+
+
 async def test_a_subscriber_added_again_receives_what_is_recorded_from_then_on(dev_env, pool, receiver, worker):
     """Found in a user trial: a subscriber removed and added again received the events recorded while it was removed,
     although delivery covers what is recorded since the subscriber was added. Its dead letters stay its own to retry."""
