@@ -231,7 +231,7 @@ def _worker(client: Client, pool: asyncpg.Pool, queue: str, *, sandboxed: bool =
 
 def _ordinance() -> StartRequest:
     """A LAW_2025 ordinance: its whole path is decided on the real clock, where a law would wait months for the Assembly's
-    session to open before its vote (`rules.check_sitting`)."""
+    session to open before its vote (`sittings.check_sitting`)."""
     return start_request(law_kind=LawKind.ORDINANCE)
 
 

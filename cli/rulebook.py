@@ -53,7 +53,7 @@ def _print_table(shown: StageTable) -> None:
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
     if sitting := [row.stage.value for row in shown.stages if row.stage in SITTING_STAGES]:
         out.print(f"{', '.join(sitting)}: decided at a sitting, on or after the opening of the session the draft aims at (every "
-                  "outcome but WITHDRAW; workflows.rules.check_sitting)")
+                  "outcome but WITHDRAW; workflows.sittings.check_sitting)")
     out.print(f"documents needed: {ANEW} counts only when filed at that stage for its decision (one filed for an earlier decision or stage "
               "does not count); the others may have been filed at an earlier stage")
     out.print(f"documents filed by {_deciders(shown.filing)}")

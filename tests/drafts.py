@@ -67,7 +67,7 @@ AGENCY = {
 # whatever the day they run.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
 OPENS_ON = date(2027, 5, 20)
-# A moment at the first sitting of that session, when the Assembly may decide (`rules.check_sitting`).
+# A moment at the first sitting of that session, when the Assembly may decide (`sittings.check_sitting`).
 SITTING = datetime(2027, 5, 20, 9, 0, tzinfo=VIETNAM)
 
 
@@ -267,7 +267,7 @@ def core_state(request: StartRequest | None = None, *, at: Stage | None = None, 
 
 def sitting(state: DraftState, now: datetime = NOW) -> datetime:
     """`now`, or 9:00 in Ha Noi on the day the session the draft aims at opens if that is later: when the Assembly may
-    decide the draft's stage (`rules.check_sitting`)."""
+    decide the draft's stage (`sittings.check_sitting`)."""
     return max(now, start_of(state.target.opens_on) + timedelta(hours=9))
 
 

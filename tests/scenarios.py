@@ -48,7 +48,7 @@ FROM_APPRAISAL = [S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION, S.EXA
 
 async def until_sitting(client: Client, submission_id: str) -> None:
     """On a time-skipping server, skip the draft's clock to 9:00 in Ha Noi on the day the session it aims at opens, when
-    the Assembly may decide it (`rules.check_sitting`); nothing if that moment has passed. A draft whose clock skipped
+    the Assembly may decide it (`sittings.check_sitting`); nothing if that moment has passed. A draft whose clock skipped
     whenever it waited skips so again after (a fast-forward ends its skipping)."""
     skipper, handle = TimeSkipper(client), drafts.draft(client, submission_id)
     opens_on = (await drafts.status(client, submission_id)).target_session.opens_on

@@ -33,7 +33,7 @@ from workflows import search_attributes as sa
 LEGIS = str(Path(sys.executable).parent / "legis")
 DRAFTS = 8
 # Ordinances, whose whole path the Standing Committee and the President decide: on the real clock a law would wait months
-# for its session to open before the Assembly could vote it (`rules.check_sitting`).
+# for its session to open before the Assembly could vote it (`sittings.check_sitting`).
 ORDINANCE_PATH = [Stage.POLICY_PROPOSAL, *BEFORE_ASSEMBLY, Stage.PROMULGATION, Stage.PUBLICATION]
 
 

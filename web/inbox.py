@@ -3,7 +3,7 @@ decision through the same checks as the API (the token's own role and agency, th
 a refusal in plain words with its rule. Where the stage is decided by a vote, the form takes the counts (and the parts
 voted down); where the draft may be carried over, the session that takes it up, from the sessions announced after its
 own. At the Assembly's sessions a form says from which day the Assembly can decide (at a sitting of the session the
-draft aims at, from its opening: `workflows.rules.check_sitting`). A refused form comes back with what was typed in it."""
+draft aims at, from its opening: `workflows.sittings.check_sitting`). A refused form comes back with what was typed in it."""
 
 from __future__ import annotations
 

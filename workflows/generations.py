@@ -18,7 +18,7 @@
    one that prepared an earlier session, and shown overdue months before its time. A deadline the calendar no longer
    gives is lifted (`Change.recompute`), and a cut-off ahead a calendar change moves with nothing else recorded is
    recorded (DEADLINE_RECOUNTED), so that the registry and the board follow.
-8. The Assembly decides at a sitting stage only at a sitting of the session the draft aims at (`rules.check_sitting`:
+8. The Assembly decides at a sitting stage only at a sitting of the session the draft aims at (`sittings.check_sitting`:
    from its opening, within its phases where given, and after a debate at a later session): a vote dated before the
    opening was taken, and the promulgation's 15 days counted from it.
    A round still open when the draft ends (withdrawn, rejected) is recorded as cancelled (CONSULTATION_CANCELLED).
@@ -49,7 +49,7 @@
    `DraftState.decided_here_on`): a passing vote dated the day before the failed vote recorded before it was taken.
 13. A step of a draft entered under way that the Assembly took at a session after the one that debated the draft (a
    two- or three-session law's later vote or debate, an ordinance's vote after its referral), dated before the session
-   the draft chose from the calendar, is checked against the sitting that debated the draft only (`rules.check_sitting`,
+   the draft chose from the calendar, is checked against the sitting that debated the draft only (`sittings.check_sitting`,
    `sessions.aimed_by_the_draft`): that later session has ended, and the calendar keeps no session that has ended, so
    the draft's start compared the step with whatever session was announced next and refused it.
    An alarm raised on a later day than it fell due (a draft entered already overdue, a worker down) carries the day it

@@ -1,0 +1,65 @@
+"""The Assembly decides at its sitting: the day of a decision at a sitting stage against the sessions the draft knows
+(eighth generation on; Law 64/2025/QH15 Arts. 39-42). Pure, as `workflows.rules`, which asks it of every decision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schemas.enums import SITTING_STAGES, LawKind, Outcome
+from schemas.messages import Decision
+from schemas.refusal import RefusalKind, Refused
+from schemas.state import DraftState
+from workflows.deadlines import local_day
+from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, within_phase
+
+INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
+
+
+def check_sitting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
+    """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, from its opening, and within
+    one of its phases where the calendar gives them, and, after a debate, at a later session than the one that
+    debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is its `occurred_on`, or today,
+    in Ha Noi. `imported`: a step of a draft entered under way, whose later session the calendar may no longer hold
+    (it keeps no session that has ended), so that only its day is checked: after the opening of the session that
+    debated the draft (thirteenth generation; before, not at all while no later session was announced, and against the
+    next one announced otherwise).
+
+    Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today), `within_session`
+    (INVALID: a day after the session's last phase, or none given once it has ended; a day between two phases, CONFLICT
+    for today); `stage`: `session_announced`
+    (CONFLICT) while no session after the one that debated the draft is announced."""
+    if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
+        return
+    target, day = state.target, decision.occurred_on or local_day(now)
+    if imported and state.generation >= 13 and day < target.opens_on and aimed_by_the_draft(state):
+        # Taken before the session the draft chose from the calendar: at one that has ended, which the calendar no longer
+        # holds; only after the sitting that debated the draft, where that one is known to have sat before the step.
+        if (held := state.held) is not None and held.opens_on <= day <= (last := last_sitting_day(held)):
+            raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a later session than "
+                          f"{held.code}, which debated the draft and sat until {last}; the step's day, {day} (Ha Noi), is not after "
+                          "it: correct the step's occurred_on", INVALID)
+        return
+    if awaits_later_session(state):
+        if imported:
+            return
+        after = (f"at its nearest session after the referral, and none after {state.held.code} is announced yet"
+                 if state.request.law_kind is LawKind.ORDINANCE else
+                 f"at a later session than {state.held.code}, which debated it, and none is announced yet")
+        raise Refused("stage", "session_announced", f"the Assembly decides {state.stage.value} {after} (legis calendar set-session)",
+                      CONFLICT)
+    if day < target.opens_on:
+        # A step of a draft entered under way is dated by the start request: its target session's day, or its own.
+        correct = ("correct the step's occurred_on" + (f", or the start request's target_session.opens_on if session {target.code} "
+                   "opened earlier" if target.code == state.request.target_session.code else "") if imported else
+                   f"record the decision once it is taken, or, if session {target.code} opened earlier than the calendar says, "
+                   f"correct its date first (legis calendar set-session {target.code})")
+        raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a sitting of session "
+                      f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: {correct}",
+                      INVALID if decision.occurred_on else CONFLICT)
+    if target.phases and not within_phase(target, day):
+        if day > (last := target.phases[-1].ends_on):
+            said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"
+            raise Refused("occurred_on", "within_session", f"session {target.code} sat until {last}: {said} (occurred_on, Ha Noi)", INVALID)
+        phases = ", ".join(f"{phase.starts_on} to {phase.ends_on}" for phase in target.phases)
+        raise Refused("occurred_on", "within_session", f"session {target.code} sits {phases}: {day} (Ha Noi) is between its phases, not "
+                      "a sitting day", INVALID if decision.occurred_on else CONFLICT)
