@@ -197,25 +197,34 @@ class DossierFiling(Acting, Dated):
     documents: Documents = Field(min_length=1, max_length=50)
 
 
-class PostponementRequest(Acting):
+# A postponement's day, left out when none, so that a worker of an earlier release still reads a pending request that a
+# state carries and the messages sent without it.
+_POSTPONEMENT_DAY = "when entered afterwards, the day it was {} (Ha Noi); not in the future nor before the stage began"
+
+
+class PostponementRequest(Acting, Dated):
     """Asking to move the current stage's deadline (xin lùi, xin hoãn); the `request_postponement` update."""
 
     stage: Stage = Field(description="the stage whose deadline should move; must be the current one")
     new_deadline: Day
     reason: Reason
+    occurred_on: Day | None = Field(default=None, exclude_if=lambda day: day is None, description=_POSTPONEMENT_DAY.format(
+        "asked, by which a request is judged late (asked in the rulebook's last days before the deadline)"))
 
     @model_validator(mode="after")
-    def _dated(self) -> PostponementRequest:
+    def _new_deadline_in_range(self) -> PostponementRequest:
         in_range(self.new_deadline, "new_deadline")
         return self
 
 
-class PostponementDecision(Acting):
+class PostponementDecision(Acting, Dated):
     """Approving or refusing the pending postponement; the `decide_postponement` update."""
 
     stage: Stage
     approved: Flag
     reason: Reasons = ""
+    occurred_on: Day | None = Field(default=None, exclude_if=lambda day: day is None,
+                                    description=_POSTPONEMENT_DAY.format("decided") + ", nor before it was asked")
 
 
 class AgencyRemap(Message):

@@ -152,3 +152,40 @@ def test_steps_already_passed_are_dated_in_order_and_a_refusal_names_the_step():
         ValidationError, type(request).model_validate, fields | {"passed": [s.model_dump() for s in (first, future, third, fourth)]}).value).message
     assert "2026-09-01 is before 2026-10-01, the day of step 0" in Refused.invalid(
         pytest.raises(ValidationError, type(request).model_validate, fields | {"passed": [second.model_dump(), first.model_dump()]}).value).message
+
+
+def test_a_postponement_asked_and_decided_afterwards_says_the_day_it_happened():
+    """A postponement is asked and decided on paper as a decision is, and entered afterwards: its `occurred_on` dates it,
+    and a request is judged late by the day it was asked, not the day it was entered (before, a request made ten days
+    before the deadline and entered two days before it was recorded as a late request)."""
+    from schemas.enums import Actor, EventKind, Role, Stage
+    from schemas.messages import PostponementDecision
+    from schemas.refusal import Refused
+    from tests.drafts import core_request, core_state
+    from workflows import draft
+    from workflows.change import Record
+
+    state = core_state(core_request(), at=Stage.APPRAISAL)
+    deadline = state.deadline
+    entered = start_of(deadline - timedelta(days=2))
+    asked = PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER, official="Lê Văn A",
+                                new_deadline=deadline + timedelta(days=15), reason="chờ ý kiến các bộ", occurred_on=deadline - timedelta(days=10))
+    assert "occurred_on" not in json.loads(asked.model_copy(update={"occurred_on": None}).model_dump_json())  # as the release before wrote it
+    recorded = lambda applied: [e.entry for e in applied.effects if isinstance(e, Record)]  # noqa: E731
+    on_paper = draft.perform(draft.REQUEST_POSTPONEMENT, state, asked, entered)
+    [request] = recorded(on_paper)
+    assert (request.event, request.occurred_on, request.late_request) == (EventKind.POSTPONEMENT_REQUESTED, deadline - timedelta(days=10), False)
+    [today] = recorded(draft.perform(draft.REQUEST_POSTPONEMENT, state, asked.model_copy(update={"occurred_on": None}), entered))
+    assert (today.occurred_on, today.late_request) == (None, True)
+    approve = PostponementDecision(stage=Stage.APPRAISAL, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP",
+                                   role=Role.DEPUTY_PRIME_MINISTER, official="Trần Văn B", occurred_on=deadline - timedelta(days=9))
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, on_paper.state, approve, entered)
+    assert recorded(approved)[0].occurred_on == deadline - timedelta(days=9) and approved.state.deadline == deadline + timedelta(days=15)
+    for message, state_then, field_rule in (
+            (approve.model_copy(update={"occurred_on": deadline - timedelta(days=11)}), on_paper.state, "not_before_request"),
+            (approve.model_copy(update={"occurred_on": deadline}), on_paper.state, "not_in_future"),
+            (asked.model_copy(update={"occurred_on": state.deadline - timedelta(days=60)}), state, "not_before_stage")):
+        with pytest.raises(Refused) as caught:
+            draft.validate(draft.DECIDE_POSTPONEMENT if isinstance(message, PostponementDecision) else draft.REQUEST_POSTPONEMENT,
+                           state_then, message, entered)
+        assert (caught.value.field, caught.value.rule) == ("occurred_on", field_rule), caught.value

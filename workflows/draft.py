@@ -247,7 +247,8 @@ def apply_postponement_request(change: Change, request: PostponementRequest) -> 
     s.pending_postponement = request
     change.record(EventKind.POSTPONEMENT_REQUESTED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                   official=request.official, reasons=request.reason, deadline=s.deadline, requested_deadline=request.new_deadline,
-                  late_request=is_late_request(s.rulebook.follow_up, deadline=s.deadline, asked_on=local_day(change.now)))
+                  late_request=is_late_request(s.rulebook.follow_up, deadline=s.deadline, asked_on=request.occurred_on or local_day(change.now)),
+                  occurred_on=request.occurred_on)
 
 
 def apply_postponement_decision(change: Change, decision: PostponementDecision) -> None:
@@ -260,7 +261,7 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
     s.pending_postponement = None
     entry = change.record(EventKind.POSTPONEMENT_DECIDED, actor=decision.actor, agency_code=decision.agency_code, role=decision.role,
                           official=decision.official, reasons=decision.reason, deadline=s.deadline,
-                          requested_deadline=asked.new_deadline, approved=decision.approved)
+                          requested_deadline=asked.new_deadline, approved=decision.approved, occurred_on=decision.occurred_on)
     if decision.approved:
         change.move_deadline(asked.new_deadline, quiet=change.gen2 and not resolving)
         change.dated(entry)

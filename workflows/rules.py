@@ -17,6 +17,7 @@ from schemas.enums import (
     ConsultationKind,
     DeadlineAnchor,
     DocumentKind,
+    EventKind,
     LawKind,
     Outcome,
     ProgrammeChangeKind,
@@ -158,6 +159,7 @@ def check_filing(state: DraftState, filing: DossierFiling, now: datetime) -> Non
 def check_postponement_request(state: DraftState, request: PostponementRequest, now: datetime) -> None:
     require(request, PostponementRequest)
     check_stage(state, request.stage)
+    check_occurred_on(state, request.occurred_on, now)
     rule = state.rulebook.rule(state.stage)
     if state.deadline is None:
         raise Refused("stage", "postponable_deadline", f"{state.stage.value} has no deadline to move")
@@ -186,6 +188,10 @@ def check_postponement_decision(state: DraftState, decision: PostponementDecisio
     check_stage(state, decision.stage)
     if state.pending_postponement is None:
         raise Refused("stage", "pending_request", f"no postponement of {state.stage.value} is awaiting a decision")
+    check_occurred_on(state, decision.occurred_on, now)
+    asked_on = next((e.occurred_on or local_day(e.at) for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
+    if decision.occurred_on is not None and asked_on is not None and decision.occurred_on < asked_on:
+        raise Refused("occurred_on", "not_before_request", f"{decision.occurred_on} is before the postponement was asked ({asked_on})", INVALID)
     check_authority(state, state.rulebook.rule(state.stage).postponement_authority, decision,
                     f"decide a postponement of {state.stage.value}", "postponement_authority")
 
