@@ -206,11 +206,12 @@ async def imported_under_way(client: Client, request: StartRequest) -> None:
     await approve(client, request, FROM_APPRAISAL)
 
 
-def under_way_request() -> StartRequest:
+def under_way_request(days_ago: tuple[int, int, int] = (90, 60, 10)) -> StartRequest:
+    """A draft entered at APPRAISAL: its proposal, programme and drafting approved these many days ago."""
     plain = start_request()
     today = local_day(datetime.now(UTC))
     steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=ago)})
-             for stage, ago in ((S.POLICY_PROPOSAL, 90), (S.LEGISLATIVE_PROGRAMME, 60), (S.DRAFTING, 10))]
+             for stage, ago in zip((S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING), days_ago, strict=True)]
     return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
 
 
@@ -231,15 +232,6 @@ def voted_after_its_debate_request() -> StartRequest:
 
 async def voted_after_its_debate(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
-
-
-def entered_overdue_request() -> StartRequest:
-    """A draft entered under way at APPRAISAL, its drafting finished 80 days ago: the appraisal's deadline long passed."""
-    plain = start_request()
-    today = local_day(datetime.now(UTC))
-    steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=ago)})
-             for stage, ago in ((S.POLICY_PROPOSAL, 120), (S.LEGISLATIVE_PROGRAMME, 100), (S.DRAFTING, 80))]
-    return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
 
 
 async def entered_overdue(client: Client, request: StartRequest) -> None:
@@ -456,7 +448,8 @@ SCENARIOS: dict[str, tuple[Callable[[], StartRequest], Callable[[Client, StartRe
     "ordinance_meeting_between_sessions": (later_ordinance_request, ordinance_meeting_between_sessions),
     "deferred_to_a_mistyped_session": (lambda: start_request(), deferred_to_a_mistyped_session),
     "voted_after_its_debate": (voted_after_its_debate_request, voted_after_its_debate),
-    "entered_overdue": (entered_overdue_request, entered_overdue),
+    # Drafting finished 80 days before it is entered: the appraisal's deadline long passed.
+    "entered_overdue": (lambda: under_way_request((120, 100, 80)), entered_overdue),
 }
 
 
