@@ -19,10 +19,10 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     """The Assembly decides at a sitting stage in plenary: at the session the draft aims at, from its opening, and within
     one of its phases where the calendar gives them, and, after a debate, at a later session than the one that
     debated it (eighth generation on; Law 64/2025/QH15 Arts. 39-42). The decision's day is its `occurred_on`, or today,
-    in Ha Noi. `imported`: a step of a draft entered under way, whose later session the calendar may no longer hold
-    (it keeps no session that has ended), so that only its day is checked: after the opening of the session that
-    debated the draft (thirteenth generation; before, not at all while no later session was announced, and against the
-    next one announced otherwise).
+    in Ha Noi. `imported`: a step of a draft entered under way, whose session the calendar may no longer hold (it keeps
+    no session that has ended): one dated before the session the draft chose itself from the calendar is checked only to
+    be after the sitting that debated the draft (thirteenth generation; before, not at all while no later session was
+    announced, and against the next one announced otherwise).
 
     Raises Refused `occurred_on`: `after_session_opens` (INVALID for a day given, CONFLICT for today), `within_session`
     (INVALID: a day after the session's last phase, or none given once it has ended; a day between two phases, CONFLICT
@@ -57,7 +57,7 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
                       f"{target.code}, which opens on {target.opens_on}; the decision's day, {day} (Ha Noi), is before it: {correct}",
                       INVALID if decision.occurred_on else CONFLICT)
     if target.phases and not within_phase(target, day):
-        if day > (last := target.phases[-1].ends_on):
+        if day > (last := last_sitting_day(target)):
             said = f"{day} is after it" if decision.occurred_on else "give the day the Assembly decided"
             raise Refused("occurred_on", "within_session", f"session {target.code} sat until {last}: {said} (occurred_on, Ha Noi)", INVALID)
         phases = ", ".join(f"{phase.starts_on} to {phase.ends_on}" for phase in target.phases)
