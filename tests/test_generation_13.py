@@ -17,7 +17,7 @@ from schemas.enums import EventKind, LawKind, Outcome, ProcessVersion, SessionPr
 from schemas.messages import Decision, StartRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, PASSING_VOTE, core_request, decision, passed_through, pinned, session
+from tests.drafts import BEFORE_THE_ASSEMBLY, FAILING_VOTE, NOW, PASSING_VOTE, core_request, decision, passed_through, pinned, session
 from workflows import draft
 from workflows.change import Record, due_later
 from workflows.deadlines import local_day
@@ -97,6 +97,9 @@ def state_path(request: StartRequest) -> list[Stage]:
 T0 = DEBATED.opens_on
 PHASED = DEBATED.model_copy(update={"phases": (SessionPhase(starts_on=T0, ends_on=T0 + timedelta(days=20)),)})
 VOTED = (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=365), {"vote": PASSING_VOTE})
+# An extraordinary session sitting now, from four days ago to six days ahead.
+SITTING_NOW = TargetSession(legislature=16, session=1, extraordinary=True, opens_on=local_day(NOW) - timedelta(days=4),
+                            phases=(SessionPhase(starts_on=local_day(NOW) - timedelta(days=4), ends_on=local_day(NOW) + timedelta(days=6)),))
 
 
 @pytest.mark.parametrize(("case", "request_fields", "plan", "announced", "refused"), [
@@ -114,6 +117,20 @@ VOTED = (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=365), {"vote": PASSING_
      [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=60), {}),
       (S.NA_SECOND_SESSION, Outcome.APPROVE, T0 + timedelta(days=185), {}),
       (S.SECOND_INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=240), {}), VOTED], [session(3, 60)], None),
+    # Found by a second trial: a carry-over to the first session announced, then a vote before it opened, was entered.
+    ("voted before the first session announced, named by a carry-over", {"target": DEBATED},
+     [(S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=5), {"vote": FAILING_VOTE}),
+      (S.NA_SESSION, Outcome.CARRY_OVER, T0 + timedelta(days=6), {"carry_to": SITTING_NOW, "reasons": "chưa đủ điều kiện"}),
+      (S.NA_SESSION, Outcome.VOTE, local_day(NOW) - timedelta(days=10), {"vote": PASSING_VOTE})], [SITTING_NOW, session(3, 60)],
+     "sitting of session 16-E1"),
+    # Found by a second trial: a three-session law's second debate, at a session that has ended, was held to be the
+    # session sitting now, and its final vote there refused as taken at the session that debated it.
+    ("three sessions, voted at the session sitting now", {"version": ProcessVersion.LAW_2015, "procedure": SessionProcedure.THREE_SESSIONS,
+                                                          "target": DEBATED},
+     [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=60), {}),
+      (S.NA_SECOND_SESSION, Outcome.APPROVE, T0 + timedelta(days=185), {}),
+      (S.SECOND_INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=240), {}),
+      (S.NA_SESSION, Outcome.VOTE, local_day(NOW) - timedelta(days=2), {"vote": PASSING_VOTE})], [SITTING_NOW, session(3, 60)], None),
     ("an ordinance referred", {"law_kind": LawKind.ORDINANCE, "target": DEBATED},
      [(S.PROMULGATION, Outcome.RETURN_FOR_REVISION, T0 + timedelta(days=28), {"reasons": "xem xét lại"}),
       (S.STANDING_COMMITTEE_OPINION, Outcome.APPROVE, T0 + timedelta(days=29), {}),

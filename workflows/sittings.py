@@ -10,7 +10,7 @@ from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.deadlines import local_day
-from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, within_phase
+from workflows.sessions import aimed_by_the_draft, awaits_later_session, debated_at_held, last_sitting_day, within_phase
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 
@@ -34,7 +34,7 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     if imported and state.generation >= 13 and day < target.opens_on and aimed_by_the_draft(state):
         # Taken before the session the draft chose from the calendar: at one that has ended, which the calendar no longer
         # holds; only after the sitting that debated the draft, where that one is known to have sat before the step.
-        if (held := state.held) is not None and held.opens_on <= day <= (last := last_sitting_day(held)):
+        if debated_at_held(state) and (held := state.held).opens_on <= day <= (last := last_sitting_day(held)):
             raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a later session than "
                           f"{held.code}, which debated the draft and sat until {last}; the step's day, {day} (Ha Noi), is not after "
                           "it: correct the step's occurred_on", INVALID)
