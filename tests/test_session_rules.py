@@ -370,3 +370,17 @@ def test_status_says_an_approved_date_holds_the_draft_past_its_cut_off():
                and "slips if that date passes too, to the next session announced" in w
                and w.endswith("(none is announced yet: legis calendar set-session)") for w in said), said
     assert not any("the draft slips to" in w for w in said), said
+
+
+def test_a_cut_off_counted_back_from_a_regular_session_says_the_draft_slips_though_it_aims_at_an_extraordinary_one():
+    """Found by a second fresh-user trial: a two-session law aimed at an extraordinary session, whose revision's cut-off
+    counts back from the regular session after it, was said to keep its place at the extraordinary session once that
+    cut-off passed; it slips when it reaches the revision, as the board marked it."""
+    extraordinary = TargetSession(legislature=16, session=1, extraordinary=True, opens_on=local_day(NOW) + timedelta(days=10))
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS, target=extraordinary)
+    state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, sessions=[extraordinary, session(2, 40)])
+    cutoffs = sessions.registry_cutoffs(state)
+    assert (cutoffs.cutoff_stage, cutoffs.cutoff_sitting) == (Stage.INTER_SESSION_REVISION, "16-2")
+    said = views.status(state, "w", start_of(cutoffs.cutoff + timedelta(days=1))).warnings
+    assert any("has passed: the draft slips when it reaches INTER_SESSION_REVISION" in w for w in said), said
+    assert not any("keeps its place" in w for w in said), said

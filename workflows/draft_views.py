@@ -70,7 +70,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     found = []
     cutoffs = registry_cutoffs(state) if cutoffs is None else cutoffs
     if cutoffs.cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
-        keeps = not slips_when_missed(state.target.extraordinary)
+        # Whether a draft slips is the sitting's the cut-off counts back from (a regular session after an extraordinary
+        # one's debate, say), as when the draft reaches that stage; a meeting's cut-off is the session's it prepares.
+        sitting = next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target)
+        keeps = not slips_when_missed(sitting.extraordinary)
         # A cut-off of a later stage is missed, and the draft slips, when it reaches that stage.
         when = f" when it reaches {cutoffs.cutoff_stage.value}" if cutoffs.cutoff_stage != state.stage else ""
         later = any(s.opens_on > state.target.opens_on for s in state.sessions)
