@@ -20,7 +20,7 @@ from schemas.state import NEWEST_GENERATION
 from tests.drafts import BEFORE_THE_ASSEMBLY, FAILING_VOTE, NOW, PASSING_VOTE, core_request, decision, passed_through, pinned, session
 from workflows import draft
 from workflows.change import Record, due_later
-from workflows.deadlines import local_day
+from workflows.deadlines import local_day, start_of
 
 S = Stage
 DEBATED = TargetSession(legislature=16, session=1, opens_on=local_day(NOW) - timedelta(days=400))
@@ -131,6 +131,24 @@ SITTING_NOW = TargetSession(legislature=16, session=1, extraordinary=True, opens
       (S.NA_SECOND_SESSION, Outcome.APPROVE, T0 + timedelta(days=185), {}),
       (S.SECOND_INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=240), {}),
       (S.NA_SESSION, Outcome.VOTE, local_day(NOW) - timedelta(days=2), {"vote": PASSING_VOTE})], [SITTING_NOW, session(3, 60)], None),
+    # Found by a third breaker: the start's own session, announced, was taken for one the draft chose.
+    ("voted before the start's own session", {"target": session(3, 60)},
+     [(S.NA_SESSION, Outcome.VOTE, local_day(NOW) - timedelta(days=100), {"vote": PASSING_VOTE})], [session(3, 60)], "sitting of session 16-3"),
+    # ... a vote at the sitting that debated the draft passed while no later session was announced, and an ordinance's at
+    # the sitting during which it was referred (the Assembly takes it at a session opening after the referral) ...
+    ("voted at the debate's own sitting, none announced", {"procedure": SessionProcedure.TWO_SESSIONS, "target": PHASED},
+     [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=6), {}),
+      (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=10), {"vote": PASSING_VOTE})], [], "16-1, which debated the draft and sat on"),
+    ("an ordinance voted at the sitting that it was referred during", {"law_kind": LawKind.ORDINANCE, "target": PHASED},
+     [(S.PROMULGATION, Outcome.RETURN_FOR_REVISION, T0 + timedelta(days=3), {"reasons": "xem xét lại"}),
+      (S.STANDING_COMMITTEE_OPINION, Outcome.APPROVE, T0 + timedelta(days=4), {}),
+      (S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY, T0 + timedelta(days=5), {"reasons": "trình Quốc hội"}),
+      (S.NA_SESSION, Outcome.VOTE, T0 + timedelta(days=6), {"vote": PASSING_VOTE})], [session(3, 60)], "16-1, which sat on"),
+    # ... and a carry-over decided at a session that has ended, to the session the draft chose, was refused for its session.
+    ("carried over from a session that has ended", {"procedure": SessionProcedure.TWO_SESSIONS, "target": DEBATED},
+     [(S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=60), {}),
+      (S.NA_SESSION, Outcome.CARRY_OVER, T0 + timedelta(days=185), {"carry_to": SITTING_NOW, "reasons": "chưa đủ điều kiện"}),
+      (S.NA_SESSION, Outcome.VOTE, local_day(NOW) - timedelta(days=2), {"vote": PASSING_VOTE})], [SITTING_NOW, session(3, 60)], None),
     ("an ordinance referred", {"law_kind": LawKind.ORDINANCE, "target": DEBATED},
      [(S.PROMULGATION, Outcome.RETURN_FOR_REVISION, T0 + timedelta(days=28), {"reasons": "xem xét lại"}),
       (S.STANDING_COMMITTEE_OPINION, Outcome.APPROVE, T0 + timedelta(days=29), {}),
@@ -146,3 +164,18 @@ def test_steps_at_sessions_that_have_ended_are_checked_against_what_the_draft_kn
     with pytest.raises(Refused) as caught:
         draft.open_draft(request, pinned(request, sessions=announced), NOW, generation=NEWEST_GENERATION)
     assert caught.value.rule == "after_session_opens" and refused in caught.value.message, caught.value
+
+
+@pytest.mark.parametrize("announced", [[session(3, 60)], [SITTING_NOW, session(3, 60)]])
+def test_a_three_session_law_entered_after_its_second_debate_is_voted_at_the_next_session(announced):
+    """Found by a third breaker: a second debate entered with its past day left the draft holding the session it had
+    chosen (not yet sat, or sitting now) as the one that debated it, so its real vote there was refused."""
+    request = steps_of(core_request(version=ProcessVersion.LAW_2015, procedure=SessionProcedure.THREE_SESSIONS, target=DEBATED), [
+        (S.NA_FIRST_SESSION, Outcome.APPROVE, T0 + timedelta(days=5), {}), (S.INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=60), {}),
+        (S.NA_SECOND_SESSION, Outcome.APPROVE, T0 + timedelta(days=185), {}),
+        (S.SECOND_INTER_SESSION_REVISION, Outcome.APPROVE, T0 + timedelta(days=240), {})])
+    state = draft.open_draft(request, pinned(request, sessions=announced), NOW, generation=NEWEST_GENERATION).state
+    assert state.stage is S.NA_SESSION and state.held.code == "16-1" and state.target == announced[0]
+    at_its_sitting = max(NOW + timedelta(hours=1), start_of(announced[0].opens_on) + timedelta(days=1, hours=9))
+    voted = draft.perform(draft.DECIDE, state, decision(request, S.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE), at_its_sitting).state
+    assert voted.stage is S.PROMULGATION

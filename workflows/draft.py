@@ -38,7 +38,7 @@ from schemas.records import PinnedRules
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
-from workflows import calendar_changes, rounds, rules, sessions
+from workflows import calendar_changes, rounds, rules, sessions, sittings
 from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, due_later
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
@@ -214,7 +214,10 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         s.decided_here_on = decision.occurred_on or local_day(now)
     if to_stage is not s.stage:
         if sessions.after_debate(s, s.stage, to_stage):
-            s.held = s.target
+            # Thirteenth generation: a debate entered under way at a session that has ended leaves the draft holding the
+            # one that debated it before, where the session it had chosen would be taken for a sitting it never had.
+            if not (imported and s.generation >= 13 and decision.occurred_on and sittings.at_an_ended_session(s, decision.occurred_on)):
+                s.held = s.target
             change.aim_after_debate()
         change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
         change.entered(entry)

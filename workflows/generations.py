@@ -49,9 +49,10 @@
    `DraftState.decided_here_on`): a passing vote dated the day before the failed vote recorded before it was taken.
 13. A step of a draft entered under way that the Assembly took at a session after the one that debated the draft (a
    two- or three-session law's later vote or debate, an ordinance's vote after its referral), dated before the session
-   the draft chose from the calendar, is checked against the sitting that debated the draft only (`sittings.check_sitting`,
-   `sessions.aimed_by_the_draft`): that later session has ended, and the calendar keeps no session that has ended, so
-   the draft's start compared the step with whatever session was announced next and refused it.
+   the draft chose from the calendar, is taken as held at a session that has ended (`sittings.at_an_ended_session`),
+   checked against the sittings the draft knows only: the calendar keeps no session that has ended, so the draft's
+   start compared the step with whatever session was announced next and refused it. A debate so entered leaves the
+   draft holding the session that debated it before, and a carry-over so entered goes to a session after its day.
    An alarm raised on a later day than it fell due (a draft entered already overdue, a worker down) carries the day it
    fell due (`occurred_on`, `draft.tick`): the deadline passed and every escalation level read as raised the day the
    draft was entered.

@@ -53,7 +53,7 @@ from workflows.sessions import (
     postponement_conflict,
     round_closes_at,
 )
-from workflows.sittings import check_sitting
+from workflows.sittings import at_an_ended_session, check_sitting
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -96,8 +96,12 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         if stale:
             lacking.append(f"{', '.join(kind.value for kind in stale)} filed anew (one filed for an earlier decision or stage does not count)")
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {' and without '.join(lacking)}", INVALID)
-    if decision.outcome is Outcome.CARRY_OVER and (carry_to := as_named(state, decision.carry_to)) and carry_to.opens_on <= state.target.opens_on:
-        raise Refused("carry_to", "later_session", f"must open after the current target session ({state.target.opens_on})", INVALID)
+    if decision.outcome is Outcome.CARRY_OVER and (carry_to := as_named(state, decision.carry_to)):
+        # One entered under way from a session that has ended goes to a session after its day (thirteenth generation).
+        ended = imported and state.generation >= 13 and decision.occurred_on and at_an_ended_session(state, decision.occurred_on)
+        after = decision.occurred_on if ended else state.target.opens_on
+        if carry_to.opens_on <= after:
+            raise Refused("carry_to", "later_session", f"must open after {'its day' if ended else 'the current target session'} ({after})", INVALID)
     if decision.outcome is Outcome.RETURN_FOR_REVISION and decision.return_to is not None and (
             decision.return_to not in rule.return_to or not is_earlier(state.path, decision.return_to, state.stage)):
         allowed = ", ".join(s.value for s in rule.return_to if s in state.path)

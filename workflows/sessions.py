@@ -285,21 +285,20 @@ def next_session_after(state: DraftState, session: TargetSession) -> TargetSessi
 
 def aimed_by_the_draft(state: DraftState) -> bool:
     """Whether the session the draft aims at is one it chose from the calendar after its last sitting (the first announced
-    after the session that debated it, or, for an ordinance, after its referral), not one a message named (a carry-over's,
-    the decision before)."""
+    after the session that debated it, or, for an ordinance, after its referral), not one a message named (the start's,
+    or a carry-over's, the decision before)."""
     last = next((e for e in reversed(state.recent) if e.event is EventKind.DECISION), None)
-    if announced(state, state.target) is None or (last is not None and last.outcome is Outcome.CARRY_OVER):
+    if (announced(state, state.target) is None or state.target.code == state.request.target_session.code
+            or (last is not None and last.outcome is Outcome.CARRY_OVER)):
         return False
     after = state.held.opens_on if state.held is not None else local_day(state.stage_since)
     return next((s for s in state.sessions if s.opens_on > after), None) == state.target
 
 
-def debated_at_held(state: DraftState) -> bool:
-    """Whether the debate the draft last had was decided at the session it holds as the one that debated it: a debate
-    entered under way, dated before that session opened, was held at a session that has ended, which the calendar no
-    longer holds (the draft holds the one it had chosen). True when the draft keeps no record of its debate."""
-    debate = next((e for e in reversed(state.recent) if e.event is EventKind.DECISION and e.stage in DEBATING_SESSIONS), None)
-    return state.held is not None and (debate is None or (debate.occurred_on or local_day(debate.at)) >= state.held.opens_on)
+def sitting_on(state: DraftState, day: date) -> TargetSession | None:
+    """A session the draft knows (its start's, the one that debated it, one announced) that sat on `day` by its phases."""
+    known = [state.request.target_session, *([state.held] if state.held else []), *state.sessions]
+    return next((session for session in known if session.phases and within_phase(session, day)), None)
 
 
 def last_sitting_day(session: TargetSession) -> date:

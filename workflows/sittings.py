@@ -3,16 +3,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from schemas.enums import SITTING_STAGES, LawKind, Outcome
 from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.deadlines import local_day
-from workflows.sessions import aimed_by_the_draft, awaits_later_session, debated_at_held, last_sitting_day, within_phase
+from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, sitting_on, within_phase
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
+
+
+def at_an_ended_session(state: DraftState, day: date) -> bool:
+    """Thirteenth generation, for a step of a draft entered under way: whether its day puts it at a session that has
+    ended, which the calendar no longer holds: while no session after the one that debated the draft is announced, or
+    before the session the draft chose itself from the calendar (`sessions.aimed_by_the_draft`)."""
+    return awaits_later_session(state) or (day < state.target.opens_on and aimed_by_the_draft(state))
 
 
 def check_sitting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
@@ -31,13 +38,15 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
     if state.generation < 8 or state.stage not in SITTING_STAGES or decision.outcome is Outcome.WITHDRAW:
         return
     target, day = state.target, decision.occurred_on or local_day(now)
-    if imported and state.generation >= 13 and day < target.opens_on and aimed_by_the_draft(state):
-        # Taken before the session the draft chose from the calendar: at one that has ended, which the calendar no longer
-        # holds; only after the sitting that debated the draft, where that one is known to have sat before the step.
-        if debated_at_held(state) and (held := state.held).opens_on <= day <= (last := last_sitting_day(held)):
+    if imported and state.generation >= 13 and at_an_ended_session(state, day):
+        # Taken at a session that has ended, which the calendar no longer holds: not at a session the draft knows sat
+        # that day, nor at the sitting that debated the draft.
+        held = state.held if state.held is not None and state.held.opens_on <= day <= last_sitting_day(state.held) else None
+        if (sat := sitting_on(state, day) or held) is not None:
             raise Refused("occurred_on", "after_session_opens", f"the Assembly decides {state.stage.value} at a later session than "
-                          f"{held.code}, which debated the draft and sat until {last}; the step's day, {day} (Ha Noi), is not after "
-                          "it: correct the step's occurred_on", INVALID)
+                          f"{sat.code}, which {'debated the draft and ' if sat == state.held and state.request.law_kind is not LawKind.ORDINANCE else ''}"
+                          f"sat on {day} (Ha Noi): correct the "
+                          "step's occurred_on", INVALID)
         return
     if awaits_later_session(state):
         if imported:
