@@ -28,7 +28,7 @@ from activities.database import create_pool, migrate
 from activities.webhooks import new_secret
 from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
-from tests.scenarios import SCENARIOS
+from tests.scenarios import SCENARIOS, debated_twice_request, voted_after_its_debate, voted_after_its_debate_request, voted_at_the_session_ahead
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
 from workers.worker import create_worker
@@ -40,6 +40,11 @@ HISTORIES = Path(__file__).resolve().parent / "histories"
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))
+# Drafts entered under way with a session announced ahead (`record_with_a_session_ahead`).
+AHEAD = {
+    "voted_with_a_session_ahead": (voted_after_its_debate_request, voted_after_its_debate),
+    "debated_twice_with_a_session_ahead": (debated_twice_request, voted_at_the_session_ahead),
+}
 
 
 def load_history(path: Path) -> WorkflowHistory:
@@ -96,10 +101,11 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         taken_up = await record_carried_from_generation_6(env, task_queue)
                         (HISTORIES / f"carried_from_generation_6{'-' + tag if tag else ''}.json").write_text(taken_up.to_json(), encoding="utf-8")
                         print(f"recorded carried_from_generation_6: {len(taken_up.events)} events")
-                    if not only or "voted_with_a_session_ahead" in only:
-                        ahead = await record_voted_with_a_session_ahead(env.client, pool, task_queue)
-                        (HISTORIES / f"voted_with_a_session_ahead{'-' + tag if tag else ''}.json").write_text(ahead.to_json(), encoding="utf-8")
-                        print(f"recorded voted_with_a_session_ahead: {len(ahead.events)} events")
+                    for ahead_name, (make_ahead, drive_ahead) in AHEAD.items():
+                        if not only or ahead_name in only:
+                            ahead = await record_with_a_session_ahead(env.client, pool, task_queue, make_ahead(), drive_ahead)
+                            (HISTORIES / f"{ahead_name}{'-' + tag if tag else ''}.json").write_text(ahead.to_json(), encoding="utf-8")
+                            print(f"recorded {ahead_name}: {len(ahead.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
@@ -119,22 +125,20 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
             server.cleanup()
 
 
-async def record_voted_with_a_session_ahead(client, pool, task_queue: str) -> WorkflowHistory:
-    """`tests.scenarios.voted_after_its_debate` with a session announced ahead when the draft is entered (thirteenth
-    generation): its vote, taken at a session that has ended, is checked against the sitting that debated it, not
-    against the session announced, which the draft aims at."""
+async def record_with_a_session_ahead(client, pool, task_queue: str, request, drive) -> WorkflowHistory:
+    """A draft entered under way with a session announced 400 days after its target's opening (thirteenth generation):
+    its steps at sessions that have ended are checked against the sittings it knows, not against the session announced,
+    which it aims at."""
     from activities import calendar
     from schemas.calendar import TargetSession
-    from tests.scenarios import voted_after_its_debate, voted_after_its_debate_request
 
-    request = voted_after_its_debate_request()
     debated = request.target_session
     ahead = TargetSession(legislature=debated.legislature, session=debated.session + 2, opens_on=debated.opens_on + timedelta(days=400))
     async with pool.acquire() as connection:
         await calendar.set_session(connection, ahead, changed_by="VPQH")
     try:
         await drafts.start_submission(client, request, task_queue=task_queue)
-        await voted_after_its_debate(client, request)
+        await drive(client, request)
         handle = drafts.draft(client, request.submission_id)
         await handle.result()
         return await handle.fetch_history()

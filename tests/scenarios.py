@@ -230,6 +230,25 @@ def voted_after_its_debate_request() -> StartRequest:
     return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
 
 
+def debated_twice_request() -> StartRequest:
+    """A three-session law (LAW_2015) debated at a session 300 days ago and again at the next, 115 days ago, entered under
+    way after its second revision: it awaits its vote (thirteenth generation: the draft holds the first session as the
+    one that debated it, the second having ended, and aims at the next one announced)."""
+    debated = local_day(datetime.now(UTC)) - timedelta(days=300)
+    plain = start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS, opens_on=debated)
+    before = [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY]
+    days = {stage: debated - timedelta(days=10 * (len(before) - i)) for i, stage in enumerate(before)}
+    days |= {S.NA_FIRST_SESSION: debated + timedelta(days=5), S.INTER_SESSION_REVISION: debated + timedelta(days=60),
+             S.NA_SECOND_SESSION: debated + timedelta(days=185), S.SECOND_INTER_SESSION_REVISION: debated + timedelta(days=240)}
+    steps = [decision(plain, stage).model_copy(update={"occurred_on": day}) for stage, day in days.items()]
+    return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
+async def voted_at_the_session_ahead(client: Client, request: StartRequest) -> None:
+    """Voted once the session the draft aims at opens (the recording's clock skipped to it), then promulgated, published."""
+    await approve(client, request, [S.NA_SESSION, S.PROMULGATION, S.PUBLICATION])
+
+
 async def voted_after_its_debate(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.PROMULGATION, S.PUBLICATION])
 

@@ -299,10 +299,16 @@ def test_the_thirteenth_generations_paths_have_committed_histories():
     entered past its deadline, whose deadline passed and escalations say the day each fell due."""
     thirteenth = [path for path in HISTORIES if path.stem.endswith("-s30") and "imported-sittings-after-their-debate" in patch_ids(load_history(path).events)]
     assert {p.stem for p in thirteenth} >= {"voted_after_its_debate-s30", "law_2025_one_session-s30", "entered_overdue-s30",
-                                             "voted_with_a_session_ahead-s30"}
+                                             "voted_with_a_session_ahead-s30", "debated_twice_with_a_session_ahead-s30"}
     # With a session announced ahead, which the draft aims at: its vote, dated before that session, is entered.
     ahead = audited(HISTORIES_DIR / "voted_with_a_session_ahead-s30.json")
     assert [e["to_stage"] for e in ahead if e["event"] == "DECISION" and e["stage"] == "NA_SESSION"] == ["PROMULGATION"]
+    # A three-session law entered after its second debate, at a session that has ended: voted at the session announced.
+    twice = audited(HISTORIES_DIR / "debated_twice_with_a_session_ahead-s30.json")
+    [vote] = [e for e in twice if e["event"] == "DECISION" and e["stage"] == "NA_SESSION"]
+    [second] = [e for e in twice if e["event"] == "DECISION" and e["stage"] == "NA_SECOND_SESSION"]
+    assert second["imported"] and not vote["imported"] and vote["to_stage"] == "PROMULGATION"
+    assert date.fromisoformat(vote["at"][:10]) - date.fromisoformat(second["occurred_on"]) > timedelta(days=200)
     alarms = [e for e in audited(HISTORIES_DIR / "entered_overdue-s30.json") if e["event"] in ("DEADLINE_PASSED", "ESCALATION")]
     assert [e["escalation_level"] for e in alarms] == [None, "RESPONSIBLE_OFFICIAL", "HEAD_OF_AGENCY", "VPCP", "DEPUTY_PM"]
     days = [date.fromisoformat(e["occurred_on"]) for e in alarms]
