@@ -114,6 +114,15 @@ async def cli(dev_env, fresh_database_url, tmp_path):
 
 
 @pytest.fixture
+async def lead(pool):
+    """The Authorization header of a lead ministry's token (BGDDT)."""
+    from schemas.enums import CallerRole
+    from tests.http_api import bearer
+
+    return await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+
+
+@pytest.fixture
 async def api(dev_env, pool):
     """The HTTP API in this process (`tests.http_api.api_client`), with a worker of its own."""
     from tests.http_api import api_client

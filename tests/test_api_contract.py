@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import json
 import time
 import unicodedata
 
-import pytest
 from limits import parse
 from pydantic import TypeAdapter
 
@@ -22,11 +20,6 @@ from schemas.messages import DossierFiling
 from tests.drafts import decision, example_text, start_request
 from tests.http_api import api_client, bearer, body, problem, started_at_drafting
 from tests.polling import eventually
-
-
-@pytest.fixture
-async def lead(pool):
-    return await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
 
 
 async def test_unknown_routes_and_methods_are_problems_and_a_trailing_slash_is_served_not_redirected(api, lead):
@@ -271,55 +264,6 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     problem(await api.get("/v1/reports/deadlines", params={"ministry": "zz z"}, headers=operator), 422, "string_pattern_mismatch", "ministry")
 
 
-async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_a_reused_key(api, lead, pool):
-    request = start_request()
-    key = {"Idempotency-Key": f"start-{request.submission_id}"}
-    first = await api.post("/v1/submissions", json=body(request), headers=lead | key)
-    again = await api.post("/v1/submissions", json=body(request), headers=lead | key)
-    assert (first.status_code, again.status_code) == (201, 201)
-    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
-    assert again.headers["idempotent-replayed"] == "true"
-    # The same request as another client writes it, keys in another order and spaced: the same request (found in a
-    # review: the bytes were hashed, so such a retry was refused as another request).
-    rewritten = json.dumps(dict(reversed(body(request).items())), indent=2, ensure_ascii=True).encode()
-    assert rewritten != json.dumps(body(request)).encode()
-    third = await api.post("/v1/submissions", content=rewritten, headers=lead | key | {"Content-Type": "application/json"})
-    assert (third.status_code, third.json(), third.headers["idempotent-replayed"]) == (201, first.json(), "true")
-    other = body(start_request())
-    problem(await api.post("/v1/submissions", json=other, headers=lead | key), 422, "idempotency_key_reused", "Idempotency-Key")
-    # A key recorded by an earlier release, with the hash of the body's bytes, still answers the same bytes.
-    await pool.execute("UPDATE idempotency_keys SET request_sha256 = $1 WHERE key = $2",
-                       hashlib.sha256(b"\n".join([b"POST", b"/v1/submissions", json.dumps(body(request)).encode()])).hexdigest(), key["Idempotency-Key"])
-    assert (await api.post("/v1/submissions", content=json.dumps(body(request)).encode(),
-                           headers=lead | key | {"Content-Type": "application/json"})).headers["idempotent-replayed"] == "true"
-
-    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
-    decided = body(decision(request, Stage.POLICY_PROPOSAL))
-    path = f"/v1/submissions/{request.submission_id}/decisions"
-    # Found by a new user: a refusal was forgotten, so the same request sent again once the draft had reached its stage was
-    # applied, after its sender was told it was refused. The refusal is the answer the key keeps.
-    committee = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
-    early = (path, body(decision(request, Stage.LEGISLATIVE_PROGRAMME)), committee | {"Idempotency-Key": "programme-early"})
-    too_early = problem(await api.post(early[0], json=early[1], headers=early[2]), 409, "current_stage_only")
-    once = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
-    assert once.status_code == 200 and once.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
-    # Sent again after the draft moved on, a check would now refuse it as stale: the first answer comes back instead.
-    retried = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
-    assert (retried.status_code, retried.json()) == (200, once.json())
-    again = await api.post(early[0], json=early[1], headers=early[2])
-    assert (again.status_code, again.json(), again.headers["idempotent-replayed"]) == (409, too_early, "true")
-    without_key = await api.post(path, json=decided, headers=government)
-    assert problem(without_key, 409, "current_stage_only")["kind"] == "STALE"
-    # A refusal is an answer too: the same key gets it again.
-    refused = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})
-    assert (await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})).json() == refused.json()
-    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
-    assert [e["event"] for e in history] == ["SUBMITTED", "DECISION"]
-    spaced = problem(await api.post(path, json=decided, headers=government | {"Idempotency-Key": "bad key with spaces"}), 422,
-                     "string_pattern_mismatch", "Idempotency-Key")
-    assert spaced["detail"] == "printable ASCII without spaces, '!' to '~' (pattern ^[\\x21-\\x7e]+$)", spaced
-
-
 async def test_rate_limits_answer_429_with_retry_after_per_token(dev_env, pool):
     async with api_client(dev_env.client, pool, worker=False, api_rate_per_token="3/minute") as http:
         token_id, secret = await issue(pool, agency_code="BGDDT", role=CallerRole.LEAD_MINISTRY, issued_by="test operator")
@@ -404,16 +348,6 @@ def test_every_operation_shows_the_walkthroughs_answer_and_every_field_is_descri
     # Every field says its shape (a serializer without a declared return type leaves a field untyped).
     untyped = [f"{name}.{field}" for name, field, prop in properties if not {"type", "$ref", "anyOf", "allOf", "oneOf", "const", "enum"} & set(prop)]
     assert untyped == []
-
-
-async def test_an_idempotency_key_is_forgotten_after_30_days(api, lead, pool):
-    first, second = body(start_request()), body(start_request())
-    key = {"Idempotency-Key": "kept-for-30-days"}
-    assert (await api.post("/v1/submissions", json=first, headers=lead | key)).status_code == 201
-    await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'kept-for-30-days'")
-    reused = await api.post("/v1/submissions", json=second, headers=lead | key)
-    assert reused.status_code == 201 and reused.json()["submission_id"] == second["submission_id"]
-    assert await pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'kept-for-30-days'") == 1
 
 
 async def test_a_malformed_body_gets_a_bounded_problem_whatever_its_size(api, lead):

@@ -1,0 +1,70 @@
+"""Idempotency keys on the HTTP API (`api/idempotency.py`): a retry gets the first answer, a reused key is refused, a key
+is kept 30 days."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from schemas.enums import CallerRole, Stage
+from tests.drafts import decision, start_request
+from tests.http_api import bearer, body, problem
+
+
+async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_a_reused_key(api, lead, pool):
+    request = start_request()
+    key = {"Idempotency-Key": f"start-{request.submission_id}"}
+    first = await api.post("/v1/submissions", json=body(request), headers=lead | key)
+    again = await api.post("/v1/submissions", json=body(request), headers=lead | key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"
+    # The same request as another client writes it, keys in another order and spaced: the same request (found in a
+    # review: the bytes were hashed, so such a retry was refused as another request).
+    rewritten = json.dumps(dict(reversed(body(request).items())), indent=2, ensure_ascii=True).encode()
+    assert rewritten != json.dumps(body(request)).encode()
+    third = await api.post("/v1/submissions", content=rewritten, headers=lead | key | {"Content-Type": "application/json"})
+    assert (third.status_code, third.json(), third.headers["idempotent-replayed"]) == (201, first.json(), "true")
+    other = body(start_request())
+    problem(await api.post("/v1/submissions", json=other, headers=lead | key), 422, "idempotency_key_reused", "Idempotency-Key")
+    # A key recorded by an earlier release, with the hash of the body's bytes, still answers the same bytes.
+    await pool.execute("UPDATE idempotency_keys SET request_sha256 = $1 WHERE key = $2",
+                       hashlib.sha256(b"\n".join([b"POST", b"/v1/submissions", json.dumps(body(request)).encode()])).hexdigest(), key["Idempotency-Key"])
+    assert (await api.post("/v1/submissions", content=json.dumps(body(request)).encode(),
+                           headers=lead | key | {"Content-Type": "application/json"})).headers["idempotent-replayed"] == "true"
+
+    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+    decided = body(decision(request, Stage.POLICY_PROPOSAL))
+    path = f"/v1/submissions/{request.submission_id}/decisions"
+    # Found by a new user: a refusal was forgotten, so the same request sent again once the draft had reached its stage was
+    # applied, after its sender was told it was refused. The refusal is the answer the key keeps.
+    committee = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    early = (path, body(decision(request, Stage.LEGISLATIVE_PROGRAMME)), committee | {"Idempotency-Key": "programme-early"})
+    too_early = problem(await api.post(early[0], json=early[1], headers=early[2]), 409, "current_stage_only")
+    once = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
+    assert once.status_code == 200 and once.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
+    # Sent again after the draft moved on, a check would now refuse it as stale: the first answer comes back instead.
+    retried = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
+    assert (retried.status_code, retried.json()) == (200, once.json())
+    again = await api.post(early[0], json=early[1], headers=early[2])
+    assert (again.status_code, again.json(), again.headers["idempotent-replayed"]) == (409, too_early, "true")
+    without_key = await api.post(path, json=decided, headers=government)
+    assert problem(without_key, 409, "current_stage_only")["kind"] == "STALE"
+    # A refusal is an answer too: the same key gets it again.
+    refused = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})
+    assert (await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-2"})).json() == refused.json()
+    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
+    assert [e["event"] for e in history] == ["SUBMITTED", "DECISION"]
+    spaced = problem(await api.post(path, json=decided, headers=government | {"Idempotency-Key": "bad key with spaces"}), 422,
+                     "string_pattern_mismatch", "Idempotency-Key")
+    assert spaced["detail"] == "printable ASCII without spaces, '!' to '~' (pattern ^[\\x21-\\x7e]+$)", spaced
+
+
+async def test_an_idempotency_key_is_forgotten_after_30_days(api, lead, pool):
+    first, second = body(start_request()), body(start_request())
+    key = {"Idempotency-Key": "kept-for-30-days"}
+    assert (await api.post("/v1/submissions", json=first, headers=lead | key)).status_code == 201
+    await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'kept-for-30-days'")
+    reused = await api.post("/v1/submissions", json=second, headers=lead | key)
+    assert reused.status_code == 201 and reused.json()["submission_id"] == second["submission_id"]
+    assert await pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'kept-for-30-days'") == 1
