@@ -232,6 +232,22 @@ async def _wait_for_line(log: Path, text: str, timeout: float = 60) -> None:
     raise TimeoutError(f"{log.name}: no {text!r}")
 
 
+async def _status_once_a_worker_answers(client, submission_id: str, timeout: float = 120):
+    """The draft's status, asked again when the server gives up waiting for a worker to answer (`CANCELLED`: on a loaded
+    machine the workers started meanwhile may take longer than the server waits for a query)."""
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from workflows import client as drafts
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return await drafts.status(client, submission_id)
+        except RPCError as gave_up:
+            if gave_up.status is not RPCStatusCode.CANCELLED or time.monotonic() > deadline:
+                raise
+
+
 async def _wait_for_event(handle, attributes: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -308,9 +324,8 @@ async def race(
                 return asyncio.create_task(drafts.decide(client, submission_id, decision, request_id=f"{submission_id}:policy"))
 
             update = send_update() if timing == "during-pin" else None
-            # api/app.py `_draft` asks the status until the rulebook is pinned; with no worker alive
-            # the query waits in the server for one.
-            query = asyncio.create_task(drafts.status(client, submission_id)) if timing in ("after-query", "query-race") else None
+            # A status query sent with no worker alive waits in the server for one.
+            query = asyncio.create_task(_status_once_a_worker_answers(client, submission_id)) if timing in ("after-query", "query-race") else None
             await asyncio.sleep(2)
             worker_c = spawn_worker("c", "c-activities")
             say(f"activity worker C (pid {worker_c.pid}) started" + ("" if quick else "; the pin's first attempt times out after 30 s"))
@@ -321,7 +336,7 @@ async def race(
             worker_b = spawn_worker("b", "b", *worker_b_args, *(["--log-activations"] if log_activations else []))
             say(f"rulebook pinned; worker B (pid {worker_b.pid}) started")
             if query is not None:
-                seen = await asyncio.wait_for(query, timeout=60)
+                seen = await asyncio.wait_for(query, timeout=150)
                 say(f"status query answered by worker B: rulebook {seen.rulebook_version!r}")
                 if update is None:
                     update = send_update()
