@@ -336,12 +336,15 @@ def rulebook_file(version: ProcessVersion) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _parsed(text: str) -> Rulebook:
-    # Read at every start of a draft; validated once per edition of the file's text.
+    # One object per edition's text: the current file and a kept edition with the same text are the same rulebook.
     return Rulebook.model_validate_json(text)
 
 
+@functools.cache
 def load_rulebook(version: ProcessVersion) -> Rulebook:
-    """Read and validate the rulebook shipped for a process version."""
+    """The rulebook shipped for a process version, read and validated once per process: the editions a workflow finds by
+    reference (`edition`) are read once too, so a file changed under a running worker could only pin an edition its
+    drafts would not find. Raises ValueError when the file names another process version."""
     text = resources.files("schemas.rulebooks").joinpath(rulebook_file(version)).read_text(encoding="utf-8")
     book = _parsed(text)
     if book.process_version is not version:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -136,10 +135,6 @@ def document(kind, label: str = "") -> DocumentRef:
     return DocumentRef(kind=kind, name=f"{kind.value} {label}".strip(), sha256=hashlib.sha256(f"{kind.value}{label}".encode()).hexdigest())
 
 
-# Rulebook editions are frozen files of the package; reading each once keeps a driving client's CPU on the workflow.
-_rulebook = functools.cache(load_rulebook)
-
-
 def decision(
     request: StartRequest,
     stage: Stage,
@@ -150,7 +145,7 @@ def decision(
     label: str = "",
 ) -> Decision:
     """A decision by the first decider the rulebook names for `stage`, with the documents it requires."""
-    rule = _rulebook(request.process_version).rule(stage)
+    rule = load_rulebook(request.process_version).rule(stage)
     decider = rule.deciders[0]
     needs_documents = outcome in (Outcome.APPROVE, Outcome.VOTE)
     return Decision(
@@ -240,7 +235,7 @@ def core_request(version: ProcessVersion = ProcessVersion.LAW_2025, procedure: S
 
 # The draft core without a server: a state built by the core's own operations, on a clock the test sets.
 def pinned(request: StartRequest, *, sessions=(), meetings=(), working: WorkingCalendar | None = None) -> PinnedRules:
-    return PinnedRules(rulebook=_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
+    return PinnedRules(rulebook=load_rulebook(request.process_version), sessions=tuple(sessions), meetings=tuple(meetings),
                        working=working or shipped_working_calendar())
 
 

@@ -180,3 +180,10 @@ def test_only_a_shipped_edition_is_written_by_reference_and_a_reference_must_nam
     named, version = shipped_pin.model_dump_json(), shipped_pin.rulebook.version
     with pytest.raises(LookupError, match=f"is {version} here, not 1999.1"):
         PinnedRules.model_validate_json(named.replace(f'"version":"{version}"', '"version":"1999.1"'))
+
+
+def test_a_shipped_rulebook_is_read_once_per_process(monkeypatch):
+    # Every draft's start asks for it (the client and the pin); the editions a workflow finds by reference are read once.
+    load_rulebook(ProcessVersion.LAW_2025)
+    monkeypatch.setattr(resources, "files", lambda *_: pytest.fail("the rulebook's file was read again"))
+    assert load_rulebook(ProcessVersion.LAW_2025) is edition(ProcessVersion.LAW_2025, load_rulebook(ProcessVersion.LAW_2025).digest)
