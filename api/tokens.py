@@ -90,7 +90,7 @@ async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
     if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), _digest(secret)):
         raise Unauthenticated("token_unknown", "no such token", token_id if row is not None else None)
     if row["revoked_at"] is not None:
-        raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {row['revoked_at']:%Y-%m-%d}", token_id)
+        raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {in_hanoi(row['revoked_at']).date()} (Ha Noi)", token_id)
     if row["expired"]:
         raise Unauthenticated("token_expired", f"token {token_id} expired at {in_hanoi(row['expires_at']).isoformat()}", token_id)
     return Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))

@@ -63,7 +63,9 @@ async def test_tokens_missing_unknown_revoked_expired_or_not_bearer_are_401_with
     headers = {"Authorization": f"Bearer {token}"}
     assert (await api.post("/v1/submissions", json=body(request), headers=headers)).status_code == 201
     assert await revoke(pool, token_id, revoked_by="test operator")
-    problem(await api.get(path, headers=headers), 401, "token_revoked")
+    # Revoked in the evening, UTC: the next day in Ha Noi, the day the refusal names.
+    await pool.execute("UPDATE api_tokens SET revoked_at = '2026-12-04T20:00:00Z' WHERE token_id = $1", token_id)
+    assert problem(await api.get(path, headers=headers), 401, "token_revoked")["detail"].endswith("revoked on 2026-12-05 (Ha Noi)")
     expired = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY, expires_at=datetime.now(UTC) - timedelta(seconds=1))
     problem(await api.get(path, headers=expired), 401, "token_expired")
 

@@ -84,7 +84,11 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
     await past_window(env, request, "r1")
     shown = await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
     assert shown.closed and shown.silent == ("BCA",) and sorted(shown.unanswered_comments) == ["BTC/c1", "BTC/c2"]
-    assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BCA"))))["rule"] == "round_closed"
+    with pytest.raises(WorkflowUpdateFailedError) as late:
+        await drafts.submit_opinion(client, sid, "r1", opinion("BCA"))
+    # The window closes at a Ha Noi midnight, the evening before in UTC: the day named is Ha Noi's.
+    closed_on = shown.closes_at.astimezone(VIETNAM).date()
+    assert refusal_of(late.value)[1] == "round_closed" and f"closed on {closed_on} (Ha Noi)" in str(late.value.cause)
 
     partial = compilation(request, ("BTC", "c1", Response.ACCEPTED))
     assert (await refused(drafts.compile_round(client, sid, "r1", partial)))["rule"] == "every_comment_answered"
@@ -104,7 +108,7 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
     assert DocumentKind.COMMENTS_COMPILATION in {d.kind for d in versions.versions[-1].documents}
     assert "1 comment accepted, 1 explained" in compiled.label
     silent = next(e for e in history.entries if e.event is EventKind.CONSULTEE_SILENT)
-    assert silent.agency_code == "BCA"
+    assert silent.agency_code == "BCA" and silent.label.endswith(f"did not answer by {closed_on}")
     view = await status_after(client, drafts.decide(client, sid, decision(request, S.DRAFTING)))
     assert view.stage is S.APPRAISAL
 

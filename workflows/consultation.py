@@ -221,7 +221,7 @@ class ConsultationWorkflow:
         require(opinion, Opinion)
         round_id = self._input.request.round_id
         if self._closed_at is not None:
-            raise Refused("consultee", "round_closed", f"round {round_id} closed on {self._closed_at:%Y-%m-%d}", RefusalKind.CLOSED)
+            raise Refused("consultee", "round_closed", f"round {round_id} closed on {in_hanoi(self._closed_at).date()} (Ha Noi)", RefusalKind.CLOSED)
         if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:
             raise Refused("comments", "round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all")
         if self._in_postgresql and opinion.consultee == PUBLIC:

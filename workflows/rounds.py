@@ -11,6 +11,7 @@ from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
 from schemas.state import WATCHED_LEADS, DraftState, RoundWatch
+from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
 from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, StartRound
@@ -83,7 +84,7 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime,
                       label=f"{prefix}: {answer.consultee}, {counted(answer.comment_count, 'comment', agrees)}")
     for consultee in result.silent:
         change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
-                      label=f"{prefix}: {consultee} did not answer by {result.closed_at:%Y-%m-%d}")
+                      label=f"{prefix}: {consultee} did not answer by {in_hanoi(result.closed_at).date()}")
     compiled = result.compilation
     document = compiled.document or DocumentRef(
         kind=DocumentKind.COMMENTS_COMPILATION, name=f"Bản tổng hợp, tiếp thu, giải trình ({result.round_id})",
