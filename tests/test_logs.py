@@ -33,7 +33,7 @@ from tests.drafts import decision, example_text
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.stack import LEGIS
-from workers.log_config import MAX_FIELD, REDACTED, Throttle, redact, scrub
+from workers.log_config import MAX_FIELD, REDACTED, Throttle, configure_logging, redact, scrub
 from workflows import client as drafts
 
 
@@ -163,3 +163,13 @@ def test_control_characters_are_written_escaped():
     and grep took the log for a binary file. Tabs and newlines (a traceback's) stay."""
     event = redact(None, "info", {"event": "request", "path": "/v1/submissions/X/consultations/\x00\x1b[2J\x9b\x85", "exception": "a\n\tb"})
     assert event == {"event": "request", "path": "/v1/submissions/X/consultations/\\x00\\x1b[2J\\x9b\\x85", "exception": "a\n\tb"}
+
+
+def test_a_webhooks_url_is_not_logged_by_the_http_client(capfd):
+    """Found by a new user: httpx wrote every delivery's whole URL at INFO, a chat service's secret in its query included."""
+    configure_logging("INFO")
+    with httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(204))) as http:
+        http.post("http://127.0.0.1:9/hook?access_token=QSECRET123456")
+    logging.getLogger("legis.test").info("delivered")
+    written = capfd.readouterr().err
+    assert "delivered" in written and "QSECRET" not in written

@@ -158,5 +158,8 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # The embedded PostgreSQL narrates every start at INFO; its warnings are enough.
-    logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))
+    # The embedded PostgreSQL narrates every start at INFO; its warnings are enough. The HTTP client writes each
+    # request's whole URL at INFO, and a webhook's URL may carry its receiver's secret (a chat service's hook): the
+    # deliveries log their own lines, with the URL cut (activities/webhooks.py).
+    for chatty in ("pgserver", "httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
