@@ -132,25 +132,28 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView) -> str:
         if level == "FRBRExpression":
             ET.SubElement(frbr, _q("FRBRlanguage"), language="vie")
 
-    lifecycle = ET.SubElement(meta, _q("lifecycle"), source="#legis")
-    for number, version in enumerate(versions_of(history), 1):
-        ET.SubElement(lifecycle, _q("eventRef"), eId=f"evt_{version.seq}", date=version.date,
-                      source=f"#text_v{number}", type="generation" if number == 1 else "amendment")
-    workflow = ET.SubElement(meta, _q("workflow"), source="#legis")
-    for step in steps_of(history):
-        ET.SubElement(workflow, _q("step"), eId=f"step_{step.seq}", date=step.date, by=f"#{step.agent}",
-                      **{"as": f"#{step.role}"}, outcome=f"#{step.outcome}", refersTo=f"#{step.stage}")
+    # Both are optional and, when present, hold at least one child: a draft with no text filed or no decision yet has none.
+    versions, steps = versions_of(history), steps_of(history)
+    if versions:
+        lifecycle = ET.SubElement(meta, _q("lifecycle"), source="#legis")
+        for number, version in enumerate(versions, 1):
+            ET.SubElement(lifecycle, _q("eventRef"), eId=f"evt_{version.seq}", date=version.date,
+                          source=f"#text_v{number}", type="generation" if number == 1 else "amendment")
+    if steps:
+        workflow = ET.SubElement(meta, _q("workflow"), source="#legis")
+        for step in steps:
+            ET.SubElement(workflow, _q("step"), eId=f"step_{step.seq}", date=step.date, by=f"#{step.agent}",
+                          **{"as": f"#{step.role}"}, outcome=f"#{step.outcome}", refersTo=f"#{step.stage}")
 
     references = ET.SubElement(meta, _q("references"), source="#legis")
     ET.SubElement(references, _q("TLCOrganization"), eId="legis", href="/ontology/organization/vn/legis", showAs="legis")
-    steps = steps_of(history)
     for agent in sorted({s.agent for s in steps} | {lead}):
         ET.SubElement(references, _q("TLCOrganization"), eId=agent, href=f"/ontology/organization/vn/{agent}", showAs=agent)
     for role in sorted({s.role for s in steps}):
         ET.SubElement(references, _q("TLCRole"), eId=role, href=f"/ontology/role/vn/{role}", showAs=role)
     for concept in sorted({s.outcome for s in steps} | {s.stage for s in steps}):
         ET.SubElement(references, _q("TLCConcept"), eId=concept, href=f"/ontology/concept/legis/{concept}", showAs=concept)
-    for number, version in enumerate(versions_of(history), 1):
+    for number, version in enumerate(versions, 1):
         ET.SubElement(references, _q("TLCReference"), eId=f"text_v{number}", href=f"/sha256/{version.sha256}",
                       name="draftText", showAs=f"draft text v{number}")
 

@@ -110,6 +110,17 @@ def test_the_export_is_valid_against_the_oasis_schema():
     assert_valid(classified_export(history))
 
 
+def test_a_draft_without_a_text_or_a_decision_yet_exports_valid():
+    """Found by a new user: a draft just submitted, or decided on before its text was filed (policy, programme,
+    withdrawn early), exported an empty `<lifecycle/>`, which the schema refuses (and an empty `<workflow/>` alike)."""
+    history = history_with_two_text_versions()
+    for kept in (1, 3):
+        early = HistoryView(submission_id=history.submission_id, entries=history.entries[:kept])
+        xml = to_akoma_ntoso(status_of(early), early)
+        assert_valid(xml)
+        assert parse_steps(xml) == (steps_of(early), [])
+
+
 def test_a_decision_is_dated_by_its_ha_noi_day():
     """06:30 in Ha Noi on 1 December is 23:30 UTC on 30 November: the step says 1 December."""
     history = history_with_two_text_versions()
