@@ -10,6 +10,7 @@ to the subscriber's delivery, which sends it in its next round.
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Annotated
 
 import typer
@@ -105,10 +106,12 @@ async def _retry(db, letter: DeadLetter) -> dict:
     if letter.resolved_at is not None:
         return {"id": letter.id, "outcome": "already_resolved"}
     if letter.kind is Kind.WEBHOOK:
-        if not await db.fetchval("SELECT active FROM subscribers WHERE id = $1", letter.subscriber_id):
+        subscriber = await db.fetchrow("SELECT active, agency_code, url FROM subscribers WHERE id = $1", letter.subscriber_id)
+        if not subscriber["active"]:
             # Its delivery has stopped: resolved, the letter would be lost unsent. It stays open until the subscriber is added again.
+            again = shlex.join(("legis", "subscribers", "add", subscriber["agency_code"], subscriber["url"]))
             return {"id": letter.id, "outcome": "refused", "rule": "subscriber_active", "reason": f"subscriber {letter.subscriber_id} was "
-                    "removed; add it again (`legis subscribers add`) to retry its dead letters"}
+                    f"removed; `{again}` makes it active again, to retry its dead letters"}
         # The delivery activity leaves out only open letters: resolved, the event is pending again for its subscriber.
         await dead_letters.retried(db, letter.id, error=None)
         return {"id": letter.id, "outcome": "handed_to_delivery"}

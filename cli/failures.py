@@ -68,6 +68,8 @@ class Rejected(Failure):
 
     code = ExitCode.REFUSED
     label = "refused"
+    # Found by a new user: a refusal that named no kind was `"kind": null` in JSON, which a script reads as an outage (exit 5).
+    kind_of_class = RefusalKind.CONFLICT.value
 
 
 class NotFound(Failure):

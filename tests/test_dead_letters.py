@@ -188,7 +188,10 @@ async def test_a_webhook_event_the_receiver_refuses_is_a_dead_letter_and_later_e
         await pool.execute("UPDATE subscribers SET active = false WHERE id = $1", subscriber_id)
         code, _, err = await cli("dead-letters", "retry", str(letter["id"]))
         assert code == 3 and f"cannot retry dead letter {letter['id']}: subscriber {subscriber_id} was removed" in err, err
-        assert "(rule: subscriber_active)" in err and await pool.fetchval("SELECT resolved_at FROM dead_letters WHERE id = $1", letter["id"]) is None
+        assert "`legis subscribers add " in err and "(rule: subscriber_active)" in err
+        code, out, _ = await cli("dead-letters", "retry", str(letter["id"]), "--output", "json")
+        # Found by a new user: its kind was null, which a script reads as an outage.
+        assert (code, json.loads(out)["kind"], json.loads(out)["rule"]) == (3, "CONFLICT", "subscriber_active"), out and await pool.fetchval("SELECT resolved_at FROM dead_letters WHERE id = $1", letter["id"]) is None
         code, _, err = await cli("dead-letters", "retry", str(letter["id"]), "999999999")
         assert code == 4 and err.startswith("not found: dead_letter_id: no dead letter 999999999; none of the letters given was retried"), err
         await pool.execute("UPDATE subscribers SET active = true WHERE id = $1", subscriber_id)
