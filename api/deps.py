@@ -21,7 +21,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import permissions
-from api.plumbing import limiter, retry_after
+from api.plumbing import limiter, over, retry_after
 from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
@@ -65,7 +65,7 @@ async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredenti
     http.state.caller, http.state.token_id = who, who.token_id
     limit = http.app.state.token_limit
     if limit is not None and not await limiter.hit(limit, "token", who.token_id):
-        raise refusal(429, "Authorization", "rate_limited", f"more than {limit} requests for token {who.token_id}",
+        raise refusal(429, "Authorization", "rate_limited", f"{over(limit)} for token {who.token_id}",
                       headers=await retry_after(limiter, limit, "token", who.token_id))
     return who
 

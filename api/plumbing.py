@@ -38,6 +38,17 @@ MAX_BODY_BYTES = MAX_MESSAGE_BYTES
 limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
 
+# Probes of liveness and readiness often share an address with the traffic (a proxy, a NAT, the compose network): a
+# probe refused for the traffic's rate would have a healthy API restarted.
+PROBES = frozenset({"/healthz", "/readyz"})
+
+
+def over(limit: RateLimitItem) -> str:
+    """A limit in words: "more than 5 requests per minute", "... per 2 hours"."""
+    unit = limit.GRANULARITY.name
+    return f"more than {limit.amount} requests per {unit if limit.multiples == 1 else f'{limit.multiples} {unit}s'}"
+
+
 async def retry_after(limited: RateLimiter, item: RateLimitItem, *identifiers: str) -> dict[str, str]:
     """`Retry-After` for a request `limited` refused: the seconds until its window resets, at least one (a client that
     waits that long is taken again; told a constant, it would come back, be refused, and come back again)."""
@@ -263,8 +274,8 @@ class AroundRequest:
         try:
             limit: RateLimitItem | None = getattr(state, "address_limit", None)
             address = scope["client"][0] if scope.get("client") else "unknown"
-            if limit is not None and not await limiter.hit(limit, "address", address):
-                await _problem_response(refusal(429, "request", "rate_limited", f"more than {limit} requests from {address}",
+            if limit is not None and scope["path"] not in PROBES and not await limiter.hit(limit, "address", address):
+                await _problem_response(refusal(429, "request", "rate_limited", f"{over(limit)} from {address}",
                                                 headers=await retry_after(limiter, limit, "address", address)))(scope, receive, answer)
             else:
                 await self.app(scope, receive, answer)

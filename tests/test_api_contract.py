@@ -296,7 +296,10 @@ async def test_every_problem_carries_a_kind_one_per_rule_wherever_it_refuses(dev
         }
         assert kinds == {"CONFLICT", "INVALID", "FORBIDDEN"}, kinds
         answers = [await http.get("/v1/submissions", headers=lead) for _ in range(3)]
-        assert problem(answers[-1], 429, "rate_limited")["kind"] == "BUSY"
+        limited = problem(answers[-1], 429, "rate_limited")
+        assert limited["kind"] == "BUSY" and limited["detail"].startswith("more than 6 requests per hour from "), limited
+        # Found by a new user: probes shared the address's limit, and a healthy API answered its liveness probe 429.
+        assert [(await http.get(probe)).status_code for probe in ("/healthz", "/readyz", "/healthz")] == [200, 200, 200]
 
 
 async def test_no_worker_means_a_bounded_wait_then_504_naming_the_task_queue(dev_env, pool):
