@@ -47,7 +47,8 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
         comments, awaited = receipt.comments, receipt.awaiting
         out.print(f"opinion of {receipt.consultee} taken: {comments} comment{'s' * (comments != 1)}; "
                   f"{awaited} consultee{'s' * (awaited != 1)} awaited; "
-                  f"the round closes {instant(receipt.closes_at)}")
+                  + (f"the round closes now, every consultee having answered (its window ran to {instant(receipt.closes_at)})" if receipt.closing
+                     else f"the round closes {instant(receipt.closes_at)}"))
 
 
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))

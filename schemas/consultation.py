@@ -191,7 +191,8 @@ class OpinionReceipt(Message):
     consultee: str
     comments: int
     awaiting: int = Field(description="consultees that have not answered yet")
-    closes_at: Instant
+    closes_at: Instant = Field(description="the end of the round's window")
+    closing: bool = Field(default=False, description="this was the last awaited answer: the round closes now, before its window ends")
 
 
 class ConsultationView(Message):

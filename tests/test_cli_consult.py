@@ -62,6 +62,12 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 3 and "round_still_open" in err
     code, out, _ = await cli("consult", "show", sid, "Y-KIEN-BO-NGANH", "--json")
     assert code == 0 and json.loads(out)["awaiting"] == ["BNV", "BCA"]
+    # Found by a new user: the last awaited answer was told "the round closes" at the window's end, though it closed then.
+    for consultee in ("BNV", "BCA"):
+        agrees = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8")) | {"consultee": consultee, "comments": []}
+        (tmp_path / f"agrees-{consultee}.json").write_text(json.dumps(agrees), encoding="utf-8")
+        code, out, err = await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / f"agrees-{consultee}.json"))
+        assert code == 0 and ("the round closes now, every consultee having answered" in out) is (consultee == "BCA"), out + err
     code, _, err = await cli("consult", "show", sid, "NO-SUCH-ROUND")
     assert code == 4 and f"round_id: no consultation round NO-SUCH-ROUND of draft {sid}" in err
     code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting.json"))

@@ -103,7 +103,7 @@ class ConsultationWorkflow:
         try:
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: self._early_close and bool(input.request.consultees) and not self._awaiting(),
+                    lambda: self._early_close and bool(input.request.consultees) and not self._awaiting(),  # as a receipt's `closing`
                     timeout=input.closes_at - workflow.now(),
                     timeout_summary=f"round {input.request.round_id} closes",
                 )
@@ -164,8 +164,10 @@ class ConsultationWorkflow:
         else:
             self._answers[opinion.consultee] = answer
         self._comments += len(answer.comment_ids)
+        awaiting = self._awaiting()
         return OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
-                              awaiting=len(self._awaiting()), closes_at=self._input.closes_at)
+                              awaiting=len(awaiting), closes_at=self._input.closes_at,
+                              closing=self._early_close and bool(self._input.request.consultees) and not awaiting)
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
