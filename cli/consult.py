@@ -6,6 +6,7 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 from __future__ import annotations
 
 import asyncio
+import re
 
 import typer
 from temporalio.client import Client
@@ -85,13 +86,20 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
     _print_round(counted, public_unanswered=unanswered)
 
 
+def _in_number_order(key: str) -> list[tuple[int, int | str]]:
+    """BCT/c2 before BCT/c10: a comment ID's numbers compared as numbers."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", key)]
+
+
 def _print_round(view: ConsultationView, *, public_unanswered: int | None = None) -> None:
     if wants_json():
         emit_json(view)
         return
     window = (f"closed (its workflow {view.ended}, no compilation to come)" if view.ended
               else f"closed (it was to close {instant(view.closes_at)})" if view.closed else f"closes {instant(view.closes_at)}")
+    # A round ended outside its rules has no compilation to come: nothing is left to answer (found by a new user).
     public_rows = [] if public_unanswered is None else [
+        ("public comments unanswered", f"{public_unanswered} (none will be: no compilation to come)") if view.ended else
         ("public comments to answer", f"{public_unanswered}" + (" (answered by article before the compilation)" if public_unanswered else ""))]
     out.print(pairs(f"round {view.round_id} ({view.kind.value})", [
         ("window", window),
@@ -99,7 +107,7 @@ def _print_round(view: ConsultationView, *, public_unanswered: int | None = None
         ("comments", str(view.comments)),
         ("awaited", ", ".join(view.awaiting) or "none"),
         ("silent", ", ".join(view.silent) or "none"),
-        ("comments to answer", ", ".join(view.unanswered_comments) or "none"),
+        ("comments unanswered" if view.ended else "comments to answer", ", ".join(sorted(view.unanswered_comments, key=_in_number_order)) or "none"),
         *public_rows,
         ("compiled", "yes" if view.compiled else "no"),
     ]))

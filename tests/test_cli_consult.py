@@ -35,6 +35,14 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     assert code == 0, err
     assert re.search(r"public comments to answer\W+1 \(answered by article before the compilation\)", out), out
     assert re.search(r"window\W+closes ", out), out
+    # Withdrawn, the round is cancelled: it asks for no answer (found by a new user: "to answer before the compilation").
+    withdraw = json.loads((tmp_path / "12-programme-defer.json").read_text(encoding="utf-8")) | {"kind": "WITHDRAW", "to_session": None}
+    (tmp_path / "withdraw.json").write_text(json.dumps(withdraw), encoding="utf-8")
+    code, _, err = await cli("programme", sid, str(tmp_path / "withdraw.json"))
+    assert code == 0, err
+    shown = await eventually(lambda: cli("consult", "show", sid, "CONG-KHAI"), lambda answer: "no compilation to come" in answer[1])
+    assert re.search(r"public comments unanswered\W+1 \(none will be: no compilation to come\)", shown[1]), shown
+    assert "before the compilation" not in shown[1] and "comments to answer" not in shown[1], shown
 
 
 async def _at_drafting(cli, tmp_path: Path, prefix: str) -> tuple[str, str]:
