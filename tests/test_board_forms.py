@@ -21,6 +21,7 @@ from tests.drafts import decision, start_request
 from tests.http_api import refusals_of
 from tests.polling import eventually
 from tests.scenarios import BEFORE_ASSEMBLY, approve, postponed_at_government_decision, until_sitting
+from web.csrf import FORM_METHODS, has_forms
 from web.inbox import ASK_SECONDS
 from workers.settings import Settings
 from workers.worker import create_worker
@@ -246,3 +247,15 @@ async def test_the_inbox_answers_while_its_drafts_cannot(dev_env, fresh_database
             assert "Quốc hội quyết định tại phiên họp" not in inbox.text  # nobody said which day
     finally:
         await pool.close()
+
+
+async def test_a_method_no_page_takes_is_405_not_a_form_refused(pool):
+    """Found by a new user: `PUT /public` was answered 403 "this form has expired". Only what no page route takes goes
+    past the CSRF check, so that no form can be sent without its token under another method."""
+    app = create_app(pool=pool, settings=Settings())
+    taken = {method for route in app.routes if has_forms(getattr(route, "path", "")) for method in getattr(route, "methods", None) or ()}
+    assert taken <= FORM_METHODS, taken
+    async with app_client(pool) as http:
+        for path in ("/public", "/board", "/board/signin"):
+            answer = await http.put(path, content=b"x")
+            assert answer.status_code == 405 and "method_not_allowed" in answer.text and "GET" in answer.headers["allow"], (path, answer.text)
