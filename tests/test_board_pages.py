@@ -313,11 +313,22 @@ def test_a_refusal_on_a_page_reads_in_its_language_with_what_the_rule_named(lang
 def test_the_charts_carry_no_script_and_name_themselves():
     rows = [ReportRow(agency="BTP", on_time=3, late=1, overdue_now=2, postponed=1, late_requests=0),
             ReportRow(agency="ALL", on_time=3, late=1, overdue_now=2, postponed=1, late_requests=0)]
-    labels = {"on_time": "đúng hạn", "late": "trễ hạn", "overdue_now": "quá hạn", "postponed": "lùi", "late_requests": "xin muộn"}
+    labels = {"on_time": "đúng hạn", "late": "trễ hạn", "overdue_now": "quá hạn", "postponed": "lùi", "late_requests": "xin muộn",
+              "no_data": "Chưa có số liệu"}
     for svg in (per_ministry(rows, title='Hạn "theo" bộ & ngành', labels=labels), trend([("2027-Q1", rows[1])], title="Xu hướng", labels=labels)):
         assert "<script" not in svg and "file://" not in svg and "javascript" not in svg
         assert svg.startswith("<svg ") and 'role="img"' in svg
     assert 'aria-label="Hạn &quot;theo&quot; bộ &amp; ngành"' in per_ministry(rows, title='Hạn "theo" bộ & ngành', labels=labels)
+    # Found by a new user: a period with nothing counted drew "No data" in English on the Vietnamese page.
+    empty = per_ministry(rows[1:], title="Hạn", labels=labels)
+    assert "Chưa có số liệu" in empty and "No data" not in empty
+
+
+async def test_the_ministries_page_says_no_data_in_its_language(pool):
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        text = is_page(await http.get("/board/ministries?ministry=ZZNONE"), 200)
+        assert "Chưa có số liệu" in text and "No data" not in text
 
 
 @pytest.mark.parametrize(("language", "one", "two"), [("vi", "1 dự án", "2 dự án"), ("en", "1 draft", "2 drafts")])

@@ -30,8 +30,8 @@ def _svg(chart: pygal.graph.graph.Graph, description: str) -> str:
     return chart.render(is_unicode=True)
 
 
-def _base(kind, title: str, labels: list[str]):
-    chart = kind(style=STYLE, title=title, width=860, height=380, js=[], disable_xml_declaration=True, show_legend=True,
+def _base(kind, title: str, labels: list[str], no_data: str):
+    chart = kind(style=STYLE, title=title, no_data_text=no_data, width=860, height=380, js=[], disable_xml_declaration=True, show_legend=True,
                  legend_at_bottom=True, x_label_rotation=30 if len(labels) > 8 else 0, print_values=False, explicit_size=False,
                  no_prefix=True)
     chart.x_labels = labels
@@ -39,9 +39,9 @@ def _base(kind, title: str, labels: list[str]):
 
 
 def per_ministry(rows: list[ReportRow], *, title: str, labels: dict[str, str]) -> str:
-    """Stacked bars per agency: finished on time, finished late, overdue now."""
+    """Stacked bars per agency: finished on time, finished late, overdue now; `labels["no_data"]` where none is counted."""
     agencies = [r for r in rows if r.agency != "ALL"]
-    chart = _base(pygal.StackedBar, title, [r.agency for r in agencies])
+    chart = _base(pygal.StackedBar, title, [r.agency for r in agencies], labels["no_data"])
     chart.add(labels["on_time"], [r.on_time for r in agencies])
     chart.add(labels["late"], [r.late for r in agencies])
     chart.add(labels["overdue_now"], [r.overdue_now for r in agencies])
@@ -50,7 +50,7 @@ def per_ministry(rows: list[ReportRow], *, title: str, labels: dict[str, str]) -
 
 def trend(quarters: list[tuple[str, ReportRow]], *, title: str, labels: dict[str, str]) -> str:
     """Lines per quarter: finished on time, finished late, postponements, late requests."""
-    chart = _base(pygal.Line, title, [label for label, _ in quarters])
+    chart = _base(pygal.Line, title, [label for label, _ in quarters], labels["no_data"])
     for field in ("on_time", "late", "postponed", "late_requests"):
         chart.add(labels[field], [getattr(row, field) for _, row in quarters])
     return _svg(chart, title)

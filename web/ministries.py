@@ -55,7 +55,7 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
     quarters, rows = await database(board.quarterly(pool, day, ministry=ministry or None, period=(first, last)))
     labels = {key: gettext(request, text) for key, text in (
         ("on_time", "Finished on time"), ("late", "Finished late"), ("overdue_now", "Overdue now"),
-        ("postponed", "Postponed"), ("late_requests", "Late requests"))}
+        ("postponed", "Postponed"), ("late_requests", "Late requests"), ("no_data", "No data"))}
     chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels)
     trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
