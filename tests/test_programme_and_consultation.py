@@ -70,7 +70,10 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
             "field": "window_days", "rule": "statutory_minimum"}
         view = await status_after(client, drafts.open_consultation(client, sid, consultation(request, "r1")))
         assert [r.round_id for r in view.open_consultations] == ["r1"]
-        assert (await refused(drafts.open_consultation(client, sid, consultation(request, "r1"))))["rule"] == "unique_round"
+        with pytest.raises(WorkflowUpdateFailedError) as again:
+            await drafts.open_consultation(client, sid, consultation(request, "r1"))
+        # A state of the draft, not the input's fault: exit 3 and 409 (found by a new user: exit 2, "invalid input").
+        assert refusal_of(again.value)[1] == "unique_round" and again.value.cause.details[0]["kind"] == "CONFLICT"
 
         await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c1", "c2"))
         await drafts.submit_opinion(client, sid, "r1", opinion("BNV"))

@@ -356,11 +356,11 @@ def check_round_named(state: DraftState, request: ConsultationRequest) -> None:
     """A round's ID names one round of the draft (tenth generation on: whatever its letter case, which officials read as
     one), and the lead ministry is not among those it asks (tenth generation on)."""
     if request.round_id in state.rounds_opened:
-        raise Refused("round_id", "unique_round", f"round {request.round_id} was opened already", INVALID)
+        raise Refused("round_id", "unique_round", f"round {request.round_id} was opened already", CONFLICT)
     if state.generation < 10:
         return
     if same := next((r for r in state.rounds_opened if r.casefold() == request.round_id.casefold()), None):
-        raise Refused("round_id", "unique_round", f"round {same} was opened already; a round's ID is one whatever its letter case", INVALID)
+        raise Refused("round_id", "unique_round", f"round {same} was opened already; a round's ID is one whatever its letter case", CONFLICT)
     if state.lead_ministry in request.consultees:
         raise Refused("consultees", "not_own_consultee", f"{state.lead_ministry} is the lead ministry: it answers the comments, it is not "
                       "asked for them", INVALID)
