@@ -8,6 +8,8 @@ documents are needed) is the draft core's rule (`workflows.rules`), answered by 
 
 from __future__ import annotations
 
+from typing import NamedTuple, Protocol
+
 from api.tokens import Caller
 from schemas.consultation import PUBLIC, ConsultationView, OpinionBody
 from schemas.enums import Actor, CallerRole
@@ -78,6 +80,28 @@ def agency_reads_classified(agency_code: str, *, lead_ministry: str) -> bool:
     return agency_code == lead_ministry
 
 
+class Draft(Protocol):
+    """What the rules of reading ask of a draft: a status view, a registry row or `Registered`."""
+
+    @property
+    def classified(self) -> bool: ...
+
+    @property
+    def lead_ministry(self) -> str: ...
+
+
+class Registered(NamedTuple):
+    """A draft's classification as the registry holds it (`store.registry.classification`)."""
+
+    classified: bool
+    lead_ministry: str
+
+
+# Who reads through `legis status`, `history`, `versions` and `consult show`: an operator of the Government Office or the
+# National Assembly Office, as the README puts them, reading as the API's operators read.
+CLI_READER = Caller(token_id="cli", agency_code="VPCP", role=CallerRole.OPERATOR)
+
+
 def sees_classified(caller: Caller, *, lead_ministry: str) -> bool:
     return caller.role is CallerRole.LEAD_MINISTRY and agency_reads_classified(caller.agency_code, lead_ministry=lead_ministry)
 
@@ -112,8 +136,9 @@ def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:
     return row.model_copy(update={"lead_ministry": REDACTED, "responsible": responsible, "target_session": REDACTED})
 
 
-def history_for(caller: Caller, view: HistoryView, draft: StatusView) -> HistoryView:
-    """`draft` as the draft answers, before `status_for`: its lead ministry is what the entries must not name."""
+def history_for(caller: Caller, view: HistoryView, draft: Draft) -> HistoryView:
+    """`draft` as the draft answers (or the registry holds it), before `status_for`: its lead ministry is what the entries
+    must not name."""
     if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
         return view
     return _redacted_history(view, draft.lead_ministry)
@@ -127,7 +152,7 @@ def exported(status: StatusView, history: HistoryView) -> tuple[StatusView, Hist
     return _redacted_status(status), _redacted_history(history, status.lead_ministry)
 
 
-def versions_for(caller: Caller, view: VersionsView, draft: StatusView) -> VersionsView:
+def versions_for(caller: Caller, view: VersionsView, draft: Draft) -> VersionsView:
     if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
         return view
     return view.model_copy(
@@ -135,7 +160,7 @@ def versions_for(caller: Caller, view: VersionsView, draft: StatusView) -> Versi
     )
 
 
-def round_for(caller: Caller, view: ConsultationView, draft: StatusView) -> ConsultationView:
+def round_for(caller: Caller, view: ConsultationView, draft: Draft) -> ConsultationView:
     """A classified draft's round, for any reader but its lead ministry: who answered and how much, without the
     officials who signed or the lead ministry's code where it was asked itself. The round's view carries no comment
     texts (PostgreSQL keeps them, by reference) nor documents."""

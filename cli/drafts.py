@@ -109,8 +109,9 @@ def print_status(view: StatusView) -> None:
         ("workflow", view.workflow_id),
         ("lead ministry", view.lead_ministry),
         ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), {view.session_procedure.value}"),
-        ("target session", f"{session.code}: {session.name} ({session.label}), opening {day(session.opens_on)}"
-                           + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
+        ("target session", view.target_session_name if session is None  # a classified draft's, withheld
+         else f"{session.code}: {session.name} ({session.label}), opening {day(session.opens_on)}"
+         + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
         *([("next cut-off", next_cutoff_line(view))] if view.next_cutoff else []),
@@ -280,7 +281,10 @@ def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: 
     """Where a draft stands: stage, since when, deadline, the next cut-off to keep its session (and the sitting it counts
     back from), pending decision and who may make it."""
     choose(output, as_json)
+    from api.permissions import CLI_READER, status_for
+
     view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id)))
+    view = status_for(CLI_READER, view)  # a classified draft's details are its lead ministry's alone, as through the API
     emit_json(view) if wants_json() else print_status(view)
 
 

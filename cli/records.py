@@ -19,7 +19,7 @@ from schemas import messages
 from schemas.enums import EventKind
 from schemas.refusal import Refused
 from schemas.views import HistoryEntry, HistoryView, VersionsView
-from store import audit, board
+from store import audit, board, registry
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -36,6 +36,15 @@ async def whole_history(db, submission_id: str) -> HistoryView:
     return HistoryView(submission_id=submission_id, entries=tuple(entries))
 
 
+async def _with_classification(db, submission_id: str, read):
+    """What `read(db, submission_id)` gives, with the draft's classification as the registry holds it (a draft the
+    audit trail knows and the registry not yet: not classified, as its start request said nothing else yet)."""
+    from api.permissions import Registered
+
+    found = await read(db, submission_id)
+    return found, Registered(*(await registry.classification(db, submission_id) or (False, "")))
+
+
 async def _known(db, submission_id: str) -> None:
     if not await audit.recorded(db, submission_id):
         # As `legis status` says it: the draft the registry holds in other letter case, not a classified one.
@@ -48,7 +57,10 @@ async def _known(db, submission_id: str) -> None:
 def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Everything that happened to a draft: who did what, in what role, when (from the audit trail)."""
     choose(output, as_json)
-    view: HistoryView = database.read(lambda db: whole_history(db, submission_id))
+    from api.permissions import CLI_READER, history_for
+
+    view, draft = database.read(lambda db: _with_classification(db, submission_id, whole_history))
+    view = history_for(CLI_READER, view, draft)  # a classified draft's details are its lead ministry's alone, as through the API
     if wants_json():
         emit_json(view)
         return
@@ -117,11 +129,14 @@ def versions(
     """The versions of a draft's dossier (each filing that changed a document), or two of them compared by hash."""
     choose(output, as_json)
 
-    async def reading(db) -> VersionsView:
+    from api.permissions import CLI_READER, versions_for
+
+    async def reading(db, _: str) -> VersionsView:
         await _known(db, submission_id)
         return await audit.versions(db, submission_id)
 
-    view = database.read(reading)
+    view, draft = database.read(lambda db: _with_classification(db, submission_id, reading))
+    view = versions_for(CLI_READER, view, draft)
     if compare is None:
         if wants_json():
             emit_json(view)

@@ -45,13 +45,28 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     assert "before the compilation" not in shown[1] and "comments to answer" not in shown[1], shown
 
 
-async def _at_drafting(cli, tmp_path: Path, prefix: str) -> tuple[str, str]:
+async def test_the_cli_reads_a_classified_draft_as_an_operator_does_through_the_api(cli, tmp_path):
+    """Found by a new user: `legis status` and `legis history` printed a classified draft's title, lead ministry and
+    officials, which the README says are "(classified)" to everyone but its lead ministry, operators included (the
+    export and `legis list` withheld them)."""
+    sid, ministry = await _at_drafting(cli, tmp_path, "MAT", classified=True)
+    title = json.loads((tmp_path / "start-request.json").read_text(encoding="utf-8"))["title"]
+    official = json.loads((tmp_path / "01-policy-proposal.json").read_text(encoding="utf-8"))["official"]
+    for command in (("status", sid), ("history", sid), ("versions", sid, "--json"), ("status", sid, "--json"), ("history", sid, "--json")):
+        code, out, err = await cli(*command)
+        assert code == 0 and ("(classified)" in out or command[0] == "versions"), (command, out, err)  # versions name no document
+        assert title not in out and official not in out and ministry not in out, (command, out)
+
+
+async def _at_drafting(cli, tmp_path: Path, prefix: str, *, classified: bool = False) -> tuple[str, str]:
     """A draft of a ministry of its own started and carried to DRAFTING by the CLI from the examples, which are written
     to `tmp_path` for it; its submission ID and lead ministry."""
     sid = f"{prefix}-{uuid.uuid4().hex[:8]}"
     ministry = prefix + uuid.uuid4().hex[:6].upper()
     for source in EXAMPLES.glob("*.json"):
         (tmp_path / source.name).write_text(example(source.name, sid, ministry), encoding="utf-8")
+    start = json.loads((tmp_path / "start-request.json").read_text(encoding="utf-8")) | {"classified": classified}
+    (tmp_path / "start-request.json").write_text(json.dumps(start, ensure_ascii=False), encoding="utf-8")
     assert (await cli("start", str(tmp_path / "start-request.json")))[0] == 0
     for name in ("01-policy-proposal.json", "02-programme.json"):
         assert (await cli("decide", sid, str(tmp_path / name)))[0] == 0
