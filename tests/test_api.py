@@ -45,6 +45,9 @@ async def test_start_answers_201_with_location_then_200_and_409_naming_what_diff
     problem(await api.post("/v1/submissions", json=body(other), headers=lead), 403, "own_agency_only", "lead_ministry")
     moj = await bearer(pool, "BTP", CallerRole.MOJ)
     problem(await api.post("/v1/submissions", json=body(other), headers=moj), 403, "only_lead_ministry_starts")
+    # Recorded under the ID they asked for, which the body carries (found by a new user: `submission_id` null).
+    assert [(r["action"], r["rule"]) for r in await refusals_of(pool, request.submission_id)] == [("start_submission", "submission_exists")]
+    assert [r["rule"] for r in await refusals_of(pool, other.submission_id)] == ["own_agency_only", "only_lead_ministry_starts"]
 
 
 async def test_tokens_missing_unknown_revoked_expired_or_not_bearer_are_401_with_a_challenge(api, pool):

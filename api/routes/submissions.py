@@ -52,6 +52,9 @@ async def start_submission(
     already open (409 `draft_closed` once it has ended); another request under the same submission ID is refused (409)
     naming the fields that differ. A new submission is first checked as its draft's first task would check it (the
     steps of a draft already under way, its session): what it would refuse is refused here and nothing starts."""
+    # A refused start is recorded under the ID it asked for, which its body, not its path, carries (`api.plumbing`).
+    http.state.submission_id = request.submission_id
+
     async def start() -> Response:
         permissions.check_start(who, request)
         client = http.app.state.client
