@@ -26,6 +26,8 @@ asks for every payload it shows.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 import urllib.parse
@@ -204,11 +206,38 @@ async def bounded_body(request: Request, limit: int) -> bytes:
 
 
 def parse_payloads(body: bytes) -> list[Payload]:
+    """The payloads of a codec request, `{"payloads": [{"metadata": {"<key>": "<base64>"}, "data": "<base64>"}]}`.
+    Raises CodecRefusal (400 `payloads_malformed`) naming the first field out of that shape: protobuf's JSON reading
+    drops what is not base64, and a payload so emptied was answered as `{}` (found by a new user)."""
     try:
-        parsed = json_format.ParseDict(json.loads(body), Payloads(), ignore_unknown_fields=True)
+        document = json.loads(body)
+        _check_shape(document)
+        parsed = json_format.ParseDict(document, Payloads(), ignore_unknown_fields=True)
     except (ValueError, RecursionError, json_format.ParseError, AttributeError, TypeError):
         raise CodecRefusal(400, "body", "payloads_malformed", 'send {"payloads": [{"metadata": {...}, "data": "..."}]}') from None
     return list(parsed.payloads)
+
+
+def _check_shape(document: object) -> None:
+    if not isinstance(document, dict) or not isinstance(document.get("payloads"), list):
+        raise CodecRefusal(400, "payloads", "payloads_malformed", 'a list is required: {"payloads": [...]}')
+    for number, payload in enumerate(document["payloads"]):
+        metadata = payload.get("metadata", {}) if isinstance(payload, dict) else None
+        if not isinstance(metadata, dict):
+            raise CodecRefusal(400, f"payloads.{number}", "payloads_malformed", 'a payload is {"metadata": {...}, "data": "..."}')
+        for field, value in (("data", payload.get("data", "")), *((f"metadata.{key}", value) for key, value in metadata.items())):
+            if not _is_base64(value):
+                raise CodecRefusal(400, f"payloads.{number}.{field}", "payloads_malformed", "must be base64 (RFC 4648, standard or URL-safe)")
+
+
+def _is_base64(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        base64.b64decode(value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4), validate=True)
+    except binascii.Error:
+        return False
+    return True
 
 
 def codec_of(request: Request) -> EncryptionCodec:

@@ -140,6 +140,16 @@ async def test_callers_without_a_decoding_token_are_refused(codec, pool):
     other_namespace = await decoded(http, payloads, operator | {"X-Namespace": "elsewhere"})
     assert other_namespace.status_code == 403
     assert (await http.post("/codec/decode", content=b"not json", headers=operator)).status_code == 400
+    # Found by a new user: data that is not base64 was dropped and the payload answered as {}, and {} as an empty list.
+    for malformed, field in (({}, "payloads"), ({"payloads": "x"}, "payloads"), ({"payloads": [3]}, "payloads.0"),
+                             ({"payloads": [{"metadata": {}, "data": "!!!"}]}, "payloads.0.data"),
+                             ({"payloads": [{"metadata": {"encoding": "a b"}, "data": ""}]}, "payloads.0.metadata.encoding")):
+        refused = await decoded(http, malformed, operator)
+        assert (refused.status_code, refused.json()["rule"], refused.json()["field"]) == (400, "payloads_malformed", field), refused.text
+    fine = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "eyJhIjoxfQ=="}]}
+    assert (await decoded(http, fine, operator)).json() == fine  # not sealed: answered as it came
+    unpadded = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg"}, "data": "eyJhIjoxfQ"}]}
+    assert (await decoded(http, unpadded, operator)).json() == fine
     too_large = await http.post("/codec/decode", content=b"x" * (MAX_BODY + 1), headers=operator)
     assert too_large.status_code == 413
 
