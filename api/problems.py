@@ -115,7 +115,9 @@ def problem_body(problem: Problem) -> bytes:
 
 
 def from_refused(refused: Refused) -> Problem:
-    return refusal(STATUS[refused.kind], refused.field, refused.rule, refused.message, kind=refused.kind.value)
+    # The draft's request ID is the caller's `Idempotency-Key` here: the field named is the header the caller sent.
+    field = "Idempotency-Key" if refused.field == "request_id" else refused.field
+    return refusal(STATUS[refused.kind], field, refused.rule, refused.message, kind=refused.kind.value)
 
 
 def _refused(_handler, _request: Request, exc: Refused) -> Problem:

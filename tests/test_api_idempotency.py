@@ -46,6 +46,9 @@ async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_
     # Sent again after the draft moved on, a check would now refuse it as stale: the first answer comes back instead.
     retried = await api.post(path, json=decided, headers=government | {"Idempotency-Key": "decision-1"})
     assert (retried.status_code, retried.json()) == (200, once.json())
+    # Another token's key is another key here, but the same request ID for the draft, which refuses it naming the header.
+    reused = await api.post(path, json=early[1], headers=committee | {"Idempotency-Key": "decision-1"})
+    problem(reused, 422, "idempotency_key_reused", "Idempotency-Key")
     again = await api.post(early[0], json=early[1], headers=early[2])
     assert (again.status_code, again.json(), again.headers["idempotent-replayed"]) == (409, too_early, "true")
     without_key = await api.post(path, json=decided, headers=government)
