@@ -59,7 +59,8 @@ async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredenti
     try:
         who = await database(authenticate(http.app.state.pool, credentials.credentials))
     except Unauthenticated as refused:
-        http.state.token_id = refused.token_id
+        # Not `caller`, which says the request is authenticated: only its refusal's record names whom the token acted for.
+        http.state.token_id, http.state.refused_caller = refused.token_id, refused.caller
         raise refusal(401, "Authorization", refused.rule, str(refused),
                       headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'}) from None
     http.state.caller, http.state.token_id = who, who.token_id

@@ -330,7 +330,7 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
         return
     submission_id = noted.get("submission_id") or scope.get("path_params", {}).get("submission_id") or request_state.get("submission_id")
     endpoint = noted.get("action") or getattr(scope.get("endpoint"), "__name__", None)
-    refused = {"caller": request_state.get("caller"), "token_id": token_id, "action": endpoint or f"{scope['method']} {scope['path']}"[:200],
+    refused = {"caller": request_state.get("caller") or request_state.get("refused_caller"), "token_id": token_id, "action": endpoint or f"{scope['method']} {scope['path']}"[:200],
                "submission_id": submission_id if submission_id and _valid_id(submission_id) else None, "status": status,
                "field": str(problem.get("field", "request"))[:200], "rule": str(problem.get("rule", "refused"))[:100]}
     limit: RateLimitItem | None = getattr(state, "refusals_limit", None)

@@ -40,10 +40,13 @@ class TokenRow(Caller):
 
 
 class Unauthenticated(Exception):
-    def __init__(self, rule: str, message: str, token_id: str | None = None) -> None:
+    """`caller`: whom a revoked or expired token acted for (its secret matched), which its refusal's record names."""
+
+    def __init__(self, rule: str, message: str, token_id: str | None = None, caller: Caller | None = None) -> None:
         super().__init__(message)
         self.rule = rule
         self.token_id = token_id
+        self.caller = caller
 
 
 def _digest(secret: str) -> bytes:
@@ -89,11 +92,12 @@ async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
         token_id)
     if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), _digest(secret)):
         raise Unauthenticated("token_unknown", "no such token", token_id if row is not None else None)
+    caller = Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))
     if row["revoked_at"] is not None:
-        raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {in_hanoi(row['revoked_at']).date()} (Ha Noi)", token_id)
+        raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {in_hanoi(row['revoked_at']).date()} (Ha Noi)", token_id, caller)
     if row["expired"]:
-        raise Unauthenticated("token_expired", f"token {token_id} expired at {in_hanoi(row['expires_at']).isoformat()}", token_id)
-    return Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]))
+        raise Unauthenticated("token_expired", f"token {token_id} expired at {in_hanoi(row['expires_at']).isoformat()}", token_id, caller)
+    return caller
 
 
 class Refusal(BaseModel):

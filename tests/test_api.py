@@ -75,7 +75,8 @@ async def test_tokens_missing_unknown_revoked_expired_or_not_bearer_are_401_with
     rows = await refusals_of(pool, request.submission_id)
     assert [(r["status"], r["rule"]) for r in rows] == [(401, "token_required"), (401, "bearer_only"), (401, "token_unknown"),
                                                         (401, "token_revoked"), (401, "token_expired")]
-    assert rows[3]["token_id"] == token_id
+    # Whom a revoked token acted for is known (found by a new user: its refusal's agency and role were blank).
+    assert (rows[3]["token_id"], rows[3]["agency_code"], rows[3]["role"]) == (token_id, "BGDDT", "LEAD_MINISTRY")
     stored = await pool.fetchval("SELECT secret_sha256 FROM api_tokens WHERE token_id = $1", token_id)
     assert token.split("_", 2)[2].encode() not in bytes(stored)
 
