@@ -22,6 +22,7 @@ import asyncpg
 import httpx
 import pgserver
 import pytest
+import structlog
 from temporalio.client import WorkflowUpdateStage
 
 from activities.database import migrate
@@ -167,9 +168,19 @@ def test_control_characters_are_written_escaped():
 
 def test_a_webhooks_url_is_not_logged_by_the_http_client(capfd):
     """Found by a new user: httpx wrote every delivery's whole URL at INFO, a chat service's secret in its query included."""
-    configure_logging("INFO")
-    with httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(204))) as http:
-        http.post("http://127.0.0.1:9/hook?access_token=QSECRET123456")
-    logging.getLogger("legis.test").info("delivered")
-    written = capfd.readouterr().err
+    root, chatty = logging.getLogger(), [logging.getLogger(name) for name in ("pgserver", "httpx", "httpcore")]
+    # The process's logging as it was, for the tests after this one in the same process.
+    saved = structlog.get_config(), root.handlers[:], root.level, [logger.level for logger in chatty]
+    try:
+        configure_logging("INFO")
+        with httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(204))) as http:
+            http.post("http://127.0.0.1:9/hook?access_token=QSECRET123456")
+        logging.getLogger("legis.test").info("delivered")
+        written = capfd.readouterr().err
+    finally:
+        config, root.handlers[:], level, levels = saved
+        structlog.configure(**config)
+        root.setLevel(level)
+        for logger, was in zip(chatty, levels, strict=True):
+            logger.setLevel(was)
     assert "delivered" in written and "QSECRET" not in written
