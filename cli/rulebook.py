@@ -85,7 +85,7 @@ def _print_table(shown: StageTable) -> None:
 @app.command("show", epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2015 --output json",
                                      "legis rulebook show LAW_2025 --diagram > law_2025.mmd"))
 def show(
-    process_version: Annotated[ProcessVersion, typer.Argument(help="the process version")],
+    process_version: Annotated[ProcessVersion, typer.Argument(help="the process version", case_sensitive=False)],
     diagram: Annotated[bool, typer.Option(help="print a Mermaid state diagram (stateDiagram-v2) instead")] = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,

@@ -73,6 +73,8 @@ async def test_rulebook_show_prints_every_stage_its_moves_deciders_documents_lim
 
 async def test_the_stage_table_gives_each_path_its_next_stage(cli):
     code, out, _ = await cli("rulebook", "show", "LAW_2025", "--json")
+    # The process version in any letter case, as an official types it.
+    assert (await cli("rulebook", "show", "law_2025", "--json"))[1] == out
     rows = {row["stage"]: row for row in json.loads(out)["stages"]}
     moves = {(m["outcome"], m["to"]): m["when"] for m in rows["STANDING_COMMITTEE_OPINION"]["transitions"]}
     laws = ["NEW_LAW", "AMENDING_LAW"]
