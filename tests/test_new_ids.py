@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.enums import Actor, Role, Stage
+from schemas.enums import Actor, ConsultationKind, Role, Stage
 from schemas.messages import ConsultationRequest, Disagreement
 from schemas.refusal import Refused
 from schemas.state import DraftState
@@ -28,6 +28,18 @@ def test_a_new_round_named_a_dot_segment_is_refused_naming_the_field_and_the_rul
         draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, round_id), NOW)
     assert (refused.value.field, refused.value.rule, refused.value.kind.value) == ("round_id", "not_dot_segment", "INVALID")
     draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, "..r1"), NOW)  # dots within an ID are letters as before
+
+
+def test_a_social_critique_asks_the_fatherland_front_alone():
+    """Found in a review: a SOCIAL_CRITIQUE round could ask a ministry. A new round only (as the dot segments)."""
+    request = core_request()
+    state = core_state(request, at=Stage.DRAFTING)
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, "PB", ("MTTQ", "BTC"), ConsultationKind.SOCIAL_CRITIQUE), NOW)
+    assert (refused.value.field, refused.value.rule, refused.value.kind.value) == ("consultees", "fatherland_front_only", "INVALID")
+    assert "not BTC's" in str(refused.value)
+    draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, "PB", ("MTTQ",), ConsultationKind.SOCIAL_CRITIQUE), NOW)
+    draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, "YK", ("BTC",), ConsultationKind.WRITTEN_OPINIONS), NOW)
 
 
 @pytest.mark.parametrize("point_id", [".", ".."])

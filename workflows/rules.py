@@ -57,6 +57,8 @@ from workflows.sittings import at_an_ended_session, check_sitting
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
+# The agency code of the Viet Nam Fatherland Front (Mặt trận Tổ quốc), which gives the social critique (DOMAIN.md).
+FATHERLAND_FRONT = "MTTQ"
 
 
 def require(message: object, model: type) -> None:
@@ -337,9 +339,13 @@ DOT_SEGMENTS = frozenset({".", ".."})
 
 
 def admits_round(request: ConsultationRequest) -> None:
-    """A new round's ID is not "." nor "..": asked of new input only (`draft.Operation.admits`), so that a round opened
-    under such an ID before the rule replays, decodes and is answered as it was."""
+    """A new round's ID is not "." nor "..", and a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
+    6(1), under the Law on the Fatherland Front): asked of new input only (`draft.Operation.admits`), so that a round
+    opened so before the rule replays, decodes and is answered as it was."""
     _no_dot_segment("round_id", "round", request.round_id)
+    if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
+        raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
+                      f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
 
 
 def admits_point(point: Disagreement) -> None:
