@@ -39,10 +39,11 @@ class NotAllTold(Failure):
 
 
 async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
-                    retry: str = "run the command again to tell them") -> None:
+                    retry: str = "run the command again to tell them", changed: dict | None = None) -> None:
     """Send one update to each draft in turn, with progress on standard error, then say how many were told. A draft
     whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
-    as ended, and nothing is left to retry for it. Raises NotAllTold, saying how to retry (`retry`), when others failed."""
+    as ended, and nothing is left to retry for it. `changed`, what the command changed, opens its JSON. Raises
+    NotAllTold, saying how to retry (`retry`), when others failed."""
     failed: list[tuple[str, Failure]] = []
     ended: list[tuple[str, Failure]] = []
     for done, submission_id in enumerate(submission_ids, 1):
@@ -54,7 +55,7 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
             err.print(f"sent to {done}/{len(submission_ids)} running drafts")
     told = len(submission_ids) - len(failed) - len(ended)
     if wants_json():
-        emit_json({"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed],
+        emit_json((changed or {}) | {"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed],
                    "ended": [{"submission_id": sid, "message": f.message} for sid, f in ended]})
     else:
         out.print(f"{told} running draft{'' if told == 1 else 's'} told")

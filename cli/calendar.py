@@ -45,10 +45,11 @@ TellBy = by_option("who tells the drafts (recorded in each event it causes)")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _store_and_tell(store, changed_by: str) -> None:
+def _store_and_tell(store, changed_by: str, changed: dict | None = None) -> None:
     """Apply one calendar change in PostgreSQL (none: `tell`), then tell every running draft the whole calendar: the
     sessions and meetings as stored, and the working calendar this release ships (a draft counts rest days announced
-    since it started from then on, and records what they move)."""
+    since it started from then on, and records what they move). `changed`, filled by `store`, says in the JSON output
+    what was changed (found by a new user: it said only how many drafts were told)."""
     from activities.calendar import meetings, running_drafts, sessions
     from activities.rulebook import shipped_working_calendar
 
@@ -64,7 +65,7 @@ def _store_and_tell(store, changed_by: str) -> None:
                 raise invalid_model("the calendar as stored cannot be told", invalid) from None
             targets = await running_drafts(db)
         await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
-                        retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands")
+                        retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands", changed=changed)
 
     temporal.run(change)
 
@@ -122,9 +123,11 @@ def set_session(
             await _refuse_cutoffs_passing(db, session, stored, today)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
+        changed["session_set"] = session.model_dump(mode="json") | {"code": session.code, "name": session.name, "moved_from": stored.isoformat() if stored else None}
         _warn_on_rest_day(f"session {session.code} opens", session.opens_on)
 
-    _store_and_tell(store, changed_by)
+    changed: dict = {}
+    _store_and_tell(store, changed_by, changed)
 
 
 async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | None, today: date) -> None:
@@ -273,10 +276,12 @@ def set_meeting(
             await _refuse_meeting_cutoffs_passing(db, meeting.code, meeting.meets_on, stored, field="meets_on")
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
+        changed["meeting_set"] = meeting.model_dump(mode="json") | {"moved_from": stored.isoformat() if stored else None}
         _warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
         _warn_during_session(meeting, announced)
 
-    _store_and_tell(store, changed_by)
+    changed: dict = {}
+    _store_and_tell(store, changed_by, changed)
 
 
 @app.command("remove-session", epilog=examples('legis calendar remove-session 16-9 --by "VPQH"'))
@@ -310,7 +315,7 @@ def remove_session(
         await unset_session(db, code)
         err.print(f"session {code} removed")
 
-    _store_and_tell(store, changed_by)
+    _store_and_tell(store, changed_by, {"session_removed": code})
 
 
 @app.command("remove-meeting", epilog=examples('legis calendar remove-meeting UBTVQH-53 --by "VPQH"'))
@@ -343,7 +348,7 @@ def remove_meeting(
             raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
         err.print(f"meeting {removed} removed")
 
-    _store_and_tell(store, changed_by)
+    _store_and_tell(store, changed_by, {"meeting_removed": code})
 
 
 @app.command("tell", epilog=examples('legis calendar tell --by "VPQH"'))

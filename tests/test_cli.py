@@ -318,6 +318,9 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     holiday = holiday_after(thirteenth)
     code, out, err = await cli("calendar", "set-session", "16-E14", "--opens-on", str(holiday), "--by", "VPQH", "--json")
     assert code == 0 and json.loads(out)["told"] == 1, out + err
+    # What was set is said too (found by a new user: only how many drafts were told).
+    said = json.loads(out)["session_set"]
+    assert (said["code"], said["extraordinary"], said["opens_on"], said["moved_from"]) == ("16-E14", True, str(holiday), None), said
     assert f"warning session 16-E14 opens on {holiday}, {WORKING.rest_day(holiday)}" in err, err
     # A session set by mistake comes off; one a running draft aims at does not, nor one never set.
     unlisted = working_day(date(max(opens_on.year, *(y.year for y in WORKING.years)) + 1, 1, 10))
