@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, cursor_of, database, known_parameters, link_next, temporal
 from api.idempotency import answer_once
-from api.plumbing import Router, retry_after
+from api.plumbing import Router, over, retry_after
 from api.problems import from_refused, refusal
 from schemas.messages import RoundId, SubmissionId
 from schemas.public import (
@@ -74,7 +74,7 @@ async def check_public_rate(http: Request) -> None:
     limit = getattr(http.app.state, "public_comment_limit", None)
     address = http.client.host if http.client else "unknown"
     if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
-        raise refusal(429, "request", "rate_limited", f"more than {limit} comments from one client: wait and send again",
+        raise refusal(429, "request", "rate_limited", f"{over(limit, 'comments')} from one client: wait and send again",
                       headers=await retry_after(comment_limiter, limit, "public-comment", address))
 
 
