@@ -259,3 +259,8 @@ async def test_a_method_no_page_takes_is_405_not_a_form_refused(pool):
         for path in ("/public", "/board", "/board/signin"):
             answer = await http.put(path, content=b"x")
             assert answer.status_code == 405 and "method_not_allowed" in answer.text and "GET" in answer.headers["allow"], (path, answer.text)
+        # A POST where no form is (found by the re-check): the router's answer, not "this form has expired".
+        for path, status in (("/public", 405), ("/board/ministries", 405), ("/board/nope", 404)):
+            answer = await http.post(path, data={"x": "1"})
+            assert answer.status_code == status and "csrf_token" not in answer.text, (path, answer.status_code, answer.text[-300:])
+        assert (await http.post("/board/signin", data={"token": "x"})).status_code == 403  # a form's POST without its token, still

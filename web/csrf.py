@@ -19,6 +19,7 @@ import hmac
 
 from asgi_csrf import asgi_csrf
 from starlette.requests import Request
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from store import public
@@ -58,6 +59,13 @@ async def _nothing() -> dict:
     return {"type": "http.disconnect"}
 
 
+def _routed_here(scope: Scope) -> bool:
+    """Whether a route takes this path with this method: a POST to a page without a form (or to no page) is answered by
+    the router, 405 or 404, not as a form refused (found by a new user)."""
+    router = getattr(scope.get("app"), "router", None)
+    return router is None or any(route.matches(scope)[0] is Match.FULL for route in router.routes)
+
+
 class PageForms:
     """CSRF protection for the pages' forms, built on the first page request (its key is read from the database)."""
 
@@ -67,7 +75,7 @@ class PageForms:
         self._building = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not has_forms(scope["path"]) or scope["method"] not in FORM_METHODS:
+        if scope["type"] != "http" or not has_forms(scope["path"]) or scope["method"] not in FORM_METHODS or not _routed_here(scope):
             await self.app(scope, receive, send)
             return
         if self._protected is None:
