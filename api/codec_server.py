@@ -225,7 +225,7 @@ def _check_shape(document: object) -> None:
         metadata = payload.get("metadata", {}) if isinstance(payload, dict) else None
         if not isinstance(metadata, dict):
             raise CodecRefusal(400, f"payloads.{number}", "payloads_malformed", 'a payload is {"metadata": {...}, "data": "..."}')
-        for field, value in (("data", payload.get("data", "")), *((f"metadata.{key}", value) for key, value in metadata.items())):
+        for field, value in (("data", payload.get("data", "")), *((f"metadata.{key[:64]}", value) for key, value in metadata.items())):
             if not _is_base64(value):
                 raise CodecRefusal(400, f"payloads.{number}.{field}", "payloads_malformed", "must be base64 (RFC 4648, standard or URL-safe)")
 

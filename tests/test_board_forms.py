@@ -263,4 +263,5 @@ async def test_a_method_no_page_takes_is_405_not_a_form_refused(pool):
         for path, status in (("/public", 405), ("/board/ministries", 405), ("/board/nope", 404)):
             answer = await http.post(path, data={"x": "1"})
             assert answer.status_code == status and "csrf_token" not in answer.text, (path, answer.status_code, answer.text[-300:])
-        assert (await http.post("/board/signin", data={"token": "x"})).status_code == 403  # a form's POST without its token, still
+        for form in ("/board/signin", "/board/signin/"):  # a form's POST without its token, still, however its path is written
+            assert (await http.post(form, data={"token": "x"})).status_code == 403, form

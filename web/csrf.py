@@ -29,7 +29,7 @@ PROTECTED = ("/board", "/public")
 # The codec server's sign-in page and its two forms (`api.codec_server`): a form of another site must not sign a browser
 # in with a token of its choosing. Not /codec/decode and /encode, which the Web UI calls with its cookie or a bearer token.
 CODEC_FORMS = ("/codec", "/codec/sign-in", "/codec/sign-out")
-# What the pages' routes take (tests/test_csrf.py checks every route): another method goes to the router, which answers
+# What the pages' routes take (tests/test_board_forms.py checks every route): another method goes to the router, which answers
 # 405 with `Allow` (found by a new user: `PUT /public` was told its form had expired).
 FORM_METHODS = frozenset({"GET", "HEAD", "POST"})
 COOKIE = "csrftoken"
