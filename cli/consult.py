@@ -18,7 +18,7 @@ from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody
 from schemas.messages import ConsultationRequest
-from store import public, registry, texts
+from store import public, texts
 from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
@@ -74,12 +74,13 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
         return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation_and_end(client, submission_id, round_id))
 
     from api.permissions import CLI_READER, Registered, round_for
+    from cli.records import registered
 
     found = temporal.run(viewing)
 
     # The public's comments are kept in PostgreSQL, and answered there by article before the compilation.
     async def with_the_public(db) -> tuple[ConsultationView, int | None, Registered]:
-        draft = Registered(*(await registry.classification(db, submission_id) or (False, "")))
+        draft = await registered(db, submission_id)
         if not found.public_comments_in_postgresql:
             return found, None, draft
         return await public.counted(db, submission_id, found), (await public.tally(db, submission_id, round_id)).unanswered, draft

@@ -36,13 +36,17 @@ async def whole_history(db, submission_id: str) -> HistoryView:
     return HistoryView(submission_id=submission_id, entries=tuple(entries))
 
 
-async def _with_classification(db, submission_id: str, read):
-    """What `read(db, submission_id)` gives, with the draft's classification as the registry holds it (a draft the
-    audit trail knows and the registry not yet: not classified, as its start request said nothing else yet)."""
+async def registered(db, submission_id: str):
+    """The draft's classification as the registry holds it (`api.permissions.Registered`); one the registry does not
+    hold is read as classified, its details withheld (the audit trail's first write registers a draft)."""
     from api.permissions import Registered
 
-    found = await read(db, submission_id)
-    return found, Registered(*(await registry.classification(db, submission_id) or (False, "")))
+    return Registered(*(await registry.classification(db, submission_id) or (True, "")))
+
+
+async def _with_classification(db, submission_id: str, read):
+    """What `read(db, submission_id)` gives, with the draft's classification (`registered`)."""
+    return await read(db, submission_id), await registered(db, submission_id)
 
 
 async def _known(db, submission_id: str) -> None:
