@@ -61,7 +61,7 @@ async def _nothing() -> dict:
 
 def _routed_here(scope: Scope) -> bool:
     """Whether a route takes this path with this method: a POST to a page without a form (or to no page) is answered by
-    the router, 405 or 404, not as a form refused (found by a new user)."""
+    the router, 405 or 404, not as a form refused (found by a new user). Asked of POSTs alone, not of every page read."""
     router = getattr(scope.get("app"), "router", None)
     return router is None or any(route.matches(scope)[0] is Match.FULL for route in router.routes)
 
@@ -75,7 +75,8 @@ class PageForms:
         self._building = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not has_forms(scope["path"]) or scope["method"] not in FORM_METHODS or not _routed_here(scope):
+        if (scope["type"] != "http" or not has_forms(scope["path"]) or scope["method"] not in FORM_METHODS
+                or scope["method"] == "POST" and not _routed_here(scope)):
             await self.app(scope, receive, send)
             return
         if self._protected is None:

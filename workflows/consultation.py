@@ -103,7 +103,7 @@ class ConsultationWorkflow:
         try:
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: self._early_close and bool(input.request.consultees) and not self._awaiting(),  # as a receipt's `closing`
+                    self._all_answered,
                     timeout=input.closes_at - workflow.now(),
                     timeout_summary=f"round {input.request.round_id} closes",
                 )
@@ -164,10 +164,8 @@ class ConsultationWorkflow:
         else:
             self._answers[opinion.consultee] = answer
         self._comments += len(answer.comment_ids)
-        awaiting = self._awaiting()
         return OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
-                              awaiting=len(awaiting), closes_at=self._input.closes_at,
-                              closing=self._early_close and bool(self._input.request.consultees) and not awaiting)
+                              awaiting=len(self._awaiting()), closes_at=self._input.closes_at, closing=self._all_answered())
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
@@ -209,6 +207,11 @@ class ConsultationWorkflow:
             compiled=self._compilation is not None,
             public_comments_in_postgresql=self._in_postgresql,
         )
+
+    def _all_answered(self) -> bool:
+        """Whether the round closes before its window ends: every consultee asked has answered (a public posting stays
+        open to the public until its window ends)."""
+        return self._early_close and bool(self._input.request.consultees) and not self._awaiting()
 
     def _awaiting(self) -> tuple[str, ...]:
         return tuple(c for c in self._input.request.consultees if c not in self._answers)
