@@ -6,7 +6,6 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 from __future__ import annotations
 
 import asyncio
-import re
 
 import typer
 from temporalio.client import Client
@@ -90,11 +89,6 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
     _print_round(round_for(CLI_READER, counted, draft), public_unanswered=unanswered)
 
 
-def _in_number_order(key: str) -> list[tuple[int, int | str]]:
-    """BCT/c2 before BCT/c10: a comment ID's numbers compared as numbers."""
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", key)]
-
-
 def _print_round(view: ConsultationView, *, public_unanswered: int | None = None) -> None:
     if wants_json():
         emit_json(view)
@@ -111,7 +105,7 @@ def _print_round(view: ConsultationView, *, public_unanswered: int | None = None
         ("comments", str(view.comments)),
         ("awaited", ", ".join(view.awaiting) or "none"),
         ("silent", ", ".join(view.silent) or "none"),
-        ("comments unanswered" if view.ended else "comments to answer", ", ".join(sorted(view.unanswered_comments, key=_in_number_order)) or "none"),
+        ("comments unanswered" if view.ended else "comments to answer", ", ".join(view.unanswered_comments) or "none"),
         *public_rows,
         ("compiled", "yes" if view.compiled else "no"),
     ]))

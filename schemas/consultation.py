@@ -7,6 +7,7 @@ the consultees write.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,11 @@ def answered_once(responses: tuple[CommentResponse, ...] | tuple[ResponseBody, .
     twice = sorted(f"{c}/{i}" for (c, i), n in Counter((r.consultee, r.comment_id) for r in responses).items() if n > 1)
     if twice:
         raise invalid("answered_once", f"each comment is answered once; answered more than once: {', '.join(twice[:20])}", "responses")
+
+
+def in_number_order(key: str) -> list[tuple[int, int | str]]:
+    """The sort key of a `consultee/comment_id`: BCT/c2 before BCT/c10, a comment ID's numbers compared as numbers."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", key)]
 
 
 class CommentResponse(Message):

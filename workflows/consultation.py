@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Opinion,
         OpinionReceipt,
         answered_once,
+        in_number_order,
     )
     from schemas.enums import Actor, ConsultationKind, Response
     from schemas.messages import AgencyRemap
@@ -203,7 +204,7 @@ class ConsultationWorkflow:
             answers=tuple(a.model_copy(update={"comment_ids": (), "documents": (), "comments": a.comment_count}) for a in self._received()),
             silent=self._silent,
             comments=self._comments,
-            unanswered_comments=() if self._compilation else tuple(sorted(self._comment_keys())),
+            unanswered_comments=() if self._compilation else tuple(sorted(self._comment_keys(), key=in_number_order)),
             compiled=self._compilation is not None,
             public_comments_in_postgresql=self._in_postgresql,
         )
