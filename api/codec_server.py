@@ -303,7 +303,8 @@ def refused_response(request: Request, refused: CodecRefusal, headers: dict[str,
     refused_log(request, refused)
     problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=refused.status,
                             detail=refused.message + refused.hint, field=refused.field, rule=refused.rule, kind=kind_of(refused.status, refused.rule))
-    response = JSONResponse(problem.model_dump(), status_code=refused.status, media_type="application/problem+json", headers=headers)
+    # As the API's problems: `errors` and `errors_omitted` only where a body's problems are listed (none here).
+    response = JSONResponse(problem.model_dump(exclude_defaults=True), status_code=refused.status, media_type="application/problem+json", headers=headers)
     if refused.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'
     return response

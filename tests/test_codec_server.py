@@ -146,6 +146,8 @@ async def test_callers_without_a_decoding_token_are_refused(codec, pool):
                              ({"payloads": [{"metadata": {"encoding": "a b"}, "data": ""}]}, "payloads.0.metadata.encoding")):
         refused = await decoded(http, malformed, operator)
         assert (refused.status_code, refused.json()["rule"], refused.json()["field"]) == (400, "payloads_malformed", field), refused.text
+        # No empty `errors` beside its field and rule, as the API's problems (found by a fresh-user trial).
+        assert "errors" not in refused.json() and "errors_omitted" not in refused.json() and refused.json()["kind"] == "INVALID"
     fine = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "eyJhIjoxfQ=="}]}
     assert (await decoded(http, fine, operator)).json() == fine  # not sealed: answered as it came
     unpadded = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg"}, "data": "eyJhIjoxfQ"}]}
