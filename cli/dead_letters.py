@@ -104,7 +104,8 @@ async def _retry(db, letter: DeadLetter) -> dict:
     from activities.audit import retry as write_again
 
     if letter.resolved_at is not None:
-        return {"id": letter.id, "outcome": "already_resolved"}
+        # A webhook letter handed back is resolved at once, before its subscriber answers: said as what was done.
+        return {"id": letter.id, "outcome": "already_handed_to_delivery" if letter.kind is Kind.WEBHOOK else "already_resolved"}
     if letter.kind is Kind.WEBHOOK:
         subscriber = await db.fetchrow("SELECT active, agency_code, url FROM subscribers WHERE id = $1", letter.subscriber_id)
         if not subscriber["active"]:

@@ -199,6 +199,9 @@ async def test_a_webhook_event_the_receiver_refuses_is_a_dead_letter_and_later_e
         refuse.clear()  # the receiver fixed
         code, out, err = await cli("dead-letters", "retry", str(letter["id"]))
         assert code == 0 and "handed to delivery" in out, err
+        # Asked again before the receiver has answered: what was done, not "already resolved" (found by a fresh-user trial).
+        code, out, err = await cli("dead-letters", "retry", str(letter["id"]))
+        assert code == 0 and out.strip() == f"dead letter {letter['id']}: already handed to delivery", (out, err)
         await eventually(lambda: _value(received), lambda got: got == ["1", "3", "2"])
         await delivery.cancel()
     finally:
