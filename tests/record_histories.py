@@ -28,6 +28,8 @@ from activities.database import create_pool, migrate
 from activities.webhooks import new_secret
 from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
+from tests.drafts import start_request
+from tests.scenario_brought_forward import postponed_then_session_brought_forward
 from tests.scenarios import SCENARIOS, debated_twice_request, voted_after_its_debate, voted_after_its_debate_request, voted_at_the_session_ahead
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
@@ -37,6 +39,8 @@ from workflows import search_attributes as sa
 from workflows.codec import KeyRing, new_key_entry
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
+# Paths recorded since `tests.scenarios` reached its size, beside its own.
+LATER = {"postponed_then_session_brought_forward": (start_request, postponed_then_session_brought_forward)}
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))
@@ -72,7 +76,7 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
             try:
                 task_queue = f"record-{uuid.uuid4().hex[:8]}"
                 async with create_worker(env.client, pool, task_queue=task_queue, keys=RECORDING_KEYS, webhook_allowed_hosts=["127.0.0.1"]):
-                    for name, (make_request, drive) in SCENARIOS.items():
+                    for name, (make_request, drive) in {**SCENARIOS, **LATER}.items():
                         if only and name not in only:
                             continue
                         request = make_request()
@@ -151,7 +155,7 @@ async def record_dead_lettered(client, pool, task_queue: str) -> WorkflowHistory
     """A draft whose second event the database refuses for its data (a check on the reasons' length that the message
     does not know): the write fails without retry, the event is kept as a dead letter, the draft goes on and ends."""
     from schemas.enums import Outcome, Stage
-    from tests.drafts import decision, start_request
+    from tests.drafts import decision
 
     await pool.execute("ALTER TABLE audit_events ADD CONSTRAINT reasons_fit_the_register CHECK (octet_length(reasons) <= 200)")
     try:

@@ -201,11 +201,11 @@ class DraftLife(RuleBasedStateMachine):
         or tomorrow once that has passed; decided `wait` days after the date asked. Overdue then, the draft has recorded the
         deadline passed (for the approved date, or for the date now in force, for which none was raised before)."""
         stage, seen, was_overdue = self.state.stage, len(self.events), self.state.overdue
-        if sessions.postponement_conflict(self.state) is None:
+        if sessions.postponement_conflict(self.state, self.now) is None:
             self.ask_postponement(past)
             if self.state.pending_postponement is not None:
                 self.decide_postponement(True)
-        if (found := sessions.postponement_conflict(self.state)) is None:
+        if (found := sessions.postponement_conflict(self.state, self.now)) is None:
             return
         day = max(found[0] - timedelta(days=before), local_day(self.now) + timedelta(days=1))
         self.ask_postponement((day - self.state.deadline).days or -1)
@@ -349,10 +349,10 @@ class DraftLife(RuleBasedStateMachine):
 
     @invariant()
     def an_approved_date_after_the_cut_off_is_raised_to_the_government_office(self):
+        """While the cut-off is ahead (fourteenth generation: once it has passed no date can meet it, and nothing is raised)."""
         s = self.state
-        cutoff = sessions.statutory_deadline(s) if s.postponement is not None and sessions.calendar_anchored(s) else None
-        if cutoff is not None and s.postponement.deadline > cutoff:
-            assert any(seq > s.postponement.seq for seq in self.conflicts), (s.postponement, cutoff)
+        if (found := sessions.postponement_conflict(s, self.now)) is not None:
+            assert s.postponement is not None and any(seq > s.postponement.seq for seq in self.conflicts), (s.postponement, found)
 
     @invariant()
     def a_level_of_escalation_is_raised_once_while_the_draft_stays_overdue(self):

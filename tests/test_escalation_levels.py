@@ -37,6 +37,15 @@ def escalations_by_level(state: DraftState, steps) -> dict:
     return Counter(e.entry.escalation_level for e in effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION)
 
 
+def postponed(state: DraftState, day):
+    """A postponement of GOVERNMENT_DECISION to `day`, asked by the lead ministry and approved by the Prime Minister."""
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+        official="x", new_deadline=day, reason="chờ ý kiến các bộ"), NOW).state
+    return draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+
+
 @pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
 def test_a_postponement_approved_while_overdue_keeps_the_levels_reached(generation, most):
     """Asked the day before the deadline, approved 13 days after its new date (6 days after the old): the old date's
@@ -125,13 +134,6 @@ def test_a_conflict_is_resolved_by_the_authority_deciding_again_an_earlier_date_
     state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
     cutoff = sessions.statutory_deadline(state)
 
-    def postponed(state, day):
-        asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
-            stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
-            official="x", new_deadline=day, reason="chờ ý kiến các bộ"), NOW).state
-        return draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
-            stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
-
     def refusal(state, day):
         with pytest.raises(Refused) as refused:
             postponed(state, day)
@@ -160,3 +162,31 @@ def test_a_conflict_is_resolved_by_the_authority_deciding_again_an_earlier_date_
     assert decided.state.overdue
     alarms = [e.entry.event for e in draft.tick(decided.state, after).effects if isinstance(e, Record)]
     assert EventKind.DEADLINE_PASSED in alarms and EventKind.ESCALATION in alarms, alarms
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
+def test_a_conflict_ends_when_its_cutoff_has_passed(generation):
+    """Found by a fresh-user trial: a session brought forward past its cut-off, while an approved date after it stood,
+    raised the conflict once more, and every later approval raised it again, with a warning that the Government Office
+    could still resolve it, which no date could (`not_in_past`). From the fourteenth generation a conflict lasts while
+    its cut-off is ahead; the draft keeps the approved date and slips if that passes too, as the status says."""
+    target = session(2, 200)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
+    cutoff = sessions.statutory_deadline(state)
+    late = postponed(state, cutoff + timedelta(days=30))
+    assert [e.entry.event for e in late.effects if isinstance(e, Record)] == [EventKind.POSTPONEMENT_DECIDED, EventKind.POSTPONEMENT_CONFLICT]
+    forward = target.model_copy(update={"opens_on": local_day(NOW) + timedelta(days=20)})
+    moved = draft.perform(draft.CALENDAR_CHANGED, late.state, SessionCalendar(sessions=(forward,), changed_by="VPQH"), NOW)
+    assert sessions.passes_at(sessions.statutory_deadline(moved.state)) <= NOW and moved.state.target == forward
+    raised = [e.entry for e in moved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
+    warnings = views.status(moved.state, "w", NOW).warnings
+    stands = [w for w in warnings if "has passed: the approved date" in w and "slips if that date passes too" in w]
+    conflict = [w for w in warnings if "POSTPONEMENT_CONFLICT" in w]
+    again = postponed(moved.state, cutoff + timedelta(days=40))
+    if generation == 13:
+        assert len(raised) == 1 and len(stands) == 1 and len(conflict) == 1 and again.receipt.events == 2
+        return
+    assert raised == [] and len(stands) == 1 and conflict == [], warnings
+    # A later date approved is recorded, and raises nothing to the Government Office; the draft keeps its session.
+    assert again.receipt.events == 1 and again.state.deadline == cutoff + timedelta(days=40) and again.state.target == forward
+    assert sessions.postponement_conflict(again.state, NOW) is None and not any("POSTPONEMENT_CONFLICT" in w for w in views.status(again.state, "w", NOW).warnings)

@@ -42,7 +42,7 @@ def entered(voted_on: date, generation: int):
 def test_a_vote_at_a_session_after_the_debate_is_entered_with_its_day():
     voted_on = DEBATED.opens_on + timedelta(days=185)
     state = entered(voted_on, NEWEST_GENERATION)
-    assert state.stage is S.PROMULGATION and state.generation == 13
+    assert state.stage is S.PROMULGATION and state.generation == NEWEST_GENERATION
     assert state.deadline is not None and state.deadline > voted_on  # the President's days count from the vote
     # Not after the opening of the session that debated the draft (all three steps on that day): the step's day is wrong,
     # and the refusal says which field to correct.

@@ -320,3 +320,15 @@ def test_the_thirteenth_generations_paths_have_committed_histories():
     assert debated["imported"] and voted["imported"] and voted["to_stage"] == "PROMULGATION"
     assert date.fromisoformat(voted["occurred_on"]) - date.fromisoformat(debated["occurred_on"]) == timedelta(days=195)
     assert [e["to_stage"] for e in entries if e["event"] == "DECISION" and not e["imported"]] == ["PUBLICATION", "PROMULGATED"]
+
+
+def test_the_fourteenth_generations_path_has_a_committed_history():
+    """An approved date's conflict raised once, at its approval: the session brought forward past its cut-off, and a later
+    date approved after, raise it no more (the thirteenth generation's `postponed_then_session_moved` raised it again at
+    every move that changed it)."""
+    path = HISTORIES_DIR / "postponed_then_session_brought_forward-s32.json"
+    assert "conflict-ends-when-its-cutoff-passes" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    assert [e["event"] for e in entries if e["event"] in ("POSTPONEMENT_DECIDED", "POSTPONEMENT_CONFLICT", "SESSION_RESCHEDULED")] == [
+        "POSTPONEMENT_DECIDED", "POSTPONEMENT_CONFLICT", "SESSION_RESCHEDULED", "POSTPONEMENT_DECIDED"]
+    assert entries[-1]["outcome"] == "WITHDRAW"

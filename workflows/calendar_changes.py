@@ -20,11 +20,11 @@ from workflows.change import Applied, Change
 
 def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     s = change.state
-    conflict = _Conflict(s)  # as the message found it, before its rest days too
+    conflict = _Conflict(s, change.now)  # as the message found it, before its rest days too
     # Fifth generation: rest days first, so that a session or meeting the same message moves is counted once, on the days
     # in force (earlier ones counted it on the old days, then again).
-    counted = _Counted.of(s) if change.records_cutoffs and calendar.working is not None and calendar.working != s.working else None
-    before = counted or (_Counted.of(s) if change.lets_limits_wait else None)
+    counted = _Counted.of(s, change.now) if change.records_cutoffs and calendar.working is not None and calendar.working != s.working else None
+    before = counted or (_Counted.of(s, change.now) if change.lets_limits_wait else None)
     if counted is not None:
         s.working = calendar.working
     # Before the sessions change: from the seventh generation the meeting before a session depends on the one before it.
@@ -109,7 +109,7 @@ def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
     change = Change(state, now)
     if carried.generation >= 7 or not change.lets_limits_wait or state.stage.is_terminal:
         return Applied(state, [])
-    was = _Counted.of(carried)
+    was = _Counted.of(carried, now)
     change.recompute(conflict=False)
     s, moved = change.state, []
     if s.deadline != was.deadline:
@@ -127,17 +127,17 @@ class _Conflict:
     the session it is raised again only when it differs from that (ninth generation; before, after every such change),
     so that a conflict gone and back within one message, the same, is not raised twice."""
 
-    def __init__(self, s: DraftState) -> None:
-        self.told = sessions.postponement_conflict(s)
+    def __init__(self, s: DraftState, now: datetime) -> None:
+        self.told = sessions.postponement_conflict(s, now)
 
     def raise_if_changed(self, change: Change) -> None:
         if change.state.generation < 9:
             change.raise_conflict()
             return
-        now = sessions.postponement_conflict(change.state)
-        if now is not None and now != self.told:
+        found = sessions.postponement_conflict(change.state, change.now)
+        if found is not None and found != self.told:
             change.raise_conflict()
-            self.told = now
+            self.told = found
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,8 @@ class _Counted:
     seq: int
 
     @classmethod
-    def of(cls, s: DraftState) -> _Counted:
-        return cls(s.deadline, sessions.registry_cutoffs(s), sessions.postponement_conflict(s), s.seq)
+    def of(cls, s: DraftState, now: datetime) -> _Counted:
+        return cls(s.deadline, sessions.registry_cutoffs(s), sessions.postponement_conflict(s, now), s.seq)
 
 
 def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
@@ -162,7 +162,7 @@ def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
     if s.seq != was.seq:
         return
     change.recompute(conflict=False)
-    conflict, now = sessions.postponement_conflict(s), sessions.registry_cutoffs(s)
+    conflict, now = sessions.postponement_conflict(s, change.now), sessions.registry_cutoffs(s)
     if conflict is not None and conflict != was.conflict:
         change.raise_conflict()
         return

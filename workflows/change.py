@@ -222,7 +222,7 @@ class Change:
         """An approved postponement whose date is after the cut-off of the sitting the draft aims at: raised to the
         Government Office as POSTPONEMENT_CONFLICT, never resolved by overwriting (the approved date stays in force)."""
         s = self.state
-        if not self.gen2 or (found := sessions.postponement_conflict(s)) is None:
+        if not self.gen2 or (found := sessions.postponement_conflict(s, self.now)) is None:
             return
         assert s.postponement is not None
         cutoff, sitting = found if self.checks_approved_dates else (found[0], f"session {s.target.code}")  # as earlier ones ran

@@ -92,7 +92,7 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         earlier = session_before(state, state.target)
         found.append(f"no Standing Committee meeting is announced {f'between {earlier.code} and' if earlier else 'before'} {state.target.code}: "
                      "the limit counted back from it waits for one (legis calendar set-meeting)")
-    if state.generation >= 2 and (conflict := postponement_conflict(state)) is not None and state.postponement is not None:
+    if state.generation >= 2 and (conflict := postponement_conflict(state, now)) is not None and state.postponement is not None:
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      "the draft cannot keep its sitting unless the Government Office resolves it (POSTPONEMENT_CONFLICT)")
     if state.generation >= 2 and state.deadline is not None and not state.working.announced(state.deadline):

@@ -56,6 +56,11 @@
    An alarm raised on a later day than it fell due (a draft entered already overdue, a worker down) carries the day it
    fell due (`occurred_on`, `draft.tick`): the deadline passed and every escalation level read as raised the day the
    draft was entered.
+14. An approved date's conflict with its sitting lasts while the sitting's cut-off is ahead
+   (`sessions.postponement_conflict`): once the cut-off has passed (a session brought forward), no date can meet it,
+   so the conflict is neither raised again (by a calendar change or a later approval) nor warned of; the draft slips if
+   the approved date passes too, as the status says. Before, each later approval and calendar change raised it to the
+   Government Office once more, and a postponement could not resolve it (`not_in_past`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -83,8 +88,9 @@ ROUNDS_NAMED_ONCE_PATCH = "rounds-named-once-whatever-the-case"
 COMPILED_BY_THE_LEAD_PATCH = "compiled-by-the-lead-ministry"
 AS_ANNOUNCED_PATCH = "named-sessions-as-announced"
 IMPORTED_SITTINGS_PATCH = "imported-sittings-after-their-debate"
+CONFLICT_ENDS_PATCH = "conflict-ends-when-its-cutoff-passes"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -175,7 +175,7 @@ def check_postponement_request(state: DraftState, request: PostponementRequest, 
         raise Refused("stage", "one_request_at_a_time", f"a postponement to {state.pending_postponement.new_deadline} is already awaiting a decision")
     # An approved date after the sitting's cut-off stands until its authority decides again: a request for another
     # date, earlier ones included, is how the conflict is resolved (POSTPONEMENT_CONFLICT).
-    conflict = postponement_conflict(state) if state.generation >= 2 else None
+    conflict = postponement_conflict(state, now) if state.generation >= 2 else None
     if conflict is not None and request.new_deadline == state.deadline:
         raise Refused("new_deadline", "later_than_current", f"must be another date than the approved one ({state.deadline})", INVALID)
     if conflict is not None and request.new_deadline < conflict[0]:

@@ -165,12 +165,15 @@ def check_named(state: DraftState, session: TargetSession | None, field: str) ->
             raise refused.within(field) from None
 
 
-def postponement_conflict(state: DraftState) -> tuple[date, str] | None:
+def postponement_conflict(state: DraftState, now: datetime | None = None) -> tuple[date, str] | None:
     """The cut-off an approved postponement's date falls after, and the sitting it is counted back from ("session 16-2",
     or "Standing Committee meeting UBTVQH-52 before session 16-2" for a limit counted from the meeting); None without
-    a postponement, or with one that still fits."""
+    a postponement, or with one that still fits; given `now`, from the fourteenth generation on, None once the cut-off
+    has passed (Ha Noi day): no date can meet it then, and the draft slips if the approved date passes too."""
     cutoff = statutory_deadline(state)
     if state.postponement is None or cutoff is None or not calendar_anchored(state) or state.postponement.deadline <= cutoff:
+        return None
+    if now is not None and state.generation >= 14 and passes_at(cutoff) <= now:
         return None
     anchored = [limit for limit in limits(state) if limit.anchor in CALENDAR_ANCHORS]
     meeting = meeting_before(state, state.target)
