@@ -107,6 +107,15 @@ async def test_the_readme_embeds_the_diagram_the_command_prints(cli):
     embedded = re.search(re.escape(DIAGRAM_MARK) + r"\n```mermaid\n(.*?)```", readme, re.S)
     assert embedded, f"README.md has no ```mermaid block after {DIAGRAM_MARK}"
     assert embedded.group(1) == diagram, "README.md's diagram is stale: paste `legis rulebook show LAW_2025 --diagram` into it"
+    # With --output json, one JSON document as every reading command gives (found by a fresh-user trial: Mermaid text).
+    code, out, err = await cli("rulebook", "show", "law_2025", "--diagram", "--output", "json")
+    assert code == 0 and json.loads(out) == {"process_version": "LAW_2025", "format": "mermaid", "diagram": diagram}, err
+
+
+async def test_an_unknown_process_version_is_refused_naming_the_versions_as_written(cli):
+    """Found by a fresh-user trial: the choices were listed in small letters ('law_2015', 'law_2025')."""
+    code, _, err = await cli("rulebook", "show", "LAW_2030")
+    assert code == 2 and "process_version: 'LAW_2030' is not one of LAW_2015, LAW_2025 (rule: enum)" in err, err
 
 
 async def test_calendar_holidays_prints_the_years_rest_days_moved_days_and_working_saturdays(cli):
