@@ -82,7 +82,8 @@ class Version:
 
 def steps_of(history: HistoryView) -> list[Step]:
     """Each decision, and each programme change of the Standing Committee (which may end a draft: its outcome is then the
-    final stage, WITHDRAWN, else PROGRAMME_CHANGED), as a step at the stage where it was taken."""
+    final stage, WITHDRAWN, else PROGRAMME_CHANGED), as a step at the stage where it was taken; a vote's outcome with
+    its result (`_outcome`)."""
     return [
         Step(seq=e.seq, date=happened_on(e), agent=_agent(e.agency_code), role=e.role.value if e.role else "",
              outcome=_outcome(e), stage=e.stage.value)
@@ -92,8 +93,12 @@ def steps_of(history: HistoryView) -> list[Step]:
 
 
 def _outcome(entry: HistoryEntry) -> str:
+    """The step's outcome; a vote's says whether the Assembly adopted the law (VOTE_PASSED, VOTE_PASSED_IN_PART with
+    articles voted down, VOTE_FAILED), which a reader of the export alone could not tell otherwise."""
     if entry.event is EventKind.PROGRAMME_CHANGED:
         return entry.to_stage.value if entry.to_stage.is_terminal else "PROGRAMME_CHANGED"
+    if entry.vote is not None:
+        return "VOTE_FAILED" if not entry.vote.passed else "VOTE_PASSED_IN_PART" if entry.vote.parts_not_passed else "VOTE_PASSED"
     return entry.outcome.value if entry.outcome else ""
 
 

@@ -17,7 +17,7 @@ from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, vers
 from schemas.calendar import FIRST_DAY, LAST_DAY
 from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.views import HistoryEntry, HistoryView, StatusView
-from tests.drafts import core_request, decision, document
+from tests.drafts import FAILING_VOTE, PASSING_VOTE, core_request, decision, document
 
 REQUEST = core_request()
 
@@ -74,6 +74,20 @@ def test_programme_changes_are_steps_and_one_that_withdraws_the_draft_says_so():
     steps, _ = parse_steps(xml)
     assert [(s.seq, s.agent, s.role, s.outcome, s.stage) for s in steps[-2:]] == [
         (7, "UBTVQH", "NA_CHAIR", "PROGRAMME_CHANGED", "APPRAISAL"), (8, "UBTVQH", "NA_CHAIR", "WITHDRAWN", "APPRAISAL")]
+    assert_valid(xml)
+
+
+def test_a_vote_s_step_says_whether_the_law_passed():
+    """Found by a fresh-user trial: a failed vote and a passing one exported as the same `outcome="#VOTE"`."""
+    history = history_with_two_text_versions()
+    at = history.entries[-1].at
+    votes = [(FAILING_VOTE, Stage.NA_SESSION), (PASSING_VOTE.model_copy(update={"parts_not_passed": ("Điều 12",)}), Stage.PROMULGATION),
+             (PASSING_VOTE, Stage.PROMULGATION)]
+    entries = [HistoryEntry(seq=7 + i, at=at + timedelta(days=i + 1), event=EventKind.DECISION, stage=Stage.NA_SESSION, to_stage=to,
+                            outcome=Outcome.VOTE, agency_code="QH", role=Role.NA_CHAIR, vote=vote) for i, (vote, to) in enumerate(votes)]
+    voted = history.model_copy(update={"entries": (*history.entries, *entries)})
+    xml = to_akoma_ntoso(status_of(voted), voted)
+    assert [s.outcome for s in parse_steps(xml)[0][-3:]] == ["VOTE_FAILED", "VOTE_PASSED_IN_PART", "VOTE_PASSED"]
     assert_valid(xml)
 
 
