@@ -111,6 +111,9 @@ class DraftState(BaseModel):
     # Left out when none, so that a worker of an earlier release still reads the states this one carries.
     decided_here_on: date | None = Field(default=None, exclude_if=lambda day: day is None, description="the day (Ha Noi) of the last decision taken at the current "
                                          "stage (a vote failed, a carry-over); a decision entered afterwards is not dated before it")
+    postponed_here_on: date | None = Field(default=None, exclude_if=lambda day: day is None, description="the day (Ha Noi) of the last "
+                                           "postponement asked or decided at the current stage (fourteenth generation on); a decision "
+                                           "entered afterwards is not dated before it")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
     returns: tuple[tuple[Stage, int], ...] = ()

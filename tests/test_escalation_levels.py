@@ -19,7 +19,7 @@ from schemas.enums import (
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION, DraftState
-from tests.drafts import NOW, core_request, core_state, session
+from tests.drafts import NOW, core_request, core_state, decision, session
 from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Record
@@ -190,3 +190,26 @@ def test_a_conflict_ends_when_its_cutoff_has_passed(generation):
     # A later date approved is recorded, and raises nothing to the Government Office; the draft keeps its session.
     assert again.receipt.events == 1 and again.state.deadline == cutoff + timedelta(days=40) and again.state.target == forward
     assert sessions.postponement_conflict(again.state, NOW) is None and not any("POSTPONEMENT_CONFLICT" in w for w in views.status(again.state, "w", NOW).warnings)
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
+def test_a_decision_entered_afterwards_is_not_dated_before_a_postponement_at_its_stage(generation):
+    """Found by a fresh-user trial: the Government's decision dated 1 December was taken after a postponement of the same
+    stage asked on the 5th, and the report counted the postponement of a stage that, by the record, had ended."""
+    request = core_request(target=session(2, 200))
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session], generation=generation)
+    later = NOW + timedelta(days=5)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+        official="x", new_deadline=state.deadline + timedelta(days=10), reason="chờ ý kiến các bộ"), later).state
+    before = decision(request, Stage.GOVERNMENT_DECISION).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
+    if generation == 13:
+        assert draft.perform(draft.DECIDE, asked, before, later).state.stage is Stage.EXAMINATION
+        return
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, asked, before, later)
+    assert (refused.value.field, refused.value.rule) == ("occurred_on", "not_before_postponement")
+    assert f"asked or decided on {local_day(later)}" in refused.value.message
+    on_the_day = before.model_copy(update={"occurred_on": local_day(later)})
+    decided = draft.perform(draft.DECIDE, asked, on_the_day, later).state
+    assert decided.stage is Stage.EXAMINATION and decided.postponed_here_on is None  # a new stage: nothing postponed there yet

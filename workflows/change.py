@@ -158,6 +158,7 @@ class Change:
     def enter(self, stage: Stage, since: datetime) -> None:
         s = self.state
         s.stage, s.stage_since, s.overdue, s.fired, s.filed_here, s.decided_here_on = stage, since, False, (), (), None
+        s.postponed_here_on = None
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)

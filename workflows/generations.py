@@ -60,7 +60,9 @@
    (`sessions.postponement_conflict`): once the cut-off has passed (a session brought forward), no date can meet it,
    so the conflict is neither raised again (by a calendar change or a later approval) nor warned of; the draft slips if
    the approved date passes too, as the status says. Before, each later approval and calendar change raised it to the
-   Government Office once more, and a postponement could not resolve it (`not_in_past`).
+   Government Office once more, and a postponement could not resolve it (`not_in_past`). A decision entered afterwards
+   is not dated before a postponement asked or decided at its stage (`rules.check_occurred_on`,
+   `DraftState.postponed_here_on`): the stage was still open then.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

@@ -388,8 +388,10 @@ def check_stage(state: DraftState, claimed: Stage) -> None:
 
 def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, decision: bool = False) -> None:
     """An event entered afterwards happened at this stage: not in the future, not before the stage began; a `decision`,
-    from the twelfth generation on, not before a decision already taken at this stage (a vote failed, a carry-over).
-    Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`, `not_before_stage`, `not_before_last_decision`."""
+    from the twelfth generation on, not before a decision already taken at this stage (a vote failed, a carry-over), and
+    from the fourteenth not before a postponement asked or decided there (the stage was still open to postpone).
+    Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`, `not_before_stage`, `not_before_last_decision`,
+    `not_before_postponement`."""
     if day is None:
         return
     if day > local_day(now):
@@ -399,6 +401,9 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, dec
     if decision and state.generation >= 12 and state.decided_here_on is not None and day < state.decided_here_on:
         raise Refused("occurred_on", "not_before_last_decision", f"{day} is before the decision taken at {state.stage.value} on "
                       f"{state.decided_here_on}, already recorded", INVALID)
+    if decision and state.generation >= 14 and state.postponed_here_on is not None and day < state.postponed_here_on:
+        raise Refused("occurred_on", "not_before_postponement", f"{day} is before the postponement of {state.stage.value} asked or "
+                      f"decided on {state.postponed_here_on}, already recorded: the stage was still open then", INVALID)
 
 
 def check_authority(state: DraftState, allowed: Collection[Decider], message, action: str, rule: str) -> None:
