@@ -49,6 +49,7 @@ from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
 from schemas.state import NEWEST_GENERATION, DraftState
 from workflows import draft
+from workflows.change import Applied
 from workflows.deadlines import VIETNAM, local_day, start_of
 
 AGENCY = {
@@ -289,3 +290,22 @@ def postponement_decision(approved: bool) -> PostponementDecision:
     """The Deputy Prime Minister decides the APPRAISAL postponement asked."""
     return PostponementDecision(stage=Stage.APPRAISAL, approved=approved, actor=Actor.DEPUTY_PM, agency_code="CP",
                                 role=Role.DEPUTY_PRIME_MINISTER, official="Phó Thủ tướng", reason="")
+
+
+def ask_postponement(state: DraftState, day: date, now: datetime = NOW, occurred_on: date | None = None) -> Applied:
+    """The lead ministry asks to move the deadline of the draft's stage to `day`, in the draft core."""
+    return draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=state.stage, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+        official="x", new_deadline=day, reason="chờ ý kiến các bộ", occurred_on=occurred_on), now)
+
+
+def answer_postponement(state: DraftState, now: datetime = NOW, *, approved: bool = True, occurred_on: date | None = None) -> Applied:
+    """The Prime Minister decides the postponement asked, in the draft core."""
+    return draft.perform(draft.DECIDE_POSTPONEMENT, state, PostponementDecision(
+        stage=state.stage, approved=approved, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x",
+        occurred_on=occurred_on), now)
+
+
+def postponed(state: DraftState, day: date, now: datetime = NOW) -> Applied:
+    """A postponement of the draft's stage to `day`, asked by the lead ministry and approved by the Prime Minister."""
+    return answer_postponement(ask_postponement(state, day, now).state, now)

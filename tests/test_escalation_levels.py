@@ -19,7 +19,7 @@ from schemas.enums import (
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION, DraftState
-from tests.drafts import NOW, core_request, core_state, decision, session
+from tests.drafts import NOW, core_request, core_state, postponed, session
 from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Record
@@ -35,15 +35,6 @@ def escalations_by_level(state: DraftState, steps) -> dict:
         effects += ticked.effects + (applied.effects if op is not None else [])
         state = applied.state
     return Counter(e.entry.escalation_level for e in effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION)
-
-
-def postponed(state: DraftState, day):
-    """A postponement of GOVERNMENT_DECISION to `day`, asked by the lead ministry and approved by the Prime Minister."""
-    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
-        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
-        official="x", new_deadline=day, reason="chờ ý kiến các bộ"), NOW).state
-    return draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
-        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
 
 
 @pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
@@ -163,53 +154,3 @@ def test_a_conflict_is_resolved_by_the_authority_deciding_again_an_earlier_date_
     alarms = [e.entry.event for e in draft.tick(decided.state, after).effects if isinstance(e, Record)]
     assert EventKind.DEADLINE_PASSED in alarms and EventKind.ESCALATION in alarms, alarms
 
-
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
-def test_a_conflict_ends_when_its_cutoff_has_passed(generation):
-    """Found by a fresh-user trial: a session brought forward past its cut-off, while an approved date after it stood,
-    raised the conflict once more, and every later approval raised it again, with a warning that the Government Office
-    could still resolve it, which no date could (`not_in_past`). From the fourteenth generation a conflict lasts while
-    its cut-off is ahead; the draft keeps the approved date and slips if that passes too, as the status says."""
-    target = session(2, 200)
-    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target], generation=generation)
-    cutoff = sessions.statutory_deadline(state)
-    late = postponed(state, cutoff + timedelta(days=30))
-    assert [e.entry.event for e in late.effects if isinstance(e, Record)] == [EventKind.POSTPONEMENT_DECIDED, EventKind.POSTPONEMENT_CONFLICT]
-    forward = target.model_copy(update={"opens_on": local_day(NOW) + timedelta(days=20)})
-    moved = draft.perform(draft.CALENDAR_CHANGED, late.state, SessionCalendar(sessions=(forward,), changed_by="VPQH"), NOW)
-    assert sessions.passes_at(sessions.statutory_deadline(moved.state)) <= NOW and moved.state.target == forward
-    raised = [e.entry for e in moved.effects if isinstance(e, Record) and e.entry.event is EventKind.POSTPONEMENT_CONFLICT]
-    warnings = views.status(moved.state, "w", NOW).warnings
-    stands = [w for w in warnings if "has passed: the approved date" in w and "slips if that date passes too" in w]
-    conflict = [w for w in warnings if "POSTPONEMENT_CONFLICT" in w]
-    again = postponed(moved.state, cutoff + timedelta(days=40))
-    if generation == 13:
-        assert len(raised) == 1 and len(stands) == 1 and len(conflict) == 1 and again.receipt.events == 2
-        return
-    assert raised == [] and len(stands) == 1 and conflict == [], warnings
-    # A later date approved is recorded, and raises nothing to the Government Office; the draft keeps its session.
-    assert again.receipt.events == 1 and again.state.deadline == cutoff + timedelta(days=40) and again.state.target == forward
-    assert sessions.postponement_conflict(again.state, NOW) is None and not any("POSTPONEMENT_CONFLICT" in w for w in views.status(again.state, "w", NOW).warnings)
-
-
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
-def test_a_decision_entered_afterwards_is_not_dated_before_a_postponement_at_its_stage(generation):
-    """Found by a fresh-user trial: the Government's decision dated 1 December was taken after a postponement of the same
-    stage asked on the 5th, and the report counted the postponement of a stage that, by the record, had ended."""
-    request = core_request(target=session(2, 200))
-    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session], generation=generation)
-    later = NOW + timedelta(days=5)
-    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
-        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
-        official="x", new_deadline=state.deadline + timedelta(days=10), reason="chờ ý kiến các bộ"), later).state
-    before = decision(request, Stage.GOVERNMENT_DECISION).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
-    if generation == 13:
-        assert draft.perform(draft.DECIDE, asked, before, later).state.stage is Stage.EXAMINATION
-        return
-    with pytest.raises(Refused) as refused:
-        draft.validate(draft.DECIDE, asked, before, later)
-    assert (refused.value.field, refused.value.rule) == ("occurred_on", "not_before_postponement")
-    assert f"asked or decided on {local_day(later)}" in refused.value.message
-    on_the_day = before.model_copy(update={"occurred_on": local_day(later)})
-    decided = draft.perform(draft.DECIDE, asked, on_the_day, later).state
-    assert decided.stage is Stage.EXAMINATION and decided.postponed_here_on is None  # a new stage: nothing postponed there yet

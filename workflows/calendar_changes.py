@@ -169,7 +169,8 @@ def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
     moved = []
     if s.deadline != was.deadline:
         moved.append(f"the deadline is now {s.deadline} (was {was.deadline})")
-    if was.conflict is not None and conflict is None:
+    # Resolved, not merely past its cut-off (fourteenth generation: a passed cut-off ends the conflict, not the approved date's lateness).
+    if was.conflict is not None and conflict is None and sessions.postponement_conflict(s) is None:
         moved.append(f"the cut-off for {was.conflict[1]} is now {sessions.statutory_deadline(s)} (was {was.conflict[0]}): the approved date "
                      f"{s.deadline} no longer falls after it")
     elif now != was.cutoffs and now.cutoff != s.deadline:

@@ -249,7 +249,7 @@ def apply_postponement_request(change: Change, request: PostponementRequest) -> 
     assert s.deadline is not None
     s.pending_postponement = request
     if s.generation >= 14:
-        s.postponed_here_on = request.occurred_on or local_day(change.now)
+        s.postponed_here_on = rules.latest(s.postponed_here_on, request.occurred_on or local_day(change.now))
     change.record(EventKind.POSTPONEMENT_REQUESTED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                   official=request.official, reasons=request.reason, deadline=s.deadline, requested_deadline=request.new_deadline,
                   late_request=is_late_request(s.rulebook.follow_up, deadline=s.deadline, asked_on=request.occurred_on or local_day(change.now)),
@@ -265,7 +265,7 @@ def apply_postponement_decision(change: Change, decision: PostponementDecision) 
     resolving = s.postponement is not None and s.deadline is not None and asked.new_deadline < s.deadline
     s.pending_postponement = None
     if s.generation >= 14:
-        s.postponed_here_on = decision.occurred_on or local_day(change.now)
+        s.postponed_here_on = rules.latest(s.postponed_here_on, decision.occurred_on or local_day(change.now))
     entry = change.record(EventKind.POSTPONEMENT_DECIDED, actor=decision.actor, agency_code=decision.agency_code, role=decision.role,
                           official=decision.official, reasons=decision.reason, deadline=s.deadline,
                           requested_deadline=asked.new_deadline, approved=decision.approved, occurred_on=decision.occurred_on)

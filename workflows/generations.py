@@ -62,7 +62,9 @@
    the approved date passes too, as the status says. Before, each later approval and calendar change raised it to the
    Government Office once more, and a postponement could not resolve it (`not_in_past`). A decision entered afterwards
    is not dated before a postponement asked or decided at its stage (`rules.check_occurred_on`,
-   `DraftState.postponed_here_on`): the stage was still open then.
+   `DraftState.postponed_here_on`, the latest such day; a state carried from an older generation reads it from its recent
+   events, `carried_into`): the stage was still open then. New rest days that put a standing conflict's cut-off in the
+   past do not record it resolved (`calendar_changes._recount`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -74,7 +76,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from schemas.state import DraftState
-    from workflows import rounds
+    from workflows import rounds, rules
 
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
@@ -106,7 +108,16 @@ def of_carried(state: DraftState) -> DraftState:
     if state.generation < 2:
         return state
     generation = next((g for g, patch in GENERATIONS if g > state.generation and workflow.patched(patch)), state.generation)
+    return carried_into(state, generation)
+
+
+def carried_into(state: DraftState, generation: int) -> DraftState:
+    """A state taking up `generation` (pure): what the newer rules keep that the older did not, read from the state."""
     if generation == state.generation:
         return state
     taken_up = state.model_copy(update={"generation": generation})
-    return rounds.taking_up_leads(taken_up) if state.generation < 11 <= generation else taken_up
+    if state.generation < 11 <= generation:
+        taken_up = rounds.taking_up_leads(taken_up)
+    if state.generation < 14 <= generation:
+        taken_up = taken_up.model_copy(update={"postponed_here_on": rules.postponed_here(taken_up)})
+    return taken_up
