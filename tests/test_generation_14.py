@@ -9,10 +9,21 @@ from datetime import timedelta
 import pytest
 
 from schemas.calendar import SessionCalendar
-from schemas.enums import EventKind, Stage
+from schemas.enums import EventKind, ProgrammeChangeKind, Stage
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, decision, postponed, session, with_day_off
+from tests.drafts import (
+    NOW,
+    answer_postponement,
+    ask_postponement,
+    core_request,
+    core_state,
+    decision,
+    postponed,
+    programme_change,
+    session,
+    with_day_off,
+)
 from workflows import draft, generations, sessions
 from workflows import draft_views as views
 from workflows.change import Record
@@ -121,3 +132,22 @@ def test_a_state_carried_from_the_thirteenth_generation_takes_up_the_postponemen
         draft.validate(draft.DECIDE, carried, early, day10 + timedelta(days=1))
     assert refused.value.rule == "not_before_postponement"
     assert generations.carried_into(asked, 13) is asked
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
+def test_a_withdrawal_from_the_programme_is_not_dated_before_a_postponement_at_its_stage(generation):
+    """Found by a breaker: the Standing Committee's withdrawal dated the 3rd ended a stage whose deadline the Prime
+    Minister moved on the 11th. A deferral so dated is taken: the stage stays open."""
+    _, state = at_government_decision(generation)
+    day10 = NOW + timedelta(days=10)
+    approved = postponed(state, state.deadline + timedelta(days=1), day10).state
+    withdraw = programme_change(ProgrammeChangeKind.WITHDRAW).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
+    if generation == 13:
+        assert draft.perform(draft.CHANGE_PROGRAMME, approved, withdraw, day10).state.stage is Stage.WITHDRAWN
+        return
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.CHANGE_PROGRAMME, approved, withdraw, day10)
+    assert (refused.value.field, refused.value.rule) == ("occurred_on", "not_before_postponement")
+    later = session(3, 380)
+    deferred = programme_change(ProgrammeChangeKind.DEFER, to_session=later).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
+    draft.validate(draft.CHANGE_PROGRAMME, approved, deferred, day10)

@@ -60,8 +60,8 @@
    (`sessions.postponement_conflict`): once the cut-off has passed (a session brought forward), no date can meet it,
    so the conflict is neither raised again (by a calendar change or a later approval) nor warned of; the draft slips if
    the approved date passes too, as the status says. Before, each later approval and calendar change raised it to the
-   Government Office once more, and a postponement could not resolve it (`not_in_past`). A decision entered afterwards
-   is not dated before a postponement asked or decided at its stage (`rules.check_occurred_on`,
+   Government Office once more, and a postponement could not resolve it (`not_in_past`). A decision (or a withdrawal from the
+   programme) entered afterwards is not dated before a postponement asked or decided at its stage (`rules.check_occurred_on`,
    `DraftState.postponed_here_on`, the latest such day; a state carried from an older generation reads it from its recent
    events, `carried_into`): the stage was still open then. New rest days that put a standing conflict's cut-off in the
    past do not record it resolved (`calendar_changes._recount`).

@@ -244,7 +244,7 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
     book, stage = state.rulebook, state.stage
     check_authority(state, book.programme_changes, change, f"change the programme ({change.kind.value})", "programme_authority")
     check_open(state, "kind")
-    check_occurred_on(state, change.occurred_on, now)
+    check_occurred_on(state, change.occurred_on, now, ends_stage=change.kind is ProgrammeChangeKind.WITHDRAW)
     check_named(state, change.to_session, "to_session")
     after_assembly = (Stage.PROMULGATION, Stage.PUBLICATION)
     kind, target_opens_on = change.kind, state.target.opens_on
@@ -386,10 +386,11 @@ def check_stage(state: DraftState, claimed: Stage) -> None:
         raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", STALE)
 
 
-def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, decision: bool = False) -> None:
+def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, decision: bool = False, ends_stage: bool = False) -> None:
     """An event entered afterwards happened at this stage: not in the future, not before the stage began; a `decision`,
     from the twelfth generation on, not before a decision already taken at this stage (a vote failed, a carry-over), and
-    from the fourteenth not before a postponement asked or decided there (the stage was still open to postpone).
+    a decision or another message that `ends_stage` (a withdrawal from the programme), from the fourteenth, not before a
+    postponement asked or decided there (the stage was still open to postpone).
     Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`, `not_before_stage`, `not_before_last_decision`,
     `not_before_postponement`."""
     if day is None:
@@ -401,7 +402,7 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, dec
     if decision and state.generation >= 12 and state.decided_here_on is not None and day < state.decided_here_on:
         raise Refused("occurred_on", "not_before_last_decision", f"{day} is before the decision taken at {state.stage.value} on "
                       f"{state.decided_here_on}, already recorded", INVALID)
-    if decision and state.generation >= 14 and state.postponed_here_on is not None and day < state.postponed_here_on:
+    if (decision or ends_stage) and state.generation >= 14 and state.postponed_here_on is not None and day < state.postponed_here_on:
         raise Refused("occurred_on", "not_before_postponement", f"{day} is before the postponement of {state.stage.value} asked or "
                       f"decided on {state.postponed_here_on}, already recorded: the stage was still open then", INVALID)
 
