@@ -186,7 +186,7 @@ def _redacted_status(view: StatusView) -> StatusView:
     """Its target session (and the cut-off counted back from it) is withheld as the Web UI's attributes withhold it; a
     warning may name it, so each says only that there is one."""
     return view.model_copy(update={
-        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "open_points": (), "target_session": None, "next_cutoff": None,
+        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "pending_postponement_late": False, "open_points": (), "target_session": None, "next_cutoff": None,
         "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
 
 

@@ -137,7 +137,8 @@ def print_status(view: StatusView) -> None:
             rows.append(("missing documents", view.pending.missing_said()))
     if view.pending_postponement:
         asked = view.pending_postponement
-        rows.append(("postponement asked", f"to {day(asked.new_deadline)} by {asked.actor.value}/{asked.agency_code}: awaiting decision"))
+        late = " (late request: asked in the last days before the deadline, or after it)" if view.pending_postponement_late else ""
+        rows.append(("postponement asked", f"to {day(asked.new_deadline)} by {asked.actor.value}/{asked.agency_code}: awaiting decision{late}"))
     for open_point in view.open_points:
         rows.append((f"disagreement {open_point.point.point_id}", f"{', '.join(open_point.point.parties)}: awaiting {open_point.with_actor.value}"))
     if view.next_alarm:

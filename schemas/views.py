@@ -152,6 +152,8 @@ class StatusView(View):
     revision_loops: int
     last_vote: VoteCount | None
     pending_postponement: PostponementRequest | None = None
+    pending_postponement_late: bool = Field(default=False, description="the pending postponement was asked in the last days before "
+                                            "the deadline, or after it (xin lùi sát hạn), as its POSTPONEMENT_REQUESTED event says")
     postponement: ApprovedPostponement | None = Field(default=None, description="the approved postponement in force at this stage")
     open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
     next_alarm: NextAlarm | None = Field(default=None, description="the next warning or escalation and when it falls")

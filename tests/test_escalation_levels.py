@@ -19,7 +19,7 @@ from schemas.enums import (
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION, DraftState
-from tests.drafts import NOW, core_request, core_state, postponed, session
+from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponed, session
 from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Record
@@ -154,3 +154,14 @@ def test_a_conflict_is_resolved_by_the_authority_deciding_again_an_earlier_date_
     alarms = [e.entry.event for e in draft.tick(decided.state, after).effects if isinstance(e, Record)]
     assert EventKind.DEADLINE_PASSED in alarms and EventKind.ESCALATION in alarms, alarms
 
+
+
+def test_the_status_says_a_pending_postponement_was_asked_late():
+    """Found by a fresh-user trial: `legis status` showed a postponement asked the day before the deadline as any other,
+    where its history flags it late (xin lùi sát hạn); the status says so while it awaits its decision."""
+    state = core_state(core_request(target=session(2, 200)), at=Stage.GOVERNMENT_DECISION, sessions=[session(2, 200)])
+    day_before = start_of(state.deadline - timedelta(days=1)) + timedelta(hours=9)
+    for asked_at, late in ((NOW, False), (day_before, True)):
+        asked = ask_postponement(state, state.deadline + timedelta(days=10), asked_at).state
+        assert views.status(asked, "w", asked_at).pending_postponement_late is late
+        assert views.status(answer_postponement(asked, asked_at).state, "w", asked_at).pending_postponement_late is False

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import Actor, DeadlineAnchor, ProgrammeTrack
+from schemas.enums import Actor, DeadlineAnchor, EventKind, ProgrammeTrack
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
@@ -47,6 +47,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         revision_loops=sum(count for _, count in state.returns),
         last_vote=state.last_vote,
         pending_postponement=state.pending_postponement,
+        pending_postponement_late=_asked_late(state),
         postponement=state.postponement,
         open_points=state.open_points,
         next_alarm=NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None,
@@ -62,6 +63,14 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         events_recorded=state.seq,
         warnings=warnings(state, now, cutoffs),
     )
+
+
+def _asked_late(state: DraftState) -> bool:
+    """Whether the postponement awaiting a decision was asked late, as its event (among the recent ones) recorded it."""
+    if state.pending_postponement is None:
+        return False
+    asked = next((e for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
+    return bool(asked and asked.late_request)
 
 
 def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None = None) -> tuple[str, ...]:
