@@ -157,9 +157,10 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
         # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
-        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" if stored else
-                          f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now" for r, day in passing[:5])
-        slip = "and slip" if not session.extraordinary else "(at an extraordinary session it keeps its place)"
+        named = "; ".join((f"{r['submission_id']}: {r['cutoff_stage']} by {day}" if stored else
+                           f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r) for r, day in passing[:5])
+        slip = ("and slip (one whose approved date stands keeps it, and slips if that passes too)" if not session.extraordinary
+                else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
         raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
                        f"draft(s) before today ({named}{'; ...' if len(passing) > 5 else ''}): each would record it missed {slip}. If the day "
@@ -196,11 +197,19 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}" for r, day in passing[:5])
+        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}{_approved(r)}" for r, day in passing[:5])
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
         raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}"
-                       f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip. If the change is right, make "
+                       f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip (one whose approved date stands keeps "
+                       "it, and slips if that passes too). If the change is right, make "
                        "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass", kind=RefusalKind.CONFLICT.value)
+
+
+def _approved(row) -> str:
+    """", its approved date ... standing" for a draft whose deadline at the cut-off's stage is a date an authority approved
+    (the registry's deadline is then not the cut-off): it keeps that date when the cut-off passes (README, sessions)."""
+    approved = row["stage"] == row["cutoff_stage"] and row["stage_deadline"] is not None and row["stage_deadline"] != row["cutoff"]
+    return f", its approved date {row['stage_deadline']} standing" if approved else ""
 
 
 def _warn_on_rest_day(what: str, on: date) -> None:

@@ -144,3 +144,17 @@ async def test_the_calendar_takes_no_more_sessions_or_meetings_than_a_draft_can_
         assert "Traceback" not in err
     finally:
         await db.close()
+
+
+def test_a_refused_calendar_change_says_which_drafts_keep_an_approved_date():
+    """Found by a fresh-user trial: the refusal said every draft named "would record it missed and slip", where one whose
+    approved date stands at its cut-off's stage keeps that date (and slips only if it passes too). The registry's deadline
+    at the cut-off's stage is then not the cut-off."""
+    from cli.calendar import _approved
+
+    cutoff = date(2027, 4, 5)
+    row = {"stage": "GOVERNMENT_DECISION", "cutoff_stage": "GOVERNMENT_DECISION", "cutoff": cutoff, "stage_deadline": cutoff}
+    assert _approved(row) == ""
+    assert _approved(row | {"stage_deadline": date(2027, 4, 30)}) == ", its approved date 2027-04-30 standing"
+    assert _approved(row | {"stage": "APPRAISAL", "stage_deadline": date(2027, 1, 10)}) == ""  # its own limit, not the cut-off
+    assert _approved(row | {"stage_deadline": None}) == ""

@@ -183,7 +183,7 @@ def check_postponement_request(state: DraftState, request: PostponementRequest, 
         raise Refused("new_deadline", "not_before_cutoff", f"must be on or after the cut-off {conflict[0]} for {conflict[1]}", INVALID)
     if conflict is None and request.new_deadline <= state.deadline:
         raise Refused("new_deadline", "later_than_current", f"must be after the deadline in force ({state.deadline}); an earlier "
-                      "date only while an approved one is after the sitting's cut-off", INVALID)
+                      "date only while an approved one is after the sitting's cut-off and that cut-off is ahead", INVALID)
     if state.generation >= 2 and passes_at(request.new_deadline) <= now:
         raise Refused("new_deadline", "not_in_past", f"{request.new_deadline} has passed already", INVALID)
     check_authority(state, rule.deciders + state.rulebook.filing, request, f"ask to postpone {state.stage.value}", "postponement_requester")
