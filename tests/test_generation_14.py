@@ -35,6 +35,18 @@ def at_government_decision(generation: int = NEWEST_GENERATION):
     return request, core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session], generation=generation)
 
 
+def bounded_from_14(generation: int, op: draft.Operation, state, message, now, *, taken_to: Stage) -> Refused | None:
+    """The thirteenth generation takes `message` (the draft goes to `taken_to`): None; the fourteenth refuses it,
+    `not_before_postponement`: the refusal."""
+    if generation == 13:
+        assert draft.perform(op, state, message, now).state.stage is taken_to
+        return None
+    with pytest.raises(Refused) as refused:
+        draft.validate(op, state, message, now)
+    assert (refused.value.field, refused.value.rule) == ("occurred_on", "not_before_postponement")
+    return refused.value
+
+
 def recorded(applied, kind: EventKind | None = None) -> list:
     return [e.entry for e in applied.effects if isinstance(e, Record) and (kind is None or e.entry.event is kind)]
 
@@ -74,13 +86,9 @@ def test_a_decision_entered_afterwards_is_not_dated_before_a_postponement_at_its
     later = NOW + timedelta(days=5)
     asked = ask_postponement(state, state.deadline + timedelta(days=10), later).state
     before = decision(request, Stage.GOVERNMENT_DECISION).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
-    if generation == 13:
-        assert draft.perform(draft.DECIDE, asked, before, later).state.stage is Stage.EXAMINATION
+    if (refused := bounded_from_14(generation, draft.DECIDE, asked, before, later, taken_to=Stage.EXAMINATION)) is None:
         return
-    with pytest.raises(Refused) as refused:
-        draft.validate(draft.DECIDE, asked, before, later)
-    assert (refused.value.field, refused.value.rule) == ("occurred_on", "not_before_postponement")
-    assert f"asked or decided on {local_day(later)}" in refused.value.message
+    assert f"asked or decided on {local_day(later)}" in refused.message
     on_the_day = before.model_copy(update={"occurred_on": local_day(later)})
     decided = draft.perform(draft.DECIDE, asked, on_the_day, later).state
     assert decided.stage is Stage.EXAMINATION and decided.postponed_here_on is None  # a new stage: nothing postponed there yet
@@ -142,12 +150,8 @@ def test_a_withdrawal_from_the_programme_is_not_dated_before_a_postponement_at_i
     day10 = NOW + timedelta(days=10)
     approved = postponed(state, state.deadline + timedelta(days=1), day10).state
     withdraw = programme_change(ProgrammeChangeKind.WITHDRAW).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
-    if generation == 13:
-        assert draft.perform(draft.CHANGE_PROGRAMME, approved, withdraw, day10).state.stage is Stage.WITHDRAWN
+    if bounded_from_14(generation, draft.CHANGE_PROGRAMME, approved, withdraw, day10, taken_to=Stage.WITHDRAWN) is None:
         return
-    with pytest.raises(Refused) as refused:
-        draft.validate(draft.CHANGE_PROGRAMME, approved, withdraw, day10)
-    assert (refused.value.field, refused.value.rule) == ("occurred_on", "not_before_postponement")
     later = session(3, 380)
     deferred = programme_change(ProgrammeChangeKind.DEFER, to_session=later).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
     draft.validate(draft.CHANGE_PROGRAMME, approved, deferred, day10)
