@@ -154,4 +154,5 @@ def test_a_withdrawal_from_the_programme_is_not_dated_before_a_postponement_at_i
         return
     later = session(3, 380)
     deferred = programme_change(ProgrammeChangeKind.DEFER, to_session=later).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
-    draft.validate(draft.CHANGE_PROGRAMME, approved, deferred, day10)
+    kept = draft.perform(draft.CHANGE_PROGRAMME, approved, deferred, day10).state
+    assert kept.stage is Stage.GOVERNMENT_DECISION and kept.target.code == later.code
