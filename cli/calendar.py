@@ -159,7 +159,7 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
         # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
         named = "; ".join((f"{r['submission_id']}: {r['cutoff_stage']} by {day}" if stored else
                            f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r) for r, day in passing[:5])
-        slip = ("and slip (one whose approved date stands keeps it, and slips if that passes too)" if not session.extraordinary
+        slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
                 else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
         raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
@@ -200,9 +200,12 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
         named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}{_approved(r)}" for r, day in passing[:5])
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
         raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}"
-                       f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip (one whose approved date stands keeps "
-                       "it, and slips if that passes too). If the change is right, make "
+                       f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
+                       "is right, make "
                        "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass", kind=RefusalKind.CONFLICT.value)
+
+
+_KEEPS_APPROVED = "(one whose approved date stands keeps it, and slips if that passes too)"
 
 
 def _approved(row) -> str:

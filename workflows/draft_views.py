@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import Actor, DeadlineAnchor, EventKind, ProgrammeTrack
+from schemas.enums import Actor, DeadlineAnchor, ProgrammeTrack
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
-from workflows.rules import pending_decision
+from workflows.rules import pending_decision, postponement_asked
 from workflows.sessions import (
     awaiting_session,
     limits,
@@ -69,7 +69,7 @@ def _asked_late(state: DraftState) -> bool:
     """Whether the postponement awaiting a decision was asked late, as its event (among the recent ones) recorded it."""
     if state.pending_postponement is None:
         return False
-    asked = next((e for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
+    asked = postponement_asked(state)
     return bool(asked and asked.late_request)
 
 

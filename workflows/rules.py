@@ -41,7 +41,7 @@ from schemas.messages import (
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
-from schemas.views import DeciderView, PendingDecision
+from schemas.views import DeciderView, HistoryEntry, PendingDecision
 from workflows.deadlines import local_day, passes_at
 from workflows.sessions import (
     as_named,
@@ -195,7 +195,7 @@ def check_postponement_decision(state: DraftState, decision: PostponementDecisio
     if state.pending_postponement is None:
         raise Refused("stage", "pending_request", f"no postponement of {state.stage.value} is awaiting a decision")
     check_occurred_on(state, decision.occurred_on, now)
-    asked_on = next((e.occurred_on or local_day(e.at) for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
+    asked_on = (asked.occurred_on or local_day(asked.at)) if (asked := postponement_asked(state)) is not None else None
     if decision.occurred_on is not None and asked_on is not None and decision.occurred_on < asked_on:
         raise Refused("occurred_on", "not_before_request", f"{decision.occurred_on} is before the postponement was asked ({asked_on})", INVALID)
     check_authority(state, state.rulebook.rule(state.stage).postponement_authority, decision,
@@ -405,6 +405,11 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, dec
     if (decision or ends_stage) and state.generation >= 14 and state.postponed_here_on is not None and day < state.postponed_here_on:
         raise Refused("occurred_on", "not_before_postponement", f"{day} is before the postponement of {state.stage.value} asked or "
                       f"decided on {state.postponed_here_on}, already recorded: the stage was still open then", INVALID)
+
+
+def postponement_asked(state: DraftState) -> HistoryEntry | None:
+    """The event of the last postponement asked, among the draft's recent ones (the one awaiting a decision, if any)."""
+    return next((e for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
 
 
 def latest(bound: date | None, day: date) -> date:
