@@ -206,7 +206,8 @@ async def bounded_body(request: Request, limit: int) -> bytes:
 
 
 def parse_payloads(body: bytes) -> list[Payload]:
-    """The payloads of a codec request, `{"payloads": [{"metadata": {"<key>": "<base64>"}, "data": "<base64>"}]}`.
+    """The payloads of a codec request, `{"payloads": [{"metadata": {"<key>": "<base64>"}, "data": "<base64>"}]}`, or
+    `{}` for none (proto3's JSON leaves an empty list out: the Temporal CLI sends it for a query without arguments).
     Raises CodecRefusal (400 `payloads_malformed`) naming the first field out of that shape: protobuf's JSON reading
     drops what is not base64, and a payload so emptied was answered as `{}` (found by a new user)."""
     try:
@@ -219,6 +220,8 @@ def parse_payloads(body: bytes) -> list[Payload]:
 
 
 def _check_shape(document: object) -> None:
+    if document == {}:
+        return
     if not isinstance(document, dict) or not isinstance(document.get("payloads"), list):
         raise CodecRefusal(400, "payloads", "payloads_malformed", 'a list is required: {"payloads": [...]}')
     for number, payload in enumerate(document["payloads"]):

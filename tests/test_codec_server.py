@@ -140,14 +140,20 @@ async def test_callers_without_a_decoding_token_are_refused(codec, pool):
     other_namespace = await decoded(http, payloads, operator | {"X-Namespace": "elsewhere"})
     assert other_namespace.status_code == 403
     assert (await http.post("/codec/decode", content=b"not json", headers=operator)).status_code == 400
-    # Found by a new user: data that is not base64 was dropped and the payload answered as {}, and {} as an empty list.
-    for malformed, field in (({}, "payloads"), ({"payloads": "x"}, "payloads"), ({"payloads": [3]}, "payloads.0"),
+    # Found by a new user: data that is not base64 was dropped and the payload answered as {}, and {"payload": []} (a
+    # misspelt key) as an empty list.
+    for malformed, field in (({"payload": []}, "payloads"), ({"payloads": "x"}, "payloads"), ({"payloads": [3]}, "payloads.0"),
                              ({"payloads": [{"metadata": {}, "data": "!!!"}]}, "payloads.0.data"),
                              ({"payloads": [{"metadata": {"encoding": "a b"}, "data": ""}]}, "payloads.0.metadata.encoding")):
         refused = await decoded(http, malformed, operator)
         assert (refused.status_code, refused.json()["rule"], refused.json()["field"]) == (400, "payloads_malformed", field), refused.text
         # No empty `errors` beside its field and rule, as the API's problems (found by a fresh-user trial).
         assert "errors" not in refused.json() and "errors_omitted" not in refused.json() and refused.json()["kind"] == "INVALID"
+    # {} is proto3's JSON for no payloads, which the Temporal CLI sends to encode a query's missing arguments (found by
+    # a fresh-user trial: `temporal workflow query --codec-endpoint ...` was refused).
+    for path in ("/codec/encode", "/codec/decode"):
+        empty = await http.post(path, json={}, headers=operator)
+        assert empty.status_code == 200 and json_format.ParseDict(empty.json(), Payloads()).payloads == [], empty.text
     fine = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "eyJhIjoxfQ=="}]}
     assert (await decoded(http, fine, operator)).json() == fine  # not sealed: answered as it came
     unpadded = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg"}, "data": "eyJhIjoxfQ"}]}

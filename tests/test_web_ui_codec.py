@@ -111,5 +111,13 @@ async def test_the_web_ui_shows_a_drafts_input_sealed_until_the_codec_server_ope
         assert await start_input(show) == ("binary/encrypted", None)
         opened = await start_input([*show, "--codec-endpoint", f"{api}/codec", "--codec-auth", f"Bearer {operator}"])
         assert opened == ("json/plain", ordinary)
+        # The README's query through the codec: a query without arguments is sent to /codec/encode as `{}` (found by a
+        # fresh-user trial: refused as malformed, so no query could be run from the CLI).
+        query = [temporal_binary(), "workflow", "query", "-w", ordinary_id, "--name", "status", "--address", env["LEGIS_TEMPORAL_ADDRESS"],
+                 "--codec-endpoint", f"{api}/codec", "--codec-auth", f"Bearer {operator}", "--output", "json"]
+        queried = await asyncio.create_subprocess_exec(*query, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await queried.communicate()
+        assert queried.returncode == 0, err.decode()
+        assert ordinary in out.decode() and '"POLICY_PROPOSAL"' in out.decode()
     finally:
         await stop_stack(process, env)
