@@ -93,7 +93,7 @@ FIELDS = {
     "late": "stages finished after their deadline",
     "overdue_now": "stages running past their deadline now",
     "postponed": "postponements approved",
-    "late_requests": "postponements asked for after the deadline had passed",
+    "late_requests": "postponements asked within the rulebook's last days before the deadline (`late_request_days`, 5 in both process versions) or after it",
     "token_id": "the API token's public ID (never its secret)",
     "action": "what was attempted",
     "field": "the field (or header, or path part) the refusal is about",
