@@ -67,6 +67,8 @@ class Stage(str, Enum):
 
 
 TERMINAL_STAGES = frozenset({Stage.PROMULGATED, Stage.REJECTED, Stage.WITHDRAWN})
+# The final states' names as officials say them (a rulebook names only the stages a draft passes through).
+FINAL_NAMES_VI = {Stage.PROMULGATED: "Đã công bố", Stage.REJECTED: "Không được thông qua", Stage.WITHDRAWN: "Đã rút"}
 # Sessions at which the Assembly debates a draft without voting it, and the revisions that follow them.
 DEBATING_SESSIONS = frozenset({Stage.NA_FIRST_SESSION, Stage.NA_SECOND_SESSION})
 BETWEEN_SESSIONS = frozenset({Stage.INTER_SESSION_REVISION, Stage.SECOND_INTER_SESSION_REVISION})

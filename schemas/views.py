@@ -144,7 +144,7 @@ class StatusView(View):
     target_session_name: str = Field(default="", description="the target session as officials name it, e.g. 'the 9th extraordinary "
                                      "session of the 15th National Assembly (kỳ họp bất thường lần thứ 9, Quốc hội khóa XV)'")
     stage: Stage
-    stage_name_vi: str = Field(default="", description="the stage's name as officials say it (the rulebook's name_vi)")
+    stage_name_vi: str = Field(default="", description="the stage's name as officials say it (the rulebook's name_vi; a final state's: Đã công bố, Không được thông qua, Đã rút)")
     stage_since: Instant
     stage_deadline: date | None = Field(description="the deadline in force, after any approved postponement; a Ha Noi date")
     overdue: bool

@@ -15,7 +15,7 @@ import pytest
 
 from activities.audit import _RECORD, _arguments
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession, WorkingCalendar
-from schemas.enums import Actor, EventKind, LawKind, ProcessVersion, Role, SessionProcedure, Stage
+from schemas.enums import FINAL_NAMES_VI, Actor, EventKind, LawKind, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.state import NEWEST_GENERATION
 from schemas.views import HistoryEntry
@@ -23,7 +23,8 @@ from store import board
 from store.board import Sitting, quarters
 from tests.drafts import core_request, core_state, decision, sitting, with_day_off
 from web.board import drafts_by_sitting
-from web.marks import Mark, stage_name_vi, standing, standing_of_row, threshold_days
+from web.marks import FINAL_NAMES, Mark, stage_name_vi, standing, standing_of_row, threshold_days
+from web.render import translations
 from workflows import draft, draft_views, sessions
 from workflows.change import Record
 from workflows.deadlines import VIETNAM, start_of
@@ -297,3 +298,7 @@ def test_the_next_session_moved_under_a_debate_ahead_is_recorded_so_that_the_boa
     assert (recount.event, recount.official) == (EventKind.DEADLINE_RECOUNTED, "VPQH")
     assert recount.label == (f"calendar changed: the cut-off ahead is now {now.cutoff} for INTER_SESSION_REVISION (sitting 16-3) "
                              f"(was {was.cutoff} for INTER_SESSION_REVISION (sitting 16-3))")
+
+
+def test_the_board_names_a_final_state_in_vietnamese_as_the_status_does():
+    assert {stage: translations("vi").gettext(name) for stage, name in FINAL_NAMES.items()} == FINAL_NAMES_VI

@@ -22,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from schemas.calendar import CalendarDay, SessionCalendar, StandingCommitteeMeeting, TargetSession, WorkingCalendar, WorkingYear
 from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import (
+    FINAL_NAMES_VI,
     Actor,
     ConsultationKind,
     DocumentKind,
@@ -444,3 +445,9 @@ def test_web_ui_details_give_the_stage_start_in_ha_noi_time():
     # 20:30 UTC is 03:30 the next day in Ha Noi.
     late = core_state(now=datetime(2026, 12, 1, 20, 30, tzinfo=UTC))
     assert views.details(late).split("\n\n")[1] == f"**Stage:** {late.stage.value} since 2026-12-02 03:30 (Ha Noi)"
+
+
+def test_a_final_state_has_its_vietnamese_name_in_the_status_as_on_the_board():
+    # Found by a fresh-user trial: `legis status` printed WITHDRAWN and REJECTED with no Vietnamese name beside them.
+    promulgated = core_state(at=Stage.PROMULGATED)
+    assert views.status(promulgated, "draft-law-X", NOW).stage_name_vi == FINAL_NAMES_VI[Stage.PROMULGATED] == "Đã công bố"

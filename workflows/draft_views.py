@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import Actor, DeadlineAnchor, ProgrammeTrack
+from schemas.enums import FINAL_NAMES_VI, Actor, DeadlineAnchor, ProgrammeTrack
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
@@ -39,7 +39,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         target_session=state.target,
         target_session_name=f"{state.target.name} ({state.target.label})",
         stage=state.stage,
-        stage_name_vi="" if state.stage.is_terminal else state.rulebook.rule(state.stage).name_vi,
+        stage_name_vi=FINAL_NAMES_VI[state.stage] if state.stage.is_terminal else state.rulebook.rule(state.stage).name_vi,
         stage_since=state.stage_since,
         stage_deadline=state.deadline,
         overdue=state.overdue,
