@@ -18,7 +18,7 @@ from cli.app import by_option, day_option
 from cli.broadcast import tell_each
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.jsonfile import invalid_model
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, print_table, table, wants_json
 from schemas.calendar import (
     FIRST_DAY,
     LAST_DAY,
@@ -415,7 +415,7 @@ def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
         shown.add_row("session opens", s.code, day(s.opens_on), f"{s.name} ({s.label}){phases}")
     for m in known_meetings:
         shown.add_row("Standing Committee meets", m.code, day(m.meets_on), "")
-    out.print(shown)
+    print_table(shown)
 
 
 @app.command("holidays", epilog=examples("legis calendar holidays --year 2026", "legis calendar holidays --year 2027 --output json"))
@@ -455,4 +455,4 @@ def holidays(
     shown = table(f"working calendar {year}", "day", "weekday", "kind", "name")
     for d in days:
         shown.add_row(day(d["day"]), d["weekday"], d["kind"], d["name"])
-    out.print(shown)
+    print_table(shown)

@@ -18,7 +18,7 @@ import typer
 from cli import database
 from cli.app import SubmissionIdFilter, numbered
 from cli.failures import NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, print_table, table, wants_json
 from schemas.text import PG_BIGINT_MAX
 from store import dead_letters
 from store.dead_letters import DeadLetter, Kind, Reason
@@ -66,7 +66,7 @@ def list_letters(
     for r in rows:
         shown.add_row(str(r.id), r.kind.value, r.submission_id, str(r.seq), r.event, "" if r.subscriber_id is None else str(r.subscriber_id),
                       instant(r.created_at), r.reason, str(r.retries), instant(r.resolved_at) if r.resolved_at else "")
-    out.print(shown)
+    print_table(shown)
 
 
 async def _letter(db, letter_id: int, *, unless: str = "") -> DeadLetter:

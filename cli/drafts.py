@@ -18,7 +18,7 @@ from cli import database, temporal
 from cli.app import MinistryFilter, RequestId, SubmissionId, json_file, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, print_table, table, wants_json
 from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
@@ -333,4 +333,4 @@ def list_drafts(
     for row in rows:
         deadline = day(row["stage_deadline"]) if row["stage_deadline"] else ""
         shown.add_row(row["workflow_id"], row["status"], row["stage"], row["lead_ministry"], row["target_session"], deadline, row["title"])
-    out.print(shown)
+    print_table(shown)

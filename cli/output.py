@@ -4,7 +4,9 @@ Time: a day is a Ha Noi date (2027-01-20); an instant is ISO 8601 in Ha Noi time
 (2026-11-30T19:21:24+07:00), in tables and JSON alike.
 
 Nothing a script reads is cut or wrapped: when standard output is not a terminal, tables are laid out
-at their natural width whatever COLUMNS says, and JSON is written as it is. Text that the terminal's
+at their natural width whatever COLUMNS says, and JSON is written as it is. In a terminal too narrow for
+a table's rows (an 80-column window and the eleven columns of a history), each row is printed as a
+block of "column: value" lines instead, so that no code, name or ID is broken over lines. Text that the terminal's
 encoding cannot show is replaced (JSON is escaped instead, so it stays exact): printing must never fail
 after a draft has applied a message.
 """
@@ -149,6 +151,26 @@ def table(title: str | None, *columns: str, header: bool = True, numbers: tuple[
     for column in columns:
         shown.add_column(column, overflow="fold", justify="right" if column in numbers else "left")
     return shown
+
+
+def print_table(shown: Table, console: Console | None = None) -> None:
+    """Print a table as it is when the terminal is wide enough for its rows unbroken; otherwise each row as a block: its
+    first cell after its column's name, then "  column: value" for each other cell that holds something."""
+    console = console or out
+    # Measured without the terminal's bound, which a measurement is otherwise clamped to.
+    if console.measure(shown, options=console.options.update_width(_UNBOUNDED)).maximum <= console.width:
+        console.print(shown)
+        return
+    if shown.title:
+        console.print(str(shown.title))
+    columns = [(str(column.header), [str(cell).replace("\n", "\n    ") for cell in column.cells]) for column in shown.columns]
+    for number in range(shown.row_count):
+        (first, cells), *others = columns
+        console.print("")
+        console.print(f"{first} {cells[number]}" if shown.show_header else cells[number])
+        for header, values in others:
+            if values[number]:
+                console.print(f"  {header}: {values[number]}" if shown.show_header else f"  {values[number]}")
 
 
 def pairs(title: str | None, rows: list[tuple[str, str]]) -> Table:

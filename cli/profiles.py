@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cli.failures import Invalid, NotFound
 from cli.jsonfile import describe
-from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, print_table, table, wants_json
 from schemas.refusal import beyond_json_limits
 from workers.settings import HostPort, PostgresqlUrl
 
@@ -140,7 +140,7 @@ def list_profiles(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
     for name, p in sorted(stored.items()):
         hidden = _hidden_password(p)
         shown.add_row(name, *(hidden.get(f, "") for f in ("address", "namespace", "task_queue", "database_url", "api_address")))
-    out.print(shown)
+    print_table(shown)
 
 
 @app.command("delete", epilog=examples("legis profile delete staging"))

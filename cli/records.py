@@ -14,7 +14,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import SubmissionId, day_option, identifier
 from cli.failures import NotFound, from_refusal
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, plain, table, wants_json, written
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, plain, print_table, table, wants_json, written
 from schemas import messages
 from schemas.enums import EventKind
 from schemas.refusal import Refused
@@ -77,7 +77,7 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
             deadline_after(e), "; ".join(part for part in (postponement_note(e), vote_note(e), e.label) if part),
         )
-    out.print(shown)
+    print_table(shown)
 
 
 def postponement_note(entry: HistoryEntry) -> str:
@@ -149,7 +149,7 @@ def versions(
         for v in view.versions:
             shown.add_row(str(v.number), str(v.seq), instant(v.at), day(v.occurred_on) if v.occurred_on else "",
                           "\n".join(f"{d.kind.value}: {d.sha256}" for d in v.documents))
-        out.print(shown)
+        print_table(shown)
         return
     by_number = {v.number: v for v in view.versions}
     missing = [n for n in compare if n not in by_number]
@@ -167,7 +167,7 @@ def versions(
     shown = table(f"{submission_id}: version {compare[0]} against {compare[1]}", "document", f"v{compare[0]}", f"v{compare[1]}", "change")
     for c in changes:
         shown.add_row(c["document"], c["left"] or "", c["right"] or "", c["change"])
-    out.print(shown)
+    print_table(shown)
 
 
 @app.command(rich_help_panel=PANEL, short_help="A draft's history as Akoma Ntoso XML (a classified draft's names neither title nor ministry).",
@@ -250,4 +250,4 @@ def report(
         rate = "" if r.on_time_rate is None else f"{r.on_time_rate:.0%}"
         shown.add_row(r.agency, str(r.on_time), str(r.late), rate, str(r.overdue_now), str(r.postponed), str(r.late_requests),
                       style="bold" if r.agency == "ALL" else None)
-    out.print(shown)
+    print_table(shown)

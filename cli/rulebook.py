@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.failures import Invalid
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, print_table, table, wants_json
 from cli.stage_table import Limit, StageRow, StageTable, mermaid, stage_table, starts, words
 from schemas.enums import SITTING_STAGES, ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
@@ -50,7 +50,7 @@ def _print_table(shown: StageTable) -> None:
         limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
         rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), _documents(row) or "none",
                      limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
-    out.print(rows)
+    print_table(rows)
     out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
     if sitting := [row.stage.value for row in shown.stages if row.stage in SITTING_STAGES]:
         out.print(f"{', '.join(sitting)}: decided at a sitting, on or after the opening of the session the draft aims at (every "

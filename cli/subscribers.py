@@ -19,7 +19,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from cli import database, temporal
 from cli.app import identifier, numbered, settings
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
 from schemas.text import PG_INT_MAX
@@ -166,7 +166,7 @@ def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> 
     for r in rows:
         shown.add_row(str(r.subscriber_id), r.agency_code, r.url, "yes" if r.active else "no", str(r.delivered),
                       instant(r.last_delivered_at) if r.last_delivered_at else "", str(r.waiting))
-    out.print(shown)
+    print_table(shown)
 
 
 @app.command("remove", epilog=examples("legis subscribers remove 1"))

@@ -12,7 +12,7 @@ import typer
 from cli import database
 from cli.app import SubmissionIdFilter, by_option, day_option, identifier
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
 from schemas.redaction import token_id_in
@@ -87,7 +87,7 @@ def list_api_tokens(output: Output = Format.TABLE, as_json: AsJson = False) -> N
     for t in rows:
         shown.add_row(t.token_id, t.agency_code, t.role.value, t.label, instant(t.issued_at), t.issued_by,
                       _valid_through(t.expires_at) if t.expires_at else "", instant(t.revoked_at) if t.revoked_at else "")
-    out.print(shown)
+    print_table(shown)
 
 
 @app.command("revoke", epilog=examples('legis tokens revoke 3f9c0a1b2c4d --by "VPCP operator"'))
@@ -137,4 +137,4 @@ def refusals(
     for r in rows:
         shown.add_row(instant(r.occurred_at), r.token_id or "", r.agency_code or "", r.role or "", r.action,
                       r.submission_id or "", str(r.status), r.field, r.rule)
-    out.print(shown)
+    print_table(shown)

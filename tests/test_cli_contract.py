@@ -327,22 +327,45 @@ async def test_a_command_line_mistake_is_json_when_json_was_asked(cli):
     assert code == 2 and out == "" and "Missing option '--by'" in err and "Try 'legis calendar tell --help'" in err
 
 
-async def test_a_40_column_terminal_gets_the_secret_on_one_line(cli):
-    """In a terminal (a pseudo-terminal 40 columns wide) the secret is one line the terminal wraps, never two lines."""
+async def in_terminal(cli: Cli, columns: int, *args: str) -> bytes:
+    """What `legis *args` prints to a pseudo-terminal `columns` wide (COLUMNS unset, as in a terminal window)."""
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     env = {name: value for name, value in cli.env.items() if name != "COLUMNS"}
     try:
-        process = await asyncio.create_subprocess_exec(LEGIS, "subscribers", "add", "*", "http://127.0.0.1:9/narrow", env=env,
-                                                       stdin=follower, stdout=follower, stderr=follower)
-        assert await process.wait() == 0
+        process = await asyncio.create_subprocess_exec(LEGIS, *args, env=env, stdin=follower, stdout=follower, stderr=follower)
         printed = b""
-        while select.select([leader], [], [], 0.5)[0]:
-            printed += os.read(leader, 65536)
+        while process.returncode is None or select.select([leader], [], [], 0.5)[0]:
+            if select.select([leader], [], [], 0.5)[0]:
+                printed += os.read(leader, 65536)
+            elif process.returncode is None:
+                await asyncio.sleep(0.05)
+        assert process.returncode == 0, printed
     finally:
         os.close(leader)
         os.close(follower)
+    return printed
+
+
+async def test_a_40_column_terminal_gets_the_secret_on_one_line(cli):
+    """In a terminal (a pseudo-terminal 40 columns wide) the secret is one line the terminal wraps, never two lines."""
+    printed = await in_terminal(cli, 40, "subscribers", "add", "*", "http://127.0.0.1:9/narrow")
     assert re.search(rb"^signing secret \(shown once; [^\r\n]*\): whsec_[A-Za-z0-9+/]{43}=\r$", printed, re.M), printed
+
+
+async def test_an_80_column_terminal_gets_a_history_and_a_list_with_no_code_or_id_broken(cli, at_appraisal):
+    """Found by a fresh-user trial: in an 80-column window the history's eleven columns were cut into slivers of four to
+    six characters ("SUBMI / TTED") and `legis list` broke the workflow ID over three lines. Too narrow for a table, each
+    row is a block of "column: value" lines."""
+    sid = _sid(at_appraisal)
+    history = (await in_terminal(cli, 80, "history", sid)).decode()
+    assert "┃" not in history and "│" not in history, history
+    assert f"history of {sid}" in history and "  event: SUBMITTED\r" in history and "  stage: POLICY_PROPOSAL\r" in history, history
+    assert "  to: APPRAISAL\r" in history and "# 4\r" in history, history
+    listed = (await in_terminal(cli, 80, "list", "--ministry", json.loads((at_appraisal / "start-request.json").read_text())["lead_ministry"])).decode()
+    assert f"workflow draft-law-{sid}\r" in listed and "  stage: APPRAISAL\r" in listed, listed
+    # Wide enough, the table stays.
+    assert "│ POLICY_PROPOSAL" in (await in_terminal(cli, 500, "history", sid)).decode()
 
 
 async def test_a_request_id_sent_again_in_the_same_run_is_marked_or_refused_never_answered_for_another_message(cli, tmp_path):
