@@ -42,8 +42,8 @@ from schemas.state import NEWEST_GENERATION, STATE_BOUND, WATCHED_LEADS, DraftSt
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, pinned, programme_change, session
 from workflows import draft, rounds, sessions
 from workflows import draft_views as views
-from workflows.change import Applied, CheckRound, Record, StartRound
-from workflows.deadlines import local_day, start_of
+from workflows.change import Applied, CheckRound, Record, StartRound, next_wake
+from workflows.deadlines import VIETNAM, local_day, start_of
 
 LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
 
@@ -451,3 +451,13 @@ def test_a_final_state_has_its_vietnamese_name_in_the_status_as_on_the_board():
     # Found by a fresh-user trial: `legis status` printed WITHDRAWN and REJECTED with no Vietnamese name beside them.
     promulgated = core_state(at=Stage.PROMULGATED)
     assert views.status(promulgated, "draft-law-X", NOW).stage_name_vi == FINAL_NAMES_VI[Stage.PROMULGATED] == "Đã công bố"
+
+
+def test_the_timer_to_the_next_alarm_is_summarised_with_its_kind_and_its_ha_noi_time():
+    # Found by a fresh-user trial: the Web UI showed the timer as "next alarm of APPRAISAL" and a duration in seconds.
+    state = core_state(at=Stage.APPRAISAL)
+    alarm = draft.due_later(state)[0]
+    at = alarm.at.astimezone(VIETNAM)
+    assert views.alarm_summary(state, next_wake(state)) == (
+        f"next alarm of APPRAISAL: {alarm.event.value} {alarm.label}, {at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)")
+    assert views.alarm_summary(state, alarm.at - timedelta(hours=1)).startswith("next check of a consultation round, ")

@@ -326,7 +326,7 @@ class DraftLawWorkflow:
         try:
             await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or (
                 workflow.info().is_continue_as_new_suggested() and workflow.patched(RENEW_WHEN_SUGGESTED_PATCH)),
-                timeout=timeout, timeout_summary=f"next alarm of {self._ready.stage.value}" if timeout is not None else None)
+                timeout=timeout, timeout_summary=views.alarm_summary(self._ready, wake) if wake is not None else None)
         except TimeoutError:
             await self._tick()
 

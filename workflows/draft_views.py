@@ -178,6 +178,17 @@ def registry_row(state: DraftState, workflow_id: str) -> RegistryRow:
     )
 
 
+def alarm_summary(state: DraftState, wake: datetime) -> str:
+    """The Web UI's summary of the timer to `wake`, in Ha Noi time: "next alarm of APPRAISAL: WARNING 5 days
+    before, 2026-12-07 00:00 (Ha Noi)", or the check of a consultation round the draft awaits."""
+    at = wake.astimezone(VIETNAM)
+    when = f"{at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)"
+    alarm = next(iter(due_later(state)), None)
+    if alarm is None or alarm.at != wake:
+        return f"next check of a consultation round, {when}"
+    return f"next alarm of {state.stage.value}: {alarm.event.value}" + (f" {alarm.label}" if alarm.label else "") + f", {when}"
+
+
 def details(state: DraftState) -> str:
     """The markdown an operator reads under "Current details" in the Web UI, in Ha Noi time."""
     since: datetime = state.stage_since.astimezone(VIETNAM)
