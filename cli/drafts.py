@@ -310,7 +310,7 @@ def list_drafts(
 
     async def listing(client: Client) -> list[dict]:
         async def collected() -> list[dict]:
-            rows = []
+            rows, now = [], datetime.now(UTC)
             async for found in client.list_workflows(query, limit=limit):
                 attrs = found.typed_search_attributes
                 missed_at = attrs.get(sa.STAGE_DEADLINE)
@@ -320,6 +320,7 @@ def list_drafts(
                     "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or "", "target_session": attrs.get(sa.TARGET_SESSION) or "",
                     # The attribute holds the moment the deadline is missed, the start of the day after it.
                     "stage_deadline": local_day(missed_at) - timedelta(days=1) if missed_at else None,
+                    "overdue": missed_at is not None and missed_at <= now,
                 })
             return rows
 
@@ -331,6 +332,6 @@ def list_drafts(
         return
     shown = table(f"drafts ({query})", "workflow", "status", "stage", "ministry", "session", "deadline", "title")
     for row in rows:
-        deadline = day(row["stage_deadline"]) if row["stage_deadline"] else ""
+        deadline = (day(row["stage_deadline"]) + (" (OVERDUE)" if row["overdue"] else "")) if row["stage_deadline"] else ""
         shown.add_row(row["workflow_id"], row["status"], row["stage"], row["lead_ministry"], row["target_session"], deadline, row["title"])
     print_table(shown)

@@ -396,3 +396,24 @@ async def test_a_public_round_names_the_lead_ministry_the_registry_holds_now(poo
     sid = await posted_round(pool, "MERGED")
     await pool.execute("UPDATE submissions SET lead_ministry = 'BTC' WHERE submission_id = $1", sid)
     assert (await public.public_round(pool, sid, "cong-khai")).lead_ministry == "BTC"
+
+
+@pytest.mark.parametrize(("language", "overdue"), [("vi", "Quá hạn"), ("en", "Overdue")])
+def test_an_overdue_deadline_is_said_in_words_on_the_draft_page_and_in_the_list(language, overdue):
+    """Found by a fresh-user trial: the draft's page showed an overdue deadline as a plain date, and the list by colour
+    only (nothing for a screen reader or a printout)."""
+    at = datetime(2026, 11, 1, 3, tzinfo=UTC)
+    rows = [RegistryRow(submission_id=f"T-{n}", workflow_id=f"draft-law-T-{n}", title="Luật thử", lead_ministry="BGDDT",
+                        process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at,
+                        stage_deadline=due, responsible="MOJ", classified=False) for n, due in ((1, date(2026, 12, 1)), (2, date(2026, 12, 2)))]
+    today = date(2026, 12, 2)  # the first's last day has passed, the second's is today
+    for row, said in zip(rows, (True, False), strict=True):
+        page = environment(language).get_template("draft.html").render(
+            request=None, path=f"/board/drafts/{row.submission_id}", row=row, entries=[], versions=[], today=today, temporal_link=None,
+            who=None, csrftoken=lambda: "")
+        assert (f'<strong class="late">{overdue}</strong>' in page) is said
+    listed = environment(language).get_template("drafts.html").render(
+        request=None, path="/board/drafts", rows=rows, total=2, chosen={}, ministries=[], sessions=[], stages=list(Stage), today=today,
+        offset=0, page_rows=50, who=None, csrftoken=lambda: "")
+    cells = re.findall(r"<tr>\s*<td><a href=\"/board/drafts/(T-\d)\">.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>", listed, re.S)
+    assert [(sid, overdue in cell) for sid, cell in cells] == [("T-1", True), ("T-2", False)]
