@@ -16,11 +16,12 @@ from starlette.requests import Request
 
 from activities.reports import ReportRow
 from api.tokens import issue
-from schemas.enums import CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
+from schemas.enums import Actor, CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.views import DossierVersion, HistoryEntry
 from store import public
 from tests.test_board_forms import app_client, posted_round, token_of
+from web.actor_names import ACTOR_NAMES, actor_name
 from web.charts import per_ministry, trend
 from web.event_names import EVENT_NAMES
 from web.refusals import FIELD_SENTENCES, SENTENCES, explain
@@ -417,3 +418,36 @@ def test_an_overdue_deadline_is_said_in_words_on_the_draft_page_and_in_the_list(
         offset=0, page_rows=50, who=None, csrftoken=lambda: "")
     cells = re.findall(r"<tr>\s*<td><a href=\"/board/drafts/(T-\d)\">.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>", listed, re.S)
     assert [(sid, overdue in cell) for sid, cell in cells] == [("T-1", True), ("T-2", False)]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_who_must_act_is_named_in_the_pages_language_with_its_code(language):
+    """Found by a fresh-user trial: the Vietnamese board showed GOVERNMENT, MOJ, UBTVQH for who must act."""
+    catalogue = translations(language)
+    names = {actor: catalogue.gettext(name) for actor, name in ACTOR_NAMES.items()}
+    assert set(names) == set(Actor) and len(set(names.values())) == len(Actor)
+    if language == "vi":
+        assert names[Actor.GOVERNMENT] == "Chính phủ" and all(name != ACTOR_NAMES[actor] for actor, name in names.items())
+    at = datetime(2026, 11, 1, 3, tzinfo=UTC)
+    rows = [RegistryRow(submission_id=f"T-{who}", workflow_id=f"draft-law-T-{who}", title="Luật thử", lead_ministry="BGDDT",
+                        process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at,
+                        stage_deadline=None, responsible=who, classified=False) for who in ("GOVERNMENT", "BTP")]
+    listed = html.unescape(environment(language).get_template("drafts.html").render(
+        request=None, path="/board/drafts", rows=rows, total=2, chosen={}, ministries=[], sessions=[], stages=list(Stage),
+        today=date(2026, 12, 2), offset=0, page_rows=50, who=None, csrftoken=lambda: ""))
+    assert f'<td>{names[Actor.GOVERNMENT]} <span class="vi">(GOVERNMENT)</span></td>' in listed and "<td>BTP</td>" in listed
+    page = html.unescape(environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-GOVERNMENT", row=rows[0], entries=[], versions=[], today=date(2026, 12, 2), temporal_link=None,
+        who=None, csrftoken=lambda: ""))
+    assert f'{names[Actor.GOVERNMENT]} <span class="vi">(GOVERNMENT)</span>' in page
+
+
+def test_the_ministries_chart_names_actors_and_counts_in_whole_stages():
+    rows = [ReportRow(agency="MOJ", on_time=1, late=0, overdue_now=1, postponed=0, late_requests=0),
+            ReportRow(agency="BTP", on_time=1, late=1, overdue_now=1, postponed=0, late_requests=0)]
+    labels = {"on_time": "a", "late": "b", "overdue_now": "c", "postponed": "d", "late_requests": "e", "no_data": "f"}
+    svg = per_ministry(rows, title="t", labels=labels, agency_name=lambda code: actor_name(code, translations("vi")) or code)
+    assert "Bộ Tư pháp" in svg and ">BTP<" in svg and ">MOJ<" not in svg
+    # A y axis of stages counted, 0 to 3: no tick at a fraction of a stage (pygal's own ticks were 0.2, 0.4, ...).
+    ticks = re.findall(r'<text[^>]*class="[^"]*"[^>]*>(\d+(?:\.\d+)?)</text>', svg)
+    assert ticks and all("." not in tick for tick in ticks), ticks

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygal
 from pygal.style import Style
 
@@ -38,19 +40,29 @@ def _base(kind, title: str, labels: list[str], no_data: str):
     return chart
 
 
-def per_ministry(rows: list[ReportRow], *, title: str, labels: dict[str, str]) -> str:
-    """Stacked bars per agency: finished on time, finished late, overdue now; `labels["no_data"]` where none is counted."""
+def _counted(chart, highest: int) -> None:
+    """Ticks at whole numbers: a chart counts stages, and pygal would mark fractions of one (0.2, 0.4, ...)."""
+    step = max(1, -(-highest // 10))
+    chart.y_labels = list(range(0, highest + step, step))
+
+
+def per_ministry(rows: list[ReportRow], *, title: str, labels: dict[str, str], agency_name: Callable[[str], str] = str) -> str:
+    """Stacked bars per agency (named by `agency_name`): finished on time, finished late, overdue now; `labels["no_data"]`
+    where none is counted."""
     agencies = [r for r in rows if r.agency != "ALL"]
-    chart = _base(pygal.StackedBar, title, [r.agency for r in agencies], labels["no_data"])
+    chart = _base(pygal.StackedBar, title, [agency_name(r.agency) for r in agencies], labels["no_data"])
     chart.add(labels["on_time"], [r.on_time for r in agencies])
     chart.add(labels["late"], [r.late for r in agencies])
     chart.add(labels["overdue_now"], [r.overdue_now for r in agencies])
+    _counted(chart, max((r.on_time + r.late + r.overdue_now for r in agencies), default=0))
     return _svg(chart, title)
 
 
 def trend(quarters: list[tuple[str, ReportRow]], *, title: str, labels: dict[str, str]) -> str:
     """Lines per quarter: finished on time, finished late, postponements, late requests."""
     chart = _base(pygal.Line, title, [label for label, _ in quarters], labels["no_data"])
-    for field in ("on_time", "late", "postponed", "late_requests"):
+    fields = ("on_time", "late", "postponed", "late_requests")
+    for field in fields:
         chart.add(labels[field], [getattr(row, field) for _, row in quarters])
+    _counted(chart, max((getattr(row, field) for _, row in quarters for field in fields), default=0))
     return _svg(chart, title)

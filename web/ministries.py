@@ -20,10 +20,11 @@ from schemas.refusal import Refused
 from schemas.time import Day
 from store import board
 from web import charts
+from web.actor_names import actor_name
 from web.auth import signed_in, to_sign_in
 from web.board import All, today, with_timing
 from web.refusals import PageRoute
-from web.render import gettext, noted, page
+from web.render import gettext, language_of, noted, page, translations
 from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -56,7 +57,9 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
     labels = {key: gettext(request, text) for key, text in (
         ("on_time", "Finished on time"), ("late", "Finished late"), ("overdue_now", "Overdue now"),
         ("postponed", "Postponed"), ("late_requests", "Late requests"), ("no_data", "No data"))}
-    chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels)
+    catalogue = translations(language_of(request))
+    chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels,
+                                agency_name=lambda code: actor_name(code, catalogue) or code)
     trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
                             until=last, ministry=ministry or "", labels=labels), started)
