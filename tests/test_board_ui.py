@@ -188,6 +188,13 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             assert "rule" in refused or "quy tắc" in refused
             await checked(page, "inbox-refusal.png")
 
+            # A classified draft's own lead ministry reads its title on its page (found by a fresh-user trial: only its
+            # ID, the registry holding no classified title); the draft tells it.
+            await page.click("button:has-text('Đăng xuất')")
+            await sign_in(page, base, (await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY))["Authorization"].removeprefix("Bearer "))
+            await page.goto(f"{base}/board/drafts/{ids['secret']}")
+            assert SECRET in await page.inner_text("h1")
+
             public = await browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # a phone
             blocked_public = await loopback_only(public)
             citizen = await public.new_page()

@@ -6,6 +6,7 @@ the API lets read its details, and to nobody else in any form.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from web.auth import signed_in, to_sign_in
 from web.marks import Mark, Standing, standing_of_row
 from web.refusals import PageRoute
 from web.render import page
+from workflows import client as drafts
 from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -129,6 +131,19 @@ async def draft_list(request: Request,
                             stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS), started)
 
 
+# How long a page waits for a draft's own answer (a query through Temporal) before it goes on without it.
+ASK_SECONDS = 2.0
+
+
+async def _title_from_the_draft(request: Request, submission_id: str) -> str | None:
+    """The draft's title from its status query, or None when it does not answer within `ASK_SECONDS` (the page then
+    shows its submission ID, as before)."""
+    try:
+        return (await asyncio.wait_for(drafts.status(request.app.state.client, submission_id), ASK_SECONDS)).title
+    except Exception:  # any failure to ask (a worker down or behind, a draft ended) leaves the page as the registry gives it
+        return None
+
+
 @router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters())])
 async def draft_page(request: Request, submission_id: str) -> Response:
     """A draft's path as a timeline: stages entered and finished (on time or late), deadlines, postponements, consultation
@@ -141,6 +156,9 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     row = await database(board.one(pool, submission_id[:64], own_agency=own_agency(who)))
     if row is None:
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
+    if row.classified and row.title is None:
+        # Not in the registry (it holds no classified title); this reader is its lead ministry, and the draft tells it.
+        row = row.model_copy(update={"title": await _title_from_the_draft(request, row.submission_id)})
     history = await database(audit.history(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id))
     mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))

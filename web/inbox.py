@@ -26,7 +26,7 @@ from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from store import board
 from web.auth import signed_in, to_sign_in
-from web.board import own_agency, today
+from web.board import ASK_SECONDS, own_agency, today
 from web.marks import rulebook
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
@@ -75,7 +75,6 @@ def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: st
 # Drafts of a page whose session is not on the calendar, whose status the page asks for the session's day: at most so
 # many, all at once, for at most so many seconds (a draft whose worker is down or behind does not answer).
 MAX_ASKED = 20
-ASK_SECONDS = 2.0
 
 
 async def _announced(request: Request) -> list[TargetSession]:
