@@ -134,6 +134,19 @@ async def inbox(db: asyncpg.Pool | asyncpg.Connection, agencies: list[str], *, o
     return [RegistryRow(**dict(row)) for row in rows]
 
 
+async def classified_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None, today: date,
+                            agencies: list[str] | None = None, lead_ministry: str | None = None) -> tuple[int, int]:
+    """How many open classified drafts this reader may not see (another ministry's), and how many of them are overdue
+    (their stage's last day before `today`, Ha Noi); with `agencies`, only those waiting for one of them; with
+    `lead_ministry`, only that ministry's. The board
+    shows nothing of them but these counts, so that a figure that includes them is not chased in vain."""
+    row = await db.fetchrow(
+        f"SELECT count(*) AS unseen, count(*) FILTER (WHERE stage_deadline < $2) AS overdue FROM submissions "
+        f"WHERE classified AND lead_ministry IS DISTINCT FROM $1 AND {OPEN} AND ($3::text[] IS NULL OR responsible = ANY($3)) "
+        "AND ($4::text IS NULL OR lead_ministry = $4)", own_agency, today, agencies, lead_ministry)
+    return row["unseen"], row["overdue"]
+
+
 def quarters(until: date, count: int = 4) -> list[tuple[str, date, date]]:
     """The last `count` calendar quarters up to the one holding `until`: label, first day, the day after the last."""
     found = []

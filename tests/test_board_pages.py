@@ -9,11 +9,15 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+from babel.messages.extract import extract
 from starlette.requests import Request
 
+import web
+from activities.database import create_pool
 from activities.reports import ReportRow
 from api.tokens import issue
 from schemas.enums import Actor, CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
@@ -451,3 +455,54 @@ def test_the_ministries_chart_names_actors_and_counts_in_whole_stages():
     # A y axis of stages counted, 0 to 3: no tick at a fraction of a stage (pygal's own ticks were 0.2, 0.4, ...).
     ticks = re.findall(r'<text[^>]*class="[^"]*"[^>]*>(\d+(?:\.\d+)?)</text>', svg)
     assert ticks and all("." not in tick for tick in ticks), ticks
+
+
+def test_every_message_of_the_pages_has_its_vietnamese():
+    """Each message the templates mark for translation (read as pybabel extracts them) is in the Vietnamese catalogue,
+    so that a new sentence cannot reach the Vietnamese board in English."""
+    catalogue, found = translations("vi"), 0
+    for template in sorted((Path(web.__file__).parent / "templates").glob("*.html")):
+        with template.open("rb") as source:
+            for _, message, _, _ in extract("jinja2.ext:babel_extract", source, options={"extensions": "jinja2.ext.i18n"}):
+                singular, plural = message if isinstance(message, tuple) else (message, None)
+                translated = catalogue.ngettext(singular, plural, 1) if plural else catalogue.gettext(singular)
+                assert translated != singular, f"{template.name}: {singular!r} has no Vietnamese"
+                found += 1
+    assert found > 150
+
+
+@pytest.fixture
+async def own_pool(fresh_database_url):
+    pool = await create_pool(fresh_database_url)
+    yield pool
+    await pool.close()
+
+
+async def test_figures_that_count_a_classified_draft_the_reader_cannot_see_say_so(own_pool):
+    """Found by a fresh-user trial: the report said MOJ had one stage overdue, the overdue filter listed none, and MOJ's
+    inbox did not show the classified draft waiting for its appraisal. The board still shows nothing of it but counts."""
+    pool = own_pool
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, stage_deadline, responsible, classified, last_seq) VALUES ('BQP-1', 'draft-law-BQP-1', NULL, 'BQP', "
+                       "'LAW_2025', '16-2', 'APPRAISAL', now() - interval '40 days', current_date - 3, 'MOJ', true, 1)")
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        overdue = is_page(await http.get("/board/drafts?state=OVERDUE"), 200)
+        assert "Tìm thấy 0 dự án" in overdue and "Còn 1 dự án mật của bộ, ngành khác đang quá hạn" in overdue
+        assert "dự án mật" not in is_page(await http.get("/board/drafts?state=OPEN"), 200)
+        assert "Số liệu quá hạn có tính 1 dự án mật" in is_page(await http.get("/board/ministries"), 200)
+        http.cookies.clear()
+        _, moj = await issue(pool, agency_code="BTP", role=CallerRole.MOJ, issued_by="test")
+        http.cookies.set("legis_lang", "vi")
+        token = token_of(await http.get("/board/signin"))
+        assert (await http.post("/board/signin", data={"token": moj, "csrftoken": token})).status_code == 303
+        inbox = is_page(await http.get("/board/inbox"), 200)
+        assert "Còn 1 dự án mật chờ cơ quan xử lý" in inbox and "BQP-1" not in inbox
+        # Its own lead ministry sees it, and is told of nothing unseen.
+        http.cookies.clear()
+        _, bqp = await issue(pool, agency_code="BQP", role=CallerRole.LEAD_MINISTRY, issued_by="test")
+        http.cookies.set("legis_lang", "vi")
+        token = token_of(await http.get("/board/signin"))
+        assert (await http.post("/board/signin", data={"token": bqp, "csrftoken": token})).status_code == 303
+        listed = is_page(await http.get("/board/drafts?state=OVERDUE"), 200)
+        assert "BQP-1" in listed and "dự án mật" not in listed

@@ -126,9 +126,10 @@ async def draft_list(request: Request,
     chosen = board.DraftFilter(q=q.strip() if q else None, ministry=ministry or None, stage=stage, session=session, state=state)
     day = local_day(today())
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
+    _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day))
     ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
     return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
-                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS), started)
+                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue), started)
 
 
 # How long a page waits for a draft's own answer (a query through Temporal) before it goes on without it.

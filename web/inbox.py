@@ -108,6 +108,8 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     if refusal:
         noted(request, refusal["problems"])
     rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
+    unseen, _ = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=local_day(today()),
+                                                       agencies=agencies_of(who)))
     rules = {row.submission_id: next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None) for row in rows}
     carrying = {sid for sid, rule in rules.items() if rule is not None and "CARRY_OVER" in rule.outcomes}
     sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
@@ -124,7 +126,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None)
+                can_decide=who.role.actor is not None, unseen=unseen)
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])

@@ -15,6 +15,7 @@ from activities.reports import deadline_report, report_period, write_csv
 from api import permissions
 from api.deps import database
 from api.routes.reports import ReportParameters
+from api.tokens import Caller
 from schemas.messages import AgencyCode
 from schemas.refusal import Refused
 from schemas.time import Day
@@ -22,7 +23,7 @@ from store import board
 from web import charts
 from web.actor_names import actor_name
 from web.auth import signed_in, to_sign_in
-from web.board import All, today, with_timing
+from web.board import All, own_agency, today, with_timing
 from web.refusals import PageRoute
 from web.render import gettext, language_of, noted, page, translations
 from workflows.deadlines import local_day
@@ -30,24 +31,25 @@ from workflows.deadlines import local_day
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-async def _not_for_reports(request: Request) -> Response | None:
-    """The page a caller gets instead of the reports: the sign-in, or a refusal naming the rule; None for a reader."""
+async def _reader(request: Request) -> tuple[Caller | None, Response | None]:
+    """The reader of the reports, or the page a caller gets instead: the sign-in, or a refusal naming the rule."""
     who = await signed_in(request)
     if who is None:
-        return to_sign_in(request)
+        return None, to_sign_in(request)
     try:
         permissions.check_reports(who)
     except Refused as refused:
         noted(request, [{"field": refused.field, "rule": refused.rule, "message": refused.message}])
-        return page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
-    return None
+        return None, page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
+    return who, None
 
 
 @router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
 async def ministries(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
                      ministry: Annotated[AgencyCode | None, All, Query()] = None) -> Response:
     started = time.perf_counter()
-    if (turned_away := await _not_for_reports(request)) is not None:
+    who, turned_away = await _reader(request)
+    if turned_away is not None:
         return turned_away
     day = local_day(today())
     first, last = report_period(since, until, today=day)
@@ -61,14 +63,16 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
     chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels,
                                 agency_name=lambda code: actor_name(code, catalogue) or code)
     trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
+    _, unseen_overdue = await database(board.classified_unseen(pool, own_agency=own_agency(who), today=day, lead_ministry=ministry or None))
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
-                            until=last, ministry=ministry or "", labels=labels), started)
+                            until=last, ministry=ministry or "", labels=labels, unseen_overdue=unseen_overdue), started)
 
 
 @router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
 async def ministries_csv(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
                          ministry: Annotated[AgencyCode | None, All, Query()] = None) -> Response:
-    if (turned_away := await _not_for_reports(request)) is not None:
+    _, turned_away = await _reader(request)
+    if turned_away is not None:
         return turned_away
     day = local_day(today())
     first, last = report_period(since, until, today=day)
