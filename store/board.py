@@ -102,7 +102,7 @@ async def drafts(db: asyncpg.Pool | asyncpg.Connection, chosen: DraftFilter, tod
     """A page of drafts matching the filter, the nearest deadline first, and how many match in all."""
     pattern = None if chosen.q is None else "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     where = f"""FROM submissions WHERE {_VISIBLE}
-        AND ($2::text IS NULL OR title ILIKE $2) AND ($3::text IS NULL OR lead_ministry = $3)
+        AND ($2::text IS NULL OR title_folded ILIKE legis_fold($2)) AND ($3::text IS NULL OR lead_ministry = $3)
         AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR target_session = $5)
         AND ($6::text IS NULL
              OR ($6 = 'FINAL' AND NOT {OPEN}) OR ($6 = 'OPEN' AND {OPEN})

@@ -506,3 +506,16 @@ async def test_figures_that_count_a_classified_draft_the_reader_cannot_see_say_s
         assert (await http.post("/board/signin", data={"token": bqp, "csrftoken": token})).status_code == 303
         listed = is_page(await http.get("/board/drafts?state=OVERDUE"), 200)
         assert "BQP-1" in listed and "dự án mật" not in listed
+
+
+async def test_the_board_finds_a_title_typed_without_its_diacritics(own_pool):
+    """Found by a fresh-user trial: `q=dat dai` found nothing where `q=đất đai` found the draft."""
+    pool = own_pool
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ('BTNMT-1', 'draft-law-BTNMT-1', 'Luật Đất đai (sửa đổi)', 'BTNMT', "
+                       "'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)")
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        for typed in ("dat dai", "ĐẤT ĐAI", "đất đai", "Dat Dai (sua"):
+            assert "Tìm thấy 1 dự án" in is_page(await http.get("/board/drafts", params={"q": typed}), 200), typed
+        assert "Tìm thấy 0 dự án" in is_page(await http.get("/board/drafts", params={"q": "dat dao"}), 200)
