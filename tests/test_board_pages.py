@@ -24,6 +24,7 @@ from schemas.enums import Actor, CallerRole, DocumentKind, EventKind, ProcessVer
 from schemas.records import RegistryRow
 from schemas.views import DossierVersion, HistoryEntry
 from store import public
+from tests.polling import eventually
 from tests.test_board_forms import app_client, posted_round, token_of
 from web.actor_names import ACTOR_NAMES, actor_name
 from web.charts import per_ministry, trend
@@ -519,3 +520,14 @@ async def test_the_board_finds_a_title_typed_without_its_diacritics(own_pool):
         for typed in ("dat dai", "ĐẤT ĐAI", "đất đai", "Dat Dai (sua"):
             assert "Tìm thấy 1 dự án" in is_page(await http.get("/board/drafts", params={"q": typed}), 200), typed
         assert "Tìm thấy 0 dự án" in is_page(await http.get("/board/drafts", params={"q": "dat dao"}), 200)
+
+
+async def test_a_filter_refused_before_its_page_runs_is_recorded_under_the_signed_in_reader(own_pool):
+    """Found by a fresh-user trial: `q=%` on the board was recorded in `legis refusals` with no token, agency or role."""
+    pool = own_pool
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        is_page(await http.get("/board/drafts", params={"q": "%"}), 422)
+        rows = await eventually(lambda: pool.fetch("SELECT agency_code, role, field, rule, token_id FROM access_refusals"), lambda rows: rows)
+    assert [(r["agency_code"], r["role"], r["field"], r["rule"], r["token_id"] is not None) for r in rows] == [
+        ("VPCP", "OPERATOR", "q", "string_too_short", True)]

@@ -188,6 +188,7 @@ class PageRoute(APIRoute):
             try:
                 return await handle(request)
             except RequestValidationError as invalid:
+                await _reader_named(request)
                 return refused(request, 422, problems_of(list(invalid.errors())))
             except Refused as refusal:
                 return refused(request, STATUS[refusal.kind], [{"field": refusal.field, "rule": refusal.rule, "message": refusal.message}])
@@ -196,6 +197,17 @@ class PageRoute(APIRoute):
                 return refused(request, status, found, headers=problem.headers)
 
         return answer
+
+
+async def _reader_named(request: Request) -> None:
+    """Name the signed-in reader of a request refused before its page ran (a filter's value), so that its refusal is
+    recorded under the reader's token, agency and role as any other (found by a fresh-user trial: recorded under none)."""
+    from web.auth import signed_in  # here: web.auth's routes are PageRoutes
+
+    try:
+        await signed_in(request)
+    except Problem:  # the database unavailable: the refusal is answered all the same
+        return
 
 
 def not_found(problem: Callable[[Request, Exception], Response]) -> Callable[[Request, HTTPException], Coroutine[Any, Any, Response]]:
