@@ -27,6 +27,7 @@ from store import public
 from tests.polling import eventually
 from tests.test_board_forms import app_client, posted_round, token_of
 from web.actor_names import ACTOR_NAMES, actor_name
+from web.board import in_order_of_happening
 from web.charts import per_ministry, trend
 from web.event_names import EVENT_NAMES
 from web.refusals import FIELD_SENTENCES, SENTENCES, explain
@@ -531,3 +532,15 @@ async def test_a_filter_refused_before_its_page_runs_is_recorded_under_the_signe
         rows = await eventually(lambda: pool.fetch("SELECT agency_code, role, field, rule, token_id FROM access_refusals"), lambda rows: rows)
     assert [(r["agency_code"], r["role"], r["field"], r["rule"], r["token_id"] is not None) for r in rows] == [
         ("VPCP", "OPERATOR", "q", "string_too_short", True)]
+
+
+def test_a_timeline_is_in_the_order_things_happened():
+    """Found by a fresh-user trial: a draft entered under way showed "Draft opened" (today) before its steps of months ago."""
+    at = datetime(2026, 12, 4, 22, 30, tzinfo=UTC)  # 5 December in Ha Noi
+    entries = (HistoryEntry(seq=1, at=at, event=EventKind.SUBMITTED, stage=Stage.POLICY_PROPOSAL),
+               HistoryEntry(seq=2, at=at, occurred_on=date(2026, 7, 1), event=EventKind.DECISION, stage=Stage.POLICY_PROPOSAL, imported=True),
+               HistoryEntry(seq=3, at=at, occurred_on=date(2026, 6, 1), event=EventKind.DECISION, stage=Stage.LEGISLATIVE_PROGRAMME,
+                            imported=True),
+               HistoryEntry(seq=4, at=at, event=EventKind.DEADLINE_PASSED, stage=Stage.DRAFTING),
+               HistoryEntry(seq=5, at=at + timedelta(days=1), occurred_on=date(2026, 12, 5), event=EventKind.DECISION, stage=Stage.DRAFTING))
+    assert [e.seq for e in in_order_of_happening(entries)] == [3, 2, 1, 4, 5]

@@ -22,6 +22,7 @@ from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
 from schemas.messages import AgencyCode
+from schemas.views import HistoryEntry
 from store import audit, board
 from web.auth import signed_in, to_sign_in
 from web.marks import Mark, Standing, standing_of_row
@@ -132,6 +133,13 @@ async def draft_list(request: Request,
                             stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue), started)
 
 
+def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntry]:
+    """A timeline's order: by the Ha Noi day each event happened (a step entered afterwards, or imported with a draft
+    entered under way, by its `occurred_on`), then as recorded. Found by a fresh-user trial: a draft entered under way
+    showed "Draft opened" today first, then its steps of months ago."""
+    return sorted(entries, key=lambda e: (e.occurred_on or local_day(e.at), e.seq))
+
+
 # How long a page waits for a draft's own answer (a query through Temporal) before it goes on without it.
 ASK_SECONDS = 2.0
 
@@ -169,6 +177,7 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     postponed = (st is not None and st.cutoff is not None and st.cutoff_stage is row.stage and st.cutoff == row.stage_deadline
                  and await database(board.approved_date(pool, row)) == st.cutoff)
     ui = getattr(request.app.state, "temporal_ui", None)
-    return with_timing(page(request, "draft.html", row=row, entries=history.entries, versions=versions.versions, today=local_day(today()),
+    return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), versions=versions.versions,
+                            today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,
                             temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)
