@@ -78,14 +78,13 @@ counted AS (
     GROUP BY p.n, d.agency
 ),
 overdue AS (
-    -- Overdue on `today`, whatever the period: the same figures in each.
-    SELECT p.n, o.agency, o.overdue_now FROM periods p CROSS JOIN (
-        SELECT {_OVERDUE_AGENCY} AS agency, count(*) AS overdue_now
-        FROM submissions
-        WHERE {_OVERDUE_ON.format(today="$3")}
-          AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
-        GROUP BY 1
-    ) o
+    -- Overdue on `today`, of the stages due before the period's end: a past period's report counts what it left overdue
+    -- and still is, not a stage that fell due after it.
+    SELECT p.n, {_OVERDUE_AGENCY} AS agency, count(*) AS overdue_now
+    FROM periods p JOIN submissions ON stage_deadline < p.end_day
+    WHERE {_OVERDUE_ON.format(today="$3")}
+      AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
+    GROUP BY p.n, 2
 )
 SELECT n, agency, coalesce(c.on_time, 0)::bigint AS on_time, coalesce(c.late, 0)::bigint AS late,
        coalesce(o.overdue_now, 0) AS overdue_now, coalesce(c.postponed, 0)::bigint AS postponed,

@@ -91,7 +91,7 @@ FIELDS = {
     "agency": "an agency's code, or ALL for every agency together",
     "on_time": "stages finished on or before their deadline",
     "late": "stages finished after their deadline",
-    "overdue_now": "stages running past their deadline now",
+    "overdue_now": "stages running past their deadline now, of those due before the period's end",
     "postponed": "postponements approved",
     "late_requests": "postponements asked within the rulebook's last days before the deadline (`late_request_days`, 5 in both process versions) or after it",
     "token_id": "the API token's public ID (never its secret)",

@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from activities.database import create_pool
 from activities.reports import deadline_report, overdue_by_agency, write_csv
 from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
 from schemas.rulebook import load_rulebook
@@ -206,7 +207,7 @@ async def test_the_report_never_names_the_ministry_of_a_classified_draft(fresh_d
             await connection.execute(
                 "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage,"
                 " stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, 'BQP', 'LAW_2025', '16-2',"
-                " 'APPRAISAL', $3, $4, $5, 2, 'MOJ')", sid, f"draft-law-{sid}", datetime(2027, 1, 1, tzinfo=VIETNAM), today - timedelta(days=5), classified)
+                " 'APPRAISAL', $3, $4, $5, 2, 'MOJ')", sid, f"draft-law-{sid}", datetime(2027, 1, 1, tzinfo=VIETNAM), date(2027, 1, 25), classified)
             await connection.execute(
                 "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor, agency_code,"
                 " deadline) VALUES ($1, 2, $2, $3, 'DECISION', 'POLICY_PROPOSAL', 'APPRAISAL', 'APPROVE', 'LEAD_MINISTRY', 'BQP', $4)",
@@ -230,7 +231,7 @@ async def test_reports_and_the_overdue_gauge_count_a_classified_draft_without_na
             await connection.execute(
                 "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage,"
                 " stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, $3, 'LAW_2025', '16-2',"
-                " 'DRAFTING', $4, $5, $6, 4, $3)", sid, f"draft-law-{sid}", ministry, since, today - timedelta(days=5), classified)
+                " 'DRAFTING', $4, $5, $6, 4, $3)", sid, f"draft-law-{sid}", ministry, since, date(2027, 1, 25), classified)
             for seq, event, actor, agency, extra in (
                 (2, "DECISION", "LEAD_MINISTRY", ministry, {"outcome": "APPROVE", "to_stage": "DRAFTING", "deadline": date(2027, 1, 20)}),
                 (3, "POSTPONEMENT_REQUESTED", "LEAD_MINISTRY", ministry, {"late_request": True}),
@@ -285,3 +286,23 @@ async def test_a_step_entered_afterwards_counts_on_the_day_it_happened(fresh_dat
         assert version.occurred_on == date(2027, 1, 10)
     finally:
         await connection.close()
+
+
+async def test_a_past_periods_report_counts_what_it_left_overdue_not_what_fell_due_after_it(fresh_database_url):
+    """Found by a fresh-user trial: a report for 2025 counted a stage that fell overdue in November 2026."""
+    pool = await create_pool(fresh_database_url)
+    try:
+        for sid, due in (("D-2025", date(2025, 12, 1)), ("D-2026", date(2026, 11, 19))):
+            await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, "
+                               "stage, stage_since, stage_deadline, responsible, classified, last_seq) VALUES ($1, $2, 't', 'BGDDT', "
+                               "'LAW_2025', '16-2', 'APPRAISAL', now(), $3, 'MOJ', false, 1)", sid, f"draft-law-{sid}", due)
+        today = date(2026, 12, 5)
+
+        def overdue(rows):
+            return {r.agency: r.overdue_now for r in rows}
+
+        assert overdue(await deadline_report(pool, since=date(2025, 1, 1), until=date(2026, 1, 1), today=today)) == {"MOJ": 1, "ALL": 1}
+        assert overdue(await deadline_report(pool, since=date(2026, 1, 1), until=date(2026, 12, 6), today=today)) == {"MOJ": 2, "ALL": 2}
+        assert overdue(await deadline_report(pool, since=date(2024, 1, 1), until=date(2025, 1, 1), today=today)) == {"ALL": 0}
+    finally:
+        await pool.close()
