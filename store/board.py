@@ -142,7 +142,7 @@ async def classified_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency
     `agencies`, only those waiting for one of them; with `lead_ministry`, only that ministry's. The board
     shows nothing of them but these counts, so that a figure that includes them is not chased in vain."""
     row = await db.fetchrow(
-        f"SELECT count(*) AS unseen, count(*) FILTER (WHERE stage_deadline < least($2, $5)) AS overdue FROM submissions "
+        f"SELECT count(*) AS unseen, count(*) FILTER (WHERE stage_deadline < least($2::date, $5::date)) AS overdue FROM submissions "
         f"WHERE classified AND lead_ministry IS DISTINCT FROM $1 AND {OPEN} AND ($3::text[] IS NULL OR responsible = ANY($3)) "
         "AND ($4::text IS NULL OR lead_ministry = $4)", own_agency, today, agencies, lead_ministry, due_before)
     return row["unseen"], row["overdue"]
