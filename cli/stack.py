@@ -35,9 +35,16 @@ def _reachable(config: Settings, *, temporal: bool) -> None:
 @app.command(rich_help_panel=PANEL, epilog=examples("legis dev", "LEGIS_DATA_DIR=/tmp/legis legis --api-address 127.0.0.1:8010 dev"))
 def dev() -> None:
     """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API."""
-    from workers.dev_stack import run_dev_stack
+    from workers.dev_stack import data_folder_problem, ports_shared, run_dev_stack
 
     config = settings()
+    if shared := ports_shared(config):
+        variable, other, port = shared
+        raise Invalid(f"settings: {variable}: port {port} is {other}'s too; each part of `legis dev` needs a port of its own",
+                      field=variable.removeprefix("LEGIS_").lower(), rule="ports_distinct")
+    if problem := data_folder_problem(config.data_dir):
+        raise Invalid(f"settings: LEGIS_DATA_DIR: {problem} (LEGIS_DATA_DIR: where `legis dev` keeps its databases)", field="data_dir",
+                      rule="writable_folder")
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
         asyncio.run(run_dev_stack(config))

@@ -24,6 +24,9 @@ def cli(tmp_path) -> Cli:
     ("LEGIS_TEMPORAL_ADDRESS", "127.0.0.1:99999", "host_port"),
     ("LEGIS_DATABASE_URL", "notaurl", "postgresql_url"),
     ("LEGIS_HEALTH_PORT", "off", "int_parsing"),
+    # Found by a fresh-user trial: the Web UI's port had no range (a traceback), and 0 was taken as a port.
+    ("LEGIS_UI_PORT", "99999", "less_than_equal"),
+    ("LEGIS_HEALTH_PORT", "0", "greater_than_equal"),
 ])
 @pytest.mark.parametrize("command", ["api", "dev", "worker", "migrate", "list"])
 async def test_a_malformed_setting_stops_every_command_naming_the_variable(cli, tmp_path, command, variable, value, rule):
@@ -85,3 +88,21 @@ async def test_a_token_given_as_a_name_is_refused_and_never_echoed(cli):
     for given in (token, f"x{token}", f"operator {token}"):
         code, out, err = await cli("calendar", "set-meeting", "UBTVQH-60", "--on", "2030-01-10", "--by", given)
         assert code == ExitCode.INVALID and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err
+
+
+async def test_dev_refuses_two_settings_on_one_port_before_anything_starts(cli, tmp_path):
+    """Found by a fresh-user trial: metrics on the API's port left `legis dev` hanging, deaf to Ctrl-C and SIGTERM."""
+    port = str(free_port())
+    code, out, err = await cli("dev", env=cli.env | {"LEGIS_API_PORT": port, "LEGIS_METRICS_PORT": port})
+    assert code == ExitCode.INVALID and f"settings: LEGIS_METRICS_PORT: port {port} is LEGIS_API_PORT's too" in err, err
+    assert "(rule: ports_distinct)" in err and "Traceback" not in out + err and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+async def test_dev_refuses_a_data_folder_it_cannot_use_naming_the_variable(cli, tmp_path, where):
+    """Found by a fresh-user trial: a data folder that was a file ended in a traceback "for a bug report"."""
+    (tmp_path / "afile").write_text("x")
+    folder = tmp_path / "afile" if where == "a file" else tmp_path / "afile" / "data"
+    code, out, err = await cli("dev", env=cli.env | {"LEGIS_DATA_DIR": str(folder)})
+    assert code == ExitCode.INVALID and "settings: LEGIS_DATA_DIR: " in err and "(rule: writable_folder)" in err, err
+    assert "Traceback" not in out + err and "bug report" not in out + err

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,7 +14,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
+import pytest
+from starlette.applications import Starlette
 
 from tests.drafts import EXAMPLES, example_text
 from tests.stack import (
@@ -28,6 +32,7 @@ from tests.stack import (
     stop_stack,
 )
 from workers.dev_stack import addresses
+from workers.health import serving
 from workers.settings import Settings
 
 
@@ -61,6 +66,13 @@ async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
         assert code == 0 and json.loads(out)["stage"] == "LEGISLATIVE_PROGRAMME", out
         code, second = await legis(env, "dev")
         assert code == 1 and "is already in use by another `legis dev`" in second, second
+        # The embedded database's address, for a second `legis worker` (found by a fresh-user trial: only in the code).
+        [database_url] = re.findall(r"^embedded PostgreSQL: (\S+) \(LEGIS_DATABASE_URL for another `legis worker`", banner, re.M)
+        connection = await asyncpg.connect(database_url)
+        try:
+            assert await connection.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", sid) >= 2
+        finally:
+            await connection.close()
     finally:
         await stop_stack(process, env)
 
@@ -235,7 +247,7 @@ async def test_dev_stack_refuses_a_port_taken_by_another_program(tmp_path):
         address = f"127.0.0.1:{taken.getsockname()[1]}"
         code, out = await legis({**stack_env(tmp_path / "data"), "LEGIS_TEMPORAL_ADDRESS": address}, "dev")
     assert code == 1, out
-    assert f"{address} is already in use by another program" in out, out
+    assert f"{address} (LEGIS_TEMPORAL_ADDRESS, the Temporal frontend) is already in use by another program" in out, out
     assert not (tmp_path / "data" / "temporal.pid").exists()
 
 
@@ -244,3 +256,15 @@ def test_dev_stack_prints_the_board_and_the_public_pages(tmp_path):
     assert "HTTP API: http://127.0.0.1:8000/docs" in printed
     assert "board: http://127.0.0.1:8000/board (sign in with a token" in printed
     assert "public consultation pages: http://127.0.0.1:8000/public" in printed
+
+
+async def test_a_server_that_cannot_bind_raises_in_its_block_and_the_event_loop_goes_on():
+    """uvicorn exits the process when it cannot bind; from a task that escaped the event loop and hung `legis dev` (found
+    by a fresh-user trial). It is now an error of the `serving` block, which its caller's cleanup handles."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(RuntimeError, match="could not serve HTTP on 127.0.0.1"):
+            async with serving(Starlette(), "127.0.0.1", taken.getsockname()[1]):
+                pass
+    await asyncio.sleep(0.1)  # the event loop is still this test's

@@ -249,21 +249,50 @@ def data_folder_lock(data_dir: Path) -> Iterator[None]:
         yield
 
 
+def data_folder_problem(data_dir: Path) -> str | None:
+    """Why `data_dir` cannot be the stack's data folder (a file, a folder that cannot be made or written), after making
+    it when it is missing; None when it can."""
+    if data_dir.exists() and not data_dir.is_dir():
+        return f"{data_dir} is a file, not a folder"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as refused:
+        return f"{data_dir} cannot be made: {refused.strerror or refused}"
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        return f"{data_dir} cannot be written by this user"
+    return None
+
+
+def served_ports(settings: Settings) -> list[tuple[str, str, int, str]]:
+    """What the stack serves: (variable, host, port, what it is), the parts turned off left out."""
+    host, _, port = settings.temporal_address.rpartition(":")
+    host = host or "127.0.0.1"
+    served = [("LEGIS_TEMPORAL_ADDRESS", host, int(port), "the Temporal frontend"), ("LEGIS_UI_PORT", host, settings.ui_port, "the Temporal Web UI"),
+              ("LEGIS_API_PORT", settings.http_host, settings.api_port, "the HTTP API"),
+              ("LEGIS_HEALTH_PORT", settings.http_host, settings.health_port, "the worker's health endpoints"),
+              ("LEGIS_METRICS_PORT", settings.http_host, settings.metrics_port, "the metrics")]
+    return [(variable, on, number, what) for variable, on, number, what in served if number is not None]
+
+
+def ports_shared(settings: Settings) -> tuple[str, str, int] | None:
+    """Two settings naming one port (the second named and the first, and the port), which would leave one part of the
+    stack unable to bind; None when each part has its own."""
+    first: dict[int, str] = {}
+    for variable, _, port, _ in served_ports(settings):
+        if port in first:
+            return variable, first[port], port
+        first[port] = variable
+    return None
+
+
 def refuse_taken_ports(settings: Settings) -> None:
     """Before anything binds: every port the stack serves must be free."""
-    host, _, port = settings.temporal_address.rpartition(":")
-    for taken in (int(port), settings.ui_port):
-        refuse_if_taken(host or "127.0.0.1", taken)
-    for taken in (settings.api_port, settings.health_port, settings.metrics_port):
-        if taken:
-            refuse_if_taken(settings.http_host, taken)
-
-
-def refuse_if_taken(host: str, port: int) -> None:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        if probe.connect_ex((host, port)) == 0:
-            raise RuntimeError(f"{host}:{port} is already in use by another program (another `legis dev`, on another data folder?)")
+    for variable, host, port, what in served_ports(settings):
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            if probe.connect_ex((host, port)) == 0:
+                raise RuntimeError(f"{host}:{port} ({variable}, {what}) is already in use by another program: stop it, or set {variable} "
+                                   "to a free port")
 
 
 SERVER_RECORD = "temporal.pid"
@@ -346,9 +375,9 @@ async def run_dev_stack(settings: Settings) -> None:
     os.umask(OWNER_ONLY)
     with data_folder_lock(settings.data_dir):
         keep_to_owner(settings.data_dir)
-        key_file = dev_key(settings)
         stop_leftover_server(settings)
         refuse_taken_ports(settings)
+        key_file = dev_key(settings)
         runtime = metrics_runtime(settings, DEV_SERVICE)
         tracing = start_tracing(settings, DEV_SERVICE)
         async with temporal_dev_server(settings, runtime, tracing) as (client, server):
@@ -366,7 +395,7 @@ async def run_dev_stack(settings: Settings) -> None:
                     app = create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings, runtime=runtime, tracing=tracing)
                     heap.settle()
                     async with worker, operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port):
-                        for line in addresses(settings, key_file):
+                        for line in addresses(settings, key_file, database_url):
                             print(line, flush=True)
                         server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))
                         stopped = asyncio.ensure_future(stop.wait())
@@ -380,7 +409,7 @@ async def run_dev_stack(settings: Settings) -> None:
                     tracing.close()
 
 
-def addresses(settings: Settings, key_file: Path | None) -> list[str]:
+def addresses(settings: Settings, key_file: Path | None, database_url: str | None = None) -> list[str]:
     host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
     http = f"http://{settings.http_host}"
     lines = [
@@ -393,6 +422,8 @@ def addresses(settings: Settings, key_file: Path | None) -> list[str]:
         "with an OPERATOR or LEAD_MINISTRY token)",
         f"payload keys: {key_file} (owner-only; keep it)" if key_file else "payload keys: from LEGIS_ENCRYPTION_KEYS",
     ]
+    if database_url and not settings.database_url:
+        lines.append(f"embedded PostgreSQL: {database_url} (LEGIS_DATABASE_URL for another `legis worker` beside this one)")
     if settings.health_port is not None:
         lines.append(f"worker health: {http}:{settings.health_port}/readyz")
     if settings.metrics_port is not None:

@@ -58,15 +58,25 @@ def worker_health_app(client: Client, pool: asyncpg.Pool, polling: Callable[[], 
     return Starlette(routes=[Route("/healthz", alive), Route("/readyz", ready)])
 
 
+async def _serve(server: uvicorn.Server) -> None:
+    """uvicorn exits the process (SystemExit) when it cannot bind: raised from a task, that would escape the event loop,
+    skip every cleanup and leave the process hanging with its signals no longer handled (found by a fresh-user trial:
+    `legis dev` with two settings on one port could only be killed)."""
+    try:
+        await server.serve()
+    except SystemExit:
+        raise RuntimeError("uvicorn exited") from None
+
+
 @contextlib.asynccontextmanager
 async def serving(app, host: str, port: int) -> AsyncIterator[uvicorn.Server]:
     """Serve an ASGI app in this event loop for the duration of the block."""
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="off"))
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(_serve(server))
     while not server.started:
         if task.done():
             # uvicorn logs why (e.g. the port is taken) and exits.
-            with contextlib.suppress(SystemExit):
+            with contextlib.suppress(RuntimeError):
                 task.result()
             raise RuntimeError(f"could not serve HTTP on {host}:{port} (is the port taken?)")
         await asyncio.sleep(0.05)

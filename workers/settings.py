@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         default=None, description="PostgreSQL URL; `legis dev` starts an embedded server when unset"
     )
     data_dir: Path = Field(default=Path("data"), description="where `legis dev` keeps its databases")
-    ui_port: int = Field(default=8233, description="port of the Web UI that `legis dev` starts")
+    ui_port: int = Field(default=8233, ge=1, le=65535, description="port of the Web UI that `legis dev` starts")
     max_cached_workflows: int = Field(
         default=500, ge=0, description="drafts a worker keeps in memory; others replay their history on their next event"
     )
@@ -84,9 +84,9 @@ class Settings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="address the HTTP API, health and metrics endpoints bind (0.0.0.0 in containers)")
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API (`legis api`, `legis dev`)")
-    health_port: int | None = Field(default=8081, ge=0, le=65535, description="worker's /healthz and /readyz; none: off")
+    health_port: int | None = Field(default=8081, ge=1, le=65535, description="worker's /healthz and /readyz; none: off")
     metrics_port: int | None = Field(
-        default=9464, ge=0, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); none: off"
+        default=9464, ge=1, le=65535, description="Prometheus /metrics of the worker and of the API (SDK and application metrics); none: off"
     )
     encryption_keys: SecretStr | None = Field(
         default=None,
