@@ -17,6 +17,12 @@ SCHEMA_REVISION = "titlefoldv21"
 MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", default=None)
 
 
+# What PostgreSQL not answering raises through asyncpg: the socket gone (a Unix socket's file missing is an OSError too), a
+# connection lost or refused, the server starting or full.
+DATABASE_DOWN = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.CannotConnectNowError,
+                 asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError)
+
+
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(database_url, min_size=1, max_size=max_size, reset=_session_unchanged)
 

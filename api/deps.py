@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 from urllib.parse import unquote
 
-import asyncpg
 import structlog
 from fastapi import Depends, Header, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,6 +19,7 @@ from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedErro
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.database import DATABASE_DOWN
 from api import permissions
 from api.plumbing import limiter, over, retry_after
 from api.problems import from_refused, refusal
@@ -228,8 +228,7 @@ async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
     try:
         async with asyncio.timeout(seconds):
             return await call
-    except (OSError, TimeoutError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.CannotConnectNowError,
-            asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError) as down:
+    except (TimeoutError, *DATABASE_DOWN) as down:
         raise refusal(503, "database", "database_unavailable", f"the database does not answer ({type(down).__name__})") from None
 
 

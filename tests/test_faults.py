@@ -4,11 +4,13 @@ server restarted. Every draft must finish with each audit row written exactly on
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import traceback
 import uuid
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pgserver
 from pgserver._commands import pg_ctl
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
 
 from activities.database import create_pool, migrate
 from schemas.enums import LawKind, Stage
@@ -25,6 +28,7 @@ from tests.drafts import start_request
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.scenarios import BEFORE_ASSEMBLY, approve
+from workers.database_down import DATABASE_UNAVAILABLE
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -104,7 +108,8 @@ async def test_worker_killed_in_the_middle_of_activities(dev_env, database_url, 
         worker.wait()
 
 
-async def test_postgres_down_for_thirty_seconds(dev_env):
+async def test_postgres_down_for_thirty_seconds(dev_env, caplog):
+    caplog.set_level(logging.WARNING, logger="temporalio")
     with tempfile.TemporaryDirectory(prefix="legis-pg-fault-") as data_dir:
         server = pgserver.get_server(data_dir, cleanup_mode="delete")
         try:
@@ -120,6 +125,15 @@ async def test_postgres_down_for_thirty_seconds(dev_env):
                 await asyncio.sleep(30)
                 server.ensure_postgres_running()
                 await assert_complete_and_exact(dev_env.client, pool, requests)
+                # Each failed attempt is logged as one line naming PostgreSQL, not the driver's traceback (found by a
+                # fresh-user trial: about 65 lines per attempt).
+                failed = [r for r in caplog.records if r.getMessage().startswith("Completing activity as failed") and r.exc_info]
+                assert failed, [r.getMessage() for r in caplog.records][:20]
+                for record in failed:
+                    error = record.exc_info[1]
+                    assert isinstance(error, ApplicationError) and error.type == DATABASE_UNAVAILABLE, error
+                    assert "PostgreSQL does not answer" in str(error)
+                    assert len("".join(traceback.format_exception(*record.exc_info)).splitlines()) < 20
             await pool.close()
         finally:
             server.cleanup()

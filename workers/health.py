@@ -36,7 +36,7 @@ async def dependency_checks(client: Client, pool: asyncpg.Pool) -> dict[str, str
             await asyncio.wait_for(check(), PROBE_SECONDS)
             results[name] = "ok"
         except Exception as failed:  # any failure means "not ready"; its kind is what an operator needs
-            results[name] = f"failing: {type(failed).__name__}"
+            results[name] = f"failing: does not answer ({type(failed).__name__})"
     return results
 
 

@@ -27,6 +27,7 @@ from activities.public import PublicActivities
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
 from workers import heap
+from workers.database_down import DatabaseDown
 from workers.ended_drafts import watch_ended
 from workers.health import serving, worker_health_app
 from workers.log_context import ActivityLogContext
@@ -90,7 +91,7 @@ def create_worker(
         activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event,
                     audit.record_events, webhooks.deliver_pending,
                     public.register_public_round, public.close_public_round, public.tally_public_answers],
-        interceptors=[ActivityLogContext(), OneMessageEach(), *interceptors],
+        interceptors=[ActivityLogContext(), DatabaseDown(), OneMessageEach(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
