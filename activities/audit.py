@@ -10,6 +10,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from schemas.records import RecordEventInput, RecordEventsInput, RegistryCutoffs, RegistryRow
+from schemas.text import folded
 from schemas.views import HistoryEntry
 from store import dead_letters
 from store.dead_letters import Kind, Reason
@@ -55,10 +56,10 @@ WITH prior AS (
 ), registry AS (
     INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
                              stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at,
-                             cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded)
-    SELECT $1, $3, $25, $26, $27, $28, $29, $30, $31, $32, coalesce((SELECT seq FROM event), $2), $33, now(), $37, $38, $39, $40, $41
+                             cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded, title_folded)
+    SELECT $1, $3, $25, $26, $27, $28, $29, $30, $31, $32, coalesce((SELECT seq FROM event), $2), $33, now(), $37, $38, $39, $40, $41, $44
     ON CONFLICT (submission_id) DO UPDATE SET
-        workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, lead_ministry = EXCLUDED.lead_ministry,
+        workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, title_folded = EXCLUDED.title_folded, lead_ministry = EXCLUDED.lead_ministry,
         process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
         stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, stage_deadline = EXCLUDED.stage_deadline,
         classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
@@ -217,4 +218,5 @@ def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoff
         cutoffs is not None,
         fills_gap,
         entry.to_stage_deadline,
+        None if row.title is None else folded(row.title),
     )

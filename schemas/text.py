@@ -125,3 +125,11 @@ Official = name(200)
 Label = name(200)
 Reasons = text(4000)
 Source = name(500, 3)
+
+
+def folded(text: str) -> str:
+    """`text` as a search compares it: without its diacritics (the combining marks of its NFD form), đ as d, in lower
+    case, so that "dat dai" finds "Luật Đất đai". The registry keeps each title's fold beside it (`title_folded`, written
+    with the title; migration titlefoldv21 folds the titles recorded before it the same way in SQL)."""
+    bare = "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+    return bare.replace("đ", "d").replace("Đ", "d").lower()

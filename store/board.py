@@ -16,6 +16,7 @@ import asyncpg
 from activities.reports import ReportRow, deadline_reports
 from schemas.enums import Stage
 from schemas.records import RegistryRow
+from store import registry
 from store.registry import OPEN
 
 # Rows one board page lists at most; the page says how many more there are.
@@ -100,9 +101,9 @@ class DraftFilter:
 async def drafts(db: asyncpg.Pool | asyncpg.Connection, chosen: DraftFilter, today: date, *, own_agency: str | None,
                  offset: int = 0) -> tuple[list[RegistryRow], int]:
     """A page of drafts matching the filter, the nearest deadline first, and how many match in all."""
-    pattern = None if chosen.q is None else "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = None if chosen.q is None else registry.title_pattern(chosen.q)
     where = f"""FROM submissions WHERE {_VISIBLE}
-        AND ($2::text IS NULL OR title_folded ILIKE legis_fold($2)) AND ($3::text IS NULL OR lead_ministry = $3)
+        AND ($2::text IS NULL OR title_folded LIKE $2) AND ($3::text IS NULL OR lead_ministry = $3)
         AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR target_session = $5)
         AND ($6::text IS NULL
              OR ($6 = 'FINAL' AND NOT {OPEN}) OR ($6 = 'OPEN' AND {OPEN})

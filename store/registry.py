@@ -6,6 +6,7 @@ import asyncpg
 
 from schemas.enums import TERMINAL_STAGES
 from schemas.records import RegistryRow
+from schemas.text import folded
 
 # A draft still on its path, as SQL over `submissions`: not at a final stage, nor ended outside its rules (terminated,
 # timed out: workers/ended_drafts.py). The registry, the reports, the calendar's broadcasts and the board read this one;
@@ -43,6 +44,13 @@ _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version,
               responsible, classified, ended"""
 
 
+def title_pattern(words: str) -> str:
+    """The LIKE pattern of a title search over `title_folded`: the words folded (`schemas.text.folded`: "dat dai" finds
+    "Luật Đất đai"), LIKE's own characters taken as they are."""
+    escaped = folded(words).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 async def page(
     db: asyncpg.Connection | asyncpg.Pool, *, after: str | None, size: int, q: str | None = None, stages=None, ministries=None,
     session: str | None = None, responsible: str | None = None, overdue: bool | None = None, own_agency: str | None = None,
@@ -52,11 +60,11 @@ async def page(
 
     Whose a classified draft is, who acts on it and the session it aims at are themselves classified: filtering on them
     finds only the caller's own classified drafts; a classified draft's title is not in the registry, so a title search
-    never finds one. Titles are searched without their diacritics (`legis_fold`: "dat dai" finds "Đất đai").
+    never finds one. Titles are searched without their diacritics or letter case (`title_pattern`).
     """
-    pattern = None if q is None else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = None if q is None else title_pattern(q)
     matching = f"""FROM submissions
-            WHERE ($1::text IS NULL OR title_folded ILIKE legis_fold($1))
+            WHERE ($1::text IS NULL OR title_folded LIKE $1)
               AND ($2::text[] IS NULL OR stage = ANY($2)) AND ($3::text[] IS NULL OR lead_ministry = ANY($3))
               AND ($4::text IS NULL OR target_session = $4) AND ($5::text IS NULL OR responsible = $5)
               AND ($6::boolean IS NULL OR $6 = (stage_deadline IS NOT NULL AND stage_deadline < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,12 +17,15 @@ import pytest
 from babel.messages.extract import extract
 from starlette.requests import Request
 
+import activities
 import web
+from activities.audit import _RECORD, _arguments
 from activities.database import create_pool
 from activities.reports import ReportRow
 from api.tokens import issue
 from schemas.enums import Actor, CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
+from schemas.text import folded
 from schemas.views import DossierVersion, HistoryEntry
 from store import public
 from tests.polling import eventually
@@ -513,9 +517,13 @@ async def test_figures_that_count_a_classified_draft_the_reader_cannot_see_say_s
 async def test_the_board_finds_a_title_typed_without_its_diacritics(own_pool):
     """Found by a fresh-user trial: `q=dat dai` found nothing where `q=đất đai` found the draft."""
     pool = own_pool
-    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                       "stage_since, classified, last_seq) VALUES ('BTNMT-1', 'draft-law-BTNMT-1', 'Luật Đất đai (sửa đổi)', 'BTNMT', "
-                       "'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)")
+    # Written as a draft writes its registry row, with its title's fold.
+    at = datetime(2026, 12, 1, 2, tzinfo=UTC)
+    row = RegistryRow(submission_id="BTNMT-1", workflow_id="draft-law-BTNMT-1", title="Luật Đất đai (sửa đổi)", lead_ministry="BTNMT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.DRAFTING, stage_since=at,
+                      stage_deadline=None, responsible="BTNMT", classified=False)
+    entry = HistoryEntry(seq=1, at=at, event=EventKind.SUBMITTED, stage=Stage.DRAFTING)
+    assert await pool.fetchval(_RECORD, *_arguments(entry, row, "run-1", None)) == 1
     async with app_client(pool) as http:
         await signed_in(http, pool)
         for typed in ("dat dai", "ĐẤT ĐAI", "đất đai", "Dat Dai (sua"):
@@ -544,3 +552,19 @@ def test_a_timeline_is_in_the_order_things_happened():
                HistoryEntry(seq=4, at=at, event=EventKind.DEADLINE_PASSED, stage=Stage.DRAFTING),
                HistoryEntry(seq=5, at=at + timedelta(days=1), occurred_on=date(2026, 12, 5), event=EventKind.DECISION, stage=Stage.DRAFTING))
     assert [e.seq for e in in_order_of_happening(entries)] == [3, 2, 1, 4, 5]
+
+
+async def test_the_migration_folds_the_titles_recorded_before_it_as_the_writer_folds_new_ones(own_pool):
+    """Titles recorded before migration titlefoldv21 are folded by its SQL; new ones by `schemas.text.folded` as they
+    are written: a search must find both alike."""
+    titles = ["Luật Đất đai (sửa đổi)", "LUẬT THỦ ĐÔ", "Pháp lệnh Ưu đãi người có công", "Luật Giáo dục nghề nghiệp", "Nghị quyết số 176/2025/QH15",
+              unicodedata.normalize("NFD", "Luật Phòng, chống rửa tiền"), "Luật Quản lý, sử dụng vũ khí, vật liệu nổ"]
+    migration = (Path(activities.__file__).parent / "migrations" / "20261209_stagedeadlinev20_up_titlefoldv21.sql").read_text(encoding="utf-8")
+    update = migration[migration.index("UPDATE submissions"):]
+    for n, title in enumerate(titles):
+        await own_pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, "
+                               "stage, stage_since, classified, last_seq) VALUES ($1, $1, $2, 'BTP', 'LAW_2025', '16-2', 'DRAFTING', now(), "
+                               "false, 1)", f"FOLD-{n}", title)
+    await own_pool.execute(update)
+    by_sql = [r["title_folded"] for r in await own_pool.fetch("SELECT title_folded FROM submissions ORDER BY submission_id")]
+    assert by_sql == [folded(t) for t in titles] and by_sql[0] == "luat dat dai (sua doi)", by_sql
