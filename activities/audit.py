@@ -9,6 +9,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.group_commit import GroupCommit
 from schemas.records import RecordEventInput, RecordEventsInput, RegistryCutoffs, RegistryRow
 from schemas.text import folded
 from schemas.views import HistoryEntry
@@ -75,6 +76,7 @@ SELECT count(*) FROM event
 class AuditActivities:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+        self._group = GroupCommit(pool, _RECORD)
 
     @activity.defn
     async def record_event(self, request: RecordEventInput) -> bool:
@@ -103,13 +105,16 @@ class AuditActivities:
     @activity.defn
     async def record_events(self, request: RecordEventsInput) -> int:
         """Append several events in order, and advance the registry to the last; one pipelined batch, atomic (asyncpg's
-        `executemany` runs it as one implicit transaction, so no BEGIN and COMMIT round trips are spent on it).
-        Returns how many events were given (those already recorded are left as they were)."""
+        `executemany` runs it as one implicit transaction, so no BEGIN and COMMIT round trips are spent on it), shared
+        with the batches of other drafts that arrive meanwhile (`GroupCommit`). Returns how many events were given (those
+        already recorded are left as they were)."""
         row = request.registry
         run_id = activity.info().workflow_run_id
         refused = False
         try:
-            await self._pool.executemany(_RECORD, [_arguments(entry, row, run_id, request.cutoffs) for entry in request.entries])
+            rows = [_arguments(entry, row, run_id, request.cutoffs) for entry in request.entries]
+            if not await self._group.write(rows):
+                await self._pool.executemany(_RECORD, rows)
         except Exception as failure:
             if not dead_letters.refused_for_its_data(failure):
                 raise

@@ -1,0 +1,76 @@
+"""Group commit (`activities.group_commit`), against PostgreSQL: concurrent drafts' audit batches share transactions,
+and a batch the database refuses in a group is written alone, without holding up the others."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.audit import DEAD_LETTERED, AuditActivities
+from activities.database import create_pool
+from schemas.enums import EventKind, ProcessVersion, Stage
+from schemas.records import RecordEventsInput, RegistryRow
+from schemas.views import HistoryEntry
+from tests.test_dead_letters import LONG_REASONS, REGISTER_RULE
+
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+PATH = (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL)
+
+
+def batch(submission_id: str, first_seq: int, reasons: str = "") -> RecordEventsInput:
+    """Two decisions of one draft, from stage number `first_seq - 1` on."""
+    entries = tuple(HistoryEntry(seq=seq, at=T0 + timedelta(minutes=seq), event=EventKind.DECISION, stage=PATH[seq - 1],
+                                 to_stage=PATH[seq], reasons=reasons) for seq in (first_seq, first_seq + 1))
+    row = RegistryRow(submission_id=submission_id, workflow_id=f"draft-law-{submission_id}", title="t", lead_ministry="BTP",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=PATH[first_seq + 1],
+                      stage_since=entries[-1].at, stage_deadline=None, responsible="BTP", classified=False)
+    return RecordEventsInput(entries=entries, registry=row)
+
+
+async def write_at_once(activities: AuditActivities, batches: list[RecordEventsInput]) -> list[int | BaseException]:
+    environment = ActivityEnvironment()
+    return await asyncio.gather(*(environment.run(activities.record_events, b) for b in batches), return_exceptions=True)
+
+
+async def test_concurrent_drafts_batches_share_commits_and_each_lands_whole(pool):
+    drafts = [f"GROUP-{uuid.uuid4().hex[:8]}" for _ in range(6)]
+    activities = AuditActivities(pool)
+    assert await write_at_once(activities, [batch(d, 1) for d in drafts]) == [2] * 6
+    assert await write_at_once(activities, [batch(d, 2) for d in drafts]) == [2] * 6  # #2 again (a retry) and #3
+    rows = await pool.fetch("SELECT submission_id, seq, xmin::text AS tx FROM audit_events WHERE submission_id = ANY($1) ORDER BY 1, 2", drafts)
+    assert [(r["submission_id"], r["seq"]) for r in rows] == [(d, seq) for d in sorted(drafts) for seq in (1, 2, 3)]
+    # Each draft's rows of one write land together; the drafts written at once share fewer commits than one each.
+    assert len({r["tx"] for r in rows}) < 2 * len(drafts)
+    registry = await pool.fetch("SELECT last_seq, stage FROM submissions WHERE submission_id = ANY($1)", drafts)
+    assert {(r["last_seq"], r["stage"]) for r in registry} == {(3, Stage.APPRAISAL.value)}
+
+
+@pytest.fixture
+async def register_rule_pool(fresh_database_url):
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        await connection.execute(REGISTER_RULE)
+    finally:
+        await connection.close()
+    pool = await create_pool(fresh_database_url)
+    yield pool
+    await pool.close()
+
+
+async def test_a_batch_refused_in_a_group_is_a_dead_letter_and_the_others_land(register_rule_pool):
+    pool = register_rule_pool
+    drafts = [f"GROUP-{uuid.uuid4().hex[:8]}" for _ in range(4)]
+    results = await write_at_once(AuditActivities(pool), [batch(d, 1, LONG_REASONS if i == 2 else "") for i, d in enumerate(drafts)])
+    refused = results[2]
+    assert isinstance(refused, ApplicationError) and refused.type == DEAD_LETTERED and refused.non_retryable
+    assert results[:2] + results[3:] == [2, 2, 2]
+    written = await pool.fetch("SELECT submission_id, seq FROM audit_events ORDER BY 1, 2")
+    assert [(r["submission_id"], r["seq"]) for r in written] == sorted((d, seq) for d in drafts if d != drafts[2] for seq in (1, 2))
+    letters = await pool.fetch("SELECT submission_id, seq FROM dead_letters ORDER BY seq")
+    assert [(r["submission_id"], r["seq"]) for r in letters] == [(drafts[2], 1), (drafts[2], 2)]
