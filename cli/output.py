@@ -107,8 +107,32 @@ def wants_json() -> bool:
 
 
 def examples(*lines: str) -> str:
-    """A command's help epilog: the command lines, one paragraph each so that help keeps them apart."""
-    return "[bold]Examples[/bold]\n\n" + "\n\n".join(lines)
+    """A command's help epilog: the command lines, one paragraph each so that help keeps them apart, a long one on
+    shell continuation lines that fit an 80-column terminal (found by a fresh-user trial: wrapped by the terminal, the
+    first line copied was half a command)."""
+    return "[bold]Examples[/bold]\n\n" + "\n\n".join(_continued(line) for line in lines)
+
+
+def _continued(line: str, width: int = 72) -> str:
+    """`line` broken at spaces outside quotes into lines of at most `width` characters where it can be, each but the
+    last ending in " \\", the others indented."""
+    words, word, quote = [], "", None
+    for char in line:
+        if char == " " and quote is None:
+            words.append(word)
+            word = ""
+            continue
+        if char in "'\"":
+            quote = None if quote == char else quote or char
+        word += char
+    words.append(word)
+    folded = [words[0]]
+    for word in words[1:]:
+        if len(folded[-1]) + len(word) + 3 > width:
+            folded.append(f"    {word}")
+        else:
+            folded[-1] += f" {word}"
+    return " \\\n".join(folded)
 
 
 def instant(moment: datetime) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import itertools
 import json
 import os
 import pty
@@ -434,3 +435,15 @@ async def test_the_list_says_which_drafts_are_overdue_in_words(cli, tmp_path):
     code, out, _ = await cli("list", "--ministry", ministry)
     [line] = [line for line in out.splitlines() if overdue.submission_id in line]
     assert code == 0 and " (OVERDUE)" in line and all(" (OVERDUE)" not in other for other in out.splitlines() if on_time.submission_id in other)
+
+
+async def test_help_examples_fit_an_80_column_terminal_and_copy_whole(cli):
+    """Found by a fresh-user trial: at 80 columns a long example wrapped, and its first line, copied, was half a command.
+    A long example is now on shell continuation lines, each within the terminal."""
+    printed = re.sub(r"\x1b\[[0-9;]*m", "", (await in_terminal(cli, 80, "calendar", "set-session", "--help")).decode())
+    example = printed[printed.index("legis calendar set-session 16-3 --opens-on"):]
+    lines = example.split("\r\n")
+    continued = list(itertools.takewhile(lambda line: line.rstrip().endswith("\\"), lines))
+    assert continued and all(len(line) <= 80 for line in [*continued, lines[len(continued)]]), lines[:4]
+    whole = " ".join(line.rstrip().removesuffix("\\").strip() for line in [*continued, lines[len(continued)]])
+    assert whole == '''legis calendar set-session 16-3 --opens-on 2027-10-20 --phase 2027-10-20:2027-11-06 --phase 2027-11-15:2027-11-30 --by "VPQH"'''
