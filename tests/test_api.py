@@ -16,7 +16,7 @@ from api.app import create_app
 from api.tokens import issue, revoke
 from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Role, Stage
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import decision, programme_change, start_request
+from tests.drafts import decision, example_text, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem, refusals_of, started_at_drafting
 from tests.polling import eventually
 from tests.ports import free_port
@@ -239,8 +239,16 @@ async def test_the_drafts_own_refusals_name_the_field_and_rule_and_record_nothin
     refused = await api.post(path, json=body(without_documents), headers=lead)
     assert problem(refused, refused.status_code, field="documents")["rule"]
     assert refused.status_code in (403, 409, 422)
-    history = await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)
-    assert [e["event"] for e in history.json()["entries"]] == ["SUBMITTED", "DECISION", "DECISION"]
+    # The audit trail is written after each message is applied: a dossier filed after the refusal, once written, shows
+    # whether anything was recorded between (reading the trail at once raced its writes on a busy machine).
+    filing = json.loads(example_text("dossier-filing.json").replace("BGDDT-2026-017", request.submission_id))
+    assert (await api.post(f"/v1/submissions/{request.submission_id}/dossier", json=filing, headers=lead)).status_code == 200
+
+    async def trail():
+        return [e["event"] for e in (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]]
+
+    events = await eventually(trail, lambda events: "DOSSIER_FILED" in events, seconds=30)
+    assert events == ["SUBMITTED", "DECISION", "DECISION", "DOSSIER_FILED"]
 
 
 async def test_malformed_bodies_name_the_field_and_rule(api, pool):
