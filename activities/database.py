@@ -24,7 +24,9 @@ DATABASE_DOWN = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncp
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:
-    return await asyncpg.create_pool(database_url, min_size=1, max_size=max_size, reset=_session_unchanged)
+    """Connections are made as they are needed and kept while used (no floor: a pool that keeps one connects again in the
+    background while PostgreSQL is down, logging a traceback every few seconds)."""
+    return await asyncpg.create_pool(database_url, min_size=0, max_size=max_size, reset=_session_unchanged)
 
 
 async def _session_unchanged(connection: asyncpg.Connection) -> None:

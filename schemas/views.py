@@ -90,7 +90,7 @@ class HistoryEntry(View):
     escalation_level: EscalationLevel | None = None
     requested_deadline: date | None = Field(default=None, description="for postponements: the date asked for")
     approved: bool | None = Field(default=None, description="for a decided postponement")
-    late_request: bool | None = Field(default=None, description="a postponement asked in the last days before the deadline")
+    late_request: bool | None = Field(default=None, description="a postponement asked in the last days before the deadline (late_request_days) or after it")
     version: int | None = Field(default=None, description="the dossier version this event's documents created")
     about_version: int | None = Field(default=None, description="for a decision: the dossier version it was taken on")
 

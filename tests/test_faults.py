@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
 import uuid
 from pathlib import Path
 
@@ -19,7 +18,6 @@ import pgserver
 from pgserver._commands import pg_ctl
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.exceptions import ApplicationError
 
 from activities.database import create_pool, migrate
 from schemas.enums import LawKind, Stage
@@ -28,7 +26,6 @@ from tests.drafts import start_request
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.scenarios import BEFORE_ASSEMBLY, approve
-from workers.database_down import DATABASE_UNAVAILABLE
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
@@ -108,7 +105,7 @@ async def test_worker_killed_in_the_middle_of_activities(dev_env, database_url, 
         worker.wait()
 
 
-async def test_postgres_down_for_thirty_seconds(dev_env, caplog):
+async def test_postgres_down_for_thirty_seconds(dev_env, caplog, capsys):
     caplog.set_level(logging.WARNING, logger="temporalio")
     with tempfile.TemporaryDirectory(prefix="legis-pg-fault-") as data_dir:
         server = pgserver.get_server(data_dir, cleanup_mode="delete")
@@ -125,15 +122,11 @@ async def test_postgres_down_for_thirty_seconds(dev_env, caplog):
                 await asyncio.sleep(30)
                 server.ensure_postgres_running()
                 await assert_complete_and_exact(dev_env.client, pool, requests)
-                # Each failed attempt is logged as one line naming PostgreSQL, not the driver's traceback (found by a
-                # fresh-user trial: about 65 lines per attempt).
-                failed = [r for r in caplog.records if r.getMessage().startswith("Completing activity as failed") and r.exc_info]
-                assert failed, [r.getMessage() for r in caplog.records][:20]
-                for record in failed:
-                    error = record.exc_info[1]
-                    assert isinstance(error, ApplicationError) and error.type == DATABASE_UNAVAILABLE, error
-                    assert "PostgreSQL does not answer" in str(error)
-                    assert len("".join(traceback.format_exception(*record.exc_info)).splitlines()) < 20
+                # Each failed attempt is logged as one line naming PostgreSQL, with no traceback (found by a fresh-user
+                # trial: about 65 lines per attempt); the SDK's own report of it is at DEBUG.
+                logged = caplog.text + capsys.readouterr().out
+                assert "PostgreSQL does not answer; the activity is retried" in logged, logged[-2000:]
+                assert "Traceback" not in logged and not [r for r in caplog.records if r.levelno >= logging.WARNING and r.exc_info]
             await pool.close()
         finally:
             server.cleanup()
