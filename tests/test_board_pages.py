@@ -537,9 +537,11 @@ async def test_a_filter_refused_before_its_page_runs_is_recorded_under_the_signe
     async with app_client(pool) as http:
         await signed_in(http, pool)
         is_page(await http.get("/board/drafts", params={"q": "%"}), 422)
-        rows = await eventually(lambda: pool.fetch("SELECT agency_code, role, field, rule, token_id FROM access_refusals"), lambda rows: rows)
+        is_page(await http.get("/board/ministries", params={"foo": "1"}), 422)  # a parameter the page does not know
+        rows = await eventually(lambda: pool.fetch("SELECT agency_code, role, field, rule, token_id FROM access_refusals ORDER BY id"),
+                                lambda rows: len(rows) == 2)
     assert [(r["agency_code"], r["role"], r["field"], r["rule"], r["token_id"] is not None) for r in rows] == [
-        ("VPCP", "OPERATOR", "q", "string_too_short", True)]
+        ("VPCP", "OPERATOR", "q", "string_too_short", True), ("VPCP", "OPERATOR", "foo", "unknown_parameter", True)]
 
 
 def test_a_timeline_is_in_the_order_things_happened():
@@ -552,6 +554,14 @@ def test_a_timeline_is_in_the_order_things_happened():
                HistoryEntry(seq=4, at=at, event=EventKind.DEADLINE_PASSED, stage=Stage.DRAFTING),
                HistoryEntry(seq=5, at=at + timedelta(days=1), occurred_on=date(2026, 12, 5), event=EventKind.DECISION, stage=Stage.DRAFTING))
     assert [e.seq for e in in_order_of_happening(entries)] == [3, 2, 1, 4, 5]
+    # An imported step says so, as `legis history` does with "(imported)".
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT", process_version=ProcessVersion.LAW_2025,
+                      target_session="16-2", stage=Stage.DRAFTING, stage_since=at, stage_deadline=None, responsible="BGDDT", classified=False)
+    shown = environment("vi").get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=in_order_of_happening(entries), versions=[], today=date(2026, 12, 5),
+        temporal_link=None, who=None, csrftoken=lambda: "")
+    items = re.findall(r"<li>(.*?)</li>", shown, re.S)
+    assert ["nhập cùng hồ sơ" in item for item in items] == [True, True, False, False, False]
 
 
 async def test_the_migration_folds_the_titles_recorded_before_it_as_the_writer_folds_new_ones(own_pool):

@@ -194,6 +194,8 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             await sign_in(page, base, (await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY))["Authorization"].removeprefix("Bearer "))
             await page.goto(f"{base}/board/drafts/{ids['secret']}")
             assert SECRET in await page.inner_text("h1")
+            await page.goto(f"{base}/board/drafts")
+            assert SECRET in await page.inner_text("main")  # the list too (found by the re-check: only its ID there)
 
             public = await browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # a phone
             blocked_public = await loopback_only(public)

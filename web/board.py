@@ -22,6 +22,7 @@ from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
 from schemas.messages import AgencyCode
+from schemas.records import RegistryRow
 from schemas.views import HistoryEntry
 from store import audit, board
 from web.auth import signed_in, to_sign_in
@@ -127,6 +128,7 @@ async def draft_list(request: Request,
     chosen = board.DraftFilter(q=q.strip() if q else None, ministry=ministry or None, stage=stage, session=session, state=state)
     day = local_day(today())
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
+    rows = await with_titles(request, rows)
     _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day))
     ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
     return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
@@ -142,6 +144,18 @@ def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntr
 
 # How long a page waits for a draft's own answer (a query through Temporal) before it goes on without it.
 ASK_SECONDS = 2.0
+
+
+# At most so many classified drafts of a page are asked for their titles, all at once (a ministry has few).
+MAX_TITLES_ASKED = 20
+
+
+async def with_titles(request: Request, rows: list[RegistryRow]) -> list[RegistryRow]:
+    """`rows` with the titles of the classified drafts among them asked of the drafts (the registry holds none; a reader
+    shown one is its lead ministry): at most `MAX_TITLES_ASKED`, each within `ASK_SECONDS`, the others by their ID."""
+    unnamed = [row.submission_id for row in rows if row.classified and row.title is None][:MAX_TITLES_ASKED]
+    titles = dict(zip(unnamed, await asyncio.gather(*(_title_from_the_draft(request, sid) for sid in unnamed)), strict=True))
+    return [row.model_copy(update={"title": titles[row.submission_id]}) if titles.get(row.submission_id) else row for row in rows]
 
 
 async def _title_from_the_draft(request: Request, submission_id: str) -> str | None:
@@ -165,9 +179,7 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     row = await database(board.one(pool, submission_id[:64], own_agency=own_agency(who)))
     if row is None:
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
-    if row.classified and row.title is None:
-        # Not in the registry (it holds no classified title); this reader is its lead ministry, and the draft tells it.
-        row = row.model_copy(update={"title": await _title_from_the_draft(request, row.submission_id)})
+    [row] = await with_titles(request, [row])
     history = await database(audit.history(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id))
     mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))

@@ -26,7 +26,7 @@ from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from store import board
 from web.auth import signed_in, to_sign_in
-from web.board import ASK_SECONDS, own_agency, today
+from web.board import ASK_SECONDS, own_agency, today, with_titles
 from web.marks import rulebook
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
@@ -107,7 +107,7 @@ def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> li
 async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: str | None = None, status_code: int = 200) -> Response:
     if refusal:
         noted(request, refusal["problems"])
-    rows = await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who)))
+    rows = await with_titles(request, await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who))))
     unseen, _ = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=local_day(today()),
                                                        agencies=agencies_of(who)))
     rules = {row.submission_id: next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None) for row in rows}

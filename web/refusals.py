@@ -191,8 +191,10 @@ class PageRoute(APIRoute):
                 await _reader_named(request)
                 return refused(request, 422, problems_of(list(invalid.errors())))
             except Refused as refusal:
+                await _reader_named(request)
                 return refused(request, STATUS[refusal.kind], [{"field": refusal.field, "rule": refusal.rule, "message": refusal.message}])
             except Problem as problem:
+                await _reader_named(request)
                 status, found = of_problem(problem)
                 return refused(request, status, found, headers=problem.headers)
 
@@ -200,10 +202,13 @@ class PageRoute(APIRoute):
 
 
 async def _reader_named(request: Request) -> None:
-    """Name the signed-in reader of a request refused before its page ran (a filter's value), so that its refusal is
-    recorded under the reader's token, agency and role as any other (found by a fresh-user trial: recorded under none)."""
+    """Name the signed-in reader of a request refused before its page named it (a filter's value, a parameter it does not
+    know), so that its refusal is recorded under the reader's token, agency and role as any other (found by a fresh-user
+    trial: recorded under none)."""
     from web.auth import signed_in  # here: web.auth's routes are PageRoutes
 
+    if getattr(request.state, "caller", None) is not None:
+        return
     try:
         await signed_in(request)
     except Problem:  # the database unavailable: the refusal is answered all the same
