@@ -68,6 +68,8 @@ def worker() -> None:
         asyncio.run(run_worker(config))
     except ValueError as invalid:
         raise Invalid(str(invalid), rule="worker_settings") from None
+    except RuntimeError as failed:  # a port it serves is taken
+        raise Failure(str(failed)) from None
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis migrate"))
@@ -107,7 +109,11 @@ def api() -> None:
                       field="database_url", rule="database_configured")
     _reachable(config, temporal=True)
     configure_logging(config.log_level, json_lines=config.log_json)
-    runtime, tracing = metrics_runtime(config, API_SERVICE), start_tracing(config, API_SERVICE)
+    try:
+        runtime = metrics_runtime(config, API_SERVICE)
+    except RuntimeError as failed:  # its port is taken
+        raise Failure(str(failed)) from None
+    tracing = start_tracing(config, API_SERVICE)
 
     async def connect():
         return await temporal_client(config, runtime=runtime, interceptors=tracing.client_interceptors()), await create_pool(config.database_url)

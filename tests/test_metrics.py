@@ -7,6 +7,7 @@ only metrics and labels that are there."""
 from __future__ import annotations
 
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,3 +207,14 @@ def test_the_dashboard_reads_only_metrics_that_are_scraped(scrape):
     read = {s.name for t in targets for s in selectors(promql_parser.parse(t["expr"]))}
     assert {"legis_drafts_overdue", "legis_decisions_total", "legis_warnings_total", "legis_escalations_total", "legis_deadlines_missed_total",
             "legis_dead_letters_total", "http_server_request_duration_seconds_count"} <= read
+
+
+def test_a_metrics_port_that_cannot_be_bound_names_its_setting():
+    """Found by a re-check: bound by another program between `legis dev`'s check and the exporter's start, the port
+    ended the stack in a traceback "for a bug report"."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(RuntimeError, match=rf"127.0.0.1:{port} \(LEGIS_METRICS_PORT, the metrics\): .*already in use"):
+            metrics_runtime(Settings(_env_file=None, metrics_port=port), WORKER_SERVICE)

@@ -231,4 +231,7 @@ def metrics_runtime(settings: Settings, service: str) -> Runtime | None:
         return None
     prometheus = PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}", counters_total_suffix=True, unit_suffix=True,
                                   durations_as_seconds=True)
-    return Runtime(telemetry=TelemetryConfig(metrics=prometheus, global_tags={"service_name": service}, attach_service_name=False))
+    try:
+        return Runtime(telemetry=TelemetryConfig(metrics=prometheus, global_tags={"service_name": service}, attach_service_name=False))
+    except ValueError as unbound:  # the exporter could not bind: a port taken since it was checked, or never checked
+        raise RuntimeError(f"{settings.http_host}:{settings.metrics_port} (LEGIS_METRICS_PORT, the metrics): {unbound}") from None
