@@ -17,12 +17,16 @@ import asyncpg
 
 # The most writes in one group: a bound on the transaction's size (a draft's batch holds at most ten events).
 MOST = 50
+# A write waits at most so long for the group before its own to be committed, then goes alone: a group held up (one
+# draft's row locked by another transaction, a slow disk) never holds up every draft of the worker (found by a breaker).
+STALLED_SECONDS = 1.0
 
 
 class GroupCommit:
     """Writes rows of one statement for concurrent callers of the same event loop, several callers' rows per
-    transaction. `write` returns True when the rows are committed, False when their group failed and the caller
-    should write them alone; a write that went alone raises its own failure."""
+    transaction. `write` returns True when the rows are committed, False when the caller should write them alone (their
+    group failed, or they waited `STALLED_SECONDS` without being taken into one); a write that went alone raises its own
+    failure. A caller cancelled before its rows are taken into a group takes them back: nothing of it is written later."""
 
     def __init__(self, pool: asyncpg.Pool, statement: str) -> None:
         self._pool = pool
@@ -31,11 +35,27 @@ class GroupCommit:
         self._committing: asyncio.Task[None] | None = None
 
     async def write(self, rows: list[tuple]) -> bool:
-        written = asyncio.get_running_loop().create_future()
-        self._waiting.append((rows, written))
+        entry = (rows, asyncio.get_running_loop().create_future())
+        self._waiting.append(entry)
         if self._committing is None:
             self._committing = asyncio.create_task(self._commit_while_waiting())
-        return await written
+        try:
+            return await asyncio.wait_for(asyncio.shield(entry[1]), STALLED_SECONDS)
+        except TimeoutError:
+            if self._took_back(entry):
+                return False
+            return await entry[1]  # in the group being written: its outcome is that group's
+        except asyncio.CancelledError:
+            self._took_back(entry)
+            raise
+
+    def _took_back(self, entry: tuple[list[tuple], asyncio.Future[bool]]) -> bool:
+        """Take a write back out of the queue if no group holds it yet."""
+        for number, waiting in enumerate(self._waiting):
+            if waiting is entry:
+                del self._waiting[number]
+                return True
+        return False
 
     async def _commit_while_waiting(self) -> None:
         group: list[tuple[list[tuple], asyncio.Future[bool]]] = []

@@ -14,6 +14,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.audit import DEAD_LETTERED, AuditActivities
 from activities.database import create_pool
+from activities.group_commit import STALLED_SECONDS as GROUP_COMMIT_STALLED
 from schemas.enums import EventKind, ProcessVersion, Stage
 from schemas.records import RecordEventsInput, RegistryRow
 from schemas.views import HistoryEntry
@@ -74,3 +75,34 @@ async def test_a_batch_refused_in_a_group_is_a_dead_letter_and_the_others_land(r
     assert [(r["submission_id"], r["seq"]) for r in written] == sorted((d, seq) for d in drafts if d != drafts[2] for seq in (1, 2))
     letters = await pool.fetch("SELECT submission_id, seq FROM dead_letters ORDER BY seq")
     assert [(r["submission_id"], r["seq"]) for r in letters] == [(drafts[2], 1), (drafts[2], 2)]
+
+
+async def test_a_group_held_up_by_a_lock_does_not_hold_up_the_other_drafts_and_a_cancelled_write_is_taken_back(pool):
+    """Found by a breaker: one draft's registry row locked by another transaction held the group, and with it every
+    other draft of the worker, for as long as the lock lasted; and a write cancelled while it waited (its activity timed
+    out) was still committed later."""
+    held, other, cancelled = (f"GROUP-{uuid.uuid4().hex[:8]}" for _ in range(3))
+    activities, environment = AuditActivities(pool), ActivityEnvironment()
+    assert await environment.run(activities.record_events, batch(held, 1)) == 2
+    locker = await pool.acquire()
+    try:
+        transaction = locker.transaction()
+        await transaction.start()
+        await locker.execute("SELECT 1 FROM submissions WHERE submission_id = $1 FOR UPDATE", held)
+        blocked = asyncio.create_task(environment.run(activities.record_events, batch(held, 2)))
+        await asyncio.sleep(0.3)  # its group is being written, waiting for the lock
+        gave_up = asyncio.create_task(environment.run(activities.record_events, batch(cancelled, 1)))
+        await asyncio.sleep(0.3)
+        gave_up.cancel()
+        async with asyncio.timeout(GROUP_COMMIT_STALLED + 3):
+            assert await environment.run(activities.record_events, batch(other, 1)) == 2  # alone, past the stalled group
+        assert not blocked.done()
+        await transaction.rollback()
+    finally:
+        await pool.release(locker)
+    assert await blocked == 2
+    with pytest.raises(asyncio.CancelledError):
+        await gave_up
+    await asyncio.sleep(0.5)
+    rows = await pool.fetch("SELECT submission_id, seq FROM audit_events WHERE submission_id = ANY($1) ORDER BY 1, 2", [held, other, cancelled])
+    assert [(r["submission_id"], r["seq"]) for r in rows] == sorted([(held, 1), (held, 2), (held, 3), (other, 1), (other, 2)])
