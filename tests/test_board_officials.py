@@ -18,13 +18,12 @@ import web
 from activities.audit import _RECORD, _arguments
 from activities.database import create_pool
 from activities.reports import ReportRow
-from api.tokens import issue
 from schemas.enums import Actor, CallerRole, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.text import folded
 from schemas.views import HistoryEntry
 from tests.polling import eventually
-from tests.test_board_forms import app_client, token_of
+from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
 from web.actor_names import ACTOR_NAMES, actor_name
 from web.board import in_order_of_happening
@@ -120,19 +119,11 @@ async def test_figures_that_count_a_classified_draft_the_reader_cannot_see_say_s
         assert "Tìm thấy 0 dự án" in overdue and "Còn 1 dự án mật của bộ, ngành khác đang quá hạn" in overdue
         assert "dự án mật" not in is_page(await http.get("/board/drafts?state=OPEN"), 200)
         assert "Số liệu quá hạn có tính 1 dự án mật" in is_page(await http.get("/board/ministries"), 200)
-        http.cookies.clear()
-        _, moj = await issue(pool, agency_code="BTP", role=CallerRole.MOJ, issued_by="test")
-        http.cookies.set("legis_lang", "vi")
-        token = token_of(await http.get("/board/signin"))
-        assert (await http.post("/board/signin", data={"token": moj, "csrftoken": token})).status_code == 303
+        await signed_in(http, pool, agency="BTP", role=CallerRole.MOJ)
         inbox = is_page(await http.get("/board/inbox"), 200)
         assert "Còn 1 dự án mật chờ cơ quan xử lý" in inbox and "BQP-1" not in inbox
         # Its own lead ministry sees it, and is told of nothing unseen.
-        http.cookies.clear()
-        _, bqp = await issue(pool, agency_code="BQP", role=CallerRole.LEAD_MINISTRY, issued_by="test")
-        http.cookies.set("legis_lang", "vi")
-        token = token_of(await http.get("/board/signin"))
-        assert (await http.post("/board/signin", data={"token": bqp, "csrftoken": token})).status_code == 303
+        await signed_in(http, pool, agency="BQP", role=CallerRole.LEAD_MINISTRY)
         listed = is_page(await http.get("/board/drafts?state=OVERDUE"), 200)
         assert "BQP-1" in listed and "dự án mật" not in listed
 

@@ -29,8 +29,10 @@ from web.render import environment, translations
 OPTION = re.compile(r'<option value="([A-Z_]+)"[^>]*>([^<]*)</option>')
 
 
-async def signed_in(http: httpx.AsyncClient, pool, *, language: str = "vi") -> str:
-    _, secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test")
+async def signed_in(http: httpx.AsyncClient, pool, *, language: str = "vi", agency: str = "VPCP", role: CallerRole = CallerRole.OPERATOR) -> str:
+    """Signed in to the board with a new token of `agency` in `role` (whoever was signed in before is signed out)."""
+    http.cookies.clear()
+    _, secret = await issue(pool, agency_code=agency, role=role, issued_by="test")
     http.cookies.set("legis_lang", language)
     token = token_of(await http.get("/board/signin"))
     assert (await http.post("/board/signin", data={"token": secret, "csrftoken": token})).status_code == 303
