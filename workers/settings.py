@@ -233,5 +233,8 @@ def metrics_runtime(settings: Settings, service: str) -> Runtime | None:
                                   durations_as_seconds=True)
     try:
         return Runtime(telemetry=TelemetryConfig(metrics=prometheus, global_tags={"service_name": service}, attach_service_name=False))
-    except ValueError as unbound:  # the exporter could not bind: a port taken since it was checked, or never checked
-        raise RuntimeError(f"{settings.http_host}:{settings.metrics_port} (LEGIS_METRICS_PORT, the metrics): {unbound}") from None
+    except ValueError as unbound:
+        named = f"{settings.http_host}:{settings.metrics_port} (LEGIS_METRICS_PORT, the metrics): {unbound}"
+        if "Address already in use" in str(unbound):  # taken by another program: a person frees it (exit 1)
+            raise RuntimeError(named) from None
+        raise ValueError(named) from None  # an address this host does not have: a setting to correct (exit 2)
