@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,16 +117,9 @@ def examples(*lines: str) -> str:
 def _continued(line: str, width: int = 72) -> str:
     """`line` broken at spaces outside quotes into lines of at most `width` characters where it can be, each but the
     last ending in " \\", the others indented."""
-    words, word, quote = [], "", None
-    for char in line:
-        if char == " " and quote is None:
-            words.append(word)
-            word = ""
-            continue
-        if char in "'\"":
-            quote = None if quote == char else quote or char
-        word += char
-    words.append(word)
+    lexer = shlex.shlex(line, posix=False)
+    lexer.whitespace_split, lexer.commenters = True, ""
+    words = list(lexer)
     folded = [words[0]]
     for word in words[1:]:
         if len(folded[-1]) + len(word) + 3 > width:

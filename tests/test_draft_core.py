@@ -42,7 +42,7 @@ from schemas.state import NEWEST_GENERATION, STATE_BOUND, WATCHED_LEADS, DraftSt
 from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, pinned, programme_change, session
 from workflows import draft, rounds, sessions
 from workflows import draft_views as views
-from workflows.change import Applied, CheckRound, Record, StartRound, next_wake
+from workflows.change import Applied, CheckRound, Record, StartRound, Wake, next_wake
 from workflows.deadlines import VIETNAM, local_day, start_of
 
 LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
@@ -460,4 +460,4 @@ def test_the_timer_to_the_next_alarm_is_summarised_with_its_kind_and_its_ha_noi_
     at = alarm.at.astimezone(VIETNAM)
     assert views.alarm_summary(state, next_wake(state)) == (
         f"next alarm of APPRAISAL: {alarm.event.value} {alarm.label}, {at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)")
-    assert views.alarm_summary(state, alarm.at - timedelta(hours=1)).startswith("next check of a consultation round, ")
+    assert views.alarm_summary(state, Wake(alarm.at - timedelta(hours=1), None)).startswith("next check of a consultation round, ")

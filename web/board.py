@@ -129,7 +129,9 @@ async def draft_list(request: Request,
     day = local_day(today())
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
     rows = await with_titles(request, rows)
-    _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day))
+    unseen_overdue = 0  # said under the overdue filter only
+    if chosen.state == "OVERDUE":
+        _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day))
     ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
     return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
                             stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue), started)

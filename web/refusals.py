@@ -187,16 +187,14 @@ class PageRoute(APIRoute):
         async def answer(request: Request) -> Response:
             try:
                 return await handle(request)
-            except RequestValidationError as invalid:
+            except (RequestValidationError, Refused, Problem) as failure:
                 await _reader_named(request)
-                return refused(request, 422, problems_of(list(invalid.errors())))
-            except Refused as refusal:
-                await _reader_named(request)
-                return refused(request, STATUS[refusal.kind], [{"field": refusal.field, "rule": refusal.rule, "message": refusal.message}])
-            except Problem as problem:
-                await _reader_named(request)
-                status, found = of_problem(problem)
-                return refused(request, status, found, headers=problem.headers)
+                if isinstance(failure, RequestValidationError):
+                    return refused(request, 422, problems_of(list(failure.errors())))
+                if isinstance(failure, Refused):
+                    return refused(request, STATUS[failure.kind], [{"field": failure.field, "rule": failure.rule, "message": failure.message}])
+                status, found = of_problem(failure)
+                return refused(request, status, found, headers=failure.headers)
 
         return answer
 

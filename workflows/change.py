@@ -273,9 +273,20 @@ def due_later(state: DraftState) -> list[Alarm]:
     return [a for a in schedule if a.key not in state.fired]
 
 
-def next_wake(state: DraftState) -> datetime | None:
+@dataclass(frozen=True)
+class Wake:
+    """When the draft must next act by itself, and the alarm due then (None: the check of a round it awaits)."""
+
+    at: datetime
+    alarm: Alarm | None
+
+
+def next_wake(state: DraftState) -> Wake | None:
     """When the draft must next act by itself: its next alarm, or the next check of a round it awaits."""
-    times = [a.at for a in due_later(state)[:1]] + [w.check_at for w in state.open_rounds if state.generation >= 2]
-    return min(times) if times else None
+    checks = [w.check_at for w in state.open_rounds if state.generation >= 2]
+    alarm = next(iter(due_later(state)), None)
+    if alarm is not None and (not checks or alarm.at <= min(checks)):
+        return Wake(alarm.at, alarm)
+    return Wake(min(checks), None) if checks else None
 
 

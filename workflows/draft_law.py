@@ -318,7 +318,7 @@ class DraftLawWorkflow:
 
     async def _wait_for_event_or_alarm(self) -> None:
         wake = next_wake(self._ready)
-        timeout = wake - workflow.now() if wake is not None else None
+        timeout = wake.at - workflow.now() if wake is not None else None
         if timeout is not None and timeout <= timedelta(0):
             await self._tick()
             return

@@ -12,6 +12,7 @@ from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
+from workflows.change import Wake
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.rules import pending_decision, postponement_asked
@@ -178,15 +179,15 @@ def registry_row(state: DraftState, workflow_id: str) -> RegistryRow:
     )
 
 
-def alarm_summary(state: DraftState, wake: datetime) -> str:
+def alarm_summary(state: DraftState, wake: Wake) -> str:
     """The Web UI's summary of the timer to `wake`, in Ha Noi time: "next alarm of APPRAISAL: WARNING 5 days
     before, 2026-12-07 00:00 (Ha Noi)", or the check of a consultation round the draft awaits."""
-    at = wake.astimezone(VIETNAM)
+    at = wake.at.astimezone(VIETNAM)
     when = f"{at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)"
-    alarm = next(iter(due_later(state)), None)
-    if alarm is None or alarm.at != wake:
+    if wake.alarm is None:
         return f"next check of a consultation round, {when}"
-    return f"next alarm of {state.stage.value}: {alarm.event.value}" + (f" {alarm.label}" if alarm.label else "") + f", {when}"
+    label = f" {wake.alarm.label}" if wake.alarm.label else ""
+    return f"next alarm of {state.stage.value}: {wake.alarm.event.value}{label}, {when}"
 
 
 def details(state: DraftState) -> str:
