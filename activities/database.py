@@ -12,7 +12,7 @@ from asyncpg_trek.asyncpg import AsyncpgBackend
 
 from workflows.codec import KeyRing
 
-SCHEMA_REVISION = "titlefoldv21"
+SCHEMA_REVISION = "roundcommentsv22"
 # The payload keys a migration that seals data reads (secretsv15 seals the webhook secrets); set by `migrate`.
 MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", default=None)
 

@@ -182,6 +182,14 @@ def round_for(caller: Caller, view: ConsultationView, draft: Draft) -> Consultat
         "unanswered_comments": tuple(map(comment, view.unanswered_comments))})
 
 
+def check_reads_comments(caller: Caller, draft: Draft) -> None:
+    """What the consultees wrote to a classified draft, and the lead ministry's answers, are for its lead ministry alone:
+    any other reader learns who answered and how much from the round's view (`round_for`)."""
+    if draft.classified and not sees_classified(caller, lead_ministry=draft.lead_ministry):
+        raise forbidden("submission_id", "classified_comments", "the comments of a classified draft's rounds are read by its lead "
+                        "ministry alone; the round's view says who answered and how many comments")
+
+
 def _redacted_status(view: StatusView) -> StatusView:
     """Its target session (and the cut-off counted back from it) is withheld as the Web UI's attributes withhold it; a
     warning may name it, so each says only that there is one."""

@@ -6,18 +6,21 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import RequestId, RoundId, SubmissionId, json_file
+from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file
 from cli.drafts import send
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
-from schemas.consultation import CompilationBody, ConsultationView, OpinionBody
+from schemas import messages
+from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, RoundComment, RoundCommentsPage
+from schemas.enums import Response
 from schemas.messages import ConsultationRequest
-from store import public, texts
+from store import public, round_comments, texts
 from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
@@ -87,6 +90,59 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
     counted, unanswered, draft = database.read(with_the_public)
     # A classified draft's round as an operator reads it through the API: no officials, no lead ministry's code.
     _print_round(round_for(CLI_READER, counted, draft), public_unanswered=unanswered)
+
+
+ANSWERS = {Response.ACCEPTED: "ACCEPTED (tiếp thu)", Response.EXPLAINED: "EXPLAINED (giải trình)"}
+
+
+@app.command("comments", epilog=examples("legis consult comments BGDDT-2026-017 Y-KIEN-BO-NGANH",
+                                         "legis consult comments BGDDT-2026-017 Y-KIEN-BO-NGANH --consultee BTP --after 50"))
+def show_comments(submission_id: SubmissionId, round_id: RoundId,
+                  consultee: Annotated[str | None, typer.Option(help="one consultee's comments only, by its agency code, e.g. BTP",
+                                                                callback=identifier(messages.AgencyCode, "consultee"))] = None,
+                  after: Annotated[int, typer.Option(min=0, help="comments after this position (the last page's `next`)")] = 0,
+                  limit: Annotated[int, typer.Option(min=1, max=round_comments.PAGE, help="comments shown at most")] = round_comments.PAGE,
+                  output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """What the consultees wrote (ý kiến góp ý), comment by comment, in the order the round took them, and the lead
+    ministry's answer to each once compiled (tiếp thu, giải trình). A page at a time: the last line says how to read the
+    next. A classified draft's comments are its lead ministry's alone; the public's are on the draft's public page."""
+    choose(output, as_json)
+    from api.permissions import CLI_READER, check_reads_comments
+    from cli.records import registered
+
+    async def reading(db) -> RoundCommentsPage:
+        check_reads_comments(CLI_READER, await registered(db, submission_id))
+        return await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit)
+
+    page = database.read_checked(reading)
+    if wants_json():
+        emit_json(page)
+        return
+    if not page.comments and not after:
+        # Nothing recorded: a round the draft does not have is named as such, as `consult show` names it.
+        temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
+                                                  drafts.consultation(client, submission_id, round_id)))
+    if not page.comments:
+        out.print(f"no comments of round {round_id} of {submission_id}" + (f" from {consultee}" if consultee else "")
+                  + (f" after position {after}" if after else "") + " are recorded (opinions a round took before this release are not)")
+    for comment in page.comments:
+        _print_comment(comment)
+    if page.next_after is not None:
+        out.print(f"more: legis consult comments {submission_id} {round_id}" + (f" --consultee {consultee}" if consultee else "")
+                  + f" --after {page.next_after}")
+
+
+def _print_comment(comment: RoundComment) -> None:
+    about = f"Điều {comment.article} (article {comment.article})" if comment.article else "the draft as a whole"
+    signed = f", signed {comment.official}" if comment.official else ""
+    out.print(f"#{comment.position} {comment.consultee}/{comment.comment_id} on {about}, received {instant(comment.received_at)}{signed}",
+              markup=False, highlight=False, style="bold")
+    out.print(comment.text if comment.text is not None else f"(its text, {comment.text_sha256}, was never stored)", markup=False,
+              highlight=False)
+    if comment.response is not None and comment.answered_at is not None:
+        out.print(f"answer: {ANSWERS[comment.response]}, {instant(comment.answered_at)}" + (f": {comment.explanation}" if comment.explanation else ""),
+                  markup=False, highlight=False)
+    out.print()
 
 
 def _print_round(view: ConsultationView, *, public_unanswered: int | None = None) -> None:

@@ -66,6 +66,19 @@ async def checked(action: Callable[[asyncpg.Connection], Awaitable[None]]) -> No
             raise from_refusal(refused) from None
 
 
+def read_checked(action: Callable[[Any], Awaitable[T]]) -> T:
+    """`read`, for an action that may refuse by a rule (`Refused`): the refusal as the CLI's failure for it."""
+
+    async def reading() -> T:
+        async with connection() as db:
+            try:
+                return await action(db)
+            except Refused as refused:
+                raise from_refusal(refused) from None
+
+    return asyncio.run(reading())
+
+
 def read(action: Callable[[Any], Awaitable[T]]) -> T:
     """Run `action(connection)` for a command that needs only the database."""
 

@@ -164,6 +164,51 @@ class CompilationBody(Acting):
         )
 
 
+class OpinionRecord(Message):
+    """What a round records of an opinion it took: its comments, by reference (`record_opinion_comments`)."""
+
+    submission_id: str
+    round_id: RoundId
+    at: Instant
+    opinion: Opinion
+
+
+class CompilationRecord(Message):
+    """What a round records of its compilation: the answer to each comment (`record_compilation_answers`)."""
+
+    submission_id: str
+    round_id: RoundId
+    at: Instant
+    compilation: Compilation
+
+
+class RoundComment(Message):
+    """One comment of a consultee's opinion, its text read back, and the lead ministry's answer once compiled."""
+
+    position: int = Field(description="its place in the order the round took the comments; `after` of the next page")
+    consultee: str
+    official: str = Field(description="who signed the opinion")
+    comment_id: str
+    article: int | None = Field(description="the draft's article (Điều) it is about; none: the draft as a whole")
+    text: str | None = Field(description="the comment; none where its text was never stored (`text_sha256` names it)")
+    text_sha256: str
+    received_at: datetime
+    response: Response | None = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình); none until compiled")
+    explanation: str | None = Field(description="the lead ministry's explanation of a comment not accepted")
+    answered_at: datetime | None
+
+
+class RoundCommentsPage(Message):
+    """A round's comments, in the order it took them, a page at a time."""
+
+    submission_id: str
+    round_id: str
+    comments: tuple[RoundComment, ...]
+    next_after: int | None = Field(default=None, exclude_if=lambda after: after is None,
+                                   description="more comments follow: pass this as `after` for the next page (also the `Link` "
+                                   "header's `next`); absent on the last page")
+
+
 class ConsultationInput(Message):
     """Input of a consultation round's child workflow."""
 

@@ -19,7 +19,7 @@ from tests.record_histories import load_history
 from tests.reproduce_update_while_pinning import ran_ahead
 from workers.worker import sandbox_runner
 from workflows.codec import data_converter
-from workflows.consultation import PUBLIC_WINDOW_WHOLE, ConsultationWorkflow
+from workflows.consultation import COMMENTS_RECORDED, PUBLIC_WINDOW_WHOLE, ConsultationWorkflow
 from workflows.draft_law import WORKFLOW_TYPE, DraftLawWorkflow
 from workflows.generations import (
     APPROVED_DATES_PATCH,
@@ -82,6 +82,19 @@ def test_the_public_rounds_whole_window_has_a_committed_history_beside_those_fro
     run, which no recorded path reaches: `tests/test_long_life.py` records one live and replays it.)"""
     public_rounds = {p.name: PUBLIC_WINDOW_WHOLE in patch_ids(load_history(p).events) for p in ROUNDS if p.stem.startswith("public_in_postgresql")}
     assert public_rounds["public_in_postgresql-s24.json"] and not public_rounds["public_in_postgresql-s7.json"], public_rounds
+
+
+def test_rounds_recording_their_comments_have_committed_histories_beside_those_from_before():
+    """Recorded since a round records its opinions' comments and its compilation's answers (`opinion-comments-recorded`):
+    they replay with the patch taken and its two activities, and the rounds from before, which took opinions in a
+    handler that awaited nothing, replay without it."""
+    recorded = {p.name: COMMENTS_RECORDED in patch_ids(load_history(p).events) for p in ROUNDS if not p.stem.startswith("public_in_postgresql")}
+    assert recorded["consulted_and_reprogrammed-r1-s34.json"] and recorded["compiled_by_a_stranger-r1-s34.json"], recorded
+    assert not recorded["consulted_and_reprogrammed-r1-s27.json"], recorded
+    scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name
+                 for e in load_history(HISTORIES_DIR / "rounds" / "consulted_and_reprogrammed-r1-s34.json").events
+                 if e.HasField("activity_task_scheduled_event_attributes")]
+    assert scheduled == ["record_opinion_comments", "record_compilation_answers"]
 
 
 def test_the_third_generation_has_committed_histories():

@@ -24,6 +24,7 @@ from activities.audit import AuditActivities
 from activities.database import create_pool, migrate
 from activities.destinations import AllowedHosts
 from activities.public import PublicActivities
+from activities.round_comments import RoundCommentActivities
 from activities.rulebook import PinningActivities, load_pinned_rulebook
 from activities.webhooks import WebhookActivities
 from workers import heap
@@ -81,6 +82,7 @@ def create_worker(
     a worker without keys holds the deliveries back)."""
     audit = AuditActivities(pool)
     public = PublicActivities(pool)
+    comments = RoundCommentActivities(pool)
     webhooks = WebhookActivities(pool, keys or keys_of(client.data_converter), allowed=AllowedHosts.parse(webhook_allowed_hosts))
     pinning = PinningActivities(pool, client, by_reference=pin_by_reference)
     return Worker(
@@ -90,7 +92,8 @@ def create_worker(
         workflow_runner=sandbox_runner(),
         activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event,
                     audit.record_events, webhooks.deliver_pending,
-                    public.register_public_round, public.close_public_round, public.tally_public_answers],
+                    public.register_public_round, public.close_public_round, public.tally_public_answers,
+                    comments.record_opinion_comments, comments.record_compilation_answers],
         interceptors=[ActivityLogContext(), DatabaseDown(), OneMessageEach(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,

@@ -33,12 +33,14 @@ with workflow.unsafe.imports_passed_through():
         PUBLIC,
         Answer,
         Compilation,
+        CompilationRecord,
         CompilationSummary,
         ConsultationInput,
         ConsultationResult,
         ConsultationView,
         Opinion,
         OpinionReceipt,
+        OpinionRecord,
         answered_once,
         in_number_order,
     )
@@ -60,6 +62,9 @@ PUBLIC_IN_POSTGRESQL = "public-comments-in-postgresql"
 PUBLIC_CLOSED_ON_CANCEL = "public-round-closed-on-cancel"
 # A public posting stays open to the public for its whole window: before, its consultees' answers closed it at once.
 PUBLIC_WINDOW_WHOLE = "public-posting-open-its-whole-window"
+# The comments of each opinion taken, and the compilation's answers, recorded in PostgreSQL for reading back (before, the
+# texts were stored but nothing named the comments they belonged to): the update answers once they are recorded.
+COMMENTS_RECORDED = "opinion-comments-recorded"
 _DATABASE_TIMEOUT = timedelta(seconds=60)
 # A database outage delays the round's close or compilation, never loses it.
 _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=60))
@@ -156,7 +161,7 @@ class ConsultationWorkflow:
         return tuple(self._leads)
 
     @workflow.update
-    def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
+    async def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
         _refusing(lambda: self._check_opinion(opinion))
         answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
                         comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
@@ -165,15 +170,20 @@ class ConsultationWorkflow:
         else:
             self._answers[opinion.consultee] = answer
         self._comments += len(answer.comment_ids)
-        return OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
-                              awaiting=len(self._awaiting()), closes_at=self._input.closes_at, closing=self._all_answered())
+        # As the round stood when it took the opinion, whatever arrives while its comments are recorded.
+        receipt = OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
+                                 awaiting=len(self._awaiting()), closes_at=self._input.closes_at, closing=self._all_answered())
+        if opinion.comments and workflow.patched(COMMENTS_RECORDED):
+            record = OpinionRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id, at=answer.at, opinion=opinion)
+            await self._record("record_opinion_comments", record, f"{opinion.consultee}'s {len(opinion.comments)} comments recorded")
+        return receipt
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
         _refusing(lambda: self._check_opinion(opinion))
 
     @workflow.update
-    def compile(self, compilation: Compilation) -> ConsultationView:
+    async def compile(self, compilation: Compilation) -> ConsultationView:
         _refusing(lambda: self._check_compilation(compilation))
         accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
         self._compilation = CompilationSummary(
@@ -181,7 +191,15 @@ class ConsultationWorkflow:
             accepted=accepted, explained=len(compilation.responses) - accepted, document=compilation.document,
         )
         self._compiled_at = workflow.now()
+        if compilation.responses and workflow.patched(COMMENTS_RECORDED):
+            record = CompilationRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id,
+                                       at=self._compiled_at, compilation=compilation)
+            await self._record("record_compilation_answers", record, f"answers to {len(compilation.responses)} comments recorded")
         return self.view()
+
+    async def _record(self, activity: str, record: OpinionRecord | CompilationRecord, summary: str) -> None:
+        await workflow.execute_activity(activity, record, start_to_close_timeout=_DATABASE_TIMEOUT, retry_policy=_DATABASE_RETRY,
+                                        summary=summary)
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:

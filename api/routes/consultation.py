@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Body, Depends, Request, Response
+from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, database, known_parameters, temporal
+from api.deps import Authenticated, IdempotencyKey, database, known_parameters, link_after, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
 from api.problems import refusal
-from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt
-from schemas.messages import RoundId, SubmissionId
-from store import public, texts
+from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundCommentsPage
+from schemas.messages import AgencyCode, RoundId, SubmissionId
+from store import public, round_comments, texts
 from workflows import client as drafts
 
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
@@ -32,6 +32,29 @@ async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who:
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     found = await temporal(http, drafts.consultation_and_end(http.app.state.client, submission_id, round_id), "round_id")
     return permissions.round_for(who, await database(public.counted(http.app.state.pool, submission_id, found)), view)
+
+
+@router.get("/opinions", operation_id="readOpinionComments", summary="The comments of a round's opinions, with their answers",
+            response_model=RoundCommentsPage, dependencies=[Depends(known_parameters("after", "consultee", "limit"))])
+async def read_opinion_comments(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, response: Response,
+                        after: Annotated[int, Query(ge=0, le=2**63 - 1, description="comments after this position")] = 0,
+                        consultee: Annotated[AgencyCode | None, Query(description="one consultee's comments only")] = None,
+                        limit: Annotated[int, Query(ge=1, le=round_comments.PAGE, description="comments a page holds at most")] = round_comments.PAGE,
+                        ) -> RoundCommentsPage:
+    """Each comment of the opinions the round took (ý kiến góp ý), its text, and the lead ministry's answer once compiled
+    (tiếp thu: ACCEPTED; giải trình: EXPLAINED, with the explanation), in the order the round took them. A page holds at
+    most `limit` comments (50) and about 1 MB of texts; `next_after` (and the `Link` header's `next`) gives the `after` of
+    the next page. The public's comments on a public posting are read at `.../comments`. A classified draft's are for its
+    lead ministry alone (403 `classified_comments`). Comments taken before this was recorded (rounds of releases before
+    2026-12-05) are not listed."""
+    view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+    permissions.check_reads_comments(who, view)
+    page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit))
+    if not page.comments and after == 0:
+        # Nothing recorded: a round the draft does not have is named as such (404 `round_id`), not answered empty.
+        await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
+    link_after(http, response, page.next_after)
+    return page
 
 
 @router.post("/opinions", operation_id="submitOpinion", summary="A consultee's opinion (ý kiến góp ý)", response_model=OpinionReceipt)

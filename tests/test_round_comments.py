@@ -1,0 +1,108 @@
+"""What the consultees wrote, read back: the comments of the opinions a round took and the lead ministry's answers, a
+page at a time, through the HTTP API and `legis consult comments` (before, the texts were stored and nothing read them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from schemas.consultation import OpinionBody, OpinionRecord
+from schemas.enums import CallerRole, Response
+from store import round_comments, texts
+from tests.drafts import compilation_body, consultation, opinion_body
+from tests.http_api import bearer, body, problem, started_at_drafting
+from tests.test_cli_consult import _at_drafting
+
+
+async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(api, pool):
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    path = f"/v1/submissions/{request.submission_id}/consultations"
+    assert (await api.post(path, json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)).status_code == 200
+    btc, bnv = await bearer(pool, "BTC", CallerRole.CONSULTEE), await bearer(pool, "BNV", CallerRole.CONSULTEE)
+    written = body(opinion_body("BTC", "c2", "c10"))
+    written["comments"][0] |= {"article": 5, "text": "Đề nghị sửa [bold]Điều 5[/bold] <script>x</script> 🙂"}
+    assert (await api.post(f"{path}/r1/opinions", json=written, headers=btc)).status_code == 200
+    problem(await api.get(f"{path}/r9/opinions", headers=lead), 404, "round_unknown", "round_id")
+
+    first = await api.get(f"{path}/r1/opinions", params={"limit": 1}, headers=bnv)
+    assert first.status_code == 200, first.text
+    page = first.json()
+    [c2] = page["comments"]
+    assert (c2["consultee"], c2["comment_id"], c2["article"], c2["official"]) == ("BTC", "c2", 5, "Thứ trưởng BTC")
+    assert c2["text"] == "Đề nghị sửa [bold]Điều 5[/bold] <script>x</script> 🙂" and c2["response"] is None
+    assert f"after={page['next_after']}" in first.headers["link"]
+    rest = (await api.get(f"{path}/r1/opinions", params={"after": page["next_after"]}, headers=bnv)).json()
+    assert [c["comment_id"] for c in rest["comments"]] == ["c10"] and "next_after" not in rest
+
+    assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BNV", "c1")), headers=bnv)).status_code == 200
+    answers = (("BTC", "c2", Response.ACCEPTED), ("BTC", "c10", Response.EXPLAINED), ("BNV", "c1", Response.EXPLAINED))
+    compiled = await api.post(f"{path}/r1/compilation", json=body(compilation_body(request, *answers)), headers=lead)
+    assert compiled.status_code == 200, compiled.text
+    whole = (await api.get(f"{path}/r1/opinions", headers=lead)).json()["comments"]
+    assert [(c["consultee"], c["comment_id"], c["response"], c["explanation"]) for c in whole] == [
+        ("BTC", "c2", "ACCEPTED", None), ("BTC", "c10", "EXPLAINED", "đã quy định tại luật khác"),
+        ("BNV", "c1", "EXPLAINED", "đã quy định tại luật khác")]
+    assert [c["text"] for c in (await api.get(f"{path}/r1/opinions", params={"consultee": "BNV"}, headers=lead)).json()["comments"]] == [
+        "đề nghị làm rõ c1"]
+    problem(await api.get(f"{path}/r1/opinions", params={"limit": 51}, headers=lead), 422, field="limit")
+    problem(await api.get(f"{path}/r1/opinions", params={"lmit": 5}, headers=lead), 422, "unknown_parameter", "lmit")
+
+
+async def test_a_classified_draft_s_comments_are_its_lead_ministry_s_alone(api, pool):
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}/consultations"
+    assert (await api.post(path, json=body(consultation(request, "r1", ("BTC",))), headers=lead)).status_code == 200
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)).status_code == 200
+    for token in (btc, await bearer(pool, "VPCP", CallerRole.OPERATOR)):
+        answer = problem(await api.get(f"{path}/r1/opinions", headers=token), 403, "classified_comments", "submission_id")
+        assert "đề nghị" not in json.dumps(answer, ensure_ascii=False)
+    assert [c["text"] for c in (await api.get(f"{path}/r1/opinions", headers=lead)).json()["comments"]] == ["đề nghị làm rõ c1"]
+
+
+async def test_a_page_is_cut_by_its_texts_size_and_a_text_never_stored_is_named(pool):
+    """Three comments of 400 KB each make pages of two and one (about 1 MB of texts a page); a comment whose text was
+    never stored (a message sent past the API and the CLI) is listed with its reference."""
+    long = "🙂" * 100_000  # 400 KB in UTF-8
+    sid = f"PAGE-{datetime.now(UTC).timestamp()}"
+    bodies = OpinionBody(consultee="BTC", official="Thứ trưởng", comments=tuple(
+        {"comment_id": f"c{n}", "text": long[:-n] if n else long} for n in range(3)))
+    opinion = bodies.by_reference(await texts.put(pool, bodies.texts()))
+    stray = OpinionBody(consultee="BNV", official="Thứ trưởng", comments=({"comment_id": "x", "text": "never stored"},))
+    await round_comments.record_opinion(pool, OpinionRecord(submission_id=sid, round_id="r1", at=datetime.now(UTC), opinion=opinion))
+    never = stray.by_reference([texts.reference("never stored")])
+    await round_comments.record_opinion(pool, OpinionRecord(submission_id=sid, round_id="r1", at=datetime.now(UTC), opinion=never))
+    first = await round_comments.page(pool, sid, "r1")
+    assert [c.comment_id for c in first.comments] == ["c0", "c1"] and first.next_after == first.comments[-1].position
+    second = await round_comments.page(pool, sid, "r1", after=first.next_after)
+    assert [(c.comment_id, c.text is None) for c in second.comments] == [("c2", False), ("x", True)] and second.next_after is None
+    assert second.comments[1].text_sha256 == texts.reference("never stored").sha256
+
+
+async def test_legis_consult_comments_prints_each_comment_and_its_answer(cli, tmp_path):
+    sid, _ = await _at_drafting(cli, tmp_path, "CMT")
+    round_id = "Y-KIEN-BO-NGANH"
+    assert (await cli("consult", "open", sid, str(tmp_path / "09-consultation.json")))[0] == 0
+    assert (await cli("consult", "opinion", sid, round_id, str(tmp_path / "10-opinion.json")))[0] == 0
+    code, out, err = await cli("consult", "comments", sid, round_id, "--limit", "1")
+    assert code == 0, err
+    assert "BTC/1 on the draft as a whole" in out and "Đề nghị làm rõ nguồn kinh phí bảo đảm thực hiện Điều 12." in out, out
+    assert f"more: legis consult comments {sid} {round_id} --after " in out, out
+    after = out.rsplit("--after ", 1)[1].split()[0]
+    code, out, err = await cli("consult", "comments", sid, round_id, "--after", after, "--json")
+    assert code == 0, err
+    assert [c["comment_id"] for c in json.loads(out)["comments"]] == ["2"]
+    code, out, err = await cli("consult", "comments", sid, round_id, "--consultee", "btc!")
+    assert code == 2 and "consultee" in err, (out, err)
+    code, out, err = await cli("consult", "comments", sid, "KHONG-CO")
+    assert code != 0 and "no consultation round KHONG-CO" in err, (code, out, err)
+    code, out, err = await cli("consult", "comments", sid, round_id, "--consultee", "BNV")
+    assert code == 0 and f"no comments of round {round_id} of {sid} from BNV are recorded" in out, (out, err)
+
+
+async def test_legis_consult_comments_withholds_a_classified_draft_s(cli, tmp_path):
+    sid, _ = await _at_drafting(cli, tmp_path, "MAT", classified=True)
+    assert (await cli("consult", "open", sid, str(tmp_path / "09-consultation.json")))[0] == 0
+    assert (await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json")))[0] == 0
+    code, out, err = await cli("consult", "comments", sid, "Y-KIEN-BO-NGANH")
+    assert code != 0 and "classified_comments" in err and "kinh phí" not in out + err, (code, out, err)
