@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -174,11 +175,23 @@ def _problem(error: dict) -> dict[str, str]:
     return {"field": field, "rule": rule, "message": json.loads(json.dumps(message, default=str))}
 
 
+class _Outages(logging.LoggerAdapter):
+    """The problem handler's logger: a part that does not answer (503: PostgreSQL, Temporal) is one warning line per
+    request, naming it, where the handler would log its traceback each time; any other failure keeps its traceback."""
+
+    def exception(self, msg: object, *args: object, exc_info: object = True, **kwargs: object) -> None:
+        failure = exc_info[1] if isinstance(exc_info, tuple) else None
+        if isinstance(failure, Problem) and failure.status == HTTPStatus.SERVICE_UNAVAILABLE:
+            self.logger.warning("%s: %s", msg, failure.detail)
+            return
+        self.logger.exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
 def install(app: FastAPI) -> Callable[[Request, Exception], Response]:
     """Answer every failure of `app` as a problem: refusals, invalid requests, unknown routes and methods, the rest.
     Returns the handler, for an answer that is a problem only outside the pages (`web.refusals.not_found`)."""
     handler = new_exception_handler(
-        logger=logging.getLogger("legis.api"),
+        logger=_Outages(logging.getLogger("legis.api")),
         handlers={Refused: _refused, HTTPException: _http, RequestValidationError: _invalid},
         http_exception_handler=_http,
         request_validation_handler=_invalid,

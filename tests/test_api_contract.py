@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import time
 import unicodedata
 
@@ -55,7 +56,7 @@ async def test_every_get_in_the_openapi_document_answers_head_with_its_status_an
         assert head.content == b""
 
 
-async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env, pool):
+async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env, pool, caplog):
     closed = await create_pool_then_close(pool)
     async with api_client(dev_env.client, closed, worker=False) as http:
         headers = {"Authorization": "Bearer legis_000000000000_x"}
@@ -72,8 +73,12 @@ async def test_path_parameters_are_checked_before_the_token_is_looked_up(dev_env
         problem(await http.get("/v1/submissions/FZ-A/consultations/r%2F1", headers=headers), 422, "path_pattern", "round_id")
         problem(await http.get("/v1/submissions/FZ-A/consultations/r1%2Fcomments", headers=headers), 422, "path_pattern", "round_id")
         # A well-formed path goes on to the token, whose lookup finds the database unavailable: 503, with Retry-After.
-        down = problem(await http.get("/v1/submissions/OK-1", headers=headers), 503, "database_unavailable")
+        with caplog.at_level(logging.WARNING, logger="legis.api"):
+            down = problem(await http.get("/v1/submissions/OK-1", headers=headers), 503, "database_unavailable")
         assert down["field"] == "database"
+        # One line per refused request, not the problem's traceback each time (found in a trial of an outage).
+        [said] = [r for r in caplog.records if r.name == "legis.api"]
+        assert said.levelno == logging.WARNING and said.exc_info is None and "the database does not answer" in said.getMessage(), said
 
 
 async def test_a_body_without_content_type_is_refused_as_a_wrong_content_type_on_every_json_route(api, lead):
