@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -86,15 +86,22 @@ MARK_WORDS = {Mark.ON_TRACK: "on track", Mark.AT_RISK: "at risk", Mark.MISSED: "
               Mark.NOT_RECORDED: "not recorded yet"}
 
 
-def next_cutoff_line(view: StatusView) -> str:
+def next_cutoff_line(view: StatusView, today: date | None = None) -> str:
+    """The draft's cut-off ahead (or just behind) and the board's mark of it on `today` (a Ha Noi date; now by default)."""
     cutoff = view.next_cutoff
     assert cutoff is not None
     marked = standing(recorded=True, cutoff=cutoff.day, cutoff_stage=cutoff.stage, stage=view.stage, stage_deadline=view.stage_deadline,
                       process_version=view.process_version, extraordinary=bool(view.target_session and view.target_session.extraordinary),
-                      today=local_day(datetime.now(UTC)))
+                      today=today or local_day(datetime.now(UTC)))
     source = (f"the approved postponement's date, within the cut-off counted back from {cutoff.sitting}" if cutoff.approved_postponement
               else f"counted back from {cutoff.sitting}")
-    return f"{day(cutoff.day)} to be through {cutoff.stage.value}, {source}: {MARK_WORDS[marked.mark]} (the board's mark)"
+    kept = ""
+    if marked.kept_until is not None:
+        kept = f"; the approved postponement keeps the draft's place until {day(marked.kept_until)}, then it slips"
+    elif marked.passed and marked.mark is Mark.AT_RISK:
+        kept = "; its session is extraordinary: the draft keeps its place"
+    return (f"{day(cutoff.day)}{' (passed)' if marked.passed else ''} to be through {cutoff.stage.value}, {source}: "
+            f"{MARK_WORDS[marked.mark]}{kept} (the board's mark)")
 
 
 def print_status(view: StatusView) -> None:

@@ -113,6 +113,48 @@ def test_an_approved_date_after_the_cutoff_is_marked_by_the_sittings_cutoff_not_
         assert mark in (Mark.AT_RISK, Mark.MISSED) and (mark is Mark.MISSED) == sessions.cutoff_missed(approved, start_of(today) + timedelta(hours=12)), today
 
 
+@pytest.mark.parametrize(("language", "passed", "kept"), [
+    ("vi", "đã qua", "ngày lùi hạn đã được chấp thuận giữ chỗ của dự án đến"),
+    ("en", "passed", "the approved postponement keeps the draft's place until")])
+def test_a_cutoff_behind_a_draft_kept_by_its_approved_date_is_said_passed_and_until_when(language, passed, kept):
+    """Found by a fresh-user trial: past the sitting's cut-off, with an approved postponement standing, `legis status` and
+    the draft's page showed that cut-off as the "next cut-off", at risk, as if it still lay ahead. It is said passed, with
+    the approved date that keeps the draft's place until it slips."""
+    from cli.drafts import next_cutoff_line
+
+    request, state = drafted(LawKind.NEW_LAW)
+    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    cutoff = at_decision.deadline
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=30), reason="chờ ý kiến các bộ"), EARLY).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
+    ahead, today = sessions.registry_cutoffs(approved), cutoff + timedelta(days=3)
+    st = standing(recorded=True, cutoff=ahead.cutoff, cutoff_stage=ahead.cutoff_stage, stage=approved.stage, stage_deadline=approved.deadline,
+                  process_version="LAW_2025", extraordinary=False, today=today)
+    assert (st.mark, st.passed, st.kept_until) == (Mark.AT_RISK, True, approved.deadline)
+    before = standing(recorded=True, cutoff=ahead.cutoff, cutoff_stage=ahead.cutoff_stage, stage=approved.stage,
+                      stage_deadline=approved.deadline, process_version="LAW_2025", extraordinary=False, today=cutoff)
+    assert not before.passed and before.kept_until is None
+    said = next_cutoff_line(draft_views.status(approved, "w", EARLY), today)
+    assert f"{cutoff} (passed) to be through GOVERNMENT_DECISION" in said and f"keeps the draft's place until {approved.deadline}, then it slips" in said
+    assert "(passed)" not in next_cutoff_line(draft_views.status(approved, "w", EARLY), cutoff)
+
+    import html
+
+    from schemas.records import RegistryRow
+    from web.render import environment
+
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session=SESSION.code, stage=Stage.GOVERNMENT_DECISION,
+                      stage_since=EARLY, stage_deadline=approved.deadline, responsible="GOVERNMENT", classified=False)
+    shown = html.unescape(environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=[], versions=[], today=today, temporal_link=None, who=None,
+        csrftoken=lambda: "", st=st, postponed=True, counted_from=SESSION.code))
+    assert passed in shown and kept in shown and ("Hạn chót tiếp theo" if language == "vi" else "Next cut-off") not in shown
+
+
 def test_a_deadline_after_the_cutoff_ahead_is_at_risk_from_the_start():
     """A draft whose current deadline falls after a later stage's cut-off cannot meet it on its own schedule: a law sent
     to appraisal on 14 January, whose limit ends after the Government's cut-off before Tết, is at risk at once."""

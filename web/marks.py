@@ -37,6 +37,10 @@ class Standing:
     mark: Mark
     cutoff: date | None
     cutoff_stage: Stage | None
+    # The cut-off is behind (today after it): a draft still marked at risk then keeps its sitting until `kept_until`, the
+    # approved postponement's date, or because its session is extraordinary (`slips_when_missed`).
+    passed: bool = False
+    kept_until: date | None = None
 
 
 @cache
@@ -86,7 +90,8 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
         # sitting until that date passes (or the Government Office resolves the conflict), and only then slips.
         keeps_until_approved_date = after_cutoff and ahead is stage_of(stage) and today <= stage_deadline
         missed = slips_when_missed(extraordinary) and not keeps_until_approved_date
-        return Standing(Mark.MISSED if missed else Mark.AT_RISK, cutoff, ahead)
+        return Standing(Mark.MISSED if missed else Mark.AT_RISK, cutoff, ahead, passed=True,
+                        kept_until=stage_deadline if keeps_until_approved_date else None)
     late_here = stage_deadline is not None and stage_deadline < today
     at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here or after_cutoff
     return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, ahead)
