@@ -253,7 +253,7 @@ class AroundRequest:
         started = time.perf_counter()
         state = scope["app"].state
         # The request's state (token ID, caller) as the route leaves it, in a dict shared with any copy of the scope.
-        scope.setdefault("state", {})
+        scope.setdefault("state", {})["request_id"] = request_id  # for the answer to a failure of the server's own (`api.problems`)
         status = 500
         held: list[Message] = []
 

@@ -175,6 +175,14 @@ def _problem(error: dict) -> dict[str, str]:
     return {"field": field, "rule": rule, "message": json.loads(json.dumps(message, default=str))}
 
 
+def _unhandled(_handler, request: Request, _exc: Exception) -> Problem:
+    """A failure of the server's own: the caller learns that, not the exception's text (which may name the code's
+    internals); the log has it with its traceback under the request's ID (the answer's `X-Request-ID`)."""
+    request_id = (request.scope.get("state") or {}).get("request_id", "")
+    return refusal(500, "request", "internal_error", f"the server failed on this request; its log has the details under the request's "
+                   f"ID, {request_id} (X-Request-ID)", kind=RefusalKind.BUSY.value, headers={"X-Request-ID": request_id} if request_id else None)
+
+
 class _Outages(logging.LoggerAdapter):
     """The problem handler's logger: a part that does not answer (503: PostgreSQL, Temporal) is one warning line per
     request, naming it, where the handler would log its traceback each time; any other failure keeps its traceback."""
@@ -192,7 +200,7 @@ def install(app: FastAPI) -> Callable[[Request, Exception], Response]:
     Returns the handler, for an answer that is a problem only outside the pages (`web.refusals.not_found`)."""
     handler = new_exception_handler(
         logger=_Outages(logging.getLogger("legis.api")),
-        handlers={Refused: _refused, HTTPException: _http, RequestValidationError: _invalid},
+        handlers={Refused: _refused, HTTPException: _http, RequestValidationError: _invalid, Exception: _unhandled},
         http_exception_handler=_http,
         request_validation_handler=_invalid,
     )

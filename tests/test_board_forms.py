@@ -118,6 +118,25 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         assert await pool.fetchval(stored, sid) == 2
 
 
+async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(pool):
+    """Found by a new user: any multipart/form-data POST to a page (the public comment, the sign-in) answered 500 with the
+    CSRF library's internal error (it cannot parse multipart with the locked python-multipart). The pages take their own
+    forms only, urlencoded: another body is refused on the page, 415, naming the header and the rule."""
+    sid = await posted_round(pool, "MULTI")
+    async with app_client(pool) as http:
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        for path in (f"/public/{sid}/cong-khai", "/board/signin"):
+            multipart = await http.post(path, data={"csrftoken": token, "text": "Góp ý"}, files={"file": ("a.txt", b"x")})
+            as_json = await http.post(path, json={"csrftoken": token, "text": "Góp ý"})
+            for answer in (multipart, as_json):
+                assert answer.status_code == 415 and answer.headers["content-type"].startswith("text/html"), answer.text
+                assert "form_content_type" in answer.text and "Content-Type" in answer.text and "FileClass" not in answer.text
+        assert await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1", sid) == 0
+        # The page's own form still goes through.
+        sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý", "csrftoken": token})
+        assert sent.status_code == 303, sent.text
+
+
 async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_url):
     """A draft at the Assembly's session waits in the Assembly's inbox, whose form says from which day the Assembly can
     decide and offers a carry-over only to a later session; the form takes the vote's counts: counts that do not add up

@@ -66,6 +66,11 @@ def _routed_here(scope: Scope) -> bool:
     return router is None or any(route.matches(scope)[0] is Match.FULL for route in router.routes)
 
 
+def _urlencoded(scope: Scope) -> bool:
+    media = dict(scope.get("headers") or ()).get(b"content-type", b"").split(b";")[0].strip().lower()
+    return media in (b"application/x-www-form-urlencoded", b"")
+
+
 class PageForms:
     """CSRF protection for the pages' forms, built on the first page request (its key is read from the database)."""
 
@@ -78,6 +83,16 @@ class PageForms:
         if (scope["type"] != "http" or not has_forms(scope["path"]) or scope["method"] not in FORM_METHODS
                 or scope["method"] == "POST" and not _routed_here(scope)):
             await self.app(scope, receive, send)
+            return
+        if scope["method"] == "POST" and not _urlencoded(scope):
+            # The pages' forms are sent urlencoded; another body (multipart, which the CSRF check cannot parse with this
+            # python-multipart, or JSON) is refused as such before the check reads it (found by a new user: a 500).
+            from web.refusals import refused  # which reads this module's prefixes
+
+            request = Request(scope)
+            await refused(request, 415, [{"field": "Content-Type", "rule": "form_content_type",
+                                          "message": "send the form as application/x-www-form-urlencoded, as the page's own form does"}])(
+                scope, _nothing, send)
             return
         if self._protected is None:
             async with self._building:
