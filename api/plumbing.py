@@ -88,12 +88,17 @@ def _no_constant(name: str) -> Any:
     raise refusal(422, "body", "json_invalid", f"{name} is not a JSON number", kind="INVALID")
 
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class StrictJSONRoute(APIRoute):
     """A route whose JSON body is decoded by `decode_body` before FastAPI validates it against the route's model."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()
         authenticate = _authentication(self.dependant)
+        # What a write takes from its query (the reads say theirs with `api.deps.known_parameters`, with their repeats).
+        queried = _query_names(self.dependant)
 
         async def decoded(request: Request) -> Response:
             for header in _ONCE:
@@ -104,6 +109,10 @@ class StrictJSONRoute(APIRoute):
                 if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
                     raise refusal(422, name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
                                   kind="INVALID")
+            if request.method in WRITES and (unknown := sorted(set(request.query_params) - queried)):
+                # Found by a new user: `POST .../decisions?dry_run=true` decided for real, the parameter dropped unseen.
+                raise refusal(422, unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a parameter of this route; known: "
+                              f"{', '.join(sorted(queried)) or 'none'}", kind="INVALID")
             if authenticate is not None:
                 await authenticate(request)
             if request.method in ("POST", "PUT", "PATCH"):
@@ -116,6 +125,11 @@ class StrictJSONRoute(APIRoute):
             return await handler(request)
 
         return decoded
+
+
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    """The query parameters a route and its dependencies take, by the names callers send."""
+    return frozenset({param.alias for param in dependant.query_params}.union(*(_query_names(d) for d in dependant.dependencies)))
 
 
 def _authentication(dependant: Dependant) -> Callable[[Request], Awaitable[Any]] | None:

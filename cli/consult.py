@@ -103,9 +103,11 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
                   after: Annotated[int, typer.Option(min=0, help="comments after this position (the last page's `next`)")] = 0,
                   limit: Annotated[int, typer.Option(min=1, max=round_comments.PAGE, help="comments shown at most")] = round_comments.PAGE,
                   output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """What the consultees wrote (ý kiến góp ý), comment by comment, in the order the round took them, and the lead
-    ministry's answer to each once compiled (tiếp thu, giải trình). A page at a time: the last line says how to read the
-    next. A classified draft's comments are its lead ministry's alone; the public's are on the draft's public page."""
+    """What the consultees wrote (ý kiến góp ý), comment by comment, with the lead ministry's answers.
+
+    In the order the round took them, each with its answer once compiled (tiếp thu, giải trình). A page at a time: the
+    last line says how to read the next. A classified draft's comments are its lead ministry's alone; the public's
+    comments on a public posting are read by article through the API (`.../comments`)."""
     choose(output, as_json)
     from api.permissions import CLI_READER, check_reads_comments
     from cli.records import registered

@@ -186,24 +186,24 @@ class RoundComment(Message):
     """One comment of a consultee's opinion, its text read back, and the lead ministry's answer once compiled."""
 
     position: int = Field(description="its place in the order the round took the comments; `after` of the next page")
-    consultee: str
+    consultee: str = Field(description="the agency that answered, e.g. BTC")
     official: str = Field(description="who signed the opinion")
-    comment_id: str
+    comment_id: str = Field(description="the comment's ID in its opinion")
     article: int | None = Field(description="the draft's article (Điều) it is about; none: the draft as a whole")
     text: str | None = Field(description="the comment; none where its text was never stored (`text_sha256` names it)")
-    text_sha256: str
-    received_at: datetime
+    text_sha256: str = Field(description="the SHA-256 of the comment's text (UTF-8), by which it is stored")
+    received_at: datetime = Field(description="when the round took the opinion")
     response: Response | None = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình); none until compiled")
     explanation: str | None = Field(description="the lead ministry's explanation of a comment not accepted")
-    answered_at: datetime | None
+    answered_at: datetime | None = Field(description="when the round took the compilation; none until compiled")
 
 
 class RoundCommentsPage(Message):
     """A round's comments, in the order it took them, a page at a time."""
 
-    submission_id: str
-    round_id: str
-    comments: tuple[RoundComment, ...]
+    submission_id: str = Field(description="the draft's submission ID")
+    round_id: str = Field(description="the round's ID")
+    comments: tuple[RoundComment, ...] = Field(description="at most 50, and about 1 MB of texts")
     next_after: int | None = Field(default=None, exclude_if=lambda after: after is None,
                                    description="more comments follow: pass this as `after` for the next page (also the `Link` "
                                    "header's `next`); absent on the last page")

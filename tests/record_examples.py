@@ -84,6 +84,7 @@ async def walk(http, pool, env: WorkflowEnvironment) -> None:
         await asyncio.sleep(0.1)
     await keep("readConsultation", read)
     await keep("compileConsultation", await http.post(f"{round_path}/compilation", json=request("11-compilation"), headers=lead))
+    await keep("readOpinionComments", await http.get(f"{round_path}/opinions", headers=lead))
     await public_round(http, pool, env, base, lead, keep)
     await http.post(f"{base}/decisions", json=request("03-drafting"), headers=lead)
     deadline = date.fromisoformat((await http.get(base, headers=lead)).json()["stage_deadline"])

@@ -71,3 +71,20 @@ async def test_an_idempotency_key_is_forgotten_after_30_days(api, lead, pool):
     reused = await api.post("/v1/submissions", json=second, headers=lead | key)
     assert reused.status_code == 201 and reused.json()["submission_id"] == second["submission_id"]
     assert await pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'kept-for-30-days'") == 1
+
+
+async def test_an_empty_key_and_a_parameter_a_write_does_not_take_are_refused_not_ignored(api, lead, pool):
+    """Found by an integrator's trial: `Idempotency-Key:` sent empty was taken as no key (the same filing, sent twice,
+    recorded twice), and `POST .../decisions?dry_run=true` decided for real, the parameter dropped unseen."""
+    request = start_request()
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+    path = f"/v1/submissions/{request.submission_id}/decisions"
+    decided = body(decision(request, Stage.POLICY_PROPOSAL))
+    problem(await api.post(path, json=decided, headers=government | {"Idempotency-Key": ""}), 422, field="Idempotency-Key")
+    dry = problem(await api.post(path, params={"dry_run": "true"}, json=decided, headers=government), 422, "unknown_parameter", "dry_run")
+    assert dry["detail"] == "dry_run is not a parameter of this route; known: none", dry
+    problem(await api.post("/v1/submissions", params={"validate_only": "1"}, json=body(start_request()), headers=lead), 422,
+            "unknown_parameter", "validate_only")
+    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
+    assert [e["event"] for e in history] == ["SUBMITTED"]
