@@ -79,13 +79,24 @@ caller.before_body = _caller_before_body  # type: ignore[attr-defined]
 Authenticated = Annotated[Caller, Depends(caller)]
 
 
-def known_parameters(*names: str, repeatable: tuple[str, ...] = ()) -> Callable[[Request], None]:
+def shared_link_parameter(name: str) -> bool:
+    """What a social network or a newsletter adds to every link it carries (Facebook's `fbclid`, Zalo's `zarsrc`, the
+    `utm_` campaign tags): nothing a reader chose."""
+    return name.startswith("utm_") or name in SHARED_LINK_PARAMETERS
+
+
+SHARED_LINK_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "zarsrc", "zarsrc_", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi"})
+
+
+def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool = False) -> Callable[[Request], None]:
     """A dependency refusing query parameters the route does not know (a typo must not silently widen a list), and one
-    given twice that takes one value (the last would win, unseen: `session=16-2&session=16-3`)."""
+    given twice that takes one value (the last would win, unseen: `session=16-2&session=16-3`). `shared`: a page reached
+    by links people share (the public's), which takes the parameters such links carry (`shared_link_parameter`) and
+    ignores them."""
     allowed = set(names)
 
     def check(http: Request) -> None:
-        unknown = sorted(set(http.query_params) - allowed)
+        unknown = sorted(name for name in set(http.query_params) - allowed if not (shared and shared_link_parameter(name)))
         if unknown:
             raise refusal(422, unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
                           f"{', '.join(sorted(allowed)) or 'none'}", kind="INVALID")

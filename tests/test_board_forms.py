@@ -108,6 +108,17 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         number = int(sent.headers["location"].rpartition("received=")[2])
         thanked = await http.get(f"/public/{sid}/cong-khai?received=000{number}")  # as a link may write it
         assert f"ý kiến của bạn đã được ghi nhận (số {number})" in thanked.text
+        # Found by a new user: the address, shared from the address bar, thanked every reader for a comment they never sent.
+        async with app_client(pool) as stranger:
+            shared = await stranger.get(f"/public/{sid}/cong-khai?received={number}")
+            assert shared.status_code == 200 and "đã được ghi nhận" not in shared.text
+            # ... and a link shared on Facebook or Zalo (their tags added) opens the page, not a refusal.
+            for tags in ({"fbclid": "IwAR0abc"}, {"utm_source": "zalo", "utm_medium": "social"}, {"zarsrc": "30"}):
+                tagged = await stranger.get(f"/public/{sid}/cong-khai", params=tags)
+                assert tagged.status_code == 200 and "Bị từ chối" not in tagged.text, tags
+            assert (await stranger.get("/public", params={"fbclid": "x"})).status_code == 200
+            problem_page = await stranger.get(f"/public/{sid}/cong-khai", params={"dieu": "3"})
+            assert problem_page.status_code == 422 and "unknown_parameter" in problem_page.text  # a reader's typo is still named
         # Found by a new user: any number written in the link was thanked for, as if a comment of that number were taken.
         for forged in ("99999999", "abc", "1" * 30):
             page = await http.get(f"/public/{sid}/cong-khai?received={forged}")

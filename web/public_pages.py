@@ -18,10 +18,14 @@ from store import audit, public
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 
+# The comment a browser sent last on a round's page, thanked for there (`received`) for this long.
+RECEIVED_COOKIE = "legis_received"
+RECEIVED_SECONDS = 600
+
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-@router.get("/public", dependencies=[Depends(known_parameters())])
+@router.get("/public", dependencies=[Depends(known_parameters(shared=True))])
 async def posted_drafts(request: Request) -> Response:
     rounds = await database(public.public_rounds(request.app.state.pool))
     return page(request, "public_list.html", rounds=rounds, public=True)
@@ -36,6 +40,8 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64], public=True)
     # A thank-you for a comment the round took, by its number ("0001" is comment 1), never for a number made up in a link.
     taken = bool(received) and received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
+    # Only in the browser that sent it (its cookie): the page's address, shared, thanks nobody else (found by a new user).
+    taken = taken and request.cookies.get(RECEIVED_COOKIE) == f"{found.round_id}:{int(received)}"
     received = str(int(received)) if taken and await database(public.received(pool, found.submission_id, found.round_id, int(received))) else None
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
@@ -44,7 +50,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
                 problems=explain(request, problems or []), received=received, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 
 
-@router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received"))])
+@router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received", shared=True))])
 async def posted_draft(request: Request, submission_id: str, round_id: str, received: str | None = None) -> Response:
     return await _round_page(request, submission_id, round_id, received=(received or "")[:20] or None)
 
@@ -68,4 +74,7 @@ async def comment(request: Request, submission_id: str, round_id: str,
     except Problem as problem:
         status, problems = of_problem(problem)
         return await _round_page(request, submission_id, round_id, status_code=status, text=text, article=article, problems=problems)
-    return RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)
+    answer = RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)
+    answer.set_cookie(RECEIVED_COOKIE, f"{round_id[:40]}:{receipt.comment_id}", max_age=RECEIVED_SECONDS, path=f"/public/{submission_id}/{round_id}",
+                      httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return answer
