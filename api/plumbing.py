@@ -214,13 +214,26 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
+        access_log.info("request", method=scope["method"], path=scope["path"], status=413)
+        from web.csrf import has_forms  # the pages' modules read the API's
+
+        if has_forms(scope["path"]):
+            # A page's form is refused on a page, as its other refusals are (found by a new user: a JSON problem).
+            from web.refusals import refused
+
+            await refused(Request(scope), 413, [{"field": "body", "rule": "body_too_large", "message": f"the form is over {self.limit} bytes"}])(
+                scope, _disconnected, send)
+            return
         problem = refusal(413, "body", "body_too_large", f"the body is over {self.limit} bytes")
         body = problem_body(problem)
-        access_log.info("request", method=scope["method"], path=scope["path"], status=413)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
                                 (b"x-request-id", caller_request_id(scope).encode("latin-1"))]})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _disconnected() -> Message:
+    return {"type": "http.disconnect"}
 
 
 class TrailingSlash:

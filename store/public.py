@@ -16,7 +16,7 @@ from datetime import datetime
 import asyncpg
 
 from schemas.consultation import ConsultationView
-from schemas.enums import Response
+from schemas.enums import Response, Stage
 from schemas.public import (
     ArticleGroup,
     ArticleGroups,
@@ -132,9 +132,14 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
     Refused while the window is open, and for a group with nothing left to answer."""
     async with db.acquire() as connection, connection.transaction():
         state = await connection.fetchrow(
-            "SELECT closed_at, compiled_at FROM public_rounds WHERE submission_id = $1 AND round_id = $2 FOR UPDATE", submission_id, round_id)
+            "SELECT r.closed_at, r.compiled_at, s.stage, s.ended FROM public_rounds r JOIN submissions s USING (submission_id) "
+            "WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
         if state is None:
             raise Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
+        if state["stage"] in (Stage.WITHDRAWN.value, Stage.REJECTED.value) or state["ended"] is not None:
+            # Its public page says no answer will come (found by a new user: an answer then read "accepted" beside it).
+            ended = state["ended"] or state["stage"]
+            raise Refused("submission_id", "draft_closed", f"the draft has ended ({ended}): its round takes no answers", RefusalKind.CLOSED)
         if state["closed_at"] is None:
             raise Refused("round_id", "round_still_open", "comments are answered once the window has closed", RefusalKind.CONFLICT)
         if state["compiled_at"] is not None:
@@ -201,6 +206,8 @@ class PublicRound:
     closed: bool
     comments: int
     draft_ended: bool = False
+    # Closed before its window's end (its draft withdrawn, rejected or ended): when.
+    closed_early_at: datetime | None = None
 
 
 _ROUNDS = """
@@ -210,7 +217,8 @@ SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.clo
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
        -- Withdrawn, rejected or ended: its round will get no answers.
        (s.stage IN ('WITHDRAWN', 'REJECTED') OR s.ended IS NOT NULL) AS draft_ended,
-       (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments
+       (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments,
+       CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at
 FROM public_rounds r JOIN submissions s USING (submission_id)
 WHERE NOT s.classified AND s.title IS NOT NULL
 """

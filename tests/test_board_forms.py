@@ -148,6 +148,35 @@ async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(p
         assert sent.status_code == 303, sent.text
 
 
+async def test_a_comment_is_limited_by_its_composed_length_and_refused_with_that_limit(pool):
+    """Found by a new user: the form's own `maxlength` cut a comment typed decomposed (NFD, as macOS and Unikey write it)
+    at 5,000 code points, 4,000 letters, and thanked its sender; a comment far too long was refused with "at most 10000",
+    a bound of the form's, not the comment's 5,000; a form of megabytes got a JSON problem."""
+    import unicodedata
+
+    from api.plumbing import MAX_BODY_BYTES
+    from schemas.public import MAX_PUBLIC_COMMENT
+
+    sid = await posted_round(pool, "NFD")
+    async with app_client(pool) as http:
+        page = await http.get(f"/public/{sid}/cong-khai")
+        assert "maxlength" not in page.text.split('id="text"')[1].split(">")[0] and "tối đa 5.000 ký tự" in page.text
+        token = token_of(page)
+        composed = ("Đề nghị bổ sung quy định về học phí. " * 200)[:4000]
+        decomposed = unicodedata.normalize("NFD", composed)
+        assert len(decomposed) > MAX_PUBLIC_COMMENT
+        taken = await http.post(f"/public/{sid}/cong-khai", data={"text": decomposed, "csrftoken": token})
+        assert taken.status_code == 303, taken.text
+        assert await pool.fetchval("SELECT body FROM public_comments WHERE submission_id = $1", sid) == composed
+        for length in (MAX_PUBLIC_COMMENT + 1, MAX_PUBLIC_COMMENT * 4):
+            refused = await http.post(f"/public/{sid}/cong-khai", data={"text": "a" * length, "csrftoken": token})
+            assert refused.status_code == 422 and f"Tối đa {MAX_PUBLIC_COMMENT} ký tự" in refused.text, length
+            assert "a" * MAX_PUBLIC_COMMENT in refused.text  # what was typed stays in the form
+        huge = await http.post(f"/public/{sid}/cong-khai", data={"text": "a" * (MAX_BODY_BYTES + 1), "csrftoken": token})
+        assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html") and "body_too_large" in huge.text
+        assert await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1", sid) == 1
+
+
 async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_url):
     """A draft at the Assembly's session waits in the Assembly's inbox, whose form says from which day the Assembly can
     decide and offers a carry-over only to a later session; the form takes the vote's counts: counts that do not add up

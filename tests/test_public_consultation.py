@@ -183,6 +183,13 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         # Its page says no answer will come, not that the ministry answers once the consultation has closed.
         page = (await api.get(f"/public/{request.submission_id}/rut")).text
         assert "sẽ không có giải trình" in page and "Chưa có trả lời" not in page
+        # Its card says when it closed, not "comments until" its window's end (found by a new user).
+        assert "Đã kết thúc sớm, lúc" in page and "Nhận ý kiến đến hết ngày" not in page
+        # Nor may the lead ministry answer its comments then (found by a new user: an answer read "accepted" beside it).
+        answered = await api.post(f"/v1/submissions/{request.submission_id}/consultations/rut/answers", headers=lead, json={
+            "agency_code": request.lead_ministry, "official": "Nguyễn Văn A", "article": 2, "response": "ACCEPTED"})
+        problem(answered, 409, "draft_closed", "submission_id")
+        assert (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()["answers"] == []
         # The round as the lead ministry and operators read it agrees (found by a new user: open, no comments).
         operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
         read = (await api.get(f"/v1/submissions/{request.submission_id}/consultations/rut", headers=operator)).json()

@@ -18,6 +18,10 @@ from store import audit, public
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 
+# A comment's limit counts its characters once composed (NFC); typed decomposed (macOS, Unikey's "Unicode tổ hợp"), a
+# Vietnamese letter is up to three code points, so the page takes that much before the comment's own check.
+NFD_GROWTH = 3
+
 # The comment a browser sent last on a round's page, thanked for there (`received`) for this long.
 RECEIVED_COOKIE = "legis_received"
 RECEIVED_SECONDS = 600
@@ -57,10 +61,15 @@ async def posted_draft(request: Request, submission_id: str, round_id: str, rece
 
 @router.post("/public/{submission_id}/{round_id}", dependencies=[Depends(known_form_fields)])
 async def comment(request: Request, submission_id: str, round_id: str,
-                  text: Annotated[str, Form(max_length=MAX_PUBLIC_COMMENT * 2)] = "",
+                  text: Annotated[str, Form()] = "",
                   article: Annotated[str, Form(max_length=10)] = "") -> Response:
     """The comment form: the same checks as `POST /v1/public/consultations/.../comments`, then back to the page. A field
     left empty is the comment's to refuse, on the page, as one of only spaces is."""
+    if len(text) > MAX_PUBLIC_COMMENT * NFD_GROWTH:
+        # Longer than any comment within the limit can be, however it is written: refused by the comment's own limit.
+        return await _round_page(request, submission_id, round_id, status_code=422, text=text[:MAX_PUBLIC_COMMENT], article=article, problems=[
+            {"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
+             "ctx": {"max_length": MAX_PUBLIC_COMMENT}}])
     try:
         number = int(article) if article.strip() else None
     except ValueError:
