@@ -25,6 +25,7 @@ from schemas.enums import (
     SITTING_STAGES,
     Actor,
     ConsultationKind,
+    DocumentKind,
     LawKind,
     Outcome,
     ProcessVersion,
@@ -38,6 +39,7 @@ from schemas.messages import (
     ConsultationRequest,
     Decision,
     DocumentRef,
+    DossierFiling,
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
@@ -177,6 +179,12 @@ def consultation(request: StartRequest, round_id: str, consultees: tuple[str, ..
                  kind: ConsultationKind = ConsultationKind.WRITTEN_OPINIONS, **fields) -> ConsultationRequest:
     return ConsultationRequest(round_id=round_id, kind=kind, consultees=consultees, actor=Actor.LEAD_MINISTRY,
                                agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng", **fields)
+
+
+def draft_text(request: StartRequest) -> DossierFiling:
+    """The draft's text filed at DRAFTING by its lead ministry: what a public posting needs in the dossier."""
+    return DossierFiling(stage=Stage.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+                         official="Bộ trưởng", documents=(DocumentRef(kind=DocumentKind.DRAFT_TEXT, name="Dự thảo Luật", sha256="7" * 64),))
 
 
 def text_ref(text: str) -> TextRef:

@@ -242,7 +242,7 @@ async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
     from schemas.enums import ConsultationKind, Response, Stage
     from schemas.public import GroupAnswer, PublicComment
     from store import public
-    from tests.drafts import compilation, consultation, decision, start_request
+    from tests.drafts import compilation, consultation, decision, draft_text, start_request
     from workflows.rounds import round_workflow_id
 
     request = start_request(prefix="PUBLIC")
@@ -250,6 +250,7 @@ async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
     await drafts.start_submission(client, request, task_queue=task_queue)
     for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):
         await drafts.decide(client, sid, decision(request, stage))
+    await drafts.file_dossier(client, sid, draft_text(request))
     await drafts.open_consultation(client, sid, consultation(request, round_id, (), kind=ConsultationKind.PUBLIC_POSTING))
     for _ in range(300):
         if await public.public_round(pool, sid, round_id) is not None:

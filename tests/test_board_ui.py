@@ -27,7 +27,7 @@ from api.app import create_app
 from schemas.calendar import TargetSession
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
-from tests.drafts import consultation, decision, start_request
+from tests.drafts import consultation, decision, draft_text, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
 from tests.ports import free_port
@@ -85,6 +85,8 @@ async def seed(base: str, pool) -> dict[str, str]:
                 assert sent.status_code == 200, sent.text
             ids[key] = request.submission_id
             if key == "drafting":
+                filed = await api.post(f"/v1/submissions/{request.submission_id}/dossier", json=body(draft_text(request)), headers=lead)
+                assert filed.status_code == 200, filed.text
                 opened = await api.post(f"/v1/submissions/{request.submission_id}/consultations", headers=lead,
                                         json=body(consultation(request, "cong-khai", (), kind=ConsultationKind.PUBLIC_POSTING)))
                 assert opened.status_code == 200, opened.text

@@ -24,6 +24,10 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
         "round_id": "CONG-KHAI", "kind": "PUBLIC_POSTING", "consultees": []}
     (tmp_path / "posting.json").write_text(json.dumps(posting), encoding="utf-8")
     code, _, err = await cli("consult", "open", sid, str(tmp_path / "posting.json"))
+    assert code == 3 and "draft_text_filed" in err, err  # the public reads the draft it comments on: its text first
+    code, _, err = await cli("file", sid, str(tmp_path / "dossier-filing.json"))
+    assert code == 0, err
+    code, _, err = await cli("consult", "open", sid, str(tmp_path / "posting.json"))
     assert code == 0, err
     db = await asyncpg.connect(cli.env["LEGIS_DATABASE_URL"])
     try:

@@ -24,7 +24,7 @@ from schemas.refusal import Refused
 from store import public
 from store.intake import CommentIntake, Incoming
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import consultation, decision, opinion_body, start_request
+from tests.drafts import consultation, decision, draft_text, opinion_body, start_request
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
@@ -58,6 +58,9 @@ async def posted_draft(api, pool, *rounds: str, consultees: tuple[str, ...] = ()
         sent = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)),
                               headers=await bearer(pool, agency, role))
         assert sent.status_code == 200, sent.text
+    if rounds:
+        filed = await api.post(f"/v1/submissions/{request.submission_id}/dossier", json=body(draft_text(request)), headers=lead)
+        assert filed.status_code == 200, filed.text
     for round_id in rounds:
         opened = await api.post(f"/v1/submissions/{request.submission_id}/consultations",
                                 json=body(consultation(request, round_id, consultees, kind=ConsultationKind.PUBLIC_POSTING)), headers=lead)
@@ -161,6 +164,19 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
         assert shown["comments"] == 4 and shown["closed"] is True
         assert [(a["article"], a["response"], a["comments"]) for a in shown["answers"]] == [(None, "ACCEPTED", 1), (3, "ACCEPTED", 1),
                                                                                            (12, "EXPLAINED", 2)]
+
+
+async def test_a_draft_is_posted_for_the_public_once_its_text_is_in_the_dossier(dev_env, pool):
+    """Found by a new user: a public posting opened with no DRAFT_TEXT in the dossier, and the public was asked to comment
+    on a draft it could not read. Refused, naming the rule, until the text is filed."""
+    async with public_api(dev_env, pool, HoldClose(), public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool)
+        posting = body(consultation(request, "som", (), kind=ConsultationKind.PUBLIC_POSTING))
+        path = f"/v1/submissions/{request.submission_id}"
+        refused = problem(await api.post(f"{path}/consultations", json=posting, headers=lead), 409, "draft_text_filed", "kind")
+        assert "DRAFT_TEXT" in refused["detail"]
+        assert (await api.post(f"{path}/dossier", json=body(draft_text(request)), headers=lead)).status_code == 200
+        assert (await api.post(f"{path}/consultations", json=posting, headers=lead)).status_code == 200
 
 
 async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, pool):

@@ -59,8 +59,9 @@ class Operation(Generic[M]):
     check: Callable[[DraftState, M, datetime], None]
     apply: Callable[[Change, M], None]
     # What only new input must meet, asked by the update's validator alone (`validate`), never by `perform`: a history
-    # that recorded a message before the rule existed replays as it ran, and the message type still decodes it.
-    admits: Callable[[M], None] | None = None
+    # that recorded a message before the rule existed replays as it ran, and the message type still decodes it. Given the
+    # draft's state, or None before its rulebook is pinned (then only what the message says alone is asked).
+    admits: Callable[[DraftState | None, M], None] | None = None
 
 
 def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
@@ -94,7 +95,7 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
         check_retry(seen, message)
         return
     if op.admits is not None:
-        op.admits(message)
+        op.admits(state, message)
     op.check(state, message, now)
 
 

@@ -338,17 +338,23 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
 DOT_SEGMENTS = frozenset({".", ".."})
 
 
-def admits_round(request: ConsultationRequest) -> None:
-    """A new round's ID is not "." nor "..", and a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
-    6(1), under the Law on the Fatherland Front): asked of new input only (`draft.Operation.admits`), so that a round
-    opened so before the rule replays, decodes and is answered as it was."""
+def admits_round(state: DraftState | None, request: ConsultationRequest) -> None:
+    """A new round's ID is not "." nor "..", a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
+    6(1), under the Law on the Fatherland Front), and a public posting needs the draft's text in the dossier, so that the
+    public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33; the text is DRAFT_TEXT): asked of new input only
+    (`draft.Operation.admits`), so that a round opened so before the rule replays, decodes and is answered as it was."""
     _no_dot_segment("round_id", "round", request.round_id)
+    # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
+    if (request.kind is ConsultationKind.PUBLIC_POSTING and state is not None and not state.classified
+            and not any(d.kind is DocumentKind.DRAFT_TEXT for d in state.dossier)):
+        raise Refused("kind", "draft_text_filed", "a draft is posted for public comment once its text is in the dossier: file its "
+                      "DRAFT_TEXT first (legis file)", CONFLICT)
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
 
 
-def admits_point(point: Disagreement) -> None:
+def admits_point(_state: DraftState | None, point: Disagreement) -> None:
     """A new point's ID is not "." nor ".." (as a round's: `admits_round`); a ruling names a point already open, whatever it is."""
     _no_dot_segment("point_id", "point", point.point_id)
 
