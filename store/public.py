@@ -159,7 +159,11 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
             submission_id, round_id, answer_id, argument)
         answered = int(done.rsplit(" ", 1)[1])
         if answered == 0:
-            raise Refused("article", "unanswered_comments_only", "no comment of this group is waiting for an answer", RefusalKind.CONFLICT)
+            if given.comment_id is not None:  # named by its number: the number is what is wrong (found by a new user)
+                raise Refused("comment_id", "unanswered_comments_only", f"no comment {given.comment_id} of round {round_id} is waiting for an "
+                              "answer (answered already, or a comment of another round)", RefusalKind.CONFLICT)
+            raise Refused("whole_draft" if given.whole_draft else "article", "unanswered_comments_only",
+                          "no comment of this group is waiting for an answer", RefusalKind.CONFLICT)
         left = await connection.fetchval(
             "SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = $2 AND answer_id IS NULL", submission_id, round_id)
     return GroupAnswered(answer_id=answer_id, answered=answered, unanswered=left)

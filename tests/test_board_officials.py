@@ -200,3 +200,33 @@ async def test_the_migration_folds_the_titles_recorded_before_it_as_the_writer_f
         by_migration = [r["title_folded"] for r in await connection.fetch("SELECT title_folded FROM submissions ORDER BY submission_id")]
     assert by_migration == [folded(t) for t in titles] and by_migration[0] == "luat dat dai (sua doi)", by_migration
     assert by_migration[-1] == "luat dat dai"  # Ð (U+00D0), which old encodings' converters write for Đ
+
+
+async def test_paging_past_the_end_a_way_back_and_a_token_signed_in_as_curl_writes_it(pool):
+    """Found by a new user: `/board/drafts?offset=20` with fewer drafts said "showing 21 to 20", and paging had no way back;
+    a token pasted as "Bearer legis_..." (the README's curl lines) was refused as malformed at the sign-in."""
+    from api.tokens import issue
+    from tests.test_board_forms import token_of
+
+    async with app_client(pool) as http:
+        _, secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test")
+        http.cookies.set("legis_lang", "vi")
+        form = token_of(await http.get("/board/signin"))
+        assert (await http.post("/board/signin", data={"token": f"Bearer {secret}", "csrftoken": form})).status_code == 303
+        text = is_page(await http.get("/board/drafts", params={"offset": 1_000_000}), 200)
+        assert "hiển thị 1000001" not in text and "trang này không có dự án nào" in text, text[-1500:]
+        # Back to the last page there is, not to the page before one that does not exist.
+        [back] = re.findall(r'offset=(\d+)">Trang trước', text)
+        assert int(back) < 1_000_000 and int(back) % 20 == 0, back
+
+
+def test_a_timeline_entry_keeps_a_space_before_its_outcome():
+    """Found by a new user: "Soạn thảo(APPROVE)", the outcome glued to the stage."""
+    at = datetime(2027, 1, 4, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT", process_version=ProcessVersion.LAW_2025,
+                      target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None, responsible="BTP", classified=False)
+    entry = HistoryEntry(seq=3, at=at, event=EventKind.DECISION, stage=Stage.LEGISLATIVE_PROGRAMME, to_stage=Stage.DRAFTING,
+                         outcome="APPROVE", actor=Actor.UBTVQH, agency_code="UBTVQH")
+    shown = environment("vi").get_template("draft.html").render(request=None, path="/board/drafts/T-1", row=row, entries=[entry], versions=[],
+                                                                today=date(2027, 1, 5), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
+    assert re.search(r'Soạn thảo\s+<span class="vi">\(APPROVE\)</span>', shown), shown[-2000:]

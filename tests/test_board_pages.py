@@ -128,6 +128,8 @@ async def test_the_language_switch_lands_on_a_page_and_refuses_a_language_the_pa
         text = is_page(refused, 422)
         assert "trường language, quy tắc literal_error" in text and "Không thuộc các giá trị được chọn" in text, text[-1500:]
         assert "legis_lang" not in refused.cookies and "location" not in refused.headers
+        # Its way out is the page the switch was pressed on, not its own address again (found by a new user: a loop).
+        assert '<a href="/public">' in text and 'href="/language/fr' not in text, text[-800:]
         http.cookies.set("legis_lang", "en")
         text = is_page(await http.get("/language/fr"), 422)
         assert "field language, rule literal_error" in text and "Not one of the choices: 'vi' or 'en'" in text, text[-1500:]

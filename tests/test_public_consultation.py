@@ -146,6 +146,11 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
         assert whole.json()["answered"] == 2 and whole.json()["unanswered"] == 2, whole.text
         problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
                                json=answer | {"article": 12, "response": "ACCEPTED"}), 409, "unanswered_comments_only", "article")
+        # A comment named by a number no comment of this round waits under is refused naming that number (found by a new
+        # user: `article` was named).
+        stray = problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                                       json=answer | {"comment_id": 999_999, "response": "ACCEPTED"}), 409, "unanswered_comments_only", "comment_id")
+        assert "no comment 999999 of round cong-khai" in stray["detail"], stray
         problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
                                json=answer | {"article": 3, "response": "EXPLAINED"}), 422, "explanation_required", "explanation")
         for target in ({"article": 3}, {"whole_draft": True}):

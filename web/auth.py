@@ -54,14 +54,16 @@ async def sign_in_form(request: Request, next: str | None = None) -> Response:
 
 @router.post("/board/signin", dependencies=[Depends(known_form_fields)])
 async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)], next: Annotated[str, Form(max_length=300)] = "/board") -> Response:
+    # As the README's curl lines write it, "Bearer legis_...", copied whole (found by a new user).
+    token = token.strip().removeprefix("Bearer ").removeprefix("bearer ").strip()
     try:
-        await database(authenticate(request.app.state.pool, token.strip()))
+        await database(authenticate(request.app.state.pool, token))
     except Unauthenticated as refused:
         message = gettext(request, "This token is not valid") + f" ({refused.rule})"
         noted(request, [{"field": "token", "rule": refused.rule, "message": "the token is not valid"}])
         return page(request, "signin.html", status_code=401, next=_safe_next(next), error=message)
     answer = RedirectResponse(_safe_next(next), status_code=303)
-    answer.set_cookie(TOKEN_COOKIE, token.strip(), max_age=SIGNED_IN_HOURS * 3600, httponly=True, samesite="strict",
+    answer.set_cookie(TOKEN_COOKIE, token, max_age=SIGNED_IN_HOURS * 3600, httponly=True, samesite="strict",
                       secure=request.url.scheme == "https", path="/")
     return answer
 

@@ -45,13 +45,15 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     # A thank-you for a comment the round took, by its number ("0001" is comment 1), never for a number made up in a link.
     taken = bool(received) and received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
     # Only in the browser that sent it (its cookie): the page's address, shared, thanks nobody else (found by a new user).
-    taken = taken and request.cookies.get(RECEIVED_COOKIE) == f"{found.round_id}:{int(received)}"
+    sent = request.cookies.get(RECEIVED_COOKIE, "")
+    again = taken and sent == f"{found.round_id}:{int(received)}:again"
+    taken = taken and (again or sent == f"{found.round_id}:{int(received)}")
     received = str(int(received)) if taken and await database(public.received(pool, found.submission_id, found.round_id, int(received))) else None
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
     return page(request, "public_round.html", status_code=status_code, public=True, round=found, answers=answers, documents=documents,
-                problems=explain(request, problems or []), received=received, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
+                problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 
 
 @router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received", shared=True))])
@@ -84,6 +86,8 @@ async def comment(request: Request, submission_id: str, round_id: str,
         status, problems = of_problem(problem)
         return await _round_page(request, submission_id, round_id, status_code=status, text=text, article=article, problems=problems)
     answer = RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)
-    answer.set_cookie(RECEIVED_COOKIE, f"{round_id[:40]}:{receipt.comment_id}", max_age=RECEIVED_SECONDS, path=f"/public/{submission_id}/{round_id}",
+    # The same comment sent again is counted once, and its sender is told so (found by a new user: thanked as for a new one).
+    again = ":again" if receipt.repeated else ""
+    answer.set_cookie(RECEIVED_COOKIE, f"{round_id[:40]}:{receipt.comment_id}{again}", max_age=RECEIVED_SECONDS, path=f"/public/{submission_id}/{round_id}",
                       httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return answer

@@ -165,11 +165,20 @@ def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
     return problem.status or 409, found
 
 
+def page_back(back: str | None) -> str:
+    from web.auth import _page_back  # which reads this module's page routes
+
+    return _page_back(back)
+
+
 def refused(request: Request, status: int, problems: list[dict[str, Any]], headers: dict[str, str] | None = None) -> Response:
     """The refusal as a page of the board (or of the public's pages) in the reader's language, with a way back."""
     noted(request, problems)
+    # The language switch refused names no page of its own: back to the page it was pressed on (found by a new user: its
+    # own address again, refused again).
+    back = page_back(request.query_params.get("back")) if request.url.path.startswith("/language/") else None
     answer = page(request, "refused.html", status_code=status, problems=explain(request, problems), public=request.url.path.startswith("/public"),
-                  sent=request.method == "POST")
+                  sent=request.method == "POST", back=back)
     answer.headers.update(headers or {})
     return answer
 
