@@ -81,15 +81,12 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
     found = temporal.run(viewing)
 
     # The public's comments are kept in PostgreSQL, and answered there by article before the compilation.
-    async def with_the_public(db) -> tuple[ConsultationView, int | None, Registered]:
-        draft = await registered(db, submission_id)
-        if not found.public_comments_in_postgresql:
-            return found, None, draft
-        return await public.counted(db, submission_id, found), (await public.tally(db, submission_id, round_id)).unanswered, draft
+    async def with_the_public(db) -> tuple[ConsultationView, Registered]:
+        return await public.counted(db, submission_id, found), await registered(db, submission_id)
 
-    counted, unanswered, draft = database.read(with_the_public)
+    counted, draft = database.read(with_the_public)
     # A classified draft's round as an operator reads it through the API: no officials, no lead ministry's code.
-    _print_round(round_for(CLI_READER, counted, draft), public_unanswered=unanswered)
+    _print_round(round_for(CLI_READER, counted, draft))
 
 
 ANSWERS = {Response.ACCEPTED: "ACCEPTED (tiếp thu)", Response.EXPLAINED: "EXPLAINED (giải trình)"}
@@ -147,16 +144,17 @@ def _print_comment(comment: RoundComment) -> None:
     out.print()
 
 
-def _print_round(view: ConsultationView, *, public_unanswered: int | None = None) -> None:
+def _print_round(view: ConsultationView) -> None:
     if wants_json():
         emit_json(view)
         return
     window = (f"closed (its workflow {view.ended}, no compilation to come)" if view.ended
               else f"closed (it was to close {instant(view.closes_at)})" if view.closed else f"closes {instant(view.closes_at)}")
     # A round ended outside its rules has no compilation to come: nothing is left to answer (found by a new user).
-    public_rows = [] if public_unanswered is None else [
-        ("public comments unanswered", f"{public_unanswered} (none will be: no compilation to come)") if view.ended else
-        ("public comments to answer", f"{public_unanswered}" + (" (answered by article before the compilation)" if public_unanswered else ""))]
+    unanswered = view.public_unanswered
+    public_rows = [] if unanswered is None else [
+        ("public comments unanswered", f"{unanswered} (none will be: no compilation to come)") if view.ended else
+        ("public comments to answer", f"{unanswered}" + (" (answered by article before the compilation)" if unanswered else ""))]
     out.print(pairs(f"round {view.round_id} ({view.kind.value})", [
         ("window", window),
         ("answered", ", ".join(a.consultee for a in view.answers) or "none"),

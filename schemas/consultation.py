@@ -260,6 +260,9 @@ class ConsultationView(Message):
     public_comments_in_postgresql: bool = Field(
         default=False, description="the public's comments go to the draft's public page and are answered by article there; "
         "`comments` counts them (the round's own query once it has closed; the API and `legis consult show` at any time)")
+    public_unanswered: int | None = Field(default=None, exclude_if=lambda count: count is None,
+                                          description="a public posting's comments of the public with no answer yet (the lead "
+                                          "ministry answers them by article before the compilation); absent for other rounds")
     # Told by Temporal, not by the round (whose query answers as it stood when it ended); left out while it runs.
     ended: str | None = Field(default=None, exclude_if=lambda ended: ended is None,
                               description="how the round's workflow, or its draft's, ended outside its own rules: CANCELED when its "

@@ -242,13 +242,16 @@ async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str
 
 async def counted(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, view: ConsultationView) -> ConsultationView:
     """A round's view (`workflows.client.consultation_and_end`) with the public's comments counted where they are kept,
-    beside the consultees' in their answers: the round itself adds the public's total only when it closes (an open round,
-    or one whose draft was withdrawn, counted only its consultees')."""
+    beside the consultees' in their answers (the round itself adds the public's total only when it closes: an open round,
+    or one whose draft was withdrawn, counted only its consultees'), and how many of them still wait for an answer."""
     if not view.public_comments_in_postgresql:
         return view
     posted = await public_round(db, submission_id, view.round_id)
     asked = sum(answer.comment_count for answer in view.answers)  # the public's go to PostgreSQL, never into an answer
-    return view if posted is None else view.model_copy(update={"comments": asked + posted.comments})
+    if posted is None:
+        return view
+    unanswered = (await tally(db, submission_id, view.round_id)).unanswered
+    return view.model_copy(update={"comments": asked + posted.comments, "public_unanswered": unanswered})
 
 
 async def received(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, comment_id: int) -> bool:

@@ -38,6 +38,9 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     code, out, err = await cli("consult", "show", sid, "CONG-KHAI")
     assert code == 0, err
     assert re.search(r"public comments to answer\W+1 \(answered by article before the compilation\)", out), out
+    # A script reads the same count (found by a new user: the table had it, the JSON not).
+    code, as_json, err = await cli("consult", "show", sid, "CONG-KHAI", "--json")
+    assert code == 0 and json.loads(as_json)["public_unanswered"] == 1, as_json + err
     assert re.search(r"window\W+closes ", out), out
     # Withdrawn, the round is cancelled: it asks for no answer (found by a new user: "to answer before the compilation").
     withdraw = json.loads((tmp_path / "12-programme-defer.json").read_text(encoding="utf-8")) | {"kind": "WITHDRAW", "to_session": None}
