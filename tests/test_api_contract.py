@@ -258,6 +258,8 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
         params = {"q": words, "size": 2} | ({"cursor": cursor} if cursor else {})
         page = await api.get("/v1/submissions", params=params, headers=operator)
         assert page.status_code == 200 and page.json()["total"] == 5
+        # Forward only, as it says: no backward or current cursors that would always be null (found by an integrator).
+        assert set(page.json()) == {"items", "total", "next_page"}, page.json().keys()
         seen += [row["submission_id"] for row in page.json()["items"]]
         cursor, pages = page.json()["next_page"], pages + 1
         if cursor is None:

@@ -11,13 +11,13 @@ from typing import Annotated
 
 from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi_pagination.cursor import CursorPage, CursorParams
+from fastapi_pagination.cursor import CursorParams
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from pydantic import BaseModel, Field
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, cursor_of, database, known_parameters, link_next, temporal
+from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, database, known_parameters, link_next, temporal
 from api.idempotency import answer_once
 from api.plumbing import Router, over, retry_after
 from api.problems import from_refused, refusal
@@ -133,14 +133,14 @@ class CommentPageParams(CursorParams):
 
 
 @router.get("/v1/submissions/{submission_id}/consultations/{round_id}/comments", operation_id="readPublicComments",
-            response_model=CursorPage[PublicCommentRow], tags=["consultation"],
+            response_model=ListPage[PublicCommentRow], tags=["consultation"],
             dependencies=[Depends(known_parameters("cursor", "size", "article", "whole_draft"))])
 async def read_public_comments(
     submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, response: Response,
     params: Annotated[CommentPageParams, Depends()],
     article: Annotated[int | None, Query(ge=1, le=MAX_ARTICLE, description="only the comments on this article (Điều)")] = None,
     whole_draft: Annotated[bool, Query(description="only the comments on the draft as a whole")] = False,
-) -> CursorPage[PublicCommentRow]:
+) -> ListPage[PublicCommentRow]:
     """The public's comments with their texts, in the order the round took them, a page at a time (follow `next_page`),
     for the lead ministry to read before it answers them by article or one by one (`POST .../answers`)."""
     await _lead_ministry_of(http, who, submission_id)
@@ -152,7 +152,7 @@ async def read_public_comments(
     if page is None:
         raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
     rows, following, total = page
-    listed = CursorPage[PublicCommentRow].create(rows, params, next_=None if following is None else str(following), total=total)
+    listed = ListPage[PublicCommentRow].of(rows, params, following=None if following is None else str(following), total=total)
     link_next(http, response, listed.next_page)
     return listed
 

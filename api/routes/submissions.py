@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi_pagination.cursor import CursorPage, CursorParams
+from fastapi_pagination.cursor import CursorParams
 from pydantic import BaseModel, Field
 
 from activities.rulebook import check_start
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, TitleWords, cursor_of, database, known_parameters, link_after, link_next, temporal
+from api.deps import Authenticated, IdempotencyKey, ListPage, TitleWords, cursor_of, database, known_parameters, link_after, link_next, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
@@ -76,7 +76,7 @@ async def start_submission(
     return await answer_once(http, who.token_id, key, start)
 
 
-@router.get("", operation_id="listSubmissions", summary="The registry of drafts, a page at a time", response_model=CursorPage[RegistryRow],
+@router.get("", operation_id="listSubmissions", summary="The registry of drafts, a page at a time", response_model=ListPage[RegistryRow],
                   dependencies=[Depends(ListParameters)])
 async def list_submissions(
     who: Authenticated, http: Request, response: Response,
@@ -88,7 +88,7 @@ async def list_submissions(
                                                              "the 16th Assembly")] = None,
     responsible: Annotated[AgencyCode | None, Query(description="the agency expected to act")] = None,
     overdue: Annotated[bool | None, Query(description="only drafts past their deadline (or only those not)")] = None,
-) -> CursorPage[RegistryRow]:
+) -> ListPage[RegistryRow]:
     """Drafts from the registry, by submission ID, a page at a time: follow `next_page` (or the `Link` header's `next`).
     A classified draft shows neither title nor ministry to those who may not read it, and no filter reveals them."""
     own = who.agency_code if permissions.leads(who) else None
@@ -96,7 +96,7 @@ async def list_submissions(
     rows, following, total = await database(registry.page(
         http.app.state.pool, after=after, size=params.size, q=q, stages=stage, ministries=ministry, session=session,
         responsible=responsible, overdue=overdue, own_agency=own))
-    page = CursorPage[RegistryRow].create([permissions.registry_row_for(who, row) for row in rows], params, next_=following, total=total)
+    page = ListPage[RegistryRow].of([permissions.registry_row_for(who, row) for row in rows], params, following=following, total=total)
     link_next(http, response, page.next_page)
     return page
 
