@@ -142,10 +142,47 @@ def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 components.pop(unused, None)
         glossary.describe(components)
         _with_answer_examples(schema)
+        _with_headers(schema)
         app.openapi_schema = schema
         return schema
 
     return openapi
+
+
+def _header(description: str, example: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}, "example": example}
+
+
+# The headers the answers carry (found by an integrator: the document named none, so a generated client read none).
+REQUEST_ID = _header("the request's ID: the caller's `X-Request-ID` (at most 100 characters) or a new one; the logs file the request under it",
+                     "3f2a9c0e8b7d4e5f9a1b2c3d4e5f6a7b")
+LINK = _header("the next page, `<...>; rel=\"next\"`; absent on the last page", '</v1/submissions?cursor=QkdERFQtMjAyNi0wMTc%3D>; rel="next"')
+LOCATION = _header("the submission opened", "/v1/submissions/BGDDT-2026-017")
+REPLAYED = _header("`true` when the answer is the one first given to this `Idempotency-Key`, not a new one", "true")
+RETRY_AFTER = _header("seconds to wait before sending again", "30")
+CHALLENGE = _header("the scheme the token goes in", "Bearer")
+# The operations whose answers are read a page at a time by `Link` (`api.deps.link_after`, `link_next`).
+PAGED = frozenset({"listSubmissions", "readHistory", "readVersions", "readPublicComments", "readOpinionComments"})
+
+
+def _with_headers(schema: dict[str, Any]) -> None:
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            keyed = any(parameter.get("name") == "Idempotency-Key" for parameter in operation.get("parameters", ()))
+            for status, answer in operation["responses"].items():
+                headers = answer.setdefault("headers", {})
+                headers["X-Request-ID"] = REQUEST_ID
+                if status.startswith("2") and operation["operationId"] in PAGED:
+                    headers["Link"] = LINK
+                if status in ("200", "201") and operation["operationId"] == "startSubmission":
+                    headers["Location"] = LOCATION
+                # Every answer under 500 but 429 is kept for its key (`api.idempotency`); the token is checked first.
+                if keyed and status < "500" and status not in ("401", "413", "415", "429"):
+                    headers["Idempotent-Replayed"] = REPLAYED
+                if status in ("429", "503"):
+                    headers["Retry-After"] = RETRY_AFTER
+                if status == "401":
+                    headers["WWW-Authenticate"] = CHALLENGE
 
 
 def answer_example(operation_id: str) -> Any | None:
