@@ -328,3 +328,18 @@ async def test_a_method_no_page_takes_is_405_not_a_form_refused(pool):
             assert answer.status_code == status and "csrf_token" not in answer.text, (path, answer.status_code, answer.text[-300:])
         for form in ("/board/signin", "/board/signin/"):  # a form's POST without its token, still, however its path is written
             assert (await http.post(form, data={"token": "x"})).status_code == 403, form
+
+
+async def test_a_citizen_is_refused_in_vietnamese_with_the_fields_name_not_its_code(pool):
+    """Found by a new user: a comment on a closed round was refused on the public page as "round_id: Đợt lấy ý kiến đã kết
+    thúc. (the consultation window is closed)": a code for the field's name and the rule's English words. The field and
+    rule stay named after, for whoever reports it."""
+    sid = await posted_round(pool, "CLOSED", closes_at="now() + interval '2 seconds'")
+    async with app_client(pool) as http:
+        http.cookies.set("legis_lang", "vi")
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        await asyncio.sleep(2.5)
+        refused = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý muộn", "csrftoken": token})
+        assert refused.status_code == 409, refused.text
+        assert "<strong>Đợt lấy ý kiến</strong>: <span>Đợt lấy ý kiến đã kết thúc.</span>" in refused.text, refused.text[-1500:]
+        assert "window is closed" not in refused.text and "(trường round_id, quy tắc round_closed)" in refused.text

@@ -110,7 +110,7 @@ LABELS = {
     "q": "Title", "ministry": "Ministry", "stage": "Stage", "session": "Session", "state": "State", "since": "From",
     "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
     "role": "Role", "reasons": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
-    "language": "Language",
+    "language": "Language", "request": "Request", "round_id": "Consultation", "body": "What was sent", "Content-Type": "Form",
 }
 MAX_CONTEXT = 400
 # A list of choices is shown whole up to this length (every enumeration of the project fits), else cut between choices.
@@ -121,6 +121,7 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
     """Each problem (field, rule, message, and the error's context) in the page's language, with its field's label."""
     catalogue = translations(language_of(request))
     english = language_of(request) == "en"
+    public = request.url.path.startswith("/public")
     shown = []
     for problem in problems:
         field, rule = tokens_redacted(problem.get("field", "")), problem.get("rule", "")
@@ -138,8 +139,9 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
             text = catalogue.gettext(sentence) % context if sentence else message
         except (KeyError, ValueError):
             text, sentence = message, None
-        # The project's own rules name what refused (the documents missing, the rounds still open): said after the sentence.
-        detail = message if sentence and message and rule not in PYDANTIC_RULES else None
+        # The project's own rules name what refused (the documents missing, the rounds still open): said after the sentence,
+        # for officials; a citizen on a public page in Vietnamese reads the sentence alone, not the rule's English words.
+        detail = message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) else None
         shown.append({"field": field, "rule": rule, "label": catalogue.gettext(label) if label else field, "text": text,
                       "english": sentence is None and not english, "detail": detail, "detail_english": not english})
     return shown
