@@ -147,6 +147,10 @@ async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(p
                 assert answer.status_code == 415 and answer.headers["content-type"].startswith("text/html"), answer.text
                 assert "form_content_type" in answer.text and "Content-Type" in answer.text and "FileClass" not in answer.text
         assert await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1", sid) == 0
+        # Text of another encoding (Latin-1 here) is refused, not stored as U+FFFD (found by a new user).
+        latin = await http.post(f"/public/{sid}/cong-khai", content=b"csrftoken=" + token.encode() + b"&text=G%F3p+%FD+ki%EAn",
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert latin.status_code == 415 and "utf8_form_only" in latin.text, latin.text
         # The page's own form still goes through.
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý", "csrftoken": token})
         assert sent.status_code == 303, sent.text

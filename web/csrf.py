@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from urllib.parse import unquote_to_bytes
 
 from asgi_csrf import asgi_csrf
 from starlette.requests import Request
@@ -66,6 +67,39 @@ def _routed_here(scope: Scope) -> bool:
     return router is None or any(route.matches(scope)[0] is Match.FULL for route in router.routes)
 
 
+async def _whole(receive: Receive) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _utf8_form(body: bytes) -> bool:
+    """Whether every name and value of an urlencoded body is UTF-8 once unquoted."""
+    try:
+        for pair in body.split(b"&"):
+            for part in pair.split(b"=", 1):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _urlencoded(scope: Scope) -> bool:
     media = dict(scope.get("headers") or ()).get(b"content-type", b"").split(b";")[0].strip().lower()
     return media in (b"application/x-www-form-urlencoded", b"")
@@ -84,16 +118,22 @@ class PageForms:
                 or scope["method"] == "POST" and not _routed_here(scope)):
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "POST" and not _urlencoded(scope):
-            # The pages' forms are sent urlencoded; another body (multipart, which the CSRF check cannot parse with this
-            # python-multipart, or JSON) is refused as such before the check reads it (found by a new user: a 500).
-            from web.refusals import refused  # which reads this module's prefixes
+        if scope["method"] == "POST":
+            body = await _whole(receive)  # within the API's body limit (`api.plumbing.BodyLimit`)
+            receive = _replaying(body)
+            # The pages' forms are sent urlencoded, in UTF-8; another body (multipart, which the CSRF check cannot parse
+            # with this python-multipart: a 500; JSON; bytes of another encoding, stored as U+FFFD) is refused as such
+            # before the check reads it (found by a new user).
+            problem = (None if _urlencoded(scope) else ("Content-Type", "form_content_type",
+                                                         "send the form as application/x-www-form-urlencoded, as the page's own form does"))
+            if problem is None and not _utf8_form(body):
+                problem = ("body", "utf8_form_only", "the form's text is not UTF-8: send it from the page, which writes UTF-8")
+            if problem is not None:
+                from web.refusals import refused  # which reads this module's prefixes
 
-            request = Request(scope)
-            await refused(request, 415, [{"field": "Content-Type", "rule": "form_content_type",
-                                          "message": "send the form as application/x-www-form-urlencoded, as the page's own form does"}])(
-                scope, _nothing, send)
-            return
+                field, rule, message = problem
+                await refused(Request(scope), 415, [{"field": field, "rule": rule, "message": message}])(scope, _nothing, send)
+                return
         if self._protected is None:
             async with self._building:
                 if self._protected is None:

@@ -99,6 +99,7 @@ SENTENCES = {
     "draft_task_failing": "The draft cannot run on its worker: tell the Government Office's operators.",
     "form_content_type": "This page takes its own form only: send it from the page.",
     "body_too_large": "What was sent is far too long for this form.",
+    "utf8_form_only": "What was sent is not in UTF-8: send it from the page itself.",
 }
 # A field's own sentence for a rule, where the rule's sentence would say too little.
 FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f."}
