@@ -230,3 +230,21 @@ def test_a_timeline_entry_keeps_a_space_before_its_outcome():
     shown = environment("vi").get_template("draft.html").render(request=None, path="/board/drafts/T-1", row=row, entries=[entry], versions=[],
                                                                 today=date(2027, 1, 5), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
     assert re.search(r'Soạn thảo\s+<span class="vi">\(APPROVE\)</span>', shown), shown[-2000:]
+
+
+@pytest.mark.parametrize(("language", "said"), [("vi", "MẬT: không chia sẻ"), ("en", "CLASSIFIED (MẬT): not to be shared")])
+def test_a_classified_draft_says_so_to_its_own_ministry(language, said):
+    """Found by a new user: the lead ministry's own classified draft carried no mark on its page, the list or the inbox;
+    an official could not tell from the page that it is not to be shared."""
+    at = datetime(2027, 1, 4, 3, tzinfo=UTC)
+    secret = RegistryRow(submission_id="BQP-1", workflow_id="draft-law-BQP-1", title="Luật mật", lead_ministry="BQP",
+                         process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.APPRAISAL, stage_since=at,
+                         stage_deadline=None, responsible="BTP", classified=True)
+    ordinary = secret.model_copy(update={"submission_id": "BYT-1", "classified": False})
+    env = environment(language)
+    page = env.get_template("draft.html").render(request=None, path="/board/drafts/BQP-1", row=secret, entries=[], versions=[],
+                                                 today=date(2027, 1, 5), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
+    assert said in page
+    plain = env.get_template("draft.html").render(request=None, path="/board/drafts/BYT-1", row=ordinary, entries=[], versions=[],
+                                                  today=date(2027, 1, 5), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
+    assert said not in plain
