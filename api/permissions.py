@@ -192,8 +192,9 @@ def check_reads_comments(caller: Caller, draft: Draft) -> None:
 
 def _redacted_status(view: StatusView) -> StatusView:
     """Its target session (and the cut-off counted back from it) is withheld as the Web UI's attributes withhold it; a
-    warning may name it, so each says only that there is one."""
+    warning may name it, so each says only that there is one; its final step as its history shows it."""
     return view.model_copy(update={
+        "final_step": _redact_entry(view.final_step, view.lead_ministry) if view.final_step else None,
         "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "pending_postponement_late": False, "open_points": (), "target_session": None, "next_cutoff": None,
         "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
 

@@ -31,7 +31,7 @@ from schemas.messages import (
     Ruling,
     StartRequest,
 )
-from schemas.views import Receipt, StatusView
+from schemas.views import HistoryEntry, Receipt, StatusView
 from web.marks import Mark, standing
 from workflows import client as drafts
 from workflows import search_attributes as sa
@@ -104,6 +104,14 @@ def next_cutoff_line(view: StatusView, today: date | None = None) -> str:
             f"{MARK_WORDS[marked.mark]}{kept} (the board's mark)")
 
 
+def _final_step_line(step: HistoryEntry) -> str:
+    """Who took the draft to its final state, and when: "UBTVQH/UBTVQH COMMITTEE_CHAIR Nguyễn Văn A, WITHDRAW, 2027-03-02"."""
+    from cli.records import acted_by
+
+    return ", ".join(part for part in (acted_by(step), step.outcome.value if step.outcome else step.event.value,
+                                       day(step.occurred_on) if step.occurred_on else instant(step.at)) if part)
+
+
 def print_status(view: StatusView) -> None:
     out.print(Text.assemble((view.submission_id, "bold"), f": {view.title}"))
     deadline = "none"
@@ -122,6 +130,7 @@ def print_status(view: StatusView) -> None:
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
         *([("next cut-off", next_cutoff_line(view))] if view.next_cutoff else []),
+        *([("ended by", _final_step_line(view.final_step))] if view.final_step else []),
         *([("ended", f"{view.ended}: the workflow ended outside the draft's rules and takes no more messages (Temporal Web UI, "
                      "`temporal workflow describe`)")] if view.ended else []),
         ("revision loops", str(view.revision_loops)),

@@ -166,6 +166,9 @@ class StatusView(View):
     classified: bool = Field(default=False, description="a classified draft: its title and documents are shown only to its lead ministry")
     events_recorded: int = Field(default=0, description="events in the draft's audit trail so far")
     warnings: tuple[str, ...] = Field(default=(), description="what an official should know, e.g. a deadline in a year whose rest days are not announced")
+    final_step: HistoryEntry | None = Field(default=None, exclude_if=lambda step: step is None,
+                                            description="a final draft's: the event that ended its path (promulgated, rejected, "
+                                            "withdrawn): who decided, in what role, when; absent while the draft is on its path")
     # Told by Temporal, not by the draft (whose query answers as it stood when it ended); left out while it runs.
     ended: str | None = Field(default=None, exclude_if=lambda ended: ended is None,
                               description="how the draft's workflow ended outside its own rules: TERMINATED (by hand), TIMED_OUT, FAILED or "

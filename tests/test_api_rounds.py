@@ -1,5 +1,5 @@
 """Consultation rounds through the HTTP API: opening one, opinions and compilations refused by their own rules, a round's
-read redacted for a classified draft; and a programme change."""
+read redacted for a classified draft; and a programme change; a final classified draft's status redacted."""
 
 from __future__ import annotations
 
@@ -205,3 +205,29 @@ async def test_a_round_named_a_dot_segment_is_refused_and_nothing_starts(api, po
                 "not_dot_segment", "round_id")
     assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["open_consultations"] == []
     assert [entry["event"] for entry in (await api.get(f"/v1/submissions/{sid}/history", headers=lead)).json()["entries"]][-1] == "DECISION"
+
+
+def test_a_classified_draft_s_final_step_reads_as_its_history_does():
+    """A final draft's status names who ended it (`final_step`); for a classified draft, to anyone but its lead ministry,
+    redacted as its history is: the lead ministry's code, the official, the reasons withheld."""
+    from datetime import datetime
+
+    from api.permissions import Caller, status_for
+    from schemas.enums import Outcome
+    from tests.drafts import core_request, core_state
+    from workflows import draft, draft_views
+    from workflows.deadlines import VIETNAM
+
+    request = core_request().model_copy(update={"classified": True})
+    state = core_state(request, at=Stage.DRAFTING)
+    withdrawn = decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(update={
+        "actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER, "reasons": "lý do mật"})
+    now = datetime(2026, 12, 10, 9, tzinfo=VIETNAM)
+    ended = draft.perform(draft.DECIDE, state, withdrawn, now).state
+    view = draft_views.status(ended, "w", now)
+    assert view.final_step is not None and (view.final_step.outcome, view.final_step.to_stage) == (Outcome.WITHDRAW, Stage.WITHDRAWN)
+    own = status_for(Caller(token_id="t", agency_code=request.lead_ministry, role=CallerRole.LEAD_MINISTRY), view)
+    assert own.final_step.reasons == "lý do mật" and own.final_step.agency_code == request.lead_ministry
+    other = status_for(Caller(token_id="t", agency_code="VPCP", role=CallerRole.OPERATOR), view)
+    assert other.final_step.reasons != "lý do mật" and other.final_step.agency_code != request.lead_ministry
+    assert other.final_step.official != withdrawn.official

@@ -255,6 +255,12 @@ async def test_a_message_to_a_closed_draft_is_refused_naming_its_final_stage(cli
     assert code == 3 and "submission_id: the draft is WITHDRAWN; its record is final (rule: draft_closed)" in err, err
     code, out, _ = await cli("decide", sid, str(tmp_path / "approve.json"), "--output", "json")
     assert code == 3 and (json.loads(out)["rule"], json.loads(out)["kind"]) == ("draft_closed", "CLOSED")
+    # Its status says who ended it (found by a new user: only its history did).
+    code, out, err = await cli("status", sid)
+    assert code == 0 and re.search(rf"ended by\W+LEAD_MINISTRY/{request.lead_ministry} MINISTER .*WITHDRAW", out), out + err
+    code, out, _ = await cli("status", sid, "--json")
+    step = json.loads(out)["final_step"]
+    assert (step["outcome"], step["to_stage"], step["agency_code"]) == ("WITHDRAW", "WITHDRAWN", request.lead_ministry), step
 
 
 async def test_calendar_changes_are_checked_before_they_are_stored_and_told_again_safely(cli, dev_env, fresh_database_url, tmp_path):

@@ -11,7 +11,7 @@ from schemas.enums import FINAL_NAMES_VI, Actor, DeadlineAnchor, ProgrammeTrack
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
-from schemas.views import HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
+from schemas.views import HistoryEntry, HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
 from workflows.change import Wake
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
@@ -63,7 +63,16 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         classified=request.classified,
         events_recorded=state.seq,
         warnings=warnings(state, now, cutoffs),
+        final_step=_final_step(state),
     )
+
+
+def _final_step(state: DraftState) -> HistoryEntry | None:
+    """The event that took a final draft to its final state, among the recent ones it keeps (the few events after it, a
+    round cancelled say, leave it there)."""
+    if not state.stage.is_terminal:
+        return None
+    return next((e for e in reversed(state.recent) if e.to_stage is state.stage and e.stage is not state.stage), None)
 
 
 def _asked_late(state: DraftState) -> bool:
