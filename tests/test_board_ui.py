@@ -198,6 +198,9 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             assert SECRET in await page.inner_text("h1")
             await page.goto(f"{base}/board/drafts")
             assert SECRET in await page.inner_text("main")  # the list too (found by the re-check: only its ID there)
+            assert "MẬT: không chia sẻ" in await page.inner_text("main")  # and marked so (found by a new user)
+            await page.goto(f"{base}/board")
+            assert SECRET in await page.inner_text("main")  # and the sessions ahead (found by a new user: only its ID there)
 
             public = await browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # a phone
             blocked_public = await loopback_only(public)

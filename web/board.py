@@ -102,6 +102,8 @@ async def sessions_ahead(request: Request) -> Response:
     # Only the drafts shown are read whole.
     shown_ids = {marked.submission_id for listed in marked_by_sitting.values() for marked in listed[:SHOWN_PER_SITTING]}
     registry = await database(board.rows(pool, sorted(shown_ids), own_agency=own_agency(who)))
+    # Its own classified drafts by their titles, as the other pages show them (found by a new user: by their IDs here).
+    registry = {row.submission_id: row for row in await with_titles(request, list(registry.values()))}
     blocks = []
     for sitting in sittings:
         listed = marked_by_sitting[sitting.code]
