@@ -1,5 +1,6 @@
 """A draft's history as Akoma Ntoso (OASIS LegalDocML 3.0): the versions of its text as `<lifecycle>`
-`<eventRef>`s and every decision and programme change as a `<workflow>` `<step>` with date, agent, role and outcome.
+`<eventRef>`s, every decision and programme change as a `<workflow>` `<step>` with date, agent, role and outcome, and
+the parts of a law the Assembly voted down in its body.
 
 The document is valid against the OASIS Akoma Ntoso 3.0 schema (tests/akoma_ntoso/, checked in the tests). Every
 date is the Ha Noi day of the instant (a decision at 06:30 in Ha Noi on 1 December is dated 1 December, not by its
@@ -168,6 +169,13 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView) -> str:
     body = ET.SubElement(bill, _q("body"))
     content = ET.SubElement(ET.SubElement(body, _q("paragraph"), eId="para_1"), _q("content"))
     ET.SubElement(content, _q("p")).text = "The text is held by the lead ministry's document system; its versions are listed by hash."
+    # What the Assembly voted down of a law it passed in part: the vote's step says so (VOTE_PASSED_IN_PART), its parts here.
+    for entry in history.entries:
+        if entry.vote is not None and entry.vote.parts_not_passed:
+            parts = entry.vote.parts_not_passed
+            named = f"{len(parts)} part{'s' * (len(parts) != 1)}" if status.classified else "; ".join(parts)
+            ET.SubElement(content, _q("p"), refersTo=f"#step_{entry.seq}").text = xml_text(
+                f"Not passed at the vote of {happened_on(entry)} (step_{entry.seq}): {named}")
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 

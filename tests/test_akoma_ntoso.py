@@ -18,6 +18,7 @@ from schemas.calendar import FIRST_DAY, LAST_DAY
 from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.views import HistoryEntry, HistoryView, StatusView
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, core_request, decision, document
+from workflows.deadlines import VIETNAM
 
 REQUEST = core_request()
 
@@ -89,6 +90,11 @@ def test_a_vote_s_step_says_whether_the_law_passed():
     xml = to_akoma_ntoso(status_of(voted), voted)
     assert [s.outcome for s in parse_steps(xml)[0][-3:]] == ["VOTE_FAILED", "VOTE_PASSED_IN_PART", "VOTE_PASSED"]
     assert_valid(xml)
+    # Which parts were voted down (found by a review: the export said "in part", never which).
+    assert f'refersTo="#step_8">Not passed at the vote of {entries[1].at.astimezone(VIETNAM).date()} (step_8): Điều 12</p>' in xml, xml
+    secret = to_akoma_ntoso(*exported(status_of(voted).model_copy(update={"classified": True}), voted))
+    assert "(step_8): 1 part</p>" in secret and "Điều 12" not in secret
+    assert_valid(secret)
 
 
 def classified_export(history: HistoryView) -> str:
