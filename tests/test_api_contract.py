@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 from api.app import create_app
 from api.plumbing import limiter
 from api.tokens import issue
-from schemas.enums import CallerRole, Stage
+from schemas.enums import CallerRole, DocumentKind, Stage
 from schemas.messages import DossierFiling
 from tests.drafts import decision, example_text, start_request
 from tests.http_api import api_client, bearer, body, problem, started_at_drafting
@@ -448,19 +448,27 @@ async def test_a_refusal_over_the_recording_rate_is_logged_with_what_a_recorded_
     assert "legis_" not in repr(unrecorded)
 
 
+# Filings of a document of each kind, enough for a history of more than one page (about 1.1 MB).
+FILINGS = 50
+
+
 async def test_a_drafts_history_and_versions_are_read_a_bounded_page_at_a_time(api, pool):
     """Found by a breaker: `/versions` had no paging and grew by ~10 KB a filing, and a history page of 1,000 events,
     each with its documents, could be tens of MB. Versions come 20 a page, a history page stops at about 1 MB; each
     page says where the next starts (`next_after`, `Link`)."""
     request, lead = await started_at_drafting(api, pool)
     sid = request.submission_id
-    kinds = ("DRAFT_TEXT", "COVER_SUBMISSION", "IMPACT_ASSESSMENT", "COMPARISON_TABLE", "POLICY_REVIEW")
     filing = json.loads(example_text("dossier-filing.json"))
-    for number in range(24):  # 50 documents of 300 characters (900 bytes) each: about 50 KB an event
-        documents = [{"kind": kinds[i % len(kinds)], "name": f"Tài liệu {number:02d}-{i:02d} " + "ầ" * 285,
-                      "sha256": f"{number:02x}{i:02x}".ljust(64, "a")} for i in range(50)]
+    for number in range(FILINGS):  # a document of each of the 24 kinds, 300 characters (900 bytes) each: about 22 KB an event
+        documents = [{"kind": kind.value, "name": f"Tài liệu {number:02d}-{i:02d} " + "ầ" * 285,
+                      "sha256": f"{number:02x}{i:02x}".ljust(64, "a")} for i, kind in enumerate(DocumentKind)]
         filed = await api.post(f"/v1/submissions/{sid}/dossier", json=filing | {"documents": documents}, headers=lead)
         assert filed.status_code == 200, filed.text
+    # Two documents of a kind in one filing: the dossier keeps one of each kind, so the second would replace the first
+    # unseen (found by a new user). Refused, naming the kind.
+    twice = filing | {"documents": [documents[0], documents[0] | {"sha256": "b" * 64}]}
+    refused = problem(await api.post(f"/v1/submissions/{sid}/dossier", json=twice, headers=lead), 422, "kind_once", "documents")
+    assert DocumentKind.LAW_MAKING_PROPOSAL.value in refused["detail"], refused
 
     async def history_pages():
         pages, after = [], 0
@@ -473,7 +481,7 @@ async def test_a_drafts_history_and_versions_are_read_a_bounded_page_at_a_time(a
         return pages
 
     # The audit trail is written after the receipt.
-    pages = await eventually(history_pages, lambda pages: sum(e["event"] == "DOSSIER_FILED" for entries in pages for e in entries) == 24)
+    pages = await eventually(history_pages, lambda pages: sum(e["event"] == "DOSSIER_FILED" for entries in pages for e in entries) == FILINGS)
     assert len(pages) >= 2
     seqs = [entry["seq"] for entries in pages for entry in entries]
     assert seqs == list(range(1, len(seqs) + 1))
@@ -488,4 +496,4 @@ async def test_a_drafts_history_and_versions_are_read_a_bounded_page_at_a_time(a
             assert "link" not in page.headers
             break
         assert after == numbers[-1] and len(numbers) == 20 and page.headers["link"].endswith(f'after={after}>; rel="next"'), page.headers
-    assert len(versions) >= 24 and versions == list(range(1, len(versions) + 1))
+    assert len(versions) >= FILINGS and versions == list(range(1, len(versions) + 1))

@@ -382,8 +382,8 @@ def tick(state: DraftState, now: datetime) -> Applied:
 
 
 
-DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision)
-FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing)
+DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, rules.admits_documents)
+FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing, rules.admits_documents)
 REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request)
 DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision)
 CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar)

@@ -7,6 +7,7 @@ messages to the draft and let these checks answer; they keep no copy of them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from datetime import date, datetime
 
@@ -352,6 +353,15 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
+
+
+def admits_documents(_state: DraftState | None, message: Decision | DossierFiling) -> None:
+    """A filing (or a decision's documents) names each kind once: the dossier keeps one document of each kind, the latest,
+    so a second of a kind in one message would replace the first unseen (found by a new user: 50 documents of a kind,
+    one kept). Asked of new input only (`draft.Operation.admits`), so that a message that did so before replays."""
+    if twice := sorted(kind.value for kind, n in Counter(d.kind for d in message.documents).items() if n > 1):
+        raise Refused("documents", "kind_once", f"a message files one document of each kind, the dossier keeping the latest of each; "
+                      f"given more than once: {', '.join(twice)}", INVALID)
 
 
 def admits_point(_state: DraftState | None, point: Disagreement) -> None:
