@@ -59,6 +59,18 @@ async def drafts_aimed_at(db: asyncpg.Pool | asyncpg.Connection, sessions: list[
     return await db.fetch(f"{_MARKED} AND (target_session = ANY($2) OR committee_meeting = ANY($3)) AND {OPEN}", own_agency, sessions, meetings)
 
 
+async def aimed_at_no_sitting_ahead(db: asyncpg.Pool | asyncpg.Connection, sessions: list[str], meetings: list[str], *,
+                                   own_agency: str | None, limit: int) -> tuple[list[RegistryRow], int]:
+    """Drafts not in a final state aimed at none of these sessions nor meetings (a session not on the calendar, one deferred
+    to by a decision before it was announced; one already held, the next not announced yet): the first `limit` by target
+    session, and how many in all."""
+    where = f"WHERE {_VISIBLE} AND NOT (target_session = ANY($2) OR coalesce(committee_meeting = ANY($3), false)) AND {OPEN}"
+    rows = await db.fetch(f"SELECT {_COLUMNS} FROM submissions {where} ORDER BY target_session, submission_id LIMIT $4",
+                          own_agency, sessions, meetings, limit)
+    total = await db.fetchval(f"SELECT count(*) FROM submissions {where}", own_agency, sessions, meetings)
+    return [RegistryRow(**dict(row)) for row in rows], total
+
+
 async def marked(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_agency: str | None) -> asyncpg.Record | None:
     """What one draft's mark is made of, as `drafts_aimed_at` reads it (for its own page); None when it is not open."""
     return await db.fetchrow(f"{_MARKED} AND submission_id = $2 AND {OPEN}", own_agency, submission_id)

@@ -248,3 +248,23 @@ def test_a_classified_draft_says_so_to_its_own_ministry(language, said):
     plain = env.get_template("draft.html").render(request=None, path="/board/drafts/BYT-1", row=ordinary, entries=[], versions=[],
                                                   today=date(2027, 1, 5), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
     assert said not in plain
+
+
+async def test_a_draft_aimed_at_no_sitting_ahead_is_listed_on_the_sessions_page(pool):
+    """Found by a new user: a draft deferred to a session not on the calendar was in no block of **Sessions ahead**, so an
+    official following the sessions never saw it."""
+    import uuid
+
+    sid = f"NOWHERE-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq, responsible) VALUES ($1, $2, 'Luật hoãn', 'BGDDT', 'LAW_2025', '19-9', 'DRAFTING', now(), "
+                       "false, 1, 'BGDDT')", sid, f"draft-law-{sid}")
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        text = is_page(await http.get("/board"), 200)
+        block = text.split('id="s-elsewhere"', 1)[1]
+        assert "Chưa có kỳ họp, phiên họp sắp tới trên lịch" in text and sid in block and "19-9" in block, text[-2000:]
+    await pool.execute("UPDATE submissions SET stage = 'WITHDRAWN' WHERE submission_id = $1", sid)
+    async with app_client(pool) as http:
+        await signed_in(http, pool)
+        assert sid not in is_page(await http.get("/board"), 200)  # a final draft is in no block

@@ -109,7 +109,11 @@ async def sessions_ahead(request: Request) -> Response:
         listed = marked_by_sitting[sitting.code]
         shown = [(registry[m.submission_id], m.standing, m.counted_from) for m in listed[:SHOWN_PER_SITTING] if m.submission_id in registry]
         blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(m.standing.mark for m in listed), "total": len(listed)})
-    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, Mark=Mark), started)
+    # The drafts aimed at no sitting ahead, in no block above (found by a new user: a draft deferred to a session not on the calendar).
+    elsewhere, elsewhere_total = await database(board.aimed_at_no_sitting_ahead(
+        pool, [s.code for s in sessions], [m.code for m in meetings], own_agency=own_agency(who), limit=SHOWN_PER_SITTING))
+    return with_timing(page(request, "sessions.html", blocks=blocks, today=day, Mark=Mark, elsewhere=await with_titles(request, elsewhere),
+                            elsewhere_total=elsewhere_total), started)
 
 
 @router.get("/board/drafts", dependencies=[Depends(known_parameters("q", "ministry", "stage", "session", "state", "offset"))])
