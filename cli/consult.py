@@ -109,18 +109,19 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     from api.permissions import CLI_READER, check_reads_comments
     from cli.records import registered
 
-    async def reading(db) -> RoundCommentsPage:
+    async def reading(db) -> tuple[RoundCommentsPage, bool]:
         check_reads_comments(CLI_READER, await registered(db, submission_id))
-        return await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit)
+        page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit)
+        return page, bool(page.comments) or await round_comments.recorded(db, submission_id, round_id)
 
-    page = database.read_checked(reading)
-    if wants_json():
-        emit_json(page)
-        return
-    if not page.comments and not after:
+    page, known = database.read_checked(reading)
+    if not known:
         # Nothing recorded: a round the draft does not have is named as such, as `consult show` names it.
         temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
                                                   drafts.consultation(client, submission_id, round_id)))
+    if wants_json():
+        emit_json(page)
+        return
     if not page.comments:
         out.print(f"no comments of round {round_id} of {submission_id}" + (f" from {consultee}" if consultee else "")
                   + (f" after position {after}" if after else "") + " are recorded (opinions a round took before this release are not)")
@@ -139,7 +140,9 @@ def _print_comment(comment: RoundComment) -> None:
     out.print(comment.text if comment.text is not None else f"(its text, {comment.text_sha256}, was never stored)", markup=False,
               highlight=False)
     if comment.response is not None and comment.answered_at is not None:
-        out.print(f"answer: {ANSWERS[comment.response]}, {instant(comment.answered_at)}" + (f": {comment.explanation}" if comment.explanation else ""),
+        explained = (f": {comment.explanation}" if comment.explanation is not None else
+                     f": (its explanation, {comment.explanation_sha256}, was never stored)" if comment.explanation_sha256 else "")
+        out.print(f"answer: {ANSWERS[comment.response]}, {instant(comment.answered_at)}{explained}",
                   markup=False, highlight=False)
     out.print()
 

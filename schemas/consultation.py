@@ -170,6 +170,7 @@ class OpinionRecord(Message):
     submission_id: str
     round_id: RoundId
     at: Instant
+    first: int = Field(default=1, ge=1, description="the round's number for the opinion's first comment: the order it took them in")
     opinion: Opinion
 
 
@@ -185,7 +186,7 @@ class CompilationRecord(Message):
 class RoundComment(Message):
     """One comment of a consultee's opinion, its text read back, and the lead ministry's answer once compiled."""
 
-    position: int = Field(description="its place in the order the round took the comments; `after` of the next page")
+    position: int = Field(description="its place in the order the round took the comments (1, 2, ...); `after` of the next page")
     consultee: str = Field(description="the agency that answered, e.g. BTC")
     official: str = Field(description="who signed the opinion")
     comment_id: str = Field(description="the comment's ID in its opinion")
@@ -194,7 +195,9 @@ class RoundComment(Message):
     text_sha256: str = Field(description="the SHA-256 of the comment's text (UTF-8), by which it is stored")
     received_at: datetime = Field(description="when the round took the opinion")
     response: Response | None = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình); none until compiled")
-    explanation: str | None = Field(description="the lead ministry's explanation of a comment not accepted")
+    explanation: str | None = Field(description="the lead ministry's explanation of a comment not accepted; none where it was never "
+                                    "stored (`explanation_sha256` names it)")
+    explanation_sha256: str | None = Field(default=None, description="the SHA-256 of the explanation's text, by which it is stored")
     answered_at: datetime | None = Field(description="when the round took the compilation; none until compiled")
 
 

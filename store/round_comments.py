@@ -13,8 +13,8 @@ PAGE = 50
 PAGE_BYTES = 1024 * 1024
 
 _RECORD_COMMENT = """
-INSERT INTO round_comments (submission_id, round_id, consultee, official, comment_id, article, text_sha256, received_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO round_comments (submission_id, round_id, position, consultee, official, comment_id, article, text_sha256, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (submission_id, round_id, consultee, comment_id) DO NOTHING
 """
 # An answer to a comment the round took before its comments were recorded finds no row, and is left out.
@@ -28,11 +28,12 @@ FROM round_comments c LEFT JOIN texts t ON t.sha256 = c.text_sha256 LEFT JOIN te
 WHERE c.submission_id = $1 AND c.round_id = $2 AND c.position > $3 AND ($4::text IS NULL OR c.consultee = $4)
 ORDER BY c.position LIMIT $5
 """
+_RECORDED = "SELECT EXISTS (SELECT 1 FROM round_comments WHERE submission_id = $1 AND round_id = $2)"
 _READ = """
 SELECT c.position, c.consultee, c.official, c.comment_id, c.article, t.body AS text, c.text_sha256, c.received_at, c.response,
-       e.body AS explanation, c.answered_at
+       e.body AS explanation, c.explanation_sha256, c.answered_at
 FROM round_comments c LEFT JOIN texts t ON t.sha256 = c.text_sha256 LEFT JOIN texts e ON e.sha256 = c.explanation_sha256
-WHERE c.position = ANY($1::bigint[])
+WHERE c.submission_id = $1 AND c.round_id = $2 AND c.position = ANY($3::integer[])
 ORDER BY c.position
 """
 
@@ -41,8 +42,8 @@ async def record_opinion(pool: asyncpg.Pool, record: OpinionRecord) -> None:
     """The opinion's comments, once each (a retried record writes nothing twice)."""
     opinion = record.opinion
     await pool.executemany(_RECORD_COMMENT, [
-        (record.submission_id, record.round_id, opinion.consultee, opinion.official, c.comment_id, c.article, c.text.sha256, record.at)
-        for c in opinion.comments])
+        (record.submission_id, record.round_id, record.first + n, opinion.consultee, opinion.official, c.comment_id, c.article, c.text.sha256,
+         record.at) for n, c in enumerate(opinion.comments)])
 
 
 async def record_answers(pool: asyncpg.Pool, record: CompilationRecord) -> None:
@@ -65,6 +66,11 @@ async def page(pool: asyncpg.Pool, submission_id: str, round_id: str, *, after: 
         if kept and spent > PAGE_BYTES:
             break
         kept.append(row["position"])
-    rows = await pool.fetch(_READ, kept) if kept else []
+    rows = await pool.fetch(_READ, submission_id, round_id, kept) if kept else []
     return RoundCommentsPage(submission_id=submission_id, round_id=round_id, comments=tuple(RoundComment(**dict(row)) for row in rows),
                              next_after=kept[-1] if len(kept) < len(sizes) else None)
+
+
+async def recorded(pool: asyncpg.Pool, submission_id: str, round_id: str) -> bool:
+    """Whether the round recorded any comment: a round whose workflow is gone (past Temporal's retention) is known by them."""
+    return await pool.fetchval(_RECORDED, submission_id, round_id)

@@ -3,15 +3,24 @@ page at a time, through the HTTP API and `legis consult comments` (before, the t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.consultation import OpinionBody, OpinionRecord
-from schemas.enums import CallerRole, Response
+from schemas.enums import Actor, CallerRole, ConsultationKind, Outcome, Response, Role, Stage
 from store import round_comments, texts
-from tests.drafts import compilation_body, consultation, opinion_body
-from tests.http_api import bearer, body, problem, started_at_drafting
+from tests.drafts import compilation_body, consultation, decision, opinion_body, passed_through, refusal_of, start_request
+from tests.holding import HoldOpinionRecords
+from tests.http_api import api_client, bearer, body, problem, started_at_drafting
+from tests.polling import eventually
 from tests.test_cli_consult import _at_drafting
+from workers.worker import create_worker
+from workflows import client as drafts
 
 
 async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(api, pool):
@@ -71,7 +80,7 @@ async def test_a_page_is_cut_by_its_texts_size_and_a_text_never_stored_is_named(
     stray = OpinionBody(consultee="BNV", official="Thứ trưởng", comments=({"comment_id": "x", "text": "never stored"},))
     await round_comments.record_opinion(pool, OpinionRecord(submission_id=sid, round_id="r1", at=datetime.now(UTC), opinion=opinion))
     never = stray.by_reference([texts.reference("never stored")])
-    await round_comments.record_opinion(pool, OpinionRecord(submission_id=sid, round_id="r1", at=datetime.now(UTC), opinion=never))
+    await round_comments.record_opinion(pool, OpinionRecord(submission_id=sid, round_id="r1", at=datetime.now(UTC), first=4, opinion=never))
     first = await round_comments.page(pool, sid, "r1")
     assert [c.comment_id for c in first.comments] == ["c0", "c1"] and first.next_after == first.comments[-1].position
     second = await round_comments.page(pool, sid, "r1", after=first.next_after)
@@ -106,3 +115,100 @@ async def test_legis_consult_comments_withholds_a_classified_draft_s(cli, tmp_pa
     assert (await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json")))[0] == 0
     code, out, err = await cli("consult", "comments", sid, "Y-KIEN-BO-NGANH")
     assert code != 0 and "classified_comments" in err and "kinh phí" not in out + err, (code, out, err)
+
+
+@contextlib.asynccontextmanager
+async def held_api(dev_env, pool, **settings):
+    """The API with a worker of its own whose opinions' records can be held (`HoldOpinionRecords`)."""
+    holding = HoldOpinionRecords()
+    async with (api_client(dev_env.client, pool, worker=False, **settings) as http,
+                create_worker(dev_env.client, pool, task_queue=http.task_queue, interceptors=[holding])):
+        yield http, holding
+
+
+async def test_comments_recorded_late_keep_the_round_s_order_and_their_answers(dev_env, pool):
+    """Found by a breaker: a comment recorded late (its write slow or retried) was listed after the opinions that came
+    after it; and the last opinion closes the round before its comments are recorded, so a compilation taken meanwhile
+    answered rows that did not exist yet, its answers lost for good."""
+    async with held_api(dev_env, pool) as (http, holding):
+        request, lead = await started_at_drafting(http, pool, "BYT")
+        path = f"/v1/submissions/{request.submission_id}/consultations"
+        assert (await http.post(path, json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)).status_code == 200
+        btc, bnv = await bearer(pool, "BTC", CallerRole.CONSULTEE), await bearer(pool, "BNV", CallerRole.CONSULTEE)
+        released = holding.hold("BTC")
+        first = asyncio.create_task(http.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc))
+        await eventually(lambda: http.get(f"{path}/r1", headers=lead), lambda read: [a["consultee"] for a in read.json()["answers"]] == ["BTC"])
+        # BNV's opinion, the last awaited, closes the round while BTC's comments wait to be recorded.
+        assert (await http.post(f"{path}/r1/opinions", json=body(opinion_body("BNV", "c1")), headers=bnv)).status_code == 200
+        await eventually(lambda: http.get(f"{path}/r1", headers=lead), lambda read: read.json()["closed"])
+        answers = (("BTC", "c1", Response.ACCEPTED), ("BNV", "c1", Response.EXPLAINED))
+        compiling = asyncio.create_task(http.post(f"{path}/r1/compilation", json=body(compilation_body(request, *answers)), headers=lead))
+        await asyncio.sleep(1)
+        released.set()
+        assert (await first).status_code == 200 and (await compiling).status_code == 200
+        listed = (await http.get(f"{path}/r1/opinions", headers=lead)).json()["comments"]
+        assert [(c["position"], c["consultee"], c["response"]) for c in listed] == [(1, "BTC", "ACCEPTED"), (2, "BNV", "EXPLAINED")], listed
+
+
+async def test_an_opinion_retried_under_its_key_after_no_answer_gets_the_first_answer(dev_env, pool):
+    """Found by a breaker: with the opinion's comments not yet recorded (PostgreSQL not answering the worker), the API
+    answered 504 and asked for the same request again with its Idempotency-Key; the retry was refused `answered_once`,
+    the first answer lost. The key is the round's update ID: the retry waits for the first update and gets its receipt."""
+    async with held_api(dev_env, pool, api_timeout=2.0) as (http, holding):
+        request, lead = await started_at_drafting(http, pool, "BYT")
+        path = f"/v1/submissions/{request.submission_id}/consultations"
+        assert (await http.post(path, json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)).status_code == 200
+        keyed = await bearer(pool, "BTC", CallerRole.CONSULTEE) | {"Idempotency-Key": "opinion-1"}
+        released = holding.hold("BTC")
+        problem(await http.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=keyed), 504, "timed_out")
+        released.set()
+        again = await http.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=keyed)
+        assert again.status_code == 200 and again.json()["consultee"] == "BTC", again.text
+
+
+async def test_an_opinion_taken_as_its_draft_is_withdrawn_gets_its_receipt(dev_env, pool):
+    """Found by a breaker: the draft withdrawn while an opinion's comments were being recorded cancelled the round with
+    the update unfinished: its sender was refused with Temporal's "workflow completed before the update completed". The
+    round finishes the opinion, which the round had taken, then ends."""
+    async with held_api(dev_env, pool) as (http, holding):
+        request, lead = await started_at_drafting(http, pool, "BYT")
+        sid = request.submission_id
+        path = f"/v1/submissions/{sid}/consultations"
+        assert (await http.post(path, json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)).status_code == 200
+        released = holding.hold("BTC")
+        sent = asyncio.create_task(http.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")),
+                                             headers=await bearer(pool, "BTC", CallerRole.CONSULTEE)))
+        await eventually(lambda: http.get(f"{path}/r1", headers=lead), lambda read: bool(read.json()["answers"]))
+        await drafts.decide(dev_env.client, sid, decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
+            update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))
+        await asyncio.sleep(1)
+        released.set()
+        answer = await asyncio.wait_for(sent, 40)
+        assert answer.status_code == 200 and answer.json()["consultee"] == "BTC", answer.text
+        assert [c["comment_id"] for c in (await http.get(f"{path}/r1/opinions", headers=lead)).json()["comments"]] == ["c1"]
+
+
+async def test_an_unknown_round_is_not_found_whatever_the_page_asked(api, pool):
+    """Found by a breaker: `after` past 0 read a round the draft does not have as an empty page."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    for after in (0, 1, 500):
+        problem(await api.get(f"/v1/submissions/{request.submission_id}/consultations/NO-SUCH/opinions", params={"after": after},
+                              headers=lead), 404, "round_unknown", "round_id")
+
+
+async def test_a_public_posting_sent_before_the_rulebook_is_pinned_needs_the_draft_text_too(dev_env, pool):
+    """Found by a breaker: a draft entered under way at DRAFTING, its posting sent in its first workflow task (before its
+    rulebook was pinned, when its dossier cannot be read), opened with no DRAFT_TEXT. Until the pin it is refused as the
+    draft not ready, which the client sends again; then the dossier's rule answers."""
+    request = passed_through(start_request(ministry="BYT"), [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME],
+                             datetime.now(UTC).date() - timedelta(days=1))
+    queue = f"pin-{request.submission_id[-6:]}"
+    await drafts.start_submission(dev_env.client, request, task_queue=queue)
+    posting = consultation(request, "cong-khai", (), kind=ConsultationKind.PUBLIC_POSTING)
+    opened = asyncio.create_task(drafts.open_consultation(dev_env.client, request.submission_id, posting))
+    await asyncio.sleep(1.0)  # the update waits in the server with the start: no worker yet
+    async with create_worker(dev_env.client, pool, task_queue=queue):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await opened
+        assert refusal_of(refused.value)[1] in ("draft_text_filed", "draft_not_ready"), refusal_of(refused.value)
+        assert (await drafts.status(dev_env.client, request.submission_id)).open_consultations == ()

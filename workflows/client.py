@@ -307,24 +307,27 @@ def consultation_round(client: Client, submission_id: str, round_id: str) -> Wor
     return client.get_workflow_handle_for(ConsultationWorkflow.run, consultation_id_for(submission_id, round_id))
 
 
-async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion) -> OpinionReceipt:
-    return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.submit_opinion, opinion)
+async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion, *, update_id: str | None = None) -> OpinionReceipt:
+    """`update_id`: the same ID sent again (a caller's retry under its idempotency key) gets the first one's answer,
+    waiting for it if it is still being taken (its comments recorded while PostgreSQL was down, say)."""
+    return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.submit_opinion, opinion, id=update_id)
 
 
 async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation, *,
-                        lead_ministry: str | None = None) -> ConsultationView:
+                        lead_ministry: str | None = None, update_id: str | None = None) -> ConsultationView:
     """Send the lead ministry's compilation to its round. Raises Refused (FORBIDDEN, `agency_code`, `lead_ministry_only`)
     when the compiling agency does not lead the draft now and the round takes the code that does, as the draft refuses
     its decisions: after a remap a round still takes a compilation made under the old code before it heard of the remap
     (`rounds.remapped`), not one sent afterwards; a round of a draft before the tenth generation, never told of a
     remap, takes the code it opened with only. Names no code: a classified draft's lead ministry is not told.
-    `lead_ministry`: the draft's, as its caller has just read it (`status`); asked of the draft when not given."""
+    `lead_ministry`: the draft's, as its caller has just read it (`status`); asked of the draft when not given. `update_id`:
+    as `submit_opinion`'s."""
     lead = lead_ministry or (await status(client, submission_id)).lead_ministry
     handle = consultation_round(client, submission_id, round_id)
     if compilation.agency_code != lead and lead in await handle.query(ConsultationWorkflow.lead_codes):
         raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "
                       "the compilation is sent under its new code)", RefusalKind.FORBIDDEN)
-    return await handle.execute_update(ConsultationWorkflow.compile, compilation)
+    return await handle.execute_update(ConsultationWorkflow.compile, compilation, id=update_id)
 
 
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:

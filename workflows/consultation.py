@@ -101,6 +101,8 @@ class ConsultationWorkflow:
         self._in_postgresql = input.request.kind is ConsultationKind.PUBLIC_POSTING and workflow.patched(PUBLIC_IN_POSTGRESQL)
         self._public_totals: PublicTotals | None = None
         self._early_close = input.request.kind is not ConsultationKind.PUBLIC_POSTING or not workflow.patched(PUBLIC_WINDOW_WHOLE)
+        # Opinions whose comments are being recorded: the compilation's answers are recorded once they are (`compile`).
+        self._recording = 0
 
     @workflow.run
     async def run(self, input: ConsultationInput) -> ConsultationResult:
@@ -114,6 +116,9 @@ class ConsultationWorkflow:
                     timeout_summary=f"round {input.request.round_id} closes",
                 )
         except asyncio.CancelledError:
+            # An opinion taken while its comments are recorded gets its receipt before the round ends (found by a breaker:
+            # "workflow completed before the update completed"); a handler that awaits nothing has finished already.
+            await workflow.wait_condition(workflow.all_handlers_finished)
             # Cancelled while open (its draft withdrawn or closed): the public's page and comments close with it.
             if self._in_postgresql and workflow.patched(PUBLIC_CLOSED_ON_CANCEL):
                 await self._database("close_public_round", PublicTotals, f"round {input.request.round_id} closes: cancelled")
@@ -169,13 +174,18 @@ class ConsultationWorkflow:
             self._public.append(answer)
         else:
             self._answers[opinion.consultee] = answer
-        self._comments += len(answer.comment_ids)
+        taken_before, self._comments = self._comments, self._comments + len(answer.comment_ids)
         # As the round stood when it took the opinion, whatever arrives while its comments are recorded.
         receipt = OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
                                  awaiting=len(self._awaiting()), closes_at=self._input.closes_at, closing=self._all_answered())
         if opinion.comments and workflow.patched(COMMENTS_RECORDED):
-            record = OpinionRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id, at=answer.at, opinion=opinion)
-            await self._record("record_opinion_comments", record, f"{opinion.consultee}'s {len(opinion.comments)} comments recorded")
+            record = OpinionRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id, at=answer.at,
+                                   first=taken_before + 1, opinion=opinion)
+            self._recording += 1
+            try:
+                await self._record("record_opinion_comments", record, f"{opinion.consultee}'s {len(opinion.comments)} comments recorded")
+            finally:
+                self._recording -= 1
         return receipt
 
     @submit_opinion.validator
@@ -192,6 +202,8 @@ class ConsultationWorkflow:
         )
         self._compiled_at = workflow.now()
         if compilation.responses and workflow.patched(COMMENTS_RECORDED):
+            # After the comments it answers (the last opinion closes the round before its comments are recorded).
+            await workflow.wait_condition(lambda: not self._recording)
             record = CompilationRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id,
                                        at=self._compiled_at, compilation=compilation)
             await self._record("record_compilation_answers", record, f"answers to {len(compilation.responses)} comments recorded")

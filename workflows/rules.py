@@ -345,8 +345,13 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
     public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33; the text is DRAFT_TEXT): asked of new input only
     (`draft.Operation.admits`), so that a round opened so before the rule replays, decodes and is answered as it was."""
     _no_dot_segment("round_id", "round", request.round_id)
+    if request.kind is ConsultationKind.PUBLIC_POSTING and state is None:
+        # Its dossier is read once the rulebook is pinned (found by a breaker: a draft entered under way, posted in its
+        # first task, posted with no text); the handler does not ask this again.
+        raise Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook; send the same request again in a moment",
+                      RefusalKind.BUSY)
     # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
-    if (request.kind is ConsultationKind.PUBLIC_POSTING and state is not None and not state.classified
+    if (request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified
             and not any(d.kind is DocumentKind.DRAFT_TEXT for d in state.dossier)):
         raise Refused("kind", "draft_text_filed", "a draft is posted for public comment once its text is in the dossier: file its "
                       "DRAFT_TEXT first (legis file)", CONFLICT)

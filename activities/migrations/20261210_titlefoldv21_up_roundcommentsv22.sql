@@ -3,10 +3,12 @@
 -- Written by the round (behind its patch `opinion-comments-recorded`); rounds' opinions taken before it are not here.
 -- The texts are not a foreign key: a message sent past the API and the CLI may name a text never stored, and its
 -- record must not fail for ever; a reader is told the text is missing.
+-- `position` is the round's own number for the comment, in the order it took the opinions (not the order the writes
+-- landed: a retried write is not listed after the opinions that came after it).
 CREATE TABLE round_comments (
-    position            bigserial   PRIMARY KEY,
     submission_id       text        NOT NULL,
     round_id            text        NOT NULL,
+    position            integer     NOT NULL,
     consultee           text        NOT NULL,
     official            text        NOT NULL DEFAULT '',
     comment_id          text        NOT NULL,
@@ -16,5 +18,6 @@ CREATE TABLE round_comments (
     response            text,
     explanation_sha256  text,
     answered_at         timestamptz,
-    UNIQUE (submission_id, round_id, consultee, comment_id)
+    PRIMARY KEY (submission_id, round_id, consultee, comment_id)
 );
+CREATE INDEX round_comments_order_idx ON round_comments (submission_id, round_id, position);

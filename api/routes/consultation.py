@@ -50,8 +50,9 @@ async def read_opinion_comments(submission_id: SubmissionId, round_id: RoundId, 
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     permissions.check_reads_comments(who, view)
     page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit))
-    if not page.comments and after == 0:
-        # Nothing recorded: a round the draft does not have is named as such (404 `round_id`), not answered empty.
+    if not page.comments and not await database(round_comments.recorded(http.app.state.pool, submission_id, round_id)):
+        # Nothing recorded: a round the draft does not have is named as such (404 `round_id`), not answered empty, whatever
+        # the page asked (found by a breaker: `after` past the end read an unknown round as empty).
         await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
     link_after(http, response, page.next_after)
     return page
@@ -68,8 +69,8 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
                           kind="CLOSED")
         permissions.check_opinion(who, opinion=opinion, draft=view)
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
-        receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs)),
-                                 "round_id")
+        receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
+                                                             update_id=_update_id(who.token_id, key)), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
@@ -89,7 +90,14 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
-                                                             lead_ministry=view.lead_ministry), "round_id")
+                                                             lead_ministry=view.lead_ministry, update_id=_update_id(who.token_id, key)), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
+
+
+def _update_id(token_id: str, key: str | None) -> str | None:
+    """The round's update ID for a request sent under an idempotency key, the caller's own (another caller's same key is
+    another update): a retry after an answer that did not come (504) waits for the first update's, never applies twice
+    (found by a breaker: it was refused `answered_once`, the first answer lost)."""
+    return None if key is None else f"{token_id}:{key}"
