@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime
 
@@ -80,13 +81,19 @@ async def list_tokens(pool: asyncpg.Pool) -> list[TokenRow]:
     return [TokenRow(**dict(row)) for row in rows]
 
 
+_TOKEN_ID = re.compile(r"[0-9a-f]{12}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,200}")
+
+
 async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
     if not token:
         raise Unauthenticated("token_required", "send `Authorization: Bearer <token>`; operators issue tokens with `legis tokens issue`")
     prefix, _, rest = token.partition("_")
     token_id, _, secret = rest.partition("_")
-    if prefix != PREFIX or not token_id or not secret:
-        raise Unauthenticated("token_malformed", "a token reads legis_<id>_<secret>")
+    # As `issue` writes them: an ID of 12 hex digits, a URL-safe secret (a stray character pasted with it is the token's
+    # shape broken, not a token unknown: found by an integrator).
+    if prefix != PREFIX or not _TOKEN_ID.fullmatch(token_id) or not _SECRET.fullmatch(secret):
+        raise Unauthenticated("token_malformed", "a token reads legis_<id>_<secret>: 12 hex digits, then letters, digits, '-' and '_'")
     row = await pool.fetchrow(
         "SELECT agency_code, role, secret_sha256, revoked_at, expires_at, expires_at <= now() AS expired FROM api_tokens WHERE token_id = $1",
         token_id)

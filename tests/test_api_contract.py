@@ -176,6 +176,10 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
         for unauthenticated, rule in (({}, "token_required"), ({"Authorization": "Bearer legis_abcdef012345_not-the-secret"}, "token_unknown")):
             for headers in (unauthenticated | {"Content-Type": "application/json"}, unauthenticated | {"Content-Type": "text/plain"}):
                 problem(await api.post("/v1/submissions/S-1/decisions", content=beyond, headers=headers), 401, rule, "Authorization")
+    # A token with a character pasted with it is its shape broken, not a token unknown (found by an integrator).
+    token = lead["Authorization"].removeprefix("Bearer ")
+    for broken in (f"{token}é", f"{token} extra", token.replace("legis_", "legis_X", 1)):
+        problem(await api.get("/v1/submissions", headers={"Authorization": f"Bearer {broken}".encode()}), 401, "token_malformed", "Authorization")
     over_bound = {"documents": [{}] * 60_000}
     problem(await api.post("/v1/submissions/S-1/decisions", json=over_bound), 401, "token_required", "Authorization")
     problem(await api.post("/v1/submissions/S-1/decisions", json=over_bound, headers=lead), 422, "too_long", "documents")
