@@ -38,7 +38,7 @@ from schemas.records import PinnedRules
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
-from workflows import calendar_changes, rounds, rules, sessions, sittings
+from workflows import admissions, calendar_changes, rounds, rules, sessions, sittings
 from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, due_later
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
@@ -382,17 +382,17 @@ def tick(state: DraftState, now: datetime) -> Applied:
 
 
 
-DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, rules.admits_documents)
-FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing, rules.admits_documents)
+DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, admissions.admits_documents)
+FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing, admissions.admits_documents)
 REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request)
 DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision)
 CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar)
-RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement, rules.admits_point)
+RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement, admissions.admits_point)
 RULE_ON_DISAGREEMENT = Operation("rule_on_disagreement", Ruling, rules.check_ruling, apply_ruling)
 REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap)
 CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
 OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation,
-                              rules.admits_round)
+                              admissions.admits_round)
 OPERATIONS = {op.name: op for op in (DECIDE, FILE_DOSSIER, REQUEST_POSTPONEMENT, DECIDE_POSTPONEMENT, CALENDAR_CHANGED, RAISE_DISAGREEMENT,
                                      RULE_ON_DISAGREEMENT, REMAP_AGENCY, CHANGE_PROGRAMME, OPEN_CONSULTATION)}
 

@@ -1,0 +1,60 @@
+"""What only new input must meet, asked by an update's validator alone (`draft.Operation.admits`), never when a message
+is applied: a history that recorded a message before the rule existed replays as it ran. Each is given the draft's state,
+or None before its rulebook is pinned."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from schemas.enums import ConsultationKind, DocumentKind
+from schemas.messages import ConsultationRequest, Decision, Disagreement, DossierFiling
+from schemas.refusal import RefusalKind, Refused
+from schemas.state import DraftState
+from workflows.rules import FATHERLAND_FRONT
+
+INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
+
+
+# A path segment of "." or ".." is no name a URL can carry: HTTP clients collapse it (`.../consultations/..` is the draft's
+# own path), so that a round so named, and its workflow `consultation-<submission>-..`, could not be addressed.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def admits_round(state: DraftState | None, request: ConsultationRequest) -> None:
+    """A new round's ID is not "." nor "..", a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
+    6(1), under the Law on the Fatherland Front), and a public posting needs the draft's text in the dossier, so that the
+    public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33; the text is DRAFT_TEXT): asked of new input only
+    (`draft.Operation.admits`), so that a round opened so before the rule replays, decodes and is answered as it was."""
+    _no_dot_segment("round_id", "round", request.round_id)
+    if request.kind is ConsultationKind.PUBLIC_POSTING and state is None:
+        # Its dossier is read once the rulebook is pinned (found by a breaker: a draft entered under way, posted in its
+        # first task, posted with no text); the handler does not ask this again.
+        raise Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook; send the same request again in a moment",
+                      RefusalKind.BUSY)
+    # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
+    if (request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified
+            and not any(d.kind is DocumentKind.DRAFT_TEXT for d in state.dossier)):
+        raise Refused("kind", "draft_text_filed", "a draft is posted for public comment once its text is in the dossier: file its "
+                      "DRAFT_TEXT first (legis file)", CONFLICT)
+    if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
+        raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
+                      f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
+
+
+def admits_documents(_state: DraftState | None, message: Decision | DossierFiling) -> None:
+    """A filing (or a decision's documents) names each kind once: the dossier keeps one document of each kind, the latest,
+    so a second of a kind in one message would replace the first unseen (found by a new user: 50 documents of a kind,
+    one kept). Asked of new input only (`draft.Operation.admits`), so that a message that did so before replays."""
+    if twice := sorted(kind.value for kind, n in Counter(d.kind for d in message.documents).items() if n > 1):
+        raise Refused("documents", "kind_once", f"a message files one document of each kind, the dossier keeping the latest of each; "
+                      f"given more than once: {', '.join(twice)}", INVALID)
+
+
+def admits_point(_state: DraftState | None, point: Disagreement) -> None:
+    """A new point's ID is not "." nor ".." (as a round's: `admits_round`); a ruling names a point already open, whatever it is."""
+    _no_dot_segment("point_id", "point", point.point_id)
+
+
+def _no_dot_segment(field: str, what: str, value: str) -> None:
+    if value in DOT_SEGMENTS:
+        raise Refused(field, "not_dot_segment", f"a {what}'s ID may not be {value!r}: no URL can name it", INVALID)
