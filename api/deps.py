@@ -83,10 +83,12 @@ Authenticated = Annotated[Caller, Depends(caller)]
 def shared_link_parameter(name: str) -> bool:
     """What a social network or a newsletter adds to every link it carries (Facebook's `fbclid`, Zalo's `zarsrc`, the
     `utm_` campaign tags): nothing a reader chose."""
-    return name.startswith("utm_") or name in SHARED_LINK_PARAMETERS
+    folded = name.lower()
+    return folded.startswith("utm_") or folded in SHARED_LINK_PARAMETERS
 
 
-SHARED_LINK_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "zarsrc", "zarsrc_", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi"})
+SHARED_LINK_PARAMETERS = frozenset({"fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "ttclid", "twclid", "yclid", "zarsrc", "igshid",
+                                    "mc_cid", "mc_eid", "_hsenc", "_hsmi", "_gl", "_ga", "mkt_tok", "li_fat_id", "ref_src"})
 
 
 def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool = False) -> Callable[[Request], None]:
@@ -101,7 +103,8 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool
         if unknown:
             raise refusal(422, unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
                           f"{', '.join(sorted(allowed)) or 'none'}", kind="INVALID")
-        repeated = sorted(name for name in set(http.query_params) - set(repeatable) if len(http.query_params.getlist(name)) > 1)
+        repeated = sorted(name for name in set(http.query_params) - set(repeatable)
+                          if len(http.query_params.getlist(name)) > 1 and not (shared and shared_link_parameter(name)))
         if repeated:
             takes_many = f"; only {', '.join(repeatable)} may be repeated" if repeatable else ""
             raise refusal(422, repeated[0], "parameter_once", f"{repeated[0]} is given {len(http.query_params.getlist(repeated[0]))} times and "
@@ -115,6 +118,11 @@ async def known_form_fields(http: Request) -> None:
     field of another form, must not be dropped unseen, nor a value but the last: a decision's `occurred_on` dropped
     would date it today); the CSRF token (`web.csrf`) is every form's."""
     route = http.scope["route"]
+    # A form takes its fields in its body; one in the address is not taken for it (found by a new user: a decision sent to
+    # `...?dry_run=1` was recorded, the parameter dropped unseen).
+    if queried := sorted(http.query_params):
+        raise refusal(422, queried[0][:60], "unknown_parameter", f"{queried[0][:60]} is not a parameter of this form's address: a form "
+                      "takes its fields in its body", kind="INVALID")
     taken = {"csrftoken"} | {field.alias for field in route.dependant.body_params}
     form = await http.form()
     if unknown := sorted(set(form.keys()) - taken):

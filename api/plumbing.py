@@ -214,7 +214,8 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
-        access_log.info("request", method=scope["method"], path=scope["path"], status=413)
+        request_id = caller_request_id(scope)
+        access_log.info("request", method=scope["method"], path=scope["path"], status=413, request_id=request_id)
         from web.csrf import has_forms  # the pages' modules read the API's
 
         if has_forms(scope["path"]):
@@ -228,7 +229,7 @@ class BodyLimit:
         body = problem_body(problem)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-                                (b"x-request-id", caller_request_id(scope).encode("latin-1"))]})
+                                (b"x-request-id", request_id.encode("latin-1"))]})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -107,15 +107,16 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     comments on a public posting are read by article through the API (`.../comments`)."""
     choose(output, as_json)
     from api.permissions import CLI_READER, check_reads_comments
-    from cli.records import registered
+    from cli.records import known, registered
 
     async def reading(db) -> tuple[RoundCommentsPage, bool]:
+        await known(db, submission_id)  # a draft the registry does not hold is named so, not taken for a classified one
         check_reads_comments(CLI_READER, await registered(db, submission_id))
         page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit)
         return page, bool(page.comments) or await round_comments.recorded(db, submission_id, round_id)
 
-    page, known = database.read_checked(reading)
-    if not known:
+    page, round_known = database.read_checked(reading)
+    if not round_known:
         # Nothing recorded: a round the draft does not have is named as such, as `consult show` names it.
         temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
                                                   drafts.consultation(client, submission_id, round_id)))
@@ -124,7 +125,8 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
         return
     if not page.comments:
         out.print(f"no comments of round {round_id} of {submission_id}" + (f" from {consultee}" if consultee else "")
-                  + (f" after position {after}" if after else "") + " are recorded (opinions a round took before this release are not)")
+                  + (f" after position {after}" if after else "") + " are recorded (opinions a round took before this release are not; "
+                  "the public's comments on a public posting are read by article: GET .../consultations/ROUND/comments)")
     for comment in page.comments:
         _print_comment(comment)
     if page.next_after is not None:

@@ -29,7 +29,7 @@ PANEL = "Audit trail and reports"
 
 async def whole_history(db, submission_id: str) -> HistoryView:
     """Every event of a draft, page after page; not found for a submission the audit trail does not know."""
-    await _known(db, submission_id)
+    await known(db, submission_id)
     entries = []
     while page := (await audit.history(db, submission_id, after=entries[-1].seq if entries else 0)).entries:
         entries.extend(page)
@@ -49,7 +49,7 @@ async def _with_classification(db, submission_id: str, read):
     return await read(db, submission_id), await registered(db, submission_id)
 
 
-async def _known(db, submission_id: str) -> None:
+async def known(db, submission_id: str) -> None:
     if not await audit.recorded(db, submission_id):
         # As `legis status` says it: the draft the registry holds in other letter case, not a classified one.
         named = await board.in_other_case(db, submission_id, own_agency=None)
@@ -136,7 +136,7 @@ def versions(
     from api.permissions import CLI_READER, versions_for
 
     async def reading(db, _: str) -> VersionsView:
-        await _known(db, submission_id)
+        await known(db, submission_id)
         return await audit.versions(db, submission_id)
 
     view, draft = database.read(lambda db: _with_classification(db, submission_id, reading))

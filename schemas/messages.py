@@ -44,7 +44,8 @@ Title = name(500, 5)
 DocumentName = name(300)
 PartName = name(100)
 LawName = name(500)
-Reason = text(4000, 3)
+MAX_REASON = 4000
+Reason = text(MAX_REASON, 3)
 Summary = text(2000, 3)
 ShortReason = text(1000, 3)
 

@@ -88,6 +88,11 @@ def name(max_length: int, min_length: int = 1) -> object:
                      BeforeValidator(_single_line_not_blank if min_length else _single_line)]
 
 
+# A text's limit counts its characters once composed (NFC); typed decomposed (macOS, Unikey's "Unicode tổ hợp"), a
+# Vietnamese letter is up to three code points: a form takes that much before the message's own check.
+NFD_GROWTH = 3
+
+
 def text(max_length: int, min_length: int = 0, *, visible: bool = False) -> object:
     """Free text of several lines (reasons, a summary): NFC, no control characters but tab and newline, not spaces alone.
     `visible`: not format characters alone either (a zero-width space), for a text that enters no workflow's history

@@ -117,7 +117,8 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
             shared = await stranger.get(f"/public/{sid}/cong-khai?received={number}")
             assert shared.status_code == 200 and "đã được ghi nhận" not in shared.text
             # ... and a link shared on Facebook or Zalo (their tags added) opens the page, not a refusal.
-            for tags in ({"fbclid": "IwAR0abc"}, {"utm_source": "zalo", "utm_medium": "social"}, {"zarsrc": "30"}):
+            for tags in ({"fbclid": "IwAR0abc"}, {"utm_source": "zalo", "utm_medium": "social"}, {"zarsrc": "30"}, {"ttclid": "x"},
+                         {"_gl": "1*abc"}, {"gbraid": "x", "wbraid": "y"}, {"UTM_Source": "Zalo"}, {"utm_source": ["a", "b"]}):
                 tagged = await stranger.get(f"/public/{sid}/cong-khai", params=tags)
                 assert tagged.status_code == 200 and "Bị từ chối" not in tagged.text, tags
             assert (await stranger.get("/public", params={"fbclid": "x"})).status_code == 200
@@ -151,6 +152,13 @@ async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(p
         latin = await http.post(f"/public/{sid}/cong-khai", content=b"csrftoken=" + token.encode() + b"&text=G%F3p+%FD+ki%EAn",
                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert latin.status_code == 415 and "utf8_form_only" in latin.text, latin.text
+        # A field of megabytes (over the form parser's 1 MB a field) is refused on a page too, not as JSON.
+        field = await http.post(f"/public/{sid}/cong-khai", data={"text": "a" * 1_100_000, "csrftoken": token})
+        assert field.status_code in (400, 413) and field.headers["content-type"].startswith("text/html"), field.text[:300]
+        # A parameter in the form's address is refused, not dropped (found by a new user: `?dry_run=1` stored the comment).
+        dry = await http.post(f"/public/{sid}/cong-khai", params={"dry_run": "1"}, data={"text": "Góp ý thử", "csrftoken": token})
+        assert dry.status_code == 422 and "unknown_parameter" in dry.text and "dry_run" in dry.text
+        assert await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1", sid) == 0
         # The page's own form still goes through.
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý", "csrftoken": token})
         assert sent.status_code == 303, sent.text

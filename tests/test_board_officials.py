@@ -268,3 +268,21 @@ async def test_a_draft_aimed_at_no_sitting_ahead_is_listed_on_the_sessions_page(
     async with app_client(pool) as http:
         await signed_in(http, pool)
         assert sid not in is_page(await http.get("/board"), 200)  # a final draft is in no block
+
+
+def test_the_decision_form_does_not_cut_what_is_typed_decomposed():
+    """Found by a new user: the reasons box cut 3,500 letters typed decomposed (NFD: macOS, Unikey) to 2,990, its
+    `maxlength` counting code points where the message counts composed letters; the form now takes what is typed and says
+    the limit, which the message checks (with the form kept)."""
+    from types import SimpleNamespace
+
+    at = datetime(2027, 1, 4, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT", process_version=ProcessVersion.LAW_2025,
+                      target_session="16-2", stage=Stage.APPRAISAL, stage_since=at, stage_deadline=None, responsible="BTP", classified=False)
+    form = SimpleNamespace(opens=None, outcomes=["APPROVE"], roles=["MINISTER"], return_to=[], carry_to=[])
+    shown = environment("vi").get_template("inbox.html").render(
+        request=None, path="/board/inbox", rows=[row], forms={"T-1": form}, refusal=None, sent=None, can_decide=True, unseen=0,
+        max_reasons=4000, who=None, csrftoken=lambda: "")
+    boxes = re.findall(r'<(?:textarea|input)[^>]*name="(?:reasons|official)"[^>]*>', shown)
+    assert len(boxes) == 2 and not any("maxlength" in box for box in boxes), boxes
+    assert "Lý do (tối đa 4.000 ký tự)" in shown

@@ -202,6 +202,20 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             await page.goto(f"{base}/board")
             assert SECRET in await page.inner_text("main")  # and the sessions ahead (found by a new user: only its ID there)
 
+            # On a phone's 360 px, every page of the board fits: no page scrolls sideways (found by a new user: the drafts
+            # list was 868 px wide, its stage filter as wide as its longest choice; the sign-in page 567 px).
+            phone = await browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN")
+            blocked_phone = await loopback_only(phone)
+            small = await phone.new_page()
+            await small.goto(f"{base}/board/signin")
+            assert await small.evaluate("document.documentElement.scrollWidth") <= 360
+            await sign_in(small, base, (await bearer(pool, "VPCP", CallerRole.OPERATOR))["Authorization"].removeprefix("Bearer "))
+            for path in ("/board", "/board/drafts", "/board/inbox", "/board/ministries", f"/board/drafts/{ids['drafting']}"):
+                await small.goto(f"{base}{path}")
+                assert await small.evaluate("document.documentElement.scrollWidth") <= 360, path
+            await phone.close()
+            assert not blocked_phone, blocked_phone
+
             public = await browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # a phone
             blocked_public = await loopback_only(public)
             citizen = await public.new_page()

@@ -105,6 +105,10 @@ async def test_legis_consult_comments_prints_each_comment_and_its_answer(cli, tm
     assert code == 2 and "consultee" in err, (out, err)
     code, out, err = await cli("consult", "comments", sid, "KHONG-CO")
     assert code != 0 and "no consultation round KHONG-CO" in err, (code, out, err)
+    # A draft the registry does not hold is named so, not taken for a classified one (found by a new user).
+    for missing in ("NO-SUCH-DRAFT", sid.lower()):
+        code, out, err = await cli("consult", "comments", missing, round_id)
+        assert code == 4 and f"no draft {missing} in the audit trail" in err and "classified" not in err, (code, out, err)
     code, out, err = await cli("consult", "comments", sid, round_id, "--consultee", "BNV")
     assert code == 0 and f"no comments of round {round_id} of {sid} from BNV are recorded" in out, (out, err)
 

@@ -22,8 +22,9 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import STATUS
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES
-from schemas.messages import Decision
+from schemas.messages import MAX_REASON, Decision
 from schemas.refusal import RefusalKind, Refused
+from schemas.text import NFD_GROWTH
 from store import board
 from web.auth import signed_in, to_sign_in
 from web.board import ASK_SECONDS, own_agency, today, with_titles
@@ -126,7 +127,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None, unseen=unseen)
+                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON)
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])
@@ -140,8 +141,8 @@ async def inbox(request: Request, sent: str | None = None) -> Response:
 @router.post("/board/inbox/{submission_id}", dependencies=[Depends(known_form_fields)])
 async def decide(request: Request, submission_id: str,
                  stage: Annotated[str, Form(max_length=40)] = "", outcome: Annotated[str, Form(max_length=40)] = "",
-                 role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=200)] = "",
-                 reasons: Annotated[str, Form(max_length=8000)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
+                 role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=200 * NFD_GROWTH)] = "",
+                 reasons: Annotated[str, Form(max_length=MAX_REASON * NFD_GROWTH * 2)] = "", documents: Annotated[str, Form(max_length=30000)] = "",
                  return_to: Annotated[str, Form(max_length=40)] = "",
                  total_deputies: Annotated[str, Form(max_length=10)] = "", in_favour: Annotated[str, Form(max_length=10)] = "",
                  against: Annotated[str, Form(max_length=10)] = "", abstaining: Annotated[str, Form(max_length=10)] = "",

@@ -13,14 +13,10 @@ from pydantic import ValidationError
 from api.deps import database, known_form_fields, known_parameters
 from api.routes.public import take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
-from schemas.text import PG_BIGINT_MAX
+from schemas.text import NFD_GROWTH, PG_BIGINT_MAX
 from store import audit, public
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
-
-# A comment's limit counts its characters once composed (NFC); typed decomposed (macOS, Unikey's "Unicode tổ hợp"), a
-# Vietnamese letter is up to three code points, so the page takes that much before the comment's own check.
-NFD_GROWTH = 3
 
 # The comment a browser sent last on a round's page, thanked for there (`received`) for this long.
 RECEIVED_COOKIE = "legis_received"

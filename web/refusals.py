@@ -100,6 +100,7 @@ SENTENCES = {
     "form_content_type": "This page takes its own form only: send it from the page.",
     "body_too_large": "What was sent is far too long for this form.",
     "utf8_form_only": "What was sent is not in UTF-8: send it from the page itself.",
+    "form_unreadable": "The form could not be read: a field is far too long, or it was not sent by the page.",
 }
 # A field's own sentence for a rule, where the rule's sentence would say too little.
 FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f."}
@@ -201,6 +202,10 @@ class PageRoute(APIRoute):
         async def answer(request: Request) -> Response:
             try:
                 return await handle(request)
+            except HTTPException as failure:
+                # The form's parser refusing it (a field over its 1 MB): a page, not the JSON problem (found by a new user).
+                await _reader_named(request)
+                return refused(request, failure.status_code, [{"field": "body", "rule": "form_unreadable", "message": str(failure.detail)}])
             except (RequestValidationError, Refused, Problem) as failure:
                 await _reader_named(request)
                 if isinstance(failure, RequestValidationError):
