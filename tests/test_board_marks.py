@@ -86,19 +86,26 @@ def test_an_extraordinary_session_keeps_its_drafts_past_the_cutoff():
     assert board_mark(ahead, state, after) is Mark.AT_RISK
 
 
+def approved_past_cutoff():
+    """A law at the Government's decision, and the same with a postponement the Prime Minister approved to 30 days after
+    the sitting's cut-off (POSTPONEMENT_CONFLICT)."""
+    request, state = drafted(LawKind.NEW_LAW)
+    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=at_decision.deadline + timedelta(days=30), reason="chờ ý kiến các bộ"), EARLY).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
+    return at_decision, approved
+
+
 def test_an_approved_date_after_the_cutoff_is_marked_by_the_sittings_cutoff_not_on_track():
     """Found by a breaker: the sessions page marked "on track" a draft whose approved postponement fell after its session's
     cut-off (POSTPONEMENT_CONFLICT), since the registry recorded the approved date in force as its cut-off. While the
     conflict stands it records the sitting's cut-off, and the board marks the draft at risk; missed only once the approved
     date has passed, when the draft slips (it keeps its session until then)."""
-    request, state = drafted(LawKind.NEW_LAW)
-    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    at_decision, approved = approved_past_cutoff()
     cutoff = at_decision.deadline
-    asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
-        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
-        new_deadline=cutoff + timedelta(days=30), reason="chờ ý kiến các bộ"), EARLY).state
-    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
-        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
     assert approved.deadline == cutoff + timedelta(days=30) and sessions.postponement_conflict(approved) is not None
     ahead = sessions.registry_cutoffs(approved)
     assert (ahead.cutoff, ahead.cutoff_stage, ahead.cutoff_sitting) == (cutoff, Stage.GOVERNMENT_DECISION, SESSION.code)
@@ -122,14 +129,8 @@ def test_a_cutoff_behind_a_draft_kept_by_its_approved_date_is_said_passed_and_un
     the approved date that keeps the draft's place until it slips."""
     from cli.drafts import next_cutoff_line
 
-    request, state = drafted(LawKind.NEW_LAW)
-    at_decision = carried_to(request, state, Stage.GOVERNMENT_DECISION)
+    at_decision, approved = approved_past_cutoff()
     cutoff = at_decision.deadline
-    asked = draft.perform(draft.REQUEST_POSTPONEMENT, at_decision, PostponementRequest(
-        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=at_decision.lead_ministry, role=Role.MINISTER, official="x",
-        new_deadline=cutoff + timedelta(days=30), reason="chờ ý kiến các bộ"), EARLY).state
-    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
-        stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), EARLY).state
     ahead, today = sessions.registry_cutoffs(approved), cutoff + timedelta(days=3)
     st = standing(recorded=True, cutoff=ahead.cutoff, cutoff_stage=ahead.cutoff_stage, stage=approved.stage, stage_deadline=approved.deadline,
                   process_version="LAW_2025", extraordinary=False, today=today)
