@@ -196,8 +196,9 @@ async def test_an_unknown_round_is_not_found_whatever_the_page_asked(api, pool):
     """Found by a breaker: `after` past 0 read a round the draft does not have as an empty page."""
     request, lead = await started_at_drafting(api, pool, "BYT")
     for after in (0, 1, 500):
-        problem(await api.get(f"/v1/submissions/{request.submission_id}/consultations/NO-SUCH/opinions", params={"after": after},
-                              headers=lead), 404, "round_unknown", "round_id")
+        answer = await api.get(f"/v1/submissions/{request.submission_id}/consultations/NO-SUCH/opinions", params={"after": after}, headers=lead)
+        assert answer.status_code == 404, (after, answer.text)
+        problem(answer, 404, "round_unknown", "round_id")
 
 
 async def test_a_public_posting_sent_before_the_rulebook_is_pinned_needs_the_draft_text_too(dev_env, pool):
