@@ -86,5 +86,6 @@ async def test_an_empty_key_and_a_parameter_a_write_does_not_take_are_refused_no
     assert dry["detail"] == "dry_run is not a parameter of this route; known: none", dry
     problem(await api.post("/v1/submissions", params={"validate_only": "1"}, json=body(start_request()), headers=lead), 422,
             "unknown_parameter", "validate_only")
-    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
-    assert [e["event"] for e in history] == ["SUBMITTED"]
+    # Nothing was applied: the draft still stands at its first stage, its events only its submission.
+    status = (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).json()
+    assert (status["stage"], status["events_recorded"]) == ("POLICY_PROPOSAL", 1), status
