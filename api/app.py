@@ -161,6 +161,7 @@ LOCATION = _header("the submission opened", "/v1/submissions/BGDDT-2026-017")
 REPLAYED = _header("`true` when the answer is the one first given to this `Idempotency-Key`, not a new one", "true")
 RETRY_AFTER = _header("seconds to wait before sending again", "30")
 CHALLENGE = _header("the scheme the token goes in", "Bearer")
+ALLOW = _header("the methods the path takes", "GET, HEAD")
 # The operations whose answers are read a page at a time by `Link` (`api.deps.link_after`, `link_next`).
 PAGED = frozenset({"listSubmissions", "readHistory", "readVersions", "readPublicComments", "readOpinionComments"})
 
@@ -179,10 +180,13 @@ def _with_headers(schema: dict[str, Any]) -> None:
                 # Every answer under 500 but 429 is kept for its key (`api.idempotency`); the token is checked first.
                 if keyed and status < "500" and status not in ("401", "413", "415", "429"):
                     headers["Idempotent-Replayed"] = REPLAYED
-                if status in ("429", "503"):
+                # A key's request still being answered is 409 `request_in_progress`, with when to retry.
+                if status in ("429", "503") or keyed and status == "409":
                     headers["Retry-After"] = RETRY_AFTER
                 if status == "401":
                     headers["WWW-Authenticate"] = CHALLENGE
+                if status == "405":
+                    headers["Allow"] = ALLOW
 
 
 def answer_example(operation_id: str) -> Any | None:

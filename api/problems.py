@@ -67,8 +67,10 @@ RESPONSES = {
     409: "the draft's state refuses it (closed, stale, a conflict)",
     413: "the body is over 4 MB",
     415: "the body is not UTF-8 JSON",
+    405: "the path takes other methods (`Allow` names them)",
     422: "the request breaks a rule: its problems (the first 20) with their field and rule",
     429: "too many requests (`Retry-After`)",
+    500: "a failure of the server's own: `internal_error`, naming the request's ID (the log has the rest)",
     503: "Temporal, a worker or PostgreSQL is unavailable, or the draft is busy (`Retry-After`)",
     504: "no answer within the API's bounded wait",
 }

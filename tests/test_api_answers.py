@@ -37,7 +37,10 @@ def test_the_document_names_the_headers_the_answers_carry():
     paths = create_app().openapi()["paths"]
     start = paths["/v1/submissions"]["post"]["responses"]
     assert {"Location", "Idempotent-Replayed", "X-Request-ID"} <= set(start["201"]["headers"])
-    assert "WWW-Authenticate" in start["401"]["headers"] and "Retry-After" in start["503"]["headers"]
+    assert "WWW-Authenticate" in start["401"]["headers"] and "Retry-After" in start["503"]["headers"] and "Retry-After" in start["409"]["headers"]
+    # Every operation says a method it does not take is 405 with `Allow`, and its own failure 500 `internal_error`.
+    assert all({"405", "500"} <= set(operation["responses"]) and "Allow" in operation["responses"]["405"]["headers"]
+               for operations in paths.values() for operation in operations.values())
     assert "Link" in paths["/v1/submissions/{submission_id}/history"]["get"]["responses"]["200"]["headers"]
     assert "Idempotent-Replayed" not in paths["/v1/submissions"]["get"]["responses"]["200"]["headers"]
     assert all("X-Request-ID" in answer["headers"] for operations in paths.values() for operation in operations.values()
