@@ -176,6 +176,10 @@ class Router(APIRouter):
             super().add_api_route(path, endpoint, methods=["HEAD"], **{**kwargs, "include_in_schema": False, "operation_id": None})
 
 
+# The body of a request with one, as `BodyLimit` read it whole, for the middlewares after it (`web.csrf`).
+WHOLE_BODY = "legis.body"
+
+
 class BodyLimit:
     """Refuse a body over `MAX_BODY_BYTES` (413) before the application reads it: by its Content-Length, or as it streams
     in; a body within the limit is handed on as it came."""
@@ -202,14 +206,14 @@ class BodyLimit:
                 await self._too_large(scope, send)
                 return
             more = message.get("more_body", False)
-        replayed = False
+        replayed, scope[WHOLE_BODY] = False, b"".join(chunks)
 
         async def replay() -> Message:
             nonlocal replayed
             if replayed:
                 return await receive()
             replayed = True
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return {"type": "http.request", "body": scope[WHOLE_BODY], "more_body": False}
 
         await self.app(scope, replay, send)
 
@@ -223,7 +227,7 @@ class BodyLimit:
             from web.refusals import refused
 
             await refused(Request(scope), 413, [{"field": "body", "rule": "body_too_large", "message": f"the form is over {self.limit} bytes"}])(
-                scope, _disconnected, send)
+                scope, disconnected, send)
             return
         problem = refusal(413, "body", "body_too_large", f"the body is over {self.limit} bytes")
         body = problem_body(problem)
@@ -233,7 +237,8 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-async def _disconnected() -> Message:
+async def disconnected() -> Message:
+    """The `receive` of an answer given without reading the request (a refusal before any route)."""
     return {"type": "http.disconnect"}
 
 

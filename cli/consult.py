@@ -115,7 +115,7 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
         page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit)
         return page, bool(page.comments) or await round_comments.recorded(db, submission_id, round_id)
 
-    page, round_known = database.read_checked(reading)
+    page, round_known = asyncio.run(database.checked(reading))
     if not round_known:
         # Nothing recorded: a round the draft does not have is named as such, as `consult show` names it.
         temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),

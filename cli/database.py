@@ -56,27 +56,14 @@ async def connection(config: Settings | None = None) -> AsyncIterator[asyncpg.Co
                 await db.close(timeout=chosen.timeout)
 
 
-async def checked(action: Callable[[asyncpg.Connection], Awaitable[None]]) -> None:
-    """Run a check that reads the database and raises a rule's `Refused`, as the CLI's failure for it (the database's
-    own failures as `connection` has them: within `--timeout`, never blamed on Temporal)."""
+async def checked(action: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    """Run a check (or a read) that may raise a rule's `Refused`, as the CLI's failure for it (the database's own
+    failures as `connection` has them: within `--timeout`, never blamed on Temporal); returns what `action` gives."""
     async with connection() as db:
         try:
-            await action(db)
+            return await action(db)
         except Refused as refused:
             raise from_refusal(refused) from None
-
-
-def read_checked(action: Callable[[Any], Awaitable[T]]) -> T:
-    """`read`, for an action that may refuse by a rule (`Refused`): the refusal as the CLI's failure for it."""
-
-    async def reading() -> T:
-        async with connection() as db:
-            try:
-                return await action(db)
-            except Refused as refused:
-                raise from_refusal(refused) from None
-
-    return asyncio.run(reading())
 
 
 def read(action: Callable[[Any], Awaitable[T]]) -> T:

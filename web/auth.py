@@ -16,8 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import database, known_form_fields, known_parameters
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.redaction import tokens_redacted
-from web.csrf import PROTECTED as PAGES
-from web.refusals import PageRoute
+from web.refusals import PageRoute, page_back, page_of_this_site
 from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext, noted, page
 
 TOKEN_COOKIE = "legis_token"
@@ -44,7 +43,7 @@ def to_sign_in(request: Request) -> RedirectResponse:
 
 
 def _safe_next(target: str | None) -> str:
-    return _page_of_this_site(target, ("/board",))
+    return page_of_this_site(target, ("/board",))
 
 
 @router.get("/board/signin", dependencies=[Depends(known_parameters("next"))])
@@ -75,25 +74,10 @@ async def sign_out() -> Response:
     return answer
 
 
-def _page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
-    """`target` when it is a page of this site under one of `prefixes`, else the board's home, which exists for everyone
-    (it asks a reader who has not signed in to sign in): never another site's address (an open redirect), nor `/`, which
-    serves nothing. A token pasted in an address is not written back into the page (`schemas.redaction`)."""
-    if target and not target.startswith("//") and "\\" not in target and any(
-            target == prefix or target.startswith((f"{prefix}/", f"{prefix}?")) for prefix in prefixes):
-        return tokens_redacted(target)
-    return "/board"
-
-
-def _page_back(back: str | None) -> str:
-    """Where the language switch returns: the page it was pressed on, a page of the board's or the public pages'."""
-    return _page_of_this_site(back, PAGES)
-
-
 @router.get("/language/{language}", dependencies=[Depends(known_parameters("back"))])
 async def choose_language(request: Request, language: Literal[LANGUAGES], back: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
     """The language switch: a cookie, then back to the page it was pressed on. A language the pages do not have is refused
     on a page (`literal_error`, naming `language`), as every page refuses what it does not take."""
-    answer = RedirectResponse(_page_back(back), status_code=303)
+    answer = RedirectResponse(page_back(back), status_code=303)
     answer.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="lax", path="/")
     return answer

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.plumbing import WHOLE_BODY, disconnected
 from store import public
 from web.render import gettext, noted, page
 
@@ -53,11 +54,7 @@ async def _refused(scope: Scope, send: Send, message_id) -> None:
     request = Request(scope)
     message = gettext(request, "This form has expired or was sent from another site: open the page again and send it from there")
     noted(request, [{"field": "csrf_token", "rule": "csrf_token", "message": "the form has expired or was sent from another site"}])
-    await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message)(scope, _nothing, send)
-
-
-async def _nothing() -> dict:
-    return {"type": "http.disconnect"}
+    await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message)(scope, disconnected, send)
 
 
 def _routed_here(scope: Scope) -> bool:
@@ -65,28 +62,6 @@ def _routed_here(scope: Scope) -> bool:
     the router, 405 or 404, not as a form refused (found by a new user). Asked of POSTs alone, not of every page read."""
     router = getattr(scope.get("app"), "router", None)
     return router is None or any(route.matches(scope)[0] is Match.FULL for route in router.routes)
-
-
-async def _whole(receive: Receive) -> bytes:
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> dict:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 def _utf8_form(body: bytes) -> bool:
@@ -119,8 +94,7 @@ class PageForms:
             await self.app(scope, receive, send)
             return
         if scope["method"] == "POST":
-            body = await _whole(receive)  # within the API's body limit (`api.plumbing.BodyLimit`)
-            receive = _replaying(body)
+            body = scope.get(WHOLE_BODY, b"")  # as `api.plumbing.BodyLimit` read it, within its limit
             # The pages' forms are sent urlencoded, in UTF-8; another body (multipart, which the CSRF check cannot parse
             # with this python-multipart: a 500; JSON; bytes of another encoding, stored as U+FFFD) is refused as such
             # before the check reads it (found by a new user).
@@ -132,7 +106,7 @@ class PageForms:
                 from web.refusals import refused  # which reads this module's prefixes
 
                 field, rule, message = problem
-                await refused(Request(scope), 415, [{"field": field, "rule": rule, "message": message}])(scope, _nothing, send)
+                await refused(Request(scope), 415, [{"field": field, "rule": rule, "message": message}])(scope, disconnected, send)
                 return
         if self._protected is None:
             async with self._building:

@@ -169,10 +169,19 @@ def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
     return problem.status or 409, found
 
 
-def page_back(back: str | None) -> str:
-    from web.auth import _page_back  # which reads this module's page routes
+def page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
+    """`target` when it is a page of this site under one of `prefixes`, else the board's home, which exists for everyone
+    (it asks a reader who has not signed in to sign in): never another site's address (an open redirect), nor `/`, which
+    serves nothing. A token pasted in an address is not written back into the page (`schemas.redaction`)."""
+    if target and not target.startswith("//") and "\\" not in target and any(
+            target == prefix or target.startswith((f"{prefix}/", f"{prefix}?")) for prefix in prefixes):
+        return tokens_redacted(target)
+    return "/board"
 
-    return _page_back(back)
+
+def page_back(back: str | None) -> str:
+    """Where the language switch returns: the page it was pressed on, a page of the board's or the public pages'."""
+    return page_of_this_site(back, PROTECTED)
 
 
 def refused(request: Request, status: int, problems: list[dict[str, Any]], headers: dict[str, str] | None = None) -> Response:
