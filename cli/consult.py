@@ -97,7 +97,7 @@ ANSWERS = {Response.ACCEPTED: "ACCEPTED (tiếp thu)", Response.EXPLAINED: "EXPL
 def show_comments(submission_id: SubmissionId, round_id: RoundId,
                   consultee: Annotated[str | None, typer.Option(help="one consultee's comments only, by its agency code, e.g. BTP",
                                                                 callback=identifier(messages.AgencyCode, "consultee"))] = None,
-                  after: Annotated[int, typer.Option(min=0, help="comments after this position (the last page's `next`)")] = 0,
+                  after: Annotated[int, typer.Option(min=0, max=2**31 - 1, help="comments after this position (the last page's `next`)")] = 0,
                   limit: Annotated[int, typer.Option(min=1, max=round_comments.PAGE, help="comments shown at most")] = round_comments.PAGE,
                   output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """What the consultees wrote (ý kiến góp ý), comment by comment, with the lead ministry's answers.

@@ -54,6 +54,7 @@ async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(
     assert [c["text"] for c in (await api.get(f"{path}/r1/opinions", params={"consultee": "BNV"}, headers=lead)).json()["comments"]] == [
         "đề nghị làm rõ c1"]
     problem(await api.get(f"{path}/r1/opinions", params={"limit": 51}, headers=lead), 422, field="limit")
+    problem(await api.get(f"{path}/r1/opinions", params={"after": 2**40}, headers=lead), 422, field="after")  # a position, not a 500
     problem(await api.get(f"{path}/r1/opinions", params={"lmit": 5}, headers=lead), 422, "unknown_parameter", "lmit")
 
 

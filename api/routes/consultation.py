@@ -36,17 +36,18 @@ async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who:
 
 @router.get("/opinions", operation_id="readOpinionComments", summary="The comments of a round's opinions, with their answers",
             response_model=RoundCommentsPage, dependencies=[Depends(known_parameters("after", "consultee", "limit"))])
-async def read_opinion_comments(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, response: Response,
-                        after: Annotated[int, Query(ge=0, le=2**63 - 1, description="comments after this position")] = 0,
-                        consultee: Annotated[AgencyCode | None, Query(description="one consultee's comments only")] = None,
-                        limit: Annotated[int, Query(ge=1, le=round_comments.PAGE, description="comments a page holds at most")] = round_comments.PAGE,
-                        ) -> RoundCommentsPage:
+async def read_opinion_comments(
+    submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, response: Response,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1, description="comments after this position")] = 0,
+    consultee: Annotated[AgencyCode | None, Query(description="one consultee's comments only")] = None,
+    limit: Annotated[int, Query(ge=1, le=round_comments.PAGE, description="comments a page holds at most")] = round_comments.PAGE,
+) -> RoundCommentsPage:
     """Each comment of the opinions the round took (ý kiến góp ý), its text, and the lead ministry's answer once compiled
     (tiếp thu: ACCEPTED; giải trình: EXPLAINED, with the explanation), in the order the round took them. A page holds at
     most `limit` comments (50) and about 1 MB of texts; `next_after` (and the `Link` header's `next`) gives the `after` of
     the next page. The public's comments on a public posting are read at `.../comments`. A classified draft's are for its
-    lead ministry alone (403 `classified_comments`). Comments taken before this was recorded (rounds of releases before
-    2026-12-05) are not listed."""
+    lead ministry alone (403 `classified_comments`). A round that took an opinion with comments before this was
+    recorded (an earlier release) lists none."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     permissions.check_reads_comments(who, view)
     page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit))
