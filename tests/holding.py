@@ -1,5 +1,6 @@
 """Worker interceptors that hold an activity back, for the tests and the benchmark: a public round open on a
-time-skipping clock, an opinion's comments recorded late (as a slow or unreachable PostgreSQL would)."""
+time-skipping clock, an opinion's comments recorded late (as a slow or unreachable PostgreSQL would), a draft's rulebook
+pinned late."""
 
 from __future__ import annotations
 
@@ -44,6 +45,24 @@ class HoldOpinionRecords(Interceptor):
                 opinion = getattr(input.args[0], "opinion", None) if input.args else None
                 if opinion is not None and opinion.consultee in held:
                     await held[opinion.consultee].wait()
+                return await super().execute_activity(input)
+
+        return Held(next)
+
+
+class HoldPin(Interceptor):
+    """Holds `pin_rules` until `release` is set: the draft takes messages it cannot yet check."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        release = self.release
+
+        class Held(ActivityInboundInterceptor):
+            async def execute_activity(self, input: ExecuteActivityInput):
+                if input.fn.__name__ == "pin_rules":
+                    await release.wait()
                 return await super().execute_activity(input)
 
         return Held(next)

@@ -3,6 +3,7 @@ dates, events entered late, rounds that end badly, postponements approved late, 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +28,7 @@ from tests.drafts import (
     refusal_of,
     start_request,
 )
+from tests.holding import HoldPin
 from tests.polling import eventually
 from tests.scenarios import approve, carried_ordinance_of_generation_6, past_window, postponed_while_overdue
 from workers.worker import create_worker, sandbox_runner
@@ -94,6 +96,26 @@ async def test_a_request_id_applies_once_even_after_the_draft_continues_as_new(s
     assert [e.seq for e in rows.entries if e.event is EventKind.DOSSIER_FILED and e.official == "Bộ trưởng"
             and e.documents[0].sha256 == filing.documents[0].sha256] == [first.first_seq]
     assert not [e for e in rows.entries if e.official in ("Cục trưởng", "Thứ trưởng")]
+
+
+async def test_of_callers_sending_one_request_id_at_once_one_is_told_applied_the_others_duplicate(short_history_env, pool):
+    """Found by a fresh-user trial: three `legis decide --request-id X` at once were recorded once, but every caller read
+    "applied" (Temporal gave every caller of one update ID that update's outcome), so a system counting its decisions by
+    receipts counted two too many. The draft's rulebook held back, no caller's question finds the ID remembered."""
+    env, client = short_history_env, short_history_env.client
+    request, holding, task_queue = start_request(), HoldPin(), f"held-{uuid.uuid4().hex[:8]}"
+    with env.with_time_skipping_disabled():
+        async with create_worker(client, pool, task_queue=task_queue, interceptors=[holding]):
+            await drafts.start_submission(client, request, task_queue=task_queue)
+            sent = [asyncio.create_task(drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL),
+                                                      request_id="dms-at-once")) for _ in range(4)]
+            await asyncio.sleep(2)
+            holding.release.set()
+            receipts = await asyncio.gather(*sent)
+            view = await drafts.history(client, request.submission_id)
+    assert sorted(r.duplicate for r in receipts) == [False, True, True, True], receipts
+    assert len({(r.first_seq, r.events) for r in receipts}) == 1
+    assert [e.seq for e in view.entries if e.event is EventKind.DECISION] == [receipts[0].first_seq]
 
 
 async def test_a_draft_under_way_is_entered_with_its_real_dates(short_history_env, long_worker, pool):

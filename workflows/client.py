@@ -220,8 +220,7 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
     Raises WorkflowUpdateFailedError when the draft refuses the message (its cause carries field, rule and kind), also
     when `request_id` was applied with another message (`idempotency_key_reused`).
     """
-    # Within a run, Temporal answers an update ID it knows with that update's outcome, whatever the message, before any
-    # validator sees it: a caller's ID is asked about first, so that a retry is marked and a reused ID refused.
+    # A request ID the draft remembers is answered by its query, so that a retry adds nothing to the draft's history.
     if request_id is not None and (seen := await _remembered(client, submission_id, request_id)) is not None:
         try:
             check_retry(seen, message)
@@ -229,12 +228,15 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
             cause = refusal(reused)
             raise WorkflowUpdateFailedError(cause) from cause
         return seen.receipt.model_copy(update={"duplicate": True})
-    # An update that reaches a run as it continues as new is aborted unapplied: it is sent again, under the same ID.
-    request_id = request_id or str(uuid.uuid4())
+    # Each call is an update of its own, its ID the request ID and a nonce (`update_id`), so that of two callers sending one
+    # request ID at once the draft tells the second its message was applied already, where Temporal would give both the
+    # one update's outcome. An update that reaches a run as it continues as new is aborted unapplied: it is sent again,
+    # under the same ID.
+    update_id = f"{request_id or uuid.uuid4()} {uuid.uuid4().hex}"
     attempt = 0
     while True:
         try:
-            return await draft(client, submission_id).execute_update(operation, message, id=request_id, result_type=Receipt)
+            return await draft(client, submission_id).execute_update(operation, message, id=update_id, result_type=Receipt)
         except WorkflowUpdateFailedError as refused:
             if not _busy(refused) or attempt >= BUSY_RETRIES:
                 raise

@@ -243,7 +243,7 @@ class DraftLawWorkflow:
         return views.history(self._ready)
 
     @workflow.query
-    def request(self, request_id: str) -> SeenRequest | None:  # what `client.send` asks first: Temporal answers an update ID itself
+    def request(self, request_id: str) -> SeenRequest | None:  # what `client.send` asks first: a retry then sends no update
         return draft.remembered(self._ready, request_id)
 
     # The shell's own work --------------------------------------------------------------------------
@@ -256,7 +256,8 @@ class DraftLawWorkflow:
         return self._state
 
     def _request_id(self) -> str | None:
-        return info.id if (info := workflow.current_update_info()) else None
+        # An update ID is the request ID and the client's nonce (`client.send`), or, in older histories, the request ID alone.
+        return info.id.partition(" ")[0] if (info := workflow.current_update_info()) else None
 
     def _validate(self, op: draft.Operation[M], message: M) -> None:
         # Called first and always: the clock records this activation.
