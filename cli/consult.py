@@ -109,10 +109,14 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     from api.permissions import CLI_READER, check_reads_comments
     from cli.records import known, registered
 
+    # Asked first (a number, withheld from no one): a page ends before the comments of an opinion still being recorded.
+    through = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
+                                                        drafts.recorded_through(client, submission_id, round_id)))
+
     async def reading(db) -> tuple[RoundCommentsPage, bool]:
         await known(db, submission_id)  # a draft the registry does not hold is named so, not taken for a classified one
         check_reads_comments(CLI_READER, await registered(db, submission_id))
-        page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit)
+        page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit, through=through)
         return page, bool(page.comments) or await round_comments.recorded(db, submission_id, round_id)
 
     page, round_known = asyncio.run(database.checked(reading))

@@ -26,6 +26,7 @@ _SIZES = """
 SELECT c.position, coalesce(t.size_bytes, 0) + coalesce(e.size_bytes, 0) AS size_bytes
 FROM round_comments c LEFT JOIN texts t ON t.sha256 = c.text_sha256 LEFT JOIN texts e ON e.sha256 = c.explanation_sha256
 WHERE c.submission_id = $1 AND c.round_id = $2 AND c.position > $3 AND ($4::text IS NULL OR c.consultee = $4)
+  AND ($6::integer IS NULL OR c.position <= $6)
 ORDER BY c.position LIMIT $5
 """
 _RECORDED = "SELECT EXISTS (SELECT 1 FROM round_comments WHERE submission_id = $1 AND round_id = $2)"
@@ -55,11 +56,12 @@ async def record_answers(pool: asyncpg.Pool, record: CompilationRecord) -> None:
 
 
 async def page(pool: asyncpg.Pool, submission_id: str, round_id: str, *, after: int = 0, consultee: str | None = None,
-               limit: int = PAGE) -> RoundCommentsPage:
-    """The round's comments after position `after` (of one consultee, given one), in the order the round took them: at
-    most `limit` (up to PAGE) and about PAGE_BYTES of texts (one comment at least); `next_after` where more follow."""
+               limit: int = PAGE, through: int | None = None) -> RoundCommentsPage:
+    """The round's comments after position `after` and up to `through` (the round's `recorded_through`, None for all; of one
+    consultee, given one), in the order the round took them: at most `limit` (up to PAGE) and about PAGE_BYTES of texts
+    (one comment at least); `next_after` where more follow."""
     limit = max(1, min(limit, PAGE))
-    sizes = await pool.fetch(_SIZES, submission_id, round_id, after, consultee, limit + 1)
+    sizes = await pool.fetch(_SIZES, submission_id, round_id, after, consultee, limit + 1, through)
     kept, spent = [], 0
     for row in sizes[:limit]:
         spent += row["size_bytes"]

@@ -146,6 +146,10 @@ async def test_comments_recorded_late_keep_the_round_s_order_and_their_answers(d
         # BNV's opinion, the last awaited, closes the round while BTC's comments wait to be recorded.
         assert (await http.post(f"{path}/r1/opinions", json=body(opinion_body("BNV", "c1")), headers=bnv)).status_code == 200
         await eventually(lambda: http.get(f"{path}/r1", headers=lead), lambda read: read.json()["closed"])
+        # A reader paging on from the last position it read would pass over BTC's comment: the page ends before it.
+        early = await http.get(f"{path}/r1/opinions", headers=lead)
+        assert early.status_code == 200 and early.json()["comments"] == [], early.text
+        assert (await round_comments.page(pool, request.submission_id, "r1")).comments[0].consultee == "BNV"  # recorded, held back
         answers = (("BTC", "c1", Response.ACCEPTED), ("BNV", "c1", Response.EXPLAINED))
         compiling = asyncio.create_task(http.post(f"{path}/r1/compilation", json=body(compilation_body(request, *answers)), headers=lead))
         await asyncio.sleep(1)

@@ -336,6 +336,17 @@ async def consultation(client: Client, submission_id: str, round_id: str) -> Con
     return await consultation_round(client, submission_id, round_id).query(ConsultationWorkflow.view)
 
 
+async def recorded_through(client: Client, submission_id: str, round_id: str) -> int | None:
+    """The position up to which the round's comments are all recorded (`ConsultationWorkflow.recorded_through`); None for a
+    round whose workflow the server no longer knows (past its retention: all were recorded before it ended)."""
+    try:
+        return await consultation_round(client, submission_id, round_id).query(ConsultationWorkflow.recorded_through)
+    except RPCError as missing:
+        if missing.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+
+
 async def status(client: Client, submission_id: str) -> StatusView:
     return await _query(client, submission_id, DraftLawWorkflow.status)
 

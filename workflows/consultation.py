@@ -101,8 +101,9 @@ class ConsultationWorkflow:
         self._in_postgresql = input.request.kind is ConsultationKind.PUBLIC_POSTING and workflow.patched(PUBLIC_IN_POSTGRESQL)
         self._public_totals: PublicTotals | None = None
         self._early_close = input.request.kind is not ConsultationKind.PUBLIC_POSTING or not workflow.patched(PUBLIC_WINDOW_WHOLE)
-        # Opinions whose comments are being recorded: the compilation's answers are recorded once they are (`compile`).
-        self._recording = 0
+        # The first positions of the opinions whose comments are being recorded: the compilation's answers are recorded once
+        # they are (`compile`), and a reader's page ends before them (`recorded_through`).
+        self._recording: list[int] = []
 
     @workflow.run
     async def run(self, input: ConsultationInput) -> ConsultationResult:
@@ -181,11 +182,11 @@ class ConsultationWorkflow:
         if opinion.comments and workflow.patched(COMMENTS_RECORDED):
             record = OpinionRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id, at=answer.at,
                                    first=taken_before + 1, opinion=opinion)
-            self._recording += 1
+            self._recording.append(record.first)
             try:
                 await self._record("record_opinion_comments", record, f"{opinion.consultee}'s {len(opinion.comments)} comments recorded")
             finally:
-                self._recording -= 1
+                self._recording.remove(record.first)
         return receipt
 
     @submit_opinion.validator
@@ -221,6 +222,12 @@ class ConsultationWorkflow:
             answered_once(compilation.responses)
         except PydanticCustomError as twice:
             raise refusal(Refused("responses", twice.type, twice.message(), RefusalKind.INVALID)) from None
+
+    @workflow.query
+    def recorded_through(self) -> int:
+        """The position up to which every comment the round took is recorded (`round_comments`): a reader paging by position
+        reads no further, so that a comment recorded late is not passed over."""
+        return min(self._recording) - 1 if self._recording else self._comments
 
     @workflow.query
     def view(self) -> ConsultationView:

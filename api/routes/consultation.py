@@ -47,10 +47,13 @@ async def read_opinion_comments(
     most `limit` comments (50) and about 1 MB of texts; `next_after` (and the `Link` header's `next`) gives the `after` of
     the next page. The public's comments on a public posting are read at `.../comments`. A classified draft's are for its
     lead ministry alone (403 `classified_comments`). A round that took an opinion with comments before this was
-    recorded (an earlier release) lists none."""
+    recorded (an earlier release) lists none. A page ends before the comments of an opinion still being recorded, so
+    that reading on from the last `next_after` (or the last position) never passes over one."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     permissions.check_reads_comments(who, view)
-    page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit))
+    through = await temporal(http, drafts.recorded_through(http.app.state.client, submission_id, round_id))
+    page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit,
+                                              through=through))
     if not page.comments and not await database(round_comments.recorded(http.app.state.pool, submission_id, round_id)):
         # Nothing recorded: a round the draft does not have is named as such (404 `round_id`), not answered empty, whatever
         # the page asked (found by a breaker: `after` past the end read an unknown round as empty).
