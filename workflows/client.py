@@ -232,7 +232,7 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
     # request ID at once the draft tells the second its message was applied already, where Temporal would give both the
     # one update's outcome. An update that reaches a run as it continues as new is aborted unapplied: it is sent again,
     # under the same ID.
-    update_id = f"{request_id or uuid.uuid4()} {uuid.uuid4().hex}"
+    update_id = f"{request_id} {uuid.uuid4().hex}" if request_id else str(uuid.uuid4())
     attempt = 0
     while True:
         try:
