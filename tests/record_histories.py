@@ -30,6 +30,7 @@ from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import start_request
 from tests.scenario_brought_forward import postponed_then_session_brought_forward
+from tests.scenario_slipped_on_entry import entered_past_its_cutoff_request, next_session, slipped_on_entry
 from tests.scenarios import SCENARIOS, debated_twice_request, voted_after_its_debate, voted_after_its_debate_request, voted_at_the_session_ahead
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
@@ -110,6 +111,11 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                             ahead = await record_with_a_session_ahead(env.client, pool, task_queue, make_ahead(), drive_ahead)
                             (HISTORIES / f"{ahead_name}{'-' + tag if tag else ''}.json").write_text(ahead.to_json(), encoding="utf-8")
                             print(f"recorded {ahead_name}: {len(ahead.events)} events")
+                    if not only or "slipped_on_entry" in only:
+                        entered = entered_past_its_cutoff_request()
+                        slipped = await record_with_a_session_ahead(env.client, pool, task_queue, entered, slipped_on_entry, next_session(entered))
+                        (HISTORIES / f"slipped_on_entry{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
+                        print(f"recorded slipped_on_entry: {len(slipped.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
@@ -129,15 +135,15 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
             server.cleanup()
 
 
-async def record_with_a_session_ahead(client, pool, task_queue: str, request, drive) -> WorkflowHistory:
-    """A draft entered under way with a session announced 400 days after its target's opening (thirteenth generation):
-    its steps at sessions that have ended are checked against the sittings it knows, not against the session announced,
-    which it aims at."""
+async def record_with_a_session_ahead(client, pool, task_queue: str, request, drive, ahead=None) -> WorkflowHistory:
+    """A draft entered under way with a session announced (`ahead`; by default 400 days after its target's opening, the
+    thirteenth generation's: its steps at sessions that have ended are checked against the sittings it knows, not against
+    the session announced, which it aims at)."""
     from activities import calendar
     from schemas.calendar import TargetSession
 
     debated = request.target_session
-    ahead = TargetSession(legislature=debated.legislature, session=debated.session + 2, opens_on=debated.opens_on + timedelta(days=400))
+    ahead = ahead or TargetSession(legislature=debated.legislature, session=debated.session + 2, opens_on=debated.opens_on + timedelta(days=400))
     async with pool.acquire() as connection:
         await calendar.set_session(connection, ahead, changed_by="VPQH")
     try:

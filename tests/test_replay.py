@@ -345,3 +345,14 @@ def test_the_fourteenth_generations_path_has_a_committed_history():
     assert [e["event"] for e in entries if e["event"] in ("POSTPONEMENT_DECIDED", "POSTPONEMENT_CONFLICT", "SESSION_RESCHEDULED")] == [
         "POSTPONEMENT_DECIDED", "POSTPONEMENT_CONFLICT", "SESSION_RESCHEDULED", "POSTPONEMENT_DECIDED"]
     assert entries[-1]["outcome"] == "WITHDRAW"
+
+
+def test_the_fifteenth_generations_path_has_a_committed_history():
+    """A draft entered under way past its session's cut-off, a later session announced: its deadline passed and its slip
+    to that session both say the day the cut-off passed, recorded the moment it was entered."""
+    path = HISTORIES_DIR / "slipped_on_entry-s35.json"
+    assert "slip-dated-with-its-cutoff" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    passed, slipped = (next(e for e in entries if e["event"] == kind) for kind in ("DEADLINE_PASSED", "SESSION_SLIPPED"))
+    assert passed["occurred_on"] is not None and slipped["occurred_on"] == passed["occurred_on"] and slipped["at"] == passed["at"]
+    assert "to 16-3" in slipped["label"] and entries[-1]["outcome"] == "WITHDRAW"

@@ -231,8 +231,9 @@ class Change:
                     label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for {sitting}; "
                           f"the Government Office resolves it with {s.postponement.approved_by.value}")
 
-    def slip(self) -> bool:
-        """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead."""
+    def slip(self, occurred_on: date | None = None) -> bool:
+        """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead; `occurred_on`: the
+        day (Ha Noi) the cut-off passed, when the slip is recorded on a later one (a draft entered under way)."""
         s = self.state
         following = sessions.session_to_slip_to(s, self.now)
         if following is None:
@@ -242,7 +243,7 @@ class Change:
         deadline = sessions.statutory_deadline(s)
         assert deadline is not None
         self.move_deadline(deadline)
-        self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline,
+        self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline, occurred_on=occurred_on,
                     label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
         self.log("missed cut-off, slipped to the next session", warning=True, **{"from": missed.code, "to": following.code})
         return True

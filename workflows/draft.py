@@ -371,10 +371,11 @@ def tick(state: DraftState, now: datetime) -> Applied:
         # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
         # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does.
         late = change.state.generation >= 13 and local_day(alarm.at) < local_day(now)
-        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level,
-                      occurred_on=local_day(alarm.at) if late else None)
+        occurred_on = local_day(alarm.at) if late else None
+        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
         change.log(alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
-        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip():
+        # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
+        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
             break
     if change.gen2:
         change.effects.extend(CheckRound(w.round.round_id, w.round.workflow_id) for w in s.open_rounds if w.check_at <= now)

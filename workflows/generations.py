@@ -65,6 +65,9 @@
    `DraftState.postponed_here_on`, the latest such day; a state carried from an older generation reads it from its recent
    events, `carried_into`): the stage was still open then. New rest days that put a standing conflict's cut-off in the
    past do not record it resolved (`calendar_changes._recount`).
+15. A draft that misses its cut-off on a day before its alarm is raised (a draft entered under way past its cut-off, a
+   worker down) records its slip to the next session with the day the cut-off passed (`occurred_on`, `draft.tick`), as
+   the deadline passed beside it says: the slip read as happening the day the draft was entered.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -93,8 +96,9 @@ COMPILED_BY_THE_LEAD_PATCH = "compiled-by-the-lead-ministry"
 AS_ANNOUNCED_PATCH = "named-sessions-as-announced"
 IMPORTED_SITTINGS_PATCH = "imported-sittings-after-their-debate"
 CONFLICT_ENDS_PATCH = "conflict-ends-when-its-cutoff-passes"
+SLIP_DATED_PATCH = "slip-dated-with-its-cutoff"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

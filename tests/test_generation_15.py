@@ -1,0 +1,47 @@
+"""Fifteenth generation: a slip recorded on a later day than the cut-off it follows passed says that day.
+
+Found by a fresh-user trial: a draft entered under way past its session's cut-off recorded the deadline passed with the
+day it fell due, and its slip to the next session with none, as if it had slipped the day it was entered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from schemas.enums import EventKind, Stage
+from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, passed_through, pinned, session
+from workflows import draft
+from workflows.change import Record
+from workflows.deadlines import local_day
+
+S = Stage
+
+
+def entered_past_its_cutoff(generation: int):
+    """A law entered at GOVERNMENT_DECISION 40 days after its review, aimed at session 16-2 (30 days ahead, so that its
+    cut-off, 45 days before the opening, passed 15 days ago), with 16-3 announced 200 days ahead."""
+    request = core_request(target=session(2, 30))
+    entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(S.GOVERNMENT_DECISION)]),
+                             local_day(NOW) - timedelta(days=40))
+    return draft.open_draft(entered, pinned(entered, sessions=[session(2, 30), session(3, 200)]), NOW, generation=generation).state
+
+
+@pytest.mark.parametrize("generation", [15, 14])
+def test_a_slip_raised_after_its_cut_off_passed_says_that_day(generation):
+    state = entered_past_its_cutoff(generation)
+    assert state.stage is S.GOVERNMENT_DECISION and state.deadline == session(2, 30).opens_on - timedelta(days=45)
+    ticked = draft.tick(state, NOW)
+    raised = [e.entry for e in ticked.effects if isinstance(e, Record)]
+    assert [e.event for e in raised] == [EventKind.DEADLINE_PASSED, EventKind.SESSION_SLIPPED]
+    passed_on = state.deadline + timedelta(days=1)
+    assert raised[0].occurred_on == passed_on
+    assert raised[1].occurred_on == (passed_on if generation >= 15 else None)
+    assert ticked.state.target.code == "16-3" and all(e.at == NOW for e in raised)
+
+
+def test_a_slip_raised_on_the_day_its_cut_off_passed_says_no_other():
+    state = entered_past_its_cutoff(15)
+    on_its_day = NOW - timedelta(days=14)
+    slipped = [e.entry for e in draft.tick(state, on_its_day).effects if isinstance(e, Record) and e.entry.event is EventKind.SESSION_SLIPPED]
+    assert len(slipped) == 1 and slipped[0].occurred_on is None
