@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from typer import rich_utils
 from typer.core import TyperOption
 
 from cli import profiles
@@ -127,6 +128,12 @@ RequestId = Annotated[
 # (`--json true`: an unexpected extra argument): a flag shows none.
 _value_shown = TyperOption.display_type_rich
 TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _value_shown(self, ctx)  # type: ignore[method-assign]
+
+# In rich markup, typer 0.29 keeps a docstring's line breaks after its first paragraph, so that lines wrapped at the
+# source's 120 columns came out ragged at 80 (a line and a half, then a word): a paragraph is one line, rewrapped to the
+# terminal, unless it starts with click's \b (keep as written).
+rich_utils._fix_linebreaks = lambda paragraphs, markup_mode: "\n\n".join(
+    paragraph if paragraph.startswith("\b") else " ".join(paragraph.split("\n")) for paragraph in paragraphs)
 
 app = typer.Typer(
     help="legis: Vietnamese draft laws on their statutory path, on Temporal.",

@@ -97,7 +97,7 @@ def _process_version(value: str) -> ProcessVersion:
 def show(
     process_version: Annotated[ProcessVersion, typer.Argument(help="the process version, in any letter case", parser=_process_version,
                                                               metavar="PROCESS_VERSION")],
-    diagram: Annotated[bool, typer.Option(help="print a Mermaid state diagram (stateDiagram-v2) instead")] = False,
+    diagram: Annotated[bool, typer.Option("--diagram", help="print a Mermaid state diagram (stateDiagram-v2) instead")] = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

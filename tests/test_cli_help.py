@@ -1,0 +1,31 @@
+"""Every `legis ... --help` as an 80-column terminal shows it (found by fresh-user trials): no option's name cut, and the
+description's paragraphs rewrapped to the terminal, not broken where the source's lines end."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import typer
+from typer.testing import CliRunner
+
+from cli.main import app
+
+
+def commands(command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from commands(sub, (*path, name))
+
+
+def test_every_help_page_names_each_option_whole_and_rewraps_its_paragraphs_at_80_columns():
+    runner, cut, pages = CliRunner(), [], 0
+    for path in commands(typer.main.get_command(app)):
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": None})
+        assert shown.exit_code == 0, (path, shown.output)
+        pages += 1
+        cut += [(" ".join(path), line.strip()) for line in shown.output.splitlines() if re.search(r"--[\w-]*…", line)]
+    assert pages > 50 and not cut, cut
+    shown = runner.invoke(app, ["calendar", "set-session", "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": None}).output
+    # The source breaks this paragraph after "(16-2) or": at 80 columns it came out ragged, one short line after another.
+    assert "legislature-session (16-2) or legislature-E-session (16-E9)" in shown, shown
