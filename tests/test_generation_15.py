@@ -12,16 +12,16 @@ import pytest
 from schemas.enums import EventKind, Stage
 from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, passed_through, pinned, session
 from workflows import draft
-from workflows.change import Record
+from workflows.change import Log, Record
 from workflows.deadlines import local_day
 
 S = Stage
 
 
-def entered_past_its_cutoff(generation: int):
+def entered_past_its_cutoff(generation: int, *, classified: bool = False):
     """A law entered at GOVERNMENT_DECISION 40 days after its review, aimed at session 16-2 (30 days ahead, so that its
     cut-off, 45 days before the opening, passed 15 days ago), with 16-3 announced 200 days ahead."""
-    request = core_request(target=session(2, 30))
+    request = core_request(target=session(2, 30), classified=classified)
     entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(S.GOVERNMENT_DECISION)]),
                              local_day(NOW) - timedelta(days=40))
     return draft.open_draft(entered, pinned(entered, sessions=[session(2, 30), session(3, 200)]), NOW, generation=generation).state
@@ -45,3 +45,13 @@ def test_a_slip_raised_on_the_day_its_cut_off_passed_says_no_other():
     on_its_day = NOW - timedelta(days=14)
     slipped = [e.entry for e in draft.tick(state, on_its_day).effects if isinstance(e, Record) and e.entry.event is EventKind.SESSION_SLIPPED]
     assert len(slipped) == 1 and slipped[0].occurred_on is None
+
+
+def test_a_classified_draft_s_slip_and_deadline_are_logged_without_its_sessions():
+    """Found by a review: the worker's log named a classified draft's sessions (the slip's from and to, the cut-off's
+    label), which its history withholds from everyone but its lead ministry."""
+    state = entered_past_its_cutoff(15, classified=True)
+    logged = [e for e in draft.tick(state, NOW).effects if isinstance(e, Log)]
+    assert len(logged) == 2 and all("16-" not in f"{e.message} {e.fields}" for e in logged), logged
+    plain = [e for e in draft.tick(entered_past_its_cutoff(15), NOW).effects if isinstance(e, Log)]
+    assert plain[1].fields["to"] == "16-3"

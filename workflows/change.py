@@ -245,7 +245,8 @@ class Change:
         self.move_deadline(deadline)
         self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline, occurred_on=occurred_on,
                     label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
-        self.log("missed cut-off, slipped to the next session", warning=True, **{"from": missed.code, "to": following.code})
+        sessions_named = {} if s.classified else {"from": missed.code, "to": following.code}  # withheld as its history withholds them
+        self.log("missed cut-off, slipped to the next session", warning=True, **sessions_named)
         return True
 
     def aim_after_debate(self) -> None:

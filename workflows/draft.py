@@ -373,7 +373,8 @@ def tick(state: DraftState, now: datetime) -> Applied:
         late = change.state.generation >= 13 and local_day(alarm.at) < local_day(now)
         occurred_on = local_day(alarm.at) if late else None
         change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
-        change.log(alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
+        # A label may name the session (a cut-off's), which a classified draft's history withholds: its log says the kind.
+        change.log(alarm.event.value if s.classified else alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
         # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
         if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
             break
