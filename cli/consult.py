@@ -109,13 +109,16 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     from api.permissions import CLI_READER, check_reads_comments
     from cli.records import known, registered
 
-    # Asked first (a number, withheld from no one): a page ends before the comments of an opinion still being recorded.
+    async def allowed(db) -> None:
+        await known(db, submission_id)  # a draft the registry does not hold is named so, not taken for a classified one
+        check_reads_comments(CLI_READER, await registered(db, submission_id))
+
+    asyncio.run(database.checked(allowed))
+    # A running round's comments are read up to those of an opinion still being recorded (the server says whether it runs).
     through = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
                                                         drafts.recorded_through(client, submission_id, round_id)))
 
     async def reading(db) -> tuple[RoundCommentsPage, bool]:
-        await known(db, submission_id)  # a draft the registry does not hold is named so, not taken for a classified one
-        check_reads_comments(CLI_READER, await registered(db, submission_id))
         page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit, through=through)
         return page, bool(page.comments) or await round_comments.recorded(db, submission_id, round_id)
 

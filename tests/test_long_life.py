@@ -24,6 +24,7 @@ from tests.drafts import (
     core_state,
     decision,
     document,
+    passed_through,
     patch_ids,
     refusal_of,
     start_request,
@@ -98,24 +99,38 @@ async def test_a_request_id_applies_once_even_after_the_draft_continues_as_new(s
     assert not [e for e in rows.entries if e.official in ("Cục trưởng", "Thứ trưởng")]
 
 
-async def test_of_callers_sending_one_request_id_at_once_one_is_told_applied_the_others_duplicate(short_history_env, pool):
+async def updates_accepted(client, submission_id: str) -> int:
+    return sum([e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+                async for e in drafts.draft(client, submission_id).fetch_history_events()])
+
+
+@pytest.mark.parametrize("operation", ["decide", "open_consultation"])
+async def test_of_callers_sending_one_request_id_at_once_one_is_told_applied_the_others_duplicate(short_history_env, pool, operation):
     """Found by a fresh-user trial: three `legis decide --request-id X` at once were recorded once, but every caller read
     "applied" (Temporal gave every caller of one update ID that update's outcome), so a system counting its decisions by
-    receipts counted two too many. The draft's rulebook held back, no caller's question finds the ID remembered."""
+    receipts counted two too many. The draft's rulebook held back, no caller's question finds the ID remembered. A round
+    is opened by the first call once its workflow starts: the others, found by a breaker told `duplicate` with no event
+    while it started, wait for the first call's receipt."""
     env, client = short_history_env, short_history_env.client
     request, holding, task_queue = start_request(), HoldPin(), f"held-{uuid.uuid4().hex[:8]}"
+    if operation == "decide":
+        send, kind = (lambda: drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL), request_id="dms-at-once")), EventKind.DECISION
+    else:
+        request = passed_through(request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME], local_day(today()))
+        send, kind = (lambda: drafts.open_consultation(client, request.submission_id, consultation(request, "r1"), request_id="dms-at-once")), EventKind.CONSULTATION_OPENED
     with env.with_time_skipping_disabled():
         async with create_worker(client, pool, task_queue=task_queue, interceptors=[holding]):
             await drafts.start_submission(client, request, task_queue=task_queue)
-            sent = [asyncio.create_task(drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL),
-                                                      request_id="dms-at-once")) for _ in range(4)]
-            await asyncio.sleep(2)
+            sent = [asyncio.create_task(send()) for _ in range(4)]
+            # All four taken by the draft (each an update of its own) before it can check any.
+            await eventually(lambda: updates_accepted(client, request.submission_id), lambda accepted: accepted == 4)
             holding.release.set()
             receipts = await asyncio.gather(*sent)
+            again = await send()
             view = await drafts.history(client, request.submission_id)
-    assert sorted(r.duplicate for r in receipts) == [False, True, True, True], receipts
-    assert len({(r.first_seq, r.events) for r in receipts}) == 1
-    assert [e.seq for e in view.entries if e.event is EventKind.DECISION] == [receipts[0].first_seq]
+    assert sorted(r.duplicate for r in receipts) == [False, True, True, True] and again.duplicate, receipts
+    assert {(r.first_seq, r.events) for r in (*receipts, again)} == {(receipts[0].first_seq, 1)}, receipts
+    assert [e.seq for e in view.entries if e.event is kind] == [receipts[0].first_seq]
 
 
 async def test_a_draft_under_way_is_entered_with_its_real_dates(short_history_env, long_worker, pool):

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.consultation import OpinionBody, OpinionRecord
@@ -23,7 +24,7 @@ from workers.worker import create_worker
 from workflows import client as drafts
 
 
-async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(api, pool):
+async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(api, pool, dev_env):
     request, lead = await started_at_drafting(api, pool, "BYT")
     path = f"/v1/submissions/{request.submission_id}/consultations"
     assert (await api.post(path, json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)).status_code == 200
@@ -56,6 +57,8 @@ async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(
     problem(await api.get(f"{path}/r1/opinions", params={"limit": 51}, headers=lead), 422, field="limit")
     problem(await api.get(f"{path}/r1/opinions", params={"after": 2**40}, headers=lead), 422, field="after")  # a position, not a 500
     problem(await api.get(f"{path}/r1/opinions", params={"lmit": 5}, headers=lead), 422, "unknown_parameter", "lmit")
+    # Compiled, the round ends: its comments are all recorded, which the server says without a worker replaying the round.
+    await eventually(lambda: drafts.recorded_through(dev_env.client, request.submission_id, "r1"), lambda through: through is None)
 
 
 async def test_a_classified_draft_s_comments_are_its_lead_ministry_s_alone(api, pool):
@@ -152,7 +155,9 @@ async def test_comments_recorded_late_keep_the_round_s_order_and_their_answers(d
         assert (await round_comments.page(pool, request.submission_id, "r1")).comments[0].consultee == "BNV"  # recorded, held back
         answers = (("BTC", "c1", Response.ACCEPTED), ("BNV", "c1", Response.EXPLAINED))
         compiling = asyncio.create_task(http.post(f"{path}/r1/compilation", json=body(compilation_body(request, *answers)), headers=lead))
-        await asyncio.sleep(1)
+        # Taken (the round says compiled) and waiting for BTC's comments before its answers are recorded.
+        await eventually(lambda: http.get(f"{path}/r1", headers=lead), lambda read: read.json()["compiled"])
+        assert not compiling.done()
         released.set()
         assert (await first).status_code == 200 and (await compiling).status_code == 200
         listed = (await http.get(f"{path}/r1/opinions", headers=lead)).json()["comments"]
@@ -175,6 +180,10 @@ async def test_an_opinion_retried_under_its_key_after_no_answer_gets_the_first_a
         assert again.status_code == 200 and again.json()["consultee"] == "BTC", again.text
 
 
+async def cancel_requested(handle) -> bool:
+    return any([e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED async for e in handle.fetch_history_events()])
+
+
 async def test_an_opinion_taken_as_its_draft_is_withdrawn_gets_its_receipt(dev_env, pool):
     """Found by a breaker: the draft withdrawn while an opinion's comments were being recorded cancelled the round with
     the update unfinished: its sender was refused with Temporal's "workflow completed before the update completed". The
@@ -190,7 +199,10 @@ async def test_an_opinion_taken_as_its_draft_is_withdrawn_gets_its_receipt(dev_e
         await eventually(lambda: http.get(f"{path}/r1", headers=lead), lambda read: bool(read.json()["answers"]))
         await drafts.decide(dev_env.client, sid, decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
             update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))
-        await asyncio.sleep(1)
+        # The round told to cancel while BTC's comments are still held.
+        round_handle = drafts.consultation_round(dev_env.client, sid, "r1")
+        await eventually(lambda: cancel_requested(round_handle), bool)
+        assert not sent.done()
         released.set()
         answer = await asyncio.wait_for(sent, 40)
         assert answer.status_code == 200 and answer.json()["consultee"] == "BTC", answer.text

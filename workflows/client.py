@@ -46,7 +46,7 @@ from workflows import search_attributes as sa
 from workflows.codec import REFUSED, KeyRing, data_converter, refusal
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
-from workflows.draft import check_retry
+from workflows.draft import check_retry, update_id_for
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 from workflows.draft_views import title_memo
 from workflows.stage_graph import stage_path
@@ -228,11 +228,11 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
             cause = refusal(reused)
             raise WorkflowUpdateFailedError(cause) from cause
         return seen.receipt.model_copy(update={"duplicate": True})
-    # Each call is an update of its own, its ID the request ID and a nonce (`update_id`), so that of two callers sending one
-    # request ID at once the draft tells the second its message was applied already, where Temporal would give both the
-    # one update's outcome. An update that reaches a run as it continues as new is aborted unapplied: it is sent again,
-    # under the same ID.
-    update_id = f"{request_id} {uuid.uuid4().hex}" if request_id else str(uuid.uuid4())
+    # Each call is an update of its own, its ID the request ID and a nonce (`draft.update_id_for`), so that of two callers
+    # sending one request ID at once the draft tells the second its message was applied already, where Temporal would give
+    # both the one update's outcome. An update that reaches a run as it continues as new is aborted unapplied: it is sent
+    # again, under the same ID.
+    update_id = update_id_for(request_id, uuid.uuid4().hex) if request_id else str(uuid.uuid4())
     attempt = 0
     while True:
         try:
@@ -337,14 +337,19 @@ async def consultation(client: Client, submission_id: str, round_id: str) -> Con
 
 
 async def recorded_through(client: Client, submission_id: str, round_id: str) -> int | None:
-    """The position up to which the round's comments are all recorded (`ConsultationWorkflow.recorded_through`); None for a
-    round whose workflow the server no longer knows (past its retention: all were recorded before it ended)."""
+    """The position up to which a running round's comments are all recorded (`ConsultationWorkflow.recorded_through`);
+    None for a round that has ended (it finishes the opinions it took first) or that the server no longer knows (past its
+    retention), whose comments are all recorded: the server answers that itself, where a query would need a worker to
+    replay the round."""
+    handle = consultation_round(client, submission_id, round_id)
     try:
-        return await consultation_round(client, submission_id, round_id).query(ConsultationWorkflow.recorded_through)
+        if (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING:
+            return None
     except RPCError as missing:
         if missing.status is RPCStatusCode.NOT_FOUND:
             return None
         raise
+    return await handle.query(ConsultationWorkflow.recorded_through)
 
 
 async def status(client: Client, submission_id: str) -> StatusView:

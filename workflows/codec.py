@@ -29,9 +29,9 @@ import dataclasses
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -199,12 +199,21 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
 
 # The ApplicationError type of the drafts' refusals (`schemas.refusal.Refused` raised in workflows).
 REFUSED = "Refused"
+T = TypeVar("T")
 
 
 def refusal(refused: Refused) -> ApplicationError:
     """A refusal as it crosses Temporal: it fails only the caller's message, never a workflow task; it is not worth
     retrying, and stays readable (`SealedFailures`)."""
     return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
+
+
+def answered(core: Callable[[], T]) -> T:
+    """What the draft core answers a message, its refusal the message's failure (`refusal`)."""
+    try:
+        return core()
+    except Refused as refused:
+        raise refusal(refused) from None
 
 
 def refused_start(refused: Refused, classified: bool) -> ApplicationError:

@@ -15,6 +15,7 @@ raises an approved date after the session's cut-off when it is approved and refu
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +98,21 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
     if op.admits is not None:
         op.admits(state, message)
     op.check(state, message, now)
+
+
+# An update ID the client gives a call with a request ID: the request ID and a nonce, so that callers sending one request
+# ID at once are each an update (`workflows.client.send`); any other update ID (a call without a request ID, another
+# Temporal client's, an older history's) is the request ID whole, spaces included.
+_NONCED = re.compile(r"(?P<request_id>\S+) legis-[0-9a-f]{32}")
+
+
+def update_id_for(request_id: str, nonce: str) -> str:
+    """`nonce`: 32 lowercase hexadecimal digits (a UUID's)."""
+    return f"{request_id} legis-{nonce}"
+
+
+def request_id_of(update_id: str) -> str:
+    return found["request_id"] if (found := _NONCED.fullmatch(update_id)) else update_id
 
 
 def remembered(state: DraftState, request_id: str | None) -> SeenRequest | None:

@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, RemapRound, SetMemo, StartRound, UpdateVisibility, next_wake
-    from workflows.codec import refusal, refused_start, unreadable_carried
+    from workflows.codec import answered, refusal, refused_start, unreadable_carried
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import EventCounters
     from workflows.task_order import CATCHING_UP, TaskClock
@@ -207,9 +207,10 @@ class DraftLawWorkflow:
     @workflow.update
     async def open_consultation(self, request: ConsultationRequest) -> Receipt:
         receipt = await self._perform(draft.OPEN_CONSULTATION, request)
-        if receipt.duplicate:
-            return receipt
-        start = self._starting.pop(request.round_id)
+        if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
+            await workflow.wait_condition(lambda: request.round_id not in self._starting)
+            return answered(lambda: rounds.opened_once(self._ready, self._request_id(), request.round_id))
+        start = self._starting[request.round_id]
         try:
             await workflow.start_child_workflow(
                 ConsultationWorkflow.run, start.input, id=start.workflow_id,
@@ -217,7 +218,9 @@ class DraftLawWorkflow:
                 parent_close_policy=ParentClosePolicy.ABANDON, static_summary=start.summary,
             )
         except WorkflowAlreadyStartedError:
-            raise refusal(Refused("round_id", "round_not_started", f"a round {request.round_id} of this submission exists already")) from None
+            raise refusal(rounds.not_started(request.round_id)) from None
+        finally:
+            del self._starting[request.round_id]
         return await self._told(rounds.round_started(self._ready, start, workflow.now(), self._request_id()))
 
     @open_consultation.validator
@@ -256,8 +259,7 @@ class DraftLawWorkflow:
         return self._state
 
     def _request_id(self) -> str | None:
-        # An update ID is the request ID and the client's nonce (`client.send`), or, in older histories, the request ID alone.
-        return info.id.partition(" ")[0] if (info := workflow.current_update_info()) else None
+        return draft.request_id_of(info.id) if (info := workflow.current_update_info()) else None
 
     def _validate(self, op: draft.Operation[M], message: M) -> None:
         # Called first and always: the clock records this activation.
@@ -284,11 +286,7 @@ class DraftLawWorkflow:
         passed, self._passed = self._passed, None
         # Compared item by item, the request ID first; a message and a state are most often the very same objects.
         checked = passed == (self._request_id(), message, self._state, workflow.now())
-        try:
-            applied = draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)
-        except Refused as refused:
-            raise refusal(refused) from None
-        return await self._told(applied)
+        return await self._told(answered(lambda: draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)))
 
     async def _told(self, applied: Applied) -> Receipt:
         """Commit, then tell the rounds the core names their draft's lead ministry's new code."""

@@ -51,7 +51,7 @@ async def read_opinion_comments(
     that reading on from the last `next_after` (or the last position) never passes over one."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     permissions.check_reads_comments(who, view)
-    through = await temporal(http, drafts.recorded_through(http.app.state.client, submission_id, round_id))
+    through = await temporal(http, drafts.recorded_through(http.app.state.client, submission_id, round_id), "round_id")
     page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit,
                                               through=through))
     if not page.comments and not await database(round_comments.recorded(http.app.state.pool, submission_id, round_id)):
