@@ -97,10 +97,6 @@ async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str],
     return {row["submission_id"]: RegistryRow(**dict(row)) for row in found}
 
 
-async def sessions_by_code(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, date]:
-    return {row["code"]: row["opens_on"] for row in await db.fetch("SELECT code, opens_on FROM na_sessions")}
-
-
 @dataclass(frozen=True)
 class DraftFilter:
     q: str | None = None

@@ -133,6 +133,3 @@ async def retried(db, letter_id: int, *, error: Reason | None) -> None:
         letter_id, error.text if error else None,
     )
 
-
-async def open_count(db, submission_id: str) -> int:
-    return await db.fetchval("SELECT count(*) FROM dead_letters WHERE submission_id = $1 AND resolved_at IS NULL", submission_id)

@@ -31,6 +31,7 @@ from schemas.public import (
     PublicTotals,
 )
 from schemas.refusal import RefusalKind, Refused
+from store import registry
 from store.intake import Incoming, take_many
 
 # Rows of answers a public page shows at most (one per article group, or per single comment answered alone).
@@ -214,13 +215,13 @@ class PublicRound:
     closed_early_at: datetime | None = None
 
 
-_ROUNDS = """
+_ROUNDS = f"""
 -- The lead ministry the registry holds now: a round opened before ministries merged names the merged one.
 SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
        -- A draft whose workflow ended outside its rules (terminated, say) takes no more comments.
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
-       -- Withdrawn, rejected or ended: its round will get no answers.
-       (s.stage IN ('WITHDRAWN', 'REJECTED') OR s.ended IS NOT NULL) AS draft_ended,
+       -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
+       NOT {registry.OPEN} AS draft_ended,
        (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments,
        CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at
 FROM public_rounds r JOIN submissions s USING (submission_id)

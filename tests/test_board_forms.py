@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from activities import calendar
 from activities.database import create_pool
@@ -17,6 +18,7 @@ from api.app import create_app
 from api.tokens import issue
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import CallerRole, Stage
+from store import public
 from tests.drafts import decision, start_request
 from tests.http_api import refusals_of
 from tests.polling import eventually
@@ -356,3 +358,12 @@ async def test_a_citizen_is_refused_in_vietnamese_with_the_fields_name_not_its_c
         assert refused.status_code == 409, refused.text
         assert "<strong>Đợt lấy ý kiến</strong>: <span>Đợt lấy ý kiến đã kết thúc.</span>" in refused.text, refused.text[-1500:]
         assert "window is closed" not in refused.text and "(trường round_id, quy tắc round_closed)" in refused.text
+
+
+@pytest.mark.parametrize(("stage", "ended"), [("DRAFTING", False), ("WITHDRAWN", True), ("REJECTED", True), ("PROMULGATED", True)])
+async def test_a_round_whose_draft_reached_a_final_stage_says_no_answer_will_come(pool, stage, ended):
+    """Found by a review: the final stages were written out in the query, PROMULGATED left out, so a round still without
+    answers when its draft was promulgated (its rounds cancelled) read as awaiting them."""
+    sid = await posted_round(pool, "FINAL")
+    await pool.execute("UPDATE submissions SET stage = $2 WHERE submission_id = $1", sid, stage)
+    assert (await public.public_round(pool, sid, "cong-khai")).draft_ended is ended

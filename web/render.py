@@ -8,7 +8,7 @@ the page's address, so every link works in both.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -82,10 +82,6 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
     context.setdefault("csrftoken", request.scope.get("csrftoken", lambda: ""))
     html = environment(language_of(request)).get_template(template).render(request=request, path=tokens_redacted(request.url.path), **context)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", "Content-Language": language_of(request)})
-
-
-def iso(value: date | datetime | None) -> str:
-    return "" if value is None else value.isoformat()
 
 
 def noted(request: Request, problems: list[dict[str, Any]]) -> None:

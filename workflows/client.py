@@ -42,6 +42,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput, SeenRequest
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
+from workflows import draft as core
 from workflows import search_attributes as sa
 from workflows.codec import REFUSED, KeyRing, data_converter, refusal
 from workflows.consultation import ConsultationWorkflow
@@ -215,7 +216,7 @@ BUSY_RETRIES = 100
 
 
 async def send(client: Client, submission_id: str, operation: str, message: object, *, request_id: str | None = None) -> Receipt:
-    """Send one of the draft core's operations (`workflows.draft.OPERATIONS`) as the update of that name.
+    """Send a message the draft core takes (a `workflows.draft.Operation`) as the update of its name.
 
     Raises WorkflowUpdateFailedError when the draft refuses the message (its cause carries field, rule and kind), also
     when `request_id` was applied with another message (`idempotency_key_reused`).
@@ -266,39 +267,39 @@ def _busy(refused: WorkflowUpdateFailedError) -> bool:
 
 
 async def decide(client: Client, submission_id: str, decision: Decision, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "decide", decision, request_id=request_id)
+    return await send(client, submission_id, core.DECIDE.name, decision, request_id=request_id)
 
 
 async def file_dossier(client: Client, submission_id: str, filing: DossierFiling, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "file_dossier", filing, request_id=request_id)
+    return await send(client, submission_id, core.FILE_DOSSIER.name, filing, request_id=request_id)
 
 
 async def request_postponement(client: Client, submission_id: str, request: PostponementRequest, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "request_postponement", request, request_id=request_id)
+    return await send(client, submission_id, core.REQUEST_POSTPONEMENT.name, request, request_id=request_id)
 
 
 async def decide_postponement(client: Client, submission_id: str, decision: PostponementDecision, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "decide_postponement", decision, request_id=request_id)
+    return await send(client, submission_id, core.DECIDE_POSTPONEMENT.name, decision, request_id=request_id)
 
 
 async def raise_disagreement(client: Client, submission_id: str, point: Disagreement, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "raise_disagreement", point, request_id=request_id)
+    return await send(client, submission_id, core.RAISE_DISAGREEMENT.name, point, request_id=request_id)
 
 
 async def rule_on_disagreement(client: Client, submission_id: str, ruling: Ruling, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "rule_on_disagreement", ruling, request_id=request_id)
+    return await send(client, submission_id, core.RULE_ON_DISAGREEMENT.name, ruling, request_id=request_id)
 
 
 async def remap_agency(client: Client, submission_id: str, remap: AgencyRemap, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "remap_agency", remap, request_id=request_id)
+    return await send(client, submission_id, core.REMAP_AGENCY.name, remap, request_id=request_id)
 
 
 async def change_programme(client: Client, submission_id: str, change: ProgrammeChange, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "change_programme", change, request_id=request_id)
+    return await send(client, submission_id, core.CHANGE_PROGRAMME.name, change, request_id=request_id)
 
 
 async def open_consultation(client: Client, submission_id: str, request: ConsultationRequest, *, request_id: str | None = None) -> Receipt:
-    return await send(client, submission_id, "open_consultation", request, request_id=request_id)
+    return await send(client, submission_id, core.OPEN_CONSULTATION.name, request, request_id=request_id)
 
 
 async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> Receipt:

@@ -411,6 +411,4 @@ REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_r
 CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
 OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation,
                               admissions.admits_round)
-OPERATIONS = {op.name: op for op in (DECIDE, FILE_DOSSIER, REQUEST_POSTPONEMENT, DECIDE_POSTPONEMENT, CALENDAR_CHANGED, RAISE_DISAGREEMENT,
-                                     RULE_ON_DISAGREEMENT, REMAP_AGENCY, CHANGE_PROGRAMME, OPEN_CONSULTATION)}
 

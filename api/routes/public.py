@@ -58,7 +58,8 @@ class PublicRoundView(BaseModel):
     closes_at: Instant = Field(description="midnight in Ha Noi after the window's last day")
     closed: bool
     comments: int
-    draft_ended: bool = Field(description="the draft was withdrawn, rejected or ended before its answers: none will come")
+    draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, promulgated) or its workflow ended "
+                             "outside its rules before its answers: none will come")
     answers: list[PublicAnswerView] = Field(description="the lead ministry's answers, by article (at most 2,000)")
 
 
