@@ -22,7 +22,7 @@ from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, P
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, load_rulebook
 from schemas.state import NEWEST_GENERATION
-from workflows import draft
+from workflows import admissions, draft
 
 
 @cache
@@ -71,7 +71,9 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     before the draft's first task runs may still make it refuse what passed here. Also refuses (CONFLICT,
     `submission_id_case`) a submission ID that differs only in letter case from one taken (two upstream systems writing
     BGDDT-2026-018 and bgddt-2026-018 mean one draft): one the registry holds, or one a start claimed; a start that
-    passes claims its ID (`submission_ids`), so that of two starts close together the second is refused."""
+    passes claims its ID (`submission_ids`), so that of two starts close together the second is refused. A start holding
+    an API token's secret is refused first (`not_a_secret`: its ID would be the workflow's, shown to every reader)."""
+    admissions.admits_no_secret(request)
     taken = await connection.fetchval(_FOLDED, request.submission_id)
     if taken is None:
         pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))

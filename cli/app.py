@@ -8,6 +8,7 @@ the profile named `default`), the built-in default.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -85,18 +86,22 @@ def day_option(field: str):
     return parse
 
 
+def no_secret(field: str, then: Callable[[str | None], str | None], what: str) -> Callable[[str | None], str | None]:
+    """A text option that is stored and listed (who acts, a token's label): one holding an API token's secret would be
+    shown whole (`legis tokens list`), so it is refused (exit 2, `not_a_secret`), naming the token's ID only, before
+    `then` checks it; `what` says what to give instead."""
+    def check(value: str | None) -> str | None:
+        if value is not None and TOKEN.search(value):  # the failure's message keeps the token's ID only (`cli.failures`)
+            raise Invalid(f"{field}: {value} holds an API token's secret; give {what}", field=field, rule="not_a_secret")
+        return then(value)
+
+    return check
+
+
 def by_option(help: str) -> object:
     """`--by`: who acts, recorded with what the command changes; a name as the drafts' messages take one (`Label`: not
     blank, at most 200 characters, and no API token in it), refused (exit 2) before anything is stored."""
-    named = identifier(Label, "by")
-
-    def check(value: str | None) -> str | None:
-        # A token pasted as a name would be stored and listed whole (`legis tokens list`): refused, naming its ID only.
-        if value is not None and TOKEN.search(value):  # the failure's message keeps the token's ID only (`cli.failures`)
-            raise Invalid(f"by: {value} holds an API token's secret; give the name of who acts", field="by", rule="not_a_secret")
-        return named(value)
-
-    return Annotated[str, typer.Option("--by", help=help, callback=check)]
+    return Annotated[str, typer.Option("--by", help=help, callback=no_secret("by", identifier(Label, "by"), "the name of who acts"))]
 
 
 def json_file(model: type[BaseModel]) -> object:

@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cli.failures import Invalid
+from cli.failures import Invalid, from_refusal
 from schemas.messages import MAX_MESSAGE_BYTES
-from schemas.refusal import beyond_json_limits, described
+from schemas.refusal import Refused, beyond_json_limits, described
+from workflows.admissions import admits_no_secret
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -116,9 +117,14 @@ def invalid_model(what: str, invalid: ValidationError) -> Invalid:
 
 
 def read_message(path: Path, model: type[M]) -> M:
-    """A message from a JSON file (or standard input for `-`), validated by its model."""
+    """A message from a JSON file (or standard input for `-`), validated by its model; one that holds an API token's
+    secret is refused (`not_a_secret`) before anything stores it."""
     text = read_json(path)
     try:
-        return model.model_validate_json(text)
+        message = model.model_validate_json(text)
+        admits_no_secret(message)
     except ValidationError as invalid:
         raise invalid_model(shown(path), invalid) from None
+    except Refused as refused:
+        raise from_refusal(refused) from None
+    return message

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter, by_option, day_option, identifier
+from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_secret
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
@@ -33,7 +33,8 @@ def issue_token(
     agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
     role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
     issued_by: by_option("the operator issuing it"),
-    label: Annotated[str, typer.Option(help="what system uses it (one line, at most 200 characters)", callback=identifier(TokenLabel, "label"))] = "",
+    label: Annotated[str, typer.Option(help="what system uses it (one line, at most 200 characters)",
+                                       callback=no_secret("label", identifier(TokenLabel, "label"), "what system uses the token"))] = "",
     expires: Annotated[str | None, typer.Option(help="the last Ha Noi day it is valid (YYYY-MM-DD); unset: until revoked")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,

@@ -88,6 +88,9 @@ async def test_a_token_given_as_a_name_is_refused_and_never_echoed(cli):
     for given in (token, f"x{token}", f"operator {token}"):
         code, out, err = await cli("calendar", "set-meeting", "UBTVQH-60", "--on", "2030-01-10", "--by", given)
         assert code == ExitCode.INVALID and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err
+    # A token's label is listed to every operator (found by a trial: `legis tokens list` showed the secret whole).
+    code, out, err = await cli("tokens", "issue", "BTC", "CONSULTEE", "--by", "operator", "--label", f"uses {token}")
+    assert code == ExitCode.INVALID and "label: " in err and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err
 
 
 async def test_dev_refuses_two_settings_on_one_port_before_anything_starts(cli, tmp_path):

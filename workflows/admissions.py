@@ -5,9 +5,13 @@ or None before its rulebook is pinned."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+
+from pydantic import BaseModel
 
 from schemas.enums import ConsultationKind, DocumentKind
 from schemas.messages import ConsultationRequest, Decision, Disagreement, DossierFiling
+from schemas.redaction import REDACTED, TOKEN
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.rules import FATHERLAND_FRONT
@@ -18,6 +22,27 @@ INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 # A path segment of "." or ".." is no name a URL can carry: HTTP clients collapse it (`.../consultations/..` is the draft's
 # own path), so that a round so named, and its workflow `consultation-<submission>-..`, could not be addressed.
 DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def admits_no_secret(message: BaseModel) -> None:
+    """No text or ID of new input holds an API token's secret (`legis_<id>_...`): what a draft or a round is told is kept
+    in its history and audit trail and shown to its readers, its IDs in Temporal's list (found by a trial: a token pasted
+    as a submission ID or an official's name was shown to every agency, to webhooks and to Temporal). Raises Refused
+    `not_a_secret` (INVALID) naming the field (`passed.2.official`), and the token by its ID only."""
+    if "legis_" not in message.model_dump_json():  # nearly every message, settled in C
+        return
+    for path, value in _texts(message.model_dump(mode="json")):
+        if (found := TOKEN.search(value)) is not None:
+            raise Refused(path, "not_a_secret", f"holds an API token's secret ({found.group(1)}{REDACTED}): send what belongs here, "
+                          "and revoke that token (`legis tokens revoke`), whose secret has been seen", INVALID)
+
+
+def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict | list):
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            yield from _texts(item, f"{path}.{key}" if path else str(key))
 
 
 def admits_round(state: DraftState | None, request: ConsultationRequest) -> None:

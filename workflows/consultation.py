@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import ROUND_LEADS
     from schemas.time import in_hanoi
+    from workflows.admissions import admits_no_secret
     from workflows.codec import refusal
     from workflows.rules import require
 
@@ -191,6 +192,7 @@ class ConsultationWorkflow:
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
+        _refusing(lambda: admits_no_secret(opinion))  # new input only, as every rule a validator alone asks
         _refusing(lambda: self._check_opinion(opinion))
 
     @workflow.update
@@ -216,6 +218,7 @@ class ConsultationWorkflow:
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
+        _refusing(lambda: admits_no_secret(compilation))
         _refusing(lambda: self._check_compilation(compilation))
         # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
         try:

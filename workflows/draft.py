@@ -95,9 +95,16 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
     if seen is not None:
         check_retry(seen, message)
         return
+    admit(op, state, message)
+    op.check(state, message, now)
+
+
+def admit(op: Operation[M], state: DraftState | None, message: M) -> None:
+    """What only new input must meet, asked by the update's validator alone: no API token's secret in it
+    (`admissions.admits_no_secret`), and the operation's own (`Operation.admits`; None: the rulebook not pinned yet)."""
+    admissions.admits_no_secret(message)
     if op.admits is not None:
         op.admits(state, message)
-    op.check(state, message, now)
 
 
 # An update ID the client gives a call with a request ID: the request ID and a nonce, so that callers sending one request

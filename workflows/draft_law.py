@@ -272,8 +272,7 @@ class DraftLawWorkflow:
         try:
             if self._state is None:  # until the rulebook is pinned, only the message's shape: the handler checks again
                 draft.rules.require(message, op.message)
-                if op.admits is not None:  # which the handler does not ask again (new input only)
-                    op.admits(None, message)
+                draft.admit(op, None, message)  # which the handler does not ask again (new input only)
             else:
                 draft.validate(op, self._state, message, workflow.now(), self._request_id())
         except Refused as refused:

@@ -21,6 +21,7 @@ from schemas.consultation import CompilationBody, ConsultationView, OpinionBody,
 from schemas.messages import AgencyCode, RoundId, SubmissionId
 from store import public, round_comments, texts
 from workflows import client as drafts
+from workflows.admissions import admits_no_secret
 
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
 
@@ -72,6 +73,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
             raise refusal(409, "submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion",
                           kind="CLOSED")
         permissions.check_opinion(who, opinion=opinion, draft=view)
+        admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
         receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
                                                              update_id=_update_id(who.token_id, key)), "round_id")
@@ -92,6 +94,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         permissions.check_leads(who, view, "the compilation")
         round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
+        admits_no_secret(compilation)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
                                                              lead_ministry=view.lead_ministry, update_id=_update_id(who.token_id, key)), "round_id")

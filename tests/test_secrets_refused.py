@@ -1,0 +1,69 @@
+"""A token pasted where a name or an ID belongs is refused (`not_a_secret`), naming the field and the token by its ID
+only. Found by a trial: a start whose submission ID was its caller's token was taken (201), the secret then listed to
+every agency, sent to webhooks and shown in Temporal's workflow list; a filing whose official was a token put it in
+the audit trail for good."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schemas.enums import CallerRole, Response, Stage
+from schemas.refusal import Refused
+from tests.drafts import (
+    NOW,
+    compilation_body,
+    consultation,
+    core_request,
+    core_state,
+    decision,
+    draft_text,
+    opinion_body,
+    passed_through,
+    start_request,
+)
+from tests.http_api import bearer, body, problem, started_at_drafting
+from workflows import draft
+
+TOKEN = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
+
+
+def test_a_message_holding_a_token_is_refused_naming_the_field_and_the_token_s_id_only():
+    request = core_request()
+    state = core_state(request, at=Stage.POLICY_PROPOSAL)
+    for official in (TOKEN, f"Bộ trưởng {TOKEN}", f"x{TOKEN}"):
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.DECIDE, state, decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"official": official}), NOW)
+        assert (refused.value.field, refused.value.rule) == ("official", "not_a_secret"), refused.value
+        assert "legis_67e8b53208eb_[redacted]" in refused.value.message and "a8iYRX" not in refused.value.message
+    draft.validate(draft.DECIDE, state, decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"official": "legis_team"}), NOW)
+    steps = passed_through(request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME], NOW.date())
+    entered = steps.model_copy(update={"passed": (steps.passed[0], steps.passed[1].model_copy(update={"reasons": TOKEN}))})
+    with pytest.raises(Refused) as refused:
+        draft.admissions.admits_no_secret(entered)
+    assert (refused.value.field, refused.value.rule) == ("passed.1.reasons", "not_a_secret")
+
+
+async def test_the_api_refuses_a_token_as_a_submission_id_an_official_or_a_comment(api, pool):
+    lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    secret = lead["Authorization"].removeprefix("Bearer ")
+    started = body(start_request(ministry="BTC")) | {"submission_id": secret}
+    refused = problem(await api.post("/v1/submissions", json=started, headers=lead), 422, "not_a_secret", "submission_id")
+    assert secret not in json.dumps(refused) and secret.split("_")[2] not in json.dumps(refused)
+    assert secret not in (await api.get("/v1/submissions", headers=lead)).text
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    path = f"/v1/submissions/{request.submission_id}"
+    filing = body(draft_text(request)) | {"official": f"Bộ trưởng ({secret})"}
+    problem(await api.post(f"{path}/dossier", json=filing, headers=lead), 422, "not_a_secret", "official")
+    assert secret not in (await api.get(f"{path}/history", headers=lead)).text
+    assert (await api.post(f"{path}/consultations", json=body(consultation(request, "r1", ("BTC",))), headers=lead)).status_code == 200
+    written = body(opinion_body("BTC", "c1"))
+    written["comments"][0]["text"] = f"token của hệ thống: {secret}"
+    consultee = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    problem(await api.post(f"{path}/consultations/r1/opinions", json=written, headers=consultee), 422, "not_a_secret", "comments.0.text")
+    assert (await api.post(f"{path}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=consultee)).status_code == 200
+    answered = body(compilation_body(request, ("BTC", "c1", Response.EXPLAINED)))
+    answered["responses"][0]["explanation"] = secret
+    problem(await api.post(f"{path}/consultations/r1/compilation", json=answered, headers=lead), 422, "not_a_secret",
+            "responses.0.explanation")
