@@ -139,9 +139,9 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         async with asyncio.timeout(http.app.state.timeout):
             return await call
     except WorkflowUpdateFailedError as failed:
+        if (refused := drafts.refused_by_the_draft(failed)) is not None:
+            raise from_refused(refused) from None
         cause = failed.cause
-        if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
-            raise from_refused(Refused.from_details(cause.message, cause.details[0])) from None
         raise refusal(409, "body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed)) from None
     except WorkflowQueryFailedError as failed:
         # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even

@@ -25,7 +25,7 @@ from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from
 from schemas.refusal import Refused
 from store import board
 from workers.settings import Settings, temporal_client
-from workflows.client import closed, task_failing, task_failing_message
+from workflows.client import closed, refused_by_the_draft, task_failing, task_failing_message
 from workflows.codec import KeyRingError
 from workflows.consultation import workflow_id_for as round_workflow_id
 from workflows.draft_law import workflow_id_for as draft_workflow_id
@@ -115,9 +115,9 @@ async def connect(config: Settings) -> Client:
 
 
 def _from_update(failed: WorkflowUpdateFailedError) -> Failure:
+    if (refused := refused_by_the_draft(failed)) is not None:
+        return from_refusal(refused)
     cause = failed.cause
-    if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
-        return from_refusal(Refused.from_details(cause.message, cause.details[0]))
     return Rejected(cause.message if isinstance(cause, ApplicationError) else str(failed), rule="refused")
 
 

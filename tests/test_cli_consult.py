@@ -151,3 +151,21 @@ async def test_a_whole_token_given_where_its_id_is_expected_is_refused_naming_it
     code, out, err = await cli("status", token)
     assert code == 4 and f"legis_{token_id}_[redacted]" in err and secret not in out + err, out + err
 
+
+
+async def test_a_message_sent_by_the_cli_to_a_classified_draft_answers_as_an_operator_reads_it(cli, tmp_path):
+    """Found by a trial: `legis decide` and `consult open` printed a classified draft's title, lead ministry, session and
+    cut-off after applying the message (`legis status` withholds them), and a refusal quoted its session's opening day."""
+    sid, ministry = await _at_drafting(cli, tmp_path, "MAT", classified=True)
+    title = json.loads((tmp_path / "start-request.json").read_text(encoding="utf-8"))["title"]
+    for command in (("consult", "open", sid, str(tmp_path / "09-consultation.json"), "--output", "json"),
+                    ("file", sid, str(tmp_path / "dossier-filing.json"))):
+        code, out, err = await cli(*command)
+        assert code == 0 and "(classified)" in out, (out, err)
+        assert title not in out and ministry not in out and "16-2" not in out and "opening" not in out, out
+    deferred = json.loads((tmp_path / "12-programme-defer.json").read_text(encoding="utf-8"))
+    deferred["to_session"] |= {"session": 1, "opens_on": "2027-01-10"}  # before the draft's: refused, naming its opening day
+    (tmp_path / "earlier.json").write_text(json.dumps(deferred, ensure_ascii=False), encoding="utf-8")
+    code, out, err = await cli("programme", sid, str(tmp_path / "earlier.json"))
+    assert code == 2 and "(rule: later_session)" in err and "details withheld" in err, err
+    assert "a draft moves to a session after the current one" not in err and ministry not in err, err

@@ -261,6 +261,14 @@ async def _remembered(client: Client, submission_id: str, request_id: str) -> Se
         raise
 
 
+def refused_by_the_draft(failed: WorkflowUpdateFailedError) -> Refused | None:
+    """The draft's (or a round's) refusal an update failed with, field, rule and kind; None for any other failure."""
+    cause = failed.cause
+    if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
+        return Refused.from_details(cause.message, cause.details[0])
+    return None
+
+
 def _busy(refused: WorkflowUpdateFailedError) -> bool:
     details = getattr(refused.cause, "details", None)
     return bool(details) and isinstance(details[0], dict) and details[0].get("kind") == RefusalKind.BUSY.value

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
 
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, temporal
@@ -20,7 +19,6 @@ from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
 from schemas.messages import SubmissionId
-from schemas.refusal import Refused
 from schemas.views import Receipt
 from store import registry
 from workflows import client as drafts
@@ -72,10 +70,8 @@ def _endpoint(route: Route):
             try:
                 return await drafts.send(http.app.state.client, submission_id, route.operation.name, message, request_id=key)
             except WorkflowUpdateFailedError as failed:
-                cause = failed.cause
-                if not (isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict)):
+                if (refused := drafts.refused_by_the_draft(failed)) is None:
                     raise
-                refused = Refused.from_details(cause.message, cause.details[0])
                 if found := await registry.classification(http.app.state.pool, submission_id):
                     refused = permissions.refused_for(who, refused, classified=found[0], lead_ministry=found[1])
                 raise refused from None
