@@ -115,7 +115,7 @@ def keep_to_owner(data_dir: Path) -> None:
     is PostgreSQL's to keep). New files are the owner's alone by the umask that `run_dev_stack` sets.
 
     Run as root, pgserver runs PostgreSQL as a user of its own, which reaches its folder through this one: the
-    folder is left open to it (a PostgreSQL left running would lose its files otherwise)."""
+    folder is left for it to pass through (`embedded_postgres`; a PostgreSQL left running would lose its files otherwise)."""
     if os.geteuid() != 0:
         data_dir.chmod(0o700)
     for path in data_dir.iterdir():
@@ -168,6 +168,10 @@ def embedded_postgres(data_dir: Path, *, owner: bool = False):
     pgdata = data_dir / "postgres"
     settle_postgres(pgdata, owner=owner)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    if os.geteuid() == 0:
+        # Run as root, pgserver opens the data folder to everyone (0755) so that its PostgreSQL user reaches its own
+        # folder: passing through is all that user needs (found by a trial), not listing the key file and the logs.
+        data_dir.chmod(0o711)
     try:
         yield server.get_uri()
     finally:
