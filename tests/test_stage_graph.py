@@ -1,6 +1,7 @@
 import pytest
 
 from schemas.enums import Outcome, ProcessVersion, SessionProcedure, Stage
+from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import load_rulebook
 from workflows.stage_graph import InvalidTransition, next_stage, resolve, stage_path
 
@@ -45,8 +46,11 @@ def test_return_goes_back_to_named_stage():
 
 
 def test_return_forward_is_invalid():
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         resolve(path_of(V2025, ONE), S.APPRAISAL, Outcome.RETURN_FOR_REVISION, return_to=S.EXAMINATION)
+    # A refusal like any other (found by a review): one the rules let through refuses the message, never fails a task.
+    assert isinstance(refused.value, Refused) and (refused.value.field, refused.value.rule, refused.value.kind) == (
+        "outcome", "stage_transition", RefusalKind.INVALID)
 
 
 def test_failed_vote_stays_passed_vote_moves_on():

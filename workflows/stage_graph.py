@@ -10,11 +10,16 @@ President still disagrees with goes to the Assembly's session), REJECT and WITHD
 from __future__ import annotations
 
 from schemas.enums import ASSEMBLY_STAGES, LawKind, Outcome, ProgrammeTrack, SessionProcedure, Stage
+from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook
 
 
-class InvalidTransition(ValueError):
-    pass
+class InvalidTransition(Refused):
+    """A move the stage table does not allow: the draft core's rules refuse it first, and should one ever let it
+    through, it still refuses the message (INVALID, `outcome`, `stage_transition`) instead of failing the draft's task."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("outcome", "stage_transition", message, RefusalKind.INVALID)
 
 
 def stage_path(
