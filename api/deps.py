@@ -15,7 +15,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_pagination.cursor import CursorParams
 from fastapi_problem.error import Problem
 from limits import parse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -26,6 +27,7 @@ from api.plumbing import limiter, over, retry_after
 from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
+from schemas.redaction import REDACTED, SECRET
 from schemas.refusal import Refused
 from schemas.text import name
 from store import board
@@ -37,10 +39,19 @@ T = TypeVar("T")
 log = structlog.get_logger(__name__)
 bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer legis_<id>_<secret>`, issued with `legis tokens issue`")
 CHALLENGE = 'Bearer realm="legis"'
+def _no_secret(key: str | None) -> str | None:
+    # The key is the draft's request ID: kept in its state, in Temporal's update IDs and receipts (found by a breaker).
+    if key is not None and (found := SECRET.search(key)):
+        raise PydanticCustomError("not_a_secret", "holds an API token's secret ({token}): send a key of your own, and revoke that "
+                                  "token (`legis tokens revoke`)", {"token": f"{found.group(1)}{REDACTED}"})
+    return key
+
+
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=IDEMPOTENCY_KEY,
            description="the same key and body sent again get the first answer; the key becomes the draft's request ID"),
+    AfterValidator(_no_secret),
 ]
 
 # Words of a draft's title to search for, in the API's list and on the board.

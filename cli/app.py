@@ -25,7 +25,7 @@ from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
-from schemas.redaction import TOKEN
+from schemas.redaction import SECRET
 from schemas.text import Label
 from schemas.time import Day
 from workers.settings import Settings
@@ -91,7 +91,7 @@ def no_secret(field: str, then: Callable[[str | None], str | None], what: str) -
     shown whole (`legis tokens list`), so it is refused (exit 2, `not_a_secret`), naming the token's ID only, before
     `then` checks it; `what` says what to give instead."""
     def check(value: str | None) -> str | None:
-        if value is not None and TOKEN.search(value):  # the failure's message keeps the token's ID only (`cli.failures`)
+        if value is not None and SECRET.search(value):  # the failure's message keeps the token's ID only (`cli.failures`)
             raise Invalid(f"{field}: {value} holds an API token's secret; give {what}", field=field, rule="not_a_secret")
         return then(value)
 
@@ -125,7 +125,8 @@ MinistryFilter = Annotated[str | None, typer.Option(help="only drafts led by thi
 RoundId = Annotated[str, typer.Argument(help="the round's ID, e.g. Y-KIEN-BO-NGANH", callback=identifier(messages.RoundId, "round_id"))]
 RequestId = Annotated[
     str | None, typer.Option(help="idempotency key, 1 to 200 printable ASCII characters without spaces: sent again, the message is "
-                             "applied once (default: a new key, printed if no answer comes)", callback=identifier(messages.RequestId, "request_id"))
+                             "applied once (default: a new key, printed if no answer comes)",
+                             callback=no_secret("request_id", identifier(messages.RequestId, "request_id"), "a key of your own"))
 ]
 
 

@@ -63,8 +63,13 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
     asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
     refs = database.read(lambda db: texts.put(db, compilation.texts()))
-    _print_round(temporal.run(lambda client: temporal.call(
-        client, target, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs)))))
+    compiled = temporal.run(lambda client: temporal.call(
+        client, target, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs))))
+    from api.permissions import CLI_READER, round_for
+    from cli.records import registered
+
+    # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
+    _print_round(round_for(CLI_READER, compiled, database.read(lambda db: registered(db, submission_id))))
 
 
 @app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))

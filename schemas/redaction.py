@@ -14,6 +14,10 @@ REDACTED = "[redacted]"
 # Wherever it stands, glued to other text too ("xlegis_..."): a word boundary before it let such a secret through.
 TOKEN = re.compile(r"(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]+")
 _WHOLE_TOKEN = re.compile(r"legis_([0-9a-f]{12})_[A-Za-z0-9_\-]+")
+# A token's whole secret (`api.tokens`: 32 random bytes, base64url, 43 characters) where a name or an ID belongs: what
+# is refused (`not_a_secret`). Narrower than TOKEN, which redacts any likeness: a file named "legis_202612051030_du-thao"
+# is no secret.
+SECRET = re.compile(r"(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]{43}")
 
 
 def tokens_redacted(text: str) -> str:

@@ -8,16 +8,18 @@ import json
 
 import pytest
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.enums import Actor, CallerRole, EventKind, Outcome, ProgrammeChangeKind, Response, Role, Stage
 from schemas.messages import AgencyRemap
 from schemas.refusal import Refused
-from tests.drafts import compilation, compilation_body, consultation, decision, opinion_body, programme_change
+from tests.drafts import compilation, compilation_body, consultation, decision, opinion_body, programme_change, refusal_of
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from workflows import client as drafts
 from workflows import generations
 from workflows.consultation import REMAP_SIGNAL, ConsultationWorkflow
+from workflows.rounds import round_workflow_id
 
 
 async def test_an_opinion_or_a_compilation_breaking_a_rule_of_its_own_is_422_not_500(api, pool):
@@ -231,3 +233,23 @@ def test_a_classified_draft_s_final_step_reads_as_its_history_does():
     other = status_for(Caller(token_id="t", agency_code="VPCP", role=CallerRole.OPERATOR), view)
     assert other.final_step.reasons != "lý do mật" and other.final_step.agency_code != request.lead_ministry
     assert other.final_step.official != withdrawn.official
+
+
+async def test_a_round_that_could_not_start_is_refused_again_to_a_retry_under_its_request_id(api, pool, dev_env):
+    """Found by a breaker: a first call refused `round_not_started` (the round's workflow ID taken in Temporal) left its
+    request ID remembered with no event; the same request sent again was told "applied" (duplicate, no event) by the
+    draft's `request` query, for a round that never started."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    squatter = await dev_env.client.start_workflow("NoSuchWorkflow", id=round_workflow_id(request.submission_id, "r1"),
+                                                   task_queue=f"nobody-{request.submission_id}")
+    try:
+        opened = consultation(request, "r1", ("BTC",))
+        first = await api.post(f"/v1/submissions/{request.submission_id}/consultations", json=body(opened),
+                               headers=lead | {"Idempotency-Key": "open-r1"})
+        problem(first, 409, "round_not_started", "round_id")
+        for _ in range(2):
+            with pytest.raises(WorkflowUpdateFailedError) as again:
+                await drafts.open_consultation(dev_env.client, request.submission_id, opened, request_id="open-r1")
+            assert refusal_of(again.value) == ("round_id", "round_not_started")
+    finally:
+        await squatter.terminate()

@@ -169,3 +169,22 @@ async def test_a_message_sent_by_the_cli_to_a_classified_draft_answers_as_an_ope
     code, out, err = await cli("programme", sid, str(tmp_path / "earlier.json"))
     assert code == 2 and "(rule: later_session)" in err and "details withheld" in err, err
     assert "a draft moves to a session after the current one" not in err and ministry not in err, err
+
+
+async def test_legis_consult_compile_prints_a_classified_round_as_consult_show_does(cli, tmp_path):
+    """Found by a breaker: the compilation's answer printed the classified round's officials, which `consult show`
+    withholds from any reader but its lead ministry."""
+    sid, ministry = await _at_drafting(cli, tmp_path, "MAT", classified=True)
+    official = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8"))["official"]
+    assert (await cli("consult", "open", sid, str(tmp_path / "09-consultation.json")))[0] == 0
+    assert (await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json")))[0] == 0
+    for consultee in ("BNV", "BCA"):
+        agrees = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8")) | {"consultee": consultee, "comments": []}
+        (tmp_path / f"agrees-{consultee}.json").write_text(json.dumps(agrees, ensure_ascii=False), encoding="utf-8")
+        assert (await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / f"agrees-{consultee}.json")))[0] == 0
+    for output in ("table", "json"):
+        code, shown, err = await cli("consult", "show", sid, "Y-KIEN-BO-NGANH", "--output", output)
+        assert code == 0 and official not in shown, (shown, err)
+    code, compiled, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"), "--output", "json")
+    assert code == 0 and '"compiled": true' in compiled, (compiled, err)
+    assert official not in compiled and ministry not in compiled, compiled

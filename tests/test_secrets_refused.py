@@ -23,7 +23,10 @@ from tests.drafts import (
     passed_through,
     start_request,
 )
+from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem, started_at_drafting
+from tests.polling import eventually
+from tests.test_public_consultation import posted_draft, public_api
 from workflows import draft
 
 TOKEN = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
@@ -67,3 +70,46 @@ async def test_the_api_refuses_a_token_as_a_submission_id_an_official_or_a_comme
     answered["responses"][0]["explanation"] = secret
     problem(await api.post(f"{path}/consultations/r1/compilation", json=answered, headers=lead), 422, "not_a_secret",
             "responses.0.explanation")
+
+
+def test_a_name_that_only_looks_like_a_token_is_taken():
+    """Found by a breaker: a dossier file named "legis_202612051030_du-thao.docx" was refused, its twelve digits read as a
+    token's ID; a token's secret is 43 characters."""
+    request = core_request()
+    filing = draft_text(request)
+    for name in ("legis_202612051030_du-thao.docx", "legis_team", "legis_67e8b53208eb_short", TOKEN[:-1]):
+        named = filing.model_copy(update={"documents": (filing.documents[0].model_copy(update={"name": name}),)})
+        draft.admissions.admits_no_secret(named)
+    for glued in (f"{TOKEN}.", f"{TOKEN}-v2.docx"):  # the secret's alphabet has "-": what follows cannot be told from it
+        with pytest.raises(Refused):
+            draft.admissions.admits_no_secret(filing.model_copy(update={"official": glued}))
+
+
+async def test_a_token_as_an_idempotency_key_is_refused_before_it_becomes_a_request_id(api, pool):
+    """Found by a breaker: the key is the draft's request ID, kept in its state and in Temporal's update IDs, in clear."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    secret = lead["Authorization"].removeprefix("Bearer ")
+    filed = await api.post(f"/v1/submissions/{request.submission_id}/dossier", json=body(draft_text(request)),
+                           headers=lead | {"Idempotency-Key": secret})
+    answer = problem(filed, 422, "not_a_secret", "Idempotency-Key")
+    assert secret.split("_")[2] not in json.dumps(answer), answer
+
+
+async def test_a_token_in_a_public_comment_or_in_an_answer_to_the_public_is_refused(time_skipping_env, pool):
+    """Found by a breaker: the lead ministry's answer to the public's comments took a token as its official or its
+    explanation, which the public page then showed to anyone; a public comment took one too."""
+    hold = HoldClose()
+    async with public_api(time_skipping_env, pool, hold) as api:
+        request, lead = await posted_draft(api, pool, "cong-khai")
+        secret, sid = lead["Authorization"].removeprefix("Bearer "), request.submission_id
+        problem(await api.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"article": 3, "text": f"token: {secret}"}),
+                422, "not_a_secret", "text")
+        assert (await api.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"article": 3, "text": "Đề nghị sửa"})).status_code == 201
+        hold.release.set()
+        await eventually(lambda: api.get(f"/v1/submissions/{sid}/consultations/cong-khai", headers=lead), lambda read: read.json()["closed"])
+        answer = {"agency_code": "BGDDT", "official": "Vụ trưởng", "article": 3, "response": "EXPLAINED", "explanation": f"xem {secret}"}
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", json=answer, headers=lead), 422, "not_a_secret",
+                "explanation")
+        answered = await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", json=answer | {"explanation": "đã có"}, headers=lead)
+        assert answered.status_code == 200, answered.text
+        assert secret not in (await api.get(f"/v1/public/consultations/{sid}/cong-khai")).text

@@ -49,6 +49,7 @@ SENTENCES = {
     "after_since": "The end of the period must come after its start.",
     "database_unavailable": "The database does not answer: try again in a moment.",
     "rate_limited": "Too many comments from this address: wait a minute and send again.",
+    "not_a_secret": "This holds an access token's secret: remove it, and have that token revoked.",
     "round_closed": "The consultation has closed.",
     "public_round_unknown": "No draft or consultation here that you may read.",
     "current_stage_only": "The draft is no longer at this stage: open the inbox again.",

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from schemas.enums import ConsultationKind, DocumentKind
 from schemas.messages import ConsultationRequest, Decision, Disagreement, DossierFiling
-from schemas.redaction import REDACTED, TOKEN
+from schemas.redaction import REDACTED, SECRET
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.rules import FATHERLAND_FRONT
@@ -32,7 +32,7 @@ def admits_no_secret(message: BaseModel) -> None:
     if "legis_" not in message.model_dump_json():  # nearly every message, settled in C
         return
     for path, value in _texts(message.model_dump(mode="json")):
-        if (found := TOKEN.search(value)) is not None:
+        if (found := SECRET.search(value)) is not None:
             raise Refused(path, "not_a_secret", f"holds an API token's secret ({found.group(1)}{REDACTED}): send what belongs here, "
                           "and revoke that token (`legis tokens revoke`), whose secret has been seen", INVALID)
 

@@ -222,7 +222,10 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
     when `request_id` was applied with another message (`idempotency_key_reused`).
     """
     # A request ID the draft remembers is answered by its query, so that a retry adds nothing to the draft's history.
-    if request_id is not None and (seen := await _remembered(client, submission_id, request_id)) is not None:
+    seen = await _remembered(client, submission_id, request_id) if request_id is not None else None
+    # Remembered with no event yet (a round being started, or one that could not be): the draft answers as the first
+    # call is answered (found by a breaker: "applied", with no event, for a round that never started).
+    if seen is not None and seen.receipt.first_seq is not None:
         try:
             check_retry(seen, message)
         except Refused as reused:  # as the draft itself would refuse it (the SDK's error reads its cause from __cause__)

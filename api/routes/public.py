@@ -37,6 +37,7 @@ from schemas.time import Instant
 from store import public
 from store.intake import CommentIntake, Incoming
 from workflows import client as drafts
+from workflows.admissions import admits_no_secret
 
 router = Router(tags=["public consultation"])
 # A fixed window per client: constant work per comment whatever the limit (a moving window keeps every hit).
@@ -88,6 +89,7 @@ async def take_comment(http: Request, submission_id: str, round_id: str, comment
     if getattr(state, "comment_intake", None) is None:
         state.comment_intake = CommentIntake(state.pool)
     try:
+        admits_no_secret(comment)
         return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(who, comment))))
     except Refused as refused:
         raise from_refused(refused) from None
@@ -169,6 +171,7 @@ async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, w
     on the draft as a whole, or one comment. Only once the window has closed and before the compilation."""
     async def run() -> Response:
         await _lead_ministry_of(http, who, submission_id)
+        admits_no_secret(given)  # its official and explanation are read by the public
         if given.agency_code != who.agency_code:
             raise from_refused(permissions.forbidden("agency_code", "callers_own_agency",
                                                      f"this token acts for {who.agency_code}, not {given.agency_code}"))
