@@ -207,6 +207,12 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
         return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue))
 
     started = temporal.run(starting)
+    if not started.created and started.classified:
+        # The CLI reads as an operator does: whether a start matches a classified draft's values would confirm a guess of
+        # them one by one (found by a trial), so it is answered alike whatever it holds.
+        raise Rejected(f"submission_id: submission {request.submission_id} is a classified draft opened already; its lead ministry "
+                       "compares its values through the API with its own token; nothing was started", field="submission_id",
+                       rule="submission_exists", kind="CONFLICT")
     if started.differs:
         raise Rejected(f"{started.differs[0]}: submission {request.submission_id} was opened with other values of: "
                        f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists",

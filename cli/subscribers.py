@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from cli import database, temporal
-from cli.app import identifier, numbered, settings
+from cli.app import identifier, no_secret, numbered, settings
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.messages import AgencyCode
@@ -45,7 +45,7 @@ def _delivery(subscriber_id: int) -> temporal.Target:
                                     "LEGIS_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 legis subscribers add '*' http://127.0.0.1:9000/hook --output json"))
 def add_subscriber(
     agency_code: Annotated[str, typer.Argument(help="the lead ministry whose drafts it follows, or '*' for every draft")],
-    url: Annotated[str, typer.Argument(help="where events are POSTed")],
+    url: Annotated[str, typer.Argument(help="where events are POSTed", callback=no_secret("url", lambda url: url, "the receiver's own address"))],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

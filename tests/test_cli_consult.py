@@ -188,3 +188,14 @@ async def test_legis_consult_compile_prints_a_classified_round_as_consult_show_d
     code, compiled, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"), "--output", "json")
     assert code == 0 and '"compiled": true' in compiled, (compiled, err)
     assert official not in compiled and ministry not in compiled, compiled
+
+
+async def test_legis_start_confirms_no_guess_of_a_classified_draft_s_values(cli, tmp_path):
+    """Found by a trial: `legis start` under a classified draft's ID named which values differed (lead ministry, then
+    title, session) and exited 0 once every guess was right. Answered alike whatever the start holds."""
+    sid, ministry = await _at_drafting(cli, tmp_path, "MAT", classified=True)
+    same = json.loads((tmp_path / "start-request.json").read_text(encoding="utf-8"))
+    (tmp_path / "guess.json").write_text(json.dumps(same | {"title": "Luật đoán thử"}, ensure_ascii=False), encoding="utf-8")
+    answers = [await cli("start", str(tmp_path / name)) for name in ("start-request.json", "guess.json")]
+    assert all(code == 3 and "(rule: submission_exists)" in err and "nothing was started" in err for code, _, err in answers), answers
+    assert answers[0][2] == answers[1][2] and "title" not in answers[1][2] and ministry not in answers[1][2], answers

@@ -91,6 +91,9 @@ async def test_a_token_given_as_a_name_is_refused_and_never_echoed(cli):
     # A token's label is listed to every operator (found by a trial: `legis tokens list` showed the secret whole).
     code, out, err = await cli("tokens", "issue", "BTC", "CONSULTEE", "--by", "operator", "--label", f"uses {token}")
     assert code == ExitCode.INVALID and "label: " in err and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err
+    # A subscriber's address is listed to every operator (found by a re-check).
+    code, out, err = await cli("subscribers", "add", "BTC", f"http://127.0.0.1:9/hook?key={token}")
+    assert code == ExitCode.INVALID and "url: " in err and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err
     # A request ID is kept in the draft's state and in Temporal's update IDs (found by a breaker).
     code, out, err = await cli("decide", "BGDDT-2026-017", "decision.json", "--request-id", token)
     assert code == ExitCode.INVALID and "request_id: " in err and "(rule: not_a_secret)" in err and "a8iYRXCz" not in out + err, err

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from schemas.enums import EventKind, Stage
+from schemas.refusal import Refused
 from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, passed_through, pinned, session
 from workflows import draft
 from workflows.change import Log, Record
@@ -55,3 +56,14 @@ def test_a_classified_draft_s_slip_and_deadline_are_logged_without_its_sessions(
     assert len(logged) == 2 and all("16-" not in f"{e.message} {e.fields}" for e in logged), logged
     plain = [e for e in draft.tick(entered_past_its_cutoff(15), NOW).effects if isinstance(e, Log)]
     assert plain[1].fields["to"] == "16-3"
+
+
+def test_a_start_holding_a_token_is_refused_by_the_draft_itself():
+    """Found by a re-check: a draft started by a raw Temporal client, past the API's and the CLI's checks, wrote a token
+    pasted as its submission ID to the audit trail and the registry, read by every agency."""
+    token = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
+    request = core_request().model_copy(update={"submission_id": token})
+    with pytest.raises(Refused) as refused:
+        draft.open_draft(request, pinned(request), NOW, generation=15)
+    assert (refused.value.field, refused.value.rule) == ("submission_id", "not_a_secret") and "a8iYRX" not in refused.value.message
+    draft.open_draft(request, pinned(request), NOW, generation=14)  # as it ran before

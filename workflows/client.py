@@ -79,6 +79,8 @@ class Started:
     run_id: str | None
     created: bool = True
     differs: tuple[str, ...] = ()
+    # Whether the draft found open already is classified: which of its values a start matches is then its lead ministry's.
+    classified: bool = False
 
 
 async def start_submission(client: Client, request: StartRequest, *, task_queue: str = TASK_QUEUE) -> Started:
@@ -128,7 +130,7 @@ async def start_submission(client: Client, request: StartRequest, *, task_queue:
         # The same request again answers with the draft open; a draft that has ended is not open, and nothing reopens it.
         if not differs and (ended := await closed(client, workflow_id, field="submission_id", what="the draft", rule="draft_closed")):
             raise ended from None
-        return Started(workflow_id=workflow_id, run_id=exists.run_id, created=False, differs=differs)
+        return Started(workflow_id=workflow_id, run_id=exists.run_id, created=False, differs=differs, classified=first.classified)
     return Started(workflow_id=workflow_id, run_id=handle.result_run_id)
 
 

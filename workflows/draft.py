@@ -143,12 +143,16 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
     ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), for an ordinance over more
     than one session (seventh generation on), and for an imported step
-    the rulebook's path refuses (its field under `passed.N`). A run started again for a submission not closed (its
-    workflow terminated, say) numbers its events on from those the audit trail holds.
+    the rulebook's path refuses (its field under `passed.N`); (INVALID, `not_a_secret`) for a start holding an API
+    token's secret (fifteenth generation on: one started past the API and the CLI, by a raw Temporal client). A run
+    started again for a submission not closed (its workflow terminated, say) numbers its events on from those the audit
+    trail holds.
     """
     if pinned.closed_as is not None:
         raise Refused("submission_id", "draft_closed", f"submission {request.submission_id} was closed as {pinned.closed_as.value}; "
                       "its record is final and it cannot be started again", RefusalKind.CLOSED)
+    if generation >= 15:
+        admissions.admits_no_secret(request)
     if generation >= 4:
         check_session_number(request.target_session, "target_session")
     if generation >= 7 and request.law_kind is LawKind.ORDINANCE and request.session_procedure is not SessionProcedure.ONE_SESSION:

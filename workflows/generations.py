@@ -67,7 +67,9 @@
    past do not record it resolved (`calendar_changes._recount`).
 15. A draft that misses its cut-off on a day before its alarm is raised (a draft entered under way past its cut-off, a
    worker down) records its slip to the next session with the day the cut-off passed (`occurred_on`, `draft.tick`), as
-   the deadline passed beside it says: the slip read as happening the day the draft was entered.
+   the deadline passed beside it says: the slip read as happening the day the draft was entered. A start holding an API
+   token's secret is refused (`draft.open_draft`, `admissions.admits_no_secret`), as the API and the CLI refuse it: one
+   started by a raw Temporal client wrote the token to the audit trail and the registry.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
