@@ -9,22 +9,37 @@ import asyncio
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 
-class HoldClose(Interceptor):
-    """Holds `close_public_round` until `release` is set: the round's window stays open while comments come in."""
+class HoldActivity(Interceptor):
+    """Holds the activity of `name` until `release` is set."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.release = asyncio.Event()
 
     def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        release = self.release
+        name, release = self.name, self.release
 
         class Held(ActivityInboundInterceptor):
             async def execute_activity(self, input: ExecuteActivityInput):
-                if input.fn.__name__ == "close_public_round":
+                if input.fn.__name__ == name:
                     await release.wait()
                 return await super().execute_activity(input)
 
         return Held(next)
+
+
+class HoldClose(HoldActivity):
+    """Holds `close_public_round`: the round's window stays open while comments come in."""
+
+    def __init__(self) -> None:
+        super().__init__("close_public_round")
+
+
+class HoldPin(HoldActivity):
+    """Holds `pin_rules`: the draft takes messages it cannot yet check."""
+
+    def __init__(self) -> None:
+        super().__init__("pin_rules")
 
 
 class HoldOpinionRecords(Interceptor):
@@ -49,20 +64,3 @@ class HoldOpinionRecords(Interceptor):
 
         return Held(next)
 
-
-class HoldPin(Interceptor):
-    """Holds `pin_rules` until `release` is set: the draft takes messages it cannot yet check."""
-
-    def __init__(self) -> None:
-        self.release = asyncio.Event()
-
-    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        release = self.release
-
-        class Held(ActivityInboundInterceptor):
-            async def execute_activity(self, input: ExecuteActivityInput):
-                if input.fn.__name__ == "pin_rules":
-                    await release.wait()
-                return await super().execute_activity(input)
-
-        return Held(next)

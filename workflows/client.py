@@ -47,7 +47,6 @@ from workflows import search_attributes as sa
 from workflows.codec import REFUSED, KeyRing, data_converter, refusal
 from workflows.consultation import ConsultationWorkflow
 from workflows.consultation import workflow_id_for as consultation_id_for
-from workflows.draft import check_retry, update_id_for
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 from workflows.draft_views import title_memo
 from workflows.stage_graph import stage_path
@@ -229,16 +228,16 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
     # call is answered (found by a breaker: "applied", with no event, for a round that never started).
     if seen is not None and seen.receipt.first_seq is not None:
         try:
-            check_retry(seen, message)
+            core.check_retry(seen, message)
         except Refused as reused:  # as the draft itself would refuse it (the SDK's error reads its cause from __cause__)
             cause = refusal(reused)
             raise WorkflowUpdateFailedError(cause) from cause
         return seen.receipt.model_copy(update={"duplicate": True})
-    # Each call is an update of its own, its ID the request ID and a nonce (`draft.update_id_for`), so that of two callers
+    # Each call is an update of its own, its ID the request ID and a nonce (`core.update_id_for`), so that of two callers
     # sending one request ID at once the draft tells the second its message was applied already, where Temporal would give
     # both the one update's outcome. An update that reaches a run as it continues as new is aborted unapplied: it is sent
     # again, under the same ID.
-    update_id = update_id_for(request_id, uuid.uuid4().hex) if request_id else str(uuid.uuid4())
+    update_id = core.update_id_for(request_id, uuid.uuid4().hex) if request_id else str(uuid.uuid4())
     attempt = 0
     while True:
         try:
