@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.enums import CallerRole, Response, Stage
 from schemas.refusal import Refused
@@ -21,12 +22,14 @@ from tests.drafts import (
     draft_text,
     opinion_body,
     passed_through,
+    refusal_of,
     start_request,
 )
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from tests.test_public_consultation import posted_draft, public_api
+from workflows import client as drafts
 from workflows import draft
 
 TOKEN = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
@@ -118,3 +121,15 @@ async def test_a_token_in_a_public_comment_or_in_an_answer_to_the_public_is_refu
         answered = await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", json=answer | {"explanation": "đã có"}, headers=lead)
         assert answered.status_code == 200, answered.text
         assert secret not in (await api.get(f"/v1/public/consultations/{sid}/cong-khai")).text
+
+
+async def test_a_token_as_a_raw_update_s_id_is_refused_leaving_no_trace_in_the_history(api, pool, dev_env):
+    """Found by a re-check: an update sent by a raw Temporal client with a token as its update ID was applied, the token
+    then in clear in Temporal's history and Web UI. Refused by the validator, the update leaves no trace."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    secret = lead["Authorization"].removeprefix("Bearer ")
+    handle = drafts.draft(dev_env.client, request.submission_id)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update("file_dossier", draft_text(request), id=secret)
+    assert refusal_of(refused.value) == ("request_id", "not_a_secret")
+    assert secret_part(secret) not in (await handle.fetch_history()).to_json()

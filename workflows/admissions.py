@@ -37,6 +37,14 @@ def admits_no_secret(message: BaseModel) -> None:
                           "and revoke that token (`legis tokens revoke`), whose secret has been seen", INVALID)
 
 
+def admits_no_secret_id(request_id: str | None) -> None:
+    """A request ID (the update's own, from a raw Temporal client that sent a token as one) holding an API token's secret
+    is refused `not_a_secret`, as the API refuses it as an `Idempotency-Key` and the CLI as `--request-id`."""
+    if request_id is not None and (found := SECRET.search(request_id)) is not None:
+        raise Refused("request_id", "not_a_secret", f"holds an API token's secret ({found.group(1)}{REDACTED}): send a key of your "
+                      "own, and revoke that token (`legis tokens revoke`), whose secret has been seen", INVALID)
+
+
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value

@@ -95,14 +95,16 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
     if seen is not None:
         check_retry(seen, message)
         return
-    admit(op, state, message)
+    admit(op, state, message, request_id)
     op.check(state, message, now)
 
 
-def admit(op: Operation[M], state: DraftState | None, message: M) -> None:
-    """What only new input must meet, asked by the update's validator alone: no API token's secret in it
-    (`admissions.admits_no_secret`), and the operation's own (`Operation.admits`; None: the rulebook not pinned yet)."""
+def admit(op: Operation[M], state: DraftState | None, message: M, request_id: str | None = None) -> None:
+    """What only new input must meet, asked by the update's validator alone: no API token's secret in it nor in its
+    request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
+    stand in clear), and the operation's own (`Operation.admits`; None: the rulebook not pinned yet)."""
     admissions.admits_no_secret(message)
+    admissions.admits_no_secret_id(request_id)
     if op.admits is not None:
         op.admits(state, message)
 

@@ -272,7 +272,7 @@ class DraftLawWorkflow:
         try:
             if self._state is None:  # until the rulebook is pinned, only the message's shape: the handler checks again
                 draft.rules.require(message, op.message)
-                draft.admit(op, None, message)  # which the handler does not ask again (new input only)
+                draft.admit(op, None, message, self._request_id())  # which the handler does not ask again (new input only)
             else:
                 draft.validate(op, self._state, message, workflow.now(), self._request_id())
         except Refused as refused:
