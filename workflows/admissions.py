@@ -33,8 +33,9 @@ def admits_no_secret(message: BaseModel) -> None:
         return
     for path, value in _texts(message.model_dump(mode="json")):
         if (found := SECRET.search(value)) is not None:
-            raise Refused(path, "not_a_secret", f"holds an API token's secret ({found.group(1)}{REDACTED}): send what belongs here, "
-                          "and revoke that token (`legis tokens revoke`), whose secret has been seen", INVALID)
+            raise Refused(path, "not_a_secret", f"holds an API token's secret, or a text of its shape ({found.group(1)}{REDACTED}): "
+                          "send what belongs here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen",
+                          INVALID)
 
 
 def admits_no_secret_id(request_id: str | None) -> None:
