@@ -27,7 +27,7 @@ from api.plumbing import limiter, over, retry_after
 from api.problems import from_refused, refusal
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
-from schemas.redaction import REDACTED, SECRET
+from schemas.redaction import secret_in
 from schemas.refusal import Refused
 from schemas.text import name
 from store import board
@@ -41,9 +41,9 @@ bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer legis_
 CHALLENGE = 'Bearer realm="legis"'
 def _no_secret(key: str | None) -> str | None:
     # The key is the draft's request ID: kept in its state, in Temporal's update IDs and receipts (found by a breaker).
-    if key is not None and (found := SECRET.search(key)):
+    if key is not None and (token := secret_in(key)) is not None:
         raise PydanticCustomError("not_a_secret", "holds an API token's secret ({token}): send a key of your own, and revoke that "
-                                  "token (`legis tokens revoke`)", {"token": f"{found.group(1)}{REDACTED}"})
+                                  "token (`legis tokens revoke`)", {"token": token})
     return key
 
 

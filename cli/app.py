@@ -25,7 +25,7 @@ from cli.failures import Invalid
 from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
-from schemas.redaction import SECRET
+from schemas.redaction import secret_in
 from schemas.text import Label
 from schemas.time import Day
 from workers.settings import Settings
@@ -91,7 +91,7 @@ def no_secret(field: str, then: Callable[[str | None], str | None], what: str) -
     shown whole (`legis tokens list`), so it is refused (exit 2, `not_a_secret`), naming the token's ID only, before
     `then` checks it; `what` says what to give instead."""
     def check(value: str | None) -> str | None:
-        if value is not None and SECRET.search(value):  # the failure's message keeps the token's ID only (`cli.failures`)
+        if value is not None and secret_in(value):  # the failure's message keeps the token's ID only (`cli.failures`)
             raise Invalid(f"{field}: {value} holds an API token's secret; give {what}", field=field, rule="not_a_secret")
         return then(value)
 

@@ -20,6 +20,11 @@ _WHOLE_TOKEN = re.compile(r"legis_([0-9a-f]{12})_[A-Za-z0-9_\-]+")
 SECRET = re.compile(r"(legis_[0-9a-f]{12}_)[A-Za-z0-9_\-]{43}")
 
 
+def secret_in(text: str) -> str | None:
+    """The token whose whole secret `text` holds, as its ID shows it (`legis_<id>_[redacted]`); None when it holds none."""
+    return f"{found.group(1)}{REDACTED}" if (found := SECRET.search(text)) is not None else None
+
+
 def tokens_redacted(text: str) -> str:
     """`text` with every token's secret part replaced by `[redacted]` (its ID kept, which names the token and opens nothing)."""
     return TOKEN.sub(rf"\1{REDACTED}", text) if "legis_" in text else text

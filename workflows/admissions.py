@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from schemas.enums import ConsultationKind, DocumentKind
 from schemas.messages import ConsultationRequest, Decision, Disagreement, DossierFiling
-from schemas.redaction import REDACTED, SECRET
+from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.rules import FATHERLAND_FRONT
@@ -24,26 +24,19 @@ INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 DOT_SEGMENTS = frozenset({".", ".."})
 
 
-def admits_no_secret(message: BaseModel) -> None:
-    """No text or ID of new input holds an API token's secret (`legis_<id>_...`): what a draft or a round is told is kept
-    in its history and audit trail and shown to its readers, its IDs in Temporal's list (found by a trial: a token pasted
-    as a submission ID or an official's name was shown to every agency, to webhooks and to Temporal). Raises Refused
-    `not_a_secret` (INVALID) naming the field (`passed.2.official`), and the token by its ID only."""
-    if "legis_" not in message.model_dump_json():  # nearly every message, settled in C
-        return
-    for path, value in _texts(message.model_dump(mode="json")):
-        if (found := SECRET.search(value)) is not None:
-            raise Refused(path, "not_a_secret", f"holds an API token's secret, or a text of its shape ({found.group(1)}{REDACTED}): "
-                          "send what belongs here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen",
-                          INVALID)
-
-
-def admits_no_secret_id(request_id: str | None) -> None:
-    """A request ID (the update's own, from a raw Temporal client that sent a token as one) holding an API token's secret
-    is refused `not_a_secret`, as the API refuses it as an `Idempotency-Key` and the CLI as `--request-id`."""
-    if request_id is not None and (found := SECRET.search(request_id)) is not None:
-        raise Refused("request_id", "not_a_secret", f"holds an API token's secret ({found.group(1)}{REDACTED}): send a key of your "
-                      "own, and revoke that token (`legis tokens revoke`), whose secret has been seen", INVALID)
+def admits_no_secret(message: BaseModel, request_id: str | None = None) -> None:
+    """No text or ID of new input holds an API token's secret (`legis_<id>_...`), nor its request ID (a raw Temporal
+    client's update ID): what a draft or a round is told is kept in its history and audit trail and shown to its readers,
+    its IDs in Temporal's (found by a trial: a token pasted as a submission ID or an official's name was shown to every
+    agency, to webhooks and to Temporal). Raises Refused `not_a_secret` (INVALID) naming the field (`passed.2.official`,
+    `request_id`), and the token by its ID only."""
+    texts = [("request_id", request_id)] if request_id is not None else []
+    if "legis_" in message.model_dump_json():  # nearly every message is settled by this, in C
+        texts += _texts(message.model_dump(mode="json"))
+    for path, value in texts:
+        if (token := secret_in(value)) is not None:
+            raise Refused(path, "not_a_secret", f"holds an API token's secret, or a text of its shape ({token}): send what belongs "
+                          "here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen", INVALID)
 
 
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:

@@ -209,7 +209,7 @@ def refusal(refused: Refused) -> ApplicationError:
 
 
 def answered(core: Callable[[], T]) -> T:
-    """What the draft core answers a message, its refusal the message's failure (`refusal`)."""
+    """What the rules of a draft or a round answer a message, its refusal the message's failure (`refusal`)."""
     try:
         return core()
     except Refused as refused:

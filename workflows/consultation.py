@@ -51,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.state import ROUND_LEADS
     from schemas.time import in_hanoi
     from workflows.admissions import admits_no_secret
-    from workflows.codec import refusal
+    from workflows.codec import answered, refusal
     from workflows.rules import require
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
@@ -73,13 +73,6 @@ _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_int
 
 def workflow_id_for(submission_id: str, round_id: str) -> str:
     return f"consultation-{submission_id}-{round_id}"
-
-
-def _refusing(check) -> None:
-    try:
-        check()
-    except Refused as refused:
-        raise refusal(refused) from None
 
 
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
@@ -169,7 +162,7 @@ class ConsultationWorkflow:
 
     @workflow.update
     async def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
-        _refusing(lambda: self._check_opinion(opinion))
+        answered(lambda: self._check_opinion(opinion))
         answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
                         comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
         if opinion.consultee == PUBLIC:
@@ -192,12 +185,12 @@ class ConsultationWorkflow:
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
-        _refusing(lambda: admits_no_secret(opinion))  # new input only, as every rule a validator alone asks
-        _refusing(lambda: self._check_opinion(opinion))
+        answered(lambda: admits_no_secret(opinion))  # new input only, as every rule a validator alone asks
+        answered(lambda: self._check_opinion(opinion))
 
     @workflow.update
     async def compile(self, compilation: Compilation) -> ConsultationView:
-        _refusing(lambda: self._check_compilation(compilation))
+        answered(lambda: self._check_compilation(compilation))
         accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
         self._compilation = CompilationSummary(
             actor=compilation.actor, agency_code=compilation.agency_code, role=compilation.role, official=compilation.official,
@@ -218,8 +211,8 @@ class ConsultationWorkflow:
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
-        _refusing(lambda: admits_no_secret(compilation))
-        _refusing(lambda: self._check_compilation(compilation))
+        answered(lambda: admits_no_secret(compilation))
+        answered(lambda: self._check_compilation(compilation))
         # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
         try:
             answered_once(compilation.responses)

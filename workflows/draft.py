@@ -103,8 +103,7 @@ def admit(op: Operation[M], state: DraftState | None, message: M, request_id: st
     """What only new input must meet, asked by the update's validator alone: no API token's secret in it nor in its
     request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
     stand in clear), and the operation's own (`Operation.admits`; None: the rulebook not pinned yet)."""
-    admissions.admits_no_secret(message)
-    admissions.admits_no_secret_id(request_id)
+    admissions.admits_no_secret(message, request_id)
     if op.admits is not None:
         op.admits(state, message)
 

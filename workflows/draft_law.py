@@ -209,7 +209,7 @@ class DraftLawWorkflow:
         receipt = await self._perform(draft.OPEN_CONSULTATION, request)
         if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
             await workflow.wait_condition(lambda: request.round_id not in self._starting)
-            return answered(lambda: rounds.opened_once(self._ready, self._request_id(), request.round_id))
+            return answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id))
         start = self._starting[request.round_id]
         try:
             await workflow.start_child_workflow(

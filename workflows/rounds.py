@@ -11,7 +11,7 @@ from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
-from schemas.state import WATCHED_LEADS, DraftState, RoundWatch
+from schemas.state import WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
 from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
@@ -43,10 +43,10 @@ def not_started(round_id: str) -> Refused:
     return Refused("round_id", "round_not_started", f"a round {round_id} of this submission exists already")
 
 
-def opened_once(state: DraftState, request_id: str | None, round_id: str) -> Receipt:
-    """The receipt of the call that opened a round, for a call that sent its request again (marked `duplicate`), once that
-    first call has started the round or failed to. Raises Refused `round_not_started` as the first call was refused."""
-    seen = next((r for r in reversed(state.seen) if r.request_id == request_id), None)
+def opened_once(seen: SeenRequest | None, round_id: str) -> Receipt:
+    """The receipt of the call that opened a round (`seen`, as the draft remembers its request), for a call that sent its
+    request again (marked `duplicate`), once that first call has started the round or failed to. Raises Refused
+    `round_not_started` as the first call was refused."""
     if seen is None or seen.receipt.first_seq is None:  # remembered with the receipt the round's start would complete
         raise not_started(round_id)
     return seen.receipt.model_copy(update={"duplicate": True})
