@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from schemas.refusal import RefusalKind, Refused
+
 FIELD = "url"
 SETTING = "LEGIS_WEBHOOK_ALLOWED_HOSTS"
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -68,12 +70,11 @@ EMBEDDING: tuple[tuple[ipaddress.IPv6Network, int, str], ...] = tuple(
 )
 
 
-class DestinationRefused(ValueError):
-    """A webhook URL that may not be sent to; the message names the field and says why."""
+class DestinationRefused(Refused):
+    """A webhook URL that may not be sent to: the field is `url`, the rule says why."""
 
     def __init__(self, rule: str, message: str) -> None:
-        super().__init__(f"{FIELD}: {message}")
-        self.field, self.rule = FIELD, rule
+        super().__init__(FIELD, rule, message, RefusalKind.INVALID)
 
 
 @dataclass(frozen=True)

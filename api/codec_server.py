@@ -41,9 +41,10 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.permissions import sees_classified
-from api.problems import ProblemDetail, kind_of
+from api.problems import ProblemDetail, answered_as
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.enums import CallerRole
+from schemas.refusal import RefusalKind, Refused
 from workflows.codec import EncryptionCodec, KeyRingError, is_sealed, workflow_of
 from workflows.draft_law import WORKFLOW_ID_PREFIX
 
@@ -74,21 +75,22 @@ def codec_router(ui_origin: str) -> APIRouter:
         if origin is None:
             return {}
         if origin != ui_origin:
-            raise CodecRefusal(403, "Origin", "origin_not_allowed", f"browsers may call the codec server from {ui_origin} only")
+            raise Refused("Origin", "origin_not_allowed", f"browsers may call the codec server from {ui_origin} only", RefusalKind.FORBIDDEN)
         return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
 
     async def answer(request: Request, convert: Callable[[Request, Caller, list[Payload]], Awaitable[list[Payload]]]) -> Response:
         try:
             headers = cors(request)
-        except CodecRefusal as refused:
+        except Refused as refused:
             return refused_response(request, refused)
         try:
             namespace = request.headers.get("x-namespace")
             if namespace is not None and namespace != request.app.state.client.namespace:
-                raise CodecRefusal(403, "X-Namespace", "namespace_other", f"this codec server serves namespace {request.app.state.client.namespace}")
+                raise Refused("X-Namespace", "namespace_other", f"this codec server serves namespace {request.app.state.client.namespace}",
+                              RefusalKind.FORBIDDEN)
             caller = await decoder(request)
             payloads = parse_payloads(await bounded_body(request, MAX_BODY))
-        except CodecRefusal as refused:
+        except Refused as refused:
             # With the CORS headers, the Web UI reads the refusal (and says decoding failed) instead of a network error.
             return refused_response(request, refused, headers)
         converted = await convert(request, caller, payloads)
@@ -100,7 +102,7 @@ def codec_router(ui_origin: str) -> APIRouter:
     async def preflight(request: Request) -> Response:
         try:
             return Response(status_code=204, headers={**cors(request), **CORS_HEADERS})
-        except CodecRefusal as refused:
+        except Refused as refused:
             return refused_response(request, refused)
 
     @router.post("/decode")
@@ -133,9 +135,9 @@ def codec_router(ui_origin: str) -> APIRouter:
             form = urllib.parse.parse_qs((await bounded_body(request, MAX_SIGN_IN_BODY)).decode("utf-8", "replace"))
             token = (form.get("token") or [""])[0].strip()
             caller = await allowed(request.app.state.pool, token)
-        except CodecRefusal as refused:
+        except Refused as refused:
             refused_log(request, refused)
-            return sign_in_page(request, ui_origin, None, refused=refused.on_page(), status=refused.status)
+            return sign_in_page(request, ui_origin, None, refused=on_page(refused), status=answered_as(refused)[0])
         response = RedirectResponse(str(request.url_for("page")), status_code=303)
         response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, path="/codec", httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")
@@ -146,7 +148,7 @@ def codec_router(ui_origin: str) -> APIRouter:
     async def sign_out(request: Request) -> Response:
         try:
             same_origin(request)
-        except CodecRefusal as refused:
+        except Refused as refused:
             return refused_response(request, refused)
         response = RedirectResponse(str(request.url_for("page")), status_code=303)
         response.delete_cookie(COOKIE, path="/codec", httponly=True, samesite="strict", secure=request.url.scheme == "https")
@@ -160,7 +162,7 @@ def same_origin(request: Request) -> None:
     with a token of its choosing."""
     origin = request.headers.get("origin")
     if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
-        raise CodecRefusal(403, "Origin", "own_page_only", "sign in on the codec server's own page")
+        raise Refused("Origin", "own_page_only", "sign in on the codec server's own page", RefusalKind.FORBIDDEN)
 
 
 async def decoder(request: Request) -> Caller:
@@ -169,7 +171,7 @@ async def decoder(request: Request) -> Caller:
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise unauthenticated("token_malformed", "send `Authorization: Bearer <token>`")
+            raise Unauthenticated("token_malformed", "send `Authorization: Bearer <token>`")
         caller = await allowed(request.app.state.pool, token.strip())
     else:
         caller = await allowed(request.app.state.pool, request.cookies.get(COOKIE))
@@ -178,44 +180,41 @@ async def decoder(request: Request) -> Caller:
 
 
 async def allowed(pool: asyncpg.Pool, token: str | None) -> Caller:
-    try:
-        caller = await authenticate(pool, token)
-    except Unauthenticated as refused:
-        raise unauthenticated(refused.rule, str(refused)) from None
+    caller = await authenticate(pool, token)
     if caller.role not in DECODERS:
-        raise CodecRefusal(403, "role", "codec_for_operators_and_lead_ministries",
-                         f"the codec server decodes for operators and lead ministries; this token acts as {caller.role.value}")
+        raise Refused("role", "codec_for_operators_and_lead_ministries",
+                      f"the codec server decodes for operators and lead ministries; this token acts as {caller.role.value}", RefusalKind.FORBIDDEN)
     return caller
-
-
-def unauthenticated(rule: str, message: str) -> CodecRefusal:
-    return CodecRefusal(401, "Authorization", rule, message, hint=" (or sign in at /codec/)")
 
 
 async def bounded_body(request: Request, limit: int) -> bytes:
     """The request's body, refused past `limit` bytes before more is read."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise CodecRefusal(413, "body", "body_too_large", f"at most {limit} bytes")
+        raise Refused("body", "body_too_large", f"at most {limit} bytes", RefusalKind.INVALID)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise CodecRefusal(413, "body", "body_too_large", f"at most {limit} bytes")
+            raise Refused("body", "body_too_large", f"at most {limit} bytes", RefusalKind.INVALID)
     return bytes(body)
 
 
 def parse_payloads(body: bytes) -> list[Payload]:
     """The payloads of a codec request, `{"payloads": [{"metadata": {"<key>": "<base64>"}, "data": "<base64>"}]}`, or
     `{}` for none (proto3's JSON leaves an empty list out: the Temporal CLI sends it for a query without arguments).
-    Raises CodecRefusal (400 `payloads_malformed`) naming the first field out of that shape: protobuf's JSON reading
+    Raises Refused (`payloads_malformed`, answered 400) naming the first field out of that shape: protobuf's JSON reading
     drops what is not base64, and a payload so emptied was answered as `{}` (found by a new user)."""
+    malformed = Refused("body", "payloads_malformed", 'send {"payloads": [{"metadata": {...}, "data": "..."}]}', RefusalKind.INVALID)
     try:
         document = json.loads(body)
-        _check_shape(document)
+    except (ValueError, RecursionError):
+        raise malformed from None
+    _check_shape(document)
+    try:
         parsed = json_format.ParseDict(document, Payloads(), ignore_unknown_fields=True)
     except (ValueError, RecursionError, json_format.ParseError, AttributeError, TypeError):
-        raise CodecRefusal(400, "body", "payloads_malformed", 'send {"payloads": [{"metadata": {...}, "data": "..."}]}') from None
+        raise malformed from None
     return list(parsed.payloads)
 
 
@@ -223,14 +222,15 @@ def _check_shape(document: object) -> None:
     if document == {}:
         return
     if not isinstance(document, dict) or not isinstance(document.get("payloads"), list):
-        raise CodecRefusal(400, "payloads", "payloads_malformed", 'a list is required: {"payloads": [...]}')
+        raise Refused("payloads", "payloads_malformed", 'a list is required: {"payloads": [...]}', RefusalKind.INVALID)
     for number, payload in enumerate(document["payloads"]):
         metadata = payload.get("metadata", {}) if isinstance(payload, dict) else None
         if not isinstance(metadata, dict):
-            raise CodecRefusal(400, f"payloads.{number}", "payloads_malformed", 'a payload is {"metadata": {...}, "data": "..."}')
+            raise Refused(f"payloads.{number}", "payloads_malformed", 'a payload is {"metadata": {...}, "data": "..."}', RefusalKind.INVALID)
         for field, value in (("data", payload.get("data", "")), *((f"metadata.{key[:64]}", value) for key, value in metadata.items())):
             if not _is_base64(value):
-                raise CodecRefusal(400, f"payloads.{number}.{field}", "payloads_malformed", "must be base64 (RFC 4648, standard or URL-safe)")
+                raise Refused(f"payloads.{number}.{field}", "payloads_malformed", "must be base64 (RFC 4648, standard or URL-safe)",
+                              RefusalKind.INVALID)
 
 
 def _is_base64(value: object) -> bool:
@@ -289,32 +289,28 @@ async def may_read(pool: asyncpg.Pool, caller: Caller, workflow_id: str | None) 
     return bool(drafts) and all(not d["classified"] or sees_classified(caller, lead_ministry=d["lead_ministry"]) for d in drafts)
 
 
-class CodecRefusal(Exception):
-    """A request the codec server refuses: answered as the API's problem details (`api.problems`); `hint`, a way out for
-    a client elsewhere (the Web UI, the CLI), is said after the message there, not on the sign-in page itself."""
-
-    def __init__(self, status: int, field: str, rule: str, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.status, self.field, self.rule, self.message, self.hint = status, field, rule, message, hint
-
-    def on_page(self) -> str:
-        """What the sign-in page says of it: the field (the form's `token` for the token's own), the message and the rule."""
-        return f"{'token' if self.field == 'Authorization' else self.field}: {self.message} (rule: {self.rule})"
+def on_page(refused: Refused) -> str:
+    """What the sign-in page says of a refusal: the field (the form's `token` for the token's own), the message and the rule."""
+    return f"{'token' if refused.field == 'Authorization' else refused.field}: {refused.message} (rule: {refused.rule})"
 
 
-def refused_response(request: Request, refused: CodecRefusal, headers: dict[str, str] | None = None) -> Response:
+def refused_response(request: Request, refused: Refused, headers: dict[str, str] | None = None) -> Response:
+    """A refusal answered as the API's problem details (`api.problems`); a token refused is told a way out for a client
+    elsewhere (the Web UI, the CLI), which the sign-in page itself does not say."""
     refused_log(request, refused)
-    problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=refused.status,
-                            detail=refused.message + refused.hint, field=refused.field, rule=refused.rule, kind=kind_of(refused.status, refused.rule))
+    status, kind = answered_as(refused)
+    hint = " (or sign in at /codec/)" if status == 401 else ""
+    problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=status,
+                            detail=refused.message + hint, field=refused.field, rule=refused.rule, kind=kind.value)
     # As the API's problems: `errors` and `errors_omitted` only where a body's problems are listed (none here).
-    response = JSONResponse(problem.model_dump(exclude_defaults=True), status_code=refused.status, media_type="application/problem+json", headers=headers)
-    if refused.status == 401:
+    response = JSONResponse(problem.model_dump(exclude_defaults=True), status_code=status, media_type="application/problem+json", headers=headers)
+    if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'
     return response
 
 
-def refused_log(request: Request, refused: CodecRefusal) -> None:
-    log.warning("codec request refused", path=request.url.path, status=refused.status, field=refused.field,
+def refused_log(request: Request, refused: Refused) -> None:
+    log.warning("codec request refused", path=request.url.path, status=answered_as(refused)[0], field=refused.field,
                 rule=refused.rule)
 
 

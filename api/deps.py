@@ -24,11 +24,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.database import DATABASE_DOWN
 from api import permissions
 from api.plumbing import limiter, over, retry_after
-from api.problems import from_refused, refusal
+from api.problems import problem
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.redaction import secret_in
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from schemas.text import name
 from store import board
 from workflows import client as drafts
@@ -67,18 +67,17 @@ async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredenti
     if credentials is None:
         rule, message = (("token_required", "send `Authorization: Bearer <token>`") if header is None
                          else ("bearer_only", "only the Bearer scheme is accepted: `Authorization: Bearer <token>`"))
-        raise refusal(401, "Authorization", rule, message, headers={"WWW-Authenticate": CHALLENGE})
+        raise problem(Refused("Authorization", rule, message, RefusalKind.FORBIDDEN), headers={"WWW-Authenticate": CHALLENGE})
     try:
         who = await database(authenticate(http.app.state.pool, credentials.credentials))
     except Unauthenticated as refused:
         # Not `caller`, which says the request is authenticated: only its refusal's record names whom the token acted for.
         http.state.token_id, http.state.refused_caller = refused.token_id, refused.caller
-        raise refusal(401, "Authorization", refused.rule, str(refused),
-                      headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'}) from None
+        raise problem(refused, headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'}) from None
     http.state.caller, http.state.token_id = who, who.token_id
     limit = http.app.state.token_limit
     if limit is not None and not await limiter.hit(limit, "token", who.token_id):
-        raise refusal(429, "Authorization", "rate_limited", f"{over(limit)} for token {who.token_id}",
+        raise problem(Refused("Authorization", "rate_limited", f"{over(limit)} for token {who.token_id}", RefusalKind.BUSY),
                       headers=await retry_after(limiter, limit, "token", who.token_id))
     return who
 
@@ -112,14 +111,14 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool
     def check(http: Request) -> None:
         unknown = sorted(name for name in set(http.query_params) - allowed if not (shared and shared_link_parameter(name)))
         if unknown:
-            raise refusal(422, unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
-                          f"{', '.join(sorted(allowed)) or 'none'}", kind="INVALID")
+            raise problem(Refused(unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
+                                  f"{', '.join(sorted(allowed)) or 'none'}", RefusalKind.INVALID))
         repeated = sorted(name for name in set(http.query_params) - set(repeatable)
                           if len(http.query_params.getlist(name)) > 1 and not (shared and shared_link_parameter(name)))
         if repeated:
             takes_many = f"; only {', '.join(repeatable)} may be repeated" if repeatable else ""
-            raise refusal(422, repeated[0], "parameter_once", f"{repeated[0]} is given {len(http.query_params.getlist(repeated[0]))} times and "
-                          f"takes one value{takes_many}", kind="INVALID")
+            raise problem(Refused(repeated[0], "parameter_once", f"{repeated[0]} is given {len(http.query_params.getlist(repeated[0]))} times and "
+                                  f"takes one value{takes_many}", RefusalKind.INVALID))
 
     return check
 
@@ -132,16 +131,16 @@ async def known_form_fields(http: Request) -> None:
     # A form takes its fields in its body; one in the address is not taken for it (found by a new user: a decision sent to
     # `...?dry_run=1` was recorded, the parameter dropped unseen).
     if queried := sorted(http.query_params):
-        raise refusal(422, queried[0][:60], "unknown_parameter", f"{queried[0][:60]} is not a parameter of this form's address: a form "
-                      "takes its fields in its body", kind="INVALID")
+        raise problem(Refused(queried[0][:60], "unknown_parameter", f"{queried[0][:60]} is not a parameter of this form's address: a form "
+                              "takes its fields in its body", RefusalKind.INVALID))
     taken = {"csrftoken"} | {field.alias for field in route.dependant.body_params}
     form = await http.form()
     if unknown := sorted(set(form.keys()) - taken):
-        raise refusal(422, unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a field of this form; known: {', '.join(sorted(taken))}",
-                      kind="INVALID")
+        raise problem(Refused(unknown[0][:60], "unknown_parameter",
+                              f"{unknown[0][:60]} is not a field of this form; known: {', '.join(sorted(taken))}", RefusalKind.INVALID))
     if repeated := sorted(name for name in set(form.keys()) if len(form.getlist(name)) > 1):
-        raise refusal(422, repeated[0], "parameter_once", f"{repeated[0]} is given {len(form.getlist(repeated[0]))} times and takes one value",
-                      kind="INVALID")
+        raise problem(Refused(repeated[0], "parameter_once", f"{repeated[0]} is given {len(form.getlist(repeated[0]))} times and takes one value",
+                              RefusalKind.INVALID))
 
 
 async def temporal(http: Request, call: Awaitable[T], missing: str = "submission_id") -> T:
@@ -151,26 +150,29 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
             return await call
     except WorkflowUpdateFailedError as failed:
         if (refused := drafts.refused_by_the_draft(failed)) is not None:
-            raise from_refused(refused) from None
+            raise problem(refused) from None
         cause = failed.cause
-        raise refusal(409, "body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed)) from None
+        raise problem(Refused("body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed),
+                              RefusalKind.CONFLICT)) from None
     except WorkflowQueryFailedError as failed:
         # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
         # run to answer: it has ended.
         if (ended := await _closed(http, missing)) is not None:
-            raise from_refused(ended) from None
+            raise problem(ended) from None
         if "draft_not_ready" in str(failed):
-            raise refusal(503, "submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly") from None
-        raise refusal(409, "submission_id", "query_failed", str(failed)) from None
+            raise problem(Refused("submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly",
+                                  RefusalKind.BUSY)) from None
+        raise problem(Refused("submission_id", "query_failed", str(failed), RefusalKind.CONFLICT)) from None
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-        raise refusal(504, "submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is a worker running on task "
-                      f"queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once") from None
+        raise problem(Refused("submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is a worker running on task "
+                              f"queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once",
+                              RefusalKind.BUSY)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
-            raise from_refused(ended) from None
+            raise problem(ended) from None
         if rpc.status is RPCStatusCode.NOT_FOUND and missing == "submission_id" and (named := await _in_other_case(http)) is not None:
-            raise refusal(404, "submission_id", "draft_unknown", f"no such draft; {named} differs from it only in letter case",
-                          kind="NOT_FOUND") from None
+            raise problem(Refused("submission_id", "draft_unknown", f"no such draft; {named} differs from it only in letter case",
+                                  RefusalKind.NOT_FOUND)) from None
         raise _from_rpc(http, rpc, missing) from None
 
 
@@ -208,24 +210,27 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
     """Every answer of Temporal's that is not the call's result, as a problem: none reaches the caller as a 500."""
     if rpc.status is RPCStatusCode.NOT_FOUND:
         if missing == "round_id":
-            return refusal(404, "round_id", "round_unknown", "no such consultation round of this draft", kind="NOT_FOUND")
-        return refusal(404, "submission_id", "draft_unknown", "no such draft", kind="NOT_FOUND")
+            return problem(Refused("round_id", "round_unknown", "no such consultation round of this draft", RefusalKind.NOT_FOUND))
+        return problem(Refused("submission_id", "draft_unknown", "no such draft", RefusalKind.NOT_FOUND))
     if drafts.task_failing(rpc):
         submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
         workflow_id = consultation_id_for(submission_id, round_id) if missing == "round_id" else draft_id_for(submission_id)
         log.error("workflow task failing", submission_id=submission_id, workflow_id=workflow_id)
-        return refusal(503, missing, "draft_task_failing", f"submission {submission_id}: {drafts.task_failing_message(workflow_id)}")
+        return problem(Refused(missing, "draft_task_failing", f"submission {submission_id}: {drafts.task_failing_message(workflow_id)}",
+                               RefusalKind.BUSY))
     if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
-        return refusal(503, missing, "draft_not_ready", f"the workflow has not run its first task yet; retry shortly ({rpc.message})")
+        return problem(Refused(missing, "draft_not_ready", f"the workflow has not run its first task yet; retry shortly ({rpc.message})",
+                               RefusalKind.BUSY))
     if rpc.status is RPCStatusCode.CANCELLED:
-        return refusal(504, missing, "timed_out", f"Temporal gave up waiting for a worker's answer ({rpc.message}): is a worker "
-                       f"running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) "
-                       "to apply it once")
+        return problem(Refused(missing, "timed_out", f"Temporal gave up waiting for a worker's answer ({rpc.message}): is a worker "
+                               f"running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) "
+                               "to apply it once", RefusalKind.BUSY))
     if rpc.status is RPCStatusCode.INVALID_ARGUMENT:
-        return refusal(422, "body", "temporal_accepts", f"Temporal refused the request: {rpc.message}", kind="INVALID")
+        return problem(Refused("body", "temporal_accepts", f"Temporal refused the request: {rpc.message}", RefusalKind.INVALID))
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
-    return refusal(503, "submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}")
+    return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}",
+                           RefusalKind.BUSY))
 
 
 class ListPage(BaseModel, Generic[T]):
@@ -250,7 +255,7 @@ def cursor_of(params: CursorParams, position: str) -> str | None:
     except HTTPException:  # not base64 of UTF-8
         after = ""
     if after is not None and not re.fullmatch(position, after):
-        raise refusal(422, "cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", kind="INVALID")
+        raise problem(Refused("cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", RefusalKind.INVALID))
     return after
 
 
@@ -274,7 +279,8 @@ async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
         async with asyncio.timeout(seconds):
             return await call
     except (TimeoutError, *DATABASE_DOWN) as down:
-        raise refusal(503, "database", "database_unavailable", f"the database does not answer ({type(down).__name__})") from None
+        raise problem(Refused("database", "database_unavailable", f"the database does not answer ({type(down).__name__})",
+                              RefusalKind.BUSY)) from None
 
 
 def rate(text: str | None):

@@ -18,8 +18,8 @@ import asyncpg
 from fastapi import Request, Response
 from fastapi_problem.error import Problem
 
-from api.problems import from_refused, problem_body, refusal
-from schemas.refusal import Refused
+from api.problems import problem, problem_body
+from schemas.refusal import RefusalKind, Refused
 
 KEPT_HEADERS = ("location", "link")
 # A key answers its retries for this long, then is forgotten (and may be used again).
@@ -47,9 +47,9 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
         response = await run()
     except (Problem, Refused) as refused:
         # A refusal is an answer: kept, so that a retry after the draft has moved on is refused again, not applied then.
-        problem = from_refused(refused) if isinstance(refused, Refused) else refused
-        await _keep(pool, token_id, key, problem.status, {"content-type": "application/problem+json", **(problem.headers or {})},
-                    problem_body(problem))
+        answer = problem(refused) if isinstance(refused, Refused) else refused
+        await _keep(pool, token_id, key, answer.status, {"content-type": "application/problem+json", **(answer.headers or {})},
+                    problem_body(answer))
         raise
     except BaseException:
         await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)
@@ -82,10 +82,10 @@ async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digests: tu
     row = await pool.fetchrow("SELECT request_sha256, status, headers, body FROM idempotency_keys WHERE token_id = $1 AND key = $2",
                               token_id, key)
     if row is None or row["request_sha256"] not in digests:
-        raise refusal(422, "Idempotency-Key", "idempotency_key_reused",
-                      f"the key {key!r} was used for another request; send this one with a new key", kind="INVALID")
+        raise problem(Refused("Idempotency-Key", "idempotency_key_reused",
+                              f"the key {key!r} was used for another request; send this one with a new key", RefusalKind.INVALID))
     if row["status"] is None:
-        raise refusal(409, "Idempotency-Key", "request_in_progress", f"the request with key {key!r} is still being answered; retry shortly",
-                      headers={"Retry-After": "1"})
+        raise problem(Refused("Idempotency-Key", "request_in_progress", f"the request with key {key!r} is still being answered; retry shortly",
+                              RefusalKind.CONFLICT), headers={"Retry-After": "1"})
     headers = {**json.loads(row["headers"]), "Idempotent-Replayed": "true"}
     return Response(bytes(row["body"]), status_code=row["status"], headers=headers)

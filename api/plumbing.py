@@ -24,10 +24,10 @@ from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import bounds
-from api.problems import RETRY_SECONDS, problem_body, refusal
+from api.problems import RETRY_SECONDS, problem, problem_body
 from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
-from schemas.refusal import beyond_json_limits
+from schemas.refusal import RefusalKind, Refused, beyond_json_limits
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
@@ -62,7 +62,7 @@ def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise refusal(422, key, "duplicate_key", f"the key {key!r} appears twice in one object; send it once", kind="INVALID")
+            raise problem(Refused(key, "duplicate_key", f"the key {key!r} appears twice in one object; send it once", RefusalKind.INVALID))
         seen[key] = value
     return seen
 
@@ -70,22 +70,22 @@ def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def decode_body(raw: bytes) -> Any:
     """A JSON body as UTF-8, with or without a byte-order mark; anything else, or a key given twice, is refused."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
-        raise refusal(415, "body", "utf8_json_only", "the body must be JSON in UTF-8 (this looks like UTF-16 or UTF-32)", kind="INVALID")
+        raise problem(Refused("body", "utf8_json_only", "the body must be JSON in UTF-8 (this looks like UTF-16 or UTF-32)", RefusalKind.INVALID))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as bad:
-        raise refusal(415, "body", "utf8_json_only", f"the body is not UTF-8 (byte {bad.start})", kind="INVALID") from None
+        raise problem(Refused("body", "utf8_json_only", f"the body is not UTF-8 (byte {bad.start})", RefusalKind.INVALID)) from None
     try:
         return json.loads(text, object_pairs_hook=_duplicates_refused, parse_constant=_no_constant)
     except json.JSONDecodeError as bad:
-        raise refusal(422, "body", "json_invalid", f"the body is not JSON: {bad.msg} (line {bad.lineno}, column {bad.colno})",
-                      kind="INVALID") from None
+        raise problem(Refused("body", "json_invalid", f"the body is not JSON: {bad.msg} (line {bad.lineno}, column {bad.colno})",
+                              RefusalKind.INVALID)) from None
     except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
-        raise refusal(422, "body", "json_invalid", f"the body is not read: {beyond_json_limits(beyond)}", kind="INVALID") from None
+        raise problem(Refused("body", "json_invalid", f"the body is not read: {beyond_json_limits(beyond)}", RefusalKind.INVALID)) from None
 
 
 def _no_constant(name: str) -> Any:
-    raise refusal(422, "body", "json_invalid", f"{name} is not a JSON number", kind="INVALID")
+    raise problem(Refused("body", "json_invalid", f"{name} is not a JSON number", RefusalKind.INVALID))
 
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -103,16 +103,16 @@ class StrictJSONRoute(APIRoute):
         async def decoded(request: Request) -> Response:
             for header in _ONCE:
                 if len(request.headers.getlist(header)) > 1:
-                    raise refusal(422, header, "header_once", f"give {header} once: which of its values was meant cannot be known",
-                                  kind="INVALID")
+                    raise problem(Refused(header, "header_once", f"give {header} once: which of its values was meant cannot be known",
+                                          RefusalKind.INVALID))
             for name, value in request.path_params.items():
                 if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
-                    raise refusal(422, name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
-                                  kind="INVALID")
+                    raise problem(Refused(name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
+                                          RefusalKind.INVALID))
             if request.method in WRITES and (unknown := sorted(set(request.query_params) - queried)):
                 # Found by a new user: `POST .../decisions?dry_run=true` decided for real, the parameter dropped unseen.
-                raise refusal(422, unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a parameter of this route; known: "
-                              f"{', '.join(sorted(queried)) or 'none'}", kind="INVALID")
+                raise problem(Refused(unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a parameter of this route; known: "
+                                      f"{', '.join(sorted(queried)) or 'none'}", RefusalKind.INVALID))
             if authenticate is not None:
                 await authenticate(request)
             if request.method in ("POST", "PUT", "PATCH"):
@@ -150,18 +150,19 @@ def _check_content_type(declared: str | None) -> None:
     """A body is taken as `application/json` (or `application/<x>+json`) in UTF-8 only: a header naming another type or
     charset, and a body sent without the header (a client that names no type sends, as often as not, a form), are 415."""
     if not (declared or "").strip():
-        raise refusal(415, "Content-Type", "json_content_type",
-                      "the body came without a Content-Type header; send it as application/json", kind="INVALID")
+        raise problem(Refused("Content-Type", "json_content_type", "the body came without a Content-Type header; send it as application/json",
+                              RefusalKind.INVALID))
     media, *parameters = declared.split(";")
     media = media.strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        raise refusal(415, "Content-Type", "json_content_type", f"send the body as application/json, not {media}", kind="INVALID")
+        raise problem(Refused("Content-Type", "json_content_type", f"send the body as application/json, not {media}", RefusalKind.INVALID))
     charsets = [value.strip().strip('"').lower() for key, _, value in (p.partition("=") for p in parameters) if key.strip().lower() == "charset"]
     if len(charsets) > 1:
-        raise refusal(422, "Content-Type", "header_once", "give the charset once: which of its values was meant cannot be known", kind="INVALID")
+        raise problem(Refused("Content-Type", "header_once", "give the charset once: which of its values was meant cannot be known",
+                              RefusalKind.INVALID))
     charset = charsets[0] if charsets else "utf-8"
     if charset not in ("utf-8", "utf8"):
-        raise refusal(415, "Content-Type", "utf8_json_only", f"the body must be JSON in UTF-8, not {charset[:40]}", kind="INVALID")
+        raise problem(Refused("Content-Type", "utf8_json_only", f"the body must be JSON in UTF-8, not {charset[:40]}", RefusalKind.INVALID))
 
 
 class Router(APIRouter):
@@ -229,8 +230,7 @@ class BodyLimit:
             await refused(Request(scope), 413, [{"field": "body", "rule": "body_too_large", "message": f"the form is over {self.limit} bytes"}])(
                 scope, disconnected, send)
             return
-        problem = refusal(413, "body", "body_too_large", f"the body is over {self.limit} bytes")
-        body = problem_body(problem)
+        body = problem_body(problem(Refused("body", "body_too_large", f"the body is over {self.limit} bytes", RefusalKind.INVALID)))
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
                                 (b"x-request-id", request_id.encode("latin-1"))]})
@@ -308,7 +308,7 @@ class AroundRequest:
             limit: RateLimitItem | None = getattr(state, "address_limit", None)
             address = scope["client"][0] if scope.get("client") else "unknown"
             if limit is not None and scope["path"] not in PROBES and not await limiter.hit(limit, "address", address):
-                await _problem_response(refusal(429, "request", "rate_limited", f"{over(limit)} from {address}",
+                await _problem_response(problem(Refused("request", "rate_limited", f"{over(limit)} from {address}", RefusalKind.BUSY),
                                                 headers=await retry_after(limiter, limit, "address", address)))(scope, receive, answer)
             else:
                 await self.app(scope, receive, answer)

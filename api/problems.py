@@ -45,16 +45,20 @@ STATUS = {
     RefusalKind.NOT_FOUND: 404,
     RefusalKind.BUSY: 503,
 }
-HTTP_RULES = {404: ("path", "route_unknown"), 405: ("method", "method_not_allowed")}
-# The kind of every problem the draft core does not give one: its rule's, where a rule is the core's too (so that it
-# reads the same wherever it refuses), else its status's. Every problem carries a kind.
-RULE_KINDS = {
-    "draft_closed": RefusalKind.CLOSED, "round_closed": RefusalKind.CLOSED, "current_stage_only": RefusalKind.STALE,
-}
-STATUS_KINDS = {
-    401: RefusalKind.FORBIDDEN, 403: RefusalKind.FORBIDDEN, 404: RefusalKind.NOT_FOUND, 405: RefusalKind.INVALID,
-    409: RefusalKind.CONFLICT, 413: RefusalKind.INVALID, 415: RefusalKind.INVALID, 422: RefusalKind.INVALID,
-    429: RefusalKind.BUSY, 503: RefusalKind.BUSY, 504: RefusalKind.BUSY,
+# The refusals Starlette raises itself (an unknown route, a method the route does not take): field, rule and kind.
+HTTP_RULES = {404: ("path", "route_unknown", RefusalKind.NOT_FOUND), 405: ("method", "method_not_allowed", RefusalKind.INVALID)}
+# The rules of HTTP itself, whose status is HTTP's name for them rather than their kind's; their kind follows from it. A
+# refusal is answered with the status and kind these give, or else its kind's status: the two never disagree.
+HTTP_STATUS: dict[str, tuple[int, RefusalKind]] = {
+    **dict.fromkeys(("token_required", "bearer_only", "token_malformed", "token_unknown", "token_revoked", "token_expired"),
+                    (401, RefusalKind.FORBIDDEN)),
+    "payloads_malformed": (400, RefusalKind.INVALID),
+    "method_not_allowed": (405, RefusalKind.INVALID),
+    "body_too_large": (413, RefusalKind.INVALID),
+    **dict.fromkeys(("utf8_json_only", "json_content_type"), (415, RefusalKind.INVALID)),
+    "rate_limited": (429, RefusalKind.BUSY),
+    "internal_error": (500, RefusalKind.BUSY),
+    "timed_out": (504, RefusalKind.BUSY),
 }
 
 
@@ -76,10 +80,9 @@ RESPONSES = {
 }
 
 
-def kind_of(status: int, rule: str) -> str:
-    """The kind of a problem raised without one: by its rule (`RULE_KINDS`), else by its status."""
-    kind = RULE_KINDS.get(rule) or STATUS_KINDS.get(status) or (RefusalKind.INVALID if status < 500 else RefusalKind.BUSY)
-    return kind.value
+def answered_as(refused: Refused) -> tuple[int, RefusalKind]:
+    """The HTTP status and kind a refusal is answered with: a rule of HTTP's own by `HTTP_STATUS`, any other by its kind."""
+    return HTTP_STATUS.get(refused.rule) or (STATUS[refused.kind], refused.kind)
 
 
 class ProblemDetail(BaseModel):
@@ -98,8 +101,17 @@ class ProblemDetail(BaseModel):
     errors_omitted: int = Field(default=0, description="how many problems were found beyond those listed in errors; absent when none")
 
 
-def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "", errors: list | None = None,
-            errors_omitted: int = 0, headers: dict[str, str] | None = None) -> Problem:
+def problem(refused: Refused, *, errors: list | None = None, errors_omitted: int = 0, headers: dict[str, str] | None = None) -> Problem:
+    """The answer to a refusal, whoever refused (the draft core, a round, the API's own rules, HTTP's): its status and
+    kind by `answered_as`; `errors`, a body's problems each with field and rule; `Retry-After` on 429 and 503 unless
+    `headers` say otherwise. The draft's request ID is the caller's `Idempotency-Key` here: the field named is the header."""
+    status, kind = answered_as(refused)
+    field = "Idempotency-Key" if refused.field == "request_id" else refused.field
+    return _answer(status, kind, field, refused.rule, refused.message, errors=errors, errors_omitted=errors_omitted, headers=headers)
+
+
+def _answer(status: int, kind: RefusalKind, field: str, rule: str, message: str, *, errors: list | None = None, errors_omitted: int = 0,
+            headers: dict[str, str] | None = None) -> Problem:
     if status in (429, 503) and not headers:
         headers = {"Retry-After": RETRY_SECONDS}
     # A token pasted where an ID or a name was expected is echoed with its ID only (`schemas.redaction`).
@@ -108,7 +120,7 @@ def refusal(status: int, field: str, rule: str, message: str, *, kind: str = "",
         errors = [{**error, **{name: tokens_redacted(error[name]) for name in ("field", "message") if isinstance(error.get(name), str)}}
                   for error in errors]
     return Problem(title=rule, type_=f"urn:legis:rule:{rule}", detail=message, status=status, headers=headers,
-                   field=field, rule=rule, kind=kind or kind_of(status, rule), **({"errors": errors} if errors else {}),
+                   field=field, rule=rule, kind=kind.value, **({"errors": errors} if errors else {}),
                    **({"errors_omitted": errors_omitted} if errors_omitted else {}))
 
 
@@ -117,28 +129,26 @@ def problem_body(problem: Problem) -> bytes:
     return json.dumps(problem.marshal(), ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def from_refused(refused: Refused) -> Problem:
-    # The draft's request ID is the caller's `Idempotency-Key` here: the field named is the header the caller sent.
-    field = "Idempotency-Key" if refused.field == "request_id" else refused.field
-    return refusal(STATUS[refused.kind], field, refused.rule, refused.message, kind=refused.kind.value)
-
-
 def _refused(_handler, _request: Request, exc: Refused) -> Problem:
-    return from_refused(exc)
+    return problem(exc)
 
 
 def _http(_handler, request: Request, exc: HTTPException) -> Problem:
-    field, rule = HTTP_RULES.get(exc.status_code, ("request", f"http_{exc.status_code}"))
     headers = exc.headers
     if exc.status_code == 405 and (encoded := _encoded_slash(request)) is not None:
         # A slash kept encoded (`api.plumbing.TrailingSlash`) in a path part made the path one of another route's.
-        return refusal(422, encoded, "path_pattern", f"{encoded} may not hold a slash, encoded (%2F) or not", kind="INVALID")
+        return problem(Refused(encoded, "path_pattern", f"{encoded} may not hold a slash, encoded (%2F) or not", RefusalKind.INVALID))
     if exc.status_code == 405:
         # Starlette names the methods of the first route that matched the path; a path has a route per method here.
         allowed = [method for method in METHODS if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
                                                        for route in request.app.routes)]
         headers = {"Allow": ", ".join(allowed)}
-    return refusal(exc.status_code, field, rule, str(exc.detail), headers=headers)
+    if exc.status_code in HTTP_RULES:
+        field, rule, kind = HTTP_RULES[exc.status_code]
+        return problem(Refused(field, rule, str(exc.detail), kind), headers=headers)
+    # Any other status Starlette raises (none the API's routes lead to): named by its status.
+    kind = RefusalKind.INVALID if exc.status_code < 500 else RefusalKind.BUSY
+    return _answer(exc.status_code, kind, "request", f"http_{exc.status_code}", str(exc.detail), headers=headers)
 
 
 def _encoded_slash(request: Request) -> str | None:
@@ -162,7 +172,7 @@ def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Proble
     # The first MAX_ERRORS, and how many more: the answer's size is bounded whatever the body holds.
     problems = [_problem(error) for error in kept[:MAX_ERRORS]]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
-    return refusal(422, first["field"], first["rule"], first["message"], kind=RefusalKind.INVALID.value, errors=problems,
+    return problem(Refused(first["field"], first["rule"], first["message"], RefusalKind.INVALID), errors=problems,
                    errors_omitted=len(kept) - len(problems))
 
 
@@ -181,8 +191,8 @@ def _unhandled(_handler, request: Request, _exc: Exception) -> Problem:
     """A failure of the server's own: the caller learns that, not the exception's text (which may name the code's
     internals); the log has it with its traceback under the request's ID (the answer's `X-Request-ID`)."""
     request_id = (request.scope.get("state") or {}).get("request_id", "")
-    return refusal(500, "request", "internal_error", f"the server failed on this request; its log has the details under the request's "
-                   f"ID, {request_id} (X-Request-ID)", kind=RefusalKind.BUSY.value, headers={"X-Request-ID": request_id} if request_id else None)
+    return problem(Refused("request", "internal_error", f"the server failed on this request; its log has the details under the request's "
+                           f"ID, {request_id} (X-Request-ID)", RefusalKind.BUSY), headers={"X-Request-ID": request_id} if request_id else None)
 
 
 class _Outages(logging.LoggerAdapter):

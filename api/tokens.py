@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from schemas.enums import CallerRole
 from schemas.redaction import tokens_redacted
+from schemas.refusal import RefusalKind, Refused
 from schemas.time import Instant, in_hanoi
 
 log = structlog.get_logger(__name__)
@@ -40,12 +41,12 @@ class TokenRow(Caller):
     expires_at: Instant | None = None
 
 
-class Unauthenticated(Exception):
-    """`caller`: whom a revoked or expired token acted for (its secret matched), which its refusal's record names."""
+class Unauthenticated(Refused):
+    """A refusal of the token in `Authorization` (answered 401: `api.problems.HTTP_STATUS`); `caller`: whom a revoked
+    or expired token acted for (its secret matched), which its refusal's record names."""
 
     def __init__(self, rule: str, message: str, token_id: str | None = None, caller: Caller | None = None) -> None:
-        super().__init__(message)
-        self.rule = rule
+        super().__init__("Authorization", rule, message, RefusalKind.FORBIDDEN)
         self.token_id = token_id
         self.caller = caller
 

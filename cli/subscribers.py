@@ -18,7 +18,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from cli import database, temporal
 from cli.app import identifier, no_secret, numbered, settings
-from cli.failures import Invalid, NotFound, Rejected
+from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
@@ -62,7 +62,7 @@ def add_subscriber(
     try:
         asyncio.run(destinations.check(url, config.allowed_hosts()))
     except destinations.DestinationRefused as refused:
-        raise Invalid(str(refused), field=refused.field, rule=refused.rule) from None
+        raise from_refusal(refused) from None
     url = destinations.normal_form(url)
     keys, secret = _keys(config), new_secret()
 

@@ -16,9 +16,10 @@ from api.deps import Authenticated, IdempotencyKey, database, known_parameters, 
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
-from api.problems import refusal
+from api.problems import problem
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundCommentsPage
 from schemas.messages import AgencyCode, RoundId, SubmissionId
+from schemas.refusal import RefusalKind, Refused
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows.admissions import admits_no_secret
@@ -70,8 +71,8 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     async def run() -> Response:
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
         if view.ended:  # its round, abandoned, would take the opinion for nothing (a breaker)
-            raise refusal(409, "submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion",
-                          kind="CLOSED")
+            raise problem(Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion",
+                                  RefusalKind.CLOSED))
         permissions.check_opinion(who, opinion=opinion, draft=view)
         admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))

@@ -20,7 +20,7 @@ from api import permissions
 from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, database, known_parameters, link_next, temporal
 from api.idempotency import answer_once
 from api.plumbing import Router, over, retry_after
-from api.problems import from_refused, refusal
+from api.problems import problem
 from schemas.messages import RoundId, SubmissionId
 from schemas.public import (
     MAX_ARTICLE,
@@ -32,7 +32,7 @@ from schemas.public import (
     PublicCommentReceipt,
     PublicCommentRow,
 )
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from schemas.time import Instant
 from store import public
 from store.intake import CommentIntake, Incoming
@@ -76,7 +76,7 @@ async def check_public_rate(http: Request) -> None:
     limit = getattr(http.app.state, "public_comment_limit", None)
     address = http.client.host if http.client else "unknown"
     if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
-        raise refusal(429, "request", "rate_limited", f"{over(limit, 'comments')} from one client: wait and send again",
+        raise problem(Refused("request", "rate_limited", f"{over(limit, 'comments')} from one client: wait and send again", RefusalKind.BUSY),
                       headers=await retry_after(comment_limiter, limit, "public-comment", address))
 
 
@@ -92,7 +92,7 @@ async def take_comment(http: Request, submission_id: str, round_id: str, comment
         admits_no_secret(comment)
         return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(who, comment))))
     except Refused as refused:
-        raise from_refused(refused) from None
+        raise problem(refused) from None
 
 
 @router.post("/v1/public/consultations/{submission_id}/{round_id}/comments", operation_id="submitPublicComment",
@@ -113,7 +113,7 @@ async def read_public_consultation(submission_id: SubmissionId, round_id: RoundI
     """A posted draft's consultation as the public reads it (no token): window, count, and the answers given."""
     found = await database(public.public_round(http.app.state.pool, submission_id, round_id))
     if found is None:
-        raise refusal(404, "round_id", "public_round_unknown", "no public consultation of this draft has this round", kind="NOT_FOUND")
+        raise problem(Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND))
     given = await database(public.answers(http.app.state.pool, submission_id, round_id))
     return PublicRoundView(**found.__dict__, answers=given)
 
@@ -125,7 +125,7 @@ async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, wh
     await _lead_ministry_of(http, who, submission_id)
     grouped = await database(public.groups(http.app.state.pool, submission_id, round_id))
     if grouped is None:
-        raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
+        raise problem(Refused("round_id", "public_round_unknown", "this round takes no comments of the public", RefusalKind.NOT_FOUND))
     return grouped
 
 
@@ -148,12 +148,13 @@ async def read_public_comments(
     for the lead ministry to read before it answers them by article or one by one (`POST .../answers`)."""
     await _lead_ministry_of(http, who, submission_id)
     if article is not None and whole_draft:
-        raise refusal(422, "whole_draft", "article_or_whole_draft", "ask for one article or for the draft as a whole, not both", kind="INVALID")
+        raise problem(Refused("whole_draft", "article_or_whole_draft", "ask for one article or for the draft as a whole, not both",
+                              RefusalKind.INVALID))
     after = cursor_of(params, r"[0-9]{1,18}")  # a comment's number
     page = await database(public.comments(http.app.state.pool, submission_id, round_id, article=article, whole_draft=whole_draft,
                                           after=None if after is None else int(after), size=params.size))
     if page is None:
-        raise refusal(404, "round_id", "public_round_unknown", "this round takes no comments of the public", kind="NOT_FOUND")
+        raise problem(Refused("round_id", "public_round_unknown", "this round takes no comments of the public", RefusalKind.NOT_FOUND))
     rows, following, total = page
     listed = ListPage[PublicCommentRow].of(rows, params, following=None if following is None else str(following), total=total)
     link_next(http, response, listed.next_page)
@@ -173,12 +174,12 @@ async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, w
         await _lead_ministry_of(http, who, submission_id)
         admits_no_secret(given)  # its official and explanation are read by the public
         if given.agency_code != who.agency_code:
-            raise from_refused(permissions.forbidden("agency_code", "callers_own_agency",
+            raise problem(permissions.forbidden("agency_code", "callers_own_agency",
                                                      f"this token acts for {who.agency_code}, not {given.agency_code}"))
         try:
             answered = await database(public.answer(http.app.state.pool, submission_id, round_id, given), seconds=ANSWER_SECONDS)
         except Refused as refused:
-            raise from_refused(refused) from None
+            raise problem(refused) from None
         return JSONResponse(answered.model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
@@ -189,5 +190,5 @@ async def _lead_ministry_of(http: Request, who, submission_id: str) -> None:
     try:
         permissions.check_leads(who, view, "what the public wrote, and its answers,")
     except Refused as refused:
-        raise from_refused(refused) from None
+        raise problem(refused) from None
 

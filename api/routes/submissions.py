@@ -16,12 +16,13 @@ from api.deps import Authenticated, IdempotencyKey, ListPage, TitleWords, cursor
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
-from api.problems import refusal
+from api.problems import problem
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
 from schemas.messages import SUBMISSION_ID, AgencyCode, SubmissionId
 from schemas.messages import StartRequest as StartRequestBody
 from schemas.records import RegistryRow
+from schemas.refusal import RefusalKind, Refused
 from schemas.views import HistoryView, StatusView, VersionsView
 from store import audit, registry
 from workflows import client as drafts
@@ -64,11 +65,11 @@ async def start_submission(
         started = await temporal(http, drafts.start_submission(client, request, task_queue=http.app.state.task_queue))
         if "lead_ministry" in started.differs:
             # Another agency's draft: which of its values a guess matches is that agency's to know (and classified, maybe).
-            raise refusal(409, "submission_id", "submission_exists", f"submission {request.submission_id} is another agency's draft; "
-                          "choose another submission ID")
+            raise problem(Refused("submission_id", "submission_exists", f"submission {request.submission_id} is another agency's draft; "
+                                  "choose another submission ID", RefusalKind.CONFLICT))
         if started.differs:
-            raise refusal(409, started.differs[0], "submission_exists",
-                          f"submission {request.submission_id} was opened with other values of: {', '.join(started.differs)}")
+            raise problem(Refused(started.differs[0], "submission_exists",
+                                  f"submission {request.submission_id} was opened with other values of: {', '.join(started.differs)}", RefusalKind.CONFLICT))
         body = Started(submission_id=request.submission_id, workflow_id=started.workflow_id, created=started.created)
         return JSONResponse(body.model_dump(), status_code=201 if started.created else 200,
                             headers={"Location": f"/v1/submissions/{request.submission_id}"})

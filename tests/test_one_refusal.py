@@ -1,0 +1,77 @@
+"""One refusal type (issue 12, point 1): the draft core's, a round's, the HTTP API's own, the codec server's, a token's
+and a webhook URL's refusals are all `schemas.refusal.Refused`, and the answer's status follows from the refusal, so
+that status and kind never disagree. Found by a review: four types carried a field, a rule and a message beside
+`Refused`, and the API's problems took a status and a kind separately."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from activities.destinations import DestinationRefused
+from api.problems import HTTP_STATUS, STATUS, answered_as, problem
+from api.tokens import Unauthenticated
+from schemas.refusal import RefusalKind, Refused
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("activities", "api", "schemas", "store", "web", "workers", "workflows", "cli")
+# The refusal itself, and the CLI's exits (one per exit code, which a refusal becomes through `cli.failures.from_refusal`).
+OWNERS = {Path("schemas/refusal.py"), Path("cli/failures.py")}
+
+
+def test_no_other_class_carries_a_rule_of_its_own():
+    carriers = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path.relative_to(ROOT) in OWNERS:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ClassDef) and any(
+                        isinstance(target, ast.Attribute) and target.attr == "rule" and isinstance(target.value, ast.Name) and target.value.id == "self"
+                        for assign in ast.walk(node) if isinstance(assign, ast.Assign | ast.AnnAssign)
+                        for target in (assign.targets if isinstance(assign, ast.Assign) else [assign.target])
+                        for target in (target.elts if isinstance(target, ast.Tuple) else [target])):
+                    carriers.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert carriers == []
+
+
+@pytest.mark.parametrize("refused", [
+    Unauthenticated("token_revoked", "token 0123456789ab was revoked on 2026-12-01 (Ha Noi)", "0123456789ab"),
+    DestinationRefused("https_only", "plain http to hooks.example; use https"),
+], ids=["token", "webhook URL"])
+def test_the_refusals_of_tokens_and_webhook_urls_are_refusals(refused):
+    assert isinstance(refused, Refused)
+    assert str(refused) == f"{refused.field}: {refused.message} (rule: {refused.rule})"
+
+
+@pytest.mark.parametrize("kind", list(RefusalKind))
+def test_a_refusal_is_answered_with_its_kinds_status(kind):
+    answer = problem(Refused("stage", "a_rule_of_the_draft", "refused", kind)).marshal()
+    assert (answer["status"], answer["kind"], answer["rule"], answer["field"]) == (STATUS[kind], kind.value, "a_rule_of_the_draft", "stage")
+
+
+@pytest.mark.parametrize("rule", sorted(HTTP_STATUS))
+@pytest.mark.parametrize("kind", list(RefusalKind))
+def test_a_rule_of_http_is_answered_with_its_status_and_the_kind_it_gives_whatever_kind_it_was_raised_with(rule, kind):
+    status, given = HTTP_STATUS[rule]
+    answer = problem(Refused("body", rule, "refused", kind)).marshal()
+    assert (answer["status"], answer["kind"]) == (status, given.value) == (answered_as(Refused("body", rule, "x", kind))[0], given.value)
+
+
+def test_the_kind_of_each_rule_of_http_is_the_one_its_status_calls_for():
+    # 401 is FORBIDDEN as 403 is (the README's table): the caller may not do it with the token it has.
+    calls_for = {400: RefusalKind.INVALID, 401: RefusalKind.FORBIDDEN, 405: RefusalKind.INVALID, 413: RefusalKind.INVALID,
+                 415: RefusalKind.INVALID, 429: RefusalKind.BUSY, 500: RefusalKind.BUSY, 504: RefusalKind.BUSY}
+    assert {rule: kind for rule, (status, kind) in HTTP_STATUS.items()} == {rule: calls_for[status] for rule, (status, _) in HTTP_STATUS.items()}
+
+
+def test_a_token_refused_is_answered_401_naming_the_header():
+    answer = problem(Unauthenticated("token_expired", "token 0123456789ab expired", "0123456789ab")).marshal()
+    assert (answer["status"], answer["field"], answer["rule"], answer["kind"]) == (401, "Authorization", "token_expired", "FORBIDDEN")
+
+
+def test_the_drafts_request_id_is_named_as_the_header_the_caller_sent():
+    answer = problem(Refused("request_id", "idempotency_key_reused", "reused", RefusalKind.INVALID)).marshal()
+    assert (answer["status"], answer["field"]) == (422, "Idempotency-Key")
