@@ -129,7 +129,7 @@ class WebhookActivities:
             url, signing = found
             destination = await destinations.check(url, self._allowed)
         except destinations.DestinationRefused as refused:
-            return _held(subscriber_id, rows, blocked, refused.field, refused.rule, refused.message)
+            return _held(subscriber_id, rows, blocked, refused.field, refused.rule, f"{refused.field}: {refused.message}")
         except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
             return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened))
         async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as http:

@@ -27,7 +27,6 @@ asks for every payload it shows.
 from __future__ import annotations
 
 import base64
-import binascii
 import html
 import json
 import urllib.parse
@@ -41,9 +40,10 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.permissions import sees_classified
-from api.problems import ProblemDetail, answered_as
+from api.problems import answered_as, problem, problem_body
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.enums import CallerRole
+from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused
 from workflows.codec import EncryptionCodec, KeyRingError, is_sealed, workflow_of
 from workflows.draft_law import WORKFLOW_ID_PREFIX
@@ -238,7 +238,7 @@ def _is_base64(value: object) -> bool:
         return False
     try:
         base64.b64decode(value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4), validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, and a text that is not ASCII
         return False
     return True
 
@@ -295,22 +295,20 @@ def on_page(refused: Refused) -> str:
 
 
 def refused_response(request: Request, refused: Refused, headers: dict[str, str] | None = None) -> Response:
-    """A refusal answered as the API's problem details (`api.problems`); a token refused is told a way out for a client
-    elsewhere (the Web UI, the CLI), which the sign-in page itself does not say."""
+    """A refusal answered as the API's problems are (`api.problems.problem`: a token pasted into a field is named by its
+    ID only); a token refused is told a way out for a client elsewhere (the Web UI, the CLI), which the sign-in page
+    itself does not say."""
     refused_log(request, refused)
-    status, kind = answered_as(refused)
-    hint = " (or sign in at /codec/)" if status == 401 else ""
-    problem = ProblemDetail(type=f"urn:legis:rule:{refused.rule}", title=refused.rule, status=status,
-                            detail=refused.message + hint, field=refused.field, rule=refused.rule, kind=kind.value)
-    # As the API's problems: `errors` and `errors_omitted` only where a body's problems are listed (none here).
-    response = JSONResponse(problem.model_dump(exclude_defaults=True), status_code=status, media_type="application/problem+json", headers=headers)
-    if status == 401:
+    hint = " (or sign in at /codec/)" if answered_as(refused)[0] == 401 else ""
+    answer = problem(Refused(refused.field, refused.rule, refused.message + hint, refused.kind))
+    response = Response(problem_body(answer), status_code=answer.status, media_type="application/problem+json", headers=headers)
+    if answer.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="legis codec"'
     return response
 
 
 def refused_log(request: Request, refused: Refused) -> None:
-    log.warning("codec request refused", path=request.url.path, status=answered_as(refused)[0], field=refused.field,
+    log.warning("codec request refused", path=request.url.path, status=answered_as(refused)[0], field=tokens_redacted(refused.field),
                 rule=refused.rule)
 
 

@@ -24,7 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.database import DATABASE_DOWN
 from api import permissions
 from api.plumbing import limiter, over, retry_after
-from api.problems import problem
+from api.problems import from_draft, problem
 from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.redaction import secret_in
@@ -150,7 +150,7 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
             return await call
     except WorkflowUpdateFailedError as failed:
         if (refused := drafts.refused_by_the_draft(failed)) is not None:
-            raise problem(refused) from None
+            raise from_draft(refused) from None
         cause = failed.cause
         raise problem(Refused("body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed),
                               RefusalKind.CONFLICT)) from None
@@ -158,7 +158,7 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
         # run to answer: it has ended.
         if (ended := await _closed(http, missing)) is not None:
-            raise problem(ended) from None
+            raise from_draft(ended) from None
         if "draft_not_ready" in str(failed):
             raise problem(Refused("submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly",
                                   RefusalKind.BUSY)) from None
@@ -169,7 +169,7 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
                               RefusalKind.BUSY)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
-            raise problem(ended) from None
+            raise from_draft(ended) from None
         if rpc.status is RPCStatusCode.NOT_FOUND and missing == "submission_id" and (named := await _in_other_case(http)) is not None:
             raise problem(Refused("submission_id", "draft_unknown", f"no such draft; {named} differs from it only in letter case",
                                   RefusalKind.NOT_FOUND)) from None

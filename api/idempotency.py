@@ -18,7 +18,7 @@ import asyncpg
 from fastapi import Request, Response
 from fastapi_problem.error import Problem
 
-from api.problems import problem, problem_body
+from api.problems import from_draft, problem, problem_body
 from schemas.refusal import RefusalKind, Refused
 
 KEPT_HEADERS = ("location", "link")
@@ -47,7 +47,7 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
         response = await run()
     except (Problem, Refused) as refused:
         # A refusal is an answer: kept, so that a retry after the draft has moved on is refused again, not applied then.
-        answer = problem(refused) if isinstance(refused, Refused) else refused
+        answer = from_draft(refused) if isinstance(refused, Refused) else refused
         await _keep(pool, token_id, key, answer.status, {"content-type": "application/problem+json", **(answer.headers or {})},
                     problem_body(answer))
         raise

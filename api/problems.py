@@ -2,6 +2,7 @@
 
 | status | when | rule (examples) |
 |---|---|---|
+| 400 | the codec server's body is not a Payloads message (`api.codec_server`) | `payloads_malformed` |
 | 401 | no token, a token unknown, revoked or expired, or not a `Bearer` token | `token_required`, `token_expired` |
 | 403 | the token may not send this (its role, its agency) or the draft's rules forbid it | `callers_own_agency`, `stage_authority` |
 | 404 | no such draft, round, route | `draft_unknown`, `round_unknown`, `route_unknown` |
@@ -11,6 +12,7 @@
 | 415 | the body is not UTF-8 JSON | `utf8_json_only` |
 | 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |
 | 429 | too many requests for this token or address; `Retry-After` says when to come back | `rate_limited` |
+| 500 | a failure of the server's own, naming the request's ID (`X-Request-ID`) | `internal_error` |
 | 503 | Temporal, a worker or PostgreSQL is unavailable, the draft is busy, or its workflow task is failing; `Retry-After` | `temporal_unavailable`, `draft_busy`, `draft_task_failing` |
 | 504 | no answer within the API's bounded wait | `timed_out` |
 """
@@ -45,14 +47,15 @@ STATUS = {
     RefusalKind.NOT_FOUND: 404,
     RefusalKind.BUSY: 503,
 }
-# The refusals Starlette raises itself (an unknown route, a method the route does not take): field, rule and kind.
-HTTP_RULES = {404: ("path", "route_unknown", RefusalKind.NOT_FOUND), 405: ("method", "method_not_allowed", RefusalKind.INVALID)}
+# The refusals Starlette raises itself (an unknown route, a method the route does not take): field and rule.
+HTTP_RULES = {404: ("path", "route_unknown"), 405: ("method", "method_not_allowed")}
 # The rules of HTTP itself, whose status is HTTP's name for them rather than their kind's; their kind follows from it. A
 # refusal is answered with the status and kind these give, or else its kind's status: the two never disagree.
 HTTP_STATUS: dict[str, tuple[int, RefusalKind]] = {
     **dict.fromkeys(("token_required", "bearer_only", "token_malformed", "token_unknown", "token_revoked", "token_expired"),
                     (401, RefusalKind.FORBIDDEN)),
     "payloads_malformed": (400, RefusalKind.INVALID),
+    "route_unknown": (404, RefusalKind.NOT_FOUND),
     "method_not_allowed": (405, RefusalKind.INVALID),
     "body_too_large": (413, RefusalKind.INVALID),
     **dict.fromkeys(("utf8_json_only", "json_content_type"), (415, RefusalKind.INVALID)),
@@ -104,10 +107,15 @@ class ProblemDetail(BaseModel):
 def problem(refused: Refused, *, errors: list | None = None, errors_omitted: int = 0, headers: dict[str, str] | None = None) -> Problem:
     """The answer to a refusal, whoever refused (the draft core, a round, the API's own rules, HTTP's): its status and
     kind by `answered_as`; `errors`, a body's problems each with field and rule; `Retry-After` on 429 and 503 unless
-    `headers` say otherwise. The draft's request ID is the caller's `Idempotency-Key` here: the field named is the header."""
+    `headers` say otherwise."""
     status, kind = answered_as(refused)
-    field = "Idempotency-Key" if refused.field == "request_id" else refused.field
-    return _answer(status, kind, field, refused.rule, refused.message, errors=errors, errors_omitted=errors_omitted, headers=headers)
+    return _answer(status, kind, refused.field, refused.rule, refused.message, errors=errors, errors_omitted=errors_omitted, headers=headers)
+
+
+def from_draft(refused: Refused) -> Problem:
+    """The answer to a draft's (or a round's) refusal: the draft's request ID is the caller's `Idempotency-Key` here, so
+    the field named is the header the caller sent (a parameter or body key named `request_id` keeps its name)."""
+    return problem(Refused("Idempotency-Key", refused.rule, refused.message, refused.kind) if refused.field == "request_id" else refused)
 
 
 def _answer(status: int, kind: RefusalKind, field: str, rule: str, message: str, *, errors: list | None = None, errors_omitted: int = 0,
@@ -130,7 +138,7 @@ def problem_body(problem: Problem) -> bytes:
 
 
 def _refused(_handler, _request: Request, exc: Refused) -> Problem:
-    return problem(exc)
+    return from_draft(exc)
 
 
 def _http(_handler, request: Request, exc: HTTPException) -> Problem:
@@ -144,8 +152,8 @@ def _http(_handler, request: Request, exc: HTTPException) -> Problem:
                                                        for route in request.app.routes)]
         headers = {"Allow": ", ".join(allowed)}
     if exc.status_code in HTTP_RULES:
-        field, rule, kind = HTTP_RULES[exc.status_code]
-        return problem(Refused(field, rule, str(exc.detail), kind), headers=headers)
+        field, rule = HTTP_RULES[exc.status_code]
+        return problem(Refused(field, rule, str(exc.detail), HTTP_STATUS[rule][1]), headers=headers)
     # Any other status Starlette raises (none the API's routes lead to): named by its status.
     kind = RefusalKind.INVALID if exc.status_code < 500 else RefusalKind.BUSY
     return _answer(exc.status_code, kind, "request", f"http_{exc.status_code}", str(exc.detail), headers=headers)
@@ -170,7 +178,7 @@ def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Proble
         error["type"] == "too_short" and isinstance(error.get("input"), list | tuple)
         and len(error["input"]) >= (error.get("ctx") or {}).get("min_length", 0) and error["loc"] in beneath)]
     # The first MAX_ERRORS, and how many more: the answer's size is bounded whatever the body holds.
-    problems = [_problem(error) for error in kept[:MAX_ERRORS]]
+    problems = [problem_of_error(error) for error in kept[:MAX_ERRORS]]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     return problem(Refused(first["field"], first["rule"], first["message"], RefusalKind.INVALID), errors=problems,
                    errors_omitted=len(kept) - len(problems))
@@ -180,7 +188,8 @@ def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Proble
 PATTERN_WORDS = {IDEMPOTENCY_KEY: "printable ASCII without spaces, '!' to '~'"}
 
 
-def _problem(error: dict) -> dict[str, str]:
+def problem_of_error(error: dict) -> dict[str, str]:
+    """One of pydantic's errors as a problem: field, rule and message (the pages list them too)."""
     field, rule, message = described(error, whole="body", skip=("body", "query", "path", "header"))
     if rule == "string_pattern_mismatch" and (words := PATTERN_WORDS.get((error.get("ctx") or {}).get("pattern", ""))):
         message = f"{words} (pattern {error['ctx']['pattern']})"

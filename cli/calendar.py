@@ -376,8 +376,9 @@ def tell(changed_by: TellBy, output: Output = Format.TABLE, as_json: AsJson = Fa
 
 def _announced(known: list[TargetSession]) -> list[TargetSession]:
     if not known:
-        raise Invalid("sessions: announce at least one session with `legis calendar set-session` first", field="sessions",
-                      rule="session_announced")
+        # As the draft refuses what needs a session while none is announced (CONFLICT: announce one, then send it again).
+        raise Rejected("sessions: announce at least one session with `legis calendar set-session` first", field="sessions",
+                       rule="session_announced")
     return known
 
 

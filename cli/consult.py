@@ -63,13 +63,15 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
     asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
     refs = database.read(lambda db: texts.put(db, compilation.texts()))
-    compiled = temporal.run(lambda client: temporal.call(
-        client, target, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs))))
     from api.permissions import CLI_READER, round_for
     from cli.records import registered
 
+    # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
+    draft_row = database.read(lambda db: registered(db, submission_id))
+    compiled = temporal.run(lambda client: temporal.call(
+        client, target, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs))))
     # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
-    _print_round(round_for(CLI_READER, compiled, database.read(lambda db: registered(db, submission_id))))
+    _print_round(round_for(CLI_READER, compiled, draft_row))
 
 
 @app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))

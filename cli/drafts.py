@@ -212,11 +212,10 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
         # them one by one (found by a trial), so it is answered alike whatever it holds.
         raise Rejected(f"submission_id: submission {request.submission_id} is a classified draft opened already; its lead ministry "
                        "compares its values through the API with its own token; nothing was started", field="submission_id",
-                       rule="submission_exists", kind="CONFLICT")
+                       rule="submission_exists")
     if started.differs:
         raise Rejected(f"{started.differs[0]}: submission {request.submission_id} was opened with other values of: "
-                       f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists",
-                       kind="CONFLICT")
+                       f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists")
     if wants_json():
         emit_json({"submission_id": request.submission_id, "workflow_id": started.workflow_id, "run_id": started.run_id})
     else:
@@ -266,16 +265,13 @@ def _extended(submission_id: str, file, days: int) -> PostponementRequest:
     fields = json.loads(read_json(file))
     target = temporal.draft(submission_id)
     view: StatusView = temporal.run(lambda client: temporal.call(client, target, drafts.status(client, submission_id)))
-    # Without a deadline in force, a date the draft refuses whatever it holds (one long past): a request for another
-    # stage, or to a closed draft, is then refused by the draft itself, for its stage first, as without --extend.
+    # Without a deadline in force, a date the draft refuses whatever it holds (one long past): the draft refuses the
+    # request itself, for its stage first (`postponable_deadline` at its own stage), as without --extend.
     asked = view.stage_deadline + timedelta(days=days) if view.stage_deadline is not None else FIRST_DAY
     try:
         request = PostponementRequest.model_validate((fields if isinstance(fields, dict) else {}) | {"new_deadline": asked.isoformat()})
     except ValidationError as invalid:
         raise invalid_model(f"{shown(file)} with --extend {days}", invalid) from None
-    if view.stage_deadline is None and request.stage is view.stage:
-        # The draft's own rule and words (`workflows.rules.check_postponement_request`), as the API answers it.
-        raise Rejected(f"stage: {view.stage.value} has no deadline to move (--extend counts from it)", field="stage", rule="postponable_deadline")
     return request
 
 

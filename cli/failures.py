@@ -30,10 +30,11 @@ class Failure(Exception):
     code = ExitCode.UNEXPECTED
     label = "error"
     # The refusal kind (`schemas.refusal.RefusalKind`) a failure of this class is, unless it says otherwise.
-    kind_of_class: str | None = None
+    kind_of_class: RefusalKind | None = None
 
     def __init__(
-        self, message: str, *, field: str | None = None, rule: str | None = None, kind: str | None = None, problems: list[dict] | None = None
+        self, message: str, *, field: str | None = None, rule: str | None = None, kind: RefusalKind | None = None,
+        problems: list[dict] | None = None
     ) -> None:
         # An argument quoted back (an ID that was a whole token pasted) keeps a token's ID only (`schemas.redaction`).
         message = tokens_redacted(message)
@@ -51,7 +52,7 @@ class Failure(Exception):
         return f"{self.label}: {self.message}{rule}"
 
     def as_json(self) -> dict:
-        body = {"exit_code": int(self.code), "error": self.label, "kind": self.kind, "field": self.field, "rule": self.rule, "message": self.message}
+        body = {"exit_code": int(self.code), "error": self.label, "kind": self.kind.value if self.kind else None, "field": self.field, "rule": self.rule, "message": self.message}
         return body | ({"problems": self.problems} if self.problems else {})
 
 
@@ -60,7 +61,7 @@ class Invalid(Failure):
 
     code = ExitCode.INVALID
     label = "invalid"
-    kind_of_class = RefusalKind.INVALID.value
+    kind_of_class = RefusalKind.INVALID
 
 
 class Rejected(Failure):
@@ -69,13 +70,13 @@ class Rejected(Failure):
     code = ExitCode.REFUSED
     label = "refused"
     # Found by a new user: a refusal that named no kind was `"kind": null` in JSON, which a script reads as an outage (exit 5).
-    kind_of_class = RefusalKind.CONFLICT.value
+    kind_of_class = RefusalKind.CONFLICT
 
 
 class NotFound(Failure):
     code = ExitCode.NOT_FOUND
     label = "not found"
-    kind_of_class = RefusalKind.NOT_FOUND.value
+    kind_of_class = RefusalKind.NOT_FOUND
 
 
 class Unavailable(Failure):
@@ -86,6 +87,7 @@ class Unavailable(Failure):
 
 
 def from_refusal(refused: Refused) -> Failure:
-    """A refusal of the draft core or a round, with the exit code its kind calls for."""
-    kind = {RefusalKind.INVALID: Invalid, RefusalKind.NOT_FOUND: NotFound}.get(refused.kind, Rejected)
-    return kind(f"{refused.field}: {refused.message}", field=refused.field, rule=refused.rule, kind=refused.kind.value)
+    """A refusal of the draft core or a round, with the exit code its kind calls for: a draft that cannot take the
+    message this moment (BUSY: pinning its rulebook, catching up) is unavailable, as the API answers it 503."""
+    kind = {RefusalKind.INVALID: Invalid, RefusalKind.NOT_FOUND: NotFound, RefusalKind.BUSY: Unavailable}.get(refused.kind, Rejected)
+    return kind(f"{refused.field}: {refused.message}", field=refused.field, rule=refused.rule, kind=refused.kind)

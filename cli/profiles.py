@@ -148,6 +148,6 @@ def delete_profile(name: ProfileName) -> None:
     """Delete a profile."""
     stored = load_all()
     if name not in stored:
-        raise NotFound(f"name: no profile {name} in {path()}", field="name", rule="profile_known")
+        raise NotFound(f"name: no profile {name} in {path()}", field="name", rule="known")
     del stored[name]
     err.print(f"profile {name} deleted from {save(stored)}")

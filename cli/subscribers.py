@@ -73,7 +73,7 @@ def add_subscriber(
             except subscribers.SubscriberExists as exists:
                 raise Rejected(f"url: subscriber {exists.subscriber_id} delivers {agency_code}'s events to {url} already; `legis "
                                f"subscribers rotate-secret {exists.subscriber_id}` gives it a new secret", field="url",
-                               rule="subscriber_exists", kind="CONFLICT") from None
+                               rule="subscriber_exists") from None
         await temporal.call(client, _delivery(subscriber_id), client.start_workflow(
             WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id), id=workflow_id_for(subscriber_id),
             task_queue=config.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING))
@@ -116,7 +116,7 @@ def rotate_secret(
             # gives it a new secret, printed then.
             again = shlex.join(("legis", "subscribers", "add", removed.agency_code, removed.url))
             raise Rejected(f"subscriber_id: subscriber {subscriber_id} was removed and signs nothing; `{again}` makes it active "
-                           "again, with a new secret", field="subscriber_id", rule="subscriber_active", kind="CONFLICT") from None
+                           "again, with a new secret", field="subscriber_id", rule="subscriber_active") from None
         if rotated is None:
             raise NotFound(f"subscriber_id: no subscriber {subscriber_id}", field="subscriber_id", rule="known")
         return rotated

@@ -16,6 +16,7 @@ from cli.output import AsJson, Format, Output, choose, day, emit_json, examples,
 from schemas.calendar import out_of_reach
 from schemas.enums import CallerRole
 from schemas.redaction import token_id_in
+from schemas.refusal import RefusalKind
 from schemas.text import name
 from schemas.time import VIETNAM
 
@@ -113,7 +114,7 @@ def revoke_token(
         revoked = next((t.revoked_at for t in await list_tokens(db) if t.token_id == token_id), None)
         if revoked is None:
             raise NotFound(f"token_id: no token {token_id}", field="token_id", rule="known")
-        raise Rejected(f"token_id: token {token_id} was revoked at {instant(revoked)}", field="token_id", rule="live_token", kind="CLOSED")
+        raise Rejected(f"token_id: token {token_id} was revoked at {instant(revoked)}", field="token_id", rule="live_token", kind=RefusalKind.CLOSED)
 
     database.read(revoking)
     emit_json({"token_id": token_id, "revoked": True}) if wants_json() else out.print(f"token {token_id} revoked")

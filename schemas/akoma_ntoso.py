@@ -62,7 +62,7 @@ def happened_on(entry: HistoryEntry) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """One decision as a `<step>` says it; what `parse_steps` gives back."""
+    """One decision as a `<step>` says it."""
 
     seq: int
     date: str
@@ -178,19 +178,3 @@ def to_akoma_ntoso(status: StatusView, history: HistoryView) -> str:
                 f"Not passed at the vote of {happened_on(entry)} (step_{entry.seq}): {named}")
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
-
-
-def parse_steps(xml: str) -> tuple[list[Step], list[Version]]:
-    """Read the steps and text versions back from exported XML."""
-    root = ET.fromstring(xml)
-    steps = [
-        Step(seq=int(s.get("eId").removeprefix("step_")), date=s.get("date"), agent=s.get("by").lstrip("#"),
-             role=s.get("as").lstrip("#"), outcome=s.get("outcome").lstrip("#"), stage=s.get("refersTo").lstrip("#"))
-        for s in root.iter(_q("step"))
-    ]
-    hashes = {r.get("eId"): r.get("href").removeprefix("/sha256/") for r in root.iter(_q("TLCReference"))}
-    versions = [
-        Version(seq=int(e.get("eId").removeprefix("evt_")), date=e.get("date"), sha256=hashes[e.get("source").lstrip("#")])
-        for e in root.iter(_q("eventRef"))
-    ]
-    return steps, versions

@@ -182,12 +182,12 @@ async def tally(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round
 
 async def check_answered(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, view: ConsultationView) -> None:
     """Before a compilation, asked by the API and the CLI alike: raises Refused (CONFLICT, `responses`,
-    `every_comment_answered`) while a closed public posting (`view`, the round's own) holds comments of the public with no
+    `public_comments_answered`) while a closed public posting (`view`, the round's own) holds comments of the public with no
     answer; the lead ministry answers them by article first (`POST .../answers`)."""
     if not (view.public_comments_in_postgresql and view.closed):
         return
     if unanswered := (await tally(db, submission_id, view.round_id)).unanswered:
-        raise Refused("responses", "every_comment_answered", f"{unanswered} comments of the public have no answer yet: answer them by "
+        raise Refused("responses", "public_comments_answered", f"{unanswered} comments of the public have no answer yet: answer them by "
                       "article (POST .../answers) before the compilation", RefusalKind.CONFLICT)
 
 

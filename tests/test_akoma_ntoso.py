@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.permissions import exported
-from schemas.akoma_ntoso import AKN, parse_steps, steps_of, to_akoma_ntoso, versions_of, xml_text
+from schemas.akoma_ntoso import AKN, steps_of, to_akoma_ntoso, versions_of, xml_text
 from schemas.calendar import FIRST_DAY, LAST_DAY
 from schemas.enums import DocumentKind, EventKind, Outcome, ProcessVersion, Role, SessionProcedure, Stage
 from schemas.views import HistoryEntry, HistoryView, StatusView
+from tests.akoma_ntoso_reader import parse_steps
 from tests.drafts import FAILING_VOTE, PASSING_VOTE, core_request, decision, document
 from workflows.deadlines import VIETNAM
 

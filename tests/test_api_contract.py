@@ -10,6 +10,7 @@ import logging
 import time
 import unicodedata
 
+import pytest
 from limits import parse
 from pydantic import TypeAdapter
 
@@ -465,3 +466,21 @@ async def test_a_drafts_history_and_versions_are_read_a_bounded_page_at_a_time(a
             break
         assert after == numbers[-1] and len(numbers) == 20 and page.headers["link"].endswith(f'after={after}>; rel="next"'), page.headers
     assert len(versions) >= FILINGS and versions == list(range(1, len(versions) + 1))
+
+
+@pytest.mark.parametrize(("method", "url", "sent"), [
+    ("GET", "/v1/submissions?request_id=1", {}),
+    ("GET", "/v1/public/consultations/BGDDT-2099-999/r1?request_id=1", {}),
+    ("POST", "/v1/submissions", {"json": {**json.loads(start_request().model_dump_json()), "request_id": "x"}}),
+    ("POST", "/v1/submissions", {"content": b'{"request_id": 1, "request_id": 2}', "headers": {"Content-Type": "application/json"}}),
+], ids=["query", "public query", "body field", "duplicate key"])
+async def test_a_parameter_or_key_named_request_id_is_named_as_sent_not_as_the_idempotency_key(api, lead, method, url, sent):
+    """Found by a breaker: the draft's request ID is the caller's `Idempotency-Key`, and a draft's refusal naming it names
+    the header; a refusal of a parameter or a body key the caller named `request_id` named the header too."""
+    answer = await api.request(method, url, headers=lead | sent.pop("headers", {}), **sent)
+    assert (answer.status_code, answer.json()["field"]) == (422, "request_id"), answer.text
+
+
+async def test_a_page_refusing_a_parameter_named_request_id_names_it_as_sent(api):
+    page = await api.get("/public/BGDDT-2099-999/r1?request_id=1")
+    assert page.status_code == 422 and "request_id" in page.text and "Idempotency-Key" not in page.text

@@ -12,10 +12,10 @@ from pathlib import Path
 import asyncpg
 
 from activities.rulebook import shipped_working_calendar
-from schemas.akoma_ntoso import parse_steps
 from schemas.calendar import SessionCalendar
 from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
+from tests.akoma_ntoso_reader import parse_steps
 from tests.drafts import EXAMPLES, core_state, decision, example, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
@@ -271,9 +271,9 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
         (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
         assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
     code, _, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH")
-    assert code == 2 and "(rule: session_announced)" in err, err  # nothing removed before it would be refused
+    assert code == 3 and "(rule: session_announced)" in err, err  # nothing removed before it would be refused
     code, _, err = await cli("calendar", "set-meeting", "UBTVQH-70", "--on", before, "--by", "VPQH")
-    assert code == 2 and "(rule: session_announced)" in err, err
+    assert code == 3 and "(rule: session_announced)" in err, err
     assert "UBTVQH-70" not in (await cli("calendar", "show"))[1], "nothing stored before it would be refused"
     for command in (("set-session", "16-2", "--opens-on", str(opens_on)), ("set-meeting", "UBTVQH-70", "--on", before)):
         code, _, err = await cli("calendar", *command, "--by", "VPQH")

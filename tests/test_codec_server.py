@@ -9,6 +9,7 @@ import uuid
 import httpx
 import pytest
 from google.protobuf import json_format
+from structlog.testing import capture_logs
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
 from temporalio.converter import WorkflowSerializationContext
@@ -212,3 +213,26 @@ async def test_signing_in_sets_a_cookie_the_codec_reads(codec, dev_env, pool):
     unsigned = await http.post("/codec/decode", json=secret_input)
     assert unsigned.status_code == 401 and unsigned.json()["detail"].endswith("(or sign in at /codec/)"), unsigned.text
     assert "Token <input" in (await http.get("/codec/")).text
+
+
+@pytest.mark.parametrize("payload", [{"data": "é"}, {"metadata": {"encoding": "ê"}, "data": "e30="}], ids=["data", "metadata"])
+@pytest.mark.parametrize("path", ["/codec/decode", "/codec/encode"])
+async def test_a_payload_holding_text_that_is_not_ascii_is_malformed_not_a_500(codec, pool, path, payload):
+    """Found by a breaker: base64's decoder refuses a text that is not ASCII with a ValueError of its own, which answered
+    500 once the payloads' shape was checked apart from their parsing."""
+    http, _ = codec
+    answer = await http.post(path, json={"payloads": [payload]}, headers=bearer(await token(pool, "VPCP", CallerRole.OPERATOR)) | {"Origin": UI})
+    assert (answer.status_code, answer.json()["rule"], answer.json()["kind"]) == (400, "payloads_malformed", "INVALID"), answer.text
+    assert answer.headers.get("access-control-allow-origin") == UI  # the Web UI reads the refusal, not a network error
+
+
+async def test_a_token_pasted_as_a_metadata_key_is_named_by_its_id_only(codec, pool):
+    """Found by a breaker: the codec server's refusals quoted a metadata key whole, in the answer and in its log line, where
+    the API's name a token by its ID (`schemas.redaction`)."""
+    http, _ = codec
+    pasted = await token(pool, "VPCP", CallerRole.OPERATOR)
+    secret = pasted.split("_", 2)[2]
+    with capture_logs() as lines:
+        answer = await http.post("/codec/decode", json={"payloads": [{"metadata": {pasted: "!"}, "data": "e30="}]}, headers=bearer(pasted))
+    assert (answer.status_code, answer.json()["rule"]) == (400, "payloads_malformed")
+    assert secret not in answer.text and secret not in json.dumps(lines, default=str)

@@ -18,6 +18,7 @@ from activities.group_commit import STALLED_SECONDS as GROUP_COMMIT_STALLED
 from schemas.enums import EventKind, ProcessVersion, Stage
 from schemas.records import RecordEventsInput, RegistryRow
 from schemas.views import HistoryEntry
+from tests.polling import eventually
 from tests.test_dead_letters import LONG_REASONS, REGISTER_RULE
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -90,9 +91,12 @@ async def test_a_group_held_up_by_a_lock_does_not_hold_up_the_other_drafts_and_a
         await transaction.start()
         await locker.execute("SELECT 1 FROM submissions WHERE submission_id = $1 FOR UPDATE", held)
         blocked = asyncio.create_task(environment.run(activities.record_events, batch(held, 2)))
-        await asyncio.sleep(0.3)  # its group is being written, waiting for the lock
+        # Its group is being written, waiting for the lock; the next write waits for the group.
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                                               "datname = current_database() AND query LIKE '%INSERT INTO audit_events%'"),
+                         lambda waiting: waiting >= 1)
         gave_up = asyncio.create_task(environment.run(activities.record_events, batch(cancelled, 1)))
-        await asyncio.sleep(0.3)
+        await eventually(lambda: asyncio.sleep(0, len(activities._group._waiting)), lambda queued: queued == 1)
         gave_up.cancel()
         async with asyncio.timeout(GROUP_COMMIT_STALLED + 3):
             assert await environment.run(activities.record_events, batch(other, 1)) == 2  # alone, past the stalled group
@@ -103,6 +107,7 @@ async def test_a_group_held_up_by_a_lock_does_not_hold_up_the_other_drafts_and_a
     assert await blocked == 2
     with pytest.raises(asyncio.CancelledError):
         await gave_up
-    await asyncio.sleep(0.5)
+    # Once no group is being written, none will be: the cancelled write is either in the table now or never.
+    await eventually(lambda: asyncio.sleep(0, activities._group._committing), lambda committing: committing is None)
     rows = await pool.fetch("SELECT submission_id, seq FROM audit_events WHERE submission_id = ANY($1) ORDER BY 1, 2", [held, other, cancelled])
     assert [(r["submission_id"], r["seq"]) for r in rows] == sorted([(held, 1), (held, 2), (held, 3), (other, 1), (other, 2)])

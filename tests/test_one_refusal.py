@@ -11,14 +11,51 @@ from pathlib import Path
 import pytest
 
 from activities.destinations import DestinationRefused
-from api.problems import HTTP_STATUS, STATUS, answered_as, problem
+from api.problems import HTTP_STATUS, STATUS, answered_as, from_draft, problem
 from api.tokens import Unauthenticated
+from cli.failures import ExitCode, from_refusal
 from schemas.refusal import RefusalKind, Refused
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("activities", "api", "schemas", "store", "web", "workers", "workflows", "cli")
 # The refusal itself, and the CLI's exits (one per exit code, which a refusal becomes through `cli.failures.from_refusal`).
 OWNERS = {Path("schemas/refusal.py"), Path("cli/failures.py")}
+
+
+def _calls(name: str):
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name:
+                    yield f"{path.relative_to(ROOT)}:{node.lineno}", node
+
+
+# The kind a CLI exit class gives a rule it is raised with (`cli.failures`), unless the call names one.
+EXITS = {"Invalid": "INVALID", "Rejected": "CONFLICT", "NotFound": "NOT_FOUND"}
+# The rules of a sitting's day (the README's Errors section): CONFLICT for today (wait), INVALID for a day given (correct it).
+DATED = {"after_session_opens", "within_session"}
+
+
+def test_one_rule_has_one_kind_wherever_it_refuses():
+    kinds: dict[str, set[tuple[str, str]]] = {}
+    computed = set()
+    for name in ("Refused", *EXITS):
+        for where, call in _calls(name):
+            rule = call.args[1] if name == "Refused" and len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "rule"), None)
+            if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)):
+                continue
+            kind = (call.args[3] if name == "Refused" and len(call.args) > 3 else None) or next(
+                (k.value for k in call.keywords if k.arg == "kind"), None)
+            if kind is None:
+                named = "CONFLICT" if name == "Refused" else EXITS[name]
+            elif isinstance(kind, ast.Attribute | ast.Name):
+                named = kind.attr if isinstance(kind, ast.Attribute) else kind.id
+            else:
+                computed.add(rule.value)
+                continue
+            kinds.setdefault(rule.value, set()).add((named, where))
+    assert computed == DATED
+    assert {rule: sorted(found) for rule, found in kinds.items() if len({kind for kind, _ in found}) > 1} == {}
 
 
 def test_no_other_class_carries_a_rule_of_its_own():
@@ -62,7 +99,7 @@ def test_a_rule_of_http_is_answered_with_its_status_and_the_kind_it_gives_whatev
 
 def test_the_kind_of_each_rule_of_http_is_the_one_its_status_calls_for():
     # 401 is FORBIDDEN as 403 is (the README's table): the caller may not do it with the token it has.
-    calls_for = {400: RefusalKind.INVALID, 401: RefusalKind.FORBIDDEN, 405: RefusalKind.INVALID, 413: RefusalKind.INVALID,
+    calls_for = {400: RefusalKind.INVALID, 401: RefusalKind.FORBIDDEN, 404: RefusalKind.NOT_FOUND, 405: RefusalKind.INVALID, 413: RefusalKind.INVALID,
                  415: RefusalKind.INVALID, 429: RefusalKind.BUSY, 500: RefusalKind.BUSY, 504: RefusalKind.BUSY}
     assert {rule: kind for rule, (status, kind) in HTTP_STATUS.items()} == {rule: calls_for[status] for rule, (status, _) in HTTP_STATUS.items()}
 
@@ -72,6 +109,18 @@ def test_a_token_refused_is_answered_401_naming_the_header():
     assert (answer["status"], answer["field"], answer["rule"], answer["kind"]) == (401, "Authorization", "token_expired", "FORBIDDEN")
 
 
-def test_the_drafts_request_id_is_named_as_the_header_the_caller_sent():
-    answer = problem(Refused("request_id", "idempotency_key_reused", "reused", RefusalKind.INVALID)).marshal()
-    assert (answer["status"], answer["field"]) == (422, "Idempotency-Key")
+def test_the_drafts_request_id_is_named_as_the_header_the_caller_sent_and_nothing_else_is_renamed():
+    refused = Refused("request_id", "idempotency_key_reused", "reused", RefusalKind.INVALID)
+    assert [(a["status"], a["field"]) for a in (from_draft(refused).marshal(), problem(refused).marshal())] == [
+        (422, "Idempotency-Key"), (422, "request_id")]
+
+
+@pytest.mark.parametrize(("kind", "code"), [(RefusalKind.INVALID, ExitCode.INVALID), (RefusalKind.NOT_FOUND, ExitCode.NOT_FOUND),
+                                            (RefusalKind.BUSY, ExitCode.UNAVAILABLE), (RefusalKind.CONFLICT, ExitCode.REFUSED),
+                                            (RefusalKind.STALE, ExitCode.REFUSED), (RefusalKind.CLOSED, ExitCode.REFUSED),
+                                            (RefusalKind.FORBIDDEN, ExitCode.REFUSED)])
+def test_the_cli_exits_with_the_code_a_refusals_kind_calls_for(kind, code):
+    """Found by a review: a draft that could not take a message this moment (BUSY, 503 in the API) exited 3, "refused as
+    things stand", where exit 5 says the same command may succeed later."""
+    failed = from_refusal(Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook", kind))
+    assert (failed.code, failed.as_json()["kind"], failed.as_json()["rule"]) == (code, kind.value, "draft_not_ready")

@@ -14,12 +14,14 @@ from schemas.enums import CallerRole, Response, Stage
 from schemas.refusal import Refused
 from tests.drafts import (
     NOW,
+    compilation,
     compilation_body,
     consultation,
     core_request,
     core_state,
     decision,
     draft_text,
+    opinion,
     opinion_body,
     passed_through,
     refusal_of,
@@ -132,4 +134,20 @@ async def test_a_token_as_a_raw_update_s_id_is_refused_leaving_no_trace_in_the_h
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update("file_dossier", draft_text(request), id=secret)
     assert refusal_of(refused.value) == ("request_id", "not_a_secret")
+    assert secret_part(secret) not in (await handle.fetch_history()).to_json()
+
+
+async def test_a_token_as_a_raw_update_s_id_to_a_round_is_refused_leaving_no_trace_in_its_history(api, pool, dev_env):
+    """Found by a review: the round's validators checked the message only, so that a raw Temporal client's update ID
+    holding a token went into the round's history, as the draft's once did."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    opened = await api.post(f"/v1/submissions/{request.submission_id}/consultations", json=body(consultation(request, "r1", ("BTC", "BNV"))),
+                            headers=lead)
+    assert opened.status_code == 200, opened.text
+    secret = lead["Authorization"].removeprefix("Bearer ")
+    handle = drafts.consultation_round(dev_env.client, request.submission_id, "r1")
+    for update, message in (("submit_opinion", opinion("BTC", "c1")), ("compile", compilation(request))):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(update, message, id=secret)
+        assert refusal_of(refused.value) == ("request_id", "not_a_secret"), update
     assert secret_part(secret) not in (await handle.fetch_history()).to_json()

@@ -312,6 +312,7 @@ async def test_a_url_stored_before_it_was_refused_holds_its_events_and_fails_no_
     assert (result.delivered, result.failed_drafts) == (0, 1)
     held = [line for line in lines if line["event"] == "webhook deliveries held: the subscriber cannot be sent to"]
     assert [(h["log_level"], h["field"], h["rule"]) for h in held] == [("error", "url", rule)], lines
+    assert held[0]["error"].startswith("url: "), held  # as `url_sendable`'s reads (a breaker: the field had gone)
     assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from activities import calendar
 from api import permissions
 from api.deps import database, known_form_fields, known_parameters, temporal
-from api.problems import STATUS
+from api.problems import answered_as
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES
 from schemas.messages import MAX_REASON, Decision
@@ -179,7 +179,7 @@ async def decide(request: Request, submission_id: str,
         return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "typed": typed,
                                                                        "problems": problems_of(invalid.errors())})
     except Refused as refused:
-        return await _inbox(request, who, status_code=STATUS[refused.kind], refusal={"submission_id": submission_id, "typed": typed, "problems": [
+        return await _inbox(request, who, status_code=answered_as(refused)[0], refusal={"submission_id": submission_id, "typed": typed, "problems": [
             {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
     except Problem as problem:
         status, problems = of_problem(problem)

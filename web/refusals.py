@@ -20,7 +20,7 @@ from fastapi_problem.error import Problem
 from pydantic_core import ErrorType
 from starlette.exceptions import HTTPException
 
-from api.problems import STATUS, _problem
+from api.problems import answered_as, problem_of_error
 from schemas.redaction import tokens_redacted
 from schemas.refusal import Refused
 from web.csrf import PROTECTED
@@ -161,7 +161,7 @@ def _shortened(text: str, limit: int) -> str:
 
 def problems_of(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """pydantic's errors as the API names them (`api.problems`), each with its context for the page's sentence."""
-    return [_problem(error) | {"ctx": error.get("ctx") or {}} for error in errors]
+    return [problem_of_error(error) | {"ctx": error.get("ctx") or {}} for error in errors]
 
 
 def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
@@ -221,7 +221,7 @@ class PageRoute(APIRoute):
                 if isinstance(failure, RequestValidationError):
                     return refused(request, 422, problems_of(list(failure.errors())))
                 if isinstance(failure, Refused):
-                    return refused(request, STATUS[failure.kind], [{"field": failure.field, "rule": failure.rule, "message": failure.message}])
+                    return refused(request, answered_as(failure)[0], [{"field": failure.field, "rule": failure.rule, "message": failure.message}])
                 status, found = of_problem(failure)
                 return refused(request, status, found, headers=failure.headers)
 

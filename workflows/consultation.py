@@ -185,7 +185,9 @@ class ConsultationWorkflow:
 
     @submit_opinion.validator
     def validate_submit_opinion(self, opinion: Opinion) -> None:
-        answered(lambda: admits_no_secret(opinion))  # new input only, as every rule a validator alone asks
+        # New input only, as every rule a validator alone asks; its update ID too (a raw Temporal client's, which the
+        # round's history would keep).
+        answered(lambda: admits_no_secret(opinion, _update_id()))
         answered(lambda: self._check_opinion(opinion))
 
     @workflow.update
@@ -211,7 +213,7 @@ class ConsultationWorkflow:
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
-        answered(lambda: admits_no_secret(compilation))
+        answered(lambda: admits_no_secret(compilation, _update_id()))
         answered(lambda: self._check_compilation(compilation))
         # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
         try:
@@ -292,3 +294,8 @@ class ConsultationWorkflow:
         if missing := sorted(asked - answered):
             raise Refused("responses", "every_comment_answered",
                           f"accept or explain every comment; missing {len(missing)}: {', '.join(missing[:20])}", RefusalKind.INVALID)
+
+
+def _update_id() -> str | None:
+    """The update's ID (the API's is the caller's `Idempotency-Key`), or None outside an update."""
+    return info.id if (info := workflow.current_update_info()) else None

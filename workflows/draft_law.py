@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -253,9 +253,8 @@ class DraftLawWorkflow:
     @property
     def _ready(self) -> DraftState:
         if self._state is None:
-            raise ApplicationError("submission_id: the draft has not pinned its rulebook yet; retry shortly (rule: draft_not_ready)",
-                                   {"field": "submission_id", "rule": "draft_not_ready", "kind": RefusalKind.CONFLICT.value},
-                                   type="Refused", non_retryable=True)
+            # BUSY, as the draft's updates refuse it meanwhile (`admissions`); a query's failure carries its text only.
+            raise refusal(Refused("submission_id", "draft_not_ready", "the draft has not pinned its rulebook yet; retry shortly", RefusalKind.BUSY))
         return self._state
 
     def _request_id(self) -> str | None:

@@ -232,7 +232,7 @@ def check_remap(state: DraftState, remap: AgencyRemap, now: datetime) -> None:
     require(remap, AgencyRemap)
     check_open(state, "old_code")
     if remap.old_code != state.lead_ministry:
-        raise Refused("old_code", "lead_ministry_only", f"this draft is led by {state.lead_ministry}, not {remap.old_code}", INVALID)
+        raise Refused("old_code", "old_code_leads", f"this draft is led by {state.lead_ministry}, not {remap.old_code}", INVALID)
 
 
 def check_calendar(state: DraftState, calendar: SessionCalendar, now: datetime) -> None:

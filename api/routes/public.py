@@ -20,7 +20,7 @@ from api import permissions
 from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, database, known_parameters, link_next, temporal
 from api.idempotency import answer_once
 from api.plumbing import Router, over, retry_after
-from api.problems import problem
+from api.problems import from_draft, problem
 from schemas.messages import RoundId, SubmissionId
 from schemas.public import (
     MAX_ARTICLE,
@@ -92,7 +92,7 @@ async def take_comment(http: Request, submission_id: str, round_id: str, comment
         admits_no_secret(comment)
         return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(who, comment))))
     except Refused as refused:
-        raise problem(refused) from None
+        raise from_draft(refused) from None
 
 
 @router.post("/v1/public/consultations/{submission_id}/{round_id}/comments", operation_id="submitPublicComment",
@@ -174,12 +174,12 @@ async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, w
         await _lead_ministry_of(http, who, submission_id)
         admits_no_secret(given)  # its official and explanation are read by the public
         if given.agency_code != who.agency_code:
-            raise problem(permissions.forbidden("agency_code", "callers_own_agency",
+            raise from_draft(permissions.forbidden("agency_code", "callers_own_agency",
                                                      f"this token acts for {who.agency_code}, not {given.agency_code}"))
         try:
             answered = await database(public.answer(http.app.state.pool, submission_id, round_id, given), seconds=ANSWER_SECONDS)
         except Refused as refused:
-            raise problem(refused) from None
+            raise from_draft(refused) from None
         return JSONResponse(answered.model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
@@ -190,5 +190,5 @@ async def _lead_ministry_of(http: Request, who, submission_id: str) -> None:
     try:
         permissions.check_leads(who, view, "what the public wrote, and its answers,")
     except Refused as refused:
-        raise problem(refused) from None
+        raise from_draft(refused) from None
 
