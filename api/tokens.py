@@ -157,11 +157,21 @@ async def record_refusal(
 
 
 async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None, limit: int = 100) -> list[Refusal]:
+    """Refused attempts, newest first, as operators read them: a classified draft's say their field and rule only (what
+    its lead ministry was told may quote the draft: its session, its dates; found by a review)."""
     rows = await pool.fetch(
-        """SELECT occurred_at, token_id, agency_code, role, action, submission_id, status, field, rule, message
-           FROM access_refusals WHERE ($1::text IS NULL OR submission_id = $1) ORDER BY id DESC LIMIT $2""",
+        """SELECT r.occurred_at, r.token_id, r.agency_code, r.role, r.action, r.submission_id, r.status, r.field, r.rule, r.message,
+                  coalesce(s.classified, false) AS classified
+           FROM access_refusals r LEFT JOIN submissions s USING (submission_id)
+           WHERE ($1::text IS NULL OR r.submission_id = $1) ORDER BY r.id DESC LIMIT $2""",
         submission_id, limit,
     )
-    # Rows written before refusals were redacted on their way in may quote a token whole.
-    return [Refusal(**{name: tokens_redacted(value) if name in ("action", "submission_id", "field", "message") and value else value
-                       for name, value in row.items()}) for row in rows]
+    listed = []
+    for row in rows:
+        # Rows written before refusals were redacted on their way in may quote a token whole.
+        fields = {name: tokens_redacted(value) if name in ("action", "submission_id", "field", "message") and value else value
+                  for name, value in row.items() if name != "classified"}
+        if row["classified"]:
+            fields["message"] = Refused(fields["field"], fields["rule"], fields["message"]).withheld().message
+        listed.append(Refusal(**fields))
+    return listed

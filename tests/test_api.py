@@ -13,7 +13,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
-from api.tokens import issue, revoke
+from api.tokens import issue, record_refusal, revoke
 from schemas.enums import Actor, CallerRole, Outcome, ProgrammeChangeKind, Role, Stage
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import decision, example_text, programme_change, start_request
@@ -455,3 +455,19 @@ async def test_a_draft_whose_workflow_task_fails_is_503_naming_it_never_500(dev_
                          await api.post(f"{path}/decisions", json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)):
             failing = problem(response, 503, "draft_task_failing", "submission_id")
             assert response.headers["retry-after"] and request.submission_id in failing["detail"] and "worker's log" in failing["detail"]
+
+
+async def test_a_classified_drafts_refusals_say_their_field_and_rule_only_to_operators(api, pool):
+    """Found by a review: what a classified draft's lead ministry was told when refused (its session, its dates) was
+    listed whole to operators, who may not read the draft, by `GET /v1/refusals` and `legis refusals`."""
+    classified, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    plain, _ = await started_at_drafting(api, pool, "BYT")
+    said = "must be on or after 2027-05-20, the opening of session 16-3 (rule: after_session_opens)"
+    for request in (classified, plain):
+        await record_refusal(pool, caller=None, token_id=None, action="decide", submission_id=request.submission_id, status=409,
+                             field="occurred_on", rule="after_session_opens", message=said)
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    listed = {r["submission_id"]: r for r in (await api.get("/v1/refusals", headers=operator)).json()}
+    assert listed[plain.submission_id]["message"] == said
+    withheld = listed[classified.submission_id]
+    assert (withheld["field"], withheld["rule"]) == ("occurred_on", "after_session_opens") and "2027" not in withheld["message"], withheld
