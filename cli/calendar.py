@@ -32,7 +32,7 @@ from schemas.calendar import (
     check_session_order,
     parse_session_code,
 )
-from schemas.refusal import RefusalKind, Refused
+from schemas.refusal import Refused
 from workflows import client as drafts
 from workflows.deadlines import local_day
 from workflows.sessions import meeting_before_among
@@ -164,8 +164,7 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
         raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
                        f"draft(s) before today ({named}{'; ...' if len(passing) > 5 else ''}): each would record it missed {slip}. If the day "
-                       "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass",
-                       kind=RefusalKind.CONFLICT.value)
+                       "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass")
 
 
 async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, stored: date, *, field: str) -> None:
@@ -202,7 +201,7 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
         raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}"
                        f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
                        "is right, make "
-                       "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass", kind=RefusalKind.CONFLICT.value)
+                       "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass")
 
 
 _KEEPS_APPROVED = "(one whose approved date stands keeps it, and slips if that passes too)"
@@ -321,8 +320,7 @@ def remove_session(
         if aimed := await running_drafts_aimed_at(db, code):
             raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({', '.join(aimed[:5])}"
                            f"{', ...' if len(aimed) > 5 else ''}): move the session with `legis calendar set-session`, or aim them at "
-                           "another by a programme change, first", field="code", rule="session_has_drafts",
-                           kind=RefusalKind.CONFLICT.value)
+                           "another by a programme change, first", field="code", rule="session_has_drafts")
         _announced([s for s in known if s.code != code])
         await unset_session(db, code)
         err.print(f"session {code} removed")

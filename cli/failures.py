@@ -42,7 +42,7 @@ class Failure(Exception):
         self.message = message
         self.field = field
         self.rule = rule
-        self.kind = kind or self.kind_of_class
+        self.kind = RefusalKind(kind) if kind else self.kind_of_class
         self.problems = problems or []
 
     def line(self) -> str:
@@ -80,10 +80,12 @@ class NotFound(Failure):
 
 
 class Unavailable(Failure):
-    """Temporal, a worker or PostgreSQL did not answer in time: the same command may succeed later."""
+    """Temporal, a worker or PostgreSQL did not answer in time, or the draft cannot take the message this moment: the
+    same command may succeed later (BUSY, as the API answers 503 and 504)."""
 
     code = ExitCode.UNAVAILABLE
     label = "unavailable"
+    kind_of_class = RefusalKind.BUSY
 
 
 def from_refusal(refused: Refused) -> Failure:

@@ -22,7 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from cli import database
 from cli.app import chosen, settings
 from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from_refusal
-from schemas.refusal import RefusalKind, Refused
+from schemas.refusal import Refused
 from store import board
 from workers.settings import Settings, temporal_client
 from workflows.client import closed, refused_by_the_draft, task_failing, task_failing_message
@@ -92,7 +92,7 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
         if target is not None and (ended := await _closed(client, target)) is not None:
             raise from_refusal(ended) from None
         if "draft_not_ready" in str(failed):
-            raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready", kind=RefusalKind.BUSY) from None
+            raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
         raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
     except RPCError as rpc:
         raise await _from_rpc(client, settings(), rpc, target) from None
@@ -138,7 +138,7 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
         return Unavailable(f"{field}: {task_failing_message(target.workflow_id if target else None)}", field=field, rule="draft_task_failing")
     if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
         return Unavailable(f"Temporal at {config.temporal_address}: the workflow has not run its first task yet; retry shortly "
-                           f"({rpc.message})", rule="draft_not_ready", kind=RefusalKind.BUSY)
+                           f"({rpc.message})", rule="draft_not_ready")
     if rpc.status is RPCStatusCode.CANCELLED:
         return Unavailable(f"Temporal at {config.temporal_address} gave up waiting for a worker's answer ({rpc.message}); "
                            "see the worker's log, or retry with a longer --timeout", rule="worker_answers")

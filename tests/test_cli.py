@@ -471,3 +471,22 @@ async def test_a_draft_whose_workflow_task_fails_is_unavailable_naming_it_withou
         assert code == 5 and "(rule: draft_task_failing)" in err and "worker's log" in err and "Traceback" not in err, (command, err)
     code, out, _ = await cli("status", sid, "--json")
     assert code == 5 and json.loads(out)["rule"] == "draft_task_failing"
+
+
+async def test_a_session_its_drafts_aim_at_is_refused_in_json_too(cli, fresh_database_url, tmp_path):
+    """Found by a re-check: `legis calendar remove-session --output json` for a session a running draft aims at exited 1
+    with nothing printed (a refusal's kind given as its text, which the JSON reads as a kind)."""
+    running = start_request()
+    (tmp_path / "start.json").write_text(running.model_dump_json(), encoding="utf-8")
+    code, _, err = await cli("calendar", "set-session", running.target_session.code, "--opens-on", str(running.target_session.opens_on),
+                             "--by", "VPQH")
+    assert code == 0, err
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        await eventually(lambda: db.fetchrow("SELECT 1 FROM submissions WHERE submission_id = $1", running.submission_id), lambda r: r is not None)
+    finally:
+        await db.close()
+    code, out, err = await cli("calendar", "remove-session", running.target_session.code, "--by", "VPQH", "--output", "json")
+    assert code == 3, (code, out, err[-800:])
+    assert (json.loads(out)["rule"], json.loads(out)["kind"]) == ("session_has_drafts", "CONFLICT"), out

@@ -31,14 +31,14 @@ def _calls(name: str):
 
 
 # The kind a CLI exit class gives a rule it is raised with (`cli.failures`), unless the call names one.
-EXITS = {"Invalid": "INVALID", "Rejected": "CONFLICT", "NotFound": "NOT_FOUND"}
+EXITS = {"Invalid": "INVALID", "Rejected": "CONFLICT", "NotFound": "NOT_FOUND", "Unavailable": "BUSY"}
 # The rules of a sitting's day (the README's Errors section): CONFLICT for today (wait), INVALID for a day given (correct it).
 DATED = {"after_session_opens", "within_session"}
 
 
 def test_one_rule_has_one_kind_wherever_it_refuses():
     kinds: dict[str, set[tuple[str, str]]] = {}
-    computed = set()
+    computed, texts = set(), []
     for name in ("Refused", *EXITS):
         for where, call in _calls(name):
             rule = call.args[1] if name == "Refused" and len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "rule"), None)
@@ -46,6 +46,9 @@ def test_one_rule_has_one_kind_wherever_it_refuses():
                 continue
             kind = (call.args[3] if name == "Refused" and len(call.args) > 3 else None) or next(
                 (k.value for k in call.keywords if k.arg == "kind"), None)
+            if isinstance(kind, ast.Attribute) and kind.attr == "value":  # a kind's text, where the kind is asked (a re-check)
+                texts.append(where)
+                continue
             if kind is None:
                 named = "CONFLICT" if name == "Refused" else EXITS[name]
             elif isinstance(kind, ast.Attribute | ast.Name):
@@ -55,6 +58,7 @@ def test_one_rule_has_one_kind_wherever_it_refuses():
                 continue
             kinds.setdefault(rule.value, set()).add((named, where))
     assert computed == DATED
+    assert texts == []
     assert {rule: sorted(found) for rule, found in kinds.items() if len({kind for kind, _ in found}) > 1} == {}
 
 
