@@ -137,9 +137,10 @@ TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _val
 
 # In rich markup, typer 0.29 keeps a docstring's line breaks after its first paragraph, so that lines wrapped at the
 # source's 120 columns came out ragged at 80 (a line and a half, then a word): a paragraph is one line, rewrapped to the
-# terminal, unless it starts with click's \b (keep as written).
+# terminal, unless it starts with click's \b (keep as written) or is an example's command on shell continuation lines
+# (`cli.output.examples`; found by a fresh-user trial: joined, a pasted example was one line with a stray "\").
 rich_utils._fix_linebreaks = lambda paragraphs, markup_mode: "\n\n".join(
-    paragraph if paragraph.startswith("\b") else " ".join(paragraph.split("\n")) for paragraph in paragraphs)
+    paragraph if paragraph.startswith("\b") or " \\\n" in paragraph else " ".join(paragraph.split("\n")) for paragraph in paragraphs)
 
 app = typer.Typer(
     help="legis: Vietnamese draft laws on their statutory path, on Temporal.",
