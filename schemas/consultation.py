@@ -222,6 +222,12 @@ class ConsultationInput(Message):
     closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
 
 
+class RoundWindow(Message):
+    """A round's window moved with the session it counts back from (the draft tells its round; sixteenth generation)."""
+
+    closes_at: datetime = Field(description="when silence is recorded now: midnight in Ha Noi after the window's last day")
+
+
 class Answer(Message):
     """One consultee's answer as the round keeps it: who, when, how many comments, which."""
 

@@ -216,6 +216,7 @@ class EventKind(str, Enum):
     CONSULTATION_COMPILED = "CONSULTATION_COMPILED"  # the compilation, each comment accepted or explained
     CONSULTATION_LOST = "CONSULTATION_LOST"  # a round ended (terminated, timed out, failed) without handing back its result
     CONSULTATION_CANCELLED = "CONSULTATION_CANCELLED"  # a round still open when its draft ended (withdrawn, rejected): cancelled
+    CONSULTATION_RESCHEDULED = "CONSULTATION_RESCHEDULED"  # a round's window moved with the session it counts back from
     DEADLINE_RECOUNTED = "DEADLINE_RECOUNTED"  # the Government announced or moved rest days: the deadline (or a cut-off ahead) counts again
     POSTPONEMENT_CONFLICT = "POSTPONEMENT_CONFLICT"  # an approved date no longer fits the session's cut-off; for the Government Office
 

@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 15
+NEWEST_GENERATION = 16
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
@@ -89,7 +89,8 @@ class DraftState(BaseModel):
                             "under way, taken at a session after its debate, was checked against that debate's session and a late alarm "
                             "said the day it fell due; 13: before an approved date's conflict with its sitting ended when the "
                             "sitting's cut-off passed and a decision was not dated before a postponement at its stage; 14: before a "
-                            "late slip said the day its cut-off passed; 15: the newest (`workflows.generations`)")
+                            "late slip said the day its cut-off passed; 15: before a round counted back from a session followed it when it moved; "
+                            "16: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

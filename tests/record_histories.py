@@ -30,6 +30,7 @@ from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import start_request
 from tests.scenario_brought_forward import postponed_then_session_brought_forward
+from tests.scenario_round_follows_session import delegations_follow_the_session, two_session_law
 from tests.scenario_slipped_on_entry import entered_past_its_cutoff_request, next_session, slipped_on_entry
 from tests.scenarios import SCENARIOS, debated_twice_request, voted_after_its_debate, voted_after_its_debate_request, voted_at_the_session_ahead
 from workers.dev_stack import temporal_binary
@@ -41,7 +42,8 @@ from workflows.codec import KeyRing, new_key_entry
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # Paths recorded since `tests.scenarios` reached its size, beside its own.
-LATER = {"postponed_then_session_brought_forward": (start_request, postponed_then_session_brought_forward)}
+LATER = {"postponed_then_session_brought_forward": (start_request, postponed_then_session_brought_forward),
+         "delegations_follow_the_session": (two_session_law, delegations_follow_the_session)}
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))

@@ -356,3 +356,16 @@ def test_the_fifteenth_generations_path_has_a_committed_history():
     passed, slipped = (next(e for e in entries if e["event"] == kind) for kind in ("DEADLINE_PASSED", "SESSION_SLIPPED"))
     assert passed["occurred_on"] is not None and slipped["occurred_on"] == passed["occurred_on"] and slipped["at"] == passed["at"]
     assert "to 16-3" in slipped["label"] and entries[-1]["outcome"] == "WITHDRAW"
+
+
+def test_the_sixteenth_generations_path_has_a_committed_history():
+    """A two-session law's delegations' round, opened between the sessions, ends as the next session gives once that
+    session moves: the draft records the new end and tells the round, which waits for it from then on."""
+    path = HISTORIES_DIR / "delegations_follow_the_session-s36.json"
+    assert "rounds-follow-their-session" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    [moved] = [e for e in entries if e["event"] == "CONSULTATION_RESCHEDULED"]
+    assert "round dbqh: NA_DELEGATIONS until" in moved["label"] and [e["event"] for e in entries][-2:] == ["DECISION", "CONSULTATION_CANCELLED"]
+    round_events = load_history(HISTORIES_DIR / "rounds" / "delegations_follow_the_session-dbqh-s36.json").events
+    kinds = [e.WhichOneof("attributes") for e in round_events]
+    assert kinds.count("workflow_execution_signaled_event_attributes") == 1 and kinds.count("timer_started_event_attributes") == 2

@@ -28,6 +28,7 @@ EVENT_NAMES = {
     EventKind.CONSULTATION_COMPILED: "Opinions compiled",
     EventKind.CONSULTATION_LOST: "Consultation round lost",
     EventKind.CONSULTATION_CANCELLED: "Consultation cancelled with its draft",
+    EventKind.CONSULTATION_RESCHEDULED: "Consultation window moved with its session",
     EventKind.DEADLINE_RECOUNTED: "Deadline or cut-off counted again",
     EventKind.POSTPONEMENT_CONFLICT: "Approved date after the cut-off",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schemas.consultation import ConsultationInput
+from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
 from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
@@ -55,6 +55,13 @@ class RemapRound:
 
 
 @dataclass(frozen=True)
+class RescheduleRound:
+    """Tell an open round its window ends as the session it counts back from now gives (sixteenth generation)."""
+    workflow_id: str
+    window: RoundWindow
+
+
+@dataclass(frozen=True)
 class CheckRound:
     round_id: str
     workflow_id: str
@@ -67,7 +74,7 @@ class Log:
     warning: bool = False
 
 
-Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | RemapRound | CheckRound | Log
+Effect = Record | UpdateVisibility | SetMemo | StartRound | CancelRound | RemapRound | RescheduleRound | CheckRound | Log
 
 
 @dataclass

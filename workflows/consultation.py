@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         Opinion,
         OpinionReceipt,
         OpinionRecord,
+        RoundWindow,
         answered_once,
         in_number_order,
     )
@@ -58,6 +59,7 @@ WORKFLOW_TYPE = "ConsultationWorkflow"
 RESULT_SIGNAL = "consultation_finished"
 # From its draft: the lead ministry's code replaced (ministries merged), so that the round takes the compilation from the new one.
 REMAP_SIGNAL = "lead_ministry_remapped"
+WINDOW_MOVED_SIGNAL = "window_moved"
 PUBLIC_IN_POSTGRESQL = "public-comments-in-postgresql"
 # A public round cancelled while open closes its public registration (rounds cancelled before the patch left it open).
 PUBLIC_CLOSED_ON_CANCEL = "public-round-closed-on-cancel"
@@ -84,6 +86,8 @@ class ConsultationWorkflow:
         # code told before still compiles, and the draft takes a compilation only from a code its lead ministry has had.
         self._leads = [input.lead_ministry]
         self._opened_at = workflow.now()
+        # When the window ends: as opened, or as the draft told it since (a session it counts back from moved).
+        self._closes_at = input.closes_at
         self._answers: dict[str, Answer] = {}
         self._public: list[Answer] = []
         self._comments = 0
@@ -104,12 +108,7 @@ class ConsultationWorkflow:
         if self._in_postgresql:
             await self._database("register_public_round", None, f"round {input.request.round_id} opens to the public")
         try:
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(
-                    self._all_answered,
-                    timeout=input.closes_at - workflow.now(),
-                    timeout_summary=f"round {input.request.round_id} closes",
-                )
+            await self._window()
         except asyncio.CancelledError:
             # An opinion taken while its comments are recorded gets its receipt before the round ends (found by a breaker:
             # "workflow completed before the update completed"); a handler that awaits nothing has finished already.
@@ -143,16 +142,35 @@ class ConsultationWorkflow:
         await workflow.get_external_workflow_handle(input.parent_workflow_id).signal(RESULT_SIGNAL, result)
         return result
 
+    async def _window(self) -> None:
+        """Until every consultee has answered, or the window ends; a window the draft moves is waited for again, from its
+        new end (a history without such a move waits as it always did: one timer, the same condition)."""
+        waiting_until = self._closes_at
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(lambda until=waiting_until: self._all_answered() or self._closes_at != until,
+                                              timeout=waiting_until - workflow.now(), timeout_summary=f"round {self._input.request.round_id} closes")
+            if self._closes_at == waiting_until or self._all_answered() or self._closes_at <= workflow.now():
+                return
+            waiting_until = self._closes_at
+
     async def _database(self, activity: str, result_type: type | None, summary: str):
         request = self._input.request
         return await workflow.execute_activity(
             activity, PublicRoundInput(submission_id=self._input.submission_id, round_id=request.round_id,
-                                       lead_ministry=self._input.lead_ministry, opened_at=self._opened_at, closes_at=self._input.closes_at),
+                                       lead_ministry=self._input.lead_ministry, opened_at=self._opened_at, closes_at=self._closes_at),
             result_type=result_type, start_to_close_timeout=_DATABASE_TIMEOUT, retry_policy=_DATABASE_RETRY, summary=summary)
 
     @workflow.signal(name=REMAP_SIGNAL)
     def lead_ministry_remapped(self, remap: AgencyRemap) -> None:
         self._leads = [*(code for code in self._leads if code != remap.new_code), remap.new_code][-ROUND_LEADS:]
+
+    @workflow.signal(name=WINDOW_MOVED_SIGNAL)
+    def window_moved(self, window: RoundWindow) -> None:
+        """The draft tells its round the session its window counts back from moved (`rounds.follow_sessions`); a round
+        whose window has ended stays closed."""
+        if self._closed_at is None:
+            self._closes_at = window.closes_at
 
     @workflow.query
     def lead_codes(self) -> tuple[str, ...]:
@@ -172,7 +190,7 @@ class ConsultationWorkflow:
         taken_before, self._comments = self._comments, self._comments + len(answer.comment_ids)
         # As the round stood when it took the opinion, whatever arrives while its comments are recorded.
         receipt = OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
-                                 awaiting=len(self._awaiting()), closes_at=self._input.closes_at, closing=self._all_answered())
+                                 awaiting=len(self._awaiting()), closes_at=self._closes_at, closing=self._all_answered())
         if opinion.comments and workflow.patched(COMMENTS_RECORDED):
             record = OpinionRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id, at=answer.at,
                                    first=taken_before + 1, opinion=opinion)
@@ -232,7 +250,7 @@ class ConsultationWorkflow:
         return ConsultationView(
             round_id=self._input.request.round_id,
             kind=self._input.request.kind,
-            closes_at=self._input.closes_at,
+            closes_at=self._closes_at,
             closed=self._closed_at is not None,
             awaiting=() if self._closed_at is not None else self._awaiting(),
             # Bounded whatever the round's size: each answer's comments by their number, its documents in the result.
@@ -283,15 +301,15 @@ class ConsultationWorkflow:
         if self._compilation is not None:
             raise Refused("responses", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         if self._closed_at is None:
-            raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._input.closes_at).isoformat()}")
+            raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._closes_at).isoformat()}")
         if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code not in self._leads:
             raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._leads[-1]})",
                           RefusalKind.FORBIDDEN)
         answered = {f"{r.consultee}/{r.comment_id}" for r in compilation.responses}
         asked = self._comment_keys()
-        if unknown := sorted(answered - asked):
+        if unknown := sorted(answered - asked, key=in_number_order):
             raise Refused("responses", "known_comments_only", f"no such comments: {', '.join(unknown[:20])}", RefusalKind.INVALID)
-        if missing := sorted(asked - answered):
+        if missing := sorted(asked - answered, key=in_number_order):
             raise Refused("responses", "every_comment_answered",
                           f"accept or explain every comment; missing {len(missing)}: {', '.join(missing[:20])}", RefusalKind.INVALID)
 

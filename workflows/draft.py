@@ -77,6 +77,7 @@ def perform(op: Operation[M], state: DraftState, message: M, now: datetime, requ
         op.check(state, message, now)
     change = Change(state, now)
     op.apply(change, message)
+    rounds.follow_sessions(change)
     s = change.state
     recorded = [e.entry for e in change.effects if isinstance(e, Record)]
     receipt = Receipt(
@@ -406,6 +407,7 @@ def tick(state: DraftState, now: datetime) -> Applied:
         # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
         if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
             break
+    rounds.follow_sessions(change)  # a slip aims the draft at the next session
     if change.gen2:
         change.effects.extend(CheckRound(w.round.round_id, w.round.workflow_id) for w in s.open_rounds if w.check_at <= now)
     return Applied(s, change.effects)

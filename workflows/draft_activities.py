@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.audit import DEAD_LETTERED, AuditActivities
     from activities.rulebook import PinningActivities, load_pinned_rulebook
     from schemas.enums import ProcessVersion
-    from schemas.messages import AgencyRemap
+    from schemas.messages import Message
     from schemas.records import (
         BATCH,
         DescribeInput,
@@ -27,7 +27,8 @@ with workflow.unsafe.imports_passed_through():
         RegistryRow,
     )
     from schemas.views import HistoryEntry
-    from workflows.consultation import REMAP_SIGNAL
+    from workflows.change import Effect, RemapRound, RescheduleRound
+    from workflows.consultation import REMAP_SIGNAL, WINDOW_MOVED_SIGNAL
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
@@ -82,12 +83,21 @@ def batch_size(generation: int) -> int:
     return BATCH if generation >= 2 else 1
 
 
-async def tell_round(workflow_id: str, remap: AgencyRemap) -> None:
-    """Signal a round its draft's lead ministry has a new code; a round that has ended needs it no more."""
+async def tell_rounds(effects: list[Effect]) -> None:
+    """Signal the open rounds what the core tells them, in order: their draft's lead ministry's new code (`RemapRound`),
+    their window's new end (`RescheduleRound`). A round that has ended needs it no more."""
+    for effect in effects:
+        if isinstance(effect, RemapRound):
+            await _tell(effect.workflow_id, REMAP_SIGNAL, effect.remap, "remap")
+        elif isinstance(effect, RescheduleRound):
+            await _tell(effect.workflow_id, WINDOW_MOVED_SIGNAL, effect.window, "window's new end")
+
+
+async def _tell(workflow_id: str, signal: str, told: Message, what: str) -> None:
     try:
-        await workflow.get_external_workflow_handle(workflow_id).signal(REMAP_SIGNAL, remap)
+        await workflow.get_external_workflow_handle(workflow_id).signal(signal, told)
     except ApplicationError as gone:
-        workflow.logger.info("round not told of the remap: it has ended", extra={"round_workflow_id": workflow_id, "reason": str(gone)})
+        workflow.logger.info(f"round not told of the {what}: it has ended", extra={"round_workflow_id": workflow_id, "reason": str(gone)})
 
 
 async def describe(workflow_id: str, round_id: str) -> ExecutionStatus:

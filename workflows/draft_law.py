@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calendar_changes, draft, draft_activities, generations, rounds, sessions
     from workflows import draft_views as views
     from workflows import search_attributes as sa
-    from workflows.change import Applied, CheckRound, Log, Record, RemapRound, SetMemo, StartRound, UpdateVisibility, next_wake
+    from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.codec import answered, refusal, refused_start, unreadable_carried
     from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
     from workflows.metrics import EventCounters
@@ -287,9 +287,8 @@ class DraftLawWorkflow:
         return await self._told(answered(lambda: draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)))
 
     async def _told(self, applied: Applied) -> Receipt:
-        """Commit, then tell the rounds the core names their draft's lead ministry's new code."""
-        for told in (effect for effect in self._commit(applied).effects if isinstance(effect, RemapRound)):
-            await draft_activities.tell_round(told.workflow_id, told.remap)
+        """Commit, then tell the rounds what the core tells them (a new code of the lead ministry, a window's new end)."""
+        await draft_activities.tell_rounds(self._commit(applied).effects)
         return applied.receipt
 
     def _commit(self, applied: Applied) -> Applied:
@@ -328,7 +327,7 @@ class DraftLawWorkflow:
             await self._tick()
 
     async def _tick(self) -> None:
-        self._commit(draft.tick(self._ready, workflow.now()))
+        await draft_activities.tell_rounds(self._commit(draft.tick(self._ready, workflow.now())).effects)
         checks, self._checking = self._checking, []
         for check in checks:
             described = await draft_activities.describe(check.workflow_id, check.round_id)

@@ -70,6 +70,10 @@
    the deadline passed beside it says: the slip read as happening the day the draft was entered. A start holding an API
    token's secret is refused (`draft.open_draft`, `admissions.admits_no_secret`), as the API and the CLI refuse it: one
    started by a raw Temporal client wrote the token to the audit trail and the registry.
+16. An open round whose window counts back from the session the draft aims at (the Assembly's delegations') ends as
+   that session now gives, whatever moved it (a calendar change, a programme change, a slip): the draft records the new
+   end (CONSULTATION_RESCHEDULED) and tells the round (`rounds.follow_sessions`); before, the round kept the end it
+   opened with, so that a session moved later cut the delegations' window short.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -99,8 +103,9 @@ AS_ANNOUNCED_PATCH = "named-sessions-as-announced"
 IMPORTED_SITTINGS_PATCH = "imported-sittings-after-their-debate"
 CONFLICT_ENDS_PATCH = "conflict-ends-when-its-cutoff-passes"
 SLIP_DATED_PATCH = "slip-dated-with-its-cutoff"
+ROUNDS_FOLLOW_SESSIONS_PATCH = "rounds-follow-their-session"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

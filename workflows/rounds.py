@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult
-from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind
+from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult, RoundWindow
+from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EscalationLevel, EventKind
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
@@ -15,7 +15,7 @@ from schemas.state import WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
 from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
-from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, StartRound
+from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, RescheduleRound, StartRound
 
 # A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
 ROUND_GRACE = timedelta(days=1)
@@ -74,6 +74,30 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
                       to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
     s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
     return Applied(s, change.effects, receipt)
+
+
+def follow_sessions(change: Change) -> None:
+    """Sixteenth generation: an open round whose window counts back from the session the draft aims at (the Assembly's
+    delegations' comments at least 20 days before it: LAW_2015 Art. 75, unverified for LAW_2025, as the rulebooks say)
+    ends as that session now gives, whatever moved it (the calendar,
+    a programme change, a slip to the next session): the draft records the new end and tells the round. A round whose
+    window has ended is left as it closed. Before, the round kept the end it opened with."""
+    s, now = change.state, change.now
+    if s.generation < 16:
+        return
+    for watch in s.open_rounds:
+        opened = watch.round
+        window = s.rulebook.window(opened.kind)
+        if window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or opened.closes_at is None or opened.closes_at <= now:
+            continue
+        closes_at = sessions.round_closes_at(s, window, window.days, now)
+        if closes_at == opened.closes_at:
+            continue
+        moved = watch.model_copy(update={"round": opened.model_copy(update={"closes_at": closes_at}), "check_at": closes_at + ROUND_GRACE})
+        s.open_rounds = tuple(moved if w is watch else w for w in s.open_rounds)
+        change.record(EventKind.CONSULTATION_RESCHEDULED, label=f"round {opened.round_id}: {opened.kind.value} until "
+                      f"{sessions.last_day_of(closes_at)}, {window.days} days before session {s.target.code} (opens {s.target.opens_on})")
+        change.effects.append(RescheduleRound(opened.workflow_id, RoundWindow(closes_at=closes_at)))
 
 
 def round_finished(state: DraftState, result: ConsultationResult, now: datetime, *, checked: bool = True) -> Applied:

@@ -1,0 +1,118 @@
+"""Sixteenth generation: a round whose window counts back from the session the draft aims at (the Assembly's
+delegations') ends as that session now gives, whatever moved it.
+
+Found by a fresh-user trial: a two-session law's delegations' round, opened between the sessions, kept the end it opened
+with when the next session moved ten days later, so that the delegations lost ten days of a window the README says
+follows the session calendar and cannot be lengthened."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.enums import ConsultationKind, EventKind, ProcessVersion, SessionProcedure, Stage
+from tests.drafts import consultation, core_request, core_state, session, start_request
+from tests.polling import eventually
+from tests.scenarios import approve
+from tests.test_calendar import BEFORE_DECISION, cutoff, today
+from workflows import client as drafts
+from workflows import draft, rounds, sessions
+from workflows.change import Record, RescheduleRound, StartRound
+from workflows.deadlines import start_of
+from workflows.draft_law import DraftLawWorkflow
+
+S = Stage
+DELEGATIONS = ConsultationKind.NA_DELEGATIONS
+
+
+def delegations_open(generation: int):
+    """A two-session law debated at 16-2 (30 days ahead), aiming at 16-3 (200 days ahead), its delegations' round open
+    three days after the debate."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS, target=session(2, 30))
+    state = core_state(request, at=S.INTER_SESSION_REVISION, generation=generation, sessions=[session(2, 30), session(3, 200)])
+    now = start_of(session(2, 30).opens_on) + timedelta(days=3)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS), now)
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    return rounds.round_started(opened.state, start, now).state, now
+
+
+def moved(state, now, days: int):
+    return draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(session(2, 30), session(3, days)), changed_by="VPQH"), now)
+
+
+@pytest.mark.parametrize("generation", [16, 15])
+def test_a_delegations_round_ends_as_the_moved_session_gives(generation):
+    state, now = delegations_open(generation)
+    assert state.target.code == "16-3"
+    [watch] = state.open_rounds
+    was = watch.round.closes_at
+    assert sessions.last_day_of(was) <= session(3, 200).opens_on - timedelta(days=20)
+    applied = moved(state, now, 214)
+    [after] = applied.state.open_rounds
+    told = [effect.window.closes_at for effect in applied.effects if isinstance(effect, RescheduleRound)]
+    recorded = [e.entry for e in applied.effects if isinstance(e, Record) and e.entry.event is EventKind.CONSULTATION_RESCHEDULED]
+    if generation == 15:
+        assert (after.round.closes_at, told, recorded) == (was, [], [])
+        return
+    last_day = sessions.last_day_of(after.round.closes_at)
+    # 20 days before the new opening, or the working day before (never fewer than 20 days).
+    assert session(3, 214).opens_on - timedelta(days=24) < last_day <= session(3, 214).opens_on - timedelta(days=20)
+    assert after.round.closes_at - was >= timedelta(days=10) and told == [after.round.closes_at]
+    assert after.check_at == after.round.closes_at + rounds.ROUND_GRACE
+    assert len(recorded) == 1 and f"until {last_day}" in recorded[0].label and "16-3" in recorded[0].label
+    # Told once: the same calendar again moves nothing.
+    again = moved(applied.state, now, 214)
+    assert not [effect for effect in again.effects if isinstance(effect, RescheduleRound)]
+
+
+def test_a_round_whose_window_has_ended_is_left_as_it_closed():
+    state, now = delegations_open(16)
+    [watch] = state.open_rounds
+    later = watch.round.closes_at + timedelta(hours=1)
+    applied = moved(state, later, 214)
+    assert [w.round.closes_at for w in applied.state.open_rounds] == [watch.round.closes_at]
+    assert not [effect for effect in applied.effects if isinstance(effect, RescheduleRound)]
+
+
+def test_a_round_of_another_window_keeps_its_end():
+    """A window counted forward from its opening (written opinions, 15 days) does not follow a session."""
+    request = core_request()
+    state = core_state(request, at=S.DRAFTING, sessions=[session(2, 300)])
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "bo-nganh"), start_of(state.stage_since.date()))
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    started = rounds.round_started(opened.state, start, opened.state.stage_since)
+    applied = draft.perform(draft.CALENDAR_CHANGED, started.state, SessionCalendar(sessions=(session(2, 320),), changed_by="VPQH"),
+                            started.state.stage_since)
+    assert not [effect for effect in applied.effects if isinstance(effect, RescheduleRound)]
+
+
+async def test_the_round_waits_for_its_new_end_and_records_the_silent_then(time_skipping_env, ts_worker):
+    env = time_skipping_env
+    first = TargetSession(legislature=17, session=1, opens_on=today() + timedelta(days=100))
+    second = TargetSession(legislature=17, session=2, opens_on=today() + timedelta(days=280))
+    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=first)
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(env.client, request, task_queue=ts_worker)
+    handle = env.client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
+    await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(first, second), changed_by="op"))
+    await approve(env.client, request, [*BEFORE_DECISION, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION,
+                                        S.NA_FIRST_SESSION])
+    asked = consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS)
+    await drafts.open_consultation(env.client, request.submission_id, asked)
+    sid, was = request.submission_id, (await drafts.consultation(env.client, request.submission_id, "dbqh")).closes_at
+    later = second.model_copy(update={"opens_on": second.opens_on + timedelta(days=14)})
+    await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(first, later), changed_by="op"))
+    [listed] = (await drafts.status(env.client, sid)).open_consultations
+    view = await eventually(lambda: drafts.consultation(env.client, sid, "dbqh"), lambda round_view: round_view.closes_at != was)
+    assert view.closes_at == listed.closes_at and view.closes_at - was >= timedelta(days=10)
+    assert sessions.last_day_of(view.closes_at) <= cutoff(later.opens_on, 20)
+    round_handle = drafts.consultation_round(env.client, sid, "dbqh")
+    await env.fast_forward(round_handle, was - listed.opened_at + timedelta(hours=1))
+    assert not (await drafts.consultation(env.client, sid, "dbqh")).closed  # past the old end, before the new one
+    await env.fast_forward(round_handle, view.closes_at - was)
+    closed = await eventually(lambda: drafts.consultation(env.client, sid, "dbqh"), lambda round_view: round_view.closed)
+    assert closed.silent == ("DBQH_HN", "DBQH_HCM")
+    recorded = [e for e in (await drafts.history(env.client, sid)).entries if e.event is EventKind.CONSULTATION_RESCHEDULED]
+    assert len(recorded) == 1 and "17-2" in recorded[0].label
