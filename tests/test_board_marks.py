@@ -141,6 +141,10 @@ def test_a_cutoff_behind_a_draft_kept_by_its_approved_date_is_said_passed_and_un
     said = next_cutoff_line(draft_views.status(approved, "w", EARLY), today)
     assert f"{cutoff} (passed) to be through GOVERNMENT_DECISION" in said and f"keeps the draft's place until {approved.deadline}, then it slips" in said
     assert "(passed)" not in next_cutoff_line(draft_views.status(approved, "w", EARLY), cutoff)
+    # At an extraordinary session the draft keeps its place whatever the approved date: no "then it slips".
+    kept_there = standing(recorded=True, cutoff=ahead.cutoff, cutoff_stage=ahead.cutoff_stage, stage=approved.stage,
+                          stage_deadline=approved.deadline, process_version="LAW_2025", extraordinary=True, today=today)
+    assert (kept_there.mark, kept_there.passed, kept_there.kept_until) == (Mark.AT_RISK, True, None)
 
     import html
 

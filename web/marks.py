@@ -87,9 +87,11 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
     after_cutoff = stage_deadline is not None and stage_deadline > cutoff
     if today > cutoff:
         # An approved date past the sitting's cut-off at the current stage (POSTPONEMENT_CONFLICT): the draft keeps its
-        # sitting until that date passes (or the Government Office resolves the conflict), and only then slips.
-        keeps_until_approved_date = after_cutoff and ahead is stage_of(stage) and today <= stage_deadline
-        missed = slips_when_missed(extraordinary) and not keeps_until_approved_date
+        # sitting until that date passes (or the Government Office resolves the conflict), and only then slips; at an
+        # extraordinary session it keeps its place whatever the date (found by a fresh-user trial: "then it slips").
+        slips = slips_when_missed(extraordinary)
+        keeps_until_approved_date = slips and after_cutoff and ahead is stage_of(stage) and today <= stage_deadline
+        missed = slips and not keeps_until_approved_date
         return Standing(Mark.MISSED if missed else Mark.AT_RISK, cutoff, ahead, passed=True,
                         kept_until=stage_deadline if keeps_until_approved_date else None)
     late_here = stage_deadline is not None and stage_deadline < today
