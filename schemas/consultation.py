@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from schemas.enums import Actor, ConsultationKind, Response, Role
 from schemas.messages import MAX_CONSULTEES, Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, RoundId, TextRef
@@ -225,7 +225,8 @@ class ConsultationInput(Message):
 class RoundWindow(Message):
     """A round's window moved with the session it counts back from (the draft tells its round; sixteenth generation)."""
 
-    closes_at: datetime = Field(description="when silence is recorded now: midnight in Ha Noi after the window's last day")
+    # With its zone: a time without one (any client may send the signal) is not taken, as it could not be compared.
+    closes_at: AwareDatetime = Field(description="when silence is recorded now: midnight in Ha Noi after the window's last day")
 
 
 class Answer(Message):

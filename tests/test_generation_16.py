@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import ConsultationKind, EventKind, ProcessVersion, SessionProcedure, Stage
-from tests.drafts import consultation, core_request, core_state, session, start_request
+from tests.drafts import consultation, core_request, core_state, opinion, session, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
 from tests.test_calendar import BEFORE_DECISION, cutoff, today
@@ -116,3 +117,55 @@ async def test_the_round_waits_for_its_new_end_and_records_the_silent_then(time_
     assert closed.silent == ("DBQH_HN", "DBQH_HCM")
     recorded = [e for e in (await drafts.history(env.client, sid)).entries if e.event is EventKind.CONSULTATION_RESCHEDULED]
     assert len(recorded) == 1 and "17-2" in recorded[0].label
+
+
+def test_a_session_brought_forward_past_the_windows_last_day_ends_it_now():
+    """Found by a breaker: the draft recorded, and told its round, an end on a day already gone."""
+    state, now = delegations_open(16)
+    later = now + timedelta(days=100)
+    applied = moved(state, later, 140)  # 16-3 now opens 7 days after `later`: its 20th day before has passed
+    [watch] = applied.state.open_rounds
+    told = [effect.window.closes_at for effect in applied.effects if isinstance(effect, RescheduleRound)]
+    [recorded] = [e.entry for e in applied.effects if isinstance(e, Record) and e.entry.event is EventKind.CONSULTATION_RESCHEDULED]
+    assert told == [watch.round.closes_at] == [later] and watch.check_at == later + rounds.ROUND_GRACE
+    assert recorded.label.startswith("round dbqh: NA_DELEGATIONS now, 20 days before session 16-3")
+
+
+def test_a_session_moved_while_the_round_starts_is_followed_once_it_has_started():
+    """Found by a breaker: a calendar change taken while the round's workflow was starting left the round with the end
+    counted from the session as it was, until the draft's next operation or alarm."""
+    request = core_request(procedure=SessionProcedure.TWO_SESSIONS, target=session(2, 30))
+    state = core_state(request, at=S.INTER_SESSION_REVISION, sessions=[session(2, 30), session(3, 200)])
+    now = start_of(session(2, 30).opens_on) + timedelta(days=3)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS), now)
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    meanwhile = moved(opened.state, now, 214)
+    started = rounds.round_started(meanwhile.state, start, now)
+    [watch] = started.state.open_rounds
+    told = [effect.window.closes_at for effect in started.effects if isinstance(effect, RescheduleRound)]
+    assert told == [watch.round.closes_at] and watch.round.closes_at - start.input.closes_at >= timedelta(days=10)
+    assert started.receipt.events == 2  # the round opened, and its end moved
+
+
+async def test_a_round_takes_a_new_end_only_as_its_draft_would_send_it(time_skipping_env, ts_worker):
+    """Found by a breaker: any Temporal client may signal a round. A time without a zone failed the round's workflow task
+    for good (it could not be compared), and a written opinions' round took an end in 2031 (its window does not follow a
+    session). Neither is taken; the round goes on as before."""
+    env = time_skipping_env
+    request = start_request(ProcessVersion.LAW_2025)
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(env.client, request, task_queue=ts_worker)
+    await approve(env.client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+    sid = request.submission_id
+    await drafts.open_consultation(env.client, sid, consultation(request, "bo-nganh"))
+    round_handle = drafts.consultation_round(env.client, sid, "bo-nganh")
+    was = (await drafts.consultation(env.client, sid, "bo-nganh")).closes_at
+    with env.with_time_skipping_disabled():
+        for closes_at in ("2030-01-01T00:00:00", "2031-01-01T00:00:00+00:00", "2020-01-01T00:00:00+00:00"):
+            await round_handle.signal("window_moved", {"closes_at": closes_at})
+        receipt = await drafts.submit_opinion(env.client, sid, "bo-nganh", opinion("BTC", "c1"))
+    assert receipt.awaiting == 2
+    view = await drafts.consultation(env.client, sid, "bo-nganh")
+    assert (view.closes_at, view.closed) == (was, False)
+    failed = [e async for e in round_handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+    assert not failed

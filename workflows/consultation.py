@@ -167,9 +167,11 @@ class ConsultationWorkflow:
 
     @workflow.signal(name=WINDOW_MOVED_SIGNAL)
     def window_moved(self, window: RoundWindow) -> None:
-        """The draft tells its round the session its window counts back from moved (`rounds.follow_sessions`); a round
-        whose window has ended stays closed."""
-        if self._closed_at is None:
+        """The draft tells its round the session its window counts back from moved (`rounds.follow_sessions`). Taken by
+        the delegations' round alone, the one window counted back from a session (any client may send the signal: a
+        written opinions' round stretched to 2031 by one, found by a breaker), while it is open, and never before it
+        opened."""
+        if self._input.request.kind is ConsultationKind.NA_DELEGATIONS and self._closed_at is None and window.closes_at >= self._opened_at:
             self._closes_at = window.closes_at
 
     @workflow.query

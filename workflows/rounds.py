@@ -15,7 +15,7 @@ from schemas.state import WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
 from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
-from workflows.change import Applied, CancelRound, Change, Effect, RemapRound, RescheduleRound, StartRound
+from workflows.change import Applied, CancelRound, Change, Effect, Record, RemapRound, RescheduleRound, StartRound
 
 # A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
 ROUND_GRACE = timedelta(days=1)
@@ -70,7 +70,9 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     if s.generation >= 10 and start.input.lead_ministry != s.lead_ministry:  # remapped while the round was starting
         change.effects.append(RemapRound(start.workflow_id, AgencyRemap(
             old_code=start.input.lead_ministry, new_code=s.lead_ministry, changed_by="legis", reason="remapped while the round opened")))
-    receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq, events=1, stage=s.stage,
+    follow_sessions(change)  # the session moved while the round was starting (a breaker)
+    receipt = Receipt(submission_id=s.submission_id, request_id=request_id, first_seq=entry.seq,
+                      events=sum(isinstance(e, Record) for e in change.effects), stage=s.stage,
                       to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
     s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
     return Applied(s, change.effects, receipt)
@@ -90,13 +92,18 @@ def follow_sessions(change: Change) -> None:
         window = s.rulebook.window(opened.kind)
         if window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or opened.closes_at is None or opened.closes_at <= now:
             continue
-        closes_at = sessions.round_closes_at(s, window, window.days, now)
-        if closes_at == opened.closes_at:
+        gives = sessions.round_closes_at(s, window, window.days, now)
+        if gives == opened.closes_at:
             continue
+        # Brought so far forward that its last day has passed: the window ends now, never on a day gone by (a breaker).
+        closes_at = max(gives, now)
+        # Unless every consultee has answered: the round has closed then, which the draft learns with its result (a
+        # breaker: the move read as made to a round closed already); the round keeps its end.
+        until = "now" if closes_at == now else f"until {sessions.last_day_of(closes_at)} unless every consultee has answered"
         moved = watch.model_copy(update={"round": opened.model_copy(update={"closes_at": closes_at}), "check_at": closes_at + ROUND_GRACE})
         s.open_rounds = tuple(moved if w is watch else w for w in s.open_rounds)
-        change.record(EventKind.CONSULTATION_RESCHEDULED, label=f"round {opened.round_id}: {opened.kind.value} until "
-                      f"{sessions.last_day_of(closes_at)}, {window.days} days before session {s.target.code} (opens {s.target.opens_on})")
+        change.record(EventKind.CONSULTATION_RESCHEDULED, label=f"round {opened.round_id}: {opened.kind.value} {until}, {window.days} days "
+                      f"before session {s.target.code} (opens {s.target.opens_on})")
         change.effects.append(RescheduleRound(opened.workflow_id, RoundWindow(closes_at=closes_at)))
 
 
