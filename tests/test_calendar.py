@@ -149,18 +149,25 @@ async def test_a_draft_started_after_the_calendar_was_announced_knows_it(time_sk
             await connection.execute("DELETE FROM standing_committee_meetings WHERE code = 'UBTVQH-18-1'")
 
 
-async def test_after_its_first_session_a_draft_aims_at_the_next(time_skipping_env, ts_worker):
-    """Issue 12, case 1: a two-session draft debated at 17-1 aims at 17-2; its revision's cut-off is counted back from
-    17-2, and the delegations' round is open."""
-    env = time_skipping_env
+async def debated_at_its_first_session(env, task_queue):
+    """A two-session LAW_2025 draft aimed at 17-1 (100 days ahead), 17-2 announced 280 days ahead, approved through its
+    debate at 17-1 (the clock skipped to its sitting); returns (request, its handle, 17-1, 17-2)."""
     first, second = session(1, today() + timedelta(days=100), 17), session(2, today() + timedelta(days=280), 17)
     request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=first)
     with env.with_time_skipping_disabled():
-        await drafts.start_submission(env.client, request, task_queue=ts_worker)
+        await drafts.start_submission(env.client, request, task_queue=task_queue)
     handle = env.client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
     await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(first, second), changed_by="op"))
     await approve(env.client, request, [*BEFORE_DECISION, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION,
                                         S.NA_FIRST_SESSION])
+    return request, handle, first, second
+
+
+async def test_after_its_first_session_a_draft_aims_at_the_next(time_skipping_env, ts_worker):
+    """Issue 12, case 1: a two-session draft debated at 17-1 aims at 17-2; its revision's cut-off is counted back from
+    17-2, and the delegations' round is open."""
+    env = time_skipping_env
+    request, _, _, second = await debated_at_its_first_session(env, ts_worker)
     view = await drafts.status(env.client, request.submission_id)
     assert view.stage is S.INTER_SESSION_REVISION and view.target_session.code == "17-2"
     assert view.stage_deadline == cutoff(second.opens_on, 45) and not view.overdue

@@ -12,12 +12,12 @@ from datetime import timedelta
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from schemas.calendar import SessionCalendar, TargetSession
+from schemas.calendar import SessionCalendar
 from schemas.enums import ConsultationKind, EventKind, ProcessVersion, SessionProcedure, Stage
 from tests.drafts import consultation, core_request, core_state, opinion, session, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
-from tests.test_calendar import BEFORE_DECISION, cutoff, today
+from tests.test_calendar import cutoff, debated_at_its_first_session
 from workflows import client as drafts
 from workflows import draft, rounds, sessions
 from workflows.change import Record, RescheduleRound, StartRound
@@ -91,15 +91,7 @@ def test_a_round_of_another_window_keeps_its_end():
 
 async def test_the_round_waits_for_its_new_end_and_records_the_silent_then(time_skipping_env, ts_worker):
     env = time_skipping_env
-    first = TargetSession(legislature=17, session=1, opens_on=today() + timedelta(days=100))
-    second = TargetSession(legislature=17, session=2, opens_on=today() + timedelta(days=280))
-    request = start_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=first)
-    with env.with_time_skipping_disabled():
-        await drafts.start_submission(env.client, request, task_queue=ts_worker)
-    handle = env.client.get_workflow_handle_for(DraftLawWorkflow.run, drafts.workflow_id_for(request.submission_id))
-    await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(first, second), changed_by="op"))
-    await approve(env.client, request, [*BEFORE_DECISION, S.GOVERNMENT_DECISION, S.EXAMINATION, S.STANDING_COMMITTEE_OPINION,
-                                        S.NA_FIRST_SESSION])
+    request, handle, first, second = await debated_at_its_first_session(env, ts_worker)
     asked = consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS)
     await drafts.open_consultation(env.client, request.submission_id, asked)
     sid, was = request.submission_id, (await drafts.consultation(env.client, request.submission_id, "dbqh")).closes_at
