@@ -161,3 +161,16 @@ async def test_a_round_takes_a_new_end_only_as_its_draft_would_send_it(time_skip
     assert (view.closes_at, view.closed) == (was, False)
     failed = [e async for e in round_handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
     assert not failed
+
+
+async def test_an_end_before_the_delegations_round_opened_closes_it_now(time_skipping_env, ts_worker):
+    """Found by a re-check: the draft's "now" (a session brought forward past the window's last day while the round was
+    starting) may come before the round's first task; the round dropped such an end and took answers until its old one."""
+    env = time_skipping_env
+    request, _, _, _ = await debated_at_its_first_session(env, ts_worker)
+    sid = request.submission_id
+    await drafts.open_consultation(env.client, sid, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS))
+    with env.with_time_skipping_disabled():
+        await drafts.consultation_round(env.client, sid, "dbqh").signal("window_moved", {"closes_at": "2020-01-01T00:00:00+00:00"})
+        closed = await eventually(lambda: drafts.consultation(env.client, sid, "dbqh"), lambda view: view.closed)
+    assert closed.silent == ("DBQH_HN", "DBQH_HCM")

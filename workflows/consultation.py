@@ -169,10 +169,10 @@ class ConsultationWorkflow:
     def window_moved(self, window: RoundWindow) -> None:
         """The draft tells its round the session its window counts back from moved (`rounds.follow_sessions`). Taken by
         the delegations' round alone, the one window counted back from a session (any client may send the signal: a
-        written opinions' round stretched to 2031 by one, found by a breaker), while it is open, and never before it
-        opened."""
-        if self._input.request.kind is ConsultationKind.NA_DELEGATIONS and self._closed_at is None and window.closes_at >= self._opened_at:
-            self._closes_at = window.closes_at
+        written opinions' round stretched to 2031 by one, found by a breaker), while it is open. An end before the round
+        opened closes it now: the draft's "now" may come before the round's first task (a re-check)."""
+        if self._input.request.kind is ConsultationKind.NA_DELEGATIONS and self._closed_at is None:
+            self._closes_at = max(window.closes_at, self._opened_at)
 
     @workflow.query
     def lead_codes(self) -> tuple[str, ...]:
