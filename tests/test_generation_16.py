@@ -28,14 +28,20 @@ S = Stage
 DELEGATIONS = ConsultationKind.NA_DELEGATIONS
 
 
-def delegations_open(generation: int):
-    """A two-session law debated at 16-2 (30 days ahead), aiming at 16-3 (200 days ahead), its delegations' round open
-    three days after the debate."""
+def opening_delegations(generation: int = 16):
+    """A two-session law debated at 16-2 (30 days ahead), aiming at 16-3 (200 days ahead), its delegations' round asked
+    three days after the debate; returns the draft's change and the round's start, and that moment."""
     request = core_request(procedure=SessionProcedure.TWO_SESSIONS, target=session(2, 30))
     state = core_state(request, at=S.INTER_SESSION_REVISION, generation=generation, sessions=[session(2, 30), session(3, 200)])
     now = start_of(session(2, 30).opens_on) + timedelta(days=3)
     opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS), now)
     [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    return opened, start, now
+
+
+def delegations_open(generation: int):
+    """`opening_delegations`' round started: the draft's state, and the moment."""
+    opened, start, now = opening_delegations(generation)
     return rounds.round_started(opened.state, start, now).state, now
 
 
@@ -126,11 +132,7 @@ def test_a_session_brought_forward_past_the_windows_last_day_ends_it_now():
 def test_a_session_moved_while_the_round_starts_is_followed_once_it_has_started():
     """Found by a breaker: a calendar change taken while the round's workflow was starting left the round with the end
     counted from the session as it was, until the draft's next operation or alarm."""
-    request = core_request(procedure=SessionProcedure.TWO_SESSIONS, target=session(2, 30))
-    state = core_state(request, at=S.INTER_SESSION_REVISION, sessions=[session(2, 30), session(3, 200)])
-    now = start_of(session(2, 30).opens_on) + timedelta(days=3)
-    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS), now)
-    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    opened, start, now = opening_delegations()
     meanwhile = moved(opened.state, now, 214)
     started = rounds.round_started(meanwhile.state, start, now)
     [watch] = started.state.open_rounds
