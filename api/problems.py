@@ -169,8 +169,12 @@ def _encoded_slash(request: Request) -> str | None:
     return None
 
 
-def _invalid(_handler, _request: Request, exc: RequestValidationError) -> Problem:
+def _invalid(_handler, request: Request, exc: RequestValidationError) -> Problem:
     errors = exc.errors()
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("submission_id"), str):
+        # A refused start is recorded under the ID it asked for, as its other refusals are (`api.plumbing`, which checks it).
+        request.state.submission_id = body["submission_id"]
     # FastAPI also reports a list whose items failed as too short (its valid items counted): long enough as sent, only
     # the items are wrong.
     beneath = {error["loc"][:depth] for error in errors for depth in range(1, len(error["loc"]))}

@@ -48,6 +48,10 @@ async def test_start_answers_201_with_location_then_200_and_409_naming_what_diff
     # Recorded under the ID they asked for, which the body carries (found by a new user: `submission_id` null).
     assert [(r["action"], r["rule"]) for r in await refusals_of(pool, request.submission_id)] == [("start_submission", "submission_exists")]
     assert [r["rule"] for r in await refusals_of(pool, other.submission_id)] == ["own_agency_only", "only_lead_ministry_starts"]
+    # A body refused by its own rules (422, before the route runs) too (found by a new user: a step's refusal had none).
+    untitled = start_request()
+    problem(await api.post("/v1/submissions", json=body(untitled) | {"title": " "}, headers=lead), 422, field="title")
+    assert [(r["action"], r["status"], r["field"]) for r in await refusals_of(pool, untitled.submission_id)] == [("start_submission", 422, "title")]
 
 
 async def test_tokens_missing_unknown_revoked_expired_or_not_bearer_are_401_with_a_challenge(api, pool):
