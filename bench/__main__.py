@@ -143,6 +143,10 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     per_round: dict[str, list[float]] = {side: [] for side in sides}
     collector = _CollectorClock()
     collected: Counter[str] = Counter()
+    # Each part's CPU while a side's lifecycles ran (the settling after them left out), over that time: a part near 1.00
+    # had its core to itself busy throughout, so that it, not the others, bounded that side's rate.
+    busy: dict[str, Counter] = {side: Counter() for side in sides}
+    timed: Counter[str] = Counter()
 
     worker = _worker(client, pool, queue, sandboxed=sandboxed)
     heap.settle()  # as `legis worker` does once its worker is built
@@ -158,7 +162,10 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
             order = list(sides)[r % len(sides):] + list(sides)[:r % len(sides)]
             for side in order:
                 before, collecting = cpu_seconds(postgres_data), collector.seconds
-                rates[side].append(lifecycles / await bounded(lifecycles, concurrency, sides[side], f"round {r + 1} {side}"))
+                seconds = await bounded(lifecycles, concurrency, sides[side], f"round {r + 1} {side}")
+                rates[side].append(lifecycles / seconds)
+                busy[side].update({k: v - before[k] for k, v in cpu_seconds(postgres_data).items()})
+                timed[side] += seconds
                 await asyncio.sleep(SETTLE_SECONDS)
                 used = {k: v - before[k] for k, v in cpu_seconds(postgres_data).items()}
                 cpu[side].update(used)
@@ -178,6 +185,8 @@ async def throughput(client: Client, pool: asyncpg.Pool, postgres_data: str, lif
     for side, used in cpu.items():
         per = {k: v / (lifecycles * rounds) * 1000 for k, v in used.items()}
         say(f"CPU ms per {side} lifecycle: " + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
+    say(f"cores busy while timed ({layout}; CPU seconds per second): " + "; ".join(
+        f"{side} " + ", ".join(f"{k} {v / timed[side]:.2f}" for k, v in used.items()) for side, used in busy.items()))
     say(f"legis/bare+visibility by CPU per lifecycle, all rounds: {sum(cpu['bare+visibility'].values()) / sum(cpu['legis'].values()):.2f}; "
         "round by round: " + ", ".join(f"{b / a:.2f}" for a, b in zip(per_round["legis"], per_round["bare+visibility"], strict=True)))
     collector.stop()
