@@ -10,6 +10,7 @@ import asyncpg
 import asyncpg_trek
 from asyncpg_trek.asyncpg import AsyncpgBackend
 
+from schemas.refusal import Refused
 from workflows.codec import KeyRing
 
 SCHEMA_REVISION = "roundcommentsv22"
@@ -38,12 +39,14 @@ async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
     """Bring the database to SCHEMA_REVISION; returns the revisions applied (none when already there).
 
     `keys` seal what a migration moves out of clear; without them, such a migration fails (KeyRingError, a ValueError)
-    when it finds something to seal, and nothing of it is applied."""
+    when it finds something to seal, and nothing of it is applied. Raises Refused (CONFLICT, `schema_known`) for a
+    database a later release has migrated, whose revision this release does not know, and changes nothing."""
     directory = Path(str(resources.files("activities").joinpath("migrations")))
     connection = await asyncpg.connect(database_url)
     try:
         # One migrator at a time, so that workers starting together do not race each other.
         await connection.execute("SELECT pg_advisory_lock(7216401)")
+        await _known(connection, directory)
         backend = AsyncpgBackend(connection)
         plan = await asyncpg_trek.plan(backend, directory, SCHEMA_REVISION, asyncpg_trek.Direction.up)
         token = MIGRATION_KEYS.set(keys)
@@ -54,3 +57,16 @@ async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
         return [step.to_rev for step in plan]
     finally:
         await connection.close()
+
+
+async def _known(connection: asyncpg.Connection, directory: Path) -> None:
+    """Refuse a database whose schema revision none of this release's migrations reaches: a later release migrated it
+    (found by an upgrade trial: the previous release, started again on it, stopped with a traceback)."""
+    if await connection.fetchval("SELECT to_regclass('public.migrations')") is None:
+        return
+    current = await connection.fetchval("SELECT to_revision FROM migrations ORDER BY id DESC LIMIT 1")
+    known = {path.stem.rpartition("_up_")[2] for path in directory.iterdir() if "_up_" in path.stem}
+    if current is not None and current not in known:
+        raise Refused("database_url", "schema_known", f"the database is at schema revision {current}, which this release "
+                      f"(schema revision {SCHEMA_REVISION}) does not know: a later release has migrated it. Run that release or "
+                      "a later one, or restore the backup taken before the upgrade (README: Upgrading to a new release)")

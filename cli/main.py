@@ -12,8 +12,9 @@ from typer._click import exceptions as click  # typer carries its own click
 
 from cli import broadcast, calendar, consult, dead_letters, drafts, profiles, records, rulebook, stack, subscribers, tokens
 from cli.app import app
-from cli.failures import ExitCode, Failure, Invalid
+from cli.failures import ExitCode, Failure, Invalid, from_refusal
 from cli.output import emit_json, err, tolerant_streams, wants_json
+from schemas.refusal import Refused
 
 for commands in (drafts.app, records.app, broadcast.app, tokens.refusals_app, stack.app):
     app.add_typer(commands)
@@ -79,6 +80,8 @@ def main() -> None:
     except Failure as failure:
         # A value refused while the command line is read (an ID, a day) fails before the command chose its output.
         code = report(failure, json=json_asked(sys.argv[1:]))
+    except Refused as refused:  # a rule refused a command's work, not the command line (a database newer than this release)
+        code = report(from_refusal(refused), json=json_asked(sys.argv[1:]))
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:

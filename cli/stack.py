@@ -10,6 +10,7 @@ import typer
 from cli.app import settings
 from cli.failures import Failure, Invalid
 from cli.output import examples, out
+from schemas.refusal import Refused
 from workers.log_config import configure_logging
 from workers.settings import Settings
 
@@ -66,6 +67,8 @@ def worker() -> None:
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
         asyncio.run(run_worker(config))
+    except Refused:
+        raise  # told by its kind (`cli.main`), not as a setting
     except ValueError as invalid:
         raise Invalid(str(invalid), rule="worker_settings") from None
     except RuntimeError as failed:  # a port it serves is taken

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 
+from activities.database import SCHEMA_REVISION
 from cli.failures import ExitCode
 from tests.conftest import TEST_KEY_ENTRY
 from tests.ports import free_port
@@ -59,6 +61,23 @@ async def test_temporal_not_answering_is_unavailable_before_anything_starts(cli,
                      "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY}
     code, out, err = await cli("--timeout", "3", command, env=env)
     assert code == ExitCode.UNAVAILABLE and "(rule: temporal_reachable)" in err and "Traceback" not in out + err, err
+
+
+@pytest.mark.parametrize("command", ["migrate", "worker"])
+async def test_a_database_a_later_release_migrated_is_refused_naming_its_revision(cli, dev_env, fresh_database_url, command):
+    """Found by an upgrade trial: a release started again on a database its successor had migrated stopped with a
+    traceback ("No path found ..."); it says what happened and changes nothing, before a worker polls."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        await connection.execute("INSERT INTO migrations (from_revision, to_revision) VALUES ($1, 'laterv99')", SCHEMA_REVISION)
+        env = cli.env | {"LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+                         "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY}
+        code, out, err = await asyncio.wait_for(cli(command, env=env), 60)
+        assert code == ExitCode.REFUSED and "(rule: schema_known)" in err and "Traceback" not in out + err, out + err
+        assert f"schema revision laterv99, which this release (schema revision {SCHEMA_REVISION}) does not know" in err, err
+        assert await connection.fetchval("SELECT to_revision FROM migrations ORDER BY id DESC LIMIT 1") == "laterv99"
+    finally:
+        await connection.close()
 
 
 @pytest.mark.parametrize("command", ["api", "worker"])
