@@ -299,7 +299,7 @@ def test_vietnamese_stage_names_and_quarters():
     assert quarters(date(2026, 12, 31))[-1][1:] == (date(2026, 10, 1), date(2027, 1, 1))
 
 
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 5])
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 6, 5])
 def test_the_revision_after_a_debate_ahead_counts_back_from_the_next_session(generation):
     """Found by a fresh-user trial: a two-session draft before its first session showed the revision between sessions
     due 45 days before the first session, the one of its debate. From the sixth generation the projection counts it back
@@ -320,7 +320,7 @@ def test_the_revision_after_a_debate_ahead_counts_back_from_the_next_session(gen
         assert (ahead.cutoff, ahead.cutoff_sitting) == (LAST_WORKING_DAY_BEFORE_TET, SESSION.code)  # 45 days before the debate, in Tết
 
 
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 6])
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 7, 6])
 def test_the_next_session_moved_under_a_debate_ahead_is_recorded_so_that_the_board_follows(generation):
     """Found by the property test: a two-session draft before its debate counts the revision after it back from the next
     session (sixth generation); when that session moved, the cut-off ahead moved with no event, so the registry, written

@@ -58,7 +58,7 @@ def test_the_twelfth_generation_still_compares_it_with_the_session_announced_nex
     assert caught.value.rule == "after_session_opens" and "16-3" in caught.value.message
 
 
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 12])
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13, 12])
 def test_alarms_raised_after_the_day_they_fell_due_say_that_day(generation):
     """Found by a fresh-user trial: a draft entered already past its deadline recorded the deadline passed and every
     escalation level at the moment it was entered, nothing saying when each fell due."""

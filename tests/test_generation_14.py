@@ -51,7 +51,7 @@ def recorded(applied, kind: EventKind | None = None) -> list:
     return [e.entry for e in applied.effects if isinstance(e, Record) and (kind is None or e.entry.event is kind)]
 
 
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 14, 13])
 def test_a_conflict_ends_when_its_cutoff_has_passed(generation):
     """Found by a fresh-user trial: a session brought forward past its cut-off, while an approved date after it stood,
     raised the conflict once more, and every later approval raised it again, with a warning that the Government Office
@@ -78,7 +78,7 @@ def test_a_conflict_ends_when_its_cutoff_has_passed(generation):
     assert sessions.postponement_conflict(again.state, NOW) is None and not any("POSTPONEMENT_CONFLICT" in w for w in views.status(again.state, "w", NOW).warnings)
 
 
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 14, 13])
 def test_a_decision_entered_afterwards_is_not_dated_before_a_postponement_at_its_stage(generation):
     """Found by a fresh-user trial: the Government's decision dated 1 December was taken after a postponement of the same
     stage asked on the 5th, and the report counted the postponement of a stage that, by the record, had ended."""
@@ -142,7 +142,7 @@ def test_a_state_carried_from_the_thirteenth_generation_takes_up_the_postponemen
     assert generations.carried_into(asked, 13) is asked
 
 
-@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 13])
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 14, 13])
 def test_a_withdrawal_from_the_programme_is_not_dated_before_a_postponement_at_its_stage(generation):
     """Found by a breaker: the Standing Committee's withdrawal dated the 3rd ended a stage whose deadline the Prime
     Minister moved on the 11th. A deferral so dated is taken: the stage stays open."""

@@ -64,6 +64,27 @@ def test_a_return_outcome_without_target_is_refused():
         Rulebook.model_validate(raw)
 
 
+def _broken(edit) -> dict:
+    raw = _raw()
+    edit(raw, next(s for s in raw["stages"] if s.get("meeting_cutoff")), raw["follow_up"])
+    return raw
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (lambda raw, stage, follow: stage["meeting_cutoff"].update(anchor="STAGE_ENTRY"), "meeting_cutoff must be anchored BEFORE_STANDING_COMMITTEE_MEETING"),
+    (lambda raw, stage, follow: stage["deciders"].append(stage["deciders"][0]), "an actor is listed twice among deciders"),
+    (lambda raw, stage, follow: follow["escalation"].reverse(), "escalation: levels must be distinct and in order of days_after"),
+    (lambda raw, stage, follow: follow.update(warn_at_fractions=[0.5, 1.0]), "warn_at_fractions: each must lie strictly between 0 and 1"),
+    (lambda raw, stage, follow: follow.update(warn_days_before=[0]), "warn_days_before: each must be at least 1"),
+])
+def test_an_edited_rulebook_that_breaks_a_rule_of_its_own_is_refused_naming_it(edit, said):
+    """Found by mutation testing: no test loaded a rulebook breaking these (an operator edits a copy: README, "The process
+    versions and the rulebook"); the shipped one passes them."""
+    Rulebook.model_validate(_raw())
+    with pytest.raises(ValidationError, match=re.escape(said)):
+        Rulebook.model_validate(_broken(edit))
+
+
 def test_unknown_fields_and_negative_days_are_refused():
     raw = _raw()
     raw["stages"][3]["time_limit"]["days"] = -1
