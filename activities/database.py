@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
@@ -59,14 +60,30 @@ async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
         await connection.close()
 
 
+async def refuse_unknown_schema(database_url: str) -> None:
+    """Raises Refused (CONFLICT, `schema_known`) for a database a later release has migrated: what `legis api` asks
+    before it serves, as `migrate` asks before it migrates."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        await _known(connection, Path(str(resources.files("activities").joinpath("migrations"))))
+    finally:
+        await connection.close()
+
+
+# The migration files asyncpg_trek reads ("20261122_initial_up_audit_v1.sql"), and the revision it starts from.
+_MIGRATION_FILE = re.compile(r"^\d{8}_\w+_up_(?P<to>\w+)\.(sql|py)$")
+_INITIAL = "initial"
+
+
 async def _known(connection: asyncpg.Connection, directory: Path) -> None:
     """Refuse a database whose schema revision none of this release's migrations reaches: a later release migrated it
-    (found by an upgrade trial: the previous release, started again on it, stopped with a traceback)."""
+    (found by an upgrade trial: the previous release, started again on it, stopped with a traceback). asyncpg_trek keeps
+    its revisions in `public.migrations`, whatever the connection's search path."""
     if await connection.fetchval("SELECT to_regclass('public.migrations')") is None:
         return
-    current = await connection.fetchval("SELECT to_revision FROM migrations ORDER BY id DESC LIMIT 1")
-    known = {path.stem.rpartition("_up_")[2] for path in directory.iterdir() if "_up_" in path.stem}
-    if current is not None and current not in known:
+    current = await connection.fetchval("SELECT to_revision FROM public.migrations ORDER BY id DESC LIMIT 1")
+    known = {found["to"] for path in directory.iterdir() if (found := _MIGRATION_FILE.match(path.name))} | {_INITIAL}
+    if current and current not in known:
         raise Refused("database_url", "schema_known", f"the database is at schema revision {current}, which this release "
                       f"(schema revision {SCHEMA_REVISION}) does not know: a later release has migrated it. Run that release or "
                       "a later one, or restore the backup taken before the upgrade (README: Upgrading to a new release)")

@@ -101,7 +101,7 @@ def api() -> None:
     """Serve the HTTP API on --api-address (LEGIS_HTTP_HOST:LEGIS_API_PORT) against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL."""
     import uvicorn
 
-    from activities.database import create_pool
+    from activities.database import create_pool, refuse_unknown_schema
     from api.app import create_app
     from workers.settings import API_SERVICE, metrics_runtime, temporal_client
     from workers.tracing import start_tracing
@@ -111,6 +111,7 @@ def api() -> None:
         raise Invalid("LEGIS_DATABASE_URL: required for `legis api` (`legis dev` serves the API on its embedded database)",
                       field="database_url", rule="database_configured")
     _reachable(config, temporal=True)
+    asyncio.run(refuse_unknown_schema(config.database_url))  # the API migrates nothing: it serves what a worker migrated
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
         runtime = metrics_runtime(config, API_SERVICE)

@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from activities.database import SCHEMA_REVISION
+from activities.database import SCHEMA_REVISION, migrate
 from cli.failures import ExitCode
 from tests.conftest import TEST_KEY_ENTRY
 from tests.ports import free_port
@@ -63,7 +63,7 @@ async def test_temporal_not_answering_is_unavailable_before_anything_starts(cli,
     assert code == ExitCode.UNAVAILABLE and "(rule: temporal_reachable)" in err and "Traceback" not in out + err, err
 
 
-@pytest.mark.parametrize("command", ["migrate", "worker"])
+@pytest.mark.parametrize("command", ["migrate", "worker", "api"])
 async def test_a_database_a_later_release_migrated_is_refused_naming_its_revision(cli, dev_env, fresh_database_url, command):
     """Found by an upgrade trial: a release started again on a database its successor had migrated stopped with a
     traceback ("No path found ..."); it says what happened and changes nothing, before a worker polls."""
@@ -78,6 +78,20 @@ async def test_a_database_a_later_release_migrated_is_refused_naming_its_revisio
         assert await connection.fetchval("SELECT to_revision FROM migrations ORDER BY id DESC LIMIT 1") == "laterv99"
     finally:
         await connection.close()
+
+
+async def test_another_schemas_migrations_table_first_on_the_search_path_is_not_the_databases_revision(fresh_database_url):
+    """Found by a breaker: the revision was read from whichever `migrations` table the search path found first, so that
+    another application's table refused a database this release had migrated."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        await connection.execute("CREATE SCHEMA other; CREATE TABLE other.migrations (id serial, from_revision text, to_revision text);"
+                                 "INSERT INTO other.migrations (from_revision, to_revision) VALUES ('x', 'foreignv9')")
+        name = await connection.fetchval("SELECT current_database()")
+        await connection.execute(f'ALTER DATABASE "{name}" SET search_path = other, public')
+    finally:
+        await connection.close()
+    assert await migrate(fresh_database_url) == []
 
 
 @pytest.mark.parametrize("command", ["api", "worker"])
