@@ -42,7 +42,7 @@ async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
     `keys` seal what a migration moves out of clear; without them, such a migration fails (KeyRingError, a ValueError)
     when it finds something to seal, and nothing of it is applied. Raises Refused (CONFLICT, `schema_known`) for a
     database a later release has migrated, whose revision this release does not know, and changes nothing."""
-    directory = Path(str(resources.files("activities").joinpath("migrations")))
+    directory = _migrations()
     connection = await asyncpg.connect(database_url)
     try:
         # One migrator at a time, so that workers starting together do not race each other.
@@ -65,9 +65,13 @@ async def refuse_unknown_schema(database_url: str) -> None:
     before it serves, as `migrate` asks before it migrates."""
     connection = await asyncpg.connect(database_url)
     try:
-        await _known(connection, Path(str(resources.files("activities").joinpath("migrations"))))
+        await _known(connection, _migrations())
     finally:
         await connection.close()
+
+
+def _migrations() -> Path:
+    return Path(str(resources.files("activities").joinpath("migrations")))
 
 
 # The migration files asyncpg_trek reads ("20261122_initial_up_audit_v1.sql"), and the revision it starts from.
