@@ -6,18 +6,21 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import uuid
+from collections.abc import Awaitable
+from typing import Annotated, TypeVar
 
 import typer
 from temporalio.client import Client
 
 from cli import database, temporal
 from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file
-from cli.drafts import send
+from cli.drafts import send, send_again
+from cli.failures import Unavailable, from_refusal
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
 from schemas import messages
-from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, RoundComment, RoundCommentsPage
+from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundComment, RoundCommentsPage
 from schemas.enums import Response
 from schemas.messages import ConsultationRequest
 from store import public, round_comments, texts
@@ -25,6 +28,7 @@ from workflows import client as drafts
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
+T = TypeVar("T")
 ConsultationFile, OpinionFile, CompilationFile = json_file(ConsultationRequest), json_file(OpinionBody), json_file(CompilationBody)
 
 
@@ -37,13 +41,22 @@ def open_round(submission_id: SubmissionId, file: ConsultationFile, request_id: 
 
 
 @app.command("opinion", epilog=examples("legis consult opinion BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/10-opinion.json"))
-def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """A consultee's opinion (JSON, texts included) to an open round."""
+def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFile, request_id: RequestId = None, output: Output = Format.TABLE,
+                 as_json: AsJson = False) -> None:
+    """A consultee's opinion (JSON, texts included) to an open round; sent again under the same --request-id, it is taken once."""
     choose(output, as_json)
     opinion = read_message(file, OpinionBody)
-    refs = database.read(lambda db: texts.put(db, opinion.texts()))
-    receipt = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
-                                                        drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs))))
+    key = request_id or uuid.uuid4().hex
+
+    async def taken(client: Client) -> OpinionReceipt:
+        view = await temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id))
+        if (ended := drafts.ended_for_opinions(view)) is not None:
+            raise from_refusal(ended)
+        refs = await database.checked(lambda db: texts.put(db, opinion.texts()))
+        return await _once(client, temporal.round_of(submission_id, round_id), key, drafts.submit_opinion(
+            client, submission_id, round_id, opinion.by_reference(refs), update_id=drafts.round_update_id(drafts.CLI_CALLER, key)))
+
+    receipt = temporal.run(taken)
     if wants_json():
         emit_json(receipt)
     else:
@@ -55,10 +68,13 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
 
 
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))
-def compile_round(submission_id: SubmissionId, round_id: RoundId, file: CompilationFile, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round."""
+def compile_round(submission_id: SubmissionId, round_id: RoundId, file: CompilationFile, request_id: RequestId = None,
+                  output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round;
+    sent again under the same --request-id, it is taken once."""
     choose(output, as_json)
     compilation = read_message(file, CompilationBody)
+    key = request_id or uuid.uuid4().hex
     target = temporal.round_of(submission_id, round_id)
     round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
     asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
@@ -68,10 +84,17 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
 
     # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
     draft_row = database.read(lambda db: registered(db, submission_id))
-    compiled = temporal.run(lambda client: temporal.call(
-        client, target, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs))))
+    compiled = temporal.run(lambda client: _once(client, target, key, drafts.compile_round(
+        client, submission_id, round_id, compilation.by_reference(refs), update_id=drafts.round_update_id(drafts.CLI_CALLER, key))))
     # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
     _print_round(round_for(CLI_READER, compiled, draft_row))
+
+
+async def _once(client: Client, target: temporal.Target, key: str, request: Awaitable[T]) -> T:
+    try:
+        return await temporal.call(client, target, request)
+    except Unavailable as silent:
+        raise send_again(silent, "round", key) from None
 
 
 @app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))

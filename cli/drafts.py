@@ -44,6 +44,13 @@ PostponementFile, PostponementDecisionFile = json_file(PostponementRequest), jso
 DisagreementFile, RulingFile, ProgrammeFile = json_file(Disagreement), json_file(Ruling), json_file(ProgrammeChange)
 
 
+def send_again(silent: Unavailable, taker: str, key: str) -> Unavailable:
+    """No answer came for a message sent under `key`: the same failure, saying how to send it again without its being
+    applied twice."""
+    return Unavailable(f"{silent.message}. The {taker} may still apply it when a worker answers: send it again with "
+                       f"--request-id {key} to have it applied once", rule=silent.rule)
+
+
 def send(
     submission_id: str, message: BaseModel, operation: Callable[..., Awaitable[Receipt]], request_id: str | None
 ) -> None:
@@ -74,8 +81,7 @@ def send(
         try:
             receipt = await temporal.call(client, target, applied(client))
         except Unavailable as silent:
-            raise Unavailable(f"{silent.message}. The draft may still apply it when a worker answers: send it again with "
-                              f"--request-id {key} to have it applied once", rule=silent.rule) from None
+            raise send_again(silent, "draft", key) from None
         try:
             return receipt, await temporal.call(client, target, drafts.status(client, submission_id)), None
         except Exception as unread:  # whatever it is, the message was applied: a warning, not a failure

@@ -199,3 +199,38 @@ async def test_legis_start_confirms_no_guess_of_a_classified_draft_s_values(cli,
     answers = [await cli("start", str(tmp_path / name)) for name in ("start-request.json", "guess.json")]
     assert all(code == 3 and "(rule: submission_exists)" in err and "nothing was started" in err for code, _, err in answers), answers
     assert answers[0][2] == answers[1][2] and "title" not in answers[1][2] and ministry not in answers[1][2], answers
+
+
+async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_are_taken_once(cli, dev_env, tmp_path):
+    """`--request-id` on a round's messages, as the API's Idempotency-Key (found by a review: a command whose answer did
+    not come could not be sent again, the round refusing the consultee's second opinion)."""
+    sid, _ = await _at_drafting(cli, tmp_path, "ONCE")
+    assert (await cli("consult", "open", sid, str(tmp_path / "09-consultation.json")))[0] == 0
+    opinion = ("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json"))
+    first = await cli(*opinion, "--request-id", "dms-opinion-1")
+    assert first[0] == 0 and "opinion of BTC taken: 2 comments; 2 consultees awaited" in first[1], first
+    assert await cli(*opinion, "--request-id", "dms-opinion-1") == first
+    code, _, err = await cli(*opinion)
+    assert code == 3 and "consultee: BTC has already answered (rule: answered_once)" in err, err  # without it, refused as before
+    code, out, _ = await cli("consult", "comments", sid, "Y-KIEN-BO-NGANH", "--json")
+    assert code == 0 and len(json.loads(out)["comments"]) == 2  # recorded once
+
+    for consultee in ("BNV", "BCA"):
+        agrees = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8")) | {"consultee": consultee, "comments": []}
+        (tmp_path / f"agrees-{consultee}.json").write_text(json.dumps(agrees), encoding="utf-8")
+        assert (await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / f"agrees-{consultee}.json")))[0] == 0
+    compile_ = ("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"), "--json")
+    code, out, err = await cli(*compile_, "--request-id", "dms-compile-1")
+    assert code == 0 and json.loads(out)["compiled"] and json.loads(out)["unanswered_comments"] == [], err
+    # The round has ended with the compilation: the same key gets its answer again, another key is refused.
+    assert json.loads((await cli(*compile_, "--request-id", "dms-compile-1"))[1]) == json.loads(out)
+    code, out, _ = await cli(*compile_, "--request-id", "dms-compile-2")
+    assert code == 3 and (json.loads(out)["rule"], json.loads(out)["kind"]) == ("round_closed", "CLOSED"), out
+
+    # A draft whose workflow was ended by hand takes no opinion for its abandoned rounds, as the API answers.
+    (tmp_path / "ended").mkdir()
+    other, _ = await _at_drafting(cli, tmp_path / "ended", "GONE")
+    assert (await cli("consult", "open", other, str(tmp_path / "ended" / "09-consultation.json")))[0] == 0
+    await dev_env.client.get_workflow_handle(f"draft-law-{other}").terminate("test")
+    code, _, err = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"))
+    assert code == 3 and "submission_id: the draft's workflow ended (TERMINATED): its rounds take no opinion (rule: draft_closed)" in err, err

@@ -322,6 +322,17 @@ def consultation_round(client: Client, submission_id: str, round_id: str) -> Wor
     return client.get_workflow_handle_for(ConsultationWorkflow.run, consultation_id_for(submission_id, round_id))
 
 
+# The caller of a round's message sent from the command line; an API caller is its token's ID, 12 hex digits.
+CLI_CALLER = "cli"
+
+
+def round_update_id(caller: str, key: str | None) -> str | None:
+    """A round's update ID for a message sent under an idempotency key (`Idempotency-Key`, `--request-id`), the caller's
+    own: another caller's same key is another update. A retry under it waits for the first update's answer and never
+    applies twice (found by a breaker: a retry was refused `answered_once`, the first answer lost)."""
+    return None if key is None else f"{caller}:{key}"
+
+
 async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion, *, update_id: str | None = None) -> OpinionReceipt:
     """`update_id`: the same ID sent again (a caller's retry under its idempotency key) gets the first one's answer,
     waiting for it if it is still being taken (its comments recorded while PostgreSQL was down, say)."""
@@ -396,6 +407,14 @@ async def status_and_end(client: Client, submission_id: str) -> StatusView:
     end = END_OF.get((await draft(client, submission_id).describe()).status)
     return view if end is None else view.model_copy(update={"ended": end.value, "pending": None, "next_alarm": None, "overdue": False,
                                                             "warnings": (), "next_cutoff": None})
+
+
+def ended_for_opinions(view: StatusView) -> Refused | None:
+    """Why a draft read by `status_and_end` takes no opinion (CLOSED, `submission_id`, `draft_closed`): its workflow ended
+    outside its rules, and its rounds, abandoned, would take the opinion for nothing. None while it runs."""
+    if view.ended is None:
+        return None
+    return Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion", RefusalKind.CLOSED)
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

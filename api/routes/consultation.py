@@ -19,7 +19,6 @@ from api.plumbing import Router
 from api.problems import problem
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundCommentsPage
 from schemas.messages import AgencyCode, RoundId, SubmissionId
-from schemas.refusal import RefusalKind, Refused
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows.admissions import admits_no_secret
@@ -70,14 +69,13 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
     async def run() -> Response:
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
-        if view.ended:  # its round, abandoned, would take the opinion for nothing (a breaker)
-            raise problem(Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion",
-                                  RefusalKind.CLOSED))
+        if (ended := drafts.ended_for_opinions(view)) is not None:  # found by a breaker
+            raise problem(ended)
         permissions.check_opinion(who, opinion=opinion, draft=view)
         admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
         receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
-                                                             update_id=_update_id(who.token_id, key)), "round_id")
+                                                             update_id=drafts.round_update_id(who.token_id, key)), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
@@ -98,14 +96,8 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         admits_no_secret(compilation)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
-                                                             lead_ministry=view.lead_ministry, update_id=_update_id(who.token_id, key)), "round_id")
+                                                             lead_ministry=view.lead_ministry, update_id=drafts.round_update_id(who.token_id, key)), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
 
-
-def _update_id(token_id: str, key: str | None) -> str | None:
-    """The round's update ID for a request sent under an idempotency key, the caller's own (another caller's same key is
-    another update): a retry after an answer that did not come (504) waits for the first update's, never applies twice
-    (found by a breaker: it was refused `answered_once`, the first answer lost)."""
-    return None if key is None else f"{token_id}:{key}"
