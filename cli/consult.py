@@ -16,7 +16,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file
 from cli.drafts import send, send_again
-from cli.failures import Unavailable, from_refusal
+from cli.failures import Unavailable
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
 from schemas import messages
@@ -25,6 +25,7 @@ from schemas.enums import Response
 from schemas.messages import ConsultationRequest
 from store import public, round_comments, texts
 from workflows import client as drafts
+from workflows import round_requests
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
@@ -48,13 +49,16 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
     opinion = read_message(file, OpinionBody)
     key = request_id or uuid.uuid4().hex
 
+    update_id = round_requests.update_id(round_requests.CLI_CALLER, key, opinion)
+
     async def taken(client: Client) -> OpinionReceipt:
         view = await temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id))
-        if (ended := drafts.ended_for_opinions(view)) is not None:
-            raise from_refusal(ended)
+        target = temporal.round_of(submission_id, round_id)
+        # As the API: a round of a draft ended by hand takes no opinion, and answers a retry of one it took.
+        if (first := await temporal.call(client, target, drafts.unless_ended(client, view, round_id, update_id))) is not None:
+            return first
         refs = await database.checked(lambda db: texts.put(db, opinion.texts()))
-        return await _once(client, temporal.round_of(submission_id, round_id), key, drafts.submit_opinion(
-            client, submission_id, round_id, opinion.by_reference(refs), update_id=drafts.round_update_id(drafts.CLI_CALLER, key)))
+        return await _once(client, target, key, drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs), update_id=update_id))
 
     receipt = temporal.run(taken)
     if wants_json():
@@ -85,7 +89,8 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
     draft_row = database.read(lambda db: registered(db, submission_id))
     compiled = temporal.run(lambda client: _once(client, target, key, drafts.compile_round(
-        client, submission_id, round_id, compilation.by_reference(refs), update_id=drafts.round_update_id(drafts.CLI_CALLER, key))))
+        client, submission_id, round_id, compilation.by_reference(refs),
+        update_id=round_requests.update_id(round_requests.CLI_CALLER, key, compilation))))
     # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
     _print_round(round_for(CLI_READER, compiled, draft_row))
 

@@ -253,3 +253,24 @@ async def test_a_round_that_could_not_start_is_refused_again_to_a_retry_under_it
             assert refusal_of(again.value) == ("round_id", "round_not_started")
     finally:
         await squatter.terminate()
+
+
+async def test_a_key_sent_again_with_another_opinion_is_422_once_the_api_has_forgotten_it(api, pool):
+    """The round remembers the keys it took (`workflows.round_requests`): once the API's record of a key is gone (kept
+    30 days; a 5xx answer is not kept), the same key with another body is refused, not answered with the first opinion's
+    receipt while the new one is dropped (found by a breaker)."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    sid = request.submission_id
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)
+    assert opened.status_code == 200, opened.text
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE) | {"Idempotency-Key": "dms-7"}
+    path = f"/v1/submissions/{sid}/consultations/r1/opinions"
+    first = await api.post(path, json=body(opinion_body("BTC", "c1")), headers=btc)
+    assert first.status_code == 200, first.text
+    await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'dms-7'")
+    corrected = await api.post(path, json=body(opinion_body("BTC", "c8", "c9")), headers=btc)
+    answer = problem(corrected, 422, "idempotency_key_reused", "Idempotency-Key")
+    assert "request dms-7 was taken with another message by this round" in answer["detail"]
+    await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'dms-7'")
+    again = await api.post(path, json=body(opinion_body("BTC", "c1")), headers=btc)
+    assert again.status_code == 200 and again.json() == first.json()  # the same body: the round's first answer

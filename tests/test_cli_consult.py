@@ -212,6 +212,15 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     assert await cli(*opinion, "--request-id", "dms-opinion-1") == first
     code, _, err = await cli(*opinion)
     assert code == 3 and "consultee: BTC has already answered (rule: answered_once)" in err, err  # without it, refused as before
+    # The same key with another message is refused, never answered with the first's receipt (found by a breaker: BNV's
+    # opinion was dropped as taken), nor, for a compilation, decoded from an opinion's answer (a traceback).
+    bnv = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8")) | {"consultee": "BNV", "comments": []}
+    (tmp_path / "bnv.json").write_text(json.dumps(bnv), encoding="utf-8")
+    code, _, err = await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "bnv.json"), "--request-id", "dms-opinion-1")
+    assert code == 2 and "request_id: request dms-opinion-1 was taken with another message by this round" in err, err
+    assert "(rule: idempotency_key_reused)" in err
+    code, _, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"), "--request-id", "dms-opinion-1")
+    assert code == 2 and "(rule: idempotency_key_reused)" in err and "Traceback" not in err, err
     code, out, _ = await cli("consult", "comments", sid, "Y-KIEN-BO-NGANH", "--json")
     assert code == 0 and len(json.loads(out)["comments"]) == 2  # recorded once
 
@@ -231,6 +240,10 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     (tmp_path / "ended").mkdir()
     other, _ = await _at_drafting(cli, tmp_path / "ended", "GONE")
     assert (await cli("consult", "open", other, str(tmp_path / "ended" / "09-consultation.json")))[0] == 0
+    taken = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"), "--request-id", "gone-1")
+    assert taken[0] == 0, taken
     await dev_env.client.get_workflow_handle(f"draft-law-{other}").terminate("test")
     code, _, err = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"))
     assert code == 3 and "submission_id: the draft's workflow ended (TERMINATED): its rounds take no opinion (rule: draft_closed)" in err, err
+    # A retry of the opinion taken before the draft ended gets its answer (found by a breaker: refused `draft_closed`).
+    assert await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"), "--request-id", "gone-1") == taken

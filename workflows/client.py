@@ -322,17 +322,6 @@ def consultation_round(client: Client, submission_id: str, round_id: str) -> Wor
     return client.get_workflow_handle_for(ConsultationWorkflow.run, consultation_id_for(submission_id, round_id))
 
 
-# The caller of a round's message sent from the command line; an API caller is its token's ID, 12 hex digits.
-CLI_CALLER = "cli"
-
-
-def round_update_id(caller: str, key: str | None) -> str | None:
-    """A round's update ID for a message sent under an idempotency key (`Idempotency-Key`, `--request-id`), the caller's
-    own: another caller's same key is another update. A retry under it waits for the first update's answer and never
-    applies twice (found by a breaker: a retry was refused `answered_once`, the first answer lost)."""
-    return None if key is None else f"{caller}:{key}"
-
-
 async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion, *, update_id: str | None = None) -> OpinionReceipt:
     """`update_id`: the same ID sent again (a caller's retry under its idempotency key) gets the first one's answer,
     waiting for it if it is still being taken (its comments recorded while PostgreSQL was down, say)."""
@@ -409,12 +398,20 @@ async def status_and_end(client: Client, submission_id: str) -> StatusView:
                                                             "warnings": (), "next_cutoff": None})
 
 
-def ended_for_opinions(view: StatusView) -> Refused | None:
-    """Why a draft read by `status_and_end` takes no opinion (CLOSED, `submission_id`, `draft_closed`): its workflow ended
-    outside its rules, and its rounds, abandoned, would take the opinion for nothing. None while it runs."""
+async def unless_ended(client: Client, view: StatusView, round_id: str, update_id: str | None) -> OpinionReceipt | None:
+    """Before an opinion is sent to a round of the draft `view` shows (as `status_and_end` reads it): None while the draft
+    runs. Once its workflow has ended outside its rules, the round's answer to the same opinion sent before under
+    `update_id` (a retry: found by a breaker), else raises Refused (CLOSED, `submission_id`, `draft_closed`): its rounds,
+    abandoned, would take the opinion for nothing."""
     if view.ended is None:
         return None
-    return Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion", RefusalKind.CLOSED)
+    if update_id is not None:
+        try:
+            return await consultation_round(client, view.submission_id, round_id).get_update_handle(update_id, result_type=OpinionReceipt).result()
+        except RPCError as unknown:
+            if unknown.status is not RPCStatusCode.NOT_FOUND:
+                raise
+    raise Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion", RefusalKind.CLOSED)
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

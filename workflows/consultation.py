@@ -53,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.time import in_hanoi
     from workflows.admissions import admits_no_secret
     from workflows.codec import answered, refusal
+    from workflows.round_requests import RoundRequests
     from workflows.rules import require
 
 WORKFLOW_TYPE = "ConsultationWorkflow"
@@ -89,6 +90,7 @@ class ConsultationWorkflow:
         # When the window ends: as opened, or as the draft told it since (a session it counts back from moved).
         self._closes_at = input.closes_at
         self._answers: dict[str, Answer] = {}
+        self._requests = RoundRequests()
         self._public: list[Answer] = []
         self._comments = 0
         self._closed_at: datetime | None = None
@@ -183,6 +185,7 @@ class ConsultationWorkflow:
     @workflow.update
     async def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
         answered(lambda: self._check_opinion(opinion))
+        self._requests.remember(_update_id())
         answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
                         comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
         if opinion.consultee == PUBLIC:
@@ -208,11 +211,13 @@ class ConsultationWorkflow:
         # New input only, as every rule a validator alone asks; its update ID too (a raw Temporal client's, which the
         # round's history would keep).
         answered(lambda: admits_no_secret(opinion, _update_id()))
+        answered(lambda: self._requests.check(_update_id()))
         answered(lambda: self._check_opinion(opinion))
 
     @workflow.update
     async def compile(self, compilation: Compilation) -> ConsultationView:
         answered(lambda: self._check_compilation(compilation))
+        self._requests.remember(_update_id())
         accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
         self._compilation = CompilationSummary(
             actor=compilation.actor, agency_code=compilation.agency_code, role=compilation.role, official=compilation.official,
@@ -234,6 +239,7 @@ class ConsultationWorkflow:
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
         answered(lambda: admits_no_secret(compilation, _update_id()))
+        answered(lambda: self._requests.check(_update_id()))
         answered(lambda: self._check_compilation(compilation))
         # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
         try:

@@ -16,11 +16,11 @@ from api.deps import Authenticated, IdempotencyKey, database, known_parameters, 
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
-from api.problems import problem
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundCommentsPage
 from schemas.messages import AgencyCode, RoundId, SubmissionId
 from store import public, round_comments, texts
 from workflows import client as drafts
+from workflows import round_requests
 from workflows.admissions import admits_no_secret
 
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
@@ -69,13 +69,15 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
     async def run() -> Response:
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
-        if (ended := drafts.ended_for_opinions(view)) is not None:  # found by a breaker
-            raise problem(ended)
+        update_id = round_requests.update_id(who.token_id, key, opinion)
         permissions.check_opinion(who, opinion=opinion, draft=view)
+        # A round of a draft ended by hand, abandoned, would take the opinion for nothing (found by a breaker).
+        if (first := await temporal(http, drafts.unless_ended(http.app.state.client, view, round_id, update_id), "round_id")) is not None:
+            return JSONResponse(first.model_dump(mode="json"))
         admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
         receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
-                                                             update_id=drafts.round_update_id(who.token_id, key)), "round_id")
+                                                             update_id=update_id), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
@@ -96,7 +98,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         admits_no_secret(compilation)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
-                                                             lead_ministry=view.lead_ministry, update_id=drafts.round_update_id(who.token_id, key)), "round_id")
+                                                             lead_ministry=view.lead_ministry, update_id=round_requests.update_id(who.token_id, key, compilation)), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
