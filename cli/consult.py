@@ -16,9 +16,9 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file
 from cli.drafts import send, send_again
-from cli.failures import Unavailable
+from cli.failures import Unavailable, from_refusal
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, plain, wants_json
 from schemas import messages
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundComment, RoundCommentsPage
 from schemas.enums import Response
@@ -51,22 +51,24 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
 
     update_id = round_requests.update_id(round_requests.CLI_CALLER, key, opinion)
 
-    async def taken(client: Client) -> OpinionReceipt:
+    async def taken(client: Client) -> tuple[OpinionReceipt, bool]:
         view = await temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id))
         target = temporal.round_of(submission_id, round_id)
-        # As the API: a round of a draft ended by hand takes no opinion, and answers a retry of one it took.
-        if (first := await temporal.call(client, target, drafts.unless_ended(client, view, round_id, update_id))) is not None:
-            return first
+        if (first := await temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id, OpinionReceipt))):
+            return first, True
+        if (ended := drafts.ended_for_opinions(view)) is not None:  # as the API: an abandoned round would take it for nothing
+            raise from_refusal(ended)
         refs = await database.checked(lambda db: texts.put(db, opinion.texts()))
-        return await _once(client, target, key, drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs), update_id=update_id))
+        return await _once(client, target, key, drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs),
+                                                                      update_id=update_id)), False
 
-    receipt = temporal.run(taken)
+    receipt, repeated = temporal.run(taken)
     if wants_json():
-        emit_json(receipt)
+        emit_json(plain(receipt) | {"duplicate": repeated})
     else:
         comments, awaited = receipt.comments, receipt.awaiting
-        out.print(f"opinion of {receipt.consultee} taken: {comments} comment{'s' * (comments != 1)}; "
-                  f"{awaited} consultee{'s' * (awaited != 1)} awaited; "
+        out.print(f"opinion of {receipt.consultee} {f'already taken under request {key}' if repeated else 'taken'}: {comments} "
+                  f"comment{'s' * (comments != 1)}; {awaited} consultee{'s' * (awaited != 1)} awaited{' then' * repeated}; "
                   + (f"the round closes now, every consultee having answered (its window ran to {instant(receipt.closes_at)})" if receipt.closing
                      else f"the round closes {instant(receipt.closes_at)}"))
 
@@ -74,25 +76,31 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))
 def compile_round(submission_id: SubmissionId, round_id: RoundId, file: CompilationFile, request_id: RequestId = None,
                   output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round;
-    sent again under the same --request-id, it is taken once."""
+    """The lead ministry's compilation (JSON, explanations included): every comment accepted or explained. Ends the round.
+
+    Sent again under the same --request-id, it is taken once."""
     choose(output, as_json)
     compilation = read_message(file, CompilationBody)
     key = request_id or uuid.uuid4().hex
+    update_id = round_requests.update_id(round_requests.CLI_CALLER, key, compilation)
     target = temporal.round_of(submission_id, round_id)
-    round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
-    asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
-    refs = database.read(lambda db: texts.put(db, compilation.texts()))
     from api.permissions import CLI_READER, round_for
     from cli.records import registered
 
+    first = temporal.run(lambda client: temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id,
+                                                                                          ConsultationView)))
+    if first is None:
+        round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
+        asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
+        refs = database.read(lambda db: texts.put(db, compilation.texts()))
     # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
     draft_row = database.read(lambda db: registered(db, submission_id))
-    compiled = temporal.run(lambda client: _once(client, target, key, drafts.compile_round(
-        client, submission_id, round_id, compilation.by_reference(refs),
-        update_id=round_requests.update_id(round_requests.CLI_CALLER, key, compilation))))
+    compiled = first or temporal.run(lambda client: _once(client, target, key, drafts.compile_round(
+        client, submission_id, round_id, compilation.by_reference(refs), update_id=update_id)))
+    if first is not None and not wants_json():
+        out.print(f"compilation already taken under request {key}; the round as it answered then:")
     # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
-    _print_round(round_for(CLI_READER, compiled, draft_row))
+    _print_round(round_for(CLI_READER, compiled, draft_row), duplicate=first is not None)
 
 
 async def _once(client: Client, target: temporal.Target, key: str, request: Awaitable[T]) -> T:
@@ -191,9 +199,10 @@ def _print_comment(comment: RoundComment) -> None:
     out.print()
 
 
-def _print_round(view: ConsultationView) -> None:
+def _print_round(view: ConsultationView, *, duplicate: bool | None = None) -> None:
+    """`duplicate`: whether a compilation's answer was given before, for scripts (`--json`); left out of a round read."""
     if wants_json():
-        emit_json(view)
+        emit_json(plain(view) | ({} if duplicate is None else {"duplicate": duplicate}))
         return
     window = (f"closed (its workflow {view.ended}, no compilation to come)" if view.ended
               else f"closed (it was to close {instant(view.closes_at)})" if view.closed else f"closes {instant(view.closes_at)}")

@@ -209,7 +209,10 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     opinion = ("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "10-opinion.json"))
     first = await cli(*opinion, "--request-id", "dms-opinion-1")
     assert first[0] == 0 and "opinion of BTC taken: 2 comments; 2 consultees awaited" in first[1], first
-    assert await cli(*opinion, "--request-id", "dms-opinion-1") == first
+    code, again, _ = await cli(*opinion, "--request-id", "dms-opinion-1")  # told it was taken before (a fresh-user trial)
+    assert code == 0 and "opinion of BTC already taken under request dms-opinion-1: 2 comments; 2 consultees awaited then" in again
+    code, again, _ = await cli(*opinion, "--request-id", "dms-opinion-1", "--json")
+    assert code == 0 and json.loads(again)["duplicate"] and json.loads(again)["consultee"] == "BTC"
     code, _, err = await cli(*opinion)
     assert code == 3 and "consultee: BTC has already answered (rule: answered_once)" in err, err  # without it, refused as before
     # The same key with another message is refused, never answered with the first's receipt (found by a breaker: BNV's
@@ -230,9 +233,11 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
         assert (await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / f"agrees-{consultee}.json")))[0] == 0
     compile_ = ("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"), "--json")
     code, out, err = await cli(*compile_, "--request-id", "dms-compile-1")
-    assert code == 0 and json.loads(out)["compiled"] and json.loads(out)["unanswered_comments"] == [], err
+    assert code == 0 and json.loads(out)["compiled"] and json.loads(out)["unanswered_comments"] == [] and not json.loads(out)["duplicate"], err
     # The round has ended with the compilation: the same key gets its answer again, another key is refused.
-    assert json.loads((await cli(*compile_, "--request-id", "dms-compile-1"))[1]) == json.loads(out)
+    assert json.loads((await cli(*compile_, "--request-id", "dms-compile-1"))[1]) == json.loads(out) | {"duplicate": True}
+    code, again, _ = await cli(*compile_[:-1], "--request-id", "dms-compile-1")
+    assert code == 0 and again.startswith("compilation already taken under request dms-compile-1; the round as it answered then:")
     code, out, _ = await cli(*compile_, "--request-id", "dms-compile-2")
     assert code == 3 and (json.loads(out)["rule"], json.loads(out)["kind"]) == ("round_closed", "CLOSED"), out
 
@@ -246,4 +251,5 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     code, _, err = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"))
     assert code == 3 and "submission_id: the draft's workflow ended (TERMINATED): its rounds take no opinion (rule: draft_closed)" in err, err
     # A retry of the opinion taken before the draft ended gets its answer (found by a breaker: refused `draft_closed`).
-    assert await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"), "--request-id", "gone-1") == taken
+    code, again, _ = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"), "--request-id", "gone-1")
+    assert code == 0 and "opinion of BTC already taken under request gone-1: 2 comments" in again, again

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from temporalio.api.history.v1 import WorkflowExecutionStartedEventAttributes
 from temporalio.client import (
@@ -212,6 +213,7 @@ def draft(client: Client, submission_id: str) -> WorkflowHandle:
     return client.get_workflow_handle_for(DraftLawWorkflow.run, workflow_id_for(submission_id))
 
 
+T = TypeVar("T")
 # A draft busy starting a new run answers within a second or two; the same message is sent again meanwhile.
 BUSY_RETRIES = 100
 
@@ -398,20 +400,26 @@ async def status_and_end(client: Client, submission_id: str) -> StatusView:
                                                             "warnings": (), "next_cutoff": None})
 
 
-async def unless_ended(client: Client, view: StatusView, round_id: str, update_id: str | None) -> OpinionReceipt | None:
-    """Before an opinion is sent to a round of the draft `view` shows (as `status_and_end` reads it): None while the draft
-    runs. Once its workflow has ended outside its rules, the round's answer to the same opinion sent before under
-    `update_id` (a retry: found by a breaker), else raises Refused (CLOSED, `submission_id`, `draft_closed`): its rounds,
-    abandoned, would take the opinion for nothing."""
+def ended_for_opinions(view: StatusView) -> Refused | None:
+    """Why a draft read by `status_and_end` takes no new opinion (CLOSED, `submission_id`, `draft_closed`): its workflow
+    ended outside its rules, and its rounds, abandoned, would take the opinion for nothing. None while it runs."""
     if view.ended is None:
         return None
-    if update_id is not None:
-        try:
-            return await consultation_round(client, view.submission_id, round_id).get_update_handle(update_id, result_type=OpinionReceipt).result()
-        except RPCError as unknown:
-            if unknown.status is not RPCStatusCode.NOT_FOUND:
-                raise
-    raise Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion", RefusalKind.CLOSED)
+    return Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion", RefusalKind.CLOSED)
+
+
+async def round_answer(client: Client, submission_id: str, round_id: str, update_id: str | None, result_type: type[T]) -> T | None:
+    """A round's answer to the message it took under `update_id` before (a retry; waited for while it is being taken), None
+    when it has taken none. Asked before a message is sent under a key, so that a retry is told it was taken before (as a
+    draft's receipt says `duplicate`), also by a round whose draft has ended (found by a fresh-user trial and a breaker)."""
+    if update_id is None:
+        return None
+    try:
+        return await consultation_round(client, submission_id, round_id).get_update_handle(update_id, result_type=result_type).result()
+    except RPCError as unknown:
+        if unknown.status is not RPCStatusCode.NOT_FOUND:
+            raise
+        return None
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

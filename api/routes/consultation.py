@@ -71,9 +71,11 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
         update_id = round_requests.update_id(who.token_id, key, opinion)
         permissions.check_opinion(who, opinion=opinion, draft=view)
-        # A round of a draft ended by hand, abandoned, would take the opinion for nothing (found by a breaker).
-        if (first := await temporal(http, drafts.unless_ended(http.app.state.client, view, round_id, update_id), "round_id")) is not None:
+        client = http.app.state.client
+        if (first := await temporal(http, drafts.round_answer(client, submission_id, round_id, update_id, OpinionReceipt), "round_id")) is not None:
             return JSONResponse(first.model_dump(mode="json"))
+        if (ended := drafts.ended_for_opinions(view)) is not None:  # found by a breaker
+            raise ended
         admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
         receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
