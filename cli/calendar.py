@@ -157,8 +157,8 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
         # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
-        named = "; ".join((f"{r['submission_id']}: {r['cutoff_stage']} by {day}" if stored else
-                           f"{r['submission_id']}: {r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r) for r, day in passing[:5])
+        named = "; ".join(_named(r, f"{r['cutoff_stage']} by {day}" if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now")
+                          for r, day in passing[:5])
         slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
                 else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
@@ -196,7 +196,7 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = "; ".join(f"{r['submission_id']}: {r['cutoff_stage']} by {day}{_approved(r)}" for r, day in passing[:5])
+        named = "; ".join(_named(r, f"{r['cutoff_stage']} by {day}") for r, day in passing[:5])
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
         raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}"
                        f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
@@ -205,6 +205,12 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 
 
 _KEEPS_APPROVED = "(one whose approved date stands keeps it, and slips if that passes too)"
+
+
+def _named(row, cutoff: str) -> str:
+    """A draft a refusal names, with its cut-off as `cutoff` says it; a classified draft by its ID alone, whose stages and
+    days, and so its session, are its lead ministry's, as `legis status` withholds them (found by a fresh-user trial)."""
+    return f"{row['submission_id']} (classified)" if row["classified"] else f"{row['submission_id']}: {cutoff}{_approved(row)}"
 
 
 def _approved(row) -> str:

@@ -32,10 +32,10 @@ async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session
 
 
 async def cutoffs_counted_from(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:
-    """(submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline) of the running drafts whose next cut-off, as the
+    """(submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified) of the running drafts whose next cut-off, as the
     registry last recorded it, counts back from `session` (a session's code, or a Standing Committee meeting's) or, for a
     session, from the meeting before it (drafts aimed at it), the earliest first."""
-    return await db.fetch("SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline FROM submissions "
+    return await db.fetch("SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified FROM submissions "
                           "WHERE cutoff IS NOT NULL "
                           f"AND (cutoff_sitting = $1 OR target_session = $1) AND {OPEN} ORDER BY cutoff, submission_id", session)
 

@@ -67,13 +67,15 @@ async def test_a_session_sitting_now_is_set_with_its_phases(cli, fresh_database_
     opened = today - timedelta(days=30)
     running = start_request()  # aimed at 16-2, ahead
     aimed = start_request(target=TargetSession(legislature=16, session=1, opens_on=today + timedelta(days=120)))
-    for request in (running, aimed):
+    secret = start_request(target=aimed.target_session, classified=True)
+    for request in (running, aimed, secret):
         (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
         assert (await cli("start", str(tmp_path / f"{request.submission_id}.json")))[0] == 0
     db = await asyncpg.connect(fresh_database_url)
     try:
-        await eventually(lambda: db.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", aimed.submission_id),
-                         lambda day: day is not None and day >= today)
+        for request in (aimed, secret):
+            await eventually(lambda sid=request.submission_id: db.fetchval("SELECT cutoff FROM submissions WHERE submission_id = $1", sid),
+                             lambda day: day is not None and day >= today)
         command = ("calendar", "set-session", "16-1", "--opens-on", str(opened), "--by", "VPQH")
         code, _, err = await cli(*command)
         assert code == 2 and "(rule: not_in_past)" in err and "--phase" in err, err
@@ -82,8 +84,11 @@ async def test_a_session_sitting_now_is_set_with_its_phases(cli, fresh_database_
         sitting = (*command, "--phase", f"{opened}:{today + timedelta(days=8)}")
         code, _, err = await cli(*sitting)
         assert code == 3 and "(rule: cutoffs_would_pass)" in err and aimed.submission_id in err and running.submission_id not in err, err
+        # A classified draft by its ID alone: its cut-off's stage and day would tell its session (found by a fresh-user trial).
+        assert f"{aimed.submission_id}: GOVERNMENT_DECISION, due by" in err and f"{secret.submission_id} (classified)" in err, err
+        assert f"{secret.submission_id}:" not in err and err.count("GOVERNMENT_DECISION") == 1, err
         code, out, err = await cli(*sitting, "--accept-missed-cutoffs")
-        assert code == 0 and "2 running draft" in out, (out, err)
+        assert code == 0 and "3 running draft" in out, (out, err)
         code, out, _ = await cli("status", running.submission_id, "--output", "json")
         assert code == 0 and json.loads(out)["target_session"]["opens_on"] == str(running.target_session.opens_on), out
         assert "16-1" in [s.code for s in await sittings_ahead(db, today)]
