@@ -33,9 +33,14 @@ def _reachable(config: Settings, *, temporal: bool) -> None:
     asyncio.run(check())
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis dev", "LEGIS_DATA_DIR=/tmp/legis legis --api-address 127.0.0.1:8010 dev"))
+@app.command(rich_help_panel=PANEL, epilog=examples(
+    "legis dev",
+    "LEGIS_DATA_DIR=/tmp/legis2 LEGIS_TEMPORAL_ADDRESS=127.0.0.1:7243 LEGIS_UI_PORT=8243 LEGIS_API_PORT=8010 LEGIS_HEALTH_PORT=8091 "
+    "LEGIS_METRICS_PORT=9474 legis dev"))
 def dev() -> None:
-    """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API."""
+    """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API.
+
+    A second stack on one machine gives each part a port of its own and a data folder of its own (the second example)."""
     from workers.dev_stack import data_folder_problem, ports_shared, run_dev_stack
 
     config = settings()

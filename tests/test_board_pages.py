@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -284,6 +285,15 @@ def test_every_sentence_of_a_refusal_reads_in_vietnamese():
     catalogue = translations("vi")
     untranslated = [s for s in (*SENTENCES.values(), *FIELD_SENTENCES.values(), *LABELS.values()) if catalogue.gettext(s) == s]
     assert not untranslated
+
+
+def test_every_field_of_the_pages_forms_has_its_label_for_a_refusal():
+    """A refusal names a field by its label on the form (found by a fresh-user trial: the inbox's date entered
+    afterwards was named `occurred_on`). The sign-in's token and the forms' hidden fields are not named in refusals."""
+    templates = Path(__file__).resolve().parent.parent / "web" / "templates"
+    named = {name for page in templates.glob("*.html")
+             for name in re.findall(r'name="([a-z_]+)"', page.read_text(encoding="utf-8"))}
+    assert not named - {"csrftoken", "next", "token", "viewport"} - set(LABELS)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

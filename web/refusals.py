@@ -114,6 +114,9 @@ LABELS = {
     "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
     "role": "Role", "reasons": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
     "language": "Language", "request": "Request", "round_id": "Consultation", "body": "What was sent", "Content-Type": "Form",
+    "occurred_on": "Decided on, when entered afterwards (Ha Noi day)", "total_deputies": "Deputies in all", "in_favour": "In favour",
+    "against": "Against", "abstaining": "Abstaining",
+    "parts_not_passed": "Parts voted down, one a line (e.g. Điều 12), when the law passes in part",
 }
 MAX_CONTEXT = 400
 # A list of choices is shown whole up to this length (every enumeration of the project fits), else cut between choices.
