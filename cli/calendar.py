@@ -414,6 +414,9 @@ def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
         emit_json({"sessions": [s.model_dump(mode="json") | {"code": s.code, "name": s.name, "label": s.label} for s in known_sessions],
                    "meetings": known_meetings})
         return
+    if not known_sessions and not known_meetings:  # an empty table told a new user nothing (a fresh-user trial)
+        out.print("no session or Standing Committee meeting announced yet: `legis calendar set-session` and `set-meeting` announce them")
+        return
     shown = table("National Assembly calendar", "what", "code", "day", "kind")
     for s in known_sessions:
         phases = "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(s.phases, 1))

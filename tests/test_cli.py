@@ -146,6 +146,8 @@ async def test_walkthrough(cli, tmp_path):
     # keeps its stage and follows the calendar.
     opens_on = date.fromisoformat(json.loads(request.read_text(encoding="utf-8"))["target_session"]["opens_on"])
     third, moved = working_day(opens_on + timedelta(days=153)), working_day(opens_on + timedelta(days=12))
+    code, out, _ = await cli("calendar", "show")  # nothing announced yet: said so, with how (a fresh-user trial)
+    assert code == 0 and out.startswith("no session or Standing Committee meeting announced yet: `legis calendar set-session`"), out
     code, out, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(third), "--by", "VPQH")
     assert code == 0 and "1 running draft told" in out and unwarned(err, third), err
     code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", str(moved), "--by", "VPQH")
