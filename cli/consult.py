@@ -56,7 +56,7 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
         target = temporal.round_of(submission_id, round_id)
         if (first := await temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id, OpinionReceipt))):
             return first, True
-        if (ended := drafts.ended_for_opinions(view)) is not None:  # as the API: an abandoned round would take it for nothing
+        if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # as the API: an abandoned round would take it for nothing
             raise from_refusal(ended)
         refs = await database.checked(lambda db: texts.put(db, opinion.texts()))
         return await _once(client, target, key, drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs),
@@ -90,6 +90,9 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     first = temporal.run(lambda client: temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id,
                                                                                           ConsultationView)))
     if first is None:
+        view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id)))
+        if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # as the API: its round would fail
+            raise from_refusal(ended)
         round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
         asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
         refs = database.read(lambda db: texts.put(db, compilation.texts()))

@@ -13,7 +13,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from schemas.enums import Actor, CallerRole, EventKind, Outcome, ProgrammeChangeKind, Response, Role, Stage
 from schemas.messages import AgencyRemap
 from schemas.refusal import Refused
-from tests.drafts import compilation, compilation_body, consultation, decision, opinion_body, programme_change, refusal_of
+from tests.drafts import compilation, compilation_body, consultation, decision, opinion, opinion_body, programme_change, refusal_of
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from workflows import client as drafts
@@ -274,3 +274,25 @@ async def test_a_key_sent_again_with_another_opinion_is_422_once_the_api_has_for
     await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'dms-7'")
     again = await api.post(path, json=body(opinion_body("BTC", "c1")), headers=btc)
     assert again.status_code == 200 and again.json() == first.json()  # the same body: the round's first answer
+
+
+async def test_a_key_sent_by_the_release_before_is_answered_as_that_release_answered_it(api, pool, dev_env):
+    """A round's update ID held no digest before this release (`<token>:<key>`): a retry of such a message after the
+    upgrade, its answer not kept by the API (a 5xx), gets the first answer, not `answered_once` (found by a breaker). A
+    compilation to a round of a draft ended by hand is refused as an opinion is (its round would fail)."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    sid = request.submission_id
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC", "BNV"))), headers=lead)
+    assert opened.status_code == 200, opened.text
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    token_id = btc["Authorization"].split("_")[1]
+    first = await drafts.consultation_round(dev_env.client, sid, "r1").execute_update(
+        ConsultationWorkflow.submit_opinion, opinion("BTC", "c1"), id=f"{token_id}:old-1")
+    again = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")),
+                           headers=btc | {"Idempotency-Key": "old-1"})
+    assert again.status_code == 200 and again.json() == first.model_dump(mode="json"), again.text
+
+    await dev_env.client.get_workflow_handle(f"draft-law-{sid}").terminate("test")
+    answer = problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead),
+                     409, "draft_closed", "submission_id")
+    assert "its rounds take no compilation" in answer["detail"]

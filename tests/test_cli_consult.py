@@ -250,6 +250,9 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     await dev_env.client.get_workflow_handle(f"draft-law-{other}").terminate("test")
     code, _, err = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"))
     assert code == 3 and "submission_id: the draft's workflow ended (TERMINATED): its rounds take no opinion (rule: draft_closed)" in err, err
+    # Nor a compilation, which its round would take and then fail, its result told to no draft (found by a breaker).
+    code, _, err = await cli("consult", "compile", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "11-compilation.json"))
+    assert code == 3 and "its rounds take no compilation (rule: draft_closed)" in err, err
     # A retry of the opinion taken before the draft ended gets its answer (found by a breaker: refused `draft_closed`).
     code, again, _ = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"), "--request-id", "gone-1")
     assert code == 0 and "opinion of BTC already taken under request gone-1: 2 comments" in again, again

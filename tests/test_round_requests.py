@@ -7,7 +7,7 @@ import pytest
 
 from schemas.refusal import RefusalKind, Refused
 from tests.drafts import opinion
-from workflows.round_requests import CLI_CALLER, REMEMBERED, RoundRequests, update_id
+from workflows.round_requests import CLI_CALLER, REMEMBERED, RoundRequests, released_before, update_id
 
 
 def test_the_update_id_is_the_callers_and_the_keys_and_follows_the_message():
@@ -33,11 +33,17 @@ def test_a_key_taken_before_with_another_message_is_refused_the_same_message_and
 
 def test_update_ids_without_a_key_are_not_remembered_and_the_oldest_key_is_forgotten_past_the_bound():
     requests = RoundRequests()
-    for raw in (None, "5f0c9a1e-uuid-of-temporal", "no-digest:here"):
+    # A raw Temporal client's own IDs, whatever their shape, are not a caller's keys (found by a breaker).
+    for raw in (None, "5f0c9a1e-uuid-of-temporal", "no-digest:here", "dms:batch-7:0000000000000001", "0123456789AB:k:0000000000000001"):
         requests.remember(raw)
+    for raw in (None, "5f0c9a1e-uuid-of-temporal", "dms:batch-7:0000000000000002", "0123456789AB:k:0000000000000002"):
         requests.check(raw)
     for n in range(REMEMBERED + 1):
         requests.remember(update_id(CLI_CALLER, f"k{n}", opinion("BTC", str(n))))
     requests.check(update_id(CLI_CALLER, "k0", opinion("BNV", "x")))  # forgotten: taken as new, as the draft's window does
     with pytest.raises(Refused):
         requests.check(update_id(CLI_CALLER, "k1", opinion("BNV", "x")))
+
+
+def test_the_update_id_of_a_release_before_is_the_callers_and_the_key():
+    assert released_before(update_id("0123456789ab", "dms:7", opinion("BTC", "1"))) == "0123456789ab:dms:7"

@@ -44,6 +44,7 @@ from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput, SeenRequest
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import draft as core
+from workflows import round_requests
 from workflows import search_attributes as sa
 from workflows.codec import REFUSED, KeyRing, data_converter, refusal
 from workflows.consultation import ConsultationWorkflow
@@ -400,26 +401,31 @@ async def status_and_end(client: Client, submission_id: str) -> StatusView:
                                                             "warnings": (), "next_cutoff": None})
 
 
-def ended_for_opinions(view: StatusView) -> Refused | None:
-    """Why a draft read by `status_and_end` takes no new opinion (CLOSED, `submission_id`, `draft_closed`): its workflow
-    ended outside its rules, and its rounds, abandoned, would take the opinion for nothing. None while it runs."""
+def ended_for_rounds(view: StatusView, message: str) -> Refused | None:
+    """Why a draft read by `status_and_end` takes no new `message` ("opinion", "compilation") to its rounds (CLOSED,
+    `submission_id`, `draft_closed`): its workflow ended outside its rules, and its rounds, abandoned, would take it for
+    nothing (a compilation's round would then fail, its result told to no draft: found by a breaker). None while it runs."""
     if view.ended is None:
         return None
-    return Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no opinion", RefusalKind.CLOSED)
+    return Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no {message}", RefusalKind.CLOSED)
 
 
 async def round_answer(client: Client, submission_id: str, round_id: str, update_id: str | None, result_type: type[T]) -> T | None:
     """A round's answer to the message it took under `update_id` before (a retry; waited for while it is being taken), None
     when it has taken none. Asked before a message is sent under a key, so that a retry is told it was taken before (as a
-    draft's receipt says `duplicate`), also by a round whose draft has ended (found by a fresh-user trial and a breaker)."""
+    draft's receipt says `duplicate`), also by a round whose draft has ended (found by a fresh-user trial and a breaker).
+    A message sent before this release under the same key, whose update ID held no digest (`<caller>:<key>`), is answered
+    as that release answered it (found by a breaker: a retry across the upgrade lost its first answer)."""
     if update_id is None:
         return None
-    try:
-        return await consultation_round(client, submission_id, round_id).get_update_handle(update_id, result_type=result_type).result()
-    except RPCError as unknown:
-        if unknown.status is not RPCStatusCode.NOT_FOUND:
-            raise
-        return None
+    handle = consultation_round(client, submission_id, round_id)
+    for asked in (update_id, round_requests.released_before(update_id)):
+        try:
+            return await handle.get_update_handle(asked, result_type=result_type).result()
+        except RPCError as unknown:
+            if unknown.status is not RPCStatusCode.NOT_FOUND:
+                raise
+    return None
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

@@ -22,7 +22,8 @@ CLI_CALLER = "cli"
 # The keys a round remembers, the latest last: a round takes one opinion per consultee and the public's through the lead
 # ministry's system; a key older than these is taken as new.
 REMEMBERED = 256
-_UPDATE_ID = re.compile(r"(?P<caller>[^:]+):(?P<key>.+):(?P<digest>[0-9a-f]{16})", re.DOTALL)
+# The callers: the command line, or an API token's ID; a raw Temporal client's own update IDs are not keys (a breaker).
+_UPDATE_ID = re.compile(r"(?P<caller>cli|[0-9a-f]{12}):(?P<key>.+):(?P<digest>[0-9a-f]{16})", re.DOTALL)
 
 
 def update_id(caller: str, key: str | None, message: BaseModel) -> str | None:
@@ -32,6 +33,11 @@ def update_id(caller: str, key: str | None, message: BaseModel) -> str | None:
         return None
     digest = hashlib.sha256(f"{type(message).__name__}\n{message.model_dump_json()}".encode()).hexdigest()[:16]
     return f"{caller}:{key}:{digest}"
+
+
+def released_before(update_id: str) -> str:
+    """The update ID a release before this one gave the same caller's key, `<caller>:<key>`, without the digest."""
+    return update_id.rsplit(":", 1)[0]
 
 
 class RoundRequests:

@@ -74,7 +74,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
         client = http.app.state.client
         if (first := await temporal(http, drafts.round_answer(client, submission_id, round_id, update_id, OpinionReceipt), "round_id")) is not None:
             return JSONResponse(first.model_dump(mode="json"))
-        if (ended := drafts.ended_for_opinions(view)) is not None:  # found by a breaker
+        if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # found by a breaker
             raise ended
         admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
@@ -92,15 +92,21 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
     """The lead ministry accepts or explains every comment; this ends the round."""
     async def run() -> Response:
         permissions.check_acting(who, compilation)
-        view = await temporal(http, drafts.status(http.app.state.client, submission_id))
+        client = http.app.state.client
+        view = await temporal(http, drafts.status_and_end(client, submission_id))
         # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
         permissions.check_leads(who, view, "the compilation")
-        round_now = await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
+        update_id = round_requests.update_id(who.token_id, key, compilation)
+        if (first := await temporal(http, drafts.round_answer(client, submission_id, round_id, update_id, ConsultationView), "round_id")) is not None:
+            return JSONResponse(permissions.round_for(who, first, view).model_dump(mode="json"))
+        if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # its round would fail (found by a breaker)
+            raise ended
+        round_now = await temporal(http, drafts.consultation(client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         admits_no_secret(compilation)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
         compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
-                                                             lead_ministry=view.lead_ministry, update_id=round_requests.update_id(who.token_id, key, compilation)), "round_id")
+                                                             lead_ministry=view.lead_ministry, update_id=update_id), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 
     return await answer_once(http, who.token_id, key, run)
