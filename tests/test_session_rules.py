@@ -258,6 +258,15 @@ def test_the_meeting_before_a_session_meets_after_the_session_before_it(generati
     assert state.deadline is None and sessions.meeting_before(state, third) is None
     assert "no Standing Committee meeting is announced between 16-2 and 16-3: the limit counted back from it waits for one" in " ".join(
         views.status(state, "w", NOW).warnings)
+    # At a stage before the one counted back from the meeting, no cut-off ahead and the same warning (found by a
+    # fresh-user trial: nothing was shown); with the meeting announced, the cut-off and no warning.
+    first = core_state(request, at=Stage.POLICY_PROPOSAL, generation=generation, sessions=[second, third], meetings=[early])
+    waiting = views.status(first, "w", NOW)
+    assert waiting.next_cutoff is None and "no Standing Committee meeting is announced between 16-2 and 16-3" in " ".join(waiting.warnings)
+    announced = core_state(request, at=Stage.POLICY_PROPOSAL, generation=generation, sessions=[second, third], meetings=[early, between])
+    counted = views.status(announced, "w", NOW)
+    assert counted.next_cutoff is not None and counted.next_cutoff.sitting == "UBTVQH-60"
+    assert not any("Standing Committee meeting is announced" in w for w in counted.warnings)
     # The meeting between withdrawn: the limit waits again, its deadline lifted.
     withdrawn = draft.perform(draft.CALENDAR_CHANGED, told.state, SessionCalendar(sessions=(second, third), meetings=(early,),
                                                                                   changed_by="VPQH"), NOW)

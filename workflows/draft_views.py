@@ -18,6 +18,7 @@ from workflows.draft import due_later
 from workflows.rules import pending_decision, postponement_asked
 from workflows.sessions import (
     awaiting_session,
+    cutoff_ahead,
     limits,
     meeting_before,
     postponement_conflict,
@@ -122,9 +123,16 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
 
 def waits_for_meeting(state: DraftState) -> bool:
     """A stage whose limit counts back from the Standing Committee meeting before the draft's session, with none announced
-    to count from (seventh generation: one that meets after the session before it)."""
-    return (state.generation >= 7 and not state.stage.is_terminal and state.deadline is None and meeting_before(state, state.target) is None
-            and any(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in limits(state)))
+    to count from (seventh generation: one that meets after the session before it): the current stage, its deadline
+    waiting, or one ahead while no cut-off ahead can be counted (found by a fresh-user trial: an ordinance at its first
+    stage showed neither a cut-off nor why)."""
+    if state.generation < 7 or state.stage.is_terminal or meeting_before(state, state.target) is not None:
+        return False
+    if state.deadline is None and any(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in limits(state)):
+        return True
+    ahead = state.path[state.path.index(state.stage) + 1:] if state.stage in state.path else ()
+    return cutoff_ahead(state) is None and any(
+        limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for stage in ahead for limit in limits(state, stage))
 
 
 def history(state: DraftState) -> HistoryView:
