@@ -163,3 +163,22 @@ def test_a_refused_calendar_change_says_which_drafts_keep_an_approved_date():
     assert _approved(row | {"stage_deadline": date(2027, 4, 30)}) == ", its approved date 2027-04-30 standing"
     assert _approved(row | {"stage": "APPRAISAL", "stage_deadline": date(2027, 1, 10)}) == ""  # its own limit, not the cut-off
     assert _approved(row | {"stage_deadline": None}) == ""
+
+
+async def test_a_start_naming_another_day_for_an_announced_session_is_warned_of(cli, tmp_path):
+    """Taken at the announced day, as the README says; the operator who typed the day is told so at the start, where
+    the history's note alone said it (found by a fresh-user trial)."""
+    aimed = start_request()
+    announced = aimed.target_session.opens_on
+    assert (await cli("calendar", "set-session", "16-2", "--opens-on", str(announced), "--by", "VPQH"))[0] == 0
+    typed = aimed.model_copy(update={"target_session": aimed.target_session.model_copy(update={"opens_on": announced - timedelta(days=3)})})
+    same = start_request()
+    for request in (typed, same):
+        (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
+    code, _, err = await cli("start", str(tmp_path / f"{typed.submission_id}.json"))
+    assert code == 0 and (f"warning session 16-2 opens on {announced} as announced: the draft aims at that day (the request said "
+                          f"{announced - timedelta(days=3)})") in err, err
+    code, _, err = await cli("start", str(tmp_path / f"{typed.submission_id}.json"))
+    assert code == 0 and "warning" not in err, err  # started already: nothing new to say
+    code, _, err = await cli("start", str(tmp_path / f"{same.submission_id}.json"))
+    assert code == 0 and "warning" not in err, err
