@@ -4,8 +4,9 @@ running draft), and the working calendar the Government announces each year (shi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -157,13 +158,13 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
         # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
-        named = "; ".join(_named(r, f"{r['cutoff_stage']} by {day}" if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now")
-                          for r, day in passing[:5])
+        named = _listed([r for r, _ in passing], lambda r: f"{r['submission_id']}: " + (
+            f"{r['cutoff_stage']} by {moved(r)}" if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r))
         slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
                 else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
         raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
-                       f"draft(s) before today ({named}{'; ...' if len(passing) > 5 else ''}): each would record it missed {slip}. If the day "
+                       f"draft(s) before today ({named}): each would record it missed {slip}. If the day "
                        "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass")
 
 
@@ -196,10 +197,9 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = "; ".join(_named(r, f"{r['cutoff_stage']} by {day}") for r, day in passing[:5])
+        named = _listed([r for r, _ in passing], lambda r: f"{r['submission_id']}: {r['cutoff_stage']} by {moved(r)}{_approved(r)}")
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
-        raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}"
-                       f"{'; ...' if len(passing) > 5 else ''}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
+        raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
                        "is right, make "
                        "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass")
 
@@ -207,10 +207,13 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 _KEEPS_APPROVED = "(one whose approved date stands keeps it, and slips if that passes too)"
 
 
-def _named(row, cutoff: str) -> str:
-    """A draft a refusal names, with its cut-off as `cutoff` says it; a classified draft by its ID alone, whose stages and
-    days, and so its session, are its lead ministry's, as `legis status` withholds them (found by a fresh-user trial)."""
-    return f"{row['submission_id']} (classified)" if row["classified"] else f"{row['submission_id']}: {cutoff}{_approved(row)}"
+def _listed(rows: list, said: Callable[[Any], str], between: str = "; ", most: int = 5) -> str:
+    """The drafts a refusal names, the first `most` with what `said` says of each; the classified ones counted, never
+    named: an ID beside a session or a meeting tells what `legis status` withholds, their session (found by a breaker)."""
+    shown = [r for r in rows if not r["classified"]]
+    hidden = len(rows) - len(shown)
+    return between.join([said(r) for r in shown[:most]] + (["..."] if len(shown) > most else [])
+                        + ([f"{hidden} classified draft{'s' * (hidden != 1)}"] if hidden else []))
 
 
 def _approved(row) -> str:
@@ -324,9 +327,9 @@ def remove_session(
         if all(s.code != code for s in known):
             raise NotFound(f"code: no session {code} on the calendar (legis calendar show)", field="code", rule="known")
         if aimed := await running_drafts_aimed_at(db, code):
-            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({', '.join(aimed[:5])}"
-                           f"{', ...' if len(aimed) > 5 else ''}): move the session with `legis calendar set-session`, or aim them at "
-                           "another by a programme change, first", field="code", rule="session_has_drafts")
+            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({_listed(aimed, lambda r: r['submission_id'], ', ')}): "
+                           "move the session with `legis calendar set-session`, or aim them at another by a programme change, first",
+                           field="code", rule="session_has_drafts")
         _announced([s for s in known if s.code != code])
         await unset_session(db, code)
         err.print(f"session {code} removed")

@@ -24,11 +24,10 @@ async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_co
     return [row["submission_id"] for row in rows]
 
 
-async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[str]:
-    """Submission IDs of the drafts not yet in a final state (nor ended outside their rules) the registry last saw aimed at
-    session `session` (its code)."""
-    rows = await db.fetch(f"SELECT submission_id FROM submissions WHERE target_session = $1 AND {OPEN} ORDER BY submission_id", session)
-    return [row["submission_id"] for row in rows]
+async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:
+    """(submission_id, classified) of the drafts not yet in a final state (nor ended outside their rules) the registry last
+    saw aimed at session `session` (its code)."""
+    return await db.fetch(f"SELECT submission_id, classified FROM submissions WHERE target_session = $1 AND {OPEN} ORDER BY submission_id", session)
 
 
 async def cutoffs_counted_from(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:

@@ -24,7 +24,7 @@ from store import public
 from tests.test_board_forms import app_client, posted_round, token_of
 from web.charts import per_ministry, trend
 from web.event_names import EVENT_NAMES
-from web.refusals import FIELD_SENTENCES, LABELS, SENTENCES, explain
+from web.refusals import FIELD_SENTENCES, LABELS, SENTENCES, explain, label_of
 from web.render import environment, translations
 
 OPTION = re.compile(r'<option value="([A-Z_]+)"[^>]*>([^<]*)</option>')
@@ -294,6 +294,10 @@ def test_every_field_of_the_pages_forms_has_its_label_for_a_refusal():
     named = {name for page in templates.glob("*.html")
              for name in re.findall(r'name="([a-z_]+)"', page.read_text(encoding="utf-8"))}
     assert not named - {"csrftoken", "next", "token", "viewport"} - set(LABELS)
+    # And a field the message's rules name within one the form shows, as the inbox's refusals name them (a breaker).
+    for field, label in (("documents.0", "Documents"), ("documents.0.sha256", "Documents"), ("documents.0.kind", "Documents"),
+                         ("vote", LABELS["vote"]), ("vote.in_favour", "In favour"), ("vote.parts_not_passed.0", LABELS["parts_not_passed"])):
+        assert label_of(field) == label, field
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

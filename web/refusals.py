@@ -115,12 +115,19 @@ LABELS = {
     "role": "Role", "reasons": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
     "language": "Language", "request": "Request", "round_id": "Consultation", "body": "What was sent", "Content-Type": "Form",
     "occurred_on": "Decided on, when entered afterwards (Ha Noi day)", "total_deputies": "Deputies in all", "in_favour": "In favour",
-    "against": "Against", "abstaining": "Abstaining",
+    "against": "Against", "abstaining": "Abstaining", "vote": "The vote, when the outcome is VOTE (all deputies, not only those present)",
     "parts_not_passed": "Parts voted down, one a line (e.g. Điều 12), when the law passes in part",
 }
 MAX_CONTEXT = 400
 # A list of choices is shown whole up to this length (every enumeration of the project fits), else cut between choices.
 MAX_CHOICES = 2000
+
+
+def label_of(field: str) -> str | None:
+    """The form's name for a field: its own, else that of the nearest field holding it that the form shows
+    ("documents.0.sha256" is the documents' field, "vote.in_favour" the count's; found by a breaker: a document's hash
+    and a vote left without counts were named by their code)."""
+    return next((LABELS[part] for part in reversed(field.split(".")) if part in LABELS), None)
 
 
 def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -131,7 +138,7 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
     shown = []
     for problem in problems:
         field, rule = tokens_redacted(problem.get("field", "")), problem.get("rule", "")
-        label = LABELS.get(field) or LABELS.get(field.rpartition(".")[2])
+        label = label_of(field)
         context = problem.get("ctx") or {}
         # "at least 1 character" is the field left empty.
         sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
