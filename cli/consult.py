@@ -48,7 +48,6 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
     choose(output, as_json)
     opinion = read_message(file, OpinionBody)
     key = request_id or uuid.uuid4().hex
-
     update_id = round_requests.update_id(round_requests.CLI_CALLER, key, opinion)
 
     async def taken(client: Client) -> tuple[OpinionReceipt, bool]:
@@ -84,26 +83,28 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     key = request_id or uuid.uuid4().hex
     update_id = round_requests.update_id(round_requests.CLI_CALLER, key, compilation)
     target = temporal.round_of(submission_id, round_id)
-    from api.permissions import CLI_READER, round_for
+    from api.permissions import CLI_READER, Registered, round_for
     from cli.records import registered
 
-    first = temporal.run(lambda client: temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id,
-                                                                                          ConsultationView)))
-    if first is None:
-        view = temporal.run(lambda client: temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id)))
+    async def compiled(client: Client) -> tuple[ConsultationView, Registered, bool]:
+        if (first := await temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id, ConsultationView))):
+            return first, await database.checked(lambda db: registered(db, submission_id)), True
+        view = await temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id))
         if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # as the API: its round would fail
             raise from_refusal(ended)
-        round_now = temporal.run(lambda client: temporal.call(client, target, drafts.consultation(client, submission_id, round_id)))
-        asyncio.run(database.checked(lambda db: public.check_answered(db, submission_id, round_now)))
-        refs = database.read(lambda db: texts.put(db, compilation.texts()))
-    # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
-    draft_row = database.read(lambda db: registered(db, submission_id))
-    compiled = first or temporal.run(lambda client: _once(client, target, key, drafts.compile_round(
-        client, submission_id, round_id, compilation.by_reference(refs), update_id=update_id)))
-    if first is not None and not wants_json():
+        round_now = await temporal.call(client, target, drafts.consultation(client, submission_id, round_id))
+        await database.checked(lambda db: public.check_answered(db, submission_id, round_now))
+        refs = await database.checked(lambda db: texts.put(db, compilation.texts()))
+        # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
+        draft_row = await database.checked(lambda db: registered(db, submission_id))
+        return await _once(client, target, key, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs),
+                                                                     update_id=update_id)), draft_row, False
+
+    answer, draft_row, repeated = temporal.run(compiled)
+    if repeated and not wants_json():
         out.print(f"compilation already taken under request {key}; the round as it answered then:")
     # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
-    _print_round(round_for(CLI_READER, compiled, draft_row), duplicate=first is not None)
+    _print_round(round_for(CLI_READER, answer, draft_row), duplicate=repeated)
 
 
 async def _once(client: Client, target: temporal.Target, key: str, request: Awaitable[T]) -> T:
