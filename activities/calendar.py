@@ -23,6 +23,16 @@ async def set_session(connection: asyncpg.Connection, session: TargetSession, *,
     )
 
 
+async def announced_otherwise(connection: asyncpg.Connection | asyncpg.Pool, target: TargetSession) -> str | None:
+    """What to tell whoever starts a draft aimed at `target` when the calendar announces its session on another day: the
+    draft aims at the announced day (README, "Sessions as a draft lives them"), which its history's note alone said
+    (found by a fresh-user trial). None when the calendar does not hold the session, or holds it on that day."""
+    announced = await connection.fetchval("SELECT opens_on FROM na_sessions WHERE code = $1", target.code)
+    if announced is None or announced == target.opens_on:
+        return None
+    return f"session {target.code} opens on {announced} as announced: the draft aims at that day (the request said {target.opens_on})"
+
+
 # What a draft is told of the calendar: the sessions and meetings from a while back onwards, within its state's bounds.
 _RECENT = "opens_on >= current_date - 730"
 _BOUND = 200

@@ -19,7 +19,7 @@ from cli.app import MinistryFilter, RequestId, SubmissionId, json_file, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, print_table, table, wants_json
-from schemas.calendar import FIRST_DAY, TargetSession, parse_session_code
+from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
     Decision,
@@ -191,13 +191,6 @@ def print_status(view: StatusView) -> None:
     out.print(pairs(None, rows))
 
 
-async def announced_as(db, code: str) -> TargetSession | None:
-    """The session of `code` as the calendar announces it, if it does."""
-    from activities.calendar import sessions
-
-    return next((s for s in await sessions(db) if s.code == code), None)
-
-
 @app.command(rich_help_panel=PANEL, short_help="Start a submission from a JSON start request, or enter a draft already under way.",
              epilog=examples("legis start schemas/examples/start-request.json",
                              "legis start - --output json < schemas/examples/start-request.json"))
@@ -207,28 +200,27 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
     the day it happened (`occurred_on`), and the draft stands where they leave it."""
     choose(output, as_json)
     request = read_message(file, StartRequest)
+    from activities.calendar import announced_otherwise
     from activities.rulebook import check_start
 
     queue = settings().task_queue
 
-    async def starting(client: Client) -> tuple[drafts.Started, TargetSession | None]:
+    async def starting(client: Client) -> tuple[drafts.Started, str | None]:
         target = temporal.draft(request.submission_id)
         # A submission Temporal knows already is answered as such (open already, or closed); a new one is checked first,
         # as the draft's first task would check it, so that a refused start starts nothing.
-        announced = None
+        said = None
         if await temporal.call(client, target, drafts.start_request_of(client, request.submission_id)) is None:
-            async def checked(db) -> TargetSession | None:
+            async def checked(db) -> str | None:
                 await check_start(db, request, datetime.now(UTC))
-                return await announced_as(db, request.target_session.code)
+                return await announced_otherwise(db, request.target_session)
 
-            announced = await database.checked(checked)
-        return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue)), announced
+            said = await database.checked(checked)
+        return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue)), said
 
-    started, announced = temporal.run(starting)
-    if started.created and announced is not None and announced.opens_on != request.target_session.opens_on:
-        # Taken at its announced day, as the README says; said here too, where the day was typed (a fresh-user trial).
-        err.print(Text.assemble(("warning", "yellow"), f" session {announced.code} opens on {day(announced.opens_on)} as announced: the draft "
-                                f"aims at that day (the request said {day(request.target_session.opens_on)})"))
+    started, said = temporal.run(starting)
+    if started.created and said is not None:
+        err.print(Text.assemble(("warning", "yellow"), f" {said}"))
     if not started.created and started.classified:
         # The CLI reads as an operator does: whether a start matches a classified draft's values would confirm a guess of
         # them one by one (found by a trial), so it is answered alike whatever it holds.
@@ -239,7 +231,8 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
         raise Rejected(f"{started.differs[0]}: submission {request.submission_id} was opened with other values of: "
                        f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists")
     if wants_json():
-        emit_json({"submission_id": request.submission_id, "workflow_id": started.workflow_id, "run_id": started.run_id})
+        emit_json({"submission_id": request.submission_id, "workflow_id": started.workflow_id, "run_id": started.run_id,
+                   "warnings": [said] if started.created and said else []})
     else:
         out.print(f"{started.workflow_id} run {started.run_id}")
 

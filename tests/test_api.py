@@ -33,7 +33,8 @@ async def test_start_answers_201_with_location_then_200_and_409_naming_what_diff
     again = await api.post("/v1/submissions", json=body(request), headers=lead)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.headers["location"] == again.headers["location"] == f"/v1/submissions/{request.submission_id}"
-    assert first.json() == {"submission_id": request.submission_id, "workflow_id": f"draft-law-{request.submission_id}", "created": True}
+    assert first.json() == {"submission_id": request.submission_id, "workflow_id": f"draft-law-{request.submission_id}", "created": True,
+                            "warnings": []}
     assert again.json()["created"] is False
     assert (await api.get(first.headers["location"], headers=lead)).json()["title"] == request.title
 
@@ -475,3 +476,29 @@ async def test_a_classified_drafts_refusals_say_their_field_and_rule_only_to_ope
     assert listed[plain.submission_id]["message"] == said
     withheld = listed[classified.submission_id]
     assert (withheld["field"], withheld["rule"]) == ("occurred_on", "after_session_opens") and "2027" not in withheld["message"], withheld
+
+
+async def test_a_start_naming_another_day_for_an_announced_session_says_so(dev_env, fresh_database_url):
+    """The draft aims at the session's announced day, as `legis start` warns (found by a breaker: the API, where a
+    ministry's system typed the day, said nothing); a start sent again, creating nothing, says nothing more."""
+    from activities import calendar
+    from activities.database import create_pool
+
+    own = await create_pool(fresh_database_url)
+    try:
+        request = start_request(ministry="BGDDT")
+        announced = request.target_session.opens_on + timedelta(days=4)
+        async with own.acquire() as connection:
+            await calendar.set_session(connection, request.target_session.model_copy(update={"opens_on": announced}), changed_by="VPQH")
+        async with api_client(dev_env.client, own) as api:
+            lead = await bearer(own, "BGDDT", CallerRole.LEAD_MINISTRY)
+            first = await api.post("/v1/submissions", json=body(request), headers=lead)
+            again = await api.post("/v1/submissions", json=body(request), headers=lead)
+            assert first.status_code == 201 and first.json()["warnings"] == [
+                f"session {request.target_session.code} opens on {announced} as announced: the draft aims at that day "
+                f"(the request said {request.target_session.opens_on})"], first.text
+            assert again.status_code == 200 and again.json()["warnings"] == []
+            status = await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)
+            assert status.json()["target_session"]["opens_on"] == str(announced)
+    finally:
+        await own.close()

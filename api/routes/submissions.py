@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi_pagination.cursor import CursorParams
 from pydantic import BaseModel, Field
 
+from activities.calendar import announced_otherwise
 from activities.rulebook import check_start
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, ListPage, TitleWords, cursor_of, database, known_parameters, link_after, link_next, temporal
@@ -41,6 +42,8 @@ class Started(BaseModel):
     submission_id: str = Field(description="the submission's ID, from the request", examples=["BGDDT-2026-017"])
     workflow_id: str = Field(description="the draft's Temporal workflow ID", examples=["draft-law-BGDDT-2026-017"])
     created: bool = Field(description="false when the submission was open already (the same request sent again)")
+    warnings: list[str] = Field(default=[], description="what the sender should know of a new draft: a target session the calendar "
+                                "announces on another day than the request's, at whose announced day the draft aims")
 
 
 @router.post("", status_code=201, operation_id="startSubmission", summary="Open a submission (hồ sơ dự án)", response_model=Started,
@@ -60,8 +63,10 @@ async def start_submission(
         permissions.check_start(who, request)
         client = http.app.state.client
         # A submission Temporal knows already is answered as such (open already, or closed); a new one is checked first.
+        said = None
         if await temporal(http, drafts.start_request_of(client, request.submission_id)) is None:
             await database(check_start(http.app.state.pool, request, datetime.now(UTC)))
+            said = await database(announced_otherwise(http.app.state.pool, request.target_session))
         started = await temporal(http, drafts.start_submission(client, request, task_queue=http.app.state.task_queue))
         if "lead_ministry" in started.differs:
             # Another agency's draft: which of its values a guess matches is that agency's to know (and classified, maybe).
@@ -70,7 +75,8 @@ async def start_submission(
         if started.differs:
             raise problem(Refused(started.differs[0], "submission_exists",
                                   f"submission {request.submission_id} was opened with other values of: {', '.join(started.differs)}", RefusalKind.CONFLICT))
-        body = Started(submission_id=request.submission_id, workflow_id=started.workflow_id, created=started.created)
+        body = Started(submission_id=request.submission_id, workflow_id=started.workflow_id, created=started.created,
+                       warnings=[said] if started.created and said else [])
         return JSONResponse(body.model_dump(), status_code=201 if started.created else 200,
                             headers={"Location": f"/v1/submissions/{request.submission_id}"})
 
