@@ -54,7 +54,7 @@ async def known(db, submission_id: str) -> None:
         # As `legis status` says it: the draft the registry holds in other letter case, not a classified one.
         named = await board.in_other_case(db, submission_id, own_agency=None)
         raise NotFound(f"submission_id: no draft {submission_id} in the audit trail" + (f"; {named} differs from it only in letter case"
-                       if named else ""), field="submission_id", rule="known")
+                       if named else ""), field="submission_id", rule="draft_unknown")
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis history BGDDT-2026-017", "legis history BGDDT-2026-017 --output json"))

@@ -47,16 +47,18 @@ class Target:
     closed_rule: str
     # A draft's submission ID, looked for in other letter case when Temporal knows none.
     submission_id: str | None = None
+    # The rule of its 404, as the API names it (found by a fresh-user trial: `known` here, `draft_unknown` there).
+    unknown_rule: str = "known"
 
 
 def draft(submission_id: str) -> Target:
     return Target(draft_workflow_id(submission_id), "submission_id", f"no draft {submission_id}", "the draft", "draft_closed",
-                  submission_id)
+                  submission_id, "draft_unknown")
 
 
 def round_of(submission_id: str, round_id: str) -> Target:
     return Target(round_workflow_id(submission_id, round_id), "round_id", f"no consultation round {round_id} of draft {submission_id}",
-                  f"round {round_id}", "round_closed")
+                  f"round {round_id}", "round_closed", unknown_rule="round_unknown")
 
 
 def run(action: Callable[[Client], Awaitable[T]]) -> T:
@@ -132,7 +134,7 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
             return from_refusal(ended)
         named = await _in_other_case(target.submission_id) if target.submission_id else None
         return NotFound(f"{target.field}: {target.missing}" + (f"; {named} differs from it only in letter case" if named else ""),
-                        field=target.field, rule="known")
+                        field=target.field, rule=target.unknown_rule)
     if task_failing(rpc):
         field = target.field if target else "submission_id"
         return Unavailable(f"{field}: {task_failing_message(target.workflow_id if target else None)}", field=field, rule="draft_task_failing")
