@@ -364,10 +364,13 @@ def list_drafts(
             async for found in client.list_workflows(query, limit=limit):
                 attrs = found.typed_search_attributes
                 missed_at = attrs.get(sa.STAGE_DEADLINE)
+                # A classified draft keeps its ministry, session and title out of Temporal (every other draft has a ministry):
+                # said so, as the API's list and `legis status` say it, where blank cells read as none (a fresh-user trial).
+                withheld = "(classified)" if not attrs.get(sa.LEAD_MINISTRY) else ""
                 rows.append({
                     "workflow_id": found.id, "status": found.status.name if found.status else "",
-                    "title": await found.memo_value("title", ""), "stage": attrs.get(sa.STAGE) or "",
-                    "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or "", "target_session": attrs.get(sa.TARGET_SESSION) or "",
+                    "title": await found.memo_value("title", withheld), "stage": attrs.get(sa.STAGE) or "",
+                    "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or withheld, "target_session": attrs.get(sa.TARGET_SESSION) or withheld,
                     # The attribute holds the moment the deadline is missed, the start of the day after it.
                     "stage_deadline": local_day(missed_at) - timedelta(days=1) if missed_at else None,
                     "overdue": missed_at is not None and missed_at <= now,

@@ -63,6 +63,10 @@ async def test_the_cli_reads_a_classified_draft_as_an_operator_does_through_the_
         code, out, err = await cli(*command)
         assert code == 0 and ("(classified)" in out or command[0] == "versions"), (command, out, err)  # versions name no document
         assert title not in out and official not in out and ministry not in out, (command, out)
+    # `legis list` says what it withholds, where blank cells read as none (found by a fresh-user trial).
+    code, out, _ = await eventually(lambda: cli("list", "--stage", "DRAFTING", "--output", "json"), lambda answer: sid in answer[1])
+    [row] = [r for r in json.loads(out) if r["workflow_id"] == f"draft-law-{sid}"]
+    assert code == 0 and (row["lead_ministry"], row["target_session"], row["title"]) == ("(classified)",) * 3, row
 
 
 async def _at_drafting(cli, tmp_path: Path, prefix: str, *, classified: bool = False) -> tuple[str, str]:
