@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -158,8 +158,8 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
         # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
-        named = _listed([r for r, _ in passing], lambda r: f"{r['submission_id']}: " + (
-            f"{r['cutoff_stage']} by {moved(r)}" if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r))
+        named = _listed(passing, lambda r, day: f"{r['submission_id']}: " + (
+            f"{r['cutoff_stage']} by {day}" if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r))
         slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
                 else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
@@ -197,7 +197,7 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = _listed([r for r, _ in passing], lambda r: f"{r['submission_id']}: {r['cutoff_stage']} by {moved(r)}{_approved(r)}")
+        named = _listed(passing, lambda r, day: f"{r['submission_id']}: {r['cutoff_stage']} by {day}{_approved(r)}")
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
         raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
                        "is right, make "
@@ -207,12 +207,13 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 _KEEPS_APPROVED = "(one whose approved date stands keeps it, and slips if that passes too)"
 
 
-def _listed(rows: list, said: Callable[[Any], str], between: str = "; ", most: int = 5) -> str:
-    """The drafts a refusal names, the first `most` with what `said` says of each; the classified ones counted, never
-    named: an ID beside a session or a meeting tells what `legis status` withholds, their session (found by a breaker)."""
-    shown = [r for r in rows if not r["classified"]]
+def _listed(rows: list[tuple], said: Callable[..., str], between: str = "; ", most: int = 5) -> str:
+    """The drafts a refusal names, each a registry row and what goes with it: the first `most` with what `said` says of
+    each; the classified ones counted, never named: an ID beside a session or a meeting tells what `legis status`
+    withholds, their session (found by a breaker)."""
+    shown = [row for row in rows if not row[0]["classified"]]
     hidden = len(rows) - len(shown)
-    return between.join([said(r) for r in shown[:most]] + (["..."] if len(shown) > most else [])
+    return between.join([said(*row) for row in shown[:most]] + (["..."] if len(shown) > most else [])
                         + ([f"{hidden} classified draft{'s' * (hidden != 1)}"] if hidden else []))
 
 
@@ -327,7 +328,7 @@ def remove_session(
         if all(s.code != code for s in known):
             raise NotFound(f"code: no session {code} on the calendar (legis calendar show)", field="code", rule="known")
         if aimed := await running_drafts_aimed_at(db, code):
-            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({_listed(aimed, lambda r: r['submission_id'], ', ')}): "
+            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({_listed([(r,) for r in aimed], lambda r: r['submission_id'], ', ')}): "
                            "move the session with `legis calendar set-session`, or aim them at another by a programme change, first",
                            field="code", rule="session_has_drafts")
         _announced([s for s in known if s.code != code])
