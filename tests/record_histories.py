@@ -126,6 +126,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         public_round = await record_public_round(env.client, pool, task_queue)
                         (HISTORIES / "rounds" / f"public_in_postgresql{'-' + tag if tag else ''}.json").write_text(public_round.to_json(), encoding="utf-8")
                         print(f"recorded public round: {len(public_round.events)} events")
+                    if not only or "round_of_an_ended_draft" in only:
+                        ended = await record_round_of_an_ended_draft(env.client, task_queue)
+                        (HISTORIES / "rounds" / f"round_of_an_ended_draft{'-' + tag if tag else ''}.json").write_text(ended.to_json(), encoding="utf-8")
+                        print(f"recorded round of an ended draft: {len(ended.events)} events")
                     if not only or "webhook_delivery" in only:
                         delivery = await record_webhook_delivery(env.client, pool, task_queue)
                         (HISTORIES / "webhooks" / f"delivery{'-' + tag if tag else ''}.json").write_text(delivery.to_json(), encoding="utf-8")
@@ -274,6 +278,30 @@ async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
         await public.answer(pool, sid, round_id, GroupAnswer(agency_code=request.lead_ministry, official="Vụ trưởng", response=Response.ACCEPTED, **target))
     await drafts.compile_round(client, sid, round_id, compilation(request))
     handle = client.get_workflow_handle(round_workflow_id(sid, round_id))
+    await handle.result()
+    return await handle.fetch_history()
+
+
+async def record_round_of_an_ended_draft(client, task_queue: str) -> WorkflowHistory:
+    """A round whose one consultee answered, compiled after its draft was terminated by hand: it ends with its result,
+    told to no draft (`round-result-to-no-draft`)."""
+    from schemas.enums import Response, Stage
+    from tests.drafts import compilation, consultation, decision, opinion, start_request
+
+    request = start_request(prefix="ENDED")
+    sid, round_id = request.submission_id, "r1"
+    await drafts.start_submission(client, request, task_queue=task_queue)
+    for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):
+        await drafts.decide(client, sid, decision(request, stage))
+    await drafts.open_consultation(client, sid, consultation(request, round_id, ("BTC",)))
+    await drafts.submit_opinion(client, sid, round_id, opinion("BTC", "c1"))
+    await drafts.draft(client, sid).terminate("recording: a draft ended by hand")
+    handle = drafts.consultation_round(client, sid, round_id)
+    for _ in range(300):
+        if (await drafts.consultation(client, sid, round_id)).closed:
+            break
+        await asyncio.sleep(0.02)
+    await drafts.compile_round(client, sid, round_id, compilation(request, ("BTC", "c1", Response.ACCEPTED)), lead_ministry=request.lead_ministry)
     await handle.result()
     return await handle.fetch_history()
 

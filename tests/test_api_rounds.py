@@ -13,7 +13,17 @@ from temporalio.client import WorkflowUpdateFailedError
 from schemas.enums import Actor, CallerRole, EventKind, Outcome, ProgrammeChangeKind, Response, Role, Stage
 from schemas.messages import AgencyRemap
 from schemas.refusal import Refused
-from tests.drafts import compilation, compilation_body, consultation, decision, opinion, opinion_body, programme_change, refusal_of
+from tests.drafts import (
+    compilation,
+    compilation_body,
+    consultation,
+    decision,
+    opinion,
+    opinion_body,
+    patch_ids,
+    programme_change,
+    refusal_of,
+)
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from workflows import client as drafts
@@ -296,3 +306,32 @@ async def test_a_key_sent_by_the_release_before_is_answered_as_that_release_answ
     answer = problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead),
                      409, "draft_closed", "submission_id")
     assert "its rounds take no compilation" in answer["detail"]
+
+
+async def test_a_round_whose_draft_was_ended_by_hand_ends_with_its_compilation_rather_than_failing(api, pool, dev_env):
+    """A compilation that reached a round of a draft terminated by hand (sent before the draft ended, or by a raw client):
+    the round told its result to no draft and failed (found by a breaker); it now completes with its result, past the
+    patch `round-result-to-no-draft`."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    sid = request.submission_id
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC",))), headers=lead)
+    assert opened.status_code == 200, opened.text
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    taken = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)
+    assert taken.status_code == 200 and taken.json()["closing"], taken.text
+    await dev_env.client.get_workflow_handle(f"draft-law-{sid}").terminate("test")
+    compiled = compilation(request, ("BTC", "c1", Response.ACCEPTED))
+
+    async def compile_once_closed() -> object:
+        try:
+            return await drafts.compile_round(dev_env.client, sid, "r1", compiled, lead_ministry=request.lead_ministry)
+        except WorkflowUpdateFailedError as refused:  # the round closes just after its last answer is taken
+            return refusal_of(refused)
+
+    view = await eventually(compile_once_closed, lambda answer: not isinstance(answer, tuple))
+    assert view.compiled
+    handle = drafts.consultation_round(dev_env.client, sid, "r1")
+    result = await handle.result()
+    assert result.compilation is not None and result.compilation.accepted == 1
+    assert (await handle.describe()).status.name == "COMPLETED"
+    assert "round-result-to-no-draft" in patch_ids((await handle.fetch_history()).events)

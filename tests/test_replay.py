@@ -97,6 +97,14 @@ def test_rounds_recording_their_comments_have_committed_histories_beside_those_f
     assert scheduled == ["record_opinion_comments", "record_compilation_answers"]
 
 
+def test_a_round_compiled_after_its_draft_was_ended_by_hand_has_a_committed_history():
+    """Its result told to no draft, the round completes past `round-result-to-no-draft` (it failed before the patch)."""
+    events = load_history(HISTORIES_DIR / "rounds" / "round_of_an_ended_draft-s38.json").events
+    assert "round-result-to-no-draft" in patch_ids(events)
+    assert events[-1].HasField("workflow_execution_completed_event_attributes")
+    assert any(e.HasField("signal_external_workflow_execution_failed_event_attributes") for e in events)
+
+
 def test_the_third_generation_has_committed_histories():
     """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
     notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run

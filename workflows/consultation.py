@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -69,6 +70,8 @@ PUBLIC_WINDOW_WHOLE = "public-posting-open-its-whole-window"
 # The comments of each opinion taken, and the compilation's answers, recorded in PostgreSQL for reading back (before, the
 # texts were stored but nothing named the comments they belonged to): the update answers once they are recorded.
 COMMENTS_RECORDED = "opinion-comments-recorded"
+# A round whose draft has ended by hand ends with its result when it cannot tell it, instead of failing.
+RESULT_TO_NO_DRAFT = "round-result-to-no-draft"
 _DATABASE_TIMEOUT = timedelta(seconds=60)
 # A database outage delays the round's close or compilation, never loses it.
 _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=60))
@@ -141,7 +144,14 @@ class ConsultationWorkflow:
             round_id=input.request.round_id, kind=input.request.kind, opened_at=self._opened_at, closed_at=self._closed_at,
             answers=answers, silent=self._silent, compilation=self._compilation, compiled_at=self._compiled_at,
         )
-        await workflow.get_external_workflow_handle(input.parent_workflow_id).signal(RESULT_SIGNAL, result)
+        try:
+            await workflow.get_external_workflow_handle(input.parent_workflow_id).signal(RESULT_SIGNAL, result)
+        except ApplicationError as gone:
+            # Its draft's workflow ended by hand before the compilation came: the round ends with its result, which no draft
+            # records, where it failed (found by a breaker); a round that failed so before the patch replays as it ran.
+            if not workflow.patched(RESULT_TO_NO_DRAFT):
+                raise
+            workflow.logger.warning("round's result told to no draft: its draft's workflow has ended", extra={"reason": str(gone)})
         return result
 
     async def _window(self) -> None:
