@@ -47,3 +47,4 @@ def test_update_ids_without_a_key_are_not_remembered_and_the_oldest_key_is_forgo
 
 def test_the_update_id_of_a_release_before_is_the_callers_and_the_key():
     assert released_before(update_id("0123456789ab", "dms:7", opinion("BTC", "1"))) == "0123456789ab:dms:7"
+    assert released_before(update_id(CLI_CALLER, "dms:7", opinion("BTC", "1"))) is None  # no release before sent the CLI's

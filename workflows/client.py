@@ -419,7 +419,7 @@ async def round_answer(client: Client, submission_id: str, round_id: str, update
     if update_id is None:
         return None
     handle = consultation_round(client, submission_id, round_id)
-    for asked in (update_id, round_requests.released_before(update_id)):
+    for asked in filter(None, (update_id, round_requests.released_before(update_id))):
         try:
             return await handle.get_update_handle(asked, result_type=result_type).result()
         except RPCError as unknown:

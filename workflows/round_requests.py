@@ -35,9 +35,10 @@ def update_id(caller: str, key: str | None, message: BaseModel) -> str | None:
     return f"{caller}:{key}:{digest}"
 
 
-def released_before(update_id: str) -> str:
-    """The update ID a release before this one gave the same caller's key, `<caller>:<key>`, without the digest."""
-    return update_id.rsplit(":", 1)[0]
+def released_before(update_id: str) -> str | None:
+    """The update ID a release before this one gave the same API caller's key, `<token>:<key>`, without the digest; None
+    for the command line's, which no release before sent."""
+    return None if update_id.startswith(f"{CLI_CALLER}:") else update_id.rsplit(":", 1)[0]
 
 
 class RoundRequests:
