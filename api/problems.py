@@ -190,14 +190,29 @@ def _invalid(_handler, request: Request, exc: RequestValidationError) -> Problem
 
 # The patterns of the request's headers and query, said in words (a body's codes say theirs: `schemas.text.code`).
 PATTERN_WORDS = {IDEMPOTENCY_KEY: "printable ASCII without spaces, '!' to '~'"}
+# A refused query value is quoted up to this many characters (a query may be long; the value is for recognising it).
+QUOTED = 60
 
 
 def problem_of_error(error: dict) -> dict[str, str]:
     """One of pydantic's errors as a problem: field, rule and message (the pages list them too)."""
+    error = _repeated_parameter(error)
     field, rule, message = described(error, whole="body", skip=("body", "query", "path", "header"))
     if rule == "string_pattern_mismatch" and (words := PATTERN_WORDS.get((error.get("ctx") or {}).get("pattern", ""))):
         message = f"{words} (pattern {error['ctx']['pattern']})"
     return {"field": field, "rule": rule, "message": json.loads(json.dumps(message, default=str))}
+
+
+def _repeated_parameter(error: dict) -> dict:
+    """An error in one value of a repeatable query parameter (`stage=DRAFTING&stage=FOO`) named by the parameter, as
+    the caller wrote it, with the value refused in its message: pydantic's location (`stage.1`) names no parameter
+    (found by a new user)."""
+    location = error["loc"]
+    if not (len(location) == 3 and location[0] == "query" and isinstance(location[2], int)):
+        return error
+    value = str(error.get("input", ""))
+    shown = value if len(value) <= QUOTED else value[:QUOTED] + "..."
+    return {**error, "loc": location[:2], "msg": f"{shown!r} is refused: {error['msg']}"}
 
 
 def _unhandled(_handler, request: Request, _exc: Exception) -> Problem:

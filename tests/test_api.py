@@ -307,6 +307,18 @@ async def test_operators_read_everything_but_classified_details_and_write_nothin
     problem(await api.get("/v1/refusals", headers=lead), 403)
 
 
+async def test_a_refused_value_of_a_repeatable_parameter_names_the_parameter_not_its_index(api, pool):
+    """Found by a new user: `?stage=FOO` was refused naming the field `stage.0`, pydantic's place for the list's first
+    value, which is no parameter; the parameter is named as sent, its message quoting the value refused."""
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    for query, field, value in (([("stage", "FOO")], "stage", "FOO"), ([("stage", "DRAFTING"), ("stage", "FOO")], "stage", "FOO"),
+                                ([("ministry", "BGDDT"), ("ministry", "bad x")], "ministry", "bad x")):
+        answer = problem(await api.get("/v1/submissions", params=query, headers=operator), 422, field=field)
+        assert [e["field"] for e in answer["errors"]] == [field] and answer["detail"].startswith(f"{value!r} is refused: "), answer
+    both = problem(await api.get("/v1/submissions", params=[("stage", "FOO"), ("ministry", "x")], headers=operator), 422, "enum", "stage")
+    assert [e["field"] for e in both["errors"]] == ["stage", "ministry"] and "'DRAFTING'" in both["detail"], both
+
+
 async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_ministry(api, pool):
     """Status, history and list show the lead ministry, the target session and what names them (its own steps' agency
     code, the events' labels) only to the lead ministry; an operator and another agency read them redacted."""
