@@ -40,7 +40,7 @@ class NotAllTold(Failure):
 
 async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
                     retry: str = "run the command again to tell them", changed: dict | None = None) -> None:
-    """Send one update to each draft in turn, with progress on standard error, then say how many were told. A draft
+    """Send one update to each draft in turn, with progress on standard error (every 100), then say how many were told. A draft
     whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
     as ended, and nothing is left to retry for it. `changed`, what the command changed, opens its JSON. Raises
     NotAllTold, saying how to retry (`retry`), when others failed."""
@@ -51,7 +51,8 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
             await temporal.call(client, temporal.draft(submission_id), send(submission_id))
         except Failure as not_told:
             (ended if not_told.rule == "draft_closed" else failed).append((submission_id, not_told))
-        if done % 100 == 0 or done == len(submission_ids):
+        # Progress while drafts remain: the last count is the result's own line (a fresh-user trial read it twice).
+        if done % 100 == 0 and done < len(submission_ids):
             err.print(f"sent to {done}/{len(submission_ids)} running drafts")
     told = len(submission_ids) - len(failed) - len(ended)
     if wants_json():

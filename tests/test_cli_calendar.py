@@ -123,6 +123,20 @@ async def test_the_assembly_votes_a_draft_once_its_session_has_opened(cli, tmp_p
     assert code == 0 and json.loads(out)["stage"] == "PROMULGATION", (out, err)
 
 
+async def test_a_calendar_change_says_once_how_many_drafts_were_told(cli, tmp_path):
+    """Found by a fresh-user trial: every command telling the drafts printed how many were told on standard output and
+    again, as its last progress count, on standard error. The count is said once, on standard output."""
+    running = start_request()
+    (tmp_path / "start.json").write_text(running.model_dump_json(), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    opens_on = str(running.target_session.opens_on + timedelta(days=1))
+    for command in (("set-session", "16-2", "--opens-on", opens_on), ("set-meeting", "UBTVQH-71", "--on", opens_on), ("remove-meeting", "UBTVQH-71"),
+                    ("tell",)):
+        code, out, err = await cli("calendar", *command, "--by", "VPQH")
+        said = [line for line in (out + err).splitlines() if "running draft" in line]
+        assert code == 0 and said == ["1 running draft told"] and said[0] in out, (command, out, err)
+
+
 async def test_the_calendar_takes_no_more_sessions_or_meetings_than_a_draft_can_be_told(cli, fresh_database_url):
     """Found by a breaker: a 201st session was stored, and then every calendar command failed with a traceback (the
     message told to the drafts holds 200), no draft told. One more session or meeting is refused before it is stored;
