@@ -14,7 +14,7 @@ from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_se
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
-from schemas.enums import CallerRole
+from schemas.enums import CallerRole, ProcessVersion, Role
 from schemas.redaction import token_id_in
 from schemas.refusal import RefusalKind
 from schemas.text import name
@@ -27,12 +27,53 @@ AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,23}")
 TokenLabel = name(200, 0)  # one line, NFC, visible characters: it is shown in `tokens list`
 
 
+def _caller_role(value: str) -> CallerRole:
+    """A token's role, in any letter case: the body it acts as, which a decision names in its `actor` (PM), or OPERATOR.
+    An office an official holds, which a decision names in its `role` (PRIME_MINISTER), is refused naming the bodies an
+    official in that office acts for: the two are spelled alike, and a fresh-user trial gave the one for the other."""
+    written = value.upper()
+    if written in CallerRole._value2member_map_:
+        return CallerRole(written)
+    known = ", ".join(r.value for r in CallerRole)
+    if written in Role._value2member_map_:
+        acting = _acting_for(Role(written))
+        for_office = f", for an official in that office {' or '.join(acting)}" if acting else ""
+        raise Invalid(f"role: {written} is an office an official holds (a decision's `role`); a token's role is the body it acts as (a "
+                      f"decision's `actor`){for_office}: one of {known}", field="role", rule="actor_not_office")
+    raise Invalid(f"role: {value!r} is not an actor of the process nor OPERATOR; one of {known}", field="role", rule="enum")
+
+
+def _acting_for(office: Role) -> list[str]:
+    """The actors whose decisions an official in `office` may take, by the shipped rulebooks' deciders (every one the
+    rulebooks list, wherever they list it: a stage's, a postponement's, a withdrawal's ...)."""
+    from schemas.rulebook import load_rulebook
+
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            if office.value in value.get("roles", ()) and "actor" in value:
+                found.add(value["actor"])
+            for part in value.values():
+                walk(part)
+        elif isinstance(value, list):
+            for part in value:
+                walk(part)
+
+    for version in ProcessVersion:
+        walk(load_rulebook(version).model_dump(mode="json"))
+    return sorted(found)
+
+
 @app.command("issue", epilog=examples('legis tokens issue BGDDT LEAD_MINISTRY --by "Nguyễn Văn C" --label "BGDDT document system"',
                                       'legis tokens issue BTP MOJ --by operator --expires 2027-12-31',
                                       'legis tokens issue BTP MOJ --by operator --output json | jq -r .secret'))
 def issue_token(
     agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
-    role: Annotated[CallerRole, typer.Argument(help="the role it acts in; OPERATOR reads everything but classified details")],
+    role: Annotated[CallerRole, typer.Argument(
+        parser=_caller_role,
+        help="the body it acts as, in any letter case: a decision's `actor` (PM), not the office its official holds, the decision's "
+             "`role` (PRIME_MINISTER); OPERATOR reads everything but classified details")],
     issued_by: by_option("the operator issuing it"),
     label: Annotated[str, typer.Option(help="what system uses it (one line, at most 200 characters)",
                                        callback=no_secret("label", identifier(TokenLabel, "label"), "what system uses the token"))] = "",

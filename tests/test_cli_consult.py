@@ -138,6 +138,22 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 0 and isinstance(json.loads(out), list)
 
 
+async def test_a_tokens_role_is_the_actor_a_decision_names_not_the_office_its_official_holds(cli):
+    """Found by a fresh-user trial: a token took `PM` where a decision's `role` took `PRIME_MINISTER`, and an office given
+    for a token was refused by its spelling alone. A token acts as a body, a decision's `actor`; an office is refused
+    saying so and naming the bodies an official in it acts for, and the help says which it is."""
+    for office, acting in (("PRIME_MINISTER", "GOVERNMENT or PM"), ("minister", "LEAD_MINISTRY or MOJ")):
+        code, _, err = await cli("tokens", "issue", "CP", office, "--by", "operator")
+        assert code == 2 and err.startswith(f"invalid: role: {office.upper()} is an office an official holds (a decision's `role`)"), err
+        assert f"for an official in that office {acting}: one of LEAD_MINISTRY, MOJ, " in err and "(rule: actor_not_office)" in err, err
+    code, _, err = await cli("tokens", "issue", "CP", "FOO", "--by", "operator")
+    assert code == 2 and "role: 'FOO' is not an actor" in err and "CONSULTEE, OPERATOR (rule: enum)" in err, err
+    code, out, err = await cli("tokens", "issue", "CP", "pm", "--by", "operator", "--output", "json")
+    assert code == 0 and json.loads(out)["role"] == "PM", err
+    code, out, _ = await cli("tokens", "issue", "--help", env=cli.env | {"COLUMNS": "400"})
+    assert code == 0 and "a decision's `actor` (PM), not the office its official holds, the decision's `role` (PRIME_MINISTER)" in out, out
+
+
 async def test_a_whole_token_given_where_its_id_is_expected_is_refused_naming_its_id_never_its_secret(cli):
     """Found in a user trial: `legis tokens revoke <the secret>` answered `not found: token_id: no token legis_..._<the
     whole secret>`. The command takes an ID: it names the ID to give, and no failure of `legis` quotes a secret."""
