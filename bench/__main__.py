@@ -40,11 +40,10 @@ from bench.baseline import BareLifecycleWorkflow, bare_activity
 from bench.core import core
 from bench.cores import Layout, arrange
 from bench.memory import WorkerEnded, memory
-from bench.running import bounded, filing, percentile, say
+from bench.running import bounded, filing, percentile, require_test_install, say
 from schemas.enums import LawKind, Stage
 from schemas.messages import Decision, StartRequest
 from tests.drafts import decision, start_request
-from tests.record_histories import HISTORIES, load_history
 from workers import heap
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
@@ -273,6 +272,8 @@ async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_d
 
 
 async def replay(repeats: int) -> None:
+    from tests.record_histories import HISTORIES, load_history
+
     say("\n## Replay of a full-lifecycle history")
     replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=UNSEALED)
     for name in ("law_2025_one_session-s5", "returned_twice-s5"):
@@ -406,6 +407,8 @@ def main(
     unknown = set(only) - set(PARTS)
     if unknown:
         raise typer.BadParameter(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}", param_hint="--only")
+    if "replay" in only:  # it reads the histories the tests recorded, with their reader, which imports pytest
+        require_test_install("the replay part", "tests.record_histories")
     try:
         asyncio.run(run_all(set(only), lifecycles, concurrency, rounds, sandboxed, cores, updates, concurrent_drafts, waiting, cache,
                             submissions))

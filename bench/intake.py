@@ -22,10 +22,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiohttp
 import asyncpg
 import psutil
+
+if TYPE_CHECKING:  # a package of the test install: imported where a benchmark sends requests, so that `--help` runs without it
+    import aiohttp
 
 LUA = Path(__file__).with_name("comments.lua")
 ARTICLES = 120
@@ -87,6 +90,8 @@ class ApiProcesses:
         return [psutil.Process(p.pid) for p in self.processes]
 
     async def ready(self) -> None:
+        import aiohttp
+
         async with aiohttp.ClientSession() as probe:
             for process, base, log in zip(self.processes, self.bases, self.logs, strict=True):
                 for _ in range(300):
@@ -115,6 +120,8 @@ async def post_comments(bases: list[str], sid: str, round_id: str, count: int, c
                         first: int = 0) -> tuple[int, int, float]:
     """Send `count` comments (numbered from `first`, so that no two calls send the same text) with `concurrency` requests
     in flight at most, spread over the API processes, stopping at `seconds_max`; returns (taken, refused, seconds)."""
+    import aiohttp
+
     next_index, taken, failed, last = first, 0, 0, first + count
     statuses: dict[int, int] = {}
     started = time.perf_counter()

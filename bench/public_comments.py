@@ -26,8 +26,8 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiohttp
 import asyncpg
 import pgserver
 import psutil
@@ -38,6 +38,7 @@ from activities.database import create_pool, migrate
 from api.tokens import issue
 from bench.intake import ARTICLES, ApiProcesses, capacity, comment_text, intake, post_comments, wrk_installed
 from bench.intake import held as held_in
+from bench.running import require_test_install
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from store import public
 from tests.drafts import consultation, decision, start_request
@@ -48,6 +49,9 @@ from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.codec import KeyRing, data_converter, new_key_entry
 from workflows.rounds import round_workflow_id
+
+if TYPE_CHECKING:  # a package of the test install: imported where requests are sent, so that `--help` runs without it
+    import aiohttp
 
 app = typer.Typer(add_completion=False)
 TIME_SKIPPING = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
@@ -134,6 +138,8 @@ async def seed_registry(pool: asyncpg.Pool, drafts_count: int) -> list[str]:
 
 
 async def board_pages(base: str, token: str, sample_draft: str, repeats: int) -> list[tuple[str, float, float]]:
+    import aiohttp
+
     pages = ["/board", "/board/drafts", f"/board/drafts?q={'Luật số 42'}", "/board/drafts?ministry=B07&stage=APPRAISAL&state=OVERDUE",
              f"/board/drafts/{sample_draft}", "/board/ministries"]
     measured = []
@@ -153,6 +159,8 @@ async def board_pages(base: str, token: str, sample_draft: str, repeats: int) ->
 
 async def run(comments: int, http_comments: int, concurrency: int, seconds_max: float, drafts_count: int, round_seconds: float,
               api_processes: int, use_wrk: bool) -> None:
+    import aiohttp
+
     with tempfile.TemporaryDirectory(prefix="legis-bench-pg-") as data:
         server = pgserver.get_server(data, cleanup_mode="stop")
         database_url = server.get_uri()
@@ -277,6 +285,7 @@ def main(comments: int = typer.Option(1_000_000, help="comments in the large rou
          load_generator: str = typer.Option("wrk" if wrk_installed() else "aiohttp", help="wrk (Debian's package) or aiohttp"),
          registry_drafts: int = typer.Option(10_000, help="drafts in the registry for the board's pages")) -> None:
     """Public comments at national scale and the board's pages with a large registry."""
+    require_test_install("python -m bench.public_comments", "aiohttp")  # its requests, whichever load generator
     if load_generator not in ("wrk", "aiohttp") or (load_generator == "wrk" and not wrk_installed()):
         raise typer.BadParameter("wrk (installed: apt-get install wrk) or aiohttp", param_hint="--load-generator")
     asyncio.run(run(comments, http_comments, concurrency, seconds, registry_drafts, stretch_seconds, api_processes, load_generator == "wrk"))

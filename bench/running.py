@@ -1,14 +1,30 @@
-"""What the benchmark's parts share: printing, driving jobs a few at a time, a filing to send, percentiles."""
+"""What the benchmark's parts share: printing, driving jobs a few at a time, a filing to send, percentiles, the test install."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
 from collections.abc import Awaitable, Callable
+
+import typer
 
 from schemas.enums import Actor, DocumentKind, Role, Stage
 from schemas.messages import DossierFiling
 from tests.drafts import document
+
+TEST_INSTALL = ".venv/bin/pip install --require-hashes -r requirements-test.lock"
+
+
+def require_test_install(what: str, *modules: str) -> None:
+    """Stop in one line, before any server starts, where `what` needs modules only the test install brings: a
+    benchmark's `--help`, and the parts that need no more, take requirements.lock alone (found by a fresh-user trial)."""
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as missing:
+            typer.echo(f"{what} needs the test install ({missing.name} is missing): {TEST_INSTALL}", err=True)
+            raise typer.Exit(2) from None
 
 
 def say(line: str) -> None:

@@ -1,14 +1,17 @@
 """`python -m bench` stopped (SIGTERM from a cancelled job or `kill`, or its own worker ending) leaves nothing running:
 its `legis worker`, its Temporal dev server and its PostgreSQL (a daemon started by `pg_ctl`, not its child) stop with
-it, and its data folder is removed."""
+it, and its data folder is removed. Its `--help` needs only the packages of `requirements.lock`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
+import re
 import signal
+import subprocess
 import sys
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import psutil
@@ -16,6 +19,50 @@ import psutil
 from tests.stack import describe, kill_left, still_running
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+# A benchmark's module run as `python -m` where the modules of the packages `absent` name cannot be imported, as in an
+# environment installed from requirements.lock alone.
+WITHOUT = """
+import importlib.abc, runpy, sys
+absent = set(sys.argv[2].split())
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] in absent:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, Absent())
+module, sys.argv = sys.argv[1], [sys.argv[1], *sys.argv[3:]]
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+
+def _locked(lock: str) -> set[str]:
+    """The distributions a lock file pins, by their normalised names."""
+    pinned = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", (REPOSITORY / lock).read_text(encoding="utf-8"), re.M)
+    return {re.sub(r"[-_.]+", "-", name).lower() for name in pinned}
+
+
+def _test_only_modules() -> set[str]:
+    """The top-level modules of the packages only the test install has (requirements-test.lock, not requirements.lock)."""
+    only = _locked("requirements-test.lock") - _locked("requirements.lock")
+    return {module for module, names in packages_distributions().items() if any(re.sub(r"[-_.]+", "-", n).lower() in only for n in names)}
+
+
+def _run_without_test_install(module: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", WITHOUT, module, " ".join(sorted(_test_only_modules())), *args], cwd=REPOSITORY,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_benchmarks_help_needs_no_test_install():
+    """Found by a fresh-user trial: `python -m bench --help` in an environment installed from requirements.lock failed
+    with an import error (pytest, through the tests' recorded histories; aiohttp for `bench.public_comments`). Its help
+    needs only requirements.lock; a part that needs the test install says so in one line before anything starts."""
+    for module in ("bench", "bench.public_comments"):
+        shown = _run_without_test_install(module, "--help")
+        assert shown.returncode == 0 and "Usage:" in shown.stdout, (module, shown.stdout[-2000:], shown.stderr[-2000:])
+    for module, args, part in (("bench", ("--only", "replay"), "the replay part"), ("bench.public_comments", (), "python -m bench.public_comments")):
+        refused = _run_without_test_install(module, *args)
+        assert refused.returncode == 2 and refused.stdout == "" and "Traceback" not in refused.stderr, (module, refused.stdout, refused.stderr)
+        assert re.fullmatch(rf"{part} needs the test install \(\w+ is missing\): \.venv/bin/pip install --require-hashes -r "
+                            r"requirements-test\.lock", refused.stderr.splitlines()[-1]), (module, refused.stderr)
 
 
 def _postgres_under(folder: Path) -> list[psutil.Process]:
