@@ -146,6 +146,8 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     before = max((day for day in on.values() if day < session.opens_on), default=None)
 
     def moved(row) -> date | None:
+        if row["approved_standing"]:  # the date approved stands, wherever the sitting goes (README, sessions)
+            return None
         if stored is None:
             return session.opens_on
         if row["cutoff_sitting"] == session.code:
@@ -192,6 +194,8 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
                              opens_on=max(stored, meets_on or stored) + timedelta(days=1))
 
     def moved(row) -> date | None:
+        if row["approved_standing"]:  # the date approved stands, wherever the meeting goes (README, sessions)
+            return None
         before = meeting_before_among(after, tuple(announced.values()), session_of(row))
         return None if before is None else row["cutoff"] - (stored - before.meets_on)
 
@@ -204,7 +208,9 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
                        "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass")
 
 
-_KEEPS_APPROVED = "(one whose approved date stands keeps it, and slips if that passes too)"
+# A draft before the stage a cut-off bounds records it on reaching that stage (README, sessions; found by a fresh-user trial).
+_KEEPS_APPROVED = ("(a draft at an earlier stage on the day it reaches the stage the cut-off bounds; one whose approved "
+                   "date stands keeps it, and slips if that passes too)")
 
 
 def _listed(rows: list[tuple], said: Callable[..., str], between: str = "; ", most: int = 5) -> str:

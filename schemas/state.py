@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 16
+NEWEST_GENERATION = 17
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
@@ -90,7 +90,7 @@ class DraftState(BaseModel):
                             "said the day it fell due; 13: before an approved date's conflict with its sitting ended when the "
                             "sitting's cut-off passed and a decision was not dated before a postponement at its stage; 14: before a "
                             "late slip said the day its cut-off passed; 15: before a round counted back from a session followed it when it moved; "
-                            "16: the newest (`workflows.generations`)")
+                            "16: before an alarm raised late was dated no earlier than its stage began; 17: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -31,12 +31,18 @@ async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session
 
 
 async def cutoffs_counted_from(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:
-    """(submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified) of the running drafts whose next cut-off, as the
-    registry last recorded it, counts back from `session` (a session's code, or a Standing Committee meeting's) or, for a
-    session, from the meeting before it (drafts aimed at it), the earliest first."""
-    return await db.fetch("SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified FROM submissions "
-                          "WHERE cutoff IS NOT NULL "
-                          f"AND (cutoff_sitting = $1 OR target_session = $1) AND {OPEN} ORDER BY cutoff, submission_id", session)
+    """(submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified,
+    approved_standing) of the running drafts whose next cut-off, as the registry last recorded it, counts back from
+    `session` (a session's code, or a Standing Committee meeting's) or, for a session, from the meeting before it (drafts
+    aimed at it), the earliest first. `approved_standing`: the cut-off recorded is a date approved at the draft's stage,
+    within the one counted back from the sitting (the deadline in force, which a sitting moved does not move)."""
+    return await db.fetch(
+        "SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified, "
+        "stage = cutoff_stage AND stage_deadline = cutoff AND EXISTS (SELECT 1 FROM audit_events a WHERE a.submission_id = "
+        "submissions.submission_id AND a.event = 'POSTPONEMENT_DECIDED' AND a.approved AND a.stage = submissions.stage "
+        "AND a.requested_deadline = submissions.cutoff AND a.occurred_at >= submissions.stage_since) AS approved_standing "
+        f"FROM submissions WHERE cutoff IS NOT NULL AND (cutoff_sitting = $1 OR target_session = $1) AND {OPEN} "
+        "ORDER BY cutoff, submission_id", session)
 
 
 _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,

@@ -30,6 +30,7 @@ from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import start_request
 from tests.scenario_brought_forward import postponed_then_session_brought_forward
+from tests.scenario_reached_past_its_cutoff import at_review_request, reached_past_its_cutoff
 from tests.scenario_round_follows_session import delegations_follow_the_session, two_session_law
 from tests.scenario_slipped_on_entry import entered_past_its_cutoff_request, next_session, slipped_on_entry
 from tests.scenarios import SCENARIOS, debated_twice_request, voted_after_its_debate, voted_after_its_debate_request, voted_at_the_session_ahead
@@ -118,6 +119,12 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         slipped = await record_with_a_session_ahead(env.client, pool, task_queue, entered, slipped_on_entry, next_session(entered))
                         (HISTORIES / f"slipped_on_entry{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
                         print(f"recorded slipped_on_entry: {len(slipped.events)} events")
+                    if not only or "reached_past_its_cutoff" in only:
+                        at_review = at_review_request()
+                        reached = await record_with_a_session_ahead(env.client, pool, task_queue, at_review, reached_past_its_cutoff,
+                                                                    next_session(at_review))
+                        (HISTORIES / f"reached_past_its_cutoff{'-' + tag if tag else ''}.json").write_text(reached.to_json(), encoding="utf-8")
+                        print(f"recorded reached_past_its_cutoff: {len(reached.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")

@@ -291,7 +291,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     swapped = str(opens_on - (cutoff - date.today()) - timedelta(days=10))
     code, _, err = await cli("calendar", "set-session", "16-2", "--opens-on", swapped, "--by", "VPQH")
     assert code == 3 and "(rule: cutoffs_would_pass)" in err and running.submission_id in err and "--accept-missed-cutoffs" in err, err
-    assert "slip (one whose approved date stands keeps it, and slips if that passes too)" in err, err
+    assert "slip (a draft at an earlier stage on the day it reaches the stage the cut-off bounds; one whose approved date stands keeps it" in err, err
     assert str(opens_on) in (await cli("calendar", "show"))[1]
     for day, flags in ((swapped, ("--accept-missed-cutoffs",)), (str(opens_on), ())):
         code, out, err = await cli("calendar", "set-session", "16-2", "--opens-on", day, "--by", "VPQH", *flags)

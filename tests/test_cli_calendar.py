@@ -200,3 +200,40 @@ async def test_a_start_naming_another_day_for_an_announced_session_is_warned_of(
     assert code == 0 and "warning" not in err, err  # started already: nothing new to say
     code, _, err = await cli("start", str(tmp_path / f"{same.submission_id}.json"))
     assert code == 0 and "warning" not in err, err
+
+
+async def test_a_session_moved_leaves_an_approved_date_within_its_cut_off_where_it_stands(fresh_database_url):
+    """Found by a fresh-user trial: the registry records a date approved at a draft's stage, within the cut-off counted
+    back from its session, as the draft's next cut-off; a refused move named it moved back with the session ("by
+    2026-11-24") and said the draft would record it missed and slip, where the draft keeps that date (and slips only if
+    it passes too). It is not counted; a draft whose own cut-off would pass still is."""
+    from cli.calendar import _refuse_cutoffs_passing
+    from cli.failures import Rejected
+
+    now = datetime.now(UTC)
+    today = local_day(now)
+    session = TargetSession(legislature=16, session=2, opens_on=today + timedelta(days=200))
+    approved, counted = today + timedelta(days=100), today + timedelta(days=120)
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        for submission_id, cutoff in (("BTP-2026-101", approved), ("BTP-2026-102", counted)):
+            await db.execute(
+                "INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                "stage_since, stage_deadline, classified, last_seq, cutoff, cutoff_stage, cutoff_sitting, cutoffs_recorded) "
+                "VALUES ($1, 'draft-law-' || $1, 'Luật', 'BTP', 'LAW_2025', '16-2', 'GOVERNMENT_DECISION', $2, $3, false, 2, $3, "
+                "'GOVERNMENT_DECISION', '16-2', true)", submission_id, now - timedelta(days=10), cutoff)
+        await db.execute(
+            "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, actor, agency_code, role, official, "
+            "reasons, documents, loop, requested_deadline, approved) VALUES ('BTP-2026-101', 2, 'draft-law-BTP-2026-101', $1, "
+            "'POSTPONEMENT_DECIDED', 'GOVERNMENT_DECISION', 'PM', 'CP', 'PRIME_MINISTER', 'x', '', '[]', 0, $2, true)",
+            now - timedelta(days=1), approved)
+        brought_forward = session.model_copy(update={"opens_on": session.opens_on - timedelta(days=140)})
+        with pytest.raises(Rejected) as refused:
+            await _refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)
+        said = str(refused.value)
+        assert "1 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
+        assert "BTP-2026-101" not in said, said
+        await db.execute("DELETE FROM submissions WHERE submission_id = 'BTP-2026-102'")
+        await _refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)  # the approved date alone: nothing refused
+    finally:
+        await db.close()

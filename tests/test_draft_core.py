@@ -46,6 +46,8 @@ from workflows.change import Applied, CheckRound, Record, StartRound, Wake, next
 from workflows.deadlines import VIETNAM, local_day, start_of
 
 LEAVES = {EventKind.DECISION, EventKind.SESSION_SLIPPED, EventKind.PROGRAMME_CHANGED}
+# What time raises (`draft.tick`), dated the day it fell due when raised later.
+ALARMS = {EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_SLIPPED}
 
 
 def board_view(state: DraftState) -> tuple:
@@ -76,6 +78,7 @@ class DraftLife(RuleBasedStateMachine):
         # What the registry (and so the board) last recorded of the draft: it is written with each audit event.
         self.registered = board_view(self.state)
         self.unregistered: list = []  # operations that changed what the board shows without recording an event
+        self.dated_before_their_stage: list = []  # alarms saying they happened before the stage they were raised at began
 
     # Sending, and what every answer must satisfy -----------------------------------------------------
 
@@ -130,6 +133,9 @@ class DraftLife(RuleBasedStateMachine):
                 self.reached.clear()
         if not applied.state.overdue:
             self.reached.clear()
+        began = local_day(applied.state.stage_since)
+        self.dated_before_their_stage += [(e.event, e.stage, e.occurred_on, began) for e in entries if e.event in ALARMS
+                                          and e.stage is applied.state.stage and e.occurred_on is not None and e.occurred_on < began]
         self.state = applied.state
         for effect in applied.effects:
             if isinstance(effect, StartRound):
@@ -364,6 +370,11 @@ class DraftLife(RuleBasedStateMachine):
         """What the registry shows of the draft (its row and cut-offs, written with each audit event) changes only with
         an event recorded, so that the board never keeps a stage, deadline or cut-off the draft no longer has."""
         assert not self.unregistered, self.unregistered[0]
+
+    @invariant()
+    def an_alarm_never_says_it_happened_before_its_stage_began(self):
+        """Seventeenth generation: a draft reaching a stage whose cut-off has passed is late from that day, not before."""
+        assert not self.dated_before_their_stage, self.dated_before_their_stage[0]
 
     @invariant()
     def the_carried_state_stays_under_its_bound(self):

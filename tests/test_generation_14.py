@@ -156,3 +156,14 @@ def test_a_withdrawal_from_the_programme_is_not_dated_before_a_postponement_at_i
     deferred = programme_change(ProgrammeChangeKind.DEFER, to_session=later).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
     kept = draft.perform(draft.CHANGE_PROGRAMME, approved, deferred, day10).state
     assert kept.stage is Stage.GOVERNMENT_DECISION and kept.target.code == later.code
+
+
+def test_a_standing_conflict_says_the_authority_that_approved_the_date_decides_again():
+    """Found by a fresh-user trial: the status said the draft kept its sitting only if "the Government Office resolves
+    it", for a date the Standing Committee had approved; the authority that approved it decides again (README), the
+    Government Office is told (the event's escalation level). A query's text only: nothing recorded changes."""
+    _, state = at_government_decision()
+    late = postponed(state, sessions.statutory_deadline(state) + timedelta(days=30))
+    approver = late.state.postponement.approved_by.value
+    [said] = [w for w in views.status(late.state, "w", NOW).warnings if "POSTPONEMENT_CONFLICT" in w]
+    assert f"unless {approver}, who approved it, decides again (POSTPONEMENT_CONFLICT, raised to the Government Office)" in said, said

@@ -366,6 +366,20 @@ def test_the_fifteenth_generations_path_has_a_committed_history():
     assert "to 16-3" in slipped["label"] and entries[-1]["outcome"] == "WITHDRAW"
 
 
+def test_the_seventeenth_generations_path_has_a_committed_history():
+    """A draft entered at the Government's review, whose decision's cut-off had passed, reaching that stage by an approval
+    entered two days late: its deadline passed and its slip say the day it reached the stage, after the cut-off's."""
+    path = HISTORIES_DIR / "reached_past_its_cutoff-s39.json"
+    assert "alarms-dated-within-their-stage" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    [reached] = [e for e in entries if e["event"] == "DECISION" and e["to_stage"] == "GOVERNMENT_DECISION"]
+    passed, slipped = (next(e for e in entries if e["event"] == kind and e["stage"] == "GOVERNMENT_DECISION")
+                       for kind in ("DEADLINE_PASSED", "SESSION_SLIPPED"))
+    assert reached["occurred_on"] is not None and passed["occurred_on"] == slipped["occurred_on"] == reached["occurred_on"]
+    assert date.fromisoformat(passed["deadline"]) < date.fromisoformat(reached["occurred_on"])
+    assert "to 16-3" in slipped["label"] and entries[-1]["outcome"] == "WITHDRAW"
+
+
 def test_the_sixteenth_generations_path_has_a_committed_history():
     """A two-session law's delegations' round, opened between the sessions, ends as the next session gives once that
     session moves: the draft records the new end and tells the round, which waits for it from then on."""

@@ -398,9 +398,11 @@ def tick(state: DraftState, now: datetime) -> Applied:
         if alarm.event is EventKind.DEADLINE_PASSED:
             s.overdue = True
         # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
-        # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does.
-        late = change.state.generation >= 13 and local_day(alarm.at) < local_day(now)
-        occurred_on = local_day(alarm.at) if late else None
+        # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does; from the
+        # seventeenth, not before its stage began (a draft reaching a stage whose cut-off had passed was late from then).
+        fell_due = max(local_day(alarm.at), local_day(s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
+        late = s.generation >= 13 and fell_due < local_day(now)
+        occurred_on = fell_due if late else None
         change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
         # A label may name the session (a cut-off's), which a classified draft's history withholds: its log says the kind.
         change.log(alarm.event.value if s.classified else alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))

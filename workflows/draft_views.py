@@ -113,8 +113,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"no Standing Committee meeting is announced {f'between {earlier.code} and' if earlier else 'before'} {state.target.code}: "
                      "the limit counted back from it waits for one (legis calendar set-meeting)")
     if state.generation >= 2 and (conflict := postponement_conflict(state, now)) is not None and state.postponement is not None:
+        # The Government Office is told (the event's level); the authority that approved the date is who decides again.
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
-                     "the draft cannot keep its sitting unless the Government Office resolves it (POSTPONEMENT_CONFLICT)")
+                     f"the draft cannot keep its sitting unless {state.postponement.approved_by.value}, who approved it, decides again "
+                     "(POSTPONEMENT_CONFLICT, raised to the Government Office)")
     if state.generation >= 2 and state.deadline is not None and not state.working.announced(state.deadline):
         found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                      "it may move when they are")

@@ -74,6 +74,11 @@
    that session now gives, whatever moved it (a calendar change, a programme change, a slip): the draft records the new
    end (CONSULTATION_RESCHEDULED) and tells the round (`rounds.follow_sessions`); before, the round kept the end it
    opened with, so that a session moved later cut the delegations' window short.
+17. An alarm raised late is dated no earlier than the day its stage began (`draft.tick`): a draft that reaches a stage
+   whose cut-off has already passed (a session brought forward while it was at an earlier stage, or a decision entered
+   afterwards) records the deadline passed, its escalations and its slip on the day it entered the stage, where
+   generations 13 to 16 dated them with the cut-off's day, before the draft was there (found by a fresh-user trial: the
+   audit trail read as the draft late at a stage it had not reached).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -104,8 +109,9 @@ IMPORTED_SITTINGS_PATCH = "imported-sittings-after-their-debate"
 CONFLICT_ENDS_PATCH = "conflict-ends-when-its-cutoff-passes"
 SLIP_DATED_PATCH = "slip-dated-with-its-cutoff"
 ROUNDS_FOLLOW_SESSIONS_PATCH = "rounds-follow-their-session"
+ALARMS_WITHIN_STAGE_PATCH = "alarms-dated-within-their-stage"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
