@@ -152,8 +152,9 @@ class StartRequest(Message):
             raise invalid("imported_steps_dated", "every step already passed needs its occurred_on", f"passed.{undated}.occurred_on")
         if (early := next((i for i in range(1, len(days)) if days[i] < days[i - 1]), None)) is not None:
             # The step before is the one out of place when it is later than every step after it, and those are in order
-            # with the steps before it (a day in the future, a mistyped year): named, not the step after it.
-            if len(days) - early >= 2 and days[early - 1] > max(days[early:]) and (early == 1 or days[early - 2] <= days[early]):
+            # with the steps before it (a day in the future, a mistyped year): named, not the step after it, however few
+            # steps follow it (one alone, the last, too: a trial's future day was blamed on the step after it).
+            if days[early - 1] > max(days[early:]) and (early == 1 or days[early - 2] <= days[early]):
                 raise invalid("imported_steps_in_order", f"steps already passed must be in the order they happened: {days[early - 1]} is "
                               f"after the day of every step after it ({days[early]}, the day of step {early}, the first)",
                               f"passed.{early - 1}.occurred_on")

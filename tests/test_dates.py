@@ -130,7 +130,7 @@ def test_steps_already_passed_are_dated_in_order_and_a_refusal_names_the_step():
                      for stage, day in ((Stage.POLICY_PROPOSAL, date(2026, 9, 1)), (Stage.LEGISLATIVE_PROGRAMME, date(2026, 10, 1))))
     fields = request.model_dump() | {"passed": [first.model_dump(), second.model_dump()]}
     assert len(type(request).model_validate(fields).passed) == 2
-    for steps, field, rule in (([second, first], "passed.1.occurred_on", "imported_steps_in_order"),
+    for steps, field, rule in (([second, first], "passed.0.occurred_on", "imported_steps_in_order"),
                                ([first, second.model_copy(update={"occurred_on": None})], "passed.1.occurred_on", "imported_steps_dated")):
         with pytest.raises(ValidationError) as refused:
             type(request).model_validate(fields | {"passed": [s.model_dump() for s in steps]})
@@ -140,17 +140,62 @@ def test_steps_already_passed_are_dated_in_order_and_a_refusal_names_the_step():
     third, fourth = (decision(request, stage).model_copy(update={"occurred_on": day})
                      for stage, day in ((Stage.DRAFTING, date(2026, 11, 1)), (Stage.APPRAISAL, date(2026, 11, 15))))
     future = second.model_copy(update={"occurred_on": date(2027, 1, 10)})
-    # A step too late for the steps after it is named; one too early for the step before it too; with one step after, which
-    # of the two is out of place cannot be told, and the later is named, as before.
+    # A step too late for the steps after it is named; one too early for the step before it too. Found by a fresh-user
+    # trial: with one step after the late one (the last), the step after it was named.
+    early = third.model_copy(update={"occurred_on": date(2026, 8, 1)})
     for steps, field in (([first, future, third, fourth], "passed.1.occurred_on"), ([future, first, second], "passed.0.occurred_on"),
-                         ([first, third.model_copy(update={"occurred_on": date(2026, 8, 1)}), third, fourth], "passed.1.occurred_on"),
-                         ([first, future, third], "passed.2.occurred_on")):
+                         ([first, early, third, fourth], "passed.1.occurred_on"), ([first, future, third], "passed.1.occurred_on"),
+                         ([first, second, future, third], "passed.2.occurred_on"), ([future, first], "passed.0.occurred_on")):
         said = Refused.invalid(pytest.raises(ValidationError, type(request).model_validate, fields | {"passed": [s.model_dump() for s in steps]}).value)
         assert (said.field, said.rule) == (field, "imported_steps_in_order"), said
     assert "2027-01-10 is after the day of every step after it" in Refused.invalid(pytest.raises(
         ValidationError, type(request).model_validate, fields | {"passed": [s.model_dump() for s in (first, future, third, fourth)]}).value).message
-    assert "2026-09-01 is before 2026-10-01, the day of step 0" in Refused.invalid(
-        pytest.raises(ValidationError, type(request).model_validate, fields | {"passed": [second.model_dump(), first.model_dump()]}).value).message
+    assert "2026-08-01 is before 2026-09-01, the day of step 0" in Refused.invalid(pytest.raises(
+        ValidationError, type(request).model_validate, fields | {"passed": [s.model_dump() for s in (first, early, third, fourth)]}).value).message
+
+
+def _steps_refused(days: list[date]):
+    """The refusal of a start request whose steps passed are dated `days`, or None when it is taken."""
+    from schemas.enums import Stage
+    from schemas.refusal import Refused
+    from tests.drafts import core_request, decision
+
+    request = core_request()
+    step = decision(request, Stage.POLICY_PROPOSAL).model_dump()
+    try:
+        type(request).model_validate(request.model_dump() | {"passed": [step | {"occurred_on": day} for day in days]})
+    except ValidationError as refused:
+        return Refused.invalid(refused)
+    return None
+
+
+steps_days = st.lists(st.dates(date(2020, 1, 1), date(2030, 12, 31)), min_size=1, max_size=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(days=steps_days)
+def test_steps_out_of_order_are_refused_naming_a_step_out_of_place_after_steps_in_order(days):
+    """Steps are refused exactly when they are out of order, naming one that is later than the step after it or
+    earlier than the step before it, all the steps before it in order."""
+    said = _steps_refused(days)
+    assert (said is None) == (days == sorted(days)), said
+    if said is None:
+        return
+    assert said.rule == "imported_steps_in_order" and said.field.startswith("passed.") and said.field.endswith(".occurred_on"), said
+    named = int(said.field.split(".")[1])
+    assert days[:named] == sorted(days[:named]), said
+    assert (named + 1 < len(days) and days[named] > days[named + 1]) or (named > 0 and days[named] < days[named - 1]), said
+
+
+@settings(max_examples=80, deadline=None)
+@given(days=st.lists(st.dates(date(2020, 1, 1), date(2030, 12, 31)), min_size=2, max_size=8).map(sorted), data=st.data())
+def test_one_step_dated_later_than_every_step_after_it_amid_steps_in_order_is_the_one_named(days, data):
+    """Found by a fresh-user trial: a step dated in the future with one step after it (the last) was blamed on that last
+    step, however many steps came before; whatever its place, the step moved later is named."""
+    moved = data.draw(st.integers(0, len(days) - 2))
+    days[moved] = data.draw(st.dates(days[-1] + timedelta(days=1), date(2031, 12, 31)))
+    said = _steps_refused(days)
+    assert said is not None and said.field == f"passed.{moved}.occurred_on", (said, days)
 
 
 def test_a_postponement_asked_and_decided_afterwards_says_the_day_it_happened():
