@@ -193,12 +193,12 @@ class RoundComment(Message):
     article: int | None = Field(description="the draft's article (Điều) it is about; none: the draft as a whole")
     text: str | None = Field(description="the comment; none where its text was never stored (`text_sha256` names it)")
     text_sha256: str = Field(description="the SHA-256 of the comment's text (UTF-8), by which it is stored")
-    received_at: datetime = Field(description="when the round took the opinion")
+    received_at: Instant = Field(description="when the round took the opinion")
     response: Response | None = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình); none until compiled")
     explanation: str | None = Field(description="the lead ministry's explanation of a comment not accepted; none where it was never "
                                     "stored (`explanation_sha256` names it)")
     explanation_sha256: str | None = Field(default=None, description="the SHA-256 of the explanation's text, by which it is stored")
-    answered_at: datetime | None = Field(description="when the round took the compilation; none until compiled")
+    answered_at: Instant | None = Field(description="when the round took the compilation; none until compiled")
 
 
 class RoundCommentsPage(Message):

@@ -54,8 +54,9 @@ FIELDS = {
     "consultee": "the code of a consulted agency, or PUBLIC for comments from the public",
     "consultees": "the agencies asked for opinions",
     "comment_id": "the comment's ID, unique within the consultee's opinion",
-    "comment_ids": "the IDs of the comments it sent (in a round's result and its compilation; a round's view gives their number, "
-                   "`comments`, and the comments still unanswered, `unanswered_comments`)",
+    "comment_ids": "the IDs of the comments it sent, in a round's result (recorded with `OPINION_RECEIVED`); empty in a round's view "
+                   "(`readConsultation`, `legis consult show`), which keeps each answer bounded: it gives their number, `comments`, "
+                   "the comments themselves are read at `.../opinions`, those still unanswered named in `unanswered_comments`",
     "comments": "the comments (góp ý)",
     "response": "ACCEPTED (tiếp thu) or EXPLAINED (giải trình)",
     "responses": "the lead ministry's answer to every comment (bản tổng hợp, tiếp thu, giải trình)",
@@ -116,7 +117,8 @@ OVERRIDES = {
     "DocumentRef.kind": "the document's kind, e.g. DRAFT_TEXT (dự thảo), COVER_SUBMISSION (tờ trình)",
     "NextAlarm.event": "the warning or escalation that will fire",
     "HistoryEntry.agency_code": "the agency that acted",
-    "Answer.documents": "documents the consultee attached, by reference",
+    "Answer.documents": "documents the consultee attached, by reference, in a round's result (recorded with `OPINION_RECEIVED`); "
+                        "empty in a round's view, as `comment_ids` is",
 }
 
 

@@ -370,6 +370,46 @@ def test_every_operation_shows_the_walkthroughs_answer_and_every_field_is_descri
     assert untyped == []
 
 
+def _instants_not_in_hanoi(shape: object, where: str, seen: set[type]) -> list[str]:
+    """The fields within an answer's type that hold an instant not written in Ha Noi time (`schemas.time.Instant`)."""
+    import typing
+    from datetime import datetime
+
+    from pydantic import BaseModel
+
+    from schemas.time import Instant
+
+    if typing.get_origin(shape) is typing.Annotated:
+        written = typing.get_args(Instant)[1]
+        return [] if written in typing.get_args(shape)[1:] else _instants_not_in_hanoi(typing.get_args(shape)[0], where, seen)
+    if typing.get_origin(shape) is not None:
+        return [found for part in typing.get_args(shape) for found in _instants_not_in_hanoi(part, where, seen)]
+    if not isinstance(shape, type):
+        return []
+    if issubclass(shape, datetime) or shape.__name__ in ("AwareDatetime", "NaiveDatetime"):
+        return [where]
+    if not issubclass(shape, BaseModel) or shape in seen:
+        return []
+    seen.add(shape)
+    return [found for name, field in shape.model_fields.items()
+            for found in _instants_not_in_hanoi(typing.Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation,
+                                                f"{shape.__name__}.{name}", seen)]
+
+
+def test_every_instant_an_answer_holds_is_written_in_ha_noi_time():
+    """Found by a fresh-user trial: `readOpinionComments` answered `received_at` and `answered_at` in UTC (`...Z`), where
+    every other answer writes `+07:00`."""
+    from api.app import ROUTERS
+
+    routes = [route for router in ROUTERS for route in router.routes if getattr(route, "response_model", None) is not None]
+    assert len(routes) >= 10
+    shapes = [(route.operation_id, shape) for route in routes
+              for shape in (route.response_model, *(extra["model"] for extra in route.responses.values() if "model" in extra))]
+    seen: set[type] = set()
+    assert [found for operation, shape in shapes for found in _instants_not_in_hanoi(shape, operation, seen)] == []
+    assert "readOpinionComments" in {operation for operation, _ in shapes}
+
+
 async def test_a_malformed_body_gets_a_bounded_problem_whatever_its_size(api, lead):
     """Found by a breaker: every item of an array over its maxItems, and every unknown key, had an entry of its own; 60,000
     empty documents answered 13.9 MB in 2.3 s, 300,000 unknown keys 26 MB."""
