@@ -124,6 +124,14 @@ async def test_the_language_switch_lands_on_a_page_and_refuses_a_language_the_pa
         for back in ("/public", "/board/drafts?stage=DRAFTING", "/public/X-1/r1"):
             switched = await http.get("/language/vi", params={"back": back})
             assert (switched.status_code, switched.headers["location"]) == (303, back)
+        # Found by a fresh-user trial: a path a browser resolves out of the board (`/board/../v1/submissions` is
+        # `/v1/submissions`) was sent back as given; so is the sign-in's `next`.
+        escapes = ("/board/../v1/submissions", "/public/../v1/submissions", "/board/%2e%2e/v1/submissions", "/board/.%2E/v1",
+                   "/public/X-1/%2E%2E/%2e%2e/v1/submissions", "/board/x/../../v1", "/board/..\\v1", "/board/..%5Cv1",
+                   "/board/\t../v1", "/board/..//evil.example", "/board/./drafts")
+        for back in escapes:
+            switched = await http.get("/language/vi", params={"back": back})
+            assert (switched.status_code, switched.headers["location"]) == (303, "/board"), (back, switched.headers)
         http.cookies.set("legis_lang", "vi")
         refused = await http.get("/language/fr?back=/public")
         text = is_page(refused, 422)
@@ -134,6 +142,15 @@ async def test_the_language_switch_lands_on_a_page_and_refuses_a_language_the_pa
         http.cookies.set("legis_lang", "en")
         text = is_page(await http.get("/language/fr"), 422)
         assert "field language, rule literal_error" in text and "Not one of the choices: 'vi' or 'en'" in text, text[-1500:]
+        # The refused switch's way back is checked alike: a tab a browser drops from a link made `/board/../v1`.
+        text = is_page(await http.get("/language/fr", params={"back": "/board/\t../v1/submissions"}), 422)
+        assert '<a href="/board">' in text and "../v1" not in text, text[-800:]
+        _, secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test")
+        for next_page in escapes:
+            http.cookies.clear()
+            form = {"token": secret, "next": next_page, "csrftoken": token_of(await http.get("/board/signin"))}
+            signed = await http.post("/board/signin", data=form)
+            assert (signed.status_code, signed.headers["location"]) == (303, "/board"), (next_page, signed.headers)
 
 
 async def test_a_page_answers_head_as_it_answers_get_without_a_body(pool):

@@ -9,8 +9,10 @@ field and the rule and gives the refusal's own words, marked as English.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any, get_args
+from urllib.parse import unquote
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -183,11 +185,21 @@ def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
 def page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
     """`target` when it is a page of this site under one of `prefixes`, else the board's home, which exists for everyone
     (it asks a reader who has not signed in to sign in): never another site's address (an open redirect), nor `/`, which
-    serves nothing. A token pasted in an address is not written back into the page (`schemas.redaction`)."""
-    if target and not target.startswith("//") and "\\" not in target and any(
+    serves nothing, nor a path a browser resolves elsewhere (`_leaves_its_prefix`). A token pasted in an address is not
+    written back into the page (`schemas.redaction`)."""
+    if target and not target.startswith("//") and "\\" not in unquote(target) and not _leaves_its_prefix(target) and any(
             target == prefix or target.startswith((f"{prefix}/", f"{prefix}?")) for prefix in prefixes):
         return tokens_redacted(target)
     return "/board"
+
+
+def _leaves_its_prefix(target: str) -> bool:
+    """Whether the path of `target` has a dot segment, which a browser resolves before it asks: `/board/../v1` is `/v1`
+    (found by a fresh-user trial). A browser reads `%2e` as a dot there, whatever its case (the URL standard), so that
+    `/board/%2E%2e/v1` is `/v1` too, and drops a tab or a line break in a link (a refused switch's way back), so that
+    `/board/<tab>../v1` is `/v1` as well; the site's own pages have none, so one is never taken rather than resolved."""
+    path = re.split(r"[?#]", re.sub(r"[\t\n\r]", "", target), maxsplit=1)[0]
+    return any(segment.lower().replace("%2e", ".") in (".", "..") for segment in path.split("/"))
 
 
 def page_back(back: str | None) -> str:
