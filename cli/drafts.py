@@ -186,8 +186,7 @@ def print_status(view: StatusView) -> None:
         rows.append(("warning", warning))
     if view.last_vote:
         v = view.last_vote
-        result = "passed" if v.passed else "not passed"
-        rows.append(("last vote", f"{v.in_favour} for / {v.against} against / {v.abstaining} abstaining of {v.total_deputies}: {result}"))
+        rows.append(("last vote", f"{v.in_favour} for / {v.against} against / {v.abstaining} abstaining of {v.total_deputies}: {v.result}"))
     out.print(pairs(None, rows))
 
 

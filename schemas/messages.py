@@ -120,6 +120,14 @@ class VoteCount(Message):
     def passed(self) -> bool:
         return 2 * self.in_favour > self.total_deputies
 
+    @property
+    def result(self) -> str:
+        """The result in the words of the vote's event in the history (its label, when in part) and of `legis status`:
+        "passed", "not passed", "passed in part; not passed: Điều 12"."""
+        if self.parts_not_passed:
+            return f"passed in part; not passed: {', '.join(self.parts_not_passed)}"
+        return "passed" if self.passed else "not passed"
+
 
 class StartRequest(Message):
     """What an upstream system sends to open a submission (hồ sơ dự án luật)."""

@@ -240,6 +240,29 @@ def test_the_history_says_whether_a_vote_passed():
         "passed: 241 of 480 deputies in favour, 200 against, 39 abstaining", ""]  # the parts are the label's, said once
 
 
+def test_the_status_says_a_vote_passed_in_part_as_the_history_does():
+    """Found by a fresh-user trial: after a vote passed with `parts_not_passed`, `legis status` said "passed", where the
+    history's event and the export say "passed in part; not passed: Điều 12"."""
+    from cli.drafts import print_status
+    from cli.output import out
+    from schemas.enums import Stage
+    from schemas.messages import VoteCount
+    from tests.drafts import NOW, core_state
+    from workflows import draft_views
+
+    state = core_state(at=Stage.PROMULGATION)
+    said = {}
+    for parts in ((), ("Điều 12",)):
+        state.last_vote = VoteCount(total_deputies=500, in_favour=320, against=150, abstaining=20, parts_not_passed=parts)
+        with out.capture() as captured:
+            print_status(draft_views.status(state, "w", NOW))
+        said[parts] = " ".join(captured.get().split())
+    assert "320 for / 150 against / 20 abstaining of 500: passed in part; not passed: Điều 12" in said[("Điều 12",)], said
+    assert "of 500: passed " in said[()] + " " and "in part" not in said[()], said
+    state.last_vote = VoteCount(total_deputies=500, in_favour=200, against=280, abstaining=20)
+    assert state.last_vote.result == "not passed"
+
+
 def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
     """A meeting on a regular session's opening day, or within its phases, is the meeting before no session; one while an
     extraordinary session sits may be the meeting before the next regular one (a breaker found it warned of too)."""

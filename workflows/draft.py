@@ -263,7 +263,7 @@ def _decision_label(decision: Decision, carry_to: TargetSession | None) -> str |
     if decision.carry_to is not None and carry_to is not None:
         return f"carried over to session {carry_to.code} (opens {carry_to.opens_on}){sessions.differs_from(carry_to, decision.carry_to)}"
     if decision.vote is not None and decision.vote.passed and decision.vote.parts_not_passed:
-        return f"passed in part; not passed: {', '.join(decision.vote.parts_not_passed)}"
+        return decision.vote.result
     return None
 
 
