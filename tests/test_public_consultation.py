@@ -13,6 +13,7 @@ import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import httpx
 
@@ -193,6 +194,7 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         request, lead = await posted_draft(api, pool, "rut")
         url = f"/v1/public/consultations/{request.submission_id}/rut/comments"
         assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi rút."})).status_code == 201
+        assert "closed_early_at" not in (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()
         withdrawal = decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
             update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
         assert (await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(withdrawal), headers=lead)).status_code == 200
@@ -201,6 +203,10 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         problem(await api.post(url, json={"text": "Ý kiến sau khi rút."}), 409, "round_closed", "round_id")
         public_view = (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()
         assert (public_view["closed"], public_view["draft_ended"]) == (True, True)
+        # It says when it closed, as its page does, not only its window's end (found by a fresh-user trial: none said it).
+        closed_early = datetime.fromisoformat(public_view["closed_early_at"])
+        assert public_view["closed_early_at"].endswith("+07:00") and closed_early < datetime.fromisoformat(public_view["closes_at"])
+        assert closed_early == shown.closed_early_at, (public_view, shown)
         # Its page says no answer will come, not that the ministry answers once the consultation has closed.
         page = (await api.get(f"/public/{request.submission_id}/rut")).text
         assert "sẽ không có giải trình" in page and "Chưa có trả lời" not in page

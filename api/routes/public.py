@@ -58,6 +58,10 @@ class PublicRoundView(BaseModel):
     opened_at: Instant = Field(description="when the round opened")
     closes_at: Instant = Field(description="midnight in Ha Noi after the window's last day")
     closed: bool
+    closed_early_at: Instant | None = Field(default=None, exclude_if=lambda at: at is None,
+                                            description="when it closed before its window's end (`closes_at`), its round cancelled "
+                                            "with its draft (withdrawn, rejected, or ended outside its rules), as its page says; "
+                                            "absent while it is open and when its window ended it")
     comments: int
     draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, promulgated) or its workflow ended "
                              "outside its rules before its answers: none will come")
