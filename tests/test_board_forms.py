@@ -74,7 +74,7 @@ async def test_sign_in_needs_the_token_its_form_gave(pool):
         missing = await http.post("/board/signin", data={"token": secret, "next": "/board"})
         assert missing.status_code == 403 and "legis_token" not in missing.cookies
         wrong = await http.post("/board/signin", data={"token": secret, "next": "/board", "csrftoken": token[::-1]})
-        assert wrong.status_code == 403
+        assert wrong.status_code == 403 and 'href="/board">legis' in wrong.text and 'href="/public">legis' not in wrong.text
         signed = await http.post("/board/signin", data={"token": secret, "next": "/board", "csrftoken": token})
         assert signed.status_code == 303 and "legis_token" in signed.cookies
         # Every POST form the signed-in operator sees carries it: the sign-out button in the page's header.
@@ -89,6 +89,8 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         token = token_of(page)
         refused = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến giả mạo", "article": "3"})
         assert refused.status_code == 403 and "csrf_token" in refused.text
+        # Under the public pages' header, not the board's (found by a fresh-user trial).
+        assert 'href="/public">legis' in refused.text and "Bảng theo dõi xây dựng luật" not in refused.text, refused.text[:1500]
         assert await pool.fetchval(stored, sid) == 0
         # A page's refusals are audited as the API's are.
         not_a_number = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến", "article": "abc", "csrftoken": token})

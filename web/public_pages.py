@@ -28,7 +28,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 @router.get("/public", dependencies=[Depends(known_parameters(shared=True))])
 async def posted_drafts(request: Request) -> Response:
     rounds = await database(public.public_rounds(request.app.state.pool))
-    return page(request, "public_list.html", rounds=rounds, public=True)
+    return page(request, "public_list.html", rounds=rounds)
 
 
 async def _round_page(request: Request, submission_id: str, round_id: str, *, status_code: int = 200, problems=None,
@@ -37,7 +37,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     pool = request.app.state.pool
     found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
     if found is None:
-        return page(request, "missing.html", status_code=404, submission_id=submission_id[:64], public=True)
+        return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
     # A thank-you for a comment the round took, by its number ("0001" is comment 1), never for a number made up in a link.
     taken = bool(received) and received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
     # Only in the browser that sent it (its cookie): the page's address, shared, thanks nobody else (found by a new user).
@@ -48,7 +48,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
-    return page(request, "public_round.html", status_code=status_code, public=True, round=found, answers=answers, documents=documents,
+    return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 
 

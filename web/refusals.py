@@ -213,7 +213,7 @@ def refused(request: Request, status: int, problems: list[dict[str, Any]], heade
     # The language switch refused names no page of its own: back to the page it was pressed on (found by a new user: its
     # own address again, refused again).
     back = page_back(request.query_params.get("back")) if request.url.path.startswith("/language/") else None
-    answer = page(request, "refused.html", status_code=status, problems=explain(request, problems), public=request.url.path.startswith("/public"),
+    answer = page(request, "refused.html", status_code=status, problems=explain(request, problems),
                   sent=request.method == "POST", back=back)
     answer.headers.update(headers or {})
     return answer
@@ -271,7 +271,7 @@ def not_found(problem: Callable[[Request, Exception], Response]) -> Callable[[Re
     async def answer(request: Request, exc: HTTPException) -> Response:
         path = request.url.path
         if any(path == prefix or path.startswith(f"{prefix}/") for prefix in PROTECTED):
-            return page(request, "missing.html", status_code=404, public=path.startswith("/public"))
+            return page(request, "missing.html", status_code=404)
         return problem(request, exc)
 
     return answer

@@ -76,8 +76,12 @@ def gettext(request: Request, message: str) -> str:
 
 
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The template rendered in the reader's language; `who` (the signed-in caller, if any) is always there."""
+    """The template rendered in the reader's language; `who` (the signed-in caller, if any) and `public` (a page of the
+    public's) are always there."""
     context.setdefault("who", getattr(request.state, "caller", None))
+    # A page under /public carries the public pages' header, whatever answers it: a refusal too, the forms' CSRF check's
+    # included (found by a fresh-user trial: it carried the board's).
+    context.setdefault("public", request.url.path == "/public" or request.url.path.startswith("/public/"))
     # The CSRF token every POST form carries (`web.csrf`); asking for it sets its cookie on this answer.
     context.setdefault("csrftoken", request.scope.get("csrftoken", lambda: ""))
     html = environment(language_of(request)).get_template(template).render(request=request, path=tokens_redacted(request.url.path), **context)
