@@ -27,7 +27,7 @@ from api import bounds
 from api.problems import RETRY_SECONDS, problem, problem_body
 from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
-from schemas.refusal import RefusalKind, Refused, beyond_json_limits
+from schemas.refusal import RefusalKind, Refused, beyond_json_limits, finite
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
@@ -76,11 +76,11 @@ def decode_body(raw: bytes) -> Any:
     except UnicodeDecodeError as bad:
         raise problem(Refused("body", "utf8_json_only", f"the body is not UTF-8 (byte {bad.start})", RefusalKind.INVALID)) from None
     try:
-        return json.loads(text, object_pairs_hook=_duplicates_refused, parse_constant=_no_constant)
+        return json.loads(text, object_pairs_hook=_duplicates_refused, parse_constant=_no_constant, parse_float=finite)
     except json.JSONDecodeError as bad:
         raise problem(Refused("body", "json_invalid", f"the body is not JSON: {bad.msg} (line {bad.lineno}, column {bad.colno})",
                               RefusalKind.INVALID)) from None
-    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
+    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer, a float's range
         raise problem(Refused("body", "json_invalid", f"the body is not read: {beyond_json_limits(beyond)}", RefusalKind.INVALID)) from None
 
 

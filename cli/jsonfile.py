@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from cli.failures import Invalid, from_refusal
 from schemas.messages import MAX_MESSAGE_BYTES
-from schemas.refusal import Refused, beyond_json_limits, described
+from schemas.refusal import Refused, beyond_json_limits, described, finite
 from workflows.admissions import admits_no_secret
 
 M = TypeVar("M", bound=BaseModel)
@@ -84,13 +84,13 @@ def read_json(path: Path) -> str:
     name = shown(path)
     text = _text(_bytes(path), name)
     try:
-        json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=finite)
     except Invalid as ambiguous:
         raise Invalid(f"{name}: {ambiguous.message}", field=ambiguous.field, rule=ambiguous.rule) from None
     except json.JSONDecodeError as malformed:
         raise Invalid(f"{name}: not JSON: {malformed.msg} at line {malformed.lineno}, column {malformed.colno}",
                       field="file", rule="json_syntax") from None
-    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
+    except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer, a float's range
         raise Invalid(f"{name}: not read: {beyond_json_limits(beyond)}", field="file", rule="json_syntax") from None
     return text
 

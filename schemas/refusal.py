@@ -6,6 +6,7 @@ Its kind says what the caller can do about it, and so which HTTP status and CLI 
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 
 from pydantic import ValidationError
@@ -91,6 +92,15 @@ def described(error: dict, *, whole: str = "input", skip: tuple[str, ...] = ()) 
     elif error["type"] in ("too_short", "too_long") and said.startswith("Tuple "):  # a JSON array, to whom sent it
         said = "List " + said.removeprefix("Tuple ").replace(" after validation", "")
     return field, error["type"], said
+
+
+def finite(written: str) -> float:
+    """A JSON number read as a float (`json.loads`'s `parse_float`) when it is within a float's range: `1e999` would read
+    as infinity, which JSON cannot write, and is refused as `Infinity` is (a ValueError, which the API's body and the
+    CLI's files name as they name Python's other limits, `beyond_json_limits`)."""
+    if math.isinf(number := float(written)):
+        raise ValueError(f"the number {written[:40]} is beyond a float's range (it would read as infinity, which is not a JSON number)")
+    return number
 
 
 def beyond_json_limits(error: RecursionError | ValueError) -> str:

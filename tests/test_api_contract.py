@@ -118,6 +118,10 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
     problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "text/plain"}), 415,
             "json_content_type", "Content-Type")
     problem(await api.post("/v1/submissions", content=b'{"a": NaN}', headers=json_header), 422, "json_invalid")
+    # Found by a fresh-user trial: a number beyond a float's range was read as infinity, where Infinity is refused.
+    for beyond in (b"1e999", b"-1E400", b"1.5e309"):
+        refused = problem(await api.post("/v1/submissions", content=b'{"a": ' + beyond + b"}", headers=json_header), 422, "json_invalid", "body")
+        assert f"{beyond.decode()} is beyond a float's range" in refused["detail"], refused
     # A charset other than UTF-8, and a header given twice whose first value would win unseen (found by a breaker).
     problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "application/json; charset=latin-1"}),
             415, "utf8_json_only", "Content-Type")

@@ -87,6 +87,8 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
                        'the key "outcome" is given twice', "duplicate_key"),
         "cut.json": (decision[:40].encode(), "not JSON: ", "json_syntax"),
         "nan.json": (b'{"vote": NaN}', "NaN is not a JSON number", "json_syntax"),
+        # Found by a fresh-user trial: read as infinity, where Infinity is refused.
+        "infinity.json": (b'{"vote": 1e999}', "not read: the number 1e999 is beyond a float's range", "json_syntax"),
         "deep.json": (b'{"a":' * 1000 + b"1" + b"}" * 1000, "not read: its arrays or objects are nested too deeply", "json_syntax"),
         "digits.json": (b'{"stage": ' + b"1" * 5000 + b"}", "not read: a number has more than 4300 digits", "json_syntax"),
         # In the API's words (`schemas.refusal.described`).
