@@ -146,8 +146,6 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     before = max((day for day in on.values() if day < session.opens_on), default=None)
 
     def moved(row) -> date | None:
-        if row["approved_standing"]:  # the date approved stands, wherever the sitting goes (README, sessions)
-            return None
         if stored is None:
             return session.opens_on
         if row["cutoff_sitting"] == session.code:
@@ -161,7 +159,7 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
     if passing:
         # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
         named = _listed(passing, lambda r, day: f"{r['submission_id']}: " + (
-            f"{r['cutoff_stage']} by {day}" if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r))
+            _standing(r, day) if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r))
         slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
                 else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
@@ -194,14 +192,12 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
                              opens_on=max(stored, meets_on or stored) + timedelta(days=1))
 
     def moved(row) -> date | None:
-        if row["approved_standing"]:  # the date approved stands, wherever the meeting goes (README, sessions)
-            return None
         before = meeting_before_among(after, tuple(announced.values()), session_of(row))
         return None if before is None else row["cutoff"] - (stored - before.meets_on)
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
-        named = _listed(passing, lambda r, day: f"{r['submission_id']}: {r['cutoff_stage']} by {day}{_approved(r)}")
+        named = _listed(passing, lambda r, day: f"{r['submission_id']}: {_standing(r, day)}{_approved(r)}")
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
         raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
                        "is right, make "
@@ -221,6 +217,16 @@ def _listed(rows: list[tuple], said: Callable[..., str], between: str = "; ", mo
     hidden = len(rows) - len(shown)
     return between.join([said(*row) for row in shown[:most]] + (["..."] if len(shown) > most else [])
                         + ([f"{hidden} classified draft{'s' * (hidden != 1)}"] if hidden else []))
+
+
+def _standing(row, day: date) -> str:
+    """"STAGE by DAY", the cut-off's day once moved; for a draft whose deadline in force is a date approved at its stage
+    within the cut-off (the registry's cut-off then), that date, which stands wherever the sitting goes, and how far the
+    cut-offs counted back from the sitting move (found by a fresh-user trial: the approved date was said moved with them)."""
+    if not row["approved_standing"]:
+        return f"{row['cutoff_stage']} by {day}"
+    return (f"{row['cutoff_stage']}, its approved date {row['cutoff']} standing while the cut-offs counted back from "
+            f"{row['cutoff_sitting']} move {(row['cutoff'] - day).days} days earlier")
 
 
 def _approved(row) -> str:

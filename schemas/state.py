@@ -90,7 +90,7 @@ class DraftState(BaseModel):
                             "said the day it fell due; 13: before an approved date's conflict with its sitting ended when the "
                             "sitting's cut-off passed and a decision was not dated before a postponement at its stage; 14: before a "
                             "late slip said the day its cut-off passed; 15: before a round counted back from a session followed it when it moved; "
-                            "16: before an alarm raised late was dated no earlier than its stage began; 17: the newest (`workflows.generations`)")
+                            "16: before an alarm raised late was dated no earlier than its stage began or its deadline was set; 17: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()
@@ -102,6 +102,10 @@ class DraftState(BaseModel):
     stage: Stage
     stage_since: datetime
     deadline: date | None = None
+    # Left out when none, so that a worker of an earlier release still reads a state that set none.
+    deadline_since: datetime | None = Field(default=None, exclude_if=lambda moment: moment is None, description="when the "
+                                            "deadline in force was set, if after the draft entered its stage (a postponement, a "
+                                            "calendar or programme change; seventeenth generation): its alarms are not dated before")
     overdue: bool = False
     fired: tuple[str, ...] = Field(default=(), max_length=64, description="alarms raised for the current stage and deadline")
     postponement: ApprovedPostponement | None = None

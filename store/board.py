@@ -17,7 +17,7 @@ from activities.reports import ReportRow, deadline_reports
 from schemas.enums import Stage
 from schemas.records import RegistryRow
 from store import registry
-from store.registry import OPEN
+from store.registry import OPEN, approved_here
 
 # Rows one board page lists at most; the page says how many more there are.
 PAGE_ROWS = 200
@@ -86,9 +86,8 @@ async def in_other_case(db: asyncpg.Pool | asyncpg.Connection, submission_id: st
 async def approved_date(db: asyncpg.Pool | asyncpg.Connection, row: RegistryRow) -> date | None:
     """The date of the postponement last approved at the draft's current stage since it entered it (its deadline in
     force while it stands), or None."""
-    return await db.fetchval(
-        "SELECT requested_deadline FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_DECIDED' AND approved "
-        "AND stage = $2 AND occurred_at >= $3 ORDER BY seq DESC LIMIT 1", row.submission_id, row.stage.value, row.stage_since)
+    return await db.fetchval(f"SELECT a.requested_deadline FROM audit_events a WHERE a.submission_id = $1 AND {approved_here('$2')} "
+                             "ORDER BY a.seq DESC LIMIT 1", row.submission_id, row.stage.value)
 
 
 async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str], *, own_agency: str | None) -> dict[str, RegistryRow]:

@@ -202,11 +202,11 @@ async def test_a_start_naming_another_day_for_an_announced_session_is_warned_of(
     assert code == 0 and "warning" not in err, err
 
 
-async def test_a_session_moved_leaves_an_approved_date_within_its_cut_off_where_it_stands(fresh_database_url):
+async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_standing(fresh_database_url):
     """Found by a fresh-user trial: the registry records a date approved at a draft's stage, within the cut-off counted
     back from its session, as the draft's next cut-off; a refused move named it moved back with the session ("by
-    2026-11-24") and said the draft would record it missed and slip, where the draft keeps that date (and slips only if
-    it passes too). It is not counted; a draft whose own cut-off would pass still is."""
+    2026-11-24"), where the date stands wherever the session goes. It is named as standing, and still counted (a breaker
+    found that leaving it out let through a move that puts a later stage's cut-off behind the draft)."""
     from cli.calendar import _refuse_cutoffs_passing
     from cli.failures import Rejected
 
@@ -231,9 +231,8 @@ async def test_a_session_moved_leaves_an_approved_date_within_its_cut_off_where_
         with pytest.raises(Rejected) as refused:
             await _refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)
         said = str(refused.value)
-        assert "1 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
-        assert "BTP-2026-101" not in said, said
-        await db.execute("DELETE FROM submissions WHERE submission_id = 'BTP-2026-102'")
-        await _refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)  # the approved date alone: nothing refused
+        assert "2 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
+        assert (f"BTP-2026-101: GOVERNMENT_DECISION, its approved date {approved} standing while the cut-offs counted back from 16-2 "
+                "move 140 days earlier") in said and str(approved - timedelta(days=140)) not in said, said
     finally:
         await db.close()

@@ -78,7 +78,7 @@ class DraftLife(RuleBasedStateMachine):
         # What the registry (and so the board) last recorded of the draft: it is written with each audit event.
         self.registered = board_view(self.state)
         self.unregistered: list = []  # operations that changed what the board shows without recording an event
-        self.dated_before_their_stage: list = []  # alarms saying they happened before the stage they were raised at began
+        self.dated_before_their_stage: list = []  # alarms saying they happened before their stage began or their deadline was set
 
     # Sending, and what every answer must satisfy -----------------------------------------------------
 
@@ -133,9 +133,10 @@ class DraftLife(RuleBasedStateMachine):
                 self.reached.clear()
         if not applied.state.overdue:
             self.reached.clear()
-        began = local_day(applied.state.stage_since)
+        # Time raises alarms for the deadline in force before it passed (`draft.tick`): set when the stage began, or later.
+        began = local_day(before.deadline_since or before.stage_since)
         self.dated_before_their_stage += [(e.event, e.stage, e.occurred_on, began) for e in entries if e.event in ALARMS
-                                          and e.stage is applied.state.stage and e.occurred_on is not None and e.occurred_on < began]
+                                          and e.stage is before.stage and e.occurred_on is not None and e.occurred_on < began]
         self.state = applied.state
         for effect in applied.effects:
             if isinstance(effect, StartRound):
@@ -372,8 +373,9 @@ class DraftLife(RuleBasedStateMachine):
         assert not self.unregistered, self.unregistered[0]
 
     @invariant()
-    def an_alarm_never_says_it_happened_before_its_stage_began(self):
-        """Seventeenth generation: a draft reaching a stage whose cut-off has passed is late from that day, not before."""
+    def an_alarm_never_says_it_happened_before_its_stage_began_or_its_deadline_was_set(self):
+        """Seventeenth generation: a draft reaching a stage whose cut-off has passed, or whose cut-off a calendar or
+        programme change put behind it, is late from that day, not before."""
         assert not self.dated_before_their_stage, self.dated_before_their_stage[0]
 
     @invariant()

@@ -1,4 +1,5 @@
-"""Seventeenth generation: an alarm raised late is dated no earlier than the day its stage began.
+"""Seventeenth generation: an alarm raised late is dated no earlier than the day its stage began, nor than the day its
+deadline was set.
 
 Found by a fresh-user trial: a session brought forward put the Government's decision's cut-off behind a draft still at
 appraisal; when the draft reached that stage days later, its deadline passed and its slip said the cut-off's day, so that
@@ -10,8 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.enums import EventKind, Stage
-from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, session
+from schemas.calendar import SessionCalendar, TargetSession
+from schemas.enums import EventKind, ProgrammeChangeKind, Stage
+from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, programme_change, session
 from workflows import draft
 from workflows.change import Record
 from workflows.deadlines import local_day
@@ -64,3 +66,25 @@ def test_a_stage_begun_before_its_cut_off_passed_still_says_the_cut_off_s_day():
     state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 30), session(3, 200)]), NOW, generation=17).state
     raised = [e.entry for e in draft.tick(state, NOW).effects if isinstance(e, Record)]
     assert [e.occurred_on for e in raised] == [state.deadline + timedelta(days=1)] * 2
+
+
+@pytest.mark.parametrize("how", ["session-brought-forward", "deferred-to-an-extraordinary-session"])
+def test_an_alarm_is_not_dated_before_the_change_that_put_its_deadline_behind_the_draft(how):
+    """Found by a breaker: a draft 40 days at the Government's decision, aimed at an extraordinary session (which keeps
+    its place: no slip), whose cut-off a calendar or programme change today put 10 days behind it, recorded its deadline
+    passed and escalations up to the Government Office dated before anybody moved anything."""
+    request = core_request(target=session(2, 200))
+    entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(S.GOVERNMENT_DECISION)]), TODAY - timedelta(days=40))
+    if how == "session-brought-forward":
+        extraordinary = TargetSession(legislature=16, session=2, opens_on=TODAY + timedelta(days=200), extraordinary=True)
+        entered = entered.model_copy(update={"target_session": extraordinary})
+        state = draft.open_draft(entered, pinned(entered, sessions=[extraordinary]), NOW, generation=17).state
+        forward = extraordinary.model_copy(update={"opens_on": TODAY + timedelta(days=35)})
+        changed = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(forward,), changed_by="VPQH"), NOW)
+    else:
+        extraordinary = TargetSession(legislature=16, session=9, opens_on=TODAY + timedelta(days=35), extraordinary=True)
+        state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 200), extraordinary]), NOW, generation=17).state
+        changed = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=extraordinary), NOW)
+    assert changed.state.target.extraordinary and changed.state.deadline < TODAY
+    raised = [e.entry for e in draft.tick(changed.state, NOW).effects if isinstance(e, Record)]
+    assert raised and all(e.occurred_on is None for e in raised), [(e.event, e.occurred_on) for e in raised]

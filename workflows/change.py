@@ -14,7 +14,7 @@ from schemas.messages import AgencyRemap, DocumentRef
 from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
-from workflows.deadlines import passes_at
+from workflows.deadlines import passes_at, start_of
 from workflows.follow_up import Alarm, alarms
 
 # Effects, carried out by the workflow in order -----------------------------------------------------
@@ -91,9 +91,11 @@ class Change:
     leaves the state the operation started from as it was.
     """
 
-    def __init__(self, state: DraftState, now: datetime) -> None:
+    def __init__(self, state: DraftState, now: datetime, since: datetime | None = None) -> None:
         self.state = state.model_copy()
         self.now = now
+        # When what the operation does happened: its message's day when entered afterwards (`occurred_on`), else now.
+        self.since = since or now
         self.effects: list[Effect] = []
         # The alarms raised while the draft has been overdue in its stage (third generation): one operation may move the
         # deadline several times (a calendar change), through dates still ahead, before it settles on one already past.
@@ -165,6 +167,7 @@ class Change:
     def enter(self, stage: Stage, since: datetime) -> None:
         s = self.state
         s.stage, s.stage_since, s.overdue, s.fired, s.filed_here, s.decided_here_on = stage, since, False, (), (), None
+        s.deadline_since = None
         s.postponed_here_on = None
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
@@ -190,7 +193,7 @@ class Change:
         s.versions = (*s.versions, version)[-RECENT_VERSIONS:]
         return s.dossier_version
 
-    def move_deadline(self, deadline: date, *, quiet: bool = False) -> None:
+    def move_deadline(self, deadline: date, *, quiet: bool = False, since: datetime | None = None) -> None:
         """A deadline moved (a postponement, a calendar change): it gets its own alarms, but no warning already past
         (with `quiet`, no alarm already past at all: they were raised for the deadline before). A draft overdue before
         and after the move is still late on the same work: the escalation levels it reached are not raised again
@@ -200,6 +203,8 @@ class Change:
         if self.keeps_reached_levels and (s.overdue or s.deadline is None and self.lets_limits_wait):
             self.reached |= frozenset(s.fired)
         s.deadline = deadline
+        if s.generation >= 17:
+            s.deadline_since = since or self.since
         s.overdue = passes_at(deadline) <= now
         s.fired = ()
         s.fired = tuple(a.key for a in due_later(s)
@@ -249,7 +254,7 @@ class Change:
         s.target, s.postponement = following, None
         deadline = sessions.statutory_deadline(s)
         assert deadline is not None
-        self.move_deadline(deadline)
+        self.move_deadline(deadline, since=start_of(occurred_on) if occurred_on else None)
         self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline, occurred_on=occurred_on,
                     label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
         sessions_named = {} if s.classified else {"from": missed.code, "to": following.code}  # withheld as its history withholds them

@@ -75,7 +75,8 @@ def perform(op: Operation[M], state: DraftState, message: M, now: datetime, requ
         return Applied(state, [], seen.receipt.model_copy(update={"duplicate": True}))
     if not checked:
         op.check(state, message, now)
-    change = Change(state, now)
+    occurred_on = getattr(message, "occurred_on", None)  # a message entered afterwards says the day it happened
+    change = Change(state, now, start_of(occurred_on) if occurred_on else None)
     op.apply(change, message)
     rounds.follow_sessions(change)
     s = change.state
@@ -399,8 +400,9 @@ def tick(state: DraftState, now: datetime) -> Applied:
             s.overdue = True
         # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
         # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does; from the
-        # seventeenth, not before its stage began (a draft reaching a stage whose cut-off had passed was late from then).
-        fell_due = max(local_day(alarm.at), local_day(s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
+        # seventeenth, not before its stage began nor before its deadline was set (a draft reaching a stage whose cut-off
+        # had passed, or whose cut-off a calendar change put behind it, was late from then).
+        fell_due = max(local_day(alarm.at), local_day(s.deadline_since or s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
         late = s.generation >= 13 and fell_due < local_day(now)
         occurred_on = fell_due if late else None
         change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)

@@ -74,11 +74,12 @@
    that session now gives, whatever moved it (a calendar change, a programme change, a slip): the draft records the new
    end (CONSULTATION_RESCHEDULED) and tells the round (`rounds.follow_sessions`); before, the round kept the end it
    opened with, so that a session moved later cut the delegations' window short.
-17. An alarm raised late is dated no earlier than the day its stage began (`draft.tick`): a draft that reaches a stage
-   whose cut-off has already passed (a session brought forward while it was at an earlier stage, or a decision entered
-   afterwards) records the deadline passed, its escalations and its slip on the day it entered the stage, where
-   generations 13 to 16 dated them with the cut-off's day, before the draft was there (found by a fresh-user trial: the
-   audit trail read as the draft late at a stage it had not reached).
+17. An alarm raised late is dated no earlier than the day its stage began, nor than the day its deadline was set
+   (`draft.tick`, `DraftState.deadline_since`): a draft that reaches a stage whose cut-off has already passed (a session
+   brought forward while it was at an earlier stage, or a decision entered afterwards), or whose cut-off a calendar or
+   programme change puts behind it, records the deadline passed, its escalations and its slip on that day, where
+   generations 13 to 16 dated them with the cut-off's day, before anything made the draft late (found by a fresh-user
+   trial and a breaker: the audit trail read as the draft late, and escalated, before it was).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
