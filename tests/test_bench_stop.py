@@ -65,6 +65,16 @@ def test_a_benchmarks_help_needs_no_test_install():
                             r"requirements-test\.lock", refused.stderr.splitlines()[-1]), (module, refused.stderr)
 
 
+def test_a_benchmarks_help_prints_no_warning_without_a_runtime_dir():
+    """Found by a fresh-user trial: on a machine without XDG_RUNTIME_DIR (a container, a service) every benchmark began
+    with platformdirs' warning, from pgserver's import, which `legis dev` silences: pgserver keeps only a lock file there."""
+    environment = {name: value for name, value in os.environ.items() if name != "XDG_RUNTIME_DIR"}
+    for module in ("bench", "bench.public_comments"):
+        shown = subprocess.run([sys.executable, "-m", module, "--help"], cwd=REPOSITORY, env=environment, capture_output=True,
+                               text=True, timeout=120)
+        assert shown.returncode == 0 and "Warning" not in shown.stderr, (module, shown.stderr[-2000:])
+
+
 def _postgres_under(folder: Path) -> list[psutil.Process]:
     found = []
     for candidate in psutil.process_iter(["name"]):
