@@ -232,6 +232,23 @@ def test_a_timeline_entry_keeps_a_space_before_its_outcome():
     assert re.search(r'Soạn thảo\s+<span class="vi">\(APPROVE\)</span>', shown), shown[-2000:]
 
 
+@pytest.mark.parametrize(("parts_not_passed", "in_favour", "said"), [
+    ((), 320, "được thông qua"), ((), 200, "không được thông qua"), (("Điều 12",), 320, "được thông qua một phần")])
+def test_a_timeline_says_whether_a_vote_adopted_the_draft(parts_not_passed, in_favour, said):
+    """Found by a fresh-user trial: a vote read "Biểu quyết: 320 / 500", its result only in a partial pass's label."""
+    from schemas.messages import VoteCount
+
+    at = datetime(2027, 5, 25, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT", process_version=ProcessVersion.LAW_2025,
+                      target_session="16-2", stage=Stage.PROMULGATION, stage_since=at, stage_deadline=None, responsible="CTN", classified=False)
+    vote = VoteCount(in_favour=in_favour, against=500 - in_favour - 10, abstaining=10, total_deputies=500, parts_not_passed=parts_not_passed)
+    entry = HistoryEntry(seq=9, at=at, event=EventKind.DECISION, stage=Stage.NA_SESSION, to_stage=Stage.PROMULGATION, outcome="VOTE",
+                         actor=Actor.NA, agency_code="QH", vote=vote)
+    shown = environment("vi").get_template("draft.html").render(request=None, path="/board/drafts/T-1", row=row, entries=[entry], versions=[],
+                                                                today=date(2027, 5, 26), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
+    assert re.search(rf"Biểu quyết: {in_favour} / 500 · {said}\s*(<|$)", shown), shown[-2000:]
+
+
 @pytest.mark.parametrize(("language", "said"), [("vi", "MẬT: không chia sẻ"), ("en", "CLASSIFIED (MẬT): not to be shared")])
 def test_a_classified_draft_says_so_to_its_own_ministry(language, said):
     """Found by a new user: the lead ministry's own classified draft carried no mark on its page, the list or the inbox;
