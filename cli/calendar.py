@@ -149,7 +149,7 @@ async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | Non
         if stored is None:
             return session.opens_on
         if row["cutoff_sitting"] == session.code:
-            return row["cutoff"] - (stored - session.opens_on)
+            return _counted(row) - (stored - session.opens_on)
         was = on.get(row["cutoff_sitting"])
         if was is None or was < session.opens_on or before is None:  # the same meeting before it, or none left to count from
             return None
@@ -193,7 +193,7 @@ async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, 
 
     def moved(row) -> date | None:
         before = meeting_before_among(after, tuple(announced.values()), session_of(row))
-        return None if before is None else row["cutoff"] - (stored - before.meets_on)
+        return None if before is None else _counted(row) - (stored - before.meets_on)
 
     passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
     if passing:
@@ -219,14 +219,22 @@ def _listed(rows: list[tuple], said: Callable[..., str], between: str = "; ", mo
                         + ([f"{hidden} classified draft{'s' * (hidden != 1)}"] if hidden else []))
 
 
+def _counted(row) -> date:
+    """The cut-off a draft counts back from its sitting, as the registry recorded it: where its recorded cut-off is a date
+    approved at its stage, which stands wherever the sitting goes, the counted one beside it (a row written before that
+    was recorded: the approved date, which the sitting's cut-off is not before)."""
+    return row["cutoff_counted"] or row["cutoff"]
+
+
 def _standing(row, day: date) -> str:
     """"STAGE by DAY", the cut-off's day once moved; for a draft whose deadline in force is a date approved at its stage
-    within the cut-off (the registry's cut-off then), that date, which stands wherever the sitting goes, and how far the
-    cut-offs counted back from the sitting move (found by a fresh-user trial: the approved date was said moved with them)."""
+    within that cut-off, that the date stands (found by a fresh-user trial: the approved date was said moved with it)."""
     if not row["approved_standing"]:
         return f"{row['cutoff_stage']} by {day}"
-    return (f"{row['cutoff_stage']}, its approved date {row['cutoff']} standing while the cut-offs counted back from "
-            f"{row['cutoff_sitting']} move {(row['cutoff'] - day).days} days earlier")
+    if row["cutoff_counted"] is not None:
+        return f"{row['cutoff_stage']} by {day}, its approved date {row['cutoff']} standing"
+    moved = (row["cutoff"] - day).days
+    return f"{row['cutoff_stage']}, its approved date {row['cutoff']} standing while its cut-offs move {moved} day{'s' if moved != 1 else ''} earlier"
 
 
 def _approved(row) -> str:

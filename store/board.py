@@ -17,7 +17,7 @@ from activities.reports import ReportRow, deadline_reports
 from schemas.enums import Stage
 from schemas.records import RegistryRow
 from store import registry
-from store.registry import OPEN, approved_here
+from store.registry import OPEN
 
 # Rows one board page lists at most; the page says how many more there are.
 PAGE_ROWS = 200
@@ -83,11 +83,10 @@ async def in_other_case(db: asyncpg.Pool | asyncpg.Connection, submission_id: st
                              "AND submission_id <> $2 LIMIT 1", own_agency, submission_id)
 
 
-async def approved_date(db: asyncpg.Pool | asyncpg.Connection, row: RegistryRow) -> date | None:
-    """The date of the postponement last approved at the draft's current stage since it entered it (its deadline in
-    force while it stands), or None."""
-    return await db.fetchval(f"SELECT a.requested_deadline FROM audit_events a WHERE a.submission_id = $1 AND {approved_here('$2')} "
-                             "ORDER BY a.seq DESC LIMIT 1", row.submission_id, row.stage.value)
+async def approved_standing(db: asyncpg.Pool | asyncpg.Connection, submission_id: str) -> bool:
+    """Whether the draft's recorded cut-off is a date approved at its stage within the cut-off counted back from its
+    sitting (`registry.approved_standing`)."""
+    return bool(await db.fetchval(f"SELECT {registry.approved_standing('s')} FROM submissions s WHERE submission_id = $1", submission_id))
 
 
 async def rows(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str], *, own_agency: str | None) -> dict[str, RegistryRow]:

@@ -30,27 +30,28 @@ async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session
     return await db.fetch(f"SELECT submission_id, classified FROM submissions WHERE target_session = $1 AND {OPEN} ORDER BY submission_id", session)
 
 
-def approved_here(stage: str) -> str:
-    """SQL: the audit event `a` is a postponement approved at the draft's stage `stage` (an SQL expression) since the draft
-    last entered it, by the trail's order (an instant compared with the stage's start took an approval of an earlier
-    visit for one of this, the stage entered again by a decision dated back: found by a breaker)."""
-    return (f"a.event = 'POSTPONEMENT_DECIDED' AND a.approved AND a.stage = {stage} AND a.seq > coalesce((SELECT max(d.seq) FROM "
-            f"audit_events d WHERE d.submission_id = a.submission_id AND d.to_stage = {stage} AND d.stage <> d.to_stage), 0)")
+def approved_standing(row: str) -> str:
+    """SQL: whether the registry row `row` (an alias of `submissions`) records as its cut-off a date approved at the
+    draft's stage within the cut-off counted back from its sitting: the draft recorded that counted cut-off beside it
+    (`cutoff_counted`). A row written before it was recorded (`counted_recorded` false) is asked of the audit trail as
+    before: an approval of that date at the stage recorded since the draft entered it."""
+    return (f"({row}.cutoff_counted IS NOT NULL OR NOT {row}.counted_recorded AND {row}.stage = {row}.cutoff_stage AND "
+            f"{row}.stage_deadline = {row}.cutoff AND EXISTS (SELECT 1 FROM audit_events a WHERE a.submission_id = "
+            f"{row}.submission_id AND a.event = 'POSTPONEMENT_DECIDED' AND a.approved AND a.stage = {row}.stage AND "
+            f"a.requested_deadline = {row}.cutoff AND a.occurred_at >= {row}.stage_since))")
 
 
 async def cutoffs_counted_from(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:
     """(submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified,
-    approved_standing) of the running drafts whose next cut-off, as the registry last recorded it, counts back from
-    `session` (a session's code, or a Standing Committee meeting's) or, for a session, from the meeting before it (drafts
-    aimed at it), the earliest first. `approved_standing`: the cut-off recorded is the date last approved at the draft's
-    stage (the deadline in force, within the one counted back from the sitting: a sitting moved does not move it; a
-    first-generation draft, which keeps no approved date, is not told apart)."""
+    approved_standing, cutoff_counted) of the running drafts whose next cut-off, as the registry last recorded it, counts
+    back from `session` (a session's code, or a Standing Committee meeting's) or, for a session, from the meeting before
+    it (drafts aimed at it), the earliest first. `approved_standing`: the cut-off recorded is a date approved at the
+    draft's stage within the one counted back from the sitting, `cutoff_counted` (none for a row written before it was
+    recorded): the date stands wherever the sitting goes, the counted one moves with it."""
     return await db.fetch(
-        "SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified, "
-        "stage = cutoff_stage AND stage_deadline = cutoff AND cutoff = (SELECT a.requested_deadline FROM audit_events a WHERE "
-        f"a.submission_id = submissions.submission_id AND {approved_here('submissions.stage')} ORDER BY a.seq DESC LIMIT 1) "
-        f"AS approved_standing FROM submissions WHERE cutoff IS NOT NULL AND (cutoff_sitting = $1 OR target_session = $1) AND {OPEN} "
-        "ORDER BY cutoff, submission_id", session)
+        "SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified, cutoff_counted, "
+        f"{approved_standing('s')} AS approved_standing FROM submissions s WHERE cutoff IS NOT NULL "
+        f"AND (cutoff_sitting = $1 OR target_session = $1) AND {OPEN} ORDER BY cutoff, submission_id", session)
 
 
 _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, stage_since, stage_deadline,

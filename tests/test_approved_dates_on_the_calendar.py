@@ -99,8 +99,7 @@ async def test_an_approval_at_an_earlier_visit_of_the_stage_does_not_stand(fresh
 async def test_a_first_generation_draft_does_not_keep_its_approved_date(fresh_database_url):
     """A draft of the first generation (README: it runs on with the behaviour its history recorded) keeps no approved
     postponement: a calendar change counts its deadline again from the session (`Change.recompute`), and the move makes
-    it slip. It is counted, and the move refused; the registry, which does not know a draft's generation, names its date
-    as standing (README)."""
+    it slip. It is counted, and the move refused, its date not said to stand (it records no counted cut-off beside it)."""
     from cli.calendar import _refuse_cutoffs_passing
     from cli.failures import Rejected
     from store.registry import cutoffs_counted_from
@@ -123,7 +122,7 @@ async def test_a_first_generation_draft_does_not_keep_its_approved_date(fresh_da
         assert EventKind.SESSION_SLIPPED in events, events  # the first generation drops the approved date and slips
         with pytest.raises(Rejected):
             await _refuse_cutoffs_passing(db, brought_forward, request.target_session.opens_on, TODAY)
-        assert row["approved_standing"], dict(row)  # not told apart (README)
+        assert not row["approved_standing"], dict(row)
     finally:
         await db.close()
 

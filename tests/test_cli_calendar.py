@@ -206,7 +206,8 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
     """Found by a fresh-user trial: the registry records a date approved at a draft's stage, within the cut-off counted
     back from its session, as the draft's next cut-off; a refused move named it moved back with the session ("by
     2026-11-24"), where the date stands wherever the session goes. It is named as standing, and still counted (a breaker
-    found that leaving it out let through a move that puts a later stage's cut-off behind the draft)."""
+    found that leaving it out let through a move that puts a later stage's cut-off behind the draft): by the counted
+    cut-off the draft records beside it, or, for a row written before that was recorded, by the approved date."""
     from cli.calendar import _refuse_cutoffs_passing
     from cli.failures import Rejected
 
@@ -216,6 +217,11 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
     approved, counted = today + timedelta(days=100), today + timedelta(days=120)
     db = await asyncpg.connect(fresh_database_url)
     try:
+        await db.execute(  # written by this release: the cut-off counted back from the session beside the approved date
+            "INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+            "stage_since, stage_deadline, classified, last_seq, cutoff, cutoff_stage, cutoff_sitting, cutoffs_recorded, cutoff_counted, "
+            "counted_recorded) VALUES ('BTP-2026-103', 'draft-law-BTP-2026-103', 'Luật', 'BTP', 'LAW_2025', '16-2', 'GOVERNMENT_DECISION', "
+            "$1, $2, false, 2, $2, 'GOVERNMENT_DECISION', '16-2', true, $3, true)", now - timedelta(days=10), approved, counted)
         for submission_id, cutoff in (("BTP-2026-101", approved), ("BTP-2026-102", counted)):
             await db.execute(
                 "INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
@@ -231,8 +237,12 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
         with pytest.raises(Rejected) as refused:
             await _refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)
         said = str(refused.value)
-        assert "2 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
-        assert (f"BTP-2026-101: GOVERNMENT_DECISION, its approved date {approved} standing while the cut-offs counted back from 16-2 "
-                "move 140 days earlier") in said and str(approved - timedelta(days=140)) not in said, said
+        assert "3 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
+        assert f"BTP-2026-103: GOVERNMENT_DECISION by {counted - timedelta(days=140)}, its approved date {approved} standing" in said, said
+        assert (f"BTP-2026-101: GOVERNMENT_DECISION, its approved date {approved} standing while its cut-offs move 140 days "
+                "earlier") in said and str(approved - timedelta(days=140)) not in said, said
+        # A move that leaves the counted cut-off ahead refuses nothing for the draft whose approved date stands.
+        await db.execute("DELETE FROM submissions WHERE submission_id <> 'BTP-2026-103'")
+        await _refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": session.opens_on - timedelta(days=100)}), session.opens_on, today)
     finally:
         await db.close()

@@ -51,7 +51,10 @@ ALARMS = {EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, Ev
 
 
 def board_view(state: DraftState) -> tuple:
-    return views.registry_row(state, "draft-law-x"), sessions.registry_cutoffs(state)
+    """What the board shows: the counted cut-off behind an approved date is not shown, only that one stands (rest days
+    move it with no event; the calendar's refusal reads it, a day or two off as its README says)."""
+    cutoffs = sessions.registry_cutoffs(state)
+    return views.registry_row(state, "draft-law-x"), cutoffs.model_copy(update={"counted": None}), cutoffs.counted is not None
 
 
 class DraftLife(RuleBasedStateMachine):

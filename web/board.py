@@ -195,7 +195,7 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     # The cut-off at the current stage may be an approved postponement's date that stands within the sitting's cut-off
     # (the session moved later since): said so, as `legis status` says it, not as counted back from the sitting.
     postponed = (st is not None and st.cutoff is not None and st.cutoff_stage is row.stage and st.cutoff == row.stage_deadline
-                 and await database(board.approved_date(pool, row)) == st.cutoff)
+                 and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), versions=versions.versions,
                             today=local_day(today()),

@@ -173,7 +173,7 @@ def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
     if was.conflict is not None and conflict is None and sessions.postponement_conflict(s) is None:
         moved.append(f"the cut-off for {was.conflict[1]} is now {sessions.statutory_deadline(s)} (was {was.conflict[0]}): the approved date "
                      f"{s.deadline} no longer falls after it")
-    elif now != was.cutoffs and now.cutoff != s.deadline:
+    elif _board_moved(now, was.cutoffs) and now.cutoff != s.deadline:
         moved.append(f"the cut-off ahead is now {_cutoff(now)} (was {_cutoff(was.cutoffs)})")
     if moved:
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,

@@ -262,12 +262,16 @@ def committee_meeting_ahead(state: DraftState) -> StandingCommitteeMeeting | Non
 def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
     """What the board marks the draft by: its next cut-off and the Committee meeting it comes before, as it counts them.
     While an approved date conflicts with its sitting's cut-off (POSTPONEMENT_CONFLICT), the cut-off is the sitting's,
-    not the approved date in force (the board marks the draft at risk until the approved date passes: `web.marks`)."""
-    cutoff, meeting = cutoff_ahead(state), committee_meeting_ahead(state)
+    not the approved date in force (the board marks the draft at risk until the approved date passes: `web.marks`); while
+    one stands within it, the cut-off is that date, and `counted` the sitting's."""
+    cutoff, meeting, counted = cutoff_ahead(state), committee_meeting_ahead(state), None
     if cutoff is not None and state.generation >= 2 and (conflict := postponement_conflict(state)):  # a conflict is the current stage's
         cutoff = replace(cutoff, day=conflict[0])
+    elif cutoff is not None and cutoff.stage is state.stage and state.postponement is not None and cutoff.day == state.postponement.deadline:
+        counted = statutory_deadline(state)  # the approved date stands within it
     return RegistryCutoffs(cutoff=cutoff.day if cutoff else None, cutoff_stage=cutoff.stage if cutoff else None,
-                           cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None)
+                           cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None,
+                           counted=counted)
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:
