@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from schemas.public import PublicComment, PublicCommentReceipt
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 
 # Comments in one statement at most: the statement stays short, and a group's comments wait for no more than that.
 GROUP_MAX = 256
@@ -65,25 +65,33 @@ class Incoming:
     fingerprint: bytes
 
 
-async def take_many(db: asyncpg.Pool | asyncpg.Connection, group: list[Incoming]) -> list[PublicCommentReceipt | Refused]:
-    """Store a group of comments in one statement; for each, its receipt or why it was refused, in the group's order."""
+async def take_many(db: asyncpg.Pool | asyncpg.Connection, group: list[Incoming], *, again: bool = True) -> list[PublicCommentReceipt | Refused]:
+    """Store a group of comments in one statement; for each, its receipt or why it was refused, in the group's order.
+    Comments that nothing refuses once the statement is done (their round registered meanwhile) are sent `again`, once."""
     from store.public import why_refused
 
     rows = await db.fetch(_TAKE_MANY, [c.submission_id for c in group], [c.round_id for c in group], [c.comment.article for c in group],
                           [c.comment.text for c in group], [c.fingerprint for c in group])
-    outcomes: list[PublicCommentReceipt | Refused] = []
+    outcomes: list[PublicCommentReceipt | Refused | None] = []
     for row, incoming in zip(rows, group, strict=True):
         if not row["accepted"]:
-            outcomes.append(await why_refused(db, incoming.submission_id, incoming.round_id))
+            outcomes.append(await why_refused(db, incoming.submission_id, incoming.round_id, incoming.comment.article))
         elif row["comment_id"] is None:
             # The same comment sent at once by another statement: this one waited for it, and its snapshot misses the row.
             found = await db.fetchrow("SELECT comment_id, received_at FROM public_comments "
                                       "WHERE submission_id = $1 AND round_id = $2 AND fingerprint = $3",
                                       incoming.submission_id, incoming.round_id, incoming.fingerprint)
             outcomes.append(PublicCommentReceipt(comment_id=found["comment_id"], repeated=True, received_at=found["received_at"])
-                            if found else await why_refused(db, incoming.submission_id, incoming.round_id))
+                            if found else await why_refused(db, incoming.submission_id, incoming.round_id, incoming.comment.article))
         else:
             outcomes.append(PublicCommentReceipt(comment_id=row["comment_id"], repeated=row["repeated"], received_at=row["received_at"]))
+    unrefused = [n for n, outcome in enumerate(outcomes) if outcome is None]
+    if unrefused:
+        retried = (await take_many(db, [group[n] for n in unrefused], again=False) if again
+                   else [Refused("round_id", "round_opening", "the consultation is opening; send the comment again in a moment",
+                                 RefusalKind.BUSY)] * len(unrefused))
+        for n, outcome in zip(unrefused, retried, strict=True):
+            outcomes[n] = outcome
     return outcomes
 
 

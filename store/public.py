@@ -7,6 +7,7 @@ only by a keyed hash of the client's address (`sender_hash`), never by the addre
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -64,7 +65,10 @@ async def take(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_
     return outcome
 
 
-async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> Refused:
+async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, article: int | None) -> Refused | None:
+    """Why a comment was not taken, as the round stands now; None when nothing refuses it now (the round registered
+    after the statement that refused it began: a comment sent the moment its round opened, found by a fresh-user trial
+    told "the posted draft has articles 1 to None")."""
     row = await db.fetchrow(
         "SELECT r.closes_at, r.closed_at, r.articles, s.classified, s.ended, now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) "
         "WHERE r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
@@ -72,7 +76,21 @@ async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str,
         return Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
     if row["closed_at"] is not None or row["now"] >= row["closes_at"] or row["ended"] is not None:
         return Refused("round_id", "round_closed", "the consultation window is closed", RefusalKind.CLOSED)
-    return Refused("article", "article_in_draft", f"the posted draft has articles 1 to {row['articles']}", RefusalKind.INVALID)
+    if article is not None and row["articles"] is not None and article > row["articles"]:
+        return Refused("article", "article_in_draft", f"the posted draft has articles 1 to {row['articles']}", RefusalKind.INVALID)
+    return None
+
+
+async def registered(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, *, within: float) -> bool:
+    """Whether a public round is registered (it takes comments), waiting up to `within` seconds for its round to do it: the
+    draft answers its opening before the round's first task registers it (a fresh-user trial's comment, sent on the
+    answer, found no round)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await db.fetchval("SELECT true FROM public_rounds WHERE submission_id = $1 AND round_id = $2", submission_id, round_id):
+        if asyncio.get_running_loop().time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 async def register(db: asyncpg.Pool | asyncpg.Connection, round_: PublicRoundInput) -> None:

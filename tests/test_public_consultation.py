@@ -354,3 +354,43 @@ async def test_comments_taken_in_one_group_keep_their_own_outcomes(pool):
     repeated_alone = await public.take(pool, sid, "mo", PublicComment(article=1, text="gửi trước"), b"a")
     after = await public.take(pool, sid, "mo", PublicComment(article=3, text="sau"), b"a")
     assert repeated_alone.repeated and after.comment_id == other.comment_id + 1
+
+
+async def test_a_comment_sent_as_its_round_registers_is_taken_not_refused_for_an_article(pool):
+    """Found by a fresh-user trial: a comment sent the moment its round opened was refused "the posted draft has
+    articles 1 to None": the statement found no round, and the round, registered meanwhile (with no article count yet),
+    was then asked why. Such a comment is sent again, once, and taken; a comment to a round still unknown is refused so."""
+    sid = f"RACE-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, 1)",
+                       sid, f"draft-law-{sid}")
+    comment = PublicComment(article=3, text="Góp ý cho Điều 3")
+    with contextlib.suppress(Refused):
+        await public.take(pool, sid, "moi-mo", comment, b"a")
+        raise AssertionError("taken by a round not registered yet")
+    # What the statement's refusal is asked once the round has registered, as it stood for the trial.
+    await pool.execute("INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) "
+                       "VALUES ($1, 'moi-mo', 'BGDDT', now(), now() + interval '30 days')", sid)
+    assert await public.why_refused(pool, sid, "moi-mo", 3) is None
+    taken = await public.take(pool, sid, "moi-mo", comment, b"a")
+    assert not taken.repeated
+    await pool.execute("UPDATE public_rounds SET articles = 2 WHERE submission_id = $1", sid)
+    refused = await public.why_refused(pool, sid, "moi-mo", 3)
+    assert refused is not None and refused.rule == "article_in_draft" and "1 to 2" in refused.message
+
+
+async def test_a_public_round_takes_comments_once_its_opening_is_answered(dev_env, pool):
+    """Found by a fresh-user trial: the API answered the opening of a public round before the round registered where
+    the public's comments go, and a comment sent on that answer was refused (404, or "articles 1 to None")."""
+    hold = HoldClose()
+    async with public_api(dev_env, pool, hold) as api:
+        request, lead = await posted_draft(api, pool)
+        filed = await api.post(f"/v1/submissions/{request.submission_id}/dossier", json=body(draft_text(request)), headers=lead)
+        assert filed.status_code == 200, filed.text
+        for round_id in ("ngay-1", "ngay-2", "ngay-3"):
+            opened = await api.post(f"/v1/submissions/{request.submission_id}/consultations", headers=lead,
+                                    json=body(consultation(request, round_id, (), kind=ConsultationKind.PUBLIC_POSTING)))
+            assert opened.status_code == 200, opened.text
+            sent = await api.post(f"/v1/public/consultations/{request.submission_id}/{round_id}/comments", json={"article": 3, "text": "Góp ý"})
+            assert sent.status_code == 201, sent.text
+        hold.release.set()

@@ -14,17 +14,20 @@ from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, temporal
+from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
-from schemas.messages import SubmissionId
+from schemas.enums import ConsultationKind
+from schemas.messages import ConsultationRequest, SubmissionId
 from schemas.views import Receipt
-from store import registry
+from store import public, registry
 from workflows import client as drafts
 from workflows import draft
 
 router = Router(prefix="/v1/submissions/{submission_id}", tags=["events"])
+# How long an opening of a public round waits for its round to take comments before it answers all the same.
+PUBLIC_ROUND_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ def _endpoint(route: Route):
         async def run() -> Response:
             permissions.check_acting(who, message)
             receipt = await temporal(http, sent())
+            if isinstance(message, ConsultationRequest) and message.kind is ConsultationKind.PUBLIC_POSTING and receipt.first_seq is not None:
+                # The draft answers before the round's first task registers it where the public's comments go: the answer
+                # waits for that (briefly), so that a link posted on it takes comments (found by a fresh-user trial).
+                await database(public.registered(http.app.state.pool, submission_id, message.round_id, within=PUBLIC_ROUND_SECONDS))
             return JSONResponse(permissions.receipt_for(who, receipt).model_dump(mode="json"))
 
         return await answer_once(http, who.token_id, key, run)
