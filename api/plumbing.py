@@ -28,6 +28,7 @@ from api.problems import RETRY_SECONDS, problem, problem_body
 from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
 from schemas.refusal import RefusalKind, Refused, beyond_json_limits, finite
+from workflows.admissions import admits_no_bidi_controls
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
@@ -120,11 +121,22 @@ class StrictJSONRoute(APIRoute):
                 if raw:
                     _check_content_type(request.headers.get("content-type"))
                     request._json = decode_body(raw)  # FastAPI reads the body through Request.json(), which keeps this
+                    _no_bidi_controls(request._json)
                     if self.body_field is not None and not self._embed_body_fields:
                         bounds.check(self.body_field.field_info.annotation, request._json)
             return await handler(request)
 
         return decoded
+
+
+def _no_bidi_controls(body: Any) -> None:
+    """Every body's texts, whatever route takes them (a start, a reason, a comment stored before a round is told of it),
+    refused with a bidirectional control (`admissions.admits_no_bidi_controls`): new input only, where its sender is
+    told, never a message a draft's history holds."""
+    try:
+        admits_no_bidi_controls(body)
+    except Refused as refused:
+        raise problem(refused) from None
 
 
 def _query_names(dependant: Dependant) -> frozenset[str]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from cli.failures import Invalid, from_refusal
 from schemas.messages import MAX_MESSAGE_BYTES
 from schemas.refusal import Refused, beyond_json_limits, described, finite
-from workflows.admissions import admits_no_secret
+from workflows.admissions import admits_no_bidi_controls, admits_no_secret
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -118,11 +118,12 @@ def invalid_model(what: str, invalid: ValidationError) -> Invalid:
 
 def read_message(path: Path, model: type[M]) -> M:
     """A message from a JSON file (or standard input for `-`), validated by its model; one that holds an API token's
-    secret is refused (`not_a_secret`) before anything stores it."""
+    secret (`not_a_secret`) or a bidirectional control (`no_bidi_controls`) is refused before anything stores it."""
     text = read_json(path)
     try:
         message = model.model_validate_json(text)
         admits_no_secret(message)
+        admits_no_bidi_controls(message)
     except ValidationError as invalid:
         raise invalid_model(shown(path), invalid) from None
     except Refused as refused:

@@ -5,7 +5,8 @@ counts as many characters as the same title composed. Control characters never e
 refuses NUL, XML 1.0 refuses the rest); tab and newline only where a field allows several lines, where
 a line break sent as CR LF (as every browser sends a form's text area) or CR is a newline.
 Names and codes refuse invisible characters (zero-width spaces, byte-order marks, direction marks),
-which would make two different names look the same. Numbers are strict: `true` or `"1024"` is not a
+which would make two different names look the same. Free text shown to others refuses the bidirectional controls
+(embeddings, overrides, isolates: `bidi_control`), which reorder what its reader sees: "abc\u202edef" reads "abcfed". Numbers are strict: `true` or `"1024"` is not a
 number, and integers stay within the range of the PostgreSQL column that stores them.
 """
 
@@ -20,6 +21,12 @@ from pydantic_core import PydanticCustomError
 
 # Characters of category Cf (format): zero-width space and joiners, byte-order mark, direction marks.
 _INVISIBLE = "Cf"
+# What shows nothing on its own: spaces, format characters, and combining marks with no letter to sit on.
+_SHOWS_NOTHING = frozenset({"Cf", "Mn", "Mc", "Me"})
+# The explicit embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder the text around them,
+# so that a reader sees another order than the one written. The marks (U+200E, U+200F, U+061C) reorder nothing but the
+# punctuation beside them, and mixed Latin and Arabic or Hebrew text needs them: kept.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MULTILINE = frozenset("\t\n")
 PG_INT_MAX = 2**31 - 1
 PG_BIGINT_MAX = 2**63 - 1
@@ -75,11 +82,23 @@ def _not_blank(value: str) -> str:
 
 
 def _shows_something(value: str) -> str:
-    visible = value.strip()
-    # Nearly every text is settled in C; format characters (a zero-width space, a byte-order mark) show nothing either.
-    if value and not (visible.isprintable() and visible) and all(c.isspace() or unicodedata.category(c) == "Cf" for c in visible):
+    # Settled at the first visible character, nearly always the first: format characters (a zero-width space, a byte-order
+    # mark) and combining marks alone (an accent on nothing) show nothing either.
+    if value and all(c.isspace() or unicodedata.category(c) in _SHOWS_NOTHING for c in value):
         raise invalid("not_blank", "must not be only spaces, or characters that show nothing")
+    if (control := bidi_control(value)) is not None:
+        raise invalid("no_bidi_controls", control)
     return value
+
+
+def bidi_control(value: str) -> str | None:
+    """What is wrong with `value` if it holds a bidirectional control (`BIDI_CONTROLS`): the character and its position
+    (counted from 1, in NFC), else None."""
+    found = BIDI_CONTROLS.search(value)
+    if found is None:
+        return None
+    return (f"bidirectional control character U+{ord(found.group()):04X} (character {found.start() + 1}) is not allowed: "
+            "it reorders the text its readers see")
 
 
 def name(max_length: int, min_length: int = 1) -> object:
@@ -95,8 +114,10 @@ NFD_GROWTH = 3
 
 def text(max_length: int, min_length: int = 0, *, visible: bool = False) -> object:
     """Free text of several lines (reasons, a summary): NFC, no control characters but tab and newline, not spaces alone.
-    `visible`: not format characters alone either (a zero-width space), for a text that enters no workflow's history
-    (the public's comments): in a message a draft's history holds, a stricter rule would refuse on replay what it took."""
+    `visible`: not format characters or combining marks alone either (a zero-width space, an accent on nothing), nor
+    any bidirectional control (`bidi_control`), for a text that enters no workflow's history (the public's comments): in
+    a message a draft's history holds, a stricter rule would refuse on replay what it took (there the rule on
+    bidirectional controls is new input's alone: `workflows.admissions.admits_no_bidi_controls`)."""
     return Annotated[
         str, StringConstraints(min_length=min_length, max_length=max_length), BeforeValidator(_multi_line),
         AfterValidator(_shows_something if visible else _not_blank)

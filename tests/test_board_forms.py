@@ -20,7 +20,7 @@ from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import CallerRole, Stage
 from store import public
 from tests.drafts import decision, start_request
-from tests.http_api import refusals_of
+from tests.http_api import body, refusals_of
 from tests.polling import eventually
 from tests.scenarios import BEFORE_ASSEMBLY, approve, postponed_at_government_decision, until_sitting
 from web.csrf import FORM_METHODS, has_forms
@@ -32,9 +32,10 @@ from workflows import client as drafts
 TOKEN_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
 
 
-def app_client(pool) -> httpx.AsyncClient:
-    settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", public_comment_rate="none")
-    transport = httpx.ASGITransport(app=create_app(pool=pool, settings=settings), client=("127.0.0.9", 50000))
+def app_client(pool, public_comment_rate: str = "none", address: str = "127.0.0.9") -> httpx.AsyncClient:
+    settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none",
+                        public_comment_rate=public_comment_rate)
+    transport = httpx.ASGITransport(app=create_app(pool=pool, settings=settings), client=(address, 50000))
     return httpx.AsyncClient(transport=transport, base_url="http://legis.test")
 
 
@@ -129,9 +130,13 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
             problem_page = await stranger.get(f"/public/{sid}/cong-khai", params={"dieu": "3"})
             assert problem_page.status_code == 422 and "unknown_parameter" in problem_page.text  # a reader's typo is still named
         # Found by a new user: any number written in the link was thanked for, as if a comment of that number were taken.
-        for forged in ("99999999", "abc", "1" * 30):
-            page = await http.get(f"/public/{sid}/cong-khai?received={forged}")
-            assert page.status_code == 200 and "đã được ghi nhận" not in page.text, forged
+        page = await http.get(f"/public/{sid}/cong-khai?received=99999999")
+        assert page.status_code == 200 and "đã được ghi nhận" not in page.text
+        # ... and by a fresh-user trial: one that is no comment's number at all was dropped unseen, where a page's parameters
+        # are never ignored: refused, naming it.
+        for malformed, rule in (("abc", "int_parsing"), ("1" * 30, "less_than_equal"), ("0", "greater_than_equal"), ("", "int_parsing")):
+            page = await http.get(f"/public/{sid}/cong-khai?received={malformed}")
+            assert page.status_code == 422 and rule in page.text and "received" in page.text, (malformed, page.text[:2000])
         # The JSON route takes no form and no token, with this site's cookies or without.
         json_route = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"article": 4, "text": "Điều 4 cần sửa."})
         assert json_route.status_code == 201, json_route.text
@@ -166,6 +171,42 @@ async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(p
         # The page's own form still goes through.
         sent = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý", "csrftoken": token})
         assert sent.status_code == 303, sent.text
+
+
+async def test_the_form_s_rate_limit_says_when_to_send_again_as_the_json_route_does(pool):
+    """Found by a fresh-user trial: past the rate of public comments, the form's 429 came without `Retry-After`, which the
+    JSON route sends: the seconds until the client's window lets it in again."""
+    sid = await posted_round(pool, "RATE")
+    async with app_client(pool, public_comment_rate="2/hour", address=f"127.0.1.{uuid.uuid4().int % 250 + 2}") as http:
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        for n in range(2):
+            assert (await http.post(f"/public/{sid}/cong-khai", data={"text": f"Góp ý {n}", "csrftoken": token})).status_code == 303
+        limited = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý thứ ba", "csrftoken": token})
+        as_json = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"text": "Góp ý thứ tư"})
+        assert (limited.status_code, as_json.status_code) == (429, 429) and "rate_limited" in limited.text
+        waits = [int(answer.headers["retry-after"]) for answer in (limited, as_json)]
+        assert all(3500 <= wait <= 3600 for wait in waits), waits
+
+
+async def test_a_comment_that_shows_nothing_or_reorders_its_text_is_refused_on_the_form_and_the_json_route(pool):
+    """Found by a fresh-user trial: a comment of accents on nothing was stored, and so was "abc\u202edef", which its
+    reader saw as "abcfed". Refused on the page's form and on the JSON route alike, naming the field and the rule; any
+    body's text is refused with a bidirectional control before its route reads it (a decision's reasons here)."""
+    sid = await posted_round(pool, "BIDI")
+    _, secret = await issue(pool, agency_code="BGDDT", role=CallerRole.LEAD_MINISTRY, issued_by="test")
+    async with app_client(pool) as http:
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        for text, rule in (("\u0301\u0301\u0301", "not_blank"), ("abc\u202edef", "no_bidi_controls"), ("\u2067abc", "no_bidi_controls")):
+            page = await http.post(f"/public/{sid}/cong-khai", data={"text": text, "csrftoken": token})
+            assert page.status_code == 422 and rule in page.text, (text, page.text[:2000])
+            answer = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"text": text})
+            assert answer.status_code == 422 and rule in answer.text and '"text"' in answer.text, answer.text
+        assert "character 4" in answer.text or "character 1" in answer.text
+        assert await pool.fetchval("SELECT count(*) FROM public_comments WHERE submission_id = $1", sid) == 0
+        decided = body(decision(start_request(ministry="BGDDT"), Stage.DRAFTING)) | {"reasons": "Tờ trình\u202e số 1"}
+        refused = (await http.post(f"/v1/submissions/{sid}/decisions", headers={"Authorization": f"Bearer {secret}"}, json=decided)).json()
+        assert (refused["status"], refused["rule"], refused["field"]) == (422, "no_bidi_controls", "reasons"), refused
+        assert "U+202E (character 9)" in refused["detail"], refused
 
 
 async def test_a_comment_is_limited_by_its_composed_length_and_refused_with_that_limit(pool):

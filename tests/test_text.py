@@ -89,3 +89,48 @@ def test_a_text_that_shows_nothing_is_refused_as_blank_where_no_history_holds_it
     assert Said(text="Điều 3\u200b: rõ hơn").text == "Điều 3\u200b: rõ hơn"  # within visible text, kept as written
     if value.strip():
         assert Said(text="ý kiến", reasons=value).reasons == value
+
+
+@pytest.mark.parametrize("value", ["\u0301\u0301\u0301", " \u0300\n\u20dd\u200b"])
+def test_combining_marks_alone_show_nothing_and_are_refused_as_blank(value):
+    """Found by a fresh-user trial: a public comment of accents on nothing was taken, while one of zero-width spaces was
+    refused as blank; a mark on a letter is text as any other."""
+    with pytest.raises(ValidationError) as refused:
+        Said(text=value)
+    assert refused.value.errors()[0]["type"] == "not_blank"
+    assert Said(text="e\u0301").text == "é"
+
+
+@pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"])
+def test_a_bidirectional_control_in_a_text_shown_to_others_is_refused_naming_its_position(control):
+    """Found by a fresh-user trial: "abc\\u202edef" (a right-to-left override) was taken as a public comment, and its
+    reader saw "abcfed". Refused, naming the field, the character and where it stands; the marks that reorder nothing
+    but the punctuation beside them (U+200E, U+200F) are kept. A text of a draft's messages keeps the rule it had: there
+    the rule is new input's alone (`admits_no_bidi_controls`)."""
+    with pytest.raises(ValidationError) as refused:
+        Said(text=f"abc{control}def")
+    error = refused.value.errors()[0]
+    assert (error["type"], error["loc"]) == ("no_bidi_controls", ("text",))
+    assert f"U+{ord(control):04X} (character 4)" in error["msg"], error["msg"]
+    assert Said(text="Điều 3\u200f (\u200e)").text == "Điều 3\u200f (\u200e)"
+    assert Said(text="ý kiến", reasons=f"abc{control}def").reasons == f"abc{control}def"  # as a history may hold it
+
+
+def test_new_input_with_a_bidirectional_control_is_refused_whatever_its_message():
+    """The draft's own messages (a decision's reasons here) are refused at new input (an update's validator, the API's
+    bodies, the CLI's files), naming the field; the model itself takes what a history holds."""
+    from schemas.enums import Stage
+    from schemas.refusal import Refused
+    from tests.drafts import NOW, core_request, core_state, decision
+    from workflows import draft
+
+    request = core_request()
+    state = core_state(request, at=Stage.POLICY_PROPOSAL)
+    reversed_reasons = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"reasons": "Đồng ý\u202e với dự thảo"})
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, state, reversed_reasons, NOW)
+    assert (refused.value.field, refused.value.rule) == ("reasons", "no_bidi_controls")
+    assert "U+202E (character 7)" in refused.value.message
+    with pytest.raises(Refused) as refused:
+        draft.admissions.admits_no_bidi_controls({"comments": [{"text": "ok"}, {"text": "a\u2067b"}]})
+    assert (refused.value.field, refused.value.rule) == ("comments.1.text", "no_bidi_controls")

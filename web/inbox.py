@@ -182,6 +182,8 @@ async def decide(request: Request, submission_id: str,
         return await _inbox(request, who, status_code=answered_as(refused)[0], refusal={"submission_id": submission_id, "typed": typed, "problems": [
             {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
     except Problem as problem:
-        status, problems = of_problem(problem)
-        return await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "typed": typed, "problems": problems})
+        status, problems, headers = of_problem(problem)
+        answer = await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "typed": typed, "problems": problems})
+        answer.headers.update(headers)
+        return answer
     return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
 from pydantic import ValidationError
@@ -23,6 +23,10 @@ RECEIVED_COOKIE = "legis_received"
 RECEIVED_SECONDS = 600
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
+# The number of the comment the form's sender is thanked for ("0001", as a link may write it, is comment 1): one that is
+# no comment's number at all is refused, naming the parameter, as any parameter of a page the page cannot read (found by
+# a fresh-user trial: `?received=abc` was dropped unseen).
+ReceivedNumber = Annotated[int | None, Query(ge=1, le=PG_BIGINT_MAX)]
 
 
 @router.get("/public", dependencies=[Depends(known_parameters(shared=True))])
@@ -32,19 +36,18 @@ async def posted_drafts(request: Request) -> Response:
 
 
 async def _round_page(request: Request, submission_id: str, round_id: str, *, status_code: int = 200, problems=None,
-                      received: str | None = None, text: str = "", article: str = "") -> Response:
+                      received: int | None = None, text: str = "", article: str = "") -> Response:
     noted(request, problems or [])
     pool = request.app.state.pool
     found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
     if found is None:
         return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
-    # A thank-you for a comment the round took, by its number ("0001" is comment 1), never for a number made up in a link.
-    taken = bool(received) and received.isascii() and received.isdigit() and int(received) <= PG_BIGINT_MAX
-    # Only in the browser that sent it (its cookie): the page's address, shared, thanks nobody else (found by a new user).
+    # A thank-you for a comment the round took, never for a number made up in a link, and only in the browser that sent it
+    # (its cookie): the page's address, shared, thanks nobody else (found by a new user).
     sent = request.cookies.get(RECEIVED_COOKIE, "")
-    again = taken and sent == f"{found.round_id}:{int(received)}:again"
-    taken = taken and (again or sent == f"{found.round_id}:{int(received)}")
-    received = str(int(received)) if taken and await database(public.received(pool, found.submission_id, found.round_id, int(received))) else None
+    again = received is not None and sent == f"{found.round_id}:{received}:again"
+    taken = received is not None and (again or sent == f"{found.round_id}:{received}")
+    received = received if taken and await database(public.received(pool, found.submission_id, found.round_id, received)) else None
     answers = await database(public.answers(pool, found.submission_id, found.round_id))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
@@ -53,8 +56,8 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
 
 
 @router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received", shared=True))])
-async def posted_draft(request: Request, submission_id: str, round_id: str, received: str | None = None) -> Response:
-    return await _round_page(request, submission_id, round_id, received=(received or "")[:20] or None)
+async def posted_draft(request: Request, submission_id: str, round_id: str, received: ReceivedNumber = None) -> Response:
+    return await _round_page(request, submission_id, round_id, received=received)
 
 
 @router.post("/public/{submission_id}/{round_id}", dependencies=[Depends(known_form_fields)])
@@ -79,8 +82,10 @@ async def comment(request: Request, submission_id: str, round_id: str,
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article,
                                  problems=problems_of(invalid.errors()))
     except Problem as problem:
-        status, problems = of_problem(problem)
-        return await _round_page(request, submission_id, round_id, status_code=status, text=text, article=article, problems=problems)
+        status, problems, headers = of_problem(problem)
+        answer = await _round_page(request, submission_id, round_id, status_code=status, text=text, article=article, problems=problems)
+        answer.headers.update(headers)
+        return answer
     answer = RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)
     # The same comment sent again is counted once, and its sender is told so (found by a new user: thanked as for a new one).
     again = ":again" if receipt.repeated else ""

@@ -51,6 +51,7 @@ SENTENCES = {
     "after_since": "The end of the period must come after its start.",
     "database_unavailable": "The database does not answer: try again in a moment.",
     "rate_limited": "Too many comments from this address: wait a minute and send again.",
+    "no_bidi_controls": "This holds a character that reverses the order of the text its readers see: remove it.",
     "not_a_secret": "This holds an access token's secret: remove it, and have that token revoked.",
     "round_closed": "The consultation has closed.",
     "public_round_unknown": "No draft or consultation here that you may read.",
@@ -176,10 +177,12 @@ def problems_of(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [problem_of_error(error) | {"ctx": error.get("ctx") or {}} for error in errors]
 
 
-def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]]]:
+def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]], dict[str, str]]:
+    """A problem's status, its problems, and its headers, which the page answering it carries too: a 429's or a 503's
+    `Retry-After` (found by a fresh-user trial: the public form's 429 came without it)."""
     answer = problem.marshal()
     found = answer.get("errors") or [{"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}]
-    return problem.status or 409, found
+    return problem.status or 409, found, dict(problem.headers or {})
 
 
 def page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
@@ -244,8 +247,7 @@ class PageRoute(APIRoute):
                     return refused(request, 422, problems_of(list(failure.errors())))
                 if isinstance(failure, Refused):
                     return refused(request, answered_as(failure)[0], [{"field": failure.field, "rule": failure.rule, "message": failure.message}])
-                status, found = of_problem(failure)
-                return refused(request, status, found, headers=failure.headers)
+                return refused(request, *of_problem(failure))
 
         return answer
 

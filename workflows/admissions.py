@@ -14,6 +14,7 @@ from schemas.messages import ConsultationRequest, Decision, Disagreement, Dossie
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
+from schemas.text import BIDI_CONTROLS, bidi_control
 from workflows.rules import FATHERLAND_FRONT
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
@@ -37,6 +38,21 @@ def admits_no_secret(message: BaseModel, request_id: str | None = None) -> None:
         if (token := secret_in(value)) is not None:
             raise Refused(path, "not_a_secret", f"holds an API token's secret, or a text of its shape ({token}): send what belongs "
                           "here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen", INVALID)
+
+
+def admits_no_bidi_controls(message: BaseModel | dict | list) -> None:
+    """No text of new input holds a bidirectional control (`schemas.text.bidi_control`), which would reorder what its
+    readers see (a reason, a comment, a name: found by a fresh-user trial, "abc\u202edef" read "abcfed"). Raises Refused
+    `no_bidi_controls` (INVALID) naming the field (`comments.0.text`) and the character's position. New input's alone, as
+    `admits_no_secret`: a history that took one before the rule replays as it ran. `message` may be a JSON body as the API
+    decoded it, before its model reads it."""
+    if isinstance(message, BaseModel):
+        if BIDI_CONTROLS.search(message.model_dump_json()) is None:
+            return  # nearly every message is settled by this, in C
+        message = message.model_dump(mode="json")
+    for path, value in _texts(message):
+        if (control := bidi_control(value)) is not None:
+            raise Refused(path or "body", "no_bidi_controls", control, INVALID)
 
 
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:

@@ -104,8 +104,10 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
 def admit(op: Operation[M], state: DraftState | None, message: M, request_id: str | None = None) -> None:
     """What only new input must meet, asked by the update's validator alone: no API token's secret in it nor in its
     request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
-    stand in clear), and the operation's own (`Operation.admits`; None: the rulebook not pinned yet)."""
+    stand in clear), no bidirectional control in its texts (`admissions.admits_no_bidi_controls`), and the operation's
+    own (`Operation.admits`; None: the rulebook not pinned yet)."""
     admissions.admits_no_secret(message, request_id)
+    admissions.admits_no_bidi_controls(message)
     if op.admits is not None:
         op.admits(state, message)
 
