@@ -133,7 +133,7 @@ def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:
     if not row.classified or sees_classified(caller, lead_ministry=row.lead_ministry):
         return row
     responsible = REDACTED if row.responsible == row.lead_ministry else row.responsible
-    return row.model_copy(update={"lead_ministry": REDACTED, "responsible": responsible, "target_session": REDACTED})
+    return row.model_copy(update={"title": REDACTED, "lead_ministry": REDACTED, "responsible": responsible, "target_session": REDACTED})
 
 
 def history_for(caller: Caller, view: HistoryView, draft: Draft) -> HistoryView:

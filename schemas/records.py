@@ -33,7 +33,8 @@ class RegistryRow(Record):
 
     submission_id: str
     workflow_id: str
-    title: str | None = Field(description="None for classified drafts")
+    title: str | None = Field(description="`(classified)` for a classified draft to all but its lead ministry, which reads null "
+                              "(the registry holds no classified title: its status gives it)")
     lead_ministry: str
     process_version: ProcessVersion
     target_session: str

@@ -97,7 +97,8 @@ async def list_submissions(
     overdue: Annotated[bool | None, Query(description="only drafts past their deadline (or only those not)")] = None,
 ) -> ListPage[RegistryRow]:
     """Drafts from the registry, by submission ID, a page at a time: follow `next_page` (or the `Link` header's `next`).
-    A classified draft shows neither title nor ministry to those who may not read it, and no filter reveals them."""
+    A classified draft's title, ministry and session read `(classified)` to those who may not read them, and no filter
+    reveals them; to its lead ministry, its title is null (the registry holds none: its status gives it)."""
     own = who.agency_code if permissions.leads(who) else None
     after = cursor_of(params, SUBMISSION_ID)
     rows, following, total = await database(registry.page(
