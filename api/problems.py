@@ -9,7 +9,7 @@
 | 405 | the route takes other methods | `method_not_allowed` |
 | 409 | the draft's state refuses it; `draft_closed` names the final state (`round_closed`, a round's end); a decision on a stage the draft has left is `current_stage_only` (stale) | `consultation_open` |
 | 413 | the body is over the limit | `body_too_large` |
-| 415 | the body is not UTF-8 JSON | `utf8_json_only` |
+| 415 | the body is not UTF-8 JSON, or it is compressed | `utf8_json_only`, `uncompressed_only` |
 | 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |
 | 429 | too many requests for this token or address; `Retry-After` says when to come back | `rate_limited` |
 | 500 | a failure of the server's own, naming the request's ID (`X-Request-ID`) | `internal_error` |
@@ -58,7 +58,7 @@ HTTP_STATUS: dict[str, tuple[int, RefusalKind]] = {
     "route_unknown": (404, RefusalKind.NOT_FOUND),
     "method_not_allowed": (405, RefusalKind.INVALID),
     "body_too_large": (413, RefusalKind.INVALID),
-    **dict.fromkeys(("utf8_json_only", "json_content_type"), (415, RefusalKind.INVALID)),
+    **dict.fromkeys(("utf8_json_only", "json_content_type", "uncompressed_only"), (415, RefusalKind.INVALID)),
     "rate_limited": (429, RefusalKind.BUSY),
     "internal_error": (500, RefusalKind.BUSY),
     "timed_out": (504, RefusalKind.BUSY),
@@ -73,7 +73,7 @@ RESPONSES = {
     404: "no such draft or round",
     409: "the draft's state refuses it (closed, stale, a conflict)",
     413: "the body is over 4 MB",
-    415: "the body is not UTF-8 JSON",
+    415: "the body is not UTF-8 JSON, or it is compressed (a `Content-Encoding` other than identity)",
     405: "the path takes other methods (`Allow` names them)",
     422: "the request breaks a rule: its problems (the first 20) with their field and rule",
     429: "too many requests (`Retry-After`)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
 import json
 import logging
 import time
@@ -118,6 +119,11 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
     problem(await api.post("/v1/submissions", content=text.encode(), headers=lead | {"Content-Type": "text/plain"}), 415,
             "json_content_type", "Content-Type")
     problem(await api.post("/v1/submissions", content=b'{"a": NaN}', headers=json_header), 422, "json_invalid")
+    # Found by a fresh-user trial: a gzip body was told it was "not UTF-8 (byte 1)"; a compressed body is refused as such.
+    for encoding in ("gzip", "br", "deflate, gzip"):
+        compressed = await api.post("/v1/submissions", content=gzip.compress(text.encode()), headers=json_header | {"Content-Encoding": encoding})
+        assert encoding in problem(compressed, 415, "uncompressed_only", "Content-Encoding")["detail"]
+    assert (await api.post("/v1/submissions", content=text.encode(), headers=json_header | {"Content-Encoding": "identity"})).status_code == 200
     # Found by a fresh-user trial: a number beyond a float's range was read as infinity, where Infinity is refused.
     for beyond in (b"1e999", b"-1E400", b"1.5e309"):
         refused = problem(await api.post("/v1/submissions", content=b'{"a": ' + beyond + b"}", headers=json_header), 422, "json_invalid", "body")

@@ -5,6 +5,7 @@ it goes through. The JSON API is not touched. Through the API's app and a real P
 from __future__ import annotations
 
 import asyncio
+import gzip
 import re
 import uuid
 from datetime import timedelta
@@ -161,6 +162,10 @@ async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(p
         latin = await http.post(f"/public/{sid}/cong-khai", content=b"csrftoken=" + token.encode() + b"&text=G%F3p+%FD+ki%EAn",
                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert latin.status_code == 415 and "utf8_form_only" in latin.text, latin.text
+        # A compressed form is refused as such, not as text that is not UTF-8 (found by a fresh-user trial, on the API).
+        zipped = await http.post(f"/public/{sid}/cong-khai", content=gzip.compress(b"csrftoken=" + token.encode() + b"&text=G%C3%B3p"),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"})
+        assert zipped.status_code == 415 and "uncompressed_only" in zipped.text, zipped.text
         # A field of megabytes (over the form parser's 1 MB a field) is refused on a page too, not as JSON.
         field = await http.post(f"/public/{sid}/cong-khai", data={"text": "a" * 1_100_000, "csrftoken": token})
         assert field.status_code in (400, 413) and field.headers["content-type"].startswith("text/html"), field.text[:300]

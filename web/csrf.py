@@ -19,11 +19,12 @@ import hmac
 from urllib.parse import unquote_to_bytes
 
 from asgi_csrf import asgi_csrf
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.plumbing import WHOLE_BODY, disconnected
+from api.plumbing import UNCOMPRESSED, WHOLE_BODY, disconnected, uncompressed
 from store import public
 from web.render import gettext, noted, page
 
@@ -100,6 +101,8 @@ class PageForms:
             # before the check reads it (found by a new user).
             problem = (None if _urlencoded(scope) else ("Content-Type", "form_content_type",
                                                          "send the form as application/x-www-form-urlencoded, as the page's own form does"))
+            if not uncompressed(encoding := Headers(scope=scope).get("content-encoding")):
+                problem = ("Content-Encoding", "uncompressed_only", UNCOMPRESSED.format(encoding.strip()[:40]))
             if problem is None and not _utf8_form(body):
                 problem = ("body", "utf8_form_only", "the form's text is not UTF-8: send it from the page, which writes UTF-8")
             if problem is not None:

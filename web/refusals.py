@@ -51,6 +51,7 @@ SENTENCES = {
     "after_since": "The end of the period must come after its start.",
     "database_unavailable": "The database does not answer: try again in a moment.",
     "rate_limited": "Too many comments from this address: wait a minute and send again.",
+    "uncompressed_only": "What was sent is compressed: send it from the page itself.",
     "no_bidi_controls": "This holds a character that reverses the order of the text its readers see: remove it.",
     "not_a_secret": "This holds an access token's secret: remove it, and have that token revoked.",
     "round_closed": "The consultation has closed.",
