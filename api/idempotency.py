@@ -1,7 +1,8 @@
 """Idempotency keys on every POST, as payment APIs do them (`Idempotency-Key` header).
 
 The key, a hash of the request (method, path, and the body's JSON value: keys in any order, any spacing) and the
-first answer are recorded per token, before any check.
+first answer are recorded per token, before the draft's checks: a request refused before its route runs (its path, its
+token, a body that does not decode or validate) is refused first, and its key is not kept.
 A retry with the same key and body gets that answer again, even if a check would now refuse the request; the same
 key with another body is refused (`idempotency_key_reused`); a retry while the first is still being answered is asked
 to come back (`request_in_progress`). Answers of 5xx and 429 are not kept, so that a retry runs the request again.

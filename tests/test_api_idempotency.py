@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from schemas.enums import CallerRole, Stage
-from tests.drafts import decision, start_request
+from tests.drafts import decision, draft_text, start_request
 from tests.http_api import bearer, body, problem
 
 
@@ -89,3 +89,18 @@ async def test_an_empty_key_and_a_parameter_a_write_does_not_take_are_refused_no
     # Nothing was applied: the draft still stands at its first stage, its events only its submission.
     status = (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).json()
     assert (status["stage"], status["events_recorded"]) == ("POLICY_PROPOSAL", 1), status
+
+
+async def test_a_body_that_does_not_validate_is_refused_before_its_key_is_kept(api, lead):
+    """Found by a fresh-user trial: the README said keys were kept "before any check", while a key reused on another
+    route with a body that does not validate got the body's problems: the body is checked first, and its key not kept."""
+    request = start_request()
+    key = {"Idempotency-Key": f"validated-{request.submission_id}"}
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead | key)).status_code == 201
+    path = f"/v1/submissions/{request.submission_id}/dossier"
+    problem(await api.post(path, json={}, headers=lead | key), 422, "missing")
+    problem(await api.post(path, json=body(draft_text(request)), headers=lead | key), 422, "idempotency_key_reused", "Idempotency-Key")
+    fresh = {"Idempotency-Key": f"unkept-{request.submission_id}"}
+    problem(await api.post("/v1/submissions", json={}, headers=lead | fresh), 422, "missing")
+    retried = await api.post("/v1/submissions", json=body(start_request()), headers=lead | fresh)
+    assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers, retried.text
