@@ -11,9 +11,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -29,6 +30,8 @@ from schemas.redaction import secret_in
 from schemas.text import Label
 from schemas.time import Day
 from workers.settings import Settings
+
+E = TypeVar("E", bound=Enum)
 
 EPILOG = """[bold]Exit codes[/bold]: 0 ok, 1 unexpected, 2 usage or invalid input, 3 refused by the draft or the rules, 4 not found, 5 unavailable (Temporal, a worker or PostgreSQL did not answer).
 
@@ -55,6 +58,19 @@ def identifier(kind: object, field: str):
             raise Invalid(f"{field}: {problem['message']}", field=field, rule=problem["rule"]) from None
 
     return check
+
+
+def any_case(kind: type[E], field: str) -> Callable[[str], E]:
+    """A parser of a value of `kind` (a str Enum) in any letter case (`law_2025`), refused naming the values as they are
+    written (`LAW_2025`) in the CLI's one line, field and rule (found by a fresh-user trial: typer's box said "Value error")."""
+    def parse(value: str) -> E:
+        try:
+            return kind(value.upper())
+        except ValueError:
+            known = ", ".join(member.value for member in kind)
+            raise Invalid(f"{field}: {value!r} is not one of {known}", field=field, rule="enum") from None
+
+    return parse
 
 
 def numbered(field: str, most: int):

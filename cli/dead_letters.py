@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter, numbered
+from cli.app import SubmissionIdFilter, any_case, numbered
 from cli.failures import NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, print_table, table, wants_json
 from schemas.text import PG_BIGINT_MAX
@@ -50,7 +50,7 @@ def message_of(letter: DeadLetter) -> object:
 def list_letters(
     all_letters: Annotated[bool, typer.Option("--all", help="resolved ones too (default: the open ones)")] = False,
     submission_id: SubmissionIdFilter = None,
-    kind: Annotated[Kind | None, typer.Option(help="only AUDIT or WEBHOOK")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="only AUDIT or WEBHOOK, in any letter case", parser=any_case(Kind, "kind"), metavar="KIND")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="at most this many, oldest first")] = 100,
     output: Output = Format.TABLE,
     as_json: AsJson = False,

@@ -15,7 +15,7 @@ from rich.text import Text
 from temporalio.client import Client, WorkflowUpdateFailedError
 
 from cli import database, temporal
-from cli.app import MinistryFilter, RequestId, SubmissionId, json_file, settings
+from cli.app import MinistryFilter, RequestId, SubmissionId, any_case, json_file, settings
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, print_table, table, wants_json
@@ -341,7 +341,8 @@ def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: 
 @app.command("list", rich_help_panel=PANEL, epilog=examples(
     "legis list --stage DRAFTING --ministry BGDDT", "legis list --session 16-2 --output json"))
 def list_drafts(
-    stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage")] = None,
+    stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage, in any letter case", parser=any_case(Stage, "stage"),
+                                                metavar="STAGE")] = None,
     ministry: MinistryFilter = None,
     session: Annotated[str | None, typer.Option(help="only drafts for this session, e.g. 15-10 or 15-E5")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,

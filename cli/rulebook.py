@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.failures import Invalid
+from cli.app import any_case
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, print_table, table, wants_json
 from cli.stage_table import Limit, StageRow, StageTable, mermaid, stage_table, starts, words
 from schemas.enums import SITTING_STAGES, ProcessVersion
@@ -83,19 +83,10 @@ def _print_table(shown: StageTable) -> None:
         out.print(f"claimed without their article or URL: {', '.join(found.uncited)}")
 
 
-def _process_version(value: str) -> ProcessVersion:
-    """Taken in any letter case (`law_2025`), refused naming the versions as they are written (`LAW_2025`)."""
-    try:
-        return ProcessVersion(value.upper())
-    except ValueError:
-        known = ", ".join(v.value for v in ProcessVersion)
-        raise Invalid(f"process_version: {value!r} is not one of {known}", field="process_version", rule="enum") from None
-
-
 @app.command("show", epilog=examples("legis rulebook show LAW_2025", "legis rulebook show LAW_2015 --output json",
                                      "legis rulebook show LAW_2025 --diagram > law_2025.mmd"))
 def show(
-    process_version: Annotated[ProcessVersion, typer.Argument(help="the process version, in any letter case", parser=_process_version,
+    process_version: Annotated[ProcessVersion, typer.Argument(help="the process version, in any letter case", parser=any_case(ProcessVersion, "process_version"),
                                                               metavar="PROCESS_VERSION")],
     diagram: Annotated[bool, typer.Option("--diagram", help="print a Mermaid state diagram (stateDiagram-v2) instead")] = False,
     output: Output = Format.TABLE,

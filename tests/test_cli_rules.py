@@ -14,7 +14,7 @@ import typer
 
 from cli.failures import Invalid, Rejected
 from cli.main import app
-from schemas.enums import SITTING_STAGES, ProcessVersion, procedures_for
+from schemas.enums import SITTING_STAGES, ProcessVersion, Stage, procedures_for
 from schemas.rulebook import load_rulebook, rulebook_file
 from tests.stack import Cli, isolated_env
 
@@ -116,6 +116,18 @@ async def test_an_unknown_process_version_is_refused_naming_the_versions_as_writ
     """Found by a fresh-user trial: the choices were listed in small letters ('law_2015', 'law_2025')."""
     code, _, err = await cli("rulebook", "show", "LAW_2030")
     assert code == 2 and "process_version: 'LAW_2030' is not one of LAW_2015, LAW_2025 (rule: enum)" in err, err
+
+
+async def test_an_unknown_stage_or_kind_filter_is_refused_in_one_line_and_any_letter_case_is_taken(cli):
+    """Found by a fresh-user trial: `legis list --stage FOO` answered with typer's usage box ("Value error, 'FOO' is not
+    one of ..."), where every other refused value gets the CLI's one line naming its field and rule."""
+    for command, field in ((("list", "--stage", "FOO"), "stage"), (("dead-letters", "list", "--kind", "FOO"), "kind")):
+        code, out, err = await cli(*command)
+        assert code == 2 and out == "" and err.startswith(f"invalid: {field}: 'FOO' is not one of ") and err.rstrip().endswith("(rule: enum)"), err
+        assert "Usage" not in err and "Value error" not in err, err
+    from cli.app import any_case
+
+    assert any_case(Stage, "stage")("drafting") is Stage.DRAFTING
 
 
 async def test_calendar_holidays_prints_the_years_rest_days_moved_days_and_working_saturdays(cli):
