@@ -10,27 +10,21 @@ from temporalio.client import Client
 
 from schemas.enums import Actor, EventKind, Outcome, Role
 from schemas.messages import StartRequest
-from tests.drafts import decision, start_request
+from tests.drafts import decision
 from tests.polling import eventually
-from tests.scenarios import BEFORE_ASSEMBLY, S
+from tests.scenario_slipped_on_entry import entered_at
+from tests.scenarios import S
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
-# The session the draft aims at opens this many days after the recording's day: the Government's decision's cut-off
-# (45 days before the opening) passed 15 days before.
-OPENS_IN = 30
 # The review's approval, entered afterwards, happened this many days before the recording's day.
 REACHED_DAYS_AGO = 2
 
 
 def at_review_request() -> StartRequest:
-    """A law entered at GOVERNMENT_REVIEW, its proposal to its appraisal approved ten days apart, the last 5 days ago."""
-    today = local_day(datetime.now(UTC))
-    plain = start_request(opens_on=today + timedelta(days=OPENS_IN))
-    passed = [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:BEFORE_ASSEMBLY.index(S.GOVERNMENT_REVIEW)]]
-    steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=5 + 10 * (len(passed) - 1 - i))})
-             for i, stage in enumerate(passed)]
-    return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
+    """A law entered at GOVERNMENT_REVIEW, its proposal to its appraisal approved ten days apart, the last 5 days ago, aimed
+    at a session whose Government's decision's cut-off (45 days before the opening) passed 15 days before."""
+    return entered_at(S.GOVERNMENT_REVIEW, 5)
 
 
 async def reached_past_its_cutoff(client: Client, request: StartRequest) -> None:

@@ -22,14 +22,20 @@ from workflows.deadlines import local_day
 OPENS_IN = 30
 
 
-def entered_past_its_cutoff_request() -> StartRequest:
-    """A law entered at GOVERNMENT_DECISION, its proposal to its review approved ten days apart, the last 40 days ago."""
+def entered_at(stage: S, last_days_ago: int) -> StartRequest:
+    """A law aimed at a session opening `OPENS_IN` days after the recording's day, entered at `stage`: every stage before
+    it approved ten days apart, the last `last_days_ago` days ago."""
     today = local_day(datetime.now(UTC))
     plain = start_request(opens_on=today + timedelta(days=OPENS_IN))
-    passed = [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:BEFORE_ASSEMBLY.index(S.GOVERNMENT_DECISION)]]
-    steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=40 + 10 * (len(passed) - 1 - i))})
-             for i, stage in enumerate(passed)]
+    passed = [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY[:BEFORE_ASSEMBLY.index(stage)]]
+    steps = [decision(plain, step).model_copy(update={"occurred_on": today - timedelta(days=last_days_ago + 10 * (len(passed) - 1 - i))})
+             for i, step in enumerate(passed)]
     return StartRequest.model_validate({**plain.model_dump(), "passed": [step.model_dump() for step in steps]})
+
+
+def entered_past_its_cutoff_request() -> StartRequest:
+    """A law entered at GOVERNMENT_DECISION, its proposal to its review approved ten days apart, the last 40 days ago."""
+    return entered_at(S.GOVERNMENT_DECISION, 40)
 
 
 def next_session(request: StartRequest) -> TargetSession:
