@@ -25,14 +25,14 @@ INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 DOT_SEGMENTS = frozenset({".", ".."})
 
 
-def admits_no_secret(message: BaseModel, request_id: str | None = None) -> None:
+def admits_no_secret(message: BaseModel, request_id: str | None = None, *, written: str | None = None) -> None:
     """No text or ID of new input holds an API token's secret (`legis_<id>_...`), nor its request ID (a raw Temporal
     client's update ID): what a draft or a round is told is kept in its history and audit trail and shown to its readers,
     its IDs in Temporal's (found by a trial: a token pasted as a submission ID or an official's name was shown to every
     agency, to webhooks and to Temporal). Raises Refused `not_a_secret` (INVALID) naming the field (`passed.2.official`,
-    `request_id`), and the token by its ID only."""
+    `request_id`), and the token by its ID only. `written`: the message's JSON, when the caller has it already."""
     texts = [("request_id", request_id)] if request_id is not None else []
-    if "legis_" in message.model_dump_json():  # nearly every message is settled by this, in C
+    if "legis_" in (written or message.model_dump_json()):  # nearly every message is settled by this, in C
         texts += _texts(message.model_dump(mode="json"))
     for path, value in texts:
         if (token := secret_in(value)) is not None:
@@ -40,14 +40,14 @@ def admits_no_secret(message: BaseModel, request_id: str | None = None) -> None:
                           "here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen", INVALID)
 
 
-def admits_no_bidi_controls(message: BaseModel | dict | list) -> None:
+def admits_no_bidi_controls(message: BaseModel | dict | list, *, written: str | None = None) -> None:
     """No text of new input holds a bidirectional control (`schemas.text.bidi_control`), which would reorder what its
     readers see (a reason, a comment, a name: found by a fresh-user trial, "abc\u202edef" read "abcfed"). Raises Refused
     `no_bidi_controls` (INVALID) naming the field (`comments.0.text`) and the character's position. New input's alone, as
     `admits_no_secret`: a history that took one before the rule replays as it ran. `message` may be a JSON body as the API
-    decoded it, before its model reads it."""
+    decoded it, before its model reads it; `written`, a model's JSON when the caller has it already."""
     if isinstance(message, BaseModel):
-        if BIDI_CONTROLS.search(message.model_dump_json()) is None:
+        if BIDI_CONTROLS.search(written or message.model_dump_json()) is None:
             return  # nearly every message is settled by this, in C
         message = message.model_dump(mode="json")
     for path, value in _texts(message):
