@@ -1,0 +1,90 @@
+"""A classified draft through the HTTP API: its lead ministry, its session and what names them are its lead ministry's to
+read; everyone else reads them redacted, and its refusals give them the field and the rule only."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from api.tokens import record_refusal
+from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
+from tests.drafts import decision, programme_change, start_request
+from tests.http_api import bearer, body, problem, started_at_drafting
+from tests.polling import eventually
+
+
+async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_ministry(api, pool):
+    """Status, history and list show the lead ministry, the target session and what names them (its own steps' agency
+    code, the events' labels) only to the lead ministry; an operator and another agency read them redacted."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    drafted = await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
+    assert drafted.status_code == 200, drafted.text
+    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    later = request.target_session.model_copy(update={"session": 3, "opens_on": request.target_session.opens_on + timedelta(days=150)})
+    deferred = await api.post(f"{path}/programme-changes", headers=ubtvqh,
+                              json=body(programme_change(ProgrammeChangeKind.DEFER, to_session=later)))
+    assert deferred.status_code == 200, deferred.text
+    assert deferred.json()["target_session"] == "(classified)"
+
+    own = (await api.get(path, headers=lead)).json()
+    assert own["lead_ministry"] == "BQP" and own["target_session"]["session"] == 3
+    assert own["next_cutoff"]["sitting"] == "16-3"  # counted back from the session: withheld from the others below
+    async def own_trail() -> list[dict]:
+        return (await api.get(f"{path}/history", headers=lead)).json()["entries"]
+
+    own_history = await eventually(own_trail, lambda entries: entries and entries[-1]["event"] == "PROGRAMME_CHANGED", seconds=20)
+    assert "BQP" in {e["agency_code"] for e in own_history} and any("16-3" in (e["label"] or "") for e in own_history)
+
+    for reader in (await bearer(pool, "VPCP", CallerRole.OPERATOR), await bearer(pool, "BTP", CallerRole.MOJ)):
+        status = (await api.get(path, headers=reader)).json()
+        assert status["stage"] == "APPRAISAL" and status["target_session"] is None and status["next_cutoff"] is None
+        assert status["lead_ministry"] == status["target_session_name"] == "(classified)"
+        entries = (await api.get(f"{path}/history", headers=reader)).json()["entries"]
+        assert len(entries) == len(own_history) and "BQP" not in {e["agency_code"] for e in entries}
+        assert {e["label"] for e in entries} <= {None, "(classified)"} and "16-3" not in json.dumps(entries)
+        listed = (await api.get("/v1/submissions", params={"stage": "APPRAISAL", "size": 100}, headers=reader)).json()["items"]
+        assert [(d["lead_ministry"], d["target_session"]) for d in listed if d["submission_id"] == request.submission_id] == [
+            ("(classified)", "(classified)")]
+        by_session = (await api.get("/v1/submissions", params={"session": "16-3", "size": 100}, headers=reader)).json()
+        assert request.submission_id not in json.dumps(by_session)
+    by_session = (await api.get("/v1/submissions", params={"session": "16-3", "size": 100}, headers=lead)).json()["items"]
+    assert [d["target_session"] for d in by_session if d["submission_id"] == request.submission_id] == ["16-3"]
+
+
+async def test_refusals_name_nothing_of_a_classified_draft_to_whom_may_not_read_it(api, pool):
+    """A refusal explains itself from the draft (its lead ministry, its session's dates): to another agency a classified
+    draft's refusals give the field and the rule only, and a start under its ID names none of its values."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    other = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    as_other = decision(request, Stage.DRAFTING).model_copy(update={"agency_code": "BTC"})
+    refused = problem(await api.post(f"{path}/decisions", json=body(as_other), headers=other), 403, "lead_ministry_only", "agency_code")
+    assert "BQP" not in json.dumps(refused) and "withheld" in refused["detail"]
+    ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    earlier = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on - timedelta(days=30)})
+    moved = await api.post(f"{path}/programme-changes", headers=ubtvqh, json=body(programme_change(ProgrammeChangeKind.DEFER, to_session=earlier)))
+    assert moved.status_code in (409, 422) and str(request.target_session.opens_on) not in moved.text and "withheld" in moved.text
+    # The lead ministry reads its own draft's refusals whole.
+    own = problem(await api.post(f"{path}/decisions", json=body(decision(request, Stage.APPRAISAL)), headers=lead), 403)
+    assert "withheld" not in own["detail"]
+    # Guessing another agency's draft by starting its ID: which values match is not told.
+    guess = start_request(ministry="BTC").model_copy(update={"submission_id": request.submission_id, "title": request.title})
+    taken = problem(await api.post("/v1/submissions", json=body(guess), headers=other), 409, "submission_exists", "submission_id")
+    assert "title" not in taken["detail"] and request.title not in json.dumps(taken)
+
+
+async def test_a_classified_drafts_refusals_say_their_field_and_rule_only_to_operators(api, pool):
+    """Found by a review: what a classified draft's lead ministry was told when refused (its session, its dates) was
+    listed whole to operators, who may not read the draft, by `GET /v1/refusals` and `legis refusals`."""
+    classified, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    plain, _ = await started_at_drafting(api, pool, "BYT")
+    said = "must be on or after 2027-05-20, the opening of session 16-3 (rule: after_session_opens)"
+    for request in (classified, plain):
+        await record_refusal(pool, caller=None, token_id=None, action="decide", submission_id=request.submission_id, status=409,
+                             field="occurred_on", rule="after_session_opens", message=said)
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    listed = {r["submission_id"]: r for r in (await api.get("/v1/refusals", headers=operator)).json()}
+    assert listed[plain.submission_id]["message"] == said
+    withheld = listed[classified.submission_id]
+    assert (withheld["field"], withheld["rule"]) == ("occurred_on", "after_session_opens") and "2027" not in withheld["message"], withheld
