@@ -84,10 +84,15 @@ def save(profiles: dict[str, Profile]) -> Path:
     file = path()
     file.parent.mkdir(parents=True, exist_ok=True)
     body = tomli_w.dumps({"profiles": {name: p.model_dump(exclude_none=True) for name, p in sorted(profiles.items())}})
-    # A database URL may carry a password: the file is the user's alone.
-    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(body)
+    # A database URL may carry a password: the file is the user's alone. Written beside it and renamed over it, so that a
+    # write that fails (a full disk, a value that cannot be encoded) leaves the profiles saved before as they were.
+    written = file.with_name(f".{file.name}.{os.getpid()}")
+    try:
+        with os.fdopen(os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+            handle.write(body)
+        os.replace(written, file)
+    finally:
+        written.unlink(missing_ok=True)
     return file
 
 

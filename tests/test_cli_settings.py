@@ -116,6 +116,21 @@ async def test_a_profile_with_a_malformed_address_or_url_is_refused_when_set(cli
     assert code == 0 and "bad" not in out
 
 
+@pytest.mark.parametrize(("option", "value", "field"), [
+    ("--database-url", "postgresql://legis@db/legis\udcff", "database_url"), ("--address", "temporal\udcff:7233", "address")])
+async def test_a_value_not_utf8_is_refused_when_set_and_the_profiles_saved_before_are_kept(cli, tmp_path, option, value, field):
+    """Found by a breaker: a URL holding a byte that is not UTF-8 (a shell's `$'...\\xff'`, text pasted from another
+    encoding; Python reads it as a lone surrogate) passed its rule, then failed as the file was written, with a traceback,
+    leaving `profiles.toml` empty: every profile saved before was lost."""
+    code, _, err = await cli("profile", "set", "staging", "--address", "temporal.staging:7233", "--database-url", "postgresql://legis@db/legis")
+    assert code == ExitCode.OK, err
+    saved = tmp_path / "config" / "legis" / "profiles.toml"
+    before = saved.read_text(encoding="utf-8")
+    code, out, err = await cli("profile", "set", "other", option, value)
+    assert code == ExitCode.INVALID and f"{field}: " in err and "not UTF-8" in err and "Traceback" not in out + err, err
+    assert saved.read_text(encoding="utf-8") == before and [path.name for path in saved.parent.iterdir()] == ["profiles.toml"]
+
+
 async def test_a_token_given_as_a_name_is_refused_and_never_echoed(cli):
     token = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
     for given in (token, f"x{token}", f"operator {token}"):

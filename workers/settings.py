@@ -23,7 +23,19 @@ from workflows.codec import KeyRing, KeyRingError
 from workflows.draft_law import TASK_QUEUE
 
 
+def _utf8(text: str, rule: str) -> None:
+    """A value read from a shell or a file in another encoding holds bytes that are not UTF-8 (Python reads each as a
+    lone surrogate): refused here, where it would otherwise fail wherever it is next written or sent (a breaker's
+    profile file was emptied by one)."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as wrong:
+            raise invalid(rule, f"holds a byte that is not UTF-8 at character {wrong.start + 1}") from None
+
+
 def _host_port(text: str) -> str:
+    _utf8(text, "host_port")
     host, colon, port = text.rpartition(":")
     if not (colon and host and port.isdecimal() and 1 <= int(port) <= 65535) or "/" in text or any(c.isspace() for c in text):
         raise invalid("host_port", "not host:port with a port from 1 to 65535, e.g. 127.0.0.1:7233 or temporal.example.gov:7233")
@@ -32,6 +44,7 @@ def _host_port(text: str) -> str:
 
 def _postgresql_url(text: str) -> str:
     # Never quotes the URL: it may hold a password.
+    _utf8(text, "postgresql_url")
     try:
         parts = urlsplit(text)
     except ValueError:
@@ -47,6 +60,7 @@ def _postgresql_url(text: str) -> str:
 
 
 def _web_origin(text: str) -> str:
+    _utf8(text, "web_origin")
     if not re.fullmatch(r"https?://[^\s/?#@]+", text):
         raise invalid("web_origin", "not an origin: http or https, the host and its port if any, nothing after (https://temporal.example.gov)")
     return text
