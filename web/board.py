@@ -184,9 +184,9 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     if who is None:
         return to_sign_in(request)
     pool = request.app.state.pool
-    row = await database(board.one(pool, submission_id[:64], own_agency=own_agency(who)))
+    row = await database(board.one(pool, submission_id, own_agency=own_agency(who)))
     if row is None:
-        return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
+        return page(request, "missing.html", status_code=404)
     [row] = await with_titles(request, [row])
     history = await database(audit.history(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id))

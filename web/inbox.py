@@ -154,7 +154,6 @@ async def decide(request: Request, submission_id: str,
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
-    submission_id = submission_id[:64]
     counts = (total_deputies, in_favour, against, abstaining, parts_not_passed)
     typed = {"outcome": outcome, "role": role, "official": official, "occurred_on": occurred_on, "return_to": return_to, "reasons": reasons,
              "documents": documents, "total_deputies": total_deputies, "in_favour": in_favour, "against": against,

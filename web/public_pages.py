@@ -39,9 +39,9 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
                       received: int | None = None, text: str = "", article: str = "") -> Response:
     noted(request, problems or [])
     pool = request.app.state.pool
-    found = await database(public.public_round(pool, submission_id[:64], round_id[:40]))
+    found = await database(public.public_round(pool, submission_id, round_id))
     if found is None:
-        return page(request, "missing.html", status_code=404, submission_id=submission_id[:64])
+        return page(request, "missing.html", status_code=404)
     # A thank-you for a comment the round took, never for a number made up in a link, and only in the browser that sent it
     # (its cookie): the page's address, shared, thanks nobody else (found by a new user).
     sent = request.cookies.get(RECEIVED_COOKIE, "")
@@ -77,7 +77,7 @@ async def comment(request: Request, submission_id: str, round_id: str,
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=[
             {"field": "article", "rule": "int_parsing", "message": "the article is a number, e.g. 12"}])
     try:
-        receipt = await take_comment(request, submission_id[:64], round_id[:40], PublicComment(article=number, text=text))
+        receipt = await take_comment(request, submission_id, round_id, PublicComment(article=number, text=text))
     except ValidationError as invalid:
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article,
                                  problems=problems_of(invalid.errors()))
@@ -89,6 +89,6 @@ async def comment(request: Request, submission_id: str, round_id: str,
     answer = RedirectResponse(f"/public/{submission_id}/{round_id}?received={receipt.comment_id}", status_code=303)
     # The same comment sent again is counted once, and its sender is told so (found by a new user: thanked as for a new one).
     again = ":again" if receipt.repeated else ""
-    answer.set_cookie(RECEIVED_COOKIE, f"{round_id[:40]}:{receipt.comment_id}{again}", max_age=RECEIVED_SECONDS, path=f"/public/{submission_id}/{round_id}",
+    answer.set_cookie(RECEIVED_COOKIE, f"{round_id}:{receipt.comment_id}{again}", max_age=RECEIVED_SECONDS, path=f"/public/{submission_id}/{round_id}",
                       httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return answer

@@ -23,6 +23,7 @@ from pydantic_core import ErrorType
 from starlette.exceptions import HTTPException
 
 from api.problems import answered_as, problem_of_error
+from schemas.messages import ROUND_ID, SUBMISSION_ID
 from schemas.redaction import tokens_redacted
 from schemas.refusal import Refused
 from web.csrf import PROTECTED
@@ -223,6 +224,10 @@ def refused(request: Request, status: int, problems: list[dict[str, Any]], heade
     return answer
 
 
+# The pages' path parts have the API's patterns (`api.plumbing.PATH_PATTERNS`).
+_PATH_PATTERNS = {"submission_id": re.compile(SUBMISSION_ID), "round_id": re.compile(ROUND_ID)}
+
+
 class PageRoute(APIRoute):
     """A page's route: a refusal of its request, or one raised while answering it, is the page's HTML, never a problem. A
     page read by GET answers HEAD as well (a link checker's, a monitor's), with the headers GET would give and no body."""
@@ -236,6 +241,10 @@ class PageRoute(APIRoute):
         handle = super().get_route_handler()
 
         async def answer(request: Request) -> Response:
+            if not all(pattern.fullmatch(request.path_params[name]) for name, pattern in _PATH_PATTERNS.items() if name in request.path_params):
+                # No draft or round has such an ID: not found, before anything reads it (found by a breaker: a path cut to 64
+                # characters was acted on as the draft that was left, and a NUL in one reached the database, a 500).
+                return page(request, "missing.html", status_code=404)
             try:
                 return await handle(request)
             except HTTPException as failure:
