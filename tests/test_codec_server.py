@@ -3,6 +3,7 @@ draft's payloads, by bearer token or sign-in cookie, and from which browser orig
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 
@@ -236,3 +237,18 @@ async def test_a_token_pasted_as_a_metadata_key_is_named_by_its_id_only(codec, p
         answer = await http.post("/codec/decode", json={"payloads": [{"metadata": {pasted: "!"}, "data": "e30="}]}, headers=bearer(pasted))
     assert (answer.status_code, answer.json()["rule"]) == (400, "payloads_malformed")
     assert secret not in answer.text and secret not in json.dumps(lines, default=str)
+
+
+@pytest.mark.parametrize("bound_to", [b"draft-law-\xff", b"draft-law-BGDDT\x00", b"consultation-BGDDT\x00-r1"], ids=["not-utf8", "nul", "round-nul"])
+@pytest.mark.parametrize("role", [CallerRole.OPERATOR, CallerRole.LEAD_MINISTRY])
+async def test_a_payload_bound_to_an_id_no_workflow_can_have_is_answered_sealed_not_a_500(codec, pool, bound_to, role):
+    """Found by a breaker: a binding that is not UTF-8 failed its decoding, and one holding a NUL reached PostgreSQL,
+    which refuses the character: 500. It is bound to no workflow anybody may read: answered as it came."""
+    http, _ = codec
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode()
+
+    payload = {"metadata": {"encoding": b64(b"binary/encrypted"), "legis-workflow-id": b64(bound_to)}, "data": b64(b"sealed bytes")}
+    secret = await token(pool, "VPCP" if role is CallerRole.OPERATOR else "BGDDT", role)
+    answer = await http.post("/codec/decode", json={"payloads": [payload]}, headers=bearer(secret))
+    assert (answer.status_code, answer.json()) == (200, {"payloads": [payload]}), answer.text

@@ -147,9 +147,15 @@ def is_sealed(payload: Payload) -> bool:
 
 
 def workflow_of(payload: Payload) -> str | None:
-    """The workflow a sealed payload is bound to, if it is bound to one."""
+    """The workflow a sealed payload is bound to, if it is bound to one that a workflow can have (its ID UTF-8 text, no NUL:
+    a payload sent to the codec server may say anything, found by a breaker)."""
     bound = payload.metadata.get(WORKFLOW_ID)
-    return bound.decode() if bound is not None else None
+    if bound is None or b"\x00" in bound:
+        return None
+    try:
+        return bound.decode()
+    except UnicodeDecodeError:
+        return None
 
 
 class EncryptionCodec(PayloadCodec, WithSerializationContext):
