@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from schemas.enums import Response
 from schemas.messages import AgencyCode, Message, RoundId, SubmissionId
-from schemas.text import Count, Official, invalid, text
+from schemas.text import PG_BIGINT_MAX, Count, Official, invalid, text
 from schemas.time import Instant
 
 # What one person may write in one comment, in characters (NFC): a long page of text.
@@ -106,7 +106,7 @@ class GroupAnswer(Message):
     official: Official
     article: int | None = Field(default=None, ge=1, le=MAX_ARTICLE, strict=True, description="the group: this article's comments")
     whole_draft: bool = Field(default=False, description="the group of comments on the draft as a whole")
-    comment_id: int | None = Field(default=None, ge=1, strict=True, description="or one comment alone")
+    comment_id: int | None = Field(default=None, ge=1, le=PG_BIGINT_MAX, strict=True, description="or one comment alone")
     response: Response
     explanation: text(MAX_EXPLANATION) = Field(default="", description="required when the comments are EXPLAINED, not accepted")
 
