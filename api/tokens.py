@@ -130,6 +130,13 @@ def refusal_logged(*, caller: Caller | None, token_id: str | None, action: str, 
             "status": status, "field": field, "rule": rule}
 
 
+def _storable(text: str) -> str:
+    """What the caller sent, as PostgreSQL's text takes it: a NUL, or a lone surrogate (a byte that was not UTF-8), written
+    as its escape (found by a breaker: the database refused the row, and a caller adding a NUL to each attempt left
+    none in the audit trail)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 async def record_refusal(
     pool: asyncpg.Pool,
     *,
@@ -144,8 +151,8 @@ async def record_refusal(
 ) -> None:
     # What the caller sent (a path part, a parameter's name) is quoted here as operators will read it: a token pasted in
     # place of a submission ID keeps its ID only, as in the logs (`schemas.redaction`).
-    action, field, message = tokens_redacted(action), tokens_redacted(field), tokens_redacted(message)
-    submission_id = tokens_redacted(submission_id) if submission_id else submission_id
+    action, field, message = (_storable(tokens_redacted(text)) for text in (action, field, message))
+    submission_id = _storable(tokens_redacted(submission_id)) if submission_id else submission_id
     log.warning("attempt refused", **refusal_logged(caller=caller, token_id=token_id, action=action, submission_id=submission_id,
                                                    status=status, field=field, rule=rule))
     await pool.execute(
