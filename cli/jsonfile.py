@@ -116,6 +116,19 @@ def invalid_model(what: str, invalid: ValidationError) -> Invalid:
     return Invalid(f"{what}: {lines}", field=problems[0]["field"], rule=problems[0]["rule"], problems=problems)
 
 
+def _as_the_api_reads(model: type[BaseModel], text: str, invalid: ValidationError) -> ValidationError:
+    """A file that Python's JSON reader took (`read_json`) but pydantic's refused as a whole holds what only pydantic's
+    refuses, a lone surrogate escaped (`"\\ud800"`): read as the API reads a body, its field is refused by its own rule,
+    `valid_unicode` (found by a breaker: the CLI said "json_invalid: unexpected end of hex escape")."""
+    if not any(error["type"] == "json_invalid" for error in invalid.errors()):
+        return invalid
+    try:
+        model.model_validate(json.loads(text))
+    except ValidationError as by_field:
+        return by_field
+    return invalid
+
+
 def read_message(path: Path, model: type[M]) -> M:
     """A message from a JSON file (or standard input for `-`), validated by its model; one that holds an API token's
     secret (`not_a_secret`) or a bidirectional control (`no_bidi_controls`) is refused before anything stores it."""
@@ -125,7 +138,7 @@ def read_message(path: Path, model: type[M]) -> M:
         admits_no_secret(message)
         admits_no_bidi_controls(message)
     except ValidationError as invalid:
-        raise invalid_model(shown(path), invalid) from None
+        raise invalid_model(shown(path), _as_the_api_reads(model, text, invalid)) from None
     except Refused as refused:
         raise from_refusal(refused) from None
     return message
