@@ -62,6 +62,11 @@ PATH_PATTERNS = {"submission_id": (re.compile(SUBMISSION_ID), SUBMISSION_ID_WORD
 def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
+        if not key.isascii() and (lone := next((c for c in key if "\ud800" <= c <= "\udfff"), None)):
+            # Named escaped: a problem's JSON cannot hold the character (found by a breaker: refused as the body's, unnamed).
+            named = key.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
+            raise problem(Refused(named, "valid_unicode", f"the key {named!r} holds a lone surrogate U+{ord(lone):04X}, which is not allowed",
+                                  RefusalKind.INVALID))
         if key in seen:
             raise problem(Refused(key, "duplicate_key", f"the key {key!r} appears twice in one object; send it once", RefusalKind.INVALID))
         seen[key] = value

@@ -160,6 +160,9 @@ async def test_bodies_must_be_utf8_json_with_each_key_once_and_strict_types(api,
 
     twice = text[:-1] + ', "title": "Luật khác"}'
     problem(await api.post("/v1/submissions", content=twice.encode(), headers=json_header), 422, "duplicate_key", "title")
+    # A key holding a lone surrogate is named, escaped (found by a breaker: refused as the body's, naming no key).
+    odd = text[:-1] + ', "x\\ud800": 1}'
+    problem(await api.post("/v1/submissions", content=odd.encode(), headers=json_header), 422, "valid_unicode", "x\\ud800")
 
     sid = (await _started(api, lead))
     drafted = body(decision(start_request(), Stage.POLICY_PROPOSAL))
