@@ -35,8 +35,9 @@ from schemas.refusal import RefusalKind, Refused
 from store import registry
 from store.intake import Incoming, take_many
 
-# Rows of answers a public page shows at most (one per article group, or per single comment answered alone).
-MAX_ANSWERS_SHOWN = 2_000
+# Answers a page of them holds at most (one per article group, or per single comment answered alone; each explanation up to
+# 20,000 characters): a round may have thousands, read a page at a time.
+ANSWERS_PER_PAGE = 50
 
 
 async def sender_key(db: asyncpg.Pool | asyncpg.Connection) -> bytes:
@@ -279,11 +280,19 @@ async def received(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, ro
                              comment_id, submission_id, round_id)
 
 
-async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> list[PublicAnswerView]:
-    """The lead ministry's answers, in article order, each with the number of comments it answers."""
+async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, *, after: tuple[int, int] | None = None,
+                  size: int = ANSWERS_PER_PAGE) -> tuple[list[PublicAnswerView], tuple[int, int] | None, int]:
+    """A page of the lead ministry's answers in article order (those on the draft as a whole first), each with the number
+    of comments it answers, after the position `after` (article, 0 for the whole draft, and answer number); returns the
+    page, the position of its last answer when more follow (else None), and how many answers there are in all."""
+    article, answer = after or (None, None)
     rows = await db.fetch(
-        "SELECT a.article, a.response, a.explanation, a.answered_at, count(c.comment_id) AS comments "
+        "SELECT a.answer_id, a.article, a.response, a.explanation, a.answered_at, count(c.comment_id) AS comments "
         "FROM public_answers a LEFT JOIN public_comments c USING (answer_id) WHERE a.submission_id = $1 AND a.round_id = $2 "
-        "GROUP BY a.answer_id ORDER BY a.article NULLS FIRST, a.answer_id LIMIT $3", submission_id, round_id, MAX_ANSWERS_SHOWN)
+        "AND ($3::int IS NULL OR (coalesce(a.article, 0), a.answer_id) > ($3::int, $4::bigint)) "
+        "GROUP BY a.answer_id ORDER BY coalesce(a.article, 0), a.answer_id LIMIT $5", submission_id, round_id, article, answer, size + 1)
+    total = await db.fetchval("SELECT count(*) FROM public_answers WHERE submission_id = $1 AND round_id = $2", submission_id, round_id)
+    shown = rows[:size]
+    following = (shown[-1]["article"] or 0, shown[-1]["answer_id"]) if len(rows) > size else None
     return [PublicAnswerView(article=r["article"], response=Response(r["response"]), explanation=r["explanation"], comments=r["comments"],
-                             answered_at=r["answered_at"]) for r in rows]
+                             answered_at=r["answered_at"]) for r in shown], following, total

@@ -11,10 +11,11 @@ from fastapi_problem.error import Problem
 from pydantic import ValidationError
 
 from api.deps import database, known_form_fields, known_parameters
-from api.routes.public import take_comment
+from api.routes.public import AnswerPageParams, answers_after, answers_cursor, take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from schemas.text import NFD_GROWTH, PG_BIGINT_MAX
 from store import audit, public
+from store.public import ANSWERS_PER_PAGE
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 
@@ -36,7 +37,7 @@ async def posted_drafts(request: Request) -> Response:
 
 
 async def _round_page(request: Request, submission_id: str, round_id: str, *, status_code: int = 200, problems=None,
-                      received: int | None = None, text: str = "", article: str = "") -> Response:
+                      received: int | None = None, text: str = "", article: str = "", cursor: str | None = None) -> Response:
     noted(request, problems or [])
     pool = request.app.state.pool
     found = await database(public.public_round(pool, submission_id, round_id))
@@ -48,16 +49,21 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     again = received is not None and sent == f"{found.round_id}:{received}:again"
     taken = received is not None and (again or sent == f"{found.round_id}:{received}")
     received = received if taken and await database(public.received(pool, found.submission_id, found.round_id, received)) else None
-    answers = await database(public.answers(pool, found.submission_id, found.round_id))
+    params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
+    answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
     versions = await database(audit.versions(pool, found.submission_id))
     documents = versions.versions[-1].documents if versions.versions else ()
-    return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, documents=documents,
+    return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
+                next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 
 
-@router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received", shared=True))])
-async def posted_draft(request: Request, submission_id: str, round_id: str, received: ReceivedNumber = None) -> Response:
-    return await _round_page(request, submission_id, round_id, received=received)
+@router.get("/public/{submission_id}/{round_id}", dependencies=[Depends(known_parameters("received", "cursor", shared=True))])
+async def posted_draft(request: Request, submission_id: str, round_id: str, received: ReceivedNumber = None,
+                       cursor: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    """A posted draft's page: its documents, the comment form while the window is open, and the lead ministry's answers,
+    50 a page (`cursor`: the next page's, as the page links it)."""
+    return await _round_page(request, submission_id, round_id, received=received, cursor=cursor)
 
 
 @router.post("/public/{submission_id}/{round_id}", dependencies=[Depends(known_form_fields)])

@@ -36,6 +36,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.time import Instant
 from store import public
 from store.intake import CommentIntake, Incoming
+from store.public import ANSWERS_PER_PAGE
 from workflows import client as drafts
 from workflows.admissions import admits_no_secret
 
@@ -65,7 +66,11 @@ class PublicRoundView(BaseModel):
     comments: int
     draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, promulgated) or its workflow ended "
                              "outside its rules before its answers: none will come")
-    answers: list[PublicAnswerView] = Field(description="the lead ministry's answers, by article (at most 2,000)")
+    answers: list[PublicAnswerView] = Field(description="a page of the lead ministry's answers, by article, the draft as a whole first "
+                                            "(at most `size`, 50 by default and at most)")
+    answers_total: int = Field(description="every answer given, over all pages")
+    next_page: str | None = Field(default=None, description="the cursor of the next page of answers (pass it as `cursor`; also the "
+                                  "`Link` header's `next`); none on the last page")
 
 
 async def sender(http: Request) -> bytes:
@@ -111,15 +116,40 @@ async def submit_public_comment(submission_id: SubmissionId, round_id: RoundId, 
     return JSONResponse(receipt.model_dump(mode="json"), status_code=200 if receipt.repeated else 201)
 
 
+class AnswerPageParams(CursorParams):
+    """The paging library's cursor parameters: at most 50 answers a page (each may explain itself in 20,000 characters)."""
+
+    size: int = Query(ANSWERS_PER_PAGE, ge=1, le=ANSWERS_PER_PAGE, description="Page size")
+
+
+def answers_after(params: CursorParams) -> tuple[int, int] | None:
+    """The position an answers' cursor names (article, 0 for the draft as a whole, and answer number); 422 `cursor_invalid`
+    for one this list did not give."""
+    after = cursor_of(params, r"[0-9]{1,9}\.[0-9]{1,18}")
+    if after is None:
+        return None
+    article, answer = after.split(".")
+    return int(article), int(answer)
+
+
+def answers_cursor(following: tuple[int, int] | None) -> str | None:
+    return None if following is None else f"{following[0]}.{following[1]}"
+
+
 @router.get("/v1/public/consultations/{submission_id}/{round_id}", operation_id="readPublicConsultation", response_model=PublicRoundView,
-            dependencies=[Depends(known_parameters())])
-async def read_public_consultation(submission_id: SubmissionId, round_id: RoundId, http: Request) -> PublicRoundView:
-    """A posted draft's consultation as the public reads it (no token): window, count, and the answers given."""
+            dependencies=[Depends(known_parameters("cursor", "size"))])
+async def read_public_consultation(submission_id: SubmissionId, round_id: RoundId, http: Request, response: Response,
+                                   params: Annotated[AnswerPageParams, Depends()]) -> PublicRoundView:
+    """A posted draft's consultation as the public reads it (no token): window, count, and the answers given, a page at a
+    time (follow `next_page`)."""
     found = await database(public.public_round(http.app.state.pool, submission_id, round_id))
     if found is None:
         raise problem(Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND))
-    given = await database(public.answers(http.app.state.pool, submission_id, round_id))
-    return PublicRoundView(**found.__dict__, answers=given)
+    given, following, total = await database(public.answers(http.app.state.pool, submission_id, round_id, after=answers_after(params),
+                                                            size=params.size))
+    next_page = params.encode_cursor(answers_cursor(following))
+    link_next(http, response, next_page)
+    return PublicRoundView(**found.__dict__, answers=given, answers_total=total, next_page=next_page)
 
 
 @router.get("/v1/submissions/{submission_id}/consultations/{round_id}/articles", operation_id="readCommentGroups",

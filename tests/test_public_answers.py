@@ -1,0 +1,63 @@
+"""A public round's answers, read a page at a time by the public, through the API and on the round's page: in article
+order, the draft as a whole first, every answer once, whatever their number (found by a breaker: the first 2,000 were
+shown and the rest never; a page could hold 2,000 explanations of 20,000 characters each)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from tests.http_api import problem
+from tests.test_board_forms import app_client, posted_round
+
+ANSWERS = 120
+
+
+async def answered(pool, sid: str) -> list[tuple[int | None, str]]:
+    """`ANSWERS` answers to the round of `sid`, given out of article order; returns them (article, explanation) as the
+    public reads them: the draft as a whole first, then by article, then as given."""
+    given = [(None if n % 7 == 0 else (n * 37) % 50 + 1, f"Giải trình số {n}.") for n in range(ANSWERS)]
+    await pool.executemany("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
+                           "VALUES ($1, 'cong-khai', $2, 'EXPLAINED', $3, 'Vụ trưởng')", [(sid, article, said) for article, said in given])
+    return sorted(given, key=lambda a: (a[0] or 0, int(a[1].split()[-1].rstrip("."))))
+
+
+async def test_the_api_gives_every_answer_once_a_page_at_a_time(pool):
+    sid = await posted_round(pool, "ANS")
+    expected = await answered(pool, sid)
+    read, cursor, pages = [], None, 0
+    async with app_client(pool) as http:
+        while True:
+            answer = await http.get(f"/v1/public/consultations/{sid}/cong-khai", params={"cursor": cursor} if cursor else {})
+            assert answer.status_code == 200, answer.text
+            shown = answer.json()
+            assert shown["answers_total"] == ANSWERS and len(shown["answers"]) <= 50
+            read += [(a["article"], a["explanation"]) for a in shown["answers"]]
+            pages += 1
+            cursor = shown["next_page"]
+            assert ("link" in answer.headers) == (cursor is not None)
+            if cursor is None:
+                break
+        assert read == expected and pages == 3
+        small = (await http.get(f"/v1/public/consultations/{sid}/cong-khai", params={"size": 7})).json()
+        assert [(a["article"], a["explanation"]) for a in small["answers"]] == expected[:7]
+        problem(await http.get(f"/v1/public/consultations/{sid}/cong-khai", params={"size": 51}), 422, "less_than_equal", "size")
+        problem(await http.get(f"/v1/public/consultations/{sid}/cong-khai", params={"cursor": "not-one"}), 422, "cursor_invalid", "cursor")
+
+
+async def test_the_rounds_page_shows_its_answers_fifty_a_page_with_a_link_to_the_next(pool):
+    sid = await posted_round(pool, "ANS")
+    expected = await answered(pool, sid)
+    read, link, pages = [], f"/public/{sid}/cong-khai", 0
+    async with app_client(pool) as http:
+        while link:
+            shown = await http.get(link)
+            assert shown.status_code == 200, shown.text[:300]
+            read += re.findall(r"Giải trình số [0-9]+\.", shown.text)
+            assert f"trên {ANSWERS} ý kiến trả lời" in shown.text  # the public pages speak Vietnamese unless asked otherwise
+            pages += 1
+            following = re.search(r'<a href="(\?cursor=[^"]+)" rel="next">', shown.text)
+            link = f"/public/{sid}/cong-khai{unescape(following.group(1))}" if following else None
+        assert read == [said for _, said in expected] and pages == 3
+        refused = await http.get(f"/public/{sid}/cong-khai", params={"cursor": "bm90LW9uZQ=="})
+        assert refused.status_code == 422 and "cursor_invalid" in refused.text
