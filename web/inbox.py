@@ -20,6 +20,7 @@ from activities import calendar
 from api import permissions
 from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
+from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES
 from schemas.messages import MAX_REASON, Decision
@@ -173,7 +174,7 @@ async def decide(request: Request, submission_id: str,
             fields["carry_to"] = chosen.model_dump(mode="json") if chosen else None
         decision = Decision.model_validate(fields)
         permissions.check_acting(who, decision)
-        await temporal(request, drafts.decide(request.app.state.client, submission_id, decision))
+        await temporal(request, told_as_read(request, who, submission_id, drafts.decide(request.app.state.client, submission_id, decision)))
     except ValidationError as invalid:
         return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "typed": typed,
                                                                        "problems": problems_of(invalid.errors())})

@@ -63,8 +63,8 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
     chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels,
                                 agency_name=lambda code: actor_name(code, catalogue) or code)
     trend = charts.trend(quarters, title=gettext(request, "Quarterly trend, all agencies"), labels=labels)
-    _, unseen_overdue = await database(board.classified_unseen(pool, own_agency=own_agency(who), today=day, lead_ministry=ministry or None,
-                                                                      due_before=last))
+    # Filtered by a ministry, the report counts no classified draft (which would tell who leads it): nothing to note.
+    unseen_overdue = 0 if ministry else (await database(board.classified_unseen(pool, own_agency=own_agency(who), today=day, due_before=last)))[1]
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
                             until=last, ministry=ministry or "", labels=labels, unseen_overdue=unseen_overdue), started)
 

@@ -6,6 +6,7 @@ answered by its update's validator. Each answers with the draft's receipt.
 """
 
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
+from api.tokens import Caller
 from schemas.enums import ConsultationKind
 from schemas.messages import ConsultationRequest, SubmissionId
 from schemas.views import Receipt
@@ -63,25 +65,29 @@ ROUTES = (
 )
 
 
+async def told_as_read(http: Request, who: Caller, submission_id: str, sending: Awaitable[Receipt]) -> Receipt:
+    """A message sent to a draft; its refusal as `who` may read it: a classified draft's gives the field and the rule only to
+    whom may not read the draft (its words name its session, its dates). The API's routes and the board's inbox alike."""
+    try:
+        return await sending
+    except WorkflowUpdateFailedError as failed:
+        if (refused := drafts.refused_by_the_draft(failed)) is None:
+            raise
+        if found := await registry.classification(http.app.state.pool, submission_id):
+            refused = permissions.refused_for(who, refused, classified=found[0], lead_ministry=found[1])
+        raise refused from None
+
+
 def _endpoint(route: Route):
     model = route.operation.message
     body = Annotated[model, Body(openapi_examples=examples(*route.examples) if route.examples else None)]
 
     async def send(submission_id: SubmissionId, message: body, who: Authenticated, http: Request,
                    key: IdempotencyKey = None) -> Response:
-        async def sent() -> Receipt:
-            try:
-                return await drafts.send(http.app.state.client, submission_id, route.operation.name, message, request_id=key)
-            except WorkflowUpdateFailedError as failed:
-                if (refused := drafts.refused_by_the_draft(failed)) is None:
-                    raise
-                if found := await registry.classification(http.app.state.pool, submission_id):
-                    refused = permissions.refused_for(who, refused, classified=found[0], lead_ministry=found[1])
-                raise refused from None
-
         async def run() -> Response:
             permissions.check_acting(who, message)
-            receipt = await temporal(http, sent())
+            receipt = await temporal(http, told_as_read(http, who, submission_id, drafts.send(
+                http.app.state.client, submission_id, route.operation.name, message, request_id=key)))
             if isinstance(message, ConsultationRequest) and message.kind is ConsultationKind.PUBLIC_POSTING and receipt.first_seq is not None:
                 # The draft answers before the round's first task registers it where the public's comments go: the answer
                 # waits for that (briefly), so that a link posted on it takes comments (found by a fresh-user trial).
