@@ -31,6 +31,8 @@ SubmissionId = code(SUBMISSION_ID, SUBMISSION_ID_WORDS)
 AgencyCode = code(r"^[A-Z][A-Z0-9_]{1,23}$", "capital letters, digits or '_', 2 to 24 characters, the first a letter, e.g. BTP")
 Sha256 = code(r"^[0-9a-f]{64}$", "a SHA-256: 64 hexadecimal digits, in small letters")
 ROUND_ID = r"^[A-Za-z0-9._-]{1,40}$"
+# The most parts of a law a vote may record as voted down (articles or chapters).
+MAX_PARTS_NOT_PASSED = 200
 ROUND_ID_WORDS = "letters, digits, '.', '_' or '-', 1 to 40 characters, e.g. Y-KIEN-BO-NGANH"
 RoundId = code(ROUND_ID, ROUND_ID_WORDS)
 # An HTTP header's value: printable ASCII, no spaces.
@@ -104,7 +106,7 @@ class VoteCount(Message):
     against: int = Field(ge=0, le=1000, strict=True)
     abstaining: int = Field(ge=0, le=1000, strict=True)
     parts_not_passed: tuple[PartName, ...] = Field(
-        default=(), max_length=200, description="articles or chapters voted down when the law passes in part, e.g. 'Điều 12'"
+        default=(), max_length=MAX_PARTS_NOT_PASSED, description="articles or chapters voted down when the law passes in part, e.g. 'Điều 12'"
     )
 
     @model_validator(mode="after")
