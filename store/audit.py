@@ -53,6 +53,35 @@ async def history(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, lim
                        next_after=entries[-1].seq if more else None)
 
 
+async def latest(pool: asyncpg.Pool, submission_id: str, *, before: int | None = None, limit: int = PAGE,
+                 budget: int = PAGE_BYTES) -> tuple[HistoryView, int | None]:
+    """The latest events (before the event numbered `before`, if given), in order: at most `limit` of them and about
+    `budget` bytes (one at least); with the number to read the earlier ones before, when there are earlier ones (else
+    None). A page shows a draft's recent steps first, however long its life."""
+    rows = await pool.fetch(f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND ($2::int IS NULL OR seq < $2) "
+                            "ORDER BY seq DESC LIMIT $3", submission_id, before, min(limit, PAGE) + 1)
+    kept, spent = [], 0
+    for row in rows[:min(limit, PAGE)]:
+        spent += _estimated_bytes(row)
+        if kept and spent > budget:
+            break
+        kept.append(row)
+    entries = tuple(_entry(row) for row in reversed(kept))
+    view = HistoryView(submission_id=submission_id, entries=entries, first_seq=entries[0].seq if entries else 1)
+    return view, entries[0].seq if len(kept) < len(rows) else None
+
+
+async def events_recorded(pool: asyncpg.Pool, submission_id: str) -> int:
+    """The number of the draft's latest event in the audit trail (0 before any)."""
+    return await pool.fetchval("SELECT coalesce(max(seq), 0) FROM audit_events WHERE submission_id = $1", submission_id)
+
+
+async def versions_filed(pool: asyncpg.Pool, submission_id: str) -> int:
+    """How many versions the dossier has had (its latest version's number; 0 before any filing)."""
+    return await pool.fetchval("SELECT coalesce(max(version), 0) FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL",
+                               submission_id)
+
+
 async def recorded(pool: asyncpg.Pool, submission_id: str) -> bool:
     return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1)", submission_id))
 

@@ -23,6 +23,7 @@ from schemas.calendar import SessionCode
 from schemas.enums import Stage
 from schemas.messages import AgencyCode
 from schemas.records import RegistryRow
+from schemas.text import PG_INT_MAX
 from schemas.views import HistoryEntry
 from store import audit, board
 from web.auth import signed_in, to_sign_in
@@ -175,10 +176,11 @@ async def _title_from_the_draft(request: Request, submission_id: str) -> str | N
         return None
 
 
-@router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters())])
-async def draft_page(request: Request, submission_id: str) -> Response:
+@router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters("before"))])
+async def draft_page(request: Request, submission_id: str, before: Annotated[int | None, Query(ge=1, le=PG_INT_MAX)] = None) -> Response:
     """A draft's path as a timeline: stages entered and finished (on time or late), deadlines, postponements, consultation
-    rounds, votes; the dossier's versions; a link to its workflow in the Temporal Web UI."""
+    rounds, votes; the dossier's versions; a link to its workflow in the Temporal Web UI. The latest events and versions, a
+    bounded page of them (`before`: the events before that number, as the page's "Earlier events" link gives it)."""
     started = time.perf_counter()
     who = await signed_in(request)
     if who is None:
@@ -188,8 +190,10 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     if row is None:
         return page(request, "missing.html", status_code=404)
     [row] = await with_titles(request, [row])
-    history = await database(audit.history(pool, submission_id))
-    versions = await database(audit.versions(pool, submission_id))
+    history, earlier = await database(audit.latest(pool, submission_id, before=before))
+    recorded = await database(audit.events_recorded(pool, submission_id)) if earlier or before else None
+    filed = await database(audit.versions_filed(pool, submission_id))
+    versions = await database(audit.versions(pool, submission_id, after=max(0, filed - audit.VERSIONS_PAGE)))
     mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))
     st = standing_of_row(mark_of, local_day(today())) if mark_of else None
     # The cut-off at the current stage may be an approved postponement's date that stands within the sitting's cut-off
@@ -197,7 +201,8 @@ async def draft_page(request: Request, submission_id: str) -> Response:
     postponed = (st is not None and st.cutoff is not None and st.cutoff_stage is row.stage and st.cutoff == row.stage_deadline
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
-    return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), versions=versions.versions,
+    return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier, before=before, recorded=recorded,
+                            versions=versions.versions, versions_filed=filed,
                             today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,
                             temporal_link=f"{ui}/workflows/{row.workflow_id}" if ui else None), started)

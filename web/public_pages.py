@@ -51,7 +51,8 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     received = received if taken and await database(public.received(pool, found.submission_id, found.round_id, received)) else None
     params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
     answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
-    versions = await database(audit.versions(pool, found.submission_id))
+    filed = await database(audit.versions_filed(pool, found.submission_id))
+    versions = await database(audit.versions(pool, found.submission_id, after=max(0, filed - 1)))  # its latest alone
     documents = versions.versions[-1].documents if versions.versions else ()
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
