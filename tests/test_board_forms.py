@@ -317,6 +317,11 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_
             sent = await http.post(f"/board/inbox/{request.submission_id}", data=form | {"in_favour": "380", "occurred_on": str(day),
                                                                                          "reasons": "Thông qua.\r\nĐủ số phiếu."})
             assert sent.status_code == 303, re.findall(r"<li>.*?</li>", sent.text)
+            # Confirmed where it was sent from (its cookie), and nowhere else: a link saying so confirms nothing.
+            landed = await http.get(sent.headers["location"])
+            assert f"Đã gửi quyết định cho {request.submission_id}." in landed.text
+            http.cookies.delete("legis_sent")
+            assert "Đã gửi quyết định cho" not in (await http.get(sent.headers["location"])).text
         status = await drafts.status(time_skipping_env.client, request.submission_id)
         assert status.stage is Stage.PROMULGATION and status.last_vote.in_favour == 380
         voted = (await drafts.history(time_skipping_env.client, request.submission_id)).entries[-1]

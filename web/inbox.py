@@ -11,7 +11,7 @@ import asyncio
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
 from pydantic import ValidationError
@@ -23,7 +23,7 @@ from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES
-from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, Decision
+from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision
 from schemas.refusal import RefusalKind, Refused
 from schemas.text import NFD_GROWTH
 from store import board
@@ -37,6 +37,9 @@ from workflows.deadlines import local_day
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_DOCUMENT_LINES = 50
+# The draft a decision was last sent for from this browser, confirmed on the inbox for this long.
+SENT_COOKIE = "legis_sent"
+SENT_SECONDS = 600
 
 
 def agencies_of(who) -> list[str]:
@@ -62,15 +65,17 @@ def parse_documents(text: str) -> list[dict[str, str]]:
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
 
 
-def _count(text: str) -> int | str:
-    # A count as the form sent it: a whole number written in ASCII digits (a negative one for the validators to refuse
-    # as such), or the text as typed, which they refuse by name: "²" and "５００" are digits to Python, not counts.
+def whole_number(text: str) -> int | str:
+    """A number as a form sent it: a whole number written in ASCII digits (a negative one for the validators to refuse
+    as such), or the text as typed, which they refuse by name: "²", "５００" and "1_2" are numbers to Python's `int`, not
+    to a form (found by a breaker: the public form took "１２" and "1_2" as article 12)."""
     return int(text) if _WHOLE_NUMBER.fullmatch(text.strip()) else text
 
 
 def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: str) -> dict:
     """The form's vote (biểu quyết) as the API's `vote`: counts, and the parts voted down one a line."""
-    return {"total_deputies": _count(total), "in_favour": _count(in_favour), "against": _count(against), "abstaining": _count(abstaining),
+    return {"total_deputies": whole_number(total), "in_favour": whole_number(in_favour), "against": whole_number(against),
+            "abstaining": whole_number(abstaining),
             "parts_not_passed": _lines(parts, MAX_PARTS_NOT_PASSED)}
 
 
@@ -139,11 +144,14 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])
-async def inbox(request: Request, sent: str | None = None) -> Response:
+async def inbox(request: Request, sent: Annotated[str | None, Query(pattern=SUBMISSION_ID)] = None) -> Response:
+    """The drafts waiting for the reader's agency, each with its decision form; `sent`, the draft a decision was just sent
+    for, confirmed only in the browser that sent it (its cookie): a link that makes one up confirms nothing (found by a
+    breaker: "Decision sent for" any text a link wrote)."""
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
-    return await _inbox(request, who, sent=(sent or "")[:64] or None)
+    return await _inbox(request, who, sent=sent if sent is not None and request.cookies.get(SENT_COOKIE) == sent else None)
 
 
 @router.post("/board/inbox/{submission_id}", dependencies=[Depends(known_form_fields)])
@@ -193,4 +201,7 @@ async def decide(request: Request, submission_id: str,
         answer = await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "typed": typed, "problems": problems})
         answer.headers.update(headers)
         return answer
-    return RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
+    answer = RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
+    answer.set_cookie(SENT_COOKIE, submission_id, max_age=SENT_SECONDS, path="/board/inbox", httponly=True, samesite="strict",
+                      secure=request.url.scheme == "https")
+    return answer

@@ -16,6 +16,7 @@ from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from schemas.text import NFD_GROWTH, PG_BIGINT_MAX
 from store import audit, public
 from store.public import ANSWERS_PER_PAGE
+from web.inbox import whole_number
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 
@@ -78,9 +79,8 @@ async def comment(request: Request, submission_id: str, round_id: str,
         return await _round_page(request, submission_id, round_id, status_code=422, text=text[:MAX_PUBLIC_COMMENT], article=article, problems=[
             {"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
              "ctx": {"max_length": MAX_PUBLIC_COMMENT}}])
-    try:
-        number = int(article) if article.strip() else None
-    except ValueError:
+    number = whole_number(article) if article.strip() else None
+    if isinstance(number, str):
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=[
             {"field": "article", "rule": "int_parsing", "message": "the article is a number, e.g. 12"}])
     try:
