@@ -29,13 +29,15 @@ from activities.database import migrate
 from api.tokens import issue
 from schemas.enums import CallerRole, Stage
 from schemas.messages import StartRequest
-from tests.conftest import TEST_KEY_ENTRY
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import decision, example_text
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.stack import LEGIS
+from workers.dev_stack import temporal_binary
 from workers.log_config import MAX_FIELD, REDACTED, Throttle, configure_logging, redact, scrub
 from workflows import client as drafts
+from workflows import search_attributes as sa
 
 
 def running(command: str, env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -128,6 +130,44 @@ async def _ready(http: httpx.AsyncClient) -> bool:
     except httpx.TransportError:
         return False
 
+
+
+@pytest.mark.timeout(120)
+async def test_the_sdk_cores_lines_are_json_lines_too_when_temporal_goes_down(tmp_path, fresh_database_url):
+    """Found by a trial: with LEGIS_LOG_JSON the SDK core's own lines (its retries while Temporal is down) were written
+    straight to stderr, in colour, past the rate limit; a log shipper choked on them."""
+    port = free_port()
+    server = subprocess.Popen([temporal_binary(), "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port),
+                               "--log-level", "error", *sa.dev_server_flags()], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TEMPORAL_ADDRESS": f"127.0.0.1:{port}", "LEGIS_LOG_JSON": "true",
+           "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_HEALTH_PORT": "none", "LEGIS_METRICS_PORT": "none",
+           "LEGIS_DATA_DIR": str(tmp_path / "data")}
+    try:
+        await eventually(lambda: _answers(port), bool, seconds=60)
+        worker = running("worker", env, log)
+        try:
+            await eventually(lambda: logged(log, "worker running"), bool, seconds=60)
+            server.terminate()
+            await asyncio.to_thread(server.wait, 30)
+            await eventually(lambda: logged(log, "retried"), bool, seconds=60)  # the core retrying its calls
+        finally:
+            await stopped(worker)
+    finally:
+        server.kill()
+        server.wait()
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]  # every line a JSON object
+    core = [line for line in lines if line["logger"].startswith("temporalio.core")]
+    assert core and all("\x1b" not in line["event"] for line in core), core[:3]
+    assert len(core) <= 2 * 20  # rate-limited: at most 20 a message a window, "retried N times" one message whatever N
+
+
+async def _answers(port: int) -> bool:
+    try:
+        await drafts.connect(f"127.0.0.1:{port}", keys=TEST_KEYS)
+    except RuntimeError:
+        return False
+    return True
 
 
 def test_repeated_warnings_are_bounded_and_the_next_line_counts_the_dropped():

@@ -10,7 +10,7 @@ Logs cannot leak what they are never given, and are cut where they might be:
   pydantic error's echo of its input are cut (`scrub`);
 - every field is at most `MAX_FIELD` characters (a traceback `MAX_TRACEBACK`), so that no request can write a
   line of its own size;
-- warnings and errors repeating the same message from the same logger (refusals, an activity failing for every
+- warnings and errors repeating the same message (numbers aside) from the same logger (refusals, an activity failing for every
   draft) are written at most `BURST` times per `WINDOW` seconds; the next one written says how many were left out.
 """
 
@@ -27,6 +27,7 @@ import structlog
 from structlog.processors import ExceptionRenderer
 from structlog.tracebacks import ExceptionDictTransformer
 from temporalio import activity, workflow
+from temporalio.runtime import LogForwardingConfig, LoggingConfig, TelemetryFilter
 
 from schemas.redaction import REDACTED, TOKEN
 from workers.log_context import temporal_context, trace_ids
@@ -89,8 +90,11 @@ def redact(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> Mutable
     return event
 
 
+_NUMBERS = re.compile(r"[0-9]+")
+
+
 class Throttle(logging.Filter):
-    """A warning or error repeating the same message from the same logger is dropped past `burst` lines in a
+    """A warning or error repeating the same message (numbers aside) from the same logger is dropped past `burst` lines in a
     `window` of seconds; the first one written after a drop carries `suppressed` (how many were dropped)."""
 
     def __init__(self, burst: int = BURST, window: float = WINDOW) -> None:
@@ -105,7 +109,9 @@ class Throttle(logging.Filter):
         # structlog's own records carry their event dict as the message; the standard library's, a text.
         native = record.msg if isinstance(record.msg, dict) else None
         message = str(native.get("event")) if native is not None else str(record.msg)
-        key, now = (record.name, message[:200]), time.monotonic()
+        # Numbers aside: a retry's count or an event's number makes no message of its own (found by a trial: the SDK core's
+        # "retried 11 times", "retried 12 times" each passed).
+        key, now = (record.name, _NUMBERS.sub("#", message[:200])), time.monotonic()
         with self._lock:
             if len(self._seen) > 10_000:  # many distinct messages: forget the old ones rather than grow without bound
                 self._seen.clear()
@@ -121,6 +127,28 @@ class Throttle(logging.Filter):
                 native["suppressed"] = dropped
             else:
                 record.suppressed = dropped  # the formatter's ExtraAdder makes it a field
+        return True
+
+
+# The SDK core's records (its retries, a query it fails), forwarded to the process's logging under this logger's name.
+CORE_LOGGER = "temporalio.core"
+
+
+def core_logging() -> LoggingConfig:
+    """The SDK core's log lines (warnings and errors) through the process's logging, so that they are JSON lines with
+    the others, redacted, cut and rate-limited alike (found by a trial: written to stderr in colour, past the limit)."""
+    return LoggingConfig(filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+                         forwarding=LogForwardingConfig(logger=logging.getLogger(CORE_LOGGER), append_log_fields_to_message=False))
+
+
+class CoreFields(logging.Filter):
+    """A forwarded core record's fields as one field of the line (`core_fields`), apart from its message, so that the
+    message repeats as the rate limit counts it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        entry = record.__dict__.pop("temporal_log", None)
+        if entry is not None and entry.fields:
+            record.core_fields = {str(name): str(value) for name, value in entry.fields.items()}
         return True
 
 
@@ -154,6 +182,7 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
         structlog.stdlib.ProcessorFormatter.remove_processors_meta, tracebacks, redact, renderer]))
+    handler.addFilter(CoreFields())
     handler.addFilter(Throttle())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -18,6 +18,7 @@ from temporalio.service import TLSConfig
 
 from activities.destinations import AllowedHosts
 from schemas.text import invalid
+from workers.log_config import core_logging
 from workflows.client import connect
 from workflows.codec import KeyRing, KeyRingError
 from workflows.draft_law import TASK_QUEUE
@@ -240,13 +241,17 @@ WORKER_SERVICE, API_SERVICE, DEV_SERVICE = "legis-worker", "legis-api", "legis-d
 def metrics_runtime(settings: Settings, service: str) -> Runtime | None:
     """A Temporal runtime that exports the SDK's metrics, and the application's, for Prometheus, by its conventions:
     counters end in `_total`, durations are in seconds and say so (`_seconds`), and every series carries the process's
-    own `service_name` instead of the SDK's `temporal-core-sdk`."""
+    own `service_name` instead of the SDK's `temporal-core-sdk`; None without a metrics port. Either way the SDK core's
+    own log lines (its retries, a query it fails) go through the process's logging (`workers.log_config.core_logging`),
+    this runtime's or, without one, the default runtime's."""
     if settings.metrics_port is None:
+        Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=core_logging())), error_if_already_set=False)
         return None
     prometheus = PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}", counters_total_suffix=True, unit_suffix=True,
                                   durations_as_seconds=True)
     try:
-        return Runtime(telemetry=TelemetryConfig(metrics=prometheus, global_tags={"service_name": service}, attach_service_name=False))
+        return Runtime(telemetry=TelemetryConfig(logging=core_logging(), metrics=prometheus, global_tags={"service_name": service},
+                                                 attach_service_name=False))
     except ValueError as unbound:
         named = f"{settings.http_host}:{settings.metrics_port} (LEGIS_METRICS_PORT, the metrics): {unbound}"
         if "Address already in use" in str(unbound):  # taken by another program: a person frees it (exit 1)
