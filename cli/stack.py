@@ -33,6 +33,27 @@ def _reachable(config: Settings, *, temporal: bool) -> None:
     asyncio.run(check())
 
 
+def _ports_distinct(config: Settings, parts: tuple[str, ...], command: str) -> None:
+    from workers.dev_stack import ports_shared
+
+    if shared := ports_shared(config, parts):
+        variable, other, port = shared
+        raise Invalid(f"settings: {variable}: port {port} is {other}'s too; each part of `legis {command}` needs a port of its own",
+                      field=variable.removeprefix("LEGIS_").lower(), rule="ports_distinct")
+
+
+def _ports_free(config: Settings, parts: tuple[str, ...], command: str) -> None:
+    """`legis worker` and `legis api` as `legis dev`: two of its ports the same refused (exit 2), a port taken by another
+    program named by its setting (exit 1), before anything starts (found by a trial: uvicorn's bind error, exit 3)."""
+    from workers.dev_stack import refuse_taken_ports
+
+    _ports_distinct(config, parts, command)
+    try:
+        refuse_taken_ports(config, parts)
+    except RuntimeError as taken:
+        raise Failure(str(taken)) from None
+
+
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis dev",
     "LEGIS_DATA_DIR=/tmp/legis2 LEGIS_TEMPORAL_ADDRESS=127.0.0.1:7243 LEGIS_UI_PORT=8243 LEGIS_API_PORT=8010 LEGIS_HEALTH_PORT=8091 "
@@ -41,13 +62,10 @@ def dev() -> None:
     """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API.
 
     A second stack on one machine gives each part a port of its own and a data folder of its own (the second example)."""
-    from workers.dev_stack import data_folder_problem, ports_shared, run_dev_stack
+    from workers.dev_stack import DEV_PORTS, data_folder_problem, run_dev_stack
 
     config = settings()
-    if shared := ports_shared(config):
-        variable, other, port = shared
-        raise Invalid(f"settings: {variable}: port {port} is {other}'s too; each part of `legis dev` needs a port of its own",
-                      field=variable.removeprefix("LEGIS_").lower(), rule="ports_distinct")
+    _ports_distinct(config, DEV_PORTS, "dev")
     if problem := data_folder_problem(config.data_dir):
         raise Invalid(f"settings: LEGIS_DATA_DIR: {problem} (LEGIS_DATA_DIR: where `legis dev` keeps its databases)", field="data_dir",
                       rule="writable_folder")
@@ -62,12 +80,14 @@ def dev() -> None:
 @app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis --address temporal:7233 worker"))
 def worker() -> None:
     """Run a worker against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL (production)."""
+    from workers.dev_stack import WORKER_PORTS
     from workers.worker import run_worker
 
     config = settings()
     if not config.database_url:
         raise Invalid("LEGIS_DATABASE_URL: required for `legis worker` (only `legis dev` embeds PostgreSQL)", field="database_url",
                       rule="database_configured")
+    _ports_free(config, WORKER_PORTS, "worker")
     _reachable(config, temporal=True)
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
@@ -83,12 +103,14 @@ def worker() -> None:
 @app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis migrate"))
 def migrate() -> None:
     """Apply the database migrations to LEGIS_DATABASE_URL (with the payload keys, when one seals data)."""
+    from activities.database import SCHEMA_REVISION
     from activities.database import migrate as apply
     from workflows.codec import KeyRingError
 
     config = settings()
     if not config.database_url:
-        raise Invalid("LEGIS_DATABASE_URL: required", field="database_url", rule="database_configured")
+        raise Invalid("LEGIS_DATABASE_URL: required (`legis dev` migrates its embedded database itself, as it starts)",
+                      field="database_url", rule="database_configured")
     _reachable(config, temporal=False)
     try:
         keys = config.key_ring()
@@ -98,7 +120,7 @@ def migrate() -> None:
         applied = asyncio.run(apply(config.database_url, keys))
     except KeyRingError as missing:
         raise Invalid(str(missing), field="encryption_keys", rule="encryption_keys_configured") from None
-    out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+    out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}; the database is at schema revision {SCHEMA_REVISION}")
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("legis --api-address 0.0.0.0:8000 api"))
@@ -108,6 +130,7 @@ def api() -> None:
 
     from activities.database import create_pool, refuse_unknown_schema
     from api.app import create_app
+    from workers.dev_stack import API_PORTS
     from workers.settings import API_SERVICE, metrics_runtime, temporal_client
     from workers.tracing import start_tracing
 
@@ -115,6 +138,7 @@ def api() -> None:
     if not config.database_url:
         raise Invalid("LEGIS_DATABASE_URL: required for `legis api` (`legis dev` serves the API on its embedded database)",
                       field="database_url", rule="database_configured")
+    _ports_free(config, API_PORTS, "api")
     _reachable(config, temporal=True)
     asyncio.run(refuse_unknown_schema(config.database_url))  # the API migrates nothing: it serves what a worker migrated
     configure_logging(config.log_level, json_lines=config.log_json)

@@ -4,6 +4,7 @@ before a long-running process starts (found by a fresh-user trial: tracebacks, o
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import asyncpg
 import pytest
@@ -80,6 +81,16 @@ async def test_a_database_a_later_release_migrated_is_refused_naming_its_revisio
         await connection.close()
 
 
+async def test_migrate_names_the_revision_it_leaves_and_says_legis_dev_migrates_its_own(cli, fresh_database_url):
+    """Found by a trial: `legis migrate` said "applied: nothing (up to date)" without the revision, and, without a URL,
+    "required" alone, where the embedded database of `legis dev` needs no command (it migrates as it starts)."""
+    code, _, err = await cli("migrate")
+    assert code == ExitCode.INVALID and "`legis dev` migrates its embedded database itself" in err and "(rule: database_configured)" in err, err
+    for _ in range(2):
+        code, out, err = await cli("migrate", env=cli.env | {"LEGIS_DATABASE_URL": fresh_database_url})
+        assert code == ExitCode.OK and out.strip() == f"applied: nothing (up to date); the database is at schema revision {SCHEMA_REVISION}", out + err
+
+
 async def test_another_schemas_migrations_table_first_on_the_search_path_is_not_the_databases_revision(fresh_database_url):
     """Found by a breaker: the revision was read from whichever `migrations` table the search path found first, so that
     another application's table refused a database this release had migrated."""
@@ -153,6 +164,25 @@ async def test_dev_refuses_two_settings_on_one_port_before_anything_starts(cli, 
     code, out, err = await cli("dev", env=cli.env | {"LEGIS_API_PORT": port, "LEGIS_METRICS_PORT": port})
     assert code == ExitCode.INVALID and f"settings: LEGIS_METRICS_PORT: port {port} is LEGIS_API_PORT's too" in err, err
     assert "(rule: ports_distinct)" in err and "Traceback" not in out + err and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(("command", "shared", "other"), [("worker", "LEGIS_METRICS_PORT", "LEGIS_HEALTH_PORT"),
+                                                     ("api", "LEGIS_METRICS_PORT", "LEGIS_API_PORT")])
+async def test_a_worker_and_the_api_refuse_their_ports_shared_or_taken_naming_the_setting(cli, command, shared, other):
+    """Found by a trial: `legis api` on a port taken printed the web server's bind error and exited 3 (refused by the
+    rules), `legis worker` said "is the port taken?" naming no setting, and two of a process's ports the same were not
+    refused, as `legis dev` refuses them."""
+    port = free_port()
+    env = cli.env | {"LEGIS_DATABASE_URL": "postgresql://legis@127.0.0.1:9/legis", "LEGIS_HEALTH_PORT": str(free_port()),
+                     "LEGIS_API_PORT": str(free_port()), "LEGIS_METRICS_PORT": str(free_port())}
+    code, out, err = await cli(command, env=env | {shared: str(port), other: str(port)})
+    assert code == ExitCode.INVALID and f"settings: {shared}: port {port} is {other}'s too" in err and "(rule: ports_distinct)" in err, err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        code, out, err = await cli(command, env=env | {other: str(port)})
+    assert code == ExitCode.UNEXPECTED and f"127.0.0.1:{port} ({other}, " in err and "is already in use by another program" in err, err
+    assert "Traceback" not in out + err
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file"])

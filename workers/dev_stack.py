@@ -267,31 +267,39 @@ def data_folder_problem(data_dir: Path) -> str | None:
     return None
 
 
-def served_ports(settings: Settings) -> list[tuple[str, str, int, str]]:
-    """What the stack serves: (variable, host, port, what it is), the parts turned off left out."""
+# The ports each process serves, by the setting that names each: `legis dev` all, `legis worker` and `legis api` theirs.
+DEV_PORTS = ("LEGIS_TEMPORAL_ADDRESS", "LEGIS_UI_PORT", "LEGIS_API_PORT", "LEGIS_HEALTH_PORT", "LEGIS_METRICS_PORT")
+WORKER_PORTS = ("LEGIS_HEALTH_PORT", "LEGIS_METRICS_PORT")
+API_PORTS = ("LEGIS_API_PORT", "LEGIS_METRICS_PORT")
+
+
+def served_ports(settings: Settings, parts: tuple[str, ...] = DEV_PORTS) -> list[tuple[str, str, int, str]]:
+    """What a process serves (`parts`, by their settings): (variable, host, port, what it is), the parts turned off left out."""
     host, _, port = settings.temporal_address.rpartition(":")
     host = host or "127.0.0.1"
     served = [("LEGIS_TEMPORAL_ADDRESS", host, int(port), "the Temporal frontend"), ("LEGIS_UI_PORT", host, settings.ui_port, "the Temporal Web UI"),
               ("LEGIS_API_PORT", settings.http_host, settings.api_port, "the HTTP API"),
               ("LEGIS_HEALTH_PORT", settings.http_host, settings.health_port, "the worker's health endpoints"),
               ("LEGIS_METRICS_PORT", settings.http_host, settings.metrics_port, "the metrics")]
-    return [(variable, on, number, what) for variable, on, number, what in served if number is not None]
+    return [(variable, on, number, what) for variable, on, number, what in served if number is not None and variable in parts]
 
 
-def ports_shared(settings: Settings) -> tuple[str, str, int] | None:
+def ports_shared(settings: Settings, parts: tuple[str, ...] = DEV_PORTS) -> tuple[str, str, int] | None:
     """Two settings naming one port (the second named and the first, and the port), which would leave one part of the
-    stack unable to bind; None when each part has its own."""
+    process unable to bind; None when each part has its own."""
     first: dict[int, str] = {}
-    for variable, _, port, _ in served_ports(settings):
+    for variable, _, port, _ in served_ports(settings, parts):
         if port in first:
             return variable, first[port], port
         first[port] = variable
     return None
 
 
-def refuse_taken_ports(settings: Settings) -> None:
-    """Before anything binds: every port the stack serves must be free."""
-    for variable, host, port, what in served_ports(settings):
+def refuse_taken_ports(settings: Settings, parts: tuple[str, ...] = DEV_PORTS) -> None:
+    """Before anything binds: every port the process serves must be free.
+
+    Raises RuntimeError naming the setting of the first port taken."""
+    for variable, host, port, what in served_ports(settings, parts):
         with socket.socket() as probe:
             probe.settimeout(1)
             if probe.connect_ex((host, port)) == 0:
