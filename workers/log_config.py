@@ -152,6 +152,49 @@ class CoreFields(logging.Filter):
         return True
 
 
+# The SDK's logger of what happens inside a workflow's activation, and its line for a signal whose input does not decode.
+_INSTANCE_LOGGER = "temporalio.worker._workflow_instance"
+_SIGNAL_DROPPED = "Failed deserializing signal input"
+
+
+class DroppedSignal(logging.Filter):
+    """The SDK's line for a signal whose input does not decode (any client of Temporal can send one): a warning naming
+    the error, not an error with its traceback, written once per run and signal in a worker process, so that a draft
+    replayed in the same worker (evicted from its cache, its next task) does not write it again (found by a trial: an
+    error and a traceback at every replay). The SDK writes it before the workflow's loop runs, where whether it replays
+    cannot be asked; a worker started since writes it once more as it rebuilds the draft."""
+
+    def __init__(self, remembered: int = 4096) -> None:
+        super().__init__()
+        self._written: dict[str, None] = {}  # in order written: the oldest forgotten first
+        self._remembered = remembered
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if not message.startswith(_SIGNAL_DROPPED):
+            return True
+        with self._lock:
+            if message in self._written:
+                return False
+            self._written[message] = None
+            if len(self._written) > self._remembered:
+                del self._written[next(iter(self._written))]
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        if record.exc_info and record.exc_info[1] is not None:
+            # The converter's refusal names the field and the rule, never the value given.
+            record.error = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+def drop_signals_quietly() -> None:
+    """Install `DroppedSignal` on the SDK's workflow-instance logger, once per process."""
+    logger = logging.getLogger(_INSTANCE_LOGGER)
+    if not any(isinstance(installed, DroppedSignal) for installed in logger.filters):
+        logger.addFilter(DroppedSignal())
+
+
 def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     native = [
         structlog.contextvars.merge_contextvars,

@@ -31,6 +31,7 @@ from workers import heap
 from workers.database_down import DatabaseDown
 from workers.ended_drafts import watch_ended
 from workers.health import serving, worker_health_app
+from workers.log_config import drop_signals_quietly
 from workers.log_context import ActivityLogContext
 from workers.one_message import OneMessageEach
 from workers.overdue_gauge import publish_overdue
@@ -80,6 +81,7 @@ def create_worker(
 ) -> Worker:
     """A worker of every workflow and activity; `keys` open the webhook secrets (by default, the client's payload keys;
     a worker without keys holds the deliveries back)."""
+    drop_signals_quietly()
     audit = AuditActivities(pool)
     public = PublicActivities(pool)
     comments = RoundCommentActivities(pool)
