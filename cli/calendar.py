@@ -15,7 +15,7 @@ from rich.text import Text
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import by_option, day_option
+from cli.app import by_option, day_option, whole_number
 from cli.broadcast import tell_each
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.jsonfile import invalid_model
@@ -125,7 +125,7 @@ def set_session(
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
         changed["session_set"] = session.model_dump(mode="json") | {"code": session.code, "name": session.name, "moved_from": stored.isoformat() if stored else None}
-        _warn_on_rest_day(f"session {session.code} opens", session.opens_on)
+        warn_on_rest_day(f"session {session.code} opens", session.opens_on)
 
     changed: dict = {}
     _store_and_tell(store, changed_by, changed)
@@ -244,14 +244,15 @@ def _approved(row) -> str:
     return f", its approved date {row['stage_deadline']} standing" if approved else ""
 
 
-def _warn_on_rest_day(what: str, on: date) -> None:
-    """Said, not refused: the Assembly and its Standing Committee do sit on some weekend days, but a sitting set on Tết
-    or a Sunday is most often a mistyped day, which every running draft would count its cut-offs back from."""
+def warn_on_rest_day(what: str, on: date, again: str = "set it again with the right one") -> None:
+    """Said, not refused: the Assembly and its Standing Committee do sit on some weekend days, and an authority may approve
+    a date it chooses, but a sitting or a deadline set on Tết or a Sunday is most often a mistyped day (every running
+    draft would count its cut-offs back from the sitting; a deadline on a rest day falls due that day all the same)."""
     from activities.rulebook import shipped_working_calendar
 
     working = shipped_working_calendar()
     if (why := working.rest_day(on)) is not None:
-        err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, {why}: if the day is mistyped, set it again with the right one"))
+        err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, {why}: if the day is mistyped, {again}"))
     elif working.year(on.year) is None:
         err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, in {on.year}, a year this release's working calendar does not "
                                 "list: the day is checked against weekends only, not against that year's public holidays and days off"))
@@ -318,7 +319,7 @@ def set_meeting(
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
         changed["meeting_set"] = meeting.model_dump(mode="json") | {"moved_from": stored.isoformat() if stored else None}
-        _warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
+        warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
         _warn_during_session(meeting, announced)
 
     changed: dict = {}
@@ -452,7 +453,8 @@ def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
 
 @app.command("holidays", epilog=examples("legis calendar holidays --year 2026", "legis calendar holidays --year 2027 --output json"))
 def holidays(
-    year: Annotated[int | None, typer.Option(min=FIRST_DAY.year, max=LAST_DAY.year, help="the year (default: this year in Ha Noi)")] = None,
+    year: Annotated[int | None, typer.Option(parser=whole_number("year", FIRST_DAY.year, LAST_DAY.year), metavar="YEAR",
+                                             help=f"the year, {FIRST_DAY.year} to {LAST_DAY.year} (default: this year in Ha Noi)")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -14,7 +14,7 @@ import typer
 from temporalio.client import Client
 
 from cli import database, temporal
-from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file
+from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file, whole_number
 from cli.drafts import send, send_again
 from cli.failures import Unavailable, from_refusal
 from cli.jsonfile import read_message
@@ -144,8 +144,10 @@ ANSWERS = {Response.ACCEPTED: "ACCEPTED (tiếp thu)", Response.EXPLAINED: "EXPL
 def show_comments(submission_id: SubmissionId, round_id: RoundId,
                   consultee: Annotated[str | None, typer.Option(help="one consultee's comments only, by its agency code, e.g. BTP",
                                                                 callback=identifier(messages.AgencyCode, "consultee"))] = None,
-                  after: Annotated[int, typer.Option(min=0, max=2**31 - 1, help="comments after this position (the last page's `next`)")] = 0,
-                  limit: Annotated[int, typer.Option(min=1, max=round_comments.PAGE, help="comments shown at most")] = round_comments.PAGE,
+                  after: Annotated[int, typer.Option(parser=whole_number("after", 0, 2**31 - 1), metavar="POSITION",
+                                                     help="comments after this position (the last page's `next`)")] = 0,
+                  limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, round_comments.PAGE), metavar="N",
+                                                     help=f"comments shown at most (1 to {round_comments.PAGE})")] = round_comments.PAGE,
                   output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """What the consultees wrote (ý kiến góp ý), comment by comment, with the lead ministry's answers.
 

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter, any_case, numbered
+from cli.app import SubmissionIdFilter, any_case, whole_number
 from cli.failures import NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, print_table, table, wants_json
 from schemas.text import PG_BIGINT_MAX
@@ -51,7 +51,7 @@ def list_letters(
     all_letters: Annotated[bool, typer.Option("--all", help="resolved ones too (default: the open ones)")] = False,
     submission_id: SubmissionIdFilter = None,
     kind: Annotated[Kind | None, typer.Option(help="only AUDIT or WEBHOOK, in any letter case", parser=any_case(Kind, "kind"), metavar="KIND")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="at most this many, oldest first")] = 100,
+    limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, 10_000), metavar="N", help="at most this many (1 to 10,000), oldest first")] = 100,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
@@ -79,7 +79,7 @@ async def _letter(db, letter_id: int, *, unless: str = "") -> DeadLetter:
 @app.command("show", epilog=examples("legis dead-letters show 7", "legis dead-letters show 7 --output json"))
 def show_letter(
     letter_id: Annotated[int, typer.Argument(metavar="ID", help="a dead letter's ID, from `legis dead-letters list`",
-                                             callback=numbered("dead_letter_id", PG_BIGINT_MAX))],
+                                             parser=whole_number("dead_letter_id", 1, PG_BIGINT_MAX))],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
@@ -131,7 +131,7 @@ async def _retry(db, letter: DeadLetter) -> dict:
 @app.command("retry", epilog=examples("legis dead-letters retry 7", "legis dead-letters retry 7 8 --output json"))
 def retry_letters(
     letter_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="dead letters' IDs; a draft's are retried in its order",
-                                                    callback=numbered("dead_letter_id", PG_BIGINT_MAX))],
+                                                    parser=whole_number("dead_letter_id", 1, PG_BIGINT_MAX))],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from temporalio.client import Client, WorkflowUpdateFailedError
 
 from cli import database, temporal
-from cli.app import MinistryFilter, RequestId, SubmissionId, any_case, json_file, settings
+from cli.app import MinistryFilter, RequestId, SubmissionId, any_case, json_file, settings, whole_number
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, print_table, table, wants_json
@@ -260,7 +260,7 @@ def postpone(
     submission_id: SubmissionId,
     file: PostponementFile,
     extend: Annotated[int | None, typer.Option(
-        min=1, max=3650,
+        parser=whole_number("extend", 1, 3650), metavar="DAYS",
         help="ask for the deadline in force plus this many calendar days, instead of the file's new_deadline (which may be left out)")
     ] = None,
     request_id: RequestId = None,
@@ -269,8 +269,12 @@ def postpone(
 ) -> None:
     """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
     choose(output, as_json)
+    from cli.calendar import warn_on_rest_day
+
     message = read_message(file, PostponementRequest) if extend is None else _extended(submission_id, file, extend)
     send(submission_id, message, drafts.request_postponement, request_id)
+    # Found by a trial: --extend adds calendar days, and a date approved as asked is kept, a Sunday's too.
+    warn_on_rest_day("the deadline asked falls", message.new_deadline, "ask again with the right one (a date approved is kept as it is)")
 
 
 def _extended(submission_id: str, file, days: int) -> PostponementRequest:
@@ -345,7 +349,7 @@ def list_drafts(
                                                 metavar="STAGE")] = None,
     ministry: MinistryFilter = None,
     session: Annotated[str | None, typer.Option(help="only drafts for this session, e.g. 15-10 or 15-E5")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,
+    limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, 10_000), metavar="N", help="at most this many drafts (1 to 10,000)")] = 100,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from cli import database, temporal
-from cli.app import identifier, no_secret, numbered, settings
+from cli.app import identifier, no_secret, settings, whole_number
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.messages import AgencyCode
@@ -88,7 +88,7 @@ def add_subscriber(
 
 
 SubscriberId = Annotated[int, typer.Argument(metavar="ID", help="a subscriber's ID, from `legis subscribers list`",
-                                              callback=numbered("subscriber_id", PG_INT_MAX))]
+                                              parser=whole_number("subscriber_id", 1, PG_INT_MAX))]
 
 
 @app.command("rotate-secret", epilog=examples("legis subscribers rotate-secret 1", "legis subscribers rotate-secret 1 --keep-old-for 0"))

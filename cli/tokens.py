@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import database
-from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_secret
+from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_secret, whole_number
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
@@ -164,7 +164,7 @@ def revoke_token(
 @refusals_app.command(rich_help_panel="Operators", epilog=examples("legis refusals --submission-id BGDDT-2026-017 --limit 20"))
 def refusals(
     submission_id: SubmissionIdFilter = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, 10_000), metavar="N", help="at most this many tokens (1 to 10,000)")] = 50,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -166,10 +166,10 @@ class StartRequest(Message):
             # steps follow it (one alone, the last, too: a trial's future day was blamed on the step after it).
             if days[early - 1] > max(days[early:]) and (early == 1 or days[early - 2] <= days[early]):
                 raise invalid("imported_steps_in_order", f"steps already passed must be in the order they happened: {days[early - 1]} is "
-                              f"after the day of every step after it ({days[early]}, the day of step {early}, the first)",
+                              f"after the day of every step after it ({days[early]}, the day of step {early + 1}, passed.{early}, the first)",
                               f"passed.{early - 1}.occurred_on")
             raise invalid("imported_steps_in_order", f"steps already passed must be in the order they happened: {days[early]} is before "
-                          f"{days[early - 1]}, the day of step {early - 1}", f"passed.{early}.occurred_on")
+                          f"{days[early - 1]}, the day of step {early} (passed.{early - 1}; steps count from 1)", f"passed.{early}.occurred_on")
         return self
 
 

@@ -180,10 +180,16 @@ async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_an
     for command, field, rule in ((("dead-letters", "show", "99999999999999999999"), "dead_letter_id", "less_than_equal"),
                                  (("dead-letters", "retry", "1", "99999999999999999999"), "dead_letter_id", "less_than_equal"),
                                  (("subscribers", "remove", "2147483648"), "subscriber_id", "less_than_equal"),
-                                 (("subscribers", "rotate-secret", "0"), "subscriber_id", "greater_than_equal")):
+                                 (("subscribers", "rotate-secret", "0"), "subscriber_id", "greater_than_equal"),
+                                 # Found by a trial: not a number at all, or a count or year out of its range, was typer's box.
+                                 (("dead-letters", "retry", "abc"), "dead_letter_id", "int_parsing"),
+                                 (("dead-letters", "list", "--limit", "１０"), "limit", "int_parsing"),
+                                 (("postpone", "BGDDT-2026-017", str(decision), "--extend", "0"), "extend", "greater_than_equal"),
+                                 (("calendar", "holidays", "--year", "26"), "year", "greater_than_equal"),
+                                 (("--timeout", "abc", "list"), "timeout", "float_parsing")):
         code, _, err = await cli(*command)
-        assert code == 2 and err.startswith(f"invalid: {field}: ") and "is out of range: IDs run from 1 to " in err, (command, err)
-        assert f"(rule: {rule})" in err and "Traceback" not in err, (command, err)
+        assert code == 2 and err.startswith(f"invalid: {field}: ") and f"(rule: {rule})" in err, (command, err)
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, (command, err)
     # A request ID in the API's rule for its Idempotency-Key: not bytes that are not UTF-8, a control character, over 200.
     for request_id, rule in (("bad\udcffutf", "string_pattern_mismatch"), ("ctl\x01x", "string_pattern_mismatch"),
                              ("k" * 201, "string_pattern_mismatch"), ("a b", "string_pattern_mismatch")):

@@ -150,7 +150,8 @@ def test_steps_already_passed_are_dated_in_order_and_a_refusal_names_the_step():
         assert (said.field, said.rule) == (field, "imported_steps_in_order"), said
     assert "2027-01-10 is after the day of every step after it" in Refused.invalid(pytest.raises(
         ValidationError, type(request).model_validate, fields | {"passed": [s.model_dump() for s in (first, future, third, fourth)]}).value).message
-    assert "2026-08-01 is before 2026-09-01, the day of step 0" in Refused.invalid(pytest.raises(
+    # Steps counted as an official counts them, from 1, beside the field's own index (found by a trial: "step 0").
+    assert "2026-08-01 is before 2026-09-01, the day of step 1 (passed.0; steps count from 1)" in Refused.invalid(pytest.raises(
         ValidationError, type(request).model_validate, fields | {"passed": [s.model_dump() for s in (first, early, third, fourth)]}).value).message
 
 

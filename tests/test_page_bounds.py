@@ -90,3 +90,27 @@ async def test_a_public_rounds_page_has_an_upper_size_fit_for_the_internet(pool)
     assert answer.status_code == 200, answer.text[-1000:]
     size = len(answer.content)
     assert size < 2 * 1024 * 1024, f"the public round's page is {size / 1024 / 1024:.1f} MB with 400 of its up to 2,000 answers"
+
+
+async def test_a_drafts_page_says_a_postponement_awaits_its_decision_until_it_is_decided(pool):
+    """Found by a trial: a request to move the deadline, waiting for the Deputy Prime Minister, showed only as one line of
+    the timeline; the page's header says it waits, until it is decided or the draft leaves the stage."""
+    sid = await _draft(pool, "S40ASK")
+    now = datetime.now(UTC)
+
+    async def event(seq: int, kind: str, to_stage: str = "DRAFTING") -> None:
+        await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
+                           "requested_deadline, documents) VALUES ($1, $2, $3, $4, $5, 'DRAFTING', $6, 'LEAD_MINISTRY', 'BGDDT', '2027-03-01', '[]')",
+                           sid, seq, f"draft-law-{sid}", now, kind, to_stage)
+
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="en")
+        await event(1, "SUBMITTED")
+        assert "awaiting decision" not in (await http.get(f"/board/drafts/{sid}")).text
+        await event(2, "POSTPONEMENT_REQUESTED")
+        assert "Postponement asked to Mar 1, 2027: awaiting decision" in (await http.get(f"/board/drafts/{sid}")).text
+        await event(3, "POSTPONEMENT_DECIDED")
+        assert "awaiting decision" not in (await http.get(f"/board/drafts/{sid}")).text
+        await event(4, "POSTPONEMENT_REQUESTED")
+        await event(5, "DECISION", to_stage="APPRAISAL")
+        assert "awaiting decision" not in (await http.get(f"/board/drafts/{sid}")).text

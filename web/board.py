@@ -20,7 +20,7 @@ from pydantic import BeforeValidator
 from api import permissions
 from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
-from schemas.enums import Stage
+from schemas.enums import EventKind, Stage
 from schemas.messages import AgencyCode
 from schemas.records import RegistryRow
 from schemas.text import PG_INT_MAX
@@ -144,6 +144,17 @@ async def draft_list(request: Request,
                             stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue), started)
 
 
+def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | None:
+    """The request to move the current stage's deadline that waits for its decision, if any: the latest request since the
+    draft last changed stage and last had a request decided (found by a trial: shown only in the timeline's lines)."""
+    for entry in reversed(entries):
+        if entry.event is EventKind.POSTPONEMENT_REQUESTED:
+            return entry
+        if entry.event is EventKind.POSTPONEMENT_DECIDED or (entry.to_stage is not None and entry.to_stage is not entry.stage):
+            return None
+    return None
+
+
 def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntry]:
     """A timeline's order: by the Ha Noi day each event happened (a step entered afterwards, or imported with a draft
     entered under way, by its `occurred_on`), then as recorded. Found by a fresh-user trial: a draft entered under way
@@ -201,7 +212,8 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     postponed = (st is not None and st.cutoff is not None and st.cutoff_stage is row.stage and st.cutoff == row.stage_deadline
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
-    return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier, before=before, recorded=recorded,
+    return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
+                            asked=None if row.ended else pending_postponement(history.entries), before=before, recorded=recorded,
                             versions=versions.versions, versions_filed=filed,
                             today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,
