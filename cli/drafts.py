@@ -180,6 +180,8 @@ def print_status(view: StatusView) -> None:
         rows.append(("postponement asked", f"to {day(asked.new_deadline)} by {asked.actor.value}/{asked.agency_code}: awaiting decision{late}"))
     for open_point in view.open_points:
         rows.append((f"disagreement {open_point.point.point_id}", f"{', '.join(open_point.point.parties)}: awaiting {open_point.with_actor.value}"))
+    if view.escalated_to:
+        rows.append(("escalated to", f"{view.escalated_to.value} (the highest level raised for this deadline; when: legis history)"))
     if view.next_alarm:
         rows.append(("next alarm", f"{view.next_alarm.label}: {instant(view.next_alarm.at)}"))
     for warning in view.warnings:

@@ -156,6 +156,9 @@ class StatusView(View):
                                             "the deadline, or after it (xin lùi sát hạn), as its POSTPONEMENT_REQUESTED event says")
     postponement: ApprovedPostponement | None = Field(default=None, description="the approved postponement in force at this stage")
     open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
+    escalated_to: EscalationLevel | None = Field(default=None, description="while the draft is overdue, the highest level of the "
+                                                 "escalation ladder raised for the deadline in force (the history says when); none "
+                                                 "before the first escalation")
     next_alarm: NextAlarm | None = Field(default=None, description="the next warning or escalation and when it falls")
     next_cutoff: NextCutoff | None = Field(default=None, description="the first cut-off ahead on the draft's path, the one the board marks "
                                            "it by (while an approved date conflicts with its sitting, the sitting's own); none past "

@@ -71,6 +71,12 @@ def alarm_events(history):
 async def test_unanswered_appraisal_warns_then_climbs_the_ladder(time_skipping_env, ts_worker, pool):
     env = time_skipping_env
     request, view, handle = await draft_at_appraisal(env, ts_worker)
+    assert view.escalated_to is None
+    # The rung a draft is on, at a glance (found by a trial: only its history said it): each level once it is raised.
+    ladder = [a for a in alarms(RULES, window_start=view.stage_since, deadline=view.stage_deadline) if a.event is EventKind.ESCALATION]
+    for alarm in ladder:
+        await env.fast_forward(handle, alarm.at + timedelta(hours=1) - await env.get_current_time(handle))
+        assert (await drafts.status(env.client, request.submission_id)).escalated_to is alarm.level
     await env.fast_forward(handle, timedelta(days=60))
     history = await drafts.history(env.client, request.submission_id)
     expected = alarms(RULES, window_start=view.stage_since, deadline=view.stage_deadline)

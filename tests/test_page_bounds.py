@@ -114,3 +114,19 @@ async def test_a_drafts_page_says_a_postponement_awaits_its_decision_until_it_is
         await event(4, "POSTPONEMENT_REQUESTED")
         await event(5, "DECISION", to_stage="APPRAISAL")
         assert "awaiting decision" not in (await http.get(f"/board/drafts/{sid}")).text
+
+
+async def test_an_overdue_drafts_page_says_the_rung_of_the_ladder_it_is_on(pool):
+    """Found by a trial: which level an overdue draft had been escalated to was to be read in its timeline."""
+    sid = await _draft(pool, "S40ESC")
+    await pool.execute("UPDATE submissions SET stage_deadline = (now() - interval '20 days')::date WHERE submission_id = $1", sid)
+    now = datetime.now(UTC)
+    for seq, kind, level in ((1, "SUBMITTED", None), (2, "DEADLINE_PASSED", None), (3, "ESCALATION", "HEAD_OF_AGENCY"), (4, "ESCALATION", "VPCP")):
+        await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, escalation_level, "
+                           "documents) VALUES ($1, $2, $3, $4, $5, 'DRAFTING', 'DRAFTING', $6, '[]')", sid, seq, f"draft-law-{sid}", now, kind, level)
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="en")
+        shown = (await http.get(f"/board/drafts/{sid}")).text
+        assert "escalated to VPCP</strong>" in shown and "escalated to HEAD_OF_AGENCY</strong>" not in shown
+        await pool.execute("UPDATE submissions SET stage_deadline = (now() + interval '20 days')::date WHERE submission_id = $1", sid)
+        assert "escalated to VPCP</strong>" not in (await http.get(f"/board/drafts/{sid}")).text  # no longer overdue

@@ -155,6 +155,23 @@ def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | No
     return None
 
 
+def _overdue(row: RegistryRow) -> bool:
+    """As the page's deadline says it (`marks.html`'s `deadline`)."""
+    return (row.stage_deadline is not None and row.stage_deadline < local_day(today()) and not row.stage.is_terminal
+            and not row.ended)
+
+
+def escalation_reached(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | None:
+    """The latest escalation since the draft last changed stage (the rung it is on while overdue), if any (found by a
+    trial: only the timeline said it)."""
+    for entry in reversed(entries):
+        if entry.event is EventKind.ESCALATION:
+            return entry
+        if entry.to_stage is not None and entry.to_stage is not entry.stage:
+            return None
+    return None
+
+
 def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntry]:
     """A timeline's order: by the Ha Noi day each event happened (a step entered afterwards, or imported with a draft
     entered under way, by its `occurred_on`), then as recorded. Found by a fresh-user trial: a draft entered under way
@@ -213,7 +230,8 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
-                            asked=None if row.ended else pending_postponement(history.entries), before=before, recorded=recorded,
+                            asked=None if row.ended else pending_postponement(history.entries),
+                            escalated=escalation_reached(history.entries) if _overdue(row) else None, before=before, recorded=recorded,
                             versions=versions.versions, versions_filed=filed,
                             today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import FINAL_NAMES_VI, Actor, DeadlineAnchor, ProgrammeTrack
+from schemas.enums import FINAL_NAMES_VI, Actor, DeadlineAnchor, EscalationLevel, EventKind, ProgrammeTrack
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
@@ -15,6 +15,7 @@ from schemas.views import HistoryEntry, HistoryView, NextAlarm, NextCutoff, Stat
 from workflows.change import Wake
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
+from workflows.follow_up import alarms
 from workflows.rules import pending_decision, postponement_asked
 from workflows.sessions import (
     awaiting_session,
@@ -26,6 +27,16 @@ from workflows.sessions import (
     session_before,
     slips_when_missed,
 )
+
+
+def _escalated_to(state: DraftState) -> EscalationLevel | None:
+    """The highest level of the escalation ladder raised for the deadline in force, while the draft is overdue (found by a
+    trial: which rung a draft is on was to be read in its history)."""
+    if not state.overdue or state.deadline is None:
+        return None
+    raised = [a.level for a in alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline)
+              if a.event is EventKind.ESCALATION and a.key in state.fired]
+    return raised[-1] if raised else None
 
 
 def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
@@ -52,6 +63,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         pending_postponement_late=_asked_late(state),
         postponement=state.postponement,
         open_points=state.open_points,
+        escalated_to=_escalated_to(state),
         next_alarm=NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None,
         next_cutoff=NextCutoff(day=cutoffs.cutoff, stage=cutoffs.cutoff_stage, sitting=cutoffs.cutoff_sitting or "",
                                approved_postponement=cutoffs.cutoff_stage is state.stage and state.postponement is not None
