@@ -7,13 +7,13 @@ says whether any worker polls the draft's task queue at all, instead of hanging.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.taskqueue.v1 import PollerInfo, TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
 from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
@@ -180,6 +180,16 @@ async def _namespace_known(client: Client) -> bool:
     return True
 
 
+# A live worker's polls follow each other within a long poll's length (a minute), with room for a busy one.
+_POLLING = timedelta(seconds=90)
+
+
+def polling(pollers: Sequence[PollerInfo], now: datetime) -> list[PollerInfo]:
+    """The workers still polling among those Temporal lists: it lists one that polled in the last minutes, a stopped one
+    too, where a live worker polls again within a minute (found by a trial: five workers stopped, "4 worker(s) poll")."""
+    return [poller for poller in pollers if poller.last_access_time.ToDatetime(UTC) >= now - _POLLING]
+
+
 async def _silence(client: Client, target: Target | None) -> str:
     """Why nothing answered: no worker polls the workflow's task queue, or the worker is slow or stuck."""
     waited = f"no answer within {chosen.timeout:g} s"
@@ -193,6 +203,8 @@ async def _silence(client: Client, target: Target | None) -> str:
                                      task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), timeout=_GLANCE)).pollers
     except RPCError as rpc:
         return f"{waited}, and Temporal could not say why ({rpc.message})"
-    if not pollers:
+    live = polling(pollers, datetime.now(UTC))
+    if not live:
         return f"{waited}: no worker polls task queue {queue}; start `legis worker` (or `legis dev`)"
-    return f"{waited}: {len(pollers)} worker(s) poll task queue {queue} but none answered; see their logs, or retry with a longer --timeout"
+    return (f"{waited}: {len(live)} worker(s) polled task queue {queue} in the last {_POLLING.seconds} s but none answered; see their "
+            "logs, or retry with a longer --timeout")

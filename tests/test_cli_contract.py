@@ -16,7 +16,7 @@ import stat
 import struct
 import termios
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
@@ -459,3 +459,21 @@ async def test_help_examples_fit_an_80_column_terminal_and_copy_whole(cli):
     assert continued and all(len(line) <= 80 for line in [*continued, lines[len(continued)]]), lines[:4]
     whole = " ".join(line.rstrip().removesuffix("\\").strip() for line in [*continued, lines[len(continued)]])
     assert whole == '''legis calendar set-session 16-3 --opens-on 2027-10-20 --phase 2027-10-20:2027-11-06 --phase 2027-11-15:2027-11-30 --by "VPQH"'''
+
+
+def test_a_worker_not_seen_polling_for_ninety_seconds_is_not_counted_as_polling():
+    """Found by a trial: five workers stopped and one left, a silent command said "4 worker(s) poll": Temporal lists a
+    worker for minutes after its last poll, where a live one polls again within a minute."""
+    from google.protobuf.timestamp_pb2 import Timestamp
+    from temporalio.api.taskqueue.v1 import PollerInfo
+
+    from cli.temporal import polling
+
+    now = datetime.now(UTC)
+
+    def seen(seconds_ago: int) -> PollerInfo:
+        at = Timestamp()
+        at.FromDatetime(now - timedelta(seconds=seconds_ago))
+        return PollerInfo(last_access_time=at, identity=f"worker-{seconds_ago}")
+
+    assert [p.identity for p in polling([seen(5), seen(60), seen(95), seen(300)], now)] == ["worker-5", "worker-60"]
