@@ -30,6 +30,9 @@ def cli(tmp_path) -> Cli:
     # Found by a fresh-user trial: the Web UI's port had no range (a traceback), and 0 was taken as a port.
     ("LEGIS_UI_PORT", "99999", "less_than_equal"),
     ("LEGIS_HEALTH_PORT", "0", "greater_than_equal"),
+    # Found by a trial: these two were refused with their regular expression, not in words.
+    ("LEGIS_LOG_LEVEL", "LOUD", "log_level"),
+    ("LEGIS_OTLP_ENDPOINT", "notaurl", "otlp_endpoint"),
 ])
 @pytest.mark.parametrize("command", ["api", "dev", "worker", "migrate", "list"])
 async def test_a_malformed_setting_stops_every_command_naming_the_variable(cli, tmp_path, command, variable, value, rule):

@@ -67,7 +67,24 @@ def _web_origin(text: str) -> str:
     return text
 
 
+def _otlp_endpoint(text: str) -> str:
+    _utf8(text, "otlp_endpoint")
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", text):
+        raise invalid("otlp_endpoint", "not an OTLP/HTTP endpoint: http or https, the host and its port, a path if any "
+                                       "(http://otel-collector:4318)")
+    return text
+
+
+def _log_level(text: str) -> str:
+    if text.upper() not in _LOG_LEVELS:
+        raise invalid("log_level", f"not a level of the lines logged: {', '.join(_LOG_LEVELS)}")
+    return text.upper()
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 HostPort = Annotated[str, AfterValidator(_host_port)]
+OtlpEndpoint = Annotated[str, AfterValidator(_otlp_endpoint)]
+LogLevel = Annotated[str, AfterValidator(_log_level)]
 WebOrigin = Annotated[str, AfterValidator(_web_origin)]
 PostgresqlUrl = Annotated[str, AfterValidator(_postgresql_url)]
 
@@ -118,8 +135,8 @@ class Settings(BaseSettings):
         description="origin of the Temporal Web UI allowed to call the codec server from a browser (CORS), e.g. https://temporal.example.gov; "
         "default: the Web UI of `legis dev` (http://<temporal host>:<ui port>)",
     )
-    otlp_endpoint: str | None = Field(
-        default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+    otlp_endpoint: OtlpEndpoint | None = Field(
+        default=None,
         description="OTLP/HTTP endpoint traces are sent to (e.g. http://otel-collector:4318); unset: no traces are sent anywhere",
     )
     api_timeout: float = Field(default=30.0, gt=0, le=300, description="seconds the HTTP API waits for Temporal before answering 504")
@@ -133,7 +150,7 @@ class Settings(BaseSettings):
         default=(), description="host names, addresses and networks webhooks may be sent to although they are not public (a test "
         "receiver on 127.0.0.1, an agency's internal host), and with plain http; comma-separated",
     )
-    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_level: LogLevel = Field(default="INFO", description="the lowest level of the lines logged: DEBUG, INFO, WARNING or ERROR")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 
     @field_validator("api_rate_per_token", "api_rate_per_address", "api_refusals_recorded", "public_comment_rate")
