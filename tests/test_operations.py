@@ -135,3 +135,4 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
                 await process.reader
             assert process.returncode == 0, lines[-5:]
             assert any(line.get("event", "").startswith("stopping") for line in lines)
+            assert lines[-1].get("event") == "worker stopped", lines[-3:]  # a clean stop says so last (found by a trial)
