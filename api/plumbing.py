@@ -28,6 +28,7 @@ from api.problems import RETRY_SECONDS, problem, problem_body
 from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
 from schemas.refusal import RefusalKind, Refused, beyond_json_limits, finite
+from schemas.text import lone_surrogate_in_key
 from workflows.admissions import admits_no_bidi_controls
 
 log = structlog.get_logger(__name__)
@@ -62,11 +63,9 @@ PATH_PATTERNS = {"submission_id": (re.compile(SUBMISSION_ID), SUBMISSION_ID_WORD
 def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
-        if not key.isascii() and (lone := next((c for c in key if "\ud800" <= c <= "\udfff"), None)):
+        if (lone := lone_surrogate_in_key(key)) is not None:
             # Named escaped: a problem's JSON cannot hold the character (found by a breaker: refused as the body's, unnamed).
-            named = key.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
-            raise problem(Refused(named, "valid_unicode", f"the key {named!r} holds a lone surrogate U+{ord(lone):04X}, which is not allowed",
-                                  RefusalKind.INVALID))
+            raise problem(Refused(lone[0], "valid_unicode", lone[1], RefusalKind.INVALID))
         if key in seen:
             raise problem(Refused(key, "duplicate_key", f"the key {key!r} appears twice in one object; send it once", RefusalKind.INVALID))
         seen[key] = value

@@ -75,8 +75,9 @@ def any_case(kind: type[E], field: str) -> Callable[[str], E]:
     return parse
 
 
-_WHOLE = re.compile(r"[+-]?[0-9]{1,40}")
-_DECIMAL = re.compile(r"[+-]?([0-9]{1,9}(\.[0-9]{0,6})?|\.[0-9]{1,6})")
+# Written in ASCII digits, of any length Python reads (4,300 digits); the range is checked on the number.
+_WHOLE = re.compile(r"[+-]?[0-9]{1,4000}")
+_DECIMAL = re.compile(r"[+-]?([0-9]{1,4000}(\.[0-9]{0,4000})?|\.[0-9]{1,4000})")
 
 
 def whole_number(field: str, least: int, most: int) -> Callable[[str], int]:
@@ -86,9 +87,10 @@ def whole_number(field: str, least: int, most: int) -> Callable[[str], int]:
     def parse(value: str | int) -> int:
         if isinstance(value, int):  # the option's default, typed already
             return value
-        if not _WHOLE.fullmatch(value.strip()):
+        number = value.strip(" \t")  # not `strip()`: it takes U+001C to U+001F for spaces, and `int` does not
+        if not _WHOLE.fullmatch(number):
             raise Invalid(f"{field}: {value!r} is not a whole number", field=field, rule="int_parsing")
-        return _within(field, int(value), least, most)
+        return _within(field, int(number), least, most)
 
     return parse
 
@@ -98,9 +100,10 @@ def seconds(field: str, least: float, most: float) -> Callable[[str], float]:
     def parse(value: str | float) -> float:
         if isinstance(value, int | float):  # the option's default, typed already
             return value
-        if not _DECIMAL.fullmatch(value.strip()):
+        number = value.strip(" \t")
+        if not _DECIMAL.fullmatch(number):
             raise Invalid(f"{field}: {value!r} is not a number of seconds, e.g. 30 or 2.5", field=field, rule="float_parsing")
-        return _within(field, float(value), least, most)
+        return _within(field, float(number), least, most)
 
     return parse
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from cli.failures import Invalid, from_refusal
 from schemas.messages import MAX_MESSAGE_BYTES
 from schemas.refusal import Refused, beyond_json_limits, described, finite
+from schemas.text import lone_surrogate_in_key
 from workflows.admissions import admits_no_bidi_controls, admits_no_secret
 
 M = TypeVar("M", bound=BaseModel)
@@ -64,6 +65,8 @@ def _text(raw: bytes, name: str) -> str:
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
+        if (lone := lone_surrogate_in_key(key)) is not None:  # as the API refuses it (found by a breaker)
+            raise Invalid(f"{lone[0]}: {lone[1]}", field=lone[0], rule="valid_unicode")
         if key in found:
             raise Invalid(f'{key}: the key "{key}" is given twice', field=key, rule="duplicate_key")
         found[key] = value

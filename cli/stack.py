@@ -45,13 +45,15 @@ def _ports_distinct(config: Settings, parts: tuple[str, ...], command: str) -> N
 def _ports_free(config: Settings, parts: tuple[str, ...], command: str) -> None:
     """`legis worker` and `legis api` as `legis dev`: two of its ports the same refused (exit 2), a port taken by another
     program named by its setting (exit 1), before anything starts (found by a trial: uvicorn's bind error, exit 3)."""
-    from workers.dev_stack import refuse_taken_ports
+    from workers.dev_stack import HostUnknown, refuse_taken_ports
 
     _ports_distinct(config, parts, command)
     try:
         refuse_taken_ports(config, parts)
     except RuntimeError as taken:
         raise Failure(str(taken)) from None
+    except HostUnknown as unknown:
+        raise Invalid(str(unknown), field="http_host", rule="host_known") from None
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples(
@@ -62,7 +64,7 @@ def dev() -> None:
     """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API.
 
     A second stack on one machine gives each part a port of its own and a data folder of its own (the second example)."""
-    from workers.dev_stack import DEV_PORTS, data_folder_problem, run_dev_stack
+    from workers.dev_stack import DEV_PORTS, HostUnknown, data_folder_problem, run_dev_stack
 
     config = settings()
     _ports_distinct(config, DEV_PORTS, "dev")
@@ -72,6 +74,8 @@ def dev() -> None:
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
         asyncio.run(run_dev_stack(config))
+    except HostUnknown as unknown:
+        raise Invalid(str(unknown), rule="host_known") from None
     except RuntimeError as failed:
         # Exit code 1: what stops the stack (a port taken, a server that exits) needs a person, not a retry.
         raise Failure(str(failed)) from None

@@ -38,6 +38,16 @@ def invalid(rule: str, message: str, field: str | None = None) -> PydanticCustom
     return PydanticCustomError(rule, f"{field}: {message}" if field else message, {"field": field} if field else None)
 
 
+def lone_surrogate_in_key(key: str) -> tuple[str, str] | None:
+    """A JSON object's key holding a lone surrogate (escaped in JSON, `"\\ud800"`; no text may hold one): the key as it
+    may be named (escaped, at most 60 characters) and the refusal's words; None for a key without one. The API and the
+    CLI refuse it alike (rule `valid_unicode`)."""
+    if key.isascii() or (lone := next((c for c in key if "\ud800" <= c <= "\udfff"), None)) is None:
+        return None
+    named = key.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
+    return named, f'the key "{named}" holds a lone surrogate U+{ord(lone):04X}, which is not allowed'
+
+
 def _canonical(value: object, *, multiline: bool, visible_only: bool) -> object:
     if not isinstance(value, str):
         return value  # pydantic's own type check refuses it, naming the field

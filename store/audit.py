@@ -71,6 +71,17 @@ async def latest(pool: asyncpg.Pool, submission_id: str, *, before: int | None =
     return view, entries[0].seq if len(kept) < len(rows) else None
 
 
+async def since_stage_began(pool: asyncpg.Pool, submission_id: str, events: tuple[str, ...], *, limit: int = 50) -> tuple[HistoryEntry, ...]:
+    """The draft's events of these kinds since it last changed stage, in order (the latest `limit`): what a page says of
+    its current stage whatever page of its history it shows (found by a breaker: read from the page's own events, the
+    header was an earlier page's, or lost past a page's bytes)."""
+    rows = await pool.fetch(
+        f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND event = ANY($2::text[]) AND seq > coalesce("
+        "(SELECT max(seq) FROM audit_events WHERE submission_id = $1 AND to_stage IS NOT NULL AND to_stage <> stage), 0) "
+        "ORDER BY seq DESC LIMIT $3", submission_id, list(events), limit)
+    return tuple(_entry(row) for row in reversed(rows))
+
+
 async def events_recorded(pool: asyncpg.Pool, submission_id: str) -> int:
     """The number of the draft's latest event in the audit trail (0 before any)."""
     return await pool.fetchval("SELECT coalesce(max(seq), 0) FROM audit_events WHERE submission_id = $1", submission_id)

@@ -320,8 +320,10 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_
             # Confirmed where it was sent from (its cookie), and nowhere else: a link saying so confirms nothing.
             landed = await http.get(sent.headers["location"])
             assert f"Đã gửi quyết định cho {request.submission_id}." in landed.text
-            http.cookies.delete("legis_sent")
-            assert "Đã gửi quyết định cho" not in (await http.get(sent.headers["location"])).text
+            # Nor, once its reader signs out, to the next one in that browser (found by a breaker).
+            token = token_of(await http.get("/board"))
+            assert (await http.post("/board/signout", data={"csrftoken": token})).status_code == 303
+            assert "legis_sent" not in http.cookies
         status = await drafts.status(time_skipping_env.client, request.submission_id)
         assert status.stage is Stage.PROMULGATION and status.last_vote.in_favour == 380
         voted = (await drafts.history(time_skipping_env.client, request.submission_id)).entries[-1]

@@ -94,9 +94,12 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
         # In the API's words (`schemas.refusal.described`).
         "bad-day.json": (decision.replace('"stage"', '"occurred_on": "2026-13-01", "stage"').encode(),
                          "occurred_on: Input should be a date written YYYY-MM-DD", "date_from_datetime_parsing"),
-        # Found by a breaker: a lone surrogate, escaped, was refused as the whole file's JSON ("unexpected end of hex escape").
+        # Found by a breaker: a lone surrogate, escaped, was refused as the whole file's JSON ("unexpected end of hex escape"),
+        # and in a key as the body's `string_unicode`, naming no key.
         "surrogate.json": (decision.replace('"reasons": "', '"reasons": "\\ud800').encode(), "reasons: lone surrogate U+D800 is not allowed",
                            "valid_unicode"),
+        "surrogate-key.json": (decision.replace('"reasons":', '"ghi_ch\\ud800": "x", "reasons":').encode(),
+                               'ghi_ch\\ud800: the key "ghi_ch\\ud800" holds a lone surrogate U+D800', "valid_unicode"),
         # The API's body limit: read no further than one byte past it (`/dev/zero` below, endless, grew a CLI to 24 GB).
         "huge.json": (b" " * (4 * 1024 * 1024) + decision.encode(), "over 4194304 bytes, the most a message may be", "file_too_large"),
     }

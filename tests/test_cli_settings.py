@@ -196,3 +196,18 @@ async def test_dev_refuses_a_data_folder_it_cannot_use_naming_the_variable(cli, 
     code, out, err = await cli("dev", env=cli.env | {"LEGIS_DATA_DIR": str(folder)})
     assert code == ExitCode.INVALID and "settings: LEGIS_DATA_DIR: " in err and "(rule: writable_folder)" in err, err
     assert "Traceback" not in out + err and "bug report" not in out + err
+
+
+@pytest.mark.parametrize("host", ["::1", "::", "no-such-host.invalid"])
+@pytest.mark.parametrize("command", ["api", "worker"])
+async def test_the_port_check_takes_an_ipv6_host_and_names_a_host_not_found(cli, command, host):
+    """Found by a breaker: the port check probed `::1` with an IPv4 socket, and a host name not found, both ending in a
+    traceback, where uvicorn binds `::1`."""
+    env = cli.env | {"LEGIS_DATABASE_URL": f"postgresql://legis@127.0.0.1:{free_port()}/legis", "LEGIS_HTTP_HOST": host,
+                     "LEGIS_METRICS_PORT": "none", "LEGIS_HEALTH_PORT": str(free_port()), "LEGIS_API_PORT": str(free_port())}
+    code, out, err = await cli("--timeout", "2", command, env=env)
+    assert "Traceback" not in out + err, err
+    if host.endswith(".invalid"):
+        assert code == ExitCode.INVALID and "settings: LEGIS_HTTP_HOST: no-such-host.invalid is not a host" in err and "(rule: host_known)" in err, err
+    else:  # past its ports, to the database, which does not answer here
+        assert code == ExitCode.UNAVAILABLE and "(rule: database_reachable)" in err, err

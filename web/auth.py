@@ -22,6 +22,9 @@ from web.render import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES, gettext
 TOKEN_COOKIE = "legis_token"
 SIGNED_IN_HOURS = 12
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
+# The draft a decision was last sent for from this browser (`web.inbox`): the reader's who sent it, gone when a reader signs
+# in or out (found by a breaker: the next reader of the browser was told of another's decision).
+SENT_COOKIE = "legis_sent"
 
 
 async def signed_in(request: Request) -> Caller | None:
@@ -64,6 +67,7 @@ async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
     answer = RedirectResponse(_safe_next(next), status_code=303)
     answer.set_cookie(TOKEN_COOKIE, token, max_age=SIGNED_IN_HOURS * 3600, httponly=True, samesite="strict",
                       secure=request.url.scheme == "https", path="/")
+    answer.delete_cookie(SENT_COOKIE, path="/board/inbox", httponly=True, samesite="strict")
     return answer
 
 
@@ -71,6 +75,7 @@ async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
 async def sign_out() -> Response:
     answer = RedirectResponse("/board/signin", status_code=303)
     answer.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    answer.delete_cookie(SENT_COOKIE, path="/board/inbox", httponly=True, samesite="strict")
     return answer
 
 

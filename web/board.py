@@ -144,15 +144,15 @@ async def draft_list(request: Request,
                             stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue), started)
 
 
+# What the page's header says of the current stage, read from its events since the stage began.
+HEADER_EVENTS = (EventKind.POSTPONEMENT_REQUESTED.value, EventKind.POSTPONEMENT_DECIDED.value, EventKind.ESCALATION.value)
+
+
 def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | None:
-    """The request to move the current stage's deadline that waits for its decision, if any: the latest request since the
-    draft last changed stage and last had a request decided (found by a trial: shown only in the timeline's lines)."""
-    for entry in reversed(entries):
-        if entry.event is EventKind.POSTPONEMENT_REQUESTED:
-            return entry
-        if entry.event is EventKind.POSTPONEMENT_DECIDED or (entry.to_stage is not None and entry.to_stage is not entry.stage):
-            return None
-    return None
+    """Among the current stage's events (`store.audit.since_stage_began`), the request to move its deadline that waits for
+    its decision, if any (found by a trial: shown only in the timeline's lines)."""
+    asked = [e for e in entries if e.event in (EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED)]
+    return asked[-1] if asked and asked[-1].event is EventKind.POSTPONEMENT_REQUESTED else None
 
 
 def _overdue(row: RegistryRow) -> bool:
@@ -162,14 +162,9 @@ def _overdue(row: RegistryRow) -> bool:
 
 
 def escalation_reached(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | None:
-    """The latest escalation since the draft last changed stage (the rung it is on while overdue), if any (found by a
-    trial: only the timeline said it)."""
-    for entry in reversed(entries):
-        if entry.event is EventKind.ESCALATION:
-            return entry
-        if entry.to_stage is not None and entry.to_stage is not entry.stage:
-            return None
-    return None
+    """Among the current stage's events, the latest escalation (the rung it is on while overdue), if any (found by a trial:
+    only the timeline said it)."""
+    return next((e for e in reversed(entries) if e.event is EventKind.ESCALATION), None)
 
 
 def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntry]:
@@ -220,6 +215,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     [row] = await with_titles(request, [row])
     history, earlier = await database(audit.latest(pool, submission_id, before=before))
     recorded = await database(audit.events_recorded(pool, submission_id)) if earlier or before else None
+    current = await database(audit.since_stage_began(pool, submission_id, HEADER_EVENTS))
     filed = await database(audit.versions_filed(pool, submission_id))
     versions = await database(audit.versions(pool, submission_id, after=max(0, filed - audit.VERSIONS_PAGE)))
     mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))
@@ -230,8 +226,8 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
-                            asked=None if row.ended else pending_postponement(history.entries),
-                            escalated=escalation_reached(history.entries) if _overdue(row) else None, before=before, recorded=recorded,
+                            asked=None if row.ended else pending_postponement(current),
+                            escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
                             versions=versions.versions, versions_filed=filed,
                             today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,

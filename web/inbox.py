@@ -27,7 +27,7 @@ from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, De
 from schemas.refusal import RefusalKind, Refused
 from schemas.text import NFD_GROWTH
 from store import board
-from web.auth import signed_in, to_sign_in
+from web.auth import SENT_COOKIE, signed_in, to_sign_in
 from web.board import ASK_SECONDS, own_agency, today, with_titles
 from web.marks import rulebook
 from web.refusals import PageRoute, explain, of_problem, problems_of
@@ -38,7 +38,6 @@ from workflows.deadlines import local_day
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_DOCUMENT_LINES = 50
 # The draft a decision was last sent for from this browser, confirmed on the inbox for this long.
-SENT_COOKIE = "legis_sent"
 SENT_SECONDS = 600
 
 
@@ -62,14 +61,17 @@ def parse_documents(text: str) -> list[dict[str, str]]:
     return found
 
 
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}")
 
 
 def whole_number(text: str) -> int | str:
     """A number as a form sent it: a whole number written in ASCII digits (a negative one for the validators to refuse
     as such), or the text as typed, which they refuse by name: "²", "５００" and "1_2" are numbers to Python's `int`, not
     to a form (found by a breaker: the public form took "１２" and "1_2" as article 12)."""
-    return int(text) if _WHOLE_NUMBER.fullmatch(text.strip()) else text
+    # Spaces and tabs around it only: Python's `strip` takes the separators U+001C to U+001F for spaces too, and `int`
+    # does not (found by a breaker: a 500). Its range is the message's to refuse, as the API's.
+    number = text.strip(" \t")
+    return int(number) if _WHOLE_NUMBER.fullmatch(number) else text
 
 
 def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: str) -> dict:

@@ -295,16 +295,27 @@ def ports_shared(settings: Settings, parts: tuple[str, ...] = DEV_PORTS) -> tupl
     return None
 
 
+class HostUnknown(ValueError):
+    """A host setting no address is found for: a setting to correct (exit 2)."""
+
+
 def refuse_taken_ports(settings: Settings, parts: tuple[str, ...] = DEV_PORTS) -> None:
     """Before anything binds: every port the process serves must be free.
 
-    Raises RuntimeError naming the setting of the first port taken."""
+    Raises RuntimeError naming the setting of the first port taken, HostUnknown naming the host's setting when the host is
+    not one an address can be found for (an IPv6 host is probed as such: found by a breaker, an IPv4 probe of `::1`)."""
     for variable, host, port, what in served_ports(settings, parts):
-        with socket.socket() as probe:
-            probe.settimeout(1)
-            if probe.connect_ex((host, port)) == 0:
-                raise RuntimeError(f"{host}:{port} ({variable}, {what}) is already in use by another program: stop it, or set {variable} "
-                                   "to a free port")
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                taken = True
+        except socket.gaierror:
+            named = "LEGIS_TEMPORAL_ADDRESS" if variable in ("LEGIS_TEMPORAL_ADDRESS", "LEGIS_UI_PORT") else "LEGIS_HTTP_HOST"
+            raise HostUnknown(f"settings: {named}: {host} is not a host this machine finds an address for ({what})") from None
+        except OSError:  # refused, unreachable, timed out: nothing answers there
+            taken = False
+        if taken:
+            raise RuntimeError(f"{host}:{port} ({variable}, {what}) is already in use by another program: stop it, or set {variable} "
+                               "to a free port")
 
 
 SERVER_RECORD = "temporal.pid"
