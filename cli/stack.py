@@ -33,6 +33,27 @@ def _reachable(config: Settings, *, temporal: bool) -> None:
     asyncio.run(check())
 
 
+WORKER_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "encryption_keys", "encryption_key_file", "tls_cert",
+                   "tls_key", "tls_ca", "api_key", "http_host", "health_port", "metrics_port", "max_cached_workflows",
+                   "max_concurrent_activities", "max_concurrent_workflow_tasks", "webhook_allowed_hosts", "otlp_endpoint", "log_level",
+                   "log_json")
+API_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "encryption_keys", "encryption_key_file", "tls_cert",
+                "tls_key", "tls_ca", "api_key", "http_host", "api_port", "metrics_port", "web_ui_origin", "api_timeout",
+                "api_rate_per_token", "api_rate_per_address", "api_refusals_recorded", "public_comment_rate", "otlp_endpoint", "log_level",
+                "log_json")
+
+
+def settings_read(fields: tuple[str, ...]) -> str:
+    """A command's settings for its help: each variable, its default and what it is (found by a trial: `legis worker
+    --help` named none; every one is in the README's Configuration table too)."""
+    lines = []
+    for name in fields:
+        field = Settings.model_fields[name]
+        default = "" if field.default in (None, ()) else f" (default {field.default})"
+        lines.append(f"LEGIS_{name.upper()}{default}: {field.description or ''}")
+    return "[bold]Settings[/bold] (environment variables)\n\n" + "\n\n".join(lines)
+
+
 def _ports_distinct(config: Settings, parts: tuple[str, ...], command: str) -> None:
     from workers.dev_stack import ports_shared
 
@@ -81,7 +102,8 @@ def dev() -> None:
         raise Failure(str(failed)) from None
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis --address temporal:7233 worker"))
+@app.command(rich_help_panel=PANEL, epilog=examples("LEGIS_DATABASE_URL=postgresql://legis@db/legis legis --address temporal:7233 worker")
+             + "\n\n" + settings_read(WORKER_SETTINGS))
 def worker() -> None:
     """Run a worker against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL (production)."""
     from workers.dev_stack import WORKER_PORTS
@@ -127,7 +149,7 @@ def migrate() -> None:
     out.print(f"applied: {', '.join(applied) or 'nothing (up to date)'}; the database is at schema revision {SCHEMA_REVISION}")
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("legis --api-address 0.0.0.0:8000 api"))
+@app.command(rich_help_panel=PANEL, epilog=examples("legis --api-address 0.0.0.0:8000 api") + "\n\n" + settings_read(API_SETTINGS))
 def api() -> None:
     """Serve the HTTP API on --api-address (LEGIS_HTTP_HOST:LEGIS_API_PORT) against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL."""
     import uvicorn

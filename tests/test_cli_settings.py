@@ -211,3 +211,14 @@ async def test_the_port_check_takes_an_ipv6_host_and_names_a_host_not_found(cli,
         assert code == ExitCode.INVALID and "settings: LEGIS_HTTP_HOST: no-such-host.invalid is not a host" in err and "(rule: host_known)" in err, err
     else:  # past its ports, to the database, which does not answer here
         assert code == ExitCode.UNAVAILABLE and "(rule: database_reachable)" in err, err
+
+
+@pytest.mark.parametrize("command", ["worker", "api"])
+async def test_the_help_of_a_process_names_the_settings_it_reads_with_their_defaults(cli, command):
+    """Found by a trial: `legis worker --help` named no setting; an operator had to find the README's table."""
+    from cli.stack import API_SETTINGS, WORKER_SETTINGS
+
+    code, out, _ = await cli(command, "--help", env=cli.env | {"COLUMNS": "200"})
+    read = WORKER_SETTINGS if command == "worker" else API_SETTINGS
+    assert code == ExitCode.OK and all(f"LEGIS_{name.upper()}" in out for name in read), out
+    assert "LEGIS_METRICS_PORT (default 9464)" in out and "LEGIS_LOG_LEVEL (default INFO)" in out
