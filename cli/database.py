@@ -41,7 +41,7 @@ async def connection(config: Settings | None = None) -> AsyncIterator[asyncpg.Co
         try:
             db = await asyncpg.connect(url, timeout=chosen.timeout, command_timeout=chosen.timeout)
         except (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError) as down:
-            raise Unavailable(f"PostgreSQL does not answer ({down or 'timed out'}); is LEGIS_DATABASE_URL right, and is the "
+            raise Unavailable(f"PostgreSQL does not answer ({down or 'timed out'}); is its URL right (LEGIS_DATABASE_URL, the profile), and is the "
                               "database running?", rule="database_reachable") from None
         except (ValueError, asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError) as refused:
             raise Invalid(f"database_url: {refused}", field="database_url", rule="database_accepts") from None
