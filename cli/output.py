@@ -173,8 +173,13 @@ def table(title: str | None, *columns: str, header: bool = True, numbers: tuple[
 
 def print_table(shown: Table, console: Console | None = None) -> None:
     """Print a table as it is when the terminal is wide enough for its rows unbroken; otherwise each row as a block: its
-    first cell after its column's name, then "  column: value" for each other cell that holds something."""
+    first cell after its column's name, then "  column: value" for each other cell that holds something; a table of no
+    row as one line, its title and "none"."""
     console = console or out
+    if not shown.row_count:
+        # A sentence, not an empty frame (found by a trial), naming what was listed.
+        console.print(f"{shown.title}: none" if shown.title else "none")
+        return
     # Measured without the terminal's bound, which a measurement is otherwise clamped to.
     if console.measure(shown, options=console.options.update_width(_UNBOUNDED)).maximum <= console.width:
         console.print(shown)

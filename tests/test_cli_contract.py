@@ -432,6 +432,19 @@ def test_figures_in_a_table_are_aligned_right_and_names_left():
     assert re.fullmatch(r"│ MOJ\s+│\s+1 │", row), row
 
 
+def test_a_table_of_no_row_is_a_sentence_naming_what_was_listed():
+    """Found by a trial: `legis dead-letters list` with none open, or `legis list` of a session without drafts, printed an
+    empty frame, where `legis calendar show` says so in words."""
+    from rich.console import Console
+
+    from cli.output import print_table, table
+
+    console = Console(width=80, record=True, color_system=None)
+    print_table(table("dead letters open", "id", "kind"), console)
+    print_table(table(None, "id"), console)
+    assert console.export_text().splitlines() == ["dead letters open: none", "none"]
+
+
 async def test_the_list_says_which_drafts_are_overdue_in_words(cli, tmp_path):
     """Found by a fresh-user trial: `legis list` showed an overdue draft's deadline as any other."""
     ministry = "OV" + uuid.uuid4().hex[:6].upper()
