@@ -148,7 +148,8 @@ def retry_letters(
     results = database.read(retrying)
     refused = [r for r in results if r["outcome"] == "refused"]
     if not wants_json():
-        for r in results:
+        # The first refused is the failure's own line, on standard error: not said twice (found by a trial).
+        for r in results if not refused else [r for r in results if r is not refused[0]]:
             out.print(f"dead letter {r['id']}: {r['outcome'].replace('_', ' ')}" + (f" ({r['reason']})" if "reason" in r else ""))
     if refused:
         # With --output json the failure's object lists every letter's outcome under `problems`.
