@@ -141,6 +141,38 @@ async def inbox(db: asyncpg.Pool | asyncpg.Connection, agencies: list[str], *, o
     return [RegistryRow(**dict(row)) for row in rows]
 
 
+@dataclass(frozen=True)
+class PostponementAsked:
+    """A draft whose stage's deadline a postponement asks to move, awaiting its decision."""
+
+    row: RegistryRow
+    new_deadline: date
+    asked_by: str
+    asked_on: date
+
+
+async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
+    """The open drafts whose latest postponement event at their current stage is a request (it awaits its decision),
+    oldest deadline first; the rulebook says who may decide each (`web.inbox`)."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS}, e.requested_deadline, e.agency_code AS asked_by, "
+        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on FROM submissions s "
+        "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at FROM audit_events a "
+        "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
+        "AND a.seq > coalesce((SELECT max(seq) FROM audit_events c WHERE c.submission_id = s.submission_id AND c.to_stage IS NOT NULL "
+        "AND c.to_stage <> c.stage), 0) ORDER BY a.seq DESC LIMIT 1) e "
+        # The drafts that ever asked, found by the events' index: a few among many, each then looked at.
+        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = 'POSTPONEMENT_REQUESTED') AND {_VISIBLE} AND {OPEN} "
+        f"AND e.event = 'POSTPONEMENT_REQUESTED' ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}",
+        own_agency)
+    found = []
+    for record in rows:
+        fields = dict(record)
+        asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
+        found.append(PostponementAsked(RegistryRow(**fields), *asked))
+    return found
+
+
 async def classified_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None, today: date,
                             agencies: list[str] | None = None, due_before: date | None = None) -> tuple[int, int]:
     """How many open classified drafts this reader may not see (another ministry's), and how many of them are overdue

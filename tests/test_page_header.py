@@ -105,3 +105,33 @@ async def test_an_overdue_drafts_rung_is_said_however_many_filings_follow_its_es
         shown = await http.get(f"/board/drafts/{sid}")
     assert shown.status_code == 200 and "Earlier events" in shown.text, shown.text[-2000:]
     assert "escalated to VPCP</strong>" in shown.text, "the header no longer says the rung the overdue draft is on"
+
+
+async def test_a_postponement_awaiting_its_decision_is_in_the_inbox_of_who_may_decide_it(pool):
+    """Found by a trial: a request waiting for the Deputy Prime Minister was in no inbox (the Deputy Prime Minister's said
+    nothing waited). It is in the inbox of each actor the rulebook names for the stage's postponements, until decided."""
+    from schemas.enums import CallerRole
+
+    sid = await _draft(pool, "S40B3INBOX")
+    await pool.execute("UPDATE submissions SET stage = 'APPRAISAL', responsible = 'MOJ' WHERE submission_id = $1", sid)
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
+                       "requested_deadline, documents) VALUES ($1, 1, $2, now(), 'POSTPONEMENT_REQUESTED', 'APPRAISAL', 'APPRAISAL', 'MOJ', "
+                       "'BTP', '2027-03-01', '[]')", sid, f"draft-law-{sid}")
+
+    async def inbox_of(agency: str, role: CallerRole) -> str:
+        async with app_client(pool) as http:
+            await signed_in(http, pool, agency=agency, role=role, language="en")
+            answer = await http.get("/board/inbox")
+            assert answer.status_code == 200, answer.text[-1000:]
+            return answer.text
+
+    for agency, role in (("CP", CallerRole.DEPUTY_PM), ("CP", CallerRole.PM)):
+        shown = await inbox_of(agency, role)
+        assert "Postponements awaiting your decision" in shown and f'href="/board/drafts/{sid}"' in shown, role
+        assert "asked to Mar 1, 2027 by BTP" in shown
+    for agency, role in (("BTP", CallerRole.MOJ), ("UBTVQH", CallerRole.UBTVQH)):
+        assert "asked to Mar 1, 2027 by BTP" not in await inbox_of(agency, role), role  # its appraisal is MOJ's to decide, not this
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
+                       "approved, documents) VALUES ($1, 2, $2, now(), 'POSTPONEMENT_DECIDED', 'APPRAISAL', 'APPRAISAL', 'DEPUTY_PM', 'CP', "
+                       "true, '[]')", sid, f"draft-law-{sid}")
+    assert f'href="/board/drafts/{sid}"' not in await inbox_of("CP", CallerRole.DEPUTY_PM)

@@ -8,6 +8,7 @@ draft aims at, from its opening: `workflows.sittings.check_sitting`). A refused 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from typing import Annotated
 
@@ -142,7 +143,17 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON)
+                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=await _asked_of(request, who))
+
+
+async def _asked_of(request: Request, who) -> list[board.PostponementAsked]:
+    """The postponements awaiting the reader's decision: those of a stage whose rulebook names its actor among who may
+    approve moving the deadline (found by a trial: a request waiting for the Deputy Prime Minister was in no inbox)."""
+    if who.role.actor is None:
+        return []
+    asked = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
+    deciding = [a for a in asked if any(d.actor is who.role.actor for d in rulebook(a.row.process_version).rule(a.row.stage).postponement_authority)]
+    return [dataclasses.replace(a, row=row) for a, row in zip(deciding, await with_titles(request, [a.row for a in deciding]), strict=True)]
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])
