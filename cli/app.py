@@ -28,7 +28,7 @@ from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
 from schemas.redaction import secret_in
-from schemas.text import Label
+from schemas.text import Label, typed_whole_number
 from schemas.time import Day
 from workers.settings import Settings
 
@@ -76,7 +76,6 @@ def any_case(kind: type[E], field: str) -> Callable[[str], E]:
 
 
 # Written in ASCII digits, of any length Python reads (4,300 digits); the range is checked on the number.
-_WHOLE = re.compile(r"[+-]?[0-9]{1,4000}")
 _DECIMAL = re.compile(r"[+-]?([0-9]{1,4000}(\.[0-9]{0,4000})?|\.[0-9]{1,4000})")
 
 
@@ -87,10 +86,9 @@ def whole_number(field: str, least: int, most: int) -> Callable[[str], int]:
     def parse(value: str | int) -> int:
         if isinstance(value, int):  # the option's default, typed already
             return value
-        number = value.strip(" \t")  # not `strip()`: it takes U+001C to U+001F for spaces, and `int` does not
-        if not _WHOLE.fullmatch(number):
+        if (number := typed_whole_number(value)) is None:
             raise Invalid(f"{field}: {value!r} is not a whole number", field=field, rule="int_parsing")
-        return _within(field, int(number), least, most)
+        return _within(field, number, least, most)
 
     return parse
 
@@ -100,7 +98,7 @@ def seconds(field: str, least: float, most: float) -> Callable[[str], float]:
     def parse(value: str | float) -> float:
         if isinstance(value, int | float):  # the option's default, typed already
             return value
-        number = value.strip(" \t")
+        number = value.strip(" \t")  # as `schemas.text.typed_whole_number` reads a whole one
         if not _DECIMAL.fullmatch(number):
             raise Invalid(f"{field}: {value!r} is not a number of seconds, e.g. 30 or 2.5", field=field, rule="float_parsing")
         return _within(field, float(number), least, most)

@@ -34,6 +34,18 @@ def _entry(row: asyncpg.Record) -> HistoryEntry:
     return HistoryEntry(**fields)
 
 
+def _within_budget(rows: list[asyncpg.Record], limit: int, budget: int | None) -> list[asyncpg.Record]:
+    """The first rows, in the order read: at most `limit` (and `PAGE`), and (given a `budget`) about that many bytes of
+    them, one at least."""
+    kept, spent = [], 0
+    for row in rows[:min(limit, PAGE)]:
+        spent += _estimated_bytes(row)
+        if kept and budget is not None and spent > budget:
+            break
+        kept.append(row)
+    return kept
+
+
 async def history(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int = PAGE, budget: int | None = None) -> HistoryView:
     """The events after `after`, in order: at most `limit` of them, and (given a `budget`) no more than about that many
     bytes of them (one at least); `next_after` says where the next page starts, when there is one."""
@@ -41,12 +53,7 @@ async def history(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, lim
         f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         submission_id, after, min(limit, PAGE) + 1,
     )
-    kept, spent = [], 0
-    for row in rows[:min(limit, PAGE)]:
-        spent += _estimated_bytes(row)
-        if kept and budget is not None and spent > budget:
-            break
-        kept.append(row)
+    kept = _within_budget(rows, limit, budget)
     entries = tuple(_entry(row) for row in kept)
     more = len(kept) < len(rows)
     return HistoryView(submission_id=submission_id, entries=entries, first_seq=entries[0].seq if entries else after + 1,
@@ -60,15 +67,16 @@ async def latest(pool: asyncpg.Pool, submission_id: str, *, before: int | None =
     None). A page shows a draft's recent steps first, however long its life."""
     rows = await pool.fetch(f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND ($2::int IS NULL OR seq < $2) "
                             "ORDER BY seq DESC LIMIT $3", submission_id, before, min(limit, PAGE) + 1)
-    kept, spent = [], 0
-    for row in rows[:min(limit, PAGE)]:
-        spent += _estimated_bytes(row)
-        if kept and spent > budget:
-            break
-        kept.append(row)
+    kept = _within_budget(rows, limit, budget)
     entries = tuple(_entry(row) for row in reversed(kept))
     view = HistoryView(submission_id=submission_id, entries=entries, first_seq=entries[0].seq if entries else 1)
     return view, entries[0].seq if len(kept) < len(rows) else None
+
+
+def after_stage_began(event: str, submission: str) -> str:
+    """SQL: the audit event `event` (an alias) comes after the draft `submission` (an SQL expression) last changed stage."""
+    return (f"{event}.seq > coalesce((SELECT max(c.seq) FROM audit_events c WHERE c.submission_id = {submission} "
+            "AND c.to_stage IS NOT NULL AND c.to_stage <> c.stage), 0)")
 
 
 async def since_stage_began(pool: asyncpg.Pool, submission_id: str, events: tuple[str, ...], *, limit: int = 50) -> tuple[HistoryEntry, ...]:
@@ -76,8 +84,7 @@ async def since_stage_began(pool: asyncpg.Pool, submission_id: str, events: tupl
     its current stage whatever page of its history it shows (found by a breaker: read from the page's own events, the
     header was an earlier page's, or lost past a page's bytes)."""
     rows = await pool.fetch(
-        f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND event = ANY($2::text[]) AND seq > coalesce("
-        "(SELECT max(seq) FROM audit_events WHERE submission_id = $1 AND to_stage IS NOT NULL AND to_stage <> stage), 0) "
+        f"SELECT {_COLUMNS} FROM audit_events e WHERE submission_id = $1 AND event = ANY($2::text[]) AND {after_stage_began('e', '$1')} "
         "ORDER BY seq DESC LIMIT $3", submission_id, list(events), limit)
     return tuple(_entry(row) for row in reversed(rows))
 
@@ -87,23 +94,21 @@ async def events_recorded(pool: asyncpg.Pool, submission_id: str) -> int:
     return await pool.fetchval("SELECT coalesce(max(seq), 0) FROM audit_events WHERE submission_id = $1", submission_id)
 
 
-async def versions_filed(pool: asyncpg.Pool, submission_id: str) -> int:
-    """How many versions the dossier has had (its latest version's number; 0 before any filing)."""
-    return await pool.fetchval("SELECT coalesce(max(version), 0) FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL",
-                               submission_id)
-
-
 async def recorded(pool: asyncpg.Pool, submission_id: str) -> bool:
     return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1)", submission_id))
 
 
-async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int | None = None) -> VersionsView:
-    """The dossier's versions numbered after `after` (at most `limit` of them; all without): each the latest document of
-    each kind after the filing that made it; `next_after` says where the next page starts, when there is one."""
+async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int | None = None,
+                   latest: int | None = None) -> VersionsView:
+    """The dossier's versions numbered after `after` (at most `limit` of them; all without), or its `latest` ones (the
+    last of them numbered as many as the dossier has had): each the latest document of each kind after the filing that
+    made it; `next_after` says where the next page starts, when there is one."""
     rows = await pool.fetch(
         "SELECT seq, occurred_at, occurred_on, documents, version FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL ORDER BY seq",
         submission_id,
     )
+    if latest is not None and rows:
+        after = max(after, rows[-1]["version"] - latest)
     dossier: dict[str, DocumentRef] = {}
     found = []
     for row in rows:

@@ -16,7 +16,7 @@ import asyncpg
 from activities.reports import ReportRow, deadline_reports
 from schemas.enums import Stage
 from schemas.records import RegistryRow
-from store import registry
+from store import audit, registry
 from store.registry import OPEN
 
 # Rows one board page lists at most; the page says how many more there are.
@@ -159,8 +159,7 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on FROM submissions s "
         "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
-        "AND a.seq > coalesce((SELECT max(seq) FROM audit_events c WHERE c.submission_id = s.submission_id AND c.to_stage IS NOT NULL "
-        "AND c.to_stage <> c.stage), 0) ORDER BY a.seq DESC LIMIT 1) e "
+        f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
         # The drafts that ever asked, found by the events' index: a few among many, each then looked at.
         f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = 'POSTPONEMENT_REQUESTED') AND {_VISIBLE} AND {OPEN} "
         f"AND e.event = 'POSTPONEMENT_REQUESTED' ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}",

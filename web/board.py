@@ -216,8 +216,8 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     history, earlier = await database(audit.latest(pool, submission_id, before=before))
     recorded = await database(audit.events_recorded(pool, submission_id)) if earlier or before else None
     current = await database(audit.since_stage_began(pool, submission_id, HEADER_EVENTS))
-    filed = await database(audit.versions_filed(pool, submission_id))
-    versions = await database(audit.versions(pool, submission_id, after=max(0, filed - audit.VERSIONS_PAGE)))
+    versions = await database(audit.versions(pool, submission_id, latest=audit.VERSIONS_PAGE))
+    filed = versions.versions[-1].number if versions.versions else 0
     mark_of = await database(board.marked(pool, row.submission_id, own_agency=own_agency(who)))
     st = standing_of_row(mark_of, local_day(today())) if mark_of else None
     # The cut-off at the current stage may be an approved postponement's date that stands within the sitting's cut-off

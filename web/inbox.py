@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -26,7 +25,7 @@ from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision
 from schemas.refusal import RefusalKind, Refused
-from schemas.text import NFD_GROWTH
+from schemas.text import NFD_GROWTH, typed_whole_number
 from store import board
 from web.auth import SENT_COOKIE, signed_in, to_sign_in
 from web.board import ASK_SECONDS, own_agency, today, with_titles
@@ -62,17 +61,11 @@ def parse_documents(text: str) -> list[dict[str, str]]:
     return found
 
 
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}")
-
-
 def whole_number(text: str) -> int | str:
-    """A number as a form sent it: a whole number written in ASCII digits (a negative one for the validators to refuse
-    as such), or the text as typed, which they refuse by name: "²", "５００" and "1_2" are numbers to Python's `int`, not
-    to a form (found by a breaker: the public form took "１２" and "1_2" as article 12)."""
-    # Spaces and tabs around it only: Python's `strip` takes the separators U+001C to U+001F for spaces too, and `int`
-    # does not (found by a breaker: a 500). Its range is the message's to refuse, as the API's.
-    number = text.strip(" \t")
-    return int(number) if _WHOLE_NUMBER.fullmatch(number) else text
+    """A number as a form sent it (`schemas.text.typed_whole_number`), or the text as typed, which the message's
+    validators refuse by name; its range is the message's to refuse, as the API's."""
+    number = typed_whole_number(text)
+    return text if number is None else number
 
 
 def vote_of(total: str, in_favour: str, against: str, abstaining: str, parts: str) -> dict:

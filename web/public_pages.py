@@ -13,10 +13,9 @@ from pydantic import ValidationError
 from api.deps import database, known_form_fields, known_parameters
 from api.routes.public import AnswerPageParams, answers_after, answers_cursor, take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
-from schemas.text import NFD_GROWTH, PG_BIGINT_MAX
+from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, typed_whole_number
 from store import audit, public
 from store.public import ANSWERS_PER_PAGE
-from web.inbox import whole_number
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 
@@ -52,8 +51,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     received = received if taken and await database(public.received(pool, found.submission_id, found.round_id, received)) else None
     params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
     answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
-    filed = await database(audit.versions_filed(pool, found.submission_id))
-    versions = await database(audit.versions(pool, found.submission_id, after=max(0, filed - 1)))  # its latest alone
+    versions = await database(audit.versions(pool, found.submission_id, latest=1))
     documents = versions.versions[-1].documents if versions.versions else ()
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
@@ -79,8 +77,8 @@ async def comment(request: Request, submission_id: str, round_id: str,
         return await _round_page(request, submission_id, round_id, status_code=422, text=text[:MAX_PUBLIC_COMMENT], article=article, problems=[
             {"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
              "ctx": {"max_length": MAX_PUBLIC_COMMENT}}])
-    number = whole_number(article) if article.strip() else None
-    if isinstance(number, str):
+    number = typed_whole_number(article) if article.strip() else None
+    if article.strip() and number is None:
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=[
             {"field": "article", "rule": "int_parsing", "message": "the article is a number, e.g. 12"}])
     try:
