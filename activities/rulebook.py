@@ -72,8 +72,10 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     `submission_id_case`) a submission ID that differs only in letter case from one taken (two upstream systems writing
     BGDDT-2026-018 and bgddt-2026-018 mean one draft): one the registry holds, or one a start claimed; a start that
     passes claims its ID (`submission_ids`), so that of two starts close together the second is refused. A start holding
-    an API token's secret is refused first (`not_a_secret`: its ID would be the workflow's, shown to every reader)."""
+    an API token's secret is refused first (`not_a_secret`: its ID would be the workflow's, shown to every reader), and a
+    step of a body that is one agency under another's code (`body_agency_code`)."""
     admissions.admits_no_secret(request)
+    admissions.admits_body_code(request)
     taken = await connection.fetchval(_FOLDED, request.submission_id)
     if taken is None:
         pinned = await pinned_rules(connection, PinInput(process_version=request.process_version, submission_id=request.submission_id))

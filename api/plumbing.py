@@ -106,20 +106,22 @@ class StrictJSONRoute(APIRoute):
         queried = _query_names(self.dependant)
 
         async def decoded(request: Request) -> Response:
-            for header in _ONCE:
-                if len(request.headers.getlist(header)) > 1:
-                    raise problem(Refused(header, "header_once", f"give {header} once: which of its values was meant cannot be known",
-                                          RefusalKind.INVALID))
+            # The token is checked right after the path, before anything else of the request: a caller without one is
+            # answered 401 whatever it sent, and a refusal of a caller with one names its token (an integrator found a
+            # query parameter refused first, recorded with no token, where a read answered 401).
+            _once(request, "Authorization")
             for name, value in request.path_params.items():
                 if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
                     raise problem(Refused(name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
                                           RefusalKind.INVALID))
+            if authenticate is not None:
+                await authenticate(request)
+            for header in _ONCE:
+                _once(request, header)
             if request.method in WRITES and (unknown := sorted(set(request.query_params) - queried)):
                 # Found by a new user: `POST .../decisions?dry_run=true` decided for real, the parameter dropped unseen.
                 raise problem(Refused(unknown[0][:60], "unknown_parameter", f"{unknown[0][:60]} is not a parameter of this route; known: "
                                       f"{', '.join(sorted(queried)) or 'none'}", RefusalKind.INVALID))
-            if authenticate is not None:
-                await authenticate(request)
             if request.method in ("POST", "PUT", "PATCH"):
                 raw = await request.body()
                 if raw:
@@ -132,6 +134,11 @@ class StrictJSONRoute(APIRoute):
             return await handler(request)
 
         return decoded
+
+
+def _once(request: Request, header: str) -> None:
+    if len(request.headers.getlist(header)) > 1:
+        raise problem(Refused(header, "header_once", f"give {header} once: which of its values was meant cannot be known", RefusalKind.INVALID))
 
 
 def _no_bidi_controls(body: Any) -> None:
@@ -159,8 +166,9 @@ def _authentication(dependant: Dependant) -> Callable[[Request], Awaitable[Any]]
     return None
 
 
-# Headers that say who calls, what the body is and which request it repeats: one of each, or the first would win unseen.
-_ONCE = ("Authorization", "Idempotency-Key", "Content-Type")
+# Headers that say what the body is and which request it repeats, as `Authorization` says who calls: one of each, or the
+# first would win unseen.
+_ONCE = ("Idempotency-Key", "Content-Type")
 UNCOMPRESSED = "the body is compressed (Content-Encoding: {}): bodies are taken uncompressed only; send it without Content-Encoding"
 
 

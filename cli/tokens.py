@@ -14,7 +14,7 @@ from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_se
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
-from schemas.enums import CallerRole, ProcessVersion, Role
+from schemas.enums import BODY_CODES, Actor, CallerRole, ProcessVersion, Role, body_code_refusal
 from schemas.redaction import token_id_in
 from schemas.refusal import RefusalKind
 from schemas.text import name
@@ -69,7 +69,8 @@ def _acting_for(office: Role) -> list[str]:
                                       'legis tokens issue BTP MOJ --by operator --expires 2027-12-31',
                                       'legis tokens issue BTP MOJ --by operator --output json | jq -r .secret'))
 def issue_token(
-    agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT")],
+    agency_code: Annotated[str, typer.Argument(help="the agency the token acts for, e.g. BTP or BCT; a body that is one agency takes its own "
+                                                    "code: " + ", ".join(f"{a.value} {c}" for a, c in BODY_CODES.items()))],
     role: Annotated[CallerRole, typer.Argument(
         parser=_caller_role,
         help="the body it acts as, in any letter case: a decision's `actor` (PM), not the office its official holds, the decision's "
@@ -87,6 +88,9 @@ def issue_token(
     choose(output, as_json)
     if not AGENCY_CODE.fullmatch(agency_code):
         raise Invalid("agency_code: 2-24 capital letters, digits or _ , starting with a letter", field="agency_code", rule="agency_code")
+    if role.value in Actor._value2member_map_ and (why := body_code_refusal(Actor(role.value), agency_code)) is not None:
+        raise Invalid(f"agency_code: {why}; a token acting as {role.value} is issued to {BODY_CODES[Actor(role.value)]}",
+                      field="agency_code", rule="body_agency_code")
     expires_at = _end_of(expires) if expires is not None else None
     token_id, token = database.read(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label,
                                                      expires_at=expires_at))

@@ -23,6 +23,24 @@ class Actor(str, Enum):
     CONSULTEE = "CONSULTEE"  # cơ quan được lấy ý kiến
 
 
+# The agency code of each actor that is one body wherever it acts (the Ministry of Justice is BTP, the Government, its
+# Prime Minister and Deputy Prime Ministers CP): a message or a token naming the body under another agency's code is
+# refused (`body_code_refusal`; found by an integrator: a token of the Ministry of Finance issued as MOJ appraised drafts,
+# recorded as MOJ/BTC). A lead ministry, an Assembly committee and a consulted agency are each one of several agencies.
+BODY_CODES: dict[Actor, str] = {
+    Actor.MOJ: "BTP", Actor.VPCP: "VPCP", Actor.GOVERNMENT: "CP", Actor.PM: "CP", Actor.DEPUTY_PM: "CP",
+    Actor.UBTVQH: "UBTVQH", Actor.NA: "QH", Actor.PRESIDENT: "CTN", Actor.MTTQ: "MTTQ",
+}
+
+
+def body_code_refusal(actor: Actor, agency_code: str) -> str | None:
+    """Why `agency_code` cannot act as `actor` (rule `body_agency_code`), or None when it can."""
+    code = BODY_CODES.get(actor)
+    if code is None or agency_code == code:
+        return None
+    return f"{actor.value} is one body, acting under agency code {code}, not {agency_code}"
+
+
 class Role(str, Enum):
     """The office an official holds when acting for an agency."""
 

@@ -39,3 +39,16 @@ async def test_an_unknown_path_holding_a_nul_is_recorded(api, pool):
     problem(await api.get(f"/v1/{marker}%00"), 404, "route_unknown")
     actions = [r["action"] for r in await pool.fetch("SELECT action FROM access_refusals WHERE action LIKE $1 ORDER BY id", f"%{marker}%")]
     assert len(actions) == 2 and actions[1].endswith(f"{marker}\\x00"), actions
+
+
+async def test_a_write_checks_the_token_before_its_query_and_headers_and_records_whose_refusal_it_was(api, pool):
+    """Found by an integrator: `POST .../decisions?dry_run=1` without a token was refused for its parameter (422) where a
+    read answered 401, and with a token the refusal was recorded naming none."""
+    path = "/v1/submissions/BGDDT-2026-017/decisions"
+    problem(await api.post(f"{path}?dry_run=1", json={}), 401, "token_required", "Authorization")
+    problem(await api.post(path, json={}, headers=[("Idempotency-Key", "a"), ("Idempotency-Key", "b")]), 401, "token_required")
+    lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+    problem(await api.post(f"{path}?dry_run=1", json={}, headers=lead), 422, "unknown_parameter", "dry_run")
+    twice = [*lead.items(), ("Idempotency-Key", "a"), ("Idempotency-Key", "b")]
+    problem(await api.post(path, json={}, headers=twice), 422, "header_once", "Idempotency-Key")
+    assert await recorded(pool, lead) == [("dry_run", "unknown_parameter"), ("Idempotency-Key", "header_once")]

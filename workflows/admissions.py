@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from schemas.enums import ConsultationKind, DocumentKind
-from schemas.messages import ConsultationRequest, Decision, Disagreement, DossierFiling
+from schemas.enums import ConsultationKind, DocumentKind, body_code_refusal
+from schemas.messages import Acting, ConsultationRequest, Decision, Disagreement, DossierFiling, StartRequest
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
@@ -53,6 +53,18 @@ def admits_no_bidi_controls(message: BaseModel | dict | list, *, written: str | 
     for path, value in _texts(message):
         if (control := bidi_control(value)) is not None:
             raise Refused(path or "body", "no_bidi_controls", control, INVALID)
+
+
+def admits_body_code(message: BaseModel) -> None:
+    """A body that is one agency acts under its own code (`schemas.enums.BODY_CODES`): MOJ as BTP, the Government, the
+    Prime Minister and a Deputy Prime Minister as CP. Raises Refused `body_agency_code` (INVALID) naming `agency_code`,
+    or a start's `passed.N.agency_code` (steps counted from 0, as the field's index). New input's alone, as
+    `admits_no_secret`: a history that took one before the rule replays as it ran."""
+    steps = message.passed if isinstance(message, StartRequest) else (message,) if isinstance(message, Acting) else ()
+    for number, step in enumerate(steps):
+        if (why := body_code_refusal(step.actor, step.agency_code)) is not None:
+            field = f"passed.{number}.agency_code" if isinstance(message, StartRequest) else "agency_code"
+            raise Refused(field, "body_agency_code", why, INVALID)
 
 
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:

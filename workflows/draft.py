@@ -105,10 +105,12 @@ def admit(op: Operation[M], state: DraftState | None, message: M, request_id: st
     """What only new input must meet, asked by the update's validator alone: no API token's secret in it nor in its
     request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
     stand in clear), no bidirectional control in its texts (`admissions.admits_no_bidi_controls`), and the operation's
-    own (`Operation.admits`; None: the rulebook not pinned yet)."""
+    own (`Operation.admits`; None: the rulebook not pinned yet); a body that is one agency under its own code
+    (`admissions.admits_body_code`)."""
     written = message.model_dump_json()  # one JSON for both checks, on every update's path
     admissions.admits_no_secret(message, request_id, written=written)
     admissions.admits_no_bidi_controls(message, written=written)
+    admissions.admits_body_code(message)
     if op.admits is not None:
         op.admits(state, message)
 
