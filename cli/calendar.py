@@ -84,7 +84,7 @@ def set_session(
     code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2; the 9th extraordinary session of the 16th Assembly 16-E9")],
     opens_on: Annotated[date, typer.Option(parser=day_option("opens_on"), metavar="YYYY-MM-DD", help="opening day, in Ha Noi")],
     changed_by: ChangedBy,
-    extraordinary: Annotated[bool, typer.Option("--extraordinary", help="an extraordinary session (kỳ họp bất thường): the same as the E in 16-E9")] = False,
+    extraordinary: Annotated[bool, typer.Option("--extraordinary", help="an extraordinary session (kỳ họp không thường lệ, formerly bất thường): the same as the E in 16-E9")] = False,
     phase: Annotated[list[str] | None, typer.Option(
         help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
              "the opening day")] = None,

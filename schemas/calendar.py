@@ -58,8 +58,8 @@ MAX_PHASES = 4
 class TargetSession(Message):
     """A session (kỳ họp) of the National Assembly: the 10th of the 15th legislature opens on a date.
 
-    An extraordinary session (kỳ họp bất thường; "không thường lệ" in the amended Law on the Organisation of the
-    National Assembly, February 2025) is numbered on its own: the 9th extraordinary session of the 15th Assembly,
+    An extraordinary session (kỳ họp không thường lệ since the amended Law on the Organisation of the National Assembly,
+    February 2025; kỳ họp bất thường before) is numbered on its own: the 9th extraordinary session of the 15th Assembly,
     which passed Law 64/2025/QH15, has the code 15-E9; a regular one 15-10. A session may sit in phases (đợt), as
     the 5th extraordinary session did in January 2024 and most regular sessions do now.
     """
@@ -67,7 +67,7 @@ class TargetSession(Message):
     legislature: int = Field(ge=1, le=99, strict=True, description="khóa Quốc hội, e.g. 15")
     session: int = Field(ge=1, le=99, strict=True, description="kỳ họp thứ, e.g. 10 (counted apart for extraordinary sessions)")
     opens_on: Day = Field(description="opening date of the session, in Ha Noi")
-    extraordinary: Flag = Field(default=False, description="kỳ họp bất thường, called at short notice")
+    extraordinary: Flag = Field(default=False, description="kỳ họp không thường lệ (bất thường), called at short notice")
     # Added with the phases of sessions; left out of a message when none are given, so that earlier messages read the same.
     phases: tuple[SessionPhase, ...] = Field(
         default=(), max_length=MAX_PHASES, exclude_if=lambda phases: not phases,
@@ -98,9 +98,13 @@ class TargetSession(Message):
     @property
     def label(self) -> str:
         """What an official reads in Vietnamese: 'kỳ họp thứ 10, Quốc hội khóa XV', 'kỳ họp bất thường lần thứ 9, Quốc hội
-        khóa XV' (the first: 'lần thứ nhất')."""
+        khóa XV' (the first: 'lần thứ nhất'); an extraordinary session called after the 9th of the 15th Assembly, at which
+        the amended Law on the Organisation of the National Assembly renamed them (February 2025), 'kỳ họp không thường
+        lệ lần thứ nhất, Quốc hội khóa XVI'."""
         number = "nhất" if self.session == 1 else str(self.session)
-        kind = f"kỳ họp bất thường lần thứ {number}" if self.extraordinary else f"kỳ họp thứ {number}"
+        renamed = (self.legislature, self.session) > (15, 9)
+        kind = (f"kỳ họp {'không thường lệ' if renamed else 'bất thường'} lần thứ {number}" if self.extraordinary
+                else f"kỳ họp thứ {number}")
         return f"{kind}, Quốc hội khóa {_roman(self.legislature)}"
 
     @property
