@@ -9,12 +9,23 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from schemas.enums import ConsultationKind, DocumentKind, body_code_refusal
-from schemas.messages import Acting, ConsultationRequest, Decision, Disagreement, DossierFiling, StartRequest
+from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
+from schemas.messages import (
+    Acting,
+    ConsultationRequest,
+    Decision,
+    Disagreement,
+    DossierFiling,
+    PostponementDecision,
+    PostponementRequest,
+    ProgrammeChange,
+    StartRequest,
+)
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from schemas.text import BIDI_CONTROLS, bidi_control
+from workflows.deadlines import local_day
 from workflows.rules import FATHERLAND_FRONT
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
@@ -65,6 +76,22 @@ def admits_body_code(message: BaseModel) -> None:
         if (why := body_code_refusal(step.actor, step.agency_code)) is not None:
             field = f"passed.{number}.agency_code" if isinstance(message, StartRequest) else "agency_code"
             raise Refused(field, "body_agency_code", why, INVALID)
+
+
+def admits_after_programme_change(state: DraftState | None, message: BaseModel) -> None:
+    """A decision, a postponement asked or decided, or a programme change entered afterwards (`occurred_on`) is not dated
+    before a programme change already recorded at the draft's stage, among its recent events: the stage was still open
+    then (found by an official's trial: a decision dated the 3rd, entered after a deferral recorded on the 6th, left the
+    history showing the stage deferred after it ended, and was counted on time against the deadline the deferral set).
+    Raises Refused `not_before_programme_change` (INVALID) naming `occurred_on`. Days in Ha Noi."""
+    day = getattr(message, "occurred_on", None)
+    if state is None or day is None or not isinstance(message, (Decision, PostponementRequest, PostponementDecision, ProgrammeChange)):
+        return
+    changed = max((e.occurred_on or local_day(e.at) for e in state.recent if e.event is EventKind.PROGRAMME_CHANGED
+                   and e.stage is state.stage and e.at >= state.stage_since), default=None)
+    if changed is not None and day < changed:
+        raise Refused("occurred_on", "not_before_programme_change", f"{day} is before the programme change at {state.stage.value} on "
+                      f"{changed}, already recorded: the stage was still open then", INVALID)
 
 
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:

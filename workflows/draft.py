@@ -106,11 +106,13 @@ def admit(op: Operation[M], state: DraftState | None, message: M, request_id: st
     request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
     stand in clear), no bidirectional control in its texts (`admissions.admits_no_bidi_controls`), and the operation's
     own (`Operation.admits`; None: the rulebook not pinned yet); a body that is one agency under its own code
-    (`admissions.admits_body_code`)."""
+    (`admissions.admits_body_code`); a message dated before a programme change at its stage
+    (`admissions.admits_after_programme_change`)."""
     written = message.model_dump_json()  # one JSON for both checks, on every update's path
     admissions.admits_no_secret(message, request_id, written=written)
     admissions.admits_no_bidi_controls(message, written=written)
     admissions.admits_body_code(message)
+    admissions.admits_after_programme_change(state, message)
     if op.admits is not None:
         op.admits(state, message)
 
