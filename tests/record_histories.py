@@ -125,6 +125,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                                                                     next_session(at_review))
                         (HISTORIES / f"reached_past_its_cutoff{'-' + tag if tag else ''}.json").write_text(reached.to_json(), encoding="utf-8")
                         print(f"recorded reached_past_its_cutoff: {len(reached.events)} events")
+                    if not only or "late_from_the_day" in only:
+                        late = await record_late_from_the_day(env, task_queue)
+                        (HISTORIES / f"late_from_the_day{'-' + tag if tag else ''}.json").write_text(late.to_json(), encoding="utf-8")
+                        print(f"recorded late_from_the_day: {len(late.events)} events")
                     if not only or "dead_lettered" in only:
                         dead = await record_dead_lettered(env.client, pool, task_queue)
                         (HISTORIES / f"dead_lettered{'-' + tag if tag else ''}.json").write_text(dead.to_json(), encoding="utf-8")
@@ -168,6 +172,21 @@ async def record_with_a_session_ahead(client, pool, task_queue: str, request, dr
     finally:
         async with pool.acquire() as connection:
             await calendar.remove_session(connection, ahead.code)
+
+
+async def record_late_from_the_day(env, task_queue: str) -> WorkflowHistory:
+    """A draft entered at the Government's review reaches the Government's decision past its cut-off, with no later
+    session announced, and climbs the escalation ladder from that day (tests.scenario_late_from_the_day)."""
+    from tests.scenario_late_from_the_day import at_review_request, late_from_the_day
+
+    request = at_review_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(env.client, request, task_queue=task_queue)
+    await late_from_the_day(env, request)
+    with env.with_time_skipping_disabled():
+        handle = drafts.draft(env.client, request.submission_id)
+        await handle.result()
+        return await handle.fetch_history()
 
 
 async def record_dead_lettered(client, pool, task_queue: str) -> WorkflowHistory:

@@ -17,12 +17,23 @@ from workflows import draft
 @pytest.mark.parametrize("actor", sorted(BODY_CODES, key=lambda a: a.value))
 def test_a_body_s_message_under_another_agency_s_code_is_refused_naming_agency_code(actor: Actor):
     request = core_request()
-    state = core_state(request, at=Stage.POLICY_PROPOSAL)
     wrong = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"actor": actor, "agency_code": "BTC"})
     with pytest.raises(Refused) as refused:
-        draft.admit(draft.DECIDE, state, wrong)
+        draft.admit(draft.DECIDE, None, wrong)  # before the draft's rulebook is pinned: the message alone
     assert (refused.value.field, refused.value.rule) == ("agency_code", "body_agency_code"), refused.value
     assert f"agency code {BODY_CODES[actor]}, not BTC" in refused.value.message
+
+
+def test_the_stage_s_rules_speak_first_then_the_body_s_code():
+    """An actor that may not act at the stage is told so (its field is `actor`); one that may, under another's code, is told
+    its code."""
+    request = core_request()
+    state = core_state(request, at=Stage.POLICY_PROPOSAL)
+    for actor, field, rule in ((Actor.MOJ, "actor", "stage_authority"), (Actor.GOVERNMENT, "agency_code", "body_agency_code")):
+        wrong = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"actor": actor, "agency_code": "BTC"})
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.DECIDE, state, wrong, NOW)
+        assert (refused.value.field, refused.value.rule) == (field, rule), refused.value
 
 
 def test_a_lead_ministry_committee_or_consultee_may_be_any_agency_and_a_body_its_own_code():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -391,3 +391,22 @@ def test_the_sixteenth_generations_path_has_a_committed_history():
     round_events = load_history(HISTORIES_DIR / "rounds" / "delegations_follow_the_session-dbqh-s36.json").events
     kinds = [e.WhichOneof("attributes") for e in round_events]
     assert kinds.count("workflow_execution_signaled_event_attributes") == 1 and kinds.count("timer_started_event_attributes") == 2
+
+
+def test_the_eighteenth_generations_path_has_a_committed_history():
+    """A draft entered at the Government's review reaches the Government's decision past its cut-off, with no later session
+    announced: its deadline passed and the first level of the ladder that day, the next three days on (a timer), where the
+    seventeenth generation raised every level due at once."""
+    path = HISTORIES_DIR / "late_from_the_day-s41.json"
+    events = load_history(path).events
+    assert "escalation-ladder-from-the-day-late" in patch_ids(events)
+    entries = audited(path)
+    [reached] = [e for e in entries if e["event"] == "DECISION" and e["to_stage"] == "GOVERNMENT_DECISION"]
+    passed = next(e for e in entries if e["event"] == "DEADLINE_PASSED")
+    ladder = [e for e in entries if e["event"] == "ESCALATION"]
+    assert [e["escalation_level"] for e in ladder] == ["RESPONSIBLE_OFFICIAL", "HEAD_OF_AGENCY"]
+    at = datetime.fromisoformat
+    assert passed["at"] == ladder[0]["at"] and timedelta(0) <= at(passed["at"]) - at(reached["at"]) < timedelta(hours=1)
+    assert passed["occurred_on"] is None
+    assert at(ladder[1]["at"]) - at(reached["at"]) >= timedelta(days=3)
+    assert entries[-1]["outcome"] == "WITHDRAW"

@@ -202,13 +202,15 @@ class Change:
         # A deadline lifted (seventh generation) keeps what it had raised: set again, it is the same work, still late.
         if self.keeps_reached_levels and (s.overdue or s.deadline is None and self.lets_limits_wait):
             self.reached |= frozenset(s.fired)
+        raised_before = frozenset(s.fired)
         s.deadline = deadline
         if s.generation >= 17:
             s.deadline_since = since or self.since
         s.overdue = passes_at(deadline) <= now
         s.fired = ()
+        warned = passed_unraised(s, now, quiet=quiet, raised_before=raised_before)
         s.fired = tuple(a.key for a in due_later(s)
-                        if a.at <= now and (quiet or a.event is EventKind.WARNING) or s.overdue and a.key in self.reached)
+                        if a.at <= now and (quiet or a.key in warned) or s.overdue and a.key in self.reached)
         self.refresh()
 
     def recompute(self, *, conflict: bool = True) -> None:
@@ -283,8 +285,21 @@ def due_later(state: DraftState) -> list[Alarm]:
     """The alarms of the current deadline not raised yet, in time order."""
     if state.deadline is None:
         return []
-    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline)
+    late_from = (state.deadline_since or state.stage_since) if state.generation >= 18 else None
+    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, late_from=late_from)
     return [a for a in schedule if a.key not in state.fired]
+
+
+def passed_unraised(state: DraftState, now: datetime, *, quiet: bool = False, raised_before: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The keys of the warnings of a deadline just set (a draft entered under way, a deadline moved) whose time has
+    already passed, left unraised; but, from the eighteenth generation and unless `quiet`, the last of them while the
+    deadline is still ahead and it was not raised for the deadline before (`raised_before`): a draft entered, or a
+    deadline moved, days before the deadline is warned at once (found by an official's trial: a draft entered with its
+    appraisal due in three days was never warned), and a deadline moved by a rest day is not warned twice."""
+    past = [a for a in due_later(state) if a.at <= now and a.event is EventKind.WARNING]
+    if past and not quiet and state.generation >= 18 and passes_at(state.deadline) > now and past[-1].key not in raised_before:
+        past.pop()
+    return tuple(a.key for a in past)
 
 
 @dataclass(frozen=True)

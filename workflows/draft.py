@@ -40,7 +40,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
 from workflows import admissions, calendar_changes, rounds, rules, sessions, sittings
-from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, due_later
+from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, due_later, passed_unraised
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
 from workflows.stage_graph import next_stage, place_on_new_path, referred, resolve, stage_path
@@ -99,6 +99,7 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
         return
     admit(op, state, message, request_id)
     op.check(state, message, now)
+    admissions.admits_body_code(message)  # after the stage's rules, which name an actor that may not act here at all
 
 
 def admit(op: Operation[M], state: DraftState | None, message: M, request_id: str | None = None) -> None:
@@ -111,7 +112,8 @@ def admit(op: Operation[M], state: DraftState | None, message: M, request_id: st
     written = message.model_dump_json()  # one JSON for both checks, on every update's path
     admissions.admits_no_secret(message, request_id, written=written)
     admissions.admits_no_bidi_controls(message, written=written)
-    admissions.admits_body_code(message)
+    if state is None:
+        admissions.admits_body_code(message)  # else asked by `validate` after the stage's rules
     admissions.admits_after_programme_change(state, message)
     if op.admits is not None:
         op.admits(state, message)
@@ -193,7 +195,7 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
         except Refused as refused:
             raise refused.within(f"passed.{number}") from None
         apply_decision(change, step, imported=True)
-        change.state.fired = tuple(a.key for a in due_later(change.state) if a.at <= now and a.event is EventKind.WARNING)
+        change.state.fired = passed_unraised(change.state, now)
     return Applied(change.state, change.effects)
 
 

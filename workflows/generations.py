@@ -80,6 +80,13 @@
    programme change puts behind it, records the deadline passed, its escalations and its slip on that day, where
    generations 13 to 16 dated them with the cut-off's day, before anything made the draft late (found by a fresh-user
    trial and a breaker: the audit trail read as the draft late, and escalated, before it was).
+18. A deadline set after it had passed (a stage reached past its cut-off, a session brought forward past it) is missed
+   from the moment it was set, and its escalation ladder counts its days from then (`follow_up.alarms`, `late_from`),
+   where the seventeenth raised every level already due at once; and a deadline set, on entry under way or by a move,
+   with the time of a warning already passed is warned at once by the last such warning, unless it was raised for the
+   deadline before (`change.passed_unraised`), where earlier generations left every such warning unraised (found by an
+   official's trial: a draft entered with its appraisal due in three days was never warned, and a session moved earlier
+   escalated a draft to the Government Office and queued the Deputy Prime Minister on the day it became late).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -111,8 +118,9 @@ CONFLICT_ENDS_PATCH = "conflict-ends-when-its-cutoff-passes"
 SLIP_DATED_PATCH = "slip-dated-with-its-cutoff"
 ROUNDS_FOLLOW_SESSIONS_PATCH = "rounds-follow-their-session"
 ALARMS_WITHIN_STAGE_PATCH = "alarms-dated-within-their-stage"
+LADDER_FROM_THE_DAY_LATE_PATCH = "escalation-ladder-from-the-day-late"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
