@@ -206,6 +206,8 @@ class DraftLawWorkflow:
 
     @workflow.update
     async def open_consultation(self, request: ConsultationRequest) -> Receipt:
+        if self._state is not None and draft.remembered(self._state, self._request_id()) is None:  # else answered as its first call
+            answered(lambda: rounds.check_room(self._ready, len(self._starting)))
         receipt = await self._perform(draft.OPEN_CONSULTATION, request)
         if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
             await workflow.wait_condition(lambda: request.round_id not in self._starting)

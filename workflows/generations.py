@@ -86,7 +86,9 @@
    with the time of a warning already passed is warned at once by the last such warning, unless it was raised for the
    deadline before (`change.passed_unraised`), where earlier generations left every such warning unraised (found by an
    official's trial: a draft entered with its appraisal due in three days was never warned, and a session moved earlier
-   escalated a draft to the Government Office and queued the Deputy Prime Minister on the day it became late).
+   escalated a draft to the Government Office and queued the Deputy Prime Minister on the day it became late). The
+   rounds whose child workflow is starting count in the bound on open rounds (`rounds.check_room`): openings sent at
+   once were each checked against the rounds already running, and a draft held 23, a state its next run could not read.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

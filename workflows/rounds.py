@@ -11,7 +11,7 @@ from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EscalationLevel, 
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
-from schemas.state import WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
+from schemas.state import MAX_OPEN_ROUNDS, WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
 from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
@@ -37,6 +37,16 @@ def apply_consultation(change: Change, request: ConsultationRequest) -> None:
         workflow_id=round_workflow_id(s.submission_id, request.round_id),
         summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
     ))
+
+
+def check_room(state: DraftState, starting: int) -> None:
+    """Room for one more open round, counting the `starting` ones whose child workflow has not started yet (eighteenth
+    generation): openings sent at once were each checked against the rounds already running, and a draft held 23 open
+    rounds, a state its next run could not read (found by a breaker). Raises Refused `rounds_bound` (CONFLICT), as
+    `rules.check_consultation` does."""
+    if state.generation >= 18 and len(state.open_rounds) + starting >= MAX_OPEN_ROUNDS:
+        raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds ({starting} starting now); "
+                      "send it again once one has closed")
 
 
 def not_started(round_id: str) -> Refused:
