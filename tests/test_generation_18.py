@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 
 from schemas.calendar import SessionCalendar, TargetSession
-from schemas.enums import EscalationLevel, EventKind, Stage
+from schemas.enums import Actor, EscalationLevel, EventKind, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.refusal import Refused
 from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, session
 from workflows import draft
 from workflows.change import Record, due_later
@@ -121,3 +123,30 @@ def test_a_deadline_moved_within_its_warning_is_warned_once_not_at_every_move():
         warnings += [e for e in recorded(ticked) if e.event is EventKind.WARNING]
         state = ticked.state
     assert len(warnings) == 1 and warnings[0].occurred_on is None, [(w.label, w.at) for w in warnings]
+
+
+@pytest.mark.parametrize("generation", [18, 17])
+def test_an_approval_never_brings_the_deadline_earlier_than_the_calendar_gives(generation):
+    """Found by a breaker: a postponement asked for 5 days past the Government's decision's cut-off, the session then moved
+    60 days later, the approval moved the deadline weeks earlier than the calendar gave, and the draft slipped off a
+    session whose cut-off was ahead."""
+    request = core_request(target=session(2, 200))
+    entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(S.GOVERNMENT_DECISION)]), TODAY - timedelta(days=1))
+    state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 200)]), NOW, generation=generation).state
+    cutoff = state.deadline
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=S.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=cutoff + timedelta(days=5), reason="chờ ý kiến các bộ"), NOW).state
+    moved = draft.perform(draft.CALENDAR_CHANGED, asked, SessionCalendar(sessions=(session(2, 260),), changed_by="VPQH"), NOW).state
+    assert moved.deadline > cutoff + timedelta(days=50) and moved.pending_postponement is not None
+    approval = PostponementDecision(stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP",
+                                    role=Role.DEPUTY_PRIME_MINISTER, official="x")
+    if generation >= 18:
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.DECIDE_POSTPONEMENT, moved, approval, NOW)
+        assert (refused.value.field, refused.value.rule) == ("approved", "later_than_current"), refused.value
+        assert f"the date asked, {cutoff + timedelta(days=5)}, cannot be approved now" in refused.value.message
+        refusal = approval.model_copy(update={"approved": False})
+        assert draft.perform(draft.DECIDE_POSTPONEMENT, moved, refusal, NOW).state.deadline == moved.deadline
+    else:
+        assert draft.perform(draft.DECIDE_POSTPONEMENT, moved, approval, NOW).state.deadline == cutoff + timedelta(days=5)
