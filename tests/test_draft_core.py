@@ -394,9 +394,12 @@ TestDraftLife.settings = settings(max_examples=80, stateful_step_count=80, deadl
 
 
 def test_the_largest_state_the_limits_allow_stays_under_its_bound():
-    """Every collection of the state at its maximum length, every text at its longest (three bytes a character)."""
-    from schemas.calendar import CalendarDay, StandingCommitteeMeeting, WorkingCalendar, WorkingYear
+    """Every collection of the state at its maximum length, every text at its longest (three bytes a character), each
+    year's working Saturdays and each session's phases included, and request IDs as long as a validator lets them be
+    (found by a breaker: they were left out, and a raw Temporal client's update ID of 1,000 characters was remembered)."""
+    from schemas.calendar import MAX_PHASES, CalendarDay, SessionPhase, StandingCommitteeMeeting, WorkingCalendar, WorkingYear
     from schemas.consultation import MAX_COMMENTS_PER_ROUND
+    from workflows.admissions import LONGEST_REQUEST_ID
     from schemas.messages import Disagreement, DocumentRef, VoteCount
     from schemas.state import (
         MAX_MEETINGS,
@@ -422,18 +425,22 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     day = local_day(NOW)
     year = lambda y: WorkingYear(year=y, announced=False, source=wide * 500,  # noqa: E731
                                  holidays=tuple(CalendarDay(day=day.replace(year=y, month=1, day=i + 1), name=wide * 100) for i in range(20)),
-                                 days_off=tuple(CalendarDay(day=day.replace(year=y, month=2, day=i + 1), name=wide * 100) for i in range(10)))
+                                 days_off=tuple(CalendarDay(day=day.replace(year=y, month=2, day=i + 1), name=wide * 100) for i in range(10)),
+                                 working_days=tuple(CalendarDay(day=saturday, name=wide * 100) for saturday in saturdays(y)))
+    saturdays = lambda y: [d for d in (day.replace(year=y, month=6, day=1) + timedelta(days=i) for i in range(80)) if d.weekday() == 5][:10]  # noqa: E731
+    phased = lambda s: s.model_copy(update={"phases": tuple(SessionPhase(starts_on=s.opens_on + timedelta(days=2 * k),  # noqa: E731
+                                                                         ends_on=s.opens_on + timedelta(days=2 * k)) for k in range(MAX_PHASES))})
     entry = HistoryEntry(seq=1, at=NOW, event=EventKind.DECISION, stage=Stage.APPRAISAL, reasons=wide * 4000, documents=documents,
                          official=wide * 200, label=wide * 400, vote=VoteCount(total_deputies=500, in_favour=400, against=0, abstaining=0,
                                                                                 parts_not_passed=tuple(wide * 100 for _ in range(200))))
     point = Disagreement(point_id="P" * 40, summary=wide * 2000, parties=tuple(f"A{i:02d}" for i in range(30)), actor=Actor.VPCP,
                          agency_code="VPCP", role=Role.DEPUTY_HEAD_OF_GOVERNMENT_OFFICE, official=wide * 200)
-    receipt = Receipt(submission_id="S" * 64, request_id="R" * 200, first_seq=2**31, events=99, stage=Stage.APPRAISAL,
+    receipt = Receipt(submission_id="S" * 64, request_id="R" * LONGEST_REQUEST_ID, first_seq=2**31, events=99, stage=Stage.APPRAISAL,
                       to_stage=Stage.APPRAISAL, stage_deadline=day, target_session="16-E99")
     round_ = OpenRound(round_id="R" * 40, kind=ConsultationKind.WRITTEN_OPINIONS, workflow_id="W" * 150, opened_at=NOW, closes_at=NOW)
     largest = state.model_copy(update={
         "working": WorkingCalendar(years=tuple(year(2026 + i) for i in range(8))),
-        "sessions": tuple(session(1 + i % 99, i) for i in range(MAX_SESSIONS)),
+        "sessions": tuple(phased(session(1 + i % 99, i)) for i in range(MAX_SESSIONS)),
         "meetings": tuple(StandingCommitteeMeeting(code="M" * 36 + f"{i:04d}", meets_on=day) for i in range(MAX_MEETINGS)),
         "dossier": documents,
         "filed_here": tuple(DocumentKind),
@@ -446,7 +453,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW, consultees="0" * 16, leads=tuple(f"B{i:023d}" for i in range(WATCHED_LEADS))) for _ in range(MAX_OPEN_ROUNDS)),
         "rounds_opened": tuple(f"{i:040d}" for i in range(MAX_ROUNDS)),
         "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
-        "seen": tuple(SeenRequest(request_id="R" * 200, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),
+        "seen": tuple(SeenRequest(request_id="R" * LONGEST_REQUEST_ID, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),
     })
     size = len(DraftState.model_validate_json(largest.model_dump_json()).model_dump_json().encode())
     assert size < STATE_BOUND, f"{size} bytes"

@@ -51,6 +51,19 @@ def admits_no_secret(message: BaseModel, request_id: str | None = None, *, writt
                           "here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen", INVALID)
 
 
+# The longest request ID a draft remembers: the API's Idempotency-Key and the CLI's --request-id (`schemas.messages.RequestId`).
+LONGEST_REQUEST_ID = 200
+
+
+def admits_request_id(request_id: str | None) -> None:
+    """A request ID of at most `LONGEST_REQUEST_ID` characters: the draft remembers its last 256 whole, across runs, and
+    an update ID of another Temporal client is one too (the server takes 1,000 characters: the largest state then passed
+    its 1 MB bound, found by a breaker). Raises Refused `string_too_long` (INVALID) naming `request_id`."""
+    if request_id is not None and len(request_id) > LONGEST_REQUEST_ID:
+        raise Refused("request_id", "string_too_long", f"a request ID (an update's ID) is at most {LONGEST_REQUEST_ID} characters, "
+                      f"as an Idempotency-Key is; this one has {len(request_id)}", INVALID)
+
+
 def admits_no_bidi_controls(message: BaseModel | dict | list, *, written: str | None = None) -> None:
     """No text of new input holds a bidirectional control (`schemas.text.bidi_control`), which would reorder what its
     readers see (a reason, a comment, a name: found by a fresh-user trial, "abc\u202edef" read "abcfed"). Raises Refused

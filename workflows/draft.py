@@ -105,12 +105,14 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
 def admit(op: Operation[M], state: DraftState | None, message: M, request_id: str | None = None) -> None:
     """What only new input must meet, asked by the update's validator alone: no API token's secret in it nor in its
     request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
-    stand in clear), no bidirectional control in its texts (`admissions.admits_no_bidi_controls`), and the operation's
-    own (`Operation.admits`; None: the rulebook not pinned yet); a body that is one agency under its own code
-    (`admissions.admits_body_code`); a message dated before a programme change at its stage
-    (`admissions.admits_after_programme_change`)."""
+    stand in clear), a request ID of at most 200 characters (`admissions.admits_request_id`), no bidirectional control in
+    its texts (`admissions.admits_no_bidi_controls`), no date before a programme change at its stage
+    (`admissions.admits_after_programme_change`), and the operation's own (`Operation.admits`); with no state (the rulebook
+    not pinned yet), a body that is one agency under its own code (`admissions.admits_body_code`), which `validate` asks
+    after the stage's rules otherwise."""
     written = message.model_dump_json()  # one JSON for both checks, on every update's path
     admissions.admits_no_secret(message, request_id, written=written)
+    admissions.admits_request_id(request_id)
     admissions.admits_no_bidi_controls(message, written=written)
     if state is None:
         admissions.admits_body_code(message)  # else asked by `validate` after the stage's rules
