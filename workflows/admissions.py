@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from schemas.consultation import MAX_ROUND_DOCUMENTS, Opinion
 from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
 from schemas.messages import (
     Acting,
@@ -134,6 +135,16 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
+
+
+def admits_round_documents(kept: int, opinion: Opinion) -> None:
+    """A round keeps at most `MAX_ROUND_DOCUMENTS` documents from its opinions: `kept`, those of the opinions it holds.
+    Raises Refused `round_documents_bound` (INVALID) naming `documents`. New input's alone: a round that took more before
+    the rule hands them back as it can."""
+    if kept + len(opinion.documents) > MAX_ROUND_DOCUMENTS:
+        raise Refused("documents", "round_documents_bound", f"a round keeps at most {MAX_ROUND_DOCUMENTS} documents from all its opinions; "
+                      f"it keeps {kept}, and this opinion brings {len(opinion.documents)}: send it with fewer (a letter and its annexes "
+                      "as one file)", INVALID)
 
 
 def admits_documents(_state: DraftState | None, message: Decision | DossierFiling) -> None:

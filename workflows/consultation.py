@@ -52,7 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import ROUND_LEADS
     from schemas.time import in_hanoi
-    from workflows.admissions import admits_no_secret
+    from workflows.admissions import admits_no_secret, admits_round_documents
     from workflows.codec import answered, refusal
     from workflows.round_requests import RoundRequests
     from workflows.rules import require
@@ -223,6 +223,8 @@ class ConsultationWorkflow:
         answered(lambda: admits_no_secret(opinion, _update_id()))
         answered(lambda: self._requests.check(_update_id()))
         answered(lambda: self._check_opinion(opinion))
+        kept = sum(len(a.documents) for a in (*self._answers.values(), *self._public))
+        answered(lambda: admits_round_documents(kept, opinion))
 
     @workflow.update
     async def compile(self, compilation: Compilation) -> ConsultationView:
