@@ -223,7 +223,10 @@ class DraftLawWorkflow:
             raise refusal(rounds.not_started(request.round_id)) from None
         finally:
             del self._starting[request.round_id]
-        return await self._told(rounds.round_started(self._ready, start, workflow.now(), self._request_id()))
+        receipt = await self._told(rounds.round_started(self._ready, start, workflow.now(), self._request_id()))
+        if self._ready.stage.is_terminal and self._ready.generation >= 18:  # ended while the round started: cancelled with it
+            await workflow.get_external_workflow_handle(start.workflow_id).cancel()
+        return receipt
 
     @open_consultation.validator
     def validate_open_consultation(self, request: ConsultationRequest) -> None:

@@ -91,6 +91,8 @@
    once were each checked against the rounds already running, and a draft held 23, a state its next run could not read.
    A postponement's date is checked again when it is approved (`rules.check_date_asked`): a session moved later after
    the request, the approval brought the deadline weeks earlier than the calendar gave, and the draft slipped.
+   A round whose opening was taken in the task that ended its draft, its child starting after the end, is recorded
+   cancelled and its child cancelled (`rounds.round_started`): it was recorded open after the end, and stayed so.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

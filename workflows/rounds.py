@@ -70,14 +70,21 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
                        closes_at=closes_at if change.gen2 else None)
     # Eleventh generation: the codes its compilation may come from, the one it opened with and the draft's now.
     leads = tuple(dict.fromkeys((start.input.lead_ministry, s.lead_ministry))) if s.generation >= 11 else ()
-    s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees),
-                                                leads=leads))
+    # Eighteenth generation: a round whose child started after its draft ended (an opening taken in the task that ended
+    # it) is cancelled at once (the shell cancels its child), where it was recorded open after the end (a breaker).
+    ended = s.generation >= 18 and s.stage.is_terminal
+    if not ended:
+        s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees),
+                                                    leads=leads))
     # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
     asked = counted(len(request.consultees), "consultee", s.generation >= 8) if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
                           official=request.official,
                           label=f"round {request.round_id}: {request.kind.value} to {asked} until {sessions.last_day_of(closes_at)}")
-    if s.generation >= 10 and start.input.lead_ministry != s.lead_ministry:  # remapped while the round was starting
+    if ended:
+        change.record(EventKind.CONSULTATION_CANCELLED, label=f"round {request.round_id} ({request.kind.value}) cancelled: the draft is "
+                      f"{s.stage.value} and asks nobody's opinion any more")
+    elif s.generation >= 10 and start.input.lead_ministry != s.lead_ministry:  # remapped while the round was starting
         change.effects.append(RemapRound(start.workflow_id, AgencyRemap(
             old_code=start.input.lead_ministry, new_code=s.lead_ministry, changed_by="legis", reason="remapped while the round opened")))
     follow_sessions(change)  # the session moved while the round was starting (a breaker)
