@@ -96,7 +96,8 @@ class DraftLawWorkflow:
             if self._ready.stage.is_terminal:
                 break
             if workflow.info().is_continue_as_new_suggested():
-                # A long-lived draft starts a fresh run with its state; nothing is lost or written twice.
+                # A fresh run takes the state, nothing lost or written twice; messages wait for it, none cut off (draft_busy).
+                self._draining = True
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 await self._flush()
                 if not self._ready.stage.is_terminal:
