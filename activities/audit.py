@@ -34,6 +34,11 @@ DEAD_LETTERED = "DeadLettered"
 #   are read by the primary key, behind OFFSET 0: none when appending, where a plan by `run_seq` would read them all.)
 # - The registry only moves forward; a draft that writes is running (a draft reset after it ended: see workers/ended_drafts.py).
 _SAME = "(occurred_at, event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($4, $5, $6, $7, $8, $10)"
+# - An update a reset run applies again (Temporal reapplies the updates accepted after the reset point, as the README's
+#   repairs do) records its events at the moments of the reset run: the same event is the one of the same number recorded
+#   by the same update (its Temporal update ID, `update_id`) saying the same (found by a breaker: every such decision
+#   was written twice).
+_REAPPLIED = "(update_id = $46 AND (event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($5, $6, $7, $8, $10))"
 _RECORD = f"""
 WITH prior AS (
     SELECT run_id, occurred_at, event, stage, to_stage, outcome, agency_code FROM audit_events WHERE submission_id = $1 AND seq = $2
@@ -44,14 +49,14 @@ WITH prior AS (
                 THEN $2
                 ELSE (SELECT max(seq) + 1 FROM audit_events WHERE submission_id = $1) END AS seq
     WHERE NOT EXISTS (SELECT 1 FROM prior WHERE run_id IS NULL AND {_SAME})
-      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_seq = $2 AND (run_id = $36 OR {_SAME}))
+      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE submission_id = $1 AND run_seq = $2 AND (run_id = $36 OR {_SAME} OR {_REAPPLIED}))
 ), event AS (
     INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome,
                               actor, agency_code, role, official, reasons, documents, vote, loop,
                               deadline, label, escalation_level, requested_deadline, approved, late_request,
-                              version, about_version, occurred_on, imported, run_id, run_seq, to_stage_deadline)
+                              version, about_version, occurred_on, imported, run_id, run_seq, to_stage_deadline, update_id)
     SELECT $1, placed.seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16,
-           $17, $18, $19, $20, $21, $22, $23, $24, $34, $35, $36, $2, $43
+           $17, $18, $19, $20, $21, $22, $23, $24, $34, $35, $36, $2, $43, $46
     FROM placed
     RETURNING seq
 ), registry AS (
@@ -115,7 +120,8 @@ class AuditActivities:
         run_id = activity.info().workflow_run_id
         refused = False
         try:
-            rows = [_arguments(entry, row, run_id, request.cutoffs) for entry in request.entries]
+            rows = [_arguments(entry, row, run_id, request.cutoffs, update_id=update_id)
+                    for entry, update_id in zip(request.entries, request.updates(), strict=True)]
             if not await self._group.write(rows):
                 await self._pool.executemany(_RECORD, rows)
         except Exception as failure:
@@ -125,22 +131,23 @@ class AuditActivities:
         if refused:
             # The batch's transaction was rolled back whole: find the events refused, write the others. Outside the
             # handler, so that no traceback chains the database's detail (it quotes the refused row).
-            await self._write_one_by_one(request.entries, row, request.cutoffs)
+            await self._write_one_by_one(request.entries, row, request.cutoffs, request.updates())
             return len(request.entries)
         log.info("audit events recorded", submission_id=row.submission_id, first_seq=request.entries[0].seq,
                  last_seq=request.entries[-1].seq, attempt=activity.info().attempt)
         return len(request.entries)
 
-    async def _write_one_by_one(self, entries: tuple[HistoryEntry, ...], row: RegistryRow, cutoffs: RegistryCutoffs | None) -> None:
+    async def _write_one_by_one(self, entries: tuple[HistoryEntry, ...], row: RegistryRow, cutoffs: RegistryCutoffs | None,
+                                updates: tuple[str | None, ...] | None = None) -> None:
         """Write each event on its own (one statement, atomic) and keep each one the database refuses for its data
         as a dead letter; then fail without retry, naming them, if any was refused. The events after a refused one
         are written at their own numbers, so the refused one's number is a gap until `legis dead-letters retry`
         writes it in its place."""
         info = activity.info()
         refused = []
-        for entry in entries:
+        for entry, update_id in zip(entries, updates or (None,) * len(entries), strict=True):
             try:
-                await self._pool.fetchval(_RECORD, *_arguments(entry, row, info.workflow_run_id, cutoffs))
+                await self._pool.fetchval(_RECORD, *_arguments(entry, row, info.workflow_run_id, cutoffs, update_id=update_id))
             except Exception as failure:
                 if not dead_letters.refused_for_its_data(failure):
                     raise
@@ -180,7 +187,8 @@ async def retry(db: asyncpg.Connection, letter: dead_letters.DeadLetter) -> bool
     return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs, fills_gap=True)) == 1
 
 
-def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoffs: RegistryCutoffs | None, *, fills_gap: bool = False) -> tuple:
+def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoffs: RegistryCutoffs | None, *, fills_gap: bool = False,
+               update_id: str | None = None) -> tuple:
     recorded = cutoffs or RegistryCutoffs()
     return (
         row.submission_id,
@@ -228,4 +236,5 @@ def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoff
         entry.to_stage_deadline,
         None if row.title is None else folded(row.title),
         recorded.counted,
+        update_id,
     )

@@ -81,6 +81,13 @@ class RecordEventsInput(Record):
     entries: tuple[HistoryEntry, ...] = Field(min_length=1, max_length=BATCH)
     registry: RegistryRow
     cutoffs: RegistryCutoffs | None = None
+    # Added to tell an update a reset run applies again from a new one; an input from before names none.
+    update_ids: tuple[str | None, ...] = Field(default=(), max_length=BATCH, description="the Temporal update that recorded each "
+                                               "event, by position (None: a timer's, a signal's); none given: none known")
+
+    def updates(self) -> tuple[str | None, ...]:
+        """The update ID of each entry, by position."""
+        return self.update_ids if len(self.update_ids) == len(self.entries) else (None,) * len(self.entries)
 
 
 class LoadRulebookInput(Record):

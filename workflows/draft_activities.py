@@ -54,13 +54,16 @@ async def pin_rules(version: ProcessVersion, submission_id: str, generation: int
     return PinnedRules(rulebook=book)
 
 
-async def record(batch: list[HistoryEntry], registry: RegistryRow, cutoffs: RegistryCutoffs | None, generation: int) -> None:
-    """Write `batch` to the audit trail (one event at a time in generation 1). Returns when it is written, or when the
-    database refused some of it for their data and kept them as dead letters (a warning is logged)."""
+async def record(outbox: list[tuple[HistoryEntry, str | None]], registry: RegistryRow, cutoffs: RegistryCutoffs | None, generation: int) -> None:
+    """Write a batch of the outbox, events with the update that recorded each, to the audit trail (one event at a time in
+    generation 1). Returns when it is written, or when the database refused some of it for their data and kept them as
+    dead letters (a warning is logged)."""
+    batch = [entry for entry, _ in outbox]
     try:
         if generation >= 2:
             await workflow.execute_activity_method(
-                AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry, cutoffs=cutoffs),
+                AuditActivities.record_events, RecordEventsInput(entries=tuple(batch), registry=registry, cutoffs=cutoffs,
+                                                                 update_ids=tuple(update for _, update in outbox)),
                 start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
                 summary=f"audit #{batch[0].seq}-{batch[-1].seq} {batch[-1].event.value} {batch[-1].stage.value}",
             )

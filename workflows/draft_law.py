@@ -66,8 +66,8 @@ class DraftLawWorkflow:
     def __init__(self, input: DraftLawInput) -> None:
         self._input = input
         self._state: DraftState | None = generations.of_carried(input.carried) if input.carried is not None else None
-        # Events not yet in the audit trail, written in order by the main loop alone.
-        self._outbox: list[HistoryEntry] = []
+        # Events not yet in the audit trail, each with the update that recorded it (a reset run may apply it again), in order.
+        self._outbox: list[tuple[HistoryEntry, str | None]] = []
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
         self._starting: dict[str, StartRound] = {}
         self._checking: list[CheckRound] = []
@@ -299,10 +299,10 @@ class DraftLawWorkflow:
 
     def _commit(self, applied: Applied) -> Applied:
         """Take the core's new state and carry out its effects that need no waiting, in order."""
-        self._state = applied.state
+        self._state, update = applied.state, info.id if (info := workflow.current_update_info()) else None
         for effect in applied.effects:
             if isinstance(effect, Record):
-                self._outbox.append(effect.entry)
+                self._outbox.append((effect.entry, update))
                 self._counters.count(effect.entry)
             elif isinstance(effect, UpdateVisibility):
                 updates = sa.describing(**views.visibility(applied.state))
