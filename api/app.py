@@ -27,6 +27,7 @@ from api.plumbing import AroundRequest, BodyLimit, TrailingSlash
 from api.problems import ProblemDetail
 from api.routes import consultation, events, health, public, reports, submissions
 from schemas import glossary
+from schemas.views import WebhookEvent
 from web import auth as web_auth
 from web import board as web_board
 from web import inbox as web_inbox
@@ -52,6 +53,7 @@ TAGS = [
     {"name": "public consultation", "description": "The public's comments on a posted draft (no token) and the answers it reads"},
     {"name": "reports", "description": "Deadline reports and refused attempts"},
     {"name": "health", "description": "Liveness and readiness"},
+    {"name": "webhooks", "description": "What legis sends to each subscriber's URL: one signed POST per audit event"},
 ]
 
 
@@ -109,6 +111,8 @@ def create_app(
     for route in app.routes:  # the docs' pages answer HEAD as GET too, as the API's routes (`plumbing.Router`) and the pages do
         if isinstance(route, APIRoute) and route.methods == {"GET"}:
             route.methods.add("HEAD")
+    app.webhooks.post("auditEvent", summary="An audit event, to each webhook subscriber", tags=["webhooks"],
+                      operation_id="receiveAuditEvent")(_audit_event)
     app.openapi = _with_problems_content(app)
     # OpenTelemetry's name for it; Prometheus reads http_server_request_duration_seconds (histogram; its _count, the requests).
     app.state.request_duration = runtime.metric_meter.create_histogram_float(
@@ -116,6 +120,13 @@ def create_app(
     if tracing is not None:
         tracing.instrument_api(app)
     return app
+
+
+def _audit_event(event: WebhookEvent) -> None:
+    """Sent by legis to each subscriber (`legis subscribers add AGENCY URL`), one per event recorded in the audit trail, in
+    order within each draft: answer 2xx to take it; 5xx or no answer and it is sent again, backing off up to five minutes;
+    400, 413, 415 or 422 and it becomes a dead letter. Deduplicate on `webhook-id`; verify `webhook-signature` with the
+    subscriber's secret (Standard Webhooks)."""
 
 
 def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -136,6 +147,9 @@ def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
                     operation.pop("security", None)
                     for status in ("401", "403"):
                         operation.get("responses", {}).pop(status, None)
+        for webhook in schema.get("webhooks", {}).values():  # a receiver's answers are its own: what legis does with each
+            webhook["post"]["responses"] = {"2XX": {"description": "taken"}, "5XX": {"description": "sent again later, backing off"},
+                                            "4XX": {"description": "400, 413, 415, 422: kept as a dead letter; others sent again"}}
         components = schema["components"]["schemas"]
         for unused in ("HTTPValidationError", "Problem", "ValidationError"):
             if f'"#/components/schemas/{unused}"' not in json.dumps(schema["paths"]):

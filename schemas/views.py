@@ -223,3 +223,28 @@ class Receipt(View):
     stage_deadline: date | None = None
     target_session: str = ""
     classified: bool = False
+
+
+class WebhookEvent(View):
+    """What a webhook subscriber receives for each audit event: one signed JSON `POST` (Standard Webhooks headers
+    `webhook-id`, `webhook-timestamp`, `webhook-signature`). What happened and nothing more: no title, reasons, names or
+    documents. A field with no value is left out. Instants at the Ha Noi offset (+07:00), days as Ha Noi dates."""
+
+    submission_id: str
+    seq: int = Field(ge=1, description="the event's number in the draft's audit trail")
+    occurred_at: Instant = Field(description="when it was recorded")
+    occurred_on: date | None = Field(default=None, description="the day it happened, for an event entered afterwards")
+    imported: bool | None = Field(default=None, description="a step of a draft entered under way")
+    event: EventKind
+    stage: Stage = Field(description="the stage the draft was at")
+    to_stage: Stage | None = Field(default=None, description="the stage it went to")
+    outcome: Outcome | None = None
+    actor: Actor | None = Field(default=None, description="the body that acted")
+    deadline: date | None = Field(default=None, description="the deadline in force at the stage left (or stayed at)")
+    to_stage_deadline: date | None = Field(default=None, description="the deadline of the stage entered, or moved at the stage stayed at")
+    label: str | None = Field(default=None, description="the warning's or the change's words, e.g. '5 days before the deadline'")
+    escalation_level: EscalationLevel | None = None
+    requested_deadline: date | None = Field(default=None, description="the date a postponement asked")
+    approved: bool | None = Field(default=None, description="whether a postponement was approved")
+    late_request: bool | None = Field(default=None, description="a postponement asked within the last days before the deadline")
+    idempotency_key: str = Field(description="<submission id>:<seq>: the same event whatever the subscriber and the attempt")

@@ -28,6 +28,7 @@ from activities.destinations import AllowedHosts
 from activities.webhooks import EVENT_COLUMNS, IDEMPOTENCY_HEADER, WebhookActivities, new_secret, payload, redirect_target, signature
 from schemas.enums import Stage
 from schemas.records import DeliveryInput, WebhookInput
+from schemas.views import WebhookEvent
 from store import subscribers
 from tests.conftest import TEST_KEYS
 from tests.drafts import start_request
@@ -100,12 +101,22 @@ def test_the_signature_is_the_spec_s_published_example():
                      '{"test": 2432232314}') == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 
+def test_the_payload_s_schema_names_every_column_sent_and_the_openapi_document_holds_it():
+    assert set(WebhookEvent.model_fields) == {*EVENT_COLUMNS, "idempotency_key"}
+    from api.app import create_app
+
+    webhook = create_app().openapi()["webhooks"]["auditEvent"]["post"]
+    assert webhook["operationId"] == "receiveAuditEvent" and "WebhookEvent" in json.dumps(webhook["requestBody"])
+
+
 def test_an_event_entered_afterwards_tells_the_day_it_happened():
     """Found by a breaker: a step entered afterwards or imported reached subscribers with the instant it was recorded
     only; its body says the day it happened (`occurred_on`, a Ha Noi date) and whether it was imported."""
     row = dict.fromkeys(EVENT_COLUMNS) | {"submission_id": "B-1", "seq": 3, "occurred_at": datetime(2026, 12, 2, 23, 30, tzinfo=UTC),
-                                          "occurred_on": date(2026, 11, 20), "imported": True, "event": "DECISION"}
+                                          "occurred_on": date(2026, 11, 20), "imported": True, "event": "DECISION",
+                                          "stage": "APPRAISAL"}
     body = payload(row)
+    assert WebhookEvent.model_validate(body).occurred_on == date(2026, 11, 20)
     assert (body["occurred_at"], body["occurred_on"], body["imported"]) == ("2026-12-03T06:30:00+07:00", "2026-11-20", True)
     assert "deadline" not in body and body["idempotency_key"] == "B-1:3"
 
@@ -144,6 +155,8 @@ async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_
         seqs = [int(r.headers["webhook-id"].rsplit(":", 1)[1]) for r in taken if r.headers["webhook-id"].split(":")[1] == submission_id]
         assert seqs == sorted(seqs) == [1, 2, 3, 4]
     assert all(b'"title"' not in r.body and b'"reasons"' not in r.body for r in taken)
+    for r in taken:  # as the OpenAPI document's `webhooks` says (an integrator asked for its schema)
+        WebhookEvent.model_validate_json(r.body)
     # The decision that starts appraisal's clock tells its deadline (tenth generation; before, only the next event did).
     entered = [event for event in (json.loads(r.body) for r in taken) if event.get("to_stage") == "APPRAISAL"]
     due = dict(await pool.fetch("SELECT submission_id, stage_deadline::text FROM submissions WHERE submission_id = ANY($1)", ids))
