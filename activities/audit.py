@@ -39,7 +39,9 @@ _SAME = "(occurred_at, event, stage, to_stage, outcome, agency_code) IS NOT DIST
 #   by the same update (its Temporal update ID, `update_id`) saying the same (found by a breaker: every such decision
 #   was written twice).
 _REAPPLIED = "(update_id = $46 AND (event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($5, $6, $7, $8, $10))"
-_RECORD = f"""
+# Named at its head, where PostgreSQL's activity views (which keep a statement's first kilobyte) show it.
+AUDIT_WRITE = "/* legis audit write */"
+_RECORD = f"""{AUDIT_WRITE}
 WITH prior AS (
     SELECT run_id, occurred_at, event, stage, to_stage, outcome, agency_code FROM audit_events WHERE submission_id = $1 AND seq = $2
 ), placed AS (

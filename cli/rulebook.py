@@ -72,6 +72,10 @@ def _print_table(shown: StageTable) -> None:
               f"{', '.join(str(d) for d in follow.warn_days_before)} days before the deadline; escalation "
               f"{', '.join(f'{s.level.value} +{s.days_after}d' for s in follow.escalation)}{' [UNVERIFIED]' if follow.unverified else ''} "
               f"({follow.source})")
+    for row in (r for r in shown.stages if r.escalation_ladder):
+        own = row.escalation_ladder
+        out.print(f"escalation at {row.stage.value}: {', '.join(f'{s.level.value} +{s.days_after}d' for s in own.escalation)}"
+                  f"{' [UNVERIFIED]' if own.unverified else ''} ({own.source})")
     for cited in shown.citations:
         out.print(f"{cited.rule}: {cited.source}{' [UNVERIFIED]' if cited.unverified else ''}" + (f" {cited.url}" if cited.url else ""))
     found = shown.unverified

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import citations
 from schemas.enums import LawKind, Outcome, ProgrammeTrack, RestDay, SessionProcedure, Stage, procedures_for
-from schemas.rulebook import Citation, ConsultationWindow, Decider, FollowUp, Rulebook, StageRule, TimeLimit, TrackRule
+from schemas.rulebook import Citation, ConsultationWindow, Decider, FollowUp, Rulebook, StageLadder, StageRule, TimeLimit, TrackRule
 from workflows.stage_graph import next_stage, stage_path
 
 
@@ -64,6 +64,7 @@ class StageRow(Row):
                                                "at this stage for its decision")
     limits: tuple[Limit, ...]
     postponement_authority: tuple[Decider, ...]
+    escalation_ladder: StageLadder | None = Field(default=None, description="the stage's own escalation ladder; none: the follow-up's")
     source: str
     url: str | None
     unverified: bool | None
@@ -202,7 +203,8 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
         renewed_documents=tuple(d.value for d in rule.renewed_documents),
-        limits=tuple(limits), postponement_authority=rule.postponement_authority, source=rule.source, url=rule.url,
+        limits=tuple(limits), postponement_authority=rule.postponement_authority, escalation_ladder=rule.escalation_ladder,
+        source=rule.source, url=rule.url,
         unverified=rule.unverified,
     )
 

@@ -16,7 +16,7 @@ from typing import get_args
 
 from pydantic import BaseModel
 
-from schemas.rulebook import CitedRule, ConsultationWindow, FollowUp, Rulebook, TimeLimit
+from schemas.rulebook import CitedRule, ConsultationWindow, FollowUp, Rulebook, StageLadder, TimeLimit
 
 ARTICLE = re.compile(r"\b(Arts?\.|Điều) ?\d+")
 
@@ -41,7 +41,7 @@ def _walk(value: object, where: str) -> Iterator[tuple[str, BaseModel]]:
 
 def is_number(part: BaseModel) -> bool:
     """A number (a time limit, a consultation window, the follow-up ladder) rather than a rule (a stage, a track, a citation)."""
-    return isinstance(part, (TimeLimit, ConsultationWindow, FollowUp))
+    return isinstance(part, (TimeLimit, ConsultationWindow, FollowUp, StageLadder))
 
 
 def unverified(book: Rulebook) -> tuple[str, ...]:

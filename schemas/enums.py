@@ -246,6 +246,9 @@ class EscalationLevel(str, Enum):
     HEAD_OF_AGENCY = "HEAD_OF_AGENCY"  # Bộ trưởng, Thủ trưởng cơ quan
     VPCP = "VPCP"  # Văn phòng Chính phủ
     DEPUTY_PM = "DEPUTY_PM"  # Phó Thủ tướng phụ trách
+    # The Assembly's side, for the stages its bodies decide (a stage's own `escalation`, editions 2025.7 and 2015.7 on).
+    VPQH = "VPQH"  # Văn phòng Quốc hội
+    UBTVQH = "UBTVQH"  # Ủy ban Thường vụ Quốc hội
 
 
 class CallerRole(str, Enum):

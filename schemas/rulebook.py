@@ -123,9 +123,28 @@ class FollowUp(RuleModel):
             raise ValueError("warn_at_fractions: each must lie strictly between 0 and 1")
         if any(d < 1 for d in self.warn_days_before):
             raise ValueError("warn_days_before: each must be at least 1")
-        days = [step.days_after for step in self.escalation]
-        if days != sorted(days) or len({s.level for s in self.escalation}) != len(days):
-            raise ValueError("escalation: levels must be distinct and in order of days_after")
+        check_ladder(self.escalation, "escalation")
+        return self
+
+
+def check_ladder(ladder: tuple[EscalationStep, ...], field: str) -> None:
+    days = [step.days_after for step in ladder]
+    if days != sorted(days) or len({s.level for s in ladder}) != len(days):
+        raise ValueError(f"{field}: levels must be distinct and in order of days_after")
+
+
+class StageLadder(RuleModel):
+    """A stage's own escalation ladder, where those told as its deadline slips are not the Government's (the Assembly's
+    stages: the National Assembly Office, then the Standing Committee)."""
+
+    source: str = Field(min_length=3)
+    unverified: bool
+    escalation: tuple[EscalationStep, ...] = Field(min_length=1)
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StageLadder:
+        check_ladder(self.escalation, "escalation")
         return self
 
 
@@ -158,6 +177,11 @@ class StageRule(RuleModel):
     unverified: bool | None = Field(
         default=None, description="False: the stage's article was read in a law text (`url`) and names who decides; True: not read; "
         "none: an edition before 2025.5 and 2015.5, which did not say"
+    )
+    # Added with editions 2025.7 and 2015.7; earlier editions escalated every stage up the Government's ladder.
+    escalation_ladder: StageLadder | None = Field(
+        default=None, description="the stage's own escalation ladder (the Assembly's, the President's); none: the follow-up's, "
+        "the Government Office's"
     )
 
     @property
@@ -296,7 +320,7 @@ class Rulebook(RuleModel, Interned):
 # that old editions keep the digests recorded when drafts pinned them.
 _ADDED_LATER = {
     "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
-    "StageRule": {"on_path", "url", "unverified", "refer_to", "renewed_documents"},
+    "StageRule": {"on_path", "url", "unverified", "refer_to", "renewed_documents", "escalation_ladder"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
     "ConsultationWindow": {"url"},
     "TrackRule": {"url"},

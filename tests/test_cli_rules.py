@@ -307,3 +307,13 @@ def test_a_failure_tells_its_rule_once():
     assert ended.line().endswith("(rule: string_too_short)) (rule: draft_closed)")
     assert Rejected("agency_code: not the lead ministry", rule="lead_ministry_only").line() == (
         "refused: agency_code: not the lead ministry (rule: lead_ministry_only)")
+
+
+async def test_rulebook_show_prints_each_stage_s_own_escalation_ladder(cli):
+    code, table, err = await cli("rulebook", "show", "LAW_2025")
+    assert code == 0, err
+    assert "escalation at EXAMINATION: RESPONSIBLE_OFFICIAL +0d, HEAD_OF_AGENCY +3d, VPQH +7d, UBTVQH +14d [UNVERIFIED]" in table
+    assert "escalation at PROMULGATION: RESPONSIBLE_OFFICIAL +0d, HEAD_OF_AGENCY +3d [UNVERIFIED]" in table
+    code, as_json, _ = await cli("rulebook", "show", "LAW_2025", "--output", "json")
+    examination = next(row for row in json.loads(as_json)["stages"] if row["stage"] == "EXAMINATION")
+    assert [s["level"] for s in examination["escalation_ladder"]["escalation"]][-2:] == ["VPQH", "UBTVQH"]

@@ -12,12 +12,15 @@ import pytest
 from schemas.calendar import CalendarDay, SessionCalendar, TargetSession, WorkingCalendar, WorkingYear
 from schemas.enums import (
     Actor,
+    EscalationLevel,
     EventKind,
+    ProcessVersion,
     Role,
     Stage,
 )
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
+from schemas.rulebook import edition
 from schemas.state import NEWEST_GENERATION, DraftState
 from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponed, session
 from workflows import draft, sessions
@@ -165,3 +168,24 @@ def test_the_status_says_a_pending_postponement_was_asked_late():
         asked = ask_postponement(state, state.deadline + timedelta(days=10), asked_at).state
         assert views.status(asked, "w", asked_at).pending_postponement_late is late
         assert views.status(answer_postponement(asked, asked_at).state, "w", asked_at).pending_postponement_late is False
+
+
+@pytest.mark.parametrize("edition_digest", [None, "b78f1db346f5"])
+def test_a_stage_the_assembly_decides_escalates_up_the_assembly_s_ladder(edition_digest):
+    """Found by an official of the National Assembly Office: a committee's examination running late escalated to the
+    Government Office and the Deputy Prime Minister. From editions 2025.7 and 2015.7 a stage may have its own ladder: the
+    Assembly's stages climb to the National Assembly Office, then the Standing Committee; a draft that pinned an earlier
+    edition keeps the Government's ladder it pinned."""
+    target = session(2, 200)
+    state = core_state(core_request(target=target), at=Stage.EXAMINATION, sessions=[target])
+    if edition_digest is not None:
+        state = state.model_copy(update={"rulebook": edition(ProcessVersion.LAW_2025, edition_digest)})
+    assert state.deadline is not None
+    levels, now = [], start_of(state.deadline + timedelta(days=1))
+    for day in range(16):
+        ticked = draft.tick(state, now + timedelta(days=day, hours=1))
+        levels += [e.entry.escalation_level for e in ticked.effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION]
+        state = ticked.state
+    government, assembly = (EscalationLevel.VPCP, EscalationLevel.DEPUTY_PM), (EscalationLevel.VPQH, EscalationLevel.UBTVQH)
+    assert levels == [EscalationLevel.RESPONSIBLE_OFFICIAL, EscalationLevel.HEAD_OF_AGENCY, *(government if edition_digest else assembly)]
+    assert views.status(state, "w", now + timedelta(days=15)).escalated_to is levels[-1]

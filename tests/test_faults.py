@@ -86,7 +86,7 @@ async def test_worker_killed_in_the_middle_of_activities(dev_env, database_url, 
             driving = drive(dev_env.client, requests)
             # An audit write waiting (the worker's watch for ended drafts may wait on the registry too: not an activity).
             await eventually(lambda: pool.fetchval("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                                   "AND query LIKE '%INSERT INTO audit_events%'"), lambda n: n >= 1)
+                                                   "AND query LIKE '%legis audit write%'"), lambda n: n >= 1)
             # ...and kill the worker while they wait.
             worker.kill()
             worker.wait()

@@ -93,7 +93,7 @@ async def test_a_group_held_up_by_a_lock_does_not_hold_up_the_other_drafts_and_a
         blocked = asyncio.create_task(environment.run(activities.record_events, batch(held, 2)))
         # Its group is being written, waiting for the lock; the next write waits for the group.
         await eventually(lambda: pool.fetchval("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-                                               "datname = current_database() AND query LIKE '%INSERT INTO audit_events%'"),
+                                               "datname = current_database() AND query LIKE '%legis audit write%'"),
                          lambda waiting: waiting >= 1)
         gave_up = asyncio.create_task(environment.run(activities.record_events, batch(cancelled, 1)))
         await eventually(lambda: asyncio.sleep(0, len(activities._group._waiting)), lambda queued: queued == 1)

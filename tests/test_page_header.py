@@ -69,9 +69,9 @@ async def test_the_earlier_events_page_does_not_say_a_lower_rung_than_the_one_th
         await _event(pool, sid, seq, kind, level=level, label=f"nhắc việc số {seq}")
     async with app_client(pool) as http:
         await signed_in(http, pool, language="en")
-        assert "escalated to VPCP</strong>" in (await http.get(f"/board/drafts/{sid}")).text
+        assert "escalated to the Government Office (VPCP)</strong>" in (await http.get(f"/board/drafts/{sid}")).text
         earlier = (await http.get(f"/board/drafts/{sid}", params={"before": 201})).text
-        assert "escalated to HEAD_OF_AGENCY</strong>" not in earlier, "the earlier events' page shows a rung the draft has passed"
+        assert "escalated to the head of the agency (HEAD_OF_AGENCY)</strong>" not in earlier, "the earlier events' page shows a rung the draft has passed"
 
 
 async def test_a_postponement_awaiting_its_decision_is_said_however_many_filings_follow_it(pool):
@@ -104,7 +104,7 @@ async def test_an_overdue_drafts_rung_is_said_however_many_filings_follow_its_es
         await signed_in(http, pool, language="en")
         shown = await http.get(f"/board/drafts/{sid}")
     assert shown.status_code == 200 and "Earlier events" in shown.text, shown.text[-2000:]
-    assert "escalated to VPCP</strong>" in shown.text, "the header no longer says the rung the overdue draft is on"
+    assert "escalated to the Government Office (VPCP)</strong>" in shown.text, "the header no longer says the rung the overdue draft is on"
 
 
 async def test_a_postponement_awaiting_its_decision_is_in_the_inbox_of_who_may_decide_it(pool):

@@ -1,9 +1,10 @@
-"""What each kind of audit event is called on the board: English here (the catalogue's message IDs), Vietnamese in
-`locales/vi/LC_MESSAGES/legis.po`. The event's code (`schemas.enums.EventKind`) is shown beside its name."""
+"""What each kind of audit event, and each level of the escalation ladder, is called on the board: English here (the
+catalogue's message IDs), Vietnamese in `locales/vi/LC_MESSAGES/legis.po`. The code (`schemas.enums.EventKind`,
+`EscalationLevel`) is shown beside its name."""
 
 from __future__ import annotations
 
-from schemas.enums import EventKind
+from schemas.enums import EscalationLevel, EventKind
 
 EVENT_NAMES = {
     EventKind.SUBMITTED: "Draft opened",
@@ -31,4 +32,14 @@ EVENT_NAMES = {
     EventKind.CONSULTATION_RESCHEDULED: "Consultation window moved with its session",
     EventKind.DEADLINE_RECOUNTED: "Deadline or cut-off counted again",
     EventKind.POSTPONEMENT_CONFLICT: "Approved date after the cut-off",
+}
+
+# Who is told as a deadline slips further (found by an official's trial: the board said "escalated to DEPUTY_PM").
+LEVEL_NAMES = {
+    EscalationLevel.RESPONSIBLE_OFFICIAL: "the responsible official",
+    EscalationLevel.HEAD_OF_AGENCY: "the head of the agency",
+    EscalationLevel.VPCP: "the Government Office",
+    EscalationLevel.DEPUTY_PM: "the Deputy Prime Minister in charge",
+    EscalationLevel.VPQH: "the National Assembly Office",
+    EscalationLevel.UBTVQH: "the Standing Committee of the National Assembly",
 }

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
+from schemas.rulebook import EscalationStep
 from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
@@ -286,8 +287,17 @@ def due_later(state: DraftState) -> list[Alarm]:
     if state.deadline is None:
         return []
     late_from = (state.deadline_since or state.stage_since) if state.generation >= 18 else None
-    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, late_from=late_from)
+    schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, late_from=late_from,
+                      ladder=ladder(state))
     return [a for a in schedule if a.key not in state.fired]
+
+
+def ladder(state: DraftState) -> tuple[EscalationStep, ...] | None:
+    """The escalation ladder of the stage the draft is at, where its rulebook gives one (editions 2025.7 and 2015.7: the
+    Assembly's stages climb to the National Assembly Office and the Standing Committee, the President's promulgation to
+    the head of the President's Office); None: the follow-up's."""
+    own = None if state.stage.is_terminal else state.rulebook.rule(state.stage).escalation_ladder
+    return own.escalation if own is not None else None
 
 
 def passed_unraised(state: DraftState, now: datetime, *, quiet: bool = False, raised_before: frozenset[str] = frozenset()) -> tuple[str, ...]:

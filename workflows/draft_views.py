@@ -12,7 +12,7 @@ from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryEntry, HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
-from workflows.change import Wake
+from workflows.change import Wake, ladder
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.follow_up import alarms
@@ -34,7 +34,7 @@ def _escalated_to(state: DraftState) -> EscalationLevel | None:
     trial: which rung a draft is on was to be read in its history)."""
     if not state.overdue or state.deadline is None:
         return None
-    raised = [a.level for a in alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline)
+    raised = [a.level for a in alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, ladder=ladder(state))
               if a.event is EventKind.ESCALATION and a.key in state.fired]
     return raised[-1] if raised else None
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from schemas.enums import EscalationLevel, EventKind
-from schemas.rulebook import FollowUp
+from schemas.rulebook import EscalationStep, FollowUp
 from workflows.deadlines import passes_at
 
 
@@ -22,11 +22,13 @@ class Alarm:
         return f"{self.event.value}:{self.label}"
 
 
-def alarms(rules: FollowUp, *, window_start: datetime, deadline: date, late_from: datetime | None = None) -> list[Alarm]:
+def alarms(rules: FollowUp, *, window_start: datetime, deadline: date, late_from: datetime | None = None,
+           ladder: tuple[EscalationStep, ...] | None = None) -> list[Alarm]:
     """Every alarm for a deadline, in time order; warnings that would fall before the window opens are dropped.
     `late_from`: when the deadline was set (eighteenth generation on): a deadline set after it had passed is missed from
     then, and its escalation ladder counts its calendar days from then (a session brought forward past a draft's cut-off
-    made it late that day, and every level of the ladder was raised at once)."""
+    made it late that day, and every level of the ladder was raised at once). `ladder`: the stage's own escalation (the
+    Assembly's, the President's), else the follow-up's (the Government Office's)."""
     due = passes_at(deadline)
     missed = max(due, late_from) if late_from is not None else due
     found = [Alarm(at=missed, event=EventKind.DEADLINE_PASSED, label=f"deadline {deadline.isoformat()} passed")]
@@ -35,7 +37,7 @@ def alarms(rules: FollowUp, *, window_start: datetime, deadline: date, late_from
                            label=f"{round(fraction * 100)}% of the window elapsed"))
     for days in rules.warn_days_before:
         found.append(Alarm(at=due - timedelta(days=days), event=EventKind.WARNING, label=f"{days} days before the deadline"))
-    for step in rules.escalation:
+    for step in ladder or rules.escalation:
         found.append(Alarm(at=missed + timedelta(days=step.days_after), event=EventKind.ESCALATION,
                            label=f"escalated to {step.level.value}", level=step.level))
     order = {EventKind.WARNING: 0, EventKind.DEADLINE_PASSED: 1, EventKind.ESCALATION: 2}

@@ -52,6 +52,7 @@ from workflows.sessions import (
     passed_at_its_debate,
     postponement_conflict,
     round_closes_at,
+    statutory_deadline,
 )
 from workflows.sittings import at_an_ended_session, check_sitting
 from workflows.stage_graph import is_earlier, referred, stage_path
@@ -173,28 +174,20 @@ def check_postponement_request(state: DraftState, request: PostponementRequest, 
         raise Refused("stage", "postponable_deadline", f"the deadline of {state.stage.value} is statutory and cannot be moved")
     if state.pending_postponement is not None:
         raise Refused("stage", "one_request_at_a_time", f"a postponement to {state.pending_postponement.new_deadline} is already awaiting a decision")
-    check_date_asked(state, request.new_deadline, now)
-    if state.generation >= 2 and passes_at(request.new_deadline) <= now:
-        raise Refused("new_deadline", "not_in_past", f"{request.new_deadline} has passed already", INVALID)
-    check_authority(state, rule.deciders + state.rulebook.filing, request, f"ask to postpone {state.stage.value}", "postponement_requester")
-
-
-def check_date_asked(state: DraftState, day: date, now: datetime) -> None:
-    """A postponement's date against the deadline in force: later than it; while an approved date conflicts with its
-    sitting's cut-off, another date not before that cut-off. Raises Refused (INVALID) `later_than_current`,
-    `not_before_cutoff`, naming `new_deadline`."""
-    assert state.deadline is not None
     # An approved date after the sitting's cut-off stands until its authority decides again: a request for another
     # date, earlier ones included, is how the conflict is resolved (POSTPONEMENT_CONFLICT).
     conflict = postponement_conflict(state, now) if state.generation >= 2 else None
-    if conflict is not None and day == state.deadline:
+    if conflict is not None and request.new_deadline == state.deadline:
         raise Refused("new_deadline", "later_than_current", f"must be another date than the approved one ({state.deadline})", INVALID)
-    if conflict is not None and day < conflict[0]:
+    if conflict is not None and request.new_deadline < conflict[0]:
         # Before the cut-off the draft would be counted late for a sitting whose cut-off is still ahead, and slip.
         raise Refused("new_deadline", "not_before_cutoff", f"must be on or after the cut-off {conflict[0]} for {conflict[1]}", INVALID)
-    if conflict is None and day <= state.deadline:
+    if conflict is None and request.new_deadline <= state.deadline:
         raise Refused("new_deadline", "later_than_current", f"must be after the deadline in force ({state.deadline}); an earlier "
                       "date only while an approved one is after the sitting's cut-off and that cut-off is ahead", INVALID)
+    if state.generation >= 2 and passes_at(request.new_deadline) <= now:
+        raise Refused("new_deadline", "not_in_past", f"{request.new_deadline} has passed already", INVALID)
+    check_authority(state, rule.deciders + state.rulebook.filing, request, f"ask to postpone {state.stage.value}", "postponement_requester")
 
 
 def check_postponement_decision(state: DraftState, decision: PostponementDecision, now: datetime) -> None:
@@ -208,15 +201,13 @@ def check_postponement_decision(state: DraftState, decision: PostponementDecisio
         raise Refused("occurred_on", "not_before_request", f"{decision.occurred_on} is before the postponement was asked ({asked_on})", INVALID)
     check_authority(state, state.rulebook.rule(state.stage).postponement_authority, decision,
                     f"decide a postponement of {state.stage.value}", "postponement_authority")
-    if decision.approved and state.generation >= 18 and state.deadline is not None:
-        # The deadline in force may have moved since the date was asked (a session moved later): an approval never
-        # brings it earlier than the calendar gives (found by a breaker: the draft then slipped off a session ahead).
-        try:
-            check_date_asked(state, state.pending_postponement.new_deadline, now)
-        except Refused as stale:
-            raise Refused("approved", stale.rule, f"the date asked, {state.pending_postponement.new_deadline}, cannot be approved now: it "
-                          f"{stale.message}, as the deadline moved since it was asked; refuse the request (approved: false), and ask "
-                          "again for a date still needed", INVALID) from None
+    day, given = state.pending_postponement.new_deadline, statutory_deadline(state) if state.generation >= 18 else None
+    if decision.approved and given is not None and day < given:
+        # The calendar may have moved the deadline since the date was asked (a session moved later): an approval never
+        # brings it earlier than the rulebook and calendar give (found by a breaker: the draft then slipped off a session ahead).
+        raise Refused("approved", "later_than_current", f"the date asked, {day}, is before the deadline the rulebook and calendar give "
+                      f"now, {given} (moved since it was asked): refuse the request (approved: false), and ask again for a date still "
+                      "needed", INVALID)
 
 
 def check_disagreement(state: DraftState, point: Disagreement, now: datetime) -> None:
