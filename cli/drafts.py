@@ -152,6 +152,7 @@ def print_status(view: StatusView) -> None:
          + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),
         ("stage", f"{view.stage.value}" + (f" ({view.stage_name_vi})" if view.stage_name_vi else "") + f" since {instant(view.stage_since)}"),
         ("deadline", deadline),
+        *([("counted", view.deadline_counted)] if view.deadline_counted else []),
         *([("next cut-off", next_cutoff_line(view))] if view.next_cutoff else []),
         *([("ended by", _final_step_line(view.final_step))] if view.final_step else []),
         *([("ended", f"{view.ended}: the workflow ended outside the draft's rules and takes no more messages (Temporal Web UI, "

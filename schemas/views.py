@@ -147,6 +147,9 @@ class StatusView(View):
     stage_name_vi: str = Field(default="", description="the stage's name as officials say it (the rulebook's name_vi; a final state's: Đã công bố, Không được thông qua, Đã rút)")
     stage_since: Instant
     stage_deadline: date | None = Field(description="the deadline in force, after any approved postponement; a Ha Noi date")
+    deadline_counted: str | None = Field(default=None, description="how the statutory deadline in force is counted, e.g. '30 calendar "
+                                         "days from the day the complete dossier arrived', and whether a rest day moved its last day; "
+                                         "none: no deadline, or an approved date")
     overdue: bool
     pending: PendingDecision | None
     revision_loops: int

@@ -20,6 +20,7 @@ from workflows.rules import pending_decision, postponement_asked
 from workflows.sessions import (
     awaiting_session,
     cutoff_ahead,
+    deadline_counted,
     limits,
     meeting_before,
     postponement_conflict,
@@ -55,6 +56,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         stage_name_vi=FINAL_NAMES_VI[state.stage] if state.stage.is_terminal else state.rulebook.rule(state.stage).name_vi,
         stage_since=state.stage_since,
         stage_deadline=state.deadline,
+        deadline_counted=deadline_counted(state),
         overdue=state.overdue,
         pending=pending_decision(state),
         revision_loops=sum(count for _, count in state.returns),

@@ -15,6 +15,7 @@ from schemas.enums import (
     ASSEMBLY_STAGES,
     DEBATING_SESSIONS,
     SITTING_STAGES,
+    Counting,
     DeadlineAnchor,
     EventKind,
     LawKind,
@@ -150,6 +151,34 @@ def statutory_deadline(state: DraftState, session: TargetSession | None = None) 
         )
         for limit in limits(state)
     ))
+
+
+_FROM = {DeadlineAnchor.STAGE_ENTRY: "from the day the draft reached the stage",
+         DeadlineAnchor.COMPLETE_DOSSIER: "from the day the complete dossier arrived"}
+
+
+def deadline_counted(state: DraftState) -> str | None:
+    """How the statutory deadline in force is counted, in the words of `legis status` and the board: "30 calendar days from
+    the day the complete dossier arrived", "45 calendar days before session 16-2 opens (2027-05-20); the last day, a rest
+    day, moved to the working day before (2027-04-05)". None: no statutory deadline in force (none, or an approved date)."""
+    if state.deadline is None or state.postponement is not None or state.stage.is_terminal or awaiting_session(state):
+        return None
+    meeting = meeting_before(state, state.target)
+    for limit in limits(state):
+        counted = [stage_deadline(limit, entered_at=state.stage_since, session_opens_on=state.target.opens_on,
+                                  meeting_on=meeting.meets_on if meeting else None, workdays=workdays(state), rest_days=rest)
+                   for rest in (False, True)]
+        if counted[1] != state.deadline:
+            continue
+        days = f"{limit.days} {'calendar' if limit.counting is Counting.CALENDAR_DAYS else 'working'} days"
+        said = (f"{days} before session {state.target.code} opens ({state.target.opens_on})" if limit.anchor is DeadlineAnchor.BEFORE_NA_SESSION
+                else f"{days} before the Standing Committee meeting {meeting.code} ({meeting.meets_on})"
+                if limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING and meeting else f"{days} {_FROM.get(limit.anchor, '')}")
+        if counted[0] != counted[1]:
+            said += (f"; the last day counted, {counted[0]}, a rest day, moved to the "
+                     f"{'working day before' if counted[1] < counted[0] else 'next working day'}")
+        return said.strip()
+    return None
 
 
 def check_named(state: DraftState, session: TargetSession | None, field: str) -> None:

@@ -1,0 +1,43 @@
+"""How a deadline is counted, said where officials look (`sessions.deadline_counted`, `legis status`, the API's status):
+calendar or working days, from what or before which sitting, and whether a rest day moved its last day. Found by an
+official's trial: only `legis rulebook show` said it, and a deadline moved off a Sunday read as a wrong count."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from cli.drafts import print_status
+from cli.output import out
+from schemas.enums import Stage
+from tests.drafts import NOW, core_request, core_state, postponed, session
+from workflows import draft_views as views
+from workflows.deadlines import start_of
+
+
+def test_a_deadline_counted_from_the_complete_dossier_says_so_and_a_rest_day_that_moved_it():
+    request = core_request(target=session(2, 200))
+    plain = core_state(request, at=Stage.APPRAISAL, sessions=[request.target_session])
+    assert plain.deadline == date(2026, 12, 31)
+    assert views.status(plain, "w", NOW).deadline_counted == "30 calendar days from the day the complete dossier arrived"
+    # Reached on 20 November: the 30th day is Sunday 20 December, the deadline the Monday after (Civil Code Art. 148(5)).
+    sunday = core_state(request, at=Stage.APPRAISAL, sessions=[request.target_session], now=start_of(date(2026, 11, 20)) + timedelta(hours=9))
+    assert sunday.deadline == date(2026, 12, 21)
+    assert views.status(sunday, "w", NOW).deadline_counted == ("30 calendar days from the day the complete dossier arrived; the last "
+                                                               "day counted, 2026-12-20, a rest day, moved to the next working day")
+
+
+def test_a_cut_off_names_the_session_it_counts_back_from_and_an_approved_date_none():
+    request = core_request(target=session(2, 200))
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session])
+    said = views.status(state, "w", NOW).deadline_counted
+    assert said is not None and said.startswith(f"45 calendar days before session 16-2 opens ({request.target_session.opens_on})")
+    moved = postponed(state, state.deadline + timedelta(days=3)).state
+    assert views.status(moved, "w", NOW).deadline_counted is None  # the status says the date was approved, and by whom
+
+
+def test_legis_status_prints_how_the_deadline_is_counted():
+    request = core_request(target=session(2, 200))
+    view = views.status(core_state(request, at=Stage.APPRAISAL, sessions=[request.target_session]), "w", NOW)
+    with out.capture() as printed:
+        print_status(view)
+    assert "30 calendar days from the day the complete dossier arrived" in " ".join(printed.get().split())
