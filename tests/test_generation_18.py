@@ -17,6 +17,7 @@ from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
 from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, session
 from workflows import draft
+from workflows import draft_views as views
 from workflows.change import Record, due_later
 from workflows.deadlines import local_day
 
@@ -151,3 +152,22 @@ def test_an_approval_never_brings_the_deadline_earlier_than_the_calendar_gives(g
         assert draft.perform(draft.DECIDE_POSTPONEMENT, moved, refusal, NOW).state.deadline == moved.deadline
     else:
         assert draft.perform(draft.DECIDE_POSTPONEMENT, moved, approval, NOW).state.deadline == cutoff + timedelta(days=5)
+
+
+@pytest.mark.parametrize("generation", [18, 17])
+def test_an_assembly_stage_s_approved_date_in_conflict_is_raised_to_the_national_assembly_office(generation):
+    """Found by an official's trial: a committee's examination date, approved by the Standing Committee past the session's
+    cut-off, was raised to the Government Office, which follows the Government's tasks, not the Assembly's."""
+    request = core_request(target=session(2, 200))
+    at_examination = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(S.EXAMINATION)]), TODAY - timedelta(days=1))
+    state = draft.open_draft(at_examination, pinned(at_examination, sessions=[session(2, 200)]), NOW, generation=generation).state
+    assert state.stage is S.EXAMINATION
+    asked = draft.perform(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=S.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBKHCNMT", role=Role.COMMITTEE_CHAIR, official="x",
+        new_deadline=state.deadline + timedelta(days=10), reason="chờ báo cáo"), NOW).state
+    approved = draft.perform(draft.DECIDE_POSTPONEMENT, asked, PostponementDecision(
+        stage=S.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="x"), NOW)
+    [conflict] = [e for e in recorded(approved) if e.event is EventKind.POSTPONEMENT_CONFLICT]
+    office, level = ("the National Assembly Office", EscalationLevel.VPQH) if generation >= 18 else ("the Government Office", EscalationLevel.VPCP)
+    assert conflict.escalation_level is level and conflict.label.endswith(f"{office} resolves it with UBTVQH"), conflict.label
+    assert any(f"raised to {office})" in w for w in views.status(approved.state, "w", NOW).warnings)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from schemas.consultation import ConsultationInput, RoundWindow
-from schemas.enums import EscalationLevel, EventKind, Stage
+from schemas.enums import Actor, EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
 from schemas.rulebook import EscalationStep
 from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
@@ -242,9 +242,10 @@ class Change:
             return
         assert s.postponement is not None
         cutoff, sitting = found if self.checks_approved_dates else (found[0], f"session {s.target.code}")  # as earlier ones ran
-        self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=EscalationLevel.VPCP,
+        level, office = conflict_raised_to(s)
+        self.record(EventKind.POSTPONEMENT_CONFLICT, deadline=s.deadline, escalation_level=level,
                     label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for {sitting}; "
-                          f"the Government Office resolves it with {s.postponement.approved_by.value}")
+                          f"{office} resolves it with {s.postponement.approved_by.value}")
 
     def slip(self, occurred_on: date | None = None) -> bool:
         """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead; `occurred_on`: the
@@ -290,6 +291,16 @@ def due_later(state: DraftState) -> list[Alarm]:
     schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, late_from=late_from,
                       ladder=ladder(state))
     return [a for a in schedule if a.key not in state.fired]
+
+
+def conflict_raised_to(state: DraftState) -> tuple[EscalationLevel, str]:
+    """Whom an approved date's conflict with its sitting is raised to: the Government Office; from the eighteenth
+    generation, for a date the Standing Committee approved (an Assembly stage's), the National Assembly Office (found by
+    an official's trial: a committee's examination date was raised to the Government Office)."""
+    postponement = state.postponement
+    if state.generation >= 18 and postponement is not None and postponement.approved_by is Actor.UBTVQH:
+        return EscalationLevel.VPQH, "the National Assembly Office"
+    return EscalationLevel.VPCP, "the Government Office"
 
 
 def ladder(state: DraftState) -> tuple[EscalationStep, ...] | None:

@@ -12,7 +12,7 @@ from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import HistoryEntry, HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
-from workflows.change import Wake, ladder
+from workflows.change import Wake, conflict_raised_to, ladder
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.follow_up import alarms
@@ -127,10 +127,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"no Standing Committee meeting is announced {f'between {earlier.code} and' if earlier else 'before'} {state.target.code}: "
                      "the limit counted back from it waits for one (legis calendar set-meeting)")
     if state.generation >= 2 and (conflict := postponement_conflict(state, now)) is not None and state.postponement is not None:
-        # The Government Office is told (the event's level); the authority that approved the date is who decides again.
+        # The office told (the event's level); the authority that approved the date is who decides again.
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      f"the draft cannot keep its sitting unless {state.postponement.approved_by.value}, who approved it, decides again "
-                     "(POSTPONEMENT_CONFLICT, raised to the Government Office)")
+                     f"(POSTPONEMENT_CONFLICT, raised to {conflict_raised_to(state)[1]})")
     if state.generation >= 2 and state.deadline is not None and not state.working.announced(state.deadline):
         found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                      "it may move when they are")

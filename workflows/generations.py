@@ -89,10 +89,12 @@
    escalated a draft to the Government Office and queued the Deputy Prime Minister on the day it became late). The
    rounds whose child workflow is starting count in the bound on open rounds (`rounds.check_room`): openings sent at
    once were each checked against the rounds already running, and a draft held 23, a state its next run could not read.
-   A postponement's date is checked again when it is approved (`rules.check_date_asked`): a session moved later after
-   the request, the approval brought the deadline weeks earlier than the calendar gave, and the draft slipped.
+   A postponement is not approved to a date before what the rulebook and calendar give now (`rules.check_postponement_decision`):
+   a session moved later after the request, the approval brought the deadline weeks earlier and the draft slipped.
    A round whose opening was taken in the task that ended its draft, its child starting after the end, is recorded
    cancelled and its child cancelled (`rounds.round_started`): it was recorded open after the end, and stayed so.
+   An approved date's conflict with its sitting that the Standing Committee approved (an Assembly stage's) is raised to
+   the National Assembly Office (`change.conflict_raised_to`), where every conflict went to the Government Office.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
