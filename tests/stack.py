@@ -39,15 +39,17 @@ async def start_stack(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, 
     return process, seen
 
 
-async def stop_stack(process: asyncio.subprocess.Process, env: dict[str, str] | None = None) -> None:
-    """Ctrl-C, and nothing of the stack is left: its children, and the PostgreSQL of its data folder when `env` is given."""
+async def stop_stack(process: asyncio.subprocess.Process, env: dict[str, str] | None = None) -> str:
+    """Ctrl-C, and nothing of the stack is left: its children, and the PostgreSQL of its data folder when `env` is given.
+    Returns what it wrote while stopping."""
     ours = stack_processes(process, Path(env["LEGIS_DATA_DIR"]) if env else None)
     process.send_signal(signal.SIGINT)
     async with asyncio.timeout(60):
-        await process.communicate()
+        said, _ = await process.communicate()
     assert process.returncode == 0
     left = await still_running(ours, within=5)
     assert not left, f"Ctrl-C left processes behind: {describe(left)}"
+    return said.decode(errors="replace")
 
 
 def running(process: psutil.Process) -> bool:

@@ -75,7 +75,10 @@ async def test_dev_stack_stops_cleanly_and_resumes_drafts(tmp_path):
         finally:
             await connection.close()
     finally:
-        await stop_stack(process, env)
+        stopping = await stop_stack(process, env)
+    # A clean stop says so last, after the worker's and the servers' own lines (found by a trial: it ended on the SDK's
+    # "Beginning worker shutdown", which read as a hang).
+    assert "legis dev stopped" in stopping.strip().splitlines()[-1], stopping[-600:]
 
     process, _ = await start_stack(env)
     try:

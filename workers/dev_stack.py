@@ -430,6 +430,8 @@ async def run_dev_stack(settings: Settings) -> None:
                 finally:
                     await pool.close()
                     tracing.close()
+    # The last line of a clean stop, after the servers' own, so that a log that ends does not read as a hang (a trial).
+    log.info("legis dev stopped", data_dir=str(settings.data_dir))
 
 
 def addresses(settings: Settings, key_file: Path | None, database_url: str | None = None) -> list[str]:
