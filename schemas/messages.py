@@ -44,6 +44,9 @@ MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 PointId = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters")
 Title = name(500, 5)
 DocumentName = name(300)
+# Where a document is read: an https address a browser opens as it is (non-ASCII characters percent-encoded).
+DocumentUrl = code(r"^https://[\x21-\x7e]{1,492}$", "an https:// address of printable ASCII characters (others percent-encoded), "
+                   "at most 500 characters, e.g. https://vbpl.vn/bogiaoducdaotao/Pages/du-thao.aspx?ItemID=1234")
 PartName = name(100)
 LawName = name(500)
 MAX_REASON = 4000
@@ -86,6 +89,10 @@ class DocumentRef(Message):
     name: DocumentName = Field(description="the document's title or file name")
     sha256: Sha256 = Field(description="SHA-256 of the document's bytes, hexadecimal")
     size_bytes: Bytes | None = Field(default=None, description="the document's size in bytes")
+    # Added for the public's pages; left out of a message without it, so that earlier messages read the same.
+    url: DocumentUrl | None = Field(default=None, exclude_if=lambda url: url is None,
+                                    description="where the public and the officials read the document (the lead ministry's portal, the "
+                                    "national legal database); the public consultation pages link its name there; none: not published")
 
 
 class TextRef(Message):

@@ -421,7 +421,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     wide = "Ệ"  # three bytes in UTF-8
     request = core_request().model_copy(update={"title": wide * 500, "amended_law": wide * 500, "law_kind": LawKind.AMENDING_LAW})
     state = core_state(request)
-    documents = tuple(DocumentRef(kind=kind, name=wide * 300, sha256="0" * 64, size_bytes=2**62) for kind in DocumentKind)
+    documents = tuple(DocumentRef(kind=kind, name=wide * 300, sha256="0" * 64, size_bytes=2**62, url="https://" + "u" * 492) for kind in DocumentKind)
     day = local_day(NOW)
     year = lambda y: WorkingYear(year=y, announced=False, source=wide * 500,  # noqa: E731
                                  holidays=tuple(CalendarDay(day=day.replace(year=y, month=1, day=i + 1), name=wide * 100) for i in range(20)),

@@ -1,0 +1,49 @@
+"""A document may say where it is read (`DocumentRef.url`, an https address), and the public consultation pages and the
+board link its name there. Found by a fresh-user trial as a member of the public: the round's page listed the documents
+by name and code, with no way to read the draft asked about."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from schemas.enums import DocumentKind
+from schemas.messages import DocumentRef
+from tests.drafts import draft_text
+from tests.holding import HoldClose
+from tests.http_api import body, problem
+from tests.test_board_pages import signed_in
+from tests.test_public_consultation import posted_draft, public_api
+
+PORTAL = "https://vbpl.vn/bogiaoducdaotao/Pages/du-thao.aspx?ItemID=1234&lang=vi"
+
+
+@pytest.mark.parametrize("url", ["http://vbpl.vn/x", "javascript:alert(1)", "https://vbpl.vn/dự-thảo", "https://a b", "https://",
+                                 "https://" + "u" * 493, "ftp://vbpl.vn/x"])
+def test_a_document_s_address_is_https_printable_ascii_and_bounded(url):
+    with pytest.raises(ValidationError) as refused:
+        DocumentRef(kind=DocumentKind.DRAFT_TEXT, name="Dự thảo", sha256="7" * 64, url=url)
+    [error] = refused.value.errors()
+    assert error["loc"] == ("url",) and error["type"] == "string_pattern_mismatch"
+
+
+def test_a_document_without_an_address_is_written_as_before():
+    plain = DocumentRef(kind=DocumentKind.DRAFT_TEXT, name="Dự thảo", sha256="7" * 64)
+    assert "url" not in plain.model_dump_json()  # the digest of a message sent before is the same
+    assert DocumentRef(kind=DocumentKind.DRAFT_TEXT, name="Dự thảo", sha256="7" * 64, url="https://" + "u" * 492).url
+
+
+async def test_the_public_page_and_the_board_link_a_document_to_where_it_is_read(time_skipping_env, pool):
+    async with public_api(time_skipping_env, pool, HoldClose()) as api:
+        request, lead = await posted_draft(api, pool, "cong-khai")
+        sid = request.submission_id
+        filing = body(draft_text(request))
+        filing["documents"][0] |= {"name": "Dự thảo Luật (bản công khai)", "sha256": "8" * 64, "url": PORTAL}
+        assert (await api.post(f"/v1/submissions/{sid}/dossier", json=filing, headers=lead)).status_code == 200
+        page = (await api.get(f"/public/{sid}/cong-khai")).text
+        assert f'<a href="{PORTAL.replace("&", "&amp;")}" rel="noopener noreferrer">Dự thảo Luật (bản công khai)</a>' in page
+        await signed_in(api, pool, language="en")
+        board = (await api.get(f"/board/drafts/{sid}")).text
+        assert f'DRAFT_TEXT: <a href="{PORTAL.replace("&", "&amp;")}" rel="noopener noreferrer">Dự thảo Luật (bản công khai)</a>' in board
+        filing["documents"][0] |= {"url": "javascript:alert(1)"}
+        problem(await api.post(f"/v1/submissions/{sid}/dossier", json=filing, headers=lead), 422, "string_pattern_mismatch", "documents.0.url")
