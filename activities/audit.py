@@ -36,9 +36,10 @@ DEAD_LETTERED = "DeadLettered"
 _SAME = "(occurred_at, event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($4, $5, $6, $7, $8, $10)"
 # - An update a reset run applies again (Temporal reapplies the updates accepted after the reset point, as the README's
 #   repairs do) records its events at the moments of the reset run: the same event is the one of the same number recorded
-#   by the same update (its Temporal update ID, `update_id`) saying the same (found by a breaker: every such decision
-#   was written twice).
-_REAPPLIED = "(update_id = $46 AND (event, stage, to_stage, outcome, agency_code) IS NOT DISTINCT FROM ($5, $6, $7, $8, $10))"
+#   by the same update (its Temporal update ID, `update_id`) saying the same, who acted and why included (found by a
+#   breaker: every such decision was written twice; a new message a client sent under a reused update ID is another).
+_REAPPLIED = ("(update_id = $46 AND (event, stage, to_stage, outcome, actor, agency_code, role, official, reasons) "
+              "IS NOT DISTINCT FROM ($5, $6, $7, $8, $9, $10, $11, $12, $13))")
 # Named at its head, where PostgreSQL's activity views (which keep a statement's first kilobyte) show it.
 AUDIT_WRITE = "/* legis audit write */"
 _RECORD = f"""{AUDIT_WRITE}

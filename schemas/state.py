@@ -107,6 +107,10 @@ class DraftState(BaseModel):
                                             "deadline in force was set, if after the draft entered its stage (a postponement, a "
                                             "calendar or programme change; seventeenth generation): its alarms are not dated before")
     overdue: bool = False
+    # Left out when false, as `deadline_since` is when none.
+    late_before_move: bool = Field(default=False, exclude_if=lambda late: not late, description="the deadline in force was set "
+                                   "while the draft was already late at its stage (eighteenth generation): its escalation ladder "
+                                   "counts from the deadline's end, not from when it was set")
     fired: tuple[str, ...] = Field(default=(), max_length=64, description="alarms raised for the current stage and deadline")
     postponement: ApprovedPostponement | None = None
     pending_postponement: PostponementRequest | None = None

@@ -127,6 +127,6 @@ async def test_an_overdue_drafts_page_says_the_rung_of_the_ladder_it_is_on(pool)
     async with app_client(pool) as http:
         await signed_in(http, pool, language="en")
         shown = (await http.get(f"/board/drafts/{sid}")).text
-        assert "escalated to VPCP</strong>" in shown and "escalated to HEAD_OF_AGENCY</strong>" not in shown
+        assert "escalated to the Government Office (VPCP)</strong>" in shown and "escalated to HEAD_OF_AGENCY</strong>" not in shown
         await pool.execute("UPDATE submissions SET stage_deadline = (now() + interval '20 days')::date WHERE submission_id = $1", sid)
-        assert "escalated to VPCP</strong>" not in (await http.get(f"/board/drafts/{sid}")).text  # no longer overdue
+        assert "escalated to the Government Office (VPCP)</strong>" not in (await http.get(f"/board/drafts/{sid}")).text  # no longer overdue

@@ -168,7 +168,7 @@ class Change:
     def enter(self, stage: Stage, since: datetime) -> None:
         s = self.state
         s.stage, s.stage_since, s.overdue, s.fired, s.filed_here, s.decided_here_on = stage, since, False, (), (), None
-        s.deadline_since = None
+        s.deadline_since, s.late_before_move = None, False
         s.postponed_here_on = None
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
@@ -207,6 +207,8 @@ class Change:
         s.deadline = deadline
         if s.generation >= 17:
             s.deadline_since = since or self.since
+        # Eighteenth generation: a draft late before the move is late on the same work, its ladder not started again.
+        s.late_before_move = s.generation >= 18 and s.overdue
         s.overdue = passes_at(deadline) <= now
         s.fired = ()
         warned = passed_unraised(s, now, quiet=quiet, raised_before=raised_before)
@@ -287,7 +289,7 @@ def due_later(state: DraftState) -> list[Alarm]:
     """The alarms of the current deadline not raised yet, in time order."""
     if state.deadline is None:
         return []
-    late_from = (state.deadline_since or state.stage_since) if state.generation >= 18 else None
+    late_from = (state.deadline_since or state.stage_since) if state.generation >= 18 and not state.late_before_move else None
     schedule = alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, late_from=late_from,
                       ladder=ladder(state))
     return [a for a in schedule if a.key not in state.fired]

@@ -207,9 +207,7 @@ class DraftLawWorkflow:
 
     @workflow.update
     async def open_consultation(self, request: ConsultationRequest) -> Receipt:
-        if self._state is not None and draft.remembered(self._state, self._request_id()) is None:  # else answered as its first call
-            answered(lambda: rounds.check_room(self._ready, len(self._starting)))
-        receipt = await self._perform(draft.OPEN_CONSULTATION, request)
+        receipt = await self._perform(draft.OPEN_CONSULTATION, request, rooms=True)
         if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
             await workflow.wait_condition(lambda: request.round_id not in self._starting)
             return answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id))
@@ -285,8 +283,10 @@ class DraftLawWorkflow:
         if self._state is not None:
             self._passed = (self._request_id(), message, self._state, workflow.now())
 
-    async def _perform(self, op: draft.Operation[M], message: M) -> Receipt:
+    async def _perform(self, op: draft.Operation[M], message: M, *, rooms: bool = False) -> Receipt:
         await workflow.wait_condition(lambda: self._state is not None)
+        if rooms and draft.remembered(self._ready, self._request_id()) is None:  # counted with no await before its commit
+            answered(lambda: rounds.check_room(self._ready, len(self._starting)))
         passed, self._passed = self._passed, None
         # Compared item by item, the request ID first; a message and a state are most often the very same objects.
         checked = passed == (self._request_id(), message, self._state, workflow.now())

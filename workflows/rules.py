@@ -201,10 +201,12 @@ def check_postponement_decision(state: DraftState, decision: PostponementDecisio
         raise Refused("occurred_on", "not_before_request", f"{decision.occurred_on} is before the postponement was asked ({asked_on})", INVALID)
     check_authority(state, state.rulebook.rule(state.stage).postponement_authority, decision,
                     f"decide a postponement of {state.stage.value}", "postponement_authority")
-    day, given = state.pending_postponement.new_deadline, statutory_deadline(state) if state.generation >= 18 else None
+    day = state.pending_postponement.new_deadline
+    given = statutory_deadline(state) if state.generation >= 18 and state.postponement is None else None
     if decision.approved and given is not None and day < given:
         # The calendar may have moved the deadline since the date was asked (a session moved later): an approval never
-        # brings it earlier than the rulebook and calendar give (found by a breaker: the draft then slipped off a session ahead).
+        # brings it earlier than the rulebook and calendar give (found by a breaker: the draft then slipped off a session
+        # ahead). An approved date stands whatever the calendar does: a request against it was checked against it.
         raise Refused("approved", "later_than_current", f"the date asked, {day}, is before the deadline the rulebook and calendar give "
                       f"now, {given} (moved since it was asked): refuse the request (approved: false), and ask again for a date still "
                       "needed", INVALID)
