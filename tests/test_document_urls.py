@@ -12,6 +12,7 @@ from schemas.messages import DocumentRef
 from tests.drafts import draft_text
 from tests.holding import HoldClose
 from tests.http_api import body, problem
+from tests.polling import eventually
 from tests.test_board_pages import signed_in
 from tests.test_public_consultation import posted_draft, public_api
 
@@ -40,8 +41,9 @@ async def test_the_public_page_and_the_board_link_a_document_to_where_it_is_read
         filing = body(draft_text(request))
         filing["documents"][0] |= {"name": "Dự thảo Luật (bản công khai)", "sha256": "8" * 64, "url": PORTAL}
         assert (await api.post(f"/v1/submissions/{sid}/dossier", json=filing, headers=lead)).status_code == 200
-        page = (await api.get(f"/public/{sid}/cong-khai")).text
-        assert f'<a href="{PORTAL.replace("&", "&amp;")}" rel="noopener noreferrer">Dự thảo Luật (bản công khai)</a>' in page
+        linked = f'<a href="{PORTAL.replace("&", "&amp;")}" rel="noopener noreferrer">Dự thảo Luật (bản công khai)</a>'
+        # The pages read the dossier from the audit trail, written just after the filing's answer.
+        await eventually(lambda: api.get(f"/public/{sid}/cong-khai"), lambda page: linked in page.text)
         await signed_in(api, pool, language="en")
         board = (await api.get(f"/board/drafts/{sid}")).text
         assert f'DRAFT_TEXT: <a href="{PORTAL.replace("&", "&amp;")}" rel="noopener noreferrer">Dự thảo Luật (bản công khai)</a>' in board
