@@ -431,3 +431,23 @@ async def test_a_public_round_names_the_lead_ministry_the_registry_holds_now(poo
     sid = await posted_round(pool, "MERGED")
     await pool.execute("UPDATE submissions SET lead_ministry = 'BTC' WHERE submission_id = $1", sid)
     assert (await public.public_round(pool, sid, "cong-khai")).lead_ministry == "BTC"
+
+
+async def test_the_public_list_counts_one_comment_in_the_singular(pool):
+    """Found by a fresh-user trial: the English list said "1 comments", and the article box had no words of its own."""
+    sid = await posted_round(pool, "ONECOMMENT", closes_at="'2099-12-24T00:00:00+07:00'")
+    async with app_client(pool) as http:
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        assert (await http.post(f"/public/{sid}/cong-khai", data={"text": "Một góp ý", "article": "", "csrftoken": token})).status_code == 303
+        vietnamese = is_page(await http.get("/public"), 200)
+        form = is_page(await http.get(f"/public/{sid}/cong-khai"), 200)
+        http.cookies.set("legis_lang", "en")
+        english = is_page(await http.get("/public"), 200)
+    # The article box's own words, where a browser says only "match the requested format" (found by the same trial).
+    assert 'title="Chỉ gõ chữ số: 5 cho Điều 5; để trống nếu góp ý cho toàn bộ dự thảo"' in form
+    def row(page: str) -> str:
+        found = page[page.index(sid):]
+        return found[:found.index("</li>") + 5]
+
+    assert row(english).endswith("· 1 comment</li>"), row(english)
+    assert row(vietnamese).endswith("· 1 ý kiến</li>"), row(vietnamese)
