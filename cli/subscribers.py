@@ -154,18 +154,19 @@ def _duration(text: str) -> timedelta:
 
 @app.command("list", epilog=examples("legis subscribers list --output json"))
 def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """The subscribers, how many events each has received and when last, and how many wait for it.
+    """The subscribers, how many events each has received and when last, how many wait for it, and how many it refused
+    for their body (open dead letters).
 
-    A receiver down, or refusing, shows as events waiting."""
+    A receiver down shows as events waiting; a receiver refusing an event's body, as a dead letter."""
     choose(output, as_json)
     rows = database.read(subscribers.listed)
     if wants_json():
         emit_json(rows)
         return
-    shown = table("webhook subscribers", "id", "agency", "url", "active", "delivered", "last delivered", "waiting")
+    shown = table("webhook subscribers", "id", "agency", "url", "active", "delivered", "last delivered", "waiting", "dead letters")
     for r in rows:
         shown.add_row(str(r.subscriber_id), r.agency_code, r.url, "yes" if r.active else "no", str(r.delivered),
-                      instant(r.last_delivered_at) if r.last_delivered_at else "", str(r.waiting))
+                      instant(r.last_delivered_at) if r.last_delivered_at else "", str(r.waiting), str(r.dead_letters))
     print_table(shown)
 
 

@@ -25,6 +25,8 @@ class Subscriber(BaseModel):
     active: bool
     delivered: int
     waiting: int = Field(description="events recorded for it and not delivered yet (its dead letters apart): a receiver down shows here")
+    dead_letters: int = Field(default=0, description="its events kept as open dead letters (refused for their body): "
+                              "`legis dead-letters list`, then `retry` once the receiver is fixed")
     last_delivered_at: datetime | None
 
 
@@ -136,7 +138,8 @@ SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active,
                                                            AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq))
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = s.id AND d.submission_id = e.submission_id AND d.seq = e.seq)
              AND NOT EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL
-                             AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq)) END AS waiting
+                             AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq)) END AS waiting,
+       (SELECT count(*) FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL AND dl.subscriber_id = s.id) AS dead_letters
 FROM subscribers s ORDER BY s.id
 """
 
