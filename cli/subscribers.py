@@ -154,10 +154,9 @@ def _duration(text: str) -> timedelta:
 
 @app.command("list", epilog=examples("legis subscribers list --output json"))
 def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """The subscribers, how many events each has received and when last, how many wait for it, and how many it refused
-    for their body (open dead letters).
+    """The subscribers, what each received and when last, what waits for it, and its dead letters.
 
-    A receiver down shows as events waiting; a receiver refusing an event's body, as a dead letter."""
+    A receiver down shows as events waiting; a receiver refusing an event's body, as open dead letters."""
     choose(output, as_json)
     rows = database.read(subscribers.listed)
     if wants_json():

@@ -41,3 +41,18 @@ def test_legis_status_prints_how_the_deadline_is_counted():
     with out.capture() as printed:
         print_status(view)
     assert "30 calendar days from the day the complete dossier arrived" in " ".join(printed.get().split())
+
+
+def test_a_deadline_in_force_after_a_later_stage_s_cut_off_is_warned():
+    """Found by an integrator: appraisal postponed to a date past the Government's decision's cut-off for the session
+    warned of nothing but that year's rest days; the draft would slip when it reached that stage."""
+    request = core_request(target=session(2, 200))
+    state = core_state(request, at=Stage.APPRAISAL, sessions=[request.target_session])
+    assert not any("is after the cut-off" in w for w in views.status(state, "w", NOW).warnings)
+    cutoff = views.status(state, "w", NOW).next_cutoff
+    late = postponed(state, cutoff.day + timedelta(days=10)).state
+    said = [w for w in views.status(late, "w", NOW).warnings if "is after the cut-off" in w]
+    assert said == [f"the deadline in force, {cutoff.day + timedelta(days=10)}, is after the cut-off {cutoff.day} for GOVERNMENT_DECISION, "
+                    f"counted back from 16-2: a draft that finishes APPRAISAL that late misses it, and slips when it reaches that stage"]
+    within = postponed(state, cutoff.day - timedelta(days=10)).state
+    assert not any("is after the cut-off" in w for w in views.status(within, "w", NOW).warnings)

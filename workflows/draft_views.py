@@ -120,6 +120,12 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
                          "if that date passes too, to the next session announced whose cut-off is ahead" if approved else
                          f"the draft slips{when} to the next session announced whose cut-off is ahead")
                         + ("" if later else " (none is announced yet: legis calendar set-session)")))
+    elif (cutoffs.cutoff and cutoffs.cutoff_stage and cutoffs.cutoff_stage is not state.stage and state.deadline is not None
+          and state.deadline > cutoffs.cutoff):
+        # Found by an integrator: a postponement of appraisal to a date years ahead warned of nothing but that year's rest days.
+        found.append(f"the deadline in force, {state.deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
+                     f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and slips "
+                     "when it reaches that stage")
     if awaiting_session(state):
         found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
     if waits_for_meeting(state):
