@@ -346,24 +346,25 @@ def status(submission_id: SubmissionId, output: Output = Format.TABLE, as_json: 
 
 
 @app.command("list", rich_help_panel=PANEL, epilog=examples(
-    "legis list --stage DRAFTING --ministry BGDDT", "legis list --session 16-2 --output json"))
+    "legis list --stage DRAFTING --ministry BGDDT", "legis list --session 16-2 --output json", "legis list --overdue --ministry BGDDT"))
 def list_drafts(
     stage: Annotated[Stage | None, typer.Option(help="only drafts at this stage, in any letter case", parser=any_case(Stage, "stage"),
                                                 metavar="STAGE")] = None,
     ministry: MinistryFilter = None,
     session: Annotated[str | None, typer.Option(help="only drafts for this session, e.g. 15-10 or 15-E5")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="only running drafts past the deadline in force at their stage")] = False,
     limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, 10_000), metavar="N", help="at most this many drafts (1 to 10,000)")] = 100,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """List drafts by stage, ministry and session, from Temporal's visibility store (a classified draft shows no title)."""
+    """List drafts by stage, ministry, session and overdue, from Temporal's visibility store (a classified draft shows no title)."""
     choose(output, as_json)
     if session is not None:
         try:
             parse_session_code(session, "session")
         except PydanticCustomError as refused:
             raise Invalid(refused.message(), field="session", rule=refused.type) from None
-    query = drafts.list_query(stage=stage, ministry=ministry, session=session)
+    query = drafts.list_query(stage=stage, ministry=ministry, session=session, overdue_at=datetime.now(UTC) if overdue else None)
 
     async def listing(client: Client) -> list[dict]:
         async def collected() -> list[dict]:

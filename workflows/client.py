@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from temporalio.api.history.v1 import WorkflowExecutionStartedEventAttributes
@@ -468,12 +469,16 @@ async def _query(client: Client, submission_id: str, query, *, attempts: int = 5
         await asyncio.sleep(0.1)
 
 
-def list_query(*, stage: Stage | None = None, ministry: str | None = None, session: str | None = None) -> str:
-    """A visibility query over the custom search attributes, as typed in the Web UI's filter box."""
+def list_query(*, stage: Stage | None = None, ministry: str | None = None, session: str | None = None,
+               overdue_at: datetime | None = None) -> str:
+    """A visibility query over the custom search attributes, as typed in the Web UI's filter box; `overdue_at`: only the
+    running drafts whose deadline was missed by then (the attribute holds the moment it is missed)."""
     clauses = [f"WorkflowType = '{WORKFLOW_TYPE}'"]
     for key, value in ((sa.STAGE, stage.value if stage else None), (sa.LEAD_MINISTRY, ministry), (sa.TARGET_SESSION, session)):
         if value is not None:
             clauses.append(f"{key.name} = '{quoted(value)}'")
+    if overdue_at is not None:
+        clauses += ["ExecutionStatus = 'Running'", f"{sa.STAGE_DEADLINE.name} <= '{overdue_at.astimezone(UTC).isoformat().replace('+00:00', 'Z')}'"]
     return " AND ".join(clauses)
 
 
