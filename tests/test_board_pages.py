@@ -451,3 +451,13 @@ async def test_the_public_list_counts_one_comment_in_the_singular(pool):
 
     assert row(english).endswith("· 1 comment</li>"), row(english)
     assert row(vietnamese).endswith("· 1 ý kiến</li>"), row(vietnamese)
+
+
+def test_an_instant_on_the_pages_says_its_day_first_then_its_time_in_ha_noi():
+    """Found by a fresh-user trial: the Vietnamese pages wrote "01:34:12 6 thg 12, 2026", read as a time without its day."""
+    from web.render import environment
+
+    moment = datetime(2026, 12, 5, 18, 34, 12, tzinfo=UTC)  # 01:34:12 on 6 December in Ha Noi
+    assert environment("vi").filters["instant"](moment) == "6 thg 12, 2026, 01:34:12"
+    assert environment("en").filters["instant"](moment) == "Dec 6, 2026, 01:34:12"
+
