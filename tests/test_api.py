@@ -382,9 +382,11 @@ async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):
             caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
             traced = await http.get("/v1/submissions", headers={"traceparent": f"00-{caller_trace}-00f067aa0ba902b7-01", "X-Request-ID": "api-1"})
             assert traced.headers["x-request-id"] == "api-1"
-            metrics = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
-            assert _sample(metrics, "http_server_request_duration_seconds_count", http_request_method="GET", http_route="/v1/submissions",
-                           http_response_status_code="401", service_name="legis-api") == 2
+            # A request is counted once its answer has gone, which the caller may read first (a loaded CI ran ahead of it).
+            counted = lambda text: _sample(text, "http_server_request_duration_seconds_count", http_request_method="GET",  # noqa: E731
+                                           http_route="/v1/submissions", http_response_status_code="401", service_name="legis-api")
+            metrics = (await eventually(lambda: http.get(f"http://127.0.0.1:{metrics_port}/metrics"), lambda answer: counted(answer.text) >= 2)).text
+            assert counted(metrics) == 2
             assert "temporal_request_total{" in metrics and 'service_name="temporal-core-sdk"' not in metrics
     finally:
         process.terminate()

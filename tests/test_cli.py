@@ -16,7 +16,7 @@ from schemas.calendar import SessionCalendar
 from schemas.enums import Actor, Outcome, Role, Stage
 from schemas.messages import StartRequest
 from tests.akoma_ntoso_reader import parse_steps
-from tests.drafts import EXAMPLES, core_state, decision, example, passed_through, start_request, with_day_off
+from tests.drafts import EXAMPLES, core_state, decision, example, start_request, with_day_off
 from tests.polling import eventually
 from tests.scenarios import approve, failing_draft
 from workflows import client as drafts
@@ -496,20 +496,3 @@ async def test_a_session_its_drafts_aim_at_is_refused_in_json_too(cli, fresh_dat
     assert code == 3, (code, out, err[-800:])
     assert (json.loads(out)["rule"], json.loads(out)["kind"]) == ("session_has_drafts", "CONFLICT"), out
 
-
-async def test_legis_list_overdue_lists_the_running_drafts_past_their_deadline(cli, tmp_path):
-    """Found by a National Assembly Office official's trial: `legis list` could not be asked for the drafts overdue, where
-    the API's list and the board can."""
-    ministry = f"OV{uuid.uuid4().hex[:6].upper()}"
-    stages = [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]  # then at APPRAISAL, 30 calendar days
-    late = passed_through(start_request(ministry=ministry), stages, date.today() - timedelta(days=40))
-    on_time = passed_through(start_request(ministry=ministry), stages, date.today() - timedelta(days=1))
-    for name, request in (("late.json", late), ("on-time.json", on_time)):
-        (tmp_path / name).write_text(request.model_dump_json())
-        assert (await cli("start", str(tmp_path / name)))[0] == 0
-    both = await eventually(lambda: cli("list", "--ministry", ministry, "--output", "json"), lambda answer: len(json.loads(answer[1])) == 2)
-    assert {r["overdue"] for r in json.loads(both[1])} == {True, False}
-    code, out, err = await cli("list", "--overdue", "--ministry", ministry, "--output", "json")
-    assert code == 0 and [r["workflow_id"] for r in json.loads(out)] == [drafts.workflow_id_for(late.submission_id)], (out, err)
-    code, out, _ = await cli("list", "--overdue", "--ministry", ministry)
-    assert code == 0 and "(OVERDUE)" in out and "LegisStageDeadline <=" in " ".join(out.split())

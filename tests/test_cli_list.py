@@ -1,0 +1,30 @@
+"""`legis list`: drafts from Temporal's visibility, filtered as the API's list and the board filter them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+
+from schemas.enums import Stage
+from tests.drafts import passed_through, start_request
+from tests.polling import eventually
+from workflows import client as drafts
+
+
+async def test_legis_list_overdue_lists_the_running_drafts_past_their_deadline(cli, tmp_path):
+    """Found by a National Assembly Office official's trial: `legis list` could not be asked for the drafts overdue, where
+    the API's list and the board can."""
+    ministry = f"OV{uuid.uuid4().hex[:6].upper()}"
+    stages = [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING]  # then at APPRAISAL, 30 calendar days
+    late = passed_through(start_request(ministry=ministry), stages, date.today() - timedelta(days=40))
+    on_time = passed_through(start_request(ministry=ministry), stages, date.today() - timedelta(days=1))
+    for name, request in (("late.json", late), ("on-time.json", on_time)):
+        (tmp_path / name).write_text(request.model_dump_json())
+        assert (await cli("start", str(tmp_path / name)))[0] == 0
+    both = await eventually(lambda: cli("list", "--ministry", ministry, "--output", "json"), lambda answer: len(json.loads(answer[1])) == 2)
+    assert {r["overdue"] for r in json.loads(both[1])} == {True, False}
+    code, out, err = await cli("list", "--overdue", "--ministry", ministry, "--output", "json")
+    assert code == 0 and [r["workflow_id"] for r in json.loads(out)] == [drafts.workflow_id_for(late.submission_id)], (out, err)
+    code, out, _ = await cli("list", "--overdue", "--ministry", ministry)
+    assert code == 0 and "(OVERDUE)" in out and "LegisStageDeadline <=" in " ".join(out.split())
