@@ -15,7 +15,7 @@ from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import Actor, EscalationLevel, EventKind, Role, Stage
 from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
-from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, session
+from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, postponed, session
 from workflows import draft
 from workflows import draft_views as views
 from workflows.change import Record, due_later
@@ -171,3 +171,19 @@ def test_an_assembly_stage_s_approved_date_in_conflict_is_raised_to_the_national
     office, level = ("the National Assembly Office", EscalationLevel.VPQH) if generation >= 18 else ("the Government Office", EscalationLevel.VPCP)
     assert conflict.escalation_level is level and conflict.label.endswith(f"{office} resolves it with UBTVQH"), conflict.label
     assert any(f"raised to {office})" in w for w in views.status(approved.state, "w", NOW).warnings)
+
+
+@pytest.mark.parametrize("generation", [18, 17])
+def test_a_session_moved_past_an_approved_date_says_the_conflict_raised_for_it_has_ended(generation):
+    """Found by an official's trial: a session moved later, its cut-off now after the approved date, ended the conflict
+    the Government Office had been told of, and nothing said so."""
+    request = core_request(target=session(2, 200))
+    entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(S.GOVERNMENT_DECISION)]), TODAY - timedelta(days=1))
+    state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 200)]), NOW, generation=generation).state
+    approved = postponed(state, state.deadline + timedelta(days=20)).state
+    assert [e for e in approved.recent if e.event is EventKind.POSTPONEMENT_CONFLICT]
+    moved = draft.perform(draft.CALENDAR_CHANGED, approved, SessionCalendar(sessions=(session(2, 260),), changed_by="VPQH"), NOW)
+    [rescheduled] = [e for e in recorded(moved) if e.event is EventKind.SESSION_RESCHEDULED]
+    ended = "the conflict raised to the Government Office has ended"
+    assert (ended in rescheduled.label) == (generation >= 18), rescheduled.label
+    assert moved.state.deadline == approved.deadline  # the approved date stands

@@ -15,7 +15,7 @@ from schemas.enums import EventKind
 from schemas.records import RegistryCutoffs
 from schemas.state import DraftState
 from workflows import sessions
-from workflows.change import Applied, Change
+from workflows.change import Applied, Change, conflict_raised_to
 
 
 def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
@@ -81,11 +81,22 @@ def _session_moved(change: Change, calendar: SessionCalendar, conflict: _Conflic
         s.target = announced
         change.recompute(conflict=not change.checks_approved_dates)
         change.record(EventKind.SESSION_RESCHEDULED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"session {announced.code} now opens {announced.opens_on} (was {was})")
+                      label=f"session {announced.code} now opens {announced.opens_on} (was {was}){_conflict_ended(change, conflict)}")
         if change.checks_approved_dates:
             conflict.raise_if_changed(change)
     elif announced is not None:
         s.target = announced  # its phases may have changed; nothing counts from them
+
+
+def _conflict_ended(change: Change, conflict: _Conflict) -> str:
+    """Eighteenth generation: a session moved so that the approved date no longer falls after its cut-off says the
+    conflict raised for it has ended, to whom it was raised (found by an official's trial: the office told of a conflict
+    was never told it ended). Resolved, not merely past its cut-off."""
+    s = change.state
+    if s.generation < 18 or conflict.told is None or s.postponement is None or sessions.postponement_conflict(s) is not None:
+        return ""
+    return (f"; the approved date {s.deadline} no longer falls after the cut-off for {conflict.told[1]}, now "
+            f"{sessions.statutory_deadline(s)}: the conflict raised to {conflict_raised_to(s)[1]} has ended")
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:

@@ -94,7 +94,9 @@
    A round whose opening was taken in the task that ended its draft, its child starting after the end, is recorded
    cancelled and its child cancelled (`rounds.round_started`): it was recorded open after the end, and stayed so.
    An approved date's conflict with its sitting that the Standing Committee approved (an Assembly stage's) is raised to
-   the National Assembly Office (`change.conflict_raised_to`), where every conflict went to the Government Office.
+   the National Assembly Office (`change.conflict_raised_to`), where every conflict went to the Government Office; a
+   session moved so that the approved date no longer falls after its cut-off says the conflict has ended, to whom it was
+   raised (`calendar_changes._conflict_ended`), where nothing said so.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
