@@ -26,7 +26,7 @@ from api import permissions
 from api.plumbing import limiter, over, retry_after
 from api.problems import from_draft, problem
 from api.tokens import Caller, Unauthenticated, authenticate
-from schemas.messages import IDEMPOTENCY_KEY
+from schemas.messages import IDEMPOTENCY_KEY, LONGEST_REQUEST_ID
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.text import name
@@ -49,7 +49,7 @@ def _no_secret(key: str | None) -> str | None:
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=IDEMPOTENCY_KEY,
+    Header(alias="Idempotency-Key", min_length=1, max_length=LONGEST_REQUEST_ID, pattern=IDEMPOTENCY_KEY,
            description="the same key and body sent again get the first answer; the key becomes the draft's request ID"),
     AfterValidator(_no_secret),
 ]

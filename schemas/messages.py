@@ -38,7 +38,8 @@ RoundId = code(ROUND_ID, ROUND_ID_WORDS)
 # An HTTP header's value: printable ASCII, no spaces.
 IDEMPOTENCY_KEY = r"^[\x21-\x7e]+$"
 # A caller's request ID (the API's Idempotency-Key, the CLI's --request-id): one rule for both.
-RequestId = code(r"^[\x21-\x7e]{1,200}$", "printable ASCII without spaces, 1 to 200 characters, e.g. dms-4711")
+LONGEST_REQUEST_ID = 200
+RequestId = code(rf"^[\x21-\x7e]{{1,{LONGEST_REQUEST_ID}}}$", f"printable ASCII without spaces, 1 to {LONGEST_REQUEST_ID} characters, e.g. dms-4711")
 # The largest message a caller sends, in bytes of JSON: the API's body and the CLI's file alike.
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 PointId = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters")

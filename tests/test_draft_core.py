@@ -399,7 +399,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     (found by a breaker: they were left out, and a raw Temporal client's update ID of 1,000 characters was remembered)."""
     from schemas.calendar import MAX_PHASES, CalendarDay, SessionPhase, StandingCommitteeMeeting, WorkingCalendar, WorkingYear
     from schemas.consultation import MAX_COMMENTS_PER_ROUND
-    from schemas.messages import Disagreement, DocumentRef, VoteCount
+    from schemas.messages import LONGEST_REQUEST_ID, Disagreement, DocumentRef, VoteCount
     from schemas.state import (
         MAX_MEETINGS,
         MAX_OPEN_POINTS,
@@ -415,7 +415,6 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     )
     from schemas.views import DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
     from tests.drafts import core_state
-    from workflows.admissions import LONGEST_REQUEST_ID
     from workflows.change import kept
 
     wide = "Ệ"  # three bytes in UTF-8

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from schemas.consultation import MAX_ROUND_DOCUMENTS, Opinion
 from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
 from schemas.messages import (
+    LONGEST_REQUEST_ID,
     Acting,
     ConsultationRequest,
     Decision,
@@ -52,12 +53,9 @@ def admits_no_secret(message: BaseModel, request_id: str | None = None, *, writt
                           "here; if it was a token, revoke it (`legis tokens revoke`), its secret has been seen", INVALID)
 
 
-# The longest request ID a draft remembers: the API's Idempotency-Key and the CLI's --request-id (`schemas.messages.RequestId`).
-LONGEST_REQUEST_ID = 200
-
-
 def admits_request_id(request_id: str | None) -> None:
-    """A request ID of at most `LONGEST_REQUEST_ID` characters: the draft remembers its last 256 whole, across runs, and
+    """A request ID of at most `LONGEST_REQUEST_ID` characters, the API's Idempotency-Key's and the CLI's --request-id's
+    (`schemas.messages.RequestId`): the draft remembers its last 256 whole, across runs, and
     an update ID of another Temporal client is one too (the server takes 1,000 characters: the largest state then passed
     its 1 MB bound, found by a breaker). Raises Refused `string_too_long` (INVALID) naming `request_id`."""
     if request_id is not None and len(request_id) > LONGEST_REQUEST_ID:

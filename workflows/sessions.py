@@ -158,9 +158,10 @@ _FROM = {DeadlineAnchor.STAGE_ENTRY: "from the day the draft reached the stage",
 
 
 def deadline_counted(state: DraftState) -> str | None:
-    """How the statutory deadline in force is counted, in the words of `legis status` and the board: "30 calendar days from
-    the day the complete dossier arrived", "45 calendar days before session 16-2 opens (2027-05-20); the last day, a rest
-    day, moved to the working day before (2027-04-05)". None: no statutory deadline in force (none, or an approved date)."""
+    """How the statutory deadline in force is counted, in the words of `legis status` and the API's status: "30 calendar
+    days from the day the complete dossier arrived", "45 calendar days before session 16-2 opens (2027-05-20); the last
+    day counted, 2027-04-05, a rest day, moved to the working day before". None: no statutory deadline in force (none,
+    or an approved date)."""
     if state.deadline is None or state.postponement is not None or state.stage.is_terminal or awaiting_session(state):
         return None
     meeting = meeting_before(state, state.target)
