@@ -9,7 +9,7 @@ import typer
 
 from cli.app import any_case
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, print_table, table, wants_json
-from cli.stage_table import Limit, StageRow, StageTable, mermaid, stage_table, starts, words
+from cli.stage_table import Limit, StageRow, StageTable, kinds_words, mermaid, stage_table, starts, words
 from schemas.enums import SITTING_STAGES, ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
 
@@ -45,6 +45,7 @@ def _print_table(shown: StageTable) -> None:
             on += f"; ordinances referred from {' and '.join(s.value for s in row.referred_from)}"
         if row.skipped_on:
             on += f"; skipped on the {' and '.join(t.value for t in row.skipped_on)} track"
+            on += "".join(f", but not by {kept}" for kept in row.kept_on)
         moves = "\n".join(f"{m.outcome} -> {m.to.value}" + (f" ({words(m.when)})" if m.when else "") + (" (default)" if m.default else "")
                           for m in row.transitions)
         limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
@@ -60,10 +61,12 @@ def _print_table(shown: StageTable) -> None:
     out.print(f"documents filed by {_deciders(shown.filing)}")
     for track in shown.tracks:
         flag = " [UNVERIFIED]" if track.unverified else ""
-        out.print(f"{track.track.value} track skips {', '.join(s.value for s in track.skips)}{flag} ({track.source})")
+        kept = "".join(f"; {kinds_words(k.law_kinds)} still pass {k.stage.value}" for k in track.kept_for)
+        out.print(f"{track.track.value} track skips {', '.join(s.value for s in track.skips)}{kept}{flag} ({track.source})")
     for window in shown.consultation:
         flag = " [UNVERIFIED]" if window.unverified else ""
-        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}, {window.anchor.value}, at "
+        least = "" if window.statutory_minimum else " (a default, not a minimum: the law sets no number)"
+        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}{least}, {window.anchor.value}, at "
                   f"{', '.join(s.value for s in window.stages)}{flag} ({window.source})")
     if shown.ordinance_reconsideration:
         out.print(f"an ordinance sent back by the President: {_limit(shown.ordinance_reconsideration)}")

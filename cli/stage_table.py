@@ -57,6 +57,8 @@ class StageRow(Row):
     on_path: Condition
     referred_from: tuple[Stage, ...] = ()
     skipped_on: tuple[ProgrammeTrack, ...]
+    kept_on: tuple[str, ...] = Field(default=(), description="drafts that still pass it on a track that skips it, in words: "
+                                     "\"ordinances on the SPECIAL track\"")
     transitions: tuple[Transition, ...]
     deciders: tuple[Decider, ...]
     required_documents: tuple[str, ...]
@@ -151,7 +153,14 @@ def conditions(group: list[Route], universe: list[Route], split: tuple[str, ...]
         within = [r for r in universe if getattr(r, dimension) is value]
         narrowed = conditions(part, within, rest) or (Condition(),)
         found += [c.model_copy(update={_PLURAL[dimension]: (value,)}) for c in narrowed]
-    return tuple(found)
+    # Values split apart whose conditions are otherwise the same read as one: "REGULAR or SHORTENED track".
+    merged: dict[str, Condition] = {}
+    for condition in found:
+        key = condition.model_copy(update={_PLURAL[dimension]: ()}).model_dump_json()
+        if (same := merged.get(key)) is not None:
+            condition = same.model_copy(update={_PLURAL[dimension]: (*getattr(same, _PLURAL[dimension]), *getattr(condition, _PLURAL[dimension]))})
+        merged[key] = condition
+    return tuple(merged.values())
 
 
 def _forward(rule: StageRule, on: list[Route]) -> list[Transition]:
@@ -201,6 +210,8 @@ def _row(book: Rulebook, rule: StageRule, every: list[Route]) -> StageRow:
                           procedures=tuple(p for p in rule.path_condition.procedures if p in procedures_for(book.process_version))),
         referred_from=tuple(r.stage for r in book.stages if r.refer_to is rule.stage),
         skipped_on=tuple(t.track for t in book.tracks if rule.stage in t.skips),
+        kept_on=tuple(f"{kinds_words(kept.law_kinds)} on the {t.track.value} track" for t in book.tracks for kept in t.kept_for
+                      if kept.stage is rule.stage),
         transitions=transitions(rule, on), deciders=rule.deciders, required_documents=tuple(d.value for d in rule.required_documents),
         renewed_documents=tuple(d.value for d in rule.renewed_documents),
         limits=tuple(limits), postponement_authority=rule.postponement_authority, escalation_ladder=rule.escalation_ladder,
@@ -233,13 +244,17 @@ def words(when: tuple[Condition, ...]) -> str:
     """Conditions as a person reads them: "laws, TWO_SESSIONS", "ordinances", "SPECIAL track"; empty for every path."""
     said = []
     for condition in when:
-        kinds = set(condition.law_kinds)
-        parts = ["laws" if kinds == {LawKind.NEW_LAW, LawKind.AMENDING_LAW} else "ordinances" if kinds == {LawKind.ORDINANCE}
-                 else " or ".join(k.value for k in condition.law_kinds)]
+        parts = [kinds_words(condition.law_kinds)]
         parts.append(" or ".join(p.value for p in condition.procedures))
         parts.append(" or ".join(t.value for t in condition.tracks) + " track" if condition.tracks else "")
         said.append(", ".join(part for part in parts if part))
     return " or ".join(f"({s})" for s in said) if len(said) > 1 else "".join(said)
+
+
+def kinds_words(law_kinds: tuple[LawKind, ...]) -> str:
+    kinds = set(law_kinds)
+    return ("laws" if kinds == {LawKind.NEW_LAW, LawKind.AMENDING_LAW} else "ordinances" if kinds == {LawKind.ORDINANCE}
+            else " or ".join(k.value for k in law_kinds))
 
 
 def mermaid(table: StageTable, starts: dict[Stage, tuple[Condition, ...]]) -> str:

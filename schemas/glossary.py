@@ -17,7 +17,7 @@ FIELDS = {
     "process_version": "the statutory procedure the draft follows: the Law on Promulgation of Legal Documents of 2015 or of 2025",
     "rulebook_version": "the version of the rulebook pinned when the draft started (stages, deadlines, deciders)",
     "target_session": "the National Assembly session aimed at (kỳ họp), e.g. `16-2`, or `16-E9` for an extraordinary one",
-    "session_procedure": "passed at one session, or debated at one and passed at the next (một kỳ họp, hai kỳ họp)",
+    "session_procedure": "passed at one session, debated at one and passed at the next, or (LAW_2015 only) over three (một kỳ họp, hai kỳ họp, ba kỳ họp)",
     "classified": "a classified draft (dự án mật): its title, ministry and documents are shown only to its lead ministry",
     "stage": "a stage of the statutory path (bước), e.g. APPRAISAL (thẩm định)",
     "to_stage": "the stage the draft stands at after this",
@@ -109,9 +109,9 @@ FIELDS = {
 
 OVERRIDES = {
     "OpenRound.workflow_id": "the consultation round's child workflow ID",
-    "OpenRound.kind": "written opinions, public posting or a conference (lấy ý kiến bằng văn bản, đăng tải, hội thảo)",
-    "ConsultationRequest.kind": "written opinions, public posting or a conference (lấy ý kiến bằng văn bản, đăng tải, hội thảo)",
-    "ConsultationView.kind": "written opinions, public posting or a conference (lấy ý kiến bằng văn bản, đăng tải, hội thảo)",
+    "OpenRound.kind": "written opinions, the Fatherland Front's social critique, public posting or the Assembly delegations' comments (lấy ý kiến bằng văn bản, phản biện xã hội, đăng tải lấy ý kiến nhân dân, ý kiến các Đoàn đại biểu Quốc hội)",
+    "ConsultationRequest.kind": "written opinions, the Fatherland Front's social critique, public posting or the Assembly delegations' comments (lấy ý kiến bằng văn bản, phản biện xã hội, đăng tải lấy ý kiến nhân dân, ý kiến các Đoàn đại biểu Quốc hội)",
+    "ConsultationView.kind": "written opinions, the Fatherland Front's social critique, public posting or the Assembly delegations' comments (lấy ý kiến bằng văn bản, phản biện xã hội, đăng tải lấy ý kiến nhân dân, ý kiến các Đoàn đại biểu Quốc hội)",
     "OpinionReceipt.comments": "how many comments the opinion carried",
     "ProgrammeChange.kind": "add, defer, withdraw, or move to another track or session procedure",
     "DocumentRef.kind": "the document's kind, e.g. DRAFT_TEXT (dự thảo), COVER_SUBMISSION (tờ trình)",

@@ -213,6 +213,14 @@ class StageRule(RuleModel):
 _ALWAYS = PathCondition()
 
 
+class KeptStage(RuleModel):
+    """A stage a track skips that drafts of some kinds still pass: an ordinance on the special track is still adopted by
+    the Standing Committee (DOMAIN.md correction 1)."""
+
+    stage: Stage
+    law_kinds: tuple[LawKind, ...] = Field(min_length=1)
+
+
 class TrackRule(RuleModel):
     """A programme track other than the regular one (Art. 51 shortened, Art. 52 special)."""
 
@@ -221,6 +229,17 @@ class TrackRule(RuleModel):
     source: str = Field(min_length=3)
     unverified: bool
     url: str | None = None
+    # Added with editions 2025.8 and 2015.8; earlier editions skipped every stage listed for every kind of draft.
+    kept_for: tuple[KeptStage, ...] = Field(default=(), description="skipped stages that drafts of the kinds named still pass")
+
+    def skips_stage(self, stage: Stage, law_kind: LawKind) -> bool:
+        return stage in self.skips and not any(kept.stage is stage and law_kind in kept.law_kinds for kept in self.kept_for)
+
+    @model_validator(mode="after")
+    def _kept_skipped(self) -> TrackRule:
+        if stray := [kept.stage.value for kept in self.kept_for if kept.stage not in self.skips]:
+            raise ValueError(f"{self.track.value}: kept_for names a stage the track does not skip: {', '.join(stray)}")
+        return self
 
 
 class ConsultationWindow(RuleModel):
@@ -237,6 +256,11 @@ class ConsultationWindow(RuleModel):
     source: str = Field(min_length=3)
     unverified: bool
     url: str | None = None
+    # Added with editions 2025.8 and 2015.8; earlier editions held every window as a minimum.
+    statutory_minimum: bool = Field(
+        default=True, description="True: consultees have at least `days` (a round may not be shorter); False: the law sets no number "
+        "and `days` is the round's default, which its opener may shorten (the Fatherland Front's social critique, DOMAIN.md correction 6)"
+    )
 
 
 CitedRule = Literal["withdrawal", "filing", "arbitration", "programme_changes", "postponement_authority"]
@@ -322,8 +346,8 @@ _ADDED_LATER = {
     "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
     "StageRule": {"on_path", "url", "unverified", "refer_to", "renewed_documents", "escalation_ladder"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
-    "ConsultationWindow": {"url"},
-    "TrackRule": {"url"},
+    "ConsultationWindow": {"url", "statutory_minimum"},
+    "TrackRule": {"url", "kept_for"},
     "FollowUp": {"url"},
 }
 # Fields added without that care, and counted (defaults included) from the edition that first had them. In a

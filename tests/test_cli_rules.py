@@ -78,10 +78,15 @@ async def test_the_stage_table_gives_each_path_its_next_stage(cli):
     rows = {row["stage"]: row for row in json.loads(out)["stages"]}
     moves = {(m["outcome"], m["to"]): m["when"] for m in rows["STANDING_COMMITTEE_OPINION"]["transitions"]}
     laws = ["NEW_LAW", "AMENDING_LAW"]
-    assert moves[("APPROVE", "NA_SESSION")] == [{"law_kinds": laws, "procedures": ["ONE_SESSION"], "tracks": []}]
-    assert moves[("APPROVE", "NA_FIRST_SESSION")] == [{"law_kinds": laws, "procedures": ["TWO_SESSIONS"], "tracks": []}]
+    # A law on the special track skips the Standing Committee; an ordinance, which the Committee adopts, never does
+    # (edition 2025.8: the special track had sent an ordinance from examination to the President, adopted by no one).
+    on_tracks = ["REGULAR", "SHORTENED"]
+    assert moves[("APPROVE", "NA_SESSION")] == [{"law_kinds": laws, "procedures": ["ONE_SESSION"], "tracks": on_tracks}]
+    assert moves[("APPROVE", "NA_FIRST_SESSION")] == [{"law_kinds": laws, "procedures": ["TWO_SESSIONS"], "tracks": on_tracks}]
     assert moves[("APPROVE", "PROMULGATION")] == [{"law_kinds": ["ORDINANCE"], "procedures": [], "tracks": []}]
     assert rows["STANDING_COMMITTEE_OPINION"]["skipped_on"] == ["SPECIAL"]
+    assert rows["STANDING_COMMITTEE_OPINION"]["kept_on"] == ["ordinances on the SPECIAL track"]
+    assert "PROMULGATION" not in {m["to"] for m in rows["EXAMINATION"]["transitions"]}
     appraisal = rows["APPRAISAL"]["limits"][0]
     assert (appraisal["days"], appraisal["counting"], appraisal["anchor"], appraisal["rest_day"], appraisal["unverified"]) == (
         30, "CALENDAR_DAYS", "COMPLETE_DOSSIER", "NEXT_WORKING_DAY", False)
@@ -101,7 +106,7 @@ async def test_the_readme_embeds_the_diagram_the_command_prints(cli):
     assert code == 0 and diagram.startswith("stateDiagram-v2\n"), err
     for move in ("[*] --> POLICY_PROPOSAL : REGULAR track", "APPRAISAL --> DRAFTING : RETURN_FOR_REVISION",
                  "NA_SESSION --> PROMULGATION : VOTE passed", "PUBLICATION --> PROMULGATED : APPROVE", "ANY_STAGE --> WITHDRAWN : WITHDRAW",
-                 "STANDING_COMMITTEE_OPINION --> NA_FIRST_SESSION : APPROVE (laws, TWO_SESSIONS)", "REJECTED --> [*]"):
+                 "STANDING_COMMITTEE_OPINION --> NA_FIRST_SESSION : APPROVE (laws, TWO_SESSIONS, REGULAR or SHORTENED track)", "REJECTED --> [*]"):
         assert move in diagram
     readme = README.read_text(encoding="utf-8")
     embedded = re.search(re.escape(DIAGRAM_MARK) + r"\n```mermaid\n(.*?)```", readme, re.S)

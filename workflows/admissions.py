@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from schemas.consultation import MAX_ROUND_DOCUMENTS, Opinion
-from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
+from schemas.enums import ConsultationKind, DocumentKind, EventKind, Stage, body_code_refusal
 from schemas.messages import (
     LONGEST_REQUEST_ID,
     Acting,
@@ -114,11 +114,17 @@ def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _texts(item, f"{path}.{key}" if path else str(key))
 
 
+# What the public reads at a stage whose text is not yet a draft law (found by a reviewer of the stage table: a posting
+# at the policy proposal asked for a DRAFT_TEXT, which is written only at drafting).
+POSTED_TEXT = {Stage.POLICY_PROPOSAL: DocumentKind.POLICY_PROPOSAL}
+
+
 def admits_round(state: DraftState | None, request: ConsultationRequest) -> None:
     """A new round's ID is not "." nor "..", a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
-    6(1), under the Law on the Fatherland Front), and a public posting needs the draft's text in the dossier, so that the
-    public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33; the text is DRAFT_TEXT): asked of new input only
-    (`draft.Operation.admits`), so that a round opened so before the rule replays, decodes and is answered as it was."""
+    6(1), under the Law on the Fatherland Front), and a public posting needs the text posted in the dossier, so that the
+    public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33: DRAFT_TEXT; at the policy proposal
+    the proposal's dossier, POLICY_PROPOSAL, `POSTED_TEXT`): asked of new input only (`draft.Operation.admits`), so that a
+    round opened so before the rule replays, decodes and is answered as it was."""
     _no_dot_segment("round_id", "round", request.round_id)
     if request.kind is ConsultationKind.PUBLIC_POSTING and state is None:
         # Its dossier is read once the rulebook is pinned (found by a breaker: a draft entered under way, posted in its
@@ -126,10 +132,11 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
         raise Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook; send the same request again in a moment",
                       RefusalKind.BUSY)
     # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
+    posted = POSTED_TEXT.get(state.stage, DocumentKind.DRAFT_TEXT)
     if (request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified
-            and not any(d.kind is DocumentKind.DRAFT_TEXT for d in state.dossier)):
-        raise Refused("kind", "draft_text_filed", "a draft is posted for public comment once its text is in the dossier: file its "
-                      "DRAFT_TEXT first (legis file)", CONFLICT)
+            and not any(d.kind is posted for d in state.dossier)):
+        raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is in "
+                      f"the dossier: file its {posted.value} first (legis file)", CONFLICT)
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)

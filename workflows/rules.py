@@ -332,7 +332,7 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds and {MAX_ROUNDS} in its life")
     if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:
         raise Refused("window_days", "window_fixed_by_session", f"a {request.kind.value} round closes {window.days} days before the session", INVALID)
-    if request.window_days is not None and request.window_days < window.days:
+    if request.window_days is not None and window.statutory_minimum and request.window_days < window.days:
         raise Refused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})", INVALID)
     if state.generation < 10:
         check_authority(*authority)

@@ -40,11 +40,10 @@ def stage_path(
     the draft is not of the first generation started before it was modelled).
     """
     rule = book.track(track)
-    skips = rule.skips if rule else ()
     referral = {r.refer_to for r in book.stages if r.refer_to is not None} if referred else set()
     return tuple(
         r.stage for r in book.stages
-        if (r.path_condition.admits(procedure, law_kind) or r.stage in referral) and r.stage not in skips
+        if (r.path_condition.admits(procedure, law_kind) or r.stage in referral) and not (rule and rule.skips_stage(r.stage, law_kind))
         and (publication or r.stage is not Stage.PUBLICATION)
     )
 
