@@ -13,7 +13,8 @@ Who may read what:
 - OPERATOR and LEAD_MINISTRY tokens may decode and encode; others are refused (403), unknown or revoked tokens
   too (401, with `WWW-Authenticate`);
 - a sealed payload opens only when the caller may read the workflow it is bound to (`workflows.codec`): a draft's
-  (`draft-law-<submission>`) or one of its consultation rounds' (`consultation-<submission>-<round>`), read in the
+  (`draft-law-<submission>`) or one of its consultation rounds' (`consultation-<submission>:<round>`, before the nineteenth
+  generation `consultation-<submission>-<round>`), read in the
   registry; a classified draft's only for its own lead ministry (`api.permissions.sees_classified`); any other
   workflow's (webhook deliveries) only for operators; a payload bound to no workflow, or to a draft the registry
   does not know yet, for no one. A payload withheld is answered as it came, still sealed.
@@ -47,6 +48,7 @@ from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused
 from workflows.codec import EncryptionCodec, KeyRingError, is_sealed, workflow_of
 from workflows.draft_law import WORKFLOW_ID_PREFIX
+from workflows.rounds import ROUND_ID_SEPARATOR
 
 log = structlog.get_logger(__name__)
 
@@ -279,9 +281,13 @@ async def may_read(pool: asyncpg.Pool, caller: Caller, workflow_id: str | None) 
     if workflow_id.startswith(WORKFLOW_ID_PREFIX):
         drafts = await pool.fetch("SELECT classified, lead_ministry FROM submissions WHERE submission_id = $1",
                                   workflow_id.removeprefix(WORKFLOW_ID_PREFIX))
+    elif workflow_id.startswith("consultation-") and ROUND_ID_SEPARATOR in workflow_id:
+        # consultation-<submission>:<round> (workflows.rounds.round_workflow_id, from the nineteenth generation): one draft.
+        drafts = await pool.fetch("SELECT classified, lead_ministry FROM submissions WHERE submission_id = $1",
+                                  workflow_id.removeprefix("consultation-").partition(ROUND_ID_SEPARATOR)[0])
     elif workflow_id.startswith("consultation-"):
-        # A round's ID is consultation-<submission>-<round> (workflows.rounds.round_workflow_id), and both may hold
-        # hyphens: every draft whose ID fits must be readable.
+        # An earlier round's ID, consultation-<submission>-<round>, where both may hold hyphens: every draft whose ID fits
+        # must be readable.
         drafts = await pool.fetch(
             "SELECT classified, lead_ministry FROM submissions WHERE starts_with($1, 'consultation-' || submission_id || '-')", workflow_id)
     else:

@@ -32,7 +32,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.text import name
 from store import board
 from workflows import client as drafts
-from workflows.consultation import workflow_id_for as consultation_id_for
+from workflows import round_client
 from workflows.draft_law import workflow_id_for as draft_id_for
 
 T = TypeVar("T")
@@ -195,13 +195,14 @@ async def _closed(http: Request, missing: str) -> Refused | None:
     """A draft or round that Temporal knows but answered NOT_FOUND (or a draft never ready) has ended: 409 naming its
     end, not "no such draft" nor "retry shortly"."""
     submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
-    if missing == "round_id" and round_id is not None:
-        workflow_id, what, rule = consultation_id_for(submission_id, round_id), f"round {round_id}", "round_closed"
-    else:
-        workflow_id, what, rule = draft_id_for(submission_id), "the draft", "draft_closed"
+    client = http.app.state.client
     try:
         async with asyncio.timeout(http.app.state.timeout):
-            return await drafts.closed(http.app.state.client, workflow_id, field=missing, what=what, rule=rule)
+            if missing == "round_id" and round_id is not None:
+                workflow_id, what, rule = (await round_client.round_workflow(client, submission_id, round_id)).id, f"round {round_id}", "round_closed"
+            else:
+                workflow_id, what, rule = draft_id_for(submission_id), "the draft", "draft_closed"
+            return await drafts.closed(client, workflow_id, field=missing, what=what, rule=rule)
     except (RPCError, TimeoutError):
         return None  # Temporal cannot say more: the caller is told what the first answer said
 
@@ -214,7 +215,7 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
         return problem(Refused("submission_id", "draft_unknown", "no such draft", RefusalKind.NOT_FOUND))
     if drafts.task_failing(rpc):
         submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
-        workflow_id = consultation_id_for(submission_id, round_id) if missing == "round_id" else draft_id_for(submission_id)
+        workflow_id = round_client.found_workflow_id(submission_id, round_id) if missing == "round_id" else draft_id_for(submission_id)
         log.error("workflow task failing", submission_id=submission_id, workflow_id=workflow_id)
         return problem(Refused(missing, "draft_task_failing", f"submission {submission_id}: {drafts.task_failing_message(workflow_id)}",
                                RefusalKind.BUSY))

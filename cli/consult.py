@@ -25,7 +25,7 @@ from schemas.enums import Response
 from schemas.messages import ConsultationRequest
 from store import public, round_comments, texts
 from workflows import client as drafts
-from workflows import round_requests
+from workflows import round_client, round_requests
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
@@ -53,12 +53,12 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
     async def taken(client: Client) -> tuple[OpinionReceipt, bool]:
         view = await temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id))
         target = temporal.round_of(submission_id, round_id)
-        if (first := await temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id, OpinionReceipt))):
+        if (first := await temporal.call(client, target, round_client.round_answer(client, submission_id, round_id, update_id, OpinionReceipt))):
             return first, True
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # as the API: an abandoned round would take it for nothing
             raise from_refusal(ended)
         refs = await database.checked(lambda db: texts.put(db, opinion.texts()))
-        return await _once(client, target, key, drafts.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs),
+        return await _once(client, target, key, round_client.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs),
                                                                       update_id=update_id)), False
 
     receipt, repeated = temporal.run(taken)
@@ -87,17 +87,17 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
     from cli.records import registered
 
     async def compiled(client: Client) -> tuple[ConsultationView, Registered, bool]:
-        if (first := await temporal.call(client, target, drafts.round_answer(client, submission_id, round_id, update_id, ConsultationView))):
+        if (first := await temporal.call(client, target, round_client.round_answer(client, submission_id, round_id, update_id, ConsultationView))):
             return first, await database.checked(lambda db: registered(db, submission_id)), True
         view = await temporal.call(client, temporal.draft(submission_id), drafts.status_and_end(client, submission_id))
         if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # as the API: its round would fail
             raise from_refusal(ended)
-        round_now = await temporal.call(client, target, drafts.consultation(client, submission_id, round_id))
+        round_now = await temporal.call(client, target, round_client.consultation(client, submission_id, round_id))
         await database.checked(lambda db: public.check_answered(db, submission_id, round_now))
         refs = await database.checked(lambda db: texts.put(db, compilation.texts()))
         # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
         draft_row = await database.checked(lambda db: registered(db, submission_id))
-        return await _once(client, target, key, drafts.compile_round(client, submission_id, round_id, compilation.by_reference(refs),
+        return await _once(client, target, key, round_client.compile_round(client, submission_id, round_id, compilation.by_reference(refs),
                                                                      update_id=update_id)), draft_row, False
 
     answer, draft_row, repeated = temporal.run(compiled)
@@ -120,7 +120,7 @@ def show_round(submission_id: SubmissionId, round_id: RoundId, output: Output = 
     choose(output, as_json)
 
     async def viewing(client: Client) -> ConsultationView:
-        return await temporal.call(client, temporal.round_of(submission_id, round_id), drafts.consultation_and_end(client, submission_id, round_id))
+        return await temporal.call(client, temporal.round_of(submission_id, round_id), round_client.consultation_and_end(client, submission_id, round_id))
 
     from api.permissions import CLI_READER, Registered, round_for
     from cli.records import registered
@@ -165,7 +165,7 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     asyncio.run(database.checked(allowed))
     # A running round's comments are read up to those of an opinion still being recorded (the server says whether it runs).
     through = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
-                                                        drafts.recorded_through(client, submission_id, round_id)))
+                                                        round_client.recorded_through(client, submission_id, round_id)))
 
     async def reading(db) -> tuple[RoundCommentsPage, bool]:
         page = await round_comments.page(db, submission_id, round_id, after=after, consultee=consultee, limit=limit, through=through)
@@ -175,7 +175,7 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     if not round_known:
         # Nothing recorded: a round the draft does not have is named as such, as `consult show` names it.
         temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
-                                                  drafts.consultation(client, submission_id, round_id)))
+                                                  round_client.consultation(client, submission_id, round_id)))
     if wants_json():
         emit_json(page)
         return

@@ -27,8 +27,8 @@ from store import board
 from workers.settings import Settings, temporal_client
 from workflows.client import closed, refused_by_the_draft, task_failing, task_failing_message
 from workflows.codec import KeyRingError
-from workflows.consultation import workflow_id_for as round_workflow_id
 from workflows.draft_law import workflow_id_for as draft_workflow_id
+from workflows.round_client import found_workflow_id
 
 T = TypeVar("T")
 # A look at the server while explaining a silence must not be a second long wait.
@@ -49,6 +49,12 @@ class Target:
     submission_id: str | None = None
     # The rule of its 404, as the API names it (found by a fresh-user trial: `known` here, `draft_unknown` there).
     unknown_rule: str = "known"
+    # A round's submission and round IDs: its workflow ID is the one the call found (`round_client.round_workflow`).
+    round: tuple[str, str] | None = None
+
+    @property
+    def found_id(self) -> str:
+        return found_workflow_id(*self.round) if self.round else self.workflow_id
 
 
 def draft(submission_id: str) -> Target:
@@ -57,8 +63,8 @@ def draft(submission_id: str) -> Target:
 
 
 def round_of(submission_id: str, round_id: str) -> Target:
-    return Target(round_workflow_id(submission_id, round_id), "round_id", f"no consultation round {round_id} of draft {submission_id}",
-                  f"round {round_id}", "round_closed", unknown_rule="round_unknown")
+    return Target(found_workflow_id(submission_id, round_id), "round_id", f"no consultation round {round_id} of draft {submission_id}",
+                  f"round {round_id}", "round_closed", unknown_rule="round_unknown", round=(submission_id, round_id))
 
 
 def run(action: Callable[[Client], Awaitable[T]]) -> T:
@@ -137,7 +143,7 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
                         field=target.field, rule=target.unknown_rule)
     if task_failing(rpc):
         field = target.field if target else "submission_id"
-        return Unavailable(f"{field}: {task_failing_message(target.workflow_id if target else None)}", field=field, rule="draft_task_failing")
+        return Unavailable(f"{field}: {task_failing_message(target.found_id if target else None)}", field=field, rule="draft_task_failing")
     if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
         return Unavailable(f"Temporal at {config.temporal_address}: the workflow has not run its first task yet; retry shortly "
                            f"({rpc.message})", rule="draft_not_ready")
@@ -165,7 +171,7 @@ async def _in_other_case(submission_id: str) -> str | None:
 async def _closed(client: Client, target: Target) -> Refused | None:
     try:
         async with asyncio.timeout(_GLANCE.total_seconds()):
-            return await closed(client, target.workflow_id, field=target.field, what=target.what, rule=target.closed_rule)
+            return await closed(client, target.found_id, field=target.field, what=target.what, rule=target.closed_rule)
     except (RPCError, TimeoutError):
         return None  # Temporal cannot say more: the first answer stands
 
@@ -196,7 +202,7 @@ async def _silence(client: Client, target: Target | None) -> str:
     if target is None:
         return f"Temporal at {client.service_client.config.target_host}: {waited}"
     try:
-        described = await client.get_workflow_handle(target.workflow_id).describe(rpc_timeout=_GLANCE)
+        described = await client.get_workflow_handle(target.found_id).describe(rpc_timeout=_GLANCE)
         queue = described.raw_description.execution_config.task_queue.name
         pollers = (await client.workflow_service.describe_task_queue(
             DescribeTaskQueueRequest(namespace=client.namespace, task_queue=TaskQueue(name=queue),

@@ -27,6 +27,7 @@ from tests.drafts import decision, example_text
 from tests.http_api import api_client, bearer
 from workers.dev_stack import temporal_binary
 from workflows import search_attributes as sa
+from workflows.rounds import round_workflow_id
 
 ANSWERS = Path(str(resources.files("schemas.examples"))) / "answers"
 SID = "BGDDT-2026-017"
@@ -76,7 +77,7 @@ async def walk(http, pool, env: WorkflowEnvironment) -> None:
     await keep("openConsultation", await http.post(f"{base}/consultations", json=request("09-consultation"), headers=lead))
     round_path = f"{base}/consultations/Y-KIEN-BO-NGANH"
     await keep("submitOpinion", await http.post(f"{round_path}/opinions", json=request("10-opinion"), headers=tokens[CallerRole.CONSULTEE]))
-    await env.fast_forward(env.client.get_workflow_handle(f"consultation-{SID}-Y-KIEN-BO-NGANH"), timedelta(days=31))
+    await env.fast_forward(env.client.get_workflow_handle(round_workflow_id(SID, "Y-KIEN-BO-NGANH")), timedelta(days=31))
     for _ in range(100):
         read = await http.get(round_path, headers=lead)
         if read.json()["closed"]:
@@ -132,7 +133,7 @@ async def public_round(http, pool, env: WorkflowEnvironment, base: str, lead: di
     for article, text in ((12, "Điều 12 nên bỏ thủ tục xác nhận."), (3, "Định nghĩa tại Điều 3 chưa rõ."), (None, "Đồng ý với dự thảo.")):
         sent = await http.post(comments, json={"article": article, "text": text})
         assert sent.status_code == 201, sent.text
-    await env.fast_forward(env.client.get_workflow_handle(f"consultation-{SID}-CONG-KHAI"), timedelta(days=31))
+    await env.fast_forward(env.client.get_workflow_handle(round_workflow_id(SID, "CONG-KHAI")), timedelta(days=31))
     round_path = f"{base}/consultations/CONG-KHAI"
     for _ in range(100):
         if (await http.get(round_path, headers=lead)).json()["closed"]:

@@ -38,8 +38,10 @@ from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 from workflows import search_attributes as sa
 from workflows.codec import KeyRing, new_key_entry
+from workflows.rounds import round_workflow_id
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # Paths recorded since `tests.scenarios` reached its size, beside its own.
@@ -92,9 +94,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         suffix = f"-{tag}" if tag else ""
                         (HISTORIES / f"{name}{suffix}.json").write_text(history.to_json(), encoding="utf-8")
                         print(f"recorded {name}: {len(history.events)} events")
-                        async for wf in env.client.list_workflows(f"WorkflowId STARTS_WITH 'consultation-{request.submission_id}-'"):
+                        prefix = round_workflow_id(request.submission_id, "")
+                        async for wf in env.client.list_workflows(f"WorkflowId STARTS_WITH '{prefix}'"):
                             round_history = await env.client.get_workflow_handle(wf.id, run_id=wf.run_id).fetch_history()
-                            round_id = wf.id.removeprefix(f"consultation-{request.submission_id}-")
+                            round_id = wf.id.removeprefix(prefix)
                             (HISTORIES / "rounds" / f"{name}-{round_id}{suffix}.json").write_text(round_history.to_json(), encoding="utf-8")
                             print(f"recorded {name} round {round_id}: {len(round_history.events)} events")
                     if not only or "postponed_while_overdue" in only:
@@ -281,7 +284,6 @@ async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
     from schemas.public import GroupAnswer, PublicComment
     from store import public
     from tests.drafts import compilation, consultation, decision, draft_text, start_request
-    from workflows.rounds import round_workflow_id
 
     request = start_request(prefix="PUBLIC")
     sid, round_id = request.submission_id, "cong-khai"
@@ -302,7 +304,7 @@ async def record_public_round(client, pool, task_queue: str) -> WorkflowHistory:
         await asyncio.sleep(0.1)
     for target in ({"article": 12}, {"whole_draft": True}):
         await public.answer(pool, sid, round_id, GroupAnswer(agency_code=request.lead_ministry, official="Vụ trưởng", response=Response.ACCEPTED, **target))
-    await drafts.compile_round(client, sid, round_id, compilation(request))
+    await round_client.compile_round(client, sid, round_id, compilation(request))
     handle = client.get_workflow_handle(round_workflow_id(sid, round_id))
     await handle.result()
     return await handle.fetch_history()
@@ -320,14 +322,14 @@ async def record_round_of_an_ended_draft(client, task_queue: str) -> WorkflowHis
     for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):
         await drafts.decide(client, sid, decision(request, stage))
     await drafts.open_consultation(client, sid, consultation(request, round_id, ("BTC",)))
-    await drafts.submit_opinion(client, sid, round_id, opinion("BTC", "c1"))
+    await round_client.submit_opinion(client, sid, round_id, opinion("BTC", "c1"))
     await drafts.draft(client, sid).terminate("recording: a draft ended by hand")
-    handle = drafts.consultation_round(client, sid, round_id)
+    handle = await round_client.round_workflow(client, sid, round_id)
     for _ in range(300):
-        if (await drafts.consultation(client, sid, round_id)).closed:
+        if (await round_client.consultation(client, sid, round_id)).closed:
             break
         await asyncio.sleep(0.02)
-    await drafts.compile_round(client, sid, round_id, compilation(request, ("BTC", "c1", Response.ACCEPTED)), lead_ministry=request.lead_ministry)
+    await round_client.compile_round(client, sid, round_id, compilation(request, ("BTC", "c1", Response.ACCEPTED)), lead_ministry=request.lead_ministry)
     await handle.result()
     return await handle.fetch_history()
 

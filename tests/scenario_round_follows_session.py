@@ -15,6 +15,7 @@ from tests.drafts import consultation, decision, start_request
 from tests.polling import eventually
 from tests.scenarios import BEFORE_ASSEMBLY, S, announce_following, approve
 from workflows import client as drafts
+from workflows import round_client
 
 
 def two_session_law() -> StartRequest:
@@ -28,11 +29,11 @@ async def delegations_follow_the_session(client: Client, request: StartRequest) 
     await announce_following(client, request, 1)
     await approve(client, request, [S.POLICY_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION])
     await drafts.open_consultation(client, sid, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS))
-    was = (await drafts.consultation(client, sid, "dbqh")).closes_at
+    was = (await round_client.consultation(client, sid, "dbqh")).closes_at
     status = await drafts.status(client, sid)
     following = status.target_session.model_copy(update={"opens_on": status.target_session.opens_on + timedelta(days=14)})
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(request.target_session, following), changed_by="VPQH"))
-    await eventually(lambda: drafts.consultation(client, sid, "dbqh"), lambda view: view.closes_at != was)
+    await eventually(lambda: round_client.consultation(client, sid, "dbqh"), lambda view: view.closes_at != was)
     withdraw = decision(request, S.INTER_SESSION_REVISION, Outcome.WITHDRAW).model_copy(
         update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
     await drafts.decide(client, sid, withdraw)

@@ -33,7 +33,7 @@ from tests.drafts import (
 )
 from tests.polling import eventually
 from workflows import client as drafts
-from workflows import sessions
+from workflows import round_client, sessions
 from workflows.codec import KeyRing, new_key_entry
 from workflows.consultation import REMAP_SIGNAL, ConsultationWorkflow
 from workflows.deadlines import local_day, start_of
@@ -152,10 +152,10 @@ async def consulted_and_reprogrammed(client: Client, request: StartRequest) -> N
     sid = request.submission_id
     await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
     await drafts.open_consultation(client, sid, consultation(request, "r1", ("BTC", "BNV")))
-    await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
-    await drafts.submit_opinion(client, sid, "r1", opinion("BNV"))
-    await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
-    await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED)))
+    await round_client.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
+    await round_client.submit_opinion(client, sid, "r1", opinion("BNV"))
+    await eventually(lambda: round_client.consultation(client, sid, "r1"), lambda view: view.closed)
+    await round_client.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED)))
     await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
     target = request.target_session
     later = target.model_copy(update={"session": target.session + 1, "opens_on": target.opens_on + timedelta(days=180)})
@@ -292,7 +292,7 @@ async def past_window(env, request: StartRequest, round_id: str, handle=None, *,
     it: rest days lengthen a window, so that a fixed number of days falls short on some days of the week."""
     client, sid = env.client, request.submission_id
     [opened] = [r for r in (await drafts.status(client, sid)).open_consultations if r.round_id == round_id]
-    await env.fast_forward(handle or drafts.consultation_round(client, sid, round_id), opened.closes_at - opened.opened_at + after)
+    await env.fast_forward(handle or await round_client.round_workflow(client, sid, round_id), opened.closes_at - opened.opened_at + after)
 
 
 async def fast_forward_to_day(env, handle, since: datetime, day: date) -> None:
@@ -351,10 +351,10 @@ async def remapped_with_a_round_open(client: Client, request: StartRequest) -> N
     await drafts.open_consultation(client, sid, consultation(request, "r1", ("BNV",)))
     await drafts.remap_agency(client, sid, AgencyRemap(old_code=request.lead_ministry, new_code="BTC", changed_by="Vụ Tổ chức cán bộ",
                                                        reason="Nghị quyết 176/2025/QH15: sáp nhập"))
-    await drafts.submit_opinion(client, sid, "r1", opinion("BNV", "c1"))
-    await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
+    await round_client.submit_opinion(client, sid, "r1", opinion("BNV", "c1"))
+    await eventually(lambda: round_client.consultation(client, sid, "r1"), lambda view: view.closed)
     merged = request.model_copy(update={"lead_ministry": "BTC"})
-    await drafts.compile_round(client, sid, "r1", compilation(merged, ("BNV", "c1", Response.ACCEPTED)))
+    await round_client.compile_round(client, sid, "r1", compilation(merged, ("BNV", "c1", Response.ACCEPTED)))
     await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
     withdraw = decision(merged, S.DRAFTING, Outcome.WITHDRAW).model_copy(
         update={"actor": Actor.LEAD_MINISTRY, "agency_code": "BTC", "role": Role.MINISTER})
@@ -368,15 +368,15 @@ async def compiled_by_a_stranger(client: Client, request: StartRequest) -> None:
     await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
     for round_id in ("r1", "r2"):
         await drafts.open_consultation(client, sid, consultation(request, round_id, ("BNV",)))
-        await drafts.consultation_round(client, sid, round_id).signal(REMAP_SIGNAL, AgencyRemap(
+        await (await round_client.round_workflow(client, sid, round_id)).signal(REMAP_SIGNAL, AgencyRemap(
             old_code=request.lead_ministry, new_code="BCA", changed_by="not the draft", reason="forged"))
-        await drafts.submit_opinion(client, sid, round_id, opinion("BNV", "c1"))
-        await eventually(lambda round_id=round_id: drafts.consultation(client, sid, round_id), lambda view: view.closed)
+        await round_client.submit_opinion(client, sid, round_id, opinion("BNV", "c1"))
+        await eventually(lambda round_id=round_id: round_client.consultation(client, sid, round_id), lambda view: view.closed)
     forger = request.model_copy(update={"lead_ministry": "BCA"})
     # A raw update to the round: `workflows.client` refuses a compilation by another than the draft's lead ministry now.
-    await drafts.consultation_round(client, sid, "r1").execute_update(ConsultationWorkflow.compile,
+    await (await round_client.round_workflow(client, sid, "r1")).execute_update(ConsultationWorkflow.compile,
                                                                        compilation(forger, ("BNV", "c1", Response.ACCEPTED)))
-    await drafts.compile_round(client, sid, "r2", compilation(request, ("BNV", "c1", Response.ACCEPTED)))
+    await round_client.compile_round(client, sid, "r2", compilation(request, ("BNV", "c1", Response.ACCEPTED)))
     await eventually(lambda: drafts.status(client, sid), lambda view: [r.round_id for r in view.open_consultations] == ["r1"])
     await drafts.decide(client, sid, decision(request, S.DRAFTING, Outcome.WITHDRAW).model_copy(
         update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))

@@ -27,7 +27,7 @@ from tests.drafts import (
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from workflows import client as drafts
-from workflows import generations
+from workflows import generations, round_client
 from workflows.consultation import REMAP_SIGNAL, ConsultationWorkflow
 from workflows.rounds import round_workflow_id
 
@@ -124,7 +124,7 @@ async def test_a_round_opened_before_its_lead_ministry_merged_takes_the_compilat
     path = f"/v1/submissions/{request.submission_id}/consultations"
     for round_id, consultees in (("r1", ("BNV", "BCA")), ("r2", ("BNV",))):
         assert (await api.post(path, json=body(consultation(request, round_id, consultees)), headers=old_lead)).status_code == 200
-    await dev_env.client.get_workflow_handle(f"consultation-{request.submission_id}-r2").terminate("ended before the remap")
+    await dev_env.client.get_workflow_handle(round_workflow_id(request.submission_id, "r2")).terminate("ended before the remap")
     await drafts.remap_agency(dev_env.client, request.submission_id, AgencyRemap(
         old_code="BKHDT", new_code="BTC", changed_by="VPCP", reason="Nghị quyết 176/2025/QH15: sáp nhập"))
     events = [e.event_type async for e in drafts.draft(dev_env.client, request.submission_id).fetch_history_events()]
@@ -137,9 +137,9 @@ async def test_a_round_opened_before_its_lead_ministry_merged_takes_the_compilat
     # (found by a fresh-user trial: the round took it, and the draft recorded it); the round waits for the new code's.
     answers = (("BNV", "c1", Response.ACCEPTED), ("BCA", "c2", Response.ACCEPTED))
     with pytest.raises(Refused) as refused:
-        await drafts.compile_round(dev_env.client, request.submission_id, "r1", compilation(request, *answers))
+        await round_client.compile_round(dev_env.client, request.submission_id, "r1", compilation(request, *answers))
     assert (refused.value.field, refused.value.rule) == ("agency_code", "lead_ministry_only") and "BTC" not in str(refused.value)
-    assert not (await drafts.consultation(dev_env.client, request.submission_id, "r1")).compiled
+    assert not (await round_client.consultation(dev_env.client, request.submission_id, "r1")).compiled
     merged = request.model_copy(update={"lead_ministry": "BTC"})
     compiled = body(compilation_body(merged, *answers))
     new_lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
@@ -159,10 +159,10 @@ async def test_a_round_never_told_of_a_remap_is_compiled_under_the_code_it_opene
     await drafts.remap_agency(dev_env.client, sid, AgencyRemap(old_code="BKHDT", new_code="BTC", changed_by="VPCP", reason="sáp nhập"))
     assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BNV", "c1")),
                            headers=await bearer(pool, "BNV", CallerRole.CONSULTEE))).status_code == 200
-    await eventually(lambda: drafts.consultation(dev_env.client, sid, "r1"), lambda view: view.closed)
+    await eventually(lambda: round_client.consultation(dev_env.client, sid, "r1"), lambda view: view.closed)
     answers = (("BNV", "c1", Response.ACCEPTED),)
-    assert await drafts.consultation_round(dev_env.client, sid, "r1").query(ConsultationWorkflow.lead_codes) == ("BKHDT",)
-    assert (await drafts.compile_round(dev_env.client, sid, "r1", compilation(request, *answers))).compiled
+    assert await (await round_client.round_workflow(dev_env.client, sid, "r1")).query(ConsultationWorkflow.lead_codes) == ("BKHDT",)
+    assert (await round_client.compile_round(dev_env.client, sid, "r1", compilation(request, *answers))).compiled
 
 
 async def test_a_forged_remap_signal_hands_no_round_to_another_ministry(api, pool, dev_env):
@@ -176,13 +176,13 @@ async def test_a_forged_remap_signal_hands_no_round_to_another_ministry(api, poo
     forged = AgencyRemap(old_code="BKHDT", new_code="BCA", changed_by="not the draft", reason="forged")
     for round_id in ("r1", "r2"):
         assert (await api.post(path, json=body(consultation(request, round_id, ("BNV",))), headers=lead)).status_code == 200
-        await drafts.consultation_round(dev_env.client, sid, round_id).signal(REMAP_SIGNAL, forged)
+        await (await round_client.round_workflow(dev_env.client, sid, round_id)).signal(REMAP_SIGNAL, forged)
         assert (await api.post(f"{path}/{round_id}/opinions", json=body(opinion_body("BNV", "c1")), headers=bnv)).status_code == 200
     # The forger compiles r1 by a raw update to the round (the API and `workflows.client` would refuse it, not being the
     # draft's lead ministry)...
     forger = request.model_copy(update={"lead_ministry": "BCA"})
     forged_compilation = compilation(forger, ("BNV", "c1", Response.ACCEPTED))
-    assert (await drafts.consultation_round(dev_env.client, sid, "r1").execute_update(ConsultationWorkflow.compile, forged_compilation)).compiled
+    assert (await (await round_client.round_workflow(dev_env.client, sid, "r1")).execute_update(ConsultationWorkflow.compile, forged_compilation)).compiled
     # ...and the lead ministry compiles r2 over HTTP as before the forged signal.
     done = await api.post(f"{path}/r2/compilation", json=body(compilation_body(request, ("BNV", "c1", Response.ACCEPTED))), headers=lead)
     assert done.status_code == 200 and done.json()["compiled"], done.text
@@ -296,7 +296,7 @@ async def test_a_key_sent_by_the_release_before_is_answered_as_that_release_answ
     assert opened.status_code == 200, opened.text
     btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
     token_id = btc["Authorization"].split("_")[1]
-    first = await drafts.consultation_round(dev_env.client, sid, "r1").execute_update(
+    first = await (await round_client.round_workflow(dev_env.client, sid, "r1")).execute_update(
         ConsultationWorkflow.submit_opinion, opinion("BTC", "c1"), id=f"{token_id}:old-1")
     again = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")),
                            headers=btc | {"Idempotency-Key": "old-1"})
@@ -324,13 +324,13 @@ async def test_a_round_whose_draft_was_ended_by_hand_ends_with_its_compilation_r
 
     async def compile_once_closed() -> object:
         try:
-            return await drafts.compile_round(dev_env.client, sid, "r1", compiled, lead_ministry=request.lead_ministry)
+            return await round_client.compile_round(dev_env.client, sid, "r1", compiled, lead_ministry=request.lead_ministry)
         except WorkflowUpdateFailedError as refused:  # the round closes just after its last answer is taken
             return refusal_of(refused)
 
     view = await eventually(compile_once_closed, lambda answer: not isinstance(answer, tuple))
     assert view.compiled
-    handle = drafts.consultation_round(dev_env.client, sid, "r1")
+    handle = await round_client.round_workflow(dev_env.client, sid, "r1")
     result = await handle.result()
     assert result.compilation is not None and result.compilation.accepted == 1
     assert (await handle.describe()).status.name == "COMPLETED"

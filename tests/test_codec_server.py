@@ -26,6 +26,7 @@ from tests.test_board_forms import token_of
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.codec import data_converter, is_sealed
+from workflows.rounds import round_workflow_id
 
 UI = "http://127.0.0.1:8233"
 
@@ -107,7 +108,7 @@ async def test_a_consultation_rounds_payloads_follow_its_draft_and_others_are_fo
 
     operator = bearer(await token(pool, "VPCP", CallerRole.OPERATOR))
     own_ministry = bearer(await token(pool, "BCT", CallerRole.LEAD_MINISTRY))
-    round_payload = await sealed_for(f"consultation-{request.submission_id}-r-1")
+    round_payload = await sealed_for(round_workflow_id(request.submission_id, "r-1"))
     assert titles(await decoded(http, round_payload, operator)) == [None]
     assert titles(await decoded(http, round_payload, own_ministry)) == ["round"]
     delivery = await sealed_for("webhook-delivery-7")

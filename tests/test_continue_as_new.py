@@ -18,6 +18,7 @@ from tests.scenarios import approve, past_window, split_and_pass_in_part, until_
 from tests.test_arbitration import DEPUTY_PM, PM, POINT
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 from workflows import search_attributes as sa
 from workflows.draft_law import DraftLawWorkflow
 
@@ -37,10 +38,10 @@ async def test_a_draft_through_every_loop_continues_as_new_and_loses_nothing(sho
         # A consultation round: one consultee answers, one stays silent until the window closes.
         sid = request.submission_id
         await drafts.open_consultation(client, sid, consultation(request, "r1", ("BTC", "BNV")))
-        await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
+        await round_client.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
         await past_window(env, request, "r1")  # 16 days fell short of a window opened on a Friday (CI, once)
-        await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
-        await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.EXPLAINED)))
+        await eventually(lambda: round_client.consultation(client, sid, "r1"), lambda view: view.closed)
+        await round_client.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.EXPLAINED)))
         await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
         await approve(client, request, [S.DRAFTING])
         # Returned by appraisal, redrafted; the appraisal deadline postponed, then overrun.

@@ -19,7 +19,7 @@ from tests.polling import eventually
 from tests.scenarios import approve
 from tests.test_calendar import cutoff, debated_at_its_first_session
 from workflows import client as drafts
-from workflows import draft, rounds, sessions
+from workflows import draft, round_client, rounds, sessions
 from workflows.change import Record, RescheduleRound, StartRound
 from workflows.deadlines import start_of
 from workflows.draft_law import DraftLawWorkflow
@@ -100,18 +100,18 @@ async def test_the_round_waits_for_its_new_end_and_records_the_silent_then(time_
     request, handle, first, second = await debated_at_its_first_session(env, ts_worker)
     asked = consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS)
     await drafts.open_consultation(env.client, request.submission_id, asked)
-    sid, was = request.submission_id, (await drafts.consultation(env.client, request.submission_id, "dbqh")).closes_at
+    sid, was = request.submission_id, (await round_client.consultation(env.client, request.submission_id, "dbqh")).closes_at
     later = second.model_copy(update={"opens_on": second.opens_on + timedelta(days=14)})
     await handle.execute_update(DraftLawWorkflow.calendar_changed, SessionCalendar(sessions=(first, later), changed_by="op"))
     [listed] = (await drafts.status(env.client, sid)).open_consultations
-    view = await eventually(lambda: drafts.consultation(env.client, sid, "dbqh"), lambda round_view: round_view.closes_at != was)
+    view = await eventually(lambda: round_client.consultation(env.client, sid, "dbqh"), lambda round_view: round_view.closes_at != was)
     assert view.closes_at == listed.closes_at and view.closes_at - was >= timedelta(days=10)
     assert sessions.last_day_of(view.closes_at) <= cutoff(later.opens_on, 20)
-    round_handle = drafts.consultation_round(env.client, sid, "dbqh")
+    round_handle = await round_client.round_workflow(env.client, sid, "dbqh")
     await env.fast_forward(round_handle, was - listed.opened_at + timedelta(hours=1))
-    assert not (await drafts.consultation(env.client, sid, "dbqh")).closed  # past the old end, before the new one
+    assert not (await round_client.consultation(env.client, sid, "dbqh")).closed  # past the old end, before the new one
     await env.fast_forward(round_handle, view.closes_at - was)
-    closed = await eventually(lambda: drafts.consultation(env.client, sid, "dbqh"), lambda round_view: round_view.closed)
+    closed = await eventually(lambda: round_client.consultation(env.client, sid, "dbqh"), lambda round_view: round_view.closed)
     assert closed.silent == ("DBQH_HN", "DBQH_HCM")
     recorded = [e for e in (await drafts.history(env.client, sid)).entries if e.event is EventKind.CONSULTATION_RESCHEDULED]
     assert len(recorded) == 1 and "17-2" in recorded[0].label
@@ -152,14 +152,14 @@ async def test_a_round_takes_a_new_end_only_as_its_draft_would_send_it(time_skip
     await approve(env.client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
     sid = request.submission_id
     await drafts.open_consultation(env.client, sid, consultation(request, "bo-nganh"))
-    round_handle = drafts.consultation_round(env.client, sid, "bo-nganh")
-    was = (await drafts.consultation(env.client, sid, "bo-nganh")).closes_at
+    round_handle = await round_client.round_workflow(env.client, sid, "bo-nganh")
+    was = (await round_client.consultation(env.client, sid, "bo-nganh")).closes_at
     with env.with_time_skipping_disabled():
         for closes_at in ("2030-01-01T00:00:00", "2031-01-01T00:00:00+00:00", "2020-01-01T00:00:00+00:00"):
             await round_handle.signal("window_moved", {"closes_at": closes_at})
-        receipt = await drafts.submit_opinion(env.client, sid, "bo-nganh", opinion("BTC", "c1"))
+        receipt = await round_client.submit_opinion(env.client, sid, "bo-nganh", opinion("BTC", "c1"))
     assert receipt.awaiting == 2
-    view = await drafts.consultation(env.client, sid, "bo-nganh")
+    view = await round_client.consultation(env.client, sid, "bo-nganh")
     assert (view.closes_at, view.closed) == (was, False)
     failed = [e async for e in round_handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
     assert not failed
@@ -173,6 +173,6 @@ async def test_an_end_before_the_delegations_round_opened_closes_it_now(time_ski
     sid = request.submission_id
     await drafts.open_consultation(env.client, sid, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=DELEGATIONS))
     with env.with_time_skipping_disabled():
-        await drafts.consultation_round(env.client, sid, "dbqh").signal("window_moved", {"closes_at": "2020-01-01T00:00:00+00:00"})
-        closed = await eventually(lambda: drafts.consultation(env.client, sid, "dbqh"), lambda view: view.closed)
+        await (await round_client.round_workflow(env.client, sid, "dbqh")).signal("window_moved", {"closes_at": "2020-01-01T00:00:00+00:00"})
+        closed = await eventually(lambda: round_client.consultation(env.client, sid, "dbqh"), lambda view: view.closed)
     assert closed.silent == ("DBQH_HN", "DBQH_HCM")

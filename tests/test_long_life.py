@@ -34,6 +34,7 @@ from tests.polling import eventually
 from tests.scenarios import approve, carried_ordinance_of_generation_6, past_window, postponed_while_overdue
 from workers.worker import create_worker, sandbox_runner
 from workflows import client as drafts
+from workflows import round_client
 from workflows.deadlines import local_day
 from workflows.draft_law import RENEW_WHEN_SUGGESTED_PATCH, DraftLawWorkflow
 from workflows.generations import GENERATIONS
@@ -274,7 +275,7 @@ async def test_a_round_the_server_terminated_no_longer_holds_the_stage(short_his
         await drafts.start_submission(client, request, task_queue=long_worker)
         await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
         await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
-        await drafts.consultation_round(client, request.submission_id, "r1").terminate("history size exceeds limit")
+        await (await round_client.round_workflow(client, request.submission_id, "r1")).terminate("history size exceeds limit")
     await past_window(env, request, "r1", drafts.draft(client, request.submission_id), after=ROUND_GRACE + timedelta(hours=1))
     view = await eventually(lambda: drafts.status(client, request.submission_id), lambda v: not v.open_consultations)
     lost = [e for e in (await audit.history(pool, request.submission_id)).entries if e.event is EventKind.CONSULTATION_LOST]
@@ -344,10 +345,10 @@ async def test_long_opinions_travel_by_reference(short_history_env, long_worker,
                 {"comment_id": f"c{i}", "article": i + 1, "text": f"Điều {i + 1}: " + "ý kiến chi tiết " * 6200} for i in range(10)])
             refs = await texts.put(pool, body.texts())
             assert sum(r.size_bytes for r in refs) > 1_000_000
-            receipt = await drafts.submit_opinion(client, request.submission_id, "big", body.by_reference(refs))
+            receipt = await round_client.submit_opinion(client, request.submission_id, "big", body.by_reference(refs))
             assert receipt.comments == 10
             assert await texts.get(pool, refs[3].sha256) == body.comments[3].text
-    events = [e async for e in drafts.consultation_round(client, request.submission_id, "big").fetch_history_events()]
+    events = [e async for e in (await round_client.round_workflow(client, request.submission_id, "big")).fetch_history_events()]
     largest = max(e.ByteSize() for e in events)
     assert largest < 64 * 1024, f"an event of {largest} bytes"
     assert not [e for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]

@@ -34,6 +34,7 @@ from tests.scenarios import announce_following, past_window, until_sitting
 from tests.test_calendar import cutoff
 from tests.test_workflow_paths import approve_through, open_draft
 from workflows import client as drafts
+from workflows import round_client
 from workflows.deadlines import off_rest_day, passes_at
 
 S = Stage
@@ -75,31 +76,31 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
         # A state of the draft, not the input's fault: exit 3 and 409 (found by a new user: exit 2, "invalid input").
         assert refusal_of(again.value)[1] == "unique_round" and again.value.cause.details[0]["kind"] == "CONFLICT"
 
-        await drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c2", "c10"))
-        await drafts.submit_opinion(client, sid, "r1", opinion("BNV"))
-        assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BXD", "c1")))) == {"field": "consultee", "rule": "asked_only"}
-        assert (await refused(drafts.submit_opinion(client, sid, "r1", opinion("BTC", "c3"))))["rule"] == "answered_once"
-        assert (await refused(drafts.compile_round(client, sid, "r1", compilation(request))))["rule"] == "round_still_open"
+        await round_client.submit_opinion(client, sid, "r1", opinion("BTC", "c2", "c10"))
+        await round_client.submit_opinion(client, sid, "r1", opinion("BNV"))
+        assert (await refused(round_client.submit_opinion(client, sid, "r1", opinion("BXD", "c1")))) == {"field": "consultee", "rule": "asked_only"}
+        assert (await refused(round_client.submit_opinion(client, sid, "r1", opinion("BTC", "c3"))))["rule"] == "answered_once"
+        assert (await refused(round_client.compile_round(client, sid, "r1", compilation(request))))["rule"] == "round_still_open"
         # The draft cannot leave drafting while the round awaits its compilation.
         assert (await refused(drafts.decide(client, sid, decision(request, S.DRAFTING))))["rule"] == "consultation_open"
 
     # BCA never answers: when the 15-day window closes it is recorded as silent.
     await past_window(env, request, "r1")
-    shown = await eventually(lambda: drafts.consultation(client, sid, "r1"), lambda view: view.closed)
+    shown = await eventually(lambda: round_client.consultation(client, sid, "r1"), lambda view: view.closed)
     assert shown.closed and shown.silent == ("BCA",) and shown.unanswered_comments == ("BTC/c2", "BTC/c10")
     with pytest.raises(WorkflowUpdateFailedError) as late:
-        await drafts.submit_opinion(client, sid, "r1", opinion("BCA"))
+        await round_client.submit_opinion(client, sid, "r1", opinion("BCA"))
     # The window closes at a Ha Noi midnight, the evening before in UTC: the day named is Ha Noi's.
     closed_on = shown.closes_at.astimezone(VIETNAM).date()
     assert refusal_of(late.value)[1] == "round_closed" and f"closed on {closed_on} (Ha Noi)" in str(late.value.cause)
 
     with pytest.raises(WorkflowUpdateFailedError) as partial:
-        await drafts.compile_round(client, sid, "r1", compilation(request))
+        await round_client.compile_round(client, sid, "r1", compilation(request))
     # In their numbers' order, as `consult show` lists them (a fresh-user trial: "BTC/c10, BTC/c2").
     assert refusal_of(partial.value)[1] == "every_comment_answered" and "missing 2: BTC/c2, BTC/c10" in str(partial.value.cause)
     twice = compilation(request, ("BTC", "c2", Response.ACCEPTED), ("BTC", "c2", Response.EXPLAINED), ("BTC", "c10", Response.EXPLAINED))
-    assert (await refused(drafts.compile_round(client, sid, "r1", twice)))["rule"] == "answered_once"
-    await drafts.compile_round(client, sid, "r1", compilation(request, ("BTC", "c2", Response.ACCEPTED), ("BTC", "c10", Response.EXPLAINED)))
+    assert (await refused(round_client.compile_round(client, sid, "r1", twice)))["rule"] == "answered_once"
+    await round_client.compile_round(client, sid, "r1", compilation(request, ("BTC", "c2", Response.ACCEPTED), ("BTC", "c10", Response.EXPLAINED)))
     status = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations)
     assert status.stage is S.DRAFTING
 
@@ -339,6 +340,6 @@ async def test_delegations_comment_between_sessions_until_twenty_days_before_the
         await drafts.tell_calendar(client, request.submission_id, SessionCalendar(sessions=(request.target_session, following), changed_by="op"))
         view = await status_after(client, drafts.open_consultation(client, request.submission_id, delegations))
         assert view.stage is S.INTER_SESSION_REVISION and view.target_session == following
-    shown = await drafts.consultation(client, request.submission_id, "dbqh")
+    shown = await round_client.consultation(client, request.submission_id, "dbqh")
     assert shown.closes_at == passes_at(cutoff(following.opens_on, 20))
     assert shown.awaiting == ("DBQH_HN", "DBQH_HCM")

@@ -17,6 +17,7 @@ from tests.drafts import example_text
 from tests.http_api import api_client, bearer, problem
 from tests.test_random_input import assert_no_task_failed, junk
 from workflows import client as drafts
+from workflows.rounds import round_workflow_id
 
 CALLERS = [("BGDDT", CallerRole.LEAD_MINISTRY), ("CP", CallerRole.GOVERNMENT), ("CP", CallerRole.DEPUTY_PM), ("UBTVQH", CallerRole.UBTVQH),
            ("BTP", CallerRole.MOJ), ("VPCP", CallerRole.VPCP), ("BTC", CallerRole.CONSULTEE), ("BCT", CallerRole.LEAD_MINISTRY),
@@ -124,7 +125,7 @@ async def test_random_http_requests_get_an_answer_or_a_problem(dev_env, pool, ht
             refused_here += 1
 
     await assert_no_task_failed(drafts.draft(dev_env.client, sid))
-    async for round_run in dev_env.client.list_workflows(f"WorkflowId = 'consultation-{sid}-{ROUND}'"):
+    async for round_run in dev_env.client.list_workflows(f"WorkflowId = '{round_workflow_id(sid, ROUND)}'"):
         await assert_no_task_failed(dev_env.client.get_workflow_handle(round_run.id, run_id=round_run.run_id))
     assert await pool.fetchval("SELECT count(*) FROM access_refusals WHERE submission_id = $1", sid) == refused_here
     history = await drafts.history(dev_env.client, sid)

@@ -410,3 +410,21 @@ def test_the_eighteenth_generations_path_has_a_committed_history():
     assert passed["occurred_on"] is None
     assert at(ladder[1]["at"]) - at(reached["at"]) >= timedelta(days=3)
     assert entries[-1]["outcome"] == "WITHDRAW"
+
+
+def test_the_nineteenth_generations_rounds_have_committed_histories():
+    """A round opened from the nineteenth generation is workflow `consultation-<submission>:<round>`, which no other draft's
+    round shares; one opened before is `consultation-<submission>-<round>`, and both replay."""
+    for stem, earlier in (("withdrawn_with_a_round_open", "s25"), ("consulted_and_reprogrammed", "s27")):
+        events = load_history(HISTORIES_DIR / f"{stem}-s42.json").events
+        assert "round-workflow-ids-of-one-draft" in patch_ids(events)
+        [started] = [e.start_child_workflow_execution_initiated_event_attributes for e in events
+                     if e.HasField("start_child_workflow_execution_initiated_event_attributes")]
+        [draft_id] = [e.workflow_execution_started_event_attributes for e in events[:1]]
+        submission_id = json.loads(draft_id.input.payloads[0].data)["submission_id"]
+        assert started.workflow_id == f"consultation-{submission_id}:r1"
+        before = load_history(HISTORIES_DIR / f"{stem}-{earlier}.json").events
+        [opened] = [e.start_child_workflow_execution_initiated_event_attributes for e in before
+                    if e.HasField("start_child_workflow_execution_initiated_event_attributes")]
+        assert opened.workflow_id.endswith("-r1") and ":" not in opened.workflow_id
+        assert (HISTORIES_DIR / "rounds" / f"{stem}-r1-s42.json").exists()

@@ -23,6 +23,7 @@ from tests.polling import eventually
 from tests.test_cli_consult import _at_drafting
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 
 
 async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(api, pool, dev_env):
@@ -65,7 +66,7 @@ async def test_a_round_s_comments_read_back_with_their_answers_a_page_at_a_time(
     problem(await api.get(f"{path}/r1/opinions", params={"after": 2**40}, headers=lead), 422, field="after")  # a position, not a 500
     problem(await api.get(f"{path}/r1/opinions", params={"lmit": 5}, headers=lead), 422, "unknown_parameter", "lmit")
     # Compiled, the round ends: its comments are all recorded, which the server says without a worker replaying the round.
-    await eventually(lambda: drafts.recorded_through(dev_env.client, request.submission_id, "r1"), lambda through: through is None)
+    await eventually(lambda: round_client.recorded_through(dev_env.client, request.submission_id, "r1"), lambda through: through is None)
 
 
 async def test_a_classified_draft_s_comments_are_its_lead_ministry_s_alone(api, pool):
@@ -207,7 +208,7 @@ async def test_an_opinion_taken_as_its_draft_is_withdrawn_gets_its_receipt(dev_e
         await drafts.decide(dev_env.client, sid, decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
             update={"actor": Actor.LEAD_MINISTRY, "role": Role.MINISTER}))
         # The round told to cancel while BTC's comments are still held.
-        round_handle = drafts.consultation_round(dev_env.client, sid, "r1")
+        round_handle = await round_client.round_workflow(dev_env.client, sid, "r1")
         await eventually(lambda: cancel_requested(round_handle), bool)
         assert not sent.done()
         released.set()

@@ -30,6 +30,7 @@ from tests.polling import eventually
 from tests.scenarios import approve
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 from workflows.admissions import admits_round_documents
 
 # Temporal's payload limit (the server's default `limit.blobSize.error`), and what the result may take of it.
@@ -87,13 +88,13 @@ async def test_a_round_refuses_the_opinion_past_its_documents_and_hands_its_resu
             await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
             await drafts.open_consultation(client, sid, consultation(request, "big", consultees))
             for consultee in consultees[:full]:
-                await drafts.submit_opinion(client, sid, "big", opinion(consultee))
+                await round_client.submit_opinion(client, sid, "big", opinion(consultee))
             with pytest.raises(Exception) as refused:
-                await drafts.submit_opinion(client, sid, "big", opinion(consultees[full], 1))
+                await round_client.submit_opinion(client, sid, "big", opinion(consultees[full], 1))
             assert refusal_of(refused.value) == ("documents", "round_documents_bound")
-            await drafts.submit_opinion(client, sid, "big", opinion(consultees[full], 0))  # its letter in the document system
-            assert (await drafts.consultation(client, sid, "big")).closed
-            await drafts.compile_round(client, sid, "big", compilation(request))
+            await round_client.submit_opinion(client, sid, "big", opinion(consultees[full], 0))  # its letter in the document system
+            assert (await round_client.consultation(client, sid, "big")).closed
+            await round_client.compile_round(client, sid, "big", compilation(request))
             status = await eventually(lambda: drafts.status(client, sid), lambda v: not v.open_consultations, seconds=30)
             history = await eventually(lambda: audit.history(pool, sid),
                                        lambda h: bool(h.entries) and h.entries[-1].seq == status.events_recorded)

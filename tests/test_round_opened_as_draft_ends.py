@@ -19,6 +19,7 @@ from tests.polling import eventually
 from tests.scenarios import approve
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 
 S = Stage
 
@@ -54,7 +55,7 @@ async def test_a_round_opened_as_its_draft_is_withdrawn_is_cancelled_with_it(tim
                 final = await drafts.draft(client, sid).result()
                 view = await drafts.status(client, sid)
                 try:
-                    round_status = (await drafts.consultation_round(client, sid, "late").describe()).status
+                    round_status = (await (await round_client.round_workflow(client, sid, "late")).describe()).status
                 except Exception as missing:  # noqa: BLE001 - never started: said in the failure below
                     round_status = repr(missing)
                 history = await eventually(lambda: audit.history(pool, sid),

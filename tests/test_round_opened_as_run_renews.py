@@ -43,6 +43,7 @@ from tests.scenarios import approve
 from tests.test_long_life import waiting
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 
 S = Stage
 
@@ -138,7 +139,7 @@ async def test_a_round_opened_as_the_run_renews_is_recorded_and_awaited(short_hi
                         retries.append(refusal_of(refused))
                 view = await eventually(lambda: drafts.status(client, sid), lambda v: v is not None)
                 try:
-                    round2 = (await drafts.consultation_round(client, sid, "r2").describe()).status
+                    round2 = (await (await round_client.round_workflow(client, sid, "r2")).describe()).status
                 except RPCError as missing:
                     round2 = missing.status
                 runs = [wf async for wf in client.list_workflows(f"WorkflowId = '{drafts.workflow_id_for(sid)}'")]

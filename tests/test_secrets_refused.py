@@ -32,7 +32,7 @@ from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from tests.test_public_consultation import posted_draft, public_api
 from workflows import client as drafts
-from workflows import draft
+from workflows import draft, round_client
 
 TOKEN = "legis_67e8b53208eb_a8iYRXCzoppHT9Pj8veH67tL52bPvFE1kClGrDfueow"
 
@@ -145,7 +145,7 @@ async def test_a_token_as_a_raw_update_s_id_to_a_round_is_refused_leaving_no_tra
                             headers=lead)
     assert opened.status_code == 200, opened.text
     secret = lead["Authorization"].removeprefix("Bearer ")
-    handle = drafts.consultation_round(dev_env.client, request.submission_id, "r1")
+    handle = await round_client.round_workflow(dev_env.client, request.submission_id, "r1")
     for update, message in (("submit_opinion", opinion("BTC", "c1")), ("compile", compilation(request))):
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await handle.execute_update(update, message, id=secret)

@@ -27,6 +27,7 @@ from workers import heap
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
 from workflows import client as drafts
+from workflows import round_client
 from workflows import search_attributes as sa
 from workflows.deadlines import local_day
 
@@ -84,16 +85,16 @@ async def test_a_draft_lives_three_years(thousand_events_env, pool):
                 {"comment_id": f"c{i}", "article": i + 1, "text": f"Điều {i + 1}. " + "góp ý chi tiết về dự thảo " * 3800} for i in range(10)])
             refs = await texts.put(pool, big.texts())
             big_texts += sum(r.size_bytes for r in refs)
-            await drafts.submit_opinion(client, sid, round_id, big.by_reference(refs))
+            await round_client.submit_opinion(client, sid, round_id, big.by_reference(refs))
             for consultee in CONSULTEES[1:-5]:
-                await drafts.submit_opinion(client, sid, round_id, opinion(consultee, "c1"))
+                await round_client.submit_opinion(client, sid, round_id, opinion(consultee, "c1"))
         # The last five stay silent until the window closes. On this server the round keeps a clock of its own.
-        round_handle = drafts.consultation_round(client, sid, round_id)
-        closes_at = (await drafts.consultation(client, sid, round_id)).closes_at
+        round_handle = await round_client.round_workflow(client, sid, round_id)
+        closes_at = (await round_client.consultation(client, sid, round_id)).closes_at
         await env.fast_forward(round_handle, closes_at - await env.get_current_time(round_handle) + timedelta(hours=1))
         answers = [(CONSULTEES[0], f"c{i}", Response.ACCEPTED) for i in range(10)] + [(c, "c1", Response.EXPLAINED) for c in CONSULTEES[1:-5]]
-        await eventually(lambda: drafts.consultation(client, sid, round_id), lambda view: view.closed)
-        await drafts.compile_round(client, sid, round_id, compilation(request, *answers))
+        await eventually(lambda: round_client.consultation(client, sid, round_id), lambda view: view.closed)
+        await round_client.compile_round(client, sid, round_id, compilation(request, *answers))
         await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
 
     async def file_versions(n: int, stage: Stage, label: str) -> None:

@@ -25,7 +25,6 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from schemas.calendar import SessionCalendar, check_session_number
-from schemas.consultation import Compilation, ConsultationView, Opinion, OpinionReceipt
 from schemas.enums import TERMINAL_STAGES, Stage
 from schemas.messages import (
     AgencyRemap,
@@ -45,11 +44,8 @@ from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput, SeenRequest
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import draft as core
-from workflows import round_requests
 from workflows import search_attributes as sa
 from workflows.codec import REFUSED, KeyRing, data_converter, refusal
-from workflows.consultation import ConsultationWorkflow
-from workflows.consultation import workflow_id_for as consultation_id_for
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
 from workflows.draft_views import title_memo
 from workflows.stage_graph import stage_path
@@ -322,65 +318,8 @@ async def tell_calendar(client: Client, submission_id: str, calendar: SessionCal
     return await send(client, submission_id, "calendar_changed", calendar)
 
 
-def consultation_round(client: Client, submission_id: str, round_id: str) -> WorkflowHandle:
-    return client.get_workflow_handle_for(ConsultationWorkflow.run, consultation_id_for(submission_id, round_id))
-
-
-async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion, *, update_id: str | None = None) -> OpinionReceipt:
-    """`update_id`: the same ID sent again (a caller's retry under its idempotency key) gets the first one's answer,
-    waiting for it if it is still being taken (its comments recorded while PostgreSQL was down, say)."""
-    return await consultation_round(client, submission_id, round_id).execute_update(ConsultationWorkflow.submit_opinion, opinion, id=update_id)
-
-
-async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation, *,
-                        lead_ministry: str | None = None, update_id: str | None = None) -> ConsultationView:
-    """Send the lead ministry's compilation to its round. Raises Refused (FORBIDDEN, `agency_code`, `lead_ministry_only`)
-    when the compiling agency does not lead the draft now and the round takes the code that does, as the draft refuses
-    its decisions: after a remap a round still takes a compilation made under the old code before it heard of the remap
-    (`rounds.remapped`), not one sent afterwards; a round of a draft before the tenth generation, never told of a
-    remap, takes the code it opened with only. Names no code: a classified draft's lead ministry is not told.
-    `lead_ministry`: the draft's, as its caller has just read it (`status`); asked of the draft when not given. `update_id`:
-    as `submit_opinion`'s."""
-    lead = lead_ministry or (await status(client, submission_id)).lead_ministry
-    handle = consultation_round(client, submission_id, round_id)
-    if compilation.agency_code != lead and lead in await handle.query(ConsultationWorkflow.lead_codes):
-        raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "
-                      "the compilation is sent under its new code)", RefusalKind.FORBIDDEN)
-    return await handle.execute_update(ConsultationWorkflow.compile, compilation, id=update_id)
-
-
-async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:
-    return await consultation_round(client, submission_id, round_id).query(ConsultationWorkflow.view)
-
-
-async def recorded_through(client: Client, submission_id: str, round_id: str) -> int | None:
-    """The position up to which a running round's comments are all recorded (`ConsultationWorkflow.recorded_through`);
-    None for a round that has ended (it finishes the opinions it took first) or that the server no longer knows (past its
-    retention), whose comments are all recorded: the server answers that itself, where a query would need a worker to
-    replay the round."""
-    handle = consultation_round(client, submission_id, round_id)
-    try:
-        if (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING:
-            return None
-    except RPCError as missing:
-        if missing.status is RPCStatusCode.NOT_FOUND:
-            return None
-        raise
-    return await handle.query(ConsultationWorkflow.recorded_through)
-
-
 async def status(client: Client, submission_id: str) -> StatusView:
     return await _query(client, submission_id, DraftLawWorkflow.status)
-
-
-async def consultation_and_end(client: Client, submission_id: str, round_id: str) -> ConsultationView:
-    """`consultation`, closed, with `ended` set and nothing awaited, when the round's workflow, or its draft's, ended
-    outside its own rules (cancelled with its withdrawn draft; a draft terminated by hand leaves its round running,
-    abandoned): its query answers as it stood then, open and awaiting answers."""
-    view = await consultation(client, submission_id, round_id)
-    end = END_OF.get((await consultation_round(client, submission_id, round_id).describe()).status) or END_OF.get(
-        (await draft(client, submission_id).describe()).status)
-    return view if end is None else view.model_copy(update={"ended": end.value, "closed": True, "awaiting": ()})
 
 
 # How a workflow may end besides completing by its own rules, as the registry names it.
@@ -409,24 +348,6 @@ def ended_for_rounds(view: StatusView, message: str) -> Refused | None:
     if view.ended is None:
         return None
     return Refused("submission_id", "draft_closed", f"the draft's workflow ended ({view.ended}): its rounds take no {message}", RefusalKind.CLOSED)
-
-
-async def round_answer(client: Client, submission_id: str, round_id: str, update_id: str | None, result_type: type[T]) -> T | None:
-    """A round's answer to the message it took under `update_id` before (a retry; waited for while it is being taken), None
-    when it has taken none. Asked before a message is sent under a key, so that a retry is told it was taken before (as a
-    draft's receipt says `duplicate`), also by a round whose draft has ended (found by a fresh-user trial and a breaker).
-    A message sent before this release under the same key, whose update ID held no digest (`<caller>:<key>`), is answered
-    as that release answered it (found by a breaker: a retry across the upgrade lost its first answer)."""
-    if update_id is None:
-        return None
-    handle = consultation_round(client, submission_id, round_id)
-    for asked in filter(None, (update_id, round_requests.released_before(update_id))):
-        try:
-            return await handle.get_update_handle(asked, result_type=result_type).result()
-        except RPCError as unknown:
-            if unknown.status is not RPCStatusCode.NOT_FOUND:
-                raise
-    return None
 
 
 async def versions(client: Client, submission_id: str) -> VersionsView:

@@ -77,10 +77,6 @@ _DATABASE_TIMEOUT = timedelta(seconds=60)
 _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=60))
 
 
-def workflow_id_for(submission_id: str, round_id: str) -> str:
-    return f"consultation-{submission_id}-{round_id}"
-
-
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class ConsultationWorkflow:
     @workflow.init

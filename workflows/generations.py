@@ -97,6 +97,10 @@
    the National Assembly Office (`change.conflict_raised_to`), where every conflict went to the Government Office; a
    session moved so that the approved date no longer falls after its cut-off says the conflict has ended, to whom it was
    raised (`calendar_changes._conflict_ended`), where nothing said so.
+19. A round's workflow ID is `consultation-<submission>:<round>` (`rounds.round_workflow_id`), which no two drafts'
+   rounds share, where `consultation-<submission>-<round>` was draft MAT-2026's round 014-R1 and draft MAT-2026-014's
+   round R1 alike (found by a breaker: a caller of the one read and wrote the other's round, a classified draft's, and
+   took a round ID the other could then not open). Rounds opened before keep their IDs.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -129,8 +133,9 @@ SLIP_DATED_PATCH = "slip-dated-with-its-cutoff"
 ROUNDS_FOLLOW_SESSIONS_PATCH = "rounds-follow-their-session"
 ALARMS_WITHIN_STAGE_PATCH = "alarms-dated-within-their-stage"
 LADDER_FROM_THE_DAY_LATE_PATCH = "escalation-ladder-from-the-day-late"
+ROUND_IDS_PATCH = "round-workflow-ids-of-one-draft"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -11,7 +11,7 @@ from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EscalationLevel, 
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
-from schemas.state import MAX_OPEN_ROUNDS, WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
+from schemas.state import MAX_OPEN_ROUNDS, NEWEST_GENERATION, WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
 from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
@@ -34,7 +34,7 @@ def apply_consultation(change: Change, request: ConsultationRequest) -> None:
     change.effects.append(StartRound(
         ConsultationInput(submission_id=s.submission_id, parent_workflow_id=draft_workflow_id(s.submission_id), request=request,
                           lead_ministry=s.lead_ministry, closes_at=closes_at),
-        workflow_id=round_workflow_id(s.submission_id, request.round_id),
+        workflow_id=round_workflow_id(s.submission_id, request.round_id, s.generation),
         summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
     ))
 
@@ -234,8 +234,16 @@ def draft_workflow_id(submission_id: str) -> str:
     return f"draft-law-{submission_id}"
 
 
-def round_workflow_id(submission_id: str, round_id: str) -> str:
-    return f"consultation-{submission_id}-{round_id}"
+# Neither a submission ID nor a round ID holds it (`schemas.messages.SUBMISSION_ID`, `ROUND_ID`).
+ROUND_ID_SEPARATOR = ":"
+
+
+def round_workflow_id(submission_id: str, round_id: str, generation: int = NEWEST_GENERATION) -> str:
+    """A round's workflow ID: `consultation-<submission>:<round>` from the nineteenth generation, which no two drafts'
+    rounds share; before, `consultation-<submission>-<round>`, which draft MAT-2026's round 014-R1 and draft MAT-2026-014's
+    round R1 shared (found by a breaker: a caller of the one read and wrote the other's round, a classified draft's, and
+    took a round ID the other could then not open). `workflows.client.round_workflow` finds a round under either."""
+    return f"consultation-{submission_id}{ROUND_ID_SEPARATOR if generation >= 19 else '-'}{round_id}"
 
 
 def _digest(consultees) -> str:

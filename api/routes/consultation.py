@@ -20,7 +20,7 @@ from schemas.consultation import CompilationBody, ConsultationView, OpinionBody,
 from schemas.messages import AgencyCode, RoundId, SubmissionId
 from store import public, round_comments, texts
 from workflows import client as drafts
-from workflows import round_requests
+from workflows import round_client, round_requests
 from workflows.admissions import admits_no_secret
 
 router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}", tags=["consultation"])
@@ -31,7 +31,7 @@ router = Router(prefix="/v1/submissions/{submission_id}/consultations/{round_id}
 async def read_consultation(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ConsultationView:
     """Who answered, who is awaited or silent, which comments still need an answer."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
-    found = await temporal(http, drafts.consultation_and_end(http.app.state.client, submission_id, round_id), "round_id")
+    found = await temporal(http, round_client.consultation_and_end(http.app.state.client, submission_id, round_id), "round_id")
     return permissions.round_for(who, await database(public.counted(http.app.state.pool, submission_id, found)), view)
 
 
@@ -52,13 +52,13 @@ async def read_opinion_comments(
     that reading on from the last `next_after` (or the last position) never passes over one."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     permissions.check_reads_comments(who, view)
-    through = await temporal(http, drafts.recorded_through(http.app.state.client, submission_id, round_id), "round_id")
+    through = await temporal(http, round_client.recorded_through(http.app.state.client, submission_id, round_id), "round_id")
     page = await database(round_comments.page(http.app.state.pool, submission_id, round_id, after=after, consultee=consultee, limit=limit,
                                               through=through))
     if not page.comments and not await database(round_comments.recorded(http.app.state.pool, submission_id, round_id)):
         # Nothing recorded: a round the draft does not have is named as such (404 `round_id`), not answered empty, whatever
         # the page asked (found by a breaker: `after` past the end read an unknown round as empty).
-        await temporal(http, drafts.consultation(http.app.state.client, submission_id, round_id), "round_id")
+        await temporal(http, round_client.consultation(http.app.state.client, submission_id, round_id), "round_id")
     link_after(http, response, page.next_after)
     return page
 
@@ -72,13 +72,13 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
         update_id = round_requests.update_id(who.token_id, key, opinion)
         permissions.check_opinion(who, opinion=opinion, draft=view)
         client = http.app.state.client
-        if (first := await temporal(http, drafts.round_answer(client, submission_id, round_id, update_id, OpinionReceipt), "round_id")) is not None:
+        if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, OpinionReceipt), "round_id")) is not None:
             return JSONResponse(first.model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # found by a breaker
             raise ended
         admits_no_secret(opinion)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, opinion.texts()))
-        receipt = await temporal(http, drafts.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
+        receipt = await temporal(http, round_client.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
                                                              update_id=update_id), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
 
@@ -97,15 +97,15 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
         permissions.check_leads(who, view, "the compilation")
         update_id = round_requests.update_id(who.token_id, key, compilation)
-        if (first := await temporal(http, drafts.round_answer(client, submission_id, round_id, update_id, ConsultationView), "round_id")) is not None:
+        if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, ConsultationView), "round_id")) is not None:
             return JSONResponse(permissions.round_for(who, first, view).model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # its round would fail (found by a breaker)
             raise ended
-        round_now = await temporal(http, drafts.consultation(client, submission_id, round_id), "round_id")
+        round_now = await temporal(http, round_client.consultation(client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         admits_no_secret(compilation)  # before its texts are stored
         refs = await database(texts.put(http.app.state.pool, compilation.texts()))
-        compiled = await temporal(http, drafts.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
+        compiled = await temporal(http, round_client.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
                                                              lead_ministry=view.lead_ministry, update_id=update_id), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 

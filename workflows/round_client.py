@@ -1,0 +1,136 @@
+"""Calls to a draft's consultation rounds from a client (the API, the CLI): each round found by its workflow ID, of whichever
+generation opened it (`round_workflow`)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TypeVar
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
+
+from schemas.consultation import Compilation, ConsultationInput, ConsultationView, Opinion, OpinionReceipt
+from schemas.refusal import RefusalKind, Refused
+from workflows import client as drafts
+from workflows import round_requests
+from workflows.consultation import ConsultationWorkflow
+from workflows.rounds import round_workflow_id
+
+T = TypeVar("T")
+
+
+# Rounds found, (submission, round) to workflow ID: an ID never changes once its round has started.
+_ROUNDS_FOUND: OrderedDict[tuple[str, str], str] = OrderedDict()
+_ROUNDS_REMEMBERED = 4096
+
+
+async def round_workflow(client: Client, submission_id: str, round_id: str) -> WorkflowHandle:
+    """Round `round_id` of draft `submission_id`: its workflow under the nineteenth generation's ID where the server knows
+    it; else under the earlier one when that workflow's own input names this draft and round, since another draft's
+    round may hold that ID (`rounds.round_workflow_id`); else under the newer ID, which answers as a round the draft does
+    not have. Raises RPCError when Temporal cannot say."""
+    key = (submission_id, round_id)
+    if (found := _ROUNDS_FOUND.get(key)) is None:
+        newer = round_workflow_id(submission_id, round_id)
+        earlier = round_workflow_id(submission_id, round_id, generation=18)
+        if await _round_started(client, newer) is not None:
+            found = newer
+        elif (started := await _round_started(client, earlier)) is not None and (started.submission_id, started.request.round_id) == key:
+            found = earlier
+        else:
+            return client.get_workflow_handle_for(ConsultationWorkflow.run, newer)
+        _ROUNDS_FOUND[key] = found
+        if len(_ROUNDS_FOUND) > _ROUNDS_REMEMBERED:
+            _ROUNDS_FOUND.popitem(last=False)
+    return client.get_workflow_handle_for(ConsultationWorkflow.run, found)
+
+
+def found_workflow_id(submission_id: str, round_id: str) -> str:
+    """The workflow ID `round_workflow` found for a round, or the newest generation's where it has found none: for naming
+    a round in a message where no call to Temporal may be made."""
+    return _ROUNDS_FOUND.get((submission_id, round_id)) or round_workflow_id(submission_id, round_id)
+
+
+async def _round_started(client: Client, workflow_id: str) -> ConsultationInput | None:
+    """The input a round's workflow started with; None when the server knows no workflow of that ID."""
+    try:
+        async for event in client.get_workflow_handle(workflow_id).fetch_history_events(page_size=1):
+            [started] = await client.data_converter.decode(event.workflow_execution_started_event_attributes.input.payloads,
+                                                           [ConsultationInput])
+            return started
+    except RPCError as missing:
+        if missing.status is not RPCStatusCode.NOT_FOUND:
+            raise
+    return None
+
+
+async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion, *, update_id: str | None = None) -> OpinionReceipt:
+    """`update_id`: the same ID sent again (a caller's retry under its idempotency key) gets the first one's answer,
+    waiting for it if it is still being taken (its comments recorded while PostgreSQL was down, say)."""
+    return await (await round_workflow(client, submission_id, round_id)).execute_update(ConsultationWorkflow.submit_opinion, opinion,
+                                                                                          id=update_id)
+
+
+async def compile_round(client: Client, submission_id: str, round_id: str, compilation: Compilation, *,
+                        lead_ministry: str | None = None, update_id: str | None = None) -> ConsultationView:
+    """Send the lead ministry's compilation to its round. Raises Refused (FORBIDDEN, `agency_code`, `lead_ministry_only`)
+    when the compiling agency does not lead the draft now and the round takes the code that does, as the draft refuses
+    its decisions: after a remap a round still takes a compilation made under the old code before it heard of the remap
+    (`rounds.remapped`), not one sent afterwards; a round of a draft before the tenth generation, never told of a
+    remap, takes the code it opened with only. Names no code: a classified draft's lead ministry is not told.
+    `lead_ministry`: the draft's, as its caller has just read it (`status`); asked of the draft when not given. `update_id`:
+    as `submit_opinion`'s."""
+    lead = lead_ministry or (await drafts.status(client, submission_id)).lead_ministry
+    handle = await round_workflow(client, submission_id, round_id)
+    if compilation.agency_code != lead and lead in await handle.query(ConsultationWorkflow.lead_codes):
+        raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "
+                      "the compilation is sent under its new code)", RefusalKind.FORBIDDEN)
+    return await handle.execute_update(ConsultationWorkflow.compile, compilation, id=update_id)
+
+
+async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:
+    return await (await round_workflow(client, submission_id, round_id)).query(ConsultationWorkflow.view)
+
+
+async def recorded_through(client: Client, submission_id: str, round_id: str) -> int | None:
+    """The position up to which a running round's comments are all recorded (`ConsultationWorkflow.recorded_through`);
+    None for a round that has ended (it finishes the opinions it took first) or that the server no longer knows (past its
+    retention), whose comments are all recorded: the server answers that itself, where a query would need a worker to
+    replay the round."""
+    handle = await round_workflow(client, submission_id, round_id)
+    try:
+        if (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING:
+            return None
+    except RPCError as missing:
+        if missing.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return await handle.query(ConsultationWorkflow.recorded_through)
+
+
+async def consultation_and_end(client: Client, submission_id: str, round_id: str) -> ConsultationView:
+    """`consultation`, closed, with `ended` set and nothing awaited, when the round's workflow, or its draft's, ended
+    outside its own rules (cancelled with its withdrawn draft; a draft terminated by hand leaves its round running,
+    abandoned): its query answers as it stood then, open and awaiting answers."""
+    view = await consultation(client, submission_id, round_id)
+    end = drafts.END_OF.get((await (await round_workflow(client, submission_id, round_id)).describe()).status) or drafts.END_OF.get(
+        (await drafts.draft(client, submission_id).describe()).status)
+    return view if end is None else view.model_copy(update={"ended": end.value, "closed": True, "awaiting": ()})
+
+
+async def round_answer(client: Client, submission_id: str, round_id: str, update_id: str | None, result_type: type[T]) -> T | None:
+    """A round's answer to the message it took under `update_id` before (a retry; waited for while it is being taken), None
+    when it has taken none. Asked before a message is sent under a key, so that a retry is told it was taken before (as a
+    draft's receipt says `duplicate`), also by a round whose draft has ended (found by a fresh-user trial and a breaker).
+    A message sent before this release under the same key, whose update ID held no digest (`<caller>:<key>`), is answered
+    as that release answered it (found by a breaker: a retry across the upgrade lost its first answer)."""
+    if update_id is None:
+        return None
+    handle = await round_workflow(client, submission_id, round_id)
+    for asked in filter(None, (update_id, round_requests.released_before(update_id))):
+        try:
+            return await handle.get_update_handle(asked, result_type=result_type).result()
+        except RPCError as unknown:
+            if unknown.status is not RPCStatusCode.NOT_FOUND:
+                raise
+    return None
