@@ -13,7 +13,7 @@ from typing import NamedTuple, Protocol
 from api.tokens import Caller
 from schemas.consultation import PUBLIC, ConsultationView, OpinionBody
 from schemas.enums import Actor, CallerRole
-from schemas.messages import Acting, DocumentRef, StartRequest
+from schemas.messages import Acting, DocumentRef, PostponementRequest, StartRequest
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
 from schemas.views import REDACTED, HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
@@ -193,10 +193,20 @@ def check_reads_comments(caller: Caller, draft: Draft) -> None:
 def _redacted_status(view: StatusView) -> StatusView:
     """Its target session (and the cut-off counted back from it) is withheld as the Web UI's attributes withhold it; a
     warning may name it, so each says only that there is one; its final step as its history shows it."""
+    asked = view.pending_postponement
     return view.model_copy(update={
         "final_step": _redact_entry(view.final_step, view.lead_ministry) if view.final_step else None,
-        "title": REDACTED, "lead_ministry": REDACTED, "pending_postponement": None, "pending_postponement_late": False, "open_points": (), "target_session": None, "next_cutoff": None,
+        "title": REDACTED, "lead_ministry": REDACTED, "open_points": (), "target_session": None, "next_cutoff": None,
+        "pending_postponement": _redact_request(asked, view.lead_ministry) if asked else None,
         "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
+
+
+def _redact_request(asked: PostponementRequest, lead_ministry: str) -> PostponementRequest:
+    """A postponement awaiting its decision, as the history shows its request: the date asked, who (the lead ministry
+    not by its code), no official nor reason (found by a ministry's trial: the authority that decides it read none
+    awaiting, its inbox empty, and a late request could pass its deadline unseen)."""
+    led = asked.actor is Actor.LEAD_MINISTRY or asked.agency_code == lead_ministry
+    return asked.model_copy(update={"agency_code": REDACTED if led else asked.agency_code, "official": REDACTED, "reason": REDACTED})
 
 
 def _redacted_history(view: HistoryView, lead_ministry: str) -> HistoryView:

@@ -27,6 +27,7 @@ from api import bounds
 from api.problems import RETRY_SECONDS, problem, problem_body
 from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
+from schemas.redaction import secret_in, tokens_redacted
 from schemas.refusal import RefusalKind, Refused, beyond_json_limits, finite
 from schemas.text import lone_surrogate_in_key
 from workflows.admissions import admits_no_bidi_controls
@@ -114,6 +115,10 @@ class StrictJSONRoute(APIRoute):
                 if name in PATH_PATTERNS and not (pattern := PATH_PATTERNS[name][0]).fullmatch(value):
                     raise problem(Refused(name, "path_pattern", f"{name} must be {PATH_PATTERNS[name][1]} (pattern {pattern.pattern})",
                                           RefusalKind.INVALID))
+                if (token := secret_in(value)) is not None:
+                    # Never sent on to Temporal as a workflow's ID, where its client's spans carry it (found by a breaker).
+                    raise problem(Refused(name, "not_a_secret", f"holds an API token's secret ({token}): revoke that token (legis tokens "
+                                          "revoke)", RefusalKind.INVALID))
             if authenticate is not None:
                 await authenticate(request)
             for header in _ONCE:
@@ -359,8 +364,9 @@ class AroundRequest:
 
 
 def caller_request_id(scope: Scope) -> str:
-    """The request's ID: the caller's X-Request-ID (at most 100 characters), or a new one."""
-    return _header(scope, b"x-request-id")[:100] or uuid.uuid4().hex
+    """The request's ID: the caller's X-Request-ID (at most 100 characters; a token's secret in it cut to the token's ID, as
+    in the logs, for the spans that carry it too: found by a breaker), or a new one."""
+    return tokens_redacted(_header(scope, b"x-request-id")[:100]) or uuid.uuid4().hex
 
 
 def _header(scope: Scope, name: bytes) -> str:

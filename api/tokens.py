@@ -21,6 +21,7 @@ from schemas.enums import CallerRole
 from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused
 from schemas.time import Instant, in_hanoi
+from schemas.views import REDACTED
 
 log = structlog.get_logger(__name__)
 
@@ -122,12 +123,13 @@ class Refusal(BaseModel):
 
 
 def refusal_logged(*, caller: Caller | None, token_id: str | None, action: str, submission_id: str | None, status: int, field: str,
-                   rule: str) -> dict[str, object]:
+                   rule: str, classified: bool = False) -> dict[str, object]:
     """What a refusal's log line carries, recorded or not: who (the token's public ID, never its secret), what, and why
-    (the field and the rule; not the message, which may quote a classified draft)."""
-    return {"token_id": token_id, "agency_code": caller.agency_code if caller else None,
-            "caller_role": caller.role.value if caller else None, "action": action, "submission_id": submission_id,
-            "status": status, "field": field, "rule": rule}
+    (the field and the rule; not the message, which may quote a classified draft). Of an attempt on a `classified` draft,
+    not who: its lead ministry's own attempts would name it beside the draft (found by a breaker)."""
+    who = {} if classified else {"token_id": token_id, "agency_code": caller.agency_code if caller else None,
+                                 "caller_role": caller.role.value if caller else None}
+    return {**who, "action": action, "submission_id": submission_id, "status": status, "field": field, "rule": rule}
 
 
 def _storable(text: str) -> str:
@@ -153,19 +155,24 @@ async def record_refusal(
     # place of a submission ID keeps its ID only, as in the logs (`schemas.redaction`).
     action, field, message = (_storable(tokens_redacted(text)) for text in (action, field, message))
     submission_id = _storable(tokens_redacted(submission_id)) if submission_id else submission_id
-    log.warning("attempt refused", **refusal_logged(caller=caller, token_id=token_id, action=action, submission_id=submission_id,
-                                                   status=status, field=field, rule=rule))
-    await pool.execute(
-        """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        token_id, caller.agency_code if caller else None, caller.role.value if caller else None,
-        action, submission_id, status, field, rule, message[:1000],
-    )
+    classified = True  # until the registry says otherwise: a line that cannot say is written without who
+    try:
+        classified = await pool.fetchval(
+            """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               RETURNING coalesce((SELECT classified FROM submissions WHERE submission_id = $5), false)""",
+            token_id, caller.agency_code if caller else None, caller.role.value if caller else None,
+            action, submission_id, status, field, rule, message[:1000],
+        )
+    finally:
+        log.warning("attempt refused", **refusal_logged(caller=caller, token_id=token_id, action=action, submission_id=submission_id,
+                                                       status=status, field=field, rule=rule, classified=classified))
 
 
 async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None, limit: int = 100) -> list[Refusal]:
     """Refused attempts, newest first, as operators read them: a classified draft's say their field and rule only (what
-    its lead ministry was told may quote the draft: its session, its dates; found by a review)."""
+    its lead ministry was told may quote the draft: its session, its dates; found by a review), and not who was refused
+    (its lead ministry's own attempts named it beside the draft, by its agency, role and token: found by a breaker)."""
     rows = await pool.fetch(
         """SELECT r.occurred_at, r.token_id, r.agency_code, r.role, r.action, r.submission_id, r.status, r.field, r.rule, r.message,
                   coalesce(s.classified, false) AS classified
@@ -180,5 +187,6 @@ async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None,
                   for name, value in row.items() if name != "classified"}
         if row["classified"]:
             fields["message"] = Refused(fields["field"], fields["rule"], fields["message"]).withheld().message
+            fields.update(token_id=None, agency_code=REDACTED, role=REDACTED)
         listed.append(Refusal(**fields))
     return listed

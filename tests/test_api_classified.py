@@ -4,7 +4,7 @@ read; everyone else reads them redacted, and its refusals give them the field an
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from api.tokens import record_refusal
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
@@ -52,6 +52,24 @@ async def test_a_classified_drafts_ministry_and_session_stay_with_its_lead_minis
     assert [d["target_session"] for d in by_session if d["submission_id"] == request.submission_id] == ["16-3"]
 
 
+async def test_a_classified_drafts_postponement_awaiting_its_decision_is_seen_by_who_decides_it(api, pool):
+    """Found by a ministry's trial: the Deputy Prime Minister, who decides the request, read `pending_postponement: null`
+    for a classified draft, as if nothing waited; the history showed the date asked. Now read as the history shows it: the
+    date, who asked (the lead ministry not by its code), no official nor reason."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    assert (await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)).status_code == 200
+    deadline = date.fromisoformat((await api.get(path, headers=lead)).json()["stage_deadline"])
+    ask = {"stage": "APPRAISAL", "actor": "LEAD_MINISTRY", "agency_code": "BQP", "role": "MINISTER", "official": "Nguyễn Văn B",
+           "new_deadline": (deadline + timedelta(days=20)).isoformat(), "reason": "chờ ý kiến Bộ Quốc phòng về phụ lục mật"}
+    assert (await api.post(f"{path}/postponements", json=ask, headers=lead)).status_code == 200
+    assert (await api.get(path, headers=lead)).json()["pending_postponement"]["reason"] == ask["reason"]
+    for reader in (await bearer(pool, "CP", CallerRole.DEPUTY_PM), await bearer(pool, "VPCP", CallerRole.OPERATOR)):
+        asked = (await api.get(path, headers=reader)).json()["pending_postponement"]
+        assert asked is not None and asked["new_deadline"] == ask["new_deadline"] and asked["actor"] == "LEAD_MINISTRY"
+        assert asked["agency_code"] == asked["official"] == asked["reason"] == "(classified)", asked
+
+
 async def test_refusals_name_nothing_of_a_classified_draft_to_whom_may_not_read_it(api, pool):
     """A refusal explains itself from the draft (its lead ministry, its session's dates): to another agency a classified
     draft's refusals give the field and the rule only, and a start under its ID names none of its values."""
@@ -88,3 +106,30 @@ async def test_a_classified_drafts_refusals_say_their_field_and_rule_only_to_ope
     assert listed[plain.submission_id]["message"] == said
     withheld = listed[classified.submission_id]
     assert (withheld["field"], withheld["rule"]) == ("occurred_on", "after_session_opens") and "2027" not in withheld["message"], withheld
+
+
+async def test_refusals_listed_to_operators_do_not_name_a_classified_drafts_lead_ministry(api, pool, capsys):
+    """Found by a breaker: the refused attempts listed to operators (`GET /v1/refusals`, `legis refusals`) and their log
+    lines named the agency, role and token of every caller, so a classified draft's lead ministry was read off the rows of
+    its own refused attempts (its agency beside the draft's ID, with a rule only the lead ministry meets)."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    status = (await api.get(path, headers=operator)).json()
+    assert status["lead_ministry"] == "(classified)"  # what the operator may not know
+
+    # The lead ministry sends a decision for a stage the draft is not at (a slip any client makes): refused, and recorded.
+    wrong_stage = decision(request, Stage.DRAFTING).model_copy(update={"stage": Stage.APPRAISAL})
+    refused = await api.post(f"{path}/decisions", json=body(wrong_stage), headers=lead)
+    assert refused.status_code in (403, 409, 422), refused.text
+    # Its own start sent again with another title (a retry after an edit): refused, and recorded.
+    again = request.model_copy(update={"title": "Luật khác"})
+    problem(await api.post("/v1/submissions", json=body(again), headers=lead), 409, "submission_exists")
+
+    listed = (await api.get("/v1/refusals", params={"submission_id": request.submission_id}, headers=operator)).json()
+    assert listed, "the refusals were recorded"
+    # Whatever the operator reads of these rows must not tell which agency leads the draft.
+    assert "BQP" not in json.dumps(listed), listed
+    captured = capsys.readouterr()
+    logged = [line for line in (captured.err + captured.out).splitlines() if "attempt refused" in line and request.submission_id in line]
+    assert logged and not any("BQP" in line for line in logged), logged

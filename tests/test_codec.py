@@ -3,6 +3,8 @@ through, and what Temporal stores of a draft holds its title only as ciphertext.
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -189,3 +191,12 @@ async def test_a_draft_read_without_the_codec_shows_no_title(dev_env, pool, clas
     assert replayed.replay_failure is None
 
 
+def test_a_key_written_before_its_id_is_not_echoed_in_the_refusal():
+    """Found by a breaker: an entry written `<key>:<id>`, its key in URL-safe base64 without padding (43 characters that
+    fit the ID's pattern), was refused as "key <the key>: not valid base64", printed by every process at its start."""
+    key = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+    for text in (f"{key}:k2026", f"k2026a:{base64.b64encode(os.urandom(32)).decode()},{key}:k2026b"):
+        with pytest.raises(KeyRingError) as refused:
+            KeyRing.parse(text)
+        assert key not in str(refused.value), str(refused.value)
+        assert "entry" in str(refused.value) and "id:base64key" in str(refused.value), str(refused.value)

@@ -141,8 +141,8 @@ def test_an_approval_never_brings_the_deadline_earlier_than_the_calendar_gives(g
         new_deadline=cutoff + timedelta(days=5), reason="chờ ý kiến các bộ"), NOW).state
     moved = draft.perform(draft.CALENDAR_CHANGED, asked, SessionCalendar(sessions=(session(2, 260),), changed_by="VPQH"), NOW).state
     assert moved.deadline > cutoff + timedelta(days=50) and moved.pending_postponement is not None
-    approval = PostponementDecision(stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP",
-                                    role=Role.DEPUTY_PRIME_MINISTER, official="x")
+    approval = PostponementDecision(stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP",
+                                    role=Role.PRIME_MINISTER, official="x")
     if generation >= 18:
         with pytest.raises(Refused) as refused:
             draft.validate(draft.DECIDE_POSTPONEMENT, moved, approval, NOW)

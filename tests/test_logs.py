@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -27,10 +28,11 @@ from temporalio.client import WorkflowUpdateStage
 
 from activities.database import migrate
 from api.tokens import issue
-from schemas.enums import CallerRole, Stage
+from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
 from schemas.messages import StartRequest
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
-from tests.drafts import decision, example_text
+from tests.drafts import decision, example_text, programme_change
+from tests.http_api import bearer, body, started_at_drafting
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.stack import LEGIS
@@ -225,3 +227,31 @@ def test_a_webhooks_url_is_not_logged_by_the_http_client(capfd):
         for logger, was in zip(chatty, levels, strict=True):
             logger.setLevel(was)
     assert "delivered" in written and "QSECRET" not in written
+
+
+async def test_a_classified_drafts_refusal_is_not_written_whole_in_the_debug_log(api, pool, capfd):
+    """Found by a breaker: at LEGIS_LOG_LEVEL=DEBUG the SDK's "Update raised failure" line carried a traceback whose last
+    line was a classified draft's refusal whole (its session's dates), which the API withholds from the caller."""
+    root, chatty = logging.getLogger(), [logging.getLogger(name) for name in ("pgserver", "httpx", "httpcore")]
+    saved = structlog.get_config(), root.handlers[:], root.level, [logger.level for logger in chatty]
+    try:
+        configure_logging("DEBUG")
+        request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+        path = f"/v1/submissions/{request.submission_id}"
+        assert (await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)).status_code == 200
+        ubtvqh = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+        earlier = request.target_session.model_copy(update={"opens_on": request.target_session.opens_on - timedelta(days=30)})
+        moved = await api.post(f"{path}/programme-changes", headers=ubtvqh,
+                               json=body(programme_change(ProgrammeChangeKind.DEFER, to_session=earlier)))
+        assert moved.status_code in (409, 422) and "withheld" in moved.text  # the caller is told field and rule only
+        written = capfd.readouterr().err
+    finally:
+        config, root.handlers[:], level, levels = saved
+        structlog.configure(**config)
+        root.setLevel(level)
+        for logger, was in zip(chatty, levels, strict=True):
+            logger.setLevel(was)
+    said = [line for line in written.splitlines() if str(request.target_session.opens_on) in line]
+    assert not said, said
+    failed = [line for line in written.splitlines() if "Update raised failure" in line]
+    assert failed and all("rule=" in line for line in failed), failed

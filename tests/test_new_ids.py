@@ -59,7 +59,7 @@ def test_a_round_named_so_before_the_rule_still_decodes_replays_and_carries_over
     state = rounds.round_started(opened.state, start, NOW).state
     carried = DraftState.model_validate_json(state.model_dump_json())
     assert ".." in carried.rounds_opened and [watch.round.round_id for watch in carried.open_rounds] == [".."]
-    assert start.workflow_id.endswith("-..")
+    assert start.workflow_id == f"consultation-{request.submission_id}:.."
     # The same message sent again under its request ID gets its receipt, as before the rule.
     sent = draft.perform(draft.OPEN_CONSULTATION, core_state(request, at=Stage.DRAFTING), message, NOW, "req-1")
     draft.validate(draft.OPEN_CONSULTATION, sent.state, message, NOW, "req-1")

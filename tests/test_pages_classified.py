@@ -82,3 +82,28 @@ async def test_the_ministries_report_filtered_by_a_ministry_does_not_tell_that_i
 def is_html(answer) -> str:
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html"), answer.text[-1500:]
     return html.unescape(answer.text)
+
+
+async def test_the_inbox_counts_a_classified_drafts_postponement_awaiting_the_readers_decision(dev_env, pool):
+    """Found by a ministry's trial: a postponement of a classified draft's appraisal, asked by its lead ministry, was in no
+    inbox of the Deputy Prime Minister who decides it ("Nothing waits"), where a classified appraisal is counted in the
+    Ministry of Justice's. Counted, never listed: the draft is its lead ministry's to see."""
+    async with app_over(dev_env.client, pool) as http:
+        request = start_request(ministry="BQP", classified=True)
+        sid = request.submission_id
+        lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+        assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+        while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.APPRAISAL:
+            await drafts.decide(dev_env.client, sid, decision(request, status.stage))
+        ask = {"stage": "APPRAISAL", "actor": "LEAD_MINISTRY", "agency_code": "BQP", "role": "MINISTER", "official": "Nguyễn Văn B",
+               "new_deadline": str(status.stage_deadline.replace(year=status.stage_deadline.year + 1)), "reason": "chờ ý kiến về phụ lục mật"}
+        assert (await http.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead)).status_code == 200
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                               sid), lambda n: n == 1)
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
+        inbox = await http.get("/board/inbox")
+        assert inbox.status_code == 200 and sid not in inbox.text
+        said = re.search(r"(\d+) postponements? of (a )?classified drafts? also awaits? your decision", html.unescape(inbox.text))
+        assert said is not None and int(said.group(1)) >= 1, inbox.text[-3000:]
+        await signed_in(http, pool, language="en", agency="BTP", role=CallerRole.MOJ)  # who decides no postponement
+        assert "also await" not in (await http.get("/board/inbox")).text

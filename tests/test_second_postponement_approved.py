@@ -30,8 +30,8 @@ def test_a_second_postponement_later_than_the_approved_date_in_force_is_approved
             stage=S.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
             official="x", new_deadline=day, reason="chờ ý kiến các bộ"), NOW).state
 
-    approval = PostponementDecision(stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.DEPUTY_PM, agency_code="CP",
-                                    role=Role.DEPUTY_PRIME_MINISTER, official="x")
+    approval = PostponementDecision(stage=S.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP",
+                                    role=Role.PRIME_MINISTER, official="x")
     first = draft.perform(draft.DECIDE_POSTPONEMENT, ask(state, cutoff + timedelta(days=5)), approval, NOW).state
     assert first.deadline == cutoff + timedelta(days=5)
     asked = ask(first, cutoff + timedelta(days=15))

@@ -182,3 +182,34 @@ def test_with_an_endpoint_spans_go_to_it_over_otlp_http_named_by_service():
     assert path == "/v1/traces"
     assert {a.key: a.value.string_value for a in resource.attributes}[SERVICE_NAME] == "legis-worker"
     assert [span.name for span in export.resource_spans[0].scope_spans[0].spans] == ["sent"]
+
+
+async def test_a_token_pasted_into_a_request_is_not_exported_whole_in_a_span(dev_env, pool):
+    """Found by a breaker: a token pasted where something else belongs kept only its ID in the answer, the logs and the
+    audit trail, but the spans took it whole: the request ID attribute (`legis.request_id`), the HTTP span's URL, and the
+    Temporal client's span of a query to workflow `draft-law-<the token>`, which the API now refuses to send (422)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: "legis-test"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing = recording(provider)
+    try:
+        client = await connect(dev_env.client.service_client.config.target_host, keys=TEST_KEYS, interceptors=tracing.client_interceptors())
+        settings = Settings(_env_file=None, api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
+        app = create_app(client=client, pool=pool, task_queue=f"spans-{uuid.uuid4().hex[:8]}", settings=settings, tracing=tracing)
+        headers = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+        token = headers["Authorization"].split()[1]
+        secret = token.split("_", 2)[2]
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://legis.test") as http:
+            # A client that sends its token as the request ID (a wrong variable in a script), or pastes it as a path part.
+            listed = await http.get("/v1/submissions", headers={**headers, "X-Request-ID": token})
+            assert listed.status_code == 200, listed.text
+            pasted = await http.get(f"/v1/submissions/{token}", headers=headers)
+            assert secret not in pasted.text  # the answer keeps the token's ID only, as the logs do
+            assert pasted.status_code == 422 and pasted.json()["rule"] == "not_a_secret", pasted.text
+    finally:
+        tracing.close()
+    spans = exporter.get_finished_spans()
+    assert spans
+    leaked = [(s.name, key) for s in spans for key, value in (s.attributes or {}).items() if secret in str(value)]
+    leaked += [(s.name, "name") for s in spans if secret in s.name]
+    assert not leaked, leaked

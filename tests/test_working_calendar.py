@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from activities.rulebook import shipped_working_calendar
-from schemas.enums import Counting, DeadlineAnchor, RestDay
+from schemas.enums import Counting, DeadlineAnchor, RestDay, Stage
 from schemas.rulebook import TimeLimit
-from tests.drafts import NOW, core_state
+from tests.drafts import NOW, core_state, postponed
 from workflows.deadlines import VIETNAM, off_rest_day, shift_days, stage_deadline
 from workflows.draft_views import warnings
 
@@ -83,6 +83,15 @@ def test_a_deadline_in_a_year_not_announced_is_flagged_in_the_status():
     state = core_state().model_copy(update={"deadline": date(2027, 6, 1)})
     assert any("2027" in line and "not announced" in line for line in warnings(state, NOW))
     assert not any("not announced" in line for line in warnings(state.model_copy(update={"deadline": date(2026, 6, 1)}), NOW))
+
+
+def test_an_approved_date_in_a_year_not_announced_is_not_said_to_move():
+    """Found by a ministry's trial: an approved date falls due as approved, whatever rest days are announced (`Change.recompute`
+    keeps it), where the status said it "may move when they are"."""
+    appraisal = core_state(at=Stage.APPRAISAL)
+    approved = postponed(appraisal, date(2027, 1, 11)).state
+    assert approved.deadline == date(2027, 1, 11) and not CALENDAR.announced(approved.deadline)
+    assert not any("not announced" in line for line in warnings(approved, NOW))
 
 
 @given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)), st.sampled_from(list(RestDay)))

@@ -136,7 +136,8 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=await _asked_of(request, who))
+                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=await _asked_of(request, who),
+                asked_unseen=await _asked_unseen(request, who))
 
 
 async def _asked_of(request: Request, who) -> list[board.PostponementAsked]:
@@ -147,6 +148,14 @@ async def _asked_of(request: Request, who) -> list[board.PostponementAsked]:
     asked = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
     deciding = [a for a in asked if any(d.actor is who.role.actor for d in rulebook(a.row.process_version).rule(a.row.stage).postponement_authority)]
     return [dataclasses.replace(a, row=row) for a, row in zip(deciding, await with_titles(request, [a.row for a in deciding]), strict=True)]
+
+
+async def _asked_unseen(request: Request, who) -> int:
+    """How many postponements of classified drafts the reader may not see await its decision: counted, never listed."""
+    if who.role.actor is None:
+        return 0
+    asked = await database(board.classified_asked_unseen(request.app.state.pool, own_agency=own_agency(who)))
+    return sum(1 for version, stage in asked if any(d.actor is who.role.actor for d in rulebook(version).rule(stage).postponement_authority))
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])

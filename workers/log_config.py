@@ -30,6 +30,7 @@ from temporalio import activity, workflow
 from temporalio.runtime import LogForwardingConfig, LoggingConfig, TelemetryFilter
 
 from schemas.redaction import REDACTED, TOKEN
+from schemas.refusal import Refused
 from workers.log_context import temporal_context, trace_ids
 
 REDACTED_FIELDS = frozenset({
@@ -188,11 +189,30 @@ class DroppedSignal(logging.Filter):
         return True
 
 
+_UPDATE_FAILED = "Update raised failure"
+
+
+class UpdateFailure(logging.Filter):
+    """The SDK's DEBUG line for an update a workflow refused or failed: its error's type, and a refusal's field and rule,
+    without the traceback, whose last line is the refusal's message, which may quote a classified draft (its session's
+    dates, its lead ministry: found by a breaker, where the API tells the caller "details withheld")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith(_UPDATE_FAILED) and record.exc_info and (error := record.exc_info[1]) is not None:
+            details = getattr(error, "details", None)
+            said = error.details if isinstance(error, Refused) else details[0] if isinstance(details, tuple | list) and details else {}
+            said = said if isinstance(said, dict) else {}
+            record.error = type(error).__name__ + "".join(f" {name}={said[name]}" for name in ("field", "rule") if name in said)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def drop_signals_quietly() -> None:
-    """Install `DroppedSignal` on the SDK's workflow-instance logger, once per process."""
+    """Install `DroppedSignal` and `UpdateFailure` on the SDK's workflow-instance logger, once per process."""
     logger = logging.getLogger(_INSTANCE_LOGGER)
-    if not any(isinstance(installed, DroppedSignal) for installed in logger.filters):
-        logger.addFilter(DroppedSignal())
+    for kind in (DroppedSignal, UpdateFailure):
+        if not any(isinstance(installed, kind) for installed in logger.filters):
+            logger.addFilter(kind())
 
 
 def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:

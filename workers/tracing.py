@@ -33,6 +33,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.converter import PayloadConverter
 
+from schemas.redaction import tokens_redacted
 from workers.settings import Settings
 
 # Where TracingInterceptor carries the trace context in Temporal headers.
@@ -116,14 +117,15 @@ def recording(provider: TracerProvider) -> Tracing:
 
 
 def without_query(span: trace.Span, scope: Mapping[str, Any]) -> None:
-    """FastAPI server-request hook: the URL attributes lose their query string, which may hold a title search."""
+    """FastAPI server-request hook: the URL attributes lose their query string, which may hold a title search, and a
+    token's secret pasted into the path keeps the token's ID only (found by a breaker)."""
     if span is None or not span.is_recording():
         return
     attributes = getattr(span, "attributes", None) or {}
     for key in _URL_ATTRIBUTES:
         value = attributes.get(key)
-        if isinstance(value, str) and "?" in value:
-            span.set_attribute(key, value.split("?", 1)[0])
+        if isinstance(value, str) and (cut := tokens_redacted(value.split("?", 1)[0])) != value:
+            span.set_attribute(key, cut)
     if "url.query" in attributes:
         span.set_attribute("url.query", "")
 

@@ -132,7 +132,7 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
         raise Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook; send the same request again in a moment",
                       RefusalKind.BUSY)
     # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
-    posted = POSTED_TEXT.get(state.stage, DocumentKind.DRAFT_TEXT)
+    posted = POSTED_TEXT.get(state.stage, DocumentKind.DRAFT_TEXT) if state is not None else DocumentKind.DRAFT_TEXT
     if (request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified
             and not any(d.kind is posted for d in state.dossier)):
         raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is in "

@@ -70,6 +70,16 @@ DIFFERS = ("the key configured here as {key_id} differs from the one that sealed
            "key of the same ID?), or the payload was altered or moved under another workflow")
 
 
+def _named(number: int, key_id: str) -> str:
+    """How a refusal names a key entry: by its ID, unless the ID is itself a key (an entry written `key:id`, its key in
+    URL-safe base64 without padding, fits the ID's pattern: found by a breaker, echoed at every start), then by its number."""
+    try:
+        looks_like_a_key = len(base64.urlsafe_b64decode(key_id + "=" * (-len(key_id) % 4))) >= KEY_BYTES
+    except (binascii.Error, ValueError):
+        looks_like_a_key = False
+    return f"key entry {number} (its ID looks like a key: write it as id:base64key)" if looks_like_a_key else f"key {key_id}"
+
+
 class KeyRingError(ValueError):
     """A key ring that cannot be used: malformed, empty, or missing the key a payload names."""
 
@@ -95,14 +105,15 @@ class KeyRing:
             key_id = key_id.strip()
             if not separator or not KEY_ID_PATTERN.fullmatch(key_id):
                 raise KeyRingError(f"key entry {number}: write it as id:base64key, the ID of 1-64 letters, digits, '.', '_' or '-'")
+            named = _named(number, key_id)
             try:
                 key = base64.b64decode(encoded.strip(), validate=True)
             except binascii.Error:
-                raise KeyRingError(f"key {key_id}: not valid base64") from None
+                raise KeyRingError(f"{named}: not valid base64") from None
             if len(key) != KEY_BYTES:
-                raise KeyRingError(f"key {key_id}: {len(key)} bytes; AES-256 keys are {KEY_BYTES} bytes (`openssl rand -base64 32`)")
+                raise KeyRingError(f"{named}: {len(key)} bytes; AES-256 keys are {KEY_BYTES} bytes (`openssl rand -base64 32`)")
             if key_id in keys:
-                raise KeyRingError(f"key {key_id}: given twice")
+                raise KeyRingError(f"{named}: given twice")
             ids.append(key_id)
             keys[key_id] = key
         if not ids:

@@ -137,7 +137,9 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      f"the draft cannot keep its sitting unless {state.postponement.approved_by.value}, who approved it, decides again "
                      f"(POSTPONEMENT_CONFLICT, raised to {conflict_raised_to(state)[1]})")
-    if state.generation >= 2 and state.deadline is not None and not state.working.announced(state.deadline):
+    # An approved date falls due as approved, whatever rest days are announced (found by a ministry's trial: told it may move).
+    approved = state.postponement is not None and state.postponement.deadline == state.deadline
+    if state.generation >= 2 and state.deadline is not None and not approved and not state.working.announced(state.deadline):
         found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                      "it may move when they are")
     return tuple(found)
