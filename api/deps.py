@@ -184,9 +184,9 @@ async def _in_other_case(http: Request) -> str | None:
     """The draft a submission ID written in other letter case names, for the caller's 404 (one it may see)."""
     who = getattr(http.state, "caller", None)
     try:
-        async with asyncio.timeout(HINT_SECONDS):
-            return await board.in_other_case(http.app.state.pool, http.path_params.get("submission_id", "")[:64],
-                                             own_agency=who.agency_code if who is not None and permissions.leads(who) else None)
+        return await database(board.in_other_case(http.app.state.pool, http.path_params.get("submission_id", "")[:64],
+                                                  own_agency=who.agency_code if who is not None and permissions.leads(who) else None),
+                              seconds=HINT_SECONDS)
     except Exception:  # a courtesy: a database that cannot say (slow, locked, closing) leaves the 404 as Temporal gave it
         return None
 
@@ -219,6 +219,11 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
         log.error("workflow task failing", submission_id=submission_id, workflow_id=workflow_id)
         return problem(Refused(missing, "draft_task_failing", f"submission {submission_id}: {drafts.task_failing_message(workflow_id)}",
                                RefusalKind.BUSY))
+    if rpc.status is RPCStatusCode.FAILED_PRECONDITION and "poller" in rpc.message:
+        # Found by a breaker: with every worker stopped, the draft was said not to have run its first task.
+        return problem(Refused(missing, "worker_unavailable", f"no worker polls task queue {http.app.state.task_queue}, which runs the "
+                               "draft (Temporal: no poller seen recently): start one (legis worker), then send the same request again "
+                               "(with its Idempotency-Key) to apply it once", RefusalKind.BUSY))
     if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
         return problem(Refused(missing, "draft_not_ready", f"the workflow has not run its first task yet; retry shortly ({rpc.message})",
                                RefusalKind.BUSY))
@@ -275,13 +280,38 @@ def link_after(http: Request, response: Response, after: int | None) -> None:
 
 
 async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
-    """A call to PostgreSQL; an outage (no answer within `seconds`) as 503 with Retry-After, not a bare 500."""
+    """A call to PostgreSQL; an outage (no answer within `seconds`) as 503 with Retry-After, not a bare 500. The call runs
+    as a task of its own, cancelled and left to end when it does: a cancelled query's connection is given back to the
+    pool only once the server answers asyncpg's cancel request, which a server that takes connections and answers
+    nothing never does (found by a breaker: every read hung, the timeout waiting for that)."""
+    task = asyncio.ensure_future(call)
     try:
-        async with asyncio.timeout(seconds):
-            return await call
+        return await asyncio.wait_for(asyncio.shield(task), seconds)
     except (TimeoutError, *DATABASE_DOWN) as down:
+        _give_up(task)
         raise problem(Refused("database", "database_unavailable", f"the database does not answer ({type(down).__name__})",
                               RefusalKind.BUSY)) from None
+    except asyncio.CancelledError:  # the request itself cancelled (its client gone)
+        _give_up(task)
+        raise
+
+
+# Calls given up on, kept until they end so that their tasks are not collected while they still run.
+_unawaited: set[asyncio.Task] = set()
+
+
+def _give_up(task: asyncio.Task) -> None:
+    if task.done():
+        return
+    task.cancel()
+    _unawaited.add(task)
+    task.add_done_callback(_ended)
+
+
+def _ended(task: asyncio.Task) -> None:
+    _unawaited.discard(task)
+    if not task.cancelled():
+        task.exception()  # read, so that asyncio does not log it as never retrieved
 
 
 def rate(text: str | None):

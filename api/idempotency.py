@@ -11,39 +11,53 @@ Keys reach the draft as its request ID too, which it remembers across runs. A ke
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
 
 import asyncpg
+import structlog
 from fastapi import Request, Response
 from fastapi_problem.error import Problem
 
+from activities.database import DATABASE_DOWN
+from api.deps import database
 from api.problems import from_draft, problem, problem_body
 from schemas.refusal import RefusalKind, Refused
 
+log = structlog.get_logger(__name__)
 KEPT_HEADERS = ("location", "link")
 # A key answers its retries for this long, then is forgotten (and may be used again).
 KEPT_DAYS = 30
 
 
 async def answer_once(http: Request, token_id: str, key: str | None, run: Callable[[], Awaitable[Response]]) -> Response:
-    """Run a POST once per (token, key); raises the problems `run` raises, after recording them."""
+    """Run a POST once per (token, key); raises the problems `run` raises, after recording them.
+
+    A claim whose answer was never recorded (its API process killed while it ran, PostgreSQL lost before the answer could
+    be written: found by a breaker, every retry was told `request_in_progress` for the 30 days the key is kept) is taken
+    over by a retry once the first could no longer be running (`_claim_seconds`): the request runs again under the same
+    key, which the draft remembers as its request ID, and so answers it as the first (`duplicate`) if it was applied."""
     if key is None:
         return await run()
     pool: asyncpg.Pool = http.app.state.pool
     digest = await _digest(http, canonical=True)
-    claimed = await pool.fetchval(
+    held = _claim_seconds(http)
+    claimed = await database(pool.fetchval(
         f"""INSERT INTO idempotency_keys (token_id, key, method, path, request_sha256) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (token_id, key) DO UPDATE SET method = $3, path = $4, request_sha256 = $5, status = NULL, headers = NULL,
                 body = NULL, created_at = now()
             WHERE idempotency_keys.created_at < now() - interval '{KEPT_DAYS} days'
+               OR (idempotency_keys.status IS NULL AND idempotency_keys.request_sha256 = $5
+                   AND idempotency_keys.created_at < now() - make_interval(secs => $6))
             RETURNING true""",
-        token_id, key, http.method, http.url.path, digest,
-    )
-    await pool.execute(f"DELETE FROM idempotency_keys WHERE token_id = $1 AND created_at < now() - interval '{KEPT_DAYS} days'", token_id)
+        token_id, key, http.method, http.url.path, digest, held,
+    ))
+    await database(pool.execute(f"DELETE FROM idempotency_keys WHERE token_id = $1 AND created_at < now() - interval '{KEPT_DAYS} days'",
+                                token_id))
     if not claimed:
-        return await _first_answer(pool, token_id, key, (digest, await _digest(http, canonical=False)))
+        return await _first_answer(pool, token_id, key, (digest, await _digest(http, canonical=False)), held)
     try:
         response = await run()
     except (Problem, Refused) as refused:
@@ -53,10 +67,17 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
                     problem_body(answer))
         raise
     except BaseException:
-        await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)
+        with contextlib.suppress(*DATABASE_DOWN, Problem):  # left claimed: a retry takes it over in `_claim_seconds`
+            await database(pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key))
         raise
     await _keep(pool, token_id, key, response.status_code, dict(response.headers), response.body)
     return response
+
+
+def _claim_seconds(http: Request) -> float:
+    """How long a claim holds before a retry may take it over: longer than any request runs (the API's wait for Temporal,
+    `LEGIS_API_TIMEOUT`, with the database's calls around it)."""
+    return float(http.app.state.timeout) + 30
 
 
 async def _digest(http: Request, *, canonical: bool) -> str:
@@ -71,22 +92,31 @@ async def _digest(http: Request, *, canonical: bool) -> str:
 
 
 async def _keep(pool: asyncpg.Pool, token_id: str, key: str, status: int, headers: dict[str, str], body: bytes) -> None:
-    if status >= 500 or status == 429:
-        await pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key)
-        return
+    """Record the answer; the answer is given whether or not it could be (PostgreSQL lost meanwhile: found by a breaker,
+    an applied decision answered 500), and a retry then takes the claim over (`answer_once`)."""
     kept = {name: value for name, value in headers.items() if name.lower() in (*KEPT_HEADERS, "content-type")}
-    await pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 WHERE token_id = $1 AND key = $2",
-                       token_id, key, status, json.dumps(kept), body)
+    try:
+        if status >= 500 or status == 429:
+            await database(pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key))
+        else:
+            await database(pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 WHERE token_id = $1 "
+                                        "AND key = $2", token_id, key, status, json.dumps(kept), body))
+    except Problem:
+        log.warning("idempotency answer not recorded: the database is unavailable; a retry under the key runs the request again "
+                    "once the claim lapses, and the draft answers it as the first", status=status)
 
 
-async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digests: tuple[str, str]) -> Response:
-    row = await pool.fetchrow("SELECT request_sha256, status, headers, body FROM idempotency_keys WHERE token_id = $1 AND key = $2",
-                              token_id, key)
+async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digests: tuple[str, str], held: float) -> Response:
+    row = await database(pool.fetchrow(
+        "SELECT request_sha256, status, headers, body, greatest(1, ceil(extract(epoch FROM created_at + make_interval(secs => $3) - now()))) "
+        "AS lapses_in FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key, held))
     if row is None or row["request_sha256"] not in digests:
         raise problem(Refused("Idempotency-Key", "idempotency_key_reused",
                               f"the key {key!r} was used for another request; send this one with a new key", RefusalKind.INVALID))
     if row["status"] is None:
-        raise problem(Refused("Idempotency-Key", "request_in_progress", f"the request with key {key!r} is still being answered; retry shortly",
-                              RefusalKind.CONFLICT), headers={"Retry-After": "1"})
+        wait = int(min(row["lapses_in"], 5))  # asked again soon: the first's answer is most often recorded within seconds
+        raise problem(Refused("Idempotency-Key", "request_in_progress", f"the request with key {key!r} is still being answered; retry "
+                              f"shortly (one whose answer was lost is run again {int(row['lapses_in'])} s from now at the latest)",
+                              RefusalKind.CONFLICT), headers={"Retry-After": str(wait)})
     headers = {**json.loads(row["headers"]), "Idempotent-Replayed": "true"}
     return Response(bytes(row["body"]), status_code=row["status"], headers=headers)

@@ -412,7 +412,9 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
                "field": str(problem.get("field", "request"))[:200], "rule": str(problem.get("rule", "refused"))[:100]}
     limit: RateLimitItem | None = getattr(state, "refusals_limit", None)
     if pool is None or (limit is not None and not await limiter.hit(limit, "refusals", caller_key)):
-        log.info("refusal not recorded: over the rate for this caller", caller=caller_key, **refusal_logged(**refused))
+        # Who, by the caller's key, only of an attempt on no draft: the registry is not asked here (`refusal_logged`).
+        log.info("refusal not recorded: over the rate for this caller", **({} if refused["submission_id"] else {"caller": caller_key}),
+                 **refusal_logged(**refused))
         return
     try:
         await record_refusal(pool, **refused, message=str(problem.get("detail", ""))[:1000])

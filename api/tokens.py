@@ -7,6 +7,7 @@ a plain hash is enough, there is nothing to stretch.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -123,10 +124,13 @@ class Refusal(BaseModel):
 
 
 def refusal_logged(*, caller: Caller | None, token_id: str | None, action: str, submission_id: str | None, status: int, field: str,
-                   rule: str, classified: bool = False) -> dict[str, object]:
+                   rule: str, classified: bool | None = None) -> dict[str, object]:
     """What a refusal's log line carries, recorded or not: who (the token's public ID, never its secret), what, and why
     (the field and the rule; not the message, which may quote a classified draft). Of an attempt on a `classified` draft,
-    not who: its lead ministry's own attempts would name it beside the draft (found by a breaker)."""
+    not who: its lead ministry's own attempts would name it beside the draft (found by a breaker); none (not known, the
+    registry not asked): not who of an attempt on any draft."""
+    if classified is None:
+        classified = submission_id is not None
     who = {} if classified else {"token_id": token_id, "agency_code": caller.agency_code if caller else None,
                                  "caller_role": caller.role.value if caller else None}
     return {**who, "action": action, "submission_id": submission_id, "status": status, "field": field, "rule": rule}
@@ -155,15 +159,21 @@ async def record_refusal(
     # place of a submission ID keeps its ID only, as in the logs (`schemas.redaction`).
     action, field, message = (_storable(tokens_redacted(text)) for text in (action, field, message))
     submission_id = _storable(tokens_redacted(submission_id)) if submission_id else submission_id
-    classified = True  # until the registry says otherwise: a line that cannot say is written without who
+    # Withheld while the registry cannot say the draft is not classified (a draft just started has no row yet: found by
+    # a breaker), nor answers within a second (its table locked by a migration: the answer waits for this line), and
+    # when the database does not answer.
+    classified = submission_id is not None
     try:
-        classified = await pool.fetchval(
+        await pool.execute(
             """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-               RETURNING coalesce((SELECT classified FROM submissions WHERE submission_id = $5), false)""",
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
             token_id, caller.agency_code if caller else None, caller.role.value if caller else None,
             action, submission_id, status, field, rule, message[:1000],
         )
+        if submission_id is not None:
+            with contextlib.suppress(TimeoutError):
+                classified = await pool.fetchval("SELECT coalesce((SELECT classified FROM submissions WHERE submission_id = $1), true)",
+                                                 submission_id, timeout=1)
     finally:
         log.warning("attempt refused", **refusal_logged(caller=caller, token_id=token_id, action=action, submission_id=submission_id,
                                                        status=status, field=field, rule=rule, classified=classified))

@@ -144,6 +144,10 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
     if task_failing(rpc):
         field = target.field if target else "submission_id"
         return Unavailable(f"{field}: {task_failing_message(target.found_id if target else None)}", field=field, rule="draft_task_failing")
+    if rpc.status is RPCStatusCode.FAILED_PRECONDITION and "poller" in rpc.message:
+        return Unavailable(f"Temporal at {config.temporal_address}: no worker polls the draft's task queue {config.task_queue} (no poller "
+                           "seen recently): start one (legis worker), then send the same command again (with its --request-id)",
+                           rule="worker_unavailable")
     if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
         return Unavailable(f"Temporal at {config.temporal_address}: the workflow has not run its first task yet; retry shortly "
                            f"({rpc.message})", rule="draft_not_ready")

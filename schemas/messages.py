@@ -317,7 +317,9 @@ class ConsultationRequest(Acting):
     round_id: RoundId
     kind: ConsultationKind
     consultees: tuple[AgencyCode, ...] = Field(default=(), max_length=MAX_CONSULTEES, description="who is asked; empty only for PUBLIC_POSTING")
-    window_days: int | None = Field(default=None, ge=1, le=365, strict=True, description="longer than the statutory window if wished; never shorter")
+    window_days: int | None = Field(default=None, ge=1, le=365, strict=True, description="days the round stays open: never shorter than a "
+                                       "statutory window (15 for written opinions), and a social critique's 30 are a default from editions 2025.8 "
+                                       "(the law sets none)")
 
     @model_validator(mode="after")
     def _consultees(self) -> ConsultationRequest:

@@ -242,6 +242,13 @@ class TrackRule(RuleModel):
         return self
 
 
+class PostedText(RuleModel):
+    """The document a public posting shows at a stage whose text is not yet the draft law's."""
+
+    stage: Stage
+    kind: DocumentKind
+
+
 class ConsultationWindow(RuleModel):
     """How long consultees have to answer a round of each kind; silence after it is recorded."""
 
@@ -261,6 +268,14 @@ class ConsultationWindow(RuleModel):
         default=True, description="True: consultees have at least `days` (a round may not be shorter); False: the law sets no number "
         "and `days` is the round's default, which its opener may shorten (the Fatherland Front's social critique, DOMAIN.md correction 6)"
     )
+    posted_text: tuple[PostedText, ...] = Field(
+        default=(), description="the document a round of this kind needs in the dossier at a stage, where not the draft's text "
+        "(DRAFT_TEXT): at the policy proposal, the proposal (POLICY_PROPOSAL); editions before 2025.8 asked DRAFT_TEXT everywhere"
+    )
+
+    def text_at(self, stage: Stage) -> DocumentKind:
+        """The document the public reads when a round of this kind is opened at `stage`."""
+        return next((posted.kind for posted in self.posted_text if posted.stage is stage), DocumentKind.DRAFT_TEXT)
 
 
 CitedRule = Literal["withdrawal", "filing", "arbitration", "programme_changes", "postponement_authority"]
@@ -346,7 +361,7 @@ _ADDED_LATER = {
     "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
     "StageRule": {"on_path", "url", "unverified", "refer_to", "renewed_documents", "escalation_ladder"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
-    "ConsultationWindow": {"url", "statutory_minimum"},
+    "ConsultationWindow": {"url", "statutory_minimum", "posted_text"},
     "TrackRule": {"url", "kept_for"},
     "FollowUp": {"url"},
 }
@@ -427,3 +442,8 @@ def shipped(book: Rulebook) -> bool:
     of a rulebook keeps the digest cached on the original)."""
     found = _EDITIONS.get((book.process_version, book.digest))
     return found is book or found == book
+
+
+def editions_of(process_version: ProcessVersion) -> tuple[Rulebook, ...]:
+    """Every edition of `process_version` this release ships (the current one and those kept for drafts that pinned them)."""
+    return tuple(book for (version, _), book in _EDITIONS.items() if version is process_version)

@@ -172,17 +172,17 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
     return found
 
 
-async def classified_asked_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[tuple[ProcessVersion, Stage]]:
-    """The process version and stage of each open classified draft this reader may not see whose postponement awaits its
+async def classified_asked_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[tuple[str, ProcessVersion, Stage]]:
+    """The submission ID, process version and stage of each open classified draft this reader may not see whose postponement awaits its
     decision, as `postponements_asked` finds them: the rulebook says who decides each (`web.inbox`), and the inbox counts
     those of the reader's (found by a ministry's trial: a Deputy Prime Minister's inbox said nothing waited)."""
     rows = await db.fetch(
-        "SELECT s.process_version, s.stage FROM submissions s CROSS JOIN LATERAL (SELECT event FROM audit_events a "
+        "SELECT s.submission_id, s.process_version, s.stage FROM submissions s CROSS JOIN LATERAL (SELECT event FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
         f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
         "WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = 'POSTPONEMENT_REQUESTED') "
         f"AND s.classified AND s.lead_ministry IS DISTINCT FROM $1 AND {OPEN} AND e.event = 'POSTPONEMENT_REQUESTED'", own_agency)
-    return [(ProcessVersion(row["process_version"]), Stage(row["stage"])) for row in rows]
+    return [(row["submission_id"], ProcessVersion(row["process_version"]), Stage(row["stage"])) for row in rows]
 
 
 async def classified_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None, today: date,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from structlog.testing import capture_logs
+
 from api.tokens import record_refusal
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
 from tests.drafts import decision, programme_change, start_request
-from tests.http_api import bearer, body, problem, started_at_drafting
+from tests.http_api import api_client, bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 
 
@@ -133,3 +135,42 @@ async def test_refusals_listed_to_operators_do_not_name_a_classified_drafts_lead
     captured = capsys.readouterr()
     logged = [line for line in (captured.err + captured.out).splitlines() if "attempt refused" in line and request.submission_id in line]
     assert logged and not any("BQP" in line for line in logged), logged
+
+
+def who_named(logs, submission_id: str) -> list[tuple[str, dict]]:
+    lines = [line for line in logs if line.get("submission_id") == submission_id]
+    assert lines, logs
+    return [(line["event"], named) for line in lines
+            if (named := {key: line[key] for key in ("token_id", "agency_code", "caller_role", "caller") if line.get(key)})]
+
+
+async def test_a_classified_drafts_refusal_over_the_recording_rate_names_nobody(dev_env, pool):
+    """Found by a breaker: past the refusals recorded a minute, the line "refusal not recorded: over the rate for this
+    caller" named the lead ministry's agency, role and token beside its classified draft."""
+    async with api_client(dev_env.client, pool, api_refusals_recorded="1/minute") as http:
+        request = start_request(ministry="BQP", classified=True)
+        lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+        assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+        await eventually(lambda: pool.fetchval("SELECT classified FROM submissions WHERE submission_id = $1", request.submission_id),
+                         lambda classified: classified is True)
+        # A decision for a stage the draft is not at, sent twice by its own lead ministry: refused both times.
+        wrong_stage = decision(request, Stage.DRAFTING).model_copy(update={"stage": Stage.APPRAISAL})
+        with capture_logs() as logs:
+            for _ in range(2):
+                refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(wrong_stage), headers=lead)
+                assert refused.status_code in (403, 409, 422), refused.text
+    assert "refusal not recorded: over the rate for this caller" in {line["event"] for line in logs}, logs
+    assert who_named(logs, request.submission_id) == []
+
+
+async def test_a_classified_drafts_refusal_before_its_registry_row_names_nobody(dev_env, pool):
+    """Found by a breaker: until the draft's registry row was written (no worker here: as in the moments after any
+    start), its refusals' log line read it as not classified and named who was refused."""
+    async with api_client(dev_env.client, pool, worker=False) as http:
+        request = start_request(ministry="BQP", classified=True)
+        lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+        assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+        with capture_logs() as logs:
+            refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json={}, headers=lead)
+            assert refused.status_code == 422, refused.text
+    assert who_named(logs, request.submission_id) == []

@@ -7,18 +7,19 @@ disagrees, he refers it to the Assembly, which decides at its nearest session.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from pydantic import ValidationError
 
-from schemas.calendar import SessionCalendar, TargetSession
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from schemas.enums import SITTING_STAGES, EventKind, LawKind, Outcome, ProcessVersion, Stage
 from schemas.messages import Decision
-from schemas.refusal import Refused
+from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision, sitting
 from workflows import draft
+from workflows.deadlines import start_of
 
 S = Stage
 HELD = TargetSession(legislature=16, session=1, opens_on=date(2026, 4, 6))
@@ -118,3 +119,32 @@ def test_a_draft_that_pinned_an_edition_without_the_referral_keeps_its_rules():
     assert refused(state, request, S.PROMULGATION, Outcome.REFER_TO_ASSEMBLY) == ("outcome", "outcome_allowed")
     again = decide(state, request, S.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=S.STANDING_COMMITTEE_OPINION)
     assert again.stage is S.STANDING_COMMITTEE_OPINION
+
+
+def test_the_standing_committee_adopts_an_ordinance_at_its_meeting_not_before():
+    """Found by a ministry's trial: with meeting UBTVQH-52 announced for the ordinance, whose limits count back from it,
+    the Standing Committee's adoption sent months before was taken, and the President's 15 days ran from then. From the
+    nineteenth generation it is refused before the meeting's day, taken on it; a draft of the eighteenth takes it."""
+    opens_on = date(2027, 5, 20)
+    request = core_request(law_kind=LawKind.ORDINANCE, opens_on=opens_on)
+    meeting = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=date(2027, 4, 12))
+    for generation in (19, 18):
+        state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, meetings=[meeting], generation=generation)
+        adopted = decision(request, Stage.STANDING_COMMITTEE_OPINION)
+        if generation >= 19:
+            with pytest.raises(Refused) as early:
+                draft.validate(draft.DECIDE, state, adopted, NOW)
+            assert (early.value.field, early.value.rule, early.value.kind) == ("occurred_on", "at_the_meeting", RefusalKind.CONFLICT)
+            assert "UBTVQH-52 on 2027-04-12" in early.value.message
+            dated = adopted.model_copy(update={"occurred_on": date(2027, 4, 11)})
+            with pytest.raises(Refused) as misdated:
+                draft.validate(draft.DECIDE, state, dated, start_of(date(2027, 4, 13)))
+            assert (misdated.value.rule, misdated.value.kind) == ("at_the_meeting", RefusalKind.INVALID)
+            on_the_day = start_of(meeting.meets_on) + timedelta(hours=15)
+            assert draft.perform(draft.DECIDE, state, adopted, on_the_day).state.stage is Stage.PROMULGATION
+        else:
+            assert draft.perform(draft.DECIDE, state, adopted, NOW).state.stage is Stage.PROMULGATION
+    # A law's opinion is not anchored to the meeting (DOMAIN.md correction 1): taken any day.
+    law = core_request(opens_on=opens_on)
+    state = core_state(law, at=Stage.STANDING_COMMITTEE_OPINION, meetings=[meeting])
+    assert draft.perform(draft.DECIDE, state, decision(law, Stage.STANDING_COMMITTEE_OPINION), NOW).state.stage is Stage.NA_SESSION

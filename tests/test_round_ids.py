@@ -111,3 +111,46 @@ async def test_a_round_id_another_draft_would_share_is_still_opened(api, pool, d
     assert second.status_code == 200, second.text
     ids = {(await round_client.round_workflow(dev_env.client, sid, rid)).id for sid, rid in ((prefix, f"{tail}-r2"), (request.submission_id, "r2"))}
     assert len(ids) == 2, ids
+
+
+@pytest.mark.parametrize("remembered", [True, False])
+async def test_a_round_under_its_earlier_id_is_its_own_once_another_draft_reuses_that_id(api, pool, dev_env, monkeypatch, remembered):
+    """Found by a breaker: a round's child takes an ID whose earlier workflow has closed, so once the ordinary draft's round
+    under its earlier ID had ended, a classified draft of the eighteenth generation opened its own under the same ID; the
+    round's lookup remembered the ID and handed back its latest run, the classified draft's (`remembered`), or, in a new
+    process, refused that run as another draft's and answered 404 for a round the ordinary draft has. It now finds the
+    run whose input names the draft and round."""
+    round_ids_of(18, monkeypatch)  # both drafts started before this release
+    request, lead, prefix, tail = await classified_at_drafting(api, pool)
+    btc = await ordinary_draft_named(api, pool, prefix)
+    other = start_request(ministry="BTC").model_copy(update={"submission_id": prefix})
+    for stage, role, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
+        sent = await api.post(f"/v1/submissions/{prefix}/decisions", json=body(decision(other, stage)), headers=await bearer(pool, agency, role))
+        assert sent.status_code == 200, sent.text
+    # The ordinary draft's round `<tail>-r1`: asked of BNV, answered, compiled; its workflow completes.
+    ordinary = f"/v1/submissions/{prefix}/consultations/{tail}-r1"
+    opened = await api.post(f"/v1/submissions/{prefix}/consultations", json=body(consultation(other, f"{tail}-r1", ("BNV",))), headers=btc)
+    assert opened.status_code == 200, opened.text
+    answered = await api.post(f"{ordinary}/opinions", json=body(opinion_body("BNV", "c1")), headers=await bearer(pool, "BNV", CallerRole.CONSULTEE))
+    assert answered.status_code == 200, answered.text
+    await eventually(lambda: api.get(ordinary, headers=btc), lambda r: r.json().get("closed") is True, seconds=30)
+    compiled = await api.post(f"{ordinary}/compilation", json=body(compilation_body(other, ("BNV", "c1", Response.ACCEPTED))), headers=btc)
+    assert compiled.status_code == 200, compiled.text
+    earlier = round_client.found_workflow_id(prefix, f"{tail}-r1")
+    assert earlier == f"consultation-{prefix}-{tail}-r1"  # remembered
+    await eventually(lambda: dev_env.client.get_workflow_handle(earlier).describe(), lambda d: d.close_time is not None, seconds=30)
+
+    # The classified draft (BQP), eighteenth generation too, opens its round `r1`: the same workflow ID, its earlier run closed.
+    secret = await api.post(f"/v1/submissions/{request.submission_id}/consultations", json=body(consultation(request, "r1", ("BYT",))),
+                            headers=lead)
+    assert secret.status_code == 200, secret.text
+    await api.post(f"/v1/submissions/{request.submission_id}/consultations/r1/opinions", json=body(opinion_body("BYT", "s1")),
+                   headers=await bearer(pool, "BYT", CallerRole.CONSULTEE))
+
+    if not remembered:
+        monkeypatch.setattr(round_client, "_ROUNDS_FOUND", type(round_client._ROUNDS_FOUND)())
+    # BTC reads its own draft's round: its own (BNV's answer), never the classified draft's (BYT, "Thứ trưởng BYT").
+    read = await api.get(ordinary, headers=btc)
+    said = json.dumps(read.json(), ensure_ascii=False)
+    assert "BYT" not in said, said
+    assert read.status_code == 200 and [a["consultee"] for a in read.json()["answers"]] == ["BNV"], said

@@ -111,3 +111,15 @@ def test_the_policy_proposal_is_posted_with_its_own_dossier():
     with pytest.raises(Refused) as refused:
         draft.validate(draft.OPEN_CONSULTATION, drafting, posting.model_copy(update={"round_id": "CK-2"}), NOW)
     assert "DRAFT_TEXT" in str(refused.value)
+
+
+def test_a_draft_pinned_to_2025_7_is_posted_at_the_policy_proposal_as_2025_7_posted_it():
+    """Found by a breaker: the policy proposal's own text was asked of every draft, whatever edition it pinned; one that
+    pinned 2025.7 keeps its rules, a DRAFT_TEXT (`ConsultationWindow.posted_text`, editions 2025.8 on)."""
+    request = core_request()
+    state = pinned_to(core_state(request), EDITION_2025_7)
+    assert state.stage is Stage.POLICY_PROPOSAL and Stage.POLICY_PROPOSAL in state.rulebook.window(ConsultationKind.PUBLIC_POSTING).stages
+    filing = DossierFiling(stage=Stage.POLICY_PROPOSAL, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
+                           official="Bộ trưởng", documents=(document(DocumentKind.DRAFT_TEXT),))
+    filed = draft.perform(draft.FILE_DOSSIER, state, filing, NOW).state
+    draft.validate(draft.OPEN_CONSULTATION, filed, consultation(request, "CK-1", consultees=(), kind=ConsultationKind.PUBLIC_POSTING), NOW)

@@ -22,9 +22,10 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import SITTING_STAGES
+from schemas.enums import SITTING_STAGES, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision
 from schemas.refusal import RefusalKind, Refused
+from schemas.rulebook import Rulebook, editions_of
 from schemas.text import NFD_GROWTH, typed_whole_number
 from store import board
 from web.auth import SENT_COOKIE, signed_in, to_sign_in
@@ -146,8 +147,33 @@ async def _asked_of(request: Request, who) -> list[board.PostponementAsked]:
     if who.role.actor is None:
         return []
     asked = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
-    deciding = [a for a in asked if any(d.actor is who.role.actor for d in rulebook(a.row.process_version).rule(a.row.stage).postponement_authority)]
+    decides = await _decides(request, who, [(a.row.submission_id, a.row.process_version, a.row.stage) for a in asked])
+    deciding = [a for a, yes in zip(asked, decides, strict=True) if yes]
     return [dataclasses.replace(a, row=row) for a, row in zip(deciding, await with_titles(request, [a.row for a in deciding]), strict=True)]
+
+
+async def _decides(request: Request, who, drafts_at: list[tuple[str, ProcessVersion, Stage]]) -> list[bool]:
+    """Whether the reader's actor approves a postponement of each draft at its stage, by the rulebook edition the draft
+    pinned: read from the editions where they agree, asked of the draft (its `rulebook_version`) where they do not (found
+    by a breaker: edition 2025.8 took the Deputy Prime Minister off the submission date, and the inbox, reading the newest,
+    left out the requests of drafts that pinned 2025.7, which still take his decision). A draft that does not answer in
+    `ASK_SECONDS` is judged by the newest edition."""
+    def approves(book: Rulebook, stage: Stage) -> bool:
+        return any(d.actor is who.role.actor for d in book.rule(stage).postponement_authority)
+
+    said = [{approves(book, stage) for book in editions_of(version) if any(r.stage is stage for r in book.stages)} for _, version, stage in drafts_at]
+    unsure = [sid for (sid, _, _), answers in zip(drafts_at, said, strict=True) if len(answers) > 1]
+    versions = await asyncio.gather(*(asyncio.wait_for(drafts.status(request.app.state.client, sid), ASK_SECONDS) for sid in unsure),
+                                    return_exceptions=True)
+    pinned = {sid: view.rulebook_version for sid, view in zip(unsure, versions, strict=True) if not isinstance(view, BaseException)}
+    found = []
+    for (sid, version, stage), answers in zip(drafts_at, said, strict=True):
+        if len(answers) == 1:
+            found.append(answers.pop())
+            continue
+        book = next((b for b in editions_of(version) if b.version == pinned.get(sid)), rulebook(version))
+        found.append(approves(book, stage))
+    return found
 
 
 async def _asked_unseen(request: Request, who) -> int:
@@ -155,7 +181,7 @@ async def _asked_unseen(request: Request, who) -> int:
     if who.role.actor is None:
         return 0
     asked = await database(board.classified_asked_unseen(request.app.state.pool, own_agency=own_agency(who)))
-    return sum(1 for version, stage in asked if any(d.actor is who.role.actor for d in rulebook(version).rule(stage).postponement_authority))
+    return sum(await _decides(request, who, asked))
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from schemas.consultation import MAX_ROUND_DOCUMENTS, Opinion
-from schemas.enums import ConsultationKind, DocumentKind, EventKind, Stage, body_code_refusal
+from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
 from schemas.messages import (
     LONGEST_REQUEST_ID,
     Acting,
@@ -114,17 +114,12 @@ def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _texts(item, f"{path}.{key}" if path else str(key))
 
 
-# What the public reads at a stage whose text is not yet a draft law (found by a reviewer of the stage table: a posting
-# at the policy proposal asked for a DRAFT_TEXT, which is written only at drafting).
-POSTED_TEXT = {Stage.POLICY_PROPOSAL: DocumentKind.POLICY_PROPOSAL}
-
-
 def admits_round(state: DraftState | None, request: ConsultationRequest) -> None:
     """A new round's ID is not "." nor "..", a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
     6(1), under the Law on the Fatherland Front), and a public posting needs the text posted in the dossier, so that the
     public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33: DRAFT_TEXT; at the policy proposal
-    the proposal's dossier, POLICY_PROPOSAL, `POSTED_TEXT`): asked of new input only (`draft.Operation.admits`), so that a
-    round opened so before the rule replays, decodes and is answered as it was."""
+    the proposal's dossier, POLICY_PROPOSAL, from editions 2025.8: `ConsultationWindow.posted_text`): asked of new input
+    only (`draft.Operation.admits`), so that a round opened so before the rule replays, decodes and is answered as it was."""
     _no_dot_segment("round_id", "round", request.round_id)
     if request.kind is ConsultationKind.PUBLIC_POSTING and state is None:
         # Its dossier is read once the rulebook is pinned (found by a breaker: a draft entered under way, posted in its
@@ -132,7 +127,10 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
         raise Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook; send the same request again in a moment",
                       RefusalKind.BUSY)
     # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
-    posted = POSTED_TEXT.get(state.stage, DocumentKind.DRAFT_TEXT) if state is not None else DocumentKind.DRAFT_TEXT
+    # What the public reads at the stage: the draft's text, or at the policy proposal the proposal (editions 2025.8 on,
+    # `posted_text`: found by a reviewer of the stage table, a posting there asked for a text written only at drafting).
+    window = state.rulebook.window(request.kind) if request.kind is ConsultationKind.PUBLIC_POSTING else None
+    posted = window.text_at(state.stage) if window is not None else DocumentKind.DRAFT_TEXT
     if (request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified
             and not any(d.kind is posted for d in state.dossier)):
         raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is in "

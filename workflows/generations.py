@@ -100,7 +100,9 @@
 19. A round's workflow ID is `consultation-<submission>:<round>` (`rounds.round_workflow_id`), which no two drafts'
    rounds share, where `consultation-<submission>-<round>` was draft MAT-2026's round 014-R1 and draft MAT-2026-014's
    round R1 alike (found by a breaker: a caller of the one read and wrote the other's round, a classified draft's, and
-   took a round ID the other could then not open). Rounds opened before keep their IDs.
+   took a round ID the other could then not open). Rounds opened before keep their IDs. The Standing Committee adopts an
+   ordinance at its meeting: a decision at STANDING_COMMITTEE_OPINION dated before the meeting the ordinance's limits
+   count back from is refused (`sittings.check_meeting`; found by a ministry's trial: adopted four months early).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

@@ -19,49 +19,75 @@ from workflows.rounds import round_workflow_id
 T = TypeVar("T")
 
 
-# Rounds found, (submission, round) to workflow ID: an ID never changes once its round has started.
-_ROUNDS_FOUND: OrderedDict[tuple[str, str], str] = OrderedDict()
+# Rounds found, (submission, round) to workflow ID and run: a round keeps its run once started.
+_ROUNDS_FOUND: OrderedDict[tuple[str, str], tuple[str, str | None]] = OrderedDict()
 _ROUNDS_REMEMBERED = 4096
+# The runs of an earlier round's ID looked through for this draft's: a closed round's ID may have been taken again since.
+_RUNS_LOOKED_AT = 20
 
 
 async def round_workflow(client: Client, submission_id: str, round_id: str) -> WorkflowHandle:
     """Round `round_id` of draft `submission_id`: its workflow under the nineteenth generation's ID where the server knows
-    it; else under the earlier one when that workflow's own input names this draft and round, since another draft's
-    round may hold that ID (`rounds.round_workflow_id`); else under the newer ID, which answers as a round the draft does
-    not have. Raises RPCError when Temporal cannot say."""
+    it; else the run under the earlier ID whose own input names this draft and round, since another draft's round may
+    hold that ID, before or after this one (`rounds.round_workflow_id`; found by a breaker: the latest run of an ID taken
+    again after this draft's round closed was another draft's, a classified one's); else under the newer ID, which answers
+    as a round the draft does not have. Raises RPCError when Temporal cannot say."""
     key = (submission_id, round_id)
     if (found := _ROUNDS_FOUND.get(key)) is None:
         newer = round_workflow_id(submission_id, round_id)
-        earlier = round_workflow_id(submission_id, round_id, generation=18)
-        if await _round_started(client, newer) is not None:
-            found = newer
-        elif (started := await _round_started(client, earlier)) is not None and (started.submission_id, started.request.round_id) == key:
-            found = earlier
+        if await _known(client, newer):
+            found = (newer, None)
+        elif (run_id := await _run_of(client, round_workflow_id(submission_id, round_id, generation=18), key)) is not None:
+            found = (round_workflow_id(submission_id, round_id, generation=18), run_id)
         else:
             return client.get_workflow_handle_for(ConsultationWorkflow.run, newer)
         _ROUNDS_FOUND[key] = found
         if len(_ROUNDS_FOUND) > _ROUNDS_REMEMBERED:
             _ROUNDS_FOUND.popitem(last=False)
-    return client.get_workflow_handle_for(ConsultationWorkflow.run, found)
+    workflow_id, run_id = found
+    return client.get_workflow_handle_for(ConsultationWorkflow.run, workflow_id, run_id=run_id)
 
 
 def found_workflow_id(submission_id: str, round_id: str) -> str:
     """The workflow ID `round_workflow` found for a round, or the newest generation's where it has found none: for naming
     a round in a message where no call to Temporal may be made."""
-    return _ROUNDS_FOUND.get((submission_id, round_id)) or round_workflow_id(submission_id, round_id)
+    found = _ROUNDS_FOUND.get((submission_id, round_id))
+    return found[0] if found else round_workflow_id(submission_id, round_id)
 
 
-async def _round_started(client: Client, workflow_id: str) -> ConsultationInput | None:
-    """The input a round's workflow started with; None when the server knows no workflow of that ID."""
+async def _known(client: Client, workflow_id: str) -> bool:
     try:
-        async for event in client.get_workflow_handle(workflow_id).fetch_history_events(page_size=1):
-            [started] = await client.data_converter.decode(event.workflow_execution_started_event_attributes.input.payloads,
-                                                           [ConsultationInput])
-            return started
+        await client.get_workflow_handle(workflow_id).describe()
     except RPCError as missing:
         if missing.status is not RPCStatusCode.NOT_FOUND:
             raise
+        return False
+    return True
+
+
+async def _run_of(client: Client, workflow_id: str, key: tuple[str, str]) -> str | None:
+    """The run of `workflow_id` whose input names draft and round `key`: the latest, else one of the `_RUNS_LOOKED_AT` the
+    server lists; None when none does."""
+    try:
+        latest = (await client.get_workflow_handle(workflow_id).describe()).run_id
+    except RPCError as missing:
+        if missing.status is not RPCStatusCode.NOT_FOUND:
+            raise
+        return None
+    if latest is not None and await _names(client, workflow_id, latest, key):
+        return latest
+    async for listed in client.list_workflows(f"WorkflowId = '{workflow_id}'", limit=_RUNS_LOOKED_AT):
+        if listed.run_id != latest and await _names(client, workflow_id, listed.run_id, key):
+            return listed.run_id
     return None
+
+
+async def _names(client: Client, workflow_id: str, run_id: str, key: tuple[str, str]) -> bool:
+    """Whether the run's first event, its start, names draft and round `key`."""
+    async for event in client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history_events(page_size=1):
+        [started] = await client.data_converter.decode(event.workflow_execution_started_event_attributes.input.payloads, [ConsultationInput])
+        return (started.submission_id, started.request.round_id) == key
+    return False
 
 
 async def submit_opinion(client: Client, submission_id: str, round_id: str, opinion: Opinion, *, update_id: str | None = None) -> OpinionReceipt:

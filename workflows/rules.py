@@ -54,7 +54,7 @@ from workflows.sessions import (
     round_closes_at,
     statutory_deadline,
 )
-from workflows.sittings import at_an_ended_session, check_sitting
+from workflows.sittings import at_an_ended_session, check_meeting, check_sitting
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -83,6 +83,7 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         raise Refused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {state.stage.value}; allowed: {allowed}", INVALID)
     check_authority(state, rule.deciders, decision, f"decide {state.stage.value}", "stage_authority")
     check_sitting(state, decision, now, imported=imported)
+    check_meeting(state, decision, now, imported=imported)
     if decision.outcome is Outcome.APPROVE and state.open_points:
         points = ", ".join(sorted(p.point.point_id for p in state.open_points))
         raise Refused("outcome", "open_disagreements", f"{state.stage.value} cannot be approved while points await a ruling: {points}")

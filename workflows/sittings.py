@@ -1,16 +1,17 @@
-"""The Assembly decides at its sitting: the day of a decision at a sitting stage against the sessions the draft knows
-(eighth generation on; Law 64/2025/QH15 Arts. 39-42). Pure, as `workflows.rules`, which asks it of every decision."""
+"""The Assembly decides at its sitting, and the Standing Committee adopts an ordinance at its meeting: the day of a decision
+against the sessions and meetings the draft knows (eighth and nineteenth generations on; Law 64/2025/QH15 Arts. 37-42).
+Pure, as `workflows.rules`, which asks it of every decision."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from schemas.enums import SITTING_STAGES, LawKind, Outcome
+from schemas.enums import SITTING_STAGES, LawKind, Outcome, Stage
 from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.deadlines import local_day
-from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, sitting_on, within_phase
+from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, meeting_before, sitting_on, within_phase
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 
@@ -72,3 +73,21 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
         phases = ", ".join(f"{phase.starts_on} to {phase.ends_on}" for phase in target.phases)
         raise Refused("occurred_on", "within_session", f"session {target.code} sits {phases}: {day} (Ha Noi) is between its phases, not "
                       "a sitting day", INVALID if decision.occurred_on else CONFLICT)
+
+
+def check_meeting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
+    """The Standing Committee adopts an ordinance at its meeting: a decision at STANDING_COMMITTEE_OPINION on an ordinance
+    is not dated before the meeting the draft's limits count back from (`sessions.meeting_before`), where one is announced
+    (nineteenth generation on; found by a ministry's trial: an ordinance was adopted four months before its meeting, and
+    the President's 15 days ran from then). The day is the decision's `occurred_on`, or today, in Ha Noi; a step of a draft
+    entered under way, whose meeting the calendar may no longer hold, is not asked.
+
+    Raises Refused `occurred_on` `at_the_meeting` (INVALID for a day given, CONFLICT for today)."""
+    if (state.generation < 19 or imported or state.stage is not Stage.STANDING_COMMITTEE_OPINION or decision.outcome is Outcome.WITHDRAW
+            or state.request.law_kind is not LawKind.ORDINANCE or (meeting := meeting_before(state, state.target)) is None):
+        return
+    if (day := decision.occurred_on or local_day(now)) < meeting.meets_on:
+        raise Refused("occurred_on", "at_the_meeting", f"the Standing Committee adopts the ordinance at its meeting {meeting.code} on "
+                      f"{meeting.meets_on}; the decision's day, {day} (Ha Noi), is before it: record the decision once it is taken, or, "
+                      f"if the meeting is earlier than the calendar says, correct it first (legis calendar set-meeting)",
+                      INVALID if decision.occurred_on else CONFLICT)

@@ -1,0 +1,46 @@
+"""The postponements in the board's inbox, by the rulebook edition each draft pinned (found by a breaker: edition 2025.8
+took the Deputy Prime Minister off those who approve moving the submission date, GOVERNMENT_DECISION's; a draft that
+pinned 2025.7 still takes his decision, and the inbox, reading the newest edition, left its request out)."""
+
+from __future__ import annotations
+
+import html
+
+from activities import rulebook as pinning
+from schemas.enums import CallerRole, ProcessVersion, Stage
+from schemas.rulebook import edition, load_rulebook
+from tests.drafts import decision, start_request
+from tests.http_api import bearer
+from tests.polling import eventually
+from tests.test_board_pages import signed_in
+from tests.test_page_paths import app_over
+from workflows import client as drafts
+
+EDITION_2025_7 = "71c98308bc21"
+
+
+async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_prime_ministers_inbox(dev_env, pool, monkeypatch):
+    old = edition(ProcessVersion.LAW_2025, EDITION_2025_7)
+    # Drafts started now pin edition 2025.7, as those started before this release did (the worker runs in this process).
+    monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
+    async with app_over(dev_env.client, pool) as http:
+        request = start_request(ministry="BTC")
+        sid = request.submission_id
+        lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+        assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
+        while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.GOVERNMENT_DECISION:
+            await drafts.decide(dev_env.client, sid, decision(request, status.stage))
+        assert status.rulebook_version == "2025.7"
+        ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
+               "new_deadline": str(status.stage_deadline.replace(year=status.stage_deadline.year + 1)), "reason": "chờ ý kiến"}
+        asked = await http.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead)
+        assert asked.status_code == 200, asked.text
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                               sid), lambda n: n == 1)
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
+        inbox = await http.get("/board/inbox")
+        assert inbox.status_code == 200
+        # The draft (pinned to 2025.7) takes the Deputy Prime Minister's decision: its request awaits it in that inbox.
+        assert sid in html.unescape(inbox.text), "the Deputy Prime Minister's inbox does not list the request the draft's edition gives it"
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)  # who decides it under both editions
+        assert sid in html.unescape((await http.get("/board/inbox")).text)
