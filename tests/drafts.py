@@ -78,6 +78,12 @@ def session(number: int, days: int) -> TargetSession:
     return TargetSession(legislature=16, session=number, opens_on=local_day(NOW) + timedelta(days=days))
 
 
+def session_of_its_own() -> TargetSession:
+    """A session no other test announces (legislature 21), opening `opening_ahead()`: a draft started through a shared
+    database aims at it, whatever sessions the tests before it announced there (`sessions_in_order`)."""
+    return TargetSession(legislature=21, session=1, opens_on=opening_ahead())
+
+
 def opening_ahead() -> date:
     """The opening of the session a draft started on the real clock (a Temporal server's, the API's) aims at by default:
     as far ahead of today in Ha Noi as `OPENS_ON` is of `NOW` (170 calendar days), so that no cut-off counted back from

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from structlog.testing import capture_logs
-
+from api import plumbing, tokens
 from api.tokens import record_refusal
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
 from tests.drafts import decision, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem, started_at_drafting
+from tests.log_lines import LogLines
 from tests.polling import eventually
 
 
@@ -110,10 +110,12 @@ async def test_a_classified_drafts_refusals_say_their_field_and_rule_only_to_ope
     assert (withheld["field"], withheld["rule"]) == ("occurred_on", "after_session_opens") and "2027" not in withheld["message"], withheld
 
 
-async def test_refusals_listed_to_operators_do_not_name_a_classified_drafts_lead_ministry(api, pool, capsys):
+async def test_refusals_listed_to_operators_do_not_name_a_classified_drafts_lead_ministry(api, pool, monkeypatch):
     """Found by a breaker: the refused attempts listed to operators (`GET /v1/refusals`, `legis refusals`) and their log
     lines named the agency, role and token of every caller, so a classified draft's lead ministry was read off the rows of
     its own refused attempts (its agency beside the draft's ID, with a rule only the lead ministry meets)."""
+    lines = LogLines()
+    monkeypatch.setattr(tokens, "log", lines)
     request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
     path = f"/v1/submissions/{request.submission_id}"
     operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
@@ -132,9 +134,8 @@ async def test_refusals_listed_to_operators_do_not_name_a_classified_drafts_lead
     assert listed, "the refusals were recorded"
     # Whatever the operator reads of these rows must not tell which agency leads the draft.
     assert "BQP" not in json.dumps(listed), listed
-    captured = capsys.readouterr()
-    logged = [line for line in (captured.err + captured.out).splitlines() if "attempt refused" in line and request.submission_id in line]
-    assert logged and not any("BQP" in line for line in logged), logged
+    logged = [line for line in lines if line["event"] == "attempt refused" and line.get("submission_id") == request.submission_id]
+    assert logged and not any("BQP" in str(line) for line in logged), logged
 
 
 def who_named(logs, submission_id: str) -> list[tuple[str, dict]]:
@@ -144,7 +145,7 @@ def who_named(logs, submission_id: str) -> list[tuple[str, dict]]:
             if (named := {key: line[key] for key in ("token_id", "agency_code", "caller_role", "caller") if line.get(key)})]
 
 
-async def test_a_classified_drafts_refusal_over_the_recording_rate_names_nobody(dev_env, pool):
+async def test_a_classified_drafts_refusal_over_the_recording_rate_names_nobody(dev_env, pool, monkeypatch):
     """Found by a breaker: past the refusals recorded a minute, the line "refusal not recorded: over the rate for this
     caller" named the lead ministry's agency, role and token beside its classified draft."""
     async with api_client(dev_env.client, pool, api_refusals_recorded="1/minute") as http:
@@ -155,22 +156,25 @@ async def test_a_classified_drafts_refusal_over_the_recording_rate_names_nobody(
                          lambda classified: classified is True)
         # A decision for a stage the draft is not at, sent twice by its own lead ministry: refused both times.
         wrong_stage = decision(request, Stage.DRAFTING).model_copy(update={"stage": Stage.APPRAISAL})
-        with capture_logs() as logs:
-            for _ in range(2):
-                refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(wrong_stage), headers=lead)
-                assert refused.status_code in (403, 409, 422), refused.text
+        logs = LogLines()
+        monkeypatch.setattr(tokens, "log", logs)
+        monkeypatch.setattr(plumbing, "log", logs)
+        for _ in range(2):
+            refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(wrong_stage), headers=lead)
+            assert refused.status_code in (403, 409, 422), refused.text
     assert "refusal not recorded: over the rate for this caller" in {line["event"] for line in logs}, logs
     assert who_named(logs, request.submission_id) == []
 
 
-async def test_a_classified_drafts_refusal_before_its_registry_row_names_nobody(dev_env, pool):
+async def test_a_classified_drafts_refusal_before_its_registry_row_names_nobody(dev_env, pool, monkeypatch):
     """Found by a breaker: until the draft's registry row was written (no worker here: as in the moments after any
     start), its refusals' log line read it as not classified and named who was refused."""
     async with api_client(dev_env.client, pool, worker=False) as http:
         request = start_request(ministry="BQP", classified=True)
         lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
         assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
-        with capture_logs() as logs:
-            refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json={}, headers=lead)
-            assert refused.status_code == 422, refused.text
+        logs = LogLines()
+        monkeypatch.setattr(tokens, "log", logs)
+        refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json={}, headers=lead)
+        assert refused.status_code == 422, refused.text
     assert who_named(logs, request.submission_id) == []

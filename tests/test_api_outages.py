@@ -50,6 +50,19 @@ async def _ready(http: httpx.AsyncClient) -> bool:
         return False
 
 
+async def sent_until_taken(http: httpx.AsyncClient, path: str, message: dict, headers: dict, times: int) -> tuple[httpx.Response, list]:
+    """The message sent again, as a client honouring Retry-After does, until it is answered 200 or `times` answers came:
+    the last answer, and each answer's status and rule."""
+    answers = []
+    for _ in range(times):
+        retried = await http.post(path, json=message, headers=headers)
+        answers.append((retried.status_code, retried.json().get("rule")))
+        if retried.status_code == 200:
+            break
+        await asyncio.sleep(float(retried.headers.get("retry-after", "1")))
+    return retried, answers
+
+
 @pytest.mark.timeout(200)
 async def test_a_decision_retried_with_its_key_after_the_api_was_killed_mid_request_is_applied_once(dev_env, database_url, pool, tmp_path):
     task_queue = f"apikill-{uuid.uuid4().hex[:8]}"
@@ -91,14 +104,8 @@ async def test_a_decision_retried_with_its_key_after_the_api_was_killed_mid_requ
         async with create_worker(dev_env.client, pool, task_queue=task_queue):
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
                 await eventually(lambda: _ready(http), bool)
-                answers = []
                 # A client that honours Retry-After for a minute: far longer than the request the dead process held.
-                for _ in range(30):
-                    retried = await http.post(path, json=decided, headers=headers)
-                    answers.append((retried.status_code, retried.json().get("rule")))
-                    if retried.status_code == 200:
-                        break
-                    await asyncio.sleep(float(retried.headers.get("retry-after", "2")))
+                retried, answers = await sent_until_taken(http, path, decided, headers, 30)
                 assert retried.status_code == 200, (
                     f"the retry under the same Idempotency-Key never ran: answers {answers[:3]}... x{len(answers)}; "
                     f"the dead API's claim of the key is still {await pool.fetchrow('SELECT status, created_at FROM idempotency_keys WHERE key = $1', key)}")
@@ -157,13 +164,7 @@ async def test_postgresql_lost_while_a_keyed_decision_is_answered_gives_its_rece
                         # The draft took the decision (its audit write waited for PostgreSQL, and is written now).
                         history = await eventually(lambda: drafts.history(dev_env.client, sid), lambda h: len(h.entries) == 2)
                         assert [e.event.value for e in history.entries] == ["SUBMITTED", "DECISION"]
-                        answers = []
-                        for _ in range(10):
-                            retried = await api.post(path, json=decided, headers=headers)
-                            answers.append((retried.status_code, retried.json().get("rule")))
-                            if retried.status_code == 200:
-                                break
-                            await asyncio.sleep(float(retried.headers.get("retry-after", "1")))
+                        retried, answers = await sent_until_taken(api, path, decided, headers, 10)
                     claim = await pool.fetchrow("SELECT status, created_at FROM idempotency_keys WHERE key = $1", key)
                     # The draft applied it: its receipt is the answer, though PostgreSQL could not keep it under the key.
                     assert (first_answer[0], retried.status_code) == (200, 200), (

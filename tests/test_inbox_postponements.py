@@ -9,7 +9,7 @@ import html
 from activities import rulebook as pinning
 from schemas.enums import CallerRole, ProcessVersion, Stage
 from schemas.rulebook import edition, load_rulebook
-from tests.drafts import decision, start_request
+from tests.drafts import decision, session_of_its_own, start_request
 from tests.http_api import bearer
 from tests.polling import eventually
 from tests.test_board_pages import signed_in
@@ -24,7 +24,7 @@ async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_pr
     # Drafts started now pin edition 2025.7, as those started before this release did (the worker runs in this process).
     monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
     async with app_over(dev_env.client, pool) as http:
-        request = start_request(ministry="BTC")
+        request = start_request(ministry="BTC", target=session_of_its_own())
         sid = request.submission_id
         lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
         assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201

@@ -209,33 +209,36 @@ def test_control_characters_are_written_escaped():
     assert event == {"event": "request", "path": "/v1/submissions/X/consultations/\\x00\\x1b[2J\\x9b\\x85", "exception": "a\n\tb"}
 
 
-def test_a_webhooks_url_is_not_logged_by_the_http_client(capfd):
-    """Found by a new user: httpx wrote every delivery's whole URL at INFO, a chat service's secret in its query included."""
+@contextlib.contextmanager
+def logging_as(level: str):
+    """The process's logging configured at `level` for the block, then as it was, for the tests after this one."""
     root, chatty = logging.getLogger(), [logging.getLogger(name) for name in ("pgserver", "httpx", "httpcore")]
-    # The process's logging as it was, for the tests after this one in the same process.
     saved = structlog.get_config(), root.handlers[:], root.level, [logger.level for logger in chatty]
     try:
-        configure_logging("INFO")
+        configure_logging(level)
+        yield
+    finally:
+        config, root.handlers[:], level_was, levels = saved
+        structlog.configure(**config)
+        root.setLevel(level_was)
+        for logger, was in zip(chatty, levels, strict=True):
+            logger.setLevel(was)
+
+
+def test_a_webhooks_url_is_not_logged_by_the_http_client(capfd):
+    """Found by a new user: httpx wrote every delivery's whole URL at INFO, a chat service's secret in its query included."""
+    with logging_as("INFO"):
         with httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(204))) as http:
             http.post("http://127.0.0.1:9/hook?access_token=QSECRET123456")
         logging.getLogger("legis.test").info("delivered")
         written = capfd.readouterr().err
-    finally:
-        config, root.handlers[:], level, levels = saved
-        structlog.configure(**config)
-        root.setLevel(level)
-        for logger, was in zip(chatty, levels, strict=True):
-            logger.setLevel(was)
     assert "delivered" in written and "QSECRET" not in written
 
 
 async def test_a_classified_drafts_refusal_is_not_written_whole_in_the_debug_log(api, pool, capfd):
     """Found by a breaker: at LEGIS_LOG_LEVEL=DEBUG the SDK's "Update raised failure" line carried a traceback whose last
     line was a classified draft's refusal whole (its session's dates), which the API withholds from the caller."""
-    root, chatty = logging.getLogger(), [logging.getLogger(name) for name in ("pgserver", "httpx", "httpcore")]
-    saved = structlog.get_config(), root.handlers[:], root.level, [logger.level for logger in chatty]
-    try:
-        configure_logging("DEBUG")
+    with logging_as("DEBUG"):
         request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
         path = f"/v1/submissions/{request.submission_id}"
         assert (await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)).status_code == 200
@@ -245,12 +248,6 @@ async def test_a_classified_drafts_refusal_is_not_written_whole_in_the_debug_log
                                json=body(programme_change(ProgrammeChangeKind.DEFER, to_session=earlier)))
         assert moved.status_code in (409, 422) and "withheld" in moved.text  # the caller is told field and rule only
         written = capfd.readouterr().err
-    finally:
-        config, root.handlers[:], level, levels = saved
-        structlog.configure(**config)
-        root.setLevel(level)
-        for logger, was in zip(chatty, levels, strict=True):
-            logger.setLevel(was)
     said = [line for line in written.splitlines() if str(request.target_session.opens_on) in line]
     assert not said, said
     failed = [line for line in written.splitlines() if "Update raised failure" in line]

@@ -9,7 +9,7 @@ import re
 import uuid
 
 from schemas.enums import CallerRole, Outcome, Stage
-from tests.drafts import PASSING_VOTE, decision, start_request
+from tests.drafts import PASSING_VOTE, decision, session_of_its_own, start_request
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
 from tests.test_board_forms import app_client, token_of
@@ -89,7 +89,7 @@ async def test_the_inbox_counts_a_classified_drafts_postponement_awaiting_the_re
     inbox of the Deputy Prime Minister who decides it ("Nothing waits"), where a classified appraisal is counted in the
     Ministry of Justice's. Counted, never listed: the draft is its lead ministry's to see."""
     async with app_over(dev_env.client, pool) as http:
-        request = start_request(ministry="BQP", classified=True)
+        request = start_request(ministry="BQP", classified=True, target=session_of_its_own())
         sid = request.submission_id
         lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
         assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201

@@ -28,11 +28,16 @@ async def classified_at_drafting(api, pool):
     request = start_request(ministry="BQP", classified=True).model_copy(update={"submission_id": f"{prefix}-{tail}"})
     lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
     assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    await to_drafting(api, pool, request)
+    return request, lead, prefix, tail
+
+
+async def to_drafting(api, pool, request) -> None:
+    """The draft's policy proposal and programme approved through the API: it stands at DRAFTING, where rounds open."""
     for stage, role, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
         sent = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)),
                               headers=await bearer(pool, agency, role))
         assert sent.status_code == 200, sent.text
-    return request, lead, prefix, tail
 
 
 async def answered_round(api, pool, request, lead, round_id: str, consultees=("BTC", "BNV")) -> None:
@@ -101,9 +106,7 @@ async def test_a_round_id_another_draft_would_share_is_still_opened(api, pool, d
     request, lead, prefix, tail = await classified_at_drafting(api, pool)
     btc = await ordinary_draft_named(api, pool, prefix)
     other = start_request(ministry="BTC").model_copy(update={"submission_id": prefix})
-    for stage, role, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
-        sent = await api.post(f"/v1/submissions/{prefix}/decisions", json=body(decision(other, stage)), headers=await bearer(pool, agency, role))
-        assert sent.status_code == 200, sent.text
+    await to_drafting(api, pool, other)
     first = await api.post(f"/v1/submissions/{prefix}/consultations", json=body(consultation(other, f"{tail}-r2", ("BNV",))), headers=btc)
     assert first.status_code == 200, first.text
     second = await api.post(f"/v1/submissions/{request.submission_id}/consultations", json=body(consultation(request, "r2", ("BNV",))),
@@ -124,9 +127,7 @@ async def test_a_round_under_its_earlier_id_is_its_own_once_another_draft_reuses
     request, lead, prefix, tail = await classified_at_drafting(api, pool)
     btc = await ordinary_draft_named(api, pool, prefix)
     other = start_request(ministry="BTC").model_copy(update={"submission_id": prefix})
-    for stage, role, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):
-        sent = await api.post(f"/v1/submissions/{prefix}/decisions", json=body(decision(other, stage)), headers=await bearer(pool, agency, role))
-        assert sent.status_code == 200, sent.text
+    await to_drafting(api, pool, other)
     # The ordinary draft's round `<tail>-r1`: asked of BNV, answered, compiled; its workflow completes.
     ordinary = f"/v1/submissions/{prefix}/consultations/{tail}-r1"
     opened = await api.post(f"/v1/submissions/{prefix}/consultations", json=body(consultation(other, f"{tail}-r1", ("BNV",))), headers=btc)

@@ -34,11 +34,11 @@ async def round_workflow(client: Client, submission_id: str, round_id: str) -> W
     as a round the draft does not have. Raises RPCError when Temporal cannot say."""
     key = (submission_id, round_id)
     if (found := _ROUNDS_FOUND.get(key)) is None:
-        newer = round_workflow_id(submission_id, round_id)
+        newer, earlier = round_workflow_id(submission_id, round_id), round_workflow_id(submission_id, round_id, generation=18)
         if await _known(client, newer):
             found = (newer, None)
-        elif (run_id := await _run_of(client, round_workflow_id(submission_id, round_id, generation=18), key)) is not None:
-            found = (round_workflow_id(submission_id, round_id, generation=18), run_id)
+        elif (run_id := await _run_of(client, earlier, key)) is not None:
+            found = (earlier, run_id)
         else:
             return client.get_workflow_handle_for(ConsultationWorkflow.run, newer)
         _ROUNDS_FOUND[key] = found
