@@ -21,7 +21,6 @@ import structlog
 from fastapi import Request, Response
 from fastapi_problem.error import Problem
 
-from activities.database import DATABASE_DOWN
 from api.deps import database
 from api.problems import from_draft, problem, problem_body
 from schemas.refusal import RefusalKind, Refused
@@ -67,7 +66,7 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
                     problem_body(answer))
         raise
     except BaseException:
-        with contextlib.suppress(*DATABASE_DOWN, Problem):  # left claimed: a retry takes it over in `_claim_seconds`
+        with contextlib.suppress(Problem):  # the database down: left claimed, a retry takes it over in `_claim_seconds`
             await database(pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key))
         raise
     await _keep(pool, token_id, key, response.status_code, dict(response.headers), response.body)
