@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -61,8 +62,13 @@ def running(process: psutil.Process) -> bool:
 
 
 def postgres_of(data_dir: Path) -> list[psutil.Process]:
-    """The PostgreSQL processes working in this data folder's embedded database (PostgreSQL runs in its data directory)."""
-    pgdata = (data_dir / "postgres").resolve()
+    """The PostgreSQL processes working in this data folder's embedded database."""
+    return postgres_in(data_dir / "postgres")
+
+
+def postgres_in(pgdata: Path) -> list[psutil.Process]:
+    """The PostgreSQL processes of the server whose data directory is `pgdata` (PostgreSQL runs in its data directory)."""
+    pgdata = pgdata.resolve()
     found = []
     for candidate in psutil.process_iter(["name"]):
         try:
@@ -169,3 +175,13 @@ async def fresh_database(pg_server, pool) -> str:
     url = pg_server.get_uri(database=name)
     await migrate(url)
     return url
+
+
+async def stopped(process: subprocess.Popen) -> None:
+    """A legis process stopped as Ctrl-C stops it, killed if it has not ended within 30 s."""
+    process.send_signal(signal.SIGINT)
+    try:
+        await asyncio.to_thread(process.wait, 30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -14,8 +14,10 @@ import signal
 import subprocess
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pgserver
 import psutil
@@ -29,7 +31,7 @@ from tests.drafts import decision, start_request
 from tests.http_api import api_client, bearer
 from tests.polling import eventually
 from tests.ports import free_port
-from tests.stack import LEGIS
+from tests.stack import LEGIS, postgres_in, stopped
 from workers.worker import create_worker
 from workflows import client as drafts
 
@@ -48,6 +50,22 @@ async def _ready(http: httpx.AsyncClient) -> bool:
         return (await http.get("/readyz")).status_code == 200
     except httpx.TransportError:
         return False
+
+
+@contextlib.asynccontextmanager
+async def own_postgres() -> AsyncIterator[tuple[pgserver.PostgresServer, asyncpg.Pool]]:
+    """A PostgreSQL of the test's own, migrated, and a pool over it: stopped, frozen or lost without another test's."""
+    with tempfile.TemporaryDirectory(prefix="legis-pg-own-") as data_dir:
+        server = pgserver.get_server(data_dir, cleanup_mode="delete")
+        try:
+            await migrate(server.get_uri())
+            pool = await create_pool(server.get_uri())
+            try:
+                yield server, pool
+            finally:
+                await asyncio.wait_for(pool.close(), 30)
+        finally:
+            server.cleanup()
 
 
 async def sent_until_taken(http: httpx.AsyncClient, path: str, message: dict, headers: dict, times: int) -> tuple[httpx.Response, list]:
@@ -113,12 +131,7 @@ async def test_a_decision_retried_with_its_key_after_the_api_was_killed_mid_requ
             history = await drafts.history(dev_env.client, sid)
             assert [e.event.value for e in history.entries] == ["SUBMITTED", "DECISION"]  # applied once
     finally:
-        api.send_signal(signal.SIGINT)
-        try:
-            await asyncio.to_thread(api.wait, 30)
-        except subprocess.TimeoutExpired:
-            api.kill()
-            api.wait()
+        await stopped(api)
 
 
 @pytest.mark.timeout(200)
@@ -128,54 +141,43 @@ async def test_postgresql_lost_while_a_keyed_decision_is_answered_gives_its_rece
     each request it cannot serve meanwhile 503 (`database_unavailable`...)"; "No caller's mistake may ever ... answer
     500"). Once PostgreSQL is back, the client's retry under the same key must get the receipt of the decision the
     draft applied, not `request_in_progress` for the key's 30 days."""
-    with tempfile.TemporaryDirectory(prefix="legis-pg-keyed-") as data_dir:
-        server = pgserver.get_server(data_dir, cleanup_mode="delete")
-        try:
-            url = server.get_uri()
-            await migrate(url)
-            pool = await create_pool(url)
+    async with own_postgres() as (server, pool), api_client(dev_env.client, pool, worker=False, api_timeout=5) as api:
+        request = start_request(law_kind=LawKind.ORDINANCE)
+        sid = request.submission_id
+        lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+        government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+        async with create_worker(dev_env.client, pool, task_queue=api.task_queue):
+            assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
+            await drafts.status(dev_env.client, sid)
+        decided = json.loads(decision(request, Stage.POLICY_PROPOSAL).model_dump_json())
+        key = f"pgkeyed-{uuid.uuid4().hex[:8]}"
+        headers = government | {"Idempotency-Key": key}
+        path = f"/v1/submissions/{sid}/decisions"
+        # No worker for a moment: the API has claimed the key and waits for the draft's answer.
+        sent = asyncio.create_task(api.post(path, json=decided, headers=headers))
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = $1", key), lambda n: n == 1)
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
+        async with create_worker(dev_env.client, pool, task_queue=api.task_queue):
             try:
-                async with api_client(dev_env.client, pool, worker=False, api_timeout=5) as api:
-                    request = start_request(law_kind=LawKind.ORDINANCE)
-                    sid = request.submission_id
-                    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
-                    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
-                    async with create_worker(dev_env.client, pool, task_queue=api.task_queue):
-                        assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
-                        await drafts.status(dev_env.client, sid)
-                    decided = json.loads(decision(request, Stage.POLICY_PROPOSAL).model_dump_json())
-                    key = f"pgkeyed-{uuid.uuid4().hex[:8]}"
-                    headers = government | {"Idempotency-Key": key}
-                    path = f"/v1/submissions/{sid}/decisions"
-                    # No worker for a moment: the API has claimed the key and waits for the draft's answer.
-                    sent = asyncio.create_task(api.post(path, json=decided, headers=headers))
-                    await eventually(lambda: pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = $1", key), lambda n: n == 1)
-                    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
-                    async with create_worker(dev_env.client, pool, task_queue=api.task_queue):
-                        try:
-                            first = await asyncio.wait_for(sent, 60)
-                            first_answer = (first.status_code, first.text[:200])
-                        except Exception as failed:  # noqa: BLE001 - the in-process transport re-raises what a server answers 500
-                            first_answer = (500, f"internal_error: {type(failed).__name__} raised through the app")
-                        server.ensure_postgres_running()
-                        # Its audit trail written once PostgreSQL is back (before the worker stops: a retrying write holds it).
-                        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", sid),
-                                         lambda written: written == 2, seconds=90)
-                        # The draft took the decision (its audit write waited for PostgreSQL, and is written now).
-                        history = await eventually(lambda: drafts.history(dev_env.client, sid), lambda h: len(h.entries) == 2)
-                        assert [e.event.value for e in history.entries] == ["SUBMITTED", "DECISION"]
-                        retried, answers = await sent_until_taken(api, path, decided, headers, 10)
-                    claim = await pool.fetchrow("SELECT status, created_at FROM idempotency_keys WHERE key = $1", key)
-                    # The draft applied it: its receipt is the answer, though PostgreSQL could not keep it under the key.
-                    assert (first_answer[0], retried.status_code) == (200, 200), (
-                        f"first answer {first_answer}; retries {answers}; the key's claim: {dict(claim) if claim else None}")
-                    assert retried.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
-                    # Applied once (read in the audit trail: no worker answers the draft's queries any more).
-                    assert await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", sid) == 2
-            finally:
-                await pool.close()
-        finally:
-            server.cleanup()
+                first = await asyncio.wait_for(sent, 60)
+                first_answer = (first.status_code, first.text[:200])
+            except Exception as failed:  # noqa: BLE001 - the in-process transport re-raises what a server answers 500
+                first_answer = (500, f"internal_error: {type(failed).__name__} raised through the app")
+            server.ensure_postgres_running()
+            # Its audit trail written once PostgreSQL is back (before the worker stops: a retrying write holds it).
+            await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", sid),
+                             lambda written: written == 2, seconds=90)
+            # The draft took the decision (its audit write waited for PostgreSQL, and is written now).
+            history = await eventually(lambda: drafts.history(dev_env.client, sid), lambda h: len(h.entries) == 2)
+            assert [e.event.value for e in history.entries] == ["SUBMITTED", "DECISION"]
+            retried, answers = await sent_until_taken(api, path, decided, headers, 10)
+        claim = await pool.fetchrow("SELECT status, created_at FROM idempotency_keys WHERE key = $1", key)
+        # The draft applied it: its receipt is the answer, though PostgreSQL could not keep it under the key.
+        assert (first_answer[0], retried.status_code) == (200, 200), (
+            f"first answer {first_answer}; retries {answers}; the key's claim: {dict(claim) if claim else None}")
+        assert retried.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
+        # Applied once (read in the audit trail: no worker answers the draft's queries any more).
+        assert await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1", sid) == 2
 
 
 @pytest.mark.timeout(150)
@@ -203,27 +205,17 @@ async def test_a_decision_while_no_worker_polls_is_not_said_to_wait_for_the_draf
 BOUND_SECONDS = 30
 
 
-def postgres_processes(pgdata: Path) -> list[psutil.Process]:
-    """The server's processes: PostgreSQL runs in its data directory."""
-    found = []
-    for candidate in psutil.process_iter(["name"]):
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            if candidate.info["name"] == "postgres" and Path(candidate.cwd()).resolve() == pgdata.resolve():
-                found.append(candidate)
-    return found
-
-
 @contextlib.contextmanager
 def frozen(pgdata: Path):
     """Every process of the server stopped (SIGSTOP) for the block, then continued, whatever happens."""
-    stopped = postgres_processes(pgdata)
-    assert stopped, "no PostgreSQL process found"
-    for process in stopped:
+    held = postgres_in(pgdata)
+    assert held, "no PostgreSQL process found"
+    for process in held:
         process.send_signal(signal.SIGSTOP)
     try:
         yield
     finally:
-        for process in stopped:
+        for process in held:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.send_signal(signal.SIGCONT)
 
@@ -231,32 +223,21 @@ def frozen(pgdata: Path):
 @pytest.mark.timeout(150)
 @pytest.mark.parametrize("path", ["/v1/submissions/{sid}", "/v1/submissions/{sid}/history", "/v1/submissions?size=5"])
 async def test_reads_answer_503_within_their_bound_while_postgresql_does_not_answer(dev_env, path):
-    with tempfile.TemporaryDirectory(prefix="legis-pg-hung-") as data_dir:
-        server = pgserver.get_server(data_dir, cleanup_mode="delete")
-        try:
-            url = server.get_uri()
-            await migrate(url)
-            pool = await create_pool(url)
+    async with own_postgres() as (server, pool), api_client(dev_env.client, pool) as api:
+        request = start_request(law_kind=LawKind.ORDINANCE)
+        operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+        lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+        assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
+        target = path.format(sid=request.submission_id)
+        # A read as any comes: the pool keeps the connection it used, idle, for the next request.
+        assert (await api.get(target, headers=operator)).status_code == 200
+        with frozen(Path(server.pgdata)):
+            began = asyncio.get_running_loop().time()
             try:
-                async with api_client(dev_env.client, pool) as api:
-                    request = start_request(law_kind=LawKind.ORDINANCE)
-                    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
-                    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
-                    assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
-                    target = path.format(sid=request.submission_id)
-                    # A read as any comes: the pool keeps the connection it used, idle, for the next request.
-                    assert (await api.get(target, headers=operator)).status_code == 200
-                    with frozen(Path(server.pgdata)):
-                        began = asyncio.get_running_loop().time()
-                        try:
-                            answer = await asyncio.wait_for(api.get(target, headers=operator), BOUND_SECONDS)
-                        except TimeoutError:
-                            answer = None
-                        took = asyncio.get_running_loop().time() - began
-                    assert answer is not None, f"GET {path}: no answer within {BOUND_SECONDS} s while PostgreSQL does not answer"
-                    assert answer.status_code == 503 and answer.json()["rule"] == "database_unavailable", (answer.status_code, answer.text[:300])
-                    assert took < BOUND_SECONDS
-            finally:
-                await asyncio.wait_for(pool.close(), 30)
-        finally:
-            server.cleanup()
+                answer = await asyncio.wait_for(api.get(target, headers=operator), BOUND_SECONDS)
+            except TimeoutError:
+                answer = None
+            took = asyncio.get_running_loop().time() - began
+        assert answer is not None, f"GET {path}: no answer within {BOUND_SECONDS} s while PostgreSQL does not answer"
+        assert answer.status_code == 503 and answer.json()["rule"] == "database_unavailable", (answer.status_code, answer.text[:300])
+        assert took < BOUND_SECONDS

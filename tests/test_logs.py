@@ -11,7 +11,6 @@ import io
 import json
 import logging
 import os
-import signal
 import subprocess
 import tempfile
 import time
@@ -35,7 +34,7 @@ from tests.drafts import decision, example_text, programme_change
 from tests.http_api import bearer, body, started_at_drafting
 from tests.polling import eventually
 from tests.ports import free_port
-from tests.stack import LEGIS
+from tests.stack import LEGIS, stopped
 from workers.dev_stack import temporal_binary
 from workers.log_config import MAX_FIELD, REDACTED, Throttle, configure_logging, redact, scrub
 from workflows import client as drafts
@@ -45,15 +44,6 @@ from workflows import search_attributes as sa
 def running(command: str, env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         return subprocess.Popen([LEGIS, command], env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-async def stopped(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        await asyncio.to_thread(process.wait, 30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.mark.timeout(180)

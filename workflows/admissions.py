@@ -129,12 +129,12 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
     # A classified draft's posting is refused for that (`check_consultation`), whatever its dossier holds.
     # What the public reads at the stage: the draft's text, or at the policy proposal the proposal (editions 2025.8 on,
     # `posted_text`: found by a reviewer of the stage table, a posting there asked for a text written only at drafting).
-    window = state.rulebook.window(request.kind) if request.kind is ConsultationKind.PUBLIC_POSTING else None
-    posted = window.text_at(state.stage) if window is not None else DocumentKind.DRAFT_TEXT
-    if (request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified
-            and not any(d.kind is posted for d in state.dossier)):
-        raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is in "
-                      f"the dossier: file its {posted.value} first (legis file)", CONFLICT)
+    if request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified:
+        window = state.rulebook.window(request.kind)
+        posted = window.text_at(state.stage) if window is not None else DocumentKind.DRAFT_TEXT
+        if not any(d.kind is posted for d in state.dossier):
+            raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is "
+                          f"in the dossier: file its {posted.value} first (legis file)", CONFLICT)
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
