@@ -5,7 +5,7 @@ Done as activities, so that what was read is pinned in the draft's history and r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
@@ -30,6 +30,13 @@ def shipped_working_calendar() -> WorkingCalendar:
     """The working days announced so far, as shipped with this release (`schemas/calendars/working_days.json`)."""
     text = resources.files("schemas.calendars").joinpath("working_days.json").read_text(encoding="utf-8")
     return WorkingCalendar.model_validate_json(text)
+
+
+def asked_deadline_warning(new_deadline: date) -> str | None:
+    """A postponement asked to a rest day, said to whoever asked (the CLI and the API alike), not refused: an authority
+    may approve a date it chooses, and a date approved as asked is kept as it is (DOMAIN.md, edge case 4)."""
+    return shipped_working_calendar().rest_day_warning(
+        "the deadline asked falls", new_deadline, "ask again with the right one (a date approved is kept as it is)")
 
 
 @activity.defn

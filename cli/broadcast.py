@@ -19,7 +19,7 @@ from cli import database, temporal
 from cli.app import by_option
 from cli.failures import Failure, Unavailable
 from cli.jsonfile import invalid_model
-from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json, warn
 from schemas.messages import AgencyRemap
 from store import registry, subscribers
 from workflows import client as drafts
@@ -90,8 +90,7 @@ def remap_agency(
             led = await registry.running_drafts_led_by(db, old_code)
             hooked = await subscribers.active_of(db, old_code)
         if not led:
-            err.print(Text.assemble(("warning", "yellow"), f" no running draft is led by {old_code}: nothing to remap (a code as the "
-                                    "drafts write it: legis list --ministry CODE)"))
+            warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
         await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap))
         if led and hooked:
             err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "

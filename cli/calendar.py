@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
-from rich.text import Text
 from temporalio.client import Client
 
 from cli import database, temporal
@@ -19,7 +18,7 @@ from cli.app import by_option, day_option, whole_number
 from cli.broadcast import tell_each
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.jsonfile import invalid_model
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, print_table, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, print_table, table, wants_json, warn
 from schemas.calendar import (
     FIRST_DAY,
     LAST_DAY,
@@ -245,17 +244,11 @@ def _approved(row) -> str:
 
 
 def warn_on_rest_day(what: str, on: date, again: str = "set it again with the right one") -> None:
-    """Said, not refused: the Assembly and its Standing Committee do sit on some weekend days, and an authority may approve
-    a date it chooses, but a sitting or a deadline set on Tết or a Sunday is most often a mistyped day (every running
-    draft would count its cut-offs back from the sitting; a deadline on a rest day falls due that day all the same)."""
+    """A sitting or a deadline set on a rest day, said, not refused (`WorkingCalendar.rest_day_warning`): every running
+    draft would count its cut-offs back from the sitting; a deadline on a rest day falls due that day all the same."""
     from activities.rulebook import shipped_working_calendar
 
-    working = shipped_working_calendar()
-    if (why := working.rest_day(on)) is not None:
-        err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, {why}: if the day is mistyped, {again}"))
-    elif working.year(on.year) is None:
-        err.print(Text.assemble(("warning", "yellow"), f" {what} on {day(on)}, in {on.year}, a year this release's working calendar does not "
-                                "list: the day is checked against weekends only, not against that year's public holidays and days off"))
+    warn(shipped_working_calendar().rest_day_warning(what, on, again))
 
 
 def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[TargetSession]) -> None:
@@ -268,9 +261,9 @@ def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[Targ
             continue
         last = session.phases[-1].ends_on if session.phases else session.opens_on
         if session.opens_on <= meeting.meets_on <= last:
-            err.print(Text.assemble(("warning", "yellow"), f" meeting {meeting.code} is on {day(meeting.meets_on)}, during session "
-                                    f"{session.code} ({session.sitting}): it is the meeting before no session, so no draft counts a "
-                                    "cut-off back from it; if the day is mistyped, set it again with the right one"))
+            warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, during session {session.code} ({session.sitting}): it is the "
+                 "meeting before no session, so no draft counts a cut-off back from it; if the day is mistyped, set it again with the "
+                 "right one")
 
 
 def _phase(text: str) -> dict[str, date]:

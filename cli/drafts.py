@@ -18,7 +18,7 @@ from cli import database, temporal
 from cli.app import MinistryFilter, RequestId, SubmissionId, any_case, json_file, settings, whole_number
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, print_table, table, wants_json
+from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, pairs, print_table, table, wants_json, warn
 from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
@@ -100,8 +100,7 @@ def send(
     out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}")
     if view:
         print_status(view)
-    if warning:
-        err.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
+    warn(warning)
 
 
 # The board's words for its marks (web.marks), so that `status` and the board say the same.
@@ -221,8 +220,8 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
         return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue)), said
 
     started, said = temporal.run(starting)
-    if started.created and said is not None:
-        err.print(Text.assemble(("warning", "yellow"), f" {said}"))
+    if started.created:
+        warn(said)
     if not started.created and started.classified:
         # The CLI reads as an operator does: whether a start matches a classified draft's values would confirm a guess of
         # them one by one (found by a trial), so it is answered alike whatever it holds.
@@ -271,13 +270,13 @@ def postpone(
     as_json: AsJson = False,
 ) -> None:
     """Ask to move the current stage's deadline (JSON postponement request: xin lùi)."""
-    choose(output, as_json)
-    from cli.calendar import warn_on_rest_day
+    from activities.rulebook import asked_deadline_warning
 
+    choose(output, as_json)
     message = read_message(file, PostponementRequest) if extend is None else _extended(submission_id, file, extend)
     send(submission_id, message, drafts.request_postponement, request_id)
     # Found by a trial: --extend adds calendar days, and a date approved as asked is kept, a Sunday's too.
-    warn_on_rest_day("the deadline asked falls", message.new_deadline, "ask again with the right one (a date approved is kept as it is)")
+    warn(asked_deadline_warning(message.new_deadline))
 
 
 def _extended(submission_id: str, file, days: int) -> PostponementRequest:

@@ -29,6 +29,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cli.failures import Invalid
 from workflows.deadlines import VIETNAM
@@ -127,6 +128,12 @@ def _continued(line: str, width: int = 72) -> str:
         else:
             folded[-1] += f" {word}"
     return " \\\n".join(folded)
+
+
+def warn(said: str | None) -> None:
+    """A warning on standard error (said, not refused; the command's output stays as it is), nothing for None."""
+    if said is not None:
+        err.print(Text.assemble(("warning", "yellow"), f" {said}"))
 
 
 def instant(moment: datetime) -> str:

@@ -226,6 +226,9 @@ class Receipt(View):
     stage_deadline: date | None = None
     target_session: str = ""
     classified: bool = False
+    warnings: tuple[str, ...] = Field(
+        default=(), max_length=2, exclude_if=lambda said: not said,
+        description="said, not refused: what the sender should check (a deadline asked on a rest day); the API's alone")
 
 
 class WebhookEvent(View):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from activities.rulebook import shipped_working_calendar
 from api.app import create_app
 from api.tokens import issue, revoke
 from schemas.enums import Actor, CallerRole, Outcome, Role, Stage
@@ -328,15 +329,20 @@ async def test_postponements_and_reports_through_http(api, pool):
     sid = request.submission_id
     drafted = await api.post(f"/v1/submissions/{sid}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
     assert drafted.json()["to_stage"] == "APPRAISAL"
+    assert "warnings" not in drafted.json()
     deadline = date_of((await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["stage_deadline"])
+    sunday = deadline + timedelta(days=20 + (6 - (deadline + timedelta(days=20)).weekday()))
     ask = {
         "stage": "APPRAISAL", "actor": "MOJ", "agency_code": "BTP", "role": "MINISTER",
-        "official": "Nguyễn Văn B", "new_deadline": (deadline + timedelta(days=20)).isoformat(), "reason": "chờ ý kiến các bộ",
+        "official": "Nguyễn Văn B", "new_deadline": sunday.isoformat(), "reason": "chờ ý kiến các bộ",
     }
     moj = await bearer(pool, "BTP", CallerRole.MOJ)
     problem(await api.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead), 403, "callers_own_role")
     asked = await api.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=moj)
     assert asked.status_code == 200, asked.text
+    # Said in the receipt as the CLI says it (found by a ministry's trial: the API's receipt said nothing of it).
+    assert asked.json()["warnings"] == [f"the deadline asked falls on {sunday}, {shipped_working_calendar().rest_day(sunday)}: if the day is mistyped, ask again with the "
+                                        "right one (a date approved is kept as it is)"], asked.json()
     status = (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()
     assert status["pending_postponement"]["new_deadline"] == ask["new_deadline"]
 

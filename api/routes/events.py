@@ -14,6 +14,7 @@ from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
 
+from activities.rulebook import asked_deadline_warning
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
@@ -21,7 +22,7 @@ from api.idempotency import answer_once
 from api.plumbing import Router
 from api.tokens import Caller
 from schemas.enums import ConsultationKind
-from schemas.messages import ConsultationRequest, SubmissionId
+from schemas.messages import ConsultationRequest, PostponementRequest, SubmissionId
 from schemas.views import Receipt
 from store import public, registry
 from workflows import client as drafts
@@ -78,6 +79,13 @@ async def told_as_read(http: Request, who: Caller, submission_id: str, sending: 
         raise refused from None
 
 
+def _with_warnings(receipt: Receipt, message: object) -> Receipt:
+    """A deadline asked on a rest day is said in the receipt, as the CLI says it (found by a ministry's trial)."""
+    if isinstance(message, PostponementRequest) and (said := asked_deadline_warning(message.new_deadline)):
+        return receipt.model_copy(update={"warnings": (said,)})
+    return receipt
+
+
 def _endpoint(route: Route):
     model = route.operation.message
     body = Annotated[model, Body(openapi_examples=examples(*route.examples) if route.examples else None)]
@@ -92,7 +100,7 @@ def _endpoint(route: Route):
                 # The draft answers before the round's first task registers it where the public's comments go: the answer
                 # waits for that (briefly), so that a link posted on it takes comments (found by a fresh-user trial).
                 await database(public.registered(http.app.state.pool, submission_id, message.round_id, within=PUBLIC_ROUND_SECONDS))
-            return JSONResponse(permissions.receipt_for(who, receipt).model_dump(mode="json"))
+            return JSONResponse(_with_warnings(permissions.receipt_for(who, receipt), message).model_dump(mode="json"))
 
         return await answer_once(http, who.token_id, key, run)
 
