@@ -318,6 +318,21 @@ def test_every_field_of_the_pages_forms_has_its_label_for_a_refusal():
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_refused_line_of_a_text_area_is_counted_from_one(language):
+    """Found by a ministry's trial: the first document line was named `documents.0`, the message's place, which an official
+    reads as no line at all. The label counts lines from 1; the field keeps the API's name beside it."""
+    problems = [{"field": "documents.0.sha256", "rule": "string_pattern_mismatch", "message": "", "ctx": {"pattern": "^[0-9a-f]{64}$"}},
+                {"field": "documents.2", "rule": "document_line", "message": "'x' is not KIND | name | sha256"},
+                {"field": "vote.parts_not_passed.11", "rule": "string_too_long", "message": "", "ctx": {"max_length": 200}},
+                {"field": "vote.in_favour", "rule": "int_parsing", "message": ""}]
+    labels = [p["label"] for p in explain(_reader(language), problems)]
+    catalogue = translations(language)
+    line, documents, parts = (catalogue.gettext(text) for text in ("line", "Documents", LABELS["parts_not_passed"]))
+    assert line == ("dòng" if language == "vi" else "line")
+    assert labels == [f"{documents}, {line} 1", f"{documents}, {line} 3", f"{parts}, {line} 12", catalogue.gettext("In favour")], labels
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_refusal_on_a_page_reads_in_its_language_with_what_the_rule_named(language):
     """The decision form's refusals the inbox met in English: a document's hash written wrong, and a stage still
     consulting (the draft's own words, which name the round, follow the sentence)."""

@@ -123,6 +123,8 @@ LABELS = {
     "against": "Against", "abstaining": "Abstaining", "vote": "The vote, when the outcome is VOTE (all deputies, not only those present)",
     "parts_not_passed": "Parts voted down, one a line (e.g. Điều 12), when the law passes in part",
 }
+# The forms' text areas that take one entry a line (web.inbox): a refusal of one entry names its line.
+LINES_FIELDS = frozenset({"documents", "parts_not_passed"})
 MAX_CONTEXT = 400
 # A list of choices is shown whole up to this length (every enumeration of the project fits), else cut between choices.
 MAX_CHOICES = 2000
@@ -133,6 +135,15 @@ def label_of(field: str) -> str | None:
     ("documents.0.sha256" is the documents' field, "vote.in_favour" the count's; found by a breaker: a document's hash
     and a vote left without counts were named by their code)."""
     return next((LABELS[part] for part in reversed(field.split(".")) if part in LABELS), None)
+
+
+def line_of(field: str) -> int | None:
+    """The line, counted from 1, of a form's text area one entry a line that `field` names ("documents.0.sha256" is line 1
+    of Documents), or None: the message's lists count from 0 (found by a ministry's trial: the board's errors said the
+    first document line was 0)."""
+    parts = field.split(".")
+    return next((int(index) + 1 for name, index in zip(parts, parts[1:], strict=False)
+                 if name in LINES_FIELDS and index.isdigit()), None)
 
 
 def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -160,7 +171,10 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         # The project's own rules name what refused (the documents missing, the rounds still open): said after the sentence,
         # for officials; a citizen on a public page in Vietnamese reads the sentence alone, not the rule's English words.
         detail = message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) else None
-        shown.append({"field": field, "rule": rule, "label": catalogue.gettext(label) if label else field, "text": text,
+        named = catalogue.gettext(label) if label else field
+        if (line := line_of(field)) is not None:
+            named = f"{named}, {catalogue.gettext('line')} {line}"
+        shown.append({"field": field, "rule": rule, "label": named, "text": text,
                       "english": sentence is None and not english, "detail": detail, "detail_english": not english})
     return shown
 

@@ -134,7 +134,7 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
         posted = window.text_at(state.stage) if window is not None else DocumentKind.DRAFT_TEXT
         if not any(d.kind is posted for d in state.dossier):
             raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is "
-                          f"in the dossier: file its {posted.value} first (legis file)", CONFLICT)
+                          f"in the dossier: file its {posted.value} first (`legis file`, or the API's fileDossier)", CONFLICT)
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
