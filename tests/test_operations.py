@@ -16,12 +16,15 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
 from schemas.enums import Stage
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.ports import free_port
+from workers.dev_stack import temporal_binary
+from workers.health import worker_health_app
 from workflows import client as drafts
 
 LEGIS = str(Path(sys.executable).parent / "legis")
@@ -136,3 +139,18 @@ async def test_two_worker_processes_share_the_queue_log_json_export_metrics_and_
             assert process.returncode == 0, lines[-5:]
             assert any(line.get("event", "").startswith("stopping") for line in lines)
             assert lines[-1].get("event") == "worker stopped", lines[-3:]  # a clean stop says so last (found by a trial)
+
+
+async def test_a_worker_that_cannot_reach_temporal_is_not_said_ready_to_work(pool):
+    """Found by an outages breaker: with Temporal stopped, the worker's readiness said `worker: ok` beside a failing
+    `temporal` (its answer was 503 all the same): a worker whose polls reach no server takes no work."""
+    server = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary())
+    app = worker_health_app(server.client, pool, polling=lambda: True)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker") as http:
+        up = await http.get("/readyz")
+        assert up.status_code == 200 and up.json()["checks"] == {"temporal": "ok", "postgres": "ok", "worker": "ok"}, up.json()
+        await server.shutdown()
+        down = await http.get("/readyz")
+    assert down.status_code == 503 and down.json()["checks"]["postgres"] == "ok", down.json()
+    assert down.json()["checks"]["temporal"].startswith("failing: does not answer"), down.json()
+    assert down.json()["checks"]["worker"] == "failing: cannot poll while Temporal does not answer", down.json()

@@ -46,13 +46,21 @@ def readiness_response(checks: dict[str, str]) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
 
 
+def worker_check(polling: bool, *, temporal: str) -> str:
+    """The worker's own line of its readiness: a worker whose polls cannot reach Temporal takes no work, though it runs
+    (found by an outages breaker: it said `ok` beside a failing `temporal`)."""
+    if not polling:
+        return "failing: not polling"
+    return "ok" if temporal == "ok" else "failing: cannot poll while Temporal does not answer"
+
+
 def worker_health_app(client: Client, pool: asyncpg.Pool, polling: Callable[[], bool]) -> Starlette:
     async def alive(request: Request) -> JSONResponse:
         return JSONResponse(Health(status="ok", checks={}).model_dump())
 
     async def ready(request: Request) -> JSONResponse:
         checks = await dependency_checks(client, pool)
-        checks["worker"] = "ok" if polling() else "failing: not polling"
+        checks["worker"] = worker_check(polling(), temporal=checks["temporal"])
         return readiness_response(checks)
 
     return Starlette(routes=[Route("/healthz", alive), Route("/readyz", ready)])
