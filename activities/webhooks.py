@@ -15,6 +15,7 @@ a space, with the secret a rotation keeps (`store.subscribers.rotate`). The dest
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import secrets
@@ -107,6 +108,13 @@ class WebhookActivities:
 
     @activity.defn
     async def deliver_pending(self, request: DeliveryInput) -> DeliveryResult:
+        beating = asyncio.create_task(_heartbeats())
+        try:
+            return await self._deliver(request)
+        finally:
+            beating.cancel()
+
+    async def _deliver(self, request: DeliveryInput) -> DeliveryResult:
         rows = await self._pool.fetch(_PENDING, request.subscriber_id, request.batch)
         sendable = [row for row in rows if may_receive(row)]
         withheld = [row for row in rows if not may_receive(row)]
@@ -200,6 +208,17 @@ class WebhookActivities:
             count_dead_letter(Kind.WEBHOOK)
         log.error("webhook event kept as a dead letter: the receiver refuses its body", dead_letter_id=letter, subscriber_id=subscriber_id,
                   submission_id=row["submission_id"], seq=row["seq"], status=status)
+
+
+async def _heartbeats() -> None:
+    """Heartbeats at half the heartbeat timeout for as long as the delivery runs, whatever each request waits for (a
+    receiver may take its whole timeout per event); none for a run that set no heartbeat timeout (before its patch)."""
+    timeout = activity.info().heartbeat_timeout
+    if not timeout:
+        return
+    while True:
+        activity.heartbeat()
+        await asyncio.sleep(timeout.total_seconds() / 2)
 
 
 def redirect_target(location: str | None, registered: str) -> str:

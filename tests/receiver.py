@@ -18,14 +18,20 @@ class Received:
     status: int
 
 
+# An answer that keeps the request waiting, unanswered, until the receiver is released (or for STALL_SECONDS).
+STALL = 0
+STALL_SECONDS = 60.0
+
+
 class Receiver(ThreadingHTTPServer):
-    """Records every request; answers with the statuses of `answers` in turn (302 sends to `location`), then 204."""
+    """Records every request; answers with the statuses of `answers` in turn (302 sends to `location`, STALL none), then 204."""
 
     def __init__(self, answers: list[int], location: str = "/moved") -> None:
         self.answers = answers
         self.location = location
         self.received: list[Received] = []
         self.lock = threading.Lock()
+        self.released = threading.Event()
         super().__init__((RECEIVER_HOST, 0), Handler)
 
     def url(self, host: str = RECEIVER_HOST, scheme: str = "http") -> str:
@@ -43,6 +49,9 @@ class Handler(BaseHTTPRequestHandler):
         with server.lock:
             status = server.answers.pop(0) if server.answers and self.path == "/hook" else 204
             server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+        if status == STALL:
+            server.released.wait(STALL_SECONDS)
+            return
         self.send_response(status)
         if status == 302:
             self.send_header("Location", server.location)

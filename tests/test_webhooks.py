@@ -8,7 +8,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -30,12 +32,12 @@ from schemas.enums import Stage
 from schemas.records import DeliveryInput, WebhookInput
 from schemas.views import WebhookEvent
 from store import subscribers
-from tests.conftest import TEST_KEYS
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
-from tests.receiver import Received, Receiver
+from tests.receiver import STALL, Received, Receiver
 from tests.scenarios import approve
-from tests.stack import RECEIVER_HOST
+from tests.stack import LEGIS, RECEIVER_HOST
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.codec import KeyRingError
@@ -57,6 +59,7 @@ def receiver():
 
     yield serve
     for server in servers:
+        server.released.set()
         server.shutdown()
         server.server_close()
 
@@ -165,6 +168,37 @@ async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_
     warned = [line for line in lines if line["event"] == "webhook receiver did not take events; they wait and are sent again"]
     assert warned and all(w["log_level"] == "warning" and w["subscriber_id"] == subscriber_id and w["cause"] == "HTTP 503" for w in warned)
     assert warned[0]["host"] == RECEIVER_HOST and warned[0]["waiting_drafts"] >= 1
+
+
+@pytest.mark.timeout(180)
+async def test_a_delivery_whose_worker_died_mid_request_is_sent_again_once_its_heartbeats_stop(dev_env, pool, database_url, receiver):
+    """Found by an outages breaker: a worker killed while its receiver had not answered held the subscriber's events for
+    the delivery's whole start-to-close (5 minutes). It heartbeats while it runs, so another worker sends them once its
+    heartbeats stop (`HEARTBEAT_TIMEOUT`, 20 s), though the request it died in never got an answer."""
+    client, hook, agency = dev_env.client, receiver(STALL), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+    task_queue = f"wh-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+           "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_HEALTH_PORT": "none", "LEGIS_METRICS_PORT": "none",
+           "LEGIS_WEBHOOK_ALLOWED_HOSTS": RECEIVER_HOST}
+    dying = subprocess.Popen([LEGIS, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        request = start_request(ministry=agency)
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=0.2),
+                                    id=workflow_id_for(subscriber_id), task_queue=task_queue)
+        await eventually(lambda: asyncio.sleep(0, list(hook.received)), lambda received: len(received) == 1, seconds=60)
+    finally:
+        dying.kill()
+        dying.wait()
+    killed = time.monotonic()
+    async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
+        [taken] = await eventually(lambda: taken_by(hook), lambda taken: len(taken) == 1, seconds=90)
+        waited = time.monotonic() - killed
+        await client.get_workflow_handle(workflow_id_for(subscriber_id)).cancel()
+    assert json.loads(taken.body)["submission_id"] == request.submission_id
+    assert taken.headers["webhook-id"] == hook.received[0].headers["webhook-id"]  # the same event, sent again
+    assert waited < 5 * 60 / 3, f"sent again {waited:.0f} s after its worker died"
 
 
 async def test_a_rotation_signs_with_both_secrets_during_the_overlap_and_with_the_new_one_after(dev_env, pool, receiver, worker):

@@ -13,6 +13,10 @@ with workflow.unsafe.imports_passed_through():
 WORKFLOW_TYPE = "WebhookDeliveryWorkflow"
 # Rounds before continuing as new, so that a subscriber's history stays short however long it lives.
 ROUNDS_PER_RUN = 500
+# A delivery heartbeats while it runs (`activities.webhooks`): a worker that dies mid-delivery holds its subscriber's
+# events this long, not the whole start-to-close (found by an outages breaker: 5 minutes).
+HEARTBEAT_PATCH = "webhook-delivery-heartbeat"
+HEARTBEAT_TIMEOUT = timedelta(seconds=20)
 
 
 def workflow_id_for(subscriber_id: int) -> str:
@@ -29,6 +33,7 @@ class WebhookDeliveryWorkflow:
                 WebhookActivities.deliver_pending,
                 DeliveryInput(subscriber_id=request.subscriber_id),
                 start_to_close_timeout=timedelta(minutes=5),
+                heartbeat_timeout=HEARTBEAT_TIMEOUT if workflow.patched(HEARTBEAT_PATCH) else None,
                 summary=f"deliver to subscriber {request.subscriber_id}",
             )
             if result.failed_drafts:
