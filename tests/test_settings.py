@@ -66,6 +66,7 @@ def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
     ("LEGIS_DATABASE_URL", "postgresql://legis:hunter2@h1:5432,h2:port/legis", "postgresql_url"),
     ("LEGIS_WEB_UI_ORIGIN", "notanorigin", "web_origin"),
     ("LEGIS_WEB_UI_ORIGIN", "https://temporal.example.gov/ui", "web_origin"),
+    ("LEGIS_TRUSTED_PROXIES", "10.0.0.5, proxy.internal", "proxy_address"),
 ])
 def test_a_malformed_setting_is_refused_naming_its_rule_and_never_echoed(monkeypatch, variable, value, rule):
     monkeypatch.setenv(variable, value)

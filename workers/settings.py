@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import stat
 from collections.abc import Sequence
@@ -150,6 +151,10 @@ class Settings(BaseSettings):
         default=(), description="host names, addresses and networks webhooks may be sent to although they are not public (a test "
         "receiver on 127.0.0.1, an agency's internal host), and with plain http; comma-separated",
     )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="addresses and networks of the reverse proxies in front of the HTTP API, whose X-Forwarded-For "
+        "it believes (e.g. 10.0.0.5 or 172.18.0.0/16); comma-separated; none: a client is the address that connects",
+    )
     log_level: LogLevel = Field(default="INFO", description="the lowest level of the lines logged: DEBUG, INFO, WARNING or ERROR")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
 
@@ -178,6 +183,24 @@ class Settings(BaseSettings):
         entries = tuple(h.strip() for h in (hosts.split(",") if isinstance(hosts, str) else hosts or ()) if h.strip())
         AllowedHosts.parse(entries)
         return entries
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_listed(cls, proxies: str | Sequence[str] | None) -> tuple[str, ...]:
+        entries = tuple(p.strip() for p in (proxies.split(",") if isinstance(proxies, str) else proxies or ()) if p.strip())
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise invalid("proxy_address", "each entry must be an IP address or network (a proxy is named by its address, "
+                              "not its host name)") from None
+        return entries
+
+    def proxy_options(self) -> dict[str, object]:
+        """uvicorn's options for the API: X-Forwarded-For believed from the proxies named alone (found by a breaker of the
+        public pages: uvicorn's default believed it from any connection from 127.0.0.1, and from no proxy elsewhere, so a
+        local process chose its own address and a proxy of its own container was every citizen at once)."""
+        return {"proxy_headers": bool(self.trusted_proxies), "forwarded_allow_ips": list(self.trusted_proxies) or None}
 
     def allowed_hosts(self) -> AllowedHosts:
         return AllowedHosts.parse(self.webhook_allowed_hosts)
