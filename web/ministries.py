@@ -81,4 +81,5 @@ async def ministries_csv(request: Request, since: Annotated[Day | None, All] = N
     out = io.StringIO()
     write_csv(rows, out)
     name = f"deadlines-{first.isoformat()}-{(last - timedelta(days=1)).isoformat()}.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                                           "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})

@@ -79,6 +79,14 @@ def gettext(request: Request, message: str) -> str:
     return translations(language_of(request)).gettext(message)
 
 
+# The pages run no script and load nothing but themselves; no other site frames them (their forms decide, sign in and
+# comment), and no browser takes them for another type (found by a breaker of the public pages: they said none of it).
+PAGE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                "Referrer-Policy": "same-origin",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+                                           "frame-ancestors 'none'; base-uri 'none'"}
+
+
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     """The template rendered in the reader's language; `who` (the signed-in caller, if any) and `public` (a page of the
     public's) are always there."""
@@ -89,7 +97,7 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
     # The CSRF token every POST form carries (`web.csrf`); asking for it sets its cookie on this answer.
     context.setdefault("csrftoken", request.scope.get("csrftoken", lambda: ""))
     html = environment(language_of(request)).get_template(template).render(request=request, path=tokens_redacted(request.url.path), **context)
-    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", "Content-Language": language_of(request)})
+    return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS | {"Content-Language": language_of(request)})
 
 
 def noted(request: Request, problems: list[dict[str, Any]]) -> None:

@@ -1,0 +1,113 @@
+"""The pages as input valid by every rule of the messages leaves them (found by a breaker of the public pages): a long word,
+an explanation of several lines, and the headers that keep them from being framed, sniffed or stored. Through the API's
+app and a real PostgreSQL (no Temporal needed); the browser tests block every request not to 127.0.0.1 from the first
+page load."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+import uvicorn
+from playwright.async_api import async_playwright
+
+from api.app import create_app
+from schemas.enums import DocumentKind
+from schemas.messages import DocumentRef
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from tests.polling import eventually
+from tests.ports import free_port
+from tests.test_board_forms import app_client, posted_round
+from workers.settings import Settings
+
+# A document's name as ministries file it, a file name (a `DocumentName`: one line, visible characters, up to 300).
+FILE_NAME = "Du_thao_Luat_Giao_duc_nghe_nghiep_sua_doi_trinh_Chinh_phu_lan_3_ngay_01_12_2026.docx"
+
+
+async def filed(pool, sid: str, *documents: DocumentRef) -> None:
+    """The draft's dossier as its audit trail records a filing (version 1): what the round's page lists."""
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, documents, version) "
+                       "VALUES ($1, 2, $2, now(), 'DOSSIER_FILED', 'DRAFTING', 'DRAFTING', $3::jsonb, 1)", sid, f"draft-law-{sid}",
+                       json.dumps([d.model_dump(mode="json", exclude_none=True) for d in documents]))
+
+
+@contextlib.asynccontextmanager
+async def served(pool):
+    port = free_port()
+    settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", public_comment_rate="none")
+    server = uvicorn.Server(uvicorn.Config(create_app(pool=pool, settings=settings), host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        await eventually(lambda: asyncio.sleep(0, server.started), bool, seconds=20)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(serving, 20)
+
+
+async def test_a_posted_drafts_page_on_a_phone_is_no_wider_than_the_phone_whatever_its_documents_names(pool):
+    """A file name, one long word, pushed the whole public page (its form and the answers) sideways: 375 px wide, it
+    scrolled to 804 px. A table may scroll on its own on a phone (board.css); the page may not."""
+    sid = await posted_round(pool, "WIDE")
+    await filed(pool, sid, DocumentRef(kind=DocumentKind.DRAFT_TEXT, name=FILE_NAME, sha256="7" * 64))
+    async with served(pool) as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
+            blocked = await loopback_only(context)
+            page = await context.new_page()
+            await page.goto(f"{base}/public/{sid}/cong-khai")
+            assert FILE_NAME in await page.inner_text("main")
+            wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert wide <= screen, f"the page is {wide} px wide on a phone {screen} px wide"
+            assert blocked == []
+        finally:
+            await browser.close()
+
+
+async def test_an_explanation_s_lines_and_paragraphs_reach_the_public_as_written(pool):
+    """The lead ministry's explanation (giải trình) is text of several lines (`text(20000)`, newlines kept); the round's
+    page put it in a table cell as HTML collapses it, every line break a space: its numbered points ran together."""
+    sid = await posted_round(pool, "LINES")
+    explanation = "Ban soạn thảo giải trình như sau:\n1. Thời hạn giữ như dự thảo.\n2. Khoản 3 được bỏ."
+    await pool.execute("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
+                       "VALUES ($1, 'cong-khai', 3, 'EXPLAINED', $2, 'Vụ trưởng')", sid, explanation)
+    async with served(pool) as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+            await loopback_only(context)
+            page = await context.new_page()
+            await page.goto(f"{base}/public/{sid}/cong-khai")
+            shown = await page.inner_text("table")
+            assert "như sau:\n1. Thời hạn" in shown and "dự thảo.\n2. Khoản" in shown, shown
+        finally:
+            await browser.close()
+
+
+async def test_the_pages_forbid_framing_and_sniffing_and_the_report_s_csv_is_not_stored(pool):
+    """The codec server's pages say `Content-Security-Policy: ... frame-ancestors 'none'` (`api.codec_server`); the public
+    pages and the board's, which hold forms (a comment, a decision, sign-in and sign-out), said nothing: any site could
+    frame them, and no policy stood behind the templates' escaping. Every page, and the signed-in operator's CSV of the
+    deadline report, which alone among the board's answers had no `Cache-Control: no-store`."""
+    from api.tokens import issue
+    from schemas.enums import CallerRole
+    from tests.test_board_forms import token_of
+
+    sid = await posted_round(pool, "HEAD")
+    _, secret = await issue(pool, agency_code="VPCP", role=CallerRole.OPERATOR, issued_by="test")
+    async with app_client(pool) as http:
+        pages = {path: await http.get(path) for path in ("/public", f"/public/{sid}/cong-khai", "/board/signin")}
+        form = await http.get("/board/signin")
+        assert (await http.post("/board/signin", data={"token": secret, "next": "/board", "csrftoken": token_of(form)})).status_code == 303
+        pages |= {path: await http.get(path) for path in ("/board/drafts", "/board/ministries")}
+        for path, answer in pages.items():
+            assert answer.status_code == 200, path
+            policy = answer.headers.get("content-security-policy", "")
+            assert "frame-ancestors 'none'" in policy or answer.headers.get("x-frame-options", "").upper() == "DENY", f"{path} may be framed"
+            assert answer.headers.get("x-content-type-options") == "nosniff", f"{path}: no nosniff"
+        csv = await http.get("/board/ministries.csv")
+        assert csv.status_code == 200 and csv.text.startswith("agency,")
+        assert "no-store" in csv.headers.get("cache-control", ""), dict(csv.headers)
