@@ -15,7 +15,7 @@ from datetime import date
 from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, TypeVar, get_args
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -153,11 +153,22 @@ def json_file(model: type[BaseModel]) -> object:
     apart), and where each field's rule is said (the API's reference, of the same models)."""
     required = [name for name, field in model.model_fields.items() if field.is_required()]
     optional = [name for name in model.model_fields if name not in required]
+    days = [name for name, field in model.model_fields.items() if date in _types_in(field.annotation)]
+    choices = [f"{name}: {' | '.join(e.value for e in kind)}" for name, field in model.model_fields.items()
+               for kind in _types_in(field.annotation) if isinstance(kind, type) and issubclass(kind, Enum) and len(kind) <= 12]
     return Annotated[Path, typer.Argument(
         allow_dash=True,
         help=f"a JSON file (UTF-8), or - for standard input, holding the message the API's reference calls {model.__name__}: {', '.join(required)}"
-             f"{'; optional: ' + ', '.join(optional) if optional else ''}. Each field's type and rule: `legis openapi`, or the "
+             f"{'; optional: ' + ', '.join(optional) if optional else ''}."
+             f"{' Days (' + ', '.join(days) + ') are Ha Noi days, YYYY-MM-DD.' if days else ''}"
+             f"{' ' + '; '.join(choices) + '.' if choices else ''} Each field's type and rule: `legis openapi`, or the "
              "API's /docs; examples in schemas/examples")]
+
+
+def _types_in(annotation: object) -> set[object]:
+    """The types an annotation names, through unions and containers (`date | None` names `date`)."""
+    args = get_args(annotation)
+    return {annotation} if not args else {found for arg in args for found in _types_in(arg)}
 
 
 SubmissionId = Annotated[str, typer.Argument(help="the draft's submission ID, e.g. BGDDT-2026-017",

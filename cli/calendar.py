@@ -85,7 +85,7 @@ def set_session(
     changed_by: ChangedBy,
     extraordinary: Annotated[bool, typer.Option("--extraordinary", help="an extraordinary session (kỳ họp không thường lệ, formerly bất thường): the same as the E in 16-E9")] = False,
     phase: Annotated[list[str] | None, typer.Option(
-        help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
+        metavar="FIRST:LAST", help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
              "the opening day")] = None,
     accept_missed_cutoffs: AcceptMissedCutoffs = False,
     output: Output = Format.TABLE,

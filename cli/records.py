@@ -126,7 +126,7 @@ def acted_by(entry: HistoryEntry) -> str:
     "legis versions BGDDT-2026-017", "legis versions BGDDT-2026-017 --compare 3 4 --output json"))
 def versions(
     submission_id: SubmissionId,
-    compare: Annotated[tuple[int, int] | None, typer.Option(help="two version numbers to compare by content hash")] = None,
+    compare: Annotated[tuple[int, int] | None, typer.Option(metavar="N M", help="two version numbers to compare by content hash")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -33,12 +33,12 @@ def _reachable(config: Settings, *, temporal: bool) -> None:
     asyncio.run(check())
 
 
-WORKER_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "encryption_keys", "encryption_key_file", "tls_cert",
-                   "tls_key", "tls_ca", "api_key", "http_host", "health_port", "metrics_port", "max_cached_workflows",
+WORKER_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "encryption_keys", "encryption_key_file", "data_dir",
+                   "tls_cert", "tls_key", "tls_ca", "api_key", "http_host", "health_port", "metrics_port", "pin_by_reference", "max_cached_workflows",
                    "max_concurrent_activities", "max_concurrent_workflow_tasks", "webhook_allowed_hosts", "otlp_endpoint", "log_level",
                    "log_json")
-API_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "encryption_keys", "encryption_key_file", "tls_cert",
-                "tls_key", "tls_ca", "api_key", "http_host", "api_port", "metrics_port", "web_ui_origin", "api_timeout",
+API_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "encryption_keys", "encryption_key_file", "data_dir",
+                "tls_cert", "tls_key", "tls_ca", "api_key", "http_host", "api_port", "trusted_proxies", "metrics_port", "web_ui_origin", "api_timeout",
                 "api_rate_per_token", "api_rate_per_address", "api_refusals_recorded", "public_comment_rate", "otlp_endpoint", "log_level",
                 "log_json")
 

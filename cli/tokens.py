@@ -78,7 +78,7 @@ def issue_token(
     issued_by: by_option("the operator issuing it"),
     label: Annotated[str, typer.Option(help="what system uses it (one line, at most 200 characters)",
                                        callback=no_secret("label", identifier(TokenLabel, "label"), "what system uses the token"))] = "",
-    expires: Annotated[str | None, typer.Option(help="the last Ha Noi day it is valid (YYYY-MM-DD); unset: until revoked")] = None,
+    expires: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="the last Ha Noi day it is valid (YYYY-MM-DD); unset: until revoked")] = None,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
@@ -168,7 +168,7 @@ def revoke_token(
 @refusals_app.command(rich_help_panel="Operators", epilog=examples("legis refusals --submission-id BGDDT-2026-017 --limit 20"))
 def refusals(
     submission_id: SubmissionIdFilter = None,
-    limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, 10_000), metavar="N", help="at most this many tokens (1 to 10,000)")] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number("limit", 1, 10_000), metavar="N", help="at most this many attempts, the newest (1 to 10,000)")] = 50,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:

@@ -63,6 +63,7 @@ from workers.tracing import Tracing, start_tracing
 from workers.worker import configured_worker, operations
 from workflows import search_attributes as sa
 from workflows.codec import new_key_entry
+from workflows.deadlines import local_day
 
 log = structlog.get_logger(__name__)
 
@@ -135,7 +136,7 @@ def dev_key(settings: Settings) -> Path | None:
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as keys:
             keys.write("# Payload keys of `legis dev`, newest first: the first seals, all open. Losing them loses the drafts' histories.\n")
             # Dated, and apart from any other data folder's key made the same day: a key ID names one key.
-            keys.write(new_key_entry(f"dev-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(4)}") + "\n")
+            keys.write(new_key_entry(f"dev-{local_day(datetime.now(UTC)):%Y%m%d}-{secrets.token_hex(4)}") + "\n")
         log.warning("generated a payload key: keep it, the drafts' Temporal histories cannot be read without it", key_file=str(path))
     return path
 
