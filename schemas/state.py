@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 19
+NEWEST_GENERATION = 20
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the

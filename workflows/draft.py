@@ -260,7 +260,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
             # one that debated it before, where the session it had chosen would be taken for a sitting it never had.
             if not (imported and s.generation >= 13 and decision.occurred_on and sittings.at_an_ended_session(s, decision.occurred_on)):
                 s.held = s.target
-            change.aim_after_debate()
+            change.aim_after_debate(imported=imported)
         change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
         change.entered(entry)
 

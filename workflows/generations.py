@@ -103,6 +103,11 @@
    took a round ID the other could then not open). Rounds opened before keep their IDs. The Standing Committee adopts an
    ordinance at its meeting: a decision at STANDING_COMMITTEE_OPINION dated before the meeting the ordinance's limits
    count back from is refused (`sittings.check_meeting`; found by a ministry's trial: adopted four months early).
+20. After a debate a draft aims at the next regular session announced (`sessions.goes_to`), not at an extraordinary
+   one, which takes the drafts the Standing Committee puts on it (found by a committee official's trial: a two-session
+   law debated at a regular session was aimed at the extraordinary session announced 40 days on, overdue that day,
+   escalated, and kept its place there). A draft that misses a cut-off still slips to the next session whose cut-off
+   is ahead, an extraordinary one too.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -136,8 +141,9 @@ ROUNDS_FOLLOW_SESSIONS_PATCH = "rounds-follow-their-session"
 ALARMS_WITHIN_STAGE_PATCH = "alarms-dated-within-their-stage"
 LADDER_FROM_THE_DAY_LATE_PATCH = "escalation-ladder-from-the-day-late"
 ROUND_IDS_PATCH = "round-workflow-ids-of-one-draft"
+REGULAR_SESSION_NEXT_PATCH = "next-regular-session-after-a-debate"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

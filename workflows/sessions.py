@@ -305,7 +305,8 @@ def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:
-    """The next announced session whose cut-off is still ahead."""
+    """The next announced session whose cut-off is still ahead, an extraordinary one too: its cut-off ahead, the draft is
+    not overdue there (unlike after a debate, `goes_to`)."""
     return next(
         (
             s for s in state.sessions
@@ -315,9 +316,19 @@ def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None
     )
 
 
-def next_session_after(state: DraftState, session: TargetSession) -> TargetSession | None:
-    """The first announced session that opens after `session`: where a draft goes after a debate there."""
-    return next((s for s in state.sessions if s.opens_on > session.opens_on), None)
+def next_session_after(state: DraftState, session: TargetSession, *, any_kind: bool = False) -> TargetSession | None:
+    """The first announced session that opens after `session`: where a draft goes after a debate there (a regular one,
+    from the twentieth generation, unless `any_kind`)."""
+    return next((s for s in state.sessions if s.opens_on > session.opens_on and (any_kind or goes_to(state, s))), None)
+
+
+def goes_to(state: DraftState, session: TargetSession) -> bool:
+    """Whether a draft goes to `session` of its own accord after a debate there. From the twentieth generation, a regular
+    session only: an extraordinary one is called at short notice for the items the Standing
+    Committee puts on it (a programme change or a carry-over naming it; DOMAIN.md, edge case 7), and a draft aimed at one
+    by the calendar alone was overdue the day it was debated, its cut-off long past, and kept its place there (found by a
+    committee official's trial: a two-session law debated at 16-2 was aimed at 16-E1, 40 days on)."""
+    return state.generation < 20 or not session.extraordinary
 
 
 def aimed_by_the_draft(state: DraftState) -> bool:
@@ -329,7 +340,10 @@ def aimed_by_the_draft(state: DraftState) -> bool:
             or (last is not None and last.outcome is Outcome.CARRY_OVER)):
         return False
     after = state.held.opens_on if state.held is not None else local_day(state.stage_since)
-    return next((s for s in state.sessions if s.opens_on > after), None) == state.target
+    # The first after it of any kind, where a step entered under way went; or, from the twentieth generation, the first
+    # regular one, where a debate sends a draft.
+    return state.target in (next((s for s in state.sessions if s.opens_on > after), None),
+                            next((s for s in state.sessions if s.opens_on > after and goes_to(state, s)), None))
 
 
 def sitting_on(state: DraftState, day: date) -> TargetSession | None:

@@ -1,0 +1,56 @@
+"""The twentieth generation: after a debate, and when it slips, a draft goes to the next regular session announced, not to
+an extraordinary one (`sessions.goes_to`; found by a committee official's trial). Pure: the draft core, no server."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from schemas.calendar import TargetSession
+from schemas.enums import EventKind, ProcessVersion, ProgrammeChangeKind, SessionProcedure, Stage
+from schemas.state import NEWEST_GENERATION
+from tests.drafts import core_request, core_state, decision, programme_change, sitting
+from workflows import draft, draft_views, sessions
+from workflows.deadlines import VIETNAM
+
+DEBATED = TargetSession(legislature=16, session=2, opens_on=date(2027, 3, 25))
+# Called at short notice 40 days after the debate: its cut-off for the revision (45 days before) is past that day.
+CALLED = TargetSession(legislature=16, session=1, extraordinary=True, opens_on=date(2027, 5, 5))
+REGULAR = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
+EARLY = datetime(2027, 1, 4, 9, 0, tzinfo=VIETNAM)
+
+
+def debated(generation: int, *announced: TargetSession):
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
+    at_debate = core_state(request, at=Stage.NA_FIRST_SESSION, now=EARLY, sessions=[DEBATED, *announced], generation=generation)
+    return draft.perform(draft.DECIDE, at_debate, decision(request, Stage.NA_FIRST_SESSION), sitting(at_debate, EARLY))
+
+
+def test_a_two_session_law_debated_at_a_regular_session_aims_at_the_next_regular_one():
+    applied = debated(NEWEST_GENERATION, CALLED, REGULAR)
+    revising, now = applied.state, sitting(applied.state, EARLY)
+    assert (revising.stage, revising.target.code, revising.deadline) == (Stage.INTER_SESSION_REVISION, REGULAR.code, date(2027, 9, 1))
+    assert not any(isinstance(e, draft.Record) and e.entry.event is EventKind.DEADLINE_PASSED for e in applied.effects)
+    assert draft_views.status(revising, "draft-law-x", now).overdue is False
+    assert sessions.registry_cutoffs(revising).cutoff_sitting == REGULAR.code
+
+
+def test_with_only_an_extraordinary_session_announced_after_the_debate_the_draft_waits_for_a_regular_one():
+    revising = debated(NEWEST_GENERATION, CALLED).state
+    assert revising.target.code == DEBATED.code and revising.deadline is None
+
+
+def test_the_nineteenth_generation_still_goes_to_the_extraordinary_session_as_it_ran():
+    revising = debated(19, CALLED, REGULAR).state
+    assert revising.target.code == CALLED.code
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 19])
+def test_the_standing_committee_still_puts_a_draft_on_an_extraordinary_session(generation):
+    """What the Standing Committee puts on an extraordinary session goes there: the rule is the calendar's alone."""
+    revising = debated(generation, CALLED, REGULAR).state
+    deferred = draft.perform(draft.CHANGE_PROGRAMME, revising, programme_change(ProgrammeChangeKind.DEFER, to_session=CALLED),
+                             sitting(revising, EARLY)).state
+    assert deferred.target.code == CALLED.code
+    assert sessions.goes_to(deferred, CALLED) is (generation < 20) and sessions.goes_to(deferred, REGULAR)
