@@ -87,6 +87,8 @@ def set_session(
     phase: Annotated[list[str] | None, typer.Option(
         metavar="FIRST:LAST", help="a sitting period (đợt) of a session held in phases, FIRST:LAST days in Ha Noi; repeat it for each, the first from "
              "the opening day")] = None,
+    no_phases: Annotated[bool, typer.Option("--no-phases", help="set a session the calendar holds in phases without them (without "
+                                                                  "this, or its --phase given again, it is refused: phases_given)")] = False,
     accept_missed_cutoffs: AcceptMissedCutoffs = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
@@ -114,7 +116,14 @@ def set_session(
 
     async def store(db) -> None:
         known = await sessions(db)
-        stored, today = next((s.opens_on for s in known if s.code == session.code), None), local_day(datetime.now(UTC))
+        before = next((s for s in known if s.code == session.code), None)
+        stored, today = before.opens_on if before else None, local_day(datetime.now(UTC))
+        if before is not None and before.phases and not session.phases and not no_phases:
+            # Found by a committee official's trial: a session moved without its phases lost them unsaid, and with them
+            # the check that the Assembly decides within a phase, not in the recess between.
+            sat = ", ".join(f"{p.starts_on}:{p.ends_on}" for p in before.phases)
+            raise Invalid(f"phase: session {session.code} sits in {len(before.phases)} phases ({sat}); give them again for its new days "
+                          "(--phase FIRST:LAST, once for each), or --no-phases to set it without them", field="phase", rule="phases_given")
         _checked(check_not_past, "opens_on", session.opens_on, stored, today, sits_until=session.phases[-1].ends_on if session.phases else None)
         _checked(check_session_order, known, session)
         if stored is None:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import asyncpg
 import pytest
 
+from activities.calendar import sessions as stored_sessions
 from schemas.calendar import TargetSession
 from schemas.enums import LawKind, Outcome, Stage
 from store.board import sittings_ahead
@@ -244,5 +245,27 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
         # A move that leaves the counted cut-off ahead refuses nothing for the draft whose approved date stands.
         await db.execute("DELETE FROM submissions WHERE submission_id <> 'BTP-2026-103'")
         await _refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": session.opens_on - timedelta(days=100)}), session.opens_on, today)
+    finally:
+        await db.close()
+
+
+async def test_a_session_held_in_phases_is_not_moved_without_them_unsaid(cli, fresh_database_url):
+    """Found by a committee official's trial: 16-3 set again on a new day without `--phase` lost its two phases, unsaid,
+    and with them the check that the Assembly decides within a phase, not in the recess between. Refused, naming them;
+    set again with them, or without them once said (`--no-phases`)."""
+    opens = local_day(datetime.now(UTC)) + timedelta(days=200)
+    phases = [f"{opens}:{opens + timedelta(days=14)}", f"{opens + timedelta(days=24)}:{opens + timedelta(days=35)}"]
+    assert (await cli("calendar", "set-session", "16-3", "--opens-on", str(opens), *[a for p in phases for a in ("--phase", p)],
+                      "--by", "VPQH"))[0] == 0
+    moved = opens + timedelta(days=7)
+    code, _, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(moved), "--by", "VPQH")
+    assert code == 2 and "(rule: phases_given)" in err and f"2 phases ({phases[0]}, {phases[1]})" in " ".join(err.split()), err
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        [kept] = [s for s in await stored_sessions(db) if s.code == "16-3"]
+        assert kept.opens_on == opens and len(kept.phases) == 2  # nothing changed
+        code, _, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(moved), "--no-phases", "--by", "VPQH")
+        [set_again] = [s for s in await stored_sessions(db) if s.code == "16-3"]
+        assert code == 0 and set_again.opens_on == moved and set_again.phases == (), err
     finally:
         await db.close()
