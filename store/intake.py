@@ -20,7 +20,10 @@ from schemas.refusal import RefusalKind, Refused
 GROUP_MAX = 256
 
 # The round is checked (known, open, its draft not classified, the article within the draft) for every comment in the
-# same statement as the insert. The outer query reads `public_comments` as it was before the insert, so `earlier` finds
+# same statement as the insert, its row held shared until the comments commit: a round's close (`store.public.close`,
+# an UPDATE) waits for the comments already taken, and those that come after it find it closed (found by a breaker of
+# concurrency: a comment whose statement began before the close and committed after was thanked and left out of the
+# totals). The outer query reads `public_comments` as it was before the insert, so `earlier` finds
 # only comments stored before this statement: a comment repeating one of those is a repeat, and so is a comment that
 # repeats one sent earlier in the same group (the first of them, by its place in the group, is the one stored). Only the
 # new ones reach the INSERT, since a row that conflicts still takes a number from the sequence: a repeat would leave a gap
@@ -34,6 +37,7 @@ WITH incoming AS (
     SELECT i.* FROM incoming i JOIN public_rounds r USING (submission_id, round_id) JOIN submissions s USING (submission_id)
     WHERE r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified AND s.ended IS NULL
       AND (i.article IS NULL OR r.articles IS NULL OR i.article <= r.articles)
+    FOR SHARE OF r
 ), new AS (
     SELECT DISTINCT ON (submission_id, round_id, fingerprint) * FROM accepted a
     WHERE NOT EXISTS (SELECT 1 FROM public_comments p
