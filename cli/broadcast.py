@@ -39,22 +39,28 @@ class NotAllTold(Failure):
 
 
 async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
-                    retry: str = "run the command again to tell them", changed: dict | None = None) -> None:
+                    retry: str = "run the command again to tell them", changed: dict | None = None,
+                    maybe_absent: frozenset[str] = frozenset()) -> None:
     """Send one update to each draft in turn, with progress on standard error (every 100), then say how many were told. A draft
     whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
-    as ended, and nothing is left to retry for it. `changed`, what the command changed, opens its JSON. Raises
-    NotAllTold, saying how to retry (`retry`), when others failed."""
+    as ended, and nothing is left to retry for it; one of `maybe_absent` that Temporal does not know (a start claimed that
+    never ran) is passed over, uncounted. `changed`, what the command changed, opens its JSON. Raises NotAllTold, saying
+    how to retry (`retry`), when others failed."""
     failed: list[tuple[str, Failure]] = []
     ended: list[tuple[str, Failure]] = []
+    absent = 0
     for done, submission_id in enumerate(submission_ids, 1):
         try:
             await temporal.call(client, temporal.draft(submission_id), send(submission_id))
         except Failure as not_told:
+            if submission_id in maybe_absent and not_told.rule == "draft_unknown":
+                absent += 1
+                continue
             (ended if not_told.rule == "draft_closed" else failed).append((submission_id, not_told))
         # Progress while drafts remain: the last count is the result's own line (a fresh-user trial read it twice).
         if done % 100 == 0 and done < len(submission_ids):
             err.print(f"sent to {done}/{len(submission_ids)} running drafts")
-    told = len(submission_ids) - len(failed) - len(ended)
+    told = len(submission_ids) - len(failed) - len(ended) - absent
     if wants_json():
         emit_json((changed or {}) | {"told": told, "not_told": [{"submission_id": sid, **f.as_json()} for sid, f in failed],
                    "ended": [{"submission_id": sid, "message": f.message} for sid, f in ended]})
@@ -88,10 +94,11 @@ def remap_agency(
     async def change(client: Client) -> None:
         async with database.connection() as db:
             led = await registry.running_drafts_led_by(db, old_code)
+            starting = await registry.starting_drafts(db, led_by=old_code)
             hooked = await subscribers.active_of(db, old_code)
-        if not led:
+        if not led and not starting:
             warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
-        await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap))
+        await tell_each(client, led + starting, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=frozenset(starting))
         if led and hooked:
             err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "
                                     f"{', '.join(map(str, hooked))} of {old_code} receive{'' if len(hooked) > 1 else 's'} no event of these "

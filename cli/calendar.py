@@ -52,6 +52,7 @@ def _store_and_tell(store, changed_by: str, changed: dict | None = None) -> None
     what was changed (found by a new user: it said only how many drafts were told)."""
     from activities.calendar import meetings, running_drafts, sessions
     from activities.rulebook import shipped_working_calendar
+    from store.registry import starting_drafts
 
     async def change(client: Client) -> None:
         async with database.connection() as db:
@@ -63,9 +64,11 @@ def _store_and_tell(store, changed_by: str, changed: dict | None = None) -> None
                                            changed_by=changed_by)
             except ValidationError as invalid:  # stored otherwise than by these commands, which keep within the bounds
                 raise invalid_model("the calendar as stored cannot be told", invalid) from None
-            targets = await running_drafts(db)
-        await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
-                        retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands", changed=changed)
+            # A draft starting now (`starting_drafts`) is told as well; a start that never ran is passed over.
+            targets, starting = await running_drafts(db), await starting_drafts(db)
+        await tell_each(client, targets + starting, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
+                        retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands", changed=changed,
+                        maybe_absent=frozenset(starting))
 
     temporal.run(change)
 

@@ -24,6 +24,16 @@ async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_co
     return [row["submission_id"] for row in rows]
 
 
+async def starting_drafts(db: asyncpg.Connection | asyncpg.Pool, *, led_by: str | None = None) -> list[str]:
+    """Submission IDs a start claimed (`submission_ids`, before its draft read the calendar), of `led_by` if given, that
+    the registry does not list yet: drafts between their first task and their first audit write, and starts that never
+    ran. A message to every running draft (`legis calendar`, `legis remap-agency`) goes to these too, or one sent between a
+    draft's first reading and its first registry row would never reach it (found by a breaker of concurrency)."""
+    rows = await db.fetch("SELECT c.submission_id FROM submission_ids c WHERE ($1::text IS NULL OR c.lead_ministry = $1) AND NOT EXISTS "
+                          "(SELECT 1 FROM submissions s WHERE s.submission_id = c.submission_id) ORDER BY c.submission_id", led_by)
+    return [r["submission_id"] for r in rows]
+
+
 async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:
     """(submission_id, classified) of the drafts not yet in a final state (nor ended outside their rules) the registry last
     saw aimed at session `session` (its code)."""
