@@ -115,18 +115,21 @@ class WebhookActivities:
             beating.cancel()
 
     async def _deliver(self, request: DeliveryInput) -> DeliveryResult:
+        # The subscription these events are for, read before them: one removed, or removed and added again, meanwhile is
+        # sent nothing more of them (`_post_in_order`).
+        since = await subscribers.subscribed_since(self._pool, request.subscriber_id)
         rows = await self._pool.fetch(_PENDING, request.subscriber_id, request.batch)
         sendable = [row for row in rows if may_receive(row)]
         withheld = [row for row in rows if not may_receive(row)]
         await self._withhold(request.subscriber_id, withheld)
         blocked: set[str] = set()
-        delivered = await self._send(request.subscriber_id, sendable, blocked) if sendable else 0
+        delivered = await self._send(request.subscriber_id, since, sendable, blocked) if sendable and since else 0
         if rows:
             log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, withheld=len(withheld),
                      refused_drafts=len(blocked))
         return DeliveryResult(delivered=delivered, failed_drafts=len(blocked), pending=len(rows) == request.batch)
 
-    async def _send(self, subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str]) -> int:
+    async def _send(self, subscriber_id: int, since: datetime, rows: list[asyncpg.Record], blocked: set[str]) -> int:
         if self._keys is None:
             return _held(subscriber_id, rows, blocked, "encryption_keys", "encryption_keys_configured",
                          "this worker has no payload keys (LEGIS_ENCRYPTION_KEYS) to open the subscriber's secret")
@@ -141,13 +144,18 @@ class WebhookActivities:
         except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
             return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened))
         async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as http:
-            return await self._post_in_order(http, destination, url, subscriber_id, signing, rows, blocked)
+            return await self._post_in_order(http, destination, url, (subscriber_id, since), signing, rows, blocked)
 
-    async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, registered: str, subscriber_id: int,
-                             signing: list[str], rows: list[asyncpg.Record], blocked: set[str]) -> int:
+    async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, registered: str,
+                             subscription: tuple[int, datetime], signing: list[str], rows: list[asyncpg.Record], blocked: set[str]) -> int:
+        subscriber_id, since = subscription
         delivered, failure = 0, None
         options = destination.request_options()
         for row in rows:
+            if await subscribers.subscribed_since(self._pool, subscriber_id) != since:
+                # Removed (or removed and added again) while this round ran, each request taking up to its timeout: a
+                # removed subscriber is sent nothing more (found by a breaker of concurrency: the round's 5 other events were).
+                break
             if row["submission_id"] in blocked:
                 continue  # an earlier event of this draft was refused: keep the draft's order
             body = json.dumps(payload(row), ensure_ascii=False, sort_keys=True)
@@ -212,8 +220,9 @@ class WebhookActivities:
 
 async def _heartbeats() -> None:
     """Heartbeats at half the heartbeat timeout for as long as the delivery runs, whatever each request waits for (a
-    receiver may take its whole timeout per event); none for a run that set no heartbeat timeout (before its patch)."""
-    timeout = activity.info().heartbeat_timeout
+    receiver may take its whole timeout per event); none for a run that set no heartbeat timeout (before its patch), nor
+    outside an activity."""
+    timeout = activity.info().heartbeat_timeout if activity.in_activity() else None
     if not timeout:
         return
     while True:

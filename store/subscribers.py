@@ -118,6 +118,11 @@ async def signing_secrets(db: asyncpg.Connection | asyncpg.Pool, keys: KeyRing, 
     return row["url"], [unseal(keys, subscriber_id, s) for s in (row["secret"], row["previous"]) if s is not None]
 
 
+async def subscribed_since(db: asyncpg.Connection | asyncpg.Pool, subscriber_id: int) -> datetime | None:
+    """When an active subscriber's current subscription began (added, or last added again); None when unknown or removed."""
+    return await db.fetchval("SELECT created_at FROM subscribers WHERE id = $1 AND active", subscriber_id)
+
+
 async def listed(db: asyncpg.Connection | asyncpg.Pool) -> list[Subscriber]:
     """Every subscriber and how many events it has received (not those withheld from it)."""
     rows = await db.fetch(_LISTED)

@@ -35,7 +35,7 @@ from store import subscribers
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
-from tests.receiver import STALL, Received, Receiver
+from tests.receiver import STALL, Handler, Received, Receiver
 from tests.scenarios import approve
 from tests.stack import LEGIS, RECEIVER_HOST
 from workers.worker import create_worker
@@ -487,3 +487,51 @@ async def test_a_subscriber_to_every_draft_gets_no_classified_draft_s_events(dev
     assert [r["submission_id"] for r in withheld] == [classified.submission_id]
     again = await activities.deliver_pending(DeliveryInput(subscriber_id=every_id))
     assert drafts_in(everything) == {ordinary.submission_id} and not again.pending
+
+
+class SlowHandler(Handler):
+    def do_POST(self) -> None:  # noqa: N802
+        self.server.first.set()
+        time.sleep(0.4)  # a receiver that takes its time
+        super().do_POST()
+
+
+async def test_a_subscriber_removed_mid_round_is_sent_nothing_more(dev_env, pool):
+    """Found by a breaker of concurrency: a subscriber removed (and added again, with a new secret) while a round was
+    under way was sent the round's other events, signed with the secret read when it began, and they were logged as
+    delivered to the new subscription. It is sent nothing after the request under way."""
+    agency = "WR" + uuid.uuid4().hex[:6].upper()
+    hook = Receiver([])
+    hook.RequestHandlerClass = SlowHandler
+    hook.first = threading.Event()
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        task_queue = f"wr-{uuid.uuid4().hex[:8]}"
+        async with create_worker(dev_env.client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
+            started = []
+            for _ in range(6):
+                request = start_request(ministry=agency)
+                await drafts.start_submission(dev_env.client, request, task_queue=task_queue)
+                started.append(request.submission_id)
+            async with pool.acquire() as db:
+                subscriber_id = await subscribers.add(db, TEST_KEYS, agency_code=agency, url=hook.url(), secret=new_secret())
+            await pool.execute("UPDATE subscribers SET created_at = created_at - interval '1 hour' WHERE id = $1", subscriber_id)
+            await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = ANY($1)", started),
+                             lambda n: n == 6)
+            activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]))
+            round_ = asyncio.create_task(activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id)))
+            await asyncio.to_thread(hook.first.wait, 10)
+            # The operator removes the subscriber (its receiver is being moved), then adds it again with a new secret.
+            assert await subscribers.deactivate(pool, subscriber_id)
+            removed_at = time.monotonic()
+            async with pool.acquire() as db:
+                assert await subscribers.add(db, TEST_KEYS, agency_code=agency, url=hook.url(), secret=new_secret()) == subscriber_id
+            await round_
+            sent_after = [r for r in hook.received][1:]
+            delivered = await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
+            # Only the request under way as it was removed may still have been sent; nothing after it, and nothing of the old
+            # subscription's waiting events is logged as delivered to the new one.
+            assert len(sent_after) <= 1 and delivered <= 2, (len(hook.received), delivered, time.monotonic() - removed_at)
+    finally:
+        hook.shutdown()
+        hook.server_close()
