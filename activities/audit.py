@@ -187,7 +187,12 @@ async def retry(db: asyncpg.Connection, letter: dead_letters.DeadLetter) -> bool
     """Write a dead-lettered audit event again, as its run would have: at its own number when that is free (the gap it
     left), else after the last (the same rule as any write). Returns False when the event was in the trail already."""
     request = RecordEventInput.model_validate_json(letter.payload or "")
-    return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs, fills_gap=True)) == 1
+    try:
+        return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs, fills_gap=True)) == 1
+    except asyncpg.UniqueViolationError:
+        # The same letter retried at once by another operator, whose write took the number first (found by a breaker of
+        # concurrency): a gap's number is taken by no other event, so it is this one, in the trail once.
+        return False
 
 
 def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoffs: RegistryCutoffs | None, *, fills_gap: bool = False,

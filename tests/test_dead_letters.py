@@ -4,6 +4,7 @@ cause is fixed. Against a real PostgreSQL and a Temporal dev server, through the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -14,8 +15,9 @@ from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
 
 from activities.database import create_pool
 from activities.webhooks import new_secret
+from cli.dead_letters import _retry
 from schemas.enums import Outcome, Stage
-from store import subscribers
+from store import dead_letters, subscribers
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import decision, start_request
 from tests.polling import eventually
@@ -210,3 +212,40 @@ async def test_a_webhook_event_the_receiver_refuses_is_a_dead_letter_and_later_e
 
 async def _value(value):
     return list(value)
+
+
+async def test_one_dead_letter_retried_twice_at_once_is_written_once_and_both_are_told_so(stack):
+    """Found by a breaker of concurrency: two operators retrying one audit dead letter at once; the second write met the
+    first's row as a unique violation, and its command failed saying nothing of the letter."""
+    client, pool, cli, _ = stack
+    await pool.execute(REGISTER_RULE)
+    request = start_request(prefix="DEAD")
+    sid = request.submission_id
+    await drafts.start_submission(client, request, task_queue=cli.task_queue)
+    returned = decision(request, Stage.POLICY_PROPOSAL, Outcome.RETURN_FOR_REVISION).model_copy(update={"reasons": LONG_REASONS})
+    await drafts.decide(client, sid, returned)
+    await drafts.decide(client, sid, decision(request, Stage.POLICY_PROPOSAL))
+    assert await eventually(lambda: seqs(pool, sid), lambda found: found == [1, 3]), await seqs(pool, sid)
+    letter = await pool.fetchval("SELECT id FROM dead_letters WHERE submission_id = $1", sid)
+    await pool.execute("ALTER TABLE audit_events DROP CONSTRAINT reasons_fit_the_register")
+    # One operator's retry is writing the event (its statement not yet committed) as the other's starts.
+    first, other = await pool.acquire(), await pool.acquire()
+    try:
+        transaction = first.transaction()
+        await transaction.start()
+        assert (await asyncio.wait_for(_retry(first, await dead_letters.one(first, letter)), 10))["outcome"] == "written"
+        second = asyncio.create_task(_retry(other, await dead_letters.one(other, letter)))
+        for _ in range(100):
+            if await pool.fetchval("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the second retry never waited")
+        await transaction.commit()
+        told = await asyncio.wait_for(second, 10)
+    finally:
+        await pool.release(first)
+        await pool.release(other)
+    assert await seqs(pool, sid) == [1, 2, 3]
+    # The second is told the event is in the trail (`already_recorded`), not an error.
+    assert told["outcome"] == "already_recorded", told
