@@ -317,6 +317,13 @@ def test_every_field_of_the_pages_forms_has_its_label_for_a_refusal():
         assert label_of(field) == label, field
 
 
+def test_the_draft_rules_dated_by_a_sitting_have_their_sentence():
+    """Found by a committee official's trial: the inbox said `at_the_meeting` in English alone, on its Vietnamese page."""
+    [said] = explain(_reader("vi"), [{"field": "occurred_on", "rule": "at_the_meeting", "message": "UBTVQH-52 on 2027-04-12"}])
+    assert said["text"].startswith("Ủy ban Thường vụ Quốc hội quyết định tại phiên họp") and not said["english"], said
+    assert {"after_session_opens", "within_session", "at_the_meeting"} <= set(SENTENCES)
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_refused_line_of_a_text_area_is_counted_from_one(language):
     """Found by a ministry's trial: the first document line was named `documents.0`, the message's place, which an official

@@ -1,5 +1,5 @@
-"""The twentieth generation: after a debate, and when it slips, a draft goes to the next regular session announced, not to
-an extraordinary one (`sessions.goes_to`; found by a committee official's trial). Pure: the draft core, no server."""
+"""The twentieth generation: after a debate a draft aims at the next regular session announced, not at an extraordinary
+one (`sessions.goes_to`; found by a committee official's trial). Pure: the draft core, no server."""
 
 from __future__ import annotations
 
@@ -54,3 +54,4 @@ def test_the_standing_committee_still_puts_a_draft_on_an_extraordinary_session(g
                              sitting(revising, EARLY)).state
     assert deferred.target.code == CALLED.code
     assert sessions.goes_to(deferred, CALLED) is (generation < 20) and sessions.goes_to(deferred, REGULAR)
+
