@@ -12,7 +12,8 @@ from schemas.rulebook import edition, load_rulebook
 from tests.drafts import decision, session_of_its_own, start_request
 from tests.http_api import bearer
 from tests.polling import eventually
-from tests.test_board_pages import signed_in
+from tests.test_board_forms import token_of
+from tests.test_board_pages import is_page, signed_in
 from tests.test_page_paths import app_over
 from workflows import client as drafts
 
@@ -44,3 +45,35 @@ async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_pr
         assert sid in html.unescape(inbox.text), "the Deputy Prime Minister's inbox does not list the request the draft's edition gives it"
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)  # who decides it under both editions
         assert sid in html.unescape((await http.get("/board/inbox")).text)
+
+
+async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
+    """Found by a committee official's trial: the inbox listed a postponement awaiting the reader's decision with a command
+    and a route only. Its form sends the API's message, checked by the same rules: a refusal is shown with its field and
+    the form open with what was typed; an approval moves the deadline to the date asked."""
+    async with app_over(dev_env.client, pool) as http:
+        request = start_request(ministry="BTC", target=session_of_its_own())
+        sid = request.submission_id
+        lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+        assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
+        while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.GOVERNMENT_DECISION:
+            await drafts.decide(dev_env.client, sid, decision(request, status.stage))
+        asked_for = status.stage_deadline.replace(year=status.stage_deadline.year + 1)
+        ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
+               "new_deadline": str(asked_for), "reason": "chờ ý kiến"}
+        assert (await http.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead)).status_code == 200
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                               sid), lambda n: n == 1)
+        await signed_in(http, pool, language="vi", agency="CP", role=CallerRole.PM)
+        inbox = await http.get("/board/inbox")
+        assert f'action="/board/inbox/{sid}/postponement"' in inbox.text and "Quyết định việc lùi hạn" in html.unescape(inbox.text)
+        form = {"csrftoken": token_of(inbox), "stage": "GOVERNMENT_DECISION", "approved": "APPROVE", "role": "PRIME_MINISTER",
+                "official": "", "reason": "Đồng ý lùi hạn"}
+        refused = html.unescape(is_page(await http.post(f"/board/inbox/{sid}/postponement", data=form), 422))
+        assert "official" in refused and "Đồng ý lùi hạn" in refused  # the field named, what was typed kept
+        maybe = is_page(await http.post(f"/board/inbox/{sid}/postponement", data=form | {"official": "Phạm Minh C", "approved": "MAYBE"}), 422)
+        assert "approved" in maybe and "Chấp thuận hoặc không chấp thuận" in maybe
+        sent = await http.post(f"/board/inbox/{sid}/postponement", data=form | {"official": "Phạm Minh C"})
+        assert sent.status_code == 303 and sent.headers["location"] == f"/board/inbox?sent={sid}", sent.text[sent.text.find('role="alert"'):][:800]
+        moved = await drafts.status(dev_env.client, sid)
+        assert moved.stage_deadline == asked_for and moved.pending_postponement is None

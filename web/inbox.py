@@ -23,7 +23,7 @@ from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES, ProcessVersion, Stage
-from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision
+from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision, PostponementDecision
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
 from schemas.text import NFD_GROWTH, typed_whole_number
@@ -136,8 +136,11 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
+    asked = await _asked_of(request, who)
+    approvers = {a.row.submission_id: sorted({role.value for d in rulebook(a.row.process_version).rule(a.row.stage).postponement_authority
+                                              if d.actor is who.role.actor for role in d.roles}) for a in asked}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=await _asked_of(request, who),
+                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
                 asked_unseen=await _asked_unseen(request, who))
 
 
@@ -231,17 +234,53 @@ async def decide(request: Request, submission_id: str,
         decision = Decision.model_validate(fields)
         permissions.check_acting(who, decision)
         await temporal(request, told_as_read(request, who, submission_id, drafts.decide(request.app.state.client, submission_id, decision)))
-    except ValidationError as invalid:
+    except (ValidationError, Refused, Problem) as refused:
+        return await _refused(request, who, submission_id, typed, refused)
+    return _sent(request, submission_id)
+
+
+@router.post("/board/inbox/{submission_id}/postponement", dependencies=[Depends(known_form_fields)])
+async def decide_postponement(request: Request, submission_id: str,
+                              stage: Annotated[str, Form(max_length=40)] = "", approved: Annotated[str, Form(max_length=10)] = "",
+                              role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=200 * NFD_GROWTH)] = "",
+                              reason: Annotated[str, Form(max_length=MAX_REASON * NFD_GROWTH * 2)] = "",
+                              occurred_on: Annotated[str, Form(max_length=40)] = "") -> Response:
+    """A postponement's decision form (found by a committee official's trial: the inbox listed a request with a command and
+    a route only): the message the API takes, `PostponementDecision`, checked by the same rules, sent as the
+    `decide_postponement` update; `approved` is APPROVE or REFUSE."""
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    typed = {"form": "postponement", "approved": approved, "role": role, "official": official, "occurred_on": occurred_on, "reason": reason}
+    try:
+        decision = PostponementDecision.model_validate({
+            "actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role, "official": official,
+            "stage": stage, "approved": {"APPROVE": True, "REFUSE": False}.get(approved, approved), "reason": reason,
+            "occurred_on": occurred_on or None})
+        permissions.check_acting(who, decision)
+        await temporal(request, told_as_read(request, who, submission_id,
+                                             drafts.decide_postponement(request.app.state.client, submission_id, decision)))
+    except (ValidationError, Refused, Problem) as refused:
+        return await _refused(request, who, submission_id, typed, refused)
+    return _sent(request, submission_id)
+
+
+async def _refused(request: Request, who, submission_id: str, typed: dict, refused: ValidationError | Refused | Problem) -> Response:
+    """The inbox again, the refusal with its field and rule above it and the form open with what was typed in it."""
+    if isinstance(refused, ValidationError):
         return await _inbox(request, who, status_code=422, refusal={"submission_id": submission_id, "typed": typed,
-                                                                       "problems": problems_of(invalid.errors())})
-    except Refused as refused:
+                                                                       "problems": problems_of(refused.errors())})
+    if isinstance(refused, Refused):
         return await _inbox(request, who, status_code=answered_as(refused)[0], refusal={"submission_id": submission_id, "typed": typed, "problems": [
             {"field": refused.field, "rule": refused.rule, "message": refused.message}]})
-    except Problem as problem:
-        status, problems, headers = of_problem(problem)
-        answer = await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "typed": typed, "problems": problems})
-        answer.headers.update(headers)
-        return answer
+    status, problems, headers = of_problem(refused)
+    answer = await _inbox(request, who, status_code=status, refusal={"submission_id": submission_id, "typed": typed, "problems": problems})
+    answer.headers.update(headers)
+    return answer
+
+
+def _sent(request: Request, submission_id: str) -> Response:
+    """Back to the inbox, which says the decision was sent, in this browser only (its cookie)."""
     answer = RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
     answer.set_cookie(SENT_COOKIE, submission_id, max_age=SENT_SECONDS, path="/board/inbox", httponly=True, samesite="strict",
                       secure=request.url.scheme == "https")
