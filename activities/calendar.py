@@ -7,7 +7,6 @@ import json
 import asyncpg
 
 from schemas.calendar import SessionPhase, StandingCommitteeMeeting, TargetSession
-from store import registry
 
 
 async def set_session(connection: asyncpg.Connection, session: TargetSession, *, changed_by: str) -> None:
@@ -76,11 +75,3 @@ async def meetings(connection: asyncpg.Connection, *, upcoming_only: bool = Fals
         + (f" WHERE {_RECENT.replace('opens_on', 'meets_on')} ORDER BY meets_on LIMIT {_BOUND * 2}" if upcoming_only else " ORDER BY meets_on")
     )
     return [StandingCommitteeMeeting(**dict(r)) for r in rows]
-
-
-async def running_drafts(connection: asyncpg.Connection) -> list[str]:
-    """Submission IDs of the drafts not yet in a final state (nor ended outside their rules), as the registry last saw them."""
-    rows = await connection.fetch(
-        f"SELECT submission_id FROM submissions WHERE {registry.OPEN} ORDER BY submission_id"
-    )
-    return [r["submission_id"] for r in rows]

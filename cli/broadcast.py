@@ -93,12 +93,11 @@ def remap_agency(
 
     async def change(client: Client) -> None:
         async with database.connection() as db:
-            led = await registry.running_drafts_led_by(db, old_code)
-            starting = await registry.starting_drafts(db, led_by=old_code)
+            led, maybe_absent = await registry.drafts_to_tell(db, led_by=old_code)
             hooked = await subscribers.active_of(db, old_code)
-        if not led and not starting:
+        if not led:
             warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
-        await tell_each(client, led + starting, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=frozenset(starting))
+        await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent)
         if led and hooked:
             err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "
                                     f"{', '.join(map(str, hooked))} of {old_code} receive{'' if len(hooked) > 1 else 's'} no event of these "

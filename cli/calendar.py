@@ -50,9 +50,9 @@ def _store_and_tell(store, changed_by: str, changed: dict | None = None) -> None
     sessions and meetings as stored, and the working calendar this release ships (a draft counts rest days announced
     since it started from then on, and records what they move). `changed`, filled by `store`, says in the JSON output
     what was changed (found by a new user: it said only how many drafts were told)."""
-    from activities.calendar import meetings, running_drafts, sessions
+    from activities.calendar import meetings, sessions
     from activities.rulebook import shipped_working_calendar
-    from store.registry import starting_drafts
+    from store.registry import drafts_to_tell
 
     async def change(client: Client) -> None:
         async with database.connection() as db:
@@ -64,11 +64,11 @@ def _store_and_tell(store, changed_by: str, changed: dict | None = None) -> None
                                            changed_by=changed_by)
             except ValidationError as invalid:  # stored otherwise than by these commands, which keep within the bounds
                 raise invalid_model("the calendar as stored cannot be told", invalid) from None
-            # A draft starting now (`starting_drafts`) is told as well; a start that never ran is passed over.
-            targets, starting = await running_drafts(db), await starting_drafts(db)
-        await tell_each(client, targets + starting, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
+            # A draft starting now is told as well; a start that never ran is passed over (`drafts_to_tell`).
+            targets, maybe_absent = await drafts_to_tell(db)
+        await tell_each(client, targets, lambda submission_id: drafts.tell_calendar(client, submission_id, calendar),
                         retry=f"run `legis calendar tell --by {changed_by!r}` to tell them the calendar as it stands", changed=changed,
-                        maybe_absent=frozenset(starting))
+                        maybe_absent=maybe_absent)
 
     temporal.run(change)
 

@@ -15,23 +15,19 @@ FINAL_STAGES = "(" + ", ".join(f"'{stage}'" for stage in sorted(stage.value for 
 OPEN = f"(stage NOT IN {FINAL_STAGES} AND ended IS NULL)"
 
 
-async def running_drafts_led_by(db: asyncpg.Connection | asyncpg.Pool, agency_code: str) -> list[str]:
-    """Submission IDs of the drafts not yet in a final state (nor ended outside their rules) whose lead ministry is `agency_code`."""
+async def drafts_to_tell(db: asyncpg.Connection | asyncpg.Pool, *, led_by: str | None = None) -> tuple[list[str], frozenset[str]]:
+    """The drafts a message to every running draft goes to (`legis calendar`, `legis remap-agency`), of the lead ministry
+    `led_by` if given: those the registry counts running, and those a start claimed (`submission_ids`, before its draft
+    read the calendar) that the registry does not list yet, between their first task and their first audit write; and,
+    of these, the ones Temporal may not know (a start claimed that never ran). One statement, so one snapshot: a draft
+    registered meanwhile is in one list or the other (found by a breaker of concurrency: a change stored between a
+    draft's reading of the calendar and its first registry row never reached it, and then, read in two statements, one
+    registered between the two)."""
     rows = await db.fetch(
-        f"SELECT submission_id FROM submissions WHERE lead_ministry = $1 AND {OPEN} ORDER BY submission_id",
-        agency_code,
-    )
-    return [row["submission_id"] for row in rows]
-
-
-async def starting_drafts(db: asyncpg.Connection | asyncpg.Pool, *, led_by: str | None = None) -> list[str]:
-    """Submission IDs a start claimed (`submission_ids`, before its draft read the calendar), of `led_by` if given, that
-    the registry does not list yet: drafts between their first task and their first audit write, and starts that never
-    ran. A message to every running draft (`legis calendar`, `legis remap-agency`) goes to these too, or one sent between a
-    draft's first reading and its first registry row would never reach it (found by a breaker of concurrency)."""
-    rows = await db.fetch("SELECT c.submission_id FROM submission_ids c WHERE ($1::text IS NULL OR c.lead_ministry = $1) AND NOT EXISTS "
-                          "(SELECT 1 FROM submissions s WHERE s.submission_id = c.submission_id) ORDER BY c.submission_id", led_by)
-    return [r["submission_id"] for r in rows]
+        f"SELECT submission_id, false AS starting FROM submissions WHERE ($1::text IS NULL OR lead_ministry = $1) AND {OPEN} "
+        "UNION ALL SELECT c.submission_id, true FROM submission_ids c WHERE ($1::text IS NULL OR c.lead_ministry = $1) AND NOT EXISTS "
+        "(SELECT 1 FROM submissions s WHERE s.submission_id = c.submission_id) ORDER BY 1", led_by)
+    return [r["submission_id"] for r in rows], frozenset(r["submission_id"] for r in rows if r["starting"])
 
 
 async def running_drafts_aimed_at(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:

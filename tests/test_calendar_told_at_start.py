@@ -14,6 +14,7 @@ import asyncpg
 
 from activities.database import create_pool
 from activities.rulebook import check_start
+from store.registry import drafts_to_tell
 from tests.drafts import start_request
 from tests.holding import HoldActivity
 from tests.polling import eventually
@@ -59,3 +60,26 @@ async def _status(client, submission_id):
         return await drafts.status(client, submission_id)
     except Exception:
         return None
+
+
+async def test_a_draft_is_among_the_drafts_to_tell_from_its_start_to_its_end(dev_env, fresh_database_url):
+    """Found by a breaker of this change: the running drafts and the starting ones were read in two statements, and a
+    draft registered between them was in neither. One statement: before its first registry row the draft is told as
+    starting (which Temporal may not know, a start that never ran), after it as running, in one list or the other."""
+    request = start_request()
+    hold, task_queue = HoldActivity("record_events"), f"race-gap-{uuid.uuid4().hex[:8]}"
+    pool = await create_pool(fresh_database_url)
+    try:
+        async with create_worker(dev_env.client, pool, task_queue=task_queue, interceptors=[hold]):
+            await check_start(pool, request, datetime.now(UTC))
+            await drafts.start_submission(dev_env.client, request, task_queue=task_queue)
+            targets, maybe_absent = await drafts_to_tell(pool, led_by=request.lead_ministry)
+            assert request.submission_id in targets and request.submission_id in maybe_absent
+            hold.release.set()
+            await eventually(lambda: pool.fetchval("SELECT last_seq FROM submissions WHERE submission_id = $1", request.submission_id),
+                             lambda seq: seq is not None)
+            targets, maybe_absent = await drafts_to_tell(pool, led_by=request.lead_ministry)
+            assert targets.count(request.submission_id) == 1 and request.submission_id not in maybe_absent
+            assert request.submission_id not in (await drafts_to_tell(pool, led_by="KHAC"))[0]
+    finally:
+        await pool.close()

@@ -76,7 +76,7 @@ async def test_a_terminated_draft_is_marked_ended_everywhere_and_a_reset_one_run
         row = await eventually(lambda: marked_then_read(client, pool, request), lambda row: row.ended is ExecutionEnd.TERMINATED)
         assert await mark_ended(client, pool) == 0, "marked once"
         assert await overdue_now(pool, request) == 0
-        assert sid not in await registry.running_drafts_led_by(pool, request.lead_ministry)
+        assert sid not in (await registry.drafts_to_tell(pool, led_by=request.lead_ministry))[0]
         assert sid not in [r.submission_id for r in await board.inbox(pool, ["MOJ"], own_agency=None)]
         aimed = await board.drafts_aimed_at(pool, [request.target_session.code], [], own_agency=None)
         assert sid not in [r["submission_id"] for r in aimed]
