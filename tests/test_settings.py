@@ -67,6 +67,8 @@ def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
     ("LEGIS_WEB_UI_ORIGIN", "notanorigin", "web_origin"),
     ("LEGIS_WEB_UI_ORIGIN", "https://temporal.example.gov/ui", "web_origin"),
     ("LEGIS_TRUSTED_PROXIES", "10.0.0.5, proxy.internal", "proxy_address"),
+    ("LEGIS_TRUSTED_PROXIES", "10.0.0.5/24", "proxy_address"),  # uvicorn would trust no one of it (a breaker)
+    ("LEGIS_TRUSTED_PROXIES", "172.18.0.1/16", "proxy_address"),
 ])
 def test_a_malformed_setting_is_refused_naming_its_rule_and_never_echoed(monkeypatch, variable, value, rule):
     monkeypatch.setenv(variable, value)

@@ -190,10 +190,12 @@ class Settings(BaseSettings):
         entries = tuple(p.strip() for p in (proxies.split(",") if isinstance(proxies, str) else proxies or ()) if p.strip())
         for entry in entries:
             try:
-                ipaddress.ip_network(entry, strict=False)
+                # Strict, as uvicorn reads it: "10.0.0.5/24" (an address with its prefix, as `ip addr` prints it) would
+                # be taken here and trusted by no one there (found by a breaker).
+                ipaddress.ip_network(entry, strict=True)
             except ValueError:
-                raise invalid("proxy_address", "each entry must be an IP address or network (a proxy is named by its address, "
-                              "not its host name)") from None
+                raise invalid("proxy_address", "each entry must be an IP address, or a network written from its first address "
+                              "(192.0.2.0/24, not 192.0.2.7/24); a proxy is named by its address, not its host name") from None
         return entries
 
     def proxy_options(self) -> dict[str, object]:
