@@ -105,6 +105,9 @@ def set_session(
     from activities.calendar import set_session as store_session
 
     choose(output, as_json)
+    if no_phases and phase:
+        raise Invalid("no_phases: --no-phases sets the session without phases, and --phase gives them: give one or the other",
+                      field="no_phases", rule="phases_or_none")
     if extraordinary and (regular := re.fullmatch(r"([0-9]+)-([0-9]+)", code)):
         code = f"{regular[1]}-E{regular[2]}"  # `--extraordinary` is the E of the code
     try:

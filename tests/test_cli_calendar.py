@@ -264,6 +264,8 @@ async def test_a_session_held_in_phases_is_not_moved_without_them_unsaid(cli, fr
     try:
         [kept] = [s for s in await stored_sessions(db) if s.code == "16-3"]
         assert kept.opens_on == opens and len(kept.phases) == 2  # nothing changed
+        code, _, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(moved), "--no-phases", "--phase", phases[0], "--by", "VPQH")
+        assert code == 2 and "(rule: phases_or_none)" in err, err  # found by a breaker: taken, the phases kept
         code, _, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(moved), "--no-phases", "--by", "VPQH")
         [set_again] = [s for s in await stored_sessions(db) if s.code == "16-3"]
         assert code == 0 and set_again.opens_on == moved and set_again.phases == (), err

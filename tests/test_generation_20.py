@@ -10,7 +10,7 @@ import pytest
 from schemas.calendar import TargetSession
 from schemas.enums import EventKind, ProcessVersion, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import core_request, core_state, decision, programme_change, sitting
+from tests.drafts import core_request, core_state, decision, passed_through, pinned, programme_change, sitting
 from workflows import draft, draft_views, sessions
 from workflows.deadlines import VIETNAM
 
@@ -19,6 +19,7 @@ DEBATED = TargetSession(legislature=16, session=2, opens_on=date(2027, 3, 25))
 CALLED = TargetSession(legislature=16, session=1, extraordinary=True, opens_on=date(2027, 5, 5))
 REGULAR = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
 EARLY = datetime(2027, 1, 4, 9, 0, tzinfo=VIETNAM)
+AFTER = datetime(2027, 4, 1, 9, 0, tzinfo=VIETNAM)
 
 
 def debated(generation: int, *announced: TargetSession):
@@ -55,3 +56,22 @@ def test_the_standing_committee_still_puts_a_draft_on_an_extraordinary_session(g
     assert deferred.target.code == CALLED.code
     assert sessions.goes_to(deferred, CALLED) is (generation < 20) and sessions.goes_to(deferred, REGULAR)
 
+
+def test_a_draft_entered_under_way_after_its_debate_aims_at_the_next_regular_session_not_the_extraordinary_one():
+    """Found by a breaker of this generation: a two-session law entered under way, its last step the debate at 16-2 (26
+    March), with 16-E1 (5 May) and 16-3 announced, was aimed at 16-E1, its cut-off past before it entered the revision.
+    After its last step it goes on as a draft debated now: to 16-3."""
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
+    path = debated(NEWEST_GENERATION, CALLED, REGULAR).state.path
+    under_way = passed_through(request, list(path[:path.index(Stage.NA_FIRST_SESSION) + 1]), date(2027, 3, 26))
+    state = draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), AFTER, generation=NEWEST_GENERATION).state
+    assert state.stage is Stage.INTER_SESSION_REVISION
+    assert state.target.code == REGULAR.code, (state.target.code, state.deadline, draft_views.warnings(state, AFTER))
+
+
+def test_while_only_an_extraordinary_session_is_announced_after_the_debate_the_draft_does_not_say_none_is_announced():
+    """Found by a breaker of this generation: debated at 16-2 with 16-E1 announced, the draft waits for a regular session,
+    and its status said 'no session after 16-2 is announced yet', which an official reading the calendar sees is untrue."""
+    state = debated(NEWEST_GENERATION, CALLED).state
+    said = draft_views.warnings(state, AFTER)
+    assert not any("no session after 16-2 is announced yet" in w for w in said), said

@@ -82,7 +82,7 @@ SENTENCES = {
     "not_before_last_decision": "This date is before a decision already recorded at this stage.",
     "after_session_opens": "The Assembly decides at its session: not before the session opens.",
     "at_the_meeting": "The Standing Committee decides at its meeting: not before the meeting the calendar gives.",
-    "session_announced": "The Assembly decides at a later session, and none is announced yet.",
+    "session_announced": "The Assembly decides at a later session, and none that the draft goes to is announced yet.",
     "within_session": "The session has ended: give the day the Assembly decided, within the session.",
     "draft_closed": "The draft is closed: its record is final.",
     "vote_required": "A vote needs its counts.",

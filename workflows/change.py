@@ -267,12 +267,12 @@ class Change:
         self.log("missed cut-off, slipped to the next session", warning=True, **sessions_named)
         return True
 
-    def aim_after_debate(self, *, imported: bool = False) -> None:
+    def aim_after_debate(self, *, any_kind: bool = False) -> None:
         """After a debate at a session, the draft aims at the next announced session (if one is announced yet): a regular
-        one from the twentieth generation, any for a step entered under way, which says where the draft went."""
+        one from the twentieth generation, unless `any_kind` (a step entered under way that later steps follow)."""
         s = self.state
         assert s.held is not None
-        following = sessions.next_session_after(s, s.held, any_kind=imported)
+        following = sessions.next_session_after(s, s.held, any_kind=any_kind)
         if following is not None:
             s.target = following
 

@@ -196,7 +196,9 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
             rules.check_decision(change.state, step, now, imported=True)
         except Refused as refused:
             raise refused.within(f"passed.{number}") from None
-        apply_decision(change, step, imported=True)
+        # A debate followed by other steps sends the draft where they were taken, an extraordinary session too; after the
+        # last, the draft goes on as one debated now does (found by a breaker of the twentieth generation).
+        apply_decision(change, step, imported=True, aim_any_kind=number < len(request.passed) - 1)
         change.state.fired = passed_unraised(change.state, now)
     return Applied(change.state, change.effects)
 
@@ -221,7 +223,7 @@ def check_target(request: StartRequest, pinned: PinnedRules, now: datetime) -> N
                       RefusalKind.INVALID)
 
 
-def apply_decision(change: Change, decision: Decision, *, imported: bool = False) -> None:
+def apply_decision(change: Change, decision: Decision, *, imported: bool = False, aim_any_kind: bool = False) -> None:
     s, now = change.state, change.now
     seq = s.seq + 1
     about_version = s.dossier_version or None
@@ -260,7 +262,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
             # one that debated it before, where the session it had chosen would be taken for a sitting it never had.
             if not (imported and s.generation >= 13 and decision.occurred_on and sittings.at_an_ended_session(s, decision.occurred_on)):
                 s.held = s.target
-            change.aim_after_debate(imported=imported)
+            change.aim_after_debate(any_kind=aim_any_kind)
         change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
         change.entered(entry)
 

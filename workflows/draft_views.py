@@ -23,6 +23,7 @@ from workflows.sessions import (
     deadline_counted,
     limits,
     meeting_before,
+    next_kind,
     postponement_conflict,
     registry_cutoffs,
     session_before,
@@ -127,7 +128,8 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
                      f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and slips "
                      "when it reaches that stage")
     if awaiting_session(state):
-        found.append(f"no session after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to count back from")
+        found.append(f"no {next_kind(state)} after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to "
+                     "count back from")
     if waits_for_meeting(state):
         earlier = session_before(state, state.target)
         found.append(f"no Standing Committee meeting is announced {f'between {earlier.code} and' if earlier else 'before'} {state.target.code}: "

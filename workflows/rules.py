@@ -49,6 +49,7 @@ from workflows.sessions import (
     awaits_later_session,
     check_named,
     last_day_of,
+    next_kind,
     passed_at_its_debate,
     postponement_conflict,
     round_closes_at,
@@ -339,7 +340,7 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         check_authority(*authority)
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and awaiting_session(state):
         raise Refused("kind", "next_session_announced", f"a {request.kind.value} round closes {window.days} days before the next session; "
-                      f"no session after {state.target.code} is announced yet")
+                      f"no {next_kind(state)} after {state.target.code} is announced yet")
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and (closes_at := round_closes_at(state, window, 0, now)) <= now:
         raise Refused("kind", "window_passed", f"comments were due {window.days} days before session {state.target.code} ({last_day_of(closes_at)})")
 

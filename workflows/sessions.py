@@ -322,6 +322,13 @@ def next_session_after(state: DraftState, session: TargetSession, *, any_kind: b
     return next((s for s in state.sessions if s.opens_on > session.opens_on and (any_kind or goes_to(state, s))), None)
 
 
+def next_kind(state: DraftState) -> str:
+    """The kind of session a draft waits for after a debate, in the words that say it is not announced yet: "regular
+    session" from the twentieth generation (`goes_to`; found by a breaker: "no session ... is announced" beside an
+    extraordinary one announced), "session" before."""
+    return "regular session" if state.generation >= 20 else "session"
+
+
 def goes_to(state: DraftState, session: TargetSession) -> bool:
     """Whether a draft goes to `session` of its own accord after a debate there. From the twentieth generation, a regular
     session only: an extraordinary one is called at short notice for the items the Standing

@@ -11,7 +11,7 @@ from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows.deadlines import local_day
-from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, meeting_before, sitting_on, within_phase
+from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, meeting_before, next_kind, sitting_on, within_phase
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 
@@ -54,7 +54,7 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
             return
         after = (f"at its nearest session after the referral, and none after {state.held.code} is announced yet"
                  if state.request.law_kind is LawKind.ORDINANCE else
-                 f"at a later session than {state.held.code}, which debated it, and none is announced yet")
+                 f"at a later session than {state.held.code}, which debated it, and no {next_kind(state)} after it is announced yet")
         raise Refused("stage", "session_announced", f"the Assembly decides {state.stage.value} {after} (legis calendar set-session)",
                       CONFLICT)
     if day < target.opens_on:
