@@ -46,10 +46,12 @@ async def test_a_round_opened_as_its_draft_is_withdrawn_is_cancelled_with_it(tim
                 await drafts.start_submission(client, request, task_queue=queue)
                 await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
             # The draft's workflow worker is down: the opening, then the withdrawal, reach the draft in one workflow task.
+            # Two seconds apart, so that the opening reaches the server first on a loaded machine too (a CI run under
+            # load saw the withdrawal first: the opening was then refused, draft_closed, and no round started).
             opening = asyncio.create_task(told(drafts.open_consultation(client, sid, consultation(request, "late", ("BTC", "BNV")))))
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(2)
             ending = asyncio.create_task(told(drafts.decide(client, sid, withdraw)))
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(2)
             async with Worker(**workflows_config):
                 opened, ended = await asyncio.wait_for(asyncio.gather(opening, ending), 60)
                 final = await drafts.draft(client, sid).result()

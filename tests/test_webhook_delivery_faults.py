@@ -1,0 +1,108 @@
+"""Webhook deliveries when something fails under them (found by breakers): the worker killed while its receiver had not
+answered, and the subscriber removed, or added again, while a round of deliveries runs. Against a real receiver on
+127.0.0.1, a real Temporal and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+
+from activities.destinations import AllowedHosts
+from activities.webhooks import WebhookActivities, new_secret
+from schemas.records import DeliveryInput, WebhookInput
+from store import subscribers
+from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
+from tests.drafts import start_request
+from tests.polling import eventually
+from tests.receiver import STALL, Handler, Receiver
+from tests.stack import LEGIS, RECEIVER_HOST
+from tests.test_webhooks import ministry, receiver, subscribe, taken_by  # noqa: F401 (receiver: the fixture)
+from workers.worker import create_worker
+from workflows import client as drafts
+from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
+
+
+@pytest.mark.timeout(180)
+async def test_a_delivery_whose_worker_died_mid_request_is_sent_again_once_its_heartbeats_stop(dev_env, pool, database_url, receiver):  # noqa: F811
+    """Found by an outages breaker: a worker killed while its receiver had not answered held the subscriber's events for
+    the delivery's whole start-to-close (5 minutes). It heartbeats while it runs, so another worker sends them once its
+    heartbeats stop (`HEARTBEAT_TIMEOUT`, 20 s), though the request it died in never got an answer."""
+    client, hook, agency = dev_env.client, receiver(STALL), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+    task_queue = f"wh-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+           "LEGIS_DATABASE_URL": database_url, "LEGIS_TASK_QUEUE": task_queue, "LEGIS_HEALTH_PORT": "none", "LEGIS_METRICS_PORT": "none",
+           "LEGIS_WEBHOOK_ALLOWED_HOSTS": RECEIVER_HOST}
+    dying = subprocess.Popen([LEGIS, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        request = start_request(ministry=agency)
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=0.2),
+                                    id=workflow_id_for(subscriber_id), task_queue=task_queue)
+        await eventually(lambda: asyncio.sleep(0, list(hook.received)), lambda received: len(received) == 1, seconds=60)
+    finally:
+        dying.kill()
+        dying.wait()
+    killed = time.monotonic()
+    async with create_worker(client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
+        [taken] = await eventually(lambda: taken_by(hook), lambda taken: len(taken) == 1, seconds=90)
+        waited = time.monotonic() - killed
+        await client.get_workflow_handle(workflow_id_for(subscriber_id)).cancel()
+    assert json.loads(taken.body)["submission_id"] == request.submission_id
+    assert taken.headers["webhook-id"] == hook.received[0].headers["webhook-id"]  # the same event, sent again
+    assert waited < 5 * 60 / 3, f"sent again {waited:.0f} s after its worker died"
+
+
+class SlowHandler(Handler):
+    def do_POST(self) -> None:  # noqa: N802
+        self.server.first.set()
+        time.sleep(0.4)  # a receiver that takes its time
+        super().do_POST()
+
+
+async def test_a_subscriber_removed_mid_round_is_sent_nothing_more(dev_env, pool):
+    """Found by a breaker of concurrency: a subscriber removed (and added again, with a new secret) while a round was
+    under way was sent the round's other events, signed with the secret read when it began, and they were logged as
+    delivered to the new subscription. It is sent nothing after the request under way."""
+    agency = "WR" + uuid.uuid4().hex[:6].upper()
+    hook = Receiver([])
+    hook.RequestHandlerClass = SlowHandler
+    hook.first = threading.Event()
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        task_queue = f"wr-{uuid.uuid4().hex[:8]}"
+        async with create_worker(dev_env.client, pool, task_queue=task_queue, webhook_allowed_hosts=[RECEIVER_HOST]):
+            started = []
+            for _ in range(6):
+                request = start_request(ministry=agency)
+                await drafts.start_submission(dev_env.client, request, task_queue=task_queue)
+                started.append(request.submission_id)
+            async with pool.acquire() as db:
+                subscriber_id = await subscribers.add(db, TEST_KEYS, agency_code=agency, url=hook.url(), secret=new_secret())
+            await pool.execute("UPDATE subscribers SET created_at = created_at - interval '1 hour' WHERE id = $1", subscriber_id)
+            await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = ANY($1)", started),
+                             lambda n: n == 6)
+            activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]))
+            round_ = asyncio.create_task(activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id)))
+            await asyncio.to_thread(hook.first.wait, 10)
+            # The operator removes the subscriber (its receiver is being moved), then adds it again with a new secret.
+            assert await subscribers.deactivate(pool, subscriber_id)
+            removed_at = time.monotonic()
+            async with pool.acquire() as db:
+                assert await subscribers.add(db, TEST_KEYS, agency_code=agency, url=hook.url(), secret=new_secret()) == subscriber_id
+            await round_
+            sent_after = [r for r in hook.received][1:]
+            delivered = await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
+            # Only the request under way as it was removed may still have been sent; nothing after it, and nothing of the old
+            # subscription's waiting events is logged as delivered to the new one.
+            assert len(sent_after) <= 1 and delivered <= 2, (len(hook.received), delivered, time.monotonic() - removed_at)
+    finally:
+        hook.shutdown()
+        hook.server_close()
