@@ -16,6 +16,8 @@ from api.tokens import issue
 from schemas.enums import CallerRole, Stage
 from schemas.refusal import RefusalKind
 from tests.drafts import decision, start_request
+from tests.ports import free_port
+from workers.health import serving
 from workers.settings import Settings
 from workers.worker import create_worker
 
@@ -77,3 +79,13 @@ async def started_at_drafting(api, pool, ministry: str = "BGDDT", *, classified:
         response = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, stage)), headers=token)
         assert response.status_code == 200, response.text
     return request, lead
+
+
+@contextlib.asynccontextmanager
+async def served_api(pool, **settings: str) -> AsyncIterator[str]:
+    """The API's app (no Temporal client) served as `legis dev` serves it (`workers.health.serving`) on a free port of
+    127.0.0.1, with no rate limits but those `settings` name; yields its base URL."""
+    config = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", **settings)
+    port = free_port()
+    async with serving(create_app(pool=pool, settings=config), "127.0.0.1", port, **config.proxy_options()):
+        yield f"http://127.0.0.1:{port}"

@@ -5,38 +5,26 @@ Served as `legis dev` serves the API (`workers.health.serving`) and as `legis ap
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-from collections.abc import AsyncIterator
 
 import httpx
 
-from api.app import create_app
 from tests.conftest import TEST_KEY_ENTRY
+from tests.http_api import served_api
 from tests.polling import eventually
 from tests.ports import free_port
 from tests.stack import LEGIS
 from tests.test_board_forms import posted_round
-from workers.health import serving
-from workers.settings import Settings
 
 COMMENTS = "/v1/public/consultations/{sid}/cong-khai/comments"
-
-
-@contextlib.asynccontextmanager
-async def api_at(pool, **settings: str) -> AsyncIterator[str]:
-    config = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", **settings)
-    port = free_port()
-    async with serving(create_app(pool=pool, settings=config), "127.0.0.1", port, **config.proxy_options()):
-        yield f"http://127.0.0.1:{port}"
 
 
 async def test_behind_a_proxy_it_names_the_api_tells_one_citizen_from_another(pool):
     """A proxy that is not on 127.0.0.1 (its own container, another host; here 127.0.0.2) was every citizen at once: two
     people writing the same words were one comment, and the 11th comment of the whole country in a minute was refused."""
     sid = await posted_round(pool, "PROXY")
-    async with api_at(pool, trusted_proxies="127.0.0.2", public_comment_rate="10/minute") as base, \
+    async with served_api(pool, trusted_proxies="127.0.0.2", public_comment_rate="10/minute") as base, \
             httpx.AsyncClient(base_url=base, transport=httpx.AsyncHTTPTransport(local_address="127.0.0.2")) as proxy:
         # As nginx's $proxy_add_x_forwarded_for: the proxy appends the address that connected to it.
         same = [await proxy.post(COMMENTS.format(sid=sid), json={"text": "Đồng ý với dự thảo."},
@@ -53,7 +41,7 @@ async def test_a_client_that_is_no_proxy_named_cannot_choose_its_address_by_a_he
     was never rate limited, and sent one text as many senders. With or without proxies named, it is its own address."""
     for trusted, local in (("", "127.0.0.1"), ("127.0.0.2", "127.0.0.4")):
         sid = await posted_round(pool, "SPOOF")
-        async with api_at(pool, trusted_proxies=trusted, public_comment_rate="2/minute") as base, \
+        async with served_api(pool, trusted_proxies=trusted, public_comment_rate="2/minute") as base, \
                 httpx.AsyncClient(base_url=base, transport=httpx.AsyncHTTPTransport(local_address=local)) as client:
             sent = [(await client.post(COMMENTS.format(sid=sid), json={"text": "Đồng ý."}, headers={"X-Forwarded-For": f"10.0.{n}.1"})).status_code
                     for n in range(4)]

@@ -63,16 +63,23 @@ async def seqs(pool, submission_id: str) -> list[int]:
     return [r["seq"] for r in await pool.fetch("SELECT seq FROM audit_events WHERE submission_id = $1 ORDER BY seq", submission_id)]
 
 
+async def returned_too_long(stack):
+    """A draft returned at POLICY_PROPOSAL with reasons over the register's rule (REGISTER_RULE, added here): its return's
+    audit event (seq 2) is refused by the database. Returns its start request."""
+    client, pool, cli, _ = stack
+    await pool.execute(REGISTER_RULE)
+    request = start_request(prefix="DEAD")
+    await drafts.start_submission(client, request, task_queue=cli.task_queue)
+    returned = decision(request, Stage.POLICY_PROPOSAL, Outcome.RETURN_FOR_REVISION).model_copy(update={"reasons": LONG_REASONS})
+    await drafts.decide(client, request.submission_id, returned)
+    return request
+
+
 async def test_an_event_the_database_refuses_is_a_dead_letter_and_the_trail_goes_on(stack, caplog, capsys):
     client, pool, cli, buffer = stack
     caplog.set_level(logging.INFO)
-    await pool.execute(REGISTER_RULE)
-    request = start_request(prefix="DEAD")
+    request = await returned_too_long(stack)
     sid = request.submission_id
-    await drafts.start_submission(client, request, task_queue=cli.task_queue)
-
-    returned = decision(request, Stage.POLICY_PROPOSAL, Outcome.RETURN_FOR_REVISION).model_copy(update={"reasons": LONG_REASONS})
-    await drafts.decide(client, sid, returned)
     # Later events are written behind it: the approvals after the return.
     await drafts.decide(client, sid, decision(request, Stage.POLICY_PROPOSAL))
     await drafts.decide(client, sid, decision(request, Stage.LEGISLATIVE_PROGRAMME))
@@ -218,12 +225,8 @@ async def test_one_dead_letter_retried_twice_at_once_is_written_once_and_both_ar
     """Found by a breaker of concurrency: two operators retrying one audit dead letter at once; the second write met the
     first's row as a unique violation, and its command failed saying nothing of the letter."""
     client, pool, cli, _ = stack
-    await pool.execute(REGISTER_RULE)
-    request = start_request(prefix="DEAD")
+    request = await returned_too_long(stack)
     sid = request.submission_id
-    await drafts.start_submission(client, request, task_queue=cli.task_queue)
-    returned = decision(request, Stage.POLICY_PROPOSAL, Outcome.RETURN_FOR_REVISION).model_copy(update={"reasons": LONG_REASONS})
-    await drafts.decide(client, sid, returned)
     await drafts.decide(client, sid, decision(request, Stage.POLICY_PROPOSAL))
     assert await eventually(lambda: seqs(pool, sid), lambda found: found == [1, 3]), await seqs(pool, sid)
     letter = await pool.fetchval("SELECT id FROM dead_letters WHERE submission_id = $1", sid)

@@ -20,17 +20,23 @@ from workflows import client as drafts
 EDITION_2025_7 = "71c98308bc21"
 
 
+async def at_government_decision(http, client, pool):
+    """A BTC draft started through the API and decided up to GOVERNMENT_DECISION: (its request, its lead's token, its status)."""
+    request = start_request(ministry="BTC", target=session_of_its_own())
+    lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
+    while (status := await drafts.status(client, request.submission_id)).stage is not Stage.GOVERNMENT_DECISION:
+        await drafts.decide(client, request.submission_id, decision(request, status.stage))
+    return request, lead, status
+
+
 async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_prime_ministers_inbox(dev_env, pool, monkeypatch):
     old = edition(ProcessVersion.LAW_2025, EDITION_2025_7)
     # Drafts started now pin edition 2025.7, as those started before this release did (the worker runs in this process).
     monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
     async with app_over(dev_env.client, pool) as http:
-        request = start_request(ministry="BTC", target=session_of_its_own())
+        request, lead, status = await at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
-        lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
-        assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
-        while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.GOVERNMENT_DECISION:
-            await drafts.decide(dev_env.client, sid, decision(request, status.stage))
         assert status.rulebook_version == "2025.7"
         ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
                "new_deadline": str(status.stage_deadline.replace(year=status.stage_deadline.year + 1)), "reason": "chờ ý kiến"}
@@ -52,12 +58,8 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
     and a route only. Its form sends the API's message, checked by the same rules: a refusal is shown with its field and
     the form open with what was typed; an approval moves the deadline to the date asked."""
     async with app_over(dev_env.client, pool) as http:
-        request = start_request(ministry="BTC", target=session_of_its_own())
+        request, lead, status = await at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
-        lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
-        assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
-        while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.GOVERNMENT_DECISION:
-            await drafts.decide(dev_env.client, sid, decision(request, status.stage))
         asked_for = status.stage_deadline.replace(year=status.stage_deadline.year + 1)
         ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
                "new_deadline": str(asked_for), "reason": "chờ ý kiến"}

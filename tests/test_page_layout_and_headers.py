@@ -5,21 +5,15 @@ page load."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 
-import uvicorn
 from playwright.async_api import async_playwright
 
-from api.app import create_app
 from schemas.enums import DocumentKind
 from schemas.messages import DocumentRef
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
-from tests.polling import eventually
-from tests.ports import free_port
+from tests.http_api import served_api
 from tests.test_board_forms import app_client, posted_round
-from workers.settings import Settings
 
 # A document's name as ministries file it, a file name (a `DocumentName`: one line, visible characters, up to 300).
 FILE_NAME = "Du_thao_Luat_Giao_duc_nghe_nghiep_sua_doi_trinh_Chinh_phu_lan_3_ngay_01_12_2026.docx"
@@ -32,27 +26,12 @@ async def filed(pool, sid: str, *documents: DocumentRef) -> None:
                        json.dumps([d.model_dump(mode="json", exclude_none=True) for d in documents]))
 
 
-@contextlib.asynccontextmanager
-async def served(pool):
-    port = free_port()
-    settings = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", public_comment_rate="none")
-    server = uvicorn.Server(uvicorn.Config(create_app(pool=pool, settings=settings), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    serving = asyncio.create_task(server.serve())
-    try:
-        await eventually(lambda: asyncio.sleep(0, server.started), bool, seconds=20)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(serving, 20)
-
-
 async def test_a_posted_drafts_page_on_a_phone_is_no_wider_than_the_phone_whatever_its_documents_names(pool):
     """A file name, one long word, pushed the whole public page (its form and the answers) sideways: 375 px wide, it
     scrolled to 804 px. A table may scroll on its own on a phone (board.css); the page may not."""
     sid = await posted_round(pool, "WIDE")
     await filed(pool, sid, DocumentRef(kind=DocumentKind.DRAFT_TEXT, name=FILE_NAME, sha256="7" * 64))
-    async with served(pool) as base, async_playwright() as playwright:
+    async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = await browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
@@ -74,7 +53,7 @@ async def test_an_explanation_s_lines_and_paragraphs_reach_the_public_as_written
     explanation = "Ban soạn thảo giải trình như sau:\n1. Thời hạn giữ như dự thảo.\n2. Khoản 3 được bỏ."
     await pool.execute("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
                        "VALUES ($1, 'cong-khai', 3, 'EXPLAINED', $2, 'Vụ trưởng')", sid, explanation)
-    async with served(pool) as base, async_playwright() as playwright:
+    async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
