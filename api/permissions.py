@@ -197,6 +197,7 @@ def _redacted_status(view: StatusView) -> StatusView:
     return view.model_copy(update={
         "final_step": _redact_entry(view.final_step, view.lead_ministry) if view.final_step else None,
         "title": REDACTED, "lead_ministry": REDACTED, "open_points": (), "target_session": None, "next_cutoff": None,
+        "examining_committee": REDACTED if view.examining_committee else None,  # the committee tells the draft's field
         "pending_postponement": _redact_request(asked, view.lead_ministry) if asked else None,
         "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
 

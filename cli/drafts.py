@@ -145,6 +145,7 @@ def print_status(view: StatusView) -> None:
     rows = [
         ("workflow", view.workflow_id),
         ("lead ministry", view.lead_ministry),
+        *([("examining committee", view.examining_committee)] if view.examining_committee else []),
         ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), {view.session_procedure.value}"),
         ("target session", view.target_session_name if session is None  # a classified draft's, withheld
          else f"{session.code}: {session.name} ({session.label}), opening {day(session.opens_on)}"

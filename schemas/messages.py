@@ -151,6 +151,10 @@ class StartRequest(Message):
     target_session: TargetSession
     session_procedure: SessionProcedure = SessionProcedure.ONE_SESSION
     classified: Flag = False
+    examining_committee: AgencyCode | None = Field(
+        default=None, exclude_if=lambda code: code is None,
+        description="the National Assembly committee that leads the examination (cơ quan chủ trì thẩm tra; DOMAIN.md stage 6), "
+                    "e.g. UBPLTP: only it acts as NA_COMMITTEE on this draft; unset, any committee does")
     passed: tuple[Decision, ...] = Field(
         default=(), max_length=60,
         description="for a draft already under way: the steps it has passed, in order, each with its occurred_on; "

@@ -136,6 +136,8 @@ class StatusView(View):
     workflow_id: str
     title: str
     lead_ministry: str
+    examining_committee: str | None = Field(default=None, exclude_if=lambda code: code is None,
+                                            description="the committee that leads the examination, as the start named it")
     process_version: ProcessVersion
     rulebook_version: str
     session_procedure: SessionProcedure

@@ -75,3 +75,4 @@ def test_while_only_an_extraordinary_session_is_announced_after_the_debate_the_d
     state = debated(NEWEST_GENERATION, CALLED).state
     said = draft_views.warnings(state, AFTER)
     assert not any("no session after 16-2 is announced yet" in w for w in said), said
+

@@ -274,3 +274,21 @@ def test_a_part_of_a_message_breaking_a_rule_is_refused_as_invalid_whatever_its_
     alone = Refused("stage", "after_session_opens", "decided after the session opened", RefusalKind.CONFLICT)
     within = alone.within("passed.2")
     assert (within.field, within.rule, within.kind) == ("passed.2.stage", "after_session_opens", RefusalKind.INVALID)
+
+
+def test_only_the_committee_that_leads_the_examination_acts_as_the_committee():
+    """Found by a committee official's trial: the Committee on Law and Justice's token decided the examination of a health
+    law. A start may name the committee that leads the examination (`examining_committee`); then only it acts as
+    NA_COMMITTEE there, its filings and postponement requests too. A draft that names none is examined by any committee."""
+    named = core_request().model_copy(update={"examining_committee": "UBXH"})
+    state = core_state(named, at=Stage.EXAMINATION)
+    by_law_and_justice = decision(named, Stage.EXAMINATION)  # the tests' NA_COMMITTEE is UBPLTP
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, state, by_law_and_justice, NOW)
+    assert (refused.value.field, refused.value.rule, refused.value.kind) == ("agency_code", "examining_committee_only", RefusalKind.FORBIDDEN)
+    assert "UBXH" in refused.value.message
+    by_social_affairs = by_law_and_justice.model_copy(update={"agency_code": "UBXH"})
+    assert draft.perform(draft.DECIDE, state, by_social_affairs, NOW).state.stage is not Stage.EXAMINATION
+    unnamed = core_request()
+    assert draft.perform(draft.DECIDE, core_state(unnamed, at=Stage.EXAMINATION), decision(unnamed, Stage.EXAMINATION),
+                         NOW).state.stage is not Stage.EXAMINATION

@@ -66,6 +66,7 @@ SENTENCES = {
     "stage_authority": "Under the rulebook, your role does not decide at this stage.",
     "withdrawal_authority": "Your role may not withdraw this draft.",
     "lead_ministry_only": "Only the draft's lead ministry may send this.",
+    "examining_committee_only": "Only the committee that leads the draft's examination may send this.",
     "consultation_open": "This stage cannot be decided while consultation rounds await their compilation.",
     "open_disagreements": "This stage cannot be approved while points of disagreement await a ruling.",
     "required_documents": "Documents this stage requires are missing.",

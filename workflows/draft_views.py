@@ -48,6 +48,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         workflow_id=workflow_id,
         title=request.title,
         lead_ministry=state.lead_ministry,
+        examining_committee=state.request.examining_committee,
         process_version=request.process_version,
         rulebook_version=state.rulebook.version,
         session_procedure=state.procedure,

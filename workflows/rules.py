@@ -425,6 +425,11 @@ def check_authority(state: DraftState, allowed: Collection[Decider], message, ac
         raise Refused("role", rule, f"a {role.value} of {actor.value} may not {action}; roles allowed: {roles}", FORBIDDEN)
     if actor is Actor.LEAD_MINISTRY and agency_code != state.lead_ministry:
         raise Refused("agency_code", "lead_ministry_only", f"{agency_code} is not this draft's lead ministry", FORBIDDEN)
+    # Found by a committee official's trial: any committee's token decided any draft's examination. A draft started
+    # before the field, or without it, is examined by any committee, as it was.
+    if actor is Actor.NA_COMMITTEE and (lead := state.request.examining_committee) is not None and agency_code != lead:
+        raise Refused("agency_code", "examining_committee_only", f"{agency_code} is not the committee that leads this draft's "
+                      f"examination ({lead})", FORBIDDEN)
 
 
 def missing_documents(rule: StageRule, state: DraftState, attached: Collection[DocumentRef] = ()) -> tuple[DocumentKind, ...]:

@@ -1,0 +1,43 @@
+"""The committee that leads a draft's examination (cơ quan chủ trì thẩm tra), named at its start: only its token acts as
+the National Assembly's committee on the draft, and the status names it (found by a committee official's trial: the
+Committee on Law and Justice's token decided a health law's examination). Through the HTTP API, a real Temporal and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from schemas.enums import CallerRole, Stage
+from tests.drafts import decision, start_request
+from tests.http_api import bearer, body, problem
+from workflows import client as drafts
+
+
+async def test_only_the_committee_the_start_names_decides_the_examination(api, pool, dev_env):
+    request = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"})
+    sid = request.submission_id
+    lead = await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY)
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.EXAMINATION:
+        await drafts.decide(dev_env.client, sid, decision(request, status.stage))
+    operator = await bearer(pool, "VPQH", CallerRole.OPERATOR)
+    assert (await api.get(f"/v1/submissions/{sid}", headers=operator)).json()["examining_committee"] == "UBXH"
+    examined = decision(request, Stage.EXAMINATION)  # the tests' committee: UBPLTP
+    refused = problem(await api.post(f"/v1/submissions/{sid}/decisions", json=body(examined),
+                                     headers=await bearer(pool, "UBPLTP", CallerRole.NA_COMMITTEE)), 403, "examining_committee_only", "agency_code")
+    assert "UBXH" in refused["detail"]
+    by_it = body(examined.model_copy(update={"agency_code": "UBXH"}))
+    taken = await api.post(f"/v1/submissions/{sid}/decisions", json=by_it, headers=await bearer(pool, "UBXH", CallerRole.NA_COMMITTEE))
+    assert taken.status_code == 200 and taken.json()["to_stage"] != "EXAMINATION", taken.text
+
+
+async def test_a_classified_drafts_examining_committee_is_its_lead_ministrys_to_read(api, pool):
+    request = start_request(ministry="BQP", classified=True).model_copy(update={"examining_committee": "UBQPANDN"})
+    lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    path = f"/v1/submissions/{request.submission_id}"
+    assert (await api.get(path, headers=lead)).json()["examining_committee"] == "UBQPANDN"
+    operator = await bearer(pool, "VPQH", CallerRole.OPERATOR)
+    assert (await api.get(path, headers=operator)).json()["examining_committee"] == "(classified)"
+    # A draft that names none says nothing of it.
+    other = start_request(ministry="BYT")
+    assert (await api.post("/v1/submissions", json=body(other), headers=await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY))).status_code == 201
+    assert "examining_committee" not in (await api.get(f"/v1/submissions/{other.submission_id}", headers=operator)).json()
