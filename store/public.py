@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -241,7 +242,6 @@ SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.clo
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
        -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
        NOT {registry.OPEN} AS draft_ended,
-       (SELECT count(*) FROM public_comments c WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id) AS comments,
        CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at
 FROM public_rounds r JOIN submissions s USING (submission_id)
 WHERE NOT s.classified AND s.title IS NOT NULL
@@ -252,12 +252,44 @@ async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 2
     """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit`."""
     rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at AND s.ended IS NULL) DESC, r.closes_at DESC "
                           "LIMIT $1", limit)
-    return [PublicRound(**dict(row)) for row in rows]
+    counts = await comment_counts(db, [(row["submission_id"], row["round_id"]) for row in rows])
+    return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows]
 
 
 async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicRound | None:
     row = await db.fetchrow(f"{_ROUNDS} AND r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
-    return PublicRound(**dict(row)) if row else None
+    return PublicRound(**dict(row), comments=(await comment_counts(db, [(submission_id, round_id)]))[(submission_id, round_id)]) if row else None
+
+
+# A round's count of comments is read again at most every so many seconds in one process once it has this many: the
+# public's pages and routes, which anyone may reload, counted every comment at every view (found by a breaker of the
+# public pages: 0.15 s of PostgreSQL a view at a million comments). A smaller count is read exact, at little cost; the
+# round's close reads its totals exact whatever their number (`close`).
+COUNTED_ONCE_FROM = 10_000
+COUNT_FRESH_SECONDS = 30.0
+_MAX_COUNTED = 1_000
+_counted: dict[tuple[str, str], tuple[float, int]] = {}
+
+
+async def comment_counts(db: asyncpg.Pool | asyncpg.Connection, rounds: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """How many comments each (submission, round) has: exact below `COUNTED_ONCE_FROM`, else as of up to
+    `COUNT_FRESH_SECONDS` before."""
+    now, found = time.monotonic(), {}
+    for key in rounds:
+        if (kept := _counted.get(key)) is not None and now - kept[0] < COUNT_FRESH_SECONDS:
+            found[key] = kept[1]
+    if missing := [key for key in rounds if key not in found]:
+        rows = await db.fetch("SELECT k.submission_id, k.round_id, (SELECT count(*) FROM public_comments c WHERE c.submission_id = "
+                              "k.submission_id AND c.round_id = k.round_id) AS comments FROM unnest($1::text[], $2::text[]) AS "
+                              "k(submission_id, round_id)", [sid for sid, _ in missing], [rid for _, rid in missing])
+        for row in rows:
+            key = (row["submission_id"], row["round_id"])
+            found[key] = row["comments"]
+            if row["comments"] >= COUNTED_ONCE_FROM:
+                if len(_counted) >= _MAX_COUNTED:
+                    _counted.pop(next(iter(_counted)))
+                _counted[key] = (now, row["comments"])
+    return found
 
 
 async def counted(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, view: ConsultationView) -> ConsultationView:
