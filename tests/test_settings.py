@@ -69,6 +69,9 @@ def test_endpoints_and_concurrency_are_configurable_and_checked(monkeypatch):
     ("LEGIS_TRUSTED_PROXIES", "10.0.0.5, proxy.internal", "proxy_address"),
     ("LEGIS_TRUSTED_PROXIES", "10.0.0.5/24", "proxy_address"),  # uvicorn would trust no one of it (a breaker)
     ("LEGIS_TRUSTED_PROXIES", "172.18.0.1/16", "proxy_address"),
+    ("LEGIS_TRUSTED_PROXIES", "0.0.0.0/0", "proxy_address"),  # every client (a breaker)
+    ("LEGIS_TRUSTED_PROXIES", "::/0", "proxy_address"),
+    ("LEGIS_TRUSTED_PROXIES", "::ffff:0.0.0.0/96", "proxy_address"),
 ])
 def test_a_malformed_setting_is_refused_naming_its_rule_and_never_echoed(monkeypatch, variable, value, rule):
     monkeypatch.setenv(variable, value)

@@ -90,6 +90,19 @@ WebOrigin = Annotated[str, AfterValidator(_web_origin)]
 PostgresqlUrl = Annotated[str, AfterValidator(_postgresql_url)]
 
 
+_MAPPED_IPV4 = ipaddress.ip_network("::ffff:0:0/96")
+
+
+def _every_client(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """A network wider than a /8 of IPv4 (IPv4-mapped IPv6 counted as IPv4) or a /32 of IPv6: not the proxies of one
+    deployment, but the clients (found by a breaker: 0.0.0.0/0 and ::ffff:0.0.0.0/96 were taken, where `*` is refused)."""
+    if network.version == 4:
+        return network.prefixlen < 8
+    if network.subnet_of(_MAPPED_IPV4):
+        return network.prefixlen - 96 < 8
+    return network.prefixlen < 32
+
+
 class Settings(BaseSettings):
     # Errors never echo what was given: it may be a key.
     model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore", env_parse_none_str="none", hide_input_in_errors=True)
@@ -192,10 +205,13 @@ class Settings(BaseSettings):
             try:
                 # Strict, as uvicorn reads it: "10.0.0.5/24" (an address with its prefix, as `ip addr` prints it) would
                 # be taken here and trusted by no one there (found by a breaker).
-                ipaddress.ip_network(entry, strict=True)
+                network = ipaddress.ip_network(entry, strict=True)
+                if _every_client(network):
+                    raise ValueError(entry)
             except ValueError:
                 raise invalid("proxy_address", "each entry must be an IP address, or a network written from its first address "
-                              "(192.0.2.0/24, not 192.0.2.7/24); a proxy is named by its address, not its host name") from None
+                              "(192.0.2.0/24, not 192.0.2.7/24) no wider than a /8 (a /32 for IPv6): a proxy is named by its "
+                              "address, not its host name, and a network of every client would let each name its own") from None
         return entries
 
     def proxy_options(self) -> dict[str, object]:
