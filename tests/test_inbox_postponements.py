@@ -5,6 +5,7 @@ pinned 2025.7 still takes his decision, and the inbox, reading the newest editio
 from __future__ import annotations
 
 import html
+import re
 
 from activities import rulebook as pinning
 from schemas.enums import CallerRole, ProcessVersion, Stage
@@ -20,14 +21,23 @@ from workflows import client as drafts
 EDITION_2025_7 = "71c98308bc21"
 
 
-async def at_government_decision(http, client, pool):
-    """A BTC draft started through the API and decided up to GOVERNMENT_DECISION: (its request, its lead's token, its status)."""
+async def asked_at_government_decision(http, client, pool):
+    """A BTC draft started through the API and decided up to GOVERNMENT_DECISION, its lead ministry asking to move the
+    deadline a year on: (its request, its status, the date asked)."""
     request = start_request(ministry="BTC", target=session_of_its_own())
+    sid = request.submission_id
     lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
     assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
-    while (status := await drafts.status(client, request.submission_id)).stage is not Stage.GOVERNMENT_DECISION:
-        await drafts.decide(client, request.submission_id, decision(request, status.stage))
-    return request, lead, status
+    while (status := await drafts.status(client, sid)).stage is not Stage.GOVERNMENT_DECISION:
+        await drafts.decide(client, sid, decision(request, status.stage))
+    asked_for = status.stage_deadline.replace(year=status.stage_deadline.year + 1)
+    ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
+           "new_deadline": str(asked_for), "reason": "chờ ý kiến"}
+    asked = await http.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead)
+    assert asked.status_code == 200, asked.text
+    await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                           sid), lambda n: n == 1)
+    return request, status, asked_for
 
 
 async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_prime_ministers_inbox(dev_env, pool, monkeypatch):
@@ -35,15 +45,9 @@ async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_pr
     # Drafts started now pin edition 2025.7, as those started before this release did (the worker runs in this process).
     monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
     async with app_over(dev_env.client, pool) as http:
-        request, lead, status = await at_government_decision(http, dev_env.client, pool)
+        request, status, _ = await asked_at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
         assert status.rulebook_version == "2025.7"
-        ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
-               "new_deadline": str(status.stage_deadline.replace(year=status.stage_deadline.year + 1)), "reason": "chờ ý kiến"}
-        asked = await http.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead)
-        assert asked.status_code == 200, asked.text
-        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
-                                               sid), lambda n: n == 1)
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
         inbox = await http.get("/board/inbox")
         assert inbox.status_code == 200
@@ -58,14 +62,8 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
     and a route only. Its form sends the API's message, checked by the same rules: a refusal is shown with its field and
     the form open with what was typed; an approval moves the deadline to the date asked."""
     async with app_over(dev_env.client, pool) as http:
-        request, lead, status = await at_government_decision(http, dev_env.client, pool)
+        request, _, asked_for = await asked_at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
-        asked_for = status.stage_deadline.replace(year=status.stage_deadline.year + 1)
-        ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
-               "new_deadline": str(asked_for), "reason": "chờ ý kiến"}
-        assert (await http.post(f"/v1/submissions/{sid}/postponements", json=ask, headers=lead)).status_code == 200
-        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
-                                               sid), lambda n: n == 1)
         await signed_in(http, pool, language="vi", agency="CP", role=CallerRole.PM)
         inbox = await http.get("/board/inbox")
         assert f'action="/board/inbox/{sid}/postponement"' in inbox.text and "Quyết định việc lùi hạn" in html.unescape(inbox.text)
@@ -79,3 +77,23 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
         assert sent.status_code == 303 and sent.headers["location"] == f"/board/inbox?sent={sid}", sent.text[sent.text.find('role="alert"'):][:800]
         moved = await drafts.status(dev_env.client, sid)
         assert moved.stage_deadline == asked_for and moved.pending_postponement is None
+
+
+async def test_the_deputy_prime_minister_decides_from_the_inbox_a_postponement_of_a_draft_pinned_to_2025_7(dev_env, pool, monkeypatch):
+    """Found by a breaker: the inbox listed for the Deputy Prime Minister the request of a draft pinned to 2025.7, which
+    gives him the decision, but its form offered the roles the newest edition gives his actor (none), so the token's
+    actor, no role, and the one decision the page listed for him could not be sent from it."""
+    old = edition(ProcessVersion.LAW_2025, EDITION_2025_7)
+    monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
+    async with app_over(dev_env.client, pool) as http:
+        request, _, asked_for = await asked_at_government_decision(http, dev_env.client, pool)
+        sid = request.submission_id
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
+        inbox = await http.get("/board/inbox")
+        offered = re.findall(r"<option[^>]*>([^<]*)</option>", re.search(r'<select id="pr-\d+" name="role">(.*?)</select>', inbox.text, re.S).group(1))
+        assert offered == ["DEPUTY_PRIME_MINISTER"], offered
+        form = {"csrftoken": token_of(inbox), "stage": "GOVERNMENT_DECISION", "approved": "APPROVE", "role": offered[0],
+                "official": "Trần Văn D", "reason": "Đồng ý"}
+        sent = await http.post(f"/board/inbox/{sid}/postponement", data=form)
+        assert sent.status_code == 303, html.unescape(sent.text[sent.text.find('role="alert"'):][:600])
+        assert (await drafts.status(dev_env.client, sid)).stage_deadline == asked_for

@@ -136,35 +136,43 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
-    asked = await _asked_of(request, who)
-    approvers = {a.row.submission_id: sorted({role.value for d in rulebook(a.row.process_version).rule(a.row.stage).postponement_authority
-                                              if d.actor is who.role.actor for role in d.roles}) for a in asked}
+    asked_with_roles = await _asked_of(request, who)
+    asked, approvers = [a for a, _ in asked_with_roles], {a.row.submission_id: roles for a, roles in asked_with_roles}
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
                 can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
                 asked_unseen=await _asked_unseen(request, who))
 
 
-async def _asked_of(request: Request, who) -> list[board.PostponementAsked]:
+async def _asked_of(request: Request, who) -> list[tuple[board.PostponementAsked, tuple[str, ...]]]:
     """The postponements awaiting the reader's decision: those of a stage whose rulebook names its actor among who may
-    approve moving the deadline (found by a trial: a request waiting for the Deputy Prime Minister was in no inbox)."""
+    approve moving the deadline (found by a trial: a request waiting for the Deputy Prime Minister was in no inbox), each
+    with the roles of that actor that approve it."""
     if who.role.actor is None:
         return []
     asked = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
-    decides = await _decides(request, who, [(a.row.submission_id, a.row.process_version, a.row.stage) for a in asked])
-    deciding = [a for a, yes in zip(asked, decides, strict=True) if yes]
-    return [dataclasses.replace(a, row=row) for a, row in zip(deciding, await with_titles(request, [a.row for a in deciding]), strict=True)]
+    roles = await _approving_roles(request, who, [(a.row.submission_id, a.row.process_version, a.row.stage) for a in asked])
+    deciding = [(a, held) for a, held in zip(asked, roles, strict=True) if held]
+    titled = await with_titles(request, [a.row for a, _ in deciding])
+    return [(dataclasses.replace(a, row=row), held) for (a, held), row in zip(deciding, titled, strict=True)]
 
 
 async def _decides(request: Request, who, drafts_at: list[tuple[str, ProcessVersion, Stage]]) -> list[bool]:
     """Whether the reader's actor approves a postponement of each draft at its stage, by the rulebook edition the draft
-    pinned: read from the editions where they agree, asked of the draft (its `rulebook_version`) where they do not (found
-    by a breaker: edition 2025.8 took the Deputy Prime Minister off the submission date, and the inbox, reading the newest,
-    left out the requests of drafts that pinned 2025.7, which still take his decision). A draft that does not answer in
-    `ASK_SECONDS` is judged by the newest edition."""
-    def approves(book: Rulebook, stage: Stage) -> bool:
-        return any(d.actor is who.role.actor for d in book.rule(stage).postponement_authority)
+    pinned (`_approving_roles`)."""
+    return [bool(roles) for roles in await _approving_roles(request, who, drafts_at)]
 
-    said = [{approves(book, stage) for book in editions_of(version) if any(r.stage is stage for r in book.stages)} for _, version, stage in drafts_at]
+
+async def _approving_roles(request: Request, who, drafts_at: list[tuple[str, ProcessVersion, Stage]]) -> list[tuple[str, ...]]:
+    """The roles of the reader's actor that approve a postponement of each draft at its stage (none: it does not), by the
+    rulebook edition the draft pinned: read from the editions where they agree, asked of the draft (its
+    `rulebook_version`) where they do not (found by a breaker: edition 2025.8 took the Deputy Prime Minister off the
+    submission date, and the inbox, reading the newest, left out the requests of drafts that pinned 2025.7, which still
+    take his decision, and then offered his form no role he holds). A draft that does not answer in `ASK_SECONDS` is judged
+    by the newest edition."""
+    def roles(book: Rulebook, stage: Stage) -> tuple[str, ...]:
+        return tuple(sorted({role.value for d in book.rule(stage).postponement_authority if d.actor is who.role.actor for role in d.roles}))
+
+    said = [{roles(book, stage) for book in editions_of(version) if any(r.stage is stage for r in book.stages)} for _, version, stage in drafts_at]
     unsure = [sid for (sid, _, _), answers in zip(drafts_at, said, strict=True) if len(answers) > 1]
     versions = await asyncio.gather(*(asyncio.wait_for(drafts.status(request.app.state.client, sid), ASK_SECONDS) for sid in unsure),
                                     return_exceptions=True)
@@ -175,7 +183,7 @@ async def _decides(request: Request, who, drafts_at: list[tuple[str, ProcessVers
             found.append(answers.pop())
             continue
         book = next((b for b in editions_of(version) if b.version == pinned.get(sid)), rulebook(version))
-        found.append(approves(book, stage))
+        found.append(roles(book, stage))
     return found
 
 
