@@ -3,12 +3,13 @@ one (`sessions.goes_to`; found by a committee official's trial). Pure: the draft
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from schemas.calendar import TargetSession
 from schemas.enums import EventKind, ProcessVersion, ProgrammeChangeKind, SessionProcedure, Stage
+from schemas.messages import StartRequest
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import core_request, core_state, decision, passed_through, pinned, programme_change, sitting
 from workflows import draft, draft_views, sessions
@@ -76,3 +77,47 @@ def test_while_only_an_extraordinary_session_is_announced_after_the_debate_the_d
     said = draft_views.warnings(state, AFTER)
     assert not any("no session after 16-2 is announced yet" in w for w in said), said
 
+
+def test_a_draft_entered_under_way_after_its_debate_and_revision_aims_at_the_next_regular_session_as_a_live_one_does():
+    """Found by a breaker: debated at 16-2 (26 March), its revision approved on 25 April, entered under way with 16-E1 (5
+    May) and 16-3 announced, the draft was aimed at 16-E1, where no step of it sat. As a live draft that took the same
+    steps, it aims at 16-3."""
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
+    live = debated(NEWEST_GENERATION, CALLED, REGULAR).state
+    live = draft.perform(draft.DECIDE, live, decision(request, live.stage), AFTER).state
+    assert (live.stage, live.target.code) == (Stage.NA_SESSION, REGULAR.code)
+    path = list(live.path)
+    under_way = passed_through(request, path[:path.index(Stage.INTER_SESSION_REVISION) + 1], date(2027, 4, 25))
+    entered = draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), datetime(2027, 4, 28, 9, tzinfo=VIETNAM),
+                               generation=NEWEST_GENERATION).state
+    assert entered.stage is Stage.NA_SESSION
+    assert entered.target.code == REGULAR.code, f"entered under way aimed at {entered.target.code}, a live draft at {live.target.code}"
+
+
+def test_a_law_entered_under_way_voted_at_the_regular_session_after_its_debate_is_recorded_at_that_session():
+    """Found by a breaker: debated at 16-2, revised, voted at 16-3 on 25 October, all entered under way with 16-E1 (5 May)
+    announced between, the draft was recorded aimed at 16-E1, which never took it up. It is aimed where it was voted."""
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
+    path = list(debated(NEWEST_GENERATION, CALLED, REGULAR).state.path)
+    steps = passed_through(request, path[:path.index(Stage.NA_SESSION) + 1], date(2027, 2, 24)).passed
+    on = {Stage.NA_FIRST_SESSION: date(2027, 3, 26), Stage.INTER_SESSION_REVISION: date(2027, 5, 26), Stage.NA_SESSION: date(2027, 10, 25)}
+    steps = [s.model_copy(update={"occurred_on": on.get(s.stage, s.occurred_on - timedelta(days=60))}) for s in steps]
+    under_way = StartRequest.model_validate({**request.model_dump(), "passed": [s.model_dump() for s in steps]})
+    entered = draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), datetime(2027, 10, 28, 9, tzinfo=VIETNAM),
+                               generation=NEWEST_GENERATION).state
+    assert entered.stage is Stage.PROMULGATION
+    assert entered.target.code == REGULAR.code, f"voted at 16-3 on 25 October, recorded aimed at {entered.target.code}"
+
+
+def test_a_law_entered_under_way_voted_at_an_extraordinary_session_after_its_debate_is_recorded_at_that_session():
+    """A later step taken at the extraordinary session (its vote, on 6 May) sends the draft there, as Law 64/2025 was
+    passed at one: the steps entered say where the Assembly took it up."""
+    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
+    path = list(debated(NEWEST_GENERATION, CALLED, REGULAR).state.path)
+    steps = passed_through(request, path[:path.index(Stage.NA_SESSION) + 1], date(2027, 2, 24)).passed
+    on = {Stage.NA_FIRST_SESSION: date(2027, 3, 26), Stage.INTER_SESSION_REVISION: date(2027, 4, 20), Stage.NA_SESSION: date(2027, 5, 6)}
+    steps = [s.model_copy(update={"occurred_on": on.get(s.stage, s.occurred_on - timedelta(days=60))}) for s in steps]
+    under_way = StartRequest.model_validate({**request.model_dump(), "passed": [s.model_dump() for s in steps]})
+    entered = draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), datetime(2027, 5, 8, 9, tzinfo=VIETNAM),
+                               generation=NEWEST_GENERATION).state
+    assert (entered.stage, entered.target.code) == (Stage.PROMULGATION, CALLED.code)

@@ -5,6 +5,7 @@ Pure: no Temporal, no I/O, no clock but the `now` an operation is given (`workfl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -267,12 +268,13 @@ class Change:
         self.log("missed cut-off, slipped to the next session", warning=True, **sessions_named)
         return True
 
-    def aim_after_debate(self, *, any_kind: bool = False) -> None:
+    def aim_after_debate(self, *, taken_on: Sequence[date] = ()) -> None:
         """After a debate at a session, the draft aims at the next announced session (if one is announced yet): a regular
-        one from the twentieth generation, unless `any_kind` (a step entered under way that later steps follow)."""
+        one from the twentieth generation, or an extraordinary one a later step entered under way was taken at (its day
+        among `taken_on`; `sessions.next_session_after`)."""
         s = self.state
         assert s.held is not None
-        following = sessions.next_session_after(s, s.held, any_kind=any_kind)
+        following = sessions.next_session_after(s, s.held, taken_on=taken_on)
         if following is not None:
             s.target = following
 

@@ -18,11 +18,11 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from schemas.calendar import SessionCalendar, TargetSession, check_session_number, check_session_order
-from schemas.enums import BETWEEN_SESSIONS, EventKind, LawKind, Outcome, ProgrammeChangeKind, SessionProcedure, Stage
+from schemas.enums import BETWEEN_SESSIONS, SITTING_STAGES, EventKind, LawKind, Outcome, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.messages import (
     AgencyRemap,
     ConsultationRequest,
@@ -196,9 +196,10 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
             rules.check_decision(change.state, step, now, imported=True)
         except Refused as refused:
             raise refused.within(f"passed.{number}") from None
-        # A debate followed by other steps sends the draft where they were taken, an extraordinary session too; after the
-        # last, the draft goes on as one debated now does (found by a breaker of the twentieth generation).
-        apply_decision(change, step, imported=True, aim_any_kind=number < len(request.passed) - 1)
+        # A debate sends the draft to an extraordinary session only where a later step was taken at it; else as a draft
+        # debated now (found by two breakers of the twentieth generation).
+        taken_on = tuple(later.occurred_on for later in request.passed[number + 1:] if later.stage in SITTING_STAGES and later.occurred_on)
+        apply_decision(change, step, imported=True, taken_on=taken_on)
         change.state.fired = passed_unraised(change.state, now)
     return Applied(change.state, change.effects)
 
@@ -223,7 +224,7 @@ def check_target(request: StartRequest, pinned: PinnedRules, now: datetime) -> N
                       RefusalKind.INVALID)
 
 
-def apply_decision(change: Change, decision: Decision, *, imported: bool = False, aim_any_kind: bool = False) -> None:
+def apply_decision(change: Change, decision: Decision, *, imported: bool = False, taken_on: tuple[date, ...] = ()) -> None:
     s, now = change.state, change.now
     seq = s.seq + 1
     about_version = s.dossier_version or None
@@ -262,7 +263,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
             # one that debated it before, where the session it had chosen would be taken for a sitting it never had.
             if not (imported and s.generation >= 13 and decision.occurred_on and sittings.at_an_ended_session(s, decision.occurred_on)):
                 s.held = s.target
-            change.aim_after_debate(any_kind=aim_any_kind)
+            change.aim_after_debate(taken_on=taken_on)
         change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
         change.entered(entry)
 

@@ -316,10 +316,14 @@ def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None
     )
 
 
-def next_session_after(state: DraftState, session: TargetSession, *, any_kind: bool = False) -> TargetSession | None:
+def next_session_after(state: DraftState, session: TargetSession, *, taken_on: Sequence[date] = ()) -> TargetSession | None:
     """The first announced session that opens after `session`: where a draft goes after a debate there (a regular one,
-    from the twentieth generation, unless `any_kind`)."""
-    return next((s for s in state.sessions if s.opens_on > session.opens_on and (any_kind or goes_to(state, s))), None)
+    from the twentieth generation, or an extraordinary one that a later step entered under way was taken at: a day of
+    `taken_on` from its opening, before the next regular session's)."""
+    later = [s for s in state.sessions if s.opens_on > session.opens_on]
+    regular = next((s for s in later if goes_to(state, s)), None)
+    return next((s for s in later if s is regular or any(s.opens_on <= day and (regular is None or day < regular.opens_on)
+                                                        for day in taken_on)), None)
 
 
 def next_kind(state: DraftState) -> str:
