@@ -149,13 +149,16 @@ class PostponementAsked:
     new_deadline: date
     asked_by: str
     asked_on: date
+    cutoff: date | None = None  # the cut-off of the draft's stage, counted back from `cutoff_sitting`
+    cutoff_sitting: str | None = None
 
 
 async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
     """The open drafts whose latest postponement event at their current stage is a request (it awaits its decision),
     oldest deadline first; the rulebook says who may decide each (`web.inbox`)."""
     rows = await db.fetch(
-        f"SELECT {_COLUMNS}, e.requested_deadline, e.agency_code AS asked_by, "
+        # With the cut-off: a date asked after it is said before it is approved (`web.inbox`).
+        f"SELECT {_COLUMNS}, cutoff, cutoff_stage, cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
         "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on FROM submissions s "
         "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
@@ -168,7 +171,9 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
     for record in rows:
         fields = dict(record)
         asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
-        found.append(PostponementAsked(RegistryRow(**fields), *asked))
+        cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
+        here = stage == fields["stage"]
+        found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting if here else None))
     return found
 
 
