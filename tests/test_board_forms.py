@@ -285,8 +285,8 @@ async def test_the_inbox_takes_a_votes_counts(time_skipping_env, fresh_database_
             assert refused.status_code == 422 and "vote_counts_fit" in refused.text, refused.text[-2000:]
             # The form comes back as it was typed (its text escaped), open on the draft refused.
             for kept in ('name="official" required value="Chủ tịch Quốc hội"', 'name="in_favour" inputmode="numeric" maxlength="4" value="600"',
-                         'name="against" inputmode="numeric" maxlength="4" value="100"', '<option selected>VOTE</option>',
-                         '<option selected>NA_CHAIR</option>', ">Biểu quyết &lt;toàn văn&gt;</textarea>", form["documents"].splitlines()[0]):
+                         'name="against" inputmode="numeric" maxlength="4" value="100"', '<option value="VOTE" selected>Biểu quyết (VOTE)</option>',
+                         '<option value="NA_CHAIR" selected>Chủ tịch Quốc hội (NA_CHAIR)</option>', ">Biểu quyết &lt;toàn văn&gt;</textarea>", form["documents"].splitlines()[0]):
                 assert kept in refused.text, (kept, refused.text[-3000:])
             [(action, status, field, rule, agency)] = await recorded(pool, request.submission_id)
             assert (status, field, rule, agency) == (422, "vote.total_deputies", "vote_counts_fit", "QH") and action, action  # not vote.vote

@@ -93,7 +93,7 @@ async def test_the_deputy_prime_minister_decides_from_the_inbox_a_postponement_o
         sid = request.submission_id
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
         inbox = await http.get("/board/inbox")
-        offered = re.findall(r"<option[^>]*>([^<]*)</option>", re.search(r'<select id="pr-\d+" name="role">(.*?)</select>', inbox.text, re.S).group(1))
+        offered = re.findall(r'<option value="([^"]*)"', re.search(r'<select id="pr-\d+" name="role">(.*?)</select>', inbox.text, re.S).group(1))
         assert offered == ["DEPUTY_PRIME_MINISTER"], offered
         form = {"csrftoken": token_of(inbox), "stage": "GOVERNMENT_DECISION", "approved": "APPROVE", "role": offered[0],
                 "official": "Trần Văn D", "reason": "Đồng ý"}
