@@ -94,17 +94,23 @@ def test_a_draft_entered_under_way_after_its_debate_and_revision_aims_at_the_nex
     assert entered.target.code == REGULAR.code, f"entered under way aimed at {entered.target.code}, a live draft at {live.target.code}"
 
 
-def test_a_law_entered_under_way_voted_at_the_regular_session_after_its_debate_is_recorded_at_that_session():
-    """Found by a breaker: debated at 16-2, revised, voted at 16-3 on 25 October, all entered under way with 16-E1 (5 May)
-    announced between, the draft was recorded aimed at 16-E1, which never took it up. It is aimed where it was voted."""
+def voted_under_way(revised_on: date, voted_on: date):
+    """A two-session law debated at 16-2 on 26 March, revised on `revised_on` and voted on `voted_on`, every step entered
+    under way, with 16-E1 (5 May) and 16-3 announced: the state it is entered with, three days after the vote."""
     request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
     path = list(debated(NEWEST_GENERATION, CALLED, REGULAR).state.path)
     steps = passed_through(request, path[:path.index(Stage.NA_SESSION) + 1], date(2027, 2, 24)).passed
-    on = {Stage.NA_FIRST_SESSION: date(2027, 3, 26), Stage.INTER_SESSION_REVISION: date(2027, 5, 26), Stage.NA_SESSION: date(2027, 10, 25)}
+    on = {Stage.NA_FIRST_SESSION: date(2027, 3, 26), Stage.INTER_SESSION_REVISION: revised_on, Stage.NA_SESSION: voted_on}
     steps = [s.model_copy(update={"occurred_on": on.get(s.stage, s.occurred_on - timedelta(days=60))}) for s in steps]
     under_way = StartRequest.model_validate({**request.model_dump(), "passed": [s.model_dump() for s in steps]})
-    entered = draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), datetime(2027, 10, 28, 9, tzinfo=VIETNAM),
-                               generation=NEWEST_GENERATION).state
+    entered_on = datetime.combine(voted_on + timedelta(days=3), datetime.min.time(), tzinfo=VIETNAM) + timedelta(hours=9)
+    return draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), entered_on, generation=NEWEST_GENERATION).state
+
+
+def test_a_law_entered_under_way_voted_at_the_regular_session_after_its_debate_is_recorded_at_that_session():
+    """Found by a breaker: debated at 16-2, revised, voted at 16-3 on 25 October, all entered under way with 16-E1 (5 May)
+    announced between, the draft was recorded aimed at 16-E1, which never took it up. It is aimed where it was voted."""
+    entered = voted_under_way(date(2027, 5, 26), date(2027, 10, 25))
     assert entered.stage is Stage.PROMULGATION
     assert entered.target.code == REGULAR.code, f"voted at 16-3 on 25 October, recorded aimed at {entered.target.code}"
 
@@ -112,12 +118,5 @@ def test_a_law_entered_under_way_voted_at_the_regular_session_after_its_debate_i
 def test_a_law_entered_under_way_voted_at_an_extraordinary_session_after_its_debate_is_recorded_at_that_session():
     """A later step taken at the extraordinary session (its vote, on 6 May) sends the draft there, as Law 64/2025 was
     passed at one: the steps entered say where the Assembly took it up."""
-    request = core_request(ProcessVersion.LAW_2025, SessionProcedure.TWO_SESSIONS, target=DEBATED)
-    path = list(debated(NEWEST_GENERATION, CALLED, REGULAR).state.path)
-    steps = passed_through(request, path[:path.index(Stage.NA_SESSION) + 1], date(2027, 2, 24)).passed
-    on = {Stage.NA_FIRST_SESSION: date(2027, 3, 26), Stage.INTER_SESSION_REVISION: date(2027, 4, 20), Stage.NA_SESSION: date(2027, 5, 6)}
-    steps = [s.model_copy(update={"occurred_on": on.get(s.stage, s.occurred_on - timedelta(days=60))}) for s in steps]
-    under_way = StartRequest.model_validate({**request.model_dump(), "passed": [s.model_dump() for s in steps]})
-    entered = draft.open_draft(under_way, pinned(under_way, sessions=[DEBATED, CALLED, REGULAR]), datetime(2027, 5, 8, 9, tzinfo=VIETNAM),
-                               generation=NEWEST_GENERATION).state
+    entered = voted_under_way(date(2027, 4, 20), date(2027, 5, 6))
     assert (entered.stage, entered.target.code) == (Stage.PROMULGATION, CALLED.code)
