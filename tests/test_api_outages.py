@@ -82,6 +82,17 @@ async def sent_until_taken(http: httpx.AsyncClient, path: str, message: dict, he
 
 
 @pytest.mark.timeout(200)
+async def started_with_no_worker_left(client, pool, api):
+    """An ordinance started through the API while a worker ran, which stops once the draft has run its first task and
+    pinned its rulebook: (its request, a Government token's headers)."""
+    request = start_request(law_kind=LawKind.ORDINANCE)
+    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    async with create_worker(client, pool, task_queue=api.task_queue):
+        assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
+        await drafts.status(client, request.submission_id)
+    return request, await bearer(pool, "CP", CallerRole.GOVERNMENT)
+
+
 async def test_a_decision_retried_with_its_key_after_the_api_was_killed_mid_request_is_applied_once(dev_env, database_url, pool, tmp_path):
     task_queue = f"apikill-{uuid.uuid4().hex[:8]}"
     request = start_request(law_kind=LawKind.ORDINANCE)
@@ -142,13 +153,8 @@ async def test_postgresql_lost_while_a_keyed_decision_is_answered_gives_its_rece
     500"). Once PostgreSQL is back, the client's retry under the same key must get the receipt of the decision the
     draft applied, not `request_in_progress` for the key's 30 days."""
     async with own_postgres() as (server, pool), api_client(dev_env.client, pool, worker=False, api_timeout=5) as api:
-        request = start_request(law_kind=LawKind.ORDINANCE)
+        request, government = await started_with_no_worker_left(dev_env.client, pool, api)
         sid = request.submission_id
-        lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
-        government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
-        async with create_worker(dev_env.client, pool, task_queue=api.task_queue):
-            assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
-            await drafts.status(dev_env.client, sid)
         decided = json.loads(decision(request, Stage.POLICY_PROPOSAL).model_dump_json())
         key = f"pgkeyed-{uuid.uuid4().hex[:8]}"
         headers = government | {"Idempotency-Key": key}
@@ -187,13 +193,8 @@ async def test_a_decision_while_no_worker_polls_is_not_said_to_wait_for_the_draf
     (`draft_not_ready`), of a draft that has run many: an operator reading it looks at the draft, not at the workers
     (README, "HTTP API": `draft_not_ready` is "while it pins its rulebook"; a worker unavailable is its own case)."""
     async with api_client(dev_env.client, pool, worker=False) as api:
-        request = start_request(law_kind=LawKind.ORDINANCE)
+        request, government = await started_with_no_worker_left(dev_env.client, pool, api)
         sid = request.submission_id
-        lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
-        government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
-        async with create_worker(dev_env.client, pool, task_queue=api.task_queue):
-            assert (await api.post("/v1/submissions", json=json.loads(request.model_dump_json()), headers=lead)).status_code == 201
-            await drafts.status(dev_env.client, sid)  # the draft has run its first task and pinned its rulebook
         answer = await api.post(f"/v1/submissions/{sid}/decisions", json=json.loads(decision(request, Stage.POLICY_PROPOSAL).model_dump_json()),
                                 headers=government | {"Idempotency-Key": f"nopoller-{uuid.uuid4().hex[:8]}"})
         assert answer.status_code in (503, 504), answer.text
