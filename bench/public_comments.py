@@ -41,7 +41,7 @@ from bench.intake import held as held_in
 from bench.running import require_test_install
 from schemas.enums import CallerRole, ConsultationKind, Stage
 from store import public
-from tests.drafts import consultation, decision, start_request
+from tests.drafts import consultation, decision, draft_text, start_request
 from tests.holding import HoldClose
 from workers.dev_stack import temporal_binary
 from workers.worker import create_worker
@@ -81,6 +81,7 @@ async def posted_draft(client, task_queue: str, rounds: tuple[str, ...]) -> str:
     await drafts.start_submission(client, request, task_queue=task_queue)
     for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):
         await drafts.decide(client, request.submission_id, decision(request, stage))
+    await drafts.file_dossier(client, request.submission_id, draft_text(request))  # the text the public reads, which a posting needs
     for round_id in rounds:
         await drafts.open_consultation(client, request.submission_id, consultation(request, round_id, (), kind=ConsultationKind.PUBLIC_POSTING))
     return request.submission_id
