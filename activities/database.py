@@ -14,7 +14,7 @@ from asyncpg_trek.asyncpg import AsyncpgBackend
 from schemas.refusal import Refused
 from workflows.codec import KeyRing
 
-SCHEMA_REVISION = "updateidsv25"
+SCHEMA_REVISION = "roundfingerprintv26"
 # The payload keys a migration that seals data reads (secretsv15 seals the webhook secrets); set by `migrate`.
 MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", default=None)
 

@@ -9,6 +9,7 @@ waiting, a comment goes alone at once: a group never waits for company.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 
 import asyncpg
@@ -28,7 +29,9 @@ GROUP_MAX = 256
 # repeats one sent earlier in the same group (the first of them, by its place in the group, is the one stored). Only the
 # new ones reach the INSERT, since a row that conflicts still takes a number from the sequence: a repeat would leave a gap
 # in the numbers the public is thanked with (found by a fresh-user trial: 1, 4, 5 after two repeats); only two identical
-# comments sent at once by two statements can still leave one.
+# comments sent at once by two statements can still leave one. A repeat is found by its fingerprint alone, which names
+# its round (`store.public.fingerprint`): found by round and fingerprint, PostgreSQL with no statistics yet took the
+# article index, which begins with the round too, and read the round's every comment for each one taken.
 _TAKE_MANY = """
 WITH incoming AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[]) WITH ORDINALITY
@@ -39,26 +42,28 @@ WITH incoming AS (
       AND (i.article IS NULL OR r.articles IS NULL OR i.article <= r.articles)
     FOR SHARE OF r
 ), new AS (
-    SELECT DISTINCT ON (submission_id, round_id, fingerprint) * FROM accepted a
-    WHERE NOT EXISTS (SELECT 1 FROM public_comments p
-                      WHERE (p.submission_id, p.round_id, p.fingerprint) = (a.submission_id, a.round_id, a.fingerprint))
-    ORDER BY submission_id, round_id, fingerprint, n
+    SELECT DISTINCT ON (fingerprint) * FROM accepted a
+    WHERE NOT EXISTS (SELECT 1 FROM public_comments p WHERE p.fingerprint = a.fingerprint)
+    ORDER BY fingerprint, n
 ), taken AS (
     INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint)
     SELECT submission_id, round_id, article, body, fingerprint FROM new ORDER BY n
-    ON CONFLICT (submission_id, round_id, fingerprint) DO NOTHING
-    RETURNING submission_id, round_id, fingerprint, comment_id, received_at
+    ON CONFLICT (fingerprint) DO NOTHING
+    RETURNING fingerprint, comment_id, received_at
 )
 SELECT i.n, a.n IS NOT NULL AS accepted, coalesce(t.comment_id, earlier.comment_id) AS comment_id,
        coalesce(t.received_at, earlier.received_at) AS received_at,
-       t.comment_id IS NULL OR i.n > min(i.n) OVER (PARTITION BY i.submission_id, i.round_id, i.fingerprint) AS repeated
+       t.comment_id IS NULL OR i.n > min(i.n) OVER (PARTITION BY i.fingerprint) AS repeated
 FROM incoming i
 LEFT JOIN accepted a ON a.n = i.n
-LEFT JOIN taken t ON a.n IS NOT NULL AND (t.submission_id, t.round_id, t.fingerprint) = (i.submission_id, i.round_id, i.fingerprint)
-LEFT JOIN public_comments earlier ON a.n IS NOT NULL AND t.comment_id IS NULL
-     AND (earlier.submission_id, earlier.round_id, earlier.fingerprint) = (i.submission_id, i.round_id, i.fingerprint)
+LEFT JOIN taken t ON a.n IS NOT NULL AND t.fingerprint = i.fingerprint
+LEFT JOIN public_comments earlier ON a.n IS NOT NULL AND t.comment_id IS NULL AND earlier.fingerprint = i.fingerprint
 ORDER BY i.n
 """
+
+
+def _connection(db: asyncpg.Pool | asyncpg.Connection) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+    return db.acquire() if isinstance(db, asyncpg.Pool) else contextlib.nullcontext(db)
 
 
 @dataclass(frozen=True)
@@ -74,17 +79,19 @@ async def take_many(db: asyncpg.Pool | asyncpg.Connection, group: list[Incoming]
     Comments that nothing refuses once the statement is done (their round registered meanwhile) are sent `again`, once."""
     from store.public import why_refused
 
-    rows = await db.fetch(_TAKE_MANY, [c.submission_id for c in group], [c.round_id for c in group], [c.comment.article for c in group],
-                          [c.comment.text for c in group], [c.fingerprint for c in group])
+    async with _connection(db) as connection, connection.transaction():
+        # A plan PostgreSQL kept for the statement would be made once, for the table as it was then: made while the table
+        # was small, it read the whole table for each group (tests/test_public_intake_reads.py).
+        await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        rows = await connection.fetch(_TAKE_MANY, [c.submission_id for c in group], [c.round_id for c in group],
+                                      [c.comment.article for c in group], [c.comment.text for c in group], [c.fingerprint for c in group])
     outcomes: list[PublicCommentReceipt | Refused | None] = []
     for row, incoming in zip(rows, group, strict=True):
         if not row["accepted"]:
             outcomes.append(await why_refused(db, incoming.submission_id, incoming.round_id, incoming.comment.article))
         elif row["comment_id"] is None:
             # The same comment sent at once by another statement: this one waited for it, and its snapshot misses the row.
-            found = await db.fetchrow("SELECT comment_id, received_at FROM public_comments "
-                                      "WHERE submission_id = $1 AND round_id = $2 AND fingerprint = $3",
-                                      incoming.submission_id, incoming.round_id, incoming.fingerprint)
+            found = await db.fetchrow("SELECT comment_id, received_at FROM public_comments WHERE fingerprint = $1", incoming.fingerprint)
             outcomes.append(PublicCommentReceipt(comment_id=found["comment_id"], repeated=True, received_at=found["received_at"])
                             if found else await why_refused(db, incoming.submission_id, incoming.round_id, incoming.comment.article))
         else:

@@ -51,9 +51,12 @@ def sender_hash(key: bytes, address: str) -> bytes:
     return hmac.new(key, address.encode(), hashlib.sha256).digest()
 
 
-def fingerprint(sender: bytes, comment: PublicComment) -> bytes:
-    """Equal for the same sender, article and text (spaces around the text do not count)."""
-    return hashlib.sha256(sender + f"{comment.article or 0}\x00{comment.text.strip()}".encode()).digest()
+def fingerprint(submission_id: str, round_id: str, sender: bytes, comment: PublicComment) -> bytes:
+    """32 bytes, equal for the same sender, article and text in the same round (spaces around the text do not count) and
+    never across rounds, so that the fingerprint alone finds a repeat (`store.intake`). Migration roundfingerprintv26
+    computes it in SQL from the round and the fingerprint stored before it (the hash of sender, article and text)."""
+    said = hashlib.sha256(sender + f"{comment.article or 0}\x00{comment.text.strip()}".encode()).digest()
+    return hashlib.sha256(hashlib.sha256(submission_id.encode()).digest() + hashlib.sha256(round_id.encode()).digest() + said).digest()
 
 
 async def take(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, comment: PublicComment,
@@ -61,7 +64,7 @@ async def take(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_
     """Store a comment, or find it again when it is a repeat (alone; the API takes them in groups, `store.intake`).
     Refused (`Refused`) when the round is unknown, its draft is classified, its window is closed or the article is past
     the draft's last."""
-    [outcome] = await take_many(db, [Incoming(submission_id, round_id, comment, fingerprint(sender, comment))])
+    [outcome] = await take_many(db, [Incoming(submission_id, round_id, comment, fingerprint(submission_id, round_id, sender, comment))])
     if isinstance(outcome, Refused):
         raise outcome
     return outcome

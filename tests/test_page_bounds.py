@@ -84,7 +84,7 @@ async def test_a_public_rounds_page_has_an_upper_size_fit_for_the_internet(pool)
         answer_id = await pool.fetchval("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
                                         "VALUES ($1, 'cong-khai', $2, 'EXPLAINED', $3, 'Vụ trưởng') RETURNING answer_id", sid, n, explanation)
         await pool.execute("INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint, answer_id) "
-                           "VALUES ($1, 'cong-khai', $2, 'Ý kiến', $3, $4)", sid, n, n.to_bytes(4, "big"), answer_id)
+                           "VALUES ($1, 'cong-khai', $2, 'Ý kiến', $3, $4)", sid, n, f"{sid}/{n}".encode(), answer_id)
     async with app_client(pool) as http:
         answer = await http.get(f"/public/{sid}/cong-khai")
     assert answer.status_code == 200, answer.text[-1000:]

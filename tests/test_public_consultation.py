@@ -345,7 +345,7 @@ async def test_comments_taken_in_one_group_keep_their_own_outcomes(pool):
     sent = [("mo", 2, "một", b"a"), ("mo", 2, "một", b"a"), ("mo", 1, "gửi trước", b"a"), ("dong", 2, "muộn", b"a"), ("mo", 41, "quá", b"a"),
             ("mo", None, "một", b"b")]
     outcomes = await asyncio.gather(*(intake.take(Incoming(sid, round_id, PublicComment(article=article, text=text),
-                                                           public.fingerprint(who, PublicComment(article=article, text=text))))
+                                                           public.fingerprint(sid, round_id, who, PublicComment(article=article, text=text))))
                                       for round_id, article, text, who in sent), return_exceptions=True)
     first, again, repeat, closed, past, other = outcomes
     assert not first.repeated and again.repeated and again.comment_id == first.comment_id

@@ -13,7 +13,7 @@ from tests.test_board_forms import posted_round
 
 async def comments(pool, sid: str, count: int, start: int = 0) -> None:
     await pool.execute("INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint) SELECT $1, 'cong-khai', "
-                       "(g % 40) + 1, 'ý kiến ' || g, int8send(g) FROM generate_series($2::bigint, $3::bigint) g", sid, start + 1, start + count)
+                       "(g % 40) + 1, 'ý kiến ' || g, sha256(convert_to($1, 'UTF8') || int8send(g)) FROM generate_series($2::bigint, $3::bigint) g", sid, start + 1, start + count)
 
 
 def listed(rounds, sid: str) -> int:

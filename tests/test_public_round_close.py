@@ -26,7 +26,7 @@ async def _round(pool) -> str:
 
 def _incoming(sid: str, text: str, sender: bytes) -> Incoming:
     comment = PublicComment(article=1, text=text)
-    return Incoming(sid, "r", comment, public.fingerprint(sender, comment))
+    return Incoming(sid, "r", comment, public.fingerprint(sid, "r", sender, comment))
 
 
 async def _blocked(pool, sid: str) -> None:

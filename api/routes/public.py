@@ -99,7 +99,7 @@ async def take_comment(http: Request, submission_id: str, round_id: str, comment
         state.comment_intake = CommentIntake(state.pool)
     try:
         admits_no_secret(comment)
-        return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(who, comment))))
+        return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(submission_id, round_id, who, comment))))
     except Refused as refused:
         raise from_draft(refused) from None
 
