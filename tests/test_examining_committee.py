@@ -5,9 +5,14 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import html
+
 from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, start_request
 from tests.http_api import bearer, body, problem
+from tests.polling import eventually
+from tests.test_board_pages import is_page, signed_in
+from tests.test_page_paths import app_over
 from workflows import client as drafts
 
 
@@ -41,3 +46,27 @@ async def test_a_classified_drafts_examining_committee_is_its_lead_ministrys_to_
     other = start_request(ministry="BYT")
     assert (await api.post("/v1/submissions", json=body(other), headers=await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY))).status_code == 201
     assert "examining_committee" not in (await api.get(f"/v1/submissions/{other.submission_id}", headers=operator)).json()
+
+
+async def test_an_examination_waits_in_the_inbox_of_the_committee_the_start_names_alone(dev_env, pool):
+    """Found by a committee official's trial: every committee's inbox listed every draft under examination, those another
+    committee leads among them. A draft naming its committee waits in that one's inbox and is its in the registry
+    (`responsible`); one naming none waits in every committee's, as before."""
+    async with app_over(dev_env.client, pool) as http:
+        named, unnamed = (start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"}), start_request(ministry="BYT"))
+        # A classified draft's committee is withheld as its status withholds it: the registry names the body.
+        secret = start_request(ministry="BYT", classified=True).model_copy(update={"examining_committee": "UBXH"})
+        lead = await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY)
+        for request in (named, unnamed, secret):
+            assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+            while (status := await drafts.status(dev_env.client, request.submission_id)).stage is not Stage.EXAMINATION:
+                await drafts.decide(dev_env.client, request.submission_id, decision(request, status.stage))
+        await eventually(lambda: pool.fetch("SELECT responsible FROM submissions WHERE submission_id = ANY($1) ORDER BY array_position($1, submission_id)",
+                                            [named.submission_id, unnamed.submission_id, secret.submission_id]),
+                         lambda rows: [r["responsible"] for r in rows] == ["UBXH", "NA_COMMITTEE", "NA_COMMITTEE"])
+        listed = {}
+        for committee in ("UBXH", "UBPLTP"):
+            await signed_in(http, pool, language="en", agency=committee, role=CallerRole.NA_COMMITTEE)
+            page = html.unescape(is_page(await http.get("/board/inbox"), 200))
+            listed[committee] = (named.submission_id in page, unnamed.submission_id in page)
+    assert listed == {"UBXH": (True, True), "UBPLTP": (False, True)}, listed

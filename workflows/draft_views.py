@@ -199,10 +199,14 @@ def visibility(state: DraftState) -> dict:
 
 
 def responsible(state: DraftState) -> str:
-    """The agency expected to act: the lead ministry's code, else the deciding body."""
+    """The agency expected to act: the lead ministry's code, the examining committee's code where the start named it
+    (`examining_committee`, so that the examination waits in its inbox alone) and the draft is not classified (whose
+    committee is withheld as its status withholds it), else the deciding body."""
     if state.stage.is_terminal:
         return ""
     actor = state.rulebook.rule(state.stage).deciders[0].actor
+    if actor is Actor.NA_COMMITTEE and state.request.examining_committee and not state.classified:
+        return state.request.examining_committee
     return state.lead_ministry if actor is Actor.LEAD_MINISTRY else actor.value
 
 
