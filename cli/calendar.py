@@ -455,7 +455,7 @@ def show_calendar(output: Output = Format.TABLE, as_json: AsJson = False) -> Non
         phases = "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(s.phases, 1))
         shown.add_row("session opens", s.code, day(s.opens_on), f"{s.name} ({s.label}){phases}")
     for m in known_meetings:
-        shown.add_row("Standing Committee meets", m.code, day(m.meets_on), "")
+        shown.add_row("Standing Committee meets", m.code, day(m.meets_on), "Phiên họp Ủy ban Thường vụ Quốc hội")
     print_table(shown)
 
 

@@ -53,6 +53,7 @@ async def test_a_meeting_moved_or_removed_that_would_put_cut_offs_before_today_i
         assert code == 3 and "code: removing meeting UBTVQH-70" in err and "(rule: cutoffs_would_pass)" in err, err
     shown = (await cli("calendar", "show"))[1]
     assert "UBTVQH-70" in shown and mistyped not in shown, "nothing stored when refused"
+    assert "Phiên họp Ủy ban Thường vụ Quốc hội" in shown, shown  # the kind in Vietnamese beside the English, as a session's
     code, out, err = await cli("calendar", "remove-meeting", "UBTVQH-70", "--by", "VPQH", "--accept-missed-cutoffs")
     assert code == 0 and "running draft" in out, err
     assert "UBTVQH-70" not in (await cli("calendar", "show"))[1]
