@@ -14,7 +14,7 @@ from asyncpg_trek.asyncpg import AsyncpgBackend
 from schemas.refusal import Refused
 from workflows.codec import KeyRing
 
-SCHEMA_REVISION = "roundfingerprintv26"
+SCHEMA_REVISION = "unansweredv27"
 # The payload keys a migration that seals data reads (secretsv15 seals the webhook secrets); set by `migrate`.
 MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", default=None)
 
@@ -32,8 +32,9 @@ async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:
 
 
 async def _session_unchanged(connection: asyncpg.Connection) -> None:
-    """legis never changes a pooled connection's session (no SET, LISTEN, cursors or advisory locks), so a released
-    connection skips asyncpg's reset query, a round trip per use; asyncpg still rolls back an unfinished transaction."""
+    """legis never changes a pooled connection's session (no SET, LISTEN, cursors or advisory locks; a `SET LOCAL` ends
+    with its transaction), so a released connection skips asyncpg's reset query, a round trip per use; asyncpg still rolls
+    back an unfinished transaction."""
 
 
 async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
@@ -60,14 +61,22 @@ async def migrate(database_url: str, keys: KeyRing | None = None) -> list[str]:
         await connection.close()
 
 
-async def refuse_unknown_schema(database_url: str) -> None:
-    """Raises Refused (CONFLICT, `schema_known`) for a database a later release has migrated: what `legis api` asks
-    before it serves, as `migrate` asks before it migrates."""
+async def refuse_schema_not_current(database_url: str) -> None:
+    """What `legis api` asks before it serves, since it migrates nothing: raises Refused (CONFLICT) `schema_known` for a
+    database a later release has migrated, as `migrate` does, and `schema_current` for one this release's migrations have
+    not brought to SCHEMA_REVISION (found by a breaker: the API served it, answered 500 to every public comment, and its
+    readiness said ready)."""
     connection = await asyncpg.connect(database_url)
     try:
         await _known(connection, _migrations())
+        current = (await connection.fetchval("SELECT to_revision FROM public.migrations ORDER BY id DESC LIMIT 1")
+                   if await connection.fetchval("SELECT to_regclass('public.migrations')") else None)
     finally:
         await connection.close()
+    if current != SCHEMA_REVISION:
+        raise Refused("database_url", "schema_current", f"the database is at schema revision {current or '(none)'}, before this release's "
+                      f"{SCHEMA_REVISION}: migrate it first (`legis migrate`, or start a worker, which migrates as it starts; README: "
+                      "Upgrading to a new release)")
 
 
 def _migrations() -> Path:

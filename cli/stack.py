@@ -154,7 +154,7 @@ def api() -> None:
     """Serve the HTTP API on --api-address (LEGIS_HTTP_HOST:LEGIS_API_PORT) against LEGIS_TEMPORAL_ADDRESS and LEGIS_DATABASE_URL."""
     import uvicorn
 
-    from activities.database import create_pool, refuse_unknown_schema
+    from activities.database import create_pool, refuse_schema_not_current
     from api.app import create_app
     from workers.dev_stack import API_PORTS
     from workers.settings import API_SERVICE, metrics_runtime, temporal_client
@@ -166,7 +166,7 @@ def api() -> None:
                       field="database_url", rule="database_configured")
     _ports_free(config, API_PORTS, "api")
     _reachable(config, temporal=True)
-    asyncio.run(refuse_unknown_schema(config.database_url))  # the API migrates nothing: it serves what a worker migrated
+    asyncio.run(refuse_schema_not_current(config.database_url))  # the API migrates nothing: it serves what a worker migrated
     configure_logging(config.log_level, json_lines=config.log_json)
     try:
         runtime = metrics_runtime(config, API_SERVICE)

@@ -31,7 +31,12 @@ GROUP_MAX = 256
 # in the numbers the public is thanked with (found by a fresh-user trial: 1, 4, 5 after two repeats); only two identical
 # comments sent at once by two statements can still leave one. A repeat is found by its fingerprint alone, which names
 # its round (`store.public.fingerprint`): found by round and fingerprint, PostgreSQL with no statistics yet took the
-# article index, which begins with the round too, and read the round's every comment for each one taken.
+# article index, which begins with the round too, and read the round's every comment for each one taken. Each lookup is
+# one probe of that index (a subquery PostgreSQL does not flatten, `OFFSET 0` and `LIMIT 1`): joined, a full group on a
+# table of under about 50,000 comments was planned as a hash join over all of them (found by a breaker). The new ones
+# are inserted in fingerprint order, so that two groups holding the same comments wait for each other in the same order
+# (in the order they came, two API processes' groups deadlocked, and every comment of one was answered 500); the
+# numbers within a group follow that order, the groups' the order they commit.
 _TAKE_MANY = """
 WITH incoming AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[]) WITH ORDINALITY
@@ -43,11 +48,11 @@ WITH incoming AS (
     FOR SHARE OF r
 ), new AS (
     SELECT DISTINCT ON (fingerprint) * FROM accepted a
-    WHERE NOT EXISTS (SELECT 1 FROM public_comments p WHERE p.fingerprint = a.fingerprint)
+    WHERE NOT EXISTS (SELECT 1 FROM public_comments p WHERE p.fingerprint = a.fingerprint OFFSET 0)
     ORDER BY fingerprint, n
 ), taken AS (
     INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint)
-    SELECT submission_id, round_id, article, body, fingerprint FROM new ORDER BY n
+    SELECT submission_id, round_id, article, body, fingerprint FROM new ORDER BY fingerprint
     ON CONFLICT (fingerprint) DO NOTHING
     RETURNING fingerprint, comment_id, received_at
 )
@@ -57,7 +62,8 @@ SELECT i.n, a.n IS NOT NULL AS accepted, coalesce(t.comment_id, earlier.comment_
 FROM incoming i
 LEFT JOIN accepted a ON a.n = i.n
 LEFT JOIN taken t ON a.n IS NOT NULL AND t.fingerprint = i.fingerprint
-LEFT JOIN public_comments earlier ON a.n IS NOT NULL AND t.comment_id IS NULL AND earlier.fingerprint = i.fingerprint
+LEFT JOIN LATERAL (SELECT comment_id, received_at FROM public_comments e WHERE e.fingerprint = i.fingerprint LIMIT 1) earlier
+     ON a.n IS NOT NULL AND t.comment_id IS NULL
 ORDER BY i.n
 """
 
@@ -76,12 +82,13 @@ class Incoming:
 
 async def take_many(db: asyncpg.Pool | asyncpg.Connection, group: list[Incoming], *, again: bool = True) -> list[PublicCommentReceipt | Refused]:
     """Store a group of comments in one statement; for each, its receipt or why it was refused, in the group's order.
-    Comments that nothing refuses once the statement is done (their round registered meanwhile) are sent `again`, once."""
+    Comments that nothing refuses once the statement is done (their round registered meanwhile) are sent `again`, once.
+    Given a connection in a transaction, the statement's `plan_cache_mode` stays set until that transaction ends."""
     from store.public import why_refused
 
     async with _connection(db) as connection, connection.transaction():
         # A plan PostgreSQL kept for the statement would be made once, for the table as it was then: made while the table
-        # was small, it read the whole table for each group (tests/test_public_intake_reads.py).
+        # was small, it read the whole table for each group (tests/test_public_rows_read.py).
         await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = await connection.fetch(_TAKE_MANY, [c.submission_id for c in group], [c.round_id for c in group],
                                       [c.comment.article for c in group], [c.comment.text for c in group], [c.fingerprint for c in group])

@@ -188,8 +188,12 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
                               "answer (answered already, or a comment of another round)", RefusalKind.CONFLICT)
             raise Refused("whole_draft" if given.whole_draft else "article", "unanswered_comments_only",
                           "no comment of this group is waiting for an answer", RefusalKind.CONFLICT)
+        # Counted once, at the round's first answer, then kept (the round's row is held, and a closed round takes no more
+        # comments): counted at every answer, a round of a million read it all for each of its hundred-odd answers.
         left = await connection.fetchval(
-            "SELECT count(*) FROM public_comments WHERE submission_id = $1 AND round_id = $2 AND answer_id IS NULL", submission_id, round_id)
+            "UPDATE public_rounds SET unanswered = CASE WHEN unanswered IS NULL THEN (SELECT count(*) FROM public_comments "
+            "WHERE submission_id = $1 AND round_id = $2 AND answer_id IS NULL) ELSE unanswered - $3 END "
+            "WHERE submission_id = $1 AND round_id = $2 RETURNING unanswered", submission_id, round_id, answered)
     return GroupAnswered(answer_id=answer_id, answered=answered, unanswered=left)
 
 

@@ -85,6 +85,22 @@ async def test_a_database_a_later_release_migrated_is_refused_naming_its_revisio
         await connection.close()
 
 
+async def test_the_api_refuses_a_database_its_release_has_not_migrated_yet(cli, dev_env, fresh_database_url):
+    """Found by a breaker: `legis api` of a new release on a database the last one migrated served it, answered 500 to
+    every public comment (its statement named an index the migration makes) and said ready; it refuses to start, naming
+    both revisions and what to run, and serves once the database is migrated."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        before = await connection.fetchval("DELETE FROM migrations WHERE id = (SELECT max(id) FROM migrations) RETURNING from_revision")
+        env = cli.env | {"LEGIS_DATABASE_URL": fresh_database_url, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+                         "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY}
+        code, out, err = await asyncio.wait_for(cli("api", env=env), 60)
+    finally:
+        await connection.close()
+    assert code == ExitCode.REFUSED and "(rule: schema_current)" in err and "Traceback" not in out + err, out + err
+    assert f"schema revision {before}, before this release's {SCHEMA_REVISION}: migrate it first (`legis migrate`" in err, err
+
+
 async def test_migrate_names_the_revision_it_leaves_and_says_legis_dev_migrates_its_own(cli, fresh_database_url):
     """Found by a trial: `legis migrate` said "applied: nothing (up to date)" without the revision, and, without a URL,
     "required" alone, where the embedded database of `legis dev` needs no command (it migrates as it starts)."""
