@@ -17,7 +17,7 @@ from starlette.requests import Request
 
 from activities.reports import ReportRow
 from api.tokens import issue
-from schemas.enums import CallerRole, DocumentKind, EventKind, ProcessVersion, Stage
+from schemas.enums import CallerRole, DocumentKind, EventKind, Outcome, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.views import DossierVersion, HistoryEntry
 from store import public
@@ -269,6 +269,26 @@ def test_the_timeline_judges_a_step_by_the_day_it_happened(language, filed):
     items = re.findall(r"<li>(.*?)</li>", shown, re.S)
     assert [re.findall(r'class="(ontime|late)"', item) for item in items] == [["ontime"], ["late"]]
     assert f"1 · {filed}</summary>" in shown
+
+
+@pytest.mark.parametrize(("language", "imported", "why"), [("vi", "nhập cùng hồ sơ", "Lý do"), ("en", "entered with the draft", "Reasons")])
+def test_the_timeline_says_why_and_keeps_its_words_apart(language, imported, why):
+    """Found by a National Assembly Office official's trial: the reasons of a decision were on no page ("who did what and
+    why" could not be printed), and an outcome ran into the next words, "(APPROVE)entered with the draft"."""
+    at = datetime(2026, 12, 1, 3, tzinfo=UTC)
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.DRAFTING, stage_since=at, stage_deadline=None,
+                      responsible="BGDDT", classified=False)
+    entries = [HistoryEntry(seq=2, at=at, occurred_on=date(2026, 11, 20), event=EventKind.DECISION, stage=Stage.APPRAISAL,
+                            to_stage=Stage.DRAFTING, outcome=Outcome.RETURN_FOR_REVISION, imported=True, deadline=date(2026, 11, 30),
+                            reasons="Chưa đủ điều kiện trình.\nBổ sung báo cáo đánh giá tác động.")]
+    shown = html.unescape(environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=entries, versions=[], today=date(2026, 12, 2), temporal_link=None,
+        who=None, csrftoken=lambda: ""))
+    item = re.sub(r"<[^>]+>", "", re.findall(r"<li>(.*?)</li>", shown, re.S)[0])
+    assert f"(RETURN_FOR_REVISION) {imported}" in " ".join(item.split()), item
+    assert re.search(r"\S (đúng hạn|on time) ", " ".join(item.split())), item
+    assert f"{why}: Chưa đủ điều kiện trình.\nBổ sung báo cáo đánh giá tác động." in item, item
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

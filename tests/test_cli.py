@@ -108,6 +108,9 @@ async def test_walkthrough(cli, tmp_path):
     code, out, _ = await cli("history", sid, "--json")
     assert [e["event"] for e in json.loads(out)["entries"]] == [
         "SUBMITTED", "DECISION", "DECISION", "DECISION", "POSTPONEMENT_REQUESTED", "POSTPONEMENT_DECIDED", "DECISION"]
+    # The table says why too (found by a trial: only the JSON had the reasons).
+    code, out, _ = await cli("history", sid)
+    assert code == 0 and "why: Chính phủ thông qua chính sách" in " ".join(out.replace("│", " ").split()), out
     code, out, _ = await cli("versions", sid, "--json")
     assert code == 0 and [v["number"] for v in json.loads(out)["versions"]] == [1, 2, 3, 4]
     code, out, _ = await cli("versions", sid, "--compare", "3", "4")
