@@ -14,7 +14,7 @@ from typing import Literal
 import asyncpg
 
 from activities.reports import ReportRow, deadline_reports
-from schemas.enums import ProcessVersion, Stage
+from schemas.enums import EscalationLevel, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from store import audit, registry
 from store.registry import OPEN
@@ -174,6 +174,42 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
         here = stage == fields["stage"]
         found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting if here else None))
+    return found
+
+
+# What a draft raises to an office: an alarm's step up the ladder, an approved date's conflict with its cut-off, a round lost.
+RAISED_EVENTS = ("ESCALATION", "POSTPONEMENT_CONFLICT", "CONSULTATION_LOST")
+
+
+@dataclass(frozen=True)
+class Raised:
+    """A draft whose current stage raised something to an office: the latest such event of the stage."""
+
+    row: RegistryRow
+    event: EventKind
+    label: str
+    on: date
+
+
+async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLevel, *, own_agency: str | None) -> list[Raised]:
+    """The open drafts whose current stage raised an escalation, a postponement's conflict or a lost round to `level`
+    (the Government Office, VPCP, or the National Assembly Office, VPQH), oldest deadline first, each with the latest such
+    event of the stage (found by a National Assembly Office official's trial: a conflict "raised to the National Assembly
+    Office" was in no page of the Office's)."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS}, e.event AS raised_event, e.label AS raised_label, "
+        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS raised_on FROM submissions s "
+        "CROSS JOIN LATERAL (SELECT event, label, occurred_on, occurred_at FROM audit_events a WHERE a.submission_id = s.submission_id "
+        f"AND a.event = ANY($3) AND a.escalation_level = $2 AND a.stage = s.stage AND {audit.after_stage_began('a', 's.submission_id')} "
+        "ORDER BY a.seq DESC LIMIT 1) e "
+        # The drafts that ever raised one, found by the events' index: a few among many, each then looked at.
+        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = $2) AND {_VISIBLE} "
+        f"AND {OPEN} ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}", own_agency, level.value, list(RAISED_EVENTS))
+    found = []
+    for record in rows:
+        fields = dict(record)
+        raised = (EventKind(fields.pop("raised_event")), fields.pop("raised_label") or "", fields.pop("raised_on"))
+        found.append(Raised(RegistryRow(**fields), *raised))
     return found
 
 

@@ -22,7 +22,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import SITTING_STAGES, ProcessVersion, Stage
+from schemas.enums import SITTING_STAGES, EscalationLevel, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision, PostponementDecision
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
@@ -138,9 +138,15 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     asked_with_roles = await _asked_of(request, who)
     asked, approvers = [a for a, _ in asked_with_roles], {a.row.submission_id: roles for a, roles in asked_with_roles}
+    office = _OFFICES.get(who.agency_code)
+    raised = await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who))) if office else []
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
                 can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
-                asked_unseen=await _asked_unseen(request, who))
+                asked_unseen=await _asked_unseen(request, who), raised=raised)
+
+
+# The offices that follow drafts, by their agency code: what drafts raise to them is in their inbox.
+_OFFICES = {"VPCP": EscalationLevel.VPCP, "VPQH": EscalationLevel.VPQH}
 
 
 async def _asked_of(request: Request, who) -> list[tuple[board.PostponementAsked, tuple[str, ...]]]:
