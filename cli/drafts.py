@@ -173,6 +173,9 @@ def print_status(view: StatusView) -> None:
         if (sitting := view.pending.at_sitting_of) is not None:
             rows.append(("decided", f"at a sitting of {sitting.code}, from its opening on {day(sitting.opens_on)}"
                                     + (f" to {day(sitting.phases[-1].ends_on)}" if sitting.phases else "")))
+        if (meeting := view.pending.at_meeting) is not None:
+            rows.append(("decided", f"at the Standing Committee's meeting {meeting.code} on {day(meeting.meets_on)} "
+                                    "(phiên họp Ủy ban Thường vụ Quốc hội), on its day or after"))
         if view.pending.missing_documents:
             rows.append(("missing documents", view.pending.missing_said()))
     if view.pending_postponement:

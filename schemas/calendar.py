@@ -180,7 +180,7 @@ class StandingCommitteeMeeting(Message):
     """A meeting (phiên họp) of the National Assembly Standing Committee."""
 
     code: MeetingCode = Field(description="e.g. UBTVQH-2027-04")
-    meets_on: Day
+    meets_on: Day = Field(description="the meeting's day (Ha Noi)")
 
     @model_validator(mode="after")
     def _dated(self) -> StandingCommitteeMeeting:

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.calendar import TargetSession
+from schemas.calendar import StandingCommitteeMeeting, TargetSession
 from schemas.enums import (
     Actor,
     ConsultationKind,
@@ -50,6 +50,11 @@ class PendingDecision(View):
         default=None, exclude_if=lambda session: session is None,
         description="at a sitting stage (eighth generation): the session at whose sittings the Assembly decides, from its "
                     "opening (to the end of its last phase, where given); none elsewhere, and while no later session is announced")
+    at_meeting: StandingCommitteeMeeting | None = Field(
+        default=None, exclude_if=lambda meeting: meeting is None,
+        description="an ordinance at STANDING_COMMITTEE_OPINION (nineteenth generation on): the Standing Committee meeting "
+                    "that adopts or returns it, decided on its day or after (`at_the_meeting`); none elsewhere, and while no "
+                    "meeting before its session is announced")
 
     def missing_said(self) -> str:
         """The missing kinds as the CLI's status and the Web UI's details list them: those never filed, then those filed

@@ -12,14 +12,18 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
+from cli.drafts import print_status
+from cli.output import out
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from schemas.enums import SITTING_STAGES, EventKind, LawKind, Outcome, ProcessVersion, Stage
 from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision, sitting
-from workflows import draft
+from workflows import draft, draft_views
 from workflows.deadlines import start_of
+from workflows.draft_views import details
+from workflows.rules import pending_decision
 
 S = Stage
 HELD = TargetSession(legislature=16, session=1, opens_on=date(2026, 4, 6))
@@ -148,3 +152,21 @@ def test_the_standing_committee_adopts_an_ordinance_at_its_meeting_not_before():
     law = core_request(opens_on=opens_on)
     state = core_state(law, at=Stage.STANDING_COMMITTEE_OPINION, meetings=[meeting])
     assert draft.perform(draft.DECIDE, state, decision(law, Stage.STANDING_COMMITTEE_OPINION), NOW).state.stage is Stage.NA_SESSION
+    assert pending_decision(state).at_meeting is None
+
+
+def test_an_ordinances_pending_decision_names_the_meeting_that_adopts_it():
+    """Found by a National Assembly Office official's trial: an ordinance's status named no meeting (its deadline and next
+    cut-off none) and only the refusal `at_the_meeting` said which; the pending decision names it, from the nineteenth
+    generation, as an Assembly stage's names its session, and so do `legis status` and the Web UI's details."""
+    request = core_request(law_kind=LawKind.ORDINANCE, opens_on=date(2027, 5, 20))
+    meeting = StandingCommitteeMeeting(code="UBTVQH-52", meets_on=date(2027, 4, 12))
+    state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, meetings=[meeting])
+    assert pending_decision(state).at_meeting == meeting
+    assert "**Decided at the Standing Committee's meeting** UBTVQH-52 on 2027-04-12" in details(state)
+    with out.capture() as captured:
+        print_status(draft_views.status(state, "w", NOW))
+    assert "at the Standing Committee's meeting UBTVQH-52 on 2027-04-12 (phiên họp Ủy ban Thường vụ Quốc hội)" in " ".join(captured.get().split())
+    assert pending_decision(core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, meetings=[meeting], generation=18)).at_meeting is None
+    assert pending_decision(core_state(request, at=Stage.STANDING_COMMITTEE_OPINION)).at_meeting is None  # none announced
+    assert pending_decision(core_state(request, at=Stage.EXAMINATION, meetings=[meeting])).at_meeting is None

@@ -254,6 +254,8 @@ def details(state: DraftState) -> str:
         if (sitting := pending.at_sitting_of) is not None:
             lines.append(f"**Decided at a sitting** of {sitting.code}, from its opening on {sitting.opens_on}"
                          + (f" to {sitting.phases[-1].ends_on}" if sitting.phases else ""))
+        if (meeting := pending.at_meeting) is not None:
+            lines.append(f"**Decided at the Standing Committee's meeting** {meeting.code} on {meeting.meets_on}")
         if pending.missing_documents:
             lines.append(f"**Missing documents:** {pending.missing_said()}")
     if state.open_rounds and not state.stage.is_terminal:

@@ -55,7 +55,7 @@ from workflows.sessions import (
     round_closes_at,
     statutory_deadline,
 )
-from workflows.sittings import at_an_ended_session, check_meeting, check_sitting
+from workflows.sittings import adopting_meeting, at_an_ended_session, check_meeting, check_sitting
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -457,7 +457,7 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
     sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
     return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
                            required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
-                           at_sitting_of=state.target if sitting else None)
+                           at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state))
 
 
 def offered(state: DraftState, outcome: Outcome) -> bool:

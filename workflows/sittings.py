@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from schemas.calendar import StandingCommitteeMeeting
 from schemas.enums import SITTING_STAGES, LawKind, Outcome, Stage
 from schemas.messages import Decision
 from schemas.refusal import RefusalKind, Refused
@@ -75,6 +76,15 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
                       "a sitting day", INVALID if decision.occurred_on else CONFLICT)
 
 
+def adopting_meeting(state: DraftState) -> StandingCommitteeMeeting | None:
+    """The Standing Committee meeting at which it adopts or returns an ordinance at STANDING_COMMITTEE_OPINION, where one is
+    announced (nineteenth generation on): the one the draft's limits count back from (`sessions.meeting_before`); None
+    for a law, at another stage, or before."""
+    if state.generation < 19 or state.stage is not Stage.STANDING_COMMITTEE_OPINION or state.request.law_kind is not LawKind.ORDINANCE:
+        return None
+    return meeting_before(state, state.target)
+
+
 def check_meeting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
     """The Standing Committee adopts an ordinance at its meeting: a decision at STANDING_COMMITTEE_OPINION on an ordinance
     is not dated before the meeting the draft's limits count back from (`sessions.meeting_before`), where one is announced
@@ -85,8 +95,7 @@ def check_meeting(state: DraftState, decision: Decision, now: datetime, *, impor
     of a law counts back from one (correction 1).
 
     Raises Refused `occurred_on` `at_the_meeting` (INVALID for a day given, CONFLICT for today)."""
-    if (state.generation < 19 or imported or state.stage is not Stage.STANDING_COMMITTEE_OPINION or decision.outcome is Outcome.WITHDRAW
-            or state.request.law_kind is not LawKind.ORDINANCE or (meeting := meeting_before(state, state.target)) is None):
+    if imported or decision.outcome is Outcome.WITHDRAW or (meeting := adopting_meeting(state)) is None:
         return
     if (day := decision.occurred_on or local_day(now)) < meeting.meets_on:
         raise Refused("occurred_on", "at_the_meeting", f"the Standing Committee adopts or returns the ordinance at its meeting "
