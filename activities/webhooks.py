@@ -22,6 +22,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib.metadata import version
 
 import asyncpg
 import httpx
@@ -98,9 +99,15 @@ def may_receive(row: asyncpg.Record) -> bool:
     return not row["classified"] or agency_reads_classified(row["subscriber_agency"], lead_ministry=row["lead_ministry"])
 
 
+# What a receiver's firewall or log knows the requests by (found by an integrator's trial: "python-httpx/0.28.1").
+USER_AGENT = f"legis-webhooks/{version('legis')}"
+# How long a receiver has to answer a request, seconds: a slower one is sent the event again (README: Webhooks).
+RECEIVER_TIMEOUT = 10.0
+
+
 class WebhookActivities:
     def __init__(self, pool: asyncpg.Pool, keys: KeyRing | None, *, allowed: destinations.AllowedHosts = destinations.AllowedHosts(),
-                 timeout_seconds: float = 10.0) -> None:
+                 timeout_seconds: float = RECEIVER_TIMEOUT) -> None:
         self._pool = pool
         self._keys = keys
         self._allowed = allowed
@@ -143,7 +150,7 @@ class WebhookActivities:
             return _held(subscriber_id, rows, blocked, refused.field, refused.rule, f"{refused.field}: {refused.message}")
         except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
             return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened))
-        async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as http:
+        async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as http:
             return await self._post_in_order(http, destination, url, (subscriber_id, since), signing, rows, blocked)
 
     async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, registered: str,

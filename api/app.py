@@ -19,6 +19,7 @@ from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 from temporalio.runtime import Runtime
 
+from activities import webhooks
 from api import problems
 from api.codec_server import codec_router
 from api.deps import rate
@@ -124,9 +125,26 @@ def create_app(
 
 def _audit_event(event: WebhookEvent) -> None:
     """Sent by legis to each subscriber (`legis subscribers add AGENCY URL`), one per event recorded in the audit trail, in
-    order within each draft: answer 2xx to take it; 5xx or no answer and it is sent again, backing off up to five minutes;
-    400, 413, 415 or 422 and it becomes a dead letter. Deduplicate on `webhook-id`; verify `webhook-signature` with the
-    subscriber's secret (Standard Webhooks)."""
+    order within each draft: answer 2xx to take it, within 10 seconds; 5xx or no answer in time and it is sent again,
+    backing off up to five minutes; 400, 413, 415 or 422 and it becomes a dead letter. Deduplicate on `webhook-id`; verify
+    `webhook-signature` with the subscriber's secret (Standard Webhooks)."""
+
+
+def _header(name: str, description: str, example: str) -> dict[str, Any]:
+    return {"name": name, "in": "header", "required": True, "description": description, "schema": {"type": "string", "example": example}}
+
+
+# The headers every webhook request carries (found by an integrator's trial: the document named them in prose alone, so
+# that a client made from it read none of them).
+_WEBHOOK_HEADERS = [
+    _header(webhooks.ID_HEADER, "the event's message ID for this subscriber, the same on every retry: deduplicate on it",
+            "7:BGDDT-2026-017:4"),
+    _header(webhooks.TIMESTAMP_HEADER, "when this request was signed, in Unix seconds: refuse one too far from now", "1796522400"),
+    _header(webhooks.SIGNATURE_HEADER, "`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the subscriber's secret (Standard "
+            "Webhooks); while a secret is rotated, two, space-separated, the new one first", "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="),
+    _header(webhooks.IDEMPOTENCY_HEADER, "the event's key, the same for every subscriber: `<submission_id>:<seq>`", "BGDDT-2026-017:4"),
+    _header("User-Agent", "legis-webhooks and the release that sent it", webhooks.USER_AGENT),
+]
 
 
 def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -150,6 +168,7 @@ def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
         for webhook in schema.get("webhooks", {}).values():  # a receiver's answers are its own: what legis does with each
             webhook["post"]["responses"] = {"2XX": {"description": "taken"}, "5XX": {"description": "sent again later, backing off"},
                                             "4XX": {"description": "400, 413, 415, 422: kept as a dead letter; others sent again"}}
+            webhook["post"]["parameters"] = _WEBHOOK_HEADERS
         components = schema["components"]["schemas"]
         for unused in ("HTTPValidationError", "Problem", "ValidationError"):
             if f'"#/components/schemas/{unused}"' not in json.dumps(schema["paths"]):

@@ -74,7 +74,7 @@ FIELDS = {
     "label": "what it is, for a person",
     "number": "the version's number, from 1",
     "versions": "the dossier's versions, newest last",
-    "request_id": "the request ID (the Idempotency-Key) the message came with, if any",
+    "request_id": "the request ID the message came with (its Idempotency-Key), or, sent without one, the ID legis gave it",
     "duplicate": "the message had been applied already: this is its first receipt again",
     "status": "the state, or the HTTP status",
     "checks": "each dependency's state",

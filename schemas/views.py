@@ -229,7 +229,8 @@ class Receipt(View):
     first_seq: int | None = Field(default=None, description="the first audit event it recorded")
     events: int = Field(default=0, description="how many events it recorded")
     stage: Stage = Field(description="where the draft stood when the message arrived")
-    to_stage: Stage = Field(description="where it stands after")
+    to_stage: Stage = Field(description="where the draft stands after the message (its stage again when it stayed; an audit event's "
+                                        "`to_stage` is set only where the event moved the draft)")
     stage_deadline: date | None = None
     target_session: str = ""
     classified: bool = False

@@ -25,7 +25,19 @@ from structlog.testing import capture_logs
 from activities import destinations
 from activities.database import migrate
 from activities.destinations import AllowedHosts
-from activities.webhooks import EVENT_COLUMNS, IDEMPOTENCY_HEADER, WebhookActivities, new_secret, payload, redirect_target, signature
+from activities.webhooks import (
+    EVENT_COLUMNS,
+    ID_HEADER,
+    IDEMPOTENCY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    USER_AGENT,
+    WebhookActivities,
+    new_secret,
+    payload,
+    redirect_target,
+    signature,
+)
 from schemas.enums import Stage
 from schemas.records import DeliveryInput, WebhookInput
 from schemas.views import WebhookEvent
@@ -108,6 +120,10 @@ def test_the_payload_s_schema_names_every_column_sent_and_the_openapi_document_h
 
     webhook = create_app().openapi()["webhooks"]["auditEvent"]["post"]
     assert webhook["operationId"] == "receiveAuditEvent" and "WebhookEvent" in json.dumps(webhook["requestBody"])
+    # The headers a receiver verifies and deduplicates on are declared, not only said (found by an integrator's trial).
+    assert [(p["name"], p["in"], p["required"]) for p in webhook["parameters"]] == [
+        (name, "header", True) for name in (ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER, IDEMPOTENCY_HEADER, "User-Agent")]
+    assert "10 seconds" in webhook["description"]
 
 
 def test_an_event_entered_afterwards_tells_the_day_it_happened():
@@ -152,6 +168,7 @@ async def test_a_failing_then_recovering_receiver_gets_each_event_once_in_order_
         assert abs(int(request.headers["webhook-timestamp"]) - time.time()) < TOLERANCE_SECONDS
         assert request.headers[IDEMPOTENCY_HEADER.lower()] == ":".join(request.headers["webhook-id"].split(":")[1:])
         assert "x-legis-signature" not in request.headers
+        assert request.headers["user-agent"] == USER_AGENT and USER_AGENT.startswith("legis-webhooks/")  # an integrator's firewall knows it
     for submission_id in ids:
         seqs = [int(r.headers["webhook-id"].rsplit(":", 1)[1]) for r in taken if r.headers["webhook-id"].split(":")[1] == submission_id]
         assert seqs == sorted(seqs) == [1, 2, 3, 4]
