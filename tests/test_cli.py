@@ -108,8 +108,7 @@ async def test_walkthrough(cli, tmp_path):
     code, out, _ = await cli("history", sid, "--json")
     assert [e["event"] for e in json.loads(out)["entries"]] == [
         "SUBMITTED", "DECISION", "DECISION", "DECISION", "POSTPONEMENT_REQUESTED", "POSTPONEMENT_DECIDED", "DECISION"]
-    # The table says why too (found by a trial: only the JSON had the reasons).
-    code, out, _ = await cli("history", sid)
+    code, out, _ = await cli("history", sid)  # the table says why too (found by a trial: only the JSON had the reasons)
     assert code == 0 and "why: Chính phủ thông qua chính sách" in " ".join(out.replace("│", " ").split()), out
     code, out, _ = await cli("versions", sid, "--json")
     assert code == 0 and [v["number"] for v in json.loads(out)["versions"]] == [1, 2, 3, 4]
