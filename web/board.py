@@ -20,7 +20,7 @@ from pydantic import BeforeValidator
 from api import permissions
 from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
-from schemas.enums import EventKind, Stage
+from schemas.enums import Actor, EventKind, Stage
 from schemas.messages import AgencyCode
 from schemas.records import RegistryRow
 from schemas.text import PG_INT_MAX
@@ -105,11 +105,17 @@ async def sessions_ahead(request: Request) -> Response:
     registry = await database(board.rows(pool, sorted(shown_ids), own_agency=own_agency(who)))
     # Its own classified drafts by their titles, as the other pages show them (found by a new user: by their IDs here).
     registry = {row.submission_id: row for row in await with_titles(request, list(registry.values()))}
+    # What waits for the Standing Committee's own decision (a law's opinion, an ordinance, a revision between sessions),
+    # under its next meeting: the drafts aimed at a meeting are those whose limits count back from it (found by a National
+    # Assembly Office official's trial: the next meeting showed none of the three drafts the Committee's inbox held).
+    deciding = await with_titles(request, await database(board.inbox(pool, [Actor.UBTVQH.value], own_agency=own_agency(who)))) if meetings else []
     blocks = []
     for sitting in sittings:
         listed = marked_by_sitting[sitting.code]
         shown = [(registry[m.submission_id], m.standing, m.counted_from) for m in listed[:SHOWN_PER_SITTING] if m.submission_id in registry]
-        blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(m.standing.mark for m in listed), "total": len(listed)})
+        blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(m.standing.mark for m in listed), "total": len(listed),
+                       "deciding": deciding[:SHOWN_PER_SITTING] if meetings and sitting is meetings[0] else [],
+                       "deciding_total": len(deciding)})
     # The drafts aimed at no sitting ahead, in no block above (found by a new user: a draft deferred to a session not on the calendar).
     elsewhere, elsewhere_total = await database(board.aimed_at_no_sitting_ahead(
         pool, [s.code for s in sessions], [m.code for m in meetings], own_agency=own_agency(who), limit=SHOWN_PER_SITTING))
