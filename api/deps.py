@@ -164,8 +164,8 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
                                   RefusalKind.BUSY)) from None
         raise problem(Refused("submission_id", "query_failed", str(failed), RefusalKind.CONFLICT)) from None
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-        raise problem(Refused("submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is a worker running on task "
-                              f"queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once",
+        raise problem(Refused("submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is Temporal answering, and a "
+                              f"worker running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once",
                               RefusalKind.BUSY)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:

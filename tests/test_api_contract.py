@@ -343,7 +343,7 @@ async def test_no_worker_means_a_bounded_wait_then_504_naming_the_task_queue(dev
         timed_out = await http.post(f"/v1/submissions/{request.submission_id}/decisions",
                                     json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)
         assert asyncio.get_running_loop().time() - waited < 10
-        assert "task queue api-" in problem(timed_out, 504, "timed_out")["detail"]
+        assert "is Temporal answering, and a worker running on task queue api-" in problem(timed_out, 504, "timed_out")["detail"]
 
 
 async def test_a_malformed_body_gets_a_bounded_problem_whatever_its_size(api, lead):
