@@ -191,14 +191,17 @@ def check_reads_comments(caller: Caller, draft: Draft) -> None:
 
 
 def _redacted_status(view: StatusView) -> StatusView:
-    """Its target session (and the cut-off counted back from it) is withheld as the Web UI's attributes withhold it; a
-    warning may name it, so each says only that there is one; its final step as its history shows it."""
+    """Its target session (and the cut-off counted back from it, and the sitting its pending decision is taken at) is
+    withheld as the Web UI's attributes withhold it; a warning may name it, so each says only that there is one; its
+    final step as its history shows it."""
     asked = view.pending_postponement
     return view.model_copy(update={
         "final_step": _redact_entry(view.final_step, view.lead_ministry) if view.final_step else None,
         "title": REDACTED, "lead_ministry": REDACTED, "open_points": (), "target_session": None, "next_cutoff": None,
         "examining_committee": REDACTED if view.examining_committee else None,  # the committee tells the draft's field
         "pending_postponement": _redact_request(asked, view.lead_ministry) if asked else None,
+        # The sitting it is decided at names the session, or the meeting counted back from it (found by a breaker).
+        "pending": view.pending.model_copy(update={"at_sitting_of": None, "at_meeting": None}) if view.pending else None,
         "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
 
 
@@ -215,9 +218,10 @@ def _redacted_history(view: HistoryView, lead_ministry: str) -> HistoryView:
 
 
 def _redact_entry(entry: HistoryEntry, lead_ministry: str) -> HistoryEntry:
-    """The lead ministry's own steps keep their actor and role but not its code; a label may name the ministry or the
-    target session (a session aimed at, a ministry re-mapped), so none is shown."""
-    led = entry.actor is Actor.LEAD_MINISTRY or entry.agency_code == lead_ministry
+    """The lead ministry's own steps keep their actor and role but not its code, nor the Assembly committee's theirs (the
+    committee tells the draft's field, as the status withholds it; found by a breaker); a label may name the ministry or
+    the target session (a session aimed at, a ministry re-mapped), so none is shown."""
+    led = entry.actor in (Actor.LEAD_MINISTRY, Actor.NA_COMMITTEE) or entry.agency_code == lead_ministry
     return entry.model_copy(
         update={"reasons": REDACTED if entry.reasons else "", "official": REDACTED if entry.official else None,
                 "documents": _redact_documents(entry.documents), "agency_code": REDACTED if led else entry.agency_code,
