@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime
 
 from schemas.enums import DocumentKind
+from schemas.messages import MAX_REASON
 from tests.test_board_forms import app_client, posted_round
 from tests.test_board_pages import signed_in
 
@@ -130,3 +131,28 @@ async def test_an_overdue_drafts_page_says_the_rung_of_the_ladder_it_is_on(pool)
         assert "escalated to the Government Office (VPCP)</strong>" in shown and "escalated to HEAD_OF_AGENCY</strong>" not in shown
         await pool.execute("UPDATE submissions SET stage_deadline = (now() + interval '20 days')::date WHERE submission_id = $1", sid)
         assert "escalated to the Government Office (VPCP)</strong>" not in (await http.get(f"/board/drafts/{sid}")).text  # no longer overdue
+
+
+async def test_a_timeline_of_quoted_reasons_stays_about_a_megabyte(pool):
+    """Found by a breaker: the timeline shows each event's reasons, and the page's budget counted them as stored where the
+    page writes them escaped ('"' five bytes): 1,000 reasons of quotes and ampersands made a 4 MB page."""
+    sid = f"S44WHY-{uuid.uuid4().hex[:8]}"
+    events = 1000
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-2', 'DRAFTING', now(), false, $3)",
+                       sid, f"draft-law-{sid}", events)
+    # Reasons at the message's limit made of what HTML writes as entities (any text a decider may send: quoted clauses,
+    # "a" & "b", <...>): 4,000 characters stored, about 18,000 bytes on the page. A realistic quoting reason ('Theo "điểm
+    # a" & "điểm b" khoản 1 Điều 5: "', repeated) already makes a 1.4 MB page.
+    reason = ('"&<>\'' * 800)[:MAX_REASON]
+    now = datetime.now(UTC)
+    await pool.executemany(
+        "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, actor, agency_code, reasons) "
+        "VALUES ($1, $2, $3, $4, 'WARNING', 'DRAFTING', 'LEAD_MINISTRY', 'BGDDT', $5)",
+        [(sid, seq, f"draft-law-{sid}", now, reason) for seq in range(1, events + 1)])
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="en")
+        answer = await http.get(f"/board/drafts/{sid}")
+    assert answer.status_code == 200, answer.text[-1000:]
+    size = len(answer.content)
+    assert size < 2 * 1024 * 1024, f"the draft's page is {size / 1024 / 1024:.1f} MB"
