@@ -191,26 +191,41 @@ class Raised:
     on: date
 
 
-async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLevel, *, own_agency: str | None) -> list[Raised]:
-    """The open drafts whose current stage raised an escalation, a postponement's conflict or a lost round to `level`
-    (the Government Office, VPCP, or the National Assembly Office, VPQH), oldest deadline first, each with the latest such
-    event of the stage (found by a National Assembly Office official's trial: a conflict "raised to the National Assembly
-    Office" was in no page of the Office's)."""
+def _raised(level_param: str, readable: str) -> str:
+    """SQL: the open drafts `readable` admits whose current stage raised something to the level `level_param` names, with
+    the latest such event `e`: an escalation while the draft is overdue (an approved postponement since makes it on time),
+    a conflict until a postponement is decided again, a lost round while the stage lasts."""
+    return (
+        "FROM submissions s CROSS JOIN LATERAL (SELECT seq, event, label, occurred_on, occurred_at FROM audit_events a "
+        f"WHERE a.submission_id = s.submission_id AND a.event = ANY($3) AND a.escalation_level = {level_param} AND a.stage = s.stage "
+        f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
+        # The drafts that ever raised one, found by the events' index: a few among many, each then looked at.
+        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = {level_param}) "
+        f"AND {readable} AND {OPEN} AND (e.event <> 'ESCALATION' OR s.stage_deadline < $4) "
+        "AND (e.event <> 'POSTPONEMENT_CONFLICT' OR NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
+        "AND d.event = 'POSTPONEMENT_DECIDED' AND d.seq > e.seq))")
+
+
+async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLevel, *, own_agency: str | None,
+                    today: date) -> tuple[list[Raised], int]:
+    """The open drafts whose current stage raised to `level` (the Government Office, VPCP, or the National Assembly
+    Office, VPQH) what it still has to see to: an escalation while the draft is overdue (`today`, Ha Noi), an approved
+    date's conflict with its cut-off until the postponement is decided again, a round lost; oldest deadline first, each
+    with the latest such event of the stage; and how many other ministries' classified drafts besides, which the reader
+    may not see (found by a National Assembly Office official's trial: a conflict "raised to the National Assembly
+    Office" was on no page of the Office's)."""
+    arguments = (own_agency, level.value, list(RAISED_EVENTS), today)
     rows = await db.fetch(
         f"SELECT {_COLUMNS}, e.event AS raised_event, e.label AS raised_label, "
-        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS raised_on FROM submissions s "
-        "CROSS JOIN LATERAL (SELECT event, label, occurred_on, occurred_at FROM audit_events a WHERE a.submission_id = s.submission_id "
-        f"AND a.event = ANY($3) AND a.escalation_level = $2 AND a.stage = s.stage AND {audit.after_stage_began('a', 's.submission_id')} "
-        "ORDER BY a.seq DESC LIMIT 1) e "
-        # The drafts that ever raised one, found by the events' index: a few among many, each then looked at.
-        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = $2) AND {_VISIBLE} "
-        f"AND {OPEN} ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}", own_agency, level.value, list(RAISED_EVENTS))
+        f"coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS raised_on {_raised('$2', _VISIBLE)} "
+        f"ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}", *arguments)
+    unseen = await db.fetchval(f"SELECT count(*) {_raised('$2', 'classified AND lead_ministry IS DISTINCT FROM $1')}", *arguments)
     found = []
     for record in rows:
         fields = dict(record)
         raised = (EventKind(fields.pop("raised_event")), fields.pop("raised_label") or "", fields.pop("raised_on"))
         found.append(Raised(RegistryRow(**fields), *raised))
-    return found
+    return found, unseen
 
 
 async def classified_asked_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[tuple[str, ProcessVersion, Stage]]:

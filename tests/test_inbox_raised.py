@@ -1,45 +1,76 @@
 """What drafts raise to the offices that follow them, in those offices' inboxes (found by a National Assembly Office
 official's trial: `legis status` said a postponement's conflict was "raised to the National Assembly Office", and the
-Office's inbox said nothing waited for it)."""
+Office's inbox said nothing waited for it); what they have seen to since is not (found by a breaker: an escalation after
+an approved postponement made the draft on time), and another ministry's classified draft is counted, never shown."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
+from activities.database import create_pool
 from schemas.enums import CallerRole
 from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
 
+CONFLICT = ("the approved date 2027-04-09 is after the cut-off 2027-03-22 for session 16-3; the National Assembly Office "
+            "resolves it with UBTVQH")
 
-async def _draft_raising(pool, stage: str, level: str, event: str, label: str, *, stage_left: bool = False) -> str:
+
+async def _draft_raising(pool, stage: str, level: str, event: str, label: str, *, stage_left: bool = False, classified: bool = False,
+                         deadline: date | None = None, postponed_to: date | None = None) -> str:
+    """A draft at `stage` (or past it, `stage_left`) whose stage raised `event` to `level`; `postponed_to`: a postponement
+    asked and approved after it, to that day."""
     sid = f"RAISED-{uuid.uuid4().hex[:8]}"
     await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                       "stage_since, classified, last_seq, responsible) VALUES ($1, $2, $3, 'BNNMT', 'LAW_2025', '16-3', $4, now(), false, 3, 'UBTVQH')",
-                       sid, f"draft-law-{sid}", f"Luật thử {sid}", "DRAFTING" if stage_left else stage)
-    events = [(1, "SUBMITTED", stage, None, None, None), (2, event, stage, None, level, label)]
+                       "stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, $3, $4, 'LAW_2025', '16-3', $5, "
+                       "now() - interval '60 days', $6, $7, 5, 'UBTVQH')",
+                       sid, f"draft-law-{sid}", None if classified else f"Luật thử {sid}", "BQP" if classified else "BNNMT",
+                       "DRAFTING" if stage_left else stage, postponed_to or deadline or date.today() - timedelta(days=5), classified)
+    events = [(1, "SUBMITTED", stage, None, None, None, None, None), (2, event, stage, None, level, label, None, None)]
+    if postponed_to:
+        events += [(3, "POSTPONEMENT_REQUESTED", stage, None, None, None, postponed_to, None),
+                   (4, "POSTPONEMENT_DECIDED", stage, None, None, None, postponed_to, True)]
     if stage_left:  # the draft left the stage since: what it raised there is done with
-        events.append((3, "DECISION", stage, "DRAFTING", None, None))
-    await pool.executemany("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, escalation_level, label) "
-                           "VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8)",
-                           [(sid, seq, f"draft-law-{sid}", kind, at, to, lvl, said) for seq, kind, at, to, lvl, said in events])
+        events.append((5, "DECISION", stage, "DRAFTING", None, None, None, None))
+    await pool.executemany("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, escalation_level, "
+                           "label, requested_deadline, approved) VALUES ($1, $2, $3, now() - make_interval(days => 10 - $2), $4, $5, $6, $7, $8, $9, $10)",
+                           [(sid, seq, f"draft-law-{sid}", *rest) for seq, *rest in events])
     return sid
 
 
 async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_inbox_alone(pool):
-    conflict = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT",
-                                    "the approved date 2027-04-09 is after the cut-off 2027-03-22 for session 16-3; the National Assembly "
-                                    "Office resolves it with UBTVQH")
+    conflict = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT)
     escalated = await _draft_raising(pool, "GOVERNMENT_REVIEW", "VPCP", "ESCALATION", "deadline passed: escalated to the Government Office")
     done_with = await _draft_raising(pool, "EXAMINATION", "VPQH", "ESCALATION", "escalated", stage_left=True)
+    on_time = await _draft_raising(pool, "GOVERNMENT_REVIEW", "VPCP", "ESCALATION", "escalated", postponed_to=date.today() + timedelta(days=40))
     async with app_client(pool) as http:
         await signed_in(http, pool, language="vi", agency="VPQH", role=CallerRole.OPERATOR)
         vpqh = is_page(await http.get("/board/inbox"), 200)
         await signed_in(http, pool, language="en", agency="VPCP", role=CallerRole.OPERATOR)
         vpcp = is_page(await http.get("/board/inbox"), 200)
+        own_page = is_page(await http.get(f"/board/drafts/{on_time}"), 200)
         await signed_in(http, pool, language="en", agency="BNNMT", role=CallerRole.LEAD_MINISTRY)
         ministry = is_page(await http.get("/board/inbox"), 200)
     assert "Việc báo cáo lên cơ quan" in vpqh and conflict in vpqh and "(POSTPONEMENT_CONFLICT," in vpqh, vpqh[-3000:]
     assert "the National Assembly Office resolves it with UBTVQH" in vpqh
     assert escalated not in vpqh and done_with not in vpqh
     assert "Raised to your office" in vpcp and escalated in vpcp and conflict not in vpcp
+    # Postponed since, the draft is on time, as its own page says: the office is not sent to chase it.
+    assert on_time not in vpcp and '<strong class="late">escalated to' not in own_page
     assert "Raised to your office" not in ministry
+
+
+async def test_a_classified_drafts_conflict_raised_to_the_office_is_counted_in_its_inbox(fresh_database_url):
+    """Another ministry's classified draft is shown to no office, and was left out without a word: the Office read
+    "Nothing waits for your agency" while a conflict raised to it did; it is counted, as the inbox counts the others."""
+    pool = await create_pool(fresh_database_url)  # no other test's draft waits for the Office
+    try:
+        sid = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT, classified=True)
+        async with app_client(pool) as http:
+            await signed_in(http, pool, language="en", agency="VPQH", role=CallerRole.OPERATOR)
+            page = is_page(await http.get("/board/inbox"), 200)
+    finally:
+        await pool.close()
+    assert sid not in page and "2027-03-22" not in page  # nothing of the draft itself
+    assert "Nothing waits for your agency." not in page and "1 classified draft also raised something to your office" in page, page[-2000:]

@@ -139,10 +139,11 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     asked_with_roles = await _asked_of(request, who)
     asked, approvers = [a for a, _ in asked_with_roles], {a.row.submission_id: roles for a, roles in asked_with_roles}
     office = _OFFICES.get(who.agency_code)
-    raised = await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who))) if office else []
+    raised, raised_unseen = (await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who), today=day))
+                             if office else ([], 0))
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
                 can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
-                asked_unseen=await _asked_unseen(request, who), raised=raised)
+                asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen)
 
 
 # The offices that follow drafts, by their agency code: what drafts raise to them is in their inbox.
