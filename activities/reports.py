@@ -36,13 +36,15 @@ WITH periods AS (
 ),
 counted_events AS (
     -- The events that count in a figure, each read once whatever the number of periods, with its day in Ha Noi.
-    -- Lead ministries are named by their codes, the other bodies by their role in the process;
-    -- whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED.
+    -- Lead ministries and the Assembly's committees are named by their codes (a committee overdue now is the registry's
+    -- `responsible`, its code where the draft names it: one row a committee), the other bodies by their role in the
+    -- process; whose a classified draft is stays out: its ministry's part is counted as CLASSIFIED, its committee's as
+    -- NA_COMMITTEE.
     -- A step counts on the day it happened: the day it was entered as happening (entered afterwards, or imported), else
     -- the day it was recorded. Only the events and columns the figures below read: the index on (event, that day) finds them.
     SELECT e.submission_id, e.seq, {_HAPPENED_ON} AS day, e.event, e.deadline, s.classified,
            CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
-                WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code ELSE e.actor END AS body
+                WHEN e.actor = 'LEAD_MINISTRY' OR (e.actor = 'NA_COMMITTEE' AND NOT s.classified) THEN e.agency_code ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
     WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
       AND {_HAPPENED_ON} >= (SELECT min(first_day) FROM periods)
@@ -64,7 +66,8 @@ daily AS (
     FROM counted_events granted
     JOIN LATERAL (
         SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' AND granted.classified THEN 'CLASSIFIED'
-                    WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code ELSE r.actor END AS body FROM audit_events r
+                    WHEN r.actor = 'LEAD_MINISTRY' OR (r.actor = 'NA_COMMITTEE' AND NOT granted.classified) THEN r.agency_code
+                    ELSE r.actor END AS body FROM audit_events r
         WHERE r.submission_id = granted.submission_id AND r.seq < granted.seq AND r.event = 'POSTPONEMENT_REQUESTED'
         ORDER BY r.seq DESC LIMIT 1
     ) asked ON true

@@ -168,10 +168,15 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
             raise Refused("round_id", "round_still_open", "comments are answered once the window has closed", RefusalKind.CONFLICT)
         if state["compiled_at"] is not None:
             raise Refused("round_id", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
+        # An answer to one comment is read under that comment's article (found by a trial: the public's page listed it
+        # under the draft as a whole, and the article the citizen commented on showed none).
+        article = given.article if given.comment_id is None else await connection.fetchval(
+            "SELECT article FROM public_comments WHERE submission_id = $1 AND round_id = $2 AND comment_id = $3",
+            submission_id, round_id, given.comment_id)
         answer_id = await connection.fetchval(
             "INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
             "VALUES ($1, $2, $3, $4, $5, $6) RETURNING answer_id",
-            submission_id, round_id, given.article, given.response.value, given.explanation, given.official)
+            submission_id, round_id, article, given.response.value, given.explanation, given.official)
         if given.comment_id is not None:
             target, argument = "comment_id = $4", given.comment_id
         elif given.whole_draft:

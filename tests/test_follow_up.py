@@ -312,3 +312,27 @@ async def test_a_past_periods_report_counts_what_it_left_overdue_not_what_fell_d
         assert overdue(await deadline_report(pool, since=date(2024, 1, 1), until=date(2025, 1, 1), today=today)) == {"ALL": 0}
     finally:
         await pool.close()
+
+
+async def _draft(pool, sid: str, stage: str, deadline: str | None, *, responsible: str, classified: bool = False) -> None:
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, stage_deadline, classified, last_seq, responsible) "
+                       "VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-1', $3, now(), $4::date, $5, 1, $6)",
+                       sid, f"draft-law-{sid}", stage, None if deadline is None else date.fromisoformat(deadline), classified, responsible)
+
+
+async def test_the_report_counts_a_named_committee_in_one_row(pool):
+    """Found by a trial and a breaker: a draft whose start names UBQPANDN: overdue at its examination, it is counted under UBQPANDN; the examination the
+    same committee finished late on another such draft was counted under NA_COMMITTEE, so the report showed the one
+    committee in two rows, with none of its finished stages under its own code."""
+    tag = uuid.uuid4().hex[:6].upper()
+    overdue, finished = f"QP-{tag}-1", f"QP-{tag}-2"
+    await _draft(pool, overdue, "EXAMINATION", "2026-11-30", responsible="UBQPANDN")
+    await _draft(pool, finished, "STANDING_COMMITTEE_OPINION", None, responsible="UBTVQH")
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
+                       "deadline) VALUES ($1, 2, $2, '2026-12-06T10:00:00+07:00', 'DECISION', 'EXAMINATION', 'STANDING_COMMITTEE_OPINION', "
+                       "'NA_COMMITTEE', 'UBQPANDN', '2026-11-30')", finished, f"draft-law-{finished}")
+    rows = {r.agency: r for r in await deadline_report(pool, since=date(2026, 12, 6), until=date(2026, 12, 7), today=date(2026, 12, 6),
+                                                       lead_ministry="BGDDT")}
+    assert rows["UBQPANDN"].overdue_now == 1 and rows["UBQPANDN"].late == 1, rows
+    assert "NA_COMMITTEE" not in rows, rows

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from schemas.public import GroupAnswer
+from store import public
 from tests.http_api import problem
 from tests.test_board_forms import app_client, posted_round
 
@@ -61,3 +63,17 @@ async def test_the_rounds_page_shows_its_answers_fifty_a_page_with_a_link_to_the
         assert read == [said for _, said in expected] and pages == 3
         refused = await http.get(f"/public/{sid}/cong-khai", params={"cursor": "bm90LW9uZQ=="})
         assert refused.status_code == 422 and "cursor_invalid" in refused.text
+
+
+async def test_an_answer_to_one_comment_is_read_by_the_public_under_that_comments_article(pool):
+    """Found by a Government Office official's trial: an answer to one comment (`comment_id`) was stored with no article, and the public's page listed it under "the
+    draft as a whole" (Toàn bộ dự thảo), while the article the citizen commented on showed no answer."""
+    sid = await posted_round(pool, "ONE")
+    await pool.execute("INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint) "
+                       "VALUES ($1, 'cong-khai', 7, 'Điều 7 cần quy định rõ chế độ phụ cấp.', sha256(convert_to($1, 'UTF8')))", sid)
+    comment_id = await pool.fetchval("SELECT comment_id FROM public_comments WHERE submission_id = $1", sid)
+    await public.close(pool, sid, "cong-khai")
+    await public.answer(pool, sid, "cong-khai", GroupAnswer(agency_code="BGDDT", official="Vụ trưởng", comment_id=comment_id,
+                                                             response="EXPLAINED", explanation="Chế độ phụ cấp do Chính phủ quy định."))
+    [shown], _, _ = await public.answers(pool, sid, "cong-khai")
+    assert shown.article == 7, shown
