@@ -41,7 +41,8 @@ class RegistryRow(Record):
     stage: Stage
     stage_since: Instant
     stage_deadline: date | None
-    responsible: str = Field(description="the agency expected to act: the lead ministry's code, else the deciding body")
+    responsible: str = Field(description="the agency expected to act: the lead ministry's code, the examining committee's code where "
+                                         "the draft's start names it (not for a classified draft), else the deciding body")
     classified: bool
     # Read from the registry, never written by a draft: left out of the audit writes' inputs.
     ended: ExecutionEnd | None = Field(default=None, exclude_if=lambda ended: ended is None,

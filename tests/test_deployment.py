@@ -256,3 +256,24 @@ def test_the_readmes_commands_install_from_the_locks_and_ci_runs_the_test_comman
     assert "pip install --require-hashes -r requirements.lock && .venv/bin/pip install --no-deps --no-build-isolation -e ." in run
     assert "pip install --require-hashes -r requirements-test.lock && .venv/bin/pip install --no-deps --no-build-isolation -e ." in test
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()[-1] == test
+
+
+def _seconds(value: str | int | None) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, int | float):
+        return value / 1e9 if value > 10_000 else float(value)  # compose config may write nanoseconds
+    total = 0.0
+    for number, unit in re.findall(r"([0-9.]+)(ms|s|m|h)", value):
+        total += float(number) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+    return total
+
+
+def test_compose_waits_for_a_worker_that_migrates_before_it_is_healthy(services):
+    """Found by a breaker: the API waits for a healthy worker, which is ready once it has migrated; with no start period
+    compose called a worker still migrating unhealthy after 30 s and never started the API."""
+    assert services["api"]["depends_on"]["worker"]["condition"] == "service_healthy"
+    check = services["worker"]["healthcheck"]
+    waited = _seconds(check.get("start_period")) + _seconds(check.get("interval")) * int(check.get("retries", 3))
+    # At least a few minutes: the migration of a national consultation's comments, and the replicas taking turns.
+    assert waited >= 300, f"compose gives a migrating worker {waited:.0f} s before it gives up on the API: {check}"
