@@ -44,7 +44,8 @@ counted_events AS (
     -- the day it was recorded. Only the events and columns the figures below read: the index on (event, that day) finds them.
     SELECT e.submission_id, e.seq, {_HAPPENED_ON} AS day, e.event, e.deadline, s.classified,
            CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
-                WHEN e.actor = 'LEAD_MINISTRY' OR (e.actor = 'NA_COMMITTEE' AND NOT s.classified) THEN e.agency_code ELSE e.actor END AS body
+                WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code
+                WHEN e.actor = 'NA_COMMITTEE' AND NOT s.classified THEN coalesce(e.agency_code, e.actor) ELSE e.actor END AS body
     FROM audit_events e JOIN submissions s USING (submission_id)
     WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
       AND {_HAPPENED_ON} >= (SELECT min(first_day) FROM periods)
@@ -66,7 +67,8 @@ daily AS (
     FROM counted_events granted
     JOIN LATERAL (
         SELECT CASE WHEN r.actor = 'LEAD_MINISTRY' AND granted.classified THEN 'CLASSIFIED'
-                    WHEN r.actor = 'LEAD_MINISTRY' OR (r.actor = 'NA_COMMITTEE' AND NOT granted.classified) THEN r.agency_code
+                    WHEN r.actor = 'LEAD_MINISTRY' THEN r.agency_code
+                    WHEN r.actor = 'NA_COMMITTEE' AND NOT granted.classified THEN coalesce(r.agency_code, r.actor)
                     ELSE r.actor END AS body FROM audit_events r
         WHERE r.submission_id = granted.submission_id AND r.seq < granted.seq AND r.event = 'POSTPONEMENT_REQUESTED'
         ORDER BY r.seq DESC LIMIT 1

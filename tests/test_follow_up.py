@@ -336,3 +336,12 @@ async def test_the_report_counts_a_named_committee_in_one_row(pool):
                                                        lead_ministry="BGDDT")}
     assert rows["UBQPANDN"].overdue_now == 1 and rows["UBQPANDN"].late == 1, rows
     assert "NA_COMMITTEE" not in rows, rows
+    # A committee's step that names no agency (a first CI run of this: the report failed, 500 on the board) is the body's.
+    unnamed = f"QP-{tag}-3"
+    await _draft(pool, unnamed, "STANDING_COMMITTEE_OPINION", None, responsible="UBTVQH")
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, deadline) "
+                       "VALUES ($1, 2, $2, '2026-12-06T10:00:00+07:00', 'DECISION', 'EXAMINATION', 'STANDING_COMMITTEE_OPINION', "
+                       "'NA_COMMITTEE', '2026-11-30')", unnamed, f"draft-law-{unnamed}")
+    rows = {r.agency: r for r in await deadline_report(pool, since=date(2026, 12, 6), until=date(2026, 12, 7), today=date(2026, 12, 6),
+                                                       lead_ministry="BGDDT")}
+    assert rows["NA_COMMITTEE"].late == 1 and rows["UBQPANDN"].late == 1, rows
