@@ -321,27 +321,26 @@ async def _draft(pool, sid: str, stage: str, deadline: str | None, *, responsibl
                        sid, f"draft-law-{sid}", stage, None if deadline is None else date.fromisoformat(deadline), classified, responsible)
 
 
-async def test_the_report_counts_a_named_committee_in_one_row(pool):
-    """Found by a trial and a breaker: a draft whose start names UBQPANDN: overdue at its examination, it is counted under UBQPANDN; the examination the
-    same committee finished late on another such draft was counted under NA_COMMITTEE, so the report showed the one
-    committee in two rows, with none of its finished stages under its own code."""
-    tag = uuid.uuid4().hex[:6].upper()
-    overdue, finished = f"QP-{tag}-1", f"QP-{tag}-2"
-    await _draft(pool, overdue, "EXAMINATION", "2026-11-30", responsible="UBQPANDN")
-    await _draft(pool, finished, "STANDING_COMMITTEE_OPINION", None, responsible="UBTVQH")
+async def _examined_late(pool, sid: str, agency_code: str | None) -> dict:
+    """`sid` at the Standing Committee's opinion, its examination decided on 6 December by `agency_code` (none: not said),
+    late for 30 November; the report of that day for BGDDT's drafts, by agency."""
+    await _draft(pool, sid, "STANDING_COMMITTEE_OPINION", None, responsible="UBTVQH")
     await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
                        "deadline) VALUES ($1, 2, $2, '2026-12-06T10:00:00+07:00', 'DECISION', 'EXAMINATION', 'STANDING_COMMITTEE_OPINION', "
-                       "'NA_COMMITTEE', 'UBQPANDN', '2026-11-30')", finished, f"draft-law-{finished}")
-    rows = {r.agency: r for r in await deadline_report(pool, since=date(2026, 12, 6), until=date(2026, 12, 7), today=date(2026, 12, 6),
+                       "'NA_COMMITTEE', $3, '2026-11-30')", sid, f"draft-law-{sid}", agency_code)
+    return {r.agency: r for r in await deadline_report(pool, since=date(2026, 12, 6), until=date(2026, 12, 7), today=date(2026, 12, 6),
                                                        lead_ministry="BGDDT")}
+
+
+async def test_the_report_counts_a_named_committee_in_one_row(pool):
+    """Found by a trial and a breaker: a draft whose start names UBQPANDN, overdue at its examination, is counted under
+    UBQPANDN; the examination the same committee finished late on another such draft was counted under NA_COMMITTEE, so
+    the report showed the one committee in two rows, with none of its finished stages under its own code."""
+    tag = uuid.uuid4().hex[:6].upper()
+    await _draft(pool, f"QP-{tag}-1", "EXAMINATION", "2026-11-30", responsible="UBQPANDN")
+    rows = await _examined_late(pool, f"QP-{tag}-2", "UBQPANDN")
     assert rows["UBQPANDN"].overdue_now == 1 and rows["UBQPANDN"].late == 1, rows
     assert "NA_COMMITTEE" not in rows, rows
     # A committee's step that names no agency (a first CI run of this: the report failed, 500 on the board) is the body's.
-    unnamed = f"QP-{tag}-3"
-    await _draft(pool, unnamed, "STANDING_COMMITTEE_OPINION", None, responsible="UBTVQH")
-    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, deadline) "
-                       "VALUES ($1, 2, $2, '2026-12-06T10:00:00+07:00', 'DECISION', 'EXAMINATION', 'STANDING_COMMITTEE_OPINION', "
-                       "'NA_COMMITTEE', '2026-11-30')", unnamed, f"draft-law-{unnamed}")
-    rows = {r.agency: r for r in await deadline_report(pool, since=date(2026, 12, 6), until=date(2026, 12, 7), today=date(2026, 12, 6),
-                                                       lead_ministry="BGDDT")}
+    rows = await _examined_late(pool, f"QP-{tag}-3", None)
     assert rows["NA_COMMITTEE"].late == 1 and rows["UBQPANDN"].late == 1, rows
