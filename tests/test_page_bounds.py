@@ -151,4 +151,6 @@ async def test_a_timeline_of_quoted_reasons_stays_about_a_megabyte(pool):
         "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, actor, agency_code, reasons) "
         "VALUES ($1, $2, $3, $4, 'WARNING', 'DRAFTING', 'LEAD_MINISTRY', 'BGDDT', $5)",
         [(sid, seq, f"draft-law-{sid}", now, reason) for seq in range(1, 1001)])
-    await _draft_page(pool, sid)
+    shown = (await _draft_page(pool, sid)).text
+    # The latest events the page's bytes hold, each with its reasons, and the way to the earlier ones.
+    assert 0 < shown.count("Reasons:") < 1000 and "Earlier events" in shown
