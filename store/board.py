@@ -191,16 +191,16 @@ class Raised:
     on: date
 
 
-def _raised(level_param: str, readable: str) -> str:
-    """SQL: the open drafts `readable` admits whose current stage raised something to the level `level_param` names, with
+def _raised(readable: str) -> str:
+    """SQL: the open drafts `readable` admits whose current stage raised something to the level $2 names, with
     the latest such event `e`: an escalation while the draft is overdue (an approved postponement since makes it on time),
     a conflict until a postponement is decided again, a lost round while the stage lasts."""
     return (
         "FROM submissions s CROSS JOIN LATERAL (SELECT seq, event, label, occurred_on, occurred_at FROM audit_events a "
-        f"WHERE a.submission_id = s.submission_id AND a.event = ANY($3) AND a.escalation_level = {level_param} AND a.stage = s.stage "
+        f"WHERE a.submission_id = s.submission_id AND a.event = ANY($3) AND a.escalation_level = $2 AND a.stage = s.stage "
         f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
         # The drafts that ever raised one, found by the events' index: a few among many, each then looked at.
-        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = {level_param}) "
+        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = $2) "
         f"AND {readable} AND {OPEN} AND (e.event <> 'ESCALATION' OR s.stage_deadline < $4) "
         "AND (e.event <> 'POSTPONEMENT_CONFLICT' OR NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
         "AND d.event = 'POSTPONEMENT_DECIDED' AND d.seq > e.seq))")
@@ -217,9 +217,9 @@ async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLeve
     arguments = (own_agency, level.value, list(RAISED_EVENTS), today)
     rows = await db.fetch(
         f"SELECT {_COLUMNS}, e.event AS raised_event, e.label AS raised_label, "
-        f"coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS raised_on {_raised('$2', _VISIBLE)} "
+        f"coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS raised_on {_raised(_VISIBLE)} "
         f"ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}", *arguments)
-    unseen = await db.fetchval(f"SELECT count(*) {_raised('$2', 'classified AND lead_ministry IS DISTINCT FROM $1')}", *arguments)
+    unseen = await db.fetchval(f"SELECT count(*) {_raised('classified AND lead_ministry IS DISTINCT FROM $1')}", *arguments)
     found = []
     for record in rows:
         fields = dict(record)
