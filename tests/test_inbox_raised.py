@@ -27,15 +27,18 @@ async def _draft_raising(pool, stage: str, level: str, event: str, label: str, *
                        "now() - interval '60 days', $6, $7, 5, 'UBTVQH')",
                        sid, f"draft-law-{sid}", None if classified else f"Luật thử {sid}", "BQP" if classified else "BNNMT",
                        "DRAFTING" if stage_left else stage, postponed_to or deadline or date.today() - timedelta(days=5), classified)
-    events = [(1, "SUBMITTED", stage, None, None, None, None, None), (2, event, stage, None, level, label, None, None)]
+    # As the draft writes them: who acted, where someone did (the deadline report counts each body's requests and steps).
+    events = [(1, "SUBMITTED", stage, None, None, None, None, None, "LEAD_MINISTRY"), (2, event, stage, None, level, label, None, None, None)]
     if postponed_to:
-        events += [(3, "POSTPONEMENT_REQUESTED", stage, None, None, None, postponed_to, None),
-                   (4, "POSTPONEMENT_DECIDED", stage, None, None, None, postponed_to, True)]
+        events += [(3, "POSTPONEMENT_REQUESTED", stage, None, None, None, postponed_to, None, "LEAD_MINISTRY"),
+                   (4, "POSTPONEMENT_DECIDED", stage, None, None, None, postponed_to, True, "DEPUTY_PM")]
     if stage_left:  # the draft left the stage since: what it raised there is done with
-        events.append((5, "DECISION", stage, "DRAFTING", None, None, None, None))
+        events.append((5, "DECISION", stage, "DRAFTING", None, None, None, None, "NA_COMMITTEE"))
     await pool.executemany("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, escalation_level, "
-                           "label, requested_deadline, approved) VALUES ($1, $2, $3, now() - make_interval(days => 10 - $2), $4, $5, $6, $7, $8, $9, $10)",
-                           [(sid, seq, f"draft-law-{sid}", *rest) for seq, *rest in events])
+                           "label, requested_deadline, approved, actor, agency_code) VALUES ($1, $2, $3, now() - make_interval(days => 10 - $2), "
+                           "$4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                           [(sid, seq, f"draft-law-{sid}", *rest, {"LEAD_MINISTRY": "BNNMT", "DEPUTY_PM": "CP", "NA_COMMITTEE": "UBKT"}.get(rest[-1]))
+                            for seq, *rest in events])
     return sid
 
 
