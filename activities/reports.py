@@ -91,7 +91,8 @@ overdue AS (
       AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
     GROUP BY p.n, 2
 )
-SELECT n, agency, coalesce(c.on_time, 0)::bigint AS on_time, coalesce(c.late, 0)::bigint AS late,
+-- A row written without its body (by hand: a draft always names it) is counted, not dropped nor failed on.
+SELECT n, coalesce(agency, 'UNRECORDED') AS agency, coalesce(c.on_time, 0)::bigint AS on_time, coalesce(c.late, 0)::bigint AS late,
        coalesce(o.overdue_now, 0) AS overdue_now, coalesce(c.postponed, 0)::bigint AS postponed,
        coalesce(c.late_requests, 0)::bigint AS late_requests
 FROM counted c FULL JOIN overdue o USING (n, agency)
@@ -131,8 +132,8 @@ def report_period(since: date | None, until: date | None, *, today: date) -> tup
 async def deadline_report(
     connection: asyncpg.Connection | asyncpg.Pool, *, since: date, until: date, today: date, lead_ministry: str | None = None
 ) -> list[ReportRow]:
-    """One row per agency, then the overall row named ALL; `until` is exclusive; optionally only the
-    drafts one ministry leads."""
+    """One row per agency (CLASSIFIED for a classified draft's ministry, UNRECORDED for a step recorded without its
+    body), then the overall row named ALL; `until` is exclusive; optionally only the drafts one ministry leads."""
     [report] = await deadline_reports(connection, [(since, until)], today=today, lead_ministry=lead_ministry)
     return report
 

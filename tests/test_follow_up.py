@@ -344,3 +344,26 @@ async def test_the_report_counts_a_named_committee_in_one_row(pool):
     # A committee's step that names no agency (a first CI run of this: the report failed, 500 on the board) is the body's.
     rows = await _examined_late(pool, f"QP-{tag}-3", None)
     assert rows["NA_COMMITTEE"].late == 1 and rows["UBQPANDN"].late == 1, rows
+
+
+async def test_the_report_counts_rows_written_without_their_body(fresh_database_url):
+    """A postponement asked and granted with no actor, written by hand (no draft writes one): the report failed on it (500
+    on the board's report page). It is counted under UNRECORDED."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        since = datetime(2027, 1, 1, tzinfo=VIETNAM)
+        await connection.execute(
+            "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage,"
+            " stage_since, stage_deadline, classified, last_seq, responsible) VALUES ('HAND-1', 'draft-law-HAND-1', 'BCT',"
+            " 'LAW_2025', '16-2', 'DRAFTING', $1, $2, false, 3, 'BCT')", since, date(2027, 1, 25))
+        for seq, event, extra in ((2, "POSTPONEMENT_REQUESTED", {"late_request": True}), (3, "POSTPONEMENT_DECIDED", {"approved": True})):
+            await connection.execute(
+                "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, late_request, approved)"
+                " VALUES ('HAND-1', $1, 'draft-law-HAND-1', $2, $3, 'DRAFTING', $4, $5)",
+                seq, since + timedelta(days=seq), event, extra.get("late_request"), extra.get("approved"))
+        rows = {r.agency: r for r in await deadline_report(connection, since=date(2027, 1, 1), until=date(2027, 2, 1), today=date(2027, 3, 1))}
+        figures = ("on_time", "late", "overdue_now", "postponed", "late_requests")
+        assert [getattr(rows["UNRECORDED"], f) for f in figures] == [0, 0, 0, 1, 1]
+        assert [getattr(rows["ALL"], f) for f in figures] == [0, 0, 1, 1, 1]
+    finally:
+        await connection.close()
