@@ -151,6 +151,7 @@ class PostponementAsked:
     asked_on: date
     cutoff: date | None = None  # the cut-off of the draft's stage, counted back from `cutoff_sitting`
     cutoff_sitting: str | None = None
+    late_request: bool = False  # asked in the rulebook's last days before the deadline (`late_request_days`), or after it
 
 
 async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
@@ -159,8 +160,8 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
     rows = await db.fetch(
         # With the cut-off: a date asked after it is said before it is approved (`web.inbox`).
         f"SELECT {_COLUMNS}, cutoff, cutoff_stage, cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
-        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on FROM submissions s "
-        "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at FROM audit_events a "
+        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request FROM submissions s "
+        "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at, late_request FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
         f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
         # The drafts that ever asked, found by the events' index: a few among many, each then looked at.
@@ -172,8 +173,27 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         fields = dict(record)
         asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
-        here = stage == fields["stage"]
-        found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting if here else None))
+        here, late = stage == fields["stage"], bool(fields.pop("late_request"))
+        found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting if here else None,
+                                       late_request=late))
+    return found
+
+
+async def disputed(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[tuple[RegistryRow, bool]]:
+    """The open drafts whose current stage raised a point of disagreement (the Government Office's coordination), oldest
+    deadline first, each with whether the reader may see it (another ministry's classified draft is only counted). Whose
+    ruling each point awaits, and whether it was ruled, the draft says (`OpenPoint`): a point's number is in no column."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS}, {_VISIBLE} AS visible FROM submissions s "
+        "WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = 'DISAGREEMENT_RAISED') "
+        "AND EXISTS (SELECT 1 FROM audit_events a WHERE a.submission_id = s.submission_id AND a.event = 'DISAGREEMENT_RAISED' "
+        f"AND a.stage = s.stage AND {audit.after_stage_began('a', 's.submission_id')}) AND {OPEN} "
+        f"ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}", own_agency)
+    found = []
+    for record in rows:
+        fields = dict(record)
+        visible = fields.pop("visible")
+        found.append((RegistryRow(**fields), visible))
     return found
 
 

@@ -24,7 +24,7 @@ from schemas.enums import Actor, EventKind, Stage
 from schemas.messages import AgencyCode
 from schemas.records import RegistryRow
 from schemas.text import PG_INT_MAX
-from schemas.views import HistoryEntry
+from schemas.views import HistoryEntry, OpenPoint, StatusView
 from store import audit, board
 from web.auth import signed_in, to_sign_in
 from web.marks import Mark, Standing, standing_of_row
@@ -151,7 +151,8 @@ async def draft_list(request: Request,
 
 
 # What the page's header says of the current stage, read from its events since the stage began.
-HEADER_EVENTS = (EventKind.POSTPONEMENT_REQUESTED.value, EventKind.POSTPONEMENT_DECIDED.value, EventKind.ESCALATION.value)
+HEADER_EVENTS = (EventKind.POSTPONEMENT_REQUESTED.value, EventKind.POSTPONEMENT_DECIDED.value, EventKind.ESCALATION.value,
+                 EventKind.DISAGREEMENT_RAISED.value)
 
 
 def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | None:
@@ -197,12 +198,26 @@ async def with_titles(request: Request, rows: list[RegistryRow]) -> list[Registr
 
 
 async def _title_from_the_draft(request: Request, submission_id: str) -> str | None:
-    """The draft's title from its status query, or None when it does not answer within `ASK_SECONDS` (the page then
-    shows its submission ID, as before)."""
+    view = await asked_status(request, submission_id)
+    return view.title if view else None
+
+
+async def asked_status(request: Request, submission_id: str) -> StatusView | None:
+    """The draft's status query, or None when it does not answer within `ASK_SECONDS` (the page then goes on as the
+    registry gives it: the submission ID for a title, nothing of what only the draft says)."""
     try:
-        return (await asyncio.wait_for(drafts.status(request.app.state.client, submission_id), ASK_SECONDS)).title
+        return await asyncio.wait_for(drafts.status(request.app.state.client, submission_id), ASK_SECONDS)
     except Exception:  # any failure to ask (a worker down or behind, a draft ended) leaves the page as the registry gives it
         return None
+
+
+async def _open_points(request: Request, row: RegistryRow, current: tuple[HistoryEntry, ...]) -> tuple[OpenPoint, ...] | None:
+    """The draft's points of disagreement awaiting a ruling, asked of the draft when its current stage's events
+    (`store.audit.since_stage_began`) raised one: none else; None when it does not answer (`asked_status`)."""
+    if row.ended or not any(e.event is EventKind.DISAGREEMENT_RAISED for e in current):
+        return ()
+    view = await asked_status(request, row.submission_id)
+    return view.open_points if view else None
 
 
 @router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters("before"))])
@@ -234,6 +249,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
                             asked=None if row.ended else pending_postponement(current),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
+                            points=await _open_points(request, row, current),
                             versions=versions.versions, versions_filed=filed,
                             today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,

@@ -1,0 +1,100 @@
+"""Points of disagreement in the inboxes of who must rule and of the Government Office, and on the draft's page (found by
+a Government Office official's trial: a point awaiting the Deputy Prime Minister's ruling was in no inbox and on no page,
+only in `legis status`); and a postponement asked late, marked late in the inbox that decides it (the same trial)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import httpx
+
+from activities.database import create_pool
+from api.app import create_app
+from schemas.enums import CallerRole, Stage
+from schemas.messages import Ruling
+from tests.drafts import start_request
+from tests.polling import eventually
+from tests.scenarios import approve
+from tests.test_arbitration import DEPUTY_PM, PM, POINT
+from tests.test_board_forms import app_client
+from tests.test_board_pages import is_page, signed_in
+from workers.settings import Settings
+from workers.worker import create_worker
+from workflows import client as drafts
+
+S = Stage
+SETTINGS = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
+
+
+async def test_a_point_waits_in_the_inbox_of_who_must_rule_and_the_government_offices(time_skipping_env, fresh_database_url):
+    """Another ministry's classified draft's point is counted, never shown. On a database of its own, whose count it reads."""
+    pool = await create_pool(fresh_database_url)
+    try:
+        await _points_in_the_inboxes(time_skipping_env, pool)
+    finally:
+        await pool.close()
+
+
+async def _points_in_the_inboxes(time_skipping_env, pool) -> None:
+    client, request, secret = time_skipping_env.client, start_request(ministry="BGDDT"), start_request(ministry="BQP", classified=True)
+    sid, task_queue = request.submission_id, f"points-{uuid.uuid4().hex[:8]}"
+    async with create_worker(client, pool, task_queue=task_queue):
+        for draft in (request, secret):
+            await drafts.start_submission(client, draft, task_queue=task_queue)
+            await approve(client, draft, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL])
+            await drafts.raise_disagreement(client, draft.submission_id, POINT)
+            await eventually(lambda raised=draft.submission_id: pool.fetchval(
+                "SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'DISAGREEMENT_RAISED'", raised), lambda n: n == 1)
+        app = create_app(client=client, pool=pool, task_queue=task_queue, settings=SETTINGS)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.11", 50000)), base_url="http://legis.test") as http:
+
+            async def inbox(agency: str, role: CallerRole) -> str:
+                await signed_in(http, pool, language="vi", agency=agency, role=role)
+                return is_page(await http.get("/board/inbox"), 200)
+
+            deputy = await inbox("CP", CallerRole.DEPUTY_PM)
+            assert "Các vấn đề còn ý kiến khác nhau chờ quý cơ quan quyết định" in deputy and sid in deputy, deputy[-3000:]
+            assert "vấn đề P1: BGDDT, BNV còn ý kiến khác nhau" in deputy and "(DEPUTY_PM)" in deputy and POINT.summary in deputy
+            assert f"legis rule {sid} FILE · POST /v1/submissions/{sid}/rulings" in deputy
+            assert "Không có việc nào chờ" not in deputy and secret.submission_id not in deputy
+            assert "Còn 1 vấn đề còn ý kiến khác nhau của dự án mật chờ quyết định" in deputy
+            assert sid not in await inbox("CP", CallerRole.PM)  # not the Prime Minister's until escalated
+            office = await inbox("VPCP", CallerRole.OPERATOR)
+            assert "Các vấn đề còn ý kiến khác nhau chờ quyết định" in office and "vấn đề P1: BGDDT, BNV" in office, office[-3000:]
+            assert sid not in await inbox("BNV", CallerRole.LEAD_MINISTRY)
+            page = is_page(await http.get(f"/board/drafts/{sid}"), 200)
+            assert "vấn đề P1: BGDDT, BNV còn ý kiến khác nhau" in page and "(DEPUTY_PM)" in page, page[:4000]
+
+            await drafts.rule_on_disagreement(client, sid, Ruling(point_id="P1", escalate=True, **DEPUTY_PM))
+            assert sid not in await inbox("CP", CallerRole.DEPUTY_PM)
+            prime = await inbox("CP", CallerRole.PM)
+            assert "vấn đề P1: BGDDT, BNV" in prime and "(PM)" in prime, prime[-3000:]
+
+            await drafts.rule_on_disagreement(client, sid, Ruling(point_id="P1", ruling="Giao Bộ GD&ĐT chủ trì cấp phép", **PM))
+            assert sid not in await inbox("CP", CallerRole.PM) and "vấn đề P1" not in await inbox("VPCP", CallerRole.OPERATOR)
+            assert "vấn đề P1" not in is_page(await http.get(f"/board/drafts/{sid}"), 200)
+
+
+async def _asked(pool, *, late: bool) -> str:
+    """A draft at GOVERNMENT_DECISION whose postponement, asked (late or not), awaits the Prime Minister's decision."""
+    sid = f"ASKED-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, $3, 'BNNMT', 'LAW_2025', '16-3', "
+                       "'GOVERNMENT_DECISION', now() - interval '20 days', $4, false, 2, 'CP')",
+                       sid, f"draft-law-{sid}", f"Luật thử {sid}", date.today() + timedelta(days=3))
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, requested_deadline, late_request, "
+                       "actor, agency_code) VALUES ($1, 2, $2, now() - interval '1 day', 'POSTPONEMENT_REQUESTED', 'GOVERNMENT_DECISION', $3, $4, "
+                       "'LEAD_MINISTRY', 'BNNMT')", sid, f"draft-law-{sid}", date.today() + timedelta(days=30), late)
+    return sid
+
+
+async def test_a_postponement_asked_late_is_marked_late_in_the_inbox_that_decides_it(pool):
+    late, in_time = await _asked(pool, late=True), await _asked(pool, late=False)
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="vi", agency="CP", role=CallerRole.PM)
+        page = is_page(await http.get("/board/inbox"), 200)
+    mark = "đề nghị muộn: gửi trong những ngày cuối trước thời hạn hoặc sau thời hạn"
+    items = {sid: page[page.index(f'href="/board/drafts/{sid}"'):][:1500] for sid in (late, in_time)}
+    assert mark in items[late].split("</summary>")[0], items[late]
+    assert mark not in items[in_time].split("</summary>")[0], items[in_time]

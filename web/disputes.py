@@ -1,0 +1,57 @@
+"""Points of disagreement awaiting a ruling (điểm còn ý kiến khác nhau), as the pages show them: in the inbox of who must
+rule (the Deputy Prime Minister in charge, then the Prime Minister: `Rulebook.arbitration`) and of the Government Office,
+which coordinates and cannot approve its review while one is open; and on the draft's page (found by a Government Office
+official's trial: a point awaiting the Deputy Prime Minister was in no inbox and on no page, only in `legis status`).
+
+The registry finds the drafts whose current stage raised a point; each draft says which of its points are open and with
+whom (`OpenPoint`), asked for at most `ASK_SECONDS`, as the pages ask a draft for its title."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from api.deps import database
+from schemas.enums import Actor
+from schemas.records import RegistryRow
+from schemas.views import OpenPoint
+from store import board
+from web.board import asked_status, own_agency
+
+# At most so many drafts with a point raised are asked at once for their open points (a handful are open at a time).
+MAX_DISPUTED_ASKED = 20
+
+# The agency that coordinates the ministries' disagreements and sees every open point, whoever must rule on it.
+COORDINATING_AGENCY = "VPCP"
+
+
+@dataclass(frozen=True)
+class AwaitingRuling:
+    """An open point of a draft the reader may see; `point` None: the draft did not answer in time (`legis status` says)."""
+
+    row: RegistryRow
+    point: OpenPoint | None
+
+
+async def awaiting_ruling(request: Request, who) -> tuple[list[AwaitingRuling], int]:
+    """The open points the reader's inbox lists: those awaiting its actor's ruling, or every one for the Government Office;
+    and how many of them belong to classified drafts the reader may not see (counted, never listed)."""
+    actor, agency = who.role.actor, who.agency_code
+    if agency != COORDINATING_AGENCY and actor not in (Actor.DEPUTY_PM, Actor.PM):
+        return [], 0
+    disputed = (await database(board.disputed(request.app.state.pool, own_agency=own_agency(who))))[:MAX_DISPUTED_ASKED]
+    answers = await asyncio.gather(*(asked_status(request, row.submission_id) for row, _ in disputed))
+    shown, unseen = [], 0
+    for (row, visible), view in zip(disputed, answers, strict=True):
+        mine = None if view is None else [p for p in view.open_points if agency == COORDINATING_AGENCY or p.with_actor is actor]
+        if visible and view is not None and row.title is None:  # a classified draft's, shown to its lead ministry: the draft gives it
+            row = row.model_copy(update={"title": view.title})
+        if not visible:
+            unseen += len(mine or ())
+        elif mine is None:
+            shown.append(AwaitingRuling(row, None))
+        else:
+            shown.extend(AwaitingRuling(row, p) for p in mine)
+    return shown, unseen
