@@ -59,6 +59,9 @@ async def _points_in_the_inboxes(time_skipping_env, pool) -> None:
             assert f"legis rule {sid} FILE · POST /v1/submissions/{sid}/rulings" in deputy
             assert "Không có việc nào chờ" not in deputy and secret.submission_id not in deputy
             assert "Còn 1 vấn đề còn ý kiến khác nhau của dự án mật chờ quyết định" in deputy
+            # Whose inbox it is: the Deputy Prime Minister's and the Prime Minister's tokens are both the Government's, CP (found by
+            # the same trial: both inboxes were headed "CP").
+            assert "Việc cần xử lý: CP · Phó Thủ tướng <span class=\"vi\">(DEPUTY_PM)</span></h1>" in deputy, deputy[:3000]
             assert sid not in await inbox("CP", CallerRole.PM)  # not the Prime Minister's until escalated
             office = await inbox("VPCP", CallerRole.OPERATOR)
             assert "Các vấn đề còn ý kiến khác nhau chờ quyết định" in office and "vấn đề P1: BGDDT, BNV" in office, office[-3000:]
