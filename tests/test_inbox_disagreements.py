@@ -11,13 +11,12 @@ import httpx
 
 from activities.database import create_pool
 from api.app import create_app
-from schemas.enums import CallerRole, Stage
-from schemas.messages import Ruling
+from schemas.enums import Actor, CallerRole, EventKind, Stage
 from tests.drafts import start_request
 from tests.polling import eventually
 from tests.scenarios import approve
-from tests.test_arbitration import DEPUTY_PM, PM, POINT
-from tests.test_board_forms import app_client
+from tests.test_arbitration import POINT
+from tests.test_board_forms import app_client, token_of
 from tests.test_board_pages import is_page, signed_in
 from workers.settings import Settings
 from workers.worker import create_worker
@@ -69,13 +68,30 @@ async def _points_in_the_inboxes(time_skipping_env, pool) -> None:
             page = is_page(await http.get(f"/board/drafts/{sid}"), 200)
             assert "vấn đề P1: BGDDT, BNV còn ý kiến khác nhau" in page and "(DEPUTY_PM)" in page, page[:4000]
 
-            await drafts.rule_on_disagreement(client, sid, Ruling(point_id="P1", escalate=True, **DEPUTY_PM))
+            assert f'action="/board/inbox/{sid}/ruling"' not in office  # the Office coordinates; it does not rule
+
+            # Ruled from the inbox's form, as the API's `Ruling`: a ruling left empty is refused with its rule, the form kept.
+            deputy = await inbox("CP", CallerRole.DEPUTY_PM)
+            assert f'action="/board/inbox/{sid}/ruling"' in deputy and '<option value="ESCALATE">Báo cáo Thủ tướng Chính phủ (PM)</option>' in deputy, (
+                deputy[deputy.index("Các vấn đề"):][:3000])
+            form = {"csrftoken": token_of(await http.get("/board/inbox")), "point_id": "P1", "role": "DEPUTY_PRIME_MINISTER",
+                    "official": "Phó Thủ tướng"}
+            refused = await http.post(f"/board/inbox/{sid}/ruling", data=form | {"decision": "RULE", "ruling": ""})
+            assert refused.status_code == 422 and "ruling_required" in refused.text, refused.text[-2000:]
+            assert "Cần có ý kiến quyết định, trừ khi vấn đề được báo cáo lên cấp trên." in refused.text
+            assert 'name="official" required value="Phó Thủ tướng"' in refused.text and "<details open>" in refused.text
+            assert (await http.post(f"/board/inbox/{sid}/ruling", data=form | {"decision": "ESCALATE"})).status_code == 303
+            assert [p.with_actor for p in (await drafts.status(client, sid)).open_points] == [Actor.PM]
             assert sid not in await inbox("CP", CallerRole.DEPUTY_PM)
             prime = await inbox("CP", CallerRole.PM)
-            assert "vấn đề P1: BGDDT, BNV" in prime and "(PM)" in prime, prime[-3000:]
+            assert "vấn đề P1: BGDDT, BNV" in prime and "(PM)" in prime and 'value="ESCALATE"' not in prime, prime[-3000:]
 
-            await drafts.rule_on_disagreement(client, sid, Ruling(point_id="P1", ruling="Giao Bộ GD&ĐT chủ trì cấp phép", **PM))
+            form = {"csrftoken": token_of(await http.get("/board/inbox")), "point_id": "P1", "role": "PRIME_MINISTER", "official": "Thủ tướng"}
+            ruled = await http.post(f"/board/inbox/{sid}/ruling", data=form | {"decision": "RULE", "ruling": "Giao Bộ GD&ĐT chủ trì cấp phép"})
+            assert ruled.status_code == 303, ruled.text[-2000:]
             assert sid not in await inbox("CP", CallerRole.PM) and "vấn đề P1" not in await inbox("VPCP", CallerRole.OPERATOR)
+            [ruling] = [e for e in (await drafts.history(client, sid)).entries if e.event is EventKind.DISAGREEMENT_RULED]
+            assert (ruling.actor, ruling.official, ruling.reasons) == (Actor.PM, "Thủ tướng", "Giao Bộ GD&ĐT chủ trì cấp phép")
             assert "vấn đề P1" not in is_page(await http.get(f"/board/drafts/{sid}"), 200)
 
 

@@ -19,6 +19,7 @@ from schemas.records import RegistryRow
 from schemas.views import OpenPoint
 from store import board
 from web.board import asked_status, own_agency
+from web.marks import rulebook
 
 # At most so many drafts with a point raised are asked at once for their open points (a handful are open at a time).
 MAX_DISPUTED_ASKED = 20
@@ -33,6 +34,8 @@ class AwaitingRuling:
 
     row: RegistryRow
     point: OpenPoint | None
+    roles: tuple[str, ...] = ()  # the reader's roles that rule on it, where it awaits the reader's ruling (its form)
+    above: Actor | None = None  # the level it may be escalated to instead (the Deputy Prime Minister's: the Prime Minister)
 
 
 async def awaiting_ruling(request: Request, who) -> tuple[list[AwaitingRuling], int]:
@@ -53,5 +56,18 @@ async def awaiting_ruling(request: Request, who) -> tuple[list[AwaitingRuling], 
         elif mine is None:
             shown.append(AwaitingRuling(row, None))
         else:
-            shown.extend(AwaitingRuling(row, p) for p in mine)
+            shown.extend(_with_form(row, p, actor) for p in mine)
     return shown, unseen
+
+
+def _with_form(row: RegistryRow, point: OpenPoint, actor: Actor | None) -> AwaitingRuling:
+    """The point with what its ruling form offers the reader, by the rulebook of the draft's process version (every
+    edition's `arbitration` is the Deputy Prime Minister's, then the Prime Minister's; the draft checks its own)."""
+    if point.with_actor is not actor:
+        return AwaitingRuling(row, point)
+    levels = rulebook(row.process_version).arbitration
+    at = next((i for i, level in enumerate(levels) if level.actor is actor), None)
+    if at is None:
+        return AwaitingRuling(row, point)
+    return AwaitingRuling(row, point, roles=tuple(sorted(r.value for r in levels[at].roles)),
+                          above=levels[at + 1].actor if at + 1 < len(levels) else None)

@@ -23,7 +23,7 @@ from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES, EscalationLevel, ProcessVersion, Stage
-from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision, PostponementDecision
+from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
 from schemas.text import NFD_GROWTH, typed_whole_number
@@ -278,6 +278,30 @@ async def decide_postponement(request: Request, submission_id: str,
         permissions.check_acting(who, decision)
         await temporal(request, told_as_read(request, who, submission_id,
                                              drafts.decide_postponement(request.app.state.client, submission_id, decision)))
+    except (ValidationError, Refused, Problem) as refused:
+        return await _refused(request, who, submission_id, typed, refused)
+    return _sent(request, submission_id)
+
+
+@router.post("/board/inbox/{submission_id}/ruling", dependencies=[Depends(known_form_fields)])
+async def rule(request: Request, submission_id: str,
+               point_id: Annotated[str, Form(max_length=100)] = "", decision: Annotated[str, Form(max_length=10)] = "",
+               role: Annotated[str, Form(max_length=40)] = "", official: Annotated[str, Form(max_length=200 * NFD_GROWTH)] = "",
+               ruling: Annotated[str, Form(max_length=MAX_REASON * NFD_GROWTH * 2)] = "") -> Response:
+    """A point of disagreement's ruling form: the message the API takes, `Ruling`, checked by the same rules, sent as the
+    `rule_on_disagreement` update; `decision` is RULE (the ruling settles the point) or ESCALATE (to the next level of the
+    rulebook's `arbitration`, the Prime Minister)."""
+    who = await signed_in(request)
+    if who is None:
+        return to_sign_in(request)
+    typed = {"form": "ruling", "point_id": point_id, "decision": decision, "role": role, "official": official, "ruling": ruling}
+    try:
+        message = Ruling.model_validate({
+            "actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role, "official": official,
+            "point_id": point_id, "escalate": {"RULE": False, "ESCALATE": True}.get(decision, decision), "ruling": ruling})
+        permissions.check_acting(who, message)
+        await temporal(request, told_as_read(request, who, submission_id,
+                                             drafts.rule_on_disagreement(request.app.state.client, submission_id, message)))
     except (ValidationError, Refused, Problem) as refused:
         return await _refused(request, who, submission_id, typed, refused)
     return _sent(request, submission_id)

@@ -69,6 +69,9 @@ SENTENCES = {
     "examining_committee_only": "Only the committee that leads the draft's examination may send this.",
     "consultation_open": "This stage cannot be decided while consultation rounds await their compilation.",
     "open_disagreements": "This stage cannot be approved while points of disagreement await a ruling.",
+    "ruling_required": "A ruling is needed, unless the point is escalated.",
+    "open_point": "This point is not open: it has been ruled on; open the inbox again.",
+    "arbitration_level": "This point awaits another level's ruling now: open the inbox again.",
     "required_documents": "Documents this stage requires are missing.",
     "return_target": "The draft cannot be returned to this stage.",
     "later_session": "The session must open after the draft's current target session.",
@@ -124,7 +127,8 @@ LABELS = {
     "occurred_on": "Decided on, when entered afterwards (Ha Noi day)", "total_deputies": "Deputies in all", "in_favour": "In favour",
     "against": "Against", "abstaining": "Abstaining", "vote": "The vote, when the outcome is VOTE (all deputies, not only those present)",
     "parts_not_passed": "Parts voted down, one a line (e.g. Điều 12), when the law passes in part",
-    "approved": "Approve or refuse",
+    "approved": "Approve or refuse", "point_id": "Point of disagreement", "decision": "Rule or escalate", "escalate": "Rule or escalate",
+    "ruling": "Ruling",
 }
 # The forms' text areas that take one entry a line (web.inbox): a refusal of one entry names its line.
 LINES_FIELDS = frozenset({"documents", "parts_not_passed"})
