@@ -77,6 +77,14 @@ async def revoke(pool: asyncpg.Pool, token_id: str, *, revoked_by: str) -> bool:
     return status == "UPDATE 1"
 
 
+async def agencies_without_tokens(pool: asyncpg.Pool, agencies: tuple[str, ...]) -> list[str]:
+    """Those of `agencies` for which no token in force acts (revoked, expired and operators' tokens do not), in order."""
+    held = {row[0] for row in await pool.fetch(
+        "SELECT DISTINCT agency_code FROM api_tokens WHERE agency_code = ANY($1) AND role <> 'OPERATOR' AND revoked_at IS NULL "
+        "AND (expires_at IS NULL OR expires_at > now())", list(agencies))}
+    return [agency for agency in agencies if agency not in held]
+
+
 async def list_tokens(pool: asyncpg.Pool) -> list[TokenRow]:
     rows = await pool.fetch(
         "SELECT token_id, agency_code, role, label, issued_by, issued_at, revoked_at, expires_at FROM api_tokens ORDER BY issued_at, token_id"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -72,6 +73,20 @@ async def test_consultation_and_programme_changes_through_http(api, pool):
     moved = await api.post(f"/v1/submissions/{sid}/programme-changes", json=change, headers=ubtvqh)
     assert moved.status_code == 200 and moved.json()["to_stage"] == "DRAFTING"
     assert (await api.get(f"/v1/submissions/{sid}", headers=lead)).json()["track"] == "SHORTENED"
+
+
+async def test_a_round_asking_an_agency_no_token_acts_for_is_opened_with_a_warning(api, pool):
+    """Found by a ministry's trial: a consultee's code mistyped (BTCC) opened a round that no one could answer through the
+    API, and the stage waited for it until the window closed, without a word. The receipt says so."""
+    request, lead = await started_at_drafting(api, pool, "BYT")
+    sid, mistyped = request.submission_id, f"BTCC{uuid.uuid4().hex[:6].upper()}"
+    await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r1", ("BTC", mistyped))), headers=lead)
+    assert opened.status_code == 200, opened.text
+    [warning] = opened.json()["warnings"]
+    assert warning.startswith(f"no API token acts for {mistyped}: ") and "BTC," not in warning, warning
+    answered = await api.post(f"/v1/submissions/{sid}/consultations", json=body(consultation(request, "r2", ("BTC",))), headers=lead)
+    assert answered.status_code == 200 and "warnings" not in answered.json(), answered.text
 
 
 async def test_a_classified_draft_s_round_reads_redacted_for_all_but_its_lead_ministry(api, pool, dev_env):

@@ -20,7 +20,7 @@ from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
-from api.tokens import Caller
+from api.tokens import Caller, agencies_without_tokens
 from schemas.enums import ConsultationKind
 from schemas.messages import ConsultationRequest, PostponementRequest, SubmissionId
 from schemas.views import Receipt
@@ -79,11 +79,19 @@ async def told_as_read(http: Request, who: Caller, submission_id: str, sending: 
         raise refused from None
 
 
-def _with_warnings(receipt: Receipt, message: object) -> Receipt:
-    """A deadline asked on a rest day is said in the receipt, as the CLI says it (found by a ministry's trial)."""
-    if isinstance(message, PostponementRequest) and (said := asked_deadline_warning(message.new_deadline)):
-        return receipt.model_copy(update={"warnings": (said,)})
-    return receipt
+async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Receipt:
+    """A deadline asked on a rest day is said in the receipt, as the CLI says it (found by a ministry's trial); so is a
+    consultee no token acts for, which cannot answer through the API (found by a ministry's trial: a code mistyped, BTCC,
+    held the stage until the round's window closed on its silence)."""
+    said: tuple[str, ...] = ()
+    if isinstance(message, PostponementRequest) and (warning := asked_deadline_warning(message.new_deadline)):
+        said = (warning,)
+    if (isinstance(message, ConsultationRequest) and receipt.first_seq is not None and message.consultees
+            and (tokenless := await database(agencies_without_tokens(http.app.state.pool, message.consultees)))):
+        said = (f"no API token acts for {', '.join(tokenless)}: its opinion cannot be sent through the API until one is issued "
+                "(legis tokens issue CODE CONSULTEE --by WHO); a code mistyped is answered by no one, and the round waits for it "
+                "until its window closes",)
+    return receipt.model_copy(update={"warnings": said}) if said else receipt
 
 
 def _endpoint(route: Route):
@@ -100,7 +108,7 @@ def _endpoint(route: Route):
                 # The draft answers before the round's first task registers it where the public's comments go: the answer
                 # waits for that (briefly), so that a link posted on it takes comments (found by a fresh-user trial).
                 await database(public.registered(http.app.state.pool, submission_id, message.round_id, within=PUBLIC_ROUND_SECONDS))
-            return JSONResponse(_with_warnings(permissions.receipt_for(who, receipt), message).model_dump(mode="json"))
+            return JSONResponse((await _with_warnings(http, permissions.receipt_for(who, receipt), message)).model_dump(mode="json"))
 
         return await answer_once(http, who.token_id, key, run)
 
