@@ -60,9 +60,18 @@ def check_opinion(caller: Caller, *, opinion: OpinionBody, draft: StatusView) ->
         raise forbidden("consultee", "callers_own_agency", f"this token answers for {caller.agency_code}, not {opinion.consultee}")
 
 
-def check_reports(caller: Caller) -> None:
-    if caller.role not in (CallerRole.OPERATOR, CallerRole.VPCP, CallerRole.UBTVQH):
-        raise forbidden("role", "reports_for_offices", "reports are for operators, the Government Office and the Standing Committee")
+def reported_ministry(caller: Caller, ministry: str | None) -> str | None:
+    """The lead ministry whose drafts a report counts for `caller` (None: every agency's): operators, the Government Office
+    and the Standing Committee read any, a lead ministry's token its own drafts' (found by a ministry's trial: it could not
+    read how its own drafts kept their deadlines), the others none (403 `reports_for_offices`)."""
+    if caller.role in (CallerRole.OPERATOR, CallerRole.VPCP, CallerRole.UBTVQH):
+        return ministry
+    if caller.role is not CallerRole.LEAD_MINISTRY:
+        raise forbidden("role", "reports_for_offices",
+                        "reports are for operators, the Government Office, the Standing Committee and each lead ministry for its own drafts")
+    if ministry not in (None, caller.agency_code):
+        raise forbidden("ministry", "own_ministry_only", f"this token reads the report of {caller.agency_code}'s drafts, not {ministry}'s")
+    return caller.agency_code
 
 
 def check_refusals(caller: Caller) -> None:

@@ -13,11 +13,13 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from activities.database import create_pool
 from activities.reports import deadline_report, overdue_by_agency, write_csv
-from schemas.enums import Actor, EscalationLevel, EventKind, ProcessVersion, Role, Stage
+from schemas.enums import Actor, CallerRole, EscalationLevel, EventKind, ProcessVersion, Role, Stage
 from schemas.rulebook import load_rulebook
 from store import audit
 from tests.drafts import postponement, postponement_decision, refusal_of, start_request
 from tests.scenarios import approve, fast_forward_to_day
+from tests.test_board_forms import app_client
+from tests.test_board_pages import is_page, signed_in
 from workflows import client as drafts
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft_law import DraftLawWorkflow
@@ -367,3 +369,37 @@ async def test_the_report_counts_rows_written_without_their_body(fresh_database_
         assert [getattr(rows["ALL"], f) for f in figures] == [0, 0, 1, 1, 1]
     finally:
         await connection.close()
+
+
+async def test_a_lead_ministry_reads_its_own_drafts_report(fresh_database_url):
+    """Found by a ministry's trial: a lead ministry's token was refused every report, its own drafts' too. It reads its
+    own drafts' figures, on the API and on the board, with its code or none; another ministry's it may not."""
+    pool = await create_pool(fresh_database_url)
+    try:
+        since = datetime(2027, 1, 1, tzinfo=VIETNAM)
+        for ministry in ("BTC", "BGDDT"):
+            sid = f"OWN-{ministry}"
+            await pool.execute(
+                "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
+                " stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, $3, 'LAW_2025', '16-2', 'APPRAISAL', $4, $5, false, 2,"
+                " 'MOJ')", sid, f"draft-law-{sid}", ministry, since, date(2027, 1, 25))
+            await pool.execute(
+                "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor, agency_code,"
+                " deadline) VALUES ($1, 2, $2, $3, 'DECISION', 'DRAFTING', 'APPRAISAL', 'APPROVE', 'LEAD_MINISTRY', $4, $5)",
+                sid, f"draft-law-{sid}", since + timedelta(days=5), ministry, date(2027, 1, 20))
+        period = {"since": "2027-01-01", "until": "2027-03-01"}
+        async with app_client(pool) as http:
+            secret = await signed_in(http, pool, language="en", agency="BTC", role=CallerRole.LEAD_MINISTRY)
+            own = await http.get("/v1/reports/deadlines", params=period, headers={"Authorization": f"Bearer {secret}"})
+            assert own.status_code == 200, own.text
+            assert {r["agency"]: (r["on_time"], r["overdue_now"]) for r in own.json()} == {"BTC": (1, 0), "ALL": (1, 0)}
+            page = is_page(await http.get("/board/ministries", params=period), 200)
+            assert "BTC" in page and "BGDDT" not in page, page[-3000:]
+            csv_rows = (await http.get("/board/ministries.csv", params=period)).text.splitlines()
+            assert [row.split(",")[0] for row in csv_rows] == ["agency", "BTC", "ALL"], csv_rows
+            assert is_page(await http.get("/board/ministries", params=period | {"ministry": "BGDDT"}), 403)
+            operator = await signed_in(http, pool, language="en", agency="VPCP", role=CallerRole.OPERATOR)
+            every = await http.get("/v1/reports/deadlines", params=period, headers={"Authorization": f"Bearer {operator}"})
+            assert {r["agency"]: r["on_time"] for r in every.json()} == {"BTC": 1, "BGDDT": 1, "ALL": 2}
+    finally:
+        await pool.close()

@@ -31,24 +31,24 @@ from workflows.deadlines import local_day
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-async def _reader(request: Request) -> tuple[Caller | None, Response | None]:
-    """The reader of the reports, or the page a caller gets instead: the sign-in, or a refusal naming the rule."""
+async def _reader(request: Request, ministry: str | None) -> tuple[Caller | None, str | None, Response | None]:
+    """The reader of the reports and the ministry whose drafts it reads (`permissions.reported_ministry`), or the page a
+    caller gets instead: the sign-in, or a refusal naming the rule."""
     who = await signed_in(request)
     if who is None:
-        return None, to_sign_in(request)
+        return None, None, to_sign_in(request)
     try:
-        permissions.check_reports(who)
+        return who, permissions.reported_ministry(who, ministry or None), None
     except Refused as refused:
         noted(request, [{"field": refused.field, "rule": refused.rule, "message": refused.message}])
-        return None, page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
-    return who, None
+        return None, None, page(request, "forbidden.html", status_code=403, rule=refused.rule, message=refused.message)
 
 
 @router.get("/board/ministries", dependencies=[Depends(ReportParameters)])
 async def ministries(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
                      ministry: Annotated[AgencyCode | None, All, Query()] = None) -> Response:
     started = time.perf_counter()
-    who, turned_away = await _reader(request)
+    who, ministry, turned_away = await _reader(request, ministry)
     if turned_away is not None:
         return turned_away
     day = local_day(today())
@@ -72,7 +72,7 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
 @router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
 async def ministries_csv(request: Request, since: Annotated[Day | None, All] = None, until: Annotated[Day | None, All] = None,
                          ministry: Annotated[AgencyCode | None, All, Query()] = None) -> Response:
-    _, turned_away = await _reader(request)
+    _, ministry, turned_away = await _reader(request, ministry)
     if turned_away is not None:
         return turned_away
     day = local_day(today())

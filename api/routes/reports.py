@@ -26,8 +26,9 @@ async def report(who: Authenticated, http: Request,
                  since: Annotated[Day | None, Query(description="first day, a Ha Noi date (default: 1 January this year)")] = None,
                  until: Annotated[Day | None, Query(description="the day after the last (default: tomorrow)")] = None,
                  ministry: Annotated[AgencyCode | None, Query(description="only drafts led by this agency code")] = None) -> list[ReportRow]:
-    """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`)."""
-    permissions.check_reports(who)
+    """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`); a lead
+    ministry's token reads its own drafts' (`ministry` its own code or none)."""
+    ministry = permissions.reported_ministry(who, ministry)
     today = local_day(datetime.now(UTC))
     first, last = report_period(since, until, today=today)
     return await database(deadline_report(http.app.state.pool, since=first, until=last, today=today, lead_ministry=ministry))
