@@ -50,6 +50,10 @@ class PendingDecision(View):
         default=None, exclude_if=lambda session: session is None,
         description="at a sitting stage (eighth generation): the session at whose sittings the Assembly decides, from its "
                     "opening (to the end of its last phase, where given); none elsewhere, and while no later session is announced")
+    withdrawal: tuple[DeciderView, ...] = Field(
+        default=(), exclude_if=lambda deciders: not deciders,
+        description="who may withdraw the draft (rút dự án, outcome WITHDRAW) at this stage, besides its deciders' outcomes: the "
+                    "rulebook's `withdrawal`, at any stage not final")
     at_meeting: StandingCommitteeMeeting | None = Field(
         default=None, exclude_if=lambda meeting: meeting is None,
         description="an ordinance at STANDING_COMMITTEE_OPINION (nineteenth generation on): the Standing Committee meeting "

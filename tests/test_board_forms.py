@@ -424,3 +424,32 @@ async def test_a_round_whose_draft_reached_a_final_stage_says_no_answer_will_com
     sid = await posted_round(pool, "FINAL")
     await pool.execute("UPDATE submissions SET stage = $2 WHERE submission_id = $1", sid, stage)
     assert (await public.public_round(pool, sid, "cong-khai")).draft_ended is ended
+
+
+async def test_the_lead_ministrys_minister_withdraws_a_draft_from_its_inbox(time_skipping_env, pool):
+    """Found by a ministry's trial: a draft could be withdrawn at any stage not final (the rulebook's `withdrawal`), yet the
+    inbox's form offered only the stage's outcomes and the status's pending decision named only its deciders. The form
+    offers WITHDRAW to who may withdraw, with the roles that may, and the status says who may."""
+    request = start_request(ministry="BGDDT")
+    sid, client, task_queue = request.submission_id, time_skipping_env.client, f"forms-{uuid.uuid4().hex[:8]}"
+    async with create_worker(client, pool, task_queue=task_queue):
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])  # on to DRAFTING, the ministry's
+        await eventually(lambda: pool.fetchval("SELECT stage FROM submissions WHERE submission_id = $1", sid), lambda stage: stage == "DRAFTING")
+        withdrawal = (await drafts.status(client, sid)).pending.withdrawal
+        assert [(d.actor.value, [r.value for r in d.roles]) for d in withdrawal] == [("LEAD_MINISTRY", ["MINISTER"]), ("GOVERNMENT", ["PRIME_MINISTER"])]
+        app = create_app(client=client, pool=pool, task_queue=task_queue, settings=Settings(
+            api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none"))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.12", 50000)), base_url="http://legis.test") as http:
+            _, secret = await issue(pool, agency_code="BGDDT", role=CallerRole.LEAD_MINISTRY, issued_by="test")
+            assert (await http.post("/board/signin", data={"token": secret, "csrftoken": token_of(await http.get("/board/signin"))})).status_code == 303
+            inbox = (await http.get("/board/inbox")).text
+            assert f'action="/board/inbox/{sid}"' in inbox, inbox[inbox.index("<main"):][:3000]
+            form = inbox[inbox.index(f'action="/board/inbox/{sid}"'):][:4000]
+            assert '<option value="WITHDRAW">Rút hồ sơ dự án (WITHDRAW)</option>' in form and 'value="MINISTER"' in form, form
+            sent = {"csrftoken": TOKEN_FIELD.search(inbox).group(1), "stage": "DRAFTING", "outcome": "WITHDRAW", "official": "Bộ trưởng",
+                    "reasons": "Chính sách đã được điều chỉnh tại luật khác"}
+            refused = await http.post(f"/board/inbox/{sid}", data=sent | {"role": "DEPUTY_MINISTER"})
+            assert refused.status_code == 403 and "withdrawal_authority" in refused.text, refused.text[-2000:]
+            assert (await http.post(f"/board/inbox/{sid}", data=sent | {"role": "MINISTER"})).status_code == 303
+        assert (await drafts.status(client, sid)).stage is Stage.WITHDRAWN

@@ -130,8 +130,11 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     forms = {}
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
-        roles = sorted({role.value for d in (rule.deciders if rule else ()) if d.actor is who.role.actor for role in d.roles})
-        forms[row.submission_id] = {"outcomes": [o.value for o in rule.outcomes] if rule else [], "roles": roles,
+        # The rulebook's withdrawal besides the stage's outcomes, to who may withdraw (found by a ministry's trial: no form offered it).
+        withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule else []
+        roles = sorted({role.value for d in (*(rule.deciders if rule else ()), *withdrawing) if d.actor is who.role.actor for role in d.roles})
+        outcomes = [o.value for o in rule.outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
+        forms[row.submission_id] = {"outcomes": outcomes, "roles": roles,
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}

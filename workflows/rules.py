@@ -456,6 +456,7 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
     missing = missing_documents(rule, state)
     sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
     return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+                           withdrawal=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.withdrawal),
                            required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
                            at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state))
 
