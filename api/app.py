@@ -28,6 +28,7 @@ from api.plumbing import AroundRequest, BodyLimit, TrailingSlash
 from api.problems import ProblemDetail
 from api.routes import consultation, events, health, public, reports, submissions
 from schemas import glossary
+from schemas.text import PG_BIGINT_MAX
 from schemas.views import WebhookEvent
 from web import auth as web_auth
 from web import board as web_board
@@ -174,12 +175,32 @@ def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
             if f'"#/components/schemas/{unused}"' not in json.dumps(schema["paths"]):
                 components.pop(unused, None)
         glossary.describe(components)
+        _whole_bounds(schema)
         _with_answer_examples(schema)
         _with_headers(schema)
         app.openapi_schema = schema
         return schema
 
     return openapi
+
+
+# FastAPI's OpenAPI models hold a bound as a float: an integer's 2**63 - 1 came out as 9.223372036854776e+18, one above
+# PostgreSQL's bigint, which client generators refuse (found by a ministry's trial). The bigint is the one bound past 2**53.
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _whole_bounds(node: Any) -> None:
+    """An integer's bounds written as integers, in place: `PG_BIGINT_MAX` for the float it was rounded to."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for bound in _BOUNDS:
+                if isinstance(value := node.get(bound), float):
+                    node[bound] = PG_BIGINT_MAX if value >= PG_BIGINT_MAX else int(value)
+        for child in node.values():
+            _whole_bounds(child)
+    elif isinstance(node, list):
+        for child in node:
+            _whole_bounds(child)
 
 
 def _header(description: str, example: str) -> dict[str, Any]:
