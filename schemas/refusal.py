@@ -47,13 +47,21 @@ class Refused(ValueError):
         message breaks as a whole: INVALID, whatever it would be sent on its own."""
         return Refused(f"{part}.{self.field}", self.rule, self.message, RefusalKind.INVALID)
 
+    def sealed_details(self) -> dict[str, str]:
+        """The details of a classified draft's refusal, whose failure message is withheld (`withheld`): its own sentence
+        travels in them, sealed with the draft's payloads, for the clients that hold the keys."""
+        return {**self.details, "message": self.message}
+
     @classmethod
     def from_details(cls, message: str, details: dict) -> Refused:
+        """The refusal a failure carries: its sentence from the details where they hold it (`sealed_details`), else from
+        the failure's message."""
         kind = details.get("kind")
+        said = details.get("message")
         return cls(
             str(details.get("field", "body")),
             str(details.get("rule", "refused")),
-            message.removesuffix(f" (rule: {details.get('rule')})").removeprefix(f"{details.get('field')}: "),
+            said if isinstance(said, str) else message.removesuffix(f" (rule: {details.get('rule')})").removeprefix(f"{details.get('field')}: "),
             RefusalKind(kind) if kind in RefusalKind._value2member_map_ else RefusalKind.CONFLICT,
         )
 

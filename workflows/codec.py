@@ -220,26 +220,30 @@ REFUSED = "Refused"
 T = TypeVar("T")
 
 
-def refusal(refused: Refused) -> ApplicationError:
+def refusal(refused: Refused, *, classified: bool = False) -> ApplicationError:
     """A refusal as it crosses Temporal: it fails only the caller's message, never a workflow task; it is not worth
-    retrying, and stays readable (`SealedFailures`)."""
+    retrying, and its message stays readable (`SealedFailures`). A classified draft's message names the field and rule
+    only, its sentence travelling in the details, which the codec seals: found by a Web UI trial, a raw update's refusal
+    told any Temporal client the draft's lead ministry ("BTC is not this draft's lead ministry") and its dossier."""
+    if classified:
+        return ApplicationError(str(refused.withheld()), refused.sealed_details(), type=REFUSED, non_retryable=True)
     return ApplicationError(str(refused), refused.details, type=REFUSED, non_retryable=True)
 
 
-def answered(core: Callable[[], T]) -> T:
+def answered(core: Callable[[], T], *, classified: bool = False) -> T:
     """What the rules of a draft or a round answer a message, its refusal the message's failure (`refusal`)."""
     try:
         return core()
     except Refused as refused:
-        raise refusal(refused) from None
+        raise refusal(refused, classified=classified) from None
 
 
 def refused_start(refused: Refused, classified: bool) -> ApplicationError:
     """A start its draft refuses, as the workflow fails with it: readable, where a sealed failure of a draft that never ran
     is withheld by the codec server; a classified draft's names its field and rule only, as its failure enters the
-    history in clear. Logged, with field and rule only."""
+    history in clear (its sentence sealed in the details, `refusal`). Logged, with field and rule only."""
     workflow.logger.warning("start refused", extra={"field": refused.field, "rule": refused.rule})
-    return refusal(refused.withheld() if classified else refused)
+    return refusal(refused, classified=classified)
 
 
 class RefusingPayloadConverter(PydanticPayloadConverter):
@@ -342,6 +346,7 @@ class SealedFailures(DefaultFailureConverter):
     def to_failure(self, exception: BaseException, payload_converter: PayloadConverter, failure: Failure) -> None:
         super().to_failure(exception, payload_converter, failure)
         if isinstance(exception, ApplicationError) and exception.type == REFUSED:
+            failure.stack_trace = ""  # a rule's refusal, not a fault: where it was raised tells its reader nothing but paths
             return
         sealed = {"message": failure.message, "stack_trace": failure.stack_trace}
         failure.encoded_attributes.CopyFrom(payload_converter.to_payloads([sealed])[0])

@@ -57,9 +57,8 @@ def workflow_id_for(submission_id: str) -> str:
     return rounds.draft_workflow_id(submission_id)
 
 
-# A start request that does not decode (say, from a plain `temporal workflow start`) fails the workflow, refused by
-# the data converter with its field and rule (`workflows.codec.RefusingPayloadConverter`); a model the workflow's own
-# code builds that does not validate fails it too (or, in an update, the update), instead of a task retrying for ever.
+# A start request that does not decode (a plain `temporal workflow start`) fails the workflow with its field and rule (RefusingPayloadConverter);
+# so does a model the workflow's own code builds that does not validate (in an update, the update), instead of a task retrying for ever.
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
@@ -279,18 +278,19 @@ class DraftLawWorkflow:
             else:
                 draft.validate(op, self._state, message, workflow.now(), self._request_id())
         except Refused as refused:
-            raise refusal(refused) from None
+            raise refusal(refused, classified=self._input.classified) from None
         if self._state is not None:
             self._passed = (self._request_id(), message, self._state, workflow.now())
 
     async def _perform(self, op: draft.Operation[M], message: M, *, rooms: bool = False) -> Receipt:
         await workflow.wait_condition(lambda: self._state is not None)
         if rooms and draft.remembered(self._ready, self._request_id()) is None:  # counted with no await before its commit
-            answered(lambda: rounds.check_room(self._ready, len(self._starting)))
+            answered(lambda: rounds.check_room(self._ready, len(self._starting)), classified=self._input.classified)
         passed, self._passed = self._passed, None
         # Compared item by item, the request ID first; a message and a state are most often the very same objects.
         checked = passed == (self._request_id(), message, self._state, workflow.now())
-        return await self._told(answered(lambda: draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)))
+        performed = lambda: draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)  # noqa: E731
+        return await self._told(answered(performed, classified=self._input.classified))
 
     async def _told(self, applied: Applied) -> Receipt:
         """Commit, then tell the rounds what the core tells them (a new code of the lead ministry, a window's new end)."""
