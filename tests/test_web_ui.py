@@ -95,7 +95,7 @@ async def test_operator_finds_and_reads_drafts_in_the_web_ui(tmp_path):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = await browser.new_page(viewport={"width": 1600, "height": 1000})
-            await loopback_only(page)
+            refused = await loopback_only(page)
 
             drafting = await workflow_list(page, ui, 'LegisStage="DRAFTING"', "list-stage-drafting.png")
             assert f"draft-law-{ids['UI-DRAFTING']}" in drafting
@@ -117,6 +117,8 @@ async def test_operator_finds_and_reads_drafts_in_the_web_ui(tmp_path):
             await page.screenshot(path=ARTIFACTS / "draft-page.png", full_page=True)
             assert "Luật Nhà giáo" in shown
             assert re.search(r"Pending decision:?\s*APPROVE by LEAD_MINISTRY", shown), shown
+            # Nothing asked of the outside (found by a Web UI trial: the newsfeed of temporal.io at the first load).
+            assert refused == [], refused
             await browser.close()
     finally:
         await stop_stack(process, env)

@@ -99,6 +99,8 @@ def dev_server_command(settings: Settings) -> list[str]:
         # The Web UI decodes payloads through the API's codec server, for the callers it lets read them.
         "--ui-codec-endpoint",
         codec_endpoint(settings),
+        # The Web UI asked temporal.io for its newsfeed at every first load: no call out of a government network.
+        "--ui-disable-news-fetch",
         *sa.dev_server_flags(),
         *sa.CACHED_SEARCH_ATTRIBUTES,
     ]
