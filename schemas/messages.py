@@ -6,7 +6,9 @@ CLI, a Temporal client). Its strings follow `schemas.text`; its dates are Ha Noi
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from schemas.calendar import TargetSession, in_range
 from schemas.enums import (
@@ -30,6 +32,9 @@ SUBMISSION_ID_WORDS = "letters, digits, '.', '_' or '-', 1 to 64 characters, the
 SubmissionId = code(SUBMISSION_ID, SUBMISSION_ID_WORDS)
 AgencyCode = code(r"^[A-Z][A-Z0-9_]{1,23}$", "capital letters, digits or '_', 2 to 24 characters, the first a letter, e.g. BTP")
 Sha256 = code(r"^[0-9a-f]{64}$", "a SHA-256: 64 hexadecimal digits, in small letters")
+# A document's hash as an official's tools print it (Windows' Get-FileHash and certutil write capitals: found by a
+# ministry's trial), kept in small letters; a text's, which legis computes, is taken in small letters only.
+DocumentSha256 = Annotated[code(r"^[0-9a-fA-F]{64}$", "a SHA-256: 64 hexadecimal digits, 0-9 and a-f in either case"), AfterValidator(str.lower)]
 ROUND_ID = r"^[A-Za-z0-9._-]{1,40}$"
 # The most parts of a law a vote may record as voted down (articles or chapters).
 MAX_PARTS_NOT_PASSED = 200
@@ -88,7 +93,7 @@ class DocumentRef(Message):
 
     kind: DocumentKind
     name: DocumentName = Field(description="the document's title or file name")
-    sha256: Sha256 = Field(description="SHA-256 of the document's bytes, hexadecimal")
+    sha256: DocumentSha256 = Field(description="SHA-256 of the document's bytes, hexadecimal (kept in small letters)")
     size_bytes: Bytes | None = Field(default=None, description="the document's size in bytes")
     # Added for the public's pages; left out of a message without it, so that earlier messages read the same.
     url: DocumentUrl | None = Field(default=None, exclude_if=lambda url: url is None,

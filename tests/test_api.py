@@ -452,3 +452,19 @@ async def test_a_start_naming_another_day_for_an_announced_session_says_so(dev_e
             assert status.json()["target_session"]["opens_on"] == str(announced)
     finally:
         await own.close()
+
+
+async def test_a_documents_hash_in_capitals_is_taken_and_kept_in_small_letters(api, pool):
+    """Found by a ministry's trial: Windows' Get-FileHash and certutil print a SHA-256 in capitals, which was refused
+    `string_pattern_mismatch`; it is the same hash, kept in small letters. A hash that is no hash is still refused."""
+    request, lead = await started_at_drafting(api, pool)
+    filing = json.loads(example_text("dossier-filing.json").replace("BGDDT-2026-017", request.submission_id))
+    hashes = [f"{n:02x}" * 31 + "ef" for n in range(170, 170 + len(filing["documents"]))]  # with letters
+    capitals = filing | {"documents": [document | {"sha256": h.upper()} for document, h in zip(filing["documents"], hashes, strict=True)]}
+    path = f"/v1/submissions/{request.submission_id}"
+    assert (await api.post(f"{path}/dossier", json=capitals, headers=lead)).status_code == 200
+    versions = await eventually(lambda: api.get(f"{path}/versions", headers=lead), lambda answer: answer.json().get("versions"), seconds=30)
+    kept = [d["sha256"] for d in versions.json()["versions"][-1]["documents"]]
+    assert set(hashes) <= set(kept) and all(h == h.lower() for h in kept), kept
+    nohash = filing | {"documents": [filing["documents"][0] | {"sha256": "G" * 64}]}
+    problem(await api.post(f"{path}/dossier", json=nohash, headers=lead), 422, "string_pattern_mismatch", "documents.0.sha256")
