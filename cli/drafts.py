@@ -250,8 +250,12 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
     "legis decide BGDDT-2026-017 schemas/examples/04-appraisal-return.json --request-id dms-4711 --output json"))
 def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Send a decision (JSON) on the draft's current stage."""
+    from activities.rulebook import default_return_warning
+
     choose(output, as_json)
-    send(submission_id, read_message(file, Decision), drafts.decide, request_id)
+    decision = read_message(file, Decision)
+    warn(default_return_warning(decision, None))
+    send(submission_id, decision, drafts.decide, request_id)
 
 
 @app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 schemas/examples/dossier-filing.json"))

@@ -468,3 +468,20 @@ async def test_a_documents_hash_in_capitals_is_taken_and_kept_in_small_letters(a
     assert set(hashes) <= set(kept) and all(h == h.lower() for h in kept), kept
     nohash = filing | {"documents": [filing["documents"][0] | {"sha256": "G" * 64}]}
     problem(await api.post(f"{path}/dossier", json=nohash, headers=lead), 422, "string_pattern_mismatch", "documents.0.sha256")
+
+
+async def test_a_return_that_names_no_stage_says_where_the_rulebook_sent_the_draft(api, pool):
+    """Found by a ministry's trial: the Government's return without `return_to` sent a draft back to DRAFTING, and to a
+    new appraisal, without a word. The receipt says where the rulebook's default took it; one naming its stage says nothing."""
+    request, lead = await started_at_drafting(api, pool)
+    path = f"/v1/submissions/{request.submission_id}/decisions"
+    assert (await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=lead)).status_code == 200
+    moj = await bearer(pool, "BTP", CallerRole.MOJ)
+    returned = await api.post(path, json=body(decision(request, Stage.APPRAISAL, Outcome.RETURN_FOR_REVISION)), headers=moj)
+    assert returned.status_code == 200 and returned.json()["to_stage"] == "DRAFTING", returned.text
+    [said] = returned.json()["warnings"]
+    assert said.startswith("return_to not given: the draft returns to DRAFTING, the rulebook's default for APPRAISAL"), said
+    assert (await api.post(path, json=body(decision(request, Stage.DRAFTING)), headers=lead)).status_code == 200
+    named = await api.post(path, json=body(decision(request, Stage.APPRAISAL, Outcome.RETURN_FOR_REVISION, return_to=Stage.DRAFTING)),
+                           headers=moj)
+    assert named.status_code == 200 and "warnings" not in named.json(), named.text

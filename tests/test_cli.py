@@ -86,8 +86,9 @@ async def test_walkthrough(cli, tmp_path):
     assert f"warning the deadline asked falls on {asked}, a Sunday: if the day is mistyped, ask again" in " ".join(err.split()), err
     code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
     assert code == 0 and json.loads(out)["stage_deadline"] == asked
-    code, out, _ = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
+    code, out, err = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
     assert json.loads(out)["stage"] == "DRAFTING" and json.loads(out)["revision_loops"] == 1
+    assert "return_to not given: the draft returns to the rulebook's first stage to return to" in " ".join(err.split()), err
     # A request for another stage is refused for its stage first, and one at a stage without a deadline for that, in the
     # draft's own rule and words: with or without --extend.
     postponing = json.loads((tmp_path / "05-postpone-appraisal.json").read_text(encoding="utf-8"))

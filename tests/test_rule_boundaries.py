@@ -118,6 +118,13 @@ def test_a_round_asked_for_fewer_days_than_the_law_gives_is_refused_and_for_more
     window = state.rulebook.window(ConsultationKind.WRITTEN_OPINIONS)
     short = refused(draft.validate, draft.OPEN_CONSULTATION, state, consultation(request, "r", window_days=window.days - 1), NOW)
     assert (short.field, short.rule, short.kind) == ("window_days", "statutory_minimum", RefusalKind.INVALID)
+    assert short.message.startswith(f"consultees have at least {window.days} days"), short.message
+    # A posting's window is the public's (found by a ministry's trial: "consultees have at least 20 days").
+    posted = draft.perform(draft.FILE_DOSSIER, state, draft_text(request), NOW).state
+    days = state.rulebook.window(ConsultationKind.PUBLIC_POSTING).days
+    public = refused(draft.validate, draft.OPEN_CONSULTATION, posted, consultation(request, "p", (), ConsultationKind.PUBLIC_POSTING,
+                                                                                    window_days=days - 1), NOW)
+    assert (public.rule, public.message.split(" (")[0]) == ("statutory_minimum", f"the public has at least {days} days"), public.message
 
     def last_day(**asked) -> date:
         opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "r", **asked), NOW)

@@ -335,7 +335,8 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
     if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:
         raise Refused("window_days", "window_fixed_by_session", f"a {request.kind.value} round closes {window.days} days before the session", INVALID)
     if request.window_days is not None and window.statutory_minimum and request.window_days < window.days:
-        raise Refused("window_days", "statutory_minimum", f"consultees have at least {window.days} days ({window.source})", INVALID)
+        asked = "the public has" if request.kind is ConsultationKind.PUBLIC_POSTING else "consultees have"
+        raise Refused("window_days", "statutory_minimum", f"{asked} at least {window.days} days ({window.source})", INVALID)
     if state.generation < 10:
         check_authority(*authority)
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and awaiting_session(state):

@@ -14,7 +14,7 @@ from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
 
-from activities.rulebook import asked_deadline_warning
+from activities.rulebook import asked_deadline_warning, default_return_warning
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
@@ -22,7 +22,7 @@ from api.idempotency import answer_once
 from api.plumbing import Router
 from api.tokens import Caller, agencies_without_tokens
 from schemas.enums import ConsultationKind
-from schemas.messages import ConsultationRequest, PostponementRequest, SubmissionId
+from schemas.messages import ConsultationRequest, Decision, PostponementRequest, SubmissionId
 from schemas.views import Receipt
 from store import public, registry
 from workflows import client as drafts
@@ -80,11 +80,13 @@ async def told_as_read(http: Request, who: Caller, submission_id: str, sending: 
 
 
 async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Receipt:
-    """A deadline asked on a rest day is said in the receipt, as the CLI says it (found by a ministry's trial); so is a
-    consultee no token acts for, which cannot answer through the API (found by a ministry's trial: a code mistyped, BTCC,
+    """A deadline asked on a rest day is said in the receipt, as the CLI says it (found by a ministry's trial); so are a
+    return for revision sent where the rulebook's default took it, and a consultee no token acts for, which cannot answer through the API (found by a ministry's trial: a code mistyped, BTCC,
     held the stage until the round's window closed on its silence)."""
     said: tuple[str, ...] = ()
     if isinstance(message, PostponementRequest) and (warning := asked_deadline_warning(message.new_deadline)):
+        said = (warning,)
+    if isinstance(message, Decision) and receipt.first_seq is not None and (warning := default_return_warning(message, receipt.to_stage)):
         said = (warning,)
     if (isinstance(message, ConsultationRequest) and receipt.first_seq is not None and message.consultees
             and (tokenless := await database(agencies_without_tokens(http.app.state.pool, message.consultees)))):
