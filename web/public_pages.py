@@ -52,7 +52,9 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
     answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
     versions = await database(audit.versions(pool, found.submission_id, latest=1))
-    documents = versions.versions[-1].documents if versions.versions else ()
+    # Those published alone, filed with where they are read (found by a ministry's trial: the page listed the internal
+    # documents of the dossier by name, which a document filed without its address is: "none: not published").
+    documents = tuple(d for d in versions.versions[-1].documents if d.url) if versions.versions else ()
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
