@@ -12,7 +12,7 @@ numbered without a gap or a double.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -467,6 +467,21 @@ def test_web_ui_details_give_the_stage_start_in_ha_noi_time():
     # 20:30 UTC is 03:30 the next day in Ha Noi.
     late = core_state(now=datetime(2026, 12, 1, 20, 30, tzinfo=UTC))
     assert views.details(late).split("\n\n")[1] == f"**Stage:** {late.stage.value} since 2026-12-02 03:30 (Ha Noi)"
+
+
+def test_web_ui_details_give_the_session_and_the_rung_of_an_overdue_draft_but_a_classified_drafts_session():
+    """Found by a Web UI trial: the details gave no session, nor how far an overdue draft was escalated."""
+    state = core_state(at=Stage.APPRAISAL)
+    said = views.details(state)
+    assert f"**Session:** {state.target.code}, opening {state.target.opens_on}" in said and "Escalated to" not in said
+    later = datetime.combine(state.deadline + timedelta(days=30), time(12), tzinfo=VIETNAM)
+    for _ in range(10):  # each alarm due by then, warnings and escalations
+        state = draft.tick(state, later).state
+    rung = views.status(state, "draft-law-X", later).escalated_to
+    overdue = views.details(state)
+    assert rung is not None and "— OVERDUE" in overdue and f"**Escalated to:** {rung.value}" in overdue, overdue
+    secret = core_state(core_request(classified=True), at=Stage.APPRAISAL)
+    assert "**Session:**" not in views.details(secret) and secret.target.code not in views.details(secret)
 
 
 def test_a_final_state_has_its_vietnamese_name_in_the_status_as_on_the_board():

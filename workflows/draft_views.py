@@ -247,6 +247,10 @@ def details(state: DraftState) -> str:
         lines.insert(0, f"**{state.request.title}** ({state.lead_ministry})")
     if state.deadline:
         lines.append(f"**Deadline:** {state.deadline}" + (" — OVERDUE" if state.overdue else ""))
+        if state.overdue and (level := _escalated_to(state)) is not None:
+            lines.append(f"**Escalated to:** {level.value}")
+    if not state.classified:  # a classified draft's session is withheld, as its status withholds it (found by a Web UI trial: no session here)
+        lines.append(f"**Session:** {state.target.code}, opening {state.target.opens_on}")
     pending = pending_decision(state)
     if pending:
         who = "; ".join(f"{d.actor.value} ({', '.join(r.value for r in d.roles)})" for d in pending.deciders)
