@@ -20,9 +20,12 @@ MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", defaul
 
 
 # What PostgreSQL not answering raises through asyncpg: the socket gone (a Unix socket's file missing is an OSError too), a
-# connection lost or refused, the server starting or full.
+# connection lost or refused, the server starting or full, a statement it cancelled past its `statement_timeout` or a lock
+# it did not get within `lock_timeout` (found by a breaker: 500, an applied decision's answer included), a pooled
+# connection the server shut down under asyncpg ("cannot switch to state ...; another operation is in progress").
 DATABASE_DOWN = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.CannotConnectNowError,
-                 asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError)
+                 asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError, asyncpg.exceptions.QueryCanceledError,
+                 asyncpg.exceptions.LockNotAvailableError, asyncpg.exceptions.InternalClientError)
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:

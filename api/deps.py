@@ -157,12 +157,20 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
     except WorkflowQueryFailedError as failed:
         # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
         # run to answer: it has ended.
-        if (ended := await _closed(http, missing)) is not None:
+        if (ended := await _closed(http, missing, queried=True)) is not None:
             raise from_draft(ended) from None
         if "draft_not_ready" in str(failed):
             raise problem(Refused("submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly",
                                   RefusalKind.BUSY)) from None
-        raise problem(Refused("submission_id", "query_failed", str(failed), RefusalKind.CONFLICT)) from None
+        if "(rule: " in str(failed):  # the draft's own refusal, readable as such
+            raise problem(Refused("submission_id", "query_failed", str(failed), RefusalKind.CONFLICT)) from None
+        # Any other failure is the worker's that answered (found by a breaker: one lacking the draft's key, a read of a
+        # finished draft was refused 409): 503, for a read another worker may answer.
+        submission_id = http.path_params.get("submission_id", "")
+        log.error("query failing on a worker", submission_id=submission_id, failure=str(failed)[:200])
+        raise problem(Refused(missing, "draft_task_failing", f"submission {submission_id}: a worker could not answer ({failed}): "
+                              "is one running with other keys (LEGIS_ENCRYPTION_KEYS) or another release than the others? See the "
+                              "workers' logs; send the same request again", RefusalKind.BUSY)) from None
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         raise problem(Refused("submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is Temporal answering, and a "
                               f"worker running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once",
@@ -191,7 +199,7 @@ async def _in_other_case(http: Request) -> str | None:
         return None
 
 
-async def _closed(http: Request, missing: str) -> Refused | None:
+async def _closed(http: Request, missing: str, *, queried: bool = False) -> Refused | None:
     """A draft or round that Temporal knows but answered NOT_FOUND (or a draft never ready) has ended: 409 naming its
     end, not "no such draft" nor "retry shortly"."""
     submission_id, round_id = http.path_params.get("submission_id", ""), http.path_params.get("round_id")
@@ -202,7 +210,7 @@ async def _closed(http: Request, missing: str) -> Refused | None:
                 workflow_id, what, rule = (await round_client.round_workflow(client, submission_id, round_id)).id, f"round {round_id}", "round_closed"
             else:
                 workflow_id, what, rule = draft_id_for(submission_id), "the draft", "draft_closed"
-            return await drafts.closed(client, workflow_id, field=missing, what=what, rule=rule)
+            return await drafts.closed(client, workflow_id, field=missing, what=what, rule=rule, queried=queried)
     except (RPCError, TimeoutError):
         return None  # Temporal cannot say more: the caller is told what the first answer said
 

@@ -97,11 +97,15 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
     except WorkflowQueryFailedError as failed:
         # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
         # run to answer: it has ended.
-        if target is not None and (ended := await _closed(client, target)) is not None:
+        if target is not None and (ended := await _closed(client, target, queried=True)) is not None:
             raise from_refusal(ended) from None
         if "draft_not_ready" in str(failed):
             raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
-        raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
+        if "(rule: " in str(failed):  # the draft's own refusal
+            raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
+        # A worker's failure (one with other keys or another release, as the API says it): exit 5, to be asked again.
+        raise Unavailable(f"a worker could not answer ({failed}): is one running with other keys (LEGIS_ENCRYPTION_KEYS) or another "
+                          "release than the others? See the workers' logs; ask again", rule="draft_task_failing") from None
     except RPCError as rpc:
         raise await _from_rpc(client, settings(), rpc, target) from None
 
@@ -172,10 +176,10 @@ async def _in_other_case(submission_id: str) -> str | None:
         return None
 
 
-async def _closed(client: Client, target: Target) -> Refused | None:
+async def _closed(client: Client, target: Target, *, queried: bool = False) -> Refused | None:
     try:
         async with asyncio.timeout(_GLANCE.total_seconds()):
-            return await closed(client, target.found_id, field=target.field, what=target.what, rule=target.closed_rule)
+            return await closed(client, target.found_id, field=target.field, what=target.what, rule=target.closed_rule, queried=queried)
     except (RPCError, TimeoutError):
         return None  # Temporal cannot say more: the first answer stands
 

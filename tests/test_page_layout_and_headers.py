@@ -30,7 +30,8 @@ async def test_a_posted_drafts_page_on_a_phone_is_no_wider_than_the_phone_whatev
     """A file name, one long word, pushed the whole public page (its form and the answers) sideways: 375 px wide, it
     scrolled to 804 px. A table may scroll on its own on a phone (board.css); the page may not."""
     sid = await posted_round(pool, "WIDE")
-    await filed(pool, sid, DocumentRef(kind=DocumentKind.DRAFT_TEXT, name=FILE_NAME, sha256="7" * 64))
+    published = DocumentRef(kind=DocumentKind.DRAFT_TEXT, name=FILE_NAME, sha256="7" * 64, url="https://duthaoonline.quochoi.vn/1")
+    await filed(pool, sid, published)
     async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -19,12 +19,16 @@ import hmac
 from urllib.parse import unquote_to_bytes
 
 from asgi_csrf import asgi_csrf
+from fastapi_problem.error import Problem
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.deps import database
 from api.plumbing import UNCOMPRESSED, WHOLE_BODY, disconnected, uncompressed
+from api.problems import problem
+from schemas.refusal import RefusalKind, Refused
 from store import public
 from web.render import gettext, noted, page
 
@@ -36,6 +40,8 @@ CODEC_FORMS = ("/codec", "/codec/sign-in", "/codec/sign-out")
 # 405 with `Allow` (found by a new user: `PUT /public` was told its form had expired).
 FORM_METHODS = frozenset({"GET", "HEAD", "POST"})
 COOKIE = "csrftoken"
+# The wait for the forms' key, as `api.deps.database` bounds every call to PostgreSQL.
+DATABASE_SECONDS = 10.0
 _OUTER = "legis.outer_scope"
 
 
@@ -112,12 +118,33 @@ class PageForms:
                 await refused(Request(scope), 415, [{"field": field, "rule": rule, "message": message}])(scope, disconnected, send)
                 return
         if self._protected is None:
-            async with self._building:
-                if self._protected is None:
-                    key = await public.sender_key(scope["app"].state.pool)
-                    self._protected = asgi_csrf(self._routed, cookie_name=COOKIE, signing_secret=hmac.new(key, b"csrf-forms", hashlib.sha256).hexdigest(),
-                                                always_protect=_Prefixes(), cookie_samesite="Strict", send_csrf_failed=_refused)
+            try:
+                await self._build(scope)
+            except Problem as unavailable:
+                from web.refusals import of_problem, refused
+
+                status, problems, headers = of_problem(unavailable)
+                await refused(Request(scope), status, problems, headers)(scope, disconnected, send)
+                return
         await self._protected({**scope, _OUTER: scope}, receive, send)
+
+    async def _build(self, scope: Scope) -> None:
+        """The key is read from PostgreSQL within the database's bound, and so is the wait for another request reading it:
+        found by a breaker, the first page asked while PostgreSQL was down answered 500, and while it answered nothing every
+        page hung, waiting on this lock."""
+        try:
+            async with asyncio.timeout(DATABASE_SECONDS):
+                await self._building.acquire()
+        except TimeoutError:
+            raise problem(Refused("database", "database_unavailable", "the database does not answer (reading the forms' key)",
+                                  RefusalKind.BUSY)) from None
+        try:
+            if self._protected is None:
+                key = await database(public.sender_key(scope["app"].state.pool), seconds=DATABASE_SECONDS)
+                self._protected = asgi_csrf(self._routed, cookie_name=COOKIE, signing_secret=hmac.new(key, b"csrf-forms", hashlib.sha256).hexdigest(),
+                                            always_protect=_Prefixes(), cookie_samesite="Strict", send_csrf_failed=_refused)
+        finally:
+            self._building.release()
 
     async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         # asgi-csrf hands on a copy of the request's scope: what routing adds to it goes back to the original, where the

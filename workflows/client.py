@@ -171,19 +171,22 @@ async def _started(client: Client, submission_id: str, run_id: str | None) -> Wo
     return first.workflow_execution_started_event_attributes
 
 
-async def closed(client: Client, workflow_id: str, *, field: str, what: str, rule: str) -> Refused | None:
+async def closed(client: Client, workflow_id: str, *, field: str, what: str, rule: str, queried: bool = False) -> Refused | None:
     """Why Temporal answered NOT_FOUND to a message (an update, a signal, a cancel) for a workflow it knows, or why a draft
     is never ready to answer a query (its start was refused): the workflow has ended and takes no more messages. A Refused of kind CLOSED under `field` and `rule`, naming `what` ("the draft",
     "round R") and how it ended: a draft closed by its own rules by its final stage ("the draft is WITHDRAWN; its record
     is final", as the draft core says it), any other end by its status (terminated, timed out, failed). None when
-    Temporal knows no such workflow, or it still runs. Raises RPCError when Temporal cannot say."""
+    Temporal knows no such workflow, or it still runs, or (`queried`: a query failed) it completed by its rules, since a
+    completed draft answers queries: its failure to is the worker's (found by a breaker: a read that landed on a worker
+    lacking the draft's key was refused as "the draft is PROMULGATED; its record is final"). Raises RPCError when
+    Temporal cannot say."""
     try:
         described = await client.get_workflow_handle(workflow_id).describe()
     except RPCError as missing:
         if missing.status is RPCStatusCode.NOT_FOUND:
             return None
         raise
-    if described.status in (None, WorkflowExecutionStatus.RUNNING):
+    if described.status in (None, WorkflowExecutionStatus.RUNNING) or queried and described.status is WorkflowExecutionStatus.COMPLETED:
         return None
     stage = described.typed_search_attributes.get(sa.STAGE)
     if described.status is WorkflowExecutionStatus.COMPLETED and stage in _FINAL_STAGES:

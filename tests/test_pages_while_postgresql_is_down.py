@@ -1,0 +1,61 @@
+"""The first page an API serves reads the forms' CSRF key from PostgreSQL: while PostgreSQL is down or frozen it answers 503
+with Retry-After within the database's bound, as the JSON routes do (found by a breaker of processes: 500, or a hang
+of every page)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import pytest
+from pgserver._commands import pg_ctl
+
+from tests.http_api import api_client
+from tests.polling import eventually
+from tests.test_api_outages import BOUND_SECONDS, frozen, own_postgres
+from tests.test_statement_timeout import answer_of
+
+
+@pytest.mark.timeout(150)
+@pytest.mark.parametrize("path", ["/public", "/board/signin"])
+async def test_the_first_page_asked_while_postgresql_is_down_is_503_not_500(dev_env, path):
+    """An API started while PostgreSQL answered (its readiness "ready"), whose first page request (the board, the public
+    consultation pages) comes while PostgreSQL is stopped: the pages' CSRF protection reads its key from the database
+    on that first request (`web.csrf.PageForms`), outside `api.deps.database`, and the request failed with an exception
+    the app let out (a served API: uvicorn's plain 500 "Internal Server Error", a traceback per request) until
+    PostgreSQL was back; the API's JSON routes answered 503 `database_unavailable` meanwhile. README: 503 with
+    Retry-After (never 500) while PostgreSQL is unavailable."""
+    async with own_postgres() as (server, pool), api_client(dev_env.client, pool, worker=False) as api:
+        assert (await api.get("/readyz")).status_code == 200
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
+        try:
+            response = await answer_of(asyncio.wait_for(api.get(path), 60))
+        finally:
+            server.ensure_postgres_running()
+        assert response.status_code == 503, (response.status_code, response.text[:300])
+        assert response.headers["retry-after"]
+        # PostgreSQL back, the page answers: no connection the outage broke is kept.
+        await eventually(lambda: api.get(path), lambda again: again.status_code == 200, seconds=30)
+
+
+@pytest.mark.timeout(150)
+async def test_the_first_page_asked_while_postgresql_does_not_answer_is_503_within_the_bound(dev_env):
+    """The same first page request while PostgreSQL takes connections and answers nothing (frozen): the pages' CSRF key
+    is read without `api.deps.database`'s 10 s bound, under a lock every page request waits on, so the board and the
+    public pages hung for as long as PostgreSQL did (a served API: curl gave up after 45 s on both), while the JSON
+    routes answered 503 within 10 s. README: the API answers 503 "within 10 s of asking PostgreSQL even where it takes
+    connections and answers nothing"."""
+    async with own_postgres() as (server, pool), api_client(dev_env.client, pool, worker=False) as api:
+        assert (await api.get("/readyz")).status_code == 200
+        with frozen(Path(server.pgdata)):
+            # Not `wait_for`: cancelling a request stuck on a frozen server waits for that server.
+            asked = asyncio.ensure_future(api.get("/public"))
+            done, _ = await asyncio.wait({asked}, timeout=BOUND_SECONDS)
+        if not done:
+            asked.cancel()
+            with contextlib.suppress(BaseException):
+                await asked
+        assert done, f"GET /public: no answer within {BOUND_SECONDS} s while PostgreSQL does not answer"
+        response = await answer_of(asked)
+        assert response.status_code == 503, (response.status_code, response.text[:300])
