@@ -224,12 +224,13 @@ def _unhandled(_handler, request: Request, _exc: Exception) -> Problem:
 
 
 class _Outages(logging.LoggerAdapter):
-    """The problem handler's logger: a part that does not answer (503: PostgreSQL, Temporal) is one warning line per
-    request, naming it, where the handler would log its traceback each time; any other failure keeps its traceback."""
+    """The problem handler's logger: a part that does not answer (503: PostgreSQL, Temporal; 504: no worker answered in
+    time, found by a breaker logged with a traceback each) is one warning line per request, naming it, where the handler
+    would log its traceback each time; any other failure keeps its traceback."""
 
     def exception(self, msg: object, *args: object, exc_info: object = True, **kwargs: object) -> None:
         failure = exc_info[1] if isinstance(exc_info, tuple) else None
-        if isinstance(failure, Problem) and failure.status == HTTPStatus.SERVICE_UNAVAILABLE:
+        if isinstance(failure, Problem) and failure.status in (HTTPStatus.SERVICE_UNAVAILABLE, HTTPStatus.GATEWAY_TIMEOUT):
             self.logger.warning("%s: %s", msg, failure.detail)
             return
         self.logger.exception(msg, *args, exc_info=exc_info, **kwargs)

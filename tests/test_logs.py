@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -242,3 +243,21 @@ async def test_a_classified_drafts_refusal_is_not_written_whole_in_the_debug_log
     assert not said, said
     failed = [line for line in written.splitlines() if "Update raised failure" in line]
     assert failed and all("rule=" in line for line in failed), failed
+
+
+@pytest.mark.parametrize(("status", "one_line"), [(503, True), (504, True), (500, False)])
+def test_a_part_that_does_not_answer_is_one_warning_line_a_fault_its_traceback(caplog, status, one_line):
+    """Found by a breaker: with its only worker killed, every write answered 504 `timed_out` was logged at error level
+    with a traceback, as a fault of the server's own is."""
+    from fastapi_problem.error import Problem
+
+    from api.problems import _Outages
+
+    caplog.set_level(logging.WARNING, logger="legis.test.outages")
+    failure = Problem(title="timed_out", status=status, detail="no answer within 10 s")
+    try:
+        raise failure
+    except Problem:
+        _Outages(logging.getLogger("legis.test.outages")).exception("request failed", exc_info=sys.exc_info())
+    [record] = caplog.records
+    assert (record.levelno, record.exc_info is None) == ((logging.WARNING, True) if one_line else (logging.ERROR, False)), record
