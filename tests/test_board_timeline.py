@@ -106,12 +106,13 @@ def test_the_timeline_names_every_kind_of_event_in_its_language(language):
 @pytest.mark.parametrize(("language", "point", "ruling"), [("vi", "Nội dung vấn đề", "Ý kiến quyết định"), ("en", "The point", "Ruling")])
 def test_the_timeline_heads_a_points_summary_and_its_ruling_as_such(language, point, ruling):
     """Found by a Government Office official's trial: a point of disagreement's summary and the ruling on it were both
-    headed "Reasons"."""
+    headed "Reasons", and so were an opinion's comment numbers ("Reasons: C1; C2")."""
     at = datetime(2027, 3, 1, 3, tzinfo=UTC)
     entries = [HistoryEntry(seq=seq, at=at, event=kind, stage=Stage.GOVERNMENT_REVIEW, reasons=text) for seq, (kind, text) in enumerate(
         ((EventKind.DISAGREEMENT_RAISED, "Thẩm quyền cấp phép"), (EventKind.DISAGREEMENT_ESCALATED, "Xin ý kiến Thủ tướng"),
-         (EventKind.DISAGREEMENT_RULED, "Giao Bộ GD&ĐT chủ trì")), 1)]
+         (EventKind.DISAGREEMENT_RULED, "Giao Bộ GD&ĐT chủ trì"), (EventKind.OPINION_RECEIVED, "C1; C2")), 1)]
     items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", html.unescape(_timeline(language, entries, at.date())), re.S)]
     why = "Lý do" if language == "vi" else "Reasons"
-    assert [f"{point}: Thẩm quyền cấp phép" in items[0], f"{why}: Xin ý kiến Thủ tướng" in items[1], f"{ruling}: Giao Bộ GD&ĐT chủ trì" in items[2]] == [
-        True, True, True], items
+    numbered = "Ý kiến theo số" if language == "vi" else "Its comments, by number"
+    assert [f"{point}: Thẩm quyền cấp phép" in items[0], f"{why}: Xin ý kiến Thủ tướng" in items[1], f"{ruling}: Giao Bộ GD&ĐT chủ trì" in items[2],
+            f"{numbered}: C1; C2" in items[3]] == [True, True, True, True], items
