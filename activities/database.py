@@ -20,12 +20,14 @@ MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", defaul
 
 
 # What PostgreSQL not answering raises through asyncpg: the socket gone (a Unix socket's file missing is an OSError too), a
-# connection lost or refused, the server starting or full, a statement it cancelled past its `statement_timeout` or a lock
-# it did not get within `lock_timeout` (found by a breaker: 500, an applied decision's answer included), a pooled
-# connection the server shut down under asyncpg ("cannot switch to state ...; another operation is in progress").
+# connection lost or refused, the server starting or full, a pooled connection the server shut down under asyncpg
+# ("cannot switch to state ...; another operation is in progress": found by a breaker, the first page answered 500).
 DATABASE_DOWN = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.CannotConnectNowError,
-                 asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError, asyncpg.exceptions.QueryCanceledError,
-                 asyncpg.exceptions.LockNotAvailableError, asyncpg.exceptions.InternalClientError)
+                 asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.InterfaceError, asyncpg.exceptions.InternalClientError)
+# What PostgreSQL gives up on: a statement past its `statement_timeout`, a lock not got within `lock_timeout`. To a caller
+# waiting for an answer (the API) it has not answered in time (found by a breaker: 500, an applied decision's answer
+# included); an activity retries it as the failure it is.
+DATABASE_GAVE_UP = (asyncpg.exceptions.QueryCanceledError, asyncpg.exceptions.LockNotAvailableError)
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:

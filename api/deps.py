@@ -21,7 +21,7 @@ from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedErro
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.database import DATABASE_DOWN
+from activities.database import DATABASE_DOWN, DATABASE_GAVE_UP
 from api import permissions
 from api.plumbing import limiter, over, retry_after
 from api.problems import from_draft, problem
@@ -295,7 +295,7 @@ async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
     task = asyncio.ensure_future(call)
     try:
         return await asyncio.wait_for(asyncio.shield(task), seconds)
-    except (TimeoutError, *DATABASE_DOWN) as down:
+    except (TimeoutError, *DATABASE_DOWN, *DATABASE_GAVE_UP) as down:
         _give_up(task)
         raise problem(Refused("database", "database_unavailable", f"the database does not answer ({type(down).__name__})",
                               RefusalKind.BUSY)) from None
