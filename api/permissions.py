@@ -16,7 +16,7 @@ from schemas.enums import Actor, CallerRole
 from schemas.messages import Acting, DocumentRef, PostponementRequest, StartRequest
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
-from schemas.views import REDACTED, HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
+from schemas.views import REDACTED, HistoryEntry, HistoryView, OpenPoint, Receipt, StatusView, VersionsView
 
 
 def forbidden(field: str, rule: str, message: str) -> Refused:
@@ -135,7 +135,17 @@ def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_mini
 def status_for(caller: Caller, view: StatusView) -> StatusView:
     if not view.classified or sees_classified(caller, lead_ministry=view.lead_ministry):
         return view
-    return _redacted_status(view)
+    redacted = _redacted_status(view)
+    # Who must rule on a point reads that it waits, by its number (found by a breaker: the Deputy Prime Minister's inbox
+    # sent him here for a classified draft's point, withheld): its summary and the lead ministry's code stay withheld.
+    awaiting = tuple(_redact_point(p, view.lead_ministry) for p in view.open_points if p.with_actor is caller.role.actor)
+    return redacted.model_copy(update={"open_points": awaiting}) if awaiting else redacted
+
+
+def _redact_point(point: OpenPoint, lead_ministry: str) -> OpenPoint:
+    said = point.point
+    return point.model_copy(update={"point": said.model_copy(update={
+        "summary": REDACTED, "official": REDACTED, "parties": tuple(REDACTED if p == lead_ministry else p for p in said.parties)})})
 
 
 def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:

@@ -179,22 +179,40 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
     return found
 
 
-async def disputed(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[tuple[RegistryRow, bool]]:
-    """The open drafts whose current stage raised a point of disagreement (the Government Office's coordination), oldest
-    deadline first, each with whether the reader may see it (another ministry's classified draft is only counted). Whose
-    ruling each point awaits, and whether it was ruled, the draft says (`OpenPoint`): a point's number is in no column."""
-    rows = await db.fetch(
-        f"SELECT {_COLUMNS}, {_VISIBLE} AS visible FROM submissions s "
-        "WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = 'DISAGREEMENT_RAISED') "
-        "AND EXISTS (SELECT 1 FROM audit_events a WHERE a.submission_id = s.submission_id AND a.event = 'DISAGREEMENT_RAISED' "
-        f"AND a.stage = s.stage AND {audit.after_stage_began('a', 's.submission_id')}) AND {OPEN} "
-        f"ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT {PAGE_ROWS}", own_agency)
+# A draft's points of disagreement by whose ruling they await, counted from its audit trail: each is raised to the first
+# level of the rulebook's `arbitration` (the Deputy Prime Minister), escalated once to the second (the Prime Minister) or
+# ruled by the level it is with. Whatever the stage: a point raised at GOVERNMENT_REVIEW stays open if the draft is sent
+# back (found by a breaker: in no inbox, while it held the draft at DRAFTING).
+_POINTS = """(SELECT count(*) FILTER (WHERE a.event = 'DISAGREEMENT_RAISED') - count(*) FILTER (WHERE a.event = 'DISAGREEMENT_ESCALATED')
+                 - count(*) FILTER (WHERE a.event = 'DISAGREEMENT_RULED' AND a.actor = 'DEPUTY_PM') AS with_deputy,
+                 count(*) FILTER (WHERE a.event = 'DISAGREEMENT_ESCALATED') - count(*) FILTER (WHERE a.event = 'DISAGREEMENT_RULED' AND a.actor = 'PM')
+                 AS with_prime
+          FROM audit_events a WHERE a.submission_id = s.submission_id
+           AND a.event IN ('DISAGREEMENT_RAISED', 'DISAGREEMENT_ESCALATED', 'DISAGREEMENT_RULED'))"""
+_DISPUTED = ("FROM submissions s CROSS JOIN LATERAL " + _POINTS + " p "
+             "WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = 'DISAGREEMENT_RAISED') AND " + OPEN + " "
+             "AND CASE $2::text WHEN 'DEPUTY_PM' THEN p.with_deputy > 0 WHEN 'PM' THEN p.with_prime > 0 ELSE p.with_deputy + p.with_prime > 0 END")
+
+
+async def disputed(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None, awaiting: str | None,
+                   limit: int) -> tuple[list[tuple[RegistryRow, bool]], int]:
+    """The open drafts with a point of disagreement awaiting the ruling of `awaiting` (DEPUTY_PM, PM; None: anyone's),
+    oldest deadline first, at most `limit`, each with whether the reader may see it (another ministry's classified draft
+    is not listed on a page); and how many there are in all. Which points, and their words, the draft says (`OpenPoint`)."""
+    rows = await db.fetch(f"SELECT {_COLUMNS}, {_VISIBLE} AS visible, count(*) OVER () AS total {_DISPUTED} "
+                          "ORDER BY s.stage_deadline NULLS LAST, s.stage_since LIMIT $3", own_agency, awaiting, limit)
     found = []
     for record in rows:
         fields = dict(record)
-        visible = fields.pop("visible")
+        visible, _ = fields.pop("visible"), fields.pop("total")
         found.append((RegistryRow(**fields), visible))
-    return found
+    return found, rows[0]["total"] if rows else 0
+
+
+async def points_open(db: asyncpg.Pool | asyncpg.Connection, submission_id: str) -> bool:
+    """Whether the draft has a point of disagreement awaiting anyone's ruling (`disputed`'s count)."""
+    return bool(await db.fetchval(f"SELECT p.with_deputy + p.with_prime > 0 FROM submissions s CROSS JOIN LATERAL {_POINTS} p "
+                                  "WHERE s.submission_id = $1", submission_id))
 
 
 # What a draft raises to an office: an alarm's step up the ladder, an approved date's conflict with its cut-off, a round lost.

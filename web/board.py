@@ -151,8 +151,7 @@ async def draft_list(request: Request,
 
 
 # What the page's header says of the current stage, read from its events since the stage began.
-HEADER_EVENTS = (EventKind.POSTPONEMENT_REQUESTED.value, EventKind.POSTPONEMENT_DECIDED.value, EventKind.ESCALATION.value,
-                 EventKind.DISAGREEMENT_RAISED.value)
+HEADER_EVENTS = (EventKind.POSTPONEMENT_REQUESTED.value, EventKind.POSTPONEMENT_DECIDED.value, EventKind.ESCALATION.value)
 
 
 def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | None:
@@ -211,10 +210,11 @@ async def asked_status(request: Request, submission_id: str) -> StatusView | Non
         return None
 
 
-async def _open_points(request: Request, row: RegistryRow, current: tuple[HistoryEntry, ...]) -> tuple[OpenPoint, ...] | None:
-    """The draft's points of disagreement awaiting a ruling, asked of the draft when its current stage's events
-    (`store.audit.since_stage_began`) raised one: none else; None when it does not answer (`asked_status`)."""
-    if row.ended or not any(e.event is EventKind.DISAGREEMENT_RAISED for e in current):
+async def _open_points(request: Request, row: RegistryRow) -> tuple[OpenPoint, ...] | None:
+    """The draft's points of disagreement awaiting a ruling, asked of the draft when its audit trail counts one open,
+    whatever the stage (`store.board.points_open`; found by a breaker: a point the draft kept when it was returned was on
+    no page); none else; None when it does not answer (`asked_status`)."""
+    if row.ended or not await database(board.points_open(request.app.state.pool, row.submission_id)):
         return ()
     view = await asked_status(request, row.submission_id)
     return view.open_points if view else None
@@ -249,7 +249,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
                             asked=None if row.ended else pending_postponement(current),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
-                            points=await _open_points(request, row, current),
+                            points=await _open_points(request, row),
                             versions=versions.versions, versions_filed=filed,
                             today=local_day(today()),
                             st=st, counted_from=mark_of["cutoff_sitting"] if mark_of else None, postponed=postponed,

@@ -38,26 +38,40 @@ class AwaitingRuling:
     above: Actor | None = None  # the level it may be escalated to instead (the Deputy Prime Minister's: the Prime Minister)
 
 
-async def awaiting_ruling(request: Request, who) -> tuple[list[AwaitingRuling], int]:
-    """The open points the reader's inbox lists: those awaiting its actor's ruling, or every one for the Government Office;
-    and how many of them belong to classified drafts the reader may not see (counted, never listed)."""
+@dataclass(frozen=True)
+class Disputes:
+    """What the inbox says of open points: those listed; those of classified drafts the reader may not see, by submission
+    ID and point number (their IDs say nothing, README); and how many more drafts with such points were not asked."""
+
+    shown: list[AwaitingRuling]
+    unseen: list[tuple[str, str]]
+    more: int
+    asked: int = 0  # the drafts asked at most
+
+
+async def awaiting_ruling(request: Request, who) -> Disputes:
+    """The open points the reader's inbox lists: those awaiting its actor's ruling, or every one for the Government Office,
+    of at most `MAX_DISPUTED_ASKED` drafts (the registry picks those whose points await the reader, found by a breaker: the
+    first 20 drafts with any point were asked, and a 21st awaiting the Prime Minister was in no inbox)."""
     actor, agency = who.role.actor, who.agency_code
     if agency != COORDINATING_AGENCY and actor not in (Actor.DEPUTY_PM, Actor.PM):
-        return [], 0
-    disputed = (await database(board.disputed(request.app.state.pool, own_agency=own_agency(who))))[:MAX_DISPUTED_ASKED]
+        return Disputes([], [], 0)
+    awaiting = None if agency == COORDINATING_AGENCY else actor.value
+    disputed, total = await database(board.disputed(request.app.state.pool, own_agency=own_agency(who), awaiting=awaiting,
+                                                    limit=MAX_DISPUTED_ASKED))
     answers = await asyncio.gather(*(asked_status(request, row.submission_id) for row, _ in disputed))
-    shown, unseen = [], 0
+    shown, unseen = [], []
     for (row, visible), view in zip(disputed, answers, strict=True):
-        mine = None if view is None else [p for p in view.open_points if agency == COORDINATING_AGENCY or p.with_actor is actor]
+        mine = None if view is None else [p for p in view.open_points if awaiting is None or p.with_actor is actor]
         if visible and view is not None and row.title is None:  # a classified draft's, shown to its lead ministry: the draft gives it
             row = row.model_copy(update={"title": view.title})
         if not visible:
-            unseen += len(mine or ())
+            unseen.extend((row.submission_id, p.point.point_id) for p in mine or ())
         elif mine is None:
             shown.append(AwaitingRuling(row, None))
         else:
             shown.extend(_with_form(row, p, actor) for p in mine)
-    return shown, unseen
+    return Disputes(shown, unseen, total - len(disputed), MAX_DISPUTED_ASKED)
 
 
 def _with_form(row: RegistryRow, point: OpenPoint, actor: Actor | None) -> AwaitingRuling:

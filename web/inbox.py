@@ -145,11 +145,12 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     office = _OFFICES.get(who.agency_code)
     raised, raised_unseen = (await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who), today=day))
                              if office else ([], 0))
-    points, points_unseen = await awaiting_ruling(request, who)
+    disputes = await awaiting_ruling(request, who)
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
                 can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
-                asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen, points=points,
-                points_unseen=points_unseen, coordinating=who.agency_code == COORDINATING_AGENCY)
+                asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen, points=disputes.shown,
+                points_unseen=disputes.unseen, points_more=disputes.more, points_asked=disputes.asked,
+                coordinating=who.agency_code == COORDINATING_AGENCY)
 
 
 # The offices that follow drafts, by their agency code: what drafts raise to them is in their inbox.
