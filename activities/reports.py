@@ -50,7 +50,7 @@ counted_events AS (
     WHERE e.event IN ('DECISION', 'POSTPONEMENT_DECIDED', 'POSTPONEMENT_REQUESTED')
       AND {_HAPPENED_ON} >= (SELECT min(first_day) FROM periods)
       AND {_HAPPENED_ON} < (SELECT max(end_day) FROM periods)
-      AND ($4::text IS NULL OR (s.lead_ministry = $4 AND NOT s.classified))
+      AND ($4::text IS NULL OR (s.lead_ministry = $4 AND (NOT s.classified OR $5)))
       AND ((e.event = 'DECISION' AND e.deadline IS NOT NULL AND e.to_stage IS DISTINCT FROM e.stage)
            OR (e.event = 'POSTPONEMENT_DECIDED' AND e.approved) OR (e.event = 'POSTPONEMENT_REQUESTED' AND e.late_request))
 ),
@@ -88,7 +88,7 @@ overdue AS (
     SELECT p.n, {_OVERDUE_AGENCY} AS agency, count(*) AS overdue_now
     FROM periods p JOIN submissions ON stage_deadline < p.end_day
     WHERE {_OVERDUE_ON.format(today="$3")}
-      AND ($4::text IS NULL OR (lead_ministry = $4 AND NOT classified))
+      AND ($4::text IS NULL OR (lead_ministry = $4 AND (NOT classified OR $5)))
     GROUP BY p.n, 2
 )
 -- A row written without its body (by hand: a draft always names it) is counted, not dropped nor failed on.
@@ -130,22 +130,25 @@ def report_period(since: date | None, until: date | None, *, today: date) -> tup
 
 
 async def deadline_report(
-    connection: asyncpg.Connection | asyncpg.Pool, *, since: date, until: date, today: date, lead_ministry: str | None = None
+    connection: asyncpg.Connection | asyncpg.Pool, *, since: date, until: date, today: date, lead_ministry: str | None = None,
+    with_classified: bool = False,
 ) -> list[ReportRow]:
     """One row per agency (CLASSIFIED for a classified draft's ministry, UNRECORDED for a step recorded without its
-    body), then the overall row named ALL; `until` is exclusive; optionally only the drafts one ministry leads."""
-    [report] = await deadline_reports(connection, [(since, until)], today=today, lead_ministry=lead_ministry)
+    body), then the overall row named ALL; `until` is exclusive; optionally only the drafts one ministry leads, its
+    classified ones left out (which would tell that it leads one) but `with_classified`, for the ministry itself."""
+    [report] = await deadline_reports(connection, [(since, until)], today=today, lead_ministry=lead_ministry, with_classified=with_classified)
     return report
 
 
 async def deadline_reports(
-    connection: asyncpg.Connection | asyncpg.Pool, periods: list[tuple[date, date]], *, today: date, lead_ministry: str | None = None
+    connection: asyncpg.Connection | asyncpg.Pool, periods: list[tuple[date, date]], *, today: date, lead_ministry: str | None = None,
+    with_classified: bool = False,
 ) -> list[list[ReportRow]]:
     """`deadline_report` for each of several periods, in one statement."""
     starts = [datetime.combine(since, time(0), tzinfo=VIETNAM) for since, _ in periods]
     ends = [datetime.combine(until, time(0), tzinfo=VIETNAM) for _, until in periods]
     found: list[list[ReportRow]] = [[] for _ in periods]
-    for r in await connection.fetch(_REPORT, starts, ends, today, lead_ministry):
+    for r in await connection.fetch(_REPORT, starts, ends, today, lead_ministry, with_classified):
         found[r["n"] - 1].append(ReportRow(**{k: v for k, v in dict(r).items() if k != "n"}))
     fields = ("on_time", "late", "overdue_now", "postponed", "late_requests")
     return [[*rows, ReportRow(agency="ALL", **{f: sum(getattr(r, f) for r in rows) for f in fields})] for rows in found]

@@ -304,12 +304,12 @@ def quarters(until: date, count: int = 4) -> list[tuple[str, date, date]]:
     return found[::-1]
 
 
-async def quarterly(db: asyncpg.Pool, today: date, *, ministry: str | None, count: int = 4,
-                    period: tuple[date, date] | None = None) -> tuple[list[tuple[str, ReportRow]], list[ReportRow] | None]:
+async def quarterly(db: asyncpg.Pool, today: date, *, ministry: str | None, count: int = 4, period: tuple[date, date] | None = None,
+                    with_classified: bool = False) -> tuple[list[tuple[str, ReportRow]], list[ReportRow] | None]:
     """The overall row of the deadline report for each of the last `count` quarters, and with `period` that period's
     report whole; all in one statement."""
     quarters_ = quarters(today, count)
     reports = await deadline_reports(db, [(first, after) for _, first, after in quarters_] + ([period] if period else []), today=today,
-                                     lead_ministry=ministry)
+                                     lead_ministry=ministry, with_classified=with_classified)
     trend = [(label, report[-1]) for (label, _, _), report in zip(quarters_, reports, strict=False)]
     return trend, reports[-1] if period else None

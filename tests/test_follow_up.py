@@ -403,3 +403,39 @@ async def test_a_lead_ministry_reads_its_own_drafts_report(fresh_database_url):
             assert {r["agency"]: r["on_time"] for r in every.json()} == {"BTC": 1, "BGDDT": 1, "ALL": 2}
     finally:
         await pool.close()
+
+
+async def test_a_lead_ministry_reading_its_own_report_counts_its_classified_drafts(fresh_database_url):
+    """Found by a breaker: BQP, which leads a classified draft and may read it, read a report of its own drafts that
+    counted nothing of it, on the API, the board and the CSV alike, and said nothing of the draft left out. It is counted
+    in the row of classified drafts, as on every reader's report, and in the total; and a ministry refused another's
+    report is told so in its page's language."""
+    pool = await create_pool(fresh_database_url)
+    try:
+        since = datetime(2026, 10, 1, tzinfo=VIETNAM)
+        await pool.execute(
+            "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
+            " stage_deadline, classified, last_seq, responsible) VALUES ('OWN-SECRET', 'draft-law-OWN-SECRET', 'BQP', 'LAW_2025', '16-2',"
+            " 'APPRAISAL', $1, $2, true, 2, 'MOJ')", since, date(2026, 11, 25))
+        await pool.execute(
+            "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor, agency_code,"
+            " deadline) VALUES ('OWN-SECRET', 2, 'draft-law-OWN-SECRET', $1, 'DECISION', 'DRAFTING', 'APPRAISAL', 'APPROVE',"
+            " 'LEAD_MINISTRY', 'BQP', $2)", since + timedelta(days=5), date(2026, 10, 2))
+        period = {"since": "2026-10-01", "until": "2027-01-01"}
+        async with app_client(pool) as http:
+            secret = await signed_in(http, pool, language="en", agency="BQP", role=CallerRole.LEAD_MINISTRY)
+            own = await http.get("/v1/reports/deadlines", params=period, headers={"Authorization": f"Bearer {secret}"})
+            assert {r["agency"]: (r["late"], r["overdue_now"]) for r in own.json()} == {"CLASSIFIED": (1, 0), "MOJ": (0, 1), "ALL": (1, 1)}
+            assert [row.split(",")[0] for row in (await http.get("/board/ministries.csv", params=period)).text.splitlines()] == [
+                "agency", "CLASSIFIED", "MOJ", "ALL"]
+            page = is_page(await http.get("/board/ministries", params=period), 200)
+            assert "Your ministry's classified drafts are counted in the row of classified drafts" in page, page[-3000:]
+            assert "All agencies, on the drafts BQP leads" in page
+            operator = await signed_in(http, pool, language="en", agency="VPCP", role=CallerRole.OPERATOR)
+            filtered = await http.get("/v1/reports/deadlines", params=period | {"ministry": "BQP"}, headers={"Authorization": f"Bearer {operator}"})
+            assert [(r["agency"], r["late"], r["overdue_now"]) for r in filtered.json()] == [("ALL", 0, 0)]  # not told BQP leads it
+            await signed_in(http, pool, language="vi", agency="BQP", role=CallerRole.LEAD_MINISTRY)
+            refused = is_page(await http.get("/board/ministries", params={"ministry": "BTC"}), 403)
+            assert "Bộ chỉ xem báo cáo về các dự án do bộ chủ trì" in refused and "(quy tắc: own_ministry_only)" in refused, refused[-1500:]
+    finally:
+        await pool.close()

@@ -27,11 +27,12 @@ async def report(who: Authenticated, http: Request,
                  until: Annotated[Day | None, Query(description="the day after the last (default: tomorrow)")] = None,
                  ministry: Annotated[AgencyCode | None, Query(description="only drafts led by this agency code")] = None) -> list[ReportRow]:
     """Stages finished on time and late, overdue now, postponements, per agency and overall (as `legis report`); a lead
-    ministry's token reads its own drafts' (`ministry` its own code or none)."""
+    ministry's token reads its own drafts' (`ministry` its own code or none), its classified ones counted as CLASSIFIED."""
     ministry = permissions.reported_ministry(who, ministry)
     today = local_day(datetime.now(UTC))
     first, last = report_period(since, until, today=today)
-    return await database(deadline_report(http.app.state.pool, since=first, until=last, today=today, lead_ministry=ministry))
+    return await database(deadline_report(http.app.state.pool, since=first, until=last, today=today, lead_ministry=ministry,
+                                          with_classified=permissions.leads(who)))
 
 
 @router.get("/v1/refusals", operation_id="listRefusals", summary="Refused attempts", response_model=list[Refusal],
