@@ -13,9 +13,10 @@ import httpx
 
 from activities.database import create_pool
 from schemas.enums import CallerRole, LawKind, Stage
-from tests.drafts import decision, start_request
+from tests.drafts import consultation, decision, start_request
 from tests.http_api import api_client, bearer, body, problem
 from tests.polling import eventually
+from tests.scenarios import approve
 from workers.worker import create_worker
 from workflows import client as drafts
 
@@ -97,3 +98,32 @@ async def test_an_applied_decision_whose_answer_cannot_be_kept_for_the_statement
     response = await answer_of(asyncio.sleep(0, answered[0]) if isinstance(answered[0], httpx.Response) else _raise(answered[0]))
     assert response.status_code == 200, response.text
     assert response.json()["to_stage"] == "LEGISLATIVE_PROGRAMME"
+
+
+async def test_an_opened_round_gets_its_receipt_when_its_warnings_cannot_be_read(dev_env, fresh_database_url):
+    """The API looks up which consultees have no token (`agencies_without_tokens`) after the draft opened the round. A
+    statement PostgreSQL cancels there (its `statement_timeout`; the tokens' table locked by an operator's transaction)
+    turned the applied opening into 503 `database_unavailable` (found by a breaker): the caller was told to retry a round
+    that is open. The receipt comes without the warning."""
+    request = start_request()
+    async with _pool_with_statement_timeout(fresh_database_url) as own, api_client(dev_env.client, own, worker=False) as api:
+        async with create_worker(dev_env.client, own, task_queue=api.task_queue):
+            await drafts.start_submission(dev_env.client, request, task_queue=api.task_queue)
+            await approve(dev_env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+        lead = await bearer(own, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+        key = f"round-{uuid.uuid4().hex[:8]}"
+        sent = asyncio.create_task(api.post(f"/v1/submissions/{request.submission_id}/consultations",
+                                            json=body(consultation(request, "R1")), headers=lead | {"Idempotency-Key": key}))
+        # Authenticated, the key claimed, the API waits for a worker to apply the opening...
+        await eventually(lambda: own.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = $1", key), lambda n: n == 1)
+        async with own.acquire() as blocker, blocker.transaction():
+            await blocker.execute("SET LOCAL statement_timeout = 0")
+            await blocker.execute("LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE")
+            async with create_worker(dev_env.client, own, task_queue=api.task_queue):
+                answered = await asyncio.wait_for(asyncio.gather(sent, return_exceptions=True), 60)
+                opened = [r.round_id for r in (await drafts.status(dev_env.client, request.submission_id)).open_consultations]
+    assert opened == ["R1"]  # the draft opened the round
+    response = answered[0]
+    if not isinstance(response, httpx.Response):
+        response = await answer_of(_raise(response))
+    assert response.status_code == 200, response.text

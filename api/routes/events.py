@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Body, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_problem.error import Problem
 from temporalio.client import WorkflowUpdateFailedError
 
 from activities.rulebook import asked_deadline_warning, default_return_warning
@@ -89,11 +90,20 @@ async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Re
     if isinstance(message, Decision) and receipt.first_seq is not None and (warning := default_return_warning(message, receipt.to_stage)):
         said = (warning,)
     if (isinstance(message, ConsultationRequest) and receipt.first_seq is not None and message.consultees
-            and (tokenless := await database(agencies_without_tokens(http.app.state.pool, message.consultees)))):
+            and (tokenless := await _tokenless(http, message.consultees))):
         said = (f"no API token acts for {', '.join(tokenless)}: its opinion cannot be sent through the API until one is issued "
                 "(legis tokens issue CODE CONSULTEE --by WHO); a code mistyped is answered by no one, and the round waits for it "
                 "until its window closes",)
     return receipt.model_copy(update={"warnings": said}) if said else receipt
+
+
+async def _tokenless(http: Request, consultees: tuple[str, ...]) -> list[str]:
+    """The consultees no token acts for; none said when PostgreSQL cannot tell now: the round is open, and its receipt is
+    the answer (found by a breaker: 503 for an opened round, its warning unread)."""
+    try:
+        return await database(agencies_without_tokens(http.app.state.pool, consultees), seconds=2)
+    except Problem:
+        return []
 
 
 def _endpoint(route: Route):
