@@ -224,6 +224,10 @@ class ConsultationInput(Message):
     request: ConsultationRequest
     lead_ministry: str
     closes_at: datetime = Field(description="when silence is recorded: midnight in Ha Noi after the window's last day")
+    # A classified draft's round names a refusal's field and rule only (`workflows.codec.refusal`); left out when false, so
+    # that a worker of the release before reads the rounds it can (found by a breaker: who was asked, who answered and the
+    # window, in clear to any Temporal client).
+    classified: bool = Field(default=False, exclude_if=lambda classified: not classified)
 
 
 class RoundWindow(Message):

@@ -190,7 +190,7 @@ class ConsultationWorkflow:
 
     @workflow.update
     async def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
-        answered(lambda: self._check_opinion(opinion))
+        answered(lambda: self._check_opinion(opinion), classified=self._input.classified)
         self._requests.remember(_update_id())
         answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
                         comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
@@ -216,15 +216,15 @@ class ConsultationWorkflow:
     def validate_submit_opinion(self, opinion: Opinion) -> None:
         # New input only, as every rule a validator alone asks; its update ID too (a raw Temporal client's, which the
         # round's history would keep).
-        answered(lambda: admits_no_secret(opinion, _update_id()))
-        answered(lambda: self._requests.check(_update_id()))
-        answered(lambda: self._check_opinion(opinion))
+        answered(lambda: admits_no_secret(opinion, _update_id()), classified=self._input.classified)
+        answered(lambda: self._requests.check(_update_id()), classified=self._input.classified)
+        answered(lambda: self._check_opinion(opinion), classified=self._input.classified)
         kept = sum(len(a.documents) for a in (*self._answers.values(), *self._public))
-        answered(lambda: admits_round_documents(kept, opinion))
+        answered(lambda: admits_round_documents(kept, opinion), classified=self._input.classified)
 
     @workflow.update
     async def compile(self, compilation: Compilation) -> ConsultationView:
-        answered(lambda: self._check_compilation(compilation))
+        answered(lambda: self._check_compilation(compilation), classified=self._input.classified)
         self._requests.remember(_update_id())
         accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
         self._compilation = CompilationSummary(
@@ -246,14 +246,14 @@ class ConsultationWorkflow:
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
-        answered(lambda: admits_no_secret(compilation, _update_id()))
-        answered(lambda: self._requests.check(_update_id()))
-        answered(lambda: self._check_compilation(compilation))
+        answered(lambda: admits_no_secret(compilation, _update_id()), classified=self._input.classified)
+        answered(lambda: self._requests.check(_update_id()), classified=self._input.classified)
+        answered(lambda: self._check_compilation(compilation), classified=self._input.classified)
         # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
         try:
             answered_once(compilation.responses)
         except PydanticCustomError as twice:
-            raise refusal(Refused("responses", twice.type, twice.message(), RefusalKind.INVALID)) from None
+            raise refusal(Refused("responses", twice.type, twice.message(), RefusalKind.INVALID), classified=self._input.classified) from None
 
     @workflow.query
     def recorded_through(self) -> int:

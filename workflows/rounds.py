@@ -33,7 +33,7 @@ def apply_consultation(change: Change, request: ConsultationRequest) -> None:
     s.rounds_opened = (*s.rounds_opened, request.round_id)
     change.effects.append(StartRound(
         ConsultationInput(submission_id=s.submission_id, parent_workflow_id=draft_workflow_id(s.submission_id), request=request,
-                          lead_ministry=s.lead_ministry, closes_at=closes_at),
+                          lead_ministry=s.lead_ministry, closes_at=closes_at, classified=s.classified),
         workflow_id=round_workflow_id(s.submission_id, request.round_id, s.generation),
         summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
     ))
