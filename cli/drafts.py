@@ -254,8 +254,8 @@ def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestI
 
     choose(output, as_json)
     decision = read_message(file, Decision)
-    warn(default_return_warning(decision, None))
     send(submission_id, decision, drafts.decide, request_id)
+    warn(default_return_warning(decision, None))  # once applied: a refusal says nothing of where it would have gone
 
 
 @app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 schemas/examples/dossier-filing.json"))

@@ -116,7 +116,7 @@ SENTENCES = {
     "form_unreadable": "The form could not be read: a field is far too long, or it was not sent by the page.",
 }
 # A field's own sentence for a rule, where the rule's sentence would say too little.
-FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f."}
+FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f, in either case."}
 # pydantic's own error types: their messages are pydantic's, where the project's rules' messages name what refused.
 PYDANTIC_RULES = frozenset(get_args(ErrorType))
 EMPTY = ("string_too_short", "too_short")
