@@ -267,7 +267,7 @@ def test_a_refusal_on_a_page_reads_in_its_language_with_what_the_rule_named(lang
                 {"field": "outcome", "rule": "consultation_open", "message": core}]
     hashed, consulting = explain(_reader(language), problems)
     vi = language == "vi"
-    assert hashed["text"] == ("Mã băm SHA-256: 64 ký tự, gồm chữ số 0-9 và chữ cái a-f." if vi else FIELD_SENTENCES[("string_pattern_mismatch", "sha256")])
+    assert hashed["text"] == ("Mã băm SHA-256: 64 ký tự, gồm chữ số 0-9 và chữ cái a-f, viết hoa hay viết thường đều được." if vi else FIELD_SENTENCES[("string_pattern_mismatch", "sha256")])
     assert hashed["detail"] is None and not hashed["english"]  # pydantic's words are not repeated
     assert consulting["text"].startswith("Chưa thể quyết định" if vi else "This stage cannot be decided")
     assert (consulting["detail"], consulting["detail_english"], consulting["english"]) == (core, vi, False)
