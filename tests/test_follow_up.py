@@ -316,11 +316,13 @@ async def test_a_past_periods_report_counts_what_it_left_overdue_not_what_fell_d
         await pool.close()
 
 
-async def _draft(pool, sid: str, stage: str, deadline: str | None, *, responsible: str, classified: bool = False) -> None:
+async def _draft(pool, sid: str, stage: str, deadline: str | None, *, responsible: str, classified: bool = False, ministry: str = "BGDDT",
+                 since: datetime | None = None) -> None:
     await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
                        "stage_since, stage_deadline, classified, last_seq, responsible) "
-                       "VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', '16-1', $3, now(), $4::date, $5, 1, $6)",
-                       sid, f"draft-law-{sid}", stage, None if deadline is None else date.fromisoformat(deadline), classified, responsible)
+                       "VALUES ($1, $2, 'Luật thử', $7, 'LAW_2025', '16-1', $3, coalesce($8, now()), $4::date, $5, 1, $6)",
+                       sid, f"draft-law-{sid}", stage, None if deadline is None else date.fromisoformat(deadline), classified, responsible,
+                       ministry, since)
 
 
 async def _examined_late(pool, sid: str, agency_code: str | None) -> dict:
@@ -354,10 +356,7 @@ async def test_the_report_counts_rows_written_without_their_body(fresh_database_
     connection = await asyncpg.connect(fresh_database_url)
     try:
         since = datetime(2027, 1, 1, tzinfo=VIETNAM)
-        await connection.execute(
-            "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage,"
-            " stage_since, stage_deadline, classified, last_seq, responsible) VALUES ('HAND-1', 'draft-law-HAND-1', 'BCT',"
-            " 'LAW_2025', '16-2', 'DRAFTING', $1, $2, false, 3, 'BCT')", since, date(2027, 1, 25))
+        await _draft(connection, "HAND-1", "DRAFTING", "2027-01-25", responsible="BCT", ministry="BCT", since=since)
         for seq, event, extra in ((2, "POSTPONEMENT_REQUESTED", {"late_request": True}), (3, "POSTPONEMENT_DECIDED", {"approved": True})):
             await connection.execute(
                 "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, late_request, approved)"
@@ -413,10 +412,7 @@ async def test_a_lead_ministry_reading_its_own_report_counts_its_classified_draf
     pool = await create_pool(fresh_database_url)
     try:
         since = datetime(2026, 10, 1, tzinfo=VIETNAM)
-        await pool.execute(
-            "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
-            " stage_deadline, classified, last_seq, responsible) VALUES ('OWN-SECRET', 'draft-law-OWN-SECRET', 'BQP', 'LAW_2025', '16-2',"
-            " 'APPRAISAL', $1, $2, true, 2, 'MOJ')", since, date(2026, 11, 25))
+        await _draft(pool, "OWN-SECRET", "APPRAISAL", "2026-11-25", responsible="MOJ", classified=True, ministry="BQP", since=since)
         await pool.execute(
             "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor, agency_code,"
             " deadline) VALUES ('OWN-SECRET', 2, 'draft-law-OWN-SECRET', $1, 'DECISION', 'DRAFTING', 'APPRAISAL', 'APPROVE',"

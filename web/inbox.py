@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -23,10 +24,11 @@ from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
 from schemas.enums import SITTING_STAGES, EscalationLevel, ProcessVersion, Stage
-from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Decision, PostponementDecision, Ruling
+from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
 from schemas.text import NFD_GROWTH, typed_whole_number
+from schemas.views import Receipt
 from store import board
 from web.auth import SENT_COOKIE, signed_in, to_sign_in
 from web.board import ASK_SECONDS, own_agency, today, with_titles
@@ -274,17 +276,9 @@ async def decide_postponement(request: Request, submission_id: str,
     if who is None:
         return to_sign_in(request)
     typed = {"form": "postponement", "approved": approved, "role": role, "official": official, "occurred_on": occurred_on, "reason": reason}
-    try:
-        decision = PostponementDecision.model_validate({
-            "actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role, "official": official,
-            "stage": stage, "approved": {"APPROVE": True, "REFUSE": False}.get(approved, approved), "reason": reason,
-            "occurred_on": occurred_on or None})
-        permissions.check_acting(who, decision)
-        await temporal(request, told_as_read(request, who, submission_id,
-                                             drafts.decide_postponement(request.app.state.client, submission_id, decision)))
-    except (ValidationError, Refused, Problem) as refused:
-        return await _refused(request, who, submission_id, typed, refused)
-    return _sent(request, submission_id)
+    return await _send(request, who, submission_id, typed, lambda acting: PostponementDecision.model_validate({
+        **acting, "role": role, "official": official, "stage": stage, "approved": {"APPROVE": True, "REFUSE": False}.get(approved, approved),
+        "reason": reason, "occurred_on": occurred_on or None}), drafts.decide_postponement)
 
 
 @router.post("/board/inbox/{submission_id}/ruling", dependencies=[Depends(known_form_fields)])
@@ -299,13 +293,19 @@ async def rule(request: Request, submission_id: str,
     if who is None:
         return to_sign_in(request)
     typed = {"form": "ruling", "point_id": point_id, "decision": decision, "role": role, "official": official, "ruling": ruling}
+    return await _send(request, who, submission_id, typed, lambda acting: Ruling.model_validate({
+        **acting, "role": role, "official": official, "point_id": point_id, "escalate": {"RULE": False, "ESCALATE": True}.get(decision, decision),
+        "ruling": ruling}), drafts.rule_on_disagreement)
+
+
+async def _send(request: Request, who, submission_id: str, typed: dict, message_of: Callable[[dict], Acting],
+                sending: Callable[..., Awaitable[Receipt]]) -> Response:
+    """A form's message, built in the reader's name (`message_of` given its actor and agency) as the API takes it, checked as
+    the API checks who acts, and sent; a refusal shows the inbox again with it and the form as typed."""
     try:
-        message = Ruling.model_validate({
-            "actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role, "official": official,
-            "point_id": point_id, "escalate": {"RULE": False, "ESCALATE": True}.get(decision, decision), "ruling": ruling})
+        message = message_of({"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code})
         permissions.check_acting(who, message)
-        await temporal(request, told_as_read(request, who, submission_id,
-                                             drafts.rule_on_disagreement(request.app.state.client, submission_id, message)))
+        await temporal(request, told_as_read(request, who, submission_id, sending(request.app.state.client, submission_id, message)))
     except (ValidationError, Refused, Problem) as refused:
         return await _refused(request, who, submission_id, typed, refused)
     return _sent(request, submission_id)
