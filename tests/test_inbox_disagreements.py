@@ -8,6 +8,7 @@ import uuid
 from datetime import date, timedelta
 
 import httpx
+import pytest
 
 from activities.database import create_pool
 from api.app import create_app
@@ -28,17 +29,19 @@ S = Stage
 SETTINGS = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none")
 
 
-async def test_a_point_waits_in_the_inbox_of_who_must_rule_and_the_government_offices(time_skipping_env, fresh_database_url):
-    """Another ministry's classified draft's point is counted, never shown. On a database of its own, whose count it reads."""
+@pytest.fixture
+async def own_pool(fresh_database_url):
+    """A pool over a database of the test's own, whose counts it reads."""
     pool = await create_pool(fresh_database_url)
-    try:
-        await _points_in_the_inboxes(time_skipping_env, pool)
-    finally:
-        await pool.close()
+    yield pool
+    await pool.close()
 
 
-async def _points_in_the_inboxes(time_skipping_env, pool) -> None:
-    client, request, secret = time_skipping_env.client, start_request(ministry="BGDDT"), start_request(ministry="BQP", classified=True)
+async def test_a_point_waits_in_the_inbox_of_who_must_rule_and_the_government_offices(time_skipping_env, own_pool):
+    """Another ministry's classified draft's point is never shown: counted for the Government Office, named by its ID and
+    number to who must rule."""
+    pool, client = own_pool, time_skipping_env.client
+    request, secret = start_request(ministry="BGDDT"), start_request(ministry="BQP", classified=True)
     sid, task_queue = request.submission_id, f"points-{uuid.uuid4().hex[:8]}"
     async with create_worker(client, pool, task_queue=task_queue):
         for draft in (request, secret):
