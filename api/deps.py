@@ -162,15 +162,12 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         if "draft_not_ready" in str(failed):
             raise problem(Refused("submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly",
                                   RefusalKind.BUSY)) from None
-        if "(rule: " in str(failed):  # the draft's own refusal, readable as such
+        if drafts.refused_query(failed):
             raise problem(Refused("submission_id", "query_failed", str(failed), RefusalKind.CONFLICT)) from None
-        # Any other failure is the worker's that answered (found by a breaker: one lacking the draft's key, a read of a
-        # finished draft was refused 409): 503, for a read another worker may answer.
         submission_id = http.path_params.get("submission_id", "")
         log.error("query failing on a worker", submission_id=submission_id, failure=str(failed)[:200])
-        raise problem(Refused(missing, "draft_task_failing", f"submission {submission_id}: a worker could not answer ({failed}): "
-                              "is one running with other keys (LEGIS_ENCRYPTION_KEYS) or another release than the others? See the "
-                              "workers' logs; send the same request again", RefusalKind.BUSY)) from None
+        raise problem(Refused(missing, "draft_task_failing", f"submission {submission_id}: {drafts.unanswered_query_message(failed)}",
+                              RefusalKind.BUSY)) from None
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         raise problem(Refused("submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is Temporal answering, and a "
                               f"worker running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once",

@@ -25,7 +25,7 @@ from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from
 from schemas.refusal import Refused
 from store import board
 from workers.settings import Settings, temporal_client
-from workflows.client import closed, refused_by_the_draft, task_failing, task_failing_message
+from workflows.client import closed, refused_by_the_draft, refused_query, task_failing, task_failing_message, unanswered_query_message
 from workflows.codec import KeyRingError
 from workflows.draft_law import workflow_id_for as draft_workflow_id
 from workflows.round_client import found_workflow_id
@@ -101,11 +101,9 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
             raise from_refusal(ended) from None
         if "draft_not_ready" in str(failed):
             raise Unavailable("submission_id: the draft has not pinned its rulebook yet; retry shortly", rule="draft_not_ready") from None
-        if "(rule: " in str(failed):  # the draft's own refusal
+        if refused_query(failed):
             raise Rejected(f"the query failed: {failed}", rule="query_failed") from None
-        # A worker's failure (one with other keys or another release, as the API says it): exit 5, to be asked again.
-        raise Unavailable(f"a worker could not answer ({failed}): is one running with other keys (LEGIS_ENCRYPTION_KEYS) or another "
-                          "release than the others? See the workers' logs; ask again", rule="draft_task_failing") from None
+        raise Unavailable(unanswered_query_message(failed), rule="draft_task_failing") from None
     except RPCError as rpc:
         raise await _from_rpc(client, settings(), rpc, target) from None
 

@@ -370,6 +370,18 @@ def task_failing(rpc: RPCError) -> bool:
     return rpc.status is RPCStatusCode.FAILED_PRECONDITION and "Workflow Task in failed state" in rpc.message
 
 
+def refused_query(failed: WorkflowQueryFailedError) -> bool:
+    """Whether a query failed with the draft's own refusal (its rule in its text, readable as such); any other failure is
+    the worker's that answered (found by a breaker: one lacking the draft's key), to be asked again."""
+    return "(rule: " in str(failed)
+
+
+def unanswered_query_message(failed: WorkflowQueryFailedError) -> str:
+    """What to tell the caller of a query a worker could not answer (`refused_query` false)."""
+    return (f"a worker could not answer ({failed}): is one running with other keys (LEGIS_ENCRYPTION_KEYS) or another release "
+            "than the others? See the workers' logs; ask again")
+
+
 def task_failing_message(workflow_id: str | None) -> str:
     """What to tell the caller of a workflow whose task is failing (`task_failing`)."""
     named = f"workflow {workflow_id}" if workflow_id else "the workflow"

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -57,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.round_requests import RoundRequests
     from workflows.rules import require
 
+T = TypeVar("T")
 WORKFLOW_TYPE = "ConsultationWorkflow"
 RESULT_SIGNAL = "consultation_finished"
 # From its draft: the lead ministry's code replaced (ministries merged), so that the round takes the compilation from the new one.
@@ -190,7 +193,7 @@ class ConsultationWorkflow:
 
     @workflow.update
     async def submit_opinion(self, opinion: Opinion) -> OpinionReceipt:
-        answered(lambda: self._check_opinion(opinion), classified=self._input.classified)
+        self._answered(lambda: self._check_opinion(opinion))
         self._requests.remember(_update_id())
         answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
                         comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
@@ -216,15 +219,15 @@ class ConsultationWorkflow:
     def validate_submit_opinion(self, opinion: Opinion) -> None:
         # New input only, as every rule a validator alone asks; its update ID too (a raw Temporal client's, which the
         # round's history would keep).
-        answered(lambda: admits_no_secret(opinion, _update_id()), classified=self._input.classified)
-        answered(lambda: self._requests.check(_update_id()), classified=self._input.classified)
-        answered(lambda: self._check_opinion(opinion), classified=self._input.classified)
+        self._answered(lambda: admits_no_secret(opinion, _update_id()))
+        self._answered(lambda: self._requests.check(_update_id()))
+        self._answered(lambda: self._check_opinion(opinion))
         kept = sum(len(a.documents) for a in (*self._answers.values(), *self._public))
-        answered(lambda: admits_round_documents(kept, opinion), classified=self._input.classified)
+        self._answered(lambda: admits_round_documents(kept, opinion))
 
     @workflow.update
     async def compile(self, compilation: Compilation) -> ConsultationView:
-        answered(lambda: self._check_compilation(compilation), classified=self._input.classified)
+        self._answered(lambda: self._check_compilation(compilation))
         self._requests.remember(_update_id())
         accepted = sum(r.response is Response.ACCEPTED for r in compilation.responses)
         self._compilation = CompilationSummary(
@@ -246,9 +249,9 @@ class ConsultationWorkflow:
 
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
-        answered(lambda: admits_no_secret(compilation, _update_id()), classified=self._input.classified)
-        answered(lambda: self._requests.check(_update_id()), classified=self._input.classified)
-        answered(lambda: self._check_compilation(compilation), classified=self._input.classified)
+        self._answered(lambda: admits_no_secret(compilation, _update_id()))
+        self._answered(lambda: self._requests.check(_update_id()))
+        self._answered(lambda: self._check_compilation(compilation))
         # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
         try:
             answered_once(compilation.responses)
@@ -277,6 +280,10 @@ class ConsultationWorkflow:
             compiled=self._compilation is not None,
             public_comments_in_postgresql=self._in_postgresql,
         )
+
+    def _answered(self, core: Callable[[], T]) -> T:
+        """The round's rules' answer to a message (`answered`): a classified draft's round names a refusal's field and rule only."""
+        return answered(core, classified=self._input.classified)
 
     def _all_answered(self) -> bool:
         """Whether the round closes before its window ends: every consultee asked has answered (a public posting stays

@@ -81,9 +81,9 @@ async def told_as_read(http: Request, who: Caller, submission_id: str, sending: 
 
 
 async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Receipt:
-    """A deadline asked on a rest day is said in the receipt, as the CLI says it (found by a ministry's trial); so are a
-    return for revision sent where the rulebook's default took it, and a consultee no token acts for, which cannot answer through the API (found by a ministry's trial: a code mistyped, BTCC,
-    held the stage until the round's window closed on its silence)."""
+    """What a receipt says besides, as the CLI says it (found by a ministry's trial each): a deadline asked on a rest day;
+    where the rulebook's default sent a return for revision; a consultee no token acts for, which cannot answer through
+    the API (a code mistyped, BTCC, held the stage until the round's window closed on its silence)."""
     said: tuple[str, ...] = ()
     if isinstance(message, PostponementRequest) and (warning := asked_deadline_warning(message.new_deadline)):
         said = (warning,)
