@@ -251,7 +251,7 @@ class PostponementDecision(Acting, Dated):
 
     stage: Stage
     approved: Flag
-    reason: Reasons = ""
+    reason: Reasons = Field(default="", description="required for a refusal (approved false)")
     occurred_on: Day | None = Field(default=None, exclude_if=lambda day: day is None,
                                     description=_POSTPONEMENT_DAY.format("decided") + ", nor before it was asked")
 

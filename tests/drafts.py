@@ -303,7 +303,8 @@ def postponement(request: StartRequest, new_deadline: date) -> PostponementReque
 def postponement_decision(approved: bool) -> PostponementDecision:
     """The Deputy Prime Minister decides the APPRAISAL postponement asked."""
     return PostponementDecision(stage=Stage.APPRAISAL, approved=approved, actor=Actor.DEPUTY_PM, agency_code="CP",
-                                role=Role.DEPUTY_PRIME_MINISTER, official="Phó Thủ tướng", reason="")
+                                role=Role.DEPUTY_PRIME_MINISTER, official="Phó Thủ tướng",
+                                reason="" if approved else "Thời hạn thẩm định đủ để hoàn thành")
 
 
 def ask_postponement(state: DraftState, day: date, now: datetime = NOW, occurred_on: date | None = None) -> Applied:

@@ -150,6 +150,10 @@ async def test_postponement_refusals_name_field_and_rule(time_skipping_env, ts_w
     assert await refused(DraftLawWorkflow.request_postponement, again) == ("stage", "one_request_at_a_time")
     by_minister = postponement_decision(True).model_copy(update={"actor": Actor.MOJ, "agency_code": "BTP", "role": Role.MINISTER})
     assert await refused(DraftLawWorkflow.decide_postponement, by_minister) == ("actor", "postponement_authority")
+    # A refusal says why; the request stays pending, to be decided.
+    wordless = postponement_decision(False).model_copy(update={"reason": ""})
+    assert await refused(DraftLawWorkflow.decide_postponement, wordless) == ("reason", "reason_required")
+    assert (await drafts.status(env.client, request.submission_id)).pending_postponement is not None
 
 
 async def test_deadline_report_counts_on_time_late_overdue_and_postponed(time_skipping_env, ts_worker, pool, tmp_path):

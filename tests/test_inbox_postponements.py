@@ -76,6 +76,11 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
         assert "official" in refused and "Đồng ý lùi hạn" in refused  # the field named, what was typed kept
         maybe = is_page(await http.post(f"/board/inbox/{sid}/postponement", data=form | {"official": "Phạm Minh C", "approved": "MAYBE"}), 422)
         assert "approved" in maybe and "Chấp thuận hoặc không chấp thuận" in maybe
+        # A refusal without its reasons is refused in the page's language, the request still awaiting its decision.
+        wordless = html.unescape(is_page(await http.post(f"/board/inbox/{sid}/postponement", data=form | {
+            "official": "Phạm Minh C", "approved": "REFUSE", "reason": ""}), 422))
+        assert "reason_required" in wordless and "Không chấp thuận thì cần nêu lý do." in wordless
+        assert (await drafts.status(dev_env.client, sid)).pending_postponement is not None
         sent = await http.post(f"/board/inbox/{sid}/postponement", data=form | {"official": "Phạm Minh C"})
         assert sent.status_code == 303 and sent.headers["location"] == f"/board/inbox?sent={sid}", sent.text[sent.text.find('role="alert"'):][:800]
         moved = await drafts.status(dev_env.client, sid)

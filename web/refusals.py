@@ -97,6 +97,7 @@ SENTENCES = {
     "vote_counts_fit": "The votes for, against and abstaining add up to more than the deputies.",
     "parts_only_when_passed": "Parts not passed are given only when the law as a whole passed.",
     "reasons_required": "This outcome needs its reasons.",
+    "reason_required": "A refusal needs its reasons.",
     "return_to_only_for_returns": "A stage to return to goes with the outcome RETURN_FOR_REVISION only.",
     "carry_to_for_carry_over": "A session to carry over to is needed with the outcome CARRY_OVER, and only with it.",
     "carried_to_announced": "This session is not on the calendar: choose one of the sessions announced.",

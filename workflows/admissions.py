@@ -164,6 +164,13 @@ def admits_point(_state: DraftState | None, point: Disagreement) -> None:
     _no_dot_segment("point_id", "point", point.point_id)
 
 
+def admits_refusal_reason(_state: DraftState | None, decision: PostponementDecision) -> None:
+    """A postponement refused says why: the body that asked reads it, and asks again for another date or not (found by a
+    ministry's trial: a refusal with no word). Asked of new input only, so that a refusal recorded without one replays."""
+    if not decision.approved and not decision.reason:
+        raise Refused("reason", "reason_required", "required when approved is false: a refusal says why", INVALID)
+
+
 def _no_dot_segment(field: str, what: str, value: str) -> None:
     if value in DOT_SEGMENTS:
         raise Refused(field, "not_dot_segment", f"a {what}'s ID may not be {value!r}: no URL can name it", INVALID)
