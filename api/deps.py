@@ -175,9 +175,9 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
             raise from_draft(ended) from None
-        if rpc.status is RPCStatusCode.NOT_FOUND and missing == "submission_id" and (named := await _in_other_case(http)) is not None:
-            raise problem(Refused("submission_id", "draft_unknown", f"no such draft; {named} differs from it only in letter case",
-                                  RefusalKind.NOT_FOUND)) from None
+        if rpc.status is RPCStatusCode.NOT_FOUND and (named := await _in_other_case(http, missing)) is not None:
+            what, rule = ("consultation round of this draft", "round_unknown") if missing == "round_id" else ("draft", "draft_unknown")
+            raise problem(Refused(missing, rule, f"no such {what}; {named} differs from it only in letter case", RefusalKind.NOT_FOUND)) from None
         raise _from_rpc(http, rpc, missing) from None
 
 
@@ -185,12 +185,17 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
 HINT_SECONDS = 2.0
 
 
-async def _in_other_case(http: Request) -> str | None:
-    """The draft a submission ID written in other letter case names, for the caller's 404 (one it may see)."""
+async def _in_other_case(http: Request, missing: str) -> str | None:
+    """The draft a submission ID written in other letter case names, or the draft's round a round ID does (`missing`:
+    round_id), for the caller's 404 (of a draft it may see)."""
+    if missing not in ("submission_id", "round_id"):
+        return None
     who = getattr(http.state, "caller", None)
+    round_id = http.path_params.get("round_id", "")[:40] if missing == "round_id" else None
     try:
         return await database(board.in_other_case(http.app.state.pool, http.path_params.get("submission_id", "")[:64],
-                                                  own_agency=who.agency_code if who is not None and permissions.leads(who) else None),
+                                                  own_agency=who.agency_code if who is not None and permissions.leads(who) else None,
+                                                  round_id=round_id),
                               seconds=HINT_SECONDS)
     except Exception:  # a courtesy: a database that cannot say (slow, locked, closing) leaves the 404 as Temporal gave it
         return None

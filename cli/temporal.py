@@ -140,7 +140,7 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
             return NotFound(rpc.message, rule="known")
         if (ended := await _closed(client, target)) is not None:
             return from_refusal(ended)
-        named = await _in_other_case(target.submission_id) if target.submission_id else None
+        named = await _in_other_case(*target.round) if target.round else await _in_other_case(target.submission_id) if target.submission_id else None
         return NotFound(f"{target.field}: {target.missing}" + (f"; {named} differs from it only in letter case" if named else ""),
                         field=target.field, rule=target.unknown_rule)
     if task_failing(rpc):
@@ -161,15 +161,15 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
     return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")
 
 
-async def _in_other_case(submission_id: str) -> str | None:
-    """The draft the registry holds under this submission ID in other letter case (not a classified one), if the
-    database answers within `--timeout`."""
+async def _in_other_case(submission_id: str, round_id: str | None = None) -> str | None:
+    """The draft the registry holds under this submission ID in other letter case (not a classified one), or with
+    `round_id` the draft's round so named, if the database answers within `--timeout`."""
     config = settings()
     if not config.database_url and not (config.data_dir / "postgres" / "postmaster.pid").exists():
         return None  # no database to ask but an embedded one not running: not started for a hint
     try:
         async with asyncio.timeout(chosen.timeout), database.connection() as db:
-            return await board.in_other_case(db, submission_id, own_agency=None)
+            return await board.in_other_case(db, submission_id, own_agency=None, round_id=round_id)
     except Exception:  # a courtesy: no database configured, none answering, or the embedded one not starting leaves "no draft"
         return None
 

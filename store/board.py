@@ -76,9 +76,15 @@ async def marked(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, o
     return await db.fetchrow(f"{_MARKED} AND submission_id = $2 AND {OPEN}", own_agency, submission_id)
 
 
-async def in_other_case(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_agency: str | None) -> str | None:
+async def in_other_case(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, *, own_agency: str | None,
+                        round_id: str | None = None) -> str | None:
     """The submission ID the registry holds that differs from `submission_id` only in letter case, if this reader may see
-    its draft (by the registry's index on the folded ID); None otherwise."""
+    its draft (by the registry's index on the folded ID); with `round_id`, the ID of a round of that very draft that
+    differs from it only in letter case, as its audit trail names the rounds opened; None otherwise."""
+    if round_id is not None:
+        return await db.fetchval(f"SELECT r FROM (SELECT split_part(substr(label, 7), ':', 1) AS r FROM audit_events JOIN submissions "
+                                 f"USING (submission_id) WHERE {_VISIBLE} AND submission_id = $2 AND event = 'CONSULTATION_OPENED') opened "
+                                 "WHERE lower(r) = lower($3) AND r <> $3 LIMIT 1", own_agency, submission_id, round_id)
     return await db.fetchval(f"SELECT submission_id FROM submissions WHERE {_VISIBLE} AND lower(submission_id) = lower($2) "
                              "AND submission_id <> $2 LIMIT 1", own_agency, submission_id)
 

@@ -64,6 +64,9 @@ async def test_consultation_and_programme_changes_through_http(api, pool):
     assert answered.status_code == 200 and answered.json()["awaiting"] == 1
     assert (await api.get(f"/v1/submissions/{sid}/consultations/r1", headers=lead)).json()["awaiting"] == ["BNV"]
     problem(await api.get(f"/v1/submissions/{sid}/consultations/r9", headers=lead), 404, "round_unknown", "round_id")
+    # Found by a ministry's trial: a round ID in other letter case was a bare 404.
+    other_case = problem(await api.get(f"/v1/submissions/{sid}/consultations/R1", headers=lead), 404, "round_unknown", "round_id")
+    assert "r1 differs from it only in letter case" in other_case["detail"], other_case
     problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead), 409,
             "round_still_open")
 

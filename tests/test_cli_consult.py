@@ -104,6 +104,9 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
         assert code == 0 and ("the round closes now, every consultee having answered" in out) is (consultee == "BCA"), out + err
     code, _, err = await cli("consult", "show", sid, "NO-SUCH-ROUND")
     assert code == 4 and f"round_id: no consultation round NO-SUCH-ROUND of draft {sid}" in err
+    # Found by a ministry's trial: a round ID typed in other letter case was a bare "not found".
+    code, _, err = await cli("consult", "show", sid, "y-kien-bo-nganh")
+    assert code == 4 and "y-kien-bo-nganh of draft" in err and "; Y-KIEN-BO-NGANH differs from it only in letter case" in err, err
     code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting.json"))
     assert code == 3 and "consultation_open" in err
 
