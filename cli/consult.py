@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 import typer
@@ -69,7 +70,8 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
         out.print(f"opinion of {receipt.consultee} {f'already taken under request {key}' if repeated else 'taken'}: {comments} "
                   f"comment{'s' * (comments != 1)}; {awaited} consultee{'s' * (awaited != 1)} awaited{' then' * repeated}; "
                   + (f"the round closes now, every consultee having answered (its window ran to {instant(receipt.closes_at)})" if receipt.closing
-                     else f"the round closes {instant(receipt.closes_at)}"))
+                     else f"received on {opinion.occurred_on}, in the round's window, which closed {instant(receipt.closes_at)}"
+                     if opinion.occurred_on and receipt.closes_at <= datetime.now(UTC) else f"the round closes {instant(receipt.closes_at)}"))
 
 
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from schemas.enums import Actor, ConsultationKind, Response, Role
 from schemas.messages import MAX_CONSULTEES, Acting, AgencyCode, ConsultationRequest, DocumentRef, Documents, Message, RoundId, TextRef
 from schemas.text import Count, Official, code, invalid, name, text
-from schemas.time import Instant
+from schemas.time import Day, Instant
 
 # A round asks at most MAX_CONSULTEES bodies; what they may say in all is bounded so that the round's state stays small.
 MAX_COMMENTS_PER_OPINION = 200
@@ -34,6 +34,9 @@ CommentId = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1
 # Who signed an answer; none for the public's.
 Signatory = name(200, 0)
 PUBLIC = "PUBLIC"
+# An opinion entered afterwards, left out when none, so that the messages and results written without it stay as they were.
+_RECEIVED_ON = ("when entered afterwards, the day the opinion was received (Ha Noi): not in the future, nor before the round opened, nor "
+                "after its window closed; so dated, it is taken after the window has closed too, until the round is compiled")
 
 
 class Comment(Message):
@@ -49,6 +52,7 @@ class Opinion(Message):
     official: Official
     comments: tuple[Comment, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION, description="none: agrees with the draft")
     documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
+    occurred_on: Day | None = Field(default=None, exclude_if=lambda day: day is None, description=_RECEIVED_ON)
 
     @model_validator(mode="after")
     def _distinct(self) -> Opinion:
@@ -118,6 +122,7 @@ class OpinionBody(Message):
     official: Official
     comments: tuple[CommentBody, ...] = Field(default=(), max_length=MAX_COMMENTS_PER_OPINION)
     documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
+    occurred_on: Day | None = Field(default=None, exclude_if=lambda day: day is None, description=_RECEIVED_ON)
 
     @model_validator(mode="after")
     def _distinct(self) -> OpinionBody:
@@ -128,7 +133,7 @@ class OpinionBody(Message):
         return [c.text for c in self.comments]
 
     def by_reference(self, refs: list[TextRef]) -> Opinion:
-        return Opinion(consultee=self.consultee, official=self.official, documents=self.documents,
+        return Opinion(consultee=self.consultee, official=self.official, documents=self.documents, occurred_on=self.occurred_on,
                        comments=tuple(Comment(comment_id=c.comment_id, article=c.article, text=ref)
                                       for c, ref in zip(self.comments, refs, strict=True)))
 
@@ -247,6 +252,7 @@ class Answer(Message):
     documents: Documents = Field(default=(), max_length=MAX_DOCUMENTS)
     comments: Count | None = Field(default=None, description="how many comments, where their IDs are not listed: the public's comments "
                                    "kept in PostgreSQL, and every answer in a round's view (bounded whatever the round's size)")
+    occurred_on: Day | None = Field(default=None, exclude_if=lambda day: day is None, description="the day it was received, when entered afterwards")
 
     @property
     def comment_count(self) -> int:

@@ -144,6 +144,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         ended = await record_round_of_an_ended_draft(env.client, task_queue)
                         (HISTORIES / "rounds" / f"round_of_an_ended_draft{'-' + tag if tag else ''}.json").write_text(ended.to_json(), encoding="utf-8")
                         print(f"recorded round of an ended draft: {len(ended.events)} events")
+                    if not only or "opinion_entered_afterwards" in only:
+                        entered = await record_opinion_entered_afterwards(env, task_queue)
+                        (HISTORIES / "rounds" / f"opinion_entered_afterwards{'-' + tag if tag else ''}.json").write_text(entered.to_json(), encoding="utf-8")
+                        print(f"recorded opinion entered afterwards: {len(entered.events)} events")
                     if not only or "webhook_delivery" in only:
                         delivery = await record_webhook_delivery(env.client, pool, task_queue)
                         (HISTORIES / "webhooks" / f"delivery{'-' + tag if tag else ''}.json").write_text(delivery.to_json(), encoding="utf-8")
@@ -188,6 +192,34 @@ async def record_late_from_the_day(env, task_queue: str) -> WorkflowHistory:
     await late_from_the_day(env, request)
     with env.with_time_skipping_disabled():
         handle = drafts.draft(env.client, request.submission_id)
+        await handle.result()
+        return await handle.fetch_history()
+
+
+async def record_opinion_entered_afterwards(env, task_queue: str) -> WorkflowHistory:
+    """A round whose window closes with two consultees silent; one's opinion, received on the window's last day, is entered
+    two days later with that day (`occurred_on`), then the round is compiled."""
+    from schemas.enums import Response, Stage
+    from tests.drafts import compilation, consultation, opinion
+    from tests.polling import eventually
+    from tests.scenarios import approve, past_window
+    from workflows.sessions import last_day_of
+
+    request = start_request(prefix="LATE")
+    sid = request.submission_id
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(env.client, request, task_queue=task_queue)
+        await approve(env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(env.client, sid, consultation(request, "r1"))
+        await round_client.submit_opinion(env.client, sid, "r1", opinion("BTC", "c1"))
+    await past_window(env, request, "r1", after=timedelta(days=2))
+    with env.with_time_skipping_disabled():
+        shown = await eventually(lambda: round_client.consultation(env.client, sid, "r1"), lambda view: view.closed)
+        late = opinion("BNV", "c7").model_copy(update={"occurred_on": last_day_of(shown.closes_at)})
+        await round_client.submit_opinion(env.client, sid, "r1", late)
+        handle = await round_client.round_workflow(env.client, sid, "r1")
+        await round_client.compile_round(env.client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED),
+                                                                            ("BNV", "c7", Response.EXPLAINED)))
         await handle.result()
         return await handle.fetch_history()
 

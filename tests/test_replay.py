@@ -105,6 +105,17 @@ def test_a_round_compiled_after_its_draft_was_ended_by_hand_has_a_committed_hist
     assert any(e.HasField("signal_external_workflow_execution_failed_event_attributes") for e in events)
 
 
+def test_an_opinion_entered_after_its_round_closed_has_a_committed_history():
+    """An opinion received on the window's last day is taken after the window's timer fired, dated by its `occurred_on`."""
+    events = load_history(HISTORIES_DIR / "rounds" / "opinion_entered_afterwards-s46.json").events
+    fired = next(i for i, e in enumerate(events) if e.HasField("timer_fired_event_attributes"))
+    accepted = [e.workflow_execution_update_accepted_event_attributes for e in events[fired:]
+                if e.HasField("workflow_execution_update_accepted_event_attributes")]
+    late = [a for a in accepted if a.accepted_request.input.name == "submit_opinion"]
+    assert len(late) == 1 and b"occurred_on" in late[0].accepted_request.input.args.payloads[0].data
+    assert events[-1].HasField("workflow_execution_completed_event_attributes")
+
+
 def test_the_third_generation_has_committed_histories():
     """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
     notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run

@@ -57,7 +57,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.admissions import admits_no_secret, admits_round_documents
     from workflows.codec import answered, refusal
     from workflows.round_requests import RoundRequests
-    from workflows.rules import require
+    from workflows.rules import check_received_on, require
 
 T = TypeVar("T")
 WORKFLOW_TYPE = "ConsultationWorkflow"
@@ -196,15 +196,16 @@ class ConsultationWorkflow:
         self._answered(lambda: self._check_opinion(opinion))
         self._requests.remember(_update_id())
         answer = Answer(consultee=opinion.consultee, official=opinion.official, at=workflow.now(),
-                        comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents)
+                        comment_ids=tuple(c.comment_id for c in opinion.comments), documents=opinion.documents, occurred_on=opinion.occurred_on)
         if opinion.consultee == PUBLIC:
             self._public.append(answer)
         else:
             self._answers[opinion.consultee] = answer
+            self._silent = tuple(c for c in self._silent if c != opinion.consultee)  # received in time, entered after the close
         taken_before, self._comments = self._comments, self._comments + len(answer.comment_ids)
         # As the round stood when it took the opinion, whatever arrives while its comments are recorded.
         receipt = OpinionReceipt(round_id=self._input.request.round_id, consultee=opinion.consultee, comments=len(answer.comment_ids),
-                                 awaiting=len(self._awaiting()), closes_at=self._closes_at, closing=self._all_answered())
+                                 awaiting=len(self._awaiting()), closes_at=self._closes_at, closing=self._closed_at is None and self._all_answered())
         if opinion.comments and workflow.patched(COMMENTS_RECORDED):
             record = OpinionRecord(submission_id=self._input.submission_id, round_id=self._input.request.round_id, at=answer.at,
                                    first=taken_before + 1, opinion=opinion)
@@ -302,8 +303,10 @@ class ConsultationWorkflow:
     def _check_opinion(self, opinion: Opinion) -> None:
         require(opinion, Opinion)
         round_id = self._input.request.round_id
-        if self._closed_at is not None:
-            raise Refused("consultee", "round_closed", f"round {round_id} closed on {in_hanoi(self._closed_at).date()} (Ha Noi)", RefusalKind.CLOSED)
+        if self._closed_at is not None and (opinion.occurred_on is None or self._compilation is not None):
+            later = "" if self._compilation else ": an opinion received while it was open is entered with that day (occurred_on) until it is compiled"
+            raise Refused("consultee", "round_closed", f"round {round_id} closed on {in_hanoi(self._closed_at).date()} (Ha Noi){later}", RefusalKind.CLOSED)
+        check_received_on(opinion.occurred_on, self._opened_at, self._closes_at, workflow.now())
         if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:
             raise Refused("comments", "round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all")
         if self._in_postgresql and opinion.consultee == PUBLIC:

@@ -141,7 +141,7 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime,
     prefix = f"round {result.round_id}"
     agrees = s.generation >= 10
     for answer in result.answers:
-        change.record(EventKind.OPINION_RECEIVED, at=answer.at, agency_code=answer.consultee, official=answer.official,
+        change.record(EventKind.OPINION_RECEIVED, at=answer.at, occurred_on=answer.occurred_on, agency_code=answer.consultee, official=answer.official,
                       documents=answer.documents, reasons="; ".join(answer.comment_ids),
                       label=f"{prefix}: {answer.consultee}, {counted(answer.comment_count, 'comment', agrees)}")
     for consultee in result.silent:

@@ -395,6 +395,21 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, dec
                       f"decided on {state.postponed_here_on}, already recorded: the stage was still open then", INVALID)
 
 
+def check_received_on(day: date | None, opened_at: datetime, closes_at: datetime, now: datetime) -> None:
+    """An opinion entered afterwards was received while its round was open: not in the future, not before the round
+    opened, not after its window's last day. Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`,
+    `not_before_round`, `within_window`."""
+    if day is None:
+        return
+    if day > local_day(now):
+        raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
+    if day < local_day(opened_at):
+        raise Refused("occurred_on", "not_before_round", f"{day} is before the round opened ({local_day(opened_at)}, Ha Noi)", INVALID)
+    if day > (last := last_day_of(closes_at)):
+        raise Refused("occurred_on", "within_window", f"{day} is after the round's window closed ({last}, Ha Noi): an opinion "
+                      "received later is not taken", INVALID)
+
+
 def postponement_asked(state: DraftState) -> HistoryEntry | None:
     """The event of the last postponement asked, among the draft's recent ones (the one awaiting a decision, if any)."""
     return next((e for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
