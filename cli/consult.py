@@ -23,7 +23,7 @@ from cli.output import AsJson, Format, Output, choose, emit_json, examples, inst
 from schemas import messages
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundComment, RoundCommentsPage
 from schemas.enums import Response
-from schemas.messages import ConsultationRequest
+from schemas.messages import ConsultationRequest, RoundCancellation
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows import round_client, round_requests
@@ -32,6 +32,7 @@ app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at on
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
 T = TypeVar("T")
 ConsultationFile, OpinionFile, CompilationFile = json_file(ConsultationRequest), json_file(OpinionBody), json_file(CompilationBody)
+CancellationFile = json_file(RoundCancellation)
 
 
 @app.command("open", epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json"))
@@ -40,6 +41,15 @@ def open_round(submission_id: SubmissionId, file: ConsultationFile, request_id: 
     """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
     choose(output, as_json)
     send(submission_id, read_message(file, ConsultationRequest), drafts.open_consultation, request_id)
+
+
+@app.command("cancel", epilog=examples("legis consult cancel BGDDT-2026-017 schemas/examples/13-cancel-consultation.json"))
+def cancel_round(submission_id: SubmissionId, file: CancellationFile, request_id: RequestId = None, output: Output = Format.TABLE,
+                 as_json: AsJson = False) -> None:
+    """The lead ministry cancels a round opened by mistake, before its compilation (RoundCancellation JSON: round_id, reason):
+    the round asks nobody any more and the stage is no longer held by it; its ID stays used."""
+    choose(output, as_json)
+    send(submission_id, read_message(file, RoundCancellation), drafts.cancel_consultation, request_id)
 
 
 @app.command("opinion", epilog=examples("legis consult opinion BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/10-opinion.json"))

@@ -337,3 +337,12 @@ class ConsultationRequest(Acting):
         if not self.consultees and self.kind is not ConsultationKind.PUBLIC_POSTING:
             raise invalid("consultees_required", f"required for {self.kind.value}", "consultees")
         return self
+
+
+class RoundCancellation(Acting):
+    """A consultation round opened by mistake (a consultee mistyped, the wrong kind or window) cancelled by the lead
+    ministry before its compilation; the `cancel_consultation` update. The round asks nobody any more, its answers are
+    not taken, and the stage is no longer held by it; its ID stays used."""
+
+    round_id: RoundId
+    reason: Reason

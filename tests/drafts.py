@@ -43,6 +43,7 @@ from schemas.messages import (
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
+    RoundCancellation,
     StartRequest,
     TextRef,
     VoteCount,
@@ -185,6 +186,12 @@ def consultation(request: StartRequest, round_id: str, consultees: tuple[str, ..
                  kind: ConsultationKind = ConsultationKind.WRITTEN_OPINIONS, **fields) -> ConsultationRequest:
     return ConsultationRequest(round_id=round_id, kind=kind, consultees=consultees, actor=Actor.LEAD_MINISTRY,
                                agency_code=request.lead_ministry, role=Role.MINISTER, official="Bộ trưởng", **fields)
+
+
+def cancellation(request: StartRequest, round_id: str) -> RoundCancellation:
+    """The lead ministry cancels round `round_id`, opened by mistake."""
+    return RoundCancellation(round_id=round_id, reason="Mở nhầm: mã cơ quan gõ sai", actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry,
+                             role=Role.MINISTER, official="Bộ trưởng")
 
 
 def draft_text(request: StartRequest) -> DossierFiling:

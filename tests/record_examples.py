@@ -74,6 +74,10 @@ async def walk(http, pool, env: WorkflowEnvironment) -> None:
     await http.post(f"{base}/decisions", json=request("01-policy-proposal"), headers=government)
     await keep("decideSubmission", await http.post(f"{base}/decisions", json=request("02-programme"), headers=tokens[CallerRole.UBTVQH]))
     await keep("fileDossier", await http.post(f"{base}/dossier", json=request("dossier-filing"), headers=lead))
+    mistaken = request("09-consultation") | {"round_id": "MO-NHAM", "consultees": ["BTCC"]}
+    await http.post(f"{base}/consultations", json=mistaken, headers=lead)
+    await keep("cancelConsultation", await http.post(f"{base}/consultation-cancellations",
+                                                     json=request("13-cancel-consultation") | {"round_id": "MO-NHAM"}, headers=lead))
     await keep("openConsultation", await http.post(f"{base}/consultations", json=request("09-consultation"), headers=lead))
     round_path = f"{base}/consultations/Y-KIEN-BO-NGANH"
     await keep("submitOpinion", await http.post(f"{round_path}/opinions", json=request("10-opinion"), headers=tokens[CallerRole.CONSULTEE]))

@@ -36,6 +36,7 @@ WRITES = {
     "rulings": [("08-ruling", DEPUTY_PM)],
     "programme-changes": [("12-programme-defer", UBTVQH)],
     "consultations": [("09-consultation", LEAD)],
+    "consultation-cancellations": [("13-cancel-consultation", LEAD)],
     f"consultations/{ROUND}/opinions": [("10-opinion", CONSULTEE)],
     f"consultations/{ROUND}/compilation": [("11-compilation", LEAD)],
 }

@@ -144,6 +144,7 @@ DRAFT_MESSAGES: dict[str, list[dict]] = {
     "remap_agency": [{"old_code": "BTC", "new_code": "BTCNEW", "changed_by": "VPCP", "reason": "sáp nhập bộ, ngành"}],
     "change_programme": [_example("12-programme-defer")],
     "open_consultation": [_example("09-consultation") | {"round_id": "R-FUZZ-2"}],
+    "cancel_consultation": [_example("13-cancel-consultation")],
 }
 RESULT = {"round_id": ROUND, "kind": "WRITTEN_OPINIONS", "opened_at": _AT, "closed_at": _AT, "answers": [], "silent": ["BTC"],
           "compilation": {"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "accepted": 0,

@@ -116,6 +116,17 @@ def test_an_opinion_entered_after_its_round_closed_has_a_committed_history():
     assert events[-1].HasField("workflow_execution_completed_event_attributes")
 
 
+def test_a_round_cancelled_by_its_lead_ministry_has_committed_histories():
+    """The draft cancels its round (a request to cancel the external workflow), records it, and DRAFTING is approved; the
+    round ends cancelled."""
+    events = load_history(HISTORIES_DIR / "round_cancelled_by_its_lead_ministry-s46.json").events
+    assert sum(e.HasField("request_cancel_external_workflow_execution_initiated_event_attributes") for e in events) == 1
+    assert [e["event"] for e in audited(HISTORIES_DIR / "round_cancelled_by_its_lead_ministry-s46.json")
+            if e["event"] in ("CONSULTATION_OPENED", "CONSULTATION_CANCELLED")] == ["CONSULTATION_OPENED", "CONSULTATION_CANCELLED"]
+    round_events = load_history(HISTORIES_DIR / "rounds" / "round_cancelled_by_its_lead_ministry-r1-s46.json").events
+    assert round_events[-1].HasField("workflow_execution_canceled_event_attributes")
+
+
 def test_the_third_generation_has_committed_histories():
     """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
     notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run

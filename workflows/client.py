@@ -35,6 +35,7 @@ from schemas.messages import (
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
+    RoundCancellation,
     Ruling,
     StartRequest,
 )
@@ -315,6 +316,10 @@ async def change_programme(client: Client, submission_id: str, change: Programme
 
 async def open_consultation(client: Client, submission_id: str, request: ConsultationRequest, *, request_id: str | None = None) -> Receipt:
     return await send(client, submission_id, core.OPEN_CONSULTATION.name, request, request_id=request_id)
+
+
+async def cancel_consultation(client: Client, submission_id: str, cancellation: RoundCancellation, *, request_id: str | None = None) -> Receipt:
+    return await send(client, submission_id, core.CANCEL_CONSULTATION.name, cancellation, request_id=request_id)
 
 
 async def tell_calendar(client: Client, submission_id: str, calendar: SessionCalendar) -> Receipt:

@@ -32,6 +32,7 @@ from schemas.messages import (
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
+    RoundCancellation,
     Ruling,
     StartRequest,
 )
@@ -444,4 +445,5 @@ REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_r
 CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
 OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation,
                               admissions.admits_round)
+CANCEL_CONSULTATION = Operation("cancel_consultation", RoundCancellation, rules.check_round_cancellation, rounds.apply_cancellation)
 

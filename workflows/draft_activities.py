@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         RegistryRow,
     )
     from schemas.views import HistoryEntry
-    from workflows.change import Effect, RemapRound, RescheduleRound
+    from workflows.change import CancelRound, Effect, RemapRound, RescheduleRound
     from workflows.consultation import REMAP_SIGNAL, WINDOW_MOVED_SIGNAL
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -87,13 +87,19 @@ def batch_size(generation: int) -> int:
 
 
 async def tell_rounds(effects: list[Effect]) -> None:
-    """Signal the open rounds what the core tells them, in order: their draft's lead ministry's new code (`RemapRound`),
-    their window's new end (`RescheduleRound`). A round that has ended needs it no more."""
+    """Tell the open rounds what the core tells them, in order: their draft's lead ministry's new code (`RemapRound`),
+    their window's new end (`RescheduleRound`), that they are cancelled (`CancelRound`: the draft has ended, or the lead
+    ministry cancelled the round). A round that has ended needs it no more."""
     for effect in effects:
         if isinstance(effect, RemapRound):
             await _tell(effect.workflow_id, REMAP_SIGNAL, effect.remap, "remap")
         elif isinstance(effect, RescheduleRound):
             await _tell(effect.workflow_id, WINDOW_MOVED_SIGNAL, effect.window, "window's new end")
+        elif isinstance(effect, CancelRound):
+            try:
+                await workflow.get_external_workflow_handle(effect.workflow_id).cancel()
+            except ApplicationError as gone:
+                workflow.logger.info("round not cancelled: it has ended", extra={"round_workflow_id": effect.workflow_id, "reason": str(gone)})
 
 
 async def _tell(workflow_id: str, signal: str, told: Message, what: str) -> None:

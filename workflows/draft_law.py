@@ -17,19 +17,9 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
+    from schemas import messages
     from schemas.calendar import SessionCalendar
     from schemas.consultation import ConsultationResult
-    from schemas.messages import (
-        AgencyRemap,
-        ConsultationRequest,
-        Decision,
-        Disagreement,
-        DossierFiling,
-        PostponementDecision,
-        PostponementRequest,
-        ProgrammeChange,
-        Ruling,
-    )
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState, SeenRequest
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
@@ -107,8 +97,7 @@ class DraftLawWorkflow:
                     )
                 continue
             await self._wait_for_event_or_alarm()
-        for effect in rounds.closing(self._ready):
-            await workflow.get_external_workflow_handle(effect.workflow_id).cancel()
+        await draft_activities.tell_rounds(rounds.closing(self._ready))
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
         return self.status()
@@ -133,35 +122,35 @@ class DraftLawWorkflow:
 
     # Updates: each asks the core in its validator, then applies -------------------------------------
     @workflow.update
-    async def decide(self, decision: Decision) -> Receipt:
+    async def decide(self, decision: messages.Decision) -> Receipt:
         return await self._perform(draft.DECIDE, decision)
 
     @decide.validator
-    def validate_decide(self, decision: Decision) -> None:
+    def validate_decide(self, decision: messages.Decision) -> None:
         self._validate(draft.DECIDE, decision)
 
     @workflow.update
-    async def file_dossier(self, filing: DossierFiling) -> Receipt:
+    async def file_dossier(self, filing: messages.DossierFiling) -> Receipt:
         return await self._perform(draft.FILE_DOSSIER, filing)
 
     @file_dossier.validator
-    def validate_file_dossier(self, filing: DossierFiling) -> None:
+    def validate_file_dossier(self, filing: messages.DossierFiling) -> None:
         self._validate(draft.FILE_DOSSIER, filing)
 
     @workflow.update
-    async def request_postponement(self, request: PostponementRequest) -> Receipt:
+    async def request_postponement(self, request: messages.PostponementRequest) -> Receipt:
         return await self._perform(draft.REQUEST_POSTPONEMENT, request)
 
     @request_postponement.validator
-    def validate_request_postponement(self, request: PostponementRequest) -> None:
+    def validate_request_postponement(self, request: messages.PostponementRequest) -> None:
         self._validate(draft.REQUEST_POSTPONEMENT, request)
 
     @workflow.update
-    async def decide_postponement(self, decision: PostponementDecision) -> Receipt:
+    async def decide_postponement(self, decision: messages.PostponementDecision) -> Receipt:
         return await self._perform(draft.DECIDE_POSTPONEMENT, decision)
 
     @decide_postponement.validator
-    def validate_decide_postponement(self, decision: PostponementDecision) -> None:
+    def validate_decide_postponement(self, decision: messages.PostponementDecision) -> None:
         self._validate(draft.DECIDE_POSTPONEMENT, decision)
 
     @workflow.update
@@ -173,50 +162,52 @@ class DraftLawWorkflow:
         self._validate(draft.CALENDAR_CHANGED, calendar)
 
     @workflow.update
-    async def raise_disagreement(self, point: Disagreement) -> Receipt:
+    async def raise_disagreement(self, point: messages.Disagreement) -> Receipt:
         return await self._perform(draft.RAISE_DISAGREEMENT, point)
 
     @raise_disagreement.validator
-    def validate_raise_disagreement(self, point: Disagreement) -> None:
+    def validate_raise_disagreement(self, point: messages.Disagreement) -> None:
         self._validate(draft.RAISE_DISAGREEMENT, point)
 
     @workflow.update
-    async def rule_on_disagreement(self, ruling: Ruling) -> Receipt:
+    async def rule_on_disagreement(self, ruling: messages.Ruling) -> Receipt:
         return await self._perform(draft.RULE_ON_DISAGREEMENT, ruling)
 
     @rule_on_disagreement.validator
-    def validate_rule_on_disagreement(self, ruling: Ruling) -> None:
+    def validate_rule_on_disagreement(self, ruling: messages.Ruling) -> None:
         self._validate(draft.RULE_ON_DISAGREEMENT, ruling)
 
     @workflow.update
-    async def remap_agency(self, remap: AgencyRemap) -> Receipt:
+    async def remap_agency(self, remap: messages.AgencyRemap) -> Receipt:
         return await self._perform(draft.REMAP_AGENCY, remap)
 
     @remap_agency.validator
-    def validate_remap_agency(self, remap: AgencyRemap) -> None:
+    def validate_remap_agency(self, remap: messages.AgencyRemap) -> None:
         self._validate(draft.REMAP_AGENCY, remap)
 
     @workflow.update
-    async def change_programme(self, change: ProgrammeChange) -> Receipt:
+    async def change_programme(self, change: messages.ProgrammeChange) -> Receipt:
         return await self._perform(draft.CHANGE_PROGRAMME, change)
 
     @change_programme.validator
-    def validate_change_programme(self, change: ProgrammeChange) -> None:
+    def validate_change_programme(self, change: messages.ProgrammeChange) -> None:
         self._validate(draft.CHANGE_PROGRAMME, change)
 
     @workflow.update
-    async def open_consultation(self, request: ConsultationRequest) -> Receipt:
+    async def open_consultation(self, request: messages.ConsultationRequest) -> Receipt:
         receipt = await self._perform(draft.OPEN_CONSULTATION, request, rooms=True)
         if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
             await workflow.wait_condition(lambda: request.round_id not in self._starting)
             return answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id))
         start = self._starting[request.round_id]
         try:
-            await workflow.start_child_workflow(
+            child = await workflow.start_child_workflow(
                 ConsultationWorkflow.run, start.input, id=start.workflow_id,
                 # The round outlives a run of its draft that continues as new; it reports by signal.
                 parent_close_policy=ParentClosePolicy.ABANDON, static_summary=start.summary,
             )
+            # Nothing awaits its end here: a round cancelled (by its lead ministry, or with its draft) is not an error unseen.
+            child.add_done_callback(lambda ended: ended.cancelled() or ended.exception())
         except WorkflowAlreadyStartedError:
             raise refusal(rounds.not_started(request.round_id)) from None
         finally:
@@ -227,8 +218,16 @@ class DraftLawWorkflow:
         return receipt
 
     @open_consultation.validator
-    def validate_open_consultation(self, request: ConsultationRequest) -> None:
+    def validate_open_consultation(self, request: messages.ConsultationRequest) -> None:
         self._validate(draft.OPEN_CONSULTATION, request)
+
+    @workflow.update
+    async def cancel_consultation(self, cancellation: messages.RoundCancellation) -> Receipt:
+        return await self._perform(draft.CANCEL_CONSULTATION, cancellation)
+
+    @cancel_consultation.validator
+    def validate_cancel_consultation(self, cancellation: messages.RoundCancellation) -> None:
+        self._validate(draft.CANCEL_CONSULTATION, cancellation)
 
     @workflow.signal(name=RESULT_SIGNAL)
     def consultation_finished(self, result: ConsultationResult) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult, RoundWindow
 from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EscalationLevel, EventKind
-from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef
+from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef, RoundCancellation
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
 from schemas.state import MAX_OPEN_ROUNDS, NEWEST_GENERATION, WATCHED_LEADS, DraftState, RoundWatch, SeenRequest
@@ -223,6 +223,18 @@ def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now
     change.log("consultation round lost", warning=True, round_id=round_id, status=status.value)
     return Applied(s, change.effects)
 
+
+
+def apply_cancellation(change: Change, cancellation: RoundCancellation) -> None:
+    """The round's workflow is cancelled; its result, should it come all the same, is not applied (`round_finished`)."""
+    s = change.state
+    watch = next(w for w in s.open_rounds if w.round.round_id == cancellation.round_id)
+    s.open_rounds = tuple(w for w in s.open_rounds if w is not watch)
+    change.record(EventKind.CONSULTATION_CANCELLED, actor=cancellation.actor, agency_code=cancellation.agency_code, role=cancellation.role,
+                  official=cancellation.official, reasons=cancellation.reason,
+                  label=f"round {cancellation.round_id} ({watch.round.kind.value}) cancelled by {cancellation.agency_code}: it asks nobody's "
+                        "opinion any more and the stage is no longer held by it")
+    change.effects.append(CancelRound(watch.round.workflow_id))
 
 
 def closing(state: DraftState) -> list[Effect]:

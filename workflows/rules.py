@@ -36,6 +36,7 @@ from schemas.messages import (
     PostponementDecision,
     PostponementRequest,
     ProgrammeChange,
+    RoundCancellation,
     Ruling,
 )
 from schemas.refusal import RefusalKind, Refused
@@ -393,6 +394,17 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, dec
     if (decision or ends_stage) and state.generation >= 14 and state.postponed_here_on is not None and day < state.postponed_here_on:
         raise Refused("occurred_on", "not_before_postponement", f"{day} is before the postponement of {state.stage.value} asked or "
                       f"decided on {state.postponed_here_on}, already recorded: the stage was still open then", INVALID)
+
+
+def check_round_cancellation(state: DraftState, cancellation: RoundCancellation, now: datetime) -> None:
+    require(cancellation, RoundCancellation)
+    check_open(state, "round_id")
+    check_authority(state, state.rulebook.filing, cancellation, "cancel a consultation round", "consultation_authority")
+    if not any(w.round.round_id == cancellation.round_id for w in state.open_rounds):
+        known = cancellation.round_id in state.rounds_opened
+        raise Refused("round_id", "round_awaiting_compilation", f"round {cancellation.round_id} " + (
+            "has handed back its result, or has been cancelled, or is still starting" if known else "was never opened on this draft"),
+            CONFLICT if known else RefusalKind.NOT_FOUND)
 
 
 def check_received_on(day: date | None, opened_at: datetime, closes_at: datetime, now: datetime) -> None:

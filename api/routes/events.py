@@ -64,6 +64,9 @@ ROUTES = (
     Route("/consultations", draft.OPEN_CONSULTATION, "openConsultation",
           "The lead ministry asks many bodies for their opinions at once; silence is recorded when the window closes.",
           ("09-consultation",), "consultation"),
+    Route("/consultation-cancellations", draft.CANCEL_CONSULTATION, "cancelConsultation",
+          "The lead ministry cancels a round opened by mistake, before its compilation; the stage is no longer held by it.",
+          ("13-cancel-consultation",), "consultation"),
 )
 
 

@@ -1,0 +1,52 @@
+"""What the Web UI's details, the status and a timer's summary say of a draft, from the draft core's state (no server)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from schemas.enums import FINAL_NAMES_VI, Stage
+from tests.drafts import NOW, core_request, core_state
+from workflows import draft
+from workflows import draft_views as views
+from workflows.change import Wake, next_wake
+from workflows.deadlines import VIETNAM
+
+
+def test_web_ui_details_give_the_stage_start_in_ha_noi_time():
+    # 02:05 UTC on 1 December is 09:05 in Ha Noi (UTC+7), the same day.
+    state = core_state(now=datetime(2026, 12, 1, 2, 5, tzinfo=UTC), at=Stage.DRAFTING)
+    assert "**Stage:** DRAFTING since 2026-12-01 09:05 (Ha Noi)" in views.details(state)
+    # 20:30 UTC is 03:30 the next day in Ha Noi.
+    late = core_state(now=datetime(2026, 12, 1, 20, 30, tzinfo=UTC))
+    assert views.details(late).split("\n\n")[1] == f"**Stage:** {late.stage.value} since 2026-12-02 03:30 (Ha Noi)"
+
+
+def test_web_ui_details_give_the_session_and_the_rung_of_an_overdue_draft_but_a_classified_drafts_session():
+    """Found by a Web UI trial: the details gave no session, nor how far an overdue draft was escalated."""
+    state = core_state(at=Stage.APPRAISAL)
+    said = views.details(state)
+    assert f"**Session:** {state.target.code}, opening {state.target.opens_on}" in said and "Escalated to" not in said
+    later = datetime.combine(state.deadline + timedelta(days=30), time(12), tzinfo=VIETNAM)
+    for _ in range(10):  # each alarm due by then, warnings and escalations
+        state = draft.tick(state, later).state
+    rung = views.status(state, "draft-law-X", later).escalated_to
+    overdue = views.details(state)
+    assert rung is not None and "— OVERDUE" in overdue and f"**Escalated to:** {rung.value}" in overdue, overdue
+    secret = core_state(core_request(classified=True), at=Stage.APPRAISAL)
+    assert "**Session:**" not in views.details(secret) and secret.target.code not in views.details(secret)
+
+
+def test_a_final_state_has_its_vietnamese_name_in_the_status_as_on_the_board():
+    # Found by a fresh-user trial: `legis status` printed WITHDRAWN and REJECTED with no Vietnamese name beside them.
+    promulgated = core_state(at=Stage.PROMULGATED)
+    assert views.status(promulgated, "draft-law-X", NOW).stage_name_vi == FINAL_NAMES_VI[Stage.PROMULGATED] == "Đã công bố"
+
+
+def test_the_timer_to_the_next_alarm_is_summarised_with_its_kind_and_its_ha_noi_time():
+    # Found by a fresh-user trial: the Web UI showed the timer as "next alarm of APPRAISAL" and a duration in seconds.
+    state = core_state(at=Stage.APPRAISAL)
+    alarm = draft.due_later(state)[0]
+    at = alarm.at.astimezone(VIETNAM)
+    assert views.alarm_summary(state, next_wake(state)) == (
+        f"next alarm of APPRAISAL: {alarm.event.value} {alarm.label}, {at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)")
+    assert views.alarm_summary(state, Wake(alarm.at - timedelta(hours=1), None)).startswith("next check of a consultation round, ")
