@@ -25,12 +25,12 @@ from schemas.refusal import Refused
 from store import public
 from store.intake import CommentIntake, Incoming
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import consultation, decision, draft_text, opinion_body, start_request
+from tests.drafts import cancellation, consultation, decision, draft_text, opinion_body, start_request
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
 from tests.stack import Cli, isolated_env
-from workers.ended_drafts import mark_ended
+from workers.ended_drafts import close_ended_rounds, mark_ended
 from workers.settings import Settings
 from workers.worker import create_worker
 from workflows.rounds import round_workflow_id
@@ -274,6 +274,31 @@ async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_re
         problem(await api.post(f"/v1/submissions/{request.submission_id}/consultations/dung/opinions", headers=consultee,
                                json={"consultee": "BTC", "official": "Vụ trưởng", "comments": [{"comment_id": "1", "text": "ý kiến"}]}),
                 409, "draft_closed", "submission_id")
+
+
+async def test_a_public_round_terminated_by_hand_closes_to_the_public(dev_env, pool):
+    """Found by a public trial: a round whose own workflow was terminated read open on the public's page and took comments
+    no one could answer. Once the workers' look finds it ended, it reads closed and takes none; its draft runs on."""
+    hold = HoldClose()
+    hold.release.set()
+    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool, "dung-dot")
+        url = f"/v1/public/consultations/{request.submission_id}/dung-dot/comments"
+        assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi dừng."})).status_code == 201
+        await dev_env.client.get_workflow_handle(round_workflow_id(request.submission_id, "dung-dot")).terminate("test")
+        await eventually(lambda: closed_by_the_look(dev_env.client, pool, request.submission_id, "dung-dot"), bool)
+        assert (await api.get(f"/v1/public/consultations/{request.submission_id}/dung-dot")).json()["closed"] is True
+        problem(await api.post(url, json={"text": "Ý kiến sau khi dừng."}), 409, "round_closed", "round_id")
+        assert not await marked(dev_env.client, pool, request.submission_id)
+        # The lead ministry cancels the lost round, and the draft's stage is no longer held by it.
+        cancelled = await api.post(f"/v1/submissions/{request.submission_id}/consultation-cancellations", headers=lead,
+                                   json=body(cancellation(request, "dung-dot")))
+        assert cancelled.status_code == 200, cancelled.text
+
+
+async def closed_by_the_look(client, pool, submission_id: str, round_id: str) -> bool:
+    await close_ended_rounds(client, pool)
+    return (await public.public_round(pool, submission_id, round_id)).closed
 
 
 async def marked(client, pool, submission_id: str) -> bool:

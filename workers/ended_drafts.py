@@ -1,6 +1,7 @@
 """Drafts whose workflow ended outside their own rules (terminated by hand, timed out, failed, cancelled), marked in
 the registry, which otherwise knows only what each draft last wrote: an ended draft would stay "on track" on the
-board, in the reports and in the overdue gauge for ever.
+board, in the reports and in the overdue gauge for ever. Likewise a public round whose own workflow so ended is closed to
+the public (its round would never close it, nor answer what the public sends it).
 
 Beside each worker (`workers.worker.operations`), every minute: Temporal's visibility store is asked for the draft
 workflows closed so since the last look (all of them at the first), and each one's latest run is described, since a
@@ -22,6 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from schemas.records import ExecutionEnd
 from store.registry import FINAL_STAGES
 from workflows.client import END_OF, quoted
+from workflows.consultation import WORKFLOW_TYPE as ROUND_TYPE
 from workflows.draft_law import WORKFLOW_ID_PREFIX, WORKFLOW_TYPE
 
 log = structlog.get_logger(__name__)
@@ -82,13 +84,46 @@ async def _mark(client: Client, pool: asyncpg.Pool, workflow_id: str) -> int:
     return 0
 
 
+# How a round may end that leaves its public registration open: a round cancelled closes it itself.
+_ROUND_ENDS = (ExecutionEnd.TERMINATED, ExecutionEnd.TIMED_OUT, ExecutionEnd.FAILED)
+
+
+async def close_ended_rounds(client: Client, pool: asyncpg.Pool, *, since: datetime | None = None) -> int:
+    """Close to the public each public round whose latest run was terminated, timed out or failed (closed after `since`,
+    if given; a round cancelled closes itself): found by a public trial, a round terminated by hand read open and thanked
+    the public for comments no one could answer. Returns how many rounds it closed."""
+    ends = ", ".join(repr(QUERY_NAMES[end]) for end in _ROUND_ENDS)
+    query = f"WorkflowType = '{ROUND_TYPE}' AND ExecutionStatus IN ({ends})" + (f" AND CloseTime > '{since.isoformat()}'" if since else "")
+    closed = 0
+    async for ended in client.list_workflows(query):
+        try:
+            latest = await client.get_workflow_handle(ended.id).describe()
+        except RPCError as missing:
+            if missing.status is RPCStatusCode.NOT_FOUND:
+                continue
+            raise
+        if END_OF.get(latest.status) not in _ROUND_ENDS:  # running again (reset), or ended otherwise since
+            continue
+        # A round's workflow ID names its draft and round (`workflows.rounds.round_workflow_id`, either generation's).
+        status = await pool.execute(
+            "UPDATE public_rounds SET closed_at = $2 WHERE closed_at IS NULL AND "
+            "$1 IN ('consultation-' || submission_id || ':' || round_id, 'consultation-' || submission_id || '-' || round_id)",
+            ended.id, latest.close_time)
+        if status != "UPDATE 0":
+            log.info("public round closed: its workflow ended outside its rules", round_workflow_id=ended.id, ended=latest.status.name)
+            closed += 1
+    return closed
+
+
 async def watch_ended(client: Client, pool: asyncpg.Pool, *, every_seconds: float = 60.0) -> None:
-    """`mark_ended` until cancelled; a round that fails (Temporal or PostgreSQL away) is logged and tried again."""
+    """`mark_ended` and `close_ended_rounds` until cancelled; a look that fails (Temporal or PostgreSQL away) is logged
+    and tried again."""
     since: datetime | None = None
     while True:
         began = datetime.now().astimezone()
         try:
             await mark_ended(client, pool, since=since)
+            await close_ended_rounds(client, pool, since=since)
         except (RPCError, OSError, asyncpg.PostgresError) as unavailable:
             log.warning("registry: ended drafts not checked", error=type(unavailable).__name__)
         else:
