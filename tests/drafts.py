@@ -145,6 +145,11 @@ def document(kind, label: str = "") -> DocumentRef:
     return DocumentRef(kind=kind, name=f"{kind.value} {label}".strip(), sha256=hashlib.sha256(f"{kind.value}{label}".encode()).hexdigest())
 
 
+def published(kind, label: str = "") -> DocumentRef:
+    """A document of the dossier with the address where the public reads it."""
+    return document(kind, label).model_copy(update={"url": f"https://duthaoonline.quochoi.vn/{kind.value.lower()}"})
+
+
 def decision(
     request: StartRequest,
     stage: Stage,
@@ -197,7 +202,8 @@ def cancellation(request: StartRequest, round_id: str) -> RoundCancellation:
 def draft_text(request: StartRequest) -> DossierFiling:
     """The draft's text filed at DRAFTING by its lead ministry: what a public posting needs in the dossier."""
     return DossierFiling(stage=Stage.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
-                         official="Bộ trưởng", documents=(DocumentRef(kind=DocumentKind.DRAFT_TEXT, name="Dự thảo Luật", sha256="7" * 64),))
+                         official="Bộ trưởng", documents=(DocumentRef(kind=DocumentKind.DRAFT_TEXT, name="Dự thảo Luật", sha256="7" * 64,
+                                                                      url="https://duthaoonline.quochoi.vn/du-thao-luat"),))
 
 
 def text_ref(text: str) -> TextRef:

@@ -15,7 +15,7 @@ from schemas.messages import DossierFiling, PostponementDecision
 from schemas.refusal import Refused
 from schemas.rulebook import edition, load_rulebook
 from schemas.state import DraftState
-from tests.drafts import NOW, ask_postponement, consultation, core_request, core_state, decision, document, programme_change
+from tests.drafts import NOW, ask_postponement, consultation, core_request, core_state, decision, document, programme_change, published
 from workflows import draft
 from workflows.stage_graph import stage_path
 
@@ -105,7 +105,11 @@ def test_the_policy_proposal_is_posted_with_its_own_dossier():
     assert (refused.value.field, refused.value.rule) == ("kind", "draft_text_filed") and "POLICY_PROPOSAL" in str(refused.value)
     filing = DossierFiling(stage=Stage.POLICY_PROPOSAL, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
                            official="Bộ trưởng", documents=(document(DocumentKind.POLICY_PROPOSAL),))
-    filed = draft.perform(draft.FILE_DOSSIER, state, filing, NOW).state
+    unpublished = draft.perform(draft.FILE_DOSSIER, state, filing, NOW).state
+    with pytest.raises(Refused) as refused:  # found by a public trial: its page had nothing for the public to read
+        draft.validate(draft.OPEN_CONSULTATION, unpublished, posting, NOW)
+    assert (refused.value.field, refused.value.rule) == ("kind", "posted_text_published") and "has no url" in str(refused.value)
+    filed = draft.perform(draft.FILE_DOSSIER, state, filing.model_copy(update={"documents": (published(DocumentKind.POLICY_PROPOSAL),)}), NOW).state
     draft.validate(draft.OPEN_CONSULTATION, filed, posting, NOW)
     drafting = core_state(request, at=Stage.DRAFTING)
     with pytest.raises(Refused) as refused:
@@ -120,6 +124,6 @@ def test_a_draft_pinned_to_2025_7_is_posted_at_the_policy_proposal_as_2025_7_pos
     state = pinned_to(core_state(request), EDITION_2025_7)
     assert state.stage is Stage.POLICY_PROPOSAL and Stage.POLICY_PROPOSAL in state.rulebook.window(ConsultationKind.PUBLIC_POSTING).stages
     filing = DossierFiling(stage=Stage.POLICY_PROPOSAL, actor=Actor.LEAD_MINISTRY, agency_code=request.lead_ministry, role=Role.MINISTER,
-                           official="Bộ trưởng", documents=(document(DocumentKind.DRAFT_TEXT),))
+                           official="Bộ trưởng", documents=(published(DocumentKind.DRAFT_TEXT),))
     filed = draft.perform(draft.FILE_DOSSIER, state, filing, NOW).state
     draft.validate(draft.OPEN_CONSULTATION, filed, consultation(request, "CK-1", consultees=(), kind=ConsultationKind.PUBLIC_POSTING), NOW)

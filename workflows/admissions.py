@@ -132,9 +132,14 @@ def admits_round(state: DraftState | None, request: ConsultationRequest) -> None
     if request.kind is ConsultationKind.PUBLIC_POSTING and not state.classified:
         window = state.rulebook.window(request.kind)
         posted = window.text_at(state.stage) if window is not None else DocumentKind.DRAFT_TEXT
-        if not any(d.kind is posted for d in state.dossier):
+        filed = next((d for d in state.dossier if d.kind is posted), None)
+        if filed is None:
             raise Refused("kind", "draft_text_filed", f"a draft is posted for public comment at {state.stage.value} once the text posted is "
                           f"in the dossier: file its {posted.value} first (`legis file`, or the API's fileDossier)", CONFLICT)
+        if filed.url is None:
+            # Found by a public trial: a posting whose text had no address opened a page with nothing for the public to read.
+            raise Refused("kind", "posted_text_published", f"the dossier's {posted.value} has no url, where the public reads it: file it "
+                          "again with its url (the lead ministry's portal, the national legal database) before posting it", CONFLICT)
     if request.kind is ConsultationKind.SOCIAL_CRITIQUE and (others := [c for c in request.consultees if c != FATHERLAND_FRONT]):
         raise Refused("consultees", "fatherland_front_only", f"social critique (phản biện xã hội) is the Fatherland Front's "
                       f"({FATHERLAND_FRONT}), not {', '.join(others)}'s: ask them in a WRITTEN_OPINIONS round", INVALID)
