@@ -93,6 +93,8 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         assert refused.status_code == 403 and "csrf_token" in refused.text
         # Under the public pages' header, not the board's (found by a fresh-user trial).
         assert 'href="/public">legis' in refused.text and "Bảng theo dõi xây dựng luật" not in refused.text, refused.text[:1500]
+        # Its text is given back to copy, with the way back (found by a public trial: a comment lost to an expired form).
+        assert "Ý kiến giả mạo</textarea>" in refused.text and f'<a href="/public/{sid}/cong-khai">Quay lại trang dự thảo</a>' in refused.text
         assert await pool.fetchval(stored, sid) == 0
         # A page's refusals are audited as the API's are.
         not_a_number = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến", "article": "abc", "csrftoken": token})
