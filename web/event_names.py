@@ -1,10 +1,10 @@
-"""What each kind of audit event, and each level of the escalation ladder, is called on the board: English here (the
-catalogue's message IDs), Vietnamese in `locales/vi/LC_MESSAGES/legis.po`. The code (`schemas.enums.EventKind`,
-`EscalationLevel`) is shown beside its name."""
+"""What each kind of audit event, each level of the escalation ladder and each kind of dossier document is called on the
+pages: English here (the catalogue's message IDs), Vietnamese in `locales/vi/LC_MESSAGES/legis.po`. The code
+(`schemas.enums.EventKind`, `EscalationLevel`, `DocumentKind`) is shown beside its name on the board."""
 
 from __future__ import annotations
 
-from schemas.enums import EscalationLevel, EventKind
+from schemas.enums import DocumentKind, EscalationLevel, EventKind
 
 EVENT_NAMES = {
     EventKind.SUBMITTED: "Draft opened",
@@ -28,7 +28,7 @@ EVENT_NAMES = {
     EventKind.CONSULTEE_SILENT: "No answer from a consultee",
     EventKind.CONSULTATION_COMPILED: "Opinions compiled",
     EventKind.CONSULTATION_LOST: "Consultation round lost",
-    EventKind.CONSULTATION_CANCELLED: "Consultation cancelled with its draft",
+    EventKind.CONSULTATION_CANCELLED: "Consultation round cancelled",
     EventKind.CONSULTATION_RESCHEDULED: "Consultation window moved with its session",
     EventKind.DEADLINE_RECOUNTED: "Deadline or cut-off counted again",
     EventKind.POSTPONEMENT_CONFLICT: "Approved date after the cut-off",
@@ -42,4 +42,32 @@ LEVEL_NAMES = {
     EscalationLevel.DEPUTY_PM: "the Deputy Prime Minister in charge",
     EscalationLevel.VPQH: "the National Assembly Office",
     EscalationLevel.UBTVQH: "the Standing Committee of the National Assembly",
+}
+
+# The dossier's documents (hồ sơ), as the law names them (found by a public trial: the public page said DRAFT_TEXT).
+DOCUMENT_NAMES = {
+    DocumentKind.LAW_MAKING_PROPOSAL: "Law-making proposal",
+    DocumentKind.POLICY_PROPOSAL: "Policy proposal dossier",
+    DocumentKind.POLICY_APPRAISAL_REPORT: "Policy appraisal report",
+    DocumentKind.GOVERNMENT_RESOLUTION: "Government resolution",
+    DocumentKind.PROGRAMME_RESOLUTION: "Resolution on the legislative programme",
+    DocumentKind.APPRAISAL_REQUEST: "Request for appraisal",
+    DocumentKind.COVER_SUBMISSION: "Cover submission",
+    DocumentKind.DRAFT_TEXT: "Draft text",
+    DocumentKind.IMPLEMENTATION_REPORT: "Report on the law's implementation",
+    DocumentKind.POLICY_REVIEW: "Review of the Party's policies, laws and treaties",
+    DocumentKind.IMPACT_ASSESSMENT: "Assessment of administrative procedures, gender and ethnic impact",
+    DocumentKind.POLICY_TO_RULES_NOTE: "Note on how the policies became rules",
+    DocumentKind.COMPARISON_TABLE: "Comparison table and explanation",
+    DocumentKind.COMMENTS_COMPILATION: "Compilation of comments, their acceptance and explanation",
+    DocumentKind.APPRAISAL_REPORT: "Appraisal report",
+    DocumentKind.APPRAISAL_ACCEPTANCE_REPORT: "Report on the appraisal's acceptance",
+    DocumentKind.REVIEW_REPORT: "Government Office's review report",
+    DocumentKind.EXAMINATION_REPORT: "Examination report",
+    DocumentKind.STANDING_COMMITTEE_CONCLUSION: "Standing Committee's conclusion",
+    DocumentKind.REVISION_REPORT: "Report on acceptance and revision",
+    DocumentKind.VOTE_RECORD: "Vote record",
+    DocumentKind.PROMULGATION_ORDER: "Promulgation order",
+    DocumentKind.GAZETTE_PUBLICATION: "Publication in the Official Gazette and the national legal database",
+    DocumentKind.RECONSIDERATION_REQUEST: "Request to reconsider the ordinance",
 }
