@@ -55,6 +55,7 @@ HTTP_STATUS: dict[str, tuple[int, RefusalKind]] = {
     **dict.fromkeys(("token_required", "bearer_only", "token_malformed", "token_unknown", "token_revoked", "token_expired"),
                     (401, RefusalKind.FORBIDDEN)),
     "payloads_malformed": (400, RefusalKind.INVALID),
+    "http_request_valid": (400, RefusalKind.INVALID),
     "route_unknown": (404, RefusalKind.NOT_FOUND),
     "method_not_allowed": (405, RefusalKind.INVALID),
     "body_too_large": (413, RefusalKind.INVALID),

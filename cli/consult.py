@@ -21,7 +21,16 @@ from cli.failures import Unavailable, from_refusal
 from cli.jsonfile import read_message
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, plain, wants_json
 from schemas import messages
-from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundComment, RoundCommentsPage
+from schemas.consultation import (
+    Compilation,
+    CompilationBody,
+    ConsultationView,
+    Opinion,
+    OpinionBody,
+    OpinionReceipt,
+    RoundComment,
+    RoundCommentsPage,
+)
 from schemas.enums import Response
 from schemas.messages import ConsultationRequest, RoundCancellation
 from store import public, round_comments, texts
@@ -68,8 +77,8 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
             return first, True
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # as the API: an abandoned round would take it for nothing
             raise from_refusal(ended)
-        refs = await database.checked(lambda db: texts.put(db, opinion.texts()))
-        return await _once(client, target, key, round_client.submit_opinion(client, submission_id, round_id, opinion.by_reference(refs),
+        by_reference = await _taken_by(client, target, submission_id, round_id, opinion, update_id)
+        return await _once(client, target, key, round_client.submit_opinion(client, submission_id, round_id, by_reference,
                                                                       update_id=update_id)), False
 
     receipt, repeated = temporal.run(taken)
@@ -106,10 +115,10 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
             raise from_refusal(ended)
         round_now = await temporal.call(client, target, round_client.consultation(client, submission_id, round_id))
         await database.checked(lambda db: public.check_answered(db, submission_id, round_now))
-        refs = await database.checked(lambda db: texts.put(db, compilation.texts()))
+        by_reference = await _taken_by(client, target, submission_id, round_id, compilation, update_id)
         # Read before the compilation is sent: a read failing after it would say "unavailable" of a round compiled.
         draft_row = await database.checked(lambda db: registered(db, submission_id))
-        return await _once(client, target, key, round_client.compile_round(client, submission_id, round_id, compilation.by_reference(refs),
+        return await _once(client, target, key, round_client.compile_round(client, submission_id, round_id, by_reference,
                                                                      update_id=update_id)), draft_row, False
 
     answer, draft_row, repeated = temporal.run(compiled)
@@ -117,6 +126,17 @@ def compile_round(submission_id: SubmissionId, round_id: RoundId, file: Compilat
         out.print(f"compilation already taken under request {key}; the round as it answered then:")
     # As `consult show` reads it (found by a breaker: a classified round's officials were printed).
     _print_round(round_for(CLI_READER, answer, draft_row), duplicate=repeated)
+
+
+async def _taken_by(client: Client, target: temporal.Target, submission_id: str, round_id: str,
+                   body: OpinionBody | CompilationBody, update_id: str) -> Opinion | Compilation:
+    """The message by reference, once the round says it would take it now, and its texts stored (a refused message's never:
+    found by a breaker), as the API does."""
+    message = body.by_reference([texts.reference(text) for text in body.texts()])
+    if (refused := await temporal.call(client, target, round_client.refusal_of(client, submission_id, round_id, message, update_id=update_id))) is not None:
+        raise from_refusal(refused)
+    await database.checked(lambda db: texts.put(db, body.texts()))
+    return message
 
 
 async def _once(client: Client, target: temporal.Target, key: str, request: Awaitable[T]) -> T:

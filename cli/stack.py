@@ -180,7 +180,7 @@ def api() -> None:
     app = create_app(connect=connect, task_queue=config.task_queue, settings=config, runtime=runtime, tracing=tracing)
     try:
         # legis.access logs each request once, with its request ID and status (uvicorn's own access line would repeat it).
-        uvicorn.run(app, host=config.http_host, port=config.api_port, log_config=None, access_log=False, **config.proxy_options())
+        uvicorn.run(app, host=config.http_host, port=config.api_port, log_config=None, access_log=False, **config.http_options())
     finally:
         tracing.close()
 

@@ -103,6 +103,15 @@ class Compilation(Acting):
     document: DocumentRef | None = Field(default=None, description="the compilation as a COMMENTS_COMPILATION document")
 
 
+class RoundMessage(Message):
+    """An opinion or a compilation, as a round is asked whether it would take it (`ConsultationWorkflow.refusal`) before
+    its texts are stored: the one given."""
+
+    opinion: Opinion | None = None
+    compilation: Compilation | None = None
+    update_id: str | None = Field(default=None, max_length=300, description="the update's ID it would be sent under, the caller's key in it")
+
+
 # What callers send over HTTP or from a file: the texts themselves, which the API or the CLI stores
 # (`store.texts`) before sending the round the message with their references.
 CommentText = text(100_000, 1)

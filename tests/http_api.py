@@ -87,5 +87,5 @@ async def served_api(pool, **settings: str) -> AsyncIterator[str]:
     127.0.0.1, with no rate limits but those `settings` name; yields its base URL."""
     config = Settings(api_rate_per_token="none", api_rate_per_address="none", api_refusals_recorded="none", **settings)
     port = free_port()
-    async with serving(create_app(pool=pool, settings=config), "127.0.0.1", port, **config.proxy_options()):
+    async with serving(create_app(pool=pool, settings=config), "127.0.0.1", port, **config.http_options()):
         yield f"http://127.0.0.1:{port}"

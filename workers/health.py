@@ -78,11 +78,11 @@ async def _serve(server: uvicorn.Server) -> None:
 
 @contextlib.asynccontextmanager
 async def serving(app, host: str, port: int, *, proxy_headers: bool = False, forwarded_allow_ips: list[str] | None = None,
-                  ) -> AsyncIterator[uvicorn.Server]:
+                  http: type | str = "auto") -> AsyncIterator[uvicorn.Server]:
     """Serve an ASGI app in this event loop for the duration of the block; X-Forwarded-For believed only from the proxies
-    `forwarded_allow_ips` names, with `proxy_headers` (`Settings.proxy_options`)."""
+    `forwarded_allow_ips` names, with `proxy_headers`; `http`, uvicorn's protocol (`Settings.http_options`)."""
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="off",
-                                           proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips))
+                                           proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips, http=http))
     task = asyncio.create_task(_serve(server))
     while not server.started:
         if task.done():

@@ -214,11 +214,14 @@ class Settings(BaseSettings):
                               "address, not its host name, and a network of every client would let each name its own") from None
         return entries
 
-    def proxy_options(self) -> dict[str, object]:
+    def http_options(self) -> dict[str, object]:
         """uvicorn's options for the API: X-Forwarded-For believed from the proxies named alone (found by a breaker of the
         public pages: uvicorn's default believed it from any connection from 127.0.0.1, and from no proxy elsewhere, so a
-        local process chose its own address and a proxy of its own container was every citizen at once)."""
-        return {"proxy_headers": bool(self.trusted_proxies), "forwarded_allow_ips": list(self.trusted_proxies) or None}
+        local process chose its own address and a proxy of its own container was every citizen at once), and the HTTP
+        protocol that answers a request it cannot parse as a problem (`api.http_protocol`)."""
+        from api.http_protocol import ProblemHttpTools  # the API's own, imported where it is served
+
+        return {"proxy_headers": bool(self.trusted_proxies), "forwarded_allow_ips": list(self.trusted_proxies) or None, "http": ProblemHttpTools}
 
     def allowed_hosts(self) -> AllowedHosts:
         return AllowedHosts.parse(self.webhook_allowed_hosts)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from schemas.consultation import MAX_ROUND_DOCUMENTS, Opinion
+from schemas.consultation import MAX_ROUND_DOCUMENTS, PUBLIC, Answer, Opinion
 from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
 from schemas.messages import (
     LONGEST_REQUEST_ID,
@@ -155,6 +155,16 @@ def admits_round_documents(kept: int, opinion: Opinion) -> None:
                       "as one file)", INVALID)
 
 
+def admits_public_comment_ids(public: list[Answer], opinion: Opinion) -> None:
+    """The public's comments a lead ministry forwards to a round, a batch at a time, are numbered once in the round, whatever
+    its kind (found by a breaker: a second batch numbered from 1 again was answered 200, and its texts not kept). Asked of
+    new input only. Raises Refused `comment_id_distinct` (INVALID) naming `comments`."""
+    taken = {i for answer in public for i in answer.comment_ids}
+    if opinion.consultee == PUBLIC and (again := sorted({c.comment_id for c in opinion.comments} & taken)):
+        raise Refused("comments", "comment_id_distinct", f"a comment ID of the public is used once per round; taken already: "
+                      f"{', '.join(again[:20])}", INVALID)
+
+
 def admits_documents(_state: DraftState | None, message: Decision | DossierFiling) -> None:
     """A filing (or a decision's documents) names each kind once: the dossier keeps one document of each kind, the latest,
     so a second of a kind in one message would replace the first unseen (found by a new user: 50 documents of a kind,
@@ -165,8 +175,12 @@ def admits_documents(_state: DraftState | None, message: Decision | DossierFilin
 
 
 def admits_point(_state: DraftState | None, point: Disagreement) -> None:
-    """A new point's ID is not "." nor ".." (as a round's: `admits_round`); a ruling names a point already open, whatever it is."""
+    """A new point's ID is not "." nor ".." (as a round's: `admits_round`), and it names each party once: an agency does
+    not disagree with itself (found by a breaker: a point between BGDDT and BGDDT held the review until it was ruled on);
+    a ruling names a point already open, whatever it is."""
     _no_dot_segment("point_id", "point", point.point_id)
+    if twice := sorted(code for code, n in Counter(point.parties).items() if n > 1):
+        raise Refused("parties", "party_once", f"each agency that disagrees is named once; named more than once: {', '.join(twice)}", INVALID)
 
 
 def admits_refusal_reason(_state: DraftState | None, decision: PostponementDecision) -> None:

@@ -29,10 +29,8 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
-    from pydantic_core import PydanticCustomError
 
     from schemas.consultation import (
-        MAX_COMMENTS_PER_ROUND,
         PUBLIC,
         Answer,
         Compilation,
@@ -44,20 +42,19 @@ with workflow.unsafe.imports_passed_through():
         Opinion,
         OpinionReceipt,
         OpinionRecord,
+        RoundMessage,
         RoundWindow,
-        answered_once,
         in_number_order,
     )
-    from schemas.enums import Actor, ConsultationKind, Response
+    from schemas.enums import ConsultationKind, Response
     from schemas.messages import AgencyRemap
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
-    from schemas.refusal import RefusalKind, Refused
+    from schemas.refusal import Refused
     from schemas.state import ROUND_LEADS
-    from schemas.time import in_hanoi
-    from workflows.admissions import admits_no_secret, admits_round_documents
-    from workflows.codec import answered, refusal
+    from workflows.admissions import admits_no_secret
+    from workflows.codec import answered
     from workflows.round_requests import RoundRequests
-    from workflows.rules import check_received_on, require
+    from workflows.round_rules import RoundRules
 
 T = TypeVar("T")
 WORKFLOW_TYPE = "ConsultationWorkflow"
@@ -81,7 +78,7 @@ _DATABASE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_int
 
 
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
-class ConsultationWorkflow:
+class ConsultationWorkflow(RoundRules):
     @workflow.init
     def __init__(self, input: ConsultationInput) -> None:
         self._input = input
@@ -222,9 +219,18 @@ class ConsultationWorkflow:
         # round's history would keep).
         self._answered(lambda: admits_no_secret(opinion, _update_id()))
         self._answered(lambda: self._requests.check(_update_id()))
-        self._answered(lambda: self._check_opinion(opinion))
-        kept = sum(len(a.documents) for a in (*self._answers.values(), *self._public))
-        self._answered(lambda: admits_round_documents(kept, opinion))
+        self._answered(lambda: self._admits_opinion(opinion))
+
+    @workflow.query
+    def refusal(self, message: RoundMessage) -> dict[str, str] | None:
+        """How the round's validator would refuse the message now (its details, with its sentence), or None: asked before
+        its caller stores its texts (found by a breaker: refused opinions' texts were kept, megabytes at a time)."""
+        try:
+            self._requests.check(message.update_id)  # first, as the validator asks it
+            self._admits_opinion(message.opinion) if message.opinion else self._admits_compilation(message.compilation)
+        except Refused as refused:
+            return refused.sealed_details()
+        return None
 
     @workflow.update
     async def compile(self, compilation: Compilation) -> ConsultationView:
@@ -252,12 +258,7 @@ class ConsultationWorkflow:
     def validate_compile(self, compilation: Compilation) -> None:
         self._answered(lambda: admits_no_secret(compilation, _update_id()))
         self._answered(lambda: self._requests.check(_update_id()))
-        self._answered(lambda: self._check_compilation(compilation))
-        # Here alone, not in the handler: validators do not run on replay, where a history from before the rule replays.
-        try:
-            answered_once(compilation.responses)
-        except PydanticCustomError as twice:
-            raise refusal(Refused("responses", twice.type, twice.message(), RefusalKind.INVALID), classified=self._input.classified) from None
+        self._answered(lambda: self._admits_compilation(compilation))
 
     @workflow.query
     def recorded_through(self) -> int:
@@ -291,53 +292,6 @@ class ConsultationWorkflow:
         open to the public until its window ends)."""
         return self._early_close and bool(self._input.request.consultees) and not self._awaiting()
 
-    def _awaiting(self) -> tuple[str, ...]:
-        return tuple(c for c in self._input.request.consultees if c not in self._answers)
-
-    def _received(self) -> tuple[Answer, ...]:
-        return tuple(sorted([*self._answers.values(), *self._public], key=lambda a: a.at))
-
-    def _comment_keys(self) -> set[str]:
-        return {f"{a.consultee}/{c}" for a in self._received() for c in a.comment_ids}
-
-    def _check_opinion(self, opinion: Opinion) -> None:
-        require(opinion, Opinion)
-        round_id = self._input.request.round_id
-        if self._closed_at is not None and (opinion.occurred_on is None or self._compilation is not None):
-            later = "" if self._compilation else ": an opinion received while it was open is entered with that day (occurred_on) until it is compiled"
-            raise Refused("consultee", "round_closed", f"round {round_id} closed on {in_hanoi(self._closed_at).date()} (Ha Noi){later}", RefusalKind.CLOSED)
-        check_received_on(opinion.occurred_on, self._opened_at, self._closes_at, workflow.now())
-        if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:
-            raise Refused("comments", "round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all")
-        if self._in_postgresql and opinion.consultee == PUBLIC:
-            raise Refused("consultee", "public_comments_through_public_page",
-                          "the public comments on the draft's public page (POST /v1/public/consultations/...), not as an opinion",
-                          RefusalKind.CONFLICT)
-        if self._input.request.kind is ConsultationKind.PUBLIC_POSTING and opinion.consultee == PUBLIC:
-            if any(a.consultee == PUBLIC and set(a.comment_ids) & {c.comment_id for c in opinion.comments} for a in self._public):
-                raise Refused("comments", "comment_id_distinct", "a comment ID of the public is used once per round", RefusalKind.INVALID)
-            return
-        if opinion.consultee not in self._input.request.consultees:
-            raise Refused("consultee", "asked_only", f"{opinion.consultee} was not asked in round {round_id}", RefusalKind.FORBIDDEN)
-        if opinion.consultee in self._answers:
-            raise Refused("consultee", "answered_once", f"{opinion.consultee} has already answered")
-
-    def _check_compilation(self, compilation: Compilation) -> None:
-        require(compilation, Compilation)
-        if self._compilation is not None:
-            raise Refused("responses", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
-        if self._closed_at is None:
-            raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._closes_at).isoformat()}")
-        if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code not in self._leads:
-            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._leads[-1]})",
-                          RefusalKind.FORBIDDEN)
-        answered = {f"{r.consultee}/{r.comment_id}" for r in compilation.responses}
-        asked = self._comment_keys()
-        if unknown := sorted(answered - asked, key=in_number_order):
-            raise Refused("responses", "known_comments_only", f"no such comments: {', '.join(unknown[:20])}", RefusalKind.INVALID)
-        if missing := sorted(asked - answered, key=in_number_order):
-            raise Refused("responses", "every_comment_answered",
-                          f"accept or explain every comment; missing {len(missing)}: {', '.join(missing[:20])}", RefusalKind.INVALID)
 
 
 def _update_id() -> str | None:

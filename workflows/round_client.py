@@ -9,7 +9,7 @@ from typing import TypeVar
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.consultation import Compilation, ConsultationInput, ConsultationView, Opinion, OpinionReceipt
+from schemas.consultation import Compilation, ConsultationInput, ConsultationView, Opinion, OpinionReceipt, RoundMessage
 from schemas.refusal import RefusalKind, Refused
 from workflows import client as drafts
 from workflows import round_requests
@@ -112,6 +112,22 @@ async def compile_round(client: Client, submission_id: str, round_id: str, compi
         raise Refused("agency_code", "lead_ministry_only", f"{compilation.agency_code} is not this draft's lead ministry now (after a remap, "
                       "the compilation is sent under its new code)", RefusalKind.FORBIDDEN)
     return await handle.execute_update(ConsultationWorkflow.compile, compilation, id=update_id)
+
+
+async def refusal_of(client: Client, submission_id: str, round_id: str, message: Opinion | Compilation, *,
+                     update_id: str | None = None) -> Refused | None:
+    """How the round would refuse `message` sent under `update_id` now, by its update's validator's rules
+    (`ConsultationWorkflow.refusal`): asked before the message's texts are stored, so that a refused message leaves none
+    (found by a breaker: megabytes a request). None when it would take it now; the update may still be refused by what
+    changes meanwhile."""
+    handle = await round_workflow(client, submission_id, round_id)
+    # A round that has ended (compiled, cancelled, terminated) answers a query as it stood: it takes nothing more.
+    if (ended := await drafts.closed(client, handle.id, field="round_id", what=f"round {round_id}", rule="round_closed")) is not None:
+        return ended
+    asked = RoundMessage(opinion=message, update_id=update_id) if isinstance(message, Opinion) else RoundMessage(
+        compilation=message, update_id=update_id)
+    details = await handle.query(ConsultationWorkflow.refusal, asked)
+    return Refused.from_details("", details) if details else None
 
 
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:

@@ -16,6 +16,7 @@ from api.deps import Authenticated, IdempotencyKey, database, known_parameters, 
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
+from api.problems import from_draft
 from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundCommentsPage
 from schemas.messages import AgencyCode, RoundId, SubmissionId
 from store import public, round_comments, texts
@@ -77,8 +78,11 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # found by a breaker
             raise ended
         admits_no_secret(opinion)  # before its texts are stored
-        refs = await database(texts.put(http.app.state.pool, opinion.texts()))
-        receipt = await temporal(http, round_client.submit_opinion(http.app.state.client, submission_id, round_id, opinion.by_reference(refs),
+        by_reference = opinion.by_reference([texts.reference(text) for text in opinion.texts()])
+        if (refused := await temporal(http, round_client.refusal_of(client, submission_id, round_id, by_reference, update_id=update_id), "round_id")) is not None:
+            raise from_draft(refused)  # as the round's update would, before its texts are stored
+        await database(texts.put(http.app.state.pool, opinion.texts()))
+        receipt = await temporal(http, round_client.submit_opinion(http.app.state.client, submission_id, round_id, by_reference,
                                                              update_id=update_id), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
 
@@ -104,8 +108,11 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         round_now = await temporal(http, round_client.consultation(client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         admits_no_secret(compilation)  # before its texts are stored
-        refs = await database(texts.put(http.app.state.pool, compilation.texts()))
-        compiled = await temporal(http, round_client.compile_round(http.app.state.client, submission_id, round_id, compilation.by_reference(refs),
+        by_reference = compilation.by_reference([texts.reference(text) for text in compilation.texts()])
+        if (refused := await temporal(http, round_client.refusal_of(client, submission_id, round_id, by_reference, update_id=update_id), "round_id")) is not None:
+            raise from_draft(refused)
+        await database(texts.put(http.app.state.pool, compilation.texts()))
+        compiled = await temporal(http, round_client.compile_round(http.app.state.client, submission_id, round_id, by_reference,
                                                              lead_ministry=view.lead_ministry, update_id=update_id), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 

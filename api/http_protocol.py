@@ -1,0 +1,31 @@
+"""uvicorn's HTTP protocol (httptools, which uvicorn takes when it is installed), answering a request it cannot parse as
+every route answers a refusal: a problem naming its rule, with a request ID and an access line (found by a breaker: a path
+sent in raw UTF-8, `GET /v1/submissions/BGDĐT-1` as curl sends it, and a request line over 16 KB, were answered
+"Invalid HTTP request received." in text/plain, with neither)."""
+
+from __future__ import annotations
+
+import uuid
+
+import structlog
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from api.problems import problem, problem_body
+from schemas.refusal import RefusalKind, Refused
+
+access_log = structlog.get_logger("legis.access")
+RULE = "http_request_valid"
+
+
+class ProblemHttpTools(HttpToolsProtocol):
+    def send_400_response(self, msg: str) -> None:
+        request_id = uuid.uuid4().hex
+        body = problem_body(problem(Refused("request", RULE, f"the request is not HTTP this server reads ({msg}): a path and a query are "
+                                                             "written in ASCII, other characters percent-encoded (BGD%C4%90T-1 for "
+                                                             "BGDĐT-1), and a request line is at most 16 KB", RefusalKind.INVALID)))
+        head = [b"HTTP/1.1 400 Bad Request\r\n", *(name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers),
+                b"content-type: application/problem+json\r\n", b"content-length: %d\r\n" % len(body),
+                b"x-request-id: " + request_id.encode() + b"\r\n", b"connection: close\r\n\r\n"]
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()
+        access_log.info("request", status=400, rule=RULE, request_id=request_id)

@@ -1,0 +1,109 @@
+"""What an upstream system with bugs, or a caller with a valid token and ill intent, sends the HTTP API (found by fuzzing
+it): each refused naming its field and rule, nothing recorded dropped unseen, nothing stored for a message refused."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+from schemas.enums import CallerRole, Stage
+from tests.drafts import decision, example_text, passed_through, start_request
+from tests.http_api import bearer, body, problem, served_api, started_at_drafting
+
+
+async def test_an_imported_step_naming_a_document_kind_twice_is_refused_as_a_decision_sent_is(api, pool):
+    """A start of a draft under way whose step named one kind twice was answered 201, and its dossier kept one of them."""
+    request = start_request()
+    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    step = body(decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"occurred_on": datetime.now(UTC).date() - timedelta(days=10)}))
+    step["documents"] = [*step["documents"], step["documents"][0] | {"name": "a second one", "sha256": "b" * 64}]
+    refused = problem(await api.post("/v1/submissions", json=body(request) | {"passed": [step]}, headers=lead), 422, "kind_once")
+    assert refused["field"] == "passed.0.documents", refused
+    problem(await api.get(f"/v1/submissions/{request.submission_id}", headers=lead), 404)
+
+
+async def test_a_point_of_disagreement_between_an_agency_and_itself_is_refused(api, pool):
+    """Taken, it held the Government Office's review until a Deputy Prime Minister ruled on it."""
+    request = start_request()
+    lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    entered = body(passed_through(request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL],
+                                  datetime.now(UTC).date() - timedelta(days=1)))
+    assert (await api.post("/v1/submissions", json=entered, headers=lead)).status_code == 201
+    vpcp = await bearer(pool, "VPCP", CallerRole.VPCP)
+    point = json.loads(example_text("07-disagreement.json")) | {"parties": [request.lead_ministry, "BTC", request.lead_ministry]}
+    refused = problem(await api.post(f"/v1/submissions/{request.submission_id}/disagreements", json=point, headers=vpcp), 422, "party_once", "parties")
+    assert request.lead_ministry in refused["detail"]
+    assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).json()["open_points"] == []
+
+
+async def test_the_publics_comments_forwarded_in_batches_are_numbered_once_in_their_round(api, pool):
+    """A second batch numbered from 1 again was answered 200, counted, and its text never kept: it could not be answered."""
+    request, lead = await started_at_drafting(api, pool)
+    sid = request.submission_id
+    opened = await api.post(f"/v1/submissions/{sid}/consultations", headers=lead,
+                            json=json.loads(example_text("09-consultation.json")) | {"round_id": "PUB", "consultees": ["PUBLIC", "BTC"]})
+    assert opened.status_code == 200, opened.text
+
+    def batch(*numbered: tuple[str, str]) -> dict:
+        return {"consultee": "PUBLIC", "official": "Cổng thông tin điện tử", "comments": [{"comment_id": n, "text": t} for n, t in numbered]}
+
+    url = f"/v1/submissions/{sid}/consultations/PUB/opinions"
+    assert (await api.post(url, json=batch(("1", "Đề nghị làm rõ Điều 3.")), headers=lead)).status_code == 200
+    again = problem(await api.post(url, json=batch(("2", "Đề nghị sửa Điều 5."), ("1", "Đề nghị bỏ Điều 7.")), headers=lead),
+                    422, "comment_id_distinct", "comments")
+    assert "taken already: 1" in again["detail"]
+    assert (await api.post(url, json=batch(("2", "Đề nghị bỏ Điều 7.")), headers=lead)).status_code == 200
+    round_now = (await api.get(f"/v1/submissions/{sid}/consultations/PUB", headers=lead)).json()
+    listed = (await api.get(f"{url}", headers=lead)).json()["comments"]
+    assert round_now["comments"] == 2 and sorted(c["text"] for c in listed) == ["Đề nghị bỏ Điều 7.", "Đề nghị làm rõ Điều 3."], listed
+
+
+async def test_an_opinion_or_a_compilation_its_round_refuses_stores_none_of_its_texts(api, pool):
+    """Their texts were stored before the round refused them, kept for ever: any agency's token could so write megabytes a
+    request into the audit database."""
+    request, lead = await started_at_drafting(api, pool)
+    sid = request.submission_id
+    assert (await api.post(f"/v1/submissions/{sid}/consultations", json=json.loads(example_text("09-consultation.json")) | {
+        "round_id": "R1", "consultees": ["BTC", "BNV"]}, headers=lead)).status_code == 200
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+
+    def opinion(tag: str) -> dict:
+        return {"consultee": "BTC", "official": "Thứ trưởng Bộ Tài chính",
+                "comments": [{"comment_id": str(n), "text": f"Ý kiến {sid} {tag} số {n} " + "x" * 1000} for n in range(5)]}
+
+    async def stored(message: dict, *, key: str = "comments", text: str = "text") -> int:
+        digests = [hashlib.sha256(c[text].encode()).hexdigest() for c in message[key]]
+        return await pool.fetchval("SELECT count(*) FROM texts WHERE sha256 = ANY($1)", digests)
+
+    unknown = opinion("unknown")
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/NO-SUCH-ROUND/opinions", json=unknown, headers=btc), 404, "round_unknown")
+    assert await stored(unknown) == 0
+    taken = opinion("taken")
+    assert (await api.post(f"/v1/submissions/{sid}/consultations/R1/opinions", json=taken, headers=btc)).status_code == 200
+    assert await stored(taken) == 5
+    twice = opinion("twice")
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/R1/opinions", json=twice, headers=btc), 409, "answered_once", "consultee")
+    assert await stored(twice) == 0
+    early = {"actor": "LEAD_MINISTRY", "agency_code": request.lead_ministry, "role": "MINISTER", "official": "Bộ trưởng",
+             "responses": [{"consultee": "BTC", "comment_id": "0", "response": "EXPLAINED", "explanation": f"Giải trình {sid} trước hạn"}]}
+    problem(await api.post(f"/v1/submissions/{sid}/consultations/R1/compilation", json=early, headers=lead), 409, "round_still_open")
+    assert await stored(early, key="responses", text="explanation") == 0
+
+
+async def test_a_request_line_not_in_ascii_is_answered_as_a_problem(pool):
+    """A ministry's system writing a Vietnamese code into its URL unencoded, as curl sends it, was answered by the HTTP
+    server in text/plain, with no request ID."""
+    async with served_api(pool) as base:
+        host, port = base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write("GET /v1/submissions/BGDĐT-2026-017 HTTP/1.1\r\nHost: legis\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), 10)
+        writer.close()
+    head, _, text = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"content-type: application/problem+json" in head.lower() and b"x-request-id: " in head, head
+    said = json.loads(text)
+    assert (said["status"], said["field"], said["rule"], said["kind"]) == (400, "request", "http_request_valid", "INVALID")
+    assert "BGD%C4%90T-1" in said["detail"]
