@@ -4,8 +4,7 @@ running draft), and the working calendar the Government announces each year (shi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -16,6 +15,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import by_option, day_option, whole_number
 from cli.broadcast import tell_each
+from cli.cutoff_guard import listed, refuse_cutoffs_passing, refuse_meeting_cutoffs_passing
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, print_table, table, wants_json, warn
@@ -35,7 +35,6 @@ from schemas.calendar import (
 from schemas.refusal import Refused
 from workflows import client as drafts
 from workflows.deadlines import local_day
-from workflows.sessions import meeting_before_among
 
 app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
                   no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"', "legis calendar show"))
@@ -135,7 +134,7 @@ def set_session(
         if stored is None:
             _within(len(known), MAX_SESSIONS, "sessions", "remove-session")
         if not accept_missed_cutoffs and session.opens_on < (stored or today):  # moved earlier, or set first while it sits
-            await _refuse_cutoffs_passing(db, session, stored, today)
+            await refuse_cutoffs_passing(db, session, stored, today)
         await store_session(db, session, changed_by=changed_by)
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
         changed["session_set"] = session.model_dump(mode="json") | {"code": session.code, "name": session.name, "moved_from": stored.isoformat() if stored else None}
@@ -143,119 +142,6 @@ def set_session(
 
     changed: dict = {}
     _store_and_tell(store, changed_by, changed)
-
-
-async def _refuse_cutoffs_passing(db, session: TargetSession, stored: date | None, today: date) -> None:
-    """A session moved earlier moves the cut-offs counted back from it as many days, and those counted back from the
-    Standing Committee meeting before it to an earlier meeting once that one no longer comes before it: refused, before
-    anything is stored, when a running draft's cut-off ahead would then lie before today (a day and month swapped,
-    2027-01-06 for 2027-06-01, would have each such draft record its cut-off missed, in an audit trail that keeps it). As
-    the registry last recorded the cut-offs; a rest day may move one by a day or two. A session set for the first time
-    while it sits (`stored` None, its opening past) puts every cut-off counted back from it, or from the meeting before
-    it, before today: a draft aimed at it whose cut-off is ahead, on a day of its own start request, would miss it."""
-    from activities.calendar import meetings
-    from store.registry import cutoffs_counted_from
-
-    on = {m.code: m.meets_on for m in await meetings(db)}
-    before = max((day for day in on.values() if day < session.opens_on), default=None)
-
-    def moved(row) -> date | None:
-        if stored is None:
-            return session.opens_on
-        if row["cutoff_sitting"] == session.code:
-            return _counted(row) - (stored - session.opens_on)
-        was = on.get(row["cutoff_sitting"])
-        if was is None or was < session.opens_on or before is None:  # the same meeting before it, or none left to count from
-            return None
-        return row["cutoff"] - (was - before)
-
-    passing = [(r, day) for r in await cutoffs_counted_from(db, session.code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
-    if passing:
-        # A move names the day each cut-off would fall on; a sitting session, the day each counts now (all are past then).
-        named = _listed(passing, lambda r, day: f"{r['submission_id']}: " + (
-            _standing(r, day) if stored else f"{r['cutoff_stage']}, due by {r['cutoff']} as it counts now") + _approved(r))
-        slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
-                else "(at an extraordinary session it keeps its place)")
-        change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
-        raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
-                       f"draft(s) before today ({named}): each would record it missed {slip}. If the day "
-                       "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass")
-
-
-async def _refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, stored: date, *, field: str) -> None:
-    """A Standing Committee meeting moved from `stored` to `meets_on` (None: removed) moves the cut-offs counted back from
-    it to the meeting that is then the one before their session (itself, or an earlier one once it no longer comes
-    before the session): refused, before anything is stored, when a running draft's cut-off ahead would then lie before
-    today (a mistyped year, 2026 for 2027, would have each such draft record its cut-off missed, in an audit trail that
-    keeps it). As the registry last recorded the cut-offs; a rest day may move one by a day or two."""
-    from activities.calendar import meetings, sessions
-    from store.registry import cutoffs_counted_from
-
-    today = local_day(datetime.now(UTC))
-    announced = {s.code: s for s in await sessions(db)}
-    after = sorted([m for m in await meetings(db) if m.code != code] + ([StandingCommitteeMeeting(code=code, meets_on=meets_on)] if meets_on else []),
-                   key=lambda m: m.meets_on)
-
-    def session_of(row) -> TargetSession:
-        if (session := announced.get(row["target_session"])) is not None:
-            return session
-        # A session of the draft's own, whose day the registry does not keep: it opens after this meeting, the one before it,
-        # with no other meeting between; counted as opening the day after the later of the meeting's two days.
-        legislature, number, extraordinary = parse_session_code(row["target_session"])
-        return TargetSession(legislature=legislature, session=number, extraordinary=extraordinary,
-                             opens_on=max(stored, meets_on or stored) + timedelta(days=1))
-
-    def moved(row) -> date | None:
-        before = meeting_before_among(after, tuple(announced.values()), session_of(row))
-        return None if before is None else _counted(row) - (stored - before.meets_on)
-
-    passing = [(r, day) for r in await cutoffs_counted_from(db, code) if r["cutoff"] >= today and (day := moved(r)) and day < today]
-    if passing:
-        named = _listed(passing, lambda r, day: f"{r['submission_id']}: {_standing(r, day)}{_approved(r)}")
-        change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
-        raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
-                       "is right, make "
-                       "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass")
-
-
-# A draft before the stage a cut-off bounds records it on reaching that stage (README, sessions; found by a fresh-user trial).
-_KEEPS_APPROVED = ("(a draft at an earlier stage on the day it reaches the stage the cut-off bounds; one whose approved "
-                   "date stands keeps it, and slips if that passes too)")
-
-
-def _listed(rows: list[tuple], said: Callable[..., str], between: str = "; ", most: int = 5) -> str:
-    """The drafts a refusal names, each a registry row and what goes with it: the first `most` with what `said` says of
-    each; the classified ones counted, never named: an ID beside a session or a meeting tells what `legis status`
-    withholds, their session (found by a breaker)."""
-    shown = [row for row in rows if not row[0]["classified"]]
-    hidden = len(rows) - len(shown)
-    return between.join([said(*row) for row in shown[:most]] + (["..."] if len(shown) > most else [])
-                        + ([f"{hidden} classified draft{'s' * (hidden != 1)}"] if hidden else []))
-
-
-def _counted(row) -> date:
-    """The cut-off a draft counts back from its sitting, as the registry recorded it: where its recorded cut-off is a date
-    approved at its stage, which stands wherever the sitting goes, the counted one beside it (a row written before that
-    was recorded: the approved date, which the sitting's cut-off is not before)."""
-    return row["cutoff_counted"] or row["cutoff"]
-
-
-def _standing(row, day: date) -> str:
-    """"STAGE by DAY", the cut-off's day once moved; for a draft whose deadline in force is a date approved at its stage
-    within that cut-off, that the date stands (found by a fresh-user trial: the approved date was said moved with it)."""
-    if not row["approved_standing"]:
-        return f"{row['cutoff_stage']} by {day}"
-    if row["cutoff_counted"] is not None:
-        return f"{row['cutoff_stage']} by {day}, its approved date {row['cutoff']} standing"
-    moved = (row["cutoff"] - day).days
-    return f"{row['cutoff_stage']}, its approved date {row['cutoff']} standing while its cut-offs move {moved} day{'s' if moved != 1 else ''} earlier"
-
-
-def _approved(row) -> str:
-    """", its approved date ... standing" for a draft whose deadline at the cut-off's stage is a date an authority approved
-    (the registry's deadline is then not the cut-off): it keeps that date when the cut-off passes (README, sessions)."""
-    approved = row["stage"] == row["cutoff_stage"] and row["stage_deadline"] is not None and row["stage_deadline"] != row["cutoff"]
-    return f", its approved date {row['stage_deadline']} standing" if approved else ""
 
 
 def warn_on_rest_day(what: str, on: date, again: str = "set it again with the right one") -> None:
@@ -323,7 +209,7 @@ def set_meeting(
         if stored is None:
             _within(len(known), MAX_MEETINGS, "meetings", "remove-meeting")
         if stored is not None and not accept_missed_cutoffs:
-            await _refuse_meeting_cutoffs_passing(db, meeting.code, meeting.meets_on, stored, field="meets_on")
+            await refuse_meeting_cutoffs_passing(db, meeting.code, meeting.meets_on, stored, field="meets_on")
         await store_meeting(db, meeting, changed_by=changed_by)
         err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
         changed["meeting_set"] = meeting.model_dump(mode="json") | {"moved_from": stored.isoformat() if stored else None}
@@ -357,7 +243,7 @@ def remove_session(
         if all(s.code != code for s in known):
             raise NotFound(f"code: no session {code} on the calendar (legis calendar show)", field="code", rule="known")
         if aimed := await running_drafts_aimed_at(db, code):
-            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({_listed([(r,) for r in aimed], lambda r: r['submission_id'], ', ')}): "
+            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({listed([(r,) for r in aimed], lambda r: r['submission_id'], ', ')}): "
                            "move the session with `legis calendar set-session`, or aim them at another by a programme change, first",
                            field="code", rule="session_has_drafts")
         _announced([s for s in known if s.code != code])
@@ -392,7 +278,7 @@ def remove_meeting(
         _announced(await sessions(db))
         stored = next((m.meets_on for m in await meetings(db) if m.code == code), None)
         if stored is not None and not accept_missed_cutoffs:
-            await _refuse_meeting_cutoffs_passing(db, code, None, stored, field="code")
+            await refuse_meeting_cutoffs_passing(db, code, None, stored, field="code")
         if (removed := await unset_meeting(db, code)) is None:
             raise NotFound(f"code: no meeting {code} on the calendar (legis calendar show)", field="code", rule="known")
         err.print(f"meeting {removed} removed")

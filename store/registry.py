@@ -48,14 +48,14 @@ def approved_standing(row: str) -> str:
 
 
 async def cutoffs_counted_from(db: asyncpg.Connection | asyncpg.Pool, session: str) -> list[asyncpg.Record]:
-    """(submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified,
+    """(submission_id, process_version, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified,
     approved_standing, cutoff_counted) of the running drafts whose next cut-off, as the registry last recorded it, counts
     back from `session` (a session's code, or a Standing Committee meeting's) or, for a session, from the meeting before
     it (drafts aimed at it), the earliest first. `approved_standing`: the cut-off recorded is a date approved at the
     draft's stage within the one counted back from the sitting, `cutoff_counted` (none for a row written before it was
     recorded): the date stands wherever the sitting goes, the counted one moves with it."""
     return await db.fetch(
-        "SELECT submission_id, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified, cutoff_counted, "
+        "SELECT submission_id, process_version, cutoff, cutoff_stage, cutoff_sitting, target_session, stage, stage_deadline, classified, cutoff_counted, "
         f"{approved_standing('s')} AS approved_standing FROM submissions s WHERE cutoff IS NOT NULL "
         f"AND (cutoff_sitting = $1 OR target_session = $1) AND {OPEN} ORDER BY cutoff, submission_id", session)
 

@@ -3,7 +3,7 @@ does with the move (found by a breaker of `store.registry.cutoffs_counted_from`'
 
 The draft's own operations are run in the pure core on the pure tests' clock, and each event they record is written to
 the audit trail and the registry by the very statement the audit activity uses (`activities.audit._RECORD`), so that
-the registry holds what a running draft would leave there. Then `_refuse_cutoffs_passing` is asked about a session
+the registry holds what a running draft would leave there. Then `refuse_cutoffs_passing` is asked about a session
 brought forward, and the core is told the same calendar change."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ async def build(db, *, backdated: bool, write=None):
 
 @pytest.mark.parametrize("backdated", [False, True], ids=["entered-live", "entered-with-occurred_on-today"])
 async def test_an_approval_at_an_earlier_visit_of_the_stage_does_not_stand(fresh_database_url, backdated):
-    from cli.calendar import _refuse_cutoffs_passing
+    from cli.cutoff_guard import refuse_cutoffs_passing
     from cli.failures import Rejected
     from store.registry import cutoffs_counted_from
 
@@ -92,7 +92,7 @@ async def test_an_approval_at_an_earlier_visit_of_the_stage_does_not_stand(fresh
         events = [e.entry.event for e in after.effects if isinstance(e, Record)]
         assert EventKind.SESSION_SLIPPED in events, events  # what the refusal is there to prevent
         with pytest.raises(Rejected):
-            await _refuse_cutoffs_passing(db, brought_forward, moved.opens_on, TODAY)
+            await refuse_cutoffs_passing(db, brought_forward, moved.opens_on, TODAY)
         assert not row["approved_standing"], dict(row)
     finally:
         await db.close()
@@ -102,7 +102,7 @@ async def test_a_first_generation_draft_does_not_keep_its_approved_date(fresh_da
     """A draft of the first generation (README: it runs on with the behaviour its history recorded) keeps no approved
     postponement: a calendar change counts its deadline again from the session (`Change.recompute`), and the move makes
     it slip. It is counted, and the move refused, its date not said to stand (it records no counted cut-off beside it)."""
-    from cli.calendar import _refuse_cutoffs_passing
+    from cli.cutoff_guard import refuse_cutoffs_passing
     from cli.failures import Rejected
     from store.registry import cutoffs_counted_from
 
@@ -123,7 +123,7 @@ async def test_a_first_generation_draft_does_not_keep_its_approved_date(fresh_da
         events = [e.entry.event for e in after.effects if isinstance(e, Record)]
         assert EventKind.SESSION_SLIPPED in events, events  # the first generation drops the approved date and slips
         with pytest.raises(Rejected):
-            await _refuse_cutoffs_passing(db, brought_forward, request.target_session.opens_on, TODAY)
+            await refuse_cutoffs_passing(db, brought_forward, request.target_session.opens_on, TODAY)
         assert not row["approved_standing"], dict(row)
     finally:
         await db.close()
@@ -135,7 +135,7 @@ async def test_a_session_brought_forward_before_the_next_stage_s_cut_off_is_refu
     stands at GOVERNMENT_DECISION, but the EXAMINATION cut-off (15 days before the opening) is already past, so the draft
     records it missed and slips the day it reaches EXAMINATION (the seventeenth generation's own case): the move is
     refused for it, its approved date named as standing."""
-    from cli.calendar import _refuse_cutoffs_passing
+    from cli.cutoff_guard import refuse_cutoffs_passing
     from cli.failures import Rejected
     from store.registry import cutoffs_counted_from
 
@@ -156,7 +156,7 @@ async def test_a_session_brought_forward_before_the_next_stage_s_cut_off_is_refu
         events = [e.entry.event for e in ticked.effects if isinstance(e, Record)]
         assert EventKind.DEADLINE_PASSED in events and EventKind.SESSION_SLIPPED in events, events
         with pytest.raises(Rejected) as refused:
-            await _refuse_cutoffs_passing(db, typo, moved.opens_on, TODAY)
+            await refuse_cutoffs_passing(db, typo, moved.opens_on, TODAY)
         assert f"its approved date {approved} standing" in str(refused.value), refused.value
     finally:
         await db.close()
@@ -221,7 +221,7 @@ async def test_a_move_that_leaves_every_cut_off_ahead_is_not_refused_for_an_appr
     """The approved date stands 14 days within the GOVERNMENT_DECISION cut-off; the session is brought forward 7 days.
     The draft keeps its date, every cut-off is still ahead, nothing is missed, nothing slips: yet the move is refused,
     saying the draft would record its cut-off missed and slip."""
-    from cli.calendar import _refuse_cutoffs_passing
+    from cli.cutoff_guard import refuse_cutoffs_passing
 
     db = await asyncpg.connect(fresh_database_url)
     try:
@@ -235,7 +235,7 @@ async def test_a_move_that_leaves_every_cut_off_ahead_is_not_refused_for_an_appr
         assert after.state.deadline == approved and after.state.target.code == "16-2"
         assert EventKind.SESSION_SLIPPED not in events and EventKind.POSTPONEMENT_CONFLICT not in events, events
         assert sessions.statutory_deadline(after.state) >= today + timedelta(days=7)  # the cut-off, moved, still well ahead
-        await _refuse_cutoffs_passing(db, earlier, moved.opens_on, today)  # raises Rejected: cutoffs_would_pass
+        await refuse_cutoffs_passing(db, earlier, moved.opens_on, today)  # raises Rejected: cutoffs_would_pass
     finally:
         await db.close()
 

@@ -222,7 +222,7 @@ async def test_a_session_moved_earlier_is_refused_when_it_would_put_running_draf
     meeting left before it. A move that puts no cut-off before today, or a draft already past its cut-off, passes."""
     import asyncpg
 
-    from cli.calendar import _refuse_cutoffs_passing
+    from cli.cutoff_guard import refuse_cutoffs_passing
     from cli.failures import Rejected
 
     today = local_day(datetime.now(UTC))
@@ -241,12 +241,12 @@ async def test_a_session_moved_earlier_is_refused_when_it_would_put_running_draf
                 " classified, last_seq, cutoff, cutoff_stage, cutoff_sitting) VALUES ($1, $2, 'BTP', 'LAW_2025', '16-2', 'DRAFTING', now(),"
                 " false, 1, $3, 'GOVERNMENT_DECISION', $4)", sid, f"draft-law-{sid}", cutoff, sitting)
         try:
-            await _refuse_cutoffs_passing(db, session, stored, today)
+            await refuse_cutoffs_passing(db, session, stored, today)
             raise AssertionError("not refused")
         except Rejected as refused:
             said = str(refused)
         assert "LAW: GOVERNMENT_DECISION by" in said and "ORD: GOVERNMENT_DECISION by" in said and "2 running draft(s)" in said, said
         assert "FAR" not in said and "PAST" not in said and "--accept-missed-cutoffs" in said
-        await _refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": stored - timedelta(days=5)}), stored, today)
+        await refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": stored - timedelta(days=5)}), stored, today)
     finally:
         await db.close()

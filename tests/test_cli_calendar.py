@@ -175,7 +175,7 @@ def test_a_refused_calendar_change_says_which_drafts_keep_an_approved_date():
     """Found by a fresh-user trial: the refusal said every draft named "would record it missed and slip", where one whose
     approved date stands at its cut-off's stage keeps that date (and slips only if it passes too). The registry's deadline
     at the cut-off's stage is then not the cut-off."""
-    from cli.calendar import _approved
+    from cli.cutoff_guard import _approved
 
     cutoff = date(2027, 4, 5)
     row = {"stage": "GOVERNMENT_DECISION", "cutoff_stage": "GOVERNMENT_DECISION", "cutoff": cutoff, "stage_deadline": cutoff}
@@ -210,7 +210,7 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
     2026-11-24"), where the date stands wherever the session goes. It is named as standing, and still counted (a breaker
     found that leaving it out let through a move that puts a later stage's cut-off behind the draft): by the counted
     cut-off the draft records beside it, or, for a row written before that was recorded, by the approved date."""
-    from cli.calendar import _refuse_cutoffs_passing
+    from cli.cutoff_guard import refuse_cutoffs_passing
     from cli.failures import Rejected
 
     now = datetime.now(UTC)
@@ -237,7 +237,7 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
             now - timedelta(days=1), approved)
         brought_forward = session.model_copy(update={"opens_on": session.opens_on - timedelta(days=140)})
         with pytest.raises(Rejected) as refused:
-            await _refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)
+            await refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)
         said = str(refused.value)
         assert "3 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
         assert f"BTP-2026-103: GOVERNMENT_DECISION by {counted - timedelta(days=140)}, its approved date {approved} standing" in said, said
@@ -245,7 +245,7 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
                 "earlier") in said and str(approved - timedelta(days=140)) not in said, said
         # A move that leaves the counted cut-off ahead refuses nothing for the draft whose approved date stands.
         await db.execute("DELETE FROM submissions WHERE submission_id <> 'BTP-2026-103'")
-        await _refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": session.opens_on - timedelta(days=100)}), session.opens_on, today)
+        await refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": session.opens_on - timedelta(days=100)}), session.opens_on, today)
     finally:
         await db.close()
 
