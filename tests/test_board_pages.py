@@ -246,6 +246,10 @@ def test_the_draft_rules_dated_by_a_sitting_have_their_sentence():
     [said] = explain(_reader("vi"), [{"field": "occurred_on", "rule": "at_the_meeting", "message": "UBTVQH-52 on 2027-04-12"}])
     assert said["text"].startswith("Ủy ban Thường vụ Quốc hội quyết định tại phiên họp") and not said["english"], said
     assert {"after_session_opens", "within_session", "at_the_meeting"} <= set(SENTENCES)
+    # And those dated by what the draft recorded at its stage, and a postponement's own (found by a Government Office's trial).
+    assert {"not_before_request", "not_before_postponement", "not_before_programme_change", "later_than_current", "pending_request"} <= set(SENTENCES)
+    [dated] = explain(_reader("vi"), [{"field": "occurred_on", "rule": "not_before_request", "message": "2026-12-05 is before ..."}])
+    assert dated["text"] == "Ngày quyết định trước ngày đề nghị lùi hạn." and not dated["english"], dated
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -115,6 +115,14 @@ SENTENCES = {
     "body_too_large": "What was sent is far too long for this form.",
     "utf8_form_only": "What was sent is not in UTF-8: send it from the page itself.",
     "form_unreadable": "The form could not be read: a field is far too long, or it was not sent by the page.",
+    "kind_once": "One document of each kind in a message: the dossier keeps the latest of each kind.",
+    "not_before_postponement": "This date is before a postponement asked or decided at this stage, already recorded: the stage was still open then.",
+    "not_before_programme_change": "This date is before a change of the programme at this stage, already recorded.",
+    "not_before_request": "The decision is dated before the postponement was asked.",
+    "pending_request": "No postponement of this stage awaits a decision: open the inbox again.",
+    "later_than_current": "The date asked is not after the deadline the draft has now: refuse the request, and ask again for a later date if one is still needed.",
+    "one_request_at_a_time": "A postponement of this stage already awaits a decision.",
+    "not_before_cutoff": "The date asked is before the cut-off of the draft's sitting: ask for a date on or after it.",
 }
 # A field's own sentence for a rule, where the rule's sentence would say too little.
 FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f, in either case."}
