@@ -331,7 +331,7 @@ def answer_postponement(state: DraftState, now: datetime = NOW, *, approved: boo
     """The Prime Minister decides the postponement asked, in the draft core."""
     return draft.perform(draft.DECIDE_POSTPONEMENT, state, PostponementDecision(
         stage=state.stage, approved=approved, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x",
-        occurred_on=occurred_on), now)
+        reason="" if approved else "chưa đủ căn cứ", occurred_on=occurred_on), now)
 
 
 def postponed(state: DraftState, day: date, now: datetime = NOW) -> Applied:

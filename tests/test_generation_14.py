@@ -110,6 +110,23 @@ def test_a_postponement_entered_afterwards_does_not_lower_the_bound():
     assert refused.value.rule == "not_before_postponement"
 
 
+def test_a_postponement_asked_is_not_dated_before_one_already_recorded_at_its_stage():
+    """Found by a Government Office's trial: a request entered as asked on the 2nd was taken after one asked and refused on
+    the 3rd, so that the record showed two requests at once. New input only: the draft's validator asks it."""
+    _, state = at_government_decision()
+    day5 = NOW + timedelta(days=5)
+    asked = ask_postponement(state, state.deadline + timedelta(days=10), day5, occurred_on=local_day(NOW) + timedelta(days=3)).state
+    refused = answer_postponement(asked, day5, approved=False, occurred_on=local_day(NOW) + timedelta(days=3)).state
+    assert refused.postponed_here_on == local_day(NOW) + timedelta(days=3) and refused.pending_postponement is None
+    earlier = ask_postponement(refused, state.deadline + timedelta(days=9), day5).state  # undated: today, after it
+    assert earlier.pending_postponement is not None
+    dated = earlier.pending_postponement.model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
+    with pytest.raises(Refused) as caught:
+        draft.validate(draft.REQUEST_POSTPONEMENT, refused, dated, day5)
+    assert (caught.value.field, caught.value.rule) == ("occurred_on", "not_before_postponement"), caught.value
+    draft.validate(draft.REQUEST_POSTPONEMENT, refused, dated.model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=3)}), day5)
+
+
 def test_rest_days_that_put_the_cutoff_in_the_past_do_not_record_the_conflict_resolved():
     """Found by a breaker: with a conflict standing on its cut-off's own day, that day made a day off moved the cut-off to
     the day before, passed, and the draft recorded that the approved date "no longer falls after it", which it does."""

@@ -106,6 +106,17 @@ def admits_after_programme_change(state: DraftState | None, message: BaseModel) 
                       f"{changed}, already recorded: the stage was still open then", INVALID)
 
 
+def admits_after_last_postponement(state: DraftState | None, request: PostponementRequest) -> None:
+    """A postponement asked, entered afterwards (`occurred_on`), is not dated before one asked or decided at the stage
+    already recorded (`DraftState.postponed_here_on`): one request at a time, in the order they came (found by a
+    Government Office's trial: a request dated the 2nd was taken after one dated and refused the 3rd). Raises Refused
+    `not_before_postponement` (INVALID) naming `occurred_on`. Days in Ha Noi."""
+    if state is None or request.occurred_on is None or state.postponed_here_on is None or request.occurred_on >= state.postponed_here_on:
+        return
+    raise Refused("occurred_on", "not_before_postponement", f"{request.occurred_on} is before the postponement of {state.stage.value} asked or "
+                  f"decided on {state.postponed_here_on}, already recorded: one request at a time, in the order they came", INVALID)
+
+
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value

@@ -435,7 +435,8 @@ def tick(state: DraftState, now: datetime) -> Applied:
 
 DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, admissions.admits_documents)
 FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing, admissions.admits_documents)
-REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request)
+REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request,
+                                 admissions.admits_after_last_postponement)
 DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision,
                                 admissions.admits_refusal_reason)
 CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar)
