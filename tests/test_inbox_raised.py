@@ -18,15 +18,17 @@ CONFLICT = ("the approved date 2027-04-09 is after the cut-off 2027-03-22 for se
 
 
 async def _draft_raising(pool, stage: str, level: str, event: str, label: str, *, stage_left: bool = False, classified: bool = False,
-                         deadline: date | None = None, postponed_to: date | None = None) -> str:
+                         deadline: date | None = None, postponed_to: date | None = None, cutoff: date | None = None) -> str:
     """A draft at `stage` (or past it, `stage_left`) whose stage raised `event` to `level`; `postponed_to`: a postponement
-    asked and approved after it, to that day."""
+    asked and approved after it, to that day; `cutoff`: the current stage's cut-off the registry records (a conflict's:
+    its sitting's, before the approved date in force; once the sitting moved so that the date is within it, that date)."""
     sid = f"RAISED-{uuid.uuid4().hex[:8]}"
     await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                       "stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, $3, $4, 'LAW_2025', '16-3', $5, "
-                       "now() - interval '60 days', $6, $7, 5, 'UBTVQH')",
+                       "stage_since, stage_deadline, classified, last_seq, responsible, cutoff, cutoff_stage, cutoff_sitting) VALUES ($1, $2, $3, "
+                       "$4, 'LAW_2025', '16-3', $5, now() - interval '60 days', $6, $7, 5, 'UBTVQH', $8, CASE WHEN $8::date IS NOT NULL THEN $5 END, "
+                       "CASE WHEN $8::date IS NOT NULL THEN '16-3' END)",
                        sid, f"draft-law-{sid}", None if classified else f"Luật thử {sid}", "BQP" if classified else "BNNMT",
-                       "DRAFTING" if stage_left else stage, postponed_to or deadline or date.today() - timedelta(days=5), classified)
+                       "DRAFTING" if stage_left else stage, postponed_to or deadline or date.today() - timedelta(days=5), classified, cutoff)
     # As the draft writes them: who acted, where someone did (the deadline report counts each body's requests and steps).
     events = [(1, "SUBMITTED", stage, None, None, None, None, None, "LEAD_MINISTRY"), (2, event, stage, None, level, label, None, None, None)]
     if postponed_to:
@@ -43,7 +45,12 @@ async def _draft_raising(pool, stage: str, level: str, event: str, label: str, *
 
 
 async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_inbox_alone(pool):
-    conflict = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT)
+    conflict = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT,
+                                    deadline=date(2027, 4, 9), cutoff=date(2027, 3, 22))
+    # The session moved later since, the approved date within its cut-off: the draft said the conflict had ended (found by
+    # a Government Office's trial: the inbox listed it still).
+    ended = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT,
+                                 deadline=date(2027, 4, 9), cutoff=date(2027, 4, 9))
     escalated = await _draft_raising(pool, "GOVERNMENT_REVIEW", "VPCP", "ESCALATION", "deadline passed: escalated to the Government Office")
     done_with = await _draft_raising(pool, "EXAMINATION", "VPQH", "ESCALATION", "escalated", stage_left=True)
     on_time = await _draft_raising(pool, "GOVERNMENT_REVIEW", "VPCP", "ESCALATION", "escalated", postponed_to=date.today() + timedelta(days=40))
@@ -57,7 +64,7 @@ async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_in
         ministry = is_page(await http.get("/board/inbox"), 200)
     assert "Việc báo cáo lên cơ quan" in vpqh and conflict in vpqh and "(POSTPONEMENT_CONFLICT," in vpqh, vpqh[-3000:]
     assert "the National Assembly Office resolves it with UBTVQH" in vpqh
-    assert escalated not in vpqh and done_with not in vpqh
+    assert escalated not in vpqh and done_with not in vpqh and ended not in vpqh
     assert "Raised to your office" in vpcp and escalated in vpcp and conflict not in vpcp
     # Postponed since, the draft is on time, as its own page says: the office is not sent to chase it.
     assert on_time not in vpcp and '<strong class="late">escalated to' not in own_page
