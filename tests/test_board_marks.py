@@ -160,6 +160,32 @@ def test_a_cutoff_behind_a_draft_kept_by_its_approved_date_is_said_passed_and_un
     assert passed in shown and kept in shown and ("Hạn chót tiếp theo" if language == "vi" else "Next cut-off") not in shown
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_draft_late_at_a_stage_with_no_cut_off_ahead_is_not_said_on_track(language):
+    """Found by a Government Office's trial: a law overdue at PUBLICATION, no sitting ahead to count from, read "Next
+    cut-off: On track —"."""
+    import html
+
+    from schemas.records import RegistryRow
+    from web.render import environment
+
+    today = EARLY.date()
+    late = standing(recorded=True, cutoff=None, cutoff_stage=None, stage=Stage.PUBLICATION, stage_deadline=today - timedelta(days=3),
+                    process_version="LAW_2025", extraordinary=False, today=today)
+    assert late.mark is Mark.AT_RISK
+    on_time = standing(recorded=True, cutoff=None, cutoff_stage=None, stage=Stage.PUBLICATION, stage_deadline=today,
+                       process_version="LAW_2025", extraordinary=False, today=today)
+    assert on_time.mark is Mark.ON_TRACK
+    row = RegistryRow(submission_id="T-2", workflow_id="draft-law-T-2", title="Luật thử", lead_ministry="BGDDT",
+                      process_version=ProcessVersion.LAW_2025, target_session=SESSION.code, stage=Stage.PUBLICATION,
+                      stage_since=EARLY, stage_deadline=today - timedelta(days=3), responsible="VPCP", classified=False)
+    shown = html.unescape(environment(language).get_template("draft.html").render(
+        request=None, path="/board/drafts/T-2", row=row, entries=[], versions=[], today=today, temporal_link=None, who=None,
+        csrftoken=lambda: "", st=late, postponed=False, counted_from=None))
+    on_track, none_ahead = ("Đúng tiến độ", "không còn hạn chót nào phía trước") if language == "vi" else ("On track", "none ahead")
+    assert none_ahead in shown and on_track not in shown, shown[shown.find("<main"):][:1500]
+
+
 def test_a_deadline_after_the_cutoff_ahead_is_at_risk_from_the_start():
     """A draft whose current deadline falls after a later stage's cut-off cannot meet it on its own schedule: a law sent
     to appraisal on 14 January, whose limit ends after the Government's cut-off before Tết, is at risk at once."""

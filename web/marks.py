@@ -81,8 +81,10 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
     ahead = stage_of(cutoff_stage) if cutoff_stage else None
     if not recorded:
         return Standing(Mark.NOT_RECORDED, None, None)
+    late_here = stage_deadline is not None and stage_deadline < today
     if cutoff is None:
-        return Standing(Mark.ON_TRACK, None, None)
+        # Late at its stage, a draft with no cut-off ahead is not on track (found by a Government Office's trial).
+        return Standing(Mark.AT_RISK if late_here else Mark.ON_TRACK, None, None)
     # Its deadline in force falls after the cut-off: it cannot meet that cut-off on its own schedule.
     after_cutoff = stage_deadline is not None and stage_deadline > cutoff
     if today > cutoff:
@@ -94,7 +96,6 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
         missed = slips and not keeps_until_approved_date
         return Standing(Mark.MISSED if missed else Mark.AT_RISK, cutoff, ahead, passed=True,
                         kept_until=stage_deadline if keeps_until_approved_date else None)
-    late_here = stage_deadline is not None and stage_deadline < today
     at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here or after_cutoff
     return Standing(Mark.AT_RISK if at_risk else Mark.ON_TRACK, cutoff, ahead)
 
