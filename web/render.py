@@ -16,7 +16,7 @@ from typing import Any
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -62,6 +62,8 @@ def environment(language: str) -> Environment:
     env.filters["last_day"] = lambda t: "" if t is None else format_date((in_hanoi(t) - timedelta(microseconds=1)).date(), format="medium",
                                                                          locale=language)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
+    # A share with one decimal in the page's language ("83,3 %" in Vietnamese; found by a Government Office's trial: "83.3 %").
+    env.filters["percent"] = lambda share: format_percent(share, format="#,##0.0 %", locale=language)
     env.globals["language"] = language
     env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
     env.globals["event_name"] = lambda kind: translations(language).gettext(EVENT_NAMES[EventKind(kind)])
