@@ -176,6 +176,9 @@ def test_a_timeline_is_in_the_order_things_happened():
         temporal_link=None, who=None, csrftoken=lambda: "")
     items = re.findall(r"<li>(.*?)</li>", shown, re.S)
     assert ["nhập cùng hồ sơ" in item for item in items] == [True, True, False, False, False]
+    # Its opening, today, is its entry in legis, not a draft opened anew at its first stage (found by a Government Office's
+    # trial: "Mở hồ sơ dự thảo · Lập đề xuất chính sách" after the steps read as a restart).
+    assert "Đưa vào legis khi dự án đang thực hiện" in items[2] and "Mở hồ sơ dự thảo" not in items[2] and "Lập đề xuất chính sách" not in items[2]
 
 
 def _migration(name: str):
