@@ -26,7 +26,7 @@ from tests.polling import eventually
 from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
 from web.actor_names import ACTOR_NAMES, actor_name
-from web.board import in_order_of_happening
+from web.board import ended_before_raised, in_order_of_happening
 from web.charts import per_ministry
 from web.render import environment, translations
 
@@ -179,6 +179,29 @@ def test_a_timeline_is_in_the_order_things_happened():
     # Its opening, today, is its entry in legis, not a draft opened anew at its first stage (found by a Government Office's
     # trial: "Mở hồ sơ dự thảo · Lập đề xuất chính sách" after the steps read as a restart).
     assert "Đưa vào legis khi dự án đang thực hiện" in items[2] and "Mở hồ sơ dự thảo" not in items[2] and "Lập đề xuất chính sách" not in items[2]
+
+
+def test_alarms_raised_before_the_decision_ending_their_stage_was_entered_say_so():
+    """Found by a Government Office's trial: a promulgation entered as done on 8 May, after the draft had recorded its deadline
+    passed (11 May) and escalations, read on the timeline as on time, then overdue, then escalated."""
+    at = datetime(2026, 12, 4, 22, 30, tzinfo=UTC)
+    entries = (HistoryEntry(seq=7, at=at, occurred_on=date(2026, 5, 12), event=EventKind.DEADLINE_PASSED, stage=Stage.PROMULGATION),
+               HistoryEntry(seq=8, at=at, occurred_on=date(2026, 5, 15), event=EventKind.ESCALATION, stage=Stage.PROMULGATION),
+               HistoryEntry(seq=9, at=at, occurred_on=date(2026, 5, 20), event=EventKind.WARNING, stage=Stage.PUBLICATION),
+               HistoryEntry(seq=10, at=at + timedelta(hours=1), occurred_on=date(2026, 5, 8), event=EventKind.DECISION, stage=Stage.PROMULGATION,
+                            to_stage=Stage.PUBLICATION, deadline=date(2026, 5, 11)))
+    assert ended_before_raised(list(entries)) == {7: date(2026, 5, 8), 8: date(2026, 5, 8)}
+    # Dated the 13th, the deadline had passed (the 12th's alarm stands); the 15th's escalation came after the stage ended.
+    late = entries[3].model_copy(update={"occurred_on": date(2026, 5, 13)})
+    assert ended_before_raised([*entries[:3], late]) == {8: date(2026, 5, 13)}
+    row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT", process_version=ProcessVersion.LAW_2025,
+                      target_session="16-2", stage=Stage.PUBLICATION, stage_since=at, stage_deadline=None, responsible="VPCP", classified=False)
+    shown = environment("en").get_template("draft.html").render(
+        request=None, path="/board/drafts/T-1", row=row, entries=in_order_of_happening(entries), versions=[], today=date(2026, 12, 5),
+        temporal_link=None, who=None, csrftoken=lambda: "", superseded=ended_before_raised(list(entries)))
+    items = re.findall(r"<li>(.*?)</li>", shown, re.S)
+    said = "Raised before the decision ending this stage on May 8, 2026 was entered"
+    assert [said in item for item in items] == [False, True, True, False], items
 
 
 def _migration(name: str):
