@@ -275,3 +275,21 @@ async def test_a_dead_lettered_return_to_the_stage_does_not_bring_back_an_earlie
         assert not row["approved_standing"], dict(row)
     finally:
         await db.close()
+
+
+async def test_the_sessions_page_names_an_approved_date_standing_within_its_cut_off_under_every_sitting(fresh_database_url):
+    """Found by a Government Office's trial: under the Standing Committee meeting before its session, an approved date read
+    "counted back from 16-3", where the draft's page and `legis status` say it is the approved postponement's date."""
+    from store import board
+    from web.board import drafts_by_sitting
+
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        request, state, moved, _, approved, _ = await standing_within_its_cutoff(db)
+        [row] = [r for r in await board.drafts_aimed_at(db, [moved.code], [], own_agency=None) if r["submission_id"] == request.submission_id]
+        assert row["approved_standing"] and row["cutoff"] == approved
+        listed = drafts_by_sitting([board.Sitting(code=moved.code, opens_on=moved.opens_on, kind="REGULAR")], [row], TODAY)
+        [marked] = listed[moved.code]
+        assert (marked.approved, marked.counted_from, marked.standing.cutoff) == (True, moved.code, approved)
+    finally:
+        await db.close()

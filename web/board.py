@@ -58,11 +58,13 @@ def with_timing(response: Response, started: float) -> Response:
 
 @dataclass(frozen=True)
 class Marked:
-    """A draft under one sitting: its mark, and the sitting its cut-off counts back from where that is not this one."""
+    """A draft under one sitting: its mark, the sitting its cut-off counts back from where that is not this one, and
+    whether that cut-off is a date approved at its stage within the one counted back from its sitting (then named so)."""
 
     submission_id: str
     standing: Standing
     counted_from: str | None
+    approved: bool = False
 
 
 def drafts_by_sitting(sittings: list[board.Sitting], rows: list, today: date) -> dict[str, list[Marked]]:
@@ -78,8 +80,11 @@ def drafts_by_sitting(sittings: list[board.Sitting], rows: list, today: date) ->
     marks = {row["submission_id"]: standing_of_row(row, today) for row in rows}
     listed = {}
     for sitting in sittings:
+        # An approved date names the sitting it stands within wherever it is shown (found by a Government Office's trial:
+        # under a meeting, it read "counted back from 16-3").
         marked = [Marked(row["submission_id"], marks[row["submission_id"]],
-                         row["cutoff_sitting"] if row["cutoff_sitting"] not in (None, sitting.code) else None)
+                         row["cutoff_sitting"] if row["cutoff_sitting"] not in (None, sitting.code) or row["approved_standing"] else None,
+                         bool(row["approved_standing"]))
                   for row in under.get(sitting.code, ())]
         marked.sort(key=lambda m: (-SEVERITY[m.standing.mark], m.standing.cutoff or today))
         listed[sitting.code] = marked
@@ -112,7 +117,7 @@ async def sessions_ahead(request: Request) -> Response:
     blocks = []
     for sitting in sittings:
         listed = marked_by_sitting[sitting.code]
-        shown = [(registry[m.submission_id], m.standing, m.counted_from) for m in listed[:SHOWN_PER_SITTING] if m.submission_id in registry]
+        shown = [(registry[m.submission_id], m.standing, m.counted_from, m.approved) for m in listed[:SHOWN_PER_SITTING] if m.submission_id in registry]
         blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(m.standing.mark for m in listed), "total": len(listed),
                        "deciding": deciding[:SHOWN_PER_SITTING] if meetings and sitting is meetings[0] else [],
                        "deciding_total": len(deciding)})
