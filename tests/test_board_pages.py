@@ -366,9 +366,9 @@ def test_a_cutoff_counted_back_from_another_sitting_says_which(language, said):
                       process_version=ProcessVersion.LAW_2025, target_session="16-2", stage=Stage.STANDING_COMMITTEE_OPINION, stage_since=at,
                       stage_deadline=None, responsible="UBTVQH", classified=False)
     st = Standing(Mark.ON_TRACK, date(2027, 5, 5), Stage.STANDING_COMMITTEE_OPINION)
-    blocks = [{"sitting": Sitting(code="UBTVQH-52", opens_on=date(2027, 4, 12), kind="STANDING_COMMITTEE"), "drafts": [(row, st, "16-2")],
+    blocks = [{"sitting": Sitting(code="UBTVQH-52", opens_on=date(2027, 4, 12), kind="STANDING_COMMITTEE"), "drafts": [(row, st, "16-2", False)],
                "counts": Counter({Mark.ON_TRACK: 1}), "total": 1},
-              {"sitting": Sitting(code="16-2", opens_on=date(2027, 5, 20), kind="REGULAR"), "drafts": [(row, st, None)],
+              {"sitting": Sitting(code="16-2", opens_on=date(2027, 5, 20), kind="REGULAR"), "drafts": [(row, st, None, False)],
                "counts": Counter({Mark.ON_TRACK: 1}), "total": 1}]
     shown = html.unescape(environment(language).get_template("sessions.html").render(
         request=None, path="/board", blocks=blocks, today=date(2027, 3, 2), Mark=Mark, who=None, csrftoken=lambda: ""))
