@@ -411,3 +411,14 @@ def test_an_instant_on_the_pages_says_its_day_first_then_its_time_in_ha_noi():
     assert environment("vi").filters["instant"](moment) == "6 thg 12, 2026, 01:34:12"
     assert environment("en").filters["instant"](moment) == "Dec 6, 2026, 01:34:12"
 
+
+
+async def test_the_public_list_shows_open_rounds_apart_from_closed_ones(pool):
+    """Found by a public trial: under the heading "Dự thảo đang lấy ý kiến" (open for comment), a withdrawn draft's round."""
+    open_now = await posted_round(pool, "OPENNOW", closes_at="'2099-12-24T00:00:00+07:00'")
+    closed = await posted_round(pool, "CLOSEDNOW", closes_at="now() - interval '1 day'")
+    async with app_client(pool) as http:
+        listed = is_page(await http.get("/public"), 200)
+    heading_open, heading_closed = listed.index("<h2>Đang lấy ý kiến</h2>"), listed.index("<h2>Đã kết thúc: phần tiếp thu, giải trình")
+    assert "<h1>Dự thảo đăng tải lấy ý kiến</h1>" in listed
+    assert heading_open < listed.index(open_now) < heading_closed < listed.index(closed), listed[listed.find("<main"):][:3000]
