@@ -115,11 +115,12 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         assert await pool.fetchval("SELECT body FROM public_comments WHERE submission_id = $1", sid) == "Đề nghị làm rõ Điều 3.\nCảm ơn."
         number = int(sent.headers["location"].rpartition("received=")[2])
         thanked = await http.get(f"/public/{sid}/cong-khai?received=000{number}")  # as a link may write it
-        assert f"ý kiến của bạn đã được ghi nhận (số {number})" in thanked.text
+        # A reference, not a count of the round's comments (found by a public trial: "số 34" where 11 had been received).
+        assert f"ý kiến của bạn đã được ghi nhận (mã số {number})" in thanked.text
         # The same comment again is counted once, and its sender told so (found by a new user: thanked as for a new one).
         again = await http.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.\r\nCảm ơn.", "article": "3", "csrftoken": token},
                                 follow_redirects=True)
-        assert f"đã được ghi nhận trước đó (số {number}): chỉ được tính một lần" in again.text, again.text
+        assert f"đã được ghi nhận trước đó (mã số {number}): chỉ được tính một lần" in again.text, again.text
         # Found by a new user: the address, shared from the address bar, thanked every reader for a comment they never sent.
         async with app_client(pool) as stranger:
             shared = await stranger.get(f"/public/{sid}/cong-khai?received={number}")
