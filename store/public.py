@@ -19,6 +19,7 @@ import asyncpg
 
 from schemas.consultation import ConsultationView
 from schemas.enums import Response, Stage
+from schemas.messages import DocumentRef
 from schemas.public import (
     ArticleGroup,
     ArticleGroups,
@@ -33,7 +34,7 @@ from schemas.public import (
     PublicTotals,
 )
 from schemas.refusal import RefusalKind, Refused
-from store import registry
+from store import audit, registry
 from store.intake import Incoming, take_many
 
 # Answers a page of them holds at most (one per article group, or per single comment answered alone; each explanation up to
@@ -266,6 +267,13 @@ async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 2
                           "LIMIT $1", limit)
     counts = await comment_counts(db, [(row["submission_id"], row["round_id"]) for row in rows])
     return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows]
+
+
+async def published_documents(pool: asyncpg.Pool, submission_id: str) -> tuple[DocumentRef, ...]:
+    """The documents the public reads of a draft: those of its dossier's latest version filed with where they are read
+    (`url`); one filed without is not published (found by a ministry's trial: every internal document was named)."""
+    versions = await audit.versions(pool, submission_id, latest=1)
+    return tuple(d for d in versions.versions[-1].documents if d.url) if versions.versions else ()
 
 
 async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicRound | None:

@@ -155,6 +155,7 @@ async def public_round(http, pool, env: WorkflowEnvironment, base: str, lead: di
         "actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []})
     assert compiled.status_code == 200, compiled.text
     await keep("readPublicConsultation", await http.get(f"/v1/public/consultations/{SID}/CONG-KHAI"))
+    await keep("listPublicConsultations", await http.get("/v1/public/consultations"))
     for _ in range(100):
         if not (await http.get(base, headers=lead)).json()["open_consultations"]:
             break

@@ -188,6 +188,15 @@ async def test_a_draft_is_posted_for_the_public_once_its_text_is_in_the_dossier(
         assert "DRAFT_TEXT" in refused["detail"] and "fileDossier" in refused["detail"], refused
         assert (await api.post(f"{path}/dossier", json=body(draft_text(request)), headers=lead)).status_code == 200
         assert (await api.post(f"{path}/consultations", json=posting, headers=lead)).status_code == 200
+        # A portal lists the drafts posted and reads the documents published, without a token (found by a public trial:
+        # neither was in the JSON, only on the pages).
+        await eventually(lambda: api.get("/v1/public/consultations"),
+                         lambda listed: any(r["submission_id"] == request.submission_id and r["round_id"] == "som" for r in listed.json()))
+        [listed] = [r for r in (await api.get("/v1/public/consultations")).json() if r["submission_id"] == request.submission_id]
+        assert listed["closed"] is False and "answers" not in listed and "documents" not in listed
+        shown = await eventually(lambda: api.get(f"/v1/public/consultations/{request.submission_id}/som"), lambda read: read.json()["documents"])
+        [document] = shown.json()["documents"]
+        assert (document["kind"], document["url"]) == ("DRAFT_TEXT", draft_text(request).documents[0].url)
 
 
 async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, pool):

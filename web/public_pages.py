@@ -14,7 +14,7 @@ from api.deps import database, known_form_fields, known_parameters
 from api.routes.public import AnswerPageParams, answers_after, answers_cursor, take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, typed_whole_number
-from store import audit, public
+from store import public
 from store.public import ANSWERS_PER_PAGE
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
@@ -51,10 +51,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     received = received if taken and await database(public.received(pool, found.submission_id, found.round_id, received)) else None
     params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
     answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
-    versions = await database(audit.versions(pool, found.submission_id, latest=1))
-    # Those published alone, filed with where they are read (found by a ministry's trial: the page listed the internal
-    # documents of the dossier by name, which a document filed without its address is: "none: not published").
-    documents = tuple(d for d in versions.versions[-1].documents if d.url) if versions.versions else ()
+    documents = await database(public.published_documents(pool, found.submission_id))
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)

@@ -21,7 +21,7 @@ from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, databas
 from api.idempotency import answer_once
 from api.plumbing import Router, over, retry_after
 from api.problems import from_draft, problem
-from schemas.messages import RoundId, SubmissionId
+from schemas.messages import DocumentRef, RoundId, SubmissionId
 from schemas.public import (
     MAX_ARTICLE,
     ArticleGroups,
@@ -49,8 +49,8 @@ ANSWER_SECONDS = 120
 COMMENT_EXAMPLE = {"article": 12, "text": "Đề nghị làm rõ thời hạn cấp giấy chứng nhận tại khoản 2 Điều 12."}
 
 
-class PublicRoundView(BaseModel):
-    """A posted draft's public consultation as anyone may read it: the window, how many comments, the answers."""
+class PublicRoundListed(BaseModel):
+    """A posted draft's public consultation as the list of them gives it: the window and how many comments."""
 
     submission_id: str
     round_id: str
@@ -66,6 +66,14 @@ class PublicRoundView(BaseModel):
     comments: int
     draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, promulgated) or its workflow ended "
                              "outside its rules before its answers: none will come")
+
+
+class PublicRoundView(PublicRoundListed):
+    """A posted draft's public consultation as anyone may read it: the window, how many comments, the documents published,
+    the answers."""
+
+    documents: list[DocumentRef] = Field(default=[], description="the documents the public reads, each where it is read (`url`): "
+                                         "those of the dossier's latest version filed with one, as the round's page lists them")
     answers: list[PublicAnswerView] = Field(description="a page of the lead ministry's answers, by article, the draft as a whole first "
                                             "(at most `size`, 50 by default and at most)")
     answers_total: int = Field(description="every answer given, over all pages")
@@ -149,7 +157,17 @@ async def read_public_consultation(submission_id: SubmissionId, round_id: RoundI
                                                             size=params.size))
     next_page = params.encode_cursor(answers_cursor(following))
     link_next(http, response, next_page)
-    return PublicRoundView(**found.__dict__, answers=given, answers_total=total, next_page=next_page)
+    documents = await database(public.published_documents(http.app.state.pool, submission_id))
+    return PublicRoundView(**found.__dict__, documents=list(documents), answers=given, answers_total=total, next_page=next_page)
+
+
+@router.get("/v1/public/consultations", operation_id="listPublicConsultations", response_model=list[PublicRoundListed],
+            dependencies=[Depends(known_parameters())])
+async def list_public_consultations(http: Request) -> list[PublicRoundListed]:
+    """The drafts posted for the public's comments (no token), as the public list page shows them: those open for comment
+    first, then the latest closed (whose answers the public reads), at most 200; never a classified draft. Found by a
+    public trial: a portal could list them only by reading the page's HTML."""
+    return [PublicRoundListed(**found.__dict__) for found in await database(public.public_rounds(http.app.state.pool))]
 
 
 @router.get("/v1/submissions/{submission_id}/consultations/{round_id}/articles", operation_id="readCommentGroups",
