@@ -55,8 +55,9 @@ def open_round(submission_id: SubmissionId, file: ConsultationFile, request_id: 
 @app.command("cancel", epilog=examples("legis consult cancel BGDDT-2026-017 schemas/examples/13-cancel-consultation.json"))
 def cancel_round(submission_id: SubmissionId, file: CancellationFile, request_id: RequestId = None, output: Output = Format.TABLE,
                  as_json: AsJson = False) -> None:
-    """The lead ministry cancels a round opened by mistake, before its compilation (RoundCancellation JSON: round_id, reason):
-    the round asks nobody any more and the stage is no longer held by it; its ID stays used."""
+    """Cancel a round opened by mistake, before its compilation (RoundCancellation JSON).
+
+    The lead ministry's: the round asks nobody any more and the stage is no longer held by it; its ID stays used."""
     choose(output, as_json)
     send(submission_id, read_message(file, RoundCancellation), drafts.cancel_consultation, request_id)
 

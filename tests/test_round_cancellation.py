@@ -47,7 +47,7 @@ def test_the_lead_ministry_cancels_a_round_awaiting_its_compilation_and_the_stag
         return caught.value.field, caught.value.rule, caught.value.kind
 
     assert refusal(cancelled.state, cancellation(request, "r1")) == ("round_id", "round_awaiting_compilation", RefusalKind.CONFLICT)
-    assert refusal(state, cancellation(request, "r9")) == ("round_id", "round_awaiting_compilation", RefusalKind.NOT_FOUND)
+    assert refusal(state, cancellation(request, "r9")) == ("round_id", "round_unknown", RefusalKind.NOT_FOUND)
     stranger = cancellation(request, "r1").model_copy(update={"agency_code": "BTC"})
     assert refusal(state, stranger)[1] == "lead_ministry_only"
     withdrawn = draft.perform(draft.DECIDE, state, decision(request, Stage.DRAFTING, Outcome.WITHDRAW), NOW).state

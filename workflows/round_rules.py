@@ -4,7 +4,7 @@ Mixed into `ConsultationWorkflow`, whose state they read."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic_core import PydanticCustomError
 from temporalio import workflow
@@ -24,7 +24,9 @@ from schemas.enums import Actor, ConsultationKind
 from schemas.refusal import RefusalKind, Refused
 from schemas.time import in_hanoi
 from workflows.admissions import admits_public_comment_ids, admits_round_documents
-from workflows.rules import check_received_on, require
+from workflows.deadlines import local_day
+from workflows.rules import INVALID, require
+from workflows.sessions import last_day_of
 
 
 class RoundRules:
@@ -101,3 +103,18 @@ class RoundRules:
         if missing := sorted(asked - answered, key=in_number_order):
             raise Refused("responses", "every_comment_answered",
                           f"accept or explain every comment; missing {len(missing)}: {', '.join(missing[:20])}", RefusalKind.INVALID)
+
+
+def check_received_on(day: date | None, opened_at: datetime, closes_at: datetime, now: datetime) -> None:
+    """An opinion entered afterwards was received while its round was open: not in the future, not before the round
+    opened, not after its window's last day. Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`,
+    `not_before_round`, `within_window`."""
+    if day is None:
+        return
+    if day > local_day(now):
+        raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
+    if day < local_day(opened_at):
+        raise Refused("occurred_on", "not_before_round", f"{day} is before the round opened ({local_day(opened_at)}, Ha Noi)", INVALID)
+    if day > (last := last_day_of(closes_at)):
+        raise Refused("occurred_on", "within_window", f"{day} is after the round's window closed ({last}, Ha Noi): an opinion "
+                      "received later is not taken", INVALID)

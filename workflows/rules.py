@@ -400,26 +400,11 @@ def check_round_cancellation(state: DraftState, cancellation: RoundCancellation,
     require(cancellation, RoundCancellation)
     check_open(state, "round_id")
     check_authority(state, state.rulebook.filing, cancellation, "cancel a consultation round", "consultation_authority")
+    if cancellation.round_id not in state.rounds_opened:
+        raise Refused("round_id", "round_unknown", f"no consultation round {cancellation.round_id} of this draft", RefusalKind.NOT_FOUND)
     if not any(w.round.round_id == cancellation.round_id for w in state.open_rounds):
-        known = cancellation.round_id in state.rounds_opened
-        raise Refused("round_id", "round_awaiting_compilation", f"round {cancellation.round_id} " + (
-            "has handed back its result, or has been cancelled, or is still starting" if known else "was never opened on this draft"),
-            CONFLICT if known else RefusalKind.NOT_FOUND)
-
-
-def check_received_on(day: date | None, opened_at: datetime, closes_at: datetime, now: datetime) -> None:
-    """An opinion entered afterwards was received while its round was open: not in the future, not before the round
-    opened, not after its window's last day. Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`,
-    `not_before_round`, `within_window`."""
-    if day is None:
-        return
-    if day > local_day(now):
-        raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
-    if day < local_day(opened_at):
-        raise Refused("occurred_on", "not_before_round", f"{day} is before the round opened ({local_day(opened_at)}, Ha Noi)", INVALID)
-    if day > (last := last_day_of(closes_at)):
-        raise Refused("occurred_on", "within_window", f"{day} is after the round's window closed ({last}, Ha Noi): an opinion "
-                      "received later is not taken", INVALID)
+        raise Refused("round_id", "round_awaiting_compilation", f"round {cancellation.round_id} has handed back its result, or has "
+                      "been cancelled, or is still starting", CONFLICT)
 
 
 def postponement_asked(state: DraftState) -> HistoryEntry | None:
