@@ -84,3 +84,18 @@ async def test_a_classified_drafts_conflict_raised_to_the_office_is_counted_in_i
         await pool.close()
     assert sid not in page and "2027-03-22" not in page  # nothing of the draft itself
     assert "Nothing waits for your agency." not in page and "1 classified draft also raised something to your office" in page, page[-2000:]
+
+
+async def test_a_draft_waiting_past_its_deadline_is_said_overdue_in_the_inbox_of_who_must_act(pool):
+    """Found by a Government Office's trial: the Ministry of Justice's inbox gave an overdue draft's deadline as any other."""
+    late = await _draft_raising(pool, "DRAFTING", "VPCP", "ESCALATION", "escalated", deadline=date.today() - timedelta(days=5))
+    ahead = await _draft_raising(pool, "DRAFTING", "VPCP", "ESCALATION", "escalated", deadline=date.today() + timedelta(days=30))
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="vi", agency="UBTVQH", role=CallerRole.UBTVQH)
+        inbox = is_page(await http.get("/board/inbox"), 200)
+
+    def card(sid: str) -> str:
+        found = inbox[:inbox.index(f"{sid}</p>")]
+        return found[found.rindex('<section class="card"'):]
+
+    assert "Quá hạn" in card(late) and "Quá hạn" not in card(ahead), card(late)

@@ -152,7 +152,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                 can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
                 asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen, points=disputes.shown,
                 points_unseen=disputes.unseen, points_more=disputes.more, points_asked=disputes.asked,
-                coordinating=who.agency_code == COORDINATING_AGENCY)
+                coordinating=who.agency_code == COORDINATING_AGENCY, today=day)
 
 
 # The offices that follow drafts, by their agency code: what drafts raise to them is in their inbox.
