@@ -183,6 +183,9 @@ async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_
         assert 'id="comment-count"' in blank and "Mục này là bắt buộc" in blank and "trường text, quy tắc string_too_short" in blank
         long = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "x" * 5001, "csrftoken": token}), 422)
         assert "Tối đa 5000 ký tự" in long and "Value should" not in long and "trường text, quy tắc string_too_long" in long
+        # The refused field says so to a screen reader, pointing at the refusal; the privacy note is the text's description.
+        assert 'aria-describedby="privacy refusal" aria-invalid="true"' in long and 'id="refusal"' in long and 'id="privacy"' in long
+        assert "Bản thân các ý kiến không được công bố" in long
         # Found by a public trial: a text over three times the limit came back cut to it, without a word; an article not a
         # number was said alone, the text's own problem not.
         longer = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "Đ" * 15_001, "csrftoken": token}), 422)
@@ -419,6 +422,10 @@ async def test_the_public_list_shows_open_rounds_apart_from_closed_ones(pool):
     closed = await posted_round(pool, "CLOSEDNOW", closes_at="now() - interval '1 day'")
     async with app_client(pool) as http:
         listed = is_page(await http.get("/public"), 200)
+        http.cookies.set("legis_lang", "en")
+        english = is_page(await http.get("/public"), 200)
+    # On the English page, a draft's Vietnamese title is marked so, for a screen reader (found by a public trial).
+    assert f'<a href="/public/{open_now}/cong-khai" lang="vi">Luật thử</a>' in english
     heading_open, heading_closed = listed.index("<h2>Đang lấy ý kiến</h2>"), listed.index("<h2>Đã kết thúc: phần tiếp thu, giải trình")
     assert "<h1>Dự thảo đăng tải lấy ý kiến</h1>" in listed
     assert heading_open < listed.index(open_now) < heading_closed < listed.index(closed), listed[listed.find("<main"):][:3000]
