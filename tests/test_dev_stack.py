@@ -260,6 +260,8 @@ def test_dev_stack_prints_the_board_and_the_public_pages(tmp_path):
     assert "HTTP API: http://127.0.0.1:8000/docs" in printed
     assert "board: http://127.0.0.1:8000/board (sign in with a token" in printed
     assert "public consultation pages: http://127.0.0.1:8000/public" in printed
+    # The Web UI's setting the codec server needs, beside it (found by a Government Office's trial: only the README said it).
+    assert 'turning on the Web UI\'s "Include cross-origin credentials"' in printed
 
 
 async def test_a_server_that_cannot_bind_raises_in_its_block_and_the_event_loop_goes_on():

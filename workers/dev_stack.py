@@ -447,7 +447,8 @@ def addresses(settings: Settings, key_file: Path | None, database_url: str | Non
         f"board: {http}:{settings.api_port}/board (sign in with a token: `legis tokens issue VPCP OPERATOR --by me`)",
         f"public consultation pages: {http}:{settings.api_port}/public",
         f"codec server: {codec_endpoint(settings)} (the Web UI shows payloads after signing in at {codec_endpoint(settings)}/ "
-        "with an OPERATOR or LEAD_MINISTRY token)",
+        "with an OPERATOR or LEAD_MINISTRY token, and turning on the Web UI's \"Include cross-origin credentials\" in its "
+        "codec server settings)",
         f"payload keys: {key_file} (owner-only; keep it)" if key_file else "payload keys: from LEGIS_ENCRYPTION_KEYS",
     ]
     if database_url and not settings.database_url:
