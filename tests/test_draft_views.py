@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from schemas.enums import FINAL_NAMES_VI, Stage
-from tests.drafts import NOW, core_request, core_state
+from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state
 from workflows import draft
 from workflows import draft_views as views
 from workflows.change import Wake, next_wake
@@ -50,3 +50,15 @@ def test_the_timer_to_the_next_alarm_is_summarised_with_its_kind_and_its_ha_noi_
     assert views.alarm_summary(state, next_wake(state)) == (
         f"next alarm of APPRAISAL: {alarm.event.value} {alarm.label}, {at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)")
     assert views.alarm_summary(state, Wake(alarm.at - timedelta(hours=1), None)).startswith("next check of a consultation round, ")
+
+
+def test_a_postponement_asked_past_its_sittings_cut_off_is_said_before_it_is_decided():
+    """Found by a Government Office's trial: `legis postpone` to a date after the cut-off said nothing; only the inbox of
+    the authority that decides it did. The status says so to whoever asked, until it is decided."""
+    state = core_state(at=Stage.GOVERNMENT_DECISION)
+    cutoff = state.deadline
+    past = ask_postponement(state, cutoff + timedelta(days=20)).state
+    [said] = [w for w in views.status(past, "w", NOW).warnings if w.startswith("the date asked")]
+    assert f"the date asked, {cutoff + timedelta(days=20)}, is after the cut-off {cutoff} for GOVERNMENT_DECISION" in said
+    decided = answer_postponement(past, approved=False).state
+    assert not any(w.startswith("the date asked") for w in views.status(decided, "w", NOW).warnings)

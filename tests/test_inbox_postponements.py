@@ -23,7 +23,7 @@ EDITION_2025_7 = "71c98308bc21"
 
 async def asked_at_government_decision(http, client, pool):
     """A BTC draft started through the API and decided up to GOVERNMENT_DECISION, its lead ministry asking to move the
-    deadline a year on: (its request, its status, the date asked)."""
+    deadline a year on: (its request, its status, the date asked, the request's receipt)."""
     request = start_request(ministry="BTC", target=session_of_its_own())
     sid = request.submission_id
     lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
@@ -37,7 +37,7 @@ async def asked_at_government_decision(http, client, pool):
     assert asked.status_code == 200, asked.text
     await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
                                            sid), lambda n: n == 1)
-    return request, status, asked_for
+    return request, status, asked_for, asked.json()
 
 
 async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_prime_ministers_inbox(dev_env, pool, monkeypatch):
@@ -45,7 +45,7 @@ async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_pr
     # Drafts started now pin edition 2025.7, as those started before this release did (the worker runs in this process).
     monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
     async with app_over(dev_env.client, pool) as http:
-        request, status, _ = await asked_at_government_decision(http, dev_env.client, pool)
+        request, status, _, _ = await asked_at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
         assert status.rulebook_version == "2025.7"
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
@@ -62,8 +62,10 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
     and a route only. Its form sends the API's message, checked by the same rules: a refusal is shown with its field and
     the form open with what was typed; an approval moves the deadline to the date asked."""
     async with app_over(dev_env.client, pool) as http:
-        request, _, asked_for = await asked_at_government_decision(http, dev_env.client, pool)
+        request, status, asked_for, receipt = await asked_at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
+        # Said to who asked too, before it is decided (found by a Government Office's trial: only this inbox said so).
+        assert [w for w in receipt["warnings"] if w.startswith(f"the date asked, {asked_for}, is after the cut-off {status.stage_deadline}")], receipt
         await signed_in(http, pool, language="vi", agency="CP", role=CallerRole.PM)
         inbox = await http.get("/board/inbox")
         assert f'action="/board/inbox/{sid}/postponement"' in inbox.text and "Quyết định việc lùi hạn" in html.unescape(inbox.text)
@@ -94,7 +96,7 @@ async def test_the_deputy_prime_minister_decides_from_the_inbox_a_postponement_o
     old = edition(ProcessVersion.LAW_2025, EDITION_2025_7)
     monkeypatch.setattr(pinning, "load_rulebook", lambda version: old if version is ProcessVersion.LAW_2025 else load_rulebook(version))
     async with app_over(dev_env.client, pool) as http:
-        request, _, asked_for = await asked_at_government_decision(http, dev_env.client, pool)
+        request, _, asked_for, _ = await asked_at_government_decision(http, dev_env.client, pool)
         sid = request.submission_id
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.DEPUTY_PM)
         inbox = await http.get("/board/inbox")

@@ -140,6 +140,12 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      f"the draft cannot keep its sitting unless {state.postponement.approved_by.value}, who approved it, decides again "
                      f"(POSTPONEMENT_CONFLICT, raised to {conflict_raised_to(state)[1]})")
+    asked = state.pending_postponement
+    if asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage is state.stage and asked.new_deadline > cutoffs.cutoff:
+        # Said to whoever asks, before the decision (found by a Government Office's trial: only the deciding inbox said so).
+        found.append(f"the date asked, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {state.stage.value}, counted back "
+                     f"from {cutoffs.cutoff_sitting}: approved, it stands and the draft keeps its place until that date, the conflict "
+                     "is raised to the office that follows the draft, and the draft slips if the date passes")
     # An approved date falls due as approved, whatever rest days are announced (found by a ministry's trial: told it may move).
     approved = state.postponement is not None and state.postponement.deadline == state.deadline
     if state.generation >= 2 and state.deadline is not None and not approved and not state.working.announced(state.deadline):

@@ -6,6 +6,7 @@ answered by its update's validator. Each answers with the draft's receipt.
 """
 
 
+import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Annotated
@@ -90,6 +91,8 @@ async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Re
     said: tuple[str, ...] = ()
     if isinstance(message, PostponementRequest) and (warning := asked_deadline_warning(message.new_deadline)):
         said = (warning,)
+    if isinstance(message, PostponementRequest) and receipt.first_seq is not None and not receipt.classified:  # its sitting withheld
+        said = (*said, *await _past_its_cutoff(http, receipt.submission_id))
     if isinstance(message, Decision) and receipt.first_seq is not None and (warning := default_return_warning(message, receipt.to_stage)):
         said = (warning,)
     if (isinstance(message, ConsultationRequest) and receipt.first_seq is not None and message.consultees
@@ -98,6 +101,18 @@ async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Re
                 "(legis tokens issue CODE CONSULTEE --by WHO); a code mistyped is answered by no one, and the round waits for it "
                 "until its window closes",)
     return receipt.model_copy(update={"warnings": said}) if said else receipt
+
+
+async def _past_its_cutoff(http: Request, submission_id: str) -> tuple[str, ...]:
+    """What the draft's status says of a date asked past its sitting's cut-off (`draft_views.warnings`), as `legis postpone`
+    prints it (found by a Government Office's trial: only the deciding authority's inbox said so); nothing when the
+    draft cannot say now: the request is taken, and its receipt is the answer."""
+    try:
+        async with asyncio.timeout(2):
+            view = await drafts.status(http.app.state.client, submission_id)
+    except Exception:  # a courtesy, as `_tokenless`: the status is the caller's to read again
+        return ()
+    return tuple(w for w in view.warnings if w.startswith("the date asked"))
 
 
 async def _tokenless(http: Request, consultees: tuple[str, ...]) -> list[str]:
