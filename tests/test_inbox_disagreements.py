@@ -101,6 +101,9 @@ async def test_a_point_waits_in_the_inbox_of_who_must_rule_and_the_government_of
             form = {"csrftoken": token_of(await http.get("/board/inbox")), "point_id": "P1", "role": "PRIME_MINISTER", "official": "Thủ tướng"}
             ruled = await http.post(f"/board/inbox/{sid}/ruling", data=form | {"decision": "RULE", "ruling": "Giao Bộ GD&ĐT chủ trì cấp phép"})
             assert ruled.status_code == 303, ruled.text[-2000:]
+            # Confirmed as a ruling, not a decision (found by a breaker: "Decision sent" after a ruling).
+            landed = await http.get(ruled.headers["location"])
+            assert f"Đã gửi ý kiến chỉ đạo về điểm chưa thống nhất cho {sid}." in landed.text and "Đã gửi quyết định cho" not in landed.text
             assert sid not in await inbox("CP", CallerRole.PM) and "vấn đề P1" not in await inbox("VPCP", CallerRole.OPERATOR)
             [ruling] = [e for e in (await drafts.history(client, sid)).entries if e.event is EventKind.DISAGREEMENT_RULED]
             assert (ruling.actor, ruling.official, ruling.reasons) == (Actor.PM, "Thủ tướng", "Giao Bộ GD&ĐT chủ trì cấp phép")

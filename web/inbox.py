@@ -219,7 +219,10 @@ async def inbox(request: Request, sent: Annotated[str | None, Query(pattern=SUBM
     who = await signed_in(request)
     if who is None:
         return to_sign_in(request)
-    return await _inbox(request, who, sent=sent if sent is not None and request.cookies.get(SENT_COOKIE) == sent else None)
+    # The cookie names the draft and what was sent: a decision, a postponement's decision, a ruling (found by a breaker:
+    # "Decision sent" was said after a ruling).
+    sent_for, _, what = request.cookies.get(SENT_COOKIE, "").partition(" ")
+    return await _inbox(request, who, sent=(sent, what if what in _SENT else "decision") if sent is not None and sent_for == sent else None)
 
 
 @router.post("/board/inbox/{submission_id}", dependencies=[Depends(known_form_fields)])
@@ -308,7 +311,7 @@ async def _send(request: Request, who, submission_id: str, typed: dict, message_
         await temporal(request, told_as_read(request, who, submission_id, sending(request.app.state.client, submission_id, message)))
     except (ValidationError, Refused, Problem) as refused:
         return await _refused(request, who, submission_id, typed, refused)
-    return _sent(request, submission_id)
+    return _sent(request, submission_id, typed["form"])
 
 
 async def _refused(request: Request, who, submission_id: str, typed: dict, refused: ValidationError | Refused | Problem) -> Response:
@@ -325,9 +328,13 @@ async def _refused(request: Request, who, submission_id: str, typed: dict, refus
     return answer
 
 
-def _sent(request: Request, submission_id: str) -> Response:
-    """Back to the inbox, which says the decision was sent, in this browser only (its cookie)."""
+# What a form sends, as the inbox confirms it.
+_SENT = ("decision", "postponement", "ruling")
+
+
+def _sent(request: Request, submission_id: str, what: str = "decision") -> Response:
+    """Back to the inbox, which says `what` was sent (one of `_SENT`), in this browser only (its cookie)."""
     answer = RedirectResponse(f"/board/inbox?sent={submission_id}", status_code=303)
-    answer.set_cookie(SENT_COOKIE, submission_id, max_age=SENT_SECONDS, path="/board/inbox", httponly=True, samesite="strict",
+    answer.set_cookie(SENT_COOKIE, f"{submission_id} {what}", max_age=SENT_SECONDS, path="/board/inbox", httponly=True, samesite="strict",
                       secure=request.url.scheme == "https")
     return answer
