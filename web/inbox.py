@@ -136,7 +136,9 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
         withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule else []
         roles = sorted({role.value for d in (*(rule.deciders if rule else ()), *withdrawing) if d.actor is who.role.actor for role in d.roles})
         outcomes = [o.value for o in rule.outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
+        # The roles that may withdraw, said beside WITHDRAW (found by a breaker: offered with a deputy's role, refused).
         forms[row.submission_id] = {"outcomes": outcomes, "roles": roles,
+                                    "withdrawing": sorted({role.value for d in withdrawing for role in d.roles}),
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
