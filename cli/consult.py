@@ -6,9 +6,11 @@ Comment texts and explanations are stored in PostgreSQL first (by their SHA-256)
 from __future__ import annotations
 
 import asyncio
+import csv
 import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -17,9 +19,9 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file, whole_number
 from cli.drafts import send, send_again
-from cli.failures import Unavailable, from_refusal
+from cli.failures import NotFound, Unavailable, from_refusal
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, plain, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, instant, out, pairs, plain, wants_json
 from schemas import messages
 from schemas.consultation import (
     Compilation,
@@ -33,6 +35,7 @@ from schemas.consultation import (
 )
 from schemas.enums import Response
 from schemas.messages import ConsultationRequest, RoundCancellation
+from schemas.public import MAX_ARTICLE
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows import round_client, round_requests
@@ -221,6 +224,55 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     if page.next_after is not None:
         out.print(f"more: legis consult comments {submission_id} {round_id}" + (f" --consultee {consultee}" if consultee else "")
                   + f" --after {page.next_after}")
+
+
+# Rows read from the database at a time when a round's public comments are written out.
+EXPORT_PAGE = 1000
+
+
+@app.command("export", epilog=examples("legis consult export BGDDT-2026-017 CONG-KHAI comments.csv",
+                                       "legis consult export BGDDT-2026-017 CONG-KHAI dieu-5.csv --article 5"))
+def export_public_comments(submission_id: SubmissionId, round_id: RoundId,
+                           file: Annotated[Path, typer.Argument(help="the CSV file to write (UTF-8 with its byte-order mark, as "
+                                                                 "spreadsheets open it; replaced if it exists)", metavar="FILE")],
+                           article: Annotated[int | None, typer.Option(parser=whole_number("article", 1, MAX_ARTICLE), metavar="N",
+                                                                       help="only the comments on this article (Điều)")] = None) -> None:
+    """Write a public round's comments of the public to a CSV file, for the lead ministry to read offline.
+
+    Every comment the round took (or those on one article), in the order it took them: its reference number, article
+    (empty: the draft as a whole), when it was received (Ha Noi) and whether it is answered, and its text. A classified
+    draft is never posted; another draft's comments are read by whoever may read its round's comments."""
+    from api.permissions import CLI_READER, check_reads_comments
+    from cli.records import known, registered
+
+    async def writing(db) -> int:
+        await known(db, submission_id)
+        check_reads_comments(CLI_READER, await registered(db, submission_id))
+        found = await public.comments(db, submission_id, round_id, article=article, whole_draft=False, after=None, size=EXPORT_PAGE)
+        if found is None:  # before the file is made
+            raise NotFound(f"round_id: no public consultation {round_id} of draft {submission_id}", field="round_id", rule="public_round_unknown")
+        written = 0
+        with file.open("w", encoding="utf-8-sig", newline="") as sheet:
+            rows = csv.writer(sheet)
+            rows.writerow(["comment_id", "article", "received_at", "answered", "text"])
+            while True:
+                page, after, total = found
+                rows.writerows([c.comment_id, c.article or "", instant(c.received_at), c.answered, _cell(c.text)] for c in page)
+                written += len(page)
+                if total > EXPORT_PAGE:  # a progress line on a long export, to the error stream
+                    err.print(f"{written} of {total} comments written")
+                if after is None:
+                    return written
+                found = await public.comments(db, submission_id, round_id, article=article, whole_draft=False, after=after, size=EXPORT_PAGE)
+
+    written = asyncio.run(database.checked(writing))
+    out.print(f"{written} comment{'s' * (written != 1)} of the public written to {file}")
+
+
+def _cell(text: str) -> str:
+    """A text of the public as a spreadsheet shows it, never as a formula it would run ("=HYPERLINK(...)": OWASP's CSV
+    injection): one that begins as a formula does is written after an apostrophe."""
+    return f"'{text}" if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def _print_comment(comment: RoundComment) -> None:

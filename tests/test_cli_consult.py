@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import uuid
@@ -33,14 +35,15 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     try:
         await eventually(lambda: public.public_round(db, sid, "CONG-KHAI"), lambda posted: posted is not None)
         await public.take(db, sid, "CONG-KHAI", PublicComment(article=3, text="Định nghĩa tại Điều 3 chưa rõ."), b"sender")
+        await public.take(db, sid, "CONG-KHAI", PublicComment(text='=HYPERLINK("http://x.invalid","Xem")'), b"another")
     finally:
         await db.close()
     code, out, err = await cli("consult", "show", sid, "CONG-KHAI")
     assert code == 0, err
-    assert re.search(r"public comments to answer\W+1 \(answered by article before the compilation\)", out), out
+    assert re.search(r"public comments to answer\W+2 \(answered by article before the compilation\)", out), out
     # A script reads the same count (found by a new user: the table had it, the JSON not).
     code, as_json, err = await cli("consult", "show", sid, "CONG-KHAI", "--json")
-    assert code == 0 and json.loads(as_json)["public_unanswered"] == 1, as_json + err
+    assert code == 0 and json.loads(as_json)["public_unanswered"] == 2, as_json + err
     assert re.search(r"window\W+closes ", out), out
     # Withdrawn, the round is cancelled: it asks for no answer (found by a new user: "to answer before the compilation").
     withdraw = json.loads((tmp_path / "12-programme-defer.json").read_text(encoding="utf-8")) | {"kind": "WITHDRAW", "to_session": None}
@@ -48,8 +51,19 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     code, _, err = await cli("programme", sid, str(tmp_path / "withdraw.json"))
     assert code == 0, err
     shown = await eventually(lambda: cli("consult", "show", sid, "CONG-KHAI"), lambda answer: "no compilation to come" in answer[1])
-    assert re.search(r"public comments unanswered\W+1 \(none will be: no compilation to come\)", shown[1]), shown
+    assert re.search(r"public comments unanswered\W+2 \(none will be: no compilation to come\)", shown[1]), shown
     assert "before the compilation" not in shown[1] and "comments to answer" not in shown[1], shown
+    # The lead ministry reads them offline, as a spreadsheet opens them (found by a public trial: the API alone, 200 a page);
+    # a text that begins as a formula is written so as not to run.
+    code, out, err = await cli("consult", "export", sid, "CONG-KHAI", str(tmp_path / "y-kien.csv"))
+    assert code == 0 and "2 comments of the public written to" in out, err
+    raw = (tmp_path / "y-kien.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert raw.startswith(b"\xef\xbb\xbf") and rows[0] == ["comment_id", "article", "received_at", "answered", "text"]
+    assert [(r[1], r[3], r[4]) for r in rows[1:]] == [("3", "False", "Định nghĩa tại Điều 3 chưa rõ."),
+                                                      ("", "False", '\'=HYPERLINK("http://x.invalid","Xem")')], rows
+    code, _, err = await cli("consult", "export", sid, "KHONG-CO", str(tmp_path / "none.csv"))
+    assert code == 4 and "(rule: public_round_unknown)" in err and not (tmp_path / "none.csv").exists(), err
 
 
 async def test_the_cli_reads_a_classified_draft_as_an_operator_does_through_the_api(cli, tmp_path):
