@@ -36,6 +36,7 @@ from schemas.consultation import (
 from schemas.enums import Response
 from schemas.messages import ConsultationRequest, RoundCancellation
 from schemas.public import MAX_ARTICLE
+from schemas.refusal import Refused
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows import round_client, round_requests
@@ -62,7 +63,20 @@ def cancel_round(submission_id: SubmissionId, file: CancellationFile, request_id
 
     The lead ministry's: the round asks nobody any more and the stage is no longer held by it; its ID stays used."""
     choose(output, as_json)
-    send(submission_id, read_message(file, RoundCancellation), drafts.cancel_consultation, request_id)
+    cancellation = read_message(file, RoundCancellation)
+
+    async def cancellable(client: Client) -> None:  # as the API asks it, before the draft is
+        view = await temporal.call(client, temporal.round_of(submission_id, cancellation.round_id),
+                                   round_client.running_view(client, submission_id, cancellation.round_id))
+        if view is not None:
+            counted = await database.checked(lambda db: public.counted(db, submission_id, view))
+            try:
+                round_client.check_cancellable(counted, cancellation.round_id)
+            except Refused as refused:
+                raise from_refusal(refused) from None
+
+    temporal.run(cancellable)
+    send(submission_id, cancellation, drafts.cancel_consultation, request_id)
 
 
 @app.command("opinion", epilog=examples("legis consult opinion BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/10-opinion.json"))

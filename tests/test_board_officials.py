@@ -194,6 +194,9 @@ def test_alarms_raised_before_the_decision_ending_their_stage_was_entered_say_so
     # Dated the 13th, the deadline had passed (the 12th's alarm stands); the 15th's escalation came after the stage ended.
     late = entries[3].model_copy(update={"occurred_on": date(2026, 5, 13)})
     assert ended_before_raised([*entries[:3], late]) == {8: date(2026, 5, 13)}
+    # Dated the 12th, the alarm's own day, which it was raised as it began (found by a breaker): it stands too.
+    that_day = entries[3].model_copy(update={"occurred_on": date(2026, 5, 12)})
+    assert ended_before_raised([*entries[:3], that_day]) == {8: date(2026, 5, 12)}
     row = RegistryRow(submission_id="T-1", workflow_id="draft-law-T-1", title="Luật thử", lead_ministry="BGDDT", process_version=ProcessVersion.LAW_2025,
                       target_session="16-2", stage=Stage.PUBLICATION, stage_since=at, stage_deadline=None, responsible="VPCP", classified=False)
     shown = environment("en").get_template("draft.html").render(

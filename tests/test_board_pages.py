@@ -188,8 +188,8 @@ async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_
         assert "Bản thân các ý kiến không được công bố" in long
         # Found by a public trial: a text over three times the limit came back cut to it, without a word; an article not a
         # number was said alone, the text's own problem not.
-        longer = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "Đ" * 15_001, "csrftoken": token}), 422)
-        assert "Đ" * 15_001 in longer and "Tối đa 5000 ký tự" in longer
+        longer = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "Đ" * 15_001, "article": "12a", "csrftoken": token}), 422)
+        assert "Đ" * 15_001 in longer and "Tối đa 5000 ký tự" in longer and "trường article, quy tắc int_parsing" in longer
         both = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "article": "abc", "csrftoken": token}), 422)
         assert "trường article, quy tắc int_parsing" in both and "trường text, quy tắc string_too_short" in both, both[-3000:]
         http.cookies.set("legis_lang", "en")
@@ -425,7 +425,7 @@ async def test_the_public_list_shows_open_rounds_apart_from_closed_ones(pool):
         http.cookies.set("legis_lang", "en")
         english = is_page(await http.get("/public"), 200)
     # On the English page, a draft's Vietnamese title is marked so, for a screen reader (found by a public trial).
-    assert f'<a href="/public/{open_now}/cong-khai" lang="vi">Luật thử</a>' in english
+    assert f'<a href="/public/{open_now}/cong-khai" lang="vi">Luật thử</a> <span class="vi">(cong-khai)</span>' in english  # two rounds told apart
     heading_open, heading_closed = listed.index("<h2>Đang lấy ý kiến</h2>"), listed.index("<h2>Đã kết thúc: phần tiếp thu, giải trình")
     assert "<h1>Dự thảo đăng tải lấy ý kiến</h1>" in listed
     assert heading_open < listed.index(open_now) < heading_closed < listed.index(closed), listed[listed.find("<main"):][:3000]

@@ -73,3 +73,27 @@ def test_an_opinion_sent_over_http_or_from_a_file_keeps_the_day_it_was_received(
                                        "comments": [{"comment_id": "c1", "text": "đề nghị làm rõ"}]})
     assert body.by_reference([text_ref("đề nghị làm rõ")]).occurred_on == date(2026, 12, 1)
     assert "occurred_on" not in OpinionBody.model_validate({"consultee": "BTC", "official": "x"}).by_reference([]).model_dump()
+
+
+async def test_the_rounds_refusal_query_takes_an_opinion_received_today_after_days_idle(time_skipping_env, ts_worker):
+    """Found by a breaker: the query the API and the CLI ask before storing an opinion's texts reads the round's last task's
+    time, three days ago for a round left idle, and refused an opinion dated today `not_in_future`, which the round takes."""
+    env, client = time_skipping_env, time_skipping_env.client
+    request = start_request()
+    sid = request.submission_id
+    with env.with_time_skipping_disabled():
+        await open_draft(client, ts_worker, request)
+        await approve_through(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(client, sid, consultation(request, "r1"))
+    [opened] = (await drafts.status(client, sid)).open_consultations
+    await env.fast_forward(await round_client.round_workflow(client, sid, "r1"), timedelta(days=3))
+    dated_today = opinion("BTC", "c1").model_copy(update={"occurred_on": local_day(opened.opened_at + timedelta(days=3))})
+    ahead = opinion("BNV", "c1").model_copy(update={"occurred_on": local_day(opened.opened_at + timedelta(days=6))})
+    with env.with_time_skipping_disabled():  # the clock stays three days on
+        assert await round_client.refusal_of(client, sid, "r1", dated_today) is None
+        assert (await round_client.submit_opinion(client, sid, "r1", dated_today)).consultee == "BTC"
+        # The round itself still refuses a day ahead of its own clock: the query leaves that day to it.
+        assert (await round_client.refusal_of(client, sid, "r1", ahead)) is None
+        with pytest.raises(WorkflowUpdateFailedError) as caught:
+            await round_client.submit_opinion(client, sid, "r1", ahead)
+    assert refusal_of(caught.value) == ("occurred_on", "not_in_future")

@@ -198,8 +198,9 @@ def ended_before_raised(entries: list[HistoryEntry]) -> dict[int, date]:
     for e in entries:
         if e.event is EventKind.DECISION and e.occurred_on and e.to_stage not in (None, e.stage):
             ended.setdefault(e.stage, []).append((e.seq, e.occurred_on))
+    # An alarm is raised as its day begins (`deadlines.passes_at`): a decision dated that very day came after it.
     return {e.seq: day for e in entries if e.event in _ALARMS for seq, day in ended.get(e.stage, ())
-            if seq > e.seq and day <= (e.occurred_on or local_day(e.at))}
+            if seq > e.seq and day < (e.occurred_on or local_day(e.at))}
 
 
 # How long a page waits for a draft's own answer (a query through Temporal) before it goes on without it.

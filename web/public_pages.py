@@ -73,21 +73,20 @@ async def comment(request: Request, submission_id: str, round_id: str,
     left empty is the comment's to refuse, on the page, as one of only spaces is."""
     # The text comes back whole with its refusal, however long (the form parser bounds it): found by a public trial, one
     # over three times the limit came back cut to the limit, without a word, and was sent so.
+    number = typed_whole_number(article) if article.strip() else None
+    # Every problem of one sending said at once (found by a public trial, then a breaker: the article's after the text's).
+    problems = [{"field": "article", "rule": "int_parsing", "message": "the article is a number, e.g. 12"}] if article.strip() and number is None else []
     if len(text) > MAX_PUBLIC_COMMENT * NFD_GROWTH:
         # Longer than any comment within the limit can be, however it is written: refused by the comment's own limit.
-        return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=[
-            {"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
-             "ctx": {"max_length": MAX_PUBLIC_COMMENT}}])
-    number = typed_whole_number(article) if article.strip() else None
-    if article.strip() and number is None:
-        # With what the text's own rules say of it too, so that one sending shows every problem (found by a public trial).
+        problems.append({"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
+                         "ctx": {"max_length": MAX_PUBLIC_COMMENT}})
+    elif problems:
         try:
             PublicComment(text=text)
-            said = []
         except ValidationError as invalid:
-            said = problems_of(invalid.errors())
-        return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=[
-            {"field": "article", "rule": "int_parsing", "message": "the article is a number, e.g. 12"}, *said])
+            problems += problems_of(invalid.errors())
+    if problems:
+        return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=problems)
     try:
         receipt = await take_comment(request, submission_id, round_id, PublicComment(article=number, text=text))
     except ValidationError as invalid:

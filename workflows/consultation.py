@@ -227,7 +227,7 @@ class ConsultationWorkflow(RoundRules):
         its caller stores its texts (found by a breaker: refused opinions' texts were kept, megabytes at a time)."""
         try:
             self._requests.check(message.update_id)  # first, as the validator asks it
-            self._admits_opinion(message.opinion) if message.opinion else self._admits_compilation(message.compilation)
+            self._admits_opinion(message.opinion, queried=True) if message.opinion else self._admits_compilation(message.compilation)
         except Refused as refused:
             return refused.sealed_details()
         return None

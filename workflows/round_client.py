@@ -130,6 +130,25 @@ async def refusal_of(client: Client, submission_id: str, round_id: str, message:
     return Refused.from_details("", details) if details else None
 
 
+async def running_view(client: Client, submission_id: str, round_id: str) -> ConsultationView | None:
+    """The round's view, asked before it is cancelled; None for a round whose workflow has ended outside its rules
+    (terminated, failed): it takes nothing more, and its cancellation only frees its draft's stage."""
+    handle = await round_workflow(client, submission_id, round_id)
+    if await drafts.closed(client, handle.id, field="round_id", what=f"round {round_id}", rule="round_closed") is not None:
+        return None
+    return await handle.query(ConsultationWorkflow.view)
+
+
+def check_cancellable(view: ConsultationView, round_id: str) -> None:
+    """A round is cancelled before it has taken any opinion or comment: one opened by mistake. One that has is compiled,
+    its answers given (found by a breaker: a cancellation after an objecting ministry's opinion left it off the audit
+    trail). `view`: the round's, its public comments counted (`store.public.counted`). Raises Refused (CONFLICT,
+    `round_id`, `round_answered`)."""
+    if view.answers or view.comments:
+        raise Refused("round_id", "round_answered", f"round {round_id} has taken {view.comments} comment(s) from {len(view.answers)} "
+                      "opinion(s): a round that has taken opinions is compiled, its comments answered, not cancelled", RefusalKind.CONFLICT)
+
+
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:
     return await (await round_workflow(client, submission_id, round_id)).query(ConsultationWorkflow.view)
 

@@ -43,8 +43,8 @@ class RoundRules:
     _compilation: CompilationSummary | None
     _in_postgresql: bool
 
-    def _admits_opinion(self, opinion: Opinion) -> None:
-        self._check_opinion(opinion)
+    def _admits_opinion(self, opinion: Opinion, *, queried: bool = False) -> None:
+        self._check_opinion(opinion, queried=queried)
         admits_round_documents(sum(len(a.documents) for a in (*self._answers.values(), *self._public)), opinion)
         admits_public_comment_ids(self._public, opinion)
 
@@ -65,13 +65,16 @@ class RoundRules:
     def _comment_keys(self) -> set[str]:
         return {f"{a.consultee}/{c}" for a in self._received() for c in a.comment_ids}
 
-    def _check_opinion(self, opinion: Opinion) -> None:
+    def _check_opinion(self, opinion: Opinion, *, queried: bool = False) -> None:
+        """`queried`: asked by the `refusal` query, whose clock is the round's last task's, days ago for a round left idle: a
+        day received is not checked against it (found by a breaker: an opinion dated today refused as in the future); the
+        update's validator checks it."""
         require(opinion, Opinion)
         round_id = self._input.request.round_id
         if self._closed_at is not None and (opinion.occurred_on is None or self._compilation is not None):
             later = "" if self._compilation else ": an opinion received while it was open is entered with that day (occurred_on) until it is compiled"
             raise Refused("consultee", "round_closed", f"round {round_id} closed on {in_hanoi(self._closed_at).date()} (Ha Noi){later}", RefusalKind.CLOSED)
-        check_received_on(opinion.occurred_on, self._opened_at, self._closes_at, workflow.now())
+        check_received_on(opinion.occurred_on, self._opened_at, self._closes_at, None if queried else workflow.now())
         if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:
             raise Refused("comments", "round_bound", f"a round takes at most {MAX_COMMENTS_PER_ROUND} comments in all")
         if self._in_postgresql and opinion.consultee == PUBLIC:
@@ -105,13 +108,13 @@ class RoundRules:
                           f"accept or explain every comment; missing {len(missing)}: {', '.join(missing[:20])}", RefusalKind.INVALID)
 
 
-def check_received_on(day: date | None, opened_at: datetime, closes_at: datetime, now: datetime) -> None:
+def check_received_on(day: date | None, opened_at: datetime, closes_at: datetime, now: datetime | None) -> None:
     """An opinion entered afterwards was received while its round was open: not in the future, not before the round
-    opened, not after its window's last day. Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`,
+    opened, not after its window's last day (nor, with `now`, after today). Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`,
     `not_before_round`, `within_window`."""
     if day is None:
         return
-    if day > local_day(now):
+    if now is not None and day > local_day(now):
         raise Refused("occurred_on", "not_in_future", f"{day} is after today ({local_day(now)}, Ha Noi)", INVALID)
     if day < local_day(opened_at):
         raise Refused("occurred_on", "not_before_round", f"{day} is before the round opened ({local_day(opened_at)}, Ha Noi)", INVALID)

@@ -24,11 +24,11 @@ from api.idempotency import answer_once
 from api.plumbing import Router
 from api.tokens import Caller, agencies_without_tokens
 from schemas.enums import ConsultationKind
-from schemas.messages import ConsultationRequest, Decision, PostponementRequest, SubmissionId
+from schemas.messages import ConsultationRequest, Decision, PostponementRequest, RoundCancellation, SubmissionId
 from schemas.views import Receipt
 from store import public, registry
 from workflows import client as drafts
-from workflows import draft
+from workflows import draft, round_client
 
 router = Router(prefix="/v1/submissions/{submission_id}", tags=["events"])
 # How long an opening of a public round waits for its round to take comments before it answers all the same.
@@ -115,6 +115,15 @@ async def _past_its_cutoff(http: Request, submission_id: str) -> tuple[str, ...]
     return tuple(w for w in view.warnings if w.startswith("the date asked"))
 
 
+async def _cancellable(http: Request, who: Caller, submission_id: str, round_id: str) -> None:
+    """A round cancelled has taken nothing (`round_client.check_cancellable`), asked of the round by its own lead ministry
+    only, before the draft is (another caller learns nothing of the draft's rounds)."""
+    client = http.app.state.client
+    permissions.check_leads(who, await temporal(http, drafts.status(client, submission_id)), "cancelling a round")
+    if (view := await temporal(http, round_client.running_view(client, submission_id, round_id), "round_id")) is not None:
+        round_client.check_cancellable(await database(public.counted(http.app.state.pool, submission_id, view)), round_id)
+
+
 async def _tokenless(http: Request, consultees: tuple[str, ...]) -> list[str]:
     """The consultees no token acts for; none said when PostgreSQL cannot tell now: the round is open, and its receipt is
     the answer (found by a breaker: 503 for an opened round, its warning unread)."""
@@ -132,6 +141,8 @@ def _endpoint(route: Route):
                    key: IdempotencyKey = None) -> Response:
         async def run() -> Response:
             permissions.check_acting(who, message)
+            if isinstance(message, RoundCancellation):
+                await _cancellable(http, who, submission_id, message.round_id)
             receipt = await temporal(http, told_as_read(http, who, submission_id, drafts.send(
                 http.app.state.client, submission_id, route.operation.name, message, request_id=key)))
             if isinstance(message, ConsultationRequest) and message.kind is ConsultationKind.PUBLIC_POSTING and receipt.first_seq is not None:
