@@ -157,14 +157,17 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
     Refused while the window is open, and for a group with nothing left to answer."""
     async with db.acquire() as connection, connection.transaction():
         state = await connection.fetchrow(
-            "SELECT r.closed_at, r.compiled_at, s.stage, s.ended FROM public_rounds r JOIN submissions s USING (submission_id) "
-            "WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
+            f"SELECT r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended('r')} AS round_ended FROM public_rounds r "
+            "JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
         if state is None:
             raise Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
         if state["stage"] in (Stage.WITHDRAWN.value, Stage.REJECTED.value) or state["ended"] is not None:
             # Its public page says no answer will come (found by a new user: an answer then read "accepted" beside it).
             ended = state["ended"] or state["stage"]
             raise Refused("submission_id", "draft_closed", f"the draft has ended ({ended}): its round takes no answers", RefusalKind.CLOSED)
+        if state["round_ended"]:
+            raise Refused("round_id", "round_closed", "the draft recorded this round cancelled or lost: it will not be compiled, and takes "
+                          "no answers", RefusalKind.CLOSED)
         if state["closed_at"] is None:
             raise Refused("round_id", "round_still_open", "comments are answered once the window has closed", RefusalKind.CONFLICT)
         if state["compiled_at"] is not None:
@@ -246,6 +249,16 @@ class PublicRound:
     draft_ended: bool = False
     # Closed before its window's end (its draft withdrawn, rejected or ended): when.
     closed_early_at: datetime | None = None
+    # Its draft recorded it cancelled or lost (its workflow ended without its result): no compilation, no answer, will come.
+    round_ended: bool = False
+
+
+def _round_ended(row: str) -> str:
+    """SQL: the draft of public round `row` (an alias of `public_rounds`) recorded the round cancelled or lost (its label
+    begins "round <ID> ": `workflows.rounds`): no compilation will come (found by a breaker: the page promised answers,
+    and the lead ministry could give some)."""
+    return (f"EXISTS (SELECT 1 FROM audit_events a WHERE a.submission_id = {row}.submission_id AND a.event IN ('CONSULTATION_CANCELLED', "
+            f"'CONSULTATION_LOST') AND split_part(substr(a.label, 7), ' ', 1) = {row}.round_id)")
 
 
 _ROUNDS = f"""
@@ -255,7 +268,8 @@ SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.clo
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
        -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
        NOT {registry.OPEN} AS draft_ended,
-       CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at
+       CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at,
+       {_round_ended('r')} AS round_ended
 FROM public_rounds r JOIN submissions s USING (submission_id)
 WHERE NOT s.classified AND s.title IS NOT NULL
 """

@@ -434,3 +434,21 @@ async def test_a_public_round_takes_comments_once_its_opening_is_answered(dev_en
             sent = await api.post(f"/v1/public/consultations/{request.submission_id}/{round_id}/comments", json={"article": 3, "text": "Góp ý"})
             assert sent.status_code == 201, sent.text
         hold.release.set()
+
+
+async def test_a_public_round_its_lead_ministry_cancelled_says_no_answer_will_come_and_takes_none(dev_env, pool):
+    """Found by a breaker: a public posting cancelled by its lead ministry (its draft runs on) read "No answer yet: the lead
+    ministry answers once the consultation has closed", and took the lead ministry's answers, though no compilation comes."""
+    hold = HoldClose()
+    hold.release.set()
+    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool, "nham")
+        sid = request.submission_id
+        cancelled = await api.post(f"/v1/submissions/{sid}/consultation-cancellations", json=body(cancellation(request, "nham")), headers=lead)
+        assert cancelled.status_code == 200, cancelled.text
+        read = await eventually(lambda: api.get(f"/v1/public/consultations/{sid}/nham"), lambda answer: answer.json()["round_ended"])
+        assert read.json()["closed"] and not read.json()["draft_ended"]
+        page = (await api.get(f"/public/{sid}/nham")).text
+        assert "Đợt lấy ý kiến này đã bị hủy" in page and "Chưa có trả lời" not in page
+        problem(await api.post(f"/v1/submissions/{sid}/consultations/nham/answers", headers=lead, json={
+            "agency_code": request.lead_ministry, "official": "Nguyễn Văn A", "article": 2, "response": "ACCEPTED"}), 409, "round_closed")

@@ -66,6 +66,8 @@ class PublicRoundListed(BaseModel):
     comments: int
     draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, promulgated) or its workflow ended "
                              "outside its rules before its answers: none will come")
+    round_ended: bool = Field(default=False, description="the draft recorded the round cancelled or lost (its workflow ended "
+                              "without its result): no answer will come")
 
 
 class PublicRoundView(PublicRoundListed):
