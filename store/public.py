@@ -265,7 +265,8 @@ _ROUNDS = f"""
 -- The lead ministry the registry holds now: a round opened before ministries merged names the merged one.
 SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
        -- A draft whose workflow ended outside its rules (terminated, say) takes no more comments.
-       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL) AS closed,
+       -- Nor a round its draft recorded cancelled, while the round closes its registration.
+       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL OR {_round_ended('r')}) AS closed,
        -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
        NOT {registry.OPEN} AS draft_ended,
        CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at,
