@@ -21,14 +21,20 @@ from workflows.deadlines import local_day
 from workflows.sessions import last_day_of
 
 
+async def _a_round_open(env, worker):
+    """A draft at DRAFTING with round r1 open, asking BTC, BNV and BCA: (its request, its submission ID)."""
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await open_draft(env.client, worker, request)
+        await approve_through(env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(env.client, request.submission_id, consultation(request, "r1"))
+    return request, request.submission_id
+
+
 async def test_an_opinion_received_in_the_window_is_taken_after_it_closed_until_the_round_is_compiled(time_skipping_env, ts_worker):
     env, client = time_skipping_env, time_skipping_env.client
-    request = start_request()
-    sid = request.submission_id
+    request, sid = await _a_round_open(env, ts_worker)
     with env.with_time_skipping_disabled():
-        await open_draft(client, ts_worker, request)
-        await approve_through(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
-        await drafts.open_consultation(client, sid, consultation(request, "r1"))
         await round_client.submit_opinion(client, sid, "r1", opinion("BTC", "c1"))
     [opened] = (await drafts.status(client, sid)).open_consultations
     await past_window(env, request, "r1", after=timedelta(days=2))
@@ -79,12 +85,7 @@ async def test_the_rounds_refusal_query_takes_an_opinion_received_today_after_da
     """Found by a breaker: the query the API and the CLI ask before storing an opinion's texts reads the round's last task's
     time, three days ago for a round left idle, and refused an opinion dated today `not_in_future`, which the round takes."""
     env, client = time_skipping_env, time_skipping_env.client
-    request = start_request()
-    sid = request.submission_id
-    with env.with_time_skipping_disabled():
-        await open_draft(client, ts_worker, request)
-        await approve_through(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
-        await drafts.open_consultation(client, sid, consultation(request, "r1"))
+    _, sid = await _a_round_open(env, ts_worker)
     [opened] = (await drafts.status(client, sid)).open_consultations
     await env.fast_forward(await round_client.round_workflow(client, sid, "r1"), timedelta(days=3))
     dated_today = opinion("BTC", "c1").model_copy(update={"occurred_on": local_day(opened.opened_at + timedelta(days=3))})

@@ -262,15 +262,23 @@ async def test_a_public_posting_that_asks_consultees_too_stays_open_to_the_publi
                 409, "round_still_open", "responses")
 
 
+@contextlib.asynccontextmanager
+async def commented(env, pool, round_id: str) -> AsyncIterator[tuple[httpx.AsyncClient, object, dict[str, str], str]]:
+    """The API over a draft posted with public round `round_id`, which has taken one comment: (the API, the draft's
+    request, its lead ministry's token, the round's comment route)."""
+    hold = HoldClose()
+    hold.release.set()
+    async with public_api(env, pool, hold, public_comment_rate="none") as api:
+        request, lead = await posted_draft(api, pool, round_id)
+        url = f"/v1/public/consultations/{request.submission_id}/{round_id}/comments"
+        assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi dừng."})).status_code == 201
+        yield api, request, lead, url
+
+
 async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_registry_marks_it(dev_env, pool):
     """Found by a breaker: a draft terminated by hand leaves its round running (it is abandoned to outlive a run of its
     draft), and the public's comments were taken for it still. Once the registry marks the draft ended, they are not."""
-    hold = HoldClose()
-    hold.release.set()
-    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
-        request, _ = await posted_draft(api, pool, "dung")
-        url = f"/v1/public/consultations/{request.submission_id}/dung/comments"
-        assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi dừng."})).status_code == 201
+    async with commented(dev_env, pool, "dung") as (api, request, _, url):
         await dev_env.client.get_workflow_handle(f"draft-law-{request.submission_id}").terminate("test")
         await eventually(lambda: marked(dev_env.client, pool, request.submission_id), bool)
         assert (await public.public_round(pool, request.submission_id, "dung")).closed
@@ -288,12 +296,7 @@ async def test_a_terminated_drafts_public_round_closes_to_the_public_once_the_re
 async def test_a_public_round_terminated_by_hand_closes_to_the_public(dev_env, pool):
     """Found by a public trial: a round whose own workflow was terminated read open on the public's page and took comments
     no one could answer. Once the workers' look finds it ended, it reads closed and takes none; its draft runs on."""
-    hold = HoldClose()
-    hold.release.set()
-    async with public_api(dev_env, pool, hold, public_comment_rate="none") as api:
-        request, lead = await posted_draft(api, pool, "dung-dot")
-        url = f"/v1/public/consultations/{request.submission_id}/dung-dot/comments"
-        assert (await api.post(url, json={"article": 2, "text": "Ý kiến trước khi dừng."})).status_code == 201
+    async with commented(dev_env, pool, "dung-dot") as (api, request, lead, url):
         await dev_env.client.get_workflow_handle(round_workflow_id(request.submission_id, "dung-dot")).terminate("test")
         await eventually(lambda: closed_by_the_look(dev_env.client, pool, request.submission_id, "dung-dot"), bool)
         assert (await api.get(f"/v1/public/consultations/{request.submission_id}/dung-dot")).json()["closed"] is True
