@@ -63,8 +63,9 @@ async def test_an_opinion_received_in_the_window_is_taken_after_it_closed_until_
     assert after.silent == ("BCA",) and after.unanswered_comments == ("BNV/c7", "BTC/c1")
 
     await round_client.compile_round(client, sid, "r1", compilation(request, ("BTC", "c1", Response.ACCEPTED), ("BNV", "c7", Response.EXPLAINED)))
-    compiled = await refused(received_on("BCA", last_day))
-    assert compiled[:2] == ("consultee", "round_closed") and "occurred_on" not in compiled[2]
+    # Compiled, the round takes nothing more, dated or not: asked as the API asks it, whether the round has ended yet or not.
+    compiled = await round_client.refusal_of(client, sid, "r1", received_on("BCA", last_day))
+    assert compiled.rule == "round_closed" and "occurred_on" not in compiled.message, compiled
 
     await eventually(lambda: drafts.status(client, sid), lambda view: not view.open_consultations)
     entries = (await drafts.history(client, sid)).entries
