@@ -19,13 +19,14 @@ from workflows.sessions import meeting_before_among
 
 
 async def refuse_cutoffs_passing(db, session: TargetSession, stored: date | None, today: date) -> None:
-    """A session moved earlier moves the cut-offs counted back from it as many days, and those counted back from the
+    """A session moved earlier brings earlier the cut-offs counted back from it, and moves those counted back from the
     Standing Committee meeting before it to an earlier meeting once that one no longer comes before it: refused, before
     anything is stored, when a running draft's cut-off ahead would then lie before today (a day and month swapped,
-    2027-01-06 for 2027-06-01, would have each such draft record its cut-off missed, in an audit trail that keeps it). As
-    the registry last recorded the cut-offs, each counted again by the limit that gave it (`_Recount`). A session set for the first time
-    while it sits (`stored` None, its opening past) puts every cut-off counted back from it, or from the meeting before
-    it, before today: a draft aimed at it whose cut-off is ahead, on a day of its own start request, would miss it."""
+    2027-01-06 for 2027-06-01, would have each such draft record its cut-off missed, in an audit trail that keeps it). The
+    cut-offs the registry last recorded, each counted again from the new day by the limit that gave it (`_Recount`). A
+    session set for the first time while it sits (`stored` None, its opening past) puts every cut-off counted back from it,
+    or from the meeting before it, before today: a draft aimed at it whose cut-off is ahead, on a day of its own start
+    request, would miss it."""
     from activities.calendar import meetings
     from store.registry import cutoffs_counted_from
 
