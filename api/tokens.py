@@ -77,7 +77,14 @@ async def revoke(pool: asyncpg.Pool, token_id: str, *, revoked_by: str) -> bool:
     return status == "UPDATE 1"
 
 
-async def agencies_without_tokens(pool: asyncpg.Pool, agencies: tuple[str, ...]) -> list[str]:
+def tokenless_warning(agencies: list[str]) -> str:
+    """What a round's opening says of the consultees no token acts for (the API's receipt, `legis consult open`)."""
+    return (f"no API token acts for {', '.join(agencies)}: its opinion cannot be sent through the API until one is issued "
+            "(legis tokens issue CODE CONSULTEE --by WHO); a code mistyped is answered by no one, and the round waits for it "
+            "until its window closes (legis consult cancel, before it has taken an opinion)")
+
+
+async def agencies_without_tokens(pool: asyncpg.Pool | asyncpg.Connection, agencies: tuple[str, ...]) -> list[str]:
     """Those of `agencies` for which no token in force acts (revoked, expired and operators' tokens do not), in order."""
     held = {row[0] for row in await pool.fetch(
         "SELECT DISTINCT agency_code FROM api_tokens WHERE agency_code = ANY($1) AND role <> 'OPERATOR' AND revoked_at IS NULL "

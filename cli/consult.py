@@ -16,12 +16,13 @@ from typing import Annotated, TypeVar
 import typer
 from temporalio.client import Client
 
+from api.tokens import agencies_without_tokens, tokenless_warning
 from cli import database, temporal
 from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file, whole_number
 from cli.drafts import send, send_again
 from cli.failures import NotFound, Unavailable, from_refusal
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, instant, out, pairs, plain, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, instant, out, pairs, plain, wants_json, warn
 from schemas import messages
 from schemas.consultation import (
     Compilation,
@@ -53,7 +54,15 @@ def open_round(submission_id: SubmissionId, file: ConsultationFile, request_id: 
                as_json: AsJson = False) -> None:
     """The lead ministry opens a round (ConsultationRequest JSON); each consultee answers within the window."""
     choose(output, as_json)
-    send(submission_id, read_message(file, ConsultationRequest), drafts.open_consultation, request_id)
+    request = read_message(file, ConsultationRequest)
+    send(submission_id, request, drafts.open_consultation, request_id)
+    # As the API's receipt says it (found by a trial: the CLI said nothing of a consultee's code mistyped, BTCX).
+    try:
+        tokenless = asyncio.run(database.checked(lambda db: agencies_without_tokens(db, request.consultees))) if request.consultees else []
+    except Exception:  # a courtesy, as the API's: the round is open, and the database cannot say now
+        tokenless = []
+    if tokenless:
+        warn(tokenless_warning(tokenless))
 
 
 @app.command("cancel", epilog=examples("legis consult cancel BGDDT-2026-017 schemas/examples/13-cancel-consultation.json"))

@@ -75,7 +75,7 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
-            deadline_after(e), "; ".join(part for part in (postponement_note(e), vote_note(e), e.label, reasons_note(e.reasons)) if part),
+            deadline_after(e), "; ".join(part for part in (postponement_note(e), vote_note(e), e.label, reasons_note(e.reasons, e.event)) if part),
         )
     print_table(shown)
 
@@ -83,13 +83,15 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
 REASONS_SHOWN = 300
 
 
-def reasons_note(reasons: str) -> str:
+def reasons_note(reasons: str, event: EventKind | None = None) -> str:
     """Why, as the decision or request gave it, its first `REASONS_SHOWN` characters ("why: ..."); `--output json` has all
-    of it (found by a National Assembly Office official's trial: who did what and why could not be printed)."""
+    of it (found by a National Assembly Office official's trial: who did what and why could not be printed). An opinion's
+    are its comments' numbers ("comments: 1; 2", as the board heads them; found by a trial: "why: 1; 2")."""
     reasons = " ".join(reasons.split())
     if not reasons:
         return ""
-    return f"why: {reasons}" if len(reasons) <= REASONS_SHOWN else f"why: {reasons[:REASONS_SHOWN]}… (all of it: --output json)"
+    said = "comments" if event is EventKind.OPINION_RECEIVED else "why"
+    return f"{said}: {reasons}" if len(reasons) <= REASONS_SHOWN else f"{said}: {reasons[:REASONS_SHOWN]}… (all of it: --output json)"
 
 
 def postponement_note(entry: HistoryEntry) -> str:

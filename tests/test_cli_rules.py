@@ -322,3 +322,12 @@ async def test_rulebook_show_prints_each_stage_s_own_escalation_ladder(cli):
     code, as_json, _ = await cli("rulebook", "show", "LAW_2025", "--output", "json")
     examination = next(row for row in json.loads(as_json)["stages"] if row["stage"] == "EXAMINATION")
     assert [s["level"] for s in examination["escalation_ladder"]["escalation"]][-2:] == ["VPQH", "UBTVQH"]
+
+
+def test_an_opinions_comment_numbers_are_said_as_such_in_the_history():
+    """Found by a trial: `legis history` printed an opinion's comment numbers as "why: 1; 2", as if a reason."""
+    from cli.records import reasons_note
+    from schemas.enums import EventKind
+
+    assert reasons_note("1; 2", EventKind.OPINION_RECEIVED) == "comments: 1; 2"
+    assert reasons_note("chờ ý kiến", EventKind.DECISION) == reasons_note("chờ ý kiến") == "why: chờ ý kiến"

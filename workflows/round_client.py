@@ -9,7 +9,7 @@ from typing import TypeVar
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.consultation import Compilation, ConsultationInput, ConsultationView, Opinion, OpinionReceipt, RoundMessage
+from schemas.consultation import PUBLIC, Compilation, ConsultationInput, ConsultationView, Opinion, OpinionReceipt, RoundMessage
 from schemas.refusal import RefusalKind, Refused
 from workflows import client as drafts
 from workflows import round_requests
@@ -145,8 +145,11 @@ def check_cancellable(view: ConsultationView, round_id: str) -> None:
     trail). `view`: the round's, its public comments counted (`store.public.counted`). Raises Refused (CONFLICT,
     `round_id`, `round_answered`)."""
     if view.answers or view.comments:
-        raise Refused("round_id", "round_answered", f"round {round_id} has taken {view.comments} comment(s) from {len(view.answers)} "
-                      "opinion(s): a round that has taken opinions is compiled, its comments answered, not cancelled", RefusalKind.CONFLICT)
+        comments, opinions = view.comments, sum(a.consultee != PUBLIC for a in view.answers)
+        taken = ", ".join(said for said in (f"{opinions} opinion{'s' * (opinions != 1)}" if opinions else "",
+                                            f"{comments} comment{'s' * (comments != 1)} in all" if comments else "") if said)
+        raise Refused("round_id", "round_answered", f"round {round_id} has taken {taken}: a round that has taken opinions or the "
+                      "public's comments is compiled, its comments answered, not cancelled", RefusalKind.CONFLICT)
 
 
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:

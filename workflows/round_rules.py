@@ -41,6 +41,7 @@ class RoundRules:
     _public: list[Answer]
     _comments: int
     _compilation: CompilationSummary | None
+    _silent: tuple[str, ...]
     _in_postgresql: bool
 
     def _admits_opinion(self, opinion: Opinion, *, queried: bool = False) -> None:
@@ -72,7 +73,10 @@ class RoundRules:
         require(opinion, Opinion)
         round_id = self._input.request.round_id
         if self._closed_at is not None and (opinion.occurred_on is None or self._compilation is not None):
-            later = "" if self._compilation else ": an opinion received while it was open is entered with that day (occurred_on) until it is compiled"
+            # The way to enter it afterwards, said to who may still answer (found by a trial: said to one that had answered).
+            awaited = opinion.consultee in self._silent
+            later = ": an opinion received while it was open is entered with that day (occurred_on) until it is compiled" if (
+                awaited and self._compilation is None) else ""
             raise Refused("consultee", "round_closed", f"round {round_id} closed on {in_hanoi(self._closed_at).date()} (Ha Noi){later}", RefusalKind.CLOSED)
         check_received_on(opinion.occurred_on, self._opened_at, self._closes_at, None if queried else workflow.now())
         if self._comments + len(opinion.comments) > MAX_COMMENTS_PER_ROUND or len(self._public) >= MAX_COMMENTS_PER_ROUND:

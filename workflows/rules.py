@@ -400,11 +400,15 @@ def check_round_cancellation(state: DraftState, cancellation: RoundCancellation,
     require(cancellation, RoundCancellation)
     check_open(state, "round_id")
     check_authority(state, state.rulebook.filing, cancellation, "cancel a consultation round", "consultation_authority")
-    if cancellation.round_id not in state.rounds_opened:
-        raise Refused("round_id", "round_unknown", f"no consultation round {cancellation.round_id} of this draft", RefusalKind.NOT_FOUND)
-    if not any(w.round.round_id == cancellation.round_id for w in state.open_rounds):
-        raise Refused("round_id", "round_awaiting_compilation", f"round {cancellation.round_id} has handed back its result, or has "
-                      "been cancelled, or is still starting", CONFLICT)
+    round_id = cancellation.round_id
+    if round_id not in state.rounds_opened:
+        named = next((r for r in state.rounds_opened if r.lower() == round_id.lower()), None)  # as the API's 404 names it
+        raise Refused("round_id", "round_unknown", f"no consultation round {round_id} of this draft"
+                      + (f"; {named} differs from it only in letter case" if named else ""), RefusalKind.NOT_FOUND)
+    if not any(w.round.round_id == round_id for w in state.open_rounds):
+        cancelled = any(e.event is EventKind.CONSULTATION_CANCELLED and (e.label or "").startswith(f"round {round_id} ") for e in state.recent)
+        raise Refused("round_id", "round_awaiting_compilation", f"round {round_id} " + (
+            "has been cancelled already" if cancelled else "has handed back its result, or has been cancelled, or is still starting"), CONFLICT)
 
 
 def postponement_asked(state: DraftState) -> HistoryEntry | None:

@@ -22,7 +22,7 @@ from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
-from api.tokens import Caller, agencies_without_tokens
+from api.tokens import Caller, agencies_without_tokens, tokenless_warning
 from schemas.enums import ConsultationKind
 from schemas.messages import ConsultationRequest, Decision, PostponementRequest, RoundCancellation, SubmissionId
 from schemas.views import Receipt
@@ -97,9 +97,7 @@ async def _with_warnings(http: Request, receipt: Receipt, message: object) -> Re
         said = (warning,)
     if (isinstance(message, ConsultationRequest) and receipt.first_seq is not None and message.consultees
             and (tokenless := await _tokenless(http, message.consultees))):
-        said = (f"no API token acts for {', '.join(tokenless)}: its opinion cannot be sent through the API until one is issued "
-                "(legis tokens issue CODE CONSULTEE --by WHO); a code mistyped is answered by no one, and the round waits for it "
-                "until its window closes",)
+        said = (tokenless_warning(tokenless),)
     return receipt.model_copy(update={"warnings": said}) if said else receipt
 
 
