@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from schemas.enums import FINAL_NAMES_VI, Stage
 from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state
-from workflows import draft
+from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Wake, next_wake
 from workflows.deadlines import VIETNAM
@@ -62,3 +62,17 @@ def test_a_postponement_asked_past_its_sittings_cut_off_is_said_before_it_is_dec
     assert f"the date asked, {cutoff + timedelta(days=20)}, is after the cut-off {cutoff} for GOVERNMENT_DECISION" in said
     decided = answer_postponement(past, approved=False).state
     assert not any(w.startswith("the date asked") for w in views.status(decided, "w", NOW).warnings)
+
+
+def test_a_postponement_asked_past_a_later_stages_cut_off_is_said_before_it_is_decided():
+    """Found by a trial: the Ministry of Justice asked to move APPRAISAL past the Government's cut-off, and was told only once
+    the date was approved, too late to ask for another."""
+    state = core_state(at=Stage.APPRAISAL)
+    cutoff = sessions.registry_cutoffs(state).cutoff
+    asked = ask_postponement(state, cutoff + timedelta(days=10)).state
+    said = [w for w in views.status(asked, "w", NOW).warnings if w.startswith("the date asked")]
+    assert said == [f"the date asked, {cutoff + timedelta(days=10)}, is after the cut-off {cutoff} for GOVERNMENT_DECISION, counted back "
+                    f"from {state.target.code}: a draft that finishes APPRAISAL that late misses it, and slips when it reaches that stage"], said
+    within = ask_postponement(state, state.deadline + timedelta(days=1)).state
+    assert within.pending_postponement.new_deadline <= cutoff
+    assert not [w for w in views.status(within, "w", NOW).warnings if w.startswith("the date asked")]

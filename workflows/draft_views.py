@@ -146,6 +146,11 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"the date asked, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {state.stage.value}, counted back "
                      f"from {cutoffs.cutoff_sitting}: approved, it stands and the draft keeps its place until that date, the conflict "
                      "is raised to the office that follows the draft, and the draft slips if the date passes")
+    elif asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage and asked.new_deadline > cutoffs.cutoff:
+        # A later stage's cut-off: said before the approval too (found by a trial: only once approved, too late to choose).
+        found.append(f"the date asked, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
+                     f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and "
+                     "slips when it reaches that stage")
     # An approved date falls due as approved, whatever rest days are announced (found by a ministry's trial: told it may move).
     approved = state.postponement is not None and state.postponement.deadline == state.deadline
     if state.generation >= 2 and state.deadline is not None and not approved and not state.working.announced(state.deadline):
