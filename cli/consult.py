@@ -280,7 +280,7 @@ def export_public_comments(submission_id: SubmissionId, round_id: RoundId,
             rows.writerow(["comment_id", "article", "received_at", "answered", "text"])
             while True:
                 page, after, total = found
-                rows.writerows([c.comment_id, c.article or "", instant(c.received_at), c.answered, _cell(c.text)] for c in page)
+                rows.writerows([c.comment_id, c.article or "", instant(c.received_at), "yes" if c.answered else "no", _cell(c.text)] for c in page)
                 written += len(page)
                 if total > EXPORT_PAGE:  # a progress line on a long export, to the error stream
                     err.print(f"{written} of {total} comments written")

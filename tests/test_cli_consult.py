@@ -60,8 +60,8 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     raw = (tmp_path / "y-kien.csv").read_bytes()
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert raw.startswith(b"\xef\xbb\xbf") and rows[0] == ["comment_id", "article", "received_at", "answered", "text"]
-    assert [(r[1], r[3], r[4]) for r in rows[1:]] == [("3", "False", "Định nghĩa tại Điều 3 chưa rõ."),
-                                                      ("", "False", '\'=HYPERLINK("http://x.invalid","Xem")')], rows
+    assert [(r[1], r[3], r[4]) for r in rows[1:]] == [("3", "no", "Định nghĩa tại Điều 3 chưa rõ."),
+                                                      ("", "no", '\'=HYPERLINK("http://x.invalid","Xem")')], rows
     code, _, err = await cli("consult", "export", sid, "KHONG-CO", str(tmp_path / "none.csv"))
     assert code == 4 and "(rule: public_round_unknown)" in err and not (tmp_path / "none.csv").exists(), err
 
