@@ -66,6 +66,12 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
         sid = request.submission_id
         # Said to who asked too, before it is decided (found by a Government Office's trial: only this inbox said so).
         assert [w for w in receipt["warnings"] if w.startswith(f"the date asked, {asked_for}, is after the cut-off {status.stage_deadline}")], receipt
+        # Who must act on the draft reads that a postponement awaits its decision (found by a trial: the Ministry of
+        # Justice's inbox gave an overdue draft's deadline alone).
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.GOVERNMENT)
+        acting = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        card = acting[acting.index(f'href="/board/drafts/{sid}"'):][:1500]
+        assert "A postponement to " in card and "asked by BTC on " in card and "awaits its decision." in card, card
         await signed_in(http, pool, language="vi", agency="CP", role=CallerRole.PM)
         inbox = await http.get("/board/inbox")
         assert f'action="/board/inbox/{sid}/postponement"' in inbox.text and "Quyết định việc lùi hạn" in html.unescape(inbox.text)

@@ -144,7 +144,8 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
-    asked_with_roles = await _asked_of(request, who)
+    pending = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
+    asked_with_roles = await _asked_of(request, who, pending)
     asked, approvers = [a for a, _ in asked_with_roles], {a.row.submission_id: roles for a, roles in asked_with_roles}
     office = _OFFICES.get(who.agency_code)
     raised, raised_unseen = (await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who), today=day))
@@ -154,20 +155,22 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                 can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
                 asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen, points=disputes.shown,
                 points_unseen=disputes.unseen, points_more=disputes.more, points_asked=disputes.asked,
-                coordinating=who.agency_code == COORDINATING_AGENCY, today=day)
+                coordinating=who.agency_code == COORDINATING_AGENCY, today=day,
+                # A draft waiting for the reader with a postponement asked says so (found by a trial: the Ministry of Justice's
+                # inbox showed an overdue draft's deadline, not the request awaiting its decision).
+                pending={a.row.submission_id: a for a in pending})
 
 
 # The offices that follow drafts, by their agency code: what drafts raise to them is in their inbox.
 _OFFICES = {"VPCP": EscalationLevel.VPCP, "VPQH": EscalationLevel.VPQH}
 
 
-async def _asked_of(request: Request, who) -> list[tuple[board.PostponementAsked, tuple[str, ...]]]:
-    """The postponements awaiting the reader's decision: those of a stage whose rulebook names its actor among who may
-    approve moving the deadline (found by a trial: a request waiting for the Deputy Prime Minister was in no inbox), each
-    with the roles of that actor that approve it."""
+async def _asked_of(request: Request, who, asked: list[board.PostponementAsked]) -> list[tuple[board.PostponementAsked, tuple[str, ...]]]:
+    """The postponements awaiting the reader's decision, among those `asked`: those of a stage whose rulebook names its actor
+    among who may approve moving the deadline (found by a trial: a request waiting for the Deputy Prime Minister was in no
+    inbox), each with the roles of that actor that approve it."""
     if who.role.actor is None:
         return []
-    asked = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
     roles = await _approving_roles(request, who, [(a.row.submission_id, a.row.process_version, a.row.stage) for a in asked])
     deciding = [(a, held) for a, held in zip(asked, roles, strict=True) if held]
     titled = await with_titles(request, [a.row for a, _ in deciding])
