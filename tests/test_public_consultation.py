@@ -212,7 +212,9 @@ async def test_a_withdrawn_drafts_public_round_closes_to_the_public(dev_env, poo
         withdrawal = decision(request, Stage.DRAFTING, Outcome.WITHDRAW).model_copy(
             update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
         assert (await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(withdrawal), headers=lead)).status_code == 200
-        shown = await eventually(lambda: public.public_round(pool, request.submission_id, "rut"), lambda found: found.closed)
+        # Read closed from the draft's cancellation of its round on; its time once the round has closed its registration.
+        shown = await eventually(lambda: public.public_round(pool, request.submission_id, "rut"),
+                                 lambda found: found.closed and found.closed_early_at is not None)
         assert shown.comments == 1
         problem(await api.post(url, json={"text": "Ý kiến sau khi rút."}), 409, "round_closed", "round_id")
         public_view = (await api.get(f"/v1/public/consultations/{request.submission_id}/rut")).json()
