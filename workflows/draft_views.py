@@ -100,6 +100,10 @@ def _asked_late(state: DraftState) -> bool:
     return bool(asked and asked.late_request)
 
 
+# How a warning of a postponement asked past a cut-off begins: the API's receipt of the request gives these alone.
+ASKED_PAST_CUTOFF = "the date asked"
+
+
 def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None = None) -> tuple[str, ...]:
     """What an operator should know of the draft's limits, in words; `cutoffs` are `registry_cutoffs(state)` when the caller
     has them already."""
@@ -143,12 +147,12 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     asked = state.pending_postponement
     if asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage is state.stage and asked.new_deadline > cutoffs.cutoff:
         # Said to whoever asks, before the decision (found by a Government Office's trial: only the deciding inbox said so).
-        found.append(f"the date asked, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {state.stage.value}, counted back "
+        found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {state.stage.value}, counted back "
                      f"from {cutoffs.cutoff_sitting}: approved, it stands and the draft keeps its place until that date, the conflict "
                      "is raised to the office that follows the draft, and the draft slips if the date passes")
     elif asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage and asked.new_deadline > cutoffs.cutoff:
         # A later stage's cut-off: said before the approval too (found by a trial: only once approved, too late to choose).
-        found.append(f"the date asked, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
+        found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
                      f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and "
                      "slips when it reaches that stage")
     # An approved date falls due as approved, whatever rest days are announced (found by a ministry's trial: told it may move).

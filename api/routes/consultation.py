@@ -17,7 +17,7 @@ from api.examples import examples
 from api.idempotency import answer_once
 from api.plumbing import Router
 from api.problems import from_draft
-from schemas.consultation import CompilationBody, ConsultationView, OpinionBody, OpinionReceipt, RoundCommentsPage
+from schemas.consultation import Compilation, CompilationBody, ConsultationView, Opinion, OpinionBody, OpinionReceipt, RoundCommentsPage
 from schemas.messages import AgencyCode, RoundId, SubmissionId
 from store import public, round_comments, texts
 from workflows import client as drafts
@@ -64,6 +64,19 @@ async def read_opinion_comments(
     return page
 
 
+async def _stored_if_taken(http: Request, submission_id: str, round_id: str, body: OpinionBody | CompilationBody,
+                           update_id: str) -> Opinion | Compilation:
+    """The message by reference, once the round says it would take it now (as `legis consult`'s `_taken_by`), its texts
+    stored only then: a refused message leaves none (found by a breaker: megabytes a request)."""
+    admits_no_secret(body)
+    message = body.by_reference([texts.reference(text) for text in body.texts()])
+    if (refused := await temporal(http, round_client.refusal_of(http.app.state.client, submission_id, round_id, message, update_id=update_id),
+                                  "round_id")) is not None:
+        raise from_draft(refused)  # as the round's update would
+    await database(texts.put(http.app.state.pool, body.texts()))
+    return message
+
+
 @router.post("/opinions", operation_id="submitOpinion", summary="A consultee's opinion (ý kiến góp ý)", response_model=OpinionReceipt)
 async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request, *,
                          opinion: Annotated[OpinionBody, Body(openapi_examples=examples("10-opinion"))], key: IdempotencyKey = None) -> Response:
@@ -77,11 +90,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
             return JSONResponse(first.model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # found by a breaker
             raise ended
-        admits_no_secret(opinion)  # before its texts are stored
-        by_reference = opinion.by_reference([texts.reference(text) for text in opinion.texts()])
-        if (refused := await temporal(http, round_client.refusal_of(client, submission_id, round_id, by_reference, update_id=update_id), "round_id")) is not None:
-            raise from_draft(refused)  # as the round's update would, before its texts are stored
-        await database(texts.put(http.app.state.pool, opinion.texts()))
+        by_reference = await _stored_if_taken(http, submission_id, round_id, opinion, update_id)
         receipt = await temporal(http, round_client.submit_opinion(http.app.state.client, submission_id, round_id, by_reference,
                                                              update_id=update_id), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
@@ -107,11 +116,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
             raise ended
         round_now = await temporal(http, round_client.consultation(client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
-        admits_no_secret(compilation)  # before its texts are stored
-        by_reference = compilation.by_reference([texts.reference(text) for text in compilation.texts()])
-        if (refused := await temporal(http, round_client.refusal_of(client, submission_id, round_id, by_reference, update_id=update_id), "round_id")) is not None:
-            raise from_draft(refused)
-        await database(texts.put(http.app.state.pool, compilation.texts()))
+        by_reference = await _stored_if_taken(http, submission_id, round_id, compilation, update_id)
         compiled = await temporal(http, round_client.compile_round(http.app.state.client, submission_id, round_id, by_reference,
                                                              lead_ministry=view.lead_ministry, update_id=update_id), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))

@@ -29,6 +29,7 @@ from schemas.views import Receipt
 from store import public, registry
 from workflows import client as drafts
 from workflows import draft, round_client
+from workflows.draft_views import ASKED_PAST_CUTOFF
 
 router = Router(prefix="/v1/submissions/{submission_id}", tags=["events"])
 # How long an opening of a public round waits for its round to take comments before it answers all the same.
@@ -110,7 +111,7 @@ async def _past_its_cutoff(http: Request, submission_id: str) -> tuple[str, ...]
             view = await drafts.status(http.app.state.client, submission_id)
     except Exception:  # a courtesy, as `_tokenless`: the status is the caller's to read again
         return ()
-    return tuple(w for w in view.warnings if w.startswith("the date asked"))
+    return tuple(w for w in view.warnings if w.startswith(ASKED_PAST_CUTOFF))
 
 
 async def _cancellable(http: Request, who: Caller, submission_id: str, round_id: str) -> None:
