@@ -170,8 +170,8 @@ async def test_the_public_is_told_the_last_day_a_round_takes_comments_not_the_mi
         listed = is_page(await http.get("/public"), 200)
         http.cookies.set("legis_lang", "en")
         english = is_page(await http.get(f"/public/{sid}/cong-khai"), 200)
-    assert "Nhận ý kiến đến hết ngày</strong><br>23 thg 12, 2099" in page and "24 thg 12, 2099" not in page, page[page.find("<main"):][:1500]
-    assert "nhận ý kiến đến hết ngày 23 thg 12, 2099" in listed
+    assert "Nhận ý kiến đến hết ngày</strong><br>23/12/2099" in page and "24/12/2099" not in page, page[page.find("<main"):][:1500]
+    assert "nhận ý kiến đến hết ngày 23/12/2099" in listed
     assert "Comments until the end of</strong><br>Dec 23, 2099" in english
 
 
@@ -334,7 +334,7 @@ def test_a_sitting_counts_its_drafts_in_words_that_agree(language, one, two):
     assert re.findall(r'<p class="counts">\s*<span>(.*?)</span>', shown) == [one, two]
 
 
-@pytest.mark.parametrize(("language", "at_risk", "day"), [("vi", "Có nguy cơ chậm", "4 thg 2, 2027"), ("en", "At risk", "Feb 4, 2027")])
+@pytest.mark.parametrize(("language", "at_risk", "day"), [("vi", "Có nguy cơ chậm", "04/02/2027"), ("en", "At risk", "Feb 4, 2027")])
 def test_a_drafts_page_shows_its_next_cutoff_with_the_boards_mark(language, at_risk, day):
     """Found by a fresh-user trial: only the sessions page showed a draft's cut-off and mark; its own page now does too."""
     from web.marks import Mark, Standing
@@ -411,7 +411,7 @@ def test_an_instant_on_the_pages_says_its_day_first_then_its_time_in_ha_noi():
     from web.render import environment
 
     moment = datetime(2026, 12, 5, 18, 34, 12, tzinfo=UTC)  # 01:34:12 on 6 December in Ha Noi
-    assert environment("vi").filters["instant"](moment) == "6 thg 12, 2026, 01:34:12"
+    assert environment("vi").filters["instant"](moment) == "06/12/2026, 01:34:12"
     assert environment("en").filters["instant"](moment) == "Dec 6, 2026, 01:34:12"
 
 
@@ -429,3 +429,12 @@ async def test_the_public_list_shows_open_rounds_apart_from_closed_ones(pool):
     heading_open, heading_closed = listed.index("<h2>Đang lấy ý kiến</h2>"), listed.index("<h2>Đã kết thúc: phần tiếp thu, giải trình")
     assert "<h1>Dự thảo đăng tải lấy ý kiến</h1>" in listed
     assert heading_open < listed.index(open_now) < heading_closed < listed.index(closed), listed[listed.find("<main"):][:3000]
+
+
+def test_a_day_on_the_vietnamese_pages_is_written_as_officials_write_it():
+    """Found by a Government Office's trial: "5 thg 4, 2027" (babel's medium form) is no form of theirs; 05/04/2027 is."""
+    from web.render import environment
+
+    assert environment("vi").filters["day"](date(2027, 4, 5)) == "05/04/2027"
+    assert environment("vi").filters["last_day"](datetime(2027, 1, 1, 17, 0, tzinfo=UTC)) == "01/01/2027"  # midnight in Ha Noi
+    assert environment("en").filters["day"](date(2027, 4, 5)) == "Apr 5, 2027"

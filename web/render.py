@@ -45,21 +45,28 @@ def translations(language: str) -> NullTranslations:
     return Translations(compiled, domain="legis")
 
 
+# The day's form by page language, where it is not babel's medium one.
+DAY_FORMS = {"vi": "dd/MM/yyyy"}
+
+
 @cache
 def environment(language: str) -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(default=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    # Vietnamese officials write a day as 05/04/2027 (babel's medium form, "5 thg 4, 2027", read to a Government Office's
+    # trial as no form of theirs); English keeps "Apr 5, 2027".
+    day_form = DAY_FORMS.get(language, "medium")
     # An instant's day is its Ha Noi date: PostgreSQL gives instants in UTC, whose date is the day before until 07:00.
     env.filters["hanoi_date"] = lambda d: in_hanoi(d).date() if isinstance(d, datetime) else d
-    env.filters["day"] = lambda d: "" if d is None else format_date(env.filters["hanoi_date"](d), format="medium", locale=language)
+    env.filters["day"] = lambda d: "" if d is None else format_date(env.filters["hanoi_date"](d), format=day_form, locale=language)
     # The day first, then the time, in every language (Vietnamese's own medium form puts the time first: "01:34:12 6 thg
     # 12, 2026" read to a trial as a time without its day).
     env.filters["instant"] = lambda t: "" if t is None else (
-        f"{format_date(t.astimezone(VIETNAM).date(), format='medium', locale=language)}, "
+        f"{format_date(t.astimezone(VIETNAM).date(), format=day_form, locale=language)}, "
         f"{format_time(t.astimezone(VIETNAM), 'HH:mm:ss', tzinfo=VIETNAM, locale=language)}")
     # A window closes at the midnight that ends its last day: the public is told that day, not a midnight it may read as the next.
-    env.filters["last_day"] = lambda t: "" if t is None else format_date((in_hanoi(t) - timedelta(microseconds=1)).date(), format="medium",
+    env.filters["last_day"] = lambda t: "" if t is None else format_date((in_hanoi(t) - timedelta(microseconds=1)).date(), format=day_form,
                                                                          locale=language)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
     # A share with one decimal in the page's language ("83,3 %" in Vietnamese; found by a Government Office's trial: "83.3 %").
