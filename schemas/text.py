@@ -103,10 +103,15 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def shows_nothing(value: str) -> bool:
+    """Whether a text that is not empty holds nothing but spaces, format characters (a zero-width space, a byte-order
+    mark) and combining marks with no letter to sit on (an accent on nothing). Settled at the first visible character,
+    nearly always the first."""
+    return bool(value) and all(c.isspace() or unicodedata.category(c) in _SHOWS_NOTHING for c in value)
+
+
 def _shows_something(value: str) -> str:
-    # Settled at the first visible character, nearly always the first: format characters (a zero-width space, a byte-order
-    # mark) and combining marks alone (an accent on nothing) show nothing either.
-    if value and all(c.isspace() or unicodedata.category(c) in _SHOWS_NOTHING for c in value):
+    if shows_nothing(value):
         raise invalid("not_blank", "must not be only spaces, or characters that show nothing")
     if (control := bidi_control(value)) is not None:
         raise invalid("no_bidi_controls", control)

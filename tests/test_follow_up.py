@@ -153,6 +153,8 @@ async def test_postponement_refusals_name_field_and_rule(time_skipping_env, ts_w
     # A refusal says why; the request stays pending, to be decided.
     wordless = postponement_decision(False).model_copy(update={"reason": ""})
     assert await refused(DraftLawWorkflow.decide_postponement, wordless) == ("reason", "reason_required")
+    unseen = postponement_decision(False).model_copy(update={"reason": "\u200b"})  # found by a breaker: it passed
+    assert await refused(DraftLawWorkflow.decide_postponement, unseen) == ("reason", "not_blank")
     assert (await drafts.status(env.client, request.submission_id)).pending_postponement is not None
 
 

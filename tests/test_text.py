@@ -134,3 +134,23 @@ def test_new_input_with_a_bidirectional_control_is_refused_whatever_its_message(
     with pytest.raises(Refused) as refused:
         draft.admissions.admits_no_bidi_controls({"comments": [{"text": "ok"}, {"text": "a\u2067b"}]})
     assert (refused.value.field, refused.value.rule) == ("comments.1.text", "no_bidi_controls")
+
+
+@pytest.mark.parametrize("value", ["\u200b\u200b\u200b", " \u0301\u0301 ", "\ufeff\u2060\u200d"])
+def test_new_input_whose_text_shows_nothing_is_refused_as_blank_whatever_its_message(value):
+    """Found by a breaker: a refused postponement's reason of one zero-width space passed `reason_required`, and a
+    withdrawal's reasons of three were recorded blank. The draft's own messages are refused at new input, naming the
+    field; the model itself takes what a history holds."""
+    from schemas.enums import Outcome, Stage
+    from schemas.refusal import Refused
+    from tests.drafts import NOW, core_request, core_state, decision
+    from workflows import draft
+
+    request = core_request()
+    state = core_state(request, at=Stage.POLICY_PROPOSAL)
+    blank = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"outcome": Outcome.RETURN_FOR_REVISION, "reasons": value})
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, state, blank, NOW)
+    assert (refused.value.field, refused.value.rule) == ("reasons", "not_blank")
+    shown = blank.model_copy(update={"reasons": f"Bổ sung{value}đánh giá tác động"})
+    draft.validate(draft.DECIDE, state, shown, NOW)  # within visible text, taken as written

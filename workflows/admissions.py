@@ -26,7 +26,7 @@ from schemas.messages import (
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
-from schemas.text import BIDI_CONTROLS, bidi_control
+from schemas.text import BIDI_CONTROLS, bidi_control, shows_nothing
 from workflows.deadlines import local_day
 from workflows.rules import FATHERLAND_FRONT
 
@@ -76,6 +76,20 @@ def admits_no_bidi_controls(message: BaseModel | dict | list, *, written: str | 
     for path, value in _texts(message):
         if (control := bidi_control(value)) is not None:
             raise Refused(path or "body", "no_bidi_controls", control, INVALID)
+
+
+def admits_texts_showing_something(message: BaseModel, *, written: str | None = None) -> None:
+    """No text of new input that is given is made of characters that show nothing alone (`schemas.text.shows_nothing`: a
+    zero-width space, an accent on nothing): a reason a refusal requires, a name, a comment would be recorded blank
+    (found by a breaker: a refused postponement's reason of one U+200B passed `reason_required`). Raises Refused
+    `not_blank` (INVALID) naming the field (`reasons`, `comments.0.text`). New input's alone, as `admits_no_secret`.
+    `written`: the message's JSON, when the caller has it already."""
+    if (written or message.model_dump_json()).isascii():
+        return  # nearly every message is settled by this, in C: of ASCII, only spaces show nothing, which the models refuse
+    for path, value in _texts(message.model_dump(mode="json")):
+        if shows_nothing(value):
+            raise Refused(path, "not_blank", "must not be only spaces, or characters that show nothing (a zero-width space, an "
+                          "accent on nothing)", INVALID)
 
 
 def admits_body_code(message: BaseModel) -> None:

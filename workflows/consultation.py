@@ -51,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.public import PublicRoundInput, PublicTally, PublicTotals
     from schemas.refusal import Refused
     from schemas.state import ROUND_LEADS
-    from workflows.admissions import admits_no_secret
+    from workflows.admissions import admits_no_secret, admits_texts_showing_something
     from workflows.codec import answered
     from workflows.round_requests import RoundRequests
     from workflows.round_rules import RoundRules
@@ -218,6 +218,7 @@ class ConsultationWorkflow(RoundRules):
         # New input only, as every rule a validator alone asks; its update ID too (a raw Temporal client's, which the
         # round's history would keep).
         self._answered(lambda: admits_no_secret(opinion, _update_id()))
+        self._answered(lambda: admits_texts_showing_something(opinion))
         self._answered(lambda: self._requests.check(_update_id()))
         self._answered(lambda: self._admits_opinion(opinion))
 
@@ -257,6 +258,7 @@ class ConsultationWorkflow(RoundRules):
     @compile.validator
     def validate_compile(self, compilation: Compilation) -> None:
         self._answered(lambda: admits_no_secret(compilation, _update_id()))
+        self._answered(lambda: admits_texts_showing_something(compilation))
         self._answered(lambda: self._requests.check(_update_id()))
         self._answered(lambda: self._admits_compilation(compilation))
 
