@@ -41,6 +41,11 @@ async def test_escalated_to_the_prime_minister_whose_ruling_unblocks_the_review(
     await handle.execute_update(DraftLawWorkflow.raise_disagreement, POINT)
     assert [p.with_actor for p in await open_points(client, request)] == [Actor.DEPUTY_PM]
     assert await refused(handle, DraftLawWorkflow.raise_disagreement, POINT) == ("point_id", "unique_point")
+    # Found by fuzzing: p1 was a second point beside P1, which officials read as one; a ruling on p1 names P1.
+    assert await refused(handle, DraftLawWorkflow.raise_disagreement, POINT.model_copy(update={"point_id": "p1"})) == ("point_id", "unique_point")
+    with pytest.raises(WorkflowUpdateFailedError) as caught:
+        await handle.execute_update(DraftLawWorkflow.rule_on_disagreement, Ruling(point_id="p1", escalate=True, **DEPUTY_PM))
+    assert refusal_of(caught.value) == ("point_id", "open_point") and "P1 differs from it only in letter case" in str(caught.value.cause)
     review = decision(request, S.GOVERNMENT_REVIEW)
     assert (await refused(handle, DraftLawWorkflow.decide, review)) == ("outcome", "open_disagreements")
     assert await refused(handle, DraftLawWorkflow.rule_on_disagreement, Ruling(point_id="P1", ruling="x" * 5, **PM)) == (

@@ -199,11 +199,15 @@ def admits_documents(_state: DraftState | None, message: Decision | DossierFilin
                       f"given more than once: {', '.join(twice)}", INVALID)
 
 
-def admits_point(_state: DraftState | None, point: Disagreement) -> None:
-    """A new point's ID is not "." nor ".." (as a round's: `admits_round`), and it names each party once: an agency does
-    not disagree with itself (found by a breaker: a point between BGDDT and BGDDT held the review until it was ruled on);
-    a ruling names a point already open, whatever it is."""
+def admits_point(state: DraftState | None, point: Disagreement) -> None:
+    """A new point's ID is not "." nor ".." (as a round's: `admits_round`), nor one raised already in another letter case
+    (found by fuzzing: P1 and p1 were two points, which officials read as one), and it names each party once: an agency
+    does not disagree with itself (found by a breaker: a point between BGDDT and BGDDT held the review until it was ruled
+    on); a ruling names a point already open, whatever it is."""
     _no_dot_segment("point_id", "point", point.point_id)
+    named = next((raised for raised in (state.points_raised if state else ()) if raised.casefold() == point.point_id.casefold()), None)
+    if named is not None and named != point.point_id:
+        raise Refused("point_id", "unique_point", f"point {named} was raised already; {point.point_id} differs from it only in letter case", INVALID)
     if twice := sorted(code for code, n in Counter(point.parties).items() if n > 1):
         raise Refused("parties", "party_once", f"each agency that disagrees is named once; named more than once: {', '.join(twice)}", INVALID)
 

@@ -233,7 +233,9 @@ def check_ruling(state: DraftState, ruling: Ruling, now: datetime) -> None:
     check_open(state, "point_id")
     point = next((p for p in state.open_points if p.point.point_id == ruling.point_id), None)
     if point is None:
-        raise Refused("point_id", "open_point", f"no open point {ruling.point_id}", RefusalKind.NOT_FOUND)
+        named = next((p.point.point_id for p in state.open_points if p.point.point_id.casefold() == ruling.point_id.casefold()), None)
+        raise Refused("point_id", "open_point", f"no open point {ruling.point_id}"
+                      + (f"; {named} differs from it only in letter case" if named else ""), RefusalKind.NOT_FOUND)
     book = state.rulebook
     level = next(d for d in book.arbitration if d.actor is point.with_actor)
     check_authority(state, (level,), ruling, f"rule on point {ruling.point_id} now", "arbitration_level")
