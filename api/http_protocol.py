@@ -10,6 +10,7 @@ import uuid
 import structlog
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.plumbing import HARDENING
 from api.problems import problem, problem_body
 from schemas.refusal import RefusalKind, Refused
 
@@ -25,6 +26,7 @@ class ProblemHttpTools(HttpToolsProtocol):
                                                              "BGDĐT-1), and a request line is at most 16 KB", RefusalKind.INVALID)))
         head = [b"HTTP/1.1 400 Bad Request\r\n", *(name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers),
                 b"content-type: application/problem+json\r\n", b"content-length: %d\r\n" % len(body),
+                *(name + b": " + value + b"\r\n" for name, value in HARDENING),
                 b"x-request-id: " + request_id.encode() + b"\r\n", b"connection: close\r\n\r\n"]
         self.transport.write(b"".join(head) + body)
         self.transport.close()

@@ -337,7 +337,7 @@ class AroundRequest:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": [*message.get("headers", ()), (b"x-request-id", request_id.encode("latin-1"))]}
+                message = {**message, "headers": _hardened([*message.get("headers", ()), (b"x-request-id", request_id.encode("latin-1"))])}
             if 400 <= status < 500 and status != 429:
                 held.append(message)
                 if message["type"] == "http.response.body" and not message.get("more_body", False):
@@ -361,6 +361,19 @@ class AroundRequest:
             _count(state, scope, status, seconds)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
+
+
+# What every answer says that a browser or a cache must not do with it, where the route has not said otherwise: read a JSON
+# problem or a draft's status as another type, keep an answer given to one token for the next reader (found by a breaker:
+# the API's answers, and the 400 uvicorn's parser gives, carried none; the pages had theirs).
+HARDENING = ((b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store"))
+
+
+def _hardened(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    named = {name.lower() for name, _ in headers}
+    if b"etag" in named:
+        named.add(b"cache-control")  # a static file of the docs, which a browser may keep and ask again by its tag
+    return headers + [(name, value) for name, value in HARDENING if name not in named]
 
 
 def caller_request_id(scope: Scope) -> str:

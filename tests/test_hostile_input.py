@@ -8,6 +8,8 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, example_text, passed_through, start_request
 from tests.http_api import bearer, body, problem, served_api, started_at_drafting
@@ -107,3 +109,13 @@ async def test_a_request_line_not_in_ascii_is_answered_as_a_problem(pool):
     said = json.loads(text)
     assert (said["status"], said["field"], said["rule"], said["kind"]) == (400, "request", "http_request_valid", "INVALID")
     assert "BGD%C4%90T-1" in said["detail"]
+    assert b"x-content-type-options: nosniff" in head.lower() and b"cache-control: no-store" in head.lower(), head
+
+
+async def test_the_apis_answers_say_they_are_neither_sniffed_nor_kept_by_a_cache(pool):
+    """Found by a breaker: a draft's status or a problem given to one token carried no header forbidding a shared cache
+    to keep it for the next reader, nor a browser to read it as another type; a route's own `Cache-Control` stands."""
+    async with served_api(pool) as base, httpx.AsyncClient(base_url=base) as api:
+        for answered in (await api.get("/v1/submissions/BGDDT-2026-001"), await api.get("/healthz"), await api.get("/docs")):
+            assert (answered.headers["x-content-type-options"], answered.headers["cache-control"]) == ("nosniff", "no-store"), answered
+        assert (await api.get("/static-offline-docs/redoc.standalone.js")).headers["cache-control"] == "public, max-age=86400"
