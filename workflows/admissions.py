@@ -4,6 +4,7 @@ or None before its rulebook is pinned."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -36,6 +37,12 @@ INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 # A path segment of "." or ".." is no name a URL can carry: HTTP clients collapse it (`.../consultations/..` is the draft's
 # own path), so that a round so named, and its workflow `consultation-<submission>-..`, could not be addressed.
 DOT_SEGMENTS = frozenset({".", ".."})
+
+
+# The blocks of combining marks that Latin, Vietnamese and symbols use: text composed (NFC) holds none but on a letter that
+# has no composed form. A message holding one, or a format character, is read text by text; a text of another script's
+# marks alone (a Devanagari vowel sign) is not looked for.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def admits_no_secret(message: BaseModel, request_id: str | None = None, *, written: str | None = None) -> None:
@@ -84,8 +91,9 @@ def admits_texts_showing_something(message: BaseModel, *, written: str | None = 
     (found by a breaker: a refused postponement's reason of one U+200B passed `reason_required`). Raises Refused
     `not_blank` (INVALID) naming the field (`reasons`, `comments.0.text`). New input's alone, as `admits_no_secret`.
     `written`: the message's JSON, when the caller has it already."""
-    if (written or message.model_dump_json()).isascii():
-        return  # nearly every message is settled by this, in C: of ASCII, only spaces show nothing, which the models refuse
+    written = written or message.model_dump_json()
+    if written.isprintable() and _COMBINING_MARKS.search(written) is None:
+        return  # nearly every message is settled by this, in C: no format character, no mark left uncomposed by NFC
     for path, value in _texts(message.model_dump(mode="json")):
         if shows_nothing(value):
             raise Refused(path, "not_blank", "must not be only spaces, or characters that show nothing (a zero-width space, an "
