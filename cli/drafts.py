@@ -172,7 +172,7 @@ def print_status(view: StatusView) -> None:
         rows.append(("who may decide", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.deciders)))
         if view.pending.withdrawal:
             rows.append(("who may withdraw", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}" for d in view.pending.withdrawal)
-                         + " (outcome WITHDRAW, at any stage not final)"))
+                         + " (outcome WITHDRAW, at any stage before the text is passed)"))
         if (sitting := view.pending.at_sitting_of) is not None:
             rows.append(("decided", f"at a sitting of {sitting.code}, from its opening on {day(sitting.opens_on)}"
                                     + (f" to {day(sitting.phases[-1].ends_on)}" if sitting.phases else "")))

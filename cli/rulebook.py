@@ -52,7 +52,7 @@ def _print_table(shown: StageTable) -> None:
         rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), _documents(row) or "none",
                      limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     print_table(rows)
-    out.print(f"WITHDRAW -> WITHDRAWN, at any stage not final, by {_deciders(shown.withdrawal)}")
+    out.print(f"WITHDRAW -> WITHDRAWN, at any stage before the text is passed (not PROMULGATION, PUBLICATION), by {_deciders(shown.withdrawal)}")
     if sitting := [row.stage.value for row in shown.stages if row.stage in SITTING_STAGES]:
         out.print(f"{', '.join(sitting)}: decided at a sitting, on or after the opening of the session the draft aims at (every "
                   "outcome but WITHDRAW; workflows.sittings.check_sitting)")

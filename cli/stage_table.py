@@ -261,7 +261,7 @@ def mermaid(table: StageTable, starts: dict[Stage, tuple[Condition, ...]]) -> st
     """The table as a Mermaid state diagram: forward moves, returns for revision, and the three final states."""
     lines = ["stateDiagram-v2"]
     lines += [f"    {row.stage.value} : {row.name_vi}" for row in table.stages]
-    lines.append('    state "any stage not final" as ANY_STAGE')
+    lines.append('    state "any stage before passage" as ANY_STAGE')
     for first, when in starts.items():
         lines.append(f"    [*] --> {first.value}" + (f" : {words(when)}" if when else ""))
     for row in table.stages:

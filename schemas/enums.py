@@ -91,6 +91,9 @@ FINAL_NAMES_VI = {Stage.PROMULGATED: "Đã công bố", Stage.REJECTED: "Không 
 DEBATING_SESSIONS = frozenset({Stage.NA_FIRST_SESSION, Stage.NA_SECOND_SESSION})
 BETWEEN_SESSIONS = frozenset({Stage.INTER_SESSION_REVISION, Stage.SECOND_INTER_SESSION_REVISION})
 ASSEMBLY_STAGES = DEBATING_SESSIONS | BETWEEN_SESSIONS | {Stage.NA_SESSION}
+# Stages after the Assembly (or its Standing Committee) adopted the text: it is promulgated and published, not withdrawn,
+# deferred or moved to another track (Law 64/2025 Art. 43).
+PASSED_STAGES = frozenset({Stage.PROMULGATION, Stage.PUBLICATION})
 # Stages the Assembly decides in plenary, at a sitting of the session the draft aims at.
 SITTING_STAGES = DEBATING_SESSIONS | {Stage.NA_SESSION}
 

@@ -53,7 +53,7 @@ class PendingDecision(View):
     withdrawal: tuple[DeciderView, ...] = Field(
         default=(), exclude_if=lambda deciders: not deciders,
         description="who may withdraw the draft (rút dự án, outcome WITHDRAW) at this stage, besides its deciders' outcomes: the "
-                    "rulebook's `withdrawal`, at any stage not final")
+                    "rulebook's `withdrawal`, at any stage before the text is passed (none at PROMULGATION and PUBLICATION)")
     at_meeting: StandingCommitteeMeeting | None = Field(
         default=None, exclude_if=lambda meeting: meeting is None,
         description="an ordinance at STANDING_COMMITTEE_OPINION (nineteenth generation on): the Standing Committee meeting "

@@ -23,7 +23,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import SITTING_STAGES, EscalationLevel, ProcessVersion, Stage
+from schemas.enums import PASSED_STAGES, SITTING_STAGES, EscalationLevel, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
@@ -133,7 +133,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
         # The rulebook's withdrawal besides the stage's outcomes, to who may withdraw (found by a ministry's trial: no form offered it).
-        withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule else []
+        withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule and row.stage not in PASSED_STAGES else []
         roles = sorted({role.value for d in (*(rule.deciders if rule else ()), *withdrawing) if d.actor is who.role.actor for role in d.roles})
         outcomes = [o.value for o in rule.outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
         # The roles that may withdraw, said beside WITHDRAW (found by a breaker: offered with a deputy's role, refused).

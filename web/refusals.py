@@ -65,6 +65,7 @@ SENTENCES = {
     "outcome_allowed": "The rulebook does not allow this outcome at this stage.",
     "stage_authority": "Under the rulebook, your role does not decide at this stage.",
     "withdrawal_authority": "Your role may not withdraw this draft.",
+    "before_passage": "The law has been passed: it is promulgated, not withdrawn.",
     "lead_ministry_only": "Only the draft's lead ministry may send this.",
     "examining_committee_only": "Only the committee that leads the draft's examination may send this.",
     "consultation_open": "This stage cannot be decided while consultation rounds await their compilation.",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from schemas.consultation import MAX_ROUND_DOCUMENTS, PUBLIC, Answer, Opinion
-from schemas.enums import ConsultationKind, DocumentKind, EventKind, body_code_refusal
+from schemas.enums import PASSED_STAGES, ConsultationKind, DocumentKind, EventKind, Outcome, body_code_refusal
 from schemas.messages import (
     LONGEST_REQUEST_ID,
     Acting,
@@ -205,6 +205,16 @@ def admits_documents(_state: DraftState | None, message: Decision | DossierFilin
     if twice := sorted(kind.value for kind, n in Counter(d.kind for d in message.documents).items() if n > 1):
         raise Refused("documents", "kind_once", f"a message files one document of each kind, the dossier keeping the latest of each; "
                       f"given more than once: {', '.join(twice)}", INVALID)
+
+
+def admits_decision(state: DraftState | None, decision: Decision) -> None:
+    """A decision's documents (`admits_documents`), and no withdrawal once the Assembly (or, for an ordinance, its Standing
+    Committee) has adopted the text: it is promulgated within 15 days (Law 64/2025 Art. 43; found by a ministry's trial: the
+    lead ministry's minister withdrew a law at PROMULGATION), as a programme change may not withdraw it then
+    (`rules.check_programme_change`, `before_passage`). Raises Refused `before_passage` (CONFLICT) naming `outcome`."""
+    admits_documents(state, decision)
+    if decision.outcome is Outcome.WITHDRAW and state is not None and state.stage in PASSED_STAGES:
+        raise Refused("outcome", "before_passage", f"the law has passed; it is at {state.stage.value}, to be promulgated, not withdrawn", CONFLICT)
 
 
 def admits_point(state: DraftState | None, point: Disagreement) -> None:

@@ -435,7 +435,7 @@ def tick(state: DraftState, now: datetime) -> Applied:
 
 
 
-DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, admissions.admits_documents)
+DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, admissions.admits_decision)
 FILE_DOSSIER = Operation("file_dossier", DossierFiling, rules.check_filing, apply_filing, admissions.admits_documents)
 REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, rules.check_postponement_request, apply_postponement_request,
                                  admissions.admits_after_last_postponement)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
+    PASSED_STAGES,
     SITTING_STAGES,
     Actor,
     ConsultationKind,
@@ -261,7 +262,7 @@ def check_programme_change(state: DraftState, change: ProgrammeChange, now: date
     check_open(state, "kind")
     check_occurred_on(state, change.occurred_on, now, ends_stage=change.kind is ProgrammeChangeKind.WITHDRAW)
     check_named(state, change.to_session, "to_session")
-    after_assembly = (Stage.PROMULGATION, Stage.PUBLICATION)
+    after_assembly = PASSED_STAGES
     kind, target_opens_on = change.kind, state.target.opens_on
     if kind is ProgrammeChangeKind.ADD and stage is not Stage.LEGISLATIVE_PROGRAMME:
         raise Refused("kind", "add_awaiting_programme", f"only a draft awaiting the programme can be added; this one is at {stage.value}")
@@ -300,7 +301,7 @@ def check_switch(state: DraftState, change: ProgrammeChange, day: date) -> None:
         raise Refused("procedure", "procedure_known", f"{version.value} has no {change.procedure.value} procedure", INVALID)
     if change.procedure is procedure:
         raise Refused("procedure", "procedure_changes", f"the draft already follows {procedure.value}")
-    if stage in (Stage.PROMULGATION, Stage.PUBLICATION):
+    if stage in PASSED_STAGES:
         raise Refused("procedure", "before_passage", f"the law has passed; it is at {stage.value}")
     more_sessions = procedures_for(version).index(change.procedure) > procedures_for(version).index(procedure)
     if stage is Stage.NA_SESSION and more_sessions and change.to_session is None:
@@ -475,7 +476,7 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
     missing = missing_documents(rule, state)
     sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
     return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
-                           withdrawal=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.withdrawal),
+                           withdrawal=() if state.stage in PASSED_STAGES else tuple(DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.withdrawal),
                            required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
                            at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state))
 
