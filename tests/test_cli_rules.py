@@ -53,7 +53,7 @@ async def test_rulebook_show_prints_every_stage_its_moves_deciders_documents_lim
             assert document.value in table
         shown_row = next(row for row in shown["stages"] if row["stage"] == rule.stage.value)
         assert shown_row["renewed_documents"] == [kind.value for kind in rule.renewed_documents]
-    assert "DRAFT_TEXT (anew)" in table and "APPRAISAL_ACCEPTANCE_REPORT (anew)" not in table
+    assert "DRAFT_TEXT (anew)" in table and "IMPLEMENTATION_REPORT (anew)" not in table
     # Found by a fresh-user trial: LAW_2025's table named THREE_SESSIONS on the path of stages, a procedure it refuses.
     assert all(set(row["on_path"]["procedures"]) <= {p.value for p in procedures_for(version)} for row in shown["stages"])
     assert ("THREE_SESSIONS" in table) == (version is ProcessVersion.LAW_2015)

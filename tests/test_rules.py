@@ -97,12 +97,13 @@ def test_the_appraisal_reports_filed_at_earlier_stages_go_with_the_dossier_to_th
 @pytest.mark.parametrize(("where", "renewed"), [
     (Stage.INTER_SESSION_REVISION, {DocumentKind.DRAFT_TEXT, DocumentKind.REVISION_REPORT}),
     (Stage.DRAFTING, {DocumentKind.APPRAISAL_REQUEST, DocumentKind.COVER_SUBMISSION, DocumentKind.DRAFT_TEXT}),
-    (Stage.GOVERNMENT_REVIEW, {DocumentKind.REVIEW_REPORT}),
+    (Stage.GOVERNMENT_REVIEW, {DocumentKind.APPRAISAL_ACCEPTANCE_REPORT, DocumentKind.REVIEW_REPORT}),
 ])
 def test_a_revised_draft_and_a_stages_own_report_count_only_when_filed_since_the_draft_entered_the_stage(where, renewed):
     """Between sessions the revised draft goes to the deputies: the draft filed at drafting is not it. A draft returned
     for revision comes back with a new draft, cover submission and request for appraisal; a stage visited again gives a
-    new report of its own."""
+    new report of its own, and the Government Office's review a new report on taking in the appraisal (editions 2025.9
+    and 2015.9: `tests/test_rulebook_2025_9.py`)."""
     request = core_request(procedure=SessionProcedure.TWO_SESSIONS) if where is Stage.INTER_SESSION_REVISION else REQUEST
     rule = core_state(request, at=where).rulebook.rule(where)
     assert set(rule.renewed_documents) == renewed
