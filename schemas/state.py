@@ -35,12 +35,33 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 20
+NEWEST_GENERATION = 21
+# The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many.
+MAX_COMPILATIONS = 30
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
 # draft, and two at once in either order) is one the draft takes too.
 WATCHED_LEADS = 2 * ROUND_LEADS
+
+
+DossierKey = DocumentKind | tuple[DocumentKind, str]
+
+
+def dossier_key(doc: DocumentRef, *, compilations_apart: bool = True) -> DossierKey:
+    """What a document of the dossier replaces: the latest of its kind, but that each compilation of comments stands beside
+    the others of other names (`compilations_apart`, the twenty-first generation on; found by a ministry's trial: the
+    Fatherland Front's critique compiled after the ministries' opinions put theirs out of the dossier sent to appraisal)."""
+    return (doc.kind, doc.name) if compilations_apart and doc.kind is DocumentKind.COMMENTS_COMPILATION else doc.kind
+
+
+def filed_into(held: dict[DossierKey, DocumentRef], documents: tuple[DocumentRef, ...], *, compilations_apart: bool = True) -> None:
+    """`documents` filed into a dossier held by `dossier_key`, in place: each replaces what it replaces, and of the
+    compilations kept apart the latest `MAX_COMPILATIONS` stay."""
+    held.update({dossier_key(doc, compilations_apart=compilations_apart): doc for doc in documents})
+    compilations = [key for key in held if isinstance(key, tuple)]
+    for oldest in compilations[:max(0, len(compilations) - MAX_COMPILATIONS)]:
+        del held[oldest]
 
 
 class SeenRequest(BaseModel):
@@ -90,7 +111,10 @@ class DraftState(BaseModel):
                             "said the day it fell due; 13: before an approved date's conflict with its sitting ended when the "
                             "sitting's cut-off passed and a decision was not dated before a postponement at its stage; 14: before a "
                             "late slip said the day its cut-off passed; 15: before a round counted back from a session followed it when it moved; "
-                            "16: before an alarm raised late was dated no earlier than its stage began or its deadline was set; 17: the newest (`workflows.generations`)")
+                            "16: before an alarm raised late was dated no earlier than its stage began or its deadline was set; 17: before a deadline set after "
+                            "it had passed was missed from the moment it was set; 18: before a round's workflow ID was its draft's alone; 19: before "
+                            "a draft debated aimed at the next regular session; 20: before each compilation of comments stood apart in the "
+                            "dossier; 21: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()
@@ -114,7 +138,8 @@ class DraftState(BaseModel):
     fired: tuple[str, ...] = Field(default=(), max_length=64, description="alarms raised for the current stage and deadline")
     postponement: ApprovedPostponement | None = None
     pending_postponement: PostponementRequest | None = None
-    dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind")
+    dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind; from the twenty-first "
+                                                    "generation each compilation of comments apart, by its name (the latest MAX_COMPILATIONS)")
     filed_here: tuple[DocumentKind, ...] = Field(default=(), max_length=64, description="the kinds filed since the draft entered its "
                                                   "stage or since the last decision there (a rule's renewed documents "
                                                   "count only from these)")

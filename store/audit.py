@@ -8,6 +8,7 @@ import json
 import asyncpg
 
 from schemas.messages import DocumentRef, VoteCount
+from schemas.state import DossierKey, filed_into
 from schemas.views import DossierVersion, HistoryEntry, HistoryView, VersionsView
 
 _COLUMNS = """seq, occurred_at, occurred_on, imported, event, stage, to_stage, outcome, actor, agency_code, role, official, reasons,
@@ -106,19 +107,18 @@ async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, li
                    latest: int | None = None) -> VersionsView:
     """The dossier's versions numbered after `after` (at most `limit` of them; all without), or its `latest` ones (the
     last of them numbered as many as the dossier has had): each the latest document of each kind after the filing that
-    made it; `next_after` says where the next page starts, when there is one."""
+    made it (each compilation of comments apart, by its name, as `schemas.state.filed_into` keeps them, a draft of any
+    generation: its documents were filed); `next_after` says where the next page starts, when there is one."""
     rows = await pool.fetch(
         "SELECT seq, occurred_at, occurred_on, documents, version FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL ORDER BY seq",
         submission_id,
     )
     if latest is not None and rows:
         after = max(after, rows[-1]["version"] - latest)
-    dossier: dict[str, DocumentRef] = {}
+    dossier: dict[DossierKey, DocumentRef] = {}
     found = []
     for row in rows:
-        for raw in json.loads(row["documents"]):
-            document = DocumentRef.model_validate(raw)
-            dossier[document.kind.value] = document
+        filed_into(dossier, tuple(DocumentRef.model_validate(raw) for raw in json.loads(row["documents"])))
         if row["version"] <= after:
             continue
         if limit is not None and len(found) == limit:

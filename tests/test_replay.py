@@ -127,6 +127,18 @@ def test_a_round_cancelled_by_its_lead_ministry_has_committed_histories():
     assert round_events[-1].HasField("workflow_execution_canceled_event_attributes")
 
 
+def test_the_twenty_first_generation_has_a_committed_history():
+    """Two rounds' compilations both in the dossier DRAFTING hands on, and the Prime Minister's date said to lapse when the
+    Government returns the draft (`tests.scenario_compiled_apart`)."""
+    path = HISTORIES_DIR / "compiled_apart_and_returned-s47.json"
+    assert "compilations-kept-apart" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    compiled = [doc["name"] for e in entries if e["event"] == "CONSULTATION_COMPILED" for doc in e["documents"]]
+    assert compiled == ["Bản tổng hợp, tiếp thu, giải trình (r1)", "Bản tổng hợp, tiếp thu, giải trình (r2)"]
+    returned = next(e for e in entries if e["event"] == "DECISION" and e["outcome"] == "RETURN_FOR_REVISION")
+    assert "approved by PM lapses with the stage" in returned["label"]
+
+
 def test_the_third_generation_has_committed_histories():
     """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
     notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run

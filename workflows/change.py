@@ -13,7 +13,7 @@ from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import Actor, EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
 from schemas.rulebook import EscalationStep
-from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState
+from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
 from workflows.deadlines import passes_at, start_of
@@ -185,10 +185,11 @@ class Change:
         """Add documents to the dossier; a change of any content hash makes a new version, whose number is returned."""
         s = self.state
         s.filed_here = (*s.filed_here, *dict.fromkeys(doc.kind for doc in documents if doc.kind not in s.filed_here))
-        held = {doc.kind: doc for doc in s.dossier}
-        if all((kept := held.get(doc.kind)) is not None and kept.sha256 == doc.sha256 for doc in documents):
+        apart = s.generation >= 21
+        held = {dossier_key(doc, compilations_apart=apart): doc for doc in s.dossier}
+        if all((kept := held.get(dossier_key(doc, compilations_apart=apart))) is not None and kept.sha256 == doc.sha256 for doc in documents):
             return None
-        held.update({doc.kind: doc for doc in documents})
+        filed_into(held, documents, compilations_apart=apart)
         s.dossier = tuple(held.values())
         s.dossier_version += 1
         version = DossierVersion(number=s.dossier_version, seq=seq, at=self.now, documents=s.dossier)

@@ -243,6 +243,11 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         s.target = carry_to
         change.refresh()
     label = _decision_label(decision, carry_to)
+    if s.generation >= 21 and decision.outcome is Outcome.RETURN_FOR_REVISION and s.postponement is not None:
+        # Said, not kept nor dropped unseen (found by a ministry's trial): whoever approved it decides again if the draft,
+        # back at the stage, needs the date.
+        label = (f"the date {s.postponement.deadline} approved by {s.postponement.approved_by.value} lapses with the stage; "
+                 "ask it again if the draft needs it when it is back here")
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
         s.path = stage_path(s.rulebook, s.procedure, law_kind=s.request.law_kind, track=s.track, publication=s.publication, referred=True)
         label = sessions.aim_at_nearest(s, decision.occurred_on or local_day(now))

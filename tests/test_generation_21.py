@@ -1,0 +1,94 @@
+"""The twenty-first generation (found by a lead ministry's trial). Pure: the draft core, no server.
+
+Each compilation of comments stands in the dossier beside the others of other names (the Fatherland Front's critique
+compiled after the ministries' opinions put theirs out of the dossier sent to appraisal), and a return for revision from
+a stage holding an approved postponement says that the date lapses with the stage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from schemas.enums import Actor, DocumentKind, EventKind, Outcome, Role, Stage
+from schemas.messages import DossierFiling
+from schemas.state import MAX_COMPILATIONS, NEWEST_GENERATION, DraftState
+from tests.drafts import core_request, core_state, decision, document, postponed
+from workflows import draft
+
+
+def filed(state: DraftState, *names: str) -> DraftState:
+    for name in names:
+        filing = DossierFiling(stage=state.stage, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+                               official="Bộ trưởng", documents=(document(DocumentKind.COMMENTS_COMPILATION, name),))
+        state = draft.perform(draft.FILE_DOSSIER, state, filing, state.stage_since).state
+    return state
+
+
+def compilations(state: DraftState) -> list[str]:
+    return [doc.name.removeprefix("COMMENTS_COMPILATION ") for doc in state.dossier if doc.kind is DocumentKind.COMMENTS_COMPILATION]
+
+
+def test_each_compilation_of_comments_stands_in_the_dossier_sent_to_appraisal():
+    state = filed(core_state(core_request(), at=Stage.DRAFTING), "ý kiến các bộ", "phản biện xã hội MTTQ")
+    assert compilations(state) == ["ý kiến các bộ", "phản biện xã hội MTTQ"]
+    appraising = draft.perform(draft.DECIDE, state, decision(state.request, Stage.DRAFTING).model_copy(
+        update={"documents": tuple(d for d in decision(state.request, Stage.DRAFTING).documents if d.kind is not DocumentKind.COMMENTS_COMPILATION)}),
+        state.stage_since).state
+    assert appraising.stage is Stage.APPRAISAL and compilations(appraising) == ["ý kiến các bộ", "phản biện xã hội MTTQ"]
+    # A compilation filed again under its name, revised, is its new version, in its place.
+    revision = document(DocumentKind.COMMENTS_COMPILATION, "ý kiến các bộ").model_copy(update={"sha256": "ab" * 32})
+    filing = DossierFiling(stage=Stage.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+                           official="Bộ trưởng", documents=(revision,))
+    revised = draft.perform(draft.FILE_DOSSIER, state, filing, state.stage_since).state
+    assert compilations(revised) == ["ý kiến các bộ", "phản biện xã hội MTTQ"] and revised.dossier_version == state.dossier_version + 1
+    assert revision in revised.dossier
+
+
+def test_the_dossier_keeps_the_latest_compilations_within_its_bound():
+    state = filed(core_state(core_request(), at=Stage.DRAFTING), *(f"đợt {n}" for n in range(MAX_COMPILATIONS + 3)))
+    assert compilations(state) == [f"đợt {n}" for n in range(3, MAX_COMPILATIONS + 3)]
+    assert len(state.dossier) <= DraftState.model_fields["dossier"].metadata[0].max_length
+
+
+def test_the_twentieth_generation_keeps_the_latest_compilation_as_it_ran():
+    state = filed(core_state(core_request(), at=Stage.DRAFTING, generation=20), "ý kiến các bộ", "phản biện xã hội MTTQ")
+    assert compilations(state) == ["phản biện xã hội MTTQ"]
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 20])
+def test_a_return_says_that_the_approved_date_lapses_with_the_stage(generation):
+    request = core_request()
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, generation=generation)
+    approved = state.deadline + timedelta(days=10)
+    state = postponed(state, approved, state.stage_since).state
+    applied = draft.perform(draft.DECIDE, state, decision(request, Stage.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION,
+                                                          return_to=Stage.GOVERNMENT_REVIEW), state.stage_since)
+    returned = next(e.entry for e in applied.effects if isinstance(e, draft.Record) and e.entry.event is EventKind.DECISION)
+    if generation >= 21:
+        assert returned.label == (f"the date {approved} approved by PM lapses with the stage; ask it again if the draft needs it when it is "
+                                  "back here"), returned.label
+    else:
+        assert returned.label is None
+    assert applied.state.postponement is None
+
+
+async def test_the_dossiers_versions_read_from_the_audit_trail_keep_each_compilation(time_skipping_env, ts_worker, pool):
+    """What `legis versions`, the API and the public's documents read (`store.audit.versions`) keeps each compilation as the
+    draft does; and the return's note is in the draft's history."""
+    from store import audit
+    from tests.drafts import start_request
+    from tests.scenario_compiled_apart import compiled_apart_and_returned
+    from workflows import client as drafts
+
+    client, request = time_skipping_env.client, start_request()
+    await drafts.start_submission(client, request, task_queue=ts_worker)
+    await compiled_apart_and_returned(client, request)
+    await drafts.draft(client, request.submission_id).result()
+    versions = (await audit.versions(pool, request.submission_id)).versions
+    kept = [doc.name for doc in versions[-1].documents if doc.kind is DocumentKind.COMMENTS_COMPILATION]
+    # Both rounds' and the one DRAFTING's approval attached.
+    assert kept == ["Bản tổng hợp, tiếp thu, giải trình (r1)", "Bản tổng hợp, tiếp thu, giải trình (r2)", "COMMENTS_COMPILATION"], kept
+    history = await drafts.history(client, request.submission_id)
+    returned = next(e for e in history.entries if e.outcome is Outcome.RETURN_FOR_REVISION)
+    assert returned.label and "approved by PM lapses with the stage" in returned.label
