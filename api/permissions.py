@@ -210,8 +210,8 @@ def check_reads_comments(caller: Caller, draft: Draft) -> None:
 
 
 def _redacted_status(view: StatusView) -> StatusView:
-    """Its target session (and the cut-off counted back from it, and the sitting its pending decision is taken at) is
-    withheld as the Web UI's attributes withhold it; a warning may name it, so each says only that there is one; its
+    """Its target session (and the cut-off counted back from it, the sitting its pending decision is taken at, and how
+    its deadline is counted) is withheld as the Web UI's attributes withhold it; a warning may name it, so each says only that there is one; its
     final step as its history shows it."""
     asked = view.pending_postponement
     return view.model_copy(update={
@@ -221,7 +221,9 @@ def _redacted_status(view: StatusView) -> StatusView:
         "pending_postponement": _redact_request(asked, view.lead_ministry) if asked else None,
         # The sitting it is decided at names the session, or the meeting counted back from it (found by a breaker).
         "pending": view.pending.model_copy(update={"at_sitting_of": None, "at_meeting": None}) if view.pending else None,
-        "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings)})
+        "target_session_name": REDACTED, "warnings": tuple(REDACTED for _ in view.warnings),
+        # How the deadline is counted names the session or the meeting it counts back from (found by an official's trial).
+        "deadline_counted": REDACTED if view.deadline_counted else None})
 
 
 def _redact_request(asked: PostponementRequest, lead_ministry: str) -> PostponementRequest:

@@ -92,3 +92,27 @@ async def test_the_dossiers_versions_read_from_the_audit_trail_keep_each_compila
     history = await drafts.history(client, request.submission_id)
     returned = next(e for e in history.entries if e.outcome is Outcome.RETURN_FOR_REVISION)
     assert returned.label and "approved by PM lapses with the stage" in returned.label
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 20])
+def test_a_decisions_receipt_says_the_slip_it_made_due(generation):
+    """Found by an official's trial: the review approved past the Government's cut-off for the session, the draft recorded
+    the decision, the deadline passed and its slip to the next session, yet the answer said one event, the session left
+    and the cut-off passed. From the twenty-first generation the update raises what it made due, in its receipt, which a
+    retry gets again."""
+    from tests.drafts import session
+
+    request = core_request(target=session(2, 30))
+    state = core_state(request, at=Stage.GOVERNMENT_REVIEW, generation=generation, sessions=[session(2, 30), session(3, 200)])
+    review = decision(request, Stage.GOVERNMENT_REVIEW)
+    applied = draft.receive(draft.DECIDE, state, review, state.stage_since, "req-1")
+    receipt = applied.receipt
+    if generation >= 21:
+        kinds = [e.entry.event for e in applied.effects if isinstance(e, draft.Record)]
+        assert kinds == [EventKind.DECISION, EventKind.DEADLINE_PASSED, EventKind.SESSION_SLIPPED], kinds
+        assert (receipt.events, receipt.target_session, receipt.stage_deadline) == (3, "16-3", applied.state.deadline)
+        assert receipt.stage_deadline > state.stage_since.date()
+        again = draft.receive(draft.DECIDE, applied.state, review, state.stage_since, "req-1").receipt
+        assert again == receipt.model_copy(update={"duplicate": True})
+    else:
+        assert (receipt.events, receipt.target_session) == (1, "16-2")

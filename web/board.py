@@ -114,13 +114,19 @@ async def sessions_ahead(request: Request) -> Response:
     # under its next meeting: the drafts aimed at a meeting are those whose limits count back from it (found by a National
     # Assembly Office official's trial: the next meeting showed none of the three drafts the Committee's inbox held).
     deciding = await with_titles(request, await database(board.inbox(pool, [Actor.UBTVQH.value], own_agency=own_agency(who)))) if meetings else []
+    # An ordinance is adopted at the meeting it recorded (`committee_meeting`), not before: listed there (found by an
+    # official's trial: under the next meeting, where its adoption is refused, `at_the_meeting`); the rest at the next.
+    ahead = {m.code for m in meetings}
+    adopted_at = {row["submission_id"]: row["committee_meeting"] for row in rows if row["committee_meeting"] in ahead}
+    deciding_at: dict[str, list] = {}
+    for row in deciding:
+        deciding_at.setdefault(adopted_at.get(row.submission_id, meetings[0].code if meetings else ""), []).append(row)
     blocks = []
     for sitting in sittings:
         listed = marked_by_sitting[sitting.code]
         shown = [(registry[m.submission_id], m.standing, m.counted_from, m.approved) for m in listed[:SHOWN_PER_SITTING] if m.submission_id in registry]
         blocks.append({"sitting": sitting, "drafts": shown, "counts": Counter(m.standing.mark for m in listed), "total": len(listed),
-                       "deciding": deciding[:SHOWN_PER_SITTING] if meetings and sitting is meetings[0] else [],
-                       "deciding_total": len(deciding)})
+                       "deciding": deciding_at.get(sitting.code, [])[:SHOWN_PER_SITTING], "deciding_total": len(deciding_at.get(sitting.code, []))})
     # The drafts aimed at no sitting ahead, in no block above (found by a new user: a draft deferred to a session not on the calendar).
     elsewhere, elsewhere_total = await database(board.aimed_at_no_sitting_ahead(
         pool, [s.code for s in sessions], [m.code for m in meetings], own_agency=own_agency(who), limit=SHOWN_PER_SITTING))

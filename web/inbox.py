@@ -23,7 +23,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import PASSED_STAGES, SITTING_STAGES, EscalationLevel, ProcessVersion, Stage
+from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, EscalationLevel, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
@@ -122,8 +122,13 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     if refusal:
         noted(request, refusal["problems"])
     rows = await with_titles(request, await database(board.inbox(request.app.state.pool, agencies_of(who), own_agency=own_agency(who))))
+    # A classified draft's registry row names the Assembly's committees as a body, not which one examines it: counted apart
+    # for a committee, whose own it may not be (found by an official's trial: every committee read one waiting for it).
+    committee = who.role.actor is Actor.NA_COMMITTEE
     unseen, _ = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=local_day(today()),
-                                                       agencies=agencies_of(who)))
+                                                       agencies=[who.agency_code] if committee else agencies_of(who)))
+    committees_unseen = (await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=local_day(today()),
+                                                                agencies=[Actor.NA_COMMITTEE.value])))[0] if committee else 0
     rules = {row.submission_id: next((r for r in rulebook(row.process_version).stages if r.stage is row.stage), None) for row in rows}
     carrying = {sid for sid, rule in rules.items() if rule is not None and "CARRY_OVER" in rule.outcomes}
     sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
@@ -152,7 +157,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                              if office else ([], 0))
     disputes = await awaiting_ruling(request, who)
     return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
-                can_decide=who.role.actor is not None, unseen=unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
+                can_decide=who.role.actor is not None, unseen=unseen, committees_unseen=committees_unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
                 asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen, points=disputes.shown,
                 points_unseen=disputes.unseen, points_more=disputes.more, points_asked=disputes.asked,
                 coordinating=who.agency_code == COORDINATING_AGENCY, today=day,

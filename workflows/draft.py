@@ -410,10 +410,44 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
         change.refresh()
 
 
+def receive(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
+            checked: bool = False) -> Applied:
+    """What an update does: `perform`, then, from the twenty-first generation, raise the alarms it made due now (a stage
+    reached past its cut-off: the deadline passed, the slip to the next session), in its receipt, which says where the
+    draft stands after both (found by an official's trial: the answer named the session the draft had just slipped from,
+    and the cut-off passed, which the tick after it changed)."""
+    applied = perform(op, state, message, now, request_id, checked=checked)
+    if applied.receipt.duplicate or applied.state.generation < 21:
+        return applied
+    change = Change(applied.state, now)
+    raise_due(change)
+    recorded = [e.entry for e in change.effects if isinstance(e, Record)]
+    if not recorded:
+        return applied
+    rounds.follow_sessions(change)
+    s = change.state
+    receipt = applied.receipt.model_copy(update={
+        "first_seq": applied.receipt.first_seq or recorded[0].seq, "events": applied.receipt.events + len(recorded), "to_stage": s.stage,
+        "stage_deadline": s.deadline, "target_session": s.target.code})
+    if request_id is not None:  # a retry is answered as the first call was
+        s.seen = (*s.seen[:-1], s.seen[-1].model_copy(update={"receipt": receipt}))
+    return Applied(s, [*applied.effects, *change.effects], receipt)
+
+
 def tick(state: DraftState, now: datetime) -> Applied:
     """Time passed: raise the alarms now due (a missed cut-off slips the draft), and check the rounds due."""
     change = Change(state, now)
     s = change.state
+    raise_due(change)
+    rounds.follow_sessions(change)  # a slip aims the draft at the next session
+    if change.gen2:
+        change.effects.extend(CheckRound(w.round.round_id, w.round.workflow_id) for w in s.open_rounds if w.check_at <= now)
+    return Applied(s, change.effects)
+
+
+def raise_due(change: Change) -> None:
+    """Raise the alarms due by the change's time; a missed cut-off slips the draft."""
+    s, now = change.state, change.now
     for alarm in due_later(s):
         if alarm.at > now:
             break
@@ -433,11 +467,6 @@ def tick(state: DraftState, now: datetime) -> Applied:
         # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
         if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
             break
-    rounds.follow_sessions(change)  # a slip aims the draft at the next session
-    if change.gen2:
-        change.effects.extend(CheckRound(w.round.round_id, w.round.workflow_id) for w in s.open_rounds if w.check_at <= now)
-    return Applied(s, change.effects)
-
 
 
 DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, admissions.admits_decision)

@@ -288,7 +288,7 @@ class DraftLawWorkflow:
         passed, self._passed = self._passed, None
         # Compared item by item, the request ID first; a message and a state are most often the very same objects.
         checked = passed == (self._request_id(), message, self._state, workflow.now())
-        performed = lambda: draft.perform(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)  # noqa: E731
+        performed = lambda: draft.receive(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)  # noqa: E731
         return await self._told(answered(performed, classified=self._input.classified))
 
     async def _told(self, applied: Applied) -> Receipt:
