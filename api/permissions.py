@@ -57,7 +57,10 @@ def check_opinion(caller: Caller, *, opinion: OpinionBody, draft: StatusView) ->
         if not (caller.role is CallerRole.LEAD_MINISTRY and caller.agency_code == draft.lead_ministry):
             raise forbidden("consultee", "public_through_lead_ministry", "comments of the public are forwarded by the lead ministry's system")
     elif opinion.consultee != caller.agency_code:
-        raise forbidden("consultee", "callers_own_agency", f"this token answers for {caller.agency_code}, not {opinion.consultee}")
+        # A letter on paper is entered by an official (found by a ministry's trial: this said no way to do it).
+        raise forbidden("consultee", "callers_own_agency", f"this token answers for {caller.agency_code}, not {opinion.consultee}; an "
+                        "opinion received by letter is entered by an official with `legis consult opinion` (its `occurred_on`, the day "
+                        "it was received)")
 
 
 def reported_ministry(caller: Caller, ministry: str | None) -> str | None:

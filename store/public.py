@@ -13,7 +13,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -34,6 +34,7 @@ from schemas.public import (
     PublicTotals,
 )
 from schemas.refusal import RefusalKind, Refused
+from schemas.time import in_hanoi
 from store import audit, registry
 from store.intake import Incoming, take_many
 
@@ -157,7 +158,7 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
     Refused while the window is open, and for a group with nothing left to answer."""
     async with db.acquire() as connection, connection.transaction():
         state = await connection.fetchrow(
-            f"SELECT r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended('r')} AS round_ended FROM public_rounds r "
+            f"SELECT r.closes_at, r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended('r')} AS round_ended FROM public_rounds r "
             "JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
         if state is None:
             raise Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
@@ -169,7 +170,9 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
             raise Refused("round_id", "round_closed", "the draft recorded this round cancelled or lost: it will not be compiled, and takes "
                           "no answers", RefusalKind.CLOSED)
         if state["closed_at"] is None:
-            raise Refused("round_id", "round_still_open", "comments are answered once the window has closed", RefusalKind.CONFLICT)
+            # Said with the window's last day (found by a ministry's trial: it said no date).
+            raise Refused("round_id", "round_still_open", "comments are answered once the window has closed: it takes comments until the end of "
+                          f"{(in_hanoi(state['closes_at']) - timedelta(microseconds=1)).date()} (Ha Noi)", RefusalKind.CONFLICT)
         if state["compiled_at"] is not None:
             raise Refused("round_id", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         # An answer to one comment is read under that comment's article (found by a trial: the public's page listed it

@@ -13,7 +13,7 @@ import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -95,10 +95,12 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
         problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/opinions", headers=lead,
                                json={"consultee": PUBLIC, "official": "Cổng thông tin", "comments": [{"comment_id": "1", "text": "ý kiến"}]}),
                 409, "public_comments_through_public_page", "consultee")
-        # Answers wait for the window to close.
-        problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
-                               json={"agency_code": "BGDDT", "official": "Vụ trưởng", "article": 12, "response": "ACCEPTED"}),
-                409, "round_still_open", "round_id")
+        # Answers wait for the window to close, whose last day is said (found by a ministry's trial: no date).
+        early = problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                                       json={"agency_code": "BGDDT", "official": "Vụ trưởng", "article": 12, "response": "ACCEPTED"}),
+                        409, "round_still_open", "round_id")
+        closes_at = datetime.fromisoformat((await api.get(f"/v1/public/consultations/{sid}/cong-khai")).json()["closes_at"])
+        assert f"until the end of {(closes_at - timedelta(seconds=1)).date()} (Ha Noi)" in early["detail"], (early, closes_at)
 
         # While open, the officials' read counts them as the public's page does (found by a new user: it said 0 until the close).
         open_round = (await api.get(f"/v1/submissions/{sid}/consultations/cong-khai", headers=lead)).json()

@@ -101,7 +101,8 @@ class RoundRules:
         if self._closed_at is None:
             raise Refused("responses", "round_still_open", f"the round takes opinions until {in_hanoi(self._closes_at).isoformat()}")
         if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code not in self._leads:
-            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's ({self._leads[-1]})",
+            raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's, sent under its code now "
+                          f"({self._leads[-1]}; after a remap, with a token of that code)",
                           RefusalKind.FORBIDDEN)
         answered = {f"{r.consultee}/{r.comment_id}" for r in compilation.responses}
         asked = self._comment_keys()

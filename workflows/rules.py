@@ -173,7 +173,7 @@ def check_postponement_request(state: DraftState, request: PostponementRequest, 
     check_occurred_on(state, request.occurred_on, now)
     rule = state.rulebook.rule(state.stage)
     if state.deadline is None:
-        raise Refused("stage", "postponable_deadline", f"{state.stage.value} has no deadline to move")
+        raise Refused("stage", "postponable_deadline", f"{state.stage.value} has no deadline to move: a postponement moves the deadline of the stage the draft is at")
     if not rule.postponement_authority:
         raise Refused("stage", "postponable_deadline", f"the deadline of {state.stage.value} is statutory and cannot be moved")
     if state.pending_postponement is not None:
