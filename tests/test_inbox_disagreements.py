@@ -71,7 +71,7 @@ async def test_a_point_waits_in_the_inbox_of_who_must_rule_and_the_government_of
             assert (point["point"]["point_id"], point["with_actor"], point["point"]["summary"]) == ("P1", "DEPUTY_PM", "(classified)"), point
             # Whose inbox it is: the Deputy Prime Minister's and the Prime Minister's tokens are both the Government's, CP (found by
             # the same trial: both inboxes were headed "CP").
-            assert "Việc cần xử lý: CP · Phó Thủ tướng <span class=\"vi\">(DEPUTY_PM)</span></h1>" in deputy, deputy[:3000]
+            assert "Việc cần xử lý: Chính phủ <span class=\"vi\">(CP)</span> · Phó Thủ tướng <span class=\"vi\">(DEPUTY_PM)</span></h1>" in deputy, deputy[:3000]
             assert sid not in await inbox("CP", CallerRole.PM)  # not the Prime Minister's until escalated
             office = await inbox("VPCP", CallerRole.OPERATOR)
             assert "Các vấn đề còn ý kiến khác nhau chờ quyết định" in office and "vấn đề P1: BGDDT, BNV" in office, office[-3000:]

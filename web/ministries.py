@@ -21,7 +21,7 @@ from schemas.refusal import Refused
 from schemas.time import Day
 from store import board
 from web import charts
-from web.actor_names import actor_name
+from web.actor_names import agency_label
 from web.auth import signed_in, to_sign_in
 from web.board import All, own_agency, today, with_timing
 from web.refusals import PageRoute, explain
@@ -65,7 +65,7 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
         ("postponed", "Postponed"), ("late_requests", "Late requests"), ("no_data", "No data"))}
     catalogue = translations(language_of(request))
     chart = charts.per_ministry(rows, title=gettext(request, "Stages finished and overdue, per agency"), labels=labels,
-                                agency_name=lambda code: actor_name(code, catalogue) or code)
+                                agency_name=agency_label(catalogue))
     trend = charts.trend(quarters, labels=labels, title=gettext(request, "Quarterly trend, the drafts %(ministry)s leads") % {"ministry": ministry}
                          if ministry else gettext(request, "Quarterly trend, all agencies"))
     # Filtered by a ministry, the report counts no classified draft (which would tell who leads it): nothing to note.
