@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import asyncpg_trek
@@ -13,6 +16,8 @@ from asyncpg_trek.asyncpg import AsyncpgBackend
 
 from schemas.refusal import Refused
 from workflows.codec import KeyRing
+
+T = TypeVar("T")
 
 SCHEMA_REVISION = "unansweredv27"
 # The payload keys a migration that seals data reads (secretsv15 seals the webhook secrets); set by `migrate`.
@@ -28,6 +33,37 @@ DATABASE_DOWN = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncp
 # waiting for an answer (the API) it has not answered in time (found by a breaker: 500, an applied decision's answer
 # included); an activity retries it as the failure it is.
 DATABASE_GAVE_UP = (asyncpg.exceptions.QueryCanceledError, asyncpg.exceptions.LockNotAvailableError)
+
+
+async def within(call: Awaitable[T], seconds: float) -> T:
+    """`call` awaited at most `seconds` (TimeoutError after them), run as a task of its own, cancelled and left to end on
+    any failure: a cancelled query's connection is given back to the pool only once the server answers asyncpg's cancel
+    request, which a server that takes connections and answers nothing never does (found by breakers: every read of the
+    API hung, and a readiness probe, waiting for that)."""
+    task = asyncio.ensure_future(call)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), seconds)
+    except BaseException:  # a timeout, a failure, or the caller itself cancelled (its client gone)
+        _give_up(task)
+        raise
+
+
+# Calls given up on, kept until they end so that their tasks are not collected while they still run.
+_unawaited: set[asyncio.Task] = set()
+
+
+def _give_up(task: asyncio.Task) -> None:
+    if task.done():
+        return
+    task.cancel()
+    _unawaited.add(task)
+    task.add_done_callback(_ended)
+
+
+def _ended(task: asyncio.Task) -> None:
+    _unawaited.discard(task)
+    if not task.cancelled():
+        task.exception()  # read, so that asyncio does not log it as never retrieved
 
 
 async def create_pool(database_url: str, *, max_size: int = 10) -> asyncpg.Pool:

@@ -21,7 +21,7 @@ from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedErro
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.database import DATABASE_DOWN, DATABASE_GAVE_UP
+from activities.database import DATABASE_DOWN, DATABASE_GAVE_UP, within
 from api import permissions
 from api.plumbing import limiter, over, retry_after
 from api.problems import from_draft, problem
@@ -245,8 +245,9 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
         return problem(Refused("body", "temporal_accepts", f"Temporal refused the request: {rpc.message}", RefusalKind.INVALID))
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
-    return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}",
-                           RefusalKind.BUSY))
+    return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}; send "
+                           "the same request again in a moment (with its Idempotency-Key); if it goes on, the operators check that "
+                           "the Temporal frontend runs and is reachable (LEGIS_TEMPORAL_ADDRESS)", RefusalKind.BUSY))
 
 
 class ListPage(BaseModel, Generic[T]):
@@ -294,34 +295,12 @@ async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
     as a task of its own, cancelled and left to end when it does: a cancelled query's connection is given back to the
     pool only once the server answers asyncpg's cancel request, which a server that takes connections and answers
     nothing never does (found by a breaker: every read hung, the timeout waiting for that)."""
-    task = asyncio.ensure_future(call)
     try:
-        return await asyncio.wait_for(asyncio.shield(task), seconds)
+        return await within(call, seconds)
     except (TimeoutError, *DATABASE_DOWN, *DATABASE_GAVE_UP) as down:
-        _give_up(task)
-        raise problem(Refused("database", "database_unavailable", f"the database does not answer ({type(down).__name__})",
-                              RefusalKind.BUSY)) from None
-    except asyncio.CancelledError:  # the request itself cancelled (its client gone)
-        _give_up(task)
-        raise
-
-
-# Calls given up on, kept until they end so that their tasks are not collected while they still run.
-_unawaited: set[asyncio.Task] = set()
-
-
-def _give_up(task: asyncio.Task) -> None:
-    if task.done():
-        return
-    task.cancel()
-    _unawaited.add(task)
-    task.add_done_callback(_ended)
-
-
-def _ended(task: asyncio.Task) -> None:
-    _unawaited.discard(task)
-    if not task.cancelled():
-        task.exception()  # read, so that asyncio does not log it as never retrieved
+        raise problem(Refused("database", "database_unavailable", f"the database does not answer ({type(down).__name__}); send the "
+                              "same request again in a moment (with its Idempotency-Key); if it goes on, the operators check that "
+                              "PostgreSQL runs and is reachable (LEGIS_DATABASE_URL)", RefusalKind.BUSY)) from None
 
 
 def rate(text: str | None):

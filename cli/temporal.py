@@ -116,8 +116,9 @@ async def connect(config: Settings) -> Client:
             return await temporal_client(config)
     except (RuntimeError, TimeoutError) as down:
         reason = str(down) or f"no answer within {chosen.timeout:g} s"
-        raise Unavailable(f"Temporal at {config.temporal_address} does not answer ({reason}); is `legis dev` running, and is the "
-                          "address right (--address, LEGIS_TEMPORAL_ADDRESS, the profile)?", rule="temporal_reachable") from None
+        raise Unavailable(f"Temporal at {config.temporal_address} does not answer ({reason}); is it running (`legis dev` on this "
+                          "machine, the cluster's frontend elsewhere), and is the address right (--address, LEGIS_TEMPORAL_ADDRESS, "
+                          "the profile)?", rule="temporal_reachable") from None
     except OSError as unreadable:
         raise Invalid(f"settings: {unreadable}", field="settings", rule="tls_files_readable") from None
     except KeyRingError as keys:
