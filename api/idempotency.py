@@ -1,7 +1,8 @@
 """Idempotency keys on every POST, as payment APIs do them (`Idempotency-Key` header).
 
 The key, a hash of the request (method, path, and the body's JSON value: keys in any order, any spacing) and the
-first answer are recorded per token, before the draft's checks: a request refused before its route runs (its path, its
+first answer are recorded per caller (its agency and role: `key_scope`, so that a retry after its system's token is
+rotated is still known), before the draft's checks: a request refused before its route runs (its path, its
 token, a body that does not decode or validate) is refused first, and its key is not kept.
 A retry with the same key and body gets that answer again, even if a check would now refuse the request; the same
 key with another body is refused (`idempotency_key_reused`); a retry while the first is still being answered is asked
@@ -23,6 +24,7 @@ from fastapi_problem.error import Problem
 
 from api.deps import database
 from api.problems import from_draft, problem, problem_body
+from api.tokens import Caller
 from schemas.refusal import RefusalKind, Refused
 
 log = structlog.get_logger(__name__)
@@ -31,8 +33,15 @@ KEPT_HEADERS = ("location", "link")
 KEPT_DAYS = 30
 
 
-async def answer_once(http: Request, token_id: str, key: str | None, run: Callable[[], Awaitable[Response]]) -> Response:
-    """Run a POST once per (token, key); raises the problems `run` raises, after recording them.
+def key_scope(who: Caller) -> str:
+    """What a key is unique within: the caller's agency and role ("BGDDT/LEAD_MINISTRY"), which the tokens of one system
+    share through a rotation, as payment APIs keep keys per account (found by an integrator's trial: a filing retried
+    under its key with the new token was applied a second time)."""
+    return f"{who.agency_code}/{who.role.value}"
+
+
+async def answer_once(http: Request, caller: str, key: str | None, run: Callable[[], Awaitable[Response]]) -> Response:
+    """Run a POST once per (caller, key), the caller by its `key_scope`; raises the problems `run` raises, after recording them.
 
     A claim whose answer was never recorded (its API process killed while it ran, PostgreSQL lost before the answer could
     be written: found by a breaker, every retry was told `request_in_progress` for the 30 days the key is kept) is taken
@@ -44,32 +53,32 @@ async def answer_once(http: Request, token_id: str, key: str | None, run: Callab
     digest = await _digest(http, canonical=True)
     held = _claim_seconds(http)
     claimed = await database(pool.fetchval(
-        f"""INSERT INTO idempotency_keys (token_id, key, method, path, request_sha256) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (token_id, key) DO UPDATE SET method = $3, path = $4, request_sha256 = $5, status = NULL, headers = NULL,
+        f"""INSERT INTO idempotency_keys (caller, key, method, path, request_sha256) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (caller, key) DO UPDATE SET method = $3, path = $4, request_sha256 = $5, status = NULL, headers = NULL,
                 body = NULL, created_at = now()
             WHERE idempotency_keys.created_at < now() - interval '{KEPT_DAYS} days'
                OR (idempotency_keys.status IS NULL AND idempotency_keys.request_sha256 = $5
                    AND idempotency_keys.created_at < now() - make_interval(secs => $6))
             RETURNING true""",
-        token_id, key, http.method, http.url.path, digest, held,
+        caller, key, http.method, http.url.path, digest, held,
     ))
-    await database(pool.execute(f"DELETE FROM idempotency_keys WHERE token_id = $1 AND created_at < now() - interval '{KEPT_DAYS} days'",
-                                token_id))
+    await database(pool.execute(f"DELETE FROM idempotency_keys WHERE caller = $1 AND created_at < now() - interval '{KEPT_DAYS} days'",
+                                caller))
     if not claimed:
-        return await _first_answer(pool, token_id, key, (digest, await _digest(http, canonical=False)), held)
+        return await _first_answer(pool, caller, key, (digest, await _digest(http, canonical=False)), held)
     try:
         response = await run()
     except (Problem, Refused) as refused:
         # A refusal is an answer: kept, so that a retry after the draft has moved on is refused again, not applied then.
         answer = from_draft(refused) if isinstance(refused, Refused) else refused
-        await _keep(pool, token_id, key, answer.status, {"content-type": "application/problem+json", **(answer.headers or {})},
+        await _keep(pool, caller, key, answer.status, {"content-type": "application/problem+json", **(answer.headers or {})},
                     problem_body(answer))
         raise
     except BaseException:
         with contextlib.suppress(Problem):  # the database down: left claimed, a retry takes it over in `_claim_seconds`
-            await database(pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key))
+            await database(pool.execute("DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2", caller, key))
         raise
-    await _keep(pool, token_id, key, response.status_code, dict(response.headers), response.body)
+    await _keep(pool, caller, key, response.status_code, dict(response.headers), response.body)
     return response
 
 
@@ -90,25 +99,25 @@ async def _digest(http: Request, *, canonical: bool) -> str:
     return hashlib.sha256(b"\n".join([http.method.encode(), http.url.path.encode(), raw])).hexdigest()
 
 
-async def _keep(pool: asyncpg.Pool, token_id: str, key: str, status: int, headers: dict[str, str], body: bytes) -> None:
+async def _keep(pool: asyncpg.Pool, caller: str, key: str, status: int, headers: dict[str, str], body: bytes) -> None:
     """Record the answer; the answer is given whether or not it could be (PostgreSQL lost meanwhile: found by a breaker,
     an applied decision answered 500), and a retry then takes the claim over (`answer_once`)."""
     kept = {name: value for name, value in headers.items() if name.lower() in (*KEPT_HEADERS, "content-type")}
     try:
         if status >= 500 or status == 429:
-            await database(pool.execute("DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key))
+            await database(pool.execute("DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2", caller, key))
         else:
-            await database(pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 WHERE token_id = $1 "
-                                        "AND key = $2", token_id, key, status, json.dumps(kept), body))
+            await database(pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 WHERE caller = $1 "
+                                        "AND key = $2", caller, key, status, json.dumps(kept), body))
     except Problem:
         log.warning("idempotency answer not recorded: the database is unavailable; a retry under the key runs the request again "
                     "once the claim lapses, and the draft answers it as the first", status=status)
 
 
-async def _first_answer(pool: asyncpg.Pool, token_id: str, key: str, digests: tuple[str, str], held: float) -> Response:
+async def _first_answer(pool: asyncpg.Pool, caller: str, key: str, digests: tuple[str, str], held: float) -> Response:
     row = await database(pool.fetchrow(
         "SELECT request_sha256, status, headers, body, greatest(1, ceil(extract(epoch FROM created_at + make_interval(secs => $3) - now()))) "
-        "AS lapses_in FROM idempotency_keys WHERE token_id = $1 AND key = $2", token_id, key, held))
+        "AS lapses_in FROM idempotency_keys WHERE caller = $1 AND key = $2", caller, key, held))
     if row is None or row["request_sha256"] not in digests:
         raise problem(Refused("Idempotency-Key", "idempotency_key_reused",
                               f"the key {key!r} was used for another request; send this one with a new key", RefusalKind.INVALID))

@@ -104,3 +104,26 @@ async def test_a_body_that_does_not_validate_is_refused_before_its_key_is_kept(a
     problem(await api.post("/v1/submissions", json={}, headers=lead | fresh), 422, "missing")
     retried = await api.post("/v1/submissions", json=body(start_request()), headers=lead | fresh)
     assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers, retried.text
+
+
+async def test_a_key_answers_its_retry_through_the_systems_new_token_after_a_rotation(api, pool):
+    """Found by an integrator's trial: keys were kept per token, so that a filing retried under its key after the system's
+    token was rotated (a new token of the same agency and role, the old one revoked) ran again, and, with the draft's
+    256 remembered requests passed, was filed twice. A key is its caller's agency and role's, as payment APIs keep keys
+    per account: another agency's, or another role's, is its own."""
+    from api.tokens import revoke
+    from tests.http_api import started_at_drafting
+
+    request, old = await started_at_drafting(api, pool)
+    path, key = f"/v1/submissions/{request.submission_id}/dossier", {"Idempotency-Key": f"dms-outbox-{request.submission_id}"}
+    first = await api.post(path, json=body(draft_text(request)), headers=old | key)
+    assert first.status_code == 200, first.text
+    token_id = old["Authorization"].removeprefix("Bearer ").split("_")[1]
+    assert await revoke(pool, token_id, revoked_by="test operator")
+    new = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
+    retried = await api.post(path, json=body(draft_text(request)), headers=new | key)
+    assert (retried.status_code, retried.json(), retried.headers.get("idempotent-replayed")) == (200, first.json(), "true"), retried.text
+    # Another role of the same agency keeps keys of its own: the key is new to it (refused here for its role, not replayed).
+    operator = await bearer(pool, request.lead_ministry, CallerRole.OPERATOR)
+    refused = await api.post(path, json=body(draft_text(request)), headers=operator | key)
+    assert refused.status_code == 403 and "idempotent-replayed" not in refused.headers, refused.text

@@ -1,5 +1,6 @@
 """Webhook deliveries when something fails under them (found by breakers): the worker killed while its receiver had not
-answered, and the subscriber removed, or added again, while a round of deliveries runs. Against a real receiver on
+answered, and the subscriber removed, or added again, while a round of deliveries runs; and one draft's events failing
+while others wait (found by an integrator's trial). Against a real receiver on
 127.0.0.1, a real Temporal and PostgreSQL."""
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import pytest
 
 from activities.destinations import AllowedHosts
 from activities.webhooks import WebhookActivities, new_secret
+from schemas.enums import Stage
 from schemas.records import DeliveryInput, WebhookInput
 from store import subscribers
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
-from tests.receiver import STALL, Handler, Receiver
+from tests.receiver import STALL, Handler, Received, Receiver
+from tests.scenarios import approve
 from tests.stack import LEGIS, RECEIVER_HOST
-from tests.test_webhooks import ministry, receiver, subscribe, taken_by  # noqa: F401 (receiver: the fixture)
+from tests.test_webhooks import ministry, receiver, recorded, subscribe, taken_by, worker  # noqa: F401 (receiver, worker: fixtures)
 from workers.worker import create_worker
 from workflows import client as drafts
 from workflows.webhook_delivery import WebhookDeliveryWorkflow, workflow_id_for
@@ -103,6 +106,51 @@ async def test_a_subscriber_removed_mid_round_is_sent_nothing_more(dev_env, pool
             # Only the request under way as it was removed may still have been sent; nothing after it, and nothing of the old
             # subscription's waiting events is logged as delivered to the new one.
             assert len(sent_after) <= 1 and delivered <= 2, (len(hook.received), delivered, time.monotonic() - removed_at)
+    finally:
+        hook.shutdown()
+        hook.server_close()
+
+
+class FailsOneDraft(Handler):
+    """A receiver that answers 503 to every event of one draft (its handler for that draft is broken) and takes the rest."""
+
+    def do_POST(self) -> None:  # noqa: N802
+        server = self.server
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        failing = self.headers["Idempotency-Key"].startswith(server.failing + ":")
+        status = 503 if failing else 204
+        with server.lock:
+            server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+        self.send_response(status)
+        self.end_headers()
+
+
+async def test_a_draft_whose_events_fail_does_not_hold_up_another_draft_s_events(dev_env, pool, worker):  # noqa: F811 (worker: the fixture)
+    """Found by an integrator's trial (README, Webhooks: "A refused or failed event stops that draft's later events for
+    the round (order first) while other drafts go on"): a round fetched the subscriber's oldest pending events, at most `batch` (200 by default), and
+    skips the failing draft's: once that draft has a batch's worth of events waiting, every round is filled with them
+    and the other drafts' events were never fetched while it failed (live: a draft with 230 events waiting behind a 503
+    held another draft's new event through every round for minutes). Here with a batch of 3."""
+    client, agency = dev_env.client, ministry()
+    hook = Receiver([])
+    hook.RequestHandlerClass = FailsOneDraft
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        failing, healthy = start_request(ministry=agency), start_request(ministry=agency)
+        hook.failing = failing.submission_id
+        subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+        await drafts.start_submission(client, failing, task_queue=worker)
+        await approve(client, failing, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+        await recorded(pool, [failing.submission_id], 3)
+        await drafts.start_submission(client, healthy, task_queue=worker)  # its one event, recorded after the failing draft's
+        await recorded(pool, [failing.submission_id, healthy.submission_id], 4)
+        activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]))
+        for _ in range(3):  # three rounds: the failing draft's receiver stays broken
+            await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id, batch=3))
+        taken = [r.headers["idempotency-key"] for r in hook.received if r.status == 204]
+        assert f"{healthy.submission_id}:1" in taken, (
+            f"the healthy draft's event was never sent; requests: {[(r.headers['idempotency-key'], r.status) for r in hook.received]}"
+        )
     finally:
         hook.shutdown()
         hook.server_close()

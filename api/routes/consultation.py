@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, known_parameters, link_after, temporal
 from api.examples import examples
-from api.idempotency import answer_once
+from api.idempotency import answer_once, key_scope
 from api.plumbing import Router
 from api.problems import from_draft
 from schemas.consultation import Compilation, CompilationBody, ConsultationView, Opinion, OpinionBody, OpinionReceipt, RoundCommentsPage
@@ -95,7 +95,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
                                                              update_id=update_id), "round_id")
         return JSONResponse(receipt.model_dump(mode="json"))
 
-    return await answer_once(http, who.token_id, key, run)
+    return await answer_once(http, key_scope(who), key, run)
 
 
 @router.post("/compilation", operation_id="compileConsultation", summary="The lead ministry's compilation (tổng hợp, tiếp thu, giải trình)", response_model=ConsultationView)
@@ -121,5 +121,5 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
                                                              lead_ministry=view.lead_ministry, update_id=update_id), "round_id")
         return JSONResponse(permissions.round_for(who, compiled, view).model_dump(mode="json"))
 
-    return await answer_once(http, who.token_id, key, run)
+    return await answer_once(http, key_scope(who), key, run)
 

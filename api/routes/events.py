@@ -20,7 +20,7 @@ from activities.rulebook import asked_deadline_warning, default_return_warning
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, database, temporal
 from api.examples import examples
-from api.idempotency import answer_once
+from api.idempotency import answer_once, key_scope
 from api.plumbing import Router
 from api.tokens import Caller, agencies_without_tokens, tokenless_warning
 from schemas.enums import ConsultationKind
@@ -150,7 +150,7 @@ def _endpoint(route: Route):
                 await database(public.registered(http.app.state.pool, submission_id, message.round_id, within=PUBLIC_ROUND_SECONDS))
             return JSONResponse((await _with_warnings(http, permissions.receipt_for(who, receipt), message)).model_dump(mode="json"))
 
-        return await answer_once(http, who.token_id, key, run)
+        return await answer_once(http, key_scope(who), key, run)
 
     send.__name__ = route.operation.name
     send.__doc__ = route.summary

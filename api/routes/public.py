@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, database, known_parameters, link_next, temporal
-from api.idempotency import answer_once
+from api.idempotency import answer_once, key_scope
 from api.plumbing import Router, over, retry_after
 from api.problems import from_draft, problem
 from schemas.messages import DocumentRef, RoundId, SubmissionId
@@ -236,7 +236,7 @@ async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, w
             raise from_draft(refused) from None
         return JSONResponse(answered.model_dump(mode="json"))
 
-    return await answer_once(http, who.token_id, key, run)
+    return await answer_once(http, key_scope(who), key, run)
 
 
 async def _lead_ministry_of(http: Request, who, submission_id: str) -> None:

@@ -15,7 +15,7 @@ from activities.rulebook import check_start
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, ListPage, TitleWords, cursor_of, database, known_parameters, link_after, link_next, temporal
 from api.examples import examples
-from api.idempotency import answer_once
+from api.idempotency import answer_once, key_scope
 from api.plumbing import Router
 from api.problems import problem
 from schemas.calendar import SessionCode
@@ -80,7 +80,7 @@ async def start_submission(
         return JSONResponse(body.model_dump(), status_code=201 if started.created else 200,
                             headers={"Location": f"/v1/submissions/{request.submission_id}"})
 
-    return await answer_once(http, who.token_id, key, start)
+    return await answer_once(http, key_scope(who), key, start)
 
 
 @router.get("", operation_id="listSubmissions", summary="The registry of drafts, a page at a time", response_model=ListPage[RegistryRow],
