@@ -44,9 +44,12 @@ from workflows.draft_law import TASK_QUEUE
 DESCRIPTION = """The intake for ministries' and offices' systems, and the reads for operators.
 
 Every request carries `Authorization: Bearer <token>` (`legis tokens issue`); a token acts as one agency in one role.
-Every failure answers `application/problem+json` (RFC 9457) with the `field` and the `rule` it breaks. Every POST takes an
-`Idempotency-Key`: sent again with the same body, it gets the first answer. Dates are Ha Noi dates (YYYY-MM-DD); instants
-carry their offset."""
+Every failure answers `application/problem+json` (RFC 9457) with the `field` and the `rule` it breaks. Every POST that
+carries a token takes an `Idempotency-Key`, kept for the token's agency and role: sent again with the same body, it gets
+the first answer. Dates are Ha Noi dates (YYYY-MM-DD) from 2000-01-01 to 2100-12-31 (`date_in_range`); instants carry
+their offset. `responsible` names the agency expected to act by its code where one agency acts for its draft (the lead
+ministry, the examining committee), else the deciding body (`MOJ`, `GOVERNMENT`, `UBTVQH`), which a filter may also name
+by the body's agency code (`BTP`, `CP`)."""
 
 TAGS = [
     {"name": "drafts", "description": "Opening submissions; the registry; a draft's status, history and dossier versions"},

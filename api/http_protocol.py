@@ -1,6 +1,6 @@
 """uvicorn's HTTP protocol (httptools, which uvicorn takes when it is installed), answering a request it cannot parse as
 every route answers a refusal: a problem naming its rule, with a request ID and an access line (found by a breaker: a path
-sent in raw UTF-8, `GET /v1/submissions/BGDĐT-1` as curl sends it, and a request line over 16 KB, were answered
+sent in raw UTF-8, `GET /v1/submissions/BGDĐT-1` as curl sends it, and a request line over 64 KB, were answered
 "Invalid HTTP request received." in text/plain, with neither)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class ProblemHttpTools(HttpToolsProtocol):
         request_id = uuid.uuid4().hex
         body = problem_body(problem(Refused("request", RULE, f"the request is not HTTP this server reads ({msg}): a path and a query are "
                                                              "written in ASCII, other characters percent-encoded (BGD%C4%90T-1 for "
-                                                             "BGDĐT-1), and a request line is at most 16 KB", RefusalKind.INVALID)))
+                                                             "BGDĐT-1), and a request line is at most 64 KB", RefusalKind.INVALID)))
         head = [b"HTTP/1.1 400 Bad Request\r\n", *(name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers),
                 b"content-type: application/problem+json\r\n", b"content-length: %d\r\n" % len(body),
                 *(name + b": " + value + b"\r\n" for name, value in HARDENING),

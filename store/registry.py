@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from schemas.enums import TERMINAL_STAGES
+from schemas.enums import BODY_CODES, TERMINAL_STAGES
 from schemas.records import RegistryRow
 from schemas.text import folded
 
@@ -86,11 +86,14 @@ async def page(
     matching = f"""FROM submissions
             WHERE ($1::text IS NULL OR title_folded LIKE $1)
               AND ($2::text[] IS NULL OR stage = ANY($2)) AND ($3::text[] IS NULL OR lead_ministry = ANY($3))
-              AND ($4::text IS NULL OR target_session = $4) AND ($5::text IS NULL OR responsible = $5)
+              AND ($4::text IS NULL OR target_session = $4) AND ($5::text[] IS NULL OR responsible = ANY($5))
               AND ($6::boolean IS NULL OR $6 = (stage_deadline IS NOT NULL AND stage_deadline < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
                    AND {OPEN}))
-              AND (NOT classified OR ($3::text[] IS NULL AND $4::text IS NULL AND $5::text IS NULL) OR lead_ministry = $7)"""
-    filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, responsible, overdue, own_agency)
+              AND (NOT classified OR ($3::text[] IS NULL AND $4::text IS NULL AND $5::text[] IS NULL) OR lead_ministry = $7)"""
+    # The deciding bodies are in the registry as actors (MOJ, GOVERNMENT): a filter naming one by its agency code (BTP, CP)
+    # finds them too (found by an integrator's trial: `responsible=BTP` found nothing).
+    acting = None if responsible is None else [responsible, *(actor.value for actor, code in BODY_CODES.items() if code == responsible)]
+    filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, acting, overdue, own_agency)
     rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($8::text IS NULL OR submission_id > $8) ORDER BY submission_id LIMIT $9",
                           *filters, after, size + 1)
     total = await db.fetchval(f"SELECT count(*) {matching}", *filters)

@@ -10,6 +10,7 @@ import json
 import logging
 import time
 import unicodedata
+import uuid
 
 import pytest
 from limits import parse
@@ -465,3 +466,19 @@ async def test_a_parameter_or_key_named_request_id_is_named_as_sent_not_as_the_i
 async def test_a_page_refusing_a_parameter_named_request_id_names_it_as_sent(api):
     page = await api.get("/public/BGDDT-2099-999/r1?request_id=1")
     assert page.status_code == 422 and "request_id" in page.text and "Idempotency-Key" not in page.text
+
+
+async def test_a_deciding_body_is_found_by_its_agency_code_as_by_its_name(api, pool):
+    """Found by an integrator's trial: the registry names a deciding body by its actor (MOJ), and `responsible=BTP` found
+    none of the drafts waiting for the Ministry of Justice."""
+    from tests.drafts import start_request
+
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    waiting = start_request(ministry="RSP" + uuid.uuid4().hex[:5].upper())
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, classified, last_seq, responsible) VALUES ($1, $2, 't', $3, 'LAW_2025', '16-2', 'APPRAISAL', now(), false, "
+                       "2, 'MOJ')", waiting.submission_id, f"draft-law-{waiting.submission_id}", waiting.lead_ministry)
+    for named in ("BTP", "MOJ"):
+        listed = (await api.get("/v1/submissions", params={"responsible": named, "ministry": waiting.lead_ministry}, headers=operator)).json()
+        assert [row["submission_id"] for row in listed["items"]] == [waiting.submission_id], (named, listed)
+    assert (await api.get("/v1/submissions", params={"responsible": "CP", "ministry": waiting.lead_ministry}, headers=operator)).json()["total"] == 0

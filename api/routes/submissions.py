@@ -93,7 +93,7 @@ async def list_submissions(
     ministry: Annotated[list[AgencyCode] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
     session: Annotated[SessionCode | None, Query(description="target session, e.g. 16-2, or 16-E9 for the 9th extraordinary session of "
                                                              "the 16th Assembly")] = None,
-    responsible: Annotated[AgencyCode | None, Query(description="the agency expected to act")] = None,
+    responsible: Annotated[AgencyCode | None, Query(description="the agency expected to act: its code, or a deciding body by its actor (MOJ) or its agency code (BTP)")] = None,
     overdue: Annotated[bool | None, Query(description="only drafts past their deadline (or only those not)")] = None,
 ) -> ListPage[RegistryRow]:
     """Drafts from the registry, by submission ID, a page at a time: follow `next_page` (or the `Link` header's `next`).
