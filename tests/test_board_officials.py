@@ -277,7 +277,9 @@ def test_a_timeline_says_whether_a_vote_adopted_the_draft(parts_not_passed, in_f
                          actor=Actor.NA, agency_code="QH", vote=vote)
     shown = environment("vi").get_template("draft.html").render(request=None, path="/board/drafts/T-1", row=row, entries=[entry], versions=[],
                                                                 today=date(2027, 5, 26), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
-    assert re.search(rf"Biểu quyết: {in_favour} / 500 · {said}\s*(<|$)", shown), shown[-2000:]
+    # With the counts against and abstaining (found by an official's trial: only those in favour were shown).
+    counts = f"(Tán thành {in_favour}, Không tán thành {500 - in_favour - 10}, Không biểu quyết 10)"
+    assert re.search(rf"Biểu quyết: {in_favour} / 500 {re.escape(counts)} · {said}\s*(<|$)", shown), shown[-2000:]
 
 
 @pytest.mark.parametrize(("language", "said"), [("vi", "MẬT: không chia sẻ"), ("en", "CLASSIFIED (MẬT): not to be shared")])
