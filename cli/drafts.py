@@ -247,7 +247,9 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
 
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json",
-    "legis decide BGDDT-2026-017 schemas/examples/04-appraisal-return.json --request-id dms-4711 --output json"))
+    "legis decide BGDDT-2026-017 schemas/examples/04-appraisal-return.json --request-id dms-4711 --output json",
+    "legis decide BGDDT-2026-017 schemas/examples/14-vote.json  # the Assembly's vote: counts, parts voted down",
+    "legis decide BGDDT-2026-017 schemas/examples/15-carry-over.json  # not passed: carried over to a later session"))
 def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """Send a decision (JSON) on the draft's current stage."""
     from activities.rulebook import default_return_warning

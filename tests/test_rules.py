@@ -229,3 +229,19 @@ def test_an_event_entered_afterwards_happened_at_this_stage(offset, rule):
 def test_dates_outside_the_calendars_reach_are_refused_with_their_rule():
     with pytest.raises(ValidationError, match="date_in_range"):
         Decision.model_validate({**decision(REQUEST, Stage.APPRAISAL).model_dump(), "occurred_on": date(1999, 12, 31)})
+
+
+@pytest.mark.parametrize("name", ["14-vote.json", "15-carry-over.json"])
+def test_the_assemblys_example_decisions_are_taken_at_its_sitting(name):
+    """The examples a vote and a carry-over are written from (found by an official's trial: `legis decide --help` named
+    neither's fields, and no example showed them), each taken by a draft at its session's sitting."""
+    from schemas.calendar import TargetSession
+    from tests.drafts import EXAMPLES
+    from workflows import draft
+
+    later = TargetSession(legislature=16, session=3, opens_on=date(2027, 10, 20))
+    state = core_state(REQUEST, at=Stage.NA_SESSION, sessions=[REQUEST.target_session, later])
+    taken = Decision.model_validate_json((EXAMPLES / name).read_text(encoding="utf-8"))
+    applied = draft.perform(draft.DECIDE, state, taken, SITTING)
+    assert applied.state.stage is (Stage.PROMULGATION if taken.vote else Stage.NA_SESSION)
+    assert applied.state.target.code == ("16-2" if taken.vote else "16-3")

@@ -49,7 +49,7 @@ class Route:
 ROUTES = (
     Route("/decisions", draft.DECIDE, "decideSubmission",
           "A decision on the draft's current stage; the draft's rulebook says who decides there and with what.",
-          ("01-policy-proposal", "02-programme", "03-drafting", "04-appraisal-return")),
+          ("01-policy-proposal", "02-programme", "03-drafting", "04-appraisal-return", "14-vote", "15-carry-over")),
     Route("/dossier", draft.FILE_DOSSIER, "fileDossier", "Documents filed to the dossier, by reference (name, SHA-256, size).",
           ("dossier-filing",)),
     Route("/postponements", draft.REQUEST_POSTPONEMENT, "requestPostponement", "Ask to move the current stage's deadline (xin lùi).",
