@@ -186,6 +186,7 @@ def set_meeting(
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow).
 
+    At least one session must be announced first (`legis calendar set-session`; refused otherwise, session_announced).
     A move that would put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is
     given."""
     from activities.calendar import meetings, sessions
