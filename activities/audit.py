@@ -66,9 +66,9 @@ WITH prior AS (
     INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session,
                              stage, stage_since, stage_deadline, classified, last_seq, responsible, updated_at,
                              cutoff, cutoff_stage, cutoff_sitting, committee_meeting, cutoffs_recorded, title_folded, cutoff_counted,
-                             counted_recorded)
+                             counted_recorded, adopted_at)
     SELECT $1, $3, $25, $26, $27, $28, $29, $30, $31, $32, coalesce((SELECT seq FROM event), $2), $33, now(), $37, $38, $39, $40, $41, $44,
-           $45, $41
+           $45, $41, $47
     ON CONFLICT (submission_id) DO UPDATE SET
         workflow_id = EXCLUDED.workflow_id, title = EXCLUDED.title, title_folded = EXCLUDED.title_folded, lead_ministry = EXCLUDED.lead_ministry,
         process_version = EXCLUDED.process_version, target_session = EXCLUDED.target_session,
@@ -76,7 +76,7 @@ WITH prior AS (
         classified = EXCLUDED.classified, last_seq = EXCLUDED.last_seq, responsible = EXCLUDED.responsible,
         cutoff = EXCLUDED.cutoff, cutoff_stage = EXCLUDED.cutoff_stage, cutoff_sitting = EXCLUDED.cutoff_sitting,
         committee_meeting = EXCLUDED.committee_meeting, cutoffs_recorded = EXCLUDED.cutoffs_recorded,
-        cutoff_counted = EXCLUDED.cutoff_counted, counted_recorded = EXCLUDED.counted_recorded,
+        cutoff_counted = EXCLUDED.cutoff_counted, counted_recorded = EXCLUDED.counted_recorded, adopted_at = EXCLUDED.adopted_at,
         updated_at = now(), ended = NULL, ended_at = NULL
     WHERE submissions.last_seq < EXCLUDED.last_seq
 )
@@ -245,4 +245,5 @@ def _arguments(entry: HistoryEntry, row: RegistryRow, run_id: str | None, cutoff
         None if row.title is None else folded(row.title),
         recorded.counted,
         update_id,
+        recorded.adopted_at,
     )

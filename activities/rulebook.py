@@ -91,13 +91,13 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     BGDDT-2026-018 and bgddt-2026-018 mean one draft): one the registry holds, or one a start claimed; a start that
     passes claims its ID (`submission_ids`), so that of two starts close together the second is refused. A start holding
     an API token's secret is refused first (`not_a_secret`: its ID would be the workflow's, shown to every reader), and a
-    step of a body that is one agency under another's code (`body_agency_code`), and a step naming a document kind twice
-    (`kind_once`, as a decision sent is refused: found by a breaker, the dossier kept one and dropped the other unseen)."""
+    step of a body that is one agency under another's code (`body_agency_code`), a step withdrawing a law passed
+    (`before_passage`), and a step naming a document kind twice (`kind_once`, as a decision sent is refused: found by a breaker, the dossier kept one and dropped the other unseen)."""
     admissions.admits_no_secret(request)
     admissions.admits_body_code(request)
     for number, step in enumerate(request.passed):
         try:
-            admissions.admits_documents(None, step)
+            admissions.admits_decision(None, step)
         except Refused as refused:
             raise refused.within(f"passed.{number}") from None
     taken = await connection.fetchval(_FOLDED, request.submission_id)

@@ -70,9 +70,9 @@ WHERE (e.recorded_at >= sub.created_at  -- since it was (last) added: not what w
 ORDER BY e.recorded_at, e.submission_id, e.seq
 LIMIT $2
 """
-# Fetches of a round after drafts were held: a draft whose events fail, however many wait, holds up no other's (found
-# by an integrator's trial: a draft with a batch's worth waiting behind a 503 filled every round, and another draft's
-# new event waited for minutes); bounded, so that a round ends within its activity's time.
+# Fetches of a round after drafts were held by the receiver's answer: a draft whose events fail, however many wait, holds
+# up no other's (found by an integrator's trial: a draft with a batch's worth waiting behind a 503 filled every round, and
+# another draft's new event waited for minutes); bounded, so that a round ends within its activity's time.
 FETCHES_PER_ROUND = 10
 
 
@@ -138,36 +138,41 @@ class WebhookActivities:
             sendable = [row for row in rows if may_receive(row)]
             kept_back = [row for row in rows if not may_receive(row)]
             await self._withhold(request.subscriber_id, kept_back)
-            delivered += await self._send(request.subscriber_id, since, sendable, blocked) if sendable and since else 0
-            withheld, fetched = withheld + len(kept_back), fetched + len(rows)
-            if len(rows) < request.batch or len(blocked) == held_before:
-                break  # all fetched, or a full batch taken with no draft newly held: the next round goes on
+            sent, reached = await self._send(request.subscriber_id, since, sendable, blocked) if sendable and since else (0, True)
+            delivered, withheld, fetched = delivered + sent, withheld + len(kept_back), fetched + len(rows)
+            if len(rows) < request.batch or len(blocked) == held_before or not reached:
+                # All fetched; a full batch taken with no draft newly held (the next round goes on); or a receiver not
+                # reached, or a subscriber that cannot be sent to, which more requests would only weigh on.
+                break
         if fetched:
             log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, withheld=withheld,
                      refused_drafts=len(blocked))
         return DeliveryResult(delivered=delivered, failed_drafts=len(blocked), pending=len(rows) == request.batch)
 
-    async def _send(self, subscriber_id: int, since: datetime, rows: list[asyncpg.Record], blocked: set[str]) -> int:
+    async def _send(self, subscriber_id: int, since: datetime, rows: list[asyncpg.Record], blocked: set[str]) -> tuple[int, bool]:
+        """The events delivered, and whether the receiver answered every request sent to it: not when it could not be
+        reached, nor when the subscriber's URL or secret could not be used (then the round fetches no more)."""
         if self._keys is None:
             return _held(subscriber_id, rows, blocked, "encryption_keys", "encryption_keys_configured",
-                         "this worker has no payload keys (LEGIS_ENCRYPTION_KEYS) to open the subscriber's secret")
+                         "this worker has no payload keys (LEGIS_ENCRYPTION_KEYS) to open the subscriber's secret"), False
         try:
             found = await subscribers.signing_secrets(self._pool, self._keys, subscriber_id)
             if found is None:
-                return 0  # removed meanwhile
+                return 0, False  # removed meanwhile
             url, signing = found
             destination = await destinations.check(url, self._allowed)
         except destinations.DestinationRefused as refused:
-            return _held(subscriber_id, rows, blocked, refused.field, refused.rule, f"{refused.field}: {refused.message}")
+            return _held(subscriber_id, rows, blocked, refused.field, refused.rule, f"{refused.field}: {refused.message}"), False
         except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
-            return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened))
+            return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened)), False
         async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as http:
             return await self._post_in_order(http, destination, url, (subscriber_id, since), signing, rows, blocked)
 
     async def _post_in_order(self, http: httpx.AsyncClient, destination: destinations.Destination, registered: str,
-                             subscription: tuple[int, datetime], signing: list[str], rows: list[asyncpg.Record], blocked: set[str]) -> int:
+                             subscription: tuple[int, datetime], signing: list[str], rows: list[asyncpg.Record],
+                             blocked: set[str]) -> tuple[int, bool]:
         subscriber_id, since = subscription
-        delivered, failure = 0, None
+        delivered, failure, reached = 0, None, True
         options = destination.request_options()
         for row in rows:
             if await subscribers.subscribed_since(self._pool, subscriber_id) != since:
@@ -189,14 +194,14 @@ class WebhookActivities:
                 response = await http.post(destination.url, content=body.encode(), headers=headers, extensions=options.get("extensions"))
                 accepted = response.is_success
             except httpx.HTTPError as unreached:
-                response, accepted = None, False
+                response, accepted, reached = None, False, False
                 failure = failure or f"{type(unreached).__name__}: {str(unreached)[:200]}"
             except Exception as unsendable:  # anything else is the destination's fault, not the receiver's
                 # Not an answer or a network failure but a request that cannot be made (a URL stored before `check`
                 # refused what it holds: a socket refusing its port). Held as a refused destination is, rather than
                 # failing the activity on every attempt for ever.
                 return delivered + _held(subscriber_id, rows, blocked, destinations.FIELD, "url_sendable",
-                                         f"{destinations.FIELD}: the request cannot be made ({type(unsendable).__name__}: {str(unsendable)[:200]})")
+                                         f"{destinations.FIELD}: the request cannot be made ({type(unsendable).__name__}: {str(unsendable)[:200]})"), False
             if response is not None and response.status_code in REFUSED_FOR_ITS_BODY:
                 await self._dead_letter(subscriber_id, row, body, response.status_code)
                 continue
@@ -217,7 +222,7 @@ class WebhookActivities:
             # An operator's sign that a receiver is down or failing; the events wait for it and nothing is lost.
             log.warning("webhook receiver did not take events; they wait and are sent again", subscriber_id=subscriber_id,
                         host=destination.host, cause=failure, waiting_drafts=len(blocked))
-        return delivered
+        return delivered, reached
 
     async def _withhold(self, subscriber_id: int, rows: list[asyncpg.Record]) -> None:
         if rows:

@@ -246,7 +246,7 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
     return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}; send "
-                           "the same request again in a moment (with its Idempotency-Key); if it goes on, the operators check that "
+                           "the same request again in a moment (a POST with its Idempotency-Key); if it goes on, the operators check that "
                            "the Temporal frontend runs and is reachable (LEGIS_TEMPORAL_ADDRESS)", RefusalKind.BUSY))
 
 
@@ -299,8 +299,8 @@ async def database(call: Awaitable[T], *, seconds: float = 10) -> T:
         return await within(call, seconds)
     except (TimeoutError, *DATABASE_DOWN, *DATABASE_GAVE_UP) as down:
         raise problem(Refused("database", "database_unavailable", f"the database does not answer ({type(down).__name__}); send the "
-                              "same request again in a moment (with its Idempotency-Key); if it goes on, the operators check that "
-                              "PostgreSQL runs and is reachable (LEGIS_DATABASE_URL)", RefusalKind.BUSY)) from None
+                              "same request again in a moment (a POST with its Idempotency-Key); if it goes on, the operators check "
+                              "that PostgreSQL runs and is reachable (LEGIS_DATABASE_URL)", RefusalKind.BUSY)) from None
 
 
 def rate(text: str | None):

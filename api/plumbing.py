@@ -275,8 +275,8 @@ class BodyLimit:
             return
         body = problem_body(problem(Refused("body", "body_too_large", f"the body is over {self.limit} bytes", RefusalKind.INVALID)))
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-                                (b"x-request-id", request_id.encode("latin-1"))]})
+                    "headers": _hardened([(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+                                          (b"x-request-id", request_id.encode("latin-1"))])})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -58,6 +58,9 @@ class RegistryCutoffs(Record):
     cutoff_sitting: str | None = Field(default=None, description="the session or Standing Committee meeting it is counted back from")
     committee_meeting: str | None = Field(default=None, description="the Standing Committee meeting the draft still comes before")
     # Left out when none, so that a worker of an earlier release still reads the inputs of drafts that have none.
+    adopted_at: str | None = Field(default=None, exclude_if=lambda meeting: meeting is None,
+                                   description="an ordinance at STANDING_COMMITTEE_OPINION: the Standing Committee meeting that adopts "
+                                   "it (`sittings.adopting_meeting`), which the board lists it under")
     counted: date | None = Field(default=None, exclude_if=lambda day: day is None, description="when `cutoff` is a date approved "
                                  "at the draft's stage within the cut-off counted back from the sitting, that counted cut-off "
                                  "(which moves with the sitting, where the approved date stands)")

@@ -36,8 +36,9 @@ MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
 NEWEST_GENERATION = 21
-# The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many.
-MAX_COMPILATIONS = 30
+# The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
+# the dossier and in each of its recent versions, within the state's bound (30 took the largest state to 1.12 MB).
+MAX_COMPILATIONS = 10
 # The lead ministry's codes a round keeps (a remap adds one): its compilation is taken from one of them.
 ROUND_LEADS = 8
 # The draft keeps twice as many for each round, so that a code the round still takes (it hears the remaps later than the
@@ -58,7 +59,11 @@ def dossier_key(doc: DocumentRef, *, compilations_apart: bool = True) -> Dossier
 def filed_into(held: dict[DossierKey, DocumentRef], documents: tuple[DocumentRef, ...], *, compilations_apart: bool = True) -> None:
     """`documents` filed into a dossier held by `dossier_key`, in place: each replaces what it replaces, and of the
     compilations kept apart the latest `MAX_COMPILATIONS` stay."""
-    held.update({dossier_key(doc, compilations_apart=compilations_apart): doc for doc in documents})
+    for doc in documents:
+        key = dossier_key(doc, compilations_apart=compilations_apart)
+        if isinstance(key, tuple):
+            held.pop(key, None)  # a compilation filed again is the latest: last in the order the bound keeps by (found by a breaker)
+        held[key] = doc
     compilations = [key for key in held if isinstance(key, tuple)]
     for oldest in compilations[:max(0, len(compilations) - MAX_COMPILATIONS)]:
         del held[oldest]

@@ -25,7 +25,7 @@ _COLUMNS = """submission_id, workflow_id, title, lead_ministry, process_version,
               responsible, classified, ended"""
 _VISIBLE = "(NOT classified OR lead_ministry = $1)"
 # What a draft's mark is made of (`web.marks.standing_of_row`): its cut-off as it recorded it, and its session's kind.
-_MARKED = ("SELECT submission_id, process_version, target_session, stage, stage_deadline, cutoff, cutoff_stage, cutoff_sitting, committee_meeting, "
+_MARKED = ("SELECT submission_id, process_version, target_session, stage, stage_deadline, cutoff, cutoff_stage, cutoff_sitting, committee_meeting, adopted_at, "
            f"cutoffs_recorded, coalesce(n.extraordinary, false) AS extraordinary, {registry.approved_standing('submissions')} AS approved_standing "
            f"FROM submissions LEFT JOIN na_sessions n ON n.code = target_session WHERE {_VISIBLE}")
 # A draft's state in the list: under way, past its stage's deadline, or in a final state (or ended outside its rules).

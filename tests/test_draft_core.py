@@ -398,11 +398,14 @@ TestDraftLife.settings = settings(max_examples=80, stateful_step_count=80, deadl
 def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     """Every collection of the state at its maximum length, every text at its longest (three bytes a character), each
     year's working Saturdays and each session's phases included, and request IDs as long as a validator lets them be
-    (found by a breaker: they were left out, and a raw Temporal client's update ID of 1,000 characters was remembered)."""
+    (found by a breaker: they were left out, and a raw Temporal client's update ID of 1,000 characters was remembered),
+    and the dossier the twenty-first generation allows, each compilation of comments apart (found by a breaker: 1.12 MB
+    with 30 of them, over the bound)."""
     from schemas.calendar import MAX_PHASES, CalendarDay, SessionPhase, StandingCommitteeMeeting, WorkingCalendar, WorkingYear
     from schemas.consultation import MAX_COMMENTS_PER_ROUND
     from schemas.messages import LONGEST_REQUEST_ID, Disagreement, DocumentRef, VoteCount
     from schemas.state import (
+        MAX_COMPILATIONS,
         MAX_MEETINGS,
         MAX_OPEN_POINTS,
         MAX_OPEN_ROUNDS,
@@ -422,6 +425,9 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     request = core_request().model_copy(update={"title": wide * 500, "amended_law": wide * 500, "law_kind": LawKind.AMENDING_LAW})
     state = core_state(request)
     documents = tuple(DocumentRef(kind=kind, name=wide * 300, sha256="0" * 64, size_bytes=2**62, url="https://" + "u" * 492) for kind in DocumentKind)
+    dossier = (*(d for d in documents if d.kind is not DocumentKind.COMMENTS_COMPILATION),
+               *(DocumentRef(kind=DocumentKind.COMMENTS_COMPILATION, name=f"{i:02d}" + wide * 298, sha256="0" * 64, size_bytes=2**62,
+                             url="https://" + "u" * 492) for i in range(MAX_COMPILATIONS)))
     day = local_day(NOW)
     year = lambda y: WorkingYear(year=y, announced=False, source=wide * 500,  # noqa: E731
                                  holidays=tuple(CalendarDay(day=day.replace(year=y, month=1, day=i + 1), name=wide * 100) for i in range(20)),
@@ -442,9 +448,9 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         "working": WorkingCalendar(years=tuple(year(2026 + i) for i in range(8))),
         "sessions": tuple(phased(session(1 + i % 99, i)) for i in range(MAX_SESSIONS)),
         "meetings": tuple(StandingCommitteeMeeting(code="M" * 36 + f"{i:04d}", meets_on=day) for i in range(MAX_MEETINGS)),
-        "dossier": documents,
+        "dossier": dossier,
         "filed_here": tuple(DocumentKind),
-        "versions": tuple(DossierVersion(number=i + 1, seq=i + 1, at=NOW, documents=documents) for i in range(RECENT_VERSIONS)),
+        "versions": tuple(DossierVersion(number=i + 1, seq=i + 1, at=NOW, documents=dossier) for i in range(RECENT_VERSIONS)),
         "last_vote": entry.vote,
         "pending_postponement": PostponementRequest(stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.MINISTER,
                                                     official=wide * 200, new_deadline=day, reason=wide * 4000),

@@ -36,18 +36,25 @@ def test_each_compilation_of_comments_stands_in_the_dossier_sent_to_appraisal():
         update={"documents": tuple(d for d in decision(state.request, Stage.DRAFTING).documents if d.kind is not DocumentKind.COMMENTS_COMPILATION)}),
         state.stage_since).state
     assert appraising.stage is Stage.APPRAISAL and compilations(appraising) == ["ý kiến các bộ", "phản biện xã hội MTTQ"]
-    # A compilation filed again under its name, revised, is its new version, in its place.
+    # A compilation filed again under its name, revised, is its new version, and the latest (found by a breaker: the bound
+    # dropped a revision just filed as the oldest).
     revision = document(DocumentKind.COMMENTS_COMPILATION, "ý kiến các bộ").model_copy(update={"sha256": "ab" * 32})
     filing = DossierFiling(stage=Stage.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
                            official="Bộ trưởng", documents=(revision,))
     revised = draft.perform(draft.FILE_DOSSIER, state, filing, state.stage_since).state
-    assert compilations(revised) == ["ý kiến các bộ", "phản biện xã hội MTTQ"] and revised.dossier_version == state.dossier_version + 1
+    assert compilations(revised) == ["phản biện xã hội MTTQ", "ý kiến các bộ"] and revised.dossier_version == state.dossier_version + 1
     assert revision in revised.dossier
 
 
 def test_the_dossier_keeps_the_latest_compilations_within_its_bound():
     state = filed(core_state(core_request(), at=Stage.DRAFTING), *(f"đợt {n}" for n in range(MAX_COMPILATIONS + 3)))
     assert compilations(state) == [f"đợt {n}" for n in range(3, MAX_COMPILATIONS + 3)]
+    # One filed again is the latest, and the next new name drops the oldest of the others.
+    revised = document(DocumentKind.COMMENTS_COMPILATION, "đợt 3").model_copy(update={"sha256": "cd" * 32})
+    filing = DossierFiling(stage=Stage.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+                           official="Bộ trưởng", documents=(revised,))
+    state = filed(draft.perform(draft.FILE_DOSSIER, state, filing, state.stage_since).state, "đợt mới")
+    assert compilations(state) == [*(f"đợt {n}" for n in range(5, MAX_COMPILATIONS + 3)), "đợt 3", "đợt mới"] and revised in state.dossier
     assert len(state.dossier) <= DraftState.model_fields["dossier"].metadata[0].max_length
 
 
@@ -116,3 +123,23 @@ def test_a_decisions_receipt_says_the_slip_it_made_due(generation):
         assert again == receipt.model_copy(update={"duplicate": True})
     else:
         assert (receipt.events, receipt.target_session) == (1, "16-2")
+
+
+@pytest.mark.parametrize("generation", [NEWEST_GENERATION, 20])
+def test_one_filing_may_hold_compilations_of_other_names(generation):
+    """Found by a breaker: the ministries' and the Fatherland Front's compilations were refused in one filing (`kind_once`),
+    though the dossier keeps each; the same name twice is still refused, as is any kind twice in an earlier generation."""
+    from schemas.refusal import Refused
+
+    state = core_state(core_request(), at=Stage.DRAFTING, generation=generation)
+
+    def filing(*names: str) -> DossierFiling:
+        return DossierFiling(stage=Stage.DRAFTING, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER,
+                             official="Bộ trưởng", documents=tuple(document(DocumentKind.COMMENTS_COMPILATION, name) for name in names))
+
+    if generation >= 21:
+        draft.validate(draft.FILE_DOSSIER, state, filing("ý kiến các bộ", "phản biện xã hội MTTQ"), state.stage_since)
+    for refused_filing in ((filing("ý kiến các bộ", "ý kiến các bộ"),) if generation >= 21 else (filing("ý kiến các bộ", "phản biện"),)):
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.FILE_DOSSIER, state, refused_filing, state.stage_since)
+        assert (refused.value.field, refused.value.rule) == ("documents", "kind_once")

@@ -119,3 +119,21 @@ async def test_the_apis_answers_say_they_are_neither_sniffed_nor_kept_by_a_cache
         for answered in (await api.get("/v1/submissions/BGDDT-2026-001"), await api.get("/healthz"), await api.get("/docs")):
             assert (answered.headers["x-content-type-options"], answered.headers["cache-control"]) == ("nosniff", "no-store"), answered
         assert (await api.get("/static-offline-docs/redoc.standalone.js")).headers["cache-control"] == "public, max-age=86400"
+
+
+async def test_every_answer_of_the_api_says_nosniff_and_no_store(pool):
+    """Found by a breaker: the 413 `BodyLimit` writes itself and the 500 Starlette's outermost middleware writes carried
+    neither header, written outside the middleware that adds them. Here a 500 is a draft's status read from an API with
+    no Temporal client, as any failure of the server's own is."""
+    from api.plumbing import MAX_BODY_BYTES
+    from schemas.enums import CallerRole
+    from tests.http_api import bearer, served_api
+
+    lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+    async with served_api(pool) as base, httpx.AsyncClient(base_url=base) as api:
+        too_large = await api.post("/v1/submissions", content=b"x" * (MAX_BODY_BYTES + 1), headers={"content-type": "application/json"})
+        failed = await api.get("/v1/submissions/BGDDT-2026-001", headers=lead)
+    assert (too_large.status_code, failed.status_code) == (413, 500)
+    for answered in (too_large, failed):
+        assert (answered.headers.get("x-content-type-options"), answered.headers.get("cache-control")) == ("nosniff", "no-store"), \
+            (answered.status_code, dict(answered.headers))

@@ -322,3 +322,33 @@ def test_only_the_committee_that_leads_the_examination_acts_as_the_committee():
     unnamed = core_request()
     assert draft.perform(draft.DECIDE, core_state(unnamed, at=Stage.EXAMINATION), decision(unnamed, Stage.EXAMINATION),
                          NOW).state.stage is not Stage.EXAMINATION
+
+
+def test_a_draft_entered_under_way_is_not_withdrawn_after_its_law_passed():
+    """Found by a breaker: a start whose last imported step withdrew a law at PROMULGATION opened a draft straight into
+    WITHDRAWN; `activities.rulebook.check_start` (each step) and `draft.open_draft` (from the twenty-first generation)
+    ask `admits_decision` of each step, at its own stage."""
+    from schemas.messages import StartRequest
+    from tests.drafts import BEFORE_THE_ASSEMBLY, OPENS_ON, passed_through
+    from workflows.deadlines import start_of
+
+    request = core_request()
+    last = OPENS_ON + timedelta(days=3)
+    under_way = passed_through(request, [*BEFORE_THE_ASSEMBLY, Stage.NA_SESSION], last)
+    withdrawal = decision(request, Stage.PROMULGATION, Outcome.WITHDRAW).model_copy(update={
+        "actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER, "reasons": "Rút dự án",
+        "occurred_on": last + timedelta(days=1)})
+    start = StartRequest.model_validate({**under_way.model_dump(), "passed": [*under_way.model_dump()["passed"], withdrawal.model_dump()]})
+    now = start_of(last + timedelta(days=5))
+    refusals = []
+    for step in start.passed:  # what check_start asks of each step
+        try:
+            admissions.admits_decision(None, step)
+        except Refused as refused:
+            refusals.append(refused.rule)
+    try:
+        opened = draft.open_draft(start, pinned(start), now, generation=21).state
+    except Refused as refused:
+        refusals.append(refused.rule)
+        opened = None
+    assert refusals == ["before_passage", "before_passage"], f"accepted: the draft opened at {opened.stage if opened else None}"

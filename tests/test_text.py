@@ -154,3 +154,26 @@ def test_new_input_whose_text_shows_nothing_is_refused_as_blank_whatever_its_mes
     assert (refused.value.field, refused.value.rule) == ("reasons", "not_blank")
     shown = blank.model_copy(update={"reasons": f"Bổ sung{value}đánh giá tác động"})
     draft.validate(draft.DECIDE, state, shown, NOW)  # within visible text, taken as written
+
+
+@pytest.mark.parametrize("mark", ["\u064b", "\u05b0", "\u0e31", "\u0901", "\u0488", "\u3099", "\U0001d167"])
+def test_a_reason_of_combining_marks_of_another_script_is_blank(mark):
+    """Found by a breaker: the check's first fast path knew the Latin blocks of marks only, and Arabic, Hebrew, Thai,
+    Devanagari, Cyrillic enclosing, kana and musical marks are printable (Mn, Me): a reason of nothing but such marks was
+    recorded. The fast path now reads the first character of each text, whatever its script."""
+    from schemas.enums import Outcome, Stage
+    from schemas.messages import Decision
+    from schemas.refusal import Refused
+    from schemas.text import shows_nothing
+    from tests.drafts import core_request, core_state, decision
+    from workflows import draft
+
+    request = core_request()
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION)
+    raw = decision(request, Stage.GOVERNMENT_DECISION, Outcome.RETURN_FOR_REVISION, return_to=Stage.GOVERNMENT_REVIEW).model_dump(mode="json")
+    raw["reasons"] = mark * 3
+    returned = Decision.model_validate(raw)
+    assert shows_nothing(returned.reasons)
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, state, returned, state.stage_since)
+    assert (refused.value.field, refused.value.rule) == ("reasons", "not_blank")

@@ -114,10 +114,10 @@ async def sessions_ahead(request: Request) -> Response:
     # under its next meeting: the drafts aimed at a meeting are those whose limits count back from it (found by a National
     # Assembly Office official's trial: the next meeting showed none of the three drafts the Committee's inbox held).
     deciding = await with_titles(request, await database(board.inbox(pool, [Actor.UBTVQH.value], own_agency=own_agency(who)))) if meetings else []
-    # An ordinance is adopted at the meeting it recorded (`committee_meeting`), not before: listed there (found by an
-    # official's trial: under the next meeting, where its adoption is refused, `at_the_meeting`); the rest at the next.
+    # An ordinance is adopted at its meeting (`adopted_at`), not before: listed there (found by an official's trial:
+    # under the next meeting, where its adoption is refused, `at_the_meeting`); a law's opinion, and the rest, at the next.
     ahead = {m.code for m in meetings}
-    adopted_at = {row["submission_id"]: row["committee_meeting"] for row in rows if row["committee_meeting"] in ahead}
+    adopted_at = {row["submission_id"]: row["adopted_at"] for row in rows if row["adopted_at"] in ahead}
     deciding_at: dict[str, list] = {}
     for row in deciding:
         deciding_at.setdefault(adopted_at.get(row.submission_id, meetings[0].code if meetings else ""), []).append(row)

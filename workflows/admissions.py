@@ -5,6 +5,7 @@ or None before its rulebook is pinned."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
@@ -26,7 +27,7 @@ from schemas.messages import (
 )
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
-from schemas.state import DraftState
+from schemas.state import DraftState, dossier_key
 from schemas.text import BIDI_CONTROLS, bidi_control, shows_nothing
 from workflows.deadlines import local_day
 from workflows.rules import FATHERLAND_FRONT
@@ -39,10 +40,10 @@ INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 DOT_SEGMENTS = frozenset({".", ".."})
 
 
-# The blocks of combining marks that Latin, Vietnamese and symbols use: text composed (NFC) holds none but on a letter that
-# has no composed form. A message holding one, or a format character, is read text by text; a text of another script's
-# marks alone (a Devanagari vowel sign) is not looked for.
-_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# The first character of each text in a message's JSON that is not ASCII, past leading spaces and escaped tabs or line
+# breaks: a text that shows nothing begins with a mark of some script (or a format character, which no printable JSON
+# holds), so only a message where such a first character is a mark is read text by text.
+_FIRST_NOT_ASCII = re.compile(r'"(?:[ ]|\\[nt])*([^\x00-\x7f])')
 
 
 def admits_no_secret(message: BaseModel, request_id: str | None = None, *, written: str | None = None) -> None:
@@ -92,8 +93,8 @@ def admits_texts_showing_something(message: BaseModel, *, written: str | None = 
     `not_blank` (INVALID) naming the field (`reasons`, `comments.0.text`). New input's alone, as `admits_no_secret`.
     `written`: the message's JSON, when the caller has it already."""
     written = written or message.model_dump_json()
-    if written.isprintable() and _COMBINING_MARKS.search(written) is None:
-        return  # nearly every message is settled by this, in C: no format character, no mark left uncomposed by NFC
+    if written.isprintable() and not any(unicodedata.category(first)[0] == "M" for first in _FIRST_NOT_ASCII.findall(written)):
+        return  # nearly every message is settled by this: no format character, no text beginning with a mark
     for path, value in _texts(message.model_dump(mode="json")):
         if shows_nothing(value):
             raise Refused(path, "not_blank", "must not be only spaces, or characters that show nothing (a zero-width space, an "
@@ -198,23 +199,29 @@ def admits_public_comment_ids(public: list[Answer], opinion: Opinion) -> None:
                       f"{', '.join(again[:20])}", INVALID)
 
 
-def admits_documents(_state: DraftState | None, message: Decision | DossierFiling) -> None:
+def admits_documents(state: DraftState | None, message: Decision | DossierFiling) -> None:
     """A filing (or a decision's documents) names each kind once: the dossier keeps one document of each kind, the latest,
     so a second of a kind in one message would replace the first unseen (found by a new user: 50 documents of a kind,
-    one kept). Asked of new input only (`draft.Operation.admits`), so that a message that did so before replays."""
-    if twice := sorted(kind.value for kind, n in Counter(d.kind for d in message.documents).items() if n > 1):
-        raise Refused("documents", "kind_once", f"a message files one document of each kind, the dossier keeping the latest of each; "
-                      f"given more than once: {', '.join(twice)}", INVALID)
+    one kept); from the twenty-first generation, compilations of comments of other names stand apart (`dossier_key`: a
+    breaker filed the ministries' and the Fatherland Front's in one message), each name once. Asked of new input only
+    (`draft.Operation.admits`), so that a message that did so before replays."""
+    apart = state is None or state.generation >= 21
+    keys = Counter(dossier_key(d, compilations_apart=apart) for d in message.documents)
+    if twice := sorted({(key[0] if isinstance(key, tuple) else key).value for key, n in keys.items() if n > 1}):
+        raise Refused("documents", "kind_once", "a message files one document of each kind (a compilation of comments once under each "
+                      f"name), the dossier keeping the latest of each; given more than once: {', '.join(twice)}", INVALID)
 
 
 def admits_decision(state: DraftState | None, decision: Decision) -> None:
     """A decision's documents (`admits_documents`), and no withdrawal once the Assembly (or, for an ordinance, its Standing
     Committee) has adopted the text: it is promulgated within 15 days (Law 64/2025 Art. 43; found by a ministry's trial: the
     lead ministry's minister withdrew a law at PROMULGATION), as a programme change may not withdraw it then
-    (`rules.check_programme_change`, `before_passage`). Raises Refused `before_passage` (CONFLICT) naming `outcome`."""
+    (`rules.check_programme_change`, `before_passage`); with no state, a step of a draft entered under way, at its own
+    stage (a breaker: a start's last step withdrew a passed law). Raises Refused `before_passage` (CONFLICT) naming `outcome`."""
     admits_documents(state, decision)
-    if decision.outcome is Outcome.WITHDRAW and state is not None and state.stage in PASSED_STAGES:
-        raise Refused("outcome", "before_passage", f"the law has passed; it is at {state.stage.value}, to be promulgated, not withdrawn", CONFLICT)
+    stage = state.stage if state is not None else decision.stage  # a step of a draft entered under way: its own stage
+    if decision.outcome is Outcome.WITHDRAW and stage in PASSED_STAGES:
+        raise Refused("outcome", "before_passage", f"the law has passed; it is at {stage.value}, to be promulgated, not withdrawn", CONFLICT)
 
 
 def admits_point(state: DraftState | None, point: Disagreement) -> None:

@@ -196,6 +196,8 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
     change.entered(submitted)
     for number, step in enumerate(request.passed):
         try:
+            if generation >= 21:  # as `check_start` asks it, for a start past the API and the CLI
+                admissions.admits_decision(change.state, step)
             rules.check_decision(change.state, step, now, imported=True)
         except Refused as refused:
             raise refused.within(f"passed.{number}") from None

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState, SeenRequest
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-    from workflows import calendar_changes, draft, draft_activities, generations, rounds, sessions
+    from workflows import calendar_changes, draft, draft_activities, generations, rounds, sittings
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
@@ -342,7 +342,7 @@ class DraftLawWorkflow:
         while self._outbox:
             batch = self._outbox[:draft_activities.batch_size(self._ready.generation)]
             # Activity inputs are not compared on replay: a history written before the cut-offs were recorded replays.
-            await draft_activities.record(batch, views.registry_row(self._ready, workflow.info().workflow_id), sessions.registry_cutoffs(self._ready),
+            await draft_activities.record(batch, views.registry_row(self._ready, workflow.info().workflow_id), sittings.registry_cutoffs(self._ready),
                                           self._ready.generation)
             del self._outbox[: len(batch)]
             # Messages arriving one after another would keep the outbox from ever emptying: the run stops taking them.

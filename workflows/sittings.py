@@ -9,8 +9,10 @@ from datetime import date, datetime
 from schemas.calendar import StandingCommitteeMeeting
 from schemas.enums import SITTING_STAGES, LawKind, Outcome, Stage
 from schemas.messages import Decision
+from schemas.records import RegistryCutoffs
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
+from workflows import sessions
 from workflows.deadlines import local_day
 from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, meeting_before, next_kind, sitting_on, within_phase
 
@@ -83,6 +85,14 @@ def adopting_meeting(state: DraftState) -> StandingCommitteeMeeting | None:
     if state.generation < 19 or state.stage is not Stage.STANDING_COMMITTEE_OPINION or state.request.law_kind is not LawKind.ORDINANCE:
         return None
     return meeting_before(state, state.target)
+
+
+def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
+    """`sessions.registry_cutoffs`, with the meeting that adopts an ordinance (`adopting_meeting`): the board lists it
+    there, a law's opinion at the next meeting (found by an official's trial and a breaker)."""
+    cutoffs = sessions.registry_cutoffs(state)
+    meeting = adopting_meeting(state)
+    return cutoffs.model_copy(update={"adopted_at": meeting.code}) if meeting else cutoffs
 
 
 def check_meeting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:
