@@ -154,3 +154,19 @@ async def test_a_draft_whose_events_fail_does_not_hold_up_another_draft_s_events
     finally:
         hook.shutdown()
         hook.server_close()
+
+
+async def test_a_receiver_not_reached_is_not_sent_the_other_drafts_events_in_the_same_round(dev_env, pool, worker):  # noqa: F811
+    """Found by a breaker of the mend above: a round fetches past the drafts held only while the receiver answers; one that
+    cannot be reached (connection refused) is not sent every waiting draft's first event, round after round."""
+    from tests.ports import free_port
+
+    client, agency = dev_env.client, ministry()
+    subscriber_id = await subscribe(pool, agency, f"http://{RECEIVER_HOST}:{free_port()}/hook", new_secret())
+    first, second = start_request(ministry=agency), start_request(ministry=agency)
+    for request in (first, second):
+        await drafts.start_submission(client, request, task_queue=worker)
+    await recorded(pool, [first.submission_id, second.submission_id], 2)
+    activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]))
+    result = await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id, batch=1))
+    assert (result.delivered, result.failed_drafts, result.pending) == (0, 1, True), result
