@@ -124,7 +124,8 @@ def check_leads(caller: Caller, draft: StatusView, action: str) -> None:
     if not sees_classified(caller, lead_ministry=draft.lead_ministry):
         # A lead ministry's token of another agency is refused for its agency, which it knows, not for its role.
         field = "agency_code" if caller.role is CallerRole.LEAD_MINISTRY else "role"
-        raise forbidden(field, "lead_ministry_only", f"{action} is for the draft's lead ministry alone")
+        raise forbidden(field, "lead_ministry_only", f"{action} is for the draft's lead ministry alone (after a remap of its code, "
+                        "`legis remap-agency`, a token of the new code sends it)")
 
 
 def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_ministry: str) -> Refused:

@@ -248,10 +248,13 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json",
     "legis decide BGDDT-2026-017 schemas/examples/04-appraisal-return.json --request-id dms-4711 --output json",
-    "legis decide BGDDT-2026-017 schemas/examples/14-vote.json  # the Assembly's vote: counts, parts voted down",
-    "legis decide BGDDT-2026-017 schemas/examples/15-carry-over.json  # not passed: carried over to a later session"))
+    "legis decide BGDDT-2026-017 schemas/examples/14-vote.json",
+    "legis decide BGDDT-2026-017 schemas/examples/15-carry-over.json"))
 def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestId = None, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
-    """Send a decision (JSON) on the draft's current stage."""
+    """Send a decision (JSON) on the draft's current stage.
+
+    The Assembly's vote gives its counts (`vote`: total_deputies, in_favour, against, abstaining, parts_not_passed:
+    14-vote.json); a carry-over the later session (`carry_to`: legislature, session, opens_on: 15-carry-over.json)."""
     from activities.rulebook import default_return_warning
 
     choose(output, as_json)

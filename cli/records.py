@@ -18,6 +18,7 @@ from cli.output import AsJson, Format, Output, choose, day, emit_json, err, exam
 from schemas import messages
 from schemas.enums import EventKind
 from schemas.refusal import Refused
+from schemas.state import dossier_key
 from schemas.views import HistoryEntry, HistoryView, VersionsView
 from store import audit, board, registry
 from workflows import client as drafts
@@ -162,14 +163,16 @@ def versions(
         shown = table(f"dossier versions of {submission_id}", "version", "event #", "recorded", "filed on", "documents (kind: sha256)")
         for v in view.versions:
             shown.add_row(str(v.number), str(v.seq), instant(v.at), day(v.occurred_on) if v.occurred_on else "",
-                          "\n".join(f"{d.kind.value}: {d.sha256}" for d in v.documents))
+                          "\n".join(f"{_named(d)}: {d.sha256}" for d in v.documents))
         print_table(shown)
         return
     by_number = {v.number: v for v in view.versions}
     missing = [n for n in compare if n not in by_number]
     if missing:
         raise NotFound(f"compare: no version {missing[0]}; this draft has {len(view.versions)}", field="compare", rule="version_known")
-    left, right = ({d.kind.value: d.sha256 for d in by_number[n].documents} for n in compare)
+    # Each compilation of comments by its name, as the dossier keeps them (found by a re-check: a second compilation read as
+    # the first one changed).
+    left, right = ({_named(d): d.sha256 for d in by_number[n].documents} for n in compare)
     changes = []
     for kind in sorted(left.keys() | right.keys()):
         a, b = left.get(kind), right.get(kind)
@@ -182,6 +185,12 @@ def versions(
     for c in changes:
         shown.add_row(c["document"], c["left"] or "", c["right"] or "", c["change"])
     print_table(shown)
+
+
+def _named(document: messages.DocumentRef) -> str:
+    """A document of a version as the dossier tells it apart: its kind, and a compilation of comments its name too."""
+    key = dossier_key(document)
+    return f"{key[0].value} ({key[1]})" if isinstance(key, tuple) else key.value
 
 
 @app.command(rich_help_panel=PANEL, short_help="A draft's history as Akoma Ntoso XML (a classified draft's names neither title nor ministry).",

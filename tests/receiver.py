@@ -59,3 +59,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
+
+
+class FailsOneDraft(Handler):
+    """A receiver that answers 503 to every event of one draft (its handler for that draft is broken) and takes the rest."""
+
+    def do_POST(self) -> None:  # noqa: N802
+        server = self.server
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        failing = self.headers["Idempotency-Key"].startswith(server.failing + ":")
+        status = 503 if failing else 204
+        with server.lock:
+            server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+        self.send_response(status)
+        self.end_headers()

@@ -26,9 +26,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_pool, migrate
 from activities.webhooks import new_secret
+from schemas.enums import Stage
 from store import subscribers
 from tests.conftest import TIME_SKIPPING_FLAGS
-from tests.drafts import start_request
+from tests.drafts import decision, start_request
 from tests.scenario_brought_forward import postponed_then_session_brought_forward
 from tests.scenario_compiled_apart import compiled_apart_and_returned
 from tests.scenario_reached_past_its_cutoff import at_review_request, reached_past_its_cutoff
@@ -152,6 +153,10 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         entered = await record_opinion_entered_afterwards(env, task_queue)
                         (HISTORIES / "rounds" / f"opinion_entered_afterwards{'-' + tag if tag else ''}.json").write_text(entered.to_json(), encoding="utf-8")
                         print(f"recorded opinion entered afterwards: {len(entered.events)} events")
+                    if not only or "webhook_delivery_past_a_failing_draft" in only:
+                        past = await record_delivery_past_a_failing_draft(env.client, pool, task_queue)
+                        (HISTORIES / "webhooks" / f"past_a_failing_draft{'-' + tag if tag else ''}.json").write_text(past.to_json(), encoding="utf-8")
+                        print(f"recorded webhook delivery past a failing draft: {len(past.events)} events")
                     if not only or "webhook_delivery" in only:
                         delivery = await record_webhook_delivery(env.client, pool, task_queue)
                         (HISTORIES / "webhooks" / f"delivery{'-' + tag if tag else ''}.json").write_text(delivery.to_json(), encoding="utf-8")
@@ -389,6 +394,41 @@ async def record_webhook_delivery(client, pool, task_queue: str) -> WorkflowHist
                 break
             await asyncio.sleep(0.1)
         await handle.cancel()
+        return await handle.fetch_history()
+    finally:
+        server.shutdown()
+
+
+async def record_delivery_past_a_failing_draft(client, pool, task_queue: str) -> WorkflowHistory:
+    """One subscriber's deliveries while its receiver fails every event of one draft and takes another's: the rounds that
+    took events poll again at the subscriber's pace, without backing off (`webhook-backoff-only-when-nothing-taken`)."""
+    from schemas.records import WebhookInput
+    from tests.receiver import FailsOneDraft, Receiver
+    from workflows.webhook_delivery import WebhookDeliveryWorkflow
+
+    server = Receiver([])
+    server.RequestHandlerClass = FailsOneDraft
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        failing, healthy = start_request(), start_request()
+        server.failing = failing.submission_id
+        async with pool.acquire() as db:
+            subscriber_id = await subscribers.add(db, RECORDING_KEYS, agency_code="*", url=server.url(), secret=new_secret())
+        await drafts.start_submission(client, failing, task_queue=task_queue)
+        await drafts.start_submission(client, healthy, task_queue=task_queue)
+        handle = await client.start_workflow(WebhookDeliveryWorkflow.run, WebhookInput(subscriber_id=subscriber_id, poll_seconds=1),
+                                             id=f"webhook-delivery-record-{uuid.uuid4().hex[:8]}", task_queue=task_queue)
+        for stage in (Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME):
+            for request in (failing, healthy):
+                await drafts.decide(client, request.submission_id, decision(request, stage))
+        for _ in range(300):
+            if await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1 AND submission_id = $2",
+                                   subscriber_id, healthy.submission_id) >= 3:
+                break
+            await asyncio.sleep(0.1)
+        await handle.cancel()
+        for request in (failing, healthy):
+            await drafts.draft(client, request.submission_id).terminate("recorded")
         return await handle.fetch_history()
     finally:
         server.shutdown()

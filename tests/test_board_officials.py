@@ -280,6 +280,8 @@ def test_a_timeline_says_whether_a_vote_adopted_the_draft(parts_not_passed, in_f
     # With the counts against and abstaining (found by an official's trial: only those in favour were shown).
     counts = f"(Tán thành {in_favour}, Không tán thành {500 - in_favour - 10}, Không biểu quyết 10)"
     assert re.search(rf"Biểu quyết: {in_favour} / 500 {re.escape(counts)} · {said}\s*(<|$)", shown), shown[-2000:]
+    # Who took it, by name (found by a re-check: "NA QH"); the actor, named as its agency is, said once.
+    assert 'Quốc hội <span class="vi">(QH)</span>' in shown and "(NA)" not in shown, shown[-2000:]
 
 
 @pytest.mark.parametrize(("language", "said"), [("vi", "MẬT: không chia sẻ"), ("en", "CLASSIFIED (MẬT): not to be shared")])
@@ -360,3 +362,15 @@ async def test_the_next_standing_committee_meeting_lists_what_waits_for_the_comm
     first, second = text.split("UBTVQH-71", 1)[1].split("UBTVQH-72", 1)
     assert "Chờ Ủy ban Thường vụ Quốc hội quyết định (1)" in first and "BNNMT-2026-012" in first, first
     assert "BNNMT-2026-012" not in second.split('id="s-elsewhere"', 1)[0]  # under the next meeting alone
+
+
+def test_every_bodys_own_agency_code_is_named_on_the_pages():
+    """Found by a re-check: the President's agency code (CTN, which `BODY_CODES` makes every message and token of the
+    President carry) was named nowhere: "Việc cần xử lý: CTN · Chủ tịch nước (PRESIDENT)"."""
+    from gettext import NullTranslations
+
+    from schemas.enums import BODY_CODES
+    from web.actor_names import actor_name
+
+    unnamed = sorted(code for code in set(BODY_CODES.values()) if actor_name(code, NullTranslations()) is None)
+    assert unnamed == [], unnamed

@@ -143,3 +143,57 @@ def test_one_filing_may_hold_compilations_of_other_names(generation):
         with pytest.raises(Refused) as refused:
             draft.validate(draft.FILE_DOSSIER, state, refused_filing, state.stage_since)
         assert (refused.value.field, refused.value.rule) == ("documents", "kind_once")
+
+
+async def test_versions_compare_shows_a_second_compilation_added_not_the_first_changed(cli, tmp_path):
+    """Found by a re-check: `legis versions --compare` keyed the dossier by kind, so a second compilation filed beside the
+    first read as the first "changed" (its hash replaced), and the first was gone from it."""
+    import json
+    from datetime import UTC, datetime
+
+    from schemas.messages import StartRequest
+    from tests.drafts import EXAMPLES, start_request
+    from workflows.deadlines import local_day
+
+    plain = start_request()
+    today = local_day(datetime.now(UTC))
+    steps = [decision(plain, stage).model_copy(update={"occurred_on": today - timedelta(days=ago)})
+             for stage, ago in ((Stage.POLICY_PROPOSAL, 30), (Stage.LEGISLATIVE_PROGRAMME, 20))]
+    request = StartRequest.model_validate({**plain.model_dump(), "passed": [s.model_dump() for s in steps]})
+    sid = request.submission_id
+    (tmp_path / "start.json").write_text(request.model_dump_json(), encoding="utf-8")
+    code, _, err = await cli("start", str(tmp_path / "start.json"))
+    assert code == 0, err
+    filing = json.loads((EXAMPLES / "dossier-filing.json").read_text(encoding="utf-8"))
+    for n, (name, digest) in enumerate((("Tổng hợp ý kiến các bộ", "ab"), ("Tổng hợp phản biện xã hội MTTQ", "cd"))):
+        (tmp_path / f"file{n}.json").write_text(json.dumps(
+            filing | {"documents": [{"kind": "COMMENTS_COMPILATION", "name": name, "sha256": digest * 32}]}, ensure_ascii=False), encoding="utf-8")
+        code, _, err = await cli("file", sid, str(tmp_path / f"file{n}.json"))
+        assert code == 0, err
+    code, out, _ = await cli("versions", sid, "--json")
+    versions = json.loads(out)["versions"]
+    last = versions[-1]
+    assert sorted(d["sha256"][:2] for d in last["documents"] if d["kind"] == "COMMENTS_COMPILATION") == ["ab", "cd"]
+    code, out, err = await cli("versions", sid, "--compare", str(last["number"] - 1), str(last["number"]), "--json")
+    assert code == 0, err
+    compiled = [d for d in json.loads(out)["documents"] if d["document"].startswith("COMMENTS_COMPILATION")]
+    # The first compilation is the same in both versions; the second is added.
+    assert sorted(d["change"] for d in compiled) == ["added", "same"], compiled
+
+
+async def test_two_rounds_compilations_are_not_one_document_by_their_hash(time_skipping_env, ts_worker, pool):
+    """Found by a re-check: the compilation a round makes when none is filed was known by a hash of its summary (actor,
+    agency, role, official, counts) alone, so that two rounds compiled by one official with the same counts were one hash
+    (`legis versions` listed one line twice); from the twenty-first generation the round is hashed with it."""
+    from store import audit
+    from tests.drafts import start_request
+    from tests.scenario_compiled_apart import compiled_apart_and_returned
+    from workflows import client as drafts
+
+    client, request = time_skipping_env.client, start_request()
+    await drafts.start_submission(client, request, task_queue=ts_worker)
+    await compiled_apart_and_returned(client, request)
+    await drafts.draft(client, request.submission_id).result()
+    versions = (await audit.versions(pool, request.submission_id)).versions
+    rounds = {doc.name: doc.sha256 for doc in versions[-1].documents if doc.name.startswith("Bản tổng hợp, tiếp thu, giải trình (")}
+    assert len(rounds) == 2 and len(set(rounds.values())) == 2, rounds

@@ -127,6 +127,18 @@ def test_a_round_cancelled_by_its_lead_ministry_has_committed_histories():
     assert round_events[-1].HasField("workflow_execution_canceled_event_attributes")
 
 
+def test_a_delivery_past_a_failing_draft_has_a_committed_history():
+    """A round that took one draft's events while its receiver failed another's polls again at the subscriber's pace
+    (`webhook-backoff-only-when-nothing-taken`; found by a re-check: it backed off, doubling up to five minutes)."""
+    events = load_history(HISTORIES_DIR / "webhooks" / "past_a_failing_draft-s47.json").events
+    assert "webhook-backoff-only-when-nothing-taken" in patch_ids(events)
+    taken = next(i for i, e in enumerate(events) if e.HasField("activity_task_completed_event_attributes")
+                 and json.loads(e.activity_task_completed_event_attributes.result.payloads[0].data)["failed_drafts"])
+    assert json.loads(events[taken].activity_task_completed_event_attributes.result.payloads[0].data)["delivered"] > 0
+    timer = next(e.timer_started_event_attributes for e in events[taken:] if e.HasField("timer_started_event_attributes"))
+    assert timer.start_to_fire_timeout.seconds == 1  # the poll's, not doubled
+
+
 def test_the_twenty_first_generation_has_a_committed_history():
     """Two rounds' compilations both in the dossier DRAFTING hands on, and the Prime Minister's date said to lapse when the
     Government returns the draft (`tests.scenario_compiled_apart`)."""

@@ -23,7 +23,7 @@ from store import subscribers
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
-from tests.receiver import STALL, Handler, Received, Receiver
+from tests.receiver import STALL, FailsOneDraft, Handler, Receiver
 from tests.scenarios import approve
 from tests.stack import LEGIS, RECEIVER_HOST
 from tests.test_webhooks import ministry, receiver, recorded, subscribe, taken_by, worker  # noqa: F401 (receiver, worker: fixtures)
@@ -109,20 +109,6 @@ async def test_a_subscriber_removed_mid_round_is_sent_nothing_more(dev_env, pool
     finally:
         hook.shutdown()
         hook.server_close()
-
-
-class FailsOneDraft(Handler):
-    """A receiver that answers 503 to every event of one draft (its handler for that draft is broken) and takes the rest."""
-
-    def do_POST(self) -> None:  # noqa: N802
-        server = self.server
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        failing = self.headers["Idempotency-Key"].startswith(server.failing + ":")
-        status = 503 if failing else 204
-        with server.lock:
-            server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
-        self.send_response(status)
-        self.end_headers()
 
 
 async def test_a_draft_whose_events_fail_does_not_hold_up_another_draft_s_events(dev_env, pool, worker):  # noqa: F811 (worker: the fixture)

@@ -31,7 +31,7 @@ ACTOR_NAMES = {
 # they began.
 AGENCY_NAMES = {
     "CP": "Government", "VPCP": "Government Office", "QH": "National Assembly", "VPQH": "National Assembly Office",
-    "VPCTN": "Office of the President",
+    "VPCTN": "Office of the President", "CTN": "President of the State",
     "BQP": "Ministry of National Defence", "BCA": "Ministry of Public Security", "BNG": "Ministry of Foreign Affairs",
     "BNV": "Ministry of Home Affairs", "BTP": "Ministry of Justice", "BTC": "Ministry of Finance",
     "BCT": "Ministry of Industry and Trade", "BNNMT": "Ministry of Agriculture and Environment", "BXD": "Ministry of Construction",

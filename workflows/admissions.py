@@ -221,7 +221,8 @@ def admits_decision(state: DraftState | None, decision: Decision) -> None:
     admits_documents(state, decision)
     stage = state.stage if state is not None else decision.stage  # a step of a draft entered under way: its own stage
     if decision.outcome is Outcome.WITHDRAW and stage in PASSED_STAGES:
-        raise Refused("outcome", "before_passage", f"the law has passed; it is at {stage.value}, to be promulgated, not withdrawn", CONFLICT)
+        raise Refused("outcome", "before_passage", f"the law has passed; it is at {stage.value}: it is promulgated and published, not "
+                      "withdrawn", CONFLICT)
 
 
 def admits_point(state: DraftState | None, point: Disagreement) -> None:

@@ -148,9 +148,12 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime,
         change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
                       label=f"{prefix}: {consultee} did not answer by {in_hanoi(result.closed_at).date()}")
     compiled = result.compilation
+    # A compilation the round writes (none filed) is known by a hash of what it says; from the twenty-first generation,
+    # of its round too (found by a re-check: two rounds compiled by one official with the same counts were one hash).
+    said = (f"{s.submission_id}:{result.round_id}:" if s.generation >= 21 else "") + compiled.model_dump_json()
     document = compiled.document or DocumentRef(
         kind=DocumentKind.COMMENTS_COMPILATION, name=f"Bản tổng hợp, tiếp thu, giải trình ({result.round_id})",
-        sha256=hashlib.sha256(compiled.model_dump_json().encode()).hexdigest(),
+        sha256=hashlib.sha256(said.encode()).hexdigest(),
     )
     seq = s.seq + 1
     change.record(EventKind.CONSULTATION_COMPILED, actor=compiled.actor, agency_code=compiled.agency_code, role=compiled.role,
