@@ -79,25 +79,11 @@ async def test_an_ordinance_adopted_at_a_later_meeting_is_not_listed_as_waiting_
     (UBTVQH-08, 11 May: the registry's `committee_meeting`), which `legis status` says is decided "at the Standing
     Committee's meeting UBTVQH-08 ..., on its day or after", and which a decision at UBTVQH-06 is refused
     (`at_the_meeting`). An official preparing UBTVQH-06's agenda reads it as due there."""
-    import asyncpg
+    from tests.test_board_officials import sessions_ahead_with
 
-    from tests.test_board_forms import app_client
-    from tests.test_board_pages import is_page, signed_in
-
-    own = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=2)
-    try:
-        for code, days in (("UBTVQH-71", 9), ("UBTVQH-72", 40)):
-            await own.execute("INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, current_date + $2::integer, 'op')",
-                              code, days)
-        await own.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                          "stage_since, classified, last_seq, responsible, committee_meeting, adopted_at) VALUES ('BVHTTDL-2026-107', "
-                          "'draft-law-BVHTTDL-2026-107', 'Pháp lệnh Thư viện', 'BVHTTDL', 'LAW_2025', '16-3', 'STANDING_COMMITTEE_OPINION', "
-                          "now(), false, 1, 'UBTVQH', 'UBTVQH-72', 'UBTVQH-72')")
-        async with app_client(own) as http:
-            await signed_in(http, own, agency="VPQH")
-            text = is_page(await http.get("/board"), 200)
-    finally:
-        await own.close()
+    text = await sessions_ahead_with(fresh_database_url, ", committee_meeting, adopted_at", "'BVHTTDL-2026-107', 'draft-law-BVHTTDL-2026-107', "
+                                     "'Pháp lệnh Thư viện', 'BVHTTDL', 'LAW_2025', '16-3', 'STANDING_COMMITTEE_OPINION', now(), false, 1, "
+                                     "'UBTVQH', 'UBTVQH-72', 'UBTVQH-72'")
     first = text.split("UBTVQH-71", 1)[1].split("UBTVQH-72", 1)[0]
     assert "BVHTTDL-2026-107" not in first and "Pháp lệnh Thư viện" not in first, first
 
@@ -146,24 +132,10 @@ async def test_a_law_awaiting_the_committees_opinion_is_listed_under_the_next_me
     """Found by a breaker of the mend above: a law's row names the meeting before its session too (`committee_meeting`),
     and was listed under that later meeting; a law's opinion is given at any monthly meeting (DOMAIN.md stage 7), so it
     stays under the next one. The registry now says which meeting adopts an ordinance (`adopted_at`)."""
-    import asyncpg
+    from tests.test_board_officials import sessions_ahead_with
 
-    from tests.test_board_forms import app_client
-    from tests.test_board_pages import is_page, signed_in
-
-    own = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=2)
-    try:
-        for code, days in (("UBTVQH-71", 9), ("UBTVQH-72", 40)):
-            await own.execute("INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, current_date + $2::integer, 'op')",
-                              code, days)
-        await own.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                          "stage_since, classified, last_seq, responsible, committee_meeting) VALUES ('BGDDT-2026-307', "
-                          "'draft-law-BGDDT-2026-307', 'Luật Nhà giáo (sửa đổi)', 'BGDDT', 'LAW_2025', '16-3', 'STANDING_COMMITTEE_OPINION', "
-                          "now(), false, 1, 'UBTVQH', 'UBTVQH-72')")
-        async with app_client(own) as http:
-            await signed_in(http, own, agency="VPQH")
-            text = is_page(await http.get("/board"), 200)
-    finally:
-        await own.close()
+    text = await sessions_ahead_with(fresh_database_url, ", committee_meeting", "'BGDDT-2026-307', 'draft-law-BGDDT-2026-307', "
+                                     "'Luật Nhà giáo (sửa đổi)', 'BGDDT', 'LAW_2025', '16-3', 'STANDING_COMMITTEE_OPINION', now(), false, 1, "
+                                     "'UBTVQH', 'UBTVQH-72'")
     first = text.split("UBTVQH-71", 1)[1].split("UBTVQH-72", 1)[0]
     assert "Luật Nhà giáo (sửa đổi)" in first, "the law is not listed under the next meeting"

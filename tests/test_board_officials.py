@@ -340,25 +340,31 @@ def test_the_decision_form_does_not_cut_what_is_typed_decomposed():
     assert "Lý do (tối đa 4.000 ký tự)" in shown
 
 
-async def test_the_next_standing_committee_meeting_lists_what_waits_for_the_committees_decision(fresh_database_url):
-    """Found by a National Assembly Office official's trial: the next meeting's block listed the drafts whose limits
-    count back from it, and none of the three the Committee's inbox held (an ordinance, a law's opinion, a revision
-    between sessions): what the Committee must decide at its next meeting could not be read there."""
+async def sessions_ahead_with(database_url: str, columns: str, values: str) -> str:
+    """The board's Sessions ahead as the National Assembly Office reads it, with meetings UBTVQH-71 (in 9 days) and
+    UBTVQH-72 (in 40) announced and one registry row (`columns` after the common ones, and their SQL `values`)."""
     import asyncpg
 
-    own = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=2)
+    own = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
     try:
         for code, days in (("UBTVQH-71", 9), ("UBTVQH-72", 40)):
             await own.execute("INSERT INTO standing_committee_meetings (code, meets_on, changed_by) VALUES ($1, current_date + $2::integer, 'op')",
                               code, days)
         await own.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                          "stage_since, classified, last_seq, responsible) VALUES ('BNNMT-2026-012', 'draft-law-BNNMT-2026-012', 'Luật Địa chất', "
-                          "'BNNMT', 'LAW_2025', '16-3', 'INTER_SESSION_REVISION', now(), false, 1, 'UBTVQH')")
+                          f"stage_since, classified, last_seq, responsible{columns}) VALUES ({values})")
         async with app_client(own) as http:
             await signed_in(http, own, agency="VPQH")
-            text = is_page(await http.get("/board"), 200)
+            return is_page(await http.get("/board"), 200)
     finally:
         await own.close()
+
+
+async def test_the_next_standing_committee_meeting_lists_what_waits_for_the_committees_decision(fresh_database_url):
+    """Found by a National Assembly Office official's trial: the next meeting's block listed the drafts whose limits
+    count back from it, and none of the three the Committee's inbox held (an ordinance, a law's opinion, a revision
+    between sessions): what the Committee must decide at its next meeting could not be read there."""
+    text = await sessions_ahead_with(fresh_database_url, "", "'BNNMT-2026-012', 'draft-law-BNNMT-2026-012', 'Luật Địa chất', 'BNNMT', "
+                                     "'LAW_2025', '16-3', 'INTER_SESSION_REVISION', now(), false, 1, 'UBTVQH'")
     first, second = text.split("UBTVQH-71", 1)[1].split("UBTVQH-72", 1)
     assert "Chờ Ủy ban Thường vụ Quốc hội quyết định (1)" in first and "BNNMT-2026-012" in first, first
     assert "BNNMT-2026-012" not in second.split('id="s-elsewhere"', 1)[0]  # under the next meeting alone

@@ -9,19 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from schemas.consultation import Answer
-from schemas.enums import (
-    Actor,
-    ConsultationKind,
-    DocumentKind,
-    EventKind,
-    LawKind,
-    Outcome,
-    ProcessVersion,
-    ProgrammeChangeKind,
-    Role,
-    SessionProcedure,
-    Stage,
-)
+from schemas.enums import ConsultationKind, DocumentKind, EventKind, LawKind, ProcessVersion, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.records import ExecutionStatus
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import load_rulebook
@@ -169,6 +157,8 @@ def test_a_delegations_round_ending_on_a_rest_day_ends_on_the_working_day_before
 # The programme
 
 def test_after_its_vote_a_law_is_neither_switched_nor_deferred_nor_withdrawn():
+    from schemas.enums import Actor, Outcome, Role
+
     request = core_request()
     state = core_state(request, at=S.PROMULGATION)
     now = sitting(state) + timedelta(days=1)
@@ -328,6 +318,7 @@ def test_a_draft_entered_under_way_is_not_withdrawn_after_its_law_passed():
     """Found by a breaker: a start whose last imported step withdrew a law at PROMULGATION opened a draft straight into
     WITHDRAWN; `activities.rulebook.check_start` (each step) and `draft.open_draft` (from the twenty-first generation)
     ask `admits_decision` of each step, at its own stage."""
+    from schemas.enums import Actor, Outcome, Role
     from schemas.messages import StartRequest
     from tests.drafts import BEFORE_THE_ASSEMBLY, OPENS_ON, passed_through
     from workflows.deadlines import start_of
