@@ -10,8 +10,7 @@ import uuid
 import structlog
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from api.plumbing import HARDENING
-from api.problems import problem, problem_body
+from api.problems import HARDENING, problem, problem_body
 from schemas.refusal import RefusalKind, Refused
 
 access_log = structlog.get_logger("legis.access")

@@ -24,7 +24,7 @@ from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import bounds
-from api.problems import RETRY_SECONDS, problem, problem_body
+from api.problems import HARDENING, RETRY_SECONDS, problem, problem_body
 from api.tokens import record_refusal, refusal_logged
 from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMISSION_ID, SUBMISSION_ID_WORDS
 from schemas.redaction import secret_in, tokens_redacted
@@ -361,12 +361,6 @@ class AroundRequest:
             _count(state, scope, status, seconds)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
-
-
-# What every answer says that a browser or a cache must not do with it, where the route has not said otherwise: read a JSON
-# problem or a draft's status as another type, keep an answer given to one token for the next reader (found by a breaker:
-# the API's answers, and the 400 uvicorn's parser gives, carried none; the pages had theirs).
-HARDENING = ((b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store"))
 
 
 def _hardened(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

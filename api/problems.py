@@ -216,6 +216,12 @@ def _repeated_parameter(error: dict) -> dict:
     return {**error, "loc": location[:2], "msg": f"{shown!r} is refused: {error['msg']}"}
 
 
+# What every answer says that a browser or a cache must not do with it, where the route has not said otherwise: read a JSON
+# problem or a draft's status as another type, keep an answer given to one token for the next reader (found by a breaker:
+# the API's answers, and the 400 uvicorn's parser gives, carried none; the pages had theirs).
+HARDENING = ((b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store"))
+
+
 def _unhandled(_handler, request: Request, _exc: Exception) -> Problem:
     """A failure of the server's own: the caller learns that, not the exception's text (which may name the code's
     internals); the log has it with its traceback under the request's ID (the answer's `X-Request-ID`)."""
@@ -223,7 +229,7 @@ def _unhandled(_handler, request: Request, _exc: Exception) -> Problem:
     return problem(Refused("request", "internal_error", f"the server failed on this request; its log has the details under the request's "
                            f"ID, {request_id} (X-Request-ID)", RefusalKind.BUSY),
                    # Written outside the middleware that hardens every other answer (found by a breaker: neither header).
-                   headers={**({"X-Request-ID": request_id} if request_id else {}), "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+                   headers={**({"X-Request-ID": request_id} if request_id else {}), **{name.decode(): value.decode() for name, value in HARDENING}})
 
 
 class _Outages(logging.LoggerAdapter):

@@ -13,7 +13,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import asyncpg
 
@@ -34,9 +34,9 @@ from schemas.public import (
     PublicTotals,
 )
 from schemas.refusal import RefusalKind, Refused
-from schemas.time import in_hanoi
 from store import audit, registry
 from store.intake import Incoming, take_many
+from workflows.sessions import last_day_of
 
 # Answers a page of them holds at most (one per article group, or per single comment answered alone; each explanation up to
 # 20,000 characters): a round may have thousands, read a page at a time.
@@ -172,7 +172,7 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
         if state["closed_at"] is None:
             # Said with the window's last day (found by a ministry's trial: it said no date).
             raise Refused("round_id", "round_still_open", "comments are answered once the window has closed: it takes comments until the end of "
-                          f"{(in_hanoi(state['closes_at']) - timedelta(microseconds=1)).date()} (Ha Noi)", RefusalKind.CONFLICT)
+                          f"{last_day_of(state['closes_at'])} (Ha Noi)", RefusalKind.CONFLICT)
         if state["compiled_at"] is not None:
             raise Refused("round_id", "compiled_once", "the round is already compiled", RefusalKind.CLOSED)
         # An answer to one comment is read under that comment's article (found by a trial: the public's page listed it
