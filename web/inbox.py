@@ -38,6 +38,7 @@ from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 from workflows import client as drafts
 from workflows.deadlines import local_day
+from workflows.rules import depends_on_the_draft
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_DOCUMENT_LINES = 50
@@ -112,6 +113,22 @@ async def _aimed(request: Request, rows: list, sessions: list[TargetSession]) ->
     return found
 
 
+async def _offered(request: Request, rows: list, rules: dict) -> dict[str, tuple[str, ...]]:
+    """The outcomes each draft offers where the rulebook alone does not tell (`rules.depends_on_the_draft`: only an
+    ordinance is sent back or referred by the President, and each once), as its status says; asked of at most
+    `MAX_ASKED` drafts for `ASK_SECONDS`. A draft that does not answer in time is left out: its form offers the stage's
+    outcomes, and the draft refuses one it does not offer, by name."""
+    asking = [row.submission_id for row in rows if (rule := rules[row.submission_id]) is not None
+              and any(depends_on_the_draft(row.stage, outcome) for outcome in rule.outcomes)][:MAX_ASKED]
+
+    async def ask(submission_id: str) -> tuple[str, ...] | None:
+        pending = (await drafts.status(request.app.state.client, submission_id)).pending
+        return tuple(o.value for o in pending.outcomes) if pending is not None else None
+
+    answers = await asyncio.gather(*(asyncio.wait_for(ask(sid), ASK_SECONDS) for sid in asking), return_exceptions=True)
+    return {sid: answer for sid, answer in zip(asking, answers, strict=True) if isinstance(answer, tuple)}
+
+
 def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
     """The sessions a draft aimed at `aimed` may be carried over to: those opening after it, as the draft checks a
     carry-over (`carry_to`), or all of them when its session is not known here."""
@@ -134,13 +151,16 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
     sessions = await database(_announced(request)) if sitting else []
     aiming, day = await _aimed(request, sitting, sessions), local_day(today())
+    # A law at PROMULGATION is not offered the President's return of an ordinance (found by a re-check: offered, then refused).
+    offering = await _offered(request, rows, rules)
     forms = {}
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
         # The rulebook's withdrawal besides the stage's outcomes, to who may withdraw (found by a ministry's trial: no form offered it).
         withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule and row.stage not in PASSED_STAGES else []
         roles = sorted({role.value for d in (*(rule.deciders if rule else ()), *withdrawing) if d.actor is who.role.actor for role in d.roles})
-        outcomes = [o.value for o in rule.outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
+        stage_outcomes = offering.get(row.submission_id, [o.value for o in rule.outcomes]) if rule else []
+        outcomes = [*stage_outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
         # The roles that may withdraw, said beside WITHDRAW (found by a breaker: offered with a deputy's role, refused).
         forms[row.submission_id] = {"outcomes": outcomes, "roles": roles,
                                     "withdrawing": sorted({role.value for d in withdrawing for role in d.roles}),

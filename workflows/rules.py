@@ -485,12 +485,18 @@ def offered(state: DraftState, outcome: Outcome) -> bool:
     """Whether the pending decision offers `outcome`: at PROMULGATION the President sends back only an ordinance, once
     where the rulebook refers one to the Assembly, and refers it only once sent back and adopted again; neither once the
     Assembly decided on it (`check_reconsideration`, `check_referral`; their window is a day's, not the view's)."""
-    if not (outcome is Outcome.REFER_TO_ASSEMBLY or (state.stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)):
+    if not depends_on_the_draft(state.stage, outcome):
         return True
     if state.request.law_kind is not LawKind.ORDINANCE or referred(state.rulebook, state.path, state.request.law_kind):
         return False
     once = state.rulebook.rule(state.stage).refer_to is not None
     return reconsidered(state) if outcome is Outcome.REFER_TO_ASSEMBLY else not (once and reconsidered(state))
+
+
+def depends_on_the_draft(stage: Stage, outcome: Outcome) -> bool:
+    """Whether `offered` may hold `outcome` back at `stage` for what the draft is and has been through (the rulebook alone
+    does not tell): the President's return or referral of an ordinance."""
+    return outcome is Outcome.REFER_TO_ASSEMBLY or (stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:
