@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
 
 from activities import rulebook as pinning
-from schemas.calendar import TargetSession
-from schemas.enums import CallerRole, LawKind, ProcessVersion, Stage
+from schemas.enums import CallerRole, ProcessVersion, Stage
 from schemas.rulebook import edition, load_rulebook
-from tests.drafts import BEFORE_THE_ASSEMBLY, decision, passed_through, session_of_its_own, start_request
+from tests.drafts import decision, session_of_its_own, start_request
 from tests.http_api import bearer
 from tests.polling import eventually
 from tests.test_board_forms import token_of
 from tests.test_board_pages import is_page, signed_in
 from tests.test_page_paths import app_over
 from workflows import client as drafts
-from workflows.deadlines import local_day
 
 EDITION_2025_7 = "71c98308bc21"
 
@@ -117,25 +114,3 @@ async def test_the_deputy_prime_minister_decides_from_the_inbox_a_postponement_o
         assert sent.status_code == 303, html.unescape(sent.text[sent.text.find('role="alert"'):][:600])
         assert (await drafts.status(dev_env.client, sid)).stage_deadline == asked_for
 
-
-async def test_the_presidents_form_offers_a_laws_return_only_for_an_ordinance(dev_env, pool):
-    """Found by a re-check: the President's inbox offered a law at PROMULGATION the return and the referral that only an
-    ordinance takes (Law 64/2025/QH15 Art. 43(1)), which the draft then refused (`reconsideration_for_ordinances`). The
-    form offers what the draft's status offers."""
-    today = local_day(datetime.now(UTC))
-    sitting_now = TargetSession(legislature=16, session=1, opens_on=today - timedelta(days=5))
-    law = passed_through(start_request(target=sitting_now), [*BEFORE_THE_ASSEMBLY, Stage.NA_SESSION], today - timedelta(days=1))
-    ordinance = passed_through(start_request(law_kind=LawKind.ORDINANCE), BEFORE_THE_ASSEMBLY, today - timedelta(days=1))
-    async with app_over(dev_env.client, pool) as http:
-        lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
-        for request in (law, ordinance):
-            started = await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)
-            assert started.status_code == 201, started.text
-        await eventually(lambda: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = ANY($1) AND stage = 'PROMULGATION'",
-                                               [law.submission_id, ordinance.submission_id]), lambda n: n == 2)
-        await signed_in(http, pool, language="en", agency="CTN", role=CallerRole.PRESIDENT)
-        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
-        offered = {sid: set(re.findall(r'<option value="([A-Z_]+)"', form.split("</select>", 1)[0]))
-                   for sid, form in ((s, inbox.split(f'action="/board/inbox/{s}"', 1)[1]) for s in (law.submission_id, ordinance.submission_id))}
-        assert offered[law.submission_id] == {"APPROVE"}, offered
-        assert offered[ordinance.submission_id] == {"APPROVE", "RETURN_FOR_REVISION"}, offered

@@ -1,10 +1,10 @@
-"""What each kind of audit event, each level of the escalation ladder and each kind of dossier document is called on the
+"""What each kind of audit event, each level of the escalation ladder, each kind of dossier document and of consultation round is called on the
 pages: English here (the catalogue's message IDs), Vietnamese in `locales/vi/LC_MESSAGES/legis.po`. The code
 (`schemas.enums.EventKind`, `EscalationLevel`, `DocumentKind`) is shown beside its name on the board."""
 
 from __future__ import annotations
 
-from schemas.enums import DocumentKind, EscalationLevel, EventKind
+from schemas.enums import ConsultationKind, DocumentKind, EscalationLevel, EventKind
 
 EVENT_NAMES = {
     EventKind.SUBMITTED: "Draft opened",
@@ -70,4 +70,12 @@ DOCUMENT_NAMES = {
     DocumentKind.PROMULGATION_ORDER: "Promulgation order",
     DocumentKind.GAZETTE_PUBLICATION: "Publication in the Official Gazette and the national legal database",
     DocumentKind.RECONSIDERATION_REQUEST: "Request to reconsider the ordinance",
+}
+
+# The consultation rounds (lấy ý kiến), as the law names them.
+ROUND_NAMES = {
+    ConsultationKind.WRITTEN_OPINIONS: "Written opinions of ministries and agencies",
+    ConsultationKind.SOCIAL_CRITIQUE: "Social critique of the Viet Nam Fatherland Front",
+    ConsultationKind.NA_DELEGATIONS: "Opinions of the National Assembly delegations",
+    ConsultationKind.PUBLIC_POSTING: "Public consultation",
 }

@@ -28,7 +28,7 @@ from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Ac
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
 from schemas.text import NFD_GROWTH, typed_whole_number
-from schemas.views import Receipt
+from schemas.views import Receipt, StatusView
 from store import board
 from web.auth import SENT_COOKIE, signed_in, to_sign_in
 from web.board import ASK_SECONDS, own_agency, today, with_titles
@@ -113,20 +113,20 @@ async def _aimed(request: Request, rows: list, sessions: list[TargetSession]) ->
     return found
 
 
-async def _offered(request: Request, rows: list, rules: dict) -> dict[str, tuple[str, ...]]:
-    """The outcomes each draft offers where the rulebook alone does not tell (`rules.depends_on_the_draft`: only an
-    ordinance is sent back or referred by the President, and each once), as its status says; asked of at most
-    `MAX_ASKED` drafts for `ASK_SECONDS`. A draft that does not answer in time is left out: its form offers the stage's
-    outcomes, and the draft refuses one it does not offer, by name."""
-    asking = [row.submission_id for row in rows if (rule := rules[row.submission_id]) is not None
-              and any(depends_on_the_draft(row.stage, outcome) for outcome in rule.outcomes)][:MAX_ASKED]
+async def _asked(request: Request, submission_ids: list[str]) -> dict[str, StatusView]:
+    """The status of each draft of `submission_ids` (the first `MAX_ASKED`, all at once, each within `ASK_SECONDS`); a draft
+    that does not answer in time is left out."""
+    asking = list(dict.fromkeys(submission_ids))[:MAX_ASKED]
+    answers = await asyncio.gather(*(asyncio.wait_for(drafts.status(request.app.state.client, sid), ASK_SECONDS) for sid in asking),
+                                   return_exceptions=True)
+    return {sid: answer for sid, answer in zip(asking, answers, strict=True) if isinstance(answer, StatusView)}
 
-    async def ask(submission_id: str) -> tuple[str, ...] | None:
-        pending = (await drafts.status(request.app.state.client, submission_id)).pending
-        return tuple(o.value for o in pending.outcomes) if pending is not None else None
 
-    answers = await asyncio.gather(*(asyncio.wait_for(ask(sid), ASK_SECONDS) for sid in asking), return_exceptions=True)
-    return {sid: answer for sid, answer in zip(asking, answers, strict=True) if isinstance(answer, tuple)}
+def asks_the_draft(row, rule, reader: str) -> bool:
+    """Whether the inbox asks the draft's status for its row: where the rulebook alone does not tell which outcomes the
+    draft offers (`rules.depends_on_the_draft`: only an ordinance is sent back or referred by the President, each once),
+    and for its lead ministry, which compiles its consultation rounds (a round not compiled holds its approval)."""
+    return row.lead_ministry == reader or (rule is not None and any(depends_on_the_draft(row.stage, o) for o in rule.outcomes))
 
 
 def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
@@ -151,22 +151,26 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
     sessions = await database(_announced(request)) if sitting else []
     aiming, day = await _aimed(request, sitting, sessions), local_day(today())
-    # A law at PROMULGATION is not offered the President's return of an ordinance (found by a re-check: offered, then refused).
-    offering = await _offered(request, rows, rules)
+    # A law at PROMULGATION is not offered the President's return of an ordinance (found by a re-check: offered, then refused);
+    # a lead ministry reads which of its rounds await its compilation (found by a ministry's trial: refused at approval only).
+    asked = await _asked(request, [row.submission_id for row in rows if asks_the_draft(row, rules[row.submission_id], who.agency_code)])
     forms = {}
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
         # The rulebook's withdrawal besides the stage's outcomes, to who may withdraw (found by a ministry's trial: no form offered it).
         withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule and row.stage not in PASSED_STAGES else []
         roles = sorted({role.value for d in (*(rule.deciders if rule else ()), *withdrawing) if d.actor is who.role.actor for role in d.roles})
-        stage_outcomes = offering.get(row.submission_id, [o.value for o in rule.outcomes]) if rule else []
+        status = asked.get(row.submission_id)
+        offered = [o.value for o in status.pending.outcomes] if status and status.pending and rule and row.stage is status.stage else None
+        stage_outcomes = offered if offered is not None else [o.value for o in rule.outcomes] if rule else []
         outcomes = [*stage_outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
         # The roles that may withdraw, said beside WITHDRAW (found by a breaker: offered with a deputy's role, refused).
         forms[row.submission_id] = {"outcomes": outcomes, "roles": roles,
                                     "withdrawing": sorted({role.value for d in withdrawing for role in d.roles}),
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
-                                    "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None}
+                                    "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None,
+                                    "rounds": status.open_consultations if status and row.lead_ministry == who.agency_code else ()}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     pending = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))

@@ -22,11 +22,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from schemas.enums import DocumentKind, EscalationLevel, EventKind, Stage
+from schemas.enums import ConsultationKind, DocumentKind, EscalationLevel, EventKind, Stage
 from schemas.redaction import tokens_redacted
 from schemas.time import VIETNAM, in_hanoi
 from web.actor_names import actor_name, outcome_name, role_name
-from web.event_names import DOCUMENT_NAMES, EVENT_NAMES, LEVEL_NAMES
+from web.event_names import DOCUMENT_NAMES, EVENT_NAMES, LEVEL_NAMES, ROUND_NAMES
 from web.marks import FINAL_NAMES, stage_name_vi
 
 LANGUAGES = ("vi", "en")
@@ -75,6 +75,7 @@ def environment(language: str) -> Environment:
     env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
     env.globals["event_name"] = lambda kind: translations(language).gettext(EVENT_NAMES[EventKind(kind)])
     env.globals["document_name"] = lambda kind: translations(language).gettext(DOCUMENT_NAMES[DocumentKind(kind)])
+    env.globals["round_name"] = lambda kind: translations(language).gettext(ROUND_NAMES[ConsultationKind(kind)])
     env.globals["actor_name"] = lambda code: actor_name(code, translations(language))
     env.globals["role_name"] = lambda code: role_name(code, translations(language))
     env.globals["outcome_name"] = lambda code: outcome_name(code, translations(language))

@@ -1,0 +1,68 @@
+"""What the inbox asks the drafts themselves, where the registry alone does not tell: the outcomes a draft offers at
+PROMULGATION (only an ordinance is sent back or referred by the President) and the consultation rounds awaiting its lead
+ministry's compilation, which hold the stage's approval (`web.inbox.asks_the_draft`)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+from schemas.calendar import TargetSession
+from schemas.enums import CallerRole, LawKind, Stage
+from tests.drafts import BEFORE_THE_ASSEMBLY, consultation, passed_through, start_request
+from tests.http_api import bearer
+from tests.polling import eventually
+from tests.test_board_pages import is_page, signed_in
+from tests.test_page_paths import app_over
+from workflows import client as drafts
+from workflows.deadlines import local_day
+
+
+def offered(inbox: str, submission_id: str) -> set[str]:
+    """The outcomes of the decision form of `submission_id` on an inbox page."""
+    form = inbox.split(f'action="/board/inbox/{submission_id}"', 1)[1]
+    return set(re.findall(r'<option value="([A-Z_]+)"', form.split("</select>", 1)[0]))
+
+
+async def started(http, pool, *requests) -> None:
+    lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
+    for request in requests:
+        answer = await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)
+        assert answer.status_code == 201, answer.text
+
+
+async def test_the_presidents_form_offers_a_laws_return_only_for_an_ordinance(dev_env, pool):
+    """Found by a re-check: the President's inbox offered a law at PROMULGATION the return and the referral that only an
+    ordinance takes (Law 64/2025/QH15 Art. 43(1)), which the draft then refused (`reconsideration_for_ordinances`). The
+    form offers what the draft's status offers."""
+    today = local_day(datetime.now(UTC))
+    sitting_now = TargetSession(legislature=16, session=1, opens_on=today - timedelta(days=5))
+    law = passed_through(start_request(target=sitting_now), [*BEFORE_THE_ASSEMBLY, Stage.NA_SESSION], today - timedelta(days=1))
+    ordinance = passed_through(start_request(law_kind=LawKind.ORDINANCE), BEFORE_THE_ASSEMBLY, today - timedelta(days=1))
+    async with app_over(dev_env.client, pool) as http:
+        await started(http, pool, law, ordinance)
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = ANY($1) AND stage = 'PROMULGATION'",
+                                               [law.submission_id, ordinance.submission_id]), lambda n: n == 2)
+        await signed_in(http, pool, language="en", agency="CTN", role=CallerRole.PRESIDENT)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        assert offered(inbox, law.submission_id) == {"APPROVE"}
+        assert offered(inbox, ordinance.submission_id) == {"APPROVE", "RETURN_FOR_REVISION"}
+
+
+async def test_the_lead_ministry_reads_which_rounds_await_its_compilation(dev_env, pool):
+    """Found by a ministry's trial: a round awaiting the lead ministry's compilation was said only when the stage's approval
+    was refused for it. Its inbox names each such round of its own drafts, in the page's language, with its day and the
+    command that compiles it."""
+    request = passed_through(start_request(), [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME], local_day(datetime.now(UTC)))
+    async with app_over(dev_env.client, pool) as http:
+        await started(http, pool, request)
+        sid = request.submission_id
+        await eventually(lambda: drafts.status(dev_env.client, sid), lambda status: status.stage is Stage.DRAFTING)
+        await drafts.open_consultation(dev_env.client, sid, consultation(request, "vong-1", ("BTC", "BNV")))
+        await signed_in(http, pool, language="vi", agency="BGDDT", role=CallerRole.LEAD_MINISTRY)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        card = inbox.split(f'href="/board/drafts/{sid}"', 1)[1].split("</section>", 1)[0]
+        assert re.search(r"Lấy ý kiến bằng văn bản của các bộ, cơ quan vong-1 \(mở ngày \d\d/\d\d/\d{4}, nhận ý kiến đến hết ngày "
+                         r"\d\d/\d\d/\d{4}\) chờ quý cơ quan tổng hợp", card), card
+        assert "legis consult compile" in card
