@@ -13,7 +13,7 @@ from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
 from schemas.enums import Actor, EventKind, LawKind, Outcome, ProgrammeChangeKind, Role, Stage
 from schemas.refusal import Refused
 from tests.drafts import NOW, consultation, core_request, core_state, decision, programme_change, session
-from workflows import draft, rounds, rules
+from workflows import draft, rounds
 from workflows import draft_views as views
 from workflows.change import Record, StartRound
 
@@ -102,7 +102,7 @@ def test_the_president_is_offered_a_return_or_a_referral_only_where_the_checks_t
     refused when chosen; a breaker then found an ordinance offered a referral before it was sent back, and a second return
     after it. An ordinance is sent back once (LAW_2025 refers it to the Assembly then), and referred only after that."""
     def offer(state) -> set[Outcome]:
-        return set(rules.pending_decision(state).outcomes) & {Outcome.RETURN_FOR_REVISION, Outcome.REFER_TO_ASSEMBLY}
+        return set(views.pending_decision(state).outcomes) & {Outcome.RETURN_FOR_REVISION, Outcome.REFER_TO_ASSEMBLY}
 
     assert offer(core_state(core_request(), at=Stage.PROMULGATION)) == set()
     request = core_request(law_kind=LawKind.ORDINANCE)

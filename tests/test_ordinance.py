@@ -22,8 +22,7 @@ from schemas.state import DraftState
 from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision, sitting
 from workflows import draft, draft_views
 from workflows.deadlines import start_of
-from workflows.draft_views import details
-from workflows.rules import pending_decision
+from workflows.draft_views import details, pending_decision
 
 S = Stage
 HELD = TargetSession(legislature=16, session=1, opens_on=date(2026, 4, 6))

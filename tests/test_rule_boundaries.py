@@ -32,6 +32,7 @@ from tests.test_generation_11 import compiled_by, recorded
 from tests.test_generation_16 import opening_delegations
 from tests.test_new_ids import point
 from workflows import admissions, draft, generations, rounds, rules, sessions
+from workflows import draft_views as views
 from workflows.change import Log, StartRound, Wake, due_later, next_wake
 from workflows.deadlines import earliest, local_day
 from workflows.stage_graph import place_on_new_path, stage_path
@@ -176,8 +177,8 @@ def test_after_its_vote_a_law_is_neither_switched_nor_deferred_nor_withdrawn():
                                                                                        "reasons": "Rút dự án"})
             said = refused(draft.validate, draft.DECIDE, passed, withdrawal, now)
             assert (said.field, said.rule) == ("outcome", "before_passage"), said
-        assert rules.pending_decision(passed).withdrawal == ()
-    assert rules.pending_decision(core_state(request, at=S.NA_SESSION)).withdrawal != ()
+        assert views.pending_decision(passed).withdrawal == ()
+    assert views.pending_decision(core_state(request, at=S.NA_SESSION)).withdrawal != ()
 
 
 def test_a_draft_is_deferred_to_an_extraordinary_session_before_its_target_but_not_to_a_regular_one():

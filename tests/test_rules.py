@@ -10,6 +10,7 @@ from schemas.messages import Decision, DossierFiling, PostponementRequest, Start
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import edition
 from tests.drafts import FAILING_VOTE, NOW, PASSING_VOTE, SITTING, core_request, core_state, decision, document, example_text
+from workflows import draft_views as views
 from workflows import rules
 from workflows.deadlines import local_day
 
@@ -113,7 +114,7 @@ def test_a_revised_draft_and_a_stages_own_report_count_only_when_filed_since_the
     with pytest.raises(Refused) as caught:
         rules.check_decision(state, bare, NOW)
     assert caught.value.field == "documents" and "filed anew" in str(caught.value)
-    assert set(rules.pending_decision(state).missing_documents) == renewed
+    assert set(views.pending_decision(state).missing_documents) == renewed
     # Filed at this stage (by a filing, or attached to the decision itself), they count.
     rules.check_decision(state.model_copy(update={"filed_here": tuple(renewed)}), bare, NOW)
     rules.check_decision(state, bare.model_copy(update={"documents": tuple(document(kind, "revised") for kind in renewed)}), NOW)
@@ -183,10 +184,10 @@ def test_filing_by_the_lead_ministry_only():
 
 def test_pending_decision_lists_who_and_what_is_missing():
     state = at(Stage.GOVERNMENT_REVIEW, dossier=(document(DocumentKind.REVIEW_REPORT),), filed_here=(DocumentKind.REVIEW_REPORT,))
-    pending = rules.pending_decision(state)
+    pending = views.pending_decision(state)
     assert pending.deciders[0].actor is Actor.VPCP
     assert pending.missing_documents == (DocumentKind.APPRAISAL_ACCEPTANCE_REPORT,)
-    assert rules.pending_decision(state.model_copy(update={"stage": Stage.WITHDRAWN})) is None
+    assert views.pending_decision(state.model_copy(update={"stage": Stage.WITHDRAWN})) is None
 
 
 def test_start_request_rules():

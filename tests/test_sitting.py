@@ -28,7 +28,7 @@ from tests.drafts import (
     programme_change,
     sitting,
 )
-from workflows import draft, rules
+from workflows import draft
 from workflows import draft_views as views
 from workflows.deadlines import local_day
 
@@ -155,7 +155,7 @@ def test_a_session_that_debated_the_draft_and_then_moved_is_not_where_it_is_vote
     later = SITTING + timedelta(days=3)
     state = draft.perform(draft.CALENDAR_CHANGED, waiting, SessionCalendar(sessions=(moved,), changed_by="VPQH"), later).state
     assert refusal(state, vote(request), later).rule == "session_announced"
-    assert state.target.code == "16-2" and rules.pending_decision(state).at_sitting_of is None
+    assert state.target.code == "16-2" and views.pending_decision(state).at_sitting_of is None
     assert "Decided at a sitting" not in views.details(state)
 
 
@@ -195,7 +195,7 @@ def test_once_the_session_has_ended_a_decision_says_its_day():
     assert refusal(state, vote(request, occurred_on=OPENS_ON + timedelta(days=31)), weeks_after).rule == "within_session"
     voted = draft.perform(draft.DECIDE, state, vote(request, occurred_on=OPENS_ON + timedelta(days=25)), weeks_after).state
     assert voted.deadline == OPENS_ON + timedelta(days=40)
-    shown = rules.pending_decision(state).at_sitting_of
+    shown = views.pending_decision(state).at_sitting_of
     assert (shown.code, shown.phases[-1].ends_on) == ("16-2", OPENS_ON + timedelta(days=30))
 
 

@@ -38,7 +38,7 @@ from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 from workflows import client as drafts
 from workflows.deadlines import local_day
-from workflows.rules import depends_on_the_draft
+from workflows.draft_views import depends_on_the_draft
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_DOCUMENT_LINES = 50

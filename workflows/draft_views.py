@@ -7,18 +7,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.enums import FINAL_NAMES_VI, Actor, DeadlineAnchor, EscalationLevel, EventKind, ProgrammeTrack
+from schemas.enums import (
+    FINAL_NAMES_VI,
+    PASSED_STAGES,
+    SITTING_STAGES,
+    Actor,
+    DeadlineAnchor,
+    EscalationLevel,
+    EventKind,
+    LawKind,
+    Outcome,
+    ProgrammeTrack,
+    Stage,
+)
 from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
-from schemas.views import HistoryEntry, HistoryView, NextAlarm, NextCutoff, StatusView, VersionsView
+from schemas.views import DeciderView, HistoryEntry, HistoryView, NextAlarm, NextCutoff, PendingDecision, StatusView, VersionsView
 from workflows.change import Wake, conflict_raised_to, ladder
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.follow_up import alarms
-from workflows.rules import pending_decision, postponement_asked
+from workflows.rules import filed_before, missing_documents, postponement_asked, reconsidered
 from workflows.sessions import (
     awaiting_session,
+    awaits_later_session,
     cutoff_ahead,
     deadline_counted,
     limits,
@@ -29,6 +42,8 @@ from workflows.sessions import (
     session_before,
     slips_when_missed,
 )
+from workflows.sittings import adopting_meeting
+from workflows.stage_graph import referred
 
 
 def _escalated_to(state: DraftState) -> EscalationLevel | None:
@@ -282,3 +297,33 @@ def details(state: DraftState) -> str:
     if state.track is not ProgrammeTrack.REGULAR:
         lines.append(f"**Programme track:** {state.track.value}")
     return "\n\n".join(lines)
+
+
+def pending_decision(state: DraftState) -> PendingDecision | None:
+    if state.stage.is_terminal:
+        return None
+    rule = state.rulebook.rule(state.stage)
+    missing = missing_documents(rule, state)
+    sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
+    return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+                           withdrawal=() if state.stage in PASSED_STAGES else tuple(DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.withdrawal),
+                           required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
+                           at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state))
+
+
+def offered(state: DraftState, outcome: Outcome) -> bool:
+    """Whether the pending decision offers `outcome`: at PROMULGATION the President sends back only an ordinance, once
+    where the rulebook refers one to the Assembly, and refers it only once sent back and adopted again; neither once the
+    Assembly decided on it (`check_reconsideration`, `check_referral`; their window is a day's, not the view's)."""
+    if not depends_on_the_draft(state.stage, outcome):
+        return True
+    if state.request.law_kind is not LawKind.ORDINANCE or referred(state.rulebook, state.path, state.request.law_kind):
+        return False
+    once = state.rulebook.rule(state.stage).refer_to is not None
+    return reconsidered(state) if outcome is Outcome.REFER_TO_ASSEMBLY else not (once and reconsidered(state))
+
+
+def depends_on_the_draft(stage: Stage, outcome: Outcome) -> bool:
+    """Whether `offered` may hold `outcome` back at `stage` for what the draft is and has been through (the rulebook alone
+    does not tell): the President's return or referral of an ordinance."""
+    return outcome is Outcome.REFER_TO_ASSEMBLY or (stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)

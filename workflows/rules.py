@@ -13,7 +13,6 @@ from datetime import date, datetime
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
     PASSED_STAGES,
-    SITTING_STAGES,
     Actor,
     ConsultationKind,
     DeadlineAnchor,
@@ -43,12 +42,11 @@ from schemas.messages import (
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
-from schemas.views import DeciderView, HistoryEntry, PendingDecision
+from schemas.views import HistoryEntry
 from workflows.deadlines import local_day, passes_at
 from workflows.sessions import (
     as_named,
     awaiting_session,
-    awaits_later_session,
     check_named,
     last_day_of,
     next_kind,
@@ -57,7 +55,7 @@ from workflows.sessions import (
     round_closes_at,
     statutory_deadline,
 )
-from workflows.sittings import adopting_meeting, at_an_ended_session, check_meeting, check_sitting
+from workflows.sittings import at_an_ended_session, check_meeting, check_sitting
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -467,36 +465,6 @@ def filed_before(rule: StageRule, state: DraftState, missing: Collection[Documen
     """Of the `missing` kinds, the renewed ones the dossier holds: filed for an earlier decision or stage, not for this one."""
     held = {doc.kind for doc in state.dossier}
     return tuple(kind for kind in missing if kind in rule.renewed_documents and kind in held)
-
-
-def pending_decision(state: DraftState) -> PendingDecision | None:
-    if state.stage.is_terminal:
-        return None
-    rule = state.rulebook.rule(state.stage)
-    missing = missing_documents(rule, state)
-    sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
-    return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
-                           withdrawal=() if state.stage in PASSED_STAGES else tuple(DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.withdrawal),
-                           required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
-                           at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state))
-
-
-def offered(state: DraftState, outcome: Outcome) -> bool:
-    """Whether the pending decision offers `outcome`: at PROMULGATION the President sends back only an ordinance, once
-    where the rulebook refers one to the Assembly, and refers it only once sent back and adopted again; neither once the
-    Assembly decided on it (`check_reconsideration`, `check_referral`; their window is a day's, not the view's)."""
-    if not depends_on_the_draft(state.stage, outcome):
-        return True
-    if state.request.law_kind is not LawKind.ORDINANCE or referred(state.rulebook, state.path, state.request.law_kind):
-        return False
-    once = state.rulebook.rule(state.stage).refer_to is not None
-    return reconsidered(state) if outcome is Outcome.REFER_TO_ASSEMBLY else not (once and reconsidered(state))
-
-
-def depends_on_the_draft(stage: Stage, outcome: Outcome) -> bool:
-    """Whether `offered` may hold `outcome` back at `stage` for what the draft is and has been through (the rulebook alone
-    does not tell): the President's return or referral of an ordinance."""
-    return outcome is Outcome.REFER_TO_ASSEMBLY or (stage is Stage.PROMULGATION and outcome is Outcome.RETURN_FOR_REVISION)
 
 
 def return_target(state: DraftState, decision: Decision) -> Stage:
