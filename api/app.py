@@ -102,6 +102,7 @@ def create_app(
     app.state.timeout = settings.api_timeout
     app.state.token_limit, app.state.address_limit = rate(settings.api_rate_per_token), rate(settings.api_rate_per_address)
     app.state.refusals_limit = rate(settings.api_refusals_recorded)
+    app.state.not_classified = {}  # `api.plumbing`: drafts the access line found not classified
     app.state.public_comment_limit = rate(settings.public_comment_rate)
     app.state.temporal_ui = f"http://127.0.0.1:{settings.ui_port}/namespaces/{settings.namespace}"
     app.add_exception_handler(404, not_found(problems.install(app)))

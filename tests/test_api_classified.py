@@ -178,3 +178,25 @@ async def test_a_classified_drafts_refusal_before_its_registry_row_names_nobody(
         refused = await http.post(f"/v1/submissions/{request.submission_id}/decisions", json={}, headers=lead)
         assert refused.status_code == 422, refused.text
     assert who_named(logs, request.submission_id) == []
+
+
+async def test_the_access_log_names_no_token_beside_a_classified_draft(api, pool, monkeypatch):
+    """Found by a Government Office's trial: the access line of each request a lead ministry sent to its classified draft
+    (`path=/v1/submissions/MAT-2026-943/postponements ... token_id=9a938b9ab683`), its start's too, named the token, whose
+    agency `legis tokens list` gives: the lead ministry beside the draft, which its refusals' rows and lines leave out. A
+    draft not classified keeps its token in the line."""
+    lines = LogLines()
+    monkeypatch.setattr(plumbing, "access_log", lines)
+    for classified in (True, False):
+        request, lead = await started_at_drafting(api, pool, "BQP", classified=classified)
+        token_id = lead["Authorization"].split("_")[1]
+        drafted = await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
+        assert drafted.status_code == 200, drafted.text
+        assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).status_code == 200
+        by_lead = [line for line in lines if line.get("token_id") == token_id]
+        if classified:
+            assert by_lead == [], by_lead
+        else:
+            assert {(line["method"], line["path"]) for line in by_lead} == {
+                ("POST", "/v1/submissions"), ("POST", f"/v1/submissions/{request.submission_id}/decisions"),
+                ("GET", f"/v1/submissions/{request.submission_id}")}, by_lead

@@ -57,7 +57,7 @@ async def start_submission(
     naming the fields that differ. A new submission is first checked as its draft's first task would check it (the
     steps of a draft already under way, its session): what it would refuse is refused here and nothing starts."""
     # A refused start is recorded under the ID it asked for, which its body, not its path, carries (`api.plumbing`).
-    http.state.submission_id = request.submission_id
+    http.state.submission_id, http.state.classified = request.submission_id, request.classified
 
     async def start() -> Response:
         permissions.check_start(who, request)
