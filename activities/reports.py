@@ -51,7 +51,9 @@ counted_events AS (
       AND {_HAPPENED_ON} >= (SELECT min(first_day) FROM periods)
       AND {_HAPPENED_ON} < (SELECT max(end_day) FROM periods)
       AND ($4::text IS NULL OR (s.lead_ministry = $4 AND (NOT s.classified OR $5)))
-      AND ((e.event = 'DECISION' AND e.deadline IS NOT NULL AND e.to_stage IS DISTINCT FROM e.stage)
+      -- A withdrawal ends the draft, not the stage's work: no body finished it (found by a Government Office's trial: the lead
+      -- ministry's withdrawal at APPRAISAL was counted as its finishing the Ministry of Justice's appraisal late).
+      AND ((e.event = 'DECISION' AND e.deadline IS NOT NULL AND e.to_stage IS DISTINCT FROM e.stage AND e.outcome IS DISTINCT FROM 'WITHDRAW')
            OR (e.event = 'POSTPONEMENT_DECIDED' AND e.approved) OR (e.event = 'POSTPONEMENT_REQUESTED' AND e.late_request))
 ),
 daily AS (

@@ -446,3 +446,26 @@ async def test_a_lead_ministry_reading_its_own_report_counts_its_classified_draf
             assert "Bộ chỉ xem báo cáo về các dự án do bộ chủ trì" in refused and "(quy tắc: own_ministry_only)" in refused, refused[-1500:]
     finally:
         await pool.close()
+
+
+async def test_a_withdrawal_is_no_body_finishing_its_stage(fresh_database_url):
+    """Found by a Government Office's trial: the lead ministry withdrew a draft at APPRAISAL, the Ministry of Justice 29
+    days past its deadline; the report counted a stage "finished late" in the lead ministry's row, which owed nothing at
+    that stage. A withdrawal ends the draft, not the stage's work; the Ministry of Justice's late appraisal of another
+    draft is counted as ever."""
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        since = datetime(2027, 1, 1, tzinfo=VIETNAM)
+        for sid, outcome, actor, agency in (("WDR-1", "WITHDRAW", "LEAD_MINISTRY", "BCA"), ("APR-1", "APPROVE", "MOJ", "BTP")):
+            await _draft(connection, sid, "WITHDRAWN" if outcome == "WITHDRAW" else "GOVERNMENT_REVIEW", None, responsible="", ministry="BCA",
+                         since=since)
+            await connection.execute(
+                "INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, outcome, actor, agency_code,"
+                " deadline) VALUES ($1, 2, $2, $3, 'DECISION', 'APPRAISAL', $4, $5, $6, $7, $8)",
+                sid, f"draft-law-{sid}", since + timedelta(days=60), "WITHDRAWN" if outcome == "WITHDRAW" else "GOVERNMENT_REVIEW", outcome,
+                actor, agency, date(2027, 1, 31))
+        rows = {r.agency: r for r in await deadline_report(connection, since=date(2027, 1, 1), until=date(2027, 4, 1), today=date(2027, 4, 1))}
+        assert "BCA" not in rows and "LEAD_MINISTRY" not in rows, rows
+        assert (rows["MOJ"].on_time, rows["MOJ"].late) == (0, 1) and (rows["ALL"].on_time, rows["ALL"].late) == (0, 1)
+    finally:
+        await connection.close()
