@@ -158,6 +158,7 @@ class PostponementAsked:
     cutoff: date | None = None  # the cut-off of the draft's stage, counted back from `cutoff_sitting`
     cutoff_sitting: str | None = None
     late_request: bool = False  # asked in the rulebook's last days before the deadline (`late_request_days`), or after it
+    extraordinary: bool = False  # the session the draft aims at is extraordinary: a draft keeps its place there, its cut-offs missed
 
 
 async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
@@ -166,7 +167,8 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
     rows = await db.fetch(
         # With the cut-off: a date asked after it is said before it is approved (`web.inbox`).
         f"SELECT {_COLUMNS}, cutoff, cutoff_stage, cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
-        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request FROM submissions s "
+        "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request, "
+        "coalesce((SELECT extraordinary FROM na_sessions WHERE code = s.target_session), false) AS extraordinary FROM submissions s "
         "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at, late_request FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
         f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
@@ -179,9 +181,9 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         fields = dict(record)
         asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
-        here, late = stage == fields["stage"], bool(fields.pop("late_request"))
+        here, late, extraordinary = stage == fields["stage"], bool(fields.pop("late_request")), fields.pop("extraordinary")
         found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting if here else None,
-                                       late_request=late))
+                                       late_request=late, extraordinary=extraordinary))
     return found
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
+
+from schemas.calendar import TargetSession
 from schemas.enums import FINAL_NAMES_VI, Stage
 from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state
 from workflows import draft, sessions
@@ -76,3 +79,26 @@ def test_a_postponement_asked_past_a_later_stages_cut_off_is_said_before_it_is_d
     within = ask_postponement(state, state.deadline + timedelta(days=1)).state
     assert within.pending_postponement.new_deadline <= cutoff
     assert not [w for w in views.status(within, "w", NOW).warnings if w.startswith("the date asked")]
+
+
+@pytest.mark.parametrize(("extraordinary", "opens_in", "said"), [
+    (False, 60, ("the conflict is raised to the office that follows the draft", "the draft slips if the date passes")),
+    (True, 60, ("the conflict is raised to the office that follows the draft", "keeps its place at the extraordinary session")),
+    (True, 4, ("the cut-off having passed already (no conflict is raised)", "keeps its place at the extraordinary session")),
+    (False, 4, ("the cut-off having passed already (no conflict is raised)", "the draft slips if the date passes")),
+])
+def test_a_date_asked_past_the_cut_off_is_said_to_do_what_approving_it_does(extraordinary, opens_in, said):
+    """Found by a committee's trial: a postponement asked past the examination's cut-off of an extraordinary session, the
+    cut-off passed already, was said to raise a conflict and to make the draft slip; approved, neither happened (no
+    conflict once the cut-off has passed, fourteenth generation; a draft keeps its place at an extraordinary session)."""
+    session = TargetSession(legislature=16, session=9 if extraordinary else 2, opens_on=NOW.date() + timedelta(days=opens_in),
+                            extraordinary=extraordinary)
+    state = core_state(core_request(target=session), at=Stage.EXAMINATION, sessions=(session,))
+    later = NOW + timedelta(hours=1)
+    told = [w for w in views.warnings(ask_postponement(state, session.opens_on - timedelta(days=2), later).state, later)
+            if w.startswith(views.ASKED_PAST_CUTOFF)]
+    assert len(told) == 1 and all(part in told[0] for part in said), told
+    other = {"the conflict is raised", "no conflict is raised", "slips if the date passes", "extraordinary session"} - {
+        next(p for p in ("the conflict is raised", "no conflict is raised") if p in said[0]),
+        "extraordinary session" if extraordinary else "slips if the date passes"}
+    assert not [part for part in other if part in told[0]], told

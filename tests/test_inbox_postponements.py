@@ -77,7 +77,11 @@ async def test_a_postponement_is_decided_from_the_inbox(dev_env, pool):
         assert f'action="/board/inbox/{sid}/postponement"' in inbox.text and "Quyết định việc lùi hạn" in html.unescape(inbox.text)
         # The date asked is after the cut-off of the draft's session: said before it is approved (found by a trial: the
         # conflict was raised only after the approval).
-        assert "Ngày đề nghị sau hạn cuối" in html.unescape(inbox.text), html.unescape(inbox.text)[-3000:]
+        said = html.unescape(inbox.text)
+        assert "Ngày đề nghị sau hạn cuối" in said and "xung đột được báo cho cơ quan theo dõi dự án" in said, said[-3000:]
+        # What approving it does at a regular session whose cut-off is ahead (found by a committee's trial: the same words
+        # of a draft at an extraordinary session, or past its cut-off, where no conflict is raised or no slip follows).
+        assert "Dự án chuyển sang kỳ họp sau nếu quá ngày đó." in said and "kỳ họp bất thường" not in said, said[-3000:]
         form = {"csrftoken": token_of(inbox), "stage": "GOVERNMENT_DECISION", "approved": "APPROVE", "role": "PRIME_MINISTER",
                 "official": "", "reason": "Đồng ý lùi hạn"}
         refused = html.unescape(is_page(await http.post(f"/board/inbox/{sid}/postponement", data=form), 422))

@@ -162,9 +162,15 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     asked = state.pending_postponement
     if asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage is state.stage and asked.new_deadline > cutoffs.cutoff:
         # Said to whoever asks, before the decision (found by a Government Office's trial: only the deciding inbox said so).
+        # What approving it does, as it would (found by a committee's trial: "the conflict is raised ... slips" of a draft whose
+        # cut-off had passed, at an extraordinary session, where neither happens).
+        passed = passes_at(cutoffs.cutoff) <= now
+        keeps = not slips_when_missed(next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target).extraordinary)
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {state.stage.value}, counted back "
-                     f"from {cutoffs.cutoff_sitting}: approved, it stands and the draft keeps its place until that date, the conflict "
-                     "is raised to the office that follows the draft, and the draft slips if the date passes")
+                     f"from {cutoffs.cutoff_sitting}: approved, it stands"
+                     + (", the cut-off having passed already (no conflict is raised)" if passed else
+                        " and the draft keeps its place until that date, the conflict is raised to the office that follows the draft")
+                     + (", and the draft keeps its place at the extraordinary session" if keeps else ", and the draft slips if the date passes"))
     elif asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage and asked.new_deadline > cutoffs.cutoff:
         # A later stage's cut-off: said before the approval too (found by a trial: only once approved, too late to choose).
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
