@@ -95,6 +95,7 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
     (`before_passage`), and a step naming a document kind twice (`kind_once`, as a decision sent is refused: found by a breaker, the dossier kept one and dropped the other unseen)."""
     admissions.admits_no_secret(request)
     admissions.admits_body_code(request)
+    admissions.admits_examining_committee(request)
     for number, step in enumerate(request.passed):
         try:
             admissions.admits_decision(None, step)

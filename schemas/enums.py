@@ -33,6 +33,15 @@ BODY_CODES: dict[Actor, str] = {
 }
 
 
+# The Assembly's Ethnic Council and committees, which examine drafts (thẩm tra), by their codes since the 2025
+# reorganisation; and those merged then, each with the committee that took over its field (Committee on Law and Justice:
+# Legal Affairs and Judicial Affairs; Economy and Finance: Economic, Finance and Budget; National Defence, Security and
+# Foreign Affairs: National Defence and Security, Foreign Affairs; Culture and Society: Culture and Education, Social Affairs).
+NA_COMMITTEES = ("HDDT", "UBPLTP", "UBKTTC", "UBQPANDN", "UBVHXH", "UBKHCNMT")
+MERGED_COMMITTEES = {"UBPL": "UBPLTP", "UBTP": "UBPLTP", "UBKT": "UBKTTC", "UBTCNS": "UBKTTC", "UBQPAN": "UBQPANDN", "UBDN": "UBQPANDN",
+                     "UBVHGD": "UBVHXH", "UBXH": "UBVHXH"}
+
+
 def body_code_refusal(actor: Actor, agency_code: str) -> str | None:
     """Why `agency_code` cannot act as `actor` (rule `body_agency_code`), or None when it can."""
     code = BODY_CODES.get(actor)

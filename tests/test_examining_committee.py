@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+import pytest
+
 from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, start_request
 from tests.http_api import bearer, body, problem
@@ -17,20 +19,20 @@ from workflows import client as drafts
 
 
 async def test_only_the_committee_the_start_names_decides_the_examination(api, pool, dev_env):
-    request = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"})
+    request = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBVHXH"})
     sid = request.submission_id
     lead = await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY)
     assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
     while (status := await drafts.status(dev_env.client, sid)).stage is not Stage.EXAMINATION:
         await drafts.decide(dev_env.client, sid, decision(request, status.stage))
     operator = await bearer(pool, "VPQH", CallerRole.OPERATOR)
-    assert (await api.get(f"/v1/submissions/{sid}", headers=operator)).json()["examining_committee"] == "UBXH"
+    assert (await api.get(f"/v1/submissions/{sid}", headers=operator)).json()["examining_committee"] == "UBVHXH"
     examined = decision(request, Stage.EXAMINATION)  # the tests' committee: UBPLTP
     refused = problem(await api.post(f"/v1/submissions/{sid}/decisions", json=body(examined),
                                      headers=await bearer(pool, "UBPLTP", CallerRole.NA_COMMITTEE)), 403, "examining_committee_only", "agency_code")
-    assert "UBXH" in refused["detail"]
-    by_it = body(examined.model_copy(update={"agency_code": "UBXH"}))
-    taken = await api.post(f"/v1/submissions/{sid}/decisions", json=by_it, headers=await bearer(pool, "UBXH", CallerRole.NA_COMMITTEE))
+    assert "UBVHXH" in refused["detail"]
+    by_it = body(examined.model_copy(update={"agency_code": "UBVHXH"}))
+    taken = await api.post(f"/v1/submissions/{sid}/decisions", json=by_it, headers=await bearer(pool, "UBVHXH", CallerRole.NA_COMMITTEE))
     assert taken.status_code == 200 and taken.json()["to_stage"] != "EXAMINATION", taken.text
 
 
@@ -53,9 +55,9 @@ async def test_an_examination_waits_in_the_inbox_of_the_committee_the_start_name
     committee leads among them. A draft naming its committee waits in that one's inbox and is its in the registry
     (`responsible`); one naming none waits in every committee's, as before."""
     async with app_over(dev_env.client, pool) as http:
-        named, unnamed = (start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"}), start_request(ministry="BYT"))
+        named, unnamed = (start_request(ministry="BYT").model_copy(update={"examining_committee": "UBVHXH"}), start_request(ministry="BYT"))
         # A classified draft's committee is withheld as its status withholds it: the registry names the body.
-        secret = start_request(ministry="BYT", classified=True).model_copy(update={"examining_committee": "UBXH"})
+        secret = start_request(ministry="BYT", classified=True).model_copy(update={"examining_committee": "UBVHXH"})
         lead = await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY)
         for request in (named, unnamed, secret):
             assert (await http.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
@@ -63,10 +65,23 @@ async def test_an_examination_waits_in_the_inbox_of_the_committee_the_start_name
                 await drafts.decide(dev_env.client, request.submission_id, decision(request, status.stage))
         await eventually(lambda: pool.fetch("SELECT responsible FROM submissions WHERE submission_id = ANY($1) ORDER BY array_position($1, submission_id)",
                                             [named.submission_id, unnamed.submission_id, secret.submission_id]),
-                         lambda rows: [r["responsible"] for r in rows] == ["UBXH", "NA_COMMITTEE", "NA_COMMITTEE"])
+                         lambda rows: [r["responsible"] for r in rows] == ["UBVHXH", "NA_COMMITTEE", "NA_COMMITTEE"])
         listed = {}
-        for committee in ("UBXH", "UBPLTP"):
+        for committee in ("UBVHXH", "UBPLTP"):
             await signed_in(http, pool, language="en", agency=committee, role=CallerRole.NA_COMMITTEE)
             page = html.unescape(is_page(await http.get("/board/inbox"), 200))
             listed[committee] = (named.submission_id in page, unnamed.submission_id in page)
-    assert listed == {"UBXH": (True, True), "UBPLTP": (False, True)}, listed
+    assert listed == {"UBVHXH": (True, True), "UBPLTP": (False, True)}, listed
+
+
+@pytest.mark.parametrize(("code", "said"), [("BTC", "BTC is not a committee of the National Assembly"), ("UBXHH", "UBXHH is not a committee"),
+                                            ("UBTCNS", "UBTCNS was merged into UBKTTC in 2025: name UBKTTC")])
+async def test_a_start_naming_no_committee_of_the_assembly_is_refused(api, pool, code, said):
+    """Found by a committee's trial: a start naming a ministry (its own lead ministry), a typo or a committee merged in 2025
+    as its examining committee was taken, and the examination then waited for a committee that does not exist, every real
+    committee refused `examining_committee_only`. Refused at the start, nothing started."""
+    request = start_request(ministry="BTC").model_copy(update={"examining_committee": code})
+    lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    refused = problem(await api.post("/v1/submissions", json=body(request), headers=lead), 422, "examining_committee_known", "examining_committee")
+    assert said in refused["detail"], refused
+    assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).status_code == 404

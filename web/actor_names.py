@@ -47,7 +47,7 @@ AGENCY_NAMES = {
     "UBKHCNMT": "Committee on Science, Technology and Environment",
     "UBPL": "Committee on Legal Affairs", "UBTP": "Committee on Judicial Affairs", "UBKT": "Economic Committee",
     "UBTCNS": "Committee on Finance and Budget", "UBQPAN": "Committee on National Defence and Security",
-    "UBVHGD": "Committee on Culture and Education", "UBXH": "Committee on Social Affairs",
+    "UBVHGD": "Committee on Culture and Education", "UBXH": "Committee on Social Affairs", "UBDN": "Committee on Foreign Affairs",
 }
 
 
