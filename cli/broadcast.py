@@ -20,6 +20,7 @@ from cli.app import by_option
 from cli.failures import Failure, Unavailable
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json, warn
+from schemas.enums import MERGED_COMMITTEES, NA_COMMITTEES
 from schemas.messages import AgencyRemap
 from store import registry, subscribers
 from workflows import client as drafts
@@ -40,12 +41,13 @@ class NotAllTold(Failure):
 
 async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
                     retry: str = "run the command again to tell them", changed: dict | None = None,
-                    maybe_absent: frozenset[str] = frozenset()) -> None:
+                    maybe_absent: frozenset[str] = frozenset(), not_concerned: str | None = None) -> None:
     """Send one update to each draft in turn, with progress on standard error (every 100), then say how many were told. A draft
     whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
     as ended, and nothing is left to retry for it; one of `maybe_absent` that Temporal does not know (a start claimed that
-    never ran) is passed over, uncounted. `changed`, what the command changed, opens its JSON. Raises NotAllTold, saying
-    how to retry (`retry`), when others failed."""
+    never ran) is passed over, uncounted, and so is a draft refusing the message by the rule `not_concerned` (one it does
+    not concern). `changed`, what the command changed, opens its JSON. Raises NotAllTold, saying how to retry (`retry`),
+    when others failed."""
     failed: list[tuple[str, Failure]] = []
     ended: list[tuple[str, Failure]] = []
     absent = 0
@@ -53,7 +55,7 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
         try:
             await temporal.call(client, temporal.draft(submission_id), send(submission_id))
         except Failure as not_told:
-            if submission_id in maybe_absent and not_told.rule == "draft_unknown":
+            if (submission_id in maybe_absent and not_told.rule == "draft_unknown") or (not_concerned and not_told.rule == not_concerned):
                 absent += 1
                 continue
             (ended if not_told.rule == "draft_closed" else failed).append((submission_id, not_told))
@@ -77,14 +79,17 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
 @app.command("remap-agency", rich_help_panel="Operators", epilog=examples(
     'legis remap-agency BKHDT BTC --by "VPCP operator" --reason "Nghị quyết 176/2025/QH15: ministries merged"'))
 def remap_agency(
-    old_code: Annotated[str, typer.Argument(help="the lead ministry's code until now")],
+    old_code: Annotated[str, typer.Argument(help="the lead ministry's code until now, or the examining committee's")],
     new_code: Annotated[str, typer.Argument(help="its code from now on")],
     changed_by: by_option("who makes the change (recorded in each draft)"),
     reason: Annotated[str, typer.Option(help="e.g. the decree that merged the ministries")],
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Replace a lead ministry's code by another in every running draft (ministries merged); each audit trail records it."""
+    """Replace a lead ministry's code by another in every running draft (ministries merged), or the code of the Assembly's
+    committee that leads their examination (committees merged: every running draft is asked, a committee being in no
+    column of the registry; drafts started before the twenty-second generation keep their committee); each audit trail
+    records it."""
     choose(output, as_json)
     try:
         remap = AgencyRemap(old_code=old_code, new_code=new_code, changed_by=changed_by, reason=reason)
@@ -92,12 +97,14 @@ def remap_agency(
         raise invalid_model("remap not sent", invalid) from None
 
     async def change(client: Client) -> None:
+        committee = old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES
         async with database.connection() as db:
-            led, maybe_absent = await registry.drafts_to_tell(db, led_by=old_code)
+            led, maybe_absent = await registry.drafts_to_tell(db, led_by=None if committee else old_code)
             hooked = await subscribers.active_of(db, old_code)
         if not led:
             warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
-        await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent)
+        await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent,
+                        not_concerned="old_code_leads" if committee else None)
         if led and hooked:
             err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "
                                     f"{', '.join(map(str, hooked))} of {old_code} receive{'' if len(hooked) > 1 else 's'} no event of these "

@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 21
+NEWEST_GENERATION = 22
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
 # the dossier and in each of its recent versions, within the state's bound (30 took the largest state to 1.12 MB).
 MAX_COMPILATIONS = 10
@@ -119,12 +119,16 @@ class DraftState(BaseModel):
                             "16: before an alarm raised late was dated no earlier than its stage began or its deadline was set; 17: before a deadline set after "
                             "it had passed was missed from the moment it was set; 18: before a round's workflow ID was its draft's alone; 19: before "
                             "a draft debated aimed at the next regular session; 20: before each compilation of comments stood apart in the "
-                            "dossier; 21: the newest (`workflows.generations`)")
+                            "dossier; 21: before an ordinance the President sent back was reconsidered at the next meeting and an examining "
+                            "committee's code was remapped; 22: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()
     publication: bool = Field(default=True, description="first-generation drafts started before publication was modelled end at PROMULGATED")
     lead_ministry: str
+    # Left out when none, as `deadline_since` is.
+    committee: str | None = Field(default=None, exclude_if=lambda code: code is None, description="the committee that leads the "
+                                  "examination, where a remap replaced the start's (twenty-second generation): `examining_committee`")
     track: ProgrammeTrack = ProgrammeTrack.REGULAR
     procedure: SessionProcedure
     path: tuple[Stage, ...]
@@ -170,6 +174,11 @@ class DraftState(BaseModel):
     seq: int = Field(default=0, ge=0, description="events recorded so far; the next is seq + 1")
     recent: tuple[HistoryEntry, ...] = Field(default=(), max_length=RECENT_EVENTS)
     seen: tuple[SeenRequest, ...] = Field(default=(), max_length=REMEMBERED_REQUESTS)
+
+    @property
+    def examining_committee(self) -> str | None:
+        """The committee that leads the examination (cơ quan chủ trì thẩm tra): the start's, or the code a remap gave it."""
+        return self.committee or self.request.examining_committee
 
     @property
     def submission_id(self) -> str:

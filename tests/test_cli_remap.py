@@ -7,6 +7,7 @@ import json
 import uuid
 
 from tests.drafts import example_text
+from tests.polling import eventually
 
 
 async def test_a_remap_names_a_code_leading_nothing_and_the_old_codes_subscribers(cli, tmp_path):
@@ -26,3 +27,28 @@ async def test_a_remap_names_a_code_leading_nothing_and_the_old_codes_subscriber
     assert code == 0 and "1 running draft told" in out and "running draft" not in err, err  # said once (a fresh-user trial)
     assert f"of {ministry} receives no event of these drafts from now on: they are BTC's (legis subscribers add BTC URL)" in err, err
     assert (await cli("subscribers", "remove", subscriber_id))[0] == 0
+
+
+async def test_a_merged_committees_code_is_remapped_in_the_drafts_it_examines(cli, dev_env):
+    """Found by a committee's trial: a draft started naming a committee merged in 2025 (before such a start was refused)
+    waited for it at EXAMINATION, and `legis remap-agency` said no running draft was led by it. Every running draft is
+    asked; the one naming the committee takes the new code, the others are passed over, not listed as failures."""
+    from schemas.enums import Stage
+    from tests.drafts import start_request
+    from workflows import client as drafts
+
+    named, other = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"}), start_request(ministry="BYT")
+    for request in (named, other):
+        await drafts.start_submission(dev_env.client, request, task_queue=cli.task_queue)
+
+    async def listed() -> set[str]:
+        code, out, _ = await cli("list", "--ministry", "BYT", "--output", "json")
+        return {row["workflow_id"] for row in json.loads(out)} if code == 0 else set()
+
+    await eventually(listed, lambda found: {drafts.workflow_id_for(r.submission_id) for r in (named, other)} <= found)
+    code, out, err = await cli("remap-agency", "UBXH", "UBVHXH", "--by", "VPQH", "--reason", "Hợp nhất các Ủy ban năm 2025", "--output", "json")
+    assert code == 0, err
+    assert json.loads(out)["told"] == 1 and json.loads(out)["not_told"] == [], out
+    assert (await drafts.status(dev_env.client, named.submission_id)).examining_committee == "UBVHXH"
+    assert (await drafts.status(dev_env.client, other.submission_id)).examining_committee is None
+    assert (await drafts.status(dev_env.client, other.submission_id)).stage is Stage.POLICY_PROPOSAL

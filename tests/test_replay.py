@@ -151,6 +151,19 @@ def test_the_twenty_first_generation_has_a_committed_history():
     assert "approved by PM lapses with the stage" in returned["label"]
 
 
+def test_the_twenty_second_generation_has_a_committed_history():
+    """An ordinance's examining committee remapped (UBPL, merged in 2025, to UBPLTP), which then examines it; sent back by
+    the President and adopted again at the meeting announced that day, not at the one before its session
+    (`tests.scenario_reconsidered_at_the_next_meeting`)."""
+    path = HISTORIES_DIR / "reconsidered_at_the_next_meeting-s48.json"
+    assert "reconsidered-at-the-next-meeting-committee-remapped" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    assert [e["label"] for e in entries if e["event"] == "AGENCY_REMAPPED"] == ["examining committee UBPL is now UBPLTP"]
+    assert [e["agency_code"] for e in entries if e["event"] == "DECISION" and e["stage"] == "EXAMINATION"] == ["UBPLTP"]
+    adopted = [e["to_stage"] for e in entries if e["event"] == "DECISION" and e["stage"] == "STANDING_COMMITTEE_OPINION"]
+    assert adopted == ["PROMULGATION", "PROMULGATION"] and entries[-1]["to_stage"] == "PROMULGATED"
+
+
 def test_the_third_generation_has_committed_histories():
     """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
     notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run

@@ -20,7 +20,7 @@ EVENT_NAMES = {
     EventKind.DISAGREEMENT_RAISED: "Disagreement raised",
     EventKind.DISAGREEMENT_ESCALATED: "Disagreement sent to the Prime Minister",
     EventKind.DISAGREEMENT_RULED: "Ruling on a disagreement",
-    EventKind.AGENCY_REMAPPED: "Lead ministry's code changed",
+    EventKind.AGENCY_REMAPPED: "Agency's code changed (lead ministry or examining committee)",
     EventKind.MEETING_SCHEDULED: "Standing Committee meeting set or changed",
     EventKind.PROGRAMME_CHANGED: "Programme changed",
     EventKind.CONSULTATION_OPENED: "Consultation opened",

@@ -361,6 +361,12 @@ def apply_ruling(change: Change, ruling: Ruling) -> None:
 
 def apply_remap(change: Change, remap: AgencyRemap) -> None:
     s = change.state
+    if remap.old_code != s.lead_ministry:  # the examining committee's code (twenty-second generation: `rules.check_remap`)
+        s.committee = remap.new_code
+        change.record(EventKind.AGENCY_REMAPPED, agency_code=remap.new_code, official=remap.changed_by, reasons=remap.reason,
+                      label=f"examining committee {remap.old_code} is now {remap.new_code}")
+        change.refresh()
+        return
     s.lead_ministry = remap.new_code
     change.record(EventKind.AGENCY_REMAPPED, agency_code=remap.new_code, official=remap.changed_by, reasons=remap.reason,
                   label=f"lead ministry {remap.old_code} is now {remap.new_code}")

@@ -28,7 +28,7 @@ from workflows.change import Wake, conflict_raised_to, ladder
 from workflows.deadlines import VIETNAM, passes_at
 from workflows.draft import due_later
 from workflows.follow_up import alarms
-from workflows.rules import filed_before, missing_documents, postponement_asked, reconsidered
+from workflows.rules import filed_before, missing_documents, postponement_asked
 from workflows.sessions import (
     awaiting_session,
     awaits_later_session,
@@ -42,7 +42,7 @@ from workflows.sessions import (
     session_before,
     slips_when_missed,
 )
-from workflows.sittings import adopting_meeting
+from workflows.sittings import adopting_meeting, reconsidered
 from workflows.stage_graph import referred
 
 
@@ -63,7 +63,7 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         workflow_id=workflow_id,
         title=request.title,
         lead_ministry=state.lead_ministry,
-        examining_committee=state.request.examining_committee,
+        examining_committee=state.examining_committee,
         process_version=request.process_version,
         rulebook_version=state.rulebook.version,
         session_procedure=state.procedure,
@@ -241,8 +241,8 @@ def responsible(state: DraftState) -> str:
     if state.stage.is_terminal:
         return ""
     actor = state.rulebook.rule(state.stage).deciders[0].actor
-    if actor is Actor.NA_COMMITTEE and state.request.examining_committee and not state.classified:
-        return state.request.examining_committee
+    if actor is Actor.NA_COMMITTEE and state.examining_committee and not state.classified:
+        return state.examining_committee
     return state.lead_ministry if actor is Actor.LEAD_MINISTRY else actor.value
 
 

@@ -114,6 +114,11 @@
    ministry's trial). A return for revision from a stage holding an approved postponement says that the date lapses
    with the stage (`draft.apply_decision`): the draft, back at the stage, was counted from the rulebook again with
    nothing recorded of the Prime Minister's date.
+22. An ordinance the President sent back is reconsidered at the first Standing Committee meeting announced on or after
+   the day it came back (`sittings.adopting_meeting`), not at the meeting before the session its limits count back from
+   (found by a committee's trial: asked in December, tied to April's meeting and refused at January's). A remap
+   (`legis remap-agency`) replaces the code of the committee that leads the examination as it does the lead ministry's
+   (`DraftState.committee`; found by the same trial: a draft naming a committee merged in 2025 waited for it).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -149,8 +154,9 @@ LADDER_FROM_THE_DAY_LATE_PATCH = "escalation-ladder-from-the-day-late"
 ROUND_IDS_PATCH = "round-workflow-ids-of-one-draft"
 REGULAR_SESSION_NEXT_PATCH = "next-regular-session-after-a-debate"
 COMPILATIONS_APART_PATCH = "compilations-kept-apart"
+RECONSIDERED_AND_REMAPPED_PATCH = "reconsidered-at-the-next-meeting-committee-remapped"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

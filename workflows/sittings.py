@@ -80,11 +80,22 @@ def check_sitting(state: DraftState, decision: Decision, now: datetime, *, impor
 
 def adopting_meeting(state: DraftState) -> StandingCommitteeMeeting | None:
     """The Standing Committee meeting at which it adopts or returns an ordinance at STANDING_COMMITTEE_OPINION, where one is
-    announced (nineteenth generation on): the one the draft's limits count back from (`sessions.meeting_before`); None
-    for a law, at another stage, or before."""
+    announced (nineteenth generation on): the one the draft's limits count back from (`sessions.meeting_before`); once the
+    President has asked it to reconsider the ordinance, the first meeting on or after the day the ordinance came back
+    (twenty-second generation on; Law 64/2025/QH15 Art. 43(1): found by a committee's trial, a reconsideration asked in
+    December was tied to the April meeting before the session, and refused at January's). None for a law, at another
+    stage, or before."""
     if state.generation < 19 or state.stage is not Stage.STANDING_COMMITTEE_OPINION or state.request.law_kind is not LawKind.ORDINANCE:
         return None
+    if state.generation >= 22 and reconsidered(state):
+        back = local_day(state.stage_since)
+        return next((m for m in state.meetings if m.meets_on >= back), None)
     return meeting_before(state, state.target)
+
+
+def reconsidered(state: DraftState) -> bool:
+    """Whether the President has sent the ordinance back to the Standing Committee (the only return to its opinion)."""
+    return dict(state.returns).get(Stage.STANDING_COMMITTEE_OPINION, 0) > 0
 
 
 def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
