@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import datetime
 
 import asyncpg
 
@@ -101,6 +102,16 @@ async def events_recorded(pool: asyncpg.Pool, submission_id: str) -> int:
 
 async def recorded(pool: asyncpg.Pool, submission_id: str) -> bool:
     return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1)", submission_id))
+
+
+async def dossier_as_of(pool: asyncpg.Pool, submission_id: str, moment: datetime) -> tuple[DocumentRef, ...]:
+    """The draft's dossier as it stood at `moment`: the latest document of each kind filed (recorded) by then, each
+    compilation of comments apart, as `versions` folds them."""
+    dossier: dict[DossierKey, DocumentRef] = {}
+    for row in await pool.fetch("SELECT documents FROM audit_events WHERE submission_id = $1 AND version IS NOT NULL AND occurred_at <= $2 "
+                                "ORDER BY seq", submission_id, moment):
+        filed_into(dossier, tuple(DocumentRef.model_validate(raw) for raw in json.loads(row["documents"])))
+    return tuple(dossier.values())
 
 
 async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, limit: int | None = None,

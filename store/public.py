@@ -287,11 +287,13 @@ async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 2
     return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows]
 
 
-async def published_documents(pool: asyncpg.Pool, submission_id: str) -> tuple[DocumentRef, ...]:
-    """The documents the public reads of a draft: those of its dossier's latest version filed with where they are read
-    (`url`); one filed without is not published (found by a ministry's trial: every internal document was named)."""
-    versions = await audit.versions(pool, submission_id, latest=1)
-    return tuple(d for d in versions.versions[-1].documents if d.url) if versions.versions else ()
+async def published_documents(pool: asyncpg.Pool, submission_id: str, *, posted_at: datetime) -> tuple[DocumentRef, ...]:
+    """The documents the public reads of a round: those of the draft's dossier as it stood when the round was posted
+    (`posted_at`, its opening), filed with where they are read (`url`); one filed without is not published (found by a
+    ministry's trial: every internal document was named). What the lead ministry files while the public comments is not
+    what they comment on (found by a public trial: an internal revision filed without its `url` emptied the page of the
+    text still open for comment, and one with it put another text under the comments already given)."""
+    return tuple(d for d in await audit.dossier_as_of(pool, submission_id, posted_at) if d.url)
 
 
 async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicRound | None:

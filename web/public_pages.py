@@ -51,7 +51,7 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     received = received if taken and await database(public.received(pool, found.submission_id, found.round_id, received)) else None
     params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
     answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
-    documents = await database(public.published_documents(pool, found.submission_id))
+    documents = await database(public.published_documents(pool, found.submission_id, posted_at=found.opened_at))
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)

@@ -159,7 +159,7 @@ async def read_public_consultation(submission_id: SubmissionId, round_id: RoundI
                                                             size=params.size))
     next_page = params.encode_cursor(answers_cursor(following))
     link_next(http, response, next_page)
-    documents = await database(public.published_documents(http.app.state.pool, submission_id))
+    documents = await database(public.published_documents(http.app.state.pool, submission_id, posted_at=found.opened_at))
     return PublicRoundView(**found.__dict__, documents=list(documents), answers=given, answers_total=total, next_page=next_page)
 
 
