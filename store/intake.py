@@ -16,11 +16,12 @@ import asyncpg
 
 from schemas.public import PublicComment, PublicCommentReceipt
 from schemas.refusal import RefusalKind, Refused
+from store.registry import FINAL_STAGES
 
 # Comments in one statement at most: the statement stays short, and a group's comments wait for no more than that.
 GROUP_MAX = 256
 
-# The round is checked (known, open, its draft not classified, the article within the draft) for every comment in the
+# The round is checked (known, open, its draft not classified nor at a final stage, the article within the draft) for every comment in the
 # same statement as the insert, its row held shared until the comments commit: a round's close (`store.public.close`,
 # an UPDATE) waits for the comments already taken, and those that come after it find it closed (found by a breaker of
 # concurrency: a comment whose statement began before the close and committed after was thanked and left out of the
@@ -37,13 +38,13 @@ GROUP_MAX = 256
 # are inserted in fingerprint order, so that two groups holding the same comments wait for each other in the same order
 # (in the order they came, two API processes' groups deadlocked, and every comment of one was answered 500); the
 # numbers within a group follow that order, the groups' the order they commit.
-_TAKE_MANY = """
+_TAKE_MANY = f"""
 WITH incoming AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[]) WITH ORDINALITY
         AS i(submission_id, round_id, article, body, fingerprint, n)
 ), accepted AS (
     SELECT i.* FROM incoming i JOIN public_rounds r USING (submission_id, round_id) JOIN submissions s USING (submission_id)
-    WHERE r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified AND s.ended IS NULL
+    WHERE r.closed_at IS NULL AND now() < r.closes_at AND NOT s.classified AND s.ended IS NULL AND s.stage NOT IN {FINAL_STAGES}
       AND (i.article IS NULL OR r.articles IS NULL OR i.article <= r.articles)
     FOR SHARE OF r
 ), new AS (

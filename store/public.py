@@ -77,11 +77,13 @@ async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str,
     after the statement that refused it began: a comment sent the moment its round opened, found by a fresh-user trial
     told "the posted draft has articles 1 to None")."""
     row = await db.fetchrow(
-        "SELECT r.closes_at, r.closed_at, r.articles, s.classified, s.ended, now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) "
-        "WHERE r.submission_id = $1 AND r.round_id = $2", submission_id, round_id)
+        f"SELECT r.closes_at, r.closed_at, r.articles, s.classified, s.ended IS NOT NULL OR s.stage IN {registry.FINAL_STAGES} AS ended, "
+        "now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2",
+        submission_id, round_id)
     if row is None or row["classified"]:
         return Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
-    if row["closed_at"] is not None or row["now"] >= row["closes_at"] or row["ended"] is not None:
+    # A draft withdrawn, rejected or ended takes no more comments, before its round's own close comes (found by a public trial).
+    if row["closed_at"] is not None or row["now"] >= row["closes_at"] or row["ended"]:
         return Refused("round_id", "round_closed", "the consultation window is closed", RefusalKind.CLOSED)
     if article is not None and row["articles"] is not None and article > row["articles"]:
         return Refused("article", "article_in_draft", f"the posted draft has articles 1 to {row['articles']}", RefusalKind.INVALID)
@@ -267,9 +269,9 @@ def _round_ended(row: str) -> str:
 _ROUNDS = f"""
 -- The lead ministry the registry holds now: a round opened before ministries merged names the merged one.
 SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
-       -- A draft whose workflow ended outside its rules (terminated, say) takes no more comments.
+       -- A draft at a final stage, or whose workflow ended outside its rules (terminated, say), takes no more comments.
        -- Nor a round its draft recorded cancelled, while the round closes its registration.
-       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR s.ended IS NOT NULL OR {_round_ended('r')}) AS closed,
+       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR NOT {registry.OPEN} OR {_round_ended('r')}) AS closed,
        -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
        NOT {registry.OPEN} AS draft_ended,
        CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at,
