@@ -281,12 +281,20 @@ WHERE NOT s.classified AND s.title IS NOT NULL
 """
 
 
-async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 200) -> list[PublicRound]:
-    """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit`."""
-    rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at AND s.ended IS NULL) DESC, r.closes_at DESC "
-                          "LIMIT $1", limit)
+# Rounds listed a page at most (the public list and `GET /v1/public/consultations`), and how far its pages go.
+PUBLIC_LIST_PAGE = 200
+PUBLIC_LIST_MOST = 100_000
+
+
+async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, skip: int = 0, limit: int = PUBLIC_LIST_PAGE) -> tuple[list[PublicRound], bool]:
+    """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit` after the first
+    `skip`; and whether more follow (found by a public trial: past the first 200, a closed round's answers could no longer
+    be found from the list)."""
+    rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at AND s.ended IS NULL) DESC, r.closes_at DESC, "
+                          "r.submission_id, r.round_id OFFSET $1 LIMIT $2", skip, limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
     counts = await comment_counts(db, [(row["submission_id"], row["round_id"]) for row in rows])
-    return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows]
+    return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows], more
 
 
 async def published_documents(pool: asyncpg.Pool, submission_id: str, *, posted_at: datetime) -> tuple[DocumentRef, ...]:

@@ -25,7 +25,7 @@ async def test_a_large_rounds_count_is_read_once_in_a_while_and_a_small_ones_at_
     many = public.COUNTED_ONCE_FROM + 5
     await comments(pool, large, many)
     await comments(pool, small, 3)
-    assert listed(await public.public_rounds(pool), large) == many and listed(await public.public_rounds(pool), small) == 3
+    assert listed((await public.public_rounds(pool))[0], large) == many and listed((await public.public_rounds(pool))[0], small) == 3
     await comments(pool, large, 2, start=many)
     await comments(pool, small, 1, start=3)
     # Within the time a large count stands, the view reads it as it was; a small one is exact.
@@ -33,6 +33,6 @@ async def test_a_large_rounds_count_is_read_once_in_a_while_and_a_small_ones_at_
     assert (await public.public_round(pool, small, "cong-khai")).comments == 4
     later = time.monotonic() + public.COUNT_FRESH_SECONDS + 1
     monkeypatch.setattr(public.time, "monotonic", lambda: later)
-    assert listed(await public.public_rounds(pool), large) == many + 2
+    assert listed((await public.public_rounds(pool))[0], large) == many + 2
     # The close's totals are exact whatever the pages said.
     assert (await public.close(pool, large, "cong-khai")).comments == many + 2

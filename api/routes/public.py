@@ -163,13 +163,36 @@ async def read_public_consultation(submission_id: SubmissionId, round_id: RoundI
     return PublicRoundView(**found.__dict__, documents=list(documents), answers=given, answers_total=total, next_page=next_page)
 
 
+class RoundListParams(CursorParams):
+    """The paging library's cursor parameter: at most 200 rounds a page."""
+
+    size: int = Query(public.PUBLIC_LIST_PAGE, ge=1, le=public.PUBLIC_LIST_PAGE, description="Page size")
+
+
+def rounds_skipped(params: CursorParams) -> int:
+    """How many rounds a public list's cursor has passed; 422 `cursor_invalid` for one this list did not give."""
+    after = cursor_of(params, r"[1-9][0-9]{0,5}")
+    skipped = int(after) if after is not None else 0
+    if skipped > public.PUBLIC_LIST_MOST:
+        raise problem(Refused("cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", RefusalKind.INVALID))
+    return skipped
+
+
+def rounds_cursor(params: CursorParams, skipped: int, shown: int, more: bool) -> str | None:
+    return params.encode_cursor(str(skipped + shown)) if more and skipped + shown <= public.PUBLIC_LIST_MOST else None
+
+
 @router.get("/v1/public/consultations", operation_id="listPublicConsultations", response_model=list[PublicRoundListed],
-            dependencies=[Depends(known_parameters())])
-async def list_public_consultations(http: Request) -> list[PublicRoundListed]:
+            dependencies=[Depends(known_parameters("cursor", "size"))])
+async def list_public_consultations(http: Request, response: Response, params: Annotated[RoundListParams, Depends()]) -> list[PublicRoundListed]:
     """The drafts posted for the public's comments (no token), as the public list page shows them: those open for comment
-    first, then the latest closed (whose answers the public reads), at most 200; never a classified draft. Found by a
-    public trial: a portal could list them only by reading the page's HTML."""
-    return [PublicRoundListed(**found.__dict__) for found in await database(public.public_rounds(http.app.state.pool))]
+    first, then the latest closed (whose answers the public reads), 200 a page, the next one in `Link: <...>; rel="next"`
+    (found by a public trial: past the first 200 no round could be found); never a classified draft. Found by a public
+    trial: a portal could list them only by reading the page's HTML."""
+    skipped = rounds_skipped(params)
+    rounds, more = await database(public.public_rounds(http.app.state.pool, skip=skipped, limit=params.size))
+    link_next(http, response, rounds_cursor(params, skipped, len(rounds), more))
+    return [PublicRoundListed(**found.__dict__) for found in rounds]
 
 
 @router.get("/v1/submissions/{submission_id}/consultations/{round_id}/articles", operation_id="readCommentGroups",

@@ -1,0 +1,34 @@
+"""The public list of posted drafts, a page of 200 at a time (found by a public trial: the list stopped at 200 rounds with
+no next page and no word of the others, so a closed round's answers, which the law makes public, could no longer be
+found from it). A real PostgreSQL, no Temporal."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+
+from activities.database import create_pool
+from tests.test_board_forms import app_client, posted_round
+
+
+async def test_every_posted_round_is_reachable_from_the_public_list(fresh_database_url):
+    db = await create_pool(fresh_database_url)
+    try:
+        oldest = await posted_round(db, "OLD", closes_at="now() - interval '400 days'")
+        for _ in range(200):
+            await posted_round(db, f"N{uuid.uuid4().hex[:4]}", closes_at="now() - interval '1 day'")
+        async with app_client(db) as http:
+            first = await http.get("/v1/public/consultations")
+            assert first.status_code == 200 and len(first.json()) == 200 and oldest not in first.text
+            following = re.fullmatch(r'<([^>]+)>; rel="next"', first.headers["link"]).group(1)
+            second = await http.get(following)
+            assert [r["submission_id"] for r in second.json()] == [oldest] and "link" not in second.headers
+            page = html.unescape((await http.get("/public")).text)
+            assert oldest not in page
+            more = re.search(r'<a href="(/public\?cursor=[^"]+)" rel="next">Các dự thảo đăng tải trước đó</a>', page).group(1)
+            assert oldest in html.unescape((await http.get(more)).text)
+            refused = await http.get("/v1/public/consultations", params={"cursor": "bm90LWEtbnVtYmVy"})
+            assert refused.status_code == 422 and refused.json()["rule"] == "cursor_invalid"
+    finally:
+        await db.close()
