@@ -20,9 +20,9 @@ FILE_NAME = "Du_thao_Luat_Giao_duc_nghe_nghiep_sua_doi_trinh_Chinh_phu_lan_3_nga
 
 
 async def filed(pool, sid: str, *documents: DocumentRef) -> None:
-    """The draft's dossier as its audit trail records a filing (version 1): what the round's page lists."""
+    """The draft's dossier as its audit trail records a filing (version 1) before its round was posted: what the round's page lists."""
     await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, documents, version) "
-                       "VALUES ($1, 2, $2, now(), 'DOSSIER_FILED', 'DRAFTING', 'DRAFTING', $3::jsonb, 1)", sid, f"draft-law-{sid}",
+                       "VALUES ($1, 2, $2, now() - interval '1 hour', 'DOSSIER_FILED', 'DRAFTING', 'DRAFTING', $3::jsonb, 1)", sid, f"draft-law-{sid}",
                        json.dumps([d.model_dump(mode="json", exclude_none=True) for d in documents]))
 
 
@@ -63,6 +63,40 @@ async def test_an_explanation_s_lines_and_paragraphs_reach_the_public_as_written
             await page.goto(f"{base}/public/{sid}/cong-khai")
             shown = await page.inner_text("table")
             assert "như sau:\n1. Thời hạn" in shown and "dự thảo.\n2. Khoản" in shown, shown
+        finally:
+            await browser.close()
+
+
+# Each header cell of the page's tables: its text, and whether its widest word fits on its line unbroken.
+_WORDS_FIT = """() => [...document.querySelectorAll('main th')].map(th => {
+  const probe = document.createElement('span');
+  probe.style.whiteSpace = 'nowrap';
+  probe.style.font = getComputedStyle(th).font;
+  document.body.appendChild(probe);
+  const widest = Math.max(...th.innerText.split(/\\s+/).map(word => { probe.textContent = word; return probe.getBoundingClientRect().width; }));
+  probe.remove();
+  const style = getComputedStyle(th);
+  return [th.innerText, widest <= th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) + 0.5];
+})"""
+
+
+async def test_the_answers_table_on_a_phone_breaks_no_word_of_its_headings(pool):
+    """Found by a public trial: at 375 px the answers' table squeezed its short columns to a letter, "Điề|u", "Tr|ả lời",
+    "Số|ý|kiế|n", beside a long explanation (`overflow-wrap: anywhere` lets a cell's minimum width shrink to one letter)."""
+    sid = await posted_round(pool, "NARROW")
+    explanation = "Ban soạn thảo tiếp thu ý kiến và chỉnh lý khoản 2 theo hướng quy định rõ thẩm quyền của cơ quan quản lý. " * 4
+    await pool.execute("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
+                       "VALUES ($1, 'cong-khai', 3, 'EXPLAINED', $2, 'Vụ trưởng')", sid, explanation)
+    async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
+            blocked = await loopback_only(context)
+            page = await context.new_page()
+            await page.goto(f"{base}/public/{sid}/cong-khai")
+            fits = await page.evaluate(_WORDS_FIT)
+            assert fits and all(fit for _, fit in fits), fits
+            assert blocked == []
         finally:
             await browser.close()
 

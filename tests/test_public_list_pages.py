@@ -32,3 +32,15 @@ async def test_every_posted_round_is_reachable_from_the_public_list(fresh_databa
             assert refused.status_code == 422 and refused.json()["rule"] == "cursor_invalid"
     finally:
         await db.close()
+
+
+async def test_a_public_page_refuses_a_cursor_it_did_not_give_in_vietnamese(pool):
+    """Found by a public trial: `?cursor=zzz` on a Vietnamese public page was refused in English ("the cursor is not one
+    this list gave (take `next_page` as it is)")."""
+    sid = await posted_round(pool, "CUR")
+    async with app_client(pool) as http:
+        for path in ("/public", f"/public/{sid}/cong-khai"):
+            refused = await http.get(path, params={"cursor": "zzz"})
+            shown = html.unescape(refused.text)
+            assert refused.status_code == 422 and "Liên kết đến trang tiếp theo này không phải do trang đưa ra" in shown, shown[-1500:]
+            assert "take `next_page` as it is" not in shown
