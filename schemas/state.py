@@ -119,8 +119,9 @@ class DraftState(BaseModel):
                             "16: before an alarm raised late was dated no earlier than its stage began or its deadline was set; 17: before a deadline set after "
                             "it had passed was missed from the moment it was set; 18: before a round's workflow ID was its draft's alone; 19: before "
                             "a draft debated aimed at the next regular session; 20: before each compilation of comments stood apart in the "
-                            "dossier; 21: before an ordinance the President sent back was reconsidered at the next meeting and an examining "
-                            "committee's code was remapped; 22: the newest (`workflows.generations`)")
+                            "dossier; 21: before an ordinance the President sent back was reconsidered at the next meeting, an examining "
+                            "committee's code was remapped and a deferral by the authority that approved the date in force lapsed "
+                            "it; 22: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -33,7 +33,11 @@ from tests.drafts import decision, start_request
 from tests.scenario_brought_forward import postponed_then_session_brought_forward
 from tests.scenario_compiled_apart import compiled_apart_and_returned
 from tests.scenario_reached_past_its_cutoff import at_review_request, reached_past_its_cutoff
-from tests.scenario_reconsidered_at_the_next_meeting import ordinance_of_a_merged_committee, reconsidered_at_the_next_meeting
+from tests.scenario_reconsidered_at_the_next_meeting import (
+    deferred_past_its_approved_date,
+    ordinance_of_a_merged_committee,
+    reconsidered_at_the_next_meeting,
+)
 from tests.scenario_round_cancelled import round_cancelled_by_its_lead_ministry
 from tests.scenario_round_follows_session import delegations_follow_the_session, two_session_law
 from tests.scenario_slipped_on_entry import entered_past_its_cutoff_request, next_session, slipped_on_entry
@@ -53,7 +57,8 @@ LATER = {"postponed_then_session_brought_forward": (start_request, postponed_the
          "delegations_follow_the_session": (two_session_law, delegations_follow_the_session),
          "round_cancelled_by_its_lead_ministry": (start_request, round_cancelled_by_its_lead_ministry),
          "compiled_apart_and_returned": (start_request, compiled_apart_and_returned),
-         "reconsidered_at_the_next_meeting": (ordinance_of_a_merged_committee, reconsidered_at_the_next_meeting)}
+         "reconsidered_at_the_next_meeting": (ordinance_of_a_merged_committee, reconsidered_at_the_next_meeting),
+         "deferred_past_its_approved_date": (start_request, deferred_past_its_approved_date)}
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))

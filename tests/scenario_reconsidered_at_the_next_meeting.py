@@ -1,5 +1,6 @@
-"""An ordinance whose examining committee's code is remapped, then reconsidered at the next Standing Committee meeting
-after the President sent it back (the twenty-second generation), kept apart from `tests.scenarios`, which it builds on."""
+"""The twenty-second generation's paths, kept apart from `tests.scenarios`, which they build on: an ordinance whose examining
+committee's code is remapped, then reconsidered at the next Standing Committee meeting after the President sent it back;
+and a law deferred by the authority that approved its date, which lapses."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import timedelta
 from temporalio.client import Client
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
-from schemas.enums import LawKind, Outcome
-from schemas.messages import AgencyRemap, StartRequest
-from tests.drafts import decision, start_request
+from schemas.enums import Actor, LawKind, Outcome, ProgrammeChangeKind, Role
+from schemas.messages import AgencyRemap, PostponementDecision, PostponementRequest, StartRequest
+from tests.drafts import decision, programme_change, start_request
 from tests.scenarios import S, approve
 from workflows import client as drafts
 from workflows.deadlines import local_day
@@ -37,3 +38,23 @@ async def reconsidered_at_the_next_meeting(client: Client, request: StartRequest
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(target,), meetings=meetings, changed_by="VPQH"))
     assert (await drafts.status(client, sid)).pending.at_meeting == meetings[0]
     await approve(client, request, [S.STANDING_COMMITTEE_OPINION, S.PROMULGATION, S.PUBLICATION])
+
+
+async def deferred_past_its_approved_date(client: Client, request: StartRequest) -> None:
+    """A law at EXAMINATION whose deadline the Standing Committee moved ten days on, then deferred by it to the session after:
+    the date lapses with the deferral and the deadline counts from that session; the lead ministry then withdraws it, so that
+    the recording ends."""
+    sid, target = request.submission_id, request.target_session
+    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION])
+    deadline = (await drafts.status(client, sid)).stage_deadline
+    await drafts.request_postponement(client, sid, PostponementRequest(
+        stage=S.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBPLTP", role=Role.COMMITTEE_CHAIR, official="Chủ nhiệm",
+        new_deadline=deadline + timedelta(days=10), reason="Chờ báo cáo của Chính phủ"))
+    await drafts.decide_postponement(client, sid, PostponementDecision(
+        stage=S.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="Chủ tịch Quốc hội"))
+    later = target.model_copy(update={"session": target.session + 1, "opens_on": target.opens_on + timedelta(days=150)})
+    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=later))
+    assert (await drafts.status(client, sid)).postponement is None
+    withdraw = decision(request, S.EXAMINATION, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    await drafts.decide(client, sid, withdraw)

@@ -2,7 +2,8 @@
 
 An ordinance the President sent back is reconsidered at the first Standing Committee meeting announced on or after the
 day it came back, not at the meeting before the session its limits count back from; and a remap replaces the code of the
-committee that leads the examination as it does the lead ministry's (a committee merged in 2025)."""
+committee that leads the examination as it does the lead ministry's (a committee merged in 2025); a deferral by the
+authority that approved the date in force lapses that date."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from datetime import date, timedelta
 import pytest
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession
-from schemas.enums import LawKind, Outcome, Stage
-from schemas.messages import AgencyRemap
+from schemas.enums import Actor, EventKind, LawKind, Outcome, ProgrammeChangeKind, Role, Stage
+from schemas.messages import AgencyRemap, PostponementDecision, PostponementRequest
 from schemas.refusal import Refused
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned
-from workflows import draft, sittings
+from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, decision, passed_through, pinned, postponed, programme_change
+from workflows import draft, sessions, sittings
 from workflows import draft_views as views
 from workflows.deadlines import start_of
 
@@ -105,3 +106,50 @@ def test_a_committees_remap_under_the_twenty_first_generation_is_refused_as_it_w
     with pytest.raises(Refused) as refused:
         draft.perform(draft.REMAP_AGENCY, state, MERGED, NOW)
     assert refused.value.rule == "old_code_leads" and refused.value.message == "this draft is led by BTC, not UBTCNS"
+
+
+def postponed_at_examination(generation: int):
+    """A law at EXAMINATION, the committee's deadline moved by the Standing Committee 10 days on; and a later session."""
+    later = TargetSession(legislature=16, session=4, opens_on=date(2027, 10, 20))
+    request = core_request(target=SESSION)
+    state = draft.open_draft(request, pinned(request, sessions=(SESSION, later)), NOW, generation=generation).state
+    while state.stage is not Stage.EXAMINATION:
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), NOW).state
+    asked = PostponementRequest(stage=Stage.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBPLTP", role=Role.COMMITTEE_CHAIR,
+                                official="Chủ nhiệm", new_deadline=state.deadline + timedelta(days=10), reason="chờ báo cáo")
+    state = draft.perform(draft.REQUEST_POSTPONEMENT, state, asked, NOW).state
+    approval = PostponementDecision(stage=Stage.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR,
+                                    official="Chủ tịch Quốc hội")
+    state = draft.perform(draft.DECIDE_POSTPONEMENT, state, approval, NOW).state
+    assert state.postponement is not None and state.deadline == asked.new_deadline
+    return state, later, asked.new_deadline
+
+
+def test_a_deferral_by_the_authority_that_approved_the_date_counts_the_deadline_from_the_new_session():
+    """Found by a committee's trial: the Standing Committee deferred a law to October's session, and the examination's date it
+    had approved for May's stood: the committee would be overdue in May for a law examined for October. The authority that
+    approved the date decides again by deferring: the date lapses, said in the history, and the limit counts from October."""
+    state, later, approved = postponed_at_examination(NEWEST_GENERATION)
+    deferred = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=later), NOW).state
+    assert deferred.target.code == "16-4" and deferred.postponement is None
+    assert deferred.deadline == sessions.statutory_deadline(deferred) and deferred.deadline > approved
+    [entry] = [e for e in deferred.recent if e.event is EventKind.PROGRAMME_CHANGED]
+    assert f"the date {approved} approved by UBTVQH lapses with the deferral" in entry.label
+
+
+def test_a_date_another_authority_approved_stands_through_a_deferral():
+    """The Prime Minister's date at GOVERNMENT_DECISION is his to decide again: the Standing Committee's deferral leaves it."""
+    request = core_request(target=SESSION)
+    later = TargetSession(legislature=16, session=4, opens_on=date(2027, 10, 20))
+    state = draft.open_draft(request, pinned(request, sessions=(SESSION, later)), NOW, generation=NEWEST_GENERATION).state
+    while state.stage is not Stage.GOVERNMENT_DECISION:
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), NOW).state
+    state = postponed(state, state.deadline + timedelta(days=5)).state
+    deferred = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=later), NOW).state
+    assert deferred.postponement == state.postponement and deferred.deadline == state.deadline
+
+
+def test_a_deferral_under_the_twenty_first_generation_keeps_the_date_as_it_ran():
+    state, later, approved = postponed_at_examination(21)
+    deferred = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=later), NOW).state
+    assert deferred.postponement is not None and deferred.deadline == approved

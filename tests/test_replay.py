@@ -153,8 +153,8 @@ def test_the_twenty_first_generation_has_a_committed_history():
 
 def test_the_twenty_second_generation_has_a_committed_history():
     """An ordinance's examining committee remapped (UBPL, merged in 2025, to UBPLTP), which then examines it; sent back by
-    the President and adopted again at the meeting announced that day, not at the one before its session
-    (`tests.scenario_reconsidered_at_the_next_meeting`)."""
+    the President and adopted again at the meeting announced that day, not at the one before its session; and a law deferred
+    past the date its deferring authority approved (`tests.scenario_reconsidered_at_the_next_meeting`)."""
     path = HISTORIES_DIR / "reconsidered_at_the_next_meeting-s48.json"
     assert "reconsidered-at-the-next-meeting-committee-remapped" in patch_ids(load_history(path).events)
     entries = audited(path)
@@ -162,6 +162,10 @@ def test_the_twenty_second_generation_has_a_committed_history():
     assert [e["agency_code"] for e in entries if e["event"] == "DECISION" and e["stage"] == "EXAMINATION"] == ["UBPLTP"]
     adopted = [e["to_stage"] for e in entries if e["event"] == "DECISION" and e["stage"] == "STANDING_COMMITTEE_OPINION"]
     assert adopted == ["PROMULGATION", "PROMULGATION"] and entries[-1]["to_stage"] == "PROMULGATED"
+    # A law deferred by the Standing Committee, whose examination date it had approved: the date lapses with the deferral.
+    deferred = audited(HISTORIES_DIR / "deferred_past_its_approved_date-s48.json")
+    [change] = [e for e in deferred if e["event"] == "PROGRAMME_CHANGED"]
+    assert "approved by UBTVQH lapses with the deferral" in change["label"]
 
 
 def test_the_third_generation_has_committed_histories():

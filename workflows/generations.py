@@ -118,7 +118,10 @@
    the day it came back (`sittings.adopting_meeting`), not at the meeting before the session its limits count back from
    (found by a committee's trial: asked in December, tied to April's meeting and refused at January's). A remap
    (`legis remap-agency`) replaces the code of the committee that leads the examination as it does the lead ministry's
-   (`DraftState.committee`; found by the same trial: a draft naming a committee merged in 2025 waited for it).
+   (`DraftState.committee`; found by the same trial: a draft naming a committee merged in 2025 waited for it). A deferral
+   by the authority that approved the date in force lapses that date, said in its history, and the deadline counts from
+   the session the draft is deferred to (`draft.apply_programme_change`; found by the same trial: a law deferred to
+   October was held to the examination date approved for May).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
