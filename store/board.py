@@ -292,15 +292,16 @@ async def classified_asked_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_
 
 
 async def classified_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None, today: date,
-                            agencies: list[str] | None = None, due_before: date | None = None) -> tuple[int, int]:
+                            agencies: list[str] | None = None, due_before: date | None = None, stage: Stage | None = None) -> tuple[int, int]:
     """How many open classified drafts this reader may not see (another ministry's), and how many of them are overdue
     (their stage's last day before `today`, Ha Noi, and before `due_before` as a report's period counts them); with
-    `agencies`, only those waiting for one of them. The board shows nothing of them but these counts, so that a figure
-    that includes them is not chased in vain; never counted by lead ministry, which would tell who leads them."""
+    `agencies`, only those waiting for one of them; with `stage`, only those at it. The board shows nothing of them but
+    these counts, so that a figure that includes them is not chased in vain; never counted by lead ministry, which would
+    tell who leads them."""
     row = await db.fetchrow(
         f"SELECT count(*) AS unseen, count(*) FILTER (WHERE stage_deadline < least($2::date, $4::date)) AS overdue FROM submissions "
-        f"WHERE classified AND lead_ministry IS DISTINCT FROM $1 AND {OPEN} AND ($3::text[] IS NULL OR responsible = ANY($3))",
-        own_agency, today, agencies, due_before)
+        f"WHERE classified AND lead_ministry IS DISTINCT FROM $1 AND {OPEN} AND ($3::text[] IS NULL OR responsible = ANY($3)) "
+        "AND ($5::text IS NULL OR stage = $5)", own_agency, today, agencies, due_before, stage.value if stage else None)
     return row["unseen"], row["overdue"]
 
 

@@ -169,3 +169,31 @@ def test_an_ordinances_pending_decision_names_the_meeting_that_adopts_it():
     assert pending_decision(core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, meetings=[meeting], generation=18)).at_meeting is None
     assert pending_decision(core_state(request, at=Stage.STANDING_COMMITTEE_OPINION)).at_meeting is None  # none announced
     assert pending_decision(core_state(request, at=Stage.EXAMINATION, meetings=[meeting])).at_meeting is None
+
+
+def test_a_reconsideration_asked_too_late_names_the_adoption_and_the_last_day():
+    """Found by a committee's trial: "reconsideration may be asked within 10 days of the ordinance's adoption" named neither
+    day. The adoption's day and the last day of the window, in Ha Noi."""
+    request = core_request(law_kind=LawKind.ORDINANCE)
+    state = core_state(request, at=Stage.PROMULGATION)
+    adopted = state.stage_since.astimezone(start_of(NOW.date()).tzinfo).date()
+    late = decision(request, Stage.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=Stage.STANDING_COMMITTEE_OPINION)
+    with pytest.raises(Refused) as caught:
+        draft.perform(draft.DECIDE, state, late, start_of(adopted + timedelta(days=11)) + timedelta(hours=9))
+    assert caught.value.rule == "reconsideration_window"
+    assert f"adoption on {adopted}, by {adopted + timedelta(days=10)} (Ha Noi)" in caught.value.message, caught.value.message
+
+
+def test_a_committee_filing_its_report_is_told_to_attach_it_to_its_decision():
+    """Found by a committee's trial: the examination report filed by the committee was refused (`filing_authority`: only
+    LEAD_MINISTRY files) with no word of where it goes."""
+    from schemas.enums import Actor, DocumentKind, Role
+    from schemas.messages import DossierFiling
+    from tests.drafts import document
+
+    state = core_state(core_request(), at=Stage.EXAMINATION)
+    report = DossierFiling(stage=Stage.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBPLTP", role=Role.COMMITTEE_CHAIR,
+                           official="Chủ nhiệm", documents=(document(DocumentKind.EXAMINATION_REPORT),))
+    with pytest.raises(Refused) as caught:
+        draft.perform(draft.FILE_DOSSIER, state, report, NOW)
+    assert caught.value.rule == "filing_authority" and "attaches its documents to its decision" in caught.value.message

@@ -39,6 +39,8 @@ SHOWN_PER_SITTING = 50
 SEVERITY = {Mark.ON_TRACK: 0, Mark.NOT_RECORDED: 1, Mark.AT_RISK: 2, Mark.MISSED: 3}
 # A filter's "All" is the parameter sent empty; any other value is checked as the API checks it.
 All = BeforeValidator(lambda value: value or None)
+# A state in any letter case, as the API and the CLI take a stage (found by a Government Office's trial: `state=overdue` refused).
+InAnyCase = BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value)
 
 
 def own_agency(who) -> str | None:
@@ -140,7 +142,7 @@ async def draft_list(request: Request,
                      ministry: Annotated[AgencyCode | None, All, Query()] = None,
                      stage: Annotated[Stage | None, All, Query()] = None,
                      session: Annotated[SessionCode | None, All, Query()] = None,
-                     state: Annotated[board.DraftState | None, All, Query()] = None,
+                     state: Annotated[board.DraftState | None, All, InAnyCase, Query()] = None,
                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
     """Drafts by title, ministry, stage, session and state, the nearest deadline first, with the Vietnamese stage name.
     The filters are checked as the API's list checks them: a ministry, stage or session it refuses is refused here, never
@@ -153,12 +155,17 @@ async def draft_list(request: Request,
     day = local_day(today())
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
     rows = await with_titles(request, rows)
-    unseen_overdue = 0  # said under the overdue filter only
+    unseen_overdue = unseen_open = 0  # said under the overdue filter; and under the filters a classified draft's row would answer
     if chosen.state == "OVERDUE":
         _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day))
+    elif chosen.state != "FINAL" and not (chosen.q or chosen.ministry or chosen.session):
+        # Counted, never shown (found by a Government Office's trial: the list said 47 drafts where the Web UI, the CLI and the
+        # API, which name a classified draft by its ID and stage, said 52).
+        unseen_open, _ = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day, stage=chosen.stage))
     ministries, sessions = await database(board.choices(request.app.state.pool, own_agency=own_agency(who)))
     return with_timing(page(request, "drafts.html", rows=rows, total=total, chosen=chosen, ministries=ministries, sessions=sessions,
-                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue), started)
+                            stages=[s for s in Stage], today=day, offset=offset, page_rows=board.PAGE_ROWS, unseen_overdue=unseen_overdue,
+                            unseen_open=unseen_open), started)
 
 
 # What the page's header says of the current stage, read from its events since the stage began.

@@ -8,7 +8,7 @@ messages to the draft and let these checks answer; they keep no copy of them.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
@@ -123,10 +123,12 @@ def check_reconsideration(state: DraftState, decision: Decision, now: datetime) 
     if rule.refer_to is not None:
         check_assembly_undecided(state)
     window = state.rulebook.ordinance_reconsideration
-    asked_on = decision.occurred_on or local_day(now)
-    if window is None or (asked_on - local_day(state.stage_since)).days > window.days:
+    asked_on, adopted = decision.occurred_on or local_day(now), local_day(state.stage_since)
+    if window is None or (asked_on - adopted).days > window.days:
+        # With its days (found by a committee's trial: neither the adoption's day nor the last was said).
         raise Refused("outcome", "reconsideration_window",
-                      f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption ({window.source if window else 'no rule'})")
+                      f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption on {adopted}"
+                      + (f", by {adopted + timedelta(days=window.days)} (Ha Noi)" if window else "") + f" ({window.source if window else 'no rule'})")
     if rule.refer_to is not None and reconsidered(state):
         raise Refused("outcome", "reconsideration_once", "the Standing Committee adopted this ordinance again at the President's request; "
                       f"if he still disagrees, he refers it to the Assembly (REFER_TO_ASSEMBLY; {_article(rule.source)})")
@@ -157,7 +159,14 @@ def check_filing(state: DraftState, filing: DossierFiling, now: datetime) -> Non
     require(filing, DossierFiling)
     check_stage(state, filing.stage)
     check_occurred_on(state, filing.occurred_on, now)
-    check_authority(state, state.rulebook.filing, filing, "file documents", "filing_authority")
+    try:
+        check_authority(state, state.rulebook.filing, filing, "file documents", "filing_authority")
+    except Refused as refused:
+        if refused.field != "actor":
+            raise
+        # Said what to do (found by a committee's trial: its examination report was refused, with no word of where it goes).
+        raise Refused("actor", "filing_authority", f"{refused.message}; a body that decides attaches its documents to its decision "
+                      "(`documents`: its report with its APPROVE)", FORBIDDEN) from None
 
 
 def check_postponement_request(state: DraftState, request: PostponementRequest, now: datetime) -> None:
