@@ -225,6 +225,9 @@ async def points_open(db: asyncpg.Pool | asyncpg.Connection, submission_id: str)
 
 # What a draft raises to an office: an alarm's step up the ladder, an approved date's conflict with its cut-off, a round lost.
 RAISED_EVENTS = ("ESCALATION", "POSTPONEMENT_CONFLICT", "CONSULTATION_LOST")
+# An office follows what it raised higher up its ladder too, each draft with its latest step (found by a Government Office's
+# trial: a draft escalated on to the Deputy Prime Minister still read "escalated to VPCP" there).
+RAISED_ABOVE = {EscalationLevel.VPCP: (EscalationLevel.DEPUTY_PM,), EscalationLevel.VPQH: (EscalationLevel.UBTVQH,)}
 
 
 @dataclass(frozen=True)
@@ -238,16 +241,16 @@ class Raised:
 
 
 def _raised(readable: str) -> str:
-    """SQL: the open drafts `readable` admits whose current stage raised something to the level $2 names, with
+    """SQL: the open drafts `readable` admits whose current stage raised something to one of the levels $2 names, with
     the latest such event `e`: an escalation while the draft is overdue (an approved postponement since makes it on time),
     a conflict until a postponement is decided again or the approved date is within the cut-off, a lost round while the
     stage lasts."""
     return (
         "FROM submissions s CROSS JOIN LATERAL (SELECT seq, event, label, occurred_on, occurred_at FROM audit_events a "
-        f"WHERE a.submission_id = s.submission_id AND a.event = ANY($3) AND a.escalation_level = $2 AND a.stage = s.stage "
+        f"WHERE a.submission_id = s.submission_id AND a.event = ANY($3) AND a.escalation_level = ANY($2) AND a.stage = s.stage "
         f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
         # The drafts that ever raised one, found by the events' index: a few among many, each then looked at.
-        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = $2) "
+        f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = ANY($2)) "
         f"AND {readable} AND {OPEN} AND (e.event <> 'ESCALATION' OR s.stage_deadline < $4) "
         "AND (e.event <> 'POSTPONEMENT_CONFLICT' OR NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
         "AND d.event = 'POSTPONEMENT_DECIDED' AND d.seq > e.seq) "
@@ -259,12 +262,12 @@ def _raised(readable: str) -> str:
 async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLevel, *, own_agency: str | None,
                     today: date) -> tuple[list[Raised], int]:
     """The open drafts whose current stage raised to `level` (the Government Office, VPCP, or the National Assembly
-    Office, VPQH) what it still has to see to: an escalation while the draft is overdue (`today`, Ha Noi), an approved
+    Office, VPQH, and what they raised higher, `RAISED_ABOVE`; the Deputy Prime Minister; the Standing Committee) what it still has to see to: an escalation while the draft is overdue (`today`, Ha Noi), an approved
     date's conflict with its cut-off until the postponement is decided again, a round lost; oldest deadline first, each
     with the latest such event of the stage; and how many other ministries' classified drafts besides, which the reader
     may not see (found by a National Assembly Office official's trial: a conflict "raised to the National Assembly
     Office" was on no page of the Office's)."""
-    arguments = (own_agency, level.value, list(RAISED_EVENTS), today)
+    arguments = (own_agency, [level.value, *(above.value for above in RAISED_ABOVE.get(level, ()))], list(RAISED_EVENTS), today)
     rows = await db.fetch(
         f"SELECT {_COLUMNS}, e.event AS raised_event, e.label AS raised_label, "
         f"coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS raised_on {_raised(_VISIBLE)} "

@@ -99,3 +99,23 @@ async def test_a_draft_waiting_past_its_deadline_is_said_overdue_in_the_inbox_of
         return found[found.rindex('<section class="card"'):]
 
     assert "Quá hạn" in card(late) and "Quá hạn" not in card(ahead), card(late)
+
+
+async def test_an_escalation_to_the_deputy_prime_minister_waits_in_his_inbox_and_the_offices_says_how_far_it_went(pool):
+    """Found by a Government Office's trial: two drafts escalated to the Deputy Prime Minister were on no page of his, and
+    the Government Office's inbox still read "escalated to VPCP" of them, with no hint that they had gone higher."""
+    sid = f"DPM-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, 'Luật thử', 'BCA', 'LAW_2025', '16-3', "
+                       "'APPRAISAL', now() - interval '60 days', current_date - 20, false, 3, 'MOJ')", sid, f"draft-law-{sid}")
+    await pool.executemany("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, escalation_level, label) "
+                           "VALUES ($1, $2, $3, now() - make_interval(days => 10 - $2), 'ESCALATION', 'APPRAISAL', $4, $5)",
+                           [(sid, 1, f"draft-law-{sid}", "VPCP", "escalated to VPCP"), (sid, 2, f"draft-law-{sid}", "DEPUTY_PM", "escalated to DEPUTY_PM")])
+    async with app_client(pool) as http:
+        for agency, role in (("CP", CallerRole.DEPUTY_PM), ("VPCP", CallerRole.OPERATOR)):
+            await signed_in(http, pool, language="en", agency=agency, role=role)
+            inbox = is_page(await http.get("/board/inbox"), 200)
+            raised = inbox.split("Raised to your office", 1)[1].split("</ul>", 1)[0] if "Raised to your office" in inbox else ""
+            assert sid in raised and "escalated to DEPUTY_PM" in raised and "escalated to VPCP" not in raised, (agency, inbox[-3000:])
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)
+        assert sid not in is_page(await http.get("/board/inbox"), 200)

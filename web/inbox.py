@@ -23,7 +23,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, EscalationLevel, ProcessVersion, Stage
+from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, CallerRole, EscalationLevel, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
@@ -176,7 +176,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     pending = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))
     asked_with_roles = await _asked_of(request, who, pending)
     asked, approvers = [a for a, _ in asked_with_roles], {a.row.submission_id: roles for a, roles in asked_with_roles}
-    office = _OFFICES.get(who.agency_code)
+    office = _OFFICES.get(who.agency_code) or _RAISED_BY_ROLE.get(who.role)
     raised, raised_unseen = (await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who), today=day))
                              if office else ([], 0))
     disputes = await awaiting_ruling(request, who)
@@ -192,6 +192,9 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
 
 # The offices that follow drafts, by their agency code: what drafts raise to them is in their inbox.
 _OFFICES = {"VPCP": EscalationLevel.VPCP, "VPQH": EscalationLevel.VPQH}
+# And those to whom a draft escalates by their role (found by a Government Office's trial: the Deputy Prime Minister's inbox
+# showed nothing of the drafts escalated to him).
+_RAISED_BY_ROLE = {CallerRole.DEPUTY_PM: EscalationLevel.DEPUTY_PM, CallerRole.UBTVQH: EscalationLevel.UBTVQH}
 
 
 async def _asked_of(request: Request, who, asked: list[board.PostponementAsked]) -> list[tuple[board.PostponementAsked, tuple[str, ...]]]:
