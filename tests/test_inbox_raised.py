@@ -119,3 +119,21 @@ async def test_an_escalation_to_the_deputy_prime_minister_waits_in_his_inbox_and
             assert sid in raised and "escalated to DEPUTY_PM" in raised and "escalated to VPCP" not in raised, (agency, inbox[-3000:])
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)
         assert sid not in is_page(await http.get("/board/inbox"), 200)
+
+
+async def test_a_classified_drafts_postponement_is_named_to_who_decides_it_by_its_id_alone(pool):
+    """Found by a Government Office's trial: the Prime Minister's inbox said a classified draft's postponement awaited his
+    decision, without its ID: he had to try every classified draft to find which. Named to who decides it, nothing more."""
+    sid = f"MAT-{uuid.uuid4().hex[:8]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                       "stage_since, stage_deadline, classified, last_seq, responsible) VALUES ($1, $2, NULL, 'BQP', 'LAW_2025', '16-3', "
+                       "'GOVERNMENT_DECISION', now() - interval '10 days', current_date + 20, true, 2, 'GOVERNMENT')", sid, f"draft-law-{sid}")
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, requested_deadline, actor, agency_code, "
+                       "late_request) VALUES ($1, 2, $2, now(), 'POSTPONEMENT_REQUESTED', 'GOVERNMENT_DECISION', current_date + 40, 'LEAD_MINISTRY', "
+                       "'BQP', false)", sid, f"draft-law-{sid}")
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="vi", agency="CP", role=CallerRole.PM)
+        prime_minister = is_page(await http.get("/board/inbox"), 200)
+        assert f"Dự án mật: <code>{sid}</code>" in prime_minister, prime_minister[-3000:]
+        await signed_in(http, pool, language="vi", agency="BTP", role=CallerRole.MOJ)
+        assert sid not in is_page(await http.get("/board/inbox"), 200)  # not who decides it

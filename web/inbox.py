@@ -240,12 +240,14 @@ async def _approving_roles(request: Request, who, drafts_at: list[tuple[str, Pro
     return found
 
 
-async def _asked_unseen(request: Request, who) -> int:
-    """How many postponements of classified drafts the reader may not see await its decision: counted, never listed."""
+async def _asked_unseen(request: Request, who) -> list[str]:
+    """The submission IDs of the classified drafts the reader may not see whose postponement awaits its decision: named,
+    nothing more, to who decides it, as a point of disagreement's draft is to who rules on it (found by a Government
+    Office's trial: the Prime Minister read that one waited, and had to try every classified draft to find which)."""
     if who.role.actor is None:
-        return 0
+        return []
     asked = await database(board.classified_asked_unseen(request.app.state.pool, own_agency=own_agency(who)))
-    return sum(await _decides(request, who, asked))
+    return [sid for (sid, _, _), decides in zip(asked, await _decides(request, who, asked), strict=True) if decides]
 
 
 @router.get("/board/inbox", dependencies=[Depends(known_parameters("sent"))])
