@@ -102,3 +102,15 @@ def test_a_date_asked_past_the_cut_off_is_said_to_do_what_approving_it_does(extr
         next(p for p in ("the conflict is raised", "no conflict is raised") if p in said[0]),
         "extraordinary session" if extraordinary else "slips if the date passes"}
     assert not [part for part in other if part in told[0]], told
+
+
+def test_a_refused_postponement_is_said_in_the_status_while_the_stage_lasts():
+    """Found by a Government Office's trial: once the Prime Minister refused a postponement, the ministry's status said
+    nothing of it (`postponement: null`): only the history and the board's timeline did."""
+    state = core_state(core_request(), at=Stage.GOVERNMENT_DECISION)
+    asked_for = state.deadline + timedelta(days=10)
+    refused = answer_postponement(ask_postponement(state, asked_for).state, approved=False).state
+    told = [w for w in views.warnings(refused, NOW) if w.startswith("the postponement to")]
+    assert told == [f"the postponement to {asked_for} was refused by PM on {NOW.date()}: the deadline in force stands"], told
+    # Asked again, the request pending is what the status says; past the stage, nothing.
+    assert not [w for w in views.warnings(ask_postponement(refused, asked_for).state, NOW) if w.startswith("the postponement to")]

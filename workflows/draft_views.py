@@ -25,7 +25,7 @@ from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import DeciderView, HistoryEntry, HistoryView, NextAlarm, NextCutoff, PendingDecision, StatusView, VersionsView
 from workflows.change import Wake, conflict_raised_to, ladder
-from workflows.deadlines import VIETNAM, passes_at
+from workflows.deadlines import VIETNAM, local_day, passes_at
 from workflows.draft import due_later
 from workflows.follow_up import alarms
 from workflows.rules import filed_before, missing_documents, postponement_asked
@@ -176,12 +176,22 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
                      f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and "
                      "slips when it reaches that stage")
+    if state.pending_postponement is None and (refused := _refused_here(state)) is not None:
+        # Said to whoever asked, not only in the history (found by a Government Office's trial: the status showed nothing).
+        found.append(f"the postponement to {refused.requested_deadline} was refused by {refused.actor.value if refused.actor else 'its authority'} "
+                     f"on {refused.occurred_on or local_day(refused.at)}: the deadline in force stands")
     # An approved date falls due as approved, whatever rest days are announced (found by a ministry's trial: told it may move).
     approved = state.postponement is not None and state.postponement.deadline == state.deadline
     if state.generation >= 2 and state.deadline is not None and not approved and not state.working.announced(state.deadline):
         found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                      "it may move when they are")
     return tuple(found)
+
+
+def _refused_here(state: DraftState) -> HistoryEntry | None:
+    """The latest postponement decided at the current stage, among the recent events, when it was a refusal."""
+    decided = [e for e in state.recent if e.event is EventKind.POSTPONEMENT_DECIDED and e.stage is state.stage and e.at >= state.stage_since]
+    return decided[-1] if decided and decided[-1].approved is False else None
 
 
 def waits_for_meeting(state: DraftState) -> bool:
