@@ -77,7 +77,8 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
 
 
 @app.command("remap-agency", rich_help_panel="Operators", epilog=examples(
-    'legis remap-agency BKHDT BTC --by "VPCP operator" --reason "Nghị quyết 176/2025/QH15: ministries merged"'))
+    'legis remap-agency BKHDT BTC --by "VPCP operator" --reason "Nghị quyết 176/2025/QH15: ministries merged"',
+    'legis remap-agency UBXH UBVHXH --by "VPQH" --reason "Hợp nhất các Ủy ban của Quốc hội năm 2025"'))
 def remap_agency(
     old_code: Annotated[str, typer.Argument(help="the lead ministry's code until now, or the examining committee's")],
     new_code: Annotated[str, typer.Argument(help="its code from now on")],
@@ -86,10 +87,11 @@ def remap_agency(
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
-    """Replace a lead ministry's code by another in every running draft (ministries merged), or the code of the Assembly's
-    committee that leads their examination (committees merged: every running draft is asked, a committee being in no
-    column of the registry; drafts started before the twenty-second generation keep their committee); each audit trail
-    records it."""
+    """Replace a lead ministry's or an examining committee's code by another in every running draft; each records it.
+
+    Ministries merged: the drafts the old code leads. Committees merged: every running draft is asked (a committee is in
+    no column of the registry) and those it examines take the new code; a run of a generation before the twenty-second
+    refuses it until it continues as new."""
     choose(output, as_json)
     try:
         remap = AgencyRemap(old_code=old_code, new_code=new_code, changed_by=changed_by, reason=reason)

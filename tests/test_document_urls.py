@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from schemas.enums import DocumentKind
+from schemas.enums import ConsultationKind, DocumentKind
 from schemas.messages import DocumentRef
-from tests.drafts import draft_text
+from tests.drafts import consultation, draft_text
 from tests.holding import HoldClose
 from tests.http_api import body, problem
 from tests.polling import eventually
@@ -36,11 +36,14 @@ def test_a_document_without_an_address_is_written_as_before():
 
 async def test_the_public_page_and_the_board_link_a_document_to_where_it_is_read(time_skipping_env, pool):
     async with public_api(time_skipping_env, pool, HoldClose()) as api:
-        request, lead = await posted_draft(api, pool, "cong-khai")
+        request, lead = await posted_draft(api, pool)
         sid = request.submission_id
         filing = body(draft_text(request))
         filing["documents"][0] |= {"name": "Dự thảo Luật (bản công khai)", "sha256": "8" * 64, "url": PORTAL}
         assert (await api.post(f"/v1/submissions/{sid}/dossier", json=filing, headers=lead)).status_code == 200
+        # Posted with that text: the public reads the dossier as it stood when the round was posted.
+        opening = body(consultation(request, "cong-khai", (), kind=ConsultationKind.PUBLIC_POSTING))
+        assert (await api.post(f"/v1/submissions/{sid}/consultations", json=opening, headers=lead)).status_code == 200
         linked = f'<a href="{PORTAL.replace("&", "&amp;")}" rel="noopener noreferrer">Dự thảo Luật (bản công khai)</a>'
         # The pages read the dossier from the audit trail, written just after the filing's answer.
         await eventually(lambda: api.get(f"/public/{sid}/cong-khai"), lambda page: linked in page.text)
