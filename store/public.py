@@ -290,8 +290,8 @@ async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, skip: int = 0,
     """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit` after the first
     `skip`; and whether more follow (found by a public trial: past the first 200, a closed round's answers could no longer
     be found from the list)."""
-    rows = await db.fetch(f"{_ROUNDS} ORDER BY (r.closed_at IS NULL AND now() < r.closes_at AND s.ended IS NULL) DESC, r.closes_at DESC, "
-                          "r.submission_id, r.round_id OFFSET $1 LIMIT $2", skip, limit + 1)
+    # Open ones first by the same test as each round's `closed` (found by a breaker: a withdrawn draft's round among the open).
+    rows = await db.fetch(f"{_ROUNDS} ORDER BY closed, r.closes_at DESC, r.submission_id, r.round_id OFFSET $1 LIMIT $2", skip, limit + 1)
     more, rows = len(rows) > limit, rows[:limit]
     counts = await comment_counts(db, [(row["submission_id"], row["round_id"]) for row in rows])
     return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows], more

@@ -42,7 +42,7 @@ async def reconsidered_at_the_next_meeting(client: Client, request: StartRequest
 
 async def deferred_past_its_approved_date(client: Client, request: StartRequest) -> None:
     """A law at EXAMINATION whose deadline the Standing Committee moved ten days on, then deferred by it to the session after:
-    the date lapses with the deferral and the deadline counts from that session; the lead ministry then withdraws it, so that
+    the date lapses with the programme change and the deadline counts from that session; the lead ministry then withdraws it, so that
     the recording ends."""
     sid, target = request.submission_id, request.target_session
     await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION])

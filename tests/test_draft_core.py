@@ -126,7 +126,7 @@ class DraftLife(RuleBasedStateMachine):
             self.unregistered.append((self.registered, board_view(applied.state)))
         # A date lapses with its stage, a slip, or a deferral by its own authority, which says so (twenty-second generation).
         self.leaves += sum(e.event in LEAVES and e.to_stage not in (None, e.stage) or e.event is EventKind.SESSION_SLIPPED
-                           or (e.event is EventKind.PROGRAMME_CHANGED and "lapses with the deferral" in (e.label or "")) for e in entries)
+                           or (e.event is EventKind.PROGRAMME_CHANGED and "lapses with the programme change" in (e.label or "")) for e in entries)
         self.conflicts += [e.seq for e in entries if e.event is EventKind.POSTPONEMENT_CONFLICT]
         for e in entries:
             if e.event is EventKind.ESCALATION:

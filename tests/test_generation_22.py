@@ -134,7 +134,7 @@ def test_a_deferral_by_the_authority_that_approved_the_date_counts_the_deadline_
     assert deferred.target.code == "16-4" and deferred.postponement is None
     assert deferred.deadline == sessions.statutory_deadline(deferred) and deferred.deadline > approved
     [entry] = [e for e in deferred.recent if e.event is EventKind.PROGRAMME_CHANGED]
-    assert f"the date {approved} approved by UBTVQH lapses with the deferral" in entry.label
+    assert f"the date {approved} approved by UBTVQH lapses with the programme change" in entry.label
 
 
 def test_a_date_another_authority_approved_stands_through_a_deferral():

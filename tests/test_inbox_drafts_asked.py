@@ -63,6 +63,27 @@ async def test_the_lead_ministry_reads_which_rounds_await_its_compilation(dev_en
         await signed_in(http, pool, language="vi", agency="BGDDT", role=CallerRole.LEAD_MINISTRY)
         inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
         card = inbox.split(f'href="/board/drafts/{sid}"', 1)[1].split("</section>", 1)[0]
-        assert re.search(r"Lấy ý kiến bằng văn bản của các bộ, cơ quan vong-1 \(mở ngày \d\d/\d\d/\d{4}, nhận ý kiến đến hết ngày "
-                         r"\d\d/\d\d/\d{4}\) chờ quý cơ quan tổng hợp", card), card
+        # Open still: compiled once it closes (found by a breaker: "awaits your compilation" of a round compile refused).
+        assert re.search(r"Lấy ý kiến bằng văn bản của các bộ, cơ quan vong-1 \(mở ngày \d\d/\d\d/\d{4}\) nhận ý kiến đến hết ngày "
+                         r"\d\d/\d\d/\d{4}; quý cơ quan tổng hợp, tiếp thu, giải trình khi đợt lấy ý kiến kết thúc", card), card
         assert "legis consult compile" in card
+
+
+async def test_the_standing_committees_form_says_at_which_meeting_it_adopts_an_ordinance(dev_env, pool):
+    """Found by a committee's trial: the Standing Committee's inbox offered APPROVE on an ordinance with no word of its
+    meeting, and the decision sent before it was refused `at_the_meeting`."""
+    from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
+
+    today = local_day(datetime.now(UTC))
+    ordinance = passed_through(start_request(law_kind=LawKind.ORDINANCE), BEFORE_THE_ASSEMBLY[:-1], today - timedelta(days=1))
+    meeting = StandingCommitteeMeeting(code="UBTVQH-77", meets_on=today + timedelta(days=20))
+    async with app_over(dev_env.client, pool) as http:
+        await started(http, pool, ordinance)
+        sid = ordinance.submission_id
+        await eventually(lambda: drafts.status(dev_env.client, sid), lambda status: status.stage is Stage.STANDING_COMMITTEE_OPINION)
+        await drafts.tell_calendar(dev_env.client, sid, SessionCalendar(sessions=(ordinance.target_session,), meetings=(meeting,), changed_by="VPQH"))
+        await signed_in(http, pool, language="vi", agency="UBTVQH", role=CallerRole.UBTVQH)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        card = inbox.split(f'href="/board/drafts/{sid}"', 1)[1].split("</section>", 1)[0]
+        assert (f"Ủy ban Thường vụ Quốc hội thông qua hoặc trả lại pháp lệnh tại phiên họp UBTVQH-77, từ ngày "
+                f"{meeting.meets_on:%d/%m/%Y}.") in card, card

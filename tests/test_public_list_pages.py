@@ -44,3 +44,19 @@ async def test_a_public_page_refuses_a_cursor_it_did_not_give_in_vietnamese(pool
             shown = html.unescape(refused.text)
             assert refused.status_code == 422 and "Liên kết đến trang tiếp theo này không phải do trang đưa ra" in shown, shown[-1500:]
             assert "take `next_page` as it is" not in shown
+
+
+async def test_a_round_of_a_withdrawn_draft_is_listed_among_the_closed(fresh_database_url):
+    """Found by a breaker: a round whose draft was withdrawn, its window still running, said `closed` and was listed among
+    the open ones."""
+    db = await create_pool(fresh_database_url)
+    try:
+        withdrawn = await posted_round(db, "WDR", closes_at="now() + interval '10 days'")
+        await db.execute("UPDATE submissions SET stage = 'WITHDRAWN' WHERE submission_id = $1", withdrawn)
+        older = await posted_round(db, "OLD", closes_at="now() - interval '30 days'")
+        still_open = await posted_round(db, "OPEN", closes_at="now() + interval '5 days'")
+        async with app_client(db) as http:
+            listed = [(r["submission_id"], r["closed"]) for r in (await http.get("/v1/public/consultations")).json()]
+        assert listed == [(still_open, False), (withdrawn, True), (older, True)], listed
+    finally:
+        await db.close()

@@ -162,10 +162,10 @@ def test_the_twenty_second_generation_has_a_committed_history():
     assert [e["agency_code"] for e in entries if e["event"] == "DECISION" and e["stage"] == "EXAMINATION"] == ["UBPLTP"]
     adopted = [e["to_stage"] for e in entries if e["event"] == "DECISION" and e["stage"] == "STANDING_COMMITTEE_OPINION"]
     assert adopted == ["PROMULGATION", "PROMULGATION"] and entries[-1]["to_stage"] == "PROMULGATED"
-    # A law deferred by the Standing Committee, whose examination date it had approved: the date lapses with the deferral.
+    # A law deferred by the Standing Committee, whose examination date it had approved: the date lapses with the programme change.
     deferred = audited(HISTORIES_DIR / "deferred_past_its_approved_date-s48.json")
     [change] = [e for e in deferred if e["event"] == "PROGRAMME_CHANGED"]
-    assert "approved by UBTVQH lapses with the deferral" in change["label"]
+    assert "approved by UBTVQH lapses with the programme change" in change["label"]
 
 
 def test_the_third_generation_has_committed_histories():

@@ -39,7 +39,7 @@ SHOWN_PER_SITTING = 50
 SEVERITY = {Mark.ON_TRACK: 0, Mark.NOT_RECORDED: 1, Mark.AT_RISK: 2, Mark.MISSED: 3}
 # A filter's "All" is the parameter sent empty; any other value is checked as the API checks it.
 All = BeforeValidator(lambda value: value or None)
-# A state in any letter case, as the API and the CLI take a stage (found by a Government Office's trial: `state=overdue` refused).
+# A state or a stage in any letter case, as the CLI takes a stage (found by a Government Office's trial: `state=overdue` refused).
 InAnyCase = BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value)
 
 
@@ -140,7 +140,7 @@ async def sessions_ahead(request: Request) -> Response:
 async def draft_list(request: Request,
                      q: Annotated[TitleWords | None, All, Query()] = None,
                      ministry: Annotated[AgencyCode | None, All, Query()] = None,
-                     stage: Annotated[Stage | None, All, Query()] = None,
+                     stage: Annotated[Stage | None, All, InAnyCase, Query()] = None,
                      session: Annotated[SessionCode | None, All, Query()] = None,
                      state: Annotated[board.DraftState | None, All, InAnyCase, Query()] = None,
                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
@@ -156,8 +156,8 @@ async def draft_list(request: Request,
     rows, total = await database(board.drafts(request.app.state.pool, chosen, day, own_agency=own_agency(who), offset=offset))
     rows = await with_titles(request, rows)
     unseen_overdue = unseen_open = 0  # said under the overdue filter; and under the filters a classified draft's row would answer
-    if chosen.state == "OVERDUE":
-        _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day))
+    if chosen.state == "OVERDUE" and not (chosen.q or chosen.ministry or chosen.session):
+        _, unseen_overdue = await database(board.classified_unseen(request.app.state.pool, own_agency=own_agency(who), today=day, stage=chosen.stage))
     elif chosen.state != "FINAL" and not (chosen.q or chosen.ministry or chosen.session):
         # Counted, never shown (found by a Government Office's trial: the list said 47 drafts where the Web UI, the CLI and the
         # API, which name a classified draft by its ID and stage, said 52).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -125,8 +126,10 @@ async def _asked(request: Request, submission_ids: list[str]) -> dict[str, Statu
 def asks_the_draft(row, rule, reader: str) -> bool:
     """Whether the inbox asks the draft's status for its row: where the rulebook alone does not tell which outcomes the
     draft offers (`rules.depends_on_the_draft`: only an ordinance is sent back or referred by the President, each once),
-    and for its lead ministry, which compiles its consultation rounds (a round not compiled holds its approval)."""
-    return row.lead_ministry == reader or (rule is not None and any(depends_on_the_draft(row.stage, o) for o in rule.outcomes))
+    for its lead ministry, which compiles its consultation rounds (a round not compiled holds its approval); and at the
+    Standing Committee's opinion, for the meeting at which it adopts an ordinance (`pending.at_meeting`)."""
+    return (row.lead_ministry == reader or row.stage is Stage.STANDING_COMMITTEE_OPINION
+            or (rule is not None and any(depends_on_the_draft(row.stage, o) for o in rule.outcomes)))
 
 
 def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
@@ -150,10 +153,13 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     carrying = {sid for sid, rule in rules.items() if rule is not None and "CARRY_OVER" in rule.outcomes}
     sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
     sessions = await database(_announced(request)) if sitting else []
-    aiming, day = await _aimed(request, sitting, sessions), local_day(today())
+    day, now = local_day(today()), datetime.now(UTC)
     # A law at PROMULGATION is not offered the President's return of an ordinance (found by a re-check: offered, then refused);
     # a lead ministry reads which of its rounds await its compilation (found by a ministry's trial: refused at approval only).
-    asked = await _asked(request, [row.submission_id for row in rows if asks_the_draft(row, rules[row.submission_id], who.agency_code)])
+    # Asked at once, the sessions' days and the statuses: a draft whose worker is down costs the page one wait, not two.
+    aiming, asked = await asyncio.gather(
+        _aimed(request, sitting, sessions),
+        _asked(request, [row.submission_id for row in rows if asks_the_draft(row, rules[row.submission_id], who.agency_code)]))
     forms = {}
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
@@ -170,7 +176,11 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None,
-                                    "rounds": status.open_consultations if status and row.lead_ministry == who.agency_code else ()}
+                                    # Each with whether it still takes opinions: compiled once its window has closed.
+                                    "rounds": [(r, r.closes_at is not None and r.closes_at > now) for r in status.open_consultations]
+                                    if status and row.lead_ministry == who.agency_code else [],
+                                    # Said before the form is sent (found by a committee's trial: refused `at_the_meeting` after).
+                                    "meeting": status.pending.at_meeting if status and status.pending and status.stage is row.stage else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     pending = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))

@@ -401,7 +401,7 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
     if programme.to_session is not None and kind is ProgrammeChangeKind.DEFER and s.generation >= 22 and (
             (held := s.postponement) is not None and held.approved_by is programme.actor):
         # Its authority decides again (found by a committee's trial: a draft deferred to October was held to May's date).
-        s.postponement, label = None, f"{label}; the date {held.deadline} approved by {held.approved_by.value} lapses with the deferral"
+        s.postponement, label = None, f"{label}; the date {held.deadline} approved by {held.approved_by.value} lapses with the programme change"
     if programme.to_session is not None:
         named = sessions.as_named(s, programme.to_session)
         s.target, s.held = (debate, None) if debate else (named, s.held)
