@@ -12,7 +12,7 @@ from typing import NamedTuple, Protocol
 
 from api.tokens import Caller
 from schemas.consultation import PUBLIC, ConsultationView, OpinionBody
-from schemas.enums import Actor, CallerRole
+from schemas.enums import Actor, CallerRole, EventKind
 from schemas.messages import Acting, DocumentRef, PostponementRequest, StartRequest
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
@@ -246,7 +246,8 @@ def _redact_entry(entry: HistoryEntry, lead_ministry: str) -> HistoryEntry:
     """The lead ministry's own steps keep their actor and role but not its code, nor the Assembly committee's theirs (the
     committee tells the draft's field, as the status withholds it; found by a breaker); a label may name the ministry or
     the target session (a session aimed at, a ministry re-mapped), so none is shown."""
-    led = entry.actor in (Actor.LEAD_MINISTRY, Actor.NA_COMMITTEE) or entry.agency_code == lead_ministry
+    # A remap names the code it gave, a lead ministry's or the committee's, whichever it was then (found by a breaker).
+    led = entry.actor in (Actor.LEAD_MINISTRY, Actor.NA_COMMITTEE) or entry.agency_code == lead_ministry or entry.event is EventKind.AGENCY_REMAPPED
     return entry.model_copy(
         update={"reasons": REDACTED if entry.reasons else "", "official": REDACTED if entry.official else None,
                 "documents": _redact_documents(entry.documents), "agency_code": REDACTED if led else entry.agency_code,

@@ -443,26 +443,32 @@ KNOWN_NOT_CLASSIFIED = 4096
 async def _logged_token(scope: Scope) -> str | None:
     """The token ID of the access line, left out beside a classified draft's ID, as its refusals' rows and lines leave it
     out: its lead ministry's own requests would name it beside the draft (found by a Government Office's trial). A draft
-    the registry cannot say is not classified (not written yet, or no answer within a second) is taken as classified;
-    a start says what it asks (`classified` in the request's state)."""
+    the registry cannot say is not classified (not written yet, or no answer within a second) is taken as classified,
+    but for a start saying it is not (`classified` in the request's state), whose draft no start claimed otherwise."""
     request_state = scope.get("state", {})
-    token_id = request_state.get("token_id")
-    if token_id is None or (submission_id := _named_draft(scope)) is None:
+    token_id, submission_id = request_state.get("token_id"), _named_draft(scope)
+    if token_id is None or submission_id is None:
         return token_id
-    if (classified := request_state.get("classified")) is not None:
-        return None if classified else token_id
+    if request_state.get("classified"):
+        return None
     state = scope["app"].state
     known: dict[str, None] = getattr(state, "not_classified", {})
     if submission_id in known:
         return token_id
     pool: asyncpg.Pool | None = getattr(state, "pool", None)
     try:
-        classified = pool is None or await pool.fetchval(
-            "SELECT coalesce((SELECT classified FROM submissions WHERE submission_id = $1), true)", submission_id, timeout=1)
+        # The registry's word, else a start's claim (`submission_ids`), else what a start says of itself: a start saying it is
+        # not classified of a draft that is (found by a breaker) is the draft's, not the body's.
+        classified, registered = (True, False) if pool is None else await pool.fetchrow(
+            "SELECT coalesce((SELECT classified FROM submissions WHERE submission_id = $1), (SELECT classified FROM submission_ids "
+            "WHERE folded = lower($1) AND submission_id = $1), $2) AS classified, EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1) AS registered",
+            submission_id, request_state.get("classified", True), timeout=1)
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
         return None
     if classified:
         return None
+    if not registered:
+        return token_id
     if len(known) >= KNOWN_NOT_CLASSIFIED:
         known.pop(next(iter(known)))
     known[submission_id] = None

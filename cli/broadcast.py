@@ -99,7 +99,8 @@ def remap_agency(
         raise invalid_model("remap not sent", invalid) from None
 
     async def change(client: Client) -> None:
-        committee = old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES
+        # A committee's code, current or merged, or the code a committee's was remapped to: a new code names a committee (`rules.check_remap`).
+        committee = old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES or new_code in NA_COMMITTEES
         async with database.connection() as db:
             led, maybe_absent = await registry.drafts_to_tell(db, led_by=None if committee else old_code)
             hooked = await subscribers.active_of(db, old_code)

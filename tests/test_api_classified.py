@@ -200,3 +200,37 @@ async def test_the_access_log_names_no_token_beside_a_classified_draft(api, pool
             assert {(line["method"], line["path"]) for line in by_lead} == {
                 ("POST", "/v1/submissions"), ("POST", f"/v1/submissions/{request.submission_id}/decisions"),
                 ("GET", f"/v1/submissions/{request.submission_id}")}, by_lead
+
+
+async def test_a_start_saying_not_classified_of_a_classified_draft_logs_no_token(api, pool, monkeypatch):
+    """Found by a breaker: a start sent again for a classified draft with `classified` false was refused 409, and its access
+    line named the lead ministry's token, taken from the body's word: the draft's, in the registry, is what counts."""
+    lines = LogLines()
+    monkeypatch.setattr(plumbing, "access_log", lines)
+    request = start_request(ministry="BQP", classified=True)
+    lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+    token_id = lead["Authorization"].split("_")[1]
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    again = await api.post("/v1/submissions", json=body(request.model_copy(update={"classified": False})), headers=lead)
+    assert again.status_code == 409, again.text
+    assert [line for line in lines if line.get("token_id") == token_id] == []
+
+
+async def test_a_classified_drafts_history_withholds_the_codes_a_remap_gave(api, pool, dev_env):
+    """Found by a breaker: the status of a classified draft withheld its examining committee, and its history named it in the
+    remap's entry (`AGENCY_REMAPPED`, agency code UBPLTP), as it named a remapped lead ministry."""
+    from schemas.messages import AgencyRemap
+    from workflows import client as drafts
+
+    request = start_request(ministry="BQP", classified=True).model_copy(update={"examining_committee": "UBKTTC"})
+    lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    remap = AgencyRemap(old_code="UBKTTC", new_code="UBPLTP", changed_by="VPQH", reason="thử")
+    await drafts.remap_agency(dev_env.client, request.submission_id, remap)
+    other = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
+    history = await eventually(lambda: api.get(f"/v1/submissions/{request.submission_id}/history", headers=other),
+                               lambda answer: "AGENCY_REMAPPED" in answer.text)
+    [entry] = [e for e in history.json()["entries"] if e["event"] == "AGENCY_REMAPPED"]
+    assert entry["agency_code"] == "(classified)" and "UBPLTP" not in history.text and "UBKTTC" not in history.text, entry
+    own = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()
+    assert [e["agency_code"] for e in own["entries"] if e["event"] == "AGENCY_REMAPPED"] == ["UBPLTP"]

@@ -153,3 +153,12 @@ def test_a_deferral_under_the_twenty_first_generation_keeps_the_date_as_it_ran()
     state, later, approved = postponed_at_examination(21)
     deferred = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=later), NOW).state
     assert deferred.postponement is not None and deferred.deadline == approved
+
+
+def test_a_committee_is_remapped_only_to_a_committee_of_the_assembly():
+    """Found by a breaker: `legis remap-agency UBKTTC UBKTT` (a typo) was taken, and the examination waited for no one, as a
+    start naming no committee did before it was refused (`examining_committee_known`)."""
+    _, state = examining(NEWEST_GENERATION)
+    with pytest.raises(Refused) as refused:
+        draft.perform(draft.REMAP_AGENCY, state, MERGED.model_copy(update={"new_code": "UBKTT"}), NOW)
+    assert (refused.value.field, refused.value.rule) == ("new_code", "examining_committee_known")

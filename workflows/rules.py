@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
+    NA_COMMITTEES,
     PASSED_STAGES,
     Actor,
     ConsultationKind,
@@ -251,7 +252,12 @@ def check_remap(state: DraftState, remap: AgencyRemap, now: datetime) -> None:
     check_open(state, "old_code")
     # From the twenty-second generation the committee that leads the examination is remapped too (found by a committee's
     # trial: a draft naming a committee merged in 2025 waited for it, refused to the committee that took over its field).
-    if remap.old_code == state.lead_ministry or (state.generation >= 22 and remap.old_code == state.examining_committee):
+    if remap.old_code == state.lead_ministry:
+        return
+    if state.generation >= 22 and remap.old_code == state.examining_committee:
+        if remap.new_code not in NA_COMMITTEES:  # as a start's (found by a breaker: remapped to a typo, waiting for no one)
+            raise Refused("new_code", "examining_committee_known", f"{remap.new_code} is not a committee of the National Assembly "
+                          f"(one of {', '.join(NA_COMMITTEES)})", INVALID)
         return
     examined = f" and examined by {state.examining_committee}" if state.generation >= 22 and state.examining_committee else ""
     raise Refused("old_code", "old_code_leads", f"this draft is led by {state.lead_ministry}{examined}, not {remap.old_code}", INVALID)
