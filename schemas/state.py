@@ -120,8 +120,8 @@ class DraftState(BaseModel):
                             "it had passed was missed from the moment it was set; 18: before a round's workflow ID was its draft's alone; 19: before "
                             "a draft debated aimed at the next regular session; 20: before each compilation of comments stood apart in the "
                             "dossier; 21: before an ordinance the President sent back was reconsidered at the next meeting, an examining "
-                            "committee's code was remapped and a deferral by the authority that approved the date in force lapsed "
-                            "it; 22: the newest (`workflows.generations`)")
+                            "committee's code was remapped, a deferral by the authority that approved the date in force lapsed "
+                            "it and the President's window ended off a rest day; 22: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -162,3 +162,29 @@ def test_a_committee_is_remapped_only_to_a_committee_of_the_assembly():
     with pytest.raises(Refused) as refused:
         draft.perform(draft.REMAP_AGENCY, state, MERGED.model_copy(update={"new_code": "UBKTT"}), NOW)
     assert (refused.value.field, refused.value.rule) == ("new_code", "examining_committee_known")
+
+
+@pytest.mark.parametrize("generation", [21, NEWEST_GENERATION])
+def test_the_presidents_window_to_send_an_ordinance_back_ends_on_a_working_day(generation):
+    """Found by a breaker: the rulebook's `ordinance_reconsideration` is 10 calendar days ending off a rest day on the next
+    working day (`rest_day: NEXT_WORKING_DAY`; Civil Code Art. 148(5)), and the check counted the days bare: an ordinance
+    adopted on Wednesday 25 November 2026 was refused on Monday 7 December, "by 2026-12-05", a Saturday. From the
+    twenty-second generation the window ends on Monday; a run of the twenty-first keeps its count, as it replays."""
+    from datetime import UTC, datetime
+
+    request = passed_through(core_request(law_kind=LawKind.ORDINANCE, target=SESSION), BEFORE_THE_ASSEMBLY, date(2026, 11, 25))
+    state = draft.open_draft(request, pinned(request, sessions=(SESSION,), meetings=(JANUARY, APRIL)), NOW, generation=generation).state
+    assert date(2026, 12, 5).weekday() == 5
+    back = decision(request, Stage.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=Stage.STANDING_COMMITTEE_OPINION).model_copy(
+        update={"occurred_on": date(2026, 12, 7)})
+    monday = datetime(2026, 12, 7, 5, tzinfo=UTC)
+    if generation >= 22:
+        assert draft.perform(draft.DECIDE, state, back, monday).state.stage is Stage.STANDING_COMMITTEE_OPINION
+        late = back.model_copy(update={"occurred_on": date(2026, 12, 8)})
+        with pytest.raises(Refused) as refused:
+            draft.perform(draft.DECIDE, state, late, monday + timedelta(days=1))
+        assert "adoption on 2026-11-25, by 2026-12-07 (Ha Noi)" in refused.value.message
+    else:
+        with pytest.raises(Refused) as refused:
+            draft.perform(draft.DECIDE, state, back, monday)
+        assert "by 2026-12-05 (Ha Noi)" in refused.value.message

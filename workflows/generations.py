@@ -121,7 +121,9 @@
    (`DraftState.committee`; found by the same trial: a draft naming a committee merged in 2025 waited for it). A deferral
    by the authority that approved the date in force lapses that date, said in its history, and the deadline counts from
    the session the draft is deferred to (`draft.apply_programme_change`; found by the same trial: a law deferred to
-   October was held to the examination date approved for May).
+   October was held to the examination date approved for May). The President's window to send an ordinance back ends off a
+   rest day as its rule says (`rules.check_reconsideration`; found by a breaker: a window ending on a Saturday refused the
+   Monday after).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

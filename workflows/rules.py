@@ -44,7 +44,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import HistoryEntry
-from workflows.deadlines import local_day, passes_at
+from workflows.deadlines import local_day, passes_at, stage_deadline
 from workflows.sessions import (
     as_named,
     awaiting_session,
@@ -55,6 +55,7 @@ from workflows.sessions import (
     postponement_conflict,
     round_closes_at,
     statutory_deadline,
+    workdays,
 )
 from workflows.sittings import at_an_ended_session, check_meeting, check_sitting, reconsidered
 from workflows.stage_graph import is_earlier, referred, stage_path
@@ -125,11 +126,16 @@ def check_reconsideration(state: DraftState, decision: Decision, now: datetime) 
         check_assembly_undecided(state)
     window = state.rulebook.ordinance_reconsideration
     asked_on, adopted = decision.occurred_on or local_day(now), local_day(state.stage_since)
-    if window is None or (asked_on - adopted).days > window.days:
+    # Its last day off a rest day as the rule says (twenty-second generation; found by a breaker: a window ending on a
+    # Saturday refused the Monday after, the rule's NEXT_WORKING_DAY aside).
+    last = None if window is None else (stage_deadline(window, entered_at=state.stage_since, session_opens_on=state.target.opens_on,
+                                                       workdays=workdays(state), rest_days=True)
+                                        if state.generation >= 22 else adopted + timedelta(days=window.days))
+    if window is None or last is None or asked_on > last:
         # With its days (found by a committee's trial: neither the adoption's day nor the last was said).
         raise Refused("outcome", "reconsideration_window",
                       f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption on {adopted}"
-                      + (f", by {adopted + timedelta(days=window.days)} (Ha Noi)" if window else "") + f" ({window.source if window else 'no rule'})")
+                      + (f", by {last} (Ha Noi)" if last else "") + f" ({window.source if window else 'no rule'})")
     if rule.refer_to is not None and reconsidered(state):
         raise Refused("outcome", "reconsideration_once", "the Standing Committee adopted this ordinance again at the President's request; "
                       f"if he still disagrees, he refers it to the Assembly (REFER_TO_ASSEMBLY; {_article(rule.source)})")
