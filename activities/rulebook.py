@@ -71,7 +71,7 @@ async def pinned_rules(connection: asyncpg.Connection | asyncpg.Pool, request: P
 # By the registry's index on lower(submission_id), and the IDs starts claimed (migration idcasev19). The claim and its
 # reading are two statements: the second sees a claim another start committed while the first waited on it.
 _FOLDED = "SELECT submission_id FROM submissions WHERE lower(submission_id) = lower($1) AND submission_id <> $1 LIMIT 1"
-_CLAIM = ("INSERT INTO submission_ids (folded, submission_id, lead_ministry, classified) VALUES (lower($1), $1, $2, $3) "
+_CLAIM = ("INSERT INTO submission_ids (folded, submission_id, lead_ministry, classified, law_kind) VALUES (lower($1), $1, $2, $3, $4) "
           "ON CONFLICT (folded) DO NOTHING")
 _CLAIMED = "SELECT submission_id FROM submission_ids WHERE folded = lower($1)"
 # Whether a starter of `lead_ministry` may be told the ID taken: its draft is not classified, or is that ministry's own.
@@ -109,7 +109,7 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
             draft.check_target(request, pinned, now)
         except Refused as refused:
             raise refused.withheld() if request.classified else refused from None
-        await connection.execute(_CLAIM, request.submission_id, request.lead_ministry, request.classified)
+        await connection.execute(_CLAIM, request.submission_id, request.lead_ministry, request.classified, request.law_kind.value)
         taken = await connection.fetchval(_CLAIMED, request.submission_id)
     if taken is not None and taken != request.submission_id:
         # Named only where the registry shows whose it is and the starter may see it: never another agency's classified draft.

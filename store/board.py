@@ -14,7 +14,7 @@ from typing import Literal
 import asyncpg
 
 from activities.reports import ReportRow, deadline_reports
-from schemas.enums import EscalationLevel, EventKind, ProcessVersion, Stage
+from schemas.enums import EscalationLevel, EventKind, LawKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from store import audit, registry
 from store.registry import OPEN
@@ -279,6 +279,14 @@ async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLeve
         raised = (EventKind(fields.pop("raised_event")), fields.pop("raised_label") or "", fields.pop("raised_on"))
         found.append(Raised(RegistryRow(**fields), *raised))
     return found, unseen
+
+
+async def law_kinds(db: asyncpg.Pool | asyncpg.Connection, submission_ids: list[str]) -> dict[str, LawKind]:
+    """The kind of each draft of `submission_ids` its start claimed with its ID (through the API or the CLI, since revision
+    lawkindv30); a draft not among them is not known here."""
+    rows = await db.fetch("SELECT submission_id, law_kind FROM submission_ids WHERE folded = ANY($1) AND submission_id = ANY($2) "
+                          "AND law_kind IS NOT NULL", [sid.lower() for sid in submission_ids], submission_ids)
+    return {row["submission_id"]: LawKind(row["law_kind"]) for row in rows if row["law_kind"] in LawKind.__members__}
 
 
 async def classified_asked_unseen(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[tuple[str, ProcessVersion, Stage]]:

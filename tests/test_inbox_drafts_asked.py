@@ -87,3 +87,24 @@ async def test_the_standing_committees_form_says_at_which_meeting_it_adopts_an_o
         card = inbox.split(f'href="/board/drafts/{sid}"', 1)[1].split("</section>", 1)[0]
         assert (f"Ủy ban Thường vụ Quốc hội thông qua hoặc trả lại pháp lệnh tại phiên họp UBTVQH-77, từ ngày "
                 f"{meeting.meets_on:%d/%m/%Y}.") in card, card
+
+
+async def test_the_presidents_form_offers_no_law_the_return_past_the_twentieth_draft(dev_env, pool):
+    """Found by a breaker: the inbox asks at most `MAX_ASKED` (20) drafts, and a draft not asked was offered the rulebook's
+    outcomes: the twenty-first law at PROMULGATION was offered the President's return of an ordinance again (a session
+    passes 30 laws and more at once). A start through the API claims its kind, so laws are not asked; a draft not asked
+    is offered what the rulebook offers every draft, the rest through the API and the CLI."""
+    from web import inbox
+
+    today = local_day(datetime.now(UTC))
+    sitting_now = TargetSession(legislature=16, session=1, opens_on=today - timedelta(days=5))
+    laws = [passed_through(start_request(target=sitting_now), [*BEFORE_THE_ASSEMBLY, Stage.NA_SESSION], today - timedelta(days=1))
+            for _ in range(inbox.MAX_ASKED + 1)]
+    ids = [law.submission_id for law in laws]
+    async with app_over(dev_env.client, pool) as http:
+        await started(http, pool, *laws)
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = ANY($1) AND stage = 'PROMULGATION'", ids),
+                         lambda n: n == len(ids))
+        await signed_in(http, pool, language="en", agency="CTN", role=CallerRole.PRESIDENT)
+        page = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        assert {sid: offered(page, sid) for sid in ids} == dict.fromkeys(ids, {"APPROVE"})

@@ -24,7 +24,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, CallerRole, EscalationLevel, ProcessVersion, Stage
+from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, CallerRole, EscalationLevel, LawKind, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
@@ -123,13 +123,25 @@ async def _asked(request: Request, submission_ids: list[str]) -> dict[str, Statu
     return {sid: answer for sid, answer in zip(asking, answers, strict=True) if isinstance(answer, StatusView)}
 
 
-def asks_the_draft(row, rule, reader: str) -> bool:
-    """Whether the inbox asks the draft's status for its row: where the rulebook alone does not tell which outcomes the
-    draft offers (`rules.depends_on_the_draft`: only an ordinance is sent back or referred by the President, each once),
-    for its lead ministry, which compiles its consultation rounds (a round not compiled holds its approval); and at the
-    Standing Committee's opinion, for the meeting at which it adopts an ordinance (`pending.at_meeting`)."""
-    return (row.lead_ministry == reader or row.stage is Stage.STANDING_COMMITTEE_OPINION
-            or (rule is not None and any(depends_on_the_draft(row.stage, o) for o in rule.outcomes)))
+def asks_the_draft(row, rule, reader: str, kind: LawKind | None) -> bool:
+    """Whether the inbox asks the draft's status for its row: where the rulebook and the draft's kind (`kind`, its start's
+    claim) do not tell which outcomes the draft offers (`rules.depends_on_the_draft`: only an ordinance is sent back or
+    referred by the President, each once), for its lead ministry, which compiles its consultation rounds (a round not
+    compiled holds its approval); and at the Standing Committee's opinion, for the meeting at which it adopts an ordinance
+    (`pending.at_meeting`)."""
+    depends = rule is not None and any(depends_on_the_draft(row.stage, o) for o in rule.outcomes) and kind in (None, LawKind.ORDINANCE)
+    return row.lead_ministry == reader or row.stage is Stage.STANDING_COMMITTEE_OPINION or depends
+
+
+def stage_outcomes(row, rule, status: StatusView | None) -> list[str]:
+    """The outcomes a row's form offers: those the draft's status offers; without it, the rulebook's but those the draft
+    alone may offer (`depends_on_the_draft`), which the form then leaves to the API and the CLI (found by a breaker: a law
+    past the twentieth draft asked was offered the President's return of an ordinance)."""
+    if rule is None:
+        return []
+    if status is not None and status.pending is not None and status.stage is row.stage:
+        return [o.value for o in status.pending.outcomes]
+    return [o.value for o in rule.outcomes if not depends_on_the_draft(row.stage, o)]
 
 
 def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
@@ -154,12 +166,14 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     sitting = [row for row in rows if row.stage in SITTING_STAGES or row.submission_id in carrying]
     sessions = await database(_announced(request)) if sitting else []
     day, now = local_day(today()), datetime.now(UTC)
+    promulgating = [row.submission_id for row in rows if row.stage is Stage.PROMULGATION]
+    kinds = await database(board.law_kinds(request.app.state.pool, promulgating)) if promulgating else {}
     # A law at PROMULGATION is not offered the President's return of an ordinance (found by a re-check: offered, then refused);
     # a lead ministry reads which of its rounds await its compilation (found by a ministry's trial: refused at approval only).
     # Asked at once, the sessions' days and the statuses: a draft whose worker is down costs the page one wait, not two.
     aiming, asked = await asyncio.gather(
         _aimed(request, sitting, sessions),
-        _asked(request, [row.submission_id for row in rows if asks_the_draft(row, rules[row.submission_id], who.agency_code)]))
+        _asked(request, [row.submission_id for row in rows if asks_the_draft(row, rules[row.submission_id], who.agency_code, kinds.get(row.submission_id))]))
     forms = {}
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)
@@ -167,9 +181,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
         withdrawing = [d for d in rulebook(row.process_version).withdrawal if d.actor is who.role.actor] if rule and row.stage not in PASSED_STAGES else []
         roles = sorted({role.value for d in (*(rule.deciders if rule else ()), *withdrawing) if d.actor is who.role.actor for role in d.roles})
         status = asked.get(row.submission_id)
-        offered = [o.value for o in status.pending.outcomes] if status and status.pending and rule and row.stage is status.stage else None
-        stage_outcomes = offered if offered is not None else [o.value for o in rule.outcomes] if rule else []
-        outcomes = [*stage_outcomes] + (["WITHDRAW"] if withdrawing else []) if rule else []
+        outcomes = stage_outcomes(row, rule, status) + (["WITHDRAW"] if withdrawing else []) if rule else []
         # The roles that may withdraw, said beside WITHDRAW (found by a breaker: offered with a deputy's role, refused).
         forms[row.submission_id] = {"outcomes": outcomes, "roles": roles,
                                     "withdrawing": sorted({role.value for d in withdrawing for role in d.roles}),
