@@ -188,3 +188,22 @@ def test_the_presidents_window_to_send_an_ordinance_back_ends_on_a_working_day(g
         with pytest.raises(Refused) as refused:
             draft.perform(draft.DECIDE, state, back, monday)
         assert "by 2026-12-05 (Ha Noi)" in refused.value.message
+
+
+def test_an_ordinance_awaiting_reconsideration_carried_into_the_twenty_second_generation_moves_on_the_board_too():
+    """Found by a breaker: a twenty-first-generation ordinance sent back, tied to April's meeting, took up the twenty-second
+    in a new run and was tied to January's, but nothing was recorded, so the registry (written with events) kept April's:
+    the board listed it there while its status said January. Taking it up records the move."""
+    from workflows import calendar_changes, generations
+    from workflows.change import Record
+
+    _, old = sent_back(21)
+    assert sittings.registry_cutoffs(old).adopted_at == APRIL.code
+    new = generations.carried_into(old, NEWEST_GENERATION)
+    applied = calendar_changes.taken_up(old, new, NOW + timedelta(days=1))
+    [recorded] = [effect.entry for effect in applied.effects if isinstance(effect, Record)]
+    assert recorded.event is EventKind.DEADLINE_RECOUNTED and "at its meeting UBTVQH-10 (was UBTVQH-12)" in recorded.label
+    assert sittings.registry_cutoffs(applied.state).adopted_at == JANUARY.code
+    # A draft whose meeting the generation does not move records nothing.
+    _, law = examining(21)
+    assert calendar_changes.taken_up(law, generations.carried_into(law, NEWEST_GENERATION), NOW).effects == []

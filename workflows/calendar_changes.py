@@ -14,7 +14,7 @@ from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
 from schemas.enums import EventKind
 from schemas.records import RegistryCutoffs
 from schemas.state import DraftState
-from workflows import sessions
+from workflows import sessions, sittings
 from workflows.change import Applied, Change, conflict_raised_to
 
 
@@ -116,8 +116,17 @@ def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
 def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
     """A state carried into a run that takes up the seventh generation (or a later one) from an earlier one: its deadline
     and the cut-off ahead counted again by the rules it takes up (an approved date stays in force), and recorded when
-    they move (DEADLINE_RECOUNTED), so that its alarms, the registry and the board follow. Nothing for other runs."""
+    they move (DEADLINE_RECOUNTED), so that its alarms, the registry and the board follow; likewise the meeting that
+    reconsiders an ordinance, taking up the twenty-second. Nothing for other runs."""
     change = Change(state, now)
+    if carried.generation < 22 <= state.generation and not state.stage.is_terminal and (
+            (meeting := sittings.adopting_meeting(state)) != (was_meeting := sittings.adopting_meeting(carried))):
+        # An ordinance sent back, reconsidered at the next meeting from the twenty-second generation (found by a breaker: the
+        # board kept the meeting before its session, written with no event).
+        change.record(EventKind.DEADLINE_RECOUNTED, deadline=state.deadline, label="counted again by this release's rules: the Standing "
+                      f"Committee reconsiders the ordinance at its meeting {meeting.code if meeting else 'announced next'} "
+                      f"(was {was_meeting.code if was_meeting else 'none'})")
+        return Applied(change.state, change.effects)
     if carried.generation >= 7 or not change.lets_limits_wait or state.stage.is_terminal:
         return Applied(state, [])
     was = _Counted.of(carried, now)

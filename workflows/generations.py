@@ -123,7 +123,8 @@
    the session the draft is deferred to (`draft.apply_programme_change`; found by the same trial: a law deferred to
    October was held to the examination date approved for May). The President's window to send an ordinance back ends off a
    rest day as its rule says (`rules.check_reconsideration`; found by a breaker: a window ending on a Saturday refused the
-   Monday after).
+   Monday after). A state carried into the twenty-second generation whose ordinance it moves to another meeting records
+   the move (`calendar_changes.taken_up`, DEADLINE_RECOUNTED), so that the board follows.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
