@@ -5,9 +5,11 @@ page load."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
 from schemas.enums import DocumentKind
 from schemas.messages import DocumentRef
@@ -26,25 +28,33 @@ async def filed(pool, sid: str, *documents: DocumentRef) -> None:
                        json.dumps([d.model_dump(mode="json", exclude_none=True) for d in documents]))
 
 
-async def test_a_posted_drafts_page_on_a_phone_is_no_wider_than_the_phone_whatever_its_documents_names(pool):
-    """A file name, one long word, pushed the whole public page (its form and the answers) sideways: 375 px wide, it
-    scrolled to 804 px. A table may scroll on its own on a phone (board.css); the page may not."""
-    sid = await posted_round(pool, "WIDE")
-    published = DocumentRef(kind=DocumentKind.DRAFT_TEXT, name=FILE_NAME, sha256="7" * 64, url="https://duthaoonline.quochoi.vn/1")
-    await filed(pool, sid, published)
+@contextlib.asynccontextmanager
+async def on_a_phone(pool, path: str) -> AsyncIterator[Page]:
+    """The page at `path` of the API served here, in Chromium 375 px wide, every request not to 127.0.0.1 blocked (and
+    none attempted, checked on leaving)."""
     async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = await browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
             blocked = await loopback_only(context)
             page = await context.new_page()
-            await page.goto(f"{base}/public/{sid}/cong-khai")
-            assert FILE_NAME in await page.inner_text("main")
-            wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            assert wide <= screen, f"the page is {wide} px wide on a phone {screen} px wide"
+            await page.goto(f"{base}{path}")
+            yield page
             assert blocked == []
         finally:
             await browser.close()
+
+
+async def test_a_posted_drafts_page_on_a_phone_is_no_wider_than_the_phone_whatever_its_documents_names(pool):
+    """A file name, one long word, pushed the whole public page (its form and the answers) sideways: 375 px wide, it
+    scrolled to 804 px. A table may scroll on its own on a phone (board.css); the page may not."""
+    sid = await posted_round(pool, "WIDE")
+    published = DocumentRef(kind=DocumentKind.DRAFT_TEXT, name=FILE_NAME, sha256="7" * 64, url="https://duthaoonline.quochoi.vn/1")
+    await filed(pool, sid, published)
+    async with on_a_phone(pool, f"/public/{sid}/cong-khai") as page:
+        assert FILE_NAME in await page.inner_text("main")
+        wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert wide <= screen, f"the page is {wide} px wide on a phone {screen} px wide"
 
 
 async def test_an_explanation_s_lines_and_paragraphs_reach_the_public_as_written(pool):
@@ -87,18 +97,9 @@ async def test_the_answers_table_on_a_phone_breaks_no_word_of_its_headings(pool)
     explanation = "Ban soạn thảo tiếp thu ý kiến và chỉnh lý khoản 2 theo hướng quy định rõ thẩm quyền của cơ quan quản lý. " * 4
     await pool.execute("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
                        "VALUES ($1, 'cong-khai', 3, 'EXPLAINED', $2, 'Vụ trưởng')", sid, explanation)
-    async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
-            blocked = await loopback_only(context)
-            page = await context.new_page()
-            await page.goto(f"{base}/public/{sid}/cong-khai")
-            fits = await page.evaluate(_WORDS_FIT)
-            assert fits and all(fit for _, fit in fits), fits
-            assert blocked == []
-        finally:
-            await browser.close()
+    async with on_a_phone(pool, f"/public/{sid}/cong-khai") as page:
+        fits = await page.evaluate(_WORDS_FIT)
+        assert fits and all(fit for _, fit in fits), fits
 
 
 async def test_the_pages_forbid_framing_and_sniffing_and_the_report_s_csv_is_not_stored(pool):
