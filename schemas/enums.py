@@ -42,6 +42,15 @@ MERGED_COMMITTEES = {"UBPL": "UBPLTP", "UBTP": "UBPLTP", "UBKT": "UBKTTC", "UBTC
                      "UBVHGD": "UBVHXH", "UBXH": "UBVHXH"}
 
 
+def committee_refusal(code: str) -> str | None:
+    """Why `code` cannot lead a draft's examination (rule `examining_committee_known`), or None when it can."""
+    if code in NA_COMMITTEES:
+        return None
+    said = f"{code} was merged into {MERGED_COMMITTEES[code]} in 2025: name {MERGED_COMMITTEES[code]}" if code in MERGED_COMMITTEES else \
+        f"{code} is not a committee of the National Assembly"
+    return f"{said} (one of {', '.join(NA_COMMITTEES)})"
+
+
 def body_code_refusal(actor: Actor, agency_code: str) -> str | None:
     """Why `agency_code` cannot act as `actor` (rule `body_agency_code`), or None when it can."""
     code = BODY_CODES.get(actor)

@@ -98,19 +98,14 @@ async def _announced(request: Request) -> list[TargetSession]:
         return await calendar.sessions(connection)
 
 
-async def _aimed(request: Request, rows: list, sessions: list[TargetSession]) -> dict[str, TargetSession]:
+def _aimed(rows: list, sessions: list[TargetSession], asked: dict[str, StatusView]) -> dict[str, TargetSession]:
     """The session each draft aims at, with its day: the calendar's, else (a session not announced, or taken off the
-    calendar) the draft's own, asked of at most `MAX_ASKED` drafts for `ASK_SECONDS`; a draft that does not answer in
-    time is left out (its form offers every session, and the draft checks what is sent)."""
+    calendar) the draft's own, as its status `asked` says; a draft not asked, or that did not answer in time, is left out
+    (its form offers every session, and the draft checks what is sent)."""
     by_code = {s.code: s for s in sessions}
     found = {row.submission_id: by_code[row.target_session] for row in rows if row.target_session in by_code}
-    unknown = [row.submission_id for row in rows if row.target_session not in by_code][:MAX_ASKED]
-
-    async def ask(submission_id: str) -> TargetSession | None:
-        return (await drafts.status(request.app.state.client, submission_id)).target_session
-
-    answers = await asyncio.gather(*(asyncio.wait_for(ask(sid), ASK_SECONDS) for sid in unknown), return_exceptions=True)
-    found.update({sid: answer for sid, answer in zip(unknown, answers, strict=True) if isinstance(answer, TargetSession)})
+    found.update({row.submission_id: asked[row.submission_id].target_session for row in rows
+                  if row.target_session not in by_code and row.submission_id in asked})
     return found
 
 
@@ -169,11 +164,13 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     promulgating = [row.submission_id for row in rows if row.stage is Stage.PROMULGATION]
     kinds = await database(board.law_kinds(request.app.state.pool, promulgating)) if promulgating else {}
     # A law at PROMULGATION is not offered the President's return of an ordinance (found by a re-check: offered, then refused);
-    # a lead ministry reads which of its rounds await its compilation (found by a ministry's trial: refused at approval only).
-    # Asked at once, the sessions' days and the statuses: a draft whose worker is down costs the page one wait, not two.
-    aiming, asked = await asyncio.gather(
-        _aimed(request, sitting, sessions),
-        _asked(request, [row.submission_id for row in rows if asks_the_draft(row, rules[row.submission_id], who.agency_code, kinds.get(row.submission_id))]))
+    # a lead ministry reads which of its rounds await its compilation (found by a ministry's trial: refused at approval only);
+    # a draft aiming at a session the calendar does not hold says its day. One ask of each draft, all at once: a draft whose
+    # worker is down costs the page one wait.
+    unannounced = {row.submission_id for row in sitting if row.target_session not in {s.code for s in sessions}}
+    asked = await _asked(request, [row.submission_id for row in rows if row.submission_id in unannounced
+                                   or asks_the_draft(row, rules[row.submission_id], who.agency_code, kinds.get(row.submission_id))])
+    aiming = _aimed(sitting, sessions, asked)
     forms = {}
     for row in rows:
         rule, aimed = rules[row.submission_id], aiming.get(row.submission_id)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from schemas.consultation import MAX_ROUND_DOCUMENTS, PUBLIC, Answer, Opinion
-from schemas.enums import MERGED_COMMITTEES, NA_COMMITTEES, PASSED_STAGES, ConsultationKind, DocumentKind, EventKind, Outcome, body_code_refusal
+from schemas.enums import PASSED_STAGES, ConsultationKind, DocumentKind, EventKind, Outcome, body_code_refusal, committee_refusal
 from schemas.messages import (
     LONGEST_REQUEST_ID,
     Acting,
@@ -118,12 +118,8 @@ def admits_examining_committee(request: StartRequest) -> None:
     only it acts as NA_COMMITTEE on the draft, so a code of no committee (a ministry's, a typo) left the examination waiting
     for no one (found by a committee's trial). A committee merged in 2025 is named by the one that took over its field.
     Raises Refused `examining_committee_known` (INVALID). New input's alone: a draft started before the rule keeps its code."""
-    code = request.examining_committee
-    if code is None or code in NA_COMMITTEES:
-        return
-    said = (f"{code} was merged into {MERGED_COMMITTEES[code]} in 2025: name {MERGED_COMMITTEES[code]}" if code in MERGED_COMMITTEES
-            else f"{code} is not a committee of the National Assembly")
-    raise Refused("examining_committee", "examining_committee_known", f"{said} (one of {', '.join(NA_COMMITTEES)})", INVALID)
+    if request.examining_committee is not None and (why := committee_refusal(request.examining_committee)) is not None:
+        raise Refused("examining_committee", "examining_committee_known", why, INVALID)
 
 
 def admits_after_programme_change(state: DraftState | None, message: BaseModel) -> None:

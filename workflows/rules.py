@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
-    NA_COMMITTEES,
     PASSED_STAGES,
     Actor,
     ConsultationKind,
@@ -25,6 +24,7 @@ from schemas.enums import (
     ProgrammeTrack,
     SessionProcedure,
     Stage,
+    committee_refusal,
     procedures_for,
 )
 from schemas.messages import (
@@ -261,9 +261,8 @@ def check_remap(state: DraftState, remap: AgencyRemap, now: datetime) -> None:
     if remap.old_code == state.lead_ministry:
         return
     if state.generation >= 22 and remap.old_code == state.examining_committee:
-        if remap.new_code not in NA_COMMITTEES:  # as a start's (found by a breaker: remapped to a typo, waiting for no one)
-            raise Refused("new_code", "examining_committee_known", f"{remap.new_code} is not a committee of the National Assembly "
-                          f"(one of {', '.join(NA_COMMITTEES)})", INVALID)
+        if (why := committee_refusal(remap.new_code)) is not None:  # as a start's (found by a breaker: remapped to a typo)
+            raise Refused("new_code", "examining_committee_known", why, INVALID)
         return
     examined = f" and examined by {state.examining_committee}" if state.generation >= 22 and state.examining_committee else ""
     raise Refused("old_code", "old_code_leads", f"this draft is led by {state.lead_ministry}{examined}, not {remap.old_code}", INVALID)
