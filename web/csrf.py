@@ -63,19 +63,24 @@ async def _refused(scope: Scope, send: Send, message_id) -> None:
     message = gettext(request, "This form has expired or was sent from another site: open the page again and send it from there")
     noted(request, [{"field": "csrf_token", "rule": "csrf_token", "message": "the form has expired or was sent from another site"}])
     # A public comment's text is given back to copy, with the way back to its page (found by a public trial: lost).
-    kept = _comment_typed(scope) if _PUBLIC_ROUND.fullmatch(scope["path"]) else None
-    await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message, kept=kept,
+    kept, article = _comment_typed(scope) if _PUBLIC_ROUND.fullmatch(scope["path"]) else (None, None)
+    await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message, kept=kept, kept_article=article,
                back=scope["path"] if kept is not None else None)(scope, disconnected, send)
 
 
+# The form's article field takes this many characters (`web.public_pages.comment`).
+MAX_ARTICLE_TYPED = 10
 # A public round's page, whose form takes a comment: /public/<submission ID>/<round ID>.
 _PUBLIC_ROUND = re.compile(r"/public/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/[A-Za-z0-9._-]{1,40}")
 
 
-def _comment_typed(scope: Scope) -> str | None:
-    """The text of the comment a refused form carried, as the form parser would read it (UTF-8, urlencoded)."""
-    texts = [value for name, value in parse_qsl(scope.get(WHOLE_BODY, b"").decode("utf-8", "replace"), keep_blank_values=True) if name == "text"]
-    return texts[0] if texts and texts[0].strip() else None
+def _comment_typed(scope: Scope) -> tuple[str | None, str | None]:
+    """The text of the comment a refused form carried, and its article as typed (found by a public trial: the article
+    was dropped), as the form parser would read them (UTF-8, urlencoded)."""
+    fields = parse_qsl(scope.get(WHOLE_BODY, b"").decode("utf-8", "replace"), keep_blank_values=True)
+    texts = [value for name, value in fields if name == "text"]
+    articles = [value.strip()[:MAX_ARTICLE_TYPED] for name, value in fields if name == "article" and value.strip()]
+    return (texts[0] if texts and texts[0].strip() else None), (articles[0] if articles else None)
 
 
 def _routed_here(scope: Scope) -> bool:

@@ -16,6 +16,7 @@ from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, typed_whole_number
 from store import public
 from store.public import ANSWERS_PER_PAGE
+from web.csrf import MAX_ARTICLE_TYPED
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 
@@ -70,7 +71,7 @@ async def posted_draft(request: Request, submission_id: str, round_id: str, rece
 @router.post("/public/{submission_id}/{round_id}", dependencies=[Depends(known_form_fields)])
 async def comment(request: Request, submission_id: str, round_id: str,
                   text: Annotated[str, Form()] = "",
-                  article: Annotated[str, Form(max_length=10)] = "") -> Response:
+                  article: Annotated[str, Form(max_length=MAX_ARTICLE_TYPED)] = "") -> Response:
     """The comment form: the same checks as `POST /v1/public/consultations/.../comments`, then back to the page. A field
     left empty is the comment's to refuse, on the page, as one of only spaces is."""
     # The text comes back whole with its refusal, however long (the form parser bounds it): found by a public trial, one

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any, get_args
 from urllib.parse import unquote
 
+from babel.dates import format_timedelta
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -51,7 +53,7 @@ SENTENCES = {
     "date_in_range": "This date is outside the calendar legis knows.",
     "after_since": "The end of the period must come after its start.",
     "database_unavailable": "The database does not answer: try again in a moment.",
-    "rate_limited": "Too many comments from this address: wait a minute and send again.",
+    "rate_limited": "Too many requests in a short time: send again in %(wait)s.",
     "uncompressed_only": "What was sent is compressed: send it from the page itself.",
     "no_bidi_controls": "This holds a character that reverses the order of the text its readers see: remove it.",
     "not_a_secret": "This holds an access token's secret: remove it, and have that token revoked.",
@@ -129,6 +131,8 @@ SENTENCES = {
     "not_before_cutoff": "The date asked is before the cut-off of the draft's sitting: ask for a date on or after it.",
 }
 # A field's own sentence for a rule, where the rule's sentence would say too little.
+# A rate limit on a public page is the public comments' (`api.routes.public`), whose wait is in `ctx.wait`.
+PUBLIC_RATE_LIMITED = "Too many comments from this address: send again in %(wait)s."
 FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f, in either case."}
 # pydantic's own error types: their messages are pydantic's, where the project's rules' messages name what refused.
 PYDANTIC_RULES = frozenset(get_args(ErrorType))
@@ -178,9 +182,14 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         field, rule = tokens_redacted(problem.get("field", "")), problem.get("rule", "")
         label = label_of(field)
         context = problem.get("ctx") or {}
+        if rule == "rate_limited":  # the wait its `Retry-After` says (found by a public trial: "a minute" whatever the limit)
+            context = {"wait": _wait(context.get("retry_after"), language_of(request), catalogue)}
+            sentence_of_page = PUBLIC_RATE_LIMITED if public else None
+        else:
+            sentence_of_page = None
         # "at least 1 character" is the field left empty.
         sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
-                    else FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
+                    else sentence_of_page or FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
         context = {key: _shortened(str(value), MAX_CHOICES if key == "expected" else MAX_CONTEXT) for key, value in context.items()}
         if "expected" in context:  # pydantic's list of choices joins the last with an English "or"
             head, joined, last = context["expected"].rpartition(" or ")
@@ -217,10 +226,21 @@ def problems_of(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]], dict[str, str]]:
     """A problem's status, its problems, and its headers, which the page answering it carries too: a 429's or a 503's
-    `Retry-After` (found by a fresh-user trial: the public form's 429 came without it)."""
+    `Retry-After` (found by a fresh-user trial: the public form's 429 came without it), which a rate limit's problem
+    carries as `ctx.retry_after` (seconds) for its sentence."""
     answer = problem.marshal()
     found = answer.get("errors") or [{"field": answer.get("field", ""), "rule": answer.get("rule", ""), "message": answer.get("detail", "")}]
-    return problem.status or 409, found, dict(problem.headers or {})
+    headers = dict(problem.headers or {})
+    if (seconds := headers.get("Retry-After", "")).isdigit():
+        found = [p | {"ctx": {"retry_after": int(seconds)}} if p.get("rule") == "rate_limited" else p for p in found]
+    return problem.status or 409, found, headers
+
+
+def _wait(seconds: object, language: str, catalogue) -> str:
+    """A rate limit's wait in the page's language ("5 minutes", "1 giờ"), or "a moment" when unknown."""
+    if not isinstance(seconds, int) or seconds < 1:
+        return catalogue.gettext("a moment")
+    return format_timedelta(timedelta(seconds=seconds), locale=language)
 
 
 def page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
