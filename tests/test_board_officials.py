@@ -130,6 +130,13 @@ async def test_figures_that_count_a_classified_draft_the_reader_cannot_see_say_s
         # Under the stage filter too (found by a breaker: counted under the overdue list of another stage).
         assert "dự án mật" not in is_page(await http.get("/board/drafts?state=OVERDUE&stage=GOVERNMENT_REVIEW"), 200)
         assert "Số liệu quá hạn có tính 1 dự án mật" in is_page(await http.get("/board/ministries"), 200)
+        # Its lead ministry's part, in the row of classified drafts, is named as that row (found by a Government Office's
+        # trial: the row read CLASSIFIED, a code).
+        await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, "
+                           "stage, stage_since, stage_deadline, responsible, classified, last_seq) VALUES ('BQP-2', 'draft-law-BQP-2', "
+                           "NULL, 'BQP', 'LAW_2025', '16-2', 'DRAFTING', now() - interval '40 days', current_date - 3, 'BQP', true, 1)")
+        report = is_page(await http.get("/board/ministries"), 200)
+        assert '<th scope="row">Bộ, ngành chủ trì các dự án mật <span class="vi">(CLASSIFIED)</span></th>' in report, report[-3000:]
         await signed_in(http, pool, agency="BTP", role=CallerRole.MOJ)
         inbox = is_page(await http.get("/board/inbox"), 200)
         assert "Còn 1 dự án mật chờ cơ quan xử lý" in inbox and "BQP-1" not in inbox

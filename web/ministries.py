@@ -21,7 +21,7 @@ from schemas.refusal import Refused
 from schemas.time import Day
 from store import board
 from web import charts
-from web.actor_names import agency_label
+from web.actor_names import CLASSIFIED_ROW, agency_label
 from web.auth import signed_in, to_sign_in
 from web.board import All, own_agency, today, with_timing
 from web.refusals import PageRoute, explain
@@ -72,7 +72,7 @@ async def ministries(request: Request, since: Annotated[Day | None, All] = None,
     unseen_overdue = 0 if ministry else (await database(board.classified_unseen(pool, own_agency=own_agency(who), today=day, due_before=last)))[1]
     return with_timing(page(request, "ministries.html", rows=rows, quarters=quarters, chart=chart, trend=trend, since=first,
                             until=last, ministry=ministry or "", labels=labels, unseen_overdue=unseen_overdue,
-                            own_classified=own and any(r.agency == "CLASSIFIED" for r in rows)), started)
+                            own_classified=own and any(r.agency == CLASSIFIED_ROW for r in rows)), started)
 
 
 @router.get("/board/ministries.csv", dependencies=[Depends(ReportParameters)])
