@@ -147,6 +147,19 @@ async def inbox(db: asyncpg.Pool | asyncpg.Connection, agencies: list[str], *, o
     return [RegistryRow(**dict(row)) for row in rows]
 
 
+async def led_while_others_decide(db: asyncpg.Pool | asyncpg.Connection, lead_ministry: str, stages: list[str]) -> list[RegistryRow]:
+    """The open drafts `lead_ministry` leads at one of `stages` while another body decides (the Government at the policy
+    proposal), whose consultation rounds it still opens and compiles; the longest there first, at most `ASKED_ELSEWHERE`."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM submissions WHERE lead_ministry = $1 AND responsible <> $1 AND stage = ANY($2) AND {OPEN} "
+        f"ORDER BY stage_since LIMIT {ASKED_ELSEWHERE}", lead_ministry, stages)
+    return [RegistryRow(**dict(row)) for row in rows]
+
+
+# A lead ministry's drafts others decide now, asked for their rounds on its inbox (each ask a query of the draft).
+ASKED_ELSEWHERE = 20
+
+
 @dataclass(frozen=True)
 class PostponementAsked:
     """A draft whose stage's deadline a postponement asks to move, awaiting its decision."""

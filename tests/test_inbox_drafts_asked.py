@@ -108,3 +108,25 @@ async def test_the_presidents_form_offers_no_law_the_return_past_the_twentieth_d
         await signed_in(http, pool, language="en", agency="CTN", role=CallerRole.PRESIDENT)
         page = html.unescape(is_page(await http.get("/board/inbox"), 200))
         assert {sid: offered(page, sid) for sid in ids} == dict.fromkeys(ids, {"APPROVE"})
+
+
+async def test_the_lead_ministry_reads_its_rounds_on_a_draft_the_government_decides(dev_env, pool):
+    """Found by a breaker: a round opened at POLICY_PROPOSAL, where the Government decides, was in no inbox of its lead
+    ministry, which compiles it; its approval was refused for it (`consultation_open`). Listed apart, with the body the
+    draft waits for; a draft of the ministry with no round open is not."""
+    ministry = "BYT"  # a ministry no other test's drafts lead: the inbox lists the first twenty of its drafts
+    consulting, quiet = start_request(ministry=ministry), start_request(ministry=ministry)
+    lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
+    async with app_over(dev_env.client, pool) as http:
+        for request in (consulting, quiet):
+            answer = await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)
+            assert answer.status_code == 201, answer.text
+        await eventually(lambda: drafts.status(dev_env.client, consulting.submission_id), lambda s: s.stage is Stage.POLICY_PROPOSAL)
+        await drafts.open_consultation(dev_env.client, consulting.submission_id, consultation(consulting, "chinh-sach", ("BTC", "BNV")))
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = ANY($1)",
+                                               [consulting.submission_id, quiet.submission_id]), lambda n: n == 2)
+        await signed_in(http, pool, language="vi", agency=ministry, role=CallerRole.LEAD_MINISTRY)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+    section = inbox.split("Các đợt lấy ý kiến của cơ quan về dự án đang chờ cơ quan khác quyết định", 1)[1].split("</ul>", 1)[0]
+    assert consulting.submission_id in section and quiet.submission_id not in section, section
+    assert "đang chờ Chính phủ" in section and "chinh-sach (mở ngày" in section and "legis consult compile" in section, section

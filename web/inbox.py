@@ -24,7 +24,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
-from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, CallerRole, EscalationLevel, LawKind, ProcessVersion, Stage
+from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, CallerRole, ConsultationKind, EscalationLevel, LawKind, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, editions_of
@@ -139,6 +139,16 @@ def stage_outcomes(row, rule, status: StatusView | None) -> list[str]:
     return [o.value for o in rule.outcomes if not depends_on_the_draft(row.stage, o)]
 
 
+def _rounds(status: StatusView, now: datetime) -> list[tuple]:
+    """A draft's rounds awaiting compilation, each with whether it still takes opinions: compiled once its window has closed."""
+    return [(r, r.closes_at is not None and r.closes_at > now) for r in status.open_consultations]
+
+
+# The stages at which a consultation round is opened under any rulebook (its windows' `stages`).
+ROUND_STAGES = sorted({stage.value for version in ProcessVersion for kind in ConsultationKind
+                       if (window := rulebook(version).window(kind)) is not None for stage in window.stages})
+
+
 def later_than(sessions: list[TargetSession], aimed: TargetSession | None) -> list[TargetSession]:
     """The sessions a draft aimed at `aimed` may be carried over to: those opening after it, as the draft checks a
     carry-over (`carry_to`), or all of them when its session is not known here."""
@@ -168,8 +178,15 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     # a draft aiming at a session the calendar does not hold says its day. One ask of each draft, all at once: a draft whose
     # worker is down costs the page one wait.
     unannounced = {row.submission_id for row in sitting if row.target_session not in {s.code for s in sessions}}
+    # And the drafts it leads that wait for another body (the Government's policy decision), whose rounds it still compiles
+    # (found by a breaker: a round opened at POLICY_PROPOSAL was said only at the refusal of the Government's approval).
+    elsewhere = (await database(board.led_while_others_decide(request.app.state.pool, who.agency_code, ROUND_STAGES))
+                 if who.role.actor is Actor.LEAD_MINISTRY else [])
     asked = await _asked(request, [row.submission_id for row in rows if row.submission_id in unannounced
-                                   or asks_the_draft(row, rules[row.submission_id], who.agency_code, kinds.get(row.submission_id))])
+                                   or asks_the_draft(row, rules[row.submission_id], who.agency_code, kinds.get(row.submission_id))]
+                         + [row.submission_id for row in elsewhere])
+    consulting = [(row.model_copy(update={"title": row.title or status.title}), _rounds(status, now)) for row in elsewhere
+                  if (status := asked.get(row.submission_id)) is not None and status.open_consultations]
     aiming = _aimed(sitting, sessions, asked)
     forms = {}
     for row in rows:
@@ -185,9 +202,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None,
-                                    # Each with whether it still takes opinions: compiled once its window has closed.
-                                    "rounds": [(r, r.closes_at is not None and r.closes_at > now) for r in status.open_consultations]
-                                    if status and row.lead_ministry == who.agency_code else [],
+                                    "rounds": _rounds(status, now) if status and row.lead_ministry == who.agency_code else [],
                                     # Said before the form is sent (found by a committee's trial: refused `at_the_meeting` after).
                                     "meeting": status.pending.at_meeting if status and status.pending and status.stage is row.stage else None}
     if refusal is not None:
@@ -199,7 +214,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
     raised, raised_unseen = (await database(board.raised_to(request.app.state.pool, office, own_agency=own_agency(who), today=day))
                              if office else ([], 0))
     disputes = await awaiting_ruling(request, who)
-    return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent,
+    return page(request, "inbox.html", status_code=status_code, rows=rows, forms=forms, refusal=refusal, sent=sent, consulting=consulting,
                 can_decide=who.role.actor is not None, unseen=unseen, committees_unseen=committees_unseen, max_reasons=MAX_REASON, asked=asked, approvers=approvers,
                 asked_unseen=await _asked_unseen(request, who), raised=raised, raised_unseen=raised_unseen, points=disputes.shown,
                 points_unseen=disputes.unseen, points_more=disputes.more, points_asked=disputes.asked,
