@@ -35,7 +35,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 22
+NEWEST_GENERATION = 23
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
 # the dossier and in each of its recent versions, within the state's bound (30 took the largest state to 1.12 MB).
 MAX_COMPILATIONS = 10
@@ -121,7 +121,9 @@ class DraftState(BaseModel):
                             "a draft debated aimed at the next regular session; 20: before each compilation of comments stood apart in the "
                             "dossier; 21: before an ordinance the President sent back was reconsidered at the next meeting, an examining "
                             "committee's code was remapped, a deferral by the authority that approved the date in force lapsed "
-                            "it and the President's window ended off a rest day; 22: the newest (`workflows.generations`)")
+                            "it and the President's window ended off a rest day; 22: before a calendar change that moved the meeting reconsidering "
+                            "an ordinance was recorded, and a deferral to the session the draft aims at counted its lapsed date again; 23: the "
+                            "newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -38,6 +38,12 @@ from tests.scenario_reconsidered_at_the_next_meeting import (
     ordinance_of_a_merged_committee,
     reconsidered_at_the_next_meeting,
 )
+from tests.scenario_reconsidering_meeting_moves import (
+    a_law_for_an_extraordinary_session,
+    an_ordinance,
+    deferred_to_its_own_session,
+    reconsidering_meeting_moved,
+)
 from tests.scenario_round_cancelled import round_cancelled_by_its_lead_ministry
 from tests.scenario_round_follows_session import delegations_follow_the_session, two_session_law
 from tests.scenario_slipped_on_entry import entered_past_its_cutoff_request, next_session, slipped_on_entry
@@ -58,7 +64,9 @@ LATER = {"postponed_then_session_brought_forward": (start_request, postponed_the
          "round_cancelled_by_its_lead_ministry": (start_request, round_cancelled_by_its_lead_ministry),
          "compiled_apart_and_returned": (start_request, compiled_apart_and_returned),
          "reconsidered_at_the_next_meeting": (ordinance_of_a_merged_committee, reconsidered_at_the_next_meeting),
-         "deferred_past_its_approved_date": (start_request, deferred_past_its_approved_date)}
+         "deferred_past_its_approved_date": (start_request, deferred_past_its_approved_date),
+         "reconsidering_meeting_moved": (an_ordinance, reconsidering_meeting_moved),
+         "deferred_to_its_own_session": (a_law_for_an_extraordinary_session, deferred_to_its_own_session)}
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))

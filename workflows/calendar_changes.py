@@ -50,7 +50,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
                               label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {s.held.code}")
     if sessions.cutoff_missed(s, change.now):
         change.slip()
-    if before is not None and s.seq == before.seq and (moved := _board_moved(sessions.registry_cutoffs(s), before.cutoffs)):
+    if before is not None and s.seq == before.seq and (moved := _board_moved(_shown(s), before.cutoffs)):
         # Seventh generation: a session the draft does not aim at moved a cut-off ahead (the revision after a debate
         # counts back from the next session), which the registry and the board learn only with an event.
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
@@ -117,7 +117,8 @@ def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
     """A state carried into a run that takes up the seventh generation (or a later one) from an earlier one: its deadline
     and the cut-off ahead counted again by the rules it takes up (an approved date stays in force), and recorded when
     they move (DEADLINE_RECOUNTED), so that its alarms, the registry and the board follow; likewise the meeting that
-    reconsiders an ordinance, taking up the twenty-second. Nothing for other runs."""
+    reconsiders an ordinance, taking up the twenty-second, and the meeting the board lists it under, the twenty-third.
+    Nothing for other runs."""
     change = Change(state, now)
     if carried.generation < 22 <= state.generation and not state.stage.is_terminal and (
             (meeting := sittings.adopting_meeting(state)) != (was_meeting := sittings.adopting_meeting(carried))):
@@ -126,6 +127,12 @@ def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
         change.record(EventKind.DEADLINE_RECOUNTED, deadline=state.deadline, label="counted again by this release's rules: the Standing "
                       f"Committee reconsiders the ordinance at its meeting {meeting.code if meeting else 'announced next'} "
                       f"(was {was_meeting.code if was_meeting else 'none'})")
+        return Applied(change.state, change.effects)
+    if carried.generation < 23 <= state.generation and not state.stage.is_terminal and sittings.reconsidered(state) and (
+            (shown := sittings.registry_cutoffs(state).committee_meeting) != sessions.registry_cutoffs(state).committee_meeting):
+        # The registry listed it under the meeting before its session, as the twenty-second generation wrote it (a breaker).
+        change.record(EventKind.DEADLINE_RECOUNTED, deadline=state.deadline, label="counted again by this release's rules: the board "
+                      f"lists the ordinance under the Standing Committee meeting that reconsiders it, {shown}")
         return Applied(change.state, change.effects)
     if carried.generation >= 7 or not change.lets_limits_wait or state.stage.is_terminal:
         return Applied(state, [])
@@ -171,7 +178,7 @@ class _Counted:
 
     @classmethod
     def of(cls, s: DraftState, now: datetime) -> _Counted:
-        return cls(s.deadline, sessions.registry_cutoffs(s), sessions.postponement_conflict(s, now), s.seq)
+        return cls(s.deadline, _shown(s), sessions.postponement_conflict(s, now), s.seq)
 
 
 def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
@@ -182,7 +189,7 @@ def _recount(change: Change, calendar: SessionCalendar, was: _Counted) -> None:
     if s.seq != was.seq:
         return
     change.recompute(conflict=False)
-    conflict, now = sessions.postponement_conflict(s, change.now), sessions.registry_cutoffs(s)
+    conflict, now = sessions.postponement_conflict(s, change.now), _shown(s)
     if conflict is not None and conflict != was.conflict:
         change.raise_conflict()
         return
@@ -207,7 +214,15 @@ def _board_moved(now: RegistryCutoffs, was: RegistryCutoffs) -> list[str]:
         moved.append(f"the cut-off ahead is now {_cutoff(now)} (was {_cutoff(was)})")
     if now.committee_meeting != was.committee_meeting:
         moved.append(f"the Standing Committee meeting it comes before is now {now.committee_meeting or 'none'} (was {was.committee_meeting or 'none'})")
+    if now.adopted_at != was.adopted_at:
+        moved.append(f"the Standing Committee meeting that adopts the ordinance is now {now.adopted_at or 'none'} (was {was.adopted_at or 'none'})")
     return moved
+
+
+def _shown(s: DraftState) -> RegistryCutoffs:
+    """What the board shows of a draft, compared before and after a calendar change: from the twenty-third generation as
+    the registry holds it, the meeting that reconsiders an ordinance included (`sittings.registry_cutoffs`)."""
+    return sittings.registry_cutoffs(s) if s.generation >= 23 else sessions.registry_cutoffs(s)
 
 
 def _cutoff(cutoffs: RegistryCutoffs) -> str:

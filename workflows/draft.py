@@ -398,9 +398,9 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
         s.path = new_path
     # Voted at the sitting that debated it (its phases as announced): a session announced later does not take it away.
     debate = sessions.passed_at_its_debate(s, programme, programme.occurred_on or local_day(now)) if kind is ProgrammeChangeKind.SWITCH_PROCEDURE else None
-    if programme.to_session is not None and kind is ProgrammeChangeKind.DEFER and s.generation >= 22 and (
-            (held := s.postponement) is not None and held.approved_by is programme.actor):
-        # Its authority decides again (found by a committee's trial: a draft deferred to October was held to May's date).
+    lapses = programme.to_session is not None and kind is ProgrammeChangeKind.DEFER and s.generation >= 22 and (
+        (held := s.postponement) is not None and held.approved_by is programme.actor)
+    if lapses:  # its authority decides again (found by a committee's trial: a draft deferred to October was held to May's date)
         s.postponement, label = None, f"{label}; the date {held.deadline} approved by {held.approved_by.value} lapses with the programme change"
     if programme.to_session is not None:
         named = sessions.as_named(s, programme.to_session)
@@ -415,7 +415,7 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
             s.held = old_target
         change.enter(to_stage, start_of(programme.occurred_on) if programme.occurred_on else now)
         change.entered(entry)
-    elif s.target != old_target:
+    elif s.target != old_target or (lapses and s.generation >= 23):  # twenty-third: the lapsed date, kept at its session, counted again
         change.recompute()
         change.dated(entry)
     else:

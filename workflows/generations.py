@@ -125,6 +125,12 @@
    rest day as its rule says (`rules.check_reconsideration`; found by a breaker: a window ending on a Saturday refused the
    Monday after). A state carried into the twenty-second generation whose ordinance it moves to another meeting records
    the move (`calendar_changes.taken_up`, DEADLINE_RECOUNTED), so that the board follows.
+23. A calendar change that moves the meeting reconsidering an ordinance the President sent back (one announced before
+   it, or it called off) records the move (DEADLINE_RECOUNTED), and the registry lists the ordinance under that meeting
+   (`sittings.registry_cutoffs`, its `committee_meeting` too): the board kept the meeting taken off the calendar, or the
+   one before the session, while the status named the next (found by a breaker and a re-check). A deferral that lapses an
+   approved date while the draft stays aimed at its session (an extraordinary one) counts the deadline again: the lapsed
+   date stood as the deadline with no postponement behind it (found by a breaker).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -161,8 +167,9 @@ ROUND_IDS_PATCH = "round-workflow-ids-of-one-draft"
 REGULAR_SESSION_NEXT_PATCH = "next-regular-session-after-a-debate"
 COMPILATIONS_APART_PATCH = "compilations-kept-apart"
 RECONSIDERED_AND_REMAPPED_PATCH = "reconsidered-at-the-next-meeting-committee-remapped"
+MEETING_MOVES_RECORDED_PATCH = "reconsidering-meeting-moves-recorded"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

@@ -100,10 +100,12 @@ def reconsidered(state: DraftState) -> bool:
 
 def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
     """`sessions.registry_cutoffs`, with the meeting that adopts an ordinance (`adopting_meeting`): the board lists it
-    there, a law's opinion at the next meeting (found by an official's trial and a breaker)."""
+    there, a law's opinion at the next meeting (found by an official's trial and a breaker); a reconsidered ordinance
+    comes before that meeting, not the one before its session (found by a breaker: listed under April's meeting too)."""
     cutoffs = sessions.registry_cutoffs(state)
-    meeting = adopting_meeting(state)
-    return cutoffs.model_copy(update={"adopted_at": meeting.code}) if meeting else cutoffs
+    if (meeting := adopting_meeting(state)) is None:
+        return cutoffs
+    return cutoffs.model_copy(update={"adopted_at": meeting.code} | ({"committee_meeting": meeting.code} if reconsidered(state) else {}))
 
 
 def check_meeting(state: DraftState, decision: Decision, now: datetime, *, imported: bool = False) -> None:

@@ -1,0 +1,107 @@
+"""The twenty-third generation (found by a breaker and a re-check of the twenty-second). Pure: the draft core, no server.
+
+A calendar change that moves the meeting reconsidering an ordinance the President sent back is recorded, so that the
+registry, written with events, lists the ordinance under that meeting, as its status names it; and a deferral that lapses
+an approved date while the draft stays aimed at its (extraordinary) session counts the deadline again."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
+from schemas.enums import Actor, EventKind, ProgrammeChangeKind, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
+from schemas.state import NEWEST_GENERATION
+from tests.drafts import NOW, core_request, decision, pinned, programme_change
+from tests.test_generation_22 import APRIL, JANUARY, SESSION, sent_back
+from workflows import calendar_changes, draft, sessions, sittings
+from workflows import draft_views as views
+from workflows.change import Record
+
+DECEMBER = StandingCommitteeMeeting(code="UBTVQH-9", meets_on=date(2026, 12, 15))
+
+
+def recorded(applied) -> list:
+    return [effect.entry for effect in applied.effects if isinstance(effect, Record)]
+
+
+def told(state, *meetings: StandingCommitteeMeeting):
+    return draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(SESSION,), meetings=meetings, changed_by="VPQH"),
+                         NOW + timedelta(days=1))
+
+
+def test_a_meeting_called_off_moves_a_reconsidered_ordinance_on_the_board():
+    """Seen live: `legis calendar remove-meeting UBTVQH-9` left the registry's `adopted_at` at the meeting called off while
+    the status named the next one: the registry is written with events, and the change recorded none."""
+    _, state = sent_back(NEWEST_GENERATION)
+    applied = told(state, APRIL)
+    assert sittings.adopting_meeting(applied.state) == APRIL and views.pending_decision(applied.state).at_meeting == APRIL
+    [entry] = recorded(applied)
+    assert entry.event is EventKind.DEADLINE_RECOUNTED
+    assert "the Standing Committee meeting that adopts the ordinance is now UBTVQH-12 (was UBTVQH-10)" in entry.label, entry.label
+
+
+def test_a_meeting_announced_before_the_one_awaited_moves_a_reconsidered_ordinance_on_the_board():
+    _, state = sent_back(NEWEST_GENERATION)
+    applied = told(state, DECEMBER, JANUARY, APRIL)
+    assert sittings.adopting_meeting(applied.state) == DECEMBER
+    [entry] = recorded(applied)
+    assert entry.event is EventKind.DEADLINE_RECOUNTED and "is now UBTVQH-9 (was UBTVQH-10)" in entry.label
+    # A change that leaves its meeting where it was records nothing.
+    assert not recorded(told(applied.state, DECEMBER, JANUARY, APRIL))
+
+
+def test_a_reconsidered_ordinance_is_listed_under_the_meeting_that_reconsiders_it():
+    """The board's meeting tables read `committee_meeting`, which was the meeting before the session (April's) for an
+    ordinance the Standing Committee reconsiders in January: listed under both."""
+    _, state = sent_back(NEWEST_GENERATION)
+    cutoffs = sittings.registry_cutoffs(state)
+    assert (cutoffs.adopted_at, cutoffs.committee_meeting) == (JANUARY.code, JANUARY.code)
+
+
+def test_under_the_twenty_second_generation_a_calendar_change_records_what_it_did():
+    """Its histories replay as they ran: the meeting's move was not recorded."""
+    _, state = sent_back(22)
+    applied = told(state, APRIL)
+    assert sittings.adopting_meeting(applied.state) == APRIL and not recorded(applied)
+
+
+def test_a_state_carried_from_the_twenty_second_generation_lists_its_ordinance_under_its_meeting():
+    _, carried = sent_back(22)
+    taken = calendar_changes.taken_up(carried, carried.model_copy(update={"generation": 23}), NOW)
+    [entry] = recorded(taken)
+    assert entry.event is EventKind.DEADLINE_RECOUNTED and entry.label.endswith("that reconsiders it, UBTVQH-10")
+    unsent = carried.model_copy(update={"returns": ()})
+    assert not recorded(calendar_changes.taken_up(unsent, unsent.model_copy(update={"generation": 23}), NOW))
+
+
+def _postponed_at_examination(generation: int):
+    """A law aimed at extraordinary session 16-9, whose examination date the Standing Committee moved ten days on."""
+    extraordinary = TargetSession(legislature=16, session=9, opens_on=date(2027, 5, 20), extraordinary=True)
+    request = core_request(target=extraordinary)
+    state = draft.open_draft(request, pinned(request, sessions=(extraordinary,)), NOW, generation=generation).state
+    while state.stage is not Stage.EXAMINATION:
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), NOW).state
+    asked = PostponementRequest(stage=Stage.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBPLTP", role=Role.COMMITTEE_CHAIR,
+                                official="Chủ nhiệm", new_deadline=state.deadline + timedelta(days=10), reason="chờ báo cáo")
+    state = draft.perform(draft.REQUEST_POSTPONEMENT, state, asked, NOW).state
+    state = draft.perform(draft.DECIDE_POSTPONEMENT, state, PostponementDecision(
+        stage=Stage.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="Chủ tịch Quốc hội"),
+        NOW).state
+    assert state.deadline == asked.new_deadline
+    return state, extraordinary
+
+
+def test_a_deferral_to_the_session_a_draft_aims_at_counts_its_lapsed_date_again():
+    """The breaker's: a DEFER by the Standing Committee naming the extraordinary session the draft already aims at said the
+    date it had approved lapsed, and kept it as the deadline, with no postponement behind it."""
+    state, extraordinary = _postponed_at_examination(NEWEST_GENERATION)
+    applied = draft.perform(draft.CHANGE_PROGRAMME, state, programme_change(ProgrammeChangeKind.DEFER, to_session=extraordinary), NOW)
+    deferred = applied.state
+    assert "lapses with the programme change" in deferred.recent[-1].label and deferred.postponement is None
+    assert deferred.deadline == sessions.statutory_deadline(deferred) == state.deadline - timedelta(days=10)
+    [entry] = recorded(applied)
+    assert entry.to_stage_deadline == deferred.deadline
+    # As the twenty-second generation ran: the lapsed date stayed.
+    old, _ = _postponed_at_examination(22)
+    assert draft.perform(draft.CHANGE_PROGRAMME, old, programme_change(ProgrammeChangeKind.DEFER, to_session=extraordinary), NOW).state.deadline == old.deadline
