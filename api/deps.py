@@ -17,6 +17,7 @@ from fastapi_problem.error import Problem
 from limits import parse
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
+from starlette.datastructures import URL
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -280,14 +281,20 @@ def link_next(http: Request, response: Response, next_page: str | None) -> None:
     """The `Link: <...>; rel="next"` header of a page that has a next one. `next_page` is written URL-encoded already:
     the link carries it once encoded, to be followed as it is."""
     if next_page:
-        response.headers["Link"] = f'<{http.url.include_query_params(cursor=unquote(next_page))}>; rel="next"'
+        response.headers["Link"] = _next(http.url.include_query_params(cursor=unquote(next_page)))
 
 
 def link_after(http: Request, response: Response, after: int | None) -> None:
     """The `Link: <...>; rel="next"` header of a page read by `after` (a draft's history, its dossier's versions) that has
     a next one."""
     if after is not None:
-        response.headers["Link"] = f'<{http.url.include_query_params(after=after)}>; rel="next"'
+        response.headers["Link"] = _next(http.url.include_query_params(after=after))
+
+
+def _next(url: URL) -> str:
+    """The link to the next page, by its path and query: relative to the page asked for (RFC 8288), never naming the host a
+    request's `Host` header claims (found by a breaker: `Host: evil.example` was written back into the link)."""
+    return f'<{url.path}?{url.query}>; rel="next"'
 
 
 async def database(call: Awaitable[T], *, seconds: float = 10) -> T:

@@ -281,17 +281,31 @@ WHERE NOT s.classified AND s.title IS NOT NULL
 """
 
 
-# Rounds listed a page at most (the public list and `GET /v1/public/consultations`), and how far its pages go.
+# Rounds listed a page at most (the public list and `GET /v1/public/consultations`).
 PUBLIC_LIST_PAGE = 200
-PUBLIC_LIST_MOST = 100_000
 
 
-async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, skip: int = 0, limit: int = PUBLIC_LIST_PAGE) -> tuple[list[PublicRound], bool]:
-    """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit` after the first
-    `skip`; and whether more follow (found by a public trial: past the first 200, a closed round's answers could no longer
-    be found from the list)."""
+@dataclass(frozen=True)
+class ListedAfter:
+    """Where a page of the public list ends: the last round's place in its order (closed, closing, submission, round)."""
+
+    closed: bool
+    closes_at: datetime
+    submission_id: str
+    round_id: str
+
+
+async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, after: ListedAfter | None = None,
+                        limit: int = PUBLIC_LIST_PAGE) -> tuple[list[PublicRound], bool]:
+    """Rounds open now first, then the latest closed ones (whose answers the public reads), at most `limit` after `after`;
+    and whether more follow (found by a public trial: past the first 200, a closed round's answers could no longer be found
+    from the list). A page starts after the place the last one ended, not after a count: a round that closes meanwhile
+    moves on among the closed, and no other is passed over (found by a breaker: an offset skipped the round it passed)."""
     # Open ones first by the same test as each round's `closed` (found by a breaker: a withdrawn draft's round among the open).
-    rows = await db.fetch(f"{_ROUNDS} ORDER BY closed, r.closes_at DESC, r.submission_id, r.round_id OFFSET $1 LIMIT $2", skip, limit + 1)
+    place = (after.closed, after.closes_at, after.submission_id, after.round_id) if after else (None, None, None, None)
+    rows = await db.fetch(
+        f"SELECT * FROM ({_ROUNDS}) listed WHERE $1::boolean IS NULL OR closed > $1 OR closed = $1 AND (closes_at < $2 OR closes_at = $2 "
+        "AND (submission_id, round_id) > ($3::text, $4::text)) ORDER BY closed, closes_at DESC, submission_id, round_id LIMIT $5", *place, limit + 1)
     more, rows = len(rows) > limit, rows[:limit]
     counts = await comment_counts(db, [(row["submission_id"], row["round_id"]) for row in rows])
     return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows], more

@@ -60,3 +60,29 @@ async def test_a_round_of_a_withdrawn_draft_is_listed_among_the_closed(fresh_dat
         assert listed == [(still_open, False), (withdrawn, True), (older, True)], listed
     finally:
         await db.close()
+
+
+async def test_a_round_closing_between_two_pages_hides_no_other_round(fresh_database_url):
+    """Found by a breaker and a re-check: the list paged by an offset over an order that changes with time (open rounds
+    first), so that a round whose draft was withdrawn between two pages moved among the closed ones and pushed the round
+    it passed over the page's boundary: never listed to whoever followed `Link: rel=next`. A page now starts after the
+    place the last one ended."""
+    db = await create_pool(fresh_database_url)
+    try:
+        first_open = await posted_round(db, "A", closes_at="now() + interval '30 days'")
+        second_open = await posted_round(db, "B", closes_at="now() + interval '20 days'")
+        third_open = await posted_round(db, "C", closes_at="now() + interval '10 days'")
+        closed = await posted_round(db, "D", closes_at="now() - interval '1 day'")
+        async with app_client(db) as http:
+            page = await http.get("/v1/public/consultations", params={"size": 2}, headers={"Host": "evil.example"})
+            assert [r["submission_id"] for r in page.json()] == [first_open, second_open]
+            # The link is the page's own path and query, whatever host the request named (found by the same breaker).
+            assert page.headers["link"].startswith("</v1/public/consultations?") and "evil" not in page.headers["link"]
+            seen = [r["submission_id"] for r in page.json()]
+            await db.execute("UPDATE submissions SET stage = 'WITHDRAWN' WHERE submission_id = $1", first_open)
+            while "link" in page.headers:
+                page = await http.get(re.fullmatch(r'<([^>]+)>; rel="next"', page.headers["link"]).group(1))
+                seen += [r["submission_id"] for r in page.json()]
+        assert seen == [first_open, second_open, third_open, first_open, closed], seen
+    finally:
+        await db.close()

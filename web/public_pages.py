@@ -11,7 +11,7 @@ from fastapi_problem.error import Problem
 from pydantic import ValidationError
 
 from api.deps import database, known_form_fields, known_parameters
-from api.routes.public import AnswerPageParams, RoundListParams, answers_after, answers_cursor, rounds_cursor, rounds_skipped, take_comment
+from api.routes.public import AnswerPageParams, RoundListParams, answers_after, answers_cursor, rounds_after, rounds_cursor, take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, typed_whole_number
 from store import public
@@ -34,9 +34,8 @@ ReceivedNumber = Annotated[int | None, Query(ge=1, le=PG_BIGINT_MAX)]
 @router.get("/public", dependencies=[Depends(known_parameters("cursor", shared=True))])
 async def posted_drafts(request: Request, cursor: str | None = None) -> Response:
     params = RoundListParams(cursor=cursor, size=public.PUBLIC_LIST_PAGE)
-    skipped = rounds_skipped(params)
-    rounds, more = await database(public.public_rounds(request.app.state.pool, skip=skipped))
-    return page(request, "public_list.html", rounds=rounds, next_page=rounds_cursor(params, skipped, len(rounds), more), first_page=cursor is None)
+    rounds, more = await database(public.public_rounds(request.app.state.pool, after=rounds_after(params)))
+    return page(request, "public_list.html", rounds=rounds, next_page=rounds_cursor(params, rounds, more), first_page=cursor is None)
 
 
 async def _round_page(request: Request, submission_id: str, round_id: str, *, status_code: int = 200, problems=None,

@@ -7,6 +7,8 @@ submission and nothing else; the rate limit per client address is kept in this p
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Body, Depends, Query, Request, Response
@@ -21,7 +23,7 @@ from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, databas
 from api.idempotency import answer_once, key_scope
 from api.plumbing import Router, over, retry_after
 from api.problems import from_draft, problem
-from schemas.messages import DocumentRef, RoundId, SubmissionId
+from schemas.messages import ROUND_ID, SUBMISSION_ID, DocumentRef, RoundId, SubmissionId
 from schemas.public import (
     MAX_ARTICLE,
     ArticleGroups,
@@ -169,17 +171,27 @@ class RoundListParams(CursorParams):
     size: int = Query(public.PUBLIC_LIST_PAGE, ge=1, le=public.PUBLIC_LIST_PAGE, description="Page size")
 
 
-def rounds_skipped(params: CursorParams) -> int:
-    """How many rounds a public list's cursor has passed; 422 `cursor_invalid` for one this list did not give."""
-    after = cursor_of(params, r"[1-9][0-9]{0,5}")
-    skipped = int(after) if after is not None else 0
-    if skipped > public.PUBLIC_LIST_MOST:
-        raise problem(Refused("cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", RefusalKind.INVALID))
-    return skipped
+# A public list's cursor: where its last page ended (`store.public.ListedAfter`): closed or not, the closing instant in
+# microseconds since 1970 (UTC), the submission and round IDs, apart by ':', which no ID holds.
+_PLACE = re.compile(rf"([01]):([0-9]{{1,17}}):({SUBMISSION_ID.strip('^$')}):({ROUND_ID.strip('^$')})")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def rounds_cursor(params: CursorParams, skipped: int, shown: int, more: bool) -> str | None:
-    return params.encode_cursor(str(skipped + shown)) if more and skipped + shown <= public.PUBLIC_LIST_MOST else None
+def rounds_after(params: CursorParams) -> public.ListedAfter | None:
+    """Where a public list's cursor says its last page ended; 422 `cursor_invalid` for one this list did not give."""
+    after = cursor_of(params, _PLACE.pattern)
+    if after is None:
+        return None
+    closed, micros, submission_id, round_id = _PLACE.fullmatch(after).groups()
+    return public.ListedAfter(closed == "1", _EPOCH + timedelta(microseconds=int(micros)), submission_id, round_id)
+
+
+def rounds_cursor(params: CursorParams, rounds: list[public.PublicRound], more: bool) -> str | None:
+    if not more or not rounds:
+        return None
+    last = rounds[-1]
+    micros = (last.closes_at - _EPOCH) // timedelta(microseconds=1)
+    return params.encode_cursor(f"{int(last.closed)}:{micros}:{last.submission_id}:{last.round_id}")
 
 
 @router.get("/v1/public/consultations", operation_id="listPublicConsultations", response_model=list[PublicRoundListed],
@@ -189,9 +201,8 @@ async def list_public_consultations(http: Request, response: Response, params: A
     first, then the latest closed (whose answers the public reads), 200 a page, the next one in `Link: <...>; rel="next"`
     (found by a public trial: past the first 200 no round could be found); never a classified draft. Found by a public
     trial: a portal could list them only by reading the page's HTML."""
-    skipped = rounds_skipped(params)
-    rounds, more = await database(public.public_rounds(http.app.state.pool, skip=skipped, limit=params.size))
-    link_next(http, response, rounds_cursor(params, skipped, len(rounds), more))
+    rounds, more = await database(public.public_rounds(http.app.state.pool, after=rounds_after(params), limit=params.size))
+    link_next(http, response, rounds_cursor(params, rounds, more))
     return [PublicRoundListed(**found.__dict__) for found in rounds]
 
 
