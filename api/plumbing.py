@@ -424,7 +424,7 @@ async def _recorded(scope: Scope, status: int, held: list[Message]) -> None:
                  **refusal_logged(**refused))
         return
     try:
-        await record_refusal(pool, **refused, message=str(problem.get("detail", ""))[:1000])
+        await record_refusal(pool, **refused, message=str(problem.get("detail", ""))[:1000], said_classified=request_state.get("classified"))
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as down:
         log.warning("refusal not recorded: the database is unavailable", error=type(down).__name__)
 

@@ -169,7 +169,9 @@ async def record_refusal(
     field: str,
     rule: str,
     message: str,
+    said_classified: bool | None = None,
 ) -> None:
+    """Write a refused attempt to `access_refusals` and log it; `said_classified` is what a refused start said of its draft."""
     # What the caller sent (a path part, a parameter's name) is quoted here as operators will read it: a token pasted in
     # place of a submission ID keeps its ID only, as in the logs (`schemas.redaction`).
     action, field, message = (_storable(tokens_redacted(text)) for text in (action, field, message))
@@ -180,10 +182,10 @@ async def record_refusal(
     classified = submission_id is not None
     try:
         await pool.execute(
-            """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+            """INSERT INTO access_refusals (token_id, agency_code, role, action, submission_id, status, field, rule, message, classified)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
             token_id, caller.agency_code if caller else None, caller.role.value if caller else None,
-            action, submission_id, status, field, rule, message[:1000],
+            action, submission_id, status, field, rule, message[:1000], said_classified,
         )
         if submission_id is not None:
             with contextlib.suppress(TimeoutError):
@@ -197,10 +199,13 @@ async def record_refusal(
 async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None, limit: int = 100) -> list[Refusal]:
     """Refused attempts, newest first, as operators read them: a classified draft's say their field and rule only (what
     its lead ministry was told may quote the draft: its session, its dates; found by a review), and not who was refused
-    (its lead ministry's own attempts named it beside the draft, by its agency, role and token: found by a breaker)."""
+    (its lead ministry's own attempts named it beside the draft, by its agency, role and token: found by a breaker). A draft
+    the registry does not hold is as its start claimed it, else as a refused start said (found by a breaker: a classified
+    start refused before it started was listed whole)."""
     rows = await pool.fetch(
         """SELECT r.occurred_at, r.token_id, r.agency_code, r.role, r.action, r.submission_id, r.status, r.field, r.rule, r.message,
-                  coalesce(s.classified, false) AS classified
+                  coalesce(s.classified, (SELECT c.classified FROM submission_ids c WHERE c.folded = lower(r.submission_id)
+                                                                                 AND c.submission_id = r.submission_id), r.classified, false) AS classified
            FROM access_refusals r LEFT JOIN submissions s USING (submission_id)
            WHERE ($1::text IS NULL OR r.submission_id = $1) ORDER BY r.id DESC LIMIT $2""",
         submission_id, limit,

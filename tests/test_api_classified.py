@@ -234,3 +234,20 @@ async def test_a_classified_drafts_history_withholds_the_codes_a_remap_gave(api,
     assert entry["agency_code"] == "(classified)" and "UBPLTP" not in history.text and "UBKTTC" not in history.text, entry
     own = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()
     assert [e["agency_code"] for e in own["entries"] if e["event"] == "AGENCY_REMAPPED"] == ["UBPLTP"]
+
+
+async def test_a_classified_start_refused_before_it_started_is_listed_to_operators_by_field_and_rule(api, pool):
+    """Found by a breaker: a classified start refused before anything claimed its ID (its examining committee one merged in
+    2025) was listed to operators with its lead ministry's token, agency and role, and a sentence naming the committee: a
+    draft the registry does not hold was taken as not classified. It is now as the start said (`access_refusals.classified`);
+    a start saying it is not classified stays listed whole."""
+    secret = start_request(ministry="BQP", classified=True).model_copy(update={"examining_committee": "UBQPAN"})
+    plain = start_request(ministry="BQP").model_copy(update={"examining_committee": "UBQPAN"})
+    lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+    for request in (secret, plain):
+        problem(await api.post("/v1/submissions", json=body(request), headers=lead), 422, "examining_committee_known", "examining_committee")
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    [withheld] = (await api.get("/v1/refusals", params={"submission_id": secret.submission_id}, headers=operator)).json()
+    assert withheld["token_id"] is None and "BQP" not in json.dumps(withheld) and "UBQPAN" not in withheld["message"], withheld
+    [whole] = (await api.get("/v1/refusals", params={"submission_id": plain.submission_id}, headers=operator)).json()
+    assert whole["agency_code"] == "BQP" and whole["token_id"] and "UBQPAN" in whole["message"], whole
