@@ -17,10 +17,10 @@ from temporalio.client import Client
 
 from cli import database, temporal
 from cli.app import by_option
-from cli.failures import Failure, Unavailable
+from cli.failures import Failure, Invalid, Unavailable
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json, warn
-from schemas.enums import MERGED_COMMITTEES, NA_COMMITTEES
+from schemas.enums import MERGED_COMMITTEES, NA_COMMITTEES, committee_refusal
 from schemas.messages import AgencyRemap
 from store import registry, subscribers
 from workflows import client as drafts
@@ -41,12 +41,13 @@ class NotAllTold(Failure):
 
 async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
                     retry: str = "run the command again to tell them", changed: dict | None = None,
-                    maybe_absent: frozenset[str] = frozenset(), not_concerned: str | None = None) -> None:
+                    maybe_absent: frozenset[str] = frozenset(), not_concerned: str | None = None,
+                    passed_over: list[str] | None = None) -> None:
     """Send one update to each draft in turn, with progress on standard error (every 100), then say how many were told. A draft
     whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
     as ended, and nothing is left to retry for it; one of `maybe_absent` that Temporal does not know (a start claimed that
     never ran) is passed over, uncounted, and so is a draft refusing the message by the rule `not_concerned` (one it does
-    not concern). `changed`, what the command changed, opens its JSON. Raises NotAllTold, saying how to retry (`retry`),
+    not concern), and gathered in `passed_over` when given. `changed`, what the command changed, opens its JSON. Raises NotAllTold, saying how to retry (`retry`),
     when others failed."""
     failed: list[tuple[str, Failure]] = []
     ended: list[tuple[str, Failure]] = []
@@ -57,6 +58,8 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
         except Failure as not_told:
             if (submission_id in maybe_absent and not_told.rule == "draft_unknown") or (not_concerned and not_told.rule == not_concerned):
                 absent += 1
+                if passed_over is not None and not_told.rule == not_concerned:
+                    passed_over.append(submission_id)
                 continue
             (ended if not_told.rule == "draft_closed" else failed).append((submission_id, not_told))
         # Progress while drafts remain: the last count is the result's own line (a fresh-user trial read it twice).
@@ -74,6 +77,23 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
             err.print(Text.assemble(("not told", "yellow"), f" {submission_id}: {not_told.line()}"))
     if failed:
         raise NotAllTold(told, failed, retry)
+
+
+async def _examined_by_an_earlier_run(client: Client, passed_over: list[str], old_code: str) -> None:
+    """Name the drafts passed over whose examining committee is `old_code` still: their run, of a generation before the
+    twenty-second, refuses a committee's remap until it continues as new (found by a re-check: passed over, uncounted,
+    where an operator had to find them)."""
+    waiting = []
+    for submission_id in passed_over:
+        try:
+            view = await temporal.call(client, temporal.draft(submission_id), drafts.status(client, submission_id))
+        except Failure:
+            continue
+        if view.examining_committee == old_code:
+            waiting.append(submission_id)
+    for submission_id in waiting:
+        err.print(Text.assemble(("not remapped", "yellow"), f" {submission_id}: examined by {old_code}, its run (a generation before "
+                                "the twenty-second) refuses a committee's remap; it takes it once it continues as new: run the command again then"))
 
 
 @app.command("remap-agency", rich_help_panel="Operators", epilog=examples(
@@ -98,16 +118,28 @@ def remap_agency(
     except ValidationError as invalid:
         raise invalid_model("remap not sent", invalid) from None
 
+    # A committee's code goes to a committee, as each draft would refuse it one by one (found by a re-check: told "run the
+    # command again", which could never succeed).
+    if (old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES) and (why := committee_refusal(new_code)) is not None:
+        raise Invalid(f"new_code: {why}", field="new_code", rule="examining_committee_known")
+
     async def change(client: Client) -> None:
         # A committee's code, current or merged, or the code a committee's was remapped to: a new code names a committee (`rules.check_remap`).
         committee = old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES or new_code in NA_COMMITTEES
         async with database.connection() as db:
             led, maybe_absent = await registry.drafts_to_tell(db, led_by=None if committee else old_code)
             hooked = await subscribers.active_of(db, old_code)
+            ministry = committee and bool((await registry.drafts_to_tell(db, led_by=old_code))[0])
+        if ministry:  # a lead ministry's code is a ministry's (found by a re-check: every draft of BGDDT was "led" by a committee)
+            raise Invalid(f"new_code: {new_code} is a committee of the National Assembly, and {old_code} leads running drafts as their "
+                          "ministry: a lead ministry's code is remapped to a ministry's", field="new_code", rule="lead_ministry_code")
         if not led:
             warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
+        passed_over: list[str] = []
         await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent,
-                        not_concerned="old_code_leads" if committee else None)
+                        not_concerned="old_code_leads" if committee else None, passed_over=passed_over)
+        if committee:
+            await _examined_by_an_earlier_run(client, passed_over, old_code)
         if led and hooked:
             err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "
                                     f"{', '.join(map(str, hooked))} of {old_code} receive{'' if len(hooked) > 1 else 's'} no event of these "

@@ -52,3 +52,40 @@ async def test_a_merged_committees_code_is_remapped_in_the_drafts_it_examines(cl
     assert (await drafts.status(dev_env.client, named.submission_id)).examining_committee == "UBVHXH"
     assert (await drafts.status(dev_env.client, other.submission_id)).examining_committee is None
     assert (await drafts.status(dev_env.client, other.submission_id)).stage is Stage.POLICY_PROPOSAL
+
+
+async def test_a_committees_code_is_remapped_to_a_committees_only(cli, tmp_path):
+    """Found by a re-check: `legis remap-agency UBXH UBXYZ` asked every draft, each refused it, and the command said to run it
+    again, which could never succeed; `BGDDT UBVHXH` made a committee every BGDDT draft's lead ministry. Both are refused
+    before any draft is asked, naming the field and the rule."""
+    code, _, err = await cli("remap-agency", "UBXH", "UBXYZ", "--by", "VPQH", "--reason", "nhầm mã")
+    assert code == 2 and "new_code: UBXYZ is not a committee of the National Assembly" in err and "examining_committee_known" in err, err
+    assert "told" not in err
+    ministry, start = "R" + uuid.uuid4().hex[:6].upper(), tmp_path / "start.json"
+    start.write_text(json.dumps(json.loads(example_text("start-request.json")) | {"submission_id": f"REMAP-{uuid.uuid4().hex[:6]}",
+                                                                                  "lead_ministry": ministry}))
+    code, _, err = await cli("start", str(start))
+    assert code == 0, err
+    code, _, err = await cli("remap-agency", ministry, "UBVHXH", "--by", "VPCP", "--reason", "nhầm mã")
+    assert code == 2 and f"new_code: UBVHXH is a committee of the National Assembly, and {ministry} leads running drafts" in err, err
+    assert "lead_ministry_code" in err
+
+
+async def test_a_committees_remap_names_the_drafts_still_examined_by_the_old_code(cli, dev_env, capsys):
+    """Found by a re-check: a run of a generation before the twenty-second refuses a committee's remap (`old_code_leads`),
+    and was passed over, uncounted, with the drafts the remap does not concern: those still examined by the old code are
+    named, with when they take it."""
+    from cli.broadcast import _examined_by_an_earlier_run
+    from tests.drafts import start_request
+    from workflows import client as drafts
+
+    named, other = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"}), start_request(ministry="BYT")
+    for request in (named, other):
+        await drafts.start_submission(dev_env.client, request, task_queue=cli.task_queue)
+    await eventually(lambda: drafts.status(dev_env.client, other.submission_id), lambda view: view is not None)
+    capsys.readouterr()
+    await _examined_by_an_earlier_run(dev_env.client, [named.submission_id, other.submission_id], "UBXH")
+    err = capsys.readouterr().err
+    assert f"not remapped {named.submission_id}: examined by UBXH" in err and "once it continues as new" in err, err
+    assert other.submission_id not in err
+
