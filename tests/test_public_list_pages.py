@@ -26,7 +26,7 @@ async def test_every_posted_round_is_reachable_from_the_public_list(fresh_databa
             assert [r["submission_id"] for r in second.json()] == [oldest] and "link" not in second.headers
             page = html.unescape((await http.get("/public")).text)
             assert oldest not in page
-            more = re.search(r'<a href="(/public\?cursor=[^"]+)" rel="next">Các dự thảo đăng tải trước đó</a>', page).group(1)
+            more = re.search(r'<a href="(/public\?cursor=[^"]+)" rel="next">Các dự thảo tiếp theo</a>', page).group(1)
             assert oldest in html.unescape((await http.get(more)).text)
             refused = await http.get("/v1/public/consultations", params={"cursor": "bm90LWEtbnVtYmVy"})
             assert refused.status_code == 422 and refused.json()["rule"] == "cursor_invalid"
