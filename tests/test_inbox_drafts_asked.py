@@ -47,6 +47,9 @@ async def test_the_presidents_form_offers_a_laws_return_only_for_an_ordinance(de
         await signed_in(http, pool, language="en", agency="CTN", role=CallerRole.PRESIDENT)
         inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
         assert offered(inbox, law.submission_id) == {"APPROVE"}
+        # Nor a stage to return it to (found by a re-check).
+        assert 'name="return_to"' not in inbox.split(f'action="/board/inbox/{law.submission_id}"', 1)[1].split("</form>", 1)[0]
+        assert 'name="return_to"' in inbox.split(f'action="/board/inbox/{ordinance.submission_id}"', 1)[1].split("</form>", 1)[0]
         assert offered(inbox, ordinance.submission_id) == {"APPROVE", "RETURN_FOR_REVISION"}
 
 
