@@ -6,7 +6,7 @@ an approved date while the draft stays aimed at its (extraordinary) session coun
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from schemas.enums import Actor, EventKind, ProgrammeChangeKind, Role, Stage
@@ -105,3 +105,14 @@ def test_a_deferral_to_the_session_a_draft_aims_at_counts_its_lapsed_date_again(
     # As the twenty-second generation ran: the lapsed date stayed.
     old, _ = _postponed_at_examination(22)
     assert draft.perform(draft.CHANGE_PROGRAMME, old, programme_change(ProgrammeChangeKind.DEFER, to_session=extraordinary), NOW).state.deadline == old.deadline
+
+
+def test_a_reconsidering_meeting_past_with_no_decision_is_said_so():
+    """Found by a breaker: sixty days after its meeting, a reconsidered ordinance's status still named that meeting as the
+    one to come, and said nothing else."""
+    _, state = sent_back(NEWEST_GENERATION)
+    before = views.status(state, "w", NOW).warnings
+    assert not any("has passed with no decision recorded" in w for w in before)
+    after = views.status(state, "w", datetime.combine(JANUARY.meets_on + timedelta(days=60), datetime.min.time(), UTC)).warnings
+    assert any(w.startswith("the Standing Committee meeting UBTVQH-10 on 2027-01-12, which adopts or returns the ordinance, has passed")
+               for w in after), after

@@ -180,6 +180,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         # Said to whoever asked, not only in the history (found by a Government Office's trial: the status showed nothing).
         found.append(f"the postponement to {refused.requested_deadline} was refused by {refused.actor.value if refused.actor else 'its authority'} "
                      f"on {refused.occurred_on or local_day(refused.at)}: the deadline in force stands")
+    if (meeting := adopting_meeting(state)) is not None and local_day(now) > meeting.meets_on:
+        # Found by a breaker: a meeting past with no decision recorded was named as the one to come for months.
+        found.append(f"the Standing Committee meeting {meeting.code} on {meeting.meets_on}, which adopts or returns the ordinance, has passed "
+                     "with no decision recorded: record it with the day it was taken, or correct the calendar (legis calendar set-meeting)")
     # An approved date falls due as approved, whatever rest days are announced (found by a ministry's trial: told it may move).
     approved = state.postponement is not None and state.postponement.deadline == state.deadline
     if state.generation >= 2 and state.deadline is not None and not approved and not state.working.announced(state.deadline):
