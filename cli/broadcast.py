@@ -21,7 +21,7 @@ from cli.failures import Failure, Invalid, Unavailable
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, out, wants_json, warn
 from schemas.enums import MERGED_COMMITTEES, NA_COMMITTEES, committee_refusal
-from schemas.messages import AgencyRemap
+from schemas.messages import AgencyRemap, RunRenewal
 from store import registry, subscribers
 from workflows import client as drafts
 
@@ -93,7 +93,7 @@ async def _examined_by_an_earlier_run(client: Client, passed_over: list[str], ol
             waiting.append(submission_id)
     for submission_id in waiting:
         err.print(Text.assemble(("not remapped", "yellow"), f" {submission_id}: examined by {old_code}, its run (a generation before "
-                                "the twenty-second) refuses a committee's remap; it takes it once it continues as new: run the command again then"))
+                                f"the twenty-second) refuses a committee's remap: `legis renew {submission_id} --by WHO`, then run the command again"))
 
 
 @app.command("remap-agency", rich_help_panel="Operators", epilog=examples(
@@ -146,3 +146,32 @@ def remap_agency(
                                     f"drafts from now on: they are {new_code}'s (legis subscribers add {new_code} URL)"))
 
     temporal.run(change)
+
+
+@app.command("renew", rich_help_panel="Operators", epilog=examples('legis renew BGDDT-2026-017 --by "VPCP operator"', 'legis renew --all --by "VPCP operator"'))
+def renew(
+    changed_by: by_option("who asks it (in each run's history)"),
+    submission_ids: Annotated[list[str] | None, typer.Argument(help="the drafts whose runs to renew")] = None,
+    every: Annotated[bool, typer.Option("--all", help="every running draft (after an upgrade)")] = False,
+    output: Output = Format.TABLE,
+    as_json: AsJson = False,
+) -> None:
+    """Have a draft's run continue as new with its state, so that a run begun under an earlier release takes up this
+    release's rules (its generation: `workflows/generations.py`); nothing is recorded, and messages sent meanwhile are
+    answered as busy and sent again. A run continues as new by itself only after thousands of events."""
+    choose(output, as_json)
+    if bool(submission_ids) == every:
+        raise Invalid("submission_ids: name the drafts, or give --all, not both", field="submission_ids", rule="drafts_or_all")
+    try:
+        renewal = RunRenewal(asked_by=changed_by)
+    except ValidationError as invalid:
+        raise invalid_model("renewal not sent", invalid) from None
+
+    async def renewing(client: Client) -> None:
+        named = list(dict.fromkeys(submission_ids or []))
+        if every:
+            async with database.connection() as db:
+                named, absent = await registry.drafts_to_tell(db)
+        await tell_each(client, named, lambda sid: drafts.renew_run(client, sid, renewal), maybe_absent=absent if every else frozenset())
+
+    temporal.run(renewing)

@@ -256,6 +256,13 @@ class PostponementDecision(Acting, Dated):
                                     description=_POSTPONEMENT_DAY.format("decided") + ", nor before it was asked")
 
 
+class RunRenewal(Message):
+    """An operator asks a draft's run to continue as new with its state (`legis renew`), so that a run begun under an
+    earlier release takes up this release's rules; the `renew_run` signal. Nothing is recorded in the audit trail."""
+
+    asked_by: Official
+
+
 class AgencyRemap(Message):
     """A ministry's code replaced by another (ministries merged in 2025); the `remap_agency` update."""
 

@@ -86,6 +86,46 @@ async def test_a_committees_remap_names_the_drafts_still_examined_by_the_old_cod
     capsys.readouterr()
     await _examined_by_an_earlier_run(dev_env.client, [named.submission_id, other.submission_id], "UBXH")
     err = capsys.readouterr().err
-    assert f"not remapped {named.submission_id}: examined by UBXH" in err and "once it continues as new" in err, err
+    assert f"not remapped {named.submission_id}: examined by UBXH" in err and f"legis renew {named.submission_id}" in err, err
     assert other.submission_id not in err
 
+
+
+async def test_a_draft_of_an_earlier_release_takes_a_committees_remap_once_renewed(cli, dev_env, fresh_database_url):
+    """Found by an engineer upgrading a release months old: a draft started under it naming committee UBXH (merged in
+    2025) refused `legis remap-agency UBXH UBVHXH` (its run, of the twentieth generation, predates the committee's remap),
+    was passed over unsaid ("0 running drafts told"), and stayed examined by UBXH: a run continues as new by itself only
+    after thousands of events. It is now named, and `legis renew` has its run take up this release's rules."""
+    from temporalio.worker import Worker
+
+    from activities.database import create_pool
+    from tests.drafts import start_request
+    from workers.worker import create_worker
+    from workflows import client as drafts
+    from workflows.generations import GENERATIONS
+
+    client, queue = dev_env.client, f"earlier-{uuid.uuid4().hex[:8]}"
+    request = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBXH"})
+    sid = request.submission_id
+    newer = {patch for generation, patch in GENERATIONS if generation > 20}
+    pool = await create_pool(fresh_database_url)
+    try:
+        earlier_release = create_worker(client, pool, task_queue=f"config-{queue}").config() | {
+            "task_queue": queue, "patch_activation_callback": lambda asked: asked.patch_id not in newer}
+        async with Worker(**earlier_release):
+            await drafts.start_submission(client, request, task_queue=queue)
+            await eventually(lambda: drafts.status(client, sid), lambda view: view.stage is not None)
+        async with create_worker(client, pool, task_queue=queue):  # the upgrade: this release's worker takes the run on
+            code, out, err = await cli("remap-agency", "UBXH", "UBVHXH", "--by", "VPQH", "--reason", "Hợp nhất các Ủy ban năm 2025")
+            assert code == 0 and f"not remapped {sid}: examined by UBXH" in err and f"legis renew {sid} --by WHO" in err, err
+            first_run = (await drafts.draft(client, sid).describe()).run_id
+            code, out, err = await cli("renew", sid, "--by", "VPQH")
+            assert code == 0 and "1 running draft told" in out, err
+            assert (await drafts.draft(client, sid).describe()).run_id != first_run
+            code, out, err = await cli("remap-agency", "UBXH", "UBVHXH", "--by", "VPQH", "--reason", "Hợp nhất các Ủy ban năm 2025")
+            assert code == 0 and "not remapped" not in err, err
+            assert (await drafts.status(client, sid)).examining_committee == "UBVHXH"
+    finally:
+        await pool.close()
+    code, _, err = await cli("renew", sid, "--all", "--by", "VPQH")
+    assert code == 2 and "drafts_or_all" in err, err

@@ -37,6 +37,7 @@ from schemas.messages import (
     ProgrammeChange,
     RoundCancellation,
     Ruling,
+    RunRenewal,
     StartRequest,
 )
 from schemas.records import ExecutionEnd
@@ -328,6 +329,18 @@ async def tell_calendar(client: Client, submission_id: str, calendar: SessionCal
 
 async def status(client: Client, submission_id: str) -> StatusView:
     return await _query(client, submission_id, DraftLawWorkflow.status)
+
+
+async def renew_run(client: Client, submission_id: str, renewal: RunRenewal) -> str:
+    """Ask the draft's run to continue as new with its state (`DraftLawWorkflow.renew_run`), so that a run of an earlier
+    release takes up this release's generation, and wait until it has: the new run's ID (its messages meanwhile are
+    answered `draft_busy` and sent again). Raises RPCError `NOT_FOUND` for a draft Temporal does not know, and one ended."""
+    handle = draft(client, submission_id)
+    before = (await handle.describe()).run_id
+    await handle.signal(DraftLawWorkflow.renew_run, renewal)
+    while (now := (await draft(client, submission_id).describe()).run_id) == before:
+        await asyncio.sleep(0.2)  # bounded by the caller's timeout (`legis renew --timeout`)
+    return now
 
 
 # How a workflow may end besides completing by its own rules, as the registry names it.

@@ -1,5 +1,6 @@
 """The activities a draft's workflow calls, as it calls them: the rulebook pin, the audit trail's writes, a round's
-description. Workflow code (deterministic); `DraftLawWorkflow` alone calls these."""
+description; and its rounds' workflows, started as its children. Workflow code (deterministic); `DraftLawWorkflow` alone
+calls these."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.audit import DEAD_LETTERED, AuditActivities
@@ -27,8 +29,10 @@ with workflow.unsafe.imports_passed_through():
         RegistryRow,
     )
     from schemas.views import HistoryEntry
-    from workflows.change import CancelRound, Effect, RemapRound, RescheduleRound
-    from workflows.consultation import REMAP_SIGNAL, WINDOW_MOVED_SIGNAL
+    from workflows import rounds
+    from workflows.change import CancelRound, Effect, RemapRound, RescheduleRound, StartRound
+    from workflows.codec import refusal
+    from workflows.consultation import REMAP_SIGNAL, WINDOW_MOVED_SIGNAL, ConsultationWorkflow
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # A database outage must delay the audit trail, never lose it: retry without limit, backing off.
@@ -115,3 +119,18 @@ async def describe(workflow_id: str, round_id: str) -> ExecutionStatus:
         PinningActivities.describe_workflow, DescribeInput(workflow_id=workflow_id), start_to_close_timeout=ACTIVITY_TIMEOUT,
         retry_policy=RETRY, summary=f"check round {round_id}",
     )
+
+
+async def start_round(start: StartRound, round_id: str) -> None:
+    """Start a consultation round's workflow as the draft's child. Raises the draft's refusal `round_not_started` (through
+    `rounds.not_started`) when a workflow runs under its ID already."""
+    try:
+        child = await workflow.start_child_workflow(
+            ConsultationWorkflow.run, start.input, id=start.workflow_id,
+            # The round outlives a run of its draft that continues as new; it reports by signal.
+            parent_close_policy=ParentClosePolicy.ABANDON, static_summary=start.summary,
+        )
+        # Nothing awaits its end here: a round cancelled (by its lead ministry, or with its draft) is not an error unseen.
+        child.add_done_callback(lambda ended: ended.cancelled() or ended.exception())
+    except WorkflowAlreadyStartedError:
+        raise refusal(rounds.not_started(round_id)) from None

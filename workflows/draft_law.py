@@ -11,8 +11,6 @@ from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -28,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
     from workflows.codec import answered, refusal, refused_start, unreadable_carried
-    from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
+    from workflows.consultation import RESULT_SIGNAL
     from workflows.metrics import EventCounters
     from workflows.task_order import CATCHING_UP, TaskClock
 
@@ -38,13 +36,13 @@ WORKFLOW_ID_PREFIX = "draft-law-"
 # A round's result is checked against the round before it is applied; histories from before applied it unchecked.
 ROUND_RESULT_PATCH = "round-result-checked"
 RENEW_WHEN_SUGGESTED_PATCH = "continue-as-new-while-waiting"
+RENEW_SIGNAL = "renew_run"
 M = TypeVar("M")
 # Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
 MAX_OUTBOX = 50
 
 
-def workflow_id_for(submission_id: str) -> str:
-    return rounds.draft_workflow_id(submission_id)
+workflow_id_for = rounds.draft_workflow_id
 
 
 # A start request that does not decode (a plain `temporal workflow start`) fails the workflow with its field and rule (RefusingPayloadConverter);
@@ -60,7 +58,7 @@ class DraftLawWorkflow:
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
         self._starting: dict[str, StartRound] = {}
         self._checking: list[CheckRound] = []
-        # Set when the server suggests a new run: messages wait until the outbox is written and the run continues as new.
+        # Set when the server suggests a new run, or an operator asks one (`renew_run`): messages wait until the outbox is written and the run continues as new.
         self._draining = False
         # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
         self._clock = TaskClock()
@@ -84,7 +82,7 @@ class DraftLawWorkflow:
             await self._flush()
             if self._ready.stage.is_terminal:
                 break
-            if workflow.info().is_continue_as_new_suggested():
+            if workflow.info().is_continue_as_new_suggested() or self._draining:
                 # A fresh run takes the state, nothing lost or written twice; messages wait for it, none cut off (draft_busy).
                 self._draining = True
                 await workflow.wait_condition(workflow.all_handlers_finished)
@@ -201,15 +199,7 @@ class DraftLawWorkflow:
             return answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id))
         start = self._starting[request.round_id]
         try:
-            child = await workflow.start_child_workflow(
-                ConsultationWorkflow.run, start.input, id=start.workflow_id,
-                # The round outlives a run of its draft that continues as new; it reports by signal.
-                parent_close_policy=ParentClosePolicy.ABANDON, static_summary=start.summary,
-            )
-            # Nothing awaits its end here: a round cancelled (by its lead ministry, or with its draft) is not an error unseen.
-            child.add_done_callback(lambda ended: ended.cancelled() or ended.exception())
-        except WorkflowAlreadyStartedError:
-            raise refusal(rounds.not_started(request.round_id)) from None
+            await draft_activities.start_round(start, request.round_id)
         finally:
             del self._starting[request.round_id]
         receipt = await self._told(rounds.round_started(self._ready, start, workflow.now(), self._request_id()))
@@ -233,6 +223,10 @@ class DraftLawWorkflow:
     def consultation_finished(self, result: ConsultationResult) -> None:
         if self._state is not None:
             self._commit(rounds.round_finished(self._state, result, workflow.now(), checked=workflow.patched(ROUND_RESULT_PATCH)))
+
+    @workflow.signal(name=RENEW_SIGNAL)
+    def renew_run(self, renewal: messages.RunRenewal) -> None:  # an upgraded draft's run takes up this release's rules, with its state
+        self._draining = self._draining or (self._state is not None and not self._state.stage.is_terminal)
 
     # Queries ---------------------------------------------------------------------------------------
     @workflow.query
@@ -325,7 +319,7 @@ class DraftLawWorkflow:
             return
         # Messages recording nothing grow a run too. Asked only when suggested, the patch reaches runs under way where that happens live.
         try:
-            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or (
+            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or self._draining or (
                 workflow.info().is_continue_as_new_suggested() and workflow.patched(RENEW_WHEN_SUGGESTED_PATCH)),
                 timeout=timeout, timeout_summary=views.alarm_summary(self._ready, wake) if wake is not None else None)
         except TimeoutError:
