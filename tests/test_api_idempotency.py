@@ -127,3 +127,30 @@ async def test_a_key_answers_its_retry_through_the_systems_new_token_after_a_rot
     operator = await bearer(pool, request.lead_ministry, CallerRole.OPERATOR)
     refused = await api.post(path, json=body(draft_text(request)), headers=operator | key)
     assert refused.status_code == 403 and "idempotent-replayed" not in refused.headers, refused.text
+
+
+async def test_a_refusal_kept_under_a_token_before_keyscopev28_is_still_the_answer_after_tokenkeysv32(api, lead, pool):
+    """Found by an engineer upgrading a release months old: a decision refused under its key (409 `consultation_open`)
+    kept its answer under its token's ID, as releases before schema revision `keyscopev28` kept keys; after the upgrade
+    keys are looked up by agency and role, and the same request sent again once the round was compiled was applied.
+    `tokenkeysv32` moves such rows to their token's agency and role."""
+    from pathlib import Path
+
+    request = start_request()
+    assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
+    committee = await bearer(pool, "UBTVQH", CallerRole.UBTVQH)
+    token_id = committee["Authorization"].removeprefix("Bearer legis_").split("_")[0]
+    path = f"/v1/submissions/{request.submission_id}/decisions"
+    early, key = body(decision(request, Stage.LEGISLATIVE_PROGRAMME)), {"Idempotency-Key": "programme-before-the-upgrade"}
+    refused = problem(await api.post(path, json=early, headers=committee | key), 409, "current_stage_only")
+    # As a release before keyscopev28 kept it, then the migration as the upgrade runs it.
+    await pool.execute("UPDATE idempotency_keys SET caller = $1 WHERE key = $2", token_id, key["Idempotency-Key"])
+    migration = Path(__file__).resolve().parent.parent / "activities" / "migrations" / "20261220_refusalclassifiedv31_up_tokenkeysv32.sql"
+    await pool.execute(migration.read_text(encoding="utf-8"))
+    assert await pool.fetchval("SELECT caller FROM idempotency_keys WHERE key = $1", key["Idempotency-Key"]) == "UBTVQH/UBTVQH"
+    government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
+    assert (await api.post(path, json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)).status_code == 200
+    again = await api.post(path, json=early, headers=committee | key)
+    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
+    assert [e["event"] for e in history] == ["SUBMITTED", "DECISION"], "the refused decision was applied after the upgrade"
+    assert (again.status_code, again.json(), again.headers.get("idempotent-replayed")) == (409, refused, "true")
