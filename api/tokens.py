@@ -199,13 +199,14 @@ async def record_refusal(
 async def list_refusals(pool: asyncpg.Pool, *, submission_id: str | None = None, limit: int = 100) -> list[Refusal]:
     """Refused attempts, newest first, as operators read them: a classified draft's say their field and rule only (what
     its lead ministry was told may quote the draft: its session, its dates; found by a review), and not who was refused
-    (its lead ministry's own attempts named it beside the draft, by its agency, role and token: found by a breaker). A draft
-    the registry does not hold is as its start claimed it, else as a refused start said (found by a breaker: a classified
-    start refused before it started was listed whole)."""
+    (its lead ministry's own attempts named it beside the draft, by its agency, role and token: found by a breaker). A
+    refused start that said it was classified stays so, whatever started under its ID later; another attempt's draft is
+    as the registry holds it, else as a start claimed its ID in any letter case (found by breakers: a classified start
+    refused before it started was listed whole, and again once a plain start took its ID)."""
     rows = await pool.fetch(
         """SELECT r.occurred_at, r.token_id, r.agency_code, r.role, r.action, r.submission_id, r.status, r.field, r.rule, r.message,
-                  coalesce(s.classified, (SELECT c.classified FROM submission_ids c WHERE c.folded = lower(r.submission_id)
-                                                                                 AND c.submission_id = r.submission_id), r.classified, false) AS classified
+                  coalesce(r.classified, false) OR coalesce(s.classified, (SELECT c.classified FROM submission_ids c
+                                                                           WHERE c.folded = lower(r.submission_id)), false) AS classified
            FROM access_refusals r LEFT JOIN submissions s USING (submission_id)
            WHERE ($1::text IS NULL OR r.submission_id = $1) ORDER BY r.id DESC LIMIT $2""",
         submission_id, limit,

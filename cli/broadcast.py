@@ -125,7 +125,7 @@ def remap_agency(
 
     async def change(client: Client) -> None:
         # A committee's code, current or merged, or the code a committee's was remapped to: a new code names a committee (`rules.check_remap`).
-        committee = old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES or new_code in NA_COMMITTEES
+        committee = old_code in NA_COMMITTEES or old_code in MERGED_COMMITTEES or new_code in NA_COMMITTEES or new_code in MERGED_COMMITTEES
         async with database.connection() as db:
             led, maybe_absent = await registry.drafts_to_tell(db, led_by=None if committee else old_code)
             hooked = await subscribers.active_of(db, old_code)

@@ -266,6 +266,12 @@ def _round_ended(row: str) -> str:
             f"'CONSULTATION_LOST') AND split_part(substr(a.label, 7), ' ', 1) = {row}.round_id)")
 
 
+def _round_ended_at(row: str) -> str:
+    """SQL: when the draft of public round `row` recorded it cancelled or lost (as `_round_ended`), or NULL."""
+    return (f"(SELECT min(a.occurred_at) FROM audit_events a WHERE a.submission_id = {row}.submission_id AND a.event IN "
+            f"('CONSULTATION_CANCELLED', 'CONSULTATION_LOST') AND split_part(substr(a.label, 7), ' ', 1) = {row}.round_id)")
+
+
 _ROUNDS = f"""
 -- The lead ministry the registry holds now: a round opened before ministries merged names the merged one.
 SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
@@ -274,7 +280,9 @@ SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.clo
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR NOT {registry.OPEN} OR {_round_ended('r')}) AS closed,
        -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
        NOT {registry.OPEN} AS draft_ended,
-       CASE WHEN least(r.closed_at, s.ended_at) < r.closes_at THEN least(r.closed_at, s.ended_at) END AS closed_early_at,
+       -- Or when its draft recorded it cancelled or lost (found by a breaker: "closed at the end of" a day still to come).
+       CASE WHEN least(r.closed_at, s.ended_at, {_round_ended_at('r')}) < r.closes_at
+            THEN least(r.closed_at, s.ended_at, {_round_ended_at('r')}) END AS closed_early_at,
        {_round_ended('r')} AS round_ended
 FROM public_rounds r JOIN submissions s USING (submission_id)
 WHERE NOT s.classified AND s.title IS NOT NULL

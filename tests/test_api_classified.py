@@ -251,3 +251,18 @@ async def test_a_classified_start_refused_before_it_started_is_listed_to_operato
     assert withheld["token_id"] is None and "BQP" not in json.dumps(withheld) and "UBQPAN" not in withheld["message"], withheld
     [whole] = (await api.get("/v1/refusals", params={"submission_id": plain.submission_id}, headers=operator)).json()
     assert whole["agency_code"] == "BQP" and whole["token_id"] and "UBQPAN" in whole["message"], whole
+
+
+async def test_a_classified_start_refused_stays_withheld_once_a_plain_start_takes_its_id(api, pool):
+    """Found by a breaker: a classified start refused before it started, then a plain start under the same ID, accepted: the
+    first refusal was listed whole, the registry's word taken before the refused start's own."""
+    secret = start_request(ministry="BQP", classified=True).model_copy(update={"examining_committee": "UBQPAN"})
+    plain = start_request(ministry="BQP").model_copy(update={"submission_id": secret.submission_id})
+    lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+    problem(await api.post("/v1/submissions", json=body(secret), headers=lead), 422, "examining_committee_known", "examining_committee")
+    started = await api.post("/v1/submissions", json=body(plain), headers=lead)
+    assert started.status_code == 201, started.text
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    listed = (await api.get("/v1/refusals", params={"submission_id": secret.submission_id}, headers=operator)).json()
+    [refused] = [r for r in listed if r["rule"] == "examining_committee_known"]
+    assert refused["token_id"] is None and "BQP" not in json.dumps(refused) and "UBQPAN" not in (refused["message"] or ""), refused

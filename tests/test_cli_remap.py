@@ -69,6 +69,9 @@ async def test_a_committees_code_is_remapped_to_a_committees_only(cli, tmp_path)
     code, _, err = await cli("remap-agency", ministry, "UBVHXH", "--by", "VPCP", "--reason", "nhầm mã")
     assert code == 2 and f"new_code: UBVHXH is a committee of the National Assembly, and {ministry} leads running drafts" in err, err
     assert "lead_ministry_code" in err
+    # Nor to a committee's merged in 2025 (found by a breaker).
+    code, _, err = await cli("remap-agency", ministry, "UBXH", "--by", "VPCP", "--reason", "nhầm mã")
+    assert code == 2 and "lead_ministry_code" in err, err
 
 
 async def test_a_committees_remap_names_the_drafts_still_examined_by_the_old_code(cli, dev_env, capsys):

@@ -116,3 +116,15 @@ def test_a_reconsidering_meeting_past_with_no_decision_is_said_so():
     after = views.status(state, "w", datetime.combine(JANUARY.meets_on + timedelta(days=60), datetime.min.time(), UTC)).warnings
     assert any(w.startswith("the Standing Committee meeting UBTVQH-10 on 2027-01-12, which adopts or returns the ordinance, has passed")
                for w in after), after
+
+
+def test_a_message_moving_both_meetings_records_the_reconsidering_meetings_move():
+    """Found by a breaker: a message that also moved the meeting before the session recorded only that (MEETING_SCHEDULED):
+    the history never said January's meeting, which was to reconsider the ordinance, was called off, nor where it now is."""
+    _, state = sent_back(NEWEST_GENERATION)
+    later = APRIL.model_copy(update={"code": "UBTVQH-12B", "meets_on": date(2027, 4, 20)})
+    applied = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(SESSION,), meetings=(later,), changed_by="VPQH"),
+                            NOW + timedelta(days=1))
+    assert sittings.registry_cutoffs(applied.state).adopted_at == "UBTVQH-12B"
+    labels = [e.entry.label for e in applied.effects if isinstance(e, Record)]
+    assert any("adopts the ordinance is now UBTVQH-12B (was UBTVQH-10)" in (label or "") for label in labels), labels

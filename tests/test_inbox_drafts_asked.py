@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from schemas.calendar import TargetSession
@@ -133,3 +134,27 @@ async def test_the_lead_ministry_reads_its_rounds_on_a_draft_the_government_deci
     section = inbox.split("Các đợt lấy ý kiến của cơ quan về dự án đang chờ cơ quan khác quyết định", 1)[1].split("</ul>", 1)[0]
     assert consulting.submission_id in section and quiet.submission_id not in section, section
     assert "đang chờ Chính phủ" in section and "chinh-sach (mở ngày" in section and "legis consult compile" in section, section
+
+
+async def test_the_rounds_on_drafts_others_decide_are_listed_beside_twenty_drafts_of_the_ministrys_own(dev_env, pool):
+    """Found by a breaker: asked after the inbox's own drafts within one bound of twenty, the drafts another body decides
+    were never asked for a ministry with twenty of its own waiting, and the section was silently empty. (Its own drafts
+    are registry rows here, without workflows: each is asked all the same.)"""
+    ministry = "R" + uuid.uuid4().hex[:6].upper()
+    consulting = start_request(ministry=ministry)
+    lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
+    for n in range(20):
+        sid = f"OWN{n}-{uuid.uuid4().hex[:6]}"
+        await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
+                           "stage_since, classified, last_seq, responsible) VALUES ($1, $2, 'Luật riêng', $3, 'LAW_2025', '16-2', 'DRAFTING', "
+                           "now(), false, 1, $3)", sid, f"draft-law-{sid}", ministry)
+    async with app_over(dev_env.client, pool) as http:
+        answer = await http.post("/v1/submissions", json=consulting.model_dump(mode="json", exclude_none=True), headers=lead)
+        assert answer.status_code == 201, answer.text
+        await eventually(lambda: drafts.status(dev_env.client, consulting.submission_id), lambda s: s.stage is Stage.POLICY_PROPOSAL)
+        await drafts.open_consultation(dev_env.client, consulting.submission_id, consultation(consulting, "chinh-sach", ("BTC", "BNV")))
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = $1", consulting.submission_id),
+                         lambda n: n == 1)
+        await signed_in(http, pool, language="vi", agency=ministry, role=CallerRole.LEAD_MINISTRY)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+    assert "Các đợt lấy ý kiến của cơ quan về dự án đang chờ cơ quan khác quyết định" in inbox, inbox[:3000]

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import html
 import uuid
+from datetime import timedelta
 
 from tests.test_board_forms import app_client, posted_round, token_of
+from workflows.deadlines import local_day
 
 
 async def test_the_closed_rounds_say_the_day_they_closed(pool):
@@ -44,8 +46,8 @@ async def test_a_closed_round_nobody_commented_on_says_there_is_nothing_to_answe
 
 async def test_the_rate_limit_says_how_long_to_wait_in_the_page_s_language(pool):
     sid = await posted_round(pool, "WAIT")
-    for language, said in (("vi", "Quá nhiều ý kiến từ địa chỉ này: vui lòng gửi lại sau 1 giờ."),
-                           ("en", "Too many comments from this address: send again in 1 hour.")):
+    for language, said in (("vi", "Quá nhiều ý kiến từ địa chỉ này: vui lòng gửi lại sau 60 phút."),
+                           ("en", "Too many comments from this address: send again in 60 minutes.")):
         address = f"127.0.2.{uuid.uuid4().int % 250 + 2}"
         async with app_client(pool, public_comment_rate="1/hour", address=address) as http:
             http.cookies.set("legis_lang", language)
@@ -76,3 +78,26 @@ async def test_a_page_not_found_has_a_way_on(pool):
 def _line_of(page: str, submission_id: str) -> str:
     at = page.index(f'href="/public/{submission_id}/')
     return page[at:page.index("</li>", at)]
+
+
+async def test_a_cancelled_round_still_in_its_window_does_not_say_it_closed_at_the_end_of_a_day_to_come(pool):
+    """Found by a breaker: a round its draft recorded cancelled, its window running and its row not closed yet (or never, for
+    one cancelled before the patch `public-round-closed-on-cancel`), said it closed at the end of a day still to come."""
+    sid = await posted_round(pool, "CANC", closes_at="now() + interval '20 days'")
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, label) "
+                       "VALUES ($1, 2, $2, now(), 'CONSULTATION_CANCELLED', 'DRAFTING', 'round cong-khai cancelled')", sid, f"draft-law-{sid}")
+    closes = await pool.fetchval("SELECT closes_at FROM public_rounds WHERE submission_id = $1", sid)
+    future_day = (local_day(closes - timedelta(microseconds=1))).strftime("%d/%m/%Y")
+    async with app_client(pool) as http:
+        listed = html.unescape((await http.get("/public")).text)
+    line = listed[listed.index(sid):][:400]
+    assert f"đã kết thúc vào cuối ngày {future_day}" not in line and "đã kết thúc sớm, ngày" in line, line
+
+
+def test_a_rate_limits_wait_is_never_said_shorter_than_its_retry_after():
+    """Found by a breaker: rounded to the nearest unit, 5,399 seconds read "1 hour", 80 seconds "1 minute"; whoever sent again
+    when told was refused again."""
+    from web.refusals import _wait
+
+    said = {seconds: _wait(seconds, "en", None) for seconds in (59, 80, 3599, 5399, 7260)}
+    assert said == {59: "59 seconds", 80: "2 minutes", 3599: "60 minutes", 5399: "90 minutes", 7260: "3 hours"}, said

@@ -9,6 +9,7 @@ field and the rule and gives the refusal's own words, marked as English.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -237,10 +238,12 @@ def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]], dict[str, s
 
 
 def _wait(seconds: object, language: str, catalogue) -> str:
-    """A rate limit's wait in the page's language ("5 minutes", "1 giờ"), or "a moment" when unknown."""
+    """A rate limit's wait in the page's language ("90 minutes", "3 giờ"), never shorter than `seconds` (found by a breaker:
+    5,399 seconds read "1 hour"): up to the minute under two hours, up to the hour past; "a moment" when unknown."""
     if not isinstance(seconds, int) or seconds < 1:
         return catalogue.gettext("a moment")
-    return format_timedelta(timedelta(seconds=seconds), locale=language)
+    unit = 1 if seconds < 60 else 60 if seconds < 7200 else 3600
+    return format_timedelta(timedelta(seconds=math.ceil(seconds / unit) * unit), threshold=2, locale=language)
 
 
 def page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:

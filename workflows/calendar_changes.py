@@ -28,7 +28,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
     if counted is not None:
         s.working = calendar.working
     # Before the sessions change: from the seventh generation the meeting before a session depends on the one before it.
-    meeting_was = sessions.meeting_before(s, s.target)
+    meeting_was, adopting_was = sessions.meeting_before(s, s.target), sittings.adopting_meeting(s)
     s.sessions = tuple(sorted(calendar.sessions, key=lambda x: x.opens_on))
     s.meetings = tuple(sorted(calendar.meetings, key=lambda m: m.meets_on))
     # Ninth generation: the session first, so that the meeting recorded is the one before the session as it now opens (the
@@ -55,6 +55,11 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         # counts back from the next session), which the registry and the board learn only with an event.
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"calendar changed: {'; '.join(moved)}")
+    elif s.generation >= 23 and sittings.reconsidered(s) and (adopting := sittings.adopting_meeting(s)) != adopting_was:
+        # Recorded beside the message's other events too (found by a breaker: the meeting before the session recorded, the
+        # one reconsidering the ordinance called off in the same message, unsaid).
+        change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
+                      label=f"calendar changed: {_adopting_moved(adopting and adopting.code, adopting_was and adopting_was.code)}")
 
 
 def _meeting_moved(change: Change, calendar: SessionCalendar, conflict: _Conflict, meeting_was: StandingCommitteeMeeting | None) -> None:
@@ -215,8 +220,12 @@ def _board_moved(now: RegistryCutoffs, was: RegistryCutoffs) -> list[str]:
     if now.committee_meeting != was.committee_meeting:
         moved.append(f"the Standing Committee meeting it comes before is now {now.committee_meeting or 'none'} (was {was.committee_meeting or 'none'})")
     if now.adopted_at != was.adopted_at:
-        moved.append(f"the Standing Committee meeting that adopts the ordinance is now {now.adopted_at or 'none'} (was {was.adopted_at or 'none'})")
+        moved.append(_adopting_moved(now.adopted_at, was.adopted_at))
     return moved
+
+
+def _adopting_moved(now: str | None, was: str | None) -> str:
+    return f"the Standing Committee meeting that adopts the ordinance is now {now or 'none'} (was {was or 'none'})"
 
 
 def _shown(s: DraftState) -> RegistryCutoffs:
