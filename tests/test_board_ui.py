@@ -234,6 +234,8 @@ async def test_the_board_and_the_public_page_in_a_browser(dev_env, pool):
             await citizen.fill("#article", "0")
             await citizen.fill("#text", "Điều không tồn tại.")
             await citizen.click("form.card button[type=submit]")
-            assert "article" in await citizen.inner_text("div.refusal")
+            # The field by its name on the form, its code in the markup only (a citizen reads no code).
+            refused = citizen.locator('div.refusal li[data-field="article"]')
+            assert "Điều" in await refused.inner_text() and "article" not in await citizen.inner_text("div.refusal")
             assert not blocked and not blocked_public, (blocked, blocked_public)
             await browser.close()

@@ -1,4 +1,5 @@
-"""The twenty-third generation (found by a breaker and a re-check of the twenty-second). Pure: the draft core, no server.
+"""The twenty-third generation (found by a breaker and a re-check of the twenty-second). Pure: the draft core and its
+committed histories, no server.
 
 A calendar change that moves the meeting reconsidering an ordinance the President sent back is recorded, so that the
 registry, written with events, lists the ordinance under that meeting, as its status names it; and a deferral that lapses
@@ -14,6 +15,7 @@ from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import NOW, core_request, decision, pinned, programme_change
 from tests.test_generation_22 import APRIL, JANUARY, SESSION, sent_back
+from tests.test_replay import HISTORIES_DIR, audited, load_history, patch_ids
 from workflows import calendar_changes, draft, sessions, sittings
 from workflows import draft_views as views
 from workflows.change import Record
@@ -128,3 +130,20 @@ def test_a_message_moving_both_meetings_records_the_reconsidering_meetings_move(
     assert sittings.registry_cutoffs(applied.state).adopted_at == "UBTVQH-12B"
     labels = [e.entry.label for e in applied.effects if isinstance(e, Record)]
     assert any("adopts the ordinance is now UBTVQH-12B (was UBTVQH-10)" in (label or "") for label in labels), labels
+
+
+def test_the_twenty_third_generation_has_a_committed_history():
+    """An ordinance sent back by the President whose reconsidering meeting a calendar change moved, recorded so that the
+    board follows, then adopted at that meeting; and a law deferred by the Standing Committee to the extraordinary session
+    it aimed at, whose approved date lapsed and deadline was counted again
+    (`tests.scenario_reconsidering_meeting_moves`)."""
+    path = HISTORIES_DIR / "reconsidering_meeting_moved-s49.json"
+    assert "reconsidering-meeting-moves-recorded" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    moved = [e["label"] for e in entries if e["event"] == "DEADLINE_RECOUNTED"]
+    assert ["now UBTVQH-LATER (was none)" in moved[0], "now UBTVQH-TODAY (was UBTVQH-LATER)" in moved[1]] == [True, True], moved
+    assert entries[-1]["to_stage"] == "PROMULGATED"
+    deferred = audited(HISTORIES_DIR / "deferred_to_its_own_session-s49.json")
+    [approved] = [e for e in deferred if e["event"] == "POSTPONEMENT_DECIDED"]
+    [change] = [e for e in deferred if e["event"] == "PROGRAMME_CHANGED"]
+    assert "lapses with the programme change" in change["label"] and change["to_stage_deadline"] < approved["to_stage_deadline"]

@@ -168,23 +168,6 @@ def test_the_twenty_second_generation_has_a_committed_history():
     assert "approved by UBTVQH lapses with the programme change" in change["label"]
 
 
-def test_the_twenty_third_generation_has_a_committed_history():
-    """An ordinance sent back by the President whose reconsidering meeting a calendar change moved, recorded so that the
-    board follows, then adopted at that meeting; and a law deferred by the Standing Committee to the extraordinary session
-    it aimed at, whose approved date lapsed and deadline was counted again
-    (`tests.scenario_reconsidering_meeting_moves`)."""
-    path = HISTORIES_DIR / "reconsidering_meeting_moved-s49.json"
-    assert "reconsidering-meeting-moves-recorded" in patch_ids(load_history(path).events)
-    entries = audited(path)
-    moved = [e["label"] for e in entries if e["event"] == "DEADLINE_RECOUNTED"]
-    assert ["now UBTVQH-LATER (was none)" in moved[0], "now UBTVQH-TODAY (was UBTVQH-LATER)" in moved[1]] == [True, True], moved
-    assert entries[-1]["to_stage"] == "PROMULGATED"
-    deferred = audited(HISTORIES_DIR / "deferred_to_its_own_session-s49.json")
-    [approved] = [e for e in deferred if e["event"] == "POSTPONEMENT_DECIDED"]
-    [change] = [e for e in deferred if e["event"] == "PROGRAMME_CHANGED"]
-    assert "lapses with the programme change" in change["label"] and change["to_stage_deadline"] < approved["to_stage_deadline"]
-
-
 def test_the_third_generation_has_committed_histories():
     """Recorded since a draft that stays overdue when its deadline moves keeps the escalation levels it reached: every
     notable path, the late postponement that made the change (tests.scenarios.postponed_while_overdue), and a run
