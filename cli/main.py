@@ -10,13 +10,13 @@ import typer
 from typer import rich_utils
 from typer._click import exceptions as click  # typer carries its own click
 
-from cli import broadcast, calendar, consult, dead_letters, drafts, profiles, records, rulebook, stack, subscribers, tokens
+from cli import broadcast, calendar, consult, dead_letters, drafts, profiles, records, replay, rulebook, stack, subscribers, tokens
 from cli.app import app
 from cli.failures import ExitCode, Failure, Invalid, from_refusal
 from cli.output import emit_json, err, tolerant_streams, wants_json
 from schemas.refusal import Refused
 
-for commands in (drafts.app, records.app, broadcast.app, tokens.refusals_app, stack.app):
+for commands in (drafts.app, records.app, broadcast.app, replay.app, tokens.refusals_app, stack.app):
     app.add_typer(commands)
 app.add_typer(calendar.app, name="calendar", rich_help_panel="Operators")
 app.add_typer(consult.app, name="consult", rich_help_panel="Drafts")
