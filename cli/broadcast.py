@@ -7,6 +7,7 @@ run the same command again.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -26,6 +27,8 @@ from store import registry, subscribers
 from workflows import client as drafts
 
 app = typer.Typer()
+# Drafts asked their status at once, when a committee's remap names those an earlier run kept (every running draft may be).
+ASKED_AT_ONCE = 16
 
 
 class NotAllTold(Failure):
@@ -83,15 +86,18 @@ async def _examined_by_an_earlier_run(client: Client, passed_over: list[str], ol
     """Name the drafts passed over whose examining committee is `old_code` still: their run, of a generation before the
     twenty-second, refuses a committee's remap until it continues as new (found by a re-check: passed over, uncounted,
     where an operator had to find them)."""
-    waiting = []
-    for submission_id in passed_over:
-        try:
-            view = await temporal.call(client, temporal.draft(submission_id), drafts.status(client, submission_id))
-        except Failure:
-            continue
-        if view.examining_committee == old_code:
-            waiting.append(submission_id)
-    for submission_id in waiting:
+    at_once = asyncio.Semaphore(ASKED_AT_ONCE)
+
+    async def examined(submission_id: str) -> bool:
+        async with at_once:
+            try:
+                view = await temporal.call(client, temporal.draft(submission_id), drafts.status(client, submission_id))
+            except Failure:
+                return False
+        return view.examining_committee == old_code
+
+    found = await asyncio.gather(*(examined(sid) for sid in passed_over))
+    for submission_id in (sid for sid, named in zip(passed_over, found, strict=True) if named):
         err.print(Text.assemble(("not remapped", "yellow"), f" {submission_id}: examined by {old_code}, its run (a generation before "
                                 f"the twenty-second) refuses a committee's remap: `legis renew {submission_id} --by WHO`, then run the command again"))
 
