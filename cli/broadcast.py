@@ -154,7 +154,7 @@ def remap_agency(
     temporal.run(change)
 
 
-@app.command("renew", rich_help_panel="Operators", epilog=examples('legis renew BGDDT-2026-017 --by "VPCP operator"', 'legis renew --all --by "VPCP operator"'))
+@app.command("renew", rich_help_panel="Operators", short_help="Have drafts' runs continue as new, taking up this release's rules.", epilog=examples('legis renew BGDDT-2026-017 --by "VPCP operator"', 'legis renew --all --by "VPCP operator"'))
 def renew(
     changed_by: by_option("who asks it (in each run's history)"),
     submission_ids: Annotated[list[str] | None, typer.Argument(help="the drafts whose runs to renew")] = None,

@@ -17,7 +17,7 @@ from cli.output import AsJson, Format, Output, choose, emit_json, examples, out,
 app = typer.Typer()
 
 
-@app.command(rich_help_panel="Operators", epilog=examples(
+@app.command(rich_help_panel="Operators", short_help="Replay histories exported from a deployment with this release's code.", epilog=examples(
     "temporal workflow show -w draft-law-BGDDT-2026-017 --output json > BGDDT-2026-017.json && legis replay BGDDT-2026-017.json"))
 def replay(
     files: Annotated[list[Path], typer.Argument(help="histories as `temporal workflow show --output json` writes them", exists=True,

@@ -144,7 +144,8 @@ async def test_a_round_opened_as_the_run_renews_is_recorded_and_awaited(short_hi
                     round2 = missing.status
                 # The draft's latest run (the visibility store's list of runs is in no order to rely on: a CI run listed the
                 # first run first).
-                latest_run = (await drafts.draft(client, sid).describe()).run_id
+                # Waited for: on a loaded machine the run continues as new a moment after it answered (a CI run described it first).
+                latest_run = (await eventually(lambda: drafts.draft(client, sid).describe(), lambda d: d.run_id != first_run, seconds=30)).run_id
     history = await eventually(lambda: audit.history(pool, sid), lambda h: bool(h.entries) and h.entries[-1].seq == view.events_recorded)
     opened_events = [e.label for e in history.entries if e.event is EventKind.CONSULTATION_OPENED]
     # The draft must await r2 and the audit trail say it opened; its caller must not be told it did not start.
