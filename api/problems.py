@@ -174,8 +174,10 @@ def _invalid(_handler, request: Request, exc: RequestValidationError) -> Problem
     errors = exc.errors()
     body = getattr(exc, "body", None)
     if isinstance(body, dict) and isinstance(body.get("submission_id"), str):
-        # A refused start is recorded under the ID it asked for, as its other refusals are (`api.plumbing`, which checks it).
-        request.state.submission_id = body["submission_id"]
+        # A refused start is recorded under the ID it asked for, as its other refusals are (`api.plumbing`, which checks it),
+        # and as classified unless it says plainly it is not (found by a re-check: a classified start refused for its title
+        # was listed to operators with its lead ministry).
+        request.state.submission_id, request.state.classified = body["submission_id"], body.get("classified", False) is not False
     # FastAPI also reports a list whose items failed as too short (its valid items counted): long enough as sent, only
     # the items are wrong.
     beneath = {error["loc"][:depth] for error in errors for depth in range(1, len(error["loc"]))}

@@ -167,7 +167,7 @@ def renew(
     answered as busy and sent again. A run continues as new by itself only after thousands of events."""
     choose(output, as_json)
     if bool(submission_ids) == every:
-        raise Invalid("submission_ids: name the drafts, or give --all, not both", field="submission_ids", rule="drafts_or_all")
+        raise Invalid("submission_ids: name the drafts, or give --all (one or the other)", field="submission_ids", rule="drafts_or_all")
     try:
         renewal = RunRenewal(asked_by=changed_by)
     except ValidationError as invalid:
@@ -178,6 +178,7 @@ def renew(
         if every:
             async with database.connection() as db:
                 named, absent = await registry.drafts_to_tell(db)
-        await tell_each(client, named, lambda sid: drafts.renew_run(client, sid, renewal), maybe_absent=absent if every else frozenset())
+        await tell_each(client, named, lambda sid: drafts.renew_run(client, sid, renewal), maybe_absent=absent if every else frozenset(),
+                        retry="run the command again for those that did not answer; a draft Temporal does not know needs no renewal (legis list)")
 
     temporal.run(renewing)

@@ -67,6 +67,11 @@ def replay(
 
     results = asyncio.run(each())
     failed = [r for r in results if r["failure"] is not None]
+    if sealed := [r for r in failed if "KeyRingError" in r["failure"]]:
+        # The payloads' keys, not the release's code (found by a re-check: told the release did not replay a sound history).
+        raise Invalid(f"encryption_keys: {len(sealed)} of {len(results)} histories are sealed with a key this command's settings do not hold "
+                      "(LEGIS_ENCRYPTION_KEYS, LEGIS_ENCRYPTION_KEY_FILE): run it with the deployment's keys", field="encryption_keys",
+                      rule="encryption_keys_configured", problems=results)
     if not wants_json():
         for result in results:
             out.print(f"{result['file']}: {result['workflow_id']} replays" if result["failure"] is None else

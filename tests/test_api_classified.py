@@ -266,3 +266,14 @@ async def test_a_classified_start_refused_stays_withheld_once_a_plain_start_take
     listed = (await api.get("/v1/refusals", params={"submission_id": secret.submission_id}, headers=operator)).json()
     [refused] = [r for r in listed if r["rule"] == "examining_committee_known"]
     assert refused["token_id"] is None and "BQP" not in json.dumps(refused) and "UBQPAN" not in (refused["message"] or ""), refused
+
+
+async def test_a_classified_start_refused_by_its_own_fields_is_listed_by_field_and_rule_only(api, pool):
+    """Found by a re-check: a classified start refused for its own model's rule (a title over 500 characters), before the
+    route read `classified`, was listed to operators with its lead ministry's token, agency and role."""
+    secret = start_request(ministry="BQP", classified=True).model_copy(update={"title": "Mật " + "x" * 600})
+    lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+    problem(await api.post("/v1/submissions", json=body(secret), headers=lead), 422, "string_too_long", "title")
+    operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
+    [listed] = (await api.get("/v1/refusals", params={"submission_id": secret.submission_id}, headers=operator)).json()
+    assert listed["token_id"] is None and listed["agency_code"] == "(classified)" and "BQP" not in json.dumps(listed), listed

@@ -129,7 +129,7 @@ def test_a_message_moving_both_meetings_records_the_reconsidering_meetings_move(
                             NOW + timedelta(days=1))
     assert sittings.registry_cutoffs(applied.state).adopted_at == "UBTVQH-12B"
     labels = [e.entry.label for e in applied.effects if isinstance(e, Record)]
-    assert any("adopts the ordinance is now UBTVQH-12B (was UBTVQH-10)" in (label or "") for label in labels), labels
+    assert any("adopts the ordinance is now UBTVQH-12B on 2027-04-20 (was UBTVQH-10 on 2027-01-12)" in (label or "") for label in labels), labels
 
 
 def test_the_twenty_third_generation_has_a_committed_history():
@@ -141,9 +141,26 @@ def test_the_twenty_third_generation_has_a_committed_history():
     assert "reconsidering-meeting-moves-recorded" in patch_ids(load_history(path).events)
     entries = audited(path)
     moved = [e["label"] for e in entries if e["event"] == "DEADLINE_RECOUNTED"]
-    assert ["now UBTVQH-LATER (was none)" in moved[0], "now UBTVQH-TODAY (was UBTVQH-LATER)" in moved[1]] == [True, True], moved
+    assert ["now UBTVQH-LATER on " in moved[0] and "(was none)" in moved[0], "now UBTVQH-TODAY (was UBTVQH-LATER)" in moved[1]] == [True, True], moved
     assert entries[-1]["to_stage"] == "PROMULGATED"
     deferred = audited(HISTORIES_DIR / "deferred_to_its_own_session-s49.json")
     [approved] = [e for e in deferred if e["event"] == "POSTPONEMENT_DECIDED"]
     [change] = [e for e in deferred if e["event"] == "PROGRAMME_CHANGED"]
     assert "lapses with the programme change" in change["label"] and change["to_stage_deadline"] < approved["to_stage_deadline"]
+
+
+def test_a_reconsidering_meeting_moved_to_another_day_says_both_days():
+    """Found by a re-check: the meeting's day moved beside the meeting before the session, the note read "now UBTVQH-12
+    (was UBTVQH-12)"."""
+    _, state = sent_back(NEWEST_GENERATION)
+    moved = JANUARY.model_copy(update={"meets_on": date(2027, 1, 14)})
+    applied = told(state, moved, APRIL.model_copy(update={"meets_on": date(2027, 4, 20)}))
+    labels = [entry.label for entry in recorded(applied)]
+    assert any("is now UBTVQH-10 on 2027-01-14 (was UBTVQH-10 on 2027-01-12)" in label for label in labels), labels
+
+
+def test_an_ordinance_sent_back_with_no_meeting_left_to_reconsider_it_says_so():
+    """Found by a re-check: the only meeting called off, the status said nothing of what the ordinance waits for."""
+    _, state = sent_back(NEWEST_GENERATION)
+    applied = told(state)
+    assert any(w.startswith("no Standing Committee meeting is announced on or after 2026-12-01") for w in views.status(applied.state, "w", NOW).warnings)

@@ -6,6 +6,7 @@ a page not found no way on. A real PostgreSQL, no Temporal."""
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from datetime import timedelta
 
@@ -101,3 +102,25 @@ def test_a_rate_limits_wait_is_never_said_shorter_than_its_retry_after():
 
     said = {seconds: _wait(seconds, "en", None) for seconds in (59, 80, 3599, 5399, 7260)}
     assert said == {59: "59 seconds", 80: "2 minutes", 3599: "60 minutes", 5399: "90 minutes", 7260: "3 hours"}, said
+
+
+async def test_a_public_page_s_refusal_names_no_parameter_code_to_a_citizen(pool):
+    """Found by a re-check: a stale link to the public list's next page (one kept from a release that paged by offset) showed
+    `cursor` in the words a citizen reads, in Vietnamese and in English; it is named as the page's address."""
+    sid = await posted_round(pool, "CURSOR")
+    async with app_client(pool) as http:
+        for language, path in (("vi", "/public?cursor=abc"), ("vi", f"/public/{sid}/cong-khai?cursor=abc"), ("en", "/public?cursor=abc")):
+            http.cookies.set("legis_lang", language)
+            refused = await http.get(path)
+            words = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", refused.text, flags=re.S)))
+            assert refused.status_code == 422 and "cursor" not in words and ("Địa chỉ trang" in words or "This page's address" in words), \
+                re.sub(r"\s+", " ", words)[-400:]
+
+
+async def test_a_mistyped_address_outside_the_api_is_a_page_to_a_browser(pool):
+    """Found by a re-check: `/publc` answered a browser the API's problem JSON; an API client still gets it."""
+    async with app_client(pool) as http:
+        browsed = await http.get("/publc", headers={"Accept": "text/html,application/xhtml+xml"})
+        called = await http.get("/publc", headers={"Accept": "application/json"})
+    assert browsed.status_code == 404 and '<a href="/public">' in browsed.text and browsed.headers["content-type"].startswith("text/html")
+    assert called.status_code == 404 and called.json()["rule"] == "route_unknown"

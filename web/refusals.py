@@ -202,8 +202,9 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
             text, sentence = message, None
         # The project's own rules name what refused (the documents missing, the rounds still open): said after the sentence,
         # for officials; a citizen on a public page in Vietnamese reads the sentence alone, not the rule's English words.
-        detail = message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) else None
-        named = catalogue.gettext(label) if label else field
+        detail = message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) and (label or not public) else None
+        # A parameter of a public page's address is named as the address (found by a re-check: a citizen read `cursor`).
+        named = catalogue.gettext(label) if label else catalogue.gettext("This page's address") if public else field
         if (line := line_of(field)) is not None:
             named = f"{named}, {catalogue.gettext('line')} {line}"
         shown.append({"field": field, "rule": rule, "label": named, "text": text,
@@ -336,12 +337,15 @@ async def _reader_named(request: Request) -> None:
 
 
 def not_found(problem: Callable[[Request, Exception], Response]) -> Callable[[Request, HTTPException], Coroutine[Any, Any, Response]]:
-    """The answer to a path no route serves: under the pages (`/board`, `/public`), the pages' "Not found" in the reader's
-    language; anywhere else, `problem` (the API's problem+json, rule `route_unknown`)."""
+    """The answer to a path no route serves: under the pages (`/board`, `/public`), or outside the API to a browser (it
+    accepts `text/html`), the pages' "Not found" in the reader's language; anywhere else, `problem` (the API's
+    problem+json, rule `route_unknown`)."""
 
     async def answer(request: Request, exc: HTTPException) -> Response:
         path = request.url.path
-        if any(path == prefix or path.startswith(f"{prefix}/") for prefix in PROTECTED):
+        # A browser's mistyped address outside the API (`/publc`) is a page too (found by a re-check: it read raw JSON).
+        browsing = not path.startswith("/v1") and "text/html" in request.headers.get("accept", "")
+        if browsing or any(path == prefix or path.startswith(f"{prefix}/") for prefix in PROTECTED):
             return page(request, "missing.html", status_code=404)
         return problem(request, exc)
 

@@ -59,7 +59,7 @@ def apply_calendar(change: Change, calendar: SessionCalendar) -> None:
         # Recorded beside the message's other events too (found by a breaker: the meeting before the session recorded, the
         # one reconsidering the ordinance called off in the same message, unsaid).
         change.record(EventKind.DEADLINE_RECOUNTED, official=calendar.changed_by, deadline=s.deadline,
-                      label=f"calendar changed: {_adopting_moved(adopting and adopting.code, adopting_was and adopting_was.code)}")
+                      label=f"calendar changed: {_adopting_moved(_on(adopting), _on(adopting_was))}")
 
 
 def _meeting_moved(change: Change, calendar: SessionCalendar, conflict: _Conflict, meeting_was: StandingCommitteeMeeting | None) -> None:
@@ -222,6 +222,11 @@ def _board_moved(now: RegistryCutoffs, was: RegistryCutoffs) -> list[str]:
     if now.adopted_at != was.adopted_at:
         moved.append(_adopting_moved(now.adopted_at, was.adopted_at))
     return moved
+
+
+def _on(meeting: StandingCommitteeMeeting | None) -> str | None:
+    """A meeting as a calendar change names it, its day with it (found by a re-check: "now UBTVQH-80 (was UBTVQH-80)")."""
+    return f"{meeting.code} on {meeting.meets_on}" if meeting else None
 
 
 def _adopting_moved(now: str | None, was: str | None) -> str:

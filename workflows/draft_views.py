@@ -180,6 +180,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         # Said to whoever asked, not only in the history (found by a Government Office's trial: the status showed nothing).
         found.append(f"the postponement to {refused.requested_deadline} was refused by {refused.actor.value if refused.actor else 'its authority'} "
                      f"on {refused.occurred_on or local_day(refused.at)}: the deadline in force stands")
+    if state.stage is Stage.STANDING_COMMITTEE_OPINION and reconsidered(state) and adopting_meeting(state) is None and state.generation >= 22:
+        # Found by a re-check: the only meeting called off, the status said nothing of what the ordinance waits for.
+        found.append(f"no Standing Committee meeting is announced on or after {local_day(state.stage_since)}, the day the ordinance came "
+                     "back, to reconsider it (legis calendar set-meeting)")
     if (meeting := adopting_meeting(state)) is not None and local_day(now) > meeting.meets_on:
         # Found by a breaker: a meeting past with no decision recorded was named as the one to come for months.
         found.append(f"the Standing Committee meeting {meeting.code} on {meeting.meets_on}, which adopts or returns the ordinance, has passed "
