@@ -4,7 +4,7 @@ and a law deferred by the authority that approved its date, which lapses."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from temporalio.client import Client
 
@@ -45,6 +45,19 @@ async def deferred_past_its_approved_date(client: Client, request: StartRequest)
     the date lapses with the programme change and the deadline counts from that session; the lead ministry then withdraws it, so that
     the recording ends."""
     sid, target = request.submission_id, request.target_session
+    await postponed_at_examination(client, request)
+    later = target.model_copy(update={"session": target.session + 1, "opens_on": target.opens_on + timedelta(days=150)})
+    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=later))
+    assert (await drafts.status(client, sid)).postponement is None
+    withdraw = decision(request, S.EXAMINATION, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    await drafts.decide(client, sid, withdraw)
+
+
+async def postponed_at_examination(client: Client, request: StartRequest) -> date:
+    """Through the Government's stages to EXAMINATION, where the committee asks ten more days and the Standing Committee
+    approves them; returns the deadline the rulebook gave."""
+    sid = request.submission_id
     await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION])
     deadline = (await drafts.status(client, sid)).stage_deadline
     await drafts.request_postponement(client, sid, PostponementRequest(
@@ -52,9 +65,4 @@ async def deferred_past_its_approved_date(client: Client, request: StartRequest)
         new_deadline=deadline + timedelta(days=10), reason="Chờ báo cáo của Chính phủ"))
     await drafts.decide_postponement(client, sid, PostponementDecision(
         stage=S.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="Chủ tịch Quốc hội"))
-    later = target.model_copy(update={"session": target.session + 1, "opens_on": target.opens_on + timedelta(days=150)})
-    await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=later))
-    assert (await drafts.status(client, sid)).postponement is None
-    withdraw = decision(request, S.EXAMINATION, Outcome.WITHDRAW).model_copy(
-        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
-    await drafts.decide(client, sid, withdraw)
+    return deadline

@@ -10,8 +10,9 @@ from temporalio.client import Client
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession
 from schemas.enums import Actor, LawKind, Outcome, ProgrammeChangeKind, Role
-from schemas.messages import PostponementDecision, PostponementRequest, StartRequest
+from schemas.messages import StartRequest
 from tests.drafts import decision, opening_ahead, programme_change, start_request
+from tests.scenario_reconsidered_at_the_next_meeting import postponed_at_examination
 from tests.scenarios import S, approve
 from workflows import client as drafts
 from workflows.deadlines import local_day
@@ -46,13 +47,7 @@ async def deferred_to_its_own_session(client: Client, request: StartRequest) -> 
     """At EXAMINATION the Standing Committee moves the deadline ten days on, then brings the law to the extraordinary session
     it already aims at: the date lapses and the deadline is the rulebook's again; the lead ministry then withdraws it."""
     sid, target = request.submission_id, request.target_session
-    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION])
-    deadline = (await drafts.status(client, sid)).stage_deadline
-    await drafts.request_postponement(client, sid, PostponementRequest(
-        stage=S.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBPLTP", role=Role.COMMITTEE_CHAIR, official="Chủ nhiệm",
-        new_deadline=deadline + timedelta(days=10), reason="Chờ báo cáo của Chính phủ"))
-    await drafts.decide_postponement(client, sid, PostponementDecision(
-        stage=S.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="Chủ tịch Quốc hội"))
+    deadline = await postponed_at_examination(client, request)
     await drafts.change_programme(client, sid, programme_change(ProgrammeChangeKind.DEFER, to_session=target))
     status = await drafts.status(client, sid)
     assert status.postponement is None and status.stage_deadline == deadline, (status.stage_deadline, deadline)
