@@ -160,7 +160,7 @@ async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: Gro
     Refused while the window is open, and for a group with nothing left to answer."""
     async with db.acquire() as connection, connection.transaction():
         state = await connection.fetchrow(
-            f"SELECT r.closes_at, r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended('r')} AS round_ended FROM public_rounds r "
+            f"SELECT r.closes_at, r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended_at('r')} IS NOT NULL AS round_ended FROM public_rounds r "
             "JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
         if state is None:
             raise Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
@@ -258,16 +258,10 @@ class PublicRound:
     round_ended: bool = False
 
 
-def _round_ended(row: str) -> str:
-    """SQL: the draft of public round `row` (an alias of `public_rounds`) recorded the round cancelled or lost (its label
-    begins "round <ID> ": `workflows.rounds`): no compilation will come (found by a breaker: the page promised answers,
-    and the lead ministry could give some)."""
-    return (f"EXISTS (SELECT 1 FROM audit_events a WHERE a.submission_id = {row}.submission_id AND a.event IN ('CONSULTATION_CANCELLED', "
-            f"'CONSULTATION_LOST') AND split_part(substr(a.label, 7), ' ', 1) = {row}.round_id)")
-
-
 def _round_ended_at(row: str) -> str:
-    """SQL: when the draft of public round `row` recorded it cancelled or lost (as `_round_ended`), or NULL."""
+    """SQL: when the draft of public round `row` (an alias of `public_rounds`) recorded the round cancelled or lost (its
+    label begins "round <ID> ": `workflows.rounds`), or NULL: no compilation will come then (found by a breaker: the page
+    promised answers, and the lead ministry could give some)."""
     return (f"(SELECT min(a.occurred_at) FROM audit_events a WHERE a.submission_id = {row}.submission_id AND a.event IN "
             f"('CONSULTATION_CANCELLED', 'CONSULTATION_LOST') AND split_part(substr(a.label, 7), ' ', 1) = {row}.round_id)")
 
@@ -277,14 +271,14 @@ _ROUNDS = f"""
 SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
        -- A draft at a final stage, or whose workflow ended outside its rules (terminated, say), takes no more comments.
        -- Nor a round its draft recorded cancelled, while the round closes its registration.
-       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR NOT {registry.OPEN} OR {_round_ended('r')}) AS closed,
+       (r.closed_at IS NOT NULL OR now() >= r.closes_at OR NOT {registry.OPEN} OR ended.at IS NOT NULL) AS closed,
        -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
        NOT {registry.OPEN} AS draft_ended,
        -- Or when its draft recorded it cancelled or lost (found by a breaker: "closed at the end of" a day still to come).
-       CASE WHEN least(r.closed_at, s.ended_at, {_round_ended_at('r')}) < r.closes_at
-            THEN least(r.closed_at, s.ended_at, {_round_ended_at('r')}) END AS closed_early_at,
-       {_round_ended('r')} AS round_ended
-FROM public_rounds r JOIN submissions s USING (submission_id)
+       CASE WHEN least(r.closed_at, s.ended_at, ended.at) < r.closes_at THEN least(r.closed_at, s.ended_at, ended.at) END AS closed_early_at,
+       ended.at IS NOT NULL AS round_ended
+-- The round's end its draft recorded, read once for the three columns that say it.
+FROM public_rounds r JOIN submissions s USING (submission_id) CROSS JOIN LATERAL (SELECT {_round_ended_at('r')} AS at) ended
 WHERE NOT s.classified AND s.title IS NOT NULL
 """
 
