@@ -272,7 +272,8 @@ async def latency(client: Client, pool: asyncpg.Pool, updates: int, concurrent_d
 
 
 async def replay(repeats: int) -> None:
-    from tests.record_histories import HISTORIES, load_history
+    from cli.replay import load_history
+    from tests.record_histories import HISTORIES
 
     say("\n## Replay of a full-lifecycle history")
     replayer = Replayer(workflows=[DraftLawWorkflow], data_converter=UNSEALED)

@@ -9,12 +9,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from temporalio.client import WorkflowHistory
 
 from cli.app import settings
 from cli.failures import Invalid, Rejected
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, wants_json
 
 app = typer.Typer()
+
+
+def load_history(path: Path) -> WorkflowHistory:
+    """A history as `temporal workflow show --output json` writes it, under the workflow ID it was recorded with (the
+    workflow checks it). Raises ValueError, KeyError, IndexError or TypeError for a file that is not one."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return WorkflowHistory.from_json(raw["events"][0]["workflowExecutionStartedEventAttributes"]["workflowId"], raw)
 
 
 @app.command(rich_help_panel="Operators", short_help="Replay histories exported from a deployment with this release's code.", epilog=examples(
@@ -29,7 +37,6 @@ def replay(
     payload keys of this deployment, and say whether it replays; exit 3 when one does not (the release would fail that
     workflow's tasks once it took it over). Nothing is sent to Temporal."""
     choose(output, as_json)
-    from temporalio.client import WorkflowHistory
     from temporalio.runtime import Runtime, TelemetryConfig
     from temporalio.worker import Replayer
 
@@ -42,9 +49,7 @@ def replay(
     histories = []
     for path in files:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            workflow_id = raw["events"][0]["workflowExecutionStartedEventAttributes"]["workflowId"]
-            histories.append((path, WorkflowHistory.from_json(workflow_id, raw)))
+            histories.append((path, load_history(path)))
         except (ValueError, KeyError, IndexError, TypeError) as unreadable:
             raise Invalid(f"files: {path} is not a history as `temporal workflow show --output json` writes one ({type(unreadable).__name__})",
                           field="files", rule="history_json") from None

@@ -11,7 +11,6 @@ of tests/histories/, and commit it. It starts its own time-skipping server and P
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import tempfile
 import threading
@@ -75,13 +74,6 @@ AHEAD = {
     "voted_with_a_session_ahead": (voted_after_its_debate_request, voted_after_its_debate),
     "debated_twice_with_a_session_ahead": (debated_twice_request, voted_at_the_session_ahead),
 }
-
-
-def load_history(path: Path) -> WorkflowHistory:
-    """A committed history, under the workflow ID it was recorded with (the workflow checks it)."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    workflow_id = raw["events"][0]["workflowExecutionStartedEventAttributes"]["workflowId"]
-    return WorkflowHistory.from_json(workflow_id, raw)
 
 
 async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:

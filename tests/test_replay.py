@@ -11,11 +11,11 @@ from temporalio import workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from cli.replay import load_history
 from schemas.state import NEWEST_GENERATION, DraftLawInput
 from tests.conftest import TEST_KEYS
 from tests.drafts import patch_ids
 from tests.record_histories import HISTORIES as HISTORIES_DIR
-from tests.record_histories import load_history
 from tests.reproduce_update_while_pinning import ran_ahead
 from workers.worker import sandbox_runner
 from workflows.codec import data_converter
