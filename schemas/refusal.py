@@ -11,6 +11,8 @@ from enum import Enum
 
 from pydantic import ValidationError
 
+from schemas.bounds import MAX_ERRORS
+
 
 class RefusalKind(str, Enum):
     INVALID = "INVALID"  # the message breaks a rule of its own (422): correct it
@@ -69,13 +71,24 @@ class Refused(ValueError):
     def invalid(cls, error: ValidationError) -> Refused:
         """A message that does not validate against its model: its first problem's field and rule (pydantic's error
         type, which the project's validators name after their rule, `schemas.text.invalid`), and the other problems
-        named after it; in pydantic's words, never quoting the input."""
-        problems = [described(e) for e in error.errors(include_url=False, include_input=False)] or [("input", "invalid", "invalid")]
+        named after it (the first `MAX_ERRORS`, and how many more); in pydantic's words, never quoting the input."""
+        return cls.of_errors(error.errors(include_url=False, include_input=False))
+
+    @classmethod
+    def of_errors(cls, errors: list[dict]) -> Refused:
+        """`invalid` for pydantic's errors as a list (`schemas.bounds.over_bounds` gives them so): bounded in size whatever
+        the message held (found by a breaker: 60,000 empty documents in a raw update were refused in 6 MB of words, which
+        Temporal would not take, so that the draft's workflow task failed in their place)."""
+        problems = [described(e) for e in errors[:MAX_ERRORS + 1]] or [("input", "invalid", "invalid")]
         (field, rule, message), more = problems[0], problems[1:]
         if more:
-            message += f" (and {len(more)} more: " + ", ".join(f"{f} ({r})" for f, r, _ in more) + ")"
+            named = ", ".join(f"{f} ({r})" for f, r, _ in more)
+            message += f" (and {len(errors) - 1} more: {named}" + (", ..." if len(errors) > len(problems) else "") + ")"
         return cls(field, rule, message, RefusalKind.INVALID)
 
+
+# The longest field a refusal names: a location's parts are the message's own keys.
+MAX_FIELD = 200
 
 # Pydantic's words where they name Python's types, not what a caller writes in JSON.
 _WORDING = {
@@ -94,6 +107,8 @@ def described(error: dict, *, whole: str = "input", skip: tuple[str, ...] = ()) 
     named = (error.get("ctx") or {}).get("field")
     location = [str(part) for part in error["loc"] if part not in skip]
     field = ".".join([*location, *([named] if named else [])]) or whole
+    if len(field) > MAX_FIELD:  # an unknown key is the caller's, of any length
+        field = field[:MAX_FIELD] + "..."
     said = error["msg"].removeprefix("Value error, ").removeprefix(f"{named}: ")
     if (plain := _WORDING.get(error["type"])) is not None:
         said = plain + (f" ({said.split(', ', 1)[1]})" if ", " in said else "")

@@ -102,12 +102,17 @@ async def test_json_files_are_utf8_with_or_without_a_byte_order_mark_and_nothing
                                'ghi_ch\\ud800: the key "ghi_ch\\ud800" holds a lone surrogate U+D800', "valid_unicode"),
         # The API's body limit: read no further than one byte past it (`/dev/zero` below, endless, grew a CLI to 24 GB).
         "huge.json": (b" " * (4 * 1024 * 1024) + decision.encode(), "over 4194304 bytes, the most a message may be", "file_too_large"),
+        # Found by a breaker: every item's problems were printed, 9.8 MB of them; the bound first, then at most 20 problems.
+        "many.json": (json.dumps(json.loads(decision) | {"documents": [{}] * 60000}).encode(), "documents: List should have at most 50 "
+                      "items, not 60000", "too_long"),
+        "malformed.json": (json.dumps(json.loads(decision) | {"documents": [{}] * 50}).encode(), "; and 130 more", "missing"),
     }
     for name, (content, _, _) in files.items():
         (tmp_path / name).write_bytes(content)
     answers = await asyncio.gather(*(cli("decide", sid, str(tmp_path / name)) for name in files))
     for (name, (_, message, rule)), (code, _, err) in zip(files.items(), answers, strict=True):
         assert code == 2 and message in err and f"(rule: {rule})" in err and "Traceback" not in err, (name, err)
+        assert len(err) < 4096, (name, len(err))
     code, _, err = await cli("decide", sid, "/dev/zero")
     assert code == 2 and err == "invalid: /dev/zero: over 4194304 bytes, the most a message may be (as the API's body) (rule: file_too_large)\n", err
     code, out, _ = await cli("decide", sid, str(tmp_path / "twice.json"), "--output", "json")

@@ -9,12 +9,17 @@ import ast
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from activities.destinations import DestinationRefused
 from api.problems import HTTP_STATUS, STATUS, answered_as, from_draft, problem
 from api.tokens import Unauthenticated
 from cli.failures import ExitCode, from_refusal
-from schemas.refusal import RefusalKind, Refused
+from schemas.bounds import MAX_ERRORS
+from schemas.enums import Stage
+from schemas.messages import Decision
+from schemas.refusal import MAX_FIELD, RefusalKind, Refused, described
+from tests.drafts import decision, start_request
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("activities", "api", "schemas", "store", "web", "workers", "workflows", "cli")
@@ -128,3 +133,19 @@ def test_the_cli_exits_with_the_code_a_refusals_kind_calls_for(kind, code):
     things stand", where exit 5 says the same command may succeed later."""
     failed = from_refusal(Refused("submission_id", "draft_not_ready", "the draft is pinning its rulebook", kind))
     assert (failed.code, failed.as_json()["kind"], failed.as_json()["rule"]) == (code, kind.value, "draft_not_ready")
+
+
+
+def test_a_refusal_of_any_number_of_problems_names_the_first_twenty_and_counts_the_rest():
+    """Found by a breaker: a refusal listed every problem pydantic found, 6 MB of words for 60,000 empty documents, and
+    a key of the caller's whole."""
+    request = start_request()
+    message = decision(request, Stage.POLICY_PROPOSAL).model_dump(mode="json") | {"documents": [{}] * 50, "k" * 100_000: 1}
+    with pytest.raises(ValidationError) as invalid:
+        Decision.model_validate(message)
+    assert invalid.value.error_count() == 151
+    refused = Refused.invalid(invalid.value)
+    assert refused.message.startswith("Field required (and 150 more: ") and refused.message.endswith(", ...)"), refused.message[:200]
+    assert refused.message.count(" (missing)") == MAX_ERRORS and (refused.field, refused.rule) == ("documents.0.kind", "missing")
+    [extra] = [e for e in invalid.value.errors() if e["type"] == "extra_forbidden"]
+    assert described(extra)[0] == "k" * MAX_FIELD + "..."

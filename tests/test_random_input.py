@@ -309,6 +309,34 @@ async def test_a_raw_payload_in_an_unknown_encoding_or_that_does_not_parse_is_re
     await assert_no_task_failed(handle)
 
 
+async def test_a_raw_message_of_many_malformed_items_is_refused_by_its_bound_in_a_few_words(dev_env, fuzz_queue):
+    """Found by a breaker: a raw `decide` of 60,000 empty documents (240 KB) was refused in 6 MB of words (every item's
+    problems), which Temporal would not take: the draft's workflow task failed (PAYLOADS_TOO_LARGE) and its sender read
+    "Workflow Task in failed state"; a raw start of 20,000 empty steps retried its first task for ever. The bound is
+    walked first (`schemas.bounds`), and a refusal names at most `MAX_ERRORS` problems."""
+    request = start_request(prefix="RAWBIG")
+    await drafts.start_submission(dev_env.client, request, task_queue=fuzz_queue)
+    handle = drafts.draft(dev_env.client, request.submission_id)
+    too_many = body(decision(request, Stage.POLICY_PROPOSAL)) | {"documents": [{}] * 60000}
+    malformed = body(decision(request, Stage.POLICY_PROPOSAL)) | {f"x{i}": 1 for i in range(5000)}
+    for message, rule, field in ((too_many, "too_long", "documents"), (malformed, "extra_forbidden", "x0")):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update("decide", message)
+        cause = refused.value.cause
+        assert cause.type == "Refused" and cause.details[0] == {"field": field, "rule": rule, "kind": "INVALID"}, cause
+        assert len(cause.message) < 4096, len(cause.message)
+    raw_start = start_request(prefix="RAWBIG").model_dump(mode="json") | {"passed": [{}] * 20000}
+    started = await dev_env.client.start_workflow("DraftLawWorkflow", raw_start, id=workflow_id_for(raw_start["submission_id"]),
+                                                  task_queue=fuzz_queue)
+    with pytest.raises(WorkflowFailureError) as failed:
+        await started.result()
+    assert failed.value.cause.details[0] == {"field": "passed", "rule": "too_long", "kind": "INVALID"}
+    receipt = await drafts.decide(dev_env.client, request.submission_id, decision(request, Stage.POLICY_PROPOSAL))
+    assert receipt.first_seq == 2
+    await assert_no_task_failed(handle)
+    await assert_no_task_failed(started)
+
+
 async def test_a_crafted_round_result_that_breaks_a_bound_leaves_the_draft_as_it_was(dev_env, fuzz_queue):
     """The round's result comes by signal, which any client can send: one that would grow the draft without bound
     (more silent consultees than a round asks, an official's name of 5,000 characters, counts past their column), or a
