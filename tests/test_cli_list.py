@@ -28,3 +28,22 @@ async def test_legis_list_overdue_lists_the_running_drafts_past_their_deadline(c
     assert code == 0 and [r["workflow_id"] for r in json.loads(out)] == [drafts.workflow_id_for(late.submission_id)], (out, err)
     code, out, _ = await cli("list", "--overdue", "--ministry", ministry)
     assert code == 0 and "(OVERDUE)" in out and "LegisStageDeadline <=" in " ".join(out.split())
+
+
+async def test_legis_list_shows_a_renewed_draft_once(cli, dev_env, tmp_path):
+    """Found by a Government Office operator's trial: after `legis renew`, `legis list` listed the draft twice, its running
+    run and the one that continued as new, with the stage and deadline it had then; a draft continues as new many times."""
+    ministry = f"RN{uuid.uuid4().hex[:6].upper()}"
+    request = start_request(ministry=ministry)
+    (tmp_path / "start.json").write_text(request.model_dump_json())
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    workflow_id = drafts.workflow_id_for(request.submission_id)
+    code, out, err = await cli("renew", request.submission_id, "--by", "operator")
+    assert code == 0, (out, err)
+
+    async def runs() -> list[str]:
+        return sorted([e.status.name async for e in dev_env.client.list_workflows(f"WorkflowId = '{workflow_id}'")])
+
+    await eventually(runs, lambda statuses: statuses == ["CONTINUED_AS_NEW", "RUNNING"])
+    code, out, err = await cli("list", "--ministry", ministry, "--output", "json")
+    assert code == 0 and [(r["workflow_id"], r["status"]) for r in json.loads(out)] == [(workflow_id, "RUNNING")], (out, err)

@@ -426,8 +426,10 @@ async def _query(client: Client, submission_id: str, query, *, attempts: int = 5
 def list_query(*, stage: Stage | None = None, ministry: str | None = None, session: str | None = None,
                overdue_at: datetime | None = None) -> str:
     """A visibility query over the custom search attributes, as typed in the Web UI's filter box; `overdue_at`: only the
-    running drafts whose deadline was missed by then (the attribute holds the moment it is missed)."""
-    clauses = [f"WorkflowType = '{WORKFLOW_TYPE}'"]
+    running drafts whose deadline was missed by then (the attribute holds the moment it is missed). A run that continued
+    as new is left out: its draft is listed by its newer run (found by an operator's trial: a renewed draft was listed
+    twice, once with the stage and deadline it had when it continued)."""
+    clauses = [f"WorkflowType = '{WORKFLOW_TYPE}'", "ExecutionStatus != 'ContinuedAsNew'"]
     for key, value in ((sa.STAGE, stage.value if stage else None), (sa.LEAD_MINISTRY, ministry), (sa.TARGET_SESSION, session)):
         if value is not None:
             clauses.append(f"{key.name} = '{quoted(value)}'")
