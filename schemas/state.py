@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidatorFunctionWrapHandler, model_validator
 
 from schemas.calendar import StandingCommitteeMeeting, TargetSession, WorkingCalendar
-from schemas.enums import DocumentKind, ProgrammeTrack, SessionProcedure, Stage
+from schemas.enums import DocumentKind, EventKind, ProgrammeTrack, SessionProcedure, Stage
 from schemas.messages import AgencyCode, DocumentRef, PostponementRequest, StartRequest, VoteCount
 from schemas.refusal import Refused
 from schemas.rulebook import Rulebook
@@ -35,7 +35,9 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 23
+NEWEST_GENERATION = 24
+# The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
+LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
 # the dossier and in each of its recent versions, within the state's bound (30 took the largest state to 1.12 MB).
 MAX_COMPILATIONS = 10
@@ -176,7 +178,19 @@ class DraftState(BaseModel):
     rounds_opened: tuple[str, ...] = Field(default=(), max_length=MAX_ROUNDS)
     seq: int = Field(default=0, ge=0, description="events recorded so far; the next is seq + 1")
     recent: tuple[HistoryEntry, ...] = Field(default=(), max_length=RECENT_EVENTS)
+    # Left out when none, so that a worker of an earlier release still reads a state that keeps none.
+    latest: tuple[HistoryEntry, ...] = Field(default=(), max_length=len(LATEST_KINDS), exclude_if=lambda kept: not kept, description="the "
+                                             "latest event of each of `LATEST_KINDS`, however many events followed it (twenty-fourth "
+                                             "generation on): `recent` keeps the last 30 of any kind")
     seen: tuple[SeenRequest, ...] = Field(default=(), max_length=REMEMBERED_REQUESTS)
+
+    def last(self, kind: EventKind) -> HistoryEntry | None:
+        """The latest event of `kind` the draft keeps: in `latest` (twenty-fourth generation on), or among the recent."""
+        return max((e for e in (*self.latest, *self.recent) if e.event is kind), key=lambda e: e.seq, default=None)
+
+    def kept_of(self, kind: EventKind) -> tuple[HistoryEntry, ...]:
+        """The events of `kind` the draft keeps (`latest` and `recent`), each once, in the order recorded."""
+        return tuple(sorted({e.seq: e for e in (*self.latest, *self.recent) if e.event is kind}.values(), key=lambda e: e.seq))
 
     @property
     def examining_committee(self) -> str | None:

@@ -407,6 +407,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
     from schemas.consultation import MAX_COMMENTS_PER_ROUND
     from schemas.messages import LONGEST_REQUEST_ID, Disagreement, DocumentRef, VoteCount
     from schemas.state import (
+        LATEST_KINDS,
         MAX_COMPILATIONS,
         MAX_MEETINGS,
         MAX_OPEN_POINTS,
@@ -461,6 +462,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         "open_rounds": tuple(RoundWatch(round=round_, check_at=NOW, consultees="0" * 16, leads=tuple(f"B{i:023d}" for i in range(WATCHED_LEADS))) for _ in range(MAX_OPEN_ROUNDS)),
         "rounds_opened": tuple(f"{i:040d}" for i in range(MAX_ROUNDS)),
         "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
+        "latest": tuple(kept(entry) for _ in LATEST_KINDS),
         "seen": tuple(SeenRequest(request_id="R" * LONGEST_REQUEST_ID, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),
     })
     size = len(DraftState.model_validate_json(largest.model_dump_json()).model_dump_json().encode())

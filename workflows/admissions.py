@@ -124,15 +124,16 @@ def admits_examining_committee(request: StartRequest) -> None:
 
 def admits_after_programme_change(state: DraftState | None, message: BaseModel) -> None:
     """A decision, a postponement asked or decided, or a programme change entered afterwards (`occurred_on`) is not dated
-    before a programme change already recorded at the draft's stage, among its recent events: the stage was still open
+    before a programme change already recorded at the draft's stage (the latest kept however many events followed it, from
+    the twenty-fourth generation on; before, among its recent events): the stage was still open
     then (found by an official's trial: a decision dated the 3rd, entered after a deferral recorded on the 6th, left the
     history showing the stage deferred after it ended, and was counted on time against the deadline the deferral set).
     Raises Refused `not_before_programme_change` (INVALID) naming `occurred_on`. Days in Ha Noi."""
     day = getattr(message, "occurred_on", None)
     if state is None or day is None or not isinstance(message, (Decision, PostponementRequest, PostponementDecision, ProgrammeChange)):
         return
-    changed = max((e.occurred_on or local_day(e.at) for e in state.recent if e.event is EventKind.PROGRAMME_CHANGED
-                   and e.stage is state.stage and e.at >= state.stage_since), default=None)
+    changed = max((e.occurred_on or local_day(e.at) for e in state.kept_of(EventKind.PROGRAMME_CHANGED)
+                   if e.stage is state.stage and e.at >= state.stage_since), default=None)
     if changed is not None and day < changed:
         raise Refused("occurred_on", "not_before_programme_change", f"{day} is before the programme change at {state.stage.value} on "
                       f"{changed}, already recorded: the stage was still open then", INVALID)

@@ -13,7 +13,7 @@ from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import Actor, EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
 from schemas.rulebook import EscalationStep
-from schemas.state import KEPT_REASONS, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
+from schemas.state import KEPT_REASONS, LATEST_KINDS, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
 from workflows.deadlines import passes_at, start_of
@@ -109,6 +109,8 @@ class Change:
         entry = HistoryEntry(seq=s.seq + 1, at=fields.pop("at", self.now), event=event, **fields)
         s.seq = entry.seq
         s.recent = (*s.recent, kept(entry))[-RECENT_EVENTS:]
+        if s.generation >= 24 and event in LATEST_KINDS:
+            s.latest = (*(e for e in s.latest if e.event is not event), kept(entry))
         self.effects.append(Record(entry))
         return entry
 
@@ -131,6 +133,7 @@ class Change:
         dated = entry.model_copy(update={"to_stage_deadline": s.deadline})
         self.effects = [Record(dated) if isinstance(e, Record) and e.entry is entry else e for e in self.effects]
         s.recent = tuple(kept(dated) if e.seq == entry.seq else e for e in s.recent)
+        s.latest = tuple(kept(dated) if e.seq == entry.seq else e for e in s.latest)
 
     def refresh(self) -> None:
         self.effects.append(UpdateVisibility())

@@ -108,7 +108,7 @@ def _final_step(state: DraftState) -> HistoryEntry | None:
 
 
 def _asked_late(state: DraftState) -> bool:
-    """Whether the postponement awaiting a decision was asked late, as its event (among the recent ones) recorded it."""
+    """Whether the postponement awaiting a decision was asked late, as its event (`rules.postponement_asked`) recorded it."""
     if state.pending_postponement is None:
         return False
     asked = postponement_asked(state)
@@ -197,8 +197,8 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
 
 
 def _refused_here(state: DraftState) -> HistoryEntry | None:
-    """The latest postponement decided at the current stage, among the recent events, when it was a refusal."""
-    decided = [e for e in state.recent if e.event is EventKind.POSTPONEMENT_DECIDED and e.stage is state.stage and e.at >= state.stage_since]
+    """The latest postponement decided at the current stage (among those the draft keeps, `DraftState.kept_of`), when it was a refusal."""
+    decided = [e for e in state.kept_of(EventKind.POSTPONEMENT_DECIDED) if e.stage is state.stage and e.at >= state.stage_since]
     return decided[-1] if decided and decided[-1].approved is False else None
 
 

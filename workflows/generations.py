@@ -131,6 +131,11 @@
    one before the session, while the status named the next (found by a breaker and a re-check). A deferral that lapses an
    approved date while the draft stays aimed at its session (an extraordinary one) counts the deadline again: the lapsed
    date stood as the deadline with no postponement behind it (found by a breaker).
+24. The latest decision, postponement asked, postponement decided and programme change are kept however many events
+   follow them (`DraftState.latest`), and the rules that read them back read them there (`DraftState.last`): from the
+   last 30 events alone, thirty filings at a stage let a postponement's decision be dated before its request and a
+   decision before a deferral, and the status stopped saying a pending request was late or a postponement refused
+   (found by a breaker). A state carried from an older generation keeps what its recent events hold.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -141,7 +146,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.state import DraftState
+    from schemas.state import LATEST_KINDS, DraftState
     from workflows import rounds, rules
 
 DRAFT_CORE_PATCH = "draft-core"
@@ -168,8 +173,9 @@ REGULAR_SESSION_NEXT_PATCH = "next-regular-session-after-a-debate"
 COMPILATIONS_APART_PATCH = "compilations-kept-apart"
 RECONSIDERED_AND_REMAPPED_PATCH = "reconsidered-at-the-next-meeting-committee-remapped"
 MEETING_MOVES_RECORDED_PATCH = "reconsidering-meeting-moves-recorded"
+LATEST_KEPT_PATCH = "latest-of-each-kind-kept"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
@@ -195,4 +201,6 @@ def carried_into(state: DraftState, generation: int) -> DraftState:
         taken_up = rounds.taking_up_leads(taken_up)
     if state.generation < 14 <= generation:
         taken_up = taken_up.model_copy(update={"postponed_here_on": rules.postponed_here(taken_up)})
+    if state.generation < 24 <= generation:
+        taken_up = taken_up.model_copy(update={"latest": tuple(e for kind in LATEST_KINDS if (e := state.last(kind)) is not None)})
     return taken_up

@@ -432,8 +432,10 @@ def check_round_cancellation(state: DraftState, cancellation: RoundCancellation,
 
 
 def postponement_asked(state: DraftState) -> HistoryEntry | None:
-    """The event of the last postponement asked, among the draft's recent ones (the one awaiting a decision, if any)."""
-    return next((e for e in reversed(state.recent) if e.event is EventKind.POSTPONEMENT_REQUESTED), None)
+    """The event of the last postponement asked (the one awaiting a decision, if any): kept however many events followed
+    it from the twenty-fourth generation on (`DraftState.latest`; found by a breaker: thirty filings after a request, a
+    decision dated before it was taken), before among the recent ones only."""
+    return state.last(EventKind.POSTPONEMENT_REQUESTED)
 
 
 def latest(bound: date | None, day: date) -> date:

@@ -346,7 +346,7 @@ def aimed_by_the_draft(state: DraftState) -> bool:
     """Whether the session the draft aims at is one it chose from the calendar after its last sitting (the first announced
     after the session that debated it, or, for an ordinance, after its referral), not one a message named (the start's,
     or a carry-over's, the decision before)."""
-    last = next((e for e in reversed(state.recent) if e.event is EventKind.DECISION), None)
+    last = state.last(EventKind.DECISION)
     if (announced(state, state.target) is None or state.target.code == state.request.target_session.code
             or (last is not None and last.outcome is Outcome.CARRY_OVER)):
         return False
