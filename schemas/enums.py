@@ -1,11 +1,18 @@
 """Enumerations named as in DOMAIN.md; the Vietnamese term stands beside each where officials use it."""
 
+from datetime import date
 from enum import Enum
 
 
 class ProcessVersion(str, Enum):
     LAW_2015 = "LAW_2015"  # Luật 80/2015/QH13, sửa đổi 63/2020/QH14
     LAW_2025 = "LAW_2025"  # Luật 64/2025/QH15
+
+    @property
+    def in_force(self) -> tuple[date, date | None]:
+        """The day the version's law came into force and the day the next replaced it (None: in force): Law 80/2015/QH13
+        from 1 July 2016, Law 64/2025/QH15 from 1 April 2025 (DOMAIN.md, "Two process versions")."""
+        return {ProcessVersion.LAW_2015: (date(2016, 7, 1), date(2025, 4, 1)), ProcessVersion.LAW_2025: (date(2025, 4, 1), None)}[self]
 
 
 class Actor(str, Enum):

@@ -64,6 +64,25 @@ def test_a_new_draft_may_aim_at_a_session_opening_today_not_one_opened_yesterday
     assert (past.field, past.rule, past.kind) == ("target_session.opens_on", "not_in_past", RefusalKind.INVALID)
 
 
+@pytest.mark.parametrize(("version", "first_step", "field"), [
+    (ProcessVersion.LAW_2015, date(2025, 3, 31), None), (ProcessVersion.LAW_2015, date(2025, 4, 1), "process_version"),
+    (ProcessVersion.LAW_2015, date(2016, 6, 30), "passed.0.occurred_on"), (ProcessVersion.LAW_2015, None, "process_version"),
+    (ProcessVersion.LAW_2025, date(2025, 3, 31), "passed.0.occurred_on"), (ProcessVersion.LAW_2025, date(2025, 4, 1), None),
+])
+def test_a_draft_started_on_the_day_a_version_came_into_force_follows_it(version, first_step, field):
+    """LAW_2025 (Law 64/2025/QH15) in force from 2025-04-01, replacing LAW_2015 (Law 80/2015/QH13, from 2016-07-01): a draft
+    started that day follows LAW_2025; a LAW_2015 draft is one under way since before it (no step: started today)."""
+    request = core_request(version)
+    if first_step is not None:
+        stage = load_rulebook(version).stages[0].stage
+        request = request.model_copy(update={"passed": (decision(request, stage).model_copy(update={"occurred_on": first_step}),)})
+    if field is None:
+        admissions.admits_version_in_force(request, NOW)
+    else:
+        found = refused(admissions.admits_version_in_force, request, NOW)
+        assert (found.field, found.rule, found.kind) == (field, "version_in_force", RefusalKind.INVALID)
+
+
 def test_of_two_cut_offs_at_a_stage_the_earlier_applies():
     assert earliest(date(2027, 3, 1), None, date(2027, 2, 1)) == date(2027, 2, 1)
     assert earliest(None, None) is None

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 
 from pydantic import BaseModel
 
@@ -120,6 +121,26 @@ def admits_examining_committee(request: StartRequest) -> None:
     Raises Refused `examining_committee_known` (INVALID). New input's alone: a draft started before the rule keeps its code."""
     if request.examining_committee is not None and (why := committee_refusal(request.examining_committee)) is not None:
         raise Refused("examining_committee", "examining_committee_known", why, INVALID)
+
+
+def admits_version_in_force(request: StartRequest, now: datetime) -> None:
+    """A draft follows the process version in force when it started, and keeps it (DOMAIN.md, "Two process versions"):
+    its start, the first step of a draft entered under way or today (Ha Noi), is not on or after the day the version was
+    replaced, and no step is dated before the version came into force (found by an operator's trial: a draft started
+    today under LAW_2015 stood at a stage the law in force no longer has, with its limits, and a LAW_2025 draft was
+    entered with a step of 2024). Raises Refused `version_in_force` (INVALID) naming `process_version`, or the step's
+    `passed.N.occurred_on`. Days in Ha Noi."""
+    version = request.process_version
+    begins, replaced = version.in_force
+    for number, step in enumerate(request.passed):
+        if step.occurred_on is not None and step.occurred_on < begins:
+            raise Refused(f"passed.{number}.occurred_on", "version_in_force", f"{step.occurred_on} is before {version.value} came into "
+                          f"force on {begins}: a step taken then followed the law in force then", INVALID)
+    started = request.passed[0].occurred_on if request.passed and request.passed[0].occurred_on else local_day(now)
+    if replaced is not None and started >= replaced:
+        raise Refused("process_version", "version_in_force", f"{version.value} was replaced on {replaced}: a draft started since "
+                      f"({started}) follows the version in force then; a draft started under {version.value} is entered under way "
+                      f"with the steps it passed, the first before {replaced}", INVALID)
 
 
 def admits_after_programme_change(state: DraftState | None, message: BaseModel) -> None:
