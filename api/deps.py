@@ -243,7 +243,7 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
                                f"running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) "
                                "to apply it once", RefusalKind.BUSY))
     if rpc.status is RPCStatusCode.INVALID_ARGUMENT:
-        return problem(Refused("body", "temporal_accepts", f"Temporal refused the request: {rpc.message}", RefusalKind.INVALID))
+        return problem(Refused("body", "temporal_accepts", drafts.refused_message(rpc), RefusalKind.INVALID))
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
     return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}; send "

@@ -25,7 +25,15 @@ from cli.failures import Failure, Invalid, NotFound, Rejected, Unavailable, from
 from schemas.refusal import Refused
 from store import board
 from workers.settings import Settings, temporal_client
-from workflows.client import closed, refused_by_the_draft, refused_query, task_failing, task_failing_message, unanswered_query_message
+from workflows.client import (
+    closed,
+    refused_by_the_draft,
+    refused_message,
+    refused_query,
+    task_failing,
+    task_failing_message,
+    unanswered_query_message,
+)
 from workflows.codec import KeyRingError
 from workflows.draft_law import workflow_id_for as draft_workflow_id
 from workflows.round_client import found_workflow_id
@@ -157,7 +165,9 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
     if rpc.status is RPCStatusCode.CANCELLED:
         return Unavailable(f"Temporal at {config.temporal_address} gave up waiting for a worker's answer ({rpc.message}); "
                            "see the worker's log, or retry with a longer --timeout", rule="worker_answers")
-    if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.INVALID_ARGUMENT):
+    if rpc.status is RPCStatusCode.INVALID_ARGUMENT:
+        return Invalid(f"Temporal at {config.temporal_address}: {refused_message(rpc)}", rule="temporal_accepts")
+    if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED):
         return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
     return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")
 

@@ -388,6 +388,16 @@ def task_failing(rpc: RPCError) -> bool:
     return rpc.status is RPCStatusCode.FAILED_PRECONDITION and "Workflow Task in failed state" in rpc.message
 
 
+def refused_message(rpc: RPCError) -> str:
+    """Why Temporal refused a request as invalid (INVALID_ARGUMENT), in words for whom sent it: a payload over the server's
+    size limit is said so, with the limit and what to send less of (found by a breaker: a start of 3.7 MB, within the
+    API's 4 MiB, was refused "Blob data size exceeds limit.", naming neither)."""
+    if "size exceeds limit" in rpc.message:
+        return (f"Temporal refused the request: {rpc.message.rstrip('.')}: a message encoded is at most 2 MB on a default "
+                "server (its limit.blobSize.error); send it with fewer or shorter texts, documents or steps (passed)")
+    return f"Temporal refused the request: {rpc.message}"
+
+
 def refused_query(failed: WorkflowQueryFailedError) -> bool:
     """Whether a query failed with the draft's own refusal (its rule in its text, readable as such); any other failure is
     the worker's that answered (found by a breaker: one lacking the draft's key), to be asked again."""
