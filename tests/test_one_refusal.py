@@ -38,7 +38,7 @@ def _calls(name: str):
 # The kind a CLI exit class gives a rule it is raised with (`cli.failures`), unless the call names one.
 EXITS = {"Invalid": "INVALID", "Rejected": "CONFLICT", "NotFound": "NOT_FOUND", "Unavailable": "BUSY"}
 # The rules of a sitting's or a meeting's day (the README's Errors section): CONFLICT for today (wait), INVALID for a day given (correct it).
-DATED = {"after_session_opens", "within_session", "at_the_meeting"}
+DATED = {"after_session_opens", "within_session", "at_the_meeting", "reconsideration_window"}
 
 
 def test_one_rule_has_one_kind_wherever_it_refuses():
