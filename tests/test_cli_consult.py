@@ -8,6 +8,7 @@ import io
 import json
 import re
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
@@ -16,6 +17,7 @@ from schemas.public import PublicComment
 from store import public
 from tests.drafts import EXAMPLES, example
 from tests.polling import eventually
+from workflows.sessions import last_day_of
 
 
 async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, tmp_path):
@@ -44,7 +46,9 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     # A script reads the same count (found by a new user: the table had it, the JSON not).
     code, as_json, err = await cli("consult", "show", sid, "CONG-KHAI", "--json")
     assert code == 0 and json.loads(as_json)["public_unanswered"] == 2, as_json + err
-    assert re.search(r"window\W+closes ", out), out
+    # Its last day, as the public page says it (found by an operator's trial: "closes 2026-12-23T00:00:00+07:00" read as the 23rd).
+    last = last_day_of(datetime.fromisoformat(json.loads(as_json)["closes_at"]))
+    assert re.search(rf"window\W+closes at the end of {last} \(Ha Noi\)", out), out
     # Withdrawn, the round is cancelled: it asks for no answer (found by a new user: "to answer before the compilation").
     withdraw = json.loads((tmp_path / "12-programme-defer.json").read_text(encoding="utf-8")) | {"kind": "WITHDRAW", "to_session": None}
     (tmp_path / "withdraw.json").write_text(json.dumps(withdraw), encoding="utf-8")
