@@ -213,11 +213,10 @@ def check_target(request: StartRequest, pinned: PinnedRules, now: datetime) -> N
     """The session a new submission aims at, checked before it starts (by the HTTP API and `legis start`, beside
     `open_draft`; not by the draft, whose first task may run after the day turns): one not on the calendar in order with
     those announced, as `legis calendar set-session` would take it; and, but for a draft under way (whose session may be
-    sitting), not one that opened before today (Ha Noi), at the day the calendar gives it. And the process version in
+    sitting), not one that opened before today (Ha Noi), at the day the calendar gives it; and the process version in
     force when the draft started (`admissions.admits_version_in_force`).
 
-    Raises Refused (INVALID) `target_session.opens_on`: `sessions_in_order`, `not_in_past`; `process_version` or
-    `passed.N.occurred_on`: `version_in_force`."""
+    Raises Refused (INVALID) `target_session.opens_on` `sessions_in_order`, `not_in_past`; `version_in_force`."""
     admissions.admits_version_in_force(request, now)
     announced = next((s for s in pinned.sessions if s.code == request.target_session.code), None)
     target, today = announced or request.target_session, local_day(now)
