@@ -9,7 +9,7 @@ import asyncio
 import csv
 import uuid
 from collections.abc import Awaitable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -22,7 +22,7 @@ from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file, who
 from cli.drafts import send, send_again
 from cli.failures import NotFound, Unavailable, from_refusal
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, instant, out, pairs, plain, wants_json, warn
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, instant, out, pairs, plain, wants_json, warn, window_end
 from schemas import messages
 from schemas.consultation import (
     Compilation,
@@ -41,8 +41,6 @@ from schemas.refusal import Refused
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows import round_client, round_requests
-from workflows.deadlines import start_of
-from workflows.sessions import last_day_of
 
 app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at once; silence recorded when the window closes.",
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
@@ -117,9 +115,9 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
         comments, awaited = receipt.comments, receipt.awaiting
         out.print(f"opinion of {receipt.consultee} {f'already taken under request {key}' if repeated else 'taken'}: {comments} "
                   f"comment{'s' * (comments != 1)}; {awaited} consultee{'s' * (awaited != 1)} awaited{' then' * repeated}; "
-                  + (f"the round closes now, every consultee having answered (its window ran to {instant(receipt.closes_at)})" if receipt.closing
-                     else f"received on {opinion.occurred_on}, in the round's window, which closed {instant(receipt.closes_at)}"
-                     if opinion.occurred_on and receipt.closes_at <= datetime.now(UTC) else f"the round closes {instant(receipt.closes_at)}"))
+                  + (f"the round closes now, every consultee having answered (its window ran to {window_end(receipt.closes_at)})" if receipt.closing
+                     else f"received on {opinion.occurred_on}, in the round's window, which closed {window_end(receipt.closes_at)}"
+                     if opinion.occurred_on and receipt.closes_at <= datetime.now(UTC) else f"the round closes {window_end(receipt.closes_at)}"))
 
 
 @app.command("compile", epilog=examples("legis consult compile BGDDT-2026-017 Y-KIEN-BO-NGANH schemas/examples/11-compilation.json"))
@@ -315,20 +313,13 @@ def _print_comment(comment: RoundComment) -> None:
     out.print()
 
 
-def _end(closes_at: datetime) -> str:
-    """A window's end as an official reads it: at midnight in Ha Noi, the end of its last day (found by an operator's trial:
-    "2026-12-23T00:00:00+07:00" read as the 23rd, where the 22nd is the last day), else the instant."""
-    last = last_day_of(closes_at)
-    return f"at the end of {day(last)} (Ha Noi)" if closes_at == start_of(last + timedelta(days=1)) else instant(closes_at)
-
-
 def _print_round(view: ConsultationView, *, duplicate: bool | None = None) -> None:
     """`duplicate`: whether a compilation's answer was given before, for scripts (`--json`); left out of a round read."""
     if wants_json():
         emit_json(plain(view) | ({} if duplicate is None else {"duplicate": duplicate}))
         return
     window = (f"closed (its workflow {view.ended}, no compilation to come)" if view.ended
-              else f"closed (it was to close {_end(view.closes_at)})" if view.closed else f"closes {_end(view.closes_at)}")
+              else f"closed (it was to close {window_end(view.closes_at)})" if view.closed else f"closes {window_end(view.closes_at)}")
     # A round ended outside its rules has no compilation to come: nothing is left to answer (found by a new user).
     unanswered = view.public_unanswered
     public_rows = [] if unanswered is None else [

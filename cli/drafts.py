@@ -18,7 +18,7 @@ from cli import database, temporal
 from cli.app import MinistryFilter, RequestId, SubmissionId, any_case, json_file, settings, whole_number
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
-from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, pairs, print_table, table, wants_json, warn
+from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, pairs, print_table, table, wants_json, warn, window_end
 from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
@@ -163,7 +163,7 @@ def print_status(view: StatusView) -> None:
     if view.track.value != "REGULAR" or view.law_kind.value == "ORDINANCE":
         rows.append(("procedure", f"{view.law_kind.value}, {view.track.value} track"))
     for open_round in view.open_consultations:
-        closes = f", closes {instant(open_round.closes_at)}" if open_round.closes_at else ""
+        closes = f", closes {window_end(open_round.closes_at)}" if open_round.closes_at else ""
         # The draft knows when the round closes, not whether it closed early: the round itself says (`consult show`).
         rows.append((f"consultation {open_round.round_id}", f"{open_round.kind.value}{closes}; open or awaiting its compilation "
                      "(`legis consult show`)"))

@@ -20,7 +20,7 @@ import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -32,7 +32,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.failures import Invalid
-from workflows.deadlines import VIETNAM
+from workflows.deadlines import VIETNAM, start_of
+from workflows.sessions import last_day_of
 
 # Wide enough for any row a table of ours holds: piped output is never folded.
 _UNBOUNDED = 1_000_000
@@ -142,6 +143,13 @@ def instant(moment: datetime) -> str:
 
 def day(value: date) -> str:
     return value.isoformat()
+
+
+def window_end(closes_at: datetime) -> str:
+    """A round's window end as an official reads it: at midnight in Ha Noi, the end of its last day (found by an operator's
+    trial: "2026-12-23T00:00:00+07:00" read as the 23rd, where the 22nd is the last day), else the instant."""
+    last = last_day_of(closes_at)
+    return f"at the end of {day(last)} (Ha Noi)" if closes_at == start_of(last + timedelta(days=1)) else instant(closes_at)
 
 
 def plain(value: Any) -> Any:

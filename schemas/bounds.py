@@ -23,6 +23,14 @@ MAX_ERRORS = 20
 _SEQUENCES = (list, tuple, set, frozenset)
 
 
+class ReadByItsModel:
+    """Marks a field its model reads itself, bounds first (`Annotated[..., READ_BY_ITS_MODEL]`): the walk leaves it to it,
+    so that what the model makes of a value over its bounds (a carried state read as unreadable) stands."""
+
+
+READ_BY_ITS_MODEL = ReadByItsModel()
+
+
 def over_bounds(annotation: Any, value: Any, where: tuple[str | int, ...] = ()) -> list[dict]:
     """The first bound `value` (JSON read as Python) breaks, as pydantic's errors: one `too_long`, or the unknown keys
     past `MAX_ERRORS` of one object; none when it keeps within them, anything else being left to the model's own
@@ -61,6 +69,8 @@ def _walk_model(model: type[BaseModel], value: dict, where: tuple) -> list[dict]
             return [{"type": "extra_forbidden", "loc": (*where, key), "msg": "Extra inputs are not permitted", "input": None}
                     for key in unknown]
     for key, info in fields.items():
+        if READ_BY_ITS_MODEL in info.metadata:
+            continue
         if key in value and _worth_walking(info.annotation) and (
                 errors := _walk(info.annotation, value[key], (*where, key), _max_length(info.metadata, None))):
             return errors

@@ -71,7 +71,7 @@ class Refused(ValueError):
     def invalid(cls, error: ValidationError) -> Refused:
         """A message that does not validate against its model: its first problem's field and rule (pydantic's error
         type, which the project's validators name after their rule, `schemas.text.invalid`), and the other problems
-        named after it (the first `MAX_ERRORS`, and how many more); in pydantic's words, never quoting the input."""
+        named after it (`MAX_ERRORS` in all, and how many more); in pydantic's words, never quoting the input."""
         return cls.of_errors(error.errors(include_url=False, include_input=False))
 
     @classmethod
@@ -79,7 +79,7 @@ class Refused(ValueError):
         """`invalid` for pydantic's errors as a list (`schemas.bounds.over_bounds` gives them so): bounded in size whatever
         the message held (found by a breaker: 60,000 empty documents in a raw update were refused in 6 MB of words, which
         Temporal would not take, so that the draft's workflow task failed in their place)."""
-        problems = [described(e) for e in errors[:MAX_ERRORS + 1]] or [("input", "invalid", "invalid")]
+        problems = [described(e) for e in errors[:MAX_ERRORS]] or [("input", "invalid", "invalid")]
         (field, rule, message), more = problems[0], problems[1:]
         if more:
             named = ", ".join(f"{f} ({r})" for f, r, _ in more)

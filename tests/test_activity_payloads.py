@@ -26,7 +26,7 @@ from activities.rulebook import shipped_working_calendar
 from schemas.messages import Decision
 from schemas.records import PinInput, PinnedRules
 from schemas.rulebook import load_rulebook
-from schemas.state import DraftLawInput
+from schemas.state import RECENT_EVENTS, DraftLawInput
 from tests.drafts import start_request
 from tests.polling import eventually
 from tests.scenarios import approve
@@ -109,15 +109,30 @@ class LaterRelease(RefusingPayloadConverter):
         for value, payload in zip(values, payloads, strict=True):
             if isinstance(value, DraftLawInput) and value.carried is not None:
                 written = json.loads(payload.data)
-                written["carried"]["holidays_moved"] = []
+                self.write(written["carried"])
                 payload.data = json.dumps(written).encode()
         return payloads
 
+    def write(self, carried: dict) -> None:
+        carried["holidays_moved"] = []
 
-async def test_an_unreadable_carried_state_fails_the_new_runs_task_and_the_draft_waits(short_history_env, pool):
+
+class LaterBounds(LaterRelease):
+    """Writes a carried state over one of this release's bounds, as a later release raising it might (found by a breaker:
+    the converter's walk of the whole input refused the new run, which failed the draft's workflow for good)."""
+
+    def write(self, carried: dict) -> None:
+        carried["recent"] = [carried["recent"][-1]] * (RECENT_EVENTS + 1)
+
+
+@pytest.mark.parametrize(("release", "said"), [
+    (LaterRelease, "carried.holidays_moved: Extra inputs are not permitted (rule: extra_forbidden)"),
+    (LaterBounds, f"carried.recent: List should have at most {RECENT_EVENTS} items, not {RECENT_EVENTS + 1} (rule: too_long)"),
+])
+async def test_an_unreadable_carried_state_fails_the_new_runs_task_and_the_draft_waits(short_history_env, pool, release, said):
     client, queue, request = short_history_env.client, f"tq-{uuid.uuid4().hex[:8]}", start_request()
     later = Client(client.service_client, namespace=client.namespace,
-                   data_converter=dataclasses.replace(client.data_converter, payload_converter_class=LaterRelease))
+                   data_converter=dataclasses.replace(client.data_converter, payload_converter_class=release))
     handle = drafts.draft(client, request.submission_id)
     async with create_worker(later, pool, task_queue=queue):
         with short_history_env.with_time_skipping_disabled():
@@ -140,8 +155,7 @@ async def test_an_unreadable_carried_state_fails_the_new_runs_task_and_the_draft
             [failed, *_] = await eventually(task_failures, bool)
     try:
         cause = await client.data_converter.decode_failure(failed.workflow_task_failed_event_attributes.failure)
-        assert "the state this run was continued with does not decode: carried.holidays_moved: Extra inputs are not permitted (rule: extra_forbidden)" in \
-            f"{cause} {cause.__cause__}"
+        assert f"the state this run was continued with does not decode: {said}" in f"{cause} {cause.__cause__}"
         assert (await continued.describe()).status is WorkflowExecutionStatus.RUNNING
     finally:
         await handle.terminate("test over")

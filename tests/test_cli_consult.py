@@ -49,6 +49,8 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
     # Its last day, as the public page says it (found by an operator's trial: "closes 2026-12-23T00:00:00+07:00" read as the 23rd).
     last = last_day_of(datetime.fromisoformat(json.loads(as_json)["closes_at"]))
     assert re.search(rf"window\W+closes at the end of {last} \(Ha Noi\)", out), out
+    code, status, err = await cli("status", sid)  # and the draft's status the same (found by a breaker)
+    assert code == 0 and f"closes at the end of {last} (Ha Noi)" in " ".join(status.split()), status + err
     # Withdrawn, the round is cancelled: it asks for no answer (found by a new user: "to answer before the compilation").
     withdraw = json.loads((tmp_path / "12-programme-defer.json").read_text(encoding="utf-8")) | {"kind": "WITHDRAW", "to_session": None}
     (tmp_path / "withdraw.json").write_text(json.dumps(withdraw), encoding="utf-8")

@@ -146,6 +146,6 @@ def test_a_refusal_of_any_number_of_problems_names_the_first_twenty_and_counts_t
     assert invalid.value.error_count() == 151
     refused = Refused.invalid(invalid.value)
     assert refused.message.startswith("Field required (and 150 more: ") and refused.message.endswith(", ...)"), refused.message[:200]
-    assert refused.message.count(" (missing)") == MAX_ERRORS and (refused.field, refused.rule) == ("documents.0.kind", "missing")
+    assert refused.message.count(" (missing)") == MAX_ERRORS - 1 and (refused.field, refused.rule) == ("documents.0.kind", "missing")
     [extra] = [e for e in invalid.value.errors() if e["type"] == "extra_forbidden"]
     assert described(extra)[0] == "k" * MAX_FIELD + "..."

@@ -186,7 +186,7 @@ def test_a_reconsideration_asked_too_late_names_the_adoption_and_the_last_day():
     dated = late.model_copy(update={"occurred_on": adopted + timedelta(days=11)})
     with pytest.raises(Refused) as caught:
         draft.perform(draft.DECIDE, state, dated, start_of(adopted + timedelta(days=12)))
-    assert (caught.value.rule, caught.value.kind) == ("reconsideration_window", RefusalKind.INVALID)
+    assert (caught.value.field, caught.value.rule, caught.value.kind) == ("occurred_on", "reconsideration_window", RefusalKind.INVALID)
 
 
 def test_a_committee_filing_its_report_is_told_to_attach_it_to_its_decision():

@@ -306,7 +306,7 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
                 raise refusal(Refused("input", "payload_encoding", f"encoding {encoding.decode(errors='replace')!r} is not one "
                                       f"of {readable}", RefusalKind.INVALID)) from None
         for payload, hint in zip(payloads, type_hints or (), strict=False):
-            if (errors := _over_bounds(payload, hint)):
+            if len(payload.data) >= WALKED_FROM and (errors := _over_bounds(payload, hint)):
                 raise refusal(Refused.of_errors(errors)) from None
         try:
             values = super().from_payloads(payloads, type_hints)
@@ -314,20 +314,24 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
                 if isinstance(hint, type) and issubclass(hint, BaseModel):
                     require(value, hint)
         except ValidationError as invalid:
-            raise refusal(Refused.invalid(invalid)) from None
+            # A smaller payload is walked only once pydantic refused it, so that its first problem is the one the API and
+            # the CLI name (they walk every body and file first; found by a breaker).
+            walked = next((errors for payload, hint in zip(payloads, type_hints or (), strict=False)
+                           if len(payload.data) < WALKED_FROM and (errors := _over_bounds(payload, hint))), None)
+            raise refusal(Refused.of_errors(walked) if walked else Refused.invalid(invalid)) from None
         except Refused as refused:
             raise refusal(refused) from None
         return values
 
 
 # A payload at least this large is walked against its model's bounds before pydantic validates it: smaller, its errors are
-# few enough to list at once; larger, 60,000 empty documents in 240 KB would cost pydantic a second of the workflow's
-# task (and 180,000 errors) where the bound refuses them at once.
+# few enough to list at once (and it is walked once refused); larger, 60,000 empty documents in 240 KB would cost pydantic
+# a second of the workflow's task (and 180,000 errors) where the bound refuses them at once.
 WALKED_FROM = 16 * 1024
 
 
 def _over_bounds(payload: Payload, hint: object) -> list[dict]:
-    if len(payload.data) < WALKED_FROM or payload.metadata.get("encoding") != b"json/plain":
+    if payload.metadata.get("encoding") != b"json/plain":
         return []
     if not (isinstance(hint, type) and issubclass(hint, BaseModel)):
         return []

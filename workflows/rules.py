@@ -133,7 +133,7 @@ def check_reconsideration(state: DraftState, decision: Decision, now: datetime) 
                                         if state.generation >= 22 else adopted + timedelta(days=window.days))
     if window is None or last is None or asked_on > last:
         # With its days (found by a committee's trial: neither the adoption's day nor the last was said).
-        raise Refused("outcome", "reconsideration_window",
+        raise Refused("occurred_on" if decision.occurred_on else "outcome", "reconsideration_window",
                       f"reconsideration may be asked within {window.days if window else 0} days of the ordinance's adoption on {adopted}"
                       + (f", by {last} (Ha Noi)" if last else "") + f" ({window.source if window else 'no rule'})",
                       # A day the message gives is corrected (found by an operator's trial: 409, where the other rules of a day
