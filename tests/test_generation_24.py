@@ -8,15 +8,16 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.enums import Actor, EventKind, Outcome, ProgrammeChangeKind, Role, Stage
+from schemas.enums import Actor, ConsultationKind, EventKind, Outcome, ProcessVersion, ProgrammeChangeKind, Role, SessionProcedure, Stage
 from schemas.messages import PostponementDecision
 from schemas.refusal import Refused
 from schemas.state import LATEST_KINDS, NEWEST_GENERATION, RECENT_EVENTS
-from tests.drafts import NOW, core_request, core_state, decision, postponement, programme_change, session
+from tests.drafts import NOW, consultation, core_request, core_state, decision, postponement, programme_change, session
 from tests.scenario_many_filings import revision
 from tests.test_replay import HISTORIES_DIR, audited, load_history, patch_ids
-from workflows import draft, generations
+from workflows import draft, generations, sessions
 from workflows import draft_views as views
+from workflows.change import StartRound
 from workflows.deadlines import local_day
 
 LATER = NOW + timedelta(days=5)
@@ -99,3 +100,27 @@ def test_the_twenty_fourth_generation_has_a_committed_history():
     kinds = [e["event"] for e in audited(path)]
     asked_at, decided_at = kinds.index("POSTPONEMENT_REQUESTED"), kinds.index("POSTPONEMENT_DECIDED")
     assert kinds[asked_at + 1:decided_at].count("DOSSIER_FILED") > RECENT_EVENTS and kinds[-1] == "DECISION"
+
+
+@pytest.mark.parametrize(("procedure", "generation", "held"), [
+    (SessionProcedure.THREE_SESSIONS, NEWEST_GENERATION, False), (SessionProcedure.TWO_SESSIONS, NEWEST_GENERATION, True),
+    (SessionProcedure.THREE_SESSIONS, 23, True),
+])
+def test_the_delegations_window_counts_back_from_the_session_only_where_the_revisions_limit_does(procedure, generation, held):
+    """LAW_2015: the delegations' comments come back 20 days before the next session beside the revised draft's 45 (Art.
+    75(2)(d)), after the first of two sessions; Art. 76(2), after the first of three, sets no day count (DOMAIN.md correction
+    5), and the 45 days are not applied there. Found by a new engineer: the delegations' round was held to the 20 days,
+    refused `window_passed` after them; from the twenty-fourth generation it runs from its opening, for the window its
+    opener gives (20 days by default)."""
+    request = core_request(ProcessVersion.LAW_2015, procedure, target=session(2, 30))
+    state = core_state(request, at=Stage.INTER_SESSION_REVISION, generation=generation, sessions=[session(2, 30), session(3, 200)])
+    fixed = sessions.round_closes_at(state, state.rulebook.window(ConsultationKind.NA_DELEGATIONS), 0, state.stage_since)
+    late, asked = fixed + timedelta(minutes=1), consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS)
+    if held:
+        with pytest.raises(Refused) as refused:
+            draft.validate(draft.OPEN_CONSULTATION, state, asked, late)
+        assert (refused.value.field, refused.value.rule) == ("kind", "window_passed")
+        return
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, asked.model_copy(update={"window_days": 10}), late)
+    [start] = [e for e in opened.effects if isinstance(e, StartRound)]
+    assert sessions.last_day_of(start.input.closes_at) == local_day(late) + timedelta(days=10)

@@ -135,7 +135,11 @@
    follow them (`DraftState.latest`), and the rules that read them back read them there (`DraftState.last`): from the
    last 30 events alone, thirty filings at a stage let a postponement's decision be dated before its request and a
    decision before a deferral, and the status stopped saying a pending request was late or a postponement refused
-   (found by a breaker). A state carried from an older generation keeps what its recent events hold.
+   (found by a breaker). A state carried from an older generation keeps what its recent events hold. A round whose
+   window the rulebook counts back from the next session (the delegations') runs from its opening, for the days its
+   opener gives, where the stage's own limit does not count back from the session for the draft (a three-session law's
+   first revision, LAW_2015 Art. 76(2), which sets no day count: `sessions.window_of`; found by a new engineer: held to
+   20 days before the session and refused after them).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

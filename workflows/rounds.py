@@ -27,7 +27,7 @@ CLOCK_SKEW = timedelta(minutes=1)
 def apply_consultation(change: Change, request: ConsultationRequest) -> None:
     """Reserve the round's ID and ask for its child workflow; `round_started` records it once the child runs."""
     s, now = change.state, change.now
-    window = s.rulebook.window(request.kind)
+    window = sessions.window_of(s, request.kind)
     assert window is not None
     closes_at = sessions.round_closes_at(s, window, request.window_days or window.days, now)
     s.rounds_opened = (*s.rounds_opened, request.round_id)
@@ -106,7 +106,7 @@ def follow_sessions(change: Change) -> None:
         return
     for watch in s.open_rounds:
         opened = watch.round
-        window = s.rulebook.window(opened.kind)
+        window = sessions.window_of(s, opened.kind)
         if window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or opened.closes_at is None or opened.closes_at <= now:
             continue
         gives = sessions.round_closes_at(s, window, window.days, now)

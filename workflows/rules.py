@@ -55,6 +55,7 @@ from workflows.sessions import (
     postponement_conflict,
     round_closes_at,
     statutory_deadline,
+    window_of,
     workdays,
 )
 from workflows.sittings import at_an_ended_session, check_meeting, check_sitting, reconsidered
@@ -346,7 +347,7 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
     if state.generation >= 10:  # first: a caller who is not its lead ministry learns nothing of the draft's rounds
         check_authority(*authority)
         check_round_named(state, request)
-    window = state.rulebook.window(request.kind)
+    window = window_of(state, request.kind)
     if window is None or state.stage not in window.stages:
         where = ", ".join(s.value for s in window.stages) if window else "nowhere"
         raise Refused("kind", "consultation_stage", f"a {request.kind.value} round is opened at {where}, not at {state.stage.value}")

@@ -15,6 +15,7 @@ from schemas.enums import (
     ASSEMBLY_STAGES,
     DEBATING_SESSIONS,
     SITTING_STAGES,
+    ConsultationKind,
     Counting,
     DeadlineAnchor,
     EventKind,
@@ -389,6 +390,22 @@ def announced(state: DraftState, session: TargetSession) -> TargetSession | None
 def after_debate(state: DraftState, left: Stage, entered: Stage) -> bool:
     """A draft leaving a debating session for the revision after it has had that session."""
     return state.generation >= 2 and left in DEBATING_SESSIONS and entered in ASSEMBLY_STAGES and entered is not left
+
+
+def window_of(state: DraftState, kind: ConsultationKind) -> ConsultationWindow | None:
+    """The window of a round of `kind` opened at the draft's stage. One the rulebook counts back from the next session
+    holds where the stage's own limit counts back from it for this draft (the delegations' 20 days beside the revised
+    draft's 45, LAW_2015 Art. 75(2)(d)); where that limit does not apply (a three-session law's first revision, Art. 76(2),
+    which sets no day count: DOMAIN.md correction 5), from the twenty-fourth generation the round runs from its opening
+    for the rulebook's days as a default its opener may change (found by a new engineer: it was held to the 20 days and
+    refused `window_passed` after them)."""
+    window = state.rulebook.window(kind)
+    if window is None or state.generation < 24 or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or state.stage not in window.stages:
+        return window
+    limit = state.rulebook.rule(state.stage).time_limit
+    if limit is None or limit.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or limit.applies_to(state.request.law_kind, state.procedure):
+        return window
+    return window.model_copy(update={"anchor": DeadlineAnchor.STAGE_ENTRY, "statutory_minimum": False})
 
 
 def round_closes_at(state: DraftState, window: ConsultationWindow, days: int, now: datetime) -> datetime:
