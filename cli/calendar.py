@@ -35,6 +35,7 @@ from schemas.calendar import (
 from schemas.refusal import Refused
 from workflows import client as drafts
 from workflows.deadlines import local_day
+from workflows.rounds import counted
 
 app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
                   no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"', "legis calendar show"))
@@ -244,7 +245,7 @@ def remove_session(
         if all(s.code != code for s in known):
             raise NotFound(f"code: no session {code} on the calendar (legis calendar show)", field="code", rule="known")
         if aimed := await running_drafts_aimed_at(db, code):
-            raise Rejected(f"code: {len(aimed)} running draft(s) aim at session {code} ({listed([(r,) for r in aimed], lambda r: r['submission_id'], ', ')}): "
+            raise Rejected(f"code: {counted(len(aimed), 'running draft', True)} aim{'s' * (len(aimed) == 1)} at session {code} ({listed([(r,) for r in aimed], lambda r: r['submission_id'], ', ')}): "
                            "move the session with `legis calendar set-session`, or aim them at another by a programme change, first",
                            field="code", rule="session_has_drafts")
         _announced([s for s in known if s.code != code])

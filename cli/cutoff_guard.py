@@ -15,6 +15,7 @@ from schemas.calendar import StandingCommitteeMeeting, TargetSession, parse_sess
 from schemas.enums import DeadlineAnchor, ProcessVersion, RestDay, Stage
 from schemas.records import PinnedRules
 from workflows.deadlines import local_day, off_rest_day, stage_deadline, start_of
+from workflows.rounds import counted
 from workflows.sessions import meeting_before_among
 
 
@@ -53,8 +54,8 @@ async def refuse_cutoffs_passing(db, session: TargetSession, stored: date | None
         slip = (f"and slip {_KEEPS_APPROVED}" if not session.extraordinary
                 else "(at an extraordinary session it keeps its place)")
         change = f"moving session {session.code} from {stored} to" if stored else f"setting session {session.code}, sitting now, as opened on"
-        raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {len(passing)} running "
-                       f"draft(s) before today ({named}): each would record it missed {slip}. If the day "
+        raise Rejected(f"opens_on: {change} {session.opens_on} puts the cut-off of {counted(len(passing), 'running draft', True)} "
+                       f"before today ({named}): each would record it missed {slip}. If the day "
                        "is right, set it again with --accept-missed-cutoffs", field="opens_on", rule="cutoffs_would_pass")
 
 
@@ -91,7 +92,7 @@ async def refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, s
     if passing:
         named = listed(passing, lambda r, day: f"{r['submission_id']}: {_standing(r, day)}{_approved(r)}")
         change = f"moving meeting {code} from {stored} to {meets_on}" if meets_on else f"removing meeting {code} (on {stored})"
-        raise Rejected(f"{field}: {change} puts the cut-off of {len(passing)} running draft(s) before today ({named}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
+        raise Rejected(f"{field}: {change} puts the cut-off of {counted(len(passing), 'running draft', True)} before today ({named}): each would record it missed and slip {_KEEPS_APPROVED}. If the change "
                        "is right, make "
                        "it again with --accept-missed-cutoffs", field=field, rule="cutoffs_would_pass")
 

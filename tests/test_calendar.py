@@ -245,7 +245,7 @@ async def test_a_session_moved_earlier_is_refused_when_it_would_put_running_draf
             raise AssertionError("not refused")
         except Rejected as refused:
             said = str(refused)
-        assert "LAW: GOVERNMENT_DECISION by" in said and "ORD: GOVERNMENT_DECISION by" in said and "2 running draft(s)" in said, said
+        assert "LAW: GOVERNMENT_DECISION by" in said and "ORD: GOVERNMENT_DECISION by" in said and "2 running drafts" in said, said
         assert "FAR" not in said and "PAST" not in said and "--accept-missed-cutoffs" in said
         await refuse_cutoffs_passing(db, session.model_copy(update={"opens_on": stored - timedelta(days=5)}), stored, today)
     finally:

@@ -342,7 +342,7 @@ async def test_calendar_changes_are_checked_before_they_are_stored_and_told_agai
     assert code == 0 and (f"warning session 16-9 opens on {unlisted}, in {unlisted.year}, a year this release's working calendar does not "
                           "list") in err, err
     code, out, err = await cli("calendar", "remove-session", "16-2", "--by", "VPQH")
-    assert code == 3 and "running draft(s) aim at session 16-2" in err and running.submission_id in err and "(rule: session_has_drafts)" in err, err
+    assert code == 3 and re.search(r"(1 running draft aims|\d+ running drafts aim) at session 16-2", err) and running.submission_id in err and "(rule: session_has_drafts)" in err, err
     code, _, err = await cli("calendar", "remove-session", "16-8", "--by", "VPQH")
     assert code == 4 and "no session 16-8 on the calendar" in err and "(rule: known)" in err, err
     code, out, err = await cli("calendar", "remove-session", "16-9", "--by", "VPQH")

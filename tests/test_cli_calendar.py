@@ -93,7 +93,7 @@ async def test_a_session_sitting_now_is_set_with_its_phases(cli, fresh_database_
         code, out, err = await cli(*sitting, "--accept-missed-cutoffs")
         assert code == 0 and "3 running draft" in out, (out, err)
         code, _, err = await cli("calendar", "remove-session", "16-1", "--by", "VPQH")
-        assert code == 3 and f"2 running draft(s) aim at session 16-1 ({aimed.submission_id}, 1 classified draft)" in err, err
+        assert code == 3 and f"2 running drafts aim at session 16-1 ({aimed.submission_id}, 1 classified draft)" in err, err
         assert secret.submission_id not in err
         code, out, _ = await cli("status", running.submission_id, "--output", "json")
         assert code == 0 and json.loads(out)["target_session"]["opens_on"] == str(running.target_session.opens_on), out
@@ -239,7 +239,7 @@ async def test_a_refused_move_names_an_approved_date_within_its_cut_off_as_stand
         with pytest.raises(Rejected) as refused:
             await refuse_cutoffs_passing(db, brought_forward, session.opens_on, today)
         said = str(refused.value)
-        assert "3 running draft(s)" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
+        assert "3 running drafts" in said and f"BTP-2026-102: GOVERNMENT_DECISION by {counted - timedelta(days=140)}" in said, said
         assert f"BTP-2026-103: GOVERNMENT_DECISION by {counted - timedelta(days=140)}, its approved date {approved} standing" in said, said
         assert (f"BTP-2026-101: GOVERNMENT_DECISION, its approved date {approved} standing while its cut-offs move 140 days "
                 "earlier") in said and str(approved - timedelta(days=140)) not in said, said

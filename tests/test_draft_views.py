@@ -7,8 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from schemas.calendar import TargetSession
-from schemas.enums import FINAL_NAMES_VI, Stage
-from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state
+from schemas.enums import FINAL_NAMES_VI, Actor, ProgrammeChangeKind, Role, Stage
+from schemas.refusal import Refused
+from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponement_decision, programme_change, session
 from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Wake, next_wake
@@ -114,3 +115,21 @@ def test_a_refused_postponement_is_said_in_the_status_while_the_stage_lasts():
     assert told == [f"the postponement to {asked_for} was refused by PM on {NOW.date()}: the deadline in force stands"], told
     # Asked again, the request pending is what the status says; past the stage, nothing.
     assert not [w for w in views.warnings(ask_postponement(refused, asked_for).state, NOW) if w.startswith("the postponement to")]
+
+
+def test_a_pending_request_a_deferral_has_overtaken_is_said_to_be_unapprovable():
+    """Found by a new engineer: a deferral moved the deadline past the date asked, and the status still showed the request
+    awaiting its decision, which its approval then refused (`later_than_current`)."""
+    first, later = session(2, 170), session(3, 350)
+    state = core_state(core_request(target=first), at=Stage.GOVERNMENT_DECISION, sessions=(first, later))
+    asked_for = state.deadline + timedelta(days=10)
+    asked = ask_postponement(state, asked_for).state
+    assert not [w for w in views.warnings(asked, NOW) if "cannot be approved" in w]
+    deferred = draft.perform(draft.CHANGE_PROGRAMME, asked, programme_change(ProgrammeChangeKind.DEFER, to_session=later), NOW).state
+    assert deferred.pending_postponement is not None and deferred.deadline > asked_for
+    [told] = [w for w in views.warnings(deferred, NOW) if "cannot be approved" in w]
+    assert told.startswith(f"the date asked, {asked_for}, is before the deadline the rulebook and calendar give now, {deferred.deadline}"), told
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE_POSTPONEMENT, deferred, postponement_decision(True).model_copy(update={"stage": Stage.GOVERNMENT_DECISION,
+                                                                                                       "actor": Actor.PM, "role": Role.PRIME_MINISTER}), NOW)
+    assert refused.value.rule == "later_than_current"

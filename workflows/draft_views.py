@@ -41,6 +41,7 @@ from workflows.sessions import (
     registry_cutoffs,
     session_before,
     slips_when_missed,
+    statutory_deadline,
 )
 from workflows.sittings import adopting_meeting, reconsidered
 from workflows.stage_graph import referred
@@ -176,6 +177,11 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
                      f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and "
                      "slips when it reaches that stage")
+    if asked is not None and state.generation >= 18 and state.postponement is None and (given := statutory_deadline(state)) and asked.new_deadline < given:
+        # What approving it would meet (`rules.check_postponement_decision`), said before (found by a new engineer: a deferral
+        # moved the deadline past the date asked, and the status still showed the request awaiting its decision).
+        found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is before the deadline the rulebook and calendar give now, {given}: it "
+                     "cannot be approved (later_than_current); its authority refuses it, and a later date is asked if one is still needed")
     if state.pending_postponement is None and (refused := _refused_here(state)) is not None:
         # Said to whoever asked, not only in the history (found by a Government Office's trial: the status showed nothing).
         found.append(f"the postponement to {refused.requested_deadline} was refused by {refused.actor.value if refused.actor else 'its authority'} "
