@@ -4,7 +4,7 @@ running draft), and the working calendar the Government announces each year (shi
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -153,6 +153,10 @@ def warn_on_rest_day(what: str, on: date, again: str = "set it again with the ri
     warn(shipped_working_calendar().rest_day_warning(what, on, again))
 
 
+# How long after its opening a regular session given no phases may still be sitting: the longest sessions sit about six weeks.
+SITTING_DAYS = 45
+
+
 def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[TargetSession]) -> None:
     """Said, not refused: the Standing Committee does meet while the Assembly sits, but a meeting held during a regular
     session (on its opening day, or within its phases) is the meeting before no session (seventh generation on), so no
@@ -166,6 +170,12 @@ def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[Targ
             warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, during session {session.code} ({session.sitting}): it is the "
                  "meeting before no session, so no draft counts a cut-off back from it; if the day is mistyped, set it again with the "
                  "right one")
+        elif not session.phases and last < meeting.meets_on <= last + timedelta(days=SITTING_DAYS):
+            # Found by a new engineer: set the day after a session opened, it became the meeting before the next one unsaid.
+            warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, {(meeting.meets_on - session.opens_on).days} days after session "
+                 f"{session.code} opens; the session was given no phases, so it is taken as sitting on its opening day only, and this "
+                 "meeting as one after it, before the next session, whose drafts count their cut-offs back from it; if the session "
+                 f"sits then, give its phases (legis calendar set-session {session.code} --phase FIRST:LAST)")
 
 
 def _phase(text: str) -> dict[str, date]:

@@ -304,6 +304,13 @@ def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
     assert all("during session 16-3" in said[d] and "the meeting before no session" in said[d]
                for d in (date(2027, 10, 20), date(2027, 11, 10), date(2027, 11, 30))), said
     assert said[date(2027, 12, 1)] == "" and said[date(2027, 8, 2)] == "", said
+    # A session given no phases sits on its opening day only, as far as the draft knows: a meeting in the weeks after is
+    # the meeting before the next session, said so (found by a new engineer: set the day after the opening, unsaid).
+    plain = TargetSession(legislature=16, session=2, opens_on=date(2027, 6, 1))
+    for day, warned in ((date(2027, 6, 2), True), (date(2027, 7, 16), True), (date(2027, 7, 17), False)):
+        with err.capture() as captured:
+            _warn_during_session(StandingCommitteeMeeting(code="UBTVQH-55", meets_on=day), [plain])
+        assert ("the session was given no phases" in captured.get() and "before the next session" in captured.get()) is warned, captured.get()
 
 
 def test_a_failure_tells_its_rule_once():
