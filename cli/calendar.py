@@ -128,7 +128,7 @@ def set_session(
             # Found by a committee official's trial: a session moved without its phases lost them unsaid, and with them
             # the check that the Assembly decides within a phase, not in the recess between.
             sat = ", ".join(f"{p.starts_on}:{p.ends_on}" for p in before.phases)
-            raise Invalid(f"phase: session {session.code} sits in {len(before.phases)} phases ({sat}); give them again for its new days "
+            raise Invalid(f"phase: session {session.code} sits in {counted(len(before.phases), 'phase', True)} ({sat}); give them again for its new days "
                           "(--phase FIRST:LAST, once for each), or --no-phases to set it without them", field="phase", rule="phases_given")
         _checked(check_not_past, "opens_on", session.opens_on, stored, today, sits_until=session.phases[-1].ends_on if session.phases else None)
         _checked(check_session_order, known, session)

@@ -115,7 +115,7 @@ def send_opinion(submission_id: SubmissionId, round_id: RoundId, file: OpinionFi
         comments, awaited = receipt.comments, receipt.awaiting
         out.print(f"opinion of {receipt.consultee} {f'already taken under request {key}' if repeated else 'taken'}: {comments} "
                   f"comment{'s' * (comments != 1)}; {awaited} consultee{'s' * (awaited != 1)} awaited{' then' * repeated}; "
-                  + (f"the round closes now, every consultee having answered (its window ran to {window_end(receipt.closes_at)})" if receipt.closing
+                  + (f"the round closes now, every consultee having answered (its window was to close {window_end(receipt.closes_at)})" if receipt.closing
                      else f"received on {opinion.occurred_on}, in the round's window, which closed {window_end(receipt.closes_at)}"
                      if opinion.occurred_on and receipt.closes_at <= datetime.now(UTC) else f"the round closes {window_end(receipt.closes_at)}"))
 

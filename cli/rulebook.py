@@ -50,7 +50,8 @@ def _print_table(shown: StageTable) -> None:
                           for m in row.transitions)
         limits = "\n".join(f"{limit.name}: {_limit(limit)}" for limit in row.limits) or "none"
         # Who may move it (found by a new engineer: only the JSON said, and which stages' deadlines cannot be moved).
-        limits += f"\npostponed by: {_deciders(row.postponement_authority)}" if row.postponement_authority else "\ncannot be postponed"
+        if row.limits:
+            limits += f"\npostponed by: {_deciders(row.postponement_authority)}" if row.postponement_authority else "\ncannot be postponed"
         rows.add_row(f"{row.stage.value}\n{row.name_vi}", on, moves, _deciders(row.deciders), _documents(row) or "none",
                      limits, row.source + (" [UNVERIFIED]" if row.unverified else "") + (f"\n{row.url}" if row.url else ""))
     print_table(rows)
@@ -75,8 +76,8 @@ def _print_table(shown: StageTable) -> None:
     follow = shown.follow_up
     out.print(f"follow-up: warnings at {', '.join(f'{f:.0%}' for f in follow.warn_at_fractions)} of the window and "
               f"{', '.join(str(d) for d in follow.warn_days_before)} days before the deadline; escalation "
-              f"{', '.join(f'{s.level.value} +{s.days_after}d' for s in follow.escalation)}; a postponement asked within "
-              f"{follow.late_request_days} days of the deadline is flagged late{' [UNVERIFIED]' if follow.unverified else ''} ({follow.source})")
+              f"{', '.join(f'{s.level.value} +{s.days_after}d' for s in follow.escalation)}; a postponement asked fewer than "
+              f"{follow.late_request_days} days before the deadline, or after it, is flagged late{' [UNVERIFIED]' if follow.unverified else ''} ({follow.source})")
     for row in (r for r in shown.stages if r.escalation_ladder):
         own = row.escalation_ladder
         out.print(f"escalation at {row.stage.value}: {', '.join(f'{s.level.value} +{s.days_after}d' for s in own.escalation)}"

@@ -88,6 +88,10 @@ class RoundWatch(BaseModel):
     round: OpenRound
     check_at: datetime
     seen_completed: bool = Field(default=False, description="found completed once without its result; lost if so again")
+    # Left out when false, so that a worker of an earlier release still reads the states this one carries.
+    from_opening: bool = Field(default=False, exclude_if=lambda kept: not kept, description="its window runs from its opening where the "
+                               "rulebook counts one back from the session (`sessions.window_of`, twenty-fourth generation): it does not "
+                               "follow the session, whatever the draft's procedure becomes")
     consultees: str | None = Field(default=None, description="SHA-256 (16 hex digits) of the consultees asked, sorted: a result "
                                    "must account for exactly them; none for a round opened before it was kept")
     # Left out when none, so that a worker of an earlier release still reads a tenth generation's states.

@@ -9,6 +9,7 @@ import dataclasses
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,11 +24,12 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.rulebook import shipped_working_calendar
+from schemas.enums import Stage
 from schemas.messages import Decision
 from schemas.records import PinInput, PinnedRules
 from schemas.rulebook import load_rulebook
 from schemas.state import RECENT_EVENTS, DraftLawInput
-from tests.drafts import start_request
+from tests.drafts import core_state, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
 from workers.worker import create_worker, sandbox_runner
@@ -169,3 +171,20 @@ async def test_a_client_starting_a_draft_with_an_unreadable_carried_state_is_ref
         with pytest.raises(WorkflowFailureError) as refused:
             await handle.result()
     assert "(rule: " in str(refused.value.cause) and refused.value.cause.type == "Refused"
+
+
+async def test_a_raw_start_carrying_another_drafts_state_is_refused_and_writes_nothing_in_its_name(dev_env, pool):
+    """Found by a breaker: a raw start under submission B carrying draft A's state ran as A, and a decision sent to B was
+    written in A's audit trail. Refused (`carried_submission`); A's trail holds nothing of it."""
+    client, queue = dev_env.client, f"tq-{uuid.uuid4().hex[:8]}"
+    victim, forger = start_request(), start_request()
+    started = DraftLawInput(**forger.model_dump(), carried=core_state(victim, at=Stage.APPRAISAL, now=datetime.now(UTC)))
+    async with create_worker(client, pool, task_queue=queue):
+        handle = await client.start_workflow("DraftLawWorkflow", started, id=drafts.workflow_id_for(forger.submission_id), task_queue=queue)
+        with pytest.raises(WorkflowFailureError) as refused:
+            await handle.result()
+    cause = refused.value.cause
+    assert cause.type == "Refused" and cause.details[0] == {"field": "carried", "rule": "carried_submission", "kind": "INVALID"}, cause
+    assert victim.submission_id not in cause.message
+    assert await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = ANY($1::text[])",
+                               [victim.submission_id, forger.submission_id]) == 0

@@ -6,10 +6,13 @@ that status and kind never disagree. Found by a review: four types carried a fie
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from temporalio.api.common.v1 import Payload
+from temporalio.exceptions import ApplicationError
 
 from activities.destinations import DestinationRefused
 from api.problems import HTTP_STATUS, STATUS, answered_as, from_draft, problem
@@ -20,6 +23,7 @@ from schemas.enums import Stage
 from schemas.messages import Decision
 from schemas.refusal import MAX_FIELD, RefusalKind, Refused, described
 from tests.drafts import decision, start_request
+from workflows.codec import RefusingPayloadConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("activities", "api", "schemas", "store", "web", "workers", "workflows", "cli")
@@ -149,3 +153,13 @@ def test_a_refusal_of_any_number_of_problems_names_the_first_twenty_and_counts_t
     assert refused.message.count(" (missing)") == MAX_ERRORS - 1 and (refused.field, refused.rule) == ("documents.0.kind", "missing")
     [extra] = [e for e in invalid.value.errors() if e["type"] == "extra_forbidden"]
     assert described(extra)[0] == "k" * MAX_FIELD + "..."
+
+
+def test_a_raw_update_with_a_lone_surrogate_is_refused_by_its_field_as_the_api_and_the_cli_refuse_it():
+    """Found by a breaker: a decision whose official is "\\ud800" (escaped JSON, as `temporal workflow update --input` sends
+    it) was refused by the workflows' converter as `input` / `json_invalid`, where the HTTP API and `legis` name `official` /
+    `valid_unicode` (`cli.jsonfile._as_the_api_reads`)."""
+    sent = json.dumps(decision(start_request(), Stage.APPRAISAL).model_dump(mode="json")).replace('"official": "', '"official": "\\ud800', 1)
+    with pytest.raises(ApplicationError) as refused:
+        RefusingPayloadConverter().from_payloads([Payload(metadata={"encoding": b"json/plain"}, data=sent.encode())], [Decision])
+    assert "(rule: valid_unicode)" in refused.value.message and refused.value.message.startswith("official:"), refused.value.message

@@ -314,11 +314,7 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
                 if isinstance(hint, type) and issubclass(hint, BaseModel):
                     require(value, hint)
         except ValidationError as invalid:
-            # A smaller payload is walked only once pydantic refused it, so that its first problem is the one the API and
-            # the CLI name (they walk every body and file first; found by a breaker).
-            walked = next((errors for payload, hint in zip(payloads, type_hints or (), strict=False)
-                           if len(payload.data) < WALKED_FROM and (errors := _over_bounds(payload, hint))), None)
-            raise refusal(Refused.of_errors(walked) if walked else Refused.invalid(invalid)) from None
+            raise refusal(_as_the_api_reads(payloads, type_hints or [], invalid)) from None
         except Refused as refused:
             raise refusal(refused) from None
         return values
@@ -328,6 +324,24 @@ class RefusingPayloadConverter(PydanticPayloadConverter):
 # few enough to list at once (and it is walked once refused); larger, 60,000 empty documents in 240 KB would cost pydantic
 # a second of the workflow's task (and 180,000 errors) where the bound refuses them at once.
 WALKED_FROM = 16 * 1024
+
+
+def _as_the_api_reads(payloads: Sequence[Payload], type_hints: list[type], invalid: ValidationError) -> Refused:
+    """A refused payload's first problem as the API and the CLI name it (found by breakers): a smaller payload's bounds
+    (they walk every body and file first), and a lone surrogate escaped (`"\\ud800"`) by its field (`valid_unicode`), where
+    pydantic's JSON reader refuses the whole payload (`json_invalid`)."""
+    for payload, hint in zip(payloads, type_hints, strict=False):
+        if len(payload.data) < WALKED_FROM and (errors := _over_bounds(payload, hint)):
+            return Refused.of_errors(errors)
+    if any(error["type"] == "json_invalid" for error in invalid.errors()):
+        for payload, hint in zip(payloads, type_hints, strict=False):
+            if isinstance(hint, type) and issubclass(hint, BaseModel) and payload.metadata.get("encoding") == b"json/plain":
+                try:
+                    hint.model_validate(json.loads(payload.data))
+                except (RecursionError, ValueError) as by_field:  # pydantic's ValidationError is a ValueError
+                    if isinstance(by_field, ValidationError):
+                        return Refused.invalid(by_field)
+    return Refused.invalid(invalid)
 
 
 def _over_bounds(payload: Payload, hint: object) -> list[dict]:

@@ -214,9 +214,7 @@ def check_target(request: StartRequest, pinned: PinnedRules, now: datetime) -> N
     `open_draft`; not by the draft, whose first task may run after the day turns): one not on the calendar in order with
     those announced, as `legis calendar set-session` would take it; and, but for a draft under way (whose session may be
     sitting), not one that opened before today (Ha Noi), at the day the calendar gives it; and the process version in
-    force when the draft started (`admissions.admits_version_in_force`).
-
-    Raises Refused (INVALID) `target_session.opens_on` `sessions_in_order`, `not_in_past`; `version_in_force`."""
+    force when the draft started (`admissions.admits_version_in_force`). Raises Refused (INVALID) `target_session.opens_on` `sessions_in_order`, `not_in_past`; `version_in_force`."""
     admissions.admits_version_in_force(request, now)
     announced = next((s for s in pinned.sessions if s.code == request.target_session.code), None)
     target, today = announced or request.target_session, local_day(now)
@@ -417,7 +415,8 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
             s.held = old_target
         change.enter(to_stage, start_of(programme.occurred_on) if programme.occurred_on else now)
         change.entered(entry)
-    elif s.target != old_target or (lapses and s.generation >= 23):  # twenty-third: the lapsed date, kept at its session, counted again
+    elif s.target != old_target or (lapses and s.generation >= 23) or (kind is ProgrammeChangeKind.SWITCH_PROCEDURE and s.generation >= 24):
+        # Counted again: the lapsed date kept at its session (23rd); the stage's limit under the procedure switched to (24th).
         change.recompute()
         change.dated(entry)
     else:

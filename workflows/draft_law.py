@@ -76,6 +76,10 @@ class DraftLawWorkflow:
         self._clock.start()
         if self._state is None:
             await self._open(input)
+        elif self._state.submission_id != input.submission_id or workflow.info().workflow_id != workflow_id_for(input.submission_id):
+            # A raw start carrying another draft's state wrote that draft's audit trail (found by a breaker); never so continued.
+            raise refused_start(Refused("carried", "carried_submission", f"the state carried is not submission {input.submission_id}'s",
+                                        RefusalKind.INVALID), input.classified)
         else:  # a state carried into a run that took up a newer generation, counted again by its rules
             self._commit(calendar_changes.taken_up(input.carried, self._state, workflow.now()))
         while True:

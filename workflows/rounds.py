@@ -74,8 +74,12 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     # it) is cancelled at once (the shell cancels its child), where it was recorded open after the end (a breaker).
     ended = s.generation >= 18 and s.stage.is_terminal
     if not ended:
+        # As its window was when it opened (found by a breaker: a round carried into the twenty-fourth generation, or whose
+        # draft switched procedure, took the window the draft would give now, and stopped following its session).
+        ruled, given = s.rulebook.window(request.kind), sessions.window_of(s, request.kind)
+        from_opening = ruled is not None and given is not None and ruled.anchor is not given.anchor
         s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees),
-                                                    leads=leads))
+                                                    leads=leads, from_opening=from_opening))
     # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
     asked = counted(len(request.consultees), "consultee", s.generation >= 8) if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
@@ -106,8 +110,9 @@ def follow_sessions(change: Change) -> None:
         return
     for watch in s.open_rounds:
         opened = watch.round
-        window = sessions.window_of(s, opened.kind)
-        if window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or opened.closes_at is None or opened.closes_at <= now:
+        window = s.rulebook.window(opened.kind)
+        if (window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or watch.from_opening or opened.closes_at is None
+                or opened.closes_at <= now):
             continue
         gives = sessions.round_closes_at(s, window, window.days, now)
         if gives == opened.closes_at:

@@ -44,7 +44,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import HistoryEntry
-from workflows.deadlines import local_day, passes_at, stage_deadline
+from workflows.deadlines import local_day, passes_at, stage_deadline, start_of
 from workflows.sessions import (
     as_named,
     awaiting_session,
@@ -369,6 +369,13 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
                       f"no {next_kind(state)} after {state.target.code} is announced yet")
     if window.anchor is DeadlineAnchor.BEFORE_NA_SESSION and (closes_at := round_closes_at(state, window, 0, now)) <= now:
         raise Refused("kind", "window_passed", f"comments were due {window.days} days before session {state.target.code} ({last_day_of(closes_at)})")
+    ruled = state.rulebook.window(request.kind)
+    if ruled is not None and ruled.anchor is not window.anchor and (
+            closes_at := round_closes_at(state, window, request.window_days or window.days, now)) > start_of(state.target.opens_on):
+        # Comments on the revised draft the session debates (found by a breaker: a year's window ran half a year past it,
+        # holding the revision's approval).
+        raise Refused("window_days", "before_the_session", f"a {request.kind.value} round closes before session {state.target.code} opens "
+                      f"on {state.target.opens_on}; these days end on {last_day_of(closes_at)}: ask fewer", INVALID)
 
 
 def check_round_named(state: DraftState, request: ConsultationRequest) -> None:
