@@ -1,5 +1,6 @@
-"""A postponement asked, then more filings at the stage than the draft keeps recent events, then decided (the
-twenty-fourth generation, `DraftState.latest`), kept apart from `tests.scenarios`, which it builds on."""
+"""The twenty-fourth generation's recorded paths, kept apart from `tests.scenarios`, which they build on: a postponement
+asked, then more filings at the stage than the draft keeps recent events, then decided (`DraftState.latest`); and a
+three-session law's delegations' round at its first revision, from its opening (`sessions.window_of`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import timedelta
 
 from temporalio.client import Client
 
-from schemas.enums import Actor, DocumentKind, Outcome, Role
+from schemas.calendar import SessionCalendar
+from schemas.enums import Actor, ConsultationKind, DocumentKind, Outcome, ProcessVersion, Role, SessionProcedure
 from schemas.messages import DocumentRef, DossierFiling, StartRequest
 from schemas.state import RECENT_EVENTS
-from tests.drafts import decision, postponement, postponement_decision
-from tests.scenarios import S, approve
+from tests.drafts import consultation, decision, postponement, postponement_decision, start_request
+from tests.scenarios import BEFORE_ASSEMBLY, S, announce_following, approve
 from workflows import client as drafts
 
 
@@ -34,5 +36,26 @@ async def refused_after_many_filings(client: Client, request: StartRequest) -> N
         await drafts.file_dossier(client, sid, revision(request, number))
     await drafts.decide_postponement(client, sid, postponement_decision(approved=False))
     withdraw = decision(request, S.APPRAISAL, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    await drafts.decide(client, sid, withdraw)
+
+
+def three_session_law() -> StartRequest:
+    return start_request(ProcessVersion.LAW_2015, SessionProcedure.THREE_SESSIONS)
+
+
+async def delegations_from_opening(client: Client, request: StartRequest) -> None:
+    """A three-session law debated at its first session; at the revision after it, where no day count applies (LAW_2015
+    Art. 76(2)), the delegations' round runs ten days from its opening; the next session moved 14 days later, which the
+    round does not follow; then the lead ministry withdraws the draft, and the round is cancelled with it."""
+    sid = request.submission_id
+    await announce_following(client, request, 2)
+    await approve(client, request, [S.LAW_MAKING_PROPOSAL, *BEFORE_ASSEMBLY, S.NA_FIRST_SESSION])
+    await drafts.open_consultation(client, sid, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS,
+                                                            window_days=10))
+    status = await drafts.status(client, sid)
+    following = status.target_session.model_copy(update={"opens_on": status.target_session.opens_on + timedelta(days=14)})
+    await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(request.target_session, following), changed_by="VPQH"))
+    withdraw = decision(request, S.INTER_SESSION_REVISION, Outcome.WITHDRAW).model_copy(
         update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
     await drafts.decide(client, sid, withdraw)

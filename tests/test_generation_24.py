@@ -4,7 +4,7 @@ them there. Pure: the draft core and its committed history, no server."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -124,3 +124,15 @@ def test_the_delegations_window_counts_back_from_the_session_only_where_the_revi
     opened = draft.perform(draft.OPEN_CONSULTATION, state, asked.model_copy(update={"window_days": 10}), late)
     [start] = [e for e in opened.effects if isinstance(e, StartRound)]
     assert sessions.last_day_of(start.input.closes_at) == local_day(late) + timedelta(days=10)
+
+
+def test_a_delegations_round_from_its_opening_has_a_committed_history():
+    """A three-session law's delegations' round at its first revision, ten days from its opening; the next session moved,
+    which the round does not follow; the draft withdrawn (`tests.scenario_many_filings.delegations_from_opening`)."""
+    path = HISTORIES_DIR / "delegations_from_opening-s50.json"
+    assert "latest-of-each-kind-kept" in patch_ids(load_history(path).events)
+    entries = audited(path)
+    [opened] = [e for e in entries if e["event"] == "CONSULTATION_OPENED"]
+    day = datetime.fromisoformat(opened["at"]).date()
+    assert opened["label"].endswith(f"until {day + timedelta(days=12)}"), opened  # ten days, the last a Saturday: the Monday after
+    assert [e["event"] for e in entries].count("SESSION_RESCHEDULED") == 1 and "CONSULTATION_RESCHEDULED" not in [e["event"] for e in entries]
