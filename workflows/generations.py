@@ -147,11 +147,15 @@ generation on (a run already under way keeps its own).
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from schemas.enums import EventKind
     from schemas.state import LATEST_KINDS, DraftState
-    from workflows import rounds, rules
+    from workflows import rounds
+    from workflows.deadlines import local_day
 
 DRAFT_CORE_PATCH = "draft-core"
 # First-generation drafts started before publication in the Official Gazette was modelled end at PROMULGATED.
@@ -204,7 +208,15 @@ def carried_into(state: DraftState, generation: int) -> DraftState:
     if state.generation < 11 <= generation:
         taken_up = rounds.taking_up_leads(taken_up)
     if state.generation < 14 <= generation:
-        taken_up = taken_up.model_copy(update={"postponed_here_on": rules.postponed_here(taken_up)})
+        taken_up = taken_up.model_copy(update={"postponed_here_on": postponed_here(taken_up)})
     if state.generation < 24 <= generation:
         taken_up = taken_up.model_copy(update={"latest": tuple(e for kind in LATEST_KINDS if (e := state.last(kind)) is not None)})
     return taken_up
+
+
+def postponed_here(state: DraftState) -> date | None:
+    """The day (Ha Noi) of the last postponement asked or decided at the stage the draft stands at, read from its recent
+    events: what a state carried from before the fourteenth generation takes up as `postponed_here_on`."""
+    asked = (EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED)
+    return max((e.occurred_on or local_day(e.at) for e in state.recent if e.event in asked and e.stage is state.stage
+                and e.at >= state.stage_since), default=None)

@@ -455,14 +455,6 @@ def latest(bound: date | None, day: date) -> date:
     return day if bound is None else max(bound, day)
 
 
-def postponed_here(state: DraftState) -> date | None:
-    """The day (Ha Noi) of the last postponement asked or decided at the stage the draft stands at, read from its recent
-    events: what a state carried from before the fourteenth generation takes up as `postponed_here_on`."""
-    asked = (EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED)
-    return max((e.occurred_on or local_day(e.at) for e in state.recent if e.event in asked and e.stage is state.stage
-                and e.at >= state.stage_since), default=None)
-
-
 def check_authority(state: DraftState, allowed: Collection[Decider], message, action: str, rule: str) -> None:
     """The message's actor must be allowed, its official's role among that actor's roles, and a lead ministry this draft's."""
     actor, role, agency_code = message.actor, message.role, message.agency_code
