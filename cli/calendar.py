@@ -172,7 +172,7 @@ def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[Targ
                  "right one")
         elif not session.phases and last < meeting.meets_on <= last + timedelta(days=SITTING_DAYS):
             # Found by a new engineer: set the day after a session opened, it became the meeting before the next one unsaid.
-            warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, {(meeting.meets_on - session.opens_on).days} days after session "
+            warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, {counted((meeting.meets_on - session.opens_on).days, 'day', True)} after session "
                  f"{session.code} opens; the session was given no phases, so it is taken as sitting on its opening day only, and this "
                  "meeting as one after it, before the next session, whose drafts count their cut-offs back from it; if the session "
                  f"sits then, give its phases (legis calendar set-session {session.code} --phase FIRST:LAST)")

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from temporalio import activity
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError, WorkflowQueryFailedError
 from temporalio.converter import ActivitySerializationContext, WorkflowSerializationContext
 from temporalio.exceptions import ApplicationError, FailureError
 from temporalio.service import RPCError
@@ -174,10 +174,11 @@ async def test_a_client_starting_a_draft_with_an_unreadable_carried_state_is_ref
 
 
 async def test_a_raw_start_carrying_another_drafts_state_is_refused_and_writes_nothing_in_its_name(dev_env, pool):
-    """Found by a breaker: a raw start under submission B carrying draft A's state ran as A, and a decision sent to B was
-    written in A's audit trail. Refused (`carried_submission`); A's trail holds nothing of it."""
+    """Found by breakers: a raw start under submission B carrying draft A's state ran as A, and a decision sent to B was
+    written in A's audit trail; refused, its queries still answered A's status, a classified draft's title included.
+    Refused (`carried_submission`); A's trail holds nothing of it, and B's queries answer nothing of A."""
     client, queue = dev_env.client, f"tq-{uuid.uuid4().hex[:8]}"
-    victim, forger = start_request(), start_request()
+    victim, forger = start_request(classified=True), start_request()
     started = DraftLawInput(**forger.model_dump(), carried=core_state(victim, at=Stage.APPRAISAL, now=datetime.now(UTC)))
     async with create_worker(client, pool, task_queue=queue):
         handle = await client.start_workflow("DraftLawWorkflow", started, id=drafts.workflow_id_for(forger.submission_id), task_queue=queue)
@@ -186,5 +187,9 @@ async def test_a_raw_start_carrying_another_drafts_state_is_refused_and_writes_n
     cause = refused.value.cause
     assert cause.type == "Refused" and cause.details[0] == {"field": "carried", "rule": "carried_submission", "kind": "INVALID"}, cause
     assert victim.submission_id not in cause.message
+    async with create_worker(client, pool, task_queue=queue):  # a query of a closed workflow replays it
+        with pytest.raises(WorkflowQueryFailedError) as unanswered:
+            await handle.query("status")
+    assert victim.title not in str(unanswered.value) and "draft_not_ready" in str(unanswered.value), unanswered.value
     assert await pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = ANY($1::text[])",
                                [victim.submission_id, forger.submission_id]) == 0

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from schemas.calendar import SessionCalendar
 from schemas.enums import ConsultationKind, ProcessVersion, ProgrammeChangeKind, SessionProcedure, Stage
 from schemas.refusal import Refused
 from tests.drafts import consultation, core_request, core_state, programme_change, session
@@ -70,5 +71,54 @@ def test_a_delegations_round_opened_under_the_twenty_third_generation_still_foll
     state = generations.carried_into(rounds.round_started(opened.state, start, now).state, 24)
     moved = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(session(2, 30), session(3, 100), session(4, 400)),
                                                                          changed_by="VPQH"), now + timedelta(days=2)).state
+    [watch] = moved.open_rounds
+    assert watch.round.closes_at <= start_of(moved.target.opens_on), (sessions.last_day_of(watch.round.closes_at), moved.target.opens_on)
+
+
+def opened_then_switched_while_starting(was: SessionProcedure, to: SessionProcedure, window_days: int | None):
+    """A delegations' round opened (its child starting: `open_consultation` awaits `start_round`), the procedure switched
+    meanwhile (another update the same draft takes while it awaits), then the child started (`rounds.round_started`)."""
+    request, state = at_first_revision(was)
+    now = state.stage_since + timedelta(days=1)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "dbqh", ("DBQH_HN",), kind=ConsultationKind.NA_DELEGATIONS,
+                                                                        window_days=window_days), now)
+    [start] = [e for e in opened.effects if isinstance(e, StartRound)]
+    switched = draft.perform(draft.CHANGE_PROGRAMME, opened.state, programme_change(ProgrammeChangeKind.SWITCH_PROCEDURE, procedure=to), now).state
+    return start, rounds.round_started(switched, start, now), now
+
+
+def test_a_round_opened_counted_back_from_the_session_keeps_following_it_when_the_procedure_switches_while_it_starts():
+    """Found by a breaker: a round's window was told from the state once its child had started, not from the window it opened
+    with. Opened under two sessions (20 days before 16-3), switched to three while the child starts: it follows 16-3 brought
+    forward (it was left closing a month after the session opened)."""
+    start, started, now = opened_then_switched_while_starting(SessionProcedure.TWO_SESSIONS, SessionProcedure.THREE_SESSIONS, None)
+    [watch] = started.state.open_rounds
+    assert not watch.from_opening, "opened counted back from the session, marked as running from its opening"
+    moved = draft.perform(draft.CALENDAR_CHANGED, started.state, SessionCalendar(sessions=(session(2, 30), session(3, 150), session(4, 400)),
+                                                                                 changed_by="VPQH"), now + timedelta(days=1)).state
+    [watch] = moved.open_rounds
+    assert watch.round.closes_at <= start_of(moved.target.opens_on), (sessions.last_day_of(watch.round.closes_at), moved.target.opens_on)
+
+
+def test_a_round_opened_for_five_days_is_not_stretched_to_the_session_when_the_procedure_switches_while_it_starts():
+    """The reverse: opened under three sessions for 5 days from its opening (closes 2027-01-06), switched to two while the
+    child starts: it keeps its 5 days (it was moved to 20 days before 16-3, 2027-05-28, five months more than asked)."""
+    start, started, _ = opened_then_switched_while_starting(SessionProcedure.THREE_SESSIONS, SessionProcedure.TWO_SESSIONS, 5)
+    [watch] = started.state.open_rounds
+    assert watch.round.closes_at == start.input.closes_at, (sessions.last_day_of(start.input.closes_at), sessions.last_day_of(watch.round.closes_at))
+
+
+def test_a_round_running_from_its_opening_does_not_run_past_a_session_brought_forward():
+    """A delegations' round from its opening closes before the session opens (`before_the_session`): taken for 100 days,
+    closing 2027-04-12 before 16-3 on 2027-06-19, then the session brought forward to 2027-03-01, it ends by the opening
+    (found by a breaker: it kept 2027-04-12, six weeks into the session, with no event)."""
+    request, state = at_first_revision(SessionProcedure.THREE_SESSIONS)
+    now = state.stage_since + timedelta(days=1)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, consultation(request, "dbqh", ("DBQH_HN",), kind=ConsultationKind.NA_DELEGATIONS,
+                                                                        window_days=100), now)
+    [start] = [e for e in opened.effects if isinstance(e, StartRound)]
+    started = rounds.round_started(opened.state, start, now).state
+    moved = draft.perform(draft.CALENDAR_CHANGED, started, SessionCalendar(sessions=(session(2, 30), session(3, 90), session(4, 400)),
+                                                                           changed_by="VPQH"), now + timedelta(days=1)).state
     [watch] = moved.open_rounds
     assert watch.round.closes_at <= start_of(moved.target.opens_on), (sessions.last_day_of(watch.round.closes_at), moved.target.opens_on)

@@ -42,6 +42,9 @@ class StartRound:
     input: ConsultationInput
     workflow_id: str
     summary: str
+    # Its window runs from its opening where the rulebook counts one back from the session (`sessions.window_of`), as
+    # decided when it opened: the draft's procedure may switch while its child starts (found by a breaker).
+    from_opening: bool = False
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,10 @@ class DraftLawWorkflow:
     @workflow.init
     def __init__(self, input: DraftLawInput) -> None:
         self._input = input
-        self._state: DraftState | None = generations.of_carried(input.carried) if input.carried is not None else None
+        # Another draft's state, carried by a raw start, is never this draft's, nor answered by its queries (found by breakers).
+        self._foreign = input.carried is not None and (input.carried.submission_id != input.submission_id
+                                                       or workflow.info().workflow_id != workflow_id_for(input.submission_id))
+        self._state: DraftState | None = generations.of_carried(input.carried) if input.carried is not None and not self._foreign else None
         # Events not yet in the audit trail, each with the update that recorded it (a reset run may apply it again), in order.
         self._outbox: list[tuple[HistoryEntry, str | None]] = []
         # What the core asked for that needs waiting: rounds to start (by round ID) and rounds to check.
@@ -74,12 +77,12 @@ class DraftLawWorkflow:
         if input.unreadable_carried is not None:  # raised here, not in __init__, where the SDK's run coroutine would be left unawaited
             raise unreadable_carried(input.unreadable_carried)
         self._clock.start()
+        if self._foreign:  # it wrote that draft's audit trail
+            raise refused_start(Refused("carried", "carried_submission", f"a state carried is the state of submission {input.submission_id} "
+                                        f"in workflow {workflow_id_for(input.submission_id)}, and this is another", RefusalKind.INVALID),
+                                input.classified)
         if self._state is None:
             await self._open(input)
-        elif self._state.submission_id != input.submission_id or workflow.info().workflow_id != workflow_id_for(input.submission_id):
-            # A raw start carrying another draft's state wrote that draft's audit trail (found by a breaker); never so continued.
-            raise refused_start(Refused("carried", "carried_submission", f"the state carried is not submission {input.submission_id}'s",
-                                        RefusalKind.INVALID), input.classified)
         else:  # a state carried into a run that took up a newer generation, counted again by its rules
             self._commit(calendar_changes.taken_up(input.carried, self._state, workflow.now()))
         while True:

@@ -16,6 +16,7 @@ from schemas.time import in_hanoi
 from schemas.views import OpenRound, Receipt
 from workflows import sessions
 from workflows.change import Applied, CancelRound, Change, Effect, Record, RemapRound, RescheduleRound, StartRound
+from workflows.deadlines import start_of
 
 # A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
 ROUND_GRACE = timedelta(days=1)
@@ -36,6 +37,7 @@ def apply_consultation(change: Change, request: ConsultationRequest) -> None:
                           lead_ministry=s.lead_ministry, closes_at=closes_at, classified=s.classified),
         workflow_id=round_workflow_id(s.submission_id, request.round_id, s.generation),
         summary=f"{request.kind.value} round {request.round_id} of {s.submission_id}",
+        from_opening=(ruled := s.rulebook.window(request.kind)) is not None and ruled.anchor is not window.anchor,
     ))
 
 
@@ -74,12 +76,10 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     # it) is cancelled at once (the shell cancels its child), where it was recorded open after the end (a breaker).
     ended = s.generation >= 18 and s.stage.is_terminal
     if not ended:
-        # As its window was when it opened (found by a breaker: a round carried into the twenty-fourth generation, or whose
-        # draft switched procedure, took the window the draft would give now, and stopped following its session).
-        ruled, given = s.rulebook.window(request.kind), sessions.window_of(s, request.kind)
-        from_opening = ruled is not None and given is not None and ruled.anchor is not given.anchor
+        # As its window was when it opened (found by breakers: a round carried into the twenty-fourth generation, or whose
+        # draft switched procedure, took the window the draft would give now).
         s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees),
-                                                    leads=leads, from_opening=from_opening))
+                                                    leads=leads, from_opening=start.from_opening))
     # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
     asked = counted(len(request.consultees), "consultee", s.generation >= 8) if request.consultees else "the public"
     entry = change.record(EventKind.CONSULTATION_OPENED, actor=request.actor, agency_code=request.agency_code, role=request.role,
@@ -111,10 +111,11 @@ def follow_sessions(change: Change) -> None:
     for watch in s.open_rounds:
         opened = watch.round
         window = s.rulebook.window(opened.kind)
-        if (window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or watch.from_opening or opened.closes_at is None
-                or opened.closes_at <= now):
+        if window is None or window.anchor is not DeadlineAnchor.BEFORE_NA_SESSION or opened.closes_at is None or opened.closes_at <= now:
             continue
-        gives = sessions.round_closes_at(s, window, window.days, now)
+        # One running from its opening keeps its days, but ends by the session's opening (found by a breaker: a session
+        # brought forward left it running weeks into the sitting whose draft it comments on).
+        gives = min(opened.closes_at, start_of(s.target.opens_on)) if watch.from_opening else sessions.round_closes_at(s, window, window.days, now)
         if gives == opened.closes_at:
             continue
         # Brought so far forward that its last day has passed: the window ends now, never on a day gone by (a breaker).
@@ -124,8 +125,9 @@ def follow_sessions(change: Change) -> None:
         until = "now" if closes_at == now else f"until {sessions.last_day_of(closes_at)} unless every consultee has answered"
         moved = watch.model_copy(update={"round": opened.model_copy(update={"closes_at": closes_at}), "check_at": closes_at + ROUND_GRACE})
         s.open_rounds = tuple(moved if w is watch else w for w in s.open_rounds)
-        change.record(EventKind.CONSULTATION_RESCHEDULED, label=f"round {opened.round_id}: {opened.kind.value} {until}, {window.days} days "
-                      f"before session {s.target.code} (opens {s.target.opens_on})")
+        before = "by the opening of" if watch.from_opening else f"{window.days} days before"
+        change.record(EventKind.CONSULTATION_RESCHEDULED, label=f"round {opened.round_id}: {opened.kind.value} {until}, {before} "
+                      f"session {s.target.code} (opens {s.target.opens_on})")
         change.effects.append(RescheduleRound(opened.workflow_id, RoundWindow(closes_at=closes_at)))
 
 
