@@ -338,9 +338,10 @@ def _as_the_api_reads(payloads: Sequence[Payload], type_hints: list[type], inval
             if isinstance(hint, type) and issubclass(hint, BaseModel) and payload.metadata.get("encoding") == b"json/plain":
                 try:
                     hint.model_validate(json.loads(payload.data))
-                except (RecursionError, ValueError) as by_field:  # pydantic's ValidationError is a ValueError
-                    if isinstance(by_field, ValidationError):
-                        return Refused.invalid(by_field)
+                except ValidationError as by_field:
+                    return Refused.invalid(by_field)
+                except (RecursionError, ValueError):  # not JSON Python reads either: pydantic's refusal stands
+                    continue
     return Refused.invalid(invalid)
 
 
