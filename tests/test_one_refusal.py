@@ -163,3 +163,14 @@ def test_a_raw_update_with_a_lone_surrogate_is_refused_by_its_field_as_the_api_a
     with pytest.raises(ApplicationError) as refused:
         RefusingPayloadConverter().from_payloads([Payload(metadata={"encoding": b"json/plain"}, data=sent.encode())], [Decision])
     assert "(rule: valid_unicode)" in refused.value.message and refused.value.message.startswith("official:"), refused.value.message
+
+
+@pytest.mark.parametrize(("where", "key"), [("top", "\\ud800x"), ("nested", "\\udc80")])
+def test_a_raw_updates_key_holding_a_lone_surrogate_is_refused_as_the_api_and_the_cli_refuse_it(where, key):
+    """Found by a breaker: the workflows' converter refused such a key as `input` (or `documents.0`) / `string_unicode`,
+    where the HTTP API and `legis` name the key, `valid_unicode` (`schemas.text.lone_surrogate_in_key`)."""
+    sent = json.dumps(decision(start_request(), Stage.APPRAISAL).model_dump(mode="json"))
+    sent = sent[:-1] + f', "{key}": 1}}' if where == "top" else sent.replace('"name": "', f'"{key}": 1, "name": "', 1)
+    with pytest.raises(ApplicationError) as refused:
+        RefusingPayloadConverter().from_payloads([Payload(metadata={"encoding": b"json/plain"}, data=sent.encode())], [Decision])
+    assert refused.value.details[0] == {"field": key, "rule": "valid_unicode", "kind": "INVALID"}, refused.value.details

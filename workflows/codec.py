@@ -58,6 +58,7 @@ from temporalio.exceptions import ApplicationError
 
 from schemas.bounds import over_bounds
 from schemas.refusal import RefusalKind, Refused
+from schemas.text import lone_surrogate_in_key
 from workflows.rules import require
 from workflows.shared_decoding import SharedDecodingJSONConverter
 
@@ -333,6 +334,9 @@ def _as_the_api_reads(payloads: Sequence[Payload], type_hints: list[type], inval
     for payload, hint in zip(payloads, type_hints, strict=False):
         if len(payload.data) < WALKED_FROM and (errors := _over_bounds(payload, hint)):
             return Refused.of_errors(errors)
+    for payload in payloads:  # a key holding a lone surrogate, named as the API and the CLI name it
+        if payload.metadata.get("encoding") == b"json/plain" and (lone := _lone_surrogate_key(payload.data)) is not None:
+            return Refused(lone[0], "valid_unicode", lone[1], RefusalKind.INVALID)
     if any(error["type"] == "json_invalid" for error in invalid.errors()):
         for payload, hint in zip(payloads, type_hints, strict=False):
             if isinstance(hint, type) and issubclass(hint, BaseModel) and payload.metadata.get("encoding") == b"json/plain":
@@ -343,6 +347,20 @@ def _as_the_api_reads(payloads: Sequence[Payload], type_hints: list[type], inval
                 except (RecursionError, ValueError):  # not JSON Python reads either: pydantic's refusal stands
                     continue
     return Refused.invalid(invalid)
+
+
+def _lone_surrogate_key(data: bytes) -> tuple[str, str] | None:
+    found: list[tuple[str, str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found.extend(lone for key, _ in items if not found and (lone := lone_surrogate_in_key(key)) is not None)
+        return dict(items)
+
+    try:
+        json.loads(data, object_pairs_hook=pairs)
+    except (RecursionError, ValueError):
+        return None
+    return found[0] if found else None
 
 
 def _over_bounds(payload: Payload, hint: object) -> list[dict]:
