@@ -329,50 +329,50 @@ WALKED_FROM = 16 * 1024
 
 def _as_the_api_reads(payloads: Sequence[Payload], type_hints: list[type], invalid: ValidationError) -> Refused:
     """A refused payload's first problem as the API and the CLI name it (found by breakers): a smaller payload's bounds
-    (they walk every body and file first), and a lone surrogate escaped (`"\\ud800"`) by its field (`valid_unicode`), where
-    pydantic's JSON reader refuses the whole payload (`json_invalid`)."""
-    for payload, hint in zip(payloads, type_hints, strict=False):
-        if len(payload.data) < WALKED_FROM and (errors := _over_bounds(payload, hint)):
+    (they walk every body and file first), a key holding a lone surrogate by that key, and a lone surrogate escaped
+    (`"\\ud800"`) in a value by its field (`valid_unicode`), where pydantic's JSON reader refuses the whole payload
+    (`json_invalid`). Each payload is read once."""
+    read = [(_read(payload), hint, len(payload.data)) for payload, hint in zip(payloads, type_hints, strict=False)]
+    for found, hint, size in read:
+        if found is not None and size < WALKED_FROM and _modelled(hint) and (errors := over_bounds(hint, found[0])):
             return Refused.of_errors(errors)
-    for payload in payloads:  # a key holding a lone surrogate, named as the API and the CLI name it
-        if payload.metadata.get("encoding") == b"json/plain" and (lone := _lone_surrogate_key(payload.data)) is not None:
+    for found, _, _ in read:
+        if found is not None and (lone := found[1]) is not None:
             return Refused(lone[0], "valid_unicode", lone[1], RefusalKind.INVALID)
     if any(error["type"] == "json_invalid" for error in invalid.errors()):
-        for payload, hint in zip(payloads, type_hints, strict=False):
-            if isinstance(hint, type) and issubclass(hint, BaseModel) and payload.metadata.get("encoding") == b"json/plain":
+        for found, hint, _ in read:
+            if found is not None and _modelled(hint):
                 try:
-                    hint.model_validate(json.loads(payload.data))
+                    hint.model_validate(found[0])
                 except ValidationError as by_field:
                     return Refused.invalid(by_field)
-                except (RecursionError, ValueError):  # not JSON Python reads either: pydantic's refusal stands
-                    continue
     return Refused.invalid(invalid)
 
 
-def _lone_surrogate_key(data: bytes) -> tuple[str, str] | None:
-    found: list[tuple[str, str]] = []
+def _read(payload: Payload) -> tuple[Any, tuple[str, str] | None] | None:
+    """A JSON payload as Python reads it, and its first key holding a lone surrogate (`schemas.text.lone_surrogate_in_key`);
+    None for another encoding or what Python does not read (pydantic's own refusal names it)."""
+    if payload.metadata.get("encoding") != b"json/plain":
+        return None
+    lone: list[tuple[str, str]] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        found.extend(lone for key, _ in items if not found and (lone := lone_surrogate_in_key(key)) is not None)
+        lone.extend(found for key, _ in items if not lone and (found := lone_surrogate_in_key(key)) is not None)
         return dict(items)
 
     try:
-        json.loads(data, object_pairs_hook=pairs)
+        return json.loads(payload.data, object_pairs_hook=pairs), (lone[0] if lone else None)
     except (RecursionError, ValueError):
         return None
-    return found[0] if found else None
+
+
+def _modelled(hint: object) -> bool:
+    return isinstance(hint, type) and issubclass(hint, BaseModel)
 
 
 def _over_bounds(payload: Payload, hint: object) -> list[dict]:
-    if payload.metadata.get("encoding") != b"json/plain":
-        return []
-    if not (isinstance(hint, type) and issubclass(hint, BaseModel)):
-        return []
-    try:
-        value = json.loads(payload.data)
-    except (RecursionError, ValueError):  # pydantic's own refusal names it (json_invalid)
-        return []
-    return over_bounds(hint, value)
+    found = _read(payload) if _modelled(hint) else None
+    return over_bounds(hint, found[0]) if found is not None else []
 
 
 class UnreadableActivityPayload(RuntimeError):
