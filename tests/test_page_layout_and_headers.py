@@ -102,6 +102,56 @@ async def test_the_answers_table_on_a_phone_breaks_no_word_of_its_headings(pool)
         assert fits and all(fit for _, fit in fits), fits
 
 
+# A law cited by its address, as ministries cite them: one word of 90 characters, and one of 220 with a query string.
+CITED = "https://thuvienphapluat.vn/van-ban/Bat-dong-san/Luat-Dat-dai-2024-31-2024-QH15-523642.aspx"
+LONG_LINK = ("https://vbpl.vn/TW/Pages/vbpq-toanvan.aspx?ItemID=168341&Keyword=Lu%E1%BA%ADt%20%C4%91%E1%BA%A5t%20%C4%91ai"
+             "%20s%E1%BB%91%2031%2F2024%2FQH15&dvid=13&ref=giai-trinh-tiep-thu-y-kien-nhan-dan-du-thao-luat-dat-dai-sua-doi")
+
+
+async def answered_with(pool, name: str, *explanations: tuple[int, str]) -> str:
+    """A closed round whose answers give these explanations, by article: its submission ID."""
+    sid = await posted_round(pool, name, closes_at="now() - interval '1 hour'")
+    for article, explanation in explanations:
+        await pool.execute("INSERT INTO public_answers (submission_id, round_id, article, response, explanation, official) "
+                           "VALUES ($1, 'cong-khai', $2, 'EXPLAINED', $3, 'Vụ trưởng')", sid, article, explanation)
+    return sid
+
+
+async def test_an_explanation_citing_a_law_by_its_address_keeps_every_answer_within_a_phones_width(pool):
+    """Found by the public's trial: one explanation citing a law by its address made the answers' table 412 px wide in
+    359 at 375 px, so every explanation in it, not that one alone, was cut at the screen's edge mid-word and read only by
+    scrolling the table sideways (a cell's `overflow-wrap: break-word` does not lower its column's least width)."""
+    sid = await answered_with(pool, "CITE", (7, "Không tiếp thu vì trái Hiến pháp."),
+                              (12, f"Ban soạn thảo tiếp thu một phần. Căn cứ Điều 12 Luật Đất đai 2024, xem {CITED} tại khoản 3."))
+    async with on_a_phone(pool, f"/public/{sid}/cong-khai") as page:
+        assert "trái Hiến pháp" in await page.inner_text("table")
+        page_wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        table_wide, table_shown = await page.evaluate("(() => { const t = document.querySelector('table'); return [t.scrollWidth, t.clientWidth] })()")
+        assert page_wide <= screen, f"the page is {page_wide} px wide on a phone {screen} px wide"
+        assert table_wide <= table_shown, f"the answers' table is {table_wide} px wide in {table_shown} px: its explanations are cut"
+        fits = await page.evaluate(_WORDS_FIT)
+        assert fits and all(fit for _, fit in fits), fits  # the short columns keep their words whole
+
+
+async def test_an_explanation_with_a_long_link_does_not_widen_the_page_on_a_desktop(pool):
+    """The same table on a 1280 px screen: a link of 220 characters pushed the page to 1,382 px, the header bar ending
+    short of the content."""
+    sid = await answered_with(pool, "LINK", (3, f"Xem văn bản tại {LONG_LINK}."))
+    async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+            blocked = await loopback_only(context)
+            page = await context.new_page()
+            await page.goto(f"{base}/public/{sid}/cong-khai")
+            assert LONG_LINK in (await page.inner_text("table")).replace("\n", "")
+            page_wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert page_wide <= screen, f"the page is {page_wide} px wide on a screen {screen} px wide"
+            assert blocked == []
+        finally:
+            await browser.close()
+
+
 async def test_the_pages_forbid_framing_and_sniffing_and_the_report_s_csv_is_not_stored(pool):
     """The codec server's pages say `Content-Security-Policy: ... frame-ancestors 'none'` (`api.codec_server`); the public
     pages and the board's, which hold forms (a comment, a decision, sign-in and sign-out), said nothing: any site could
