@@ -49,8 +49,11 @@ async def sender_key(db: asyncpg.Pool | asyncpg.Connection) -> bytes:
     return await db.fetchval("SELECT key FROM public_sender_key WHERE id = 1")
 
 
-def sender_hash(key: bytes, address: str) -> bytes:
-    return hmac.new(key, address.encode(), hashlib.sha256).digest()
+def sender_hash(key: bytes, address: str, browser: str | None = None) -> bytes:
+    """32 bytes: the client's address, and the browser's form cookie where the comment came by the public page, so that
+    people behind one shared address (a mobile network's, a school's) sending the same words are each counted, and one
+    browser sending its form again is counted once."""
+    return hmac.new(key, address.encode() if browser is None else f"{address}\x00{browser}".encode(), hashlib.sha256).digest()
 
 
 def fingerprint(submission_id: str, round_id: str, sender: bytes, comment: PublicComment) -> bytes:

@@ -133,6 +133,11 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
             assert (await stranger.get("/public", params={"fbclid": "x"})).status_code == 200
             problem_page = await stranger.get(f"/public/{sid}/cong-khai", params={"dieu": "3"})
             assert problem_page.status_code == 422 and "unknown_parameter" in problem_page.text  # a reader's typo is still named
+            # Found by the public's trial: another person at the same address (a mobile network's, a school's), in a browser of
+            # their own, sending the same words was told they were someone else's comment, and not counted.
+            same_words = await stranger.post(f"/public/{sid}/cong-khai", data={"text": "Đề nghị làm rõ Điều 3.\r\nCảm ơn.", "article": "3",
+                                                                             "csrftoken": token_of(await stranger.get(f"/public/{sid}/cong-khai"))})
+            assert same_words.status_code == 303 and int(same_words.headers["location"].rpartition("received=")[2]) != number
         # Found by a new user: any number written in the link was thanked for, as if a comment of that number were taken.
         page = await http.get(f"/public/{sid}/cong-khai?received=99999999")
         assert page.status_code == 200 and "đã được ghi nhận" not in page.text
@@ -144,7 +149,7 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         # The JSON route takes no form and no token, with this site's cookies or without.
         json_route = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"article": 4, "text": "Điều 4 cần sửa."})
         assert json_route.status_code == 201, json_route.text
-        assert await pool.fetchval(stored, sid) == 2
+        assert await pool.fetchval(stored, sid) == 3  # the form's two senders' and the JSON route's
 
 
 async def test_a_form_sent_as_multipart_or_json_is_refused_on_the_page_not_500(pool):

@@ -16,6 +16,7 @@ from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
 from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, typed_whole_number
 from store import public
 from store.public import ANSWERS_PER_PAGE
+from web.csrf import COOKIE as FORM_COOKIE
 from web.csrf import MAX_ARTICLE_TYPED
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
@@ -90,7 +91,8 @@ async def comment(request: Request, submission_id: str, round_id: str,
     if problems:
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article, problems=problems)
     try:
-        receipt = await take_comment(request, submission_id, round_id, PublicComment(article=number, text=text))
+        receipt = await take_comment(request, submission_id, round_id, PublicComment(article=number, text=text),
+                                     browser=request.cookies.get(FORM_COOKIE))
     except ValidationError as invalid:
         return await _round_page(request, submission_id, round_id, status_code=422, text=text, article=article,
                                  problems=problems_of(invalid.errors()))

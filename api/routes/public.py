@@ -85,12 +85,13 @@ class PublicRoundView(PublicRoundListed):
                                   "`Link` header's `next`); none on the last page")
 
 
-async def sender(http: Request) -> bytes:
-    """The keyed hash of the client's address (the key made once and kept by the app)."""
+async def sender(http: Request, browser: str | None = None) -> bytes:
+    """The keyed hash of the client's address, and of `browser` (the page's form cookie) when given (the key made once
+    and kept by the app)."""
     key = getattr(http.app.state, "sender_key", None)
     if key is None:
         key = http.app.state.sender_key = await database(public.sender_key(http.app.state.pool))
-    return public.sender_hash(key, http.client.host if http.client else "unknown")
+    return public.sender_hash(key, http.client.host if http.client else "unknown", browser)
 
 
 async def check_public_rate(http: Request) -> None:
@@ -101,11 +102,13 @@ async def check_public_rate(http: Request) -> None:
                       headers=await retry_after(comment_limiter, limit, "public-comment", address))
 
 
-async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment) -> PublicCommentReceipt:
+async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment, *,
+                       browser: str | None = None) -> PublicCommentReceipt:
     """What the public page's form and the JSON route share: the rate, then into PostgreSQL with the comments arriving at
-    the same time (one statement for them all, `store.intake`)."""
+    the same time (one statement for them all, `store.intake`). `browser`: the page's form cookie, which tells apart
+    senders at one address."""
     await check_public_rate(http)
-    who = await sender(http)
+    who = await sender(http, browser)
     state = http.app.state
     if getattr(state, "comment_intake", None) is None:
         state.comment_intake = CommentIntake(state.pool)
