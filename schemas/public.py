@@ -133,4 +133,6 @@ class PublicAnswerView(Message):
     response: Response = Field(description="ACCEPTED (tiếp thu) or EXPLAINED (giải trình)")
     explanation: str = Field(description="why a comment was not taken, for EXPLAINED")
     comments: Count = Field(description="comments this answer covers")
+    comment_id: int | None = Field(default=None, description="the reference number (mã số) of the comment answered, where the answer "
+                                   "covers one comment alone, so that its sender finds it; none for a group")
     answered_at: Instant = Field(description="when the lead ministry answered")

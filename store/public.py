@@ -384,11 +384,12 @@ async def received(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, ro
 async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, *, after: tuple[int, int] | None = None,
                   size: int = ANSWERS_PER_PAGE) -> tuple[list[PublicAnswerView], tuple[int, int] | None, int]:
     """A page of the lead ministry's answers in article order (those on the draft as a whole first), each with the number
-    of comments it answers, after the position `after` (article, 0 for the whole draft, and answer number); returns the
+    of comments it answers (and the comment's number where it answers one), after the position `after` (article, 0 for the whole draft, and answer number); returns the
     page, the position of its last answer when more follow (else None), and how many answers there are in all."""
     article, answer = after or (None, None)
     rows = await db.fetch(
-        "SELECT a.answer_id, a.article, a.response, a.explanation, a.answered_at, count(c.comment_id) AS comments "
+        "SELECT a.answer_id, a.article, a.response, a.explanation, a.answered_at, count(c.comment_id) AS comments, "
+        "CASE WHEN count(c.comment_id) = 1 THEN min(c.comment_id) END AS comment_id "
         "FROM public_answers a LEFT JOIN public_comments c USING (answer_id) WHERE a.submission_id = $1 AND a.round_id = $2 "
         "AND ($3::int IS NULL OR (coalesce(a.article, 0), a.answer_id) > ($3::int, $4::bigint)) "
         "GROUP BY a.answer_id ORDER BY coalesce(a.article, 0), a.answer_id LIMIT $5", submission_id, round_id, article, answer, size + 1)
@@ -396,4 +397,4 @@ async def answers(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, rou
     shown = rows[:size]
     following = (shown[-1]["article"] or 0, shown[-1]["answer_id"]) if len(rows) > size else None
     return [PublicAnswerView(article=r["article"], response=Response(r["response"]), explanation=r["explanation"], comments=r["comments"],
-                             answered_at=r["answered_at"]) for r in shown], following, total
+                             comment_id=r["comment_id"], answered_at=r["answered_at"]) for r in shown], following, total

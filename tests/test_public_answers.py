@@ -77,3 +77,23 @@ async def test_an_answer_to_one_comment_is_read_by_the_public_under_that_comment
                                                              response="EXPLAINED", explanation="Chế độ phụ cấp do Chính phủ quy định."))
     [shown], _, _ = await public.answers(pool, sid, "cong-khai")
     assert shown.article == 7, shown
+
+
+async def test_a_sender_finds_the_answer_to_their_comment_by_its_number(pool):
+    """Found by the public's trial: the thanks give a number (mã số), but the answers were listed by article alone, so that
+    of "Article 7, Explained, 1" and "Article 7, Accepted, 1" the sender of comment 29 could not tell which was theirs.
+    An answer covering one comment names it; one covering a group names none."""
+    sid = await posted_round(pool, "MINE")
+    await pool.executemany("INSERT INTO public_comments (submission_id, round_id, article, body, fingerprint) "
+                           "VALUES ($1, 'cong-khai', 7, $2, sha256(convert_to($2, 'UTF8')))",
+                           [(sid, f"Ý kiến {n} về Điều 7 ({sid}).") for n in range(3)])
+    first, *rest = [r["comment_id"] for r in await pool.fetch("SELECT comment_id FROM public_comments WHERE submission_id = $1 ORDER BY comment_id", sid)]
+    await public.close(pool, sid, "cong-khai")
+    await public.answer(pool, sid, "cong-khai", GroupAnswer(agency_code="BGDDT", official="Vụ trưởng", comment_id=first,
+                                                             response="EXPLAINED", explanation="Giữ như dự thảo."))
+    await public.answer(pool, sid, "cong-khai", GroupAnswer(agency_code="BGDDT", official="Vụ trưởng", article=7, response="ACCEPTED"))
+    async with app_client(pool) as http:
+        read = (await http.get(f"/v1/public/consultations/{sid}/cong-khai")).json()["answers"]
+        assert [(a["article"], a["comments"], a["comment_id"]) for a in read] == [(7, 1, first), (7, len(rest), None)]
+        page = await http.get(f"/public/{sid}/cong-khai")
+        assert f"Ý kiến mã số {first}" in page.text and f"mã số {rest[0]}" not in page.text
