@@ -106,6 +106,11 @@ async def test_a_public_comment_from_the_form_needs_its_token_and_the_json_route
         # A field the form does not have is refused, never dropped unseen (the article typed under another name).
         misnamed = await http.post(f"/public/{sid}/cong-khai", data={"text": "Ý kiến", "dieu": "3", "csrftoken": token})
         assert misnamed.status_code == 422 and "unknown_parameter" in misnamed.text and "dieu" in misnamed.text
+        # Named as the field sent, not as the page's address, and the text given back to copy (found by the public's trial:
+        # an `email` added by a browser's autofill refused a comment of 5,000 characters, lost, "Địa chỉ trang").
+        assert "Biểu mẫu không có trường mang tên này" in misnamed.text and "Địa chỉ trang" not in misnamed.text
+        assert '<textarea id="kept" readonly rows="8" cols="80">Ý kiến</textarea>' in misnamed.text and "(Điều 3)" not in misnamed.text
+        assert f'<a href="/public/{sid}/cong-khai">Quay lại trang dự thảo</a>' in misnamed.text
         twice = await http.post(f"/public/{sid}/cong-khai", data={"text": ["Ý kiến", ""], "article": "3", "csrftoken": token})
         assert twice.status_code == 422 and "parameter_once" in twice.text  # not the last value taken unseen (found by a breaker)
         assert await pool.fetchval(stored, sid) == 0

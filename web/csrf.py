@@ -62,8 +62,7 @@ async def _refused(scope: Scope, send: Send, message_id) -> None:
     request = Request(scope)
     message = gettext(request, "This form has expired or was sent from another site: open the page again and send it from there")
     noted(request, [{"field": "csrf_token", "rule": "csrf_token", "message": "the form has expired or was sent from another site"}])
-    # A public comment's text is given back to copy, with the way back to its page (found by a public trial: lost).
-    kept, article = _comment_typed(scope) if _PUBLIC_ROUND.fullmatch(scope["path"]) else (None, None)
+    kept, article = comment_kept(scope)
     await page(request, "forbidden.html", status_code=403, rule="csrf_token", message=message, kept=kept, kept_article=article,
                back=scope["path"] if kept is not None else None)(scope, disconnected, send)
 
@@ -72,6 +71,12 @@ async def _refused(scope: Scope, send: Send, message_id) -> None:
 MAX_ARTICLE_TYPED = 10
 # A public round's page, whose form takes a comment: /public/<submission ID>/<round ID>.
 _PUBLIC_ROUND = re.compile(r"/public/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/[A-Za-z0-9._-]{1,40}")
+
+
+def comment_kept(scope: Scope) -> tuple[str | None, str | None]:
+    """A public comment's text and article, given back to copy with the way back to its page when its form is refused
+    (found by public trials: lost): none for another request."""
+    return _comment_typed(scope) if scope["method"] == "POST" and _PUBLIC_ROUND.fullmatch(scope["path"]) else (None, None)
 
 
 def _comment_typed(scope: Scope) -> tuple[str | None, str | None]:

@@ -29,7 +29,7 @@ from api.problems import answered_as, problem_of_error
 from schemas.messages import ROUND_ID, SUBMISSION_ID
 from schemas.redaction import tokens_redacted
 from schemas.refusal import Refused
-from web.csrf import PROTECTED
+from web.csrf import PROTECTED, comment_kept
 from web.render import language_of, noted, page, translations
 
 # What each rule says, in English here and in Vietnamese in the catalogue; %(name)s is the error's context.
@@ -133,6 +133,7 @@ SENTENCES = {
 }
 # A field's own sentence for a rule, where the rule's sentence would say too little.
 # A rate limit on a public page is the public comments' (`api.routes.public`), whose wait is in `ctx.wait`.
+FORM_HAS_NO_SUCH_FIELD = "This form has no field of this name (a browser's add-on may have added it): send the form again from its page."
 PUBLIC_RATE_LIMITED = "Too many comments from this address: send again in %(wait)s."
 FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f, in either case."}
 # pydantic's own error types: their messages are pydantic's, where the project's rules' messages name what refused.
@@ -189,6 +190,8 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         else:
             sentence_of_page = None
         # "at least 1 character" is the field left empty.
+        if rule == "unknown_parameter" and request.method == "POST" and field not in request.query_params:
+            sentence_of_page = FORM_HAS_NO_SUCH_FIELD
         sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
                     else sentence_of_page or FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
         context = {key: _shortened(str(value), MAX_CHOICES if key == "expected" else MAX_CONTEXT) for key, value in context.items()}
@@ -204,7 +207,10 @@ def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, 
         # for officials; a citizen on a public page in Vietnamese reads the sentence alone, not the rule's English words.
         detail = message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) and (label or not public) else None
         # A parameter of a public page's address is named as the address (found by a re-check: a citizen read `cursor`).
-        named = catalogue.gettext(label) if label else catalogue.gettext("This page's address") if public else field
+        # A field of a public form's body the form does not have (found by the public's trial: an `email` added by a browser's
+        # autofill was named as the page's address) is named as sent.
+        in_address = public and (request.method != "POST" or field in request.query_params)
+        named = catalogue.gettext(label) if label else catalogue.gettext("This page's address") if in_address else field
         if (line := line_of(field)) is not None:
             named = f"{named}, {catalogue.gettext('line')} {line}"
         shown.append({"field": field, "rule": rule, "label": named, "text": text,
@@ -278,8 +284,10 @@ def refused(request: Request, status: int, problems: list[dict[str, Any]], heade
     # The language switch refused names no page of its own: back to the page it was pressed on (found by a new user: its
     # own address again, refused again).
     back = page_back(request.query_params.get("back")) if request.url.path.startswith("/language/") else None
+    # A public comment's form refused (a field it does not have): its text given back, as a form expired gives it.
+    kept, article = comment_kept(request.scope)
     answer = page(request, "refused.html", status_code=status, problems=explain(request, problems),
-                  sent=request.method == "POST", back=back)
+                  sent=request.method == "POST", back=request.url.path if kept is not None else back, kept=kept, kept_article=article)
     answer.headers.update(headers or {})
     return answer
 
