@@ -71,9 +71,12 @@ def _meeting_moved(change: Change, calendar: SessionCalendar, conflict: _Conflic
     meeting = sessions.meeting_before(s, s.target)
     # Eighth generation: only for a draft that still comes before the Committee (earlier ones recorded it past it too).
     if s.generation < 8 or sessions.comes_before_committee(s):
+        # Twenty-fifth generation: saying a conflict it ends, as a session moved says it (found by a National Assembly
+        # Office's trial: the office's inbox dropped the draft, and its audit trail never said why).
         change.record(EventKind.MEETING_SCHEDULED, official=calendar.changed_by, deadline=s.deadline,
                       label=f"Standing Committee meeting before session {s.target.code}: "
-                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced"))
+                            + (f"{meeting.code} on {meeting.meets_on}" if meeting else "none announced")
+                            + (_conflict_ended(change, conflict) if s.generation >= 25 else ""))
     if change.checks_approved_dates:
         conflict.raise_if_changed(change)
 
@@ -100,8 +103,14 @@ def _conflict_ended(change: Change, conflict: _Conflict) -> str:
     s = change.state
     if s.generation < 18 or conflict.told is None or s.postponement is None or sessions.postponement_conflict(s) is not None:
         return ""
-    return (f"; the approved date {s.deadline} no longer falls after the cut-off for {conflict.told[1]}, now "
-            f"{sessions.statutory_deadline(s)}: the conflict raised to {conflict_raised_to(s)[1]} has ended")
+    cutoff, told = sessions.statutory_deadline(s), conflict.told[1]
+    ended = f": the conflict raised to {conflict_raised_to(s)[1]} has ended"
+    if s.generation < 25:
+        return f"; the approved date {s.deadline} no longer falls after the cut-off for {told}, now {cutoff}{ended}"
+    conflict.told = None  # said once, whether the session's move or the meeting's ended it
+    if cutoff is None:  # the meeting called off: no cut-off to fall after until one is announced
+        return f"; the approved date {s.deadline} no longer falls after the cut-off for {told}, which waits for a meeting to be announced{ended}"
+    return f"; the approved date {s.deadline} no longer falls after the cut-off for {told}, now {cutoff}{ended}"
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
