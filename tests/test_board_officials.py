@@ -331,7 +331,7 @@ async def test_a_draft_aimed_at_no_sitting_ahead_is_listed_on_the_sessions_page(
         await signed_in(http, pool)
         text = is_page(await http.get("/board"), 200)
         block = text.split('id="s-elsewhere"', 1)[1]
-        assert "Chưa có kỳ họp, phiên họp sắp tới trên lịch" in text and sid in block and "19-9" in block, text[-2000:]
+        assert "Dự án chưa gắn với kỳ họp, phiên họp sắp tới nào trên lịch" in text and sid in block and "19-9" in block, text[-2000:]
     await pool.execute("UPDATE submissions SET stage = 'WITHDRAWN' WHERE submission_id = $1", sid)
     async with app_client(pool) as http:
         await signed_in(http, pool)
