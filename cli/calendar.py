@@ -137,12 +137,17 @@ def set_session(
         if not accept_missed_cutoffs and session.opens_on < (stored or today):  # moved earlier, or set first while it sits
             await refuse_cutoffs_passing(db, session, stored, today)
         await store_session(db, session, changed_by=changed_by)
-        err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}")
+        # The day it moved from, said (found by a National Assembly Office's trial: in the JSON alone).
+        err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}{_moved_from(stored, session.opens_on)}")
         changed["session_set"] = session.model_dump(mode="json") | {"code": session.code, "name": session.name, "moved_from": stored.isoformat() if stored else None}
         warn_on_rest_day(f"session {session.code} opens", session.opens_on)
 
     changed: dict = {}
     _store_and_tell(store, changed_by, changed)
+
+
+def _moved_from(stored: date | None, now: date) -> str:
+    return f" (moved from {day(stored)})" if stored is not None and stored != now else ""
 
 
 def warn_on_rest_day(what: str, on: date, again: str = "set it again with the right one") -> None:
@@ -223,7 +228,7 @@ def set_meeting(
         if stored is not None and not accept_missed_cutoffs:
             await refuse_meeting_cutoffs_passing(db, meeting.code, meeting.meets_on, stored, field="meets_on")
         await store_meeting(db, meeting, changed_by=changed_by)
-        err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}")
+        err.print(f"meeting {meeting.code} on {day(meeting.meets_on)}{_moved_from(stored, meeting.meets_on)}")
         changed["meeting_set"] = meeting.model_dump(mode="json") | {"moved_from": stored.isoformat() if stored else None}
         warn_on_rest_day(f"meeting {meeting.code} is", meeting.meets_on)
         _warn_during_session(meeting, announced)

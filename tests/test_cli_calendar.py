@@ -270,5 +270,13 @@ async def test_a_session_held_in_phases_is_not_moved_without_them_unsaid(cli, fr
         code, _, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(moved), "--no-phases", "--by", "VPQH")
         [set_again] = [s for s in await stored_sessions(db) if s.code == "16-3"]
         assert code == 0 and set_again.opens_on == moved and set_again.phases == (), err
+        # The day it moved from, said (found by a National Assembly Office's trial: in the JSON alone); set again on the
+        # same day, nothing moved.
+        assert f"(moved from {opens})" in err, err
+        code, _, err = await cli("calendar", "set-session", "16-3", "--opens-on", str(moved), "--by", "VPQH")
+        assert code == 0 and "moved from" not in err, err
+        for on in (moved - timedelta(days=30), moved - timedelta(days=40)):
+            code, _, err = await cli("calendar", "set-meeting", "UBTVQH-80", "--on", str(on), "--by", "VPQH")
+            assert code == 0 and ("moved from" not in err if on == moved - timedelta(days=30) else f"(moved from {moved - timedelta(days=30)})" in err), err
     finally:
         await db.close()
