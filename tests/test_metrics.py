@@ -43,9 +43,9 @@ RULES = ROOT / "monitoring" / "alerts.yml"
 DASHBOARD = ROOT / "monitoring" / "grafana" / "legis.json"
 # Series Prometheus makes itself for every target.
 PROMETHEUS_OWN = {"up"}
-# Read by the rules and the dashboard, counted by a change of its own (the dead-letter table), and only once a message
-# has been given up on: no run of this test sees one.
-COUNTED_ELSEWHERE = {"legis_dead_letters_total"}
+# Read by the rules and the dashboard, counted only when what the scrape does not cause happens: a message given up on
+# (the dead-letter table), PostgreSQL not answering (`test_an_outage_of_postgresql_is_counted_for_its_alert`).
+COUNTED_ELSEWHERE = {"legis_dead_letters_total", "legis_database_unavailable_total"}
 # Labels Prometheus adds to every series it scrapes.
 TARGET_LABELS = {"job", "instance"}
 
@@ -218,3 +218,29 @@ def test_a_metrics_port_that_cannot_be_bound_names_its_setting():
         port = taken.getsockname()[1]
         with pytest.raises(RuntimeError, match=rf"127.0.0.1:{port} \(LEGIS_METRICS_PORT, the metrics\): .*already in use"):
             metrics_runtime(Settings(_env_file=None, metrics_port=port), WORKER_SERVICE)
+
+
+async def test_an_outage_of_postgresql_is_counted_for_its_alert(dev_env):
+    """Found by an operator's trial: with PostgreSQL stopped, the audit writes failed attempt after attempt, as a BENIGN
+    failure the SDK counts in none of its metrics, and no alert of monitoring/alerts.yml fired (`LegisActivitiesFailing`
+    reads `temporal_activity_execution_failed_total`, absent on every worker). `legis_database_unavailable_total` counts
+    them, and `LegisDatabaseUnavailable` reads it."""
+    settings = Settings(_env_file=None, metrics_port=free_port(), health_port=None, task_queue=f"outage-{uuid.uuid4().hex[:8]}")
+    client = await connect(dev_env.client.service_client.config.target_host, keys=TEST_KEYS, runtime=metrics_runtime(settings, WORKER_SERVICE))
+    down = await create_pool(f"postgresql://postgres@127.0.0.1:{free_port()}/postgres")  # nothing listens there; the pool opens lazily
+    request = start_request()
+    try:
+        async with configured_worker(settings, client, down), httpx.AsyncClient(timeout=10) as scraper:
+            await drafts.start_submission(client, request, task_queue=settings.task_queue)
+
+            async def scraped() -> str:
+                return (await scraper.get(f"http://127.0.0.1:{settings.metrics_port}/metrics")).text
+            # The draft's first activity (its rulebook pin) fails at every attempt.
+            text = await eventually(scraped, lambda t: 'legis_database_unavailable_total{' in t)
+            await drafts.draft(client, request.submission_id).terminate("test over")
+    finally:
+        await down.close()
+    [sample] = [s for f in text_string_to_metric_families(text) for s in f.samples if s.name == "legis_database_unavailable_total"]
+    assert sample.value >= 1 and sample.labels["activity_type"] == "pin_rules" and sample.labels["task_queue"] == settings.task_queue, sample
+    rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    assert any("legis_database_unavailable_total" in rule.get("expr", "") for group in rules["groups"] for rule in group["rules"])
