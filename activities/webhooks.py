@@ -194,8 +194,13 @@ class WebhookActivities:
                 response = await http.post(destination.url, content=body.encode(), headers=headers, extensions=options.get("extensions"))
                 accepted = response.is_success
             except httpx.HTTPError as unreached:
-                response, accepted, reached = None, False, False
+                # Not reached (no connection, or no answer within the timeout): the round sends nothing more, where it tried
+                # each waiting draft in turn, a timeout each (found by an operator's trial: 30 drafts waiting outlasted the
+                # activity's start-to-close, which began again from the first, for ever, the warning below never logged).
                 failure = failure or f"{type(unreached).__name__}: {str(unreached)[:200]}"
+                blocked.add(row["submission_id"])
+                reached = False
+                break
             except Exception as unsendable:  # anything else is the destination's fault, not the receiver's
                 # Not an answer or a network failure but a request that cannot be made (a URL stored before `check`
                 # refused what it holds: a socket refusing its port). Held as a refused destination is, rather than

@@ -156,3 +156,40 @@ async def test_a_receiver_not_reached_is_not_sent_the_other_drafts_events_in_the
     activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]))
     result = await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id, batch=1))
     assert (result.delivered, result.failed_drafts, result.pending) == (0, 1, True), result
+
+
+async def test_a_receiver_that_never_answers_is_not_waited_for_once_per_waiting_draft(dev_env, pool, worker):  # noqa: F811
+    """Found by an operator's trial: a receiver that takes connections and answers nothing was waited for 10 s once for
+    every draft waiting in the batch (200 by default); with 32 drafts waiting the round outlasted the activity's 5-minute
+    start-to-close, began again from the first draft, for ever, and the warning naming the receiver was never logged.
+    Not answering within the timeout, it is not reached: the round ends there, and the next sends the others."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind((RECEIVER_HOST, 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+
+    def accept() -> None:  # takes every connection, answers nothing
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        client, agency = dev_env.client, ministry()
+        subscriber_id = await subscribe(pool, agency, f"http://{RECEIVER_HOST}:{listener.getsockname()[1]}/hook", new_secret())
+        requests = [start_request(ministry=agency) for _ in range(4)]
+        for request in requests:
+            await drafts.start_submission(client, request, task_queue=worker)
+        await recorded(pool, [r.submission_id for r in requests], 4)
+        activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]), timeout_seconds=0.5)
+        result = await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))  # the default batch
+        assert len(held) == 1, f"{len(held)} requests, each waited for until its timeout"
+        assert (result.delivered, result.failed_drafts) == (0, 1), result
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
