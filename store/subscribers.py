@@ -130,8 +130,9 @@ async def listed(db: asyncpg.Connection | asyncpg.Pool) -> list[Subscriber]:
 
 
 # What waits is what the delivery would send (`activities.webhooks`): the events of its drafts since it subscribed (last added),
-# and those of its dead letters handed back, neither delivered nor withheld nor kept as an open dead letter. Nothing waits
-# for a removed subscriber.
+# and those of its dead letters handed back, neither delivered nor withheld nor kept as an open dead letter; not a
+# classified draft's for a subscriber that is not its lead ministry's (`activities.webhooks.may_receive`: withheld once
+# a round fetches it; found by an operator's trial, counted as waiting until then). Nothing waits for a removed subscriber.
 _LISTED = """
 SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active,
        (SELECT count(*) FROM deliveries d WHERE d.subscriber_id = s.id AND NOT d.withheld) AS delivered,
@@ -139,6 +140,7 @@ SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active,
        CASE WHEN NOT s.active THEN 0 ELSE (
            SELECT count(*) FROM audit_events e JOIN submissions r USING (submission_id)
            WHERE (s.agency_code = '*' OR s.agency_code = r.lead_ministry)
+             AND (NOT r.classified OR s.agency_code = r.lead_ministry)
              AND (e.recorded_at >= s.created_at OR EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NOT NULL
                                                            AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq))
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = s.id AND d.submission_id = e.submission_id AND d.seq = e.seq)

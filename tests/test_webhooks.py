@@ -458,6 +458,10 @@ async def test_a_subscriber_to_every_draft_gets_no_classified_draft_s_events(dev
     for request in (classified, ordinary):
         await drafts.start_submission(dev_env.client, request, task_queue=worker)
     await recorded(pool, [classified.submission_id, ordinary.submission_id], 2)
+    # Waiting for the lead ministry's subscriber, never for `*`, before any round has withheld it (found by an operator's
+    # trial: `legis subscribers list` counted it waiting for `*` until then).
+    listed = {s.subscriber_id: s.waiting for s in await subscribers.listed(pool)}
+    assert (listed[every_id], listed[own_id]) == (1, 2), listed
     activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
     for subscriber_id in (every_id, own_id):
         await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
