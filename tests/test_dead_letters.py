@@ -252,3 +252,16 @@ async def test_one_dead_letter_retried_twice_at_once_is_written_once_and_both_ar
     assert await seqs(pool, sid) == [1, 2, 3]
     # The second is told the event is in the trail (`already_recorded`), not an error.
     assert told["outcome"] == "already_recorded", told
+
+
+async def test_letters_retried_in_their_drafts_order_are_answered_in_the_order_given(stack):
+    """Found by an operator's trial: `legis dead-letters retry 1 2 3 4` answered 1, 3, 2, 4 (the order they were retried
+    in, draft by draft)."""
+    _, pool, cli, _ = stack
+    async with pool.acquire() as db:
+        subscriber_id = await subscribers.add(db, TEST_KEYS, agency_code="BGDDT", url=f"http://{RECEIVER_HOST}:9/hook", secret=new_secret())
+    letters = [(await dead_letters.record(pool, dead_letters.Kind.WEBHOOK, f"{subscriber_id}:{sid}:1", submission_id=sid, seq=1, event="DECISION",
+                                          payload="{}", reason=dead_letters.Reason(None, "HTTP 422"), classified=False,
+                                          subscriber_id=subscriber_id))[0] for sid in ("ORDER-B", "ORDER-A", "ORDER-C")]
+    code, out, err = await cli("dead-letters", "retry", *map(str, letters))
+    assert code == 0 and [line.split(":")[0] for line in out.splitlines()] == [f"dead letter {n}" for n in letters], (out, err)
