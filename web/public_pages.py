@@ -3,6 +3,7 @@ ministry's answers. No sign-in; a classified draft is never posted (the draft re
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -82,7 +83,7 @@ async def comment(request: Request, submission_id: str, round_id: str,
     if len(text) > MAX_PUBLIC_COMMENT * NFD_GROWTH:
         # Longer than any comment within the limit can be, however it is written: refused by the comment's own limit.
         problems.append({"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
-                         "ctx": {"max_length": MAX_PUBLIC_COMMENT}})
+                         "ctx": {"max_length": MAX_PUBLIC_COMMENT, "length": len(unicodedata.normalize("NFC", text))}})
     elif problems:
         try:
             PublicComment(text=text)
