@@ -18,7 +18,24 @@ from cli import database, temporal
 from cli.app import MinistryFilter, RequestId, SubmissionId, any_case, json_file, settings, whole_number
 from cli.failures import Failure, Invalid, Rejected, Unavailable
 from cli.jsonfile import invalid_model, read_json, read_message, shown
-from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, pairs, print_table, table, wants_json, warn, window_end
+from cli.output import (
+    AsJson,
+    Format,
+    Output,
+    choose,
+    day,
+    emit_json,
+    examples,
+    instant,
+    out,
+    overdue_by,
+    pairs,
+    print_table,
+    table,
+    wants_json,
+    warn,
+    window_end,
+)
 from schemas.calendar import FIRST_DAY, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
@@ -138,7 +155,7 @@ def print_status(view: StatusView) -> None:
     out.print(Text.assemble((view.submission_id, "bold"), f": {view.title}"))
     deadline = "none"
     if view.stage_deadline:
-        deadline = day(view.stage_deadline) + (" (OVERDUE)" if view.overdue else "")
+        deadline = day(view.stage_deadline) + (overdue_by(view.stage_deadline) if view.overdue else "")
         if view.postponement:
             deadline += f", postponed with the approval of {view.postponement.approved_by.value} (event #{view.postponement.seq})"
     session = view.target_session
@@ -408,6 +425,6 @@ def list_drafts(
         return
     shown = table(f"drafts ({query})", "workflow", "status", "stage", "ministry", "session", "deadline", "title")
     for row in rows:
-        deadline = (day(row["stage_deadline"]) + (" (OVERDUE)" if row["overdue"] else "")) if row["stage_deadline"] else ""
+        deadline = (day(row["stage_deadline"]) + (overdue_by(row["stage_deadline"]) if row["overdue"] else "")) if row["stage_deadline"] else ""
         shown.add_row(row["workflow_id"], row["status"], row["stage"], row["lead_ministry"], row["target_session"], deadline, row["title"])
     print_table(shown)

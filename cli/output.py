@@ -20,7 +20,7 @@ import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -32,7 +32,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.failures import Invalid
-from workflows.deadlines import VIETNAM, start_of
+from workflows.deadlines import VIETNAM, local_day, start_of
 from workflows.sessions import last_day_of
 
 # Wide enough for any row a table of ours holds: piped output is never folded.
@@ -143,6 +143,13 @@ def instant(moment: datetime) -> str:
 
 def day(value: date) -> str:
     return value.isoformat()
+
+
+def overdue_by(deadline: date) -> str:
+    """" (OVERDUE, 7 days late)" for a deadline whose last day (Ha Noi) has passed: by how much, not only that
+    (found by a National Assembly Office's trial)."""
+    late = (local_day(datetime.now(UTC)) - deadline).days
+    return f" (OVERDUE, {late} day{'s' if late != 1 else ''} late)" if late > 0 else " (OVERDUE)"
 
 
 def window_end(closes_at: datetime) -> str:

@@ -16,15 +16,13 @@ import stat
 import struct
 import termios
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
-from schemas.enums import Stage
-from tests.drafts import EXAMPLES, example_text, passed_through, start_request
-from tests.polling import eventually
+from tests.drafts import EXAMPLES, example_text
 from tests.ports import free_port
 from tests.stack import LEGIS, Cli, cli_with_worker, fresh_database
 
@@ -448,26 +446,6 @@ def test_a_table_of_no_row_is_a_sentence_naming_what_was_listed():
     print_table(table("dead letters open", "id", "kind"), console)
     print_table(table(None, "id"), console)
     assert console.export_text().splitlines() == ["dead letters open: none", "none"]
-
-
-async def test_the_list_says_which_drafts_are_overdue_in_words(cli, tmp_path):
-    """Found by a fresh-user trial: `legis list` showed an overdue draft's deadline as any other."""
-    ministry = "OV" + uuid.uuid4().hex[:6].upper()
-    # Entered under way at APPRAISAL, its drafting decided 60 days ago: the appraisal's limit has passed.
-    overdue = passed_through(start_request(ministry=ministry), [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING],
-                             date.today() - timedelta(days=60))
-    on_time = start_request(ministry=ministry)
-    for request in (overdue, on_time):
-        (tmp_path / f"{request.submission_id}.json").write_text(request.model_dump_json(), encoding="utf-8")
-        code, _, err = await cli("start", str(tmp_path / f"{request.submission_id}.json"))
-        assert code == 0, err
-    listed = await eventually(lambda: cli("list", "--ministry", ministry, "--output", "json"),
-                              lambda answer: answer[0] == 0 and {r["stage"] for r in json.loads(answer[1])} == {"APPRAISAL", "POLICY_PROPOSAL"})
-    assert {r["workflow_id"]: r["overdue"] for r in json.loads(listed[1])} == {
-        f"draft-law-{overdue.submission_id}": True, f"draft-law-{on_time.submission_id}": False}
-    code, out, _ = await cli("list", "--ministry", ministry)
-    [line] = [line for line in out.splitlines() if overdue.submission_id in line]
-    assert code == 0 and " (OVERDUE)" in line and all(" (OVERDUE)" not in other for other in out.splitlines() if on_time.submission_id in other)
 
 
 async def test_help_examples_fit_an_80_column_terminal_and_copy_whole(cli):
