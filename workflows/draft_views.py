@@ -158,7 +158,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     if state.generation >= 2 and (conflict := postponement_conflict(state, now)) is not None and state.postponement is not None:
         # The office told (the event's level); the authority that approved the date is who decides again.
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
-                     f"the draft cannot keep its sitting unless {state.postponement.approved_by.value}, who approved it, decides again "
+                     # As the request's warning said what approving it does (found by a National Assembly Office's trial: the
+                     # two read as contradicting each other).
+                     f"the draft keeps its place until that date and slips if it passes, unless {state.postponement.approved_by.value}, "
+                     "who approved it, decides again "
                      f"(POSTPONEMENT_CONFLICT, raised to {conflict_raised_to(state)[1]})")
     asked = state.pending_postponement
     if asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage is state.stage and asked.new_deadline > cutoffs.cutoff:
