@@ -152,6 +152,9 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
     except WorkflowUpdateFailedError as failed:
         if (refused := drafts.refused_by_the_draft(failed)) is not None:
             raise from_draft(refused) from None
+        if drafts.unprocessed(failed):  # still so after the client's retries: nothing applied, nothing kept under its key
+            raise problem(Refused("submission_id", "draft_busy", "the draft's worker did not take the message (Temporal: "
+                                  f"{failed.cause.message}); send the same request again in a moment", RefusalKind.BUSY)) from None
         cause = failed.cause
         raise problem(Refused("body", "refused", str(cause.message if isinstance(cause, ApplicationError) else failed),
                               RefusalKind.CONFLICT)) from None
@@ -244,6 +247,9 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
                                "to apply it once", RefusalKind.BUSY))
     if rpc.status is RPCStatusCode.INVALID_ARGUMENT:
         return problem(Refused("body", "temporal_accepts", drafts.refused_message(rpc), RefusalKind.INVALID))
+    if drafts.draft_full(rpc):
+        return problem(Refused("submission_id", "draft_busy", f"the draft has as many messages in flight as Temporal takes at once "
+                               f"({rpc.message}); send the same request again in a moment", RefusalKind.BUSY))
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
     return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}; send "

@@ -27,12 +27,14 @@ from store import board
 from workers.settings import Settings, temporal_client
 from workflows.client import (
     closed,
+    draft_full,
     refused_by_the_draft,
     refused_message,
     refused_query,
     task_failing,
     task_failing_message,
     unanswered_query_message,
+    unprocessed,
 )
 from workflows.codec import KeyRingError
 from workflows.draft_law import workflow_id_for as draft_workflow_id
@@ -136,6 +138,9 @@ async def connect(config: Settings) -> Client:
 def _from_update(failed: WorkflowUpdateFailedError) -> Failure:
     if (refused := refused_by_the_draft(failed)) is not None:
         return from_refusal(refused)
+    if unprocessed(failed):  # still so after the client's retries: nothing applied
+        return Unavailable(f"submission_id: the draft's worker did not take the message (Temporal: {failed.cause.message}); send the same "
+                           "command again in a moment (with its --request-id)", field="submission_id", rule="draft_busy")
     cause = failed.cause
     return Rejected(cause.message if isinstance(cause, ApplicationError) else str(failed), rule="refused")
 
@@ -167,6 +172,9 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
                            "see the worker's log, or retry with a longer --timeout", rule="worker_answers")
     if rpc.status is RPCStatusCode.INVALID_ARGUMENT:
         return Invalid(f"Temporal at {config.temporal_address}: {refused_message(rpc)}", rule="temporal_accepts")
+    if draft_full(rpc):
+        return Unavailable(f"submission_id: the draft has as many messages in flight as Temporal takes at once ({rpc.message}); send the "
+                           "same command again in a moment (with its --request-id)", field="submission_id", rule="draft_busy")
     if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED):
         return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
     return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")

@@ -278,9 +278,21 @@ def refused_by_the_draft(failed: WorkflowUpdateFailedError) -> Refused | None:
     return None
 
 
+# Temporal's failure of an update its worker's workflow task completed without taking (a task that could not read the
+# draft's long history, say): nothing was applied, and the same update may be sent again.
+UNPROCESSED_UPDATE = "UnprocessedUpdate"
+
+
+def unprocessed(failed: WorkflowUpdateFailedError) -> bool:
+    """Whether Temporal rejected the update before the draft took it (`UNPROCESSED_UPDATE`)."""
+    return isinstance(failed.cause, ApplicationError) and failed.cause.type == UNPROCESSED_UPDATE
+
+
 def _busy(refused: WorkflowUpdateFailedError) -> bool:
+    """The draft's refusal of the moment (BUSY), or Temporal's of an update the draft never took (found by a fuzzer of the
+    API: answered 409 `refused` under load on a draft of a long history, and kept under its Idempotency-Key)."""
     details = getattr(refused.cause, "details", None)
-    return bool(details) and isinstance(details[0], dict) and details[0].get("kind") == RefusalKind.BUSY.value
+    return unprocessed(refused) or bool(details) and isinstance(details[0], dict) and details[0].get("kind") == RefusalKind.BUSY.value
 
 
 async def decide(client: Client, submission_id: str, decision: Decision, *, request_id: str | None = None) -> Receipt:
@@ -408,6 +420,16 @@ def unanswered_query_message(failed: WorkflowQueryFailedError) -> str:
     """What to tell the caller of a query a worker could not answer (`refused_query` false)."""
     return (f"a worker could not answer ({failed}): is one running with other keys (LEGIS_ENCRYPTION_KEYS) or another release "
             "than the others? See the workers' logs; ask again")
+
+
+# Temporal's limits per workflow, as its RESOURCE_EXHAUSTED names them: updates in flight, queries waiting for a task.
+PER_DRAFT_LIMITS = ("concurrent in-flight updates", "query buffer is full")
+
+
+def draft_full(rpc: RPCError) -> bool:
+    """Whether Temporal answered that the draft has as many messages in flight as it takes at once: the draft is busy,
+    not Temporal down (found by a fuzzer of the API: the operators were sent to check Temporal's frontend)."""
+    return rpc.status is RPCStatusCode.RESOURCE_EXHAUSTED and any(limit in rpc.message for limit in PER_DRAFT_LIMITS)
 
 
 def task_failing_message(workflow_id: str | None) -> str:
