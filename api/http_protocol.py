@@ -20,9 +20,13 @@ RULE = "http_request_valid"
 class ProblemHttpTools(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         request_id = uuid.uuid4().hex
+        # The parser says no more than that it failed: what HTTP asks of each part is said, the headers' too (found by a
+        # fuzzer: Content-Length given twice was told of the path alone).
         body = problem_body(problem(Refused("request", RULE, f"the request is not HTTP this server reads ({msg}): a path and a query are "
                                                              "written in ASCII, other characters percent-encoded (BGD%C4%90T-1 for "
-                                                             "BGDĐT-1), and a request line is at most 64 KB", RefusalKind.INVALID)))
+                                                             "BGDĐT-1), a request line is at most 64 KB, and each header is a name, a "
+                                                             "colon and a value of visible characters on one line, Content-Length "
+                                                             "given once and never beside Transfer-Encoding", RefusalKind.INVALID)))
         head = [b"HTTP/1.1 400 Bad Request\r\n", *(name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers),
                 b"content-type: application/problem+json\r\n", b"content-length: %d\r\n" % len(body),
                 *(name + b": " + value + b"\r\n" for name, value in HARDENING),

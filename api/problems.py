@@ -69,6 +69,7 @@ HTTP_STATUS: dict[str, tuple[int, RefusalKind]] = {
 RETRY_SECONDS = "2"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 RESPONSES = {
+    400: "the request is not HTTP the server reads (`http_request_valid`: a path in raw UTF-8, a header it cannot parse)",
     401: "no valid Bearer token (`WWW-Authenticate` says why)",
     403: "the token's role or agency may not do this",
     404: "no such draft or round",

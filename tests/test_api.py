@@ -368,6 +368,9 @@ async def test_health_and_readiness(api):
     assert (await api.get("/healthz")).json()["status"] == "ok"
     ready = await api.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"temporal": "ok", "postgres": "ok"}
+    # As every route (found by a fuzzer: `?foo=1` answered 200).
+    for probe in ("/healthz", "/readyz"):
+        problem(await api.get(probe, params={"foo": "1"}), 422, "unknown_parameter")
 
 
 async def test_legis_api_serves_in_its_own_process(dev_env, fresh_database_url):

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 
@@ -110,6 +111,23 @@ async def test_a_request_line_not_in_ascii_is_answered_as_a_problem(pool):
     assert (said["status"], said["field"], said["rule"], said["kind"]) == (400, "request", "http_request_valid", "INVALID")
     assert "BGD%C4%90T-1" in said["detail"]
     assert b"x-content-type-options: nosniff" in head.lower() and b"cache-control: no-store" in head.lower(), head
+
+
+async def test_a_header_http_cannot_read_is_answered_naming_the_headers_rules_too(pool):
+    """Found by a fuzzer: Content-Length given twice, on a request line in plain ASCII, was told only that a path is written
+    in ASCII and a request line is at most 64 KB; and no operation of the OpenAPI document listed the 400 any route gives."""
+    async with served_api(pool) as base:
+        host, port = base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"GET /v1/submissions/FZ-1 HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), 10)
+        writer.close()
+    head, _, text = answer.partition(b"\r\n\r\n")
+    said = json.loads(text)
+    assert head.startswith(b"HTTP/1.1 400") and said["rule"] == "http_request_valid" and "Content-Length given once" in said["detail"], said
+    documented = json.loads((Path(__file__).parent.parent / "api" / "openapi.json").read_text(encoding="utf-8"))
+    assert all("400" in operation["responses"] for methods in documented["paths"].values() for operation in methods.values())
 
 
 async def test_the_apis_answers_say_they_are_neither_sniffed_nor_kept_by_a_cache(pool):
