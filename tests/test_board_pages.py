@@ -134,7 +134,12 @@ async def test_the_language_switch_lands_on_a_page_and_refuses_a_language_the_pa
         http.cookies.set("legis_lang", "vi")
         refused = await http.get("/language/fr?back=/public")
         text = is_page(refused, 422)
-        assert "trường language, quy tắc literal_error" in text and "Không thuộc các giá trị được chọn" in text, text[-1500:]
+        # Pressed on a public page, refused as the public's pages refuse: their header, the rule in the markup alone (found
+        # by the public's trial: the board's header, and "(trường language, quy tắc literal_error)" to a citizen).
+        assert _coded(text, "language", "literal_error") and "Không thuộc các giá trị được chọn" in text, text[-1500:]
+        assert 'href="/public">legis' in text and "Bảng theo dõi xây dựng luật" not in text, text[:1500]
+        board_side = is_page(await http.get("/language/fr?back=/board"), 422)
+        assert "trường language, quy tắc literal_error" in board_side, board_side[-1500:]
         assert "legis_lang" not in refused.cookies and "location" not in refused.headers
         # Its way out is the page the switch was pressed on, not its own address again (found by a new user: a loop).
         assert '<a href="/public">' in text and 'href="/language/fr' not in text, text[-800:]

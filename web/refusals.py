@@ -176,11 +176,12 @@ def line_of(field: str) -> int | None:
                  if name in LINES_FIELDS and index.isdigit()), None)
 
 
-def explain(request: Request, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each problem (field, rule, message, and the error's context) in the page's language, with its field's label."""
+def explain(request: Request, problems: list[dict[str, Any]], *, public: bool | None = None) -> list[dict[str, Any]]:
+    """Each problem (field, rule, message, and the error's context) in the page's language, with its field's label;
+    `public`: said to the public (by default, a page under /public)."""
     catalogue = translations(language_of(request))
     english = language_of(request) == "en"
-    public = request.url.path.startswith("/public")
+    public = request.url.path.startswith("/public") if public is None else public
     shown = []
     for problem in problems:
         field, rule = tokens_redacted(problem.get("field", "")), problem.get("rule", "")
@@ -296,9 +297,12 @@ def refused(request: Request, status: int, problems: list[dict[str, Any]], heade
     # The language switch refused names no page of its own: back to the page it was pressed on (found by a new user: its
     # own address again, refused again).
     back = page_back(request.query_params.get("back")) if request.url.path.startswith("/language/") else None
+    # The language switch pressed on a public page is refused to the public, as that page would refuse it (found by the
+    # public's trial: under the board's header, with the rule's code).
+    public = request.url.path.startswith("/public") or (back or "").startswith("/public")
     # A public comment's form refused (a field it does not have): its text given back, as a form expired gives it.
     kept, article = comment_kept(request.scope)
-    answer = page(request, "refused.html", status_code=status, problems=explain(request, problems),
+    answer = page(request, "refused.html", status_code=status, problems=explain(request, problems, public=public), public=public,
                   sent=request.method == "POST", back=request.url.path if kept is not None else back, kept=kept, kept_article=article)
     answer.headers.update(headers or {})
     return answer
