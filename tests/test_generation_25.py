@@ -17,10 +17,10 @@ from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import BEFORE_THE_ASSEMBLY, NOW, core_request, passed_through, pinned, session
 from tests.test_replay import HISTORIES_DIR, audited, load_history, patch_ids
-from workflows import draft
+from workflows import calendar_changes, draft, generations, sessions, sittings
 from workflows import draft_views as views
 from workflows.change import Record
-from workflows.deadlines import local_day
+from workflows.deadlines import local_day, start_of
 
 TODAY = local_day(NOW)
 SITTING = session(2, 200)
@@ -63,7 +63,9 @@ def test_a_meeting_moved_past_an_approved_date_says_the_conflict_raised_for_it_h
     # The twenty-fourth generation and those before replay as they ran: the meeting alone.
     assert (ENDED in scheduled.label) is (generation >= 25), scheduled.label
     if generation >= 25:
-        assert f"the approved date {approved.state.deadline} no longer falls after the cut-off for Standing Committee meeting UBTVQH-40" in scheduled.label
+        cutoff = sessions.statutory_deadline(moved.state)
+        assert (f"the approved date {approved.state.deadline} falls within the cut-off now counted, {cutoff} (was "
+                f"{sessions.statutory_deadline(approved.state)}, for Standing Committee meeting UBTVQH-40 before session 16-2)") in scheduled.label
         # Moved back, the conflict is raised again, once.
         back = draft.perform(draft.CALENDAR_CHANGED, moved.state, calendar(MEETING), NOW)
         assert [e.event for e in recorded(back)] == [EventKind.MEETING_SCHEDULED, EventKind.POSTPONEMENT_CONFLICT]
@@ -86,7 +88,7 @@ def test_an_ordinance_with_an_approved_date_whose_meeting_is_called_off_waits_fo
     assert any("no Standing Committee meeting is announced before 16-2" in w for w in held.warnings), held.warnings
     assert held.next_cutoff is None, held.next_cutoff
     assert scheduled.label.startswith("Standing Committee meeting before session 16-2: none announced; the approved date ")
-    assert "which waits for a meeting to be announced" in scheduled.label and ENDED in scheduled.label
+    assert "counts no more, and no Standing Committee meeting is announced before session 16-2" in scheduled.label and ENDED in scheduled.label
 
 
 def test_the_twenty_fifth_generations_path_has_a_committed_history():
@@ -100,3 +102,46 @@ def test_the_twenty_fifth_generations_path_has_a_committed_history():
     _, moved, called_off = [e["label"] for e in entries if e["event"] == "MEETING_SCHEDULED"]
     assert ENDED in moved and "none announced" in called_off and ENDED not in called_off
     assert entries[-1]["outcome"] == "WITHDRAW"
+
+
+def test_an_approved_date_standing_while_the_limit_waits_for_a_meeting_does_not_slip_the_draft():
+    """Found by a breaker: the meeting called off and a later session announced, the status said no cut-off and the limit
+    waiting (the board: on track), then the draft slipped to that session when the approved date passed. The date is the
+    deadline in force: passed, the draft is late, and waits for a meeting to count its cut-off from."""
+    _, approved = examined(NEWEST_GENERATION)
+    later = StandingCommitteeMeeting(code="UBTVQH-50", meets_on=TODAY + timedelta(days=350))
+    off = draft.perform(draft.CALENDAR_CHANGED, approved.state, SessionCalendar(sessions=(SITTING, session(3, 380)), meetings=(later,),
+                                                                                 changed_by="VPQH"), NOW)
+    assert views.status(off.state, "w", start_of(off.state.deadline)).next_cutoff is None
+    after = draft.tick(off.state, start_of(off.state.deadline + timedelta(days=1)) + timedelta(hours=1))
+    events = [e.event for e in recorded(after)]
+    assert EventKind.DEADLINE_PASSED in events and EventKind.SESSION_SLIPPED not in events, events
+    assert after.state.target.code == "16-2" and after.state.overdue
+
+
+@pytest.mark.parametrize("meetings", [(MEETING.model_copy(update={"meets_on": MEETING.meets_on + timedelta(days=30)}),), ()],
+                         ids=["moved_later", "called_off"])
+def test_a_conflict_whose_cut_off_has_passed_is_said_to_end_when_a_meeting_takes_it_off_the_offices_page(meetings):
+    """Found by a breaker: the cut-off passed, the approved date ahead, the office's page still lists the conflict (the
+    registry's cut-off before the approved date); the meeting moved later or called off took it off the page, unsaid."""
+    _, approved = examined(NEWEST_GENERATION)
+    cutoff = sessions.statutory_deadline(approved.state)
+    passed = start_of(cutoff + timedelta(days=1)) + timedelta(hours=2)
+    ticked = draft.tick(approved.state, passed).state
+    assert sittings.registry_cutoffs(ticked).cutoff == cutoff < ticked.deadline
+    moved = draft.perform(draft.CALENDAR_CHANGED, ticked, calendar(*meetings), passed)
+    [scheduled] = [e for e in recorded(moved) if e.event is EventKind.MEETING_SCHEDULED]
+    assert ENDED in scheduled.label and f"was {cutoff}" in scheduled.label, scheduled.label
+
+
+def test_a_state_of_the_twenty_fourth_generation_taken_up_records_the_board_s_cut_off_it_no_longer_counts():
+    """Found by a breaker: an ordinance whose meeting was called off under generation 24 showed its approved date as a
+    cut-off counted back from the session; carried into 25, the status showed none and nothing was recorded, so the
+    registry and the board, which learn with an event, kept it."""
+    _, approved = examined(24)
+    off = draft.perform(draft.CALENDAR_CHANGED, approved.state, calendar(), NOW).state
+    assert sittings.registry_cutoffs(off).cutoff == off.deadline
+    taken = calendar_changes.taken_up(off, generations.carried_into(off, NEWEST_GENERATION), NOW)
+    [recounted] = recorded(taken)
+    assert recounted.event is EventKind.DEADLINE_RECOUNTED and "the cut-off ahead is now none" in recounted.label, recounted.label
+    assert sittings.registry_cutoffs(taken.state).cutoff is None

@@ -101,16 +101,19 @@ def _conflict_ended(change: Change, conflict: _Conflict) -> str:
     conflict raised for it has ended, to whom it was raised (found by an official's trial: the office told of a conflict
     was never told it ended). Resolved, not merely past its cut-off."""
     s = change.state
-    if s.generation < 18 or conflict.told is None or s.postponement is None or sessions.postponement_conflict(s) is not None:
+    # From the twenty-fifth generation, the conflict as the office's page shows it, its cut-off passed or not (found by a
+    # breaker: one whose cut-off had passed left the page with a meeting's move, unsaid).
+    was = conflict.told if s.generation < 25 else conflict.shown
+    if s.generation < 18 or was is None or s.postponement is None or sessions.postponement_conflict(s) is not None:
         return ""
-    cutoff, told = sessions.statutory_deadline(s), conflict.told[1]
-    ended = f": the conflict raised to {conflict_raised_to(s)[1]} has ended"
+    cutoff, ended = sessions.statutory_deadline(s), f": the conflict raised to {conflict_raised_to(s)[1]} has ended"
     if s.generation < 25:
-        return f"; the approved date {s.deadline} no longer falls after the cut-off for {told}, now {cutoff}{ended}"
-    conflict.told = None  # said once, whether the session's move or the meeting's ended it
-    if cutoff is None:  # the meeting called off: no cut-off to fall after until one is announced
-        return f"; the approved date {s.deadline} no longer falls after the cut-off for {told}, which waits for a meeting to be announced{ended}"
-    return f"; the approved date {s.deadline} no longer falls after the cut-off for {told}, now {cutoff}{ended}"
+        return f"; the approved date {s.deadline} no longer falls after the cut-off for {was[1]}, now {cutoff}{ended}"
+    conflict.told = conflict.shown = None  # said once, whether the session's move or the meeting's ended it
+    if cutoff is None:  # the meeting called off: no cut-off until one is announced
+        return (f"; the approved date {s.deadline} no longer falls after a cut-off: {was[1]}, whose cut-off was {was[0]}, counts no "
+                f"more, and no Standing Committee meeting is announced before session {s.target.code}{ended}")
+    return f"; the approved date {s.deadline} falls within the cut-off now counted, {cutoff} (was {was[0]}, for {was[1]}){ended}"
 
 
 def apply_working_calendar(change: Change, calendar: SessionCalendar) -> None:
@@ -148,6 +151,12 @@ def taken_up(carried: DraftState, state: DraftState, now: datetime) -> Applied:
         change.record(EventKind.DEADLINE_RECOUNTED, deadline=state.deadline, label="counted again by this release's rules: the board "
                       f"lists the ordinance under the Standing Committee meeting that reconsiders it, {shown}")
         return Applied(change.state, change.effects)
+    if 7 <= carried.generation < 25 <= state.generation and not state.stage.is_terminal and (
+            moved := _board_moved(sittings.registry_cutoffs(state), sittings.registry_cutoffs(carried))):
+        # An approved date standing while the limit waits for a meeting is no cut-off from the twenty-fifth generation (a
+        # breaker: the board kept the cut-off the status no longer showed); an earlier state is counted again below.
+        change.record(EventKind.DEADLINE_RECOUNTED, deadline=state.deadline, label=f"counted again by this release's rules: {'; '.join(moved)}")
+        return Applied(change.state, change.effects)
     if carried.generation >= 7 or not change.lets_limits_wait or state.stage.is_terminal:
         return Applied(state, [])
     was = _Counted.of(carried, now)
@@ -170,6 +179,8 @@ class _Conflict:
 
     def __init__(self, s: DraftState, now: datetime) -> None:
         self.told = sessions.postponement_conflict(s, now)
+        # As the office's page shows it (`store.board`): until the approved date is decided again or within its cut-off.
+        self.shown = sessions.postponement_conflict(s)
 
     def raise_if_changed(self, change: Change) -> None:
         if change.state.generation < 9:
@@ -178,7 +189,7 @@ class _Conflict:
         found = sessions.postponement_conflict(change.state, change.now)
         if found is not None and found != self.told:
             change.raise_conflict()
-            self.told = found
+            self.told = self.shown = found
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
                         (f"the approved date {approved} stands until the authority that approved it decides again; the draft slips "
-                         "if that date passes too, to the next session announced whose cut-off is ahead" if approved else
+                         "if that date passes too, to the next session announced whose cut-off is ahead" if approved and passes_at(approved) > now else
+                         # Found by a breaker: "slips if that date passes" of a date passed the day before.
+                         f"the approved date {approved} has passed too: the draft slips to the next session announced whose cut-off "
+                         "is ahead" if approved else
                          f"the draft slips{when} to the next session announced whose cut-off is ahead")
                         + ("" if later else " (none is announced yet: legis calendar set-session)")))
     elif (cutoffs.cutoff and cutoffs.cutoff_stage and cutoffs.cutoff_stage is not state.stage and state.deadline is not None

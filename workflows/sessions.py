@@ -227,9 +227,19 @@ def slips_when_missed(extraordinary: bool) -> bool:
 
 
 def cutoff_missed(state: DraftState, now: datetime) -> bool:
-    if not slips_when_missed(state.target.extraordinary):
+    if not slips_when_missed(state.target.extraordinary) or limit_waits_for_meeting(state):
         return False
     return calendar_anchored(state) and state.deadline is not None and passes_at(state.deadline) <= now
+
+
+def limit_waits_for_meeting(state: DraftState) -> bool:
+    """Twenty-fifth generation: the current stage's limits all count back from the Standing Committee meeting before the
+    draft's session, and none is announced. A date approved meanwhile is the deadline in force, not a cut-off: passed,
+    the draft is late, and does not slip (found by a breaker: the status said no cut-off, then the draft slipped)."""
+    if state.generation < 25 or state.stage.is_terminal or meeting_before(state, state.target) is not None:
+        return False
+    anchored = [limit for limit in limits(state) if limit.anchor in CALENDAR_ANCHORS]
+    return bool(anchored) and all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored)
 
 
 @dataclass(frozen=True)
@@ -257,9 +267,9 @@ def cutoff_ahead(state: DraftState) -> Cutoff | None:
         if stage is state.stage:
             if anchored and state.deadline is not None:
                 on_meeting = all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored)
-                if on_meeting and meeting is None and state.generation >= 25:
-                    # Its limit waits for a meeting: an approved date standing meanwhile is no cut-off counted back from
-                    # the session (twenty-fifth generation; found by a National Assembly Office's trial: "on track").
+                if limit_waits_for_meeting(state):
+                    # An approved date standing meanwhile is no cut-off counted back from the session (found by a
+                    # National Assembly Office's trial: "on track", within a cut-off "counted back from 16-3").
                     return None
                 return Cutoff(stage, state.deadline, meeting.code if on_meeting and meeting else session.code)
         else:
