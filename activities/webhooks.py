@@ -108,6 +108,9 @@ def may_receive(row: asyncpg.Record) -> bool:
 USER_AGENT = f"legis-webhooks/{version('legis')}"
 # How long a receiver has to answer a request, seconds: a slower one is sent the event again (README: Webhooks).
 RECEIVER_TIMEOUT = 10.0
+# A round ends at the second draft in a row whose request the receiver did not answer, or after this many seconds of
+# requests, well within the delivery activity's start-to-close (5 minutes): what is left goes in the next round.
+UNANSWERED_IN_A_ROW, ROUND_SECONDS = 2, 120.0
 
 
 class WebhookActivities:
@@ -172,9 +175,14 @@ class WebhookActivities:
                              subscription: tuple[int, datetime], signing: list[str], rows: list[asyncpg.Record],
                              blocked: set[str]) -> tuple[int, bool]:
         subscriber_id, since = subscription
-        delivered, failure, reached = 0, None, True
+        delivered, failure, reached, unanswered = 0, None, True, 0
         options = destination.request_options()
+        ends_by = time.monotonic() + ROUND_SECONDS
         for row in rows:
+            if unanswered >= UNANSWERED_IN_A_ROW or time.monotonic() > ends_by:
+                # The receiver down, or waited for past the round's time: the others' events go in the next round.
+                reached = False
+                break
             if await subscribers.subscribed_since(self._pool, subscriber_id) != since:
                 # Removed (or removed and added again) while this round ran, each request taking up to its timeout: a
                 # removed subscriber is sent nothing more (found by a breaker of concurrency: the round's 5 other events were).
@@ -194,19 +202,22 @@ class WebhookActivities:
                 response = await http.post(destination.url, content=body.encode(), headers=headers, extensions=options.get("extensions"))
                 accepted = response.is_success
             except httpx.HTTPError as unreached:
-                # Not reached (no connection, or no answer within the timeout): the round sends nothing more, where it tried
-                # each waiting draft in turn, a timeout each (found by an operator's trial: 30 drafts waiting outlasted the
-                # activity's start-to-close, which began again from the first, for ever, the warning below never logged).
+                # Not reached (no connection, no answer within the timeout, the connection dropped): that draft is held,
+                # the others go on, unless this is the second draft in a row the receiver does not answer, or the round
+                # has run its time (found by an operator's trial: a receiver that never answered was waited for once for
+                # every waiting draft, 30 of them outlasting the activity's start-to-close, for ever; then by a breaker:
+                # ended at the first, a receiver hanging on one draft's event held every other draft's for good).
+                response, accepted, reached = None, False, False  # and no more batches fetched this round
                 failure = failure or f"{type(unreached).__name__}: {str(unreached)[:200]}"
-                blocked.add(row["submission_id"])
-                reached = False
-                break
+                unanswered += 1
             except Exception as unsendable:  # anything else is the destination's fault, not the receiver's
                 # Not an answer or a network failure but a request that cannot be made (a URL stored before `check`
                 # refused what it holds: a socket refusing its port). Held as a refused destination is, rather than
                 # failing the activity on every attempt for ever.
                 return delivered + _held(subscriber_id, rows, blocked, destinations.FIELD, "url_sendable",
                                          f"{destinations.FIELD}: the request cannot be made ({type(unsendable).__name__}: {str(unsendable)[:200]})"), False
+            if response is not None:
+                unanswered = 0  # it answers
             if response is not None and response.status_code in REFUSED_FOR_ITS_BODY:
                 await self._dead_letter(subscriber_id, row, body, response.status_code)
                 continue

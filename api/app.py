@@ -214,6 +214,8 @@ def _header(description: str, example: str) -> dict[str, Any]:
 # The headers the answers carry (found by an integrator: the document named none, so a generated client read none).
 REQUEST_ID = _header("the request's ID: the caller's `X-Request-ID` (at most 100 characters) or a new one; the logs file the request under it",
                      "3f2a9c0e8b7d4e5f9a1b2c3d4e5f6a7b")
+UNREAD_REQUEST_ID = _header("a new ID for a request the server could not read (its own `X-Request-ID` was not read); the logs file it "
+                            "under it", "3f2a9c0e8b7d4e5f9a1b2c3d4e5f6a7b")
 LINK = _header("the next page, `<...>; rel=\"next\"`; absent on the last page", '</v1/submissions?cursor=QkdERFQtMjAyNi0wMTc%3D>; rel="next"')
 LOCATION = _header("the submission opened", "/v1/submissions/BGDDT-2026-017")
 REPLAYED = _header("`true` when the answer is the one first given to this `Idempotency-Key`, not a new one", "true")
@@ -230,13 +232,14 @@ def _with_headers(schema: dict[str, Any]) -> None:
             keyed = any(parameter.get("name") == "Idempotency-Key" for parameter in operation.get("parameters", ()))
             for status, answer in operation["responses"].items():
                 headers = answer.setdefault("headers", {})
-                headers["X-Request-ID"] = REQUEST_ID
+                # A request the HTTP server could not read has no header read either (found by a breaker).
+                headers["X-Request-ID"] = UNREAD_REQUEST_ID if status == "400" else REQUEST_ID
                 if status.startswith("2") and operation["operationId"] in PAGED:
                     headers["Link"] = LINK
                 if status in ("200", "201") and operation["operationId"] == "startSubmission":
                     headers["Location"] = LOCATION
                 # Every answer under 500 but 429 is kept for its key (`api.idempotency`); the token is checked first.
-                if keyed and status < "500" and status not in ("401", "413", "415", "429"):
+                if keyed and status < "500" and status not in ("400", "401", "413", "415", "429"):
                     headers["Idempotent-Replayed"] = REPLAYED
                 # A key's request still being answered is 409 `request_in_progress`, with when to retry.
                 if status in ("429", "503") or keyed and status == "409":

@@ -60,6 +60,12 @@ def lone_surrogate_in_key(key: str) -> tuple[str, str] | None:
     return named, f'the key "{named}" holds a lone surrogate U+{ord(lone):04X}, which is not allowed'
 
 
+def counted_length(text: str, *, multiline: bool = True) -> int:
+    """A text's length as its limit counts it: composed (NFC), a line break as a browser sends it (CR LF) one character."""
+    composed = unicodedata.normalize("NFC", text)
+    return len(composed.replace("\r\n", "\n").replace("\r", "\n") if multiline else composed)
+
+
 def _canonical(value: object, *, multiline: bool, visible_only: bool) -> object:
     if not isinstance(value, str):
         return value  # pydantic's own type check refuses it, naming the field

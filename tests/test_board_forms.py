@@ -19,6 +19,7 @@ from api.app import create_app
 from api.tokens import issue
 from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import CallerRole, EventKind, Stage
+from schemas.public import MAX_PUBLIC_COMMENT
 from store import public
 from tests.drafts import decision, start_request
 from tests.http_api import body, refusals_of
@@ -234,7 +235,6 @@ async def test_a_comment_is_limited_by_its_composed_length_and_refused_with_that
     import unicodedata
 
     from api.plumbing import MAX_BODY_BYTES
-    from schemas.public import MAX_PUBLIC_COMMENT
 
     sid = await posted_round(pool, "NFD")
     async with app_client(pool) as http:
@@ -469,3 +469,19 @@ async def test_the_lead_ministrys_minister_withdraws_a_draft_from_its_inbox(time
             assert refused.status_code == 403 and "withdrawal_authority" in refused.text, refused.text[-2000:]
             assert (await http.post(f"/board/inbox/{sid}", data=sent | {"role": "MINISTER"})).status_code == 303
         assert (await drafts.status(client, sid)).stage is Stage.WITHDRAWN
+
+
+async def test_a_far_too_long_comment_is_told_its_length_as_the_limit_counts_it(pool):
+    """Found by a breaker: one over three times the limit, measured before the message's own check, counted a browser's
+    CR LF as two: 6,000 one-letter lines, 12,000 characters by the limit's count, were told 18,000."""
+    sid = await posted_round(pool, "LEN")
+    async with app_client(pool) as http:
+        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        lines = 6000
+        text = "a\r\n" * lines
+        assert len(text) > MAX_PUBLIC_COMMENT * 3  # the path measured before pydantic
+        refused = await http.post(f"/public/{sid}/cong-khai", data={"text": text, "csrftoken": token})
+        assert refused.status_code == 422
+        counted = len(text.replace("\r\n", "\n"))  # 12,000: as the limit counts it
+        assert f"nội dung này có {counted:,} ký tự".replace(",", ".") in refused.text, (
+            [line for line in refused.text.splitlines() if "Tối đa" in line])

@@ -155,3 +155,22 @@ async def test_every_answer_of_the_api_says_nosniff_and_no_store(pool):
     for answered in (too_large, failed):
         assert (answered.headers.get("x-content-type-options"), answered.headers.get("cache-control")) == ("nosniff", "no-store"), \
             (answered.status_code, dict(answered.headers))
+
+
+def test_the_openapi_400_of_an_unparsable_request_promises_only_what_it_sends():
+    """Found by a breaker: the parser's 400 was listed with the caller's X-Request-ID and, on 13 operations, with
+    Idempotent-Replayed: it is answered before any header is read, always with a new ID, never a replay."""
+    document = json.loads((Path(__file__).parent.parent / "api" / "openapi.json").read_text(encoding="utf-8"))
+    promised = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation.get("responses", {}).get("400") if isinstance(operation, dict) else None
+            if answer is None:
+                continue
+            headers = answer.get("headers", {})
+            wrong = [name for name in headers if name == "Idempotent-Replayed"]
+            if "caller's" in headers.get("X-Request-ID", {}).get("description", ""):
+                wrong.append("X-Request-ID (the caller's)")
+            if wrong:
+                promised[f"{method.upper()} {path}"] = wrong
+    assert not promised, promised

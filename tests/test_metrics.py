@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -220,14 +221,33 @@ def test_a_metrics_port_that_cannot_be_bound_names_its_setting():
             metrics_runtime(Settings(_env_file=None, metrics_port=port), WORKER_SERVICE)
 
 
-async def test_an_outage_of_postgresql_is_counted_for_its_alert(dev_env):
+@pytest.mark.parametrize("answers", [False, True], ids=["nothing-listens", "takes-connections-answers-nothing"])
+async def test_an_outage_of_postgresql_is_counted_for_its_alert(dev_env, answers):
     """Found by an operator's trial: with PostgreSQL stopped, the audit writes failed attempt after attempt, as a BENIGN
     failure the SDK counts in none of its metrics, and no alert of monitoring/alerts.yml fired (`LegisActivitiesFailing`
     reads `temporal_activity_execution_failed_total`, absent on every worker). `legis_database_unavailable_total` counts
-    them, and `LegisDatabaseUnavailable` reads it."""
+    them, and `LegisDatabaseUnavailable` reads it. Then by a breaker: one that takes connections and answers nothing (a
+    stopped process, a hung host) held every attempt until its start-to-close cancelled it, counted nowhere; the pool
+    gives up first (`activities.database.CONNECT_SECONDS`)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+
+    def accept() -> None:  # takes every connection, answers nothing
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    if answers:
+        threading.Thread(target=accept, daemon=True).start()
+    else:
+        listener.close()  # nothing listens there
     settings = Settings(_env_file=None, metrics_port=free_port(), health_port=None, task_queue=f"outage-{uuid.uuid4().hex[:8]}")
     client = await connect(dev_env.client.service_client.config.target_host, keys=TEST_KEYS, runtime=metrics_runtime(settings, WORKER_SERVICE))
-    down = await create_pool(f"postgresql://postgres@127.0.0.1:{free_port()}/postgres")  # nothing listens there; the pool opens lazily
+    down = await create_pool(f"postgresql://postgres@127.0.0.1:{listener.getsockname()[1] if answers else free_port()}/postgres")
     request = start_request()
     try:
         async with configured_worker(settings, client, down), httpx.AsyncClient(timeout=10) as scraper:
@@ -240,6 +260,9 @@ async def test_an_outage_of_postgresql_is_counted_for_its_alert(dev_env):
             await drafts.draft(client, request.submission_id).terminate("test over")
     finally:
         await down.close()
+        listener.close()
+        for connection in held:
+            connection.close()
     [sample] = [s for f in text_string_to_metric_families(text) for s in f.samples if s.name == "legis_database_unavailable_total"]
     assert sample.value >= 1 and sample.labels["activity_type"] == "pin_rules" and sample.labels["task_queue"] == settings.task_queue, sample
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))

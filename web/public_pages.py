@@ -3,7 +3,6 @@ ministry's answers. No sign-in; a classified draft is never posted (the draft re
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -14,7 +13,7 @@ from pydantic import ValidationError
 from api.deps import database, known_form_fields, known_parameters
 from api.routes.public import AnswerPageParams, RoundListParams, answers_after, answers_cursor, rounds_after, rounds_cursor, take_comment
 from schemas.public import MAX_ARTICLE, MAX_PUBLIC_COMMENT, PublicComment
-from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, typed_whole_number
+from schemas.text import NFD_GROWTH, PG_BIGINT_MAX, counted_length, typed_whole_number
 from store import public
 from store.public import ANSWERS_PER_PAGE
 from web.csrf import COOKIE as FORM_COOKIE
@@ -83,7 +82,7 @@ async def comment(request: Request, submission_id: str, round_id: str,
     if len(text) > MAX_PUBLIC_COMMENT * NFD_GROWTH:
         # Longer than any comment within the limit can be, however it is written: refused by the comment's own limit.
         problems.append({"field": "text", "rule": "string_too_long", "message": f"at most {MAX_PUBLIC_COMMENT} characters",
-                         "ctx": {"max_length": MAX_PUBLIC_COMMENT, "length": len(unicodedata.normalize("NFC", text))}})
+                         "ctx": {"max_length": MAX_PUBLIC_COMMENT, "length": counted_length(text)}})
     elif problems:
         try:
             PublicComment(text=text)
