@@ -249,7 +249,8 @@ def _from_rpc(http: Request, rpc: RPCError, missing: str) -> Problem:
         return problem(Refused("body", "temporal_accepts", drafts.refused_message(rpc), RefusalKind.INVALID))
     if drafts.draft_full(rpc):
         return problem(Refused("submission_id", "draft_busy", f"the draft has as many messages in flight as Temporal takes at once "
-                               f"({rpc.message}); send the same request again in a moment", RefusalKind.BUSY))
+                               f"({rpc.message}); send the same request again in a moment; if it goes on, check that a worker polls "
+                               f"task queue {http.app.state.task_queue} (legis worker)", RefusalKind.BUSY))
     if rpc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED):
         log.error("Temporal refused a call", status=rpc.status.name, message=rpc.message)
     return problem(Refused("submission_id", "temporal_unavailable", f"Temporal does not answer ({rpc.status.name}): {rpc.message}; send "

@@ -174,7 +174,8 @@ async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Tar
         return Invalid(f"Temporal at {config.temporal_address}: {refused_message(rpc)}", rule="temporal_accepts")
     if draft_full(rpc):
         return Unavailable(f"submission_id: the draft has as many messages in flight as Temporal takes at once ({rpc.message}); send the "
-                           "same command again in a moment (with its --request-id)", field="submission_id", rule="draft_busy")
+                           f"same command again in a moment (with its --request-id); if it goes on, check that a worker polls task queue "
+                           f"{config.task_queue} (legis worker)", field="submission_id", rule="draft_busy")
     if rpc.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED):
         return Invalid(f"Temporal at {config.temporal_address} refused the call: {rpc.message}", rule="temporal_accepts")
     return Unavailable(f"Temporal at {config.temporal_address} ({rpc.status.name}): {rpc.message}", rule="temporal_reachable")

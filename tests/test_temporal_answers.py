@@ -52,8 +52,10 @@ def test_a_draft_with_as_many_messages_in_flight_as_temporal_takes_is_busy_not_t
     rpc = RPCError(message, RPCStatusCode.RESOURCE_EXHAUSTED, b"")
     answered = json.loads(problem_body(_from_rpc(HTTP, rpc, "submission_id")))
     assert (answered["status"], answered["rule"], answered["kind"]) == (503, "draft_busy", "BUSY"), answered
-    failed = asyncio.run(cli_temporal._from_rpc(None, SimpleNamespace(temporal_address="127.0.0.1:7233"), rpc, None))
+    failed = asyncio.run(cli_temporal._from_rpc(None, SimpleNamespace(temporal_address="127.0.0.1:7233", task_queue="q"), rpc, None))
     assert (failed.as_json()["rule"], failed.as_json()["kind"]) == ("draft_busy", "BUSY"), failed.as_json()
+    # No worker polling fills them too (found by a breaker): said as what to check if it goes on.
+    assert "check that a worker polls task queue q" in answered["detail"] and "task queue q" in failed.as_json()["message"], failed.as_json()
     # Temporal's own exhaustion (its rate limits) is still Temporal's.
     other = RPCError("namespace rate limit exceeded", RPCStatusCode.RESOURCE_EXHAUSTED, b"")
     assert json.loads(problem_body(_from_rpc(HTTP, other, "submission_id")))["rule"] == "temporal_unavailable"
