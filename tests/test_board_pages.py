@@ -456,14 +456,22 @@ def _coded(page: str, field: str, rule: str) -> bool:
 async def test_the_board_s_session_filter_lists_the_sessions_in_the_order_they_open(pool):
     """Found by a National Assembly Office's trial: the filter listed 16-2, 16-3, 16-4, 16-E1 (text order), where the
     extraordinary session opens between 16-2 and 16-3, and 16-10 came before 16-2. A session no longer on the calendar
-    comes after those that are."""
+    comes after those that are. In a transaction rolled back: the calendar and the registry are the other tests' too (a
+    draft started meanwhile would take these sessions as announced)."""
     opening = {"41-2": date(2031, 3, 1), "41-E9": date(2031, 6, 1), "41-10": date(2031, 9, 1)}
-    await pool.executemany("INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by) VALUES ($1, 41, $2, $3, $4, 'VPQH') "
-                           "ON CONFLICT (code) DO NOTHING", [(code, int(code.split("-")[1].lstrip("E")), day, "E" in code) for code, day in opening.items()])
-    for code in ("41-10", "41-E9", "41-2", "41-1"):
-        sid = f"ORDER-{code}-{uuid.uuid4().hex[:6]}"
-        await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, stage, "
-                           "stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', $3, 'DRAFTING', now(), false, 1)",
-                           sid, f"draft-law-{sid}", code)
-    _, sessions = await board.choices(pool, own_agency=None)
+    async with pool.acquire() as db:
+        transaction = db.transaction()
+        await transaction.start()
+        try:
+            await db.executemany("INSERT INTO na_sessions (code, legislature, session, opens_on, extraordinary, changed_by) "
+                                 "VALUES ($1, 41, $2, $3, $4, 'VPQH')",
+                                 [(code, int(code.split("-")[1].lstrip("E")), day, "E" in code) for code, day in opening.items()])
+            for code in ("41-10", "41-E9", "41-2", "41-1"):
+                sid = f"ORDER-{code}-{uuid.uuid4().hex[:6]}"
+                await db.execute("INSERT INTO submissions (submission_id, workflow_id, title, lead_ministry, process_version, target_session, "
+                                 "stage, stage_since, classified, last_seq) VALUES ($1, $2, 'Luật thử', 'BGDDT', 'LAW_2025', $3, 'DRAFTING', now(), "
+                                 "false, 1)", sid, f"draft-law-{sid}", code)
+            _, sessions = await board.choices(db, own_agency=None)
+        finally:
+            await transaction.rollback()
     assert [s for s in sessions if s.startswith("41-")] == ["41-2", "41-E9", "41-10", "41-1"], sessions
