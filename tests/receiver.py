@@ -3,7 +3,11 @@ with the statuses it is given, in turn."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -62,14 +66,49 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class FailsOneDraft(Handler):
-    """A receiver that answers 503 to every event of one draft (its handler for that draft is broken) and takes the rest."""
+    """A receiver that fails every event of one draft (`server.failing`, its handler for that draft broken) and takes the
+    rest: answering 503, or, with `server.hangs` seconds, answering nothing that long, or with `server.drops` closing the
+    connection unanswered (its process crashed on that payload, a proxy reset it)."""
 
     def do_POST(self) -> None:  # noqa: N802
         server = self.server
         body = self.rfile.read(int(self.headers["Content-Length"]))
         failing = self.headers["Idempotency-Key"].startswith(server.failing + ":")
-        status = 503 if failing else 204
+        hangs, drops = getattr(server, "hangs", 0.0), getattr(server, "drops", False)
+        status = (0 if hangs or drops else 503) if failing else 204
         with server.lock:
             server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+        if failing and drops:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if failing and hangs:
+            time.sleep(hangs)
+            return
         self.send_response(status)
         self.end_headers()
+
+
+@contextlib.contextmanager
+def silent_listener(host: str = RECEIVER_HOST) -> Iterator[tuple[int, list[socket.socket]]]:
+    """A port that takes every connection and answers nothing (a hung receiver, a stopped PostgreSQL), until the block
+    ends: the port, and the connections it has taken."""
+    listener = socket.socket()
+    listener.bind((host, 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1], held
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()

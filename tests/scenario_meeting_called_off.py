@@ -10,9 +10,10 @@ from temporalio.client import Client
 
 from schemas.calendar import SessionCalendar, StandingCommitteeMeeting
 from schemas.enums import Actor, Outcome, Role
-from schemas.messages import PostponementDecision, PostponementRequest, StartRequest
+from schemas.messages import StartRequest
 from tests.drafts import decision
-from tests.scenarios import S, approve
+from tests.scenario_reconsidered_at_the_next_meeting import postponed_at_examination
+from tests.scenarios import S
 from workflows import client as drafts
 
 
@@ -20,13 +21,7 @@ async def meeting_moved_then_called_off(client: Client, request: StartRequest) -
     sid, target = request.submission_id, request.target_session
     meeting = StandingCommitteeMeeting(code="UBTVQH-MOVED", meets_on=target.opens_on - timedelta(days=70))
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(target,), meetings=(meeting,), changed_by="VPQH"))
-    await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING, S.APPRAISAL, S.GOVERNMENT_REVIEW, S.GOVERNMENT_DECISION])
-    deadline = (await drafts.status(client, sid)).stage_deadline
-    await drafts.request_postponement(client, sid, PostponementRequest(
-        stage=S.EXAMINATION, actor=Actor.NA_COMMITTEE, agency_code="UBPLTP", role=Role.COMMITTEE_CHAIR, official="Chủ nhiệm",
-        new_deadline=deadline + timedelta(days=10), reason="Chờ báo cáo của Chính phủ"))
-    await drafts.decide_postponement(client, sid, PostponementDecision(
-        stage=S.EXAMINATION, approved=True, actor=Actor.UBTVQH, agency_code="UBTVQH", role=Role.NA_CHAIR, official="Chủ tịch Quốc hội"))
+    deadline = await postponed_at_examination(client, request)  # ten days more, after the meeting's cut-off
     later = meeting.model_copy(update={"meets_on": meeting.meets_on + timedelta(days=30)})
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(target,), meetings=(later,), changed_by="VPQH"))
     await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(target,), meetings=(), changed_by="VPQH"))

@@ -6,9 +6,9 @@ only metrics and labels that are there."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ from tests.drafts import decision, start_request
 from tests.http_api import bearer, body
 from tests.polling import eventually
 from tests.ports import free_port
+from tests.receiver import silent_listener
 from tests.scenarios import approve
 from workers.overdue_gauge import KNOWN_AGENCIES
 from workers.settings import WORKER_SERVICE, Settings, metrics_runtime
@@ -229,27 +230,11 @@ async def test_an_outage_of_postgresql_is_counted_for_its_alert(dev_env, answers
     them, and `LegisDatabaseUnavailable` reads it. Then by a breaker: one that takes connections and answers nothing (a
     stopped process, a hung host) held every attempt until its start-to-close cancelled it, counted nowhere; the pool
     gives up first (`activities.database.CONNECT_SECONDS`)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    held: list[socket.socket] = []
-
-    def accept() -> None:  # takes every connection, answers nothing
-        while True:
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                return
-
-    if answers:
-        threading.Thread(target=accept, daemon=True).start()
-    else:
-        listener.close()  # nothing listens there
     settings = Settings(_env_file=None, metrics_port=free_port(), health_port=None, task_queue=f"outage-{uuid.uuid4().hex[:8]}")
     client = await connect(dev_env.client.service_client.config.target_host, keys=TEST_KEYS, runtime=metrics_runtime(settings, WORKER_SERVICE))
-    down = await create_pool(f"postgresql://postgres@127.0.0.1:{listener.getsockname()[1] if answers else free_port()}/postgres")
     request = start_request()
-    try:
+    with silent_listener("127.0.0.1") if answers else contextlib.nullcontext((free_port(), [])) as (port, _):
+        down = await create_pool(f"postgresql://postgres@127.0.0.1:{port}/postgres")  # nothing listens there, or nothing answers
         async with configured_worker(settings, client, down), httpx.AsyncClient(timeout=10) as scraper:
             await drafts.start_submission(client, request, task_queue=settings.task_queue)
 
@@ -258,11 +243,7 @@ async def test_an_outage_of_postgresql_is_counted_for_its_alert(dev_env, answers
             # The draft's first activity (its rulebook pin) fails at every attempt.
             text = await eventually(scraped, lambda t: 'legis_database_unavailable_total{' in t)
             await drafts.draft(client, request.submission_id).terminate("test over")
-    finally:
         await down.close()
-        listener.close()
-        for connection in held:
-            connection.close()
     [sample] = [s for f in text_string_to_metric_families(text) for s in f.samples if s.name == "legis_database_unavailable_total"]
     assert sample.value >= 1 and sample.labels["activity_type"] == "pin_rules" and sample.labels["task_queue"] == settings.task_queue, sample
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))

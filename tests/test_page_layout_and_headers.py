@@ -29,13 +29,13 @@ async def filed(pool, sid: str, *documents: DocumentRef) -> None:
 
 
 @contextlib.asynccontextmanager
-async def on_a_phone(pool, path: str) -> AsyncIterator[Page]:
-    """The page at `path` of the API served here, in Chromium 375 px wide, every request not to 127.0.0.1 blocked (and
-    none attempted, checked on leaving)."""
+async def on_a_phone(pool, path: str, width: int = 375) -> AsyncIterator[Page]:
+    """The page at `path` of the API served here, in Chromium 375 px wide (or `width`), every request not to 127.0.0.1
+    blocked (and none attempted, checked on leaving)."""
     async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = await browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
+            context = await browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN")
             blocked = await loopback_only(context)
             page = await context.new_page()
             await page.goto(f"{base}{path}")
@@ -137,19 +137,10 @@ async def test_an_explanation_with_a_long_link_does_not_widen_the_page_on_a_desk
     """The same table on a 1280 px screen: a link of 220 characters pushed the page to 1,382 px, the header bar ending
     short of the content."""
     sid = await answered_with(pool, "LINK", (3, f"Xem văn bản tại {LONG_LINK}."))
-    async with served_api(pool, public_comment_rate="none") as base, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
-            blocked = await loopback_only(context)
-            page = await context.new_page()
-            await page.goto(f"{base}/public/{sid}/cong-khai")
-            assert LONG_LINK in (await page.inner_text("table")).replace("\n", "")
-            page_wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            assert page_wide <= screen, f"the page is {page_wide} px wide on a screen {screen} px wide"
-            assert blocked == []
-        finally:
-            await browser.close()
+    async with on_a_phone(pool, f"/public/{sid}/cong-khai", width=1280) as page:
+        assert LONG_LINK in (await page.inner_text("table")).replace("\n", "")
+        page_wide, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert page_wide <= screen, f"the page is {page_wide} px wide on a screen {screen} px wide"
 
 
 async def test_the_pages_forbid_framing_and_sniffing_and_the_report_s_csv_is_not_stored(pool):

@@ -6,24 +6,27 @@ while others wait (found by an integrator's trial). Against a real receiver on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 
 from activities.destinations import AllowedHosts
 from activities.webhooks import WebhookActivities, new_secret
 from schemas.enums import Stage
+from schemas.messages import StartRequest
 from schemas.records import DeliveryInput, WebhookInput
 from store import subscribers
 from tests.conftest import TEST_KEY_ENTRY, TEST_KEYS
 from tests.drafts import start_request
 from tests.polling import eventually
-from tests.receiver import STALL, FailsOneDraft, Handler, Received, Receiver
+from tests.receiver import STALL, FailsOneDraft, Handler, Receiver, silent_listener
 from tests.scenarios import approve
 from tests.stack import LEGIS, RECEIVER_HOST
 from tests.test_webhooks import ministry, receiver, recorded, subscribe, taken_by, worker  # noqa: F401 (receiver, worker: fixtures)
@@ -117,19 +120,7 @@ async def test_a_draft_whose_events_fail_does_not_hold_up_another_draft_s_events
     skips the failing draft's: once that draft has a batch's worth of events waiting, every round is filled with them
     and the other drafts' events were never fetched while it failed (live: a draft with 230 events waiting behind a 503
     held another draft's new event through every round for minutes). Here with a batch of 3."""
-    client, agency = dev_env.client, ministry()
-    hook = Receiver([])
-    hook.RequestHandlerClass = FailsOneDraft
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
-    try:
-        failing, healthy = start_request(ministry=agency), start_request(ministry=agency)
-        hook.failing = failing.submission_id
-        subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
-        await drafts.start_submission(client, failing, task_queue=worker)
-        await approve(client, failing, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
-        await recorded(pool, [failing.submission_id], 3)
-        await drafts.start_submission(client, healthy, task_queue=worker)  # its one event, recorded after the failing draft's
-        await recorded(pool, [failing.submission_id, healthy.submission_id], 4)
+    async with behind_a_failing_draft(dev_env.client, pool, worker, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME]) as (hook, subscriber_id, healthy):
         activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]))
         for _ in range(3):  # three rounds: the failing draft's receiver stays broken
             await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id, batch=3))
@@ -137,6 +128,29 @@ async def test_a_draft_whose_events_fail_does_not_hold_up_another_draft_s_events
         assert f"{healthy.submission_id}:1" in taken, (
             f"the healthy draft's event was never sent; requests: {[(r.headers['idempotency-key'], r.status) for r in hook.received]}"
         )
+
+
+@contextlib.asynccontextmanager
+async def behind_a_failing_draft(client, pool, task_queue: str, stages: list[Stage], *, hangs: float = 0.0,
+                                 drops: bool = False) -> AsyncIterator[tuple[Receiver, int, StartRequest]]:
+    """A subscriber whose receiver fails every event of one draft (approved through `stages`, its events first) and takes
+    the rest (`FailsOneDraft`), and a healthy draft whose one event is recorded after them: the receiver, the subscriber's
+    ID and the healthy draft's request."""
+    agency = ministry()
+    hook = Receiver([])
+    hook.RequestHandlerClass = FailsOneDraft
+    hook.hangs, hook.drops = hangs, drops
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        failing, healthy = start_request(ministry=agency), start_request(ministry=agency)
+        hook.failing = failing.submission_id
+        subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+        await drafts.start_submission(client, failing, task_queue=task_queue)
+        await approve(client, failing, stages)
+        await recorded(pool, [failing.submission_id], len(stages) + 1)
+        await drafts.start_submission(client, healthy, task_queue=task_queue)
+        await recorded(pool, [failing.submission_id, healthy.submission_id], len(stages) + 2)
+        yield hook, subscriber_id, healthy
     finally:
         hook.shutdown()
         hook.server_close()
@@ -163,24 +177,9 @@ async def test_a_receiver_that_never_answers_is_not_waited_for_once_per_waiting_
     every draft waiting in the batch (200 by default); with 32 drafts waiting the round outlasted the activity's 5-minute
     start-to-close, began again from the first draft, for ever, and the warning naming the receiver was never logged.
     Two drafts in a row not answered within the timeout, it is not reached: the round ends there, the next sends the others."""
-    import socket
-
-    listener = socket.socket()
-    listener.bind((RECEIVER_HOST, 0))
-    listener.listen(64)
-    held: list[socket.socket] = []
-
-    def accept() -> None:  # takes every connection, answers nothing
-        while True:
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
+    with silent_listener() as (port, held):
         client, agency = dev_env.client, ministry()
-        subscriber_id = await subscribe(pool, agency, f"http://{RECEIVER_HOST}:{listener.getsockname()[1]}/hook", new_secret())
+        subscriber_id = await subscribe(pool, agency, f"http://{RECEIVER_HOST}:{port}/hook", new_secret())
         requests = [start_request(ministry=agency) for _ in range(4)]
         for request in requests:
             await drafts.start_submission(client, request, task_queue=worker)
@@ -190,34 +189,6 @@ async def test_a_receiver_that_never_answers_is_not_waited_for_once_per_waiting_
         # Two drafts in a row not answered: the receiver is taken as down, the others' events wait for the next round.
         assert len(held) == 2, f"{len(held)} requests, each waited for until its timeout"
         assert (result.delivered, result.failed_drafts) == (0, 2), result
-    finally:
-        listener.close()
-        for connection in held:
-            connection.close()
-
-
-HANG_SECONDS = 2.0
-
-
-class HangsOnOneDraft(Handler):
-    """A receiver whose handler for one draft's events hangs past the sender's timeout (a payload that makes it loop, a
-    lock it waits on), and that takes every other draft's events at once."""
-
-    def do_POST(self) -> None:  # noqa: N802
-        server = self.server
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        hanging = self.headers["Idempotency-Key"].startswith(server.failing + ":")
-        with server.lock:
-            server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, 0 if hanging else 204))
-        if hanging:
-            if server.drops:  # closes the connection unanswered (its process crashed on this payload, a proxy reset it)
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return
-            time.sleep(HANG_SECONDS)
-            return
-        self.send_response(204)
-        self.end_headers()
 
 
 @pytest.mark.parametrize("drops", [False, True], ids=["hangs", "drops-the-connection"])
@@ -226,20 +197,8 @@ async def test_a_receiver_hanging_on_one_draft_does_not_hold_up_every_other_draf
     event first (oldest first), waited for it and ended, so that while the receiver hung on that one draft no other
     draft's event was ever sent; likewise a receiver closing the connection unanswered on it. The draft is held, the
     others go on; the round ends at the second draft in a row not answered."""
-    client, agency = dev_env.client, ministry()
-    hook = Receiver([])
-    hook.RequestHandlerClass = HangsOnOneDraft
-    hook.drops = drops
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
-    try:
-        hanging, healthy = start_request(ministry=agency), start_request(ministry=agency)
-        hook.failing = hanging.submission_id
-        subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
-        await drafts.start_submission(client, hanging, task_queue=worker)
-        await approve(client, hanging, [Stage.POLICY_PROPOSAL])
-        await recorded(pool, [hanging.submission_id], 2)
-        await drafts.start_submission(client, healthy, task_queue=worker)  # its one event, recorded after the hanging draft's
-        await recorded(pool, [hanging.submission_id, healthy.submission_id], 3)
+    async with behind_a_failing_draft(dev_env.client, pool, worker, [Stage.POLICY_PROPOSAL], hangs=0.0 if drops else 2.0,
+                                      drops=drops) as (hook, subscriber_id, healthy):
         activities = WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts.parse([RECEIVER_HOST]), timeout_seconds=0.5)
         for _ in range(4):  # four rounds, as the delivery workflow runs them; the receiver keeps hanging on the one draft
             await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
@@ -247,6 +206,3 @@ async def test_a_receiver_hanging_on_one_draft_does_not_hold_up_every_other_draf
             sent = [(r.headers["idempotency-key"], r.status) for r in hook.received]
         assert f"{healthy.submission_id}:1" in [key for key, status in sent if status == 204], (
             f"the healthy draft's event was never sent in 4 rounds; requests: {sent}")
-    finally:
-        hook.shutdown()
-        hook.server_close()
