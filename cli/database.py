@@ -41,7 +41,7 @@ async def connection(config: Settings | None = None) -> AsyncIterator[asyncpg.Co
         try:
             db = await asyncpg.connect(url, timeout=chosen.timeout, command_timeout=chosen.timeout)
         except (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError) as down:
-            raise Unavailable(f"PostgreSQL does not answer ({down or 'timed out'}); is its URL right (LEGIS_DATABASE_URL, the profile), and is the "
+            raise Unavailable(f"PostgreSQL does not answer ({str(down) or type(down).__name__}); is its URL right (LEGIS_DATABASE_URL, the profile), and is the "
                               "database running?", rule="database_reachable") from None
         except (ValueError, asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError) as refused:
             raise Invalid(f"database_url: {refused}", field="database_url", rule="database_accepts") from None
@@ -50,7 +50,7 @@ async def connection(config: Settings | None = None) -> AsyncIterator[asyncpg.Co
         except asyncpg.UndefinedTableError as unmigrated:
             raise Unavailable(f"the database is not migrated ({unmigrated}); run `legis migrate`", rule="database_migrated") from None
         except (asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError, TimeoutError) as lost:
-            raise Unavailable(f"PostgreSQL stopped answering ({lost or 'timed out'})", rule="database_reachable") from None
+            raise Unavailable(f"PostgreSQL stopped answering ({str(lost) or type(lost).__name__})", rule="database_reachable") from None
         finally:
             if not db.is_closed():
                 await db.close(timeout=chosen.timeout)

@@ -66,15 +66,17 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class FailsOneDraft(Handler):
-    """A receiver that fails every event of one draft (`server.failing`, its handler for that draft broken) and takes the
-    rest: answering 503, or, with `server.hangs` seconds, answering nothing that long, or with `server.drops` closing the
-    connection unanswered (its process crashed on that payload, a proxy reset it)."""
+    """A receiver that fails every event of some drafts (`server.failing`, their submission IDs: its handler for them
+    broken) and takes the rest: answering 503, or, with `server.hangs` seconds, answering nothing that long, or with
+    `server.drops` closing the connection unanswered (its process crashed on that payload, a proxy reset it); with
+    `server.slow` seconds, every answer comes that late."""
 
     def do_POST(self) -> None:  # noqa: N802
         server = self.server
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        failing = self.headers["Idempotency-Key"].startswith(server.failing + ":")
+        failing = self.headers["Idempotency-Key"].rpartition(":")[0] in server.failing
         hangs, drops = getattr(server, "hangs", 0.0), getattr(server, "drops", False)
+        time.sleep(getattr(server, "slow", 0.0))
         status = (0 if hangs or drops else 503) if failing else 204
         with server.lock:
             server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
