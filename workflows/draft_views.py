@@ -34,6 +34,7 @@ from workflows.sessions import (
     awaits_later_session,
     cutoff_ahead,
     deadline_counted,
+    limit_waits_for_meeting,
     limits,
     meeting_before,
     next_kind,
@@ -226,8 +227,8 @@ def waits_for_meeting(state: DraftState) -> bool:
     if state.generation < 7 or state.stage.is_terminal or meeting_before(state, state.target) is not None:
         return False
     # An approved date standing meanwhile (twenty-fifth generation) does not count the limit.
-    waiting = state.deadline is None or (state.generation >= 25 and statutory_deadline(state) is None)
-    if waiting and any(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in limits(state)):
+    if limit_waits_for_meeting(state) or state.deadline is None and any(
+            limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in limits(state)):
         return True
     ahead = state.path[state.path.index(state.stage) + 1:] if state.stage in state.path else ()
     return cutoff_ahead(state) is None and any(

@@ -266,11 +266,11 @@ def cutoff_ahead(state: DraftState) -> Cutoff | None:
         anchored = [limit for limit in limits(state, stage) if limit.anchor in CALENDAR_ANCHORS]
         if stage is state.stage:
             if anchored and state.deadline is not None:
-                on_meeting = all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored)
                 if limit_waits_for_meeting(state):
                     # An approved date standing meanwhile is no cut-off counted back from the session (found by a
                     # National Assembly Office's trial: "on track", within a cut-off "counted back from 16-3").
                     return None
+                on_meeting = all(limit.anchor is DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING for limit in anchored)
                 return Cutoff(stage, state.deadline, meeting.code if on_meeting and meeting else session.code)
         else:
             found = [(day, limit) for limit in anchored if (day := stage_deadline(
