@@ -60,19 +60,22 @@ def lone_surrogate_in_key(key: str) -> tuple[str, str] | None:
     return named, f'the key "{named}" holds a lone surrogate U+{ord(lone):04X}, which is not allowed'
 
 
-def counted_length(text: str, *, multiline: bool = True) -> int:
-    """A text's length as its limit counts it: composed (NFC), a line break as a browser sends it (CR LF) one character."""
-    composed = unicodedata.normalize("NFC", text)
-    return len(composed.replace("\r\n", "\n").replace("\r", "\n") if multiline else composed)
+def counted_length(text: str) -> int:
+    """A text of several lines' length as its limit counts it (`_composed`)."""
+    return len(_composed(text, multiline=True))
+
+
+def _composed(text: str, *, multiline: bool) -> str:
+    """NFC; in a text of several lines, a line break as HTML forms send it (CR LF), or as an old Mac wrote it (CR), one
+    newline, not a control character."""
+    text = unicodedata.normalize("NFC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if multiline and "\r" in text else text
 
 
 def _canonical(value: object, *, multiline: bool, visible_only: bool) -> object:
     if not isinstance(value, str):
         return value  # pydantic's own type check refuses it, naming the field
-    text = unicodedata.normalize("NFC", value)
-    if multiline and "\r" in text:
-        # A line break as HTML forms send it (CR LF), or as an old Mac wrote it (CR): a newline, not a control character.
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _composed(value, multiline=multiline)
     # Printable text holds none of the categories refused below (Cc, Cf, Cs): most text is settled by one pass in C.
     if (text.replace("\t", "").replace("\n", "") if multiline else text).isprintable():
         return text.strip() if not multiline else text

@@ -132,11 +132,12 @@ SENTENCES = {
     "one_request_at_a_time": "A postponement of this stage already awaits a decision.",
     "not_before_cutoff": "The date asked is before the cut-off of the draft's sitting: ask for a date on or after it.",
 }
-# A field's own sentence for a rule, where the rule's sentence would say too little.
-# A rate limit on a public page is the public comments' (`api.routes.public`), whose wait is in `ctx.wait`.
+# A text over its limit, told its length (`problems_of`); a field a form's body has and the form does not.
 TOO_LONG_BY = "At most %(max_length)s characters; this has %(length)s."
 FORM_HAS_NO_SUCH_FIELD = "This form has no field of this name (a browser's add-on may have added it): send the form again from its page."
+# A rate limit on a public page is the public comments' (`api.routes.public`), whose wait is in `ctx.wait`.
 PUBLIC_RATE_LIMITED = "Too many comments from this address: send again in %(wait)s."
+# A field's own sentence for a rule, where the rule's sentence would say too little.
 FIELD_SENTENCES = {("string_pattern_mismatch", "sha256"): "A SHA-256 hash: 64 characters, digits 0-9 and letters a-f, in either case."}
 # pydantic's own error types: their messages are pydantic's, where the project's rules' messages name what refused.
 PYDANTIC_RULES = frozenset(get_args(ErrorType))
@@ -193,15 +194,17 @@ def explain(request: Request, problems: list[dict[str, Any]], *, public: bool | 
         else:
             sentence_of_page = None
         # "at least 1 character" is the field left empty.
-        if rule == "unknown_parameter" and request.method == "POST" and field not in request.query_params:
+        # A field of a form's body, not of the page's address.
+        in_body = request.method == "POST" and field not in request.query_params
+        if rule == "unknown_parameter" and in_body:
             sentence_of_page = FORM_HAS_NO_SUCH_FIELD
         elif rule == "string_too_long" and "length" in context:
             sentence_of_page = TOO_LONG_BY
         sentence = (SENTENCES["missing"] if rule in EMPTY and context.get("min_length") == 1
                     else sentence_of_page or FIELD_SENTENCES.get((rule, field.rpartition(".")[2])) or SENTENCES.get(rule))
         # Counts as the page writes numbers ("5.000" in Vietnamese, as the form's label says it; found by the public's trial).
-        context = {key: format_decimal(value, locale=language_of(request)) if type(value) is int else value for key, value in context.items()}
-        context = {key: _shortened(str(value), MAX_CHOICES if key == "expected" else MAX_CONTEXT) for key, value in context.items()}
+        context = {key: format_decimal(value, locale=language_of(request)) if type(value) is int
+                   else _shortened(str(value), MAX_CHOICES if key == "expected" else MAX_CONTEXT) for key, value in context.items()}
         if "expected" in context:  # pydantic's list of choices joins the last with an English "or"
             head, joined, last = context["expected"].rpartition(" or ")
             context["expected"] = f"{head} {catalogue.gettext('or')} {last}" if joined else last
@@ -216,7 +219,7 @@ def explain(request: Request, problems: list[dict[str, Any]], *, public: bool | 
         # A parameter of a public page's address is named as the address (found by a re-check: a citizen read `cursor`).
         # A field of a public form's body the form does not have (found by the public's trial: an `email` added by a browser's
         # autofill was named as the page's address) is named as sent.
-        in_address = public and (request.method != "POST" or field in request.query_params)
+        in_address = public and not in_body
         named = catalogue.gettext(label) if label else catalogue.gettext("This page's address") if in_address else field
         if (line := line_of(field)) is not None:
             named = f"{named}, {catalogue.gettext('line')} {line}"
