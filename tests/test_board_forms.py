@@ -22,7 +22,7 @@ from schemas.enums import CallerRole, EventKind, Stage
 from schemas.public import MAX_PUBLIC_COMMENT
 from store import public
 from tests.drafts import decision, start_request
-from tests.http_api import body, refusals_of
+from tests.http_api import body, refusals_of, unused_address
 from tests.polling import eventually
 from tests.scenarios import BEFORE_ASSEMBLY, approve, postponed_at_government_decision, until_sitting
 from web.csrf import FORM_METHODS, has_forms
@@ -196,7 +196,7 @@ async def test_the_form_s_rate_limit_says_when_to_send_again_as_the_json_route_d
     """Found by a fresh-user trial: past the rate of public comments, the form's 429 came without `Retry-After`, which the
     JSON route sends: the seconds until the client's window lets it in again."""
     sid = await posted_round(pool, "RATE")
-    async with app_client(pool, public_comment_rate="2/hour", address=f"127.0.1.{uuid.uuid4().int % 250 + 2}") as http:
+    async with app_client(pool, public_comment_rate="2/hour", address=unused_address()) as http:
         token = token_of(await http.get(f"/public/{sid}/cong-khai"))
         for n in range(2):
             assert (await http.post(f"/public/{sid}/cong-khai", data={"text": f"Góp ý {n}", "csrftoken": token})).status_code == 303

@@ -27,7 +27,7 @@ from store.intake import CommentIntake, Incoming
 from tests.conftest import TEST_KEY_ENTRY
 from tests.drafts import cancellation, consultation, decision, draft_text, opinion_body, start_request
 from tests.holding import HoldClose
-from tests.http_api import bearer, body, problem
+from tests.http_api import bearer, body, problem, unused_address
 from tests.polling import eventually
 from tests.stack import Cli, isolated_env
 from workers.ended_drafts import close_ended_rounds, mark_ended
@@ -42,9 +42,7 @@ async def public_api(env, pool, hold: HoldClose, **settings) -> AsyncIterator[ht
     configured = Settings(**{"api_rate_per_token": "none", "api_rate_per_address": "none", "api_refusals_recorded": "none", **settings})
     async with create_worker(env.client, pool, task_queue=task_queue, interceptors=[hold]):
         app = create_app(client=env.client, pool=pool, task_queue=task_queue, settings=configured)
-        # An address of its own: the rate per client is kept in the process's memory across tests.
-        address = f"127.0.{uuid.uuid4().int % 250 + 2}.{uuid.uuid4().int % 250 + 2}"
-        transport = httpx.ASGITransport(app=app, client=(address, 50000))
+        transport = httpx.ASGITransport(app=app, client=(unused_address(), 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://legis.test") as http:
             yield http
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from datetime import timedelta
 
+from tests.http_api import unused_address
 from tests.test_board_forms import app_client, posted_round, token_of
 from workflows.deadlines import local_day
 
@@ -49,7 +49,7 @@ async def test_the_rate_limit_says_how_long_to_wait_in_the_page_s_language(pool)
     sid = await posted_round(pool, "WAIT")
     for language, said in (("vi", "Quá nhiều ý kiến từ địa chỉ này: vui lòng gửi lại sau 60 phút."),
                            ("en", "Too many comments from this address: send again in 60 minutes.")):
-        address = f"127.0.2.{uuid.uuid4().int % 250 + 2}"
+        address = unused_address()
         async with app_client(pool, public_comment_rate="1/hour", address=address) as http:
             http.cookies.set("legis_lang", language)
             token = token_of(await http.get(f"/public/{sid}/cong-khai"))

@@ -84,8 +84,13 @@ async def test_an_applied_decision_whose_answer_cannot_be_kept_for_the_statement
         sent = asyncio.create_task(api.post(f"/v1/submissions/{request.submission_id}/decisions",
                                             json=body(decision(request, Stage.POLICY_PROPOSAL)),
                                             headers=government | {"Idempotency-Key": key}))
-        # The API has claimed the key and waits for a worker to apply the decision...
-        await eventually(lambda: own.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = $1", key), lambda n: n == 1)
+        # The API has claimed the key and waits for a worker to apply the decision (the test's own look, with no timeout:
+        # on a loaded machine the server cancelled it)...
+        looker = await asyncpg.connect(fresh_database_url, server_settings={"statement_timeout": "0"})
+        try:
+            await eventually(lambda: looker.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = $1", key), lambda n: n == 1)
+        finally:
+            await looker.close()
         async with own.acquire() as blocker, blocker.transaction():
             await blocker.execute("SET LOCAL statement_timeout = 0")
             # ...while another session holds the claim's row (a cleanup job, an operator's transaction)...
