@@ -79,13 +79,14 @@ _SHOWN = """SELECT EXISTS (SELECT 1 FROM submission_ids WHERE submission_id = $1
              OR EXISTS (SELECT 1 FROM submissions WHERE submission_id = $1 AND (NOT classified OR lead_ministry = $2))"""
 
 
-async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime) -> None:
+async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: StartRequest, now: datetime, *, withhold: bool = True) -> None:
     """What the first task of a new draft would refuse of a start request, asked (by the HTTP API and the CLI) before a
     submission Temporal does not know yet is started, so that a refused start starts nothing and leaves its submission ID
     free: the steps of a draft already under way checked against the rulebook's path and the calendars as announced, the
     session it aims at, a submission the registry records closed (its workflow gone past Temporal's retention): the
     draft core's `open_draft`; and the target session's day (`draft.check_target`), which only this check asks. Raises
-    Refused as the draft would, naming a classified draft's field and rule only, as the draft does. A calendar changed
+    Refused as the draft would; unless told not to `withhold` (the caller is the lead ministry starting its own draft),
+    naming a classified draft's field and rule only, as the draft does for a reader who may not read it. A calendar changed
     before the draft's first task runs may still make it refuse what passed here. Also refuses (CONFLICT,
     `submission_id_case`) a submission ID that differs only in letter case from one taken (two upstream systems writing
     BGDDT-2026-018 and bgddt-2026-018 mean one draft): one the registry holds, or one a start claimed; a start that
@@ -108,7 +109,7 @@ async def check_start(connection: asyncpg.Connection | asyncpg.Pool, request: St
             draft.open_draft(request, pinned, now, generation=NEWEST_GENERATION)
             draft.check_target(request, pinned, now)
         except Refused as refused:
-            raise refused.withheld() if request.classified else refused from None
+            raise refused.withheld() if request.classified and withhold else refused from None
         await connection.execute(_CLAIM, request.submission_id, request.lead_ministry, request.classified, request.law_kind.value)
         taken = await connection.fetchval(_CLAIMED, request.submission_id)
     if taken is not None and taken != request.submission_id:

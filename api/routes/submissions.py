@@ -65,7 +65,9 @@ async def start_submission(
         # A submission Temporal knows already is answered as such (open already, or closed); a new one is checked first.
         said = None
         if await temporal(http, drafts.start_request_of(client, request.submission_id)) is None:
-            await database(check_start(http.app.state.pool, request, datetime.now(UTC)))
+            # The lead ministry starting its own classified draft is told why a step is refused, as it is told of its decisions.
+            withhold = not permissions.sees_classified(who, lead_ministry=request.lead_ministry)
+            await database(check_start(http.app.state.pool, request, datetime.now(UTC), withhold=withhold))
             said = await database(announced_otherwise(http.app.state.pool, request.target_session))
         started = await temporal(http, drafts.start_submission(client, request, task_queue=http.app.state.task_queue))
         if "lead_ministry" in started.differs:
