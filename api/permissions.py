@@ -32,10 +32,15 @@ def check_start(caller: Caller, request: StartRequest) -> None:
         )
 
 
-def check_acting(caller: Caller, message: Acting) -> None:
-    """A message the caller sends in an actor's name: its own role and agency, and never an operator's."""
+def check_may_act(caller: Caller) -> None:
+    """The caller acts at all: an operator reads (asked before a message is built in its name, which has no actor)."""
     if caller.role is CallerRole.OPERATOR:
         raise forbidden("role", "operators_read_only", "operator tokens read; decisions come from the agencies' own tokens")
+
+
+def check_acting(caller: Caller, message: Acting) -> None:
+    """A message the caller sends in an actor's name: its own role and agency, and never an operator's."""
+    check_may_act(caller)
     if message.actor is not caller.role.actor:
         raise forbidden("actor", "callers_own_role", f"this token acts as {caller.role.value}, not {message.actor.value}")
     if message.agency_code != caller.agency_code:

@@ -36,7 +36,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 25
+NEWEST_GENERATION = 26
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -155,6 +155,10 @@ class DraftState(BaseModel):
                                    "while the draft was already late at its stage (eighteenth generation): its escalation ladder "
                                    "counts from the deadline's end, not from when it was set")
     fired: tuple[str, ...] = Field(default=(), max_length=64, description="alarms raised for the current stage and deadline")
+    # Left out when none, so that a worker of an earlier release still reads the states this one carries.
+    unraised: tuple[str, ...] = Field(default=(), max_length=64, exclude_if=lambda keys: not keys, description="of `fired`, the "
+                                      "warnings whose time had passed when the deadline was set, left unraised (twenty-sixth "
+                                      "generation): a deadline moved later is warned at once unless its warning was raised")
     postponement: ApprovedPostponement | None = None
     pending_postponement: PostponementRequest | None = None
     dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind; from the twenty-first "

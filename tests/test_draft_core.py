@@ -386,6 +386,11 @@ class DraftLife(RuleBasedStateMachine):
         assert not self.dated_before_their_stage, self.dated_before_their_stage[0]
 
     @invariant()
+    def a_warning_passed_unraised_is_one_marked_fired(self):
+        """Twenty-sixth generation: what passed unraised is kept apart from what was raised, never anything else."""
+        assert set(self.state.unraised) <= set(self.state.fired), (self.state.unraised, self.state.fired)
+
+    @invariant()
     def the_carried_state_stays_under_its_bound(self):
         assert len(self.state.model_dump_json().encode()) < STATE_BOUND
 

@@ -6,10 +6,20 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from schemas.calendar import TargetSession
+from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import FINAL_NAMES_VI, Actor, ProgrammeChangeKind, Role, Stage
 from schemas.refusal import Refused
-from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponement_decision, programme_change, session
+from tests.drafts import (
+    NOW,
+    answer_postponement,
+    ask_postponement,
+    core_request,
+    core_state,
+    postponed,
+    postponement_decision,
+    programme_change,
+    session,
+)
 from workflows import draft, sessions
 from workflows import draft_views as views
 from workflows.change import Wake, next_wake
@@ -133,3 +143,53 @@ def test_a_pending_request_a_deferral_has_overtaken_is_said_to_be_unapprovable()
         draft.validate(draft.DECIDE_POSTPONEMENT, deferred, postponement_decision(True).model_copy(update={"stage": Stage.GOVERNMENT_DECISION,
                                                                                                        "actor": Actor.PM, "role": Role.PRIME_MINISTER}), NOW)
     assert refused.value.rule == "later_than_current"
+
+
+def test_a_date_asked_within_the_cut_off_is_not_said_after_it_while_an_approved_date_stands():
+    """Found by a Government Office's trial: the session moved later, so that the date the Prime Minister approved fell
+    within its cut-off (the date standing), a date asked after the approved one but within the cut-off was said to be
+    "after the cut-off" (the approved date named as the cut-off) and to raise a conflict; approved, none was raised."""
+    target = session(3, 300)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    cutoff = state.deadline
+    state = postponed(state, cutoff + timedelta(days=5)).state  # after the cut-off: the conflict is raised
+    later = target.model_copy(update={"opens_on": target.opens_on + timedelta(days=30)})
+    state = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(later,), changed_by="VPQH"), NOW).state
+    counted = sessions.statutory_deadline(state)
+    assert state.deadline == cutoff + timedelta(days=5) and counted is not None and counted > cutoff + timedelta(days=20)
+    within = ask_postponement(state, cutoff + timedelta(days=10)).state  # after the approved date, within the cut-off
+    assert not [w for w in views.warnings(within, NOW) if w.startswith(views.ASKED_PAST_CUTOFF)], views.warnings(within, NOW)
+    # A date after the cut-off counted back from the session is said to be after it, naming that cut-off.
+    past = ask_postponement(state, counted + timedelta(days=3)).state
+    [said] = [w for w in views.warnings(past, NOW) if w.startswith(views.ASKED_PAST_CUTOFF)]
+    assert f"is after the cut-off {counted} for GOVERNMENT_DECISION, counted back from {later.code}" in said, said
+
+
+@pytest.mark.parametrize("extraordinary", [True, False])
+def test_an_approved_date_after_the_cut_off_is_said_to_slip_only_at_a_regular_session(extraordinary):
+    """Found by a Government Office's trial: at an extraordinary session, the request's warning said the draft keeps its
+    place there; once the Prime Minister approved the date, the status said it "slips if it passes"."""
+    target = TargetSession(legislature=16, session=9 if extraordinary else 2, opens_on=NOW.date() + timedelta(days=120),
+                           extraordinary=extraordinary)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    approved = postponed(state, state.deadline + timedelta(days=20)).state
+    [said] = [w for w in views.warnings(approved, NOW) if w.startswith("the approved date")]
+    assert ("slips if it passes" in said) is not extraordinary and ("keeps its place at the extraordinary session" in said) is extraordinary, said
+
+
+def test_a_later_stages_cut_off_of_an_extraordinary_session_is_not_said_to_make_the_draft_slip():
+    """Found by a new user: a draft at APPRAISAL deferred to an extraordinary session, its date approved past the
+    Government's cut-off, was said to slip "when it reaches that stage", and so was a date asked past it; a draft aimed at
+    an extraordinary session keeps its place (README, DEFER), as its status says once that cut-off has passed."""
+    for extraordinary in (True, False):
+        target = TargetSession(legislature=16, session=9 if extraordinary else 2, opens_on=NOW.date() + timedelta(days=120),
+                               extraordinary=extraordinary)
+        state = core_state(core_request(target=target), at=Stage.APPRAISAL, sessions=(target,))
+        cutoff = sessions.registry_cutoffs(state).cutoff
+        assert sessions.registry_cutoffs(state).cutoff_stage is Stage.GOVERNMENT_DECISION and cutoff > NOW.date()
+        asked = ask_postponement(state, cutoff + timedelta(days=10)).state
+        approved = answer_postponement(asked).state
+        said = [w for w in views.warnings(asked, NOW) if w.startswith(views.ASKED_PAST_CUTOFF)]
+        said += [w for w in views.warnings(approved, NOW) if w.startswith("the deadline in force")]
+        assert len(said) == 2 and all(("slips when it reaches" in w) is not extraordinary for w in said), said
+        assert all(("keeps its place at the extraordinary session" in w) is extraordinary for w in said), said

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from activities import rulebook as pinning
-from schemas.enums import CallerRole, ProcessVersion, Stage
+from schemas.calendar import SessionCalendar
+from schemas.enums import Actor, CallerRole, ProcessVersion, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.rulebook import edition, load_rulebook
 from tests.drafts import decision, session_of_its_own, start_request
 from tests.http_api import bearer
@@ -118,3 +121,32 @@ async def test_the_deputy_prime_minister_decides_from_the_inbox_a_postponement_o
         assert sent.status_code == 303, html.unescape(sent.text[sent.text.find('role="alert"'):][:600])
         assert (await drafts.status(dev_env.client, sid)).stage_deadline == asked_for
 
+
+
+async def test_a_date_asked_within_the_cut_off_while_an_approved_date_stands_is_not_said_after_it(dev_env, pool):
+    """Found by a Government Office's trial: the session moved later so that the date the Prime Minister approved fell
+    within its cut-off (the date standing), the Prime Minister's inbox said a later date asked, still within the cut-off,
+    was "after the cut-off" (the approved date named as the cut-off) and would raise a conflict."""
+    client = dev_env.client
+    async with app_over(client, pool) as http:
+        request, status, _, _ = await asked_at_government_decision(http, client, pool)
+        sid, cutoff, target = request.submission_id, status.stage_deadline, request.target_session
+        await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=False, actor=Actor.PM,
+                                                                           agency_code="CP", role=Role.PRIME_MINISTER, official="x", reason="chưa đủ căn cứ"))
+        for asked_for in (cutoff + timedelta(days=5), cutoff + timedelta(days=10)):
+            await drafts.request_postponement(client, sid, PostponementRequest(
+                stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code="BTC", role=Role.MINISTER, official="x",
+                new_deadline=asked_for, reason="chờ ý kiến"))
+            if asked_for == cutoff + timedelta(days=5):
+                await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM,
+                                                                                   agency_code="CP", role=Role.PRIME_MINISTER, official="x"))
+                later = target.model_copy(update={"opens_on": target.opens_on + timedelta(days=30)})
+                await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(later,), changed_by="VPQH"))
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                               sid), lambda n: n == 3)
+        assert (await drafts.status(client, sid)).stage_deadline == cutoff + timedelta(days=5)  # the approved date stands
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
+        card = inbox[at:inbox.index("</li>", at)]
+        assert f'action="/board/inbox/{sid}/postponement"' in card and "The date asked is after the cut-off" not in card, card

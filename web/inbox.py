@@ -321,7 +321,9 @@ async def decide(request: Request, submission_id: str,
              "documents": documents, "total_deputies": total_deputies, "in_favour": in_favour, "against": against,
              "abstaining": abstaining, "parts_not_passed": parts_not_passed, "carry_to": carry_to}
     try:
-        fields = {"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code, "role": role,
+        # An operator's sign-in sending a form (an old tab, a saved page) is told operators read, not that its actor is none.
+        permissions.check_may_act(who)
+        fields = {"actor": who.role.actor.value, "agency_code": who.agency_code, "role": role,
                   "official": official, "stage": stage, "outcome": outcome, "reasons": reasons, "documents": parse_documents(documents),
                   "return_to": return_to or None, "occurred_on": occurred_on or None}
         if outcome == "VOTE" and any(count.strip() for count in counts):  # none given: the message says a vote needs them
@@ -381,7 +383,8 @@ async def _send(request: Request, who, submission_id: str, typed: dict, message_
     """A form's message, built in the reader's name (`message_of` given its actor and agency) as the API takes it, checked as
     the API checks who acts, and sent; a refusal shows the inbox again with it and the form as typed."""
     try:
-        message = message_of({"actor": who.role.actor.value if who.role.actor else "OPERATOR", "agency_code": who.agency_code})
+        permissions.check_may_act(who)
+        message = message_of({"actor": who.role.actor.value, "agency_code": who.agency_code})
         permissions.check_acting(who, message)
         await temporal(request, told_as_read(request, who, submission_id, sending(request.app.state.client, submission_id, message)))
     except (ValidationError, Refused, Problem) as refused:

@@ -106,6 +106,7 @@ SENTENCES = {
     "parts_only_when_passed": "Parts not passed are given only when the law as a whole passed.",
     "reasons_required": "This outcome needs its reasons.",
     "reason_required": "A refusal needs its reasons.",
+    "operators_read_only": "An operator's sign-in reads: a decision is sent by the deciding body's own sign-in.",
     "return_to_only_for_returns": "A stage to return to goes with the outcome RETURN_FOR_REVISION only.",
     "carry_to_for_carry_over": "A session to carry over to is needed with the outcome CARRY_OVER, and only with it.",
     "carried_to_announced": "This session is not on the calendar: choose one of the sessions announced.",

@@ -174,7 +174,7 @@ class Change:
 
     def enter(self, stage: Stage, since: datetime) -> None:
         s = self.state
-        s.stage, s.stage_since, s.overdue, s.fired, s.filed_here, s.decided_here_on = stage, since, False, (), (), None
+        s.stage, s.stage_since, s.overdue, s.fired, s.unraised, s.filed_here, s.decided_here_on = stage, since, False, (), (), (), None
         s.deadline_since, s.late_before_move = None, False
         s.postponed_here_on = None
         self.reached = frozenset()
@@ -204,14 +204,17 @@ class Change:
 
     def move_deadline(self, deadline: date, *, quiet: bool = False, since: datetime | None = None) -> None:
         """A deadline moved (a postponement, a calendar change): it gets its own alarms, but no warning already past
-        (with `quiet`, no alarm already past at all: they were raised for the deadline before). A draft overdue before
+        (with `quiet`, no alarm already past at all: they were raised for the deadline before; from the twenty-sixth
+        generation, but the last warning past when it was not, `passed_unraised`). A draft overdue before
         and after the move is still late on the same work: the escalation levels it reached are not raised again
         (third generation; before, a level still ahead for the new date was raised a second time)."""
         s, now = self.state, self.now
         # A deadline lifted (seventh generation) keeps what it had raised: set again, it is the same work, still late.
         if self.keeps_reached_levels and (s.overdue or s.deadline is None and self.lets_limits_wait):
             self.reached |= frozenset(s.fired)
-        raised_before = frozenset(s.fired)
+        # Twenty-sixth generation: what was raised, not what passed unraised (found by a Government Office's trial: a draft
+        # entered overdue, its deadline moved to two days ahead, was never warned; its warnings had passed unraised at entry).
+        raised_before = frozenset(s.fired) - frozenset(s.unraised)
         s.deadline = deadline
         if s.generation >= 17:
             s.deadline_since = since or self.since
@@ -219,9 +222,13 @@ class Change:
         s.late_before_move = s.generation >= 18 and s.overdue
         s.overdue = passes_at(deadline) <= now
         s.fired = ()
-        warned = passed_unraised(s, now, quiet=quiet, raised_before=raised_before)
+        # Quiet, from the twenty-sixth generation, of every alarm past but the last warning not raised for the deadline before.
+        warned = passed_unraised(s, now, quiet=quiet and s.generation < 26, raised_before=raised_before)
         s.fired = tuple(a.key for a in due_later(s)
-                        if a.at <= now and (quiet or a.key in warned) or s.overdue and a.key in self.reached)
+                        if a.at <= now and (a.key in warned or quiet and (s.generation < 26 or a.event is not EventKind.WARNING))
+                        or s.overdue and a.key in self.reached)
+        if s.generation >= 26:
+            s.unraised = tuple(key for key in warned if key not in raised_before)
         self.refresh()
 
     def recompute(self, *, conflict: bool = True) -> None:

@@ -206,6 +206,7 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
         taken_on = tuple(later.occurred_on for later in request.passed[number + 1:] if later.stage in SITTING_STAGES and later.occurred_on)
         apply_decision(change, step, imported=True, taken_on=taken_on)
         change.state.fired = passed_unraised(change.state, now)
+        change.state.unraised = change.state.fired if generation >= 26 else ()
     return Applied(change.state, change.effects)
 
 

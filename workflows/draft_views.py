@@ -121,6 +121,14 @@ def _asked_late(state: DraftState) -> bool:
 ASKED_PAST_CUTOFF = "the date asked"
 
 
+def _then(state: DraftState, cutoffs: RegistryCutoffs) -> str:
+    """What missing a later stage's cut-off does: a slip, but at an extraordinary session (found by a new user: "slips when
+    it reaches that stage" of a draft deferred to one, which keeps its place)."""
+    sitting = next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target)
+    return ("and keeps its place at the extraordinary session, the cut-off recorded as missed" if not slips_when_missed(sitting.extraordinary)
+            else "and slips when it reaches that stage")
+
+
 def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None = None) -> tuple[str, ...]:
     """What an operator should know of the draft's limits, in words; `cutoffs` are `registry_cutoffs(state)` when the caller
     has them already."""
@@ -150,8 +158,8 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
           and state.deadline > cutoffs.cutoff):
         # Found by an integrator: a postponement of appraisal to a date years ahead warned of nothing but that year's rest days.
         found.append(f"the deadline in force, {state.deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
-                     f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and slips "
-                     "when it reaches that stage")
+                     f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, "
+                     f"{_then(state, cutoffs)}")
     if awaiting_session(state):
         found.append(f"no {next_kind(state)} after {state.held.code if state.held else state.target.code} is announced yet: no cut-off to "
                      "count back from")
@@ -161,29 +169,35 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
                      "the limit counted back from it waits for one (legis calendar set-meeting)")
     if state.generation >= 2 and (conflict := postponement_conflict(state, now)) is not None and state.postponement is not None:
         # The office told (the event's level); the authority that approved the date is who decides again.
+        # At an extraordinary session the draft keeps its place whatever the date (found by a Government Office's trial: the
+        # request's warning said so, the status after the approval "slips if it passes").
+        keeps = ("the draft keeps its place at the extraordinary session" if not slips_when_missed(state.target.extraordinary) else
+                 "the draft keeps its place until that date and slips if it passes")
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      # As the request's warning said what approving it does (found by a National Assembly Office's trial: the
                      # two read as contradicting each other).
-                     f"the draft keeps its place until that date and slips if it passes, unless {state.postponement.approved_by.value}, "
-                     "who approved it, decides again "
+                     f"{keeps}, unless {state.postponement.approved_by.value}, who approved it, decides again "
                      f"(POSTPONEMENT_CONFLICT, raised to {conflict_raised_to(state)[1]})")
     asked = state.pending_postponement
-    if asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage is state.stage and asked.new_deadline > cutoffs.cutoff:
+    # The cut-off counted back from the sitting, not a date approved within it that stands (found by a Government Office's
+    # trial: a date asked within the cut-off was said to be after it, the approved date named as the cut-off).
+    counted = cutoffs.counted or cutoffs.cutoff
+    if asked is not None and counted and cutoffs.cutoff_stage is state.stage and asked.new_deadline > counted:
         # Said to whoever asks, before the decision (found by a Government Office's trial: only the deciding inbox said so).
         # What approving it does, as it would (found by a committee's trial: "the conflict is raised ... slips" of a draft whose
         # cut-off had passed, at an extraordinary session, where neither happens).
-        passed = passes_at(cutoffs.cutoff) <= now
+        passed = passes_at(counted) <= now
         keeps = not slips_when_missed(next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target).extraordinary)
-        found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {state.stage.value}, counted back "
+        found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {counted} for {state.stage.value}, counted back "
                      f"from {cutoffs.cutoff_sitting}: approved, it stands"
                      + (", the cut-off having passed already (no conflict is raised)" if passed else
                         " and the draft keeps its place until that date, the conflict is raised to the office that follows the draft")
                      + (", and the draft keeps its place at the extraordinary session" if keeps else ", and the draft slips if the date passes"))
-    elif asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage and asked.new_deadline > cutoffs.cutoff:
+    elif asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage not in (None, state.stage) and asked.new_deadline > cutoffs.cutoff:
         # A later stage's cut-off: said before the approval too (found by a trial: only once approved, too late to choose).
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "
-                     f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, and "
-                     "slips when it reaches that stage")
+                     f"counted back from {cutoffs.cutoff_sitting}: a draft that finishes {state.stage.value} that late misses it, "
+                     f"{_then(state, cutoffs)}")
     if asked is not None and state.generation >= 18 and state.postponement is None and (given := statutory_deadline(state)) and asked.new_deadline < given:
         # What approving it would meet (`rules.check_postponement_decision`), said before (found by a new engineer: a deferral
         # moved the deadline past the date asked, and the status still showed the request awaiting its decision).

@@ -140,6 +140,16 @@
    opener gives, where the stage's own limit does not count back from the session for the draft (a three-session law's
    first revision, LAW_2015 Art. 76(2), which sets no day count: `sessions.window_of`; found by a new engineer: held to
    20 days before the session and refused after them).
+25. A Standing Committee meeting moved or called off so that a date the Standing Committee approved no longer falls
+   after its cut-off says, with its MEETING_SCHEDULED, that the conflict raised for it has ended, naming the cut-off now
+   counted and the one before (`calendar_changes`), as a session's move does; while an ordinance's limit waits for a
+   meeting (none announced before its session), a date approved meanwhile is the deadline in force but no cut-off: the
+   draft is late when it passes, and does not slip (`sessions.limit_waits_for_meeting`; found by a National Assembly
+   Office's trial). A state of an older generation taking it up records what the board then shows (DEADLINE_RECOUNTED).
+26. A deadline moved is warned at once by its last warning already past unless that warning was raised, not merely
+   passed unraised, for the deadline before (`DraftState.unraised`, `Change.move_deadline`): a draft entered under way
+   overdue, its warnings' times passed unraised at its entry, then given two days more, was never warned (found by a
+   Government Office's trial). A state carried from an older generation counts what it marked as raised, as it did.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -183,8 +193,9 @@ RECONSIDERED_AND_REMAPPED_PATCH = "reconsidered-at-the-next-meeting-committee-re
 MEETING_MOVES_RECORDED_PATCH = "reconsidering-meeting-moves-recorded"
 LATEST_KEPT_PATCH = "latest-of-each-kind-kept"
 MEETING_ENDS_CONFLICT_PATCH = "meeting-moved-ends-a-conflict-or-waits"
+UNRAISED_WARNINGS_PATCH = "warnings-passed-unraised-kept-apart"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
