@@ -219,8 +219,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     approved = state.postponement is not None and state.postponement.deadline == state.deadline
     if state.generation >= 2 and state.deadline is not None and not approved and not state.working.announced(state.deadline):
         if state.deadline.year < local_day(now).year:  # found by a fuzzer: a year gone by said "not announced yet"
+            # Said as it was counted (found by a new user: "on the days expected of that year", of a year the calendar holds no day of).
             found.append(f"the deadline fell in {state.deadline.year}, whose rest days this release's working calendar does not hold: "
-                         "it was counted on the days expected of that year")
+                         + ("it was counted on the days expected of that year" if state.working.year(state.deadline.year) else
+                            "it was counted with Saturdays and Sundays alone as rest days, its public holidays not known to it"))
         else:
             found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                          "it may move when they are")
