@@ -1,7 +1,9 @@
 """The twenty-sixth generation (found by a Government Office's trial): a deadline moved is warned at once by its last
 warning already past unless that warning was raised, not merely passed unraised, for the deadline before. A draft entered
 under way 18 days overdue (its warnings' times passed unraised, its deadline passed and escalations raised at once),
-given two days more, was never warned. Pure: the draft core and its committed history, no server."""
+given two days more, was never warned. A stage warned at all stays covered by what passed before it: its last warning
+raised, an earlier one that passed unraised is not raised after it (found by a breaker of the generation before its
+release). Pure: the draft core and its committed history, no server."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.enums import EventKind, Stage
+from schemas.calendar import SessionCalendar
+from schemas.enums import Actor, EventKind, Role, Stage
+from schemas.messages import PostponementDecision, PostponementRequest
 from schemas.state import NEWEST_GENERATION
-from tests.drafts import NOW, core_request, core_state, passed_through, pinned, postponed
+from tests.drafts import NOW, core_request, core_state, passed_through, pinned, postponed, session, with_day_off
 from tests.test_replay import HISTORIES_DIR, audited, load_history, patch_ids
 from workflows import draft, generations
 from workflows.change import Record
@@ -76,3 +80,67 @@ def test_the_twenty_sixth_generations_path_has_a_committed_history():
     decided = events.index("POSTPONEMENT_DECIDED")
     assert "WARNING" not in events[:decided] and events[decided + 1:].count("WARNING") == 1, events
     assert events[-1] == "DECISION"
+
+
+# Found by a breaker: a draft warned "5 days before" whose "50%" passed unraised, its deadline moved a little later.
+def warnings_of(*applied) -> list[str]:
+    return [e.entry.label for a in applied for e in a.effects if isinstance(e, Record) and e.entry.event is EventKind.WARNING]
+
+
+def entered_days_before_its_deadline(generation: int, now=NOW, ago: int = 26):
+    """At APPRAISAL, entered under way `ago` days after its drafting was approved: the 30 days end a few days ahead, both
+    warnings' times passed; the last ("5 days before") raised at entry, the earlier ("50%") passed unraised."""
+    request = passed_through(core_request(), [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING], local_day(now) - timedelta(days=ago))
+    opened = draft.open_draft(request, pinned(request), now, generation=generation)
+    entered = draft.tick(opened.state, now)
+    assert entered.state.stage is Stage.APPRAISAL and not entered.state.overdue
+    assert warnings_of(opened, entered) == ["5 days before the deadline"]
+    return entered.state
+
+
+def test_a_deadline_moved_by_a_rest_day_is_not_warned_again_at_once():
+    """README (Alarms): "unless that warning was raised for the deadline before at the stage (a cut-off moved by a day is
+    not warned twice)". A draft entered four days before its deadline is warned "5 days before" at entry; the Government
+    then makes the deadline a day off, which moves it one day (NEXT_WORKING_DAY). The twenty-fifth generation raised
+    nothing; the twenty-sixth raises "50% of the window elapsed" at once (its time passed unraised at entry, and the "5
+    days before" one for the new day is a day ahead), a second, out-of-order warning for a deadline one day later."""
+    now = NOW - timedelta(days=3)  # 2026-11-28 (Sat): the deadline, 2026-12-02, a Wednesday
+    state = entered_days_before_its_deadline(26, now)
+    calendar = SessionCalendar(sessions=(state.target,), meetings=state.meetings, working=with_day_off(state.working, state.deadline),
+                               changed_by="VPCP")
+    moved = draft.receive(draft.CALENDAR_CHANGED, state, calendar, now)
+    assert moved.state.deadline == state.deadline + timedelta(days=1)
+    assert warnings_of(moved) == [], warnings_of(moved)
+
+
+def test_a_postponement_of_a_draft_warned_for_its_deadline_is_not_warned_at_once_by_an_earlier_warning():
+    """A draft entered three days before its deadline, warned "5 days before" at entry, is given three days more (so that
+    the new date's "5 days before" is two days ahead): it was warned for the deadline before, and the twenty-fifth
+    generation raised nothing at the approval; the twenty-sixth raises "50% of the window elapsed" at once, below the
+    warning it had two days ago, and "5 days before" again two days later."""
+    state = entered_days_before_its_deadline(26, NOW, ago=27)
+    asked = draft.receive(draft.REQUEST_POSTPONEMENT, state, PostponementRequest(
+        stage=state.stage, actor=Actor.LEAD_MINISTRY, agency_code=state.lead_ministry, role=Role.MINISTER, official="x",
+        new_deadline=state.deadline + timedelta(days=3), reason="chờ ý kiến"), NOW)
+    approved = draft.receive(draft.DECIDE_POSTPONEMENT, asked.state, PostponementDecision(
+        stage=state.stage, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER, official="x"), NOW)
+    assert warnings_of(asked, approved) == [], warnings_of(asked, approved)
+
+
+def test_a_session_brought_forward_then_moved_back_a_few_days_is_not_warned_again_at_once():
+    """Not only a draft entered under way: at GOVERNMENT_DECISION (45 days before the session), ten days in, the session
+    is brought forward four weeks: the cut-off is ten days ahead, both warnings' times have passed, and the draft is warned
+    "5 days before the deadline" at once (the "50%" one passing unraised, `DraftState.unraised`). The session then moves
+    five days back, the cut-off a week later: the twenty-fifth generation raised nothing; the twenty-sixth raises "50% of
+    the window elapsed" at once, an hour after "5 days before", then "5 days before" again when its day comes."""
+    target = session(3, 85)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    now = NOW + timedelta(days=10)
+    state = draft.tick(state, now).state
+    forward = target.model_copy(update={"opens_on": target.opens_on - timedelta(days=28)})
+    brought = draft.receive(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(forward,), changed_by="VPQH"), now)
+    assert warnings_of(brought) == ["5 days before the deadline"]
+    back = forward.model_copy(update={"opens_on": forward.opens_on + timedelta(days=5)})
+    moved = draft.receive(draft.CALENDAR_CHANGED, brought.state, SessionCalendar(sessions=(back,), changed_by="VPQH"), now + timedelta(hours=1))
+    assert moved.state.deadline > brought.state.deadline
+    assert warnings_of(moved) == [], warnings_of(moved)

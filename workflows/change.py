@@ -212,9 +212,11 @@ class Change:
         # A deadline lifted (seventh generation) keeps what it had raised: set again, it is the same work, still late.
         if self.keeps_reached_levels and (s.overdue or s.deadline is None and self.lets_limits_wait):
             self.reached |= frozenset(s.fired)
-        # Twenty-sixth generation: what was raised, not what passed unraised (found by a Government Office's trial: a draft
-        # entered overdue, its deadline moved to two days ahead, was never warned; its warnings had passed unraised at entry).
-        raised_before = frozenset(s.fired) - frozenset(s.unraised)
+        # Twenty-sixth generation: a stage whose warnings all passed unraised was never warned (found by a Government Office's
+        # trial: a draft entered overdue, its deadline moved to two days ahead, was not warned); one warned at all stays
+        # covered by what passed before (found by a breaker: else an earlier, milder warning came after the last one raised).
+        raised = frozenset(s.fired) - frozenset(s.unraised)
+        raised_before = raised if not any(key.startswith(f"{EventKind.WARNING.value}:") for key in raised) else frozenset(s.fired)
         s.deadline = deadline
         if s.generation >= 17:
             s.deadline_since = since or self.since

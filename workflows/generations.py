@@ -146,10 +146,11 @@
    meeting (none announced before its session), a date approved meanwhile is the deadline in force but no cut-off: the
    draft is late when it passes, and does not slip (`sessions.limit_waits_for_meeting`; found by a National Assembly
    Office's trial). A state of an older generation taking it up records what the board then shows (DEADLINE_RECOUNTED).
-26. A deadline moved is warned at once by its last warning already past unless that warning was raised, not merely
-   passed unraised, for the deadline before (`DraftState.unraised`, `Change.move_deadline`): a draft entered under way
-   overdue, its warnings' times passed unraised at its entry, then given two days more, was never warned (found by a
-   Government Office's trial). A state carried from an older generation counts what it marked as raised, as it did.
+26. A stage none of whose warnings was raised, their times passed unraised (`DraftState.unraised`), is warned at once by
+   its last warning already past when its deadline moves (`Change.move_deadline`): a draft entered under way overdue,
+   then given two days more, was never warned (found by a Government Office's trial). A stage warned at all stays
+   covered, as before (found by a breaker: an earlier, milder warning came after the last one raised). A state carried
+   from an older generation counts what it marked as raised, as it did.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
