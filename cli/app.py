@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -19,6 +19,8 @@ from typing import Annotated, TypeVar, get_args
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from rich.console import Console
+from rich.segment import Segment
 from typer import rich_utils
 from typer.core import TyperOption
 
@@ -196,6 +198,28 @@ TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _val
 # (`cli.output.examples`; found by a fresh-user trial: joined, a pasted example was one line with a stray "\").
 rich_utils._fix_linebreaks = lambda paragraphs, markup_mode: "\n\n".join(
     paragraph if paragraph.startswith("\b") or " \\\n" in paragraph else " ".join(paragraph.split("\n")) for paragraph in paragraphs)
+
+
+class _TrimmedConsole(Console):
+    """typer's help console, its lines not padded with spaces to the terminal's width: an example's line ending in "\\"
+    then spaces, pasted from a saved help or a pager, escaped a space instead of the line break (found by a new user:
+    `--by \\ ` sent " ", and the next line ran as a command of its own)."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return _PADDED.sub(r"\1", super()._render_buffer(buffer))
+
+
+_PADDED = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)  # spaces at a line's end, before its closing styles
+_typer_console = rich_utils._get_rich_console
+
+
+def _help_console(stderr: bool = False) -> Console:
+    console = _typer_console(stderr)
+    console.__class__ = _TrimmedConsole  # typer's own settings kept: its theme, width and colours
+    return console
+
+
+rich_utils._get_rich_console = _help_console
 
 app = typer.Typer(
     help="legis: Vietnamese draft laws on their statutory path, on Temporal.",

@@ -455,7 +455,7 @@ async def test_help_examples_fit_an_80_column_terminal_and_copy_whole(cli):
     example = printed[printed.index("legis calendar set-session 16-3 --opens-on"):]
     lines = example.split("\r\n")
     continued = list(itertools.takewhile(lambda line: line.rstrip().endswith("\\"), lines))
-    assert continued and all(len(line) <= 80 for line in [*continued, lines[len(continued)]]), lines[:4]
+    assert continued and all(len(line) <= 80 and line.endswith("\\") for line in continued) and len(lines[len(continued)]) <= 80, lines[:4]
     whole = " ".join(line.rstrip().removesuffix("\\").strip() for line in [*continued, lines[len(continued)]])
     assert whole == '''legis calendar set-session 16-3 --opens-on 2027-10-20 --phase 2027-10-20:2027-11-06 --phase 2027-11-15:2027-11-30 --by "VPQH"'''
 
