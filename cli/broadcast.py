@@ -45,8 +45,9 @@ class NotAllTold(Failure):
 async def tell_each(client: Client, submission_ids: list[str], send: Callable[[str], Awaitable[object]], *,
                     retry: str = "run the command again to tell them", changed: dict | None = None,
                     maybe_absent: frozenset[str] = frozenset(), not_concerned: str | None = None,
-                    passed_over: list[str] | None = None) -> None:
-    """Send one update to each draft in turn, with progress on standard error (every 100), then say how many were told. A draft
+                    passed_over: list[str] | None = None) -> int:
+    """Send one update to each draft in turn, with progress on standard error (every 100), then say how many were told (and
+    return it). A draft
     whose workflow has ended though the registry still counts it running (terminated, say) takes no message: it is named
     as ended, and nothing is left to retry for it; one of `maybe_absent` that Temporal does not know (a start claimed that
     never ran) is passed over, uncounted, and so is a draft refusing the message by the rule `not_concerned` (one it does
@@ -80,9 +81,10 @@ async def tell_each(client: Client, submission_ids: list[str], send: Callable[[s
             err.print(Text.assemble(("not told", "yellow"), f" {submission_id}: {not_told.line()}"))
     if failed:
         raise NotAllTold(told, failed, retry)
+    return told
 
 
-async def _examined_by_an_earlier_run(client: Client, passed_over: list[str], old_code: str) -> None:
+async def _examined_by_an_earlier_run(client: Client, passed_over: list[str], old_code: str) -> int:
     """Name the drafts passed over whose examining committee is `old_code` still: their run, of a generation before the
     twenty-second, refuses a committee's remap until it continues as new (found by a re-check: passed over, uncounted,
     where an operator had to find them)."""
@@ -100,6 +102,7 @@ async def _examined_by_an_earlier_run(client: Client, passed_over: list[str], ol
     for submission_id in (sid for sid, named in zip(passed_over, found, strict=True) if named):
         err.print(Text.assemble(("not remapped", "yellow"), f" {submission_id}: examined by {old_code}, its run (a generation before "
                                 f"the twenty-second) refuses a committee's remap: `legis renew {submission_id} --by WHO`, then run the command again"))
+    return sum(found)
 
 
 @app.command("remap-agency", rich_help_panel="Operators", epilog=examples(
@@ -142,10 +145,12 @@ def remap_agency(
         if not led:
             warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
         passed_over: list[str] = []
-        await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent,
-                        not_concerned="old_code_leads" if committee else None, passed_over=passed_over)
-        if committee:
-            await _examined_by_an_earlier_run(client, passed_over, old_code)
+        told = await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent,
+                               not_concerned="old_code_leads" if committee else None, passed_over=passed_over)
+        # As a ministry's code leading nothing is warned of (found by a new user: a committee's, "0 running drafts told" alone).
+        if committee and not await _examined_by_an_earlier_run(client, passed_over, old_code) and not told:
+            warn(f"no running draft is examined by {old_code}: nothing to remap (a committee as the drafts name it: legis status ID, "
+                 "examining_committee)")
         if led and hooked:
             err.print(Text.assemble(("note", "yellow"), f" webhook subscriber{'s' if len(hooked) > 1 else ''} "
                                     f"{', '.join(map(str, hooked))} of {old_code} receive{'' if len(hooked) > 1 else 's'} no event of these "

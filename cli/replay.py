@@ -18,6 +18,11 @@ from cli.output import AsJson, Format, Output, choose, emit_json, examples, out,
 app = typer.Typer()
 
 
+REPAIR_HINT = ("What next: a release's history that does not replay is not deployed (README, \"Upgrading to a new release\"); a draft "
+               "stuck by the SDK, \"[TMPRL1100] Nondeterminism error: Update machine\", is repaired with `temporal workflow reset` "
+               "(README, \"Updates that arrive after a worker ran a draft ahead\").")
+
+
 def load_history(path: Path) -> WorkflowHistory:
     """A history as `temporal workflow show --output json` writes it, under the workflow ID it was recorded with (the
     workflow checks it). Raises ValueError, KeyError, IndexError or TypeError for a file that is not one."""
@@ -81,6 +86,8 @@ def replay(
         for result in results:
             out.print(f"{result['file']}: {result['workflow_id']} replays" if result["failure"] is None else
                       f"{result['file']}: {result['workflow_id']} does not replay: {result['failure']}")
+        if failed:  # what to do next, beside the SDK's own words (found by a new user: a raw dump alone)
+            out.print(REPAIR_HINT, markup=False)
     elif not failed:
         emit_json(results)
     if failed:  # in JSON, every history's result with the failure (one document)

@@ -19,7 +19,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from cli import database, temporal
 from cli.app import identifier, no_secret, settings, whole_number
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, print_table, table, wants_json
+from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, print_table, table, wants_json, warn
 from schemas.messages import AgencyCode
 from schemas.records import WebhookInput
 from schemas.text import PG_INT_MAX
@@ -51,7 +51,8 @@ def add_subscriber(
 ) -> None:
     """Register a webhook, print its signing secret once, whole, on one line, and start its delivery workflow.
 
-    The URL must reach a public address over https, unless LEGIS_WEBHOOK_ALLOWED_HOSTS names its host."""
+    The URL must reach a public address over https, unless LEGIS_WEBHOOK_ALLOWED_HOSTS names its host (in the worker's
+    settings too: it is the worker that delivers)."""
     from activities import destinations
     from activities.webhooks import new_secret
 
@@ -63,6 +64,11 @@ def add_subscriber(
         asyncio.run(destinations.check(url, config.allowed_hosts()))
     except destinations.DestinationRefused as refused:
         raise from_refusal(refused) from None
+    try:
+        asyncio.run(destinations.check(url, destinations.AllowedHosts.parse(())))
+        let_in = None
+    except destinations.DestinationRefused as refused:
+        let_in = refused.rule
     url = destinations.normal_form(url)
     keys, secret = _keys(config), new_secret()
 
@@ -85,6 +91,10 @@ def add_subscriber(
         return
     out.print(f"subscriber {subscriber_id}: {agency_code} -> {url}")
     out.print(f"signing secret (shown once; {VERIFY}): {secret}")
+    if let_in:
+        # Found by a new user: the worker of `legis dev`, started without it, held every delivery and said so in its log alone.
+        warn(f"LEGIS_WEBHOOK_ALLOWED_HOSTS let this address in ({let_in} without it): the worker that delivers needs the same setting, "
+             "else its deliveries are held (its log: webhook deliveries held)")
 
 
 SubscriberId = Annotated[int, typer.Argument(metavar="ID", help="a subscriber's ID, from `legis subscribers list`",

@@ -52,6 +52,9 @@ async def test_a_merged_committees_code_is_remapped_in_the_drafts_it_examines(cl
     assert (await drafts.status(dev_env.client, named.submission_id)).examining_committee == "UBVHXH"
     assert (await drafts.status(dev_env.client, other.submission_id)).examining_committee is None
     assert (await drafts.status(dev_env.client, other.submission_id)).stage is Stage.POLICY_PROPOSAL
+    # Again: no draft is examined by it now, said as a ministry's code leading nothing is (found by a new user: "0 told" alone).
+    code, out, err = await cli("remap-agency", "UBXH", "UBVHXH", "--by", "VPQH", "--reason", "Hợp nhất các Ủy ban năm 2025")
+    assert code == 0 and "0 running drafts told" in out and "no running draft is examined by UBXH: nothing to remap" in err, out + err
 
 
 async def test_a_committees_code_is_remapped_to_a_committees_only(cli, tmp_path):

@@ -26,6 +26,9 @@ async def test_exported_histories_are_replayed_and_one_that_does_not_replay_is_n
     assert code == 3 and refused["rule"] == "replays" and "1 of 2 histories do not replay" in refused["message"], out + err
     [replays, fails] = refused["problems"]
     assert replays["failure"] is None and fails["failure"] and fails["file"] == str(changed), out
+    # In words, with what to do next (found by a new user: the SDK's raw dump alone).
+    code, out, err = await cli("replay", str(changed))
+    assert code == 3 and "does not replay" in out and "What next:" in out and "temporal workflow reset" in out, out + err
     (tmp_path / "not-a-history.json").write_text("{}", encoding="utf-8")
     code, _, err = await cli("replay", str(tmp_path / "not-a-history.json"))
     assert code == 2 and "history_json" in err, err

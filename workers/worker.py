@@ -162,8 +162,10 @@ async def run_worker(settings: Settings) -> None:
     # The sandbox imports the workflow modules afresh for every new draft: without bytecode it compiles them each time.
     stale = uncompiled([sys.modules[workflow.__module__] for workflow in WORKFLOWS])
     if stale:
+        # Under PYTHONDONTWRITEBYTECODE an editable install never writes it (found by a new user: told to leave -e alone).
         log.warning("workflow modules have no compiled bytecode: each new draft compiles them again (about 7 ms of CPU)",
-                    modules=stale, fix="install with `pip install .` (not -e), or run `python -m compileall` on the workflows package")
+                    modules=stale, fix="install with `pip install .` (not -e), or run `python -m compileall` on the workflows package"
+                    + ("; PYTHONDONTWRITEBYTECODE is set, so Python writes none as it imports them" if sys.flags.dont_write_bytecode else ""))
     runtime = metrics_runtime(settings, WORKER_SERVICE)
     tracing = start_tracing(settings, WORKER_SERVICE)
     client = await temporal_client(settings, runtime=runtime, interceptors=tracing.client_interceptors())
