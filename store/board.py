@@ -183,8 +183,10 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
     oldest deadline first; the rulebook says who may decide each (`web.inbox`)."""
     rows = await db.fetch(
         # With the cut-off: a date asked after it is said before it is approved (`web.inbox`).
-        # The cut-off counted back from the sitting, where a date approved within it stands (`cutoff_counted`).
-        f"SELECT {_COLUMNS}, coalesce(cutoff_counted, cutoff) AS cutoff, cutoff_stage, cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
+        # The cut-off counted back from the sitting, where a date approved within it stands (`cutoff_counted`; none known for a
+        # row written before it was recorded, found by a breaker: the approved date was named the cut-off).
+        f"SELECT {_COLUMNS}, CASE WHEN {registry.approved_standing('s')} THEN cutoff_counted ELSE cutoff END AS cutoff, cutoff_stage, "
+        "cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
         "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request, "
         "coalesce((SELECT extraordinary FROM na_sessions WHERE code = s.target_session), false) AS extraordinary FROM submissions s "
         "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at, late_request FROM audit_events a "
