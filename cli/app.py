@@ -206,10 +206,12 @@ class _TrimmedConsole(Console):
     `--by \\ ` sent " ", and the next line ran as a command of its own)."""
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return _PADDED.sub(r"\1", super()._render_buffer(buffer))
+        return _PADDED.sub(lambda end: "".join(_STYLE.findall(end.group())), super()._render_buffer(buffer))
 
 
-_PADDED = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)  # spaces at a line's end, before its closing styles
+# A line's end of spaces and styles, its styles kept: in a terminal the padding comes styled, in runs (found by a re-check).
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")
+_PADDED = re.compile(r"(?:\x1b\[[0-9;]*m| )*(?: )(?:\x1b\[[0-9;]*m| )*$", re.MULTILINE)
 _typer_console = rich_utils._get_rich_console
 
 

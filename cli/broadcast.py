@@ -142,7 +142,7 @@ def remap_agency(
         if ministry:  # a lead ministry's code is a ministry's (found by a re-check: every draft of BGDDT was "led" by a committee)
             raise Invalid(f"new_code: {new_code} is a committee of the National Assembly, and {old_code} leads running drafts as their "
                           "ministry: a lead ministry's code is remapped to a ministry's", field="new_code", rule="lead_ministry_code")
-        if not led:
+        if not led and not committee:
             warn(f"no running draft is led by {old_code}: nothing to remap (a code as the drafts write it: legis list --ministry CODE)")
         passed_over: list[str] = []
         told = await tell_each(client, led, lambda sid: drafts.remap_agency(client, sid, remap), maybe_absent=maybe_absent,

@@ -86,15 +86,15 @@ def add_subscriber(
         return subscriber_id
 
     subscriber_id = temporal.run(add)
+    if let_in:
+        # Found by a new user: the worker of `legis dev`, started without it, held every delivery and said so in its log alone.
+        warn(f"LEGIS_WEBHOOK_ALLOWED_HOSTS let this address in ({let_in} without it): the worker that delivers needs the same setting, "
+             "else its deliveries are held (its log: webhook deliveries held)")
     if wants_json():
         emit_json({"subscriber_id": subscriber_id, "agency_code": agency_code, "url": url, "secret": secret})
         return
     out.print(f"subscriber {subscriber_id}: {agency_code} -> {url}")
     out.print(f"signing secret (shown once; {VERIFY}): {secret}")
-    if let_in:
-        # Found by a new user: the worker of `legis dev`, started without it, held every delivery and said so in its log alone.
-        warn(f"LEGIS_WEBHOOK_ALLOWED_HOSTS let this address in ({let_in} without it): the worker that delivers needs the same setting, "
-             "else its deliveries are held (its log: webhook deliveries held)")
 
 
 SubscriberId = Annotated[int, typer.Argument(metavar="ID", help="a subscriber's ID, from `legis subscribers list`",

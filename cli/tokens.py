@@ -89,8 +89,8 @@ def issue_token(
     if not AGENCY_CODE.fullmatch(agency_code):
         raise Invalid("agency_code: 2-24 capital letters, digits or _ , starting with a letter", field="agency_code", rule="agency_code")
     if role.value in Actor._value2member_map_ and (why := body_code_refusal(Actor(role.value), agency_code)) is not None:
-        raise Invalid(f"agency_code: {why}; a token acting as {role.value} is issued to {BODY_CODES[Actor(role.value)]}",
-                      field="agency_code", rule="body_agency_code")
+        issued_to = BODY_CODES.get(Actor(role.value), "a committee's code")
+        raise Invalid(f"agency_code: {why}; a token acting as {role.value} is issued to {issued_to}", field="agency_code", rule="body_agency_code")
     expires_at = _end_of(expires) if expires is not None else None
     token_id, token = database.read(lambda db: issue(db, agency_code=agency_code, role=role, issued_by=issued_by, label=label,
                                                      expires_at=expires_at))

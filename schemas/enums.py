@@ -59,7 +59,11 @@ def committee_refusal(code: str) -> str | None:
 
 
 def body_code_refusal(actor: Actor, agency_code: str) -> str | None:
-    """Why `agency_code` cannot act as `actor` (rule `body_agency_code`), or None when it can."""
+    """Why `agency_code` cannot act as `actor` (rule `body_agency_code`), or None when it can. The Assembly's committee is
+    one of its committees, under that one's code (found by a committee's trial: a ministry's token as NA_COMMITTEE examined
+    the ministry's own law, and the report credited the ministry with the examination)."""
+    if actor is Actor.NA_COMMITTEE:
+        return None if (why := committee_refusal(agency_code)) is None else f"NA_COMMITTEE acts under a committee's own code: {why}"
     code = BODY_CODES.get(actor)
     if code is None or agency_code == code:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from schemas.enums import BODY_CODES, NA_COMMITTEES, TERMINAL_STAGES, Actor
+from schemas.enums import BODY_CODES, MERGED_COMMITTEES, NA_COMMITTEES, TERMINAL_STAGES, Actor
 from schemas.records import RegistryRow
 from schemas.text import folded
 
@@ -94,7 +94,7 @@ async def page(
     # finds them too (found by an integrator's trial: `responsible=BTP` found nothing).
     # The committees the same (found by an integrator's: `responsible=NA_COMMITTEE` missed a draft its committee examines).
     acting = None if responsible is None else [responsible, *(actor.value for actor, code in BODY_CODES.items() if code == responsible),
-                                               *(NA_COMMITTEES if responsible == Actor.NA_COMMITTEE.value else ())]
+                                               *((*NA_COMMITTEES, *MERGED_COMMITTEES) if responsible == Actor.NA_COMMITTEE.value else ())]
     filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, acting, overdue, own_agency)
     rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($8::text IS NULL OR submission_id > $8) ORDER BY submission_id LIMIT $9",
                           *filters, after, size + 1)

@@ -204,7 +204,7 @@ async def test_blank_and_long_form_fields_show_the_page_with_the_refusal_in_its_
         english = is_page(await http.post(f"/public/{sid}/cong-khai", data={"text": "", "csrftoken": token}), 422)
         assert "This is required." in english and _coded(english, "text", "string_too_short")
         http.cookies.set("legis_lang", "vi")
-        await signed_in(http, pool)
+        await signed_in(http, pool, agency="BGDDT", role=CallerRole.LEAD_MINISTRY)  # who decides (an operator reads)
         token = token_of(await http.get("/board/inbox"))
         form = {"csrftoken": token, "stage": "DRAFTING", "outcome": "APPROVE", "role": "MINISTER", "official": ""}
         inbox = is_page(await http.post(f"/board/inbox/{sid}", data=form), 422)

@@ -36,14 +36,21 @@ def test_the_stage_s_rules_speak_first_then_the_body_s_code():
         assert (refused.value.field, refused.value.rule) == (field, rule), refused.value
 
 
-def test_a_lead_ministry_committee_or_consultee_may_be_any_agency_and_a_body_its_own_code():
+def test_a_lead_ministry_or_consultee_may_be_any_agency_a_committee_the_assemblys_and_a_body_its_own_code():
     request = core_request()
     state = core_state(request, at=Stage.POLICY_PROPOSAL)
     right = decision(request, Stage.POLICY_PROPOSAL)
     assert right.actor is Actor.GOVERNMENT and right.agency_code == "CP"
     draft.validate(draft.DECIDE, state, right, NOW)
-    for actor in (Actor.LEAD_MINISTRY, Actor.NA_COMMITTEE, Actor.CONSULTEE):
+    for actor in (Actor.LEAD_MINISTRY, Actor.CONSULTEE):
         draft.admissions.admits_body_code(right.model_copy(update={"actor": actor, "agency_code": "BTP"}))
+    # The Assembly's committee is one of its committees (found by a committee's trial: a ministry's token as NA_COMMITTEE
+    # examined the ministry's own law); a merged one names the committee that took over its field.
+    draft.admissions.admits_body_code(right.model_copy(update={"actor": Actor.NA_COMMITTEE, "agency_code": "UBVHXH"}))
+    for code, said in (("BYT", "BYT is not a committee of the National Assembly"), ("UBXH", "UBXH was merged into UBVHXH in 2025")):
+        with pytest.raises(Refused) as refused:
+            draft.admissions.admits_body_code(right.model_copy(update={"actor": Actor.NA_COMMITTEE, "agency_code": code}))
+        assert (refused.value.field, refused.value.rule) == ("agency_code", "body_agency_code") and said in refused.value.message
 
 
 def test_a_step_of_a_draft_under_way_under_another_agency_s_code_is_refused_by_its_place():
@@ -58,12 +65,12 @@ def test_a_step_of_a_draft_under_way_under_another_agency_s_code_is_refused_by_i
 
 
 async def test_legis_tokens_issue_refuses_a_body_under_another_agency_s_code(cli):
-    for agency, role in (("BTC", "MOJ"), ("QH", "UBTVQH"), ("BTP", "government"), ("VPQH", "VPCP")):
+    for agency, role in (("BTC", "MOJ"), ("QH", "UBTVQH"), ("BTP", "government"), ("VPQH", "VPCP"), ("BYT", "NA_COMMITTEE"), ("UBXH", "NA_COMMITTEE")):
         code, out, err = await cli("tokens", "issue", agency, role, "--by", "VPCP operator")
         assert code == 2 and "(rule: body_agency_code)" in err and "legis_" not in out, (agency, role, out, err)
     code, _, err = await cli("tokens", "issue", "BTC", "MOJ", "--by", "VPCP operator")
     assert "agency_code: MOJ is one body, acting under agency code BTP, not BTC; a token acting as MOJ is issued to BTP" in err, err
-    for agency, role in (("BTP", "MOJ"), ("BTP", "LEAD_MINISTRY"), ("VPQH", "OPERATOR"), ("BTC", "CONSULTEE")):
+    for agency, role in (("BTP", "MOJ"), ("BTP", "LEAD_MINISTRY"), ("VPQH", "OPERATOR"), ("BTC", "CONSULTEE"), ("UBVHXH", "NA_COMMITTEE")):
         code, out, err = await cli("tokens", "issue", agency, role, "--by", "VPCP operator")
         assert code == 0 and "legis_" in out, (agency, role, err)
 

@@ -3,13 +3,18 @@ description's paragraphs rewrapped to the terminal, not broken where the source'
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from collections.abc import Iterator
 
 import typer
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.stack import LEGIS
+
+STYLES = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def commands(command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -34,3 +39,17 @@ def test_every_help_page_names_each_option_whole_and_rewraps_its_paragraphs_at_8
     shown = runner.invoke(app, ["calendar", "set-session", "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": None}).output
     # The source breaks this paragraph after "(16-2) or": at 80 columns it came out ragged, one short line after another.
     assert "legislature-session (16-2) or legislature-E-session (16-E9)" in shown, shown
+
+
+def test_help_pages_in_a_colour_terminal_end_their_lines_where_their_text_ends():
+    """Found by a re-check: in a terminal rich styles the padding, in runs between escape codes, and only the last run was
+    taken off (the usage line of every page and each dim paragraph still ended in spaces)."""
+    env = {**os.environ, "COLUMNS": "80", "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    padded = []
+    for command in ([], ["calendar", "holidays"], ["subscribers", "add"], ["remap-agency"], ["start"]):
+        shown = subprocess.run([LEGIS, *command, "--help"], capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert shown.returncode == 0 and "\x1b[" in shown.stdout, shown.stderr  # styled, as in a terminal
+        plain = [STYLES.sub("", line) for line in shown.stdout.splitlines()]
+        padded += [(" ".join(command), line[-40:]) for line in plain if line != line.rstrip()]
+    assert not padded, padded[:6]

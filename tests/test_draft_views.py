@@ -193,3 +193,19 @@ def test_a_later_stages_cut_off_of_an_extraordinary_session_is_not_said_to_make_
         said += [w for w in views.warnings(approved, NOW) if w.startswith("the deadline in force")]
         assert len(said) == 2 and all(("slips when it reaches" in w) is not extraordinary for w in said), said
         assert all(("keeps its place at the extraordinary session" in w) is extraordinary for w in said), said
+
+
+def test_an_ordinance_awaiting_adoption_with_no_meeting_announced_says_so():
+    """Found by a committee's trial: its meeting called off, an ordinance awaiting the Standing Committee's adoption said
+    nothing (one at EXAMINATION says its limit waits for a meeting), and its adoption was taken on a day no meeting sat."""
+    from schemas.calendar import StandingCommitteeMeeting
+    from schemas.enums import LawKind
+
+    target = session(3, 200)
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=target.opens_on - timedelta(days=30))
+    request = core_request(law_kind=LawKind.ORDINANCE, target=target)
+    state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, sessions=[target], meetings=[meeting])
+    assert not [w for w in views.warnings(state, NOW) if "no Standing Committee meeting" in w]
+    off = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(target,), changed_by="VPQH"), NOW).state
+    [said] = [w for w in views.warnings(off, NOW) if "no Standing Committee meeting" in w]
+    assert said.startswith(f"no Standing Committee meeting is announced before {target.code}: the ordinance is adopted or returned at one"), said

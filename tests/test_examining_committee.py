@@ -6,13 +6,17 @@ PostgreSQL."""
 from __future__ import annotations
 
 import html
+import re
+from datetime import date, timedelta
 
 import pytest
 
 from schemas.enums import CallerRole, Stage
+from schemas.text import folded
 from tests.drafts import decision, start_request
 from tests.http_api import bearer, body, problem
 from tests.polling import eventually
+from tests.test_board_forms import token_of
 from tests.test_board_pages import is_page, signed_in
 from tests.test_page_paths import app_over
 from workflows import client as drafts
@@ -30,7 +34,12 @@ async def test_only_the_committee_the_start_names_decides_the_examination(api, p
     assert (await api.get(f"/v1/submissions/{sid}", headers=operator)).json()["examining_committee"] == "UBVHXH"
     # The list finds it by the committee's code and by the body's actor, as it finds the Ministry of Justice's by BTP and MOJ
     # (found by an integrator's trial: `responsible=NA_COMMITTEE` found none of the drafts a named committee examines).
-    for named, found in (("UBVHXH", [sid]), ("NA_COMMITTEE", [sid]), ("UBPLTP", [])):
+    # A draft still naming a committee merged in 2025 (started before such a start was refused) too (found by a re-check).
+    merged = f"MERGED-{sid[-10:]}"
+    await pool.execute("INSERT INTO submissions (submission_id, workflow_id, title, title_folded, lead_ministry, process_version, target_session, "
+                       "stage, stage_since, classified, last_seq, responsible) VALUES ($1, $2, $3, $4, 'BYT', 'LAW_2025', '16-2', 'EXAMINATION', "
+                       "now(), false, 9, 'UBXH')", merged, f"draft-law-{merged}", request.title, folded(request.title))
+    for named, found in (("UBVHXH", [sid]), ("NA_COMMITTEE", [merged, sid]), ("UBXH", [merged]), ("UBPLTP", [])):
         listed = (await api.get("/v1/submissions", params={"responsible": named, "q": request.title}, headers=operator)).json()
         assert [row["submission_id"] for row in listed["items"]] == found, (named, listed)
     examined = decision(request, Stage.EXAMINATION)  # the tests' committee: UBPLTP
@@ -91,3 +100,45 @@ async def test_a_start_naming_no_committee_of_the_assembly_is_refused(api, pool,
     refused = problem(await api.post("/v1/submissions", json=body(request), headers=lead), 422, "examining_committee_known", "examining_committee")
     assert said in refused["detail"], refused
     assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).status_code == 404
+
+
+@pytest.mark.parametrize("code", ["BYT", "UBXH"])
+async def test_only_a_committee_of_the_assembly_examines_a_draft_naming_none(api, pool, dev_env, code):
+    """Found by a committee official's trial: a ministry's token as NA_COMMITTEE examined the ministry's own law (its start
+    naming no committee), the audit trail saying NA_COMMITTEE/BYT and the report crediting BYT; a merged committee's code
+    (UBXH, now UBVHXH) was taken too. The Assembly's committee acts under one of its committees' codes."""
+    request = start_request(ministry="BYT")
+    assert (await api.post("/v1/submissions", json=body(request), headers=await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY))).status_code == 201
+    while (status := await drafts.status(dev_env.client, request.submission_id)).stage is not Stage.EXAMINATION:
+        await drafts.decide(dev_env.client, request.submission_id, decision(request, status.stage))
+    examined = body(decision(request, Stage.EXAMINATION).model_copy(update={"agency_code": code}))
+    refused = problem(await api.post(f"/v1/submissions/{request.submission_id}/decisions", json=examined,
+                                     headers=await bearer(pool, code, CallerRole.NA_COMMITTEE)), 422, "body_agency_code", "agency_code")
+    assert "acts under a committee's own code" in refused["detail"], refused
+    assert (await drafts.status(dev_env.client, request.submission_id)).stage is Stage.EXAMINATION
+    # Entered under way, the same step is refused by its place.
+    steps = [decision(request, stage).model_copy(update={"occurred_on": date(2026, 6, 1) + timedelta(days=7 * n)})
+             for n, stage in enumerate((Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL,
+                                        Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION))]
+    steps[-1] = steps[-1].model_copy(update={"agency_code": code})
+    under_way = start_request(ministry="BYT").model_copy(update={"passed": tuple(steps)})
+    problem(await api.post("/v1/submissions", json=body(under_way), headers=await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY)),
+            422, "body_agency_code", "passed.6.agency_code")
+
+
+async def test_a_refusal_on_the_board_names_the_agency_field_by_its_name(dev_env, pool):
+    """Found by a committee official's trial: the Committee on Law and Justice sending the examination of a draft UBVHXH
+    examines was refused on its inbox with the field shown as its code, `agency_code`, where every other is named."""
+    async with app_over(dev_env.client, pool) as http:
+        request = start_request(ministry="BYT").model_copy(update={"examining_committee": "UBVHXH"})
+        assert (await http.post("/v1/submissions", json=body(request), headers=await bearer(pool, "BYT", CallerRole.LEAD_MINISTRY))).status_code == 201
+        while (status := await drafts.status(dev_env.client, request.submission_id)).stage is not Stage.EXAMINATION:
+            await drafts.decide(dev_env.client, request.submission_id, decision(request, status.stage))
+        await signed_in(http, pool, language="vi", agency="UBPLTP", role=CallerRole.NA_COMMITTEE)
+        examined = decision(request, Stage.EXAMINATION)
+        sent = await http.post(f"/board/inbox/{request.submission_id}", data={
+            "csrftoken": token_of(await http.get("/board/inbox")), "stage": "EXAMINATION", "outcome": "APPROVE", "role": examined.role.value,
+            "official": "Hoàng Thanh Tùng", "documents": "\n".join(f"{d.kind.value} | {d.name} | {d.sha256}" for d in examined.documents)})
+        refused = html.unescape(is_page(sent, 403))
+    item = re.search(r'<li data-field="agency_code" data-rule="examining_committee_only">(.*?)</li>', refused, re.S)
+    assert item and item[1].startswith("<strong>Cơ quan</strong>"), refused[-2000:]

@@ -144,3 +144,28 @@ def test_a_session_brought_forward_then_moved_back_a_few_days_is_not_warned_agai
     moved = draft.receive(draft.CALENDAR_CHANGED, brought.state, SessionCalendar(sessions=(back,), changed_by="VPQH"), now + timedelta(hours=1))
     assert moved.state.deadline > brought.state.deadline
     assert warnings_of(moved) == [], warnings_of(moved)
+
+
+def test_a_draft_late_since_2025_told_that_years_days_is_not_said_late_from_today():
+    """Found by a re-check: a draft entered under way with a release whose calendar held no 2025 days, due Monday 1
+    September 2025 (a holiday it did not know), late and escalated at its entry; told the 2025 days (`legis calendar tell`
+    after an upgrade), its deadline is recounted to Wednesday 3 September, and that deadline's passing was dated today,
+    fifteen months late. A draft late before its deadline moved has its alarms dated from the deadline's end, as its
+    ladder counts."""
+    from datetime import date
+
+    from activities.rulebook import shipped_working_calendar
+    from schemas.calendar import WorkingCalendar
+
+    full = shipped_working_calendar()
+    before = WorkingCalendar(years=tuple(y for y in full.years if y.year != 2025))  # the release before this one
+    request = passed_through(core_request(), [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING], date(2025, 8, 1))
+    state = draft.tick(draft.open_draft(request, pinned(request, working=before), NOW, generation=NEWEST_GENERATION).state, NOW).state
+    assert state.deadline == date(2025, 9, 1) and state.overdue
+    told = draft.receive(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(state.target,), meetings=state.meetings, working=full,
+                                                                      changed_by="VPCP"), NOW + timedelta(hours=1))
+    ticked = draft.tick(told.state, NOW + timedelta(hours=2))
+    assert told.state.deadline == date(2025, 9, 3)
+    passed = [e.entry for a in (told, ticked) for e in a.effects if isinstance(e, Record) and e.entry.event is EventKind.DEADLINE_PASSED]
+    assert [(e.label, e.occurred_on) for e in passed] == [("deadline 2025-09-03 passed", date(2025, 9, 4))]
+    assert EventKind.ESCALATION not in kinds(told, ticked)  # the levels reached stay reached

@@ -154,6 +154,8 @@ LABELS = {
     "parts_not_passed": "Parts voted down, one a line (e.g. Điều 12), when the law passes in part",
     "approved": "Approve or refuse", "point_id": "Point of disagreement", "decision": "Rule or escalate", "escalate": "Rule or escalate",
     "ruling": "Ruling",
+    # The form sends them as the signed-in token's (found by a committee's trial: named by their code on the page).
+    "agency_code": "Agency", "actor": "Agency",
 }
 # The forms' text areas that take one entry a line (web.inbox): a refusal of one entry names its line.
 LINES_FIELDS = frozenset({"documents", "parts_not_passed"})

@@ -157,14 +157,12 @@ def digest(message: object) -> str:
 def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, generation: int, publication: bool = True) -> Applied:
     """A new draft at its first stage (or, for a draft under way, where its imported steps leave it).
 
-    Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for
-    ever; (INVALID) for a regular target session numbered above 12 (fourth generation on), for an ordinance over more
-    than one session (seventh generation on), and for an imported step
-    the rulebook's path refuses (its field under `passed.N`); (INVALID, `not_a_secret`) for a start holding an API
-    token's secret (fifteenth generation on: one started past the API and the CLI, by a raw Temporal client). A run
-    started again for a submission not closed (its workflow terminated, say) numbers its events on from those the audit
-    trail holds.
-    """
+    Raises Refused (CLOSED) for a submission the registry records as closed: a submission ID names one draft for ever;
+    (INVALID) for a regular target session numbered above 12 (fourth generation on), for an ordinance over more than one
+    session (seventh generation on), and for an imported step the rulebook's path refuses (its field under `passed.N`);
+    (INVALID, `not_a_secret`) for a start holding an API token's secret (fifteenth generation on: one started past the
+    API and the CLI, by a raw Temporal client). A run started again for a submission not closed (its workflow
+    terminated, say) numbers its events on from those the audit trail holds."""
     if pinned.closed_as is not None:
         raise Refused("submission_id", "draft_closed", f"submission {request.submission_id} was closed as {pinned.closed_as.value}; "
                       "its record is final and it cannot be started again", RefusalKind.CLOSED)
@@ -247,8 +245,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         change.refresh()
     label = _decision_label(decision, carry_to)
     if s.generation >= 21 and decision.outcome is Outcome.RETURN_FOR_REVISION and s.postponement is not None:
-        # Said, not kept nor dropped unseen (found by a ministry's trial): whoever approved it decides again if the draft,
-        # back at the stage, needs the date.
+        # Said, not kept nor dropped unseen (found by a ministry's trial): whoever approved it decides again if needed.
         label = (f"the date {s.postponement.deadline} approved by {s.postponement.approved_by.value} lapses with the stage; "
                  "ask it again if the draft needs it when it is back here")
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
@@ -471,8 +468,11 @@ def raise_due(change: Change) -> None:
         # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
         # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does; from the
         # seventeenth, not before its stage began nor before its deadline was set (a draft reaching a stage whose cut-off
-        # had passed, or whose cut-off a calendar change put behind it, was late from then).
-        fell_due = max(local_day(alarm.at), local_day(s.deadline_since or s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
+        # had passed, or whose cut-off a calendar change put behind it, was late from then); from the twenty-sixth, a draft late
+        # before and after its deadline moved, from the deadline's end, as its ladder counts (found by a re-check: the 2025
+        # days told, a deadline recounted to 3 September 2025 "passed" today).
+        since = s.stage_since if s.generation >= 26 and s.late_before_move and s.overdue else s.deadline_since or s.stage_since
+        fell_due = max(local_day(alarm.at), local_day(since)) if s.generation >= 17 else local_day(alarm.at)
         late = s.generation >= 13 and fell_due < local_day(now)
         occurred_on = fell_due if late else None
         change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
