@@ -58,12 +58,24 @@ def committee_refusal(code: str) -> str | None:
     return f"{said} (one of {', '.join(NA_COMMITTEES)})"
 
 
-def body_code_refusal(actor: Actor, agency_code: str) -> str | None:
+def remap_of_merged(code: str) -> str:
+    """What ends the wait of a draft whose examining committee `code` was merged in 2025 (its remap), said after a refusal;
+    "" for another code (found by a breaker: refused as UBXH and as UBVHXH, an official was sent round in a loop)."""
+    if code not in MERGED_COMMITTEES:
+        return ""
+    return (f"; {code} was merged into {MERGED_COMMITTEES[code]} in 2025: the office remaps the draft first (legis remap-agency "
+            f"{code} {MERGED_COMMITTEES[code]} --by WHO --reason WHY)")
+
+
+def body_code_refusal(actor: Actor, agency_code: str, *, past: bool = False) -> str | None:
     """Why `agency_code` cannot act as `actor` (rule `body_agency_code`), or None when it can. The Assembly's committee is
     one of its committees, under that one's code (found by a committee's trial: a ministry's token as NA_COMMITTEE examined
-    the ministry's own law, and the report credited the ministry with the examination)."""
+    the ministry's own law, and the report credited the ministry with the examination); a step `past` (of a draft entered
+    under way) may name one merged since, as it acted then (found by a breaker: a LAW_2015 examination of 2024)."""
     if actor is Actor.NA_COMMITTEE:
-        return None if (why := committee_refusal(agency_code)) is None else f"NA_COMMITTEE acts under a committee's own code: {why}"
+        if past and agency_code in MERGED_COMMITTEES or (why := committee_refusal(agency_code)) is None:
+            return None
+        return f"NA_COMMITTEE acts under a committee's own code: {why}"
     code = BODY_CODES.get(actor)
     if code is None or agency_code == code:
         return None

@@ -4,12 +4,15 @@ Ministry of Finance's token then appraised a draft, recorded in the audit trail 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from api.tokens import issue
-from schemas.enums import BODY_CODES, Actor, CallerRole, Stage
+from schemas.enums import BODY_CODES, Actor, CallerRole, ProcessVersion, Stage
+from schemas.messages import StartRequest
 from schemas.refusal import Refused
-from tests.drafts import NOW, core_request, core_state, decision, passed_through, start_request
+from tests.drafts import NOW, core_request, core_state, decision, passed_through, pinned, start_request
 from tests.http_api import bearer, body, problem
 from workflows import draft
 
@@ -92,3 +95,17 @@ async def test_a_token_issued_before_the_rule_cannot_decide_as_a_body_through_th
     government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
     response = await api.post(f"{path}/decisions", json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)
     assert response.status_code == 200 and response.json()["to_stage"] == Stage.LEGISLATIVE_PROGRAMME.value, response.text
+
+
+def test_a_law_2015_draft_examined_in_2024_by_the_committee_of_that_day_can_be_entered_under_way():
+    """Found by a breaker: a LAW_2015 draft whose examination the Committee on Social Affairs (UBXH) led in October 2024,
+    before the 2025 merger, was refused under the code it had then; a step of a draft under way names it as it acted."""
+    request = core_request(ProcessVersion.LAW_2015)
+    stages = [Stage.LAW_MAKING_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL, Stage.GOVERNMENT_REVIEW,
+              Stage.GOVERNMENT_DECISION, Stage.EXAMINATION]
+    under_way = passed_through(request, stages, date(2024, 10, 15))
+    steps = [*under_way.passed[:-1], under_way.passed[-1].model_copy(update={"agency_code": "UBXH"})]
+    under_way = StartRequest.model_validate({**under_way.model_dump(), "passed": [s.model_dump() for s in steps]})
+    draft.admissions.admits_version_in_force(under_way, NOW)  # a LAW_2015 draft under way, as it ran
+    assert draft.open_draft(under_way, pinned(under_way), NOW, generation=26).state.stage is Stage.STANDING_COMMITTEE_OPINION
+    draft.admissions.admits_body_code(under_way)

@@ -209,3 +209,38 @@ def test_an_ordinance_awaiting_adoption_with_no_meeting_announced_says_so():
     off = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(target,), changed_by="VPQH"), NOW).state
     [said] = [w for w in views.warnings(off, NOW) if "no Standing Committee meeting" in w]
     assert said.startswith(f"no Standing Committee meeting is announced before {target.code}: the ordinance is adopted or returned at one"), said
+
+
+def test_a_draft_still_examined_by_a_merged_committee_says_it_waits_for_a_remap():
+    """Found by a breaker: a draft started before merged codes were refused (`examining_committee: UBXH`) at EXAMINATION
+    refuses UBXH (`body_agency_code`) and UBVHXH (`examining_committee_only`): the second names the remap that ends it."""
+    from tests.drafts import decision
+
+    request = core_request().model_copy(update={"examining_committee": "UBXH"})
+    state = core_state(request, at=Stage.EXAMINATION)
+    said = []
+    for code in ("UBXH", "UBVHXH"):
+        try:
+            draft.validate(draft.DECIDE, state, decision(request, Stage.EXAMINATION).model_copy(update={"agency_code": code}), NOW)
+        except Refused as refused:
+            said.append(refused.message)
+    assert len(said) == 2, said  # both refused: nobody can examine it
+    assert "legis remap-agency UBXH UBVHXH" in said[1], said
+
+
+# Friction. 4. The new ordinance warning says no meeting is announced before the session while one is.
+
+def test_an_ordinance_whose_only_meeting_is_before_the_session_before_is_not_told_none_is_announced_before_its_own():
+    """Found by a breaker: meetings count for an ordinance aimed at 16-3 only after 16-2 sits; with only one before 16-2,
+    the warning said none was announced "before 16-3", where at EXAMINATION it says "between 16-2 and 16-3"."""
+    from schemas.calendar import StandingCommitteeMeeting
+    from schemas.enums import LawKind
+
+    before, target = session(2, 100), session(3, 200)
+    early = StandingCommitteeMeeting(code="UBTVQH-50", meets_on=before.opens_on - timedelta(days=30))
+    meeting = StandingCommitteeMeeting(code="UBTVQH-60", meets_on=target.opens_on - timedelta(days=30))
+    request = core_request(law_kind=LawKind.ORDINANCE, target=target)
+    state = core_state(request, at=Stage.STANDING_COMMITTEE_OPINION, sessions=[before, target], meetings=[early, meeting])
+    off = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(before, target), meetings=(early,), changed_by="VPQH"), NOW).state
+    [said] = [w for w in views.warnings(off, NOW) if "no Standing Committee meeting" in w]
+    assert said.startswith(f"no Standing Committee meeting is announced between {before.code} and {target.code}"), said

@@ -116,7 +116,9 @@ async def test_only_a_committee_of_the_assembly_examines_a_draft_naming_none(api
                                      headers=await bearer(pool, code, CallerRole.NA_COMMITTEE)), 422, "body_agency_code", "agency_code")
     assert "acts under a committee's own code" in refused["detail"], refused
     assert (await drafts.status(dev_env.client, request.submission_id)).stage is Stage.EXAMINATION
-    # Entered under way, the same step is refused by its place.
+    if code == "UBXH":
+        return  # a step of a draft under way names the committee that acted then, merged since or not (tests/test_body_codes.py)
+    # Entered under way, a ministry's step as the committee is refused by its place.
     steps = [decision(request, stage).model_copy(update={"occurred_on": date(2026, 6, 1) + timedelta(days=7 * n)})
              for n, stage in enumerate((Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME, Stage.DRAFTING, Stage.APPRAISAL,
                                         Stage.GOVERNMENT_REVIEW, Stage.GOVERNMENT_DECISION, Stage.EXAMINATION))]

@@ -7,7 +7,7 @@ release). Pure: the draft core and its committed history, no server."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,6 +23,10 @@ from workflows.deadlines import local_day, start_of
 
 TODAY = local_day(NOW)
 LAST_WARNING = "5 days before the deadline"
+
+
+def records(*applied):
+    return [e.entry for a in applied for e in a.effects if isinstance(e, Record)]
 
 
 def kinds(*applied) -> list[EventKind]:
@@ -152,8 +156,6 @@ def test_a_draft_late_since_2025_told_that_years_days_is_not_said_late_from_toda
     after an upgrade), its deadline is recounted to Wednesday 3 September, and that deadline's passing was dated today,
     fifteen months late. A draft late before its deadline moved has its alarms dated from the deadline's end, as its
     ladder counts."""
-    from datetime import date
-
     from activities.rulebook import shipped_working_calendar
     from schemas.calendar import WorkingCalendar
 
@@ -169,3 +171,34 @@ def test_a_draft_late_since_2025_told_that_years_days_is_not_said_late_from_toda
     passed = [e.entry for a in (told, ticked) for e in a.effects if isinstance(e, Record) and e.entry.event is EventKind.DEADLINE_PASSED]
     assert [(e.label, e.occurred_on) for e in passed] == [("deadline 2025-09-03 passed", date(2025, 9, 4))]
     assert EventKind.ESCALATION not in kinds(told, ticked)  # the levels reached stay reached
+
+
+# Found by a breaker: a late draft whose deadline a session brought forward moves earlier keeps the day of the change.
+def late_at_government_decision():
+    """At GOVERNMENT_DECISION (45 days before session 16-3), its cut-off 2027-01-08 passed and every rung of the
+    Government Office's ladder up to VPCP raised (no later session announced: no slip)."""
+    target = session(3, 85)
+    state = core_state(core_request(target=target), at=Stage.GOVERNMENT_DECISION, sessions=[target])
+    late = draft.tick(state, NOW + timedelta(days=50))
+    assert state.deadline == date(2027, 1, 8) and late.state.overdue and late.state.target == target
+    return target, late
+
+
+def test_a_session_brought_forward_under_a_late_draft_dates_no_alarm_before_the_draft_was_late():
+    """The session is brought forward ten days on 2027-01-25 (NOW + 55): the cut-off becomes 2026-12-31, already past. An
+    amendment before release dated its passing from the stage's start, 2027-01-01, a week before the draft was late at all,
+    and "escalated to DEPUTY_PM" before "escalated to VPCP", the rung below it."""
+    target, late = late_at_government_decision()
+    first_late = next(e.occurred_on for e in records(late) if e.event is EventKind.DEADLINE_PASSED)
+    vpcp_on = next(e.occurred_on for e in records(late) if e.label == "escalated to VPCP")
+    assert (first_late, vpcp_on) == (date(2027, 1, 9), date(2027, 1, 16))
+    changed_at = NOW + timedelta(days=55)
+    forward = target.model_copy(update={"opens_on": target.opens_on - timedelta(days=10)})
+    moved = draft.receive(draft.CALENDAR_CHANGED, late.state, SessionCalendar(sessions=(forward,), changed_by="VPQH"), changed_at)
+    assert moved.state.deadline == date(2026, 12, 31)
+    raised = [(e.label, e.occurred_on) for e in records(moved) if e.event in (EventKind.DEADLINE_PASSED, EventKind.ESCALATION)]
+    assert raised, raised
+    for label, occurred_on in raised:
+        assert occurred_on is None or occurred_on >= first_late, (label, occurred_on, raised)
+    deputy_pm = [day or local_day(changed_at) for label, day in raised if label == "escalated to DEPUTY_PM"]
+    assert all(day >= vpcp_on for day in deputy_pm), raised

@@ -109,7 +109,7 @@ def admits_body_code(message: BaseModel) -> None:
     `admits_no_secret`: a history that took one before the rule replays as it ran."""
     steps = message.passed if isinstance(message, StartRequest) else (message,) if isinstance(message, Acting) else ()
     for number, step in enumerate(steps):
-        if (why := body_code_refusal(step.actor, step.agency_code)) is not None:
+        if (why := body_code_refusal(step.actor, step.agency_code, past=isinstance(message, StartRequest))) is not None:
             field = f"passed.{number}.agency_code" if isinstance(message, StartRequest) else "agency_code"
             raise Refused(field, "body_agency_code", why, INVALID)
 

@@ -217,12 +217,17 @@ class Change:
         # covered by what passed before (found by a breaker: else an earlier, milder warning came after the last one raised).
         raised = frozenset(s.fired) - frozenset(s.unraised)
         raised_before = raised if not any(key.startswith(f"{EventKind.WARNING.value}:") for key in raised) else frozenset(s.fired)
-        s.deadline = deadline
+        moved_from, s.deadline = s.deadline, deadline
         if s.generation >= 17:
             s.deadline_since = since or self.since
         # Eighteenth generation: a draft late before the move is late on the same work, its ladder not started again.
         s.late_before_move = s.generation >= 18 and s.overdue
         s.overdue = passes_at(deadline) <= now
+        if s.generation >= 26 and s.late_before_move and s.overdue and moved_from is not None and deadline > moved_from:
+            # Counted later, both passed: late on this work since the old deadline ended, its alarms dated from then (found by a
+            # re-check: told the 2025 days, a deadline recounted to 3 September 2025 "passed" today; by a breaker: counted
+            # earlier, an alarm dated before the draft was late, so that one keeps the day of the change).
+            s.deadline_since = passes_at(moved_from)
         s.fired = ()
         # Quiet, from the twenty-sixth generation, of every alarm past but the last warning not raised for the deadline before.
         warned = passed_unraised(s, now, quiet=quiet and s.generation < 26, raised_before=raised_before)

@@ -468,11 +468,8 @@ def raise_due(change: Change) -> None:
         # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
         # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does; from the
         # seventeenth, not before its stage began nor before its deadline was set (a draft reaching a stage whose cut-off
-        # had passed, or whose cut-off a calendar change put behind it, was late from then); from the twenty-sixth, a draft late
-        # before and after its deadline moved, from the deadline's end, as its ladder counts (found by a re-check: the 2025
-        # days told, a deadline recounted to 3 September 2025 "passed" today).
-        since = s.stage_since if s.generation >= 26 and s.late_before_move and s.overdue else s.deadline_since or s.stage_since
-        fell_due = max(local_day(alarm.at), local_day(since)) if s.generation >= 17 else local_day(alarm.at)
+        # had passed, or whose cut-off a calendar change put behind it, was late from then).
+        fell_due = max(local_day(alarm.at), local_day(s.deadline_since or s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
         late = s.generation >= 13 and fell_due < local_day(now)
         occurred_on = fell_due if late else None
         change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)

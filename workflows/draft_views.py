@@ -210,8 +210,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     if (state.stage is Stage.STANDING_COMMITTEE_OPINION and state.request.law_kind is LawKind.ORDINANCE and not reconsidered(state)
             and adopting_meeting(state) is None and state.generation >= 19):
         # Found by a committee's trial: its meeting called off, an ordinance awaiting adoption said nothing of it.
-        found.append(f"no Standing Committee meeting is announced before {state.target.code}: the ordinance is adopted or returned at "
-                     "one, and the day its decision gives is checked against none until it is (legis calendar set-meeting)")
+        earlier = session_before(state, state.target)  # as at EXAMINATION (found by a breaker: "before" of one before the session before)
+        found.append(f"no Standing Committee meeting is announced {f'between {earlier.code} and' if earlier else 'before'} {state.target.code}: "
+                     "the ordinance is adopted or returned at one, and the day its decision gives is checked against none until it is "
+                     "(legis calendar set-meeting)")
     if state.stage is Stage.STANDING_COMMITTEE_OPINION and reconsidered(state) and adopting_meeting(state) is None and state.generation >= 22:
         # Found by a re-check: the only meeting called off, the status said nothing of what the ordinance waits for.
         found.append(f"no Standing Committee meeting is announced on or after {local_day(state.stage_since)}, the day the ordinance came "

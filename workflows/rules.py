@@ -26,6 +26,7 @@ from schemas.enums import (
     Stage,
     committee_refusal,
     procedures_for,
+    remap_of_merged,
 )
 from schemas.messages import (
     AgencyRemap,
@@ -471,7 +472,7 @@ def check_authority(state: DraftState, allowed: Collection[Decider], message, ac
     # before the field, or without it, is examined by any committee, as it was.
     if actor is Actor.NA_COMMITTEE and (lead := state.examining_committee) is not None and agency_code != lead:
         raise Refused("agency_code", "examining_committee_only", f"{agency_code} is not the committee that leads this draft's "
-                      f"examination ({lead})", FORBIDDEN)
+                      f"examination ({lead}){remap_of_merged(lead)}", FORBIDDEN)
 
 
 def missing_documents(rule: StageRule, state: DraftState, attached: Collection[DocumentRef] = ()) -> tuple[DocumentKind, ...]:
