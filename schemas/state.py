@@ -158,7 +158,8 @@ class DraftState(BaseModel):
     # Left out when none, so that a worker of an earlier release still reads the states this one carries.
     unraised: tuple[str, ...] = Field(default=(), max_length=64, exclude_if=lambda keys: not keys, description="of `fired`, the "
                                       "warnings whose time had passed when the deadline was set, left unraised (twenty-sixth "
-                                      "generation): a deadline moved later is warned at once unless its warning was raised")
+                                      "generation): a stage none of whose warnings was raised is warned at once when its "
+                                      "deadline moves")
     postponement: ApprovedPostponement | None = None
     pending_postponement: PostponementRequest | None = None
     dossier: tuple[DocumentRef, ...] = Field(default=(), max_length=64, description="the latest document of each kind; from the twenty-first "
