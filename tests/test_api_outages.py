@@ -152,7 +152,9 @@ async def test_postgresql_lost_while_a_keyed_decision_is_answered_gives_its_rece
     each request it cannot serve meanwhile 503 (`database_unavailable`...)"; "No caller's mistake may ever ... answer
     500"). Once PostgreSQL is back, the client's retry under the same key must get the receipt of the decision the
     draft applied, not `request_in_progress` for the key's 30 days."""
-    async with own_postgres() as (server, pool), api_client(dev_env.client, pool, worker=False, api_timeout=5) as api:
+    # Long enough to cover PostgreSQL's stop and the worker's start (a CI run: at 5 s the status query asked before the
+    # decision was answered `timed_out`, and the decision never sent).
+    async with own_postgres() as (server, pool), api_client(dev_env.client, pool, worker=False, api_timeout=15) as api:
         request, government = await started_with_no_worker_left(dev_env.client, pool, api)
         sid = request.submission_id
         decided = json.loads(decision(request, Stage.POLICY_PROPOSAL).model_dump_json())
@@ -176,7 +178,7 @@ async def test_postgresql_lost_while_a_keyed_decision_is_answered_gives_its_rece
             # The draft took the decision (its audit write waited for PostgreSQL, and is written now).
             history = await eventually(lambda: drafts.history(dev_env.client, sid), lambda h: len(h.entries) == 2)
             assert [e.event.value for e in history.entries] == ["SUBMITTED", "DECISION"]
-            retried, answers = await sent_until_taken(api, path, decided, headers, 10)
+            retried, answers = await sent_until_taken(api, path, decided, headers, 12)  # the claim lapses 45 s after it was made
         claim = await pool.fetchrow("SELECT status, created_at FROM idempotency_keys WHERE key = $1", key)
         # The draft applied it: its receipt is the answer, though PostgreSQL could not keep it under the key.
         assert (first_answer[0], retried.status_code) == (200, 200), (
