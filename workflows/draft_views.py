@@ -121,11 +121,16 @@ def _asked_late(state: DraftState) -> bool:
 ASKED_PAST_CUTOFF = "the date asked"
 
 
+def _keeps_place(state: DraftState, cutoffs: RegistryCutoffs) -> bool:
+    """Whether missing the cut-off leaves the draft at its sitting: the session it counts back from (a meeting's, the
+    session the meeting prepares) is extraordinary."""
+    return not slips_when_missed(next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target).extraordinary)
+
+
 def _then(state: DraftState, cutoffs: RegistryCutoffs) -> str:
     """What missing a later stage's cut-off does: a slip, but at an extraordinary session (found by a new user: "slips when
     it reaches that stage" of a draft deferred to one, which keeps its place)."""
-    sitting = next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target)
-    return ("and keeps its place at the extraordinary session, the cut-off recorded as missed" if not slips_when_missed(sitting.extraordinary)
+    return ("and keeps its place at the extraordinary session, the cut-off recorded as missed" if _keeps_place(state, cutoffs)
             else "and slips when it reaches that stage")
 
 
@@ -137,8 +142,7 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
     if cutoffs.cutoff and cutoffs.cutoff_stage and passes_at(cutoffs.cutoff) <= now:
         # Whether a draft slips is the sitting's the cut-off counts back from (a regular session after an extraordinary
         # one's debate, say), as when the draft reaches that stage; a meeting's cut-off is the session's it prepares.
-        sitting = next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target)
-        keeps = not slips_when_missed(sitting.extraordinary)
+        keeps = _keeps_place(state, cutoffs)
         # A cut-off of a later stage is missed, and the draft slips, when it reaches that stage.
         when = f" when it reaches {cutoffs.cutoff_stage.value}" if cutoffs.cutoff_stage != state.stage else ""
         later = any(s.opens_on > state.target.opens_on for s in state.sessions)
@@ -187,7 +191,7 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         # What approving it does, as it would (found by a committee's trial: "the conflict is raised ... slips" of a draft whose
         # cut-off had passed, at an extraordinary session, where neither happens).
         passed = passes_at(counted) <= now
-        keeps = not slips_when_missed(next((x for x in state.sessions if x.code == cutoffs.cutoff_sitting), state.target).extraordinary)
+        keeps = _keeps_place(state, cutoffs)
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {counted} for {state.stage.value}, counted back "
                      f"from {cutoffs.cutoff_sitting}: approved, it stands"
                      + (", the cut-off having passed already (no conflict is raised)" if passed else
