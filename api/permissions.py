@@ -68,13 +68,19 @@ def check_opinion(caller: Caller, *, opinion: OpinionBody, draft: StatusView) ->
                         "it was received)")
 
 
+def reads_reports(caller: Caller) -> bool:
+    """Whether `caller` reads a report at all (`reported_ministry` says whose drafts): the board links the reports for
+    these roles alone (found by a committee's trial: its tokens were offered a page that refused them)."""
+    return caller.role in (CallerRole.OPERATOR, CallerRole.VPCP, CallerRole.UBTVQH, CallerRole.LEAD_MINISTRY)
+
+
 def reported_ministry(caller: Caller, ministry: str | None) -> str | None:
     """The lead ministry whose drafts a report counts for `caller` (None: every agency's): operators, the Government Office
     and the Standing Committee read any, a lead ministry's token its own drafts' (found by a ministry's trial: it could not
     read how its own drafts kept their deadlines), the others none (403 `reports_for_offices`)."""
     if caller.role in (CallerRole.OPERATOR, CallerRole.VPCP, CallerRole.UBTVQH):
         return ministry
-    if caller.role is not CallerRole.LEAD_MINISTRY:
+    if not reads_reports(caller):
         raise forbidden("role", "reports_for_offices",
                         "reports are for operators, the Government Office, the Standing Committee and each lead ministry for its own drafts")
     if ministry not in (None, caller.agency_code):

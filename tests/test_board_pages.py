@@ -70,6 +70,19 @@ async def test_a_board_filter_the_api_refuses_is_refused_on_the_page(pool, query
                 assert f"trường {field}, quy tắc {rule}" in is_page(await http.get(f"{page_path}?{query}"), 422)
 
 
+@pytest.mark.parametrize(("agency", "role", "linked"), [
+    ("UBPLTP", CallerRole.NA_COMMITTEE, False), ("BTP", CallerRole.MOJ, False), ("VPCP", CallerRole.OPERATOR, True),
+    ("BYT", CallerRole.LEAD_MINISTRY, True), ("UBTVQH", CallerRole.UBTVQH, True),
+])
+async def test_the_ministries_report_is_linked_for_the_roles_that_read_it(pool, agency, role, linked):
+    # Found by a committee's trial: every token was offered the report, and a committee's was then refused it.
+    async with app_client(pool) as http:
+        await signed_in(http, pool, agency=agency, role=role)
+        board = is_page(await http.get("/board/drafts"), 200)
+        assert ('href="/board/ministries"' in board) is linked
+        assert (await http.get("/board/ministries")).status_code == (200 if linked else 403)
+
+
 async def test_the_filter_form_as_sent_and_good_filters_list_drafts(pool):
     async with app_client(pool) as http:
         await signed_in(http, pool)

@@ -22,6 +22,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from api.permissions import reads_reports
 from schemas.enums import ConsultationKind, DocumentKind, EscalationLevel, EventKind, Stage
 from schemas.redaction import tokens_redacted
 from schemas.time import VIETNAM, in_hanoi
@@ -72,6 +73,7 @@ def environment(language: str) -> Environment:
     # A share with one decimal in the page's language ("83,3 %" in Vietnamese; found by a Government Office's trial: "83.3 %").
     env.filters["percent"] = lambda share: format_percent(share, format="#,##0.0 %", locale=language)
     env.globals["language"] = language
+    env.globals["reads_reports"] = reads_reports
     env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
     env.globals["event_name"] = lambda kind: translations(language).gettext(EVENT_NAMES[EventKind(kind)])
     env.globals["document_name"] = lambda kind: translations(language).gettext(DOCUMENT_NAMES[DocumentKind(kind)])
