@@ -59,6 +59,11 @@ class PendingDecision(View):
         description="an ordinance at STANDING_COMMITTEE_OPINION (nineteenth generation on): the Standing Committee meeting "
                     "that adopts or returns it, decided on its day or after (`at_the_meeting`); none elsewhere, and while no "
                     "meeting before its session is announced")
+    reconsider_by: date | None = Field(
+        default=None, exclude_if=lambda day: day is None,
+        description="an ordinance at PROMULGATION while the President may send it back (RETURN_FOR_REVISION): the last Ha Noi "
+                    "day he may ask the Standing Committee to reconsider it (đề nghị xem xét lại pháp lệnh; its window, calendar "
+                    "days from the adoption); none elsewhere")
 
     def missing_said(self) -> str:
         """The missing kinds as the CLI's status and the Web UI's details list them: those never filed, then those filed

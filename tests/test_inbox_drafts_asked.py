@@ -52,6 +52,12 @@ async def test_the_presidents_form_offers_a_laws_return_only_for_an_ordinance(de
         assert 'name="return_to"' not in inbox.split(f'action="/board/inbox/{law.submission_id}"', 1)[1].split("</form>", 1)[0]
         assert 'name="return_to"' in inbox.split(f'action="/board/inbox/{ordinance.submission_id}"', 1)[1].split("</form>", 1)[0]
         assert offered(inbox, ordinance.submission_id) == {"APPROVE", "RETURN_FOR_REVISION"}
+        # Named as what it is, with its window's last day (found by a committee's trial: "Return for revision", and no day).
+        card = inbox.split(f'href="/board/drafts/{ordinance.submission_id}"', 1)[1].split("</section>", 1)[0]
+        last = (await drafts.status(dev_env.client, ordinance.submission_id)).pending.reconsider_by
+        assert last is not None and f"reconsider the ordinance until {last:%b} {last.day}, {last.year}." in card, card
+        assert "Ask the Standing Committee to reconsider the ordinance (RETURN_FOR_REVISION)" in card
+        assert "reconsider" not in inbox.split(f'href="/board/drafts/{law.submission_id}"', 1)[1].split("</section>", 1)[0]
 
 
 async def test_the_lead_ministry_reads_which_rounds_await_its_compilation(dev_env, pool):

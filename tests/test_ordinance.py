@@ -202,3 +202,28 @@ def test_a_committee_filing_its_report_is_told_to_attach_it_to_its_decision():
     with pytest.raises(Refused) as caught:
         draft.perform(draft.FILE_DOSSIER, state, report, NOW)
     assert caught.value.rule == "filing_authority" and "attaches its documents to its decision" in caught.value.message
+
+
+def test_the_presidents_window_to_send_an_ordinance_back_is_shown_with_its_last_day():
+    """Found by a committee's trial: the President's form offered "Trả lại để chỉnh lý" (returned for revision, as to its
+    drafters) and did not say until when he may ask the Standing Committee to reconsider the ordinance."""
+    from web.actor_names import outcome_name
+    from web.render import translations
+
+    request = core_request(law_kind=LawKind.ORDINANCE)
+    state = core_state(request, at=Stage.PROMULGATION)
+    last = pending_decision(state).reconsider_by
+    # The day the window's own refusal names as the last (the test above), and the day after it is refused.
+    assert last is not None and last >= state.stage_since.astimezone(start_of(NOW.date()).tzinfo).date() + timedelta(days=10)
+    late = decision(request, Stage.PROMULGATION, Outcome.RETURN_FOR_REVISION, return_to=Stage.STANDING_COMMITTEE_OPINION)
+    draft.perform(draft.DECIDE, state, late.model_copy(update={"occurred_on": last}), start_of(last) + timedelta(hours=9))
+    with pytest.raises(Refused):
+        draft.perform(draft.DECIDE, state, late.model_copy(update={"occurred_on": last + timedelta(days=1)}), start_of(last + timedelta(days=1)) + timedelta(hours=9))
+    with out.capture() as captured:
+        print_status(draft_views.status(state, "w", NOW))
+    assert f"reconsider the ordinance (RETURN_FOR_REVISION) until {last}" in " ".join(captured.get().split())
+    assert outcome_name("RETURN_FOR_REVISION", translations("vi"), Stage.PROMULGATION) == "Đề nghị Ủy ban Thường vụ Quốc hội xem xét lại pháp lệnh"
+    assert outcome_name("RETURN_FOR_REVISION", translations("vi"), Stage.APPRAISAL) == "Trả lại để chỉnh lý"
+    # A law is promulgated: no window; nor once the ordinance was adopted again where the rulebook refers it to the Assembly.
+    assert pending_decision(core_state(core_request(), at=Stage.PROMULGATION)).reconsider_by is None
+    assert pending_decision(adopted_again()[1]).reconsider_by is None

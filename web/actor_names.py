@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from gettext import NullTranslations
 
-from schemas.enums import Actor, Outcome, Role
+from schemas.enums import Actor, Outcome, Role, Stage
 
 ACTOR_NAMES = {
     Actor.LEAD_MINISTRY: "Lead ministry",
@@ -90,6 +90,12 @@ OUTCOME_NAMES = {
     Outcome.REFER_TO_ASSEMBLY: "Refer to the National Assembly",
 }
 
+# An outcome the President's decision names otherwise (found by a committee's trial: his sending an ordinance back read as
+# the draft returned "for revision", to its drafters).
+STAGE_OUTCOME_NAMES = {
+    (Stage.PROMULGATION, Outcome.RETURN_FOR_REVISION): "Ask the Standing Committee to reconsider the ordinance",
+}
+
 
 def agency_label(catalogue: NullTranslations) -> Callable[[str], str]:
     """A chart's label for an actor's or agency's code: its name with the code ("Bộ Tư pháp (BTP)"), the code alone for one
@@ -102,6 +108,8 @@ def role_name(code: str, catalogue: NullTranslations) -> str:
     return catalogue.gettext(ROLE_NAMES[Role(code)]) if code in Role.__members__ else code
 
 
-def outcome_name(code: str, catalogue: NullTranslations) -> str:
-    """The name of a decision's outcome in the catalogue's language, the code itself for one it does not know."""
-    return catalogue.gettext(OUTCOME_NAMES[Outcome(code)]) if code in Outcome.__members__ else code
+def outcome_name(code: str, catalogue: NullTranslations, stage: Stage | None = None) -> str:
+    """The name of a decision's outcome at `stage` in the catalogue's language, the code itself for one it does not know."""
+    if code not in Outcome.__members__:
+        return code
+    return catalogue.gettext(STAGE_OUTCOME_NAMES.get((stage, Outcome(code))) or OUTCOME_NAMES[Outcome(code)])

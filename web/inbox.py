@@ -206,7 +206,8 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None,
                                     "rounds": _rounds(status, now) if status and row.lead_ministry == who.agency_code else [],
                                     # Said before the form is sent (found by a committee's trial: refused `at_the_meeting` after).
-                                    "meeting": status.pending.at_meeting if status and status.pending and status.stage is row.stage else None}
+                                    "meeting": status.pending.at_meeting if status and status.pending and status.stage is row.stage else None,
+                                    "reconsider_by": status.pending.reconsider_by if status and status.pending and status.stage is row.stage else None}
     if refusal is not None:
         refusal = {**refusal, "problems": explain(request, refusal["problems"])}
     pending = await database(board.postponements_asked(request.app.state.pool, own_agency=own_agency(who)))

@@ -80,7 +80,7 @@ def environment(language: str) -> Environment:
     env.globals["round_name"] = lambda kind: translations(language).gettext(ROUND_NAMES[ConsultationKind(kind)])
     env.globals["actor_name"] = lambda code: actor_name(code, translations(language))
     env.globals["role_name"] = lambda code: role_name(code, translations(language))
-    env.globals["outcome_name"] = lambda code: outcome_name(code, translations(language))
+    env.globals["outcome_name"] = lambda code, stage=None: outcome_name(code, translations(language), stage)
     env.globals["level_name"] = lambda level: translations(language).gettext(LEVEL_NAMES[EscalationLevel(level)])
     return env
 

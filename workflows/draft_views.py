@@ -44,7 +44,7 @@ from workflows.sessions import (
     slips_when_missed,
     statutory_deadline,
 )
-from workflows.sittings import adopting_meeting, reconsidered
+from workflows.sittings import adopting_meeting, reconsideration_last_day, reconsidered
 from workflows.stage_graph import referred
 
 
@@ -375,10 +375,13 @@ def pending_decision(state: DraftState) -> PendingDecision | None:
     rule = state.rulebook.rule(state.stage)
     missing = missing_documents(rule, state)
     sitting = state.generation >= 8 and state.stage in SITTING_STAGES and not awaits_later_session(state)
-    return PendingDecision(stage=state.stage, outcomes=tuple(o for o in rule.outcomes if offered(state, o)), deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
+    outcomes = tuple(o for o in rule.outcomes if offered(state, o))
+    sent_back = state.stage is Stage.PROMULGATION and Outcome.RETURN_FOR_REVISION in outcomes
+    return PendingDecision(stage=state.stage, outcomes=outcomes, deciders=tuple(DeciderView(actor=d.actor, roles=d.roles) for d in rule.deciders),
                            withdrawal=() if state.stage in PASSED_STAGES else tuple(DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.withdrawal),
                            required_documents=rule.required_documents, missing_documents=missing, filed_before=filed_before(rule, state, missing),
-                           at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state))
+                           at_sitting_of=state.target if sitting else None, at_meeting=adopting_meeting(state),
+                           reconsider_by=reconsideration_last_day(state) if sent_back else None)
 
 
 def offered(state: DraftState, outcome: Outcome) -> bool:

@@ -8,7 +8,7 @@ messages to the draft and let these checks answer; they keep no copy of them.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from schemas.calendar import SessionCalendar
 from schemas.enums import (
@@ -45,7 +45,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from schemas.views import HistoryEntry
-from workflows.deadlines import local_day, passes_at, stage_deadline, start_of
+from workflows.deadlines import local_day, passes_at, start_of
 from workflows.sessions import (
     as_named,
     awaiting_session,
@@ -57,9 +57,8 @@ from workflows.sessions import (
     round_closes_at,
     statutory_deadline,
     window_of,
-    workdays,
 )
-from workflows.sittings import at_an_ended_session, check_meeting, check_sitting, reconsidered
+from workflows.sittings import at_an_ended_session, check_meeting, check_sitting, reconsideration_last_day, reconsidered
 from workflows.stage_graph import is_earlier, referred, stage_path
 
 INVALID, FORBIDDEN, CONFLICT, STALE, CLOSED = RefusalKind.INVALID, RefusalKind.FORBIDDEN, RefusalKind.CONFLICT, RefusalKind.STALE, RefusalKind.CLOSED
@@ -130,9 +129,7 @@ def check_reconsideration(state: DraftState, decision: Decision, now: datetime) 
     asked_on, adopted = decision.occurred_on or local_day(now), local_day(state.stage_since)
     # Its last day off a rest day as the rule says (twenty-second generation; found by a breaker: a window ending on a
     # Saturday refused the Monday after, the rule's NEXT_WORKING_DAY aside).
-    last = None if window is None else (stage_deadline(window, entered_at=state.stage_since, session_opens_on=state.target.opens_on,
-                                                       workdays=workdays(state), rest_days=True)
-                                        if state.generation >= 22 else adopted + timedelta(days=window.days))
+    last = reconsideration_last_day(state)
     if window is None or last is None or asked_on > last:
         # With its days (found by a committee's trial: neither the adoption's day nor the last was said).
         raise Refused("occurred_on" if decision.occurred_on else "outcome", "reconsideration_window",

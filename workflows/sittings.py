@@ -4,7 +4,7 @@ Pure, as `workflows.rules`, which asks it of every decision."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from schemas.calendar import StandingCommitteeMeeting
 from schemas.enums import SITTING_STAGES, LawKind, Outcome, Stage
@@ -13,8 +13,17 @@ from schemas.records import RegistryCutoffs
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from workflows import sessions
-from workflows.deadlines import local_day
-from workflows.sessions import aimed_by_the_draft, awaits_later_session, last_sitting_day, meeting_before, next_kind, sitting_on, within_phase
+from workflows.deadlines import local_day, stage_deadline
+from workflows.sessions import (
+    aimed_by_the_draft,
+    awaits_later_session,
+    last_sitting_day,
+    meeting_before,
+    next_kind,
+    sitting_on,
+    within_phase,
+    workdays,
+)
 
 INVALID, CONFLICT = RefusalKind.INVALID, RefusalKind.CONFLICT
 
@@ -96,6 +105,18 @@ def adopting_meeting(state: DraftState) -> StandingCommitteeMeeting | None:
 def reconsidered(state: DraftState) -> bool:
     """Whether the President has sent the ordinance back to the Standing Committee (the only return to its opinion)."""
     return dict(state.returns).get(Stage.STANDING_COMMITTEE_OPINION, 0) > 0
+
+
+def reconsideration_last_day(state: DraftState) -> date | None:
+    """The last Ha Noi day on which the President may ask the Standing Committee to reconsider the ordinance at
+    PROMULGATION: the rulebook's window (`ordinance_reconsideration`, calendar days from its adoption, the stage's start),
+    off a rest day as its rule says from the twenty-second generation on; None where the rulebook gives none."""
+    window = state.rulebook.ordinance_reconsideration
+    if window is None:
+        return None
+    if state.generation < 22:
+        return local_day(state.stage_since) + timedelta(days=window.days)
+    return stage_deadline(window, entered_at=state.stage_since, session_opens_on=state.target.opens_on, workdays=workdays(state), rest_days=True)
 
 
 def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
