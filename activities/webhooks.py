@@ -148,6 +148,8 @@ class WebhookActivities:
                 # All fetched; a full batch taken with no draft newly held (the next round goes on); or a receiver not
                 # reached, or a subscriber that cannot be sent to, which more requests would only weigh on.
                 break
+        if fetched and not blocked:
+            await subscribers.note_failure(self._pool, request.subscriber_id, None)
         if fetched:
             log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, withheld=withheld,
                      refused_drafts=len(blocked))
@@ -158,7 +160,7 @@ class WebhookActivities:
         """The events delivered, and whether the receiver answered every request sent to it: not when it could not be
         reached, nor when the subscriber's URL or secret could not be used (then the round fetches no more)."""
         if self._keys is None:
-            return _held(subscriber_id, rows, blocked, "encryption_keys", "encryption_keys_configured",
+            return await self._held(subscriber_id, rows, blocked, "encryption_keys", "encryption_keys_configured",
                          "this worker has no payload keys (LEGIS_ENCRYPTION_KEYS) to open the subscriber's secret"), False
         try:
             found = await subscribers.signing_secrets(self._pool, self._keys, subscriber_id)
@@ -167,9 +169,9 @@ class WebhookActivities:
             url, signing = found
             destination = await destinations.check(url, self._allowed)
         except destinations.DestinationRefused as refused:
-            return _held(subscriber_id, rows, blocked, refused.field, refused.rule, f"{refused.field}: {refused.message}"), False
+            return await self._held(subscriber_id, rows, blocked, refused.field, refused.rule, f"{refused.field}: {refused.message}"), False
         except ValueError as unopened:  # KeyRingError too: the key that sealed it is not in the ring
-            return _held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened)), False
+            return await self._held(subscriber_id, rows, blocked, "secret", "secret_opens", str(unopened)), False
         async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as http:
             return await self._post_in_order(http, destination, url, (subscriber_id, since), signing, rows, blocked, ends_by)
 
@@ -217,7 +219,7 @@ class WebhookActivities:
                 # Not an answer or a network failure but a request that cannot be made (a URL stored before `check`
                 # refused what it holds: a socket refusing its port). Held as a refused destination is, rather than
                 # failing the activity on every attempt for ever.
-                return delivered + _held(subscriber_id, rows, blocked, destinations.FIELD, "url_sendable",
+                return delivered + await self._held(subscriber_id, rows, blocked, destinations.FIELD, "url_sendable",
                                          f"{destinations.FIELD}: the request cannot be made ({type(unsendable).__name__}: {str(unsendable)[:200]})"), False
             if response is not None and response.status_code in REFUSED_FOR_ITS_BODY:
                 await self._dead_letter(subscriber_id, row, body, response.status_code)
@@ -239,7 +241,16 @@ class WebhookActivities:
             # An operator's sign that a receiver is down or failing; the events wait for it and nothing is lost.
             log.warning("webhook receiver did not take events; they wait and are sent again", subscriber_id=subscriber_id,
                         host=destination.host, cause=failure, waiting_drafts=len(blocked))
+            await subscribers.note_failure(self._pool, subscriber_id, failure or "the receiver did not take events")
         return delivered, reached
+
+    async def _held(self, subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str], field: str, rule: str, error: str) -> int:
+        """The subscriber's URL or secret cannot be used: nothing is sent, and its drafts' events wait (the workflow backs
+        off) until an operator fixes it, as `legis subscribers list` says; returns the events delivered, none."""
+        blocked.update(row["submission_id"] for row in rows)
+        log.error("webhook deliveries held: the subscriber cannot be sent to", subscriber_id=subscriber_id, field=field, rule=rule, error=error)
+        await subscribers.note_failure(self._pool, subscriber_id, f"held by the worker: {field}, {rule}")
+        return 0
 
     async def _withhold(self, subscriber_id: int, rows: list[asyncpg.Record]) -> None:
         if rows:
@@ -286,9 +297,3 @@ def redirect_target(location: str | None, registered: str) -> str:
     return said if len(said) <= LOCATION_LOGGED else said[:LOCATION_LOGGED - 1] + "…"
 
 
-def _held(subscriber_id: int, rows: list[asyncpg.Record], blocked: set[str], field: str, rule: str, error: str) -> int:
-    """The subscriber's URL or secret cannot be used: nothing is sent, and its drafts' events wait (the workflow backs
-    off) until an operator fixes it; returns the events delivered, none."""
-    blocked.update(row["submission_id"] for row in rows)
-    log.error("webhook deliveries held: the subscriber cannot be sent to", subscriber_id=subscriber_id, field=field, rule=rule, error=error)
-    return 0

@@ -167,16 +167,18 @@ def _duration(text: str) -> timedelta:
 def list_subscribers(output: Output = Format.TABLE, as_json: AsJson = False) -> None:
     """The subscribers, what each received and when last, what waits for it, and its dead letters.
 
-    A receiver down shows as events waiting; a receiver refusing an event's body, as open dead letters."""
+    A receiver down shows as events waiting, and why (the receiver's answer, or the worker holding them: its URL or secret
+    it cannot use), since when; a receiver refusing an event's body, as open dead letters."""
     choose(output, as_json)
     rows = database.read(subscribers.listed)
     if wants_json():
         emit_json(rows)
         return
-    shown = table("webhook subscribers", "id", "agency", "url", "active", "delivered", "last delivered", "waiting", "dead letters")
+    shown = table("webhook subscribers", "id", "agency", "url", "active", "delivered", "last delivered", "waiting", "dead letters", "failing")
     for r in rows:
         shown.add_row(str(r.subscriber_id), r.agency_code, r.url, "yes" if r.active else "no", str(r.delivered),
-                      instant(r.last_delivered_at) if r.last_delivered_at else "", str(r.waiting), str(r.dead_letters))
+                      instant(r.last_delivered_at) if r.last_delivered_at else "", str(r.waiting), str(r.dead_letters),
+                      f"{r.failure} (since {instant(r.failing_since)})" if r.failure and r.failing_since else "")
     print_table(shown)
 
 

@@ -28,6 +28,9 @@ class Subscriber(BaseModel):
     dead_letters: int = Field(default=0, description="its events kept as open dead letters (refused for their body): "
                               "`legis dead-letters list`, then `retry` once the receiver is fixed")
     last_delivered_at: datetime | None
+    failure: str | None = Field(default=None, description="why its events wait: the latest delivery round's failure (\"held: url_allowed\": "
+                                "the worker cannot send to it; \"HTTP 503\": the receiver's answer), none once a round sends all it fetched")
+    failing_since: datetime | None = Field(default=None, description="since when its delivery rounds fail")
 
 
 class Rotated(BaseModel):
@@ -146,9 +149,20 @@ SELECT s.id AS subscriber_id, s.agency_code, s.url, s.active,
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = s.id AND d.submission_id = e.submission_id AND d.seq = e.seq)
              AND NOT EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL
                              AND dl.key = s.id::text || ':' || e.submission_id || ':' || e.seq)) END AS waiting,
-       (SELECT count(*) FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL AND dl.subscriber_id = s.id) AS dead_letters
+       (SELECT count(*) FROM dead_letters dl WHERE dl.kind = 'WEBHOOK' AND dl.resolved_at IS NULL AND dl.subscriber_id = s.id) AS dead_letters,
+       s.failure, s.failing_since
 FROM subscribers s ORDER BY s.id
 """
+
+
+async def note_failure(db: asyncpg.Connection | asyncpg.Pool, subscriber_id: int, failure: str | None) -> None:
+    """Record why a delivery round left the subscriber's events waiting (`failure`, kept from its first failing round's
+    moment on), or, with None, that a round sent all it fetched."""
+    if failure is None:
+        await db.execute("UPDATE subscribers SET failure = NULL, failing_since = NULL WHERE id = $1 AND failure IS NOT NULL", subscriber_id)
+    else:
+        await db.execute("UPDATE subscribers SET failure = $2, failing_since = coalesce(failing_since, now()) WHERE id = $1",
+                         subscriber_id, failure[:300])
 
 
 async def active_of(db: asyncpg.Connection | asyncpg.Pool, agency_code: str) -> list[int]:

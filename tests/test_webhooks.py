@@ -235,7 +235,7 @@ async def test_the_migration_seals_the_secrets_kept_in_clear_before(pg_server, p
             "INSERT INTO subscribers (agency_code, url, secret) VALUES ('BGDDT', 'https://hooks.example/x', 'old-clear-secret') RETURNING id")
         with pytest.raises(KeyRingError, match="1 webhook secrets are to be sealed"):
             await migrate(url)
-        assert await migrate(url, TEST_KEYS) == ["secretsv15", "runseqv16", "endedv17", "happenedv18", "idcasev19", "stagedeadlinev20", "titlefoldv21", "roundcommentsv22", "countedv23", "answerpagesv24", "updateidsv25", "roundfingerprintv26", "unansweredv27", "keyscopev28", "adoptedatv29", "lawkindv30", "refusalclassifiedv31", "tokenkeysv32"]
+        assert await migrate(url, TEST_KEYS) == ["secretsv15", "runseqv16", "endedv17", "happenedv18", "idcasev19", "stagedeadlinev20", "titlefoldv21", "roundcommentsv22", "countedv23", "answerpagesv24", "updateidsv25", "roundfingerprintv26", "unansweredv27", "keyscopev28", "adoptedatv29", "lawkindv30", "refusalclassifiedv31", "tokenkeysv32", "deliverytroublev33"]
         assert "old-clear-secret" not in str(dict(await connection.fetchrow("SELECT * FROM subscribers")))
         _, signing = await subscribers.signing_secrets(connection, TEST_KEYS, subscriber_id)
         assert signing == ["whsec_" + base64.b64encode(b"old-clear-secret").decode()]
@@ -318,15 +318,45 @@ async def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_and_nothi
     request = start_request(ministry=agency)
     await drafts.start_submission(dev_env.client, request, task_queue=worker)
     await recorded(pool, [request.submission_id], 1)
-    result = await WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    # No host allowed: the name's loopback address is refused before any connection (with 127.0.0.1 allowed, this machine's
+    # `localhost` is that address, sent to, and only the https the receiver does not speak kept the event back).
+    with capture_logs() as lines:
+        result = await WebhookActivities(pool, TEST_KEYS, allowed=AllowedHosts()).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
     assert (result.delivered, result.failed_drafts) == (0, 1)
     assert hook.received == []
+    assert [line["rule"] for line in lines if line["event"] == "webhook deliveries held: the subscriber cannot be sent to"] == ["no_loopback"]
     assert not await pool.fetchval("SELECT count(*) FROM deliveries WHERE subscriber_id = $1", subscriber_id)
+    # The operator's list says why they wait (found by a new user: said in the worker's log alone).
+    [held] = [s for s in await subscribers.listed(pool) if s.subscriber_id == subscriber_id]
+    assert (held.waiting, held.failure) == (1, "held by the worker: url, no_loopback") and held.failing_since is not None
 
     by_name = AllowedHosts.parse(["localhost"])  # the operator names it: sent to the address checked, Host kept
     await pool.execute("UPDATE subscribers SET url = $2 WHERE id = $1", subscriber_id, hook.url(host="localhost"))
     assert (await WebhookActivities(pool, TEST_KEYS, allowed=by_name).deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
     assert hook.received[-1].headers["host"] == f"localhost:{hook.server_address[1]}"
+    [sent] = [s for s in await subscribers.listed(pool) if s.subscriber_id == subscriber_id]
+    assert (sent.waiting, sent.failure, sent.failing_since) == (0, None, None)
+
+
+async def test_the_subscribers_list_says_why_events_wait_and_since_when(dev_env, pool, receiver, worker):
+    """Found by a new user: a receiver answering 503 showed as events waiting, and why only in the worker's log."""
+    hook, agency = receiver(503, 503), ministry()
+    subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
+    request = start_request(ministry=agency)
+    await drafts.start_submission(dev_env.client, request, task_queue=worker)
+    await recorded(pool, [request.submission_id], 1)
+    activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
+
+    async def listed():
+        return next(s for s in await subscribers.listed(pool) if s.subscriber_id == subscriber_id)
+
+    await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    first = await listed()
+    assert (first.waiting, first.failure) == (1, "HTTP 503") and first.failing_since is not None
+    await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
+    assert (await listed()).failing_since == first.failing_since  # since the first round that failed
+    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
+    assert (await listed()).model_dump(include={"waiting", "failure", "failing_since"}) == {"waiting": 0, "failure": None, "failing_since": None}
 
 
 @pytest.mark.parametrize(("url", "rule"), [("http://127.0.0.1:99999/hook", "url_port"), ("http://127.0.0.1:9911/a b", "url_characters")])
