@@ -1,0 +1,40 @@
+"""Editions 2025.10 and 2015.10, from a Government Office's trial, in the draft core without a server: publication, which
+the Government Office itself runs (it keeps the Official Gazette), climbs a ladder of its own with no rung naming the
+Government Office, the late body; a draft pinned to an earlier edition keeps the ladder it pinned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind, ProcessVersion, Stage
+from schemas.rulebook import edition, load_rulebook
+from tests.drafts import core_request, core_state
+from workflows import draft
+from workflows.change import Record
+from workflows.deadlines import start_of
+
+PINNED_BEFORE = {ProcessVersion.LAW_2025: "690ec13731d9", ProcessVersion.LAW_2015: "6d1f759e0da1"}
+
+
+def test_the_current_editions_are_2025_10_and_2015_10():
+    assert (load_rulebook(ProcessVersion.LAW_2025).version, load_rulebook(ProcessVersion.LAW_2015).version) == ("2025.10", "2015.10")
+
+
+@pytest.mark.parametrize("version", list(ProcessVersion))
+@pytest.mark.parametrize("pinned_before", [False, True])
+def test_the_government_offices_late_publication_is_not_escalated_to_itself(version, pinned_before):
+    book = edition(version, PINNED_BEFORE[version]) if pinned_before else load_rulebook(version)
+    publication = book.rule(Stage.PUBLICATION)
+    assert [d.actor for d in publication.deciders] == [Actor.VPCP] and DocumentKind.GAZETTE_PUBLICATION in publication.required_documents
+    state = core_state(core_request(version), at=Stage.PUBLICATION)
+    state = state.model_copy(update={"rulebook": book})
+    assert state.deadline is not None
+    levels, now = [], start_of(state.deadline + timedelta(days=1))
+    for day in range(16):
+        ticked = draft.tick(state, now + timedelta(days=day, hours=1))
+        levels += [e.entry.escalation_level for e in ticked.effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION]
+        state = ticked.state
+    climbed = [EscalationLevel.RESPONSIBLE_OFFICIAL, EscalationLevel.HEAD_OF_AGENCY]
+    assert levels == climbed + ([EscalationLevel.VPCP, EscalationLevel.DEPUTY_PM] if pinned_before else [EscalationLevel.DEPUTY_PM])
