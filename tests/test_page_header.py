@@ -6,6 +6,7 @@ decided since still waited, and a page cut by its bytes lost both)."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import uuid
 from datetime import UTC, date, datetime
@@ -135,3 +136,15 @@ async def test_a_postponement_awaiting_its_decision_is_in_the_inbox_of_who_may_d
                        "approved, documents) VALUES ($1, 2, $2, now(), 'POSTPONEMENT_DECIDED', 'APPRAISAL', 'APPRAISAL', 'DEPUTY_PM', 'CP', "
                        "true, '[]')", sid, f"draft-law-{sid}")
     assert f'href="/board/drafts/{sid}"' not in await inbox_of("CP", CallerRole.DEPUTY_PM)
+
+
+async def test_an_escalation_to_the_head_of_the_agency_names_the_agency(pool):
+    """Found by a Government Office's trial: "escalated to the head of the agency" named no agency."""
+    sid = await _draft(pool, "S53HEAD", overdue=True)
+    await pool.execute("UPDATE submissions SET responsible = 'BGDDT' WHERE submission_id = $1", sid)
+    await _event(pool, sid, 1, "SUBMITTED")
+    await _event(pool, sid, 2, "ESCALATION", level="HEAD_OF_AGENCY")
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="en")
+        shown = html.unescape((await http.get(f"/board/drafts/{sid}")).text)
+    assert "escalated to the head of the agency (HEAD_OF_AGENCY) · Ministry of Education and Training (BGDDT)</strong>" in shown, shown[-3000:]
