@@ -148,3 +148,21 @@ async def test_an_escalation_to_the_head_of_the_agency_names_the_agency(pool):
         await signed_in(http, pool, language="en")
         shown = html.unescape((await http.get(f"/board/drafts/{sid}")).text)
     assert "escalated to the head of the agency (HEAD_OF_AGENCY) · Ministry of Education and Training (BGDDT)</strong>" in shown, shown[-3000:]
+
+
+async def test_a_deadline_an_approved_postponement_set_says_who_approved_it(pool):
+    """Found by a Government Office's trial: `legis status` said "postponed with the approval of PM", the page nothing."""
+    sid = await _draft(pool, "S53POST")
+    await pool.execute("UPDATE submissions SET stage_deadline = '2027-03-01' WHERE submission_id = $1", sid)
+    await _event(pool, sid, 1, "SUBMITTED")
+    await _event(pool, sid, 2, "POSTPONEMENT_REQUESTED")
+    await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
+                       "approved, requested_deadline, occurred_on, documents) VALUES ($1, 3, $2, now(), 'POSTPONEMENT_DECIDED', 'DRAFTING', "
+                       "'DRAFTING', 'PM', 'CP', true, '2027-03-01', '2026-12-01', '[]')", sid, f"draft-law-{sid}")
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="vi")
+        shown = html.unescape((await http.get(f"/board/drafts/{sid}")).text)
+        assert "đã lùi hạn, được Thủ tướng Chính phủ đồng ý ngày 01/12/2026 <span class=\"vi\">(PM)</span>" in shown, shown[-3000:]
+        # A deadline no longer the approved date (the calendar moved it since) is not said to be the approval's.
+        await pool.execute("UPDATE submissions SET stage_deadline = '2027-02-20' WHERE submission_id = $1", sid)
+        assert "đã lùi hạn" not in (await http.get(f"/board/drafts/{sid}")).text

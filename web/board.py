@@ -179,6 +179,14 @@ def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | No
     return asked[-1] if asked and asked[-1].event is EventKind.POSTPONEMENT_REQUESTED else None
 
 
+def approved_postponement(entries: tuple[HistoryEntry, ...], row: RegistryRow) -> HistoryEntry | None:
+    """Among the current stage's events, the approval that set the deadline in force, if it still stands (found by a
+    Government Office's trial: `legis status` said "postponed with the approval of PM", the page nothing)."""
+    decided = [e for e in entries if e.event is EventKind.POSTPONEMENT_DECIDED]
+    last = decided[-1] if decided else None
+    return last if last is not None and last.approved and last.actor and last.requested_deadline == row.stage_deadline else None
+
+
 def _overdue(row: RegistryRow) -> bool:
     """As the page's deadline says it (`marks.html`'s `deadline`)."""
     return (row.stage_deadline is not None and row.stage_deadline < local_day(today()) and not row.stage.is_terminal
@@ -284,7 +292,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
                             superseded=ended_before_raised(history.entries),
-                            asked=None if row.ended else pending_postponement(current),
+                            asked=None if row.ended else pending_postponement(current), approved=approved_postponement(current, row),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
                             points=await _open_points(request, row),
                             versions=versions.versions, versions_filed=filed,
