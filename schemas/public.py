@@ -108,7 +108,9 @@ class GroupAnswer(Message):
     whole_draft: bool = Field(default=False, description="the group of comments on the draft as a whole")
     comment_id: int | None = Field(default=None, ge=1, le=PG_BIGINT_MAX, strict=True, description="or one comment alone")
     response: Response
-    explanation: text(MAX_EXPLANATION) = Field(default="", description="required when the comments are EXPLAINED, not accepted")
+    # Read by the public, and in no draft's history: text that shows something (found by a public trial: a zero-width
+    # space was published as the reason).
+    explanation: text(MAX_EXPLANATION, visible=True) = Field(default="", description="required when the comments are EXPLAINED, not accepted")
 
     @model_validator(mode="after")
     def _one_target(self) -> GroupAnswer:

@@ -158,6 +158,10 @@ async def test_public_comments_go_to_postgresql_and_the_round_learns_totals(time
                                    json=answer | {"comment_id": past, "response": "ACCEPTED"}), 422, "less_than_equal", "comment_id")
         problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
                                json=answer | {"article": 3, "response": "EXPLAINED"}), 422, "explanation_required", "explanation")
+        # Nor an explanation the public would read as nothing (found by a public trial: a zero-width space was published).
+        for nothing in ("\u200b", "\u0301", "\u200b\u200b \u2060"):
+            problem(await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
+                                   json=answer | {"article": 3, "response": "EXPLAINED", "explanation": nothing}), 422, "not_blank", "explanation")
         for target in ({"article": 3}, {"whole_draft": True}):
             assert (await api.post(f"/v1/submissions/{sid}/consultations/cong-khai/answers", headers=lead,
                                    json=answer | target | {"response": "ACCEPTED"})).status_code == 200
