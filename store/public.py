@@ -330,6 +330,14 @@ async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str
     return PublicRound(**dict(row), comments=(await comment_counts(db, [(submission_id, round_id)]))[(submission_id, round_id)]) if row else None
 
 
+async def spelled_otherwise(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> tuple[str, str] | None:
+    """The submission and round IDs of the one posted round whose IDs differ from these in letter case alone, if any (a
+    classified draft is never posted)."""
+    rows = await db.fetch("SELECT submission_id, round_id FROM public_rounds WHERE lower(submission_id) = lower($1) "
+                          "AND lower(round_id) = lower($2) LIMIT 2", submission_id, round_id)
+    return (rows[0]["submission_id"], rows[0]["round_id"]) if len(rows) == 1 else None
+
+
 # A round's count of comments is read again at most every so many seconds in one process once it has this many: the
 # public's pages and routes, which anyone may reload, counted every comment at every view (found by a breaker of the
 # public pages: 0.15 s of PostgreSQL a view at a million comments). A smaller count is read exact, at little cost; the

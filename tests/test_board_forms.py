@@ -197,7 +197,10 @@ async def test_the_form_s_rate_limit_says_when_to_send_again_as_the_json_route_d
     JSON route sends: the seconds until the client's window lets it in again."""
     sid = await posted_round(pool, "RATE")
     async with app_client(pool, public_comment_rate="2/hour", address=unused_address()) as http:
-        token = token_of(await http.get(f"/public/{sid}/cong-khai"))
+        form = await http.get(f"/public/{sid}/cong-khai")
+        token = token_of(form)
+        # Said before it is met (found by a public trial: its number came with the refusal alone).
+        assert "Mỗi địa chỉ gửi tối đa 2 ý kiến trong 3.600 giây." in form.text
         for n in range(2):
             assert (await http.post(f"/public/{sid}/cong-khai", data={"text": f"Góp ý {n}", "csrftoken": token})).status_code == 303
         limited = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý thứ ba", "csrftoken": token})
@@ -430,6 +433,7 @@ async def test_a_citizen_is_refused_in_vietnamese_with_the_fields_name_not_its_c
         assert "<strong>Đợt lấy ý kiến</strong>: <span>Đợt lấy ý kiến đã kết thúc.</span>" in refused.text, refused.text[-1500:]
         assert "window is closed" not in refused.text and 'data-field="round_id" data-rule="round_closed"' in refused.text
         assert "quy tắc round_closed" not in refused.text  # no code in what a citizen reads (found by a re-check)
+        assert refused.text.count("Đợt lấy ý kiến đã kết thúc.") == 1  # said once (found by a public trial: twice)
 
 
 @pytest.mark.parametrize(("stage", "ended"), [("DRAFTING", False), ("WITHDRAWN", True), ("REJECTED", True), ("PROMULGATED", True)])

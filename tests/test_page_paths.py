@@ -106,3 +106,14 @@ async def test_a_nul_in_a_boards_draft_path_is_not_found_not_a_server_failure(po
         assert (await http.get(f"/board/drafts/{sid}")).status_code == 200
         answer = await http.get(f"/board/drafts/{sid}%00")
     assert answer.status_code == 404, (answer.status_code, answer.text[:300])
+
+
+async def test_a_public_address_typed_in_another_letter_case_goes_to_its_round(pool):
+    """Found by a public trial: `/public/bgddt-.../CONG-KHAI` was a bare "not found", where the API names the ID it meant.
+    The one round whose IDs differ in letter case alone is where the address goes, its query kept; another is not found."""
+    sid = await posted_round(pool, "CASE")
+    async with app_client(pool) as http:
+        moved = await http.get(f"/public/{sid.lower()}/CONG-KHAI", params={"received": "3"})
+        assert (moved.status_code, moved.headers["location"]) == (308, f"/public/{sid}/cong-khai?received=3")
+        assert (await http.get(moved.headers["location"])).status_code == 200
+        assert (await http.get(f"/public/{sid.lower()}x/cong-khai")).status_code == 404

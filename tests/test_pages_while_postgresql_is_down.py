@@ -35,6 +35,8 @@ async def test_the_first_page_asked_while_postgresql_is_down_is_503_not_500(dev_
             server.ensure_postgres_running()
         assert response.status_code == 503, (response.status_code, response.text[:300])
         assert response.headers["retry-after"]
+        # Named as the service, not by its code (found by a public trial: a citizen read "database: Cơ sở dữ liệu ...").
+        assert "<strong>Hệ thống</strong>: <span>Cơ sở dữ liệu không phản hồi" in response.text, response.text[-1500:]
         # PostgreSQL back, the page answers: no connection the outage broke is kept.
         await eventually(lambda: api.get(path), lambda again: again.status_code == 200, seconds=30)
 

@@ -44,6 +44,11 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     noted(request, problems or [])
     pool = request.app.state.pool
     found = await database(public.public_round(pool, submission_id, round_id))
+    if found is None and request.method == "GET" and (spelled := await database(public.spelled_otherwise(pool, submission_id, round_id))):
+        # An address typed in another letter case goes to the round (found by a public trial: a bare "not found", where the
+        # API names the ID it meant).
+        moved = request.url.replace(path=f"/public/{spelled[0]}/{spelled[1]}")
+        return RedirectResponse(str(moved.path) + (f"?{moved.query}" if moved.query else ""), status_code=308)
     if found is None:
         return page(request, "missing.html", status_code=404)
     # A thank-you for a comment the round took, never for a number made up in a link, and only in the browser that sent it
@@ -55,7 +60,10 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     params = AnswerPageParams(cursor=cursor, size=ANSWERS_PER_PAGE)
     answers, following, total = await database(public.answers(pool, found.submission_id, found.round_id, after=answers_after(params)))
     documents = await database(public.published_documents(pool, found.submission_id, posted_at=found.opened_at))
+    # The limit said before a citizen meets it (found by a public trial: its number came with the refusal alone).
+    limit = getattr(request.app.state, "public_comment_limit", None)
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
+                rate_limit=(limit.amount, limit.get_expiry()) if limit else None,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 

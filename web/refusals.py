@@ -148,7 +148,7 @@ LABELS = {
     "q": "Title", "ministry": "Ministry", "stage": "Stage", "session": "Session", "state": "State", "since": "From",
     "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
     "role": "Role", "reasons": "Reasons", "reason": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
-    "language": "Language", "request": "Request", "round_id": "Consultation", "body": "What was sent", "Content-Type": "Form",
+    "language": "Language", "request": "Request", "database": "Service", "round_id": "Consultation", "body": "What was sent", "Content-Type": "Form",
     "occurred_on": "Decided on, when entered afterwards (Ha Noi day)", "total_deputies": "Deputies in all", "in_favour": "In favour",
     "against": "Against", "abstaining": "Abstaining", "vote": "The vote, when the outcome is VOTE (all deputies, not only those present)",
     "parts_not_passed": "Parts voted down, one a line (e.g. Điều 12), when the law passes in part",
