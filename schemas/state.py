@@ -36,7 +36,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 26
+NEWEST_GENERATION = 27
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -129,8 +129,10 @@ class DraftState(BaseModel):
                             "dossier; 21: before an ordinance the President sent back was reconsidered at the next meeting, an examining "
                             "committee's code was remapped, a deferral by the authority that approved the date in force lapsed "
                             "it and the President's window ended off a rest day; 22: before a calendar change that moved the meeting reconsidering "
-                            "an ordinance was recorded, and a deferral to the session the draft aims at counted its lapsed date again; 23: the "
-                            "newest (`workflows.generations`)")
+                            "an ordinance was recorded, and a deferral to the session the draft aims at counted its lapsed date again; 23: before "
+                            "the latest event of four kinds was kept whatever followed it; 24: before a meeting moved ended the conflict "
+                            "of a date approved against it; 25: before a warning passed unraised was told from one raised; 26: before a "
+                            "stage's warnings past when it was entered passed unraised; 27: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -31,6 +31,7 @@ from tests.conftest import TIME_SKIPPING_FLAGS
 from tests.drafts import decision, start_request
 from tests.scenario_brought_forward import postponed_then_session_brought_forward
 from tests.scenario_compiled_apart import compiled_apart_and_returned
+from tests.scenario_drafting_approved_afterwards import at_drafting_request, drafting_approved_afterwards
 from tests.scenario_entered_overdue_given_days import entered_overdue_request, entered_overdue_then_given_days
 from tests.scenario_many_filings import delegations_from_opening, refused_after_many_filings, three_session_law
 from tests.scenario_meeting_called_off import meeting_moved_then_called_off
@@ -72,7 +73,8 @@ LATER = {"postponed_then_session_brought_forward": (start_request, postponed_the
          "refused_after_many_filings": (start_request, refused_after_many_filings),
          "delegations_from_opening": (three_session_law, delegations_from_opening),
          "meeting_moved_then_called_off": (an_ordinance, meeting_moved_then_called_off),
-         "entered_overdue_then_given_days": (entered_overdue_request, entered_overdue_then_given_days)}
+         "entered_overdue_then_given_days": (entered_overdue_request, entered_overdue_then_given_days),
+         "drafting_approved_afterwards": (at_drafting_request, drafting_approved_afterwards)}
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))

@@ -180,6 +180,11 @@ class Change:
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)
+        if s.generation >= 27:
+            # Its warnings past when it is entered pass unraised, but the last while the deadline is ahead, as a draft
+            # entered under way has them (found by a National Assembly Office's trial: a vote entered afterwards recorded
+            # the promulgation's warnings, days before legis knew of the vote, and the same vote imported none).
+            s.fired = s.unraised = passed_unraised(s, self.now)
         if stage.is_terminal and s.generation >= 8:
             # The workflow cancels them once the draft ends (`rounds.closing`); the audit trail says so (eighth generation).
             for watch in s.open_rounds:

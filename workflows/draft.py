@@ -203,8 +203,9 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
         # debated now (found by two breakers of the twentieth generation).
         taken_on = tuple(later.occurred_on for later in request.passed[number + 1:] if later.stage in SITTING_STAGES and later.occurred_on)
         apply_decision(change, step, imported=True, taken_on=taken_on)
-        change.state.fired = passed_unraised(change.state, now)
-        change.state.unraised = change.state.fired if generation >= 26 else ()
+        if generation < 27:  # from the twenty-seventh, as any stage entered (`Change.enter`)
+            change.state.fired = passed_unraised(change.state, now)
+            change.state.unraised = change.state.fired if generation >= 26 else ()
     return Applied(change.state, change.effects)
 
 

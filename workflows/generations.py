@@ -151,6 +151,11 @@
    then given two days more, was never warned (found by a Government Office's trial). A stage warned at all stays
    covered, as before (found by a breaker: an earlier, milder warning came after the last one raised). A state carried
    from an older generation counts what it marked as raised, as it did.
+27. A stage entered has its warnings already past when it is entered pass unraised, but the last while its deadline is
+   still ahead (`Change.enter`, `passed_unraised`), as a draft entered under way has them: a vote entered afterwards
+   (`occurred_on`) recorded the promulgation's warnings, dated days before legis knew of the vote, past a deadline
+   already passed, and the same vote imported among the start's steps recorded none (found by a National Assembly
+   Office's trial); a stage entered past its deadline records it passed, not the warnings before it.
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -195,8 +200,9 @@ MEETING_MOVES_RECORDED_PATCH = "reconsidering-meeting-moves-recorded"
 LATEST_KEPT_PATCH = "latest-of-each-kind-kept"
 MEETING_ENDS_CONFLICT_PATCH = "meeting-moved-ends-a-conflict-or-waits"
 UNRAISED_WARNINGS_PATCH = "warnings-passed-unraised-kept-apart"
+ENTERED_UNRAISED_PATCH = "warnings-past-at-entry-unraised"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
