@@ -277,11 +277,12 @@ def test_a_timeline_entry_keeps_a_space_before_its_outcome():
                          outcome="APPROVE", actor=Actor.UBTVQH, agency_code="UBTVQH")
     shown = environment("vi").get_template("draft.html").render(request=None, path="/board/drafts/T-1", row=row, entries=[entry], versions=[],
                                                                 today=date(2027, 1, 5), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
-    assert re.search(r'Soạn thảo\s+<span class="vi">\(APPROVE\)</span>', shown), shown[-2000:]
+    # Named in the page's language too (found by a National Assembly Office's trial: the bare code).
+    assert re.search(r'Soạn thảo\s+· Thông qua, chuyển bước tiếp theo <span class="vi">\(APPROVE\)</span>', shown), shown[-2000:]
 
 
 @pytest.mark.parametrize(("parts_not_passed", "in_favour", "said"), [
-    ((), 320, "được thông qua"), ((), 200, "không được thông qua"), (("Điều 12",), 320, "được thông qua một phần")])
+    ((), 320, "được thông qua"), ((), 200, "không được thông qua"), (("Điều 12",), 320, "được thông qua một phần; không thông qua: Điều 12")])
 def test_a_timeline_says_whether_a_vote_adopted_the_draft(parts_not_passed, in_favour, said):
     """Found by a fresh-user trial: a vote read "Biểu quyết: 320 / 500", its result only in a partial pass's label."""
     from schemas.messages import VoteCount
@@ -291,7 +292,7 @@ def test_a_timeline_says_whether_a_vote_adopted_the_draft(parts_not_passed, in_f
                       target_session="16-2", stage=Stage.PROMULGATION, stage_since=at, stage_deadline=None, responsible="CTN", classified=False)
     vote = VoteCount(in_favour=in_favour, against=500 - in_favour - 10, abstaining=10, total_deputies=500, parts_not_passed=parts_not_passed)
     entry = HistoryEntry(seq=9, at=at, event=EventKind.DECISION, stage=Stage.NA_SESSION, to_stage=Stage.PROMULGATION, outcome="VOTE",
-                         actor=Actor.NA, agency_code="QH", vote=vote)
+                         actor=Actor.NA, agency_code="QH", vote=vote, label=vote.result if parts_not_passed else None)
     shown = environment("vi").get_template("draft.html").render(request=None, path="/board/drafts/T-1", row=row, entries=[entry], versions=[],
                                                                 today=date(2027, 5, 26), temporal_link=None, who=None, csrftoken=lambda: "", st=None)
     # With the counts against and abstaining (found by an official's trial: only those in favour were shown).
@@ -299,6 +300,7 @@ def test_a_timeline_says_whether_a_vote_adopted_the_draft(parts_not_passed, in_f
     assert re.search(rf"Biểu quyết: {in_favour} / 500 {re.escape(counts)} · {said}\s*(<|$)", shown), shown[-2000:]
     # Who took it, by name (found by a re-check: "NA QH"); the actor, named as its agency is, said once.
     assert 'Quốc hội <span class="vi">(QH)</span>' in shown and "(NA)" not in shown, shown[-2000:]
+    assert "passed in part" not in shown  # its label, the result in English, not said again (a National Assembly Office's trial)
 
 
 @pytest.mark.parametrize(("language", "said"), [("vi", "MẬT: không chia sẻ"), ("en", "CLASSIFIED (MẬT): not to be shared")])
