@@ -56,3 +56,15 @@ def test_a_deadline_in_force_after_a_later_stage_s_cut_off_is_warned():
                     f"counted back from 16-2: a draft that finishes APPRAISAL that late misses it, and slips when it reaches that stage"]
     within = postponed(state, cutoff.day - timedelta(days=10)).state
     assert not any("is after the cut-off" in w for w in views.status(within, "w", NOW).warnings)
+
+
+def test_a_number_the_rulebook_holds_unverified_is_said_so_with_its_source():
+    """Found by a National Assembly Office's trial: the 15 days before the session for the deputies (not found in Law
+    64/2025/QH15) read as the law's, where `legis rulebook show` flags it unverified."""
+    request = core_request(target=session(2, 200))
+    state = core_state(request, at=Stage.EXAMINATION, sessions=[request.target_session])
+    limit = state.rulebook.rule(Stage.EXAMINATION).time_limit
+    assert limit is not None and limit.unverified
+    said = views.status(state, "w", NOW).deadline_counted
+    assert said is not None and said.startswith("15 calendar days before session 16-2") and said.endswith(f" [unverified: {limit.source}]"), said
+    assert "unverified" not in (views.status(core_state(request, at=Stage.APPRAISAL, sessions=[request.target_session]), "w", NOW).deadline_counted or "x")

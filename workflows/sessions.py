@@ -161,8 +161,8 @@ _FROM = {DeadlineAnchor.STAGE_ENTRY: "from the day the draft reached the stage",
 def deadline_counted(state: DraftState) -> str | None:
     """How the statutory deadline in force is counted, in the words of `legis status` and the API's status: "30 calendar
     days from the day the complete dossier arrived", "45 calendar days before session 16-2 opens (2027-05-20); the last
-    day counted, 2027-04-05, a rest day, moved to the working day before". None: no statutory deadline in force (none,
-    or an approved date)."""
+    day counted, 2027-04-05, a rest day, moved to the working day before", with "[unverified: <its source>]" after a number
+    the rulebook does not hold verified. None: no statutory deadline in force (none, or an approved date)."""
     if state.deadline is None or state.postponement is not None or state.stage.is_terminal or awaiting_session(state):
         return None
     meeting = meeting_before(state, state.target)
@@ -179,7 +179,8 @@ def deadline_counted(state: DraftState) -> str | None:
         if counted[0] != counted[1]:
             said += (f"; the last day counted, {counted[0]}, a rest day, moved to the "
                      f"{'working day before' if counted[1] < counted[0] else 'next working day'}")
-        return said.strip()
+        # A number no law text read gives is said so, with its source (found by a National Assembly Office's trial).
+        return said.strip() + (f" [unverified: {limit.source}]" if limit.unverified else "")
     return None
 
 
