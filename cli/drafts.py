@@ -36,7 +36,7 @@ from cli.output import (
     warn,
     window_end,
 )
-from schemas.calendar import FIRST_DAY, parse_session_code
+from schemas.calendar import FIRST_DAY, as_typed_in_filters, parse_session_code
 from schemas.enums import Stage
 from schemas.messages import (
     Decision,
@@ -396,6 +396,7 @@ def list_drafts(
     choose(output, as_json)
     if session is not None:
         try:
+            session = as_typed_in_filters(session)  # as the API's and the board's lists read it
             parse_session_code(session, "session")
         except PydanticCustomError as refused:
             raise Invalid(refused.message(), field="session", rule=refused.type) from None

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from schemas.interned import Interned
 from schemas.refusal import RefusalKind, Refused
@@ -166,12 +166,23 @@ def check_session_number(session: TargetSession, field: str) -> None:
         raise Refused(f"{field}.session", "regular_session_ordinal", f"{session.code}: {problem}", RefusalKind.INVALID)
 
 
+_EXTRAORDINARY_TYPED = re.compile(r"-e(?=[0-9])")
+
+
+def as_typed_in_filters(text: str) -> str:
+    """A session code a list is filtered by, its extraordinary session's mark in capitals ("16-e2" is 16-E2)."""
+    return _EXTRAORDINARY_TYPED.sub("-E", text)
+
+
 def _session_code(text: str) -> str:
     parse_session_code(text, field=None)
     return text
 
 
-SessionCode = Annotated[str, Strict(), AfterValidator(_session_code)]
+# A session code a filter is given (the API's and the board's lists): "16-e2" read as 16-E2, as a stage is read in any letter
+# case (found by a National Assembly Office's trial). Messages keep the code as the calendar writes it.
+SessionCode = Annotated[str, BeforeValidator(lambda text: as_typed_in_filters(text) if isinstance(text, str) else text), Strict(),
+                        AfterValidator(_session_code)]
 MeetingCode = code(r"^[A-Za-z0-9._-]{1,40}$", "letters, digits, '.', '_' or '-', 1 to 40 characters, e.g. UBTVQH-52")
 DayName = name(100)
 

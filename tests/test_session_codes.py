@@ -166,3 +166,18 @@ def test_a_meeting_coded_as_a_session_is_refused(code):
         check_meeting((), StandingCommitteeMeeting(code=code, meets_on=date(2027, 4, 10)))
     assert (refused.value.field, refused.value.rule) == ("code", "meeting_code_not_session") and "UBTVQH-70" in refused.value.message
     check_meeting((), StandingCommitteeMeeting(code="UBTVQH-16-2", meets_on=date(2027, 4, 10)))
+
+
+def test_a_list_filtered_by_an_extraordinary_session_reads_its_mark_in_any_letter_case():
+    """Found by a National Assembly Office's trial: `?session=16-e2` was refused, where a stage is read in any letter case.
+    The filters' type (the API's list and the board's) reads it as 16-E2; messages keep the calendar's code."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from schemas.calendar import SessionCode, as_typed_in_filters
+
+    assert TypeAdapter(SessionCode).validate_python("16-e2") == "16-E2" == as_typed_in_filters("16-e2")
+    with pytest.raises(ValidationError) as refused:
+        TypeAdapter(SessionCode).validate_python("16-e0")
+    assert "'16-E0' is not a session code" in str(refused.value)
+    with pytest.raises(PydanticCustomError):
+        parse_session_code("16-e9")  # a message's code, as the calendar writes it
