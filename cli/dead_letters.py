@@ -18,7 +18,7 @@ import typer
 from cli import database
 from cli.app import SubmissionIdFilter, any_case, whole_number
 from cli.failures import NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, emit_json, examples, instant, out, pairs, print_table, table, wants_json
+from cli.output import AsJson, Format, Output, choose, cut_at, emit_json, examples, instant, out, pairs, print_table, table, wants_json
 from schemas.text import PG_BIGINT_MAX
 from store import dead_letters
 from store.dead_letters import DeadLetter, Kind, Reason
@@ -57,7 +57,8 @@ def list_letters(
 ) -> None:
     """Dead letters, oldest first: the open ones, or all with --all."""
     choose(output, as_json)
-    rows = database.read(lambda db: dead_letters.listed(db, open_only=not all_letters, submission_id=submission_id, kind=kind, limit=limit))
+    rows = cut_at(database.read(lambda db: dead_letters.listed(db, open_only=not all_letters, submission_id=submission_id, kind=kind,
+                                                               limit=limit + 1)), limit, "the newer ones")
     if wants_json():
         emit_json(rows)
         return

@@ -23,6 +23,7 @@ from cli.output import (
     Format,
     Output,
     choose,
+    cut_at,
     day,
     emit_json,
     examples,
@@ -405,7 +406,7 @@ def list_drafts(
     async def listing(client: Client) -> list[dict]:
         async def collected() -> list[dict]:
             rows, now = [], datetime.now(UTC)
-            async for found in client.list_workflows(query, limit=limit):
+            async for found in client.list_workflows(query, limit=limit + 1):
                 attrs = found.typed_search_attributes
                 missed_at = attrs.get(sa.STAGE_DEADLINE)
                 # A classified draft keeps its ministry, session and title out of Temporal (every other draft has a ministry):
@@ -423,7 +424,7 @@ def list_drafts(
 
         return await temporal.call(client, None, collected())
 
-    rows = temporal.run(listing)
+    rows = cut_at(temporal.run(listing), limit, "the others")
     if wants_json():
         emit_json(rows)
         return

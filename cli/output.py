@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -34,6 +34,8 @@ from rich.text import Text
 from cli.failures import Invalid
 from workflows.deadlines import VIETNAM, local_day, start_of
 from workflows.sessions import last_day_of
+
+T = TypeVar("T")
 
 # Wide enough for any row a table of ours holds: piped output is never folded.
 _UNBOUNDED = 1_000_000
@@ -135,6 +137,14 @@ def warn(said: str | None) -> None:
     """A warning on standard error (said, not refused; the command's output stays as it is), nothing for None."""
     if said is not None:
         err.print(Text.assemble(("warning", "yellow"), f" {said}"))
+
+
+def cut_at(rows: list[T], limit: int, left_out: str) -> list[T]:
+    """The first `limit` of `rows` (fetched one more than `limit`), warning when more matched, saying which were
+    `left_out` (found by a new user: a list stopped at its limit and said nothing, read as all there was)."""
+    if len(rows) > limit:
+        warn(f"the first {limit:,} shown; more match, {left_out}: give --limit N (up to 10,000), or narrow the filters")
+    return rows[:limit]
 
 
 def instant(moment: datetime) -> str:

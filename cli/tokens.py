@@ -12,7 +12,7 @@ import typer
 from cli import database
 from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_secret, whole_number
 from cli.failures import Invalid, NotFound, Rejected
-from cli.output import AsJson, Format, Output, choose, day, emit_json, examples, instant, out, print_table, table, wants_json
+from cli.output import AsJson, Format, Output, choose, cut_at, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
 from schemas.enums import BODY_CODES, Actor, CallerRole, ProcessVersion, Role, body_code_refusal
 from schemas.redaction import token_id_in
@@ -176,7 +176,7 @@ def refusals(
     from api.tokens import list_refusals
 
     choose(output, as_json)
-    rows = database.read(lambda db: list_refusals(db, submission_id=submission_id, limit=limit))
+    rows = cut_at(database.read(lambda db: list_refusals(db, submission_id=submission_id, limit=limit + 1)), limit, "the older ones")
     if wants_json():
         emit_json(rows)
         return
