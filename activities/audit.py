@@ -154,7 +154,7 @@ class AuditActivities:
             except Exception as failure:
                 if not dead_letters.refused_for_its_data(failure):
                     raise
-                refused.append(await self._dead_letter(entry, row, cutoffs, failure))
+                refused.append(await self._dead_letter(entry, row, cutoffs, failure, update_id))
         if refused:
             raise ApplicationError(
                 f"audit events {', '.join(f'#{seq} (dead letter {letter})' for seq, letter in refused)} refused by the database for their "
@@ -162,10 +162,10 @@ class AuditActivities:
                 type=DEAD_LETTERED, non_retryable=True) from None
 
     async def _dead_letter(self, entry: HistoryEntry, row: RegistryRow, cutoffs: RegistryCutoffs | None,
-                           failure: BaseException) -> tuple[int, int]:
+                           failure: BaseException, update_id: str | None) -> tuple[int, int]:
         info = activity.info()
         reason = Reason.of(failure, classified=row.classified)
-        payload = RecordEventInput(entry=entry, registry=row, cutoffs=cutoffs).model_dump_json()
+        payload = RecordEventInput(entry=entry, registry=row, cutoffs=cutoffs, update_id=update_id).model_dump_json()
         letter, new = await dead_letters.record(
             self._pool, Kind.AUDIT, f"{info.workflow_run_id}:{entry.seq}", submission_id=row.submission_id, seq=entry.seq,
             event=entry.event.value, payload=payload, reason=reason, classified=row.classified, workflow_id=row.workflow_id,
@@ -188,7 +188,8 @@ async def retry(db: asyncpg.Connection, letter: dead_letters.DeadLetter) -> bool
     left), else after the last (the same rule as any write). Returns False when the event was in the trail already."""
     request = RecordEventInput.model_validate_json(letter.payload or "")
     try:
-        return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs, fills_gap=True)) == 1
+        return await db.fetchval(_RECORD, *_arguments(request.entry, request.registry, letter.run_id, request.cutoffs, fills_gap=True,
+                                                      update_id=request.update_id)) == 1
     except asyncpg.UniqueViolationError:
         # The same letter retried at once by another operator, whose write took the number first (found by a breaker of
         # concurrency): a gap's number is taken by no other event, so it is this one, in the trail once.

@@ -73,6 +73,10 @@ class RecordEventInput(Record):
     registry: RegistryRow
     # Added with the board's marks; absent from the inputs of histories written before (the row keeps none recorded).
     cutoffs: RegistryCutoffs | None = None
+    # Kept with a dead letter, so that its retry is the event a reset run reapplying its update finds (found by a breaker:
+    # written again without it, the event was written twice). Left out when none, as the workflows' inputs give none.
+    update_id: str | None = Field(default=None, max_length=200, exclude_if=lambda update_id: update_id is None,
+                                  description="the Temporal update that recorded the event, for a dead letter's retry")
 
 
 # Events written in one activity at most: an outbox that fills while the database is slow is written in a few batches.
