@@ -27,6 +27,7 @@ from schemas import messages
 from schemas.consultation import (
     Compilation,
     CompilationBody,
+    ConsultationResult,
     ConsultationView,
     Opinion,
     OpinionBody,
@@ -171,6 +172,29 @@ async def _once(client: Client, target: temporal.Target, key: str, request: Awai
         return await temporal.call(client, target, request)
     except Unavailable as silent:
         raise send_again(silent, "round", key) from None
+
+
+@app.command("hand-back", epilog=examples("legis consult hand-back BGDDT-2026-017 Y-KIEN-BO-NGANH"))
+def hand_back_round(submission_id: SubmissionId, round_id: RoundId, output: Output = Format.TABLE, as_json: AsJson = False) -> None:
+    """Hand a completed round's result to its draft again, where a reset dropped the round's signal (README: keys).
+
+    The draft records it only while it awaits that round, and only as the round's own; a round not completed, or one the
+    draft no longer awaits, is refused."""
+    choose(output, as_json)
+
+    async def handed(client: Client) -> ConsultationResult:
+        try:
+            return await temporal.call(client, temporal.round_of(submission_id, round_id), round_client.hand_back(client, submission_id, round_id))
+        except Refused as refused:
+            raise from_refusal(refused) from None
+
+    result = temporal.run(handed)
+    if wants_json():
+        emit_json({"submission_id": submission_id, "round_id": round_id, "handed_back": True, "answers": len(result.answers),
+                   "silent": len(result.silent), "compiled_at": result.compiled_at})
+        return
+    out.print(f"round {round_id}'s result handed back to {submission_id}: {len(result.answers)} answers, {len(result.silent)} silent, "
+              f"compiled {instant(result.compiled_at)}; the draft records it as it takes it (legis history)")
 
 
 @app.command("show", epilog=examples("legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH --output json"))

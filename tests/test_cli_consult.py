@@ -129,6 +129,8 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 4 and "y-kien-bo-nganh of draft" in err and "; Y-KIEN-BO-NGANH differs from it only in letter case" in err, err
     code, _, err = await cli("decide", sid, str(tmp_path / "03-drafting.json"))
     assert code == 3 and "consultation_open" in err
+    code, _, err = await cli("consult", "hand-back", sid, "Y-KIEN-BO-NGANH")  # awaiting its compilation: nothing to hand back
+    assert code == 3 and "(rule: round_completed)" in err, err
 
     code, out, err = await cli("programme", sid, str(tmp_path / "12-programme-defer.json"), "--json")
     assert code == 0 and json.loads(out)["target_session"]["session"] == 3, err

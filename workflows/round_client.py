@@ -9,11 +9,20 @@ from typing import TypeVar
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.consultation import PUBLIC, Compilation, ConsultationInput, ConsultationView, Opinion, OpinionReceipt, RoundMessage
+from schemas.consultation import (
+    PUBLIC,
+    Compilation,
+    ConsultationInput,
+    ConsultationResult,
+    ConsultationView,
+    Opinion,
+    OpinionReceipt,
+    RoundMessage,
+)
 from schemas.refusal import RefusalKind, Refused
 from workflows import client as drafts
 from workflows import round_requests
-from workflows.consultation import ConsultationWorkflow
+from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
 from workflows.rounds import round_workflow_id
 
 T = TypeVar("T")
@@ -150,6 +159,25 @@ def check_cancellable(view: ConsultationView, round_id: str) -> None:
                                             f"{comments} comment{'s' * (comments != 1)} in all" if comments else "") if said)
         raise Refused("round_id", "round_answered", f"round {round_id} has taken {taken}: a round that has taken opinions or the "
                       "public's comments is compiled, its comments answered, not cancelled", RefusalKind.CONFLICT)
+
+
+async def hand_back(client: Client, submission_id: str, round_id: str) -> ConsultationResult:
+    """Hand a completed round's result to its draft again: the signal the round sent when it ended, with what it returned
+    (a draft reset past that signal, the README's repair of an unopenable signal, lost it; found by a breaker of repairs:
+    the round could not be compiled again, and held its stage until its window's end and more). The draft applies it only
+    while it awaits that round, and only as the round's own (`rounds.not_the_rounds`). Raises Refused: `round_id`
+    `round_completed` (CONFLICT) for a round still running or ended otherwise, `round_awaited` (CONFLICT) for one the draft
+    does not await."""
+    handle = await round_workflow(client, submission_id, round_id)
+    if (status := (await handle.describe()).status) is not WorkflowExecutionStatus.COMPLETED:
+        raise Refused("round_id", "round_completed", f"round {round_id} has not completed ({status.name if status else 'unknown'}): only a "
+                      "round that ended with its compilation has a result to hand back", RefusalKind.CONFLICT)
+    if round_id not in {r.round_id for r in (await drafts.status(client, submission_id)).open_consultations}:
+        raise Refused("round_id", "round_awaited", f"draft {submission_id} does not await round {round_id}: its result is recorded, or "
+                      "the round was cancelled or raised as lost (legis history)", RefusalKind.CONFLICT)
+    result = await handle.result()
+    await drafts.draft(client, submission_id).signal(RESULT_SIGNAL, result)
+    return result
 
 
 async def consultation(client: Client, submission_id: str, round_id: str) -> ConsultationView:
