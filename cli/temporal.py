@@ -99,7 +99,8 @@ async def call(client: Client, target: Target | None, request: Awaitable[T]) -> 
             return await request
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         # The SDK reports an update cancelled by the timeout as its own error, not as the timeout.
-        raise Unavailable(await _silence(client, target), rule="worker_answers") from None
+        said, rule = await _silence(client, target)
+        raise Unavailable(said, field=target.field if target and rule == "draft_task_failing" else None, rule=rule) from None
     except WorkflowUpdateFailedError as failed:
         raise _from_update(failed) from None
     except Refused as refused:  # a rule the client function checks before it calls Temporal
@@ -222,21 +223,25 @@ def polling(pollers: Sequence[PollerInfo], now: datetime) -> list[PollerInfo]:
     return [poller for poller in pollers if poller.last_access_time.ToDatetime(UTC) >= now - _POLLING]
 
 
-async def _silence(client: Client, target: Target | None) -> str:
-    """Why nothing answered: no worker polls the workflow's task queue, or the worker is slow or stuck."""
+async def _silence(client: Client, target: Target | None) -> tuple[str, str]:
+    """Why nothing answered, and the rule: the workflow's task failing again and again (`draft_task_failing`; found by a
+    breaker: a command sent with --request-id was told to see the workers' logs), or no worker polls its task queue, or the
+    worker is slow or stuck (`worker_answers`)."""
     waited = f"no answer within {chosen.timeout:g} s"
     if target is None:
-        return f"Temporal at {client.service_client.config.target_host}: {waited}"
+        return f"Temporal at {client.service_client.config.target_host}: {waited}", "worker_answers"
     try:
         described = await client.get_workflow_handle(target.found_id).describe(rpc_timeout=_GLANCE)
+        if described.raw_description.pending_workflow_task.attempt > 1:
+            return f"{target.field}: {task_failing_message(target.found_id)}", "draft_task_failing"
         queue = described.raw_description.execution_config.task_queue.name
         pollers = (await client.workflow_service.describe_task_queue(
             DescribeTaskQueueRequest(namespace=client.namespace, task_queue=TaskQueue(name=queue),
                                      task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), timeout=_GLANCE)).pollers
     except RPCError as rpc:
-        return f"{waited}, and Temporal could not say why ({rpc.message})"
+        return f"{waited}, and Temporal could not say why ({rpc.message})", "worker_answers"
     live = polling(pollers, datetime.now(UTC))
     if not live:
-        return f"{waited}: no worker polls task queue {queue}; start `legis worker` (or `legis dev`)"
+        return f"{waited}: no worker polls task queue {queue}; start `legis worker` (or `legis dev`)", "worker_answers"
     return (f"{waited}: {len(live)} worker(s) polled task queue {queue} in the last {_POLLING.seconds} s but none answered; see their "
-            "logs, or retry with a longer --timeout")
+            "logs, or retry with a longer --timeout"), "worker_answers"

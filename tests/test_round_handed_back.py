@@ -68,3 +68,25 @@ async def test_a_round_whose_result_a_reset_dropped_is_handed_back_once(dev_env,
     with pytest.raises(Refused) as again:
         await round_client.hand_back(client, sid, "r1")
     assert (again.value.field, again.value.rule) == ("round_id", "round_awaited")
+
+
+async def test_a_message_sent_with_a_request_id_to_a_draft_whose_task_fails_is_told_so(cli, dev_env, tmp_path):
+    """Found by a breaker of repairs: after an unopenable signal, `legis decide --request-id` waited out its timeout and
+    was told that no worker answered, to see their logs, where the same command without it said the task is failing."""
+    from schemas.enums import Stage
+    from tests.drafts import decision
+
+    client, request = dev_env.client, start_request()
+    sid = request.submission_id
+    await drafts.start_submission(client, request, task_queue=cli.task_queue)
+    await eventually(lambda: drafts.status(client, sid), lambda v: v.stage is Stage.POLICY_PROPOSAL)
+    handle = drafts.draft(client, sid)
+    await client.workflow_service.signal_workflow_execution(SignalWorkflowExecutionRequest(
+        namespace=client.namespace, workflow_execution=(await handle.describe()).raw_description.workflow_execution_info.execution,
+        signal_name=RENEW_SIGNAL, identity="test", request_id=str(uuid.uuid4()), input=Payloads(payloads=[Payload(
+            metadata={"encoding": b"binary/encrypted", "encryption-key-id": b"key-nobody-has",
+                      "legis-workflow-id": drafts.workflow_id_for(sid).encode()}, data=b"\x00not sealed by us")])))
+    await eventually(lambda: handle.describe(), lambda d: d.raw_description.pending_workflow_task.attempt > 1)
+    (tmp_path / "decision.json").write_text(decision(request, Stage.POLICY_PROPOSAL).model_dump_json(), encoding="utf-8")
+    code, _, err = await cli("--timeout", "5", "decide", sid, str(tmp_path / "decision.json"), "--request-id", "after-bad")
+    assert code == 5 and "(rule: draft_task_failing)" in err and "worker's log" in err, err
