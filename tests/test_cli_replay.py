@@ -73,3 +73,4 @@ async def test_replay_with_a_key_the_deployment_did_not_give_says_so_not_that_th
     code, out, err = await other("replay", str(sealed), "--output", "json")
     answer = json.loads(out)
     assert code == 2 and answer["rule"] == "encryption_keys_configured" and "deployment's keys" in answer["message"], out + err
+    assert "Traceback" not in err and len(err.splitlines()) < 5, err  # no screen of the SDK's tracebacks before it (found by a breaker)
