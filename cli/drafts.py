@@ -54,6 +54,7 @@ from web.marks import Mark, standing
 from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.deadlines import local_day
+from workflows.task_order import CATCHING_UP
 
 app = typer.Typer()
 PANEL = "Drafts"
@@ -62,9 +63,15 @@ PostponementFile, PostponementDecisionFile = json_file(PostponementRequest), jso
 DisagreementFile, RulingFile, ProgrammeFile = json_file(Disagreement), json_file(Ruling), json_file(ProgrammeChange)
 
 
+# The draft's refusals for now (busy writing its audit trail, starting a new run, catching up with its history).
+REFUSED_FOR_NOW = frozenset({"draft_busy", CATCHING_UP})
+
+
 def send_again(silent: Unavailable, taker: str, key: str) -> Unavailable:
-    """No answer came for a message sent under `key`: the same failure, saying how to send it again without its being
-    applied twice."""
+    """No answer came for a message sent under `key`, or the draft refused it for now: the same failure, saying how to
+    send it again without its being applied twice."""
+    if silent.rule in REFUSED_FOR_NOW:  # the draft's validator refused it: nothing waits to be applied (found by a breaker)
+        return Unavailable(f"{silent.message}. Nothing was applied: send it again with --request-id {key}", field=silent.field, rule=silent.rule)
     return Unavailable(f"{silent.message}. The {taker} may still apply it when a worker answers: send it again with "
                        f"--request-id {key} to have it applied once", rule=silent.rule)
 

@@ -59,3 +59,17 @@ def test_a_draft_with_as_many_messages_in_flight_as_temporal_takes_is_busy_not_t
     # Temporal's own exhaustion (its rate limits) is still Temporal's.
     other = RPCError("namespace rate limit exceeded", RPCStatusCode.RESOURCE_EXHAUSTED, b"")
     assert json.loads(problem_body(_from_rpc(HTTP, other, "submission_id")))["rule"] == "temporal_unavailable"
+
+
+def test_a_message_the_draft_refused_for_now_is_not_said_to_be_applied_later():
+    """Found by a breaker: refused `draft_busy` while PostgreSQL was down, the CLI added that the draft "may still apply it
+    when a worker answers"; nothing waits to be applied. A message no worker answered still may be."""
+    from cli.drafts import send_again
+    from cli.failures import Unavailable
+
+    busy = send_again(Unavailable("submission_id: the draft's audit trail has 50 events not yet written", field="submission_id",
+                                  rule="draft_busy"), "draft", "k1")
+    assert "Nothing was applied: send it again with --request-id k1" in busy.message and "may still apply" not in busy.message
+    assert busy.field == "submission_id"
+    silent = send_again(Unavailable("no answer within 5 s", rule="worker_answers"), "draft", "k1")
+    assert "may still apply it when a worker answers" in silent.message

@@ -38,10 +38,7 @@ ROUND_RESULT_PATCH = "round-result-checked"
 RENEW_WHEN_SUGGESTED_PATCH = "continue-as-new-while-waiting"
 RENEW_SIGNAL = "renew_run"
 M = TypeVar("M")
-# Audit events waiting for the database, at most: past this, new messages wait (and are asked to retry).
-MAX_OUTBOX = 50
-
-
+MAX_OUTBOX = 50  # audit events waiting for the database, at most: past this, new messages are refused for now (`draft_busy`)
 workflow_id_for = rounds.draft_workflow_id
 
 
@@ -269,8 +266,9 @@ class DraftLawWorkflow:
             raise refusal(Refused("submission_id", CATCHING_UP, "the draft is catching up with its history; send the same message again",
                                   RefusalKind.BUSY))
         if self._draining or len(self._outbox) >= MAX_OUTBOX:
-            busy = "the draft is starting a new run" if self._draining else "the audit trail is catching up"
-            raise refusal(Refused("submission_id", "draft_busy", f"{busy}; send the same message again in a moment", RefusalKind.BUSY))
+            busy = ("the draft is starting a new run; send the same message again in a moment" if self._draining else f"the draft's audit "
+                    f"trail has {len(self._outbox)} events not yet written (PostgreSQL slow or down); send it again once they are")
+            raise refusal(Refused("submission_id", "draft_busy", f"{busy}; nothing was applied", RefusalKind.BUSY))
         try:
             if self._state is None:  # until the rulebook is pinned, only the message's shape: the handler checks again
                 draft.rules.require(message, op.message)
