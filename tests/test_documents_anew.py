@@ -119,7 +119,7 @@ def test_the_draft_filed_again_unchanged_counts_as_filed_for_the_decision():
     old = {d.kind: d for d in state.dossier}[DocumentKind.DRAFT_TEXT]
     report = document(DocumentKind.REVISION_REPORT, "new")
     bare = _bare(request, Stage.INTER_SESSION_REVISION)
-    with pytest.raises(Refused, match=r"without REVISION_REPORT and without DRAFT_TEXT filed anew \(one filed for an earlier decision or stage does not count\) \(rule"):
+    with pytest.raises(Refused, match=r"without REVISION_REPORT and without DRAFT_TEXT filed anew \(one filed for an earlier decision or stage does not count\): give them in the decision"):
         draft.validate(draft.DECIDE, state, bare, NOW)
     applied = draft.perform(draft.FILE_DOSSIER, state, _filing(request, Stage.INTER_SESSION_REVISION, old, report), NOW)
     assert applied.state.filed_here == (DocumentKind.DRAFT_TEXT, DocumentKind.REVISION_REPORT)
