@@ -8,8 +8,10 @@ meant cannot be known (a decision with "outcome" twice must not be applied as ei
 from __future__ import annotations
 
 import codecs
+import difflib
 import json
 import sys
+import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -137,6 +139,29 @@ def _as_the_api_reads(model: type[BaseModel], text: str, invalid: ValidationErro
     return invalid
 
 
+def with_nearest_fields(model: type[BaseModel], errors: list[dict]) -> list[dict]:
+    """Each key its model does not know (`extra_forbidden`) said with the field nearest it, where one is near (found by a
+    new user: `ocurred_on` was "Extra inputs are not permitted", where a misspelled option is offered the right one)."""
+    return [{**error, "msg": f"{error['msg']}; did you mean {near}?"}
+            if error["type"] == "extra_forbidden" and (near := _nearest_field(model, error["loc"])) else error for error in errors]
+
+
+def _nearest_field(model: type[BaseModel], location: tuple) -> str | None:
+    current: type[BaseModel] | None = model
+    for part in location[:-1]:
+        if isinstance(part, int):  # an item of a list: its model is the list's
+            continue
+        field = current.model_fields.get(part) if current is not None else None
+        current = next((t for t in _types_in(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None) if field else None
+    if current is None or not location or not isinstance(location[-1], str):
+        return None
+    return next(iter(difflib.get_close_matches(location[-1], list(current.model_fields), n=1, cutoff=0.75)), None)
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    return [annotation, *(t for arg in typing.get_args(annotation) for t in _types_in(arg))]
+
+
 def read_message(path: Path, model: type[M]) -> M:
     """A message from a JSON file (or standard input for `-`), validated by its model; one that holds an API token's
     secret (`not_a_secret`) or a bidirectional control (`no_bidi_controls`) is refused before anything stores it."""
@@ -148,7 +173,7 @@ def read_message(path: Path, model: type[M]) -> M:
         admits_no_secret(message)
         admits_no_bidi_controls(message)
     except ValidationError as invalid:
-        raise invalid_model(shown(path), _as_the_api_reads(model, text, invalid)) from None
+        raise invalid_model(shown(path), with_nearest_fields(model, _as_the_api_reads(model, text, invalid).errors())) from None
     except Refused as refused:
         raise from_refusal(refused) from None
     return message

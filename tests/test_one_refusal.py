@@ -174,3 +174,20 @@ def test_a_raw_updates_key_holding_a_lone_surrogate_is_refused_as_the_api_and_th
     with pytest.raises(ApplicationError) as refused:
         RefusingPayloadConverter().from_payloads([Payload(metadata={"encoding": b"json/plain"}, data=sent.encode())], [Decision])
     assert refused.value.details[0] == {"field": key, "rule": "valid_unicode", "kind": "INVALID"}, refused.value.details
+
+
+def test_a_key_a_file_misspells_is_told_the_field_nearest_it(tmp_path):
+    """Found by a new user: `ocurred_on` was "Extra inputs are not permitted", where a misspelled option is offered the
+    right one. The nearest field of the model at that place, where one is near; none where none is."""
+    from cli.failures import Invalid
+    from cli.jsonfile import read_message
+
+    written = json.loads(decision(start_request(), Stage.APPRAISAL).model_dump_json())
+    written["ocurred_on"], written["zzzz"] = "2026-12-01", 1
+    written["documents"][0]["shaa256"] = written["documents"][0].pop("sha256")
+    (path := tmp_path / "decision.json").write_text(json.dumps(written), encoding="utf-8")
+    with pytest.raises(Invalid) as refused:
+        read_message(path, Decision)
+    said = refused.value.message
+    assert "ocurred_on: Extra inputs are not permitted; did you mean occurred_on? (rule: extra_forbidden)" in said, said
+    assert "did you mean sha256?" in said and "zzzz: Extra inputs are not permitted (rule: extra_forbidden)" in said, said
