@@ -40,6 +40,17 @@ def escalations_by_level(state: DraftState, steps) -> dict:
     return Counter(e.entry.escalation_level for e in effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION)
 
 
+def ladder_climbed(state: DraftState, days: int = 16) -> tuple[list, DraftState]:
+    """The escalation levels raised, in order, over `days` from the day after the deadline (each day's tick an hour in)."""
+    assert state.deadline is not None
+    levels, now = [], start_of(state.deadline + timedelta(days=1))
+    for day in range(days):
+        ticked = draft.tick(state, now + timedelta(days=day, hours=1))
+        levels += [e.entry.escalation_level for e in ticked.effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION]
+        state = ticked.state
+    return levels, state
+
+
 @pytest.mark.parametrize("generation,most", [(NEWEST_GENERATION, 1), (2, 2)])
 def test_a_postponement_approved_while_overdue_keeps_the_levels_reached(generation, most):
     """Asked the day before the deadline, approved 13 days after its new date (6 days after the old): the old date's
@@ -180,12 +191,7 @@ def test_a_stage_the_assembly_decides_escalates_up_the_assembly_s_ladder(edition
     state = core_state(core_request(target=target), at=Stage.EXAMINATION, sessions=[target])
     if edition_digest is not None:
         state = state.model_copy(update={"rulebook": edition(ProcessVersion.LAW_2025, edition_digest)})
-    assert state.deadline is not None
-    levels, now = [], start_of(state.deadline + timedelta(days=1))
-    for day in range(16):
-        ticked = draft.tick(state, now + timedelta(days=day, hours=1))
-        levels += [e.entry.escalation_level for e in ticked.effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION]
-        state = ticked.state
+    levels, state = ladder_climbed(state)
     government, assembly = (EscalationLevel.VPCP, EscalationLevel.DEPUTY_PM), (EscalationLevel.VPQH, EscalationLevel.UBTVQH)
     assert levels == [EscalationLevel.RESPONSIBLE_OFFICIAL, EscalationLevel.HEAD_OF_AGENCY, *(government if edition_digest else assembly)]
-    assert views.status(state, "w", now + timedelta(days=15)).escalated_to is levels[-1]
+    assert views.status(state, "w", start_of(state.deadline + timedelta(days=16))).escalated_to is levels[-1]

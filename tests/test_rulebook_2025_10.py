@@ -4,16 +4,12 @@ Government Office, the late body; a draft pinned to an earlier edition keeps the
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from schemas.enums import Actor, DocumentKind, EscalationLevel, EventKind, ProcessVersion, Stage
+from schemas.enums import Actor, DocumentKind, EscalationLevel, ProcessVersion, Stage
 from schemas.rulebook import edition, load_rulebook
 from tests.drafts import core_request, core_state
-from workflows import draft
-from workflows.change import Record
-from workflows.deadlines import start_of
+from tests.test_escalation_levels import ladder_climbed
 
 PINNED_BEFORE = {ProcessVersion.LAW_2025: "690ec13731d9", ProcessVersion.LAW_2015: "6d1f759e0da1"}
 
@@ -29,12 +25,6 @@ def test_the_government_offices_late_publication_is_not_escalated_to_itself(vers
     publication = book.rule(Stage.PUBLICATION)
     assert [d.actor for d in publication.deciders] == [Actor.VPCP] and DocumentKind.GAZETTE_PUBLICATION in publication.required_documents
     state = core_state(core_request(version), at=Stage.PUBLICATION)
-    state = state.model_copy(update={"rulebook": book})
-    assert state.deadline is not None
-    levels, now = [], start_of(state.deadline + timedelta(days=1))
-    for day in range(16):
-        ticked = draft.tick(state, now + timedelta(days=day, hours=1))
-        levels += [e.entry.escalation_level for e in ticked.effects if isinstance(e, Record) and e.entry.event is EventKind.ESCALATION]
-        state = ticked.state
+    levels, _ = ladder_climbed(state.model_copy(update={"rulebook": book}))
     climbed = [EscalationLevel.RESPONSIBLE_OFFICIAL, EscalationLevel.HEAD_OF_AGENCY]
     assert levels == climbed + ([EscalationLevel.VPCP, EscalationLevel.DEPUTY_PM] if pinned_before else [EscalationLevel.DEPUTY_PM])
