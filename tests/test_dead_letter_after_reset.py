@@ -15,6 +15,7 @@ from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from activities.database import create_pool
 from cli.dead_letters import _retry
 from schemas.enums import EventKind, Stage
+from schemas.messages import LONGEST_REQUEST_ID
 from store import audit, dead_letters
 from tests.drafts import decision, start_request
 from tests.polling import eventually
@@ -49,7 +50,9 @@ async def test_a_dead_letter_and_the_reset_run_that_reapplies_its_update_write_o
             await approve(client, request, [Stage.POLICY_PROPOSAL])
             # The programme's decision refused by the database for its data (a constraint added for the test), kept as a letter.
             await pool.execute(f"ALTER TABLE audit_events ADD CONSTRAINT refused_{sid[-8:]} CHECK (official IS DISTINCT FROM '{REFUSED}') NOT VALID")
-            await drafts.decide(client, sid, decision(request, Stage.LEGISLATIVE_PROGRAMME).model_copy(update={"official": REFUSED}), request_id="dms-1")
+            # Under a request ID of the longest the API and the CLI take (found by a breaker: its letter was never kept).
+            await drafts.decide(client, sid, decision(request, Stage.LEGISLATIVE_PROGRAMME).model_copy(update={"official": REFUSED}),
+                                request_id="k" * LONGEST_REQUEST_ID)
             [letter] = await eventually(lambda: dead_letters.listed(pool, submission_id=sid), lambda found: len(found) == 1)
             await pool.execute(f"ALTER TABLE audit_events DROP CONSTRAINT refused_{sid[-8:]}")
             if retried_first:

@@ -338,27 +338,6 @@ async def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_and_nothi
     assert (sent.waiting, sent.failure, sent.failing_since) == (0, None, None)
 
 
-async def test_the_subscribers_list_says_why_events_wait_and_since_when(dev_env, pool, receiver, worker):
-    """Found by a new user: a receiver answering 503 showed as events waiting, and why only in the worker's log."""
-    hook, agency = receiver(503, 503), ministry()
-    subscriber_id = await subscribe(pool, agency, hook.url(), new_secret())
-    request = start_request(ministry=agency)
-    await drafts.start_submission(dev_env.client, request, task_queue=worker)
-    await recorded(pool, [request.submission_id], 1)
-    activities = WebhookActivities(pool, TEST_KEYS, allowed=ALLOWED)
-
-    async def listed():
-        return next(s for s in await subscribers.listed(pool) if s.subscriber_id == subscriber_id)
-
-    await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
-    first = await listed()
-    assert (first.waiting, first.failure) == (1, "HTTP 503") and first.failing_since is not None
-    await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))
-    assert (await listed()).failing_since == first.failing_since  # since the first round that failed
-    assert (await activities.deliver_pending(DeliveryInput(subscriber_id=subscriber_id))).delivered == 1
-    assert (await listed()).model_dump(include={"waiting", "failure", "failing_since"}) == {"waiting": 0, "failure": None, "failing_since": None}
-
-
 @pytest.mark.parametrize(("url", "rule"), [("http://127.0.0.1:99999/hook", "url_port"), ("http://127.0.0.1:9911/a b", "url_characters")])
 async def test_a_url_stored_before_it_was_refused_holds_its_events_and_fails_no_activity(dev_env, pool, worker, url, rule):
     """Found in a user trial: a URL with an impossible port, registered before `add` refused it, failed the delivery
