@@ -23,6 +23,9 @@ from pydantic_core import PydanticCustomError
 _INVISIBLE = "Cf"
 # What shows nothing on its own: spaces, format characters, and combining marks with no letter to sit on.
 _SHOWS_NOTHING = frozenset({"Cf", "Mn", "Mc", "Me"})
+# Letters and symbols that are drawn blank (found by a breaker: an explanation of Hangul fillers or a blank Braille
+# pattern was published as the reason): the Hangul fillers, and the Braille pattern with no dots.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # The explicit embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder the text around them,
 # so that a reader sees another order than the one written. The marks (U+200E, U+200F, U+061C) reorder nothing but the
 # punctuation beside them, and mixed Latin and Arabic or Hebrew text needs them: kept.
@@ -114,9 +117,9 @@ def _not_blank(value: str) -> str:
 
 def shows_nothing(value: str) -> bool:
     """Whether a text that is not empty holds nothing but spaces, format characters (a zero-width space, a byte-order
-    mark) and combining marks with no letter to sit on (an accent on nothing). Settled at the first visible character,
+    mark), combining marks with no letter to sit on (an accent on nothing) and characters drawn blank (`_BLANK`). Settled at the first visible character,
     nearly always the first."""
-    return bool(value) and all(c.isspace() or unicodedata.category(c) in _SHOWS_NOTHING for c in value)
+    return bool(value) and all(c.isspace() or c in _BLANK or unicodedata.category(c) in _SHOWS_NOTHING for c in value)
 
 
 def _shows_something(value: str) -> str:
