@@ -148,7 +148,7 @@ class WebhookActivities:
                 # All fetched; a full batch taken with no draft newly held (the next round goes on); or a receiver not
                 # reached, or a subscriber that cannot be sent to, which more requests would only weigh on.
                 break
-        if fetched and not blocked:
+        if fetched and not blocked and reached:  # all it fetched sent, not cut off by the round's time
             await subscribers.note_failure(self._pool, request.subscriber_id, None)
         if fetched:
             log.info("webhook delivery", subscriber_id=request.subscriber_id, delivered=delivered, withheld=withheld,

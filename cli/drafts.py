@@ -204,9 +204,11 @@ def print_status(view: StatusView) -> None:
         if (meeting := view.pending.at_meeting) is not None:
             rows.append(("decided", f"at the Standing Committee's meeting {meeting.code} on {day(meeting.meets_on)} "
                                     "(phiên họp Ủy ban Thường vụ Quốc hội), on its day or after"))
-        if view.pending.reconsider_by is not None:
-            rows.append(("reconsideration", f"the President may ask the Standing Committee to reconsider the ordinance "
-                                            f"(RETURN_FOR_REVISION) until {day(view.pending.reconsider_by)} (Ha Noi)"))
+        if (last := view.pending.reconsider_by) is not None:
+            rows.append(("reconsideration", f"the President may ask the Standing Committee to reconsider the ordinance (RETURN_FOR_REVISION) until "
+                                            f"{day(last)} (Ha Noi)" if last >= local_day(datetime.now(UTC)) else
+                                            f"the President's time to ask the Standing Committee to reconsider the ordinance (RETURN_FOR_REVISION) "
+                                            f"ended on {day(last)} (Ha Noi); a request made within it is entered with its day (occurred_on)"))
         if view.pending.missing_documents:
             rows.append(("missing documents", view.pending.missing_said()))
     if view.pending_postponement:

@@ -331,10 +331,12 @@ async def public_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str
 
 
 async def spelled_otherwise(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> tuple[str, str] | None:
-    """The submission and round IDs of the one posted round whose IDs differ from these in letter case alone, if any (a
-    classified draft is never posted)."""
-    rows = await db.fetch("SELECT submission_id, round_id FROM public_rounds WHERE lower(submission_id) = lower($1) "
-                          "AND lower(round_id) = lower($2) LIMIT 2", submission_id, round_id)
+    """The submission and round IDs of the one round the public reads whose IDs differ from these in letter case alone, if
+    any."""
+    # Of the rounds the public reads (`_ROUNDS`): a redirect would tell a hidden one exists (found by a breaker).
+    rows = await db.fetch("SELECT r.submission_id, r.round_id FROM public_rounds r JOIN submissions s USING (submission_id) "
+                          "WHERE lower(r.submission_id) = lower($1) AND lower(r.round_id) = lower($2) AND NOT s.classified "
+                          "AND s.title IS NOT NULL LIMIT 2", submission_id, round_id)
     return (rows[0]["submission_id"], rows[0]["round_id"]) if len(rows) == 1 else None
 
 

@@ -41,10 +41,11 @@ async def test_the_presidents_form_offers_a_laws_return_only_for_an_ordinance(de
     sitting_now = TargetSession(legislature=16, session=1, opens_on=today - timedelta(days=5))
     law = passed_through(start_request(target=sitting_now), [*BEFORE_THE_ASSEMBLY, Stage.NA_SESSION], today - timedelta(days=1))
     ordinance = passed_through(start_request(law_kind=LawKind.ORDINANCE), BEFORE_THE_ASSEMBLY, today - timedelta(days=1))
+    late = passed_through(start_request(law_kind=LawKind.ORDINANCE), BEFORE_THE_ASSEMBLY, today - timedelta(days=40))
     async with app_over(dev_env.client, pool) as http:
-        await started(http, pool, law, ordinance)
+        await started(http, pool, law, ordinance, late)
         await eventually(lambda: pool.fetchval("SELECT count(*) FROM submissions WHERE submission_id = ANY($1) AND stage = 'PROMULGATION'",
-                                               [law.submission_id, ordinance.submission_id]), lambda n: n == 2)
+                                               [law.submission_id, ordinance.submission_id, late.submission_id]), lambda n: n == 3)
         await signed_in(http, pool, language="en", agency="CTN", role=CallerRole.PRESIDENT)
         inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
         assert offered(inbox, law.submission_id) == {"APPROVE"}
@@ -58,6 +59,9 @@ async def test_the_presidents_form_offers_a_laws_return_only_for_an_ordinance(de
         assert last is not None and f"reconsider the ordinance until {last:%b} {last.day}, {last.year}." in card, card
         assert "Ask the Standing Committee to reconsider the ordinance (RETURN_FOR_REVISION)" in card
         assert "reconsider" not in inbox.split(f'href="/board/drafts/{law.submission_id}"', 1)[1].split("</section>", 1)[0]
+        # Its time past: said ended, not open (found by a breaker).
+        past = inbox.split(f'href="/board/drafts/{late.submission_id}"', 1)[1].split("</section>", 1)[0]
+        assert "time to ask the Standing Committee to reconsider the ordinance ended on" in past and "reconsider the ordinance until" not in past, past
 
 
 async def test_the_lead_ministry_reads_which_rounds_await_its_compilation(dev_env, pool):

@@ -7,7 +7,7 @@ disagrees, he refers it to the Assembly, which decides at its nearest session.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -21,7 +21,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState
 from tests.drafts import NOW, PASSING_VOTE, core_request, core_state, decision, sitting
 from workflows import draft, draft_views
-from workflows.deadlines import start_of
+from workflows.deadlines import VIETNAM, start_of
 from workflows.draft_views import details, pending_decision
 
 S = Stage
@@ -219,9 +219,14 @@ def test_the_presidents_window_to_send_an_ordinance_back_is_shown_with_its_last_
     draft.perform(draft.DECIDE, state, late.model_copy(update={"occurred_on": last}), start_of(last) + timedelta(hours=9))
     with pytest.raises(Refused):
         draft.perform(draft.DECIDE, state, late.model_copy(update={"occurred_on": last + timedelta(days=1)}), start_of(last + timedelta(days=1)) + timedelta(hours=9))
-    with out.capture() as captured:
-        print_status(draft_views.status(state, "w", NOW))
-    assert f"reconsider the ordinance (RETURN_FOR_REVISION) until {last}" in " ".join(captured.get().split())
+    # Said on the CLI against today (found by a breaker: "may ask ... until" a day already past).
+    for days_ago, said in ((0, "may ask the Standing Committee to reconsider the ordinance (RETURN_FOR_REVISION) until"),
+                           (40, "time to ask the Standing Committee to reconsider the ordinance (RETURN_FOR_REVISION) ended on")):
+        now = datetime.now(VIETNAM) - timedelta(days=days_ago)
+        adopted = core_state(request, at=Stage.PROMULGATION, now=now)
+        with out.capture() as captured:
+            print_status(draft_views.status(adopted, "w", now))
+        assert f"{said} {pending_decision(adopted).reconsider_by}" in " ".join(captured.get().split()), captured.get()
     assert outcome_name("RETURN_FOR_REVISION", translations("vi"), Stage.PROMULGATION) == "Đề nghị Ủy ban Thường vụ Quốc hội xem xét lại pháp lệnh"
     assert outcome_name("RETURN_FOR_REVISION", translations("vi"), Stage.APPRAISAL) == "Trả lại để chỉnh lý"
     # A law is promulgated: no window; nor once the ordinance was adopted again where the rulebook refers it to the Assembly.

@@ -117,3 +117,13 @@ async def test_a_public_address_typed_in_another_letter_case_goes_to_its_round(p
         assert (moved.status_code, moved.headers["location"]) == (308, f"/public/{sid}/cong-khai?received=3")
         assert (await http.get(moved.headers["location"])).status_code == 200
         assert (await http.get(f"/public/{sid.lower()}x/cong-khai")).status_code == 404
+
+
+async def test_a_round_the_public_may_not_read_is_not_found_never_sent_to_itself(pool):
+    """Found by a breaker: a round row of a draft the public lists no round of (classified) was found again by its own
+    IDs, whatever their case: its address would have gone to itself for ever. Not found, in any case."""
+    sid = await posted_round(pool, "HIDDEN")
+    await pool.execute("UPDATE submissions SET classified = true WHERE submission_id = $1", sid)
+    async with app_client(pool) as http:
+        for path in (f"/public/{sid}/cong-khai", f"/public/{sid.lower()}/cong-khai"):
+            assert (await http.get(path)).status_code == 404, path
