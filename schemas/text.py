@@ -24,8 +24,8 @@ _INVISIBLE = "Cf"
 # What shows nothing on its own: spaces, format characters, and combining marks with no letter to sit on.
 _SHOWS_NOTHING = frozenset({"Cf", "Mn", "Mc", "Me"})
 # Letters and symbols that are drawn blank (found by a breaker: an explanation of Hangul fillers or a blank Braille
-# pattern was published as the reason): the Hangul fillers, and the Braille pattern with no dots.
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# pattern was published as the reason): the Hangul fillers, the Braille pattern with no dots, the null notehead.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
 # The explicit embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder the text around them,
 # so that a reader sees another order than the one written. The marks (U+200E, U+200F, U+061C) reorder nothing but the
 # punctuation beside them, and mixed Latin and Arabic or Hebrew text needs them: kept.

@@ -28,7 +28,7 @@ class Subscriber(BaseModel):
     dead_letters: int = Field(default=0, description="its events kept as open dead letters (refused for their body): "
                               "`legis dead-letters list`, then `retry` once the receiver is fixed")
     last_delivered_at: datetime | None
-    failure: str | None = Field(default=None, description="why its events wait: the latest delivery round's failure (\"held: url_allowed\": "
+    failure: str | None = Field(default=None, description="why its events wait: the latest delivery round's failure (\"held by the worker: url, https_only\": "
                                 "the worker cannot send to it; \"HTTP 503\": the receiver's answer), none once a round sends all it fetched")
     failing_since: datetime | None = Field(default=None, description="since when its delivery rounds fail")
 

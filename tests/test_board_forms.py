@@ -200,7 +200,7 @@ async def test_the_form_s_rate_limit_says_when_to_send_again_as_the_json_route_d
         form = await http.get(f"/public/{sid}/cong-khai")
         token = token_of(form)
         # Said before it is met (found by a public trial: its number came with the refusal alone).
-        assert "Mỗi địa chỉ gửi tối đa 2 ý kiến trong 3.600 giây." in form.text
+        assert "Mỗi địa chỉ gửi tối đa 2 ý kiến trong 1 giờ." in form.text
         for n in range(2):
             assert (await http.post(f"/public/{sid}/cong-khai", data={"text": f"Góp ý {n}", "csrftoken": token})).status_code == 303
         limited = await http.post(f"/public/{sid}/cong-khai", data={"text": "Góp ý thứ ba", "csrftoken": token})

@@ -148,6 +148,11 @@ async def test_an_escalation_to_the_head_of_the_agency_names_the_agency(pool):
         await signed_in(http, pool, language="en")
         shown = html.unescape((await http.get(f"/board/drafts/{sid}")).text)
     assert "escalated to the head of the agency (HEAD_OF_AGENCY) · Ministry of Education and Training (BGDDT)</strong>" in shown, shown[-3000:]
+    # A deciding body the registry names by its actor is named by its agency code, as the page names it elsewhere (a re-check).
+    await pool.execute("UPDATE submissions SET responsible = 'MOJ' WHERE submission_id = $1", sid)
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="en")
+        assert "(HEAD_OF_AGENCY) · Ministry of Justice (BTP)</strong>" in html.unescape((await http.get(f"/board/drafts/{sid}")).text)
 
 
 async def test_a_deadline_an_approved_postponement_set_says_who_approved_it(pool):
@@ -163,6 +168,12 @@ async def test_a_deadline_an_approved_postponement_set_says_who_approved_it(pool
         await signed_in(http, pool, language="vi")
         shown = html.unescape((await http.get(f"/board/drafts/{sid}")).text)
         assert "đã lùi hạn, được Thủ tướng Chính phủ đồng ý ngày 01/12/2026 <span class=\"vi\">(PM)</span>" in shown, shown[-3000:]
+        # A later request refused leaves the approval in force said (found by a re-check).
+        await _event(pool, sid, 4, "POSTPONEMENT_REQUESTED")
+        await pool.execute("INSERT INTO audit_events (submission_id, seq, workflow_id, occurred_at, event, stage, to_stage, actor, agency_code, "
+                           "approved, requested_deadline, documents) VALUES ($1, 5, $2, now(), 'POSTPONEMENT_DECIDED', 'DRAFTING', "
+                           "'DRAFTING', 'PM', 'CP', false, '2027-03-20', '[]')", sid, f"draft-law-{sid}")
+        assert "đã lùi hạn, được Thủ tướng Chính phủ đồng ý ngày 01/12/2026" in html.unescape((await http.get(f"/board/drafts/{sid}")).text)
         # A deadline no longer the approved date (the calendar moved it since) is not said to be the approval's.
         await pool.execute("UPDATE submissions SET stage_deadline = '2027-02-20' WHERE submission_id = $1", sid)
         assert "đã lùi hạn" not in (await http.get(f"/board/drafts/{sid}")).text

@@ -92,8 +92,8 @@ def test_the_appraisal_reports_filed_at_earlier_stages_go_with_the_dossier_to_th
     assert (r.field, r.rule, r.kind) == ("documents", "required_documents", RefusalKind.INVALID)
     assert r.message.startswith("EXAMINATION cannot be decided without EXAMINATION_REPORT filed anew (one filed for an earlier decision or stage does not count): ")
     # Nothing of the kind filed before: the kind is named as any missing one.
-    assert refusal(at(Stage.EXAMINATION, dossier=dossier[:2]), d).message == ("EXAMINATION cannot be decided without EXAMINATION_REPORT: give them "
-                                                                             "in the decision's documents, or file them first (legis file; the lead ministry's filings)")
+    assert refusal(at(Stage.EXAMINATION, dossier=dossier[:2]), d).message == ("EXAMINATION cannot be decided without EXAMINATION_REPORT: give it "
+                                                                             "in the decision's documents, or file it first (legis file; the lead ministry's filings)")
 
 
 @pytest.mark.parametrize(("where", "renewed"), [

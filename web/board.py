@@ -182,9 +182,11 @@ def pending_postponement(entries: tuple[HistoryEntry, ...]) -> HistoryEntry | No
 def approved_postponement(entries: tuple[HistoryEntry, ...], row: RegistryRow) -> HistoryEntry | None:
     """Among the current stage's events, the approval that set the deadline in force, if it still stands (found by a
     Government Office's trial: `legis status` said "postponed with the approval of PM", the page nothing)."""
-    decided = [e for e in entries if e.event is EventKind.POSTPONEMENT_DECIDED]
-    last = decided[-1] if decided else None
-    return last if last is not None and last.approved and last.actor and last.requested_deadline == row.stage_deadline else None
+    # The latest approval, whatever was refused after it (found by a re-check: a second request refused hid the first's
+    # approver, which still set the deadline in force).
+    approved = [e for e in entries if e.event is EventKind.POSTPONEMENT_DECIDED and e.approved and e.actor]
+    last = approved[-1] if approved else None
+    return last if last is not None and last.requested_deadline == row.stage_deadline else None
 
 
 def _overdue(row: RegistryRow) -> bool:

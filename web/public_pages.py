@@ -3,8 +3,10 @@ ministry's answers. No sign-in; a classified draft is never posted (the draft re
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
+from babel.dates import format_timedelta
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi_problem.error import Problem
@@ -19,7 +21,7 @@ from store.public import ANSWERS_PER_PAGE
 from web.csrf import COOKIE as FORM_COOKIE
 from web.csrf import MAX_ARTICLE_TYPED
 from web.refusals import PageRoute, explain, of_problem, problems_of
-from web.render import noted, page
+from web.render import language_of, noted, page
 
 # The comment a browser sent last on a round's page, thanked for there (`received`) for this long.
 RECEIVED_COOKIE = "legis_received"
@@ -63,7 +65,8 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     # The limit said before a citizen meets it (found by a public trial: its number came with the refusal alone).
     limit = getattr(request.app.state, "public_comment_limit", None)
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
-                rate_limit=(limit.amount, limit.get_expiry()) if limit else None,
+                rate_limit=(limit.amount, format_timedelta(timedelta(seconds=limit.get_expiry()), threshold=1, locale=language_of(request)))
+                if limit else None,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 

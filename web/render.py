@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.permissions import reads_reports
-from schemas.enums import ConsultationKind, DocumentKind, EscalationLevel, EventKind, Stage
+from schemas.enums import BODY_CODES, Actor, ConsultationKind, DocumentKind, EscalationLevel, EventKind, Stage
 from schemas.redaction import tokens_redacted
 from schemas.time import VIETNAM, in_hanoi
 from web.actor_names import actor_name, outcome_name, role_name
@@ -74,6 +74,9 @@ def environment(language: str) -> Environment:
     env.filters["percent"] = lambda share: format_percent(share, format="#,##0.0 %", locale=language)
     env.globals["language"] = language
     env.globals["reads_reports"] = reads_reports
+    # A body named by its actor (the registry's `responsible` for a deciding body) under its agency code, as the rest of a page
+    # names it (found by a re-check: "Bộ Tư pháp (MOJ)" beside "Bộ Tư pháp (BTP)").
+    env.globals["agency_of"] = lambda code: BODY_CODES.get(Actor(code), code) if code in Actor.__members__ else code
     env.globals["stage_name"] = lambda version, stage: stage_name_vi(version, stage) or translations(language).gettext(FINAL_NAMES[Stage(stage)])
     env.globals["event_name"] = lambda kind: translations(language).gettext(EVENT_NAMES[EventKind(kind)])
     env.globals["document_name"] = lambda kind: translations(language).gettext(DOCUMENT_NAMES[DocumentKind(kind)])

@@ -105,7 +105,8 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
             lacking.append(f"{', '.join(kind.value for kind in stale)} filed anew (one filed for an earlier decision or stage does not count)")
         # What to do, said (found by a new user): the decision carries them, or the lead ministry files them first.
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {' and without '.join(lacking)}: "
-                      "give them in the decision's documents, or file them first (legis file; the lead ministry's filings)", INVALID)
+                      f"give {(them := 'it' if len(missing) == 1 else 'them')} in the decision's documents, or file {them} first (legis file; "
+                      "the lead ministry's filings)", INVALID)
     if decision.outcome is Outcome.CARRY_OVER and (carry_to := as_named(state, decision.carry_to)):
         # One entered under way from a session that has ended goes to a session after its day (thirteenth generation).
         ended = imported and state.generation >= 13 and decision.occurred_on and at_an_ended_session(state, decision.occurred_on)
