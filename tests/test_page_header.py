@@ -177,3 +177,20 @@ async def test_a_deadline_an_approved_postponement_set_says_who_approved_it(pool
         # A deadline no longer the approved date (the calendar moved it since) is not said to be the approval's.
         await pool.execute("UPDATE submissions SET stage_deadline = '2027-02-20' WHERE submission_id = $1", sid)
         assert "đã lùi hạn" not in (await http.get(f"/board/drafts/{sid}")).text
+
+
+async def test_a_vietnamese_timeline_says_its_alarms_in_vietnamese(pool):
+    """Found by a re-check: under each alarm of a Vietnamese timeline, the follow-up's note in English ("50% of the window
+    elapsed", "deadline 2026-11-30 passed", "escalated to RESPONSIBLE_OFFICIAL"); any other note as the draft wrote it."""
+    sid = await _draft(pool, "S53ALARM", overdue=True)
+    await _event(pool, sid, 1, "SUBMITTED")
+    for seq, (kind, label, level) in enumerate((("WARNING", "50% of the window elapsed", None), ("WARNING", "5 days before the deadline", None),
+                                                ("DEADLINE_PASSED", "deadline 2026-11-30 passed", None),
+                                                ("ESCALATION", "escalated to RESPONSIBLE_OFFICIAL", "RESPONSIBLE_OFFICIAL")), start=2):
+        await _event(pool, sid, seq, kind, label=label, level=level)
+    async with app_client(pool) as http:
+        await signed_in(http, pool, language="vi")
+        shown = html.unescape((await http.get(f"/board/drafts/{sid}")).text)
+    for said in ("đã qua 50% thời hạn", "còn 5 ngày đến hạn", "đã quá hạn 30/11/2026", "đã báo cáo lên chuyên viên, lãnh đạo đơn vị chủ trì"):
+        assert f'<span class="vi">{said}</span>' in shown, (said, shown[-3000:])
+    assert "window elapsed" not in shown and "escalated to RESPONSIBLE_OFFICIAL" not in shown

@@ -8,7 +8,8 @@ the page's address, so every link works in both.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -74,6 +75,7 @@ def environment(language: str) -> Environment:
     env.filters["percent"] = lambda share: format_percent(share, format="#,##0.0 %", locale=language)
     env.globals["language"] = language
     env.globals["reads_reports"] = reads_reports
+    env.globals["alarm_note"] = lambda label: alarm_note(label, language, env.filters["day"])
     # A body named by its actor (the registry's `responsible` for a deciding body) under its agency code, as the rest of a page
     # names it (found by a re-check: "Bộ Tư pháp (MOJ)" beside "Bộ Tư pháp (BTP)").
     env.globals["agency_of"] = lambda code: BODY_CODES.get(Actor(code), code) if code in Actor.__members__ else code
@@ -86,6 +88,30 @@ def environment(language: str) -> Environment:
     env.globals["outcome_name"] = lambda code, stage=None: outcome_name(code, translations(language), stage)
     env.globals["level_name"] = lambda level: translations(language).gettext(LEVEL_NAMES[EscalationLevel(level)])
     return env
+
+
+# The follow-up's own notes on its alarms (`workflows.follow_up`), said in the page's language (found by a re-check: English
+# under each alarm of a Vietnamese timeline); any other note as the draft wrote it.
+_ALARM_NOTES = (
+    (re.compile(r"(?P<n>\d+)% of the window elapsed"), "%(n)s%% of the time allowed has elapsed"),
+    (re.compile(r"(?P<n>\d+) days before the deadline"), "%(n)s days before the deadline"),
+    (re.compile(r"deadline (?P<day>\d{4}-\d\d-\d\d) passed"), "the deadline, %(day)s, has passed"),
+    (re.compile(r"escalated to (?P<level>[A-Z_]+)"), "escalated to %(level)s"),
+)
+
+
+def alarm_note(label: str, language: str, day) -> str:
+    """An alarm's note (`label`) in `language`, its day written by `day`; a note of another kind as it is."""
+    catalogue = translations(language)
+    for pattern, sentence in _ALARM_NOTES:
+        if (found := pattern.fullmatch(label)) is not None:
+            said = found.groupdict()
+            if "day" in said:
+                said["day"] = day(date.fromisoformat(said["day"]))
+            if "level" in said and said["level"] in EscalationLevel.__members__:
+                said["level"] = catalogue.gettext(LEVEL_NAMES[EscalationLevel(said["level"])])
+            return catalogue.gettext(sentence) % said
+    return label
 
 
 def language_of(request: Request) -> str:
