@@ -36,7 +36,7 @@ from starlette.routing import Match, compile_path
 from api.bounds import MAX_ERRORS
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.redaction import tokens_redacted
-from schemas.refusal import RefusalKind, Refused, described
+from schemas.refusal import RefusalKind, Refused, described, with_nearest_fields
 
 STATUS = {
     RefusalKind.INVALID: 422,
@@ -186,10 +186,20 @@ def _invalid(_handler, request: Request, exc: RequestValidationError) -> Problem
         error["type"] == "too_short" and isinstance(error.get("input"), list | tuple)
         and len(error["input"]) >= (error.get("ctx") or {}).get("min_length", 0) and error["loc"] in beneath)]
     # The first MAX_ERRORS, and how many more: the answer's size is bounded whatever the body holds.
-    problems = [problem_of_error(error) for error in kept[:MAX_ERRORS]]
+    problems = [problem_of_error(error) for error in _with_nearest_fields(request, kept[:MAX_ERRORS])]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     return problem(Refused(first["field"], first["rule"], first["message"], RefusalKind.INVALID), errors=problems,
                    errors_omitted=len(kept) - len(problems))
+
+
+def _with_nearest_fields(request: Request, errors: list[dict]) -> list[dict]:
+    """A body's keys its model does not know said with the field nearest each, as the CLI says a file's (a re-check)."""
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    model = body_field.field_info.annotation if body_field is not None else None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return errors
+    inside = [{**error, "loc": error["loc"][1:]} if error["loc"][:1] == ("body",) else error for error in errors]
+    return [{**said, "loc": error["loc"]} for said, error in zip(with_nearest_fields(model, inside), errors, strict=True)]
 
 
 # The patterns of the request's headers and query, said in words (a body's codes say theirs: `schemas.text.code`).

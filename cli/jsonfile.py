@@ -8,10 +8,8 @@ meant cannot be known (a decision with "outcome" twice must not be applied as ei
 from __future__ import annotations
 
 import codecs
-import difflib
 import json
 import sys
-import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from cli.failures import Invalid, from_refusal
 from schemas.bounds import MAX_ERRORS, over_bounds
 from schemas.messages import MAX_MESSAGE_BYTES
-from schemas.refusal import Refused, beyond_json_limits, described, finite
+from schemas.refusal import Refused, beyond_json_limits, described, finite, with_nearest_fields
 from schemas.text import lone_surrogate_in_key
 from workflows.admissions import admits_no_bidi_controls, admits_no_secret
 
@@ -137,29 +135,6 @@ def _as_the_api_reads(model: type[BaseModel], text: str, invalid: ValidationErro
     except ValidationError as by_field:
         return by_field
     return invalid
-
-
-def with_nearest_fields(model: type[BaseModel], errors: list[dict]) -> list[dict]:
-    """Each key its model does not know (`extra_forbidden`) said with the field nearest it, where one is near (found by a
-    new user: `ocurred_on` was "Extra inputs are not permitted", where a misspelled option is offered the right one)."""
-    return [{**error, "msg": f"{error['msg']}; did you mean {near}?"}
-            if error["type"] == "extra_forbidden" and (near := _nearest_field(model, error["loc"])) else error for error in errors]
-
-
-def _nearest_field(model: type[BaseModel], location: tuple) -> str | None:
-    current: type[BaseModel] | None = model
-    for part in location[:-1]:
-        if isinstance(part, int):  # an item of a list: its model is the list's
-            continue
-        field = current.model_fields.get(part) if current is not None else None
-        current = next((t for t in _types_in(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None) if field else None
-    if current is None or not location or not isinstance(location[-1], str):
-        return None
-    return next(iter(difflib.get_close_matches(location[-1], list(current.model_fields), n=1, cutoff=0.75)), None)
-
-
-def _types_in(annotation: Any) -> list[Any]:
-    return [annotation, *(t for arg in typing.get_args(annotation) for t in _types_in(arg))]
 
 
 def read_message(path: Path, model: type[M]) -> M:

@@ -6,10 +6,13 @@ Its kind says what the caller can do about it, and so which HTTP status and CLI 
 
 from __future__ import annotations
 
+import difflib
 import math
+import typing
 from enum import Enum
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from schemas.bounds import MAX_ERRORS
 
@@ -131,3 +134,27 @@ def beyond_json_limits(error: RecursionError | ValueError) -> str:
     if isinstance(error, RecursionError):
         return "its arrays or objects are nested too deeply"
     return "a number has more than 4300 digits" if "digits" in str(error) else str(error)
+
+
+def with_nearest_fields(model: type[BaseModel], errors: list[dict]) -> list[dict]:
+    """Each key its model does not know (`extra_forbidden`) said with the field nearest it, where one is near (found by a
+    new user: `ocurred_on` was "Extra inputs are not permitted", where a misspelled option is offered the right one). The
+    CLI's files and the API's bodies."""
+    return [{**error, "msg": f"{error['msg']}; did you mean {near}?"}
+            if error["type"] == "extra_forbidden" and (near := _nearest_field(model, error["loc"])) else error for error in errors]
+
+
+def _nearest_field(model: type[BaseModel], location: tuple) -> str | None:
+    current: type[BaseModel] | None = model
+    for part in location[:-1]:
+        if isinstance(part, int):  # an item of a list: its model is the list's
+            continue
+        field = current.model_fields.get(part) if current is not None else None
+        current = next((t for t in _types_in(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None) if field else None
+    if current is None or not location or not isinstance(location[-1], str):
+        return None
+    return next(iter(difflib.get_close_matches(location[-1], list(current.model_fields), n=1, cutoff=0.75)), None)
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    return [annotation, *(t for arg in typing.get_args(annotation) for t in _types_in(arg))]

@@ -374,6 +374,11 @@ async def test_a_malformed_body_gets_a_bounded_problem_whatever_its_size(api, le
     refused = problem(await api.post(f"/v1/submissions/{submission_id}/postponement-decisions", json=few, headers=lead), 422,
                       "extra_forbidden", "a")
     assert [error["field"] for error in refused["errors"]] == ["a", "b"] and "errors_omitted" not in refused
+    # A misspelled key is told the field nearest it, as the CLI tells a file's (found by a re-check).
+    misspelled = json.loads(example_text("06-approve-postponement.json")) | {"ocurred_on": "2026-12-01"}
+    refused = problem(await api.post(f"/v1/submissions/{submission_id}/postponement-decisions", json=misspelled, headers=lead), 422,
+                      "extra_forbidden", "ocurred_on")
+    assert "did you mean occurred_on?" in refused["errors"][0]["message"], refused
 
 
 async def test_a_refusal_over_the_recording_rate_is_logged_with_what_a_recorded_one_is(dev_env, pool, monkeypatch):
