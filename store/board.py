@@ -176,6 +176,10 @@ class PostponementAsked:
     cutoff_sitting: str | None = None
     late_request: bool = False  # asked in the rulebook's last days before the deadline (`late_request_days`), or after it
     extraordinary: bool = False  # the session the draft aims at is extraordinary: a draft keeps its place there, its cut-offs missed
+    # The next cut-off where it is a later stage's (found by a Government Office's trial: a date asked at APPRAISAL after the
+    # Government's decision's cut-off was said by `legis status`, not by the inbox that decides it).
+    later_cutoff: date | None = None
+    later_stage: Stage | None = None
 
 
 async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
@@ -202,8 +206,9 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
         here, late, extraordinary = stage == fields["stage"], bool(fields.pop("late_request")), fields.pop("extraordinary")
-        found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting if here else None,
-                                       late_request=late, extraordinary=extraordinary))
+        found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting,
+                                       late_request=late, extraordinary=extraordinary, later_cutoff=None if here else cutoff,
+                                       later_stage=None if here or stage is None else Stage(stage)))
     return found
 
 

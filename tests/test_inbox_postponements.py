@@ -19,6 +19,7 @@ from tests.polling import eventually
 from tests.test_board_forms import token_of
 from tests.test_board_pages import is_page, signed_in
 from tests.test_page_paths import app_over
+from web.marks import stage_name_vi
 from workflows import client as drafts
 
 EDITION_2025_7 = "71c98308bc21"
@@ -153,3 +154,38 @@ async def test_a_date_asked_within_the_cut_off_while_an_approved_date_stands_is_
             at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
             card = inbox[at:inbox.index("</li>", at)]
             assert f'action="/board/inbox/{sid}/postponement"' in card and "The date asked is after the cut-off" not in card, card
+
+
+async def test_the_deciding_inbox_says_a_date_asked_at_appraisal_is_after_the_governments_cut_off(dev_env, pool):
+    """README (Deadlines, postponements): a date asked "after a later stage's cut-off (a draft that finishes its stage that
+    late misses it), is said to whoever asks before it is decided (`legis postpone` and `legis status`, ...; the deciding
+    inbox says the same". At APPRAISAL, a date after the GOVERNMENT_DECISION cut-off: `legis status` warns, the Deputy
+    Prime Minister's and the Prime Minister's inbox, where it is approved, say nothing (store.board.postponements_asked
+    keeps the cut-off only when it is the current stage's)."""
+    client = dev_env.client
+    async with app_over(client, pool) as http:
+        request = start_request(ministry="BQP", target=session_of_its_own())
+        sid = request.submission_id
+        lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
+        assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
+        while (status := await drafts.status(client, sid)).stage is not Stage.APPRAISAL:
+            await drafts.decide(client, sid, decision(request, status.stage))
+        cutoff = status.next_cutoff
+        assert cutoff is not None and cutoff.stage is Stage.GOVERNMENT_DECISION
+        asked_for = cutoff.day + timedelta(days=14)
+        await drafts.request_postponement(client, sid, PostponementRequest(
+            stage=Stage.APPRAISAL, actor=Actor.MOJ, agency_code="BTP", role=Role.DEPUTY_MINISTER, official="Thứ trưởng",
+            new_deadline=asked_for, reason="Cần thành lập Hội đồng thẩm định"))
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                               sid), lambda n: n == 1)
+        warned = (await drafts.status(client, sid)).warnings
+        assert [w for w in warned if w.startswith(f"the date asked, {asked_for}, is after the cut-off {cutoff.day}")], warned  # status says it
+        for role in (CallerRole.DEPUTY_PM, CallerRole.PM):
+            await signed_in(http, pool, language="en", agency="CP", role=role)
+            inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+            at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
+            card = inbox[at:inbox.index("</li>", at)]
+            assert f'action="/board/inbox/{sid}/postponement"' in card, card
+            named = stage_name_vi(request.process_version, Stage.GOVERNMENT_DECISION)
+            assert f"The date asked is after the cut-off {cutoff.day:%b} {cutoff.day.day}, {cutoff.day.year} for {named}, counted back from" in card, card
+            assert "It slips to a later session when it reaches that stage." in card, (role, card)
