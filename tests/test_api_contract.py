@@ -352,12 +352,10 @@ async def test_a_malformed_body_gets_a_bounded_problem_whatever_its_size(api, le
     empty documents answered 13.9 MB in 2.3 s, 300,000 unknown keys 26 MB."""
     submission_id = await _started(api, lead)
     dossier = json.loads(example_text("dossier-filing.json")) | {"documents": [{}] * 60000}
-    started = time.perf_counter()
     answer = await api.post(f"/v1/submissions/{submission_id}/dossier", json=dossier, headers=lead)
-    seconds = time.perf_counter() - started
+    # Refused as a list over its bound, before any item is validated (`schemas.bounds.over_bounds`), in a bounded answer.
     refused = problem(answer, 422, "too_long", "documents")
-    assert "at most 50" in refused["detail"] and len(answer.content) < 8192, len(answer.content)
-    assert seconds < 1.5, seconds
+    assert "at most 50" in refused["detail"] and len(answer.content) < 8192 and "errors_omitted" not in refused, len(answer.content)
     # Within the bound, every item is validated; the answer lists the first 20 problems and counts the rest.
     fifty = json.loads(example_text("dossier-filing.json")) | {"documents": [{}] * 50}
     refused = problem(await api.post(f"/v1/submissions/{submission_id}/dossier", json=fifty, headers=lead), 422, "missing",

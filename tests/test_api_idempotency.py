@@ -9,6 +9,7 @@ import json
 from schemas.enums import CallerRole, Stage
 from tests.drafts import decision, draft_text, start_request
 from tests.http_api import bearer, body, problem
+from tests.polling import eventually
 
 
 async def test_idempotency_keys_answer_a_retry_with_the_first_answer_and_refuse_a_reused_key(api, lead, pool):
@@ -151,6 +152,9 @@ async def test_a_refusal_kept_under_a_token_before_keyscopev28_is_still_the_answ
     government = await bearer(pool, "CP", CallerRole.GOVERNMENT)
     assert (await api.post(path, json=body(decision(request, Stage.POLICY_PROPOSAL)), headers=government)).status_code == 200
     again = await api.post(path, json=early, headers=committee | key)
-    history = (await api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead)).json()["entries"]
+    # The draft's own count first (the audit trail is written after it: read too soon under load, it held none yet).
+    assert (await api.get(f"/v1/submissions/{request.submission_id}", headers=lead)).json()["events_recorded"] == 2
+    history = (await eventually(lambda: api.get(f"/v1/submissions/{request.submission_id}/history", headers=lead),
+                                lambda read: len(read.json()["entries"]) >= 2)).json()["entries"]
     assert [e["event"] for e in history] == ["SUBMITTED", "DECISION"], "the refused decision was applied after the upgrade"
     assert (again.status_code, again.json(), again.headers.get("idempotent-replayed")) == (409, refused, "true")
