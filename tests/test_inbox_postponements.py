@@ -25,15 +25,21 @@ from workflows import client as drafts
 EDITION_2025_7 = "71c98308bc21"
 
 
+async def started_to(http, client, pool, ministry: str, stage: Stage):
+    """A draft of `ministry` started through the API and decided up to `stage`: (its request, its status, the lead's headers)."""
+    request = start_request(ministry=ministry, target=session_of_its_own())
+    lead = await bearer(pool, ministry, CallerRole.LEAD_MINISTRY)
+    assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
+    while (status := await drafts.status(client, request.submission_id)).stage is not stage:
+        await drafts.decide(client, request.submission_id, decision(request, status.stage))
+    return request, status, lead
+
+
 async def asked_at_government_decision(http, client, pool):
     """A BTC draft started through the API and decided up to GOVERNMENT_DECISION, its lead ministry asking to move the
     deadline a year on: (its request, its status, the date asked, the request's receipt)."""
-    request = start_request(ministry="BTC", target=session_of_its_own())
+    request, status, lead = await started_to(http, client, pool, "BTC", Stage.GOVERNMENT_DECISION)
     sid = request.submission_id
-    lead = await bearer(pool, "BTC", CallerRole.LEAD_MINISTRY)
-    assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
-    while (status := await drafts.status(client, sid)).stage is not Stage.GOVERNMENT_DECISION:
-        await drafts.decide(client, sid, decision(request, status.stage))
     asked_for = status.stage_deadline.replace(year=status.stage_deadline.year + 1)
     ask = {"stage": "GOVERNMENT_DECISION", "actor": "LEAD_MINISTRY", "agency_code": "BTC", "role": "MINISTER", "official": "Nguyễn Văn B",
            "new_deadline": str(asked_for), "reason": "chờ ý kiến"}
@@ -164,12 +170,8 @@ async def test_the_deciding_inbox_says_a_date_asked_at_appraisal_is_after_the_go
     keeps the cut-off only when it is the current stage's)."""
     client = dev_env.client
     async with app_over(client, pool) as http:
-        request = start_request(ministry="BQP", target=session_of_its_own())
+        request, status, _ = await started_to(http, client, pool, "BQP", Stage.APPRAISAL)
         sid = request.submission_id
-        lead = await bearer(pool, "BQP", CallerRole.LEAD_MINISTRY)
-        assert (await http.post("/v1/submissions", json=request.model_dump(mode="json", exclude_none=True), headers=lead)).status_code == 201
-        while (status := await drafts.status(client, sid)).stage is not Stage.APPRAISAL:
-            await drafts.decide(client, sid, decision(request, status.stage))
         cutoff = status.next_cutoff
         assert cutoff is not None and cutoff.stage is Stage.GOVERNMENT_DECISION
         asked_for = cutoff.day + timedelta(days=14)
