@@ -247,3 +247,19 @@ def test_the_assemblys_example_decisions_are_taken_at_its_sitting(name):
     applied = draft.perform(draft.DECIDE, state, taken, SITTING)
     assert applied.state.stage is (Stage.PROMULGATION if taken.vote else Stage.NA_SESSION)
     assert applied.state.target.code == ("16-2" if taken.vote else "16-3")
+
+
+def test_a_decision_on_no_pending_postponement_says_how_an_approved_date_is_decided_again():
+    """Found by a Government Office's trial: the status says an approved date in conflict stands "unless PM, who approved
+    it, decides again", and `legis decide-postponement` then refused with no word of how (a new request, then its decision)."""
+    from schemas.messages import PostponementDecision
+    from tests.drafts import postponed, session
+    from workflows import draft
+
+    state = core_state(core_request(target=session(2, 200)), at=Stage.GOVERNMENT_DECISION, sessions=[session(2, 200)])
+    again = PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM, agency_code="CP", role=Role.PRIME_MINISTER,
+                                 official="Thủ tướng")
+    for state_now, said in ((state, False), (postponed(state, state.deadline + timedelta(days=3)).state, True)):
+        with pytest.raises(Refused) as refused:
+            draft.perform(draft.DECIDE_POSTPONEMENT, state_now, again, NOW)
+        assert refused.value.rule == "pending_request" and ("its requester asks again (legis postpone)" in refused.value.message) is said

@@ -212,7 +212,8 @@ def check_postponement_decision(state: DraftState, decision: PostponementDecisio
     require(decision, PostponementDecision)
     check_stage(state, decision.stage)
     if state.pending_postponement is None:
-        raise Refused("stage", "pending_request", f"no postponement of {state.stage.value} is awaiting a decision")
+        raise Refused("stage", "pending_request", f"no postponement of {state.stage.value} is awaiting a decision" + (  # a Government Office's trial
+            "; to decide again on the date approved, its requester asks again (legis postpone), which is then decided" if state.postponement else ""))
     check_occurred_on(state, decision.occurred_on, now)
     asked_on = (asked.occurred_on or local_day(asked.at)) if (asked := postponement_asked(state)) is not None else None
     if decision.occurred_on is not None and asked_on is not None and decision.occurred_on < asked_on:
