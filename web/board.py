@@ -29,7 +29,7 @@ from store import audit, board
 from web.auth import signed_in, to_sign_in
 from web.marks import Mark, Standing, standing_of_row
 from web.refusals import PageRoute
-from web.render import page
+from web.render import ALARMS, page
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -208,10 +208,6 @@ def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntr
     return sorted(entries, key=lambda e: (e.occurred_on or local_day(e.at), e.seq))
 
 
-# What time raises against a stage's deadline (`draft.tick`).
-_ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
-
-
 def ended_before_raised(entries: list[HistoryEntry]) -> dict[int, date]:
     """The alarms (by `seq`) raised while the draft did not yet know that their stage had ended: a decision leaving the
     stage, entered afterwards, dated (`occurred_on`) on or before the alarm's day; each with that decision's day. Found by
@@ -222,7 +218,7 @@ def ended_before_raised(entries: list[HistoryEntry]) -> dict[int, date]:
         if e.event is EventKind.DECISION and e.occurred_on and e.to_stage not in (None, e.stage):
             ended.setdefault(e.stage, []).append((e.seq, e.occurred_on))
     # An alarm is raised as its day begins (`deadlines.passes_at`): a decision dated that very day came after it.
-    return {e.seq: day for e in entries if e.event in _ALARMS for seq, day in ended.get(e.stage, ())
+    return {e.seq: day for e in entries if e.event in ALARMS for seq, day in ended.get(e.stage, ())
             if seq > e.seq and day < (e.occurred_on or local_day(e.at))}
 
 

@@ -75,7 +75,7 @@ def environment(language: str) -> Environment:
     env.filters["percent"] = lambda share: format_percent(share, format="#,##0.0 %", locale=language)
     env.globals["language"] = language
     env.globals["reads_reports"] = reads_reports
-    env.globals["alarm_note"] = lambda label: alarm_note(label, language, env.filters["day"])
+    env.globals["note_of"] = lambda event, label: note_of(EventKind(event), label, language, env.filters["day"])
     # A body named by its actor (the registry's `responsible` for a deciding body) under its agency code, as the rest of a page
     # names it (found by a re-check: "Bộ Tư pháp (MOJ)" beside "Bộ Tư pháp (BTP)").
     env.globals["agency_of"] = lambda code: BODY_CODES.get(Actor(code), code) if code in Actor.__members__ else code
@@ -100,8 +100,14 @@ _ALARM_NOTES = (
 )
 
 
-def alarm_note(label: str, language: str, day) -> str:
-    """An alarm's note (`label`) in `language`, its day written by `day`; a note of another kind as it is."""
+# What time raises against a stage's deadline (`draft.tick`).
+ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
+
+
+def note_of(event: EventKind, label: str, language: str, day) -> str:
+    """An event's note (`label`): an alarm's in `language`, its day written by `day`; any other as the draft wrote it."""
+    if event not in ALARMS:
+        return label
     catalogue = translations(language)
     for pattern, sentence in _ALARM_NOTES:
         if (found := pattern.fullmatch(label)) is not None:
