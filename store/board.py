@@ -268,7 +268,7 @@ class Raised:
 def _raised(readable: str) -> str:
     """SQL: the open drafts `readable` admits whose current stage raised something to one of the levels $2 names, with
     the latest such event `e`: an escalation while the draft is overdue (an approved postponement since makes it on time),
-    a conflict until a postponement is decided again or the approved date is within the cut-off, a lost round while the
+    a conflict until a postponement is approved again or the approved date is within the cut-off, a lost round while the
     stage lasts."""
     return (
         "FROM submissions s CROSS JOIN LATERAL (SELECT seq, event, label, occurred_on, occurred_at FROM audit_events a "
@@ -277,8 +277,11 @@ def _raised(readable: str) -> str:
         # The drafts that ever raised one, found by the events' index: a few among many, each then looked at.
         f"WHERE s.submission_id IN (SELECT submission_id FROM audit_events WHERE event = ANY($3) AND escalation_level = ANY($2)) "
         f"AND {readable} AND {OPEN} AND (e.event <> 'ESCALATION' OR s.stage_deadline < $4) "
+        # A refusal since leaves the approved date standing, and the conflict with it (found by a Government Office's trial: the
+        # Prime Minister kept his date by refusing another, the status still said the conflict stood, the inbox dropped it);
+        # an approval since either ends it or raises it anew.
         "AND (e.event <> 'POSTPONEMENT_CONFLICT' OR NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
-        "AND d.event = 'POSTPONEMENT_DECIDED' AND d.seq > e.seq) "
+        "AND d.event = 'POSTPONEMENT_DECIDED' AND d.approved AND d.seq > e.seq) "
         # Nor once the sitting has moved so that the approved date is within its cut-off: the registry's cut-off is then that
         # date (found by a Government Office's trial: the draft said the conflict had ended, the inbox still listed it).
         "AND (s.cutoff IS NULL OR s.cutoff_stage IS DISTINCT FROM s.stage OR s.stage_deadline > s.cutoff))")
@@ -288,7 +291,7 @@ async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLeve
                     today: date) -> tuple[list[Raised], int]:
     """The open drafts whose current stage raised to `level` (the Government Office, VPCP, or the National Assembly
     Office, VPQH, and what they raised higher, `RAISED_ABOVE`; the Deputy Prime Minister; the Standing Committee) what it still has to see to: an escalation while the draft is overdue (`today`, Ha Noi), an approved
-    date's conflict with its cut-off until the postponement is decided again, a round lost; oldest deadline first, each
+    date's conflict with its cut-off until a postponement is approved again, a round lost; oldest deadline first, each
     with the latest such event of the stage; and how many other ministries' classified drafts besides, which the reader
     may not see (found by a National Assembly Office official's trial: a conflict "raised to the National Assembly
     Office" was on no page of the Office's)."""

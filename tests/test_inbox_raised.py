@@ -10,7 +10,7 @@ import uuid
 from datetime import date, timedelta
 
 from activities.database import create_pool
-from schemas.enums import CallerRole
+from schemas.enums import CallerRole, Stage
 from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
 
@@ -143,3 +143,44 @@ async def test_a_classified_drafts_postponement_is_named_to_who_decides_it_by_it
         assert f"<code>{sid}</code>" in notice and f'href="/board/drafts/{sid}"' not in prime_minister, prime_minister[-3000:]
         await signed_in(http, pool, language="vi", agency="BTP", role=CallerRole.MOJ)
         assert sid not in is_page(await http.get("/board/inbox"), 200)  # not who decides it
+
+
+async def test_a_conflict_the_prime_minister_keeps_by_refusing_a_new_date_stays_in_the_government_offices_inbox(fresh_database_url):
+    """Found by a Government Office's trial: the Prime Minister approved a date after the session's cut-off (a conflict,
+    raised to the Government Office); the lead ministry asked to come back to the cut-off and he refused. His date stands,
+    and the status still says the conflict stands; the Office's inbox dropped it, ended by any decision since, a refusal
+    too. An approval to a date within the cut-off ends it."""
+    import asyncpg
+
+    from schemas.enums import EscalationLevel
+    from store.board import raised_to
+    from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponed, session
+    from tests.test_approved_dates_on_the_calendar import TODAY, written
+    from workflows import draft, sessions
+    from workflows.change import Record
+
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        request = core_request(target=session(2, 200))
+        state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, session(3, 380)])
+        await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
+        now = NOW + timedelta(hours=1)
+        cutoff = sessions.statutory_deadline(state)
+        approved = cutoff + timedelta(days=10)
+        state = await written(db, postponed(state, approved, now))
+
+        async def listed() -> bool:
+            rows, _ = await raised_to(db, EscalationLevel.VPCP, own_agency=None, today=TODAY)
+            return request.submission_id in [raised.row.submission_id for raised in rows]
+
+        assert await listed()
+        state = await written(db, ask_postponement(state, cutoff, now + timedelta(hours=1)))
+        state = await written(db, answer_postponement(state, now + timedelta(hours=2), approved=False))
+        assert state.deadline == approved and sessions.postponement_conflict(state, now + timedelta(hours=2)) is not None
+        assert await listed(), "the conflict the draft still reports left the Government Office's inbox"
+        state = await written(db, ask_postponement(state, cutoff, now + timedelta(hours=3)))
+        state = await written(db, answer_postponement(state, now + timedelta(hours=4), approved=True))
+        assert sessions.postponement_conflict(state, now + timedelta(hours=4)) is None
+        assert not await listed()
+    finally:
+        await db.close()

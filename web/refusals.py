@@ -72,6 +72,8 @@ SENTENCES = {
     "outcome_allowed": "The rulebook does not allow this outcome at this stage.",
     "stage_authority": "Under the rulebook, your role does not decide at this stage.",
     "withdrawal_authority": "Your role may not withdraw this draft.",
+    "postponement_authority": "Under the rulebook, your role does not decide a postponement at this stage.",
+    "sessions_in_order": "A legislature's sessions open in the order of their numbers: this date puts the session out of order.",
     "before_passage": "The law has been passed: it is promulgated, not withdrawn.",
     "lead_ministry_only": "Only the draft's lead ministry may send this.",
     "examining_committee_only": "Only the committee that leads the draft's examination may send this.",
