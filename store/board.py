@@ -180,6 +180,10 @@ class PostponementAsked:
     # Government's decision's cut-off was said by `legis status`, not by the inbox that decides it).
     later_cutoff: date | None = None
     later_stage: Stage | None = None
+    # The date asked is before the deadline in force, none approved at the stage: the calendar moved the deadline since it
+    # was asked, and the draft refuses its approval (`rules.check_postponement_decision`, found by a Government Office's
+    # trial: the inbox offered "Approve: the deadline becomes" that date, the status said it could not be).
+    unapprovable: bool = False
 
 
 async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
@@ -192,7 +196,10 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         f"SELECT {_COLUMNS}, CASE WHEN {registry.approved_standing('s')} THEN cutoff_counted ELSE cutoff END AS cutoff, cutoff_stage, "
         "cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
         "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request, "
-        "coalesce((SELECT extraordinary FROM na_sessions WHERE code = s.target_session), false) AS extraordinary FROM submissions s "
+        "coalesce((SELECT extraordinary FROM na_sessions WHERE code = s.target_session), false) AS extraordinary, "
+        "e.requested_deadline < s.stage_deadline AND NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
+        f"AND d.event = 'POSTPONEMENT_DECIDED' AND d.approved AND d.stage = s.stage AND {audit.after_stage_began('d', 's.submission_id')}) "
+        "AS unapprovable FROM submissions s "
         "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at, late_request FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
         f"AND {audit.after_stage_began('a', 's.submission_id')} ORDER BY a.seq DESC LIMIT 1) e "
@@ -206,9 +213,10 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
         here, late, extraordinary = stage == fields["stage"], bool(fields.pop("late_request")), fields.pop("extraordinary")
+        unapprovable = bool(fields.pop("unapprovable"))
         found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting,
                                        late_request=late, extraordinary=extraordinary, later_cutoff=None if here else cutoff,
-                                       later_stage=None if here or stage is None else Stage(stage)))
+                                       later_stage=None if here or stage is None else Stage(stage), unapprovable=unapprovable))
     return found
 
 

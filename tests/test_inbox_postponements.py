@@ -191,3 +191,39 @@ async def test_the_deciding_inbox_says_a_date_asked_at_appraisal_is_after_the_go
             named = stage_name_vi(request.process_version, Stage.GOVERNMENT_DECISION)
             assert f"The date asked is after the cut-off {cutoff.day:%b} {cutoff.day.day}, {cutoff.day.year} for {named}, counted back from" in card, card
             assert "It slips to a later session when it reaches that stage." in card, (role, card)
+
+
+async def test_the_deciding_inbox_says_a_date_asked_before_the_deadline_now_cannot_be_approved(dev_env, pool):
+    """Found by a Government Office's trial: a date asked after the cut-off, then the session moved later, so that the
+    deadline the calendar gives is after the date asked. `legis status` said the request "cannot be approved
+    (later_than_current)"; the Prime Minister's inbox offered "Approve: the deadline becomes" that date, and said nothing
+    until the approval sent from it was refused. It says so, and offers the refusal alone."""
+    client = dev_env.client
+    async with app_over(client, pool) as http:
+        request, status, _, _ = await asked_at_government_decision(http, client, pool)
+        sid, cutoff, target = request.submission_id, status.stage_deadline, request.target_session
+        await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=False, actor=Actor.PM,
+                                                                           agency_code="CP", role=Role.PRIME_MINISTER, official="x", reason="chưa đủ căn cứ"))
+        asked_for = cutoff + timedelta(days=5)
+        await drafts.request_postponement(client, sid, PostponementRequest(
+            stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code="BTC", role=Role.MINISTER, official="x",
+            new_deadline=asked_for, reason="chờ ý kiến"))
+        await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)
+
+        async def card() -> str:
+            inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+            at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
+            return inbox[at:inbox.index("</li>", at)]
+
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
+                                               sid), lambda n: n == 2)
+        assert "cannot be approved" not in (offered := await card()) and 'value="APPROVE"' in offered, offered  # within what may be approved
+        later = target.model_copy(update={"opens_on": target.opens_on + timedelta(days=30)})
+        await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(later,), changed_by="VPQH"))
+        now = await drafts.status(client, sid)
+        assert now.stage_deadline > asked_for and [w for w in now.warnings if "cannot be approved (later_than_current)" in w], now.warnings
+        await eventually(lambda: pool.fetchval("SELECT stage_deadline FROM submissions WHERE submission_id = $1", sid), lambda day: day > asked_for)
+        said = await card()
+        day = now.stage_deadline
+        assert f"The date asked is before the deadline in force now, {day:%b} {day.day}, {day.year}, which the calendar moved" in said, said
+        assert 'value="APPROVE"' not in said and 'value="REFUSE"' in said, said
