@@ -64,7 +64,8 @@ async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_in
         await signed_in(http, pool, language="en", agency="BNNMT", role=CallerRole.LEAD_MINISTRY)
         ministry = is_page(await http.get("/board/inbox"), 200)
     assert "Việc báo cáo lên cơ quan" in vpqh and conflict in vpqh and "(POSTPONEMENT_CONFLICT," in vpqh, vpqh[-3000:]
-    assert "the National Assembly Office resolves it with UBTVQH" in vpqh
+    # Said in the page's language (found by a Government Office's trial: in English on its Vietnamese inbox).
+    assert "ngày đã được chấp thuận, 09/04/2027, sau hạn chót 22/03/2027 của kỳ họp 16-3; Văn phòng Quốc hội xử lý với Ủy ban Thường vụ Quốc hội" in vpqh
     assert escalated not in vpqh and done_with not in vpqh and ended not in vpqh
     assert "Raised to your office" in vpcp and escalated in vpcp and conflict not in vpcp
     # Postponed since, the draft is on time, as its own page says: the office is not sent to chase it.
@@ -184,3 +185,21 @@ async def test_a_conflict_the_prime_minister_keeps_by_refusing_a_new_date_stays_
         assert not await listed()
     finally:
         await db.close()
+
+
+def test_a_conflicts_note_reads_in_the_pages_language_whatever_its_sitting():
+    from schemas.enums import EventKind
+    from web.render import note_of
+
+    def day(d: date) -> str:
+        return f"{d:%d/%m/%Y}"
+
+    meeting = ("the approved date 2027-05-05 is after the cut-off 2027-04-26 for Standing Committee meeting UBTVQH-52 before session "
+               "16-2; the Government Office resolves it with PM")
+    assert note_of(EventKind.POSTPONEMENT_CONFLICT, meeting, "vi", day) == (
+        "ngày đã được chấp thuận, 05/05/2027, sau hạn chót 26/04/2027 của phiên họp UBTVQH-52 của Ủy ban Thường vụ Quốc hội trước "
+        "kỳ họp 16-2; Văn phòng Chính phủ xử lý với Thủ tướng Chính phủ")
+    assert note_of(EventKind.POSTPONEMENT_CONFLICT, CONFLICT, "en", day) == (
+        "the approved date 09/04/2027 is after the cut-off 22/03/2027 for session 16-3; the National Assembly Office resolves it "
+        "with the Standing Committee of the National Assembly")
+    assert note_of(EventKind.POSTPONEMENT_CONFLICT, "a note of another shape", "vi", day) == "a note of another shape"

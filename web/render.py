@@ -90,34 +90,60 @@ def environment(language: str) -> Environment:
     return env
 
 
-# The follow-up's own notes on its alarms (`workflows.follow_up`), said in the page's language (found by a re-check: English
-# under each alarm of a Vietnamese timeline); any other note as the draft wrote it.
-_ALARM_NOTES = (
-    (re.compile(r"(?P<n>\d+)% of the window elapsed"), "%(n)s%% of the time allowed has elapsed"),
-    (re.compile(r"(?P<n>\d+) days before the deadline"), "%(n)s days before the deadline"),
-    (re.compile(r"deadline (?P<day>\d{4}-\d\d-\d\d) passed"), "the deadline, %(day)s, has passed"),
-    (re.compile(r"escalated to (?P<level>[A-Z_]+)"), "escalated to %(level)s"),
+# The draft's own notes on its alarms (`workflows.follow_up`) and on an approved date's conflict with its sitting
+# (`Change.raise_conflict`), said in the page's language (found by a re-check: English under each alarm of a Vietnamese
+# timeline; by a Government Office's trial: the conflict it must resolve, in English in its Vietnamese inbox); any other
+# note as the draft wrote it.
+_DAY = r"\d{4}-\d\d-\d\d"
+_NOTES = {
+    EventKind.WARNING: (
+        (re.compile(r"(?P<n>\d+)% of the window elapsed"), "%(n)s%% of the time allowed has elapsed"),
+        (re.compile(r"(?P<n>\d+) days before the deadline"), "%(n)s days before the deadline"),
+    ),
+    EventKind.DEADLINE_PASSED: ((re.compile(rf"deadline (?P<day>{_DAY}) passed"), "the deadline, %(day)s, has passed"),),
+    EventKind.ESCALATION: ((re.compile(r"escalated to (?P<level>[A-Z_]+)"), "escalated to %(level)s"),),
+    EventKind.POSTPONEMENT_CONFLICT: (
+        (re.compile(rf"the approved date (?P<approved>{_DAY}) is after the cut-off (?P<cutoff>{_DAY}) for (?P<sitting>.+); "
+                    r"(?P<office>the Government Office|the National Assembly Office) resolves it with (?P<by>[A-Z_]+)"),
+         "the approved date %(approved)s is after the cut-off %(cutoff)s for %(sitting)s; the %(office)s resolves it with the %(by)s"),
+    ),
+}
+_SITTINGS = (
+    (re.compile(r"session (?P<session>\S+)"), "session %(session)s"),
+    (re.compile(r"Standing Committee meeting (?P<meeting>\S+) before session (?P<session>\S+)"),
+     "Standing Committee meeting %(meeting)s before session %(session)s"),
 )
-
+_OFFICES = {"the Government Office": "VPCP", "the National Assembly Office": "VPQH"}
 
 # What time raises against a stage's deadline (`draft.tick`).
 ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
 
 
+def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
+    """`label` in the catalogue's language, by the first of `patterns` it matches whole; None if it matches none."""
+    for pattern, sentence in patterns:
+        if (found := pattern.fullmatch(label)) is None:
+            continue
+        said = found.groupdict()
+        for name in ("day", "approved", "cutoff"):
+            if name in said:
+                said[name] = day(date.fromisoformat(said[name]))
+        if "level" in said and said["level"] in EscalationLevel.__members__:
+            said["level"] = catalogue.gettext(LEVEL_NAMES[EscalationLevel(said["level"])])
+        if "by" in said:
+            said["by"] = actor_name(said["by"], catalogue) or said["by"]
+        if "office" in said:
+            said["office"] = actor_name(_OFFICES[said["office"]], catalogue)
+        if "sitting" in said:
+            said["sitting"] = _said(_SITTINGS, said["sitting"], catalogue, day) or said["sitting"]
+        return catalogue.gettext(sentence) % said
+    return None
+
+
 def note_of(event: EventKind, label: str, language: str, day) -> str:
-    """An event's note (`label`): an alarm's in `language`, its day written by `day`; any other as the draft wrote it."""
-    if event not in ALARMS:
-        return label
-    catalogue = translations(language)
-    for pattern, sentence in _ALARM_NOTES:
-        if (found := pattern.fullmatch(label)) is not None:
-            said = found.groupdict()
-            if "day" in said:
-                said["day"] = day(date.fromisoformat(said["day"]))
-            if "level" in said and said["level"] in EscalationLevel.__members__:
-                said["level"] = catalogue.gettext(LEVEL_NAMES[EscalationLevel(said["level"])])
-            return catalogue.gettext(sentence) % said
-    return label
+    """An event's note (`label`): an alarm's or a conflict's in `language`, its days written by `day`; any other as the
+    draft wrote it."""
+    return _said(_NOTES.get(event, ()), label, translations(language), day) or label
 
 
 def language_of(request: Request) -> str:
