@@ -215,6 +215,9 @@ def print_status(view: StatusView) -> None:
         asked = view.pending_postponement
         late = " (late request: asked in the last days before the deadline, or after it)" if view.pending_postponement_late else ""
         rows.append(("postponement asked", f"to {day(asked.new_deadline)} by {asked.actor.value}/{asked.agency_code}: awaiting decision{late}"))
+        if view.pending_postponement_deciders:
+            rows.append(("who may decide it", "; ".join(f"{d.actor.value}: {', '.join(r.value for r in d.roles)}"
+                                                        for d in view.pending_postponement_deciders) + " (legis decide-postponement)"))
     for open_point in view.open_points:
         rows.append((f"disagreement {open_point.point.point_id}", f"{', '.join(open_point.point.parties)}: awaiting {open_point.with_actor.value}"))
     if view.escalated_to:

@@ -173,6 +173,10 @@ class StatusView(View):
     pending_postponement: PostponementRequest | None = None
     pending_postponement_late: bool = Field(default=False, description="the pending postponement was asked in the last days before "
                                             "the deadline, or after it (xin lùi sát hạn), as its POSTPONEMENT_REQUESTED event says")
+    # Found by a Government Office's trial: a ministry reading the status could not tell who decides its request.
+    pending_postponement_deciders: tuple[DeciderView, ...] = Field(
+        default=(), description="who may decide the pending postponement, with their roles (the stage's rule's postponement_authority "
+        "in the draft's rulebook edition); empty with none pending")
     postponement: ApprovedPostponement | None = Field(default=None, description="the approved postponement in force at this stage")
     open_points: tuple[OpenPoint, ...] = Field(default=(), description="disagreements awaiting a ruling; they block the review")
     escalated_to: EscalationLevel | None = Field(default=None, description="while the draft is overdue, the highest level of the "

@@ -244,3 +244,23 @@ def test_an_ordinance_whose_only_meeting_is_before_the_session_before_is_not_tol
     off = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(before, target), meetings=(early,), changed_by="VPQH"), NOW).state
     [said] = [w for w in views.warnings(off, NOW) if "no Standing Committee meeting" in w]
     assert said.startswith(f"no Standing Committee meeting is announced between {before.code} and {target.code}"), said
+
+
+@pytest.mark.parametrize(("stage", "deciders"), [(Stage.APPRAISAL, {Actor.DEPUTY_PM, Actor.PM}), (Stage.GOVERNMENT_DECISION, {Actor.PM})])
+def test_the_status_says_who_decides_a_pending_postponement(stage, deciders):
+    """Found by a Government Office's trial: `legis status` said "postponement asked ... awaiting decision", and neither it
+    nor the API said who decides it (at GOVERNMENT_DECISION the Prime Minister alone, from edition 2025.8)."""
+    from cli.drafts import print_status
+    from cli.output import out
+
+    state = core_state(core_request(target=session(2, 200)), at=stage, sessions=[session(2, 200)])
+    assert views.status(state, "w", NOW).pending_postponement_deciders == ()
+    asked = ask_postponement(state, state.deadline + timedelta(days=10), NOW).state
+    view = views.status(asked, "w", NOW)
+    assert {d.actor for d in view.pending_postponement_deciders} == deciders
+    assert Role.PRIME_MINISTER in next(d.roles for d in view.pending_postponement_deciders if d.actor is Actor.PM)
+    with out.capture() as captured:
+        print_status(view)
+    said = " ".join(captured.get().split())
+    assert "who may decide it" in said and "PM: PRIME_MINISTER (legis decide-postponement)" in said, said
+    assert views.status(answer_postponement(asked, NOW).state, "w", NOW).pending_postponement_deciders == ()

@@ -82,6 +82,8 @@ def status(state: DraftState, workflow_id: str, now: datetime) -> StatusView:
         last_vote=state.last_vote,
         pending_postponement=state.pending_postponement,
         pending_postponement_late=_asked_late(state),
+        pending_postponement_deciders=() if state.pending_postponement is None else tuple(
+            DeciderView(actor=d.actor, roles=d.roles) for d in state.rulebook.rule(state.stage).postponement_authority),
         postponement=state.postponement,
         open_points=state.open_points,
         escalated_to=_escalated_to(state),
