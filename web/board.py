@@ -76,7 +76,8 @@ def drafts_by_sitting(sittings: list[board.Sitting], rows: list, today: date) ->
     the two, names that sitting under the other (under the meeting, a session's cut-off may fall after the meeting)."""
     under: dict[str, list] = {}
     for row in rows:
-        under.setdefault(row["target_session"], []).append(row)
+        if row["at_session"]:  # an ordinance not referred to the Assembly is on no session's agenda (`store.board`)
+            under.setdefault(row["target_session"], []).append(row)
         if row["committee_meeting"]:
             under.setdefault(row["committee_meeting"], []).append(row)
     marks = {row["submission_id"]: standing_of_row(row, today) for row in rows}
