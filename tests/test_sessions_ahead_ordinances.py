@@ -51,3 +51,18 @@ async def test_an_ordinance_is_on_no_sessions_agenda_and_an_adopted_one_is_aimed
     # sitting ahead; the adopted one is promulgated, aimed at none.
     elsewhere = next((block for block in re.split(r"<section ", page) if 'id="s-elsewhere"' in block), "")
     assert drafting.submission_id in elsewhere and adopted.submission_id not in elsewhere, elsewhere
+
+
+async def test_an_ordinances_page_gives_the_presidents_reconsideration_window(api, pool):
+    """Found by a National Assembly Office's trial: `legis status` and the President's inbox said until when the President
+    may ask the Standing Committee to reconsider the ordinance; the draft's page, which the Office reads, did not."""
+    today = local_day(datetime.now(UTC))
+    target = TargetSession(legislature=57, session=4, opens_on=today + timedelta(days=300))
+    ordinance = passed_through(start_request(ministry="BTP", law_kind=LawKind.ORDINANCE, target=target, prefix="ORD"), BEFORE_THE_ASSEMBLY,
+                               today - timedelta(days=2))
+    await _started(api, pool, ordinance)
+    status = (await api.get(f"/v1/submissions/{ordinance.submission_id}", headers=await bearer(pool, "VPQH", CallerRole.OPERATOR))).json()
+    day = datetime.fromisoformat(status["pending"]["reconsider_by"]).date()
+    await signed_in(api, pool, agency="VPQH")
+    page = is_page(await api.get(f"/board/drafts/{ordinance.submission_id}"), 200)
+    assert f"Chủ tịch nước có thể đề nghị Ủy ban Thường vụ Quốc hội xem xét lại pháp lệnh đến hết ngày {day:%d/%m/%Y}" in page, page[:3000]

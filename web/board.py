@@ -20,7 +20,7 @@ from pydantic import BeforeValidator
 from api import permissions
 from api.deps import TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
-from schemas.enums import Actor, EventKind, Stage
+from schemas.enums import Actor, EventKind, LawKind, Stage
 from schemas.messages import AgencyCode
 from schemas.records import RegistryRow
 from schemas.text import PG_INT_MAX
@@ -263,6 +263,19 @@ async def _open_points(request: Request, row: RegistryRow) -> tuple[OpenPoint, .
     return view.open_points if view else None
 
 
+async def _reconsider_by(request: Request, row: RegistryRow) -> date | None:
+    """An ordinance's at PROMULGATION: the last day the President may ask the Standing Committee to reconsider it, asked of
+    the draft (`PendingDecision.reconsider_by`; found by a National Assembly Office's trial: said by `legis status` and the
+    President's inbox, not by the page the Office reads); None for a law, or when the draft does not answer."""
+    if row.stage is not Stage.PROMULGATION or row.ended:
+        return None
+    kinds = await database(board.law_kinds(request.app.state.pool, [row.submission_id]))
+    if kinds.get(row.submission_id, LawKind.ORDINANCE) is not LawKind.ORDINANCE:
+        return None
+    view = await asked_status(request, row.submission_id)
+    return view.pending.reconsider_by if view and view.pending and view.stage is row.stage else None
+
+
 @router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters("before"))])
 async def draft_page(request: Request, submission_id: str, before: Annotated[int | None, Query(ge=1, le=PG_INT_MAX)] = None) -> Response:
     """A draft's path as a timeline: stages entered and finished (on time or late), deadlines, postponements, consultation
@@ -289,7 +302,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
     postponed = (st is not None and st.cutoff is not None and st.cutoff_stage is row.stage and st.cutoff == row.stage_deadline
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
-    return with_timing(page(request, "draft.html", row=row, entries=in_order_of_happening(history.entries), earlier=earlier,
+    return with_timing(page(request, "draft.html", row=row, reconsider_by=await _reconsider_by(request, row), entries=in_order_of_happening(history.entries), earlier=earlier,
                             superseded=ended_before_raised(history.entries),
                             asked=None if row.ended else pending_postponement(current), approved=approved_postponement(current, row),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
