@@ -27,6 +27,7 @@ from schemas.calendar import (
     SessionCalendar,
     StandingCommitteeMeeting,
     TargetSession,
+    as_typed_in_filters,
     check_meeting,
     check_not_past,
     check_session_order,
@@ -108,6 +109,7 @@ def set_session(
     if no_phases and phase:
         raise Invalid("no_phases: --no-phases sets the session without phases, and --phase gives them: give one or the other",
                       field="no_phases", rule="phases_or_none")
+    code = as_typed_in_filters(code)  # "16-e3" is 16-E3, as the lists read it (found by a National Assembly Office's trial)
     if extraordinary and (regular := re.fullmatch(r"([0-9]+)-([0-9]+)", code)):
         code = f"{regular[1]}-E{regular[2]}"  # `--extraordinary` is the E of the code
     try:
@@ -254,6 +256,7 @@ def remove_session(
     from store.registry import running_drafts_aimed_at
 
     choose(output, as_json)
+    code = as_typed_in_filters(code)
 
     async def store(db) -> None:
         known = await sessions(db)

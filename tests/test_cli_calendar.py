@@ -280,3 +280,19 @@ async def test_a_session_held_in_phases_is_not_moved_without_them_unsaid(cli, fr
             assert code == 0 and ("moved from" not in err if on == moved - timedelta(days=30) else f"(moved from {moved - timedelta(days=30)})" in err), err
     finally:
         await db.close()
+
+
+async def test_an_extraordinary_sessions_code_is_read_in_either_case(cli, fresh_database_url):
+    """Found by a National Assembly Office's trial: `legis list --session 16-e2` read 16-E2, `set-session 16-e3` was refused."""
+    opens_on = date.today() + timedelta(days=900)
+    assert (await cli("calendar", "set-session", "48-1", "--opens-on", str(opens_on), "--by", "VPQH"))[0] == 0
+    code, _, err = await cli("calendar", "set-session", "48-e3", "--opens-on", str(opens_on), "--by", "VPQH")
+    assert code == 0, err
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        assert await db.fetchval("SELECT extraordinary FROM na_sessions WHERE code = '48-E3'") is True
+        assert await db.fetchval("SELECT count(*) FROM na_sessions WHERE code = '48-e3'") == 0
+    finally:
+        await db.close()
+    code, _, err = await cli("calendar", "remove-session", "48-e3", "--by", "VPQH")
+    assert code == 0 and "session 48-E3 removed" in err, err
