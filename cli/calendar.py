@@ -175,8 +175,9 @@ def _warn_during_session(meeting: StandingCommitteeMeeting, announced: list[Targ
         last = session.phases[-1].ends_on if session.phases else session.opens_on
         if session.opens_on <= meeting.meets_on <= last:
             warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, during session {session.code} ({session.sitting}): it is the "
-                 "meeting before no session, so no draft counts a cut-off back from it; if the day is mistyped, set it again with the "
-                 "right one")
+                 "meeting before no session, so no draft counts a cut-off back from it (an ordinance sent back by the President is "
+                 "still reconsidered at the first meeting after it came back, this one included); if the day is mistyped, set it "
+                 "again with the right one")
         elif not session.phases and last < meeting.meets_on <= last + timedelta(days=SITTING_DAYS):
             # Found by a new engineer: set the day after a session opened, it became the meeting before the next one unsaid.
             warn(f"meeting {meeting.code} is on {day(meeting.meets_on)}, {counted((meeting.meets_on - session.opens_on).days, 'day', True)} after session "

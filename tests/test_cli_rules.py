@@ -303,7 +303,10 @@ def test_set_meeting_warns_of_a_meeting_during_a_regular_session_only():
         with err.capture() as captured:
             _warn_during_session(StandingCommitteeMeeting(code="UBTVQH-60", meets_on=day), [called, phased])
         said[day] = captured.get()
+    # Nor understated: an ordinance sent back is reconsidered at the next meeting, whichever it is (found by a National
+    # Assembly Office's trial: two reconsiderations moved to a meeting said to count for no draft).
     assert all("during session 16-3" in said[d] and "the meeting before no session" in said[d]
+               and "an ordinance sent back by the President is still reconsidered at the first meeting after it came back" in " ".join(said[d].split())
                for d in (date(2027, 10, 20), date(2027, 11, 10), date(2027, 11, 30))), said
     assert said[date(2027, 12, 1)] == "" and said[date(2027, 8, 2)] == "", said
     # A session given no phases sits on its opening day only, as far as the draft knows: a meeting in the weeks after is
