@@ -86,6 +86,8 @@ async def test_a_classified_drafts_conflict_raised_to_the_office_is_counted_in_i
         await pool.close()
     assert sid not in page and "2027-03-22" not in page  # nothing of the draft itself
     assert "Nothing waits for your agency." not in page and "1 classified draft also raised something to your office" in page, page[-2000:]
+    # Under its own heading, when it is the only one (found by a Government Office's trial: under the drafts waiting for a decision).
+    assert page.index("<h2>Raised to your office</h2>") < page.index("1 classified draft also raised something"), page[-2000:]
 
 
 async def test_a_draft_waiting_past_its_deadline_is_said_overdue_in_the_inbox_of_who_must_act(pool):
