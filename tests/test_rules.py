@@ -77,6 +77,14 @@ def test_missing_required_document_is_named():
     assert "DRAFT_TEXT" in str(r)
 
 
+def test_a_body_that_files_nothing_is_told_to_give_its_report_with_its_decision():
+    """Found by a Government Office's trial: the Ministry of Justice, deciding its appraisal without its report, was told to
+    "file it first (legis file; the lead ministry's filings)"; only the lead ministry files."""
+    d = decision(REQUEST, Stage.APPRAISAL).model_copy(update={"documents": ()})
+    assert refusal(at(Stage.APPRAISAL), d).message == ("APPRAISAL cannot be decided without APPRAISAL_REPORT: give it in the decision's "
+                                                      "documents; only the lead ministry files documents beforehand (legis file)")
+
+
 def test_documents_already_in_the_dossier_count():
     d = decision(REQUEST, Stage.APPRAISAL).model_copy(update={"documents": ()})
     rules.check_decision(at(Stage.APPRAISAL, dossier=(document(DocumentKind.APPRAISAL_REPORT),), filed_here=(DocumentKind.APPRAISAL_REPORT,)), d, NOW)
@@ -93,7 +101,7 @@ def test_the_appraisal_reports_filed_at_earlier_stages_go_with_the_dossier_to_th
     assert r.message.startswith("EXAMINATION cannot be decided without EXAMINATION_REPORT filed anew (one filed for an earlier decision or stage does not count): ")
     # Nothing of the kind filed before: the kind is named as any missing one.
     assert refusal(at(Stage.EXAMINATION, dossier=dossier[:2]), d).message == ("EXAMINATION cannot be decided without EXAMINATION_REPORT: give it "
-                                                                             "in the decision's documents, or file it first (legis file; the lead ministry's filings)")
+                                                                             "in the decision's documents; only the lead ministry files documents beforehand (legis file)")
 
 
 @pytest.mark.parametrize(("where", "renewed"), [

@@ -103,10 +103,12 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         lacking = [", ".join(kind.value for kind in missing if kind not in stale)] if len(stale) < len(missing) else []
         if stale:
             lacking.append(f"{', '.join(kind.value for kind in stale)} filed anew (one filed for an earlier decision or stage does not count)")
-        # What to do, said (found by a new user): the decision carries them, or the lead ministry files them first.
+        # What to do, said (found by a new user), to a body that files nothing as the lead ministry's filing (found by a
+        # Government Office's trial: the Ministry of Justice was told to file its own report).
+        them, files = "it" if len(missing) == 1 else "them", any(d.actor is decision.actor for d in state.rulebook.filing)
         raise Refused("documents", "required_documents", f"{state.stage.value} cannot be decided without {' and without '.join(lacking)}: "
-                      f"give {(them := 'it' if len(missing) == 1 else 'them')} in the decision's documents, or file {them} first (legis file; "
-                      "the lead ministry's filings)", INVALID)
+                      f"give {them} in the decision's documents" + (f", or file {them} first (legis file; the lead ministry's filings)" if files
+                      else "; only the lead ministry files documents beforehand (legis file)"), INVALID)
     if decision.outcome is Outcome.CARRY_OVER and (carry_to := as_named(state, decision.carry_to)):
         # One entered under way from a session that has ended goes to a session after its day (thirteenth generation).
         ended = imported and state.generation >= 13 and decision.occurred_on and at_an_ended_session(state, decision.occurred_on)
@@ -402,9 +404,8 @@ def check_open(state: DraftState, field: str) -> None:
 def check_stage(state: DraftState, claimed: Stage) -> None:
     check_open(state, "stage")
     if claimed is not state.stage:
-        # Stale, whichever way the draft went: the caller's view of it is not the draft's (read it again). Judging by the
-        # path (left behind: stale; ahead: out of turn) gave one rule two kinds, and got a return loop wrong: a message for
-        # APPRAISAL after the draft went back to DRAFTING names a stage the path puts ahead of it, though it has left it.
+        # Stale, whichever way the draft went: the caller's view of it is not the draft's. Judged by the path, a return loop
+        # went wrong (a message for APPRAISAL after a return to DRAFTING names a stage ahead on the path, though it left it).
         raise Refused("stage", "current_stage_only", f"the draft is at {state.stage.value}, not {claimed.value}", STALE)
 
 
@@ -412,9 +413,8 @@ def check_occurred_on(state: DraftState, day: date | None, now: datetime, *, dec
     """An event entered afterwards happened at this stage: not in the future, not before the stage began; a `decision`,
     from the twelfth generation on, not before a decision already taken at this stage (a vote failed, a carry-over), and
     a decision or another message that `ends_stage` (a withdrawal from the programme), from the fourteenth, not before a
-    postponement asked or decided there (the stage was still open to postpone).
-    Days in Ha Noi. Raises Refused `occurred_on` (INVALID): `not_in_future`, `not_before_stage`, `not_before_last_decision`,
-    `not_before_postponement`."""
+    postponement asked or decided there (the stage was still open to postpone). Days in Ha Noi. Raises Refused
+    `occurred_on` (INVALID): `not_in_future`, `not_before_stage`, `not_before_last_decision`, `not_before_postponement`."""
     if day is None:
         return
     if day > local_day(now):
