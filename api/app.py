@@ -24,7 +24,7 @@ from api import problems
 from api.codec_server import codec_router
 from api.deps import rate
 from api.docs import serve_offline
-from api.plumbing import AroundRequest, BodyLimit, TrailingSlash
+from api.plumbing import PROBES, AroundRequest, BodyLimit, TrailingSlash
 from api.problems import ProblemDetail
 from api.routes import consultation, events, health, public, reports, submissions
 from schemas import glossary
@@ -152,6 +152,9 @@ _WEBHOOK_HEADERS = [
 ]
 
 
+HEALTH = {"$ref": "#/components/schemas/Health"}
+
+
 def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """Errors are `application/problem+json`, and requests other than health checks and the public's need the bearer
     token."""
@@ -164,7 +167,9 @@ def _with_problems_content(app: FastAPI) -> Callable[[], dict[str, Any]]:
         for path, operations in schema["paths"].items():
             for operation in operations.values():
                 for status, answer in operation.get("responses", {}).items():
-                    if status.startswith(("4", "5")) and "application/json" in answer.get("content", {}):
+                    # A health check's answer is its own shape, a failing one too (found by an integrator's trial: declared a problem).
+                    own = path in PROBES and answer.get("content", {}).get("application/json", {}).get("schema") == HEALTH
+                    if status.startswith(("4", "5")) and "application/json" in answer.get("content", {}) and not own:
                         answer["content"] = {"application/problem+json": answer["content"]["application/json"]}
                 if path in ("/healthz", "/readyz") or path.startswith("/v1/public/"):  # no token asked: none refused
                     operation.pop("security", None)
@@ -223,7 +228,8 @@ RETRY_AFTER = _header("seconds to wait before sending again", "30")
 CHALLENGE = _header("the scheme the token goes in", "Bearer")
 ALLOW = _header("the methods the path takes", "GET, HEAD")
 # The operations whose answers are read a page at a time by `Link` (`api.deps.link_after`, `link_next`).
-PAGED = frozenset({"listSubmissions", "readHistory", "readVersions", "readPublicComments", "readOpinionComments"})
+PAGED = frozenset({"listSubmissions", "readHistory", "readVersions", "readPublicComments", "readOpinionComments", "listPublicConsultations",
+                   "readPublicConsultation"})
 
 
 def _with_headers(schema: dict[str, Any]) -> None:

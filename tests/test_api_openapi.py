@@ -21,7 +21,7 @@ def test_the_openapi_document_names_its_operations_security_examples_and_problem
         assert operation["operationId"][0].islower() and "_" not in operation["operationId"], operation["operationId"]
         assert operation.get("tags"), path
         for status, answer in operation["responses"].items():
-            if status.startswith(("4", "5")):
+            if status.startswith(("4", "5")) and (path, status) != ("/readyz", "503"):
                 assert list(answer["content"]) == ["application/problem+json"], (path, method, status)
         if method == "post":
             content = operation["requestBody"]["content"]["application/json"]
@@ -96,3 +96,32 @@ def test_an_integers_bounds_are_integers_it_can_hold():
 
     walk(create_app().openapi())
     assert 2**63 - 1 in bounds and all(type(b) is int and -(2**63) <= b <= 2**63 - 1 for b in bounds), sorted(set(map(repr, bounds)))
+
+
+def test_a_failing_readiness_is_served_as_the_document_declares_it():
+    """Found by an integrator's trial: `/readyz` answered its 503 (the Health shape) as `application/json`, the document
+    declared `application/problem+json`; nor did it say when to ask again, as every other 503 does."""
+    from workers.health import readiness_response
+
+    declared = create_app().openapi()["paths"]["/readyz"]["get"]["responses"]["503"]
+    answer = readiness_response({"temporal": "failing: does not answer (TimeoutError)", "postgres": "ok"})
+    assert answer.status_code == 503 and list(declared["content"]) == [answer.media_type] == ["application/json"]
+    assert "Retry-After" in declared["headers"] and int(answer.headers["Retry-After"]) > 0
+    assert "Retry-After" not in readiness_response({"temporal": "ok", "postgres": "ok"}).headers
+
+
+def test_every_operation_answering_a_link_to_its_next_page_declares_it():
+    """Read off the routes that call `link_next` or `link_after` (found by an integrator's trial: the public consultations'
+    two pages sent `Link` undeclared)."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    document = create_app().openapi()
+    linking = {route.operation_id or route.name for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)
+               and any(call in inspect.getsource(route.endpoint) for call in ("link_next(", "link_after("))}
+    assert {"listSubmissions", "listPublicConsultations", "readPublicConsultation"} <= linking
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation["operationId"] in linking:
+                assert "Link" in operation["responses"]["200"]["headers"], operation["operationId"]

@@ -78,6 +78,9 @@ async def test_a_terminated_draft_is_marked_ended_everywhere_and_a_reset_one_run
         assert await overdue_now(pool, request) == 0
         assert sid not in (await registry.drafts_to_tell(pool, led_by=request.lead_ministry))[0]
         assert sid not in [r.submission_id for r in await board.inbox(pool, ["MOJ"], own_agency=None)]
+        # Nor in the list's `responsible` filter (found by an integrator's trial: a tracker polling it got the draft).
+        waiting, _, _ = await registry.page(pool, after=None, size=10, ministries=[request.lead_ministry], responsible="MOJ")
+        assert sid not in [r.submission_id for r in waiting]
         aimed = await board.drafts_aimed_at(pool, [request.target_session.code], [], own_agency=None)
         assert sid not in [r["submission_id"] for r in aimed]
         finished, _ = await board.drafts(pool, board.DraftFilter(state="FINAL", ministry=request.lead_ministry), FAR_AHEAD, own_agency=None)

@@ -44,10 +44,14 @@ async def dependency_checks(client: Client, pool: asyncpg.Pool) -> dict[str, str
     return results
 
 
+READY_AGAIN_SECONDS = 5
+
+
 def readiness_response(checks: dict[str, str]) -> JSONResponse:
     ready = all(result == "ok" for result in checks.values())
     body = Health(status="ready" if ready else "not ready", checks=checks)
-    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+    # A 503 says when to ask again, as every other 503 does (README).
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503, headers=None if ready else {"Retry-After": str(READY_AGAIN_SECONDS)})
 
 
 def worker_check(polling: bool, *, temporal: str) -> str:
