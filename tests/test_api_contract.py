@@ -279,6 +279,9 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     for path in (f"/v1/submissions/{sid}", f"/v1/submissions/{sid}/versions", f"/v1/submissions/{sid}/consultations/R-1",
                  f"/v1/submissions/{sid}/consultations/R-1/articles", f"/v1/public/consultations/{sid}/R-1"):
         problem(await api.get(path, params={"x": "1"}, headers=operator), 422, "unknown_parameter", "x")
+    # Bytes that are not UTF-8 once decoded are refused, not read as U+FFFD (found by an integrator's trial: `q=%FF%FF` listed nothing).
+    for query in ("q=%FF%FF", "q=ab%C3", "%FFq=ab"):
+        problem(await api.get(f"/v1/submissions?{query}", headers=operator), 422, "query_utf8")
     # One that takes one value, given twice, is refused: the last would win unseen (found by a new user).
     for twice in ([("session", "16-2"), ("session", "16-3")], [("size", "1"), ("size", "100")]):
         problem(await api.get("/v1/submissions", params=twice, headers=operator), 422, "parameter_once", twice[0][0])

@@ -51,6 +51,7 @@ SENTENCES = {
     "session_code": "A session code: the legislature and the session, e.g. 16-2; an extraordinary session with an E, e.g. 15-E9.",
     "regular_session_ordinal": "A regular session is numbered 1 to 12: an extraordinary session is written with an E, e.g. 15-E9.",
     "unknown_parameter": "This page takes no such choice.",
+    "query_utf8": "This address holds a character that is not UTF-8: type the choice again on the page.",
     "parameter_once": "This choice is given more than once: give it once.",
     "date_in_range": "This date is outside the calendar legis knows.",
     "after_since": "The end of the period must come after its start.",
