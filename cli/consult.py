@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import sys
 import uuid
 from collections.abc import Awaitable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -22,7 +24,7 @@ from cli.app import RequestId, RoundId, SubmissionId, identifier, json_file, who
 from cli.drafts import send, send_again
 from cli.failures import NotFound, Unavailable, from_refusal
 from cli.jsonfile import read_message
-from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, instant, out, pairs, plain, wants_json, warn, window_end
+from cli.output import AsJson, Format, Output, choose, emit_json, err, examples, instant, out, pairs, plain, wants_json, warn, window_end, written
 from schemas import messages
 from schemas.consultation import (
     Compilation,
@@ -281,7 +283,9 @@ EXPORT_PAGE = 1000
                                        "legis consult export BGDDT-2026-017 CONG-KHAI dieu-5.csv --article 5"))
 def export_public_comments(submission_id: SubmissionId, round_id: RoundId,
                            file: Annotated[Path, typer.Argument(help="the CSV file to write (UTF-8 with its byte-order mark, as "
-                                                                 "spreadsheets open it; replaced if it exists)", metavar="FILE")],
+                                                                 "spreadsheets open it; replaced if it exists); - for standard "
+                                                                 "output, as `legis export` and `legis report --csv` take it",
+                                                                 metavar="FILE", allow_dash=True)],
                            article: Annotated[int | None, typer.Option(parser=whole_number("article", 1, MAX_ARTICLE), metavar="N",
                                                                        help="only the comments on this article (Điều)")] = None) -> None:
     """Write a public round's comments of the public to a CSV file, for the lead ministry to read offline.
@@ -298,22 +302,24 @@ def export_public_comments(submission_id: SubmissionId, round_id: RoundId,
         found = await public.comments(db, submission_id, round_id, article=article, whole_draft=False, after=None, size=EXPORT_PAGE)
         if found is None:  # before the file is made
             raise NotFound(f"round_id: no public consultation {round_id} of draft {submission_id}", field="round_id", rule="public_round_unknown")
-        written = 0
-        with file.open("w", encoding="utf-8-sig", newline="") as sheet:
+        count = 0
+        # A path that cannot be written is refused by name (found by a new user: a folder given ended in a traceback).
+        with nullcontext(sys.stdout) if str(file) == "-" else written(file, "file", encoding="utf-8-sig") as sheet:
             rows = csv.writer(sheet)
             rows.writerow(["comment_id", "article", "received_at", "answered", "text"])
             while True:
                 page, after, total = found
                 rows.writerows([c.comment_id, c.article or "", instant(c.received_at), "yes" if c.answered else "no", _cell(c.text)] for c in page)
-                written += len(page)
+                count += len(page)
                 if total > EXPORT_PAGE:  # a progress line on a long export, to the error stream
-                    err.print(f"{written} of {total} comments written")
+                    err.print(f"{count} of {total} comments written")
                 if after is None:
-                    return written
+                    return count
                 found = await public.comments(db, submission_id, round_id, article=article, whole_draft=False, after=after, size=EXPORT_PAGE)
 
-    written = asyncio.run(database.checked(writing))
-    out.print(f"{written} comment{'s' * (written != 1)} of the public written to {file}")
+    count = asyncio.run(database.checked(writing))
+    said = f"{count} comment{'s' * (count != 1)} of the public written to {'standard output' if str(file) == '-' else file}"
+    err.print(said) if str(file) == "-" else out.print(said)
 
 
 def _cell(text: str) -> str:

@@ -237,11 +237,12 @@ def pairs(title: str | None, rows: list[tuple[str, str]]) -> Table:
 
 
 @contextmanager
-def written(path: Path, field: str) -> Iterator[TextIO]:
-    """The file a command writes (`--output`, `--csv`), opened for UTF-8 text. A path that cannot be written (a folder
-    that does not exist, no permission) is refused naming the field, exit code 2, never a traceback."""
+def written(path: Path, field: str, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """The file a command writes (`--output`, `--csv`, `consult export`'s FILE), opened for text in `encoding`. A path that
+    cannot be written (a folder, a folder that does not exist, no permission) is refused naming the field, exit code 2,
+    never a traceback."""
     try:
-        handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 (closed by the with below)
+        handle = open(path, "w", newline="", encoding=encoding)  # noqa: SIM115 (closed by the with below)
     except OSError as refused:
         raise Invalid(f"{field}: cannot write {path}: {refused.strerror or refused}", field=field, rule="writable_path") from None
     with handle:

@@ -70,6 +70,14 @@ async def test_a_public_round_shows_the_public_s_comments_still_to_answer(cli, t
                                                       ("", "no", '\'=HYPERLINK("http://x.invalid","Xem")')], rows
     code, _, err = await cli("consult", "export", sid, "KHONG-CO", str(tmp_path / "none.csv"))
     assert code == 4 and "(rule: public_round_unknown)" in err and not (tmp_path / "none.csv").exists(), err
+    # A path it cannot write is refused by name, as `legis export -o` refuses it, and - is standard output as there (found
+    # by a new user: a traceback for a folder, and a file named "-").
+    (tmp_path / "a-folder").mkdir()
+    for target in (tmp_path / "a-folder", tmp_path / "no-such-folder" / "y-kien.csv"):
+        code, _, err = await cli("consult", "export", sid, "CONG-KHAI", str(target))
+        assert code == 2 and "Traceback" not in err and "cannot write" in err and "(rule: writable_path)" in err, err
+    code, out, err = await cli("consult", "export", sid, "CONG-KHAI", "-")
+    assert code == 0 and out.startswith("comment_id,article,received_at,answered,text") and "2 comments of the public written to standard output" in err, (out, err)
 
 
 async def test_the_cli_reads_a_classified_draft_as_an_operator_does_through_the_api(cli, tmp_path):
