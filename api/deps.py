@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_pagination.cursor import CursorParams
 from fastapi_problem.error import Problem
 from limits import parse
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import URL
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
@@ -56,6 +56,9 @@ IdempotencyKey = Annotated[
 ]
 
 # Words of a draft's title to search for, in the API's list and on the board.
+# A state or a stage in any letter case, as the CLI takes a stage (found by a Government Office's trial: `state=overdue` refused
+# on the board; by a new user: `stage=drafting` in the API's list).
+InAnyCase = BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value)
 TitleWords = name(200, 2)  # NFC, as titles are stored; a control character is refused before the database sees it
 
 

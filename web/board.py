@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator
 
 from api import permissions
-from api.deps import TitleWords, database, known_parameters
+from api.deps import InAnyCase, TitleWords, database, known_parameters
 from schemas.calendar import SessionCode
 from schemas.enums import Actor, EventKind, LawKind, Stage
 from schemas.messages import AgencyCode
@@ -39,8 +39,6 @@ SHOWN_PER_SITTING = 50
 SEVERITY = {Mark.ON_TRACK: 0, Mark.NOT_RECORDED: 1, Mark.AT_RISK: 2, Mark.MISSED: 3}
 # A filter's "All" is the parameter sent empty; any other value is checked as the API checks it.
 All = BeforeValidator(lambda value: value or None)
-# A state or a stage in any letter case, as the CLI takes a stage (found by a Government Office's trial: `state=overdue` refused).
-InAnyCase = BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value)
 
 
 def own_agency(who) -> str | None:

@@ -13,7 +13,19 @@ from pydantic import BaseModel, Field
 from activities.calendar import announced_otherwise
 from activities.rulebook import check_start
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, ListPage, TitleWords, cursor_of, database, known_parameters, link_after, link_next, temporal
+from api.deps import (
+    Authenticated,
+    IdempotencyKey,
+    InAnyCase,
+    ListPage,
+    TitleWords,
+    cursor_of,
+    database,
+    known_parameters,
+    link_after,
+    link_next,
+    temporal,
+)
 from api.examples import examples
 from api.idempotency import answer_once, key_scope
 from api.plumbing import Router
@@ -91,7 +103,7 @@ async def list_submissions(
     who: Authenticated, http: Request, response: Response,
     params: Annotated[PageParams, Depends()],
     q: Annotated[TitleWords | None, Query(description="words of the title (drafts not classified)")] = None,
-    stage: Annotated[list[Stage] | None, Query(description="any of these stages (repeat the parameter)")] = None,
+    stage: Annotated[list[Annotated[Stage, InAnyCase]] | None, Query(description="any of these stages, in any letter case (repeat the parameter)")] = None,
     ministry: Annotated[list[AgencyCode] | None, Query(description="any of these lead ministries' codes (repeat the parameter)")] = None,
     session: Annotated[SessionCode | None, Query(description="target session, e.g. 16-2, or 16-E9 for the 9th extraordinary session of "
                                                              "the 16th Assembly")] = None,
