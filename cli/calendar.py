@@ -39,7 +39,7 @@ from workflows.deadlines import local_day
 from workflows.rounds import counted
 
 app = typer.Typer(help="The National Assembly's session calendar (running drafts follow every change) and the working calendar.",
-                  no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"', "legis calendar show"))
+                  no_args_is_help=True, epilog=examples('legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH"', 'legis calendar set-meeting UBTVQH-52 --on 2027-04-12 --by "VPQH"', "legis calendar show"))
 
 ChangedBy = by_option("who changes the calendar (recorded in each draft)")
 TellBy = by_option("who tells the drafts (recorded in each event it causes)")
@@ -81,7 +81,7 @@ AcceptMissedCutoffs = Annotated[bool, typer.Option(
 
 @app.command("set-session", epilog=examples(
     'legis calendar set-session 16-2 --opens-on 2027-06-01 --by "VPQH, Vụ Tổng hợp"',
-    'legis calendar set-session 16-E9 --opens-on 2027-02-10 --by "VPQH"',
+    'legis calendar set-session 16-E9 --opens-on 2027-03-10 --by "VPQH"',
     'legis calendar set-session 16-3 --opens-on 2027-10-20 --phase 2027-10-20:2027-11-06 --phase 2027-11-15:2027-11-30 --by "VPQH"'))
 def set_session(
     code: Annotated[str, typer.Argument(help="legislature-session, e.g. 16-2; the 9th extraordinary session of the 16th Assembly 16-E9")],
@@ -194,7 +194,7 @@ def _phase(text: str) -> dict[str, date]:
     return {"starts_on": day_of(first), "ends_on": day_of(last)}
 
 
-@app.command("set-meeting", epilog=examples('legis calendar set-meeting UBTVQH-52 --on 2027-04-10 --by "VPQH"'))
+@app.command("set-meeting", epilog=examples('legis calendar set-meeting UBTVQH-52 --on 2027-04-12 --by "VPQH"'))
 def set_meeting(
     code: Annotated[str, typer.Argument(help="the meeting's code, e.g. UBTVQH-52")],
     meets_on: Annotated[date, typer.Option("--on", parser=day_option("meets_on"), metavar="YYYY-MM-DD", help="the meeting's day, in Ha Noi")],

@@ -194,7 +194,7 @@ def _named(document: messages.DocumentRef) -> str:
 
 
 @app.command(rich_help_panel=PANEL, short_help="A draft's history as Akoma Ntoso XML (a classified draft's names neither title nor ministry).",
-             epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 | xmllint -",
+             epilog=examples("legis export BGDDT-2026-017 -o draft.akn.xml", "legis export BGDDT-2026-017 | head -20",
                              "legis export BGDDT-2026-017 --json"))
 def export(
     submission_id: SubmissionId,
