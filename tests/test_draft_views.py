@@ -264,3 +264,16 @@ def test_the_status_says_who_decides_a_pending_postponement(stage, deciders):
     said = " ".join(captured.get().split())
     assert "who may decide it" in said and "PM: PRIME_MINISTER (legis decide-postponement)" in said, said
     assert views.status(answer_postponement(asked, NOW).state, "w", NOW).pending_postponement_deciders == ()
+
+
+def test_the_status_says_a_next_cut_off_in_a_year_not_announced_may_move():
+    """Found by a new user: the appraisal's deadline in 2027 said the Government had not announced that year's rest days;
+    the next cut-off, moved a day by an expected holiday (Giỗ Tổ), said nothing."""
+    state = core_state(core_request(target=session(2, 200)), at=Stage.APPRAISAL, sessions=[session(2, 200)])
+    view = views.status(state, "w", NOW)
+    assert view.next_cutoff is not None and view.next_cutoff.day.year == 2027 and view.stage_deadline.year == 2026
+    assert f"the next cut-off, {view.next_cutoff.day}, falls in 2027, whose rest days the Government has not announced yet; it may move when they are" in view.warnings
+    # Where the deadline is the cut-off, it is said once, as the deadline.
+    at_cutoff = core_state(core_request(target=session(2, 200)), at=Stage.GOVERNMENT_DECISION, sessions=[session(2, 200)])
+    said = views.status(at_cutoff, "w", NOW).warnings
+    assert [w for w in said if "whose rest days" in w] == [w for w in said if w.startswith("the deadline falls in 2027")] != [], said

@@ -239,6 +239,12 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         else:
             found.append(f"the deadline falls in {state.deadline.year}, whose rest days the Government has not announced yet; "
                          "it may move when they are")
+    # The next cut-off the same, where it is another day than the deadline (found by a new user: moved by an expected
+    # holiday, Giỗ Tổ, and nothing said of it).
+    cutoff = cutoffs.cutoff
+    if cutoff is not None and cutoff != state.deadline and cutoff.year >= local_day(now).year and not state.working.announced(cutoff):
+        found.append(f"the next cut-off, {cutoff}, falls in {cutoff.year}, whose rest days the Government has not announced yet; it may "
+                     "move when they are")
     return tuple(found)
 
 
