@@ -62,6 +62,11 @@ def load_all() -> dict[str, Profile]:
         raise Invalid(f"{file}: {unreadable}", field="profile", rule="profiles_readable") from None
     except (RecursionError, ValueError) as beyond:  # Python's own limits: nesting depth, digits of an integer
         raise Invalid(f"{file}: not read: {beyond_json_limits(beyond)}", field="profile", rule="profiles_readable") from None
+    # Only `[profiles.NAME]` tables are read: another top-level key is refused, not ignored (found by a new user: a file
+    # written by hand with `[default]` read as no profile at all).
+    if stray := sorted(set(stored) - {"profiles"}):
+        raise Invalid(f"{file}: {stray[0]}: not a table this file holds; a profile is written [profiles.{stray[0]}] (legis profile set "
+                      "writes it)", field="profile", rule="profiles_shape")
     try:
         return {name: Profile.model_validate(values) for name, values in stored.get("profiles", {}).items()}
     except ValidationError as invalid:

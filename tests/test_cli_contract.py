@@ -322,6 +322,10 @@ async def test_profiles_name_clusters_and_the_environment_and_options_win(cli, a
         stored.write_text(text, encoding="utf-8")
         code, _, err = await cli("profile", "list", env=bare)
         assert code == 2 and said in err and "(rule: profiles_readable)" in err and "Traceback" not in err, err
+    # A profile written by hand without its `profiles.` is named, not read as no profile (found by a new user).
+    stored.write_text('[default]\naddress = "127.0.0.1:7233"\n', encoding="utf-8")
+    code, _, err = await cli("profile", "list", env=bare)
+    assert code == 2 and "a profile is written [profiles.default]" in err and "(rule: profiles_shape)" in err, err
 
 
 async def test_version_and_examples_in_help(cli):
