@@ -264,7 +264,10 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     if wants_json():
         emit_json(page)
         return
-    if not page.comments:
+    if not page.comments and consultee and (asked := _asked_of(submission_id, round_id)) is not None and consultee not in asked:
+        # Found by a new user: a consultee the round never asked read as one with no comments yet.
+        out.print(f"{consultee} is not among the consultees of round {round_id} of {submission_id} (asked: {', '.join(sorted(asked)) or 'none'})")
+    elif not page.comments:
         out.print(f"no comments of round {round_id} of {submission_id}" + (f" from {consultee}" if consultee else "")
                   + (f" after position {after}" if after else "") + " are recorded (opinions a round took before this release are not; "
                   "the public's comments on a public posting are read by article: GET .../consultations/ROUND/comments)")
@@ -273,6 +276,15 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     if page.next_after is not None:
         out.print(f"more: legis consult comments {submission_id} {round_id}" + (f" --consultee {consultee}" if consultee else "")
                   + f" --after {page.next_after}")
+
+
+def _asked_of(submission_id: str, round_id: str) -> set[str] | None:
+    """The consultees the round asked, answered or not; None for a public posting, which asks the public."""
+    view = temporal.run(lambda client: temporal.call(client, temporal.round_of(submission_id, round_id),
+                                                     round_client.consultation(client, submission_id, round_id)))
+    if view.public_comments_in_postgresql:
+        return None
+    return {*view.awaiting, *(answer.consultee for answer in view.answers), *view.silent}
 
 
 # Rows read from the database at a time when a round's public comments are written out.

@@ -123,6 +123,9 @@ async def test_legis_consult_comments_prints_each_comment_and_its_answer(cli, tm
         assert code == 4 and f"no draft {missing} in the audit trail" in err and "classified" not in err, (code, out, err)
     code, out, err = await cli("consult", "comments", sid, round_id, "--consultee", "BNV")
     assert code == 0 and f"no comments of round {round_id} of {sid} from BNV are recorded" in out, (out, err)
+    # One the round never asked is said so, not taken for one with nothing recorded yet (found by a new user).
+    code, out, err = await cli("consult", "comments", sid, round_id, "--consultee", "BYT")
+    assert code == 0 and f"BYT is not among the consultees of round {round_id} of {sid} (asked: BCA, BNV, BTC)" in " ".join(out.split()), (out, err)
 
 
 async def test_legis_consult_comments_withholds_a_classified_draft_s(cli, tmp_path):
