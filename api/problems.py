@@ -155,7 +155,12 @@ def _http(_handler, request: Request, exc: HTTPException) -> Problem:
         headers = {"Allow": ", ".join(allowed)}
     if exc.status_code in HTTP_RULES:
         field, rule = HTTP_RULES[exc.status_code]
-        return problem(Refused(field, rule, str(exc.detail), HTTP_STATUS[rule][1]), headers=headers)
+        # Said what to do, not HTTP's phrase alone (found by an integrator's trial: "Not Found", "Method Not Allowed").
+        path = request.url.path if len(request.url.path) <= 200 else f"{request.url.path[:200]}..."
+        detail = {404: f"no route {request.method} {path}: the routes are in the OpenAPI document, /openapi.json",
+                  405: f"{path} takes {headers.get('Allow', '') if headers else ''}, not {request.method}"}.get(exc.status_code)
+        return problem(Refused(field, rule, detail if detail and str(exc.detail) in ("Not Found", "Method Not Allowed") else str(exc.detail),
+                               HTTP_STATUS[rule][1]), headers=headers)
     # Any other status Starlette raises (none the API's routes lead to): named by its status.
     kind = RefusalKind.INVALID if exc.status_code < 500 else RefusalKind.BUSY
     return _answer(exc.status_code, kind, "request", f"http_{exc.status_code}", str(exc.detail), headers=headers)

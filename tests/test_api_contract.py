@@ -28,10 +28,14 @@ from tests.polling import eventually
 
 
 async def test_unknown_routes_and_methods_are_problems_and_a_trailing_slash_is_served_not_redirected(api, lead):
-    problem(await api.get("/v1/nothing-here", headers=lead), 404, "route_unknown", "path")
+    unknown = problem(await api.get("/v1/nothing-here", headers=lead), 404, "route_unknown", "path")
     wrong = await api.delete("/v1/submissions", headers=lead)
-    problem(wrong, 405, "method_not_allowed", "method")
+    refused = problem(wrong, 405, "method_not_allowed", "method")
     assert set(wrong.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+    # Each says what to do, not HTTP's phrase alone (found by an integrator's trial).
+    assert unknown["detail"] == "no route GET /v1/nothing-here: the routes are in the OpenAPI document, /openapi.json", unknown
+    assert refused["detail"] == f"/v1/submissions takes {wrong.headers['allow']}, not DELETE", refused
+    assert len(problem(await api.get("/v1/" + "x" * 5000, headers=lead), 404, "route_unknown")["detail"]) < 300
 
     request = start_request()
     started = await api.post("/v1/submissions/", json=body(request), headers=lead)
