@@ -50,6 +50,24 @@ async def asked_at_government_decision(http, client, pool):
     return request, status, asked_for, asked.json()
 
 
+async def refused_by_the_prime_minister(client, sid: str) -> None:
+    await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=False, actor=Actor.PM,
+                                                                       agency_code="CP", role=Role.PRIME_MINISTER, official="x", reason="chưa đủ căn cứ"))
+
+
+async def asked_by_btc(client, sid: str, day) -> None:
+    await drafts.request_postponement(client, sid, PostponementRequest(
+        stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code="BTC", role=Role.MINISTER, official="x",
+        new_deadline=day, reason="chờ ý kiến"))
+
+
+async def card_of(http, sid: str) -> str:
+    """The draft's card in the signed-in reader's inbox."""
+    inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+    at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
+    return inbox[at:inbox.index("</li>", at)]
+
+
 async def test_a_postponement_of_a_draft_pinned_to_2025_7_stays_in_the_deputy_prime_ministers_inbox(dev_env, pool, monkeypatch):
     old = edition(ProcessVersion.LAW_2025, EDITION_2025_7)
     # Drafts started now pin edition 2025.7, as those started before this release did (the worker runs in this process).
@@ -138,12 +156,9 @@ async def test_a_date_asked_within_the_cut_off_while_an_approved_date_stands_is_
     async with app_over(client, pool) as http:
         request, status, _, _ = await asked_at_government_decision(http, client, pool)
         sid, cutoff, target = request.submission_id, status.stage_deadline, request.target_session
-        await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=False, actor=Actor.PM,
-                                                                           agency_code="CP", role=Role.PRIME_MINISTER, official="x", reason="chưa đủ căn cứ"))
+        await refused_by_the_prime_minister(client, sid)
         for asked_for in (cutoff + timedelta(days=5), cutoff + timedelta(days=10)):
-            await drafts.request_postponement(client, sid, PostponementRequest(
-                stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code="BTC", role=Role.MINISTER, official="x",
-                new_deadline=asked_for, reason="chờ ý kiến"))
+            await asked_by_btc(client, sid, asked_for)
             if asked_for == cutoff + timedelta(days=5):
                 await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=True, actor=Actor.PM,
                                                                                    agency_code="CP", role=Role.PRIME_MINISTER, official="x"))
@@ -156,9 +171,7 @@ async def test_a_date_asked_within_the_cut_off_while_an_approved_date_stands_is_
         for written_before_counted in (False, True):
             if written_before_counted:  # a registry row written before the counted cut-off was recorded beside an approved date
                 await pool.execute("UPDATE submissions SET cutoff_counted = NULL, counted_recorded = false WHERE submission_id = $1", sid)
-            inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
-            at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
-            card = inbox[at:inbox.index("</li>", at)]
+            card = await card_of(http, sid)
             assert f'action="/board/inbox/{sid}/postponement"' in card and "The date asked is after the cut-off" not in card, card
 
 
@@ -184,9 +197,7 @@ async def test_the_deciding_inbox_says_a_date_asked_at_appraisal_is_after_the_go
         assert [w for w in warned if w.startswith(f"the date asked, {asked_for}, is after the cut-off {cutoff.day}")], warned  # status says it
         for role in (CallerRole.DEPUTY_PM, CallerRole.PM):
             await signed_in(http, pool, language="en", agency="CP", role=role)
-            inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
-            at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
-            card = inbox[at:inbox.index("</li>", at)]
+            card = await card_of(http, sid)
             assert f'action="/board/inbox/{sid}/postponement"' in card, card
             named = stage_name_vi(request.process_version, Stage.GOVERNMENT_DECISION)
             assert f"The date asked is after the cut-off {cutoff.day:%b} {cutoff.day.day}, {cutoff.day.year} for {named}, counted back from" in card, card
@@ -202,28 +213,19 @@ async def test_the_deciding_inbox_says_a_date_asked_before_the_deadline_now_cann
     async with app_over(client, pool) as http:
         request, status, _, _ = await asked_at_government_decision(http, client, pool)
         sid, cutoff, target = request.submission_id, status.stage_deadline, request.target_session
-        await drafts.decide_postponement(client, sid, PostponementDecision(stage=Stage.GOVERNMENT_DECISION, approved=False, actor=Actor.PM,
-                                                                           agency_code="CP", role=Role.PRIME_MINISTER, official="x", reason="chưa đủ căn cứ"))
+        await refused_by_the_prime_minister(client, sid)
         asked_for = cutoff + timedelta(days=5)
-        await drafts.request_postponement(client, sid, PostponementRequest(
-            stage=Stage.GOVERNMENT_DECISION, actor=Actor.LEAD_MINISTRY, agency_code="BTC", role=Role.MINISTER, official="x",
-            new_deadline=asked_for, reason="chờ ý kiến"))
+        await asked_by_btc(client, sid, asked_for)
         await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)
-
-        async def card() -> str:
-            inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
-            at = inbox.index(f'<li><a href="/board/drafts/{sid}"')
-            return inbox[at:inbox.index("</li>", at)]
-
         await eventually(lambda: pool.fetchval("SELECT count(*) FROM audit_events WHERE submission_id = $1 AND event = 'POSTPONEMENT_REQUESTED'",
                                                sid), lambda n: n == 2)
-        assert "cannot be approved" not in (offered := await card()) and 'value="APPROVE"' in offered, offered  # within what may be approved
+        assert "cannot be approved" not in (offered := await card_of(http, sid)) and 'value="APPROVE"' in offered, offered  # within what may be approved
         later = target.model_copy(update={"opens_on": target.opens_on + timedelta(days=30)})
         await drafts.tell_calendar(client, sid, SessionCalendar(sessions=(later,), changed_by="VPQH"))
         now = await drafts.status(client, sid)
         assert now.stage_deadline > asked_for and [w for w in now.warnings if "cannot be approved (later_than_current)" in w], now.warnings
         await eventually(lambda: pool.fetchval("SELECT stage_deadline FROM submissions WHERE submission_id = $1", sid), lambda day: day > asked_for)
-        said = await card()
+        said = await card_of(http, sid)
         day = now.stage_deadline
         assert f"The date asked is before the deadline in force now, {day:%b} {day.day}, {day.year}, which the calendar moved" in said, said
         assert 'value="APPROVE"' not in said and 'value="REFUSE"' in said, said
