@@ -205,3 +205,22 @@ def test_a_conflicts_note_reads_in_the_pages_language_whatever_its_sitting():
         "the approved date 09/04/2027 is after the cut-off 22/03/2027 for session 16-3; the National Assembly Office resolves it "
         "with the Standing Committee of the National Assembly")
     assert note_of(EventKind.POSTPONEMENT_CONFLICT, "a note of another shape", "vi", day) == "a note of another shape"
+
+
+def test_a_drafts_notes_on_its_session_read_in_the_pages_language():
+    """Found by a National Assembly Office's trial and a new user's: the notes the Office reads most, a slip and a session
+    moved, in English on its Vietnamese pages. A note with more said than its pattern holds stays as the draft wrote it."""
+    from schemas.enums import EventKind
+    from web.render import note_of
+
+    def day(d: date) -> str:
+        return f"{d:%d/%m/%Y}"
+
+    assert note_of(EventKind.SESSION_SLIPPED, "slipped from session 16-2 (opens 2027-05-20) to 16-3 (opens 2027-10-20)", "vi", day) == (
+        "chuyển từ kỳ họp 16-2 (khai mạc ngày 20/05/2027) sang kỳ họp 16-3 (khai mạc ngày 20/10/2027)")
+    assert note_of(EventKind.SESSION_RESCHEDULED, "session 16-3 now opens 2027-06-01 (was 2027-05-20)", "vi", day) == (
+        "kỳ họp 16-3 nay khai mạc ngày 01/06/2027 (trước đây là ngày 20/05/2027)")
+    assert note_of(EventKind.SESSION_RESCHEDULED, "aimed at session 16-3 (opens 2027-10-20), the next after 16-2", "vi", day) == (
+        "trình kỳ họp 16-3 (khai mạc ngày 20/10/2027), kỳ họp tiếp theo sau kỳ họp 16-2")
+    longer = "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after the cut-off"
+    assert note_of(EventKind.SESSION_RESCHEDULED, longer, "vi", day) == longer

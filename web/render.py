@@ -90,8 +90,8 @@ def environment(language: str) -> Environment:
     return env
 
 
-# The draft's own notes on its alarms (`workflows.follow_up`) and on an approved date's conflict with its sitting
-# (`Change.raise_conflict`), said in the page's language (found by a re-check: English under each alarm of a Vietnamese
+# The draft's own notes on its alarms (`workflows.follow_up`), on an approved date's conflict with its sitting
+# (`Change.raise_conflict`) and on the session it aims at (`Change.slip`, `calendar_changes`), said in the page's language (found by a re-check: English under each alarm of a Vietnamese
 # timeline; by a Government Office's trial: the conflict it must resolve, in English in its Vietnamese inbox); any other
 # note as the draft wrote it.
 _DAY = r"\d{4}-\d\d-\d\d"
@@ -106,6 +106,17 @@ _NOTES = {
         (re.compile(rf"the approved date (?P<approved>{_DAY}) is after the cut-off (?P<cutoff>{_DAY}) for (?P<sitting>.+); "
                     r"(?P<office>the Government Office|the National Assembly Office) resolves it with (?P<by>[A-Z_]+)"),
          "the approved date %(approved)s is after the cut-off %(cutoff)s for %(sitting)s; the %(office)s resolves it with the %(by)s"),
+    ),
+    # The sessions a draft aims at, the notes the National Assembly Office reads most (found by its trial and a new user's).
+    EventKind.SESSION_SLIPPED: (
+        (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\)"),
+         "slipped from session %(missed)s (opens %(missed_on)s) to session %(following)s (opens %(opens)s)"),
+    ),
+    EventKind.SESSION_RESCHEDULED: (
+        (re.compile(rf"session (?P<session>\S+) now opens (?P<opens>{_DAY}) \(was (?P<was>{_DAY})\)"),
+         "session %(session)s now opens on %(opens)s (was %(was)s)"),
+        (re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\), the next after (?P<held>\S+)"),
+         "aimed at session %(session)s (opens on %(opens)s), the next after session %(held)s"),
     ),
 }
 _SITTINGS = (
@@ -125,9 +136,9 @@ def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
         if (found := pattern.fullmatch(label)) is None:
             continue
         said = found.groupdict()
-        for name in ("day", "approved", "cutoff"):
-            if name in said:
-                said[name] = day(date.fromisoformat(said[name]))
+        for name, value in said.items():
+            if re.fullmatch(_DAY, value):
+                said[name] = day(date.fromisoformat(value))
         if "level" in said and said["level"] in EscalationLevel.__members__:
             said["level"] = catalogue.gettext(LEVEL_NAMES[EscalationLevel(said["level"])])
         if "by" in said:
@@ -141,8 +152,8 @@ def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
 
 
 def note_of(event: EventKind, label: str, language: str, day) -> str:
-    """An event's note (`label`): an alarm's or a conflict's in `language`, its days written by `day`; any other as the
-    draft wrote it."""
+    """An event's note (`label`) in `language` where `_NOTES` reads it, its days written by `day`; any other as the draft
+    wrote it."""
     return _said(_NOTES.get(event, ()), label, translations(language), day) or label
 
 
