@@ -8,7 +8,7 @@ import io
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -124,6 +124,9 @@ async def test_consultation_programme_and_token_commands(cli, tmp_path):
     assert code == 3 and "round_still_open" in err
     code, out, _ = await cli("consult", "show", sid, "Y-KIEN-BO-NGANH", "--json")
     assert code == 0 and json.loads(out)["awaiting"] == ["BNV", "BCA"]
+    # Its last day, as `consult show` says it, not the midnight that ends it (found by a public consultation's trial).
+    last_day = (datetime.fromisoformat(json.loads(out)["closes_at"]) - timedelta(seconds=1)).date()
+    assert f"the round takes opinions until the end of {last_day} (Ha Noi)" in " ".join(err.split()), err
     # Found by a new user: the last awaited answer was told "the round closes" at the window's end, though it closed then.
     for consultee in ("BNV", "BCA"):
         agrees = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8")) | {"consultee": consultee, "comments": []}
