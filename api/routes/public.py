@@ -104,16 +104,21 @@ async def check_public_rate(http: Request) -> None:
 
 async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment, *,
                        browser: str | None = None) -> PublicCommentReceipt:
-    """What the public page's form and the JSON route share: the rate, then into PostgreSQL with the comments arriving at
-    the same time (one statement for them all, `store.intake`). `browser`: the page's form cookie, which tells apart
-    senders at one address."""
+    """What the public page's form and the JSON route share: what the comment holds, the rate, then into PostgreSQL with
+    the comments arriving at the same time (one statement for them all, `store.intake`). `browser`: the page's form
+    cookie, which tells apart senders at one address. A comment refused for what it holds is not counted against the
+    sender's rate, as none the form's own checks refuse is (found by a public consultation's trial); one the database
+    looks up and refuses (a round not open, or none) is."""
+    try:
+        admits_no_secret(comment)
+    except Refused as refused:
+        raise from_draft(refused) from None
     await check_public_rate(http)
     who = await sender(http, browser)
     state = http.app.state
     if getattr(state, "comment_intake", None) is None:
         state.comment_intake = CommentIntake(state.pool)
     try:
-        admits_no_secret(comment)
         return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(submission_id, round_id, who, comment))))
     except Refused as refused:
         raise from_draft(refused) from None
