@@ -325,6 +325,8 @@ class ProgrammeChange(Acting, Dated):
 
 # A round asks at most this many bodies.
 MAX_CONSULTEES = 500
+# The most articles (Điều) a draft posted for the public's comments has, as legis numbers them.
+MAX_ARTICLE = 10_000
 
 
 class ConsultationRequest(Acting):
@@ -336,6 +338,10 @@ class ConsultationRequest(Acting):
     window_days: int | None = Field(default=None, ge=1, le=365, strict=True, description="days the round stays open: never shorter than a "
                                        "statutory window (15 for written opinions), and a social critique's 30 are a default from editions 2025.8 "
                                        "(the law sets none)")
+    # Found by two public consultation trials: a comment on "Điều 9999" was taken of any draft, none able to say its count.
+    articles: int | None = Field(default=None, ge=1, le=MAX_ARTICLE, strict=True, exclude_if=lambda count: count is None,
+                                 description="a public posting's: the articles (Điều) of the draft posted; a comment of the public on a "
+                                 "later one is refused (article_in_draft). None: not given, any article to 10,000 taken")
 
     @model_validator(mode="after")
     def _consultees(self) -> ConsultationRequest:
@@ -343,6 +349,8 @@ class ConsultationRequest(Acting):
             raise invalid("consultee_once", "each may be asked once", "consultees")
         if not self.consultees and self.kind is not ConsultationKind.PUBLIC_POSTING:
             raise invalid("consultees_required", f"required for {self.kind.value}", "consultees")
+        if self.articles is not None and self.kind is not ConsultationKind.PUBLIC_POSTING:
+            raise invalid("articles_for_posting", "only a PUBLIC_POSTING is commented on by article", "articles")
         return self
 
 

@@ -13,13 +13,12 @@ from datetime import datetime
 from pydantic import Field, model_validator
 
 from schemas.enums import Response
-from schemas.messages import AgencyCode, Message, RoundId, SubmissionId
+from schemas.messages import MAX_ARTICLE, AgencyCode, Message, RoundId, SubmissionId
 from schemas.text import PG_BIGINT_MAX, Count, Official, invalid, text
 from schemas.time import Instant
 
 # What one person may write in one comment, in characters (NFC): a long page of text.
 MAX_PUBLIC_COMMENT = 5_000
-MAX_ARTICLE = 10_000
 MAX_EXPLANATION = 20_000
 PublicText = text(MAX_PUBLIC_COMMENT, 1, visible=True)  # kept in PostgreSQL, never in a workflow's history
 
@@ -28,8 +27,8 @@ class PublicComment(Message):
     """A comment of the public on a posted draft: on the draft as a whole (no article) or on one numbered article (Điều)."""
 
     article: int | None = Field(default=None, ge=1, le=MAX_ARTICLE, strict=True,
-                                description=f"the draft's article (Điều) it is about, 1 to {MAX_ARTICLE:,} (the posted draft's own "
-                                "count is not known to legis); none: the draft as a whole")
+                                description=f"the draft's article (Điều) it is about, 1 to {MAX_ARTICLE:,}, and to the posted draft's "
+                                "own count where its posting gave it (`ConsultationRequest.articles`); none: the draft as a whole")
     text: PublicText = Field(description=f"the comment, 1 to {MAX_PUBLIC_COMMENT:,} characters")
 
     @model_validator(mode="after")
@@ -55,6 +54,8 @@ class PublicRoundInput(Message):
     lead_ministry: AgencyCode
     opened_at: datetime
     closes_at: datetime = Field(description="midnight in Ha Noi after the window's last day")
+    articles: int | None = Field(default=None, exclude_if=lambda count: count is None, description="the posted draft's articles, "
+                                 "where its posting gave them")
 
 
 class PublicTotals(Message):

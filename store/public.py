@@ -108,9 +108,9 @@ async def registered(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, 
 async def register(db: asyncpg.Pool | asyncpg.Connection, round_: PublicRoundInput) -> None:
     """A PUBLIC_POSTING round opens; registering it again (a retried activity) changes nothing."""
     await db.execute(
-        "INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at) VALUES ($1, $2, $3, $4, $5) "
+        "INSERT INTO public_rounds (submission_id, round_id, lead_ministry, opened_at, closes_at, articles) VALUES ($1, $2, $3, $4, $5, $6) "
         "ON CONFLICT (submission_id, round_id) DO NOTHING",
-        round_.submission_id, round_.round_id, round_.lead_ministry, round_.opened_at, round_.closes_at)
+        round_.submission_id, round_.round_id, round_.lead_ministry, round_.opened_at, round_.closes_at, round_.articles)
 
 
 async def close(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicTotals:
@@ -259,6 +259,8 @@ class PublicRound:
     closed_early_at: datetime | None = None
     # Its draft recorded it cancelled or lost (its workflow ended without its result): no compilation, no answer, will come.
     round_ended: bool = False
+    # The posted draft's articles, where its posting gave them: a comment on a later one is refused.
+    articles: int | None = None
 
 
 def _round_ended_at(row: str) -> str:
@@ -271,7 +273,7 @@ def _round_ended_at(row: str) -> str:
 
 _ROUNDS = f"""
 -- The lead ministry the registry holds now: a round opened before ministries merged names the merged one.
-SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at,
+SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.closes_at, r.articles,
        -- A draft at a final stage, or whose workflow ended outside its rules (terminated, say), takes no more comments.
        -- Nor a round its draft recorded cancelled, while the round closes its registration.
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR NOT {registry.OPEN} OR ended.at IS NOT NULL) AS closed,

@@ -166,7 +166,8 @@ class ConsultationWorkflow(RoundRules):
         request = self._input.request
         return await workflow.execute_activity(
             activity, PublicRoundInput(submission_id=self._input.submission_id, round_id=request.round_id,
-                                       lead_ministry=self._input.lead_ministry, opened_at=self._opened_at, closes_at=self._closes_at),
+                                       lead_ministry=self._input.lead_ministry, opened_at=self._opened_at, closes_at=self._closes_at,
+                                       articles=request.articles),
             result_type=result_type, start_to_close_timeout=_DATABASE_TIMEOUT, retry_policy=_DATABASE_RETRY, summary=summary)
 
     @workflow.signal(name=REMAP_SIGNAL)

@@ -70,6 +70,9 @@ class PublicRoundListed(BaseModel):
                              "outside its rules before its answers: none will come")
     round_ended: bool = Field(default=False, description="the draft recorded the round cancelled or lost (its workflow ended "
                               "without its result): no answer will come")
+    articles: int | None = Field(default=None, exclude_if=lambda count: count is None,
+                                 description="the posted draft's articles (Điều), where its posting gave them: a comment on a later one "
+                                 "is refused, `article_in_draft`; absent where it did not")
 
 
 class PublicRoundView(PublicRoundListed):
