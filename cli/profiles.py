@@ -67,8 +67,14 @@ def load_all() -> dict[str, Profile]:
     if stray := sorted(set(stored) - {"profiles"}):
         raise Invalid(f"{file}: {stray[0]}: not a table this file holds; a profile is written [profiles.{stray[0]}] (legis profile set "
                       "writes it)", field="profile", rule="profiles_shape")
+    tables = stored.get("profiles", {})
+    # Nor a `profiles` that is no table of tables (found by a breaker: `profiles = "x"` ended in a traceback).
+    if not isinstance(tables, dict) or (loose := next((name for name, values in tables.items() if not isinstance(values, dict)), None)):
+        named = "profiles" if not isinstance(tables, dict) else f"profiles.{loose}"
+        raise Invalid(f"{file}: {named}: not a table; each profile is a table [profiles.NAME] (legis profile set writes it)",
+                      field="profile", rule="profiles_shape")
     try:
-        return {name: Profile.model_validate(values) for name, values in stored.get("profiles", {}).items()}
+        return {name: Profile.model_validate(values) for name, values in tables.items()}
     except ValidationError as invalid:
         problem = describe(invalid)[0]
         raise Invalid(f"{file}: {problem['field']}: {problem['message']}", field="profile", rule=problem["rule"]) from None

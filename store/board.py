@@ -207,8 +207,11 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         "cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
         "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request, "
         "coalesce((SELECT extraordinary FROM na_sessions WHERE code = s.target_session), false) AS extraordinary, "
+        # An approval since the stage began stands while it is the deadline in force: a slip or a programme change lets it lapse
+        # at the same stage (found by a breaker: after a slip the form offered an approval the draft refused).
         "e.requested_deadline < s.stage_deadline AND NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
-        f"AND d.event = 'POSTPONEMENT_DECIDED' AND d.approved AND d.stage = s.stage AND {audit.after_stage_began('d', 's.submission_id')}) "
+        f"AND d.event = 'POSTPONEMENT_DECIDED' AND d.approved AND d.stage = s.stage AND d.requested_deadline = s.stage_deadline "
+        f"AND {audit.after_stage_began('d', 's.submission_id')}) "
         "AS unapprovable FROM submissions s "
         "CROSS JOIN LATERAL (SELECT event, requested_deadline, agency_code, occurred_on, occurred_at, late_request FROM audit_events a "
         "WHERE a.submission_id = s.submission_id AND a.event IN ('POSTPONEMENT_REQUESTED', 'POSTPONEMENT_DECIDED') AND a.stage = s.stage "
@@ -286,8 +289,8 @@ class Raised:
 def _raised(readable: str) -> str:
     """SQL: the open drafts `readable` admits whose current stage raised something to one of the levels $2 names, with
     the latest such event `e`: an escalation while the draft is overdue (an approved postponement since makes it on time),
-    a conflict until a postponement is approved again or the approved date is within the cut-off, a lost round while the
-    stage lasts."""
+    a conflict until a postponement is approved again, the approved date is within the cut-off or the cut-off has passed
+    (the day `$4`, Ha Noi), a lost round while the stage lasts."""
     return (
         "FROM submissions s CROSS JOIN LATERAL (SELECT seq, event, label, occurred_on, occurred_at FROM audit_events a "
         f"WHERE a.submission_id = s.submission_id AND a.event = ANY($3) AND a.escalation_level = ANY($2) AND a.stage = s.stage "
@@ -300,6 +303,8 @@ def _raised(readable: str) -> str:
         # an approval since either ends it or raises it anew.
         "AND (e.event <> 'POSTPONEMENT_CONFLICT' OR NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
         "AND d.event = 'POSTPONEMENT_DECIDED' AND d.approved AND d.seq > e.seq) "
+        # Nor once its cut-off has passed: no date can meet it then, and the draft says it has ended (found by a breaker).
+        "AND (s.cutoff IS NULL OR s.cutoff_stage IS DISTINCT FROM s.stage OR s.cutoff >= $4) "
         # Nor once the sitting has moved so that the approved date is within its cut-off: the registry's cut-off is then that
         # date (found by a Government Office's trial: the draft said the conflict had ended, the inbox still listed it).
         "AND (s.cutoff IS NULL OR s.cutoff_stage IS DISTINCT FROM s.stage OR s.stage_deadline > s.cutoff))")

@@ -289,6 +289,8 @@ async def test_lists_page_by_cursor_in_a_stable_order_and_refuse_what_they_do_no
     # Bytes that are not UTF-8 once decoded are refused, not read as U+FFFD (found by an integrator's trial: `q=%FF%FF` listed nothing).
     for query in ("q=%FF%FF", "q=ab%C3", "%FFq=ab"):
         problem(await api.get(f"/v1/submissions?{query}", headers=operator), 422, "query_utf8")
+    # A U+FFFD sent as such is text, not a byte gone wrong (found by a breaker).
+    assert (await api.get("/v1/submissions?q=%EF%BF%BD%20lu%E1%BA%ADt", headers=operator)).status_code == 200
     # One that takes one value, given twice, is refused: the last would win unseen (found by a new user).
     for twice in ([("session", "16-2"), ("session", "16-3")], [("size", "1"), ("size", "100")]):
         problem(await api.get("/v1/submissions", params=twice, headers=operator), 422, "parameter_once", twice[0][0])

@@ -293,3 +293,55 @@ async def test_the_sessions_page_names_an_approved_date_standing_within_its_cut_
         assert (marked.approved, marked.counted_from, marked.standing.cutoff) == (True, moved.code, approved)
     finally:
         await db.close()
+
+
+async def test_a_date_asked_after_a_slip_the_calendar_then_overtook_is_said_unapprovable_in_the_deciding_inbox(fresh_database_url):
+    """Found by a breaker: `postponements_asked.unapprovable` counted any approval at the stage since it began as a date standing; the draft
+    counts `state.postponement`, which a slip clears (`Change.slip`) without a change of stage. An approved date after the
+    cut-off passes, the draft slips to the next session, its ministry asks a date after the new deadline, the next session
+    moves later past that date: the draft refuses the approval (`later_than_current`), the inbox offers "Approve"."""
+    import asyncpg
+
+    from schemas.calendar import SessionCalendar
+    from schemas.enums import EventKind
+    from schemas.refusal import Refused
+    from store.board import postponements_asked
+    from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponed, session
+    from tests.test_approved_dates_on_the_calendar import written
+    from workflows import draft, sessions
+    from workflows.change import Record
+    from workflows.deadlines import passes_at
+
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        request = core_request(target=session(2, 200))
+        third = session(3, 380)
+        state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, third])
+        await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
+        now = NOW + timedelta(hours=1)
+        approved = sessions.statutory_deadline(state) + timedelta(days=10)
+        state = await written(db, postponed(state, approved, now))
+        now = passes_at(approved) + timedelta(hours=1)
+        ticked = draft.tick(state, now)
+        assert EventKind.SESSION_SLIPPED in [e.entry.event for e in ticked.effects if isinstance(e, Record)]
+        state = await written(db, ticked)
+        assert state.stage is Stage.GOVERNMENT_DECISION and state.postponement is None and state.target.code == "16-3"
+        asked_for = state.deadline + timedelta(days=5)
+        now += timedelta(hours=1)
+        state = await written(db, ask_postponement(state, asked_for, now))
+        now += timedelta(hours=1)
+        later = third.model_copy(update={"opens_on": third.opens_on + timedelta(days=30)})
+        state = await written(db, draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(request.target_session, later),
+                                                                                                   changed_by="VPQH"), now))
+        assert state.deadline > asked_for and state.pending_postponement is not None
+        refused = None
+        try:
+            answer_postponement(state, now + timedelta(hours=1), approved=True)
+        except Refused as error:
+            refused = error
+        assert refused is not None and "later_than_current" in repr(refused.__dict__) + str(refused), refused
+        assert await db.fetchval("SELECT stage_deadline FROM submissions WHERE submission_id = $1", request.submission_id) == state.deadline
+        [asked] = [a for a in await postponements_asked(db, own_agency=None) if a.row.submission_id == request.submission_id]
+        assert asked.unapprovable, "the inbox offers an approval the draft refuses (later_than_current)"
+    finally:
+        await db.close()

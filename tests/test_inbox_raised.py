@@ -224,3 +224,37 @@ def test_a_drafts_notes_on_its_session_read_in_the_pages_language():
         "trình kỳ họp 16-3 (khai mạc ngày 20/10/2027), kỳ họp tiếp theo sau kỳ họp 16-2")
     longer = "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after the cut-off"
     assert note_of(EventKind.SESSION_RESCHEDULED, longer, "vi", day) == longer
+
+
+async def test_a_conflict_whose_cut_off_has_passed_leaves_the_offices_inbox_as_it_leaves_the_status(fresh_database_url):
+    """Found by a breaker: the status says no conflict once its cut-off has passed (`sessions.postponement_conflict`, fourteenth generation:
+    no date can meet it then); the Government Office's inbox ("Raised to your office") keeps listing it until another
+    approval, which nothing then calls for."""
+    import asyncpg
+
+    from schemas.enums import EscalationLevel
+    from store.board import raised_to
+    from tests.drafts import NOW, core_request, core_state, postponed, session
+    from tests.test_approved_dates_on_the_calendar import written
+    from workflows import draft, sessions
+    from workflows import draft_views as views
+    from workflows.change import Record
+    from workflows.deadlines import passes_at
+
+    db = await asyncpg.connect(fresh_database_url)
+    try:
+        request = core_request(target=session(2, 200))
+        state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, session(3, 380)])
+        await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
+        now = NOW + timedelta(hours=1)
+        cutoff = sessions.statutory_deadline(state)
+        state = await written(db, postponed(state, cutoff + timedelta(days=10), now))
+        assert sessions.postponement_conflict(state, now) is not None
+        later = passes_at(cutoff) + timedelta(hours=2)  # the cut-off has passed, the approved date not yet
+        assert sessions.postponement_conflict(state, later) is None
+        assert not [w for w in views.warnings(state, later) if "POSTPONEMENT_CONFLICT" in w]
+        rows, _ = await raised_to(db, EscalationLevel.VPCP, own_agency=None, today=cutoff + timedelta(days=1))
+        assert request.submission_id not in [raised.row.submission_id for raised in rows], \
+            "the inbox lists a conflict the draft says ended when its cut-off passed"
+    finally:
+        await db.close()
