@@ -222,6 +222,9 @@ def test_a_drafts_notes_on_its_session_read_in_the_pages_language():
         "kỳ họp 16-3 nay khai mạc ngày 01/06/2027 (trước đây là ngày 20/05/2027)")
     assert note_of(EventKind.SESSION_RESCHEDULED, "aimed at session 16-3 (opens 2027-10-20), the next after 16-2", "vi", day) == (
         "trình kỳ họp 16-3 (khai mạc ngày 20/10/2027), kỳ họp tiếp theo sau kỳ họp 16-2")
+    lost = "round R-1 ended terminated without handing back its result; the stage is no longer held by it; for the Government Office"
+    assert note_of(EventKind.CONSULTATION_LOST, lost, "vi", day) == (
+        "đợt lấy ý kiến R-1 đã kết thúc (terminated) mà không trả lại kết quả; bước này không còn bị đợt đó giữ lại; báo cáo Văn phòng Chính phủ")
     longer = "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after the cut-off"
     assert note_of(EventKind.SESSION_RESCHEDULED, longer, "vi", day) == longer
 

@@ -107,6 +107,12 @@ _NOTES = {
                     r"(?P<office>the Government Office|the National Assembly Office) resolves it with (?P<by>[A-Z_]+)"),
          "the approved date %(approved)s is after the cut-off %(cutoff)s for %(sitting)s; the %(office)s resolves it with the %(by)s"),
     ),
+    # A round lost, raised to the Government Office as the conflict is (found by a breaker: English in its inbox).
+    EventKind.CONSULTATION_LOST: (
+        (re.compile(r"round (?P<round>\S+) ended (?P<how>\w+) without handing back its result; the stage is no longer held by it; "
+                    r"for the Government Office"),
+         "round %(round)s ended (%(how)s) without handing back its result; the stage is no longer held by it; for the Government Office"),
+    ),
     # The sessions a draft aims at, the notes the National Assembly Office reads most (found by its trial and a new user's).
     EventKind.SESSION_SLIPPED: (
         (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\)"),
