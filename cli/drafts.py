@@ -38,7 +38,7 @@ from cli.output import (
     window_end,
 )
 from schemas.calendar import FIRST_DAY, as_typed_in_filters, parse_session_code
-from schemas.enums import Stage
+from schemas.enums import LawKind, Stage
 from schemas.messages import (
     Decision,
     Disagreement,
@@ -171,7 +171,10 @@ def print_status(view: StatusView) -> None:
         ("workflow", view.workflow_id),
         ("lead ministry", view.lead_ministry),
         *([("examining committee", view.examining_committee)] if view.examining_committee else []),
-        ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), {view.session_procedure.value}"),
+        # An ordinance goes to no session of the Assembly unless referred: its procedure of sessions says nothing (found by a
+        # National Assembly Office's trial: "ONE_SESSION" beside an ordinance the Standing Committee adopts).
+        ("process", f"{view.process_version.value} (rulebook {view.rulebook_version}), "
+                    + ("ordinance, adopted by the Standing Committee" if view.law_kind is LawKind.ORDINANCE else view.session_procedure.value)),
         ("target session", view.target_session_name if session is None  # a classified draft's, withheld
          else f"{session.code}: {session.name} ({session.label}), opening {day(session.opens_on)}"
          + "".join(f"\nphase {i}: {day(p.starts_on)} to {day(p.ends_on)}" for i, p in enumerate(session.phases, 1))),

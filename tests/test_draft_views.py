@@ -277,3 +277,16 @@ def test_the_status_says_a_next_cut_off_in_a_year_not_announced_may_move():
     at_cutoff = core_state(core_request(target=session(2, 200)), at=Stage.GOVERNMENT_DECISION, sessions=[session(2, 200)])
     said = views.status(at_cutoff, "w", NOW).warnings
     assert [w for w in said if "whose rest days" in w] == [w for w in said if w.startswith("the deadline falls in 2027")] != [], said
+
+
+def test_an_ordinances_status_says_it_is_adopted_by_the_standing_committee_not_its_sessions():
+    """Found by a National Assembly Office's trial: `legis status` said "ONE_SESSION" of an ordinance."""
+    from cli.drafts import print_status
+    from cli.output import out
+    from schemas.enums import LawKind
+
+    for kind, said in ((LawKind.ORDINANCE, "ordinance, adopted by the Standing Committee"), (LawKind.NEW_LAW, "ONE_SESSION")):
+        state = core_state(core_request(target=session(2, 200), law_kind=kind), at=Stage.DRAFTING, sessions=[session(2, 200)])
+        with out.capture() as captured:
+            print_status(views.status(state, "w", NOW))
+        assert said in " ".join(captured.get().split()), captured.get()
