@@ -39,8 +39,8 @@ from schemas.consultation import (
 )
 from schemas.enums import Response
 from schemas.messages import ConsultationRequest, RoundCancellation
-from schemas.public import MAX_ARTICLE
-from schemas.refusal import Refused
+from schemas.public import MAX_ARTICLE, GroupAnswer, GroupAnswered
+from schemas.refusal import RefusalKind, Refused
 from store import public, round_comments, texts
 from workflows import client as drafts
 from workflows import round_client, round_requests
@@ -49,7 +49,7 @@ app = typer.Typer(help="Consultation rounds: opinions asked of many bodies at on
                   no_args_is_help=True, epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json", "legis consult show BGDDT-2026-017 Y-KIEN-BO-NGANH"))
 T = TypeVar("T")
 ConsultationFile, OpinionFile, CompilationFile = json_file(ConsultationRequest), json_file(OpinionBody), json_file(CompilationBody)
-CancellationFile = json_file(RoundCancellation)
+CancellationFile, AnswerFile = json_file(RoundCancellation), json_file(GroupAnswer)
 
 
 @app.command("open", epilog=examples("legis consult open BGDDT-2026-017 schemas/examples/09-consultation.json"))
@@ -285,6 +285,41 @@ def _asked_of(submission_id: str, round_id: str) -> set[str] | None:
     if view.public_comments_in_postgresql:
         return None
     return {*view.awaiting, *(answer.consultee for answer in view.answers), *view.silent}
+
+
+@app.command("answer", epilog=examples("legis consult answer BGDDT-2026-017 CONG-KHAI schemas/examples/16-public-answer.json"))
+def answer_public_comments(submission_id: SubmissionId, round_id: RoundId, file: AnswerFile, output: Output = Format.TABLE,
+                           as_json: AsJson = False) -> None:
+    """The lead ministry's answer to a group of the public's comments on a public posting (tiếp thu, giải trình): every
+    comment on one article not yet answered, those on the draft as a whole, or one comment; JSON as the API's
+    `answerCommentGroup` takes it.
+
+    Once the window has closed and before the compilation, which needs every comment answered; the answers are published
+    on the round's public page, by article. Sent again, it covers no comment already answered."""
+    from workflows.admissions import admits_no_secret
+
+    choose(output, as_json)
+    given = read_message(file, GroupAnswer)
+    try:
+        admits_no_secret(given)  # its official and explanation are read by the public
+    except Refused as refused:
+        raise from_refusal(refused) from None
+
+    async def answering(db) -> GroupAnswered:
+        from cli.records import known, registered
+
+        await known(db, submission_id)
+        if given.agency_code != (await registered(db, submission_id)).lead_ministry:
+            raise Refused("agency_code", "lead_ministry_only", f"{given.agency_code} is not this draft's lead ministry", RefusalKind.FORBIDDEN)
+        return await public.answer(db, submission_id, round_id, given)
+
+    answered = asyncio.run(database.checked(answering))
+    if wants_json():
+        emit_json(answered)
+        return
+    out.print(f"answer {answered.answer_id} given: {answered.answered} comment{'s' * (answered.answered != 1)} answered; "
+              f"{answered.unanswered} of the round still without an answer"
+              + ("" if answered.unanswered else f" (legis consult compile {submission_id} {round_id} FILE)"))
 
 
 # Rows read from the database at a time when a round's public comments are written out.

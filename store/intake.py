@@ -9,13 +9,13 @@ waiting, a comment goes alone at once: a group never waits for company.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass
 
 import asyncpg
 
 from schemas.public import PublicComment, PublicCommentReceipt
 from schemas.refusal import RefusalKind, Refused
+from store import held
 from store.registry import FINAL_STAGES
 
 # Comments in one statement at most: the statement stays short, and a group's comments wait for no more than that.
@@ -69,10 +69,6 @@ ORDER BY i.n
 """
 
 
-def _connection(db: asyncpg.Pool | asyncpg.Connection) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
-    return db.acquire() if isinstance(db, asyncpg.Pool) else contextlib.nullcontext(db)
-
-
 @dataclass(frozen=True)
 class Incoming:
     submission_id: str
@@ -87,7 +83,7 @@ async def take_many(db: asyncpg.Pool | asyncpg.Connection, group: list[Incoming]
     Given a connection in a transaction, the statement's `plan_cache_mode` stays set until that transaction ends."""
     from store.public import why_refused
 
-    async with _connection(db) as connection, connection.transaction():
+    async with held(db) as connection, connection.transaction():
         # A plan PostgreSQL kept for the statement would be made once, for the table as it was then: made while the table
         # was small, it read the whole table for each group (tests/test_public_rows_read.py).
         await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")

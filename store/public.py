@@ -34,7 +34,7 @@ from schemas.public import (
     PublicTotals,
 )
 from schemas.refusal import RefusalKind, Refused
-from store import audit, registry
+from store import audit, held, registry
 from store.intake import Incoming, take_many
 from workflows.sessions import last_day_of
 
@@ -158,10 +158,10 @@ async def comments(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, ro
     return found, found[-1].comment_id if len(rows) > size else None, await db.fetchval(f"SELECT count(*) {_COMMENTS}", *chosen)
 
 
-async def answer(db: asyncpg.Pool, submission_id: str, round_id: str, given: GroupAnswer) -> GroupAnswered:
+async def answer(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str, given: GroupAnswer) -> GroupAnswered:
     """Answer every comment of the group not yet answered (a comment answered alone before keeps its answer).
     Refused while the window is open, and for a group with nothing left to answer."""
-    async with db.acquire() as connection, connection.transaction():
+    async with held(db) as connection, connection.transaction():
         state = await connection.fetchrow(
             f"SELECT r.closes_at, r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended_at('r')} IS NOT NULL AS round_ended FROM public_rounds r "
             "JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
@@ -232,7 +232,7 @@ async def check_answered(db: asyncpg.Pool | asyncpg.Connection, submission_id: s
         return
     if unanswered := (await tally(db, submission_id, view.round_id)).unanswered:
         raise Refused("responses", "public_comments_answered", f"{unanswered} comments of the public have no answer yet: answer them by "
-                      "article (POST .../answers) before the compilation", RefusalKind.CONFLICT)
+                      "article (legis consult answer; POST .../answers) before the compilation", RefusalKind.CONFLICT)
 
 
 async def compiled(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> PublicTally:

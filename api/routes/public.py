@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from api import permissions
 from api.deps import Authenticated, IdempotencyKey, ListPage, cursor_of, database, known_parameters, link_next, temporal
+from api.examples import examples
 from api.idempotency import answer_once, key_scope
 from api.plumbing import Router, over, retry_after
 from api.problems import from_draft, problem
@@ -263,9 +264,7 @@ async def read_public_comments(
 @router.post("/v1/submissions/{submission_id}/consultations/{round_id}/answers", operation_id="answerCommentGroup",
              response_model=GroupAnswered, tags=["consultation"])
 async def answer_comment_group(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request,
-                               given: Annotated[GroupAnswer, Body(openapi_examples={"article": {"value": {
-                                   "agency_code": "BGDDT", "official": "Nguyễn Văn A", "article": 12, "response": "EXPLAINED",
-                                   "explanation": "Thời hạn đã được quy định tại Nghị định hướng dẫn."}}})],
+                               given: Annotated[GroupAnswer, Body(openapi_examples=examples("16-public-answer"))],
                                key: IdempotencyKey = None) -> Response:
     """Accept or explain a group of the public's comments as a whole: every comment on an article not yet answered, those
     on the draft as a whole, or one comment. Only once the window has closed and before the compilation."""
