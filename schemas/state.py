@@ -36,7 +36,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 27
+NEWEST_GENERATION = 28
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -132,7 +132,8 @@ class DraftState(BaseModel):
                             "an ordinance was recorded, and a deferral to the session the draft aims at counted its lapsed date again; 23: before "
                             "the latest event of four kinds was kept whatever followed it; 24: before a meeting moved ended the conflict "
                             "of a date approved against it; 25: before a warning passed unraised was told from one raised; 26: before a "
-                            "stage's warnings past when it was entered passed unraised; 27: the newest (`workflows.generations`)")
+                            "stage's warnings past when it was entered passed unraised; 27: before an update was applied before the next one's "
+                            "validator asked, and a round a reset run opens again was taken as running; 28: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -157,6 +157,14 @@
    already passed, and the same vote imported among the start's steps recorded none (found by a National Assembly
    Office's trial); a stage entered past its deadline records it passed, not the warnings before it.
 
+28. An update is applied in the task that accepted it before the next update's validator asks (`DraftLawWorkflow._perform`
+   waits for nothing once the rulebook is pinned): updates that come together, each depending on the one before (a reset
+   run's reapplied ones: a programme's approval then filings at DRAFTING), were all checked against the state before the
+   first, and all but the first refused, lost from a draft whose audit trail kept them. A round the run opens again
+   whose workflow runs already under its ID, as it does after a reset to a point before its opening, is taken as the
+   draft's round (`draft_activities.start_round`), where the opening was refused and the round ran on unknown to the
+   draft (found by a breaker of a draft's long life).
+
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
 """
@@ -201,8 +209,9 @@ LATEST_KEPT_PATCH = "latest-of-each-kind-kept"
 MEETING_ENDS_CONFLICT_PATCH = "meeting-moved-ends-a-conflict-or-waits"
 UNRAISED_WARNINGS_PATCH = "warnings-passed-unraised-kept-apart"
 ENTERED_UNRAISED_PATCH = "warnings-past-at-entry-unraised"
+APPLIED_IN_TURN_PATCH = "updates-applied-in-turn"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
