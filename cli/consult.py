@@ -287,7 +287,7 @@ def _asked_of(submission_id: str, round_id: str) -> set[str] | None:
     return {*view.awaiting, *(answer.consultee for answer in view.answers), *view.silent}
 
 
-@app.command("answer", epilog=examples("legis consult answer BGDDT-2026-017 CONG-KHAI schemas/examples/16-public-answer.json"))
+@app.command("answer", short_help="Answer a group of the public's comments on a posted draft (by article), once its window has closed.", epilog=examples("legis consult answer BGDDT-2026-017 CONG-KHAI schemas/examples/16-public-answer.json"))
 def answer_public_comments(submission_id: SubmissionId, round_id: RoundId, file: AnswerFile, output: Output = Format.TABLE,
                            as_json: AsJson = False) -> None:
     """The lead ministry's answer to a group of the public's comments on a public posting (tiếp thu, giải trình): every

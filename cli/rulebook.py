@@ -61,7 +61,8 @@ def _print_table(shown: StageTable) -> None:
                   "outcome but WITHDRAW; workflows.sittings.check_sitting)")
     out.print(f"documents needed: {ANEW} counts only when filed at that stage for its decision (one filed for an earlier decision or stage "
               "does not count); the others may have been filed at an earlier stage")
-    out.print(f"documents filed by {_deciders(shown.filing)}")
+    out.print(f"documents filed by {_deciders(shown.filing)}" + (f", but for those a deciding body gives with its decision, never filed: "
+                                                                 f"{', '.join(k.value for k in shown.filed_with_decisions)}" if shown.filed_with_decisions else ""))
     for track in shown.tracks:
         flag = " [UNVERIFIED]" if track.unverified else ""
         kept = "".join(f"; {kinds_words(k.law_kinds)} still pass {k.stage.value}" for k in track.kept_for)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import citations
-from schemas.enums import LawKind, Outcome, ProgrammeTrack, RestDay, SessionProcedure, Stage, procedures_for
+from schemas.enums import DocumentKind, LawKind, Outcome, ProgrammeTrack, RestDay, SessionProcedure, Stage, procedures_for
 from schemas.rulebook import Citation, ConsultationWindow, Decider, FollowUp, Rulebook, StageLadder, StageRule, TimeLimit, TrackRule
 from workflows.stage_graph import next_stage, stage_path
 
@@ -93,6 +93,7 @@ class StageTable(Row):
     stages: tuple[StageRow, ...]
     withdrawal: tuple[Decider, ...]
     filing: tuple[Decider, ...]
+    filed_with_decisions: tuple[DocumentKind, ...] = ()
     tracks: tuple[TrackRule, ...]
     consultation: tuple[ConsultationWindow, ...]
     ordinance_reconsideration: Limit | None
@@ -234,7 +235,7 @@ def stage_table(book: Rulebook) -> StageTable:
     return StageTable(
         process_version=book.process_version.value, version=book.version, digest=book.digest, source=book.source, url=book.url,
         stages=tuple(_row(book, rule, every) for rule in book.stages if rule.stage in on_some_path),
-        withdrawal=book.withdrawal, filing=book.filing, tracks=book.tracks, consultation=book.consultation,
+        withdrawal=book.withdrawal, filing=book.filing, filed_with_decisions=book.filed_with_decisions, tracks=book.tracks, consultation=book.consultation,
         ordinance_reconsideration=limit_row("ordinance reconsideration", book.ordinance_reconsideration) if book.ordinance_reconsideration else None,
         follow_up=book.follow_up, citations=book.citations, unverified=verification(book),
     )

@@ -298,6 +298,11 @@ class Rulebook(RuleModel, Interned):
     stages: tuple[StageRule, ...] = Field(min_length=1)
     withdrawal: tuple[Decider, ...] = Field(min_length=1, description="who may withdraw a draft (rút dự án)")
     filing: tuple[Decider, ...] = Field(min_length=1, description="who may file documents to the dossier (gửi hồ sơ)")
+    # From editions 2025.11 and 2015.11 (found by a lead ministry's trial: its own "appraisal report" filed replaced the
+    # Ministry of Justice's in the dossier, and counted for the examination).
+    filed_with_decisions: tuple[DocumentKind, ...] = Field(
+        default=(), description="the documents a deciding body gives with its own decision (its report, resolution, conclusion, "
+        "vote record, order): attached to that decision, never filed (`filed_with_decision`)")
     follow_up: FollowUp
     arbitration: tuple[Decider, ...] = Field(
         default=(Decider(actor=Actor.DEPUTY_PM, roles=(Role.DEPUTY_PRIME_MINISTER,)), Decider(actor=Actor.PM, roles=(Role.PRIME_MINISTER,))),
@@ -358,7 +363,7 @@ class Rulebook(RuleModel, Interned):
 # Fields added after the first editions count in a digest only when an edition gives them a value, so
 # that old editions keep the digests recorded when drafts pinned them.
 _ADDED_LATER = {
-    "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations"},
+    "Rulebook": {"programme_changes", "tracks", "consultation", "ordinance_reconsideration", "url", "citations", "filed_with_decisions"},
     "StageRule": {"on_path", "url", "unverified", "refer_to", "renewed_documents", "escalation_ladder"},
     "TimeLimit": {"url", "rest_day", "law_kinds", "procedures"},
     "ConsultationWindow": {"url", "statutory_minimum", "posted_text"},

@@ -187,7 +187,7 @@ def test_every_command_reading_a_json_file_names_its_fields_in_its_help():
 
     files = {path: next(p.help for p in command.params if p.name == "file") for path, command in leaves(typer.main.get_command(app), "legis")
              if any(p.name == "file" and p.help.startswith("a JSON file") for p in command.params)}
-    assert len(files) == 12, sorted(files)  # `consult cancel` the twelfth
+    assert len(files) == 13, sorted(files)  # `consult answer` the thirteenth
     for path, help in files.items():
         assert "`legis openapi`" in help and "schemas/examples" in help, path
     assert "submission_id, title" in files["legis start"] and "passed" in files["legis start"]

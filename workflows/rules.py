@@ -181,6 +181,8 @@ def check_filing(state: DraftState, filing: DossierFiling, now: datetime) -> Non
         # Said what to do (found by a committee's trial: its examination report was refused, with no word of where it goes).
         raise Refused("actor", "filing_authority", f"{refused.message}; a body that decides attaches its documents to its decision "
                       "(`documents`: its report with its APPROVE)", FORBIDDEN) from None
+    if given := [d.kind.value for d in filing.documents if d.kind in state.rulebook.filed_with_decisions]:
+        raise Refused("documents", "filed_with_decision", f"{', '.join(given)}: given by the deciding body with its decision, never filed", FORBIDDEN)
 
 
 def check_postponement_request(state: DraftState, request: PostponementRequest, now: datetime) -> None:
@@ -445,15 +447,13 @@ def check_round_cancellation(state: DraftState, cancellation: RoundCancellation,
 
 
 def postponement_asked(state: DraftState) -> HistoryEntry | None:
-    """The event of the last postponement asked (the one awaiting a decision, if any): kept however many events followed
-    it from the twenty-fourth generation on (`DraftState.latest`; found by a breaker: thirty filings after a request, a
-    decision dated before it was taken), before among the recent ones only."""
+    """The event of the last postponement asked (the one awaiting a decision, if any): kept however many events followed it
+    from the 24th generation on (`DraftState.latest`; a breaker's thirty filings after a request), before among the recent ones."""
     return state.last(EventKind.POSTPONEMENT_REQUESTED)
 
 
 def latest(bound: date | None, day: date) -> date:
-    """A bound on the days of what a stage records next that only moves later: a postponement entered afterwards, dated
-    before one already recorded, leaves it where it was."""
+    """A bound on what a stage records next that only moves later: a postponement dated before one recorded leaves it."""
     return day if bound is None else max(bound, day)
 
 
