@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 from schemas.calendar import TargetSession
 from schemas.enums import CallerRole, LawKind, Stage
-from tests.drafts import BEFORE_THE_ASSEMBLY, consultation, passed_through, start_request
+from tests.drafts import BEFORE_THE_ASSEMBLY, consultation, opinion, passed_through, start_request
 from tests.http_api import bearer
 from tests.polling import eventually
 from tests.test_board_pages import is_page, signed_in
 from tests.test_page_paths import app_over
 from workflows import client as drafts
+from workflows import round_client
 from workflows.deadlines import local_day
 
 
@@ -168,3 +169,24 @@ async def test_the_rounds_on_drafts_others_decide_are_listed_beside_twenty_draft
         await signed_in(http, pool, language="vi", agency=ministry, role=CallerRole.LEAD_MINISTRY)
         inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
     assert "Các đợt lấy ý kiến của cơ quan về dự án đang chờ cơ quan khác quyết định" in inbox, inbox[:3000]
+
+
+async def test_the_inbox_does_not_say_a_round_every_consultee_answered_still_takes_opinions(dev_env, pool):
+    """Found by a lead ministry's trial: every consultee of a written-opinions round answered on its first day: the round closed ("closing": true; `legis
+    consult show`: "closed"), and the compilation is taken at once. The lead ministry's inbox still said "nhận ý kiến đến
+    hết ngày <15 days on>; quý cơ quan tổng hợp ... khi đợt lấy ý kiến kết thúc" (takes opinions until...; compile it once
+    it closes), sending the ministry to wait two weeks for a round it may compile now. The inbox asks the round."""
+    request = passed_through(start_request(), [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME], local_day(datetime.now(UTC)))
+    async with app_over(dev_env.client, pool) as http:
+        await started(http, pool, request)
+        sid = request.submission_id
+        await eventually(lambda: drafts.status(dev_env.client, sid), lambda status: status.stage is Stage.DRAFTING)
+        await drafts.open_consultation(dev_env.client, sid, consultation(request, "vong-1", ("BTC", "BNV")))
+        await round_client.submit_opinion(dev_env.client, sid, "vong-1", opinion("BTC", "1"))
+        receipt = await round_client.submit_opinion(dev_env.client, sid, "vong-1", opinion("BNV", "1"))
+        assert receipt.closing  # the round says it closes now
+        await signed_in(http, pool, language="vi", agency="BGDDT", role=CallerRole.LEAD_MINISTRY)
+        inbox = html.unescape(is_page(await http.get("/board/inbox"), 200))
+        card = inbox.split(f'href="/board/drafts/{sid}"', 1)[1].split("</section>", 1)[0]
+        assert "vong-1" in card and "legis consult compile" in card, card
+        assert not re.search(r"vong-1 \(mở ngày \d\d/\d\d/\d{4}\) nhận ý kiến đến hết ngày", card), card

@@ -24,6 +24,7 @@ from api.deps import database, known_form_fields, known_parameters, temporal
 from api.problems import answered_as
 from api.routes.events import told_as_read
 from schemas.calendar import TargetSession
+from schemas.consultation import ConsultationView
 from schemas.enums import PASSED_STAGES, SITTING_STAGES, Actor, CallerRole, ConsultationKind, EscalationLevel, LawKind, ProcessVersion, Stage
 from schemas.messages import MAX_PARTS_NOT_PASSED, MAX_REASON, SUBMISSION_ID, Acting, Decision, PostponementDecision, Ruling
 from schemas.refusal import RefusalKind, Refused
@@ -38,6 +39,7 @@ from web.marks import rulebook
 from web.refusals import PageRoute, explain, of_problem, problems_of
 from web.render import noted, page
 from workflows import client as drafts
+from workflows import round_client
 from workflows.deadlines import local_day
 from workflows.draft_views import depends_on_the_draft
 
@@ -139,9 +141,21 @@ def stage_outcomes(row, rule, status: StatusView | None) -> list[str]:
     return [o.value for o in rule.outcomes if not depends_on_the_draft(row.stage, o)]
 
 
-def _rounds(status: StatusView, now: datetime) -> list[tuple]:
-    """A draft's rounds awaiting compilation, each with whether it still takes opinions: compiled once its window has closed."""
-    return [(r, r.closes_at is not None and r.closes_at > now) for r in status.open_consultations]
+def _rounds(status: StatusView, now: datetime, closed: set[tuple[str, str]]) -> list[tuple]:
+    """A draft's rounds awaiting compilation, each with whether it still takes opinions: compiled once its window has closed,
+    or once every consultee answered (`closed`, `_closed_early`)."""
+    return [(r, r.closes_at is not None and r.closes_at > now and (status.submission_id, r.round_id) not in closed)
+            for r in status.open_consultations]
+
+
+async def _closed_early(request: Request, statuses: list[StatusView], now: datetime) -> set[tuple[str, str]]:
+    """Of the drafts' rounds still within their window, those closed already, every consultee having answered: asked of
+    each round (the draft knows its window, not its answers; found by a ministry's trial: told to wait two weeks for a round
+    it could compile), the first `MAX_ASKED`, all at once, each within `ASK_SECONDS`; one that does not answer is taken as open."""
+    asking = [(s.submission_id, r.round_id) for s in statuses for r in s.open_consultations if r.closes_at is not None and r.closes_at > now]
+    answers = await asyncio.gather(*(asyncio.wait_for(round_client.consultation(request.app.state.client, sid, round_id), ASK_SECONDS)
+                                     for sid, round_id in asking[:MAX_ASKED]), return_exceptions=True)
+    return {key for key, answer in zip(asking, answers, strict=False) if isinstance(answer, ConsultationView) and answer.closed}
 
 
 # The stages at which a consultation round is opened under any rulebook (its windows' `stages`).
@@ -187,7 +201,8 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
         _asked(request, [row.submission_id for row in rows if row.submission_id in unannounced
                          or asks_the_draft(row, rules[row.submission_id], who.agency_code, kinds.get(row.submission_id))]),
         _asked(request, [row.submission_id for row in elsewhere]))
-    consulting = [(row.model_copy(update={"title": row.title or status.title}), _rounds(status, now)) for row in elsewhere
+    closed = await _closed_early(request, [s for s in (*asked.values(), *asked_elsewhere.values()) if s.lead_ministry == who.agency_code], now)
+    consulting = [(row.model_copy(update={"title": row.title or status.title}), _rounds(status, now, closed)) for row in elsewhere
                   if (status := asked_elsewhere.get(row.submission_id)) is not None and status.open_consultations]
     aiming = _aimed(sitting, sessions, asked)
     forms = {}
@@ -204,7 +219,7 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
                                     "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None,
-                                    "rounds": _rounds(status, now) if status and row.lead_ministry == who.agency_code else [],
+                                    "rounds": _rounds(status, now, closed) if status and row.lead_ministry == who.agency_code else [],
                                     # Said before the form is sent (found by a committee's trial: refused `at_the_meeting` after).
                                     "meeting": status.pending.at_meeting if status and status.pending and status.stage is row.stage else None,
                                     "reconsider_by": status.pending.reconsider_by if status and status.pending and status.stage is row.stage else None}
