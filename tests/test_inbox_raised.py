@@ -225,6 +225,9 @@ def test_a_drafts_notes_on_its_session_read_in_the_pages_language():
     lost = "round R-1 ended terminated without handing back its result; the stage is no longer held by it; for the Government Office"
     assert note_of(EventKind.CONSULTATION_LOST, lost, "vi", day) == (
         "đợt lấy ý kiến R-1 đã kết thúc (terminated) mà không trả lại kết quả; bước này không còn bị đợt đó giữ lại; báo cáo Văn phòng Chính phủ")
+    lapsed = "the date 2027-01-11 approved by PM lapses with the stage; ask it again if the draft needs it when it is back here"
+    assert note_of(EventKind.DECISION, lapsed, "vi", day) == (
+        "thời hạn 11/01/2027 do Thủ tướng Chính phủ chấp thuận hết hiệu lực cùng bước này; khi dự án trở lại bước này, đề nghị lại nếu vẫn cần")
     longer = "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after the cut-off"
     assert note_of(EventKind.SESSION_RESCHEDULED, longer, "vi", day) == longer
 

@@ -113,6 +113,12 @@ _NOTES = {
                     r"for the Government Office"),
          "round %(round)s ended (%(how)s) without handing back its result; the stage is no longer held by it; for the Government Office"),
     ),
+    # An approved date that lapses with a return for revision (found by a lead ministry's trial: what to do, in English).
+    EventKind.DECISION: (
+        (re.compile(rf"the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with the stage; ask it again if the draft needs "
+                    r"it when it is back here"),
+         "the date %(approved)s approved by the %(by)s lapses with the stage; ask it again if the draft needs it when it is back here"),
+    ),
     # The sessions a draft aims at, the notes the National Assembly Office reads most (found by its trial and a new user's).
     EventKind.SESSION_SLIPPED: (
         (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\)"),
