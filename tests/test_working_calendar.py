@@ -82,14 +82,15 @@ def test_a_cut_off_before_a_session_that_falls_on_a_rest_day_comes_the_working_d
 def test_a_deadline_in_a_year_not_announced_is_flagged_in_the_status():
     state = core_state().model_copy(update={"deadline": date(2027, 6, 1)})
     assert any("2027" in line and "not announced" in line for line in warnings(state, NOW))
-    assert not any("not announced" in line for line in warnings(state.model_copy(update={"deadline": date(2026, 6, 1)}), NOW))
+    # The next cut-off, another day in 2027, is said apart (found by a new user), the deadline in 2026 not.
+    assert not any(line.startswith("the deadline") and "not announced" in line for line in warnings(state.model_copy(update={"deadline": date(2026, 6, 1)}), NOW))
     # A year gone by is not "not announced yet" (found by a fuzzer: a draft entered with its steps of 2025), and it says how it
     # was counted: with weekends alone, where the calendar holds no day of it (found by a new user: "on the days expected").
     past = warnings(state.model_copy(update={"deadline": date(2024, 6, 3)}), NOW)
-    assert CALENDAR.year(2024) is None and not any("not announced" in line for line in past), past
+    assert CALENDAR.year(2024) is None and not any(line.startswith("the deadline") and "not announced" in line for line in past), past
     assert any("the deadline fell in 2024, whose rest days this release's working calendar does not hold: it was counted with Saturdays "
                "and Sundays alone as rest days" in line for line in past), past
-    assert not any("2025" in line for line in warnings(state.model_copy(update={"deadline": date(2025, 6, 2)}), NOW))
+    assert not any("2025" in line for line in warnings(state.model_copy(update={"deadline": date(2025, 6, 2)}), NOW) if line.startswith("the deadline"))
 
 
 def test_the_days_of_2025_are_held_as_announced():
@@ -112,7 +113,7 @@ def test_an_approved_date_in_a_year_not_announced_is_not_said_to_move():
     appraisal = core_state(at=Stage.APPRAISAL)
     approved = postponed(appraisal, date(2027, 1, 11)).state
     assert approved.deadline == date(2027, 1, 11) and not CALENDAR.announced(approved.deadline)
-    assert not any("not announced" in line for line in warnings(approved, NOW))
+    assert not any(line.startswith("the deadline") and "not announced" in line for line in warnings(approved, NOW))
 
 
 @given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)), st.sampled_from(list(RestDay)))
