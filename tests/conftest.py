@@ -137,3 +137,11 @@ async def ts_worker(time_skipping_env: WorkflowEnvironment, pool: asyncpg.Pool) 
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     async with create_worker(time_skipping_env.client, pool, task_queue=task_queue):
         yield task_queue
+
+
+@pytest.fixture
+async def worker_queue(dev_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[str]:
+    """A worker on a task queue of its own against the dev server; yields the queue."""
+    task_queue = f"dq-{uuid.uuid4().hex[:8]}"
+    async with create_worker(dev_env.client, pool, task_queue=task_queue):
+        yield task_queue

@@ -167,12 +167,19 @@ async def test_a_session_brought_forward_before_the_next_stage_s_cut_off_is_refu
 # counted cut-off stays ahead.
 
 
+async def at_government_decision_written(db):
+    """A draft at GOVERNMENT_DECISION aimed at a session 200 days on, the next announced 380 days on, its events written as
+    the draft writes them: (its request, its state)."""
+    request = core_request(target=session(2, 200))
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, session(3, 380)])
+    await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
+    return request, state
+
+
 async def standing_within_its_cutoff(db):
     """GOVERNMENT_DECISION; a date approved after the cut-off; the session moved later so that the date stands."""
-    request = core_request(target=session(2, 200))
-    later = session(3, 380)
-    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, later])
-    await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
+    request, state = await at_government_decision_written(db)
+    later = state.sessions[-1]
     now = NOW + timedelta(hours=1)
     approved = sessions.statutory_deadline(state) + timedelta(days=21)
     while approved.weekday() >= 5:
@@ -306,7 +313,7 @@ async def test_a_date_asked_after_a_slip_the_calendar_then_overtook_is_said_unap
     from schemas.enums import EventKind
     from schemas.refusal import Refused
     from store.board import postponements_asked
-    from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponed, session
+    from tests.drafts import NOW, answer_postponement, ask_postponement, postponed
     from tests.test_approved_dates_on_the_calendar import written
     from workflows import draft, sessions
     from workflows.change import Record
@@ -314,10 +321,8 @@ async def test_a_date_asked_after_a_slip_the_calendar_then_overtook_is_said_unap
 
     db = await asyncpg.connect(fresh_database_url)
     try:
-        request = core_request(target=session(2, 200))
-        third = session(3, 380)
-        state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, third])
-        await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
+        request, state = await at_government_decision_written(db)
+        third = state.sessions[-1]
         now = NOW + timedelta(hours=1)
         approved = sessions.statutory_deadline(state) + timedelta(days=10)
         state = await written(db, postponed(state, approved, now))

@@ -9,10 +9,18 @@ import html
 import uuid
 from datetime import date, timedelta
 
+import asyncpg
+
 from activities.database import create_pool
-from schemas.enums import CallerRole, Stage
+from schemas.enums import CallerRole, EscalationLevel
+from store.board import raised_to
+from tests.drafts import NOW, answer_postponement, ask_postponement, postponed
+from tests.test_approved_dates_on_the_calendar import TODAY, at_government_decision_written, written
 from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
+from workflows import draft_views as views
+from workflows import sessions
+from workflows.deadlines import passes_at
 
 CONFLICT = ("the approved date 2027-04-09 is after the cut-off 2027-03-22 for session 16-3; the National Assembly Office "
             "resolves it with UBTVQH")
@@ -147,44 +155,40 @@ async def test_a_classified_drafts_postponement_is_named_to_who_decides_it_by_it
         await signed_in(http, pool, language="vi", agency="BTP", role=CallerRole.MOJ)
         assert sid not in is_page(await http.get("/board/inbox"), 200)  # not who decides it
 
+async def approved_past_its_cutoff(db):
+    """A draft at GOVERNMENT_DECISION whose approved date is 10 days after its session's cut-off (a conflict raised to the
+    Government Office), written as the draft writes it: (its request, its state, the cut-off, the time of the approval)."""
+    request, state = await at_government_decision_written(db)
+    now = NOW + timedelta(hours=1)
+    cutoff = sessions.statutory_deadline(state)
+    state = await written(db, postponed(state, cutoff + timedelta(days=10), now))
+    assert sessions.postponement_conflict(state, now) is not None
+    return request, state, cutoff, now
+
+
+async def listed_for_the_government_office(db, submission_id: str, today) -> bool:
+    rows, _ = await raised_to(db, EscalationLevel.VPCP, own_agency=None, today=today)
+    return submission_id in [raised.row.submission_id for raised in rows]
+
 
 async def test_a_conflict_the_prime_minister_keeps_by_refusing_a_new_date_stays_in_the_government_offices_inbox(fresh_database_url):
     """Found by a Government Office's trial: the Prime Minister approved a date after the session's cut-off (a conflict,
     raised to the Government Office); the lead ministry asked to come back to the cut-off and he refused. His date stands,
     and the status still says the conflict stands; the Office's inbox dropped it, ended by any decision since, a refusal
     too. An approval to a date within the cut-off ends it."""
-    import asyncpg
-
-    from schemas.enums import EscalationLevel
-    from store.board import raised_to
-    from tests.drafts import NOW, answer_postponement, ask_postponement, core_request, core_state, postponed, session
-    from tests.test_approved_dates_on_the_calendar import TODAY, written
-    from workflows import draft, sessions
-    from workflows.change import Record
-
     db = await asyncpg.connect(fresh_database_url)
     try:
-        request = core_request(target=session(2, 200))
-        state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, session(3, 380)])
-        await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
-        now = NOW + timedelta(hours=1)
-        cutoff = sessions.statutory_deadline(state)
-        approved = cutoff + timedelta(days=10)
-        state = await written(db, postponed(state, approved, now))
-
-        async def listed() -> bool:
-            rows, _ = await raised_to(db, EscalationLevel.VPCP, own_agency=None, today=TODAY)
-            return request.submission_id in [raised.row.submission_id for raised in rows]
-
-        assert await listed()
+        request, state, cutoff, now = await approved_past_its_cutoff(db)
+        approved = state.deadline
+        assert await listed_for_the_government_office(db, request.submission_id, TODAY)
         state = await written(db, ask_postponement(state, cutoff, now + timedelta(hours=1)))
         state = await written(db, answer_postponement(state, now + timedelta(hours=2), approved=False))
         assert state.deadline == approved and sessions.postponement_conflict(state, now + timedelta(hours=2)) is not None
-        assert await listed(), "the conflict the draft still reports left the Government Office's inbox"
+        assert await listed_for_the_government_office(db, request.submission_id, TODAY), "the conflict the draft still reports left the inbox"
         state = await written(db, ask_postponement(state, cutoff, now + timedelta(hours=3)))
         state = await written(db, answer_postponement(state, now + timedelta(hours=4), approved=True))
         assert sessions.postponement_conflict(state, now + timedelta(hours=4)) is None
-        assert not await listed()
+        assert not await listed_for_the_government_office(db, request.submission_id, TODAY)
     finally:
         await db.close()
 
@@ -236,31 +240,13 @@ async def test_a_conflict_whose_cut_off_has_passed_leaves_the_offices_inbox_as_i
     """Found by a breaker: the status says no conflict once its cut-off has passed (`sessions.postponement_conflict`, fourteenth generation:
     no date can meet it then); the Government Office's inbox ("Raised to your office") keeps listing it until another
     approval, which nothing then calls for."""
-    import asyncpg
-
-    from schemas.enums import EscalationLevel
-    from store.board import raised_to
-    from tests.drafts import NOW, core_request, core_state, postponed, session
-    from tests.test_approved_dates_on_the_calendar import written
-    from workflows import draft, sessions
-    from workflows import draft_views as views
-    from workflows.change import Record
-    from workflows.deadlines import passes_at
-
     db = await asyncpg.connect(fresh_database_url)
     try:
-        request = core_request(target=session(2, 200))
-        state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[request.target_session, session(3, 380)])
-        await written(db, draft.Applied(state, [Record(e) for e in state.recent]))
-        now = NOW + timedelta(hours=1)
-        cutoff = sessions.statutory_deadline(state)
-        state = await written(db, postponed(state, cutoff + timedelta(days=10), now))
-        assert sessions.postponement_conflict(state, now) is not None
+        request, state, cutoff, _ = await approved_past_its_cutoff(db)
         later = passes_at(cutoff) + timedelta(hours=2)  # the cut-off has passed, the approved date not yet
         assert sessions.postponement_conflict(state, later) is None
         assert not [w for w in views.warnings(state, later) if "POSTPONEMENT_CONFLICT" in w]
-        rows, _ = await raised_to(db, EscalationLevel.VPCP, own_agency=None, today=cutoff + timedelta(days=1))
-        assert request.submission_id not in [raised.row.submission_id for raised in rows], \
+        assert not await listed_for_the_government_office(db, request.submission_id, cutoff + timedelta(days=1)), \
             "the inbox lists a conflict the draft says ended when its cut-off passed"
     finally:
         await db.close()

@@ -48,17 +48,10 @@ class CrashAfterCommit(Interceptor):
         return Inbound(next)
 
 
-@pytest.fixture
-async def dev_worker(dev_env, pool):
-    task_queue = f"it-{uuid.uuid4().hex[:8]}"
-    async with create_worker(dev_env.client, pool, task_queue=task_queue):
-        yield task_queue
-
-
-async def test_audit_trail_and_registry_follow_the_draft(dev_env, dev_worker, pool):
+async def test_audit_trail_and_registry_follow_the_draft(dev_env, worker_queue, pool):
     client = dev_env.client
     request = start_request(prefix="IT")
-    await drafts.start_submission(client, request, task_queue=dev_worker)
+    await drafts.start_submission(client, request, task_queue=worker_queue)
     for stage in (S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME, S.DRAFTING):
         view = await drafts.decide(client, request.submission_id, decision(request, stage))
     assert view.to_stage is S.APPRAISAL and view.stage_deadline is not None
@@ -102,11 +95,11 @@ async def test_a_retried_audit_write_leaves_exactly_one_row(dev_env, pool):
     assert [(r["seq"], r["n"]) for r in rows] == [(1, 1), (2, 1)]
 
 
-async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(dev_env, dev_worker, pool, caplog, capsys):
+async def test_classified_draft_keeps_its_title_out_of_registry_memo_and_search(dev_env, worker_queue, pool, caplog, capsys):
     caplog.set_level(logging.DEBUG)
     client = dev_env.client
     request = start_request(prefix="SECRET", classified=True).model_copy(update={"title": "Luật về bảo vệ bí mật quốc phòng X"})
-    await drafts.start_submission(client, request, task_queue=dev_worker)
+    await drafts.start_submission(client, request, task_queue=worker_queue)
     await drafts.decide(client, request.submission_id, decision(request, S.POLICY_PROPOSAL))
     await _wait_rows(pool, request.submission_id, 2)
     registry = await pool.fetchrow("SELECT * FROM submissions WHERE submission_id = $1", request.submission_id)
@@ -131,30 +124,30 @@ async def _wait_rows(pool, submission_id: str, n: int):
 
 
 
-async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, dev_worker):
+async def test_malformed_start_fails_the_workflow_with_the_field_named(dev_env, worker_queue):
     client = dev_env.client
     raw = start_request(prefix="BAD").model_dump(mode="json")
     raw["target_session"]["opens_on"] = "not a date"
-    handle = await client.start_workflow("DraftLawWorkflow", raw, id=f"draft-law-{raw['submission_id']}", task_queue=dev_worker)
+    handle = await client.start_workflow("DraftLawWorkflow", raw, id=f"draft-law-{raw['submission_id']}", task_queue=worker_queue)
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
     assert "target_session.opens_on" in str(failed.value.cause)
     assert not [e async for e in handle.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
 
 
-async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_env, dev_worker, api, pool, cli, tmp_path):
+async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_env, worker_queue, api, pool, cli, tmp_path):
     """Found by a fresh-user trial: after a raw `temporal workflow start` whose input the payload converter refused, the
     same submission's start answered 500 over HTTP and a traceback from the CLI (reading that input back failed), and
     its status `query_failed` ("Encoded failure"). Each now says the draft has ended, with its field and rule."""
     request = start_request(prefix="RAW")
     raw = request.model_dump(mode="json") | {"title": "x"}
-    handle = await dev_env.client.start_workflow("DraftLawWorkflow", raw, id=drafts.workflow_id_for(request.submission_id), task_queue=dev_worker)
+    handle = await dev_env.client.start_workflow("DraftLawWorkflow", raw, id=drafts.workflow_id_for(request.submission_id), task_queue=worker_queue)
     with pytest.raises(WorkflowFailureError):
         await handle.result()
     sid, ended = request.submission_id, "the draft has ended (FAILED: title:"
 
     with pytest.raises(Refused) as refused:
-        await drafts.start_submission(dev_env.client, request, task_queue=dev_worker)
+        await drafts.start_submission(dev_env.client, request, task_queue=worker_queue)
     assert (refused.value.rule, refused.value.kind) == ("draft_closed", RefusalKind.CLOSED) and ended in str(refused.value)
     lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
     assert ended in problem(await api.post("/v1/submissions", json=body(request), headers=lead), 409, "draft_closed")["detail"]
@@ -167,15 +160,15 @@ async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_en
         assert code == 3 and ended in err and "(rule: draft_closed)" in err and "Traceback" not in err, err
 
 
-async def test_a_draft_started_with_no_input_is_answered_as_not_a_draft(dev_env, dev_worker, api, pool, cli, tmp_path):
+async def test_a_draft_started_with_no_input_is_answered_as_not_a_draft(dev_env, worker_queue, api, pool, cli, tmp_path):
     """A raw start with no input (or several) cannot even make the workflow: its every task fails and it stays running.
     Its start again answered 500 over HTTP and a traceback from the CLI (a breaker); it is refused, naming what to do."""
     request = start_request(prefix="NONE")
     handle = await dev_env.client.start_workflow("DraftLawWorkflow", args=[], id=drafts.workflow_id_for(request.submission_id),
-                                                 task_queue=dev_worker)
+                                                 task_queue=worker_queue)
     try:
         with pytest.raises(Refused) as refused:
-            await drafts.start_submission(dev_env.client, request, task_queue=dev_worker)
+            await drafts.start_submission(dev_env.client, request, task_queue=worker_queue)
         assert (refused.value.rule, refused.value.kind) == ("not_a_draft", RefusalKind.CONFLICT)
         lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
         assert "terminate" in problem(await api.post("/v1/submissions", json=body(request), headers=lead), 409, "not_a_draft")["detail"]
@@ -188,13 +181,13 @@ async def test_a_draft_started_with_no_input_is_answered_as_not_a_draft(dev_env,
 
 
 @pytest.mark.parametrize("classified", [False, True])
-async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(dev_env, dev_worker, caplog, classified):
+async def test_start_under_a_foreign_workflow_id_is_refused_readably_and_logged(dev_env, worker_queue, caplog, classified):
     """Its failure is a refusal as readable as a refused message's (a sealed one, of a draft that never ran, the codec
     server withholds from every token), and the worker's log names the field and the rule. A classified draft's, which
     enters the history in clear, names its field and rule only."""
     caplog.set_level(logging.WARNING)
     request = start_request(prefix="ID", classified=classified)
-    handle = await dev_env.client.start_workflow("DraftLawWorkflow", request, id=f"my-own-id-{request.submission_id}", task_queue=dev_worker)
+    handle = await dev_env.client.start_workflow("DraftLawWorkflow", request, id=f"my-own-id-{request.submission_id}", task_queue=worker_queue)
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
     said = ("workflow_id: refused by rule one_workflow_per_submission (details withheld: classified draft) (rule: one_workflow_per_submission)"
@@ -242,11 +235,11 @@ async def test_a_draft_is_findable_in_the_web_ui_from_its_start(dev_env, pool):
     await drafts.draft(client, classified.submission_id).terminate("test over")
 
 
-async def test_a_draft_started_without_a_memo_gets_its_title_from_the_worker(dev_env, dev_worker):
+async def test_a_draft_started_without_a_memo_gets_its_title_from_the_worker(dev_env, worker_queue):
     request = start_request(prefix="BARE")
     # As `temporal workflow start` would: no memo, no search attributes.
     handle = await dev_env.client.start_workflow(
-        "DraftLawWorkflow", request, id=drafts.workflow_id_for(request.submission_id), task_queue=dev_worker)
+        "DraftLawWorkflow", request, id=drafts.workflow_id_for(request.submission_id), task_queue=worker_queue)
     await drafts.decide(dev_env.client, request.submission_id, decision(request, S.POLICY_PROPOSAL, Outcome.WITHDRAW))
     await handle.result()
     described = await handle.describe()

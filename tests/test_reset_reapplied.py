@@ -17,17 +17,10 @@ from store import audit
 from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
-from workers.worker import create_worker
 from workflows import client as drafts
 
 S = Stage
 
-
-@pytest.fixture
-async def worker_queue(dev_env, pool):
-    task_queue = f"brk-reset-{uuid.uuid4().hex[:8]}"
-    async with create_worker(dev_env.client, pool, task_queue=task_queue):
-        yield task_queue
 
 
 @pytest.mark.parametrize("reapply", [ResetReapplyType.RESET_REAPPLY_TYPE_UNSPECIFIED, ResetReapplyType.RESET_REAPPLY_TYPE_ALL_ELIGIBLE])

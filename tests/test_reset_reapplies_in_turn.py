@@ -5,10 +5,7 @@ The README's repairs (`catching_up`, an unopenable signal, a draft ended by hand
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-
-import pytest
 
 from schemas.enums import EventKind, Stage
 from store import audit
@@ -16,17 +13,10 @@ from tests.drafts import consultation, decision, start_request
 from tests.polling import eventually
 from tests.scenario_reset_reapplied import filing, reset_to_before
 from tests.scenarios import approve
-from workers.worker import create_worker
 from workflows import client as drafts
 
 S = Stage
 
-
-@pytest.fixture
-async def worker_queue(dev_env, pool):
-    task_queue = f"s54-reset-{uuid.uuid4().hex[:8]}"
-    async with create_worker(dev_env.client, pool, task_queue=task_queue):
-        yield task_queue
 
 
 async def test_a_reset_reapplies_every_update_accepted_after_its_point_not_only_the_first(dev_env, worker_queue, pool):

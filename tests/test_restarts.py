@@ -18,17 +18,10 @@ from tests.drafts import decision, start_request
 from tests.polling import eventually
 from tests.scenarios import approve
 from workers.dev_stack import temporal_binary
-from workers.worker import create_worker
 from workflows import client as drafts
 
 S = Stage
 
-
-@pytest.fixture
-async def worker_queue(dev_env, pool):
-    task_queue = f"restart-{uuid.uuid4().hex[:8]}"
-    async with create_worker(dev_env.client, pool, task_queue=task_queue):
-        yield task_queue
 
 
 async def test_a_closed_draft_started_again_with_the_temporal_cli_refuses_to_run(dev_env, worker_queue, pool):
