@@ -106,13 +106,24 @@ async def check_public_rate(http: Request) -> None:
                       headers=await retry_after(comment_limiter, limit, "public-comment", address))
 
 
+async def _uncounted(http: Request) -> None:
+    """Gives back the sender's comment counted by `check_public_rate` (a fixed window's counter, one less)."""
+    if (limit := getattr(http.app.state, "public_comment_limit", None)) is not None:
+        await comment_limiter.storage.decr(limit.key_for("public-comment", http.client.host if http.client else "unknown"))
+
+
+# What a comment holds that the database alone can check (the posted draft's articles): refused, it is not counted against
+# its sender's rate (found by a re-check: a citizen mistyping an article ten times was locked out for the window).
+_REFUSED_FOR_WHAT_IT_HOLDS = {"article_in_draft"}
+
+
 async def take_comment(http: Request, submission_id: str, round_id: str, comment: PublicComment, *,
                        browser: str | None = None) -> PublicCommentReceipt:
     """What the public page's form and the JSON route share: what the comment holds, the rate, then into PostgreSQL with
     the comments arriving at the same time (one statement for them all, `store.intake`). `browser`: the page's form
-    cookie, which tells apart senders at one address. A comment refused for what it holds is not counted against the
-    sender's rate, as none the form's own checks refuse is (found by a public consultation's trial); one the database
-    looks up and refuses (a round not open, or none) is."""
+    cookie, which tells apart senders at one address. A comment refused for what it holds (its text, its article) is not
+    counted against the sender's rate, as none the form's own checks refuse is (found by a public consultation's trial);
+    one sent to a round not open, or to none, is."""
     try:
         admits_no_secret(comment)
     except Refused as refused:
@@ -125,6 +136,8 @@ async def take_comment(http: Request, submission_id: str, round_id: str, comment
     try:
         return await database(state.comment_intake.take(Incoming(submission_id, round_id, comment, public.fingerprint(submission_id, round_id, who, comment))))
     except Refused as refused:
+        if refused.rule in _REFUSED_FOR_WHAT_IT_HOLDS:
+            await _uncounted(http)
         raise from_draft(refused) from None
 
 
