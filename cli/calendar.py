@@ -267,7 +267,9 @@ def remove_session(
             raise Rejected(f"code: {counted(len(aimed), 'running draft', True)} aim{'s' * (len(aimed) == 1)} at session {code} ({listed([(r,) for r in aimed], lambda r: r['submission_id'], ', ')}): "
                            "move the session with `legis calendar set-session`, or aim them at another by a programme change, first",
                            field="code", rule="session_has_drafts")
-        _announced([s for s in known if s.code != code])
+        if len(known) == 1:  # said as what it is (found by a re-check: "announce at least one session ... first")
+            raise Rejected(f"code: session {code} is the only one on the calendar, which keeps at least one: set the next first "
+                           "(legis calendar set-session), then remove it", field="code", rule="session_announced")
         await unset_session(db, code)
         err.print(f"session {code} removed")
 

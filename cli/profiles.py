@@ -65,19 +65,24 @@ def load_all() -> dict[str, Profile]:
     # Only `[profiles.NAME]` tables are read: another top-level key is refused, not ignored (found by a new user: a file
     # written by hand with `[default]` read as no profile at all).
     if stray := sorted(set(stored) - {"profiles"}):
-        raise Invalid(f"{file}: {stray[0]}: not a table this file holds; a profile is written [profiles.{stray[0]}] (legis profile set "
-                      "writes it)", field="profile", rule="profiles_shape")
+        where = (f"a profile is written [profiles.{stray[0]}]" if isinstance(stored[stray[0]], dict)
+                 else "a value outside any profile; a profile's values go in its table, [profiles.NAME]")
+        raise Invalid(f"{file}: {stray[0]}: not a table this file holds; {where} (legis profile set writes it)", field="profile",
+                      rule="profiles_shape")
     tables = stored.get("profiles", {})
     # Nor a `profiles` that is no table of tables (found by a breaker: `profiles = "x"` ended in a traceback).
     if not isinstance(tables, dict) or (loose := next((name for name, values in tables.items() if not isinstance(values, dict)), None)):
         named = "profiles" if not isinstance(tables, dict) else f"profiles.{loose}"
         raise Invalid(f"{file}: {named}: not a table; each profile is a table [profiles.NAME] (legis profile set writes it)",
                       field="profile", rule="profiles_shape")
-    try:
-        return {name: Profile.model_validate(values) for name, values in tables.items()}
-    except ValidationError as invalid:
-        problem = describe(invalid)[0]
-        raise Invalid(f"{file}: {problem['field']}: {problem['message']}", field="profile", rule=problem["rule"]) from None
+    profiles = {}
+    for name, values in tables.items():
+        try:
+            profiles[name] = Profile.model_validate(values)
+        except ValidationError as invalid:  # named with its profile (found by a re-check: "address: ..." of which?)
+            problem = describe(invalid)[0]
+            raise Invalid(f"{file}: profiles.{name}.{problem['field']}: {problem['message']}", field="profile", rule=problem["rule"]) from None
+    return profiles
 
 
 def chosen(name: str | None) -> Profile:

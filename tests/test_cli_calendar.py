@@ -296,3 +296,6 @@ async def test_an_extraordinary_sessions_code_is_read_in_either_case(cli, fresh_
         await db.close()
     code, _, err = await cli("calendar", "remove-session", "48-e3", "--by", "VPQH")
     assert code == 0 and "session 48-E3 removed" in err, err
+    # The last one is kept, said as what it is (found by a re-check: "announce at least one session ... first").
+    code, _, err = await cli("calendar", "remove-session", "48-1", "--by", "VPQH")
+    assert code == 3 and "session 48-1 is the only one on the calendar, which keeps at least one" in " ".join(err.split()), err

@@ -326,6 +326,9 @@ async def test_profiles_name_clusters_and_the_environment_and_options_win(cli, a
     stored.write_text('[default]\naddress = "127.0.0.1:7233"\n', encoding="utf-8")
     code, _, err = await cli("profile", "list", env=bare)
     assert code == 2 and "a profile is written [profiles.default]" in err and "(rule: profiles_shape)" in err, err
+    stored.write_text('[profiles.staging]\naddress = 5\n', encoding="utf-8")  # a refusal names its profile (a re-check)
+    code, _, err = await cli("profile", "list", env=bare)
+    assert code == 2 and "profiles.staging.address" in err, err
 
 
 async def test_version_and_examples_in_help(cli):
@@ -480,20 +483,3 @@ def test_a_worker_not_seen_polling_for_ninety_seconds_is_not_counted_as_polling(
         return PollerInfo(last_access_time=at, identity=f"worker-{seconds_ago}")
 
     assert [p.identity for p in polling([seen(5), seen(60), seen(95), seen(300)], now)] == ["worker-5", "worker-60"]
-
-
-def test_a_profiles_file_whose_profiles_key_is_not_a_table_is_refused_by_name(tmp_path, monkeypatch):
-    """Found by a breaker: `profiles = "x"` (or a list) at the top of profiles.toml: `profiles_shape` lets it through and `load_all` ends in
-    AttributeError ('str' object has no attribute 'items'), a traceback from `legis profile list` and every command that
-    reads a profile, where the commit refuses a hand-written file by name."""
-    import pytest
-
-    from cli import profiles
-    from cli.failures import Invalid
-
-    stored = tmp_path / "profiles.toml"
-    monkeypatch.setattr(profiles, "path", lambda: stored)
-    for text in ('profiles = "x"\n', "profiles = [1]\n"):
-        stored.write_text(text, encoding="utf-8")
-        with pytest.raises(Invalid):
-            profiles.load_all()

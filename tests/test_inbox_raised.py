@@ -232,6 +232,10 @@ def test_a_drafts_notes_on_its_session_read_in_the_pages_language():
     lapsed = "the date 2027-01-11 approved by PM lapses with the stage; ask it again if the draft needs it when it is back here"
     assert note_of(EventKind.DECISION, lapsed, "vi", day) == (
         "thời hạn 11/01/2027 do Thủ tướng Chính phủ chấp thuận hết hiệu lực cùng bước này; khi dự án trở lại bước này, đề nghị lại nếu vẫn cần")
+    assert note_of(EventKind.MEETING_SCHEDULED, "Standing Committee meeting before session 16-2: UBTVQH-52 on 2027-04-12", "vi", day) == (
+        "phiên họp của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2: UBTVQH-52 ngày 12/04/2027")
+    assert note_of(EventKind.MEETING_SCHEDULED, "Standing Committee meeting before session 16-2: none announced", "vi", day) == (
+        "phiên họp của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2: chưa công bố")
     longer = "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after the cut-off"
     assert note_of(EventKind.SESSION_RESCHEDULED, longer, "vi", day) == longer
 

@@ -263,9 +263,10 @@ async def test_a_public_posting_that_asks_consultees_too_stays_open_to_the_publi
         assert read["closed"] is False and (await api.get(f"/v1/public/consultations/{sid}/ca-hai")).json()["closed"] is False, read
         # The ministry's comment and the public's, counted together (a breaker: the public's count alone replaced both).
         assert read["comments"] == 2, read
-        problem(await api.post(f"/v1/submissions/{sid}/consultations/ca-hai/compilation", headers=lead,
-                               json={"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []}),
-                409, "round_still_open", "responses")
+        early = problem(await api.post(f"/v1/submissions/{sid}/consultations/ca-hai/compilation", headers=lead,
+                                       json={"actor": "LEAD_MINISTRY", "agency_code": "BGDDT", "role": "MINISTER", "official": "Bộ trưởng", "responses": []}),
+                        409, "round_still_open", "responses")
+        assert early["detail"].startswith("the round takes comments of the public until the end of "), early  # not "opinions" (a re-check)
 
 
 @contextlib.asynccontextmanager

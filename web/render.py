@@ -119,6 +119,12 @@ _NOTES = {
                     r"it when it is back here"),
          "the date %(approved)s approved by the %(by)s lapses with the stage; ask it again if the draft needs it when it is back here"),
     ),
+    EventKind.MEETING_SCHEDULED: (
+        (re.compile(rf"Standing Committee meeting before session (?P<session>\S+): (?P<meeting>\S+) on (?P<on>{_DAY})"),
+         "Standing Committee meeting before session %(session)s: %(meeting)s on %(on)s"),
+        (re.compile(r"Standing Committee meeting before session (?P<session>\S+): none announced"),
+         "Standing Committee meeting before session %(session)s: none announced"),
+    ),
     # The sessions a draft aims at, the notes the National Assembly Office reads most (found by its trial and a new user's).
     EventKind.SESSION_SLIPPED: (
         (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\)"),

@@ -101,7 +101,8 @@ class RoundRules:
         if self._closed_at is None:
             # Its last day, as every other view says a window's end (found by a public consultation's trial: the midnight
             # that ends it read as one more day).
-            raise Refused("responses", "round_still_open", f"the round takes opinions until the end of {last_day_of(self._closes_at)} (Ha Noi)")
+            taken = "comments of the public" if self._input.request.kind is ConsultationKind.PUBLIC_POSTING else "opinions"
+            raise Refused("responses", "round_still_open", f"the round takes {taken} until the end of {last_day_of(self._closes_at)} (Ha Noi)")
         if compilation.actor is not Actor.LEAD_MINISTRY or compilation.agency_code not in self._leads:
             raise Refused("agency_code", "lead_ministry_only", f"the compilation is the lead ministry's, sent under its code now "
                           f"({self._leads[-1]}; after a remap, with a token of that code)",
