@@ -135,6 +135,20 @@ class PinningActivities:
         return pinned.model_copy(update={"by_reference": request.by_reference and self._by_reference})
 
     @activity.defn
+    async def started_by(self, request: DescribeInput) -> bool:
+        """Whether the workflow running under `workflow_id` is a consultation round that `parent_id`'s draft started (a run
+        of it before a reset); a workflow of another kind, or another's, is not (found by a breaker: one squatting a
+        round's ID)."""
+        try:
+            described = await self._client.get_workflow_handle(request.workflow_id).describe()
+        except RPCError as missing:
+            if missing.status is RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return (described.workflow_type == "ConsultationWorkflow" and described.parent_id == request.parent_id
+                and described.status in (None, WorkflowExecutionStatus.RUNNING))
+
+    @activity.defn
     async def describe_workflow(self, request: DescribeInput) -> ExecutionStatus:
         """How a child workflow stands now; NOT_FOUND when the server no longer knows it."""
         try:

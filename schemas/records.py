@@ -168,6 +168,8 @@ class ExecutionStatus(str, Enum):
 
 class DescribeInput(Record):
     workflow_id: str
+    # Asked by `PinningActivities.started_by`: the workflow that started it (a round's draft).
+    parent_id: str | None = Field(default=None, exclude_if=lambda parent: parent is None)
 
 
 class DeliveryInput(Record):

@@ -22,7 +22,9 @@ def test_the_twenty_eighth_generations_path_has_a_committed_history():
     after_reset = kinds.index(E.EVENT_TYPE_WORKFLOW_TASK_FAILED)
     taken = kinds[after_reset:kinds.index(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, kinds.index(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, after_reset) + 1)]
     assert taken.count(E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) == 4, taken
-    assert E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED in kinds  # the round, running since before the reset
+    assert E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED in kinds  # the round, running since before the reset, asked whose it is
+    assert "started_by" in [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
+                            if e.event_type == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED]
     failed_updates = [e for e in history.events if e.event_type == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED
                       and e.workflow_execution_update_completed_event_attributes.outcome.HasField("failure")]
     assert not failed_updates

@@ -25,7 +25,7 @@ from schemas.refusal import Refused
 from store import public
 from store.intake import CommentIntake, Incoming
 from tests.conftest import TEST_KEY_ENTRY
-from tests.drafts import cancellation, consultation, decision, draft_text, opinion_body, start_request
+from tests.drafts import cancellation, consultation, decision, draft_text, opinion_body, session_of_its_own, start_request
 from tests.holding import HoldClose
 from tests.http_api import bearer, body, problem, unused_address
 from tests.polling import eventually
@@ -48,9 +48,9 @@ async def public_api(env, pool, hold: HoldClose, **settings) -> AsyncIterator[ht
 
 
 async def posted_draft(api, pool, *rounds: str, consultees: tuple[str, ...] = ()):
-    """A draft carried to DRAFTING with public rounds open (asking `consultees` too); returns its request and its lead
-    ministry's token."""
-    request = start_request(ministry="BGDDT")
+    """A draft carried to DRAFTING with public rounds open (asking `consultees` too), aimed at a session of its own; returns
+    its request and its lead ministry's token."""
+    request = start_request(ministry="BGDDT", target=session_of_its_own())
     lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
     assert (await api.post("/v1/submissions", json=body(request), headers=lead)).status_code == 201
     for stage, role, agency in ((Stage.POLICY_PROPOSAL, CallerRole.GOVERNMENT, "CP"), (Stage.LEGISLATIVE_PROGRAMME, CallerRole.UBTVQH, "UBTVQH")):

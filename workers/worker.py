@@ -92,7 +92,7 @@ def create_worker(
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         workflow_runner=sandbox_runner(),
-        activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, audit.record_event,
+        activities=[load_pinned_rulebook, pinning.pin_rules, pinning.describe_workflow, pinning.started_by, audit.record_event,
                     audit.record_events, webhooks.deliver_pending,
                     public.register_public_round, public.close_public_round, public.tally_public_answers,
                     comments.record_opinion_comments, comments.record_compilation_answers],

@@ -124,8 +124,9 @@ async def describe(workflow_id: str, round_id: str) -> ExecutionStatus:
 async def start_round(start: StartRound, round_id: str, *, adopt: bool = False) -> None:
     """Start a consultation round's workflow as the draft's child. Raises the draft's refusal `round_not_started` (through
     `rounds.not_started`) when a workflow runs under its ID already; with `adopt` (twenty-eighth generation), takes that
-    workflow as the round: the draft does not know the round (it would refuse its ID), so it was started by a run of this
-    draft before a reset to a point before its opening, and runs on with what it took (`workflows.generations`)."""
+    workflow as the round if it is a round this draft started (`PinningActivities.started_by`): the draft does not know
+    it (it would refuse its ID), so a run of it before a reset to a point before its opening started it, and it runs on with
+    what it took (`workflows.generations`)."""
     try:
         child = await workflow.start_child_workflow(
             ConsultationWorkflow.run, start.input, id=start.workflow_id,
@@ -135,7 +136,9 @@ async def start_round(start: StartRound, round_id: str, *, adopt: bool = False) 
         # Nothing awaits its end here: a round cancelled (by its lead ministry, or with its draft) is not an error unseen.
         child.add_done_callback(lambda ended: ended.cancelled() or ended.exception())
     except WorkflowAlreadyStartedError:
-        if not adopt:
+        if not adopt or not await workflow.execute_activity_method(
+                PinningActivities.started_by, DescribeInput(workflow_id=start.workflow_id, parent_id=workflow.info().workflow_id),
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY, summary=f"round {round_id} running already"):
             raise refusal(rounds.not_started(round_id)) from None
         workflow.logger.warning("round running under its ID already, taken as the draft's (a run reset before its opening)",
                                 extra={"round_id": round_id})
