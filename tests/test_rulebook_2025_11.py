@@ -45,7 +45,9 @@ def test_a_draft_pinned_to_an_earlier_edition_keeps_the_filings_it_took(version)
     request = core_request(version)
     state = core_state(request, at=Stage.GOVERNMENT_REVIEW)
     state = state.model_copy(update={"rulebook": edition(version, EDITION_10[version])})
-    draft.validate(draft.FILE_DOSSIER, state, filing(request, DocumentKind.APPRAISAL_REPORT), NOW)
+    filed = filing(request, DocumentKind.APPRAISAL_REPORT)
+    draft.validate(draft.FILE_DOSSIER, state, filed, NOW)
+    assert draft.perform(draft.FILE_DOSSIER, state, filed, NOW).state.dossier[-1] == filed.documents[0]
 
 
 def test_every_kind_a_deciding_body_gives_is_one_a_stage_requires_of_its_decision():
