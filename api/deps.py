@@ -132,16 +132,27 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool
                                   "decoded: encode the text as UTF-8 before percent-encoding it", RefusalKind.INVALID))
         unknown = sorted(name for name in set(http.query_params) - allowed if not (shared and shared_link_parameter(name)))
         if unknown:
-            raise problem(Refused(unknown[0], "unknown_parameter", f"{unknown[0]} is not a parameter of this route; known: "
+            field, named = _parameter(unknown[0])
+            raise problem(Refused(field, "unknown_parameter", f"{named} is not a parameter of this route; known: "
                                   f"{', '.join(sorted(allowed)) or 'none'}", RefusalKind.INVALID))
         repeated = sorted(name for name in set(http.query_params) - set(repeatable)
                           if len(http.query_params.getlist(name)) > 1 and not (shared and shared_link_parameter(name)))
         if repeated:
             takes_many = f"; only {', '.join(repeatable)} may be repeated" if repeatable else ""
-            raise problem(Refused(repeated[0], "parameter_once", f"{repeated[0]} is given {len(http.query_params.getlist(repeated[0]))} times and "
+            field, named = _parameter(repeated[0])
+            raise problem(Refused(field, "parameter_once", f"{named} is given {len(http.query_params.getlist(repeated[0]))} times and "
                                   f"takes one value{takes_many}", RefusalKind.INVALID))
 
     return check
+
+
+def _parameter(name: str, part: str = "query") -> tuple[str, str]:
+    """A query parameter's name as a refusal names it (its field, and in its text): cut to 60 characters, as it is echoed;
+    a name that is empty or blank (`?=x`, a script joining an empty name; found by an integrator's trial) is named by the
+    `part` it came in (`query`, `form`)."""
+    if not name.strip():
+        return part, f"a {'field' if part == 'form' else 'parameter'} with no name ({name!r})"
+    return name[:60], name[:60]
 
 
 async def known_form_fields(http: Request) -> None:
@@ -152,15 +163,18 @@ async def known_form_fields(http: Request) -> None:
     # A form takes its fields in its body; one in the address is not taken for it (found by a new user: a decision sent to
     # `...?dry_run=1` was recorded, the parameter dropped unseen).
     if queried := sorted(http.query_params):
-        raise problem(Refused(queried[0][:60], "unknown_parameter", f"{queried[0][:60]} is not a parameter of this form's address: a form "
+        field, named = _parameter(queried[0])
+        raise problem(Refused(field, "unknown_parameter", f"{named} is not a parameter of this form's address: a form "
                               "takes its fields in its body", RefusalKind.INVALID))
     taken = {"csrftoken"} | {field.alias for field in route.dependant.body_params}
     form = await http.form()
     if unknown := sorted(set(form.keys()) - taken):
-        raise problem(Refused(unknown[0][:60], "unknown_parameter",
-                              f"{unknown[0][:60]} is not a field of this form; known: {', '.join(sorted(taken))}", RefusalKind.INVALID))
+        field, named = _parameter(unknown[0], "form")
+        raise problem(Refused(field, "unknown_parameter",
+                              f"{named} is not a field of this form; known: {', '.join(sorted(taken))}", RefusalKind.INVALID))
     if repeated := sorted(name for name in set(form.keys()) if len(form.getlist(name)) > 1):
-        raise problem(Refused(repeated[0], "parameter_once", f"{repeated[0]} is given {len(form.getlist(repeated[0]))} times and takes one value",
+        field, named = _parameter(repeated[0], "form")
+        raise problem(Refused(field, "parameter_once", f"{named} is given {len(form.getlist(repeated[0]))} times and takes one value",
                               RefusalKind.INVALID))
 
 

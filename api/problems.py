@@ -116,8 +116,11 @@ def problem(refused: Refused, *, errors: list | None = None, errors_omitted: int
 
 def from_draft(refused: Refused) -> Problem:
     """The answer to a draft's (or a round's) refusal: the draft's request ID is the caller's `Idempotency-Key` here, so
-    the field named is the header the caller sent (a parameter or body key named `request_id` keeps its name)."""
-    return problem(Refused("Idempotency-Key", refused.rule, refused.message, refused.kind) if refused.field == "request_id" else refused)
+    the field named is the header the caller sent, and the text says so (a parameter or body key named `request_id` keeps its name).
+    Over HTTP a "request ID" reads as `X-Request-ID`, whose change does not help (found by an integrator's trial)."""
+    if refused.field != "request_id":
+        return problem(refused)
+    return problem(Refused("Idempotency-Key", refused.rule, refused.message.replace("request ID", "Idempotency-Key"), refused.kind))
 
 
 def _answer(status: int, kind: RefusalKind, field: str, rule: str, message: str, *, errors: list | None = None, errors_omitted: int = 0,

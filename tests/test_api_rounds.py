@@ -299,7 +299,7 @@ async def test_a_key_sent_again_with_another_opinion_is_422_once_the_api_has_for
     await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'dms-7'")
     corrected = await api.post(path, json=body(opinion_body("BTC", "c8", "c9")), headers=btc)
     answer = problem(corrected, 422, "idempotency_key_reused", "Idempotency-Key")
-    assert "request dms-7 was taken with another message by this round" in answer["detail"]
+    assert "Idempotency-Key 'dms-7' was taken with another message by this round" in answer["detail"]
     await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'dms-7'")
     again = await api.post(path, json=body(opinion_body("BTC", "c1")), headers=btc)
     assert again.status_code == 200 and again.json() == first.json()  # the same body: the round's first answer

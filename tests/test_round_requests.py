@@ -28,7 +28,7 @@ def test_a_key_taken_before_with_another_message_is_refused_the_same_message_and
     with pytest.raises(Refused) as refused:
         requests.check(update_id(CLI_CALLER, "k:with:colons", opinion("BNV", "1")))
     assert (refused.value.field, refused.value.rule, refused.value.kind) == ("request_id", "idempotency_key_reused", RefusalKind.INVALID)
-    assert "request k:with:colons was taken with another message" in refused.value.message
+    assert "request ID 'k:with:colons' was taken with another message" in refused.value.message
 
 
 def test_update_ids_without_a_key_are_not_remembered_and_the_oldest_key_is_forgotten_past_the_bound():

@@ -146,7 +146,7 @@ def remembered(state: DraftState, request_id: str | None) -> SeenRequest | None:
 def check_retry(seen: SeenRequest, message: object) -> None:
     if seen.digest != digest(message):
         raise Refused("request_id", "idempotency_key_reused",
-                      f"request {seen.request_id} was applied with another message; send a new request ID", RefusalKind.INVALID)
+                      f"request ID {seen.request_id!r} was applied with another message; send this one under a new request ID", RefusalKind.INVALID)
 
 
 def digest(message: object) -> str:
