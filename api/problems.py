@@ -36,7 +36,7 @@ from starlette.routing import Match, compile_path
 from api.bounds import MAX_ERRORS
 from schemas.messages import IDEMPOTENCY_KEY
 from schemas.redaction import tokens_redacted
-from schemas.refusal import RefusalKind, Refused, described, with_nearest_fields
+from schemas.refusal import RefusalKind, Refused, described, with_nearest_fields, without_echoes
 
 STATUS = {
     RefusalKind.INVALID: 422,
@@ -187,12 +187,7 @@ def _invalid(_handler, request: Request, exc: RequestValidationError) -> Problem
         # and as classified unless it says plainly it is not (found by a re-check: a classified start refused for its title
         # was listed to operators with its lead ministry).
         request.state.submission_id, request.state.classified = body["submission_id"], body.get("classified", False) is not False
-    # FastAPI also reports a list whose items failed as too short (its valid items counted): long enough as sent, only
-    # the items are wrong.
-    beneath = {error["loc"][:depth] for error in errors for depth in range(1, len(error["loc"]))}
-    kept = [error for error in errors if not (
-        error["type"] == "too_short" and isinstance(error.get("input"), list | tuple)
-        and len(error["input"]) >= (error.get("ctx") or {}).get("min_length", 0) and error["loc"] in beneath)]
+    kept = without_echoes(errors)
     # The first MAX_ERRORS, and how many more: the answer's size is bounded whatever the body holds.
     problems = [problem_of_error(error) for error in _with_nearest_fields(request, kept[:MAX_ERRORS])]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}

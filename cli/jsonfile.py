@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from cli.failures import Invalid, from_refusal
 from schemas.bounds import MAX_ERRORS, over_bounds
 from schemas.messages import MAX_MESSAGE_BYTES
-from schemas.refusal import Refused, beyond_json_limits, described, finite, with_nearest_fields
+from schemas.refusal import Refused, beyond_json_limits, described, finite, with_nearest_fields, without_echoes
 from schemas.text import lone_surrogate_in_key
 from workflows.admissions import admits_no_bidi_controls, admits_no_secret
 
@@ -115,8 +115,8 @@ def invalid_model(what: str, invalid: ValidationError | list[dict]) -> Invalid:
     """`invalid`'s problems in one line after `what` (the file read, or what the command's options made), each with its
     field and rule, the first `MAX_ERRORS` and how many more (found by a breaker: a file of 60,000 empty documents was
     refused in 9.8 MB of words); the operator gave a file or options, never a model, so no model is named."""
-    problems = describe(invalid)
-    found = invalid.error_count() if isinstance(invalid, ValidationError) else len(invalid)
+    errors = without_echoes(invalid.errors(include_url=False) if isinstance(invalid, ValidationError) else invalid)
+    problems, found = describe(errors), len(errors)
     lines = "; ".join(
         (p["message"] if p["message"].startswith(f"{p['field']}:") else f"{p['field']}: {p['message']}") + f" (rule: {p['rule']})"
         for p in problems
