@@ -10,7 +10,7 @@ import typer
 from cli.app import any_case
 from cli.output import AsJson, Format, Output, choose, emit_json, examples, out, print_table, table, wants_json
 from cli.stage_table import Limit, StageRow, StageTable, kinds_words, mermaid, stage_table, starts, words
-from schemas.enums import SITTING_STAGES, ProcessVersion
+from schemas.enums import SITTING_STAGES, DeadlineAnchor, ProcessVersion
 from schemas.rulebook import Decider, load_rulebook
 
 app = typer.Typer(help="The rulebooks: the statutory path, deciders, documents and time limits of each process version.",
@@ -18,6 +18,13 @@ app = typer.Typer(help="The rulebooks: the statutory path, deciders, documents a
 
 
 ANEW = "(anew)"
+
+# How a round's window is counted (`workflows.sessions.round_closes_at`), in words: the anchor's name alone read as the
+# stage's entry, where a window runs from the round's opening (found by a lead ministry's trial).
+_WINDOW_COUNTED = {
+    DeadlineAnchor.STAGE_ENTRY: "from the round's opening (a last day on a rest day moved to the next working day)",
+    DeadlineAnchor.BEFORE_NA_SESSION: "closing that many days before the session the draft aims at opens (a rest day moved to the working day before)",
+}
 
 
 def _documents(row: StageRow) -> str:
@@ -70,7 +77,7 @@ def _print_table(shown: StageTable) -> None:
     for window in shown.consultation:
         flag = " [UNVERIFIED]" if window.unverified else ""
         least = "" if window.statutory_minimum else " (a default, not a minimum: the law sets no number)"
-        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}{least}, {window.anchor.value}, at "
+        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}{least}, {_WINDOW_COUNTED.get(window.anchor, window.anchor.value)}, at "
                   f"{', '.join(s.value for s in window.stages)}{flag} ({window.source})")
     if shown.ordinance_reconsideration:
         out.print(f"an ordinance sent back by the President: {_limit(shown.ordinance_reconsideration)}")
