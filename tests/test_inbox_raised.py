@@ -228,6 +228,22 @@ NOTES_IN_VIETNAMESE = [
      "phiên họp của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2: UBTVQH-52 ngày 12/04/2027"),
     (EventKind.MEETING_SCHEDULED, "Standing Committee meeting before session 16-2: none announced",
      "phiên họp của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2: chưa công bố"),
+    # A move ending an approved date's conflict, in each of the ways the draft says it (found by a Government Office's trial).
+    (EventKind.SESSION_RESCHEDULED, "session 16-2 now opens 2027-06-10 (was 2027-05-20); the approved date 2027-04-20 falls within the "
+     "cut-off now counted, 2027-04-26 (was 2027-04-05, for session 16-2): the conflict raised to the Government Office has ended",
+     "kỳ họp 16-2 nay khai mạc ngày 10/06/2027 (trước đây là ngày 20/05/2027); ngày đã được chấp thuận, 20/04/2027, nằm trong hạn chót "
+     "nay được tính, 26/04/2027 (trước đây là ngày 05/04/2027, của kỳ họp 16-2): xung đột đã báo cáo Văn phòng Chính phủ nay đã chấm dứt"),
+    (EventKind.MEETING_SCHEDULED, "Standing Committee meeting before session 16-2: none announced; the approved date 2027-04-20 no longer "
+     "falls after a cut-off: Standing Committee meeting UBTVQH-51 before session 16-2, whose cut-off was 2027-03-01, counts no more, "
+     "and no Standing Committee meeting is announced before session 16-2: the conflict raised to the National Assembly Office has ended",
+     "phiên họp của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2: chưa công bố; ngày đã được chấp thuận, 20/04/2027, không còn sau hạn "
+     "chót nào: phiên họp UBTVQH-51 của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2, có hạn chót là ngày 01/03/2027, không còn được "
+     "tính, và chưa công bố phiên họp nào của Ủy ban Thường vụ Quốc hội trước kỳ họp 16-2: xung đột đã báo cáo Văn phòng Quốc hội nay "
+     "đã chấm dứt"),
+    (EventKind.SESSION_RESCHEDULED, "session 16-2 now opens 2027-06-10 (was 2027-05-20); the approved date 2027-04-20 no longer falls after "
+     "the cut-off for session 16-2, now 2027-04-26: the conflict raised to the Government Office has ended",
+     "kỳ họp 16-2 nay khai mạc ngày 10/06/2027 (trước đây là ngày 20/05/2027); ngày đã được chấp thuận, 20/04/2027, không còn sau hạn "
+     "chót của kỳ họp 16-2, nay là ngày 26/04/2027: xung đột đã báo cáo Văn phòng Chính phủ nay đã chấm dứt"),
     # A note with more said than its pattern holds stays as the draft wrote it.
     (EventKind.SESSION_RESCHEDULED, "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after "
      "the cut-off", None),
