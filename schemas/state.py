@@ -36,7 +36,7 @@ MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 28
+NEWEST_GENERATION = 29
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -176,6 +176,10 @@ class DraftState(BaseModel):
     postponed_here_on: date | None = Field(default=None, exclude_if=lambda day: day is None, description="the day (Ha Noi) of the last "
                                            "postponement asked or decided at the current stage (fourteenth generation on); a decision "
                                            "entered afterwards is not dated before it")
+    slipped_here: tuple[TargetSession, date] | None = Field(default=None, exclude_if=lambda slip: slip is None, description="the session "
+                                                           "the draft first slipped from at the current stage, and the deadline whose passing "
+                                                           "slipped it (twenty-ninth generation on): a decision entered afterwards dated on or "
+                                                           "before that day aims the draft at that session again, while it has not opened")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
     returns: tuple[tuple[Stage, int], ...] = ()

@@ -50,7 +50,7 @@ from tests.scenario_reconsidering_meeting_moves import (
 from tests.scenario_reset_reapplied import reset_reapplied
 from tests.scenario_round_cancelled import round_cancelled_by_its_lead_ministry
 from tests.scenario_round_follows_session import delegations_follow_the_session, two_session_law
-from tests.scenario_slipped_on_entry import entered_past_its_cutoff_request, next_session, slipped_on_entry
+from tests.scenario_slipped_on_entry import decided_in_time_after_it, entered_past_its_cutoff_request, next_session, slipped_on_entry
 from tests.scenarios import SCENARIOS, debated_twice_request, voted_after_its_debate, voted_after_its_debate_request, voted_at_the_session_ahead
 from workers.dev_stack import temporal_binary
 from workers.log_config import configure_logging
@@ -145,6 +145,13 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                         slipped = await record_with_a_session_ahead(env.client, pool, task_queue, entered, slipped_on_entry, next_session(entered))
                         (HISTORIES / f"slipped_on_entry{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
                         print(f"recorded slipped_on_entry: {len(slipped.events)} events")
+                    if not only or "decided_in_time_after_slip" in only:
+                        entered = entered_past_its_cutoff_request()
+                        with env.with_time_skipping_disabled():  # the decision comes before the session it aims at again opens
+                            aimed = await record_with_a_session_ahead(env.client, pool, task_queue, entered, decided_in_time_after_it,
+                                                                      next_session(entered))
+                        (HISTORIES / f"decided_in_time_after_slip{'-' + tag if tag else ''}.json").write_text(aimed.to_json(), encoding="utf-8")
+                        print(f"recorded decided_in_time_after_slip: {len(aimed.events)} events")
                     if not only or "reached_past_its_cutoff" in only:
                         at_review = at_review_request()
                         reached = await record_with_a_session_ahead(env.client, pool, task_queue, at_review, reached_past_its_cutoff,

@@ -51,3 +51,15 @@ async def slipped_on_entry(client: Client, request: StartRequest) -> None:
     withdraw = decision(request, S.GOVERNMENT_DECISION, Outcome.WITHDRAW).model_copy(
         update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
     await drafts.decide(client, request.submission_id, withdraw)
+
+
+async def decided_in_time_after_it(client: Client, request: StartRequest) -> None:
+    """The twenty-ninth generation's path: once the draft has slipped, the Government's decision, taken 20 days ago within
+    the cut-off that passed 15 days ago, is entered; the draft aims at its first session again, then is withdrawn."""
+    await eventually(lambda: drafts.history(client, request.submission_id),
+                     lambda view: any(e.event is EventKind.SESSION_SLIPPED for e in view.entries))
+    in_time = decision(request, S.GOVERNMENT_DECISION).model_copy(update={"occurred_on": local_day(datetime.now(UTC)) - timedelta(days=20)})
+    await drafts.decide(client, request.submission_id, in_time)
+    withdraw = decision(request, S.EXAMINATION, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER})
+    await drafts.decide(client, request.submission_id, withdraw)

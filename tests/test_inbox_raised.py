@@ -244,6 +244,16 @@ NOTES_IN_VIETNAMESE = [
      "the cut-off for session 16-2, now 2027-04-26: the conflict raised to the Government Office has ended",
      "kỳ họp 16-2 nay khai mạc ngày 10/06/2027 (trước đây là ngày 20/05/2027); ngày đã được chấp thuận, 20/04/2027, không còn sau hạn "
      "chót của kỳ họp 16-2, nay là ngày 26/04/2027: xung đột đã báo cáo Văn phòng Chính phủ nay đã chấm dứt"),
+    (EventKind.SESSION_RESCHEDULED, "session 16-2 now opens 2027-01-10 (was 2027-06-19); the cut-off now counted, 2026-11-26 (was "
+     "2027-05-05, for session 16-2), has passed: no approved date can meet it: the conflict raised to the Government Office has ended; "
+     "the draft slips if the approved date 2027-05-25 passes too",
+     "kỳ họp 16-2 nay khai mạc ngày 10/01/2027 (trước đây là ngày 19/06/2027); hạn chót nay được tính, 26/11/2026 (trước đây là ngày "
+     "05/05/2027, của kỳ họp 16-2), đã qua: không ngày được chấp thuận nào còn kịp: xung đột đã báo cáo Văn phòng Chính phủ nay đã chấm "
+     "dứt; dự án sẽ chuyển kỳ họp nếu ngày đã được chấp thuận, 25/05/2027, cũng qua"),
+    (EventKind.SESSION_RESCHEDULED, "aimed at session 16-1 (opens 2027-01-26) again, not 16-2: the decision entered afterwards, dated "
+     "2026-12-09, met the deadline 2026-12-11 whose passing slipped it",
+     "trình lại kỳ họp 16-1 (khai mạc ngày 26/01/2027), không phải kỳ họp 16-2: quyết định nhập sau, ngày 09/12/2026, đã kịp thời hạn "
+     "11/12/2026 mà việc quá hạn đã làm dự án chuyển kỳ họp"),
     # A note with more said than its pattern holds stays as the draft wrote it.
     (EventKind.SESSION_RESCHEDULED, "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after "
      "the cut-off", None),

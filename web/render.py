@@ -135,6 +135,10 @@ _NOTES = {
          "session %(session)s now opens on %(opens)s (was %(was)s)"),
         (re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\), the next after (?P<held>\S+)"),
          "aimed at session %(session)s (opens on %(opens)s), the next after session %(held)s"),
+        (re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\) again, not (?P<slipped>\S+): the decision entered "
+                    rf"afterwards, dated (?P<decided>{_DAY}), met the deadline (?P<deadline>{_DAY}) whose passing slipped it"),
+         "aimed at session %(session)s (opens on %(opens)s) again, not session %(slipped)s: the decision entered afterwards, dated "
+         "%(decided)s, met the deadline %(deadline)s whose passing slipped it"),
     ),
 }
 # What a session's or a meeting's move adds when it ends an approved date's conflict (`calendar_changes._conflict_ended`,
@@ -151,6 +155,10 @@ _CONFLICT_ENDED = (
                 rf"{_OFFICE} has ended"),
      "the approved date %(approved)s no longer falls after a cut-off: %(sitting)s, whose cut-off was %(was)s, counts no more, and no "
      "Standing Committee meeting is announced before session %(session)s: the conflict raised to the %(office)s has ended"),
+    (re.compile(rf"the cut-off now counted, (?P<cutoff>{_DAY}) \(was (?P<was>{_DAY}), for (?P<sitting>.+)\), has passed: no approved date "
+                rf"can meet it: the conflict raised to {_OFFICE} has ended; the draft slips if the approved date (?P<approved>{_DAY}) passes too"),
+     "the cut-off now counted, %(cutoff)s (was %(was)s, for %(sitting)s), has passed: no approved date can meet it: the conflict raised "
+     "to the %(office)s has ended; the draft slips if the approved date %(approved)s passes too"),
     (re.compile(rf"the approved date (?P<approved>{_DAY}) no longer falls after the cut-off for (?P<sitting>.+), now (?P<cutoff>{_DAY}): "
                 rf"the conflict raised to {_OFFICE} has ended"),
      "the approved date %(approved)s no longer falls after the cut-off for %(sitting)s, now %(cutoff)s: the conflict raised to the "
@@ -194,9 +202,10 @@ def note_of(event: EventKind, label: str, language: str, day) -> str:
     catalogue, patterns = translations(language), _NOTES.get(event, ())
     if (said := _said(patterns, label, catalogue, day)) is not None:
         return said
-    head, ending, tail = label.partition("; the approved date ")
-    if ending and (moved := _said(patterns, head, catalogue, day)) and (ended := _said(_CONFLICT_ENDED, ending[2:] + tail, catalogue, day)):
-        return f"{moved}; {ended}"
+    for ending in ("; the approved date ", "; the cut-off now counted, "):
+        head, found, tail = label.partition(ending)
+        if found and (moved := _said(patterns, head, catalogue, day)) and (ended := _said(_CONFLICT_ENDED, found[2:] + tail, catalogue, day)):
+            return f"{moved}; {ended}"
     return label
 
 

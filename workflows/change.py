@@ -16,7 +16,7 @@ from schemas.rulebook import EscalationStep
 from schemas.state import KEPT_REASONS, LATEST_KINDS, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
-from workflows.deadlines import passes_at, start_of
+from workflows.deadlines import local_day, passes_at, start_of
 from workflows.follow_up import Alarm, alarms
 
 # Effects, carried out by the workflow in order -----------------------------------------------------
@@ -176,7 +176,7 @@ class Change:
         s = self.state
         s.stage, s.stage_since, s.overdue, s.fired, s.unraised, s.filed_here, s.decided_here_on = stage, since, False, (), (), (), None
         s.deadline_since, s.late_before_move = None, False
-        s.postponed_here_on = None
+        s.postponed_here_on, s.slipped_here = None, None
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)
@@ -198,7 +198,13 @@ class Change:
         s.filed_here = (*s.filed_here, *dict.fromkeys(doc.kind for doc in documents if doc.kind not in s.filed_here))
         apart = s.generation >= 21
         held = {dossier_key(doc, compilations_apart=apart): doc for doc in s.dossier}
-        if all((kept := held.get(dossier_key(doc, compilations_apart=apart))) is not None and kept.sha256 == doc.sha256 for doc in documents):
+        if s.generation >= 29:
+            # The same bytes filed again with their address, or a name corrected, are taken (twenty-ninth generation; found by
+            # a lead ministry's trial: told to file its text again with its url, it did, and the dossier kept the one without).
+            documents = tuple(_with_its_url(held.get(dossier_key(doc, compilations_apart=apart)), doc) for doc in documents)
+            if all(held.get(dossier_key(doc, compilations_apart=apart)) == doc for doc in documents):
+                return None
+        elif all((kept := held.get(dossier_key(doc, compilations_apart=apart))) is not None and kept.sha256 == doc.sha256 for doc in documents):
             return None
         filed_into(held, documents, compilations_apart=apart)
         s.dossier = tuple(held.values())
@@ -284,6 +290,8 @@ class Change:
         if following is None:
             return False
         missed = s.target
+        if s.generation >= 29 and s.slipped_here is None and s.deadline is not None:
+            s.slipped_here = (missed, s.deadline)
         s.target, s.postponement = following, None
         deadline = sessions.statutory_deadline(s)
         assert deadline is not None
@@ -293,6 +301,24 @@ class Change:
         sessions_named = {} if s.classified else {"from": missed.code, "to": following.code}  # withheld as its history withholds them
         self.log("missed cut-off, slipped to the next session", warning=True, **sessions_named)
         return True
+
+    def aim_again(self, decided_on: date | None) -> None:
+        """Twenty-ninth generation: a decision entered afterwards, dated on or before the deadline whose passing slipped the
+        draft at its stage, aims it again at the session it slipped from, while that session (as the calendar now has it) has not
+        opened (found by a Government Office's trial: the Government decided in time, its decision was entered after the
+        slip, and the draft stayed aimed a session later, its examination counted back from it)."""
+        s = self.state
+        if s.generation < 29 or decided_on is None or s.slipped_here is None:
+            return
+        (missed, deadline), today = s.slipped_here, local_day(self.now)
+        announced = next((t for t in s.sessions if t.code == missed.code), missed)  # as the calendar has it now, if it does
+        if decided_on > deadline or announced.opens_on <= today:
+            return
+        slipped_to, s.target, s.slipped_here = s.target, announced, None
+        self.record(EventKind.SESSION_RESCHEDULED, occurred_on=decided_on,
+                    label=f"aimed at session {announced.code} (opens {announced.opens_on}) again, not {slipped_to.code}: the decision "
+                          f"entered afterwards, dated {decided_on}, met the deadline {deadline} whose passing slipped it")
+        self.refresh()
 
     def aim_after_debate(self, *, taken_on: Sequence[date] = ()) -> None:
         """After a debate at a session, the draft aims at the next announced session (if one is announced yet): a regular
@@ -371,3 +397,8 @@ def next_wake(state: DraftState) -> Wake | None:
     return Wake(min(checks), None) if checks else None
 
 
+def _with_its_url(kept: DocumentRef | None, doc: DocumentRef) -> DocumentRef:
+    """`doc` filed again: the same bytes filed without an address keep the one the dossier holds for them."""
+    if kept is None or kept.sha256 != doc.sha256 or doc.url is not None or kept.url is None:
+        return doc
+    return doc.model_copy(update={"url": kept.url})

@@ -28,7 +28,7 @@ from workflows.change import Wake, conflict_raised_to, ladder
 from workflows.deadlines import VIETNAM, local_day, passes_at
 from workflows.draft import due_later
 from workflows.follow_up import alarms
-from workflows.rules import filed_before, missing_documents, postponement_asked
+from workflows.rules import filed_before, missing_documents
 from workflows.sessions import (
     awaiting_session,
     awaits_later_session,
@@ -112,10 +112,10 @@ def _final_step(state: DraftState) -> HistoryEntry | None:
 
 
 def _asked_late(state: DraftState) -> bool:
-    """Whether the postponement awaiting a decision was asked late, as its event (`rules.postponement_asked`) recorded it."""
+    """Whether the postponement awaiting a decision was asked late, as its event (`DraftState.last`) recorded it."""
     if state.pending_postponement is None:
         return False
-    asked = postponement_asked(state)
+    asked = state.last(EventKind.POSTPONEMENT_REQUESTED)
     return bool(asked and asked.late_request)
 
 

@@ -164,6 +164,16 @@
    whose workflow runs already under its ID, as it does after a reset to a point before its opening, is taken as the
    draft's round (`draft_activities.start_round`), where the opening was refused and the round ran on unknown to the
    draft (found by a breaker of a draft's long life).
+29. A decision entered afterwards (`occurred_on`), dated on or before the deadline whose passing slipped the draft at its
+   stage, aims the draft again at the session it slipped from, while that session (as the calendar now has it) has not opened
+   (`Change.aim_again`, `DraftState.slipped_here`): the Government decided in time, its decision was entered after the
+   slip, and the draft stayed aimed a session later (found by a Government Office's trial). The same bytes filed again
+   with their address, or a name corrected, are taken into the dossier (`Change.file`): told to file the draft's text
+   again with its url for a public posting, a ministry did, and the dossier kept the text without it. A decision does not
+   carry a document another stage's deciding body gives with its decision (`rules.check_decision`, `given_at_its_stage`):
+   the lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought
+   forward so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised
+   for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
@@ -210,8 +220,9 @@ MEETING_ENDS_CONFLICT_PATCH = "meeting-moved-ends-a-conflict-or-waits"
 UNRAISED_WARNINGS_PATCH = "warnings-passed-unraised-kept-apart"
 ENTERED_UNRAISED_PATCH = "warnings-past-at-entry-unraised"
 APPLIED_IN_TURN_PATCH = "updates-applied-in-turn"
+LATE_DECISIONS_AIM_AGAIN_PATCH = "late-decisions-aim-again"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((29, LATE_DECISIONS_AIM_AGAIN_PATCH), (28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:

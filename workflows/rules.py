@@ -44,7 +44,6 @@ from schemas.messages import (
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
-from schemas.views import HistoryEntry
 from workflows.deadlines import local_day, passes_at, start_of
 from workflows.sessions import (
     as_named,
@@ -86,6 +85,9 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         allowed = ", ".join(o.value for o in rule.outcomes)
         raise Refused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {state.stage.value}; allowed: {allowed}", INVALID)
     check_authority(state, rule.deciders, decision, f"decide {state.stage.value}", "stage_authority")
+    if state.generation >= 29 and (elsewhere := [d.kind.value for d in decision.documents if d.kind in state.rulebook.given_elsewhere(state.stage)]):
+        raise Refused("documents", "given_at_its_stage", f"{', '.join(elsewhere)}: given by the body deciding another stage, with its decision "
+                      f"there, never with a decision at {state.stage.value}", INVALID)
     check_sitting(state, decision, now, imported=imported)
     check_meeting(state, decision, now, imported=imported)
     if decision.outcome is Outcome.APPROVE and state.open_points:
@@ -219,7 +221,7 @@ def check_postponement_decision(state: DraftState, decision: PostponementDecisio
         raise Refused("stage", "pending_request", f"no postponement of {state.stage.value} is awaiting a decision" + (  # a Government Office's trial
             "; to decide again on the date approved, its requester asks again (legis postpone), which is then decided" if state.postponement else ""))
     check_occurred_on(state, decision.occurred_on, now)
-    asked_on = (asked.occurred_on or local_day(asked.at)) if (asked := postponement_asked(state)) is not None else None
+    asked_on = (asked.occurred_on or local_day(asked.at)) if (asked := state.last(EventKind.POSTPONEMENT_REQUESTED)) is not None else None
     if decision.occurred_on is not None and asked_on is not None and decision.occurred_on < asked_on:
         raise Refused("occurred_on", "not_before_request", f"{decision.occurred_on} is before the postponement was asked ({asked_on})", INVALID)
     check_authority(state, state.rulebook.rule(state.stage).postponement_authority, decision,
@@ -444,12 +446,6 @@ def check_round_cancellation(state: DraftState, cancellation: RoundCancellation,
         cancelled = any(e.event is EventKind.CONSULTATION_CANCELLED and (e.label or "").startswith(f"round {round_id} ") for e in state.recent)
         raise Refused("round_id", "round_awaiting_compilation", f"round {round_id} " + (
             "has been cancelled already" if cancelled else "has handed back its result, or has been cancelled, or is still starting"), CONFLICT)
-
-
-def postponement_asked(state: DraftState) -> HistoryEntry | None:
-    """The event of the last postponement asked (the one awaiting a decision, if any): kept however many events followed it
-    from the 24th generation on (`DraftState.latest`; a breaker's thirty filings after a request), before among the recent ones."""
-    return state.last(EventKind.POSTPONEMENT_REQUESTED)
 
 
 def latest(bound: date | None, day: date) -> date:
