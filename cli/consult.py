@@ -348,7 +348,8 @@ def export_public_comments(submission_id: SubmissionId, round_id: RoundId,
         check_reads_comments(CLI_READER, await registered(db, submission_id))
         found = await public.comments(db, submission_id, round_id, article=article, whole_draft=False, after=None, size=EXPORT_PAGE)
         if found is None:  # before the file is made
-            raise NotFound(f"round_id: no public consultation {round_id} of draft {submission_id}", field="round_id", rule="public_round_unknown")
+            unknown = await public.unknown_round(db, submission_id, round_id, f"no public consultation {round_id} of draft {submission_id}")
+            raise NotFound(f"round_id: {unknown.message}", field="round_id", rule="public_round_unknown")
         count = 0
         # A path that cannot be written is refused by name (found by a new user: a folder given ended in a traceback).
         with nullcontext(sys.stdout) if str(file) == "-" else written(file, "file", encoding="utf-8-sig") as sheet:

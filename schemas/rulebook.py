@@ -346,12 +346,6 @@ class Rulebook(RuleModel, Interned):
     def window(self, kind: ConsultationKind) -> ConsultationWindow | None:
         return next((w for w in self.consultation if w.kind is kind), None)
 
-    def given_elsewhere(self, stage: Stage) -> frozenset[DocumentKind]:
-        """The documents a deciding body gives with its decision (`filed_with_decisions`) that other stages' decisions need
-        and `stage`'s does not: no decision at `stage` carries them (twenty-ninth generation, `given_at_its_stage`)."""
-        here = set(self.rule(stage).required_documents)
-        return frozenset(k for k in self.filed_with_decisions if k not in here and any(k in r.required_documents for r in self.stages))
-
     def rule(self, stage: Stage) -> StageRule:
         for candidate in self.stages:
             if candidate.stage is stage:

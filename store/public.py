@@ -84,7 +84,7 @@ async def why_refused(db: asyncpg.Pool | asyncpg.Connection, submission_id: str,
         "now() AS now FROM public_rounds r JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2",
         submission_id, round_id)
     if row is None or row["classified"]:
-        return Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
+        return await unknown_round(db, submission_id, round_id)
     # A draft withdrawn, rejected or ended takes no more comments, before its round's own close comes (found by a public trial).
     if row["closed_at"] is not None or row["now"] >= row["closes_at"] or row["ended"]:
         return Refused("round_id", "round_closed", "the consultation window is closed", RefusalKind.CLOSED)
@@ -166,7 +166,7 @@ async def answer(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, roun
             f"SELECT r.closes_at, r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended_at('r')} IS NOT NULL AS round_ended FROM public_rounds r "
             "JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
         if state is None:
-            raise Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND)
+            raise await unknown_round(connection, submission_id, round_id)
         if state["stage"] in (Stage.WITHDRAWN.value, Stage.REJECTED.value) or state["ended"] is not None:
             # Its public page says no answer will come (found by a new user: an answer then read "accepted" beside it).
             ended = state["ended"] or state["stage"]
@@ -340,6 +340,18 @@ async def spelled_otherwise(db: asyncpg.Pool | asyncpg.Connection, submission_id
                           "WHERE lower(r.submission_id) = lower($1) AND lower(r.round_id) = lower($2) AND NOT s.classified "
                           "AND s.title IS NOT NULL LIMIT 2", submission_id, round_id)
     return (rows[0]["submission_id"], rows[0]["round_id"]) if len(rows) == 1 else None
+
+
+async def unknown_round(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str,
+                        said: str = "no public consultation of this draft has this round") -> Refused:
+    """The refusal (`round_id`, `public_round_unknown`, NOT_FOUND) of a round the public's tables do not hold under these
+    IDs: `said`, or, where the public reads one whose IDs differ in letter case alone, that round named (found by a
+    public trial: the lead ministry was told a posting it had opened "takes no comments of the public")."""
+    spelled = await spelled_otherwise(db, submission_id, round_id)
+    if spelled is not None and spelled != (submission_id, round_id):
+        of = "" if spelled[0] == submission_id else f" of draft {spelled[0]}"
+        said = f"no public consultation {round_id} of draft {submission_id}; round {spelled[1]}{of} differs from it only in letter case"
+    return Refused("round_id", "public_round_unknown", said, RefusalKind.NOT_FOUND)
 
 
 # A round's count of comments is read again at most every so many seconds in one process once it has this many: the

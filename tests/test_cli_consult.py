@@ -276,7 +276,7 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     bnv = json.loads((tmp_path / "10-opinion.json").read_text(encoding="utf-8")) | {"consultee": "BNV", "comments": []}
     (tmp_path / "bnv.json").write_text(json.dumps(bnv), encoding="utf-8")
     code, _, err = await cli("consult", "opinion", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "bnv.json"), "--request-id", "dms-opinion-1")
-    assert code == 2 and "request_id: request dms-opinion-1 was taken with another message by this round" in err, err
+    assert code == 2 and "request_id: request ID 'dms-opinion-1' was taken with another message by this round" in err, err
     assert "(rule: idempotency_key_reused)" in err
     code, _, err = await cli("consult", "compile", sid, "Y-KIEN-BO-NGANH", str(tmp_path / "11-compilation.json"), "--request-id", "dms-opinion-1")
     assert code == 2 and "(rule: idempotency_key_reused)" in err and "Traceback" not in err, err

@@ -1,5 +1,5 @@
 """The twenty-ninth generation against the twenty-eighth, in the pure core: the same bytes filed again with their url are
-taken, a decision carries no document another stage's decision gives; a draft of the twenty-eighth keeps its behaviour
+taken, a decision of the lead ministry carries no document a deciding body gives; a draft of the twenty-eighth keeps its behaviour
 (its histories replay as they ran). The re-aim of a decision entered afterwards: tests/test_late_decision_aims_again.py."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_a_decision_carrying_another_stages_report(generation, refused):
     if refused:
         with pytest.raises(Refused) as found:
             draft.validate(draft.DECIDE, state, carrying, NOW)
-        assert (found.value.field, found.value.rule) == ("documents", "given_at_its_stage")
+        assert (found.value.field, found.value.rule) == ("documents", "given_by_its_body")
     else:
         draft.validate(draft.DECIDE, state, carrying, NOW)
 

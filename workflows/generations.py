@@ -169,8 +169,8 @@
    (`Change.aim_again`, `DraftState.slipped_here`): the Government decided in time, its decision was entered after the
    slip, and the draft stayed aimed a session later (found by a Government Office's trial). The same bytes filed again
    with their address, or a name corrected, are taken into the dossier (`Change.file`): told to file the draft's text
-   again with its url for a public posting, a ministry did, and the dossier kept the text without it. A decision does not
-   carry a document another stage's deciding body gives with its decision (`rules.check_decision`, `given_at_its_stage`):
+   again with its url for a public posting, a ministry did, and the dossier kept the text without it. A decision of the
+   lead ministry, which files the dossier, carries no document a deciding body gives with its decision (`rules.check_decision`, `given_by_its_body`):
    the lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought
    forward so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised
    for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`).

@@ -85,9 +85,10 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
         allowed = ", ".join(o.value for o in rule.outcomes)
         raise Refused("outcome", "outcome_allowed", f"{decision.outcome.value} is not an outcome of {state.stage.value}; allowed: {allowed}", INVALID)
     check_authority(state, rule.deciders, decision, f"decide {state.stage.value}", "stage_authority")
-    if state.generation >= 29 and (elsewhere := [d.kind.value for d in decision.documents if d.kind in state.rulebook.given_elsewhere(state.stage)]):
-        raise Refused("documents", "given_at_its_stage", f"{', '.join(elsewhere)}: given by the body deciding another stage, with its decision "
-                      f"there, never with a decision at {state.stage.value}", INVALID)
+    if state.generation >= 29 and any(d.actor is decision.actor for d in state.rulebook.filing) and (
+            given := [d.kind.value for d in decision.documents if d.kind in state.rulebook.filed_with_decisions]):
+        raise Refused("documents", "given_by_its_body", f"{', '.join(given)}: given by the body that decides with its own decision, never "
+                      f"with a decision of {decision.actor.value}, which files the dossier", INVALID)
     check_sitting(state, decision, now, imported=imported)
     check_meeting(state, decision, now, imported=imported)
     if decision.outcome is Outcome.APPROVE and state.open_points:

@@ -181,7 +181,7 @@ async def read_public_consultation(submission_id: SubmissionId, round_id: RoundI
     time (follow `next_page`)."""
     found = await database(public.public_round(http.app.state.pool, submission_id, round_id))
     if found is None:
-        raise problem(Refused("round_id", "public_round_unknown", "no public consultation of this draft has this round", RefusalKind.NOT_FOUND))
+        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id)))
     given, following, total = await database(public.answers(http.app.state.pool, submission_id, round_id, after=answers_after(params),
                                                             size=params.size))
     next_page = params.encode_cursor(answers_cursor(following))
@@ -238,7 +238,7 @@ async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, wh
     await _lead_ministry_of(http, who, submission_id)
     grouped = await database(public.groups(http.app.state.pool, submission_id, round_id))
     if grouped is None:
-        raise problem(Refused("round_id", "public_round_unknown", "this round takes no comments of the public", RefusalKind.NOT_FOUND))
+        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id, "this round takes no comments of the public")))
     return grouped
 
 
@@ -267,7 +267,7 @@ async def read_public_comments(
     page = await database(public.comments(http.app.state.pool, submission_id, round_id, article=article, whole_draft=whole_draft,
                                           after=None if after is None else int(after), size=params.size))
     if page is None:
-        raise problem(Refused("round_id", "public_round_unknown", "this round takes no comments of the public", RefusalKind.NOT_FOUND))
+        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id, "this round takes no comments of the public")))
     rows, following, total = page
     listed = ListPage[PublicCommentRow].of(rows, params, following=None if following is None else str(following), total=total)
     link_next(http, response, listed.next_page)
