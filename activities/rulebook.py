@@ -39,14 +39,13 @@ def asked_deadline_warning(new_deadline: date) -> str | None:
         "the deadline asked falls", new_deadline, "ask again with the right one (a date approved is kept as it is)")
 
 
-def default_return_warning(decision: Decision, to_stage: Stage | None) -> str | None:
+def default_return_warning(decision: Decision, to_stage: Stage) -> str | None:
     """A return for revision that names no stage to return to goes to the rulebook's first for its stage that the draft
     has passed: said to whoever decided (the CLI and the API alike), where it went (found by a ministry's trial: the
     Government's return sent a draft back to DRAFTING, and a new appraisal, without a word)."""
     if decision.outcome is not Outcome.RETURN_FOR_REVISION or decision.return_to is not None:
         return None
-    where = f"to {to_stage.value}" if to_stage is not None else "to the rulebook's first stage to return to that the draft has passed"
-    return (f"return_to not given: the draft returns {where}, the rulebook's default for {decision.stage.value}; "
+    return (f"return_to not given: the draft returns to {to_stage.value}, the rulebook's default for {decision.stage.value}; "
             "give return_to to send it to another stage the rulebook allows (legis rulebook show)")
 
 

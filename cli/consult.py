@@ -238,7 +238,7 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
 
     In the order the round took them, each with its answer once compiled (tiếp thu, giải trình). A page at a time: the
     last line says how to read the next. A classified draft's comments are its lead ministry's alone; the public's
-    comments on a public posting are read by article through the API (`.../comments`)."""
+    comments on a public posting are written to a CSV file by `legis consult export` (or read through the API, `.../comments`)."""
     choose(output, as_json)
     from api.permissions import CLI_READER, check_reads_comments
     from cli.records import known, registered
@@ -270,7 +270,7 @@ def show_comments(submission_id: SubmissionId, round_id: RoundId,
     elif not page.comments:
         out.print(f"no comments of round {round_id} of {submission_id}" + (f" from {consultee}" if consultee else "")
                   + (f" after position {after}" if after else "") + " are recorded (opinions a round took before this release are not; "
-                  "the public's comments on a public posting are read by article: GET .../consultations/ROUND/comments)")
+                  f"the public's comments on a public posting: legis consult export {submission_id} {round_id} FILE)")
     for comment in page.comments:
         _print_comment(comment)
     if page.next_after is not None:

@@ -78,8 +78,8 @@ def send_again(silent: Unavailable, taker: str, key: str) -> Unavailable:
 
 def send(
     submission_id: str, message: BaseModel, operation: Callable[..., Awaitable[Receipt]], request_id: str | None
-) -> None:
-    """Send one message to a draft, then print what it recorded and where the draft stands.
+) -> Receipt:
+    """Send one message to a draft, then print what it recorded and where the draft stands; returns its receipt.
 
     Once the draft has applied the message the command succeeds, whatever follows: a status that
     cannot be read is a warning, never a failure that would make a caller send the message again.
@@ -119,13 +119,14 @@ def send(
     if wants_json():
         shown = {**(view.model_dump() if view else {"submission_id": submission_id}), "receipt": receipt}
         emit_json(shown | ({"warnings": [*(view.warnings if view else ()), warning]} if warning else {}))
-        return
+        return receipt
     first = receipt.first_seq
     recorded = (f"event #{first}" if receipt.events == 1 else f"events #{first}-{first + receipt.events - 1}") if first else "no event"
     out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}")
     if view:
         print_status(view)
     warn(warning)
+    return receipt
 
 
 # The board's words for its marks (web.marks), so that `status` and the board say the same.
@@ -295,8 +296,10 @@ def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestI
 
     choose(output, as_json)
     decision = read_message(file, Decision)
-    send(submission_id, decision, drafts.decide, request_id)
-    warn(default_return_warning(decision, None))  # once applied: a refusal says nothing of where it would have gone
+    receipt = send(submission_id, decision, drafts.decide, request_id)
+    # Once applied (a refusal says nothing of where it would have gone), where it went, as the API says it (found by a new user).
+    if receipt.first_seq is not None:
+        warn(default_return_warning(decision, receipt.to_stage))
 
 
 @app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 schemas/examples/dossier-filing.json"))

@@ -64,9 +64,11 @@ async def _round_page(request: Request, submission_id: str, round_id: str, *, st
     documents = await database(public.published_documents(pool, found.submission_id, posted_at=found.opened_at))
     # The limit said before a citizen meets it (found by a public trial: its number came with the refusal alone).
     limit = getattr(request.app.state, "public_comment_limit", None)
+    # The period as the setting gives it, in its own unit ("100 phút", not rounded to "2 giờ": found by a public trial).
+    period = limit and format_timedelta(timedelta(seconds=limit.get_expiry()), threshold=limit.multiples, granularity=limit.GRANULARITY.name,
+                                        locale=language_of(request))
     return page(request, "public_round.html", status_code=status_code, round=found, answers=answers, answers_total=total,
-                rate_limit=(limit.amount, format_timedelta(timedelta(seconds=limit.get_expiry()), threshold=1, locale=language_of(request)))
-                if limit else None,
+                rate_limit=(limit.amount, period) if limit else None,
                 next_page=params.encode_cursor(answers_cursor(following)), first_page=cursor is not None, documents=documents,
                 problems=explain(request, problems or []), received=received, again=again, text=text, article=article, max_text=MAX_PUBLIC_COMMENT, max_article=MAX_ARTICLE)
 

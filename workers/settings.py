@@ -166,7 +166,8 @@ class Settings(BaseSettings):
     )
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="addresses and networks of the reverse proxies in front of the HTTP API, whose X-Forwarded-For "
-        "it believes (e.g. 10.0.0.5 or 172.18.0.0/16); comma-separated; none: a client is the address that connects",
+        "it believes (e.g. 10.0.0.5, or 10.0.8.0/29 where every address in it is a proxy of yours: never a container network "
+        "whose gateway relays the published port); comma-separated; none: a client is the address that connects",
     )
     log_level: LogLevel = Field(default="INFO", description="the lowest level of the lines logged: DEBUG, INFO, WARNING or ERROR")
     log_json: bool = Field(default=False, description="JSON log lines instead of the console renderer")
