@@ -118,6 +118,22 @@ _NOTES = {
         (re.compile(rf"the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with the stage; ask it again if the draft needs "
                     r"it when it is back here"),
          "the date %(approved)s approved by the %(by)s lapses with the stage; ask it again if the draft needs it when it is back here"),
+        (re.compile(rf"carried over to session (?P<session>\S+) \(opens (?P<opens>{_DAY})\)"), "carried over to session %(session)s (opens on %(opens)s)"),
+        (re.compile(rf"carried over to session (?P<session>\S+) \(opens (?P<opens>{_DAY})\) \(the request said (?P<asked>{_DAY})\)"),
+         "carried over to session %(session)s (opens on %(opens)s) (the request said %(asked)s)"),
+    ),
+    EventKind.PROGRAMME_CHANGED: tuple(
+        (re.compile(rf"{kind}; aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\){asked}"), f"{said}; aimed at session %(session)s "
+         f"(opens on %(opens)s){asked_said}")
+        for kind, said in (("deferred", "deferred"), ("brought to an extraordinary session", "brought to an extraordinary session"))
+        for asked, asked_said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)"))
+    ),
+    # A cut-off recounted by a calendar change, the board's mark with it (found by a National Assembly Office's trial).
+    EventKind.DEADLINE_RECOUNTED: (
+        (re.compile(rf"calendar changed: the cut-off ahead is now (?P<cutoff>{_DAY}) for (?P<stage>[A-Z_]+) \(sitting (?P<sitting>\S+)\) "
+                    rf"\(was (?P<was>{_DAY}) for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)\)"),
+         "calendar changed: the cut-off ahead is now %(cutoff)s for %(stage)s (sitting %(sitting)s) (was %(was)s for %(was_stage)s "
+         "(sitting %(was_sitting)s))"),
     ),
     EventKind.MEETING_SCHEDULED: (
         (re.compile(rf"Standing Committee meeting before session (?P<session>\S+): (?P<meeting>\S+) on (?P<on>{_DAY})"),
