@@ -173,7 +173,9 @@
    lead ministry, which files the dossier, carries no document a deciding body gives with its decision (`rules.check_decision`, `given_by_its_body`):
    the lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought
    forward so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised
-   for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`).
+   for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). An ordinance entered under way
+   whose adoption is dated before the Standing Committee meeting its limits count back from is refused with its place
+   (`sittings.check_meeting`; found by a National Assembly Office's trial: the President's 15 days ran from then).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
