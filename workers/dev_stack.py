@@ -54,6 +54,7 @@ from workers.dev_guardian import (
     postgres_processes,
     postmaster_of,
     recorded_pid,
+    release,
     stop_process,
     wait_gone,
 )
@@ -179,6 +180,9 @@ def embedded_postgres(data_dir: Path, *, owner: bool = False):
         yield server.get_uri()
     finally:
         server.cleanup()
+        # pgserver stops the postmaster it found or started, by its process: one another `legis` command started again after
+        # that one stopped runs on, though no process uses it any more (found by a breaker: left behind by Ctrl-C of `legis dev`).
+        release(pgdata, os.getpid())
 
 
 def settle_postgres(pgdata: Path, *, owner: bool = False) -> None:
