@@ -42,8 +42,8 @@ MAX_OUTBOX = 50  # audit events waiting for the database, at most: past this, ne
 workflow_id_for = rounds.draft_workflow_id
 
 
-# A start request that does not decode (a plain `temporal workflow start`) fails the workflow with its field and rule (RefusingPayloadConverter);
-# so does a model the workflow's own code builds that does not validate (in an update, the update), instead of a task retrying for ever.
+# A start that does not decode (a plain `temporal workflow start`), or a model the workflow builds that does not validate, fails the
+# workflow (in an update, the update) with its field and rule (RefusingPayloadConverter), instead of a task retrying for ever.
 @workflow.defn(name=WORKFLOW_TYPE, failure_exception_types=[ValidationError])
 class DraftLawWorkflow:
     @workflow.init
@@ -62,8 +62,7 @@ class DraftLawWorkflow:
         self._draining = False
         # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
         self._clock = TaskClock()
-        # What a validator last let pass (request ID, message, state, time): its handler need not ask the same rules again
-        # if nothing changed meanwhile. Validators do not run on replay, where the handler checks.
+        # What a validator last let pass (request ID, message, state, time), which its handler need not ask again (not on replay).
         self._passed: tuple[object, ...] | None = None
         self._counters = EventCounters()
         if input.carried is None:
@@ -217,11 +216,13 @@ class DraftLawWorkflow:
 
     @workflow.update
     async def cancel_consultation(self, cancellation: messages.RoundCancellation) -> Receipt:
+        if self._state is not None and self._state.generation >= 29:  # a round still starting is cancelled once it has started
+            await workflow.wait_condition(lambda: cancellation.round_id not in self._starting)
         return await self._perform(draft.CANCEL_CONSULTATION, cancellation)
 
     @cancel_consultation.validator
     def validate_cancel_consultation(self, cancellation: messages.RoundCancellation) -> None:
-        self._validate(draft.CANCEL_CONSULTATION, cancellation)
+        self._validate(draft.CANCEL_CONSULTATION, cancellation, starting=cancellation.round_id in self._starting)
 
     @workflow.signal(name=RESULT_SIGNAL)
     def consultation_finished(self, result: ConsultationResult) -> None:
@@ -260,7 +261,7 @@ class DraftLawWorkflow:
     def _request_id(self) -> str | None:
         return draft.request_id_of(info.id) if (info := workflow.current_update_info()) else None
 
-    def _validate(self, op: draft.Operation[M], message: M) -> None:
+    def _validate(self, op: draft.Operation[M], message: M, *, starting: bool = False) -> None:
         # Called first and always: the clock records this activation.
         if self._clock.behind():
             raise refusal(Refused("submission_id", CATCHING_UP, "the draft is catching up with its history; send the same message again",
@@ -276,7 +277,9 @@ class DraftLawWorkflow:
             else:
                 draft.validate(op, self._state, message, workflow.now(), self._request_id())
         except Refused as refused:
-            raise refusal(refused, classified=self._input.classified) from None
+            # 29th generation: a round still starting is cancelled once started (a breaker: a reset run refused it, the round ran on).
+            if not (starting and refused.rule == "round_awaiting_compilation" and self._ready.generation >= 29):
+                raise refusal(refused, classified=self._input.classified) from None
         if self._state is not None:
             self._passed = (self._request_id(), message, self._state, workflow.now())
 
@@ -291,13 +294,11 @@ class DraftLawWorkflow:
         performed = lambda: draft.receive(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)  # noqa: E731
         return await self._told(answered(performed, classified=self._input.classified))
 
-    async def _told(self, applied: Applied) -> Receipt:
-        """Commit, then tell the rounds what the core tells them (a new code of the lead ministry, a window's new end)."""
+    async def _told(self, applied: Applied) -> Receipt:  # committed, the rounds told what the core tells them (a new lead, a new end)
         await draft_activities.tell_rounds(self._commit(applied).effects)
         return applied.receipt
 
-    def _commit(self, applied: Applied) -> Applied:
-        """Take the core's new state and carry out its effects that need no waiting, in order."""
+    def _commit(self, applied: Applied) -> Applied:  # the core's new state taken, its effects that need no waiting carried out in order
         self._state, update = applied.state, info.id if (info := workflow.current_update_info()) else None
         for effect in applied.effects:
             if isinstance(effect, Record):

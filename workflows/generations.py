@@ -175,7 +175,10 @@
    forward so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised
    for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). An ordinance entered under way
    whose adoption is dated before the Standing Committee meeting its limits count back from is refused with its place
-   (`sittings.check_meeting`; found by a National Assembly Office's trial: the President's 15 days ran from then).
+   (`sittings.check_meeting`; found by a National Assembly Office's trial: the President's 15 days ran from then). A
+   round's cancellation taken while the round is still starting (a reset run applying its opening and its cancellation
+   again in one task) waits for the start, then cancels it (`DraftLawWorkflow.cancel_consultation`), where it was refused
+   and the round ran on (found by a breaker of a draft's long life).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
