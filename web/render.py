@@ -113,6 +113,30 @@ _NOTES = {
                     r"for the Government Office"),
          "round %(round)s ended (%(how)s) without handing back its result; the stage is no longer held by it; for the Government Office"),
     ),
+    # A round's life, as the lead ministry and the offices follow it (found by a public trial: in English on the Vietnamese page).
+    EventKind.CONSULTATION_OPENED: (
+        (re.compile(rf"round (?P<round>\S+): (?P<kind>[A-Z_]+) to the public until (?P<until>{_DAY})"),
+         "round %(round)s: %(kind)s to the public until %(until)s"),
+        (re.compile(rf"round (?P<round>\S+): (?P<kind>[A-Z_]+) to (?P<asked>(?P<n>\d+) consultees?) until (?P<until>{_DAY})"),
+         "round %(round)s: %(kind)s to %(asked)s until %(until)s"),
+    ),
+    # Each count captured with its words (`asked`, `comments`...), as the draft wrote them in English, and alone (`n`...).
+    EventKind.OPINION_RECEIVED: ((re.compile(r"round (?P<round>\S+): (?P<agency>\S+), (?P<comments>(?P<n>\d+) comments?)"),
+                                  "round %(round)s: %(agency)s, %(comments)s"),),
+    EventKind.CONSULTEE_SILENT: ((re.compile(rf"round (?P<round>\S+): (?P<agency>\S+) did not answer by (?P<day>{_DAY})"),
+                                  "round %(round)s: %(agency)s did not answer by %(day)s"),),
+    EventKind.CONSULTATION_COMPILED: (
+        (re.compile(r"round (?P<round>\S+): (?P<opinions>(?P<n>\d+) opinions?), (?P<silent>\d+) silent; (?P<comments>(?P<accepted>\d+) "
+                    r"comments?) accepted, (?P<explained>\d+) explained"),
+         "round %(round)s: %(opinions)s, %(silent)s silent; %(comments)s accepted, %(explained)s explained"),
+    ),
+    EventKind.CONSULTATION_CANCELLED: (
+        (re.compile(r"round (?P<round>\S+) \((?P<kind>[A-Z_]+)\) cancelled by (?P<agency>\S+): it asks nobody's opinion any more and the "
+                    r"stage is no longer held by it"),
+         "round %(round)s (%(kind)s) cancelled by %(agency)s: it asks nobody's opinion any more and the stage is no longer held by it"),
+        (re.compile(r"round (?P<round>\S+) \((?P<kind>[A-Z_]+)\) cancelled: the draft is (?P<stage>[A-Z_]+) and asks nobody's opinion any more"),
+         "round %(round)s (%(kind)s) cancelled: the draft is %(stage)s and asks nobody's opinion any more"),
+    ),
     # An approved date that lapses with a return for revision (found by a lead ministry's trial: what to do, in English).
     EventKind.DECISION: (
         (re.compile(rf"the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with the stage; ask it again if the draft needs "
