@@ -86,6 +86,7 @@ SENTENCES = {
     "open_point": "This point is not open: it has been ruled on; open the inbox again.",
     "arbitration_level": "Only the level this point awaits rules on it now (the Deputy Prime Minister, then the Prime Minister): open the inbox again.",
     "required_documents": "Documents this stage requires are missing.",
+    "given_by_its_body": "A report or resolution a deciding body gives comes with that body's own decision, never with the lead ministry's.",
     "return_target": "The draft cannot be returned to this stage.",
     "later_session": "The session must open after the draft's current target session.",
     "reconsideration_for_ordinances": "Only an ordinance may be sent back: a law passed by the Assembly is promulgated.",
