@@ -30,31 +30,35 @@ def recorded(applied) -> list:
     return [e.entry for e in applied.effects if isinstance(e, Record)]
 
 
-def test_a_session_brought_forward_past_its_cutoff_says_the_conflict_raised_for_it_has_ended():
+def approved_then_brought_forward(generation: int = NEWEST_GENERATION):
+    """A draft at GOVERNMENT_DECISION whose date, approved after its cut-off, raised the conflict; then its session brought
+    forward so that 45 days before it is in the past, the approved date standing."""
     request = core_request(target=session(2, 200))
     entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(Stage.GOVERNMENT_DECISION)]),
                              TODAY - timedelta(days=1))
-    state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 200)]), NOW, generation=NEWEST_GENERATION).state
+    state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 200)]), NOW, generation=generation).state
     approved = postponed(state, state.deadline + timedelta(days=20)).state
     assert [e for e in approved.recent if e.event is EventKind.POSTPONEMENT_CONFLICT]
     assert sessions.postponement_conflict(approved, NOW) is not None
-    # The session brought forward: 45 days before it is now in the past; the approved date still stands.
     moved = draft.perform(draft.CALENDAR_CHANGED, approved, SessionCalendar(sessions=(session(2, 40),), changed_by="VPQH"), NOW)
     assert moved.state.deadline == approved.deadline
     assert sessions.postponement_conflict(moved.state, NOW) is None  # ended: the inbox drops it
-    labels = [e.label or "" for e in recorded(moved)]
+    return [e for e in recorded(moved) if e.event is EventKind.SESSION_RESCHEDULED]
+
+
+def test_a_session_brought_forward_past_its_cutoff_says_the_conflict_raised_for_it_has_ended():
+    labels = [e.label or "" for e in approved_then_brought_forward()]
     assert any("the conflict raised to the Government Office has ended" in label for label in labels), labels
+
+
+def test_a_draft_of_the_twenty_eighth_generation_says_only_the_move():
+    labels = [e.label or "" for e in approved_then_brought_forward(generation=28)]
+    assert labels and not any("has ended" in label for label in labels), labels
 
 
 def test_the_end_reads_in_the_pages_language():
     from web.render import note_of
 
-    request = core_request(target=session(2, 200))
-    entered = passed_through(request, list(BEFORE_THE_ASSEMBLY[:BEFORE_THE_ASSEMBLY.index(Stage.GOVERNMENT_DECISION)]),
-                             TODAY - timedelta(days=1))
-    state = draft.open_draft(entered, pinned(entered, sessions=[session(2, 200)]), NOW, generation=NEWEST_GENERATION).state
-    approved = postponed(state, state.deadline + timedelta(days=20)).state
-    moved = draft.perform(draft.CALENDAR_CHANGED, approved, SessionCalendar(sessions=(session(2, 40),), changed_by="VPQH"), NOW)
-    [entry] = [e for e in recorded(moved) if e.event is EventKind.SESSION_RESCHEDULED]
+    [entry] = approved_then_brought_forward()
     said = note_of(entry.event, entry.label or "", "vi", lambda d: f"{d:%d/%m/%Y}")
     assert "xung đột đã báo cáo Văn phòng Chính phủ nay đã chấm dứt" in said and "has ended" not in said, said
