@@ -35,6 +35,8 @@ MAX_OPEN_POINTS = 20
 MAX_POINTS = 300
 MAX_SESSIONS = 200
 MAX_MEETINGS = 500
+# The slips a stage keeps, its latest: a decision entered afterwards is compared with them (twenty-ninth generation).
+MAX_SLIPS_HERE = 10
 # The behaviour a new draft takes (`workflows.generations`).
 NEWEST_GENERATION = 29
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
@@ -176,10 +178,10 @@ class DraftState(BaseModel):
     postponed_here_on: date | None = Field(default=None, exclude_if=lambda day: day is None, description="the day (Ha Noi) of the last "
                                            "postponement asked or decided at the current stage (fourteenth generation on); a decision "
                                            "entered afterwards is not dated before it")
-    slipped_here: tuple[TargetSession, date] | None = Field(default=None, exclude_if=lambda slip: slip is None, description="the session "
-                                                           "the draft first slipped from at the current stage, and the deadline whose passing "
-                                                           "slipped it (twenty-ninth generation on): a decision entered afterwards dated on or "
-                                                           "before that day aims the draft at that session again, while it has not opened")
+    slipped_here: tuple[tuple[TargetSession, date], ...] = Field(
+        default=(), max_length=MAX_SLIPS_HERE, exclude_if=lambda slips: not slips, description="the sessions the draft slipped from "
+        "at the current stage, each with the deadline whose passing slipped it, oldest first (twenty-ninth generation on): a decision "
+        "entered afterwards dated on or before one of those days aims the draft at that session again, while it has not opened")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
     returns: tuple[tuple[Stage, int], ...] = ()

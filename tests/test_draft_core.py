@@ -420,6 +420,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         MAX_POINTS,
         MAX_ROUNDS,
         MAX_SESSIONS,
+        MAX_SLIPS_HERE,
         RECENT_EVENTS,
         RECENT_VERSIONS,
         REMEMBERED_REQUESTS,
@@ -469,6 +470,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
         "latest": tuple(kept(entry) for _ in LATEST_KINDS),
         "seen": tuple(SeenRequest(request_id="R" * LONGEST_REQUEST_ID, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),
+        "slipped_here": tuple((phased(session(99, i)), day) for i in range(MAX_SLIPS_HERE)),
     })
     size = len(DraftState.model_validate_json(largest.model_dump_json()).model_dump_json().encode())
     assert size < STATE_BOUND, f"{size} bytes"

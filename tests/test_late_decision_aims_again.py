@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from schemas.enums import EventKind, Stage
+from schemas.enums import Actor, EventKind, Outcome, Role, Stage
 from schemas.state import NEWEST_GENERATION
 from tests.drafts import NOW, core_request, core_state, decision, session
 from workflows import draft
@@ -57,3 +57,27 @@ def test_a_draft_of_the_twenty_eighth_generation_stays_where_it_slipped():
     request, slipped, _ = slipped_at_government_decision(generation=28)
     met = decision(request, Stage.GOVERNMENT_DECISION).model_copy(update={"occurred_on": local_day(NOW) + timedelta(days=2)})
     assert draft.perform(draft.DECIDE, slipped, met, NOW + timedelta(days=9)).state.target.session == 2
+
+
+def test_slipped_twice_a_decision_that_met_the_second_deadline_aims_at_the_second_session():
+    first, second, third = session(1, 50), session(2, 120), session(3, 300)
+    request = core_request(target=first)
+    state = core_state(request, at=Stage.GOVERNMENT_DECISION, sessions=[first, second, third])
+    once = draft.tick(state, NOW + timedelta(days=9)).state
+    assert once.target.session == 2
+    second_cutoff = once.deadline
+    twice = draft.tick(once, NOW + timedelta(days=80)).state
+    assert twice.target.session == 3 and len(twice.slipped_here) == 2, twice.slipped_here
+    met = decision(request, Stage.GOVERNMENT_DECISION).model_copy(update={"occurred_on": second_cutoff - timedelta(days=1)})
+    decided = draft.perform(draft.DECIDE, twice, met, NOW + timedelta(days=80)).state
+    assert decided.target.session == 2 and decided.slipped_here == (), decided.target
+
+
+def test_a_withdrawal_entered_afterwards_aims_nowhere():
+    request, slipped, _ = slipped_at_government_decision()
+    withdrawal = decision(request, Stage.GOVERNMENT_DECISION, Outcome.WITHDRAW).model_copy(
+        update={"actor": Actor.LEAD_MINISTRY, "agency_code": request.lead_ministry, "role": Role.MINISTER,
+                "occurred_on": local_day(NOW) + timedelta(days=2)})
+    applied = draft.perform(draft.DECIDE, slipped, withdrawal, NOW + timedelta(days=9))
+    assert applied.state.target.session == 2
+    assert not [e for e in applied.effects if isinstance(e, Record) and e.entry.event is EventKind.SESSION_RESCHEDULED]

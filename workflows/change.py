@@ -13,7 +13,7 @@ from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import Actor, EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
 from schemas.rulebook import EscalationStep
-from schemas.state import KEPT_REASONS, LATEST_KINDS, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
+from schemas.state import KEPT_REASONS, LATEST_KINDS, MAX_SLIPS_HERE, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
 from workflows.deadlines import local_day, passes_at, start_of
@@ -176,7 +176,7 @@ class Change:
         s = self.state
         s.stage, s.stage_since, s.overdue, s.fired, s.unraised, s.filed_here, s.decided_here_on = stage, since, False, (), (), (), None
         s.deadline_since, s.late_before_move = None, False
-        s.postponed_here_on, s.slipped_here = None, None
+        s.postponed_here_on, s.slipped_here = None, ()
         self.reached = frozenset()
         s.pending_postponement, s.postponement = None, None
         s.deadline = sessions.statutory_deadline(s)
@@ -290,8 +290,8 @@ class Change:
         if following is None:
             return False
         missed = s.target
-        if s.generation >= 29 and s.slipped_here is None and s.deadline is not None:
-            s.slipped_here = (missed, s.deadline)
+        if s.generation >= 29 and s.deadline is not None:
+            s.slipped_here = (*s.slipped_here, (missed, s.deadline))[-MAX_SLIPS_HERE:]
         s.target, s.postponement = following, None
         deadline = sessions.statutory_deadline(s)
         assert deadline is not None
@@ -308,13 +308,17 @@ class Change:
         opened (found by a Government Office's trial: the Government decided in time, its decision was entered after the
         slip, and the draft stayed aimed a session later, its examination counted back from it)."""
         s = self.state
-        if s.generation < 29 or decided_on is None or s.slipped_here is None:
+        if s.generation < 29 or decided_on is None:
             return
-        (missed, deadline), today = s.slipped_here, local_day(self.now)
-        announced = next((t for t in s.sessions if t.code == missed.code), missed)  # as the calendar has it now, if it does
-        if decided_on > deadline or announced.opens_on <= today:
+        # The first session it slipped from whose deadline the decision met and which has not opened (as the calendar has it
+        # now, if it does): slipped twice, the decision may have met the second's.
+        today, calendar = local_day(self.now), {t.code: t for t in s.sessions}
+        met = next(((calendar.get(missed.code, missed), deadline) for missed, deadline in s.slipped_here
+                    if decided_on <= deadline and calendar.get(missed.code, missed).opens_on > today), None)
+        if met is None:
             return
-        slipped_to, s.target, s.slipped_here = s.target, announced, None
+        (announced, deadline), slipped_to = met, s.target
+        s.target, s.slipped_here = announced, ()
         self.record(EventKind.SESSION_RESCHEDULED, occurred_on=decided_on,
                     label=f"aimed at session {announced.code} (opens {announced.opens_on}) again, not {slipped_to.code}: the decision "
                           f"entered afterwards, dated {decided_on}, met the deadline {deadline} whose passing slipped it")

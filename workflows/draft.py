@@ -266,7 +266,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
     s.filed_here = ()
     if s.generation >= 12:
         s.decided_here_on = decision.occurred_on or local_day(now)
-    change.aim_again(decision.occurred_on)
+    change.aim_again(decision.occurred_on if decision.outcome is not Outcome.WITHDRAW else None)
     if to_stage is not s.stage:
         if sessions.after_debate(s, s.stage, to_stage):
             # Thirteenth generation: a debate entered under way at a session that has ended leaves the draft holding the

@@ -165,8 +165,8 @@
    draft's round (`draft_activities.start_round`), where the opening was refused and the round ran on unknown to the
    draft (found by a breaker of a draft's long life).
 29. A decision entered afterwards (`occurred_on`), dated on or before the deadline whose passing slipped the draft at its
-   stage, aims the draft again at the session it slipped from, while that session (as the calendar now has it) has not opened
-   (`Change.aim_again`, `DraftState.slipped_here`): the Government decided in time, its decision was entered after the
+   stage, aims the draft again at the session it slipped from (slipped twice, the first whose deadline it met), while that
+   session (as the calendar now has it) has not opened (`Change.aim_again`, `DraftState.slipped_here`): the Government decided in time, its decision was entered after the
    slip, and the draft stayed aimed a session later (found by a Government Office's trial). The same bytes filed again
    with their address, or a name corrected, are taken into the dossier (`Change.file`): told to file the draft's text
    again with its url for a public posting, a ministry did, and the dossier kept the text without it. A decision of the
