@@ -74,6 +74,17 @@ def filed_into(held: dict[DossierKey, DocumentRef], documents: tuple[DocumentRef
         del held[oldest]
 
 
+class Slip(BaseModel):
+    """A slip at the draft's current stage (twenty-ninth generation on), which a decision entered afterwards may undo."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    missed: TargetSession = Field(description="the session slipped from, as the draft aimed at it then")
+    announced: bool = Field(description="whether the calendar announced it then: one taken off the calendar since is not aimed at again")
+    deadline: date = Field(description="the deadline whose passing slipped the draft (Ha Noi day)")
+    to: str = Field(max_length=16, description="the code of the session slipped to")
+
+
 class SeenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -178,10 +189,10 @@ class DraftState(BaseModel):
     postponed_here_on: date | None = Field(default=None, exclude_if=lambda day: day is None, description="the day (Ha Noi) of the last "
                                            "postponement asked or decided at the current stage (fourteenth generation on); a decision "
                                            "entered afterwards is not dated before it")
-    slipped_here: tuple[tuple[TargetSession, date], ...] = Field(
-        default=(), max_length=MAX_SLIPS_HERE, exclude_if=lambda slips: not slips, description="the sessions the draft slipped from "
-        "at the current stage, each with the deadline whose passing slipped it, oldest first (twenty-ninth generation on): a decision "
-        "entered afterwards dated on or before one of those days aims the draft at that session again, while it has not opened")
+    slipped_here: tuple[Slip, ...] = Field(
+        default=(), max_length=MAX_SLIPS_HERE, exclude_if=lambda slips: not slips, description="the draft's slips at the current stage, "
+        "oldest first (twenty-ninth generation on): a decision entered afterwards that met one's deadline aims the draft at that "
+        "session again, while the draft still aims where the slips took it and the session has not opened")
     dossier_version: int = 0
     versions: tuple[DossierVersion, ...] = Field(default=(), max_length=RECENT_VERSIONS)
     returns: tuple[tuple[Stage, int], ...] = ()

@@ -426,6 +426,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         REMEMBERED_REQUESTS,
         RoundWatch,
         SeenRequest,
+        Slip,
     )
     from schemas.views import DossierVersion, HistoryEntry, OpenPoint, OpenRound, Receipt
     from workflows.change import kept
@@ -470,7 +471,7 @@ def test_the_largest_state_the_limits_allow_stays_under_its_bound():
         "recent": tuple(kept(entry) for _ in range(RECENT_EVENTS)),
         "latest": tuple(kept(entry) for _ in LATEST_KINDS),
         "seen": tuple(SeenRequest(request_id="R" * LONGEST_REQUEST_ID, digest="0" * 16, receipt=receipt) for _ in range(REMEMBERED_REQUESTS)),
-        "slipped_here": tuple((phased(session(99, i)), day) for i in range(MAX_SLIPS_HERE)),
+        "slipped_here": tuple(Slip(missed=phased(session(99, i)), announced=True, deadline=day, to="16-E99") for i in range(MAX_SLIPS_HERE)),
     })
     size = len(DraftState.model_validate_json(largest.model_dump_json()).model_dump_json().encode())
     assert size < STATE_BOUND, f"{size} bytes"

@@ -13,7 +13,7 @@ from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import Actor, EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
 from schemas.rulebook import EscalationStep
-from schemas.state import KEPT_REASONS, LATEST_KINDS, MAX_SLIPS_HERE, RECENT_EVENTS, RECENT_VERSIONS, DraftState, dossier_key, filed_into
+from schemas.state import KEPT_REASONS, LATEST_KINDS, MAX_SLIPS_HERE, RECENT_EVENTS, RECENT_VERSIONS, DraftState, Slip, dossier_key, filed_into
 from schemas.views import DossierVersion, HistoryEntry, Receipt
 from workflows import sessions
 from workflows.deadlines import local_day, passes_at, start_of
@@ -201,7 +201,7 @@ class Change:
         if s.generation >= 29:
             # The same bytes filed again with their address, or a name corrected, are taken (twenty-ninth generation; found by
             # a lead ministry's trial: told to file its text again with its url, it did, and the dossier kept the one without).
-            documents = tuple(_with_its_url(held.get(dossier_key(doc, compilations_apart=apart)), doc) for doc in documents)
+            documents = tuple(_as_known(held.get(dossier_key(doc, compilations_apart=apart)), doc) for doc in documents)
             if all(held.get(dossier_key(doc, compilations_apart=apart)) == doc for doc in documents):
                 return None
         elif all((kept := held.get(dossier_key(doc, compilations_apart=apart))) is not None and kept.sha256 == doc.sha256 for doc in documents):
@@ -291,7 +291,8 @@ class Change:
             return False
         missed = s.target
         if s.generation >= 29 and s.deadline is not None:
-            s.slipped_here = (*s.slipped_here, (missed, s.deadline))[-MAX_SLIPS_HERE:]
+            slipped = Slip(missed=missed, announced=any(t.code == missed.code for t in s.sessions), deadline=s.deadline, to=following.code)
+            s.slipped_here = (*s.slipped_here, slipped)[-MAX_SLIPS_HERE:]
         s.target, s.postponement = following, None
         deadline = sessions.statutory_deadline(s)
         assert deadline is not None
@@ -304,23 +305,27 @@ class Change:
 
     def aim_again(self, decided_on: date | None) -> None:
         """Twenty-ninth generation: a decision entered afterwards, dated on or before the deadline whose passing slipped the
-        draft at its stage, aims it again at the session it slipped from, while that session (as the calendar now has it) has not
-        opened (found by a Government Office's trial: the Government decided in time, its decision was entered after the
-        slip, and the draft stayed aimed a session later, its examination counted back from it)."""
+        draft at its stage (counted again from the session as the calendar now has it, if it moved), aims it again at the
+        session it slipped from (slipped twice, the first whose deadline it met), while the draft still aims where its slips
+        took it (not since deferred or carried over), and that session is still announced and has not opened (found by a
+        Government Office's trial: the Government decided in time, its decision was entered after the slip, and the draft
+        stayed aimed a session later, its examination counted back from it; then by a breaker)."""
         s = self.state
-        if s.generation < 29 or decided_on is None:
+        if s.generation < 29 or decided_on is None or not s.slipped_here or s.target.code != s.slipped_here[-1].to:
             return
-        # The first session it slipped from whose deadline the decision met and which has not opened (as the calendar has it
-        # now, if it does): slipped twice, the decision may have met the second's.
         today, calendar = local_day(self.now), {t.code: t for t in s.sessions}
-        met = next(((calendar.get(missed.code, missed), deadline) for missed, deadline in s.slipped_here
-                    if decided_on <= deadline and calendar.get(missed.code, missed).opens_on > today), None)
-        if met is None:
+        for slipped in s.slipped_here:
+            session = calendar.get(slipped.missed.code, None if slipped.announced else slipped.missed)
+            if session is None or session.opens_on <= today:
+                continue
+            deadline = slipped.deadline if session.opens_on == slipped.missed.opens_on else sessions.statutory_deadline(s, session)
+            if deadline is not None and decided_on <= deadline:
+                break
+        else:
             return
-        (announced, deadline), slipped_to = met, s.target
-        s.target, s.slipped_here = announced, ()
+        slipped_to, s.target, s.slipped_here = s.target, session, ()
         self.record(EventKind.SESSION_RESCHEDULED, occurred_on=decided_on,
-                    label=f"aimed at session {announced.code} (opens {announced.opens_on}) again, not {slipped_to.code}: the decision "
+                    label=f"aimed at session {session.code} (opens {session.opens_on}) again, not {slipped_to.code}: the decision "
                           f"entered afterwards, dated {decided_on}, met the deadline {deadline} whose passing slipped it")
         self.refresh()
 
@@ -401,8 +406,9 @@ def next_wake(state: DraftState) -> Wake | None:
     return Wake(min(checks), None) if checks else None
 
 
-def _with_its_url(kept: DocumentRef | None, doc: DocumentRef) -> DocumentRef:
-    """`doc` filed again: the same bytes filed without an address keep the one the dossier holds for them."""
-    if kept is None or kept.sha256 != doc.sha256 or doc.url is not None or kept.url is None:
+def _as_known(kept: DocumentRef | None, doc: DocumentRef) -> DocumentRef:
+    """`doc` filed again: the same bytes keep what the dossier knows of them that the filing leaves out, their address and
+    size (found by a breaker: filed again without its size, a text made a new version and lost it)."""
+    if kept is None or kept.sha256 != doc.sha256:
         return doc
-    return doc.model_copy(update={"url": kept.url})
+    return doc.model_copy(update={field: getattr(kept, field) for field in ("url", "size_bytes") if getattr(doc, field) is None})

@@ -165,10 +165,13 @@
    draft's round (`draft_activities.start_round`), where the opening was refused and the round ran on unknown to the
    draft (found by a breaker of a draft's long life).
 29. A decision entered afterwards (`occurred_on`), dated on or before the deadline whose passing slipped the draft at its
-   stage, aims the draft again at the session it slipped from (slipped twice, the first whose deadline it met), while that
-   session (as the calendar now has it) has not opened (`Change.aim_again`, `DraftState.slipped_here`): the Government decided in time, its decision was entered after the
+   stage (counted again from the session as the calendar now has it, if it moved), aims the draft again at the session it
+   slipped from (slipped twice, the first whose deadline it met), while the draft still aims where its slips took it and
+   that session is still announced and has not opened (`Change.aim_again`, `DraftState.slipped_here`; a state carried
+   from an older generation reads its slips from its recent events, `slips_here`): the Government decided in time, its decision was entered after the
    slip, and the draft stayed aimed a session later (found by a Government Office's trial). The same bytes filed again
-   with their address, or a name corrected, are taken into the dossier (`Change.file`): told to file the draft's text
+   with their address, or a name corrected, are taken into the dossier, and filed again without them keep the address and size it
+   holds (`Change.file`): told to file the draft's text
    again with its url for a public posting, a ministry did, and the dossier kept the text without it. A decision of the
    lead ministry, which files the dossier, carries no document a deciding body gives with its decision (`rules.check_decision`, `given_by_its_body`):
    the lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought
@@ -186,13 +189,15 @@ generation on (a run already under way keeps its own).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from schemas.calendar import TargetSession, parse_session_code
     from schemas.enums import EventKind
-    from schemas.state import LATEST_KINDS, DraftState
+    from schemas.state import LATEST_KINDS, MAX_SLIPS_HERE, DraftState, Slip
     from workflows import rounds
     from workflows.deadlines import local_day
 
@@ -255,7 +260,29 @@ def carried_into(state: DraftState, generation: int) -> DraftState:
         taken_up = taken_up.model_copy(update={"postponed_here_on": postponed_here(taken_up)})
     if state.generation < 24 <= generation:
         taken_up = taken_up.model_copy(update={"latest": tuple(e for kind in LATEST_KINDS if (e := state.last(kind)) is not None)})
+    if state.generation < 29 <= generation:
+        taken_up = taken_up.model_copy(update={"slipped_here": slips_here(taken_up)})
     return taken_up
+
+
+_SLIPPED = re.compile(r"slipped from session (?P<missed>\S+) \(opens (?P<opens>\d{4}-\d{2}-\d{2})\) to (?P<to>\S+) \(opens .*")
+
+
+def slips_here(state: DraftState) -> tuple[Slip, ...]:
+    """The draft's slips at the stage it stands at, read from its recent events: what a state carried from before the
+    twenty-ninth generation takes up as `slipped_here` (found by a breaker: renewed, a draft never took up a slip recorded
+    before). Each SESSION_SLIPPED names the sessions; the deadline that passed is the one the DEADLINE_PASSED before it names."""
+    found, passed = [], None
+    for e in state.recent:
+        if e.stage is not state.stage or e.at < state.stage_since:
+            continue
+        if e.event is EventKind.DEADLINE_PASSED:
+            passed = e.deadline
+        elif e.event is EventKind.SESSION_SLIPPED and passed is not None and (named := _SLIPPED.fullmatch(e.label or "")):
+            legislature, number, extraordinary = parse_session_code(named["missed"])
+            missed = TargetSession(legislature=legislature, session=number, extraordinary=extraordinary, opens_on=date.fromisoformat(named["opens"]))
+            found.append(Slip(missed=missed, announced=any(t.code == missed.code for t in state.sessions), deadline=passed, to=named["to"]))
+    return tuple(found[-MAX_SLIPS_HERE:])
 
 
 def postponed_here(state: DraftState) -> date | None:
