@@ -77,9 +77,11 @@ def send_again(silent: Unavailable, taker: str, key: str) -> Unavailable:
 
 
 def send(
-    submission_id: str, message: BaseModel, operation: Callable[..., Awaitable[Receipt]], request_id: str | None
-) -> Receipt:
-    """Send one message to a draft, then print what it recorded and where the draft stands; returns its receipt.
+    submission_id: str, message: BaseModel, operation: Callable[..., Awaitable[Receipt]], request_id: str | None,
+    *, warned: Callable[[Receipt], str | None] = lambda receipt: None,
+) -> None:
+    """Send one message to a draft, then print what it recorded and where the draft stands, with what `warned` says of
+    its receipt once applied among its warnings.
 
     Once the draft has applied the message the command succeeds, whatever follows: a status that
     cannot be read is a warning, never a failure that would make a caller send the message again.
@@ -115,18 +117,19 @@ def send(
     receipt, view, unread = temporal.run(sending)
     # The CLI reads as an operator does: a classified draft's details are its lead ministry's, through the API (a trial).
     receipt, view = receipt_for(CLI_READER, receipt), status_for(CLI_READER, view) if view else None
-    warning = f"applied, but its status could not be read: {unread}" if unread else None
+    said = [w for w in (f"applied, but its status could not be read: {unread}" if unread else None,
+                        warned(receipt) if receipt.first_seq is not None else None) if w]
     if wants_json():
         shown = {**(view.model_dump() if view else {"submission_id": submission_id}), "receipt": receipt}
-        emit_json(shown | ({"warnings": [*(view.warnings if view else ()), warning]} if warning else {}))
-        return receipt
+        emit_json(shown | ({"warnings": [*(view.warnings if view else ()), *said]} if said else {}))
+        return
     first = receipt.first_seq
     recorded = (f"event #{first}" if receipt.events == 1 else f"events #{first}-{first + receipt.events - 1}") if first else "no event"
     out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}")
     if view:
         print_status(view)
-    warn(warning)
-    return receipt
+    for warning in said:
+        warn(warning)
 
 
 # The board's words for its marks (web.marks), so that `status` and the board say the same.
@@ -296,10 +299,9 @@ def decide(submission_id: SubmissionId, file: DecisionFile, request_id: RequestI
 
     choose(output, as_json)
     decision = read_message(file, Decision)
-    receipt = send(submission_id, decision, drafts.decide, request_id)
-    # Once applied (a refusal says nothing of where it would have gone), where it went, as the API says it (found by a new user).
-    if receipt.first_seq is not None:
-        warn(default_return_warning(decision, receipt.to_stage))
+    # Once applied (a refusal says nothing of where it would have gone), where it went, as the API says it (found by a new user),
+    # among the warnings of its JSON too (found by a re-check).
+    send(submission_id, decision, drafts.decide, request_id, warned=lambda receipt: default_return_warning(decision, receipt.to_stage))
 
 
 @app.command("file", rich_help_panel=PANEL, epilog=examples("legis file BGDDT-2026-017 schemas/examples/dossier-filing.json"))

@@ -74,8 +74,9 @@ class Refused(ValueError):
     def invalid(cls, error: ValidationError) -> Refused:
         """A message that does not validate against its model: its first problem's field and rule (pydantic's error
         type, which the project's validators name after their rule, `schemas.text.invalid`), and the other problems
-        named after it (`MAX_ERRORS` in all, and how many more); in pydantic's words, never quoting the input."""
-        return cls.of_errors(error.errors(include_url=False, include_input=False))
+        named after it (`MAX_ERRORS` in all, and how many more); in pydantic's words, never quoting the input; without the
+        echo of a list whose items failed, as the API and the CLI leave it out (`without_echoes`; found by a re-check)."""
+        return cls.of_errors(without_echoes(error.errors(include_url=False)))
 
     @classmethod
     def of_errors(cls, errors: list[dict]) -> Refused:

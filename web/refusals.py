@@ -149,6 +149,8 @@ PYDANTIC_RULES = frozenset(get_args(ErrorType))
 EMPTY = ("string_too_short", "too_short")
 # The form's or the filter's name for each field (messages the pages already show).
 LABELS = {
+    # A parameter or field with no name (`?=x`), as `api.deps` names it (found by a re-check: "query" on a citizen's page).
+    "query": "This page's address", "form": "A field with no name",
     "q": "Title", "ministry": "Ministry", "stage": "Stage", "session": "Session", "state": "State", "since": "From",
     "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
     "role": "Role", "reasons": "Reasons", "reason": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
@@ -202,7 +204,7 @@ def explain(request: Request, problems: list[dict[str, Any]], *, public: bool | 
             sentence_of_page = None
         # "at least 1 character" is the field left empty.
         # A field of a form's body, not of the page's address.
-        in_body = request.method == "POST" and field not in request.query_params
+        in_body = request.method == "POST" and field != "query" and field not in request.query_params
         if rule == "unknown_parameter" and in_body:
             sentence_of_page = FORM_HAS_NO_SUCH_FIELD
         elif rule == "string_too_long" and "length" in context:

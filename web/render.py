@@ -146,19 +146,6 @@ _NOTES = {
         (re.compile(rf"carried over to session (?P<session>\S+) \(opens (?P<opens>{_DAY})\) \(the request said (?P<asked>{_DAY})\)"),
          "carried over to session %(session)s (opens on %(opens)s) (the request said %(asked)s)"),
     ),
-    EventKind.PROGRAMME_CHANGED: tuple(
-        (re.compile(rf"{kind}; aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\){asked}"), f"{said}; aimed at session %(session)s "
-         f"(opens on %(opens)s){asked_said}")
-        for kind, said in (("deferred", "deferred"), ("brought to an extraordinary session", "brought to an extraordinary session"))
-        for asked, asked_said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)"))
-    ),
-    # A cut-off recounted by a calendar change, the board's mark with it (found by a National Assembly Office's trial).
-    EventKind.DEADLINE_RECOUNTED: (
-        (re.compile(rf"calendar changed: the cut-off ahead is now (?P<cutoff>{_DAY}) for (?P<stage>[A-Z_]+) \(sitting (?P<sitting>\S+)\) "
-                    rf"\(was (?P<was>{_DAY}) for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)\)"),
-         "calendar changed: the cut-off ahead is now %(cutoff)s for %(stage)s (sitting %(sitting)s) (was %(was)s for %(was_stage)s "
-         "(sitting %(was_sitting)s))"),
-    ),
     EventKind.MEETING_SCHEDULED: (
         (re.compile(rf"Standing Committee meeting before session (?P<session>\S+): (?P<meeting>\S+) on (?P<on>{_DAY})"),
          "Standing Committee meeting before session %(session)s: %(meeting)s on %(on)s"),
@@ -204,6 +191,29 @@ _CONFLICT_ENDED = (
      "the approved date %(approved)s no longer falls after the cut-off for %(sitting)s, now %(cutoff)s: the conflict raised to the "
      "%(office)s has ended"),
 )
+# Notes the draft writes as parts joined by "; ", after a prefix ("calendar changed: "), each part said in the page's
+# language by its own pattern (found by a National Assembly Office's trial and a re-check: a deferral's session, a cut-off
+# a calendar change or rest days recounted, in English).
+_PREFIXES = {EventKind.DEADLINE_RECOUNTED: ("calendar changed", "rest days announced")}
+_AIMED = tuple((re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\){asked}"), f"aimed at session %(session)s (opens on %(opens)s){said}")
+               for asked, said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)")))
+_PARTS = {
+    EventKind.PROGRAMME_CHANGED: (
+        (re.compile("deferred"), "deferred"),
+        (re.compile("brought to an extraordinary session"), "brought to an extraordinary session"),
+        (re.compile(rf"the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with the programme change"),
+         "the date %(approved)s approved by the %(by)s lapses with the programme change"),
+        *_AIMED,
+    ),
+    EventKind.DEADLINE_RECOUNTED: (
+        (re.compile(rf"the cut-off ahead is now (?P<cutoff>{_DAY}) for (?P<stage>[A-Z_]+) \(sitting (?P<sitting>\S+)\) \(was (?P<was>{_DAY}) "
+                    rf"for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)\)"),
+         "the cut-off ahead is now %(cutoff)s for %(stage)s (sitting %(sitting)s) (was %(was)s for %(was_stage)s (sitting %(was_sitting)s))"),
+        (re.compile(r"the Standing Committee meeting it comes before is now (?P<meeting>(?!none\b)\S+) \(was (?P<was_meeting>(?!none\b)\S+)\)"),
+         "the Standing Committee meeting it comes before is now %(meeting)s (was %(was_meeting)s)"),
+        (re.compile(rf"the deadline is now (?P<deadline>{_DAY}) \(was (?P<was>{_DAY})\)"), "the deadline is now %(deadline)s (was %(was)s)"),
+    ),
+}
 _SITTINGS = (
     (re.compile(r"session (?P<session>\S+)"), "session %(session)s"),
     (re.compile(r"Standing Committee meeting (?P<meeting>\S+) before session (?P<session>\S+)"),
@@ -242,11 +252,25 @@ def note_of(event: EventKind, label: str, language: str, day) -> str:
     catalogue, patterns = translations(language), _NOTES.get(event, ())
     if (said := _said(patterns, label, catalogue, day)) is not None:
         return said
+    if (composed := _composed(event, label, catalogue, day)) is not None:
+        return composed
     for ending in ("; the approved date ", "; the cut-off now counted, "):
         head, found, tail = label.partition(ending)
         if found and (moved := _said(patterns, head, catalogue, day)) and (ended := _said(_CONFLICT_ENDED, found[2:] + tail, catalogue, day)):
             return f"{moved}; {ended}"
     return label
+
+
+def _composed(event: EventKind, label: str, catalogue: NullTranslations, day) -> str | None:
+    """`label` said part by part (`_PARTS`), after its prefix; None unless every part is said."""
+    if (patterns := _PARTS.get(event)) is None:
+        return None
+    head, parts = "", label
+    for prefix in _PREFIXES.get(event, ()):
+        if label.startswith(f"{prefix}: "):
+            head, parts = f"{catalogue.gettext(prefix)}: ", label.removeprefix(f"{prefix}: ")
+    said = [_said(patterns, part, catalogue, day) for part in parts.split("; ")]
+    return head + "; ".join(part for part in said if part) if all(said) else None
 
 
 def language_of(request: Request) -> str:
