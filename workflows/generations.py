@@ -176,12 +176,10 @@
    lead ministry, which files the dossier, carries no document a deciding body gives with its decision (`rules.check_decision`, `given_by_its_body`):
    the lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought
    forward so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised
-   for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). An ordinance entered under way
-   whose adoption is dated before the Standing Committee meeting its limits count back from is refused with its place
-   (`sittings.check_meeting`; found by a National Assembly Office's trial: the President's 15 days ran from then). A
-   round's cancellation taken while the round is still starting (a reset run applying its opening and its cancellation
-   again in one task) waits for the start, then cancels it (`DraftLawWorkflow.cancel_consultation`), where it was refused
-   and the round ran on (found by a breaker of a draft's long life).
+   for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). A round's cancellation taken
+   while the round is still starting (a reset run applying its opening and its cancellation again in one task) waits for
+   the start, then cancels it (`DraftLawWorkflow.cancel_consultation`), where it was refused and the round ran on (found
+   by a breaker of a draft's long life).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

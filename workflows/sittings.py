@@ -134,17 +134,15 @@ def check_meeting(state: DraftState, decision: Decision, now: datetime, *, impor
     is not dated before the meeting the draft's limits count back from (`sessions.meeting_before`), where one is announced
     (nineteenth generation on; found by a ministry's trial: an ordinance was adopted four months before its meeting, and
     the President's 15 days ran from then). The day is the decision's `occurred_on`, or today, in Ha Noi; a step of a draft
-    entered under way is asked from the twenty-ninth generation (found by a National Assembly Office's trial: an ordinance
-    entered already adopted four months before its meeting ran the President's days from then). A law's opinion is not asked: the
+    entered under way, whose meeting the calendar may no longer hold, is not asked. A law's opinion is not asked: the
     Committee gives it at any of its monthly meetings (DOMAIN.md, stage 7), which the calendar need not list, and no limit
     of a law counts back from one (correction 1).
 
     Raises Refused `occurred_on` `at_the_meeting` (INVALID for a day given, CONFLICT for today)."""
-    if (imported and state.generation < 29) or decision.outcome is Outcome.WITHDRAW or (meeting := adopting_meeting(state)) is None:
+    if imported or decision.outcome is Outcome.WITHDRAW or (meeting := adopting_meeting(state)) is None:
         return
     if (day := decision.occurred_on or local_day(now)) < meeting.meets_on:
-        then = ("aim the draft at the session whose meeting adopted it (target_session)" if imported else "record the decision once it is "
-                "taken") + ", or, if the meeting is earlier than the calendar says, correct it first (legis calendar set-meeting)"
         raise Refused("occurred_on", "at_the_meeting", f"the Standing Committee adopts or returns the ordinance at its meeting "
-                      f"{meeting.code} on {meeting.meets_on}; the decision's day, {day} (Ha Noi), is before it: {then}",
+                      f"{meeting.code} on {meeting.meets_on}; the decision's day, {day} (Ha Noi), is before it: record the decision once "
+                      f"it is taken, or, if the meeting is earlier than the calendar says, correct it first (legis calendar set-meeting)",
                       INVALID if decision.occurred_on else CONFLICT)
