@@ -30,7 +30,7 @@ from api.tokens import Caller, Unauthenticated, authenticate
 from schemas.messages import IDEMPOTENCY_KEY, LONGEST_REQUEST_ID
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
-from schemas.text import name
+from schemas.text import name, shows_nothing
 from store import board
 from workflows import client as drafts
 from workflows import round_client
@@ -128,7 +128,7 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool
         # A percent-encoded byte that is not UTF-8 is decoded as U+FFFD, unseen (found by an integrator's trial: `q=%FF%FF`
         # listed nothing where it should have been refused); read off the raw query, so that a U+FFFD sent as such is text.
         if (mangled := _not_utf8(http.scope.get("query_string", b""))) is not None and not (shared and shared_link_parameter(mangled)):
-            raise problem(Refused(mangled.replace("\ufffd", "?")[:60], "query_utf8", "this parameter is not UTF-8 once its %-escapes are "
+            raise problem(Refused(_parameter(mangled.replace("\ufffd", "?"))[0], "query_utf8", "this parameter is not UTF-8 once its %-escapes are "
                                   "decoded: encode the text as UTF-8 before percent-encoding it", RefusalKind.INVALID))
         unknown = sorted(name for name in set(http.query_params) - allowed if not (shared and shared_link_parameter(name)))
         if unknown:
@@ -146,12 +146,16 @@ def known_parameters(*names: str, repeatable: tuple[str, ...] = (), shared: bool
     return check
 
 
+# The field that names a query parameter or form field with no name (`?=x`), which no route or form takes by that name.
+NAMELESS = "(no name)"
+
+
 def _parameter(name: str, part: str = "query") -> tuple[str, str]:
-    """A query parameter's name as a refusal names it (its field, and in its text): cut to 60 characters, as it is echoed;
-    a name that is empty or blank (`?=x`, a script joining an empty name; found by an integrator's trial) is named by the
-    `part` it came in (`query`, `form`)."""
-    if not name.strip():
-        return part, f"a {'field' if part == 'form' else 'parameter'} with no name ({name!r})"
+    """A query parameter's (or, `part` "form", a form field's) name as a refusal names it, in its field and its text: cut to
+    60 characters, as it is echoed; one that shows nothing (empty, blank, a zero-width character: `?=x`, a script joining an
+    empty name; found by an integrator's trial and a breaker) is `NAMELESS`."""
+    if not name or shows_nothing(name):
+        return NAMELESS, f"a {'field' if part == 'form' else 'parameter'} with no name ({name[:60]!r})"
     return name[:60], name[:60]
 
 

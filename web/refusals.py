@@ -26,6 +26,7 @@ from fastapi_problem.error import Problem
 from pydantic_core import ErrorType
 from starlette.exceptions import HTTPException
 
+from api.deps import NAMELESS
 from api.problems import answered_as, problem_of_error
 from schemas.messages import ROUND_ID, SUBMISSION_ID
 from schemas.redaction import tokens_redacted
@@ -149,8 +150,6 @@ PYDANTIC_RULES = frozenset(get_args(ErrorType))
 EMPTY = ("string_too_short", "too_short")
 # The form's or the filter's name for each field (messages the pages already show).
 LABELS = {
-    # A parameter or field with no name (`?=x`), as `api.deps` names it (found by a re-check: "query" on a citizen's page).
-    "query": "This page's address", "form": "A field with no name",
     "q": "Title", "ministry": "Ministry", "stage": "Stage", "session": "Session", "state": "State", "since": "From",
     "until": "Until (not included)", "text": "Comment", "article": "Article", "official": "Official", "outcome": "Outcome",
     "role": "Role", "reasons": "Reasons", "reason": "Reasons", "documents": "Documents", "return_to": "Return to", "carry_to": "Carried over to",
@@ -204,7 +203,10 @@ def explain(request: Request, problems: list[dict[str, Any]], *, public: bool | 
             sentence_of_page = None
         # "at least 1 character" is the field left empty.
         # A field of a form's body, not of the page's address.
-        in_body = request.method == "POST" and field != "query" and field not in request.query_params
+        # One with no name (`api.deps.NAMELESS`) is the address's when the address holds one (found by a re-check and a breaker).
+        nameless = field == NAMELESS
+        in_body = request.method == "POST" and ("" not in request.query_params if nameless else field not in request.query_params)
+        label = "A field with no name" if nameless and in_body else label
         if rule == "unknown_parameter" and in_body:
             sentence_of_page = FORM_HAS_NO_SUCH_FIELD
         elif rule == "string_too_long" and "length" in context:
