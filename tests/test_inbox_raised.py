@@ -255,17 +255,17 @@ NOTES_IN_VIETNAMESE = [
      "trình lại kỳ họp 16-1 (khai mạc ngày 26/01/2027), không phải kỳ họp 16-2: quyết định nhập sau, ngày 09/12/2026, đã kịp thời hạn "
      "11/12/2026 mà việc quá hạn đã làm dự án chuyển kỳ họp"),
     (EventKind.CONSULTATION_OPENED, "round CONG-KHAI: PUBLIC_POSTING to the public until 2026-12-28",
-     "đợt lấy ý kiến CONG-KHAI: PUBLIC_POSTING, lấy ý kiến nhân dân đến hết ngày 28/12/2026"),
+     "đợt lấy ý kiến CONG-KHAI: Lấy ý kiến nhân dân (PUBLIC_POSTING), đến hết ngày 28/12/2026"),
     (EventKind.CONSULTATION_OPENED, "round R1: WRITTEN_OPINIONS to 3 consultees until 2026-12-22",
-     "đợt lấy ý kiến R1: WRITTEN_OPINIONS, gửi 3 cơ quan, đến hết ngày 22/12/2026"),
-    (EventKind.OPINION_RECEIVED, "round R1: BTC, 1 comment", "đợt lấy ý kiến R1: BTC, 1 ý kiến"),
-    (EventKind.CONSULTEE_SILENT, "round R1: BYT did not answer by 2026-12-22", "đợt lấy ý kiến R1: BYT không trả lời đến hết ngày 22/12/2026"),
+     "đợt lấy ý kiến R1: Lấy ý kiến bằng văn bản của các bộ, cơ quan (WRITTEN_OPINIONS), gửi 3 cơ quan, đến hết ngày 22/12/2026"),
+    (EventKind.OPINION_RECEIVED, "round R1: BTC, 1 comment", "đợt lấy ý kiến R1: Bộ Tài chính (BTC), 1 ý kiến"),
+    (EventKind.CONSULTEE_SILENT, "round R1: BYT did not answer by 2026-12-22", "đợt lấy ý kiến R1: Bộ Y tế (BYT) không trả lời tính đến ngày 22/12/2026"),
     (EventKind.CONSULTATION_COMPILED, "round R1: 2 opinions, 1 silent; 3 comments accepted, 1 explained",
      "đợt lấy ý kiến R1: 2 văn bản góp ý, 1 cơ quan không trả lời; tiếp thu 3 ý kiến, giải trình 1 ý kiến"),
     (EventKind.CONSULTATION_CANCELLED, "round R1 (WRITTEN_OPINIONS) cancelled by BGDDT: it asks nobody's opinion any more and the stage is "
-     "no longer held by it", "đợt lấy ý kiến R1 (WRITTEN_OPINIONS) do BGDDT hủy: không còn lấy ý kiến và bước này không còn bị đợt đó giữ lại"),
+     "no longer held by it", "đợt lấy ý kiến R1, Lấy ý kiến bằng văn bản của các bộ, cơ quan (WRITTEN_OPINIONS), do Bộ Giáo dục và Đào tạo (BGDDT) hủy: không còn lấy ý kiến và bước này không còn bị đợt đó giữ lại"),
     (EventKind.CONSULTATION_CANCELLED, "round R1 (WRITTEN_OPINIONS) cancelled: the draft is WITHDRAWN and asks nobody's opinion any more",
-     "đợt lấy ý kiến R1 (WRITTEN_OPINIONS) bị hủy: dự án đã ở bước WITHDRAWN và không còn lấy ý kiến"),
+     "đợt lấy ý kiến R1, Lấy ý kiến bằng văn bản của các bộ, cơ quan (WRITTEN_OPINIONS), bị hủy: dự án đã ở trạng thái Đã rút (WITHDRAWN) và không còn lấy ý kiến"),
     # A note with more said than its pattern holds stays as the draft wrote it.
     (EventKind.SESSION_RESCHEDULED, "session 16-3 now opens 2027-06-01 (was 2027-05-20); the approved date 2027-05-01 no longer falls after "
      "the cut-off", None),

@@ -36,6 +36,7 @@ from tests.test_workflow_paths import approve_through, open_draft
 from workflows import client as drafts
 from workflows import round_client
 from workflows.deadlines import off_rest_day, passes_at
+from workflows.sessions import last_day_of
 
 S = Stage
 K = ProgrammeChangeKind
@@ -114,7 +115,8 @@ async def test_a_consultation_round_records_opinions_and_silence_and_its_compila
     assert DocumentKind.COMMENTS_COMPILATION in {d.kind for d in versions.versions[-1].documents}
     assert "1 comment accepted, 1 explained" in compiled.label
     silent = next(e for e in history.entries if e.event is EventKind.CONSULTEE_SILENT)
-    assert silent.agency_code == "BCA" and silent.label.endswith(f"did not answer by {closed_on}")
+    # The window's last day (twenty-ninth generation), not the Ha Noi date of the midnight that ended it.
+    assert silent.agency_code == "BCA" and silent.label.endswith(f"did not answer by {last_day_of(shown.closes_at)}")
     view = await status_after(client, drafts.decide(client, sid, decision(request, S.DRAFTING)))
     assert view.stage is S.APPRAISAL
 

@@ -195,6 +195,12 @@ _CONFLICT_ENDED = (
 # language by its own pattern (found by a National Assembly Office's trial and a re-check: a deferral's session, a cut-off
 # a calendar change or rest days recounted, in English).
 _PREFIXES = {EventKind.DEADLINE_RECOUNTED: ("calendar changed", "rest days announced")}
+
+
+def _now_was(what: str, now: tuple[str, str], was: tuple[str, str]) -> tuple[tuple[re.Pattern, str], ...]:
+    """The patterns of "<what> is now <now> (was <was>)", either of them "none" (a cut-off or meeting gone, or first there)."""
+    return tuple((re.compile(rf"{what} is now {n} \(was {w}\)"), f"{what} is now {n_said} (was {w_said})")
+                 for n, n_said in (now, ("none", "none")) for w, w_said in (was, ("none", "none")) if (n, w) != ("none", "none"))
 _AIMED = tuple((re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\){asked}"), f"aimed at session %(session)s (opens on %(opens)s){said}")
                for asked, said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)")))
 _PARTS = {
@@ -206,12 +212,16 @@ _PARTS = {
         *_AIMED,
     ),
     EventKind.DEADLINE_RECOUNTED: (
-        (re.compile(rf"the cut-off ahead is now (?P<cutoff>{_DAY}) for (?P<stage>[A-Z_]+) \(sitting (?P<sitting>\S+)\) \(was (?P<was>{_DAY}) "
-                    rf"for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)\)"),
-         "the cut-off ahead is now %(cutoff)s for %(stage)s (sitting %(sitting)s) (was %(was)s for %(was_stage)s (sitting %(was_sitting)s))"),
-        (re.compile(r"the Standing Committee meeting it comes before is now (?P<meeting>(?!none\b)\S+) \(was (?P<was_meeting>(?!none\b)\S+)\)"),
-         "the Standing Committee meeting it comes before is now %(meeting)s (was %(was_meeting)s)"),
+        *_now_was("the cut-off ahead", (rf"(?P<cutoff>{_DAY}) for (?P<stage>[A-Z_]+) \(sitting (?P<sitting>\S+)\)",
+                                        "%(cutoff)s for %(stage)s (sitting %(sitting)s)"),
+                  (rf"(?P<was>{_DAY}) for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)", "%(was)s for %(was_stage)s (sitting %(was_sitting)s)")),
+        *_now_was("the Standing Committee meeting it comes before", (r"(?P<meeting>\S+)", "%(meeting)s"), (r"(?P<was_meeting>\S+)", "%(was_meeting)s")),
+        *_now_was("the Standing Committee meeting that adopts the ordinance", (rf"(?P<meeting>\S+) on (?P<meets_on>{_DAY})", "%(meeting)s on %(meets_on)s"),
+                  (rf"(?P<was_meeting>\S+) on (?P<was_meets_on>{_DAY})", "%(was_meeting)s on %(was_meets_on)s")),
         (re.compile(rf"the deadline is now (?P<deadline>{_DAY}) \(was (?P<was>{_DAY})\)"), "the deadline is now %(deadline)s (was %(was)s)"),
+        (re.compile(rf"the cut-off for (?P<sitting>.+) is now (?P<cutoff>{_DAY}) \(was (?P<was>{_DAY})\): the approved date (?P<approved>{_DAY}) no longer "
+                    r"falls after it"),
+         "the cut-off for %(sitting)s is now %(cutoff)s (was %(was)s): the approved date %(approved)s no longer falls after it"),
     ),
 }
 _SITTINGS = (
@@ -242,7 +252,22 @@ def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
             said["office"] = actor_name(_OFFICES[said["office"]], catalogue)
         if "sitting" in said:
             said["sitting"] = _said(_SITTINGS, said["sitting"], catalogue, day) or said["sitting"]
+        if type(catalogue) is not NullTranslations:  # another language than the draft's own words: named, the code beside
+            said.update({key: named for key, value in said.items() if (named := _named(key, value, catalogue)) is not None})
         return catalogue.gettext(sentence) % said
+    return None
+
+
+def _named(key: str, code: str, catalogue: NullTranslations) -> str | None:
+    """A round's kind, a stage or a consultee a note names by its code, named in the catalogue's language with the code
+    beside it, as the page names them elsewhere (found by a breaker: "PUBLIC_POSTING", "bước WITHDRAWN" on a Vietnamese
+    page); None for another key or a code it does not know."""
+    if key == "kind" and code in ConsultationKind.__members__:
+        return f"{catalogue.gettext(ROUND_NAMES[ConsultationKind(code)])} ({code})"
+    if key in ("stage", "was_stage") and code in Stage.__members__:
+        return f"{stage_name_vi(None, code) or catalogue.gettext(FINAL_NAMES[Stage(code)])} ({code})"
+    if key == "agency":
+        return catalogue.gettext("the public") if code == "PUBLIC" else f"{name} ({code})" if (name := actor_name(code, catalogue)) else None
     return None
 
 

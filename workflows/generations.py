@@ -179,7 +179,9 @@
    for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). A round's cancellation taken
    while the round is still starting (a reset run applying its opening and its cancellation again in one task) waits for
    the start, then cancels it (`DraftLawWorkflow.cancel_consultation`), where it was refused and the round ran on (found
-   by a breaker of a draft's long life).
+   by a breaker of a draft's long life). A consultee silent through a round's window is said silent by the window's last
+   day (`rounds.round_finished`), where the Ha Noi date of the midnight that ended it, the day after, was written (found
+   by a breaker of the board's notes).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
