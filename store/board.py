@@ -303,11 +303,13 @@ def _raised(readable: str) -> str:
         # an approval since either ends it or raises it anew.
         "AND (e.event <> 'POSTPONEMENT_CONFLICT' OR NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
         "AND d.event = 'POSTPONEMENT_DECIDED' AND d.approved AND d.seq > e.seq) "
-        # Nor once its cut-off has passed: no date can meet it then, and the draft says it has ended (found by a breaker).
-        "AND (s.cutoff IS NULL OR s.cutoff_stage IS DISTINCT FROM s.stage OR s.cutoff >= $4) "
+        # Nor once its cut-off has passed: no date can meet it then, and the draft says it has ended (found by a breaker); nor
+        # with no cut-off at all, the meeting it counted back from called off or moved away (found by a re-check: the draft
+        # said the conflict had ended, the National Assembly Office's inbox still listed it).
+        "AND s.cutoff IS NOT NULL AND (s.cutoff_stage IS DISTINCT FROM s.stage OR s.cutoff >= $4) "
         # Nor once the sitting has moved so that the approved date is within its cut-off: the registry's cut-off is then that
         # date (found by a Government Office's trial: the draft said the conflict had ended, the inbox still listed it).
-        "AND (s.cutoff IS NULL OR s.cutoff_stage IS DISTINCT FROM s.stage OR s.stage_deadline > s.cutoff))")
+        "AND (s.cutoff_stage IS DISTINCT FROM s.stage OR s.stage_deadline > s.cutoff))")
 
 
 async def raised_to(db: asyncpg.Pool | asyncpg.Connection, level: EscalationLevel, *, own_agency: str | None,

@@ -87,7 +87,8 @@ async def test_a_classified_drafts_conflict_raised_to_the_office_is_counted_in_i
     "Nothing waits for your agency" while a conflict raised to it did; it is counted, as the inbox counts the others."""
     pool = await create_pool(fresh_database_url)  # no other test's draft waits for the Office
     try:
-        sid = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT, classified=True)
+        sid = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT, classified=True,
+                                   deadline=date(2027, 4, 9), cutoff=date(2027, 3, 22))  # its cut-off ahead, as a conflict's is
         async with app_client(pool) as http:
             await signed_in(http, pool, language="en", agency="VPQH", role=CallerRole.OPERATOR)
             page = is_page(await http.get("/board/inbox"), 200)

@@ -166,6 +166,11 @@ _NOTES = {
                     rf"afterwards, dated (?P<decided>{_DAY}), met the deadline (?P<deadline>{_DAY}) whose passing slipped it"),
          "aimed at session %(session)s (opens on %(opens)s) again, not session %(slipped)s: the decision entered afterwards, dated "
          "%(decided)s, met the deadline %(deadline)s whose passing slipped it"),
+        (re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\) again, not (?P<slipped>\S+): the decision entered "
+                    rf"afterwards, dated (?P<decided>{_DAY}), met the cut-off (?P<cutoff>{_DAY}) counted as the session now opens \(the "
+                    rf"deadline (?P<deadline>{_DAY}) slipped it\)"),
+         "aimed at session %(session)s (opens on %(opens)s) again, not session %(slipped)s: the decision entered afterwards, dated "
+         "%(decided)s, met the cut-off %(cutoff)s counted as the session now opens (the deadline %(deadline)s slipped it)"),
     ),
 }
 # What a session's or a meeting's move adds when it ends an approved date's conflict (`calendar_changes._conflict_ended`,

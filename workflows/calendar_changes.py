@@ -108,7 +108,8 @@ def _conflict_ended(change: Change, conflict: _Conflict) -> str:
         return ""
     cutoff, ended = sessions.statutory_deadline(s), f": the conflict raised to {conflict_raised_to(s)[1]} has ended"
     if sessions.postponement_conflict(s) is not None:
-        if s.generation < 29 or sessions.postponement_conflict(s, change.now) is not None:
+        # Said by the change that put the cut-off behind it, once (found by a re-check: said again at every later change).
+        if s.generation < 29 or conflict.told is None or sessions.postponement_conflict(s, change.now) is not None:
             return ""
         # Twenty-ninth generation: brought forward past its cut-off, as the office's inbox drops it (found by a Government
         # Office's trial: the draft left the inbox, its audit trail silent).

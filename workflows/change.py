@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from schemas.calendar import TargetSession
 from schemas.consultation import ConsultationInput, RoundWindow
 from schemas.enums import Actor, EscalationLevel, EventKind, Stage
 from schemas.messages import AgencyRemap, DocumentRef
@@ -303,16 +304,16 @@ class Change:
         self.log("missed cut-off, slipped to the next session", warning=True, **sessions_named)
         return True
 
-    def aim_again(self, decided_on: date | None) -> None:
-        """Twenty-ninth generation: a decision entered afterwards, dated on or before the deadline whose passing slipped the
-        draft at its stage (counted again from the session as the calendar now has it, if it moved), aims it again at the
-        session it slipped from (slipped twice, the first whose deadline it met), while the draft still aims where its slips
-        took it (not since deferred or carried over), and that session is still announced and has not opened (found by a
-        Government Office's trial: the Government decided in time, its decision was entered after the slip, and the draft
-        stayed aimed a session later, its examination counted back from it; then by a breaker)."""
+    def slip_undone(self, decided_on: date | None) -> Undone | None:
+        """Twenty-ninth generation: the slip a decision entered afterwards undoes, dated on or before the deadline whose
+        passing slipped the draft at its stage (counted again from the session as the calendar now has it, if it moved):
+        slipped twice, the first whose deadline it met; while the draft still aims where its slips took it (not since deferred
+        or carried over), and that session is still announced and has not opened (found by a Government Office's trial: the
+        Government decided in time, its decision was entered after the slip, and the draft stayed aimed a session later,
+        its examination counted back from it; then by a breaker)."""
         s = self.state
         if s.generation < 29 or decided_on is None or not s.slipped_here or s.target.code != s.slipped_here[-1].to:
-            return
+            return None
         today, calendar = local_day(self.now), {t.code: t for t in s.sessions}
         for slipped in s.slipped_here:
             session = calendar.get(slipped.missed.code, None if slipped.announced else slipped.missed)
@@ -320,13 +321,20 @@ class Change:
                 continue
             deadline = slipped.deadline if session.opens_on == slipped.missed.opens_on else sessions.statutory_deadline(s, session)
             if deadline is not None and decided_on <= deadline:
-                break
-        else:
+                return Undone(session, deadline, slipped, decided_on)
+        return None
+
+    def aim_again(self, undone: Undone | None) -> None:
+        """The draft aimed again at the session a slip undone (`slip_undone`) took it from, said in its history."""
+        if undone is None:
             return
-        slipped_to, s.target, s.slipped_here = s.target, session, ()
-        self.record(EventKind.SESSION_RESCHEDULED, occurred_on=decided_on,
-                    label=f"aimed at session {session.code} (opens {session.opens_on}) again, not {slipped_to.code}: the decision "
-                          f"entered afterwards, dated {decided_on}, met the deadline {deadline} whose passing slipped it")
+        s, met = self.state, f"met the deadline {undone.deadline} whose passing slipped it"
+        if undone.deadline != undone.slipped.deadline:  # the session moved since: its cut-off counted again, which slipped nothing
+            met = f"met the cut-off {undone.deadline} counted as the session now opens (the deadline {undone.slipped.deadline} slipped it)"
+        slipped_to, s.target, s.slipped_here = s.target, undone.session, ()
+        self.record(EventKind.SESSION_RESCHEDULED, occurred_on=undone.decided_on,
+                    label=f"aimed at session {undone.session.code} (opens {undone.session.opens_on}) again, not {slipped_to.code}: the "
+                          f"decision entered afterwards, dated {undone.decided_on}, {met}")
         self.refresh()
 
     def aim_after_debate(self, *, taken_on: Sequence[date] = ()) -> None:
@@ -404,6 +412,16 @@ def next_wake(state: DraftState) -> Wake | None:
     if alarm is not None and (not checks or alarm.at <= min(checks)):
         return Wake(alarm.at, alarm)
     return Wake(min(checks), None) if checks else None
+
+
+@dataclass(frozen=True)
+class Undone:
+    """A slip a decision entered afterwards undoes: the session the draft aims at again, the deadline the decision met."""
+
+    session: TargetSession
+    deadline: date
+    slipped: Slip
+    decided_on: date
 
 
 def _as_known(kept: DocumentRef | None, doc: DocumentRef) -> DocumentRef:

@@ -254,10 +254,11 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         label = sessions.aim_at_nearest(s, decision.occurred_on or local_day(now))
     to_stage = resolve(s.path, s.stage, decision.outcome, return_to=return_to, vote_passed=decision.vote.passed if decision.vote else None,
                        refer_to=s.rulebook.rule(s.stage).refer_to)
+    undone = change.slip_undone(decision.occurred_on if decision.outcome is not Outcome.WITHDRAW else None)
     entry = change.record(
         EventKind.DECISION, to_stage=to_stage, outcome=decision.outcome, actor=decision.actor, agency_code=decision.agency_code,
         role=decision.role, official=decision.official, reasons=decision.reasons, documents=decision.documents, vote=decision.vote,
-        loop=dict(s.returns).get(return_to, 0) if return_to else 0, deadline=s.deadline, label=label,
+        loop=dict(s.returns).get(return_to, 0) if return_to else 0, deadline=undone.deadline if undone else s.deadline, label=label,
         version=version, about_version=about_version, occurred_on=decision.occurred_on, imported=imported,
     )
     change.log("decision recorded", stage=s.stage.value, outcome=decision.outcome.value, to_stage=to_stage.value)
@@ -266,7 +267,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
     s.filed_here = ()
     if s.generation >= 12:
         s.decided_here_on = decision.occurred_on or local_day(now)
-    change.aim_again(decision.occurred_on if decision.outcome is not Outcome.WITHDRAW else None)
+    change.aim_again(undone)
     if to_stage is not s.stage:
         if sessions.after_debate(s, s.stage, to_stage):
             # Thirteenth generation: a debate entered under way at a session that has ended leaves the draft holding the
