@@ -10,12 +10,14 @@ official cannot tell from the warning where the draft went, and the two front do
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from tests.drafts import EXAMPLES, example
 
 
-async def test_the_cli_says_which_stage_a_default_return_went_to(cli, tmp_path):
+async def at_appraisal(cli, tmp_path) -> str:
+    """A draft of the walkthrough's examples at APPRAISAL, through the CLI; its submission ID."""
     sid = f"NU-{uuid.uuid4().hex[:8]}"
     ministry = "NU" + uuid.uuid4().hex[:6].upper()
     for source in EXAMPLES.glob("*.json"):
@@ -25,10 +27,26 @@ async def test_the_cli_says_which_stage_a_default_return_went_to(cli, tmp_path):
     for name in ("01-policy-proposal.json", "02-programme.json", "03-drafting.json"):
         code, _, err = await cli("decide", sid, str(tmp_path / name))
         assert code == 0, (name, err)
+    return sid
 
+
+async def test_the_cli_says_which_stage_a_default_return_went_to(cli, tmp_path):
+    sid = await at_appraisal(cli, tmp_path)
     code, out, err = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"))
     assert code == 0 and "APPRAISAL -> DRAFTING" in out, (out, err)
     said = " ".join(err.split())
     assert "return_to not given" in said, said
     # As the API says it (tests/test_api.py): the stage the draft went to, by name.
     assert "return_to not given: the draft returns to DRAFTING, the rulebook's default for APPRAISAL" in said, said
+
+
+async def test_legis_decide_json_names_the_default_return_in_its_warnings(cli, tmp_path):
+    """Found by a re-check: with `--output json`, the one document a script reads held the status's warnings alone, the
+    default return said on standard error only."""
+    sid = await at_appraisal(cli, tmp_path)
+    code, out, err = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--output", "json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["receipt"]["to_stage"] == "DRAFTING", shown
+    warnings = " ".join(shown.get("warnings", []))
+    assert "return_to not given: the draft returns to DRAFTING" in warnings, (shown.get("warnings"), err)
