@@ -122,13 +122,13 @@ def send(
     if wants_json():
         shown = {**(view.model_dump() if view else {"submission_id": submission_id}), "receipt": receipt}
         emit_json(shown | ({"warnings": [*(view.warnings if view else ()), *said]} if said else {}))
-        return
-    first = receipt.first_seq
-    recorded = (f"event #{first}" if receipt.events == 1 else f"events #{first}-{first + receipt.events - 1}") if first else "no event"
-    out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}")
-    if view:
-        print_status(view)
-    for warning in said:
+    else:
+        first = receipt.first_seq
+        recorded = (f"event #{first}" if receipt.events == 1 else f"events #{first}-{first + receipt.events - 1}") if first else "no event"
+        out.print(f"{'already applied' if receipt.duplicate else 'applied'}: {recorded}; {receipt.stage.value} -> {receipt.to_stage.value}")
+        if view:
+            print_status(view)
+    for warning in said:  # on standard error too, as the command's other warnings are, whatever the output
         warn(warning)
 
 
