@@ -23,7 +23,8 @@ ANEW = "(anew)"
 # stage's entry, where a window runs from the round's opening (found by a lead ministry's trial).
 _WINDOW_COUNTED = {
     DeadlineAnchor.STAGE_ENTRY: "from the round's opening (a last day on a rest day moved to the next working day)",
-    DeadlineAnchor.BEFORE_NA_SESSION: "closing that many days before the session the draft aims at opens (a rest day moved to the working day before)",
+    DeadlineAnchor.BEFORE_NA_SESSION: "closing that many days before the session the draft aims at opens (a rest day moved to the working "
+                                      "day before)",
 }
 
 
@@ -77,7 +78,8 @@ def _print_table(shown: StageTable) -> None:
     for window in shown.consultation:
         flag = " [UNVERIFIED]" if window.unverified else ""
         least = "" if window.statutory_minimum else " (a default, not a minimum: the law sets no number)"
-        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}{least}, {_WINDOW_COUNTED.get(window.anchor, window.anchor.value)}, at "
+        counted = _WINDOW_COUNTED.get(window.anchor, window.anchor.value)
+        out.print(f"consultation {window.kind.value}: {window.days} {window.counting.value}{least}, {counted}, at "
                   f"{', '.join(s.value for s in window.stages)}{flag} ({window.source})")
     if shown.ordinance_reconsideration:
         out.print(f"an ordinance sent back by the President: {_limit(shown.ordinance_reconsideration)}")

@@ -142,7 +142,8 @@ _NOTES = {
         (re.compile(rf"the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with the stage; ask it again if the draft needs "
                     r"it when it is back here"),
          "the date %(approved)s approved by the %(by)s lapses with the stage; ask it again if the draft needs it when it is back here"),
-        (re.compile(rf"carried over to session (?P<session>\S+) \(opens (?P<opens>{_DAY})\)"), "carried over to session %(session)s (opens on %(opens)s)"),
+        (re.compile(rf"carried over to session (?P<session>\S+) \(opens (?P<opens>{_DAY})\)"),
+         "carried over to session %(session)s (opens on %(opens)s)"),
         (re.compile(rf"carried over to session (?P<session>\S+) \(opens (?P<opens>{_DAY})\) \(the request said (?P<asked>{_DAY})\)"),
          "carried over to session %(session)s (opens on %(opens)s) (the request said %(asked)s)"),
     ),
@@ -206,8 +207,8 @@ def _now_was(what: str, now: tuple[str, str], was: tuple[str, str]) -> tuple[tup
     """The patterns of "<what> is now <now> (was <was>)", either of them "none" (a cut-off or meeting gone, or first there)."""
     return tuple((re.compile(rf"{what} is now {n} \(was {w}\)"), f"{what} is now {n_said} (was {w_said})")
                  for n, n_said in (now, ("none", "none")) for w, w_said in (was, ("none", "none")) if (n, w) != ("none", "none"))
-_AIMED = tuple((re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\){asked}"), f"aimed at session %(session)s (opens on %(opens)s){said}")
-               for asked, said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)")))
+_AIMED = tuple((re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<opens>{_DAY})\){asked}"),
+                f"aimed at session %(session)s (opens on %(opens)s){said}") for asked, said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)")))
 _PARTS = {
     EventKind.PROGRAMME_CHANGED: (
         (re.compile("deferred"), "deferred"),
@@ -219,13 +220,17 @@ _PARTS = {
     EventKind.DEADLINE_RECOUNTED: (
         *_now_was("the cut-off ahead", (rf"(?P<cutoff>{_DAY}) for (?P<stage>[A-Z_]+) \(sitting (?P<sitting>\S+)\)",
                                         "%(cutoff)s for %(stage)s (sitting %(sitting)s)"),
-                  (rf"(?P<was>{_DAY}) for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)", "%(was)s for %(was_stage)s (sitting %(was_sitting)s)")),
-        *_now_was("the Standing Committee meeting it comes before", (r"(?P<meeting>\S+)", "%(meeting)s"), (r"(?P<was_meeting>\S+)", "%(was_meeting)s")),
-        *_now_was("the Standing Committee meeting that adopts the ordinance", (rf"(?P<meeting>\S+) on (?P<meets_on>{_DAY})", "%(meeting)s on %(meets_on)s"),
+                  (rf"(?P<was>{_DAY}) for (?P<was_stage>[A-Z_]+) \(sitting (?P<was_sitting>\S+)\)",
+                   "%(was)s for %(was_stage)s (sitting %(was_sitting)s)")),
+        *_now_was("the Standing Committee meeting it comes before", (r"(?P<meeting>\S+)", "%(meeting)s"),
+                  (r"(?P<was_meeting>\S+)", "%(was_meeting)s")),
+        *_now_was("the Standing Committee meeting that adopts the ordinance",
+                  (rf"(?P<meeting>\S+) on (?P<meets_on>{_DAY})", "%(meeting)s on %(meets_on)s"),
                   (rf"(?P<was_meeting>\S+) on (?P<was_meets_on>{_DAY})", "%(was_meeting)s on %(was_meets_on)s")),
-        (re.compile(rf"the deadline is now (?P<deadline>{_DAY}) \(was (?P<was>{_DAY})\)"), "the deadline is now %(deadline)s (was %(was)s)"),
-        (re.compile(rf"the cut-off for (?P<sitting>.+) is now (?P<cutoff>{_DAY}) \(was (?P<was>{_DAY})\): the approved date (?P<approved>{_DAY}) no longer "
-                    r"falls after it"),
+        (re.compile(rf"the deadline is now (?P<deadline>{_DAY}) \(was (?P<was>{_DAY})\)"),
+         "the deadline is now %(deadline)s (was %(was)s)"),
+        (re.compile(rf"the cut-off for (?P<sitting>.+) is now (?P<cutoff>{_DAY}) \(was (?P<was>{_DAY})\): the approved date "
+                    rf"(?P<approved>{_DAY}) no longer falls after it"),
          "the cut-off for %(sitting)s is now %(cutoff)s (was %(was)s): the approved date %(approved)s no longer falls after it"),
     ),
 }

@@ -164,24 +164,24 @@
    whose workflow runs already under its ID, as it does after a reset to a point before its opening, is taken as the
    draft's round (`draft_activities.start_round`), where the opening was refused and the round ran on unknown to the
    draft (found by a breaker of a draft's long life).
-29. A decision entered afterwards (`occurred_on`), dated on or before the deadline whose passing slipped the draft at its
-   stage (counted again from the session as the calendar now has it, if it moved), aims the draft again at the session it
-   slipped from (slipped twice, the first whose deadline it met), while the draft still aims where its slips took it and
-   that session is still announced and has not opened (`Change.aim_again`, `DraftState.slipped_here`; a state carried
-   from an older generation reads its slips from its recent events, `slips_here`): the Government decided in time, its decision was entered after the
-   slip, and the draft stayed aimed a session later (found by a Government Office's trial). The same bytes filed again
-   with their address, or a name corrected, are taken into the dossier, and filed again without them keep the address and size it
-   holds (`Change.file`): told to file the draft's text
-   again with its url for a public posting, a ministry did, and the dossier kept the text without it. A decision of the
-   lead ministry, which files the dossier, carries no document a deciding body gives with its decision (`rules.check_decision`, `given_by_its_body`):
-   the lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought
-   forward so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised
-   for it has ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). A round's cancellation taken
-   while the round is still starting (a reset run applying its opening and its cancellation again in one task) waits for
-   the start, then cancels it (`DraftLawWorkflow.cancel_consultation`), where it was refused and the round ran on (found
-   by a breaker of a draft's long life). A consultee silent through a round's window is said silent by the window's last
-   day (`rounds.round_finished`), where the Ha Noi date of the midnight that ended it, the day after, was written (found
-   by a breaker of the board's notes).
+29. A decision entered afterwards (`occurred_on`), dated on or before the deadline whose passing slipped the draft at
+   its stage (counted again from the session as the calendar now has it, if it moved), aims the draft again at the session
+   it slipped from (slipped twice, the first whose deadline it met), while the draft still aims where its slips took it
+   and that session is still announced and has not opened (`Change.slip_undone`, `DraftState.slipped_here`; a state carried
+   from an older generation reads its slips from its recent events, `slips_here`): the Government decided in time, its
+   decision was entered after the slip, and the draft stayed aimed a session later (found by a Government Office's trial).
+   The same bytes filed again with their address, or a name corrected, are taken into the dossier, and filed again without
+   them keep the address and size it holds (`Change.file`): told to file the draft's text again with its url for a public
+   posting, a ministry did, and the dossier kept the text without it. A decision of the lead ministry, which files the
+   dossier, carries no document a deciding body gives with its decision (`rules.check_decision`, `given_by_its_body`): the
+   lead ministry's approval of the drafting put an "appraisal report" of its own in the dossier. A session brought forward
+   so that the cut-off of an approved date's conflict has passed says, with the move, that the conflict raised for it has
+   ended, as the office's inbox drops it (`calendar_changes._conflict_ended`). A round's cancellation taken while the
+   round is still starting (a reset run applying its opening and its cancellation again in one task) waits for the start,
+   then cancels it (`DraftLawWorkflow.cancel_consultation`), where it was refused and the round ran on (found by a breaker
+   of a draft's long life). A consultee silent through a round's window is said silent by the window's last day
+   (`rounds.round_finished`), where the Ha Noi date of the midnight that ended it, the day after, was written (found by a
+   breaker of the board's notes).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

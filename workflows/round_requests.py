@@ -54,7 +54,8 @@ class RoundRequests:
         taken = self._digests.get(f"{found['caller']}:{found['key']}")
         if taken is not None and taken != found["digest"]:
             raise Refused("request_id", "idempotency_key_reused",
-                          f"request ID {found['key']!r} was taken with another message by this round; send this one under a new request ID", RefusalKind.INVALID)
+                          f"request ID {found['key']!r} was taken with another message by this round; send this one under a new request ID",
+                          RefusalKind.INVALID)
 
     def remember(self, update_id: str | None) -> None:
         if (found := _UPDATE_ID.fullmatch(update_id or "")) is None:

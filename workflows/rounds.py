@@ -155,7 +155,8 @@ def round_finished(state: DraftState, result: ConsultationResult, now: datetime,
     # it, whose Ha Noi date is the day after (found by a breaker: "by 2026-12-23" for a window ending on the 22nd).
     closed_on = sessions.last_day_of(result.closed_at) if s.generation >= 29 else in_hanoi(result.closed_at).date()
     for consultee in result.silent:
-        change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee, label=f"{prefix}: {consultee} did not answer by {closed_on}")
+        change.record(EventKind.CONSULTEE_SILENT, at=result.closed_at, agency_code=consultee,
+                      label=f"{prefix}: {consultee} did not answer by {closed_on}")
     compiled = result.compilation
     # A compilation the round writes (none filed) is known by a hash of what it says; from the twenty-first generation,
     # of its round too (found by a re-check: two rounds compiled by one official with the same counts were one hash).

@@ -231,6 +231,9 @@ async def list_public_consultations(http: Request, response: Response, params: A
     return [PublicRoundListed(**found.__dict__) for found in rounds]
 
 
+NO_PUBLIC_COMMENTS = "this round takes no comments of the public"
+
+
 @router.get("/v1/submissions/{submission_id}/consultations/{round_id}/articles", operation_id="readCommentGroups",
             response_model=ArticleGroups, tags=["consultation"], dependencies=[Depends(known_parameters())])
 async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, who: Authenticated, http: Request) -> ArticleGroups:
@@ -238,7 +241,7 @@ async def read_comment_groups(submission_id: SubmissionId, round_id: RoundId, wh
     await _lead_ministry_of(http, who, submission_id)
     grouped = await database(public.groups(http.app.state.pool, submission_id, round_id))
     if grouped is None:
-        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id, "this round takes no comments of the public")))
+        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id, NO_PUBLIC_COMMENTS)))
     return grouped
 
 
@@ -267,7 +270,7 @@ async def read_public_comments(
     page = await database(public.comments(http.app.state.pool, submission_id, round_id, article=article, whole_draft=whole_draft,
                                           after=None if after is None else int(after), size=params.size))
     if page is None:
-        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id, "this round takes no comments of the public")))
+        raise problem(await database(public.unknown_round(http.app.state.pool, submission_id, round_id, NO_PUBLIC_COMMENTS)))
     rows, following, total = page
     listed = ListPage[PublicCommentRow].of(rows, params, following=None if following is None else str(following), total=total)
     link_next(http, response, listed.next_page)
