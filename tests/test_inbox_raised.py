@@ -23,7 +23,10 @@ from workflows import draft_views as views
 from workflows import sessions
 from workflows.deadlines import passes_at
 
-CONFLICT = ("the approved date 2027-04-09 is after the cut-off 2027-03-22 for session 16-3; the National Assembly Office "
+# A conflict's cut-off is ahead of today (the inbox drops one whose cut-off passed), whenever the suite runs.
+CUTOFF = date.today() + timedelta(days=105)
+APPROVED = CUTOFF + timedelta(days=18)
+CONFLICT = (f"the approved date {APPROVED} is after the cut-off {CUTOFF} for session 16-3; the National Assembly Office "
             "resolves it with UBTVQH")
 
 
@@ -56,11 +59,11 @@ async def _draft_raising(pool, stage: str, level: str, event: str, label: str, *
 
 async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_inbox_alone(pool):
     conflict = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT,
-                                    deadline=date(2027, 4, 9), cutoff=date(2027, 3, 22))
+                                    deadline=APPROVED, cutoff=CUTOFF)
     # The session moved later since, the approved date within its cut-off: the draft said the conflict had ended (found by
     # a Government Office's trial: the inbox listed it still).
     ended = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT,
-                                 deadline=date(2027, 4, 9), cutoff=date(2027, 4, 9))
+                                 deadline=APPROVED, cutoff=APPROVED)
     escalated = await _draft_raising(pool, "GOVERNMENT_REVIEW", "VPCP", "ESCALATION", "deadline passed: escalated to the Government Office")
     done_with = await _draft_raising(pool, "EXAMINATION", "VPQH", "ESCALATION", "escalated", stage_left=True)
     on_time = await _draft_raising(pool, "GOVERNMENT_REVIEW", "VPCP", "ESCALATION", "escalated", postponed_to=date.today() + timedelta(days=40))
@@ -74,7 +77,8 @@ async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_in
         ministry = is_page(await http.get("/board/inbox"), 200)
     assert "Việc báo cáo lên cơ quan" in vpqh and conflict in vpqh and "(POSTPONEMENT_CONFLICT," in vpqh, vpqh[-3000:]
     # Said in the page's language (found by a Government Office's trial: in English on its Vietnamese inbox).
-    assert "ngày đã được chấp thuận, 09/04/2027, sau hạn chót 22/03/2027 của kỳ họp 16-3; Văn phòng Quốc hội xử lý với Ủy ban Thường vụ Quốc hội" in vpqh
+    assert (f"ngày đã được chấp thuận, {APPROVED:%d/%m/%Y}, sau hạn chót {CUTOFF:%d/%m/%Y} của kỳ họp 16-3; Văn phòng Quốc hội xử lý "
+            "với Ủy ban Thường vụ Quốc hội") in vpqh
     assert escalated not in vpqh and done_with not in vpqh and ended not in vpqh
     assert "Raised to your office" in vpcp and escalated in vpcp and conflict not in vpcp
     # Postponed since, the draft is on time, as its own page says: the office is not sent to chase it.
@@ -88,13 +92,13 @@ async def test_a_classified_drafts_conflict_raised_to_the_office_is_counted_in_i
     pool = await create_pool(fresh_database_url)  # no other test's draft waits for the Office
     try:
         sid = await _draft_raising(pool, "INTER_SESSION_REVISION", "VPQH", "POSTPONEMENT_CONFLICT", CONFLICT, classified=True,
-                                   deadline=date(2027, 4, 9), cutoff=date(2027, 3, 22))  # its cut-off ahead, as a conflict's is
+                                   deadline=APPROVED, cutoff=CUTOFF)  # its cut-off ahead, as a conflict's is
         async with app_client(pool) as http:
             await signed_in(http, pool, language="en", agency="VPQH", role=CallerRole.OPERATOR)
             page = is_page(await http.get("/board/inbox"), 200)
     finally:
         await pool.close()
-    assert sid not in page and "2027-03-22" not in page  # nothing of the draft itself
+    assert sid not in page and str(CUTOFF) not in page  # nothing of the draft itself
     assert "Nothing waits for your agency." not in page and "1 classified draft also raised something to your office" in page, page[-2000:]
     # Under its own heading, when it is the only one (found by a Government Office's trial: under the drafts waiting for a decision).
     assert page.index("<h2>Raised to your office</h2>") < page.index("1 classified draft also raised something"), page[-2000:]
@@ -208,8 +212,8 @@ def test_a_conflicts_note_reads_in_the_pages_language_whatever_its_sitting():
         "ngày đã được chấp thuận, 05/05/2027, sau hạn chót 26/04/2027 của phiên họp UBTVQH-52 của Ủy ban Thường vụ Quốc hội trước "
         "kỳ họp 16-2; Văn phòng Chính phủ xử lý với Thủ tướng Chính phủ")
     assert note_of(EventKind.POSTPONEMENT_CONFLICT, CONFLICT, "en", day) == (
-        "the approved date 09/04/2027 is after the cut-off 22/03/2027 for session 16-3; the National Assembly Office resolves it "
-        "with the Standing Committee of the National Assembly")
+        f"the approved date {APPROVED:%d/%m/%Y} is after the cut-off {CUTOFF:%d/%m/%Y} for session 16-3; the National Assembly Office "
+        "resolves it with the Standing Committee of the National Assembly")
     assert note_of(EventKind.POSTPONEMENT_CONFLICT, "a note of another shape", "vi", day) == "a note of another shape"
 
 
