@@ -47,7 +47,7 @@ from tests.scenario_reconsidering_meeting_moves import (
     deferred_to_its_own_session,
     reconsidering_meeting_moved,
 )
-from tests.scenario_reset_reapplied import reset_reapplied
+from tests.scenario_reset_reapplied import reset_cancel_reapplied, reset_reapplied
 from tests.scenario_round_cancelled import round_cancelled_by_its_lead_ministry
 from tests.scenario_round_follows_session import delegations_follow_the_session, two_session_law
 from tests.scenario_slipped_on_entry import decided_in_time_after_it, entered_past_its_cutoff_request, next_session, slipped_on_entry
@@ -76,7 +76,8 @@ LATER = {"postponed_then_session_brought_forward": (start_request, postponed_the
          "meeting_moved_then_called_off": (an_ordinance, meeting_moved_then_called_off),
          "entered_overdue_then_given_days": (entered_overdue_request, entered_overdue_then_given_days),
          "drafting_approved_afterwards": (at_drafting_request, drafting_approved_afterwards),
-         "reset_reapplied": (start_request, reset_reapplied)}
+         "reset_reapplied": (start_request, reset_reapplied),
+         "reset_cancel_reapplied": (start_request, reset_cancel_reapplied)}
 # The histories are recorded without the payload codec; the webhook subscriber's secret is still sealed, with a key of
 # the recording's own.
 RECORDING_KEYS = KeyRing.parse(new_key_entry("recording"))

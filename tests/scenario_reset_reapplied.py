@@ -50,3 +50,19 @@ async def reset_reapplied(client: Client, request: StartRequest) -> None:
                      lambda view: view.events_recorded == 6 and [r.round_id for r in view.open_consultations] == ["r1"])
     await drafts.cancel_consultation(client, sid, cancellation(request, "r1"))
     await approve(client, request, [Stage.DRAFTING, *FROM_APPRAISAL])
+
+
+async def reset_cancel_reapplied(client: Client, request: StartRequest) -> None:
+    """The twenty-ninth generation's wait: a reset run applies a round's opening, its cancellation (taken while the round
+    still starts, so it waits for the start, then cancels it) and another round's opening again; then the lead ministry
+    cancels the second round and the draft goes on to its end."""
+    sid = request.submission_id
+    await approve(client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
+    await drafts.open_consultation(client, sid, consultation(request, "r1"), request_id="reset-open-r1")
+    await drafts.cancel_consultation(client, sid, cancellation(request, "r1"), request_id="reset-cancel-r1")
+    await drafts.open_consultation(client, sid, consultation(request, "r2"), request_id="reset-open-r2")
+    await reset_to_before(client, sid, 3)
+    await eventually(lambda: drafts.status(client, sid),
+                     lambda view: view.events_recorded == 6 and [r.round_id for r in view.open_consultations] == ["r2"])
+    await drafts.cancel_consultation(client, sid, cancellation(request, "r2"))
+    await approve(client, request, [Stage.DRAFTING, *FROM_APPRAISAL])
