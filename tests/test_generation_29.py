@@ -53,3 +53,24 @@ def test_the_report_a_stage_gives_is_still_given_with_its_decision():
     state = core_state(request, at=Stage.APPRAISAL)
     draft.validate(draft.DECIDE, state, decision(request, Stage.APPRAISAL), NOW)  # its APPRAISAL_REPORT among its documents
     assert DocumentKind.APPRAISAL_REPORT in {d.kind for d in decision(request, Stage.APPRAISAL).documents}
+
+
+def test_the_wait_for_a_starting_round_has_a_committed_history():
+    """The reset run accepted the round's cancellation while the round it opened again still started (its start initiated,
+    not yet answered), then asked the round's workflow to cancel once it started: none of the three updates refused."""
+    from temporalio.api.enums.v1 import EventType as E
+
+    from tests.test_replay import HISTORIES_DIR, load_history
+
+    events = load_history(HISTORIES_DIR / "reset_cancel_reapplied-s56.json").events
+    kinds = [e.event_type for e in events]
+    after_reset = kinds.index(E.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+    admitted = [e.workflow_execution_update_admitted_event_attributes.request.input.name for e in events
+                if e.event_type == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED]
+    assert admitted == ["open_consultation", "cancel_consultation", "open_consultation"], admitted
+    started = kinds.index(E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, after_reset)
+    assert kinds[after_reset:started].count(E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) == 3, kinds[after_reset:started]
+    assert started < kinds.index(E.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, after_reset)
+    failed = [e for e in events if e.event_type == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED
+              and e.workflow_execution_update_completed_event_attributes.outcome.HasField("failure")]
+    assert not failed
