@@ -310,15 +310,16 @@ class ListPage(BaseModel, Generic[T]):
         return cls(items=items, total=total, next_page=params.encode_cursor(following))
 
 
-def cursor_of(params: CursorParams, position: str) -> str | None:
+def cursor_of(params: CursorParams, position: str, *, given_in: str = "its `next_page`") -> str | None:
     """The position a list's `cursor` names, decoded; refused (422 `cursor_invalid`) unless it is base64 of UTF-8 that
-    fully matches `position`, as the list's `next_page` gives it (a NUL byte, say, answered 500 from the database)."""
+    fully matches `position`, as the list gives it (`given_in`: where its answer carries it; a NUL byte, say, answered
+    500 from the database)."""
     try:
         after = params.to_raw_params().cursor
     except HTTPException:  # not base64 of UTF-8
         after = ""
     if after is not None and not re.fullmatch(position, after):
-        raise problem(Refused("cursor", "cursor_invalid", "the cursor is not one this list gave (take `next_page` as it is)", RefusalKind.INVALID))
+        raise problem(Refused("cursor", "cursor_invalid", f"the cursor is not one this list gave (take {given_in} as it is)", RefusalKind.INVALID))
     return after
 
 

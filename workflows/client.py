@@ -175,23 +175,28 @@ async def _started(client: Client, submission_id: str, run_id: str | None) -> Wo
 
 async def closed(client: Client, workflow_id: str, *, field: str, what: str, rule: str, queried: bool = False) -> Refused | None:
     """Why Temporal answered NOT_FOUND to a message (an update, a signal, a cancel) for a workflow it knows, or why a draft
-    is never ready to answer a query (its start was refused): the workflow has ended and takes no more messages. A Refused of kind CLOSED under `field` and `rule`, naming `what` ("the draft",
-    "round R") and how it ended: a draft closed by its own rules by its final stage ("the draft is WITHDRAWN; its record
-    is final", as the draft core says it), any other end by its status (terminated, timed out, failed). None when
-    Temporal knows no such workflow, or it still runs, or (`queried`: a query failed) it completed by its rules, since a
-    completed draft answers queries: its failure to is the worker's (found by a breaker: a read that landed on a worker
-    lacking the draft's key was refused as "the draft is PROMULGATED; its record is final"). Raises RPCError when
-    Temporal cannot say."""
+    is never ready to answer a query (its start was refused): the workflow has ended and takes no more messages. A
+    Refused of kind CLOSED under `field` and `rule`, naming `what` ("the draft", "round R") and how it ended: a draft
+    closed by its own rules by its final stage ("the draft is WITHDRAWN; its record is final", as the draft core says
+    it), also while its run finishes the task of the decision that closed it; any other end by its status (terminated,
+    timed out, failed). None when Temporal knows no such workflow, or it still runs, or (`queried`: a query failed) it
+    completed by its rules, since a completed draft answers queries: its failure to is the worker's (found by a breaker:
+    a read that landed on a worker lacking the draft's key was refused as "the draft is PROMULGATED; its record is
+    final"). Raises RPCError when Temporal cannot say."""
     try:
         described = await client.get_workflow_handle(workflow_id).describe()
     except RPCError as missing:
         if missing.status is RPCStatusCode.NOT_FOUND:
             return None
         raise
-    if described.status in (None, WorkflowExecutionStatus.RUNNING) or queried and described.status is WorkflowExecutionStatus.COMPLETED:
-        return None
     stage = described.typed_search_attributes.get(sa.STAGE)
-    if described.status is WorkflowExecutionStatus.COMPLETED and stage in _FINAL_STAGES:
+    # A draft whose decision took it to a final stage still runs while it finishes that task and its last audit write:
+    # it is closed by its rules already (found by an upstream system's trial: its start sent again at once answered 200
+    # as a running draft's, and that answer was kept under its Idempotency-Key).
+    closing = described.status is WorkflowExecutionStatus.RUNNING and stage in _FINAL_STAGES and not queried
+    if not closing and (described.status in (None, WorkflowExecutionStatus.RUNNING) or queried and described.status is WorkflowExecutionStatus.COMPLETED):
+        return None
+    if described.status in (WorkflowExecutionStatus.COMPLETED, WorkflowExecutionStatus.RUNNING) and stage in _FINAL_STAGES:
         return Refused(field, rule, f"{what} is {stage}; its record is final", RefusalKind.CLOSED)
     at = f" at {stage}" if stage else ""
     why = await _failure(client, workflow_id) if described.status is WorkflowExecutionStatus.FAILED else None

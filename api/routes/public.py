@@ -204,7 +204,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def rounds_after(params: CursorParams) -> public.ListedAfter | None:
     """Where a public list's cursor says its last page ended; 422 `cursor_invalid` for one this list did not give."""
-    after = cursor_of(params, _PLACE.pattern)
+    after = cursor_of(params, _PLACE.pattern, given_in='the `cursor` of its `Link` header\'s rel="next"')  # a bare list: no `next_page`
     if after is None:
         return None
     closed, micros, submission_id, round_id = _PLACE.fullmatch(after).groups()
