@@ -38,7 +38,7 @@ MAX_MEETINGS = 500
 # The slips a stage keeps, its latest: a decision entered afterwards is compared with them (twenty-ninth generation).
 MAX_SLIPS_HERE = 10
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 29
+NEWEST_GENERATION = 30
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -146,7 +146,9 @@ class DraftState(BaseModel):
                             "the latest event of four kinds was kept whatever followed it; 24: before a meeting moved ended the conflict "
                             "of a date approved against it; 25: before a warning passed unraised was told from one raised; 26: before a "
                             "stage's warnings past when it was entered passed unraised; 27: before an update was applied before the next one's "
-                            "validator asked, and a round a reset run opens again was taken as running; 28: the newest (`workflows.generations`)")
+                            "validator asked, and a round a reset run opens again was taken as running; 28: before a decision entered afterwards "
+                            "aimed a draft again at the session its deadline slipped it from; 29: before a draft short of its session when it "
+                            "opened slipped at the opening; 30: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

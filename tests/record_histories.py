@@ -153,6 +153,14 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                                                                       next_session(entered))
                         (HISTORIES / f"decided_in_time_after_slip{'-' + tag if tag else ''}.json").write_text(aimed.to_json(), encoding="utf-8")
                         print(f"recorded decided_in_time_after_slip: {len(aimed.events)} events")
+                    if not only or "slipped_when_it_opened" in only:
+                        from tests.scenario_slip_at_opening import slipped_when_it_opened
+
+                        opening = start_request()
+                        slipped = await record_with_a_session_ahead(env.client, pool, task_queue, opening,
+                                                                    lambda _, request: slipped_when_it_opened(env, request), next_session(opening))
+                        (HISTORIES / f"slipped_when_it_opened{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
+                        print(f"recorded slipped_when_it_opened: {len(slipped.events)} events")
                     if not only or "reached_past_its_cutoff" in only:
                         at_review = at_review_request()
                         reached = await record_with_a_session_ahead(env.client, pool, task_queue, at_review, reached_past_its_cutoff,

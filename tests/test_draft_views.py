@@ -22,7 +22,7 @@ from tests.drafts import (
 )
 from workflows import draft, sessions
 from workflows import draft_views as views
-from workflows.change import Wake, next_wake
+from workflows.change import Wake, due_later, next_wake
 from workflows.deadlines import VIETNAM
 
 
@@ -59,7 +59,7 @@ def test_a_final_state_has_its_vietnamese_name_in_the_status_as_on_the_board():
 def test_the_timer_to_the_next_alarm_is_summarised_with_its_kind_and_its_ha_noi_time():
     # Found by a fresh-user trial: the Web UI showed the timer as "next alarm of APPRAISAL" and a duration in seconds.
     state = core_state(at=Stage.APPRAISAL)
-    alarm = draft.due_later(state)[0]
+    alarm = due_later(state)[0]
     at = alarm.at.astimezone(VIETNAM)
     assert views.alarm_summary(state, next_wake(state)) == (
         f"next alarm of APPRAISAL: {alarm.event.value} {alarm.label}, {at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)")

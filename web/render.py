@@ -157,6 +157,19 @@ _NOTES = {
     EventKind.SESSION_SLIPPED: (
         (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\)"),
          "slipped from session %(missed)s (opens %(missed_on)s) to session %(following)s (opens %(opens)s)"),
+        (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\): "
+                    r"it opened with the draft at (?P<stage>[A-Z_]+)"),
+         "slipped from session %(missed)s (opens %(missed_on)s) to session %(following)s (opens %(opens)s): it opened with the draft at "
+         "%(stage)s"),
+        (re.compile(rf"slipped from session (?P<missed>\S+) \(opens (?P<missed_on>{_DAY})\) to (?P<following>\S+) \(opens (?P<opens>{_DAY})\): "
+                    rf"it opened with the draft at (?P<stage>[A-Z_]+); the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with it"),
+         "slipped from session %(missed)s (opens %(missed_on)s) to session %(following)s (opens %(opens)s): it opened with the draft at "
+         "%(stage)s; the date %(approved)s approved by the %(by)s lapses with it"),
+    ),
+    # The session a draft aims at from its first day, where the request gave another opening day (found by a new user's trial).
+    EventKind.SUBMITTED: (
+        (re.compile(rf"aimed at session (?P<session>\S+), which opens on (?P<opens>{_DAY}) as announced \(the request said (?P<asked>{_DAY})\)"),
+         "aimed at session %(session)s, which opens on %(opens)s as announced (the request said %(asked)s)"),
     ),
     EventKind.SESSION_RESCHEDULED: (
         (re.compile(rf"session (?P<session>\S+) now opens (?P<opens>{_DAY}) \(was (?P<was>{_DAY})\)"),
@@ -242,7 +255,6 @@ _SITTINGS = (
 _OFFICES = {"the Government Office": "VPCP", "the National Assembly Office": "VPQH"}
 
 # What time raises against a stage's deadline (`draft.tick`).
-ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
 
 
 def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
@@ -334,7 +346,10 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
     context.setdefault("public", request.url.path == "/public" or request.url.path.startswith("/public/"))
     # The CSRF token every POST form carries (`web.csrf`); asking for it sets its cookie on this answer.
     context.setdefault("csrftoken", request.scope.get("csrftoken", lambda: ""))
-    html = environment(language_of(request)).get_template(template).render(request=request, path=tokens_redacted(request.url.path), **context)
+    # The language switch returns to the page with its query (found by a public trial: from the answers' second page to the first).
+    here = tokens_redacted(f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path)
+    html = environment(language_of(request)).get_template(template).render(request=request, path=tokens_redacted(request.url.path),
+                                                                          here=here, **context)
     return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS | {"Content-Language": language_of(request)})
 
 

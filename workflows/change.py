@@ -283,14 +283,16 @@ class Change:
                     label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for {sitting}; "
                           f"{office} resolves it with {s.postponement.approved_by.value}")
 
-    def slip(self, occurred_on: date | None = None) -> bool:
+    def slip(self, occurred_on: date | None = None, *, opened: datetime | None = None) -> bool:
         """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead; `occurred_on`: the
-        day (Ha Noi) the cut-off passed, when the slip is recorded on a later one (a draft entered under way)."""
+        day (Ha Noi) the cut-off passed, when the slip is recorded on a later one (a draft entered under way). `opened`:
+        the moment its session opened with the draft short of it (`sessions.opened_without`), the next session's cut-off
+        ahead then."""
         s = self.state
-        following = sessions.session_to_slip_to(s, self.now)
+        following = sessions.session_to_slip_to(s, opened or self.now)
         if following is None:
             return False
-        missed = s.target
+        missed, approved = s.target, s.postponement
         if s.generation >= 29 and s.deadline is not None:
             slipped = Slip(missed=missed, announced=any(t.code == missed.code for t in s.sessions), deadline=s.deadline, to=following.code)
             s.slipped_here = (*s.slipped_here, slipped)[-MAX_SLIPS_HERE:]
@@ -298,8 +300,12 @@ class Change:
         deadline = sessions.statutory_deadline(s)
         assert deadline is not None
         self.move_deadline(deadline, since=start_of(occurred_on) if occurred_on else None)
+        why = ""
+        if opened is not None:
+            why = f": it opened with the draft at {s.stage.value}" + (f"; the date {approved.deadline} approved by {approved.approved_by.value} "
+                                                                         "lapses with it" if approved is not None else "")
         self.record(EventKind.SESSION_SLIPPED, deadline=s.deadline, occurred_on=occurred_on,
-                    label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on})")
+                    label=f"slipped from session {missed.code} (opens {missed.opens_on}) to {following.code} (opens {following.opens_on}){why}")
         sessions_named = {} if s.classified else {"from": missed.code, "to": following.code}  # withheld as its history withholds them
         self.log("missed cut-off, slipped to the next session", warning=True, **sessions_named)
         return True
@@ -332,10 +338,20 @@ class Change:
         if undone.deadline != undone.slipped.deadline:  # the session moved since: its cut-off counted again, which slipped nothing
             met = f"met the cut-off {undone.deadline} counted as the session now opens (the deadline {undone.slipped.deadline} slipped it)"
         slipped_to, s.target, s.slipped_here = s.target, undone.session, ()
-        self.record(EventKind.SESSION_RESCHEDULED, occurred_on=undone.decided_on,
+        # With the deadline it met, the one in force at its stage as the draft aims again (found by a Government Office's trial).
+        self.record(EventKind.SESSION_RESCHEDULED, deadline=undone.deadline, occurred_on=undone.decided_on,
                     label=f"aimed at session {undone.session.code} (opens {undone.session.opens_on}) again, not {slipped_to.code}: the "
                           f"decision entered afterwards, dated {undone.decided_on}, {met}")
         self.refresh()
+
+    def said_aimed_after_debate(self, debated: TargetSession, occurred_on: date | None) -> None:
+        """Thirtieth generation: the session the draft aims at after its debate at `debated`, recorded (SESSION_RESCHEDULED)
+        as a calendar change that announces it records it (found by a National Assembly Office's trial: with the next
+        session announced already, the debate's decision moved the draft to it and its history never said so)."""
+        s = self.state
+        if s.generation >= 30 and s.target.code != debated.code:
+            self.record(EventKind.SESSION_RESCHEDULED, deadline=s.deadline, occurred_on=occurred_on,
+                        label=f"aimed at session {s.target.code} (opens {s.target.opens_on}), the next after {debated.code}")
 
     def aim_after_debate(self, *, taken_on: Sequence[date] = ()) -> None:
         """After a debate at a session, the draft aims at the next announced session (if one is announced yet): a regular
@@ -397,18 +413,50 @@ def passed_unraised(state: DraftState, now: datetime, *, quiet: bool = False, ra
     return tuple(a.key for a in past)
 
 
+def raise_due(change: Change) -> None:
+    """Raise the alarms due by the change's time; a missed cut-off slips the draft."""
+    s, now, opened = change.state, change.now, sessions.opened_without(change.state)
+    for alarm in due_later(s):
+        if alarm.at > now or opened is not None and opened <= alarm.at:  # its session opened first (thirtieth generation)
+            break
+        s.fired = (*s.fired, alarm.key)
+        if alarm.event is EventKind.DEADLINE_PASSED:
+            s.overdue = True
+        # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
+        # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does; from the
+        # seventeenth, not before its stage began nor before its deadline was set (a draft reaching a stage whose cut-off
+        # had passed, or whose cut-off a calendar change put behind it, was late from then).
+        fell_due = max(local_day(alarm.at), local_day(s.deadline_since or s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
+        late = s.generation >= 13 and fell_due < local_day(now)
+        occurred_on = fell_due if late else None
+        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
+        # A label may name the session (a cut-off's), which a classified draft's history withholds: its log says the kind.
+        change.log(alarm.event.value if s.classified else alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
+        # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
+        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
+            return
+    if (opened := sessions.opened_without(s)) is not None and opened <= now:  # dated as a late alarm is, not before its stage
+        slipped_on = max(local_day(opened), local_day(s.deadline_since or s.stage_since))
+        change.slip(slipped_on if slipped_on < local_day(now) else None, opened=opened)
+
+
 @dataclass(frozen=True)
 class Wake:
-    """When the draft must next act by itself, and the alarm due then (None: the check of a round it awaits)."""
+    """When the draft must next act by itself, and the alarm due then (None: the check of a round it awaits, or the
+    opening of its session, `opening`)."""
 
     at: datetime
     alarm: Alarm | None
+    opening: bool = False
 
 
 def next_wake(state: DraftState) -> Wake | None:
-    """When the draft must next act by itself: its next alarm, or the next check of a round it awaits."""
+    """When the draft must next act by itself: its next alarm, the opening of a session it has not reached
+    (`sessions.opened_without`), or the next check of a round it awaits."""
     checks = [w.check_at for w in state.open_rounds if state.generation >= 2]
-    alarm = next(iter(due_later(state)), None)
+    alarm, opened = next(iter(due_later(state)), None), sessions.opened_without(state)
+    if opened is not None and (alarm is None or opened <= alarm.at) and (not checks or opened <= min(checks)):
+        return Wake(opened, None, opening=True)
     if alarm is not None and (not checks or alarm.at <= min(checks)):
         return Wake(alarm.at, alarm)
     return Wake(min(checks), None) if checks else None

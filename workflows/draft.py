@@ -41,7 +41,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
 from workflows import admissions, calendar_changes, rounds, rules, sessions, sittings
-from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, due_later, passed_unraised
+from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, passed_unraised, raise_due
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
 from workflows.stage_graph import next_stage, place_on_new_path, referred, resolve, stage_path
@@ -269,6 +269,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
         s.decided_here_on = decision.occurred_on or local_day(now)
     change.aim_again(undone)
     if to_stage is not s.stage:
+        aimed = s.target
         if sessions.after_debate(s, s.stage, to_stage):
             # Thirteenth generation: a debate entered under way at a session that has ended leaves the draft holding the
             # one that debated it before, where the session it had chosen would be taken for a sitting it never had.
@@ -277,6 +278,7 @@ def apply_decision(change: Change, decision: Decision, *, imported: bool = False
             change.aim_after_debate(taken_on=taken_on)
         change.enter(to_stage, start_of(decision.occurred_on) if decision.occurred_on else now)
         change.entered(entry)
+        change.said_aimed_after_debate(aimed, decision.occurred_on)
 
 
 def _counted(counts: tuple[tuple[Stage, int], ...], stage: Stage) -> tuple[tuple[Stage, int], ...]:
@@ -457,30 +459,6 @@ def tick(state: DraftState, now: datetime) -> Applied:
     if change.gen2:
         change.effects.extend(CheckRound(w.round.round_id, w.round.workflow_id) for w in s.open_rounds if w.check_at <= now)
     return Applied(s, change.effects)
-
-
-def raise_due(change: Change) -> None:
-    """Raise the alarms due by the change's time; a missed cut-off slips the draft."""
-    s, now = change.state, change.now
-    for alarm in due_later(s):
-        if alarm.at > now:
-            break
-        s.fired = (*s.fired, alarm.key)
-        if alarm.event is EventKind.DEADLINE_PASSED:
-            s.overdue = True
-        # Thirteenth generation: an alarm raised on a later day than it fell due (a draft entered under way already
-        # overdue, a worker that was down) says the day it fell due, as an event entered afterwards does; from the
-        # seventeenth, not before its stage began nor before its deadline was set (a draft reaching a stage whose cut-off
-        # had passed, or whose cut-off a calendar change put behind it, was late from then).
-        fell_due = max(local_day(alarm.at), local_day(s.deadline_since or s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
-        late = s.generation >= 13 and fell_due < local_day(now)
-        occurred_on = fell_due if late else None
-        change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
-        # A label may name the session (a cut-off's), which a classified draft's history withholds: its log says the kind.
-        change.log(alarm.event.value if s.classified else alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
-        # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
-        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
-            break
 
 
 DECIDE = Operation("decide", Decision, rules.check_decision, apply_decision, admissions.admits_decision)

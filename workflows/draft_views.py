@@ -24,9 +24,8 @@ from schemas.records import RegistryCutoffs, RegistryRow
 from schemas.rulebook import Rulebook
 from schemas.state import DraftState
 from schemas.views import DeciderView, HistoryEntry, HistoryView, NextAlarm, NextCutoff, PendingDecision, StatusView, VersionsView
-from workflows.change import Wake, conflict_raised_to, ladder
+from workflows.change import Wake, conflict_raised_to, due_later, ladder
 from workflows.deadlines import VIETNAM, local_day, passes_at
-from workflows.draft import due_later
 from workflows.follow_up import alarms
 from workflows.rules import filed_before, missing_documents
 from workflows.sessions import (
@@ -340,6 +339,8 @@ def alarm_summary(state: DraftState, wake: Wake) -> str:
     before, 2026-12-07 00:00 (Ha Noi)", or the check of a consultation round the draft awaits."""
     at = wake.at.astimezone(VIETNAM)
     when = f"{at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)"
+    if wake.opening:
+        return f"session {state.target.code} opens: the draft slips to the next unless it has moved on, {when}"
     if wake.alarm is None:
         return f"next check of a consultation round, {when}"
     label = f" {wake.alarm.label}" if wake.alarm.label else ""

@@ -30,7 +30,7 @@ from schemas.records import RegistryCutoffs
 from schemas.refusal import Refused
 from schemas.rulebook import ConsultationWindow, TimeLimit
 from schemas.state import DraftState
-from workflows.deadlines import WorkDays, earliest, holidays, local_day, off_rest_day, passes_at, shift_days, stage_deadline
+from workflows.deadlines import WorkDays, earliest, holidays, local_day, off_rest_day, passes_at, shift_days, stage_deadline, start_of
 
 CALENDAR_ANCHORS = (DeadlineAnchor.BEFORE_NA_SESSION, DeadlineAnchor.BEFORE_STANDING_COMMITTEE_MEETING)
 
@@ -318,6 +318,23 @@ def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
     return RegistryCutoffs(cutoff=cutoff.day if cutoff else None, cutoff_stage=cutoff.stage if cutoff else None,
                            cutoff_sitting=cutoff.sitting if cutoff else None, committee_meeting=meeting.code if meeting else None,
                            counted=counted)
+
+
+def opened_without(state: DraftState) -> datetime | None:
+    """Thirtieth generation: the moment (Ha Noi midnight) the regular session the draft aims at opens, while the draft is
+    still on the Government's side of its path (the committee's examination and a sitting of the session ahead), at a
+    stage whose limit counts back from the session, and another session is announced whose cut-off is ahead then: the
+    draft slips at that moment, the date approved that kept its place lapsing (found by a Government Office's trial: a
+    date the Prime Minister approved after the opening kept a draft the Government had not decided aimed at a session
+    already sitting). On the Assembly's side the Standing Committee, which sets the session's agenda, approves such a
+    date. None otherwise."""
+    if state.generation < 30 or not calendar_anchored(state) or not slips_when_missed(state.target.extraordinary):
+        return None
+    ahead = state.path[state.path.index(state.stage) + 1:] if state.stage in state.path else ()
+    if Stage.EXAMINATION not in ahead or not any(stage in SITTING_STAGES for stage in ahead):
+        return None
+    opening = start_of(state.target.opens_on)
+    return opening if session_to_slip_to(state, opening) is not None else None
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:

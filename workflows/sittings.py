@@ -144,5 +144,6 @@ def check_meeting(state: DraftState, decision: Decision, now: datetime, *, impor
     if (day := decision.occurred_on or local_day(now)) < meeting.meets_on:
         raise Refused("occurred_on", "at_the_meeting", f"the Standing Committee adopts or returns the ordinance at its meeting "
                       f"{meeting.code} on {meeting.meets_on}; the decision's day, {day} (Ha Noi), is before it: record the decision once "
-                      f"it is taken, or, if the meeting is earlier than the calendar says, correct it first (legis calendar set-meeting)",
+                      f"it is taken, or, if the meeting was held earlier than the calendar says, move it to that day first (legis calendar "
+                      f"set-meeting {meeting.code} --on {day} --held)",
                       INVALID if decision.occurred_on else CONFLICT)
