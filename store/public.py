@@ -131,7 +131,7 @@ FROM public_comments WHERE submission_id = $1 AND round_id = $2 GROUP BY article
 
 async def groups(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, round_id: str) -> ArticleGroups | None:
     """The round's comments grouped by article, with how many still need an answer; None for no such public round."""
-    closed = await db.fetchval("SELECT closed_at IS NOT NULL FROM public_rounds WHERE submission_id = $1 AND round_id = $2",
+    closed = await db.fetchval("SELECT closed_at IS NOT NULL OR now() >= closes_at FROM public_rounds WHERE submission_id = $1 AND round_id = $2",
                                submission_id, round_id)
     if closed is None:
         return None
@@ -163,7 +163,8 @@ async def answer(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, roun
     Refused while the window is open, and for a group with nothing left to answer."""
     async with held(db) as connection, connection.transaction():
         state = await connection.fetchrow(
-            f"SELECT r.closes_at, r.closed_at, r.compiled_at, s.stage, s.ended, {_round_ended_at('r')} IS NOT NULL AS round_ended FROM public_rounds r "
+            f"SELECT r.closes_at, r.closed_at, now() >= r.closes_at AS window_ended, r.compiled_at, s.stage, s.ended, "
+            f"{_round_ended_at('r')} IS NOT NULL AS round_ended FROM public_rounds r "
             "JOIN submissions s USING (submission_id) WHERE r.submission_id = $1 AND r.round_id = $2 FOR UPDATE OF r", submission_id, round_id)
         if state is None:
             raise await unknown_round(connection, submission_id, round_id)
@@ -174,7 +175,10 @@ async def answer(db: asyncpg.Pool | asyncpg.Connection, submission_id: str, roun
         if state["round_ended"]:
             raise Refused("round_id", "round_closed", "the draft recorded this round cancelled or lost: it will not be compiled, and takes "
                           "no answers", RefusalKind.CLOSED)
-        if state["closed_at"] is None:
+        # Past the window's end no comment is taken (`why_refused`), though the round's workflow has not run its close yet
+        # (a worker down or lagging): its comments are all in (found by a public trial: told it "takes comments until" a
+        # day already past).
+        if state["closed_at"] is None and not state["window_ended"]:
             # Said with the window's last day (found by a ministry's trial: it said no date).
             raise Refused("round_id", "round_still_open", "comments are answered once the window has closed: it takes comments until the end of "
                           f"{last_day_of(state['closes_at'])} (Ha Noi)", RefusalKind.CONFLICT)
@@ -277,8 +281,10 @@ SELECT r.submission_id, r.round_id, s.title, s.lead_ministry, r.opened_at, r.clo
        -- A draft at a final stage, or whose workflow ended outside its rules (terminated, say), takes no more comments.
        -- Nor a round its draft recorded cancelled, while the round closes its registration.
        (r.closed_at IS NOT NULL OR now() >= r.closes_at OR NOT {registry.OPEN} OR ended.at IS NOT NULL) AS closed,
-       -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers.
-       NOT {registry.OPEN} AS draft_ended,
+       -- At a final stage (its rounds cancelled) or ended outside its rules: its round will get no answers; a law promulgated
+       -- after its lead ministry answered ended with them (found by a public trial: "withdrawn or ended before its answers").
+       NOT {registry.OPEN} AND NOT (s.stage = 'PROMULGATED' AND EXISTS (
+           SELECT 1 FROM public_answers a WHERE a.submission_id = r.submission_id AND a.round_id = r.round_id)) AS draft_ended,
        -- Or when its draft recorded it cancelled or lost (found by a breaker: "closed at the end of" a day still to come).
        CASE WHEN least(r.closed_at, s.ended_at, ended.at) < r.closes_at THEN least(r.closed_at, s.ended_at, ended.at) END AS closed_early_at,
        ended.at IS NOT NULL AS round_ended

@@ -67,8 +67,8 @@ class PublicRoundListed(BaseModel):
                                             "with its draft (withdrawn, rejected, or ended outside its rules), as its page says; "
                                             "absent while it is open and when its window ended it")
     comments: int
-    draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, promulgated) or its workflow ended "
-                             "outside its rules before its answers: none will come")
+    draft_ended: bool = Field(description="the draft reached a final stage (withdrawn, rejected, or promulgated before its lead "
+                             "ministry answered) or its workflow ended outside its rules before its answers: none will come")
     round_ended: bool = Field(default=False, description="the draft recorded the round cancelled or lost (its workflow ended "
                               "without its result): no answer will come")
     articles: int | None = Field(default=None, exclude_if=lambda count: count is None,
