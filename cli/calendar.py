@@ -200,14 +200,17 @@ def set_meeting(
     meets_on: Annotated[date, typer.Option("--on", parser=day_option("meets_on"), metavar="YYYY-MM-DD", help="the meeting's day, in Ha Noi")],
     changed_by: ChangedBy,
     accept_missed_cutoffs: AcceptMissedCutoffs = False,
+    held: Annotated[bool, typer.Option("--held", help="the meeting, already announced, was held earlier than announced, on --on (a past day "
+                                       "is taken): an ordinance's adoption at it is then entered with that day")] = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow).
 
     At least one session must be announced first (`legis calendar set-session`; refused otherwise, session_announced).
-    A move that would put the cut-off of running drafts in the past is refused unless --accept-missed-cutoffs is
-    given."""
+    A day before today is refused (not_in_past) unless --held moves a meeting already announced to the earlier day it
+    was held on. A move that would put the cut-off of running drafts in the past is refused unless
+    --accept-missed-cutoffs is given."""
     from activities.calendar import meetings, sessions
     from activities.calendar import set_meeting as store_meeting
 
@@ -224,7 +227,7 @@ def set_meeting(
         _announced(announced)
         known = await meetings(db)
         stored = next((m.meets_on for m in known if m.code.upper() == meeting.code), None)
-        _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)))
+        _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)), held=held)
         _checked(check_meeting, known, meeting)
         if stored is None:
             _within(len(known), MAX_MEETINGS, "meetings", "remove-meeting")

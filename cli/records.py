@@ -71,12 +71,16 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
         return
     shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
                   "deadline after", "note")
+    superseded = audit.ended_before_raised(view.entries)  # as the board's timeline says it
     for e in view.entries:
         happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
+        ended = (f"raised before the decision ending this stage on {day(superseded[e.seq])} was entered: the stage had ended by then"
+                 if e.seq in superseded else "")
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),
-            deadline_after(e), "; ".join(part for part in (postponement_note(e), vote_note(e), e.label, reasons_note(e.reasons, e.event)) if part),
+            deadline_after(e), "; ".join(part for part in (postponement_note(e), vote_note(e), e.label, reasons_note(e.reasons, e.event), ended)
+                                         if part),
         )
     print_table(shown)
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
 import asyncpg
 
+from schemas.enums import EventKind, Stage
 from schemas.messages import DocumentRef, VoteCount
 from schemas.state import DossierKey, filed_into
 from schemas.views import DossierVersion, HistoryEntry, HistoryView, VersionsView
+from workflows.deadlines import local_day
 
 _COLUMNS = """seq, occurred_at, occurred_on, imported, event, stage, to_stage, outcome, actor, agency_code, role, official, reasons,
               documents, vote, loop, deadline, label, escalation_level, requested_deadline, approved, late_request, version, about_version,
@@ -137,3 +140,22 @@ async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, li
         found.append(DossierVersion(number=row["version"], seq=row["seq"], at=row["occurred_at"], occurred_on=row["occurred_on"],
                                    documents=tuple(dossier.values())))
     return VersionsView(submission_id=submission_id, versions=tuple(found))
+
+
+# The events a deadline raises by itself, as the draft records them.
+ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
+
+
+def ended_before_raised(entries: Sequence[HistoryEntry]) -> dict[int, date]:
+    """The alarms (by `seq`) raised while the draft did not yet know that their stage had ended: a decision leaving the
+    stage, entered afterwards, dated (`occurred_on`) on or before the alarm's day; each with that decision's day (Ha
+    Noi). Found by a Government Office's trial: a promulgation dated on time, entered after the draft had recorded its
+    deadline passed and two escalations, read on the timeline as on time, then overdue, then escalated; said by the
+    board's timeline and `legis history` alike (found by an inspector's audit: the history said nothing)."""
+    ended: dict[Stage, list[tuple[int, date]]] = {}
+    for e in entries:
+        if e.event is EventKind.DECISION and e.occurred_on and e.to_stage not in (None, e.stage):
+            ended.setdefault(e.stage, []).append((e.seq, e.occurred_on))
+    # An alarm is raised as its day begins (`deadlines.passes_at`): a decision dated that very day came after it.
+    return {e.seq: day for e in entries if e.event in ALARMS for seq, day in ended.get(e.stage, ())
+            if seq > e.seq and day < (e.occurred_on or local_day(e.at))}

@@ -22,11 +22,12 @@ from schemas.enums import Actor, CallerRole, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.text import folded
 from schemas.views import HistoryEntry
+from store.audit import ended_before_raised
 from tests.polling import eventually
 from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
 from web.actor_names import ACTOR_NAMES, agency_label
-from web.board import ended_before_raised, in_order_of_happening
+from web.board import in_order_of_happening
 from web.charts import per_ministry
 from web.render import environment, translations
 

@@ -29,7 +29,7 @@ from store import audit, board
 from web.auth import signed_in, to_sign_in
 from web.marks import Mark, Standing, standing_of_row
 from web.refusals import PageRoute
-from web.render import ALARMS, page
+from web.render import page
 from workflows import client as drafts
 from workflows.deadlines import local_day
 
@@ -207,20 +207,6 @@ def in_order_of_happening(entries: tuple[HistoryEntry, ...]) -> list[HistoryEntr
     return sorted(entries, key=lambda e: (e.occurred_on or local_day(e.at), e.seq))
 
 
-def ended_before_raised(entries: list[HistoryEntry]) -> dict[int, date]:
-    """The alarms (by `seq`) raised while the draft did not yet know that their stage had ended: a decision leaving the
-    stage, entered afterwards, dated (`occurred_on`) on or before the alarm's day; each with that decision's day. Found by
-    a Government Office's trial: a promulgation dated on time, entered after the draft had recorded its deadline passed
-    and two escalations, read on the timeline as on time, then overdue, then escalated."""
-    ended = {}
-    for e in entries:
-        if e.event is EventKind.DECISION and e.occurred_on and e.to_stage not in (None, e.stage):
-            ended.setdefault(e.stage, []).append((e.seq, e.occurred_on))
-    # An alarm is raised as its day begins (`deadlines.passes_at`): a decision dated that very day came after it.
-    return {e.seq: day for e in entries if e.event in ALARMS for seq, day in ended.get(e.stage, ())
-            if seq > e.seq and day < (e.occurred_on or local_day(e.at))}
-
-
 # How long a page waits for a draft's own answer (a query through Temporal) before it goes on without it.
 ASK_SECONDS = 2.0
 
@@ -301,7 +287,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, reconsider_by=await _reconsider_by(request, row), entries=in_order_of_happening(history.entries), earlier=earlier,
-                            superseded=ended_before_raised(history.entries),
+                            superseded=audit.ended_before_raised(history.entries),
                             asked=None if row.ended else pending_postponement(current), approved=approved_postponement(current, row),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
                             points=await _open_points(request, row),

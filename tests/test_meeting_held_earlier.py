@@ -1,0 +1,79 @@
+"""Found by a National Assembly Office trial: an ordinance's adoption entered days later, at a Standing Committee
+meeting held earlier than the calendar said, cannot be recorded, and the refusal's advice cannot be followed.
+
+`legis decide` of the adoption, `occurred_on` the day the Committee met, is refused `at_the_meeting`: "... is before it:
+record the decision once it is taken, or, if the meeting is earlier than the calendar says, correct it first (legis
+calendar set-meeting)". Following it, `legis calendar set-meeting UBTVQH-12 --on <that day>` is refused `not_in_past`
+("the calendar holds the sittings ahead"), since that day has passed by the time the decision is entered afterwards
+(README, "Dates of what happened": a decision may carry `occurred_on` when entered afterwards). The session has its way
+out (a session sitting now is set with its phases); a meeting has none, and the official is left with no way to record
+the Committee's decision at its true date.
+Reproduced live: ordinance BTP-2026-108 at STANDING_COMMITTEE_OPINION, meeting UBTVQH-8 on 2026-12-28, adoption dated
+2026-12-05: refused with that advice; `legis calendar set-meeting UBTVQH-8 --on <a past day>`: `not_in_past`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from schemas.calendar import SessionCalendar, StandingCommitteeMeeting, TargetSession, check_not_past
+from schemas.enums import LawKind, Stage
+from schemas.refusal import Refused
+from schemas.state import NEWEST_GENERATION
+from tests.drafts import NOW, core_request, decision, pinned
+from workflows import draft
+from workflows.deadlines import start_of
+
+SESSION = TargetSession(legislature=16, session=3, opens_on=date(2027, 5, 20))
+ANNOUNCED = StandingCommitteeMeeting(code="UBTVQH-12", meets_on=date(2027, 4, 12))
+HELD_ON = date(2027, 4, 9)          # the Committee met three days before the day announced
+ENTERED = start_of(date(2027, 4, 13)) + timedelta(hours=9)  # the office enters the adoption the day after the day announced
+
+
+def test_the_adoption_at_a_meeting_held_earlier_can_be_recorded_as_the_refusal_advises():
+    request = core_request(law_kind=LawKind.ORDINANCE, target=SESSION)
+    state = draft.open_draft(request, pinned(request, sessions=(SESSION,), meetings=(ANNOUNCED,)), NOW, generation=NEWEST_GENERATION).state
+    while state.stage is not Stage.STANDING_COMMITTEE_OPINION:
+        state = draft.perform(draft.DECIDE, state, decision(request, state.stage), NOW).state
+
+    adopted = decision(request, Stage.STANDING_COMMITTEE_OPINION).model_copy(update={"occurred_on": HELD_ON})
+    with pytest.raises(Refused) as refused:
+        draft.perform(draft.DECIDE, state, adopted, ENTERED)
+    assert refused.value.rule == "at_the_meeting"
+    assert f"legis calendar set-meeting UBTVQH-12 --on {HELD_ON} --held" in refused.value.message  # the advice given to the official...
+
+    # ...must be one the calendar takes: moving the meeting to the day it was held, which has passed by now, said so.
+    with pytest.raises(Refused) as typed:
+        check_not_past("meets_on", HELD_ON, ANNOUNCED.meets_on, ENTERED.date())
+    assert typed.value.rule == "not_in_past" and "--held" in typed.value.message
+    check_not_past("meets_on", HELD_ON, ANNOUNCED.meets_on, ENTERED.date(), held=True)
+    # Then the adoption is entered with its day.
+    moved = draft.perform(draft.CALENDAR_CHANGED, state, SessionCalendar(sessions=(SESSION,), meetings=(ANNOUNCED.model_copy(
+        update={"meets_on": HELD_ON}),), changed_by="VPQH"), ENTERED).state
+    assert draft.perform(draft.DECIDE, moved, adopted, ENTERED).state.stage is not Stage.STANDING_COMMITTEE_OPINION
+
+
+@pytest.mark.parametrize(("day", "stored"), [(date(2027, 4, 12), date(2027, 4, 12)), (date(2027, 4, 14), date(2027, 4, 12)),
+                                             (date(2027, 4, 9), None)])
+def test_held_moves_only_a_meeting_announced_to_an_earlier_day(day, stored):
+    with pytest.raises(Refused) as refused:
+        check_not_past("meets_on", day, stored, ENTERED.date(), held=True)
+    assert refused.value.rule == "held_earlier" and refused.value.field == "meets_on"
+
+
+async def test_legis_calendar_moves_a_meeting_held_earlier_to_its_past_day_with_held(cli):
+    today = date.today()
+    for command in (("set-session", "16-9", "--opens-on", str(today + timedelta(days=300))),
+                    ("set-meeting", "UBTVQH-90", "--on", str(today + timedelta(days=2)))):
+        code, _, err = await cli("calendar", *command, "--by", "VPQH")
+        assert code == 0, err
+    held_on = str(today - timedelta(days=3))
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-90", "--on", held_on, "--by", "VPQH")
+    assert code == 2 and "(rule: not_in_past)" in err and "--held" in err, err
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-91", "--on", held_on, "--held", "--by", "VPQH")
+    assert code == 2 and "(rule: held_earlier)" in err and "not on the calendar" in err, err
+    code, _, err = await cli("calendar", "set-meeting", "UBTVQH-90", "--on", held_on, "--held", "--by", "VPQH")
+    assert code == 0 and f"meeting UBTVQH-90 on {held_on}" in err, err
+    assert held_on in (await cli("calendar", "show"))[1]
