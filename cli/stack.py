@@ -22,13 +22,15 @@ def _reachable(config: Settings, *, temporal: bool) -> None:
     """PostgreSQL (and Temporal, with the payload keys) answer before a long-running process starts: what is wrong is
     said as any command says it (rule `database_reachable`, `temporal_reachable`, ...), not as a traceback."""
     from cli.database import connection
-    from cli.temporal import connect
+    from cli.temporal import connect, namespace_known
 
     async def check() -> None:
         async with connection(config):
             pass
         if temporal:
-            await connect(config)
+            # A namespace the cluster lacks: a worker would stop on it, an API answer every draft "unknown" (found by an
+            # operator's trial).
+            await namespace_known(config, await connect(config))
 
     asyncio.run(check())
 

@@ -87,6 +87,9 @@ def run(action: Callable[[Client], Awaitable[T]]) -> T:
             return await action(client)
         except RPCError as rpc:
             raise await _from_rpc(client, config, rpc, None) from None
+        except KeyRingError as keys:  # a payload sealed with a key this machine lacks (found by an operator's trial: a traceback)
+            raise Invalid(f"encryption_keys: {keys}; every process needs the keys the workers seal with (LEGIS_ENCRYPTION_KEYS, "
+                          "README: Rotation)", field="encryption_keys", rule="encryption_keys_configured") from None
 
     return asyncio.run(connected())
 
@@ -148,9 +151,10 @@ def _from_update(failed: WorkflowUpdateFailedError) -> Failure:
 
 async def _from_rpc(client: Client, config: Settings, rpc: RPCError, target: Target | None) -> Failure:
     if rpc.status is RPCStatusCode.NOT_FOUND:
-        if not await _namespace_known(client):
-            return Invalid(f"namespace: Temporal at {config.temporal_address} has no namespace {client.namespace} (--namespace, "
-                           "LEGIS_NAMESPACE, the profile)", field="namespace", rule="namespace_known")
+        try:
+            await namespace_known(config, client)
+        except Invalid as unknown:
+            return unknown
         if target is None:
             return NotFound(rpc.message, rule="known")
         if (ended := await _closed(client, target)) is not None:
@@ -201,6 +205,13 @@ async def _closed(client: Client, target: Target, *, queried: bool = False) -> R
             return await closed(client, target.found_id, field=target.field, what=target.what, rule=target.closed_rule, queried=queried)
     except (RPCError, TimeoutError):
         return None  # Temporal cannot say more: the first answer stands
+
+
+async def namespace_known(config: Settings, client: Client) -> None:
+    """Refused (`Invalid` `namespace_known`) where Temporal has no namespace `client.namespace`."""
+    if not await _namespace_known(client):
+        raise Invalid(f"namespace: Temporal at {config.temporal_address} has no namespace {client.namespace} (--namespace, "
+                      "LEGIS_NAMESPACE, the profile)", field="namespace", rule="namespace_known")
 
 
 async def _namespace_known(client: Client) -> bool:

@@ -317,7 +317,8 @@ def refused(request: Request, status: int, problems: list[dict[str, Any]], heade
     # A public comment's form refused (a field it does not have): its text given back, as a form expired gives it.
     kept, article = comment_kept(request.scope)
     answer = page(request, "refused.html", status_code=status, problems=explain(request, problems, public=public), public=public,
-                  sent=request.method == "POST", back=request.url.path if kept is not None else back, kept=kept, kept_article=article)
+                  sent=request.method == "POST", back=request.url.path if kept is not None else back, kept=kept, kept_article=article,
+                  unavailable=status >= 500)
     answer.headers.update(headers or {})
     return answer
 

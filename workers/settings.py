@@ -108,8 +108,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEGIS_", extra="ignore", env_parse_none_str="none", hide_input_in_errors=True)
 
     temporal_address: HostPort = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
-    namespace: str = Field(default="default", description="Temporal namespace")
-    task_queue: str = Field(default=TASK_QUEUE, description="task queue the workers poll")
+    # Neither blank (an empty line in an environment file): Temporal refuses an empty name, and a worker polling it would
+    # say it is ready and run no draft (found by an operator's trial).
+    namespace: str = Field(default="default", min_length=1, pattern=r"\S", description="Temporal namespace")
+    task_queue: str = Field(default=TASK_QUEUE, min_length=1, pattern=r"\S", description="task queue the workers poll")
     tls_cert: Path | None = Field(default=None, description="client certificate (PEM) for mTLS to a secured cluster")
     tls_key: Path | None = Field(default=None, description="its private key (PEM)")
     tls_ca: Path | None = Field(default=None, description="CA bundle (PEM) that signed the server's certificate")
