@@ -143,11 +143,13 @@ def next_cutoff_line(view: StatusView, today: date | None = None) -> str:
     assert cutoff is not None
     marked = standing(recorded=True, cutoff=cutoff.day, cutoff_stage=cutoff.stage, stage=view.stage, stage_deadline=view.stage_deadline,
                       process_version=view.process_version, extraordinary=bool(view.target_session and view.target_session.extraordinary),
-                      today=today or local_day(datetime.now(UTC)))
+                      today=today or local_day(datetime.now(UTC)), opens_on=view.target_session.opens_on if view.target_session else None)
     source = (f"the approved postponement's date, within the cut-off counted back from {cutoff.sitting}" if cutoff.approved_postponement
               else f"counted back from {cutoff.sitting}")
     kept = ""
-    if marked.kept_until is not None:
+    if marked.opens_on is not None:
+        kept = f"; the draft keeps its place until its session opens on {day(marked.opens_on)}, then it slips"
+    elif marked.kept_until is not None:
         kept = f"; the approved postponement keeps the draft's place until {day(marked.kept_until)}, then it slips"
     elif marked.passed and marked.mark is Mark.AT_RISK:
         kept = "; its session is extraordinary: the draft keeps its place"

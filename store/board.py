@@ -34,7 +34,8 @@ _OFF_SESSION = ("(stage <> ALL('{" + ",".join(s.value for s in sorted(ASSEMBLY_S
                 "AND i.law_kind = 'ORDINANCE'))")
 _MARKED = ("SELECT submission_id, process_version, target_session, stage, stage_deadline, cutoff, cutoff_stage, cutoff_sitting, committee_meeting, adopted_at, "
            f"cutoffs_recorded, coalesce(n.extraordinary, false) AS extraordinary, {registry.approved_standing('submissions')} AS approved_standing, "
-           f"NOT {_OFF_SESSION} AS at_session FROM submissions LEFT JOIN na_sessions n ON n.code = target_session WHERE {_VISIBLE}")
+           f"NOT {_OFF_SESSION} AS at_session, n.opens_on AS session_opens_on FROM submissions LEFT JOIN na_sessions n ON n.code = target_session "
+           f"WHERE {_VISIBLE}")
 # A draft's state in the list: under way, past its stage's deadline, or in a final state (or ended outside its rules).
 DraftState = Literal["OPEN", "OVERDUE", "FINAL"]
 

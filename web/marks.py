@@ -41,6 +41,8 @@ class Standing:
     # approved postponement's date, or because its session is extraordinary (`slips_when_missed`).
     passed: bool = False
     kept_until: date | None = None
+    # Thirtieth generation: on the Government's side the draft keeps it only until its session opens on that day.
+    opens_on: date | None = None
 
 
 @cache
@@ -74,10 +76,15 @@ def threshold_days(version: ProcessVersion | str) -> int:
 stage_of = cache(Stage)
 
 
+# The Government's stage whose limit counts back from the session: a draft still there when the session opens slips then
+# (`workflows.sessions.opened_without`).
+_GOVERNMENT_SIDE = frozenset({Stage.GOVERNMENT_DECISION})
+
+
 def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str | None, stage: Stage | str, stage_deadline: date | None,
-             process_version: ProcessVersion | str, extraordinary: bool, today: date) -> Standing:
+             process_version: ProcessVersion | str, extraordinary: bool, today: date, opens_on: date | None = None) -> Standing:
     """The mark from what the draft recorded (its registry row: its stage, that stage's deadline in force, its cut-off
-    ahead) and today (a Ha Noi date)."""
+    ahead; `opens_on`, its session's opening day, where known) and today (a Ha Noi date)."""
     ahead = stage_of(cutoff_stage) if cutoff_stage else None
     if not recorded:
         return Standing(Mark.NOT_RECORDED, None, None)
@@ -94,6 +101,11 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
         slips = slips_when_missed(extraordinary)
         keeps_until_approved_date = slips and after_cutoff and ahead is stage_of(stage) and today <= stage_deadline
         missed = slips and not keeps_until_approved_date
+        if (opens_on is not None and not missed and ahead is stage_of(stage) and ahead in _GOVERNMENT_SIDE
+                and not (keeps_until_approved_date and stage_deadline < opens_on)):
+            # Kept by an approved date or an extraordinary session, only until the session opens (found by a breaker: "keeps
+            # the draft's place until" a date after the opening).
+            return Standing(Mark.MISSED if today >= opens_on else Mark.AT_RISK, cutoff, ahead, passed=True, opens_on=opens_on)
         return Standing(Mark.MISSED if missed else Mark.AT_RISK, cutoff, ahead, passed=True,
                         kept_until=stage_deadline if keeps_until_approved_date else None)
     at_risk = (cutoff - today).days <= threshold_days(process_version) or late_here or after_cutoff
@@ -104,4 +116,4 @@ def standing_of_row(row, today: date) -> Standing:
     """`standing` of a row of `store.board.drafts_aimed_at` (a record with the registry's columns)."""
     return standing(recorded=row["cutoffs_recorded"], cutoff=row["cutoff"], cutoff_stage=row["cutoff_stage"], stage=row["stage"],
                     stage_deadline=row["stage_deadline"], process_version=row["process_version"],
-                    extraordinary=bool(row["extraordinary"]), today=today)
+                    extraordinary=bool(row["extraordinary"]), today=today, opens_on=row.get("session_opens_on"))

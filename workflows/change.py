@@ -417,7 +417,7 @@ def raise_due(change: Change) -> None:
     """Raise the alarms due by the change's time; a missed cut-off slips the draft."""
     s, now, opened = change.state, change.now, sessions.opened_without(change.state)
     for alarm in due_later(s):
-        if alarm.at > now or opened is not None and opened <= alarm.at:  # its session opened first (thirtieth generation)
+        if alarm.at > now or opened is not None and opened < alarm.at:  # its session opened first (thirtieth generation)
             break
         s.fired = (*s.fired, alarm.key)
         if alarm.event is EventKind.DEADLINE_PASSED:

@@ -1,5 +1,5 @@
-"""The activities a draft's workflow calls, as it calls them: the rulebook pin, the audit trail's writes, a round's
-description; and its rounds' workflows, started as its children. Workflow code (deterministic); `DraftLawWorkflow` alone
+"""The activities a draft's workflow calls, as it calls them: the rulebook pin (and a new draft's opening around it), the
+audit trail's writes, a round's description; and its rounds' workflows, started as its children. Workflow code (deterministic); `DraftLawWorkflow` alone
 calls these."""
 
 from __future__ import annotations
@@ -28,10 +28,13 @@ with workflow.unsafe.imports_passed_through():
         RegistryCutoffs,
         RegistryRow,
     )
+    from schemas.refusal import RefusalKind, Refused
+    from schemas.state import DraftLawInput
     from schemas.views import HistoryEntry
-    from workflows import rounds
-    from workflows.change import CancelRound, Effect, RemapRound, RescheduleRound, StartRound
-    from workflows.codec import refusal
+    from workflows import draft, rounds
+    from workflows import draft_views as views
+    from workflows.change import Applied, CancelRound, Effect, RemapRound, RescheduleRound, StartRound
+    from workflows.codec import refusal, refused_start
     from workflows.consultation import REMAP_SIGNAL, WINDOW_MOVED_SIGNAL, ConsultationWorkflow
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -56,6 +59,26 @@ async def pin_rules(version: ProcessVersion, submission_id: str, generation: int
         retry_policy=RETRY, summary=f"pin rulebook {version.value}",
     )
     return PinnedRules(rulebook=book)
+
+
+async def opened(request: DraftLawInput, generation: int, publication: bool) -> Applied:
+    """A new draft opened by the core (`draft.open_draft`) once its workflow ID is checked and its rulebook pinned and named
+    in the memo, with its title where the start did not give it. Raises the start's refusal (`codec.refused_start`)."""
+    expected_id = rounds.draft_workflow_id(request.submission_id)
+    if workflow.info().workflow_id != expected_id:
+        raise refused_start(Refused("workflow_id", "one_workflow_per_submission",
+                                    f"must be {expected_id} for submission_id {request.submission_id}", RefusalKind.INVALID),
+                            request.classified)
+    pinned = await pin_rules(request.process_version, request.submission_id, generation)
+    workflow.upsert_memo(views.rulebook_memo(pinned.rulebook))
+    # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
+    named = views.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified)
+    if named and workflow.memo_value("title", None) is None:
+        workflow.upsert_memo(named)
+    try:
+        return draft.open_draft(request, pinned, workflow.now(), generation=generation, publication=publication)
+    except Refused as refused:
+        raise refused_start(refused, request.classified) from None
 
 
 async def record(outbox: list[tuple[HistoryEntry, str | None]], registry: RegistryRow, cutoffs: RegistryCutoffs | None, generation: int) -> None:

@@ -59,7 +59,7 @@ class DraftLawWorkflow:
         self._starting: dict[str, StartRound] = {}
         self._checking: list[CheckRound] = []
         # Set when the server suggests a new run, or an operator asks one (`renew_run`): messages wait until the outbox is written and the run continues as new.
-        self._draining = False
+        self._draining = self._renewal_asked = False
         # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
         self._clock = TaskClock()
         # What a validator last let pass (request ID, message, state, time), which its handler need not ask again (not on replay).
@@ -78,14 +78,14 @@ class DraftLawWorkflow:
                                         f"in workflow {workflow_id_for(input.submission_id)}, and this is another", RefusalKind.INVALID),
                                 input.classified)
         if self._state is None:
-            await self._open(input)
+            self._commit(await draft_activities.opened(input, self._generation, self._publication))
         else:  # a state carried into a run that took up a newer generation, counted again by its rules
             self._commit(calendar_changes.taken_up(input.carried, self._state, workflow.now()))
         while True:
             await self._flush()
             if self._ready.stage.is_terminal:
                 break
-            if workflow.info().is_continue_as_new_suggested() or self._draining:
+            if workflow.info().is_continue_as_new_suggested() or self._draining or self._renewal_asked:
                 # A fresh run takes the state, nothing lost or written twice; messages wait for it, none cut off (draft_busy).
                 self._draining = True
                 await workflow.wait_condition(workflow.all_handlers_finished)
@@ -102,24 +102,6 @@ class DraftLawWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
         return self.status()
-
-    async def _open(self, request: DraftLawInput) -> None:
-        expected_id = workflow_id_for(request.submission_id)
-        if workflow.info().workflow_id != expected_id:
-            raise refused_start(Refused("workflow_id", "one_workflow_per_submission",
-                                         f"must be {expected_id} for submission_id {request.submission_id}", RefusalKind.INVALID),
-                                 request.classified)
-        pinned = await draft_activities.pin_rules(request.process_version, request.submission_id, self._generation)
-        workflow.upsert_memo(views.rulebook_memo(pinned.rulebook))
-        # `start_submission` gives the title in the start's memo; a draft started otherwise gets it here.
-        named = views.title_memo(title=request.title, lead_ministry=request.lead_ministry, classified=request.classified)
-        if named and workflow.memo_value("title", None) is None:
-            workflow.upsert_memo(named)
-        try:
-            opened = draft.open_draft(request, pinned, workflow.now(), generation=self._generation, publication=self._publication)
-        except Refused as refused:
-            raise refused_start(refused, request.classified) from None
-        self._commit(opened)
 
     # Updates: each asks the core in its validator, then applies -------------------------------------
     @workflow.update
@@ -231,7 +213,10 @@ class DraftLawWorkflow:
 
     @workflow.signal(name=RENEW_SIGNAL)
     def renew_run(self, renewal: messages.RunRenewal) -> None:  # an upgraded draft's run takes up this release's rules, with its state
-        self._draining = self._draining or (self._state is not None and not self._state.stage.is_terminal)
+        # Drained once the updates of its task are taken: Temporal reapplies to a reset run, in one task, the updates after
+        # the renewal with it, which no caller sends again (found by a breaker of a draft's long life).
+        asked, later = self._state is not None and not self._state.stage.is_terminal, workflow.patched(generations.RENEW_AFTER_ITS_TASK_PATCH)
+        self._renewal_asked, self._draining = self._renewal_asked or asked and later, self._draining or asked and not later
 
     # Queries ---------------------------------------------------------------------------------------
     @workflow.query
@@ -326,7 +311,7 @@ class DraftLawWorkflow:
             return
         # Messages recording nothing grow a run too. Asked only when suggested, the patch reaches runs under way where that happens live.
         try:
-            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or self._draining or (
+            await workflow.wait_condition(lambda: bool(self._outbox) or self._ready.stage.is_terminal or self._draining or self._renewal_asked or (
                 workflow.info().is_continue_as_new_suggested() and workflow.patched(RENEW_WHEN_SUGGESTED_PATCH)),
                 timeout=timeout, timeout_summary=views.alarm_summary(self._ready, wake) if wake is not None else None)
         except TimeoutError:

@@ -321,19 +321,22 @@ def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
 
 
 def opened_without(state: DraftState) -> datetime | None:
-    """Thirtieth generation: the moment (Ha Noi midnight) the regular session the draft aims at opens, while the draft is
-    still on the Government's side of its path (the committee's examination and a sitting of the session ahead), at a
-    stage whose limit counts back from the session, and another session is announced whose cut-off is ahead then: the
-    draft slips at that moment, the date approved that kept its place lapsing (found by a Government Office's trial: a
-    date the Prime Minister approved after the opening kept a draft the Government had not decided aimed at a session
-    already sitting). On the Assembly's side the Standing Committee, which sets the session's agenda, approves such a
-    date. None otherwise."""
-    if state.generation < 30 or not calendar_anchored(state) or not slips_when_missed(state.target.extraordinary):
+    """Thirtieth generation: the moment (Ha Noi midnight) the session the draft aims at opens, an extraordinary one too,
+    while the draft is still on the Government's side of its path (the committee's examination and a sitting of the
+    session ahead), at a stage it reached before then whose limit counts back from the session, and another session is
+    announced whose cut-off is ahead then: the draft slips at that moment, the date approved that kept its place
+    lapsing (found by a Government Office's trial: a date the Prime Minister approved after the opening kept a draft the
+    Government had not decided aimed at a session already sitting; then by a breaker: a draft slipped to an extraordinary
+    session stayed aimed at it once it sat). On the Assembly's side the Standing Committee, which sets the session's
+    agenda, approves such a date. None otherwise."""
+    if state.generation < 30 or not calendar_anchored(state):
         return None
     ahead = state.path[state.path.index(state.stage) + 1:] if state.stage in state.path else ()
     if Stage.EXAMINATION not in ahead or not any(stage in SITTING_STAGES for stage in ahead):
         return None
     opening = start_of(state.target.opens_on)
+    if opening <= state.stage_since:  # reached the stage once the session had opened: its cut-off passed, which slips it
+        return None
     return opening if session_to_slip_to(state, opening) is not None else None
 
 
