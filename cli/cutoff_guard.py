@@ -99,7 +99,8 @@ async def refuse_meeting_cutoffs_passing(db, code: str, meets_on: date | None, s
 
 # A draft before the stage a cut-off bounds records it on reaching that stage (README, sessions; found by a fresh-user trial).
 _KEEPS_APPROVED = ("(a draft at an earlier stage on the day it reaches the stage the cut-off bounds; one whose approved "
-                   "date stands keeps it, and slips if that passes too)")
+                   "date stands keeps it, and slips if that passes too, or, awaiting the Government's decision, when its session "
+                   "opens, whichever comes first)")
 
 class _Recount:
     """A cut-off counted again from its sitting's new day, by the rulebook limit (anchored as asked) that gives the one the

@@ -195,6 +195,10 @@ class PostponementAsked:
     # was asked, and the draft refuses its approval (`rules.check_postponement_decision`, found by a Government Office's
     # trial: the inbox offered "Approve: the deadline becomes" that date, the status said it could not be).
     unapprovable: bool = False
+    # Thirtieth generation: at the Government's decision, the draft's session, which opens on that day: a date asked past it
+    # keeps the draft's place only until then (found by a re-check: "slips to a later session if the date passes").
+    opens_on: date | None = None
+    session: str | None = None
 
 
 async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agency: str | None) -> list[PostponementAsked]:
@@ -208,6 +212,7 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         "cutoff_sitting, e.requested_deadline, e.agency_code AS asked_by, "
         "coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS asked_on, e.late_request, "
         "coalesce((SELECT extraordinary FROM na_sessions WHERE code = s.target_session), false) AS extraordinary, "
+        "(SELECT opens_on FROM na_sessions WHERE code = s.target_session) AS session_opens_on, "
         # An approval since the stage began stands while it is the deadline in force: a slip or a programme change lets it lapse
         # at the same stage (found by a breaker: after a slip the form offered an approval the draft refused).
         "e.requested_deadline < s.stage_deadline AND NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.submission_id = s.submission_id "
@@ -227,10 +232,12 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         asked = (fields.pop("requested_deadline"), fields.pop("asked_by"), fields.pop("asked_on"))
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
         here, late, extraordinary = stage == fields["stage"], bool(fields.pop("late_request")), fields.pop("extraordinary")
-        unapprovable = bool(fields.pop("unapprovable"))
+        unapprovable, opens_on = bool(fields.pop("unapprovable")), fields.pop("session_opens_on")
+        opens_on = opens_on if fields["stage"] == Stage.GOVERNMENT_DECISION.value else None
         found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting,
                                        late_request=late, extraordinary=extraordinary, later_cutoff=None if here else cutoff,
-                                       later_stage=None if here or stage is None else Stage(stage), unapprovable=unapprovable))
+                                       later_stage=None if here or stage is None else Stage(stage), unapprovable=unapprovable,
+                                       opens_on=opens_on, session=fields["target_session"] if opens_on else None))
     return found
 
 

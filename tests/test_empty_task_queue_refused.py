@@ -35,7 +35,7 @@ async def test_an_empty_task_queue_is_refused_naming_the_setting(dev_env, fresh_
                 ready = await http.get(f"http://127.0.0.1:{health}/readyz")
             pytest.fail(f"legis worker runs on an empty task queue; /readyz answers {ready.status_code} {ready.text}")
         said = (out + err).decode()
-        assert process.returncode == 2 and "LEGIS_TASK_QUEUE" in said, (process.returncode, said[-600:])
+        assert process.returncode == 2 and "LEGIS_TASK_QUEUE" in said and "(rule: not_blank)" in said, (process.returncode, said[-600:])
     finally:
         with contextlib.suppress(ProcessLookupError):
             process.terminate()

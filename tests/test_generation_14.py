@@ -66,7 +66,9 @@ def test_a_conflict_ends_when_its_cutoff_has_passed(generation):
     assert sessions.passes_at(sessions.statutory_deadline(moved.state)) <= NOW and moved.state.target == forward
     raised = recorded(moved, EventKind.POSTPONEMENT_CONFLICT)
     warnings = views.status(moved.state, "w", NOW).warnings
-    stands = [w for w in warnings if "has passed: the approved date" in w and "slips if that date passes too" in w]
+    # From the thirtieth, a date past the session's opening keeps the draft's place only until the opening.
+    slips = f"slips when session {forward.code} opens on {forward.opens_on}" if generation >= 30 else "slips if that date passes too"
+    stands = [w for w in warnings if "has passed: the approved date" in w and slips in w]
     conflict = [w for w in warnings if "POSTPONEMENT_CONFLICT" in w]
     again = postponed(moved.state, cutoff + timedelta(days=40))
     if generation == 13:

@@ -229,3 +229,23 @@ async def test_the_deciding_inbox_says_a_date_asked_before_the_deadline_now_cann
         day = now.stage_deadline
         assert f"The date asked is before the deadline in force now, {day:%b} {day.day}, {day.year}, which the calendar moved" in said, said
         assert 'value="APPROVE"' not in said and 'value="REFUSE"' in said, said
+
+
+async def test_the_deciding_inbox_says_a_draft_slips_when_its_session_opens_before_the_date_asked(dev_env, pool):
+    """Found by a re-check of the thirtieth generation: a date asked at GOVERNMENT_DECISION past the session's opening
+    "slips to a later session if the date passes", where the draft slips when the session opens, before that date."""
+    client = dev_env.client
+    async with app_over(client, pool) as http:
+        request, _, asked_for, _ = await asked_at_government_decision(http, client, pool)
+        target = request.target_session
+        assert asked_for >= target.opens_on
+        await pool.execute("INSERT INTO na_sessions (code, legislature, session, opens_on, changed_by) VALUES ($1, $2, $3, $4, 'VPQH')",
+                           target.code, target.legislature, target.session, target.opens_on)
+        try:
+            await signed_in(http, pool, language="en", agency="CP", role=CallerRole.PM)
+            card = await card_of(http, request.submission_id)
+        finally:
+            await pool.execute("DELETE FROM na_sessions WHERE code = $1", target.code)
+    said = " ".join(card.split())
+    assert f"The draft slips to a later session when session {target.code} opens on" in said, said
+    assert "The draft slips to a later session if the date passes" not in said, said

@@ -7,7 +7,7 @@ request again 200 while the draft runs, 409 `draft_closed` once it has ended".""
 from __future__ import annotations
 
 from schemas.enums import Actor, CallerRole, Outcome, Role, Stage
-from tests.drafts import decision, start_request
+from tests.drafts import decision, session_of_its_own, start_request
 from tests.http_api import bearer, body
 
 
@@ -15,7 +15,7 @@ async def test_a_start_sent_just_after_the_closing_decision_is_never_200(api, po
     lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
     answers = []
     for attempt in range(6):
-        request = start_request(ministry="BGDDT")
+        request = start_request(ministry="BGDDT", target=session_of_its_own())  # no other test announces it
         path = f"/v1/submissions/{request.submission_id}"
         assert (await api.post("/v1/submissions", json=body(request), headers=lead | {"Idempotency-Key": f"s-{attempt}"})).status_code == 201
         withdrawal = decision(request, Stage.POLICY_PROPOSAL, Outcome.WITHDRAW).model_copy(

@@ -205,6 +205,11 @@ _CONFLICT_ENDED = (
                 rf"can meet it: the conflict raised to {_OFFICE} has ended; the draft slips if the approved date (?P<approved>{_DAY}) passes too"),
      "the cut-off now counted, %(cutoff)s (was %(was)s, for %(sitting)s), has passed: no approved date can meet it: the conflict raised "
      "to the %(office)s has ended; the draft slips if the approved date %(approved)s passes too"),
+    (re.compile(rf"the cut-off now counted, (?P<cutoff>{_DAY}) \(was (?P<was>{_DAY}), for (?P<sitting>.+)\), has passed: no approved date "
+                rf"can meet it: the conflict raised to {_OFFICE} has ended; the draft slips when session (?P<session>\S+) opens on "
+                rf"(?P<opens>{_DAY}), before the approved date (?P<approved>{_DAY})"),
+     "the cut-off now counted, %(cutoff)s (was %(was)s, for %(sitting)s), has passed: no approved date can meet it: the conflict raised "
+     "to the %(office)s has ended; the draft slips when session %(session)s opens on %(opens)s, before the approved date %(approved)s"),
     (re.compile(rf"the approved date (?P<approved>{_DAY}) no longer falls after the cut-off for (?P<sitting>.+), now (?P<cutoff>{_DAY}): "
                 rf"the conflict raised to {_OFFICE} has ended"),
      "the approved date %(approved)s no longer falls after the cut-off for %(sitting)s, now %(cutoff)s: the conflict raised to the "

@@ -110,8 +110,8 @@ class Settings(BaseSettings):
     temporal_address: HostPort = Field(default="127.0.0.1:7233", description="host:port of the Temporal frontend")
     # Neither blank (an empty line in an environment file): Temporal refuses an empty name, and a worker polling it would
     # say it is ready and run no draft (found by an operator's trial).
-    namespace: str = Field(default="default", min_length=1, pattern=r"\S", description="Temporal namespace")
-    task_queue: str = Field(default=TASK_QUEUE, min_length=1, pattern=r"\S", description="task queue the workers poll")
+    namespace: str = Field(default="default", description="Temporal namespace")
+    task_queue: str = Field(default=TASK_QUEUE, description="task queue the workers poll")
     tls_cert: Path | None = Field(default=None, description="client certificate (PEM) for mTLS to a secured cluster")
     tls_key: Path | None = Field(default=None, description="its private key (PEM)")
     tls_ca: Path | None = Field(default=None, description="CA bundle (PEM) that signed the server's certificate")
@@ -185,6 +185,13 @@ class Settings(BaseSettings):
             if amount < 1:
                 raise invalid("rate_notation", "not a rate such as 600/minute (one or more per second, minute, hour or day)")
         return text
+
+    @field_validator("namespace", "task_queue")
+    @classmethod
+    def _named(cls, name: str) -> str:
+        if not name.strip():
+            raise invalid("not_blank", "a name is needed, not a blank one (an empty line in an environment file?)")
+        return name
 
     @field_validator("encryption_keys")
     @classmethod

@@ -114,8 +114,9 @@ def _conflict_ended(change: Change, conflict: _Conflict) -> str:
         # Twenty-ninth generation: brought forward past its cut-off, as the office's inbox drops it (found by a Government
         # Office's trial: the draft left the inbox, its audit trail silent).
         conflict.told = conflict.shown = None
-        return (f"; the cut-off now counted, {cutoff} (was {was[0]}, for {was[1]}), has passed: no approved date can meet it{ended}; the "
-                f"draft slips if the approved date {s.deadline} passes too")
+        slips = (f"when session {first.code} opens on {first.opens_on}, before the approved date {s.deadline}"
+                 if (first := sessions.opening_first(s, s.deadline)) else f"if the approved date {s.deadline} passes too")
+        return f"; the cut-off now counted, {cutoff} (was {was[0]}, for {was[1]}), has passed: no approved date can meet it{ended}; the draft slips {slips}"
     if s.generation < 25:
         return f"; the approved date {s.deadline} no longer falls after the cut-off for {was[1]}, now {cutoff}{ended}"
     conflict.told = conflict.shown = None  # said once, whether the session's move or the meeting's ended it

@@ -5,7 +5,7 @@ Pure functions of the state; a classified draft's title and ministry stay out of
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from schemas.enums import (
     FINAL_NAMES_VI,
@@ -38,6 +38,7 @@ from workflows.sessions import (
     meeting_before,
     next_kind,
     opened_without,
+    opening_first,
     postponement_conflict,
     registry_cutoffs,
     session_before,
@@ -56,6 +57,18 @@ def _escalated_to(state: DraftState) -> EscalationLevel | None:
     raised = [a.level for a in alarms(state.rulebook.follow_up, window_start=state.stage_since, deadline=state.deadline, ladder=ladder(state))
               if a.event is EventKind.ESCALATION and a.key in state.fired]
     return raised[-1] if raised else None
+
+
+def _until(state: DraftState, day: date, otherwise: str) -> str:
+    """Until when a date approved or asked keeps the draft's place: its session's opening where that comes first
+    (`opening_first`), else `otherwise`."""
+    session = opening_first(state, day)
+    return f"session {session.code} opens on {session.opens_on}" if session else otherwise
+
+
+def _slips_when(state: DraftState, day: date, otherwise: str) -> str:
+    session = opening_first(state, day)
+    return f"when session {session.code} opens on {session.opens_on}, before that date" if session else otherwise
 
 
 def _next_alarm(state: DraftState) -> NextAlarm | None:
@@ -164,7 +177,8 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
                      + ("the draft keeps its place at the extraordinary session" if keeps else
                         (f"the approved date {approved} stands until the authority that approved it decides again; the draft slips "
-                         "if that date passes too, to the next session announced whose cut-off is ahead" if approved and passes_at(approved) > now else
+                         f"{_slips_when(state, approved, 'if that date passes too')}, to the next session announced whose cut-off is ahead"
+                         if approved and passes_at(approved) > now else
                          # Found by a breaker: "slips if that date passes" of a date passed the day before.
                          f"the approved date {approved} has passed too: the draft slips to the next session announced whose cut-off "
                          "is ahead" if approved else
@@ -187,8 +201,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         # The office told (the event's level); the authority that approved the date is who decides again.
         # At an extraordinary session the draft keeps its place whatever the date (found by a Government Office's trial: the
         # request's warning said so, the status after the approval "slips if it passes").
-        keeps = ("the draft keeps its place at the extraordinary session" if not slips_when_missed(state.target.extraordinary) else
-                 "the draft keeps its place until that date and slips if it passes")
+        keeps = ("the draft keeps its place at the extraordinary session" if not slips_when_missed(state.target.extraordinary)
+                 and not opening_first(state, state.postponement.deadline) else
+                 f"the draft keeps its place until {_until(state, state.postponement.deadline, 'that date')} and slips "
+                 f"{_slips_when(state, state.postponement.deadline, 'if it passes')}")
         found.append(f"the approved date {state.postponement.deadline} is after the cut-off {conflict[0]} for {conflict[1]}: "
                      # As the request's warning said what approving it does (found by a National Assembly Office's trial: the
                      # two read as contradicting each other).
@@ -207,8 +223,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {counted} for {state.stage.value}, counted back "
                      f"from {cutoffs.cutoff_sitting}: approved, it stands"
                      + (", the cut-off having passed already (no conflict is raised)" if passed else
-                        " and the draft keeps its place until that date, the conflict is raised to the office that follows the draft")
-                     + (", and the draft keeps its place at the extraordinary session" if keeps else ", and the draft slips if the date passes"))
+                        f" and the draft keeps its place until {_until(state, asked.new_deadline, 'that date')}, the conflict is raised to "
+                        "the office that follows the draft")
+                     + (", and the draft keeps its place at the extraordinary session" if keeps and not opening_first(state, asked.new_deadline)
+                        else f", and the draft slips {_slips_when(state, asked.new_deadline, 'if the date passes')}"))
     elif asked is not None and cutoffs.cutoff and cutoffs.cutoff_stage not in (None, state.stage) and asked.new_deadline > cutoffs.cutoff:
         # A later stage's cut-off: said before the approval too (found by a trial: only once approved, too late to choose).
         found.append(f"{ASKED_PAST_CUTOFF}, {asked.new_deadline}, is after the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, "

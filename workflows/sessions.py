@@ -320,6 +320,17 @@ def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
                            counted=counted)
 
 
+def opening_first(state: DraftState, day: date) -> TargetSession | None:
+    """Thirtieth generation: the session whose opening ends the draft's place before `day` (a date approved or asked at its
+    stage) would: its own, where the draft is on the Government's side of its path at a stage counted back from it and the
+    session opens on or before `day`, so that what is said of the date names the opening (found by a re-check: "slips if
+    that date passes" of a date after the opening). None otherwise."""
+    if state.generation < 30 or not calendar_anchored(state) or state.stage not in state.path or day < state.target.opens_on:
+        return None
+    ahead = state.path[state.path.index(state.stage) + 1:]
+    return state.target if Stage.EXAMINATION in ahead and any(stage in SITTING_STAGES for stage in ahead) else None
+
+
 def opened_without(state: DraftState) -> datetime | None:
     """Thirtieth generation: the moment (Ha Noi midnight) the session the draft aims at opens, an extraordinary one too,
     while the draft is still on the Government's side of its path (the committee's examination and a sitting of the
