@@ -37,6 +37,11 @@ async def test_the_first_page_asked_while_postgresql_is_down_is_503_not_500(dev_
         assert response.headers["retry-after"]
         # Named as the service, not by its code (found by a public trial: a citizen read "database: Cơ sở dữ liệu ...").
         assert "<strong>Hệ thống</strong>: <span>Cơ sở dữ liệu không phản hồi" in response.text, response.text[-1500:]
+        # Headed as an outage, not a refusal of choices the address never carried, with the same page to try again (found
+        # by an operator's trial: "Bị từ chối", "Mở trang không kèm các lựa chọn này", which brought back the outage).
+        page = response.text
+        assert "<h1>Tạm thời chưa phục vụ được</h1>" in page and f'<a href="{path}">Thử lại</a>' in page, page[-1500:]
+        assert "<h1>Bị từ chối</h1>" not in page and "không kèm các lựa chọn này" not in page, page[-1500:]
         # PostgreSQL back, the page answers: no connection the outage broke is kept.
         await eventually(lambda: api.get(path), lambda again: again.status_code == 200, seconds=30)
 
