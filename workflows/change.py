@@ -455,7 +455,7 @@ def next_wake(state: DraftState) -> Wake | None:
     (`sessions.opened_without`), or the next check of a round it awaits."""
     checks = [w.check_at for w in state.open_rounds if state.generation >= 2]
     alarm, opened = next(iter(due_later(state)), None), sessions.opened_without(state)
-    if opened is not None and (alarm is None or opened <= alarm.at) and (not checks or opened <= min(checks)):
+    if opened is not None and (alarm is None or opened < alarm.at) and (not checks or opened <= min(checks)):
         return Wake(opened, None, opening=True)
     if alarm is not None and (not checks or alarm.at <= min(checks)):
         return Wake(alarm.at, alarm)

@@ -39,6 +39,7 @@ from workflows.sessions import (
     next_kind,
     opened_without,
     opening_first,
+    opening_label,
     postponement_conflict,
     registry_cutoffs,
     session_before,
@@ -76,8 +77,7 @@ def _next_alarm(state: DraftState) -> NextAlarm | None:
     the status named a warning after it, which the slip would leave unraised)."""
     alarm, opened = next(iter(due_later(state)), None), opened_without(state)
     if opened is not None and (alarm is None or opened < alarm.at):
-        return NextAlarm(at=opened.astimezone(VIETNAM), event=EventKind.SESSION_SLIPPED,
-                         label=f"session {state.target.code} opens: the draft slips to the next unless it has moved on")
+        return NextAlarm(at=opened.astimezone(VIETNAM), event=EventKind.SESSION_SLIPPED, label=opening_label(state))
     return NextAlarm(at=alarm.at.astimezone(VIETNAM), event=alarm.event, label=alarm.label) if alarm else None
 
 
@@ -369,7 +369,7 @@ def alarm_summary(state: DraftState, wake: Wake) -> str:
     at = wake.at.astimezone(VIETNAM)
     when = f"{at.date()} {at.hour:02d}:{at.minute:02d} (Ha Noi)"
     if wake.opening:
-        return f"session {state.target.code} opens: the draft slips to the next unless it has moved on, {when}"
+        return f"{opening_label(state)}, {when}"
     if wake.alarm is None:
         return f"next check of a consultation round, {when}"
     label = f" {wake.alarm.label}" if wake.alarm.label else ""

@@ -320,35 +320,40 @@ def registry_cutoffs(state: DraftState) -> RegistryCutoffs:
                            counted=counted)
 
 
-def opening_first(state: DraftState, day: date) -> TargetSession | None:
-    """Thirtieth generation: the session whose opening ends the draft's place before `day` (a date approved or asked at its
-    stage) would: its own, where the draft is on the Government's side of its path at a stage counted back from it and the
-    session opens on or before `day`, so that what is said of the date names the opening (found by a re-check: "slips if
-    that date passes" of a date after the opening). None otherwise."""
-    if state.generation < 30 or not calendar_anchored(state) or state.stage not in state.path or day < state.target.opens_on:
-        return None
+def _on_the_governments_side(state: DraftState) -> bool:
+    """Thirtieth generation: the draft is at a stage whose limit counts back from its session, the committee's examination
+    and a sitting of the session still ahead on its path."""
+    if state.generation < 30 or not calendar_anchored(state) or state.stage not in state.path:
+        return False
     ahead = state.path[state.path.index(state.stage) + 1:]
-    return state.target if Stage.EXAMINATION in ahead and any(stage in SITTING_STAGES for stage in ahead) else None
+    return Stage.EXAMINATION in ahead and any(stage in SITTING_STAGES for stage in ahead)
+
+
+def opening_first(state: DraftState, day: date) -> TargetSession | None:
+    """The session whose opening ends the draft's place before `day` (a date approved or asked at its stage) would: its own,
+    where the draft is on the Government's side of its path and the session opens on or before `day`, so that what is
+    said of the date names the opening (thirtieth generation; found by a re-check: "slips if that date passes" of a date
+    after the opening). None otherwise."""
+    return state.target if _on_the_governments_side(state) and state.target.opens_on <= day else None
 
 
 def opened_without(state: DraftState) -> datetime | None:
     """Thirtieth generation: the moment (Ha Noi midnight) the session the draft aims at opens, an extraordinary one too,
-    while the draft is still on the Government's side of its path (the committee's examination and a sitting of the
-    session ahead), at a stage it reached before then whose limit counts back from the session, and another session is
-    announced whose cut-off is ahead then: the draft slips at that moment, the date approved that kept its place
-    lapsing (found by a Government Office's trial: a date the Prime Minister approved after the opening kept a draft the
-    Government had not decided aimed at a session already sitting; then by a breaker: a draft slipped to an extraordinary
-    session stayed aimed at it once it sat). On the Assembly's side the Standing Committee, which sets the session's
-    agenda, approves such a date. None otherwise."""
-    if state.generation < 30 or not calendar_anchored(state):
-        return None
-    ahead = state.path[state.path.index(state.stage) + 1:] if state.stage in state.path else ()
-    if Stage.EXAMINATION not in ahead or not any(stage in SITTING_STAGES for stage in ahead):
-        return None
-    opening = start_of(state.target.opens_on)
-    if opening <= state.stage_since:  # reached the stage once the session had opened: its cut-off passed, which slips it
+    while the draft is still on the Government's side of its path, at a stage it reached before then, and another
+    session is announced whose cut-off is ahead then: the draft slips at that moment, the date approved that kept its
+    place lapsing (found by a Government Office's trial: a date the Prime Minister approved after the opening kept a
+    draft the Government had not decided aimed at a session already sitting; then by a breaker: a draft slipped to an
+    extraordinary session stayed aimed at it once it sat). A draft reaching the stage after the opening slips by its
+    cut-off, passed. On the Assembly's side the Standing Committee, which sets the session's agenda, approves such a
+    date. None otherwise."""
+    if not _on_the_governments_side(state) or (opening := start_of(state.target.opens_on)) <= state.stage_since:
         return None
     return opening if session_to_slip_to(state, opening) is not None else None
+
+
+def opening_label(state: DraftState) -> str:
+    """What the draft says of the opening it slips at, as its next alarm (`opened_without`)."""
+    return f"session {state.target.code} opens: the draft slips to the next unless it has moved on"
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:
