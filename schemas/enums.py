@@ -137,6 +137,9 @@ ASSEMBLY_STAGES = DEBATING_SESSIONS | BETWEEN_SESSIONS | {Stage.NA_SESSION}
 PASSED_STAGES = frozenset({Stage.PROMULGATION, Stage.PUBLICATION})
 # Stages the Assembly decides in plenary, at a sitting of the session the draft aims at.
 SITTING_STAGES = DEBATING_SESSIONS | {Stage.NA_SESSION}
+# The Government's stage whose limit counts back from the session, as the rulebooks have it: a draft still there when its
+# session opens slips then (`workflows.sessions.opened_without`), which the registry's readers say by it.
+GOVERNMENT_CUTOFF_STAGES = frozenset({Stage.GOVERNMENT_DECISION})
 
 
 class Outcome(str, Enum):

@@ -14,7 +14,7 @@ from typing import Literal
 import asyncpg
 
 from activities.reports import ReportRow, deadline_reports
-from schemas.enums import ASSEMBLY_STAGES, EscalationLevel, EventKind, LawKind, ProcessVersion, Stage
+from schemas.enums import ASSEMBLY_STAGES, GOVERNMENT_CUTOFF_STAGES, EscalationLevel, EventKind, LawKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from store import audit, registry
 from store.registry import OPEN
@@ -233,7 +233,7 @@ async def postponements_asked(db: asyncpg.Pool | asyncpg.Connection, *, own_agen
         cutoff, stage, sitting = fields.pop("cutoff"), fields.pop("cutoff_stage"), fields.pop("cutoff_sitting")
         here, late, extraordinary = stage == fields["stage"], bool(fields.pop("late_request")), fields.pop("extraordinary")
         unapprovable, opens_on = bool(fields.pop("unapprovable")), fields.pop("session_opens_on")
-        opens_on = opens_on if fields["stage"] == Stage.GOVERNMENT_DECISION.value else None
+        opens_on = opens_on if Stage(fields["stage"]) in GOVERNMENT_CUTOFF_STAGES else None
         found.append(PostponementAsked(RegistryRow(**fields), *asked, cutoff=cutoff if here else None, cutoff_sitting=sitting,
                                        late_request=late, extraordinary=extraordinary, later_cutoff=None if here else cutoff,
                                        later_stage=None if here or stage is None else Stage(stage), unapprovable=unapprovable,

@@ -20,7 +20,7 @@ from datetime import date
 from enum import Enum
 from functools import cache
 
-from schemas.enums import ProcessVersion, Stage
+from schemas.enums import GOVERNMENT_CUTOFF_STAGES, ProcessVersion, Stage
 from schemas.rulebook import Rulebook, load_rulebook
 from workflows.sessions import slips_when_missed
 
@@ -76,11 +76,6 @@ def threshold_days(version: ProcessVersion | str) -> int:
 stage_of = cache(Stage)
 
 
-# The Government's stage whose limit counts back from the session: a draft still there when the session opens slips then
-# (`workflows.sessions.opened_without`).
-_GOVERNMENT_SIDE = frozenset({Stage.GOVERNMENT_DECISION})
-
-
 def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str | None, stage: Stage | str, stage_deadline: date | None,
              process_version: ProcessVersion | str, extraordinary: bool, today: date, opens_on: date | None = None) -> Standing:
     """The mark from what the draft recorded (its registry row: its stage, that stage's deadline in force, its cut-off
@@ -101,7 +96,7 @@ def standing(*, recorded: bool, cutoff: date | None, cutoff_stage: Stage | str |
         slips = slips_when_missed(extraordinary)
         keeps_until_approved_date = slips and after_cutoff and ahead is stage_of(stage) and today <= stage_deadline
         missed = slips and not keeps_until_approved_date
-        if (opens_on is not None and not missed and ahead is stage_of(stage) and ahead in _GOVERNMENT_SIDE
+        if (opens_on is not None and not missed and ahead is stage_of(stage) and ahead in GOVERNMENT_CUTOFF_STAGES
                 and not (keeps_until_approved_date and stage_deadline < opens_on)):
             # Kept by an approved date or an extraordinary session, only until the session opens (found by a breaker: "keeps
             # the draft's place until" a date after the opening).
