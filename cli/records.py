@@ -66,12 +66,14 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
 
     view, draft = database.read(lambda db: _with_classification(db, submission_id, whole_history))
     view = history_for(CLI_READER, view, draft)  # a classified draft's details are its lead ministry's alone, as through the API
+    superseded = audit.ended_before_raised(view.entries)  # as the board's timeline says it
     if wants_json():
-        emit_json(view)
+        # Each entry as the API gives it; beside them, by `seq`, the alarms raised before the decision ending their stage was
+        # entered, with that decision's day (found by a re-check: the table said it, the JSON did not).
+        emit_json(plain(view) | {"raised_before_stage_ended": {str(seq): day for seq, day in superseded.items()}})
         return
     shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
                   "deadline after", "note")
-    superseded = audit.ended_before_raised(view.entries)  # as the board's timeline says it
     for e in view.entries:
         happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
         ended = (f"raised before the decision ending this stage on {day(superseded[e.seq])} was entered: the stage had ended by then"

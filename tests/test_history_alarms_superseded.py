@@ -38,9 +38,12 @@ async def test_legis_history_says_an_alarm_was_raised_after_the_stage_it_warns_o
 
     code, out, err = await cli("history", "AUDIT-0601", "--output", "json")
     assert code == 0, err
-    entries = json.loads(out)["entries"]
+    shown = json.loads(out)
+    entries = shown["entries"]
     alarms = [e for e in entries if e["event"] in ("DEADLINE_PASSED", "ESCALATION") and e["stage"] == "APPRAISAL"]
     assert alarms, entries  # raised at entry, as the README says
+    # Said in the JSON too, by event number (found by a re-check: the table alone said it).
+    assert shown["raised_before_stage_ended"] == {str(alarm["seq"]): decided.isoformat() for alarm in alarms}, shown["raised_before_stage_ended"]
     code, table, err = await cli("history", "AUDIT-0601")
     assert code == 0, err
     rows = {line.split("│")[1].strip(): line for line in table.splitlines() if line.count("│") > 5}
