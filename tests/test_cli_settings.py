@@ -11,6 +11,7 @@ import pytest
 
 from activities.database import SCHEMA_REVISION, migrate
 from cli.failures import ExitCode
+from tests.certificates import certificate_files
 from tests.conftest import TEST_KEY_ENTRY
 from tests.ports import free_port
 from tests.stack import Cli, isolated_env
@@ -47,8 +48,22 @@ async def test_a_port_setting_says_none_turns_it_off(cli):
 
 
 async def test_a_certificate_without_its_key_names_the_key(cli, tmp_path):
-    _, _, err = await cli("list", env=cli.env | {"LEGIS_TLS_CERT": str(tmp_path / "cert.pem")})
+    cert, _ = certificate_files(tmp_path)
+    _, _, err = await cli("list", env=cli.env | {"LEGIS_TLS_CERT": str(cert)})
     assert "settings: LEGIS_TLS_KEY: give LEGIS_TLS_CERT and LEGIS_TLS_KEY both, or neither" in err and "(rule: tls_pair)" in err
+
+
+# Found by an operator's trial: a missing file was refused as `settings: [Errno 2] ...`, naming no variable, and the
+# certificate given for the key too was told as Temporal not answering at its address (exit 5).
+@pytest.mark.parametrize("variable", ["LEGIS_TLS_CERT", "LEGIS_TLS_KEY", "LEGIS_TLS_CA"])
+async def test_a_tls_file_missing_or_of_the_wrong_kind_is_refused_naming_its_variable(cli, tmp_path, variable):
+    cert, key = certificate_files(tmp_path)
+    env = cli.env | {"LEGIS_TLS_CERT": str(cert), "LEGIS_TLS_KEY": str(key), "LEGIS_TLS_CA": str(cert),
+                     "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}"}
+    for wrong in (tmp_path / "absent.pem", cert if variable == "LEGIS_TLS_KEY" else key):
+        code, out, err = await cli("--timeout", "3", "list", env=env | {variable: str(wrong)})
+        assert code == ExitCode.INVALID and f"settings: {variable}: {wrong} " in err and "(rule: tls_files_readable)" in err, err
+        assert "Traceback" not in out + err
 
 
 @pytest.mark.parametrize("command", ["api", "worker", "migrate"])

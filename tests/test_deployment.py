@@ -61,7 +61,10 @@ def settings_of(service: dict) -> Settings:
     environment = service["environment"]
     unknown = [name for name in environment if name.startswith("LEGIS_") and name.removeprefix("LEGIS_").lower() not in Settings.model_fields]
     assert not unknown, f"variables the settings model does not read: {unknown}"
-    return Settings(_env_file=None, **{name.removeprefix("LEGIS_").lower(): value for name, value in environment.items() if name.startswith("LEGIS_")})
+    values = {name.removeprefix("LEGIS_").lower(): value for name, value in environment.items() if name.startswith("LEGIS_")}
+    # The TLS files are the containers' (mounted at run time), which the settings would read here.
+    files = {field: Path(values.pop(field)) for field in ("tls_cert", "tls_key", "tls_ca") if field in values}
+    return Settings(_env_file=None, **values).model_copy(update=files)
 
 
 def test_the_file_validates_and_holds_every_part(services):

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 from temporalio.service import TLSConfig
 
+from tests.certificates import certificate_files
 from workers.settings import Settings
 
 
@@ -18,11 +19,29 @@ def test_defaults_are_the_local_dev_stack(monkeypatch):
 
 
 def test_mutual_tls_files_are_read(monkeypatch, tmp_path):
-    for name, content in (("cert", b"CERT"), ("key", b"KEY"), ("ca", b"CA")):
-        (tmp_path / f"{name}.pem").write_bytes(content)
-        monkeypatch.setenv(f"LEGIS_TLS_{name.upper()}", str(tmp_path / f"{name}.pem"))
+    cert, key = certificate_files(tmp_path)
+    for name, path in (("CERT", cert), ("KEY", key), ("CA", cert)):
+        monkeypatch.setenv(f"LEGIS_TLS_{name}", str(path))
     tls = Settings().temporal_tls()
-    assert isinstance(tls, TLSConfig) and (tls.client_cert, tls.client_private_key, tls.server_root_ca_cert) == (b"CERT", b"KEY", b"CA")
+    assert isinstance(tls, TLSConfig)
+    assert (tls.client_cert, tls.client_private_key, tls.server_root_ca_cert) == (cert.read_bytes(), key.read_bytes(), cert.read_bytes())
+
+
+@pytest.mark.parametrize("variable", ["LEGIS_TLS_CERT", "LEGIS_TLS_KEY", "LEGIS_TLS_CA"])
+def test_a_tls_file_that_is_missing_or_not_what_it_names_is_refused_by_its_field(monkeypatch, tmp_path, variable):
+    cert, key = certificate_files(tmp_path)
+    for name, path in (("LEGIS_TLS_CERT", cert), ("LEGIS_TLS_KEY", key), ("LEGIS_TLS_CA", cert)):
+        monkeypatch.setenv(name, str(path))
+    field = variable.removeprefix("LEGIS_").lower()
+    monkeypatch.setenv(variable, str(tmp_path / "absent.pem"))
+    with pytest.raises(ValidationError, match="absent.pem cannot be read") as refused:
+        Settings()
+    assert (refused.value.errors()[0]["type"], refused.value.errors()[0]["loc"]) == ("tls_files_readable", (field,))
+    # The certificate given for the key, and the key for a certificate: each named as what it is not.
+    monkeypatch.setenv(variable, str(cert if variable == "LEGIS_TLS_KEY" else key))
+    with pytest.raises(ValidationError, match="holds no unencrypted PEM private key" if variable == "LEGIS_TLS_KEY" else "holds no PEM certificate") as refused:
+        Settings()
+    assert (refused.value.errors()[0]["type"], refused.value.errors()[0]["loc"]) == ("tls_files_readable", (field,))
 
 
 def test_an_api_key_implies_tls_and_is_never_printed(monkeypatch):
@@ -32,7 +51,7 @@ def test_an_api_key_implies_tls_and_is_never_printed(monkeypatch):
 
 
 def test_a_certificate_without_its_key_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setenv("LEGIS_TLS_CERT", str(tmp_path / "cert.pem"))
+    monkeypatch.setenv("LEGIS_TLS_CERT", str(certificate_files(tmp_path)[0]))
     monkeypatch.delenv("LEGIS_TLS_KEY", raising=False)
     with pytest.raises(ValidationError, match="LEGIS_TLS_CERT and LEGIS_TLS_KEY") as refused:
         Settings()

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from limits import parse as parse_rate
 from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,6 +25,13 @@ from workers.log_config import core_logging
 from workflows.client import connect
 from workflows.codec import KeyRing, KeyRingError
 from workflows.draft_law import TASK_QUEUE
+
+
+def _pem(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as unreadable:
+        raise invalid("tls_files_readable", f"{path} cannot be read ({unreadable.strerror or unreadable})") from None
 
 
 def _utf8(text: str, rule: str) -> None:
@@ -192,6 +201,30 @@ class Settings(BaseSettings):
         if not name.strip():
             raise invalid("not_blank", "a name is needed, not a blank one (an empty line in an environment file?)")
         return name
+
+    @field_validator("tls_cert", "tls_ca")
+    @classmethod
+    def _certificates_readable(cls, path: Path | None) -> Path | None:
+        if path is not None:
+            pem = _pem(path)
+            try:
+                x509.load_pem_x509_certificates(pem)
+            except ValueError:
+                raise invalid("tls_files_readable", f"{path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)") from None
+        return path
+
+    @field_validator("tls_key")
+    @classmethod
+    def _private_key_readable(cls, path: Path | None) -> Path | None:
+        # The certificate given for its key too is a common slip: Temporal's client then fails its handshake, which reads
+        # as a server that does not answer (found by an operator's trial).
+        if path is not None:
+            pem = _pem(path)
+            try:
+                serialization.load_pem_private_key(pem, password=None)
+            except (ValueError, TypeError):
+                raise invalid("tls_files_readable", f"{path} holds no unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)") from None
+        return path
 
     @field_validator("encryption_keys")
     @classmethod
