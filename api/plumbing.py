@@ -30,7 +30,7 @@ from schemas.messages import MAX_MESSAGE_BYTES, ROUND_ID, ROUND_ID_WORDS, SUBMIS
 from schemas.redaction import secret_in, tokens_redacted
 from schemas.refusal import RefusalKind, Refused, beyond_json_limits, finite
 from schemas.text import lone_surrogate_in_key
-from workflows.admissions import admits_no_bidi_controls
+from workflows.admissions import admits_nothing_misread
 
 log = structlog.get_logger(__name__)
 access_log = structlog.get_logger("legis.access")
@@ -133,7 +133,7 @@ class StrictJSONRoute(APIRoute):
                     check_uncompressed(request.headers.get("content-encoding"))
                     _check_content_type(request.headers.get("content-type"))
                     request._json = decode_body(raw)  # FastAPI reads the body through Request.json(), which keeps this
-                    _no_bidi_controls(request._json)
+                    _nothing_misread(request._json)
                     if self.body_field is not None and not self._embed_body_fields:
                         bounds.check(self.body_field.field_info.annotation, request._json)
             return await handler(request)
@@ -146,12 +146,12 @@ def _once(request: Request, header: str) -> None:
         raise problem(Refused(header, "header_once", f"give {header} once: which of its values was meant cannot be known", RefusalKind.INVALID))
 
 
-def _no_bidi_controls(body: Any) -> None:
+def _nothing_misread(body: Any) -> None:
     """Every body's texts, whatever route takes them (a start, a reason, a comment stored before a round is told of it),
-    refused with a bidirectional control (`admissions.admits_no_bidi_controls`): new input only, where its sender is
+    refused with a bidirectional control or a line separator (`admissions.admits_nothing_misread`): new input only, where its sender is
     told, never a message a draft's history holds."""
     try:
-        admits_no_bidi_controls(body)
+        admits_nothing_misread(body)
     except Refused as refused:
         raise problem(refused) from None
 

@@ -20,7 +20,7 @@ from schemas.bounds import MAX_ERRORS, over_bounds
 from schemas.messages import MAX_MESSAGE_BYTES
 from schemas.refusal import Refused, beyond_json_limits, described, finite, with_nearest_fields, without_echoes
 from schemas.text import lone_surrogate_in_key
-from workflows.admissions import admits_no_bidi_controls, admits_no_secret
+from workflows.admissions import admits_nothing_misread, admits_no_secret
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -139,14 +139,14 @@ def _as_the_api_reads(model: type[BaseModel], text: str, invalid: ValidationErro
 
 def read_message(path: Path, model: type[M]) -> M:
     """A message from a JSON file (or standard input for `-`), validated by its model; one that holds an API token's
-    secret (`not_a_secret`) or a bidirectional control (`no_bidi_controls`) is refused before anything stores it."""
+    secret (`not_a_secret`) or a bidirectional control or line separator (`no_bidi_controls`, `no_line_separators`) is refused before anything stores it."""
     text = read_json(path)
     if errors := over_bounds(model, json.loads(text)):  # as the API walks a body: pydantic would check each item first
         raise invalid_model(shown(path), errors)
     try:
         message = model.model_validate_json(text)
         admits_no_secret(message)
-        admits_no_bidi_controls(message)
+        admits_nothing_misread(message)
     except ValidationError as invalid:
         raise invalid_model(shown(path), with_nearest_fields(model, _as_the_api_reads(model, text, invalid).errors())) from None
     except Refused as refused:

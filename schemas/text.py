@@ -6,7 +6,7 @@ refuses NUL, XML 1.0 refuses the rest); tab and newline only where a field allow
 a line break sent as CR LF (as every browser sends a form's text area) or CR is a newline.
 Names and codes refuse invisible characters (zero-width spaces, byte-order marks, direction marks),
 which would make two different names look the same. Free text shown to others refuses the bidirectional controls
-(embeddings, overrides, isolates: `bidi_control`), which reorder what its reader sees: "abc\u202edef" reads "abcfed". Numbers are strict: `true` or `"1024"` is not a
+(embeddings, overrides, isolates: `misread`), which reorder what its reader sees: "abc\u202edef" reads "abcfed". Numbers are strict: `true` or `"1024"` is not a
 number, and integers stay within the range of the PostgreSQL column that stores them.
 """
 
@@ -29,7 +29,11 @@ _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
 # The explicit embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder the text around them,
 # so that a reader sees another order than the one written. The marks (U+200E, U+200F, U+061C) reorder nothing but the
 # punctuation beside them, and mixed Latin and Arabic or Hebrew text needs them: kept.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What changes what a reader sees of a text: the bidirectional controls (embeddings, overrides, isolates), which reorder
+# it, and the Unicode line and paragraph separators, a line break by another code point, which one screen breaks a line
+# at and another shows as nothing (found by an upstream system's trial: a title of two lines was taken as one).
+MISREAD = re.compile("[\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_SEPARATORS = "\u2028\u2029"
 _MULTILINE = frozenset("\t\n")
 PG_INT_MAX = 2**31 - 1
 PG_BIGINT_MAX = 2**63 - 1
@@ -125,19 +129,21 @@ def shows_nothing(value: str) -> bool:
 def _shows_something(value: str) -> str:
     if shows_nothing(value):
         raise invalid("not_blank", "must not be only spaces, or characters that show nothing")
-    if (control := bidi_control(value)) is not None:
-        raise invalid("no_bidi_controls", control)
+    if (wrong := misread(value)) is not None:
+        raise invalid(*wrong)
     return value
 
 
-def bidi_control(value: str) -> str | None:
-    """What is wrong with `value` if it holds a bidirectional control (`BIDI_CONTROLS`): the character and its position
-    (counted from 1, in NFC), else None."""
-    found = BIDI_CONTROLS.search(value)
+def misread(value: str) -> tuple[str, str] | None:
+    """What is wrong with `value` if it holds a character of `MISREAD`: its rule (`no_bidi_controls`,
+    `no_line_separators`) and what to say, naming the character and its position (counted from 1, in NFC); else None."""
+    found = MISREAD.search(value)
     if found is None:
         return None
-    return (f"bidirectional control character U+{ord(found.group()):04X} (character {found.start() + 1}) is not allowed: "
-            "it reorders the text its readers see")
+    char, where = found.group(), f"U+{ord(found.group()):04X} (character {found.start() + 1})"
+    if char in _SEPARATORS:
+        return "no_line_separators", f"line separator {where} is not allowed: a text of several lines breaks at a newline, a name at none"
+    return "no_bidi_controls", f"bidirectional control character {where} is not allowed: it reorders the text its readers see"
 
 
 def name(max_length: int, min_length: int = 1) -> object:
@@ -154,9 +160,9 @@ NFD_GROWTH = 3
 def text(max_length: int, min_length: int = 0, *, visible: bool = False) -> object:
     """Free text of several lines (reasons, a summary): NFC, no control characters but tab and newline, not spaces alone.
     `visible`: not format characters or combining marks alone either (a zero-width space, an accent on nothing), nor
-    any bidirectional control (`bidi_control`), for a text that enters no workflow's history (the public's comments): in
+    any bidirectional control or line separator (`misread`), for a text that enters no workflow's history (the public's comments): in
     a message a draft's history holds, a stricter rule would refuse on replay what it took (there the rule on
-    bidirectional controls is new input's alone: `workflows.admissions.admits_no_bidi_controls`)."""
+    characters misread is new input's alone: `workflows.admissions.admits_nothing_misread`)."""
     return Annotated[
         str, StringConstraints(min_length=min_length, max_length=max_length), BeforeValidator(_multi_line),
         AfterValidator(_shows_something if visible else _not_blank)

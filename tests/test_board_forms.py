@@ -21,7 +21,7 @@ from schemas.calendar import SessionCalendar, TargetSession
 from schemas.enums import CallerRole, EventKind, Stage
 from schemas.public import MAX_PUBLIC_COMMENT
 from store import public
-from tests.drafts import decision, start_request
+from tests.drafts import decision, session_of_its_own, start_request
 from tests.http_api import body, refusals_of, unused_address
 from tests.polling import eventually
 from tests.scenarios import BEFORE_ASSEMBLY, approve, postponed_at_government_decision, until_sitting
@@ -218,7 +218,8 @@ async def test_a_comment_that_shows_nothing_or_reorders_its_text_is_refused_on_t
     _, secret = await issue(pool, agency_code="BGDDT", role=CallerRole.LEAD_MINISTRY, issued_by="test")
     async with app_client(pool) as http:
         token = token_of(await http.get(f"/public/{sid}/cong-khai"))
-        for text, rule in (("\u0301\u0301\u0301", "not_blank"), ("abc\u202edef", "no_bidi_controls"), ("\u2067abc", "no_bidi_controls")):
+        for text, rule in (("\u0301\u0301\u0301", "not_blank"), ("abc\u202edef", "no_bidi_controls"), ("\u2067abc", "no_bidi_controls"),
+                           ("abc\u2028def", "no_line_separators")):
             page = await http.post(f"/public/{sid}/cong-khai", data={"text": text, "csrftoken": token})
             assert page.status_code == 422 and rule in page.text, (text, page.text[:2000])
             answer = await http.post(f"/v1/public/consultations/{sid}/cong-khai/comments", json={"text": text})
@@ -229,6 +230,10 @@ async def test_a_comment_that_shows_nothing_or_reorders_its_text_is_refused_on_t
         refused = (await http.post(f"/v1/submissions/{sid}/decisions", headers={"Authorization": f"Bearer {secret}"}, json=decided)).json()
         assert (refused["status"], refused["rule"], refused["field"]) == (422, "no_bidi_controls", "reasons"), refused
         assert "U+202E (character 9)" in refused["detail"], refused
+        # A line break by another code point in a title, which refuses a newline (an upstream system's trial).
+        started = body(start_request(ministry="BGDDT", target=session_of_its_own())) | {"title": "Luật Giáo dục\u2029nghề nghiệp"}
+        refused = (await http.post("/v1/submissions", headers={"Authorization": f"Bearer {secret}"}, json=started)).json()
+        assert (refused["status"], refused["rule"], refused["field"]) == (422, "no_line_separators", "title"), refused
 
 
 async def test_a_comment_is_limited_by_its_composed_length_and_refused_with_that_limit(pool):

@@ -106,7 +106,7 @@ def test_a_bidirectional_control_in_a_text_shown_to_others_is_refused_naming_its
     """Found by a fresh-user trial: "abc\\u202edef" (a right-to-left override) was taken as a public comment, and its
     reader saw "abcfed". Refused, naming the field, the character and where it stands; the marks that reorder nothing
     but the punctuation beside them (U+200E, U+200F) are kept. A text of a draft's messages keeps the rule it had: there
-    the rule is new input's alone (`admits_no_bidi_controls`)."""
+    the rule is new input's alone (`admits_nothing_misread`)."""
     with pytest.raises(ValidationError) as refused:
         Said(text=f"abc{control}def")
     error = refused.value.errors()[0]
@@ -132,8 +132,31 @@ def test_new_input_with_a_bidirectional_control_is_refused_whatever_its_message(
     assert (refused.value.field, refused.value.rule) == ("reasons", "no_bidi_controls")
     assert "U+202E (character 7)" in refused.value.message
     with pytest.raises(Refused) as refused:
-        draft.admissions.admits_no_bidi_controls({"comments": [{"text": "ok"}, {"text": "a\u2067b"}]})
+        draft.admissions.admits_nothing_misread({"comments": [{"text": "ok"}, {"text": "a\u2067b"}]})
     assert (refused.value.field, refused.value.rule) == ("comments.1.text", "no_bidi_controls")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_new_input_with_a_unicode_line_separator_is_refused_as_a_newline_in_a_name_is(separator):
+    """Found by an upstream system's trial: a title and an official's name refuse a newline (`no_control_characters`) but
+    took U+2028 and U+2029, a line break by another code point ("Luật A\u2029Luật B" started, printed by `legis status`
+    on two lines). Refused at new input in any text, naming the field (a text of several lines breaks at a newline); a
+    public comment's model refuses it too; a model of a draft's messages takes what a history holds."""
+    from schemas.enums import Stage
+    from schemas.refusal import Refused
+    from tests.drafts import NOW, core_request, core_state, decision
+    from workflows import draft
+
+    request = core_request()
+    signed = decision(request, Stage.POLICY_PROPOSAL).model_copy(update={"official": f"Nguyễn{separator}Văn A"})
+    with pytest.raises(Refused) as refused:
+        draft.validate(draft.DECIDE, core_state(request, at=Stage.POLICY_PROPOSAL), signed, NOW)
+    assert (refused.value.field, refused.value.rule) == ("official", "no_line_separators")
+    assert f"U+{ord(separator):04X} (character 7)" in refused.value.message
+    with pytest.raises(ValidationError) as invalid:
+        Said(text=f"ý kiến{separator}thứ hai")
+    assert (invalid.value.errors()[0]["type"], invalid.value.errors()[0]["loc"]) == ("no_line_separators", ("text",))
+    assert Said(text="ý kiến", reasons=f"a{separator}b").reasons == f"a{separator}b"
 
 
 @pytest.mark.parametrize("value", ["\u200b\u200b\u200b", " \u0301\u0301 ", "\ufeff\u2060\u200d"])

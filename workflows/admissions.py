@@ -29,7 +29,7 @@ from schemas.messages import (
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
 from schemas.state import DraftState, dossier_key
-from schemas.text import BIDI_CONTROLS, bidi_control, shows_nothing
+from schemas.text import MISREAD, misread, shows_nothing
 from workflows.deadlines import local_day
 from workflows.rules import FATHERLAND_FRONT
 
@@ -72,19 +72,20 @@ def admits_request_id(request_id: str | None) -> None:
                       f"as an Idempotency-Key is; this one has {len(request_id)}", INVALID)
 
 
-def admits_no_bidi_controls(message: BaseModel | dict | list, *, written: str | None = None) -> None:
-    """No text of new input holds a bidirectional control (`schemas.text.bidi_control`), which would reorder what its
-    readers see (a reason, a comment, a name: found by a fresh-user trial, "abc\u202edef" read "abcfed"). Raises Refused
-    `no_bidi_controls` (INVALID) naming the field (`comments.0.text`) and the character's position. New input's alone, as
-    `admits_no_secret`: a history that took one before the rule replays as it ran. `message` may be a JSON body as the API
-    decoded it, before its model reads it; `written`, a model's JSON when the caller has it already."""
+def admits_nothing_misread(message: BaseModel | dict | list, *, written: str | None = None) -> None:
+    """No text of new input holds a bidirectional control, which would reorder what its readers see (a reason, a comment,
+    a name: found by a fresh-user trial, "abc\u202edef" read "abcfed"), nor a Unicode line or paragraph separator
+    (`schemas.text.misread`). Raises Refused `no_bidi_controls` or `no_line_separators` (INVALID) naming the field
+    (`comments.0.text`) and the character's position. New input's alone, as `admits_no_secret`: a history that took one
+    before the rule replays as it ran. `message` may be a JSON body as the API decoded it, before its model reads it;
+    `written`, a model's JSON when the caller has it already."""
     if isinstance(message, BaseModel):
-        if BIDI_CONTROLS.search(written or message.model_dump_json()) is None:
+        if MISREAD.search(written or message.model_dump_json()) is None:
             return  # nearly every message is settled by this, in C
         message = message.model_dump(mode="json")
     for path, value in _texts(message):
-        if (control := bidi_control(value)) is not None:
-            raise Refused(path or "body", "no_bidi_controls", control, INVALID)
+        if (wrong := misread(value)) is not None:
+            raise Refused(path or "body", *wrong, INVALID)
 
 
 def admits_texts_showing_something(message: BaseModel, *, written: str | None = None) -> None:

@@ -106,8 +106,8 @@ def validate(op: Operation[M], state: DraftState, message: M, now: datetime, req
 def admit(op: Operation[M], state: DraftState | None, message: M, request_id: str | None = None) -> None:
     """What only new input must meet, asked by the update's validator alone: no API token's secret in it nor in its
     request ID (`admissions.admits_no_secret`: a refused update leaves no trace in Temporal's history, where its ID would
-    stand in clear), a request ID of at most 200 characters (`admissions.admits_request_id`), no bidirectional control in
-    its texts (`admissions.admits_no_bidi_controls`), no text that shows nothing
+    stand in clear), a request ID of at most 200 characters (`admissions.admits_request_id`), no bidirectional control nor line separator in
+    its texts (`admissions.admits_nothing_misread`), no text that shows nothing
     (`admissions.admits_texts_showing_something`), no date before a programme change at its stage
     (`admissions.admits_after_programme_change`), and the operation's own (`Operation.admits`); with no state (the rulebook
     not pinned yet), a body that is one agency under its own code (`admissions.admits_body_code`), which `validate` asks
@@ -115,7 +115,7 @@ def admit(op: Operation[M], state: DraftState | None, message: M, request_id: st
     written = message.model_dump_json()  # one JSON for the checks of its texts, on every update's path
     admissions.admits_no_secret(message, request_id, written=written)
     admissions.admits_request_id(request_id)
-    admissions.admits_no_bidi_controls(message, written=written)
+    admissions.admits_nothing_misread(message, written=written)
     admissions.admits_texts_showing_something(message, written=written)
     if state is None:
         admissions.admits_body_code(message)  # else asked by `validate` after the stage's rules
