@@ -20,7 +20,7 @@ from schemas.bounds import MAX_ERRORS, over_bounds
 from schemas.messages import MAX_MESSAGE_BYTES
 from schemas.refusal import Refused, beyond_json_limits, described, finite, with_nearest_fields, without_echoes
 from schemas.text import lone_surrogate_in_key
-from workflows.admissions import admits_nothing_misread, admits_no_secret
+from workflows.admissions import admits_no_secret, admits_nothing_misread
 
 M = TypeVar("M", bound=BaseModel)
 
