@@ -33,3 +33,21 @@ def test_the_same_notes_in_other_words_read_in_vietnamese(event, label):
     said = note_of(event, label, "vi", lambda d: f"{d:%d/%m/%Y}")
     # As "calendar changed: the cut-off ahead is now ..." and "deferred; aimed at session ..." read alone.
     assert "the cut-off ahead is now" not in said and "aimed at session" not in said, said
+
+
+@pytest.mark.parametrize(("label", "vi"), [
+    ("withdrawn from the programme", "rút khỏi chương trình"),
+    ("added to the programme", "bổ sung vào chương trình"),
+    ("moved to the SHORTENED procedure", "chuyển sang trình tự rút gọn (SHORTENED)"),
+    ("ONE_SESSION -> TWO_SESSIONS", "chuyển từ quy trình một kỳ họp (ONE_SESSION) sang quy trình hai kỳ họp (TWO_SESSIONS)"),
+    ("moved to the SPECIAL procedure; aimed at session 16-3 (opens 2027-10-20)",
+     "chuyển sang trình tự, thủ tục đặc biệt (SPECIAL); trình kỳ họp 16-3 (khai mạc ngày 20/10/2027)"),
+])
+def test_every_kind_of_programme_change_reads_in_vietnamese_and_as_written_in_english(label, vi):
+    """Found by an inspector's audit: a withdrawal from the programme, an addition to it, a move to the shortened or
+    special procedure and a switch of sessions stood in English on the Vietnamese board, where a deferral's note read in
+    Vietnamese (`draft.apply_programme_change` writes them)."""
+    from web.render import note_of
+
+    assert note_of(EventKind.PROGRAMME_CHANGED, label, "vi", lambda d: f"{d:%d/%m/%Y}") == vi
+    assert note_of(EventKind.PROGRAMME_CHANGED, label, "en", str) == label.replace("(opens ", "(opens on ")

@@ -1,10 +1,10 @@
-"""What each kind of audit event, each level of the escalation ladder, each kind of dossier document and of consultation round is called on the
-pages: English here (the catalogue's message IDs), Vietnamese in `locales/vi/LC_MESSAGES/legis.po`. The code
+"""What each kind of audit event, each level of the escalation ladder, each kind of dossier document and of consultation round,
+each programme track and session procedure is called on the pages: English here (the catalogue's message IDs), Vietnamese in `locales/vi/LC_MESSAGES/legis.po`. The code
 (`schemas.enums.EventKind`, `EscalationLevel`, `DocumentKind`) is shown beside its name on the board."""
 
 from __future__ import annotations
 
-from schemas.enums import ConsultationKind, DocumentKind, EscalationLevel, EventKind
+from schemas.enums import ConsultationKind, DocumentKind, EscalationLevel, EventKind, ProgrammeTrack, SessionProcedure
 
 EVENT_NAMES = {
     EventKind.SUBMITTED: "Draft opened",
@@ -78,4 +78,17 @@ ROUND_NAMES = {
     ConsultationKind.SOCIAL_CRITIQUE: "Social critique of the Viet Nam Fatherland Front",
     ConsultationKind.NA_DELEGATIONS: "Opinions of the National Assembly delegations",
     ConsultationKind.PUBLIC_POSTING: "Public consultation",
+}
+
+# How the programme schedules a draft, and over how many sessions the Assembly takes it, as a programme change's note
+# names them (LAW_2025 Arts. 51 and 52; LAW_2015 Art. 76).
+TRACK_NAMES = {
+    ProgrammeTrack.REGULAR: "the regular procedure",
+    ProgrammeTrack.SHORTENED: "the shortened procedure",
+    ProgrammeTrack.SPECIAL: "the special procedure",
+}
+PROCEDURE_NAMES = {
+    SessionProcedure.ONE_SESSION: "one session",
+    SessionProcedure.TWO_SESSIONS: "two sessions",
+    SessionProcedure.THREE_SESSIONS: "three sessions",
 }

@@ -24,11 +24,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.permissions import reads_reports
-from schemas.enums import BODY_CODES, Actor, ConsultationKind, DocumentKind, EscalationLevel, EventKind, Stage
+from schemas.enums import BODY_CODES, Actor, ConsultationKind, DocumentKind, EscalationLevel, EventKind, ProgrammeTrack, SessionProcedure, Stage
 from schemas.redaction import tokens_redacted
 from schemas.time import VIETNAM, in_hanoi
 from web.actor_names import actor_name, outcome_name, role_name
-from web.event_names import DOCUMENT_NAMES, EVENT_NAMES, LEVEL_NAMES, ROUND_NAMES
+from web.event_names import DOCUMENT_NAMES, EVENT_NAMES, LEVEL_NAMES, PROCEDURE_NAMES, ROUND_NAMES, TRACK_NAMES
 from web.marks import FINAL_NAMES, stage_name_vi
 
 LANGUAGES = ("vi", "en")
@@ -229,6 +229,11 @@ _AIMED = tuple((re.compile(rf"aimed at session (?P<session>\S+) \(opens (?P<open
                 f"aimed at session %(session)s (opens on %(opens)s){said}") for asked, said in (("", ""), (rf" \(the request said (?P<asked>{_DAY})\)", " (the request said %(asked)s)")))
 _PARTS = {
     EventKind.PROGRAMME_CHANGED: (
+        # (found by an inspector's audit: the notes of these four kinds of change stood in English on the Vietnamese board)
+        (re.compile("withdrawn from the programme"), "withdrawn from the programme"),
+        (re.compile("added to the programme"), "added to the programme"),
+        (re.compile(r"moved to the (?P<track>[A-Z_]+) procedure"), "moved to the %(track)s procedure"),
+        (re.compile(r"(?P<was_procedure>[A-Z_]+) -> (?P<procedure>[A-Z_]+)"), "%(was_procedure)s -> %(procedure)s"),
         (re.compile("deferred"), "deferred"),
         (re.compile("brought to an extraordinary session"), "brought to an extraordinary session"),
         (re.compile(rf"the date (?P<approved>{_DAY}) approved by (?P<by>[A-Z_]+) lapses with the programme change"),
@@ -286,13 +291,17 @@ def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
 
 
 def _named(key: str, code: str, catalogue: NullTranslations) -> str | None:
-    """A round's kind, a stage or a consultee a note names by its code, named in the catalogue's language with the code
+    """A round's kind, a stage, a programme track, a session procedure or a consultee a note names by its code, named in the catalogue's language with the code
     beside it, as the page names them elsewhere (found by a breaker: "PUBLIC_POSTING", "bước WITHDRAWN" on a Vietnamese
     page); None for another key or a code it does not know."""
     if key == "kind" and code in ConsultationKind.__members__:
         return f"{catalogue.gettext(ROUND_NAMES[ConsultationKind(code)])} ({code})"
     if key in ("stage", "was_stage") and code in Stage.__members__:
         return f"{stage_name_vi(None, code) or catalogue.gettext(FINAL_NAMES[Stage(code)])} ({code})"
+    if key == "track" and code in ProgrammeTrack.__members__:
+        return f"{catalogue.gettext(TRACK_NAMES[ProgrammeTrack(code)])} ({code})"
+    if key in ("procedure", "was_procedure") and code in SessionProcedure.__members__:
+        return f"{catalogue.gettext(PROCEDURE_NAMES[SessionProcedure(code)])} ({code})"
     if key == "agency":
         return catalogue.gettext("the public") if code == "PUBLIC" else f"{name} ({code})" if (name := actor_name(code, catalogue)) else None
     return None
