@@ -70,7 +70,7 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
     if wants_json():
         # Each entry as the API gives it; beside them, by `seq`, the alarms raised before the decision ending their stage was
         # entered, with that decision's day (found by a re-check: the table said it, the JSON did not).
-        emit_json(plain(view) | {"raised_before_stage_ended": {str(seq): day for seq, day in superseded.items()}})
+        emit_json(plain(view.model_copy(update={"raised_before_stage_ended": superseded})))
         return
     shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
                   "deadline after", "note")

@@ -205,6 +205,12 @@ class HistoryView(View):
     submission_id: str
     entries: tuple[HistoryEntry, ...]
     first_seq: int = Field(default=1, description="the workflow keeps the latest events only; the audit trail holds all")
+    # Left out when none, as `next_after` (every answer of the workflow's `history` query).
+    raised_before_stage_ended: dict[int, date] = Field(
+        default_factory=dict, exclude_if=lambda raised: not raised, max_length=1000,
+        description="the alarms among these entries (WARNING, DEADLINE_PASSED, ESCALATION, by `seq`) raised before the decision "
+                    "ending their stage was entered, which is dated on or before their day: that decision's day (Ha Noi). The "
+                    "stage had ended by then; absent when there is none")
     # Left out when none (every page the workflow's `history` query answers), so that an API of an earlier release reads it.
     next_after: int | None = Field(default=None, exclude_if=lambda after: after is None,
                                    description="a page of the audit trail with more after it: pass this as `after` for the next "

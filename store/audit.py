@@ -146,6 +146,20 @@ async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, li
 ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
 
 
+async def raised_before_stage_ended(pool: asyncpg.Pool, submission_id: str, entries: Sequence[HistoryEntry]) -> dict[int, date]:
+    """`ended_before_raised` of the alarms among `entries` (a page of the trail), against the dated decisions ending their
+    stages after the first of them, wherever those stand: on a later page too (found by an inspector's audit: the API's
+    history said nothing of it)."""
+    alarms = [e for e in entries if e.event in ALARMS]
+    if not alarms:
+        return {}
+    rows = await pool.fetch(
+        f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND seq > $2 AND event = 'DECISION' AND occurred_on IS NOT NULL "
+        "AND to_stage IS NOT NULL AND to_stage <> stage AND stage = ANY($3::text[]) ORDER BY seq LIMIT $4",
+        submission_id, alarms[0].seq, sorted({a.stage.value for a in alarms}), PAGE)
+    return ended_before_raised([*alarms, *(_entry(row) for row in rows)])
+
+
 def ended_before_raised(entries: Sequence[HistoryEntry]) -> dict[int, date]:
     """The alarms (by `seq`) raised while the draft did not yet know that their stage had ended: a decision leaving the
     stage, entered afterwards, dated (`occurred_on`) on or before the alarm's day; each with that decision's day (Ha

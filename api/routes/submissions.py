@@ -136,9 +136,13 @@ async def read_status(submission_id: SubmissionId, who: Authenticated, http: Req
 async def read_history(submission_id: SubmissionId, who: Authenticated, http: Request, response: Response,
                        after: Annotated[int, Query(ge=0, le=2**31 - 1, description="events after this sequence number")] = 0) -> HistoryView:
     """Every event from the audit trail, in order: who did what, in what role, when. A page holds at most 1,000 events
-    and about 1 MB of them; `next_after` (and the `Link` header's `next`) gives the `after` of the next page."""
+    and about 1 MB of them; `next_after` (and the `Link` header's `next`) gives the `after` of the next page.
+    `raised_before_stage_ended` names the page's alarms raised before a decision ending their stage, dated on or before
+    their day, was entered, with that decision's day."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
-    page = await database(audit.history(http.app.state.pool, submission_id, after=after, budget=audit.PAGE_BYTES))
+    pool = http.app.state.pool
+    page = await database(audit.history(pool, submission_id, after=after, budget=audit.PAGE_BYTES))
+    page = page.model_copy(update={"raised_before_stage_ended": await database(audit.raised_before_stage_ended(pool, submission_id, page.entries))})
     link_after(http, response, page.next_after)
     return permissions.history_for(who, page, view)
 
