@@ -19,7 +19,7 @@ from workflows.codec import KeyRing
 
 T = TypeVar("T")
 
-SCHEMA_REVISION = "deliverytroublev33"
+SCHEMA_REVISION = "senderkeyv34"
 # The payload keys a migration that seals data reads (secretsv15 seals the webhook secrets); set by `migrate`.
 MIGRATION_KEYS: ContextVar[KeyRing | None] = ContextVar("migration_keys", default=None)
 

@@ -46,10 +46,11 @@ limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 PROBES = frozenset({"/healthz", "/readyz"})
 
 
-def over(limit: RateLimitItem, what: str = "requests") -> str:
-    """A limit in words: "more than 5 requests per minute", "more than 10 comments per 2 hours"."""
+def over(limit: RateLimitItem, what: str = "request") -> str:
+    """A limit in words: "more than 5 requests per minute", "more than 1 comment per day", "more than 10 comments per 2
+    hours" (`what` in the singular)."""
     unit = limit.GRANULARITY.name
-    return f"more than {limit.amount} {what} per {unit if limit.multiples == 1 else f'{limit.multiples} {unit}s'}"
+    return f"more than {limit.amount} {what}{'' if limit.amount == 1 else 's'} per {unit if limit.multiples == 1 else f'{limit.multiples} {unit}s'}"
 
 
 async def retry_after(limited: RateLimiter, item: RateLimitItem, *identifiers: str) -> dict[str, str]:

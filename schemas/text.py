@@ -21,11 +21,13 @@ from pydantic_core import PydanticCustomError
 
 # Characters of category Cf (format): zero-width space and joiners, byte-order mark, direction marks.
 _INVISIBLE = "Cf"
-# What shows nothing on its own: spaces, format characters, and combining marks with no letter to sit on.
-_SHOWS_NOTHING = frozenset({"Cf", "Mn", "Mc", "Me"})
+# What shows nothing on its own: spaces, format characters, combining marks with no letter to sit on, and code points no
+# character is assigned to (a browser draws them nothing wide: found by the public's trial, a comment of U+2065 taken).
+_SHOWS_NOTHING = frozenset({"Cf", "Mn", "Mc", "Me", "Cn"})
 # Letters and symbols that are drawn blank (found by a breaker: an explanation of Hangul fillers or a blank Braille
-# pattern was published as the reason): the Hangul fillers, the Braille pattern with no dots, the null notehead.
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
+# pattern was published as the reason): the Hangul fillers, the Braille pattern with no dots, the null notehead, and the
+# object replacement character, which stands for an object the text does not hold (the public's trial).
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159\ufffc")
 # The explicit embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder the text around them,
 # so that a reader sees another order than the one written. The marks (U+200E, U+200F, U+061C) reorder nothing but the
 # punctuation beside them, and mixed Latin and Arabic or Hebrew text needs them: kept.

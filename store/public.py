@@ -36,6 +36,7 @@ from schemas.public import (
 from schemas.refusal import RefusalKind, Refused
 from store import audit, held, registry
 from store.intake import Incoming, take_many
+from workflows.codec import KeyRing
 from workflows.sessions import last_day_of
 
 # Answers a page of them holds at most (one per article group, or per single comment answered alone; each explanation up to
@@ -43,10 +44,12 @@ from workflows.sessions import last_day_of
 ANSWERS_PER_PAGE = 50
 
 
-async def sender_key(db: asyncpg.Pool | asyncpg.Connection) -> bytes:
-    """The key of the senders' hashes, made by the first process that asks (the same for every API process)."""
-    await db.execute("INSERT INTO public_sender_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING", secrets.token_bytes(32))
-    return await db.fetchval("SELECT key FROM public_sender_key WHERE id = 1")
+def sender_key(ring: KeyRing | None) -> bytes:
+    """The key of the senders' hashes: derived from the payload keys (`KeyRing.derived`), which every API process holds
+    and no database does, so that the fingerprints PostgreSQL keeps do not give back an address to whoever reads it (found
+    by the public's trial: the key stood in the same database, and trying the addresses of a /24 found a commenter's at
+    once). Without payload keys (a client that seals nothing), a key of this process alone."""
+    return ring.derived(b"legis public senders") if ring is not None else secrets.token_bytes(32)
 
 
 def sender_hash(key: bytes, address: str, browser: str | None = None) -> bytes:
@@ -300,10 +303,11 @@ PUBLIC_LIST_PAGE = 200
 
 @dataclass(frozen=True)
 class ListedAfter:
-    """Where a page of the public list ends: the last round's place in its order (closed, closing, submission, round)."""
+    """Where a page of the public list ends: the last round's place in its order (closed, the instant it closed or closes,
+    submission, round)."""
 
     closed: bool
-    closes_at: datetime
+    ends_at: datetime
     submission_id: str
     round_id: str
 
@@ -315,13 +319,17 @@ async def public_rounds(db: asyncpg.Pool | asyncpg.Connection, *, after: ListedA
     from the list). A page starts after the place the last one ended, not after a count: a round that closes meanwhile
     moves on among the closed, and no other is passed over (found by a breaker: an offset skipped the round it passed)."""
     # Open ones first by the same test as each round's `closed` (found by a breaker: a withdrawn draft's round among the open).
-    place = (after.closed, after.closes_at, after.submission_id, after.round_id) if after else (None, None, None, None)
+    # The closed ones by when they closed, early or at their window's end (found by the public's trial: a round closed early
+    # five days ago was listed before one closed yesterday).
+    place = (after.closed, after.ends_at, after.submission_id, after.round_id) if after else (None, None, None, None)
     rows = await db.fetch(
-        f"SELECT * FROM ({_ROUNDS}) listed WHERE $1::boolean IS NULL OR closed > $1 OR closed = $1 AND (closes_at < $2 OR closes_at = $2 "
-        "AND (submission_id, round_id) > ($3::text, $4::text)) ORDER BY closed, closes_at DESC, submission_id, round_id LIMIT $5", *place, limit + 1)
+        f"SELECT * FROM (SELECT *, coalesce(closed_early_at, closes_at) AS ends_at FROM ({_ROUNDS}) rounds) listed "
+        "WHERE $1::boolean IS NULL OR closed > $1 OR closed = $1 AND (ends_at < $2 OR ends_at = $2 "
+        "AND (submission_id, round_id) > ($3::text, $4::text)) ORDER BY closed, ends_at DESC, submission_id, round_id LIMIT $5", *place, limit + 1)
     more, rows = len(rows) > limit, rows[:limit]
     counts = await comment_counts(db, [(row["submission_id"], row["round_id"]) for row in rows])
-    return [PublicRound(**dict(row), comments=counts[(row["submission_id"], row["round_id"])]) for row in rows], more
+    return [PublicRound(**{k: v for k, v in row.items() if k != "ends_at"}, comments=counts[(row["submission_id"], row["round_id"])])
+            for row in rows], more
 
 
 async def published_documents(pool: asyncpg.Pool, submission_id: str, *, posted_at: datetime) -> tuple[DocumentRef, ...]:

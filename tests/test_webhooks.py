@@ -235,7 +235,7 @@ async def test_the_migration_seals_the_secrets_kept_in_clear_before(pg_server, p
             "INSERT INTO subscribers (agency_code, url, secret) VALUES ('BGDDT', 'https://hooks.example/x', 'old-clear-secret') RETURNING id")
         with pytest.raises(KeyRingError, match="1 webhook secrets are to be sealed"):
             await migrate(url)
-        assert await migrate(url, TEST_KEYS) == ["secretsv15", "runseqv16", "endedv17", "happenedv18", "idcasev19", "stagedeadlinev20", "titlefoldv21", "roundcommentsv22", "countedv23", "answerpagesv24", "updateidsv25", "roundfingerprintv26", "unansweredv27", "keyscopev28", "adoptedatv29", "lawkindv30", "refusalclassifiedv31", "tokenkeysv32", "deliverytroublev33"]
+        assert await migrate(url, TEST_KEYS) == ["secretsv15", "runseqv16", "endedv17", "happenedv18", "idcasev19", "stagedeadlinev20", "titlefoldv21", "roundcommentsv22", "countedv23", "answerpagesv24", "updateidsv25", "roundfingerprintv26", "unansweredv27", "keyscopev28", "adoptedatv29", "lawkindv30", "refusalclassifiedv31", "tokenkeysv32", "deliverytroublev33", "senderkeyv34"]
         assert "old-clear-secret" not in str(dict(await connection.fetchrow("SELECT * FROM subscribers")))
         _, signing = await subscribers.signing_secrets(connection, TEST_KEYS, subscriber_id)
         assert signing == ["whsec_" + base64.b64encode(b"old-clear-secret").decode()]

@@ -13,24 +13,19 @@ callers send a bearer token, or no cookie at all (the public comment route).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import re
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from asgi_csrf import asgi_csrf
-from fastapi_problem.error import Problem
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.deps import database
 from api.plumbing import UNCOMPRESSED, WHOLE_BODY, disconnected, uncompressed
-from api.problems import problem
-from schemas.refusal import RefusalKind, Refused
-from store import public
+from api.senders import senders_key
 from web.render import gettext, noted, page
 
 PROTECTED = ("/board", "/public")
@@ -41,8 +36,6 @@ CODEC_FORMS = ("/codec", "/codec/sign-in", "/codec/sign-out")
 # 405 with `Allow` (found by a new user: `PUT /public` was told its form had expired).
 FORM_METHODS = frozenset({"GET", "HEAD", "POST"})
 COOKIE = "csrftoken"
-# The wait for the forms' key, as `api.deps.database` bounds every call to PostgreSQL.
-DATABASE_SECONDS = 10.0
 _OUTER = "legis.outer_scope"
 
 
@@ -112,12 +105,11 @@ def _urlencoded(scope: Scope) -> bool:
 
 
 class PageForms:
-    """CSRF protection for the pages' forms, built on the first page request (its key is read from the database)."""
+    """CSRF protection for the pages' forms, its signing key derived from the senders' key (`api.senders.senders_key`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._protected: ASGIApp | None = None
-        self._building = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or not has_forms(scope["path"]) or scope["method"] not in FORM_METHODS
@@ -142,33 +134,10 @@ class PageForms:
                 await refused(Request(scope), 415, [{"field": field, "rule": rule, "message": message}])(scope, disconnected, send)
                 return
         if self._protected is None:
-            try:
-                await self._build(scope)
-            except Problem as unavailable:
-                from web.refusals import of_problem, refused
-
-                status, problems, headers = of_problem(unavailable)
-                await refused(Request(scope), status, problems, headers)(scope, disconnected, send)
-                return
+            key = senders_key(scope["app"])
+            self._protected = asgi_csrf(self._routed, cookie_name=COOKIE, signing_secret=hmac.new(key, b"csrf-forms", hashlib.sha256).hexdigest(),
+                                        always_protect=_Prefixes(), cookie_samesite="Strict", send_csrf_failed=_refused)
         await self._protected({**scope, _OUTER: scope}, receive, send)
-
-    async def _build(self, scope: Scope) -> None:
-        """The key is read from PostgreSQL within the database's bound, and so is the wait for another request reading it:
-        found by a breaker, the first page asked while PostgreSQL was down answered 500, and while it answered nothing every
-        page hung, waiting on this lock."""
-        try:
-            async with asyncio.timeout(DATABASE_SECONDS):
-                await self._building.acquire()
-        except TimeoutError:
-            raise problem(Refused("database", "database_unavailable", "the database does not answer (reading the forms' key)",
-                                  RefusalKind.BUSY)) from None
-        try:
-            if self._protected is None:
-                key = await database(public.sender_key(scope["app"].state.pool), seconds=DATABASE_SECONDS)
-                self._protected = asgi_csrf(self._routed, cookie_name=COOKIE, signing_secret=hmac.new(key, b"csrf-forms", hashlib.sha256).hexdigest(),
-                                            always_protect=_Prefixes(), cookie_samesite="Strict", send_csrf_failed=_refused)
-        finally:
-            self._building.release()
 
     async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         # asgi-csrf hands on a copy of the request's scope: what routing adds to it goes back to the original, where the

@@ -226,7 +226,10 @@ def explain(request: Request, problems: list[dict[str, Any]], *, public: bool | 
             text, sentence = message, None
         # The project's own rules name what refused (the documents missing, the rounds still open): said after the sentence,
         # for officials; a citizen on a public page in Vietnamese reads the sentence alone, not the rule's English words.
-        detail = message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) and (label or not public) else None
+        # A service down is the operators' to mend: its words (the error's type, a setting, an Idempotency-Key to send) are theirs,
+        # not a citizen's (found by the public's trial, on the English page).
+        detail = (message if sentence and message and rule not in PYDANTIC_RULES and (english or not public) and (label or not public)
+                  and not (public and problem.get("status") == 503) else None)
         # A parameter of a public page's address is named as the address (found by a re-check: a citizen read `cursor`).
         # A field of a public form's body the form does not have (found by the public's trial: an `email` added by a browser's
         # autofill was named as the page's address) is named as sent.
@@ -268,6 +271,8 @@ def of_problem(problem: Problem) -> tuple[int, list[dict[str, Any]], dict[str, s
     headers = dict(problem.headers or {})
     if (seconds := headers.get("Retry-After", "")).isdigit():
         found = [p | {"ctx": {"retry_after": int(seconds)}} if p.get("rule") == "rate_limited" else p for p in found]
+    if problem.status == 503:  # a service down, whose words `explain` keeps from the public
+        found = [p | {"status": 503} for p in found]
     return problem.status or 409, found, headers
 
 

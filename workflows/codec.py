@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from typing import Any, Self, TypeVar
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ValidationError
 from temporalio import workflow
 from temporalio.api.common.v1 import Payload
@@ -133,6 +135,11 @@ class KeyRing:
             return AESGCM(self._keys[key_id])
         except KeyError:
             raise KeyRingError(f"sealed with key {key_id}, which is not configured (keys: {', '.join(self.ids)})") from None
+
+    def derived(self, purpose: bytes) -> bytes:
+        """32 bytes for `purpose`, derived from the current key (HKDF-SHA256): a key no database holds, which changes
+        with the current key."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(self._keys[self.current])
 
     def seal(self, plain: bytes, bound: bytes) -> tuple[str, bytes]:
         """`plain` sealed with the current key, authenticated with `bound` (the AES-GCM associated data): the key's ID,

@@ -24,6 +24,7 @@ from api.examples import examples
 from api.idempotency import answer_once, key_scope
 from api.plumbing import Router, over, retry_after
 from api.problems import from_draft, problem
+from api.senders import client_address, senders_key
 from schemas.messages import ROUND_ID, SUBMISSION_ID, DocumentRef, RoundId, SubmissionId
 from schemas.public import (
     MAX_ARTICLE,
@@ -90,26 +91,22 @@ class PublicRoundView(PublicRoundListed):
 
 
 async def sender(http: Request, browser: str | None = None) -> bytes:
-    """The keyed hash of the client's address, and of `browser` (the page's form cookie) when given (the key made once
-    and kept by the app)."""
-    key = getattr(http.app.state, "sender_key", None)
-    if key is None:
-        key = http.app.state.sender_key = await database(public.sender_key(http.app.state.pool))
-    return public.sender_hash(key, http.client.host if http.client else "unknown", browser)
+    """The keyed hash of the client's address (`client_address`), and of `browser` (the page's form cookie) when given."""
+    return public.sender_hash(senders_key(http.app), client_address(http), browser)
 
 
 async def check_public_rate(http: Request) -> None:
     limit = getattr(http.app.state, "public_comment_limit", None)
-    address = http.client.host if http.client else "unknown"
+    address = client_address(http)
     if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
-        raise problem(Refused("request", "rate_limited", f"{over(limit, 'comments')} from one client: wait and send again", RefusalKind.BUSY),
+        raise problem(Refused("request", "rate_limited", f"{over(limit, 'comment')} from one client: wait and send again", RefusalKind.BUSY),
                       headers=await retry_after(comment_limiter, limit, "public-comment", address))
 
 
 async def _uncounted(http: Request) -> None:
     """Gives back the sender's comment counted by `check_public_rate` (a fixed window's counter, one less)."""
     if (limit := getattr(http.app.state, "public_comment_limit", None)) is not None:
-        await comment_limiter.storage.decr(limit.key_for("public-comment", http.client.host if http.client else "unknown"))
+        await comment_limiter.storage.decr(limit.key_for("public-comment", client_address(http)))
 
 
 # What a comment holds that the database alone can check (the posted draft's articles): refused, it is not counted against
@@ -196,7 +193,7 @@ class RoundListParams(CursorParams):
     size: int = Query(public.PUBLIC_LIST_PAGE, ge=1, le=public.PUBLIC_LIST_PAGE, description="Page size")
 
 
-# A public list's cursor: where its last page ended (`store.public.ListedAfter`): closed or not, the closing instant in
+# A public list's cursor: where its last page ended (`store.public.ListedAfter`): closed or not, the instant it closed or closes, in
 # microseconds since 1970 (UTC), the submission and round IDs, apart by ':', which no ID holds.
 _PLACE = re.compile(rf"([01]):([0-9]{{1,17}}):({SUBMISSION_ID.strip('^$')}):({ROUND_ID.strip('^$')})")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -215,7 +212,7 @@ def rounds_cursor(params: CursorParams, rounds: list[public.PublicRound], more: 
     if not more or not rounds:
         return None
     last = rounds[-1]
-    micros = (last.closes_at - _EPOCH) // timedelta(microseconds=1)
+    micros = ((last.closed_early_at or last.closes_at) - _EPOCH) // timedelta(microseconds=1)
     return params.encode_cursor(f"{int(last.closed)}:{micros}:{last.submission_id}:{last.round_id}")
 
 
