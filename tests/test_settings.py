@@ -113,3 +113,12 @@ def test_well_formed_settings_are_taken(monkeypatch, variable, value):
     # "none" for a rate (no limit) was refused from the environment until the trial's fix: the type took no None.
     monkeypatch.setenv(variable, value)
     assert getattr(Settings(), variable.removeprefix("LEGIS_").lower()) == (None if value == "none" else value)
+
+
+@pytest.mark.parametrize("keys", ["k1", "k1:not-base64!", "k1:" + "QUFB" * 4])
+def test_malformed_payload_keys_are_refused_by_the_rule_the_readme_names(monkeypatch, keys):
+    """Found by an operator's trial: clear words, under pydantic's `value_error`."""
+    monkeypatch.setenv("LEGIS_ENCRYPTION_KEYS", keys)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert (refused.value.errors()[0]["type"], refused.value.errors()[0]["loc"]) == ("encryption_keys_configured", ("encryption_keys",))

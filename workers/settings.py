@@ -230,7 +230,10 @@ class Settings(BaseSettings):
     @classmethod
     def _keys_parse(cls, keys: SecretStr | None) -> SecretStr | None:
         if keys is not None:
-            KeyRing.parse(keys.get_secret_value())
+            try:
+                KeyRing.parse(keys.get_secret_value())
+            except KeyRingError as malformed:  # the rule the README names (found by an operator's trial: `value_error`)
+                raise invalid("encryption_keys_configured", str(malformed)) from None
         return keys
 
     @field_validator("webhook_allowed_hosts", mode="before")
@@ -351,13 +354,15 @@ def metrics_runtime(settings: Settings, service: str) -> Runtime | None:
     if settings.metrics_port is None:
         Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=core_logging())), error_if_already_set=False)
         return None
-    prometheus = PrometheusConfig(bind_address=f"{settings.http_host}:{settings.metrics_port}", counters_total_suffix=True, unit_suffix=True,
+    # A socket address as Rust writes it: an IPv6 host in brackets (found by an operator's trial: `:::9464` was refused).
+    host = f"[{settings.http_host}]" if ":" in settings.http_host else settings.http_host
+    prometheus = PrometheusConfig(bind_address=f"{host}:{settings.metrics_port}", counters_total_suffix=True, unit_suffix=True,
                                   durations_as_seconds=True)
     try:
         return Runtime(telemetry=TelemetryConfig(logging=core_logging(), metrics=prometheus, global_tags={"service_name": service},
                                                  attach_service_name=False))
     except ValueError as unbound:
-        named = f"{settings.http_host}:{settings.metrics_port} (LEGIS_METRICS_PORT, the metrics): {unbound}"
+        named = f"{host}:{settings.metrics_port} (LEGIS_METRICS_PORT, the metrics): {unbound}"
         if "Address already in use" in str(unbound):  # taken by another program: a person frees it (exit 1)
             raise RuntimeError(named) from None
         raise ValueError(named) from None  # an address this host does not have: a setting to correct (exit 2)
