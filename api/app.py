@@ -20,6 +20,7 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 
 from activities import webhooks
+from activities.database import close_pool
 from api import problems
 from api.codec_server import codec_router
 from api.deps import rate
@@ -90,7 +91,7 @@ def create_app(
             try:
                 yield
             finally:
-                await app.state.pool.close()
+                await close_pool(app.state.pool)
         else:
             yield
 

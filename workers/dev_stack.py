@@ -43,7 +43,7 @@ import structlog
 from temporalio.client import Client
 from temporalio.runtime import Runtime
 
-from activities.database import create_pool, migrate
+from activities.database import close_pool, create_pool, migrate
 from api.app import create_app
 from workers import heap
 from workers.dev_guardian import (
@@ -435,7 +435,7 @@ async def run_dev_stack(settings: Settings) -> None:
                         stopped.cancel()
                         log.info("stopping")
                 finally:
-                    await pool.close()
+                    await close_pool(pool)
                     tracing.close()
     # The last line of a clean stop, after the servers' own, so that a log that ends does not read as a hang (a trial).
     log.info("legis dev stopped", data_dir=str(settings.data_dir))

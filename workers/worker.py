@@ -21,7 +21,7 @@ from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities
-from activities.database import create_pool, migrate
+from activities.database import close_pool, create_pool, migrate
 from activities.destinations import AllowedHosts
 from activities.public import PublicActivities
 from activities.round_comments import RoundCommentActivities
@@ -179,7 +179,7 @@ async def run_worker(settings: Settings) -> None:
             await stop.wait()
             log.info("stopping: in-flight activities get 10 s")
     finally:
-        await pool.close()
+        await close_pool(pool)
         tracing.close()
     # The last line of a clean stop, so that a log that ends does not read as a hang (found by a trial).
     log.info("worker stopped", task_queue=settings.task_queue)

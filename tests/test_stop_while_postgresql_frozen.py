@@ -1,0 +1,92 @@
+"""Found by an operator's trial: a `legis worker` told to stop (SIGTERM) while PostgreSQL takes connections and
+answers nothing (a partition, frozen storage: SIGSTOP here) does not stop. Its worker shuts down, then `pool.close()`
+waits for the server's answer for as long as the server stays frozen (asyncpg: "Pool.close() is taking over 60
+seconds to complete"); no `worker stopped` line. In the trial a second worker, with audit writes in flight, went on
+taking new attempts of them (attempt 2 to 9) for three and a half minutes after SIGTERM.
+
+README, "Logs, metrics, traces and health": "Shutdown: SIGTERM (or Ctrl-C) stops polling; activities in flight get
+10 s to finish, then are handed back to the server, which retries them on another worker. The log says `stopping`,
+then, last, `worker stopped` once it has." The same README promises that nothing else waits on a frozen PostgreSQL
+longer than about 10 s (probes 3 s, the API 10 s, new connections 10 s)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import TEST_KEY_ENTRY
+from tests.ports import free_port
+from tests.test_api_outages import frozen, own_postgres
+from tests.test_operations import start_worker
+
+# The worker's own grace (10 s) and a loaded machine's margin.
+STOPS_WITHIN = 40
+
+
+@pytest.mark.timeout(240)
+async def test_sigterm_stops_a_worker_while_postgresql_is_frozen(dev_env):
+    async with own_postgres() as (server, _pool):
+        health = free_port()
+        env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+               "LEGIS_DATABASE_URL": server.get_uri(), "LEGIS_TASK_QUEUE": f"ops-{uuid.uuid4().hex[:8]}", "LEGIS_LOG_JSON": "true",
+               "LEGIS_HEALTH_PORT": str(health), "LEGIS_METRICS_PORT": str(free_port())}
+        process, lines = await start_worker(env)
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                # A probe as any orchestrator sends: the pool keeps the connection it used, idle.
+                assert (await http.get(f"http://127.0.0.1:{health}/readyz")).status_code == 200
+            with frozen(Path(server.pgdata)):
+                process.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(process.wait(), STOPS_WITHIN)
+                    stopped = True
+                except TimeoutError:
+                    stopped = False
+                said = [line.get("event") for line in lines[-4:]]
+            assert stopped, f"`legis worker` still runs {STOPS_WITHIN} s after SIGTERM while PostgreSQL is frozen; its last lines: {said}"
+            assert lines[-1].get("event") == "worker stopped", said
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+@pytest.mark.timeout(240)
+async def test_sigterm_stops_the_api_while_postgresql_is_frozen(dev_env):
+    """The same trial on `legis api`: SIGTERM while PostgreSQL was frozen; uvicorn's "Application shutdown complete"
+    came only once PostgreSQL was thawed, 50 s later."""
+    import sys
+
+    legis = str(Path(sys.executable).parent / "legis")
+    async with own_postgres() as (server, _pool):
+        port = free_port()
+        env = {**os.environ, "LEGIS_ENCRYPTION_KEYS": TEST_KEY_ENTRY, "LEGIS_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+               "LEGIS_DATABASE_URL": server.get_uri(), "LEGIS_API_PORT": str(port), "LEGIS_METRICS_PORT": str(free_port())}
+        process = await asyncio.create_subprocess_exec(legis, "api", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            said = b""
+            async with asyncio.timeout(60):
+                while b"Uvicorn running" not in said:
+                    line = await process.stdout.readline()
+                    assert line, said.decode(errors="replace")
+                    said += line
+            async with httpx.AsyncClient(timeout=10) as http:
+                assert (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200
+            with frozen(Path(server.pgdata)):
+                process.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(process.wait(), STOPS_WITHIN)
+                    stopped = True
+                except TimeoutError:
+                    stopped = False
+            assert stopped, f"`legis api` still runs {STOPS_WITHIN} s after SIGTERM while PostgreSQL is frozen"
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
