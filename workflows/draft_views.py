@@ -43,6 +43,7 @@ from workflows.sessions import (
     postponement_conflict,
     registry_cutoffs,
     session_before,
+    session_to_slip_to,
     slips_when_missed,
     statutory_deadline,
 )
@@ -170,12 +171,20 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         keeps = _keeps_place(state, cutoffs)
         # A cut-off of a later stage is missed, and the draft slips, when it reaches that stage.
         when = f" when it reaches {cutoffs.cutoff_stage.value}" if cutoffs.cutoff_stage != state.stage else ""
-        later = any(s.opens_on > state.target.opens_on for s in state.sessions)
+        # A later session whose cut-off has passed too takes nothing (found by a National Assembly Office's trial: its
+        # announcement took away the "none is announced" the warning said).
+        later = (session_to_slip_to(state, now) is not None if cutoffs.cutoff_stage is state.stage
+                 else any(s.opens_on > state.target.opens_on for s in state.sessions))
+        # An extraordinary session keeps a draft on the Government's side only until it opens (the National Assembly
+        # Office's trial: "keeps its place", unqualified, for the six weeks before the opening that slipped it).
+        opening = opened_without(state) if keeps else None
         # An approved date after the cut-off stands until its authority decides again: the draft slips when it passes.
         approved = (state.postponement.deadline if state.postponement is not None and cutoffs.cutoff_stage is state.stage
                     and state.deadline == state.postponement.deadline and state.deadline > cutoffs.cutoff else None)
         found.append(f"the cut-off {cutoffs.cutoff} for {cutoffs.cutoff_stage.value}, counted back from {cutoffs.cutoff_sitting}, has passed: "
-                     + ("the draft keeps its place at the extraordinary session" if keeps else
+                     + (f"the draft keeps its place at the extraordinary session until it opens on {state.target.opens_on}, then slips "
+                        "to the next session announced whose cut-off is ahead" if opening else
+                        "the draft keeps its place at the extraordinary session" if keeps else
                         (f"the approved date {approved} stands until the authority that approved it decides again; the draft slips "
                          f"{_slips_when(state, approved, 'if that date passes too')}, to the next session announced whose cut-off is ahead"
                          if approved and passes_at(approved) > now else
@@ -183,7 +192,7 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
                          f"the approved date {approved} has passed too: the draft slips to the next session announced whose cut-off "
                          "is ahead" if approved else
                          f"the draft slips{when} to the next session announced whose cut-off is ahead")
-                        + ("" if later else " (none is announced yet: legis calendar set-session)")))
+                        + ("" if later or keeps and not opening else " (none is announced yet: legis calendar set-session)")))
     elif (cutoffs.cutoff and cutoffs.cutoff_stage and cutoffs.cutoff_stage is not state.stage and state.deadline is not None
           and state.deadline > cutoffs.cutoff):
         # Found by an integrator: a postponement of appraisal to a date years ahead warned of nothing but that year's rest days.

@@ -1,4 +1,4 @@
-"""A National Assembly Office's trial (s57): a law aimed at an extraordinary session, still awaiting the Government's
+"""A National Assembly Office's trial: a law aimed at an extraordinary session, still awaiting the Government's
 decision when its cut-off (45 days before the opening) passes. `legis status` warns "the cut-off ... has passed: the
 draft keeps its place at the extraordinary session", unqualified, for the six weeks up to the opening; yet at the opening
 the draft slips to the next regular session (README, "The session calendar": a draft still on the Government's side when

@@ -1,4 +1,4 @@
-"""A National Assembly Office's trial (s57): a law awaiting the Government's decision misses its cut-off for 16-2
+"""A National Assembly Office's trial: a law awaiting the Government's decision misses its cut-off for 16-2
 (2027-04-05) while no later session is announced; its status says so: "the draft slips to the next session announced
 whose cut-off is ahead (none is announced yet: legis calendar set-session)". The office then announces 16-3, opening
 2027-06-25, whose own cut-off (2027-05-11) has passed too on the day it is announced (2027-05-15). The draft cannot slip
