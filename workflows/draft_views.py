@@ -33,6 +33,7 @@ from workflows.sessions import (
     awaits_later_session,
     cutoff_ahead,
     deadline_counted,
+    last_sitting_day,
     limit_waits_for_meeting,
     limits,
     meeting_before,
@@ -42,6 +43,7 @@ from workflows.sessions import (
     opening_label,
     postponement_conflict,
     registry_cutoffs,
+    sat_without,
     session_before,
     session_to_slip_to,
     slips_when_missed,
@@ -261,6 +263,10 @@ def warnings(state: DraftState, now: datetime, cutoffs: RegistryCutoffs | None =
         # Found by a re-check: the only meeting called off, the status said nothing of what the ordinance waits for.
         found.append(f"no Standing Committee meeting is announced on or after {local_day(state.stage_since)}, the day the ordinance came "
                      "back, to reconsider it (legis calendar set-meeting)")
+    if (sat := sat_without(state, local_day(now))) is not None:
+        found.append(f"session {sat.code} sat until {last_sitting_day(sat)} with the draft at {state.stage.value}: record what the Assembly "
+                     "decided there with the day it was taken (a carry-over to a later session among them), or have the Standing "
+                     "Committee defer the draft (legis programme, DEFER)")
     if (meeting := adopting_meeting(state)) is not None and local_day(now) > meeting.meets_on:
         # Found by a breaker: a meeting past with no decision recorded was named as the one to come for months.
         found.append(f"the Standing Committee meeting {meeting.code} on {meeting.meets_on}, which adopts or returns the ordinance, has passed "

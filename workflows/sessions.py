@@ -329,6 +329,20 @@ def _on_the_governments_side(state: DraftState) -> bool:
     return Stage.EXAMINATION in ahead and any(stage in SITTING_STAGES for stage in ahead)
 
 
+def sat_without(state: DraftState, day: date) -> TargetSession | None:
+    """The session the draft aims at, where its last phase ended before `day` (Ha Noi) while the draft waited for it on the
+    Assembly's side of its path (at a sitting, or at a stage before one, past the Government's side); None otherwise, and
+    for a session whose phases are not announced, whose end is not known. Nothing moves such a draft by itself: the
+    Assembly's decision is recorded with its day, or the Standing Committee defers the draft (found by a National
+    Assembly Office's trial: a law left at NA_SESSION after its session rose was said to be on track)."""
+    target = state.target
+    if state.stage.is_terminal or state.stage not in state.path or not target.phases or day <= last_sitting_day(target):
+        return None
+    if awaits_later_session(state) or _on_the_governments_side(state):
+        return None
+    return target if any(stage in SITTING_STAGES for stage in state.path[state.path.index(state.stage):]) else None
+
+
 def opening_first(state: DraftState, day: date) -> TargetSession | None:
     """The session whose opening ends the draft's place before `day` (a date approved or asked at its stage) would: its own,
     where the draft is on the Government's side of its path and the session opens on or before `day`, so that what is

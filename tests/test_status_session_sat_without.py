@@ -1,4 +1,4 @@
-"""A National Assembly Office's trial (s57): a session's last phase ends with a law still at the Assembly's stage, no
+"""A National Assembly Office's trial: a session's last phase ends with a law still at the Assembly's stage, no
 vote, no carry-over, no deferral recorded. The draft keeps aiming at a session that has sat, with no deadline and no
 cut-off; `legis status` (and the API's `warnings`, read by scripts) says nothing, and the board marks it on track. Every
 decision at NA_SESSION is then refused `within_session` ("session 16-2 sat until 2027-06-30") unless dated within the
@@ -36,3 +36,12 @@ def test_a_law_left_at_a_session_that_has_sat_is_warned_of(stage):
     # Expected: something tells the office that session 16-2 sat until 2027-06-30 and the draft was not decided there
     # (record the decision with its day, or aim it at a later session by a programme change).
     assert "16-2" in said and "2027-06-30" in said, (view.warnings, view.next_cutoff, view.overdue)
+
+
+def test_nothing_is_said_while_the_session_sits_nor_of_one_whose_end_is_not_known():
+    request = core_request()
+    state = core_state(request, at=Stage.NA_SESSION, sessions=(S2, S3))
+    on_its_last_day = datetime(2027, 6, 30, 17, 0, tzinfo=VIETNAM)
+    assert not any("sat until" in w for w in draft_views.status(state, "w", on_its_last_day).warnings)
+    unphased = core_state(core_request(), at=Stage.NA_SESSION, sessions=(S2.model_copy(update={"phases": ()}), S3))
+    assert not any("sat until" in w for w in draft_views.status(unphased, "w", AFTER_THE_SESSION).warnings)
