@@ -1,8 +1,8 @@
-"""A National Assembly Office's trial (s57): the office announces the year's calendar: the Standing Committee's monthly
+"""A National Assembly Office's trial : the office announces the year's calendar: the Standing Committee's monthly
 meetings (DOMAIN.md: 11 meetings served in 2023) and the two regular sessions. The board's **Sessions ahead** is to show
 "each announced session of the Assembly (regular, extraordinary) and each Standing Committee meeting" with the drafts
 aimed at it (README, "The board and public consultation"), then the drafts aimed at none of them "(a session not on the
-calendar, ...)". It reads the sittings ahead with `store.board.sittings_ahead(..., limit=12)`: with twelve meetings
+calendar, ...)". It reads the sittings ahead with `store.board.sittings_ahead(...)`: with twelve meetings
 announced before it, session 16-3 is not on the page at all, and the drafts aimed at it are listed as aimed at no sitting
 ahead, as if their session were not on the calendar."""
 
