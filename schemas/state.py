@@ -91,6 +91,9 @@ class SeenRequest(BaseModel):
     request_id: str
     digest: str = Field(description="SHA-256 (16 hex digits) of the message, to tell a retry from a reused ID")
     receipt: Receipt
+    # Left out when none (as a state of an earlier release carries it), so that a worker of an earlier release reads it.
+    update_id: str | None = Field(default=None, exclude_if=lambda given: given is None, max_length=300,
+                                  description="the update that applied it, which Temporal may deliver again to the next run")
 
 
 class RoundWatch(BaseModel):

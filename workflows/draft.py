@@ -67,9 +67,10 @@ class Operation(Generic[M]):
 
 
 def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
-            checked: bool = False) -> Applied:
+            checked: bool = False, update_id: str | None = None) -> Applied:
     """Check and apply a message; a request ID seen before returns its first receipt, applying nothing. `checked`: the
-    caller has just had `validate` pass for this very state, message, `now` and request ID, so the check is not repeated."""
+    caller has just had `validate` pass for this very state, message, `now` and request ID, so the check is not repeated.
+    `update_id`: the update that carries it, remembered with the request (`delivered_again`)."""
     seen = remembered(state, request_id)
     if seen is not None:
         check_retry(seen, message)
@@ -88,8 +89,17 @@ def perform(op: Operation[M], state: DraftState, message: M, now: datetime, requ
         classified=s.classified,
     )
     if request_id is not None:
-        s.seen = (*s.seen, SeenRequest(request_id=request_id, digest=digest(message), receipt=receipt))[-REMEMBERED_REQUESTS:]
+        s.seen = (*s.seen, SeenRequest(request_id=request_id, digest=digest(message), receipt=receipt, update_id=update_id))[-REMEMBERED_REQUESTS:]
     return Applied(s, change.effects, receipt)
+
+
+def delivered_again(state: DraftState, request_id: str | None, update_id: str) -> bool:
+    """Whether the request was applied by this very update: Temporal delivers an update that a run completed to the next run
+    again when the run continues as new before its caller has the answer; that caller sent it once, and is answered as it
+    was the first time, not as a duplicate (found by a breaker of a draft's long life: callers of messages sent once were
+    told "already applied")."""
+    seen = remembered(state, request_id)
+    return seen is not None and seen.update_id == update_id
 
 
 def validate(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None) -> None:
@@ -427,12 +437,12 @@ def apply_programme_change(change: Change, programme: ProgrammeChange) -> None:
 
 
 def receive(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
-            checked: bool = False) -> Applied:
+            checked: bool = False, update_id: str | None = None) -> Applied:
     """What an update does: `perform`, then, from the twenty-first generation, raise the alarms it made due now (a stage
     reached past its cut-off: the deadline passed, the slip to the next session), in its receipt, which says where the
     draft stands after both (found by an official's trial: the answer named the session the draft had just slipped from,
     and the cut-off passed, which the tick after it changed)."""
-    applied = perform(op, state, message, now, request_id, checked=checked)
+    applied = perform(op, state, message, now, request_id, checked=checked, update_id=update_id)
     if applied.receipt.duplicate or applied.state.generation < 21:
         return applied
     change = Change(applied.state, now)

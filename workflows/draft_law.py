@@ -181,7 +181,7 @@ class DraftLawWorkflow:
         receipt = await self._perform(draft.OPEN_CONSULTATION, request, rooms=True)
         if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
             await workflow.wait_condition(lambda: request.round_id not in self._starting)
-            return answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id))
+            return self._as_first_told(answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id)))
         start = self._starting[request.round_id]
         try:
             await draft_activities.start_round(start, request.round_id, adopt=self._ready.generation >= 28)
@@ -276,8 +276,15 @@ class DraftLawWorkflow:
         passed, self._passed = self._passed, None
         # Compared item by item, the request ID first; a message and a state are most often the very same objects.
         checked = passed == (self._request_id(), message, self._state, workflow.now())
-        performed = lambda: draft.receive(op, self._ready, message, workflow.now(), self._request_id(), checked=checked)  # noqa: E731
-        return await self._told(answered(performed, classified=self._input.classified))
+        update_id = info.id if (info := workflow.current_update_info()) else None
+        performed = lambda: draft.receive(op, self._ready, message, workflow.now(), self._request_id(), checked=checked,  # noqa: E731
+                                          update_id=update_id)
+        return self._as_first_told(await self._told(answered(performed, classified=self._input.classified)))
+
+    def _as_first_told(self, receipt: Receipt) -> Receipt:
+        if receipt.duplicate and (info := workflow.current_update_info()) and draft.delivered_again(self._ready, self._request_id(), info.id):
+            return receipt.model_copy(update={"duplicate": False})
+        return receipt
 
     async def _told(self, applied: Applied) -> Receipt:  # committed, the rounds told what the core tells them (a new lead, a new end)
         await draft_activities.tell_rounds(self._commit(applied).effects)
