@@ -31,6 +31,7 @@ from schemas.calendar import (
     check_meeting,
     check_not_past,
     check_session_order,
+    check_sessions_apart,
     parse_session_code,
 )
 from schemas.refusal import Refused
@@ -134,6 +135,7 @@ def set_session(
                           "(--phase FIRST:LAST, once for each), or --no-phases to set it without them", field="phase", rule="phases_given")
         _checked(check_not_past, "opens_on", session.opens_on, stored, today, sits_until=session.phases[-1].ends_on if session.phases else None)
         _checked(check_session_order, known, session)
+        _checked(check_sessions_apart, known, session)
         if stored is None:
             _within(len(known), MAX_SESSIONS, "sessions", "remove-session")
         if not accept_missed_cutoffs and session.opens_on < (stored or today):  # moved earlier, or set first while it sits

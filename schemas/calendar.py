@@ -341,6 +341,23 @@ def check_not_past(field: str, day: date, stored: date | None, today: date, *, s
                       f"running draft aimed at it would record its cut-offs as missed.{sitting}", RefusalKind.INVALID)
 
 
+def check_sessions_apart(known: Sequence[TargetSession], session: TargetSession) -> None:
+    """Whether `session` sits apart from the sessions `known` of its legislature: none opens while another sits, by the
+    phases the calendar gives (a session without them has no known last day). Found by a National Assembly Office's trial:
+    16-3 set, by a mistyped day, to open within 16-2's first phase was taken unsaid, and a two-session law to be debated at
+    16-2 was given a revision between the sessions due before 16-2 opened.
+
+    Raises Refused (INVALID) `sessions_apart`, naming the session it would sit with and that session's phases."""
+    for other in known:
+        if other.code == session.code or other.legislature != session.legislature:
+            continue
+        first, then = (other, session) if other.opens_on <= session.opens_on else (session, other)
+        if first.phases and then.opens_on <= first.phases[-1].ends_on:
+            sits = ", ".join(f"{p.starts_on} to {p.ends_on}" for p in first.phases)
+            raise Refused("opens_on", "sessions_apart", f"session {then.code} would open on {then.opens_on}, while session {first.code} sits "
+                          f"({sits}): two sessions of the Assembly do not sit at once", RefusalKind.INVALID)
+
+
 def check_session_order(known: Sequence[TargetSession], session: TargetSession) -> None:
     """Whether `session` may be set beside the sessions `known`: a legislature's regular sessions open in the order of
     their numbers, and so do its extraordinary ones (16-3 after 16-2, 16-E9 after 16-E8).

@@ -76,6 +76,7 @@ SENTENCES = {
     "withdrawal_authority": "Your role may not withdraw this draft.",
     "postponement_authority": "Under the rulebook, your role does not decide a postponement at this stage.",
     "sessions_in_order": "A legislature's sessions open in the order of their numbers: this date puts the session out of order.",
+    "sessions_apart": "Two sessions of the Assembly do not sit at once: this date opens the session while another sits.",
     "before_passage": "The law has been passed: it is promulgated, not withdrawn.",
     "lead_ministry_only": "Only the draft's lead ministry may send this.",
     "examining_committee_only": "Only the committee that leads the draft's examination may send this.",
