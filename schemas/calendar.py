@@ -144,7 +144,7 @@ def parse_session_code(text: str, field: str = "code") -> tuple[int, int, bool]:
     if found is None:
         raise invalid("session_code", f"{text!r} is not a session code: legislature-session, 16-2 for the 2nd session of the 16th "
                       "Assembly, 15-E9 for the 9th extraordinary session of the 15th (kỳ họp bất thường lần thứ 9); numbers from 1 "
-                      "to 99 without leading zeros, E in capitals", field)
+                      "to 99 without leading zeros, an E before an extraordinary session's", field)
     legislature, extraordinary, session = found.groups()
     if (problem := _regular_ordinal_problem(int(legislature), int(session), extraordinary == "E")) is not None:
         raise invalid("regular_session_ordinal", f"{text!r}: {problem}", field)

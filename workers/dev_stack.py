@@ -252,6 +252,7 @@ def data_folder_lock(data_dir: Path) -> Iterator[None]:
             holder = lock.read().strip()
             raise RuntimeError(
                 f"the data folder {data_dir} is already in use by another `legis dev`" + (f" (pid {holder})" if holder else "")
+                + ": stop it, or give this one a data folder of its own (LEGIS_DATA_DIR), and ports of its own"
             ) from None
         lock.seek(0)
         lock.truncate()
