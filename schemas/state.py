@@ -38,7 +38,7 @@ MAX_MEETINGS = 500
 # The slips a stage keeps, its latest: a decision entered afterwards is compared with them (twenty-ninth generation).
 MAX_SLIPS_HERE = 10
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 30
+NEWEST_GENERATION = 31
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -151,7 +151,8 @@ class DraftState(BaseModel):
                             "stage's warnings past when it was entered passed unraised; 27: before an update was applied before the next one's "
                             "validator asked, and a round a reset run opens again was taken as running; 28: before a decision entered afterwards "
                             "aimed a draft again at the session its deadline slipped it from; 29: before a draft short of its session when it "
-                            "opened slipped at the opening; 30: the newest (`workflows.generations`)")
+                            "opened slipped at the opening; 30: before an imported step taken after its stage's cut-off slipped the draft and "
+                            "its SUBMITTED named its lead ministry; 31: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -161,6 +161,14 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                                                                     lambda _, request: slipped_when_it_opened(env, request), next_session(opening))
                         (HISTORIES / f"slipped_when_it_opened{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
                         print(f"recorded slipped_when_it_opened: {len(slipped.events)} events")
+                    if not only or "imported_past_its_cutoff" in only:
+                        from tests.scenario_imported_past_cutoff import imported_past_its_cutoff_request, slipped_as_imported
+
+                        imported = imported_past_its_cutoff_request()
+                        slipped = await record_with_a_session_ahead(env.client, pool, task_queue, imported, slipped_as_imported,
+                                                                    next_session(imported))
+                        (HISTORIES / f"imported_past_its_cutoff{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
+                        print(f"recorded imported_past_its_cutoff: {len(slipped.events)} events")
                     if not only or "reached_past_its_cutoff" in only:
                         at_review = at_review_request()
                         reached = await record_with_a_session_ahead(env.client, pool, task_queue, at_review, reached_past_its_cutoff,

@@ -15,10 +15,8 @@ from workers.dev_stack import data_folder_lock
 
 
 def test_a_data_folder_in_use_is_refused_naming_the_setting_to_change(tmp_path):
-    with data_folder_lock(tmp_path / "data"):
-        with pytest.raises(RuntimeError) as refused:
-            with data_folder_lock(tmp_path / "data"):
-                pass
+    with data_folder_lock(tmp_path / "data"), pytest.raises(RuntimeError) as refused, data_folder_lock(tmp_path / "data"):
+        pass
     message = str(refused.value)
     assert "is already in use by another `legis dev`" in message, message
     assert "LEGIS_DATA_DIR" in message, message

@@ -257,6 +257,26 @@ def admits_decision(state: DraftState | None, decision: Decision) -> None:
                       "withdrawn", CONFLICT)
 
 
+# The Assembly's deputies: at most five hundred (Law 57/2014/QH13 on the Organisation of the National Assembly, Art. 5).
+MAX_DEPUTIES = 500
+
+
+def admits_vote(decision: Decision) -> None:
+    """A vote's total is all the Assembly's deputies, at most `MAX_DEPUTIES`: passing needs more than half of them
+    (Constitution Art. 85), so a total mistyped larger or smaller decides the result (found by an upstream system's trial:
+    600 and 1,000 were taken). Raises Refused `deputies_in_assembly` (INVALID) naming `vote.total_deputies`. New input's
+    alone: the message's own bound, 1,000, stays what a history took."""
+    if decision.vote is not None and decision.vote.total_deputies > MAX_DEPUTIES:
+        raise Refused("vote.total_deputies", "deputies_in_assembly", f"{decision.vote.total_deputies} deputies: the Assembly has at most "
+                      f"{MAX_DEPUTIES} (Law 57/2014/QH13 Art. 5); give all its deputies, not only those present", INVALID)
+
+
+def admits_new_decision(state: DraftState | None, decision: Decision) -> None:
+    """What a decision sent to a draft must meet as new input: `admits_vote`, then `admits_decision`."""
+    admits_vote(decision)
+    admits_decision(state, decision)
+
+
 def admits_point(state: DraftState | None, point: Disagreement) -> None:
     """A new point's ID is not "." nor ".." (as a round's: `admits_round`), nor one raised already in another letter case
     (found by fuzzing: P1 and p1 were two points, which officials read as one), and it names each party once: an agency

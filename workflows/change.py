@@ -413,9 +413,10 @@ def passed_unraised(state: DraftState, now: datetime, *, quiet: bool = False, ra
     return tuple(a.key for a in past)
 
 
-def raise_due(change: Change) -> None:
-    """Raise the alarms due by the change's time; a missed cut-off slips the draft."""
-    s, now, opened = change.state, change.now, sessions.opened_without(change.state)
+def raise_due(change: Change, until: datetime | None = None) -> None:
+    """Raise the alarms due by the change's time (or `until`, earlier: the day a step of a draft entered under way was
+    taken, thirty-first generation), each recorded at the change's time; a missed cut-off slips the draft."""
+    s, now, opened = change.state, until or change.now, sessions.opened_without(change.state)
     for alarm in due_later(s):
         if alarm.at > now or opened is not None and opened < alarm.at:  # its session opened first (thirtieth generation)
             break
@@ -427,7 +428,7 @@ def raise_due(change: Change) -> None:
         # seventeenth, not before its stage began nor before its deadline was set (a draft reaching a stage whose cut-off
         # had passed, or whose cut-off a calendar change put behind it, was late from then).
         fell_due = max(local_day(alarm.at), local_day(s.deadline_since or s.stage_since)) if s.generation >= 17 else local_day(alarm.at)
-        late = s.generation >= 13 and fell_due < local_day(now)
+        late = s.generation >= 13 and fell_due < local_day(change.now)
         occurred_on = fell_due if late else None
         change.record(alarm.event, deadline=s.deadline, label=alarm.label, escalation_level=alarm.level, occurred_on=occurred_on)
         # A label may name the session (a cut-off's), which a classified draft's history withholds: its log says the kind.
@@ -437,7 +438,7 @@ def raise_due(change: Change) -> None:
             return
     if (opened := sessions.opened_without(s)) is not None and opened <= now:  # dated as a late alarm is, not before its stage
         slipped_on = max(local_day(opened), local_day(s.deadline_since or s.stage_since))
-        change.slip(slipped_on if slipped_on < local_day(now) else None, opened=opened)
+        change.slip(slipped_on if slipped_on < local_day(change.now) else None, opened=opened)
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,14 @@
    date the Prime Minister approved after the session's opening kept a draft the Government had not decided aimed at a
    session already sitting, said "keeps the draft's place" until that date (found by a Government Office's trial).
 
+31. A draft entered under way raises, before each step it passed, what time raised before that step's day at the stage it
+   stood at where the stage's cut-off had passed by then, as a draft sent its steps one by one would have: it slips to
+   the next session announced whose cut-off is ahead (`draft.open_draft`, `change.raise_due(until=...)`), where a
+   Government decision dated after its session's cut-off left it aimed at that session (found by a Government Office's
+   trial); its SUBMITTED names its lead ministry as who opened it (found by an inspector's audit: no one was named); and
+   a vote among its steps counts at most the Assembly's 500 deputies (`admissions.admits_vote`, which an update's
+   validator asks of every generation's new input).
+
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
 """
@@ -237,10 +245,11 @@ ENTERED_UNRAISED_PATCH = "warnings-past-at-entry-unraised"
 APPLIED_IN_TURN_PATCH = "updates-applied-in-turn"
 LATE_DECISIONS_AIM_AGAIN_PATCH = "late-decisions-aim-again"
 SLIP_AT_OPENING_PATCH = "slip-when-the-session-opens"
+IMPORTED_AS_SENT_PATCH = "imported-steps-as-if-sent"
 # Not a generation: the shell's renewal drains once the updates of its task are taken (`DraftLawWorkflow.renew_run`).
 RENEW_AFTER_ITS_TASK_PATCH = "renewal-drains-after-its-task"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((30, SLIP_AT_OPENING_PATCH), (29, LATE_DECISIONS_AIM_AGAIN_PATCH), (28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((31, IMPORTED_AS_SENT_PATCH), (30, SLIP_AT_OPENING_PATCH), (29, LATE_DECISIONS_AIM_AGAIN_PATCH), (28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
