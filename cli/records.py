@@ -66,18 +66,22 @@ def history(submission_id: SubmissionId, output: Output = Format.TABLE, as_json:
 
     view, draft = database.read(lambda db: _with_classification(db, submission_id, whole_history))
     view = history_for(CLI_READER, view, draft)  # a classified draft's details are its lead ministry's alone, as through the API
-    superseded = audit.ended_before_raised(view.entries)  # as the board's timeline says it
+    # As the board's timeline says them: the alarms a decision ending their stage, or a postponement moving their deadline,
+    # entered afterwards and dated before them, overtook.
+    superseded, moved = audit.ended_before_raised(view.entries), audit.moved_before_raised(view.entries)
     if wants_json():
-        # Each entry as the API gives it; beside them, by `seq`, the alarms raised before the decision ending their stage was
-        # entered, with that decision's day (found by a re-check: the table said it, the JSON did not).
-        emit_json(plain(view.model_copy(update={"raised_before_stage_ended": superseded})))
+        # Each entry as the API gives it; beside them, by `seq`, the alarms overtaken, each with the day of what overtook it
+        # (found by a re-check: the table said it, the JSON did not).
+        emit_json(plain(view.model_copy(update={"raised_before_stage_ended": superseded, "raised_before_deadline_moved": moved})))
         return
     shown = table(f"history of {view.submission_id}", "#", "recorded", "happened on", "event", "stage", "outcome", "to", "by", "documents",
                   "deadline after", "note")
     for e in view.entries:
         happened = (day(e.occurred_on) if e.occurred_on else "") + (" (imported)" if e.imported else "")
         ended = (f"raised before the decision ending this stage on {day(superseded[e.seq])} was entered: the stage had ended by then"
-                 if e.seq in superseded else "")
+                 if e.seq in superseded else
+                 f"raised before the postponement approved on {day(moved[e.seq])} was entered: the deadline had moved by then"
+                 if e.seq in moved else "")
         shown.add_row(
             str(e.seq), instant(e.at), happened, e.event.value, e.stage.value, e.outcome.value if e.outcome else "",
             e.to_stage.value if e.to_stage and e.to_stage != e.stage else "", acted_by(e), ", ".join(d.kind.value for d in e.documents),

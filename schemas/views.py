@@ -211,6 +211,11 @@ class HistoryView(View):
         description="the alarms among these entries (WARNING, DEADLINE_PASSED, ESCALATION, by `seq`) raised before the decision "
                     "ending their stage was entered, which is dated on or before their day: that decision's day (Ha Noi). The "
                     "stage had ended by then; absent when there is none")
+    raised_before_deadline_moved: dict[int, date] = Field(
+        default_factory=dict, exclude_if=lambda raised: not raised, max_length=1000,
+        description="the alarms among these entries (by `seq`) raised before a postponement of their stage, approved and entered "
+                    "afterwards, moved the deadline they count from past their day, dated before it: that approval's day (Ha Noi). "
+                    "The deadline had moved by then; absent when there is none")
     # Left out when none (every page the workflow's `history` query answers), so that an API of an earlier release reads it.
     next_after: int | None = Field(default=None, exclude_if=lambda after: after is None,
                                    description="a page of the audit trail with more after it: pass this as `after` for the next "

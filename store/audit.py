@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
@@ -146,18 +147,42 @@ async def versions(pool: asyncpg.Pool, submission_id: str, *, after: int = 0, li
 ALARMS = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION})
 
 
-async def raised_before_stage_ended(pool: asyncpg.Pool, submission_id: str, entries: Sequence[HistoryEntry]) -> dict[int, date]:
-    """`ended_before_raised` of the alarms among `entries` (a page of the trail), against the dated decisions ending their
-    stages after the first of them, wherever those stand: on a later page too (found by an inspector's audit: the API's
-    history said nothing of it)."""
+@dataclass(frozen=True)
+class Overtaken:
+    """The alarms (by `seq`) a step entered afterwards overtook, each with that step's day (Ha Noi)."""
+
+    stage_ended: dict[int, date]  # `ended_before_raised`
+    deadline_moved: dict[int, date]  # `moved_before_raised`
+
+
+async def alarms_overtaken(pool: asyncpg.Pool, submission_id: str, entries: Sequence[HistoryEntry]) -> Overtaken:
+    """`ended_before_raised` and `moved_before_raised` of the alarms among `entries` (a page of the trail), against the
+    dated decisions ending their stages and the approved postponements after the first of them, wherever those stand: on
+    a later page too (found by an inspector's audit: the API's history said nothing of it)."""
     alarms = [e for e in entries if e.event in ALARMS]
     if not alarms:
-        return {}
+        return Overtaken({}, {})
     rows = await pool.fetch(
-        f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND seq > $2 AND event = 'DECISION' AND occurred_on IS NOT NULL "
-        "AND to_stage IS NOT NULL AND to_stage <> stage AND stage = ANY($3::text[]) ORDER BY seq LIMIT $4",
+        f"SELECT {_COLUMNS} FROM audit_events WHERE submission_id = $1 AND seq > $2 AND occurred_on IS NOT NULL AND stage = ANY($3::text[]) "
+        "AND (event = 'DECISION' AND to_stage IS NOT NULL AND to_stage <> stage OR event = 'POSTPONEMENT_DECIDED') ORDER BY seq LIMIT $4",
         submission_id, alarms[0].seq, sorted({a.stage.value for a in alarms}), PAGE)
-    return ended_before_raised([*alarms, *(_entry(row) for row in rows)])
+    later = [*alarms, *(_entry(row) for row in rows)]
+    return Overtaken(ended_before_raised(later), moved_before_raised(later))
+
+
+def moved_before_raised(entries: Sequence[HistoryEntry]) -> dict[int, date]:
+    """The alarms (by `seq`) raised while the draft did not yet know that their deadline had moved: a postponement at their
+    stage, approved, entered afterwards, dated before the alarm's day, which moved the very deadline the alarm counted
+    from; each with that approval's day (Ha Noi). Found by a Government Office's trial and an inspector's audit: a draft
+    entered overdue, its postponement then entered as it happened, read as escalated to the Deputy Prime Minister for a
+    deadline he had moved two weeks before."""
+    moved: dict[tuple[Stage, date | None], list[tuple[int, date, date]]] = {}
+    for e in entries:
+        if e.event is EventKind.POSTPONEMENT_DECIDED and e.approved and e.occurred_on and e.requested_deadline:
+            moved.setdefault((e.stage, e.deadline), []).append((e.seq, e.occurred_on, e.requested_deadline))
+    # Raised on a day the date approved had not passed: by then the alarm's deadline was not the one in force.
+    return {e.seq: day for e in entries if e.event in ALARMS for seq, day, to in moved.get((e.stage, e.deadline), ())
+            if seq > e.seq and day < (raised := e.occurred_on or local_day(e.at)) and to >= raised}
 
 
 def ended_before_raised(entries: Sequence[HistoryEntry]) -> dict[int, date]:

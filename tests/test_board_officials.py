@@ -22,7 +22,7 @@ from schemas.enums import Actor, CallerRole, EventKind, ProcessVersion, Stage
 from schemas.records import RegistryRow
 from schemas.text import folded
 from schemas.views import HistoryEntry
-from store.audit import ended_before_raised
+from store.audit import Overtaken, ended_before_raised
 from tests.polling import eventually
 from tests.test_board_forms import app_client
 from tests.test_board_pages import is_page, signed_in
@@ -221,10 +221,13 @@ def test_alarms_raised_before_the_decision_ending_their_stage_was_entered_say_so
                       target_session="16-2", stage=Stage.PUBLICATION, stage_since=at, stage_deadline=None, responsible="VPCP", classified=False)
     shown = environment("en").get_template("draft.html").render(
         request=None, path="/board/drafts/T-1", row=row, entries=in_order_of_happening(entries), versions=[], today=date(2026, 12, 5),
-        temporal_link=None, who=None, csrftoken=lambda: "", superseded=ended_before_raised(list(entries)))
+        temporal_link=None, who=None, csrftoken=lambda: "", overtaken=Overtaken(ended_before_raised(list(entries)), {9: date(2026, 5, 18)}))
     items = re.findall(r"<li>(.*?)</li>", shown, re.S)
     said = "Raised before the decision ending this stage on May 8, 2026 was entered"
     assert [said in item for item in items] == [False, True, True, False], items
+    # An alarm a postponement approved earlier overtook (`store.audit.moved_before_raised`): said so too.
+    moved = "Raised before the postponement approved on May 18, 2026 was entered: the deadline had moved by then"
+    assert [moved in item for item in items] == [False, False, False, True], items
 
 
 def _migration(name: str):

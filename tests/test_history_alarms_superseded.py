@@ -9,10 +9,11 @@ stage had ended by then" (`web.board.ended_before_raised`), but `legis history`,
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from schemas.enums import CallerRole
+from schemas.enums import CallerRole, EventKind, Stage
 from schemas.time import in_hanoi
+from schemas.views import HistoryEntry
 from store import audit
 from tests.drafts import EXAMPLES, session_of_its_own, start_request
 from tests.http_api import bearer, body
@@ -93,4 +94,73 @@ async def test_the_apis_history_names_the_alarms_raised_after_their_stage_had_en
     # A page holding the alarms and not the decision (its next page would): said the same.
     page = await audit.history(pool, request.submission_id, after=alarms[0]["seq"] - 1, limit=len(alarms))
     assert all(e.event.value != "DECISION" for e in page.entries)
-    assert await audit.raised_before_stage_ended(pool, request.submission_id, page.entries) == {a["seq"]: decided for a in alarms}
+    assert (await audit.alarms_overtaken(pool, request.submission_id, page.entries)).stage_ended == {a["seq"]: decided for a in alarms}
+
+
+async def test_alarms_raised_before_an_earlier_dated_postponement_was_entered_say_so(cli, tmp_path):
+    """Found by an inspector's audit and a Government Office's trial: a draft entered under way past its appraisal
+    deadline raised its deadline passed and escalations at once; the postponement asked and approved before that deadline,
+    entered afterwards with its days, moved it to a day still ahead, and nothing said the alarms came before the draft knew
+    (DOMAIN.md: overdue counts against the deadline in force at the time, after any approved postponement)."""
+    today = in_hanoi(datetime.now(UTC)).date()
+    target = session_of_its_own()
+    start = json.loads((EXAMPLES / "start-request.json").read_text(encoding="utf-8")) | {
+        "submission_id": "AUDIT-0611",
+        "target_session": {"legislature": target.legislature, "session": target.session, "opens_on": target.opens_on.isoformat()}}
+    steps = [json.loads((EXAMPLES / name).read_text(encoding="utf-8")) for name in
+             ("01-policy-proposal.json", "02-programme.json", "03-drafting.json")]
+    for step, back in zip(steps, (70, 60, 40), strict=True):
+        step["occurred_on"] = (today - timedelta(days=back)).isoformat()
+    start["passed"] = steps
+    (tmp_path / "start.json").write_text(json.dumps(start, ensure_ascii=False), encoding="utf-8")
+    code, _, err = await cli("start", str(tmp_path / "start.json"))
+    assert code == 0, err
+
+    asked_on, approved_on = today - timedelta(days=14), today - timedelta(days=13)  # before the deadline (about 10 days ago)
+    ask = json.loads((EXAMPLES / "05-postpone-appraisal.json").read_text(encoding="utf-8")) | {
+        "occurred_on": asked_on.isoformat(), "new_deadline": (today + timedelta(days=20)).isoformat()}
+    approve = json.loads((EXAMPLES / "06-approve-postponement.json").read_text(encoding="utf-8")) | {"occurred_on": approved_on.isoformat()}
+    (tmp_path / "ask.json").write_text(json.dumps(ask, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "approve.json").write_text(json.dumps(approve, ensure_ascii=False), encoding="utf-8")
+    code, _, err = await cli("postpone", "AUDIT-0611", str(tmp_path / "ask.json"))
+    assert code == 0, err
+    code, _, err = await cli("decide-postponement", "AUDIT-0611", str(tmp_path / "approve.json"))
+    assert code == 0, err
+
+    code, out, err = await cli("history", "AUDIT-0611", "--output", "json")
+    assert code == 0, err
+    shown = json.loads(out)
+    entries = shown["entries"]
+    alarms = [e for e in entries if e["event"] in ("DEADLINE_PASSED", "ESCALATION") and e["stage"] == "APPRAISAL"]
+    assert alarms, entries  # raised at entry, as the README says
+    assert all((e["occurred_on"] or today.isoformat()) > approved_on.isoformat() for e in alarms), alarms  # each dated after the approval
+    code, table, err = await cli("history", "AUDIT-0611")
+    assert code == 0, err
+    rows = {line.split("│")[1].strip(): line for line in table.splitlines() if line.count("│") > 5}
+    unsaid = [f"#{a['seq']} {a['event']} ({a['label']}, {a['occurred_on']})" for a in alarms
+              if approved_on.isoformat() not in rows[str(a["seq"])]]
+    assert not unsaid, (f"{unsaid}: shown as raised although the postponement approved on {approved_on} (dated before "
+                        f"them) had moved the deadline; nothing on their rows says it was entered after they were raised")
+    assert shown["raised_before_deadline_moved"] == {str(a["seq"]): approved_on.isoformat() for a in alarms}, shown
+    assert "raised_before_stage_ended" not in shown
+
+
+def test_an_alarm_is_overtaken_by_a_postponement_only_of_its_own_deadline_moved_past_its_day():
+    at = datetime(2026, 12, 7, 16, 30, tzinfo=UTC)
+    stage = Stage.APPRAISAL
+
+    def alarm(seq: int, day: int, event: EventKind = EventKind.ESCALATION, deadline: date = date(2026, 8, 22)) -> HistoryEntry:
+        return HistoryEntry(seq=seq, at=at, occurred_on=date(2026, 8, day), event=event, stage=stage, deadline=deadline)
+
+    def approval(seq: int, day: int, to: date, *, approved: bool = True, deadline: date = date(2026, 8, 22)) -> HistoryEntry:
+        return HistoryEntry(seq=seq, at=at, occurred_on=date(2026, 8, day), event=EventKind.POSTPONEMENT_DECIDED, stage=stage,
+                            deadline=deadline, requested_deadline=to, approved=approved)
+
+    alarms = [alarm(5, 23, EventKind.DEADLINE_PASSED), alarm(6, 26), alarm(7, 30)]
+    assert audit.moved_before_raised([*alarms, approval(8, 20, date(2026, 12, 20))]) == {5: date(2026, 8, 20), 6: date(2026, 8, 20), 7: date(2026, 8, 20)}
+    # Moved to a day the later alarms passed too: those stand.
+    assert audit.moved_before_raised([*alarms, approval(8, 20, date(2026, 8, 27))]) == {5: date(2026, 8, 20), 6: date(2026, 8, 20)}
+    # Refused, approved on the alarm's day or after it, recorded before the alarms, or of another deadline: none is overtaken.
+    for other in (approval(8, 20, date(2026, 12, 20), approved=False), approval(8, 23, date(2026, 12, 20)),
+                  approval(4, 20, date(2026, 12, 20)), approval(8, 20, date(2026, 12, 20), deadline=date(2026, 9, 1))):
+        assert 5 not in audit.moved_before_raised([*alarms, other]), other

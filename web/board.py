@@ -287,7 +287,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, reconsider_by=await _reconsider_by(request, row), entries=in_order_of_happening(history.entries), earlier=earlier,
-                            superseded=await database(audit.raised_before_stage_ended(pool, row.submission_id, history.entries)),
+                            overtaken=await database(audit.alarms_overtaken(pool, row.submission_id, history.entries)),
                             asked=None if row.ended else pending_postponement(current), approved=approved_postponement(current, row),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
                             points=await _open_points(request, row),

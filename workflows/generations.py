@@ -188,8 +188,9 @@
    date the Prime Minister approved after the session's opening kept a draft the Government had not decided aimed at a
    session already sitting, said "keeps the draft's place" until that date (found by a Government Office's trial).
 
-31. A draft entered under way raises, before each step it passed, what time raised before that step's day at the stage it
-   stood at where the stage's cut-off had passed by then, as a draft sent its steps one by one would have: it slips to
+31. A draft entered under way raises, before each step it passed that no step at a sitting follows, what time raised
+   before that step's day at the stage it stood at where the stage's cut-off had passed by then, as a draft sent its
+   steps one by one would have: it slips to
    the next session announced whose cut-off is ahead (`draft.open_draft`, `change.raise_due(until=...)`), where a
    Government decision dated after its session's cut-off left it aimed at that session (found by a Government Office's
    trial); its SUBMITTED names its lead ministry as who opened it (found by an inspector's audit: no one was named); and

@@ -138,11 +138,13 @@ async def read_history(submission_id: SubmissionId, who: Authenticated, http: Re
     """Every event from the audit trail, in order: who did what, in what role, when. A page holds at most 1,000 events
     and about 1 MB of them; `next_after` (and the `Link` header's `next`) gives the `after` of the next page.
     `raised_before_stage_ended` names the page's alarms raised before a decision ending their stage, dated on or before
-    their day, was entered, with that decision's day."""
+    their day, was entered, with that decision's day; `raised_before_deadline_moved`, those raised before a postponement
+    approved before their day, which moved their deadline past it, was entered, with the approval's day."""
     view = await temporal(http, drafts.status(http.app.state.client, submission_id))
     pool = http.app.state.pool
     page = await database(audit.history(pool, submission_id, after=after, budget=audit.PAGE_BYTES))
-    page = page.model_copy(update={"raised_before_stage_ended": await database(audit.raised_before_stage_ended(pool, submission_id, page.entries))})
+    overtaken = await database(audit.alarms_overtaken(pool, submission_id, page.entries))
+    page = page.model_copy(update={"raised_before_stage_ended": overtaken.stage_ended, "raised_before_deadline_moved": overtaken.deadline_moved})
     link_after(http, response, page.next_after)
     return permissions.history_for(who, page, view)
 
