@@ -145,6 +145,8 @@ def set_session(
         err.print(f"session {session.code}, {session.name} ({session.label}), {session.sitting}{_moved_from(stored, session.opens_on)}")
         changed["session_set"] = session.model_dump(mode="json") | {"code": session.code, "name": session.name, "moved_from": stored.isoformat() if stored else None}
         warn_on_rest_day(f"session {session.code} opens", session.opens_on)
+        if stored is not None:
+            await _warn_decided_off_its_sittings(db, session)
 
     changed: dict = {}
     _store_and_tell(store, changed_by, changed)
@@ -152,6 +154,27 @@ def set_session(
 
 def _moved_from(stored: date | None, now: date) -> str:
     return f" (moved from {day(stored)})" if stored is not None and stored != now else ""
+
+
+# The decisions the Assembly takes at its sittings, as the audit trail names their stages.
+_AT_A_SITTING = ("NA_FIRST_SESSION", "NA_SECOND_SESSION", "NA_SESSION")
+
+
+async def _warn_decided_off_its_sittings(db, session: TargetSession) -> None:
+    """Said, not refused: a session moved so that decisions already recorded at its sittings, by drafts aimed at it, fall
+    before its opening or outside its phases (found by a National Assembly Office's trial: a session opened, a vote
+    recorded there, then moved a few days later, said nothing, and the President's 15 days ran from a day the Assembly
+    did not sit). The audit trail keeps what was recorded; the calendar is what may be wrong."""
+    rows = await db.fetch(
+        "SELECT e.submission_id, coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS day FROM audit_events e "
+        "JOIN submissions s USING (submission_id) WHERE s.target_session = $1 AND e.event = 'DECISION' AND e.stage = ANY($2::text[]) "
+        "ORDER BY e.submission_id, e.seq", session.code, list(_AT_A_SITTING))
+    off = [(r["submission_id"], r["day"]) for r in rows
+           if r["day"] < session.opens_on or session.phases and not any(p.starts_on <= r["day"] <= p.ends_on for p in session.phases)]
+    if off:
+        named = ", ".join(f"{sid} ({day})" for sid, day in off[:10]) + (f" and {len(off) - 10} more" if len(off) > 10 else "")
+        warn(f"session {session.code} now sits {session.sitting}: decisions recorded at its sittings fall outside it: {named}; the "
+             "audit trail keeps them as recorded (their deadlines count from those days): if the calendar was right before, set it back")
 
 
 def warn_on_rest_day(what: str, on: date, again: str = "set it again with the right one") -> None:
