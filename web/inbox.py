@@ -218,7 +218,10 @@ async def _inbox(request: Request, who, *, refusal: dict | None = None, sent: st
                                     "withdrawing": sorted({role.value for d in withdrawing for role in d.roles}),
                                     "return_to": [s.value for s in rule.return_to] if rule else [],
                                     "carry_to": later_than(sessions, aimed) if row.submission_id in carrying else [],
-                                    "opens": aimed if row.stage in SITTING_STAGES and aimed and aimed.opens_on > day else None,
+                                    # Its phases said while it has days to sit (found by a National Assembly Office's trial:
+                                    # the form said from which day, not which days it takes).
+                                    "opens": aimed if row.stage in SITTING_STAGES and aimed and (aimed.opens_on > day or aimed.phases
+                                                                                                  and aimed.phases[-1].ends_on >= day) else None,
                                     "rounds": _rounds(status, now, closed) if status and row.lead_ministry == who.agency_code else [],
                                     # Said before the form is sent (found by a committee's trial: refused `at_the_meeting` after).
                                     "meeting": status.pending.at_meeting if status and status.pending and status.stage is row.stage else None,

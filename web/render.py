@@ -70,6 +70,8 @@ def environment(language: str) -> Environment:
     # A window closes at the midnight that ends its last day: the public is told that day, not a midnight it may read as the next.
     env.filters["last_day"] = lambda t: "" if t is None else format_date((in_hanoi(t) - timedelta(microseconds=1)).date(), format=day_form,
                                                                          locale=language)
+    # A session's phases, each its first and last sitting day (the inbox's vote form says which days it takes).
+    env.filters["phases"] = lambda phases: ", ".join(f"{env.filters['day'](p.starts_on)} – {env.filters['day'](p.ends_on)}" for p in phases)
     env.filters["number"] = lambda n: format_decimal(n, locale=language)
     # A share with one decimal in the page's language ("83,3 %" in Vietnamese; found by a Government Office's trial: "83.3 %").
     env.filters["percent"] = lambda share: format_percent(share, format="#,##0.0 %", locale=language)

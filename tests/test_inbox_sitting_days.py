@@ -1,4 +1,4 @@
-"""A National Assembly Office's trial (s57): the National Assembly's inbox form for a law at NA_SESSION says "The
+"""A National Assembly Office's trial : the National Assembly's inbox form for a law at NA_SESSION says "The
 Assembly decides at a sitting of 16-2, from its opening on Jun 3, 2027." and nothing of the session's phases or its last
 sitting day, while `legis status` says "decided: at a sitting of 16-2, from its opening on 2027-06-03 to 2027-07-10" and
 the form's "Decided on" is refused `within_session` for a day between the phases or after the last one. The official
