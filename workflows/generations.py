@@ -195,7 +195,9 @@
    Government decision dated after its session's cut-off left it aimed at that session (found by a Government Office's
    trial); its SUBMITTED names its lead ministry as who opened it (found by an inspector's audit: no one was named); and
    a vote among its steps counts at most the Assembly's 500 deputies (`admissions.admits_vote`, which an update's
-   validator asks of every generation's new input).
+   validator asks of every generation's new input). A draft that misses a cut-off after its first debate slips to the
+   next regular session, as the debate aimed it (`sessions.session_to_slip_to`, `goes_to`), where it slipped onto an
+   extraordinary session nobody had put it on (found by a National Assembly Office's trial).
 
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).

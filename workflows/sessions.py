@@ -371,12 +371,16 @@ def opening_label(state: DraftState) -> str:
 
 
 def session_to_slip_to(state: DraftState, now: datetime) -> TargetSession | None:
-    """The next announced session whose cut-off is still ahead, an extraordinary one too: its cut-off ahead, the draft is
-    not overdue there (unlike after a debate, `goes_to`)."""
+    """The next announced session whose cut-off is still ahead, an extraordinary one too before the draft's first debate:
+    its cut-off ahead, the draft is not overdue there. After a debate, from the thirty-first generation, a regular one, as
+    the debate's next session is (`goes_to`; found by a National Assembly Office's trial: a two-session law whose next
+    session was brought forward slipped onto an extraordinary session nobody had put it on)."""
+    after_debate = state.generation >= 31 and state.held is not None
     return next(
         (
             s for s in state.sessions
-            if s.opens_on > state.target.opens_on and (cutoff := statutory_deadline(state, s)) is not None and passes_at(cutoff) > now
+            if s.opens_on > state.target.opens_on and (not after_debate or goes_to(state, s))
+            and (cutoff := statutory_deadline(state, s)) is not None and passes_at(cutoff) > now
         ),
         None,
     )
