@@ -76,6 +76,9 @@ async def test_a_conflict_raised_to_the_national_assembly_office_waits_in_its_in
         await signed_in(http, pool, language="en", agency="BNNMT", role=CallerRole.LEAD_MINISTRY)
         ministry = is_page(await http.get("/board/inbox"), 200)
     assert "Việc báo cáo lên cơ quan" in vpqh and conflict in vpqh and "(POSTPONEMENT_CONFLICT," in vpqh, vpqh[-3000:]
+    # Named by its submission ID beside its title, as the drafts waiting are (found by a Government Office's trial: four
+    # drafts of one title were told apart only by their links).
+    assert f"</a> <code>{conflict}</code>" in vpqh, vpqh[-3000:]
     # Said in the page's language (found by a Government Office's trial: in English on its Vietnamese inbox).
     assert (f"ngày đã được chấp thuận, {APPROVED:%d/%m/%Y}, sau hạn chót {CUTOFF:%d/%m/%Y} của kỳ họp 16-3; Văn phòng Quốc hội xử lý "
             "với Ủy ban Thường vụ Quốc hội") in vpqh
