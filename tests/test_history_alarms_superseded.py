@@ -20,15 +20,30 @@ from tests.http_api import bearer, body
 from tests.polling import eventually
 
 
+def steps_to_appraisal(today, days_back) -> list[dict]:
+    """The examples' policy, programme and drafting decisions, dated `days_back` days before `today` each."""
+    steps = [json.loads((EXAMPLES / name).read_text(encoding="utf-8")) for name in
+             ("01-policy-proposal.json", "02-programme.json", "03-drafting.json")]
+    for step, back in zip(steps, days_back, strict=True):
+        step["occurred_on"] = (today - timedelta(days=back)).isoformat()
+    return steps
+
+
+async def appraisal_alarms(cli, submission_id: str) -> tuple[dict, list[dict]]:
+    """`legis history --output json` of the draft, and its alarms at APPRAISAL (raised at entry, as the README says)."""
+    code, out, err = await cli("history", submission_id, "--output", "json")
+    assert code == 0, err
+    shown = json.loads(out)
+    alarms = [e for e in shown["entries"] if e["event"] in ("DEADLINE_PASSED", "ESCALATION") and e["stage"] == "APPRAISAL"]
+    assert alarms, shown["entries"]
+    return shown, alarms
+
+
 async def test_legis_history_says_an_alarm_was_raised_after_the_stage_it_warns_of_had_ended(cli, tmp_path):
     today = in_hanoi(datetime.now(UTC)).date()
     entered = today - timedelta(days=48)
     start = json.loads((EXAMPLES / "start-request.json").read_text(encoding="utf-8")) | {"submission_id": "AUDIT-0601"}
-    steps = [json.loads((EXAMPLES / name).read_text(encoding="utf-8")) for name in
-             ("01-policy-proposal.json", "02-programme.json", "03-drafting.json")]
-    for step, back in zip(steps, (60, 55, 48), strict=True):
-        step["occurred_on"] = (today - timedelta(days=back)).isoformat()
-    start["passed"] = steps
+    start["passed"] = steps_to_appraisal(today, (60, 55, 48))
     (tmp_path / "start.json").write_text(json.dumps(start, ensure_ascii=False), encoding="utf-8")
     code, _, err = await cli("start", str(tmp_path / "start.json"))
     assert code == 0, err
@@ -41,12 +56,7 @@ async def test_legis_history_says_an_alarm_was_raised_after_the_stage_it_warns_o
     code, _, err = await cli("decide", "AUDIT-0601", str(tmp_path / "approval.json"))
     assert code == 0, err
 
-    code, out, err = await cli("history", "AUDIT-0601", "--output", "json")
-    assert code == 0, err
-    shown = json.loads(out)
-    entries = shown["entries"]
-    alarms = [e for e in entries if e["event"] in ("DEADLINE_PASSED", "ESCALATION") and e["stage"] == "APPRAISAL"]
-    assert alarms, entries  # raised at entry, as the README says
+    shown, alarms = await appraisal_alarms(cli, "AUDIT-0601")
     # Said in the JSON too, by event number (found by a re-check: the table alone said it).
     assert shown["raised_before_stage_ended"] == {str(alarm["seq"]): decided.isoformat() for alarm in alarms}, shown["raised_before_stage_ended"]
     code, table, err = await cli("history", "AUDIT-0601")
@@ -64,10 +74,7 @@ async def test_the_apis_history_names_the_alarms_raised_after_their_stage_had_en
     alarms with nothing saying the stage had ended on time before they were raised, where `legis history` and the board
     say it. A page is read against the decisions ending its alarms' stages wherever they stand (a later page too)."""
     today = in_hanoi(datetime.now(UTC)).date()
-    steps = [json.loads((EXAMPLES / name).read_text(encoding="utf-8")) for name in
-             ("01-policy-proposal.json", "02-programme.json", "03-drafting.json")]
-    for step, back in zip(steps, (60, 55, 48), strict=True):
-        step["occurred_on"] = (today - timedelta(days=back)).isoformat()
+    steps = steps_to_appraisal(today, (60, 55, 48))
     request = start_request(ministry="BGDDT", target=session_of_its_own())
     lead = await bearer(pool, "BGDDT", CallerRole.LEAD_MINISTRY)
     opened = await api.post("/v1/submissions", json=body(request) | {"passed": steps}, headers=lead)
@@ -107,11 +114,7 @@ async def test_alarms_raised_before_an_earlier_dated_postponement_was_entered_sa
     start = json.loads((EXAMPLES / "start-request.json").read_text(encoding="utf-8")) | {
         "submission_id": "AUDIT-0611",
         "target_session": {"legislature": target.legislature, "session": target.session, "opens_on": target.opens_on.isoformat()}}
-    steps = [json.loads((EXAMPLES / name).read_text(encoding="utf-8")) for name in
-             ("01-policy-proposal.json", "02-programme.json", "03-drafting.json")]
-    for step, back in zip(steps, (70, 60, 40), strict=True):
-        step["occurred_on"] = (today - timedelta(days=back)).isoformat()
-    start["passed"] = steps
+    start["passed"] = steps_to_appraisal(today, (70, 60, 40))
     (tmp_path / "start.json").write_text(json.dumps(start, ensure_ascii=False), encoding="utf-8")
     code, _, err = await cli("start", str(tmp_path / "start.json"))
     assert code == 0, err
@@ -127,12 +130,7 @@ async def test_alarms_raised_before_an_earlier_dated_postponement_was_entered_sa
     code, _, err = await cli("decide-postponement", "AUDIT-0611", str(tmp_path / "approve.json"))
     assert code == 0, err
 
-    code, out, err = await cli("history", "AUDIT-0611", "--output", "json")
-    assert code == 0, err
-    shown = json.loads(out)
-    entries = shown["entries"]
-    alarms = [e for e in entries if e["event"] in ("DEADLINE_PASSED", "ESCALATION") and e["stage"] == "APPRAISAL"]
-    assert alarms, entries  # raised at entry, as the README says
+    shown, alarms = await appraisal_alarms(cli, "AUDIT-0611")
     assert all((e["occurred_on"] or today.isoformat()) > approved_on.isoformat() for e in alarms), alarms  # each dated after the approval
     code, table, err = await cli("history", "AUDIT-0611")
     assert code == 0, err

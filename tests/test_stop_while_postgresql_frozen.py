@@ -29,6 +29,17 @@ from tests.test_operations import start_worker
 STOPS_WITHIN = 40
 
 
+async def stops_when_told(process: asyncio.subprocess.Process, pgdata: str) -> bool:
+    """SIGTERM sent to `process` while PostgreSQL at `pgdata` is frozen: whether it ends within `STOPS_WITHIN` seconds."""
+    with frozen(Path(pgdata)):
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), STOPS_WITHIN)
+            return True
+        except TimeoutError:
+            return False
+
+
 @pytest.mark.timeout(240)
 async def test_sigterm_stops_a_worker_while_postgresql_is_frozen(dev_env):
     async with own_postgres() as (server, _pool):
@@ -41,14 +52,8 @@ async def test_sigterm_stops_a_worker_while_postgresql_is_frozen(dev_env):
             async with httpx.AsyncClient(timeout=10) as http:
                 # A probe as any orchestrator sends: the pool keeps the connection it used, idle.
                 assert (await http.get(f"http://127.0.0.1:{health}/readyz")).status_code == 200
-            with frozen(Path(server.pgdata)):
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), STOPS_WITHIN)
-                    stopped = True
-                except TimeoutError:
-                    stopped = False
-                said = [line.get("event") for line in lines[-4:]]
+            stopped = await stops_when_told(process, server.pgdata)
+            said = [line.get("event") for line in lines[-4:]]
             assert stopped, f"`legis worker` still runs {STOPS_WITHIN} s after SIGTERM while PostgreSQL is frozen; its last lines: {said}"
             assert lines[-1].get("event") == "worker stopped", said
         finally:
@@ -78,13 +83,7 @@ async def test_sigterm_stops_the_api_while_postgresql_is_frozen(dev_env):
                     said += line
             async with httpx.AsyncClient(timeout=10) as http:
                 assert (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200
-            with frozen(Path(server.pgdata)):
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), STOPS_WITHIN)
-                    stopped = True
-                except TimeoutError:
-                    stopped = False
+            stopped = await stops_when_told(process, server.pgdata)
             assert stopped, f"`legis api` still runs {STOPS_WITHIN} s after SIGTERM while PostgreSQL is frozen"
         finally:
             if process.returncode is None:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from limits import parse as parse_rate
-from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
@@ -202,28 +202,18 @@ class Settings(BaseSettings):
             raise invalid("not_blank", "a name is needed, not a blank one (an empty line in an environment file?)")
         return name
 
-    @field_validator("tls_cert", "tls_ca")
+    @field_validator("tls_cert", "tls_key", "tls_ca")
     @classmethod
-    def _certificates_readable(cls, path: Path | None) -> Path | None:
-        if path is not None:
-            pem = _pem(path)
-            try:
-                x509.load_pem_x509_certificates(pem)
-            except ValueError:
-                raise invalid("tls_files_readable", f"{path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)") from None
-        return path
-
-    @field_validator("tls_key")
-    @classmethod
-    def _private_key_readable(cls, path: Path | None) -> Path | None:
+    def _tls_file_readable(cls, path: Path | None, info: ValidationInfo) -> Path | None:
         # The certificate given for its key too is a common slip: Temporal's client then fails its handshake, which reads
         # as a server that does not answer (found by an operator's trial).
         if path is not None:
-            pem = _pem(path)
+            pem, key = _pem(path), info.field_name == "tls_key"
             try:
-                serialization.load_pem_private_key(pem, password=None)
+                serialization.load_pem_private_key(pem, password=None) if key else x509.load_pem_x509_certificates(pem)
             except (ValueError, TypeError):
-                raise invalid("tls_files_readable", f"{path} holds no unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)") from None
+                what = "unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)" if key else "PEM certificate (-----BEGIN CERTIFICATE-----)"
+                raise invalid("tls_files_readable", f"{path} holds no {what}") from None
         return path
 
     @field_validator("encryption_keys")
