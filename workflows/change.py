@@ -283,13 +283,15 @@ class Change:
                     label=f"the approved date {s.postponement.deadline} is after the cut-off {cutoff} for {sitting}; "
                           f"{office} resolves it with {s.postponement.approved_by.value}")
 
-    def slip(self, occurred_on: date | None = None, *, opened: datetime | None = None) -> bool:
+    def slip(self, occurred_on: date | None = None, *, opened: datetime | None = None, at: datetime | None = None) -> bool:
         """A missed cut-off moves the draft to the next announced session whose cut-off is still ahead; `occurred_on`: the
         day (Ha Noi) the cut-off passed, when the slip is recorded on a later one (a draft entered under way). `opened`:
         the moment its session opened with the draft short of it (`sessions.opened_without`), the next session's cut-off
-        ahead then."""
+        ahead then; `at`: the moment a step of a draft entered under way was taken, the next session's cut-off ahead then
+        (thirty-first generation; found by a breaker: a session whose cut-off was ahead on the step's day, passed since,
+        was passed over)."""
         s = self.state
-        following = sessions.session_to_slip_to(s, opened or self.now)
+        following = sessions.session_to_slip_to(s, opened or at or self.now)
         if following is None:
             return False
         missed, approved = s.target, s.postponement
@@ -434,7 +436,8 @@ def raise_due(change: Change, until: datetime | None = None) -> None:
         # A label may name the session (a cut-off's), which a classified draft's history withholds: its log says the kind.
         change.log(alarm.event.value if s.classified else alarm.label, warning=True, stage=s.stage.value, deadline=str(s.deadline))
         # The slip happened with the cut-off it follows, whose day it says (fifteenth generation).
-        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None):
+        if alarm.event is EventKind.DEADLINE_PASSED and sessions.cutoff_missed(s, now) and change.slip(occurred_on if s.generation >= 15 else None,
+                                                                                                   at=until):
             return
     if (opened := sessions.opened_without(s)) is not None and opened <= now:  # dated as a late alarm is, not before its stage
         slipped_on = max(local_day(opened), local_day(s.deadline_since or s.stage_since))

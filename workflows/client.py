@@ -256,10 +256,19 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
             if not _busy(refused) or attempt >= BUSY_RETRIES:
                 raise
         except RPCError as aborted:
-            if aborted.status is not RPCStatusCode.UNAVAILABLE or "aborted" not in aborted.message or attempt >= BUSY_RETRIES:
+            if not _undelivered(aborted) or attempt >= BUSY_RETRIES:
                 raise
         attempt += 1
         await asyncio.sleep(0.1)
+
+
+def _undelivered(rpc: RPCError) -> bool:
+    """Whether Temporal could not deliver an update and applied nothing, so that it is sent again under its ID: aborted as
+    its run continued as new, or its workflow task lost as the run continued as new meanwhile (FAILED_PRECONDITION
+    "... due to unexpected workflow task failure", found by a breaker sending rounds at once to a draft whose runs
+    continue as new; not "Workflow Task in failed state", a task that keeps failing: `task_failing`)."""
+    return (rpc.status is RPCStatusCode.UNAVAILABLE and "aborted" in rpc.message
+            or rpc.status is RPCStatusCode.FAILED_PRECONDITION and "unexpected workflow task failure" in rpc.message)
 
 
 async def _remembered(client: Client, submission_id: str, request_id: str) -> SeenRequest | None:

@@ -213,10 +213,10 @@ def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, gen
                 admissions.admits_vote(step)
                 # What time raised before the step was taken, as a draft sent its steps one by one would have: a cut-off
                 # passed slips it (found by a Government Office's trial: a Government decision dated after its session's
-                # cut-off left the imported draft aimed at that session). Not where a step at a sitting follows: the session
-                # it was taken at kept the draft on its agenda, and says so (`sittings`, thirteenth generation).
-                sat = any(later.stage in SITTING_STAGES for later in request.passed[number:])
-                if not sat and sessions.cutoff_missed(change.state, until := start_of(step.occurred_on)):
+                # cut-off left the imported draft aimed at that session). Not where a later step was taken at a sitting of
+                # that session (before the next opened): the session kept the draft on its agenda (`sittings`).
+                if not sittings.kept_by_its_session(change.state, request.passed[number:]) and sessions.cutoff_missed(
+                        change.state, until := start_of(step.occurred_on)):
                     raise_due(change, until)
             rules.check_decision(change.state, step, now, imported=True)
         except Refused as refused:

@@ -178,8 +178,10 @@ class DraftLawWorkflow:
 
     @workflow.update
     async def open_consultation(self, request: messages.ConsultationRequest) -> Receipt:
-        receipt = await self._perform(draft.OPEN_CONSULTATION, request, rooms=True)
-        if receipt.duplicate:  # sent again, by another call at once (found by a breaker): answered as that call is, once it is
+        receipt = await self._perform(draft.OPEN_CONSULTATION, request, rooms=True, told=False)
+        # Sent again, by another call at once (found by a breaker), or delivered again to a new run (found by another, where
+        # it took a start's path): answered as that call is, once it is.
+        if receipt.duplicate:
             await workflow.wait_condition(lambda: request.round_id not in self._starting)
             return self._as_first_told(answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id)))
         start = self._starting[request.round_id]
@@ -268,7 +270,7 @@ class DraftLawWorkflow:
         if self._state is not None:
             self._passed = (self._request_id(), message, self._state, workflow.now())
 
-    async def _perform(self, op: draft.Operation[M], message: M, *, rooms: bool = False) -> Receipt:
+    async def _perform(self, op: draft.Operation[M], message: M, *, rooms: bool = False, told: bool = True) -> Receipt:
         if self._state is None or self._state.generation < 28:  # from the 28th, applied before the next update's validator asks
             await workflow.wait_condition(lambda: self._state is not None)
         if rooms and draft.remembered(self._ready, self._request_id()) is None:  # counted with no await before its commit
@@ -279,7 +281,8 @@ class DraftLawWorkflow:
         update_id = info.id if (info := workflow.current_update_info()) else None
         performed = lambda: draft.receive(op, self._ready, message, workflow.now(), self._request_id(), checked=checked,  # noqa: E731
                                           update_id=update_id)
-        return self._as_first_told(await self._told(answered(performed, classified=self._input.classified)))
+        receipt = await self._told(answered(performed, classified=self._input.classified))
+        return self._as_first_told(receipt) if told else receipt
 
     def _as_first_told(self, receipt: Receipt) -> Receipt:
         if receipt.duplicate and (info := workflow.current_update_info()) and draft.delivered_again(self._ready, self._request_id(), info.id):

@@ -4,6 +4,7 @@ Pure, as `workflows.rules`, which asks it of every decision."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from schemas.calendar import StandingCommitteeMeeting
@@ -147,3 +148,10 @@ def check_meeting(state: DraftState, decision: Decision, now: datetime, *, impor
                       f"it is taken, or, if the meeting was held earlier than the calendar says, move it to that day first (legis calendar "
                       f"set-meeting {meeting.code} --on {day} --held)",
                       INVALID if decision.occurred_on else CONFLICT)
+
+
+def kept_by_its_session(state: DraftState, steps: Sequence[Decision]) -> bool:
+    """Whether one of `steps` (of a draft entered under way) was taken at a sitting before any session announced after the
+    one the draft aims at opened: at that session, which took the draft whatever cut-off it had missed."""
+    after = min((s.opens_on for s in state.sessions if s.opens_on > state.target.opens_on), default=None)
+    return any(step.stage in SITTING_STAGES and (after is None or step.occurred_on < after) for step in steps)
