@@ -30,7 +30,7 @@ from cli.jsonfile import describe
 from cli.output import out
 from schemas import messages
 from schemas.redaction import secret_in
-from schemas.text import Label, typed_whole_number
+from schemas.text import Label, misread, typed_whole_number
 from schemas.time import Day
 from workers.settings import Settings
 
@@ -56,10 +56,14 @@ def identifier(kind: object, field: str):
         if value is None:  # an option left out
             return None
         try:
-            return checked.validate_python(value)
+            taken = checked.validate_python(value)
         except ValidationError as invalid:
             problem = describe(invalid)[0]
             raise Invalid(f"{field}: {problem['message']}", field=field, rule=problem["rule"]) from None
+        # New input, as a file's texts are (`admissions.admits_nothing_misread`; found by a re-check: `--by` took U+2028).
+        if isinstance(taken, str) and (wrong := misread(taken)) is not None:
+            raise Invalid(f"{field}: {wrong[1]}", field=field, rule=wrong[0])
+        return taken
 
     return check
 

@@ -144,7 +144,8 @@ def misread(value: str) -> tuple[str, str] | None:
         return None
     char, where = found.group(), f"U+{ord(found.group()):04X} (character {found.start() + 1})"
     if char in _SEPARATORS:
-        return "no_line_separators", f"line separator {where} is not allowed: a text of several lines breaks at a newline, a name at none"
+        named = "line separator" if char == "\u2028" else "paragraph separator"
+        return "no_line_separators", f"{named} {where} is not allowed: a text of several lines breaks at a newline, a name at none"
     return "no_bidi_controls", f"bidirectional control character {where} is not allowed: it reorders the text its readers see"
 
 

@@ -137,6 +137,7 @@ SENTENCES = {
     "not_before_programme_change": "This date is before a change of the programme at this stage, already recorded.",
     "not_before_filing": "This date is before a filing of the dossier at this stage, already recorded.",
     "not_before_point": "This date is before a point of disagreement at this stage, already recorded.",
+    "not_before_round": "This date is before a consultation round at this stage, already recorded.",
     "not_before_request": "The decision is dated before the postponement was asked.",
     "pending_request": "No postponement of this stage awaits a decision: open the inbox again.",
     "later_than_current": "The date asked is not after the deadline the draft has now: refuse the request, and ask again for a later date if one is still needed.",

@@ -103,6 +103,16 @@ _NOTES = {
         (re.compile(r"(?P<n>\d+) days before the deadline"), "%(n)s days before the deadline"),
     ),
     EventKind.DEADLINE_PASSED: ((re.compile(rf"deadline (?P<day>{_DAY}) passed"), "the deadline, %(day)s, has passed"),),
+    # (found by a re-check: these stood in English on the Vietnamese timeline)
+    EventKind.AGENCY_REMAPPED: (
+        (re.compile(r"lead ministry (?P<old_agency>\S+) is now (?P<new_agency>\S+)"), "lead ministry %(old_agency)s is now %(new_agency)s"),
+        (re.compile(r"examining committee (?P<old_agency>\S+) is now (?P<new_agency>\S+)"),
+         "examining committee %(old_agency)s is now %(new_agency)s"),
+    ),
+    EventKind.DISAGREEMENT_RAISED: ((re.compile(r"point (?P<point>\S+): (?P<parties>.+) disagree; to (?P<to>[A-Z_]+)"),
+                                     "point %(point)s: %(parties)s disagree; to %(to)s"),),
+    EventKind.DISAGREEMENT_ESCALATED: ((re.compile(r"point (?P<point>\S+): escalated to (?P<to>[A-Z_]+)"), "point %(point)s: escalated to %(to)s"),),
+    EventKind.DISAGREEMENT_RULED: ((re.compile(r"point (?P<point>\S+): ruled by (?P<by>[A-Z_]+)"), "point %(point)s: ruled by %(by)s"),),
     EventKind.ESCALATION: ((re.compile(r"escalated to (?P<level>[A-Z_]+)"), "escalated to %(level)s"),),
     EventKind.POSTPONEMENT_CONFLICT: (
         (re.compile(rf"the approved date (?P<approved>{_DAY}) is after the cut-off (?P<cutoff>{_DAY}) for (?P<sitting>.+); "
@@ -280,8 +290,9 @@ def _said(patterns, label: str, catalogue: NullTranslations, day) -> str | None:
                 said[name] = day(date.fromisoformat(value))
         if "level" in said and said["level"] in EscalationLevel.__members__:
             said["level"] = catalogue.gettext(LEVEL_NAMES[EscalationLevel(said["level"])])
-        if "by" in said:
-            said["by"] = actor_name(said["by"], catalogue) or said["by"]
+        for actor in ("by", "to"):
+            if actor in said:
+                said[actor] = actor_name(said[actor], catalogue) or said[actor]
         if "office" in said:
             said["office"] = actor_name(_OFFICES[said["office"]], catalogue)
         if "sitting" in said:
@@ -304,6 +315,8 @@ def _named(key: str, code: str, catalogue: NullTranslations) -> str | None:
         return f"{catalogue.gettext(TRACK_NAMES[ProgrammeTrack(code)])} ({code})"
     if key in ("procedure", "was_procedure") and code in SessionProcedure.__members__:
         return f"{catalogue.gettext(PROCEDURE_NAMES[SessionProcedure(code)])} ({code})"
+    if key in ("old_agency", "new_agency"):
+        return f"{name} ({code})" if (name := actor_name(code, catalogue)) else None
     if key == "agency":
         return catalogue.gettext("the public") if code == "PUBLIC" else f"{name} ({code})" if (name := actor_name(code, catalogue)) else None
     return None

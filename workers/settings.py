@@ -34,6 +34,14 @@ def _pem(path: Path) -> bytes:
         raise invalid("tls_files_readable", f"{path} cannot be read ({unreadable.strerror or unreadable})") from None
 
 
+def _pair(cert: Path, key: Path) -> bool:
+    """Whether `key` (PEM) is the private key of the first certificate in `cert` (PEM), both read already."""
+    public = x509.load_pem_x509_certificates(cert.read_bytes())[0].public_key()
+    private = serialization.load_pem_private_key(key.read_bytes(), password=None).public_key()
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return public.public_bytes(*spki) == private.public_bytes(*spki)
+
+
 def _utf8(text: str, rule: str) -> None:
     """A value read from a shell or a file in another encoding holds bytes that are not UTF-8 (Python reads each as a
     lone surrogate): refused here, where it would otherwise fail wherever it is next written or sent (a breaker's
@@ -266,6 +274,9 @@ class Settings(BaseSettings):
     def _tls_pairs(self) -> Settings:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise invalid("tls_pair", "give LEGIS_TLS_CERT and LEGIS_TLS_KEY both, or neither", "tls_key" if self.tls_key is None else "tls_cert")
+        # A key left from before a certificate was renewed fails the handshake, told as Temporal not answering (a re-check).
+        if self.tls_cert is not None and self.tls_key is not None and not _pair(self.tls_cert, self.tls_key):
+            raise invalid("tls_files_readable", f"{self.tls_key} is not the private key of the certificate in {self.tls_cert}", "tls_key")
         return self
 
     def temporal_tls(self) -> TLSConfig | bool:

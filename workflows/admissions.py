@@ -272,17 +272,22 @@ def admits_vote(decision: Decision) -> None:
 
 
 # What a decision entered afterwards may not be dated before, at its stage: the steps taken there that it ends.
-_STAGE_RECORDS = {EventKind.DOSSIER_FILED: "the filing", EventKind.DISAGREEMENT_RAISED: "the point of disagreement raised",
+_STAGE_RECORDS = {EventKind.DOSSIER_FILED: "the filing", EventKind.CONSULTATION_OPENED: "the consultation round opened",
+                  EventKind.CONSULTATION_COMPILED: "the consultation round compiled",
+                  EventKind.DISAGREEMENT_RAISED: "the point of disagreement raised",
                   EventKind.DISAGREEMENT_ESCALATED: "the point of disagreement escalated", EventKind.DISAGREEMENT_RULED: "the ruling"}
+_RULES = {EventKind.DOSSIER_FILED: "not_before_filing", EventKind.CONSULTATION_OPENED: "not_before_round",
+          EventKind.CONSULTATION_COMPILED: "not_before_round"}
 
 
 def admits_after_stage_records(state: DraftState | None, decision: Decision) -> None:
-    """A decision entered afterwards (`occurred_on`) is not dated before a filing, or a point of disagreement raised,
-    escalated or ruled on, already recorded at the draft's stage (among the events it keeps): the stage was still open
-    then, and the dossier or the points not yet as they stand (found by a Government Office's trial: a drafting approved on
-    a day before the filing that completed its dossier counted the appraisal's 30 days from a dossier not yet complete, Law
-    64/2025/QH15 Art. 34(1); a review approved on a day before the point ruled on at it). Raises Refused `not_before_filing`
-    or `not_before_point` (INVALID) naming `occurred_on`. Days in Ha Noi."""
+    """A decision entered afterwards (`occurred_on`) is not dated before a filing, a consultation round opened or compiled,
+    or a point of disagreement raised, escalated or ruled on, already recorded at the draft's stage (among the events it
+    keeps): the stage was still open then, and the dossier or the points not yet as they stand (found by a Government
+    Office's trial: a drafting approved on a day before the filing that completed its dossier counted the appraisal's 30
+    days from a dossier not yet complete, Law 64/2025/QH15 Art. 34(1); a review approved on a day before the point ruled on
+    at it; then by a re-check, a round compiled at the stage). Raises Refused `not_before_filing`, `not_before_round` or
+    `not_before_point` (INVALID) naming `occurred_on`. Days in Ha Noi."""
     day = decision.occurred_on
     if state is None or day is None:
         return
@@ -290,7 +295,7 @@ def admits_after_stage_records(state: DraftState | None, decision: Decision) -> 
         recorded = max((e.occurred_on or local_day(e.at) for e in state.kept_of(kind) if e.stage is state.stage and e.at >= state.stage_since),
                        default=None)
         if recorded is not None and day < recorded:
-            rule = "not_before_filing" if kind is EventKind.DOSSIER_FILED else "not_before_point"
+            rule = _RULES.get(kind, "not_before_point")
             raise Refused("occurred_on", rule, f"{day} is before {what} at {state.stage.value} on {recorded}, already recorded: the "
                           "stage was still open then; give the day the decision was taken", INVALID)
 
