@@ -25,3 +25,13 @@ async def test_the_language_switch_on_the_second_page_of_answers_returns_to_that
         back = await http.get(switch)
         assert back.status_code in (302, 303, 307)
         assert back.headers["location"] == second_address, (switch, back.headers["location"])
+
+
+async def test_a_switch_that_cannot_return_to_a_public_page_lands_on_the_public_list_not_the_officials_sign_in(pool):
+    """Found by the public's trial: a `back` the switch does not take (`/public#main`, an address edited by hand) sent a
+    citizen to `/board`, the officials' sign-in."""
+    async with app_client(pool) as http:
+        for back, lands in (("/public#main", "/public#main"), ("/public/../v1", "/public"), ("/publicx", "/public"),
+                            ("https://example.org/public", "/board"), ("/board/drafts", "/board/drafts")):
+            answer = await http.get("/language/en", params={"back": back})
+            assert (answer.status_code, answer.headers["location"]) == (303, lands), (back, answer.headers.get("location"))

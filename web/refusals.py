@@ -297,7 +297,7 @@ def page_of_this_site(target: str | None, prefixes: tuple[str, ...]) -> str:
     serves nothing, nor a path a browser resolves elsewhere (`_leaves_its_prefix`). A token pasted in an address is not
     written back into the page (`schemas.redaction`)."""
     if target and not target.startswith("//") and "\\" not in unquote(target) and not _leaves_its_prefix(target) and any(
-            target == prefix or target.startswith((f"{prefix}/", f"{prefix}?")) for prefix in prefixes):
+            target == prefix or target.startswith((f"{prefix}/", f"{prefix}?", f"{prefix}#")) for prefix in prefixes):
         return tokens_redacted(target)
     return "/board"
 
@@ -312,8 +312,10 @@ def _leaves_its_prefix(target: str) -> bool:
 
 
 def page_back(back: str | None) -> str:
-    """Where the language switch returns: the page it was pressed on, a page of the board's or the public pages'."""
-    return page_of_this_site(back, PROTECTED)
+    """Where the language switch returns: the page it was pressed on, a page of the board's or the public pages'; one it
+    cannot return to, pressed on a public page, the public list, not the officials' sign-in (found by the public's trial)."""
+    page = page_of_this_site(back, PROTECTED)
+    return "/public" if page == "/board" and (back or "").startswith("/public") else page
 
 
 def refused(request: Request, status: int, problems: list[dict[str, Any]], headers: dict[str, str] | None = None) -> Response:
