@@ -85,6 +85,9 @@ async def test_sigterm_stops_the_api_while_postgresql_is_frozen(dev_env):
                 assert (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200
             stopped = await stops_when_told(process, server.pgdata)
             assert stopped, f"`legis api` still runs {STOPS_WITHIN} s after SIGTERM while PostgreSQL is frozen"
+            # It says so once its application has shut down, as a worker does (found by an operator's trial: uvicorn's lines alone).
+            said = (await process.stdout.read()).decode(errors="replace")
+            assert "api stopped" in said.split("Waiting for application shutdown", 1)[-1], said[-1500:]
         finally:
             if process.returncode is None:
                 process.kill()
