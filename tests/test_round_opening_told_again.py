@@ -9,12 +9,10 @@ failure" (a task lost as the run continued as new), which the client now sends a
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from schemas.enums import Stage
-from tests.drafts import cancellation, consultation, session_of_its_own, start_request
-from tests.scenarios import approve
-from workers.worker import create_worker
+from tests.drafts import cancellation, consultation
+from tests.scenarios import at_drafting
 from workflows import client as drafts
 
 S = Stage
@@ -23,15 +21,11 @@ WAVES = 14  # 280 rounds: within the 300 a draft opens in its life (`rounds_boun
 
 
 async def test_a_round_opened_once_is_answered_across_runs(short_history_env, pool):
-    env, request = short_history_env, start_request(target=session_of_its_own())
-    client, sid, queue = env.client, request.submission_id, f"rounds-once-{uuid.uuid4().hex[:8]}"
-    async with create_worker(client, pool, task_queue=queue):
-        with env.with_time_skipping_disabled():
-            await drafts.start_submission(client, request, task_queue=queue)
-            await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
-            for wave in range(WAVES):
-                ids = [f"R{wave}-{i}" for i in range(AT_ONCE)]
-                # Each round opened once; every call must be answered, "applied", within a minute.
-                receipts = await asyncio.wait_for(asyncio.gather(*(drafts.open_consultation(client, sid, consultation(request, r)) for r in ids)), 60)
-                assert not [r for r in receipts if r.duplicate], f"wave {wave}: rounds opened once answered as duplicates"
-                await asyncio.wait_for(asyncio.gather(*(drafts.cancel_consultation(client, sid, cancellation(request, r)) for r in ids)), 60)
+    async with at_drafting(short_history_env, pool, "rounds-once") as (client, request):
+        sid = request.submission_id
+        for wave in range(WAVES):
+            ids = [f"R{wave}-{i}" for i in range(AT_ONCE)]
+            # Each round opened once; every call must be answered, "applied", within a minute.
+            receipts = await asyncio.wait_for(asyncio.gather(*(drafts.open_consultation(client, sid, consultation(request, r)) for r in ids)), 60)
+            assert not [r for r in receipts if r.duplicate], f"wave {wave}: rounds opened once answered as duplicates"
+            await asyncio.wait_for(asyncio.gather(*(drafts.cancel_consultation(client, sid, cancellation(request, r)) for r in ids)), 60)

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 
 from schemas.enums import DocumentKind, Stage
 from schemas.messages import DocumentRef, DossierFiling
 from store import audit
-from tests.drafts import draft_text, session_of_its_own, start_request
+from tests.drafts import draft_text
 from tests.polling import eventually
-from tests.scenarios import approve
-from workers.worker import create_worker
+from tests.scenarios import at_drafting
 from workflows import client as drafts
 
 S = Stage
@@ -41,22 +39,18 @@ def _filing(base: DossierFiling, i: int) -> DossierFiling:
 
 
 async def test_a_message_sent_once_is_never_answered_as_a_duplicate_across_runs(short_history_env, pool):
-    env, request = short_history_env, start_request(target=session_of_its_own())
-    client, sid, queue = env.client, request.submission_id, f"once-{uuid.uuid4().hex[:8]}"
-    async with create_worker(client, pool, task_queue=queue):
-        with env.with_time_skipping_disabled():
-            await drafts.start_submission(client, request, task_queue=queue)
-            await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
-            base = draft_text(request)
-            told_duplicate: list[str] = []
-            for wave in range(WAVES):
-                numbers = range(wave * AT_ONCE, (wave + 1) * AT_ONCE)
-                # Each message sent once, without a request ID (under one, the same happens; sixty at once, though, fill the
-                # server's buffer of the queries `send` asks first).
-                receipts = await asyncio.gather(*(drafts.file_dossier(client, sid, _filing(base, i)) for i in numbers))
-                told_duplicate += [f"#{i} (event {r.first_seq})" for i, r in zip(numbers, receipts, strict=True) if r.duplicate]
-            # Nothing was lost or doubled: every filing is in the audit trail once.
-            trail = await eventually(lambda: audit.history(pool, sid), lambda h: len(h.entries) >= 3 + WAVES * AT_ONCE)
-            assert len({e.seq for e in trail.entries}) == len(trail.entries) == 3 + WAVES * AT_ONCE
-            assert not told_duplicate, (f"{len(told_duplicate)} of {WAVES * AT_ONCE} messages, each sent once, were answered as "
-                                        f"duplicates (\"already applied\"): {told_duplicate}")
+    async with at_drafting(short_history_env, pool, "once") as (client, request):
+        sid = request.submission_id
+        base = draft_text(request)
+        told_duplicate: list[str] = []
+        for wave in range(WAVES):
+            numbers = range(wave * AT_ONCE, (wave + 1) * AT_ONCE)
+            # Each message sent once, without a request ID (under one, the same happens; sixty at once, though, fill the
+            # server's buffer of the queries `send` asks first).
+            receipts = await asyncio.gather(*(drafts.file_dossier(client, sid, _filing(base, i)) for i in numbers))
+            told_duplicate += [f"#{i} (event {r.first_seq})" for i, r in zip(numbers, receipts, strict=True) if r.duplicate]
+        # Nothing was lost or doubled: every filing is in the audit trail once.
+        trail = await eventually(lambda: audit.history(pool, sid), lambda h: len(h.entries) >= 3 + WAVES * AT_ONCE)
+        assert len({e.seq for e in trail.entries}) == len(trail.entries) == 3 + WAVES * AT_ONCE
+        assert not told_duplicate, (f"{len(told_duplicate)} of {WAVES * AT_ONCE} messages, each sent once, were answered as "
+                                    f"duplicates (\"already applied\"): {told_duplicate}")
