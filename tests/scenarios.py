@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -30,7 +28,6 @@ from tests.drafts import (
     postponement,
     postponement_decision,
     programme_change,
-    session_of_its_own,
     start_request,
     with_day_off,
 )
@@ -75,20 +72,6 @@ async def announce_following(client: Client, request: StartRequest, sessions: in
     announced = tuple(target.model_copy(update={"session": target.session + n, "opens_on": target.opens_on + timedelta(days=180 * n)})
                       for n in range(sessions + 1))
     await drafts.tell_calendar(client, request.submission_id, SessionCalendar(sessions=announced, changed_by="VPQH"))
-
-
-@contextlib.asynccontextmanager
-async def at_drafting(env, pool, queue_prefix: str) -> AsyncIterator[tuple[Client, StartRequest]]:
-    """A draft at DRAFTING (aimed at a session of its own), on a worker of its own task queue, time skipping off: what the
-    tests of messages sent at once to a draft whose runs continue as new start from (`short_history_env`)."""
-    from workers.worker import create_worker
-
-    request, queue = start_request(target=session_of_its_own()), f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
-    async with create_worker(env.client, pool, task_queue=queue):
-        with env.with_time_skipping_disabled():
-            await drafts.start_submission(env.client, request, task_queue=queue)
-            await approve(env.client, request, [Stage.POLICY_PROPOSAL, Stage.LEGISLATIVE_PROGRAMME])
-            yield env.client, request
 
 
 async def approve(client: Client, request: StartRequest, stages: list[Stage]) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 
 from schemas.enums import Stage
+from tests.across_runs import at_drafting
 from tests.drafts import cancellation, consultation
-from tests.scenarios import at_drafting
 from workflows import client as drafts
 
 S = Stage

@@ -23,9 +23,9 @@ import hashlib
 from schemas.enums import DocumentKind, Stage
 from schemas.messages import DocumentRef, DossierFiling
 from store import audit
+from tests.across_runs import at_drafting
 from tests.drafts import draft_text
 from tests.polling import eventually
-from tests.scenarios import at_drafting
 from workflows import client as drafts
 
 S = Stage
