@@ -213,6 +213,13 @@ def frozen(pgdata: Path):
     """Every process of the server stopped (SIGSTOP) for the block, then continued, whatever happens."""
     held = postgres_in(pgdata)
     assert held, "no PostgreSQL process found"
+    with suspended(held):
+        yield
+
+
+@contextlib.contextmanager
+def suspended(held: list[psutil.Process]):
+    """`held` stopped (SIGSTOP) for the block, then continued, whatever happens."""
     for process in held:
         process.send_signal(signal.SIGSTOP)
     try:

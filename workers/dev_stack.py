@@ -61,7 +61,7 @@ from workers.dev_guardian import (
 from workers.health import serving
 from workers.settings import DEV_SERVICE, Settings, metrics_runtime, temporal_client
 from workers.tracing import Tracing, start_tracing
-from workers.worker import configured_worker, operations
+from workers.worker import configured_worker, operations, running
 from workflows import search_attributes as sa
 from workflows.codec import new_key_entry
 from workflows.deadlines import local_day
@@ -425,7 +425,7 @@ async def run_dev_stack(settings: Settings) -> None:
                     worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
                     app = create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings, runtime=runtime, tracing=tracing)
                     heap.settle()
-                    async with worker, operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port, **settings.http_options()):
+                    async with running(worker), operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port, **settings.http_options()):
                         for line in addresses(settings, key_file, database_url):
                             print(line, flush=True)
                         server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))

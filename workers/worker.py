@@ -45,6 +45,12 @@ from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = structlog.get_logger(__name__)
 WORKFLOWS = (DraftLawWorkflow, ConsultationWorkflow, WebhookDeliveryWorkflow)
+# Graceful stop: in-flight activities get this long to finish before they are handed back.
+ACTIVITIES_GRACE = timedelta(seconds=10)
+# How long a stop waits for the worker, the activities' grace included: a Temporal server that answers nothing, or one
+# that leaves a poll open through the worker's shutdown (a race of the server's matching, temporalio/temporal#11841),
+# would otherwise hold the process until that poll's minute ends.
+STOP_SECONDS = ACTIVITIES_GRACE.total_seconds() + 10
 
 
 # The sandbox reloads a workflow's own module for every run, so that module-level state cannot leak between runs:
@@ -102,8 +108,7 @@ def create_worker(
         # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
         # is bounded and an evicted draft replays its history when its next event arrives.
         max_cached_workflows=max_cached_workflows,
-        # Graceful stop: in-flight activities get this long to finish before they are handed back.
-        graceful_shutdown_timeout=timedelta(seconds=10),
+        graceful_shutdown_timeout=ACTIVITIES_GRACE,
     )
 
 
@@ -130,6 +135,34 @@ def uncompiled(modules: Sequence[ModuleType]) -> list[str]:
         if not cached.exists() or cached.stat().st_mtime < source.stat().st_mtime:
             stale.append(module.__name__)
     return stale
+
+
+@contextlib.asynccontextmanager
+async def running(worker: Worker, *, within: float = STOP_SECONDS) -> AsyncIterator[Worker]:
+    """`async with worker`, whose stop waits at most `within` seconds (found by CI: a worker told to stop still ran 40 s
+    later, its last line the health server's). Past that it says so and leaves the worker's polls to the server, which
+    gives a task it hands out to no one back after its timeout. A worker that fails runs no longer: the block is
+    cancelled, and its error raised once the worker has stopped."""
+    inside, stopping = asyncio.current_task(), asyncio.Event()
+
+    def ended(run: asyncio.Task) -> None:
+        if not stopping.is_set() and not run.cancelled() and run.exception() is not None and inside is not None:
+            inside.cancel()
+
+    run = asyncio.create_task(worker.run())
+    run.add_done_callback(ended)
+    try:
+        yield worker
+    finally:
+        stopping.set()
+        try:
+            async with asyncio.timeout(within):
+                await worker.shutdown()
+        except TimeoutError:
+            log.warning("the Temporal server did not let the worker stop: stopped without it", within_seconds=within)
+        else:
+            if not run.cancelled() and (failed := run.exception()) is not None:
+                raise failed
 
 
 @contextlib.asynccontextmanager
@@ -174,7 +207,7 @@ async def run_worker(settings: Settings) -> None:
     try:
         worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
         heap.settle()
-        async with worker, operations(settings, client, pool, worker, runtime):
+        async with running(worker), operations(settings, client, pool, worker, runtime):
             log.info("worker running", task_queue=settings.task_queue, health_port=settings.health_port, metrics_port=settings.metrics_port)
             await stop.wait()
             log.info("stopping: in-flight activities get 10 s")
