@@ -47,7 +47,7 @@ async def within(call: Awaitable[T], seconds: float) -> T:
     try:
         return await asyncio.wait_for(asyncio.shield(task), seconds)
     except BaseException:  # a timeout, a failure, or the caller itself cancelled (its client gone)
-        _give_up(task)
+        give_up(task)
         raise
 
 
@@ -55,7 +55,9 @@ async def within(call: Awaitable[T], seconds: float) -> T:
 _unawaited: set[asyncio.Task] = set()
 
 
-def _give_up(task: asyncio.Task) -> None:
+def give_up(task: asyncio.Task) -> None:
+    """`task` cancelled and left to end by itself, kept until it has (a query PostgreSQL does not answer ends once the
+    pool drops its connection: `close_pool`)."""
     if task.done():
         return
     task.cancel()

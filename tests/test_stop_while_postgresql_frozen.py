@@ -19,11 +19,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.runtime import Runtime, TelemetryConfig
 
 from tests.conftest import TEST_KEY_ENTRY
 from tests.ports import free_port
 from tests.test_api_outages import frozen, own_postgres
 from tests.test_operations import start_worker
+from workers.settings import Settings
+from workers.worker import OPERATIONS_END_SECONDS, create_worker, operations
 
 # The worker's own grace (10 s) and a loaded machine's margin.
 STOPS_WITHIN = 40
@@ -60,6 +63,28 @@ async def test_sigterm_stops_a_worker_while_postgresql_is_frozen(dev_env):
             if process.returncode is None:
                 process.kill()
                 await process.wait()
+
+
+@pytest.mark.timeout(120)
+async def test_what_runs_beside_a_worker_ends_while_postgresql_is_frozen(dev_env):
+    """Found by a breaker (two times in four, and once by CI): told to stop, a worker first stopped what runs beside it
+    (the overdue gauge, the watch for ended drafts) and waited for them, and one in a query PostgreSQL does not answer
+    never ended: the worker went on taking activities until PostgreSQL answered again (a query cancelled on a connection
+    PostgreSQL does not answer ends once it answers the cancel). Here PostgreSQL is frozen before they start, so that both
+    wait on it, each on a connection the pool holds already."""
+    async with own_postgres() as (server, pool):
+        worker = create_worker(dev_env.client, pool, task_queue=f"ops-{uuid.uuid4().hex[:8]}")
+        await asyncio.gather(*(pool.fetchval("SELECT pg_sleep(0.2)") for _ in range(3)))
+        with frozen(Path(server.pgdata)):
+            loop = asyncio.get_running_loop()
+            began = loop.time()
+            try:
+                async with asyncio.timeout(STOPS_WITHIN):
+                    async with operations(Settings(health_port=None), dev_env.client, pool, worker, Runtime(telemetry=TelemetryConfig())):
+                        await asyncio.sleep(1)
+            except TimeoutError:
+                pytest.fail(f"what runs beside the worker still runs {STOPS_WITHIN} s after it was told to stop, PostgreSQL frozen")
+            assert loop.time() - began < 1 + OPERATIONS_END_SECONDS + 3
 
 
 @pytest.mark.timeout(240)

@@ -425,7 +425,7 @@ async def run_dev_stack(settings: Settings) -> None:
                     worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
                     app = create_app(client=client, pool=pool, task_queue=settings.task_queue, settings=settings, runtime=runtime, tracing=tracing)
                     heap.settle()
-                    async with running(worker), operations(settings, client, pool, worker, runtime), serving(app, settings.http_host, settings.api_port, **settings.http_options()):
+                    async with operations(settings, client, pool, worker, runtime), running(worker), serving(app, settings.http_host, settings.api_port, **settings.http_options()):
                         for line in addresses(settings, key_file, database_url):
                             print(line, flush=True)
                         server_exit = asyncio.ensure_future(asyncio.to_thread(server.wait))

@@ -21,7 +21,7 @@ from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities
-from activities.database import close_pool, create_pool, migrate
+from activities.database import close_pool, create_pool, give_up, migrate
 from activities.destinations import AllowedHosts
 from activities.public import PublicActivities
 from activities.round_comments import RoundCommentActivities
@@ -51,6 +51,8 @@ ACTIVITIES_GRACE = timedelta(seconds=10)
 # that leaves a poll open through the worker's shutdown (a race of the server's matching, temporalio/temporal#11841),
 # would otherwise hold the process until that poll's minute ends.
 STOP_SECONDS = ACTIVITIES_GRACE.total_seconds() + 10
+# How long a stop waits for the work beside the worker (the overdue gauge, the watch for ended drafts) to end.
+OPERATIONS_END_SECONDS = 2.0
 
 
 # The sandbox reloads a workflow's own module for every run, so that module-level state cannot leak between runs:
@@ -181,8 +183,11 @@ async def operations(settings: Settings, client: Client, pool: asyncpg.Pool, wor
         finally:
             for task in tasks:
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            # One in a query PostgreSQL does not answer ends only once the pool drops its connection, after the worker has
+            # stopped (found by a breaker: a worker told to stop went on taking activities until PostgreSQL answered again).
+            _, pending = await asyncio.wait(tasks, timeout=OPERATIONS_END_SECONDS)
+            for task in pending:
+                give_up(task)
 
 
 async def run_worker(settings: Settings) -> None:
@@ -207,7 +212,8 @@ async def run_worker(settings: Settings) -> None:
     try:
         worker = configured_worker(settings, client, pool, interceptors=tracing.worker_interceptors())
         heap.settle()
-        async with running(worker), operations(settings, client, pool, worker, runtime):
+        # The worker stops first (it takes no more work), then what runs beside it.
+        async with operations(settings, client, pool, worker, runtime), running(worker):
             log.info("worker running", task_queue=settings.task_queue, health_port=settings.health_port, metrics_port=settings.metrics_port)
             await stop.wait()
             log.info("stopping: in-flight activities get 10 s")
