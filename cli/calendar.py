@@ -15,7 +15,7 @@ from temporalio.client import Client
 from cli import database, temporal
 from cli.app import by_option, day_option, whole_number
 from cli.broadcast import tell_each
-from cli.cutoff_guard import listed, refuse_cutoffs_passing, refuse_meeting_cutoffs_passing
+from cli.cutoff_guard import listed, refuse_cutoffs_passing, refuse_held_meeting_counting, refuse_meeting_cutoffs_passing
 from cli.failures import Invalid, NotFound, Rejected, from_refusal
 from cli.jsonfile import invalid_model
 from cli.output import AsJson, Format, Output, choose, day, emit_json, err, examples, out, print_table, table, wants_json, warn
@@ -225,16 +225,17 @@ def set_meeting(
     meets_on: Annotated[date, typer.Option("--on", parser=day_option("meets_on"), metavar="YYYY-MM-DD", help="the meeting's day, in Ha Noi")],
     changed_by: ChangedBy,
     accept_missed_cutoffs: AcceptMissedCutoffs = False,
-    held: Annotated[bool, typer.Option("--held", help="the meeting, already announced, was held earlier than announced, on --on (a past day "
-                                       "is taken): an ordinance's adoption at it is then entered with that day")] = False,
+    held: Annotated[bool, typer.Option("--held", help="the meeting was held on --on, a past day: one announced, earlier than announced, or "
+                                       "one the calendar did not hold; an ordinance's adoption at it is then entered with that day")] = False,
     output: Output = Format.TABLE,
     as_json: AsJson = False,
 ) -> None:
     """Add a Standing Committee meeting or move it, then tell every running draft (its cut-offs follow).
 
     At least one session must be announced first (`legis calendar set-session`; refused otherwise, session_announced).
-    A day before today is refused (not_in_past) unless --held moves a meeting already announced to the earlier day it
-    was held on. A move that would put the cut-off of running drafts in the past is refused unless
+    A day before today is refused (not_in_past) unless --held records a meeting already held: one announced, moved to the
+    earlier day it was held on, or one the calendar did not hold (refused, cutoffs_would_pass, where it would be the last
+    meeting before a session not yet open, unless --accept-missed-cutoffs). A move that would put the cut-off of running drafts in the past is refused unless
     --accept-missed-cutoffs is given."""
     from activities.calendar import meetings, sessions
     from activities.calendar import set_meeting as store_meeting
@@ -252,8 +253,11 @@ def set_meeting(
         _announced(announced)
         known = await meetings(db)
         stored = next((m.meets_on for m in known if m.code.upper() == meeting.code), None)
-        _checked(check_not_past, "meets_on", meeting.meets_on, stored, local_day(datetime.now(UTC)), held=held)
+        today = local_day(datetime.now(UTC))
+        _checked(check_not_past, "meets_on", meeting.meets_on, stored, today, held=held)
         _checked(check_meeting, known, meeting)
+        if stored is None and meeting.meets_on < today and not accept_missed_cutoffs:
+            refuse_held_meeting_counting(known, announced, meeting, today)
         if stored is None:
             _within(len(known), MAX_MEETINGS, "meetings", "remove-meeting")
         if stored is not None and not accept_missed_cutoffs:

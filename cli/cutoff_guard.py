@@ -5,7 +5,7 @@ refused (`cutoffs_would_pass`), naming each draft with the day its cut-off would
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
@@ -161,3 +161,19 @@ def _approved(row) -> str:
     (the registry's deadline is then not the cut-off): it keeps that date when the cut-off passes (README, sessions)."""
     approved = row["stage"] == row["cutoff_stage"] and row["stage_deadline"] is not None and row["stage_deadline"] != row["cutoff"]
     return f", its approved date {row['stage_deadline']} standing" if approved else ""
+
+
+def refuse_held_meeting_counting(known: Sequence[StandingCommitteeMeeting], sessions: Sequence[TargetSession], held: StandingCommitteeMeeting,
+                                 today: date) -> None:
+    """A meeting the calendar did not hold, recorded as held on a past day (`--held`), that would be the meeting before a
+    session not yet open: every draft aimed at that session would count its Standing Committee limits back from a day
+    gone, and record them missed. Refused before anything is stored; such a meeting is most often mistyped (a wrong
+    year), since a later one is announced before each session."""
+    after = sorted([*known, held], key=lambda m: m.meets_on)
+    counting = [s.code for s in sessions if s.opens_on > today and meeting_before_among(after, sessions, s) == held]
+    if counting:
+        raise Rejected(f"meets_on: meeting {held.code} held on {held.meets_on} would be the Standing Committee's last before session "
+                       f"{', '.join(counting)}, which has not opened: every draft aimed at it would count its limits back from that "
+                       f"day, gone, and record them missed. If the meeting is right, make the change again with "
+                       "--accept-missed-cutoffs", field="meets_on", rule="cutoffs_would_pass")
+

@@ -324,19 +324,21 @@ def check_not_past(field: str, day: date, stored: date | None, today: date, *, s
     (2025 for 2027) that every running draft would be told, recording its cut-offs missed and escalations at once, which
     stay in its audit trail. A day already stored, set again unchanged (a session's phases corrected), passes; so does the
     opening of a session sitting now, whose last phase ends on `sits_until`, today or later (an office that starts with
-    the engine mid-session describes the session its drafts are at), and (`held`) a meeting already announced moved to
-    the earlier day it was held on, said so (an ordinance's adoption at it is then entered with its day; found by a
-    National Assembly Office's trial: told to correct the meeting's day, the office could not).
+    the engine mid-session describes the session its drafts are at), and (`held`) a meeting held already, said so: one
+    announced, moved to the earlier day it was held on, or one the calendar never held, recorded with its day (an
+    ordinance's adoption at it is then entered with its day; found by National Assembly Office trials: told to correct the
+    meeting's day, the office could not, and an ordinance entered under way could not be adopted at the meeting that
+    adopted it, held before legis knew of any).
 
-    Raises Refused (INVALID) `not_in_past`; `held_earlier` for `held` with a day not before the one announced, or a meeting
-    not announced."""
-    if held and (stored is None or day >= stored):
+    Raises Refused (INVALID) `not_in_past`; `held_earlier` for `held` with a day not before the one announced, or, for a
+    meeting not announced, after today."""
+    if held and (day >= stored if stored is not None else day > today):
         raise Refused(field, "held_earlier", f"--held moves a meeting already announced to the earlier day it was held on; "
-                      f"{day} is not before {stored}" if stored else "--held moves a meeting already announced to the earlier day "
-                      "it was held on; this one is not on the calendar", RefusalKind.INVALID)
+                      f"{day} is not before {stored}" if stored else f"--held records a meeting already held; {day} is after today "
+                      f"({today} in Ha Noi): a meeting ahead is set without --held", RefusalKind.INVALID)
     if day < today and day != stored and (sits_until is None or sits_until < today) and not held:
         sitting = (" A session sitting now is set with its phases (--phase FIRST:LAST), the last one not yet over."
-                   if field == "opens_on" else " A meeting held earlier than announced is moved to its day with --held.")
+                   if field == "opens_on" else " A meeting already held is recorded on its day with --held.")
         raise Refused(field, "not_in_past", f"{day} is before today ({today} in Ha Noi): the calendar holds the sittings ahead, and every "
                       f"running draft aimed at it would record its cut-offs as missed.{sitting}", RefusalKind.INVALID)
 

@@ -134,19 +134,24 @@ def check_meeting(state: DraftState, decision: Decision, now: datetime, *, impor
     """The Standing Committee adopts an ordinance at its meeting: a decision at STANDING_COMMITTEE_OPINION on an ordinance
     is not dated before the meeting the draft's limits count back from (`sessions.meeting_before`), where one is announced
     (nineteenth generation on; found by a ministry's trial: an ordinance was adopted four months before its meeting, and
-    the President's 15 days ran from then). The day is the decision's `occurred_on`, or today, in Ha Noi; a step of a draft
-    entered under way, whose meeting the calendar may no longer hold, is not asked. A law's opinion is not asked: the
-    Committee gives it at any of its monthly meetings (DOMAIN.md, stage 7), which the calendar need not list, and no limit
-    of a law counts back from one (correction 1).
+    the President's 15 days ran from then), unless it is dated the day of another meeting the calendar holds (found by a
+    National Assembly Office's trial: adopted at an earlier meeting than planned, or at one held before legis knew of it,
+    the ordinance could not be recorded at its day). The day is the decision's `occurred_on`, or today, in Ha Noi; a step
+    of a draft entered under way, whose meeting the calendar may no longer hold, is not asked. A law's opinion is not
+    asked: the Committee gives it at any of its monthly meetings (DOMAIN.md, stage 7), which the calendar need not list,
+    and no limit of a law counts back from one (correction 1).
 
     Raises Refused `occurred_on` `at_the_meeting` (INVALID for a day given, CONFLICT for today)."""
     if imported or decision.outcome is Outcome.WITHDRAW or (meeting := adopting_meeting(state)) is None:
         return
-    if (day := decision.occurred_on or local_day(now)) < meeting.meets_on:
+    day = decision.occurred_on or local_day(now)
+    if day < meeting.meets_on and all(held.meets_on != day for held in state.meetings):
         raise Refused("occurred_on", "at_the_meeting", f"the Standing Committee adopts or returns the ordinance at its meeting "
-                      f"{meeting.code} on {meeting.meets_on}; the decision's day, {day} (Ha Noi), is before it: record the decision once "
-                      f"it is taken, or, if the meeting was held earlier than the calendar says, move it to that day first (legis calendar "
-                      f"set-meeting {meeting.code} --on {day} --held)",
+                      f"{meeting.code} on {meeting.meets_on}; the decision's day, {day} (Ha Noi), is before it and no other meeting "
+                      f"is on the calendar that day: record the decision once it is taken, or, if the Committee decided at a meeting "
+                      f"held on {day}, put that meeting on the calendar first: legis calendar set-meeting {meeting.code} --on {day} "
+                      f"--held if it was {meeting.code}, held earlier than announced, else legis calendar set-meeting <its code> --on "
+                      f"{day} --held",
                       INVALID if decision.occurred_on else CONFLICT)
 
 
