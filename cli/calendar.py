@@ -158,23 +158,32 @@ def _moved_from(stored: date | None, now: date) -> str:
 
 # The decisions the Assembly takes at its sittings, as the audit trail names their stages.
 _AT_A_SITTING = ("NA_FIRST_SESSION", "NA_SECOND_SESSION", "NA_SESSION")
+# Events after which a draft aims at another session (with a first session's debate and a carry-over).
+_AIMED_ELSEWHERE = ("SESSION_SLIPPED", "PROGRAMME_CHANGED")
 
 
 async def _warn_decided_off_its_sittings(db, session: TargetSession) -> None:
     """Said, not refused: a session moved so that decisions already recorded at its sittings, by drafts aimed at it, fall
     before its opening or outside its phases (found by a National Assembly Office's trial: a session opened, a vote
     recorded there, then moved a few days later, said nothing, and the President's 15 days ran from a day the Assembly
-    did not sit). The audit trail keeps what was recorded; the calendar is what may be wrong."""
+    did not sit). The audit trail keeps what was recorded; the calendar is what may be wrong. A draft's decisions at its
+    sittings are those after it was last aimed at another session (found by a later trial: a vote that failed at 16-1,
+    the draft carried over to 16-E1, was named, twice, when 16-E1 moved)."""
     rows = await db.fetch(
         "SELECT e.submission_id, coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS day FROM audit_events e "
         "JOIN submissions s USING (submission_id) WHERE s.target_session = $1 AND e.event = 'DECISION' AND e.stage = ANY($2::text[]) "
-        "ORDER BY e.submission_id, e.seq", session.code, list(_AT_A_SITTING))
-    off = [(r["submission_id"], r["day"]) for r in rows
-           if r["day"] < session.opens_on or session.phases and not any(p.starts_on <= r["day"] <= p.ends_on for p in session.phases)]
+        "AND e.seq > coalesce((SELECT max(a.seq) FROM audit_events a WHERE a.submission_id = e.submission_id AND (a.event = ANY($3::text[]) "
+        "OR a.event = 'DECISION' AND (a.stage = $4 OR a.outcome = $5))), 0) "
+        "ORDER BY e.submission_id, e.seq", session.code, list(_AT_A_SITTING), list(_AIMED_ELSEWHERE), "NA_FIRST_SESSION", "CARRY_OVER")
+    off: dict[str, list[date]] = {}
+    for r in rows:
+        if r["day"] < session.opens_on or session.phases and not any(p.starts_on <= r["day"] <= p.ends_on for p in session.phases):
+            off.setdefault(r["submission_id"], []).append(r["day"])
     if off:
-        named = ", ".join(f"{sid} ({day})" for sid, day in off[:10]) + (f" and {len(off) - 10} more" if len(off) > 10 else "")
-        warn(f"session {session.code} now sits {session.sitting}: decisions recorded at its sittings fall outside it: {named}; the "
-             "audit trail keeps them as recorded (their deadlines count from those days): if the calendar was right before, set it back")
+        named = ", ".join(f"{sid} ({', '.join(str(d) for d in days)})" for sid, days in list(off.items())[:10])
+        more = f" and {len(off) - 10} more" if len(off) > 10 else ""
+        warn(f"session {session.code} moved ({session.sitting}): decisions recorded at its sittings now fall outside them: {named}{more}; "
+             "the audit trail keeps them as recorded (their deadlines count from those days): if the calendar was right before, set it back")
 
 
 def warn_on_rest_day(what: str, on: date, again: str = "set it again with the right one") -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from schemas.calendar import TargetSession
 from schemas.enums import Outcome, Stage
+from schemas.messages import Decision
 from tests.drafts import BEFORE_THE_ASSEMBLY, PASSING_VOTE, decision, passed_through, start_request
 from workflows.deadlines import local_day
 
@@ -35,4 +36,31 @@ async def test_an_opened_session_with_a_vote_recorded_is_not_moved_after_that_vo
     code, out, err = await cli("calendar", "set-session", "16-1", "--opens-on", str(later), "--phase",
                                f"{later}:{today + timedelta(days=12)}", "--by", "VPQH")
     # Said, naming the draft whose vote, recorded today at session 16-1, now falls before the session's new opening.
-    assert code == 0 and f"decisions recorded at its sittings fall outside it: {request.submission_id} ({today})" in err, (code, out, err)
+    assert code == 0 and f"decisions recorded at its sittings now fall outside them: {request.submission_id} ({today})" in err, (code, out, err)
+
+
+async def test_a_move_names_no_draft_for_what_it_decided_at_the_session_before(cli, tmp_path):
+    """A National Assembly Office's trial: a draft's vote failed at 16-1, which sits now, and the Assembly carried it over
+    to extraordinary session 16-E1; moving 16-E1 then warned "session 16-E1 now sits opens ...: decisions recorded at its
+    sittings fall outside it: <the draft> (<day>), <the draft> (<day>)", the decisions 16-1's, the draft named twice, and
+    advised setting a right calendar back."""
+    today = local_day(datetime.now(UTC))
+    opened = today - timedelta(days=3)
+    code, _, err = await cli("calendar", "set-session", "16-1", "--opens-on", str(opened), "--phase",
+                             f"{opened}:{today + timedelta(days=10)}", "--by", "VPQH")
+    assert code == 0, err
+    extraordinary = TargetSession(legislature=16, session=1, opens_on=today + timedelta(days=40), extraordinary=True)
+    code, _, err = await cli("calendar", "set-session", extraordinary.code, "--opens-on", str(extraordinary.opens_on), "--by", "VPQH")
+    assert code == 0, err
+    request = passed_through(start_request(target=TargetSession(legislature=16, session=1, opens_on=opened)), BEFORE_THE_ASSEMBLY,
+                             today - timedelta(days=4))
+    (tmp_path / "start.json").write_text(request.model_dump_json(), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    carried = Decision(**{**decision(request, Stage.NA_SESSION, Outcome.REJECT).model_dump(), "outcome": Outcome.CARRY_OVER, "carry_to": extraordinary})
+    (tmp_path / "carried.json").write_text(carried.model_dump_json(), encoding="utf-8")
+    code, out, err = await cli("decide", request.submission_id, str(tmp_path / "carried.json"))
+    assert code == 0, (out, err)
+
+    code, out, err = await cli("calendar", "set-session", extraordinary.code, "--opens-on", str(extraordinary.opens_on + timedelta(days=7)),
+                               "--by", "VPQH")
+    assert code == 0 and request.submission_id not in err and "decisions recorded" not in err, (out, err)
