@@ -147,10 +147,24 @@ def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_mini
     return refused.withheld()
 
 
+# The bodies that neither decide nor follow a draft as the process runs: another ministry, a consultee.
+_OUTSIDERS = frozenset({CallerRole.LEAD_MINISTRY, CallerRole.CONSULTEE})
+
+
+def _outsider(caller: Caller, lead_ministry: str) -> bool:
+    """Whether `caller` reads a classified draft from outside its path: its deadlines are withheld from it too, since one
+    counted back from a sitting names the session, and moves with it (found by a National Assembly Office's trial:
+    another ministry's token read a classified draft's deadline, 16-2's cut-off to the day). Who decides its stages and
+    the offices that follow it up read them: follow-up needs the deadline."""
+    return caller.role in _OUTSIDERS and not sees_classified(caller, lead_ministry=lead_ministry)
+
+
 def status_for(caller: Caller, view: StatusView) -> StatusView:
     if not view.classified or sees_classified(caller, lead_ministry=view.lead_ministry):
         return view
     redacted = _redacted_status(view)
+    if _outsider(caller, view.lead_ministry):
+        redacted = redacted.model_copy(update={"stage_deadline": None, "postponement": None, "pending_postponement": None, "next_alarm": None})
     # Who must rule on a point reads that it waits, by its number (found by a breaker: the Deputy Prime Minister's inbox
     # sent him here for a classified draft's point, withheld): its summary and the lead ministry's code stay withheld.
     awaiting = tuple(_redact_point(p, view.lead_ministry) for p in view.open_points if p.with_actor is caller.role.actor)
@@ -167,7 +181,8 @@ def registry_row_for(caller: Caller, row: RegistryRow) -> RegistryRow:
     if not row.classified or sees_classified(caller, lead_ministry=row.lead_ministry):
         return row
     responsible = REDACTED if row.responsible == row.lead_ministry else row.responsible
-    return row.model_copy(update={"title": REDACTED, "lead_ministry": REDACTED, "responsible": responsible, "target_session": REDACTED})
+    return row.model_copy(update={"title": REDACTED, "lead_ministry": REDACTED, "responsible": responsible, "target_session": REDACTED}
+                          | ({"stage_deadline": None} if _outsider(caller, row.lead_ministry) else {}))
 
 
 def history_for(caller: Caller, view: HistoryView, draft: Draft) -> HistoryView:
@@ -175,7 +190,12 @@ def history_for(caller: Caller, view: HistoryView, draft: Draft) -> HistoryView:
     must not name."""
     if not draft.classified or sees_classified(caller, lead_ministry=draft.lead_ministry):
         return view
-    return _redacted_history(view, draft.lead_ministry)
+    redacted = _redacted_history(view, draft.lead_ministry)
+    if not _outsider(caller, draft.lead_ministry):
+        return redacted
+    undated = {"deadline": None, "to_stage_deadline": None, "requested_deadline": None}
+    return redacted.model_copy(update={"entries": tuple(e.model_copy(update=undated) for e in redacted.entries),
+                                       "raised_before_stage_ended": {}, "raised_before_deadline_moved": {}})
 
 
 def exported(status: StatusView, history: HistoryView) -> tuple[StatusView, HistoryView]:

@@ -277,3 +277,25 @@ async def test_a_classified_start_refused_by_its_own_fields_is_listed_by_field_a
     operator = await bearer(pool, "VPCP", CallerRole.OPERATOR)
     [listed] = (await api.get("/v1/refusals", params={"submission_id": secret.submission_id}, headers=operator)).json()
     assert listed["token_id"] is None and listed["agency_code"] == "(classified)" and "BQP" not in json.dumps(listed), listed
+
+
+async def test_a_classified_drafts_deadlines_are_withheld_from_another_ministry_and_consultees(api, pool):
+    """Found by a National Assembly Office's trial: another ministry's token read a classified draft's `stage_deadline`,
+    its session's cut-off to the day and moving with it, where the draft's session is withheld. Who decides its stages and
+    the offices that follow it up read its deadlines; a body outside its path does not."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    drafted = await api.post(f"{path}/decisions", json=body(decision(request, Stage.DRAFTING)), headers=lead)
+    assert drafted.status_code == 200, drafted.text
+    deadline = (await api.get(path, headers=lead)).json()["stage_deadline"]
+    assert deadline is not None
+    for reader in (await bearer(pool, "VPQH", CallerRole.OPERATOR), await bearer(pool, "BTP", CallerRole.MOJ)):
+        assert (await api.get(path, headers=reader)).json()["stage_deadline"] == deadline
+    for outsider in (await bearer(pool, "BCT", CallerRole.LEAD_MINISTRY), await bearer(pool, "BCT", CallerRole.CONSULTEE)):
+        status = (await api.get(path, headers=outsider)).json()
+        assert status["stage_deadline"] is None and status["next_alarm"] is None, status
+        entries = (await api.get(f"{path}/history", headers=outsider)).json()["entries"]
+        assert entries and all(e["deadline"] is None and e.get("to_stage_deadline") is None for e in entries), entries
+        listed = (await api.get("/v1/submissions", params={"stage": "APPRAISAL", "size": 100}, headers=outsider)).json()["items"]
+        assert [d["stage_deadline"] for d in listed if d["submission_id"] == request.submission_id] == [None]
+        assert deadline not in json.dumps(status) + json.dumps(entries)
