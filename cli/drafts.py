@@ -48,6 +48,7 @@ from schemas.messages import (
     ProgrammeChange,
     Ruling,
     StartRequest,
+    classified_id_warning,
 )
 from schemas.views import HistoryEntry, Receipt, StatusView
 from web.marks import Mark, standing
@@ -269,8 +270,9 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
         return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue)), said
 
     started, said = temporal.run(starting)
-    if started.created:
-        warn(said)
+    told = [w for w in (said, classified_id_warning(request)) if w] if started.created else []
+    for warning in told:
+        warn(warning)
     if not started.created and started.classified:
         # The CLI reads as an operator does: whether a start matches a classified draft's values would confirm a guess of
         # them one by one (found by a trial), so it is answered alike whatever it holds.
@@ -282,7 +284,7 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
                        f"{', '.join(started.differs)}; nothing was started", field=started.differs[0], rule="submission_exists")
     if wants_json():
         emit_json({"submission_id": request.submission_id, "workflow_id": started.workflow_id, "run_id": started.run_id,
-                   "warnings": [said] if started.created and said else []})
+                   "warnings": told})
     else:
         out.print(f"{started.workflow_id} run {started.run_id}")
 

@@ -6,6 +6,7 @@ CLI, a Temporal client). Its strings follow `schemas.text`; its dates are Ha Noi
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -188,6 +189,21 @@ class StartRequest(Message):
             raise invalid("imported_steps_in_order", f"steps already passed must be in the order they happened: {days[early]} is before "
                           f"{days[early - 1]}, the day of step {early} (passed.{early - 1}; steps count from 1)", f"passed.{early}.occurred_on")
         return self
+
+
+
+def classified_id_warning(request: StartRequest) -> str | None:
+    """What the starter of a classified draft is told when its submission ID holds the lead ministry's code (BQP-2026-003):
+    the ID is shown wherever the draft is listed, its ministry withheld beside it (found by a National Assembly Office's
+    trial). Said, not refused: an ID chosen by a ministry's document system may hold its code, and it is the ID's to keep."""
+    if not request.classified:
+        return None
+    parts = re.split(r"[^A-Za-z0-9]+", request.submission_id.upper())
+    if request.lead_ministry.upper() not in parts:
+        return None
+    return (f"submission_id {request.submission_id} holds its lead ministry's code, {request.lead_ministry}: every list, refusal and "
+            "export that names the classified draft by its ID tells its ministry, which they withhold; start the draft under an ID "
+            "that says nothing, as MAT-2026-014 (README, 'What stays readable')")
 
 
 class Decision(Acting, Dated):

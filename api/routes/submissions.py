@@ -32,7 +32,7 @@ from api.plumbing import Router
 from api.problems import problem
 from schemas.calendar import SessionCode
 from schemas.enums import Stage
-from schemas.messages import SUBMISSION_ID, AgencyCode, SubmissionId
+from schemas.messages import SUBMISSION_ID, AgencyCode, SubmissionId, classified_id_warning
 from schemas.messages import StartRequest as StartRequestBody
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
@@ -55,7 +55,8 @@ class Started(BaseModel):
     workflow_id: str = Field(description="the draft's Temporal workflow ID", examples=["draft-law-BGDDT-2026-017"])
     created: bool = Field(description="false when the submission was open already (the same request sent again)")
     warnings: list[str] = Field(default=[], description="what the sender should know of a new draft: a target session the calendar "
-                                "announces on another day than the request's, at whose announced day the draft aims")
+                                "announces on another day than the request's, at whose announced day the draft aims; a classified "
+                                "draft's ID that holds its lead ministry's code")
 
 
 @router.post("", status_code=201, operation_id="startSubmission", summary="Open a submission (hồ sơ dự án)", response_model=Started,
@@ -89,8 +90,8 @@ async def start_submission(
         if started.differs:
             raise problem(Refused(started.differs[0], "submission_exists",
                                   f"submission {request.submission_id} was opened with other values of: {', '.join(started.differs)}", RefusalKind.CONFLICT))
-        body = Started(submission_id=request.submission_id, workflow_id=started.workflow_id, created=started.created,
-                       warnings=[said] if started.created and said else [])
+        told = [w for w in (said, classified_id_warning(request)) if w] if started.created else []
+        body = Started(submission_id=request.submission_id, workflow_id=started.workflow_id, created=started.created, warnings=told)
         return JSONResponse(body.model_dump(), status_code=201 if started.created else 200,
                             headers={"Location": f"/v1/submissions/{request.submission_id}"})
 
