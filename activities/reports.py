@@ -1,7 +1,8 @@
 """Reports on deadlines, computed in PostgreSQL from the audit trail and the registry.
 
 Like the Government Office's yearly figures: per agency and overall, stages finished on time and
-late (against the deadline in force when they finished, after any postponement), drafts overdue
+late (against the deadline in force when they finished, after any postponement; late too where the draft slipped to a
+later session for the stage's cut-off missed), drafts overdue
 now, postponements granted, and postponements asked late.
 """
 
@@ -42,7 +43,13 @@ counted_events AS (
     -- NA_COMMITTEE.
     -- A step counts on the day it happened: the day it was entered as happening (entered afterwards, or imported), else
     -- the day it was recorded. Only the events and columns the figures below read: the index on (event, that day) finds them.
+    -- A stage whose cut-off was missed, the draft slipping to a later session, finished late whatever the new session's
+    -- cut-off gave it (found by a National Assembly Office's trial: counted on time against the deadline the slip gave).
     SELECT e.submission_id, e.seq, {_HAPPENED_ON} AS day, e.event, e.deadline, s.classified,
+           e.event = 'DECISION' AND EXISTS (
+               SELECT 1 FROM audit_events x WHERE x.submission_id = e.submission_id AND x.seq < e.seq AND x.event = 'SESSION_SLIPPED'
+               AND x.stage = e.stage AND x.seq > coalesce((SELECT max(y.seq) FROM audit_events y WHERE y.submission_id = e.submission_id
+                                                          AND y.seq < e.seq AND y.to_stage = e.stage AND y.stage <> e.stage), 0)) AS slipped,
            CASE WHEN e.actor = 'LEAD_MINISTRY' AND s.classified THEN 'CLASSIFIED'
                 WHEN e.actor = 'LEAD_MINISTRY' THEN e.agency_code
                 WHEN e.actor = 'NA_COMMITTEE' AND NOT s.classified THEN coalesce(e.agency_code, e.actor) ELSE e.actor END AS body
@@ -59,8 +66,8 @@ counted_events AS (
 daily AS (
     -- Per agency and day: stages finished on time and late, late requests, and postponements granted, counted for the
     -- body that asked for them.
-    SELECT body AS agency, day, count(*) FILTER (WHERE event = 'DECISION' AND day <= deadline) AS on_time,
-           count(*) FILTER (WHERE event = 'DECISION' AND day > deadline) AS late, 0 AS postponed,
+    SELECT body AS agency, day, count(*) FILTER (WHERE event = 'DECISION' AND day <= deadline AND NOT slipped) AS on_time,
+           count(*) FILTER (WHERE event = 'DECISION' AND (day > deadline OR slipped)) AS late, 0 AS postponed,
            count(*) FILTER (WHERE event = 'POSTPONEMENT_REQUESTED') AS late_requests
     FROM counted_events WHERE event <> 'POSTPONEMENT_DECIDED'
     GROUP BY body, day
