@@ -19,10 +19,10 @@ async def test_a_stage_that_slipped_its_draft_to_a_later_session_finished_late(f
         for sid, slipped in (("SLIP-1", True), ("KEPT-1", False)):
             await connection.execute(
                 "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
-                " classified, last_seq, responsible) VALUES ($1, $2, 'BGDDT', 'LAW_2025', '16-3', 'NA_EXAMINATION', $3, false, 5, 'X')",
+                " classified, last_seq, responsible) VALUES ($1, $2, 'BGDDT', 'LAW_2025', '16-3', 'EXAMINATION', $3, false, 5, 'X')",
                 sid, f"draft-law-{sid}", datetime(2027, 3, 2, tzinfo=VIETNAM))
             rows = [(2, "DECISION", "GOVERNMENT_REVIEW", "GOVERNMENT_DECISION", "VPCP", date(2027, 1, 5), date(2027, 1, 20)),
-                    (4, "DECISION", "GOVERNMENT_DECISION", "NA_EXAMINATION", "GOVERNMENT", date(2027, 3, 1), date(2027, 8, 30))]
+                    (4, "DECISION", "GOVERNMENT_DECISION", "EXAMINATION", "GOVERNMENT", date(2027, 3, 1), date(2027, 8, 30))]
             if slipped:
                 rows[1:1] = [(3, "SESSION_SLIPPED", "GOVERNMENT_DECISION", "GOVERNMENT_DECISION", None, date(2027, 2, 5), date(2027, 8, 30))]
             for seq, event, stage, to_stage, actor, day, deadline in rows:
@@ -36,3 +36,22 @@ async def test_a_stage_that_slipped_its_draft_to_a_later_session_finished_late(f
         assert rows["GOVERNMENT"] == (1, 1) and rows["VPCP"] == (2, 0), rows
     finally:
         await connection.close()
+
+
+def test_the_boards_timeline_marks_a_stage_that_slipped_late():
+    """The board's draft page showed the same decision "on time, deadline Jan 15, 2027" (the cut-off the slip gave)."""
+    from schemas.enums import EventKind, Outcome, Stage
+    from schemas.views import HistoryEntry
+    from web.board import finished_after_a_slip
+
+    at = datetime(2027, 3, 1, 10, tzinfo=VIETNAM)
+
+    def entry(seq: int, event: EventKind, stage: Stage, to_stage: Stage) -> HistoryEntry:
+        return HistoryEntry(seq=seq, at=at, event=event, stage=stage, to_stage=to_stage,
+                            outcome=Outcome.APPROVE if event is EventKind.DECISION else None)
+
+    G, E, R = Stage.GOVERNMENT_DECISION, Stage.EXAMINATION, Stage.GOVERNMENT_REVIEW
+    entries = [entry(2, EventKind.DECISION, R, G), entry(3, EventKind.SESSION_SLIPPED, G, G), entry(4, EventKind.DECISION, G, E),
+               entry(5, EventKind.DECISION, E, Stage.STANDING_COMMITTEE_OPINION)]
+    assert finished_after_a_slip(entries) == {4}
+    assert finished_after_a_slip([e for e in entries if e.seq != 3]) == set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -260,6 +261,21 @@ async def _reconsider_by(request: Request, row: RegistryRow) -> date | None:
     return view.pending.reconsider_by if view and view.pending and view.stage is row.stage else None
 
 
+def finished_after_a_slip(entries: Sequence[HistoryEntry]) -> set[int]:
+    """The decisions among `entries` that ended a stage at which the draft slipped to a later session, its cut-off missed:
+    finished late, as `legis report` counts them, whatever the later session's cut-off gave (found by a National Assembly
+    Office's trial: shown "on time")."""
+    slipped, ended = set(), set()
+    for entry in sorted(entries, key=lambda e: e.seq):
+        if entry.event is EventKind.SESSION_SLIPPED:
+            slipped.add(entry.stage)
+        elif entry.to_stage is not None and entry.to_stage is not entry.stage:
+            if entry.event is EventKind.DECISION and entry.stage in slipped:
+                ended.add(entry.seq)
+            slipped.discard(entry.stage)
+    return ended
+
+
 @router.get("/board/drafts/{submission_id}", dependencies=[Depends(known_parameters("before"))])
 async def draft_page(request: Request, submission_id: str, before: Annotated[int | None, Query(ge=1, le=PG_INT_MAX)] = None) -> Response:
     """A draft's path as a timeline: stages entered and finished (on time or late), deadlines, postponements, consultation
@@ -287,6 +303,7 @@ async def draft_page(request: Request, submission_id: str, before: Annotated[int
                  and await database(board.approved_standing(pool, row.submission_id)))
     ui = getattr(request.app.state, "temporal_ui", None)
     return with_timing(page(request, "draft.html", row=row, reconsider_by=await _reconsider_by(request, row), entries=in_order_of_happening(history.entries), earlier=earlier,
+                            slipped=finished_after_a_slip(history.entries),
                             overtaken=await database(audit.alarms_overtaken(pool, row.submission_id, history.entries)),
                             asked=None if row.ended else pending_postponement(current), approved=approved_postponement(current, row),
                             escalated=escalation_reached(current) if _overdue(row) else None, before=before, recorded=recorded,
