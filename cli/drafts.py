@@ -435,7 +435,9 @@ def list_drafts(
                 missed_at = attrs.get(sa.STAGE_DEADLINE)
                 # A classified draft keeps its ministry, session and title out of Temporal (every other draft has a ministry):
                 # said so, as the API's list and `legis status` say it, where blank cells read as none (a fresh-user trial).
-                withheld = "(classified)" if not attrs.get(sa.LEAD_MINISTRY) else ""
+                # A workflow with no stage at all was not started as a draft (a raw start, failed or not yet run): its
+                # details are unknown, not withheld (found by a new user: a failed raw start read as classified).
+                withheld = "(unknown)" if not attrs.get(sa.STAGE) else "(classified)" if not attrs.get(sa.LEAD_MINISTRY) else ""
                 rows.append({
                     "workflow_id": found.id, "status": found.status.name if found.status else "",
                     "title": await found.memo_value("title", withheld), "stage": attrs.get(sa.STAGE) or "",

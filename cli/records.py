@@ -51,7 +51,11 @@ async def _with_classification(db, submission_id: str, read):
 
 
 async def known(db, submission_id: str) -> None:
+    """Raises for a submission the audit trail does not know: `draft_closed` when Temporal says it has ended (as the
+    API's history and versions say it), else not found."""
     if not await audit.recorded(db, submission_id):
+        if (ended := await temporal.draft_ended(submission_id)) is not None:
+            raise from_refusal(ended)
         # As `legis status` says it: the draft the registry holds in other letter case, not a classified one.
         named = await board.in_other_case(db, submission_id, own_agency=None)
         raise NotFound(f"submission_id: no draft {submission_id} in the audit trail" + (f"; {named} differs from it only in letter case"

@@ -199,6 +199,19 @@ async def _in_other_case(submission_id: str, round_id: str | None = None) -> str
         return None
 
 
+async def draft_ended(submission_id: str) -> Refused | None:
+    """Why a draft the audit trail does not know has ended (`draft_closed`), as the API's reads say it after Temporal
+    answered them (`workflows.client.closed`): a raw start whose input was not a draft's fails before writing any event
+    (found by a fresh-user trial: `legis history` said "no draft" where `legis status` and the API named the failure).
+    None when Temporal knows no such ended draft, or does not answer within `_GLANCE`: then the caller's not found stands."""
+    try:
+        async with asyncio.timeout(_GLANCE.total_seconds()):
+            client = await connect(settings())
+            return await _closed(client, draft(submission_id), queried=True)
+    except (Failure, RPCError, TimeoutError):
+        return None
+
+
 async def _closed(client: Client, target: Target, *, queried: bool = False) -> Refused | None:
     try:
         async with asyncio.timeout(_GLANCE.total_seconds()):

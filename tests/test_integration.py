@@ -151,13 +151,19 @@ async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_en
     assert (refused.value.rule, refused.value.kind) == ("draft_closed", RefusalKind.CLOSED) and ended in str(refused.value)
     lead = await bearer(pool, request.lead_ministry, CallerRole.LEAD_MINISTRY)
     assert ended in problem(await api.post("/v1/submissions", json=body(request), headers=lead), 409, "draft_closed")["detail"]
-    for read in (f"/v1/submissions/{sid}", f"/v1/submissions/{sid}/history"):
+    for read in (f"/v1/submissions/{sid}", f"/v1/submissions/{sid}/history", f"/v1/submissions/{sid}/versions"):
         assert ended in problem(await api.get(read, headers=lead), 409, "draft_closed")["detail"]
     started = tmp_path / "start.json"
     started.write_text(request.model_dump_json())
-    for command in (("start", str(started)), ("status", sid)):
+    # Its history and versions too (a fresh-user trial: the audit trail holds none of it, and they said "no draft", exit 4).
+    for command in (("start", str(started)), ("status", sid), ("history", sid), ("versions", sid)):
         code, _, err = await cli(*command)
-        assert code == 3 and ended in err and "(rule: draft_closed)" in err and "Traceback" not in err, err
+        assert code == 3 and ended in err and "(rule: draft_closed)" in err and "Traceback" not in err, (command, err)
+    # Listed as a workflow of unknown details, not as a classified draft's (it carries no draft's attributes at all).
+    code, out, err = await cli("list", "--limit", "10000", "--output", "json")
+    [row] = [row for row in json.loads(out) if row["workflow_id"] == drafts.workflow_id_for(sid)]
+    assert (row["status"], row["stage"], row["title"], row["lead_ministry"], row["target_session"]) == (
+        "FAILED", "", "(unknown)", "(unknown)", "(unknown)"), row
 
 
 async def test_a_draft_started_with_no_input_is_answered_as_not_a_draft(dev_env, worker_queue, api, pool, cli, tmp_path):
