@@ -48,6 +48,22 @@ def usage_failure(usage: click.UsageError) -> Invalid:
     return Invalid(f"{field + ': ' if field else ''}{usage.format_message()}", field=field, rule=rule)
 
 
+def placed_where_it_goes(usage: click.UsageError) -> None:
+    """A root option given after a command (`legis status X --timeout 5`) is refused by click as unknown to that command;
+    its message then says where it goes (found by a new user: "No such option: --timeout", no hint that it is legis's own)."""
+    ctx = getattr(usage, "ctx", None)
+    if not isinstance(usage, click.NoSuchOption) or ctx is None or ctx.parent is None:
+        return
+    root = ctx.find_root()
+    param = next((p for p in root.command.params if usage.option_name in (*p.opts, *p.secondary_opts)), None)
+    if param is None:
+        return
+    value = "" if getattr(param, "is_flag", False) else f" {param.metavar or param.name.upper()}"
+    # An eager flag (--version) acts alone, before any command.
+    command = "" if param.is_eager else f" {ctx.command_path.removeprefix(root.command_path).strip()} ..."
+    usage.message += f": it is an option of {root.command_path} itself, given before the command ({root.command_path} {usage.option_name}{value}{command})"
+
+
 def json_asked(argv: list[str]) -> bool:
     """Whether the command line asks for JSON (`--json`, `--output json`), read before click could parse it."""
     return "--json" in argv or "--output=json" in argv or any(a == "--output" and b == "json" for a, b in zip(argv, argv[1:], strict=False))
@@ -66,6 +82,8 @@ def main() -> None:
         done = app(standalone_mode=False)
         code = done if isinstance(done, int) else 0
     except click.ClickException as failed:
+        if isinstance(failed, click.UsageError):
+            placed_where_it_goes(failed)
         # A script that asked for JSON gets the command line's mistake as JSON too; a person, typer's box.
         if isinstance(failed, click.UsageError) and not isinstance(failed, click.NoArgsIsHelpError) and json_asked(sys.argv[1:]):
             code = report(usage_failure(failed), json=True)
