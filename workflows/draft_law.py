@@ -254,8 +254,11 @@ class DraftLawWorkflow:
             raise refusal(Refused("submission_id", CATCHING_UP, "the draft is catching up with its history; send the same message again",
                                   RefusalKind.BUSY))
         if self._draining or len(self._outbox) >= MAX_OUTBOX:
+            # Not PostgreSQL alone: a write whose worker stopped waits for its timeout before another worker takes it (a breaker).
             busy = ("the draft is starting a new run; send the same message again in a moment" if self._draining else f"the draft's audit "
-                    f"trail has {len(self._outbox)} events not yet written (PostgreSQL slow or down); send it again once they are")
+                    f"trail has {len(self._outbox)} events not yet written: PostgreSQL is slow or down, or the write waits for a worker (the "
+                    f"one writing it stopped; Temporal gives it to another once its {draft_activities.ACTIVITY_TIMEOUT.seconds} s timeout passes); send it "
+                    "again once they are")
             raise refusal(Refused("submission_id", "draft_busy", f"{busy}; nothing was applied", RefusalKind.BUSY))
         try:
             if self._state is None:  # until the rulebook is pinned, only the message's shape: the handler checks again
