@@ -104,7 +104,7 @@ def create_worker(
                     audit.record_events, webhooks.deliver_pending,
                     public.register_public_round, public.close_public_round, public.tally_public_answers,
                     comments.record_opinion_comments, comments.record_compilation_answers],
-        interceptors=[ActivityLogContext(), DatabaseDown(), OneMessageEach(), *interceptors],
+        interceptors=[ActivityLogContext(), DatabaseDown(pool), OneMessageEach(), *interceptors],
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # Drafts wait weeks between events: keeping every one in memory buys nothing, so the cache
