@@ -89,6 +89,7 @@ SENTENCES = {
     "reports_for_offices": "Reports are for the Government Office, the National Assembly Office, the Standing Committee, and each lead ministry for its own drafts.",
     "open_point": "This point is not open: it has been ruled on; open the inbox again.",
     "arbitration_level": "Only the level this point awaits rules on it now (the Deputy Prime Minister, then the Prime Minister): open the inbox again.",
+    "no_higher_level": "The Prime Minister rules last: rule on the point, it cannot be escalated further.",
     "required_documents": "Documents this stage requires are missing.",
     "given_by_its_body": "A report or resolution a deciding body gives comes with that body's own decision, never with the lead ministry's.",
     "return_target": "The draft cannot be returned to this stage.",

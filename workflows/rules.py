@@ -263,7 +263,10 @@ def check_ruling(state: DraftState, ruling: Ruling, now: datetime) -> None:
     level = next(d for d in book.arbitration if d.actor is point.with_actor)
     check_authority(state, (level,), ruling, f"rule on point {ruling.point_id} now", "arbitration_level")
     if ruling.escalate and level is book.arbitration[-1]:
-        raise Refused("escalate", "arbitration_level", f"{level.actor.value} rules last; there is no one to escalate to")
+        # A rule of its own (found by an upstream system's trial: under `arbitration_level`, FORBIDDEN where it refuses whom the
+        # point does not await, it was a CONFLICT here): the last level's escalation is never taken, whatever the point's state.
+        raise Refused("escalate", "no_higher_level", f"{level.actor.value} rules last; there is no one to escalate to: rule on the point "
+                      "(escalate false, with the ruling)", INVALID)
 
 
 def check_remap(state: DraftState, remap: AgencyRemap, now: datetime) -> None:
