@@ -10,6 +10,7 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.calendar import TargetSession, in_range
 from schemas.enums import (
@@ -57,7 +58,9 @@ DocumentUrl = code(r"^https://[\x21-\x7e]{1,492}$", "an https:// address of prin
 PartName = name(100)
 LawName = name(500)
 MAX_REASON = 4000
-Reason = text(MAX_REASON, 3)
+# The fewest characters of a reason that must be given: "OK" or "x" says nothing of why.
+MIN_REASON = 3
+Reason = text(MAX_REASON, MIN_REASON)
 Summary = text(2000, 3)
 ShortReason = text(1000, 3)
 
@@ -309,14 +312,26 @@ class Ruling(Acting):
     A Deputy Prime Minister may instead escalate the point to the Prime Minister.
     """
 
+    # Required unless the point is escalated, then at least `MIN_REASON` characters, as every reason that must be given
+    # (`Reason`): the schema says so, and a short one is refused as short, not as missing (found by an upstream system's
+    # trial: "OK" was refused `ruling_required`, under a schema of minLength 0).
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"escalate": {"const": False}}},
+        "then": {"required": ["ruling"], "properties": {"ruling": {"pattern": rf"\S[\s\S]{{{MIN_REASON - 2},}}\S"}}},
+    })
+
     point_id: PointId
     escalate: Flag = False
-    ruling: Reasons = ""
+    ruling: Reasons = Field(default="", description=f"required unless the point is escalated: at least {MIN_REASON} characters besides "
+                            "the spaces around them")
 
     @model_validator(mode="after")
     def _ruling_or_escalation(self) -> Ruling:
-        if not self.escalate and len(self.ruling.strip()) < 3:
+        if not self.escalate and not self.ruling.strip():
             raise invalid("ruling_required", "required unless the point is escalated", "ruling")
+        if not self.escalate and len(self.ruling.strip()) < MIN_REASON:
+            raise PydanticCustomError("string_too_short", f"ruling: at least {MIN_REASON} characters unless the point is escalated (as any "
+                                      "reason given), besides the spaces around them", {"field": "ruling", "min_length": MIN_REASON})
         return self
 
 
