@@ -42,7 +42,7 @@ from temporalio.api.common.v1 import Payload, Payloads
 
 from api.permissions import sees_classified
 from api.problems import answered_as, problem, problem_body
-from api.tokens import Caller, Unauthenticated, authenticate
+from api.tokens import Caller, Unauthenticated, authenticate, bearer_token
 from schemas.enums import CallerRole
 from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused
@@ -171,10 +171,7 @@ async def decoder(request: Request) -> Caller:
     """The caller by its bearer token, else by the sign-in cookie; its token ID is left for the access log line."""
     authorization = request.headers.get("authorization")
     if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("token_malformed", "send `Authorization: Bearer <token>`")
-        caller = await allowed(request.app.state.pool, token.strip())
+        caller = await allowed(request.app.state.pool, bearer_token(authorization))
     else:
         caller = await allowed(request.app.state.pool, request.cookies.get(COOKIE))
     request.state.token_id = caller.token_id

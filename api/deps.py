@@ -26,7 +26,7 @@ from activities.database import DATABASE_DOWN, DATABASE_GAVE_UP, within
 from api import permissions
 from api.plumbing import limiter, over, retry_after
 from api.problems import from_draft, problem
-from api.tokens import Caller, Unauthenticated, authenticate
+from api.tokens import Caller, Unauthenticated, authenticate, bearer_token
 from schemas.messages import IDEMPOTENCY_KEY, LONGEST_REQUEST_ID
 from schemas.redaction import secret_in
 from schemas.refusal import RefusalKind, Refused
@@ -67,13 +67,13 @@ async def caller(http: Request, credentials: Annotated[HTTPAuthorizationCredenti
     the token's rate. Asked once per request: the route asks it before reading a body (`before_body`)."""
     if (known := getattr(http.state, "caller", None)) is not None:
         return known
-    header = http.headers.get("authorization")
-    if credentials is None:
-        rule, message = (("token_required", "send `Authorization: Bearer <token>`") if header is None
-                         else ("bearer_only", "only the Bearer scheme is accepted: `Authorization: Bearer <token>`"))
-        raise problem(Refused("Authorization", rule, message, RefusalKind.FORBIDDEN), headers={"WWW-Authenticate": CHALLENGE})
     try:
-        who = await database(authenticate(http.app.state.pool, credentials.credentials))
+        # Read from the header, not `credentials`: HTTPBearer answers None for the Bearer scheme without a token too.
+        token = credentials.credentials if credentials is not None else bearer_token(http.headers.get("authorization"))
+    except Unauthenticated as refused:
+        raise problem(refused, headers={"WWW-Authenticate": CHALLENGE}) from None
+    try:
+        who = await database(authenticate(http.app.state.pool, token))
     except Unauthenticated as refused:
         # Not `caller`, which says the request is authenticated: only its refusal's record names whom the token acted for.
         http.state.token_id, http.state.refused_caller = refused.token_id, refused.caller

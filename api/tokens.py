@@ -53,6 +53,20 @@ class Unauthenticated(Refused):
         self.caller = caller
 
 
+def bearer_token(header: str | None) -> str:
+    """The token an `Authorization` header carries (the API's and the codec server's alike): none, or the Bearer scheme
+    alone (`Bearer`, `bearer`), is a token missing, `token_required` (found by an upstream system's trial: told "only the
+    Bearer scheme is accepted" of the Bearer scheme); another scheme, `bearer_only`."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    if not scheme:
+        raise Unauthenticated("token_required", "send `Authorization: Bearer <token>`")
+    if scheme.lower() != "bearer":
+        raise Unauthenticated("bearer_only", "only the Bearer scheme is accepted: `Authorization: Bearer <token>`")
+    if not token.strip():
+        raise Unauthenticated("token_required", "the Bearer scheme came without its token: send `Authorization: Bearer <token>`")
+    return token.strip()
+
+
 def _digest(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
