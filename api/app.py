@@ -112,8 +112,10 @@ def create_app(
     app.add_exception_handler(404, not_found(problems.install(app)))
     serve_offline(app)
     app.add_middleware(PageForms)
-    app.add_middleware(AroundRequest)
+    # The body's limit inside the request's middleware, so that a body refused as too large is logged and written to
+    # `access_refusals` as every refusal is, with the request's ID and access line (found by an upstream system's trial).
     app.add_middleware(BodyLimit)
+    app.add_middleware(AroundRequest)
     app.add_middleware(TrailingSlash)
     for router in (*ROUTERS, *PAGES):
         app.include_router(router)

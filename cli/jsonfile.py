@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cli.failures import Invalid, from_refusal
+from schemas import json_keys
 from schemas.bounds import MAX_ERRORS, over_bounds
 from schemas.messages import MAX_MESSAGE_BYTES
 from schemas.refusal import Refused, beyond_json_limits, described, finite, with_nearest_fields, without_echoes
-from schemas.text import lone_surrogate_in_key
 from workflows.admissions import admits_no_secret, admits_nothing_misread
 
 M = TypeVar("M", bound=BaseModel)
@@ -63,17 +63,6 @@ def _text(raw: bytes, name: str) -> str:
                       field="file", rule="utf8_only") from None
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if (lone := lone_surrogate_in_key(key)) is not None:  # as the API refuses it (found by a breaker)
-            raise Invalid(f"{lone[0]}: {lone[1]}", field=lone[0], rule="valid_unicode")
-        if key in found:
-            raise Invalid(f'{key}: the key "{key}" is given twice', field=key, rule="duplicate_key")
-        found[key] = value
-    return found
-
-
 def _no_constant(name: str) -> Any:
     raise Invalid(f"{name} is not a JSON number", field="file", rule="json_syntax")
 
@@ -88,7 +77,9 @@ def read_json(path: Path) -> str:
     name = shown(path)
     text = _text(_bytes(path), name)
     try:
-        json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=finite)
+        json_keys.loads(text, parse_constant=_no_constant, parse_float=finite)
+    except json_keys.KeyRefused as refused:  # named by its path, as the API names it
+        raise Invalid(f"{name}: {refused.field}: {refused.message}", field=refused.field, rule=refused.rule) from None
     except Invalid as ambiguous:
         raise Invalid(f"{name}: {ambiguous.message}", field=ambiguous.field, rule=ambiguous.rule) from None
     except json.JSONDecodeError as malformed:
