@@ -151,12 +151,26 @@ def refused_for(caller: Caller, refused: Refused, *, classified: bool, lead_mini
 _OUTSIDERS = frozenset({CallerRole.LEAD_MINISTRY, CallerRole.CONSULTEE})
 
 
+def outsider(caller: Caller) -> bool:
+    """Whether `caller` reads drafts from outside their path (another ministry, a consultee): of a classified draft not
+    its own, it reads no deadline (`_outsider`)."""
+    return caller.role in _OUTSIDERS
+
+
 def _outsider(caller: Caller, lead_ministry: str) -> bool:
     """Whether `caller` reads a classified draft from outside its path: its deadlines are withheld from it too, since one
-    counted back from a sitting names the session, and moves with it (found by a National Assembly Office's trial:
-    another ministry's token read a classified draft's deadline, 16-2's cut-off to the day). Who decides its stages and
-    the offices that follow it up read them: follow-up needs the deadline."""
-    return caller.role in _OUTSIDERS and not sees_classified(caller, lead_ministry=lead_ministry)
+    counted back from a sitting names the session, and moves with it, and so is when it falls due, passes and climbs the
+    ladder (found by a National Assembly Office's trial: another ministry's token read a classified draft's deadline,
+    16-2's cut-off to the day; then by a re-check: the days of its alarms and its overdue flag told the same). Who
+    decides its stages and the offices that follow it up read them: follow-up needs the deadline."""
+    return outsider(caller) and not sees_classified(caller, lead_ministry=lead_ministry)
+
+
+# The events whose day is a deadline's or a sitting's (an alarm falls on the deadline's days; a calendar event is
+# recorded as the session or meeting moves): an outsider's history of a classified draft leaves them out.
+_TIMED = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_RESCHEDULED,
+                    EventKind.SESSION_SLIPPED, EventKind.MEETING_SCHEDULED, EventKind.DEADLINE_RECOUNTED,
+                    EventKind.POSTPONEMENT_CONFLICT, EventKind.CONSULTATION_RESCHEDULED})
 
 
 def status_for(caller: Caller, view: StatusView) -> StatusView:
@@ -164,7 +178,8 @@ def status_for(caller: Caller, view: StatusView) -> StatusView:
         return view
     redacted = _redacted_status(view)
     if _outsider(caller, view.lead_ministry):
-        redacted = redacted.model_copy(update={"stage_deadline": None, "postponement": None, "pending_postponement": None, "next_alarm": None})
+        redacted = redacted.model_copy(update={"stage_deadline": None, "postponement": None, "pending_postponement": None, "next_alarm": None,
+                                               "overdue": False, "escalated_to": None})
     # Who must rule on a point reads that it waits, by its number (found by a breaker: the Deputy Prime Minister's inbox
     # sent him here for a classified draft's point, withheld): its summary and the lead ministry's code stay withheld.
     awaiting = tuple(_redact_point(p, view.lead_ministry) for p in view.open_points if p.with_actor is caller.role.actor)
@@ -194,7 +209,7 @@ def history_for(caller: Caller, view: HistoryView, draft: Draft) -> HistoryView:
     if not _outsider(caller, draft.lead_ministry):
         return redacted
     undated = {"deadline": None, "to_stage_deadline": None, "requested_deadline": None}
-    return redacted.model_copy(update={"entries": tuple(e.model_copy(update=undated) for e in redacted.entries),
+    return redacted.model_copy(update={"entries": tuple(e.model_copy(update=undated) for e in redacted.entries if e.event not in _TIMED),
                                        "raised_before_stage_ended": {}, "raised_before_deadline_moved": {}})
 
 

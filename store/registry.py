@@ -74,13 +74,16 @@ def title_pattern(words: str) -> str:
 async def page(
     db: asyncpg.Connection | asyncpg.Pool, *, after: str | None, size: int, q: str | None = None, stages=None, ministries=None,
     session: str | None = None, responsible: str | None = None, overdue: bool | None = None, own_agency: str | None = None,
+    deadlines_withheld: bool = False,
 ) -> tuple[list[RegistryRow], str | None, int]:
     """A page of drafts in submission-ID order (stable while drafts move), the ID to continue after (if any) and how many
     drafts match in all.
 
     Whose a classified draft is, who acts on it and the session it aims at are themselves classified: filtering on them
     finds only the caller's own classified drafts; a classified draft's title is not in the registry, so a title search
-    never finds one. Titles are searched without their diacritics or letter case (`title_pattern`).
+    never finds one. Titles are searched without their diacritics or letter case (`title_pattern`). With
+    `deadlines_withheld` (a reader outside a classified draft's path: `api.permissions`), whether one is overdue is
+    classified too: the `overdue` filter finds none of another ministry's.
     """
     pattern = None if q is None else title_pattern(q)
     matching = f"""FROM submissions
@@ -89,7 +92,8 @@ async def page(
               AND ($4::text IS NULL OR target_session = $4) AND ($5::text[] IS NULL OR (responsible = ANY($5) AND ended IS NULL))
               AND ($6::boolean IS NULL OR $6 = (stage_deadline IS NOT NULL AND stage_deadline < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
                    AND {OPEN}))
-              AND (NOT classified OR ($3::text[] IS NULL AND $4::text IS NULL AND $5::text[] IS NULL) OR lead_ministry = $7)"""
+              AND (NOT classified OR ($3::text[] IS NULL AND $4::text IS NULL AND $5::text[] IS NULL AND ($6::boolean IS NULL OR NOT $8))
+                   OR lead_ministry = $7)"""
     # A draft ended outside its rules waits for no one (found by an integrator's trial: a terminated draft stayed in
     # `responsible=MOJ`, every message to it refused).
     # The deciding bodies are in the registry as actors (MOJ, GOVERNMENT): a filter naming one by its agency code (BTP, CP)
@@ -97,8 +101,9 @@ async def page(
     # The committees the same (found by an integrator's: `responsible=NA_COMMITTEE` missed a draft its committee examines).
     acting = None if responsible is None else [responsible, *(actor.value for actor, code in BODY_CODES.items() if code == responsible),
                                                *((*NA_COMMITTEES, *MERGED_COMMITTEES) if responsible == Actor.NA_COMMITTEE.value else ())]
-    filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, acting, overdue, own_agency)
-    rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($8::text IS NULL OR submission_id > $8) ORDER BY submission_id LIMIT $9",
+    filters = (pattern, [s.value for s in stages] if stages else None, ministries or None, session, acting, overdue, own_agency,
+               deadlines_withheld)
+    rows = await db.fetch(f"SELECT {_COLUMNS} {matching} AND ($9::text IS NULL OR submission_id > $9) ORDER BY submission_id LIMIT $10",
                           *filters, after, size + 1)
     total = await db.fetchval(f"SELECT count(*) {matching}", *filters)
     found = [RegistryRow(**dict(row)) for row in rows[:size]]

@@ -299,3 +299,48 @@ async def test_a_classified_drafts_deadlines_are_withheld_from_another_ministry_
         listed = (await api.get("/v1/submissions", params={"stage": "APPRAISAL", "size": 100}, headers=outsider)).json()["items"]
         assert [d["stage_deadline"] for d in listed if d["submission_id"] == request.submission_id] == [None]
         assert deadline not in json.dumps(status) + json.dumps(entries)
+
+
+def test_an_outsider_reads_no_alarm_nor_calendar_event_of_a_classified_draft():
+    """Found by a re-check of the fix above: another ministry's token read the days of a classified draft's
+    DEADLINE_PASSED and ESCALATION events (the cut-off's day after, so its session) and its overdue flag."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from api import permissions
+    from api.tokens import Caller
+    from schemas.enums import EventKind
+    from schemas.views import HistoryEntry, HistoryView
+
+    at = datetime(2026, 11, 28, 1, tzinfo=UTC)
+    entries = tuple(HistoryEntry(seq=n, at=at, event=kind, stage=Stage.GOVERNMENT_DECISION, deadline=date(2026, 11, 27))
+                    for n, kind in enumerate((EventKind.DECISION, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.WARNING,
+                                              EventKind.SESSION_RESCHEDULED, EventKind.DOSSIER_FILED), start=1))
+    view = HistoryView(submission_id="MAT-2026-C3", entries=entries)
+    draft = SimpleNamespace(classified=True, lead_ministry="BQP")
+    for role in (CallerRole.LEAD_MINISTRY, CallerRole.CONSULTEE):
+        seen = permissions.history_for(Caller(token_id="t", agency_code="BTC", role=role), view, draft)
+        assert [e.event for e in seen.entries] == [EventKind.DECISION, EventKind.DOSSIER_FILED]
+        assert all(e.deadline is None for e in seen.entries)
+    operator = permissions.history_for(Caller(token_id="t", agency_code="VPQH", role=CallerRole.OPERATOR), view, draft)
+    assert len(operator.entries) == len(entries)
+
+
+async def test_the_overdue_filter_finds_no_classified_draft_of_another_ministry_for_an_outsider(fresh_database_url):
+    import asyncpg
+
+    from store import registry
+
+    connection = await asyncpg.connect(fresh_database_url)
+    try:
+        await connection.execute(
+            "INSERT INTO submissions (submission_id, workflow_id, lead_ministry, process_version, target_session, stage, stage_since,"
+            " stage_deadline, classified, last_seq, responsible) VALUES ('MAT-2026-C2', 'draft-law-MAT-2026-C2', 'BQP', 'LAW_2025', '16-2',"
+            " 'GOVERNMENT_DECISION', now() - interval '30 days', current_date - 5, true, 3, 'GOVERNMENT')")
+        for withheld, found in ((True, []), (False, ["MAT-2026-C2"])):
+            rows, _, total = await registry.page(connection, after=None, size=10, overdue=True, deadlines_withheld=withheld)
+            assert [r.submission_id for r in rows] == found and total == len(found)
+        rows, _, _ = await registry.page(connection, after=None, size=10, overdue=True, own_agency="BQP", deadlines_withheld=True)
+        assert [r.submission_id for r in rows] == ["MAT-2026-C2"]
+    finally:
+        await connection.close()

@@ -118,7 +118,7 @@ async def list_submissions(
     after = cursor_of(params, SUBMISSION_ID)
     rows, following, total = await database(registry.page(
         http.app.state.pool, after=after, size=params.size, q=q, stages=stage, ministries=ministry, session=session,
-        responsible=responsible, overdue=overdue, own_agency=own))
+        responsible=responsible, overdue=overdue, own_agency=own, deadlines_withheld=permissions.outsider(who)))
     page = ListPage[RegistryRow].of([permissions.registry_row_for(who, row) for row in rows], params, following=following, total=total)
     link_next(http, response, page.next_page)
     return page
