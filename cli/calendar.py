@@ -170,18 +170,23 @@ async def _warn_decided_off_its_sittings(db, session: TargetSession) -> None:
     sittings are those after it was last aimed at another session (found by a later trial: a vote that failed at 16-1,
     the draft carried over to 16-E1, was named, twice, when 16-E1 moved)."""
     rows = await db.fetch(
-        "SELECT e.submission_id, coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS day FROM audit_events e "
+        "SELECT e.submission_id, s.classified, coalesce(e.occurred_on, (e.occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS day FROM audit_events e "
         "JOIN submissions s USING (submission_id) WHERE s.target_session = $1 AND e.event = 'DECISION' AND e.stage = ANY($2::text[]) "
         "AND e.seq > coalesce((SELECT max(a.seq) FROM audit_events a WHERE a.submission_id = e.submission_id AND (a.event = ANY($3::text[]) "
         "OR a.event = 'DECISION' AND (a.stage = $4 OR a.outcome = $5))), 0) "
         "ORDER BY e.submission_id, e.seq", session.code, list(_AT_A_SITTING), list(_AIMED_ELSEWHERE), "NA_FIRST_SESSION", "CARRY_OVER")
     off: dict[str, list[date]] = {}
+    classified: set[str] = set()
     for r in rows:
         if r["day"] < session.opens_on or session.phases and not any(p.starts_on <= r["day"] <= p.ends_on for p in session.phases):
-            off.setdefault(r["submission_id"], []).append(r["day"])
-    if off:
+            if r["classified"]:  # counted, never named: its ID beside the session would tell what its status withholds (a re-check)
+                classified.add(r["submission_id"])
+            else:
+                off.setdefault(r["submission_id"], []).append(r["day"])
+    if off or classified:
         named = ", ".join(f"{sid} ({', '.join(str(d) for d in days)})" for sid, days in list(off.items())[:10])
-        more = f" and {len(off) - 10} more" if len(off) > 10 else ""
+        more = (f" and {len(off) - 10} more" if len(off) > 10 else "") + (
+            f"{' and ' if off else ''}{counted(len(classified), 'classified draft', True)}" if classified else "")
         warn(f"session {session.code} moved ({session.sitting}): decisions recorded at its sittings now fall outside them: {named}{more}; "
              "the audit trail keeps them as recorded (their deadlines count from those days): if the calendar was right before, set it back")
 

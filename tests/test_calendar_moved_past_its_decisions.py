@@ -64,3 +64,25 @@ async def test_a_move_names_no_draft_for_what_it_decided_at_the_session_before(c
     code, out, err = await cli("calendar", "set-session", extraordinary.code, "--opens-on", str(extraordinary.opens_on + timedelta(days=7)),
                                "--by", "VPQH")
     assert code == 0 and request.submission_id not in err and "decisions recorded" not in err, (out, err)
+
+
+async def test_a_classified_drafts_decision_outside_the_moved_session_is_counted_not_named(cli, tmp_path):
+    """Found by a re-check: the warning named a classified draft beside the session and its vote's day, which its status
+    withholds (as `session_has_drafts` and `cutoffs_would_pass` count one and never name it)."""
+    today = local_day(datetime.now(UTC))
+    opened = today - timedelta(days=3)
+    code, _, err = await cli("calendar", "set-session", "16-1", "--opens-on", str(opened), "--phase",
+                             f"{opened}:{today + timedelta(days=10)}", "--by", "VPQH")
+    assert code == 0, err
+    request = passed_through(start_request(target=TargetSession(legislature=16, session=1, opens_on=opened), classified=True),
+                             BEFORE_THE_ASSEMBLY, today - timedelta(days=4))
+    (tmp_path / "start.json").write_text(request.model_dump_json(), encoding="utf-8")
+    assert (await cli("start", str(tmp_path / "start.json")))[0] == 0
+    vote = decision(request, Stage.NA_SESSION, Outcome.VOTE, vote=PASSING_VOTE)
+    (tmp_path / "vote.json").write_text(vote.model_dump_json(), encoding="utf-8")
+    code, out, err = await cli("decide", request.submission_id, str(tmp_path / "vote.json"))
+    assert code == 0, (out, err)
+    later = today + timedelta(days=2)
+    code, out, err = await cli("calendar", "set-session", "16-1", "--opens-on", str(later), "--phase",
+                               f"{later}:{today + timedelta(days=12)}", "--by", "VPQH")
+    assert code == 0 and "1 classified draft" in err and request.submission_id not in err, (out, err)
