@@ -201,8 +201,9 @@ def classified_id_warning(request: StartRequest) -> str | None:
     trial). Said, not refused: an ID chosen by a ministry's document system may hold its code, and it is the ID's to keep."""
     if not request.classified:
         return None
-    parts = re.split(r"[^A-Za-z0-9]+", request.submission_id.upper())
-    if request.lead_ministry.upper() not in parts:
+    code = request.lead_ministry.upper()
+    # The code as a part of the ID, or beside its digits (BQP2026004, 2026BQP), not inside another word (BQPX).
+    if not any(re.fullmatch(rf"\d*{re.escape(code)}\d*", part) for part in re.split(r"[^A-Za-z0-9]+", request.submission_id.upper())):
         return None
     return (f"submission_id {request.submission_id} holds its lead ministry's code, {request.lead_ministry}: every list, refusal and "
             "export that names the classified draft by its ID tells its ministry, which they withhold; start the draft under an ID "

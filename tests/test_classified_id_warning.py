@@ -17,7 +17,7 @@ from tests.http_api import bearer
 
 @pytest.mark.parametrize(("submission_id", "lead", "classified", "told"), [
     ("BQP-2026-003", "BQP", True, True), ("2026_bqp_003", "BQP", True, True), ("MAT-2026-014", "BQP", True, False),
-    ("BQPX-2026-003", "BQP", True, False), ("BQP-2026-003", "BQP", False, False)])
+    ("BQPX-2026-003", "BQP", True, False), ("BQP2026004", "BQP", True, True), ("X-2026BQP", "BQP", True, True), ("BQP-2026-003", "BQP", False, False)])
 def test_a_classified_drafts_id_holding_its_ministrys_code_is_said(submission_id, lead, classified, told):
     request = start_request(ministry=lead, classified=classified).model_copy(update={"submission_id": submission_id})
     said = classified_id_warning(request)

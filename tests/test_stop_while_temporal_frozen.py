@@ -61,7 +61,7 @@ async def test_sigterm_stops_a_worker_while_temporal_answers_nothing(database_ur
                                 f"nothing; its last lines: {[line.get('event') for line in lines[-4:]]}")
             await process.reader
             said = [line.get("event") for line in lines]
-            assert "the Temporal server did not let the worker stop: stopped without it" in said, said[-6:]
+            assert any(event.startswith("the worker did not stop in time") for event in said), said[-6:]
             assert said[-1] == "worker stopped", said[-6:]
         finally:
             if process.returncode is None:

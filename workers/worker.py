@@ -161,7 +161,8 @@ async def running(worker: Worker, *, within: float = STOP_SECONDS) -> AsyncItera
             async with asyncio.timeout(within):
                 await worker.shutdown()
         except TimeoutError:
-            log.warning("the Temporal server did not let the worker stop: stopped without it", within_seconds=within)
+            log.warning("the worker did not stop in time (an activity still running, or a Temporal server that does not answer): "
+                        "stopped without waiting further", within_seconds=within)
         else:
             if not run.cancelled() and (failed := run.exception()) is not None:
                 raise failed
