@@ -63,12 +63,15 @@ def test_held_moves_a_meeting_announced_to_an_earlier_day_or_records_one_already
     assert refused.value.rule == "held_earlier" and refused.value.field == "meets_on"
 
 
-async def test_legis_calendar_moves_a_meeting_held_earlier_to_its_past_day_with_held(cli):
-    today = date.today()
-    for command in (("set-session", "16-9", "--opens-on", str(today + timedelta(days=300))),
-                    ("set-meeting", "UBTVQH-90", "--on", str(today + timedelta(days=2)))):
+async def _announced(cli, session: str, opens_on: date, meeting: str, meets_on: date) -> None:
+    for command in (("set-session", session, "--opens-on", str(opens_on)), ("set-meeting", meeting, "--on", str(meets_on))):
         code, _, err = await cli("calendar", *command, "--by", "VPQH")
         assert code == 0, err
+
+
+async def test_legis_calendar_moves_a_meeting_held_earlier_to_its_past_day_with_held(cli):
+    today = date.today()
+    await _announced(cli, "16-9", today + timedelta(days=300), "UBTVQH-90", today + timedelta(days=2))
     held_on = str(today - timedelta(days=3))
     code, _, err = await cli("calendar", "set-meeting", "UBTVQH-90", "--on", held_on, "--by", "VPQH")
     assert code == 2 and "(rule: not_in_past)" in err and "--held" in err, err
@@ -110,10 +113,7 @@ def test_an_adoption_at_a_meeting_the_calendar_did_not_hold_is_recorded_once_the
 
 async def test_legis_calendar_records_a_meeting_it_did_not_hold_with_held_unless_it_would_count_for_a_session_ahead(cli):
     today = date.today()
-    for command in (("set-session", "16-8", "--opens-on", str(today + timedelta(days=300))),
-                    ("set-meeting", "UBTVQH-80", "--on", str(today + timedelta(days=280)))):
-        code, _, err = await cli("calendar", *command, "--by", "VPQH")
-        assert code == 0, err
+    await _announced(cli, "16-8", today + timedelta(days=300), "UBTVQH-80", today + timedelta(days=280))
     held_on = str(today - timedelta(days=5))
     code, _, err = await cli("calendar", "set-meeting", "UBTVQH-79", "--on", held_on, "--held", "--by", "VPQH")
     assert code == 0 and f"meeting UBTVQH-79 on {held_on}" in err, err
