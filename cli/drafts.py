@@ -438,9 +438,13 @@ def list_drafts(
                 # A workflow with no stage at all was not started as a draft (a raw start, failed or not yet run): its
                 # details are unknown, not withheld (found by a new user: a failed raw start read as classified).
                 withheld = "(unknown)" if not attrs.get(sa.STAGE) else "(classified)" if not attrs.get(sa.LEAD_MINISTRY) else ""
+                try:
+                    title = await found.memo_value("title", withheld)
+                except ValueError:  # sealed with a key this command is not given (found by CI: the whole list refused)
+                    title = "(unreadable: sealed with another key)"
                 rows.append({
                     "workflow_id": found.id, "status": found.status.name if found.status else "",
-                    "title": await found.memo_value("title", withheld), "stage": attrs.get(sa.STAGE) or "",
+                    "title": title, "stage": attrs.get(sa.STAGE) or "",
                     "lead_ministry": attrs.get(sa.LEAD_MINISTRY) or withheld, "target_session": attrs.get(sa.TARGET_SESSION) or withheld,
                     # The attribute holds the moment the deadline is missed, the start of the day after it.
                     "stage_deadline": local_day(missed_at) - timedelta(days=1) if missed_at else None,

@@ -70,3 +70,20 @@ async def test_the_list_says_which_drafts_are_overdue_in_words(cli, tmp_path):
     # By how many days (found by a National Assembly Office's trial), counted from the day after its last, in Ha Noi.
     late = (local_day(datetime.now(UTC)) - date.fromisoformat(next(r for r in json.loads(listed[1]) if r["overdue"])["stage_deadline"])).days
     assert code == 0 and f" (OVERDUE, {late} days late)" in line and late > 20 and "OVERDUE" not in out.replace(line, ""), out
+
+
+async def test_the_list_shows_a_workflow_sealed_with_another_key_as_unreadable(cli, dev_env):
+    """Found by CI: `legis list --limit 1000` on the shared test server answered exit 2, every row lost, for workflows
+    whose memo another key ring sealed (the codec's tests start them); the row says so and the list goes on."""
+    from temporalio.client import Client
+
+    from workflows.codec import KeyRing, data_converter, new_key_entry
+
+    other = await Client.connect(dev_env.client.service_client.config.target_host,
+                                 data_converter=data_converter(KeyRing.parse(new_key_entry("elsewhere"))))
+    workflow_id = drafts.workflow_id_for(f"SEALED-{uuid.uuid4().hex[:8]}")
+    await other.start_workflow("DraftLawWorkflow", id=workflow_id, task_queue=f"none-{uuid.uuid4().hex[:6]}", memo={"title": "Luật khác"})
+    code, out, err = await cli("list", "--limit", "1000", "--output", "json")
+    assert code == 0, (out, err)
+    [row] = [row for row in json.loads(out) if row["workflow_id"] == workflow_id]
+    assert row["title"].startswith("(unreadable"), row

@@ -162,7 +162,7 @@ async def test_a_draft_whose_start_was_not_a_draft_s_is_answered_as_ended(dev_en
     # Listed as a workflow of unknown details, not as a classified draft's (it carries no draft's attributes at all).
     # The latest workflows first: among a thousand of the test server's, whose ten thousand took too long under a loaded CI.
     code, out, err = await cli("list", "--limit", "1000", "--output", "json")
-    assert code == 0, err
+    assert code == 0, (out, err)
     [row] = [row for row in json.loads(out) if row["workflow_id"] == drafts.workflow_id_for(sid)]
     assert (row["status"], row["stage"], row["title"], row["lead_ministry"], row["target_session"]) == (
         "FAILED", "", "(unknown)", "(unknown)", "(unknown)"), row

@@ -264,11 +264,14 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
 
 def _undelivered(rpc: RPCError) -> bool:
     """Whether Temporal could not deliver an update and applied nothing, so that it is sent again under its ID: aborted as
-    its run continued as new, or its workflow task lost as the run continued as new meanwhile (FAILED_PRECONDITION
+    its run continued as new, refused as the run closed to continue as new (RESOURCE_EXHAUSTED "workflow is closing"), or
+    its workflow task lost as the run continued as new meanwhile (FAILED_PRECONDITION
     "... due to unexpected workflow task failure", found by a breaker sending rounds at once to a draft whose runs
     continue as new; not "Workflow Task in failed state", a task that keeps failing: `task_failing`)."""
     return (rpc.status is RPCStatusCode.UNAVAILABLE and "aborted" in rpc.message
-            or rpc.status is RPCStatusCode.FAILED_PRECONDITION and "unexpected workflow task failure" in rpc.message)
+            or rpc.status is RPCStatusCode.FAILED_PRECONDITION and "unexpected workflow task failure" in rpc.message
+            # Refused unadmitted as the run closes to continue as new (found by CI sending sixty at once).
+            or rpc.status is RPCStatusCode.RESOURCE_EXHAUSTED and "workflow is closing" in rpc.message)
 
 
 async def _remembered(client: Client, submission_id: str, request_id: str) -> SeenRequest | None:
