@@ -17,6 +17,7 @@ from schemas.messages import Acting, DocumentRef, PostponementRequest, StartRequ
 from schemas.records import RegistryRow
 from schemas.refusal import RefusalKind, Refused
 from schemas.views import REDACTED, HistoryEntry, HistoryView, OpenPoint, Receipt, StatusView, VersionsView
+from store.audit import ALARMS
 
 
 def forbidden(field: str, rule: str, message: str) -> Refused:
@@ -168,9 +169,8 @@ def _outsider(caller: Caller, lead_ministry: str) -> bool:
 
 # The events whose day is a deadline's or a sitting's (an alarm falls on the deadline's days; a calendar event is
 # recorded as the session or meeting moves): an outsider's history of a classified draft leaves them out.
-_TIMED = frozenset({EventKind.WARNING, EventKind.DEADLINE_PASSED, EventKind.ESCALATION, EventKind.SESSION_RESCHEDULED,
-                    EventKind.SESSION_SLIPPED, EventKind.MEETING_SCHEDULED, EventKind.DEADLINE_RECOUNTED,
-                    EventKind.POSTPONEMENT_CONFLICT, EventKind.CONSULTATION_RESCHEDULED})
+_TIMED = ALARMS | {EventKind.SESSION_RESCHEDULED, EventKind.SESSION_SLIPPED, EventKind.MEETING_SCHEDULED, EventKind.DEADLINE_RECOUNTED,
+                   EventKind.POSTPONEMENT_CONFLICT, EventKind.CONSULTATION_RESCHEDULED}
 
 
 def status_for(caller: Caller, view: StatusView) -> StatusView:
