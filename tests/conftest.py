@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -21,6 +22,12 @@ from workflows.codec import KeyRing, data_converter, new_key_entry
 TEST_KEY_ENTRY = new_key_entry("test")
 TEST_KEYS = KeyRing.parse(TEST_KEY_ENTRY)
 TIME_SKIPPING_FLAGS = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Three test processes per core (`--maxprocesses` caps them): the tests mostly wait, on their servers, timers and
+    subprocesses, so that one per core left the cores half idle (CI on 2 cores: 14:59 with two, 11:39 with six)."""
+    return 3 * len(os.sched_getaffinity(0))
 
 
 @pytest.fixture(scope="session")

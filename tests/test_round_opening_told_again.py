@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from schemas.enums import Stage
-from tests.across_runs import at_drafting
+from tests.across_runs import at_drafting, taken
 from tests.drafts import cancellation, consultation
 from workflows import client as drafts
 
@@ -26,6 +26,6 @@ async def test_a_round_opened_once_is_answered_across_runs(short_history_env, po
         for wave in range(WAVES):
             ids = [f"R{wave}-{i}" for i in range(AT_ONCE)]
             # Each round opened once; every call must be answered, "applied", within a minute.
-            receipts = await asyncio.wait_for(asyncio.gather(*(drafts.open_consultation(client, sid, consultation(request, r)) for r in ids)), 60)
+            receipts = await asyncio.wait_for(asyncio.gather(*(taken(lambda r=r: drafts.open_consultation(client, sid, consultation(request, r))) for r in ids)), 60)
             assert not [r for r in receipts if r.duplicate], f"wave {wave}: rounds opened once answered as duplicates"
-            await asyncio.wait_for(asyncio.gather(*(drafts.cancel_consultation(client, sid, cancellation(request, r)) for r in ids)), 60)
+            await asyncio.wait_for(asyncio.gather(*(taken(lambda r=r: drafts.cancel_consultation(client, sid, cancellation(request, r))) for r in ids)), 60)

@@ -20,12 +20,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from temporalio.service import RPCError
-
 from schemas.enums import DocumentKind, Stage
 from schemas.messages import DocumentRef, DossierFiling
 from store import audit
-from tests.across_runs import at_drafting
+from tests.across_runs import at_drafting, taken
 from tests.drafts import draft_text
 from tests.polling import eventually
 from workflows import client as drafts
@@ -40,20 +38,6 @@ def _filing(base: DossierFiling, i: int) -> DossierFiling:
                                                                sha256=hashlib.sha256(str(i).encode()).hexdigest()),)})
 
 
-async def _filed(client, sid: str, filing: DossierFiling):
-    """A filing sent as the API's callers send it: again after the draft answered it had as many messages in flight as
-    it takes (the API's 429 `draft_full`; found in CI on a loaded machine, where sixty at once found ten in flight). A
-    message so refused was not admitted: sent again, it is still sent once."""
-    for _ in range(100):
-        try:
-            return await drafts.file_dossier(client, sid, filing)
-        except RPCError as full:
-            if not drafts.draft_full(full):
-                raise
-        await asyncio.sleep(0.2)
-    return await drafts.file_dossier(client, sid, filing)
-
-
 async def test_a_message_sent_once_is_never_answered_as_a_duplicate_across_runs(short_history_env, pool):
     async with at_drafting(short_history_env, pool, "once") as (client, request):
         sid = request.submission_id
@@ -63,7 +47,7 @@ async def test_a_message_sent_once_is_never_answered_as_a_duplicate_across_runs(
             numbers = range(wave * AT_ONCE, (wave + 1) * AT_ONCE)
             # Each message sent once, without a request ID (under one, the same happens; sixty at once, though, fill the
             # server's buffer of the queries `send` asks first).
-            receipts = await asyncio.gather(*(_filed(client, sid, _filing(base, i)) for i in numbers))
+            receipts = await asyncio.gather(*(taken(lambda i=i: drafts.file_dossier(client, sid, _filing(base, i))) for i in numbers))
             told_duplicate += [f"#{i} (event {r.first_seq})" for i, r in zip(numbers, receipts, strict=True) if r.duplicate]
         # Nothing was lost or doubled: every filing is in the audit trail once.
         trail = await eventually(lambda: audit.history(pool, sid), lambda h: len(h.entries) >= 3 + WAVES * AT_ONCE)
