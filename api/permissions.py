@@ -302,4 +302,6 @@ def _redact_entry(entry: HistoryEntry, lead_ministry: str) -> HistoryEntry:
 
 
 def _redact_documents(documents: tuple[DocumentRef, ...]) -> tuple[DocumentRef, ...]:
-    return tuple(d.model_copy(update={"name": REDACTED}) for d in documents)
+    """A classified draft's documents by kind and digest only: a document's address names it as its title does, and its
+    host the ministry (found by a hunt for leaks: the URL was shown to every token)."""
+    return tuple(d.model_copy(update={"name": REDACTED, "url": None}) for d in documents)

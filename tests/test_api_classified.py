@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from api import plumbing, tokens
 from api.tokens import record_refusal
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
-from tests.drafts import decision, programme_change, start_request
+from tests.drafts import decision, draft_text, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem, started_at_drafting
 from tests.log_lines import LogLines
 from tests.polling import eventually
@@ -324,6 +324,26 @@ def test_an_outsider_reads_no_alarm_nor_calendar_event_of_a_classified_draft():
         assert all(e.deadline is None for e in seen.entries)
     operator = permissions.history_for(Caller(token_id="t", agency_code="VPQH", role=CallerRole.OPERATOR), view, draft)
     assert len(operator.entries) == len(entries)
+
+
+async def test_a_classified_drafts_document_addresses_stay_with_its_lead_ministry(api, pool):
+    """Found by a hunt for leaks: a classified draft's documents were shown with their `url` (which names the document,
+    and its host the ministry) to every token, in its history and its versions, where their names were withheld."""
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}"
+    filing = draft_text(request)
+    url = filing.documents[0].url
+    assert (await api.post(f"{path}/dossier", json=body(filing), headers=lead)).status_code == 200
+    others = [await bearer(pool, agency, role) for agency, role in (("BTC", CallerRole.LEAD_MINISTRY), ("VPCP", CallerRole.OPERATOR),
+                                                                    ("BTP", CallerRole.MOJ), ("BYT", CallerRole.CONSULTEE))]
+    for read in ("history", "versions"):
+        own = await api.get(f"{path}/{read}", headers=lead)
+        assert own.status_code == 200 and url in own.text, own.text
+        for token in others:
+            seen = await api.get(f"{path}/{read}", headers=token)
+            assert seen.status_code == 200, seen.text
+            assert url not in seen.text and "duthaoonline" not in seen.text, (read, seen.text)
+            assert "DRAFT_TEXT" in seen.text, (read, seen.text)  # the document's kind and digest stay: it was filed
 
 
 async def test_the_overdue_filter_finds_no_classified_draft_of_another_ministry_for_an_outsider(fresh_database_url):
