@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from api import plumbing, tokens
 from api.tokens import record_refusal
 from schemas.enums import CallerRole, ProgrammeChangeKind, Stage
-from tests.drafts import decision, draft_text, programme_change, start_request
+from tests.drafts import compilation_body, consultation, decision, draft_text, opinion_body, programme_change, start_request
 from tests.http_api import api_client, bearer, body, problem, started_at_drafting
 from tests.log_lines import LogLines
 from tests.polling import eventually
@@ -344,6 +344,36 @@ async def test_a_classified_drafts_document_addresses_stay_with_its_lead_ministr
             assert seen.status_code == 200, seen.text
             assert url not in seen.text and "duthaoonline" not in seen.text, (read, seen.text)
             assert "DRAFT_TEXT" in seen.text, (read, seen.text)  # the document's kind and digest stay: it was filed
+
+
+async def test_a_classified_drafts_round_names_no_token_where_temporal_shows_it(api, pool, dev_env):
+    """Found by a hunt for leaks: a round's message sent under an `Idempotency-Key` had its token's ID in its update ID,
+    which the Web UI and `temporal workflow show` read without the codec; the token list and the refusals' record set that
+    ID beside its ministry, so a classified draft's lead ministry was named. The update ID carries the token's pseudonym,
+    and a retry under the key still gets the first answer."""
+    from schemas.enums import Response
+    from workflows.rounds import round_workflow_id
+
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}/consultations"
+    assert (await api.post(path, json=body(consultation(request, "r1", ("BTC",))), headers=lead)).status_code == 200
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    said = await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc | {"Idempotency-Key": "op-1"})
+    assert said.status_code == 200, said.text
+    compiled = body(compilation_body(request, ("BTC", "c1", Response.ACCEPTED)))
+    first = await api.post(f"{path}/r1/compilation", json=compiled, headers=lead | {"Idempotency-Key": "comp-1"})
+    assert first.status_code == 200, first.text
+    await pool.execute("DELETE FROM idempotency_keys WHERE key = 'comp-1'")  # the API's own record gone: the round answers
+    again = await api.post(f"{path}/r1/compilation", json=compiled, headers=lead | {"Idempotency-Key": "comp-1"})
+    assert again.status_code == 200 and again.json() == first.json(), again.text
+    history = await dev_env.client.get_workflow_handle(round_workflow_id(request.submission_id, "r1")).fetch_history()
+    update_ids = [e.workflow_execution_update_accepted_event_attributes.protocol_instance_id for e in history.events
+                  if e.HasField("workflow_execution_update_accepted_event_attributes")]
+    keyed = [u for u in update_ids if ":op-1:" in u or ":comp-1:" in u]
+    assert len(keyed) == 2, update_ids
+    for token in (lead, btc):
+        token_id = token["Authorization"].split("_")[1]
+        assert not [u for u in update_ids if token_id in u], (token_id, update_ids)
 
 
 async def test_the_overdue_filter_finds_no_classified_draft_of_another_ministry_for_an_outsider(fresh_database_url):

@@ -28,7 +28,7 @@ from tests.drafts import (
 from tests.http_api import bearer, body, problem, started_at_drafting
 from tests.polling import eventually
 from workflows import client as drafts
-from workflows import generations, round_client
+from workflows import generations, round_client, round_requests
 from workflows.consultation import REMAP_SIGNAL, ConsultationWorkflow
 from workflows.rounds import round_workflow_id
 
@@ -315,11 +315,18 @@ async def test_a_key_sent_by_the_release_before_is_answered_as_that_release_answ
     assert opened.status_code == 200, opened.text
     btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
     token_id = btc["Authorization"].split("_")[1]
-    first = await (await round_client.round_workflow(dev_env.client, sid, "r1")).execute_update(
-        ConsultationWorkflow.submit_opinion, opinion("BTC", "c1"), id=f"{token_id}:old-1")
+    handle = await round_client.round_workflow(dev_env.client, sid, "r1")
+    first = await handle.execute_update(ConsultationWorkflow.submit_opinion, opinion("BTC", "c1"), id=f"{token_id}:old-1")
     again = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BTC", "c1")),
                            headers=btc | {"Idempotency-Key": "old-1"})
     assert again.status_code == 200 and again.json() == first.model_dump(mode="json"), again.text
+    # The last release's: the token's ID with the message's digest, where this one gives the token's pseudonym.
+    bnv = await bearer(pool, "BNV", CallerRole.CONSULTEE)
+    bnv_first = await handle.execute_update(ConsultationWorkflow.submit_opinion, opinion("BNV", "c2"),
+                                            id=round_requests.update_id(bnv["Authorization"].split("_")[1], "old-2", opinion_body("BNV", "c2")))
+    bnv_again = await api.post(f"/v1/submissions/{sid}/consultations/r1/opinions", json=body(opinion_body("BNV", "c2")),
+                               headers=bnv | {"Idempotency-Key": "old-2"})
+    assert bnv_again.status_code == 200 and bnv_again.json() == bnv_first.model_dump(mode="json"), bnv_again.text
 
     await dev_env.client.get_workflow_handle(f"draft-law-{sid}").terminate("test")
     answer = problem(await api.post(f"/v1/submissions/{sid}/consultations/r1/compilation", json=body(compilation_body(request)), headers=lead),

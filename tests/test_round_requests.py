@@ -7,7 +7,7 @@ import pytest
 
 from schemas.refusal import RefusalKind, Refused
 from tests.drafts import opinion
-from workflows.round_requests import CLI_CALLER, REMEMBERED, RoundRequests, released_before, update_id
+from workflows.round_requests import CLI_CALLER, REMEMBERED, RoundRequests, sent_before, update_id
 
 
 def test_the_update_id_is_the_callers_and_the_keys_and_follows_the_message():
@@ -45,6 +45,8 @@ def test_update_ids_without_a_key_are_not_remembered_and_the_oldest_key_is_forgo
         requests.check(update_id(CLI_CALLER, "k1", opinion("BNV", "x")))
 
 
-def test_the_update_id_of_a_release_before_is_the_callers_and_the_key():
-    assert released_before(update_id("0123456789ab", "dms:7", opinion("BTC", "1"))) == "0123456789ab:dms:7"
-    assert released_before(update_id(CLI_CALLER, "dms:7", opinion("BTC", "1"))) is None  # no release before sent the CLI's
+def test_the_update_ids_of_the_releases_before_are_the_tokens_id_with_and_without_the_digest():
+    sent = opinion("BTC", "1")
+    assert sent_before("0123456789ab", "dms:7", sent) == (update_id("0123456789ab", "dms:7", sent), "0123456789ab:dms:7")
+    assert update_id("0123456789ab", "dms:7", sent).startswith("0123456789ab:dms:7:")
+    assert sent_before("0123456789ab", None, sent) == ()

@@ -4,6 +4,7 @@ generation opened it (`round_workflow`)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import TypeVar
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
@@ -21,7 +22,6 @@ from schemas.consultation import (
 )
 from schemas.refusal import RefusalKind, Refused
 from workflows import client as drafts
-from workflows import round_requests
 from workflows.consultation import RESULT_SIGNAL, ConsultationWorkflow
 from workflows.rounds import round_workflow_id
 
@@ -210,16 +210,17 @@ async def consultation_and_end(client: Client, submission_id: str, round_id: str
     return view if end is None else view.model_copy(update={"ended": end.value, "closed": True, "awaiting": ()})
 
 
-async def round_answer(client: Client, submission_id: str, round_id: str, update_id: str | None, result_type: type[T]) -> T | None:
+async def round_answer(client: Client, submission_id: str, round_id: str, update_id: str | None, result_type: type[T], *,
+                       sent_before: Sequence[str] = ()) -> T | None:
     """A round's answer to the message it took under `update_id` before (a retry; waited for while it is being taken), None
     when it has taken none. Asked before a message is sent under a key, so that a retry is told it was taken before (as a
     draft's receipt says `duplicate`), also by a round whose draft has ended (found by a fresh-user trial and a breaker).
-    A message sent before this release under the same key, whose update ID held no digest (`<caller>:<key>`), is answered
-    as that release answered it (found by a breaker: a retry across the upgrade lost its first answer)."""
+    A message sent by a release before this one under the same key (`sent_before`, `round_requests.sent_before`) is
+    answered as that release answered it (found by a breaker: a retry across the upgrade lost its first answer)."""
     if update_id is None:
         return None
     handle = await round_workflow(client, submission_id, round_id)
-    for asked in filter(None, (update_id, round_requests.released_before(update_id))):
+    for asked in (update_id, *sent_before):
         try:
             return await handle.get_update_handle(asked, result_type=result_type).result()
         except RPCError as unknown:

@@ -17,17 +17,18 @@ from pydantic import BaseModel
 
 from schemas.refusal import RefusalKind, Refused
 
-# The caller of a round's message sent from the command line; an API caller is its token's ID, 12 hex digits.
+# The caller of a round's message sent from the command line; an API caller is its token's pseudonym (12 hex digits,
+# `api.tokens.pseudonym`; a release before this one gave the token's ID, which named its ministry to the Web UI's readers).
 CLI_CALLER = "cli"
 # The keys a round remembers, the latest last: a round takes one opinion per consultee and the public's through the lead
 # ministry's system; a key older than these is taken as new.
 REMEMBERED = 256
-# The callers: the command line, or an API token's ID; a raw Temporal client's own update IDs are not keys (a breaker).
+# The callers: the command line, or an API token's pseudonym (or its ID, before this release); a raw Temporal client's own update IDs are not keys (a breaker).
 _UPDATE_ID = re.compile(r"(?P<caller>cli|[0-9a-f]{12}):(?P<key>.+):(?P<digest>[0-9a-f]{16})", re.DOTALL)
 
 
 def update_id(caller: str, key: str | None, message: BaseModel) -> str | None:
-    """The round's update ID for `message` sent by `caller` (an API token's ID, or `cli`) under `key`; None without a key
+    """The round's update ID for `message` sent by `caller` (an API token's pseudonym, or `cli`) under `key`; None without a key
     (Temporal makes one). Another caller's same key is another message's."""
     if key is None:
         return None
@@ -35,10 +36,13 @@ def update_id(caller: str, key: str | None, message: BaseModel) -> str | None:
     return f"{caller}:{key}:{digest}"
 
 
-def released_before(update_id: str) -> str | None:
-    """The update ID a release before this one gave the same API caller's key, `<token>:<key>`, without the digest; None
-    for the command line's, which no release before sent."""
-    return None if update_id.startswith(f"{CLI_CALLER}:") else update_id.rsplit(":", 1)[0]
+def sent_before(token_id: str, key: str | None, message: BaseModel) -> tuple[str, ...]:
+    """The update IDs the releases before this one gave an API token's `message` under `key`, the latest first: the
+    token's ID in place of its pseudonym, then also without the message's digest (`<token>:<key>`)."""
+    if key is None:
+        return ()
+    named = update_id(token_id, key, message)
+    return named, named.rsplit(":", 1)[0]
 
 
 class RoundRequests:

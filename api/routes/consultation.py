@@ -83,10 +83,11 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
     async def run() -> Response:
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
-        update_id = round_requests.update_id(who.token_id, key, opinion)
+        update_id = round_requests.update_id(who.pseudonym, key, opinion)
         permissions.check_opinion(who, opinion=opinion, draft=view)
         client = http.app.state.client
-        if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, OpinionReceipt), "round_id")) is not None:
+        if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, OpinionReceipt,
+                                                                          sent_before=round_requests.sent_before(who.token_id, key, opinion)), "round_id")) is not None:
             return JSONResponse(first.model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # found by a breaker
             raise ended
@@ -109,8 +110,9 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         view = await temporal(http, drafts.status_and_end(client, submission_id))
         # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
         permissions.check_leads(who, view, "the compilation")
-        update_id = round_requests.update_id(who.token_id, key, compilation)
-        if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, ConsultationView), "round_id")) is not None:
+        update_id = round_requests.update_id(who.pseudonym, key, compilation)
+        if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, ConsultationView,
+                                                                          sent_before=round_requests.sent_before(who.token_id, key, compilation)), "round_id")) is not None:
             return JSONResponse(permissions.round_for(who, first, view).model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # its round would fail (found by a breaker)
             raise ended
