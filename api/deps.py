@@ -34,6 +34,7 @@ from schemas.text import name, shows_nothing
 from store import board
 from workflows import client as drafts
 from workflows import round_client
+from workflows.codec import KeyRingError
 from workflows.draft_law import workflow_id_for as draft_id_for
 
 T = TypeVar("T")
@@ -214,6 +215,14 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         raise problem(Refused("submission_id", "timed_out", f"no answer within {http.app.state.timeout:g} s: is Temporal answering, and a "
                               f"worker running on task queue {http.app.state.task_queue}? Send the same request again (with its Idempotency-Key) to apply it once",
                               RefusalKind.BUSY)) from None
+    except KeyRingError as keys:
+        # The answer came sealed with a key this process lacks or holds otherwise (a rotation given to the workers only):
+        # the operators' to mend, told in the log; the caller learns no key's name (found by a hunt for leaks: a 500).
+        log.error("a payload this API cannot open: give legis api the workers' LEGIS_ENCRYPTION_KEYS (README, Rotation)",
+                  submission_id=http.path_params.get("submission_id", ""), failure=str(keys)[:300])
+        raise problem(Refused(missing, "encryption_keys_configured", "the API cannot open this draft's data: its payload keys "
+                              "lack the one the workers seal with (a key rotation not given to the API); the operators are told "
+                              "in its log; retry once they have mended it", RefusalKind.BUSY)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
             raise from_draft(ended) from None

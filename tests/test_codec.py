@@ -73,7 +73,7 @@ async def test_the_first_key_seals_and_every_key_opens():
 
 async def test_a_key_of_the_same_id_but_another_key_is_named_as_differing_not_missing():
     old = await sealed(KeyRing.parse(new_key_entry("dev-20261130")), {"title": "Luật A"})
-    with pytest.raises(ValueError, match="the key configured here as dev-20261130 differs from the one that sealed it"):
+    with pytest.raises(KeyRingError, match="the key configured here as dev-20261130 differs from the one that sealed it"):
         await opened(KeyRing.parse(new_key_entry("dev-20261130")), old)
 
 
@@ -91,7 +91,7 @@ async def test_a_payload_moved_under_another_workflow_does_not_open():
     payload = await sealed(TEST_KEYS, {"title": "mật"})
     assert workflow_of(payload) == DRAFT.workflow_id
     payload.metadata[WORKFLOW_ID] = b"draft-law-ORDINARY"
-    with pytest.raises(ValueError, match="does not open"):
+    with pytest.raises(KeyRingError, match="does not open"):
         await opened(TEST_KEYS, payload)
 
 

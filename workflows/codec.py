@@ -86,7 +86,9 @@ def _named(number: int, key_id: str) -> str:
 
 
 class KeyRingError(ValueError):
-    """A key ring that cannot be used: malformed, empty, or missing the key a payload names."""
+    """A key ring that cannot be used: malformed, empty, missing the key a payload names, or holding under that key's ID
+    another key (or the payload altered): the commands say `encryption_keys_configured` for each (found by a hunt for
+    leaks: a key of the right ID and the wrong value gave a traceback)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ class KeyRing:
         try:
             return self.cipher(key_id).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], bound)
         except InvalidTag:
-            raise ValueError(f"sealed with key {key_id} but does not open: {DIFFERS.format(key_id=key_id)}") from None
+            raise KeyRingError(f"sealed with key {key_id} but does not open: {DIFFERS.format(key_id=key_id)}") from None
 
 
 def new_key_entry(key_id: str) -> str:
@@ -199,8 +201,8 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         return [self.seal(payload) for payload in payloads]
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        """Raises KeyRingError for a payload sealed with a key the ring lacks, ValueError for one that does not open
-        (altered, or moved under another workflow's ID)."""
+        """Raises KeyRingError for a payload sealed with a key the ring lacks, or that does not open (another key under
+        that ID, the payload altered, or moved under another workflow's ID)."""
         return [self.open(payload) if is_sealed(payload) else payload for payload in payloads]
 
     def seal(self, payload: Payload) -> Payload:
@@ -220,7 +222,7 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
             # The workflow named: the SDK's line for a task that fails names its run alone (found by a trial).
             raise KeyRingError(f"a payload of workflow {workflow_of(payload)!r} {missing}") from None
         except ValueError:
-            raise ValueError(f"a payload of workflow {workflow_of(payload)!r} sealed with key {key_id} does not open: "
+            raise KeyRingError(f"a payload of workflow {workflow_of(payload)!r} sealed with key {key_id} does not open: "
                              f"{DIFFERS.format(key_id=key_id)}") from None
         return Payload.FromString(plain)
 
