@@ -183,6 +183,18 @@ async def known_form_fields(http: Request) -> None:
                               RefusalKind.INVALID))
 
 
+def withhold_refusals(http: Request, who: Caller, draft: permissions.Draft) -> None:
+    """Mark the request, once its route has read the draft: to whom may not read a classified draft, the refusals relayed
+    from it and its rounds give their field and rule only (found by a hunt for leaks: a round's `asked_only` and
+    `round_closed` gave their sentences, where a draft's own refusals withheld them)."""
+    http.state.refusals_withheld = draft.classified and not permissions.sees_classified(who, lead_ministry=draft.lead_ministry)
+
+
+def relayed(http: Request, refused: Refused) -> Problem:
+    """A draft's or a round's refusal as the caller may read it (`withhold_refusals`)."""
+    return from_draft(refused.withheld() if getattr(http.state, "refusals_withheld", False) else refused)
+
+
 async def temporal(http: Request, call: Awaitable[T], missing: str = "submission_id") -> T:
     """A call to Temporal within the API's bounded wait; its failures as problems."""
     try:
@@ -190,7 +202,7 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
             return await call
     except WorkflowUpdateFailedError as failed:
         if (refused := drafts.refused_by_the_draft(failed)) is not None:
-            raise from_draft(refused) from None
+            raise relayed(http, refused) from None
         if drafts.unprocessed(failed):  # still so after the client's retries: nothing applied, nothing kept under its key
             raise problem(Refused("submission_id", "draft_busy", "the draft's worker did not take the message (Temporal: "
                                   f"{failed.cause.message}); send the same request again in a moment", RefusalKind.BUSY)) from None
@@ -201,7 +213,7 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         # A draft whose start was refused never becomes ready, and one whose start input was not a draft's cannot even
         # run to answer: it has ended.
         if (ended := await _closed(http, missing, queried=True)) is not None:
-            raise from_draft(ended) from None
+            raise relayed(http, ended) from None
         if "draft_not_ready" in str(failed):
             raise problem(Refused("submission_id", "draft_not_ready", "the draft is starting (pinning its rulebook); retry shortly",
                                   RefusalKind.BUSY)) from None
@@ -225,7 +237,7 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
                               "in its log; retry once they have mended it", RefusalKind.BUSY)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
-            raise from_draft(ended) from None
+            raise relayed(http, ended) from None
         if rpc.status is RPCStatusCode.NOT_FOUND and (named := await _in_other_case(http, missing)) is not None:
             what, rule = ("consultation round of this draft", "round_unknown") if missing == "round_id" else ("draft", "draft_unknown")
             raise problem(Refused(missing, rule, f"no such {what}; {named} differs from it only in letter case", RefusalKind.NOT_FOUND)) from None

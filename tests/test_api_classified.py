@@ -376,6 +376,26 @@ async def test_a_classified_drafts_round_names_no_token_where_temporal_shows_it(
         assert not [u for u in update_ids if token_id in u], (token_id, update_ids)
 
 
+async def test_a_classified_drafts_round_refusals_give_their_field_and_rule_only(api, pool):
+    """Found by a hunt for leaks: a round's refusals (`asked_only`, `round_closed`) gave a consultee their sentences,
+    where a classified draft's own refusals give anyone but its lead ministry the field and the rule only."""
+    from schemas.enums import Response
+
+    request, lead = await started_at_drafting(api, pool, "BQP", classified=True)
+    path = f"/v1/submissions/{request.submission_id}/consultations"
+    assert (await api.post(path, json=body(consultation(request, "r1", ("BTC",))), headers=lead)).status_code == 200
+    byt = await bearer(pool, "BYT", CallerRole.CONSULTEE)
+    not_asked = problem(await api.post(f"{path}/r1/opinions", json=body(opinion_body("BYT", "c1")), headers=byt), 403, "asked_only", "consultee")
+    assert not_asked["detail"] == "refused by rule asked_only (details withheld: classified draft)", not_asked
+    btc = await bearer(pool, "BTC", CallerRole.CONSULTEE)
+    assert (await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c1")), headers=btc)).status_code == 200
+    compiled = await api.post(f"{path}/r1/compilation", json=body(compilation_body(request, ("BTC", "c1", Response.ACCEPTED))), headers=lead)
+    assert compiled.status_code == 200, compiled.text
+    closed = await api.post(f"{path}/r1/opinions", json=body(opinion_body("BTC", "c2")), headers=btc)
+    answer = problem(closed, 409)
+    assert answer["detail"] == f"refused by rule {answer['rule']} (details withheld: classified draft)", answer
+
+
 async def test_the_overdue_filter_finds_no_classified_draft_of_another_ministry_for_an_outsider(fresh_database_url):
     import asyncpg
 

@@ -12,11 +12,10 @@ from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import permissions
-from api.deps import Authenticated, IdempotencyKey, database, known_parameters, link_after, temporal
+from api.deps import Authenticated, IdempotencyKey, database, known_parameters, link_after, relayed, temporal, withhold_refusals
 from api.examples import examples
 from api.idempotency import answer_once, key_scope
 from api.plumbing import Router
-from api.problems import from_draft
 from schemas.consultation import Compilation, CompilationBody, ConsultationView, Opinion, OpinionBody, OpinionReceipt, RoundCommentsPage
 from schemas.messages import AgencyCode, RoundId, SubmissionId
 from store import public, round_comments, texts
@@ -72,7 +71,7 @@ async def _stored_if_taken(http: Request, submission_id: str, round_id: str, bod
     message = body.by_reference([texts.reference(text) for text in body.texts()])
     if (refused := await temporal(http, round_client.refusal_of(http.app.state.client, submission_id, round_id, message, update_id=update_id),
                                   "round_id")) is not None:
-        raise from_draft(refused)  # as the round's update would
+        raise relayed(http, refused)  # as the round's update would
     await database(texts.put(http.app.state.pool, body.texts()))
     return message
 
@@ -83,6 +82,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     """A consultee's opinion, in its own name (the lead ministry's system forwards the public's, as PUBLIC)."""
     async def run() -> Response:
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
+        withhold_refusals(http, who, view)
         update_id = round_requests.update_id(who.pseudonym, key, opinion)
         permissions.check_opinion(who, opinion=opinion, draft=view)
         client = http.app.state.client
@@ -90,7 +90,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
                                                                           sent_before=round_requests.sent_before(who.token_id, key, opinion)), "round_id")) is not None:
             return JSONResponse(first.model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "opinion")) is not None:  # found by a breaker
-            raise ended
+            raise relayed(http, ended)
         by_reference = await _stored_if_taken(http, submission_id, round_id, opinion, update_id)
         receipt = await temporal(http, round_client.submit_opinion(http.app.state.client, submission_id, round_id, by_reference,
                                                              update_id=update_id), "round_id")
@@ -108,6 +108,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         permissions.check_acting(who, compilation)
         client = http.app.state.client
         view = await temporal(http, drafts.status_and_end(client, submission_id))
+        withhold_refusals(http, who, view)
         # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
         permissions.check_leads(who, view, "the compilation")
         update_id = round_requests.update_id(who.pseudonym, key, compilation)
@@ -115,7 +116,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
                                                                           sent_before=round_requests.sent_before(who.token_id, key, compilation)), "round_id")) is not None:
             return JSONResponse(permissions.round_for(who, first, view).model_dump(mode="json"))
         if (ended := drafts.ended_for_rounds(view, "compilation")) is not None:  # its round would fail (found by a breaker)
-            raise ended
+            raise relayed(http, ended)
         round_now = await temporal(http, round_client.consultation(client, submission_id, round_id), "round_id")
         await database(public.check_answered(http.app.state.pool, submission_id, round_now))
         by_reference = await _stored_if_taken(http, submission_id, round_id, compilation, update_id)
