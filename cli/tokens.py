@@ -14,6 +14,7 @@ from cli.app import SubmissionIdFilter, by_option, day_option, identifier, no_se
 from cli.failures import Invalid, NotFound, Rejected
 from cli.output import AsJson, Format, Output, choose, cut_at, day, emit_json, examples, instant, out, print_table, table, wants_json
 from schemas.calendar import out_of_reach
+from schemas.consultation import PUBLIC
 from schemas.enums import BODY_CODES, Actor, CallerRole, ProcessVersion, Role, body_code_refusal
 from schemas.redaction import token_id_in
 from schemas.refusal import RefusalKind
@@ -88,6 +89,9 @@ def issue_token(
     choose(output, as_json)
     if not AGENCY_CODE.fullmatch(agency_code):
         raise Invalid("agency_code: 2-24 capital letters, digits or _ , starting with a letter", field="agency_code", rule="agency_code")
+    if agency_code == PUBLIC:  # found by a public trial: a round's warning advised issuing one, which every route then refused
+        raise Invalid(f"agency_code: {PUBLIC} is the public, which comments on a public posting's page with no token; issue tokens "
+                      "to the bodies a round asks by name", field="agency_code", rule="public_not_an_agency")
     if role.value in Actor._value2member_map_ and (why := body_code_refusal(Actor(role.value), agency_code)) is not None:
         issued_to = BODY_CODES.get(Actor(role.value), "a committee's code")
         raise Invalid(f"agency_code: {why}; a token acting as {role.value} is issued to {issued_to}", field="agency_code", rule="body_agency_code")

@@ -73,6 +73,9 @@ async def test_legis_tokens_issue_refuses_a_body_under_another_agency_s_code(cli
         assert code == 2 and "(rule: body_agency_code)" in err and "legis_" not in out, (agency, role, out, err)
     code, _, err = await cli("tokens", "issue", "BTC", "MOJ", "--by", "VPCP operator")
     assert "agency_code: MOJ is one body, acting under agency code BTP, not BTC; a token acting as MOJ is issued to BTP" in err, err
+    # The public comments on the public page with no token (found by a public trial: a round's warning advised one).
+    code, out, err = await cli("tokens", "issue", "PUBLIC", "CONSULTEE", "--by", "VPCP operator")
+    assert code == 2 and "(rule: public_not_an_agency)" in err and "legis_" not in out, (out, err)
     for agency, role in (("BTP", "MOJ"), ("BTP", "LEAD_MINISTRY"), ("VPQH", "OPERATOR"), ("BTC", "CONSULTEE"), ("UBVHXH", "NA_COMMITTEE")):
         code, out, err = await cli("tokens", "issue", agency, role, "--by", "VPCP operator")
         assert code == 0 and "legis_" in out, (agency, role, err)
