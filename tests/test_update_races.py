@@ -25,9 +25,10 @@ def acceptances_behind_other_commands(history) -> list[int]:
     return late
 
 
-# The case's race is timed by sleeps; on a loaded machine worker B may start too late to run the draft ahead. Each
+# The case's race is timed by sleeps; on a loaded machine worker B may start too late to run the draft ahead (3 attempts
+# failed so with six test processes and four trials beside them). Each
 # attempt must replay; the case must be reproduced in one of them.
-QUERY_RACE_ATTEMPTS = 3
+QUERY_RACE_ATTEMPTS = 5
 
 
 @pytest.mark.parametrize("timing", TIMINGS)
