@@ -253,8 +253,13 @@ chosen = Chosen()
 
 
 def _show_version(asked: bool) -> None:
+    """The package's version, and what tells one release from another where the version does not (found by an upgrade
+    trial: two releases both said 0.1.0): the database schema it migrates to and the draft generation it starts."""
     if asked:
-        out.print(f"legis {version('legis')}")
+        from activities.database import SCHEMA_REVISION
+        from schemas.state import NEWEST_GENERATION
+
+        out.print(f"legis {version('legis')} (schema revision {SCHEMA_REVISION}, draft generation {NEWEST_GENERATION})")
         raise typer.Exit()
 
 

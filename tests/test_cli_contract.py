@@ -333,7 +333,10 @@ async def test_profiles_name_clusters_and_the_environment_and_options_win(cli, a
 
 async def test_version_and_examples_in_help(cli):
     (code, out, _), (help_code, help_out, _) = await asyncio.gather(cli("--version"), cli("decide", "--help"))
-    assert code == 0 and out == f"legis {version('legis')}\n"
+    from activities.database import SCHEMA_REVISION
+    from schemas.state import NEWEST_GENERATION
+
+    assert code == 0 and out == f"legis {version('legis')} (schema revision {SCHEMA_REVISION}, draft generation {NEWEST_GENERATION})\n", out
     assert help_code == 0 and "Examples" in help_out and "legis decide BGDDT-2026-017 schemas/examples/01-policy-proposal.json" in help_out
     # A flag takes no value: typer 0.29 showed `--json <bool>`, which `--json true` refuses (found by a new user).
     assert "--json " in help_out and "<bool>" not in help_out, help_out
