@@ -267,5 +267,9 @@ async def _silence(client: Client, target: Target | None) -> tuple[str, str]:
     live = polling(pollers, datetime.now(UTC))
     if not live:
         return f"{waited}: no worker polls task queue {queue}; start `legis worker` (or `legis dev`)", "worker_answers"
-    return (f"{waited}: {len(live)} worker(s) polled task queue {queue} in the last {_POLLING.seconds} s but none answered; see their "
-            "logs, or retry with a longer --timeout"), "worker_answers"
+    latest = min(round((datetime.now(UTC) - p.last_access_time.ToDatetime(UTC)).total_seconds()) for p in live)
+    # Temporal lists a worker stopped within the last minutes as it lists a live one (found by an upgrade trial: during
+    # the README's pause for an upgrade, the operator was sent to look for a worker that hung).
+    return (f"{waited}: {len(live)} worker(s) polled task queue {queue} in the last {_POLLING.seconds} s, the latest {latest} s ago, "
+            "but none answered: one stopped since is still listed; start `legis worker` if none runs, else see the workers' logs, or "
+            "retry with a longer --timeout"), "worker_answers"
