@@ -44,6 +44,10 @@ API_SETTINGS = ("temporal_address", "namespace", "task_queue", "database_url", "
                 "api_rate_per_token", "api_rate_per_address", "api_refusals_recorded", "public_comment_rate", "otlp_endpoint", "log_level",
                 "log_json")
 
+# `legis dev` runs a worker and the API with the same settings: theirs apply too (found by a new user: its help named none).
+DEV_SETTINGS = ("data_dir", "temporal_address", "ui_port", "api_port", "health_port", "metrics_port", "http_host", "database_url",
+                "encryption_keys", "encryption_key_file", "namespace", "task_queue", "log_level", "log_json")
+
 
 def settings_read(fields: tuple[str, ...]) -> str:
     """A command's settings for its help: each variable, its default and what it is (found by a trial: `legis worker
@@ -82,7 +86,8 @@ def _ports_free(config: Settings, parts: tuple[str, ...], command: str) -> None:
 @app.command(rich_help_panel=PANEL, epilog=examples(
     "legis dev",
     "LEGIS_DATA_DIR=/tmp/legis2 LEGIS_TEMPORAL_ADDRESS=127.0.0.1:7243 LEGIS_UI_PORT=8243 LEGIS_API_PORT=8010 LEGIS_HEALTH_PORT=8091 "
-    "LEGIS_METRICS_PORT=9474 legis dev"))
+    "LEGIS_METRICS_PORT=9474 legis dev") + "\n\n" + settings_read(DEV_SETTINGS)
+    + "\n\nThe worker's and the API's other settings apply to theirs: `legis worker --help`, `legis api --help`.")
 def dev() -> None:
     """Run everything locally: Temporal dev server + Web UI, embedded PostgreSQL, the worker and the HTTP API.
 
