@@ -5,7 +5,7 @@ Done as activities, so that what was read is pinned in the draft's history and r
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 
@@ -32,11 +32,19 @@ def shipped_working_calendar() -> WorkingCalendar:
     return WorkingCalendar.model_validate_json(text)
 
 
-def asked_deadline_warning(new_deadline: date) -> str | None:
+def asked_deadline_warning(new_deadline: date, *, extended_by: int | None = None) -> str | None:
     """A postponement asked to a rest day, said to whoever asked (the CLI and the API alike), not refused: an authority
-    may approve a date it chooses, and a date approved as asked is kept as it is (DOMAIN.md, edge case 4)."""
-    return shipped_working_calendar().rest_day_warning(
-        "the deadline asked falls", new_deadline, "ask again with the right one (a date approved is kept as it is)")
+    may approve a date it chooses, and a date approved as asked is kept as it is (DOMAIN.md, edge case 4). `extended_by`:
+    the days `legis postpone --extend` added, whose caller typed no day (found by a new user: told the day was mistyped),
+    told the days that reach the next working day instead."""
+    calendar = shipped_working_calendar()
+    if extended_by is None:
+        return calendar.rest_day_warning("the deadline asked falls", new_deadline, "ask again with the right one (a date approved is kept as it is)")
+    working = next((new_deadline + timedelta(days=n) for n in range(1, 31) if calendar.is_working_day(new_deadline + timedelta(days=n))),
+                   None)
+    again = (f"ask --extend {extended_by + (working - new_deadline).days} for the next working day, {working.isoformat()}, unless this "
+             "day is meant (a date approved is kept as it is)") if working is not None else "a date approved is kept as it is"
+    return calendar.rest_day_warning(f"the deadline --extend {extended_by} gives falls", new_deadline, again, typed=False)
 
 
 def default_return_warning(decision: Decision, to_stage: Stage) -> str | None:

@@ -268,13 +268,14 @@ class WorkingCalendar(Message, Interned):
                     return f"{named}, {kind}"
         return "a Saturday" if day.weekday() == 5 else "a Sunday"
 
-    def rest_day_warning(self, what: str, day: date, again: str) -> str | None:
+    def rest_day_warning(self, what: str, day: date, again: str, *, typed: bool = True) -> str | None:
         """What to tell whoever set `day` for `what` ("the deadline asked falls"), or None for a working day of a year
         this calendar lists. Said, not refused: the Assembly and its Standing Committee do sit on some weekend days, and
         an authority may approve a date it chooses, but a day on Tết or a Sunday is most often a mistyped one. The CLI
-        prints it, the API's receipt carries it (`warnings`)."""
+        prints it, the API's receipt carries it (`warnings`). `typed`: whether a person typed the day (else it was
+        counted, and `again` says what to ask instead)."""
         if (why := self.rest_day(day)) is not None:
-            return f"{what} on {day.isoformat()}, {why}: if the day is mistyped, {again}"
+            return f"{what} on {day.isoformat()}, {why}: {'if the day is mistyped, ' if typed else ''}{again}"
         if self.year(day.year) is None:
             return (f"{what} on {day.isoformat()}, in {day.year}, a year this release's working calendar does not list: the day is "
                     "checked against weekends only, not against that year's public holidays and days off")

@@ -83,7 +83,10 @@ async def test_walkthrough(cli, tmp_path):
     asked = (in_force + timedelta(days=extend)).isoformat()
     code, out, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--extend", str(extend), "--json")
     assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == asked
-    assert f"warning the deadline asked falls on {asked}, a Sunday: if the day is mistyped, ask again" in " ".join(err.split()), err
+    # The day was counted, not typed: the days that reach the next working day are said (found by a new user: "mistyped").
+    said = " ".join(err.split())
+    assert f"warning the deadline --extend {extend} gives falls on {asked}, a Sunday: ask --extend " in said and "mistyped" not in said, err
+    assert "for the next working day" in said, err
     code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
     assert code == 0 and json.loads(out)["stage_deadline"] == asked
     code, out, err = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
