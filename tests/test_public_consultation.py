@@ -305,8 +305,14 @@ async def test_a_public_round_terminated_by_hand_closes_to_the_public(dev_env, p
     no one could answer. Once the workers' look finds it ended, it reads closed and takes none; its draft runs on."""
     async with commented(dev_env, pool, "dung-dot") as (api, request, lead, url):
         await dev_env.client.get_workflow_handle(round_workflow_id(request.submission_id, "dung-dot")).terminate("test")
+        # Taken before the look finds the round ended (it looks every minute): the round reads closed after it, not before
+        # a comment it thanked (found by a public trial).
+        late = await api.post(url, json={"text": "Ý kiến gửi trước khi phát hiện."})
+        assert late.status_code == 201, late.text
         await eventually(lambda: closed_by_the_look(dev_env.client, pool, request.submission_id, "dung-dot"), bool)
-        assert (await api.get(f"/v1/public/consultations/{request.submission_id}/dung-dot")).json()["closed"] is True
+        page = (await api.get(f"/v1/public/consultations/{request.submission_id}/dung-dot")).json()
+        closed_at, received_at = (datetime.fromisoformat(t) for t in (page["closed_early_at"], late.json()["received_at"]))
+        assert page["closed"] is True and closed_at >= received_at, (page, late.json())
         problem(await api.post(url, json={"text": "Ý kiến sau khi dừng."}), 409, "round_closed", "round_id")
         assert not await marked(dev_env.client, pool, request.submission_id)
         # The lead ministry cancels the lost round, and the draft's stage is no longer held by it.

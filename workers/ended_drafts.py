@@ -104,9 +104,12 @@ async def close_ended_rounds(client: Client, pool: asyncpg.Pool, *, since: datet
             raise
         if END_OF.get(latest.status) not in _ROUND_ENDS:  # running again (reset), or ended otherwise since
             continue
-        # A round's workflow ID names its draft and round (`workflows.rounds.round_workflow_id`, either generation's).
+        # A round's workflow ID names its draft and round (`workflows.rounds.round_workflow_id`, either generation's). The
+        # public's page took comments until this look closed it: it reads closed no earlier than the last it took (found by
+        # a public trial: "closed" a few seconds before a comment it had thanked).
         status = await pool.execute(
-            "UPDATE public_rounds SET closed_at = $2 WHERE closed_at IS NULL AND "
+            "UPDATE public_rounds r SET closed_at = greatest($2, (SELECT max(c.received_at) FROM public_comments c "
+            "WHERE c.submission_id = r.submission_id AND c.round_id = r.round_id)) WHERE closed_at IS NULL AND "
             "$1 IN ('consultation-' || submission_id || ':' || round_id, 'consultation-' || submission_id || '-' || round_id)",
             ended.id, latest.close_time)
         if status != "UPDATE 0":
