@@ -341,6 +341,8 @@ async def test_the_rate_per_client_and_a_classified_draft(time_skipping_env, poo
         answer = await api.post(url, json={"text": "ý kiến thứ tư"})
         limited = problem(answer, 429, "rate_limited", "request")
         assert "127.0." not in limited["detail"] and limited["detail"].startswith("more than 3 comments per hour from one client"), limited
+        # The wait in the text as in the header (found by a public trial: the JSON said "wait" and no more).
+        assert limited["detail"].endswith(f"send again in {answer.headers['retry-after']} s"), limited
         # The seconds left in the client's window, counting down, not a constant (found by a new user: told 2 s, 23 times,
         # for 46 s).
         await asyncio.sleep(2.5)

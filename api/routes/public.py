@@ -99,8 +99,10 @@ async def check_public_rate(http: Request) -> None:
     limit = getattr(http.app.state, "public_comment_limit", None)
     address = client_address(http)
     if limit is not None and not await comment_limiter.hit(limit, "public-comment", address):
-        raise problem(Refused("request", "rate_limited", f"{over(limit, 'comment')} from one client: wait and send again", RefusalKind.BUSY),
-                      headers=await retry_after(comment_limiter, limit, "public-comment", address))
+        # The wait said in the text as the page's form says it (found by a public trial: the header alone gave it).
+        headers = await retry_after(comment_limiter, limit, "public-comment", address)
+        raise problem(Refused("request", "rate_limited", f"{over(limit, 'comment')} from one client: send again in "
+                              f"{headers['Retry-After']} s", RefusalKind.BUSY), headers=headers)
 
 
 async def _uncounted(http: Request) -> None:
