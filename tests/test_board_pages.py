@@ -449,7 +449,7 @@ async def test_the_public_list_shows_open_rounds_apart_from_closed_ones(pool):
         english = is_page(await http.get("/public"), 200)
     # On the English page, a draft's Vietnamese title is marked so, for a screen reader (found by a public trial).
     assert f'<a href="/public/{open_now}/cong-khai" lang="vi">Luật thử</a> <span class="vi">(cong-khai)</span>' in english  # two rounds told apart
-    heading_open, heading_closed = listed.index("<h2>Đang lấy ý kiến</h2>"), listed.index("<h2>Đã kết thúc: phần tiếp thu, giải trình")
+    heading_open, heading_closed = listed.index("<h2>Đang lấy ý kiến</h2>"), listed.index("<h2>Đã kết thúc lấy ý kiến</h2>")
     assert "<h1>Dự thảo đăng tải lấy ý kiến</h1>" in listed
     assert heading_open < listed.index(open_now) < heading_closed < listed.index(closed), listed[listed.find("<main"):][:3000]
 
