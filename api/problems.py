@@ -13,7 +13,7 @@
 | 422 | the message breaks a rule of its own; each problem in `errors` with its field and rule | `vote_counts_fit`, `idempotency_key_reused` |
 | 429 | too many requests for this token or address; `Retry-After` says when to come back | `rate_limited` |
 | 500 | a failure of the server's own, naming the request's ID (`X-Request-ID`) | `internal_error` |
-| 503 | Temporal, a worker or PostgreSQL is unavailable, the draft is busy, its workflow task is failing, or the API lacks the workers' payload key; `Retry-After` | `temporal_unavailable`, `draft_busy`, `draft_task_failing`, `encryption_keys_configured` |
+| 503 | Temporal, a worker or PostgreSQL is unavailable, the draft is busy, its workflow task is failing, or the API lacks the workers' payload key; `Retry-After` | `temporal_unavailable`, `draft_busy`, `draft_task_failing`, `payload_keys_held` |
 | 504 | no answer within the API's bounded wait | `timed_out` |
 """
 

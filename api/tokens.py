@@ -18,6 +18,7 @@ import asyncpg
 import structlog
 from pydantic import BaseModel, Field
 
+from schemas.consultation import PUBLIC
 from schemas.enums import CallerRole
 from schemas.redaction import tokens_redacted
 from schemas.refusal import RefusalKind, Refused
@@ -109,7 +110,10 @@ def tokenless_warning(agencies: list[str]) -> str:
 
 
 async def agencies_without_tokens(pool: asyncpg.Pool | asyncpg.Connection, agencies: tuple[str, ...]) -> list[str]:
-    """Those of `agencies` for which no token in force acts (revoked, expired and operators' tokens do not), in order."""
+    """Those of `agencies` for which no token in force acts (revoked, expired and operators' tokens do not), in order; never
+    the public (PUBLIC), whose comments the lead ministry's system forwards under its own token (found by a public trial:
+    told to issue a token for PUBLIC, which every route then refused)."""
+    agencies = tuple(agency for agency in agencies if agency != PUBLIC)
     held = {row[0] for row in await pool.fetch(
         "SELECT DISTINCT agency_code FROM api_tokens WHERE agency_code = ANY($1) AND role <> 'OPERATOR' AND revoked_at IS NULL "
         "AND (expires_at IS NULL OR expires_at > now())", list(agencies))}

@@ -1,6 +1,7 @@
 """Found by a hunt for leaks: after a key rotation given to the workers and not to `legis api`, every read of a draft
 whose answers the workers now seal with the new key was a 500 (`KeyRingError` in the API's log): the README calls a 500
-a bug. The API answers 503 `encryption_keys_configured`, names no key to the caller, and tells the operators in its log."""
+a bug. The API answers 503 `payload_keys_held` (the commands' `encryption_keys_configured`, exit 2, is the
+caller's own setting; this, the service's), names no key to the caller, and tells the operators in its log."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ async def test_an_api_without_the_workers_key_answers_503_naming_the_rule_not_50
         # The same worker (its keys, its task queue) answers; only this API process holds other keys.
         async with api_client(other, pool, worker=False) as unkeyed:
             response = await unkeyed.get(path, headers=lead)
-        answer = problem(response, 503, "encryption_keys_configured", "submission_id")
+        answer = problem(response, 503, "payload_keys_held", "submission_id")
         assert "Retry-After" in response.headers, response.headers
         assert TEST_KEYS.current not in answer["detail"] and "other" not in answer["detail"], answer
         assert [line["failure"] for line in logged if said in line.get("failure", "")], logged

@@ -25,7 +25,6 @@ import pytest
 from tests.drafts import EXAMPLES, example_text
 from tests.ports import free_port
 from tests.stack import LEGIS, Cli, cli_with_worker, fresh_database
-from workers.worker import create_worker
 
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
 DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -171,19 +170,6 @@ async def test_each_kind_of_failure_has_its_exit_code(cli, at_appraisal, tmp_pat
     assert "in its data folder: LEGIS_DATA_DIR, by default data/ in the current folder" in no_keys[2]  # run elsewhere (a new user)
     for _, out, err in (refused, missing, namespace, temporal_down, database_down, silent_status, silent_decision, no_keys):
         assert "Traceback" not in err and out == "", err
-
-
-async def test_a_command_to_a_draft_whose_worker_stopped_says_a_stopped_worker_is_still_listed(cli, dev_env, pool, tmp_path):
-    """Found by an upgrade trial: with the worker stopped for the README's upgrade, a command's timeout said a worker
-    "polled ... but none answered; see their logs", sending the operator to look for a worker that hung."""
-    queue = f"stopped-{uuid.uuid4().hex[:8]}"
-    folder = examples_for(tmp_path / "stopped", f"STOP-{uuid.uuid4().hex[:8]}", "STOP" + uuid.uuid4().hex[:4].upper())
-    async with create_worker(dev_env.client, pool, task_queue=queue):
-        code, _, err = await cli("start", str(folder / "start-request.json"), env=cli.env | {"LEGIS_TASK_QUEUE": queue})
-        assert code == 0, err
-    code, _, err = await cli("--timeout", "2", "status", _sid(folder))
-    assert code == 5 and f"1 worker(s) polled task queue {queue} in the last 90 s, the latest" in err, err
-    assert "one stopped since is still listed; start `legis worker` if none runs" in err, err
 
 
 async def test_ids_and_periods_are_checked_by_the_rules_the_api_checks_before_anything_is_read(cli, tmp_path):

@@ -42,19 +42,20 @@ def test_a_social_critique_asks_the_fatherland_front_alone():
     draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, "YK", ("BTC",), ConsultationKind.WRITTEN_OPINIONS), NOW)
 
 
-@pytest.mark.parametrize("kind", [ConsultationKind.WRITTEN_OPINIONS, ConsultationKind.PUBLIC_POSTING])
-def test_a_new_round_asking_the_public_by_name_is_refused_and_one_taken_before_replays(kind):
-    """Found by a public trial: a round naming PUBLIC among its consultees awaited an answer no route could send (the
-    public comments on the public page; a token issued for PUBLIC is refused by every route), so it never closed early and
-    showed PUBLIC answered and awaited at once. New input only: a round opened so before the rule replays as it ran."""
+def test_a_new_public_posting_asking_the_public_by_name_is_refused_and_one_taken_before_replays():
+    """Found by a public trial: a posting naming PUBLIC among its consultees awaited an answer no route could send (a
+    posting takes the public's comments on its public page; a token issued for PUBLIC is refused by every route). New
+    input only: a round opened so before the rule replays as it ran. A WRITTEN_OPINIONS round names PUBLIC still: the
+    lead ministry's system forwards the public's comments to it."""
     request = core_request()
     state = core_state(request, at=Stage.DRAFTING)
-    asking = consultation(request, "P1", ("PUBLIC", "BTC"), kind)
+    posting = consultation(request, "P1", ("PUBLIC", "BTC"), ConsultationKind.PUBLIC_POSTING)
     with pytest.raises(Refused) as refused:
-        draft.validate(draft.OPEN_CONSULTATION, state, asking, NOW)
+        draft.validate(draft.OPEN_CONSULTATION, state, posting, NOW)
     assert (refused.value.field, refused.value.rule, refused.value.kind.value) == ("consultees", "public_not_a_consultee", "INVALID")
-    opened = draft.perform(draft.OPEN_CONSULTATION, state, ConsultationRequest.model_validate_json(asking.model_dump_json()), NOW)
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, ConsultationRequest.model_validate_json(posting.model_dump_json()), NOW)
     assert [e for e in opened.effects if isinstance(e, StartRound)]
+    draft.validate(draft.OPEN_CONSULTATION, state, consultation(request, "W1", ("PUBLIC", "BTC"), ConsultationKind.WRITTEN_OPINIONS), NOW)
 
 
 @pytest.mark.parametrize("point_id", [".", ".."])

@@ -181,17 +181,18 @@ def _texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def admits_round(state: DraftState | None, request: ConsultationRequest) -> None:
-    """A new round's ID is not "." nor "..", the public (PUBLIC) is not a consultee named, a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
+    """A new round's ID is not "." nor "..", a public posting names not the public (PUBLIC) among its consultees, a social critique asks the Fatherland Front alone (MTTQ; LAW_2025 Art.
     6(1), under the Law on the Fatherland Front), and a public posting needs the text posted in the dossier, so that the
     public reads what it comments on ("public posting of the draft", LAW_2025 Art. 33: DRAFT_TEXT; at the policy proposal
     the proposal's dossier, POLICY_PROPOSAL, from editions 2025.8: `ConsultationWindow.posted_text`): asked of new input
     only (`draft.Operation.admits`), so that a round opened so before the rule replays, decodes and is answered as it was."""
     _no_dot_segment("round_id", "round", request.round_id)
-    if PUBLIC in request.consultees:
-        # The public is no body asked by name: it answers a posting through the public page, which nobody's token sends
-        # for it, so that a round naming it awaited an answer that could never come (found by a public trial).
-        raise Refused("consultees", "public_not_a_consultee", f"{PUBLIC} is the public, which comments on a PUBLIC_POSTING round on the "
-                      "public page: name the bodies asked here, and post the draft for the public's comments", INVALID)
+    if request.kind is ConsultationKind.PUBLIC_POSTING and PUBLIC in request.consultees:
+        # A posting takes the public's comments on its public page, never as an opinion, so that a posting naming the public
+        # awaited an answer no route could send (found by a public trial).
+        raise Refused("consultees", "public_not_a_consultee", f"a public posting takes the public's comments on its public page: "
+                      f"name here the bodies asked besides ({PUBLIC} is named in a WRITTEN_OPINIONS round, whose comments of the "
+                      "public the lead ministry's system forwards)", INVALID)
     if request.kind is ConsultationKind.PUBLIC_POSTING and state is None:
         # Its dossier is read once the rulebook is pinned (found by a breaker: a draft entered under way, posted in its
         # first task, posted with no text); the handler does not ask this again.
