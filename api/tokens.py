@@ -34,11 +34,16 @@ class Caller(BaseModel):
     token_id: str
     agency_code: str
     role: CallerRole
-    # What names the caller where Temporal shows it (a round's update IDs, `workflows.round_requests`): 12 hex digits of a
-    # digest of the token's secret, so that a reader of the Web UI cannot match it with the token's ID, which the token
-    # list and the refusals' record set beside its ministry (found by a hunt for leaks: a classified draft's lead ministry
-    # was named so). One token, one pseudonym; a token's rotation gives another, as its ID did.
-    pseudonym: str = Field(default="", exclude=True)
+    # What names the caller where Temporal shows it (a round's update IDs, `workflows.round_requests`): a key drawn from the
+    # token's secret (`pseudonym_key`), so that a reader of the Web UI can match it neither with the token's ID, which the
+    # token list and the refusals' record set beside its ministry, nor across drafts (`pseudonym`), where a draft whose
+    # ministry Temporal shows would name a classified one's (found by a hunt for leaks, then by its re-check).
+    pseudonym_key: bytes = Field(default=b"", exclude=True, repr=False)
+
+    def pseudonym(self, submission_id: str) -> str:
+        """12 hex digits naming this token in `submission_id`'s rounds: one token and draft, one pseudonym; another draft,
+        another; a token's rotation gives another, as its ID did."""
+        return hmac.new(self.pseudonym_key, submission_id.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 class TokenRow(Caller):
@@ -77,9 +82,9 @@ def _digest(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
-def pseudonym(secret: str) -> str:
-    """A token's name where Temporal shows it: 12 hex digits, of a digest apart from the one stored (`_digest`)."""
-    return hashlib.sha256(f"legis caller pseudonym\n{secret}".encode()).hexdigest()[:12]
+def _pseudonym_key(secret: str) -> bytes:
+    """A token's key for its pseudonyms (`Caller.pseudonym`): a digest of its secret apart from the one stored (`_digest`)."""
+    return hashlib.sha256(f"legis caller pseudonym\n{secret}".encode()).digest()
 
 
 async def issue(pool: asyncpg.Pool, *, agency_code: str, role: CallerRole, issued_by: str, label: str = "",
@@ -145,7 +150,7 @@ async def authenticate(pool: asyncpg.Pool, token: str | None) -> Caller:
         token_id)
     if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), _digest(secret)):
         raise Unauthenticated("token_unknown", "no such token", token_id if row is not None else None)
-    caller = Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]), pseudonym=pseudonym(secret))
+    caller = Caller(token_id=token_id, agency_code=row["agency_code"], role=CallerRole(row["role"]), pseudonym_key=_pseudonym_key(secret))
     if row["revoked_at"] is not None:
         raise Unauthenticated("token_revoked", f"token {token_id} was revoked on {in_hanoi(row['revoked_at']).date()} (Ha Noi)", token_id, caller)
     if row["expired"]:

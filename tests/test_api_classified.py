@@ -374,6 +374,13 @@ async def test_a_classified_drafts_round_names_no_token_where_temporal_shows_it(
     for token in (lead, btc):
         token_id = token["Authorization"].split("_")[1]
         assert not [u for u in update_ids if token_id in u], (token_id, update_ids)
+    # A pseudonym of the token in this draft alone: the same token's in another draft (one whose ministry Temporal shows)
+    # differs, so that none ties this draft to it (found by the re-check: one prefix on both).
+    secret = lead["Authorization"].split("_", 2)[2]
+    caller = tokens.Caller(token_id="t", agency_code="BQP", role=CallerRole.LEAD_MINISTRY, pseudonym_key=tokens._pseudonym_key(secret))
+    assert [u for u in keyed if ":comp-1:" in u] == [f"{caller.pseudonym(request.submission_id)}:comp-1:{u.rsplit(':', 1)[1]}" for u in keyed
+                                                     if ":comp-1:" in u]
+    assert caller.pseudonym(request.submission_id) != caller.pseudonym("BQP-2026-300")
 
 
 async def test_a_classified_drafts_round_refusals_give_their_field_and_rule_only(api, pool):

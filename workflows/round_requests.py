@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from schemas.refusal import RefusalKind, Refused
 
-# The caller of a round's message sent from the command line; an API caller is its token's pseudonym (12 hex digits,
-# `api.tokens.pseudonym`; a release before this one gave the token's ID, which named its ministry to the Web UI's readers).
+# The caller of a round's message sent from the command line; an API caller is its token's pseudonym in the draft (12 hex
+# digits, `api.tokens.Caller.pseudonym`; a release before this one gave the token's ID, which named its ministry to the
+# Web UI's readers).
 CLI_CALLER = "cli"
 # The keys a round remembers, the latest last: a round takes one opinion per consultee and the public's through the lead
 # ministry's system; a key older than these is taken as new.

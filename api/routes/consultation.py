@@ -83,7 +83,7 @@ async def submit_opinion(submission_id: SubmissionId, round_id: RoundId, who: Au
     async def run() -> Response:
         view = await temporal(http, drafts.status_and_end(http.app.state.client, submission_id))
         withhold_refusals(http, who, view)
-        update_id = round_requests.update_id(who.pseudonym, key, opinion)
+        update_id = round_requests.update_id(who.pseudonym(submission_id), key, opinion)
         permissions.check_opinion(who, opinion=opinion, draft=view)
         client = http.app.state.client
         if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, OpinionReceipt,
@@ -111,7 +111,7 @@ async def compile_round(submission_id: SubmissionId, round_id: RoundId, who: Aut
         withhold_refusals(http, who, view)
         # Before the round is asked: another ministry learns nothing of a classified draft's rounds or lead ministry.
         permissions.check_leads(who, view, "the compilation")
-        update_id = round_requests.update_id(who.pseudonym, key, compilation)
+        update_id = round_requests.update_id(who.pseudonym(submission_id), key, compilation)
         if (first := await temporal(http, round_client.round_answer(client, submission_id, round_id, update_id, ConsultationView,
                                                                           sent_before=round_requests.sent_before(who.token_id, key, compilation)), "round_id")) is not None:
             return JSONResponse(permissions.round_for(who, first, view).model_dump(mode="json"))
