@@ -56,6 +56,7 @@ from workflows import client as drafts
 from workflows import search_attributes as sa
 from workflows.deadlines import local_day
 from workflows.task_order import CATCHING_UP
+from workflows.unopened_starts import removed_if_unopened
 
 app = typer.Typer()
 PANEL = "Drafts"
@@ -267,7 +268,12 @@ def start(file: StartFile, output: Output = Format.TABLE, as_json: AsJson = Fals
                 return await announced_otherwise(db, request.target_session)
 
             said = await database.checked(checked)
-        return await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue)), said
+        started = await temporal.call(client, target, drafts.start_submission(client, request, task_queue=queue))
+        if started.created and await temporal.call(client, target, removed_if_unopened(client, started.workflow_id)):
+            raise Invalid("encryption_keys: the workers cannot open what this command seals (a key rotation not given to both "
+                          "alike, or another key under the same ID): nothing was started; give it the workers' LEGIS_ENCRYPTION_KEYS "
+                          "(README: Rotation) and start again", field="encryption_keys", rule="encryption_keys_configured")
+        return started, said
 
     started, said = temporal.run(starting)
     told = [w for w in (said, classified_id_warning(request)) if w] if started.created else []

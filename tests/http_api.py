@@ -34,10 +34,11 @@ def unused_address() -> str:
 
 
 @contextlib.asynccontextmanager
-async def api_client(client: Client, pool: asyncpg.Pool, *, worker: bool = True, **settings: object) -> AsyncIterator[httpx.AsyncClient]:
-    """The API in this process over `client` and `pool`, with a worker on a task queue of its own (or none), named by the
-    HTTP client's `task_queue`."""
-    task_queue = f"api-{uuid.uuid4().hex[:8]}"
+async def api_client(client: Client, pool: asyncpg.Pool, *, worker: bool = True, task_queue: str | None = None,
+                     **settings: object) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in this process over `client` and `pool`, with a worker on a task queue of its own (or none; or the queue
+    `task_queue`, another API's), named by the HTTP client's `task_queue`."""
+    task_queue = task_queue or f"api-{uuid.uuid4().hex[:8]}"
     configured = Settings(**{"api_rate_per_token": "none", "api_rate_per_address": "none", "api_refusals_recorded": "none", **settings})
     async with contextlib.AsyncExitStack() as stack:
         if worker:

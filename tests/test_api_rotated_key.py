@@ -28,9 +28,16 @@ async def test_an_api_without_the_workers_key_answers_503_naming_the_rule_not_50
         monkeypatch.setattr(deps, "log", logged)
         other = await Client.connect(target, data_converter=data_converter(KeyRing.parse(keys)))
         # The same worker (its keys, its task queue) answers; only this API process holds other keys.
-        async with api_client(other, pool, worker=False) as unkeyed:
+        async with api_client(other, pool, worker=False, task_queue=api.task_queue) as unkeyed:
             response = await unkeyed.get(path, headers=lead)
+            # A start it seals so is refused, and nothing is left of it (found by the re-check: the draft was stuck for good,
+            # its submission ID lost); the same start through an API with the workers' keys then opens it.
+            fresh = start_request()
+            refused = await unkeyed.post("/v1/submissions", json=body(fresh), headers=lead)
         answer = problem(response, 503, "payload_keys_held", "submission_id")
         assert "Retry-After" in response.headers, response.headers
         assert TEST_KEYS.current not in answer["detail"] and "other" not in answer["detail"], answer
         assert [line["failure"] for line in logged if said in line.get("failure", "")], logged
+        problem(refused, 503, "payload_keys_held", "submission_id")
+        opened = await api.post("/v1/submissions", json=body(fresh), headers=lead)
+        assert opened.status_code == 201 and opened.json()["created"], opened.text

@@ -39,6 +39,14 @@ async def test_a_command_without_the_key_the_workers_seal_with_names_the_key_not
     code, out, err = await cli("status", sid, env=same_id)
     assert "Traceback" not in err and code == 2, (code, err[-600:])
     assert "encryption_keys_configured" in err and "differs from the one that sealed it" in err, err
+    # A start sealed so is refused, and nothing is left of it (found by a re-check: the draft was stuck for good, its
+    # submission ID lost); the same start with the workers' keys then opens it.
+    fresh = tmp_path / "fresh.json"
+    fresh.write_text(json.dumps(start | {"submission_id": f"{sid}-2"}, ensure_ascii=False), encoding="utf-8")
+    code, out, err = await cli("start", str(fresh), env=same_id)
+    assert code == 2 and "(rule: encryption_keys_configured)" in err and "nothing was started" in err and "Traceback" not in err, err
+    code, out, err = await cli("start", str(fresh))
+    assert code == 0, err
     # A message sealed with a key the workers lack is not taken, and said without a traceback.
     code, out, err = await cli("decide", sid, str(EXAMPLES / "01-policy-proposal.json"), env=other)
     assert "Traceback" not in err and code != 0, (code, err[-600:])

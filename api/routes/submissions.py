@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
+import structlog
 from fastapi import Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi_pagination.cursor import CursorParams
@@ -39,6 +40,9 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.views import HistoryView, StatusView, VersionsView
 from store import audit, registry
 from workflows import client as drafts
+from workflows.unopened_starts import removed_if_unopened
+
+log = structlog.get_logger(__name__)
 
 router = Router(prefix="/v1/submissions", tags=["drafts"])
 ListParameters = known_parameters("cursor", "size", "q", "stage", "ministry", "session", "responsible", "overdue", repeatable=("stage", "ministry"))
@@ -83,6 +87,12 @@ async def start_submission(
             await database(check_start(http.app.state.pool, request, datetime.now(UTC), withhold=withhold))
             said = await database(announced_otherwise(http.app.state.pool, request.target_session))
         started = await temporal(http, drafts.start_submission(client, request, task_queue=http.app.state.task_queue))
+        if started.created and await temporal(http, removed_if_unopened(client, started.workflow_id)):
+            log.error("a start the workers cannot open, deleted: give legis api the workers' LEGIS_ENCRYPTION_KEYS (README, Rotation)",
+                      submission_id=request.submission_id)
+            raise problem(Refused("submission_id", "payload_keys_held", "the workers cannot open what this API seals (a key rotation "
+                                  "not given to both alike): nothing was started; the operators are told in its log; send the same "
+                                  "start again once they have mended it", RefusalKind.BUSY))
         if "lead_ministry" in started.differs:
             # Another agency's draft: which of its values a guess matches is that agency's to know (and classified, maybe).
             raise problem(Refused("submission_id", "submission_exists", f"submission {request.submission_id} is another agency's draft; "
