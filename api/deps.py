@@ -232,9 +232,9 @@ async def temporal(http: Request, call: Awaitable[T], missing: str = "submission
         # the operators' to mend, told in the log; the caller learns no key's name (found by a hunt for leaks: a 500).
         log.error("a payload this API cannot open: give legis api the workers' LEGIS_ENCRYPTION_KEYS (README, Rotation)",
                   submission_id=http.path_params.get("submission_id", ""), failure=str(keys)[:300])
-        raise problem(Refused(missing, "payload_keys_held", "the API cannot open this draft's data: its payload keys "
-                              "lack the one the workers seal with (a key rotation not given to the API); the operators are told "
-                              "in its log; retry once they have mended it", RefusalKind.BUSY)) from None
+        raise problem(Refused(missing, "payload_keys_held", "the API cannot open this draft's data, sealed with a key "
+                              "it lacks or holds otherwise (a key rotation not given to every process alike); the operators are "
+                              "told in its log; retry once they have mended it", RefusalKind.BUSY)) from None
     except RPCError as rpc:
         if rpc.status is RPCStatusCode.NOT_FOUND and (ended := await _closed(http, missing)) is not None:
             raise relayed(http, ended) from None
