@@ -23,7 +23,7 @@ async def test_an_api_without_the_workers_key_answers_503_naming_the_rule_not_50
     path = f"/v1/submissions/{request.submission_id}"
     assert (await api.get(path, headers=lead)).status_code == 200
     target = dev_env.client.service_client.config.target_host
-    for keys, said in ((new_key_entry("other"), "not configured"), (new_key_entry(TEST_KEYS.current), "differs from the one that sealed it")):
+    for keys, said in ((new_key_entry("k2026b"), "not configured"), (new_key_entry(TEST_KEYS.current), "differs from the one that sealed it")):
         logged = LogLines()
         monkeypatch.setattr(deps, "log", logged)
         other = await Client.connect(target, data_converter=data_converter(KeyRing.parse(keys)))
@@ -36,7 +36,7 @@ async def test_an_api_without_the_workers_key_answers_503_naming_the_rule_not_50
             refused = await unkeyed.post("/v1/submissions", json=body(fresh), headers=lead)
         answer = problem(response, 503, "payload_keys_held", "submission_id")
         assert "Retry-After" in response.headers, response.headers
-        assert TEST_KEYS.current not in answer["detail"] and "other" not in answer["detail"], answer
+        assert TEST_KEYS.current not in answer["detail"] and "k2026b" not in answer["detail"], answer
         assert [line["failure"] for line in logged if said in line.get("failure", "")], logged
         problem(refused, 503, "payload_keys_held", "submission_id")
         opened = await api.post("/v1/submissions", json=body(fresh), headers=lead)
