@@ -5,7 +5,7 @@ Done as activities, so that what was read is pinned in the draft's history and r
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
@@ -16,13 +16,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities import calendar
 from schemas.calendar import WorkingCalendar
-from schemas.enums import Outcome, Stage
+from schemas.enums import Outcome, RestDay, Stage
 from schemas.messages import Decision, StartRequest
 from schemas.records import DescribeInput, ExecutionStatus, LoadRulebookInput, PinInput, PinnedRules
 from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Rulebook, load_rulebook
 from schemas.state import NEWEST_GENERATION
 from workflows import admissions, draft
+from workflows.deadlines import off_rest_day
 
 
 @cache
@@ -40,10 +41,9 @@ def asked_deadline_warning(new_deadline: date, *, extended_by: int | None = None
     calendar = shipped_working_calendar()
     if extended_by is None:
         return calendar.rest_day_warning("the deadline asked falls", new_deadline, "ask again with the right one (a date approved is kept as it is)")
-    working = next((new_deadline + timedelta(days=n) for n in range(1, 31) if calendar.is_working_day(new_deadline + timedelta(days=n))),
-                   None)
+    working = off_rest_day(new_deadline, RestDay.NEXT_WORKING_DAY, calendar)
     again = (f"ask --extend {extended_by + (working - new_deadline).days} for the next working day, {working.isoformat()}, unless this "
-             "day is meant (a date approved is kept as it is)") if working is not None else "a date approved is kept as it is"
+             "day is meant (a date approved is kept as it is)")
     return calendar.rest_day_warning(f"the deadline --extend {extended_by} gives falls", new_deadline, again, typed=False)
 
 

@@ -187,12 +187,15 @@ def withhold_refusals(http: Request, who: Caller, draft: permissions.Draft) -> N
     """Mark the request, once its route has read the draft: to whom may not read a classified draft, the refusals relayed
     from it and its rounds give their field and rule only (found by a hunt for leaks: a round's `asked_only` and
     `round_closed` gave their sentences, where a draft's own refusals withheld them)."""
-    http.state.refusals_withheld = draft.classified and not permissions.sees_classified(who, lead_ministry=draft.lead_ministry)
+    http.state.read_by = (who, draft)
 
 
 def relayed(http: Request, refused: Refused) -> Problem:
-    """A draft's or a round's refusal as the caller may read it (`withhold_refusals`)."""
-    return from_draft(refused.withheld() if getattr(http.state, "refusals_withheld", False) else refused)
+    """A draft's or a round's refusal as the caller may read it (`withhold_refusals`, `permissions.refused_for`)."""
+    if (read_by := getattr(http.state, "read_by", None)) is not None:
+        who, draft = read_by
+        refused = permissions.refused_for(who, refused, classified=draft.classified, lead_ministry=draft.lead_ministry)
+    return from_draft(refused)
 
 
 async def temporal(http: Request, call: Awaitable[T], missing: str = "submission_id") -> T:

@@ -264,10 +264,11 @@ async def _silence(client: Client, target: Target | None) -> tuple[str, str]:
                                      task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), timeout=_GLANCE)).pollers
     except RPCError as rpc:
         return f"{waited}, and Temporal could not say why ({rpc.message})", "worker_answers"
-    live = polling(pollers, datetime.now(UTC))
+    now = datetime.now(UTC)
+    live = polling(pollers, now)
     if not live:
         return f"{waited}: no worker polls task queue {queue}; start `legis worker` (or `legis dev`)", "worker_answers"
-    latest = min(round((datetime.now(UTC) - p.last_access_time.ToDatetime(UTC)).total_seconds()) for p in live)
+    latest = min(round((now - p.last_access_time.ToDatetime(UTC)).total_seconds()) for p in live)
     # Temporal lists a worker stopped within the last minutes as it lists a live one (found by an upgrade trial: during
     # the README's pause for an upgrade, the operator was sent to look for a worker that hung).
     return (f"{waited}: {len(live)} worker(s) polled task queue {queue} in the last {_POLLING.seconds} s, the latest {latest} s ago, "
