@@ -126,7 +126,7 @@ class AuditActivities:
             rows = [_arguments(entry, row, run_id, request.cutoffs, update_id=update_id)
                     for entry, update_id in zip(request.entries, request.updates(), strict=True)]
             if not await self._group.write(rows):
-                await self._pool.executemany(_RECORD, rows)
+                await self._alone(rows)
         except Exception as failure:
             if not dead_letters.refused_for_its_data(failure):
                 raise
@@ -139,6 +139,16 @@ class AuditActivities:
         log.info("audit events recorded", submission_id=row.submission_id, first_seq=request.entries[0].seq,
                  last_seq=request.entries[-1].seq, attempt=activity.info().attempt)
         return len(request.entries)
+
+    async def _alone(self, rows: list[tuple]) -> None:
+        """The batch written by itself. A unique violation means a write of the same draft committed while this one placed
+        its events: an earlier attempt of this activity, cancelled at its timeout while PostgreSQL did not answer, whose
+        statement PostgreSQL ran once it answered (found by CI: the retry failed, logged with its traceback). Run again,
+        the statement finds those events written and leaves them, or places these after them."""
+        try:
+            await self._pool.executemany(_RECORD, rows)
+        except asyncpg.UniqueViolationError:
+            await self._pool.executemany(_RECORD, rows)
 
     async def _write_one_by_one(self, entries: tuple[HistoryEntry, ...], row: RegistryRow, cutoffs: RegistryCutoffs | None,
                                 updates: tuple[str | None, ...] | None = None) -> None:
