@@ -86,3 +86,21 @@ async def test_a_round_closing_between_two_pages_hides_no_other_round(fresh_data
         assert seen == [first_open, second_open, third_open, first_open, closed], seen
     finally:
         await db.close()
+
+
+async def test_a_public_list_of_closed_rounds_alone_says_none_is_open(fresh_database_url):
+    """Found by a public trial: with every round closed, the list showed its "Closed to comment" heading and nothing said
+    that no draft was open for comment."""
+    db = await create_pool(fresh_database_url)
+    try:
+        await posted_round(db, "SHUT", closes_at="now() - interval '1 day'")
+        async with app_client(db) as http:
+            vietnamese = html.unescape((await http.get("/public")).text)
+            http.cookies.set("legis_lang", "en")
+            english = html.unescape((await http.get("/public")).text)
+            assert "Hiện không có dự thảo nào đang lấy ý kiến; các dự thảo dưới đây đã đăng tải và đã kết thúc lấy ý kiến." in vietnamese
+            assert "No draft is open for comment now; the drafts below were posted and are closed to comment." in english
+            await posted_round(db, "OPEN", closes_at="now() + interval '5 days'")
+            assert "No draft is open for comment now" not in html.unescape((await http.get("/public")).text)
+    finally:
+        await db.close()
