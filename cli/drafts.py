@@ -341,9 +341,10 @@ def postpone(
 
     choose(output, as_json)
     message = read_message(file, PostponementRequest) if extend is None else _extended(submission_id, file, extend)
-    send(submission_id, message, drafts.request_postponement, request_id)
-    # Found by a trial: --extend adds calendar days, and a date approved as asked is kept, a Sunday's too.
-    warn(asked_deadline_warning(message.new_deadline, extended_by=extend))
+    # Found by a trial: --extend adds calendar days, and a date approved as asked is kept, a Sunday's too; among the warnings
+    # of its JSON as well (found by a re-check: on standard error alone).
+    send(submission_id, message, drafts.request_postponement, request_id,
+         warned=lambda receipt: asked_deadline_warning(message.new_deadline, extended_by=extend))
 
 
 def _extended(submission_id: str, file, days: int) -> PostponementRequest:

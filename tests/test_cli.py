@@ -84,6 +84,7 @@ async def test_walkthrough(cli, tmp_path):
     code, out, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--extend", str(extend), "--json")
     assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == asked
     assert f"warning the deadline --extend {extend} gives falls on {asked}, a Sunday: ask --extend " in " ".join(err.split()), err
+    assert any(w.startswith(f"the deadline --extend {extend} gives falls on {asked}") for w in json.loads(out)["warnings"]), out  # a re-check
     code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
     assert code == 0 and json.loads(out)["stage_deadline"] == asked
     code, out, err = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")
