@@ -9,6 +9,7 @@ import asyncio
 import csv
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Awaitable
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -391,6 +392,13 @@ def _print_comment(comment: RoundComment) -> None:
     out.print()
 
 
+def _answered(view: ConsultationView) -> str:
+    """Each consultee that answered, once: the lead ministry forwards the public's comments to a round in batches, each an
+    answer of PUBLIC (found by a re-check: PUBLIC listed once per batch)."""
+    answers = Counter(answer.consultee for answer in view.answers)
+    return ", ".join(f"{consultee} ({count} batches)" if count > 1 else consultee for consultee, count in answers.items())
+
+
 def _print_round(view: ConsultationView, *, duplicate: bool | None = None) -> None:
     """`duplicate`: whether a compilation's answer was given before, for scripts (`--json`); left out of a round read."""
     if wants_json():
@@ -405,7 +413,7 @@ def _print_round(view: ConsultationView, *, duplicate: bool | None = None) -> No
         ("public comments to answer", f"{unanswered}" + (" (answered by article before the compilation)" if unanswered else ""))]
     out.print(pairs(f"round {view.round_id} ({view.kind.value})", [
         ("window", window),
-        ("answered", ", ".join(a.consultee for a in view.answers) or "none"),
+        ("answered", _answered(view) or "none"),
         ("comments", str(view.comments)),
         ("awaited", ", ".join(view.awaiting) or "none"),
         ("silent", ", ".join(view.silent) or "none"),

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -312,3 +312,24 @@ async def test_an_opinion_and_a_compilation_sent_again_under_their_request_id_ar
     # A retry of the opinion taken before the draft ended gets its answer (found by a breaker: refused `draft_closed`).
     code, again, _ = await cli("consult", "opinion", other, "Y-KIEN-BO-NGANH", str(tmp_path / "ended" / "10-opinion.json"), "--request-id", "gone-1")
     assert code == 0 and "opinion of BTC already taken under request gone-1: 2 comments" in again, again
+
+
+def test_a_round_s_consultee_that_answered_in_batches_is_listed_once(monkeypatch):
+    """Found by a re-check: `legis consult show` listed PUBLIC once for each batch of the public's comments the lead ministry
+    forwarded to a round of written opinions."""
+    from rich.console import Console
+
+    from cli import consult
+    from cli.output import Format, choose
+    from schemas.consultation import Answer, ConsultationKind, ConsultationView
+
+    at = datetime(2027, 1, 4, 3, tzinfo=UTC)
+    view = ConsultationView(round_id="Y-KIEN", kind=ConsultationKind.WRITTEN_OPINIONS, closes_at=at, closed=False, awaiting=("BNV",),
+                            answers=(Answer(consultee="PUBLIC", at=at, comments=2), Answer(consultee="BTC", at=at, comments=1),
+                                     Answer(consultee="PUBLIC", at=at, comments=5)),
+                            silent=(), comments=8, unanswered_comments=(), compiled=False)
+    shown = io.StringIO()
+    monkeypatch.setattr(consult, "out", Console(file=shown, width=200))
+    choose(Format.TABLE, False)
+    consult._print_round(view)
+    assert "PUBLIC (2 batches), BTC" in shown.getvalue(), shown.getvalue()
