@@ -76,7 +76,7 @@ class RecordEventInput(Record):
     cutoffs: RegistryCutoffs | None = None
     # Kept with a dead letter, so that its retry is the event a reset run reapplying its update finds (found by a breaker:
     # written again without it, the event was written twice). Left out when none, as the workflows' inputs give none.
-    # As long as a draft's update ID grows: a request ID of its longest, with the nonce `workflows.draft.update_id_for` adds
+    # As long as a draft's update ID grows: a request ID of its longest, with the nonce `workflows.idempotency.update_id_for` adds
     # (found by a breaker: bounded to the request ID's 200, a long key's letter was never kept, and the writes stalled).
     update_id: str | None = Field(default=None, max_length=LONGEST_REQUEST_ID + len(" legis-") + 32, exclude_if=lambda update_id: update_id is None,
                                   description="the Temporal update that recorded the event, for a dead letter's retry")

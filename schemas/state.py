@@ -38,7 +38,7 @@ MAX_MEETINGS = 500
 # The slips a stage keeps, its latest: a decision entered afterwards is compared with them (twenty-ninth generation).
 MAX_SLIPS_HERE = 10
 # The behaviour a new draft takes (`workflows.generations`).
-NEWEST_GENERATION = 31
+NEWEST_GENERATION = 32
 # The kinds of event whose latest the rules read back however many events followed it (twenty-fourth generation on).
 LATEST_KINDS = (EventKind.DECISION, EventKind.POSTPONEMENT_REQUESTED, EventKind.POSTPONEMENT_DECIDED, EventKind.PROGRAMME_CHANGED)
 # The compilations of comments a dossier keeps apart, by their names (twenty-first generation): the latest so many, in
@@ -94,6 +94,9 @@ class SeenRequest(BaseModel):
     # Left out when none (as a state of an earlier release carries it), so that a worker of an earlier release reads it.
     update_id: str | None = Field(default=None, exclude_if=lambda given: given is None, max_length=300,
                                   description="the update that applied it, which Temporal may deliver again to the next run")
+    # Left out when false, so that a worker of an earlier release reads it.
+    broadcast: bool = Field(default=False, exclude_if=lambda told: not told, description="a message legis sends to every running draft "
+                            "(a calendar change, an agency remapped), forgotten before any caller's request (thirty-second generation)")
 
 
 class RoundWatch(BaseModel):
@@ -152,7 +155,8 @@ class DraftState(BaseModel):
                             "validator asked, and a round a reset run opens again was taken as running; 28: before a decision entered afterwards "
                             "aimed a draft again at the session its deadline slipped it from; 29: before a draft short of its session when it "
                             "opened slipped at the opening; 30: before an imported step taken after its stage's cut-off slipped the draft and "
-                            "its SUBMITTED named its lead ministry; 31: the newest (`workflows.generations`)")
+                            "its SUBMITTED named its lead ministry; 31: before rounds were checked daily, the delegations' round let the revision "
+                            "between sessions be decided and a broadcast was forgotten first; 32: the newest (`workflows.generations`)")
     request: StartRequest = Field(description="the start request, without its imported steps")
     rulebook: Rulebook
     working: WorkingCalendar = WorkingCalendar()

@@ -169,6 +169,12 @@ async def record(tag: str = "", only: tuple[str, ...] = ()) -> None:
                                                                     next_session(imported))
                         (HISTORIES / f"imported_past_its_cutoff{'-' + tag if tag else ''}.json").write_text(slipped.to_json(), encoding="utf-8")
                         print(f"recorded imported_past_its_cutoff: {len(slipped.events)} events")
+                    if not only or "round_lost_within_a_day" in only:
+                        from tests.scenario_round_lost import round_lost_within_a_day
+
+                        lost = await record_with_a_session_ahead(env.client, pool, task_queue, start_request(), lambda _, r: round_lost_within_a_day(env, r))
+                        (HISTORIES / f"round_lost_within_a_day{'-' + tag if tag else ''}.json").write_text(lost.to_json(), encoding="utf-8")
+                        print(f"recorded round_lost_within_a_day: {len(lost.events)} events")
                     if not only or "reached_past_its_cutoff" in only:
                         at_review = at_review_request()
                         reached = await record_with_a_session_ahead(env.client, pool, task_queue, at_review, reached_past_its_cutoff,

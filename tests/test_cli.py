@@ -76,15 +76,14 @@ async def test_walkthrough(cli, tmp_path):
     # The draft's status after the decision, with the receipt of what it recorded.
     answer = json.loads(out)
     assert code == 0 and answer["stage"] == "APPRAISAL" and answer["receipt"]["stage"] == "DRAFTING" and answer["receipt"]["events"] == 1
-    # The new deadline is asked relative to the one in force (the file's fixed date would pass one day).
+    # Asked relative to the deadline in force, 15 days or more to land on a Sunday: said a rest day, with the --extend that reaches a working day.
     in_force = date.fromisoformat(answer["stage_deadline"])
-    # 15 days or more, to land on a Sunday: asked, said a rest day, with the --extend that reaches a working day (trials).
     extend = 15 + (6 - (in_force + timedelta(days=15)).weekday()) % 7
     asked = (in_force + timedelta(days=extend)).isoformat()
     code, out, err = await cli("postpone", sid, str(tmp_path / "05-postpone-appraisal.json"), "--extend", str(extend), "--json")
-    assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == asked
-    assert f"warning the deadline --extend {extend} gives falls on {asked}, a Sunday: ask --extend " in " ".join(err.split()), err
-    assert any(w.startswith(f"the deadline --extend {extend} gives falls on {asked}") for w in json.loads(out)["warnings"]), out  # a re-check
+    assert code == 0 and json.loads(out)["pending_postponement"]["new_deadline"] == asked, out
+    said = f"the deadline --extend {extend} gives falls on {asked}"  # on standard error, and among its JSON's warnings (a re-check)
+    assert f"warning {said}, a Sunday: ask --extend " in " ".join(err.split()) and any(w.startswith(said) for w in json.loads(out)["warnings"]), err
     code, out, _ = await cli("decide-postponement", sid, str(tmp_path / "06-approve-postponement.json"), "--json")
     assert code == 0 and json.loads(out)["stage_deadline"] == asked
     code, out, err = await cli("decide", sid, str(tmp_path / "04-appraisal-return.json"), "--json")

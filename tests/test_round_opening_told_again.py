@@ -1,4 +1,4 @@
-"""Found by a breaker of the duplicate-answer fix (`draft.delivered_again`, `DraftLawWorkflow._as_first_told`): an
+"""Found by a breaker of the duplicate-answer fix (`idempotency.delivered_again`, `DraftLawWorkflow._as_first_told`): an
 `open_consultation` update Temporal delivers again to the next run (the run that completed it continued as new before its
 caller had the answer; tests/test_told_duplicate_across_runs.py) was turned from `duplicate` into "applied" before
 `open_consultation` read it, which then took a start's path and read `self._starting[round_id]`, never filled in this run:

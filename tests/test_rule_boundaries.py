@@ -125,9 +125,10 @@ def test_a_draft_holds_at_most_its_bound_of_open_rounds_and_of_rounds_in_its_lif
         state = rounds.round_started(opened.state, start, NOW).state
     assert len(state.open_rounds) == MAX_OPEN_ROUNDS
     over = refused(draft.validate, draft.OPEN_CONSULTATION, state, consultation(request, "r-over"), NOW)
-    assert (over.field, over.rule) == ("round_id", "rounds_bound")
+    assert (over.field, over.rule) == ("round_id", "rounds_bound") and "in its life" not in over.message  # the bound reached named (a breaker)
     lived = core_state(request, at=S.DRAFTING).model_copy(update={"rounds_opened": tuple(f"old{i}" for i in range(MAX_ROUNDS))})
-    assert refused(draft.validate, draft.OPEN_CONSULTATION, lived, consultation(request, "r-over"), NOW).rule == "rounds_bound"
+    over = refused(draft.validate, draft.OPEN_CONSULTATION, lived, consultation(request, "r-over"), NOW)
+    assert over.rule == "rounds_bound" and over.message == f"a draft opens {MAX_ROUNDS} rounds in its life at most", over.message
 
 
 # Consultation windows
@@ -277,7 +278,7 @@ def test_a_round_found_completed_without_its_result_is_given_a_day_before_it_is_
     _, state = with_round(NEWEST_GENERATION)
     round_id, later = state.open_rounds[0].round.round_id, NOW + timedelta(days=20)
     running = rounds.round_checked(state, round_id, ExecutionStatus.RUNNING, later)
-    assert recorded(running) == [] and running.state.open_rounds[0].check_at == later + rounds.ROUND_RECHECK
+    assert recorded(running) == [] and running.state.open_rounds[0].check_at == later + rounds.ROUND_WATCH  # daily, thirty-second generation
     completed = rounds.round_checked(state, round_id, ExecutionStatus.COMPLETED, later)
     [watch] = completed.state.open_rounds
     assert recorded(completed) == [] and watch.seen_completed and watch.check_at == later + rounds.ROUND_GRACE

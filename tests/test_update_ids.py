@@ -1,4 +1,4 @@
-"""A call's update ID and the request ID the draft reads from it (`draft.update_id_for`, `draft.request_id_of`): every
+"""A call's update ID and the request ID the draft reads from it (`idempotency.update_id_for`, `idempotency.request_id_of`): every
 request ID comes back whole from its nonced update ID, and any other update ID is the request ID as it is (found by a
 breaker: another Temporal client's update IDs "CP 2026-001" and "CP 2026-002" were both read as "CP", the second refused
 `idempotency_key_reused`, and a history recorded with such IDs would have replayed differently)."""
@@ -21,8 +21,8 @@ from schemas.views import Receipt
 from tests.drafts import NOW, core_request, core_state, decision, refusal_of, start_request
 from workflows import client as drafts
 from workflows import draft
-from workflows.draft import request_id_of, update_id_for
 from workflows.draft_law import DraftLawWorkflow
+from workflows.idempotency import request_id_of, update_id_for
 
 REQUEST_IDS = st.from_regex(r"\A[\x21-\x7e]{1,200}\Z")
 

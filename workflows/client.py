@@ -46,6 +46,7 @@ from schemas.rulebook import load_rulebook
 from schemas.state import DraftLawInput, SeenRequest
 from schemas.views import HistoryView, Receipt, StatusView, VersionsView
 from workflows import draft as core
+from workflows import idempotency
 from workflows import search_attributes as sa
 from workflows.codec import REFUSED, KeyRing, data_converter, refusal
 from workflows.draft_law import TASK_QUEUE, WORKFLOW_TYPE, DraftLawWorkflow, workflow_id_for
@@ -238,16 +239,16 @@ async def send(client: Client, submission_id: str, operation: str, message: obje
     # call is answered (found by a breaker: "applied", with no event, for a round that never started).
     if seen is not None and seen.receipt.first_seq is not None:
         try:
-            core.check_retry(seen, message)
+            idempotency.check_retry(seen, message)
         except Refused as reused:  # as the draft itself would refuse it (the SDK's error reads its cause from __cause__)
             cause = refusal(reused)
             raise WorkflowUpdateFailedError(cause) from cause
         return seen.receipt.model_copy(update={"duplicate": True})
-    # Each call is an update of its own, its ID the request ID and a nonce (`core.update_id_for`), so that of two callers
+    # Each call is an update of its own, its ID the request ID and a nonce (`idempotency.update_id_for`), so that of two callers
     # sending one request ID at once the draft tells the second its message was applied already, where Temporal would give
     # both the one update's outcome. An update that reaches a run as it continues as new is aborted unapplied: it is sent
     # again, under the same ID.
-    update_id = core.update_id_for(request_id, uuid.uuid4().hex) if request_id else str(uuid.uuid4())
+    update_id = idempotency.update_id_for(request_id, uuid.uuid4().hex) if request_id else str(uuid.uuid4())
     attempt = 0
     while True:
         try:

@@ -14,8 +14,6 @@ raises an approved date after the session's cut-off when it is approved and refu
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,12 +36,13 @@ from schemas.messages import (
 )
 from schemas.records import PinnedRules
 from schemas.refusal import RefusalKind, Refused
-from schemas.state import REMEMBERED_REQUESTS, DraftState, SeenRequest
+from schemas.state import DraftState, SeenRequest
 from schemas.views import ApprovedPostponement, OpenPoint, Receipt
 from workflows import admissions, calendar_changes, rounds, rules, sessions, sittings
 from workflows.change import Applied, Change, CheckRound, Record, RemapRound, SetMemo, passed_unraised, raise_due
 from workflows.deadlines import local_day, start_of
 from workflows.follow_up import is_late_request
+from workflows.idempotency import check_retry, digest, remember, remembered
 from workflows.stage_graph import next_stage, place_on_new_path, referred, resolve, stage_path
 
 M = TypeVar("M")
@@ -64,6 +63,8 @@ class Operation(Generic[M]):
     # that recorded a message before the rule existed replays as it ran, and the message type still decodes it. Given the
     # draft's state, or None before its rulebook is pinned (then only what the message says alone is asked).
     admits: Callable[[DraftState | None, M], None] | None = None
+    # Sent to every running draft by legis itself (`cli.broadcast`): its request is forgotten before a caller's (`remember`).
+    broadcast: bool = False
 
 
 def perform(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None, *,
@@ -89,17 +90,9 @@ def perform(op: Operation[M], state: DraftState, message: M, now: datetime, requ
         classified=s.classified,
     )
     if request_id is not None:
-        s.seen = (*s.seen, SeenRequest(request_id=request_id, digest=digest(message), receipt=receipt, update_id=update_id))[-REMEMBERED_REQUESTS:]
+        s.seen = remember(s, SeenRequest(request_id=request_id, digest=digest(message), receipt=receipt, update_id=update_id,
+                                         broadcast=op.broadcast and s.generation >= 32))
     return Applied(s, change.effects, receipt)
-
-
-def delivered_again(state: DraftState, request_id: str | None, update_id: str) -> bool:
-    """Whether the request was applied by this very update: Temporal delivers an update that a run completed to the next run
-    again when the run continues as new before its caller has the answer; that caller sent it once, and is answered as it
-    was the first time, not as a duplicate (found by a breaker of a draft's long life: callers of messages sent once were
-    told "already applied")."""
-    seen = remembered(state, request_id)
-    return seen is not None and seen.update_id == update_id
 
 
 def validate(op: Operation[M], state: DraftState, message: M, now: datetime, request_id: str | None = None) -> None:
@@ -132,36 +125,6 @@ def admit(op: Operation[M], state: DraftState | None, message: M, request_id: st
     admissions.admits_after_programme_change(state, message)
     if op.admits is not None:
         op.admits(state, message)
-
-
-# An update ID the client gives a call with a request ID: the request ID and a nonce, so that callers sending one request
-# ID at once are each an update (`workflows.client.send`); any other update ID (a call without a request ID, another
-# Temporal client's, an older history's) is the request ID whole, spaces included.
-_NONCED = re.compile(r"(?P<request_id>\S+) legis-[0-9a-f]{32}")
-
-
-def update_id_for(request_id: str, nonce: str) -> str:
-    """`nonce`: 32 lowercase hexadecimal digits (a UUID's)."""
-    return f"{request_id} legis-{nonce}"
-
-
-def request_id_of(update_id: str) -> str:
-    return found["request_id"] if (found := _NONCED.fullmatch(update_id)) else update_id
-
-
-def remembered(state: DraftState, request_id: str | None) -> SeenRequest | None:
-    return None if request_id is None else next((r for r in reversed(state.seen) if r.request_id == request_id), None)
-
-
-def check_retry(seen: SeenRequest, message: object) -> None:
-    if seen.digest != digest(message):
-        raise Refused("request_id", "idempotency_key_reused",
-                      f"request ID {seen.request_id!r} was applied with another message; send this one under a new request ID", RefusalKind.INVALID)
-
-
-def digest(message: object) -> str:
-    dump = message.model_dump_json() if hasattr(message, "model_dump_json") else repr(message)
-    return hashlib.sha256(dump.encode()).hexdigest()[:16]
 
 
 def open_draft(request: StartRequest, pinned: PinnedRules, now: datetime, *, generation: int, publication: bool = True) -> Applied:
@@ -489,10 +452,10 @@ REQUEST_POSTPONEMENT = Operation("request_postponement", PostponementRequest, ru
                                  admissions.admits_after_last_postponement)
 DECIDE_POSTPONEMENT = Operation("decide_postponement", PostponementDecision, rules.check_postponement_decision, apply_postponement_decision,
                                 admissions.admits_refusal_reason)
-CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar)
+CALENDAR_CHANGED = Operation("calendar_changed", SessionCalendar, rules.check_calendar, calendar_changes.apply_calendar, broadcast=True)
 RAISE_DISAGREEMENT = Operation("raise_disagreement", Disagreement, rules.check_disagreement, apply_disagreement, admissions.admits_point)
 RULE_ON_DISAGREEMENT = Operation("rule_on_disagreement", Ruling, rules.check_ruling, apply_ruling)
-REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap)
+REMAP_AGENCY = Operation("remap_agency", AgencyRemap, rules.check_remap, apply_remap, broadcast=True)
 CHANGE_PROGRAMME = Operation("change_programme", ProgrammeChange, rules.check_programme_change, apply_programme_change)
 OPEN_CONSULTATION = Operation("open_consultation", ConsultationRequest, rules.check_consultation, rounds.apply_consultation,
                               admissions.admits_round)

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.refusal import RefusalKind, Refused
     from schemas.state import DraftLawInput, DraftState, SeenRequest
     from schemas.views import HistoryEntry, HistoryView, Receipt, StatusView, VersionsView
-    from workflows import calendar_changes, draft, draft_activities, generations, rounds, sittings
+    from workflows import calendar_changes, draft, draft_activities, generations, idempotency, rounds, sittings
     from workflows import draft_views as views
     from workflows import search_attributes as sa
     from workflows.change import Applied, CheckRound, Log, Record, SetMemo, StartRound, UpdateVisibility, next_wake
@@ -33,8 +33,7 @@ with workflow.unsafe.imports_passed_through():
 TASK_QUEUE = "legis-submissions"
 WORKFLOW_TYPE = "DraftLawWorkflow"
 WORKFLOW_ID_PREFIX = "draft-law-"
-# A round's result is checked against the round before it is applied; histories from before applied it unchecked.
-ROUND_RESULT_PATCH = "round-result-checked"
+ROUND_RESULT_PATCH = "round-result-checked"  # a round's result checked against the round first (earlier histories: unchecked)
 RENEW_WHEN_SUGGESTED_PATCH = "continue-as-new-while-waiting"
 RENEW_SIGNAL = "renew_run"
 M = TypeVar("M")
@@ -60,8 +59,7 @@ class DraftLawWorkflow:
         self._checking: list[CheckRound] = []
         # Set when the server suggests a new run, or an operator asks one (`renew_run`): messages wait until the outbox is written and the run continues as new.
         self._draining = self._renewal_asked = False
-        # Which activations ran ahead of their workflow task; validators refuse the next task's updates (task_order.py).
-        self._clock = TaskClock()
+        self._clock = TaskClock()  # which activations ran ahead of their task: validators refuse the next task's updates (task_order.py)
         # What a validator last let pass (request ID, message, state, time), which its handler need not ask again (not on replay).
         self._passed: tuple[object, ...] | None = None
         self._counters = EventCounters()
@@ -179,11 +177,10 @@ class DraftLawWorkflow:
     @workflow.update
     async def open_consultation(self, request: messages.ConsultationRequest) -> Receipt:
         receipt = await self._perform(draft.OPEN_CONSULTATION, request, rooms=True, told=False)
-        # Sent again, by another call at once (found by a breaker), or delivered again to a new run (found by another, where
-        # it took a start's path): answered as that call is, once it is.
+        # Sent again by another call at once, or delivered again to a new run (found by breakers): answered as that call is.
         if receipt.duplicate:
             await workflow.wait_condition(lambda: request.round_id not in self._starting)
-            return self._as_first_told(answered(lambda: rounds.opened_once(draft.remembered(self._ready, self._request_id()), request.round_id)))
+            return self._as_first_told(answered(lambda: rounds.opened_once(idempotency.remembered(self._ready, self._request_id()), request.round_id)))
         start = self._starting[request.round_id]
         try:
             await draft_activities.start_round(start, request.round_id, adopt=self._ready.generation >= 28)
@@ -209,9 +206,11 @@ class DraftLawWorkflow:
         self._validate(draft.CANCEL_CONSULTATION, cancellation, starting=cancellation.round_id in self._starting)
 
     @workflow.signal(name=RESULT_SIGNAL)
-    def consultation_finished(self, result: ConsultationResult) -> None:
-        if self._state is not None:
-            self._commit(rounds.round_finished(self._state, result, workflow.now(), checked=workflow.patched(ROUND_RESULT_PATCH)))
+    async def consultation_finished(self, result: ConsultationResult) -> None:
+        # Taken once the rulebook is pinned: a worker that ran the draft ahead of its task had the state, its replay not yet (a trial).
+        if self._state is None:
+            await workflow.wait_condition(lambda: self._state is not None)
+        self._commit(rounds.round_finished(self._ready, result, workflow.now(), checked=workflow.patched(ROUND_RESULT_PATCH)))
 
     @workflow.signal(name=RENEW_SIGNAL)
     def renew_run(self, renewal: messages.RunRenewal) -> None:  # an upgraded draft's run takes up this release's rules, with its state
@@ -235,7 +234,7 @@ class DraftLawWorkflow:
 
     @workflow.query
     def request(self, request_id: str) -> SeenRequest | None:  # what `client.send` asks first: a retry then sends no update
-        return draft.remembered(self._ready, request_id)
+        return idempotency.remembered(self._ready, request_id)
 
     # The shell's own work --------------------------------------------------------------------------
     @property
@@ -246,7 +245,7 @@ class DraftLawWorkflow:
         return self._state
 
     def _request_id(self) -> str | None:
-        return draft.request_id_of(info.id) if (info := workflow.current_update_info()) else None
+        return idempotency.request_id_of(info.id) if (info := workflow.current_update_info()) else None
 
     def _validate(self, op: draft.Operation[M], message: M, *, starting: bool = False) -> None:
         # Called first and always: the clock records this activation.
@@ -255,10 +254,9 @@ class DraftLawWorkflow:
                                   RefusalKind.BUSY))
         if self._draining or len(self._outbox) >= MAX_OUTBOX:
             # Not PostgreSQL alone: a write whose worker stopped waits for its timeout before another worker takes it (a breaker).
-            busy = ("the draft is starting a new run; send the same message again in a moment" if self._draining else f"the draft's audit "
-                    f"trail has {len(self._outbox)} events not yet written: PostgreSQL is slow or down, or the write waits for a worker (the "
-                    f"one writing it stopped; Temporal gives it to another once its {draft_activities.ACTIVITY_TIMEOUT.seconds} s timeout passes); send it "
-                    "again once they are")
+            busy = ("the draft is starting a new run; send the same message again in a moment" if self._draining else f"the draft's audit trail has "
+                    f"{len(self._outbox)} events not yet written: PostgreSQL is slow or down, or the write waits for a worker (the one writing it stopped; "
+                    f"Temporal gives it to another once its {draft_activities.ACTIVITY_TIMEOUT.seconds} s timeout passes); send it again once they are")
             raise refusal(Refused("submission_id", "draft_busy", f"{busy}; nothing was applied", RefusalKind.BUSY))
         try:
             if self._state is None:  # until the rulebook is pinned, only the message's shape: the handler checks again
@@ -276,7 +274,7 @@ class DraftLawWorkflow:
     async def _perform(self, op: draft.Operation[M], message: M, *, rooms: bool = False, told: bool = True) -> Receipt:
         if self._state is None or self._state.generation < 28:  # from the 28th, applied before the next update's validator asks
             await workflow.wait_condition(lambda: self._state is not None)
-        if rooms and draft.remembered(self._ready, self._request_id()) is None:  # counted with no await before its commit
+        if rooms and idempotency.remembered(self._ready, self._request_id()) is None:  # counted with no await before its commit
             answered(lambda: rounds.check_room(self._ready, len(self._starting)), classified=self._input.classified)
         passed, self._passed = self._passed, None
         # Compared item by item, the request ID first; a message and a state are most often the very same objects.
@@ -288,7 +286,7 @@ class DraftLawWorkflow:
         return self._as_first_told(receipt) if told else receipt
 
     def _as_first_told(self, receipt: Receipt) -> Receipt:
-        if receipt.duplicate and (info := workflow.current_update_info()) and draft.delivered_again(self._ready, self._request_id(), info.id):
+        if receipt.duplicate and (info := workflow.current_update_info()) and idempotency.delivered_again(self._ready, self._request_id(), info.id):
             return receipt.model_copy(update={"duplicate": False})
         return receipt
 

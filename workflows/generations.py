@@ -199,6 +199,14 @@
    next regular session, as the debate aimed it (`sessions.session_to_slip_to`, `goes_to`), where it slipped onto an
    extraordinary session nobody had put it on (found by a National Assembly Office's trial).
 
+32. A consultation round is checked every day from its opening (`rounds._first_check`), so that one whose workflow ended by
+   hand (terminated) is found lost within a day (CONSULTATION_LOST, for the Government Office), where it held its stage
+   until a day after its window's end, a year on for a long window (found by a breaker of a draft's long life); a state
+   carried into this generation checks its rounds at once (`rounds.watched_daily`). The Assembly's delegations' round does
+   not hold the revision between sessions (`rounds.holds_the_decision`): their comments come back after the revised draft
+   is sent, and the round ran past the revision's cut-off, so that the draft could only slip. A message legis sends to every
+   running draft (a calendar change, an agency remapped) is forgotten before any caller's request (`idempotency.remember`): each
+   took a place among the last 256 requests, and a caller's retry inside them was applied twice.
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
 """
@@ -249,10 +257,11 @@ APPLIED_IN_TURN_PATCH = "updates-applied-in-turn"
 LATE_DECISIONS_AIM_AGAIN_PATCH = "late-decisions-aim-again"
 SLIP_AT_OPENING_PATCH = "slip-when-the-session-opens"
 IMPORTED_AS_SENT_PATCH = "imported-steps-as-if-sent"
+ROUNDS_WATCHED_DAILY_PATCH = "rounds-watched-daily"
 # Not a generation: the shell's renewal drains once the updates of its task are taken (`DraftLawWorkflow.renew_run`).
 RENEW_AFTER_ITS_TASK_PATCH = "renewal-drains-after-its-task"
 # Newest first. Each patch names the generation it brought for ever: a history that recorded it replays in that one.
-GENERATIONS = ((31, IMPORTED_AS_SENT_PATCH), (30, SLIP_AT_OPENING_PATCH), (29, LATE_DECISIONS_AIM_AGAIN_PATCH), (28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
+GENERATIONS = ((32, ROUNDS_WATCHED_DAILY_PATCH), (31, IMPORTED_AS_SENT_PATCH), (30, SLIP_AT_OPENING_PATCH), (29, LATE_DECISIONS_AIM_AGAIN_PATCH), (28, APPLIED_IN_TURN_PATCH), (27, ENTERED_UNRAISED_PATCH), (26, UNRAISED_WARNINGS_PATCH), (25, MEETING_ENDS_CONFLICT_PATCH), (24, LATEST_KEPT_PATCH), (23, MEETING_MOVES_RECORDED_PATCH), (22, RECONSIDERED_AND_REMAPPED_PATCH), (21, COMPILATIONS_APART_PATCH), (20, REGULAR_SESSION_NEXT_PATCH), (19, ROUND_IDS_PATCH), (18, LADDER_FROM_THE_DAY_LATE_PATCH), (17, ALARMS_WITHIN_STAGE_PATCH), (16, ROUNDS_FOLLOW_SESSIONS_PATCH), (15, SLIP_DATED_PATCH), (14, CONFLICT_ENDS_PATCH), (13, IMPORTED_SITTINGS_PATCH), (12, AS_ANNOUNCED_PATCH), (11, COMPILED_BY_THE_LEAD_PATCH), (10, ROUNDS_NAMED_ONCE_PATCH), (9, CONFLICT_ONCE_PATCH), (8, AT_THE_SITTING_PATCH), (7, MEETING_AFTER_SESSION_PATCH), (6, CUTOFFS_AFTER_DEBATE_PATCH), (5, CUTOFFS_RECOUNTED_PATCH), (4, APPROVED_DATES_PATCH), (3, REACHED_LEVELS_PATCH), (2, DRAFT_CORE_PATCH))
 
 
 def of_new_draft() -> tuple[int, bool]:
@@ -282,6 +291,8 @@ def carried_into(state: DraftState, generation: int) -> DraftState:
         taken_up = taken_up.model_copy(update={"latest": tuple(e for kind in LATEST_KINDS if (e := state.last(kind)) is not None)})
     if state.generation < 29 <= generation:
         taken_up = taken_up.model_copy(update={"slipped_here": slips_here(taken_up)})
+    if state.generation < 32 <= generation:
+        taken_up = rounds.watched_daily(taken_up)
     return taken_up
 
 

@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from schemas.consultation import PUBLIC, ConsultationInput, ConsultationResult, RoundWindow
-from schemas.enums import Actor, DeadlineAnchor, DocumentKind, EscalationLevel, EventKind
+from schemas.enums import Actor, ConsultationKind, DeadlineAnchor, DocumentKind, EscalationLevel, EventKind
 from schemas.messages import AgencyRemap, ConsultationRequest, DocumentRef, RoundCancellation
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
@@ -18,9 +18,11 @@ from workflows import sessions
 from workflows.change import Applied, CancelRound, Change, Effect, Record, RemapRound, RescheduleRound, StartRound
 from workflows.deadlines import start_of
 
-# A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost.
+# A round that has closed is checked a day later, then weekly, until it hands back its result or is found lost; from the
+# thirty-second generation, every day from its opening (`ROUND_WATCH`).
 ROUND_GRACE = timedelta(days=1)
 ROUND_RECHECK = timedelta(days=7)
+ROUND_WATCH = timedelta(days=1)
 # How far apart the Temporal server's hosts may tell the time: a round's times are its own workflow's, not the draft's.
 CLOCK_SKEW = timedelta(minutes=1)
 
@@ -78,7 +80,7 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
     if not ended:
         # As its window was when it opened (found by breakers: a round carried into the twenty-fourth generation, or whose
         # draft switched procedure, took the window the draft would give now).
-        s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=closes_at + ROUND_GRACE, consultees=_digest(request.consultees),
+        s.open_rounds = (*s.open_rounds, RoundWatch(round=opened, check_at=_first_check(s, now, closes_at), consultees=_digest(request.consultees),
                                                     leads=leads, from_opening=start.from_opening))
     # Eighth generation: one consultee is named so (earlier ones recorded "1 consultees", as their histories say).
     asked = counted(len(request.consultees), "consultee", s.generation >= 8) if request.consultees else "the public"
@@ -97,6 +99,32 @@ def round_started(state: DraftState, start: StartRound, now: datetime, request_i
                       to_stage=s.stage, stage_deadline=s.deadline, target_session=s.target.code, classified=s.classified)
     s.seen = tuple(r.model_copy(update={"receipt": receipt}) if r.request_id == request_id else r for r in s.seen)
     return Applied(s, change.effects, receipt)
+
+
+def _first_check(state: DraftState, now: datetime, closes_at: datetime) -> datetime:
+    """When a round is first checked: a day after its window closes; from the thirty-second generation a day after it
+    opens, and daily after, so that a round whose workflow ended by hand (terminated) is found lost within a day, where
+    it held its stage until its window's end, a year on for a long one (found by a breaker of a draft's long life)."""
+    after = closes_at + ROUND_GRACE
+    return min(now + ROUND_WATCH, after) if state.generation >= 32 else after
+
+
+def watched_daily(state: DraftState) -> DraftState:
+    """A state carried into the thirty-second generation: its open rounds are checked at once, then daily (`_first_check`)."""
+    watches = tuple(w.model_copy(update={"check_at": min(w.check_at, w.round.opened_at + ROUND_WATCH)}) for w in state.open_rounds)
+    return state.model_copy(update={"open_rounds": watches})
+
+
+def holds_the_decision(state: DraftState, watch: RoundWatch) -> bool:
+    """Whether an open round keeps the stage from being decided (`rules.check_decision`, `consultation_open`). From the
+    thirty-second generation the delegations' round does not hold the revisions between sessions it is opened at: the revised draft goes
+    to the deputies at least 45 days before the next session, and their comments come back at least 20 days before it
+    (LAW_2015 Art. 75, DOMAIN.md), after the revision is decided; the round holds the stage that follows (found by a
+    breaker: its window ran past the revision's cut-off, so that the draft could only slip)."""
+    if state.generation < 32 or watch.round.kind is not ConsultationKind.NA_DELEGATIONS:
+        return True
+    window = state.rulebook.window(watch.round.kind)
+    return window is None or state.stage not in window.stages
 
 
 def follow_sessions(change: Change) -> None:
@@ -123,7 +151,8 @@ def follow_sessions(change: Change) -> None:
         # Unless every consultee has answered: the round has closed then, which the draft learns with its result (a
         # breaker: the move read as made to a round closed already); the round keeps its end.
         until = "now" if closes_at == now else f"until {sessions.last_day_of(closes_at)} unless every consultee has answered"
-        moved = watch.model_copy(update={"round": opened.model_copy(update={"closes_at": closes_at}), "check_at": closes_at + ROUND_GRACE})
+        checked = min(watch.check_at, closes_at + ROUND_GRACE) if s.generation >= 32 else closes_at + ROUND_GRACE
+        moved = watch.model_copy(update={"round": opened.model_copy(update={"closes_at": closes_at}), "check_at": checked})
         s.open_rounds = tuple(moved if w is watch else w for w in s.open_rounds)
         before = "by the opening of" if watch.from_opening else f"{window.days} days before"
         change.record(EventKind.CONSULTATION_RESCHEDULED, label=f"round {opened.round_id}: {opened.kind.value} {until}, {before} "
@@ -225,7 +254,8 @@ def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now
     others = tuple(w for w in s.open_rounds if w is not watch)
     if status is ExecutionStatus.RUNNING or (status is ExecutionStatus.COMPLETED and not watch.seen_completed):
         # A round completes just after signalling its result: give the signal a day before calling it lost.
-        later = watch.model_copy(update={"check_at": now + (ROUND_RECHECK if status is ExecutionStatus.RUNNING else ROUND_GRACE),
+        again = (ROUND_WATCH if state.generation >= 32 else ROUND_RECHECK) if status is ExecutionStatus.RUNNING else ROUND_GRACE
+        later = watch.model_copy(update={"check_at": now + again,
                                          "seen_completed": status is ExecutionStatus.COMPLETED})
         s.open_rounds = (*others, later)
         return Applied(s, change.effects)

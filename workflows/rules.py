@@ -45,6 +45,7 @@ from schemas.refusal import RefusalKind, Refused
 from schemas.rulebook import Decider, StageRule
 from schemas.state import MAX_OPEN_POINTS, MAX_OPEN_ROUNDS, MAX_POINTS, MAX_ROUNDS, DraftState
 from workflows.deadlines import local_day, passes_at, start_of
+from workflows.rounds import holds_the_decision
 from workflows.sessions import (
     as_named,
     awaiting_session,
@@ -94,9 +95,8 @@ def check_decision(state: DraftState, decision: Decision, now: datetime, *, impo
     if decision.outcome is Outcome.APPROVE and state.open_points:
         points = ", ".join(sorted(p.point.point_id for p in state.open_points))
         raise Refused("outcome", "open_disagreements", f"{state.stage.value} cannot be approved while points await a ruling: {points}")
-    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and state.open_rounds:
-        rounds = ", ".join(sorted(r.round.round_id for r in state.open_rounds))
-        raise Refused("outcome", "consultation_open", f"{state.stage.value} cannot be decided while consultation rounds await their compilation: {rounds}")
+    if decision.outcome in (Outcome.APPROVE, Outcome.VOTE) and (holding := sorted(w.round.round_id for w in state.open_rounds if holds_the_decision(state, w))):
+        raise Refused("outcome", "consultation_open", f"{state.stage.value} cannot be decided while consultation rounds await their compilation: {', '.join(holding)}")
     if state.stage is Stage.PROMULGATION and decision.outcome is Outcome.RETURN_FOR_REVISION:
         check_reconsideration(state, decision, now)
     if decision.outcome is Outcome.REFER_TO_ASSEMBLY:
@@ -367,8 +367,8 @@ def check_consultation(state: DraftState, request: ConsultationRequest, now: dat
         raise Refused("kind", "classified_not_posted", "a classified draft is never posted for public comment")
     if state.generation < 10:  # as it ran: before the authority's check
         check_round_named(state, request)
-    if len(state.open_rounds) >= MAX_OPEN_ROUNDS or len(state.rounds_opened) >= MAX_ROUNDS:
-        raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds and {MAX_ROUNDS} in its life")
+    if (full := len(state.open_rounds) >= MAX_OPEN_ROUNDS) or len(state.rounds_opened) >= MAX_ROUNDS:  # the bound reached named (a breaker)
+        raise Refused("round_id", "rounds_bound", f"a draft holds at most {MAX_OPEN_ROUNDS} open rounds" if full else f"a draft opens {MAX_ROUNDS} rounds in its life at most")
     if request.window_days is not None and window.anchor is not DeadlineAnchor.STAGE_ENTRY:
         raise Refused("window_days", "window_fixed_by_session", f"a {request.kind.value} round closes {window.days} days before the session", INVALID)
     if request.window_days is not None and window.statutory_minimum and request.window_days < window.days:
