@@ -104,3 +104,10 @@ async def test_a_public_list_of_closed_rounds_alone_says_none_is_open(fresh_data
             assert "No draft is open for comment now" not in html.unescape((await http.get("/public")).text)
     finally:
         await db.close()
+
+
+async def test_the_pages_send_no_note_of_their_makers(pool):
+    """Found by a new user: every page carried the style sheet's notes ("found by a public trial: ...") to its readers."""
+    async with app_client(pool) as http:
+        shown = (await http.get("/public")).text
+    assert "<style>" in shown and "/*" not in shown and "found by" not in shown
