@@ -46,14 +46,18 @@ def test_a_round_ended_by_hand_is_found_lost_within_a_day(generation, again):
     assert entry.event is EventKind.CONSULTATION_LOST and entry.escalation_level is EscalationLevel.VPCP
 
 
-def test_a_draft_carried_into_the_thirty_second_generation_checks_its_rounds_at_once():
-    """`legis renew` of a thirty-first generation's draft (found by the same breaker: renewed, it still waited a year)."""
+@pytest.mark.parametrize("generation", [31, 32])
+def test_a_new_run_of_the_thirty_second_generation_checks_its_rounds_at_once(generation):
+    """`legis renew` after a round was ended by hand (found by the same breaker: renewed, the draft still waited a year)."""
     request = core_request()
-    state = core_state(request, at=Stage.DRAFTING, generation=31)
+    state = core_state(request, at=Stage.DRAFTING, generation=generation)
     now = state.stage_since + timedelta(hours=1)
     state = with_round(state, request, consultation(request, "R9", ("BTC",), window_days=365), now)
+    state = rounds.round_checked(state, "R9", ExecutionStatus.RUNNING, now + timedelta(days=3)).state  # checked later than a day on
     [watch] = generations.carried_into(state, 32).open_rounds
-    assert watch.check_at == watch.round.opened_at + rounds.ROUND_WATCH
+    assert watch.check_at == watch.round.opened_at + rounds.ROUND_WATCH < now + timedelta(days=3)
+    if generation == 31:  # a run that stays in the thirty-first checks them when it did
+        assert generations.carried_into(state, 31) is state
 
 
 def at_revision(generation: int):

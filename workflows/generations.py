@@ -206,7 +206,8 @@
    not hold the revision between sessions (`rounds.holds_the_decision`): their comments come back after the revised draft
    is sent, and the round ran past the revision's cut-off, so that the draft could only slip. A message legis sends to every
    running draft (a calendar change, an agency remapped) is forgotten before any caller's request (`idempotency.remember`): each
-   took a place among the last 256 requests, and a caller's retry inside them was applied twice.
+   took a place among the last 256 requests, and a caller's retry inside them was applied twice. Each new run (a renewal,
+   a continue-as-new) checks its open rounds at once.
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
 """
@@ -279,10 +280,10 @@ def of_carried(state: DraftState) -> DraftState:
 
 
 def carried_into(state: DraftState, generation: int) -> DraftState:
-    """A state taking up `generation` (pure): what the newer rules keep that the older did not, read from the state."""
-    if generation == state.generation:
-        return state
-    taken_up = state.model_copy(update={"generation": generation})
+    """A state carried to a new run in `generation` (pure): what the newer rules keep that the older did not, read from the
+    state; from the thirty-second generation, its open rounds checked at once (`rounds.watched_daily`: an operator's
+    `legis renew` after ending a round by hand)."""
+    taken_up = state if generation == state.generation else state.model_copy(update={"generation": generation})
     if state.generation < 11 <= generation:
         taken_up = rounds.taking_up_leads(taken_up)
     if state.generation < 14 <= generation:
@@ -291,7 +292,7 @@ def carried_into(state: DraftState, generation: int) -> DraftState:
         taken_up = taken_up.model_copy(update={"latest": tuple(e for kind in LATEST_KINDS if (e := state.last(kind)) is not None)})
     if state.generation < 29 <= generation:
         taken_up = taken_up.model_copy(update={"slipped_here": slips_here(taken_up)})
-    if state.generation < 32 <= generation:
+    if generation >= 32:
         taken_up = rounds.watched_daily(taken_up)
     return taken_up
 

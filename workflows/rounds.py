@@ -110,7 +110,7 @@ def _first_check(state: DraftState, now: datetime, closes_at: datetime) -> datet
 
 
 def watched_daily(state: DraftState) -> DraftState:
-    """A state carried into the thirty-second generation: its open rounds are checked at once, then daily (`_first_check`)."""
+    """A state carried to a new run of the thirty-second generation: its open rounds are checked at once, then daily (`_first_check`)."""
     watches = tuple(w.model_copy(update={"check_at": min(w.check_at, w.round.opened_at + ROUND_WATCH)}) for w in state.open_rounds)
     return state.model_copy(update={"open_rounds": watches})
 
