@@ -110,8 +110,9 @@ def _first_check(state: DraftState, now: datetime, closes_at: datetime) -> datet
 
 
 def watched_daily(state: DraftState) -> DraftState:
-    """A state carried to a new run of the thirty-second generation: its open rounds are checked at once, then daily (`_first_check`)."""
-    watches = tuple(w.model_copy(update={"check_at": min(w.check_at, w.round.opened_at + ROUND_WATCH)}) for w in state.open_rounds)
+    """A state carried to a new run of the thirty-second generation: its open rounds are checked at once (due since they
+    opened: a day after it, a round opened less than a day before was not, found by a re-check), then daily (`_first_check`)."""
+    watches = tuple(w.model_copy(update={"check_at": min(w.check_at, w.round.opened_at)}) for w in state.open_rounds)
     return state.model_copy(update={"open_rounds": watches})
 
 
