@@ -16,7 +16,7 @@ from activities.rulebook import shipped_working_calendar
 from schemas.calendar import SessionCalendar
 from schemas.consultation import OpinionBody
 from schemas.enums import Actor, DocumentKind, EventKind, Role, Stage
-from schemas.messages import DossierFiling, StartRequest
+from schemas.messages import DossierFiling, RunRenewal, StartRequest
 from schemas.state import DraftLawInput
 from store import audit, texts
 from tests.drafts import (
@@ -282,6 +282,22 @@ async def test_a_round_the_server_terminated_no_longer_holds_the_stage(short_his
     assert len(lost) == 1 and lost[0].escalation_level.value == "VPCP" and "terminated" in lost[0].label
     assert view.stage is S.DRAFTING
     assert (await drafts.decide(client, request.submission_id, decision(request, S.DRAFTING))).to_stage is S.APPRAISAL
+
+
+async def test_a_round_terminated_by_hand_is_found_lost_at_once_by_a_renewed_run(short_history_env, long_worker, pool):
+    """Thirty-second generation: `legis renew` after a round was ended by hand finds it lost in the new run's first task,
+    on the real clock (found by a re-check: the new run waited for the daily check, a day after the opening)."""
+    env, client = short_history_env, short_history_env.client
+    request = start_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=long_worker)
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
+        await (await round_client.round_workflow(client, request.submission_id, "r1")).terminate("ended by hand")
+        await drafts.draft(client, request.submission_id).signal(DraftLawWorkflow.renew_run, RunRenewal(asked_by="VPCP operator"))
+        await eventually(lambda: drafts.status(client, request.submission_id), lambda v: not v.open_consultations)
+    lost = [e for e in (await audit.history(pool, request.submission_id)).entries if e.event is EventKind.CONSULTATION_LOST]
+    assert len(lost) == 1 and "terminated" in lost[0].label
 
 
 @pytest.mark.parametrize(("asked", "approved_after", "carried"), [(3, 20, False), (-1, 13, False), (-1, 13, True)])
