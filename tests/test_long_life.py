@@ -267,15 +267,21 @@ async def test_steps_that_break_the_rulebook_refuse_the_start(short_history_env,
     assert "current_stage_only" in str(failed.value.cause)
 
 
+async def round_terminated(env, task_queue: str, reason: str) -> StartRequest:
+    """A draft at DRAFTING whose round r1's workflow was terminated (by the server, or by hand), on the real clock."""
+    client, request = env.client, start_request()
+    with env.with_time_skipping_disabled():
+        await drafts.start_submission(client, request, task_queue=task_queue)
+        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
+        await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
+        await (await round_client.round_workflow(client, request.submission_id, "r1")).terminate(reason)
+    return request
+
+
 async def test_a_round_the_server_terminated_no_longer_holds_the_stage(short_history_env, long_worker, pool):
     """Issue 12, point 6: a round that ends without handing back its result is noticed and raised to the Government Office."""
     env, client = short_history_env, short_history_env.client
-    request = start_request()
-    with env.with_time_skipping_disabled():
-        await drafts.start_submission(client, request, task_queue=long_worker)
-        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
-        await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
-        await (await round_client.round_workflow(client, request.submission_id, "r1")).terminate("history size exceeds limit")
+    request = await round_terminated(env, long_worker, "history size exceeds limit")
     await past_window(env, request, "r1", drafts.draft(client, request.submission_id), after=ROUND_GRACE + timedelta(hours=1))
     view = await eventually(lambda: drafts.status(client, request.submission_id), lambda v: not v.open_consultations)
     lost = [e for e in (await audit.history(pool, request.submission_id)).entries if e.event is EventKind.CONSULTATION_LOST]
@@ -288,12 +294,8 @@ async def test_a_round_terminated_by_hand_is_found_lost_at_once_by_a_renewed_run
     """Thirty-second generation: `legis renew` after a round was ended by hand finds it lost in the new run's first task,
     on the real clock (found by a re-check: the new run waited for the daily check, a day after the opening)."""
     env, client = short_history_env, short_history_env.client
-    request = start_request()
+    request = await round_terminated(env, long_worker, "ended by hand")
     with env.with_time_skipping_disabled():
-        await drafts.start_submission(client, request, task_queue=long_worker)
-        await approve(client, request, [S.POLICY_PROPOSAL, S.LEGISLATIVE_PROGRAMME])
-        await drafts.open_consultation(client, request.submission_id, consultation(request, "r1"))
-        await (await round_client.round_workflow(client, request.submission_id, "r1")).terminate("ended by hand")
         await drafts.draft(client, request.submission_id).signal(DraftLawWorkflow.renew_run, RunRenewal(asked_by="VPCP operator"))
         await eventually(lambda: drafts.status(client, request.submission_id), lambda v: not v.open_consultations)
     lost = [e for e in (await audit.history(pool, request.submission_id)).entries if e.event is EventKind.CONSULTATION_LOST]
