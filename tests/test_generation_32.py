@@ -115,3 +115,16 @@ def test_the_thirty_second_generations_path_has_a_committed_history():
     history = load_history(HISTORIES_DIR / "round_lost_within_a_day-s60.json")
     assert ROUNDS_WATCHED_DAILY_PATCH in patch_ids(history.events)
     assert any(e.HasField("timer_started_event_attributes") for e in history.events)  # the daily check
+
+
+def test_a_round_checked_keeps_its_place_among_the_open_rounds():
+    """Found by CI: each new run checks its rounds at once, and a round checked went behind the others (the draft's status
+    listed r2 before r1, the opening order a caller reads); a thirty-first generation's draft reorders them as it did."""
+    request = core_request()
+    for generation, order in ((32, ["r1", "r2"]), (31, ["r2", "r1"])):
+        state = core_state(request, at=Stage.DRAFTING, generation=generation)
+        now = state.stage_since + timedelta(hours=1)
+        for round_id in ("r1", "r2"):
+            state = with_round(state, request, consultation(request, round_id, ("BTC",)), now)
+        checked = rounds.round_checked(state, "r1", ExecutionStatus.RUNNING, now + timedelta(days=1)).state
+        assert [w.round.round_id for w in checked.open_rounds] == order

@@ -258,7 +258,8 @@ def round_checked(state: DraftState, round_id: str, status: ExecutionStatus, now
         again = (ROUND_WATCH if state.generation >= 32 else ROUND_RECHECK) if status is ExecutionStatus.RUNNING else ROUND_GRACE
         later = watch.model_copy(update={"check_at": now + again,
                                          "seen_completed": status is ExecutionStatus.COMPLETED})
-        s.open_rounds = (*others, later)
+        # Thirty-second generation: in its place, as opened (checked at each new run, it moved behind the others: a CI run).
+        s.open_rounds = tuple(later if w is watch else w for w in s.open_rounds) if s.generation >= 32 else (*others, later)
         return Applied(s, change.effects)
     s.open_rounds = others
     change.record(EventKind.CONSULTATION_LOST, escalation_level=EscalationLevel.VPCP, deadline=s.deadline,
