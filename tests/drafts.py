@@ -51,8 +51,8 @@ from schemas.messages import (
 from schemas.records import PinnedRules
 from schemas.rulebook import load_rulebook
 from schemas.state import NEWEST_GENERATION, DraftState
-from workflows import draft
-from workflows.change import Applied
+from workflows import draft, rounds
+from workflows.change import Applied, StartRound
 from workflows.deadlines import VIETNAM, local_day, start_of
 
 AGENCY = {
@@ -337,3 +337,10 @@ def answer_postponement(state: DraftState, now: datetime = NOW, *, approved: boo
 def postponed(state: DraftState, day: date, now: datetime = NOW) -> Applied:
     """A postponement of the draft's stage to `day`, asked by the lead ministry and approved by the Prime Minister."""
     return answer_postponement(ask_postponement(state, day, now).state, now)
+
+
+def with_round_open(state: DraftState, asked: ConsultationRequest, now: datetime) -> DraftState:
+    """`state` with the round `asked` opened at `now` and its child started, as the workflow does (`rounds.round_started`)."""
+    opened = draft.perform(draft.OPEN_CONSULTATION, state, asked, now)
+    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
+    return rounds.round_started(opened.state, start, now).state

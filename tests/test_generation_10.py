@@ -16,7 +16,7 @@ from schemas.consultation import Answer, CompilationSummary, ConsultationResult
 from schemas.enums import Actor, EventKind, Outcome, ProgrammeChangeKind, Role, SessionProcedure, Stage
 from schemas.messages import AgencyRemap
 from schemas.refusal import Refused
-from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, programme_change, session
+from tests.drafts import NOW, PASSING_VOTE, consultation, core_request, core_state, decision, programme_change, session, with_round_open
 from workflows import draft, rounds
 from workflows.change import Record, RemapRound, StartRound
 from workflows.deadlines import start_of
@@ -24,10 +24,7 @@ from workflows.deadlines import start_of
 
 def with_round(generation: int, round_id: str = "y-kien-bo-nganh"):
     request = core_request()
-    opened = draft.perform(draft.OPEN_CONSULTATION, core_state(request, at=Stage.DRAFTING, generation=generation),
-                           consultation(request, round_id), NOW)
-    [start] = [effect for effect in opened.effects if isinstance(effect, StartRound)]
-    return request, rounds.round_started(opened.state, start, NOW).state
+    return request, with_round_open(core_state(request, at=Stage.DRAFTING, generation=generation), consultation(request, round_id), NOW)
 
 
 def refused_from_the_tenth(generation: int, state, request) -> Refused | None:

@@ -14,15 +14,9 @@ from schemas.enums import ConsultationKind, EscalationLevel, EventKind, ProcessV
 from schemas.records import ExecutionStatus
 from schemas.refusal import Refused
 from schemas.state import REMEMBERED_REQUESTS
-from tests.drafts import NOW, consultation, core_request, core_state, decision, session
+from tests.drafts import NOW, consultation, core_request, core_state, decision, session, with_round_open
 from workflows import draft, generations, rounds
-from workflows.change import StartRound, next_wake
-
-
-def with_round(state, request, asked, now):
-    opened = draft.perform(draft.OPEN_CONSULTATION, state, asked, now)
-    [start] = [e for e in opened.effects if isinstance(e, StartRound)]
-    return rounds.round_started(opened.state, start, now).state
+from workflows.change import next_wake
 
 
 @pytest.mark.parametrize(("generation", "again"), [(32, timedelta(days=1)), (31, timedelta(days=7))])
@@ -33,7 +27,7 @@ def test_a_round_ended_by_hand_is_found_lost_within_a_day(generation, again):
     request = core_request()
     state = core_state(request, at=Stage.DRAFTING, generation=generation)
     now = state.stage_since + timedelta(hours=1)
-    state = with_round(state, request, consultation(request, "R9", ("BTC",), window_days=365), now)
+    state = with_round_open(state, consultation(request, "R9", ("BTC",), window_days=365), now)
     [watch] = state.open_rounds
     assert watch.check_at == (now + rounds.ROUND_WATCH if generation >= 32 else watch.round.closes_at + rounds.ROUND_GRACE), watch.check_at
     wake = next_wake(state)
@@ -52,7 +46,7 @@ def test_a_new_run_of_the_thirty_second_generation_checks_its_rounds_at_once(gen
     request = core_request()
     state = core_state(request, at=Stage.DRAFTING, generation=generation)
     now = state.stage_since + timedelta(hours=1)
-    state = with_round(state, request, consultation(request, "R9", ("BTC",), window_days=365), now)
+    state = with_round_open(state, consultation(request, "R9", ("BTC",), window_days=365), now)
     state = rounds.round_checked(state, "R9", ExecutionStatus.RUNNING, now + timedelta(days=3)).state  # checked later than a day on
     [watch] = generations.carried_into(state, 32).open_rounds
     assert watch.check_at == watch.round.opened_at  # due already: the new run's first task checks it (a re-check: not a day on)
@@ -73,7 +67,7 @@ def test_the_delegations_round_does_not_hold_the_revision_between_sessions(gener
     thirty-second generation the revision is decided with the round open; the round holds the Assembly's vote."""
     request, state = at_revision(generation)
     now = state.stage_since + timedelta(days=1)
-    state = with_round(state, request, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS), now)
+    state = with_round_open(state, consultation(request, "dbqh", ("DBQH_HN", "DBQH_HCM"), kind=ConsultationKind.NA_DELEGATIONS), now)
     approve = decision(request, Stage.INTER_SESSION_REVISION)
     if held:
         with pytest.raises(Refused) as refused:
@@ -84,7 +78,7 @@ def test_the_delegations_round_does_not_hold_the_revision_between_sessions(gener
     assert revised.stage is not Stage.INTER_SESSION_REVISION and [w.round.round_id for w in revised.open_rounds] == ["dbqh"]
     assert not rounds.holds_the_decision(state, state.open_rounds[0]) and rounds.holds_the_decision(revised, revised.open_rounds[0])
     # Another round at the revision holds it still.
-    other = with_round(state, request, consultation(request, "cong-khai", (), kind=ConsultationKind.PUBLIC_POSTING), now)
+    other = with_round_open(state, consultation(request, "cong-khai", (), kind=ConsultationKind.PUBLIC_POSTING), now)
     with pytest.raises(Refused) as refused:
         draft.perform(draft.DECIDE, other, approve, now)
     assert refused.value.rule == "consultation_open" and "cong-khai" in refused.value.message and "dbqh" not in refused.value.message
@@ -125,6 +119,6 @@ def test_a_round_checked_keeps_its_place_among_the_open_rounds():
         state = core_state(request, at=Stage.DRAFTING, generation=generation)
         now = state.stage_since + timedelta(hours=1)
         for round_id in ("r1", "r2"):
-            state = with_round(state, request, consultation(request, round_id, ("BTC",)), now)
+            state = with_round_open(state, consultation(request, round_id, ("BTC",)), now)
         checked = rounds.round_checked(state, "r1", ExecutionStatus.RUNNING, now + timedelta(days=1)).state
         assert [w.round.round_id for w in checked.open_rounds] == order

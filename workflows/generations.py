@@ -201,13 +201,12 @@
 
 32. A consultation round is checked every day from its opening (`rounds._first_check`), so that one whose workflow ended by
    hand (terminated) is found lost within a day (CONSULTATION_LOST, for the Government Office), where it held its stage
-   until a day after its window's end, a year on for a long window (found by a breaker of a draft's long life); a state
-   carried into this generation checks its rounds at once (`rounds.watched_daily`). The Assembly's delegations' round does
+   until a day after its window's end, a year on for a long window (found by a breaker of a draft's long life); each new
+   run (a renewal, a continue-as-new) checks its open rounds at once (`rounds.watched_daily`). The Assembly's delegations' round does
    not hold the revision between sessions (`rounds.holds_the_decision`): their comments come back after the revised draft
    is sent, and the round ran past the revision's cut-off, so that the draft could only slip. A message legis sends to every
    running draft (a calendar change, an agency remapped) is forgotten before any caller's request (`idempotency.remember`): each
-   took a place among the last 256 requests, and a caller's retry inside them was applied twice. Each new run (a renewal,
-   a continue-as-new) checks its open rounds at once.
+   took a place among the last 256 requests, and a caller's retry inside them was applied twice.
 A new draft takes the newest generation; a state carried to a new run takes up the newest there, from the second
 generation on (a run already under way keeps its own).
 """
